@@ -1,0 +1,165 @@
+"""The course as data: tracks, phases and lessons, with numbering computed from track.yml.
+
+Plain frozen dataclasses and no engine imports, so that a later move away from MkDocs keeps
+all of this. A lesson never stores its own number or neighbours: the curriculum derives them
+from the order of slugs in track.yml, which is the one source of truth.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Literal
+
+PageKind = Literal["lesson", "overview", "cheatsheet"]
+PAGE_KINDS: tuple[PageKind, ...] = ("overview", "lesson", "cheatsheet")
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    lesson: str | None = None  # "slug" or "track/slug", as written
+    text: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class LessonSources:
+    """Where a lesson's three pages come from (overview and cheatsheet may be missing in drafts)."""
+
+    folder: Path
+    lesson: Path
+    overview: Path | None
+    cheatsheet: Path | None
+    assets: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lesson:
+    track: str
+    slug: str
+    title: str
+    summary: str
+    objectives: tuple[str, ...]
+    prerequisites: tuple[Prerequisite, ...]
+    read: int
+    practice: int | None
+    difficulty: str
+    math: str
+    deep_dives: tuple[str, ...]
+    credits: str | None
+    status: str
+    sources: LessonSources
+    overview_title: str | None = None
+    cheatsheet_title: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.track}/{self.slug}"
+
+    @property
+    def minutes(self) -> int:
+        return self.read + (self.practice or 0)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+@dataclass(frozen=True)
+class Phase:
+    title: str
+    lessons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Track:
+    slug: str
+    number: int
+    title: str
+    summary: str
+    phases: tuple[Phase, ...]
+    path: Path
+
+    @property
+    def lesson_slugs(self) -> tuple[str, ...]:
+        return tuple(s for p in self.phases for s in p.lessons)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a lesson sits: computed, never written by hand."""
+
+    number: int
+    of: int
+    phase_number: int
+    phase: Phase
+
+
+@dataclass
+class Curriculum:
+    """Every track and lesson that will be published, in order, with lookups the pages need."""
+
+    tracks: list[Track] = field(default_factory=list)
+    lessons: dict[str, Lesson] = field(default_factory=dict)  # "track/slug" -> Lesson
+    drafts_included: bool = False
+    draft_keys: set[str] = field(default_factory=set)  # drafts left out of this build
+
+    def __post_init__(self) -> None:
+        self.tracks.sort(key=lambda t: t.number)
+        self._track_by_slug = {t.slug: t for t in self.tracks}
+        self._order: dict[str, list[Lesson]] = {}
+        for t in self.tracks:
+            self._order[t.slug] = [
+                self.lessons[f"{t.slug}/{s}"] for s in t.lesson_slugs if f"{t.slug}/{s}" in self.lessons
+            ]
+        self._index = {l.key: i for ls in self._order.values() for i, l in enumerate(ls)}
+        self._backlinks: dict[str, list[Lesson]] = {}
+        for lesson in self.all_lessons():
+            for ref in lesson.deep_dives:
+                self._backlinks.setdefault(ref, []).append(lesson)
+
+    def track(self, slug: str) -> Track | None:
+        return self._track_by_slug.get(slug)
+
+    def lesson(self, key: str) -> Lesson | None:
+        return self.lessons.get(key)
+
+    def lessons_of(self, track: str) -> list[Lesson]:
+        return self._order.get(track, [])
+
+    def all_lessons(self) -> Iterator[Lesson]:
+        for t in self.tracks:
+            yield from self._order[t.slug]
+
+    def position(self, lesson: Lesson) -> Position:
+        track = self._track_by_slug[lesson.track]
+        ordered = self._order[lesson.track]
+        for i, phase in enumerate(track.phases, 1):
+            if lesson.slug in phase.lessons:
+                visible = Phase(phase.title, tuple(s for s in phase.lessons if f"{track.slug}/{s}" in self.lessons))
+                return Position(self._index[lesson.key] + 1, len(ordered), i, visible)
+        raise KeyError(lesson.key)  # pragma: no cover
+
+    def phases_of(self, track: Track) -> list[tuple[Phase, list[Lesson]]]:
+        """Phases with their published lessons; a phase left empty by drafts is not shown."""
+        out = []
+        for phase in track.phases:
+            lessons = [self.lessons[f"{track.slug}/{s}"] for s in phase.lessons if f"{track.slug}/{s}" in self.lessons]
+            if lessons:
+                out.append((phase, lessons))
+        return out
+
+    def previous(self, lesson: Lesson) -> Lesson | None:
+        i = self._index[lesson.key]
+        return self._order[lesson.track][i - 1] if i > 0 else None
+
+    def next(self, lesson: Lesson) -> Lesson | None:
+        ordered = self._order[lesson.track]
+        i = self._index[lesson.key]
+        return ordered[i + 1] if i + 1 < len(ordered) else None
+
+    def backlinks(self, lesson: Lesson) -> list[Lesson]:
+        """Lessons that name this one in `deep_dives`: shown as "The brief version"."""
+        return self._backlinks.get(lesson.key, [])
+
+    def track_minutes(self, track: Track) -> int:
+        return sum(l.minutes for l in self._order[track.slug])

@@ -1,0 +1,117 @@
+"""Problems found in course sources, and the formats they are reported in.
+
+Every check in tracksite returns problems instead of raising, so that one run can show an
+instructor all of them at once; the adapter or the CLI decides how to fail.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one source file, located as precisely as we can."""
+
+    path: str
+    line: int | None = None
+    message: str = ""
+    field: str | None = None
+    hint: str | None = None
+    severity: Severity = "error"
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def text(self) -> str:
+        """`path:line: [field] message (hint)`: the shape editors and terminals link from."""
+        where = f"{self.location}: "
+        what = f"{self.field}: " if self.field else ""
+        level = "" if self.severity == "error" else "warning: "
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{level}{what}{self.message}{hint}"
+
+
+@dataclass
+class ProblemList:
+    """Collects problems from many checks; paths are stored relative to the project root."""
+
+    root: Path
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        path: Path | str,
+        line: int | None,
+        message: str,
+        *,
+        field: str | None = None,
+        hint: str | None = None,
+        severity: Severity = "error",
+    ) -> None:
+        self.items.append(
+            Problem(self.relative(path), line, message, field, hint, severity)
+        )
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    def relative(self, path: Path | str) -> str:
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def format_text(problems: Iterable[Problem]) -> str:
+    return "\n".join(p.text() for p in sorted_problems(problems))
+
+
+def _annotation_escape(value: str, *, property_: bool = False) -> str:
+    # GitHub's workflow-command escaping: data escapes %, CR, LF; properties also : and ,
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(problems: Iterable[Problem]) -> str:
+    """Workflow commands that GitHub Actions shows as annotations on the pull request's files."""
+    lines = []
+    for p in sorted_problems(problems):
+        props = [f"file={_annotation_escape(p.path, property_=True)}"]
+        if p.line:
+            props.append(f"line={p.line}")
+        if p.field:
+            props.append(f"title={_annotation_escape(p.field, property_=True)}")
+        message = p.message + (f" ({p.hint})" if p.hint else "")
+        lines.append(f"::{p.severity} {','.join(props)}::{_annotation_escape(message)}")
+    return "\n".join(lines)
+
+
+def format_json(problems: Iterable[Problem]) -> str:
+    return json.dumps([asdict(p) for p in sorted_problems(problems)], indent=2)

@@ -1,0 +1,165 @@
+"""YAML for untrusted course sources: plain data only, with the line of every key.
+
+Course repositories take pull requests from strangers, so the parser refuses everything that
+PyYAML would otherwise happily do: construct objects from tags, expand aliases (billion laughs),
+or let a duplicate key silently win. What survives is plain scalars, lists and mappings, and a
+map from each key path to its line so that problems can point at the offending key.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_DEPTH = 32
+MAX_NODES = 50_000
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+Path_ = tuple[Any, ...]
+
+
+class YamlProblem(Exception):
+    """A YAML document we refuse, with the 1-based line it was found on."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class Located:
+    """A parsed document and the line of each key path (`("time", "read")`, `("phases", 0)`)."""
+
+    value: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, *path: Any) -> int | None:
+        """The line of the deepest known ancestor of `path`: a missing key points at its parent."""
+        p: Path_ = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), None)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Refuses anchors and aliases at parse time, before anything can be expanded."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlProblem(
+                "YAML aliases (*name) are not allowed in course files; write the value out",
+                event.start_mark.line + 1,
+            )
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise YamlProblem(
+                f"YAML anchors (&{anchor}) are not allowed in course files; write the value out",
+                event.start_mark.line + 1,
+            )
+        return super().compose_node(parent, index)
+
+
+def parse(text: str, first_line: int = 1) -> Located:
+    """Parse one YAML document; `first_line` is the file line the text starts on."""
+    offset = first_line - 1
+    if "\t" in _indentation(text):
+        line = next(i for i, l in enumerate(text.split("\n"), 1) if l[: len(l) - len(l.lstrip())].count("\t"))
+        raise YamlProblem("tab used for indentation; YAML indents with spaces only", line + offset)
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    except YamlProblem as e:
+        raise YamlProblem(e.message, (e.line or 1) + offset) from None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 + offset if mark else first_line
+        what = e.problem or "invalid YAML"
+        context = f" {e.context}" if e.context else ""
+        raise YamlProblem(f"YAML syntax error: {what}{context}".strip(), line) from None
+    except yaml.YAMLError as e:
+        raise YamlProblem(f"YAML syntax error: {e}", first_line) from None
+    except RecursionError:
+        raise YamlProblem("YAML is nested too deeply", first_line) from None
+    finally:
+        loader.dispose()
+    located = Located(None)
+    if node is None:
+        return located
+    counter = [0]
+    try:
+        located.value = _convert(node, (), located.lines, offset, 0, counter, loader)
+    except RecursionError:
+        raise YamlProblem("YAML is nested too deeply", first_line) from None
+    located.lines.setdefault((), node.start_mark.line + 1 + offset)
+    return located
+
+
+def _indentation(text: str) -> str:
+    return "".join(l[: len(l) - len(l.lstrip(" \t"))] for l in text.split("\n"))
+
+
+def _convert(
+    node: Node, path: Path_, lines: dict[Path_, int], offset: int, depth: int,
+    counter: list[int], loader: yaml.SafeLoader,
+) -> Any:
+    line = node.start_mark.line + 1 + offset
+    counter[0] += 1
+    if counter[0] > MAX_NODES:
+        raise YamlProblem(f"YAML document has more than {MAX_NODES} values", line)
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"YAML is nested more than {MAX_DEPTH} levels deep", line)
+    if node.tag not in _PLAIN_TAGS:
+        raise YamlProblem(
+            f"YAML tag {node.tag!r} is not allowed; only plain strings, numbers, lists and mappings",
+            line,
+        )
+    if isinstance(node, ScalarNode):
+        value = loader.construct_object(node, deep=True)
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return node.value  # keep dates as the text the author wrote
+        return value
+    if isinstance(node, SequenceNode):
+        out = []
+        for i, child in enumerate(node.value):
+            lines[path + (i,)] = child.start_mark.line + 1 + offset
+            out.append(_convert(child, path + (i,), lines, offset, depth + 1, counter, loader))
+        return out
+    if isinstance(node, MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1 + offset
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem("YAML merge keys (<<) are not allowed in course files", key_line)
+            if not isinstance(key_node, ScalarNode):
+                raise YamlProblem("mapping keys must be plain text", key_line)
+            key = _convert(key_node, path, {}, offset, depth + 1, counter, loader)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in result:
+                raise YamlProblem(
+                    f"duplicate key {key!r} (first on line {lines[path + (key,)]}); "
+                    "YAML would silently keep only the last one",
+                    key_line,
+                )
+            lines[path + (key,)] = key_line
+            result[key] = _convert(value_node, path + (key,), lines, offset, depth + 1, counter, loader)
+        return result
+    raise YamlProblem("unsupported YAML node", line)  # pragma: no cover

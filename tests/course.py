@@ -1,0 +1,102 @@
+"""A small course written into a temporary folder, for tests that build and break it.
+
+Each test gets its own copy of the project's theme and assets and a two-track curriculum
+whose every field is known, so assertions can name exact titles, numbers and URLs.
+"""
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+MKDOCS_YML = """\
+site_name: Fixture course
+site_description: A course used by the tests.
+docs_dir: docs
+theme:
+  name: material
+  custom_dir: overrides
+  font: false
+  palette:
+    - scheme: default
+      toggle: {icon: material/weather-night, name: Switch to dark mode}
+    - scheme: slate
+      toggle: {icon: material/weather-sunny, name: Switch to light mode}
+plugins:
+  - search
+  - tracksite
+extra_css:
+  - assets/tracksite/theme.css
+  - assets/tracksite/widgets.css
+extra_javascript:
+  - path: assets/tracksite/widgets.js
+    defer: true
+markdown_extensions:
+  - toc:
+      permalink: true
+  - attr_list
+  - md_in_html
+  - tables
+  - pymdownx.arithmatex:
+      generic: true
+  - pymdownx.superfences
+  - pymdownx.blocks.admonition
+  - pymdownx.blocks.details
+validation:
+  omitted_files: ignore
+  unrecognized_links: warn
+  anchors: warn
+"""
+
+
+def lesson_md(title: str, *, summary: str = "A lesson for the tests.", extra: str = "", body: str = "",
+              read: int = 1, status: str | None = None) -> str:
+    status_line = f"status: {status}\n" if status else ""
+    return (
+        f"---\ntitle: {title}\nsummary: {summary}\nobjectives:\n  - do the thing\n"
+        f"time:\n  read: {read}\n  practice: 5\ndifficulty: standard\nmath: none\n{status_line}{extra}---\n"
+        + (body or f"## Introduction\n\nThis is {title}. " + "Words to read here. " * 40 + "\n\n## Details\n\nMore text.\n")
+    )
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+    return path
+
+
+def make_course(root: Path) -> Path:
+    """Track 1 `alpha` (phases A: a1, a2; B: a3) and Track 2 `beta` (b1, b2); a2 dives into beta/b2."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    (root / "docs").mkdir()
+    shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
+    write(root, "mkdocs.yml", MKDOCS_YML)
+    write(root, "lessons/alpha/track.yml",
+          "number: 1\ntitle: Alpha track\nsummary: The first track.\nphases:\n"
+          "  - title: Phase A\n    lessons: [a1, a2]\n  - title: Phase B\n    lessons:\n      - a3\n")
+    write(root, "lessons/beta/track.yml",
+          "number: 2\ntitle: Beta track\nsummary: The second track.\nphases:\n  - title: Only phase\n    lessons: [b1, b2]\n")
+    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson"))
+    write(root, "lessons/alpha/a2/lesson.md", lesson_md(
+        "Second lesson",
+        extra="prerequisites:\n  - lesson: a1\n  - text: Some patience\ndeep_dives:\n  - beta/b2\ncredits: Written for the tests.\n",
+        body="## Start\n\nSee [the deep one](lesson:beta/b2#deep-section) and [its overview](overview:beta/b2) "
+             "and [the track](track:beta) and [the cheatsheet](cheatsheet:a1).\n\n![A diagram](diagram.svg)\n\n"
+             + "Filler words for reading. " * 40 + "\n"))
+    write(root, "lessons/alpha/a2/diagram.svg",
+          '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>')
+    write(root, "lessons/alpha/a3/lesson.md", lesson_md("Third lesson"))
+    write(root, "lessons/beta/b1/lesson.md", lesson_md("Beta one"))
+    write(root, "lessons/beta/b2/lesson.md", lesson_md(
+        "Beta two", body="## Deep section\n\nThe long version. " + "Words for reading. " * 50 + "\n"))
+    for track, lessons in (("alpha", ["a1", "a2", "a3"]), ("beta", ["b1", "b2"])):
+        for slug in lessons:
+            write(root, f"lessons/{track}/{slug}/overview.md",
+                  "## What you'll learn\n\nThings.\n\n## Where this fits\n\nHere.\n\n"
+                  "## Before you start\n\nNothing.\n\n## About the math\n\nNone.\n")
+            write(root, f"cheatsheets/{track}/{slug}.md", f"## Key ideas\n\n| a | b |\n|---|---|\n| {slug} | 1 |\n")
+    return root
