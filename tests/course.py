@@ -57,7 +57,7 @@ def lesson_md(title: str, *, summary: str = "A lesson for the tests.", extra: st
     return (
         f"---\ntitle: {title}\nsummary: {summary}\nobjectives:\n  - do the thing\n"
         f"time:\n  read: {read}\n  practice: 5\ndifficulty: standard\nmath: none\n{status_line}{extra}---\n"
-        + (body or f"## Introduction\n\nThis is {title}. " + "Words to read here. " * 40 + "\n\n## Details\n\nMore text.\n")
+        + (body or "## Introduction\n\nThis is a lesson. " + "Words to read here. " * 40 + "\n\n## Details\n\nMore text.\n")
     )
 
 

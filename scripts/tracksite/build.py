@@ -1,0 +1,50 @@
+"""Building from the CLI: MkDocs' own build with tracksite's options set, errors as text.
+
+`tracksite build --instructor` needs a plugin option that `mkdocs build` cannot pass, so the
+CLI loads the config itself and runs the same build function MkDocs runs.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+
+class _Plain(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname:<8}-  {record.getMessage()}"
+
+
+def build_site(root: Path, out: Path, *, instructor: bool = False, drafts: bool = False, strict: bool = True) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Plain())
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(out.resolve()), strict=strict)
+        plugin = config.plugins.get("tracksite")
+        if plugin is None:
+            print("tracksite build: error: mkdocs.yml does not list the tracksite plugin", file=sys.stderr)
+            return 2
+        plugin.config.instructor = instructor
+        plugin.config.drafts = drafts
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, ConfigurationError, MkDocsException) as e:
+        message = str(e).strip()
+        if message:
+            print(f"tracksite build: {message}", file=sys.stderr)
+        return 1
+    finally:
+        logger.removeHandler(handler)
+    print(f"built {out}", file=sys.stderr)
+    return 0

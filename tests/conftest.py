@@ -1,0 +1,120 @@
+"""Shared fixtures: built sites (the bundled course and the small fixture course) and a real
+Chromium driven by Playwright. With CI=true a missing browser fails the run instead of skipping."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from course import REPO, make_course
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def run_mkdocs(project: Path, *args: str, site: Path | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs build` as a user runs it, in its own process, with output captured."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", *args]
+    if site is not None:
+        cmd += ["--site-dir", str(site)]
+    return subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The bundled course, built once with --strict from a copy of the repository."""
+    out = tmp_path_factory.mktemp("bundled") / "site"
+    result = run_mkdocs(REPO, site=out)
+    assert result.returncode == 0, result.stderr[-5000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The small two-track fixture course, built once."""
+    root = make_course(tmp_path_factory.mktemp("fixture") / "course")
+    result = run_mkdocs(root)
+    assert result.returncode == 0, result.stderr[-5000:]
+    return root / "site"
+
+
+@pytest.fixture
+def course(tmp_path) -> Path:
+    """A fresh fixture course to modify and break."""
+    return make_course(tmp_path / "course")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_site():
+    """Serve a folder on 127.0.0.1 and return its base URL; servers stop with the session."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for s in servers:
+        s.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A real Chromium (Debian's), or a skip outside CI when none is installed."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if IN_CI:
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium package")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if IN_CI:
+            pytest.fail("playwright is not installed")
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site, serve_site) -> str:
+    return serve_site(built_site)
+
+
+@pytest.fixture
+def browser_page(chromium, site_url):
+    """A fresh page (own storage) on the bundled site; console errors and off-site requests
+    are collected in `page.console_errors` and `page.foreign_requests`."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.console_errors = []
+    page.foreign_requests = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on("request", lambda r: page.foreign_requests.append(r.url)
+            if not r.url.startswith(site_url) and not r.url.startswith("data:") else None)
+    page.base_url = site_url
+    yield page
+    context.close()
