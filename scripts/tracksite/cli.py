@@ -15,6 +15,9 @@ from .problems import format_github, format_json, format_text
 
 Handler = Callable[[argparse.Namespace], int]
 
+# Modules that add their own subcommands through `register(subparsers)`.
+COMMAND_MODULES = ("scaffold", "linkcheck", "pdf", "bench")
+
 
 def _project_root(args: argparse.Namespace) -> Path:
     root = Path(args.root).resolve()
@@ -127,9 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Regenerate docs/schemas/*.json from the validator's own field list.")
     p.set_defaults(handler=cmd_schema)
 
-    from . import cli_authoring
+    import importlib
 
-    cli_authoring.register(sub)
+    for module in COMMAND_MODULES:
+        importlib.import_module(f".{module}", __package__).register(sub)
     return parser
 
 

@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page
 from . import references as refs
 from . import views
 from .loader import Document, Project, load
+from . import csp
 from .mathml import render_math
 from .problems import format_text
 
@@ -258,6 +259,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             ts["nav"] = views.nav_view(c, track, None)
         context["ts"] = ts
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return csp.apply(output)
 
     # -- 7. post build: swap the staged site in --------------------------------------------
     @event_priority(-100)

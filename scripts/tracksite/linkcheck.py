@@ -1,0 +1,8 @@
+"""(being written)"""
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    return None
