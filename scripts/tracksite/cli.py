@@ -77,7 +77,7 @@ def cmd_attention(args: argparse.Namespace) -> int:
         raise CliError("--out must name a .json file, e.g. lessons/<track>/<lesson>/it-tired.json")
     try:
         write_attention_file(args.sentence, out, label=args.label)
-    except AttentionUnavailable as e:
+    except (AttentionUnavailable, ValueError, OSError) as e:
         raise CliError(str(e))
     print(f"wrote {out}")
     return 0

