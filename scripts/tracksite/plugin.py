@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,11 +28,13 @@ from mkdocs.structure.pages import Page
 from . import references as refs
 from . import views
 from .loader import Document, Project, load
-from . import csp
+from . import csp, schedule, schema
 from .mathml import render_math
 from .problems import format_text
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
+# `<!-- tracksite:fields lesson -->` in a docs page becomes that spec's field table.
+_FIELD_TABLE = re.compile(r"<!--\s*tracksite:fields\s+([a-z]+)\s*-->")
 
 
 class TracksiteConfig(Config):
@@ -123,6 +126,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 files.append(File.generated(config, refs.src_uri("track", track.slug), content=""))
         if "index.md" not in taken:
             files.append(File.generated(config, "index.md", content=""))
+        if self.config.instructor:
+            for track in self.project.curriculum.tracks:
+                if self.project.curriculum.lessons_of(track.slug):
+                    files.append(File.generated(config, schedule.schedule_src_uri(track.slug),
+                                                content=schedule.schedule_markdown(self.project, track.slug)))
         return files
 
     def _error_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -187,6 +195,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         c = self.project.curriculum
         if doc is not None:
             markdown = self._rewrite_links(markdown, doc)
+            if doc.kind == "page":
+                markdown = _FIELD_TABLE.sub(lambda m: schema.field_table(schema.SPECS[m.group(1)]) if m.group(1) in schema.SPECS else m.group(0), markdown)
         self.widget_context = self._widget_context(page, doc)
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
@@ -200,6 +210,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         elif src_uri == "index.md" and doc is None:
             page.meta = {"title": _safe(config.site_name), "template": "home.html", "tracksite": "home",
                          "description": _safe(config.site_description or "")}
+        elif src_uri == schedule.schedule_src_uri(src_uri.split("/")[0]) and doc is None:
+            page.meta = {"tracksite": "schedule", "description": _safe("Instructor schedule")}
         elif src_uri.endswith("/index.md") and c.track(src_uri.split("/")[0]) and doc is None:
             track = c.track(src_uri.split("/")[0])
             page.meta = {"title": _safe(f"{views.track_label(track)}: {track.title}"), "template": "track.html",
@@ -225,11 +237,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             return None
         src_dir = doc.path.parent if doc is not None else Path(page.file.abs_src_path or ".").parent
         page_id = doc.lesson_key if doc is not None and doc.lesson_key else page.file.src_uri.removesuffix(".md")
-        lesson_dir = f"{doc.track}/{doc.lesson}/" if doc is not None and doc.lesson else None
+        src_dir_uri = os.path.dirname(page.file.src_uri)
+        lesson_dir = f"{doc.track}/{doc.lesson}/" if doc is not None and doc.lesson else (f"{src_dir_uri}/" if src_dir_uri else "")
         page_dir = page.file.url if page.file.url.endswith("/") else os.path.dirname(page.file.url) + "/"
 
         def data_url(name: str) -> str:
-            target = f"{lesson_dir}{name}" if lesson_dir else name
+            target = f"{lesson_dir}{name}"
             rel = os.path.relpath(target, page_dir or ".")
             return rel.replace(os.sep, "/")
 
@@ -253,10 +266,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
             ts["nav"] = ts["lesson"]["nav"]
-        elif kind == "track":
+        elif kind in ("track", "schedule"):
             track = c.track(page.file.src_uri.split("/")[0])
             ts["track"] = views.track_view(c, track)
             ts["nav"] = views.nav_view(c, track, None)
+        ts["instructor"] = self.config.instructor
         context["ts"] = ts
         return context
 

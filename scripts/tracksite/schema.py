@@ -113,7 +113,7 @@ class Choice(Spec):
         return {"type": "string", "enum": list(self.values), "description": self.help}
 
     def describe(self):
-        return " | ".join(f"`{v}`" for v in self.values)
+        return ", ".join(f"`{v}`" for v in self.values)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -275,6 +275,11 @@ PAGE = Mapping(
     name="page front-matter",
     fields=(Field("title", Text(help="Overrides the page's title.", max_length=120)),),
 )
+
+
+SPECS: dict[str, Mapping] = {
+    "lesson": LESSON, "track": TRACK, "phase": PHASE, "prerequisite": PREREQUISITE, "time": TIME, "page": PAGE,
+}
 
 
 def validate(spec: Mapping, located: Located) -> list[tuple[int | None, str, str, str | None]]:

@@ -83,7 +83,14 @@ def parse(text: str, first_line: int = 1) -> Located:
     if "\t" in _indentation(text):
         line = next(i for i, l in enumerate(text.split("\n"), 1) if l[: len(l) - len(l.lstrip())].count("\t"))
         raise YamlProblem("tab used for indentation; YAML indents with spaces only", line + offset)
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as e:  # raised while reading: control characters, surrogates
+        line = text[: e.position].count("\n") + 1 + offset
+        raise YamlProblem(
+            f"character U+{e.character:04X} is not allowed in YAML; delete it or write it as an escape in double quotes",
+            line,
+        ) from None
     try:
         node = loader.get_single_node()
     except YamlProblem as e:
@@ -93,6 +100,8 @@ def parse(text: str, first_line: int = 1) -> Located:
         line = mark.line + 1 + offset if mark else first_line
         what = e.problem or "invalid YAML"
         context = f" {e.context}" if e.context else ""
+        if e.context_mark and mark and e.context_mark.line != mark.line:
+            context += f" that starts on line {e.context_mark.line + 1 + offset}"
         raise YamlProblem(f"YAML syntax error: {what}{context}".strip(), line) from None
     except yaml.YAMLError as e:
         raise YamlProblem(f"YAML syntax error: {e}", first_line) from None
