@@ -55,6 +55,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.failed: list[str] = []
         self.real_site_dir: str | None = None
         self.widget_context: Any = None
+        self._home: dict[str, Any] | None = None
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -65,6 +66,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         serving = self.command == "serve"
         self.project = load(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir))
+        self._home = None
         assert self.project.problems is not None
         for warning in self.project.problems.warnings:
             log.info(warning.text())
@@ -261,7 +263,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         c = self.project.curriculum
         doc = self.project.document(page.file.src_uri)
         kind = (page.meta or {}).get("tracksite", "page")
-        ts: dict[str, Any] = {"kind": kind, "home": views.home_view(c)}
+        ts: dict[str, Any] = {"kind": kind}
+        if kind in ("home", "page"):
+            if self._home is None:  # once per build: every track's totals
+                self._home = views.home_view(c)
+            ts["home"] = self._home
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
