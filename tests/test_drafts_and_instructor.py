@@ -1,0 +1,74 @@
+"""Drafts stay out of the published site; instructor notes stay out of the learner site."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bs4 import BeautifulSoup
+
+from conftest import run_mkdocs
+from course import lesson_md, write
+
+NOTE = "Ask the class to predict the weights before revealing them."
+
+
+def html(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def where(site, url):
+    return " ".join(html(site / url / "index.html").select_one(".ts-lesson-header__where").get_text(" ", strip=True).split())
+
+
+def test_draft_left_out_of_build_numbering_and_nav(course):
+    write(course, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", status="draft"))
+    result = run_mkdocs(course)
+    assert result.returncode == 0, result.stderr
+    site = course / "site"
+    assert not (site / "alpha/a2").exists()
+    assert where(site, "alpha/a3") == "Track 1 · Phase 2: Phase B · Lesson 2 of 2"
+    nav = html(site / "alpha/a1/index.html").select_one(".ts-nav").get_text(" ", strip=True)
+    assert "Second lesson" not in nav
+    pager = html(site / "alpha/a1/index.html").select_one('.ts-pager a[rel="next"]')
+    assert pager["href"] == "../a3/"
+    assert "Second lesson" not in (site / "alpha/index.html").read_text()
+
+
+def test_drafts_built_on_request_with_banner(course, tmp_path):
+    write(course, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", status="draft"))
+    out = tmp_path / "drafts-site"
+    result = subprocess.run([sys.executable, "-m", "tracksite.cli", "build", "--drafts", "--site-dir", str(out)],
+                            cwd=course, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    page = html(out / "alpha/a2/index.html")
+    assert "Draft" in page.select_one(".ts-banner--draft").get_text()
+    assert where(out, "alpha/a3") == "Track 1 · Phase 2: Phase B · Lesson 3 of 3"
+
+
+def test_link_to_a_draft_is_an_error_in_the_published_build(course):
+    write(course, "lessons/beta/b2/lesson.md", lesson_md("Beta two", status="draft",
+                                                        body="## Deep section\n\nText. " * 3))
+    result = run_mkdocs(course)
+    assert result.returncode != 0
+    assert "is a draft, left out of this build" in result.stderr
+
+
+def test_instructor_notes_only_in_instructor_build(course, tmp_path):
+    body = f"## Teaching\n\nLearner text.\n\n/// instructor\n{NOTE}\n///\n\n" + "Words to read. " * 60
+    write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=body))
+    assert run_mkdocs(course).returncode == 0
+    for page in (course / "site").rglob("*"):
+        if page.is_file():
+            assert NOTE.encode() not in page.read_bytes(), page
+    out = tmp_path / "instructor"
+    result = subprocess.run([sys.executable, "-m", "tracksite.cli", "build", "--instructor", "--site-dir", str(out)],
+                            cwd=course, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert NOTE in (out / "alpha/a1/index.html").read_text()
+    schedule = html(out / "alpha/schedule/index.html")
+    rows = [[c.get_text(strip=True) for c in tr.select("td")] for tr in schedule.select("tbody tr")]
+    assert rows == [["1", "First lesson", "1 min", "5 min", "6 min"],
+                    ["2", "Second lesson", "1 min", "5 min", "12 min"],
+                    ["3", "Third lesson", "1 min", "5 min", "18 min"]]
+    assert NOTE in schedule.get_text()
+    assert html(out / "alpha/index.html").find("a", string=lambda s: s and "Instructor schedule" in s)
