@@ -1,0 +1,105 @@
+"""The bundled course as a learner meets it: complete, reachable, honest about its times."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from course import REPO
+from tracksite.loader import load, word_count
+
+PROJECT = load(REPO, docs_dir=REPO / "docs")
+LESSONS = list(PROJECT.curriculum.all_lessons())
+TRACKS = {t.slug: t for t in PROJECT.curriculum.tracks}
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "lxml")
+
+
+def test_bundled_course_has_no_problems():
+    assert [p.text() for p in PROJECT.problems.items] == []
+
+
+def test_tracks_and_lesson_counts():
+    assert {s: (t.number, len(PROJECT.curriculum.lessons_of(s))) for s, t in TRACKS.items()} == {
+        "deep-learning-survey": (4, 10), "transformers-and-llms": (5, 5)}
+    t4 = [l.slug for l in PROJECT.curriculum.lessons_of("deep-learning-survey")]
+    assert t4[2:4] == ["attention-and-transformers", "convolutions"]
+    assert PROJECT.curriculum.lessons_of("transformers-and-llms")[2].slug == "attention-mechanism"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.key)
+def test_lesson_size_time_and_practice(lesson):
+    doc = PROJECT.document(f"{lesson.key}/index.md")
+    words = word_count(doc.body)
+    assert 700 <= words <= 1500, f"{lesson.key}: {words} words"
+    assert abs(lesson.read - words / 200) <= 0.3 * words / 200
+    practice = doc.body.split("## Practice", 1)
+    assert len(practice) == 2, f"{lesson.key} has no ## Practice section"
+    assert re.search(r"(?m)^/{3,}\s*exercise\b", practice[1]) and re.search(r"(?m)^/{3,}\s*solution\b", practice[1])
+    assert re.search(r"(?m)^/{3,}\s*(quiz|flashcards)\b", practice[1])
+    assert re.search(r"!\[[^\]]+\]\([^)]+\.svg\)|^\|.*\|\s*$", doc.body, re.M), "no figure or table"
+    for text in (doc.body, PROJECT.document(f"{lesson.key}/overview.md").body,
+                 PROJECT.document(f"{lesson.key}/cheatsheet.md").body):
+        assert not re.search(r"lorem|coming soon|\bTODO\b|\bTBD\b", text, re.I)
+
+
+def test_cross_track_links_both_ways():
+    brief = PROJECT.curriculum.lesson("deep-learning-survey/attention-and-transformers")
+    assert "transformers-and-llms/attention-mechanism" in brief.deep_dives
+    deep = PROJECT.curriculum.lesson("transformers-and-llms/attention-mechanism")
+    assert brief in PROJECT.curriculum.backlinks(deep)
+
+
+def test_own_words():
+    tool = REPO.parent / "shared" / "tools" / "seed_overlap.py"
+    if not tool.is_file():
+        pytest.skip("shared/ is not beside the checkout")
+    result = subprocess.run([sys.executable, str(tool), str(REPO)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_lesson_numbers_in_headers(built_site):
+    where = lambda url: " ".join(page(built_site, url).select_one(".ts-lesson-header__where").get_text(" ", strip=True).split())
+    assert where("deep-learning-survey/attention-and-transformers") == \
+        "Track 4 · Phase 1: Foundations and sequences · Lesson 3 of 10"
+    assert where("transformers-and-llms/attention-mechanism").endswith("Lesson 3 of 5")
+
+
+def test_track_pages_list_every_lesson(built_site):
+    for slug in TRACKS:
+        listed = [li["data-lesson"] for li in page(built_site, slug).select(".ts-lessons__item")]
+        assert listed == [l.key for l in PROJECT.curriculum.lessons_of(slug)]
+
+
+def test_every_page_reachable_from_home(built_site):
+    """Crawl links from the home page; every built HTML page (but 404) must be reached."""
+    pages = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")} - {"404.html"}
+    seen, todo = set(), ["index.html"]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        soup = BeautifulSoup((built_site / current).read_text(encoding="utf-8"), "lxml")
+        for a in soup.select("a[href]"):
+            target = urlparse(urljoin("http://x/" + current, a["href"]))
+            if target.netloc != "x":
+                continue
+            path = target.path.lstrip("/")
+            path = path + "index.html" if path.endswith("/") or path == "" else path
+            if path.endswith(".html") and (built_site / path).is_file():
+                todo.append(path)
+    assert pages - seen == set()
+
+
+def test_math_is_mathml_and_no_tex_left(built_site):
+    soup = page(built_site, "transformers-and-llms/attention-mechanism")
+    assert soup.select("math"), "no MathML on the attention lesson"
+    assert not soup.select(".arithmatex")
