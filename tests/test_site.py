@@ -183,3 +183,20 @@ def test_failed_build_keeps_last_good_site(course):
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in course.iterdir() if "staging" in p.name]
+
+
+def test_page_size_does_not_grow_with_the_course(course):
+    """A lesson page of a 2-track course and of a 22-track course are the same size."""
+    assert run_mkdocs(course).returncode == 0
+    small = {u: len((course / "site" / u / "index.html").read_bytes()) for u in ("alpha/a2", "alpha")}
+    for n in range(3, 23):
+        write(course, f"lessons/extra{n}/track.yml",
+              f"number: {n}\ntitle: Extra {n}\nsummary: More.\nphases:\n  - title: P\n    lessons: [x1, x2, x3, x4]\n")
+        for slug in ("x1", "x2", "x3", "x4"):
+            write(course, f"lessons/extra{n}/{slug}/lesson.md", lesson_md(f"Extra {n} {slug}"))
+            write(course, f"lessons/extra{n}/{slug}/overview.md", "## What you'll learn\n\nMore.\n")
+            write(course, f"cheatsheets/extra{n}/{slug}.md", "## Key ideas\n\nMore.\n")
+    result = run_mkdocs(course)
+    assert result.returncode == 0, result.stderr
+    large = {u: len((course / "site" / u / "index.html").read_bytes()) for u in ("alpha/a2", "alpha")}
+    assert large == small
