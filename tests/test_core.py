@@ -1,0 +1,142 @@
+"""Unit tests of the engine-free core: YAML, references, anchors, the model, problem formats."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tracksite import anchors, references as refs, yamlsafe
+from tracksite.model import Curriculum, Lesson, LessonSources, Phase, Track
+from tracksite.problems import Problem, format_github, format_json, format_text
+from tracksite.sources import SourceProblem, split_front_matter
+
+
+# -- yamlsafe -------------------------------------------------------------------------------
+def test_lines_of_keys_and_items():
+    doc = yamlsafe.parse("a: 1\nb:\n  - x\n  - y\nc:\n  d: 2\n", first_line=5)
+    assert doc.value == {"a": 1, "b": ["x", "y"], "c": {"d": 2}}
+    assert (doc.line("a"), doc.line("b", 1), doc.line("c", "d")) == (5, 8, 10)
+    assert doc.line("c", "missing") == 9  # a missing key points at its parent
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("a: &x 1\nb: *x\n", "anchors"),
+    ("a: [*x]\n", "aliases"),
+    ("a: !!python/object/apply:os.system ['true']\n", "tag"),
+    ("a: !custom 1\n", "tag"),
+    ("a: 1\na: 2\n", "duplicate key 'a'"),
+    ("a:\n\t- b\n", "tab"),
+    ("a: [1, 2\n", "YAML syntax error"),
+    ("<<: {a: 1}\n", "merge"),
+])
+def test_refused_yaml(text, needle):
+    with pytest.raises(yamlsafe.YamlProblem) as e:
+        yamlsafe.parse(text)
+    assert needle in e.value.message and e.value.line
+
+
+def test_billion_laughs_is_refused_before_expansion():
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    with pytest.raises(yamlsafe.YamlProblem, match="anchors"):
+        yamlsafe.parse(bomb)
+
+
+def test_deep_nesting_is_refused():
+    with pytest.raises(yamlsafe.YamlProblem, match="nested"):
+        yamlsafe.parse("a: " + "[" * 200 + "]" * 200)
+
+
+def test_dates_stay_text():
+    assert yamlsafe.parse("d: 2026-11-21\n").value == {"d": "2026-11-21"}
+
+
+# -- front-matter ---------------------------------------------------------------------------
+def test_front_matter_split_and_body_line():
+    src = split_front_matter(Path("x.md"), "---\ntitle: T\n---\n## Body\n")
+    assert src.meta.value == {"title": "T"} and src.body == "## Body\n" and src.body_line == 4
+
+
+def test_front_matter_not_a_mapping():
+    with pytest.raises(SourceProblem, match="must be a mapping"):
+        split_front_matter(Path("x.md"), "---\n- a\n- b\n---\n")
+
+
+def test_front_matter_never_closed():
+    with pytest.raises(SourceProblem, match="never closed"):
+        split_front_matter(Path("x.md"), "---\ntitle: T\n")
+
+
+# -- references -----------------------------------------------------------------------------
+def test_parse_references():
+    assert refs.parse("lesson:b", "t") == refs.Ref("lesson", "t", "b", None)
+    assert refs.parse("overview:u/b#x-y", "t") == refs.Ref("overview", "u", "b", "x-y")
+    assert refs.parse("track:u", None) == refs.Ref("track", "u", None, None)
+    assert isinstance(refs.parse("lesson:../etc/passwd", "t"), str)
+    assert isinstance(refs.parse("lesson:/abs", "t"), str)
+    assert isinstance(refs.parse("lesson:Capital", "t"), str)
+    assert "names no track" in refs.parse("lesson:b", None)
+
+
+def test_url_contract():
+    assert refs.url("lesson", "t", "l") == "t/l/"
+    assert refs.url("overview", "t", "l") == "t/l/overview/"
+    assert refs.url("cheatsheet", "t", "l") == "t/l/cheatsheet/"
+    assert refs.url("track", "t") == "t/"
+    assert refs.relative_src("t/l/index.md", "u/m/overview.md") == "../../u/m/overview.md"
+
+
+def test_find_links_skips_code():
+    body = "See [a](lesson:x) and `[b](lesson:y)`.\n```\n[c](lesson:z)\n```\n[d]: cheatsheet:w\n"
+    assert [(l.target, l.line) for l in refs.find_links(body, 10)] == [("lesson:x", 10), ("cheatsheet:w", 14)]
+
+
+def test_rewrite_in_place():
+    body = "[a](lesson:x) [b](track:t)"
+    links = list(refs.find_links(body, 1))
+    out = refs.rewrite(body, {(l.start, l.end): "NEW" for l in links})
+    assert out == "[a](NEW) [b](NEW)"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:x", " data:text/html,x", "vbscript:x"])
+def test_unsafe_urls(url):
+    assert refs.is_unsafe(url)
+
+
+# -- anchors --------------------------------------------------------------------------------
+def test_anchor_ids_like_toc():
+    ids = anchors.anchors("## Queries, keys and values\n## The *it* example\n## Practice\n## Practice\n"
+                          "## Custom {#mine}\n```\n## not a heading\n```\n")
+    assert ids == {"queries-keys-and-values", "the-it-example", "practice", "practice_1", "mine"}
+
+
+# -- model ----------------------------------------------------------------------------------
+def _lesson(track, slug, deep=()):
+    return Lesson(track, slug, slug.upper(), "s", ("o",), (), 5, 3, "standard", "none", tuple(deep), None,
+                  "published", LessonSources(Path("."), Path("l.md"), None, None))
+
+
+def test_positions_neighbours_backlinks():
+    t = Track("t", 1, "T", "s", (Phase("P1", ("a", "b")), Phase("P2", ("c",))), Path("t.yml"))
+    u = Track("u", 2, "U", "s", (Phase("Q", ("z",)),), Path("u.yml"))
+    lessons = {l.key: l for l in (_lesson("t", "a"), _lesson("t", "b", ["u/z"]), _lesson("t", "c"), _lesson("u", "z"))}
+    c = Curriculum([u, t], lessons)
+    assert [tr.slug for tr in c.tracks] == ["t", "u"]
+    c_lesson = lessons["t/c"]
+    pos = c.position(c_lesson)
+    assert (pos.number, pos.of, pos.phase_number, pos.phase.title) == (3, 3, 2, "P2")
+    assert c.previous(c_lesson).slug == "b" and c.next(c_lesson) is None
+    assert c.previous(lessons["t/a"]) is None
+    assert c.backlinks(lessons["u/z"]) == [lessons["t/b"]]
+    assert c.track_minutes(t) == 24
+
+
+# -- problem formats ------------------------------------------------------------------------
+def test_problem_formats():
+    p = Problem("lessons/t/l/lesson.md", 3, "unknown key 'sumary'", "sumary", "did you mean 'summary'?")
+    assert format_text([p]) == "lessons/t/l/lesson.md:3: sumary: unknown key 'sumary' (did you mean 'summary'?)"
+    assert format_github([p]) == ("::error file=lessons/t/l/lesson.md,line=3,title=sumary::"
+                                  "unknown key 'sumary' (did you mean 'summary'?)")
+    assert json.loads(format_json([p]))[0]["line"] == 3
+    assert format_github([Problem("a,b.md", None, "x\ny")]) == "::error file=a%2Cb.md::x%0Ay"
