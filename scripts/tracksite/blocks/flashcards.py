@@ -1,0 +1,39 @@
+"""`/// flashcards`: a YAML list of {term, answer} (or a definition list).
+
+Without scripts: every card, its answer behind a "Show answer" disclosure. widgets.js turns the
+list into one card at a time (flip, previous/next, "Knew it"/"Again" kept per lesson)."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from ..widgets import parse_flashcards
+from .common import WidgetBlock, el, render_error, widget_root, title_line
+
+
+class Flashcards(WidgetBlock):
+    NAME = "flashcards"
+    ARGUMENT = None
+
+    def on_markdown(self) -> str:
+        return "raw"
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, "div")
+
+    def on_end(self, block: etree.Element) -> None:
+        number = self.next_number()
+        cards, issues = parse_flashcards(self.take_raw(block))
+        if not cards or any(i.severity == "error" for i in issues):
+            render_error(block, self.NAME, issues)
+            return
+        ctx = self.context()
+        widget_root(block, "ts-cards", "flashcards", f"ts-cards-{number}")
+        block.set("data-key", f"tracksite:cards:{ctx.page_id}:{number}")
+        title_line(block, "Flashcards", self.argument)
+        ol = el(block, "ol", None, "ts-cards__list")
+        for card in cards:
+            li = el(ol, "li", None, "ts-card")
+            el(li, "p", card.term, "ts-card__term")
+            details = el(li, "details", None, "ts-card__more")
+            el(details, "summary", "Show answer")
+            el(details, "p", card.answer, "ts-card__answer")
