@@ -13,9 +13,9 @@ from typing import Any, Callable
 from .sources import type_name
 from .yamlsafe import Located
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REF_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
-TRACK_REF_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
+REF_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
+TRACK_REF_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
 
 Report = Callable[[tuple, str, str | None], None]
 
@@ -49,7 +49,7 @@ class Text(Spec):
             report(path, "must not be empty", None)
         elif len(value) > self.max_length:
             report(path, f"is {len(value)} characters long; at most {self.max_length}", None)
-        elif self.pattern and not self.pattern.match(value):
+        elif self.pattern and not self.pattern.fullmatch(value):
             report(path, f"{value!r} is not {self.pattern_help}", None)
 
     def json_schema(self):
@@ -179,7 +179,7 @@ class Mapping(Spec):
             elif f.required:
                 report(path, f"missing required key {f.name!r} ({f.spec.describe()})", f.example or None)
         if self.exactly_one_of:
-            present = [k for k in self.exactly_one_of if k in value]
+            present = [k for k in self.exactly_one_of if value.get(k) is not None]
             if len(present) != 1:
                 report(path, f"needs exactly one of {' or '.join(map(repr, self.exactly_one_of))}", None)
 

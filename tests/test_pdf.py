@@ -1,0 +1,158 @@
+"""`tracksite pdf` prints every bundled cheatsheet on ONE page, A4 and US Letter, and a booklet
+per track; the Print button works with the site's CSP; a missing Chromium is explained."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import IN_CI, run_mkdocs
+from course import REPO, make_course
+from tracksite.pdf import cheatsheets, count_pages, find_chromium
+
+pytestmark = pytest.mark.browser
+
+
+def need_browser() -> None:
+    """Chromium and Playwright, or a skip (a failure in CI, as for the other browser tests)."""
+    missing = None
+    if find_chromium() is None:
+        missing = "chromium is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            missing = "playwright is not installed"
+    if missing:
+        if IN_CI:
+            pytest.fail(missing)
+        pytest.skip(missing)
+
+
+def tracksite(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "tracksite.cli", *args], cwd=root, capture_output=True, text=True,
+                            timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_bundled_cheatsheet_prints_on_one_page(built_site, tmp_path, paper):
+    need_browser()
+    out = tmp_path / "pdf"
+    result = tracksite(REPO, "pdf", "--site-dir", str(built_site), "--no-build", "--out", str(out), "--paper", paper, "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    sheets = cheatsheets(REPO)
+    assert len(sheets) == 15
+    for sheet in sheets:
+        pdf = out / sheet.track / f"{sheet.lesson}.pdf"
+        assert count_pages(pdf) == 1, f"{sheet.source} prints on {count_pages(pdf)} {paper} pages"
+    for track in {s.track for s in sheets}:
+        booklet = out / f"{track}.pdf"
+        assert count_pages(booklet) == sum(s.track == track for s in sheets)
+        # the fallback counter (no pypdf) reads Chromium's PDFs the same
+        assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", booklet.read_bytes())) == count_pages(booklet)
+    size = (595, 842) if paper == "a4" else (612, 792)
+    first = (out / sheets[0].track / f"{sheets[0].lesson}.pdf").read_bytes()
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", first)
+    assert box and abs(float(box[1]) - size[0]) < 2 and abs(float(box[2]) - size[1]) < 2, box
+
+
+@pytest.mark.slow
+def test_pdf_builds_the_site_first_and_prints_one_track(tmp_path):
+    need_browser()
+    root = make_course(tmp_path / "course")
+    result = tracksite(root, "pdf", "beta")
+    assert result.returncode == 0, result.stderr
+    assert "building the site" in result.stderr
+    assert (root / "site" / "index.html").is_file()
+    assert count_pages(root / "pdf" / "beta" / "b1.pdf") == 1
+    assert count_pages(root / "pdf" / "beta.pdf") == 2
+    assert not (root / "pdf" / "alpha").exists()
+    # an up-to-date site is not built again
+    again = tracksite(root, "pdf", "beta", "--no-booklet")
+    assert again.returncode == 0 and "building" not in again.stderr
+
+
+def test_missing_chromium_is_explained(tmp_path):
+    root = make_course(tmp_path / "course")
+    (root / "site").mkdir()
+    (root / "site" / "index.html").write_text("")
+    result = tracksite(root, "pdf", "--no-build", env={"TRACKSITE_CHROMIUM": str(tmp_path / "no-such-chromium")})
+    assert result.returncode == 1
+    assert "apt-get install chromium" in result.stderr and "pip install playwright" in result.stderr
+
+
+def test_unknown_track_is_explained(tmp_path):
+    root = make_course(tmp_path / "course")
+    result = tracksite(root, "pdf", "gamma")
+    assert result.returncode == 1 and "no track 'gamma' (tracks: alpha, beta)" in result.stderr
+
+
+def test_page_counting_without_pypdf(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    writer = pypdf.PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=595, height=842)
+    path = tmp_path / "three.pdf"
+    with path.open("wb") as f:
+        writer.write(f)
+    assert count_pages(path) == 3
+    data = path.read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)) == 3
+
+
+# -- the Print button ---------------------------------------------------------------------------
+def wire_print_button(root: Path) -> None:
+    """Include the partial and the script as the lead wires them, unless the project already does."""
+    main = root / "overrides" / "main.html"
+    html = main.read_text()
+    if "print-button.html" not in html:
+        html = html.replace('{% include "partials/lesson-tabs.html" %}',
+                            '{% include "partials/lesson-tabs.html" %}\n    {% include "partials/print-button.html" %}', 1)
+        assert "print-button.html" in html
+        main.write_text(html)
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    if "print.js" not in text:
+        text = text.replace("extra_javascript:\n", "extra_javascript:\n  - path: assets/tracksite/print.js\n    defer: true\n", 1)
+        config.write_text(text)
+
+
+@pytest.mark.slow
+def test_print_button_prints_cheatsheets_only(tmp_path, chromium, serve_site):
+    root = make_course(tmp_path / "course")
+    wire_print_button(root)
+    assert run_mkdocs(root).returncode == 0
+    base = serve_site(root / "site")
+    context = chromium.new_context()
+    context.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(base + "alpha/a1/cheatsheet/")
+    button = page.get_by_role("button", name="Print this cheatsheet")
+    button.wait_for(state="visible")
+    button.click()
+    assert page.evaluate("window.__printed") == 1
+    page.emulate_media(media="print")
+    assert not button.is_visible()
+    page.emulate_media(media="screen")
+    for url in ("alpha/a1/", "alpha/a1/overview/", "alpha/"):
+        page.goto(base + url)
+        assert page.locator("[data-print]").count() == 0
+    assert errors == []
+    context.close()
+
+
+def test_print_button_stays_hidden_without_javascript(tmp_path):
+    html = (REPO / "overrides" / "partials" / "print-button.html").read_text()
+    assert re.search(r'<button type="button" class="ts-print md-button" data-print hidden>Print this cheatsheet</button>', html)
+    js = (REPO / "docs" / "assets" / "tracksite" / "print.js").read_text()
+    assert "window.print()" in js and len(js) < 2000

@@ -1,0 +1,210 @@
+"""The editor schemas (docs/schemas/*.json) give the same verdict as `tracksite check`.
+
+Documents are generated field by field (every field, every allowed value, wrong types, blanks,
+lengths, unknown keys) and at random, and each is judged by the validator (schema.validate) and
+by jsonschema with the committed schema; the two must agree."""
+from __future__ import annotations
+
+import copy
+import json
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from course import REPO
+from tracksite import schema
+from tracksite.editor_schema import SCHEMAS, render, schemas
+from tracksite.sources import read_markdown, read_yaml
+from tracksite.yamlsafe import Located, parse
+
+GENERATED = schemas()
+VALIDATORS = {name: jsonschema.Draft7Validator(s) for name, s in GENERATED.items()}
+SPECS = {name: spec for name, spec, _ in SCHEMAS}
+
+LESSON = {
+    "title": "Attention, in brief",
+    "summary": "Why attention replaced recurrence.",
+    "objectives": ["explain attention", "compute a softmax"],
+    "prerequisites": [{"lesson": "recurrence"}, {"lesson": "other-track/tokens"}, {"text": "Vectors"}],
+    "time": {"read": 8, "practice": 10},
+    "difficulty": "standard",
+    "math": "light",
+    "deep_dives": ["transformers-and-llms/attention-mechanism"],
+    "credits": "Based on a lecture.",
+    "status": "published",
+}
+TRACK = {
+    "number": 4,
+    "title": "Deep learning, a survey",
+    "summary": "A tour.",
+    "phases": [{"title": "Foundations", "lessons": ["era", "recurrence"]}, {"title": "Vision", "lessons": ["convolutions"]}],
+}
+PAGE = {"title": "Overview: attention"}
+
+WRONG_TYPES = [None, True, 3, 1.5, "text", [], ["x"], {}, {"k": "v"}]
+
+
+def verdicts(name: str, doc) -> tuple[bool, bool]:
+    by_tracksite = not schema.validate(SPECS[name], Located(doc))
+    by_editor = VALIDATORS[name].is_valid(doc)
+    return by_tracksite, by_editor
+
+
+def cases():
+    """(id, schema file, document, expected verdict or None when only agreement is asserted)."""
+    out = [("lesson: every field", "lesson.schema.json", LESSON, True),
+           ("track: every field", "track.schema.json", TRACK, True),
+           ("page: title", "page.schema.json", PAGE, True),
+           ("page: empty", "page.schema.json", {}, True)]
+    for name, base in (("lesson.schema.json", LESSON), ("track.schema.json", TRACK), ("page.schema.json", PAGE)):
+        spec = SPECS[name]
+        for f in spec.fields:
+            doc = {k: v for k, v in base.items() if k != f.name}
+            out.append((f"{name}: without {f.name}", name, doc, not f.required))
+            out.append((f"{name}: {f.name} left empty", name, {**base, f.name: None}, not f.required))
+            for wrong in WRONG_TYPES:
+                out.append((f"{name}: {f.name} = {wrong!r}", name, {**base, f.name: wrong}, None))
+            if isinstance(f.spec, schema.Choice):
+                for value in f.spec.values:
+                    out.append((f"{name}: {f.name} = {value}", name, {**base, f.name: value}, True))
+                for value in ("hard", f.spec.values[0].upper(), f" {f.spec.values[0]}"):
+                    out.append((f"{name}: {f.name} = {value!r}", name, {**base, f.name: value}, False))
+            if isinstance(f.spec, schema.Text):
+                n = f.spec.max_length
+                for value, ok in (("x" * n, True), ("x" * (n + 1), False), ("", False), ("   ", False), ("\t\n", False)):
+                    out.append((f"{name}: {f.name} of {len(value)} characters {value[:3]!r}", name, {**base, f.name: value}, ok))
+            if isinstance(f.spec, (schema.Number, schema.Minutes)):
+                lo = getattr(f.spec, "minimum", 1)
+                hi = f.spec.maximum
+                for value, ok in ((lo, True), (hi, True), (lo - 1, False), (hi + 1, False), (-5, False), ("4", False), (False, False)):
+                    out.append((f"{name}: {f.name} = {value!r}", name, {**base, f.name: value}, ok))
+        out.append((f"{name}: unknown key", name, {**base, "sumary": "x"}, False))
+        out.append((f"{name}: not a mapping", name, ["title"], False))
+    # nested parts of a lesson
+    L = "lesson.schema.json"
+    for key, value, ok in [
+        ("time", {"read": 5}, True), ("time", {"practice": 5}, False), ("time", {"read": 5, "practice": None}, True),
+        ("time", {"read": 5, "reading": 3}, False), ("time", {"read": 0}, False), ("time", {"read": 601}, False),
+        ("time", {"read": 5, "practice": 1.5}, False), ("time", {"read": "5"}, False), ("time", {"read": True}, False),
+        ("objectives", [], False), ("objectives", ["x"] * 200, True), ("objectives", ["x"] * 201, False),
+        ("objectives", ["ok", ""], False), ("objectives", ["ok", " "], False), ("objectives", ["x" * 301], False),
+        ("objectives", [["nested"]], False), ("objectives", [None], False), ("objectives", "explain", False),
+        ("prerequisites", [], True), ("prerequisites", [{"lesson": "a", "text": "b"}], False),
+        ("prerequisites", [{}], False), ("prerequisites", ["a-lesson"], False), ("prerequisites", [{"lesson": "Bad Slug"}], False),
+        ("prerequisites", [{"lesson": "a/b/c"}], False), ("prerequisites", [{"lesson": "/a"}], False),
+        ("prerequisites", [{"lesson": "a--b"}], False), ("prerequisites", [{"lesson": "track/a-1"}], True),
+        ("prerequisites", [{"text": ""}], False), ("prerequisites", [{"text": "t", "note": "x"}], False),
+        ("prerequisites", [{"lesson": None}], None), ("prerequisites", [{"lesson": 3}], False),
+        ("deep_dives", [], True), ("deep_dives", ["no-track"], False), ("deep_dives", ["a/b", "c/d"], True),
+        ("deep_dives", ["A/b"], False), ("deep_dives", [7], False), ("deep_dives", ["a/b"] * 201, False),
+    ]:
+        out.append((f"lesson: {key} = {str(value)[:40]}", L, {**LESSON, key: value}, ok))
+    T = "track.schema.json"
+    for phases, ok in [
+        ([], False), ([{"title": "A", "lessons": []}], False), ([{"title": "A"}], False), ([{"lessons": ["a"]}], False),
+        ([{"title": "A", "lessons": ["a"], "extra": 1}], False), ([{"title": "A", "lessons": ["Bad"]}], False),
+        ([{"title": "A", "lessons": ["a-1", "b2"]}], True), ([{"title": "", "lessons": ["a"]}], False),
+        ([{"title": "A", "lessons": "a"}], False), (["A"], False), ([{"title": "A", "lessons": [None]}], False),
+        ([{"title": "A", "lessons": ["a"]}] * 201, False),
+    ]:
+        out.append((f"track: phases = {str(phases)[:50]}", T, {**TRACK, "phases": phases}, ok))
+    return out
+
+
+CASES = cases()
+
+
+@pytest.mark.parametrize("name,doc,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_schema_agrees_with_validator(name, doc, expected):
+    by_tracksite, by_editor = verdicts(name, doc)
+    assert by_tracksite == by_editor, schema.validate(SPECS[name], Located(doc))
+    if expected is not None:
+        assert by_tracksite is expected
+
+
+# Random documents: start from a valid one and replace or add values anywhere.
+VALUES = st.sampled_from([
+    None, True, False, 0, 1, 7, 600, 601, 999, 1000, -3, 2.5, "", " ", "x", "intro", "advanced", "heavy", "draft",
+    "a-slug", "Bad Slug", "a/b", "a/b/c", "x" * 121, "x" * 301, [], ["x"], [""], ["a/b"], ["a-slug", "b"],
+    [{"lesson": "a"}], [{"text": "t"}], [{"lesson": "a", "text": "t"}], [{}], {}, {"read": 5}, {"read": 5, "x": 1},
+    [{"title": "A", "lessons": ["a"]}], [{"title": "A", "lessons": []}],
+])
+KEYS = st.sampled_from(sorted({*LESSON, *TRACK, "read", "practice", "lesson", "text", "lessons", "unknown"}))
+
+
+@st.composite
+def mutated(draw, base):
+    doc = copy.deepcopy(base)
+    for _ in range(draw(st.integers(1, 4))):
+        containers = [doc]
+        for v in doc.values():
+            if isinstance(v, dict):
+                containers.append(v)
+            if isinstance(v, list):
+                containers += [i for i in v if isinstance(i, dict)]
+        target = draw(st.sampled_from(containers))
+        if target and draw(st.booleans()):
+            key = draw(st.sampled_from(sorted(target)))
+        else:
+            key = draw(KEYS)
+        if draw(st.integers(0, 5)) == 0:
+            target.pop(key, None)
+        else:
+            target[key] = copy.deepcopy(draw(VALUES))
+    return doc
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_documents_agree(data):
+    name, base = data.draw(st.sampled_from([("lesson.schema.json", LESSON), ("track.schema.json", TRACK)]))
+    doc = data.draw(mutated(base))
+    by_tracksite, by_editor = verdicts(name, doc)
+    assert by_tracksite == by_editor, (doc, schema.validate(SPECS[name], Located(doc)))
+
+
+def test_known_difference_decimal_point():
+    """JSON has one number type, so editors accept `read: 5.0`; tracksite asks for whole minutes."""
+    doc = {**LESSON, "time": {"read": parse("read: 5.0").value["read"]}}
+    assert verdicts("lesson.schema.json", doc) == (False, True)
+
+
+def test_slug_with_a_trailing_newline():
+    doc = {**TRACK, "phases": [{"title": "A", "lessons": ["a1\n"]}]}
+    assert verdicts("track.schema.json", doc) == (False, False)
+
+
+def test_committed_schemas_are_fresh():
+    folder = REPO / "docs" / "schemas"
+    assert sorted(p.name for p in folder.glob("*.json")) == sorted(GENERATED), "run `tracksite schema`"
+    for name, s in GENERATED.items():
+        assert (folder / name).read_text(encoding="utf-8") == render(s), f"docs/schemas/{name} is stale: run `tracksite schema`"
+        jsonschema.Draft7Validator.check_schema(json.loads((folder / name).read_text(encoding="utf-8")))
+
+
+def test_schema_command_rewrites_them(tmp_path):
+    from tracksite.editor_schema import write_schemas
+
+    written = write_schemas(tmp_path / "schemas")
+    assert sorted(p.name for p in written) == sorted(GENERATED)
+    for p in written:
+        assert p.read_text(encoding="utf-8") == (REPO / "docs" / "schemas" / p.name).read_text(encoding="utf-8")
+
+
+def test_bundled_course_is_valid_for_editors():
+    for track in sorted((REPO / "lessons").glob("*/track.yml")):
+        VALIDATORS["track.schema.json"].validate(read_yaml(track).value)
+    lessons = sorted((REPO / "lessons").glob("*/*/lesson.md"))
+    assert lessons
+    for path in lessons:
+        VALIDATORS["lesson.schema.json"].validate(read_markdown(path).meta.value)
+
+
+def test_vscode_settings_point_at_the_schemas():
+    settings_ = json.loads((REPO / ".vscode" / "settings.json").read_text())
+    mapping = settings_["yaml.schemas"]
+    assert mapping == {"./docs/schemas/track.schema.json": ["/lessons/*/track.yml"]}
+    for schema_path in mapping:
+        assert (REPO / schema_path).is_file()
