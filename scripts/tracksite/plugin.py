@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from . import references as refs
 from . import views
 from .loader import Document, Project, load
-from . import csp, schedule, schema
+from . import csp, redirects, schedule, schema
 from .mathml import render_math
 from .problems import format_text
 
@@ -128,6 +128,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 files.append(File.generated(config, refs.src_uri("track", track.slug), content=""))
         if "index.md" not in taken:
             files.append(File.generated(config, "index.md", content=""))
+        taken = {f.src_uri for f in files}
+        for src_uri, html in redirects.redirect_files(self.project.root, self.project.curriculum,
+                                                     site_url=config.site_url):
+            if src_uri not in taken:  # a page kept at a renamed lesson's old address
+                files.append(File.generated(config, src_uri, content=html))
         if self.config.instructor:
             for track in self.project.curriculum.tracks:
                 if self.project.curriculum.lessons_of(track.slug):
