@@ -288,6 +288,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return csp.apply(output)
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return csp.apply(output_content)  # 404.html and other theme pages
+
     # -- 7. post build: swap the staged site in --------------------------------------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -1,0 +1,241 @@
+"""Accessibility of the built course in real Chromium: axe-core with the WCAG 2.2 AA rules, in
+the light and the dark palette, plus what axe's WCAG rules leave out: headings in order, images
+with alt text, links that say where they go, and a visible keyboard focus.
+
+Pages: the home page, both track pages, and the overview, lesson and cheatsheet of Track 4
+lesson 3 (deep-learning-survey/attention-and-transformers) and Track 5 lesson 3
+(transformers-and-llms/attention-mechanism). The palette follows the system's colour scheme
+(mkdocs.yml uses media-query palettes), so emulating `prefers-color-scheme` switches it.
+
+A violation names the page, the palette, the rule and the offending markup. The sentinel tests
+at the end show that each check fails on markup that breaks it.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "",
+    "track-4": "deep-learning-survey/",
+    "track-5": "transformers-and-llms/",
+    "t4l3-overview": "deep-learning-survey/attention-and-transformers/overview/",
+    "t4l3-lesson": "deep-learning-survey/attention-and-transformers/",
+    "t4l3-cheatsheet": "deep-learning-survey/attention-and-transformers/cheatsheet/",
+    "t5l3-overview": "transformers-and-llms/attention-mechanism/overview/",
+    "t5l3-lesson": "transformers-and-llms/attention-mechanism/",
+    "t5l3-cheatsheet": "transformers-and-llms/attention-mechanism/cheatsheet/",
+}
+SCHEMES = {"light": "default", "dark": "slate"}  # emulated colour scheme -> Material's palette
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE = Axe()
+# Link text that does not say where the link goes, compared lower-case without punctuation.
+VAGUE = {"here", "click here", "click", "this link", "link", "this", "this page", "more", "read more",
+         "learn more", "go", "page", "details", "continue"}
+
+
+def open_page(page, url: str, scheme: str = "light"):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(page.base_url + url, wait_until="networkidle")
+    try:  # let the widgets finish drawing, if they mark it; axe checks what is on screen either way
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-widget]:not([data-widget=exercise])')]"
+            ".every(w => w.hasAttribute('data-ts-ready'))", timeout=3000)
+    except Exception:  # noqa: BLE001
+        pass
+    return page
+
+
+# -- checks (plain functions, so that the sentinels can run them on bad markup) ---------------
+def axe_violations(page) -> list[str]:
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA},
+                                     "resultTypes": ["violations"]})
+    found = []
+    for v in results.response["violations"]:
+        for node in v["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            found.append(f"{v['id']} ({v['impact']}): {v['help']}: {node['target']} {node['html'][:200]} -- {summary}")
+    return found
+
+
+HEADINGS_JS = """() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6,[role=heading]')]
+  .filter(h => h.getClientRects().length > 0 && getComputedStyle(h).visibility !== 'hidden'
+               && !h.closest('[aria-hidden=true]'))
+  .map(h => [h.getAttribute('role') === 'heading' ? Number(h.getAttribute('aria-level') || 2)
+             : Number(h.tagName[1]), h.textContent.replace(/\\u00b6/g, '').trim().slice(0, 60)])"""
+
+
+def heading_problems(page) -> list[str]:
+    headings = page.evaluate(HEADINGS_JS)
+    problems = []
+    if [level for level, _ in headings].count(1) != 1:
+        problems.append(f"{[level for level, _ in headings].count(1)} h1 headings (one expected)")
+    if headings and headings[0][0] != 1:
+        problems.append(f"the first heading is h{headings[0][0]} {headings[0][1]!r}, not h1")
+    for (before, text_before), (level, text) in zip(headings, headings[1:]):
+        if level > before + 1:
+            problems.append(f"h{before} {text_before!r} is followed by h{level} {text!r}: a level is skipped")
+    return problems
+
+
+IMAGES_JS = """() => {
+  const shown = e => e.getClientRects().length > 0;
+  const out = [];
+  for (const img of document.querySelectorAll('img, input[type=image], area')) {
+    if (!img.hasAttribute('alt')) out.push(`${img.outerHTML.slice(0, 160)} has no alt attribute`);
+    else if (img.closest('.md-content') && shown(img) && !img.getAttribute('alt').trim()
+             && img.getAttribute('role') !== 'presentation' && !img.closest('a, button'))
+      out.push(`${img.outerHTML.slice(0, 160)} is a content image with an empty alt`);
+  }
+  for (const svg of document.querySelectorAll('svg[role=img]')) {
+    const name = svg.getAttribute('aria-label') || (svg.querySelector('title') || {}).textContent
+      || (svg.getAttribute('aria-labelledby') || '').split(/\\s+/).map(id => (document.getElementById(id) || {}).textContent || '').join(' ');
+    if (!name || !name.trim()) out.push(`${svg.outerHTML.slice(0, 160)} is an image without a name`);
+  }
+  return out;
+}"""
+
+
+def image_problems(page) -> list[str]:
+    return page.evaluate(IMAGES_JS)
+
+
+LINKS_JS = """() => [...document.querySelectorAll('a[href]')]
+  .filter(a => a.getClientRects().length > 0 && !a.closest('[aria-hidden=true]'))
+  .map(a => {
+    const labelled = (a.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
+      .map(id => (document.getElementById(id) || {}).textContent || '').join(' ');
+    const imgs = [...a.querySelectorAll('img[alt], svg[aria-label]')]
+      .map(i => i.getAttribute('alt') || i.getAttribute('aria-label')).join(' ');
+    const name = (a.getAttribute('aria-label') || labelled || a.innerText || imgs || '').trim();
+    return [name, a.getAttribute('title') || '', a.outerHTML.slice(0, 160)];
+  })"""
+
+
+def link_problems(page) -> list[str]:
+    problems = []
+    for name, title, html in page.evaluate(LINKS_JS):
+        words = " ".join(re.sub(r"[^\w\s]", " ", name.lower()).split())
+        if not name:
+            problems.append(f"{html}: a link with no text")
+        elif words in VAGUE:
+            problems.append(f"{html}: link text {name!r} does not say where it goes")
+        elif not words and not title.strip():
+            # a symbol alone ("¶", "→") needs a title that says what it is
+            problems.append(f"{html}: link text {name!r} is a symbol without a title")
+    return problems
+
+
+FOCUS_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  window.__tsSeen = window.__tsSeen || new WeakSet();
+  if (window.__tsSeen.has(e)) return null;  // Tab came round again
+  window.__tsSeen.add(e);
+  window.__tsFocused = e;
+  const s = getComputedStyle(window.__tsRingOf(e));
+  return {html: e.outerHTML.slice(0, 140).replace(' focus-visible', ''),
+          check: e.matches('a[href], button, summary, select, [tabindex], input:not([type]), input')
+                 && !e.matches('input[type=text], input[type=search], input:not([type]), textarea'),
+          style: [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow],
+          shown: window.__tsRingOf(e).getClientRects().length > 0};
+}"""
+# Material's palette switch is a hidden radio button whose ring is drawn on the label after it.
+RING_OF_JS = """() => { window.__tsRingOf = e => e.matches('input.md-option') ? e.nextElementSibling : e; }"""
+UNFOCUSED_JS = """() => {
+  const e = window.__tsFocused;
+  e.blur();
+  const s = getComputedStyle(window.__tsRingOf(e));
+  const style = [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow];
+  e.focus({preventScroll: true});  // so that the next Tab goes on from here
+  return style;
+}"""
+
+
+def focus_problems(page, max_stops: int = 250) -> tuple[int, list[str]]:
+    """Tab through the page; every link or control that takes the focus must show a ring (an
+    outline or a box-shadow) that it does not have unfocused."""
+    problems, checked = [], 0
+    page.evaluate(RING_OF_JS)
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.__tsSeen = new WeakSet(); }")
+    for _ in range(max_stops):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_JS)
+        if focused is None:
+            break
+        if not focused["check"] or not focused["shown"]:
+            continue
+        checked += 1
+        outline_style, outline_width, _, shadow = focused["style"]
+        has_ring = (outline_style != "none" and outline_width != "0px") or shadow != "none"
+        unfocused = page.evaluate(UNFOCUSED_JS)
+        if not has_ring or unfocused == focused["style"]:
+            problems.append(f"{focused['html']}: no visible focus indicator (focused {focused['style']}, "
+                            f"unfocused {unfocused})")
+    return checked, problems
+
+
+# -- the course -------------------------------------------------------------------------------
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", PAGES)
+def test_wcag_22_aa(browser_page, name, scheme):
+    page = open_page(browser_page, PAGES[name], scheme)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == SCHEMES[scheme]
+    violations = axe_violations(page)
+    assert not violations, f"{PAGES[name] or '/'} ({scheme}):\n" + "\n".join(violations)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_headings_images_and_link_text(browser_page, name):
+    page = open_page(browser_page, PAGES[name])
+    problems = heading_problems(page) + image_problems(page) + link_problems(page)
+    assert not problems, f"{PAGES[name] or '/'}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", ["home", "track-5", "t5l3-lesson", "t4l3-cheatsheet"])
+def test_keyboard_focus_is_visible(browser_page, name, scheme):
+    page = open_page(browser_page, PAGES[name], scheme)
+    checked, problems = focus_problems(page)
+    assert checked >= 6, f"only {checked} focusable links and controls reached with Tab"
+    assert not problems, f"{PAGES[name] or '/'} ({scheme}):\n" + "\n".join(problems)
+
+
+def test_dark_palette_really_changes_colours(browser_page):
+    """Guard for the palette tests: the dark scheme is not the light one with another name."""
+    colours = "() => [document.body.dataset.mdColorScheme, getComputedStyle(document.body).backgroundColor]"
+    page = open_page(browser_page, PAGES["t5l3-lesson"], "light")
+    scheme, light = page.evaluate(colours)
+    assert scheme == "default"
+    # Material remembers the palette of the last visit: forget it before the page's scripts run
+    page.add_init_script("try { localStorage.clear(); } catch (e) {}")
+    page = open_page(browser_page, PAGES["t5l3-lesson"], "dark")
+    scheme, dark = page.evaluate(colours)
+    assert scheme == "slate" and dark != light, (light, dark)
+
+
+# -- sentinels: each check fails on markup that breaks it -------------------------------------
+BAD = """<!doctype html><html lang="en"><head><title>Bad page</title>
+<style>a.plain:focus { outline: none; } .faint { color: #bbb; background: #fff; }</style></head>
+<body><main><h1>Bad page</h1><h3>Skipped a level</h3>
+<p class="faint">Grey on white, hard to read.</p>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<p>For the details, <a class="plain" href="#x">click here</a> or <a href="#y">→</a>.</p>
+<p id="x">x</p><p id="y">y</p></main></body></html>"""
+
+
+def test_sentinel_checks_fail_on_bad_markup(browser_page):
+    page = browser_page
+    page.set_content(BAD)
+    ids = {v.split(" ")[0] for v in axe_violations(page)}
+    assert {"color-contrast", "image-alt"} <= ids, ids
+    assert any("skipped" in p for p in heading_problems(page))
+    assert any("no alt attribute" in p for p in image_problems(page))
+    links = link_problems(page)
+    assert any("'click here'" in p for p in links) and any("symbol without a title" in p for p in links)
+    checked, problems = focus_problems(page)
+    assert checked == 2 and len(problems) == 1 and 'class="plain"' in problems[0]
