@@ -95,18 +95,13 @@ def practice_items(body: str, first_line: int = 1) -> list[str] | None:
     """The text of each quiz question and flashcard in a Markdown body; None when the widget
     parser is not available."""
     try:
-        from .widgets import find_blocks, parse_flashcards, parse_quiz
+        from .widgets import find_blocks, iter_blocks, parse_flashcards, parse_quiz
     except ImportError:  # pragma: no cover - widgets ship with the package
         return None
     blocks, _ = find_blocks(body, first_line)
     items: list[str] = []
 
-    def walk(blocks) -> Iterable:
-        for b in blocks:
-            yield b
-            yield from walk(b.children)
-
-    for block in walk(blocks):
+    for block in iter_blocks(blocks):
         if block.name == "flashcards":
             cards, _ = parse_flashcards(block.body)
             items += [f"{c.term}\n{c.answer}" for c in cards]

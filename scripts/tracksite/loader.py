@@ -5,6 +5,8 @@ is sound still goes into the model so that references into it can be checked too
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import re
 from dataclasses import dataclass, field
@@ -14,15 +16,19 @@ from . import anchors as anchor_ids
 from . import references as refs
 from . import schema
 from .model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
-from .problems import ProblemList
-from .sources import MarkdownSource, SourceProblem, read_markdown, read_yaml
+from .problems import Problem, ProblemList
+from .sources import MarkdownSource, SourceProblem, read_markdown, read_text, read_yaml, split_front_matter
 from .yamlsafe import Located
 
 ASSET_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".json", ".yml", ".yaml", ".csv"}
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
 _VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
 WORDS = re.compile(r"[A-Za-z0-9']+")
-_DATA_BLOCK = re.compile(r"(?ms)^/{3,}\s*(flashcards|quiz|attention|attention-steps)\b.*?^/{3,}\s*$")
+_ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
+_TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
+_ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-zA-Z]+)\s*=[^{}\n]{0,300}\}")
+_DATA_OPEN = re.compile(r"^/{3,}\s*(flashcards|quiz|attention|attention-steps)\b")
+_DATA_CLOSE = re.compile(r"^/{3,}\s*$")
 
 
 @dataclass
@@ -87,7 +93,7 @@ class _Loader:
             self.problems.add(self.lessons_dir, None, "no lessons/ folder; create one track folder per track in it")
         else:
             for folder in sorted(p for p in self.lessons_dir.iterdir()):
-                if folder.name.startswith(".") or not folder.is_dir():
+                if folder.name.startswith(".") or not folder.is_dir() or self.escapes(folder):
                     continue
                 loaded = self.load_track(folder)
                 if loaded is None:
@@ -195,6 +201,8 @@ class _Loader:
 
     # -- lessons -----------------------------------------------------------------------------
     def load_lesson(self, track: Track, slug: str, folder: Path):
+        if self.escapes(folder):
+            return None
         lesson_file = folder / "lesson.md"
         if not lesson_file.exists():
             self.problems.add(folder, None, "lesson folder has no lesson.md")
@@ -222,12 +230,11 @@ class _Loader:
         for p in sorted(folder.iterdir()):
             if p.name in ("lesson.md", "overview.md") or p.name.startswith("."):
                 continue
-            if p.is_symlink():
-                target = Path(os.path.realpath(p))
-                if not _inside(target, self.root):
-                    self.problems.add(p, None, "symbolic link points outside the project; copy the file in instead")
-                    continue
+            if p.is_symlink() and self.escapes(p):
+                continue
             if p.is_file() and p.suffix.lower() in ASSET_SUFFIXES:
+                if p.suffix.lower() == ".svg":
+                    self.check_svg(p)
                 assets[f"{track.slug}/{slug}/{p.name}"] = p
         lesson = Lesson(
             track=track.slug,
@@ -313,17 +320,17 @@ class _Loader:
 
     # -- bodies: links, anchors, images, widgets ----------------------------------------------
     def check_bodies(self, project: Project) -> None:
-        ids: dict[str, set[str]] = {d.src_uri: anchor_ids.anchors(d.body) for d in project.documents}
+        ids: dict[str, set[str]] = {d.src_uri: _memo(("anchors", d.body), functools.partial(anchor_ids.anchors, d.body))
+                                    for d in project.documents}
         try:
             from .widgets import validate_widgets
         except ImportError:  # pragma: no cover - the widgets module ships with the package
             validate_widgets = None
         for doc in project.documents:
-            for link in refs.find_links(doc.body, doc.body_line):
+            self.check_active_content(doc)
+            for link in _memo(("links", doc.body, doc.body_line), lambda: list(refs.find_links(doc.body, doc.body_line))):
                 if refs.is_unsafe(link.target):
-                    self.problems.add(doc.path, link.line, f"link to {link.target.split(':')[0]}: URL {link.target[:60]!r} is not allowed",
-                                      hint="course pages link only to pages, files and http(s) addresses")
-                    continue
+                    continue  # reported by check_active_content
                 if refs.scheme_of(link.target) is None:
                     continue
                 ref = refs.parse(link.target, doc.track)
@@ -346,6 +353,36 @@ class _Loader:
                 if m:
                     self.problems.add(doc.path, doc.body_line + n, f"link text {m.group(1)!r} does not say where it goes",
                                       hint="name the target, e.g. [the attention lesson](lesson:...)", severity="warning")
+        from .coverage import objective_warnings  # issue 7: objectives no quiz or flashcard practises
+        self.problems.extend(objective_warnings(project))  # issue 7 (warnings only; see coverage.py)
+
+    def check_active_content(self, doc: Document) -> None:
+        """No code reaches a learner's browser from a course page: no script-like HTML elements,
+        no `on...=` event handlers (in HTML or `{: attr_list }`), no javascript:, vbscript:,
+        data: or file: URLs. Code blocks and the data of widget blocks (rendered as text) are
+        not looked at."""
+        found = _memo(("active", doc.body, doc.body_line), lambda: _active_content(doc.body, doc.body_line))
+        for line, message, hint in found:
+            self.problems.add(doc.path, line, message, hint=hint)
+
+    def check_svg(self, path: Path) -> None:
+        """An SVG beside a lesson is served from the site's origin, where opening it directly
+        would run any script in it: diagrams are plain drawings."""
+        try:
+            text = read_text(Path(os.path.realpath(path)))  # a link inside the project is fine
+        except SourceProblem as e:
+            self.problems.add(path, e.line, e.message)
+            return
+        line_at = refs.line_finder(text, 1)
+        found = [(line_at(m.start()), f"<{m.group(1)}> element")
+                 for m in itertools.islice(_ACTIVE_TAG.finditer(text), MAX_FINDINGS)]
+        found += [(line_at(m.start(1)), f"{m.group(1)}= event handler")
+                  for m in itertools.islice(_TAG_HANDLER.finditer(text), MAX_FINDINGS)]
+        found += [(line, f"{scheme}: URL") for line, scheme, _ in
+                  itertools.islice(refs.unsafe_urls(text, 1), MAX_FINDINGS) if scheme != "data"]
+        for line, what in found:
+            self.problems.add(path, line, f"SVG contains a {what}; diagrams must be plain drawings",
+                              hint="remove scripts, event handlers and javascript: links from the file")
 
     def check_images(self, doc: Document, project: Project) -> None:
         for n, line in enumerate(doc.body.split("\n")):
@@ -389,7 +426,22 @@ class _Loader:
         return docs
 
     # -- helpers -----------------------------------------------------------------------------
+    def escapes(self, path: Path) -> bool:
+        """True (and a problem) when a symbolic link, of `path` or of a folder above it, leads out
+        of the project: course sources never pull in files from elsewhere on the machine."""
+        if _inside(Path(os.path.realpath(path)), self.root):
+            return False
+        try:
+            shown = path.relative_to(self.root).as_posix()
+        except ValueError:
+            shown = path.as_posix()
+        self.problems.items.append(Problem(
+            shown, None, "symbolic link points outside the project; copy the files in instead"))
+        return True
+
     def yaml(self, path: Path) -> Located | None:
+        if self.escapes(path):
+            return None
         try:
             return read_yaml(path)
         except SourceProblem as e:
@@ -397,11 +449,22 @@ class _Loader:
             return None
 
     def markdown(self, path: Path) -> MarkdownSource | None:
+        if self.escapes(path):
+            return None
         try:
-            return read_markdown(path)
+            text = read_text(path)
         except SourceProblem as e:
             self.problems.add(path, e.line, e.message)
             return None
+        parsed = _memo(("markdown", path, text), lambda: _parse_markdown(path, text))
+        if isinstance(parsed, SourceProblem):
+            self.problems.add(path, parsed.line, parsed.message)
+            return None
+        src, too_complex = parsed
+        if too_complex:
+            self.problems.add(path, *too_complex, hint="split the page or the paragraph")
+            return None
+        return src
 
     def report_schema(self, path: Path, spec: schema.Mapping, located: Located) -> None:
         if located.value is None:
@@ -411,9 +474,111 @@ class _Loader:
             self.problems.add(path, line, message, field=field_ or None, hint=hint)
 
 
+# `mkdocs serve` loads the whole project again after every save. What depends on one file's text
+# alone (its parsed front-matter, its anchors, links and active-content findings) is remembered,
+# keyed by that text, so a rebuild redoes it only for the files that changed.
+_MEMO: dict[tuple, object] = {}
+_MEMO_MAX = 50_000
+
+
+def _memo(key: tuple, compute):
+    try:
+        return _MEMO[key]
+    except KeyError:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        value = _MEMO[key] = compute()
+        return value
+
+
+def _parse_markdown(path: Path, text: str):
+    """(source, too-complex finding) of a Markdown file's text, or the SourceProblem it raises."""
+    try:
+        src = split_front_matter(path, text)
+    except SourceProblem as e:
+        return e
+    return src, _too_complex(src.body, src.body_line)
+
+
+def _active_content(body: str, body_line: int) -> list[tuple[int, str, str]]:
+    """(line, message, hint) of every script-like element, event handler and unsafe URL."""
+    found = []
+    masked = blank_data_blocks(refs.mask_code(body))
+    line_at = refs.line_finder(masked, body_line)
+    for line, scheme, target in itertools.islice(refs.unsafe_urls(masked, body_line), MAX_FINDINGS):
+        found.append((line, f"link to {scheme}: URL {target[:60]!r} is not allowed",
+                      "course pages link only to pages, files and http(s) addresses"))
+    for m in itertools.islice(_ACTIVE_TAG.finditer(masked), MAX_FINDINGS):
+        found.append((line_at(m.start()), f"HTML <{m.group(1).lower()}> is not allowed in course pages",
+                      "write Markdown; interactive parts come from the widget blocks"))
+    for rx in (_TAG_HANDLER, _ATTR_LIST_HANDLER):
+        for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
+            found.append((line_at(m.start(1)),
+                          f"event handler attribute {m.group(1).lower()}= is not allowed in course pages",
+                          "interactive parts come from the widget blocks"))
+    return found
+
+
+MAX_FINDINGS = 20  # of one kind in one file: enough to act on, never a flood
+
+
+MAX_HEADINGS = 300
+MAX_BRACKETS_PER_PARAGRAPH = 400
+MAX_HTML_TAGS = 1000
+_HTML_TAG = re.compile(r"<[A-Za-z]")
+_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
+
+
+def _too_complex(body: str, first_line: int) -> tuple[int, str] | None:
+    """Shapes that take the build minutes: thousands of `[` in one paragraph or thousands of
+    headings (Python-Markdown's link parser and heading ids are quadratic), thousands of HTML
+    tags (the search index's parser is quadratic in their nesting). No real page comes near."""
+    headings = brackets = 0
+    start = first_line
+    masked = blank_data_blocks(refs.mask_code(body))
+    tags = list(itertools.islice(_HTML_TAG.finditer(masked), MAX_HTML_TAGS + 1))
+    if len(tags) > MAX_HTML_TAGS:
+        return refs.line_finder(masked, first_line)(tags[-1].start()), f"page has more than {MAX_HTML_TAGS} HTML tags"
+    for n, line in enumerate(masked.split("\n")):
+        if not line.strip():
+            brackets, start = 0, first_line + n + 1
+            continue
+        if _HEADING_LINE.match(line):
+            headings += 1
+            if headings > MAX_HEADINGS:
+                return first_line + n, f"page has more than {MAX_HEADINGS} headings"
+        brackets += line.count("[")
+        if brackets > MAX_BRACKETS_PER_PARAGRAPH:
+            return start, f"paragraph has more than {MAX_BRACKETS_PER_PARAGRAPH} `[` characters; Markdown would take minutes over it"
+    return None
+
+
 def word_count(body: str) -> int:
     """Words a learner reads: the body without the data of quiz, flashcard and heatmap blocks."""
-    return len(WORDS.findall(_DATA_BLOCK.sub("", body)))
+    return len(WORDS.findall(blank_data_blocks(body)))
+
+
+def blank_data_blocks(body: str) -> str:
+    """The body with every data block (flashcards, quiz, attention, attention-steps: header to
+    the next `///` line) blanked out, lines kept. In one pass: a regex with a lazy `.*?` to the
+    closing line takes minutes on thousands of unclosed headers."""
+    lines = body.split("\n")
+    next_close: list[int | None] = [None] * len(lines)
+    following = None
+    for i in range(len(lines) - 1, -1, -1):
+        next_close[i] = following
+        if _DATA_CLOSE.match(lines[i]):
+            following = i
+    i = 0
+    while i < len(lines):
+        end = next_close[i] if _DATA_OPEN.match(lines[i]) else None
+        if end is None:
+            i += 1
+            continue
+        for j in range(i, end + 1):
+            lines[j] = " " * len(lines[j])
+        i = end + 1
+    return "\n".join(lines)
 
 
 def _text(value, default):

@@ -6,6 +6,8 @@ owns the URL contract: which page lives at which path of the site.
 """
 from __future__ import annotations
 
+import bisect
+import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -19,7 +21,13 @@ _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 # Inline links and images `](target)` and reference definitions `[id]: target`.
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
 _DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
-_UNSAFE = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
+_UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
+# Where a URL starts: `](target)`, `](<target>)`, `]: target` (also on the next line), TeX's
+# `\href{target}` (MathML keeps it as a link) and the URL attributes of HTML or attr_list
+# `{: href="target" }`. Values are checked with entities decoded.
+_URL_AT = re.compile(
+    r"""(?:\]\(|\]:|\\(?:href|url)\s*\{|(?<![\w-])(?:[\w-]+:)?(?:href|src|action|formaction|poster|data|srcset|background|cite|ping)\s*=)"""
+    r"""\s*(?:<([^>\n]*)>|"([^"]*)"|'([^']*)'|([^\s)>"'{}]+))""", re.I)
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _TARGET = re.compile(rf"^(?:(?P<track>{_SLUG})/)?(?P<lesson>{_SLUG})(?:#(?P<anchor>[^\s#]*))?$")
 _TRACK_TARGET = re.compile(rf"^(?P<track>{_SLUG})/?(?:#(?P<anchor>[^\s#]*))?$")
@@ -90,7 +98,52 @@ def scheme_of(target: str) -> str | None:
 
 
 def is_unsafe(target: str) -> bool:
-    return bool(_UNSAFE.match(target))
+    """A URL that runs code or embeds a document, as a browser reads it: HTML entities decoded,
+    tabs and newlines dropped, leading spaces and control characters ignored, any letter case."""
+    return unsafe_scheme(target) is not None
+
+
+def unsafe_scheme(target: str) -> str | None:
+    url = re.sub(r"[\t\n\r]", "", html.unescape(target)).lstrip("".join(map(chr, range(33))))
+    m = _UNSAFE.match(url)
+    return m.group(1).lower() if m else None
+
+
+def mask_code(body: str) -> str:
+    """The body with fenced code and code spans blanked out (same length, same lines)."""
+    out = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        m = _FENCE.match(line)
+        if m:
+            if fence is None:
+                fence = m.group(1)[0] * 3
+            elif line.strip().startswith(fence):
+                fence = None
+            out.append(" " * len(line))
+        elif fence is not None:
+            out.append(" " * len(line))
+        else:
+            out.append(_CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line))
+    return "\n".join(out)
+
+
+def unsafe_urls(masked: str, first_line: int) -> Iterator[tuple[int, str, str]]:
+    """(line, scheme, target) of every javascript:, vbscript:, data: or file: URL in link,
+    reference-definition or attribute position, over line breaks too; `masked` is a body with
+    its code blanked out (`mask_code`)."""
+    line_at = line_finder(masked, first_line)
+    for m in _URL_AT.finditer(masked):
+        i = next(g for g in range(1, 5) if m.group(g) is not None)
+        scheme = unsafe_scheme(m.group(i))
+        if scheme:
+            yield line_at(m.start(i)), scheme, m.group(i)
+
+
+def line_finder(text: str, first_line: int):
+    """offset -> file line, in log time (counting newlines per finding is quadratic)."""
+    starts = [m.start() for m in re.finditer("\n", text)]
+    return lambda offset: first_line + bisect.bisect_left(starts, offset)
 
 
 def parse(target: str, current_track: str | None) -> Ref | str:

@@ -69,6 +69,7 @@ def split_front_matter(path: Path, text: str) -> MarkdownSource:
                     raise SourceProblem(e.message, e.line) from None
                 if meta.value is None:
                     meta.value = {}
+                    meta.lines.setdefault((), 1)  # empty front-matter: point at its opening `---`
                 if not isinstance(meta.value, dict):
                     raise SourceProblem(
                         f"front-matter must be a mapping of `key: value` lines, found a {type_name(meta.value)}",

@@ -381,10 +381,13 @@ def find_blocks(text: str, first_line: int = 1) -> tuple[list[BlockSource], list
     return top, issues
 
 
-def _iter_blocks(blocks: list[BlockSource]):
-    for block in blocks:
+def iter_blocks(blocks: list[BlockSource]):
+    """Depth-first, without recursion: nesting depth is whatever an author (or attacker) wrote."""
+    stack = list(reversed(blocks))
+    while stack:
+        block = stack.pop()
         yield block
-        yield from _iter_blocks(block.children)
+        stack.extend(reversed(block.children))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1198,7 +1201,7 @@ def validate_widgets(display_path: str, text: str, first_line: int, source_dir: 
         return [Problem(display_path, first_line, f"could not read the widget blocks: {exc}")]
     for issue in issues:
         add(issue, None, None)
-    for block in _iter_blocks(blocks):
+    for block in iter_blocks(blocks):
         try:
             _validate_block(block, known, source_dir, add)
         except Exception as exc:  # noqa: BLE001

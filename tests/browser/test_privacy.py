@@ -67,9 +67,10 @@ def test_no_request_leaves_the_site(browser_page, built_site, name):
 def test_search_and_palette_stay_on_the_site(browser_page):
     page = browser_page
     loaded = visit(page, LESSON)
+    page.wait_for_load_state("networkidle")  # the search worker has its index before we type
     page.click("input.md-search__input")
     page.keyboard.type("attention")  # Material reads the query from key events: type it
-    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    page.wait_for_selector(".md-search-result__item", timeout=60_000)
     page.keyboard.press("Escape")
     page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
     page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")

@@ -1,0 +1,210 @@
+"""The Content-Security-Policy every page ships, checked in the built files and in Chromium.
+
+Static checks (no browser): each page carries one CSP `<meta>` before its first script, the
+policy allows no 'unsafe-inline' or 'unsafe-eval' scripts, every inline script the page runs is
+listed by hash, and none of our own files (templates, scripts) holds an inline script, an
+inline event handler or eval. Browser checks: every page type of the bundled course loads and is
+used (search, palette, every widget's buttons) with no CSP violation, reported either as a
+console message or as a `securitypolicyviolation` event (collected by an init script); and an
+injected inline script is blocked, which shows the listener and the policy both work.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from course import REPO
+from tracksite import csp
+
+LESSON = "transformers-and-llms/attention-mechanism/"  # formulas, a diagram, every widget
+PAGES = {
+    "home": "",
+    "track": "transformers-and-llms/",
+    "overview": LESSON + "overview/",
+    "lesson": LESSON,
+    "cheatsheet": LESSON + "cheatsheet/",
+    "other-track-lesson": "deep-learning-survey/attention-and-transformers/",
+    "other-track-overview": "deep-learning-survey/attention-and-transformers/overview/",
+    "not-found": "404.html",
+}
+
+
+def guide_page(site: Path) -> str | None:
+    """A page of docs/ (a guide, not a track): a top-level folder with no lesson in it."""
+    for index in sorted(site.glob("*/index.html")):
+        folder = index.parent
+        if folder.name not in ("assets", "search") and not any(folder.glob("*/overview/index.html")):
+            return folder.name + "/"
+    return None
+
+
+def policy_of(soup: BeautifulSoup) -> dict[str, list[str]]:
+    metas = soup.find_all("meta", attrs={"http-equiv": re.compile("^content-security-policy$", re.I)})
+    assert len(metas) == 1, f"{len(metas)} CSP meta tags"
+    out = {}
+    for part in metas[0]["content"].split(";"):
+        words = part.split()
+        if words:
+            out[words[0]] = words[1:]
+    return out
+
+
+# -- static: the built files ----------------------------------------------------------------------
+
+def test_every_page_ships_an_exact_policy(built_site):
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 40
+    wrong = []
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        rel = path.relative_to(built_site).as_posix()
+        soup = BeautifulSoup(html, "lxml")
+        policy = policy_of(soup)
+        scripts = policy.get("script-src", [])
+        assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, rel
+        assert html.index('http-equiv="Content-Security-Policy"') < html.index("<script"), \
+            f"{rel}: a script comes before the policy, which does not apply to it"
+        if policy.get("object-src") != ["'none'"] or policy.get("base-uri") != ["'self'"]:
+            wrong.append(f"{rel}: not the full policy (the placeholder was not replaced): {policy}")
+        missing = [h for h in csp.inline_script_hashes(html) if h not in scripts]
+        if missing:
+            wrong.append(f"{rel}: inline scripts not allowed by its policy: {missing}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_policy_does_not_allow_scripts_inside_page_content():
+    """Only the theme's own inline scripts are hashed: a script that got into the content of a
+    page (through a future bug in escaping) must stay blocked rather than be allowed by hash."""
+    page = ('<html><head><meta http-equiv="Content-Security-Policy" content="x"><script>var theme=1</script></head>'
+            '<body><article class="md-content__inner md-typeset"><p>Text</p><script>alert(1)</script></article>'
+            "</body></html>")
+    policy = csp.policy_for(page)
+    injected = csp.inline_script_hashes('<script>alert(1)</script>')[0]
+    theme = csp.inline_script_hashes('<script>var theme=1</script>')[0]
+    assert theme in policy
+    assert injected not in policy, "a script in the page content was allowed by its hash"
+
+
+# -- static: our own files never need 'unsafe-inline' or 'unsafe-eval' ----------------------------
+
+OWN_FILES = sorted([*REPO.glob("overrides/**/*.html"), *REPO.glob("docs/assets/tracksite/*.js")])
+FORBIDDEN_JS = {
+    "eval(": re.compile(r"(?<![\w.$])eval\s*\("),
+    "new Function": re.compile(r"\bnew\s+Function\s*\("),
+    "Function(...)": re.compile(r"(?<![\w.$])Function\s*\(\s*['\"`]"),
+    "setTimeout with a string": re.compile(r"\bset(?:Timeout|Interval)\s*\(\s*['\"`]"),
+    "document.write": re.compile(r"\bdocument\.write(?:ln)?\s*\("),
+    "javascript: URL": re.compile(r"javascript:", re.I),
+    "inline handler in markup": re.compile(r"""<[a-z][^>]*\son[a-z]+\s*=\s*['"\\]""", re.I),
+    "handler attribute set from script": re.compile(r"""setAttribute\(\s*['"]on[a-z]+['"]""", re.I),
+}
+FORBIDDEN_HTML = {
+    "inline event handler": re.compile(r"""<[a-zA-Z][^>]*?\son[a-z]+\s*=""", re.S),
+    "javascript: URL": re.compile(r"javascript:", re.I),
+    "eval(": re.compile(r"(?<![\w.$])eval\s*\("),
+}
+
+
+def without_comments(text: str, suffix: str) -> str:
+    if suffix == ".js":
+        text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+        return re.sub(r"(?m)(^|[^:\\])//.*$", r"\1", text)
+    return re.sub(r"\{#.*?#\}", "", re.sub(r"<!--.*?-->", "", text, flags=re.S), flags=re.S)
+
+
+def test_own_files_exist():
+    assert any(p.suffix == ".js" for p in OWN_FILES) and any(p.suffix == ".html" for p in OWN_FILES)
+
+
+@pytest.mark.parametrize("path", OWN_FILES, ids=[p.relative_to(REPO).as_posix() for p in OWN_FILES])
+def test_own_files_have_no_inline_script_or_eval(path):
+    text = without_comments(path.read_text(encoding="utf-8"), path.suffix)
+    rules = FORBIDDEN_JS if path.suffix == ".js" else FORBIDDEN_HTML
+    found = [f"{name}: line {text.count(chr(10), 0, m.start()) + 1}" for name, rx in rules.items() for m in rx.finditer(text)]
+    if path.suffix == ".html":
+        for m in re.finditer(r"<script\b([^>]*)>(.*?)</script>", text, re.S):
+            if "src=" not in m.group(1) and m.group(2).strip():
+                found.append(f"inline <script>: line {text.count(chr(10), 0, m.start()) + 1}")
+    assert found == [], f"{path.relative_to(REPO)}: {found}"
+
+
+# -- in Chromium ---------------------------------------------------------------------------------
+
+COLLECT = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.sourceFile}:${e.lineNumber} ${e.sample || ''}`);
+}, true);
+"""
+
+
+def watch(page) -> list[str]:
+    messages: list[str] = []
+    page.add_init_script(COLLECT)
+    page.on("console", lambda m: messages.append(m.text) if "Content Security Policy" in m.text else None)
+    return messages
+
+
+def violations(page, messages: list[str]) -> list[str]:
+    return page.evaluate("window.__cspViolations || []") + messages
+
+
+def use_the_page(page) -> None:
+    """Run the page's scripts beyond loading: search, the palette switch, widget buttons."""
+    search = page.locator("input.md-search__input")
+    if search.count():
+        page.keyboard.press("/")
+        page.keyboard.type("attention")
+        page.wait_for_timeout(600)  # the search worker answers
+        page.keyboard.press("Escape")
+    toggle = page.locator("label.md-header__button[for^='__palette']:visible").first
+    if toggle.count():
+        toggle.click()
+    buttons = page.locator("[data-widget] button:visible")
+    for i in range(min(buttons.count(), 25)):
+        button = buttons.nth(i)
+        if button.is_visible() and button.is_enabled():
+            button.click(timeout=2000)
+    tokens = page.locator("[data-widget=attention] button:visible")
+    if tokens.count():
+        tokens.first.focus()
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", [*PAGES, "guide"])
+def test_no_csp_violation(browser_page, built_site, name):
+    url = PAGES.get(name) if name != "guide" else guide_page(built_site)
+    if url is None:
+        pytest.skip("the site has no guide pages")
+    page = browser_page
+    messages = watch(page)
+    page.goto(page.base_url + url, wait_until="networkidle")
+    use_the_page(page)
+    found = violations(page, messages)
+    assert found == [], f"{name} ({url}): " + "\n".join(found)
+
+
+@pytest.mark.browser
+def test_injected_inline_script_is_blocked(browser_page):
+    """The policy is in force and the listener hears it: a script added at run time is refused."""
+    page = browser_page
+    messages = watch(page)
+    page.goto(page.base_url + LESSON, wait_until="networkidle")
+    page.evaluate("""() => {
+        const s = document.createElement('script');
+        s.textContent = 'window.__pwned = true';
+        document.body.appendChild(s);
+        const img = document.createElement('img');
+        img.setAttribute('src', 'https://example.invalid/x.png');
+        document.body.appendChild(img);
+    }""")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned === undefined")
+    found = violations(page, messages)
+    assert any("script-src" in v for v in found), found
+    assert any("img-src" in v for v in found), found
