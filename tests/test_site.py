@@ -200,3 +200,16 @@ def test_page_size_does_not_grow_with_the_course(course):
     assert result.returncode == 0, result.stderr
     large = {u: len((course / "site" / u / "index.html").read_bytes()) for u in ("alpha/a2", "alpha")}
     assert large == small
+
+
+def test_strict_warning_keeps_last_good_site(course):
+    """A build that MkDocs aborts for a warning (in strict mode, after every page was written)
+    must not replace the last good site either."""
+    assert run_mkdocs(course).returncode == 0
+    site = course / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    write(course, "docs/guide.md", "# Guide\n\n[a missing page](missing.md)\n")
+    result = run_mkdocs(course)
+    assert result.returncode != 0 and "Aborted with 1 warnings in strict mode" in result.stdout + result.stderr
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert not [p for p in course.iterdir() if "staging" in p.name]

@@ -54,6 +54,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.project: Project | None = None
         self.failed: list[str] = []
         self.real_site_dir: str | None = None
+        self.staging_dir: str | None = None
         self.widget_context: Any = None
         self._home: dict[str, Any] | None = None
 
@@ -107,7 +108,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         parent = os.path.dirname(real)
         os.makedirs(parent, exist_ok=True)
         self.real_site_dir = real
-        config.site_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.staging-", dir=parent)
+        self.staging_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.staging-", dir=parent)
+        config.site_dir = self.staging_dir
 
     # -- 2. files: the course's sources become pages and assets at the contract's URLs --------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -296,6 +298,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.real_site_dir is None:
             return
+        if config.strict and _strict_warnings():
+            return  # MkDocs aborts right after this event; on_build_error drops the staging folder
         staged, real = config.site_dir, self.real_site_dir
         old = None
         if os.path.exists(real):
@@ -304,20 +308,22 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             os.rename(real, old)
         os.rename(staged, real)
         config.site_dir = real
-        self.real_site_dir = None
+        self.real_site_dir = self.staging_dir = None
         if old:
             shutil.rmtree(old, ignore_errors=True)
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.real_site_dir is not None:
-            staged = self.real_site_dir
-            self.real_site_dir = None
-            # config.site_dir still points at the staging folder: find it by prefix and drop it.
-            parent = os.path.dirname(staged)
-            prefix = f".{os.path.basename(staged)}.staging-"
-            for name in os.listdir(parent):
-                if name.startswith(prefix):
-                    shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+        """Drop this build's staging folder; the last good site was never touched."""
+        if self.real_site_dir is not None and self.staging_dir is not None:
+            shutil.rmtree(self.staging_dir, ignore_errors=True)
+        self.real_site_dir = self.staging_dir = None
+
+
+def _strict_warnings() -> bool:
+    """Whether MkDocs' strict-mode counter has seen a warning in this build."""
+    from mkdocs.utils import CountHandler
+
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
 
 
 def _safe(text: str) -> Markup:
