@@ -11,8 +11,9 @@ compressed with gzip at level 9 as a server would send it:
   script (named in the page's `__config`), which Material starts on every page;
 * images (`<img src>`, or the first `srcset` candidate when there is no `src`), the favicon
   (`<link rel=icon>`), `<video poster>`;
-* widget data: every `url` in a widget's `data-config` (the attention widget fetches all its
-  sentence files when the page opens).
+* widget data: every `url` in a widget's `data-config`, except the attention heatmap's, which
+  widgets.js fetches only when the widget comes near the viewport: those files are listed apart,
+  under `deferred`, with their own total.
 
 Not counted: the search index (`search/search_index.json`, fetched by the worker), background
 images of stylesheets, `data:` URIs (already inside the file that holds them), and anything on
@@ -69,8 +70,10 @@ class _Resources(HTMLParser):
         elif tag == "video" and a.get("poster"):
             self.found.append(("image", a["poster"]))
         if a.get("data-widget") and a.get("data-config"):
+            # the heatmap fetches its data only when it comes near the viewport (widgets.js)
+            kind = "deferred" if a["data-widget"] == "attention" else "data"
             for url in _config_urls(a["data-config"]):
-                self.found.append(("data", url))
+                self.found.append((kind, url))
 
     def handle_endtag(self, tag: str) -> None:
         self._config = False
@@ -147,6 +150,7 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
     page_bytes = html_path.read_bytes()
     resources: list[dict] = [{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": _gzip_size(page_bytes)}]
     missing: list[str] = []
+    deferred: list[dict] = []
     seen: set[Path] = {html_path}
     while todo:
         kind, url, base = todo.pop(0)
@@ -166,6 +170,9 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
         if rel == SEARCH_INDEX:
             continue
         data = path.read_bytes()
+        if kind == "deferred":
+            deferred.append({"url": rel, "kind": "data", "bytes": len(data), "gzip": _gzip_size(data)})
+            continue
         resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": _gzip_size(data)})
         if kind == "css":
             css = data.decode("utf-8", errors="replace")
@@ -186,4 +193,6 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
         "resources": resources,
         "missing": missing,
         "not_counted": not_counted,
+        "deferred": deferred,
+        "deferred_gzip": sum(r["gzip"] for r in deferred),
     }

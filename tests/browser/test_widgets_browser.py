@@ -188,6 +188,7 @@ def _weights(root) -> dict[str, str]:
 def test_attention_click_it_changes_the_weights(browser_page, lesson_url):
     page = _open(browser_page, lesson_url)
     root = page.locator("[data-widget=attention]").first
+    root.scroll_into_view_if_needed()  # the data loads when the widget comes near the viewport
     page.wait_for_selector("[data-widget=attention] .ts-tok")
     config = json.loads(root.get_attribute("data-config"))
     tokens = root.locator(".ts-tok")
@@ -427,6 +428,7 @@ def _axe(page, include: str) -> list[str]:
 def test_widgets_pass_axe_in_both_palettes(browser_page, lesson_url, scheme):
     page = _open(browser_page, lesson_url, scheme=scheme)
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
+    page.locator("[data-widget=attention]").first.scroll_into_view_if_needed()
     page.wait_for_selector("[data-widget=attention] .ts-tok")
     # interactive states too: a flipped card, an answered question, a later step
     page.locator("[data-widget=flashcards] .ts-cards__card").first.click()

@@ -581,7 +581,16 @@
   });
 
   /* ---- start (again after each of Material's instant page loads) ---- */
-  const widgets = { flashcards, quiz, attention, "attention-steps": steps, progress,
+  /* The heatmap's data (tens of KB) loads only when the widget comes near the viewport. */
+  const whenNear = (start) => (root) => {
+    const run = () => Promise.resolve(start(root)).catch((e) => console.error("tracksite widget:", e));
+    if (!("IntersectionObserver" in window)) return run();
+    const io = new IntersectionObserver((seen) => {
+      if (seen.some((e) => e.isIntersecting)) { io.disconnect(); run(); }
+    }, { rootMargin: "600px 0px" });
+    io.observe(root);
+  };
+  const widgets = { flashcards, quiz, attention: whenNear(attention), "attention-steps": steps, progress,
     "progress-track": track, "progress-home": home };
   const init = () => {
     markLessons();
