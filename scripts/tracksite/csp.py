@@ -12,7 +12,7 @@ import re
 
 POLICY = (
     "default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 _META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
