@@ -5,6 +5,7 @@ is sound still goes into the model so that references into it can be checked too
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
@@ -17,7 +18,7 @@ from . import references as refs
 from . import schema
 from .model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from .problems import Problem, ProblemList
-from .sources import MarkdownSource, SourceProblem, read_markdown, read_text, read_yaml, split_front_matter
+from .sources import MarkdownSource, SourceProblem, read_text, read_yaml, split_front_matter
 from .yamlsafe import Located
 
 ASSET_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".json", ".yml", ".yaml", ".csv"}
@@ -320,6 +321,7 @@ class _Loader:
 
     # -- bodies: links, anchors, images, widgets ----------------------------------------------
     def check_bodies(self, project: Project) -> None:
+        stamps: dict[Path, tuple] = {}
         ids: dict[str, set[str]] = {d.src_uri: _memo(("anchors", d.body), functools.partial(anchor_ids.anchors, d.body))
                                     for d in project.documents}
         try:
@@ -345,7 +347,11 @@ class _Loader:
                     self.problems.add(doc.path, link.line, f"broken link {link.target!r}: anchors can only point into lesson, overview and cheatsheet pages")
             self.check_images(doc, project)
             if validate_widgets is not None:
-                self.problems.extend(validate_widgets(self.problems.relative(doc.path), doc.body, doc.body_line, doc.path.parent))
+                shown, folder = self.problems.relative(doc.path), doc.path.parent
+                if folder not in stamps:  # widget data files live beside the page
+                    stamps[folder] = _folder_stamp(folder)
+                self.problems.extend(_memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder]),
+                                           lambda: validate_widgets(shown, doc.body, doc.body_line, folder)))
             if doc.kind == "lesson":
                 self.check_reading_time(doc, project)
             for n, line in enumerate(doc.body.split("\n")):
@@ -354,7 +360,18 @@ class _Loader:
                     self.problems.add(doc.path, doc.body_line + n, f"link text {m.group(1)!r} does not say where it goes",
                                       hint="name the target, e.g. [the attention lesson](lesson:...)", severity="warning")
         from .coverage import objective_warnings  # issue 7: objectives no quiz or flashcard practises
-        self.problems.extend(objective_warnings(project))  # issue 7 (warnings only; see coverage.py)
+        for doc in project.documents:  # issue 7 (warnings only; see coverage.py), one lesson at a time
+            if doc.kind != "lesson":
+                continue
+            # A lesson's warnings depend on its own file only; its parsed front-matter is the same
+            # object for as long as the file's text is unchanged (see `markdown`).
+            key = ("coverage", doc.path, id(doc.meta))
+            hit = _MEMO.get(key)
+            if hit is None or hit[0] is not doc.meta:
+                one = Project(project.root, project.curriculum, [doc], assets=project.assets)
+                one.index()
+                hit = _MEMO[key] = (doc.meta, objective_warnings(one))
+            self.problems.extend(hit[1])
 
     def check_active_content(self, doc: Document) -> None:
         """No code reaches a learner's browser from a course page: no script-like HTML elements,
@@ -489,6 +506,17 @@ def _memo(key: tuple, compute):
             _MEMO.clear()
         value = _MEMO[key] = compute()
         return value
+
+
+def _folder_stamp(folder: Path) -> tuple:
+    """Names, sizes and times of the files under a page's folder (its widgets' data files)."""
+    out = []
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            with contextlib.suppress(OSError):
+                st = os.stat(os.path.join(dirpath, name))
+                out.append((dirpath, name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
 
 
 def _parse_markdown(path: Path, text: str):

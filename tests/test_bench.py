@@ -1,0 +1,81 @@
+"""The benchmark (`tracksite bench`, issue 8): its synthetic course is valid, and one small run of
+the whole thing (builds, page weight, both link checkers, mkdocs serve) works end to end.
+
+The figures themselves are not asserted: they are for docs/benchmarks.md, not pass/fail."""
+from __future__ import annotations
+
+import os
+import re
+import pytest
+import yaml
+
+from tracksite import bench
+from tracksite.cli import main
+from tracksite.loader import load, word_count
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.mark.parametrize("n", [1, 9, 10, 20, 21, 35, 100, 1000])
+def test_tracks_hold_10_to_20_lessons(n):
+    sizes = bench.track_sizes(n)
+    assert sum(sizes) == n
+    assert all(10 <= s <= 20 for s in sizes) or sizes == [n]
+    assert bench.track_sizes(n) == sizes  # reproducible
+
+
+def test_synthetic_course_is_clean_and_realistic(tmp_path):
+    tracks = bench.plan_course(25)
+    root = bench.write_tracksite_project(tmp_path / "course", tracks)
+    project = load(root, docs_dir=root / "docs")
+    assert [p.text() for p in project.problems.items] == []  # no errors and no warnings
+    assert [len(t.lessons) for t in tracks] == [len(project.curriculum.lessons_of(t.slug)) for t in tracks]
+    lesson = next(d for d in project.documents if d.kind == "lesson" and d.track == "track-002")
+    assert 1_000 <= word_count(lesson.body) <= 1_450
+    for needle in ("\n## ", "\n### ", "\n- ", "\n1. ", "\n| ", "/// note |", "```python", "//// exercise",
+                   "/// quiz", "](lesson:track-001/", "#core-ideas)", "](overview:", "](cheatsheet:", "](track:"):
+        assert needle in lesson.body, needle
+
+
+def test_plain_project_has_the_same_pages_with_relative_links(tmp_path):
+    tracks = bench.plan_course(25)
+    root = bench.write_plain_project(tmp_path / "plain", tracks)
+    config = yaml.safe_load((root / "mkdocs.yml").read_text())
+    assert "search" in config["plugins"] and "tracksite" not in str(config["plugins"])
+    assert "custom_dir" not in config["theme"] and config["theme"]["features"]
+    assert [list(item)[0] for item in config["nav"]] == ["Home"] + [f"Track {t.number}: {t.title}" for t in tracks]
+    page = (root / "docs" / "track-002" / "lesson-01" / "index.md").read_text()
+    assert page.startswith("# ")
+    assert not re.search(r"\]\((lesson|overview|cheatsheet|track):", page)
+    assert "](../../track-001/lesson-01/index.md#core-ideas)" in page
+    assert "/// question | Quiz" in page and "/// quiz" not in page
+    pages = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md"))
+    assert len(pages) == 3 * 25 + len(tracks) + 1
+
+
+@pytest.mark.slow
+def test_benchmark_runs_end_to_end_at_20_lessons(tmp_path, capsys):
+    if bench.linkchecker_binary() is None and not IN_CI:
+        pytest.skip("linkchecker is not installed (pip install linkchecker)")
+    md, js = tmp_path / "benchmarks.md", tmp_path / "bench.json"
+    code = main(["bench", "--sizes", "20", "--repeat", "1", "--serve-edits", "1", "--linkchecker-limit", "15",
+                 "--markdown", str(md), "--json", str(js)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "### Builds" in out and "| 20 | 1 | 62 |" in out
+    import json
+
+    data = json.loads(js.read_text())
+    (size,) = data["sizes"]
+    assert len(size["tracksite_build"]) == len(size["plain_build"]) == 1
+    assert size["weight_tracksite"]["weight_gzip"] > size["weight_tracksite"]["html_gzip"] > 1_000
+    assert size["weight_tracksite"]["missing"] == []
+    # Both broken links planted in the built site are found by tracksite linkcheck, and by
+    # linkchecker unless it was stopped at its time limit first.
+    assert len(size["planted"]) == 2 and size["tracksite_linkcheck_targets"] == size["planted"]
+    lc = size["linkchecker"]
+    assert lc["stopped"] or lc["targets"] == size["planted"]
+    assert len(size["serve"]["edits"]) == 1 and size["serve"]["edits"][0] < 30
+    page = md.read_text()
+    assert page.startswith("# Benchmarks") and "tracksite bench --sizes 20 --repeat 1" in page
+    assert "cores" in page and "### Targets" in page
