@@ -88,3 +88,28 @@ def test_drafts_show_under_serve(live_server):
     lesson.write_text(lesson.read_text().replace("math: none", "math: none\nstatus: draft"))
     body = wait_for(base + "alpha/a2/", "ts-banner--draft")
     assert "Lesson 2 of 3" in body
+
+
+def test_server_starts_on_a_broken_course_even_in_strict_mode(course):
+    """The bundled mkdocs.yml sets `strict: true`: problems must still show, not stop the server."""
+    (course / "mkdocs.yml").write_text((course / "mkdocs.yml").read_text() + "strict: true\n")
+    lesson = course / "lessons/alpha/a1/lesson.md"
+    lesson.write_text(lesson.read_text().replace("difficulty: standard", "difficulty: hard"))
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        body = wait_for(f"http://127.0.0.1:{port}/", "The course has problems")
+        assert "lessons/alpha/a1/lesson.md:9" in body
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        try:
+            output, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output = ""
+    assert "lessons/alpha/a1/lesson.md:9: difficulty" in output

@@ -80,7 +80,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                     f"tracksite found {len(errors)} problem{'s' if len(errors) > 1 else ''} in the course sources; "
                     f"nothing was built and the previous site is untouched:\n{report}"
                 )
-            log.error("tracksite: %d problems in the course sources:\n%s", len(errors), report)
+            # Not through MkDocs' logger: under `strict: true` an error logged there would abort
+            # the build, and `mkdocs serve` would exit instead of showing the problems.
+            _serve_log().error("ERROR    -  tracksite: %d problems in the course sources:\n%s", len(errors), report)
         self._register_markdown(config)
         for folder in ("lessons", "cheatsheets"):
             path = str(root / folder)
@@ -317,6 +319,17 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
         self.real_site_dir = self.staging_dir = None
+
+
+def _serve_log() -> logging.Logger:
+    """A logger outside MkDocs' namespace, printing to the terminal `mkdocs serve` runs in."""
+    logger = logging.getLogger("tracksite.serve")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    return logger
 
 
 def _strict_warnings() -> bool:
