@@ -1,6 +1,7 @@
 """`mkdocs serve` as an instructor uses it: edits reload, errors show and the server survives."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -39,22 +40,30 @@ def wait_for(url: str, needle: str, seconds: float = 30) -> str:
     pytest.fail(f"{needle!r} never appeared at {url}; last body: {body[:300]!r}")
 
 
-@pytest.fixture
-def live_server(course):
+@contextlib.contextmanager
+def serving(course):
+    """`mkdocs serve` on a free port; yields (base URL, process); its output is in `proc.output`."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+    proc.output = ""
     try:
-        yield f"http://127.0.0.1:{port}/", course, proc
+        yield f"http://127.0.0.1:{port}/", proc
     finally:
         proc.terminate()
         try:
-            out, _ = proc.communicate(timeout=10)
+            proc.output, _ = proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture
+def live_server(course):
+    with serving(course) as (base, proc):
+        yield base, course, proc
 
 
 def test_live_reload_of_lessons_and_cheatsheets(live_server):
@@ -95,21 +104,8 @@ def test_server_starts_on_a_broken_course_even_in_strict_mode(course):
     (course / "mkdocs.yml").write_text((course / "mkdocs.yml").read_text() + "strict: true\n")
     lesson = course / "lessons/alpha/a1/lesson.md"
     lesson.write_text(lesson.read_text().replace("difficulty: standard", "difficulty: hard"))
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    try:
-        body = wait_for(f"http://127.0.0.1:{port}/", "The course has problems")
+    with serving(course) as (base, proc):
+        body = wait_for(base, "The course has problems")
         assert "lessons/alpha/a1/lesson.md:9" in body
         assert proc.poll() is None
-    finally:
-        proc.terminate()
-        try:
-            output, _ = proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output = ""
-    assert "lessons/alpha/a1/lesson.md:9: difficulty" in output
+    assert "lessons/alpha/a1/lesson.md:9: difficulty" in proc.output

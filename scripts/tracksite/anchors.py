@@ -9,7 +9,8 @@ import re
 
 from markdown.extensions.toc import slugify, unique
 
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+from .references import code_lines
+
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _HTML_ID = re.compile(r"""\bid=["']([^"']+)["']""")
@@ -26,16 +27,9 @@ def heading_text(raw: str) -> str:
 def anchors(markdown_text: str) -> set[str]:
     """Every id a page will have from its headings (and explicit `{#id}` or HTML `id=`)."""
     ids: set[str] = set()
-    fence: str | None = None
-    for line in markdown_text.split("\n"):
-        m = _FENCE.match(line)
-        if m:
-            if fence is None:
-                fence = m.group(1)[0] * 3
-            elif line.strip().startswith(fence):
-                fence = None
-            continue
-        if fence:
+    lines = markdown_text.split("\n")
+    for line, code in zip(lines, code_lines(lines)):
+        if code:
             continue
         ids.update(_HTML_ID.findall(line))
         h = _HEADING.match(line)

@@ -76,19 +76,10 @@ def url(kind: str, track: str, lesson: str | None = None) -> str:
 def find_links(body: str, first_line: int) -> Iterator[Link]:
     """Every link target in a Markdown body outside code, with offsets to rewrite it in place."""
     offset = 0
-    fence: str | None = None
-    for n, line in enumerate(body.split("\n")):
-        m = _FENCE.match(line)
-        if m:
-            if fence is None:
-                fence = m.group(1)[0] * 3
-            elif line.strip().startswith(fence):
-                fence = None
-        elif fence is None:
-            masked = _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
-            for rx in (_INLINE, _DEFINITION):
-                for lm in rx.finditer(masked):
-                    yield Link(lm.group(1), first_line + n, offset + lm.start(1), offset + lm.end(1))
+    for n, line in enumerate(mask_code(body).split("\n")):
+        for rx in (_INLINE, _DEFINITION):
+            for lm in rx.finditer(line):
+                yield Link(lm.group(1), first_line + n, offset + lm.start(1), offset + lm.end(1))
         offset += len(line) + 1
 
 
@@ -109,23 +100,30 @@ def unsafe_scheme(target: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def mask_code(body: str) -> str:
-    """The body with fenced code and code spans blanked out (same length, same lines)."""
-    out = []
+def code_lines(lines: list[str]) -> list[bool]:
+    """For each line, whether it is fenced code (the fence lines included)."""
+    flags = []
     fence: str | None = None
-    for line in body.split("\n"):
+    for line in lines:
         m = _FENCE.match(line)
         if m:
             if fence is None:
                 fence = m.group(1)[0] * 3
             elif line.strip().startswith(fence):
                 fence = None
-            out.append(" " * len(line))
-        elif fence is not None:
-            out.append(" " * len(line))
+            flags.append(True)
         else:
-            out.append(_CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line))
-    return "\n".join(out)
+            flags.append(fence is not None)
+    return flags
+
+
+def mask_code(body: str) -> str:
+    """The body with fenced code and code spans blanked out (same length, same lines)."""
+    lines = body.split("\n")
+    return "\n".join(
+        " " * len(line) if code else _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
+        for line, code in zip(lines, code_lines(lines))
+    )
 
 
 def unsafe_urls(masked: str, first_line: int) -> Iterator[tuple[int, str, str]]:

@@ -10,26 +10,18 @@ import json
 import xml.etree.ElementTree as etree
 
 from ..widgets import fmt, parse_attention
-from .common import WidgetBlock, el, render_error, widget_root, tail
+from .common import DataBlock, el, widget_root, tail
 
 
-class Attention(WidgetBlock):
+class Attention(DataBlock):
     NAME = "attention"
-    ARGUMENT = None
+    TAG = "figure"
 
-    def on_markdown(self) -> str:
-        return "raw"
+    def parse(self, raw: str):
+        return parse_attention(raw, self.context().source_dir)
 
-    def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "figure")
-
-    def on_end(self, block: etree.Element) -> None:
-        number = self.next_number()
+    def render(self, block: etree.Element, parsed, number: int) -> None:
         ctx = self.context()
-        parsed, issues = parse_attention(self.take_raw(block), ctx.source_dir)
-        if parsed is None or any(i.severity == "error" for i in issues):
-            render_error(block, self.NAME, issues)
-            return
         spec, data, compare, view = parsed.spec, parsed.data, parsed.compare, parsed.view
         sets = [_set(ctx, spec.data, data)]
         if compare is not None:

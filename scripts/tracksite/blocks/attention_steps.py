@@ -9,7 +9,7 @@ import xml.etree.ElementTree as etree
 from typing import Sequence
 
 from ..widgets import StepsData, fmt, fmt_matrix, parse_attention_steps
-from .common import WidgetBlock, el, render_error, widget_root, tail, title_line
+from .common import DataBlock, el, widget_root, tail, title_line
 
 
 
@@ -28,22 +28,12 @@ def _math(parent) -> etree.Element:
     return el(parent, "math", None, "ts-steps__formula", display="block")
 
 
-class AttentionSteps(WidgetBlock):
+class AttentionSteps(DataBlock):
     NAME = "attention-steps"
-    ARGUMENT = None
+    def parse(self, raw: str):
+        return parse_attention_steps(raw)
 
-    def on_markdown(self) -> str:
-        return "raw"
-
-    def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "div")
-
-    def on_end(self, block: etree.Element) -> None:
-        number = self.next_number()
-        data, issues = parse_attention_steps(self.take_raw(block))
-        if data is None or any(i.severity == "error" for i in issues):
-            render_error(block, self.NAME, issues)
-            return
+    def render(self, block: etree.Element, data, number: int) -> None:
         sid = widget_root(block, "ts-steps", "attention-steps", f"ts-steps-{number}")
         title_line(block, "Attention, step by step", self.argument)
         ol = el(block, "ol", None, "ts-steps__list")

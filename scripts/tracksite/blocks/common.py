@@ -86,6 +86,34 @@ class WidgetBlock(Block):
         return self.dedent(str(text))
 
 
+class DataBlock(WidgetBlock):
+    """A block whose body is data (YAML), not Markdown: parse it with the core's parser, then
+    draw the widget, or an inline error note when the core would reject the body."""
+
+    ARGUMENT = None
+    TAG = "div"
+
+    def on_markdown(self) -> str:
+        return "raw"
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, self.TAG)
+
+    def parse(self, raw: str):  # -> (parsed or None, issues)
+        raise NotImplementedError
+
+    def render(self, block: etree.Element, parsed, number: int) -> None:
+        raise NotImplementedError
+
+    def on_end(self, block: etree.Element) -> None:
+        number = self.next_number()
+        parsed, issues = self.parse(self.take_raw(block))
+        if not parsed or any(i.severity == "error" for i in issues):
+            render_error(block, self.NAME, issues)
+            return
+        self.render(block, parsed, number)
+
+
 def widget_root(block: etree.Element, cls: str, widget: str, default_id: str) -> str:
     """Make `block` a widget root, keeping classes and an id given with the `attrs` option."""
     extra = block.get("class")

@@ -7,25 +7,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from ..widgets import parse_flashcards
-from .common import WidgetBlock, el, render_error, widget_root, title_line
+from .common import DataBlock, el, widget_root, title_line
 
 
-class Flashcards(WidgetBlock):
+class Flashcards(DataBlock):
     NAME = "flashcards"
-    ARGUMENT = None
+    def parse(self, raw: str):
+        return parse_flashcards(raw)
 
-    def on_markdown(self) -> str:
-        return "raw"
-
-    def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "div")
-
-    def on_end(self, block: etree.Element) -> None:
-        number = self.next_number()
-        cards, issues = parse_flashcards(self.take_raw(block))
-        if not cards or any(i.severity == "error" for i in issues):
-            render_error(block, self.NAME, issues)
-            return
+    def render(self, block: etree.Element, cards, number: int) -> None:
         ctx = self.context()
         widget_root(block, "ts-cards", "flashcards", f"ts-cards-{number}")
         block.set("data-key", f"tracksite:cards:{ctx.page_id}:{number}")

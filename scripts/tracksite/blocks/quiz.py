@@ -7,25 +7,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from ..widgets import content_key, parse_quiz
-from .common import WidgetBlock, el, render_error, widget_root, tail, title_line
+from .common import DataBlock, el, widget_root, tail, title_line
 
 
-class Quiz(WidgetBlock):
+class Quiz(DataBlock):
     NAME = "quiz"
-    ARGUMENT = None
+    def parse(self, raw: str):
+        return parse_quiz(raw)
 
-    def on_markdown(self) -> str:
-        return "raw"
-
-    def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "div")
-
-    def on_end(self, block: etree.Element) -> None:
-        number = self.next_number()
-        questions, issues = parse_quiz(self.take_raw(block))
-        if not questions or any(i.severity == "error" for i in issues):
-            render_error(block, self.NAME, issues)
-            return
+    def render(self, block: etree.Element, questions, number: int) -> None:
         ctx = self.context()
         qid = widget_root(block, "ts-quiz", "quiz", f"ts-quiz-{number}")
         block.set("data-key", f"tracksite:quiz:{ctx.page_id}:{number}:{content_key(questions)}")
