@@ -33,8 +33,6 @@ extra_css:
 extra_javascript:
   - path: assets/tracksite/widgets.js
     defer: true
-  - path: assets/tracksite/print.js
-    defer: true
 markdown_extensions:
   - toc:
       permalink: true

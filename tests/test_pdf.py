@@ -119,7 +119,8 @@ def wire_print_button(root: Path) -> None:
         main.write_text(html)
     config = root / "mkdocs.yml"
     text = config.read_text()
-    if "print.js" not in text:
+    partial = (root / "overrides" / "partials" / "print-button.html").read_text()
+    if "print.js" not in text and "print.js" not in partial:
         text = text.replace("extra_javascript:\n", "extra_javascript:\n  - path: assets/tracksite/print.js\n    defer: true\n", 1)
         config.write_text(text)
 

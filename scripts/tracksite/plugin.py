@@ -290,7 +290,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return csp.apply(output)
+        return csp.apply(_lazy_search(output))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return csp.apply(output_content)  # 404.html and other theme pages
@@ -319,6 +319,14 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
         self.real_site_dir = self.staging_dir = None
+
+
+_SEARCH_WORKER = re.compile(r'"search": "([^"]*)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
+
+
+def _lazy_search(html: str) -> str:
+    """Point Material at our stand-in worker, which loads the real one on the first query."""
+    return _SEARCH_WORKER.sub(r'"search": "\1assets/tracksite/search-shim.js?real=\2"', html, count=1)
 
 
 def _serve_log() -> logging.Logger:

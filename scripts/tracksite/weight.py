@@ -7,8 +7,9 @@ compressed with gzip at level 9 as a server would send it:
 * stylesheets (`<link rel=stylesheet>`), and the fonts and `@import`s they name (every `url()`
   of an `@font-face` or `@import` that is not a `data:` URI: an upper bound, since a browser
   fetches a font only when text uses it);
-* scripts (`<script src>`, `<link rel=preload|modulepreload>`), and Material's search worker
-  script (named in the page's `__config`), which Material starts on every page;
+* scripts (`<script src>`, `<link rel=preload|modulepreload>`), and the search worker named in
+  the page's `__config`, which Material starts on every page: tracksite's small stand-in
+  (`search-shim.js`), which fetches Material's real worker only on the first query;
 * images (`<img src>`, or the first `srcset` candidate when there is no `src`), the favicon
   (`<link rel=icon>`), `<video poster>`;
 * widget data: every `url` in a widget's `data-config`, except the attention heatmap's, which

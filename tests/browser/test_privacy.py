@@ -124,3 +124,19 @@ def test_sentinel_a_leak_is_caught(browser_page):
     page.wait_for_timeout(300)
     found = leaks(page)
     assert any("localhost:9/pixel.png" in f for f in found), found
+
+
+def test_search_worker_loads_on_the_first_query(browser_page):
+    """Material's worker (12 KB) is fetched when a learner first searches, not on every page."""
+    page = browser_page
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page.base_url + LESSON)
+    page.wait_for_load_state("networkidle")
+    assert any("assets/tracksite/search-shim.js" in u for u in requests)
+    assert not any("/assets/javascripts/workers/search." in u for u in requests)
+    page.click("input.md-search__input")
+    page.keyboard.type("attention")
+    page.wait_for_selector(".md-search-result__item", timeout=60_000)
+    assert any("/assets/javascripts/workers/search." in u for u in requests)
+    assert page.console_errors == []
