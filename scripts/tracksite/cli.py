@@ -7,6 +7,7 @@ course.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -150,6 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # noqa: BLE001 - bad input never shows a traceback; this is a bug
+        if os.environ.get("TRACKSITE_DEBUG"):
+            raise
+        print(f"tracksite {args.command}: internal error ({type(e).__name__}: {e}). This is a bug in "
+              "tracksite: please report it with the command you ran (TRACKSITE_DEBUG=1 shows the details).",
+              file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -473,15 +473,21 @@ def html_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*") if p.suffix in HTML_SUFFIXES and p.is_file())
 
 
-def check_internal(site: Path, *, base_path: str | None = None) -> InternalResult:
-    """Every internal link of the built site in `site`; problems name page, line and target.
-    `base_path` is the URL path the site is served under (default: read from the site)."""
+def built_site_pages(site: Path) -> tuple[Path, list[Path]]:
+    """The resolved site folder and its pages, or a CheckError saying why it is no built site."""
     site = site.resolve()
     if not site.is_dir():
         raise CheckError(f"{site} is not a folder; build the site first (tracksite build, or mkdocs build)")
     pages = html_pages(site)
     if not pages:
         raise CheckError(f"{site} has no HTML pages; is it a built site?")
+    return site, pages
+
+
+def check_internal(site: Path, *, base_path: str | None = None) -> InternalResult:
+    """Every internal link of the built site in `site`; problems name page, line and target.
+    `base_path` is the URL path the site is served under (default: read from the site)."""
+    site, pages = built_site_pages(site)
     base = base_path if base_path is not None else base_path_of(site)
     if not base.startswith("/"):
         raise CheckError(f"the base path {base!r} must start with /")
@@ -703,12 +709,7 @@ def external_links(site: Path) -> dict[str, list[Link]]:
 def check_external(site: Path, *, ignore: Iterable[re.Pattern] = (), timeout: int = 20, retries: int = 2,
                    retry_wait: int = 1, cache_dir: Path | None = None, max_cache_age: str = "1d",
                    concurrency: int = 16) -> ExternalResult:
-    site = site.resolve()
-    if not site.is_dir():
-        raise CheckError(f"{site} is not a folder; build the site first (tracksite build, or mkdocs build)")
-    pages = html_pages(site)
-    if not pages:
-        raise CheckError(f"{site} has no HTML pages; is it a built site?")
+    site, pages = built_site_pages(site)
     links = external_links(site)
     patterns = list(ignore)
     checked = {url: where for url, where in links.items() if not any(p.search(url) for p in patterns)}

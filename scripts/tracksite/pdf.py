@@ -213,17 +213,9 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
 def cmd_pdf(args: argparse.Namespace) -> int:
     try:
         return _run(args)
-    except PdfError as e:
+    except PdfError as e:  # anything else is a bug, reported by tracksite.cli.main
         print(f"tracksite pdf: error: {e}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
-    except Exception as e:  # noqa: BLE001 - never a traceback for the instructor
-        if os.environ.get("TRACKSITE_DEBUG"):
-            raise
-        print(f"tracksite pdf: internal error ({type(e).__name__}: {e}). This is a bug in tracksite: "
-              "please report it with the command you ran (TRACKSITE_DEBUG=1 shows the details).", file=sys.stderr)
-        return 70
 
 
 def _run(args: argparse.Namespace) -> int:

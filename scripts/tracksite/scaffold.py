@@ -57,18 +57,9 @@ def _command(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
         name = " ".join(p for p in (args.command, getattr(args, "what", None)) if p)
         try:
             return handler(args)
-        except CommandError as e:
+        except CommandError as e:  # anything else is a bug, reported by tracksite.cli.main
             print(f"tracksite {name}: error: {e}", file=sys.stderr)
             return 1
-        except KeyboardInterrupt:
-            return 130
-        except Exception as e:  # noqa: BLE001 - never a traceback for the instructor
-            if os.environ.get("TRACKSITE_DEBUG"):
-                raise
-            print(f"tracksite {name}: internal error ({type(e).__name__}: {e}); nothing was left half-done. "
-                  "This is a bug in tracksite: please report it with the command you ran "
-                  "(TRACKSITE_DEBUG=1 shows the details).", file=sys.stderr)
-            return 70
 
     return run
 
