@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """The benchmark, runnable without installing tracksite: `python3 scripts/bench.py --sizes 10,100`.
 
-Same as `tracksite bench ...` (see scripts/tracksite/bench.py and docs/benchmarks.md).
+Same as `tracksite bench ...` (see scripts/tracksite/tools/bench.py and docs/benchmarks.md).
 """
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tracksite.cli import main  # noqa: E402
+from tracksite.commands.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main(["--root", str(Path(__file__).resolve().parent.parent), "bench", *sys.argv[1:]]))

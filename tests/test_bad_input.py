@@ -38,7 +38,7 @@ D = "lessons/alpha/a1/tiny.json"
 
 def tracksite_cmd() -> list[str]:
     script = Path(sys.executable).with_name("tracksite")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tracksite.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tracksite.commands.cli"]
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[int, str, float]:

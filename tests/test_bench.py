@@ -9,9 +9,9 @@ import re
 import pytest
 import yaml
 
-from tracksite import bench
-from tracksite.cli import main
-from tracksite.loader import load, word_count
+from tracksite.tools import bench
+from tracksite.commands.cli import main
+from tracksite.core.loader import load, word_count
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

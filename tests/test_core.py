@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tracksite import anchors, references as refs, yamlsafe
-from tracksite.model import Curriculum, Lesson, LessonSources, Phase, Track
-from tracksite.problems import Problem, format_github, format_json, format_text
-from tracksite.sources import SourceProblem, split_front_matter
+from tracksite.core import anchors
+
+from tracksite.core import references as refs
+
+from tracksite.core import yamlsafe
+from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Track
+from tracksite.core.problems import Problem, format_github, format_json, format_text
+from tracksite.core.sources import SourceProblem, split_front_matter
 
 
 # -- yamlsafe -------------------------------------------------------------------------------

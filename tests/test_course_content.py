@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import REPO
-from tracksite.loader import load, word_count
+from tracksite.core.loader import load, word_count
 
 PROJECT = load(REPO, docs_dir=REPO / "docs")
 LESSONS = list(PROJECT.curriculum.all_lessons())

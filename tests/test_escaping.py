@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import lesson_md, make_course, write
-from tracksite.loader import load
+from tracksite.core.loader import load
 
 
 def evil(field: str) -> str:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tracksite import linkcheck
-from tracksite.cli import main
+from tracksite.commands import linkcheck
+from tracksite.commands.cli import main
 
 STALL_LIMIT = 15.0  # the server never holds a request longer than this, whatever the client does
 

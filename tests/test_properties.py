@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import lesson_md, make_course
-from tracksite import schema
-from tracksite.loader import load
-from tracksite.problems import Problem
-from tracksite.yamlsafe import Located, YamlProblem, parse
+from tracksite.core import schema
+from tracksite.core.loader import load
+from tracksite.core.problems import Problem
+from tracksite.core.yamlsafe import Located, YamlProblem, parse
 
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -74,7 +74,7 @@ def break_template_syntax(root: Path) -> str:
 def break_widget(root: Path) -> str:
     """A widget that raises while the page is rendered (passes validation, fails in Markdown)."""
     return textwrap.dedent("""
-        import tracksite.blocks.quiz as quiz
+        import tracksite.adapter.blocks.quiz as quiz
         def boom(self, block):
             raise RuntimeError("widget exploded while rendering")
         quiz.Quiz.on_end = boom
@@ -84,7 +84,7 @@ def break_widget(root: Path) -> str:
 def break_late_page(root: Path) -> str:
     """A failure after several pages were already written into the staging folder."""
     return textwrap.dedent("""
-        import tracksite.csp as csp
+        import tracksite.adapter.csp as csp
         real, calls = csp.apply, [0]
         def apply(html):
             calls[0] += 1
@@ -99,7 +99,7 @@ def break_post_build(root: Path) -> str:
     """A failure in another plugin's post-build step, before the staged site is swapped in."""
     return textwrap.dedent("""
         from mkdocs.plugins import event_priority
-        import tracksite.plugin as plugin
+        import tracksite.adapter.plugin as plugin
         def on_post_build(self, *, config):
             raise RuntimeError("post build failure")
         plugin.TracksitePlugin.on_post_build = event_priority(-100)(on_post_build)
@@ -226,7 +226,7 @@ def test_the_audit_sees_writes_outside(built, tmp_path):
     """The audit above is not blind: a plugin writing beside the project is caught."""
     root, _ = built
     patch = textwrap.dedent("""
-        import tracksite.csp as csp
+        import tracksite.adapter.csp as csp
         real = csp.apply
         def apply(html):
             with open("../leak.txt", "a") as f:

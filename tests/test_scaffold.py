@@ -14,12 +14,12 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import REPO
-from tracksite import redirects
-from tracksite.cli import main as cli_main
-from tracksite.loader import load
-from tracksite.references import find_links
-from tracksite.scaffold import Changes, rewrite_references
-from tracksite.trackfile import TrackFile, TrackFileError
+from tracksite.core import redirects
+from tracksite.commands.cli import main as cli_main
+from tracksite.core.loader import load
+from tracksite.core.references import find_links
+from tracksite.commands.scaffold import Changes, rewrite_references
+from tracksite.commands.trackfile import TrackFile, TrackFileError
 
 T4, T5 = "deep-learning-survey", "transformers-and-llms"
 BANNED = ("coming soon", "todo", "tbd", "lorem", "placeholder", "fixme")
@@ -29,8 +29,8 @@ BANNED = ("coming soon", "todo", "tbd", "lorem", "placeholder", "fixme")
 REDIRECT_HOOK = '''
 from pathlib import Path
 from mkdocs.structure.files import File
-from tracksite import redirects
-from tracksite.loader import load
+from tracksite.core import redirects
+from tracksite.core.loader import load
 
 def on_files(files, config):
     root = Path(config.config_file_path).parent
@@ -56,7 +56,7 @@ def bundled(tmp_path) -> Path:
 
 def ts(root: Path, *args: str) -> subprocess.CompletedProcess:
     """The CLI as an instructor runs it, in its own process."""
-    result = subprocess.run([sys.executable, "-m", "tracksite.cli", *args], cwd=root, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", *args], cwd=root, capture_output=True,
                             text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert "Traceback" not in result.stderr, result.stderr
     return result

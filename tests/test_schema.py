@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import REPO
-from tracksite import schema
-from tracksite.editor_schema import SCHEMAS, render, schemas
-from tracksite.sources import read_markdown, read_yaml
-from tracksite.yamlsafe import Located, parse
+from tracksite.core import schema
+from tracksite.commands.editor_schema import SCHEMAS, render, schemas
+from tracksite.core.sources import read_markdown, read_yaml
+from tracksite.core.yamlsafe import Located, parse
 
 GENERATED = schemas()
 VALIDATORS = {name: jsonschema.Draft7Validator(s) for name, s in GENERATED.items()}
@@ -185,7 +185,7 @@ def test_committed_schemas_are_fresh():
 
 
 def test_schema_command_rewrites_them(tmp_path):
-    from tracksite.editor_schema import write_schemas
+    from tracksite.commands.editor_schema import write_schemas
 
     written = write_schemas(tmp_path / "schemas")
     assert sorted(p.name for p in written) == sorted(GENERATED)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from course import lesson_md, write
-from tracksite.loader import load
+from tracksite.core.loader import load
 
 
 def problems(root: Path, *, errors_only: bool = True):

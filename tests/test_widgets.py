@@ -1,4 +1,4 @@
-"""Widgets: parsing and validation (tracksite.widgets) and rendering (tracksite.blocks).
+"""Widgets: parsing and validation (tracksite.core.widgets) and rendering (tracksite.adapter.blocks).
 
 Rendering goes through a real markdown.Markdown with the extension and is read back with
 BeautifulSoup; browser behaviour is in tests/browser/test_widgets_browser.py."""
@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracksite.blocks import TracksiteBlocksExtension, WidgetContext
-from tracksite.widgets import (
+from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+from tracksite.core.widgets import (
     attention_view,
     find_blocks,
     load_attention_data,
@@ -461,7 +461,7 @@ def test_never_raises_on_any_arrangement_of_blocks(tmp_path_factory, lines):
 # == rendering ==================================================================================
 
 def test_default_context_from_the_extension_name():
-    html = markdown.Markdown(extensions=["tracksite.blocks"]).convert(
+    html = markdown.Markdown(extensions=["tracksite.adapter.blocks"]).convert(
         "/// flashcards\n- term: a\n  answer: b\n///\n")
     soup = BeautifulSoup(html, "lxml")
     assert soup.select_one('[data-widget="flashcards"]')["data-key"] == "tracksite:cards:page:1"

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from course import REPO
-from tracksite.cli import build_parser
+from tracksite.commands.cli import build_parser
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
 IN_CI = os.environ.get("CI", "").lower() == "true"

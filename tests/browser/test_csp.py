@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import REPO
-from tracksite import csp
+from tracksite.adapter import csp
 
 LESSON = "transformers-and-llms/attention-mechanism/"  # formulas, a diagram, every widget
 PAGES = {

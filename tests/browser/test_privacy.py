@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tracksite.weight import first_visit_weight
+from tracksite.tools.weight import first_visit_weight
 
 pytestmark = pytest.mark.browser
 

@@ -463,7 +463,7 @@ def pieces_url(tmp_path_factory, serve_site):
 
     import markdown
 
-    from tracksite.blocks import TracksiteBlocksExtension, WidgetContext
+    from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 
     root = tmp_path_factory.mktemp("pieces")
     n = len(PIECES)

@@ -1,0 +1,75 @@
+"""`/// attention`: an attention heatmap over real model weights, loaded from a data file.
+
+The build validates the data, picks the opening head and writes the caption and a table of the
+focus token's weights into the HTML (readable without scripts). widgets.js fetches the data from
+the copy beside the page and adds the layer/head selector, word merging, sentence switching and
+clickable tokens."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as etree
+
+from tracksite.core.widgets import fmt, parse_attention
+from tracksite.adapter.blocks.common import DataBlock, el, widget_root, tail
+
+
+class Attention(DataBlock):
+    NAME = "attention"
+    TAG = "figure"
+
+    def parse(self, raw: str):
+        return parse_attention(raw, self.context().source_dir)
+
+    def render(self, block: etree.Element, parsed, number: int) -> None:
+        ctx = self.context()
+        spec, data, compare, view = parsed.spec, parsed.data, parsed.compare, parsed.view
+        sets = [_set(ctx, spec.data, data)]
+        if compare is not None:
+            sets.append(_set(ctx, spec.compare, compare))
+        config = {"sets": sets, "layer": view.layer, "head": view.head,
+                  "focus": data.tokens[view.focus],
+                  "target": data.tokens[view.target] if view.target is not None else None}
+        widget_root(block, "ts-attn", "attention", f"ts-attn-{number}")
+        block.set("data-config", json.dumps(config, ensure_ascii=False, separators=(",", ":")))
+        el(block, "figcaption", view.caption, "ts-attn__caption")
+        p = el(block, "p", None, "ts-attn__sentence")
+        tail(el(p, "strong", "Sentence:"), " " + data.sentence)
+        if compare is not None:
+            p = el(block, "p", None, "ts-attn__sentence ts-attn__compare")
+            tail(el(p, "strong", "Compare with:"), " " + compare.sentence)
+        el(block, "div", None, "ts-attn__app", hidden="hidden")
+        focus = data.tokens[view.focus]
+        table = el(block, "table", None, "ts-attn__table")
+        el(table, "caption", f"Attention from \u201c{focus}\u201d in layer {view.layer + 1}, "
+                             f"head {view.head + 1}")
+        tr = el(el(table, "thead"), "tr")
+        el(tr, "th", "Token", scope="col")
+        el(tr, "th", "Weight", scope="col")
+        tbody = el(table, "tbody")
+        for index, (token, weight) in enumerate(view.rows):
+            row = el(tbody, "tr", None, "is-target" if index == view.target else None)
+            el(row, "th", token, scope="row")
+            el(row, "td", fmt(weight))
+        if data.source:
+            p = el(block, "p", None, "ts-attn__source")
+            tail(el(p, "span", "Weights from"), " " + data.source + ".")
+
+
+def _set(ctx, name: str, data) -> dict:
+    """JSON files are fetched by the page from the copy beside it; a YAML file (which the
+    browser cannot parse) is embedded, already validated, in the widget's configuration."""
+    entry = {"label": data.label or data.sentence}
+    if name.lower().endswith(".json"):
+        entry["url"] = _url(ctx, name)
+    else:
+        entry["data"] = {"sentence": data.sentence, "tokens": list(data.tokens),
+                         "words": [list(w) for w in data.words] if data.words else None,
+                         "weights": data.weights}
+    return entry
+
+
+def _url(ctx, name: str) -> str:
+    try:
+        return str(ctx.data_url(name))
+    except Exception:  # noqa: BLE001
+        return name

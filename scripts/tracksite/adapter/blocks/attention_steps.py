@@ -1,0 +1,220 @@
+"""`/// attention-steps`: scaled dot-product attention worked through on small matrices.
+
+Every number is computed at build time from tokens, x, w_q, w_k and w_v. All steps are in the HTML
+(readable without scripts and in print); widgets.js shows one at a time with Back/Next."""
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as etree
+from typing import Sequence
+
+from tracksite.core.widgets import StepsData, fmt, fmt_matrix, parse_attention_steps
+from tracksite.adapter.blocks.common import DataBlock, el, widget_root, tail, title_line
+
+
+
+def _m(parent, tag, text=None):
+    return el(parent, tag, text)
+
+
+def _sub(parent, base, sub, tag="msub"):
+    node = _m(parent, tag)
+    _m(node, "mi", base)
+    _m(node, "mi", sub)
+    return node
+
+
+def _math(parent) -> etree.Element:
+    return el(parent, "math", None, "ts-steps__formula", display="block")
+
+
+class AttentionSteps(DataBlock):
+    NAME = "attention-steps"
+    def parse(self, raw: str):
+        return parse_attention_steps(raw)
+
+    def render(self, block: etree.Element, data, number: int) -> None:
+        sid = widget_root(block, "ts-steps", "attention-steps", f"ts-steps-{number}")
+        title_line(block, "Attention, step by step", self.argument)
+        ol = el(block, "ol", None, "ts-steps__list")
+        steps = _steps(data)
+        for index, (name, formula, text, tables, example) in enumerate(steps, start=1):
+            li = el(ol, "li", None, "ts-steps__step", id=f"{sid}-{index}")
+            p = el(li, "p", None, "ts-steps__name")
+            tail(el(p, "span", f"Step {index} of {len(steps)}:", "ts-steps__count"), " " + name)
+            if formula is not None:
+                formula(_math(li))
+            el(li, "p", text, "ts-steps__text")
+            wrap = el(li, "div", None, "ts-steps__tables")
+            for caption, rows, cols, matrix in tables:
+                _table(wrap, caption, rows, cols, matrix)
+            if example:
+                el(li, "p", example, "ts-steps__example")
+
+
+def _table(parent, caption: str, rows: Sequence[str], cols: Sequence[str], cells) -> None:
+    scroll = el(parent, "div", None, "ts-matrix-wrap")
+    table = el(scroll, "table", None, "ts-matrix")
+    el(table, "caption", caption)
+    tr = el(el(table, "thead"), "tr")
+    el(tr, "td")
+    for col in cols:
+        el(tr, "th", col, scope="col")
+    tbody = el(table, "tbody")
+    for name, values in zip(rows, cells):
+        tr = el(tbody, "tr")
+        el(tr, "th", name, scope="row")
+        for value in values:
+            el(tr, "td", value)
+
+
+def _dot_text(a: Sequence[float], b: Sequence[float], limit: int = 6) -> str:
+    if len(a) > limit:
+        return ""
+    return " + ".join(f"{fmt_num(x)} \u00d7 {fmt_num(y)}" for x, y in zip(a, b)) + " = "
+
+
+def _dot_shown(a: Sequence[str], b: Sequence[str], limit: int = 6) -> str:
+    if len(a) > limit:
+        return ""
+    return " + ".join(f"{x} \u00d7 {y}" for x, y in zip(a, b)) + " = "
+
+
+def fmt_num(value: float) -> str:
+    """An input number as the instructor typed it (1, 0.5, -2.25); results use `fmt`."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e9 else f"{value:.4g}"
+
+
+def _inputs(matrix) -> list[list[str]]:
+    return [[fmt_num(v) for v in row] for row in matrix]
+
+
+def _most(name: str, tokens: Sequence[str], row: Sequence[float]) -> str:
+    if len(tokens) < 2:
+        return ""
+    top = max(row)
+    best = [f"\u201c{t}\u201d" for t, w in zip(tokens, row) if abs(w - top) < 5e-4]
+    if len(best) == len(tokens):
+        return f" \u201c{name}\u201d spreads its attention evenly."
+    if len(best) > 1:
+        return f" \u201c{name}\u201d attends equally to " + ", ".join(best[:-1]) \
+            + f" and {best[-1]}, more than to the rest."
+    return f" \u201c{name}\u201d attends most to {best[0]}."
+
+
+def _steps(d: StepsData):
+    tokens = list(d.tokens)
+    n, d_model, d_k, d_v = len(tokens), len(d.x[0]), d.d_k, len(d.w_v[0])
+    dims = lambda k: [f"{i + 1}" for i in range(k)]  # noqa: E731
+    q_tok = tokens[0]
+    rt = math.sqrt(d_k)
+    steps = []
+
+    def f_inputs(m):
+        _m(m, "mi", "X")
+        _m(m, "mo", ",")
+        _sub(m, "W", "Q")
+        _m(m, "mo", ",")
+        _sub(m, "W", "K")
+        _m(m, "mo", ",")
+        _sub(m, "W", "V")
+
+    steps.append(("The inputs", f_inputs,
+                  f"Each row of X is one token's embedding ({n} tokens, d_model = {d_model}). "
+                  f"Training would learn the three weight matrices; here they are given. "
+                  f"W_Q and W_K map an embedding to d_k = {d_k} numbers, W_V to d_v = {d_v}.",
+                  [(f"X ({n} \u00d7 {d_model})", tokens, dims(d_model), _inputs(d.x)),
+                   (f"W_Q ({d_model} \u00d7 {d_k})", dims(d_model), dims(d_k), _inputs(d.w_q)),
+                   (f"W_K ({d_model} \u00d7 {d_k})", dims(d_model), dims(d_k), _inputs(d.w_k)),
+                   (f"W_V ({d_model} \u00d7 {d_v})", dims(d_model), dims(d_v), _inputs(d.w_v))],
+                  None))
+    for letter, name, w, result, width, role in (
+            ("Q", "Queries", d.w_q, d.q, d_k, "what each token is looking for"),
+            ("K", "Keys", d.w_k, d.k, d_k, "what each token offers to be found by"),
+            ("V", "Values", d.w_v, d.v, d_v, "what each token passes on when attended to")):
+        def formula(m, letter=letter):
+            _m(m, "mi", letter)
+            _m(m, "mo", "=")
+            _m(m, "mi", "X")
+            _sub(m, "W", letter)
+        col = [row[0] for row in w]
+        shown = fmt_matrix(result)
+        example = (f"For example, {letter.lower()} of \u201c{q_tok}\u201d, column 1 = its row of X "
+                   f"times column 1 of W_{letter}: {_dot_text(d.x[0], col)}{shown[0][0]}.")
+        steps.append((name, formula,
+                      f"Multiply X by W_{letter}: row i of {letter} is {role}.",
+                      [(f"{letter} = X W_{letter} ({n} \u00d7 {width})", tokens, dims(width),
+                        shown)], example))
+
+    def f_scores(m):
+        _m(m, "mi", "S")
+        _m(m, "mo", "=")
+        _m(m, "mi", "Q")
+        sup = _m(m, "msup")
+        _m(sup, "mi", "K")
+        _m(sup, "mo", "\u22a4")
+
+    qi, qi_k = 0, (1 if n > 1 else 0)
+    q_shown, k_shown = fmt_matrix(d.q), fmt_matrix(d.k)
+    s_shown, scaled_shown = fmt_matrix(d.scores), fmt_matrix(d.scaled)
+    steps.append(("Scores", f_scores,
+                  "Compare every query with every key by a dot product: row i, column j says how "
+                  "well token i's query matches token j's key.",
+                  [("S = Q K\u1d40 (rows: queries, columns: keys)", tokens, tokens, s_shown)],
+                  f"For example, \u201c{q_tok}\u201d looking at \u201c{tokens[qi_k]}\u201d: "
+                  f"q \u00b7 k = {_dot_shown(q_shown[qi], k_shown[qi_k])}{s_shown[qi][qi_k]}."))
+
+    def frac(m, numer):
+        fr = _m(m, "mfrac")
+        _m(fr, "mi", numer)
+        sq = _m(fr, "msqrt")
+        _sub(sq, "d", "k")
+
+    def f_scaled(m):
+        frac(m, "S")
+        _m(m, "mo", "=")
+        fr = _m(m, "mfrac")
+        _m(fr, "mi", "S")
+        sq = _m(fr, "msqrt")
+        _m(sq, "mn", str(d_k))
+
+    steps.append(("Scale", f_scaled,
+                  f"Divide by \u221ad_k = \u221a{d_k} \u2248 {fmt(rt)}, so that scores do not "
+                  "grow with the width of the vectors and the softmax stays smooth.",
+                  [(f"S / \u221a{d_k}", tokens, tokens, scaled_shown)],
+                  f"For example, {s_shown[qi][qi_k]} / {fmt(rt)} = "
+                  f"{scaled_shown[qi][qi_k]}."))
+
+    def f_softmax(m):
+        _m(m, "mi", "A")
+        _m(m, "mo", "=")
+        _m(m, "mi", "softmax")
+        _m(m, "mo", "(")
+        frac(m, "S")
+        _m(m, "mo", ")")
+
+    row = d.weights[qi]
+    steps.append(("Softmax", f_softmax,
+                  "Turn each row into attention weights: exponentiate and divide by the row's "
+                  "total, so every weight lies between 0 and 1 and each row sums to 1.",
+                  [("A: attention weights (rows: queries, columns: keys)", tokens, tokens,
+                    [[fmt(v) for v in r] for r in d.weights])],
+                  f"Row \u201c{q_tok}\u201d: " + " + ".join(fmt(v) for v in row)
+                  + f" = {fmt(math.fsum(row))}."
+                  + _most(q_tok, tokens, row)))
+
+    def f_out(m):
+        _m(m, "mi", "Z")
+        _m(m, "mo", "=")
+        _m(m, "mi", "A")
+        _m(m, "mi", "V")
+
+    col_v = [r[0] for r in fmt_matrix(d.v)]
+    steps.append(("Output", f_out,
+                  "Each token's new representation is the average of all value rows, weighted "
+                  "by its row of A.",
+                  [(f"Z = A V ({n} \u00d7 {d_v})", tokens, dims(d_v), fmt_matrix(d.output))],
+                  f"For example, \u201c{q_tok}\u201d, column 1: "
+                  + (" + ".join(f"{fmt(a)} \u00d7 {v}" for a, v in zip(row, col_v))
+                     + " = " if n <= 6 else "") + f"{fmt(d.output[0][0])}."))
+    return steps

@@ -1,0 +1,151 @@
+"""Shared pieces of the widget blocks: the page context, element helpers, error elements."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from markdown.util import AtomicString
+from pymdownx.blocks.block import Block
+
+from tracksite.core.widgets import Issue, clean_text
+
+
+@dataclass
+class WidgetContext:
+    """What the widgets need to know about the page being rendered."""
+
+    page_id: str  # "deep-learning-survey/attention-and-transformers"
+    source_dir: Path  # folder of the page's Markdown source (data files)
+    data_url: Callable[[str], str] = field(default=lambda name: name)  # file -> URL from page
+    instructor: bool = False
+
+
+def default_context() -> WidgetContext:
+    return WidgetContext(page_id="page", source_dir=Path.cwd(), data_url=lambda name: name)
+
+
+def el(parent: etree.Element, tag: str, text: str | None = None, cls: str | None = None,
+       **attrs: str) -> etree.Element:
+    """A child element whose text is plain (escaped on output, never parsed as Markdown)."""
+    attrib = {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()
+              if v is not None}
+    if cls:
+        attrib["class"] = cls
+    child = etree.SubElement(parent, tag, attrib)
+    if text is not None:
+        child.text = AtomicString(clean_text(text))
+    return child
+
+
+def tail(node: etree.Element, text: str) -> None:
+    node.tail = AtomicString(text)
+
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+def inline_title(text: str) -> str:
+    """A block title for Markdown's inline parser: emphasis and `code` work, raw HTML is shown as
+    text (the `<` outside code spans is escaped)."""
+    text = clean_text(text)
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(text[pos:m.start()].replace("<", "&lt;"))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(text[pos:].replace("<", "&lt;"))
+    return "".join(out)
+
+
+class WidgetBlock(Block):
+    """Base: access to the page context and the per-page counter of this block type."""
+
+    def context(self) -> WidgetContext:
+        getter = self.config.get("context") if isinstance(self.config, dict) else None
+        try:
+            ctx = getter() if callable(getter) else None
+        except Exception:  # noqa: BLE001 - a broken context must not break the page
+            ctx = None
+        return ctx if isinstance(ctx, WidgetContext) else default_context()
+
+    def instructor(self) -> bool:
+        return bool(self.config.get("instructor")) or self.context().instructor
+
+    def next_number(self) -> int:
+        self.tracker["count"] = self.tracker.get("count", 0) + 1
+        return self.tracker["count"]
+
+    def take_raw(self, block: etree.Element) -> str:
+        text = block.text or ""
+        block.text = None
+        for child in list(block):  # raw mode keeps everything in .text; be safe anyway
+            block.remove(child)
+        return self.dedent(str(text))
+
+
+class DataBlock(WidgetBlock):
+    """A block whose body is data (YAML), not Markdown: parse it with the core's parser, then
+    draw the widget, or an inline error note when the core would reject the body."""
+
+    ARGUMENT = None
+    TAG = "div"
+
+    def on_markdown(self) -> str:
+        return "raw"
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, self.TAG)
+
+    def parse(self, raw: str):  # -> (parsed or None, issues)
+        raise NotImplementedError
+
+    def render(self, block: etree.Element, parsed, number: int) -> None:
+        raise NotImplementedError
+
+    def on_end(self, block: etree.Element) -> None:
+        number = self.next_number()
+        parsed, issues = self.parse(self.take_raw(block))
+        if not parsed or any(i.severity == "error" for i in issues):
+            render_error(block, self.NAME, issues)
+            return
+        self.render(block, parsed, number)
+
+
+def widget_root(block: etree.Element, cls: str, widget: str, default_id: str) -> str:
+    """Make `block` a widget root, keeping classes and an id given with the `attrs` option."""
+    extra = block.get("class")
+    block.set("class", f"{cls} {extra}" if extra else cls)
+    block.set("data-widget", widget)
+    block.set("id", block.get("id") or default_id)
+    return block.get("id")
+
+
+def title_line(parent: etree.Element, label: str, title: str | None) -> etree.Element:
+    p = el(parent, "p", None, "ts-widget__title")
+    strong = el(p, "strong", label + (": " if title else ""))
+    if title:
+        tail(strong, clean_text(title))
+    return p
+
+
+def render_error(block: etree.Element, name: str, issues: Iterable[Issue]) -> None:
+    """Turn a widget root into a visible, non-interactive error note (never a traceback)."""
+    block.attrib.clear()
+    block.text = None
+    for child in list(block):
+        block.remove(child)
+    block.tag = "div"
+    block.set("class", "ts-widget-error")
+    block.set("role", "note")
+    block.set("data-widget-error", name)
+    el(block, "p", f"This {name} block could not be shown. Run `tracksite check` for the "
+                   "file and line of each problem:", "ts-widget-error__title")
+    ul = el(block, "ul")
+    issues = [i for i in issues if i.severity == "error"] or list(issues)
+    for issue in issues[:8]:
+        where = f"{issue.field}: " if issue.field else ""
+        text = where + issue.message + (f" ({issue.hint})" if issue.hint else "")
+        el(ul, "li", text)

@@ -1,0 +1,50 @@
+"""`//// exercise | Title` with a nested `/// solution`: numbered per page, solution in a <details>."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from tracksite.adapter.blocks.common import WidgetBlock, el, inline_title
+
+
+class Exercise(WidgetBlock):
+    NAME = "exercise"
+    ARGUMENT = None
+
+    def on_markdown(self) -> str:
+        return "block"
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        number = self.next_number()
+        root = etree.SubElement(parent, "div", {"class": "ts-exercise", "data-widget": "exercise"})
+        heading = el(root, "h3", None, "ts-exercise__title")
+        title = (self.argument or "").strip()
+        label = el(heading, "span", f"Exercise {number}" + (":" if title else ""),
+                   "ts-exercise__number")
+        if title:
+            label.tail = " " + inline_title(title)  # inline Markdown (emphasis, `code`)
+        self.task = el(root, "div", None, "ts-exercise__task")
+        return root
+
+    def on_add(self, block: etree.Element) -> etree.Element:
+        return self.task
+
+
+class Solution(WidgetBlock):
+    NAME = "solution"
+    ARGUMENT = None  # a title is ignored (the validator warns), never shown as body text
+
+    def on_markdown(self) -> str:
+        return "block"
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        classes = (parent.get("class") or "").split()
+        if "ts-exercise__task" not in classes:
+            el(parent, "p", "A solution must sit inside an exercise block.", "ts-widget-error",
+               role="note")
+        details = etree.SubElement(parent, "details", {"class": "ts-solution success"})
+        el(details, "summary", "Show solution")
+        self.body = el(details, "div", None, "ts-solution__body")
+        return details
+
+    def on_add(self, block: etree.Element) -> etree.Element:
+        return self.body

@@ -1,0 +1,29 @@
+"""`/// flashcards`: a YAML list of {term, answer} (or a definition list).
+
+Without scripts: every card, its answer behind a "Show answer" disclosure. widgets.js turns the
+list into one card at a time (flip, previous/next, "Knew it"/"Again" kept per lesson)."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from tracksite.core.widgets import parse_flashcards
+from tracksite.adapter.blocks.common import DataBlock, el, widget_root, title_line
+
+
+class Flashcards(DataBlock):
+    NAME = "flashcards"
+    def parse(self, raw: str):
+        return parse_flashcards(raw)
+
+    def render(self, block: etree.Element, cards, number: int) -> None:
+        ctx = self.context()
+        widget_root(block, "ts-cards", "flashcards", f"ts-cards-{number}")
+        block.set("data-key", f"tracksite:cards:{ctx.page_id}:{number}")
+        title_line(block, "Flashcards", self.argument)
+        ol = el(block, "ol", None, "ts-cards__list")
+        for card in cards:
+            li = el(ol, "li", None, "ts-card")
+            el(li, "p", card.term, "ts-card__term")
+            details = el(li, "details", None, "ts-card__more")
+            el(details, "summary", "Show answer")
+            el(details, "p", card.answer, "ts-card__answer")

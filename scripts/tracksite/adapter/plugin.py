@@ -1,0 +1,355 @@
+"""The MkDocs adapter: the only module that knows MkDocs' build events.
+
+It follows the build in order (config, files, nav, page markdown, content, context, post build),
+and delegates every decision about the course to the core: loading and validation (`loader`),
+links (`references`) and what a page shows (`views`). A move to another engine rewrites this
+file and the templates, nothing else.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from tracksite.core import references as refs
+from tracksite.core import views
+from tracksite.core.loader import Document, Project, load
+from tracksite.adapter import csp
+from tracksite.core import redirects
+from tracksite.core import schedule
+from tracksite.core import schema
+from tracksite.adapter.mathml import render_math
+from tracksite.core.problems import format_text
+
+log = logging.getLogger("mkdocs.plugins.tracksite")
+# `<!-- tracksite:fields lesson -->` in a docs page becomes that spec's field table.
+_FIELD_TABLE = re.compile(r"<!--\s*tracksite:fields\s+([a-z]+)\s*-->")
+
+
+class TracksiteConfig(Config):
+    drafts = c.Type(bool, default=False)
+    """Build draft lessons too (always on under `mkdocs serve`)."""
+    instructor = c.Type(bool, default=False)
+    """Show `/// instructor` notes and the per-track schedule pages."""
+    atomic = c.Type(bool, default=True)
+    """Build into a staging folder and replace the site only when the build succeeded."""
+
+
+class TracksitePlugin(BasePlugin[TracksiteConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.project: Project | None = None
+        self.failed: list[str] = []
+        self.real_site_dir: str | None = None
+        self.staging_dir: str | None = None
+        self.widget_context: Any = None
+        self._home: dict[str, Any] | None = None
+
+    # -- 1. startup and config: load and validate before anything is cleaned ------------------
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook also keeps the plugin instance alive across `mkdocs serve` rebuilds.
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").resolve().parent
+        serving = self.command == "serve"
+        self.project = load(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir))
+        self._home = None
+        assert self.project.problems is not None
+        for warning in self.project.problems.warnings:
+            log.info(warning.text())
+        errors = self.project.problems.errors
+        self.failed = [p.text() for p in errors]
+        if errors:
+            report = format_text(errors)
+            if not serving:
+                raise PluginError(
+                    f"tracksite found {len(errors)} problem{'s' if len(errors) > 1 else ''} in the course sources; "
+                    f"nothing was built and the previous site is untouched:\n{report}"
+                )
+            # Not through MkDocs' logger: under `strict: true` an error logged there would abort
+            # the build, and `mkdocs serve` would exit instead of showing the problems.
+            _serve_log().error("ERROR    -  tracksite: %d problems in the course sources:\n%s", len(errors), report)
+        self._register_markdown(config)
+        for folder in ("lessons", "cheatsheets"):
+            path = str(root / folder)
+            if os.path.isdir(path) and path not in config.watch:
+                config.watch.append(path)
+        if self.command == "build" and self.config.atomic:
+            self._stage(config)
+        return config
+
+    def _register_markdown(self, config: MkDocsConfig) -> None:
+        try:
+            from tracksite.adapter.blocks import TracksiteBlocksExtension
+        except ImportError:  # widgets not installed in this checkout yet
+            return
+        config.markdown_extensions = [
+            e for e in config.markdown_extensions if not isinstance(e, TracksiteBlocksExtension)
+        ]
+        config.markdown_extensions.append(
+            TracksiteBlocksExtension(context=lambda: self.widget_context)
+        )
+
+    def _stage(self, config: MkDocsConfig) -> None:
+        """Build into a sibling folder so a failed build leaves the last good site as it was."""
+        real = os.path.abspath(config.site_dir)
+        parent = os.path.dirname(real)
+        os.makedirs(parent, exist_ok=True)
+        self.real_site_dir = real
+        self.staging_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.staging-", dir=parent)
+        config.site_dir = self.staging_dir
+
+    # -- 2. files: the course's sources become pages and assets at the contract's URLs --------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.project is not None
+        if self.failed:
+            return self._error_files(files, config)
+        taken = {f.src_uri for f in files}
+        for doc in self.project.documents:
+            if doc.kind == "page":
+                continue
+            if doc.src_uri in taken:
+                raise PluginError(f"docs/{doc.src_uri} collides with the page generated from {doc.path}")
+            files.append(File.generated(config, doc.src_uri, abs_src_path=str(doc.path)))
+        for src_uri, path in self.project.assets.items():
+            files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+        for track in self.project.curriculum.tracks:
+            if self.project.curriculum.lessons_of(track.slug):
+                files.append(File.generated(config, refs.src_uri("track", track.slug), content=""))
+        if "index.md" not in taken:
+            files.append(File.generated(config, "index.md", content=""))
+        taken = {f.src_uri for f in files}
+        for src_uri, html in redirects.redirect_files(self.project.root, self.project.curriculum,
+                                                     site_url=config.site_url):
+            if src_uri not in taken:  # a page kept at a renamed lesson's old address
+                files.append(File.generated(config, src_uri, content=html))
+        if self.config.instructor:
+            for track in self.project.curriculum.tracks:
+                if self.project.curriculum.lessons_of(track.slug):
+                    files.append(File.generated(config, schedule.schedule_src_uri(track.slug),
+                                                content=schedule.schedule_markdown(self.project, track.slug)))
+        return files
+
+    def _error_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Under `mkdocs serve`, show the problems in the browser and keep the server running."""
+        for f in [f for f in files if f.is_documentation_page()]:
+            files.remove(f)
+        items = "\n".join(f"- `{line}`" for line in self.failed)
+        content = (
+            "---\ntemplate: main.html\n---\n# The course has problems\n\n"
+            "Fix these in your editor; this page reloads when you save.\n\n" + items + "\n"
+        )
+        files.append(File.generated(config, "index.md", content=content))
+        return files
+
+    # -- 3. nav: tracks, phases, lessons in track.yml order ----------------------------------
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.failed or self.project is None:
+            return nav
+        c = self.project.curriculum
+        items: list[Any] = []
+        pages: list[Page] = []
+
+        def page(src_uri: str) -> Page | None:
+            f = files.get_file_from_path(src_uri)
+            return f.page if f is not None else None
+
+        home = page("index.md")
+        if home:
+            items.append(home)
+            pages.append(home)
+        for track in c.tracks:
+            lessons = c.lessons_of(track.slug)
+            track_page = page(refs.src_uri("track", track.slug))
+            if not lessons or track_page is None:
+                continue
+            children: list[Any] = [track_page]
+            pages.append(track_page)
+            for phase, phase_lessons in c.phases_of(track):
+                phase_pages = [p for p in (page(refs.src_uri("lesson", l.track, l.slug)) for l in phase_lessons) if p]
+                section = Section(_safe(phase.title), phase_pages)
+                for p in phase_pages:
+                    p.parent = section
+                pages += phase_pages
+                children.append(section)
+            section = Section(_safe(f"{views.track_label(track)}: {track.title}"), children)
+            for child in children:
+                child.parent = section
+            items.append(section)
+        guides = [f.page for f in files.documentation_pages() if f.page and f.src_uri != "index.md"
+                  and self.project.document(f.src_uri) is not None and self.project.document(f.src_uri).kind == "page"]
+        if guides:
+            items.append(Section("Guides", guides))
+            pages += guides
+        return Navigation(items, pages)
+
+    # -- 4. page markdown: resolve course links, set titles and templates ---------------------
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.failed or self.project is None:
+            return markdown
+        src_uri = page.file.src_uri
+        doc = self.project.document(src_uri)
+        c = self.project.curriculum
+        if doc is not None:
+            markdown = self._rewrite_links(markdown, doc)
+            if doc.kind == "page":
+                markdown = _FIELD_TABLE.sub(lambda m: schema.field_table(schema.SPECS[m.group(1)]) if m.group(1) in schema.SPECS else m.group(0), markdown)
+        self.widget_context = self._widget_context(page, doc)
+        if doc is not None and doc.lesson:
+            lesson = c.lesson(doc.lesson_key)
+            assert lesson is not None
+            title = lesson.title
+            if doc.kind == "overview":
+                title = lesson.overview_title or f"Overview: {lesson.title}"
+            elif doc.kind == "cheatsheet":
+                title = lesson.cheatsheet_title or f"Cheatsheet: {lesson.title}"
+            page.meta = {"title": _safe(title), "description": _safe(lesson.summary), "tracksite": doc.kind}
+        elif src_uri == "index.md" and doc is None:
+            page.meta = {"title": _safe(config.site_name), "template": "home.html", "tracksite": "home",
+                         "description": _safe(config.site_description or "")}
+        elif src_uri == schedule.schedule_src_uri(src_uri.split("/")[0]) and doc is None:
+            page.meta = {"tracksite": "schedule", "description": _safe("Instructor schedule")}
+        elif src_uri.endswith("/index.md") and c.track(src_uri.split("/")[0]) and doc is None:
+            track = c.track(src_uri.split("/")[0])
+            page.meta = {"title": _safe(f"{views.track_label(track)}: {track.title}"), "template": "track.html",
+                         "tracksite": "track", "description": _safe(track.summary)}
+        return markdown
+
+    def _rewrite_links(self, markdown: str, doc: Document) -> str:
+        replacements = {}
+        for link in refs.find_links(markdown, 1):
+            if refs.scheme_of(link.target) is None:
+                continue
+            ref = refs.parse(link.target, doc.track)
+            if isinstance(ref, str):  # validated before the build: cannot happen with a clean check
+                continue
+            target = refs.relative_src(doc.src_uri, ref.src_uri) + (f"#{ref.anchor}" if ref.anchor else "")
+            replacements[(link.start, link.end)] = target
+        return refs.rewrite(markdown, replacements)
+
+    def _widget_context(self, page: Page, doc: Document | None):
+        try:
+            from tracksite.adapter.blocks import WidgetContext
+        except ImportError:
+            return None
+        src_dir = doc.path.parent if doc is not None else Path(page.file.abs_src_path or ".").parent
+        page_id = doc.lesson_key if doc is not None and doc.lesson_key else page.file.src_uri.removesuffix(".md")
+        src_dir_uri = os.path.dirname(page.file.src_uri)
+        lesson_dir = f"{doc.track}/{doc.lesson}/" if doc is not None and doc.lesson else (f"{src_dir_uri}/" if src_dir_uri else "")
+        page_dir = page.file.url if page.file.url.endswith("/") else os.path.dirname(page.file.url) + "/"
+
+        def data_url(name: str) -> str:
+            target = f"{lesson_dir}{name}"
+            rel = os.path.relpath(target, page_dir or ".")
+            return rel.replace(os.sep, "/")
+
+        return WidgetContext(page_id=page_id, source_dir=src_dir, data_url=data_url,
+                             instructor=self.config.instructor)
+
+    # -- 5. content: formulas to MathML -----------------------------------------------------
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return render_math(html)
+
+    # -- 6. context: what the theme's partials draw -----------------------------------------
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):
+        if self.failed or self.project is None:
+            context["ts"] = {"kind": "error"}
+            return context
+        c = self.project.curriculum
+        doc = self.project.document(page.file.src_uri)
+        kind = (page.meta or {}).get("tracksite", "page")
+        ts: dict[str, Any] = {"kind": kind}
+        if kind in ("home", "page"):
+            if self._home is None:  # once per build: every track's totals
+                self._home = views.home_view(c)
+            ts["home"] = self._home
+        if doc is not None and doc.lesson:
+            lesson = c.lesson(doc.lesson_key)
+            ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
+            ts["nav"] = ts["lesson"]["nav"]
+        elif kind in ("track", "schedule"):
+            track = c.track(page.file.src_uri.split("/")[0])
+            ts["track"] = views.track_view(c, track)
+            ts["nav"] = views.nav_view(c, track, None)
+        ts["instructor"] = self.config.instructor
+        context["ts"] = ts
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return csp.apply(_lazy_search(output))
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return csp.apply(output_content)  # 404.html and other theme pages
+
+    # -- 7. post build: swap the staged site in --------------------------------------------
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.real_site_dir is None:
+            return
+        if config.strict and _strict_warnings():
+            return  # MkDocs aborts right after this event; on_build_error drops the staging folder
+        staged, real = config.site_dir, self.real_site_dir
+        old = None
+        if os.path.exists(real):
+            old = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.old-", dir=os.path.dirname(real))
+            os.rmdir(old)
+            os.rename(real, old)
+        os.rename(staged, real)
+        config.site_dir = real
+        self.real_site_dir = self.staging_dir = None
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Drop this build's staging folder; the last good site was never touched."""
+        if self.real_site_dir is not None and self.staging_dir is not None:
+            shutil.rmtree(self.staging_dir, ignore_errors=True)
+        self.real_site_dir = self.staging_dir = None
+
+
+_SEARCH_WORKER = re.compile(r'"search": "([^"]*)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
+
+
+def _lazy_search(html: str) -> str:
+    """Point Material at our stand-in worker, which loads the real one on the first query."""
+    return _SEARCH_WORKER.sub(r'"search": "\1assets/tracksite/search-shim.js?real=\2"', html, count=1)
+
+
+def _serve_log() -> logging.Logger:
+    """A logger outside MkDocs' namespace, printing to the terminal `mkdocs serve` runs in."""
+    logger = logging.getLogger("tracksite.serve")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    return logger
+
+
+def _strict_warnings() -> bool:
+    """Whether MkDocs' strict-mode counter has seen a warning in this build."""
+    from mkdocs.utils import CountHandler
+
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
+
+
+def _safe(text: str) -> Markup:
+    """Instructor text made safe for every template that prints it, escaped or not."""
+    return escape(text)

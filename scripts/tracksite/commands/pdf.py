@@ -1,0 +1,272 @@
+"""`tracksite pdf`: printable cheatsheets, one PDF each and a booklet per track.
+
+The PDFs are the built site's own cheatsheet pages printed by headless Chromium (Playwright's
+`page.pdf()` driving the system's Chromium, never a downloaded browser), with the print
+stylesheet of docs/assets/tracksite/theme.css: what a learner gets from the browser's own Print
+button is what this command writes. The site is built first when it is missing or older than its
+sources. A cheatsheet is meant to fit one page; one that does not is reported (and fails the
+command with --strict).
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import re
+import shutil
+import sys
+import textwrap
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracksite.core import references as refs
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+PAPERS = {"a4": "A4", "letter": "Letter"}
+SOURCES = ("lessons", "cheatsheets", "docs", "overrides", "mkdocs.yml")
+
+INSTALL_HELP = textwrap.dedent("""\
+    tracksite pdf prints with headless Chromium through Playwright, and {missing}.
+    Install them with:
+      sudo apt-get install chromium        (Debian and Ubuntu; other systems: your package manager)
+      pip install playwright               (in tracksite's environment)
+    tracksite uses the system's Chromium: `playwright install` is not needed. To use another
+    Chromium or Chrome, set TRACKSITE_CHROMIUM to its path.""")
+
+
+class PdfError(Exception):
+    pass
+
+
+@dataclass
+class Sheet:
+    track: str
+    lesson: str
+    title: str
+    url: str  # relative to the site root, e.g. "track/lesson/cheatsheet/"
+    source: str  # the Markdown file, for messages
+
+
+def find_chromium() -> str | None:
+    override = os.environ.get("TRACKSITE_CHROMIUM")
+    if override:
+        return override if Path(override).is_file() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def count_pages(path: Path) -> int:
+    """Pages of a PDF: pypdf when installed, else the /Type /Page objects Chromium writes."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        data = path.read_bytes()
+        return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
+    return len(PdfReader(str(path)).pages)
+
+
+def cheatsheets(root: Path, track: str | None = None) -> list[Sheet]:
+    """The published cheatsheets, in course order, of one track or all."""
+    from tracksite.core.loader import load
+
+    project = load(root, include_drafts=False)
+    c = project.curriculum
+    if track is not None and c.track(track) is None:
+        known = ", ".join(t.slug for t in c.tracks)
+        raise PdfError(f"no track {track!r} (tracks: {known})")
+    out = []
+    for t in c.tracks:
+        if track is not None and t.slug != track:
+            continue
+        for lesson in c.lessons_of(t.slug):
+            if lesson.sources.cheatsheet is None:
+                continue
+            out.append(Sheet(t.slug, lesson.slug, lesson.cheatsheet_title or f"Cheatsheet: {lesson.title}",
+                             refs.url("cheatsheet", t.slug, lesson.slug),
+                             lesson.sources.cheatsheet.relative_to(root).as_posix()))
+    return out
+
+
+def _newest_source(root: Path) -> float:
+    newest = 0.0
+    for name in SOURCES:
+        path = root / name
+        if path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+        elif path.is_dir():
+            for p in path.rglob("*"):
+                if p.is_file():
+                    newest = max(newest, p.stat().st_mtime)
+    return newest
+
+
+def site_is_current(root: Path, site: Path) -> bool:
+    index = site / "index.html"
+    return index.is_file() and index.stat().st_mtime >= _newest_source(root)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # noqa: D401 - keep the terminal for tracksite's own messages
+        pass
+
+
+class _Server:
+    """The built site on 127.0.0.1, for as long as the printing takes."""
+
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(_Quiet, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "_Server":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# Runs in the first cheatsheet's page: appends the other cheatsheets' articles, each starting a
+# new printed page, with their relative addresses made absolute.
+_BOOKLET_JS = """
+async (urls) => {
+  const first = document.querySelector("article.md-content__inner");
+  let last = first;
+  for (const url of urls) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const article = doc.querySelector("article.md-content__inner");
+    if (!article) throw new Error(url + ": no article");
+    for (const el of article.querySelectorAll("[src], [href]")) {
+      for (const attr of ["src", "href"]) {
+        const value = el.getAttribute(attr);
+        if (value !== null && !value.startsWith("#")) el.setAttribute(attr, new URL(value, url).href);
+      }
+    }
+    const copy = document.importNode(article, true);
+    copy.classList.add("ts-booklet-page");
+    copy.style.breakBefore = "page";
+    last.after(copy);
+    last = copy;
+  }
+  document.title = document.title;
+}
+"""
+
+
+def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", booklets: bool = True,
+               chromium: str | None = None) -> tuple[list[tuple[Path, int, Sheet | None]], list[str]]:
+    """Write one PDF per sheet (out/<track>/<lesson>.pdf) and a booklet per track (out/<track>.pdf).
+
+    Returns (path, pages, sheet or None for a booklet) for every file written."""
+    chromium = chromium or find_chromium()
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise PdfError(INSTALL_HELP.format(missing="Playwright's Python package is not installed")) from None
+    if chromium is None:
+        raise PdfError(INSTALL_HELP.format(missing="no Chromium was found (looked for `chromium` and `chromium-browser`)"))
+    for sheet in sheets:
+        if not (site / sheet.url / "index.html").is_file():
+            raise PdfError(f"{site / sheet.url}index.html is missing: the site is out of date; build it again "
+                           "(tracksite pdf builds it when --no-build is not given)")
+    written: list[tuple[Path, int, Sheet | None]] = []
+    options = {"format": PAPERS[paper], "print_background": True, "prefer_css_page_size": False}
+    with _Server(site) as server, sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        except PlaywrightError as e:
+            raise PdfError(f"Chromium at {chromium} did not start: {str(e).splitlines()[0]}") from None
+        try:
+            context = browser.new_context(bypass_csp=True)
+            page = context.new_page()
+            page.emulate_media(media="print")
+            for sheet in sheets:
+                target = out / sheet.track / f"{sheet.lesson}.pdf"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                page.goto(server.url + sheet.url, wait_until="load")
+                page.pdf(path=str(target), **options)
+                written.append((target, count_pages(target), sheet))
+            if booklets:
+                by_track: dict[str, list[Sheet]] = {}
+                for sheet in sheets:
+                    by_track.setdefault(sheet.track, []).append(sheet)
+                for track, group in by_track.items():
+                    target = out / f"{track}.pdf"
+                    page.goto(server.url + group[0].url, wait_until="load")
+                    page.evaluate(_BOOKLET_JS, [server.url + s.url for s in group[1:]])
+                    page.pdf(path=str(target), **options)
+                    written.append((target, count_pages(target), None))
+        finally:
+            browser.close()
+    return written, []
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except PdfError as e:  # anything else is a bug, reported by tracksite.commands.cli.main
+        print(f"tracksite pdf: error: {e}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    root = Path(getattr(args, "root", ".") or ".").resolve()
+    if not (root / "mkdocs.yml").is_file():
+        raise PdfError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root")
+    site = Path(args.site_dir)
+    site = site if site.is_absolute() else root / site
+    out = Path(args.out)
+    out = out if out.is_absolute() else root / out
+    sheets = cheatsheets(root, args.track)
+    if not sheets:
+        raise PdfError("no published cheatsheets to print" + (f" in track {args.track!r}" if args.track else ""))
+    if args.no_build:
+        if not (site / "index.html").is_file():
+            raise PdfError(f"{site} holds no built site; build it first (mkdocs build) or drop --no-build")
+    elif not site_is_current(root, site):
+        from tracksite.adapter.build import build_site
+
+        print(f"building the site into {site} first (it is missing or older than its sources)", file=sys.stderr)
+        if build_site(root, site) != 0:
+            raise PdfError("the site does not build; fix the problems above (tracksite check lists them)")
+    written, _ = print_pdfs(site, sheets, out, paper=args.paper, booklets=not args.no_booklet)
+    too_long = []
+    for path, pages, sheet in written:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        print(f"wrote {shown} ({pages} page{'s' if pages != 1 else ''})")
+        if sheet is not None and pages > 1:
+            too_long.append(f"{sheet.source}: warning: prints on {pages} {PAPERS[args.paper]} pages; a cheatsheet "
+                            "should fit one: shorten it, or turn lists into tables")
+    for line in too_long:
+        print(line, file=sys.stderr)
+    return 1 if too_long and args.strict else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "pdf", help="print the cheatsheets to PDF: one file each and a booklet per track",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=textwrap.dedent("""\
+            Print every published cheatsheet (of TRACK, or of all tracks) to PDF with headless
+            Chromium: OUT/<track>/<lesson>.pdf, one page each, and OUT/<track>.pdf, the track's
+            booklet. The built site is printed as learners would print it; it is built first when
+            it is missing or older than its sources. Needs Chromium (apt-get install chromium) and
+            Playwright (pip install playwright)."""),
+        epilog="example: tracksite pdf deep-learning-survey --paper letter --out handouts")
+    p.add_argument("track", nargs="?", metavar="TRACK", help="only this track (default: every track)")
+    p.add_argument("--site-dir", default="site", help="the built site to print (default: site)")
+    p.add_argument("--out", default="pdf", help="the folder to write PDFs into (default: pdf)")
+    p.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="paper size (default: a4)")
+    p.add_argument("--no-build", action="store_true", help="print the site as it is, without building it")
+    p.add_argument("--no-booklet", action="store_true", help="write only the single cheatsheets")
+    p.add_argument("--strict", action="store_true", help="fail when a cheatsheet prints on more than one page")
+    p.set_defaults(handler=cmd_pdf)

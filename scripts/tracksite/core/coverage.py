@@ -1,0 +1,160 @@
+"""Are a lesson's objectives practised? A warning for each objective no quiz or flashcard touches.
+
+The authoring contract asks that the quiz and flashcards of a lesson "together touch every
+objective". Whether a question really tests an objective is for people to judge; this check
+only catches the clear misses, with a heuristic that is easy to predict:
+
+1. The objective's significant words are its words minus common English words and the verbs
+   objectives start with ("explain", "compute", "describe", ...), each reduced to a crude stem
+   ("layers" and "layer", "trained" and "training" match).
+2. A practice item is one quiz question (its question, options and explanations together) or one
+   flashcard (term and answer), in the lesson's own body.
+3. The objective is covered when the practice items together contain at least half of its
+   significant stems, and one item alone contains at least two of them (the one, for an
+   objective with a single significant word). Objectives often list several things ("describe
+   A, B and C") that separate cards practise, hence the union; the single-item condition keeps
+   a scatter of common words from counting. An objective with no significant words is not
+   judged.
+
+A lesson with objectives and no quiz or flashcards at all gets one warning instead of one per
+objective. Drafts are judged like published lessons: the warning is a reminder, not an error.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Iterable
+
+from tracksite.core.problems import Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tracksite.core.loader import Document, Project
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+STOPWORDS = frozenset("""
+a about above after again against all also an and any are as at be because been before being
+below between both but by can could did do does doing down during each either few for from
+further had has have having here how i if in into is it its itself just least less like many
+may might more most much must no nor not now of off often on once one only or other our out
+over own per same several should so some such than that the their them then there these they
+this those through to too two under until up upon very via was way we well were what when where
+whether which while who whom why will with within without would yet you your
+explain explains describe describes compute computes calculate calculates identify identifies
+list lists name names define defines compare compares contrast contrasts distinguish
+distinguishes use uses using apply applies recognise recognises recognize recognizes understand
+understands know knows give gives state states predict predicts place places choose chooses
+decide decides read reads interpret interprets sketch sketches show shows tell tells outline
+outlines summarise summarises summarize summarizes discuss discusses argue argues justify
+justifies evaluate evaluates assess assesses estimate estimates derive derives trace traces
+work works walk walks build builds write writes spot spots say says make makes relate relates
+connect connects count counts see sees find finds check checks judge judges reason reasons
+able learner learners lesson lessons example examples idea ideas main simple basic key
+correctly clearly precisely roughly briefly properly own words
+""".split())
+
+
+def stem(word: str) -> str:
+    """A crude stem, applied alike to objectives and practice text, so that plurals, tenses and
+    a final e meet: "features", "feature" -> "featur"; "generated", "generating" -> "generat"."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("es") and word[-3:-2] in ("s", "x", "z") or word.endswith(("ches", "shes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= (4 if suffix == "ed" else 3):
+            word = word[: -len(suffix)]
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+                word = word[:-1]  # "running" -> "run"
+            break
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+def significant(text: str) -> set[str]:
+    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2 or w.isdigit() and len(w) > 1}
+
+
+def covers(objective: str, items: list[str]) -> bool:
+    """The coverage rule: see the module's docstring."""
+    wanted = significant(objective)
+    if not wanted:
+        return True
+    found = [wanted & {stem(w) for w in _WORD.findall(item.lower())} for item in items]
+    together = set().union(*found) if found else set()
+    best = max((len(f) for f in found), default=0)
+    return len(together) >= math.ceil(len(wanted) / 2) and best >= min(2, len(wanted))
+
+
+def practice_items(body: str, first_line: int = 1) -> list[str] | None:
+    """The text of each quiz question and flashcard in a Markdown body; None when the widget
+    parser is not available."""
+    try:
+        from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards, parse_quiz
+    except ImportError:  # pragma: no cover - widgets ship with the package
+        return None
+    blocks, _ = find_blocks(body, first_line)
+    items: list[str] = []
+
+    for block in iter_blocks(blocks):
+        if block.name == "flashcards":
+            cards, _ = parse_flashcards(block.body)
+            items += [f"{c.term}\n{c.answer}" for c in cards]
+        elif block.name == "quiz":
+            questions, _ = parse_quiz(block.body)
+            for q in questions:
+                parts = [q.question] + [f"{o.text}\n{o.explain}" for o in q.options]
+                items.append("\n".join(parts))
+    return items
+
+
+def objective_warnings(project: "Project") -> list[Problem]:
+    """One warning per objective of a lesson that no quiz question or flashcard touches."""
+    problems: list[Problem] = []
+    for doc in project.documents:
+        if doc.kind != "lesson":
+            continue
+        try:
+            path = doc.path.resolve().relative_to(project.root.resolve()).as_posix()
+        except ValueError:
+            path = doc.path.as_posix()
+        problems += _lesson_warnings(doc, path)
+    return problems
+
+
+def _lesson_warnings(doc: "Document", path: str) -> list[Problem]:
+    meta = doc.meta.value if isinstance(doc.meta.value, dict) else {}
+    objectives = meta.get("objectives")
+    if not isinstance(objectives, list):
+        return []
+    objectives = [(i, o) for i, o in enumerate(objectives) if isinstance(o, str) and o.strip()]
+    if not objectives:
+        return []
+    items = practice_items(doc.body, doc.body_line)
+    if items is None:
+        return []
+    if not items:
+        n = len(objectives)
+        return [Problem(path, doc.meta.line("objectives"),
+                        f"the lesson has no quiz or flashcards, so none of its {n} objective{'s' if n > 1 else ''} is practised",
+                        field="objectives",
+                        hint="add a `/// quiz` or `/// flashcards` block to the Practice section",
+                        severity="warning")]
+    out = []
+    for i, objective in objectives:
+        if covers(objective, items):
+            continue
+        words = sorted(significant(objective))
+        out.append(Problem(
+            path, doc.meta.line("objectives", i),
+            f"objective {objective!r} is not covered by any quiz question or flashcard",
+            field=f"objectives[{i}]",
+            hint=f"add a question or card that uses its key words ({', '.join(words[:6])}), or reword the objective",
+            severity="warning",
+        ))
+    return out

@@ -1,0 +1,167 @@
+"""Old lesson addresses that keep working after `tracksite rename --redirect`.
+
+A track's redirects live beside its track.yml, in `lessons/<track>/redirects.yml`, one
+`old-slug: new-slug` line each. For every redirect whose target is published, the build writes
+three small static pages at the old addresses (lesson, overview, cheatsheet), each with a
+`<meta http-equiv="refresh">`, a canonical link to the new address and a plain link for people
+and crawlers that do not follow refreshes. No script: the pages ship a policy of
+`default-src 'none'`, which a meta refresh does not need.
+
+Wiring (plugin.py): in `on_files`, append
+`File.generated(config, uri, content=html)` for each `(uri, html)` of `redirect_files(...)`;
+in the loader (or the plugin), report `redirect_problems(...)` with the other problems.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from tracksite.core import references as refs
+from tracksite.core.model import Curriculum
+from tracksite.core.problems import Problem
+from tracksite.core.schema import SLUG_RE
+from tracksite.core.sources import SourceProblem, read_yaml
+
+FILE_NAME = "redirects.yml"
+HEADER = (
+    "# Old lesson addresses that still lead somewhere: `old-slug: new-slug`, one a line.\n"
+    "# Written by `tracksite rename --redirect`; delete a line to drop its redirect.\n"
+)
+
+
+@dataclass(frozen=True)
+class Redirect:
+    track: str
+    old: str
+    new: str
+    line: int | None = None
+
+
+def path_for(track_dir: Path) -> Path:
+    return track_dir / FILE_NAME
+
+
+def read(track_dir: Path) -> tuple[list[Redirect], list[tuple[int | None, str]]]:
+    """The redirects of one track folder, and (line, message) for whatever is wrong in the file."""
+    path = path_for(track_dir)
+    if not path.is_file():
+        return [], []
+    try:
+        located = read_yaml(path)
+    except SourceProblem as e:
+        return [], [(e.line, e.message)]
+    data = located.value
+    if data is None:
+        return [], []
+    if not isinstance(data, dict):
+        return [], [(1, "expected `old-slug: new-slug` lines")]
+    out, problems = [], []
+    for old, new in data.items():
+        line = located.line(old)
+        if not SLUG_RE.match(str(old)) or not isinstance(new, str) or not SLUG_RE.match(new):
+            problems.append((line, f"expected `old-slug: new-slug`, found {old!r}: {new!r}"))
+            continue
+        out.append(Redirect(track_dir.name, str(old), new, line))
+    return out, problems
+
+
+def record(track_dir: Path, old: str, new: str) -> str:
+    """The text of redirects.yml after a rename from `old` to `new`.
+
+    Earlier redirects to `old` now go straight to `new` (no chains), and a redirect from `new`
+    is dropped, since `new` is a lesson again."""
+    current, _ = read(track_dir)
+    entries: dict[str, str] = {}
+    for r in current:
+        if r.old == new:
+            continue
+        entries[r.old] = new if r.new == old else r.new
+    entries[old] = new
+    path = path_for(track_dir)
+    header = HEADER
+    if path.is_file():
+        lines = path.read_text(encoding="utf-8").split("\n")
+        lead = [l for l in _leading_comments(lines)]
+        if lead:
+            header = "\n".join(lead) + "\n"
+    return header + "".join(f"{k}: {v}\n" for k, v in entries.items())
+
+
+def _leading_comments(lines: list[str]):
+    for line in lines:
+        if line.startswith("#"):
+            yield line
+        else:
+            return
+
+
+def all_redirects(root: Path) -> list[Redirect]:
+    lessons = root / "lessons"
+    out: list[Redirect] = []
+    if lessons.is_dir():
+        for track_dir in sorted(p for p in lessons.iterdir() if p.is_dir()):
+            out += read(track_dir)[0]
+    return out
+
+
+def redirect_problems(root: Path, curriculum: Curriculum) -> list[Problem]:
+    """Redirects that cannot work: unreadable lines, an old slug that is a lesson again, a
+    target that is not a lesson of the track."""
+    problems: list[Problem] = []
+    lessons = root / "lessons"
+    if not lessons.is_dir():
+        return problems
+    for track_dir in sorted(p for p in lessons.iterdir() if p.is_dir()):
+        rel = f"lessons/{track_dir.name}/{FILE_NAME}"
+        redirects, bad = read(track_dir)
+        problems += [Problem(rel, line, message) for line, message in bad]
+        track = curriculum.track(track_dir.name)
+        for r in redirects:
+            if (track_dir / r.old).exists() or (track and r.old in track.lesson_slugs):
+                problems.append(Problem(rel, r.line, f"{r.old!r} is a lesson of this track again; its redirect would hide it",
+                                        hint="delete this line"))
+            elif track is None or r.new not in track.lesson_slugs:
+                problems.append(Problem(rel, r.line, f"redirect target {r.new!r} is not a lesson of {track_dir.name}/track.yml",
+                                        hint="point it at an existing lesson or delete the line"))
+    return problems
+
+
+def redirect_files(root: Path, curriculum: Curriculum, site_url: str | None = None) -> list[tuple[str, str]]:
+    """(site path, HTML) of every redirect page this build needs; targets left out of the build
+    (drafts) get none."""
+    out = []
+    for r in all_redirects(root):
+        lesson = curriculum.lesson(f"{r.track}/{r.new}")
+        if lesson is None or curriculum.track(r.track) is None or (root / "lessons" / r.track / r.old).exists():
+            continue
+        for kind in ("lesson", "overview", "cheatsheet"):
+            if kind == "overview" and lesson.sources.overview is None:
+                continue
+            if kind == "cheatsheet" and lesson.sources.cheatsheet is None:
+                continue
+            old_url = refs.url(kind, r.track, r.old)
+            new_url = refs.url(kind, r.track, r.new)
+            title = lesson.title if kind == "lesson" else f"{kind.capitalize()}: {lesson.title}"
+            out.append((old_url + "index.html", redirect_html(old_url, new_url, title, site_url)))
+    return out
+
+
+def redirect_html(old_url: str, new_url: str, title: str, site_url: str | None = None) -> str:
+    """A page at `old_url` that sends readers on to `new_url` (both relative to the site root)."""
+    target = posixpath.relpath(new_url, old_url) + "/"
+    canonical = (site_url.rstrip("/") + "/" + new_url) if site_url else target
+    t, c, h = escape(title), escape(canonical), escape(target)
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">\n"
+        f"<title>Moved: {t}</title>\n"
+        f'<meta http-equiv="refresh" content="0; url={h}">\n'
+        f'<link rel="canonical" href="{c}">\n'
+        '<meta name="robots" content="noindex">\n'
+        "</head>\n<body>\n"
+        f'<p>This page has moved to <a href="{h}">{t}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )

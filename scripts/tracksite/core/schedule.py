@@ -1,0 +1,68 @@
+"""The instructor's schedule of a track: cumulative times and every lesson's teaching notes.
+
+Built as Markdown from the model and the lessons' `/// instructor` blocks, so any engine can
+render it; only the instructor build publishes it.
+"""
+from __future__ import annotations
+
+import re
+
+from tracksite.core import references as refs
+from tracksite.core.loader import Project
+
+_NOTES = re.compile(r"(?ms)^(?P<fence>/{3,})[ \t]*instructor\b[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$")
+
+
+def instructor_notes(markdown: str) -> list[str]:
+    return [m.group("body").strip() for m in _NOTES.finditer(markdown)]
+
+
+def schedule_src_uri(track: str) -> str:
+    return f"{track}/schedule.md"
+
+
+def schedule_markdown(project: Project, track_slug: str) -> str:
+    c = project.curriculum
+    track = c.track(track_slug)
+    assert track is not None
+    here = schedule_src_uri(track_slug)
+    lines = [
+        f"# Schedule: Track {track.number}, {_md(track.title)}",
+        "",
+        "For instructors: every lesson with its reading and practice time, the running total, "
+        "and the teaching notes from its `/// instructor` blocks. Learners never see this page.",
+        "",
+        "| Lesson | Title | Read | Practice | Cumulative |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    total = 0
+    for lesson in c.lessons_of(track_slug):
+        total += lesson.minutes
+        link = refs.relative_src(here, refs.src_uri("lesson", lesson.track, lesson.slug))
+        pos = c.position(lesson)
+        lines.append(
+            f"| {pos.number} | [{_md(lesson.title)}]({link}) | {lesson.read} min | "
+            f"{lesson.practice or 0} min | {_duration(total)} |"
+        )
+    lines += ["", f"Total: {_duration(total)} of reading and practice.", ""]
+    for lesson in c.lessons_of(track_slug):
+        pos = c.position(lesson)
+        lines += [f"## Lesson {pos.number}: {_md(lesson.title)}", ""]
+        doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
+        notes = instructor_notes(doc.body) if doc else []
+        if notes:
+            for note in notes:
+                lines += [note, ""]
+        else:
+            lines += ["No instructor notes for this lesson.", ""]
+    return "\n".join(lines)
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+
+
+def _md(text: str) -> str:
+    """Instructor text as Markdown text, never as markup."""
+    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text)

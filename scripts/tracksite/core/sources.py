@@ -1,0 +1,98 @@
+"""Reading course files: bytes to text, and Markdown to front-matter plus body.
+
+Authors save files from every editor there is, so a BOM and CRLF line endings are accepted and
+normalised here, once, and everything downstream sees `\n`-terminated text with true line numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracksite.core.yamlsafe import Located, YamlProblem, parse
+
+MAX_BYTES = 2_000_000
+
+
+class SourceProblem(Exception):
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def read_text(path: Path) -> str:
+    """UTF-8 with or without BOM, any line ending; a clear error for anything else."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            raise SourceProblem("not a regular file (symbolic links are not followed)")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceProblem(f"file is {size:,} bytes; course files are limited to {MAX_BYTES:,}")
+        data = path.read_bytes()
+    except OSError as e:
+        raise SourceProblem(f"cannot read file: {e.strerror or e}") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise SourceProblem(
+            f"invalid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8", line
+        ) from None
+    if "\x00" in text:
+        raise SourceProblem("file contains NUL bytes; is it a binary file?", text[: text.index("\x00")].count("\n") + 1)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass
+class MarkdownSource:
+    """A Markdown file split into its front-matter and body, with the body's first line."""
+
+    path: Path
+    meta: Located
+    has_front_matter: bool
+    body: str
+    body_line: int
+
+
+def split_front_matter(path: Path, text: str) -> MarkdownSource:
+    """Split `---` front-matter from the body; YAML problems come out with their file line."""
+    lines = text.split("\n")
+    if lines and lines[0].rstrip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].rstrip() in ("---", "..."):
+                yaml_text = "\n".join(lines[1:i])
+                try:
+                    meta = parse(yaml_text, first_line=2)
+                except YamlProblem as e:
+                    raise SourceProblem(e.message, e.line) from None
+                if meta.value is None:
+                    meta.value = {}
+                    meta.lines.setdefault((), 1)  # empty front-matter: point at its opening `---`
+                if not isinstance(meta.value, dict):
+                    raise SourceProblem(
+                        f"front-matter must be a mapping of `key: value` lines, found a {type_name(meta.value)}",
+                        2,
+                    )
+                return MarkdownSource(path, meta, True, "\n".join(lines[i + 1 :]), i + 2)
+        raise SourceProblem("front-matter opened with `---` on line 1 is never closed with `---`", 1)
+    return MarkdownSource(path, Located({}, {(): 1}), False, text, 1)
+
+
+def read_markdown(path: Path) -> MarkdownSource:
+    return split_front_matter(path, read_text(path))
+
+
+def read_yaml(path: Path) -> Located:
+    try:
+        return parse(read_text(path))
+    except YamlProblem as e:
+        raise SourceProblem(e.message, e.line) from None
+
+
+def type_name(value: object) -> str:
+    return {
+        str: "string", int: "integer", float: "number", bool: "true/false", list: "list",
+        dict: "mapping", type(None): "empty value",
+    }.get(type(value), type(value).__name__)

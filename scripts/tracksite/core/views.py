@@ -1,0 +1,165 @@
+"""What each kind of page shows, as plain data for the templates.
+
+Kept out of the adapter so that another engine can draw the same header, tabs, pager and
+track listings from the same numbers. URLs are relative to the site root; the template layer
+makes them relative to the page.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from tracksite.core import references as refs
+from tracksite.core.model import Curriculum, Lesson, Track
+
+DIFFICULTY_LABELS = {"intro": "Introductory", "standard": "Standard", "advanced": "Advanced"}
+MATH_LABELS = {"none": "No math", "light": "Light math", "heavy": "Math-heavy"}
+TAB_LABELS = {"overview": "Overview", "lesson": "Lesson", "cheatsheet": "Cheatsheet"}
+
+
+def track_label(track: Track) -> str:
+    return f"Track {track.number}"
+
+
+def lesson_link(c: Curriculum, lesson: Lesson, kind: str = "lesson") -> dict[str, Any]:
+    pos = c.position(lesson)
+    return {
+        "key": lesson.key,
+        "url": refs.url(kind, lesson.track, lesson.slug),
+        "title": lesson.title,
+        "number": pos.number,
+        "of": pos.of,
+    }
+
+
+def lesson_row(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
+    """A lesson as listed on its track page."""
+    return {
+        **lesson_link(c, lesson),
+        "summary": lesson.summary,
+        "read": lesson.read,
+        "practice": lesson.practice,
+        "minutes": lesson.minutes,
+        "difficulty": DIFFICULTY_LABELS[lesson.difficulty],
+        "difficulty_key": lesson.difficulty,
+        "math": MATH_LABELS[lesson.math],
+        "draft": lesson.is_draft,
+    }
+
+
+def track_summary(c: Curriculum, track: Track) -> dict[str, Any]:
+    lessons = c.lessons_of(track.slug)
+    return {
+        "slug": track.slug,
+        "label": track_label(track),
+        "number": track.number,
+        "title": track.title,
+        "summary": track.summary,
+        "url": refs.url("track", track.slug),
+        "lesson_count": len(lessons),
+        "minutes": c.track_minutes(track),
+        "lesson_minutes": {l.key: l.minutes for l in lessons},
+        "first_lesson": lesson_link(c, lessons[0]) if lessons else None,
+    }
+
+
+def track_view(c: Curriculum, track: Track) -> dict[str, Any]:
+    return {
+        **track_summary(c, track),
+        "phases": [
+            {"number": i, "title": phase.title, "lessons": [lesson_row(c, l) for l in lessons]}
+            for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
+        ],
+    }
+
+
+def home_view(c: Curriculum) -> dict[str, Any]:
+    return {"tracks": [track_summary(c, t) for t in c.tracks if c.lessons_of(t.slug)]}
+
+
+def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]:
+    """The sidebar for one track: its phases and lessons only, so a page's size stays bounded."""
+    return {
+        "track": {"label": track_label(track), "title": track.title, "url": refs.url("track", track.slug)},
+        "phases": [
+            {
+                "title": phase.title,
+                "number": i,
+                "lessons": [
+                    {**lesson_link(c, l), "current": l.key == current, "draft": l.is_draft}
+                    for l in lessons
+                ],
+            }
+            for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
+        ],
+    }
+
+
+def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
+    """Header, tabs, prerequisites, deep dives, backlinks and pager of one lesson page."""
+    track = c.track(lesson.track)
+    assert track is not None
+    pos = c.position(lesson)
+    prev, nxt = c.previous(lesson), c.next(lesson)
+    track_url = refs.url("track", track.slug)
+
+    def neighbour(other: Lesson | None, rel: str) -> dict[str, Any]:
+        if other is None:
+            return {"rel": rel, "url": track_url, "title": f"{track_label(track)}: {track.title}",
+                    "label": "Back to the track" if rel == "prev" else "Track complete: back to the track"}
+        link = lesson_link(c, other)
+        return {"rel": rel, "url": link["url"], "title": other.title,
+                "label": f"{'Previous' if rel == 'prev' else 'Next'}: Lesson {link['number']} of {link['of']}"}
+
+    tabs = []
+    for tab in ("overview", "lesson", "cheatsheet"):
+        exists = {"overview": lesson.sources.overview, "lesson": True, "cheatsheet": lesson.sources.cheatsheet}[tab]
+        if exists:
+            tabs.append({"kind": tab, "label": TAB_LABELS[tab], "url": refs.url(tab, lesson.track, lesson.slug),
+                         "current": tab == kind})
+    prerequisites = []
+    for pre in lesson.prerequisites:
+        if pre.lesson:
+            ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
+            target = c.lesson(f"{ref.track}/{ref.lesson}") if isinstance(ref, refs.Ref) else None
+            if target is not None:
+                t = c.track(target.track)
+                prerequisites.append({
+                    "url": refs.url("lesson", target.track, target.slug),
+                    "title": target.title,
+                    "where": f"{track_label(t)}, Lesson {c.position(target).number}" if t else "",
+                })
+        elif pre.text:
+            prerequisites.append({"url": None, "title": pre.text, "where": ""})
+
+    def other_track_lesson(target: Lesson) -> dict[str, Any]:
+        t = c.track(target.track)
+        return {**lesson_link(c, target), "track_label": track_label(t), "track_title": t.title,
+                "summary": target.summary}
+
+    deep = [c.lesson(k) for k in lesson.deep_dives]
+    return {
+        "kind": kind,
+        "key": lesson.key,
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "track": {"label": track_label(track), "title": track.title, "url": track_url, "slug": track.slug},
+        "phase": {"number": pos.phase_number, "title": pos.phase.title},
+        "number": pos.number,
+        "of": pos.of,
+        "read": lesson.read,
+        "practice": lesson.practice,
+        "minutes": lesson.minutes,
+        "difficulty": DIFFICULTY_LABELS[lesson.difficulty],
+        "difficulty_key": lesson.difficulty,
+        "math": MATH_LABELS[lesson.math],
+        "objectives": list(lesson.objectives),
+        "prerequisites": prerequisites,
+        "deep_dives": [other_track_lesson(d) for d in deep if d is not None],
+        "backlinks": [other_track_lesson(b) for b in c.backlinks(lesson)],
+        "credits": lesson.credits,
+        "draft": lesson.is_draft,
+        "tabs": tabs,
+        "prev": neighbour(prev, "prev"),
+        "next": neighbour(nxt, "next"),
+        "nav": nav_view(c, track, lesson.key),
+    }

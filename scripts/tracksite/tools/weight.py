@@ -1,0 +1,199 @@
+"""A page's first-visit weight: what a browser with an empty cache downloads to show it.
+
+`first_visit_weight(site_dir, page_url)` reads the page's HTML (no browser) and counts, each
+compressed with gzip at level 9 as a server would send it:
+
+* the HTML itself;
+* stylesheets (`<link rel=stylesheet>`), and the fonts and `@import`s they name (every `url()`
+  of an `@font-face` or `@import` that is not a `data:` URI: an upper bound, since a browser
+  fetches a font only when text uses it);
+* scripts (`<script src>`, `<link rel=preload|modulepreload>`), and the search worker named in
+  the page's `__config`, which Material starts on every page: tracksite's small stand-in
+  (`search-shim.js`), which fetches Material's real worker only on the first query;
+* images (`<img src>`, or the first `srcset` candidate when there is no `src`), the favicon
+  (`<link rel=icon>`), `<video poster>`;
+* widget data: every `url` in a widget's `data-config`, except the attention heatmap's, which
+  widgets.js fetches only when the widget comes near the viewport: those files are listed apart,
+  under `deferred`, with their own total.
+
+Not counted: the search index (`search/search_index.json`, fetched by the worker), background
+images of stylesheets, `data:` URIs (already inside the file that holds them), and anything on
+another origin (there should be none; tests/browser/test_privacy.py fails on it). A resource
+loaded twice counts once. tests/browser/test_privacy.py compares this list with the requests a
+real Chromium makes on a first visit.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from tracksite.commands.linkcheck import _CSS_URL, _config_urls, base_path_of, parse_srcset
+
+SEARCH_INDEX = "search/search_index.json"
+_FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.I | re.S)
+_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)""", re.I)
+
+
+class _Resources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []  # (kind, url as written)
+        self._config = False
+        self.config_text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        rel = set(a.get("rel", "").lower().split())
+        if tag == "link" and a.get("href"):
+            if "stylesheet" in rel:
+                self.found.append(("css", a["href"]))
+            elif rel & {"icon", "shortcut"}:
+                self.found.append(("image", a["href"]))
+            elif rel & {"preload", "modulepreload"}:
+                kind = {"style": "css", "font": "font", "image": "image"}.get(a.get("as", ""), "js")
+                self.found.append(("js" if "modulepreload" in rel else kind, a["href"]))
+        elif tag == "script":
+            if a.get("src"):
+                self.found.append(("js", a["src"]))
+            elif a.get("id") == "__config":
+                self._config = True
+        elif tag == "img":
+            if a.get("src"):
+                self.found.append(("image", a["src"]))
+            elif a.get("srcset"):
+                first = parse_srcset(a["srcset"])
+                if first:
+                    self.found.append(("image", first[0]))
+        elif tag == "video" and a.get("poster"):
+            self.found.append(("image", a["poster"]))
+        if a.get("data-widget") and a.get("data-config"):
+            # the heatmap fetches its data only when it comes near the viewport (widgets.js)
+            kind = "deferred" if a["data-widget"] == "attention" else "data"
+            for url in _config_urls(a["data-config"]):
+                self.found.append((kind, url))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._config = False
+
+    def handle_data(self, data: str) -> None:
+        if self._config:
+            self.config_text += data
+
+
+def _local(site: Path, base: str, url: str, served_under: str = "/") -> Path | None:
+    """The file of the site a same-origin URL names, relative to `base` (a site path), or None.
+    `served_under` is the URL path of the site (`/course/`), which absolute URLs start with."""
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = parts.path
+    if path.startswith("/") and served_under != "/" and path.startswith(served_under):
+        path = "/" + path[len(served_under):]
+    parts = parts._replace(path=path)
+    segments: list[str] = [] if parts.path.startswith("/") else base.split("/")[:-1]
+    for seg in parts.path.split("/"):
+        seg = unquote(seg)
+        if seg in ("", "."):
+            continue
+        if seg == "..":
+            if segments:
+                segments.pop()
+            continue
+        segments.append(seg)
+    path = site.joinpath(*segments) if segments else site
+    if parts.path.endswith("/") or path.is_dir():
+        path = path / "index.html"
+    return path
+
+
+def _gzip_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def page_file(site: Path, page_url: str) -> Path:
+    url = page_url.strip().lstrip("/")
+    path = site / url
+    if not url or url.endswith("/") or path.is_dir():
+        path = path / "index.html"
+    return path
+
+
+def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
+    """What a first visit to `page_url` (relative to the site root, e.g.
+    "transformers-and-llms/attention-mechanism/") downloads, in bytes and gzip -9 bytes.
+
+    Returns {"page", "total_bytes", "total_gzip", "by_kind": {kind: gzip bytes}, "resources":
+    [{"url", "kind", "bytes", "gzip"}], "missing": [urls named but not in the site],
+    "not_counted": [what was left out and why]}. Kinds: html, css, js, font, image, data.
+    Raises FileNotFoundError when the page is not in the site."""
+    site = Path(site_dir).resolve()
+    html_path = page_file(site, page_url)
+    if not html_path.is_file():
+        raise FileNotFoundError(f"no page {page_url!r} in {site} ({html_path} does not exist)")
+    page_rel = html_path.relative_to(site).as_posix()
+    served_under = base_path_of(site)
+    parser = _Resources()
+    parser.feed(html_path.read_text(encoding="utf-8"))
+    parser.close()
+    todo: list[tuple[str, str, str]] = [(kind, url, page_rel) for kind, url in parser.found]  # kind, url, base
+    not_counted = [SEARCH_INDEX + " (the search index)"]
+    try:
+        config = json.loads(parser.config_text) if parser.config_text.strip() else {}
+    except ValueError:
+        config = {}
+    if isinstance(config, dict) and isinstance(config.get("search"), str):
+        todo.append(("js", config["search"], page_rel))
+
+    page_bytes = html_path.read_bytes()
+    resources: list[dict] = [{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": _gzip_size(page_bytes)}]
+    missing: list[str] = []
+    deferred: list[dict] = []
+    seen: set[Path] = {html_path}
+    while todo:
+        kind, url, base = todo.pop(0)
+        if url.startswith("data:"):
+            continue
+        path = _local(site, base, url, served_under)
+        if path is None:
+            not_counted.append(f"{url} (not on this site)")
+            continue
+        if path in seen:
+            continue
+        seen.add(path)
+        if not path.is_file():
+            missing.append(url)
+            continue
+        rel = path.relative_to(site).as_posix() if path.is_relative_to(site) else str(path)
+        if rel == SEARCH_INDEX:
+            continue
+        data = path.read_bytes()
+        if kind == "deferred":
+            deferred.append({"url": rel, "kind": "data", "bytes": len(data), "gzip": _gzip_size(data)})
+            continue
+        resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": _gzip_size(data)})
+        if kind == "css":
+            css = data.decode("utf-8", errors="replace")
+            for block in _FONT_FACE.findall(css):
+                for m in _CSS_URL.finditer(block):
+                    ref = next(g for g in m.groups() if g is not None)
+                    todo.append(("font", ref, rel))
+            for ref in _IMPORT.findall(css):
+                todo.append(("css", ref, rel))
+    by_kind: dict[str, int] = {}
+    for r in resources:
+        by_kind[r["kind"]] = by_kind.get(r["kind"], 0) + r["gzip"]
+    return {
+        "page": page_url,
+        "total_bytes": sum(r["bytes"] for r in resources),
+        "total_gzip": sum(r["gzip"] for r in resources),
+        "by_kind": by_kind,
+        "resources": resources,
+        "missing": missing,
+        "not_counted": not_counted,
+        "deferred": deferred,
+        "deferred_gzip": sum(r["gzip"] for r in deferred),
+    }
