@@ -20,6 +20,7 @@ Handler = Callable[[argparse.Namespace], int]
 # Modules that add their own subcommands (each has `register(subparsers)`); bench lives with the
 # tools a build never imports, and is imported only when the CLI is.
 COMMAND_MODULES = ("tracksite.commands.scaffold", "tracksite.commands.linkcheck", "tracksite.commands.pdf",
+                   "tracksite.commands.importers.carpentries", "tracksite.commands.init",
                    "tracksite.tools.bench")
 
 

@@ -41,7 +41,7 @@ WIDGET_BLOCKS = ("exercise", "solution", "flashcards", "quiz", "attention", "att
 RAW_BLOCKS = frozenset({"flashcards", "quiz", "attention", "attention-steps"})
 #: Block names the site's Markdown configuration knows besides ours (pymdownx.blocks.admonition
 #: with the types of the authoring contract, and pymdownx.blocks.details).
-OTHER_KNOWN_BLOCKS = frozenset({"admonition", "details", "note", "tip", "warning", "info",
+OTHER_KNOWN_BLOCKS = frozenset({"admonition", "caption", "details", "note", "tip", "warning", "info",
                                 "example", "question"})
 DEFAULT_KNOWN_BLOCKS = frozenset(WIDGET_BLOCKS) | OTHER_KNOWN_BLOCKS
 

@@ -1,0 +1,1 @@
+"""Importers that turn other course formats into tracksite tracks (today: Carpentries Workbench)."""

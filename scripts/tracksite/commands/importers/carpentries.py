@@ -1,0 +1,333 @@
+"""`tracksite import carpentries PATH --track SLUG`: a Carpentries Workbench lesson as a track.
+
+The Workbench keeps episode order in `config.yaml`, one episode per file in `episodes/`, learner
+pages in `learners/` and teaching notes in `instructors/`. Each episode becomes a lesson with an
+overview and a cheatsheet; learner pages become site pages under `docs/<track>/learners/`;
+instructor notes go into `/// instructor` blocks, which the learner site leaves out. The lesson's
+licence and source are credited on every page. Everything is written to a staging folder first
+and moved into place at the end, so an interrupted import leaves no half-made track: a rerun
+starts it again.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from tracksite.commands.importers.episode import Context, Episode, Note, convert
+from tracksite.core.schema import SLUG_RE
+from tracksite.core.sources import SourceProblem, read_text, split_front_matter
+from tracksite.core.yamlsafe import YamlProblem, parse
+
+WORDS = re.compile(r"[A-Za-z0-9']+")
+COMMAND_LINE = re.compile(r"^\$\s+(\S.*)$")
+
+
+class ImportRefused(Exception):
+    """The lesson cannot be imported as asked; the message says why and what to do."""
+
+
+@dataclass
+class Source:
+    """The parts of a Workbench lesson the import reads."""
+
+    root: Path
+    title: str
+    licence: str
+    url: str
+    episodes: list[Path]
+    learners: list[Path] = field(default_factory=list)
+    instructors: list[Path] = field(default_factory=list)
+
+
+def read_source(root: Path) -> Source:
+    config = root / "config.yaml"
+    if not config.is_file():
+        raise ImportRefused(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
+    try:
+        data = parse(read_text(config)).value
+    except (YamlProblem, SourceProblem) as e:
+        raise ImportRefused(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
+    if not isinstance(data, dict):
+        raise ImportRefused(f"{config}: expected `key: value` lines")
+    names = data.get("episodes") or sorted(p.name for p in (root / "episodes").glob("*.md"))
+    episodes = [root / "episodes" / str(n) for n in names]
+    missing = [str(p) for p in episodes if not p.is_file()]
+    if missing:
+        raise ImportRefused(f"config.yaml lists episodes that do not exist: {', '.join(missing)}")
+    if not episodes:
+        raise ImportRefused(f"{root}/episodes holds no episode")
+
+    def pages(folder: str, listed) -> list[Path]:
+        if listed:
+            return [root / folder / str(n) for n in listed if (root / folder / str(n)).is_file()]
+        return sorted((root / folder).glob("*.md"))
+
+    return Source(root=root, title=str(data.get("title") or root.name), licence=str(data.get("license") or "CC-BY 4.0"),
+                  url=str(data.get("source") or data.get("url") or ""), episodes=episodes,
+                  learners=pages("learners", data.get("learners")), instructors=pages("instructors", data.get("instructors")))
+
+
+def lesson_slug(path: Path, taken: set[str]) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"^\d+[-_]?", "", path.stem).lower()).strip("-") or "episode"
+    base, n = slug, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def credit(src: Source) -> str:
+    where = f" ({src.url})" if src.url else ""
+    return (f"Adapted from \"{src.title}\"{where} by The Carpentries and its contributors, "
+            f"licensed {src.licence}. Changes: converted to tracksite's format.")
+
+
+@dataclass
+class Plan:
+    """Every file the import writes, relative to the project root, plus what it reports."""
+
+    files: dict[str, str | Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_import(src: Source, track: str, number: int) -> Plan:
+    plan = Plan()
+    taken: set[str] = set()
+    slugs = {p.name: lesson_slug(p, taken) for p in src.episodes}
+    episodes: list[tuple[str, dict, Episode]] = []
+    for path in src.episodes:
+        episodes.append(_episode(src, path, track, slugs, plan))
+    _instructor_notes(src, track, slugs, episodes, plan)
+    for i, (slug, meta, ep) in enumerate(episodes):
+        prev = episodes[i - 1][0] if i else None
+        nxt = episodes[i + 1][0] if i + 1 < len(episodes) else None
+        base = f"lessons/{track}/{slug}"
+        plan.files[f"{base}/lesson.md"] = _lesson_text(src, meta, ep, prev)
+        plan.files[f"{base}/overview.md"] = _overview_text(src, meta, ep, i, len(episodes), prev, nxt, track)
+        plan.files[f"cheatsheets/{track}/{slug}.md"] = _cheatsheet_text(src, ep)
+    plan.files[f"lessons/{track}/track.yml"] = _track_yml(src, number, [e[0] for e in episodes])
+    for page in src.learners:
+        _learner_page(src, page, track, slugs, plan)
+    return plan
+
+
+def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: Plan):
+    rel = path.relative_to(src.root)
+    try:
+        md = split_front_matter(path, read_text(path))
+    except (SourceProblem, YamlProblem) as e:
+        raise ImportRefused(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
+    meta = md.meta.value if isinstance(md.meta.value, dict) else {}
+    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()})
+    ep = convert(md.body, md.body_line, ctx)
+    slug = slugs[path.name]
+    for source_path, name in ctx.image_names.items():
+        image = (path.parent / source_path).resolve()
+        if image.is_file() and image.is_relative_to(src.root.resolve()):
+            plan.files[f"lessons/{track}/{slug}/{name}"] = image
+        else:
+            ep.notes.append(Note(md.body_line, f"{source_path} not found; its reference is kept"))
+    plan.notes.extend(f"{rel}:{n.line}: {n.message}" for n in ep.notes)
+    meta = {"title": str(meta.get("title") or path.stem), "teaching": meta.get("teaching"),
+            "exercises": meta.get("exercises"), "source": str(rel)}
+    return slug, meta, ep
+
+
+def _instructor_notes(src, track, slugs, episodes, plan: Plan) -> None:
+    """Whole-lesson teaching notes go to the first lesson's instructor block: never to learners."""
+    for page in src.instructors:
+        md = split_front_matter(page, read_text(page))
+        ep = convert(md.body, md.body_line, Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}))
+        title = (md.meta.value.get("title") if isinstance(md.meta.value, dict) else None) or page.stem
+        body = re.sub(r"^(/{3,})", lambda m: "/" * 3, ep.body, flags=re.M)  # keep it one flat block
+        body = "\n".join(line for line in body.splitlines() if not re.match(r"^/{3}\s*\w*", line))
+        episodes[0][2].body += f"\n//// instructor\n**{title}** (from the source lesson's `{page.relative_to(src.root)}`)\n\n{body.strip()}\n////\n"
+        plan.notes.append(f"{page.relative_to(src.root)}:1: instructor page moved into an instructor block of lesson {episodes[0][0]}")
+
+
+def _summary(ep: Episode, title: str) -> str:
+    for para in re.split(r"\n\s*\n", ep.body):
+        text = para.strip()
+        if not text or text.startswith(("#", "/", "`", "!", "|", "-", "*", ">", "<")):
+            continue
+        plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        plain = re.sub(r"[`*_]", "", " ".join(plain.split()))
+        sentence = re.split(r"(?<=[.!?])\s", plain)[0]
+        if len(WORDS.findall(sentence)) >= 4:
+            return sentence[:297] + ("..." if len(sentence) > 297 else "")
+    return ep.questions[0] if ep.questions else f"{title}."
+
+
+def _front(data: dict) -> str:
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100) + "---\n\n"
+
+
+def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None) -> str:
+    from tracksite.core.loader import word_count  # the same count `check` holds `read` to
+
+    objectives = ep.objectives or [f"work through the episode \"{meta['title']}\""]
+    data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives[:20]}
+    if ep.questions:
+        data["questions"] = ep.questions[:6]
+    if ep.keypoints:
+        data["keypoints"] = ep.keypoints[:8]
+    if prev:
+        data["prerequisites"] = [{"lesson": prev}]
+    time = {"read": max(1, round(word_count(ep.body) / 200))}
+    if isinstance(meta.get("exercises"), int) and meta["exercises"] > 0:
+        time["practice"] = min(meta["exercises"], 600)
+    data["time"] = time
+    data["credits"] = credit(src)
+    return _front(data) + ep.body
+
+
+def _overview_text(src, meta, ep: Episode, i: int, n: int, prev, nxt, track: str) -> str:
+    parts = ["## What you'll learn\n"]
+    if ep.questions:
+        parts.append("This episode answers:\n\n" + "\n".join(f"- {q}" for q in ep.questions) + "\n")
+    else:
+        parts.append(f"{_summary(ep, meta['title'])}\n")
+    where = f"Episode {i + 1} of {n} of \"{src.title}\"."
+    if prev:
+        where += f" It follows [the previous episode](lesson:{prev})."
+    if nxt:
+        where += f" Next comes [the following episode](lesson:{nxt})."
+    parts.append("## Where this fits\n\n" + where + "\n")
+    parts.append("## Before you start\n\n" + ("Read the previous episode first." if prev else
+                                               "Nothing beyond the track's set-up.") + "\n")
+    if isinstance(meta.get("teaching"), int) and meta["teaching"]:
+        parts.append(f"## Teaching time\n\nThe source lesson plans {meta['teaching']} minutes of teaching"
+                     + (f" and {meta['exercises']} of exercises." if meta.get("exercises") else ".") + "\n")
+    parts.append("## Source\n\n" + credit(src) + "\n")
+    return "\n".join(parts)
+
+
+def _cheatsheet_text(src: Source, ep: Episode) -> str:
+    parts = []
+    if ep.keypoints:
+        parts.append("## Key points\n\n" + "\n".join(f"- {k}" for k in ep.keypoints) + "\n")
+    commands: list[str] = []
+    for line in ep.body.splitlines():
+        m = COMMAND_LINE.match(line.strip())
+        command = re.sub(r"\s+#.*$", "", m.group(1)).strip() if m else ""
+        if command and command not in commands and "`" not in command:
+            commands.append(command)
+    if commands:
+        parts.append("## Commands in this episode\n\n" + "\n".join(f"- `{c}`" for c in commands[:14]) + "\n")
+    if not parts:
+        parts.append("## Summary\n\n" + _summary(ep, "This episode") + "\n")
+    parts.append("## Source\n\n" + credit(src) + "\n")
+    return "\n".join(parts)
+
+
+def _track_yml(src: Source, number: int, slugs: list[str]) -> str:
+    summary = f"The Carpentries lesson \"{src.title}\", imported with its episodes in order."
+    index = src.root / "index.md"
+    if index.is_file():
+        body = split_front_matter(index, read_text(index)).body
+        for para in re.split(r"\n\s*\n", body):
+            text = " ".join(para.split())
+            if text and not text.startswith(("#", ":", "<", "!", "|", "-", "*", "`")):
+                text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+                summary = text[:397] + ("..." if len(text) > 397 else "")
+                break
+    data = {"number": number, "title": src.title, "summary": summary,
+            "phases": [{"title": "Episodes", "lessons": slugs}]}
+    return f"# Imported from a Carpentries lesson ({src.url or src.root.name}).\n" + yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _learner_page(src: Source, page: Path, track: str, slugs: dict[str, str], plan: Plan) -> None:
+    md = split_front_matter(page, read_text(page))
+    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()})
+    ep = convert(md.body, md.body_line, ctx)
+    title = (md.meta.value.get("title") if isinstance(md.meta.value, dict) else None) or page.stem.capitalize()
+    base = f"docs/{track}/learners"
+    plan.files[f"{base}/{page.name}"] = _front({"title": str(title)}) + ep.body + "\n---\n\n" + credit(src) + "\n"
+    for source_path, name in ctx.image_names.items():
+        image = (page.parent / source_path).resolve()
+        if image.is_file() and image.is_relative_to(src.root.resolve()):
+            plan.files[f"{base}/{name}"] = image
+    plan.notes.extend(f"{page.relative_to(src.root)}:{n.line}: {n.message}" for n in ep.notes)
+
+
+def write_plan(root: Path, track: str, plan: Plan) -> None:
+    """Write into a staging folder, then move each new folder into place as the last step."""
+    staging = root / f".tracksite-import-{track}"
+    if staging.exists():
+        shutil.rmtree(staging)  # an interrupted import: start it again
+    for rel, content in plan.files.items():
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copyfile(content, target)
+        else:
+            target.write_text(content, encoding="utf-8")
+    for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
+        if (staging / top).exists():
+            (root / top).parent.mkdir(parents=True, exist_ok=True)
+            (staging / top).rename(root / top)
+    shutil.rmtree(staging)
+
+
+def next_track_number(root: Path) -> int:
+    numbers = []
+    for path in (root / "lessons").glob("*/track.yml"):
+        try:
+            value = parse(read_text(path)).value
+        except (YamlProblem, SourceProblem):
+            continue
+        if isinstance(value, dict) and isinstance(value.get("number"), int):
+            numbers.append(value["number"])
+    return max(numbers, default=0) + 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    track = args.track
+    try:
+        if not SLUG_RE.fullmatch(track):
+            raise ImportRefused(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
+        for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
+            if (root / top).exists():
+                raise ImportRefused(f"{top} exists already: choose another --track or remove it first")
+        src = read_source(Path(args.path).resolve())
+        plan = plan_import(src, track, args.number or next_track_number(root))
+    except ImportRefused as e:
+        print(f"tracksite import: error: {e}", file=sys.stderr)
+        return 2
+    write_plan(root, track, plan)
+    print(f"imported {len(src.episodes)} episodes of \"{src.title}\" as lessons/{track}/")
+    for note in plan.notes:
+        print(f"note: {note}")
+    return _check(root)
+
+
+def _check(root: Path) -> int:
+    from tracksite.core.loader import load
+    from tracksite.core.problems import format_text
+
+    project = load(root)
+    if project.problems.errors:
+        print(format_text(project.problems.errors), file=sys.stderr)
+        print("the imported track has problems (listed above): fix them, then run `tracksite check`", file=sys.stderr)
+        return 1
+    print("tracksite check: the imported track has no errors")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import", help="import a lesson from another format as a new track",
+                       description="Turn a Carpentries Workbench lesson (config.yaml, episodes/, learners/, "
+                                   "instructors/) into a tracksite track that passes `tracksite check`.")
+    p.add_argument("format", choices=("carpentries",), help="the source format")
+    p.add_argument("path", help="the lesson's folder (the one with config.yaml)")
+    p.add_argument("--track", required=True, help="the new track's slug, e.g. version-control")
+    p.add_argument("--number", type=int, help="the track's number (default: one more than the highest)")
+    p.set_defaults(handler=cmd_import)

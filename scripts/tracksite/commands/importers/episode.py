@@ -1,0 +1,298 @@
+"""Carpentries episode Markdown (pandoc fenced divs) to tracksite Markdown (pymdownx blocks).
+
+The Workbench writes structure as `::: challenge` / `::: solution` fenced divs, image attributes
+as `{alt='...'}` and code output as ```` ```output ```` fences. tracksite writes the same ideas as
+`//// exercise` / `/// solution` blocks, alt text in the brackets with a `/// caption`, and keeps
+the output fences (the theme styles them apart from input). Everything without an equivalent is
+reported with its line, never dropped silently: an instructor porting a lesson must be able to
+see what changed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+DIV_OPEN = re.compile(r"^(:{3,})\s*\{?\s*\.?([A-Za-z][\w-]*)\s*\}?\s*$")
+DIV_CLOSE = re.compile(r"^:{3,}\s*$")
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+IMAGE = re.compile(r"!\[(?P<cap>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
+ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>[^']*)'|"(?P<b>[^"]*)")""")
+LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
+TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
+LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
+
+# Fenced-div kinds and the block each one becomes. Admonition types must be ones mkdocs.yml lists.
+CALLOUTS = {
+    "callout": "note", "discussion": "question", "checklist": "tip", "prereq": "info",
+    "caution": "warning", "testimonial": "note", "hint": "tip", "spoiler": "details",
+}
+FIELD_DIVS = ("questions", "objectives", "keypoints")
+
+
+class Line(str):
+    """A source line that remembers its line number, so notes can point at it."""
+
+    no: int = 0
+
+
+def _line(text: str, number: int) -> Line:
+    line = Line(text)
+    line.no = number
+    return line
+
+
+@dataclass
+class Note:
+    """Something the import changed or could not carry over, at a line of the source file."""
+
+    line: int
+    message: str
+
+
+@dataclass
+class Div:
+    kind: str
+    line: int
+    children: list = field(default_factory=list)  # str lines and nested Divs
+
+
+@dataclass
+class Episode:
+    """One converted episode: the front-matter lists it carried and its new body."""
+
+    body: str
+    questions: list[str] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    keypoints: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    instructor: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What link and image rewriting needs to know about the rest of the lesson."""
+
+    episode_slugs: dict[str, str]  # "03-create.md" -> "create"
+    image_names: dict[str, str] = field(default_factory=dict)  # "fig/x.svg" -> "x.svg"
+    line: int = 0  # the source line being rewritten, for notes
+
+
+def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
+    """Nest the lines into fenced divs; code fences are opaque (a `:::` inside code is code)."""
+    root = Div("root", first_line)
+    stack = [root]
+    fence: str | None = None
+    for number, text in enumerate(lines, first_line):
+        line = _line(text, number)
+        m = FENCE.match(line)
+        if fence is not None:
+            if m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence) and not line.strip()[len(m.group(2)):].strip():
+                fence = None
+            stack[-1].children.append(line)
+            continue
+        if m:
+            fence = m.group(2)
+        elif DIV_CLOSE.match(line) and len(stack) > 1:
+            stack.pop()
+            continue
+        elif (o := DIV_OPEN.match(line)):
+            div = Div(o.group(2).lower(), number)
+            stack[-1].children.append(div)
+            stack.append(div)
+            continue
+        stack[-1].children.append(line)
+    for open_div in stack[1:]:
+        notes.append(Note(open_div.line, f"`::: {open_div.kind}` is never closed; closed at the end of the file"))
+    return root.children
+
+
+def list_items(children: list) -> list[str]:
+    """The bullet items of a questions/objectives/keypoints div, continuation lines joined."""
+    items: list[str] = []
+    for line in children:
+        if isinstance(line, Div):
+            continue
+        m = LIST_ITEM.match(line)
+        if m:
+            items.append(m.group(1).strip())
+        elif line.strip() and items:
+            items[-1] += " " + line.strip()
+    return [re.sub(r"\s+", " ", i) for i in items if i]
+
+
+def depth(node) -> int:
+    """How many blocks nest inside this one: the outer block needs that many more slashes."""
+    if not isinstance(node, Div):
+        return 0
+    return 1 + max((depth(c) for c in node.children), default=0)
+
+
+def convert(text: str, first_line: int, ctx: Context) -> Episode:
+    """Convert an episode body (front-matter already removed) starting at `first_line`."""
+    notes: list[Note] = []
+    tree = parse_divs(text.splitlines(), first_line, notes)
+    ep = Episode(body="", notes=notes)
+    out = _render(tree, ep, ctx, nested=False)
+    body = "\n".join(out)
+    ep.body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+    return ep
+
+
+def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: int = 0) -> list[str]:
+    out: list[str] = []
+    fence: str | None = None
+    for child in children:
+        if isinstance(child, Div):
+            out.extend(_render_div(child, ep, ctx))
+            continue
+        m = FENCE.match(child)
+        if fence is not None or m:
+            if fence is None:
+                fence = m.group(2)
+            elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
+                fence = None
+            out.append(child)
+            continue
+        h = HEADING.match(child)
+        if nested and h:
+            out.append(f"**{h.group(2)}**")  # headings inside blocks stay out of the page's contents
+            continue
+        ctx.line = getattr(child, "no", 0)
+        out.append(_rewrite_inline(child, ep, ctx, nested))
+    return out
+
+
+def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
+    if div.kind in FIELD_DIVS:
+        getattr(ep, div.kind).extend(list_items(div.children))
+        return []
+    if div.kind == "instructor":
+        ep.instructor.append("\n".join(_render(div.children, ep, ctx, nested=True)).strip())
+        return ["", f"/// instructor", *_render(div.children, ep, ctx, nested=True), "///", ""]
+    if div.kind == "challenge":
+        return _render_challenge(div, ep, ctx)
+    if div.kind == "solution":
+        return _block(div, "solution", None, ep, ctx)
+    kind = CALLOUTS.get(div.kind)
+    if kind is None:
+        ep.notes.append(Note(div.line, f"`::: {div.kind}` has no tracksite equivalent; kept as a note"))
+        kind = "note"
+    title, rest = _title(div.children)
+    if kind == "details" and not title:
+        title = "Show"
+    return _block(Div(div.kind, div.line, rest), kind, title or (div.kind.capitalize() if kind != "note" else None), ep, ctx)
+
+
+def _block(div: Div, name: str, title: str | None, ep: Episode, ctx: Context) -> list[str]:
+    slashes = "/" * (2 + depth(div))
+    head = f"{slashes} {name}" + (f" | {title}" if title else "")
+    if name == "solution":
+        _, rest = _title(div.children, only=("solution",))
+        div = Div(div.kind, div.line, rest)
+    return ["", head, *_render(div.children, ep, ctx, nested=True), slashes, ""]
+
+
+def _title(children: list, only: tuple[str, ...] = ()) -> tuple[str | None, list]:
+    """The first `## heading` of a div is its title (unless it is only the word `only`)."""
+    for i, child in enumerate(children):
+        if isinstance(child, Div):
+            return None, children
+        if not child.strip():
+            continue
+        h = HEADING.match(child)
+        if h:
+            text = h.group(2).strip()
+            if only:
+                plain = text.lower().strip(" :-")
+                return None, (children[:i] + children[i + 1:] if plain in only else children)
+            return text, children[:i] + children[i + 1:]
+        return None, children
+    return None, children
+
+
+def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
+    """A challenge becomes one exercise per `## title` it holds, each with its solutions."""
+    parts: list[list] = [[]]
+    seen_solution = False
+    for child in div.children:
+        if isinstance(child, Div):
+            seen_solution = seen_solution or child.kind == "solution"
+        elif seen_solution and HEADING.match(child):
+            parts.append([])
+            seen_solution = False
+        parts[-1].append(child)
+    out: list[str] = []
+    for part in parts:
+        title, rest = _title(part)
+        if title is None:
+            ep.notes.append(Note(div.line, "a challenge without a `## title`; titled \"Challenge\""))
+        out.extend(_block(Div("challenge", div.line, rest), "exercise", title or "Challenge", ep, ctx))
+    return out
+
+
+def _rewrite_inline(line: str, ep: Episode, ctx: Context, nested: bool) -> str:
+    term = TERM_ANCHOR.match(line)
+    if term:  # a glossary term with an anchor: attr_list puts the id on the <dt>
+        return f"{term.group('text')} {{ #{term.group('id')} }}"
+    line = _dashes(line)
+    line = SPAN.sub(lambda m: _span(m, ep, ctx), line)
+    line = IMAGE.sub(lambda m: _image(m, ep, ctx, nested), line)
+    return LINK.sub(lambda m: _link(m, ep, ctx), line)
+
+
+def _dashes(line: str) -> str:
+    """Pandoc's smart dashes (`---`, `--`, `\\--`), which Python-Markdown prints as typed; code spans keep theirs."""
+    parts = re.split(r"(`+[^`]*`+)", line)
+    for i in range(0, len(parts), 2):
+        text = parts[i].replace("\\--", "\u2013")
+        text = re.sub(r"(?<=\w)---(?=\w)|(?<=\s)---(?=\s)", "\u2014", text)
+        parts[i] = re.sub(r"(?<=\s)--(?=\s)", "\u2013", text)
+    return "".join(parts)
+
+
+def _span(m: re.Match, ep: Episode, ctx: Context) -> str:
+    ep.notes.append(Note(ctx.line, f"pandoc span [{m.group('text')}]{{{m.group('attrs')}}} kept as plain text"))
+    return m.group("text")
+
+
+def _image(m: re.Match, ep: Episode, ctx: Context, nested: bool) -> str:
+    caption, src, attrs = m.group("cap").strip(), m.group("src"), m.group("attrs") or ""
+    alt_m = ALT_ATTR.search(attrs)
+    alt = (alt_m.group("a") if alt_m and alt_m.group("a") is not None else alt_m.group("b")) if alt_m else None
+    if re.match(r"^[a-z]+:", src):
+        ep.notes.append(Note(ctx.line, f"remote image {src} is kept as a link: the site's CSP blocks third-party images"))
+        return f"[{caption or alt or src}]({src})"
+    name = src.rsplit("/", 1)[-1]
+    ctx.image_names[src] = name
+    ep.images.append(src)
+    if not alt:
+        alt = caption or name
+        ep.notes.append(Note(ctx.line, f"image {src} has no alt text; its caption is used"))
+    alt = alt.replace("[", "(").replace("]", ")")
+    image = f"![{alt}]({name})"
+    if not caption or caption == alt:
+        return image
+    if nested:
+        return f"{image}\n\n*{caption}*"
+    return f"{image}\n\n/// caption\n{caption}\n///\n"
+
+
+def _link(m: re.Match, ep: Episode, ctx: Context) -> str:
+    text, target = m.group("text"), m.group("target")
+    if re.match(r"^(?:[a-z][a-z0-9+.-]*:|#)", target):
+        return m.group(0)
+    path, _, anchor = target.partition("#")
+    name = path.rsplit("/", 1)[-1]
+    if name in ctx.episode_slugs and ("/episodes/" in f"/{path}" or "/" not in path):
+        return f"[{text}](lesson:{ctx.episode_slugs[name]}" + (f"#{anchor}" if anchor else "") + ")"
+    if path.startswith("../learners/"):
+        return f"[{text}]({path}" + (f"#{anchor}" if anchor else "") + ")"
+    if path.startswith("fig/") or path.startswith("files/") or path.startswith("data/"):
+        ctx.image_names[path] = name
+        ep.images.append(path)
+        return f"[{text}]({name})"
+    ep.notes.append(Note(ctx.line, f"link to {target} has no page in the site; kept as text"))
+    return text

@@ -1,0 +1,169 @@
+"""`tracksite init` and `tracksite import carpentries`, on a real Carpentries lesson and on small cases.
+
+The real lesson is Software Carpentry's git-novice (CC BY 4.0) in shared/examples beside the
+project; the whole path an instructor takes is run: init, import, strict build, then the built
+HTML is read with a real parser.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tracksite.commands.cli import main
+from tracksite.commands.importers.episode import Context, convert
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "carpentries-git-novice"
+needs_example = pytest.mark.skipif(not EXAMPLE.is_dir() and not os.environ.get("CI"),
+                                   reason="shared/examples is not beside this checkout")
+
+
+def _convert(text: str):
+    return convert(text, 1, Context(episode_slugs={"02-setup.md": "vc/setup"}))
+
+
+def test_challenge_with_two_titles_becomes_two_exercises_with_hidden_solutions():
+    ep = _convert(
+        "::::: challenge\n\n## First\n\nDo a.\n\n::: solution\n\n## Solution\n\nA.\n\n:::\n\n"
+        "## Second\n\nDo b.\n\n::: solution\n\n### Why\n\nB.\n\n:::\n\n:::::\n")
+    lines = ep.body.splitlines()
+    assert "//// exercise | First" in lines and "//// exercise | Second" in lines
+    assert lines.count("/// solution") == 2
+    assert "## Solution" not in ep.body  # the solution's own heading is the widget's toggle
+    assert "**Why**" in ep.body  # headings in blocks stay out of the page's contents
+
+
+def test_fields_divs_become_lists_and_leave_the_body():
+    ep = _convert("::: questions\n\n- Where?\n- Why\n  and how?\n\n:::\n\n::: keypoints\n\n- K.\n\n:::\n\nText.\n")
+    assert ep.questions == ["Where?", "Why and how?"]
+    assert ep.keypoints == ["K."]
+    assert ep.body.strip() == "Text."
+
+
+def test_fence_contents_are_never_converted():
+    ep = _convert("```bash\n::: challenge\n![x](fig/a.png)\n```\n")
+    assert "::: challenge" in ep.body and "![x](fig/a.png)" in ep.body and not ep.images
+
+
+def test_unknown_and_unclosed_divs_are_reported_with_their_line():
+    ep = _convert("Intro.\n\n::: sidebar\n\nAside.\n\n:::\n\n::: callout\n\n## Open\n\nNever closed.\n")
+    messages = {(n.line, n.message.split(";")[0]) for n in ep.notes}
+    assert (3, "`::: sidebar` has no tracksite equivalent") in messages
+    assert any(n.line == 9 and "never closed" in n.message for n in ep.notes)
+    assert "/// note | Open" in ep.body
+
+
+def test_images_take_their_alt_attribute_and_keep_the_caption():
+    ep = _convert("![A caption](fig/a.svg){alt='What the figure shows' width=\"40%\"}\n\n![](fig/b.png)\n")
+    assert "![What the figure shows](a.svg)" in ep.body
+    assert "/// caption\nA caption\n///" in ep.body
+    assert any(n.line == 3 and "no alt text" in n.message for n in ep.notes)
+
+
+def test_links_to_episodes_become_lesson_links_and_unknown_pages_are_reported():
+    ep = _convert("See [setup](02-setup.md#install), [notes](../instructors/x.md) and [web](https://e.org).\n")
+    assert "[setup](lesson:vc/setup#install)" in ep.body
+    assert "[web](https://e.org)" in ep.body and "notes" in ep.body and "../instructors" not in ep.body
+    assert any("../instructors/x.md" in n.message for n in ep.notes)
+
+
+def _lesson(tmp: Path) -> Path:
+    src = tmp / "src"
+    (src / "episodes").mkdir(parents=True)
+    (src / "config.yaml").write_text("title: 'Tiny'\nlicense: 'CC-BY 4.0'\nepisodes:\n- 01-one.md\n- 02-two.md\n")
+    for name, title in (("01-one.md", "One"), ("02-two.md", "Two")):
+        (src / "episodes" / name).write_text(
+            f"---\ntitle: {title}\nteaching: 5\nexercises: 5\n---\n\n::: objectives\n\n- do {title.lower()} things\n\n:::\n\n"
+            f"This episode explains the {title.lower()} idea in a few plain words for learners.\n\n"
+            "::: challenge\n\n## Try\n\nRun it.\n\n::: solution\n\nIt runs.\n\n:::\n\n:::\n")
+    return src
+
+
+def test_init_then_import_passes_check(tmp_path, capsys):
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Tiny course"]) == 0
+    assert 'site_name: "Tiny course"' in (course / "mkdocs.yml").read_text()
+    assert main(["--root", str(course), "import", "carpentries", str(_lesson(tmp_path)), "--track", "tiny"]) == 0
+    track = (course / "lessons/tiny/track.yml").read_text()
+    assert "- one\n" in track and "- two\n" in track
+    assert main(["--root", str(course), "check"]) == 0
+    assert not list(course.glob(".tracksite-import-*"))
+
+
+def test_import_refuses_an_existing_track_and_changes_nothing(tmp_path, capsys):
+    course = tmp_path / "course"
+    main(["init", str(course), "--site-name", "T"])
+    (course / "lessons/tiny").mkdir()
+    before = sorted(p.relative_to(course) for p in course.rglob("*"))
+    assert main(["--root", str(course), "import", "carpentries", str(_lesson(tmp_path)), "--track", "tiny"]) == 2
+    assert "lessons/tiny exists already" in capsys.readouterr().err
+    assert sorted(p.relative_to(course) for p in course.rglob("*")) == before
+
+
+def test_import_refuses_a_folder_that_is_not_a_workbench_lesson(tmp_path, capsys):
+    main(["init", str(tmp_path / "c"), "--site-name", "T"])
+    assert main(["--root", str(tmp_path / "c"), "import", "carpentries", str(tmp_path), "--track", "x"]) == 2
+    assert "no config.yaml" in capsys.readouterr().err
+
+
+def test_an_interrupted_import_is_repaired_by_a_rerun(tmp_path):
+    course = tmp_path / "course"
+    main(["init", str(course), "--site-name", "T"])
+    stale = course / ".tracksite-import-tiny" / "lessons/tiny/one"
+    stale.mkdir(parents=True)
+    (stale / "lesson.md").write_text("half written")
+    assert main(["--root", str(course), "import", "carpentries", str(_lesson(tmp_path)), "--track", "tiny"]) == 0
+    assert "half written" not in (course / "lessons/tiny/one/lesson.md").read_text()
+    assert not (course / ".tracksite-import-tiny").exists()
+
+
+def test_init_refuses_a_folder_that_holds_a_course(tmp_path, capsys):
+    (tmp_path / "mkdocs.yml").write_text("site_name: mine\n")
+    assert main(["init", str(tmp_path), "--site-name", "T"]) == 2
+    assert (tmp_path / "mkdocs.yml").read_text() == "site_name: mine\n"
+
+
+@pytest.mark.slow
+@needs_example
+def test_git_novice_imports_and_builds_strict_and_reads_right(tmp_path):
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Git course"]) == 0
+    assert main(["--root", str(course), "import", "carpentries", str(EXAMPLE), "--track", "version-control"]) == 0
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+                         cwd=course, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    site = tmp_path / "site" / "version-control"
+
+    def page(path: str) -> BeautifulSoup:
+        return BeautifulSoup((site / path / "index.html").read_text(), "lxml")
+
+    create = page("create")
+    exercises = create.select(".ts-exercise")
+    titles = [e.select_one(".ts-exercise__title").get_text(" ", strip=True).rstrip(" ¶") for e in exercises]
+    assert titles[:2] == [
+        "Exercise 1: Places to Create Git Repositories", "Exercise 2: Correcting git init Mistakes"]
+    for e in exercises:
+        details = e.select_one("details.ts-solution")
+        assert details is not None and not details.has_attr("open")
+    assert create.select("code.language-output, pre.language-output, .language-output")
+    assert "Credits:" in create.get_text() and "CC-BY 4.0" in create.get_text()
+    for other in ("create/overview", "create/cheatsheet"):
+        assert "The Carpentries" in page(other).get_text()
+    basics = page("basics")
+    figure = basics.find("img", src=lambda s: s and s.endswith("play-changes.svg"))
+    assert figure is not None
+    assert figure["alt"].startswith("A diagram demonstrating how a single document grows")
+    assert "Instructor" not in basics.get_text() or "instructor-notes" not in basics.get_text()
+    assert "ts-instructor" not in str(basics)
+    reference = BeautifulSoup((site / "learners/reference/index.html").read_text(), "lxml")
+    assert reference.find(id="commit") is not None
+
+
+def test_pandoc_dashes_become_typographic_outside_code():
+    ep = _convert("Files---there, \\-- a place, a -- b, and `git log --oneline` stays.\n")
+    assert ep.body.strip() == "Files\u2014there, \u2013 a place, a \u2013 b, and `git log --oneline` stays."
