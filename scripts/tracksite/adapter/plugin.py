@@ -32,6 +32,7 @@ from tracksite.adapter import csp
 from tracksite.core import redirects
 from tracksite.core import schedule
 from tracksite.core import schema
+from tracksite.adapter.markup_fixes import table_code_pipes
 from tracksite.adapter.mathml import render_math
 from tracksite.core.problems import format_text
 
@@ -265,7 +266,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     # -- 5. content: formulas to MathML -----------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return render_math(html)
+        return table_code_pipes(render_math(html))
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):

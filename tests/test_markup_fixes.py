@@ -1,0 +1,25 @@
+"""Markdown that instructors write the GitHub way renders the way they expect (issue 18.6)."""
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from conftest import run_mkdocs
+from course import lesson_md, write
+
+from tracksite.adapter.markup_fixes import table_code_pipes
+
+
+def test_escaped_pipe_in_table_code_loses_its_backslash(course):
+    body = ("## Pipes\n\n| command | what |\n|---|---|\n| `ls \\| wc -l` | count, with a \\| literal |\n\n"
+            "Outside tables `a \\| b` keeps its backslash.\n\n" + "Words to read here. " * 40 + "\n")
+    write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=body))
+    result = run_mkdocs(course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    soup = BeautifulSoup((course / "site/alpha/a1/index.html").read_text(), "lxml")
+    cells = [td.get_text() for td in soup.select("article table td")]
+    assert cells[:2] == ["ls | wc -l", "count, with a | literal"]
+    assert "a \\| b" in [c.get_text() for c in soup.select("article p code")]
+
+
+def test_only_code_inside_table_cells_changes():
+    html = "<p><code>x \\| y</code></p><table><tr><td><code>a \\| b</code> c \\| d</td></tr></table>"
+    assert table_code_pipes(html) == "<p><code>x \\| y</code></p><table><tr><td><code>a | b</code> c \\| d</td></tr></table>"
