@@ -1,0 +1,176 @@
+"""The course map: lessons as nodes grouped by phase, prerequisite and deep-dive edges, as SVG.
+
+Drawn at build time from the curriculum, so the picture needs no JavaScript library and no
+third-party request, and it is always the graph `track.yml` and the front-matter describe. The
+SVG is inline in the page: its links are ordinary links, its colours follow the light and dark
+palettes through CSS classes, and the progress script only toggles `data-state` on nodes. A
+text alternative (nested lists) carries the same graph for screen readers and for print.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from html import escape
+from typing import Callable, Iterable
+
+from tracksite.core.model import Curriculum, Lesson, Track
+
+NODE_W, NODE_H = 176, 58
+COL_GAP, ROW_GAP = 56, 18
+PAD, HEAD_H, BAND_GAP = 12, 34, 30
+
+
+@dataclass(frozen=True)
+class Node:
+    lesson: Lesson
+    number: int
+    x: int
+    y: int
+
+    @property
+    def key(self) -> str:
+        return self.lesson.key
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str  # lesson key the arrow starts from (the prerequisite, or the brief lesson)
+    target: str
+    kind: str  # "prerequisite" or "deep-dive"
+
+
+def edges(curriculum: Curriculum, keys: set[str]) -> list[Edge]:
+    """Prerequisite edges (needed -> needing) and deep-dive edges (brief -> deep) among `keys`."""
+    out: list[Edge] = []
+    for lesson in curriculum.all_lessons():
+        if lesson.key not in keys:
+            continue
+        for pre in lesson.prerequisites:
+            if pre.lesson:
+                key = pre.lesson if "/" in pre.lesson else f"{lesson.track}/{pre.lesson}"
+                if key in keys:
+                    out.append(Edge(key, lesson.key, "prerequisite"))
+        for dive in lesson.deep_dives:
+            if dive in keys:
+                out.append(Edge(lesson.key, dive, "deep-dive"))
+    return out
+
+
+def layout(curriculum: Curriculum, tracks: Iterable[Track]) -> tuple[list[Node], list[tuple[Track, int, list]], int, int]:
+    """Place nodes: one band per track, one column per phase, lessons top to bottom."""
+    nodes: list[Node] = []
+    bands = []
+    y0 = PAD
+    width = 0
+    for track in tracks:
+        phases = curriculum.phases_of(track)
+        tallest = max((len(ls) for _, ls in phases), default=0)
+        band_h = HEAD_H + tallest * (NODE_H + ROW_GAP)
+        columns = []
+        for col, (phase, lessons) in enumerate(phases):
+            x = PAD + col * (NODE_W + COL_GAP)
+            columns.append((phase.title, x))
+            for row, lesson in enumerate(lessons):
+                number = curriculum.position(lesson).number
+                nodes.append(Node(lesson, number, x, y0 + HEAD_H + row * (NODE_H + ROW_GAP)))
+        bands.append((track, y0, columns))
+        width = max(width, PAD * 2 + len(phases) * NODE_W + max(len(phases) - 1, 0) * COL_GAP)
+        y0 += band_h + BAND_GAP
+    return nodes, bands, width, y0 - BAND_GAP + PAD
+
+
+def _label(node: Node) -> list[str]:
+    lines = textwrap.wrap(f"{node.number}. {node.lesson.title}", 24)
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 23, placeholder="…")]
+    return lines
+
+
+def _edge_path(a: Node, b: Node) -> str:
+    """A curve from the right or bottom of `a` to the left or top of `b`, whichever fits."""
+    if a.x == b.x:  # same column: down the left side, bowing outwards
+        x, y1, y2 = a.x, a.y + NODE_H // 2, b.y + NODE_H // 2
+        return f"M{x},{y1} C{x - 22},{y1} {x - 22},{y2} {x},{y2}"
+    if b.x > a.x:
+        x1, y1, x2, y2 = a.x + NODE_W, a.y + NODE_H // 2, b.x, b.y + NODE_H // 2
+    else:
+        x1, y1, x2, y2 = a.x, a.y + NODE_H // 2, b.x + NODE_W, b.y + NODE_H // 2
+    mid = (x1 + x2) / 2
+    return f"M{x1},{y1} C{mid:.0f},{y1} {mid:.0f},{y2} {x2},{y2}"
+
+
+def render_svg(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str], title: str,
+               map_id: str = "ts-map") -> str:
+    """The map as an inline <svg>; `url(lesson)` gives each node's link from the page it sits on."""
+    nodes, bands, width, height = layout(curriculum, tracks)
+    by_key = {n.key: n for n in nodes}
+    all_edges = edges(curriculum, set(by_key))
+    needs: dict[str, list[str]] = {}
+    for e in all_edges:
+        if e.kind == "prerequisite":
+            needs.setdefault(e.target, []).append(e.source)
+    parts = [f'<svg class="ts-map__svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'aria-labelledby="{map_id}-title" focusable="false">',
+             f'<title id="{map_id}-title">{escape(title)}</title>',
+             '<defs><marker id="ts-map-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+             'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ts-map__arrowhead"/>'
+             '</marker></defs>']
+    for track, y, columns in bands:
+        if len(tracks) > 1:
+            parts.append(f'<text class="ts-map__track" x="{PAD}" y="{y + 12}">Track {track.number}: {escape(track.title)}</text>')
+        for phase_title, x in columns:
+            parts.append(f'<text class="ts-map__phase" x="{x}" y="{y + HEAD_H - 10}">{escape(textwrap.shorten(phase_title, 28, placeholder="…"))}</text>')
+    for edge in all_edges:
+        a, b = by_key[edge.source], by_key[edge.target]
+        parts.append(f'<path class="ts-map__edge ts-map__edge--{edge.kind}" d="{_edge_path(a, b)}" '
+                     'marker-end="url(#ts-map-arrow)"/>')
+    for node in nodes:
+        lines = _label(node)
+        text_y = node.y + NODE_H // 2 - (len(lines) - 1) * 8 + 5
+        tspans = "".join(f'<tspan x="{node.x + 10}" y="{text_y + i * 16}">{escape(line)}</tspan>'
+                         for i, line in enumerate(lines))
+        parts.append(
+            f'<a class="ts-map__node" href="{escape(url(node.lesson))}" data-lesson="{escape(node.key)}" '
+            f'data-needs="{escape(" ".join(needs.get(node.key, [])))}">'
+            f'<rect x="{node.x}" y="{node.y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
+            f'<text class="ts-map__label">{tspans}</text>'
+            f'<circle class="ts-map__badge" cx="{node.x + NODE_W - 12}" cy="{node.y + 12}" r="5"/></a>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_text(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str]) -> str:
+    """The same graph as nested lists: phases, lessons, what each needs and where it goes deeper."""
+    keys = {l.key for t in tracks for l in curriculum.lessons_of(t.slug)}
+    needs: dict[str, list[str]] = {}
+    deeper: dict[str, list[str]] = {}
+    for e in edges(curriculum, keys):
+        (needs if e.kind == "prerequisite" else deeper).setdefault(
+            e.target if e.kind == "prerequisite" else e.source, []).append(
+            e.source if e.kind == "prerequisite" else e.target)
+
+    def name(key: str) -> str:
+        lesson = curriculum.lesson(key)
+        assert lesson is not None
+        track = curriculum.track(lesson.track)
+        return f"Track {track.number}, Lesson {curriculum.position(lesson).number}: {lesson.title}"
+
+    out = ['<ul class="ts-map__list">']
+    for track in tracks:
+        out.append(f"<li>Track {track.number}: {escape(track.title)}<ul>")
+        for phase, lessons in curriculum.phases_of(track):
+            out.append(f"<li>{escape(phase.title)}<ul>")
+            for lesson in lessons:
+                extra = []
+                if needs.get(lesson.key):
+                    extra.append("needs " + "; ".join(escape(name(k)) for k in needs[lesson.key]))
+                if deeper.get(lesson.key):
+                    extra.append("goes deeper in " + "; ".join(escape(name(k)) for k in deeper[lesson.key]))
+                note = f" ({', '.join(extra)})" if extra else ""
+                out.append(f'<li data-lesson="{escape(lesson.key)}"><a href="{escape(url(lesson))}">'
+                           f"{escape(name(lesson.key))}</a>{note}"
+                           '<span class="ts-map__state" aria-live="off"></span></li>')
+            out.append("</ul></li>")
+        out.append("</ul></li>")
+    out.append("</ul>")
+    return "".join(out)
