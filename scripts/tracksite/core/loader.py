@@ -255,6 +255,8 @@ class _Loader:
                                   cheatsheet_file if cheatsheet else None, tuple(assets.values())),
             overview_title=_text(overview.meta.value.get("title"), None) if overview else None,
             cheatsheet_title=_text(cheatsheet.meta.value.get("title"), None) if cheatsheet else None,
+            questions=_texts(meta.get("questions")),
+            keypoints=_texts(meta.get("keypoints")),
         )
         self._lesson_meta = getattr(self, "_lesson_meta", {})
         self._lesson_meta[lesson.key] = (lesson_file, src.meta)
@@ -607,6 +609,10 @@ def blank_data_blocks(body: str) -> str:
             lines[j] = " " * len(lines[j])
         i = end + 1
     return "\n".join(lines)
+
+
+def _texts(value) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def _text(value, default):

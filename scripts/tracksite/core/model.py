@@ -50,6 +50,8 @@ class Lesson:
     sources: LessonSources
     overview_title: str | None = None
     cheatsheet_title: str | None = None
+    questions: tuple[str, ...] = ()  # what the lesson answers, shown at its top
+    keypoints: tuple[str, ...] = ()  # what to remember, shown at its foot and on the Key points page
 
     @property
     def key(self) -> str:

@@ -153,6 +153,8 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
         "difficulty_key": lesson.difficulty,
         "math": MATH_LABELS[lesson.math],
         "objectives": list(lesson.objectives),
+        "questions": list(lesson.questions),
+        "keypoints": list(lesson.keypoints),
         "prerequisites": prerequisites,
         "deep_dives": [other_track_lesson(d) for d in deep if d is not None],
         "backlinks": [other_track_lesson(b) for b in c.backlinks(lesson)],
