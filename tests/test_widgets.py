@@ -479,7 +479,9 @@ def test_exercise_numbering_title_and_solution():
     assert title.find("i") is None, "raw HTML in a title is shown as text"
     assert exercises[0].select_one(".ts-exercise__task strong").get_text() == "one"
     details = exercises[0].find("details")
-    assert details.summary.get_text() == "Show solution" and not details.has_attr("open")
+    assert details.summary.select_one(".ts-solution__show").get_text() == "Show solution"
+    assert details.summary.select_one(".ts-solution__hide").get_text() == "Hide solution"
+    assert not details.has_attr("open")
     assert details.find("strong").get_text() == "trophy"
     assert exercises[1].find("h3").get_text() == "Exercise 2"
 

@@ -119,6 +119,11 @@ def test_flashcards_again_comes_back_first_after_reload(browser_page, lesson_url
 
 # -- quiz ---------------------------------------------------------------------------------------
 
+def _option(question, i: int):
+    """Option i in the instructor's (source) order: the page shows them shuffled per learner."""
+    return question.locator(f'.ts-quiz__input[value="{i}"]')
+
+
 def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesson_url):
     page = _open(browser_page, lesson_url)
     root = page.locator("[data-widget=quiz]").first
@@ -134,20 +139,20 @@ def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesso
     first.get_by_role("button", name="Check answer").click()
     assert first.locator(".ts-quiz__feedback").inner_text() == "Choose an answer first."
 
-    first.locator(".ts-quiz__input").nth(wrong).check()
+    _option(first, wrong).check()
     first.get_by_role("button", name="Check answer").click()
     feedback = first.locator(".ts-quiz__feedback")
     assert feedback.inner_text().startswith("Not quite")
     assert page.evaluate("document.activeElement.classList.contains('ts-quiz__feedback')")
-    notes = first.locator(".ts-quiz__note")
-    assert notes.count() == len(explains)
-    for i, note in enumerate(notes.all()):
+    assert first.locator(".ts-quiz__note").count() == len(explains)
+    notes = [first.locator(f"#{_option(first, i).get_attribute('id')}-note") for i in range(len(explains))]
+    for i, note in enumerate(notes):
         assert note.is_visible()
         text = note.inner_text()
         assert explains[i].strip() in text
         assert text.startswith("\u2713 Right answer" if correct[i] else "\u2717 Wrong answer")
-    assert "(your choice)" in notes.nth(wrong).inner_text()
-    assert first.locator(".ts-quiz__input").nth(wrong).is_disabled()
+    assert "(your choice)" in notes[wrong].inner_text()
+    assert _option(first, wrong).is_disabled()
     score = root.locator(".ts-quiz__score")
     assert score.inner_text() == f"Score: 0 of {total} (1 of {total} answered)"
 
@@ -156,7 +161,7 @@ def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesso
     right = [e.get_attribute("data-correct") == "true" for e in
              second.locator(".ts-quiz__explanation").all()]
     if second.get_attribute("data-multiple") == "false":
-        second.locator(".ts-quiz__input").nth(right.index(True)).focus()
+        _option(second, right.index(True)).focus()
         page.keyboard.press("Space")
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
@@ -167,11 +172,11 @@ def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesso
     _open(page, lesson_url)
     root = page.locator("[data-widget=quiz]").first
     assert root.locator(".ts-quiz__question").first.locator(".ts-quiz__note").first.is_visible()
-    assert root.locator(".ts-quiz__input").nth(wrong).is_checked()
+    assert _option(root.locator(".ts-quiz__question").first, wrong).is_checked()
     root.get_by_role("button", name="Reset quiz").click()
     assert root.locator(".ts-quiz__score").inner_text() == f"Score: 0 of {total} (0 of {total} answered)"
     assert root.locator(".ts-quiz__note:visible").count() == 0
-    assert not root.locator(".ts-quiz__input").nth(wrong).is_checked()
+    assert not _option(root.locator(".ts-quiz__question").first, wrong).is_checked()
     assert _live_text(page, root.locator(".ts-quiz__footer + [aria-live]")).startswith("Quiz reset")
     assert not page.console_errors
 

@@ -145,14 +145,51 @@
   }
 
   /* ---- quiz ---- */
+  /* Options are shuffled per learner: the HTML keeps the instructor's order (what a reader without
+     JavaScript, a printout and the search index see), and this moves the option nodes themselves,
+     so the keyboard and screen-reader order is the order on screen. The order is seeded by a
+     random learner id kept in storage plus the question, so a reload shows the same order. */
+  const learnerId = () => {
+    const saved = load("tracksite:learner", {});
+    if (typeof saved.id === "string" && saved.id) return saved.id;
+    const bytes = new Uint32Array(2);
+    if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
+    else bytes.forEach((_, i) => { bytes[i] = Math.floor(Math.random() * 4294967296); });
+    const id = Array.from(bytes, (b) => b.toString(36)).join("");
+    save("tracksite:learner", { id });
+    return id;
+  };
+  const seeded = (text) => {  /* FNV-1a hash of the text seeds mulberry32 */
+    let a = 2166136261;
+    for (let i = 0; i < text.length; i++) a = Math.imul(a ^ text.charCodeAt(i), 16777619);
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  };
+  const shuffleOptions = (list, seed) => {
+    const nodes = Array.from(list.children);
+    const random = seeded(seed);
+    for (let i = nodes.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [nodes[i], nodes[j]] = [nodes[j], nodes[i]];
+    }
+    nodes.forEach((node) => list.append(node));
+  };
+
   function quiz(root) {
     const key = root.dataset.key || "tracksite:quiz:" + location.pathname;
     const saved = load(key, {});
     const answers = saved.answers && typeof saved.answers === "object" ? saved.answers : {};
     const live = liveRegion();
     const score = h("p", { class: "ts-quiz__score" });
+    const learner = learnerId();
     const questions = $$(root, ".ts-quiz__question").map((li, qi) => {
-      const inputs = $$(li, ".ts-quiz__input");
+      const inputs = $$(li, ".ts-quiz__input");  /* source order: input i is option i */
+      const list = li.querySelector(".ts-quiz__options");
+      if (list) shuffleOptions(list, `${learner}|${key}|${qi}`);
       const explained = $$(li, ".ts-quiz__explanation").map((x) => ({
         correct: x.dataset.correct === "true",
         text: x.querySelector(".ts-quiz__explain").textContent,
@@ -162,12 +199,14 @@
       const feedback = h("p", { class: "ts-quiz__feedback", tabindex: "-1" });
       const item = { li, qi, inputs, explained, feedback, done: false, right: false };
       item.check = button("Check answer", () => check(item, true), "ts-btn--primary");
+      item.retry = button("Try this question again", () => retry(item));
+      item.retry.hidden = true;
       item.notes = inputs.map((input) => {
         const note = h("p", { class: "ts-quiz__note", id: input.id + "-note", hidden: true });
         input.parentNode.append(note);
         return note;
       });
-      li.append(h("div", { class: "ts-quiz__actions" }, item.check), feedback);
+      li.append(h("div", { class: "ts-quiz__actions" }, item.check, item.retry), feedback);
       return item;
     });
     const updateScore = () => {
@@ -205,6 +244,7 @@
       });
       item.li.classList.add("is-answered");
       item.check.hidden = true;
+      item.retry.hidden = false;
       const total = updateScore();
       item.feedback.textContent = (item.right ? "Correct! " : item.explained.filter((x) => x.correct).length > 1
         ? "Not quite: the right answers are marked, with why each option is right or wrong. "
@@ -212,24 +252,34 @@
       item.feedback.classList.toggle("is-right", item.right);
       if (byUser) item.feedback.focus();
     };
-    const reset = button("Reset quiz", () => {
-      for (const k of Object.keys(answers)) delete answers[k];
-      save(key, { answers });
-      questions.forEach((item) => {
-        item.done = item.right = false;
-        item.li.classList.remove("is-answered");
-        item.check.hidden = false;
-        item.feedback.textContent = "";
-        item.inputs.forEach((input, i) => {
-          input.disabled = false;
-          input.checked = false;
-          input.removeAttribute("aria-describedby");
-          input.parentNode.classList.remove("is-correct", "is-wrong", "is-chosen");
-          item.notes[i].hidden = true;
-        });
+    const clear = (item) => {
+      delete answers[item.qi];
+      item.done = item.right = false;
+      item.li.classList.remove("is-answered");
+      item.check.hidden = false;
+      item.retry.hidden = true;
+      item.feedback.textContent = "";
+      item.inputs.forEach((input, i) => {
+        input.disabled = false;
+        input.checked = false;
+        input.removeAttribute("aria-describedby");
+        input.parentNode.classList.remove("is-correct", "is-wrong", "is-chosen");
+        item.notes[i].hidden = true;
       });
+    };
+    const firstInput = (item) => item.li.querySelector(".ts-quiz__input");
+    const retry = (item) => {
+      clear(item);
+      save(key, { answers });
+      const total = updateScore();
+      firstInput(item).focus();
+      say(live, `Question ${item.qi + 1} cleared: choose again. ${total}.`);
+    };
+    const reset = button("Reset quiz", () => {
+      questions.forEach(clear);
+      save(key, { answers });
       updateScore();
-      if (questions[0] && questions[0].inputs[0]) questions[0].inputs[0].focus();
+      if (questions[0] && firstInput(questions[0])) firstInput(questions[0]).focus();
       say(live, "Quiz reset: every answer cleared.");
     });
     root.append(h("div", { class: "ts-quiz__footer" }, score, reset), live);
@@ -275,7 +325,10 @@
       return;
     }
     status.remove();
-    const state = { set: 0, layer: cfg.layer || 0, head: cfg.head || 0, merge: false, focus: 0 };
+    const state = { set: 0, layer: cfg.layer || 0, head: cfg.head || 0, merge: false, focus: 0, hide: false };
+    const caption = root.querySelector(".ts-attn__caption");
+    const authored = caption ? caption.textContent : "";
+    const sentenceLines = $$(root, ".ts-attn__sentence");
     const data = () => sets[state.set];
     const help = newId("ts-attn-help");
     const layerSel = h("select", { class: "ts-attn__select" });
@@ -312,6 +365,14 @@
       controls.append(group);
     }
     controls.append(field("Layer", layerSel), field("Head", headSel));
+    const hasSpecial = sets.some((d) => d.tokens.some((t) => SPECIAL.has(t)));
+    if (hasSpecial) {
+      const hideBox = h("input", { type: "checkbox", class: "ts-attn__hide", onchange: () => {
+        state.hide = hideBox.checked;
+        draw(true);
+      } });
+      controls.append(h("label", { class: "ts-attn__field" }, hideBox, " Hide [CLS] and [SEP]"));
+    }
     const canMerge = sets.some((d) => Array.isArray(d.words) && d.words.some((w) => w.length > 1));
     let mergeBox = null;
     if (canMerge) {
@@ -357,36 +418,76 @@
     };
     const where = () => `Layer ${state.layer + 1}, ` +
       (state.head === "avg" ? "average of heads" : `head ${state.head + 1}`);
-    let buttons = [];
+    const HIDDEN_NOTE = "[CLS] and [SEP] hidden; the other tokens' shares are rescaled to sum to 1";
+    /* the sentence lines name the sentence on screen first, then the one(s) to compare with */
+    const showSentences = () => {
+      const order = [state.set].concat(sets.map((_, i) => i).filter((i) => i !== state.set));
+      sentenceLines.forEach((p, n) => {
+        const d = sets[order[n]];
+        if (!d || typeof d.sentence !== "string") return;
+        const strong = p.querySelector("strong");
+        p.textContent = "";
+        if (strong) p.append(strong, " ");
+        p.append(d.sentence);
+      });
+    };
+    /* the bold caption: the build's sentence for the opening view, else what is on screen now */
+    const describe = (names, row, shown) => {
+      const opening = state.set === 0 && state.layer === (cfg.layer || 0) && state.head === (cfg.head || 0) &&
+        !state.merge && !state.hide && names[state.focus] === cfg.focus;
+      if (opening && authored) return authored;
+      const others = shown.filter((i) => i !== state.focus);
+      const best = (others.length ? others : shown).reduce((a, b) => (row[b] > row[a] ? b : a));
+      let text = `${where()}: ${q(names[state.focus])} puts ${num(row[best])} of its attention on ` +
+        `${q(names[best])}, more than on any other ${others.length ? "token" : "one"}`;
+      const target = shown.find((i) => names[i] === cfg.target);
+      if (target !== undefined && target !== best && target !== state.focus) {
+        text += `; ${num(row[target])} on ${q(names[target])}`;
+      }
+      return text + (state.hide ? ` (${HIDDEN_NOTE})` : "") + ".";
+    };
+    let buttons = [], shownIdx = [];
     const draw = (rebuild, announce) => {
       const names = labels();
-      const row = matrix()[state.focus] || [];
-      const top = Math.max(...row, 1e-9);
-      if (rebuild || buttons.length !== names.length) {
+      const shown = names.map((_, i) => i).filter((i) => !(state.hide && SPECIAL.has(names[i])));
+      if (!shown.length) shown.push(...names.map((_, i) => i));
+      if (!shown.includes(state.focus)) state.focus = shown[0];
+      const full = matrix()[state.focus] || [];
+      const kept = shown.reduce((sum, i) => sum + (full[i] || 0), 0) || 1;
+      const row = full.map((w) => (state.hide ? (w || 0) / kept : w || 0));
+      const top = Math.max(...shown.map((i) => row[i]), 1e-9);
+      if (rebuild || shownIdx.join() !== shown.join()) {
         tokensBox.textContent = "";
-        buttons = names.map((name, i) => {
+        shownIdx = shown;
+        buttons = shown.map((i) => {
           const b = h("button", { type: "button", class: "ts-tok", "aria-pressed": "false", tabindex: "-1",
             onclick: () => select(i, true), onfocus: () => select(i, true) },
-          h("span", { class: "ts-tok__text" }, name), h("span", { class: "ts-tok__w" }));
+          h("span", { class: "ts-tok__text" }, names[i]), h("span", { class: "ts-tok__w" }));
           tokensBox.append(b);
           return b;
         });
       }
-      buttons.forEach((b, i) => {
+      buttons.forEach((b, k) => {
+        const i = shownIdx[k];
         const on = i === state.focus;
         b.setAttribute("aria-pressed", on ? "true" : "false");
         b.tabIndex = on ? 0 : -1;
         b.classList.toggle("is-query", on);
-        b.style.setProperty("--w", String((row[i] || 0) / top));
-        b.lastChild.textContent = num(row[i] || 0);
+        b.style.setProperty("--w", String(row[i] / top));
+        b.lastChild.textContent = num(row[i]);
       });
+      showSentences();
+      if (caption) caption.textContent = describe(names, row, shown);
       /* the screen-reader table */
-      if (table.caption) table.caption.textContent = `Attention from ${q(names[state.focus])}: ${where()}`;
+      if (table.caption) {
+        table.caption.textContent = `Attention from ${q(names[state.focus])}: ${where()}` +
+          (state.hide ? ` (${HIDDEN_NOTE})` : "");
+      }
       const body = table.tBodies[0];
       body.textContent = "";
-      names.forEach((name, i) => body.append(h("tr", null, h("th", { scope: "row" }, name),
-        h("td", null, num(row[i] || 0)))));
-      const ranked = names.map((_, i) => i).sort((a, b) => row[b] - row[a]).slice(0, 3);
+      shown.forEach((i) => body.append(h("tr", null, h("th", { scope: "row" }, names[i]),
+        h("td", null, num(row[i])))));
+      const ranked = shown.slice().sort((a, b) => row[b] - row[a]).slice(0, 3);
       const text = `${where()}: ${q(names[state.focus])} attends most to ` +
         ranked.map((i) => `${q(names[i])} (${num(row[i])})`).join(", then ") + ".";
       if (announce !== false) say(readout, text);
@@ -406,8 +507,9 @@
     };
     tokensBox.addEventListener("keydown", (e) => {
       const last = buttons.length - 1;
-      const to = { ArrowRight: state.focus + 1, ArrowDown: state.focus + 1, ArrowLeft: state.focus - 1,
-        ArrowUp: state.focus - 1, Home: 0, End: last }[e.key];
+      const at = shownIdx.indexOf(state.focus);
+      const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1,
+        ArrowUp: at - 1, Home: 0, End: last }[e.key];
       if (to === undefined) return;
       e.preventDefault();
       buttons[Math.max(0, Math.min(last, to))].focus();
@@ -508,8 +610,8 @@
   /* every lesson entry on the page (track listing, sidebar): a tick and "completed" */
   const markLessons = () => {
     const map = doneMap();
-    for (const li of $$(document, "li[data-lesson]")) {
-      const done = map[li.dataset.lesson] === true;
+    for (const li of $$(document, "li[data-lesson], li[data-nav-lesson]")) {
+      const done = map[li.dataset.lesson || li.dataset.navLesson] === true;
       li.classList.toggle("is-done", done);
       const title = li.querySelector("h2, h3, h4") || li.querySelector("a") || li;
       const badge = title.querySelector(".ts-progress__done");
@@ -528,18 +630,40 @@
       const id = li.dataset.lesson;
       if (id.startsWith(slug + "/")) lessons.set(id, Math.max(lessons.get(id) || 0, minutesOf(li)));
     }
+    const reset = root.querySelector("[data-progress-reset]");
+    const resume = document.querySelector("a[data-progress-continue]");
+    const startText = resume && resume.textContent;
+    const startHref = resume && resume.getAttribute("href");
+    /* "Start with Lesson 1" becomes "Continue: Lesson N, title": the first lesson not yet done */
+    const resumeAt = (map) => {
+      if (!resume) return;
+      const items = $$(document, "li.ts-lessons__item[data-lesson]")
+        .filter((li) => li.dataset.lesson.startsWith(slug + "/"));
+      const done = items.filter((li) => map[li.dataset.lesson] === true).length;
+      const next = items.find((li) => map[li.dataset.lesson] !== true);
+      const link = next && next.querySelector(".ts-lessons__title a");
+      if (!done || !link) {
+        resume.textContent = startText;
+        resume.setAttribute("href", startHref);
+        return;
+      }
+      const number = next.querySelector(".ts-lessons__number");
+      resume.textContent = `Continue: ${number ? number.textContent : "Lesson"}, ${link.textContent}`;
+      resume.setAttribute("href", link.getAttribute("href"));
+    };
     const render = () => {
-      summarise(root, Array.from(lessons));
+      const map = summarise(root, Array.from(lessons));
+      const done = Array.from(lessons.keys()).filter((id) => map[id] === true).length;
+      if (reset) reset.hidden = done === 0;
+      resumeAt(map);
       markLessons();
     };
-    const reset = root.querySelector("[data-progress-reset]");
     if (reset) {
       const label = reset.textContent;
       let armed = false;
       const disarm = () => { armed = false; reset.textContent = label; };
       const live = liveRegion();
       root.append(live);
-      reset.hidden = false;
       reset.addEventListener("click", () => {
         if (!armed) {
           armed = true;
@@ -552,6 +676,7 @@
         save(PROGRESS, map);
         disarm();
         render();
+        if (resume) resume.focus();  /* the reset button hides itself at no progress */
         say(live, "Progress reset.");
       });
       reset.addEventListener("blur", disarm);
@@ -580,6 +705,39 @@
     markLessons();
   });
 
+  /* ---- figures and wide tables on a phone (theme.css: "Phones") ---- */
+  /* A course figure (an SVG image alone in its paragraph) gets a link to its file, full size
+     (shown on narrow screens), and scrolls sideways there in its own region; a table or figure
+     wider than its column becomes a named, focusable region so the keyboard can scroll it. */
+  const figures = () => {
+    for (const img of $$(document, ".md-content .md-typeset p > img[src$='.svg']")) {
+      const p = img.parentNode;
+      if (p.classList.contains("ts-figure") || p.childElementCount !== 1 || p.textContent.trim()) continue;
+      p.classList.add("ts-figure");
+      p.after(h("p", { class: "ts-figure__more" }, h("a", { class: "ts-figure__open",
+        href: img.getAttribute("src") }, "Open the figure full size")));
+    }
+  };
+  const scrollRegions = () => {
+    for (const box of $$(document, ".md-content .md-typeset__scrollwrap, .md-content .ts-figure")) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("ts-scrolls", scrolls);
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", box.classList.contains("ts-figure")
+          ? "Figure (scrolls sideways)" : "Table (scrolls sideways)");
+      } else if (!scrolls && box.getAttribute("role") === "region") {
+        for (const a of ["tabindex", "role", "aria-label"]) box.removeAttribute(a);
+      }
+    }
+  };
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(scrollRegions, 150);
+  });
+
   /* ---- start (again after each of Material's instant page loads) ---- */
   /* The heatmap's data (tens of KB) loads only when the widget comes near the viewport. */
   const whenNear = (start) => (root) => {
@@ -594,6 +752,9 @@
     "progress-track": track, "progress-home": home };
   const init = () => {
     markLessons();
+    figures();
+    /* Material wraps tables in .md-typeset__scrollwrap from its own script: measure after it */
+    requestAnimationFrame(() => setTimeout(scrollRegions, 0));
     for (const root of $$(document, "[data-widget]")) {
       const start = widgets[root.dataset.widget];
       if (!start || root.dataset.tsReady) continue;

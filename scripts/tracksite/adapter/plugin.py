@@ -33,7 +33,7 @@ from tracksite.core import redirects
 from tracksite.core import schedule
 from tracksite.core import schema
 from tracksite.adapter.markup_fixes import table_code_pipes
-from tracksite.adapter.mathml import render_math
+from tracksite.adapter.mathml import render_math, render_text
 from tracksite.core.problems import format_text
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
@@ -269,6 +269,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return table_code_pipes(render_math(html))
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
+        return env
+
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):
         if self.failed or self.project is None:
             context["ts"] = {"kind": "error"}

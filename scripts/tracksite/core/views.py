@@ -127,9 +127,13 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
                     "url": refs.url("lesson", target.track, target.slug),
                     "title": target.title,
                     "where": f"{track_label(t)}, Lesson {c.position(target).number}" if t else "",
+                    "order": (t.number if t else 0, c.position(target).number),
                 })
         elif pre.text:
             prerequisites.append({"url": None, "title": pre.text, "where": ""})
+    # lessons in course order (Lesson 1 before Lesson 2, whatever order the author wrote), then
+    # the free-text prerequisites in the order written
+    prerequisites.sort(key=lambda p: (p.get("order") is None, p.get("order") or (0, 0)))
 
     def other_track_lesson(target: Lesson) -> dict[str, Any]:
         t = c.track(target.track)

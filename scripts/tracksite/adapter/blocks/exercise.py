@@ -42,7 +42,9 @@ class Solution(WidgetBlock):
             el(parent, "p", "A solution must sit inside an exercise block.", "ts-widget-error",
                role="note")
         details = etree.SubElement(parent, "details", {"class": "ts-solution success"})
-        el(details, "summary", "Show solution")
+        summary = el(details, "summary")  # theme CSS shows the label that matches the state
+        el(summary, "span", "Show solution", "ts-solution__show")
+        el(summary, "span", "Hide solution", "ts-solution__hide")
         self.body = el(details, "div", None, "ts-solution__body")
         return details
 
