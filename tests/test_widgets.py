@@ -523,6 +523,14 @@ def test_quiz_markup():
     assert len(ids) == len(set(ids))
 
 
+def test_titled_quiz_keeps_the_space_after_its_label():
+    soup = render("/// quiz | Quick check\n" + QUIZ + "///\n\n/// quiz\n" + QUIZ + "///\n")
+    titled, plain = [q.select_one(".ts-widget__title") for q in soup.select('[data-widget="quiz"]')]
+    assert titled.get_text() == "Quiz: Quick check"
+    assert titled.strong.get_text() == "Quiz:"
+    assert plain.get_text() == "Quiz"
+
+
 def test_broken_blocks_render_an_error_not_a_traceback():
     soup = render("/// quiz\n- question: Q\n  options:\n    - text: <script>x</script>\n///\n\n"
                   "/// flashcards\n[unclosed\n///\n\n/// attention-steps\ntokens: [a]\n///\n\n"

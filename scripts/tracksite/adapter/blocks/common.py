@@ -124,10 +124,11 @@ def widget_root(block: etree.Element, cls: str, widget: str, default_id: str) ->
 
 
 def title_line(parent: etree.Element, label: str, title: str | None) -> etree.Element:
+    """"Quiz: Quick check". The space goes in the tail: el() strips the label's own whitespace."""
     p = el(parent, "p", None, "ts-widget__title")
-    strong = el(p, "strong", label + (": " if title else ""))
+    strong = el(p, "strong", label + (":" if title else ""))
     if title:
-        tail(strong, clean_text(title))
+        tail(strong, " " + clean_text(title))
     return p
 
 
