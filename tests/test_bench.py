@@ -11,7 +11,8 @@ import yaml
 
 from tracksite.tools import bench
 from tracksite.commands.cli import main
-from tracksite.core.loader import load, word_count
+from tracksite.core.loader import load
+from tracksite.core.readingtime import estimate
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -31,7 +32,7 @@ def test_synthetic_course_is_clean_and_realistic(tmp_path):
     assert [p.text() for p in project.problems.items] == []  # no errors and no warnings
     assert [len(t.lessons) for t in tracks] == [len(project.curriculum.lessons_of(t.slug)) for t in tracks]
     lesson = next(d for d in project.documents if d.kind == "lesson" and d.track == "track-002")
-    assert 1_000 <= word_count(lesson.body) <= 1_450
+    assert 1_000 <= estimate(lesson.body).words <= 1_450
     for needle in ("\n## ", "\n### ", "\n- ", "\n1. ", "\n| ", "/// note |", "```python", "//// exercise",
                    "/// quiz", "](lesson:track-001/", "#core-ideas)", "](overview:", "](cheatsheet:", "](track:"):
         assert needle in lesson.body, needle

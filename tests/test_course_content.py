@@ -11,7 +11,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import REPO
-from tracksite.core.loader import load, word_count
+from tracksite.core.loader import load
+from tracksite.core.readingtime import estimate
 
 PROJECT = load(REPO, docs_dir=REPO / "docs")
 LESSONS = list(PROJECT.curriculum.all_lessons())
@@ -37,9 +38,9 @@ def test_tracks_and_lesson_counts():
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.key)
 def test_lesson_size_time_and_practice(lesson):
     doc = PROJECT.document(f"{lesson.key}/index.md")
-    words = word_count(doc.body)
-    assert 700 <= words <= 1500, f"{lesson.key}: {words} words"
-    assert abs(lesson.read - words / 200) <= 0.3 * words / 200
+    reading = estimate(doc.body)
+    assert 500 <= reading.words <= 1500, f"{lesson.key}: {reading.words} words of prose"
+    assert abs(lesson.read - reading.minutes) <= 0.3 * reading.minutes, reading.describe()
     practice = doc.body.split("## Practice", 1)
     assert len(practice) == 2, f"{lesson.key} has no ## Practice section"
     assert re.search(r"(?m)^/{3,}\s*exercise\b", practice[1]) and re.search(r"(?m)^/{3,}\s*solution\b", practice[1])

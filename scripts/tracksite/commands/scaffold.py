@@ -224,14 +224,14 @@ def _in_sentence(title: str) -> str:
 def starter_lesson(title: str, *, summary: str | None, objectives: list[str], previous: str | None,
                    body_read: int | None = None) -> tuple[str, str]:
     """(front-matter, body) of a new lesson; the read time is filled in from the body's words."""
-    from tracksite.core.loader import word_count
+    from tracksite.core.readingtime import reading_minutes
 
     t = _in_sentence(title)
     summary = summary or f"The idea behind {t}, how it works and where it is used."
     objectives = objectives or [f"explain the main idea of {t} and give an example of it"]
     body = STARTER_BODY.format(title=title, t=t, card_term=yaml_scalar(title),
                                card_answer=yaml_scalar(f"The main idea of {t}, in one or two sentences a learner can recall."))
-    read = body_read or max(1, round(word_count(body) / 200))
+    read = body_read or reading_minutes(body)
     pre = previous or "earlier-lesson"
     lines = [
         "---",

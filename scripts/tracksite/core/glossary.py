@@ -95,11 +95,12 @@ def validate(located) -> list[tuple[int | None, str, str, str | None]]:
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _BLOCK = re.compile(r"^\s*/{3,}\s*([\w-]+)?")
-_DATA_BLOCKS = {"quiz", "flashcards", "attention", "attention-steps"}
+DATA_BLOCKS = {"quiz", "flashcards", "attention", "attention-steps", "instructor"}
 
 
-def prose_lines(body: str, first_line: int) -> list[tuple[int, str]]:
-    """The lines a learner reads as prose: no code fences, no widget data, no inline code."""
+def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DATA_BLOCKS) -> list[tuple[int, str]]:
+    """The lines a learner reads as prose: no code fences, no inline code, and nothing inside
+    the blocks named in `skip` (widget data and instructor notes by default)."""
     out: list[tuple[int, str]] = []
     fence: str | None = None
     data_depth = 0
@@ -114,7 +115,7 @@ def prose_lines(body: str, first_line: int) -> list[tuple[int, str]]:
             continue
         b = _BLOCK.match(line)
         if b:
-            data_depth = 1 if (b.group(1) or "") in _DATA_BLOCKS else 0
+            data_depth = 1 if (b.group(1) or "") in skip else 0
             continue
         if data_depth:
             continue

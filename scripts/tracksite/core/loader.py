@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.core import anchors as anchor_ids
+from tracksite.core import readingtime
 from tracksite.core import references as refs
 from tracksite.core import schema
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
@@ -24,7 +25,6 @@ from tracksite.core.yamlsafe import Located
 ASSET_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".json", ".yml", ".yaml", ".csv"}
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
 _VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
-WORDS = re.compile(r"[A-Za-z0-9']+")
 _ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
 _TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
 _ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-zA-Z]+)\s*=[^{}\n]{0,300}\}")
@@ -429,12 +429,12 @@ class _Loader:
         lesson = project.curriculum.lesson(doc.lesson_key or "")
         if lesson is None:
             return
-        words = word_count(doc.body)
-        expected = words / 200
-        if expected and abs(lesson.read - expected) > 0.3 * expected:
+        reading = readingtime.estimate(doc.body)
+        expected, suggested = reading.minutes, readingtime.reading_minutes(doc.body)
+        if expected and lesson.read != suggested and abs(lesson.read - expected) > 0.3 * expected:
             self.problems.add(doc.path, doc.meta.line("time", "read"),
-                              f"read time {lesson.read} min is more than 30% off the word count ({words} words ≈ {expected:.1f} min at 200 words a minute)",
-                              field="time.read", hint=f"set `read: {max(1, round(expected))}`", severity="warning")
+                              f"read time {lesson.read} min is more than 30% off the prose estimate ({reading.describe()})",
+                              field="time.read", hint=f"set `read: {suggested}`", severity="warning")
 
     def load_docs(self, docs_dir: Path) -> list[Document]:
         docs = []
@@ -581,11 +581,6 @@ def _too_complex(body: str, first_line: int) -> tuple[int, str] | None:
         if brackets > MAX_BRACKETS_PER_PARAGRAPH:
             return start, f"paragraph has more than {MAX_BRACKETS_PER_PARAGRAPH} `[` characters; Markdown would take minutes over it"
     return None
-
-
-def word_count(body: str) -> int:
-    """Words a learner reads: the body without the data of quiz, flashcard and heatmap blocks."""
-    return len(WORDS.findall(blank_data_blocks(body)))
 
 
 def blank_data_blocks(body: str) -> str:

@@ -228,7 +228,7 @@ TIME = Mapping(
     help="Minutes a learner needs.",
     name="`{read: minutes, practice: minutes}`",
     fields=(
-        Field("read", Minutes(help="Reading time in minutes; kept within 30% of the word count at 200 words a minute."), required=True, example="read: 8"),
+        Field("read", Minutes(help="Reading time in minutes; kept within 30% of the estimate from the prose (200 words a minute, plus time per formula)."), required=True, example="read: 8"),
         Field("practice", Minutes(help="Minutes for the practice section."), example="practice: 10"),
     ),
 )

@@ -279,10 +279,10 @@ def cheatsheet_body(tracks: list[TrackPlan], t: int, j: int) -> str:
     )
 
 
-def _words(body: str) -> int:
-    from tracksite.core.loader import word_count
+def _read_minutes(body: str) -> int:
+    from tracksite.core.readingtime import reading_minutes
 
-    return word_count(body)
+    return reading_minutes(body)
 
 
 def front_matter(tracks: list[TrackPlan], t: int, j: int, body: str) -> str:
@@ -293,7 +293,7 @@ def front_matter(tracks: list[TrackPlan], t: int, j: int, body: str) -> str:
         "summary": lesson.summary,
         "objectives": [f"explain how the {w} works" for w in objective_words(lesson)],
         "prerequisites": [{"text": "Comfort with vectors and sums"}],
-        "time": {"read": max(1, round(_words(body) / 200)), "practice": 10},
+        "time": {"read": _read_minutes(body), "practice": 10},
         "difficulty": "standard",
         "math": "none",
     }

@@ -169,7 +169,7 @@ def _front(data: dict) -> str:
 
 
 def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None) -> str:
-    from tracksite.core.loader import word_count  # the same count `check` holds `read` to
+    from tracksite.core.readingtime import reading_minutes  # the estimate `check` holds `read` to
 
     objectives = ep.objectives or [f"work through the episode \"{meta['title']}\""]
     data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives[:20]}
@@ -179,7 +179,7 @@ def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None) -> str:
         data["keypoints"] = ep.keypoints[:8]
     if prev:
         data["prerequisites"] = [{"lesson": prev}]
-    time = {"read": max(1, round(word_count(ep.body) / 200))}
+    time = {"read": reading_minutes(ep.body)}
     if isinstance(meta.get("exercises"), int) and meta["exercises"] > 0:
         time["practice"] = min(meta["exercises"], 600)
     data["time"] = time
