@@ -12,7 +12,9 @@ from bs4 import BeautifulSoup
 
 from course import REPO
 from tracksite.core.loader import load
+from tracksite.core.coverage import covers
 from tracksite.core.readingtime import estimate
+from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
 
 PROJECT = load(REPO, docs_dir=REPO / "docs")
 LESSONS = list(PROJECT.curriculum.all_lessons())
@@ -49,6 +51,29 @@ def test_lesson_size_time_and_practice(lesson):
     for text in (doc.body, PROJECT.document(f"{lesson.key}/overview.md").body,
                  PROJECT.document(f"{lesson.key}/cheatsheet.md").body):
         assert not re.search(r"lorem|coming soon|\bTODO\b|\bTBD\b", text, re.I)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.key)
+def test_every_objective_is_practised_by_a_quiz_or_an_exercise(lesson):
+    """Flashcards alone do not count: each objective needs a quiz question or an exercise that
+    touches it (the same word rule `tracksite check` applies, with exercises in place of cards)."""
+    doc = PROJECT.document(f"{lesson.key}/index.md")
+    blocks, _ = find_blocks(doc.body, doc.body_line)
+    items = []
+    for block in iter_blocks(blocks):
+        if block.name == "quiz":
+            items += ["\n".join([q.question] + [f"{o.text}\n{o.explain}" for o in q.options])
+                      for q in parse_quiz(block.body)[0]]
+        elif block.name == "exercise":
+            items.append(block.body)
+    assert [o for o in lesson.objectives if not covers(o, items)] == []
+
+
+def test_questions_and_key_points_everywhere():
+    for lesson in LESSONS:
+        meta = PROJECT.document(f"{lesson.key}/index.md").meta.value
+        assert meta.get("questions") and meta.get("keypoints"), lesson.key
+    assert len(PROJECT.curriculum.lesson("transformers-and-llms/attention-mechanism").objectives) <= 5
 
 
 def test_cross_track_links_both_ways():
