@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from conftest import run_mkdocs
 from course import lesson_md, write
 
-from tracksite.adapter.markup_fixes import table_code_pipes
+from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 
 
 def test_escaped_pipe_in_table_code_loses_its_backslash(course):
@@ -23,3 +23,17 @@ def test_escaped_pipe_in_table_code_loses_its_backslash(course):
 def test_only_code_inside_table_cells_changes():
     html = "<p><code>x \\| y</code></p><table><tr><td><code>a \\| b</code> c \\| d</td></tr></table>"
     assert table_code_pipes(html) == "<p><code>x \\| y</code></p><table><tr><td><code>a | b</code> c \\| d</td></tr></table>"
+
+
+def test_each_code_block_gets_its_own_id():
+    """Material names a block's copy target after the closest id around it; the lesson wrapper's
+    id would otherwise be shared by every block of the page."""
+    html = ('<div id="ts-tabpanel"><div class="language-python highlight"><pre><code>a</code></pre></div>'
+            '<div class="highlight"><pre><code>b</code></pre></div>'
+            '<div class="language-text highlight" id="mine"><pre><code>c</code></pre></div>'
+            '<div class="highlighted-note">not code</div></div>')
+    out = code_block_ids(html)
+    assert 'class="language-python highlight" id="ts-code-1"' in out
+    assert 'class="highlight" id="ts-code-2"' in out
+    assert 'id="mine"' in out and out.count("ts-code-") == 2
+    assert '<div class="highlighted-note">' in out

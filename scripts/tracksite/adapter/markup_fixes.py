@@ -4,6 +4,11 @@ In a pipe table, `\\|` is how a cell holds a literal pipe; GitHub and CommonMark
 that inside code spans too (`` `a \\| b` `` shows `a | b`), while Python-Markdown keeps the
 backslash inside <code>. Course tables of shell commands need the pipe, so the backslash of
 `\\|` inside a table cell's <code> is dropped after rendering.
+
+Material's copy button copies `#__code_X > code`, where X is the id of the closest element with
+an id around the code block, meant for content tabs. Our theme wraps every lesson in
+`<div id="ts-tabpanel">`, so without ids of their own all code blocks of a page would get the
+same id and every copy button would copy the first block: each block gets `ts-code-N`.
 """
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import re
 
 _CELL = re.compile(r"(<t[dh][^>]*>)(.*?)(</t[dh]>)", re.S)
 _CODE = re.compile(r"(<code[^>]*>)(.*?)(</code>)", re.S)
+_HIGHLIGHT = re.compile(r'<div class="((?:[^"]*\s)?highlight(?:\s[^"]*)?)">')
 
 
 def table_code_pipes(html: str) -> str:
@@ -22,3 +28,15 @@ def table_code_pipes(html: str) -> str:
         return m.group(1) + inner + m.group(3)
 
     return _CELL.sub(cell, html)
+
+
+def code_block_ids(html: str) -> str:
+    """Give every highlighted code block without an id its own, `ts-code-1`, `ts-code-2`..."""
+    count = 0
+
+    def number(m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return f'<div class="{m.group(1)}" id="ts-code-{count}">'
+
+    return _HIGHLIGHT.sub(number, html)

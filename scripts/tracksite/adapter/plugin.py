@@ -32,7 +32,7 @@ from tracksite.adapter import csp
 from tracksite.core import redirects
 from tracksite.core import schedule
 from tracksite.core import schema
-from tracksite.adapter.markup_fixes import table_code_pipes
+from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.core.problems import format_text
 
@@ -266,7 +266,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     # -- 5. content: formulas to MathML -----------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return table_code_pipes(render_math(html))
+        return code_block_ids(table_code_pipes(render_math(html)))
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
