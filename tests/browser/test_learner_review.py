@@ -18,6 +18,10 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 
+# The lesson has short checks of one question after its sections; tests that walk through
+# several questions use the first quiz that has at least three.
+MULTI_QUIZ = "[data-widget=quiz]:has(.ts-quiz__question ~ .ts-quiz__question ~ .ts-quiz__question)"
+
 pytestmark = pytest.mark.browser
 
 T5L3 = "transformers-and-llms/attention-mechanism/"
@@ -160,7 +164,7 @@ def test_quiz_retries_one_question_only(browser_page):
     page = browser_page
     _learner(page, "learner-retry")
     _open(page, T5L3, PHONE)
-    root = page.locator("[data-widget=quiz]").first
+    root = page.locator(MULTI_QUIZ).first
     first, second = root.locator(".ts-quiz__question").nth(0), root.locator(".ts-quiz__question").nth(1)
     total = root.locator(".ts-quiz__question").count()
     for q in (first, second):
@@ -178,7 +182,7 @@ def test_quiz_retries_one_question_only(browser_page):
     assert root.locator(".ts-quiz__score").inner_text().endswith(f"(1 of {total} answered)")
     page.reload()
     _open(page, T5L3, PHONE)
-    root = page.locator("[data-widget=quiz]").first
+    root = page.locator(MULTI_QUIZ).first
     assert root.locator(".ts-quiz__question").nth(0).locator(".ts-quiz__note:visible").count() == 0
     assert root.locator(".ts-quiz__question").nth(1).locator(".ts-quiz__note:visible").count() > 0
     assert not page.console_errors

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+# The lesson has short checks of one question after its sections; tests that walk through
+# several questions use the first quiz that has at least three.
+MULTI_QUIZ = "[data-widget=quiz]:has(.ts-quiz__question ~ .ts-quiz__question ~ .ts-quiz__question)"
+
 pytestmark = pytest.mark.browser
 
 WIDGETS = ("exercise", "flashcards", "quiz", "attention", "attention-steps")
@@ -126,7 +130,7 @@ def _option(question, i: int):
 
 def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesson_url):
     page = _open(browser_page, lesson_url)
-    root = page.locator("[data-widget=quiz]").first
+    root = page.locator(MULTI_QUIZ).first
     questions = root.locator(".ts-quiz__question")
     total = questions.count()
     first = questions.first
@@ -170,7 +174,7 @@ def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesso
 
     page.reload()
     _open(page, lesson_url)
-    root = page.locator("[data-widget=quiz]").first
+    root = page.locator(MULTI_QUIZ).first
     assert root.locator(".ts-quiz__question").first.locator(".ts-quiz__note").first.is_visible()
     assert _option(root.locator(".ts-quiz__question").first, wrong).is_checked()
     root.get_by_role("button", name="Reset quiz").click()
@@ -343,7 +347,7 @@ def _use_widgets_without_saving(page, lesson_url):
     toggle = page.locator(".ts-progress__toggle")
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
-    quiz = page.locator("[data-widget=quiz]").first
+    quiz = page.locator(MULTI_QUIZ).first
     quiz.locator(".ts-quiz__input").first.check()
     quiz.get_by_role("button", name="Check answer").first.click()
     assert quiz.locator(".ts-quiz__note").first.is_visible()
@@ -387,7 +391,7 @@ def test_without_javascript_content_is_readable(chromium, site_url, lesson_url):
     assert not cards.locator(".ts-card__answer").first.is_visible()
     cards.locator(".ts-card__more summary").first.click()
     assert cards.locator(".ts-card__answer").first.is_visible()
-    quiz = page.locator("[data-widget=quiz]").first
+    quiz = page.locator(MULTI_QUIZ).first
     assert quiz.locator(".ts-quiz__legend").first.is_visible()
     assert not quiz.locator(".ts-quiz__explain").first.is_visible()
     quiz.locator(".ts-quiz__answers summary").first.click()
@@ -437,7 +441,7 @@ def test_widgets_pass_axe_in_both_palettes(browser_page, lesson_url, scheme):
     page.wait_for_selector("[data-widget=attention] .ts-tok")
     # interactive states too: a flipped card, an answered question, a later step
     page.locator("[data-widget=flashcards] .ts-cards__card").first.click()
-    quiz = page.locator("[data-widget=quiz]").first
+    quiz = page.locator(MULTI_QUIZ).first
     quiz.locator(".ts-quiz__input").first.check()
     quiz.get_by_role("button", name="Check answer").first.click()
     quiz.locator(".ts-quiz__question").nth(1).locator(".ts-quiz__input").last.check()
