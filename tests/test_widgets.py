@@ -514,11 +514,18 @@ def test_quiz_markup():
     assert len({i["name"] for i in q1.select("input")}) == 1
     for inp in q2.select("input"):
         assert q2.find("label", attrs={"for": inp["id"]}) is not None
-    assert q2.select("label")[0].get_text() == "<script>alert(1)</script>"
+    first = q2.find("label", attrs={"for": q2.find("input", attrs={"value": "0"})["id"]})
+    assert first.get_text() == "<script>alert(1)</script>"
     assert not soup.find("script")
-    verdicts = [e["data-correct"] for e in q2.select(".ts-quiz__explanation")]
-    assert verdicts == ["true", "true", "false"]
-    assert q2.select(".ts-quiz__explain")[1].get_text() == "Yes, applied per token."
+    # the page shows a fixed shuffle; values and data-option keep the source's order
+    shown = [int(i["value"]) for i in q2.select("input")]
+    assert sorted(shown) == [0, 1, 2]
+    explained = q2.select(".ts-quiz__explanation")
+    assert [int(e["data-option"]) for e in explained] == shown, "answers listed as the options are"
+    by_source = sorted(explained, key=lambda e: int(e["data-option"]))
+    assert [e["data-correct"] for e in by_source] == ["true", "true", "false"]
+    assert by_source[1].select_one(".ts-quiz__explain").get_text() == "Yes, applied per token."
+    assert by_source[1].select_one(".ts-quiz__option-text").get_text() == "A feed-forward network"
     ids = [i["id"] for i in soup.select("input")]
     assert len(ids) == len(set(ids))
 

@@ -128,6 +128,14 @@ def _option(question, i: int):
     return question.locator(f'.ts-quiz__input[value="{i}"]')
 
 
+def _explanations(question) -> tuple[list[bool], list[str]]:
+    """Whether each option is right, and its explanation, in source order (data-option)."""
+    rows = sorted(question.locator(".ts-quiz__explanation").evaluate_all(
+        "xs => xs.map(x => [Number(x.dataset.option), x.dataset.correct === 'true',"
+        " x.querySelector('.ts-quiz__explain').textContent])"))
+    return [r[1] for r in rows], [r[2] for r in rows]
+
+
 def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesson_url):
     page = _open(browser_page, lesson_url)
     root = page.locator(MULTI_QUIZ).first
@@ -135,9 +143,7 @@ def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesso
     total = questions.count()
     first = questions.first
     assert first.locator(".ts-quiz__answers").is_hidden()
-    explanations = first.locator(".ts-quiz__explanation")
-    correct = [e.get_attribute("data-correct") == "true" for e in explanations.all()]
-    explains = first.locator(".ts-quiz__explain").all_text_contents()
+    correct, explains = _explanations(first)
     wrong = correct.index(False)
 
     first.get_by_role("button", name="Check answer").click()
@@ -162,8 +168,7 @@ def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesso
 
     # the second question, answered right by keyboard
     second = questions.nth(1)
-    right = [e.get_attribute("data-correct") == "true" for e in
-             second.locator(".ts-quiz__explanation").all()]
+    right, _ = _explanations(second)
     if second.get_attribute("data-multiple") == "false":
         _option(second, right.index(True)).focus()
         page.keyboard.press("Space")

@@ -145,10 +145,11 @@
   }
 
   /* ---- quiz ---- */
-  /* Options are shuffled per learner: the HTML keeps the instructor's order (what a reader without
-     JavaScript, a printout and the search index see), and this moves the option nodes themselves,
-     so the keyboard and screen-reader order is the order on screen. The order is seeded by a
-     random learner id kept in storage plus the question, so a reload shows the same order. */
+  /* Options are shuffled per learner. The HTML holds one fixed shuffle from the build (what a
+     reader without JavaScript and a printout see), each input's value being the option's place
+     in the source; this moves the option nodes themselves, so the keyboard and screen-reader
+     order is the order on screen. The order is seeded by a random learner id kept in storage
+     plus the question, so a reload shows the same order. */
   const learnerId = () => {
     const saved = load("tracksite:learner", {});
     if (typeof saved.id === "string" && saved.id) return saved.id;
@@ -169,8 +170,11 @@
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
   };
+  /* an option's place in the instructor's source (blocks/quiz.py writes it as the input's value) */
+  const sourceIndex = (node) => Number((node.querySelector(".ts-quiz__input") || node).value);
   const shuffleOptions = (list, seed) => {
-    const nodes = Array.from(list.children);
+    /* from the source order, not the build's, so only the learner and the question decide it */
+    const nodes = Array.from(list.children).sort((a, b) => sourceIndex(a) - sourceIndex(b));
     const random = seeded(seed);
     for (let i = nodes.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -187,13 +191,15 @@
     const score = h("p", { class: "ts-quiz__score" });
     const learner = learnerId();
     const questions = $$(root, ".ts-quiz__question").map((li, qi) => {
-      const inputs = $$(li, ".ts-quiz__input");  /* source order: input i is option i */
+      /* in source order: inputs[i], explained[i] and notes[i] are the instructor's option i */
+      const inputs = $$(li, ".ts-quiz__input").sort((a, b) => sourceIndex(a) - sourceIndex(b));
       const list = li.querySelector(".ts-quiz__options");
       if (list) shuffleOptions(list, `${learner}|${key}|${qi}`);
-      const explained = $$(li, ".ts-quiz__explanation").map((x) => ({
+      const explained = $$(li, ".ts-quiz__explanation").map((x, n) => ({
+        option: x.dataset.option === undefined ? n : Number(x.dataset.option),
         correct: x.dataset.correct === "true",
         text: x.querySelector(".ts-quiz__explain").textContent,
-      }));
+      })).sort((a, b) => a.option - b.option);
       const details = li.querySelector(".ts-quiz__answers");
       if (details) details.hidden = true;
       const feedback = h("p", { class: "ts-quiz__feedback", tabindex: "-1" });

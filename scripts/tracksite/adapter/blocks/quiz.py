@@ -1,9 +1,15 @@
 """`/// quiz`: single and multiple choice questions, an explanation for every option.
 
 Without scripts: the questions with their options, and the answers with explanations behind a
-disclosure per question. widgets.js adds checking, per-option feedback, a score and a reset."""
+disclosure per question. widgets.js adds checking, per-option feedback, a score and a reset.
+
+Instructors often write the right answer first. The page does not show it first: the build
+orders each question's options by a fixed shuffle of that question (so the no-script page, a
+printout and every build agree), and widgets.js reshuffles them per learner. Each input's
+`value` and each explanation's `data-option` keep the option's place in the source."""
 from __future__ import annotations
 
+import random
 import xml.etree.ElementTree as etree
 
 from tracksite.core.widgets import content_key, parse_quiz
@@ -30,18 +36,20 @@ class Quiz(DataBlock):
                else "Choose one answer.", "ts-quiz__hint")
             ul = el(fieldset, "ul", None, "ts-quiz__options")
             kind = "checkbox" if question.multiple else "radio"
-            for on, option in enumerate(question.options, start=1):
-                oid = f"{qid}-{qn}-{on}"
+            order = shown_order(question)
+            for i in order:
+                option, oid = question.options[i], f"{qid}-{qn}-{i + 1}"
                 item = el(ul, "li", None, "ts-quiz__option")
                 el(item, "input", None, "ts-quiz__input", type=kind, id=oid,
-                   name=f"{qid}-{qn}", value=str(on - 1))
+                   name=f"{qid}-{qn}", value=str(i))
                 el(item, "label", option.text, "ts-quiz__label", for_=oid)
             details = el(li, "details", None, "ts-quiz__answers")
             el(details, "summary", "Show the answer" if not question.multiple
                else "Show the answers")
             answers = el(details, "ul", None, "ts-quiz__explanations")
-            for option in question.options:
-                item = el(answers, "li", None, "ts-quiz__explanation",
+            for i in order:
+                option = question.options[i]
+                item = el(answers, "li", None, "ts-quiz__explanation", data_option=str(i),
                           data_correct="true" if option.correct else "false")
                 mark = el(item, "strong", "Right:" if option.correct else "Wrong:",
                           "ts-quiz__verdict")
@@ -49,3 +57,12 @@ class Quiz(DataBlock):
                 text = el(item, "span", option.text, "ts-quiz__option-text")
                 tail(text, " \u2014 ")
                 el(item, "span", option.explain, "ts-quiz__explain")
+
+
+def shown_order(question) -> list[int]:
+    """The options' order on the built page: a shuffle seeded by the question's own text, so it
+    is the same on every build and changes only when the question does."""
+    order = list(range(len(question.options)))
+    seed = "\n".join([question.question, *(o.text for o in question.options)])
+    random.Random(seed).shuffle(order)
+    return order
