@@ -646,3 +646,25 @@ def test_script_is_csp_safe():
     css = (ASSETS / "widgets.css").read_text(encoding="utf-8")
     assert not re.search(r"url\(|@import|https?://", css)
     assert "prefers-reduced-motion" in css
+
+
+def test_widget_texts_draw_math_and_keep_the_rest_as_text():
+    """Quiz and flashcard strings read math as front matter does: `$...$` and a bare `d_k`
+    become MathML in the page; tags stay text and `\\$` is a dollar sign."""
+    from tracksite.adapter.mathml import render_math
+    text = ("/// quiz\n- question: Why divide by $\\sqrt{d_k}$?\n  options:\n"
+            "    - text: Scores grow with d_k; <b>not</b> a cost of \\$5\n      correct: true\n"
+            "      explain: Mixed by W_o, not by max_tokens.\n"
+            "    - text: No reason\n      explain: There is one.\n///\n\n"
+            "/// flashcards\n- term: Why divide by $\\sqrt{d_k}$\n  answer: A sum of $d_k$ products.\n///\n")
+    soup = BeautifulSoup(render_math(str(render(text))), "lxml")
+    legend = soup.select_one(".ts-quiz__legend")
+    assert legend.find("math").find("msqrt") is not None and "$" not in legend.get_text()
+    label = soup.find("label", attrs={"for": soup.find("input", attrs={"value": "0"})["id"]})
+    assert label.find("msub") is not None and label.find("b") is None
+    assert "<b>not</b>" in label.get_text() and "$5" in label.get_text() and "d_k" not in label.get_text()
+    explain = soup.select(".ts-quiz__explanation")
+    explain = next(x for x in explain if x["data-option"] == "0").select_one(".ts-quiz__explain")
+    assert explain.find("msub") is not None and "max_tokens" in explain.get_text()
+    assert soup.select_one(".ts-card__term msqrt") is not None
+    assert soup.select_one(".ts-card__answer msub") is not None

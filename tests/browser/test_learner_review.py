@@ -414,6 +414,39 @@ def test_math_in_front_matter_renders_and_the_rest_is_escaped(course, chromium, 
     context.close()
 
 
+RAW_TEX_JS = r"""() => {
+  const raw = /\b[A-Za-z]_[A-Za-z0-9{]|\$|\\[a-z]+/;
+  const walk = document.createTreeWalker(document.querySelector('.md-content'), NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    if (n.parentElement.closest('math, code, pre, script, style')) continue;
+    if (raw.test(n.textContent)) found.push(n.textContent.trim().slice(0, 80));
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("url", [T5L3, "transformers-and-llms/positional-encoding/",
+                                 "transformers-and-llms/tokens-and-embeddings/overview/"])
+def test_no_raw_tex_in_widgets_or_front_matter(browser_page, url):
+    """Objectives, quiz options and explanations, flashcards and the worked steps show math as
+    math, also after answering and flipping (their texts are copied into notes and cards)."""
+    page = _open(browser_page, url, PHONE)
+    for quiz in page.locator("[data-widget=quiz]").all():
+        for q in quiz.locator(".ts-quiz__question").all():
+            q.locator(".ts-quiz__input").first.check()
+            q.get_by_role("button", name="Check answer").click()
+    for cards in page.locator("[data-widget=flashcards]").all():
+        total = int(re.search(r"of (\d+)", cards.locator(".ts-cards__count").inner_text()).group(1))
+        for _ in range(total):
+            cards.locator(".ts-cards__card").click()  # the answer side
+            assert page.evaluate(RAW_TEX_JS) == []
+            cards.get_by_role("button", name="Next").click()
+    assert page.evaluate(RAW_TEX_JS) == []
+    assert page.locator(".md-content math").count() > 0
+    assert not page.console_errors
+
+
 # -- 11. the solution toggle --------------------------------------------------------------------
 
 def test_open_solution_says_hide(browser_page, built_site):

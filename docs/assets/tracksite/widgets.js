@@ -62,11 +62,22 @@
   const setDisabled = (btn, off) => btn.setAttribute("aria-disabled", off ? "true" : "false");
   const isDisabled = (btn) => btn.getAttribute("aria-disabled") === "true";
 
+  /* copies of an element's children (text and MathML), to show the same content elsewhere */
+  const copyOf = (node) => Array.from(node.childNodes, (n) => n.cloneNode(true));
+  /* an element's text for a live region: each formula read as its TeX (its aria-label) */
+  const spoken = (node) => {
+    const copy = node.cloneNode(true);
+    for (const m of $$(copy, "math")) m.replaceWith(m.getAttribute("aria-label") || m.textContent);
+    return copy.textContent.trim();
+  };
+
   /* ---- flashcards ---- */
   function flashcards(root) {
+    /* a card's sides keep their markup (a formula is MathML); its term's text is its key */
     const cards = $$(root, ".ts-card").map((li) => ({
-      term: li.querySelector(".ts-card__term").textContent,
-      answer: li.querySelector(".ts-card__answer").textContent,
+      term: spoken(li.querySelector(".ts-card__term")),
+      termNode: li.querySelector(".ts-card__term"),
+      answerNode: li.querySelector(".ts-card__answer"),
     }));
     if (!cards.length) return;
     const key = root.dataset.key || "tracksite:cards:" + location.pathname;
@@ -105,7 +116,7 @@
       count.textContent = `Card ${pos + 1} of ${seq.length} \u00b7 ${known} known \u00b7 ` +
         `${redo} to see again` + (m ? ` \u00b7 this card: ${m === "known" ? "knew it" : "again"}` : "");
       side.textContent = flipped ? "Answer" : "Term";
-      face.textContent = flipped ? c.answer : c.term;
+      face.replaceChildren(...copyOf(flipped ? c.answerNode : c.termNode));
       card.classList.toggle("is-flipped", flipped);
       card.classList.remove("is-turning");
       if (still) return;
@@ -115,7 +126,7 @@
     const flip = () => {
       flipped = !flipped;
       render();
-      say(live, flipped ? "Answer: " + current().answer : "Term: " + current().term);
+      say(live, flipped ? "Answer: " + spoken(current().answerNode) : "Term: " + spoken(current().termNode));
     };
     const go = (step, prefix) => {
       let note = "";
@@ -198,7 +209,7 @@
       const explained = $$(li, ".ts-quiz__explanation").map((x, n) => ({
         option: x.dataset.option === undefined ? n : Number(x.dataset.option),
         correct: x.dataset.correct === "true",
-        text: x.querySelector(".ts-quiz__explain").textContent,
+        text: x.querySelector(".ts-quiz__explain"),
       })).sort((a, b) => a.option - b.option);
       const details = li.querySelector(".ts-quiz__answers");
       if (details) details.hidden = true;
@@ -236,12 +247,12 @@
       item.right = item.explained.every((x, i) => x.correct === chosen.includes(i));
       item.done = true;
       item.inputs.forEach((input, i) => {
-        const x = item.explained[i] || { correct: false, text: "" };
+        const x = item.explained[i] || { correct: false, text: null };
         const note = item.notes[i];
         const mine = chosen.includes(i);
         note.textContent = "";
         note.append(h("strong", null, (x.correct ? "\u2713 Right answer" : "\u2717 Wrong answer") +
-          (mine ? " (your choice)" : "") + ": "), x.text);
+          (mine ? " (your choice)" : "") + ": "), ...(x.text ? copyOf(x.text) : []));
         note.hidden = false;
         input.disabled = true;
         input.setAttribute("aria-describedby", note.id);

@@ -39,6 +39,29 @@ def render_math(content: str) -> str:
     return _INLINE.sub(lambda m: _mathml(m.group(1), "inline"), content)
 
 
+def split_math(text: str) -> list[tuple[str, bool]]:
+    """A plain string cut into (text, is_math) pieces: `$...$` and bare `d_k` symbols are math
+    (TeX), the rest is text with `\\$` read as a dollar sign. Shared by front-matter strings
+    (render_text) and the widgets' texts (quiz options, flashcards), so both read math alike."""
+    pieces: list[tuple[str, bool]] = []
+
+    def plain(part: str) -> None:
+        last = 0
+        for m in _BARE_SUBSCRIPT.finditer(part):
+            pieces.append((part[last:m.start()].replace("\\$", "$"), False))
+            pieces.append((f"{m.group(1)}_{m.group(2)}", True))
+            last = m.end()
+        pieces.append((part[last:].replace("\\$", "$"), False))
+
+    last = 0
+    for m in _TEXT_MATH.finditer(text):
+        plain(text[last:m.start()])
+        pieces.append((m.group(1), True))
+        last = m.end()
+    plain(text[last:])
+    return [(t, is_math) for t, is_math in pieces if t]
+
+
 def render_text(text: str) -> Markup:
     """A front-matter string as HTML: `$...$` becomes inline MathML, everything else is escaped.
 
@@ -47,21 +70,5 @@ def render_text(text: str) -> Markup:
     bare `d_k` (one letter, underscore, one character) is taken as the same symbol.
     `\\$` stands for a literal dollar sign.
     """
-    out, last = [], 0
-    for m in _TEXT_MATH.finditer(text):
-        out.append(_plain(text[last:m.start()]))
-        out.append(_mathml(html.escape(m.group(1), quote=False), "inline"))
-        last = m.end()
-    out.append(_plain(text[last:]))
-    return Markup("".join(out))
-
-
-def _plain(text: str) -> str:
-    """Text outside `$...$`: escaped, with `\\$` as a dollar and bare `d_k` symbols as math."""
-    out, last = [], 0
-    for m in _BARE_SUBSCRIPT.finditer(text):
-        out.append(html.escape(text[last:m.start()].replace("\\$", "$")))
-        out.append(_mathml(f"{m.group(1)}_{m.group(2)}", "inline"))
-        last = m.end()
-    out.append(html.escape(text[last:].replace("\\$", "$")))
-    return "".join(out)
+    return Markup("".join(_mathml(html.escape(t, quote=False), "inline") if is_math else html.escape(t)
+                          for t, is_math in split_math(text)))

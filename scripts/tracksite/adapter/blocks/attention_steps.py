@@ -9,7 +9,7 @@ import xml.etree.ElementTree as etree
 from typing import Sequence
 
 from tracksite.core.widgets import StepsData, fmt, fmt_matrix, parse_attention_steps
-from tracksite.adapter.blocks.common import DataBlock, el, widget_root, tail, title_line
+from tracksite.adapter.blocks.common import DataBlock, el, el_math, widget_root, tail, title_line
 
 
 
@@ -44,18 +44,18 @@ class AttentionSteps(DataBlock):
             tail(el(p, "span", f"Step {index} of {len(steps)}:", "ts-steps__count"), " " + name)
             if formula is not None:
                 formula(_math(li))
-            el(li, "p", text, "ts-steps__text")
+            el_math(li, "p", text, "ts-steps__text")  # W_Q, d_k, $...$ drawn as math
             wrap = el(li, "div", None, "ts-steps__tables")
             for caption, rows, cols, matrix in tables:
                 _table(wrap, caption, rows, cols, matrix)
             if example:
-                el(li, "p", example, "ts-steps__example")
+                el_math(li, "p", example, "ts-steps__example")
 
 
 def _table(parent, caption: str, rows: Sequence[str], cols: Sequence[str], cells) -> None:
     scroll = el(parent, "div", None, "ts-matrix-wrap")
     table = el(scroll, "table", None, "ts-matrix")
-    el(table, "caption", caption)
+    el_math(table, "caption", caption)
     tr = el(el(table, "thead"), "tr")
     el(tr, "td")
     for col in cols:
@@ -120,7 +120,7 @@ def _steps(d: StepsData):
         _sub(m, "W", "V")
 
     steps.append(("The inputs", f_inputs,
-                  f"Each row of X is one token's embedding ({n} tokens, d_model = {d_model}). "
+                  f"Each row of X is one token's embedding ({n} tokens, $d_{{\\text{{model}}}} = {d_model}$). "
                   f"Training would learn the three weight matrices; here they are given. "
                   f"W_Q and W_K map an embedding to d_k = {d_k} numbers, W_V to d_v = {d_v}.",
                   [(f"X ({n} \u00d7 {d_model})", tokens, dims(d_model), _inputs(d.x)),
@@ -179,7 +179,7 @@ def _steps(d: StepsData):
         _m(sq, "mn", str(d_k))
 
     steps.append(("Scale", f_scaled,
-                  f"Divide by \u221ad_k = \u221a{d_k} \u2248 {fmt(rt)}, so that scores do not "
+                  f"Divide by $\\sqrt{{d_k}} = \\sqrt{{{d_k}}} \\approx {fmt(rt)}$, so that scores do not "
                   "grow with the width of the vectors and the softmax stays smooth.",
                   [(f"S / \u221a{d_k}", tokens, tokens, scaled_shown)],
                   f"For example, {s_shown[qi][qi_k]} / {fmt(rt)} = "

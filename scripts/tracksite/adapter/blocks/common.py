@@ -11,6 +11,7 @@ from markdown.util import AtomicString
 from pymdownx.blocks.block import Block
 
 from tracksite.core.widgets import Issue, clean_text
+from tracksite.adapter.mathml import split_math
 
 
 @dataclass
@@ -37,6 +38,24 @@ def el(parent: etree.Element, tag: str, text: str | None = None, cls: str | None
     child = etree.SubElement(parent, tag, attrib)
     if text is not None:
         child.text = AtomicString(clean_text(text))
+    return child
+
+
+def el_math(parent: etree.Element, tag: str, text: str, cls: str | None = None,
+            **attrs: str) -> etree.Element:
+    """Like `el`, but `$...$` and bare symbols such as `d_k` become math: written as arithmatex's
+    inline spans, which the build turns into MathML with the rest of the page (mathml.py)."""
+    child = el(parent, tag, None, cls, **attrs)
+    last = None
+    for piece, is_math in split_math(clean_text(text)):
+        if not is_math:
+            if last is None:
+                child.text = AtomicString((child.text or "") + piece)
+            else:
+                last.tail = AtomicString((last.tail or "") + piece)
+            continue
+        last = etree.SubElement(child, "span", {"class": "arithmatex"})
+        last.text = AtomicString(f"\\({piece}\\)")
     return child
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from tracksite.core.widgets import parse_flashcards
-from tracksite.adapter.blocks.common import DataBlock, el, widget_root, title_line
+from tracksite.adapter.blocks.common import DataBlock, el, el_math, widget_root, title_line
 
 
 class Flashcards(DataBlock):
@@ -23,7 +23,7 @@ class Flashcards(DataBlock):
         ol = el(block, "ol", None, "ts-cards__list")
         for card in cards:
             li = el(ol, "li", None, "ts-card")
-            el(li, "p", card.term, "ts-card__term")
+            el_math(li, "p", card.term, "ts-card__term")
             details = el(li, "details", None, "ts-card__more")
             el(details, "summary", "Show answer")
-            el(details, "p", card.answer, "ts-card__answer")
+            el_math(details, "p", card.answer, "ts-card__answer")

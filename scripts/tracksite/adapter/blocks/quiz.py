@@ -13,7 +13,7 @@ import random
 import xml.etree.ElementTree as etree
 
 from tracksite.core.widgets import content_key, parse_quiz
-from tracksite.adapter.blocks.common import DataBlock, el, widget_root, tail, title_line
+from tracksite.adapter.blocks.common import DataBlock, el, el_math, widget_root, tail, title_line
 
 
 class Quiz(DataBlock):
@@ -31,7 +31,7 @@ class Quiz(DataBlock):
             li = el(ol, "li", None, "ts-quiz__question",
                     data_multiple="true" if question.multiple else "false")
             fieldset = el(li, "fieldset", None, "ts-quiz__fieldset")
-            el(fieldset, "legend", question.question, "ts-quiz__legend")
+            el_math(fieldset, "legend", question.question, "ts-quiz__legend")
             el(fieldset, "p", "Choose every answer that applies." if question.multiple
                else "Choose one answer.", "ts-quiz__hint")
             ul = el(fieldset, "ul", None, "ts-quiz__options")
@@ -42,7 +42,7 @@ class Quiz(DataBlock):
                 item = el(ul, "li", None, "ts-quiz__option")
                 el(item, "input", None, "ts-quiz__input", type=kind, id=oid,
                    name=f"{qid}-{qn}", value=str(i))
-                el(item, "label", option.text, "ts-quiz__label", for_=oid)
+                el_math(item, "label", option.text, "ts-quiz__label", for_=oid)
             details = el(li, "details", None, "ts-quiz__answers")
             el(details, "summary", "Show the answer" if not question.multiple
                else "Show the answers")
@@ -54,9 +54,9 @@ class Quiz(DataBlock):
                 mark = el(item, "strong", "Right:" if option.correct else "Wrong:",
                           "ts-quiz__verdict")
                 tail(mark, " ")
-                text = el(item, "span", option.text, "ts-quiz__option-text")
+                text = el_math(item, "span", option.text, "ts-quiz__option-text")
                 tail(text, " \u2014 ")
-                el(item, "span", option.explain, "ts-quiz__explain")
+                el_math(item, "span", option.explain, "ts-quiz__explain")
 
 
 def shown_order(question) -> list[int]:
