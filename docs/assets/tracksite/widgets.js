@@ -64,12 +64,9 @@
 
   /* copies of an element's children (text and MathML), to show the same content elsewhere */
   const copyOf = (node) => Array.from(node.childNodes, (n) => n.cloneNode(true));
-  /* an element's text for a live region: each formula read as its TeX (its aria-label) */
-  const spoken = (node) => {
-    const copy = node.cloneNode(true);
-    for (const m of $$(copy, "math")) m.replaceWith(m.getAttribute("aria-label") || m.textContent);
-    return copy.textContent.trim();
-  };
+  /* an element's text for a live region: a formula as the symbols it draws ("√dk"), never
+     its TeX source, which would be read out backslash by backslash */
+  const spoken = (node) => node.textContent.replace(/\s+/g, " ").trim();
 
   /* ---- flashcards ---- */
   function flashcards(root) {
