@@ -104,6 +104,40 @@ def test_drawer_shows_phases_and_every_lesson(browser_page, built_site, size):
     assert page.locator("h1").first.inner_text().strip() == expected[0].split(". ", 1)[1].strip()
 
 
+def test_drawer_of_a_page_that_is_not_a_lesson_lists_then_shows_its_contents(browser_page, built_site):
+    """A guide page's contents come after the drawer's links, not drawn over them."""
+    urls = _pages(built_site, "ts-nav__page-toc")
+    if not urls:
+        pytest.skip("no page outside the lessons has a table of contents in this build")
+    page = _open(browser_page, urls[0], PHONE)
+    page.locator("label.md-header__button[for=__drawer]").click()
+    page.wait_for_timeout(400)
+    screens = page.evaluate("""async () => {
+      const nav = document.querySelector('.md-sidebar--primary .ts-nav');
+      const scroller = nav.querySelector(':scope > .md-nav__list');
+      const look = () => [...nav.querySelectorAll('.md-nav__link')].map(el => {
+        const r = el.getBoundingClientRect();
+        const edge = Math.max(0, scroller.getBoundingClientRect().top);  /* below the drawer's title */
+        if (r.top < edge || r.top >= innerHeight || r.height === 0) return null;
+        const y = Math.max(r.top, 0) + (Math.min(r.bottom, innerHeight) - Math.max(r.top, 0)) / 2;
+        const hit = document.elementFromPoint(r.left + Math.min(r.width / 2, 40), y);
+        return {text: el.textContent.trim(), top: r.top, bottom: r.bottom, hit: !!hit && (hit === el || el.contains(hit))};
+      }).filter(Boolean);
+      const first = look();
+      scroller.scrollTop = scroller.scrollHeight;
+      await new Promise(r => requestAnimationFrame(r));
+      return [first, look()];
+    }""")
+    for shown in screens:  # the drawer's first screen, then its end
+        inside = [b for b in shown if b["top"] >= 0 and b["bottom"] <= page.viewport_size["height"]]
+        assert len(inside) > 3 and all(b["hit"] for b in inside), [b for b in inside if not b["hit"]]
+        for a, b in zip(shown, shown[1:]):
+            assert a["bottom"] <= b["top"] + 1, f"{a['text']!r} overlaps {b['text']!r}"
+    assert screens[0][0]["text"].startswith("All tracks")
+    toc = [b["text"] for b in screens[1]]
+    assert "On this page" in [b["text"] for s in screens for b in s] and toc[-1] != "On this page"
+
+
 # -- 2. quiz options shuffled per learner ------------------------------------------------------
 
 POSITIONS_JS = """() => [...document.querySelectorAll('[data-widget=quiz] .ts-quiz__question')].map(q => {
