@@ -16,10 +16,19 @@ _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 # `$...$` in a front-matter string (an objective, a key point): a dollar sign not escaped with a
 # backslash, then at least one character that is not a dollar, then the closing dollar.
 _TEXT_MATH = re.compile(r'(?<!\\)\$([^$\n]+?)(?<!\\)\$')
-# A bare one-letter symbol with a one-character subscript (d_k, W_q, x_1) written without the
-# dollars: math too, so that it never reaches the learner as raw TeX. Longer names with an
-# underscore (max_tokens) are left alone: they are code or words, not symbols.
-_BARE_SUBSCRIPT = re.compile(r'(?<![\w$\\])([A-Za-z])_([A-Za-z0-9])(?![\w])')
+# A bare one-letter symbol with a subscript (d_k, W_q, x_1, d_model, d_ff) written without the
+# dollars: math too, so that it never reaches the learner as raw TeX. Names with more than one
+# letter before the underscore (max_tokens) are left alone: they are code or words, not symbols.
+_BARE_SUBSCRIPT = re.compile(r'(?<![\w$\\])([A-Za-z])_([A-Za-z0-9]+)(?![\w])')
+
+
+def _bare_tex(base: str, sub: str) -> str:
+    """d_k stays d_k; a word subscript is upright text (d_model), digits are a number (x_12)."""
+    if len(sub) == 1:
+        return f"{base}_{sub}"
+    if sub.isdigit():
+        return f"{base}_{{{sub}}}"
+    return f"{base}_{{\\text{{{sub}}}}}"
 
 
 def _mathml(tex: str, display: str) -> str:
@@ -49,7 +58,7 @@ def split_math(text: str) -> list[tuple[str, bool]]:
         last = 0
         for m in _BARE_SUBSCRIPT.finditer(part):
             pieces.append((part[last:m.start()].replace("\\$", "$"), False))
-            pieces.append((f"{m.group(1)}_{m.group(2)}", True))
+            pieces.append((_bare_tex(m.group(1), m.group(2)), True))
             last = m.end()
         pieces.append((part[last:].replace("\\$", "$"), False))
 
@@ -67,7 +76,7 @@ def render_text(text: str) -> Markup:
 
     Objectives, questions and key points are plain strings (never Markdown), but an instructor
     writes `$d_k$` there as in the lesson body; without this the learner would read raw TeX. A
-    bare `d_k` (one letter, underscore, one character) is taken as the same symbol.
+    bare `d_k` or `d_model` (one letter, an underscore, a subscript) is taken as a symbol too.
     `\\$` stands for a literal dollar sign.
     """
     return Markup("".join(_mathml(html.escape(t, quote=False), "inline") if is_math else html.escape(t)
