@@ -450,11 +450,16 @@ def test_math_in_front_matter_renders_and_the_rest_is_escaped(course, chromium, 
 
 RAW_TEX_JS = r"""() => {
   const raw = /\b[A-Za-z]_[A-Za-z0-9{]|\$|\\[a-z]+/;
-  const walk = document.createTreeWalker(document.querySelector('.md-content'), NodeFilter.SHOW_TEXT);
+  /* the widgets and the front matter's strings (the body's prose is the author's Markdown) */
+  const parts = document.querySelectorAll('.md-content :is([data-widget], .ts-objectives, .ts-questions, ' +
+    '.ts-keypoints, .ts-crosslinks, .ts-prereqs, .ts-lede)');
   const found = [];
-  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-    if (n.parentElement.closest('math, code, pre, script, style')) continue;
-    if (raw.test(n.textContent)) found.push(n.textContent.trim().slice(0, 80));
+  for (const part of parts) {
+    const walk = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (n.parentElement.closest('math, code, pre, script, style')) continue;
+      if (raw.test(n.textContent)) found.push(n.textContent.trim().slice(0, 80));
+    }
   }
   return found;
 }"""
