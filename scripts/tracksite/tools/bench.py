@@ -716,7 +716,8 @@ def bench_size(n: int, repeat: int, *, repo: Path, work: Path, serve: bool, serv
     ts_project = write_tracksite_project(work / "tracksite", tracks, repo)
     plain_project = write_plain_project(work / "plain", tracks, repo)
     body = (ts_project / "lessons" / lesson.track / lesson.slug / "lesson.md").read_text(encoding="utf-8")
-    result = SizeResult(n, len(tracks), 3 * n + len(tracks) + 1, _words(body.split("---", 2)[2]),
+    from tracksite.core import readingtime
+    result = SizeResult(n, len(tracks), 3 * n + len(tracks) + 1, readingtime.estimate(body.split("---", 2)[2]).words,
                         refs.url("lesson", lesson.track, lesson.slug))
     ts_site, plain_site = work / "site-tracksite", work / "site-plain"
     for r in range(repeat):
