@@ -51,6 +51,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import yaml
 
 from tracksite.core import references as refs
+from tracksite.core import readingtime
 
 REPO = Path(__file__).resolve().parents[3]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -716,7 +717,6 @@ def bench_size(n: int, repeat: int, *, repo: Path, work: Path, serve: bool, serv
     ts_project = write_tracksite_project(work / "tracksite", tracks, repo)
     plain_project = write_plain_project(work / "plain", tracks, repo)
     body = (ts_project / "lessons" / lesson.track / lesson.slug / "lesson.md").read_text(encoding="utf-8")
-    from tracksite.core import readingtime
     result = SizeResult(n, len(tracks), 3 * n + len(tracks) + 1, readingtime.estimate(body.split("---", 2)[2]).words,
                         refs.url("lesson", lesson.track, lesson.slug))
     ts_site, plain_site = work / "site-tracksite", work / "site-plain"
