@@ -154,10 +154,9 @@ class _Loader:
                 seen[s] = line or 0
                 slugs.append(s)
             phases.append(Phase(str(phase.get("title") or f"Phase {pi + 1}"), tuple(slugs)))
-        number = data.get("number")
         track = Track(
             slug=slug,
-            number=number if isinstance(number, int) and not isinstance(number, bool) else 0,
+            number=schema.value(schema.TRACK, data, "number") or 0,
             title=str(data.get("title") or slug),
             summary=str(data.get("summary") or ""),
             phases=tuple(phases),
@@ -216,7 +215,7 @@ class _Loader:
             self.problems.add(lesson_file, 1, "lesson.md must start with front-matter between `---` lines",
                               hint="see docs/authoring.md for the fields")
         meta = src.meta.value
-        status = meta.get("status") if meta.get("status") in schema.STATUSES else "published"
+        status = schema.value(schema.LESSON, meta, "status")
         overview_file = folder / "overview.md"
         cheatsheet_file = self.cheatsheets_dir / track.slug / f"{slug}.md"
         overview = self.markdown(overview_file) if overview_file.exists() else None
@@ -246,8 +245,8 @@ class _Loader:
             prerequisites=self.prerequisites(src),
             read=_minutes(meta.get("time"), "read") or 1,
             practice=_minutes(meta.get("time"), "practice"),
-            difficulty=meta.get("difficulty") if meta.get("difficulty") in schema.DIFFICULTIES else "standard",
-            math=meta.get("math") if meta.get("math") in schema.MATH_LEVELS else "none",
+            difficulty=schema.value(schema.LESSON, meta, "difficulty"),
+            math=schema.value(schema.LESSON, meta, "math"),
             deep_dives=tuple(d for d in meta.get("deep_dives") or [] if isinstance(d, str)) if isinstance(meta.get("deep_dives"), list) else (),
             credits=meta.get("credits") if isinstance(meta.get("credits"), str) else None,
             status=status,
@@ -616,8 +615,8 @@ def _text(value, default):
 
 def _minutes(time, key) -> int | None:
     if isinstance(time, dict):
-        v = time.get(key)
-        if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+        v = schema.value(schema.TIME, time, key)
+        if v:
             return v
     return None
 

@@ -144,6 +144,8 @@ def _convert(
         value = loader.construct_object(node, deep=True)
         if isinstance(value, (datetime.date, datetime.datetime)):
             return node.value  # keep dates as the text the author wrote
+        if isinstance(value, bool) and node.value.lower() not in ("true", "false"):
+            return node.value  # YAML 1.2, as editors read it: `title: no` is the text "no"
         return value
     if isinstance(node, SequenceNode):
         out = []
