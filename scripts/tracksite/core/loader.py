@@ -16,7 +16,8 @@ from pathlib import Path
 from tracksite.core import anchors as anchor_ids
 from tracksite.core import readingtime
 from tracksite.core import references as refs
-from tracksite.core import schema
+from tracksite.core import schema, siteconfig
+from tracksite.core.blocksyntax import blank_data_blocks
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml, split_front_matter
@@ -28,8 +29,6 @@ _VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read mor
 _ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
 _TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
 _ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-zA-Z]+)\s*=[^{}\n]{0,300}\}")
-_DATA_OPEN = re.compile(r"^/{3,}\s*(flashcards|quiz|attention|attention-steps)\b")
-_DATA_CLOSE = re.compile(r"^/{3,}\s*$")
 
 
 @dataclass
@@ -325,10 +324,9 @@ class _Loader:
         stamps: dict[Path, tuple] = {}
         ids: dict[str, set[str]] = {d.src_uri: _memo(("anchors", d.body), functools.partial(anchor_ids.anchors, d.body))
                                     for d in project.documents}
-        try:
-            from tracksite.core.widgets import validate_widgets
-        except ImportError:  # pragma: no cover - the widgets module ships with the package
-            validate_widgets = None
+        from tracksite.core.widgets import validate_widgets
+
+        known_blocks = siteconfig.markdown_blocks(self.root)
         for doc in project.documents:
             self.check_active_content(doc)
             for link in _memo(("links", doc.body, doc.body_line), lambda: list(refs.find_links(doc.body, doc.body_line))):
@@ -347,12 +345,12 @@ class _Loader:
                 elif ref.anchor and ref.src_uri not in ids:
                     self.problems.add(doc.path, link.line, f"broken link {link.target!r}: anchors can only point into lesson, overview and cheatsheet pages")
             self.check_images(doc, project)
-            if validate_widgets is not None:
-                shown, folder = self.problems.relative(doc.path), doc.path.parent
-                if folder not in stamps:  # widget data files live beside the page
-                    stamps[folder] = _folder_stamp(folder)
-                self.problems.extend(_memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder]),
-                                           lambda: validate_widgets(shown, doc.body, doc.body_line, folder)))
+            shown, folder = self.problems.relative(doc.path), doc.path.parent
+            if folder not in stamps:  # widget data files live beside the page
+                stamps[folder] = _folder_stamp(folder)
+            self.problems.extend(_memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder], known_blocks),
+                                       lambda: validate_widgets(shown, doc.body, doc.body_line, folder,
+                                                                known_blocks=known_blocks)))
             if doc.kind == "lesson":
                 self.check_reading_time(doc, project)
             for n, line in enumerate(doc.body.split("\n")):
@@ -580,29 +578,6 @@ def _too_complex(body: str, first_line: int) -> tuple[int, str] | None:
         if brackets > MAX_BRACKETS_PER_PARAGRAPH:
             return start, f"paragraph has more than {MAX_BRACKETS_PER_PARAGRAPH} `[` characters; Markdown would take minutes over it"
     return None
-
-
-def blank_data_blocks(body: str) -> str:
-    """The body with every data block (flashcards, quiz, attention, attention-steps: header to
-    the next `///` line) blanked out, lines kept. In one pass: a regex with a lazy `.*?` to the
-    closing line takes minutes on thousands of unclosed headers."""
-    lines = body.split("\n")
-    next_close: list[int | None] = [None] * len(lines)
-    following = None
-    for i in range(len(lines) - 1, -1, -1):
-        next_close[i] = following
-        if _DATA_CLOSE.match(lines[i]):
-            following = i
-    i = 0
-    while i < len(lines):
-        end = next_close[i] if _DATA_OPEN.match(lines[i]) else None
-        if end is None:
-            i += 1
-            continue
-        for j in range(i, end + 1):
-            lines[j] = " " * len(lines[j])
-        i = end + 1
-    return "\n".join(lines)
 
 
 def _texts(value) -> tuple[str, ...]:

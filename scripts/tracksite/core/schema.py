@@ -7,6 +7,7 @@ a default is one edit here.
 """
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -106,7 +107,7 @@ REDIRECTS = MapOf(
 
 def _one_correct(options, path, ctx):
     if not any(o["correct"] for o in options):
-        ctx.report(path, "no option is correct", "mark at least one option with 'correct: true'")
+        ctx.report(path, "no correct option", "mark at least one option with 'correct: true'")
 
 
 OPTION = Mapping(
@@ -126,7 +127,7 @@ QUESTION = Mapping(
         Field("question", Text(numbers=True, max_length=1000, help="The question (inline Markdown)."), required=True, example="question: What turns scores into weights?"),
         Field("options", ListOf(item=OPTION, min_items=2, max_items=12, noun="option",
                                 help="Two or more options, at least one correct, each text once.",
-                                rules=(unique("text", "option text"), _one_correct),
+                                rules=(unique("text", "option text", "option"), _one_correct),
                                 json_extra={"contains": {"required": ["correct"], "properties": {"correct": {"const": True}}}}),
               required=True),
     ),
@@ -144,7 +145,7 @@ CARD = Mapping(
     ),
 )
 
-FLASHCARDS = ListOf(item=CARD, min_items=1, max_items=100, noun="card", rules=(unique("term", "term"),),
+FLASHCARDS = ListOf(item=CARD, min_items=1, max_items=100, noun="card", rules=(unique("term", "term", "card"),),
                     help="The body of a `/// flashcards` block: a list of cards, each term once "
                          "(or a Markdown definition list).")
 
@@ -159,6 +160,91 @@ ATTENTION = Mapping(
         Field("compare", Text(**_DATA_FILE, help="A second data file from the same model: a minimal pair.")),
         Field("focus", Text(numbers=True, max_length=100, help="The token whose attention opens the widget.")),
         Field("target", Text(numbers=True, max_length=100, help="The token it should attend to: opens on the head that attends most.")),
+    ),
+)
+
+MAX_FINDINGS_PER_FILE = 12
+
+
+class Weights(Spec):
+    """weights[layer][head][query][key]: every layer the same number of heads, every head a
+    square of rows, every row a softmax output (numbers from 0 to 1 summing to 1)."""
+
+    def _read(self, value, path, ctx):
+        before = len(ctx.findings)
+
+        def bad(p, message):
+            if len(ctx.findings) - before < MAX_FINDINGS_PER_FILE:
+                ctx.report(path + p, message)
+
+        if not isinstance(value, list) or not value:
+            bad((), "expected weights[layer][head][query][key]: a list of at least one layer")
+            return INVALID
+        heads = len(value[0]) if isinstance(value[0], list) else None
+        for li, layer in enumerate(value):
+            if not isinstance(layer, list) or not layer:
+                bad((li,), f"layer {li + 1}: expected a list of at least one head")
+            elif len(layer) != heads:
+                bad((li,), f"layer {li + 1} has {len(layer)} heads, layer 1 has {heads}: every layer needs the same number")
+            else:
+                for hi, head in enumerate(layer):
+                    self._head(head, (li, hi), bad)
+        return value if len(ctx.findings) == before else INVALID
+
+    @staticmethod
+    def _head(head, p, bad):
+        where = f"layer {p[0] + 1}, head {p[1] + 1}"
+        if not isinstance(head, list) or not head:
+            bad(p, f"{where}: expected one row per token")
+            return
+        n = max((len(r) for r in head if isinstance(r, list)), default=len(head))  # tokens, as most rows say
+        if len(head) != n:
+            bad(p, f"{where}: expected {n} rows (one per token, as many as each row has weights), found {len(head)}")
+            return
+        for qi, row in enumerate(head):
+            if not isinstance(row, list) or len(row) != n:
+                bad(p + (qi,), f"{where}, query {qi + 1}: expected {n} weights (one per token)")
+            elif not all(isinstance(w, (int, float)) and not isinstance(w, bool) and math.isfinite(w) for w in row):
+                bad(p + (qi,), f"{where}, query {qi + 1}: every weight must be a number")
+            elif any(w < 0 or w > 1 for w in row):
+                bad(p + (qi,), f"{where}, query {qi + 1}: weights must lie between 0 and 1")
+            elif abs(sum(row) - 1) > 1e-3:
+                bad(p + (qi,), f"{where}, query {qi + 1}: weights sum to {sum(row):.4f}; expected 1 (within 0.001): "
+                               "each row is a softmax output")
+
+    def _json(self):
+        row = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 1}
+        return {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 1, "items": {
+            "type": "array", "minItems": 1, "items": row}}}
+
+    def describe(self):
+        return "weights[layer][head][query][key], each row summing to 1"
+
+
+def _fits_tokens(data, path, ctx):
+    n = len(data["tokens"])
+    if len(data["weights"][0][0]) != n:
+        ctx.report(path + ("weights",), f"each head has {len(data['weights'][0][0])} rows; expected {n}, one per token")
+    words = data["words"]
+    if words and [i for w in words for i in w] != list(range(n)):
+        ctx.report(path + ("words",), "expected words as lists of token indices covering every token once, in order, "
+                                      "e.g. [[0], [1], [2, 3]]", f"token indices run from 0 to {n - 1}")
+
+
+ATTENTION_DATA = Mapping(
+    help="An attention data file (JSON or YAML) beside the lesson, as `tracksite attention` writes it.",
+    name="attention data",
+    rules=(_fits_tokens,),
+    fields=(
+        Field("sentence", Text(help="The sentence, as written."), required=True),
+        Field("tokens", ListOf(item=Text(max_length=100), min_items=1, max_items=512, noun="token",
+                               help="The tokens, as the model's tokenizer split the sentence."), required=True),
+        Field("words", ListOf(item=ListOf(item=Whole(minimum=0, maximum=511), min_items=1, noun="index"), noun="word",
+                              help="Which tokens make each word, e.g. [[0], [1], [2, 3]].")),
+        Field("weights", Weights(help="weights[layer][head][query][key]: each row a softmax output."), required=True),
+        Field("source", Either(options=(Text(), MapOf(key=Text(max_length=100), value=Text(numbers=True), name="a mapping"))),
+              required=True, example="source: {model: ..., package: ..., package_version: ..., tokenizer: ...}"),
+        Field("label", Text(max_length=60, help="A short label for the widget's sentence switch, e.g. tired.")),
     ),
 )
 
@@ -210,6 +296,7 @@ EDITOR_SCHEMAS: tuple[tuple[str, Spec, str], ...] = (
     ("flashcards.schema.json", FLASHCARDS, "tracksite /// flashcards block body"),
     ("attention.schema.json", ATTENTION, "tracksite /// attention block body"),
     ("attention-steps.schema.json", ATTENTION_STEPS, "tracksite /// attention-steps block body"),
+    ("attention-data.schema.json", ATTENTION_DATA, "tracksite attention data file (beside lesson.md)"),
 )
 
 

@@ -41,7 +41,7 @@ class Context:
 
     def __init__(self, lines: dict | None = None, raw: Callable[[tuple], str | None] | None = None,
                  prefix: str = "") -> None:
-        self.lines = lines or {}
+        self.lines = lines if lines is not None else {}
         self.raw = raw or (lambda path: None)
         self.prefix = prefix
         self.findings: list[Finding] = []
@@ -352,7 +352,9 @@ class Mapping(Spec):
 
     def _read(self, value, path, ctx):
         if not isinstance(value, dict):
-            ctx.report(path, f"expected a mapping of `key: value` lines, found {type_name(value)}")
+            keys = ", ".join(f"`{f.name}:`" for f in self.fields if f.required)
+            found = f"{type_name(value)} {value[:40]!r}" if isinstance(value, str) else type_name(value)
+            ctx.report(path, f"expected a mapping of `key: value` lines ({self.name}{': ' + keys if keys else ''}), found {found}")
             return INVALID
         known = self.by_name()
         ok = True
@@ -367,6 +369,9 @@ class Mapping(Spec):
             if value.get(f.name) is not None:
                 out[f.name] = f.spec.read(value[f.name], path + (f.name,), ctx)
                 ok = ok and out[f.name] is not INVALID
+            elif f.required and f.name in value:
+                ctx.report(path + (f.name,), f"has no value: expected {f.spec.describe()}", f.example or None)
+                ok = False
             elif f.required:
                 ctx.report(path, f"missing required key {f.name!r} ({f.spec.describe()})", f.example or None)
                 ok = False
@@ -411,16 +416,16 @@ def _nullable(s: dict[str, Any]) -> dict[str, Any]:
     return s
 
 
-def unique(key: str | None, what: str) -> Rule:
+def unique(key: str | None, what: str, item: str = "item") -> Rule:
     """A rule: no two items of a list have the same `key` (or are equal, with key None)."""
 
     def rule(items, path, ctx):
         seen: dict[Any, int] = {}
-        for i, item in enumerate(items):
-            v = item.get(key) if key else item
+        for i, entry in enumerate(items):
+            v = entry.get(key) if key else entry
             if v in seen:
                 ctx.report(path + (i,) + ((key,) if key else ()),
-                           f"the {what} {v!r} is already item {seen[v] + 1}", f"each {what} once")
+                           f"the {what} {v!r} is already on {item} {seen[v] + 1}", f"each {what} once")
             seen.setdefault(v, i)
 
     return rule
