@@ -18,6 +18,7 @@ from tracksite.core import readingtime
 from tracksite.core import references as refs
 from tracksite.core import schema
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
+from tracksite.core import rootcause
 from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml, split_front_matter
 from tracksite.core.yamlsafe import Located
@@ -71,6 +72,7 @@ def load(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = No
     problems = ProblemList(root)
     loader = _Loader(root, problems, include_drafts)
     project = loader.run(docs_dir)
+    rootcause.refine(problems, project.curriculum)
     project.problems = problems
     return project
 
