@@ -250,6 +250,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if doc is not None:
             markdown = self._rewrite_links(markdown, doc)
             if doc.kind == "page":
+                page.meta = _escaped_meta(page.meta)
                 markdown = _FIELD_TABLE.sub(lambda m: schema.field_table(schema.SPECS[m.group(1)]) if m.group(1) in schema.SPECS else m.group(0), markdown)
         self.widget_context = self._widget_context(page, doc)
         if doc is not None and doc.lesson:
@@ -305,11 +306,15 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     # -- 5. content: formulas to MathML -----------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if not isinstance(page.title, Markup):  # a docs page titled by its first heading or file name
+            from_heading = getattr(page, "_title_from_render", None)  # already HTML: tags stripped
+            page.meta["title"] = Markup(from_heading) if from_heading == page.title else _safe(page.title or "")
         return code_block_ids(table_code_pipes(render_math(html)))
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
+        env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):
@@ -395,6 +400,12 @@ def _strict_warnings() -> bool:
     from mkdocs.utils import CountHandler
 
     return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
+
+
+def _escaped_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """A docs page's front-matter with every string escaped: Material prints some (the title in
+    the header) without escaping, and the search index shows titles as HTML."""
+    return {key: _safe(value) if isinstance(value, str) else value for key, value in meta.items()}
 
 
 def _safe(text: str) -> Markup:

@@ -17,6 +17,7 @@ from tracksite.core import anchors as anchor_ids
 from tracksite.core import readingtime
 from tracksite.core import references as refs
 from tracksite.core import schema
+from tracksite.core import statics
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from tracksite.core import bodychecks, rootcause
 from tracksite.core.problems import Problem, ProblemList
@@ -236,12 +237,12 @@ class _Loader:
         for p in sorted(folder.iterdir()):
             if p.name in ("lesson.md", "overview.md") or p.name.startswith("."):
                 continue
-            if p.is_symlink() and self.escapes(p):
-                continue
-            if p.is_file() and p.suffix.lower() in ASSET_SUFFIXES:
-                if p.suffix.lower() == ".svg":
-                    self.check_svg(p)
-                assets[f"{track.slug}/{slug}/{p.name}"] = p
+            published = p.suffix.lower() in ASSET_SUFFIXES and not p.is_dir()
+            if published or p.is_symlink():
+                found = statics.static_problems(self.root, p)
+                self.problems.extend(found)
+                if published and not found:
+                    assets[f"{track.slug}/{slug}/{p.name}"] = p
         lesson = Lesson(
             track=track.slug,
             slug=slug,
@@ -389,25 +390,6 @@ class _Loader:
         for line, message, hint in found:
             self.problems.add(doc.path, line, message, hint=hint)
 
-    def check_svg(self, path: Path) -> None:
-        """An SVG beside a lesson is served from the site's origin, where opening it directly
-        would run any script in it: diagrams are plain drawings."""
-        try:
-            text = read_text(Path(os.path.realpath(path)))  # a link inside the project is fine
-        except SourceProblem as e:
-            self.problems.add(path, e.line, e.message)
-            return
-        line_at = refs.line_finder(text, 1)
-        found = [(line_at(m.start()), f"<{m.group(1)}> element")
-                 for m in itertools.islice(_ACTIVE_TAG.finditer(text), MAX_FINDINGS)]
-        found += [(line_at(m.start(1)), f"{m.group(1)}= event handler")
-                  for m in itertools.islice(_TAG_HANDLER.finditer(text), MAX_FINDINGS)]
-        found += [(line, f"{scheme}: URL") for line, scheme, _ in
-                  itertools.islice(refs.unsafe_urls(text, 1), MAX_FINDINGS) if scheme != "data"]
-        for line, what in found:
-            self.problems.add(path, line, f"SVG contains a {what}; diagrams must be plain drawings",
-                              hint="remove scripts, event handlers and javascript: links from the file")
-
     def check_images(self, doc: Document, project: Project) -> None:
         for n, line in enumerate(doc.body.split("\n")):
             for m in _IMAGE.finditer(line):
@@ -442,8 +424,16 @@ class _Loader:
                               field="time.read", hint=f"set `read: {suggested}`", severity="warning")
 
     def load_docs(self, docs_dir: Path) -> list[Document]:
+        """docs/ as the build collects it: Markdown pages, and static files held to the same
+        rules as a lesson's (an SVG or HTML file there is served from the site's origin too)."""
         docs = []
-        for path in sorted(docs_dir.rglob("*.md")):
+        docs_dir = Path(os.path.abspath(docs_dir))
+        files, problems = statics.walk(self.root, docs_dir)
+        self.problems.extend(problems)
+        for path in files:
+            if path.suffix != ".md":
+                self.problems.extend(statics.static_problems(self.root, path))
+                continue
             src = self.markdown(path)
             if src is not None:
                 docs.append(Document(path, "page", path.relative_to(docs_dir).as_posix(), src.body, src.body_line, src.meta))
