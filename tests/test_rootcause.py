@@ -105,3 +105,12 @@ def test_yaml_explanations_name_the_slip():
             assert "YAML's own words" in explained[1]
         else:
             raise AssertionError(f"{text!r} parsed")
+
+
+def test_an_image_refused_by_its_own_check_is_reported_once(course):
+    write(course, "lessons/alpha/a2/diagram.svg",
+          '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]>\n'
+          '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>')
+    lines = check(course)
+    assert len(lines) == 1 and lines[0].startswith("lessons/alpha/a2/diagram.svg"), lines
+    assert "clears the error that follows from it" in lines[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import posixpath
 import re
 from pathlib import Path
 
@@ -60,6 +61,12 @@ def _cause_of(p: Problem, items: list[Problem], curriculum) -> tuple[int | None,
     m = _NO_TRACK.search(p.message) or _NOT_LISTED.search(p.message) or _CHEATSHEET.search(p.message)
     if m:
         return _structural_error(items, f"lessons/{m['track']}/track.yml"), 1
+    m = _IMAGE_MISSING.search(p.message)
+    if m:  # the file is there but its own check refused it: that refusal is the cause
+        image = posixpath.normpath(posixpath.join(posixpath.dirname(p.path), m["target"]))
+        refused = [i for i, other in enumerate(items) if other.path == image and other.severity == "error"]
+        if refused:
+            return refused[0], 1
     m = _MISSING_KEY.search(p.message)
     if m:  # `phase:` typed for `phases:`: the unknown key's did-you-mean already says it all
         for i, other in enumerate(items):
