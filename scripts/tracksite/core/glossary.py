@@ -84,6 +84,7 @@ def terms_from(track: str, path: Path, located) -> list[Term]:
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _BLOCK = re.compile(r"^\s*/{3,}\s*([\w-]+)?")
+_MATH = re.compile(r"\$[^$]*\$")
 DATA_BLOCKS = {"quiz", "flashcards", "attention", "attention-steps", "instructor"}
 
 
@@ -108,7 +109,7 @@ def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DA
             continue
         if data_depth:
             continue
-        out.append((number, re.sub(r"`[^`]*`|\]\([^)]*\)|<[^>]+>|\$[^$]*\$", " ", line)))
+        out.append((number, re.sub(r"`[^`]*`|\]\([^)]*\)|<[^>]+>", " ", line)))
     return out
 
 
@@ -119,7 +120,7 @@ def first_uses(glossary: Glossary, track: str, body: str, first_line: int) -> di
     if pattern is None:
         return found
     for number, text in prose_lines(body, first_line):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(_MATH.sub(" ", text)):  # formulas are never marked either
             found.setdefault(by_form[m.group(1).lower()], number)
     return found
 
