@@ -262,6 +262,7 @@ def test_vscode_settings_point_at_the_schemas():
     settings_ = json.loads((REPO / ".vscode" / "settings.json").read_text())
     mapping = settings_["yaml.schemas"]
     assert mapping == {"./docs/schemas/track.schema.json": ["/lessons/*/track.yml"],
-                       "./docs/schemas/redirects.schema.json": ["/lessons/*/redirects.yml"]}
+                       "./docs/schemas/redirects.schema.json": ["/lessons/*/redirects.yml"],
+                       "./docs/schemas/glossary.schema.json": ["/lessons/*/glossary.yml"]}
     for schema_path in mapping:
         assert (REPO / schema_path).is_file()

@@ -52,8 +52,8 @@ LESSON = Mapping(
     help="Front-matter of lessons/<track>/<lesson>/lesson.md",
     name="lesson front-matter",
     fields=(
-        Field("title", Text(help="The lesson's title.", max_length=120), required=True, example="title: Attention and transformers, in brief"),
-        Field("summary", Text(help="One sentence; shown on the track page and used as the meta description.", max_length=300), required=True, example="summary: Why attention replaced recurrence."),
+        Field("title", Text(help="The lesson's title.", max_length=120), required=True, example="title: Loops, in brief"),
+        Field("summary", Text(help="One sentence; shown on the track page and used as the meta description.", max_length=300), required=True, example="summary: One sentence on what the learner gets from this lesson."),
         Field("objectives", ListOf(item=Text(max_length=300), min_items=1, help="What a learner can do by the end (\"By the end, you'll be able to\")."), required=True, example="objectives:\n  - explain ...", note="what a learner can do by the end; the quiz and flashcards practise each"),
         Field("questions", ListOf(item=Text(max_length=300), min_items=1, max_items=6, help="The questions the lesson answers, shown at its top (\"Questions this lesson answers\")."), example="questions:\n  - Which problem does this idea solve?", note="the questions the lesson answers, shown at its top"),
         Field("keypoints", ListOf(item=Text(max_length=400), min_items=1, max_items=8, help="What to remember, shown at the foot of the lesson and gathered on the track's Key points page."), example="keypoints:\n  - The one idea to remember from this lesson.", note="what to remember, shown at the foot of the lesson"),
@@ -279,11 +279,38 @@ ATTENTION_STEPS = Mapping(
     ),
 )
 
+TERM = Mapping(
+    help="One glossary term of the track.",
+    name="term",
+    fields=(
+        Field("term", Text(help="The term as learners read it; a plural (-s, -es) counts as a use too.", max_length=80),
+              required=True, example="term: Attention weight"),
+        Field("definition", Text(help="One or two sentences, shown in the tooltip and on the glossary page.",
+                                 max_length=400), required=True, example="definition: How much one token draws on another."),
+        Field("aliases", ListOf(item=Text(max_length=80), help="Other spellings or forms that also count as a use.")),
+        Field("lesson", Text(help="The lesson that teaches the term (\"taught in\"): a slug of this track, or track/slug.",
+                             pattern=REF_RE, pattern_help="a lesson slug or track/slug"), required=True,
+              example="lesson: attention-and-transformers"),
+        Field("introduced", Text(help="An earlier lesson of this track that names the term briefly before `lesson` "
+                                      "teaches it: uses from that lesson on are expected, not warned about.",
+                                 pattern=SLUG_RE, pattern_help="a lesson slug of this track")),
+    ),
+)
+
+GLOSSARY = Mapping(
+    help="lessons/<track>/glossary.yml: the track's terms, each defined once.",
+    name="glossary.yml",
+    fields=(Field("terms", ListOf(item=TERM, min_items=1, max_items=500, help="The terms, in any order (the glossary page sorts them)."),
+                  required=True, example="terms:\n  - term: Token\n    definition: ...\n    lesson: tokens-and-embeddings"),),
+)
+
+
 #: Every description with a field table in the authoring guide (`<!-- tracksite:fields NAME -->`).
 SPECS: dict[str, Mapping] = {
     "lesson": LESSON, "track": TRACK, "phase": PHASE, "prerequisite": PREREQUISITE, "time": TIME, "page": PAGE,
     "quiz-question": QUESTION, "quiz-option": OPTION, "flashcard": CARD, "attention": ATTENTION,
     "attention-steps": ATTENTION_STEPS,
+    "glossary": GLOSSARY, "term": TERM,
 }
 
 #: The JSON Schemas editors use: file name, description, title.
@@ -297,6 +324,7 @@ EDITOR_SCHEMAS: tuple[tuple[str, Spec, str], ...] = (
     ("attention.schema.json", ATTENTION, "tracksite /// attention block body"),
     ("attention-steps.schema.json", ATTENTION_STEPS, "tracksite /// attention-steps block body"),
     ("attention-data.schema.json", ATTENTION_DATA, "tracksite attention data file (beside lesson.md)"),
+    ("glossary.schema.json", GLOSSARY, "tracksite glossary (lessons/<track>/glossary.yml)"),
 )
 
 
