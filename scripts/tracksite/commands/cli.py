@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from tracksite.core.problems import format_github, format_json, format_text
+from tracksite.errors import USAGE, UserError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -27,12 +28,8 @@ COMMAND_MODULES = ("tracksite.commands.scaffold", "tracksite.commands.linkcheck"
 def _project_root(args: argparse.Namespace) -> Path:
     root = Path(args.root).resolve()
     if not (root / "lessons").is_dir() and not (root / "mkdocs.yml").is_file():
-        raise CliError(f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); use --root")
+        raise UserError(f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); use --root", exit_code=USAGE)
     return root
-
-
-class CliError(Exception):
-    """A usage or environment problem, printed as one line without a traceback."""
 
 
 # -- check ----------------------------------------------------------------------------------
@@ -76,14 +73,14 @@ def cmd_attention(args: argparse.Namespace) -> int:
     try:
         from tracksite.tools.minilm import AttentionUnavailable, write_attention_file
     except ImportError as e:  # numpy and friends are an optional extra
-        raise CliError(f"the attention command needs the optional packages: pip install -e \".[attention]\" ({e})")
+        raise UserError(f"the attention command needs the optional packages: pip install -e \".[attention]\" ({e})", exit_code=USAGE)
     out = Path(args.out)
     if out.suffix != ".json":
-        raise CliError("--out must name a .json file, e.g. lessons/<track>/<lesson>/it-tired.json")
+        raise UserError("--out must name a .json file, e.g. lessons/<track>/<lesson>/it-tired.json", exit_code=USAGE)
     try:
         write_attention_file(args.sentence, out, label=args.label)
     except (AttentionUnavailable, ValueError, OSError) as e:
-        raise CliError(str(e))
+        raise UserError(str(e), exit_code=USAGE)
     print(f"wrote {out}")
     return 0
 
@@ -136,9 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args)
-    except CliError as e:
-        print(f"tracksite {args.command}: error: {e}", file=sys.stderr)
-        return 2
+    except UserError as e:
+        name = " ".join(p for p in (args.command, getattr(args, "what", None)) if isinstance(p, str))
+        print(f"tracksite {name}: error: {e}", file=sys.stderr)
+        return e.exit_code
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # noqa: BLE001 - bad input never shows a traceback; this is a bug
