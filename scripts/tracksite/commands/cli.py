@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from tracksite.core.problems import format_github, format_json, format_text
-from tracksite.errors import USAGE, UserError
+from tracksite.errors import INTERNAL, INTERRUPTED, USAGE, UserError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -138,14 +138,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tracksite {name}: error: {e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     except Exception as e:  # noqa: BLE001 - bad input never shows a traceback; this is a bug
         if os.environ.get("TRACKSITE_DEBUG"):
             raise
         print(f"tracksite {args.command}: internal error ({type(e).__name__}: {e}). This is a bug in "
               "tracksite: please report it with the command you ran (TRACKSITE_DEBUG=1 shows the details).",
               file=sys.stderr)
-        return 70
+        return INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover
