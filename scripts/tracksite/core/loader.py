@@ -120,7 +120,7 @@ class _Loader:
         self.check_orphan_cheatsheets(tracks)
         if docs_dir is not None and docs_dir.is_dir():
             documents += self.load_docs(docs_dir)
-        curriculum = Curriculum(tracks, lessons, self.include_drafts, drafts)
+        curriculum = Curriculum(tracks, lessons, draft_keys=drafts)
         project = Project(self.root, curriculum, documents, assets=assets,
                           glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]))
         project.index()
