@@ -19,12 +19,15 @@ from tracksite.core import references as refs
 from tracksite.core import schema
 from tracksite.core import statics
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
+from tracksite.core import bodychecks, rootcause
 from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml, split_front_matter
 from tracksite.core.yamlsafe import Located
 
 ASSET_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".json", ".yml", ".yaml", ".csv"}
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
+# `![](fig.png){alt='...'}`: attr_list's alt attribute is alt text too (Carpentries writes it so).
+_ALT_ATTR = re.compile(r"""[^)]*\)\{[^}]*\balt\s*=\s*(?:"[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s}'"]+)""")
 _VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
 _ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
 _TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
@@ -72,6 +75,8 @@ def load(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = No
     problems = ProblemList(root)
     loader = _Loader(root, problems, include_drafts)
     project = loader.run(docs_dir)
+    bodychecks.check_documents(project, problems)
+    rootcause.refine(problems, project.curriculum)
     project.problems = problems
     return project
 
@@ -390,7 +395,7 @@ class _Loader:
             for m in _IMAGE.finditer(line):
                 alt, target = m.group(1), m.group(2)
                 lineno = doc.body_line + n
-                if not alt.strip():
+                if not alt.strip() and not _ALT_ATTR.match(line, m.end()):
                     self.problems.add(doc.path, lineno, f"image {target!r} has no alt text",
                                       hint="describe what the image shows: ![Encoder block: ...](file.svg)", severity="warning")
                 if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):

@@ -242,8 +242,8 @@ LESSON = Mapping(
     help="Front-matter of lessons/<track>/<lesson>/lesson.md",
     name="lesson front-matter",
     fields=(
-        Field("title", Text(help="The lesson's title.", max_length=120), required=True, example="title: Attention and transformers, in brief"),
-        Field("summary", Text(help="One sentence; shown on the track page and used as the meta description.", max_length=300), required=True, example="summary: Why attention replaced recurrence."),
+        Field("title", Text(help="The lesson's title.", max_length=120), required=True, example="title: Loops, in brief"),
+        Field("summary", Text(help="One sentence; shown on the track page and used as the meta description.", max_length=300), required=True, example="summary: One sentence on what the learner gets from this lesson."),
         Field("objectives", ListOf(item=Text(max_length=300), min_items=1, help="What a learner can do by the end (\"By the end, you'll be able to\")."), required=True, example="objectives:\n  - explain ...", note="what a learner can do by the end; the quiz and flashcards practise each"),
         Field("questions", ListOf(item=Text(max_length=300), min_items=1, max_items=6, help="The questions the lesson answers, shown at its top (\"Questions this lesson answers\")."), example="questions:\n  - Which problem does this idea solve?", note="the questions the lesson answers, shown at its top"),
         Field("keypoints", ListOf(item=Text(max_length=400), min_items=1, max_items=8, help="What to remember, shown at the foot of the lesson and gathered on the track's Key points page."), example="keypoints:\n  - The one idea to remember from this lesson.", note="what to remember, shown at the foot of the lesson"),
