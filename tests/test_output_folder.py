@@ -111,6 +111,16 @@ def test_a_previous_build_is_replaced(course):
     assert not (course / "site/stale.html").exists() and (course / "site/.well-known").is_dir()
 
 
+def test_a_site_built_before_the_marker_existed_is_replaced(course):
+    assert mkdocs(course).returncode == 0
+    (course / "site/.tracksite-build").unlink()
+    result = mkdocs(course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (course / "site/.tracksite-build").unlink()
+    (course / "site/index.html").write_text("<html><head><title>My own page</title></head></html>")
+    assert mkdocs(course).returncode == 1
+
+
 def test_a_file_in_the_way_is_refused(course, tmp_path):
     (tmp_path / "out").write_text("a file")
     result = mkdocs(course, "-d", str(tmp_path / "out"))

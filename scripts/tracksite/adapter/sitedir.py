@@ -47,12 +47,22 @@ def check(site: Path, root: Path, sources: list[Path]) -> None:
 
 
 def is_ours(site: Path) -> bool:
-    """An empty folder (hidden entries aside), or one an earlier build marked."""
+    """An empty folder (hidden entries aside), or one an earlier build marked: with the marker
+    file, or (a site built before there was one) a home page tracksite's templates wrote."""
     try:
         names = os.listdir(site)
     except OSError:
         return False
-    return MARKER in names or all(name.startswith(".") for name in names)
+    return MARKER in names or all(name.startswith(".") for name in names) or _generated_home(site / "index.html")
+
+
+def _generated_home(index: Path) -> bool:
+    try:
+        with index.open(encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return '<meta name="generator" content="tracksite,' in head
 
 
 def stage(site: Path) -> tuple[str, list[str]]:
