@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
 from pathlib import Path
@@ -34,6 +35,8 @@ from tracksite.adapter import serve as serving_tools
 from tracksite.core import redirects
 from tracksite.core import schedule
 from tracksite.core import schema
+from tracksite.core import trackpages
+from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.core.problems import format_text, os_error
@@ -63,6 +66,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.staging_dir: str | None = None
         self.widget_context: Any = None
         self._home: dict[str, Any] | None = None
+        self._track_pages: dict[str, list[dict[str, str]]] = {}  # per build: track -> its learner pages
         # Under `mkdocs serve` only: problems MkDocs found, to show on the problems page.
         self.forced_problems: list[str] = []
         self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
@@ -80,6 +84,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             self._check_site_dir(config, root)
         self.project = load(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir))
         self._home = None
+        self._track_pages = {}
         assert self.project.problems is not None
         for warning in self.project.problems.warnings:
             log.info(warning.text())
@@ -189,6 +194,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         for track in self.project.curriculum.tracks:
             if self.project.curriculum.lessons_of(track.slug):
                 files.append(File.generated(config, refs.src_uri("track", track.slug), content=""))
+        for track in self.project.curriculum.tracks:
+            if self.project.curriculum.lessons_of(track.slug):
+                for page in self.track_pages(track.slug):
+                    content = (trackpages.exercises_markdown(self.project, track, self.config.instructor)
+                               if page["kind"] == "exercises" else "")
+                    files.append(File.generated(config, trackpages.src_uri(page["kind"], track.slug), content=content))
         if "index.md" not in taken:
             files.append(File.generated(config, "index.md", content=""))
         taken = {f.src_uri for f in files}
@@ -202,6 +213,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                     files.append(File.generated(config, schedule.schedule_src_uri(track.slug),
                                                 content=schedule.schedule_markdown(self.project, track.slug)))
         return files
+
+    def track_pages(self, track: str) -> list[dict[str, str]]:
+        """The glossary, key points, review and exercise pages a track has (once per build)."""
+        if track not in self._track_pages:
+            assert self.project is not None
+            self._track_pages[track] = trackpages.links(self.project, self.project.curriculum.track(track))
+        return self._track_pages[track]
 
     def _error_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Under `mkdocs serve`, show the problems in the browser and keep the server running."""
@@ -282,6 +300,16 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         elif src_uri == "index.md" and doc is None:
             page.meta = {"title": _safe(config.site_name), "template": "home.html", "tracksite": "home",
                          "description": _safe(config.site_description or "")}
+        elif trackpages.kind_of(src_uri) and doc is None:
+            kind, slug = trackpages.kind_of(src_uri)
+            track = c.track(slug)
+            title, about = trackpages.PAGES[kind]
+            page.meta = {"title": _safe(f"{title}: {views.track_label(track)}, {track.title}"), "tracksite": kind,
+                         "description": _safe(f"{about}: {views.track_label(track)}, {track.title}.")}
+            if kind == "exercises":
+                markdown = self._rewrite_links(markdown, _Generated(src_uri, slug))
+            else:
+                page.meta["template"] = f"{kind}.html"
         elif src_uri == schedule.schedule_src_uri(src_uri.split("/")[0]) and doc is None:
             page.meta = {"tracksite": "schedule", "description": _safe("Instructor schedule")}
         elif src_uri.endswith("/index.md") and c.track(src_uri.split("/")[0]) and doc is None:
@@ -326,7 +354,18 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if not isinstance(page.title, Markup):  # a docs page titled by its first heading or file name
             from_heading = getattr(page, "_title_from_render", None)  # already HTML: tags stripped
             page.meta["title"] = Markup(from_heading) if from_heading == page.title else _safe(page.title or "")
-        return code_block_ids(table_code_pipes(render_math(html)))
+        html = code_block_ids(table_code_pipes(render_math(html)))
+        if self.failed or self.project is None:
+            return html
+        doc = self.project.document(page.file.src_uri)
+        if doc is not None and doc.lesson and doc.kind in ("lesson", "overview", "cheatsheet"):
+            here = posixpath.dirname(page.file.url.rstrip("/")) if not page.file.url.endswith("/") else page.file.url
+            glossary_url = trackpages.url("glossary", doc.track)
+            html, _ = mark_first_uses(html, self.project.glossary, doc.track,
+                                      lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor)
+        elif (page.meta or {}).get("tracksite") == "exercises" and self.config.instructor:
+            html = html.replace('<details class="ts-solution', '<details open class="ts-solution')
+        return html
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -350,10 +389,18 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
             ts["nav"] = ts["lesson"]["nav"]
-        elif kind in ("track", "schedule"):
+        elif kind in ("track", "schedule", *trackpages.PAGES):
             track = c.track(page.file.src_uri.split("/")[0])
             ts["track"] = views.track_view(c, track)
             ts["nav"] = views.nav_view(c, track, None)
+            if kind == "glossary":
+                ts["glossary"] = trackpages.glossary_view(self.project, track)
+            elif kind == "keypoints":
+                ts["keypoints"] = trackpages.keypoints_view(c, track)
+            elif kind == "review":
+                ts["review"] = trackpages.review_view(self.project, track)
+        if ts.get("nav"):
+            ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"])
         ts["instructor"] = self.config.instructor
         context["ts"] = ts
         return context
@@ -397,6 +444,13 @@ _SEARCH_WORKER = re.compile(r'"search": "([^"]*)assets/javascripts/workers/(sear
 def _lazy_search(html: str) -> str:
     """Point Material at our stand-in worker, which loads the real one on the first query."""
     return _SEARCH_WORKER.sub(r'"search": "\1assets/tracksite/search-shim.js?real=\2"', html, count=1)
+
+
+class _Generated:
+    """What `_rewrite_links` needs of a generated page: where it lives and its track."""
+
+    def __init__(self, src_uri: str, track: str) -> None:
+        self.src_uri, self.track = src_uri, track
 
 
 def _serve_log() -> logging.Logger:

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.core import anchors as anchor_ids
+from tracksite.core import glossary as glossary_mod
 from tracksite.core import readingtime
 from tracksite.core import references as refs
 from tracksite.core import schema
 from tracksite.core import statics
+from tracksite.core import trackpages
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from tracksite.core import bodychecks, rootcause
 from tracksite.core.problems import Problem, ProblemList
@@ -61,6 +63,7 @@ class Project:
     documents: list[Document] = field(default_factory=list)
     problems: ProblemList | None = None
     assets: dict[str, Path] = field(default_factory=dict)  # virtual src_uri -> file
+    glossary: glossary_mod.Glossary = field(default_factory=glossary_mod.Glossary)
 
     def document(self, src_uri: str) -> Document | None:
         return self._by_src.get(src_uri)
@@ -119,11 +122,29 @@ class _Loader:
         if docs_dir is not None and docs_dir.is_dir():
             documents += self.load_docs(docs_dir)
         curriculum = Curriculum(tracks, lessons, self.include_drafts, drafts)
-        project = Project(self.root, curriculum, documents, assets=assets)
+        project = Project(self.root, curriculum, documents, assets=assets,
+                          glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]))
         project.index()
         self.check_lesson_links(curriculum)
         self.check_bodies(project)
+        glossary_mod.check(project, project.glossary, self.problems)
         return project
+
+    def load_glossaries(self, tracks: list[Track]) -> glossary_mod.Glossary:
+        """Each track's optional glossary.yml, validated like every other source."""
+        terms = []
+        for track in tracks:
+            path = track.path.parent / glossary_mod.FILE_NAME
+            if not path.is_file():
+                continue
+            located = self.yaml(path)
+            if located is None:
+                continue
+            before = len(self.problems.items)
+            self.report_schema(path, schema.GLOSSARY, located)
+            if len(self.problems.items) == before:  # only a valid file feeds the pages and checks
+                terms += glossary_mod.terms_from(track.slug, path, located)
+        return glossary_mod.Glossary(terms)
 
     # -- tracks ------------------------------------------------------------------------------
     def load_track(self, folder: Path):
@@ -182,6 +203,10 @@ class _Loader:
                 self.problems.add(path, None, f"lesson folder {name!r} is not listed in {slug}/track.yml",
                                   hint="add its slug to a phase's `lessons:` list, or delete the folder")
         lessons, documents, assets = [], [], {}
+        for s, line in seen.items():
+            if s in trackpages.RESERVED_SLUGS:
+                self.problems.add(track_file, line, f"lesson slug {s!r} is taken by the track's own {s} page",
+                                  hint="rename the lesson, e.g. with `tracksite rename`")
         for s in seen:
             if s in folders:
                 loaded = self.load_lesson(track, s, folders[s])

@@ -284,8 +284,35 @@ PAGE = Mapping(
 )
 
 
+TERM = Mapping(
+    help="One glossary term of the track.",
+    name="term",
+    fields=(
+        Field("term", Text(help="The term as learners read it; a plural (-s, -es) counts as a use too.", max_length=80),
+              required=True, example="term: Attention weight"),
+        Field("definition", Text(help="One or two sentences, shown in the tooltip and on the glossary page.",
+                                 max_length=400), required=True, example="definition: How much one token draws on another."),
+        Field("aliases", ListOf(item=Text(max_length=80), help="Other spellings or forms that also count as a use.")),
+        Field("lesson", Text(help="The lesson that teaches the term (\"taught in\"): a slug of this track, or track/slug.",
+                             pattern=REF_RE, pattern_help="a lesson slug or track/slug"), required=True,
+              example="lesson: attention-and-transformers"),
+        Field("introduced", Text(help="An earlier lesson of this track that names the term briefly before `lesson` "
+                                      "teaches it: uses from that lesson on are expected, not warned about.",
+                                 pattern=SLUG_RE, pattern_help="a lesson slug of this track")),
+    ),
+)
+
+GLOSSARY = Mapping(
+    help="lessons/<track>/glossary.yml: the track's terms, each defined once.",
+    name="glossary.yml",
+    fields=(Field("terms", ListOf(item=TERM, min_items=1, max_items=500, help="The terms, in any order (the glossary page sorts them)."),
+                  required=True, example="terms:\n  - term: Token\n    definition: ...\n    lesson: tokens-and-embeddings"),),
+)
+
+
 SPECS: dict[str, Mapping] = {
     "lesson": LESSON, "track": TRACK, "phase": PHASE, "prerequisite": PREREQUISITE, "time": TIME, "page": PAGE,
+    "glossary": GLOSSARY, "term": TERM,
 }
 
 
