@@ -19,7 +19,7 @@ from tracksite.core.siteconfig import SiteConfig
 # Every `id="..."` of the rendered page: headings, attr_list `{#id}`, footnotes, raw HTML.
 _ID = re.compile(r"""<[a-zA-Z][^<>]*?\sid=(?:"([^"]*)"|'([^']*)')""")
 _NAME = re.compile(r"""<a\s[^<>]*?\bname=(?:"([^"]*)"|'([^']*)')""")
-DEFAULT_EXTENSIONS = ("toc", "attr_list", "md_in_html", "footnotes", "tables", "def_list")
+DEFAULT_EXTENSIONS = ("toc", "attr_list", "md_in_html", "footnotes", "tables", "def_list", "fenced_code")
 
 Key = tuple  # SiteConfig.extensions: hashable (name, options) pairs
 
@@ -48,7 +48,9 @@ def _renderer(key: Key) -> markdown.Markdown:
     names, configs = SiteConfig(root=None, docs_dir=None, extensions=key).extension_configs()  # type: ignore[arg-type]
     for options in configs.values():  # `slugify: !!python/name:pymdownx.slugs.uslugify` was read as text
         if isinstance(options.get("slugify"), str):
-            options["slugify"] = _import(options["slugify"])
+            found = _import(options.pop("slugify"))
+            if found is not None:
+                options["slugify"] = found
     usable = []
     for name in names:
         try:

@@ -12,7 +12,7 @@ import functools
 import importlib.metadata
 import importlib.util
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
