@@ -30,6 +30,7 @@ from tracksite.core import views
 from tracksite.core.checks import check
 from tracksite.core.loader import Document, Project
 from tracksite.adapter import csp
+from tracksite.adapter import serve as serving_tools
 from tracksite.core import schedule
 from tracksite.core import schema
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
@@ -61,6 +62,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.staging_dir: str | None = None
         self.widget_context: Any = None
         self._home: dict[str, Any] | None = None
+        # Under `mkdocs serve` only: problems MkDocs found, to show on the problems page.
+        self.forced_problems: list[str] = []
+        self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -78,7 +82,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         for warning in self.project.problems.warnings:
             log.info(warning.text())
         errors = self.project.problems.errors
-        self.failed = [p.text() for p in errors]
+        self.failed = [p.text() for p in errors] + list(self.forced_problems)
+        if serving:
+            self._collect_mkdocs_warnings()
         if errors:
             report = format_text(errors)
             if not serving:
@@ -97,6 +103,38 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.command == "build" and self.config.atomic:
             self._stage(config)
         return config
+
+    def _collect_mkdocs_warnings(self) -> None:
+        logger = logging.getLogger("mkdocs")
+        if self._mkdocs_warnings is not None:
+            logger.removeHandler(self._mkdocs_warnings)
+        self._mkdocs_warnings = serving_tools.MkDocsWarnings()
+        logger.addHandler(self._mkdocs_warnings)
+
+    def take_mkdocs_problems(self) -> list[str]:
+        """The warnings MkDocs logged in the last serve build that `strict` turns into failures."""
+        handler, self._mkdocs_warnings = self._mkdocs_warnings, None
+        if handler is None:
+            return []
+        logging.getLogger("mkdocs").removeHandler(handler)
+        if self.failed or self.project is None:
+            return []
+        project = self.project
+
+        def source(m: re.Match) -> str:  # MkDocs names the generated page; the instructor edits its source
+            doc = project.document(m.group(1))
+            return f"{project.problems.relative(doc.path)}" if doc is not None else m.group(0)
+
+        return [_DOC_FILE.sub(source, message) for message in handler.messages]
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        root = Path(config.config_file_path or ".").resolve().parent
+        watched = [config.docs_dir, str(root / "lessons"), str(root / "cheatsheets")]
+        session = serving_tools.ServeSession(server, self, watched)
+        pending = self.take_mkdocs_problems()
+        if pending:  # the first build, made before this event, met problems only MkDocs reports
+            session.show_problems(pending)
+        return server
 
     def _register_markdown(self, config: MkDocsConfig) -> None:
         try:
@@ -137,10 +175,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         """Under `mkdocs serve`, show the problems in the browser and keep the server running."""
         for f in [f for f in files if f.is_documentation_page()]:
             files.remove(f)
-        items = "\n".join(f"- `{line}`" for line in self.failed)
+        items = "\n".join(f"<li><code>{escape(line)}</code></li>" for line in self.failed)
         content = (
             "---\ntemplate: main.html\n---\n# The course has problems\n\n"
-            "Fix these in your editor; this page reloads when you save.\n\n" + items + "\n"
+            "Fix these in your editor; this page, at every address of the site, reloads when you save.\n\n"
+            f'<ul class="ts-problems">\n{items}\n</ul>\n'
         )
         files.append(File.generated(config, "index.md", content=content))
         return files
@@ -196,6 +235,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if doc is not None:
             markdown = self._rewrite_links(markdown, doc)
             if doc.kind == "page":
+                page.meta = _escaped_meta(page.meta)
                 markdown = _FIELD_TABLE.sub(lambda m: schema.field_table(schema.SPECS[m.group(1)]) if m.group(1) in schema.SPECS else m.group(0), markdown)
         self.widget_context = self._widget_context(page, doc)
         if doc is not None and doc.lesson:
@@ -251,11 +291,15 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     # -- 5. content: formulas to MathML -----------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if not isinstance(page.title, Markup):  # a docs page titled by its first heading or file name
+            from_heading = getattr(page, "_title_from_render", None)  # already HTML: tags stripped
+            page.meta["title"] = Markup(from_heading) if from_heading == page.title else _safe(page.title or "")
         return code_block_ids(table_code_pipes(render_math(html)))
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
+        env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):
@@ -291,6 +335,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     # -- 7. post build: swap the staged site in --------------------------------------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.messages:
+            serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         if self.real_site_dir is None:
             return
         if config.strict and _strict_warnings():
@@ -314,6 +360,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.real_site_dir = self.staging_dir = None
 
 
+_DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
 _SEARCH_WORKER = re.compile(r'"search": "([^"]*)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
 
 
@@ -338,6 +385,12 @@ def _strict_warnings() -> bool:
     from mkdocs.utils import CountHandler
 
     return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
+
+
+def _escaped_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """A docs page's front-matter with every string escaped: Material prints some (the title in
+    the header) without escaping, and the search index shows titles as HTML."""
+    return {key: _safe(value) if isinstance(value, str) else value for key, value in meta.items()}
 
 
 def _safe(text: str) -> Markup:

@@ -57,6 +57,7 @@ class Project:
     track_files: dict[str, tuple[Path, Located]] = field(default_factory=dict)  # slug -> track.yml
     drafts: set[str] = field(default_factory=set)  # every draft lesson, built or not
     docs_walk: Any = None  # siteplan.DocsWalk of docs/, when there is one
+    lesson_links: list[Path] = field(default_factory=list)  # symbolic links in lesson folders, not published
     site: Any = None  # the siteplan.SitePlan, once checks.check made it
 
     def document(self, src_uri: str) -> Document | None:
@@ -92,6 +93,7 @@ class _Loader:
         self.lessons_dir = root / "lessons"
         self.cheatsheets_dir = root / "cheatsheets"
         self.track_files: dict[str, tuple[Path, Located]] = {}
+        self.links: list[Path] = []
         self.drafts: set[str] = set()
 
     # -- driving -----------------------------------------------------------------------------
@@ -121,11 +123,11 @@ class _Loader:
                 assets.update({k: v for k, v in track_assets.items() if "/".join(k.split("/")[:2]) not in drafts})
         walk = None
         if docs_dir is not None and docs_dir.is_dir():
-            walk = siteplan.walk_docs(docs_dir)
+            walk = siteplan.walk_docs(self.root, Path(os.path.abspath(docs_dir)))
             documents += self.load_docs(walk)
         curriculum = Curriculum(tracks, lessons, self.include_drafts, drafts)
         project = Project(self.root, curriculum, documents, assets=assets, track_files=self.track_files,
-                          drafts=self.drafts, docs_walk=walk)
+                          drafts=self.drafts, docs_walk=walk, lesson_links=self.links)
         project.index()
         return project
 
@@ -225,10 +227,11 @@ class _Loader:
         for p in sorted(folder.iterdir()):
             if p.name in ("lesson.md", "overview.md") or p.name.startswith("."):
                 continue
-            if p.is_symlink() and self.escapes(p):
-                continue
-            if p.is_file() and p.suffix.lower() in ASSET_SUFFIXES:
+            published = p.suffix.lower() in ASSET_SUFFIXES and not p.is_dir()
+            if published:
                 assets[f"{track.slug}/{slug}/{p.name}"] = p
+            elif p.is_symlink():
+                self.links.append(p)  # not published, but held to the static files' link rules
         lesson = Lesson(
             track=track.slug,
             slug=slug,

@@ -8,7 +8,7 @@ address are found before anything is written (checks/urls.py), and the adapter p
 exactly the entries listed here, nothing it decided on its own.
 
 Walking `docs/` never raises: a symbolic link loop, a broken link, a pipe or an unreadable file
-becomes a located problem (`SitePlan.unreadable`), not a traceback halfway through the build.
+becomes a located problem (checks/urls.py), not a traceback halfway through the build.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.core import redirects
+from tracksite.core import redirects, statics
 from tracksite.core import references as refs
 from tracksite.core.siteconfig import SiteConfig
 
@@ -50,6 +50,7 @@ class Entry:
 class SitePlan:
     config: SiteConfig
     entries: list[Entry] = field(default_factory=list)
+    walk_problems: list = field(default_factory=list)  # docs/ links that could not be followed
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (file, why) under docs/
     redirect_files: list[tuple[Path, list[redirects.Redirect], list[tuple[int | None, str]]]] = field(
         default_factory=list)  # (redirects.yml, its redirects, its problems)
@@ -102,6 +103,7 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
                                           content=schedule.schedule_markdown(project, track.slug)))
     if project.docs_walk is not None:
         site.unreadable += project.docs_walk.unreadable
+        site.walk_problems += project.docs_walk.problems
         for src_uri, path in project.docs_walk.files:
             site.entries.append(Entry(src_uri, "docs-page" if src_uri.endswith(".md") else "docs-file", path=path))
     if not any(e.src_uri == "index.md" and e.from_docs for e in site.entries):
@@ -128,42 +130,26 @@ def _add_redirects(site: SitePlan, project) -> None:
 @dataclass
 class DocsWalk:
     files: list[tuple[str, Path]] = field(default_factory=list)  # (src_uri, file)
-    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (file, why)
+    problems: list = field(default_factory=list)  # links the walk could not follow (statics.walk)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (file, why the engine cannot copy it)
 
 
-def walk_docs(docs_dir: Path) -> DocsWalk:
-    """Every file the engine would publish from docs/, following folder links as it does,
-    with loops, broken links, special and unreadable files recorded instead of raised."""
-    site = DocsWalk()
-    seen_dirs: set[str] = set()
-
-    def walk(folder: Path, rel: str) -> None:
-        real = os.path.realpath(folder)
-        if real in seen_dirs:
-            site.unreadable.append((folder, "symbolic link loop: this folder contains itself"))
-            return
-        seen_dirs.add(real)
-        try:
-            names = sorted(os.listdir(folder))
-        except OSError as e:
-            site.unreadable.append((folder, f"cannot read folder: {e.strerror or e}"))
-            return
-        for name in names:
-            if name.startswith(".") or (not rel and name in _EXCLUDED_TOP):
-                continue
-            path = folder / name
-            uri = f"{rel}{name}"
-            why = _unreadable(path)
-            if why:
-                site.unreadable.append((path, why))
-            elif path.is_dir():
-                walk(path, uri + "/")
-            else:
-                site.files.append((uri, path))
-        seen_dirs.discard(real)
-
-    walk(docs_dir, "")
-    return site
+def walk_docs(root: Path, docs_dir: Path) -> DocsWalk:
+    """Every file the engine would publish from docs/, as statics.walk lists it (folder links
+    followed once, links that loop or leave the project refused), less what the engine leaves
+    out (docs/templates/), with pipes and unreadable files recorded instead of raised."""
+    walk = DocsWalk()
+    files, walk.problems = statics.walk(root, docs_dir)
+    for path in files:
+        uri = path.relative_to(docs_dir).as_posix()
+        if uri.split("/")[0] in _EXCLUDED_TOP:
+            continue
+        why = _unreadable(path)
+        if why:
+            walk.unreadable.append((path, why))
+        else:
+            walk.files.append((uri, path))
+    return walk
 
 
 def _unreadable(path: Path) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from tracksite.core import siteconfig, siteplan
+from tracksite.core import rootcause, siteconfig, siteplan
 from tracksite.core.checks import content, docs_pages, lessons, links, redirects, structure, urls
 from tracksite.core.problems import Problem
 
@@ -24,6 +24,7 @@ PASSES: tuple[Pass, ...] = (
     lessons.prerequisite_cycles,
     docs_pages.front_matter,
     content.active_content,
+    content.body_rules,
     content.page_warnings,
     content.widgets,
     links.course_links,
@@ -48,4 +49,5 @@ def check(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = N
     assert project.problems is not None
     for run in PASSES:
         project.problems.extend(run(project))
+    rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
     return project

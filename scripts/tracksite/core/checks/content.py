@@ -51,6 +51,16 @@ def _active_content(body: str, body_line: int) -> list[tuple[int, str, str]]:
     return found
 
 
+def body_rules(project) -> list:
+    """What renders silently wrong (core/bodychecks.py): pandoc fenced divs, a second title,
+    a `math:` level the lesson contradicts."""
+    from tracksite.core import bodychecks
+
+    out = problems_of(project)
+    bodychecks.check_documents(project, out)
+    return out.items
+
+
 def widgets(project) -> list:
     """Every widget block's body (flashcards, quiz, attention, ...) and the data files it names."""
     from tracksite.core.widgets import validate_widgets

@@ -18,6 +18,8 @@ from tracksite.core.checks.lessons import resolve
 from tracksite.core.memo import memo
 
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
+# `![](fig.png){alt='...'}`: attr_list's alt attribute is alt text too (Carpentries writes it so).
+_ALT_ATTR = re.compile(r"""[^)]*\)\{[^}]*\balt\s*=\s*(?:"[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s}'"]+)""")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 # ids every page has without a heading: footnotes and the theme's own targets.
 _ALWAYS = re.compile(r"^(?:$|top$|fn:|fnref:|__)")
@@ -122,10 +124,11 @@ def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: 
 
 
 def _images(doc):
-    """(line, alt, target) of every Markdown image of a page."""
+    """(line, alt, target) of every Markdown image of a page; alt is also read from `{alt='...'}`."""
     for n, line in enumerate(doc.body.split("\n")):
         for m in IMAGE.finditer(line):
-            yield doc.body_line + n, m.group(1), m.group(2)
+            alt = m.group(1) if m.group(1).strip() or not _ALT_ATTR.match(line, m.end()) else "alt"
+            yield doc.body_line + n, alt, m.group(2)
 
 
 def images(project) -> list:

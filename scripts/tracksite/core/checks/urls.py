@@ -2,6 +2,7 @@
 docs/ can be read, and every static file (lessons' and docs/') follows the same rules."""
 from __future__ import annotations
 
+from tracksite.core import statics
 from tracksite.core.checks.common import problems_of
 
 _WHAT = {
@@ -50,27 +51,21 @@ def _hint(here, there) -> str:
 
 
 def unreadable_files(project) -> list:
-    """docs/ files the engine could not copy: loops, broken links, pipes, unreadable files."""
+    """docs/ files the engine could not publish: links that loop, leave the project or lead
+    nowhere (statics.walk), pipes and unreadable files."""
     out = problems_of(project)
-    for path, why in project.site.unreadable if project.site is not None else ():
+    if project.site is None:
+        return []
+    out.extend(project.site.walk_problems)
+    for path, why in project.site.unreadable:
         out.add(path, None, why)
     return out.items
 
 
 def static_files(project) -> list:
-    """One rule set for every static file the site publishes, lessons' and docs/' alike."""
-    out = problems_of(project)
+    """One rule set (core/statics.py) for every static file the site publishes, lessons' and
+    docs/' alike, and for the symbolic links in lesson folders."""
     if project.site is None:
         return []
-    for entry in project.site.entries:
-        if entry.kind in ("asset", "docs-file") and entry.path is not None:
-            for line, message, hint in static_file_problems(entry.path, project.root):
-                out.add(entry.path, line, message, hint=hint)
-    return out.items
-
-
-def static_file_problems(path, root) -> list[tuple[int | None, str, str | None]]:
-    """(line, message, hint) for one static file: the single call that safety rules plug into."""
-    from tracksite.core.checks.svg import svg_problems
-
-    return svg_problems(path, root)
+    paths = [e.path for e in project.site.entries if e.kind in ("asset", "docs-file") and e.path is not None]
+    return [p for path in paths + list(project.lesson_links) for p in statics.static_problems(project.root, path)]
