@@ -18,9 +18,9 @@ from tracksite.core.model import Curriculum
 SCHEMES = ("lesson", "overview", "cheatsheet", "track")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CODE_SPAN_MULTI = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
-# Inline links and images `](target)` and reference definitions `[id]: target`.
+# Inline links and images `](target)` and reference definitions `[id]: target` (not footnotes `[^id]:`).
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
-_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
 # Where a URL starts: `](target)`, `](<target>)`, `]: target` (also on the next line), TeX's
 # `\href{target}` (MathML keeps it as a link) and the URL attributes of HTML or attr_list
