@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -32,14 +33,13 @@ from tracksite.core.loader import Document, Project
 from tracksite.adapter import csp
 from tracksite.adapter import serve as serving_tools
 from tracksite.core import schedule
-from tracksite.core import schema
+from tracksite.core import trackpages
+from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.core.problems import format_text
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
-# `<!-- tracksite:fields lesson -->` in a docs page becomes that spec's field table.
-_FIELD_TABLE = re.compile(r"<!--\s*tracksite:fields\s+([a-z]+)\s*-->")
 
 
 class TracksiteConfig(Config):
@@ -62,6 +62,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.staging_dir: str | None = None
         self.widget_context: Any = None
         self._home: dict[str, Any] | None = None
+        self._track_pages: dict[str, list[dict[str, str]]] = {}  # per build: track -> its learner pages
         # Under `mkdocs serve` only: problems MkDocs found, to show on the problems page.
         self.forced_problems: list[str] = []
         self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
@@ -78,6 +79,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.project = check(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir),
                              instructor=self.config.instructor)
         self._home = None
+        self._track_pages = {}
         assert self.project.problems is not None
         for warning in self.project.problems.warnings:
             log.info(warning.text())
@@ -171,6 +173,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 files.append(File.generated(config, entry.src_uri, content=entry.content or ""))
         return files
 
+    def track_pages(self, track: str) -> list[dict[str, str]]:
+        """The glossary, key points, review and exercise pages a track has (once per build)."""
+        if track not in self._track_pages:
+            assert self.project is not None
+            self._track_pages[track] = trackpages.links(self.project, self.project.curriculum.track(track))
+        return self._track_pages[track]
+
     def _error_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Under `mkdocs serve`, show the problems in the browser and keep the server running."""
         for f in [f for f in files if f.is_documentation_page()]:
@@ -236,7 +245,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             markdown = self._rewrite_links(markdown, doc)
             if doc.kind == "page":
                 page.meta = _escaped_meta(page.meta)
-                markdown = _FIELD_TABLE.sub(lambda m: schema.field_table(schema.SPECS[m.group(1)]) if m.group(1) in schema.SPECS else m.group(0), markdown)
         self.widget_context = self._widget_context(page, doc)
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
@@ -250,6 +258,16 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         elif src_uri == "index.md" and doc is None:
             page.meta = {"title": _safe(config.site_name), "template": "home.html", "tracksite": "home",
                          "description": _safe(config.site_description or "")}
+        elif trackpages.kind_of(src_uri) and doc is None:
+            kind, slug = trackpages.kind_of(src_uri)
+            track = c.track(slug)
+            title, about = trackpages.PAGES[kind]
+            page.meta = {"title": _safe(f"{title}: {views.track_label(track)}, {track.title}"), "tracksite": kind,
+                         "description": _safe(f"{about}: {views.track_label(track)}, {track.title}.")}
+            if kind == "exercises":
+                markdown = self._rewrite_links(markdown, _Generated(src_uri, slug))
+            else:
+                page.meta["template"] = f"{kind}.html"
         elif src_uri == schedule.schedule_src_uri(src_uri.split("/")[0]) and doc is None:
             page.meta = {"tracksite": "schedule", "description": _safe("Instructor schedule")}
         elif src_uri.endswith("/index.md") and c.track(src_uri.split("/")[0]) and doc is None:
@@ -294,7 +312,18 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if not isinstance(page.title, Markup):  # a docs page titled by its first heading or file name
             from_heading = getattr(page, "_title_from_render", None)  # already HTML: tags stripped
             page.meta["title"] = Markup(from_heading) if from_heading == page.title else _safe(page.title or "")
-        return code_block_ids(table_code_pipes(render_math(html)))
+        html = code_block_ids(table_code_pipes(render_math(html)))
+        if self.failed or self.project is None:
+            return html
+        doc = self.project.document(page.file.src_uri)
+        if doc is not None and doc.lesson and doc.kind in ("lesson", "overview", "cheatsheet"):
+            here = posixpath.dirname(page.file.url.rstrip("/")) if not page.file.url.endswith("/") else page.file.url
+            glossary_url = trackpages.url("glossary", doc.track)
+            html, _ = mark_first_uses(html, self.project.glossary, doc.track,
+                                      lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor)
+        elif (page.meta or {}).get("tracksite") == "exercises" and self.config.instructor:
+            html = html.replace('<details class="ts-solution', '<details open class="ts-solution')
+        return html
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -318,10 +347,18 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
             ts["nav"] = ts["lesson"]["nav"]
-        elif kind in ("track", "schedule"):
+        elif kind in ("track", "schedule", *trackpages.PAGES):
             track = c.track(page.file.src_uri.split("/")[0])
             ts["track"] = views.track_view(c, track)
             ts["nav"] = views.nav_view(c, track, None)
+            if kind == "glossary":
+                ts["glossary"] = trackpages.glossary_view(self.project, track)
+            elif kind == "keypoints":
+                ts["keypoints"] = trackpages.keypoints_view(c, track)
+            elif kind == "review":
+                ts["review"] = trackpages.review_view(self.project, track)
+        if ts.get("nav"):
+            ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"])
         ts["instructor"] = self.config.instructor
         context["ts"] = ts
         return context
@@ -367,6 +404,13 @@ _SEARCH_WORKER = re.compile(r'"search": "([^"]*)assets/javascripts/workers/(sear
 def _lazy_search(html: str) -> str:
     """Point Material at our stand-in worker, which loads the real one on the first query."""
     return _SEARCH_WORKER.sub(r'"search": "\1assets/tracksite/search-shim.js?real=\2"', html, count=1)
+
+
+class _Generated:
+    """What `_rewrite_links` needs of a generated page: where it lives and its track."""
+
+    def __init__(self, src_uri: str, track: str) -> None:
+        self.src_uri, self.track = src_uri, track
 
 
 def _serve_log() -> logging.Logger:

@@ -19,14 +19,15 @@ from tracksite.core import references as refs
 from tracksite.core import schema
 from tracksite.core import siteplan
 from tracksite.core.memo import memo
+from tracksite.core import glossary as glossary_mod
+from tracksite.core import trackpages
+from tracksite.core.blocksyntax import blank_data_blocks
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml, split_front_matter
 from tracksite.core.yamlsafe import Located
 
 ASSET_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".json", ".yml", ".yaml", ".csv"}
-_DATA_OPEN = re.compile(r"^/{3,}\s*(flashcards|quiz|attention|attention-steps)\b")
-_DATA_CLOSE = re.compile(r"^/{3,}\s*$")
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Project:
     docs_walk: Any = None  # siteplan.DocsWalk of docs/, when there is one
     lesson_links: list[Path] = field(default_factory=list)  # symbolic links in lesson folders, not published
     site: Any = None  # the siteplan.SitePlan, once checks.check made it
+    glossary: glossary_mod.Glossary = field(default_factory=glossary_mod.Glossary)
 
     def document(self, src_uri: str) -> Document | None:
         return self._by_src.get(src_uri)
@@ -127,9 +129,26 @@ class _Loader:
             documents += self.load_docs(walk)
         curriculum = Curriculum(tracks, lessons, self.include_drafts, drafts)
         project = Project(self.root, curriculum, documents, assets=assets, track_files=self.track_files,
-                          drafts=self.drafts, docs_walk=walk, lesson_links=self.links)
+                          drafts=self.drafts, docs_walk=walk, lesson_links=self.links,
+                          glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]))
         project.index()
         return project
+
+    def load_glossaries(self, tracks: list[Track]) -> glossary_mod.Glossary:
+        """Each track's optional glossary.yml, validated like every other source."""
+        terms = []
+        for track in tracks:
+            path = track.path.parent / glossary_mod.FILE_NAME
+            if not path.is_file():
+                continue
+            located = self.yaml(path)
+            if located is None:
+                continue
+            before = len(self.problems.items)
+            self.report_schema(path, schema.GLOSSARY, located)
+            if len(self.problems.items) == before:  # only a valid file feeds the pages and checks
+                terms += glossary_mod.terms_from(track.slug, path, located)
+        return glossary_mod.Glossary(terms)
 
     # -- tracks ------------------------------------------------------------------------------
     def load_track(self, folder: Path):
@@ -166,10 +185,9 @@ class _Loader:
                 seen[s] = line or 0
                 slugs.append(s)
             phases.append(Phase(str(phase.get("title") or f"Phase {pi + 1}"), tuple(slugs)))
-        number = data.get("number")
         track = Track(
             slug=slug,
-            number=number if isinstance(number, int) and not isinstance(number, bool) else 0,
+            number=schema.value(schema.TRACK, data, "number") or 0,
             title=str(data.get("title") or slug),
             summary=str(data.get("summary") or ""),
             phases=tuple(phases),
@@ -187,6 +205,10 @@ class _Loader:
                 self.problems.add(path, None, f"lesson folder {name!r} is not listed in {slug}/track.yml",
                                   hint="add its slug to a phase's `lessons:` list, or delete the folder")
         lessons, documents, assets = [], [], {}
+        for s, line in seen.items():
+            if s in trackpages.RESERVED_SLUGS:
+                self.problems.add(track_file, line, f"lesson slug {s!r} is taken by the track's own {s} page",
+                                  hint="rename the lesson, e.g. with `tracksite rename`")
         for s in seen:
             if s in folders:
                 loaded = self.load_lesson(track, s, folders[s])
@@ -212,7 +234,7 @@ class _Loader:
             self.problems.add(lesson_file, 1, "lesson.md must start with front-matter between `---` lines",
                               hint="see docs/authoring.md for the fields")
         meta = src.meta.value
-        status = meta.get("status") if meta.get("status") in schema.STATUSES else "published"
+        status = schema.value(schema.LESSON, meta, "status")
         overview_file = folder / "overview.md"
         cheatsheet_file = self.cheatsheets_dir / track.slug / f"{slug}.md"
         overview = self.markdown(overview_file) if overview_file.exists() else None
@@ -241,8 +263,8 @@ class _Loader:
             prerequisites=self.prerequisites(src),
             read=_minutes(meta.get("time"), "read") or 1,
             practice=_minutes(meta.get("time"), "practice"),
-            difficulty=meta.get("difficulty") if meta.get("difficulty") in schema.DIFFICULTIES else "standard",
-            math=meta.get("math") if meta.get("math") in schema.MATH_LEVELS else "none",
+            difficulty=schema.value(schema.LESSON, meta, "difficulty"),
+            math=schema.value(schema.LESSON, meta, "math"),
             deep_dives=tuple(d for d in meta.get("deep_dives") or [] if isinstance(d, str)) if isinstance(meta.get("deep_dives"), list) else (),
             credits=meta.get("credits") if isinstance(meta.get("credits"), str) else None,
             status=status,
@@ -376,29 +398,6 @@ def _too_complex(body: str, first_line: int) -> tuple[int, str] | None:
     return None
 
 
-def blank_data_blocks(body: str) -> str:
-    """The body with every data block (flashcards, quiz, attention, attention-steps: header to
-    the next `///` line) blanked out, lines kept. In one pass: a regex with a lazy `.*?` to the
-    closing line takes minutes on thousands of unclosed headers."""
-    lines = body.split("\n")
-    next_close: list[int | None] = [None] * len(lines)
-    following = None
-    for i in range(len(lines) - 1, -1, -1):
-        next_close[i] = following
-        if _DATA_CLOSE.match(lines[i]):
-            following = i
-    i = 0
-    while i < len(lines):
-        end = next_close[i] if _DATA_OPEN.match(lines[i]) else None
-        if end is None:
-            i += 1
-            continue
-        for j in range(i, end + 1):
-            lines[j] = " " * len(lines[j])
-        i = end + 1
-    return "\n".join(lines)
-
-
 def _texts(value) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
@@ -409,8 +408,8 @@ def _text(value, default):
 
 def _minutes(time, key) -> int | None:
     if isinstance(time, dict):
-        v = time.get(key)
-        if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+        v = schema.value(schema.TIME, time, key)
+        if v:
             return v
     return None
 

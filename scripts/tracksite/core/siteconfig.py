@@ -5,6 +5,11 @@ may name in `template:`, the Markdown extensions and the `toc` settings that mak
 Both read them here, from the same file, so neither can drift from the other. The file is
 parsed leniently (unknown tags such as `!ENV` or `!!python/name:` become plain values): it is
 the engine's job to refuse a broken configuration, ours only to read what the checks use.
+
+Which `/// name` blocks exist is configuration too: pymdownx.blocks.admonition makes one block
+per entry of its `types`, pymdownx.blocks.details likewise, and pymdownx.blocks.caption adds its
+caption blocks. Adding `danger` to the admonition types in mkdocs.yml is then all it takes for
+`tracksite check` to accept `/// danger` (`markdown_blocks`).
 """
 from __future__ import annotations
 
@@ -150,3 +155,55 @@ def _thaw(value):
     if isinstance(value, tuple):
         return {k: _thaw(v) for k, v in value}
     return value
+
+
+#: The defaults of pymdown-extensions when an extension is listed without `types`.
+DEFAULT_TYPES = {
+    "pymdownx.blocks.admonition": ("note", "attention", "caution", "danger", "error", "tip", "hint",
+                                   "warning", "important"),
+    "pymdownx.blocks.details": (),
+    "pymdownx.blocks.caption": ("caption", "figure-caption", "table-caption"),
+}
+#: The block each of those extensions registers besides its types.
+BASE_BLOCK = {"pymdownx.blocks.admonition": "admonition", "pymdownx.blocks.details": "details",
+              "pymdownx.blocks.caption": None, "pymdownx.blocks.html": "html",
+              "pymdownx.blocks.definition": "define", "pymdownx.blocks.tab": "tab"}
+
+
+def _type_names(types: Any) -> tuple[str, ...]:
+    names = []
+    for t in types or ():
+        name = t.get("name") if isinstance(t, dict) else t
+        if isinstance(name, str):
+            names.append(name)
+    return tuple(names)
+
+
+@functools.lru_cache(maxsize=8)
+def _blocks(path: str, mtime: int) -> frozenset[str]:
+    try:
+        config = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Lenient) or {}  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return frozenset()
+    if not isinstance(config, dict):
+        return frozenset()
+    names: set[str] = set()
+    for ext, options in _extensions(config.get("markdown_extensions")):
+        if ext not in BASE_BLOCK:
+            continue
+        if BASE_BLOCK[ext]:
+            names.add(BASE_BLOCK[ext])
+        options = _thaw(options) if options else {}
+        types = options.get("types") if "types" in options else DEFAULT_TYPES.get(ext, ())
+        names.update(_type_names(types))
+    return frozenset(names)
+
+
+def markdown_blocks(root: Path) -> frozenset[str] | None:
+    """The `///` block names mkdocs.yml's pymdownx.blocks extensions define (None: no mkdocs.yml)."""
+    path = root / "mkdocs.yml"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    return _blocks(str(path), mtime)

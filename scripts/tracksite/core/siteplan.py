@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.core import redirects, statics
+from tracksite.core import redirects, statics, trackpages
 from tracksite.core import references as refs
 from tracksite.core.siteconfig import SiteConfig
 
@@ -31,7 +31,7 @@ class Entry:
     (the file that makes them: track.yml, redirects.yml) and, when known, their `content`."""
 
     src_uri: str
-    kind: str  # lesson overview cheatsheet asset home track schedule docs-page docs-file redirect
+    kind: str  # lesson overview cheatsheet asset home track track-page schedule docs-page docs-file redirect
     path: Path | None = None
     origin: Path | None = None
     line: int | None = None
@@ -96,6 +96,10 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
     for track in c.tracks:
         if c.lessons_of(track.slug):
             site.entries.append(Entry(refs.src_uri("track", track.slug), "track", origin=track.path, content=""))
+            for kind in trackpages.pages_of(project, track):  # glossary, key points, review, exercises
+                content = trackpages.exercises_markdown(project, track, instructor) if kind == "exercises" else ""
+                site.entries.append(Entry(trackpages.src_uri(kind, track.slug), "track-page", origin=track.path,
+                                          content=content))
             if instructor:
                 from tracksite.core import schedule
 

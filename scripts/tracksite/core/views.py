@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from tracksite.core import references as refs
+from tracksite.core import schema
 from tracksite.core.model import Curriculum, Lesson, Track
 
-DIFFICULTY_LABELS = {"intro": "Introductory", "standard": "Standard", "advanced": "Advanced"}
-MATH_LABELS = {"none": "No math", "light": "Light math", "heavy": "Math-heavy"}
 TAB_LABELS = {"overview": "Overview", "lesson": "Lesson", "cheatsheet": "Cheatsheet"}
 
 
@@ -39,9 +38,9 @@ def lesson_row(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
         "read": lesson.read,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
-        "difficulty": DIFFICULTY_LABELS[lesson.difficulty],
+        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
         "difficulty_key": lesson.difficulty,
-        "math": MATH_LABELS[lesson.math],
+        "math": schema.label(schema.LESSON, "math", lesson.math),
         "draft": lesson.is_draft,
     }
 
@@ -79,7 +78,8 @@ def home_view(c: Curriculum) -> dict[str, Any]:
 def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]:
     """The sidebar for one track: its phases and lessons only, so a page's size stays bounded."""
     return {
-        "track": {"label": track_label(track), "title": track.title, "url": refs.url("track", track.slug)},
+        "track": {"label": track_label(track), "title": track.title, "url": refs.url("track", track.slug),
+                  "slug": track.slug},
         "phases": [
             {
                 "title": phase.title,
@@ -107,7 +107,7 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
             return {"rel": rel, "url": track_url, "title": f"{track_label(track)}: {track.title}",
                     "label": "Back to the track" if rel == "prev" else "Track complete: back to the track"}
         link = lesson_link(c, other)
-        return {"rel": rel, "url": link["url"], "title": other.title,
+        return {"rel": rel, "url": link["url"], "title": other.title, "number": link["number"],
                 "label": f"{'Previous' if rel == 'prev' else 'Next'}: Lesson {link['number']} of {link['of']}"}
 
     tabs = []
@@ -153,9 +153,9 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
         "read": lesson.read,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
-        "difficulty": DIFFICULTY_LABELS[lesson.difficulty],
+        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
         "difficulty_key": lesson.difficulty,
-        "math": MATH_LABELS[lesson.math],
+        "math": schema.label(schema.LESSON, "math", lesson.math),
         "objectives": list(lesson.objectives),
         "questions": list(lesson.questions),
         "keypoints": list(lesson.keypoints),

@@ -27,6 +27,7 @@ PASSES: tuple[Pass, ...] = (
     content.body_rules,
     content.page_warnings,
     content.widgets,
+    content.glossary,
     links.course_links,
     links.relative_links,
     links.images,

@@ -9,7 +9,7 @@ from pathlib import Path
 from tracksite.core import readingtime
 from tracksite.core import references as refs
 from tracksite.core.checks.common import problems_of
-from tracksite.core.loader import blank_data_blocks
+from tracksite.core.blocksyntax import blank_data_blocks
 from tracksite.core.memo import _MEMO, folder_stamp, memo
 
 _VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
@@ -63,16 +63,28 @@ def body_rules(project) -> list:
 
 def widgets(project) -> list:
     """Every widget block's body (flashcards, quiz, attention, ...) and the data files it names."""
+    from tracksite.core.siteconfig import markdown_blocks
     from tracksite.core.widgets import validate_widgets
 
     out = problems_of(project)
     stamps: dict[Path, tuple] = {}
+    known_blocks = markdown_blocks(project.root)  # `/// name` blocks mkdocs.yml defines
     for doc in project.documents:
         shown, folder = out.relative(doc.path), doc.path.parent
         if folder not in stamps:  # widget data files live beside the page
             stamps[folder] = folder_stamp(folder)
-        out.extend(memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder]),
-                        lambda: validate_widgets(shown, doc.body, doc.body_line, folder)))
+        out.extend(memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder], known_blocks),
+                        lambda: validate_widgets(shown, doc.body, doc.body_line, folder, known_blocks=known_blocks)))
+    return out.items
+
+
+def glossary(project) -> list:
+    """Each track's glossary: definitions that name real lessons, terms not used before they
+    are taught (core/glossary.py); also records where each term is used, for its page."""
+    from tracksite.core import glossary as glossary_mod
+
+    out = problems_of(project)
+    glossary_mod.check(project, project.glossary, out)
     return out.items
 
 

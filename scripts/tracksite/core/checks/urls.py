@@ -8,7 +8,7 @@ from tracksite.core.checks.common import problems_of
 _WHAT = {
     "lesson": "the lesson page", "overview": "the overview page", "cheatsheet": "the cheatsheet page",
     "asset": "the lesson file", "home": "the home page", "track": "the track page",
-    "schedule": "the schedule page", "docs-page": "the docs page", "docs-file": "the docs file",
+    "track-page": "the track's page", "schedule": "the schedule page", "docs-page": "the docs page", "docs-file": "the docs file",
     "redirect": "the redirect page",
 }
 
