@@ -167,24 +167,7 @@ class _Loader:
             return None
         self.report_schema(track_file, schema.TRACK, located)
         data = located.value if isinstance(located.value, dict) else {}
-        phases: list[Phase] = []
-        seen: dict[str, int] = {}
-        for pi, phase in enumerate(data.get("phases") or [] if isinstance(data.get("phases"), list) else []):
-            if not isinstance(phase, dict):
-                continue
-            slugs = []
-            raw = phase.get("lessons") if isinstance(phase.get("lessons"), list) else []
-            for li, s in enumerate(raw):
-                if not isinstance(s, str) or not schema.SLUG_RE.match(s):
-                    continue
-                line = located.line("phases", pi, "lessons", li)
-                if s in seen:
-                    self.problems.add(track_file, line, f"lesson {s!r} is listed twice (first on line {seen[s]})",
-                                      field=f"phases[{pi}].lessons")
-                    continue
-                seen[s] = line or 0
-                slugs.append(s)
-            phases.append(Phase(str(phase.get("title") or f"Phase {pi + 1}"), tuple(slugs)))
+        phases, seen = self.phases(track_file, located, data)
         track = Track(
             slug=slug,
             number=schema.value(schema.TRACK, data, "number") or 0,
@@ -219,6 +202,29 @@ class _Loader:
                     assets.update(lesson_assets)
         return track, lessons, documents, assets
 
+    def phases(self, track_file: Path, located: Located, data: dict) -> tuple[list[Phase], dict[str, int]]:
+        """track.yml's phases, and each listed lesson slug with its line (a slug listed twice is
+        a problem, and counted once)."""
+        phases: list[Phase] = []
+        seen: dict[str, int] = {}
+        for pi, phase in enumerate(data.get("phases") or [] if isinstance(data.get("phases"), list) else []):
+            if not isinstance(phase, dict):
+                continue
+            slugs = []
+            raw = phase.get("lessons") if isinstance(phase.get("lessons"), list) else []
+            for li, s in enumerate(raw):
+                if not isinstance(s, str) or not schema.SLUG_RE.match(s):
+                    continue
+                line = located.line("phases", pi, "lessons", li)
+                if s in seen:
+                    self.problems.add(track_file, line, f"lesson {s!r} is listed twice (first on line {seen[s]})",
+                                      field=f"phases[{pi}].lessons")
+                    continue
+                seen[s] = line or 0
+                slugs.append(s)
+            phases.append(Phase(str(phase.get("title") or f"Phase {pi + 1}"), tuple(slugs)))
+        return phases, seen
+
     def load_lesson(self, track: Track, slug: str, folder: Path):
         if self.escapes(folder):
             return None
@@ -245,15 +251,7 @@ class _Loader:
             elif status == "published" and not path.exists():
                 self.problems.add(path, None, f"published lesson {track.slug}/{slug} has no {what}",
                                   hint=f"write {self.problems.relative(path)} or set `status: draft`")
-        assets: dict[str, Path] = {}
-        for p in sorted(folder.iterdir()):
-            if p.name in ("lesson.md", "overview.md") or p.name.startswith("."):
-                continue
-            published = p.suffix.lower() in ASSET_SUFFIXES and not p.is_dir()
-            if published:
-                assets[f"{track.slug}/{slug}/{p.name}"] = p
-            elif p.is_symlink():
-                self.links.append(p)  # not published, but held to the static files' link rules
+        assets = self.lesson_files(track, slug, folder)
         lesson = Lesson(
             track=track.slug,
             slug=slug,
@@ -286,6 +284,20 @@ class _Loader:
             docs.append(Document(cheatsheet_file, "cheatsheet", refs.src_uri("cheatsheet", track.slug, slug),
                                  cheatsheet.body, cheatsheet.body_line, cheatsheet.meta, track.slug, slug))
         return lesson, docs, assets
+
+    def lesson_files(self, track: Track, slug: str, folder: Path) -> dict[str, Path]:
+        """The files a lesson publishes beside its pages (src_uri -> file); its other symbolic
+        links are kept for the static files' link rules."""
+        assets: dict[str, Path] = {}
+        for p in sorted(folder.iterdir()):
+            if p.name in ("lesson.md", "overview.md") or p.name.startswith("."):
+                continue
+            published = p.suffix.lower() in ASSET_SUFFIXES and not p.is_dir()
+            if published:
+                assets[f"{track.slug}/{slug}/{p.name}"] = p
+            elif p.is_symlink():
+                self.links.append(p)  # not published, but held to the static files' link rules
+        return assets
 
     def prerequisites(self, src: MarkdownSource) -> tuple[Prerequisite, ...]:
         items = src.meta.value.get("prerequisites")
