@@ -33,7 +33,6 @@ from tracksite.adapter import csp
 from tracksite.adapter import serve as serving_tools
 from tracksite.core import redirects
 from tracksite.core import schedule
-from tracksite.core import schema
 from tracksite.core import trackpages
 from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
@@ -41,8 +40,6 @@ from tracksite.adapter.mathml import render_math, render_text
 from tracksite.core.problems import format_text
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
-# `<!-- tracksite:fields lesson -->` in a docs page becomes that spec's field table.
-_FIELD_TABLE = re.compile(r"<!--\s*tracksite:fields\s+([a-z]+)\s*-->")
 
 
 class TracksiteConfig(Config):
@@ -269,7 +266,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             markdown = self._rewrite_links(markdown, doc)
             if doc.kind == "page":
                 page.meta = _escaped_meta(page.meta)
-                markdown = _FIELD_TABLE.sub(lambda m: schema.field_table(schema.SPECS[m.group(1)]) if m.group(1) in schema.SPECS else m.group(0), markdown)
         self.widget_context = self._widget_context(page, doc)
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)

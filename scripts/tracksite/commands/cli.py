@@ -21,7 +21,7 @@ Handler = Callable[[argparse.Namespace], int]
 # tools a build never imports, and is imported only when the CLI is.
 COMMAND_MODULES = ("tracksite.commands.scaffold", "tracksite.commands.linkcheck", "tracksite.commands.pdf",
                    "tracksite.commands.importers.carpentries", "tracksite.commands.init",
-                   "tracksite.tools.bench")
+                   "tracksite.commands.editor_schema", "tracksite.tools.bench")
 
 
 def _project_root(args: argparse.Namespace) -> Path:
@@ -88,16 +88,6 @@ def cmd_attention(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- schema ---------------------------------------------------------------------------------
-def cmd_schema(args: argparse.Namespace) -> int:
-    from tracksite.commands.editor_schema import write_schemas
-
-    root = _project_root(args)
-    for path in write_schemas(root / "docs" / "schemas"):
-        print(f"wrote {path.relative_to(root)}")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tracksite",
@@ -130,10 +120,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the .json file to write, beside the lesson")
     p.add_argument("--label", help="a short label shown in the widget's sentence switch")
     p.set_defaults(handler=cmd_attention)
-
-    p = sub.add_parser("schema", help="write the JSON Schemas editors use to check front-matter",
-                       description="Regenerate docs/schemas/*.json from the validator's own field list.")
-    p.set_defaults(handler=cmd_schema)
 
     import importlib
 
