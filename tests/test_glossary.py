@@ -246,3 +246,27 @@ def test_every_bundled_lesson_feeds_the_review_page(built_site):
         decks = {s["data-review-lesson"]: len(s.select(".ts-review__card")) for s in page.select("[data-review-lesson]")}
         assert list(decks) == [l.key for l in project.curriculum.lessons_of(track)]
         assert all(n >= 3 for n in decks.values()), decks
+
+
+@pytest.mark.browser
+def test_pdf_prints_the_exercise_pack_without_then_with_solutions(course):
+    from tracksite.commands.pdf import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("chromium is not installed")
+    pypdf = pytest.importorskip("pypdf")
+    body = ("## Practice\n\n//// exercise | Count\nCount the parts.\n\n/// solution\nTHEANSWER is three.\n///\n////\n\n"
+            + "Filler words to read. " * 40)
+    write(course, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body=body))
+
+    def pack_text(*args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "pdf", "alpha", "--no-booklet",
+                                 "--out", "pdf", *args], cwd=course, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        assert "wrote pdf/alpha-exercises.pdf" in result.stdout
+        return " ".join(p.extract_text() for p in pypdf.PdfReader(str(course / "pdf/alpha-exercises.pdf")).pages)
+
+    learner = pack_text()
+    assert "Count the parts." in learner and "THEANSWER" not in learner
+    instructor = pack_text("--instructor")
+    assert "THEANSWER" in instructor and (course / "site-instructor/alpha/exercises/index.html").is_file()

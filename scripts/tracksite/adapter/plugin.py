@@ -347,7 +347,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             html, _ = mark_first_uses(html, self.project.glossary, doc.track,
                                       lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor)
         elif (page.meta or {}).get("tracksite") == "exercises" and self.config.instructor:
-            html = html.replace('<details class="ts-solution', '<details open class="ts-solution')
+            for kind in ("ts-solution", "ts-quiz__answers"):  # the instructor's copy shows every answer
+                html = html.replace(f'<details class="{kind}', f'<details open class="{kind}')
         return html
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
