@@ -280,4 +280,5 @@ ALLOWED = {
 @pytest.mark.parametrize("name", list(ALLOWED))
 def test_harmless_text_is_not_refused(course, name):
     problems, _ = body_problems(course, ALLOWED[name])
-    assert [p.text() for p in problems if p.path == A2] == []
+    # `math:` vs formulas used is a separate check (test_body_checks.py); the fixture says `math: none`
+    assert [p.text() for p in problems if p.path == A2 and p.field != "math"] == []

@@ -42,6 +42,7 @@ def check_documents(project, problems) -> None:
     for doc in project.documents:
         _fenced_divs(doc, problems)
         if doc.kind in _LESSON_KINDS:
+            _fence_in_list(doc, problems)
             _second_title(doc, problems)
         if doc.kind == "lesson":
             lesson = project.curriculum.lesson(doc.lesson_key or "")
@@ -68,6 +69,34 @@ def _second_title(doc, problems) -> None:
             problems.add(doc.path, number,
                          f"`# {m.group('text').strip()}` is a second page title: the page's title comes from the front-matter `title`",
                          hint="delete the line (write the title in `title:`), or make it a section with `## `")
+
+
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+\.)\s+\S")
+_SHALLOW_FENCE = re.compile(r"^( {1,3})(`{3,}|~{3,})")
+_ANY_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def _fence_in_list(doc, problems) -> None:
+    """A fence indented 1-3 spaces under a list item (GitHub's way) ends the list here: Python-
+    Markdown wants list content indented by 4 spaces, so the numbering starts again after it."""
+    in_list, fence = False, None
+    for number, line in enumerate(doc.body.split("\n"), doc.body_line):
+        m = _ANY_FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            continue
+        if m:
+            fence = m.group(1)
+            if in_list and _SHALLOW_FENCE.match(line):
+                problems.add(doc.path, number, "this code block is indented less than 4 spaces, so it ends the list "
+                             "above and the list starts again after it", severity="warning",
+                             hint="indent the fence and every line of the block by 4 spaces to keep it in the list item")
+            continue
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif line.strip() and not line.startswith((" ", "\t")):
+            in_list = False
 
 
 def formulas(body: str, first_line: int) -> list[int]:

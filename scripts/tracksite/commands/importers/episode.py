@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-DIV_OPEN = re.compile(r"^(:{3,})\s*\{?\s*\.?([A-Za-z][\w-]*)\s*\}?\s*$")
+DIV_OPEN = re.compile(r"^(:{3,})\s*\{?\s*\.?([A-Za-z][\w-]*)\s*\}?\s*:*\s*$")  # `::: x`, `::: {.x}`, `::: x :::`
 DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -22,6 +23,7 @@ LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
 LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
+KNITR_CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{\s*([A-Za-z][\w]*)[^}]*\}\s*$")  # ```{r, echo=TRUE}
 
 # Fenced-div kinds and the block each one becomes. Admonition types must be ones mkdocs.yml lists.
 CALLOUTS = {
@@ -78,6 +80,22 @@ class Context:
     episode_slugs: dict[str, str]  # "03-create.md" -> "create"
     image_names: dict[str, str] = field(default_factory=dict)  # "fig/x.svg" -> "x.svg"
     line: int = 0  # the source line being rewritten, for notes
+    source_dir: Path | None = None  # the episode's folder: images that are not there become text
+    demote: bool = False  # the episode uses `# ` headings: every heading goes one level down
+    said: set = field(default_factory=set)  # notes given once per episode
+
+    def exists(self, src: str) -> bool:
+        return self.source_dir is None or (self.source_dir / src).is_file()
+
+    def episode(self, name: str) -> str | None:
+        """The lesson an episode file name points to, also by its `.html`/`.Rmd`/`.md` siblings."""
+        if name in self.episode_slugs:
+            return self.episode_slugs[name]
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        for known, slug in self.episode_slugs.items():
+            if known.rsplit(".", 1)[0] == stem:
+                return slug
+        return None
 
 
 def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
@@ -135,15 +153,35 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     notes: list[Note] = []
     tree = parse_divs(text.splitlines(), first_line, notes)
     ep = Episode(body="", notes=notes)
+    ctx.demote = _has_title_heading(tree)
+    if ctx.demote:
+        notes.append(Note(first_line, "the episode uses `# ` headings; every heading moved one level down "
+                                      "(the page title comes from `title:`)"))
     out = _render(tree, ep, ctx, nested=False)
     body = "\n".join(out)
     ep.body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return ep
 
 
+def _has_title_heading(children: list) -> bool:
+    fence = None
+    for child in children:
+        if isinstance(child, Div):
+            continue
+        m = FENCE.match(child)
+        if fence is not None or m:
+            fence = (m.group(2) if fence is None else (None if m and m.group(2)[0] == fence[0] else fence))
+            continue
+        h = HEADING.match(child)
+        if h and len(h.group(1)) == 1:
+            return True
+    return False
+
+
 def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: int = 0) -> list[str]:
     out: list[str] = []
     fence: str | None = None
+    pad = ""
     for child in children:
         if isinstance(child, Div):
             out.extend(_render_div(child, ep, ctx))
@@ -152,17 +190,36 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
         if fence is not None or m:
             if fence is None:
                 fence = m.group(2)
+                # A fence indented 1-3 spaces under a list item (GitHub's way) would end the list in
+                # Python-Markdown, which wants 4: move the whole block to 4.
+                indent = len(m.group(1).expandtabs(4))
+                pad = " " * (4 - indent) if 0 < indent < 4 else ""
+                child = _knitr_chunk(child, ep, ctx)
             elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
                 fence = None
-            out.append(child)
+            out.append(pad + child if child.strip() else child)
             continue
         h = HEADING.match(child)
         if nested and h:
             out.append(f"**{h.group(2)}**")  # headings inside blocks stay out of the page's contents
             continue
+        if h and ctx.demote:
+            child = "#" * min(len(h.group(1)) + 1, 6) + " " + h.group(2)
         ctx.line = getattr(child, "no", 0)
         out.append(_rewrite_inline(child, ep, ctx, nested))
     return out
+
+
+def _knitr_chunk(line: str, ep: Episode, ctx: Context) -> str:
+    """```{r, echo=TRUE} (R Markdown) becomes ```r: shown as code, never run."""
+    m = KNITR_CHUNK.match(line)
+    if not m:
+        return line
+    if "knitr" not in ctx.said:
+        ctx.said.add("knitr")
+        ep.notes.append(Note(getattr(line, "no", ctx.line), "R Markdown code chunks are shown as code and not run: "
+                                                             "their output is not in the imported lesson"))
+    return f"{m.group(1)}{m.group(2)}{m.group(3).lower()}"
 
 
 def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
@@ -266,13 +323,17 @@ def _image(m: re.Match, ep: Episode, ctx: Context, nested: bool) -> str:
         ep.notes.append(Note(ctx.line, f"remote image {src} is kept as a link: the site's CSP blocks third-party images"))
         return f"[{caption or alt or src}]({src})"
     name = src.rsplit("/", 1)[-1]
-    ctx.image_names[src] = name
-    ep.images.append(src)
     if not alt:
         alt = caption or name
         ep.notes.append(Note(ctx.line, f"image {src} has no alt text; its caption is used"))
     alt = alt.replace("[", "(").replace("]", ")")
-    image = f"![{alt}]({name})"
+    if not ctx.exists(src):
+        ep.notes.append(Note(ctx.line, f"image {src} is not in the source lesson; replaced by its alt text"))
+        return f"*(Image not available: {alt})*"
+    ctx.image_names[src] = name
+    ep.images.append(src)
+    size = " ".join(f'{k}="{v}"' for k, v in re.findall(r"""\b(width|height)\s*=\s*["']?([\d.]+(?:%|px|em)?)""", attrs))
+    image = f"![{alt}]({name})" + (f"{{ {size} }}" if size else "")
     if not caption or caption == alt:
         return image
     if nested:
@@ -286,11 +347,12 @@ def _link(m: re.Match, ep: Episode, ctx: Context) -> str:
         return m.group(0)
     path, _, anchor = target.partition("#")
     name = path.rsplit("/", 1)[-1]
-    if name in ctx.episode_slugs and ("/episodes/" in f"/{path}" or "/" not in path):
-        return f"[{text}](lesson:{ctx.episode_slugs[name]}" + (f"#{anchor}" if anchor else "") + ")"
-    if path.startswith("../learners/"):
+    episode = ctx.episode(name)
+    if episode and ("/episodes/" in f"/{path}" or "/" not in path):
+        return f"[{text}](lesson:{episode}" + (f"#{anchor}" if anchor else "") + ")"
+    if path.startswith("../learners/") and path.endswith(".md") and ctx.exists(path):
         return f"[{text}]({path}" + (f"#{anchor}" if anchor else "") + ")"
-    if path.startswith("fig/") or path.startswith("files/") or path.startswith("data/"):
+    if path.startswith(("fig/", "files/", "data/")) and ctx.exists(path):
         ctx.image_names[path] = name
         ep.images.append(path)
         return f"[{text}]({name})"
