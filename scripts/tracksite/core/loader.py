@@ -413,7 +413,7 @@ class _Loader:
             self.problems.add(doc.path, line, message, hint=hint)
 
     def check_images(self, doc: Document, project: Project) -> None:
-        for n, line in enumerate(doc.body.split("\n")):
+        for n, line in enumerate(refs.mask_code(doc.body).split("\n")):  # an image shown as code is no image
             for m in _IMAGE.finditer(line):
                 alt, target = m.group(1), m.group(2)
                 lineno = doc.body_line + n
