@@ -12,7 +12,6 @@ import os
 import posixpath
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,14 +29,16 @@ from tracksite.core import references as refs
 from tracksite.core import views
 from tracksite.core.checks import check
 from tracksite.core.loader import Document, Project
+from tracksite.adapter import console
 from tracksite.adapter import csp
+from tracksite.adapter import sitedir
 from tracksite.adapter import serve as serving_tools
 from tracksite.core import schedule
-from tracksite.core import trackpages
+from tracksite.core import coursemap, trackpages
 from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
-from tracksite.core.problems import format_text
+from tracksite.core.problems import format_text, os_error
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -71,10 +72,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps the plugin instance alive across `mkdocs serve` rebuilds.
         self.command = command
+        console.install("mkdocs", "tracksite.serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         serving = self.command == "serve"
+        if not serving:
+            self._check_site_dir(config, root)
         # The same entry point as `tracksite check`: one load, every pass, one site plan.
         self.project = check(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir),
                              instructor=self.config.instructor)
@@ -150,13 +154,26 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             TracksiteBlocksExtension(context=lambda: self.widget_context)
         )
 
+    def _check_site_dir(self, config: MkDocsConfig, root: Path) -> None:
+        """Refuse, before anything is written, an output folder the build must not replace."""
+        sources = [Path(config.docs_dir), root / "lessons", root / "cheatsheets"]
+        if config.theme.custom_dir:
+            sources.append(Path(config.theme.custom_dir))
+        try:
+            sitedir.check(Path(config.site_dir), root, sources)
+        except sitedir.Refused as e:
+            raise PluginError(str(e)) from None
+
     def _stage(self, config: MkDocsConfig) -> None:
         """Build into a sibling folder so a failed build leaves the last good site as it was."""
         real = os.path.abspath(config.site_dir)
-        parent = os.path.dirname(real)
-        os.makedirs(parent, exist_ok=True)
+        try:
+            self.staging_dir, left = sitedir.stage(Path(real))
+        except OSError as e:
+            raise PluginError(os_error("cannot prepare the site folder", e)) from None
+        for path in left:
+            log.info("tracksite: could not remove %s, left by an interrupted build; remove it by hand", path)
         self.real_site_dir = real
-        self.staging_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.staging-", dir=parent)
         config.site_dir = self.staging_dir
 
     # -- 2. files: the course's sources become pages and assets at the contract's URLs --------
@@ -322,7 +339,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             html, _ = mark_first_uses(html, self.project.glossary, doc.track,
                                       lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor)
         elif (page.meta or {}).get("tracksite") == "exercises" and self.config.instructor:
-            html = html.replace('<details class="ts-solution', '<details open class="ts-solution')
+            for kind in ("ts-solution", "ts-quiz__answers"):  # the instructor's copy shows every answer
+                html = html.replace(f'<details class="{kind}', f'<details open class="{kind}')
         return html
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
@@ -343,6 +361,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             if self._home is None:  # once per build: every track's totals
                 self._home = views.home_view(c)
             ts["home"] = self._home
+        if kind == "home":
+            ts["map"] = self._course_map(page, None)
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
@@ -351,7 +371,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             track = c.track(page.file.src_uri.split("/")[0])
             ts["track"] = views.track_view(c, track)
             ts["nav"] = views.nav_view(c, track, None)
-            if kind == "glossary":
+            if kind == "track":
+                ts["map"] = self._course_map(page, track)
+            elif kind == "glossary":
                 ts["glossary"] = trackpages.glossary_view(self.project, track)
             elif kind == "keypoints":
                 ts["keypoints"] = trackpages.keypoints_view(c, track)
@@ -362,6 +384,22 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         ts["instructor"] = self.config.instructor
         context["ts"] = ts
         return context
+
+    def _course_map(self, page: Page, track) -> dict[str, Any]:
+        """The course map (all tracks, on the home page) or one track's, with its neighbours in
+        other tracks, drawn as SVG with links relative to `page`, and its text alternative."""
+        c = self.project.curriculum
+        here = page.file.url if page.file.url.endswith("/") else posixpath.dirname(page.file.url)
+
+        def url(lesson) -> str:
+            return posixpath.relpath(refs.url("lesson", lesson.track, lesson.slug), here or ".") + "/"
+
+        tracks = [track] if track else [t for t in c.tracks if c.lessons_of(t.slug)]
+        others = coursemap.neighbours(c, track) if track else []
+        title = f"Map of {views.track_label(track)}: {track.title}" if track else "Map of the course"
+        return {"title": title,
+                "svg": Markup(coursemap.render_svg(c, tracks, url, title, "ts-map", others)),
+                "text": Markup(coursemap.render_text(c, tracks, url, others))}
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return csp.apply(_lazy_search(output))
@@ -375,26 +413,24 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.messages:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         if self.real_site_dir is None:
+            if self.command != "serve":
+                sitedir.mark(Path(config.site_dir))  # built in place (`atomic: false`)
             return
         if config.strict and _strict_warnings():
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
         staged, real = config.site_dir, self.real_site_dir
-        old = None
-        if os.path.exists(real):
-            old = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.old-", dir=os.path.dirname(real))
-            os.rmdir(old)
-            os.rename(real, old)
-        os.rename(staged, real)
+        sitedir.swap(staged, Path(real))
         config.site_dir = real
         self.real_site_dir = self.staging_dir = None
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Drop this build's staging folder; the last good site was never touched."""
+        """Drop this build's staging folder (the last good site was never touched), and say in
+        one line what the machine refused: a read-only folder, a full disk, a permission."""
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
         self.real_site_dir = self.staging_dir = None
+        if isinstance(error, OSError) and self.command != "serve":
+            raise PluginError(os_error("the build could not write or read a file", error)) from None
 
 
 _DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
@@ -419,6 +455,7 @@ def _serve_log() -> logging.Logger:
     if not logger.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(console.NoWorkflowCommands())
         logger.addHandler(handler)
         logger.propagate = False
     return logger

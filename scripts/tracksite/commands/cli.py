@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from tracksite.core.problems import format_github, format_json, format_text
+from tracksite.core.problems import format_github, format_json, format_text, no_workflow_commands, os_error
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -53,7 +53,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         out = format_text(shown)
     if out:
-        print(out)
+        print(out if args.format == "github" else no_workflow_commands(out))
     if args.format == "text":
         n_err, n_warn = len(problems.errors), len(problems.warnings)
         lessons = sum(1 for _ in project.curriculum.all_lessons())
@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as e:  # the machine refused: a read-only folder, a full disk, a permission
+        print(no_workflow_commands(os_error(f"tracksite {args.command}: error", e)), file=sys.stderr)
+        return 1
     except Exception as e:  # noqa: BLE001 - bad input never shows a traceback; this is a bug
         if os.environ.get("TRACKSITE_DEBUG"):
             raise

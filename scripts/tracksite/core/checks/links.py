@@ -125,7 +125,7 @@ def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: 
 
 def _images(doc):
     """(line, alt, target) of every Markdown image of a page; alt is also read from `{alt='...'}`."""
-    for n, line in enumerate(doc.body.split("\n")):
+    for n, line in enumerate(refs.mask_code(doc.body).split("\n")):  # an image shown as code is no image
         for m in IMAGE.finditer(line):
             alt = m.group(1) if m.group(1).strip() or not _ALT_ATTR.match(line, m.end()) else "alt"
             yield doc.body_line + n, alt, m.group(2)
