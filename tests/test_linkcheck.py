@@ -390,10 +390,14 @@ def test_first_visit_weight_counts_what_the_page_loads(fixture_site):
         assert expected in urls, sorted(urls)
     assert [u for u in urls if "favicon" in u]
     assert any(u.startswith("assets/javascripts/bundle.") for u in urls)
-    # Material's worker loads on the first query; the page loads our stand-in (search-shim.js)
-    assert "assets/tracksite/search-shim.js" in urls
-    assert not any(u.startswith("assets/javascripts/workers/search.") for u in urls)
+    # the course search: its script on every visit; Pagefind's engine once search is opened
+    assert "assets/tracksite/search.js" in urls and "assets/tracksite/search.css" in urls
+    assert not any(u.startswith(("assets/javascripts/workers/search.", "pagefind/")) for u in urls)
     assert "search/search_index.json" not in urls and weight["missing"] == []
+    on_search = {r["url"] for r in weight["on_search"]}
+    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= on_search
+    assert any(u.endswith(".pf_meta") for u in on_search) and any(u.startswith("pagefind/wasm.") for u in on_search)
+    assert weight["on_search_gzip"] == sum(r["gzip"] for r in weight["on_search"]) > 40_000
     html = urls["alpha/a2/index.html"]
     assert html["bytes"] == (fixture_site / "alpha/a2/index.html").stat().st_size
     assert 0 < html["gzip"] < html["bytes"]

@@ -29,6 +29,7 @@ from tracksite.core import references as refs
 from tracksite.core import views
 from tracksite.core.loader import Document, Project, load
 from tracksite.adapter import csp
+from tracksite.adapter import search
 from tracksite.core import redirects
 from tracksite.core import schedule
 from tracksite.core import schema
@@ -266,7 +267,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     # -- 5. content: formulas to MathML -----------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return code_block_ids(table_code_pipes(render_math(html)))
+        return search.weigh_code(code_block_ids(table_code_pipes(render_math(html))))
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -298,18 +299,23 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return csp.apply(_lazy_search(output))
+        return csp.apply(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return csp.apply(output_content)  # 404.html and other theme pages
 
-    # -- 7. post build: swap the staged site in --------------------------------------------
+    # -- 7. post build: index the pages for search, swap the staged site in -----------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.real_site_dir is None:
-            return
         if config.strict and _strict_warnings():
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
+        if not self.failed:  # under `mkdocs serve` too: the search must work while authoring
+            try:
+                search.build_index(config.site_dir)
+            except search.SearchIndexError as e:
+                raise PluginError(str(e)) from None
+        if self.real_site_dir is None:
+            return
         staged, real = config.site_dir, self.real_site_dir
         old = None
         if os.path.exists(real):
@@ -327,14 +333,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
         self.real_site_dir = self.staging_dir = None
-
-
-_SEARCH_WORKER = re.compile(r'"search": "([^"]*)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
-
-
-def _lazy_search(html: str) -> str:
-    """Point Material at our stand-in worker, which loads the real one on the first query."""
-    return _SEARCH_WORKER.sub(r'"search": "\1assets/tracksite/search-shim.js?real=\2"', html, count=1)
 
 
 def _serve_log() -> logging.Logger:
