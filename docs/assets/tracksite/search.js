@@ -2,7 +2,7 @@
    The header button shows only once this script runs; Pagefind (pagefind.js, its WebAssembly,
    the index chunks) loads when the dialog first opens, not with the page. Opened with "/" or "s"
    like Material's search, closed with Esc; the arrow keys move between the box and the results.
-   Every text goes in through textContent; an excerpt's <mark> tags are rebuilt as elements. */
+   Every text goes in through textContent; an excerpt's <mark>s are rebuilt as elements. */
 (() => {
   "use strict";
   const root = document.querySelector("[data-ts-search]");
@@ -13,10 +13,6 @@
   const selects = { track: $("select[name=track]"), kind: $("select[name=kind]") };
   const PAGE = 8; /* results drawn at a time: each one fetches its page's fragment */
   const KIND_ORDER = ["Lesson", "Overview", "Cheatsheet", "Track", "Guide"];
-  /* Pagefind stores text HTML-escaped (titles, metadata, filter values, excerpts): read it
-     back as text through an inert parser, never as markup. */
-  const plain = (html) => new DOMParser().parseFromString(html || "", "text/html").documentElement.textContent;
-
   let loading = null, shown = [], drawn = 0, generation = 0, followed = false;
 
   const load = () => {
@@ -42,8 +38,7 @@
         : (a, b) => a.localeCompare(b, undefined, { numeric: true }));
       for (const value of values) {
         const option = document.createElement("option");
-        option.value = value;
-        option.textContent = plain(value);
+        option.value = option.textContent = value;
         select.append(option);
       }
       select.closest("label").hidden = values.length < 2;
@@ -56,18 +51,21 @@
     return filters;
   };
 
-  /* The excerpt is Pagefind's text with <mark> around the matched words (the text itself
-     HTML-escaped): parse it inertly and keep only the text and the marks. */
-  const excerptNodes = (html) => {
-    const doc = new DOMParser().parseFromString("<p>" + (html || "") + "</p>", "text/html");
+  /* An excerpt is the page's text with "<" and ">" written as "&lt;" and "&gt;" (Pagefind does
+     that, and only that) and the matched words wrapped in <mark>: split on the marks, undo those
+     two entities, and put every piece in as text. Nothing from the index is parsed as HTML. */
+  const unescape = (text) => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  const excerptNodes = (excerpt) => {
     const out = [];
-    for (const node of doc.body.firstChild.childNodes) {
-      if (node.nodeName === "MARK") {
+    String(excerpt || "").split(/(<mark>[^]*?<\/mark>)/).forEach((part) => {
+      if (!part) return;
+      const marked = /^<mark>([^]*)<\/mark>$/.exec(part);
+      if (marked) {
         const mark = document.createElement("mark");
-        mark.textContent = node.textContent;
+        mark.textContent = unescape(marked[1]);
         out.push(mark);
-      } else out.push(document.createTextNode(node.textContent));
-    }
+      } else out.push(document.createTextNode(unescape(part)));
+    });
     return out;
   };
 
@@ -96,10 +94,10 @@
     const item = el("li", "ts-search__hit");
     const link = el("a", "ts-search__link");
     link.href = section && section.url ? section.url : data.url;
-    link.append(el("span", "ts-search__hit-title", plain(meta.title) || data.url));
-    link.append(el("span", "ts-search__hit-meta", [meta.kind, meta.where].filter(Boolean).map(plain).join(" · ")));
+    link.append(el("span", "ts-search__hit-title", meta.title || data.url));
+    link.append(el("span", "ts-search__hit-meta", [meta.kind, meta.where].filter(Boolean).join(" · ")));
     if (section && section.anchor && section.title && section.title !== meta.title) {
-      link.append(el("span", "ts-search__hit-section", plain(section.title)));
+      link.append(el("span", "ts-search__hit-section", section.title));
     }
     const excerpt = el("span", "ts-search__excerpt");
     excerpt.append(...excerptNodes(section ? section.excerpt : data.excerpt));
@@ -162,8 +160,14 @@
     }
   });
 
-  /* Arrow keys: from the box to the first result, and between results. */
+  /* Esc closes at once, as Material's did (a search field would first clear itself); the arrow
+     keys go from the box to the first result, and between results. */
   dialog.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      dialog.close();
+      return;
+    }
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
     const links = Array.from(list.querySelectorAll("a"));
     const at = links.indexOf(document.activeElement);
