@@ -167,3 +167,20 @@ def test_git_novice_imports_and_builds_strict_and_reads_right(tmp_path):
 def test_pandoc_dashes_become_typographic_outside_code():
     ep = _convert("Files---there, \\-- a place, a -- b, and `git log --oneline` stays.\n")
     assert ep.body.strip() == "Files\u2014there, \u2013 a place, a \u2013 b, and `git log --oneline` stays."
+
+
+def test_drawing_program_svgs_lose_their_doctype_and_plain_entities():
+    """Illustrator writes a doctype and entities in attributes; check refuses both, the import
+    writes them out. An entity holding markup is kept, so check reports that file."""
+    from tracksite.commands.importers.svgclean import clean
+    from tracksite.core.statics import svg_findings
+
+    illustrator = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+                   '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [\n'
+                   '\t<!ENTITY ns_svg "http://www.w3.org/2000/svg">\n]>\n'
+                   '<svg xmlns="&ns_svg;" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>\n')
+    assert svg_findings(illustrator)
+    cleaned = clean(illustrator)
+    assert svg_findings(cleaned) == [] and 'xmlns="http://www.w3.org/2000/svg"' in cleaned
+    hostile = '<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>'
+    assert svg_findings(clean(hostile))

@@ -18,7 +18,8 @@ from tracksite.core import redirects
 from tracksite.commands.cli import main as cli_main
 from tracksite.core.loader import load
 from tracksite.core.references import find_links
-from tracksite.commands.scaffold import Changes, rewrite_references
+from tracksite.commands.changes import Changes
+from tracksite.commands.rename import rewrite_references
 from tracksite.commands.trackfile import TrackFile, TrackFileError
 
 T4, T5 = "deep-learning-survey", "transformers-and-llms"

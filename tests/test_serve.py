@@ -109,3 +109,95 @@ def test_server_starts_on_a_broken_course_even_in_strict_mode(course):
         assert "lessons/alpha/a1/lesson.md:9" in body
         assert proc.poll() is None
     assert "lessons/alpha/a1/lesson.md:9: difficulty" in proc.output
+
+
+def fetch_within(url: str, seconds: float) -> tuple[str, float]:
+    """The body at `url` and how long it took; a request that hangs fails instead of waiting."""
+    start = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=seconds) as r:
+            body = r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        body = e.read().decode("utf-8", "replace")
+    except OSError as e:
+        pytest.fail(f"{url} did not answer within {seconds} s: {e}")
+    return body, time.monotonic() - start
+
+
+def break_with_relative_link(course):
+    """A problem `tracksite check` does not see and only MkDocs reports (under strict)."""
+    lesson = course / "lessons/alpha/a1/lesson.md"
+    good = lesson.read_text()
+    lesson.write_text(good.replace("## Details", "See [the reference](../reference.md).\n\n## Details"))
+    return lesson, good
+
+
+def test_every_url_shows_the_problems_while_they_exist(live_server):
+    base, course, proc = live_server
+    wait_for(base + "alpha/a1/", "First lesson")
+    lesson = course / "lessons/alpha/a1/lesson.md"
+    good = lesson.read_text()
+    lesson.write_text(good.replace("difficulty: standard", "difficulty: hard"))
+    wait_for(base, "The course has problems")
+    for path in ("alpha/a1/", "alpha/a1/overview/", "beta/b1/", "no/such/page/", "alpha/a2/index.html"):
+        body, _ = fetch_within(base + path, 5)
+        assert "The course has problems" in body and "lessons/alpha/a1/lesson.md:9" in body, path
+    assert "tracksite/theme.css" in fetch(base + "alpha/a1/"), "the problems page keeps its styles"
+    lesson.write_text(good)
+    wait_for(base + "alpha/a1/", "First lesson")
+    assert "The course has problems" not in fetch(base + "beta/b1/")
+
+
+@pytest.mark.parametrize("broken_at_start", [False, True], ids=["while-serving", "at-start"])
+def test_problems_only_mkdocs_reports_show_without_hanging(course, broken_at_start):
+    (course / "mkdocs.yml").write_text((course / "mkdocs.yml").read_text() + "strict: true\n")
+    if broken_at_start:
+        lesson, good = break_with_relative_link(course)
+    with serving(course) as (base, proc):
+        if not broken_at_start:
+            wait_for(base + "alpha/a1/", "First lesson")
+            lesson, good = break_with_relative_link(course)
+        body = wait_for(base + "alpha/a2/", "The course has problems")
+        assert "../reference.md" in body and "lessons/alpha/a1/lesson.md" in body
+        for path in ("", "alpha/a1/", "beta/b2/"):
+            body, took = fetch_within(base + path, 5)
+            assert "../reference.md" in body and took < 5, path
+        lesson.write_text(good)
+        wait_for(base + "alpha/a1/", "First lesson")
+        body, took = fetch_within(base + "alpha/a2/", 5)
+        assert "The course has problems" not in body and "Second lesson" in body
+        assert proc.poll() is None
+
+
+def test_serve_recovers_after_its_watched_folders_vanish_and_come_back(live_server, tmp_path):
+    base, course, proc = live_server
+    wait_for(base + "alpha/a1/", "First lesson")
+    for folder in ("lessons", "cheatsheets"):
+        away = tmp_path / f"{folder}-away"
+        (course / folder).rename(away)
+        time.sleep(1.5)
+        away.rename(course / folder)
+        time.sleep(1.5)
+    lesson = course / "lessons/alpha/a1/lesson.md"
+    lesson.write_text(lesson.read_text().replace("title: First lesson", "title: First lesson, after the move"))
+    wait_for(base + "alpha/a1/", "First lesson, after the move", seconds=15)
+    sheet = course / "cheatsheets/alpha/a1.md"
+    sheet.write_text(sheet.read_text() + "\n## Added after the move\n")
+    wait_for(base + "alpha/a1/cheatsheet/", "Added after the move", seconds=15)
+
+
+def test_reload_script_is_a_file_of_the_site_not_an_inline_script(live_server):
+    """MkDocs' inline reload script is blocked by the CSP; the served page loads it by `src`."""
+    from bs4 import BeautifulSoup
+
+    base, course, proc = live_server
+    soup = BeautifulSoup(wait_for(base + "alpha/a1/", "First lesson"), "lxml")
+    inline = [s for s in soup.find_all("script") if not s.get("src") and "livereload" in s.get_text()]
+    assert inline == []
+    reload = [s for s in soup.find_all("script") if "livereload" in (s.get("src") or "")]
+    assert len(reload) == 1 and reload[0]["src"].startswith("/") and reload[0]["data-epoch"].isdigit()
+    js = fetch(base + reload[0]["src"].lstrip("/"))
+    assert "location.reload()" in js
+    policy = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    script_src = next(part for part in policy.split(";") if part.split()[0] == "script-src")
+    assert "'unsafe-inline'" not in script_src

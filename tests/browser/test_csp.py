@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from course import REPO
+from conftest import run_mkdocs
+from course import REPO, make_course, write
 from tracksite.adapter import csp
 
 LESSON = "transformers-and-llms/attention-mechanism/"  # formulas, a diagram, every widget
@@ -75,17 +76,28 @@ def test_every_page_ships_an_exact_policy(built_site):
     assert wrong == [], "\n".join(wrong)
 
 
-def test_policy_does_not_allow_scripts_inside_page_content():
-    """Only the theme's own inline scripts are hashed: a script that got into the content of a
-    page (through a future bug in escaping) must stay blocked rather than be allowed by hash."""
-    page = ('<html><head><meta http-equiv="Content-Security-Policy" content="x"><script>var theme=1</script></head>'
-            '<body><article class="md-content__inner md-typeset"><p>Text</p><script>alert(1)</script></article>'
-            "</body></html>")
-    policy = csp.policy_for(page)
-    injected = csp.inline_script_hashes('<script>alert(1)</script>')[0]
-    theme = csp.inline_script_hashes('<script>var theme=1</script>')[0]
-    assert theme in policy
-    assert injected not in policy, "a script in the page content was allowed by its hash"
+def test_policy_allows_only_the_templates_scripts():
+    """Only inline scripts a template's source wrote are hashed: a script that got into a page
+    from its content (through a bug in escaping), anywhere in the page, stays blocked, and a
+    content author cannot forge the templates' mark because its token never leaves the build."""
+    theme = csp.mark("<script>var theme=1</script>")
+    page = ('<html><head><meta http-equiv="Content-Security-Policy" content="x">' + theme +
+            "<title><script>alert(0)</script></title></head><body><header><script>alert(1)</script></header>"
+            '<article><script data-tracksite-theme="0123456789abcdef0123456789abcdef">alert(2)</script>'
+            "</article></body></html>")
+    out = csp.apply(page)
+    policy = policy_of(BeautifulSoup(out, "lxml"))["script-src"]
+    assert csp.inline_script_hashes("<script>var theme=1</script>")[0] in policy
+    for n in range(3):
+        assert csp.inline_script_hashes(f"<script>alert({n})</script>")[0] not in policy, n
+    assert "data-tracksite-theme" not in out.replace('data-tracksite-theme="0123456789abcdef', ""), \
+        "the build's token was written to the page"
+
+
+def test_policy_directives_can_be_extended(monkeypatch):
+    # (the search adds this very source when tracksite.adapter.search is imported: set, not append)
+    monkeypatch.setitem(csp.DIRECTIVES, "script-src", ["'self'", "'wasm-unsafe-eval'"])
+    assert csp.policy(["'sha256-x'"]).startswith("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-x';")
 
 
 # -- static: our own files never need 'unsafe-inline' or 'unsafe-eval' ----------------------------
@@ -208,3 +220,65 @@ def test_injected_inline_script_is_blocked(browser_page):
     found = violations(page, messages)
     assert any("script-src" in v for v in found), found
     assert any("img-src" in v for v in found), found
+
+
+# -- issue 13, case 1: a script in a docs page's title ------------------------------------------
+
+TITLE = "G<script>alert(document.domain)</script>"
+
+
+def visit(chromium, url: str) -> tuple[list[str], list[str], object]:
+    """Open `url`; the dialogs it opened, its CSP violations, and the page (still open)."""
+    context = chromium.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    messages = watch(page)
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_timeout(300)
+    return dialogs, violations(page, messages), page
+
+
+@pytest.fixture(scope="module")
+def title_course(tmp_path_factory):
+    root = make_course(tmp_path_factory.mktemp("docs-title") / "course")
+    write(root, "docs/guide.md", f'---\ntitle: "{TITLE}"\n---\n## H\n')
+    return root
+
+
+@pytest.mark.browser
+def test_docs_page_title_script_never_runs(title_course, chromium, serve_site):
+    """As reported: the title is shown as text in the header, the tab title, the nav and the
+    search results, and no alert opens."""
+    result = run_mkdocs(title_course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    dialogs, found, page = visit(chromium, serve_site(title_course / "site") + "guide/")
+    assert dialogs == []
+    assert page.title() == f"{TITLE} - Fixture course"
+    assert page.locator("[data-md-component=header-topic]").inner_text().strip() == TITLE
+    page.keyboard.press("/")
+    page.keyboard.type("G")
+    page.wait_for_timeout(1500)
+    assert TITLE in page.locator(".md-search-result").inner_text()
+    assert dialogs == [] and found == [], found
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_script_that_escapes_escaping_is_blocked_and_reported(title_course, chromium, serve_site, tmp_path):
+    """Defence in depth: a template that unescapes the title (as Material's own `<title>` block
+    does with `striptags`) puts the script in the page, outside the article; the policy has no
+    hash for it, so it does not run and the browser reports the violation."""
+    header = title_course / "overrides/partials/header.html"
+    original = header.read_text(encoding="utf-8")
+    header.write_text(original.replace("{{ page.meta.title | e }}", "{{ page.meta.title | striptags }}"), encoding="utf-8")
+    try:
+        result = run_mkdocs(title_course, site=tmp_path / "site")
+    finally:
+        header.write_text(original, encoding="utf-8")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "<script>alert(document.domain)</script>" in (tmp_path / "site/guide/index.html").read_text(encoding="utf-8")
+    dialogs, found, page = visit(chromium, serve_site(tmp_path / "site") + "guide/")
+    page.context.close()
+    assert dialogs == []
+    assert any("script-src" in v for v in found), found

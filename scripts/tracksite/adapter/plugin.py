@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -30,9 +31,12 @@ from tracksite.core import views
 from tracksite.core.loader import Document, Project, load
 from tracksite.adapter import csp
 from tracksite.adapter import search
+from tracksite.adapter import serve as serving_tools
 from tracksite.core import redirects
 from tracksite.core import schedule
 from tracksite.core import schema
+from tracksite.core import trackpages
+from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.core.problems import format_text
@@ -62,6 +66,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.staging_dir: str | None = None
         self.widget_context: Any = None
         self._home: dict[str, Any] | None = None
+        self._track_pages: dict[str, list[dict[str, str]]] = {}  # per build: track -> its learner pages
+        # Under `mkdocs serve` only: problems MkDocs found, to show on the problems page.
+        self.forced_problems: list[str] = []
+        self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -73,11 +81,14 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         serving = self.command == "serve"
         self.project = load(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir))
         self._home = None
+        self._track_pages = {}
         assert self.project.problems is not None
         for warning in self.project.problems.warnings:
             log.info(warning.text())
         errors = self.project.problems.errors
-        self.failed = [p.text() for p in errors]
+        self.failed = [p.text() for p in errors] + list(self.forced_problems)
+        if serving:
+            self._collect_mkdocs_warnings()
         if errors:
             report = format_text(errors)
             if not serving:
@@ -96,6 +107,38 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.command == "build" and self.config.atomic:
             self._stage(config)
         return config
+
+    def _collect_mkdocs_warnings(self) -> None:
+        logger = logging.getLogger("mkdocs")
+        if self._mkdocs_warnings is not None:
+            logger.removeHandler(self._mkdocs_warnings)
+        self._mkdocs_warnings = serving_tools.MkDocsWarnings()
+        logger.addHandler(self._mkdocs_warnings)
+
+    def take_mkdocs_problems(self) -> list[str]:
+        """The warnings MkDocs logged in the last serve build that `strict` turns into failures."""
+        handler, self._mkdocs_warnings = self._mkdocs_warnings, None
+        if handler is None:
+            return []
+        logging.getLogger("mkdocs").removeHandler(handler)
+        if self.failed or self.project is None:
+            return []
+        project = self.project
+
+        def source(m: re.Match) -> str:  # MkDocs names the generated page; the instructor edits its source
+            doc = project.document(m.group(1))
+            return f"{project.problems.relative(doc.path)}" if doc is not None else m.group(0)
+
+        return [_DOC_FILE.sub(source, message) for message in handler.messages]
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        root = Path(config.config_file_path or ".").resolve().parent
+        watched = [config.docs_dir, str(root / "lessons"), str(root / "cheatsheets")]
+        session = serving_tools.ServeSession(server, self, watched)
+        pending = self.take_mkdocs_problems()
+        if pending:  # the first build, made before this event, met problems only MkDocs reports
+            session.show_problems(pending)
+        return server
 
     def _register_markdown(self, config: MkDocsConfig) -> None:
         try:
@@ -135,6 +178,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         for track in self.project.curriculum.tracks:
             if self.project.curriculum.lessons_of(track.slug):
                 files.append(File.generated(config, refs.src_uri("track", track.slug), content=""))
+        for track in self.project.curriculum.tracks:
+            if self.project.curriculum.lessons_of(track.slug):
+                for page in self.track_pages(track.slug):
+                    content = (trackpages.exercises_markdown(self.project, track, self.config.instructor)
+                               if page["kind"] == "exercises" else "")
+                    files.append(File.generated(config, trackpages.src_uri(page["kind"], track.slug), content=content))
         if "index.md" not in taken:
             files.append(File.generated(config, "index.md", content=""))
         taken = {f.src_uri for f in files}
@@ -149,14 +198,22 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                                                 content=schedule.schedule_markdown(self.project, track.slug)))
         return files
 
+    def track_pages(self, track: str) -> list[dict[str, str]]:
+        """The glossary, key points, review and exercise pages a track has (once per build)."""
+        if track not in self._track_pages:
+            assert self.project is not None
+            self._track_pages[track] = trackpages.links(self.project, self.project.curriculum.track(track))
+        return self._track_pages[track]
+
     def _error_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Under `mkdocs serve`, show the problems in the browser and keep the server running."""
         for f in [f for f in files if f.is_documentation_page()]:
             files.remove(f)
-        items = "\n".join(f"- `{line}`" for line in self.failed)
+        items = "\n".join(f"<li><code>{escape(line)}</code></li>" for line in self.failed)
         content = (
             "---\ntemplate: main.html\n---\n# The course has problems\n\n"
-            "Fix these in your editor; this page reloads when you save.\n\n" + items + "\n"
+            "Fix these in your editor; this page, at every address of the site, reloads when you save.\n\n"
+            f'<ul class="ts-problems">\n{items}\n</ul>\n'
         )
         files.append(File.generated(config, "index.md", content=content))
         return files
@@ -212,6 +269,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if doc is not None:
             markdown = self._rewrite_links(markdown, doc)
             if doc.kind == "page":
+                page.meta = _escaped_meta(page.meta)
                 markdown = _FIELD_TABLE.sub(lambda m: schema.field_table(schema.SPECS[m.group(1)]) if m.group(1) in schema.SPECS else m.group(0), markdown)
         self.widget_context = self._widget_context(page, doc)
         if doc is not None and doc.lesson:
@@ -226,6 +284,16 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         elif src_uri == "index.md" and doc is None:
             page.meta = {"title": _safe(config.site_name), "template": "home.html", "tracksite": "home",
                          "description": _safe(config.site_description or "")}
+        elif trackpages.kind_of(src_uri) and doc is None:
+            kind, slug = trackpages.kind_of(src_uri)
+            track = c.track(slug)
+            title, about = trackpages.PAGES[kind]
+            page.meta = {"title": _safe(f"{title}: {views.track_label(track)}, {track.title}"), "tracksite": kind,
+                         "description": _safe(f"{about}: {views.track_label(track)}, {track.title}.")}
+            if kind == "exercises":
+                markdown = self._rewrite_links(markdown, _Generated(src_uri, slug))
+            else:
+                page.meta["template"] = f"{kind}.html"
         elif src_uri == schedule.schedule_src_uri(src_uri.split("/")[0]) and doc is None:
             page.meta = {"tracksite": "schedule", "description": _safe("Instructor schedule")}
         elif src_uri.endswith("/index.md") and c.track(src_uri.split("/")[0]) and doc is None:
@@ -267,11 +335,26 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     # -- 5. content: formulas to MathML -----------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return search.weigh_code(code_block_ids(table_code_pipes(render_math(html))))
+        if not isinstance(page.title, Markup):  # a docs page titled by its first heading or file name
+            from_heading = getattr(page, "_title_from_render", None)  # already HTML: tags stripped
+            page.meta["title"] = Markup(from_heading) if from_heading == page.title else _safe(page.title or "")
+        html = search.weigh_code(code_block_ids(table_code_pipes(render_math(html))))
+        if self.failed or self.project is None:
+            return html
+        doc = self.project.document(page.file.src_uri)
+        if doc is not None and doc.lesson and doc.kind in ("lesson", "overview", "cheatsheet"):
+            here = posixpath.dirname(page.file.url.rstrip("/")) if not page.file.url.endswith("/") else page.file.url
+            glossary_url = trackpages.url("glossary", doc.track)
+            html, _ = mark_first_uses(html, self.project.glossary, doc.track,
+                                      lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor)
+        elif (page.meta or {}).get("tracksite") == "exercises" and self.config.instructor:
+            html = html.replace('<details class="ts-solution', '<details open class="ts-solution')
+        return html
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
+        env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):
@@ -290,10 +373,18 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
             ts["nav"] = ts["lesson"]["nav"]
-        elif kind in ("track", "schedule"):
+        elif kind in ("track", "schedule", *trackpages.PAGES):
             track = c.track(page.file.src_uri.split("/")[0])
             ts["track"] = views.track_view(c, track)
             ts["nav"] = views.nav_view(c, track, None)
+            if kind == "glossary":
+                ts["glossary"] = trackpages.glossary_view(self.project, track)
+            elif kind == "keypoints":
+                ts["keypoints"] = trackpages.keypoints_view(c, track)
+            elif kind == "review":
+                ts["review"] = trackpages.review_view(self.project, track)
+        if ts.get("nav"):
+            ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"])
         ts["instructor"] = self.config.instructor
         context["ts"] = ts
         return context
@@ -307,6 +398,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     # -- 7. post build: index the pages for search, swap the staged site in -----------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.messages:
+            serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         if config.strict and _strict_warnings():
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
         if not self.failed:  # under `mkdocs serve` too: the search must work while authoring
@@ -335,6 +428,16 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.real_site_dir = self.staging_dir = None
 
 
+_DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
+
+
+class _Generated:
+    """What `_rewrite_links` needs of a generated page: where it lives and its track."""
+
+    def __init__(self, src_uri: str, track: str) -> None:
+        self.src_uri, self.track = src_uri, track
+
+
 def _serve_log() -> logging.Logger:
     """A logger outside MkDocs' namespace, printing to the terminal `mkdocs serve` runs in."""
     logger = logging.getLogger("tracksite.serve")
@@ -351,6 +454,12 @@ def _strict_warnings() -> bool:
     from mkdocs.utils import CountHandler
 
     return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
+
+
+def _escaped_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """A docs page's front-matter with every string escaped: Material prints some (the title in
+    the header) without escaping, and the search index shows titles as HTML."""
+    return {key: _safe(value) if isinstance(value, str) else value for key, value in meta.items()}
 
 
 def _safe(text: str) -> Markup:

@@ -21,15 +21,27 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tracksite.adapter import csp
+
+#: The one source the search adds to the page policy (docs/security.md): Pagefind's engine is
+#: WebAssembly, which a page may compile only with 'wasm-unsafe-eval'. It allows no `eval`.
+CSP_SOURCES = {"script-src": "'wasm-unsafe-eval'"}
+for _directive, _source in CSP_SOURCES.items():
+    if _source not in csp.DIRECTIVES[_directive]:
+        csp.DIRECTIVES[_directive].append(_source)
+
 #: Parts of an indexed page that are not teaching text. Every widget (`data-widget`: quizzes,
 #: flashcards, exercises, the worked example's stepper, the heatmap, progress) is practice or
 #: interactive chrome: answers must never show in a result or its excerpt (quiz explanations,
 #: solutions, flashcard backs), and practice must not outrank the prose section that teaches a
 #: term. The widget classes are named too, in case a widget is ever written without its
-#: `data-widget`. Instructor notes are for instructors only; the rest is page furniture.
+#: `data-widget`. Instructor notes are for instructors only. A glossary term's tooltip repeats
+#: the glossary's definition inside every lesson that first uses the term: it would make each of
+#: those lessons a hit for the definition's words. The rest is page furniture.
 EXCLUDED = (
     "[data-widget]", ".ts-widget-error", ".ts-instructor", ".ts-solution", ".ts-quiz", ".ts-cards",
-    ".headerlink", ".ts-crosslinks", ".ts-credits", ".ts-facts", ".md-button",
+    ".headerlink", ".ts-crosslinks", ".ts-credits", ".ts-facts", ".md-button", ".ts-lesson-header__where",
+    ".ts-track-pages", ".ts-term__tip",
 )
 #: Files of Pagefind's own ready-made UIs; our header search (search.js) uses only the JS API,
 #: so these would be dead weight in the published site.

@@ -1,43 +1,26 @@
 """Glossaries: each track defines its terms once, in `lessons/<track>/glossary.yml`.
 
-A term has a short definition, optional aliases and the lesson that teaches it. The same source
-feeds the tooltips on first use (`termlinks`), the track's glossary page and the checks: a term
-used in a lesson before the lesson that teaches it, a term never used, and a term two tracks
-define differently. Uses are found in prose only (not code, not widget data), the way a learner
-meets them.
+A term has a short definition, optional aliases, the lesson that teaches it and, optionally, an
+earlier lesson that names it briefly first. The same source feeds the tooltips on first use
+(`termlinks`), the track's glossary page and the checks: a term used in a lesson before the one
+that introduces it, a term its teaching lesson never uses, a term never used, and a term two
+tracks define differently. Uses are found in prose only (not code, not widget data), the way a
+learner meets them. The field specs live with every other spec in `schema` (GLOSSARY, TERM).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracksite.core import schema
-from tracksite.core.schema import REF_RE, Field, ListOf, Mapping, Text
+if TYPE_CHECKING:  # the loader imports this module
+    from tracksite.core.loader import Project
+    from tracksite.core.model import Curriculum, Lesson
+    from tracksite.core.problems import ProblemList
 
 FILE_NAME = "glossary.yml"
-
-TERM = Mapping(
-    help="One glossary term.",
-    name="term",
-    fields=(
-        Field("term", Text(help="The term as learners read it, e.g. `Attention weight`.", max_length=80), required=True,
-              example="term: Attention weight"),
-        Field("definition", Text(help="One or two sentences, shown in the tooltip and on the glossary page.",
-                                 max_length=400), required=True, example="definition: How much one token draws on another."),
-        Field("aliases", ListOf(item=Text(max_length=80), help="Other spellings or forms that also count as a use.")),
-        Field("lesson", Text(help="The lesson that teaches the term: a slug of this track, or track/slug.",
-                             pattern=REF_RE, pattern_help="a lesson slug or track/slug"), required=True,
-              example="lesson: attention-and-transformers"),
-    ),
-)
-
-GLOSSARY = Mapping(
-    help="lessons/<track>/glossary.yml: the track's terms, each defined once.",
-    name="glossary.yml",
-    fields=(Field("terms", ListOf(item=TERM, min_items=1, help="The terms, in any order (the page sorts them)."),
-                  required=True),),
-)
+PAGE_KINDS = ("overview", "lesson", "cheatsheet")  # the pages whose prose is searched for terms
 
 
 @dataclass(frozen=True)
@@ -46,7 +29,8 @@ class Term:
     term: str
     definition: str
     aliases: tuple[str, ...]
-    lesson: str  # "track/slug"
+    lesson: str  # "track/slug" of the lesson that teaches it
+    introduced: str | None  # "track/slug" of an earlier lesson that names it briefly, or None
     line: int | None
     path: Path
 
@@ -61,40 +45,46 @@ class Term:
 
 @dataclass
 class Glossary:
-    """Every track's terms; `pattern` matches any form of any term, longest first."""
+    """Every track's terms, and (after `find_uses`) the lessons each term is used in."""
 
     terms: list[Term] = field(default_factory=list)
+    used_in: dict[Term, list[str]] = field(default_factory=dict)  # lesson keys, in course order
+    _matchers: dict[str, tuple] = field(default_factory=dict, repr=False)
 
     def of_track(self, track: str) -> list[Term]:
         return sorted((t for t in self.terms if t.track == track), key=lambda t: t.term.lower())
 
     def matcher(self, track: str) -> tuple[re.Pattern[str] | None, dict[str, Term]]:
-        """A regex for the forms of this track's terms and a lookup from lower-cased form to term."""
-        by_form = {form.lower(): t for t in self.of_track(track) for form in t.forms}
-        if not by_form:
-            return None, by_form
-        alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True))
-        return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.I), by_form
+        """A regex for the forms of this track's terms (group 1 is the form, an -s or -es plural
+        is allowed after it) and a lookup from lower-cased form to term. Longest forms first,
+        so "feature map" wins over "feature"."""
+        if track not in self._matchers:
+            by_form = {form.lower(): t for t in self.of_track(track) for form in t.forms}
+            pattern = None
+            if by_form:
+                alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True))
+                pattern = re.compile(rf"(?<![\w-])({alternatives})(?:e?s)?(?![\w-])", re.I)
+            self._matchers[track] = (pattern, by_form)
+        return self._matchers[track]
 
 
 def terms_from(track: str, path: Path, located) -> list[Term]:
-    """The terms of a validated glossary document (`located` is a yamlsafe.Located)."""
+    """The terms of a glossary document that passed `schema.GLOSSARY` (`located` is a yamlsafe.Located)."""
     out = []
     for i, item in enumerate(located.value.get("terms") or []):
         lesson = str(item["lesson"])
+        intro = item.get("introduced")
         out.append(Term(track=track, term=str(item["term"]).strip(), definition=str(item["definition"]).strip(),
                         aliases=tuple(str(a).strip() for a in item.get("aliases") or ()),
                         lesson=lesson if "/" in lesson else f"{track}/{lesson}",
+                        introduced=f"{track}/{intro}" if intro else None,
                         line=located.line("terms", i), path=path))
     return out
 
 
-def validate(located) -> list[tuple[int | None, str, str, str | None]]:
-    return schema.validate(GLOSSARY, located)
-
-
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _BLOCK = re.compile(r"^\s*/{3,}\s*([\w-]+)?")
+_MATH = re.compile(r"\$[^$]*\$")
 DATA_BLOCKS = {"quiz", "flashcards", "attention", "attention-steps", "instructor"}
 
 
@@ -130,9 +120,8 @@ def first_uses(glossary: Glossary, track: str, body: str, first_line: int) -> di
     if pattern is None:
         return found
     for number, text in prose_lines(body, first_line):
-        for m in pattern.finditer(text):
-            term = by_form[m.group(1).lower()]
-            found.setdefault(term, number)
+        for m in pattern.finditer(_MATH.sub(" ", text)):  # formulas are never marked either
+            found.setdefault(by_form[m.group(1).lower()], number)
     return found
 
 
@@ -150,3 +139,78 @@ def conflicts(glossary: Glossary) -> list[tuple[Term, Term]]:
 
 def _norm(text: str) -> str:
     return " ".join(text.lower().split()).rstrip(".")
+
+
+# -- checks --------------------------------------------------------------------------------------
+def check(project: "Project", glossary: Glossary, problems: "ProblemList") -> None:
+    """Every glossary problem at once; fills `glossary.used_in` for the glossary pages."""
+    c = project.curriculum
+    _check_definitions(c, glossary, problems)
+    uses = _find_uses(project, glossary)
+    for term in glossary.terms:
+        here = uses.get(term, {})
+        glossary.used_in[term] = [k for k in (l.key for l in c.lessons_of(term.track)) if k in here]
+        _check_order(c, term, here, problems)
+
+
+def _check_definitions(c: "Curriculum", glossary: Glossary, problems: "ProblemList") -> None:
+    forms: dict[tuple[str, str], Term] = {}
+    for term in glossary.terms:
+        for form in term.forms:
+            first = forms.setdefault((term.track, form.lower()), term)
+            if first is not term:
+                problems.add(term.path, term.line, f"{form!r} is already a term or alias of {first.term!r} "
+                             f"(line {first.line})", field="terms", hint="define each term once per track")
+        for key, what in ((term.lesson, "lesson"), (term.introduced, "introduced")):
+            if key and c.lesson(key) is None and key not in c.draft_keys:
+                problems.add(term.path, term.line, f"term {term.term!r}: {what} {key!r} is not a lesson of the course",
+                             field=what, hint="write the slug of a lesson listed in track.yml")
+        taught, intro = c.lesson(term.lesson), c.lesson(term.introduced or "")
+        if taught and intro and (intro.track != taught.track or _number(c, intro) >= _number(c, taught)):
+            problems.add(term.path, term.line, f"term {term.term!r}: `introduced` must be a lesson before the one "
+                         f"that teaches it ({taught.slug})", field="introduced")
+    for first, second in conflicts(glossary):
+        problems.add(second.path, second.line,
+                     f"term {second.term!r} is defined differently in {first.track}/glossary.yml (line {first.line})",
+                     field="definition", hint="a term means one thing in the whole course: use the same definition")
+
+
+def _find_uses(project: "Project", glossary: Glossary) -> dict[Term, dict[str, tuple[Path, int]]]:
+    """For each term, the lessons whose pages use it: lesson key -> (file, line) of the first use."""
+    uses: dict[Term, dict[str, tuple[Path, int]]] = {}
+    tracks = {t.track for t in glossary.terms}
+    for doc in project.documents:
+        if doc.kind not in PAGE_KINDS or doc.track not in tracks or not doc.lesson_key:
+            continue
+        for term, line in first_uses(glossary, doc.track, doc.body, doc.body_line).items():
+            seen = uses.setdefault(term, {})
+            if doc.lesson_key not in seen or doc.kind == "lesson":  # the lesson page's own line wins
+                seen[doc.lesson_key] = (doc.path, line)
+    return uses
+
+
+def _check_order(c: "Curriculum", term: Term, here: dict[str, tuple[Path, int]], problems: "ProblemList") -> None:
+    taught = c.lesson(term.lesson)
+    if not here:
+        problems.add(term.path, term.line, f"term {term.term!r} is defined but no lesson, overview or cheatsheet "
+                     "uses it", hint="remove it, or add the word where the course relies on it", severity="warning")
+        return
+    if taught is None or taught.track != term.track:
+        return  # taught in another track: lessons of two tracks have no order between them
+    if taught.key not in here:
+        problems.add(term.path, term.line, f"term {term.term!r}: lesson {taught.slug!r}, which should teach it, "
+                     "never uses it", field="lesson", hint="point `lesson:` at the lesson that explains the term",
+                     severity="warning")
+    start = c.lesson(term.introduced or "") or taught
+    for key, (path, line) in here.items():
+        lesson = c.lesson(key)
+        if lesson is not None and _number(c, lesson) < _number(c, start):
+            problems.add(path, line, f"term {term.term!r} is used in Lesson {_number(c, lesson)} before Lesson "
+                         f"{_number(c, taught)} ({taught.slug}) teaches it",
+                         hint=f"explain it here and point the glossary's `lesson:` at this lesson, or set "
+                              f"`introduced: {lesson.slug}` in {term.track}/glossary.yml when a brief mention is meant",
+                         severity="warning")
+
+
+def _number(c: "Curriculum", lesson: "Lesson") -> int:
+    return c.position(lesson).number

@@ -14,16 +14,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.core import anchors as anchor_ids
+from tracksite.core import glossary as glossary_mod
 from tracksite.core import readingtime
 from tracksite.core import references as refs
 from tracksite.core import schema
+from tracksite.core import statics
+from tracksite.core import trackpages
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
+from tracksite.core import bodychecks, rootcause
 from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml, split_front_matter
 from tracksite.core.yamlsafe import Located
 
 ASSET_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".json", ".yml", ".yaml", ".csv"}
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
+# `![](fig.png){alt='...'}`: attr_list's alt attribute is alt text too (Carpentries writes it so).
+_ALT_ATTR = re.compile(r"""[^)]*\)\{[^}]*\balt\s*=\s*(?:"[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s}'"]+)""")
 _VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
 _ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
 _TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
@@ -57,6 +63,7 @@ class Project:
     documents: list[Document] = field(default_factory=list)
     problems: ProblemList | None = None
     assets: dict[str, Path] = field(default_factory=dict)  # virtual src_uri -> file
+    glossary: glossary_mod.Glossary = field(default_factory=glossary_mod.Glossary)
 
     def document(self, src_uri: str) -> Document | None:
         return self._by_src.get(src_uri)
@@ -71,6 +78,8 @@ def load(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = No
     problems = ProblemList(root)
     loader = _Loader(root, problems, include_drafts)
     project = loader.run(docs_dir)
+    bodychecks.check_documents(project, problems)
+    rootcause.refine(problems, project.curriculum)
     project.problems = problems
     return project
 
@@ -113,11 +122,29 @@ class _Loader:
         if docs_dir is not None and docs_dir.is_dir():
             documents += self.load_docs(docs_dir)
         curriculum = Curriculum(tracks, lessons, self.include_drafts, drafts)
-        project = Project(self.root, curriculum, documents, assets=assets)
+        project = Project(self.root, curriculum, documents, assets=assets,
+                          glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]))
         project.index()
         self.check_lesson_links(curriculum)
         self.check_bodies(project)
+        glossary_mod.check(project, project.glossary, self.problems)
         return project
+
+    def load_glossaries(self, tracks: list[Track]) -> glossary_mod.Glossary:
+        """Each track's optional glossary.yml, validated like every other source."""
+        terms = []
+        for track in tracks:
+            path = track.path.parent / glossary_mod.FILE_NAME
+            if not path.is_file():
+                continue
+            located = self.yaml(path)
+            if located is None:
+                continue
+            before = len(self.problems.items)
+            self.report_schema(path, schema.GLOSSARY, located)
+            if len(self.problems.items) == before:  # only a valid file feeds the pages and checks
+                terms += glossary_mod.terms_from(track.slug, path, located)
+        return glossary_mod.Glossary(terms)
 
     # -- tracks ------------------------------------------------------------------------------
     def load_track(self, folder: Path):
@@ -176,6 +203,10 @@ class _Loader:
                 self.problems.add(path, None, f"lesson folder {name!r} is not listed in {slug}/track.yml",
                                   hint="add its slug to a phase's `lessons:` list, or delete the folder")
         lessons, documents, assets = [], [], {}
+        for s, line in seen.items():
+            if s in trackpages.RESERVED_SLUGS:
+                self.problems.add(track_file, line, f"lesson slug {s!r} is taken by the track's own {s} page",
+                                  hint="rename the lesson, e.g. with `tracksite rename`")
         for s in seen:
             if s in folders:
                 loaded = self.load_lesson(track, s, folders[s])
@@ -231,12 +262,12 @@ class _Loader:
         for p in sorted(folder.iterdir()):
             if p.name in ("lesson.md", "overview.md") or p.name.startswith("."):
                 continue
-            if p.is_symlink() and self.escapes(p):
-                continue
-            if p.is_file() and p.suffix.lower() in ASSET_SUFFIXES:
-                if p.suffix.lower() == ".svg":
-                    self.check_svg(p)
-                assets[f"{track.slug}/{slug}/{p.name}"] = p
+            published = p.suffix.lower() in ASSET_SUFFIXES and not p.is_dir()
+            if published or p.is_symlink():
+                found = statics.static_problems(self.root, p)
+                self.problems.extend(found)
+                if published and not found:
+                    assets[f"{track.slug}/{slug}/{p.name}"] = p
         lesson = Lesson(
             track=track.slug,
             slug=slug,
@@ -384,31 +415,12 @@ class _Loader:
         for line, message, hint in found:
             self.problems.add(doc.path, line, message, hint=hint)
 
-    def check_svg(self, path: Path) -> None:
-        """An SVG beside a lesson is served from the site's origin, where opening it directly
-        would run any script in it: diagrams are plain drawings."""
-        try:
-            text = read_text(Path(os.path.realpath(path)))  # a link inside the project is fine
-        except SourceProblem as e:
-            self.problems.add(path, e.line, e.message)
-            return
-        line_at = refs.line_finder(text, 1)
-        found = [(line_at(m.start()), f"<{m.group(1)}> element")
-                 for m in itertools.islice(_ACTIVE_TAG.finditer(text), MAX_FINDINGS)]
-        found += [(line_at(m.start(1)), f"{m.group(1)}= event handler")
-                  for m in itertools.islice(_TAG_HANDLER.finditer(text), MAX_FINDINGS)]
-        found += [(line, f"{scheme}: URL") for line, scheme, _ in
-                  itertools.islice(refs.unsafe_urls(text, 1), MAX_FINDINGS) if scheme != "data"]
-        for line, what in found:
-            self.problems.add(path, line, f"SVG contains a {what}; diagrams must be plain drawings",
-                              hint="remove scripts, event handlers and javascript: links from the file")
-
     def check_images(self, doc: Document, project: Project) -> None:
         for n, line in enumerate(doc.body.split("\n")):
             for m in _IMAGE.finditer(line):
                 alt, target = m.group(1), m.group(2)
                 lineno = doc.body_line + n
-                if not alt.strip():
+                if not alt.strip() and not _ALT_ATTR.match(line, m.end()):
                     self.problems.add(doc.path, lineno, f"image {target!r} has no alt text",
                                       hint="describe what the image shows: ![Encoder block: ...](file.svg)", severity="warning")
                 if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
@@ -437,8 +449,16 @@ class _Loader:
                               field="time.read", hint=f"set `read: {suggested}`", severity="warning")
 
     def load_docs(self, docs_dir: Path) -> list[Document]:
+        """docs/ as the build collects it: Markdown pages, and static files held to the same
+        rules as a lesson's (an SVG or HTML file there is served from the site's origin too)."""
         docs = []
-        for path in sorted(docs_dir.rglob("*.md")):
+        docs_dir = Path(os.path.abspath(docs_dir))
+        files, problems = statics.walk(self.root, docs_dir)
+        self.problems.extend(problems)
+        for path in files:
+            if path.suffix != ".md":
+                self.problems.extend(statics.static_problems(self.root, path))
+                continue
             src = self.markdown(path)
             if src is not None:
                 docs.append(Document(path, "page", path.relative_to(docs_dir).as_posix(), src.body, src.body_line, src.meta))

@@ -23,6 +23,8 @@ class Problem:
     field: str | None = None
     hint: str | None = None
     severity: Severity = "error"
+    cause: bool = False
+    """A root cause (a YAML slip, a misspelt key): listed before every other problem."""
 
     @property
     def location(self) -> str:
@@ -84,7 +86,7 @@ class ProblemList:
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
-    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
+    return sorted(set(problems), key=lambda p: (not p.cause, p.path, p.line or 0, p.message))
 
 
 def format_text(problems: Iterable[Problem]) -> str:

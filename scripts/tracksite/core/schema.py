@@ -145,11 +145,16 @@ class ListOf(Spec):
 
 @dataclass(frozen=True)
 class Field:
+    """One key: its spec, whether it is required, its default (what the loader uses when the key
+    is absent), an example (shown as a hint and, commented out, in `tracksite new`'s starter
+    text) and a short note (the comment beside it in the starter text)."""
+
     name: str
     spec: Spec
     required: bool = False
     default: Any = None
     example: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -228,8 +233,8 @@ TIME = Mapping(
     help="Minutes a learner needs.",
     name="`{read: minutes, practice: minutes}`",
     fields=(
-        Field("read", Minutes(help="Reading time in minutes; kept within 30% of the estimate from the prose (200 words a minute, plus time per formula)."), required=True, example="read: 8"),
-        Field("practice", Minutes(help="Minutes for the practice section."), example="practice: 10"),
+        Field("read", Minutes(help="Reading time in minutes; kept within 30% of the estimate from the prose (200 words a minute, plus time per formula)."), required=True, example="read: 8", note="minutes at 200 words a minute; tracksite check says when it is off"),
+        Field("practice", Minutes(help="Minutes for the practice section."), example="practice: 10", note="minutes for the Practice section"),
     ),
 )
 
@@ -237,18 +242,18 @@ LESSON = Mapping(
     help="Front-matter of lessons/<track>/<lesson>/lesson.md",
     name="lesson front-matter",
     fields=(
-        Field("title", Text(help="The lesson's title.", max_length=120), required=True, example="title: Attention and transformers, in brief"),
-        Field("summary", Text(help="One sentence; shown on the track page and used as the meta description.", max_length=300), required=True, example="summary: Why attention replaced recurrence."),
-        Field("objectives", ListOf(item=Text(max_length=300), min_items=1, help="What a learner can do by the end (\"By the end, you'll be able to\")."), required=True, example="objectives:\n  - explain ..."),
-        Field("questions", ListOf(item=Text(max_length=300), min_items=1, max_items=6, help="The questions the lesson answers, shown at its top (\"Questions this lesson answers\")."), example="questions:\n  - Why did attention replace recurrence?"),
-        Field("keypoints", ListOf(item=Text(max_length=400), min_items=1, max_items=8, help="What to remember, shown at the foot of the lesson and gathered on the track's Key points page."), example="keypoints:\n  - Attention links every pair of positions directly."),
-        Field("prerequisites", ListOf(item=PREREQUISITE, help="What to know first: lessons (linked) or text.")),
+        Field("title", Text(help="The lesson's title.", max_length=120), required=True, example="title: Loops, in brief"),
+        Field("summary", Text(help="One sentence; shown on the track page and used as the meta description.", max_length=300), required=True, example="summary: One sentence on what the learner gets from this lesson."),
+        Field("objectives", ListOf(item=Text(max_length=300), min_items=1, help="What a learner can do by the end (\"By the end, you'll be able to\")."), required=True, example="objectives:\n  - explain ...", note="what a learner can do by the end; the quiz and flashcards practise each"),
+        Field("questions", ListOf(item=Text(max_length=300), min_items=1, max_items=6, help="The questions the lesson answers, shown at its top (\"Questions this lesson answers\")."), example="questions:\n  - Which problem does this idea solve?", note="the questions the lesson answers, shown at its top"),
+        Field("keypoints", ListOf(item=Text(max_length=400), min_items=1, max_items=8, help="What to remember, shown at the foot of the lesson and gathered on the track's Key points page."), example="keypoints:\n  - The one idea to remember from this lesson.", note="what to remember, shown at the foot of the lesson"),
+        Field("prerequisites", ListOf(item=PREREQUISITE, help="What to know first: lessons (linked) or text."), example="prerequisites:\n  - lesson: earlier-lesson\n  - text: Comfort with vectors and dot products", note="what to know first: a lesson (slug, or track/slug) or free text"),
         Field("time", TIME, required=True, example="time: {read: 8, practice: 10}"),
         Field("difficulty", Choice(values=DIFFICULTIES, help="How demanding the lesson is."), default="standard"),
         Field("math", Choice(values=MATH_LEVELS, help="How much mathematics the lesson uses."), default="none"),
-        Field("deep_dives", ListOf(item=Text(pattern=TRACK_REF_RE, pattern_help="a track/lesson reference"), help="Lessons of other tracks that go deeper: a \"Go deeper\" box.")),
-        Field("credits", Text(help="Source attribution shown at the foot of the lesson.", max_length=1000)),
-        Field("status", Choice(values=STATUSES, help="Drafts show under `mkdocs serve` only."), default="published"),
+        Field("deep_dives", ListOf(item=Text(pattern=TRACK_REF_RE, pattern_help="a track/lesson reference"), help="Lessons of other tracks that go deeper: a \"Go deeper\" box."), example="deep_dives:\n  - other-track/lesson-slug", note="lessons of other tracks that go deeper, as track/slug"),
+        Field("credits", Text(help="Source attribution shown at the foot of the lesson.", max_length=1000), example="credits: Sources this lesson draws on, shown at its foot."),
+        Field("status", Choice(values=STATUSES, help="Drafts show under `mkdocs serve` only."), default="published", note="a draft is shown by `mkdocs serve` only: delete this line to publish"),
     ),
 )
 
@@ -279,8 +284,35 @@ PAGE = Mapping(
 )
 
 
+TERM = Mapping(
+    help="One glossary term of the track.",
+    name="term",
+    fields=(
+        Field("term", Text(help="The term as learners read it; a plural (-s, -es) counts as a use too.", max_length=80),
+              required=True, example="term: Attention weight"),
+        Field("definition", Text(help="One or two sentences, shown in the tooltip and on the glossary page.",
+                                 max_length=400), required=True, example="definition: How much one token draws on another."),
+        Field("aliases", ListOf(item=Text(max_length=80), help="Other spellings or forms that also count as a use.")),
+        Field("lesson", Text(help="The lesson that teaches the term (\"taught in\"): a slug of this track, or track/slug.",
+                             pattern=REF_RE, pattern_help="a lesson slug or track/slug"), required=True,
+              example="lesson: attention-and-transformers"),
+        Field("introduced", Text(help="An earlier lesson of this track that names the term briefly before `lesson` "
+                                      "teaches it: uses from that lesson on are expected, not warned about.",
+                                 pattern=SLUG_RE, pattern_help="a lesson slug of this track")),
+    ),
+)
+
+GLOSSARY = Mapping(
+    help="lessons/<track>/glossary.yml: the track's terms, each defined once.",
+    name="glossary.yml",
+    fields=(Field("terms", ListOf(item=TERM, min_items=1, max_items=500, help="The terms, in any order (the glossary page sorts them)."),
+                  required=True, example="terms:\n  - term: Token\n    definition: ...\n    lesson: tokens-and-embeddings"),),
+)
+
+
 SPECS: dict[str, Mapping] = {
     "lesson": LESSON, "track": TRACK, "phase": PHASE, "prerequisite": PREREQUISITE, "time": TIME, "page": PAGE,
+    "glossary": GLOSSARY, "term": TERM,
 }
 
 

@@ -79,7 +79,8 @@ def home_view(c: Curriculum) -> dict[str, Any]:
 def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]:
     """The sidebar for one track: its phases and lessons only, so a page's size stays bounded."""
     return {
-        "track": {"label": track_label(track), "title": track.title, "url": refs.url("track", track.slug)},
+        "track": {"label": track_label(track), "title": track.title, "url": refs.url("track", track.slug),
+                  "slug": track.slug},
         "phases": [
             {
                 "title": phase.title,
@@ -107,7 +108,7 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
             return {"rel": rel, "url": track_url, "title": f"{track_label(track)}: {track.title}",
                     "label": "Back to the track" if rel == "prev" else "Track complete: back to the track"}
         link = lesson_link(c, other)
-        return {"rel": rel, "url": link["url"], "title": other.title,
+        return {"rel": rel, "url": link["url"], "title": other.title, "number": link["number"],
                 "label": f"{'Previous' if rel == 'prev' else 'Next'}: Lesson {link['number']} of {link['of']}"}
 
     tabs = []

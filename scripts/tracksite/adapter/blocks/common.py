@@ -11,7 +11,6 @@ from markdown.util import AtomicString
 from pymdownx.blocks.block import Block
 
 from tracksite.core.widgets import Issue, clean_text
-from tracksite.adapter.mathml import split_math
 
 
 @dataclass
@@ -43,19 +42,13 @@ def el(parent: etree.Element, tag: str, text: str | None = None, cls: str | None
 
 def el_math(parent: etree.Element, tag: str, text: str, cls: str | None = None,
             **attrs: str) -> etree.Element:
-    """Like `el`, but `$...$` and bare symbols such as `d_k` become math: written as arithmatex's
-    inline spans, which the build turns into MathML with the rest of the page (mathml.py)."""
+    """Like `el`, but the text is inline Markdown (`code`, emphasis, links) with math: `$...$`
+    and bare symbols such as `d_k` become arithmatex spans, which the build turns into MathML
+    (mathml.py). Raw HTML is shown as text (inline.py)."""
+    from tracksite.adapter.blocks.inline import render_into
+
     child = el(parent, tag, None, cls, **attrs)
-    last = None
-    for piece, is_math in split_math(clean_text(text)):
-        if not is_math:
-            if last is None:
-                child.text = AtomicString((child.text or "") + piece)
-            else:
-                last.tail = AtomicString((last.tail or "") + piece)
-            continue
-        last = etree.SubElement(child, "span", {"class": "arithmatex"})
-        last.text = AtomicString(f"\\({piece}\\)")
+    render_into(child, text)
     return child
 
 

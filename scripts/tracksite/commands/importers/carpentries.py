@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from tracksite.commands.importers import svgclean
 from tracksite.commands.importers.episode import Context, Episode, Note, convert
 from tracksite.core.schema import SLUG_RE
 from tracksite.core.sources import SourceProblem, read_text, split_front_matter
@@ -265,7 +266,9 @@ def write_plan(root: Path, track: str, plan: Plan) -> None:
     for rel, content in plan.files.items():
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
+        if isinstance(content, Path) and content.suffix.lower() == ".svg":
+            target.write_text(svgclean.clean(content.read_text(encoding="utf-8", errors="replace")), encoding="utf-8")
+        elif isinstance(content, Path):
             shutil.copyfile(content, target)
         else:
             target.write_text(content, encoding="utf-8")

@@ -1,0 +1,318 @@
+/* tracksite learner features: term tooltips on touch and Escape, spaced review (Leitner boxes),
+   due-card counts, "Continue" and "Next up", and the course map's progress colours.
+   Progressive enhancement of HTML the build writes; everything is stored in this browser only
+   (localStorage, or memory in private mode). No dependencies, no inline code, no network. */
+(() => {
+  "use strict";
+
+  /* ---- storage (the same keys widgets.js uses for progress) ---- */
+  const PROGRESS = "tracksite:progress";
+  const REVIEW = "tracksite:review";
+  const mem = {};
+  let ls = null;
+  try { ls = window.localStorage; ls.getItem(PROGRESS); } catch (e) { ls = null; }
+  const load = (key) => {
+    let raw = key in mem ? mem[key] : null;
+    if (raw == null && ls) { try { raw = ls.getItem(key); } catch (e) { raw = null; } }
+    try {
+      const value = raw == null ? null : JSON.parse(raw);
+      return value && typeof value === "object" && !Array.isArray(value) ? value : {};
+    } catch (e) { return {}; }
+  };
+  const save = (key, value) => {
+    const raw = JSON.stringify(value);
+    mem[key] = raw;
+    if (ls) { try { ls.setItem(key, raw); delete mem[key]; } catch (e) { /* kept in memory */ } }
+  };
+  const $$ = (root, sel) => Array.from(root.querySelectorAll(sel));
+  const h = (tag, props, ...kids) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v == null || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const kid of kids) if (kid != null) node.append(kid);
+    return node;
+  };
+  const spoken = (node) => node.textContent.replace(/\s+/g, " ").trim();
+  const done = () => load(PROGRESS);
+  const say = (region, text) => { region.textContent = ""; setTimeout(() => { region.textContent = text; }, 30); };
+
+  /* ---- term tooltips: CSS shows them on hover and focus; this adds touch and Escape ---- */
+  let touched = false;
+  const closeTerms = (except) => {
+    for (const t of $$(document, ".ts-term.is-open")) if (t !== except) t.classList.remove("is-open");
+  };
+  const place = (term) => {  /* keep a wide-screen tip inside the window */
+    const tip = term.querySelector(".ts-term__tip");
+    if (!tip || window.innerWidth < 720) return;
+    tip.style.left = "0px";
+    requestAnimationFrame(() => {
+      const r = tip.getBoundingClientRect();
+      if (r.width && r.right > window.innerWidth - 8) tip.style.left = `${Math.round(window.innerWidth - 8 - r.right)}px`;
+    });
+  };
+  const terms = () => {
+    for (const term of $$(document, ".ts-term")) {
+      if (term.dataset.tsReady) continue;
+      term.dataset.tsReady = "1";
+      const link = term.querySelector(".ts-term__link");
+      if (!link) continue;
+      link.addEventListener("click", (e) => {
+        if (!touched || term.classList.contains("is-open")) return;  /* a second tap follows the link */
+        e.preventDefault();
+        closeTerms(term);
+        term.classList.add("is-open");
+        place(term);
+      });
+      link.addEventListener("focus", () => place(term));
+      link.addEventListener("blur", () => term.classList.remove("is-dismissed", "is-open"));
+      term.addEventListener("mouseenter", () => { term.classList.remove("is-dismissed"); place(term); });
+      term.addEventListener("mouseleave", () => term.classList.remove("is-dismissed"));
+    }
+  };
+  document.addEventListener("pointerdown", (e) => {
+    touched = e.pointerType === "touch" || e.pointerType === "pen";
+    if (!e.target.closest(".ts-term")) closeTerms(null);
+  }, true);
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    for (const t of $$(document, ".ts-term")) {
+      if (t.classList.contains("is-open") || t.matches(":hover") || t.matches(":focus-within")) {
+        t.classList.remove("is-open");
+        t.classList.add("is-dismissed");
+      }
+    }
+  });
+
+  /* ---- spaced review: Leitner boxes 1 to 5; a card known moves up a box and comes back after
+     2, 4, 8 or 16 days (boxes 2 to 5); "Again" puts it in box 1, back in the same session ---- */
+  const DAY = 24 * 60 * 60 * 1000;
+  const BOX_DAYS = [0, 1, 2, 4, 8, 16];
+  const reviewState = () => {
+    const s = load(REVIEW);
+    if (!s.cards || typeof s.cards !== "object") s.cards = {};
+    if (!s.decks || typeof s.decks !== "object") s.decks = {};
+    return s;
+  };
+  const cardId = (lesson, termNode) => `${lesson}|${spoken(termNode)}`;
+  /* which cards a lesson has: noted on its own page (and on the review page), so the count of
+     due cards in the header needs no download */
+  const recordDecks = () => {
+    const decks = {};
+    const lessonRoot = document.querySelector("[data-widget=progress][data-lesson]");
+    if (lessonRoot) {
+      const terms = $$(document, ".ts-cards .ts-card__term");
+      if (terms.length) decks[lessonRoot.dataset.lesson] = terms.map((t) => cardId(lessonRoot.dataset.lesson, t));
+    }
+    for (const section of $$(document, "[data-review-lesson]")) {
+      decks[section.dataset.reviewLesson] = $$(section, ".ts-card__term").map((t) => cardId(section.dataset.reviewLesson, t));
+    }
+    if (!Object.keys(decks).length) return;
+    const s = reviewState();
+    let changed = false;
+    for (const [lesson, ids] of Object.entries(decks)) {
+      if (JSON.stringify(s.decks[lesson]) !== JSON.stringify(ids)) { s.decks[lesson] = ids; changed = true; }
+    }
+    if (changed) save(REVIEW, s);
+  };
+  const isDue = (s, id, now) => !s.cards[id] || !(s.cards[id].due > now);
+  const dueCount = (track) => {
+    const s = reviewState(), map = done(), now = Date.now();
+    let n = 0;
+    for (const [lesson, ids] of Object.entries(s.decks)) {
+      if (map[lesson] !== true || (track && !lesson.startsWith(track + "/")) || !Array.isArray(ids)) continue;
+      n += ids.filter((id) => isDue(s, id, now)).length;
+    }
+    return n;
+  };
+  const cardsText = (n) => `${n} card${n === 1 ? "" : "s"} due`;
+
+  /* the count next to each Review link, and one link in the header to the fullest review */
+  const badges = () => {
+    let best = null, total = 0;
+    for (const span of $$(document, "[data-review-due]")) {
+      const n = dueCount(span.dataset.reviewDue);
+      span.hidden = n === 0;
+      span.textContent = n ? String(n) : "";
+      span.setAttribute("aria-label", cardsText(n));
+      const link = span.parentNode.querySelector("a");
+      if (link && n && (!best || n > best.n)) best = { n, href: link.getAttribute("href") };
+    }
+    const tracks = new Set(Object.keys(reviewState().decks).map((k) => k.split("/")[0]));
+    tracks.forEach((t) => { total += dueCount(t); });
+    const inner = document.querySelector(".md-header__inner");
+    if (!inner) return;
+    let link = inner.querySelector(".ts-review-due-link");
+    if (!total) { if (link) link.remove(); return; }
+    const logo = document.querySelector(".md-header .md-logo");
+    const href = best ? best.href : (logo ? logo.getAttribute("href") : "/");
+    if (!link) {
+      link = h("a", { class: "ts-review-due-link" });
+      const title = inner.querySelector(".md-header__title");
+      if (title) title.after(link); else inner.append(link);
+    }
+    link.setAttribute("href", href);
+    link.textContent = `Review: ${cardsText(total)}`;
+  };
+
+  function review(root) {
+    const track = root.dataset.track;
+    const status = root.querySelector(".ts-review__status");
+    const deck = new Map();  /* id -> {term, answer, lesson} nodes, in lesson order */
+    for (const section of $$(document, "[data-review-lesson]")) {
+      for (const li of $$(section, ".ts-review__card")) {
+        const term = li.querySelector(".ts-card__term");
+        deck.set(cardId(section.dataset.reviewLesson, term), { term, answer: li.querySelector(".ts-card__answer"),
+          lesson: section.dataset.reviewLesson, title: section.querySelector("h3").textContent.trim() });
+      }
+    }
+    const side = h("span", { class: "ts-review__side" });
+    const face = h("div", { class: "ts-review__face" });
+    const card = h("div", { class: "ts-review__card-face", "aria-live": "polite" }, side, face);
+    const count = h("p", { class: "ts-review__count" });
+    const flip = h("button", { type: "button", class: "ts-btn ts-btn--primary", onclick: () => show() }, "Show answer");
+    const again = h("button", { type: "button", class: "ts-btn", onclick: () => grade(false) }, "Again");
+    const knew = h("button", { type: "button", class: "ts-btn ts-btn--primary", onclick: () => grade(true) }, "Knew it");
+    const live = h("p", { class: "ts-sr", "aria-live": "polite" });
+    const help = h("p", { class: "ts-muted" }, "Keys: F shows the answer, A marks \u201cAgain\u201d, K marks \u201cKnew it\u201d.");
+    const app = h("div", { class: "ts-review__app" }, count, card, h("div", { class: "ts-review__buttons" }, flip, again, knew), help, live);
+    root.append(app);
+    let queue = [], current = null, flipped = false;
+    const start = () => {
+      const s = reviewState(), map = done(), now = Date.now();
+      queue = Array.from(deck.keys()).filter((id) => map[deck.get(id).lesson] === true && isDue(s, id, now));
+      next();
+    };
+    const next = () => {
+      current = queue.shift() || null;
+      flipped = false;
+      render();
+    };
+    const render = () => {
+      const s = reviewState();
+      const completed = Object.keys(done()).filter((k) => k.startsWith(track + "/") && done()[k] === true).length;
+      app.hidden = !current;
+      if (!current) {
+        const waiting = Array.from(deck.keys()).filter((id) => s.cards[id] && s.cards[id].due > Date.now())
+          .map((id) => s.cards[id].due).sort((a, b) => a - b);
+        status.textContent = !completed
+          ? "No cards yet: mark a lesson complete (the button at the foot of each lesson) and its flashcards come here."
+          : "All caught up: no card is due." + (waiting.length
+            ? ` The next one is due on ${new Date(waiting[0]).toLocaleDateString()}.` : "");
+        return;
+      }
+      const c = deck.get(current), box = (s.cards[current] && s.cards[current].box) || 1;
+      status.textContent = `${queue.length + 1} card${queue.length ? "s" : ""} to review now.`;
+      count.textContent = `${c.title} \u00b7 box ${box} of 5`;
+      side.textContent = flipped ? "Answer" : "Term";
+      face.replaceChildren(...Array.from((flipped ? c.answer : c.term).childNodes, (n) => n.cloneNode(true)));
+      flip.hidden = flipped;
+      again.hidden = knew.hidden = !flipped;
+    };
+    const show = () => {
+      if (!current || flipped) return;
+      flipped = true;
+      render();
+      knew.focus();
+    };
+    const grade = (knewIt) => {
+      if (!current || !flipped) return;
+      const s = reviewState();
+      const old = (s.cards[current] && s.cards[current].box) || 1;  /* a new card starts in box 1 */
+      const box = knewIt ? Math.min(old + 1, 5) : 1;
+      s.cards[current] = { box, due: knewIt ? Date.now() + BOX_DAYS[box] * DAY : Date.now() };
+      save(REVIEW, s);
+      if (!knewIt) queue.push(current);  /* back at the end of this session */
+      say(live, knewIt ? `Moved to box ${box}; back in ${BOX_DAYS[box]} day${box > 1 ? "s" : ""}.` : "Back to box 1; it comes again in this session.");
+      next();
+      badges();
+      if (current) flip.focus();
+      else { status.setAttribute("tabindex", "-1"); status.focus(); }
+    };
+    app.addEventListener("keydown", (e) => {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      const key = e.key.toLowerCase();
+      if (key === "f") show();
+      else if (key === "a") grade(false);
+      else if (key === "k") grade(true);
+      else return;
+      e.preventDefault();
+      e.stopPropagation();  /* Material's own shortcuts (F and S open its search) stay out of the review */
+    });
+    start();
+  }
+
+  /* ---- "Next up" after a lesson is marked done; "Continue" on the home page ---- */
+  const nextUp = () => {
+    const box = document.querySelector("[data-next-up]");
+    const lesson = document.querySelector("[data-widget=progress][data-lesson]");
+    if (!box || !lesson) return;
+    box.hidden = done()[lesson.dataset.lesson] !== true;
+  };
+  const continueHome = () => {
+    for (const card of $$(document, "[data-continue-track]")) {
+      const slug = card.dataset.continueTrack, map = done();
+      const items = $$(document, `li[data-map-lesson^="${slug}/"]`);
+      const link = card.querySelector("a");
+      if (!link || !items.length) continue;
+      const first = items.find((li) => map[li.dataset.mapLesson] !== true);
+      const any = items.some((li) => map[li.dataset.mapLesson] === true);
+      card.hidden = !any;
+      if (!any) continue;
+      if (!first) { link.textContent = "Track complete: review its cards"; continue; }
+      const a = first.querySelector("a");
+      link.textContent = `Continue: ${a.dataset.label || a.textContent}`;
+      link.setAttribute("href", a.getAttribute("href"));
+    }
+  };
+
+  /* ---- the course map: done, ready (every prerequisite done) or not yet ---- */
+  const STATES = { done: "done", ready: "ready to start", "not-yet": "not yet: a prerequisite is not done" };
+  const mapStates = () => {
+    const map = done();
+    const state = (key, needs) => map[key] === true ? "done"
+      : needs.every((k) => map[k] === true) ? "ready" : "not-yet";
+    for (const node of $$(document, ".ts-map__node[data-lesson]")) {
+      const needs = (node.dataset.needs || "").split(" ").filter(Boolean);
+      const st = state(node.dataset.lesson, needs);
+      node.setAttribute("data-state", st);
+      const label = node.dataset.label || "";
+      if (label) node.setAttribute("aria-label", `${label} (${STATES[st]})`);
+    }
+    for (const li of $$(document, "li[data-map-lesson]")) {
+      const needs = (li.dataset.needs || "").split(" ").filter(Boolean);
+      const out = li.querySelector(".ts-map__state");
+      if (out) out.textContent = ` \u2014 ${STATES[state(li.dataset.mapLesson, needs)]}`;
+    }
+  };
+
+  /* ---- start, again after each of Material's instant page loads, and on every change ---- */
+  const refresh = () => { badges(); nextUp(); continueHome(); mapStates(); };
+  const init = () => {
+    terms();
+    recordDecks();
+    for (const root of $$(document, "[data-ts-learner=review]")) {
+      if (root.dataset.tsReady) continue;
+      root.dataset.tsReady = "1";
+      try { review(root); } catch (e) { console.error("tracksite review:", e); }
+    }
+    refresh();
+    for (const toggle of $$(document, ".ts-progress__toggle, [data-progress-reset]")) {
+      if (toggle.dataset.tsLearner) continue;
+      toggle.dataset.tsLearner = "1";
+      toggle.addEventListener("click", () => setTimeout(refresh, 0));
+    }
+  };
+  window.addEventListener("storage", (e) => {
+    if (e.key && e.key !== PROGRESS && e.key !== REVIEW) return;
+    delete mem[PROGRESS];
+    delete mem[REVIEW];
+    refresh();
+  });
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,193 @@
+"""`mkdocs serve` as an instructor needs it: reloads under our CSP, problems on every URL, no hang.
+
+MkDocs' dev server is kept; three things are adjusted on the server instance the `on_serve`
+event hands us, and nothing of this runs during `mkdocs build`:
+
+- **Live reload under the CSP.** MkDocs injects an inline `<script>` that our strict policy
+  blocks. Instead the page gets `<script src="…/__tracksite__/livereload.js" data-epoch=…>`, a
+  file served from the site's own origin (allowed by `script-src 'self'`), so the built site's
+  policy never needs a hash or 'unsafe-inline' for it.
+- **Problems on every URL.** While the course has problems, every page request is answered with
+  the problems page (which reloads itself on the next save), not a 404. Problems only MkDocs
+  finds (a warning under `strict`, an exception in the build) are collected and shown there too:
+  the build that failed is followed by a small build of just the problems page, so the server's
+  "latest good build" always advances and requests never wait for a build that will not come.
+- **Watched folders that vanish and return.** The polling watcher stops for good when its folder
+  disappears (a `git checkout`, a move away and back); a light keeper thread rebuilds when a
+  watched folder goes or comes back and watches it again.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import traceback
+from typing import Any, Callable
+
+RELOAD_PATH = "__tracksite__/livereload.js"
+
+# MkDocs' own polling logic (livereload.py), reading its two numbers from the script tag.
+RELOAD_JS = b"""(function () {
+  "use strict";
+  var me = document.currentScript;
+  var epoch = Number(me.dataset.epoch), requestId = me.dataset.request, base = me.dataset.base;
+  var req, timeout;
+  function poll() {
+    req = new XMLHttpRequest();
+    req.onloadend = function () {
+      if (parseFloat(this.responseText) > epoch) {
+        location.reload();
+      } else {
+        timeout = setTimeout(poll, this.status === 200 ? 0 : 3000);
+      }
+    };
+    req.open("GET", base + "livereload/" + epoch + "/" + requestId);
+    req.send();
+  }
+  function stop() {
+    if (req) { req.abort(); }
+    if (timeout) { clearTimeout(timeout); }
+    req = timeout = undefined;
+  }
+  window.addEventListener("load", function () {
+    if (document.visibilityState === "visible") { poll(); }
+  });
+  window.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { poll(); } else { stop(); }
+  });
+  window.addEventListener("beforeunload", stop);
+})();
+"""
+
+
+class MkDocsWarnings(logging.Handler):
+    """Collects what MkDocs logs at WARNING or above during one build: under `strict` each of
+    these aborts the build, so under serve they are problems to show, not log lines to lose."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.name.startswith("mkdocs.plugins.tracksite"):
+            self.messages.append(f"MkDocs: {record.getMessage()}")
+
+
+def forget_strict_warnings() -> None:
+    """Empty MkDocs' strict-mode counter so this serve build does not abort: the warnings it saw
+    are shown on the problems page instead (a build that aborts leaves the server waiting)."""
+    from mkdocs.utils import CountHandler
+
+    for h in logging.getLogger("mkdocs").handlers:
+        if isinstance(h, CountHandler):
+            h.counts.clear()
+
+
+class ServeSession:
+    """What the plugin adds to one `mkdocs serve` run; the plugin keeps the course state."""
+
+    def __init__(self, server: Any, plugin: Any, watched: list[str]) -> None:
+        self.server = server
+        self.plugin = plugin
+        self.mount = getattr(server, "mount_path", "/") or "/"
+        self.watched = {os.path.abspath(p): os.path.isdir(p) for p in watched}
+        self.build = server.builder
+        self.app = server.get_app()
+        server.builder = self.safe_build
+        server.set_app(self.serve_request)
+        server._inject_js_into_html = self.inject_reload  # MkDocs' inline script, replaced
+        self.stopping = threading.Event()
+        threading.Thread(target=self.keep_watching, daemon=True, name="tracksite-watch").start()
+
+    # -- live reload -----------------------------------------------------------------------
+    def inject_reload(self, content: bytes, epoch: int) -> bytes:
+        tag = (f'<script src="{self.mount}{RELOAD_PATH}" data-epoch="{int(epoch)}" '
+               f'data-request="{_request_id()}" data-base="{self.mount}"></script>').encode()
+        end = content.rfind(b"</body>")
+        end = len(content) if end == -1 else end
+        return content[:end] + tag + content[end:]
+
+    def serve_request(self, environ: dict, start_response: Callable) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path == self.mount + RELOAD_PATH:
+            start_response("200 OK", [("Content-Type", "application/javascript"),
+                                      ("Content-Length", str(len(RELOAD_JS))), ("Cache-Control", "no-store")])
+            return [RELOAD_JS]
+        if self.plugin.failed and _is_page(path, self.mount):
+            environ = {**environ, "PATH_INFO": self.mount}  # the problems page, at every page URL
+        return self.app(environ, start_response)
+
+    # -- builds that always finish ---------------------------------------------------------
+    def safe_build(self, *args: Any, **kwargs: Any) -> None:
+        """Build; if MkDocs itself failed, build the problems page listing why. Never raises."""
+        self.plugin.forced_problems = []
+        try:
+            self.build(*args, **kwargs)
+            problems = self.plugin.take_mkdocs_problems()
+        except BaseException as e:  # noqa: BLE001 - a serve build must never stop the server
+            if isinstance(e, KeyboardInterrupt):
+                raise
+            problems = self.plugin.take_mkdocs_problems() + [_describe(e)]
+        if problems:
+            self.show_problems(problems)
+
+    def show_problems(self, problems: list[str]) -> None:
+        self.plugin.forced_problems = problems
+        try:
+            self.build()
+        except Exception:  # the theme itself is broken: say so in the terminal, keep serving
+            traceback.print_exc()
+        finally:
+            self.plugin.forced_problems = []
+
+    # -- watched folders that vanish and come back -----------------------------------------
+    def keep_watching(self) -> None:
+        while not self.stopping.wait(0.5):
+            changed = False
+            for path, existed in list(self.watched.items()):
+                exists = os.path.isdir(path)
+                if exists == existed:
+                    continue
+                self.watched[path] = exists
+                changed = True
+                if exists:
+                    self.rewatch(path)
+            if changed:
+                self.request_rebuild()
+
+    def rewatch(self, path: str) -> None:
+        try:
+            if path in getattr(self.server, "_watched_paths", {}):
+                self.server.unwatch(path)
+            self.server.watch(path)
+        except Exception:  # noqa: BLE001 - watching again is best effort; the next change retries
+            logging.getLogger("tracksite.serve").warning("could not watch %s again", path)
+
+    def request_rebuild(self) -> None:
+        cond = getattr(self.server, "_rebuild_cond", None)
+        if cond is None:
+            return
+        with cond:
+            self.server._want_rebuild = True
+            cond.notify_all()
+
+
+def _is_page(path: str, mount: str) -> bool:
+    """A request for a page (a folder URL or an .html file), not for an asset or the poller."""
+    if not path.startswith(mount) or path.startswith(mount + "livereload/"):
+        return False
+    last = path.rsplit("/", 1)[-1]
+    return last == "" or last.endswith(".html") or "." not in last
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    if text.startswith("Aborted with") and "strict mode" in text:
+        return f"MkDocs: {text} (the warnings are listed above)"
+    return f"MkDocs: the build failed: {text}"
+
+
+def _request_id() -> int:
+    import time
+
+    return round(time.monotonic() * 1000)

@@ -1,0 +1,117 @@
+"""What the course-editing commands (`new`, `move`, `rename`) share: argument checks that fail with
+one clear line, the project's root, and applying a set of file changes only if the course still
+checks afterwards."""
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+from pathlib import Path
+from typing import Callable
+
+from tracksite.commands.changes import Changes
+from tracksite.commands.trackfile import TrackFile, TrackFileError
+from tracksite.core.schema import SLUG_RE
+from tracksite.errors import UserError
+
+
+CommandError = UserError  # the commands' name for it
+
+
+# -- running a command ----------------------------------------------------------------------
+def _command(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        name = " ".join(p for p in (args.command, getattr(args, "what", None)) if p)
+        try:
+            return handler(args)
+        except CommandError as e:  # anything else is a bug, reported by tracksite.commands.cli.main
+            print(f"tracksite {name}: error: {e}", file=sys.stderr)
+            return 1
+
+    return run
+
+
+def _root(args: argparse.Namespace) -> Path:
+    root = Path(getattr(args, "root", ".") or ".").resolve()
+    if not (root / "lessons").is_dir() and not (root / "mkdocs.yml").is_file():
+        raise CommandError(f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); "
+                           "run the command in the project folder or pass --root")
+    return root
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _slug(value: str, what: str) -> str:
+    if not SLUG_RE.match(value) or value != value.strip() or "\n" in value:
+        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        hint = f"; for example {suggestion!r}" if suggestion and SLUG_RE.match(suggestion) else ""
+        raise CommandError(f"{what} {value!r} is not a slug: use lower-case letters, digits and single hyphens{hint}")
+    return value
+
+
+def _title(value: str, what: str = "--title", limit: int = 120) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise CommandError(f"{what} must not be empty")
+    if len(value) > limit:
+        raise CommandError(f"{what} is {len(value)} characters long; at most {limit}")
+    return value
+
+
+def _near(word: str, options) -> str:
+    near = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
+def _track_dir(root: Path, track: str) -> Path:
+    _slug(track, "track")
+    folder = root / "lessons" / track
+    if not (folder / "track.yml").is_file():
+        known = sorted(p.name for p in (root / "lessons").glob("*/track.yml") for p in [p.parent])
+        listing = f" (tracks: {', '.join(known)})" if known else ""
+        raise CommandError(f"no track {track!r}: lessons/{track}/track.yml does not exist{_near(track, known)}{listing}")
+    return folder
+
+
+def _open_track(root: Path, folder: Path) -> TrackFile:
+    try:
+        return TrackFile(folder / "track.yml")
+    except TrackFileError as e:
+        where = f"{_rel(root, folder / 'track.yml')}:{e.line}" if e.line else _rel(root, folder / "track.yml")
+        raise CommandError(f"{where}: {e.message}; fix it first (tracksite check shows every problem)") from None
+
+
+def _lesson_files(root: Path, track: str, slug: str) -> list[Path]:
+    return [root / "lessons" / track / slug, root / "cheatsheets" / track / f"{slug}.md"]
+
+
+def _errors(root: Path):
+    from tracksite.core.loader import load
+
+    docs = root / "docs"
+    project = load(root, include_drafts=True, docs_dir=docs if docs.is_dir() else None)
+    assert project.problems is not None
+    return project, project.problems.errors
+
+
+def _apply_checked(root: Path, changes: Changes, errors_before: int):
+    """Apply, check the course again, and roll back if the command added errors."""
+    changes.apply()
+    try:
+        project, errors = _errors(root)
+    except BaseException:
+        changes.rollback()
+        raise
+    if len(errors) > errors_before:
+        changes.rollback()
+        from tracksite.core.problems import format_text
+
+        raise CommandError("the change would leave the course with errors, so nothing was changed:\n"
+                           + format_text(errors))
+    return project

@@ -1,0 +1,199 @@
+"""`tracksite rename`: a lesson's new slug, and every reference to it rewritten in place."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracksite.commands.changes import Changes
+from tracksite.commands.common import (CommandError, _apply_checked, _command, _errors, _lesson_files, _near,
+                                       _open_track, _rel, _root, _slug, _track_dir)
+from tracksite.core import redirects
+from tracksite.core import references as refs
+from tracksite.core.sources import SourceProblem, read_text, split_front_matter
+
+
+_LINK_KINDS = ("lesson", "overview", "cheatsheet")
+
+
+@dataclass
+class Rewrite:
+    path: Path
+    text: str
+    edits: list[str]  # "line: old -> new"
+    warnings: list[str]
+
+
+def _markdown_files(root: Path) -> list[tuple[Path, str | None]]:
+    """Every Markdown source with the track its short links are relative to."""
+    out: list[tuple[Path, str | None]] = []
+    lessons = root / "lessons"
+    if lessons.is_dir():
+        for path in sorted(lessons.glob("*/*/*.md")):
+            out.append((path, path.parent.parent.name))
+    cheats = root / "cheatsheets"
+    if cheats.is_dir():
+        for path in sorted(cheats.glob("*/*.md")):
+            out.append((path, path.parent.name))
+    docs = root / "docs"
+    if docs.is_dir():
+        for path in sorted(docs.rglob("*.md")):
+            out.append((path, None))
+    return out
+
+
+def rewrite_references(path: Path, text: str, file_track: str | None, track: str, old: str, new: str) -> Rewrite:
+    """`text` (normalised to \\n) with every reference to track/old pointing at track/new: links
+    in the body, and `prerequisites` and `deep_dives` in a lesson's front-matter."""
+    try:
+        src = split_front_matter(path, text)
+    except SourceProblem as e:
+        raise CommandError(f"{path}:{e.line or 1}: {e.message}; fix it first") from None
+    lines = text.split("\n")
+    body_offset = sum(len(l) + 1 for l in lines[: src.body_line - 1])
+    edits, warnings = [], []
+    replacements: dict[tuple[int, int], str] = {}
+    for link in refs.find_links(src.body, src.body_line):
+        kind = refs.scheme_of(link.target)
+        if kind in _LINK_KINDS:
+            ref = refs.parse(link.target, file_track)
+            if isinstance(ref, refs.Ref) and ref.track == track and ref.lesson == old:
+                rest = link.target.partition(":")[2]
+                explicit = rest.split("#", 1)[0].count("/") == 1
+                anchor = "#" + rest.split("#", 1)[1] if "#" in rest else ""
+                target = f"{kind}:{track + '/' if explicit else ''}{new}{anchor}"
+                replacements[(body_offset + link.start, body_offset + link.end)] = target
+                edits.append(f"{link.line}: {link.target} -> {target}")
+        elif kind is None and re.search(rf"(^|/){re.escape(old)}(/|$|#)", link.target) and "://" not in link.target:
+            warnings.append(f"{link.line}: link {link.target!r} may point at the old address; "
+                            f"write it as lesson:{track}/{new}")
+    new_text = refs.rewrite(text, replacements)
+    # Front-matter: edit only the lines the parser says hold the references.
+    meta = src.meta.value if src.has_front_matter and isinstance(src.meta.value, dict) else {}
+    expected: list[tuple[tuple, str]] = []
+    line_edits: list[tuple[int, str, str, bool]] = []
+    prerequisites = meta.get("prerequisites") if isinstance(meta.get("prerequisites"), list) else []
+    for i, item in enumerate(prerequisites):
+        if isinstance(item, dict) and isinstance(item.get("lesson"), str):
+            value = item["lesson"]
+            if value == f"{track}/{old}" or (value == old and file_track == track):
+                replacement = f"{track}/{new}" if "/" in value else new
+                line = src.meta.lines.get(("prerequisites", i, "lesson"))
+                line_edits.append((line, value, replacement, True))
+                expected.append((("prerequisites", i, "lesson"), replacement))
+    deep = meta.get("deep_dives") if isinstance(meta.get("deep_dives"), list) else []
+    for i, item in enumerate(deep):
+        if item == f"{track}/{old}":
+            line = src.meta.lines.get(("deep_dives", i))
+            line_edits.append((line, item, f"{track}/{new}", False))
+            expected.append((("deep_dives", i), f"{track}/{new}"))
+    if line_edits:
+        out_lines = new_text.split("\n")
+        for line, value, replacement, after_key in line_edits:
+            if line is None:
+                raise CommandError(f"{path}: cannot find the line of {value!r} in the front-matter; edit it by hand")
+            current = out_lines[line - 1]
+            start = 0
+            if after_key:
+                m = re.search(r"\blesson\s*:", current)
+                start = m.end() if m else 0
+            pattern = re.compile(r"(?<![A-Za-z0-9/_.-])" + re.escape(value) + r"(?![A-Za-z0-9/_.-])")
+            m = pattern.search(current, start)
+            if not m:
+                raise CommandError(f"{path}:{line}: cannot find {value!r} on this line; edit it by hand and run again")
+            out_lines[line - 1] = current[: m.start()] + replacement + current[m.end():]
+            edits.append(f"{line}: {value} -> {replacement}")
+        new_text = "\n".join(out_lines)
+        check = split_front_matter(path, new_text).meta.value
+        for key_path, value in expected:
+            node = check
+            for k in key_path:
+                node = node[k]
+            if node != value:  # pragma: no cover - the regex found the wrong token
+                raise CommandError(f"{path}: could not rewrite {key_path} safely; edit it by hand")
+    return Rewrite(path, new_text, sorted(edits, key=lambda e: int(e.split(":")[0])), warnings)
+
+
+def _read_keeping_format(path: Path) -> tuple[str, bool, bool]:
+    raw = path.read_bytes()
+    try:
+        text = read_text(path)
+    except SourceProblem as e:
+        raise CommandError(f"{path}:{e.line or 1}: {e.message}; fix it first") from None
+    return text, raw.startswith(b"\xef\xbb\xbf"), b"\r\n" in raw
+
+
+def _restore_format(text: str, bom: bool, crlf: bool) -> str:
+    return ("\ufeff" if bom else "") + (text.replace("\n", "\r\n") if crlf else text)
+
+
+@_command
+def cmd_rename(args: argparse.Namespace) -> int:
+    root = _root(args)
+    track = args.track
+    folder = _track_dir(root, track)
+    old = _slug(args.old, "old slug")
+    new = _slug(args.new, "new slug")
+    if old == new:
+        raise CommandError("the old and new slugs are the same")
+    tf = _open_track(root, folder)
+    found = tf.where(old)
+    if found is None:
+        raise CommandError(f"lessons/{track}/track.yml has no lesson {old!r}{_near(old, tf.slugs)}")
+    if not (folder / old).is_dir():
+        raise CommandError(f"lessons/{track}/{old}/ does not exist; create it or remove {old!r} from track.yml")
+    for path in _lesson_files(root, track, new):
+        if path.exists():
+            raise CommandError(f"{_rel(root, path)} exists already; pick another new slug (nothing is ever overwritten)")
+    if tf.where(new):
+        raise CommandError(f"lessons/{track}/track.yml lists {new!r} already; pick another new slug")
+    _, errors_before = _errors(root)
+
+    rel = lambda p: _rel(root, p)  # noqa: E731
+    changes = Changes(root)
+    old_dir, new_dir = folder / old, folder / new
+    old_sheet, new_sheet = root / "cheatsheets" / track / f"{old}.md", root / "cheatsheets" / track / f"{new}.md"
+    changes.move(old_dir, new_dir)
+    if old_sheet.exists():
+        changes.move(old_sheet, new_sheet)
+    tf.replace_at(found[0], found[1], new)
+    changes.write(tf.path, tf.dump())
+    report: list[str] = []
+    warnings: list[str] = []
+    for path, file_track in _markdown_files(root):
+        text, bom, crlf = _read_keeping_format(path)
+        result = rewrite_references(path, text, file_track, track, old, new)
+        destination = path
+        if path.parent == old_dir:
+            destination = new_dir / path.name
+        elif path == old_sheet:
+            destination = new_sheet
+        warnings += [f"{rel(destination)}:{w}" for w in result.warnings]
+        if result.text != text:
+            changes.write(destination, _restore_format(result.text, bom, crlf))
+            report += [f"  {rel(destination)}:{e}" for e in result.edits]
+    current, _ = redirects.read(folder)
+    redirect_path = redirects.path_for(folder)
+    if args.redirect or any(r.new == old or r.old == new for r in current):
+        text = redirects.record(folder, old, new)
+        if not args.redirect:  # keep existing redirects working without adding one for `old`
+            text = "".join(l + "\n" for l in text.split("\n")[:-1] if not l.startswith(f"{old}: "))
+        changes.write(redirect_path, text)
+    _apply_checked(root, changes, len(errors_before))
+    print(f"renamed {rel(old_dir)}/ -> {rel(new_dir)}/")
+    if old_sheet.exists() or new_sheet.exists():
+        print(f"renamed {rel(old_sheet)} -> {rel(new_sheet)}")
+    print(f"updated lessons/{track}/track.yml")
+    if report:
+        n_files = len({r.split(':')[0] for r in report})
+        print(f"updated {len(report)} reference{'s' if len(report) != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}:")
+        print("\n".join(report))
+    if args.redirect:
+        print(f"redirect: {track}/{old}/ now leads to {track}/{new}/ (lessons/{track}/redirects.yml)")
+    else:
+        print(f"note: the old address {track}/{old}/ no longer exists; --redirect keeps it working")
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return 0

@@ -1,0 +1,102 @@
+"""Body checks for what renders silently wrong: leftovers from other formats, a second title, and
+a `math:` level that says something else than the lesson does.
+
+- A pandoc/Carpentries fenced div (`::: challenge`) is not Markdown this site knows: it renders
+  as text, with a challenge's solution in plain view. It is an error naming the block to use.
+- A `# Title` in a lesson, overview or cheatsheet body is a second `<h1>`
+  beside the page title that comes from the front-matter.
+- `math: none` tells learners the lesson has no formulas; a lesson with formulas is an error,
+  and `light`/`heavy` on a lesson without any formula is a warning.
+"""
+from __future__ import annotations
+
+import re
+
+from tracksite.core.glossary import DATA_BLOCKS, prose_lines
+from tracksite.core.readingtime import DISPLAY_MATH, INLINE_MATH
+
+_DIV = re.compile(r"^\s*:{3,}\s*\{?\s*\.?(?P<name>[A-Za-z][\w-]*)?")
+_ATX_H1 = re.compile(r"^ {0,3}#(?:\s+|$)(?P<text>.*)$")
+
+# What each Carpentries div becomes here (docs/authoring.md describes each block).
+_INSTEAD = {
+    "challenge": "an exercise: `//// exercise | Title`, its solution in `/// solution` inside it, closed by `////`",
+    "exercise": "an exercise: `//// exercise | Title`, its solution in `/// solution` inside it, closed by `////`",
+    "solution": "a `/// solution` block inside the `//// exercise` it answers",
+    "hint": "a `/// details | Hint` block inside the exercise",
+    "callout": "a note: `/// note | Title` ... `///`",
+    "discussion": "a `/// question | Discuss` block",
+    "instructor": "an instructor note: `/// instructor` ... `///` (left out of the learner site)",
+    "spoiler": "a `/// details | Title` block (collapsed until opened)",
+    "questions": "the lesson's `questions:` list in the front-matter",
+    "objectives": "the lesson's `objectives:` list in the front-matter",
+    "keypoints": "the lesson's `keypoints:` list in the front-matter",
+    "prereq": "the lesson's `prerequisites:` list in the front-matter",
+    "checklist": "a `/// note | Checklist` block with a list",
+}
+_LESSON_KINDS = ("lesson", "overview", "cheatsheet")
+
+
+def check_documents(project, problems) -> None:
+    """Add the problems of every loaded document's body to `problems`."""
+    for doc in project.documents:
+        _fenced_divs(doc, problems)
+        if doc.kind in _LESSON_KINDS:
+            _second_title(doc, problems)
+        if doc.kind == "lesson":
+            lesson = project.curriculum.lesson(doc.lesson_key or "")
+            if lesson is not None:
+                _math_level(doc, lesson.math, problems)
+
+
+def _fenced_divs(doc, problems) -> None:
+    for number, line in prose_lines(doc.body, doc.body_line, DATA_BLOCKS):
+        m = _DIV.match(line)
+        if not m or not m.group("name"):
+            continue  # a closing `:::`
+        name = m.group("name").lower()
+        instead = _INSTEAD.get(name, "a `/// note | Title` or `/// details | Title` block")
+        problems.add(doc.path, number, f"`::: {name}` is a pandoc fenced div, which this site does not render: "
+                     "it would show as plain text" + (", its solution in view" if name in ("challenge", "solution") else ""),
+                     hint=f"use {instead}; `tracksite import carpentries` converts whole lessons")
+
+
+def _second_title(doc, problems) -> None:
+    for number, line in prose_lines(doc.body, doc.body_line, DATA_BLOCKS):
+        m = _ATX_H1.match(line)
+        if m:
+            problems.add(doc.path, number,
+                         f"`# {m.group('text').strip()}` is a second page title: the page's title comes from the front-matter `title`",
+                         hint="delete the line (write the title in `title:`), or make it a section with `## `")
+
+
+def formulas(body: str, first_line: int) -> list[int]:
+    """The line of each formula in a body (prose and widget texts; never code)."""
+    found = []
+    lines = prose_lines(body, first_line, frozenset())
+    text = "\n".join(line for _, line in lines)
+    starts = [0]
+    for _, line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    for rx in (DISPLAY_MATH, INLINE_MATH):
+        for m in rx.finditer(text):
+            index = next(i for i in range(len(lines)) if starts[i + 1] > m.start())
+            found.append(lines[index][0])
+    text_math = re.compile(r"\\\(.+?\\\)|\\\[.+?\\\]", re.S)
+    for m in text_math.finditer(text):
+        index = next(i for i in range(len(lines)) if starts[i + 1] > m.start())
+        found.append(lines[index][0])
+    return sorted(found)
+
+
+def _math_level(doc, level: str, problems) -> None:
+    found = formulas(doc.body, doc.body_line)
+    line = doc.meta.line("math") if doc.meta is not None else None
+    if level == "none" and found:
+        problems.add(doc.path, line or found[0],
+                     f"`math: none` but the lesson has {len(found)} formula{'s' if len(found) > 1 else ''} "
+                     f"(first on line {found[0]})", field="math",
+                     hint="set `math: light` for a few formulas or `math: heavy` for a lesson built on them")
+    elif level in ("light", "heavy") and not found:
+        problems.add(doc.path, line, f"`math: {level}` but the lesson has no formula", field="math",
+                     hint="set `math: none`, so learners know what to expect", severity="warning")

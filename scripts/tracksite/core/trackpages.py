@@ -1,0 +1,188 @@
+"""The learner's pages of a track besides its lessons: glossary, key points, review and exercises.
+
+Each is drawn from sources that already exist (glossary.yml, the lessons' `keypoints`, their
+flashcards, quizzes and exercises), so nothing is written twice. This module says where each page
+lives and gives the templates plain data (or Markdown, for the exercise pack, whose widgets the
+Markdown adapter renders as on the lessons). URLs are relative to the site root.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from tracksite.core import references as refs
+from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
+
+if TYPE_CHECKING:
+    from tracksite.core.loader import Project
+    from tracksite.core.model import Curriculum, Lesson, Track
+
+# kind -> (title, what the link says on the track page)
+PAGES: dict[str, tuple[str, str]] = {
+    "glossary": ("Glossary", "Every term of the track, with the lesson that teaches it"),
+    "keypoints": ("Key points", "What to remember from each lesson, on one printable page"),
+    "review": ("Review", "Flashcards of the lessons you completed, when they are due"),
+    "exercises": ("Exercise pack", "Every exercise and quiz of the track, in lesson order"),
+}
+# Lesson slugs these pages (and the instructor's schedule) would collide with.
+RESERVED_SLUGS = frozenset(PAGES) | {"schedule"}
+
+
+def src_uri(kind: str, track: str) -> str:
+    return f"{track}/{kind}.md"
+
+
+def url(kind: str, track: str) -> str:
+    return f"{track}/{kind}/"
+
+
+def kind_of(src: str) -> tuple[str, str] | None:
+    """(kind, track) of a generated track page's src_uri, else None."""
+    parts = src.split("/")
+    if len(parts) == 2 and parts[1].endswith(".md") and parts[1][:-3] in PAGES:
+        return parts[1][:-3], parts[0]
+    return None
+
+
+def pages_of(project: "Project", track: "Track") -> list[str]:
+    """The kinds of page this track has: only those with something to show."""
+    lessons = project.curriculum.lessons_of(track.slug)
+    out = []
+    if project.glossary.of_track(track.slug):
+        out.append("glossary")
+    if any(l.keypoints for l in lessons):
+        out.append("keypoints")
+    if any(_blocks(project, l, ("flashcards",)) for l in lessons):
+        out.append("review")
+    if any(_blocks(project, l, ("exercise", "quiz")) for l in lessons):
+        out.append("exercises")
+    return out
+
+
+def links(project: "Project", track: "Track") -> list[dict[str, str]]:
+    return [{"kind": k, "title": PAGES[k][0], "about": PAGES[k][1], "url": url(k, track.slug)}
+            for k in pages_of(project, track)]
+
+
+def _lesson(c: "Curriculum", lesson: "Lesson") -> dict[str, Any]:
+    return {"key": lesson.key, "title": lesson.title, "number": c.position(lesson).number,
+            "url": refs.url("lesson", lesson.track, lesson.slug)}
+
+
+def _where(c: "Curriculum", key: str, track: str) -> dict[str, Any] | None:
+    lesson = c.lesson(key)
+    if lesson is None:
+        return None
+    out = _lesson(c, lesson)
+    t = c.track(lesson.track)
+    out["label"] = f"Lesson {out['number']}" if lesson.track == track else f"Track {t.number}, Lesson {out['number']}"
+    return out
+
+
+def glossary_view(project: "Project", track: "Track") -> list[dict[str, Any]]:
+    """Every term of the track, sorted, with the lesson that teaches it and the lessons using it."""
+    c = project.curriculum
+    out = []
+    for term in project.glossary.of_track(track.slug):
+        out.append({
+            "term": term.term, "anchor": term.anchor, "definition": term.definition,
+            "aliases": list(term.aliases),
+            "taught": _where(c, term.lesson, track.slug),
+            "introduced": _where(c, term.introduced, track.slug) if term.introduced else None,
+            "used": [w for w in (_where(c, k, track.slug) for k in project.glossary.used_in.get(term, [])) if w],
+        })
+    return out
+
+
+def keypoints_view(c: "Curriculum", track: "Track") -> list[dict[str, Any]]:
+    """Each lesson's key points, in lesson order."""
+    return [{**_lesson(c, l), "keypoints": list(l.keypoints)} for l in c.lessons_of(track.slug) if l.keypoints]
+
+
+def review_view(project: "Project", track: "Track") -> list[dict[str, Any]]:
+    """Each lesson's flashcards, in lesson order: the review page's deck."""
+    out = []
+    for lesson in project.curriculum.lessons_of(track.slug):
+        cards = []
+        for block in _blocks(project, lesson, ("flashcards",)):
+            parsed, _ = parse_flashcards(block.body)
+            cards += [{"term": card.term, "answer": card.answer} for card in parsed]
+        if cards:
+            out.append({**_lesson(project.curriculum, lesson), "cards": cards})
+    return out
+
+
+def _blocks(project: "Project", lesson: "Lesson", names: tuple[str, ...]):
+    doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
+    if doc is None:
+        return []
+    top, _ = find_blocks(doc.body, doc.body_line)
+    return [b for b in iter_blocks(top) if b.name in names and b.parent is None]
+
+
+_OPEN = re.compile(r"^(/{3,})[ \t]*(exercise|quiz)\b")
+_SOLUTION = re.compile(r"^(/{3,})[ \t]*solution\b")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def practice_blocks(body: str, with_solutions: bool) -> list[str]:
+    """The source of every top-level exercise and quiz block of a lesson body, in order; without
+    their `/// solution` blocks unless `with_solutions` (the learner's pack is a worksheet)."""
+    lines = body.split("\n")
+    out: list[str] = []
+    i, fence = 0, None
+    while i < len(lines):
+        f = _FENCE.match(lines[i])
+        if f:
+            fence = None if fence and f.group(1)[0] == fence[0] else (fence or f.group(1))
+        m = _OPEN.match(lines[i]) if fence is None else None
+        if not m:
+            i += 1
+            continue
+        close = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == m.group(1)), len(lines) - 1)
+        block = lines[i:close + 1]
+        out.append("\n".join(block if with_solutions else _without_solutions(block)))
+        i = close + 1
+    return out
+
+
+def _without_solutions(block: list[str]) -> list[str]:
+    out, skip = [], None
+    for line in block:
+        if skip is not None:
+            if line.strip() == skip:
+                skip = None
+            continue
+        m = _SOLUTION.match(line)
+        if m:
+            skip = m.group(1)
+            continue
+        out.append(line)
+    return out
+
+
+def exercises_markdown(project: "Project", track: "Track", instructor: bool) -> str:
+    """The exercise pack: every lesson's exercises and quizzes under a heading per lesson."""
+    c = project.curriculum
+    here = src_uri("exercises", track.slug)
+    lines = [f"# Exercise pack: Track {track.number}, {_md(track.title)}", ""]
+    lines.append("Every exercise and quiz of the track, in lesson order. "
+                 + ("This instructor copy shows the solutions." if instructor else
+                    "Solutions are on each lesson's page, under its exercises."))
+    lines.append("")
+    for lesson in c.lessons_of(track.slug):
+        doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
+        blocks = practice_blocks(doc.body, instructor) if doc else []
+        if not blocks:
+            continue
+        link = refs.relative_src(here, refs.src_uri("lesson", lesson.track, lesson.slug))
+        lines += [f"## Lesson {c.position(lesson).number}: {_md(lesson.title)}", "",
+                  f"From [Lesson {c.position(lesson).number}]({link}).", ""]
+        for block in blocks:
+            lines += [block, ""]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Instructor text as Markdown text, never as markup."""
+    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text)

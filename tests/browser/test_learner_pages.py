@@ -1,0 +1,161 @@
+"""The learner's pages of a track (glossary, key points, review, exercise pack) and the term
+tooltips, in real Chromium: mouse, keyboard, touch, a 390 px phone, light and dark, axe's WCAG 2.2
+AA rules, no console error and no request off the site."""
+from __future__ import annotations
+
+import pytest
+
+from test_accessibility import axe_violations, heading_problems, open_page
+
+pytestmark = pytest.mark.browser
+
+T5L3 = "transformers-and-llms/attention-mechanism/"
+NEW_PAGES = [f"{t}/{k}/" for t in ("deep-learning-survey", "transformers-and-llms")
+             for k in ("glossary", "keypoints", "review", "exercises")]
+PHONE, DESKTOP = (390, 844), (1280, 800)
+
+
+def _tip_shown(page, link) -> bool:
+    tip = page.locator("#" + link.get_attribute("aria-describedby"))
+    return tip.is_visible()
+
+
+@pytest.mark.parametrize("url", NEW_PAGES)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_new_pages_pass_axe_in_both_palettes(browser_page, url, scheme):
+    page = open_page(browser_page, url, scheme)
+    assert axe_violations(page) == []
+    assert heading_problems(page) == []
+    assert page.console_errors == [] and page.foreign_requests == []
+
+
+@pytest.mark.parametrize("url", NEW_PAGES)
+def test_new_pages_fit_a_phone(browser_page, url):
+    browser_page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page = open_page(browser_page, url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+
+
+def test_term_tooltip_on_hover_focus_and_escape(browser_page):
+    page = open_page(browser_page, T5L3)
+    link = page.locator(".md-content a.ts-term__link").first
+    assert not _tip_shown(page, link)
+    link.hover()
+    assert _tip_shown(page, link)
+    tip = page.locator("#" + link.get_attribute("aria-describedby"))
+    tip.hover()  # the tip itself can be hovered (WCAG 1.4.13), e.g. to read it at a larger zoom
+    assert _tip_shown(page, link)
+    page.keyboard.press("Escape")  # dismissible without moving the pointer
+    assert not _tip_shown(page, link)
+    page.mouse.move(0, 0)
+    link.focus()  # keyboard focus shows it too
+    assert _tip_shown(page, link)
+    box = tip.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= DESKTOP[0]
+    page.keyboard.press("Escape")
+    assert not _tip_shown(page, link)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")
+    assert _tip_shown(page, link)  # back on it after leaving: shown again
+    assert page.console_errors == []
+
+
+def test_term_tooltip_on_touch_first_tap_shows_second_follows(chromium, site_url):
+    context = chromium.new_context(viewport={"width": PHONE[0], "height": PHONE[1]}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url + T5L3, wait_until="networkidle")
+    link = page.locator(".md-content a.ts-term__link").first
+    link.scroll_into_view_if_needed()
+    link.tap()
+    assert page.url == site_url + T5L3
+    assert _tip_shown(page, link)
+    box = page.locator("#" + link.get_attribute("aria-describedby")).bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0] and box["y"] + box["height"] <= PHONE[1]
+    page.locator("h1").first.tap()  # a tap elsewhere closes it
+    assert not _tip_shown(page, link)
+    link.tap()
+    link.tap()
+    page.wait_for_url("**/glossary/#term-*")
+    assert page.locator(":target").first.get_attribute("class") == "ts-glossary__entry"
+    assert errors == []
+    context.close()
+
+
+def test_glossary_links_reach_lessons_and_back(browser_page):
+    page = open_page(browser_page, "transformers-and-llms/glossary/")
+    entry = page.locator("#term-causal-mask")
+    assert "Hides every later position" in entry.inner_text()
+    entry.get_by_role("link", name="Lesson 3: Transformers and the attention mechanism").first.click()
+    page.wait_for_url("**/attention-mechanism/")
+    assert page.console_errors == []
+
+
+def test_key_points_page_prints_every_lesson(browser_page):
+    page = open_page(browser_page, "deep-learning-survey/keypoints/")
+    assert page.locator("button[data-print]").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator("section.ts-keypoints--track").count() == 10
+    assert not page.locator(".ts-track-pages").is_visible()
+    assert page.console_errors == []
+
+
+T5L1 = "transformers-and-llms/tokens-and-embeddings/"
+REVIEW = "transformers-and-llms/review/"
+
+
+def test_review_schedules_the_cards_of_completed_lessons(browser_page):
+    page = open_page(browser_page, REVIEW)
+    status = page.locator(".ts-review__status")
+    assert "No cards yet" in status.inner_text()
+    assert not page.locator(".ts-review-due-link").count()
+    # complete lesson 1 on its page: "Next up" appears, the header counts its cards
+    page = open_page(page, T5L1)
+    cards = page.locator(".ts-cards .ts-card").count()
+    assert cards >= 3
+    assert not page.locator("[data-next-up]").is_visible()
+    page.locator(".ts-progress__toggle").click()
+    next_up = page.locator("[data-next-up]")
+    assert next_up.is_visible() and next_up.inner_text() == "Next up: Lesson 2, Word order and positional encoding"
+    assert page.locator(".ts-review-due-link").inner_text() == f"Review: {cards} cards due"
+    # the review session, by keyboard only
+    page = open_page(page, REVIEW)
+    assert status.inner_text() == f"{cards} cards to review now."
+    first = page.locator(".ts-review__face").inner_text()
+    page.locator(".ts-review__app button", has_text="Show answer").focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".ts-review__side").text_content() == "Answer"
+    assert page.evaluate("document.activeElement.textContent") == "Knew it"
+    page.keyboard.press("Enter")  # knew it: box 2, back in 2 days
+    assert status.inner_text() == f"{cards - 1} cards to review now."
+    assert page.locator(".ts-review__side").text_content() == "Term"
+    page.keyboard.press("f")
+    page.keyboard.press("a")  # again: box 1, back at the end of this session
+    assert status.inner_text() == f"{cards - 1} cards to review now."
+    state = page.evaluate("JSON.parse(localStorage.getItem('tracksite:review')).cards")
+    boxes = sorted(v["box"] for v in state.values())
+    assert boxes == [1, 2]
+    # a reload keeps the boxes: the known card is no longer due
+    page = open_page(page, REVIEW)
+    assert status.inner_text() == f"{cards - 1} cards to review now."
+    assert page.locator(".ts-review__face").inner_text() != first
+    assert page.locator(".ts-review-due").first.inner_text() == str(cards - 1)
+    page.get_by_role("button", name="Show answer").focus()
+    for _ in range(cards - 1):
+        page.keyboard.press("f")
+        page.keyboard.press("k")
+    assert status.inner_text().startswith("All caught up")
+    assert not page.locator(".ts-review-due-link").count()
+    assert page.console_errors == [] and page.foreign_requests == []
+
+
+def test_review_works_on_a_phone_in_dark(browser_page):
+    browser_page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page = open_page(browser_page, T5L1, "dark")
+    page.locator(".ts-progress__toggle").click()
+    page = open_page(page, REVIEW, "dark")
+    page.get_by_role("button", name="Show answer").click()
+    page.get_by_role("button", name="Again").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    assert axe_violations(page) == []
