@@ -39,7 +39,7 @@ def teaching_urls(site: Path) -> set[str]:
     """Every lesson, overview, cheatsheet and track page of the built site, as Pagefind's URLs."""
     urls = set()
     for page in site.rglob("index.html"):
-        article = soup(page).select_one(".ts-page, .ts-track-header")
+        article = soup(page).select_one(".ts-lesson-header, .ts-progress-track")  # lesson tabs, track pages
         if article is not None:
             urls.add("/" + page.parent.relative_to(site).as_posix() + "/")
     return urls

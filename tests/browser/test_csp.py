@@ -248,18 +248,21 @@ def title_course(tmp_path_factory):
 
 @pytest.mark.browser
 def test_docs_page_title_script_never_runs(title_course, chromium, serve_site):
-    """As reported: the title is shown as text in the header, the tab title, the nav and the
-    search results, and no alert opens."""
+    """As reported: the title is shown as text in the header, the tab title and the nav, and no
+    alert opens."""
     result = run_mkdocs(title_course)
     assert result.returncode == 0, result.stderr[-3000:]
     dialogs, found, page = visit(chromium, serve_site(title_course / "site") + "guide/")
     assert dialogs == []
     assert page.title() == f"{TITLE} - Fixture course"
     assert page.locator("[data-md-component=header-topic]").inner_text().strip() == TITLE
+    # the course search holds no guide (issue 14.4): searching its title does not find it and runs
+    # nothing; a title with markup in a search result is tests/browser/test_search_browser.py's
     page.keyboard.press("/")
-    page.keyboard.type("G")
-    page.wait_for_timeout(1500)
-    assert TITLE in page.locator(".md-search-result").inner_text()
+    page.keyboard.type("alert")
+    page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.includes('alert')")
+    hrefs = page.eval_on_selector_all(".ts-search__hit a", "as => as.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if "/guide/" in h], hrefs
     assert dialogs == [] and found == [], found
     page.context.close()
 

@@ -19,15 +19,16 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 HITS = ".ts-search__hit"
 
 
-def open_page(page, url: str = LESSON, width: int = 1280, scheme: str = "light"):
+def open_page(page, url: str = LESSON, width: int = 1280, scheme: str = "light", wait: str = "networkidle"):
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
-    page.goto(page.base_url + url, wait_until="networkidle")
+    page.goto(page.base_url + url, wait_until=wait)
     return page
 
 
 def search(page, query: str, *, open_with: str = "/"):
     """Open the search with a key, type the query like a learner, wait for its results."""
+    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")  # search.js has run
     page.keyboard.press(open_with)
     page.wait_for_selector(".ts-search__dialog[open]")
     page.keyboard.type(query, delay=20)
@@ -206,7 +207,7 @@ def test_search_works_under_mkdocs_serve_after_an_edit(course, chromium):
         deadline = time.monotonic() + 30
         found = []
         while time.monotonic() < deadline and not found:
-            open_page(page, "alpha/a1/")
+            open_page(page, "alpha/a1/", wait="load")  # live reload keeps a request open
             found = search(page, "wombatword")
         assert found and found[0]["href"].endswith("/alpha/a3/#fresh-section"), found
         assert found[0]["meta"] == "Lesson · Track 1 · Lesson 3 of 3"
