@@ -70,3 +70,18 @@ def test_math_light_without_formulas_is_a_warning(course):
 def test_dollars_in_code_are_not_math(course):
     edit(course, A1, "## Details", "Run `echo $HOME $PATH`:\n\n```bash\n$ echo $x$\n```\n\n## Details")
     assert not [p for p in problems(course) if p.field == "math"]
+
+
+def test_code_fence_indented_githubs_way_under_a_list_item_warns(course):
+    edit(course, A1, "## Details", "1. Run:\n\n   ```bash\n   ls\n   ```\n\n2. Read.\n\n## Details")
+    found = [p for p in problems(course, "warning") if "ends the list" in p.message]
+    assert [(p.path, p.line) for p in found] == [(A1, 18)], [p.text() for p in problems(course, "warning")]
+    assert "4 spaces" in found[0].hint
+    edit(course, A1, "   ```bash\n   ls\n   ```", "    ```bash\n    ls\n    ```")
+    assert not [p for p in problems(course, "warning") if "ends the list" in p.message]
+
+
+def test_fenced_div_with_attributes_is_reported_by_its_class(course):
+    edit(course, A1, "## Details", "::: {#first .challenge .wide}\nDo it.\n:::\n\n::: {.callout}\nNote.\n:::\n\n## Details")
+    found = [p.message for p in problems(course) if "fenced div" in p.message]
+    assert [m.split(" is ")[0] for m in found] == ["`::: challenge`", "`::: callout`"], found

@@ -184,3 +184,65 @@ def test_drawing_program_svgs_lose_their_doctype_and_plain_entities():
     assert svg_findings(cleaned) == [] and 'xmlns="http://www.w3.org/2000/svg"' in cleaned
     hostile = '<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>'
     assert svg_findings(clean(hostile))
+
+
+VARIANTS = Path(__file__).resolve().parent / "data" / "carpentries-variants"
+
+
+def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
+    """Variants other Workbench lessons use: an R Markdown episode with knitr chunks, `# `
+    headings, `::: {.challenge}` and `::: x :::` divs, hints and spoilers, a challenge without a
+    title, a list whose code fence is indented GitHub's way, `.html` links between episodes,
+    an image with a width and one that is missing, authors in CITATION.cff, `$math$`."""
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "R course"]) == 0
+    assert main(["--root", str(course), "import", "carpentries", str(VARIANTS), "--track", "r-tests"]) == 0
+    out = capsys.readouterr().out
+    for note in ("episodes/01-intro.Rmd:22: R Markdown code chunks are shown as code and not run",
+                 "episodes/01-intro.Rmd:57: `::: tab` has no tracksite equivalent",
+                 "episodes/01-intro.Rmd:63: image fig/missing.png is not in the source lesson",
+                 "episodes/02-loops.md:19: a challenge without a `## title`",
+                 "episodes/03-extra.md:12: a solution outside any challenge became a collapsed `/// details | Solution`",
+                 "episodes/03-extra.md:18: an embedded <iframe> became a link to https://www.youtube.com/embed/abc",
+                 "episodes/03-extra.md:22: data/archive.zip is not a file type the site publishes",
+                 "episodes/03-extra.md:24: a pandoc grid table became a pipe table",
+                 "episodes/03-extra.md:30: inline R code (`r ...`) is shown as code and not run"):
+        assert note in out, out
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+                         cwd=course, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+
+    def page(path: str) -> BeautifulSoup:
+        return BeautifulSoup((tmp_path / "site/r-tests" / path / "index.html").read_text(), "lxml")
+
+    intro = page("intro")
+    assert len(intro.find_all("h1")) == 1
+    assert "Big heading" in [h.get_text(" ", strip=True).rstrip(" ¶") for h in intro.select("article h2")]
+    assert intro.select_one("pre code").get_text().startswith("x <- 1 + 1")
+    assert "{r" not in intro.select_one("article").get_text()
+    exercise = intro.select_one(".ts-exercise")
+    assert "Challenge 1: add" in exercise.get_text() and not exercise.select_one("details.ts-solution").has_attr("open")
+    figure = intro.select_one("figure")
+    assert figure.img["alt"] == "A plot of x" and figure.img["width"] == "50%"
+    assert figure.figcaption.get_text(strip=True) == "Caption here"
+    assert "Image not available: gone" in intro.get_text()
+    assert intro.select("math"), "the $x^2$ of the episode is a formula"
+    assert intro.find("a", href="../loops/"), "02-loops.html became a lesson link"
+    assert "Ada Lovelace and Alan Turing" in intro.get_text() and "CC-BY 4.0" in intro.get_text()
+    loops = page("loops")
+    lists = loops.select("article ol")
+    assert len(lists) == 1 and len(lists[0].find_all("li", recursive=False)) == 2
+    assert "for (i in 1:3)" in lists[0].select_one("pre code").get_text()
+    assert loops.select(".language-error")
+    assert "Watch out" in loops.get_text() and "Which loops have you written?" in loops.get_text()
+    extra = page("extra")
+    assert extra.select_one(".ts-exercise").find("h3").get_text(" ", strip=True).startswith("Exercise 1: A challenge with an id")
+    assert extra.find("a", href="https://git-scm.com/doc"), "a reference link defined in links.md"
+    assert extra.find("a", href="../learners/setup/")
+    assert extra.find("a", href="https://www.youtube.com/embed/abc") and not extra.find("iframe")
+    assert extra.select_one("article img[src$='plot.png']")["alt"] == "The plot again"
+    assert [td.get_text() for td in extra.select("article table td")] == ["1", "2"]
+    assert extra.find("a", href="table.csv") and not extra.find("a", href=lambda h: h and h.endswith(".zip"))
+    assert ":::" not in extra.select_one("article").get_text()
+    for path in ("intro/overview", "intro/cheatsheet", "loops/overview", "loops/cheatsheet"):
+        assert "CC-BY 4.0" in page(path).get_text(), path

@@ -75,7 +75,7 @@ def cases():
                 n = f.spec.max_length
                 for value, ok in (("x" * n, True), ("x" * (n + 1), False), ("", False), ("   ", False), ("\t\n", False)):
                     out.append((f"{name}: {f.name} of {len(value)} characters {value[:3]!r}", name, {**base, f.name: value}, ok))
-            if isinstance(f.spec, (schema.Number, schema.Minutes)):
+            if isinstance(f.spec, schema.Whole):
                 lo = getattr(f.spec, "minimum", 1)
                 hi = f.spec.maximum
                 for value, ok in ((lo, True), (hi, True), (lo - 1, False), (hi + 1, False), (-5, False), ("4", False), (False, False)):
@@ -165,10 +165,42 @@ def test_random_documents_agree(data):
     assert by_tracksite == by_editor, (doc, schema.validate(SPECS[name], Located(doc)))
 
 
-def test_known_difference_decimal_point():
-    """JSON has one number type, so editors accept `read: 5.0`; tracksite asks for whole minutes."""
-    doc = {**LESSON, "time": {"read": parse("read: 5.0").value["read"]}}
-    assert verdicts("lesson.schema.json", doc) == (False, True)
+@pytest.mark.parametrize("name,base,key,yaml_text,value", [
+    ("lesson.schema.json", LESSON, "time", "time: {read: 5.0}", {"read": 5, "practice": None}),
+    ("track.schema.json", TRACK, "number", "number: 1.0", 1),
+    ("lesson.schema.json", LESSON, "title", "title: no", "no"),
+    ("page.schema.json", PAGE, "title", "title: yes", "yes"),
+    ("lesson.schema.json", LESSON, "credits", "credits: 2017-06-12", "2017-06-12"),
+])
+def test_editor_and_validator_read_yaml_alike(name, base, key, yaml_text, value):
+    """Issue 18: `read: 5.0`, `number: 1.0` and `title: no` get one verdict, and the value the
+    site uses is the one the editor shows."""
+    parsed = parse(yaml_text).value[key]
+    doc = {**base, key: parsed}
+    assert verdicts(name, doc) == (True, True)
+    assert schema.value(SPECS[name], doc, key) == value
+
+
+def test_loader_uses_the_whole_number_and_the_text(tmp_path):
+    import shutil
+
+    from tracksite.core.loader import load
+
+    root = tmp_path / "c"
+    shutil.copytree(REPO / "lessons", root / "lessons")
+    shutil.copytree(REPO / "cheatsheets", root / "cheatsheets")
+    track = root / "lessons" / "transformers-and-llms" / "track.yml"
+    track.write_text(track.read_text().replace("number: 5", "number: 5.0"))
+    lesson = root / "lessons" / "transformers-and-llms" / "scaling-and-context" / "lesson.md"
+    text = lesson.read_text()
+    import re
+    text = re.sub(r"\n  read: (\d+)", lambda m: f"\n  read: {m.group(1)}.0", text, count=1)
+    lesson.write_text(text)
+    project = load(root)
+    assert not project.problems.errors, project.problems.errors
+    t = project.curriculum.track("transformers-and-llms")
+    assert t.number == 5 and type(t.number) is int
+    assert type(project.curriculum.lesson("transformers-and-llms/scaling-and-context").read) is int
 
 
 def test_slug_with_a_trailing_newline():
@@ -184,13 +216,37 @@ def test_committed_schemas_are_fresh():
         jsonschema.Draft7Validator.check_schema(json.loads((folder / name).read_text(encoding="utf-8")))
 
 
-def test_schema_command_rewrites_them(tmp_path):
-    from tracksite.commands.editor_schema import write_schemas
+def test_docs_check_fails_on_a_stale_table_and_write_fixes_it(tmp_path):
+    """A freshness check of the guide: the raw docs/authoring.md holds the tables themselves."""
+    import shutil
+    import subprocess
+    import sys
 
-    written = write_schemas(tmp_path / "schemas")
-    assert sorted(p.name for p in written) == sorted(GENERATED)
-    for p in written:
-        assert p.read_text(encoding="utf-8") == (REPO / "docs" / "schemas" / p.name).read_text(encoding="utf-8")
+    root = tmp_path / "p"
+    (root / "docs").mkdir(parents=True)
+    shutil.copytree(REPO / "docs" / "schemas", root / "docs" / "schemas")
+    guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    assert "<!-- tracksite:fields lesson -->\n\n| key | required |" in guide  # readable on GitHub
+    stale = guide.replace("| `difficulty` | no |", "| `difficulty` | yes |")
+    assert stale != guide
+    (root / "docs" / "authoring.md").write_text(stale, encoding="utf-8")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), *a],
+                                    capture_output=True, text=True, timeout=60)
+    result = run("docs", "--check")
+    assert result.returncode == 1 and "docs/authoring.md: out of date" in result.stderr
+    assert run("docs", "--write").returncode == 0
+    assert (root / "docs" / "authoring.md").read_text(encoding="utf-8") == guide
+    assert run("docs", "--check").returncode == 0
+
+
+def test_authoring_guide_tables_are_fresh():
+    from tracksite.core.fieldtables import fill
+
+    guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    assert fill(guide) == guide, "docs/authoring.md is stale: run `tracksite docs --write`"
+    for name in schema.SPECS:
+        if name not in ("phase", "prerequisite", "time"):
+            assert f"<!-- tracksite:fields {name} -->" in guide, name
 
 
 def test_bundled_course_is_valid_for_editors():
@@ -205,6 +261,8 @@ def test_bundled_course_is_valid_for_editors():
 def test_vscode_settings_point_at_the_schemas():
     settings_ = json.loads((REPO / ".vscode" / "settings.json").read_text())
     mapping = settings_["yaml.schemas"]
-    assert mapping == {"./docs/schemas/track.schema.json": ["/lessons/*/track.yml"]}
+    assert mapping == {"./docs/schemas/track.schema.json": ["/lessons/*/track.yml"],
+                       "./docs/schemas/redirects.schema.json": ["/lessons/*/redirects.yml"],
+                       "./docs/schemas/glossary.schema.json": ["/lessons/*/glossary.yml"]}
     for schema_path in mapping:
         assert (REPO / schema_path).is_file()

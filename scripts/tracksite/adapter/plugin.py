@@ -12,7 +12,6 @@ import os
 import posixpath
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +28,20 @@ from mkdocs.structure.pages import Page
 from tracksite.core import references as refs
 from tracksite.core import views
 from tracksite.core.loader import Document, Project, load
+from tracksite.adapter import console
 from tracksite.adapter import csp
 from tracksite.adapter import search
+from tracksite.adapter import sitedir
 from tracksite.adapter import serve as serving_tools
 from tracksite.core import redirects
 from tracksite.core import schedule
-from tracksite.core import schema
 from tracksite.core import trackpages
 from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
-from tracksite.core.problems import format_text
+from tracksite.core.problems import format_text, os_error
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
-# `<!-- tracksite:fields lesson -->` in a docs page becomes that spec's field table.
-_FIELD_TABLE = re.compile(r"<!--\s*tracksite:fields\s+([a-z]+)\s*-->")
 
 
 class TracksiteConfig(Config):
@@ -75,10 +73,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps the plugin instance alive across `mkdocs serve` rebuilds.
         self.command = command
+        console.install("mkdocs", "tracksite.serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         serving = self.command == "serve"
+        if not serving:
+            self._check_site_dir(config, root)
         self.project = load(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir))
         self._home = None
         self._track_pages = {}
@@ -152,13 +153,26 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             TracksiteBlocksExtension(context=lambda: self.widget_context)
         )
 
+    def _check_site_dir(self, config: MkDocsConfig, root: Path) -> None:
+        """Refuse, before anything is written, an output folder the build must not replace."""
+        sources = [Path(config.docs_dir), root / "lessons", root / "cheatsheets"]
+        if config.theme.custom_dir:
+            sources.append(Path(config.theme.custom_dir))
+        try:
+            sitedir.check(Path(config.site_dir), root, sources)
+        except sitedir.Refused as e:
+            raise PluginError(str(e)) from None
+
     def _stage(self, config: MkDocsConfig) -> None:
         """Build into a sibling folder so a failed build leaves the last good site as it was."""
         real = os.path.abspath(config.site_dir)
-        parent = os.path.dirname(real)
-        os.makedirs(parent, exist_ok=True)
+        try:
+            self.staging_dir, left = sitedir.stage(Path(real))
+        except OSError as e:
+            raise PluginError(os_error("cannot prepare the site folder", e)) from None
+        for path in left:
+            log.info("tracksite: could not remove %s, left by an interrupted build; remove it by hand", path)
         self.real_site_dir = real
-        self.staging_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.staging-", dir=parent)
         config.site_dir = self.staging_dir
 
     # -- 2. files: the course's sources become pages and assets at the contract's URLs --------
@@ -270,7 +284,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             markdown = self._rewrite_links(markdown, doc)
             if doc.kind == "page":
                 page.meta = _escaped_meta(page.meta)
-                markdown = _FIELD_TABLE.sub(lambda m: schema.field_table(schema.SPECS[m.group(1)]) if m.group(1) in schema.SPECS else m.group(0), markdown)
         self.widget_context = self._widget_context(page, doc)
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
@@ -400,32 +413,31 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.messages:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
-        if config.strict and _strict_warnings():
-            return  # MkDocs aborts right after this event; on_build_error drops the staging folder
-        if not self.failed:  # under `mkdocs serve` too: the search must work while authoring
+        strict_failed = config.strict and _strict_warnings()
+        if not self.failed and not strict_failed:  # under `mkdocs serve` too: search while authoring
             try:
                 search.build_index(config.site_dir)
             except search.SearchIndexError as e:
                 raise PluginError(str(e)) from None
         if self.real_site_dir is None:
+            if self.command != "serve":
+                sitedir.mark(Path(config.site_dir))  # built in place (`atomic: false`)
             return
+        if strict_failed:
+            return  # MkDocs aborts right after this event; on_build_error drops the staging folder
         staged, real = config.site_dir, self.real_site_dir
-        old = None
-        if os.path.exists(real):
-            old = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.old-", dir=os.path.dirname(real))
-            os.rmdir(old)
-            os.rename(real, old)
-        os.rename(staged, real)
+        sitedir.swap(staged, Path(real))
         config.site_dir = real
         self.real_site_dir = self.staging_dir = None
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Drop this build's staging folder; the last good site was never touched."""
+        """Drop this build's staging folder (the last good site was never touched), and say in
+        one line what the machine refused: a read-only folder, a full disk, a permission."""
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
         self.real_site_dir = self.staging_dir = None
+        if isinstance(error, OSError) and self.command != "serve":
+            raise PluginError(os_error("the build could not write or read a file", error)) from None
 
 
 _DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
@@ -444,6 +456,7 @@ def _serve_log() -> logging.Logger:
     if not logger.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(console.NoWorkflowCommands())
         logger.addHandler(handler)
         logger.propagate = False
     return logger

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from tracksite.core.problems import format_github, format_json, format_text
+from tracksite.core.problems import format_github, format_json, format_text, no_workflow_commands, os_error
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -21,7 +21,7 @@ Handler = Callable[[argparse.Namespace], int]
 # tools a build never imports, and is imported only when the CLI is.
 COMMAND_MODULES = ("tracksite.commands.scaffold", "tracksite.commands.linkcheck", "tracksite.commands.pdf",
                    "tracksite.commands.importers.carpentries", "tracksite.commands.init",
-                   "tracksite.tools.bench")
+                   "tracksite.commands.editor_schema", "tracksite.tools.bench")
 
 
 def _project_root(args: argparse.Namespace) -> Path:
@@ -52,7 +52,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         out = format_text(shown)
     if out:
-        print(out)
+        print(out if args.format == "github" else no_workflow_commands(out))
     if args.format == "text":
         n_err, n_warn = len(problems.errors), len(problems.warnings)
         lessons = sum(1 for _ in project.curriculum.all_lessons())
@@ -85,16 +85,6 @@ def cmd_attention(args: argparse.Namespace) -> int:
     except (AttentionUnavailable, ValueError, OSError) as e:
         raise CliError(str(e))
     print(f"wrote {out}")
-    return 0
-
-
-# -- schema ---------------------------------------------------------------------------------
-def cmd_schema(args: argparse.Namespace) -> int:
-    from tracksite.commands.editor_schema import write_schemas
-
-    root = _project_root(args)
-    for path in write_schemas(root / "docs" / "schemas"):
-        print(f"wrote {path.relative_to(root)}")
     return 0
 
 
@@ -131,10 +121,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--label", help="a short label shown in the widget's sentence switch")
     p.set_defaults(handler=cmd_attention)
 
-    p = sub.add_parser("schema", help="write the JSON Schemas editors use to check front-matter",
-                       description="Regenerate docs/schemas/*.json from the validator's own field list.")
-    p.set_defaults(handler=cmd_schema)
-
     import importlib
 
     for module in COMMAND_MODULES:
@@ -155,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as e:  # the machine refused: a read-only folder, a full disk, a permission
+        print(no_workflow_commands(os_error(f"tracksite {args.command}: error", e)), file=sys.stderr)
+        return 1
     except Exception as e:  # noqa: BLE001 - bad input never shows a traceback; this is a bug
         if os.environ.get("TRACKSITE_DEBUG"):
             raise

@@ -1,50 +1,45 @@
-"""JSON Schemas for editors, generated from the validator's own field specs (schema.py).
+"""`tracksite schema` and `tracksite docs`: the files generated from tracksite.core.schema.
 
-`tracksite schema` writes them to docs/schemas/; `.vscode/settings.json` points VS Code's YAML
-extension at track.schema.json for every track.yml, and the authoring guide explains how to get
-the lesson and page schemas checked in Markdown front-matter.
+- docs/schemas/*.json: JSON Schemas for editors (front-matter, track.yml, redirects.yml and the
+  YAML inside quiz, flashcards, attention and attention-steps blocks). Each is the schema
+  language's own `json_schema`, so an editor and `tracksite check` give the same verdict
+  (tests/test_schema.py); `.vscode/settings.json` maps them to files.
+- the field tables of docs/authoring.md, between `<!-- tracksite:fields NAME -->` markers.
 
-`schema.json_schema` describes each field; this module adds what an editor needs to give the
-same verdict as `tracksite check` on every document (tests/test_schema.py checks that it does):
-
-- an optional key may be left empty (`credits:`), which the validator accepts;
-- text must not be blank, not just non-empty (`title: "  "` is an error);
-- lists have the validator's maximum length;
-- hover text in Markdown (`markdownDescription`) for VS Code.
-
-The one difference left is a number written with a decimal point: `read: 5.0` is an error for
-tracksite (whole minutes) but JSON has one number type, so editors accept it.
+Both commands rewrite only what changed; `--check` reports stale files with exit 1 instead.
 """
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from tracksite.core import schema
+from tracksite.core import fieldtables, schema
+from tracksite.core.schemalang import json_schema
 
 ID_BASE = "urn:tracksite:schema:"
-
-SCHEMAS: tuple[tuple[str, schema.Mapping, str], ...] = (
-    ("lesson.schema.json", schema.LESSON, "tracksite lesson front-matter (lessons/<track>/<lesson>/lesson.md)"),
-    ("track.schema.json", schema.TRACK, "tracksite track (lessons/<track>/track.yml)"),
-    ("page.schema.json", schema.PAGE, "tracksite overview and cheatsheet front-matter (optional)"),
-)
-
-
-def editor_schema(spec: schema.Mapping, title: str, name: str) -> dict[str, Any]:
-    s = schema.json_schema(spec, title, ID_BASE + name.removesuffix(".schema.json"))
-    _adjust(spec, s)
-    return s
+SCHEMAS = schema.EDITOR_SCHEMAS
 
 
 def schemas() -> dict[str, dict[str, Any]]:
     """File name -> schema, for every schema editors use."""
-    return {name: editor_schema(spec, title, name) for name, spec, title in SCHEMAS}
+    return {name: json_schema(spec, title, ID_BASE + name.removesuffix(".schema.json"))
+            for name, spec, title in SCHEMAS}
 
 
 def render(s: dict[str, Any]) -> str:
     return json.dumps(s, indent=2, ensure_ascii=False) + "\n"
+
+
+def generated_files(root: Path) -> dict[Path, str]:
+    """Every generated file of the project and the text it should have."""
+    out = {root / "docs" / "schemas" / name: render(s) for name, s in schemas().items()}
+    guide = root / "docs" / "authoring.md"
+    if guide.is_file():
+        out[guide] = fieldtables.fill(guide.read_text(encoding="utf-8"))
+    return out
 
 
 def write_schemas(folder: Path) -> list[Path]:
@@ -60,30 +55,42 @@ def write_schemas(folder: Path) -> list[Path]:
     return written
 
 
-def _adjust(spec: schema.Spec, s: dict[str, Any]) -> None:
-    if isinstance(spec, schema.Mapping):
-        for f in spec.fields:
-            prop = s["properties"][f.name]
-            _adjust(f.spec, prop)
-            if not f.required:
-                _nullable(prop)
-        if spec.exactly_one_of:  # the one key present must also have a value
-            s["oneOf"] = [{"required": [k], "properties": {k: {"not": {"type": "null"}}}}
-                          for k in spec.exactly_one_of]
-    elif isinstance(spec, schema.ListOf):
-        s.setdefault("maxItems", spec.max_items)
-        _adjust(spec.item, s["items"])
-    elif isinstance(spec, schema.Text):
-        if spec.pattern is None:
-            s.setdefault("pattern", r"\S")
-    if s.get("description"):
-        s.setdefault("markdownDescription", s["description"])
+def _sync(files: dict[Path, str], root: Path, check: bool) -> int:
+    stale = [p for p, text in files.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
+    for p in stale:
+        rel = p.relative_to(root).as_posix()
+        if check:
+            print(f"{rel}: out of date with the schema; run `tracksite docs --write`", file=sys.stderr)
+        else:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(files[p], encoding="utf-8")
+            print(f"wrote {rel}")
+    return 1 if check and stale else 0
 
 
-def _nullable(s: dict[str, Any]) -> None:
-    """Let an optional key be written with no value, as the validator allows."""
-    t = s.get("type")
-    if isinstance(t, str):
-        s["type"] = [t, "null"]
-    if "enum" in s and None not in s["enum"]:
-        s["enum"] = [*s["enum"], None]
+def cmd_schema(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    files = {p: t for p, t in generated_files(root).items() if p.suffix == ".json"}
+    return _sync(files, root, getattr(args, "check", False))
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    if not args.write and not args.check:
+        print(fieldtables.fill((root / "docs" / "authoring.md").read_text(encoding="utf-8")), end="")
+        return 0
+    return _sync(generated_files(root), root, args.check)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("schema", help="write the JSON Schemas editors use to check YAML",
+                       description="Regenerate docs/schemas/*.json from the schema the validator uses.")
+    p.add_argument("--check", action="store_true", help="only report stale files (exit 1)")
+    p.set_defaults(handler=cmd_schema)
+    p = sub.add_parser("docs", help="refresh the field tables of docs/authoring.md and the JSON Schemas",
+                       description="Write the field tables between the <!-- tracksite:fields NAME --> markers "
+                                   "of docs/authoring.md, and docs/schemas/*.json, from the schema. Without "
+                                   "--write, print the guide with fresh tables.")
+    p.add_argument("--write", action="store_true", help="rewrite the files that are out of date")
+    p.add_argument("--check", action="store_true", help="only report stale files (exit 1)")
+    p.set_defaults(handler=cmd_docs)

@@ -15,7 +15,7 @@ import re
 from tracksite.core.glossary import DATA_BLOCKS, prose_lines
 from tracksite.core.readingtime import DISPLAY_MATH, INLINE_MATH
 
-_DIV = re.compile(r"^\s*:{3,}\s*\{?\s*\.?(?P<name>[A-Za-z][\w-]*)?")
+_DIV = re.compile(r"^\s*:{3,}\s*(?:\{(?:[^}]*?\s)?\.(?P<cls>[A-Za-z][\w-]*)[^}]*\}|\{[^}]*\}|(?P<name>[A-Za-z][\w-]*))")
 _ATX_H1 = re.compile(r"^ {0,3}#(?:\s+|$)(?P<text>.*)$")
 
 # What each Carpentries div becomes here (docs/authoring.md describes each block).
@@ -42,6 +42,7 @@ def check_documents(project, problems) -> None:
     for doc in project.documents:
         _fenced_divs(doc, problems)
         if doc.kind in _LESSON_KINDS:
+            _fence_in_list(doc, problems)
             _second_title(doc, problems)
         if doc.kind == "lesson":
             lesson = project.curriculum.lesson(doc.lesson_key or "")
@@ -52,9 +53,9 @@ def check_documents(project, problems) -> None:
 def _fenced_divs(doc, problems) -> None:
     for number, line in prose_lines(doc.body, doc.body_line, DATA_BLOCKS):
         m = _DIV.match(line)
-        if not m or not m.group("name"):
-            continue  # a closing `:::`
-        name = m.group("name").lower()
+        if not m or not (m.group("name") or m.group("cls")):
+            continue  # a closing `:::` (or attributes with no class)
+        name = (m.group("name") or m.group("cls")).lower()
         instead = _INSTEAD.get(name, "a `/// note | Title` or `/// details | Title` block")
         problems.add(doc.path, number, f"`::: {name}` is a pandoc fenced div, which this site does not render: "
                      "it would show as plain text" + (", its solution in view" if name in ("challenge", "solution") else ""),
@@ -68,6 +69,34 @@ def _second_title(doc, problems) -> None:
             problems.add(doc.path, number,
                          f"`# {m.group('text').strip()}` is a second page title: the page's title comes from the front-matter `title`",
                          hint="delete the line (write the title in `title:`), or make it a section with `## `")
+
+
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+\.)\s+\S")
+_SHALLOW_FENCE = re.compile(r"^( {1,3})(`{3,}|~{3,})")
+_ANY_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def _fence_in_list(doc, problems) -> None:
+    """A fence indented 1-3 spaces under a list item (GitHub's way) ends the list here: Python-
+    Markdown wants list content indented by 4 spaces, so the numbering starts again after it."""
+    in_list, fence = False, None
+    for number, line in enumerate(doc.body.split("\n"), doc.body_line):
+        m = _ANY_FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            continue
+        if m:
+            fence = m.group(1)
+            if in_list and _SHALLOW_FENCE.match(line):
+                problems.add(doc.path, number, "this code block is indented less than 4 spaces, so it ends the list "
+                             "above and the list starts again after it", severity="warning",
+                             hint="indent the fence and every line of the block by 4 spaces to keep it in the list item")
+            continue
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif line.strip() and not line.startswith((" ", "\t")):
+            in_list = False
 
 
 def formulas(body: str, first_line: int) -> list[int]:

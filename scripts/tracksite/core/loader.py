@@ -17,9 +17,10 @@ from tracksite.core import anchors as anchor_ids
 from tracksite.core import glossary as glossary_mod
 from tracksite.core import readingtime
 from tracksite.core import references as refs
-from tracksite.core import schema
+from tracksite.core import schema, siteconfig
 from tracksite.core import statics
 from tracksite.core import trackpages
+from tracksite.core.blocksyntax import blank_data_blocks
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from tracksite.core import bodychecks, rootcause
 from tracksite.core.problems import Problem, ProblemList
@@ -34,8 +35,6 @@ _VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read mor
 _ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
 _TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
 _ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-zA-Z]+)\s*=[^{}\n]{0,300}\}")
-_DATA_OPEN = re.compile(r"^/{3,}\s*(flashcards|quiz|attention|attention-steps)\b")
-_DATA_CLOSE = re.compile(r"^/{3,}\s*$")
 
 
 @dataclass
@@ -181,10 +180,9 @@ class _Loader:
                 seen[s] = line or 0
                 slugs.append(s)
             phases.append(Phase(str(phase.get("title") or f"Phase {pi + 1}"), tuple(slugs)))
-        number = data.get("number")
         track = Track(
             slug=slug,
-            number=number if isinstance(number, int) and not isinstance(number, bool) else 0,
+            number=schema.value(schema.TRACK, data, "number") or 0,
             title=str(data.get("title") or slug),
             summary=str(data.get("summary") or ""),
             phases=tuple(phases),
@@ -247,7 +245,7 @@ class _Loader:
             self.problems.add(lesson_file, 1, "lesson.md must start with front-matter between `---` lines",
                               hint="see docs/authoring.md for the fields")
         meta = src.meta.value
-        status = meta.get("status") if meta.get("status") in schema.STATUSES else "published"
+        status = schema.value(schema.LESSON, meta, "status")
         overview_file = folder / "overview.md"
         cheatsheet_file = self.cheatsheets_dir / track.slug / f"{slug}.md"
         overview = self.markdown(overview_file) if overview_file.exists() else None
@@ -277,8 +275,8 @@ class _Loader:
             prerequisites=self.prerequisites(src),
             read=_minutes(meta.get("time"), "read") or 1,
             practice=_minutes(meta.get("time"), "practice"),
-            difficulty=meta.get("difficulty") if meta.get("difficulty") in schema.DIFFICULTIES else "standard",
-            math=meta.get("math") if meta.get("math") in schema.MATH_LEVELS else "none",
+            difficulty=schema.value(schema.LESSON, meta, "difficulty"),
+            math=schema.value(schema.LESSON, meta, "math"),
             deep_dives=tuple(d for d in meta.get("deep_dives") or [] if isinstance(d, str)) if isinstance(meta.get("deep_dives"), list) else (),
             credits=meta.get("credits") if isinstance(meta.get("credits"), str) else None,
             status=status,
@@ -357,10 +355,9 @@ class _Loader:
         stamps: dict[Path, tuple] = {}
         ids: dict[str, set[str]] = {d.src_uri: _memo(("anchors", d.body), functools.partial(anchor_ids.anchors, d.body))
                                     for d in project.documents}
-        try:
-            from tracksite.core.widgets import validate_widgets
-        except ImportError:  # pragma: no cover - the widgets module ships with the package
-            validate_widgets = None
+        from tracksite.core.widgets import validate_widgets
+
+        known_blocks = siteconfig.markdown_blocks(self.root)
         for doc in project.documents:
             self.check_active_content(doc)
             for link in _memo(("links", doc.body, doc.body_line), lambda: list(refs.find_links(doc.body, doc.body_line))):
@@ -379,12 +376,12 @@ class _Loader:
                 elif ref.anchor and ref.src_uri not in ids:
                     self.problems.add(doc.path, link.line, f"broken link {link.target!r}: anchors can only point into lesson, overview and cheatsheet pages")
             self.check_images(doc, project)
-            if validate_widgets is not None:
-                shown, folder = self.problems.relative(doc.path), doc.path.parent
-                if folder not in stamps:  # widget data files live beside the page
-                    stamps[folder] = _folder_stamp(folder)
-                self.problems.extend(_memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder]),
-                                           lambda: validate_widgets(shown, doc.body, doc.body_line, folder)))
+            shown, folder = self.problems.relative(doc.path), doc.path.parent
+            if folder not in stamps:  # widget data files live beside the page
+                stamps[folder] = _folder_stamp(folder)
+            self.problems.extend(_memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder], known_blocks),
+                                       lambda: validate_widgets(shown, doc.body, doc.body_line, folder,
+                                                                known_blocks=known_blocks)))
             if doc.kind == "lesson":
                 self.check_reading_time(doc, project)
             for n, line in enumerate(doc.body.split("\n")):
@@ -416,7 +413,7 @@ class _Loader:
             self.problems.add(doc.path, line, message, hint=hint)
 
     def check_images(self, doc: Document, project: Project) -> None:
-        for n, line in enumerate(doc.body.split("\n")):
+        for n, line in enumerate(refs.mask_code(doc.body).split("\n")):  # an image shown as code is no image
             for m in _IMAGE.finditer(line):
                 alt, target = m.group(1), m.group(2)
                 lineno = doc.body_line + n
@@ -603,29 +600,6 @@ def _too_complex(body: str, first_line: int) -> tuple[int, str] | None:
     return None
 
 
-def blank_data_blocks(body: str) -> str:
-    """The body with every data block (flashcards, quiz, attention, attention-steps: header to
-    the next `///` line) blanked out, lines kept. In one pass: a regex with a lazy `.*?` to the
-    closing line takes minutes on thousands of unclosed headers."""
-    lines = body.split("\n")
-    next_close: list[int | None] = [None] * len(lines)
-    following = None
-    for i in range(len(lines) - 1, -1, -1):
-        next_close[i] = following
-        if _DATA_CLOSE.match(lines[i]):
-            following = i
-    i = 0
-    while i < len(lines):
-        end = next_close[i] if _DATA_OPEN.match(lines[i]) else None
-        if end is None:
-            i += 1
-            continue
-        for j in range(i, end + 1):
-            lines[j] = " " * len(lines[j])
-        i = end + 1
-    return "\n".join(lines)
-
-
 def _texts(value) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
@@ -636,8 +610,8 @@ def _text(value, default):
 
 def _minutes(time, key) -> int | None:
     if isinstance(time, dict):
-        v = time.get(key)
-        if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+        v = schema.value(schema.TIME, time, key)
+        if v:
             return v
     return None
 

@@ -106,11 +106,11 @@ def code_lines(lines: list[str]) -> list[bool]:
     fence: str | None = None
     for line in lines:
         m = _FENCE.match(line)
-        if m:
-            if fence is None:
-                fence = m.group(1)[0] * 3
-            elif line.strip().startswith(fence):
-                fence = None
+        if m and fence is None:
+            fence = m.group(1)  # a ```` fence holds ``` lines: only as long a fence closes it
+            flags.append(True)
+        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
+            fence = None
             flags.append(True)
         else:
             flags.append(fence is not None)

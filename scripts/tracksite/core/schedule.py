@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 
 from tracksite.core import references as refs
+from tracksite.core.blocksyntax import block_text, find_blocks, iter_blocks
 from tracksite.core.loader import Project
 
-_NOTES = re.compile(r"(?ms)^(?P<fence>/{3,})[ \t]*instructor\b[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$")
-
-
 def instructor_notes(markdown: str) -> list[str]:
-    return [m.group("body").strip() for m in _NOTES.finditer(markdown)]
+    """The text of every closed `/// instructor` block, nested blocks included."""
+    blocks, _ = find_blocks(markdown)
+    return [block_text(markdown, b).strip() for b in iter_blocks(blocks) if b.name == "instructor" and b.closed]
 
 
 def schedule_src_uri(track: str) -> str:

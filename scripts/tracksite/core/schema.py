@@ -1,221 +1,31 @@
-"""One description of every field an instructor writes.
+"""What an instructor writes, described once in the schema language (tracksite.core.schemalang).
 
-The validator, the JSON Schemas that editors use for completion, and the field tables in the
-authoring guide are all generated from the specs below, so they cannot disagree.
+The validator, the loader's defaults, the page labels, the starter text of `tracksite new`, the
+JSON Schemas for editors (`tracksite schema`) and the field tables of docs/authoring.md
+(`tracksite docs --write`) all come from the descriptions below: adding a choice value or changing
+a default is one edit here.
 """
 from __future__ import annotations
 
-import difflib
+import math
 import re
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from tracksite.core.sources import type_name
+from tracksite.core.schemalang import (INVALID, Bool, Choice, Either, Field, Finding, ListOf, MapOf, Mapping,  # noqa: F401
+                                       Minutes, Number, Real, Spec, Text, Whole, field_name, field_table,
+                                       json_schema, read, unique)
 from tracksite.core.yamlsafe import Located
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
 REF_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
 TRACK_REF_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
 
-Report = Callable[[tuple, str, str | None], None]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Spec:
-    """A value's expected shape. Subclasses check values and describe themselves as JSON Schema."""
-
-    help: str = ""
-
-    def check(self, value: Any, path: tuple, report: Report) -> None:
-        raise NotImplementedError
-
-    def json_schema(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def describe(self) -> str:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True, kw_only=True)
-class Text(Spec):
-    pattern: re.Pattern[str] | None = None
-    pattern_help: str = ""
-    max_length: int = 2000
-
-    def check(self, value, path, report):
-        if not isinstance(value, str):
-            report(path, f"expected text, found {type_name(value)} {value!r}", None)
-        elif not value.strip():
-            report(path, "must not be empty", None)
-        elif len(value) > self.max_length:
-            report(path, f"is {len(value)} characters long; at most {self.max_length}", None)
-        elif self.pattern and not self.pattern.fullmatch(value):
-            report(path, f"{value!r} is not {self.pattern_help}", None)
-
-    def json_schema(self):
-        s: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": self.max_length}
-        if self.pattern:
-            s["pattern"] = self.pattern.pattern
-        if self.help:
-            s["description"] = self.help
-        return s
-
-    def describe(self):
-        return self.pattern_help or "text"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Minutes(Spec):
-    maximum: int = 600
-
-    def check(self, value, path, report):
-        if isinstance(value, bool) or not isinstance(value, int):
-            report(path, f"expected a whole number of minutes, found {type_name(value)} {value!r}", None)
-        elif not 1 <= value <= self.maximum:
-            report(path, f"{value} is out of range; expected 1 to {self.maximum} minutes", None)
-
-    def json_schema(self):
-        return {"type": "integer", "minimum": 1, "maximum": self.maximum, "description": self.help}
-
-    def describe(self):
-        return f"whole minutes, 1 to {self.maximum}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Number(Spec):
-    minimum: int = 1
-    maximum: int = 999
-
-    def check(self, value, path, report):
-        if isinstance(value, bool) or not isinstance(value, int):
-            report(path, f"expected a whole number, found {type_name(value)} {value!r}", None)
-        elif not self.minimum <= value <= self.maximum:
-            report(path, f"{value} is out of range; expected {self.minimum} to {self.maximum}", None)
-
-    def json_schema(self):
-        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum, "description": self.help}
-
-    def describe(self):
-        return f"whole number, {self.minimum} to {self.maximum}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Choice(Spec):
-    values: tuple[str, ...] = ()
-
-    def check(self, value, path, report):
-        if value not in self.values or not isinstance(value, str):
-            near = difflib.get_close_matches(str(value), self.values, n=1)
-            hint = f"did you mean {near[0]!r}?" if near else None
-            report(path, f"{value!r} is not allowed; expected one of {', '.join(self.values)}", hint)
-
-    def json_schema(self):
-        return {"type": "string", "enum": list(self.values), "description": self.help}
-
-    def describe(self):
-        return ", ".join(f"`{v}`" for v in self.values)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ListOf(Spec):
-    item: Spec
-    min_items: int = 0
-    max_items: int = 200
-
-    def check(self, value, path, report):
-        if not isinstance(value, list):
-            report(path, f"expected a list (lines starting with `- `), found {type_name(value)}", None)
-            return
-        if len(value) < self.min_items:
-            report(path, f"needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}", None)
-        if len(value) > self.max_items:
-            report(path, f"has {len(value)} items; at most {self.max_items}", None)
-        for i, v in enumerate(value):
-            self.item.check(v, path + (i,), report)
-
-    def json_schema(self):
-        s = {"type": "array", "items": self.item.json_schema(), "description": self.help}
-        if self.min_items:
-            s["minItems"] = self.min_items
-        return s
-
-    def describe(self):
-        return f"list of {self.item.describe()}"
-
-
-@dataclass(frozen=True)
-class Field:
-    """One key: its spec, whether it is required, its default (what the loader uses when the key
-    is absent), an example (shown as a hint and, commented out, in `tracksite new`'s starter
-    text) and a short note (the comment beside it in the starter text)."""
-
-    name: str
-    spec: Spec
-    required: bool = False
-    default: Any = None
-    example: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Mapping(Spec):
-    fields: tuple[Field, ...] = ()
-    exactly_one_of: tuple[str, ...] = ()
-    name: str = "mapping"
-
-    def by_name(self) -> dict[str, Field]:
-        return {f.name: f for f in self.fields}
-
-    def check(self, value, path, report):
-        if not isinstance(value, dict):
-            report(path, f"expected a mapping of `key: value` lines, found {type_name(value)}", None)
-            return
-        known = self.by_name()
-        for key in value:
-            if key not in known:
-                near = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-                hint = f"did you mean {near[0]!r}?" if near else f"allowed: {', '.join(known)}"
-                report(path + (key,), f"unknown key {key!r}", hint)
-        for f in self.fields:
-            if f.name in value:
-                if value[f.name] is None and not f.required:
-                    continue
-                f.spec.check(value[f.name], path + (f.name,), report)
-            elif f.required:
-                report(path, f"missing required key {f.name!r} ({f.spec.describe()})", f.example or None)
-        if self.exactly_one_of:
-            present = [k for k in self.exactly_one_of if value.get(k) is not None]
-            if len(present) != 1:
-                report(path, f"needs exactly one of {' or '.join(map(repr, self.exactly_one_of))}", None)
-
-    def json_schema(self):
-        s: dict[str, Any] = {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {f.name: _with_default(f) for f in self.fields},
-        }
-        required = [f.name for f in self.fields if f.required]
-        if required:
-            s["required"] = required
-        if self.exactly_one_of:
-            s["oneOf"] = [{"required": [k]} for k in self.exactly_one_of]
-        if self.help:
-            s["description"] = self.help
-        return s
-
-    def describe(self):
-        return self.name
-
-
-def _with_default(f: Field) -> dict[str, Any]:
-    s = dict(f.spec.json_schema())
-    if f.default is not None:
-        s["default"] = f.default
-    return {k: v for k, v in s.items() if v not in ("", None)}
-
-
-DIFFICULTIES = ("intro", "standard", "advanced")
-MATH_LEVELS = ("none", "light", "heavy")
+DIFFICULTY = Choice(values=("intro", "standard", "advanced"), help="How demanding the lesson is.",
+                    labels=(("intro", "Introductory"),))
+MATH = Choice(values=("none", "light", "heavy"), help="How much mathematics the lesson uses.",
+              labels=(("none", "No math"), ("light", "Light math"), ("heavy", "Math-heavy")))
+DIFFICULTIES = DIFFICULTY.values
+MATH_LEVELS = MATH.values
 STATUSES = ("published", "draft")
 
 PREREQUISITE = Mapping(
@@ -249,8 +59,8 @@ LESSON = Mapping(
         Field("keypoints", ListOf(item=Text(max_length=400), min_items=1, max_items=8, help="What to remember, shown at the foot of the lesson and gathered on the track's Key points page."), example="keypoints:\n  - The one idea to remember from this lesson.", note="what to remember, shown at the foot of the lesson"),
         Field("prerequisites", ListOf(item=PREREQUISITE, help="What to know first: lessons (linked) or text."), example="prerequisites:\n  - lesson: earlier-lesson\n  - text: Comfort with vectors and dot products", note="what to know first: a lesson (slug, or track/slug) or free text"),
         Field("time", TIME, required=True, example="time: {read: 8, practice: 10}"),
-        Field("difficulty", Choice(values=DIFFICULTIES, help="How demanding the lesson is."), default="standard"),
-        Field("math", Choice(values=MATH_LEVELS, help="How much mathematics the lesson uses."), default="none"),
+        Field("difficulty", DIFFICULTY, default="standard"),
+        Field("math", MATH, default="none"),
         Field("deep_dives", ListOf(item=Text(pattern=TRACK_REF_RE, pattern_help="a track/lesson reference"), help="Lessons of other tracks that go deeper: a \"Go deeper\" box."), example="deep_dives:\n  - other-track/lesson-slug", note="lessons of other tracks that go deeper, as track/slug"),
         Field("credits", Text(help="Source attribution shown at the foot of the lesson.", max_length=1000), example="credits: Sources this lesson draws on, shown at its foot."),
         Field("status", Choice(values=STATUSES, help="Drafts show under `mkdocs serve` only."), default="published", note="a draft is shown by `mkdocs serve` only: delete this line to publish"),
@@ -284,6 +94,191 @@ PAGE = Mapping(
 )
 
 
+REDIRECTS = MapOf(
+    help="lessons/<track>/redirects.yml: old lesson addresses that keep working after a rename.",
+    name="`old-slug: new-slug`",
+    key=Text(pattern=SLUG_RE, pattern_help="the old slug"),
+    value=Text(pattern=SLUG_RE, pattern_help="a lesson slug of this track", help="The lesson the old address leads to."),
+)
+
+
+# -- widget bodies ----------------------------------------------------------------------------
+# Widget texts keep a number as written (`text: 42` is the option "42"), so an answer can be one.
+
+def _one_correct(options, path, ctx):
+    if not any(o["correct"] for o in options):
+        ctx.report(path, "no correct option", "mark at least one option with 'correct: true'")
+
+
+OPTION = Mapping(
+    help="One answer to choose: its text, whether it is right, and why.",
+    name="option",
+    fields=(
+        Field("text", Text(numbers=True, max_length=500, help="What the learner picks (inline Markdown)."), required=True, example="text: A softmax over the scores"),
+        Field("correct", Bool(help="Whether this option is right; at least one per question is."), default=False),
+        Field("explain", Text(numbers=True, help="Why the option is right or wrong, shown after answering."), required=True, example="explain: Each row of weights sums to 1."),
+    ),
+)
+
+QUESTION = Mapping(
+    help="A question and its options.",
+    name="question",
+    fields=(
+        Field("question", Text(numbers=True, max_length=1000, help="The question (inline Markdown)."), required=True, example="question: What turns scores into weights?"),
+        Field("options", ListOf(item=OPTION, min_items=2, max_items=12, noun="option",
+                                help="Two or more options, at least one correct, each text once.",
+                                rules=(unique("text", "option text", "option"), _one_correct),
+                                json_extra={"contains": {"required": ["correct"], "properties": {"correct": {"const": True}}}}),
+              required=True),
+    ),
+)
+
+QUIZ = ListOf(item=QUESTION, min_items=1, max_items=50, noun="question",
+              help="The body of a `/// quiz` block: a list of questions.")
+
+CARD = Mapping(
+    help="A flashcard: a term and what it means.",
+    name="card",
+    fields=(
+        Field("term", Text(numbers=True, max_length=300, help="The front of the card."), required=True, example="term: Softmax"),
+        Field("answer", Text(numbers=True, help="The back of the card."), required=True, example="answer: Turns scores into weights that sum to 1."),
+    ),
+)
+
+FLASHCARDS = ListOf(item=CARD, min_items=1, max_items=100, noun="card", rules=(unique("term", "term", "card"),),
+                    help="The body of a `/// flashcards` block: a list of cards, each term once "
+                         "(or a Markdown definition list).")
+
+DATA_FILE_RE = re.compile(r"^(?![/\\])(?!.*\.\.)(?!.*\\)(?!.*://)[^\n]*\.(?:[jJ][sS][oO][nN]|[yY][aA]?[mM][lL])$")
+_DATA_FILE = dict(pattern=DATA_FILE_RE, pattern_help="a .json, .yaml or .yml file beside the lesson, e.g. it-tired.json")
+
+ATTENTION = Mapping(
+    help="The body of an `/// attention` block: which data file to draw, and what to point at.",
+    name="attention",
+    fields=(
+        Field("data", Text(**_DATA_FILE, help="The data file `tracksite attention` wrote, beside lesson.md."), required=True, example="data: it-tired.json"),
+        Field("compare", Text(**_DATA_FILE, help="A second data file from the same model: a minimal pair.")),
+        Field("focus", Text(numbers=True, max_length=100, help="The token whose attention opens the widget.")),
+        Field("target", Text(numbers=True, max_length=100, help="The token it should attend to: opens on the head that attends most.")),
+    ),
+)
+
+MAX_FINDINGS_PER_FILE = 12
+
+
+class Weights(Spec):
+    """weights[layer][head][query][key]: every layer the same number of heads, every head a
+    square of rows, every row a softmax output (numbers from 0 to 1 summing to 1)."""
+
+    def _read(self, value, path, ctx):
+        before = len(ctx.findings)
+
+        def bad(p, message):
+            if len(ctx.findings) - before < MAX_FINDINGS_PER_FILE:
+                ctx.report(path + p, message)
+
+        if not isinstance(value, list) or not value:
+            bad((), "expected weights[layer][head][query][key]: a list of at least one layer")
+            return INVALID
+        heads = len(value[0]) if isinstance(value[0], list) else None
+        for li, layer in enumerate(value):
+            if not isinstance(layer, list) or not layer:
+                bad((li,), f"layer {li + 1}: expected a list of at least one head")
+            elif len(layer) != heads:
+                bad((li,), f"layer {li + 1} has {len(layer)} heads, layer 1 has {heads}: every layer needs the same number")
+            else:
+                for hi, head in enumerate(layer):
+                    self._head(head, (li, hi), bad)
+        return value if len(ctx.findings) == before else INVALID
+
+    @staticmethod
+    def _head(head, p, bad):
+        where = f"layer {p[0] + 1}, head {p[1] + 1}"
+        if not isinstance(head, list) or not head:
+            bad(p, f"{where}: expected one row per token")
+            return
+        n = max((len(r) for r in head if isinstance(r, list)), default=len(head))  # tokens, as most rows say
+        if len(head) != n:
+            bad(p, f"{where}: expected {n} rows (one per token, as many as each row has weights), found {len(head)}")
+            return
+        for qi, row in enumerate(head):
+            if not isinstance(row, list) or len(row) != n:
+                bad(p + (qi,), f"{where}, query {qi + 1}: expected {n} weights (one per token)")
+            elif not all(isinstance(w, (int, float)) and not isinstance(w, bool) and math.isfinite(w) for w in row):
+                bad(p + (qi,), f"{where}, query {qi + 1}: every weight must be a number")
+            elif any(w < 0 or w > 1 for w in row):
+                bad(p + (qi,), f"{where}, query {qi + 1}: weights must lie between 0 and 1")
+            elif abs(sum(row) - 1) > 1e-3:
+                bad(p + (qi,), f"{where}, query {qi + 1}: weights sum to {sum(row):.4f}; expected 1 (within 0.001): "
+                               "each row is a softmax output")
+
+    def _json(self):
+        row = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 1}
+        return {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 1, "items": {
+            "type": "array", "minItems": 1, "items": row}}}
+
+    def describe(self):
+        return "weights[layer][head][query][key], each row summing to 1"
+
+
+def _fits_tokens(data, path, ctx):
+    n = len(data["tokens"])
+    if len(data["weights"][0][0]) != n:
+        ctx.report(path + ("weights",), f"each head has {len(data['weights'][0][0])} rows; expected {n}, one per token")
+    words = data["words"]
+    if words and [i for w in words for i in w] != list(range(n)):
+        ctx.report(path + ("words",), "expected words as lists of token indices covering every token once, in order, "
+                                      "e.g. [[0], [1], [2, 3]]", f"token indices run from 0 to {n - 1}")
+
+
+ATTENTION_DATA = Mapping(
+    help="An attention data file (JSON or YAML) beside the lesson, as `tracksite attention` writes it.",
+    name="attention data",
+    rules=(_fits_tokens,),
+    fields=(
+        Field("sentence", Text(help="The sentence, as written."), required=True),
+        Field("tokens", ListOf(item=Text(max_length=100), min_items=1, max_items=512, noun="token",
+                               help="The tokens, as the model's tokenizer split the sentence."), required=True),
+        Field("words", ListOf(item=ListOf(item=Whole(minimum=0, maximum=511), min_items=1, noun="index"), noun="word",
+                              help="Which tokens make each word, e.g. [[0], [1], [2, 3]].")),
+        Field("weights", Weights(help="weights[layer][head][query][key]: each row a softmax output."), required=True),
+        Field("source", Either(options=(Text(), MapOf(key=Text(max_length=100), value=Text(numbers=True), name="a mapping"))),
+              required=True, example="source: {model: ..., package: ..., package_version: ..., tokenizer: ...}"),
+        Field("label", Text(max_length=60, help="A short label for the widget's sentence switch, e.g. tired.")),
+    ),
+)
+
+MAX_STEP_TOKENS = 12
+MAX_STEP_DIM = 12
+
+
+def _rectangular(rows, path, ctx):
+    width = len(rows[0])
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            ctx.report(path + (i,), f"row {i + 1} has {len(row)} entries, row 1 has {width}: every row needs the same length")
+            return
+
+
+def _matrix(help: str) -> ListOf:
+    return ListOf(item=ListOf(item=Real(), min_items=1, max_items=MAX_STEP_DIM, noun="entry"), min_items=1,
+                  max_items=MAX_STEP_TOKENS, noun="row", rules=(_rectangular,), help=help)
+
+
+ATTENTION_STEPS = Mapping(
+    help="The body of an `/// attention-steps` block: tokens, embeddings and weight matrices; "
+         "the page computes Q, K, V, the scores, the softmax and the output.",
+    name="attention-steps",
+    fields=(
+        Field("tokens", ListOf(item=Text(numbers=True, max_length=40), min_items=1, max_items=MAX_STEP_TOKENS, noun="token",
+                               help="The tokens, e.g. [it, animal]."), required=True, example="tokens: [it, animal]"),
+        Field("x", _matrix("One embedding row per token."), required=True, example="x: [[1, 0], [0, 1]]"),
+        Field("w_q", _matrix("Query weights: d_model rows (the width of x)."), required=True),
+        Field("w_k", _matrix("Key weights: d_model rows and d_k columns, like w_q."), required=True),
+        Field("w_v", _matrix("Value weights: d_model rows (the width of x)."), required=True),
+    ),
+)
+
 TERM = Mapping(
     help="One glossary term of the track.",
     name="term",
@@ -310,42 +305,48 @@ GLOSSARY = Mapping(
 )
 
 
+#: Every description with a field table in the authoring guide (`<!-- tracksite:fields NAME -->`).
 SPECS: dict[str, Mapping] = {
     "lesson": LESSON, "track": TRACK, "phase": PHASE, "prerequisite": PREREQUISITE, "time": TIME, "page": PAGE,
+    "quiz-question": QUESTION, "quiz-option": OPTION, "flashcard": CARD, "attention": ATTENTION,
+    "attention-steps": ATTENTION_STEPS,
     "glossary": GLOSSARY, "term": TERM,
 }
 
+#: The JSON Schemas editors use: file name, description, title.
+EDITOR_SCHEMAS: tuple[tuple[str, Spec, str], ...] = (
+    ("lesson.schema.json", LESSON, "tracksite lesson front-matter (lessons/<track>/<lesson>/lesson.md)"),
+    ("track.schema.json", TRACK, "tracksite track (lessons/<track>/track.yml)"),
+    ("page.schema.json", PAGE, "tracksite overview and cheatsheet front-matter (optional)"),
+    ("redirects.schema.json", REDIRECTS, "tracksite redirects (lessons/<track>/redirects.yml)"),
+    ("quiz.schema.json", QUIZ, "tracksite /// quiz block body"),
+    ("flashcards.schema.json", FLASHCARDS, "tracksite /// flashcards block body"),
+    ("attention.schema.json", ATTENTION, "tracksite /// attention block body"),
+    ("attention-steps.schema.json", ATTENTION_STEPS, "tracksite /// attention-steps block body"),
+    ("attention-data.schema.json", ATTENTION_DATA, "tracksite attention data file (beside lesson.md)"),
+    ("glossary.schema.json", GLOSSARY, "tracksite glossary (lessons/<track>/glossary.yml)"),
+)
 
-def validate(spec: Mapping, located: Located) -> list[tuple[int | None, str, str, str | None]]:
+
+def value(spec: Mapping, data: Any, name: str) -> Any:
+    """`data[name]` if it is valid for the field, else the field's default: what the loader and
+    the pages use, so a problem reported by `check` never crashes the build."""
+    f = spec.by_name()[name]
+    raw = data.get(name) if isinstance(data, dict) else None
+    if raw is None:
+        return f.default
+    out, problems = read(f.spec, raw)
+    return f.default if out is INVALID else out
+
+
+def label(spec: Mapping, name: str, value_: str) -> str:
+    """What a page shows for a choice (difficulty `intro` -> "Introductory")."""
+    choice = spec.by_name()[name].spec
+    assert isinstance(choice, Choice)
+    return choice.label(value_)
+
+
+def validate(spec: Spec, located: Located) -> list[tuple[int | None, str, str, str | None]]:
     """Check a located document; returns (line, field, message, hint) for every problem."""
-    found: list[tuple[int | None, str, str, str | None]] = []
-
-    def report(path: tuple, message: str, hint: str | None) -> None:
-        found.append((located.line(*path), field_name(path), message, hint))
-
-    spec.check(located.value, (), report)
-    return found
-
-
-def field_name(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def json_schema(spec: Mapping, title: str, schema_id: str) -> dict[str, Any]:
-    s = {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id, "title": title}
-    s.update(spec.json_schema())
-    return s
-
-
-def field_table(spec: Mapping) -> str:
-    """A Markdown table of the fields, for the authoring guide."""
-    rows = ["| key | required | expected | default | what it is for |", "|---|---|---|---|---|"]
-    for f in spec.fields:
-        default = f"`{f.default}`" if f.default is not None else ""
-        rows.append(
-            f"| `{f.name}` | {'yes' if f.required else 'no'} | {f.spec.describe()} | {default} | {f.spec.help} |"
-        )
-    return "\n".join(rows)
+    _, found = read(spec, located.value, located.lines)
+    return [(f.line, f.field or "", f.message, f.hint) for f in found]

@@ -178,9 +178,35 @@ def exercises_markdown(project: "Project", track: "Track", instructor: bool) -> 
         link = refs.relative_src(here, refs.src_uri("lesson", lesson.track, lesson.slug))
         lines += [f"## Lesson {c.position(lesson).number}: {_md(lesson.title)}", "",
                   f"From [Lesson {c.position(lesson).number}]({link}).", ""]
+        lesson_src = refs.src_uri("lesson", lesson.track, lesson.slug)
         for block in blocks:
-            lines += [block, ""]
+            lines += [_relink(block, lesson_src, here, lesson.track), ""]
     return "\n".join(lines)
+
+
+def _relink(block: str, from_src: str, to_src: str, track: str) -> str:
+    """A block copied from a lesson, its links and images pointed from the pack's address:
+    course links (`lesson:x`) resolved, relative files and `#anchors` kept on the lesson's."""
+    import posixpath
+
+    replacements = {}
+    for link in refs.find_links(block, 1):
+        target = link.target
+        if refs.scheme_of(target) is not None:
+            ref = refs.parse(target, track)
+            if isinstance(ref, str):
+                continue
+            new = refs.relative_src(to_src, ref.src_uri) + (f"#{ref.anchor}" if ref.anchor else "")
+        elif target.startswith("#"):
+            new = refs.relative_src(to_src, from_src) + target
+        elif re.match(r"^[a-z][a-z0-9+.-]*:|^/", target, re.I):
+            continue
+        else:
+            path, _, anchor = target.partition("#")
+            full = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), path))
+            new = refs.relative_src(to_src, full) + (f"#{anchor}" if anchor else "")
+        replacements[(link.start, link.end)] = new
+    return refs.rewrite(block, replacements)
 
 
 def _md(text: str) -> str:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from tracksite.core import references as refs
+from tracksite.core import schema
 from tracksite.core.model import Curriculum, Lesson, Track
 
-DIFFICULTY_LABELS = {"intro": "Introductory", "standard": "Standard", "advanced": "Advanced"}
-MATH_LABELS = {"none": "No math", "light": "Light math", "heavy": "Math-heavy"}
 TAB_LABELS = {"overview": "Overview", "lesson": "Lesson", "cheatsheet": "Cheatsheet"}
 
 
@@ -39,9 +38,9 @@ def lesson_row(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
         "read": lesson.read,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
-        "difficulty": DIFFICULTY_LABELS[lesson.difficulty],
+        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
         "difficulty_key": lesson.difficulty,
-        "math": MATH_LABELS[lesson.math],
+        "math": schema.label(schema.LESSON, "math", lesson.math),
         "draft": lesson.is_draft,
     }
 
@@ -154,9 +153,9 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
         "read": lesson.read,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
-        "difficulty": DIFFICULTY_LABELS[lesson.difficulty],
+        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
         "difficulty_key": lesson.difficulty,
-        "math": MATH_LABELS[lesson.math],
+        "math": schema.label(schema.LESSON, "math", lesson.math),
         "objectives": list(lesson.objectives),
         "questions": list(lesson.questions),
         "keypoints": list(lesson.keypoints),

@@ -46,6 +46,8 @@ class Located:
 
     value: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    #: numbers exactly as written (`3.10`, `042`), for fields that want text
+    raw: dict[Path_, str] = field(default_factory=dict)
 
     def line(self, *path: Any) -> int | None:
         """The line of the deepest known ancestor of `path`: a missing key points at its parent."""
@@ -114,7 +116,7 @@ def parse(text: str, first_line: int = 1) -> Located:
         return located
     counter = [0]
     try:
-        located.value = _convert(node, (), located.lines, offset, 0, counter, loader)
+        located.value = _convert(node, (), located, offset, 0, counter, loader)
     except RecursionError:
         raise YamlProblem("YAML is nested too deeply", first_line) from None
     located.lines.setdefault((), node.start_mark.line + 1 + offset)
@@ -126,9 +128,10 @@ def _indentation(text: str) -> str:
 
 
 def _convert(
-    node: Node, path: Path_, lines: dict[Path_, int], offset: int, depth: int,
+    node: Node, path: Path_, located: Located | None, offset: int, depth: int,
     counter: list[int], loader: yaml.SafeLoader,
 ) -> Any:
+    lines = located.lines if located is not None else {}
     line = node.start_mark.line + 1 + offset
     counter[0] += 1
     if counter[0] > MAX_NODES:
@@ -144,12 +147,16 @@ def _convert(
         value = loader.construct_object(node, deep=True)
         if isinstance(value, (datetime.date, datetime.datetime)):
             return node.value  # keep dates as the text the author wrote
+        if isinstance(value, bool) and node.value.lower() not in ("true", "false"):
+            return node.value  # YAML 1.2, as editors read it: `title: no` is the text "no"
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and located is not None:
+            located.raw[path] = node.value
         return value
     if isinstance(node, SequenceNode):
         out = []
         for i, child in enumerate(node.value):
             lines[path + (i,)] = child.start_mark.line + 1 + offset
-            out.append(_convert(child, path + (i,), lines, offset, depth + 1, counter, loader))
+            out.append(_convert(child, path + (i,), located, offset, depth + 1, counter, loader))
         return out
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
@@ -159,7 +166,7 @@ def _convert(
                 raise YamlProblem("YAML merge keys (<<) are not allowed in course files", key_line)
             if not isinstance(key_node, ScalarNode):
                 raise YamlProblem("mapping keys must be plain text", key_line)
-            key = _convert(key_node, path, {}, offset, depth + 1, counter, loader)
+            key = _convert(key_node, path, None, offset, depth + 1, counter, loader)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
@@ -169,6 +176,6 @@ def _convert(
                     key_line,
                 )
             lines[path + (key,)] = key_line
-            result[key] = _convert(value_node, path + (key,), lines, offset, depth + 1, counter, loader)
+            result[key] = _convert(value_node, path + (key,), located, offset, depth + 1, counter, loader)
         return result
     raise YamlProblem("unsupported YAML node", line)  # pragma: no cover

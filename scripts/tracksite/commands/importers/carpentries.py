@@ -44,6 +44,8 @@ class Source:
     episodes: list[Path]
     learners: list[Path] = field(default_factory=list)
     instructors: list[Path] = field(default_factory=list)
+    authors: str = ""
+    link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
 
 
 def read_source(root: Path) -> Source:
@@ -56,7 +58,8 @@ def read_source(root: Path) -> Source:
         raise ImportRefused(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
     if not isinstance(data, dict):
         raise ImportRefused(f"{config}: expected `key: value` lines")
-    names = data.get("episodes") or sorted(p.name for p in (root / "episodes").glob("*.md"))
+    names = data.get("episodes") or sorted(p.name for p in (root / "episodes").iterdir()
+                                           if p.suffix in (".md", ".Rmd")) if (root / "episodes").is_dir() else []
     episodes = [root / "episodes" / str(n) for n in names]
     missing = [str(p) for p in episodes if not p.is_file()]
     if missing:
@@ -71,7 +74,16 @@ def read_source(root: Path) -> Source:
 
     return Source(root=root, title=str(data.get("title") or root.name), licence=str(data.get("license") or "CC-BY 4.0"),
                   url=str(data.get("source") or data.get("url") or ""), episodes=episodes,
-                  learners=pages("learners", data.get("learners")), instructors=pages("instructors", data.get("instructors")))
+                  learners=pages("learners", data.get("learners")), instructors=pages("instructors", data.get("instructors")),
+                  authors=read_authors(root), link_defs=_shared_links(root))
+
+
+def _shared_links(root: Path) -> dict[str, str]:
+    """The Workbench appends links.md to every episode: its `[ref]: url` definitions."""
+    from tracksite.commands.importers.pandoc import definitions
+
+    links = root / "links.md"
+    return definitions(links.read_text(encoding="utf-8", errors="replace")) if links.is_file() else {}
 
 
 def lesson_slug(path: Path, taken: set[str]) -> str:
@@ -85,8 +97,34 @@ def lesson_slug(path: Path, taken: set[str]) -> str:
 
 def credit(src: Source) -> str:
     where = f" ({src.url})" if src.url else ""
-    return (f"Adapted from \"{src.title}\"{where} by The Carpentries and its contributors, "
+    who = f"{src.authors} and The Carpentries" if src.authors else "The Carpentries and its contributors"
+    return (f"Adapted from \"{src.title}\"{where} by {who}, "
             f"licensed {src.licence}. Changes: converted to tracksite's format.")
+
+
+def read_authors(root: Path) -> str:
+    """The lesson's authors from CITATION.cff (or AUTHORS), as "A, B and others"; "" if none."""
+    names: list[str] = []
+    cff = root / "CITATION.cff"
+    if cff.is_file():
+        try:
+            data = yaml.safe_load(cff.read_text(encoding="utf-8", errors="replace"))
+        except yaml.YAMLError:
+            data = None
+        for person in (data or {}).get("authors") or [] if isinstance(data, dict) else []:
+            if isinstance(person, dict):
+                name = " ".join(str(person.get(k, "")).strip() for k in ("given-names", "family-names")).strip()
+                names.append(name or str(person.get("name", "")).strip())
+    for file in (root / "AUTHORS", root / "AUTHORS.md"):
+        if not names and file.is_file():
+            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            names = [re.sub(r"^[-*]\s*", "", l).strip() for l in lines if l.strip() and not l.startswith("#")]
+    names = [n for n in names if n][:200]
+    if not names:
+        return ""
+    if len(names) > 5:
+        return ", ".join(names[:5]) + f" and {len(names) - 5} others"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
 @dataclass
@@ -125,7 +163,8 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     except (SourceProblem, YamlProblem) as e:
         raise ImportRefused(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
     meta = md.meta.value if isinstance(md.meta.value, dict) else {}
-    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()})
+    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}, source_dir=path.parent,
+                  link_defs=src.link_defs)
     ep = convert(md.body, md.body_line, ctx)
     slug = slugs[path.name]
     for source_path, name in ctx.image_names.items():
@@ -184,8 +223,17 @@ def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None) -> str:
     if isinstance(meta.get("exercises"), int) and meta["exercises"] > 0:
         time["practice"] = min(meta["exercises"], 600)
     data["time"] = time
+    data["math"] = _math_level(ep.body)
     data["credits"] = credit(src)
     return _front(data) + ep.body
+
+
+def _math_level(body: str) -> str:
+    """What `math:` says must match the formulas the body holds (`tracksite check` compares them)."""
+    from tracksite.core.bodychecks import formulas
+
+    found = len(formulas(body, 1))
+    return "none" if not found else "light" if found < 10 else "heavy"
 
 
 def _overview_text(src, meta, ep: Episode, i: int, n: int, prev, nxt, track: str) -> str:
@@ -246,7 +294,8 @@ def _track_yml(src: Source, number: int, slugs: list[str]) -> str:
 
 def _learner_page(src: Source, page: Path, track: str, slugs: dict[str, str], plan: Plan) -> None:
     md = split_front_matter(page, read_text(page))
-    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()})
+    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}, source_dir=page.parent,
+                  link_defs=src.link_defs)
     ep = convert(md.body, md.body_line, ctx)
     title = (md.meta.value.get("title") if isinstance(md.meta.value, dict) else None) or page.stem.capitalize()
     base = f"docs/{track}/learners"

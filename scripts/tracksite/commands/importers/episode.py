@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
-DIV_OPEN = re.compile(r"^(:{3,})\s*\{?\s*\.?([A-Za-z][\w-]*)\s*\}?\s*$")
+from tracksite.commands.importers import pandoc
+from tracksite.core.loader import ASSET_SUFFIXES as PUBLISHED
+
+# `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
+DIV_OPEN = re.compile(r"^(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
 DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -22,6 +27,7 @@ LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
 LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
+KNITR_CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{\s*([A-Za-z][\w]*)[^}]*\}\s*$")  # ```{r, echo=TRUE}
 
 # Fenced-div kinds and the block each one becomes. Admonition types must be ones mkdocs.yml lists.
 CALLOUTS = {
@@ -78,6 +84,24 @@ class Context:
     episode_slugs: dict[str, str]  # "03-create.md" -> "create"
     image_names: dict[str, str] = field(default_factory=dict)  # "fig/x.svg" -> "x.svg"
     line: int = 0  # the source line being rewritten, for notes
+    source_dir: Path | None = None  # the episode's folder: images that are not there become text
+    demote: bool = False  # the episode uses `# ` headings: every heading goes one level down
+    said: set = field(default_factory=set)  # notes given once per episode
+    in_exercise: bool = False  # rendering a challenge: a solution belongs to its exercise
+    link_defs: dict[str, str] = field(default_factory=dict)  # links.md's `[ref]: target` lines
+
+    def exists(self, src: str) -> bool:
+        return self.source_dir is None or (self.source_dir / src).is_file()
+
+    def episode(self, name: str) -> str | None:
+        """The lesson an episode file name points to, also by its `.html`/`.Rmd`/`.md` siblings."""
+        if name in self.episode_slugs:
+            return self.episode_slugs[name]
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        for known, slug in self.episode_slugs.items():
+            if known.rsplit(".", 1)[0] == stem:
+                return slug
+        return None
 
 
 def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
@@ -98,8 +122,8 @@ def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
         elif DIV_CLOSE.match(line) and len(stack) > 1:
             stack.pop()
             continue
-        elif (o := DIV_OPEN.match(line)):
-            div = Div(o.group(2).lower(), number)
+        elif (o := DIV_OPEN.match(line)) and div_kind(o):
+            div = Div(div_kind(o), number)
             stack[-1].children.append(div)
             stack.append(div)
             continue
@@ -107,6 +131,14 @@ def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
     for open_div in stack[1:]:
         notes.append(Note(open_div.line, f"`::: {open_div.kind}` is never closed; closed at the end of the file"))
     return root.children
+
+
+def div_kind(m: re.Match) -> str | None:
+    """The div's kind: its name, or the first `.class` of its attributes."""
+    if m["name"]:
+        return m["name"].lower()
+    cls = re.search(r"(?:^|\s)\.([A-Za-z][\w-]*)", m["attrs"] or "")
+    return cls.group(1).lower() if cls else None
 
 
 def list_items(children: list) -> list[str]:
@@ -133,17 +165,75 @@ def depth(node) -> int:
 def convert(text: str, first_line: int, ctx: Context) -> Episode:
     """Convert an episode body (front-matter already removed) starting at `first_line`."""
     notes: list[Note] = []
-    tree = parse_divs(text.splitlines(), first_line, notes)
+    lines = _grid_tables(text.splitlines(), first_line, notes)
+    tree = parse_divs(lines, first_line, notes)
     ep = Episode(body="", notes=notes)
+    ctx.demote = _has_title_heading(tree)
+    if ctx.demote:
+        notes.append(Note(first_line, "the episode uses `# ` headings; every heading moved one level down "
+                                      "(the page title comes from `title:`)"))
     out = _render(tree, ep, ctx, nested=False)
     body = "\n".join(out)
+    body += _shared_definitions(body, ep, ctx)
     ep.body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return ep
+
+
+def _grid_tables(lines: list[str], first_line: int, notes: list[Note]) -> list[str]:
+    """Pandoc grid tables outside code, as pipe tables where possible (pandoc.grid_tables)."""
+    out, start, fence = list(lines), 0, None
+    runs = []
+    for i, line in enumerate(lines + ["```"]):
+        m = FENCE.match(line)
+        if fence is None and m:
+            runs.append((start, i))
+            fence = m.group(2)
+        elif fence is not None and m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
+            fence, start = None, i + 1
+    for a, b in runs:
+        converted, found = pandoc.grid_tables(lines[a:b])
+        out[a:b] = converted
+        notes.extend(Note(first_line + a + i, message) for i, message in found)
+    return out
+
+
+def _shared_definitions(body: str, ep: Episode, ctx: Context) -> str:
+    """Definitions from the lesson's links.md for the reference links this episode uses."""
+    if not ctx.link_defs:
+        return ""
+    local = pandoc.definitions(body)
+    lines = []
+    for label in sorted(pandoc.used_references(body) - set(local)):
+        line = ctx.link_defs.get(label)
+        if line is None:
+            continue
+        m = pandoc.DEFINITION.match(line)
+        target = _link(re.match(r"\[(?P<text>.*)\]\((?P<target>.*)\)", f"[{label}]({m['target']})"), ep, ctx)
+        new = re.match(r"^\[[^\]]*\]\((?P<t>[^)]*)\)$", target)
+        if new:
+            lines.append(f"[{m['ref']}]: {new['t']}")
+    return ("\n\n" + "\n".join(lines) + "\n") if lines else ""
+
+
+def _has_title_heading(children: list) -> bool:
+    fence = None
+    for child in children:
+        if isinstance(child, Div):
+            continue
+        m = FENCE.match(child)
+        if fence is not None or m:
+            fence = (m.group(2) if fence is None else (None if m and m.group(2)[0] == fence[0] else fence))
+            continue
+        h = HEADING.match(child)
+        if h and len(h.group(1)) == 1:
+            return True
+    return False
 
 
 def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: int = 0) -> list[str]:
     out: list[str] = []
     fence: str | None = None
+    pad = ""
     for child in children:
         if isinstance(child, Div):
             out.extend(_render_div(child, ep, ctx))
@@ -152,17 +242,43 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
         if fence is not None or m:
             if fence is None:
                 fence = m.group(2)
+                # A fence indented 1-3 spaces under a list item (GitHub's way) would end the list in
+                # Python-Markdown, which wants 4: move the whole block to 4.
+                indent = len(m.group(1).expandtabs(4))
+                pad = " " * (4 - indent) if 0 < indent < 4 else ""
+                child = _knitr_chunk(child, ep, ctx)
             elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
                 fence = None
-            out.append(child)
+            out.append(pad + child if child.strip() else child)
             continue
         h = HEADING.match(child)
         if nested and h:
             out.append(f"**{h.group(2)}**")  # headings inside blocks stay out of the page's contents
             continue
         ctx.line = getattr(child, "no", 0)
-        out.append(_rewrite_inline(child, ep, ctx, nested))
+        if h and ctx.demote:
+            child = "#" * min(len(h.group(1)) + 1, 6) + " " + h.group(2)
+        out.append(_rewrite_inline(_pandoc_line(child, ep, ctx), ep, ctx, nested))
     return out
+
+
+def _pandoc_line(line: str, ep: Episode, ctx: Context) -> str:
+    if pandoc.inline_r(line) and "inline-r" not in ctx.said:
+        ctx.said.add("inline-r")
+        ep.notes.append(Note(ctx.line, "inline R code (`r ...`) is shown as code and not run"))
+    return pandoc.rewrite_html(line, lambda message: ep.notes.append(Note(ctx.line, message)))
+
+
+def _knitr_chunk(line: str, ep: Episode, ctx: Context) -> str:
+    """```{r, echo=TRUE} (R Markdown) becomes ```r: shown as code, never run."""
+    m = KNITR_CHUNK.match(line)
+    if not m:
+        return line
+    if "knitr" not in ctx.said:
+        ctx.said.add("knitr")
+        ep.notes.append(Note(getattr(line, "no", ctx.line), "R Markdown code chunks are shown as code and not run: "
+                                                             "their output is not in the imported lesson"))
+    return f"{m.group(1)}{m.group(2)}{m.group(3).lower()}"
 
 
 def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
@@ -174,6 +290,9 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         return ["", f"/// instructor", *_render(div.children, ep, ctx, nested=True), "///", ""]
     if div.kind == "challenge":
         return _render_challenge(div, ep, ctx)
+    if div.kind == "solution" and not ctx.in_exercise:
+        ep.notes.append(Note(div.line, "a solution outside any challenge became a collapsed `/// details | Solution`"))
+        return _block(div, "details", "Solution", ep, ctx)
     if div.kind == "solution":
         return _block(div, "solution", None, ep, ctx)
     kind = CALLOUTS.get(div.kind)
@@ -225,11 +344,13 @@ def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
             seen_solution = False
         parts[-1].append(child)
     out: list[str] = []
+    outer, ctx.in_exercise = ctx.in_exercise, True
     for part in parts:
         title, rest = _title(part)
         if title is None:
             ep.notes.append(Note(div.line, "a challenge without a `## title`; titled \"Challenge\""))
         out.extend(_block(Div("challenge", div.line, rest), "exercise", title or "Challenge", ep, ctx))
+    ctx.in_exercise = outer
     return out
 
 
@@ -266,13 +387,17 @@ def _image(m: re.Match, ep: Episode, ctx: Context, nested: bool) -> str:
         ep.notes.append(Note(ctx.line, f"remote image {src} is kept as a link: the site's CSP blocks third-party images"))
         return f"[{caption or alt or src}]({src})"
     name = src.rsplit("/", 1)[-1]
-    ctx.image_names[src] = name
-    ep.images.append(src)
     if not alt:
         alt = caption or name
         ep.notes.append(Note(ctx.line, f"image {src} has no alt text; its caption is used"))
     alt = alt.replace("[", "(").replace("]", ")")
-    image = f"![{alt}]({name})"
+    if not ctx.exists(src):
+        ep.notes.append(Note(ctx.line, f"image {src} is not in the source lesson; replaced by its alt text"))
+        return f"*(Image not available: {alt})*"
+    ctx.image_names[src] = name
+    ep.images.append(src)
+    size = " ".join(f'{k}="{v}"' for k, v in re.findall(r"""\b(width|height)\s*=\s*["']?([\d.]+(?:%|px|em)?)""", attrs))
+    image = f"![{alt}]({name})" + (f"{{ {size} }}" if size else "")
     if not caption or caption == alt:
         return image
     if nested:
@@ -286,11 +411,16 @@ def _link(m: re.Match, ep: Episode, ctx: Context) -> str:
         return m.group(0)
     path, _, anchor = target.partition("#")
     name = path.rsplit("/", 1)[-1]
-    if name in ctx.episode_slugs and ("/episodes/" in f"/{path}" or "/" not in path):
-        return f"[{text}](lesson:{ctx.episode_slugs[name]}" + (f"#{anchor}" if anchor else "") + ")"
-    if path.startswith("../learners/"):
+    episode = ctx.episode(name)
+    if episode and ("/episodes/" in f"/{path}" or "/" not in path):
+        return f"[{text}](lesson:{episode}" + (f"#{anchor}" if anchor else "") + ")"
+    if path.startswith("../learners/") and path.endswith(".md") and ctx.exists(path):
         return f"[{text}]({path}" + (f"#{anchor}" if anchor else "") + ")"
-    if path.startswith("fig/") or path.startswith("files/") or path.startswith("data/"):
+    if path.startswith(("fig/", "files/", "data/")) and ctx.exists(path):
+        if not name.lower().endswith(tuple(PUBLISHED)):
+            ep.notes.append(Note(ctx.line, f"{path} is not a file type the site publishes (images and data files); "
+                                           "the link is kept as text: share the file another way"))
+            return text
         ctx.image_names[path] = name
         ep.images.append(path)
         return f"[{text}]({name})"

@@ -1,0 +1,168 @@
+"""The `/// name | argument` block grammar of pymdownx.blocks, parsed once for everything that
+needs it: widget validation, the loader's masking of data blocks, the instructor schedule and
+the objectives coverage. Nothing else in tracksite reads `///` lines.
+
+Mirrors pymdownx.blocks: a block ends at the first line with exactly its number of slashes;
+blocks nest when the inner one uses a different number; fenced code hides everything; the body of
+a data block (quiz, flashcards, ...) is taken literally, so a `///` inside it never opens a block.
+Lines indented four spaces right after a header are the block's "header options".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracksite.core.schemalang import Finding
+
+#: Blocks whose body is data (YAML), not Markdown: nothing inside them is a nested block.
+RAW_BLOCKS = frozenset({"flashcards", "quiz", "attention", "attention-steps"})
+
+RE_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+RE_START = re.compile(r"^\s*(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
+RE_END = re.compile(r"^\s*(/{3,})[ ]*$")
+
+
+@dataclass
+class BlockSource:
+    name: str
+    argument: str | None
+    length: int  # number of slashes
+    line: int  # 1-based file line of the header
+    body_line: int  # 1-based file line of the body's first line
+    indent: int = 0
+    options: str = ""  # indented "header options" lines
+    body_lines: list[str] = field(default_factory=list)
+    closed: bool = False
+    end_line: int | None = None  # 1-based file line of the closing `///`
+    parent: "BlockSource | None" = None
+    children: list["BlockSource"] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.body_lines)
+
+
+class _Parser:
+    """One pass over the lines; open blocks are kept by slash count too, so that closing or
+    clash-checking is O(1) however deep (or unclosed) the nesting an author wrote."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.first_line = first_line
+        self.top: list[BlockSource] = []
+        self.stack: list[BlockSource] = []
+        self.by_length: dict[int, list[BlockSource]] = {}
+        self.issues: list[Finding] = []
+
+    def add_line(self, raw: str) -> None:
+        if self.stack:
+            self.stack[-1].body_lines.append(raw)
+
+    def close(self, lineno: int) -> None:
+        block = self.stack.pop()
+        self.by_length[block.length].pop()
+        block.closed, block.end_line = True, lineno
+
+    def end(self, length: int, lineno: int, raw: str) -> None:
+        stack = self.stack
+        if stack and stack[-1].length == length:
+            self.close(lineno)
+            return
+        if stack and stack[-1].name in RAW_BLOCKS:
+            self.add_line(raw)
+            return
+        if not self.by_length.get(length):
+            self.issues.append(Finding(lineno, f"a {'/' * length} line that closes no block",
+                                       hint="a block ends with the same number of slashes it started with"))
+            return
+        opener, inner = self.by_length[length][-1], stack[-1]
+        self.issues.append(Finding(lineno, f"this {'/' * length} closes the {opener.name} block from line "
+                                           f"{opener.line}, but the {inner.name} block from line {inner.line} is still open",
+                                   hint=f"close {inner.name} first with a line {'/' * inner.length}"))
+        while stack[-1] is not opener:
+            self.close(lineno)
+        self.close(lineno)
+
+    def start(self, m: re.Match, raw: str, lineno: int, i: int) -> int:
+        length = len(m.group(1))
+        block = BlockSource(name=m.group(2).lower(), argument=m.group(3) or None, length=length, line=lineno,
+                            body_line=lineno + 1, indent=len(raw) - len(raw.lstrip(" ")),
+                            parent=self.stack[-1] if self.stack else None)
+        clash = self.by_length.get(length)
+        if clash:
+            self.issues.append(Finding(lineno, f"a block inside the {clash[-1].name} block from line {clash[-1].line} "
+                                               f"must use a different number of slashes than {'/' * length}",
+                                       hint=f"write the outer block with {'/' * (length + 1)} (four slashes) "
+                                            "and the inner one with ///"))
+        option_lines = []
+        options = re.compile(r"^ {%d,}\S" % (block.indent + 4))
+        while i < len(self.lines) and options.match(self.lines[i]):
+            option_lines.append(self.lines[i])
+            i += 1
+        block.options = "\n".join(option_lines)
+        block.body_line = lineno + 1 + len(option_lines)
+        (self.stack[-1].children if self.stack else self.top).append(block)
+        self.stack.append(block)
+        self.by_length.setdefault(length, []).append(block)
+        return i
+
+    def run(self) -> tuple[list[BlockSource], list[Finding]]:
+        fence: tuple[str, int] | None = None
+        i = 0
+        while i < len(self.lines):
+            raw, lineno = self.lines[i], self.first_line + i
+            i += 1
+            m = RE_FENCE.match(raw)
+            if fence is not None:
+                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
+                    fence = None
+                self.add_line(raw)
+            elif m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+                fence = (m.group(1)[0], len(m.group(1)))
+                self.add_line(raw)
+            elif RE_END.match(raw):
+                self.end(len(RE_END.match(raw).group(1)), lineno, raw)
+            elif RE_START.match(raw) and not (self.stack and self.stack[-1].name in RAW_BLOCKS):
+                i = self.start(RE_START.match(raw), raw, lineno, i)
+            else:
+                self.add_line(raw)
+        for block in self.stack:
+            self.issues.append(Finding(block.line, f"the {block.name} block is never closed",
+                                       hint=f"end it with a line {'/' * block.length}"))
+        return self.top, self.issues
+
+
+def find_blocks(text: str, first_line: int = 1) -> tuple[list[BlockSource], list[Finding]]:
+    """All `///` blocks of a Markdown body (nested ones in `children`), outside fenced code;
+    problems carry absolute file lines (the body starts on `first_line`)."""
+    return _Parser(text, first_line).run()
+
+
+def iter_blocks(blocks: list[BlockSource]):
+    """Depth-first, without recursion: nesting depth is whatever an author (or attacker) wrote."""
+    stack = list(reversed(blocks))
+    while stack:
+        block = stack.pop()
+        yield block
+        stack.extend(reversed(block.children))
+
+
+def block_text(text: str, block: BlockSource, first_line: int = 1) -> str:
+    """Everything between a closed block's header (and options) and its closing line, nested
+    blocks included, as written."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    end = block.end_line if block.end_line is not None else first_line + len(lines)
+    return "\n".join(lines[block.body_line - first_line:end - first_line])
+
+
+def blank_data_blocks(body: str) -> str:
+    """The body with every closed data block (flashcards, quiz, attention, attention-steps:
+    header to closing line) blanked out, line lengths kept: data is not prose, links or HTML.
+    Only headers indented at most 3 spaces, which pymdownx always reads as a block."""
+    lines = body.split("\n")
+    blocks, _ = find_blocks(body)
+    for block in iter_blocks(blocks):
+        if block.name in RAW_BLOCKS and block.end_line is not None and block.indent <= 3:
+            for j in range(block.line - 1, block.end_line):
+                lines[j] = " " * len(lines[j])
+    return "\n".join(lines)

@@ -1,0 +1,39 @@
+"""The field tables of docs/authoring.md, written into the file itself between markers:
+
+    <!-- tracksite:fields lesson -->
+
+    | key | required | ... |
+
+    <!-- /tracksite:fields -->
+
+so the raw file (on GitHub, in an editor) shows them, not only the built site. `tracksite docs
+--write` refreshes them from tracksite.core.schema; a test fails when the file is stale.
+"""
+from __future__ import annotations
+
+import re
+
+from tracksite.core import schema
+
+MARKER = re.compile(
+    r"<!--\s*tracksite:fields\s+([a-z-]+)\s*-->\n"  # opening marker
+    r"(?:(?:(?!<!--\s*tracksite:fields).)*?<!--\s*/tracksite:fields\s*-->\n?)?",  # table and closing marker, if any
+    re.DOTALL,
+)
+
+
+class UnknownTable(ValueError):
+    pass
+
+
+def fill(text: str) -> str:
+    """`text` with every marked table regenerated (a bare opening marker gets its table)."""
+
+    def table(m: re.Match) -> str:
+        name = m.group(1)
+        spec = schema.SPECS.get(name)
+        if spec is None:
+            raise UnknownTable(f"no field table {name!r}; known: {', '.join(schema.SPECS)}")
+        return f"<!-- tracksite:fields {name} -->\n\n{schema.field_table(spec)}\n\n<!-- /tracksite:fields -->\n"
+
+    return MARKER.sub(table, text)

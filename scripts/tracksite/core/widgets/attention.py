@@ -1,0 +1,267 @@
+"""`/// attention`: a real model's attention weights, from a data file beside the lesson.
+
+The block body (tracksite.core.schema.ATTENTION) names the file; the file (ATTENTION_DATA) holds
+the sentence, tokens, weights[layer][head][query][key] and where they come from. The opening
+view (layer, head, caption) is chosen here, at build time, so the page reads without script.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from tracksite.core import schema
+from tracksite.core.schemalang import INVALID, Finding, read
+from tracksite.core.widgets.body import errors, read_body
+from tracksite.core.yamlsafe import YamlProblem, parse
+
+#: Tokens a model adds around the text; captions look past them (BERT heads often park their
+#: attention on [SEP] or [CLS] as a "no-op", so they say little about which word matters).
+SPECIAL_TOKENS = frozenset({"[CLS]", "[SEP]", "[PAD]", "[MASK]", "<s>", "</s>", "<pad>",
+                            "<|endoftext|>", "<bos>", "<eos>"})
+
+
+@dataclass(frozen=True)
+class AttentionSpec:
+    data: str
+    compare: str | None = None
+    focus: str | None = None
+    target: str | None = None
+    lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class AttentionData:
+    sentence: str
+    tokens: tuple[str, ...]
+    weights: list  # weights[layer][head][query][key]
+    words: tuple[tuple[int, ...], ...] | None = None
+    source: str = ""
+    label: str | None = None
+
+    @property
+    def layers(self) -> int:
+        return len(self.weights)
+
+    @property
+    def heads(self) -> int:
+        return len(self.weights[0])
+
+
+def parse_attention_spec(body: str) -> tuple[AttentionSpec | None, list[Finding]]:
+    value, findings, lines = read_body(body, schema.ATTENTION,
+                                       "expected 'data: <file>.json' (and optionally compare, focus, target)")
+    if value is INVALID:
+        return None, findings
+    return AttentionSpec(value["data"], value["compare"], value["focus"], value["target"], dict(lines)), findings
+
+
+def load_attention_data(path: Path) -> tuple[AttentionData | None, list[Finding]]:
+    """Read and validate one attention data file (cached on path, size and mtime)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None, [Finding(None, f"data file not found: {path.name}", file=path, hint="put it beside lesson.md")]
+    return _load_attention_data_cached(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_attention_data_cached(path_str: str, size: int, mtime: int):
+    path = Path(path_str)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Finding(None, f"cannot read the data file: {exc}", file=path)]
+    data, lines, findings = _parse_data_text(text, path)
+    if findings:
+        return None, findings
+    value, findings = read(schema.ATTENTION_DATA, data, lines)
+    findings = [Finding(f.line, f.message, f.field, f.hint, f.severity, path) for f in findings]
+    if value is INVALID:
+        return None, findings
+    source = value["source"]
+    return AttentionData(value["sentence"].strip(), tuple(value["tokens"]), value["weights"],
+                         tuple(tuple(w) for w in value["words"]) if value["words"] else None,
+                         source_sentence(source) if isinstance(source, dict) else source.strip(),
+                         value["label"].strip() if value["label"] else None), findings
+
+
+def _parse_data_text(text: str, path: Path):
+    """(data, key path -> line, findings): JSON with its own line numbers, or strict YAML."""
+    if path.suffix.lower() == ".json":
+        def bad_constant(name):
+            raise ValueError(f"{name} is not a number JSON allows")
+        try:
+            return json.loads(text, parse_constant=bad_constant), _JsonLines(text), []
+        except json.JSONDecodeError as exc:
+            return None, {}, [Finding(exc.lineno, f"invalid JSON: {exc.msg}", file=path)]
+        except (ValueError, RecursionError) as exc:
+            return None, {}, [Finding(None, f"invalid JSON: {exc}", file=path)]
+    try:
+        located = parse(text)
+    except YamlProblem as exc:
+        return None, {}, [Finding(exc.line, exc.message, file=path)]
+    return located.value, located.lines, []
+
+
+class _JsonLines(dict):
+    """Lines of a JSON file's values, computed (by the YAML reader: JSON is YAML) only when a
+    problem needs one."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text, self.done = text, False
+
+    def _fill(self) -> None:
+        if not self.done:
+            self.done = True
+            try:
+                self.update(parse(self.text).lines)
+            except (YamlProblem, RecursionError):
+                pass
+
+    def get(self, key, default=None):
+        self._fill()
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self._fill()
+        return super().__contains__(key)
+
+
+def source_sentence(source: dict) -> str:
+    """"model (package 1.0; tokenizer: ...; generated by ...)" from a data file's source."""
+    plain = {str(k): str(v).strip() for k, v in source.items()
+             if isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v).strip()}
+    head = plain.pop("model", "")
+    parts = []
+    package = plain.pop("package", "")
+    version = plain.pop("package_version", "")
+    if package:
+        parts.append(f"package {package}" + (f" {version}" if version else ""))
+    elif version:
+        parts.append(f"version {version}")
+    for key in ("tokenizer", "generated_by"):
+        if key in plain:
+            parts.append(f"{key.replace('_', ' ')}{':' if key == 'tokenizer' else ''} "
+                         f"{plain.pop(key)}")
+    if "decimals" in plain:
+        parts.append(f"rounded to {plain.pop('decimals')} decimals")
+    parts += [f"{k.replace('_', ' ')}: {v}" for k, v in plain.items()]
+    if not head:
+        return "; ".join(parts)
+    return head + (f" ({'; '.join(parts)})" if parts else "")
+
+
+@dataclass(frozen=True)
+class AttentionView:
+    """What the page shows before any script runs: the opening head, caption and table."""
+
+    layer: int  # 0-based
+    head: int  # 0-based
+    focus: int  # token index
+    target: int | None
+    caption: str
+    rows: tuple[tuple[str, float], ...]  # (token, weight) for the focus token, sentence order
+
+
+def _default_focus(tokens: Sequence[str]) -> int:
+    return next((i for i, t in enumerate(tokens) if t not in SPECIAL_TOKENS), 0)
+
+
+def attention_view(data: AttentionData, focus: str | None = None,
+                   target: str | None = None) -> AttentionView:
+    """Pick the opening (layer, head) and write an honest caption.
+
+    With a target: the head where focus gives target the largest weight. The caption then says
+    whether, in that head, target is also the token focus attends to most, looking past the
+    special tokens ([CLS], [SEP], ...) but not past focus itself."""
+    tokens = data.tokens
+    fi = tokens.index(focus) if focus in tokens else _default_focus(tokens)
+    ti = tokens.index(target) if target in tokens else None
+    f = tokens[fi]
+    if ti is None:
+        layer = head = 0
+        row = data.weights[0][0][fi]
+        caption = (f"Layer 1, head 1: how much attention \u201c{f}\u201d gives each token. "
+                   "Choose another token, layer or head to compare.")
+    else:
+        best = (-1.0, 0, 0)
+        for li, heads in enumerate(data.weights):
+            for hi, rows in enumerate(heads):
+                w = rows[fi][ti]
+                if w > best[0]:
+                    best = (w, li, hi)
+        weight, layer, head = best
+        row = data.weights[layer][head][fi]
+        t = tokens[ti]
+        lead = (f"Layer {layer + 1}, head {head + 1}: \u201c{f}\u201d puts {weight:.2f} of its "
+                f"attention on \u201c{t}\u201d, more than in any other head")
+        ranked = sorted(range(len(tokens)), key=lambda k: -row[k])
+        top = ranked[0]
+        top_plain = next(k for k in ranked if tokens[k] not in SPECIAL_TOKENS or k == ti)
+        if top == ti:
+            caption = lead + ", and more than on any other token."
+        elif top_plain == ti:
+            caption = (lead + f". Only the special token {tokens[top]} gets more "
+                       f"({row[top]:.2f}); among the words, \u201c{t}\u201d gets the most.")
+        else:
+            other = "itself" if top_plain == fi else f"\u201c{tokens[top_plain]}\u201d"
+            caption = (lead + f". Even here \u201c{f}\u201d attends more to {other} "
+                       f"({row[top_plain]:.2f}): no head makes \u201c{t}\u201d its main focus.")
+    rows_out = tuple((tok, float(row[k])) for k, tok in enumerate(tokens))
+    return AttentionView(layer, head, fi, ti, caption, rows_out)
+
+
+def _attention_block_issues(spec: AttentionSpec, source_dir: Path):
+    """Load the data (and compare) files of a spec; returns (main, compare, issues)."""
+    issues: list[Finding] = []
+    loaded = []
+    for key in ("data", "compare"):
+        name = getattr(spec, key)
+        if name is None:
+            loaded.append(None)
+            continue
+        data, problems = load_attention_data(source_dir / name)
+        issues.extend(problems)
+        loaded.append(data)
+    main, compare = loaded
+    if main is not None:
+        for key in ("focus", "target"):
+            value = getattr(spec, key)
+            if value is not None and value not in main.tokens:
+                issues.append(Finding(spec.lines.get((key,)), f"{key} {value!r} is not one of the tokens of "
+                                          f"{spec.data}",
+                                    field=key, hint="tokens: " + " ".join(main.tokens)))
+        if spec.focus and spec.target and spec.focus == spec.target:
+            issues.append(Finding(spec.lines.get(("target",)), "focus and target are the same token",
+                                field="target"))
+    if main is not None and compare is not None and \
+            (main.layers, main.heads) != (compare.layers, compare.heads):
+        issues.append(Finding(spec.lines.get(("compare",)), f"{spec.compare} has {compare.layers} layers x "
+                                  f"{compare.heads} heads but {spec.data} has {main.layers} x "
+                                  f"{main.heads}: a minimal pair must come from the same model",
+                            field="compare"))
+    return main, compare, issues
+
+
+@dataclass(frozen=True)
+class AttentionBlock:
+    spec: AttentionSpec
+    data: AttentionData
+    compare: AttentionData | None
+    view: AttentionView
+
+
+def parse_attention(body: str, source_dir: Path) -> tuple[AttentionBlock | None, list[Finding]]:
+    spec, issues = parse_attention_spec(body)
+    if spec is None:
+        return None, issues
+    main, compare, more = _attention_block_issues(spec, source_dir)
+    issues = issues + more
+    if main is None or errors(issues):
+        return None, issues
+    view = attention_view(main, spec.focus, spec.target)
+    return AttentionBlock(spec, main, compare, view), issues

@@ -1,0 +1,48 @@
+"""Reading a widget block's YAML body with the schema language: the project's strict YAML
+reader (tracksite.core.yamlsafe) and a description from tracksite.core.schema. Lines are
+relative to the body (1 = its first line)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tracksite.core.schemalang import INVALID, Finding, Spec, read
+from tracksite.core.yamlsafe import YamlProblem, parse
+
+YAML_HINT = ("quote text that contains ': ' or starts with a special character such as *, &, !, [, {, > "
+             "or |")
+
+Issue = Finding  # a widget problem is a schema finding
+
+
+def clean_text(value: str) -> str:
+    """Plain text safe to hand to Python-Markdown's tree: drop control characters (STX/ETX are
+    Markdown's placeholder markers) and normalise surrounding whitespace."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value).strip()
+
+
+def clean(value: Any) -> Any:
+    """`clean_text` on every string of a read value."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    return value
+
+
+def read_body(text: str, spec: Spec, empty: str) -> tuple[Any, list[Finding], dict]:
+    """(the value as `spec` reads it, or INVALID; findings; key path -> line)."""
+    try:
+        located = parse(text)
+    except YamlProblem as exc:
+        return INVALID, [Finding(exc.line, exc.message, hint=YAML_HINT)], {}
+    if located.value is None:
+        return INVALID, [Finding(1, empty)], {}
+    value, findings = read(spec, located.value, located.lines, located.raw.get)
+    return (clean(value) if value is not INVALID else INVALID), findings, located.lines
+
+
+def errors(findings) -> list[Finding]:
+    return [f for f in findings if f.severity == "error"]

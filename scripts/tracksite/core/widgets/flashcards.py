@@ -1,0 +1,66 @@
+"""`/// flashcards`: a YAML list of cards (tracksite.core.schema.FLASHCARDS), or a Markdown
+definition list (`term` then `: answer`)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracksite.core import schema
+from tracksite.core.schemalang import INVALID, Finding
+from tracksite.core.widgets.body import clean_text, read_body
+
+RE_DEFLIST_ANSWER = re.compile(r"^:[ \t]+(.*)$")
+
+
+@dataclass(frozen=True)
+class Flashcard:
+    term: str
+    answer: str
+
+
+def parse_flashcards(body: str) -> tuple[list[Flashcard], list[Finding]]:
+    if any(RE_DEFLIST_ANSWER.match(line) for line in body.split("\n")):
+        return _parse_deflist(body)
+    value, findings, _ = read_body(body, schema.FLASHCARDS, "no cards: expected a list of cards with term and answer")
+    if value is INVALID:
+        return [], findings
+    return [Flashcard(c["term"], c["answer"]) for c in value], findings
+
+
+def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
+    issues: list[Finding] = []
+    cards: list[Flashcard] = []
+    term: str | None = None
+    term_line = 0
+    answer: list[str] | None = None
+
+    def finish() -> None:
+        if term is None:
+            return
+        if not answer or not clean_text(" ".join(answer)):
+            issues.append(Finding(term_line, f"the term {term!r} has no answer",
+                                  field="answer", hint="add a line ': answer' right after it"))
+        else:
+            cards.append(Flashcard(term, clean_text(" ".join(answer))))
+
+    for number, line in enumerate(body.split("\n"), start=1):
+        m = RE_DEFLIST_ANSWER.match(line)
+        if m:
+            if term is None:
+                issues.append(Finding(number, "an answer line ': ...' without a term above it", field="term"))
+            elif answer:
+                issues.append(Finding(number, f"the term {term!r} has a second answer",
+                                      field="answer", hint="one answer per term"))
+            else:
+                answer = [m.group(1)]
+        elif not line.strip():
+            continue
+        elif line[:1] in (" ", "\t") and answer:
+            answer.append(line.strip())
+        else:
+            finish()
+            term, term_line, answer = clean_text(line), number, None
+    finish()
+    if not cards and not issues:
+        issues.append(Finding(None, "no cards: expected at least one term with an answer"))
+    return cards, issues

@@ -1,0 +1,33 @@
+"""`/// quiz`: a YAML list of questions (tracksite.core.schema.QUIZ)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracksite.core import schema
+from tracksite.core.schemalang import INVALID, Finding
+from tracksite.core.widgets.body import read_body
+
+
+@dataclass(frozen=True)
+class QuizOption:
+    text: str
+    correct: bool
+    explain: str
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    question: str
+    options: tuple[QuizOption, ...]
+
+    @property
+    def multiple(self) -> bool:
+        return sum(1 for o in self.options if o.correct) > 1
+
+
+def parse_quiz(body: str) -> tuple[list[QuizQuestion], list[Finding]]:
+    value, findings, _ = read_body(body, schema.QUIZ, "no questions: expected at least one")
+    if value is INVALID:
+        return [], findings
+    return [QuizQuestion(q["question"], tuple(QuizOption(o["text"], o["correct"], o["explain"]) for o in q["options"]))
+            for q in value], findings

@@ -1,0 +1,101 @@
+"""`/// attention-steps`: attention computed step by step at build time from the tokens,
+embeddings and weight matrices of the body (tracksite.core.schema.ATTENTION_STEPS)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from tracksite.core import schema
+from tracksite.core.schemalang import INVALID, Finding
+from tracksite.core.widgets.body import read_body
+
+MAX_STEP_TOKENS = schema.MAX_STEP_TOKENS
+MAX_STEP_DIM = schema.MAX_STEP_DIM
+
+
+@dataclass(frozen=True)
+class StepsData:
+    tokens: tuple[str, ...]
+    x: list[list[float]]
+    w_q: list[list[float]]
+    w_k: list[list[float]]
+    w_v: list[list[float]]
+    q: list[list[float]]
+    k: list[list[float]]
+    v: list[list[float]]
+    scores: list[list[float]]
+    scaled: list[list[float]]
+    weights: list[list[float]]
+    output: list[list[float]]
+
+    @property
+    def d_k(self) -> int:
+        return len(self.w_q[0])
+
+
+def matmul(a: Sequence[Sequence[float]], b: Sequence[Sequence[float]]) -> list[list[float]]:
+    cols = list(zip(*b))
+    return [[math.fsum(x * y for x, y in zip(row, col)) for col in cols] for row in a]
+
+
+def transpose(a: Sequence[Sequence[float]]) -> list[list[float]]:
+    return [list(col) for col in zip(*a)]
+
+
+def softmax_rows(a: Sequence[Sequence[float]]) -> list[list[float]]:
+    out = []
+    for row in a:
+        top = max(row)
+        exps = [math.exp(v - top) for v in row]
+        total = math.fsum(exps)
+        out.append([e / total for e in exps])
+    return out
+
+
+def _shapes(data: dict, lines: dict) -> list[Finding]:
+    """The matrices fit together: x has a row per token, the weights a row per column of x, and
+    w_k has the columns of w_q."""
+    found = []
+    n, d_model, d_k = len(data["tokens"]), len(data["x"][0]), len(data["w_q"][0])
+    for key, rows, cols, what in (("x", n, None, "one embedding row per token"),
+                                  ("w_q", d_model, None, "d_model rows (the width of x)"),
+                                  ("w_k", d_model, d_k, "d_model rows and d_k columns, like w_q"),
+                                  ("w_v", d_model, None, "d_model rows (the width of x)")):
+        m = data[key]
+        if len(m) != rows:
+            found.append(Finding(lines.get((key,)), f"{key} has {len(m)} rows; expected {rows} ({what})", key))
+        elif cols is not None and len(m[0]) != cols:
+            found.append(Finding(lines.get((key,)), f"{key} rows have {len(m[0])} entries; expected {cols} ({what})", key))
+    return found
+
+
+def parse_attention_steps(body: str) -> tuple[StepsData | None, list[Finding]]:
+    data, findings, lines = read_body(body, schema.ATTENTION_STEPS,
+                                      "expected a mapping with tokens, x, w_q, w_k and w_v")
+    if data is INVALID:
+        return None, findings
+    findings += _shapes(data, lines)
+    if findings:
+        return None, findings
+    x, w_q, w_k, w_v = data["x"], data["w_q"], data["w_k"], data["w_v"]
+    q, k, v = matmul(x, w_q), matmul(x, w_k), matmul(x, w_v)
+    scores = matmul(q, transpose(k))
+    scale = math.sqrt(len(w_q[0]))
+    scaled = [[s / scale for s in row] for row in scores]
+    weights = softmax_rows(scaled)
+    output = matmul(weights, v)
+    return StepsData(tuple(data["tokens"]), x, w_q, w_k, w_v, q, k, v, scores, scaled, weights, output), findings
+
+
+def fmt(value: float, decimals: int = 2) -> str:
+    """A number as the tables show it: `decimals` places, never "-0.00"."""
+    text = f"{value:.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
+def fmt_matrix(matrix: Sequence[Sequence[float]], decimals: int = 2) -> list[list[str]]:
+    """Whole numbers stay whole (as the instructor typed them); otherwise fixed decimals."""
+    if all(float(v).is_integer() and abs(v) < 1e9 for row in matrix for v in row):
+        return [[str(int(v)) for v in row] for row in matrix]
+    return [[fmt(v, decimals) for v in row] for row in matrix]

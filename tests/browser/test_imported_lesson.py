@@ -1,0 +1,107 @@
+"""An imported Carpentries lesson read in Chromium, as a learner reads it (issue 18).
+
+One fresh `tracksite init` project imports Software Carpentry's git-novice and the synthetic
+variants lesson (R Markdown, error blocks, hints, spoilers), is built with `--strict`, and is
+served. The pages are checked for what a learner needs: challenges whose solutions stay hidden
+until asked for, output and error blocks that look unlike the commands typed, figures with alt
+text and captions, the key points, and no CSP violation or script error.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tracksite.commands.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "carpentries-git-novice"
+VARIANTS = Path(__file__).resolve().parents[1] / "data" / "carpentries-variants"
+
+COLLECT = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+}, true);
+"""
+
+
+@pytest.fixture(scope="module")
+def imported_url(tmp_path_factory, serve_site) -> str:
+    if not EXAMPLE.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{EXAMPLE} is missing")
+        pytest.skip("shared/examples is not beside this checkout")
+    root = tmp_path_factory.mktemp("imported")
+    course = root / "course"
+    assert main(["init", str(course), "--site-name", "Imported course"]) == 0
+    assert main(["--root", str(course), "import", "carpentries", str(EXAMPLE), "--track", "version-control"]) == 0
+    assert main(["--root", str(course), "import", "carpentries", str(VARIANTS), "--track", "r-tests"]) == 0
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
+                         cwd=course, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return serve_site(root / "site")
+
+
+@pytest.fixture
+def page(chromium, imported_url):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.add_init_script(COLLECT)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.base = imported_url
+    yield page
+    assert page.evaluate("window.__cspViolations || []") == []
+    assert page.errors == []
+    context.close()
+
+
+def test_challenges_hide_their_solutions_until_asked(page):
+    page.goto(page.base + "version-control/create/")
+    exercises = page.locator(".ts-exercise")
+    assert exercises.count() >= 2
+    first = exercises.first
+    solution = first.locator("details.ts-solution")
+    body = solution.locator(":scope > :not(summary)").first
+    assert not body.is_visible(), "the solution shows before it is asked for"
+    solution.locator("summary").click()
+    assert body.is_visible()
+
+
+def test_output_and_error_blocks_look_unlike_the_commands(page):
+    page.goto(page.base + "version-control/create/")
+    labels = page.evaluate("""() => Array.from(document.querySelectorAll('article .highlight > pre'))
+        .map(pre => [pre.parentElement.className.split(' ')[0],
+                     getComputedStyle(pre, '::before').content,
+                     getComputedStyle(pre).borderLeftColor])""")
+    by_kind = {kind: (label, edge) for kind, label, edge in labels}
+    assert by_kind["language-output"][0] == '"Output"'
+    assert by_kind["language-bash"][0] in ("none", "normal", '""')
+    assert by_kind["language-output"][1] != by_kind["language-bash"][1]
+    page.goto(page.base + "r-tests/loops/")
+    error = page.locator(".language-error > pre").first
+    assert error.evaluate("pre => getComputedStyle(pre, '::before').content") == '"Error"'
+
+
+def test_figures_keep_alt_text_and_captions(page):
+    page.goto(page.base + "version-control/basics/")
+    figure = page.locator("article figure").first
+    assert figure.locator("figcaption").inner_text().strip()
+    images = page.locator("article img")
+    assert images.count() >= 3
+    for i in range(images.count()):
+        image = images.nth(i)
+        assert (image.get_attribute("alt") or "").strip(), image.get_attribute("src")
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), image.get_attribute("src")
+
+
+def test_key_points_and_credits_show(page):
+    page.goto(page.base + "version-control/create/")
+    keypoints = page.locator(".ts-keypoints")
+    assert keypoints.is_visible() and keypoints.locator("li").count() >= 1
+    assert "CC-BY 4.0" in page.locator("body").inner_text()
