@@ -72,7 +72,7 @@ def test_search_and_palette_stay_on_the_site(browser_page):
     page.wait_for_selector(".ts-search__hit", timeout=20_000)
     page.keyboard.press("Escape")
     page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     page.wait_for_load_state("networkidle")
     assert any("/pagefind/index/" in u for u in loaded) and any("/pagefind/fragment/" in u for u in loaded)
     assert not any(u.endswith("search/search_index.json") for u in loaded)
@@ -138,7 +138,7 @@ def test_search_loads_when_opened_and_counts_what_it_loads(browser_page, built_s
                    for u in requests)
     before = len(requests)
     page.click(".ts-search__open")
-    page.wait_for_function("document.querySelector('.ts-search__track, select[name=track]').options.length > 1")
+    page.wait_for_function("() => document.querySelector('[data-ts-search] select[name=track]').options.length > 1")
     page.wait_for_load_state("networkidle")
     opened = {u[len(page.base_url):].split("?")[0] for u in requests[before:]}
     counted = {r["url"] for r in first_visit_weight(built_site, LESSON)["on_search"]}

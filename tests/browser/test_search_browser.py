@@ -229,7 +229,7 @@ def test_the_policy_allows_webassembly_but_not_eval(browser_page):
         try { new Function('return 1')(); out.fn = 'ran'; } catch (e) { out.fn = e.name; }
         window.__cspOutcome = out;
     }, 0)""")
-    page.wait_for_function("window.__cspOutcome !== undefined")
+    page.wait_for_function("() => window.__cspOutcome !== undefined")
     assert page.evaluate("window.__cspOutcome") == {"compiled": True, "evaluated": "EvalError", "fn": "EvalError"}
 
 
