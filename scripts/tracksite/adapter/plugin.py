@@ -35,7 +35,7 @@ from tracksite.adapter import sitedir
 from tracksite.adapter import serve as serving_tools
 from tracksite.core import redirects
 from tracksite.core import schedule
-from tracksite.core import trackpages
+from tracksite.core import coursemap, trackpages
 from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
@@ -361,7 +361,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             html, _ = mark_first_uses(html, self.project.glossary, doc.track,
                                       lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor)
         elif (page.meta or {}).get("tracksite") == "exercises" and self.config.instructor:
-            html = html.replace('<details class="ts-solution', '<details open class="ts-solution')
+            for kind in ("ts-solution", "ts-quiz__answers"):  # the instructor's copy shows every answer
+                html = html.replace(f'<details class="{kind}', f'<details open class="{kind}')
         return html
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
@@ -382,6 +383,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             if self._home is None:  # once per build: every track's totals
                 self._home = views.home_view(c)
             ts["home"] = self._home
+        if kind == "home":
+            ts["map"] = self._course_map(page, None)
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
@@ -390,7 +393,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             track = c.track(page.file.src_uri.split("/")[0])
             ts["track"] = views.track_view(c, track)
             ts["nav"] = views.nav_view(c, track, None)
-            if kind == "glossary":
+            if kind == "track":
+                ts["map"] = self._course_map(page, track)
+            elif kind == "glossary":
                 ts["glossary"] = trackpages.glossary_view(self.project, track)
             elif kind == "keypoints":
                 ts["keypoints"] = trackpages.keypoints_view(c, track)
@@ -401,6 +406,22 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         ts["instructor"] = self.config.instructor
         context["ts"] = ts
         return context
+
+    def _course_map(self, page: Page, track) -> dict[str, Any]:
+        """The course map (all tracks, on the home page) or one track's, with its neighbours in
+        other tracks, drawn as SVG with links relative to `page`, and its text alternative."""
+        c = self.project.curriculum
+        here = page.file.url if page.file.url.endswith("/") else posixpath.dirname(page.file.url)
+
+        def url(lesson) -> str:
+            return posixpath.relpath(refs.url("lesson", lesson.track, lesson.slug), here or ".") + "/"
+
+        tracks = [track] if track else [t for t in c.tracks if c.lessons_of(t.slug)]
+        others = coursemap.neighbours(c, track) if track else []
+        title = f"Map of {views.track_label(track)}: {track.title}" if track else "Map of the course"
+        return {"title": title,
+                "svg": Markup(coursemap.render_svg(c, tracks, url, title, "ts-map", others)),
+                "text": Markup(coursemap.render_text(c, tracks, url, others))}
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         return csp.apply(output)
