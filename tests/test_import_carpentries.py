@@ -206,7 +206,9 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
                  "episodes/03-extra.md:18: an embedded <iframe> became a link to https://www.youtube.com/embed/abc",
                  "episodes/03-extra.md:22: data/archive.zip is not a file type the site publishes",
                  "episodes/03-extra.md:24: a pandoc grid table became a pipe table",
-                 "episodes/03-extra.md:30: inline R code (`r ...`) is shown as code and not run"):
+                 "episodes/03-extra.md:30: inline R code (`r ...`) is shown as code and not run",
+                 "episodes/01-intro.Rmd:69: link to #challenge-1-add has no heading with that id after the import",
+                 "episodes/01-intro.Rmd:69: link to lesson:r-tests/loops#no-such-heading has no heading"):
         assert note in out, out
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
                          cwd=course, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
@@ -228,6 +230,7 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
     assert "Image not available: gone" in intro.get_text()
     assert intro.select("math"), "the $x^2$ of the episode is a formula"
     assert intro.find("a", href="../loops/"), "02-loops.html became a lesson link"
+    assert intro.find("a", href="#big-heading"), "a link to a heading that is still there stays"
     assert "Ada Lovelace and Alan Turing" in intro.get_text() and "CC-BY 4.0" in intro.get_text()
     loops = page("loops")
     lists = loops.select("article ol")

@@ -27,8 +27,8 @@ MkDocs output (each one is shown by a test in tests/test_linkcheck.py):
   folder deep) on the disk, outside the site, and accepts it when a file happens to exist there;
   a browser clamps it at the root of wherever the site is served: it is reported as an error;
 * fragments into SVG files (`icons.svg#id`) are not checked by lychee; they are here;
-* the search index's result links (`search/search_index.json`) are not HTML; they are checked
-  here like links;
+* the course search's result links (the page and heading of each Pagefind fragment,
+  `pagefind/fragment/*.pf_fragment`, gzipped JSON) are not HTML; they are checked here like links;
 * a site served under a path (a GitHub Pages project site, `site_url: .../course/`) has
   absolute links `/course/assets/...` in 404.html; lychee's `--root-dir` would look for
   SITE/course/assets. The base path is read from the home page's canonical link (or given with
@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import gzip
 import html
 import json
 import math
@@ -592,8 +593,8 @@ def _internal(layout: Layout, report: Report, scans: dict[Path, PageScan], data:
             report.add("missing", key, page, line, f"{what}: {target_shown} is not in the site ({reason})")
 
     # 4. the search index's result links
-    for location, message in _search_index_problems(layout, ids_of):
-        report.add("search", (location,), site / "search" / "search_index.json", None, message)
+    for source, location, message in _search_index_problems(layout, ids_of):
+        report.add("search", (location,), source, None, message)
 
     return InternalResult(report.items, len(scans), n_links, len(lychee_results), by_us, n_fragments)
 
@@ -614,34 +615,32 @@ def _missing(link: Link, target: Target, path: Path, site: Path) -> str:
     return f"{link.shown}: {target.shown()} is not in the site"
 
 
-def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[str, str]]:
-    """(location, message) for each search result that leads nowhere."""
+def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[Path, str, str]]:
+    """(fragment file, location, message) for each search result that leads nowhere: every
+    Pagefind fragment names a page, and a heading in it for each section a result can lead to."""
     site = layout.folder
-    index = site / "search" / "search_index.json"
-    if not index.is_file():
-        return
-    try:
-        docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
-    except (ValueError, AttributeError):
-        yield "", "the search index is not valid JSON"
-        return
-    for doc in docs if isinstance(docs, list) else []:
-        location = doc.get("location") if isinstance(doc, dict) else None
-        if not isinstance(location, str):
+    for source in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        try:
+            data = gzip.decompress(source.read_bytes())
+            fragment = json.loads(data[data.index(b"{"):])
+            url, title = fragment["url"], fragment.get("meta", {}).get("title") or fragment["url"]
+            anchors = [a["id"] for a in fragment.get("anchors", []) if str(a.get("element", "")).startswith("h")]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            yield source, "", "not a readable search index fragment; rebuild the site"
             continue
-        target = resolve(layout, site / INDEX, location)
-        title = doc.get("title") or location
-        path = target.file(site)
-        if target.escapes:
-            yield location, f'search result "{title}" leads to "{location}", which {target.escapes}'
-            continue
-        if not path.is_file():
-            yield location, f'search result "{title}" leads to "{location}": no such page in the site'
-            continue
-        fragment = checkable_fragment(target.fragment)
-        if fragment and fragment not in ids_of(path) and unquote(fragment) not in ids_of(path):
-            yield location, (f'search result "{title}" leads to "{location}": '
-                             f'{_rel(path, site)} has no element with id "{unquote(fragment)}"')
+        for location in [url.lstrip("/")] + [f"{url.lstrip('/')}#{a}" for a in anchors]:
+            target = resolve(layout, site / INDEX, location)
+            path = target.file(site)
+            if target.escapes:
+                yield source, location, f'search result "{title}" leads to "{location}", which {target.escapes}'
+                break
+            if not path.is_file():
+                yield source, location, f'search result "{title}" leads to "{location}": no such page in the site'
+                break
+            fragment_id = checkable_fragment(target.fragment)
+            if fragment_id and fragment_id not in ids_of(path) and unquote(fragment_id) not in ids_of(path):
+                yield source, location, (f'search result "{title}" leads to "{location}": '
+                                         f'{_rel(path, site)} has no element with id "{unquote(fragment_id)}"')
 
 
 # -- external links ------------------------------------------------------------------------------

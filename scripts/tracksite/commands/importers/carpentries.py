@@ -143,6 +143,7 @@ def plan_import(src: Source, track: str, number: int) -> Plan:
     for path in src.episodes:
         episodes.append(_episode(src, path, track, slugs, plan))
     _instructor_notes(src, track, slugs, episodes, plan)
+    _fix_anchors(src, track, episodes, plan)
     for i, (slug, meta, ep) in enumerate(episodes):
         prev = episodes[i - 1][0] if i else None
         nxt = episodes[i + 1][0] if i + 1 < len(episodes) else None
@@ -177,6 +178,21 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     meta = {"title": str(meta.get("title") or path.stem), "teaching": meta.get("teaching"),
             "exercises": meta.get("exercises"), "source": str(rel)}
     return slug, meta, ep
+
+
+def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
+    """Links to heading ids the imported pages no longer have are loosened (anchorfix)."""
+    from tracksite.commands.importers import anchorfix
+
+    sources = {slug: src.root / meta["source"] for slug, meta, _ in episodes}
+
+    def note(path, anchor, message):
+        where = path.relative_to(src.root) if path else "episodes"
+        plan.notes.append(f"{where}:{anchorfix.line_of(path, anchor)}: {message}")
+
+    fixed = anchorfix.fix({slug: ep.body for slug, _, ep in episodes}, track, sources, note)
+    for slug, _, ep in episodes:
+        ep.body = fixed[slug]
 
 
 def _instructor_notes(src, track, slugs, episodes, plan: Plan) -> None:
