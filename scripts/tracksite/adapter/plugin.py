@@ -31,6 +31,7 @@ from tracksite.core.checks import check
 from tracksite.core.loader import Document, Project
 from tracksite.adapter import console
 from tracksite.adapter import csp
+from tracksite.adapter import search
 from tracksite.adapter import sitedir
 from tracksite.adapter import serve as serving_tools
 from tracksite.core import schedule
@@ -329,7 +330,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if not isinstance(page.title, Markup):  # a docs page titled by its first heading or file name
             from_heading = getattr(page, "_title_from_render", None)  # already HTML: tags stripped
             page.meta["title"] = Markup(from_heading) if from_heading == page.title else _safe(page.title or "")
-        html = code_block_ids(table_code_pipes(render_math(html)))
+        html = search.weigh_code(code_block_ids(table_code_pipes(render_math(html))))
         if self.failed or self.project is None:
             return html
         doc = self.project.document(page.file.src_uri)
@@ -402,21 +403,27 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 "text": Markup(coursemap.render_text(c, tracks, url, others))}
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return csp.apply(_lazy_search(output))
+        return csp.apply(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return csp.apply(output_content)  # 404.html and other theme pages
 
-    # -- 7. post build: swap the staged site in --------------------------------------------
+    # -- 7. post build: index the pages for search, swap the staged site in -----------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.messages:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
+        strict_failed = config.strict and _strict_warnings()
+        if not self.failed and not strict_failed:  # under `mkdocs serve` too: search while authoring
+            try:
+                search.build_index(config.site_dir)
+            except search.SearchIndexError as e:
+                raise PluginError(str(e)) from None
         if self.real_site_dir is None:
             if self.command != "serve":
                 sitedir.mark(Path(config.site_dir))  # built in place (`atomic: false`)
             return
-        if config.strict and _strict_warnings():
+        if strict_failed:
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
         staged, real = config.site_dir, self.real_site_dir
         sitedir.swap(staged, Path(real))
@@ -434,12 +441,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
 
 _DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
-_SEARCH_WORKER = re.compile(r'"search": "([^"]*)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
-
-
-def _lazy_search(html: str) -> str:
-    """Point Material at our stand-in worker, which loads the real one on the first query."""
-    return _SEARCH_WORKER.sub(r'"search": "\1assets/tracksite/search-shim.js?real=\2"', html, count=1)
 
 
 class _Generated:

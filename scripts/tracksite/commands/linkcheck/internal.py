@@ -3,7 +3,7 @@
 Every `href`, `src`, `srcset` (and `poster`, `data`, `cite`, `action`, `style` and `<style>`
 `url()`, `<meta http-equiv=refresh>`, the data files a widget's `data-config` names) of every
 built page, the theme's and templates' links included; every `url()` and `@import` of every
-stylesheet; and the search index's result links. A link resolves as a browser resolves it at
+stylesheet; and the course search's result links (each Pagefind fragment's page and headings). A link resolves as a browser resolves it at
 the site's address (a climb above the root is an error, not a file found next to the site on
 the disk); a folder URL needs its index.html; a `#fragment` must name an `id` a browser can
 scroll to (not one inside a `<template>` or a script's text) or an `<a name>`, in HTML pages
@@ -12,6 +12,7 @@ in each, which is why lychee is used only for external links.
 """
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,8 @@ def check_internal(site: Path, *, base_path: str | None = None) -> InternalResul
     sheets = sorted(p for p in site.rglob("*.css") if p.is_file())
     for sheet in sheets:
         checker.links(sheet, scan_stylesheet(sheet), fragments=False)
-    for location, message in _search_index_problems(layout, checker.ids_of):
-        checker.report.add("search", (location,), site / "search" / "search_index.json", None, message)
+    for source, location, message in _search_index_problems(layout, checker.ids_of):
+        checker.report.add("search", (location,), source, None, message)
     return InternalResult(checker.report.items, len(pages), checker.n_links, checker.n_fragments, len(sheets))
 
 
@@ -126,31 +127,29 @@ def missing(link: Link, target: Target, path: Path, site: Path) -> str:
     return f"{link.shown}: {target.shown()} is not in the site"
 
 
-def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[str, str]]:
-    """(location, message) for each search result that leads nowhere."""
+def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[Path, str, str]]:
+    """(fragment file, location, message) for each search result that leads nowhere: every
+    Pagefind fragment names a page, and a heading in it for each section a result can lead to."""
     site = layout.folder
-    index = site / "search" / "search_index.json"
-    if not index.is_file():
-        return
-    try:
-        docs = json.loads(index.read_text(encoding="utf-8")).get("docs", [])
-    except (ValueError, AttributeError):
-        yield "", "the search index is not valid JSON"
-        return
-    for doc in docs if isinstance(docs, list) else []:
-        location = doc.get("location") if isinstance(doc, dict) else None
-        if not isinstance(location, str):
+    for source in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        try:
+            data = gzip.decompress(source.read_bytes())
+            fragment = json.loads(data[data.index(b"{"):])
+            url, title = fragment["url"], fragment.get("meta", {}).get("title") or fragment["url"]
+            anchors = [a["id"] for a in fragment.get("anchors", []) if str(a.get("element", "")).startswith("h")]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            yield source, "", "not a readable search index fragment; rebuild the site"
             continue
-        target = resolve(layout, site / INDEX, location)
-        title = doc.get("title") or location
-        path = target.file(site)
-        if target.escapes:
-            yield location, f'search result "{title}" leads to "{location}", which {target.escapes}'
-            continue
-        if not path.is_file():
-            yield location, f'search result "{title}" leads to "{location}": no such page in the site'
-            continue
-        fragment = checkable_fragment(target.fragment)
-        if fragment and fragment not in ids_of(path) and unquote(fragment) not in ids_of(path):
-            yield location, (f'search result "{title}" leads to "{location}": '
-                             f'{rel(path, site)} has no element with id "{unquote(fragment)}"')
+        for location in [url.lstrip("/")] + [f"{url.lstrip('/')}#{a}" for a in anchors]:
+            target = resolve(layout, site / INDEX, location)
+            path = target.file(site)
+            if target.escapes:
+                yield source, location, f'search result "{title}" leads to "{location}", which {target.escapes}'
+                break
+            if not path.is_file():
+                yield source, location, f'search result "{title}" leads to "{location}": no such page in the site'
+                break
+            fragment_id = checkable_fragment(target.fragment)
+            if fragment_id and fragment_id not in ids_of(path) and unquote(fragment_id) not in ids_of(path):
+                yield source, location, (f'search result "{title}" leads to "{location}": '
+                                         f'{rel(path, site)} has no element with id "{unquote(fragment_id)}"')
