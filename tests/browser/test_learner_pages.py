@@ -159,3 +159,44 @@ def test_review_works_on_a_phone_in_dark(browser_page):
     page.get_by_role("button", name="Again").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
     assert axe_violations(page) == []
+
+
+# -- course map and "Continue" ------------------------------------------------------------------
+def test_course_map_shows_progress_and_home_offers_continue(browser_page):
+    page = open_page(browser_page, "")
+    nodes = page.locator(".ts-map__svg a.ts-map__node")
+    assert nodes.count() == 15
+    assert not page.locator("[data-continue-track]").first.is_visible()  # no progress yet
+    page.evaluate("""localStorage.setItem('tracksite:progress', JSON.stringify({
+        'deep-learning-survey/deep-learning-era': true, 'deep-learning-survey/recurrence-and-its-limits': true}))""")
+    page = open_page(page, "")
+    states = page.evaluate("""Object.fromEntries([...document.querySelectorAll('.ts-map__svg a.ts-map__node')]
+        .map(a => [a.dataset.lesson, a.dataset.state]))""")
+    assert states["deep-learning-survey/deep-learning-era"] == "done"
+    assert states["deep-learning-survey/attention-and-transformers"] == "ready"  # its prerequisite, lesson 2, is done
+    assert "not-yet" in states.values()
+    done = page.locator(".ts-map__svg a[data-lesson='deep-learning-survey/deep-learning-era']")
+    assert done.get_attribute("aria-label") == "Lesson 1: The deep learning era (done)"
+    assert done.locator(".ts-map__tick").is_visible()
+    item = page.locator("li[data-map-lesson='deep-learning-survey/deep-learning-era']")
+    assert item.inner_text().endswith("\u2014 done")
+    cont = page.locator("[data-continue-track='deep-learning-survey'] a")
+    assert cont.is_visible() and cont.inner_text() == "Continue: Lesson 3, Attention and transformers, in brief"
+    assert not page.locator("[data-continue-track='transformers-and-llms']").is_visible()
+    cont.click()
+    page.wait_for_url("**/deep-learning-survey/attention-and-transformers/")
+    assert page.console_errors == [] and page.foreign_requests == []
+
+
+def test_track_map_by_keyboard_on_a_phone(browser_page):
+    browser_page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page = open_page(browser_page, "transformers-and-llms/", "dark")
+    svg_nodes = page.locator(".ts-map__svg a.ts-map__node")
+    own = page.locator(".ts-map__svg a.ts-map__node:not(.ts-map__node--other)")
+    assert own.count() == 5 and svg_nodes.count() > 5  # Track 4 lessons linked to this track sit beside it
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]  # the map scrolls in its box
+    page.locator(".ts-map__svg a.ts-map__node").first.focus()
+    assert page.evaluate("document.activeElement.dataset.lesson") == "transformers-and-llms/tokens-and-embeddings"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/transformers-and-llms/tokens-and-embeddings/")
+    assert axe_violations(open_page(page, "transformers-and-llms/", "dark")) == []

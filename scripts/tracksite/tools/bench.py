@@ -386,8 +386,9 @@ def write_plain_project(root: Path, tracks: list[TrackPlan], repo: Path = REPO) 
     docs = root / "docs"
     config = _base_config(repo)
     config["theme"].pop("custom_dir", None)
-    config["plugins"] = [p for p in config.get("plugins", []) if p != "tracksite" and not (
-        isinstance(p, dict) and "tracksite" in p)]
+    # Material's own search, as a plain MkDocs site has it: the floor for builds and the baseline
+    # the search benchmark (tools/search_bench.py) compares Pagefind with
+    config["plugins"] = ["search"]
     nav: list[Any] = [{"Home": "index.md"}]
     home = [f"# {config['site_name']}\n\n{config['site_description']}\n"]
     for track in tracks:
@@ -996,7 +997,7 @@ machine disturbs less than wall-clock time.
   of the course on every page.
 - **Link checking**: after the last build, the site is broken on purpose in two places (one page
   deleted, one link pointed at a heading that does not exist). `tracksite linkcheck SITE`
-  (lychee plus tracksite's own pass) runs {data['repeat']} time{'s' if data['repeat'] != 1 else ''}; linkchecker (PyPI `linkchecker`) runs once,
+  (tracksite's own reader of the built files) runs {data['repeat']} time{'s' if data['repeat'] != 1 else ''}; linkchecker (PyPI `linkchecker`) runs once,
   over HTTP from a local server on 127.0.0.1 that lifts its politeness limit of 10 requests a second,
   with internal links only (its default) and its AnchorCheck plugin on, so that both check the same
   things. {_limit_note(limit)}
