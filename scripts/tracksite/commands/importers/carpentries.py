@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers import svgclean
+from tracksite.commands.importers import limits, svgclean
 from tracksite.commands.importers.episode import Context, Episode, Note, convert
 from tracksite.core.schema import SLUG_RE
 from tracksite.core.sources import SourceProblem, read_text, split_front_matter
@@ -88,6 +88,7 @@ def _shared_links(root: Path) -> dict[str, str]:
 
 def lesson_slug(path: Path, taken: set[str]) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"^\d+[-_]?", "", path.stem).lower()).strip("-") or "episode"
+    slug = limits.free_slug(slug)
     base, n = slug, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -174,8 +175,10 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
             plan.files[f"lessons/{track}/{slug}/{name}"] = image
         else:
             ep.notes.append(Note(md.body_line, f"{source_path} not found; its reference is kept"))
+    title = limits.fit_episode(ep, str(meta.get("title") or path.stem),
+                               lambda message: ep.notes.append(Note(1, message)))
     plan.notes.extend(f"{rel}:{n.line}: {n.message}" for n in ep.notes)
-    meta = {"title": str(meta.get("title") or path.stem), "teaching": meta.get("teaching"),
+    meta = {"title": title, "teaching": meta.get("teaching"),
             "exercises": meta.get("exercises"), "source": str(rel)}
     return slug, meta, ep
 
@@ -228,11 +231,11 @@ def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None) -> str:
     from tracksite.core.readingtime import reading_minutes  # the estimate `check` holds `read` to
 
     objectives = ep.objectives or [f"work through the episode \"{meta['title']}\""]
-    data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives[:20]}
+    data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives}
     if ep.questions:
-        data["questions"] = ep.questions[:6]
+        data["questions"] = ep.questions
     if ep.keypoints:
-        data["keypoints"] = ep.keypoints[:8]
+        data["keypoints"] = ep.keypoints
     if prev:
         data["prerequisites"] = [{"lesson": prev}]
     time = {"read": reading_minutes(ep.body)}
