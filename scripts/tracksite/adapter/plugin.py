@@ -27,13 +27,13 @@ from mkdocs.structure.pages import Page
 
 from tracksite.core import references as refs
 from tracksite.core import views
-from tracksite.core.loader import Document, Project, load
+from tracksite.core.checks import check
+from tracksite.core.loader import Document, Project
 from tracksite.adapter import console
 from tracksite.adapter import csp
 from tracksite.adapter import search
 from tracksite.adapter import sitedir
 from tracksite.adapter import serve as serving_tools
-from tracksite.core import redirects
 from tracksite.core import schedule
 from tracksite.core import coursemap, trackpages
 from tracksite.core.termlinks import mark_first_uses
@@ -80,7 +80,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         serving = self.command == "serve"
         if not serving:
             self._check_site_dir(config, root)
-        self.project = load(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir))
+        # The same entry point as `tracksite check`: one load, every pass, one site plan.
+        self.project = check(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir),
+                             instructor=self.config.instructor)
         self._home = None
         self._track_pages = {}
         assert self.project.problems is not None
@@ -180,36 +182,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         assert self.project is not None
         if self.failed:
             return self._error_files(files, config)
-        taken = {f.src_uri for f in files}
-        for doc in self.project.documents:
-            if doc.kind == "page":
-                continue
-            if doc.src_uri in taken:
-                raise PluginError(f"docs/{doc.src_uri} collides with the page generated from {doc.path}")
-            files.append(File.generated(config, doc.src_uri, abs_src_path=str(doc.path)))
-        for src_uri, path in self.project.assets.items():
-            files.append(File.generated(config, src_uri, abs_src_path=str(path)))
-        for track in self.project.curriculum.tracks:
-            if self.project.curriculum.lessons_of(track.slug):
-                files.append(File.generated(config, refs.src_uri("track", track.slug), content=""))
-        for track in self.project.curriculum.tracks:
-            if self.project.curriculum.lessons_of(track.slug):
-                for page in self.track_pages(track.slug):
-                    content = (trackpages.exercises_markdown(self.project, track, self.config.instructor)
-                               if page["kind"] == "exercises" else "")
-                    files.append(File.generated(config, trackpages.src_uri(page["kind"], track.slug), content=content))
-        if "index.md" not in taken:
-            files.append(File.generated(config, "index.md", content=""))
-        taken = {f.src_uri for f in files}
-        for src_uri, html in redirects.redirect_files(self.project.root, self.project.curriculum,
-                                                     site_url=config.site_url):
-            if src_uri not in taken:  # a page kept at a renamed lesson's old address
-                files.append(File.generated(config, src_uri, content=html))
-        if self.config.instructor:
-            for track in self.project.curriculum.tracks:
-                if self.project.curriculum.lessons_of(track.slug):
-                    files.append(File.generated(config, schedule.schedule_src_uri(track.slug),
-                                                content=schedule.schedule_markdown(self.project, track.slug)))
+        # Exactly the site plan's entries: the checks already refused two sources for one address.
+        assert self.project.site is not None
+        for entry in self.project.site.generated():
+            if entry.path is not None:
+                files.append(File.generated(config, entry.src_uri, abs_src_path=str(entry.path)))
+            else:
+                files.append(File.generated(config, entry.src_uri, content=entry.content or ""))
         return files
 
     def track_pages(self, track: str) -> list[dict[str, str]]:
