@@ -25,13 +25,15 @@ theme:
     - scheme: slate
       toggle: {icon: material/weather-sunny, name: Switch to light mode}
 plugins:
-  - search
   - tracksite
 extra_css:
   - assets/tracksite/theme.css
   - assets/tracksite/widgets.css
+  - assets/tracksite/search.css
 extra_javascript:
   - path: assets/tracksite/widgets.js
+    defer: true
+  - path: assets/tracksite/search.js
     defer: true
 markdown_extensions:
   - toc:

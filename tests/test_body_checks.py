@@ -79,3 +79,9 @@ def test_code_fence_indented_githubs_way_under_a_list_item_warns(course):
     assert "4 spaces" in found[0].hint
     edit(course, A1, "   ```bash\n   ls\n   ```", "    ```bash\n    ls\n    ```")
     assert not [p for p in problems(course, "warning") if "ends the list" in p.message]
+
+
+def test_fenced_div_with_attributes_is_reported_by_its_class(course):
+    edit(course, A1, "## Details", "::: {#first .challenge .wide}\nDo it.\n:::\n\n::: {.callout}\nNote.\n:::\n\n## Details")
+    found = [p.message for p in problems(course) if "fenced div" in p.message]
+    assert [m.split(" is ")[0] for m in found] == ["`::: challenge`", "`::: callout`"], found

@@ -207,3 +207,83 @@ def test_key_points_page_gathers_every_lesson_in_order(built_site, track):
     assert page.select_one("button[data-print]")
     # the track page and the sidebar link to it
     assert html(built_site / track / "index.html").select_one(".ts-track-pages a[href='keypoints/']")
+
+
+# -- the course map, review deck and lesson page size ----------------------------------------------
+def test_course_map_nodes_edges_and_text_agree(built_site):
+    page = html(built_site / "index.html")
+    nodes = page.select(".ts-map__svg a.ts-map__node")
+    items = page.select(".ts-map__list li[data-map-lesson]")
+    project = load(REPO)
+    keys = [l.key for l in project.curriculum.all_lessons()]
+    assert [n["data-lesson"] for n in nodes] == keys == [i["data-map-lesson"] for i in items]
+    for node, item in zip(nodes, items):
+        assert (built_site / node["href"] / "index.html").is_file()
+        assert node["href"] == item.a["href"]
+        assert node["data-needs"] == item["data-needs"]
+    needs = {n["data-lesson"]: n["data-needs"].split() for n in nodes}
+    t5l1 = project.curriculum.lesson("transformers-and-llms/tokens-and-embeddings")
+    assert needs[t5l1.key] == [p.lesson for p in t5l1.prerequisites if p.lesson]
+    dashed = page.select(".ts-map__svg path.ts-map__edge--deep-dive")
+    assert len(dashed) == sum(len(l.deep_dives) for l in project.curriculum.all_lessons())
+    assert "goes deeper in Track 5, Lesson 3" in page.select_one(
+        "li[data-map-lesson='deep-learning-survey/attention-and-transformers']").get_text()
+
+
+def test_lesson_pages_carry_no_map_and_only_their_own_terms(built_site):
+    for path in (built_site / "deep-learning-survey").glob("*/index.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "ts-map__svg" not in text and "data-map-lesson" not in text, path
+    page = html(built_site / "deep-learning-survey/convolutions/index.html")
+    tips = page.select(".ts-term__tip")
+    assert 0 < len(tips) == len(page.select("a.ts-term__link")) < 20  # not the whole glossary
+
+
+def test_every_bundled_lesson_feeds_the_review_page(built_site):
+    project = load(REPO)
+    for track in TRACKS:
+        page = html(built_site / track / "review/index.html")
+        decks = {s["data-review-lesson"]: len(s.select(".ts-review__card")) for s in page.select("[data-review-lesson]")}
+        assert list(decks) == [l.key for l in project.curriculum.lessons_of(track)]
+        assert all(n >= 3 for n in decks.values()), decks
+
+
+@pytest.mark.browser
+def test_pdf_prints_the_exercise_pack_without_then_with_solutions(course):
+    from tracksite.commands.pdf import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("chromium is not installed")
+    pypdf = pytest.importorskip("pypdf")
+    body = ("## Practice\n\n//// exercise | Count\nCount the parts.\n\n/// solution\nTHEANSWER is three.\n///\n////\n\n"
+            + "Filler words to read. " * 40)
+    write(course, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body=body))
+
+    def pack_text(*args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "pdf", "alpha", "--no-booklet",
+                                 "--out", "pdf", *args], cwd=course, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        assert "wrote pdf/alpha-exercises.pdf" in result.stdout
+        return " ".join(p.extract_text() for p in pypdf.PdfReader(str(course / "pdf/alpha-exercises.pdf")).pages)
+
+    learner = pack_text()
+    assert "Count the parts." in learner and "THEANSWER" not in learner
+    instructor = pack_text("--instructor")
+    assert "THEANSWER" in instructor and (course / "site-instructor/alpha/exercises/index.html").is_file()
+
+
+def test_rename_updates_glossary_references(course):
+    glossary(course, "alpha", "# terms\nterms:\n  - term: Widget\n    definition: A small part.\n    lesson: a3\n"
+                              "    introduced: a1   # named early\n")
+    glossary(course, "beta", "terms:\n  - term: Gear\n    definition: A wheel.\n    lesson: 'alpha/a3'\n")
+    uses(course, "alpha", "a1", "First lesson", "A widget, a gear.")
+    uses(course, "alpha", "a3", "Third lesson", "Widgets in depth.")
+    uses(course, "beta", "b1", "Beta one", "A gear.")
+    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "rename", "alpha", "a3", "widgets"],
+                            cwd=course, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "lessons/alpha/glossary.yml:5: a3 -> widgets" in result.stdout
+    assert (course / "lessons/alpha/glossary.yml").read_text().endswith(
+        "    lesson: widgets\n    introduced: a1   # named early\n")
+    assert "    lesson: 'alpha/widgets'\n" in (course / "lessons/beta/glossary.yml").read_text()
+    assert problems(course) == []

@@ -201,7 +201,16 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
     for note in ("episodes/01-intro.Rmd:22: R Markdown code chunks are shown as code and not run",
                  "episodes/01-intro.Rmd:57: `::: tab` has no tracksite equivalent",
                  "episodes/01-intro.Rmd:63: image fig/missing.png is not in the source lesson",
-                 "episodes/02-loops.md:19: a challenge without a `## title`"):
+                 "episodes/02-loops.md:19: a challenge without a `## title`",
+                 "episodes/03-extra.md:12: a solution outside any challenge became a collapsed `/// details | Solution`",
+                 "episodes/03-extra.md:18: an embedded <iframe> became a link to https://www.youtube.com/embed/abc",
+                 "episodes/03-extra.md:22: data/archive.zip is not a file type the site publishes",
+                 "episodes/03-extra.md:24: a pandoc grid table became a pipe table",
+                 "episodes/03-extra.md:30: inline R code (`r ...`) is shown as code and not run",
+                 "episodes/01-intro.Rmd:69: link to #challenge-1-add has no heading with that id after the import",
+                 "episodes/01-intro.Rmd:69: link to lesson:r-tests/loops#no-such-heading has no heading",
+                 "episodes/04-review.md:1: the title is longer than 120 characters; shortened",
+                 "episodes/04-review.md:1: keypoints: 10 items, 8 fit the lesson header"):
         assert note in out, out
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
                          cwd=course, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
@@ -223,6 +232,7 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
     assert "Image not available: gone" in intro.get_text()
     assert intro.select("math"), "the $x^2$ of the episode is a formula"
     assert intro.find("a", href="../loops/"), "02-loops.html became a lesson link"
+    assert intro.find("a", href="#big-heading"), "a link to a heading that is still there stays"
     assert "Ada Lovelace and Alan Turing" in intro.get_text() and "CC-BY 4.0" in intro.get_text()
     loops = page("loops")
     lists = loops.select("article ol")
@@ -230,5 +240,17 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
     assert "for (i in 1:3)" in lists[0].select_one("pre code").get_text()
     assert loops.select(".language-error")
     assert "Watch out" in loops.get_text() and "Which loops have you written?" in loops.get_text()
+    extra = page("extra")
+    assert extra.select_one(".ts-exercise").find("h3").get_text(" ", strip=True).startswith("Exercise 1: A challenge with an id")
+    assert extra.find("a", href="https://git-scm.com/doc"), "a reference link defined in links.md"
+    assert extra.find("a", href="../learners/setup/")
+    assert extra.find("a", href="https://www.youtube.com/embed/abc") and not extra.find("iframe")
+    assert extra.select_one("article img[src$='plot.png']")["alt"] == "The plot again"
+    assert [td.get_text() for td in extra.select("article table td")] == ["1", "2"]
+    assert extra.find("a", href="table.csv") and not extra.find("a", href=lambda h: h and h.endswith(".zip"))
+    assert ":::" not in extra.select_one("article").get_text()
+    review = page("review-episode")  # `review` is the track's flashcards page
+    assert [li.get_text() for li in review.select(".ts-keypoints li")][-1] == "Eight."
+    assert "Ten, which does not fit either." in review.select_one("article").get_text()
     for path in ("intro/overview", "intro/cheatsheet", "loops/overview", "loops/cheatsheet"):
         assert "CC-BY 4.0" in page(path).get_text(), path

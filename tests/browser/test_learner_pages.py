@@ -140,7 +140,9 @@ def test_review_schedules_the_cards_of_completed_lessons(browser_page):
     page = open_page(page, REVIEW)
     assert status.inner_text() == f"{cards - 1} cards to review now."
     assert page.locator(".ts-review__face").inner_text() != first
-    assert page.locator(".ts-review-due").first.inner_text() == str(cards - 1)
+    badge = page.locator(".ts-track-pages .ts-review-due")
+    assert badge.inner_text().startswith(str(cards - 1)) and badge.text_content() == f"{cards - 1} cards due"
+    assert page.locator(".ts-nav__tool .ts-review-due").text_content() == f"{cards - 1} cards due"
     page.get_by_role("button", name="Show answer").focus()
     for _ in range(cards - 1):
         page.keyboard.press("f")
@@ -159,3 +161,63 @@ def test_review_works_on_a_phone_in_dark(browser_page):
     page.get_by_role("button", name="Again").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
     assert axe_violations(page) == []
+
+
+# -- course map and "Continue" ------------------------------------------------------------------
+def test_course_map_shows_progress_and_home_offers_continue(browser_page):
+    page = open_page(browser_page, "")
+    nodes = page.locator(".ts-map__svg a.ts-map__node")
+    assert nodes.count() == 15
+    assert not page.locator("[data-continue-track]").first.is_visible()  # no progress yet
+    page.evaluate("""localStorage.setItem('tracksite:progress', JSON.stringify({
+        'deep-learning-survey/deep-learning-era': true, 'deep-learning-survey/recurrence-and-its-limits': true}))""")
+    page = open_page(page, "")
+    states = page.evaluate("""Object.fromEntries([...document.querySelectorAll('.ts-map__svg a.ts-map__node')]
+        .map(a => [a.dataset.lesson, a.dataset.state]))""")
+    assert states["deep-learning-survey/deep-learning-era"] == "done"
+    assert states["deep-learning-survey/attention-and-transformers"] == "ready"  # its prerequisite, lesson 2, is done
+    assert "not-yet" in states.values()
+    done = page.locator(".ts-map__svg a[data-lesson='deep-learning-survey/deep-learning-era']")
+    assert done.get_attribute("aria-label") == "Lesson 1: The deep learning era (done)"
+    assert done.locator(".ts-map__tick").is_visible()
+    item = page.locator("li[data-map-lesson='deep-learning-survey/deep-learning-era']")
+    assert item.inner_text().endswith("\u2014 done")
+    cont = page.locator("[data-continue-track='deep-learning-survey'] a")
+    assert cont.is_visible() and cont.inner_text() == "Continue: Lesson 3, Attention and transformers, in brief"
+    assert not page.locator("[data-continue-track='transformers-and-llms']").is_visible()
+    cont.click()
+    page.wait_for_url("**/deep-learning-survey/attention-and-transformers/")
+    assert page.console_errors == [] and page.foreign_requests == []
+
+
+def test_track_map_by_keyboard_on_a_phone(browser_page):
+    browser_page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page = open_page(browser_page, "transformers-and-llms/", "dark")
+    svg_nodes = page.locator(".ts-map__svg a.ts-map__node")
+    own = page.locator(".ts-map__svg a.ts-map__node:not(.ts-map__node--other)")
+    assert own.count() == 5 and svg_nodes.count() > 5  # Track 4 lessons linked to this track sit beside it
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]  # the map scrolls in its box
+    page.locator(".ts-map__svg a.ts-map__node").first.focus()
+    assert page.evaluate("document.activeElement.dataset.lesson") == "transformers-and-llms/tokens-and-embeddings"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/transformers-and-llms/tokens-and-embeddings/")
+    assert axe_violations(open_page(page, "transformers-and-llms/", "dark")) == []
+
+
+def test_due_cards_show_on_home_and_in_the_header_everywhere(browser_page):
+    page = open_page(browser_page, T5L1)
+    cards = page.locator(".ts-cards .ts-card").count()
+    page.locator(".ts-progress__toggle").click()
+    for url in ("", "deep-learning-survey/", T5L1):
+        page = open_page(page, url)
+        header = page.locator(".ts-review-due-link")
+        assert header.inner_text() == f"Review: {cards} cards due", url
+    page = open_page(page, "")
+    card = page.locator("[data-widget=progress-home][data-track='transformers-and-llms']")
+    assert card.locator(".ts-review-due").text_content() == f"{cards} cards due"
+    assert card.locator(".ts-review-due").is_visible()
+    assert not page.locator("[data-widget=progress-home][data-track='deep-learning-survey'] .ts-review-due").is_visible()
+    page.locator(".ts-review-due-link").click()
+    page.wait_for_url("**/transformers-and-llms/review/")
+    assert axe_violations(page) == []
+    assert page.console_errors == []

@@ -33,7 +33,7 @@ def guide_page(site: Path) -> str | None:
     """A page of docs/ (a guide, not a track): a top-level folder with no lesson in it."""
     for index in sorted(site.glob("*/index.html")):
         folder = index.parent
-        if folder.name not in ("assets", "search") and not any(folder.glob("*/overview/index.html")):
+        if folder.name not in ("assets", "search", "pagefind") and not any(folder.glob("*/overview/index.html")):
             return folder.name + "/"
     return None
 
@@ -67,15 +67,15 @@ def test_no_request_leaves_the_site(browser_page, built_site, name):
 def test_search_and_palette_stay_on_the_site(browser_page):
     page = browser_page
     loaded = visit(page, LESSON)
-    page.wait_for_load_state("networkidle")  # the search worker has its index before we type
-    page.click("input.md-search__input")
-    page.keyboard.type("attention")  # Material reads the query from key events: type it
-    page.wait_for_selector(".md-search-result__item", timeout=60_000)
+    page.keyboard.press("/")
+    page.keyboard.type("attention")
+    page.wait_for_selector(".ts-search__hit", timeout=20_000)
     page.keyboard.press("Escape")
     page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
-    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     page.wait_for_load_state("networkidle")
-    assert any(u.endswith("search/search_index.json") for u in loaded)
+    assert any("/pagefind/index/" in u for u in loaded) and any("/pagefind/fragment/" in u for u in loaded)
+    assert not any(u.endswith("search/search_index.json") for u in loaded)
     assert not leaks(page), "\n".join(leaks(page))
 
 
@@ -109,7 +109,6 @@ def test_first_visit_weight_counts_what_chromium_loads(browser_page, built_site,
     loaded = visit(browser_page, url)
     site_paths = {u[len(browser_page.base_url):].split("#")[0].split("?")[0] for u in loaded}
     site_paths = {p + "index.html" if p.endswith("/") or p == "" else p for p in site_paths}
-    site_paths.discard("search/search_index.json")  # left out of the weight on purpose
     counted = {r["url"] for r in first_visit_weight(built_site, url)["resources"]}
     assert counted == site_paths, (f"counted but not loaded: {sorted(counted - site_paths)}; "
                                    f"loaded but not counted: {sorted(site_paths - counted)}")
@@ -126,17 +125,23 @@ def test_sentinel_a_leak_is_caught(browser_page):
     assert any("localhost:9/pixel.png" in f for f in found), found
 
 
-def test_search_worker_loads_on_the_first_query(browser_page):
-    """Material's worker (12 KB) is fetched when a learner first searches, not on every page."""
+def test_search_loads_when_opened_and_counts_what_it_loads(browser_page, built_site):
+    """Material's search (its worker and its whole index) is gone; Pagefind's engine loads when a
+    learner opens the search, and first_visit_weight's `on_search` lists exactly those files."""
     page = browser_page
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(page.base_url + LESSON)
     page.wait_for_load_state("networkidle")
-    assert any("assets/tracksite/search-shim.js" in u for u in requests)
+    assert any("assets/tracksite/search.js" in u for u in requests)
+    assert not any("/assets/javascripts/workers/search." in u or "search_index.json" in u or "/pagefind/" in u
+                   for u in requests)
+    before = len(requests)
+    page.click(".ts-search__open")
+    page.wait_for_function("() => document.querySelector('[data-ts-search] select[name=track]').options.length > 1")
+    page.wait_for_load_state("networkidle")
+    opened = {u[len(page.base_url):].split("?")[0] for u in requests[before:]}
+    counted = {r["url"] for r in first_visit_weight(built_site, LESSON)["on_search"]}
+    assert opened == counted, (sorted(opened - counted), sorted(counted - opened))
     assert not any("/assets/javascripts/workers/search." in u for u in requests)
-    page.click("input.md-search__input")
-    page.keyboard.type("attention")
-    page.wait_for_selector(".md-search-result__item", timeout=60_000)
-    assert any("/assets/javascripts/workers/search." in u for u in requests)
     assert page.console_errors == []

@@ -9,6 +9,8 @@ import logging
 import sys
 from pathlib import Path
 
+from tracksite.core.problems import no_workflow_commands, os_error, printable
+
 
 class _Plain(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -42,9 +44,12 @@ def build_site(root: Path, out: Path, *, instructor: bool = False, drafts: bool 
     except (Abort, ConfigurationError, MkDocsException) as e:
         message = str(e).strip()
         if message:
-            print(f"tracksite build: {message}", file=sys.stderr)
+            print(no_workflow_commands(f"tracksite build: {message}"), file=sys.stderr)
+        return 1
+    except OSError as e:  # before MkDocs' build started: reading mkdocs.yml, say
+        print(os_error("tracksite build: error", e), file=sys.stderr)
         return 1
     finally:
         logger.removeHandler(handler)
-    print(f"built {out}", file=sys.stderr)
+    print(f"built {printable(str(out))}", file=sys.stderr)
     return 0

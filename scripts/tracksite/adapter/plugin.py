@@ -12,7 +12,6 @@ import os
 import posixpath
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +27,20 @@ from mkdocs.structure.pages import Page
 
 from tracksite.core import references as refs
 from tracksite.core import views
-from tracksite.core.loader import Document, Project, load
+from tracksite.core.checks import check
+from tracksite.core.loader import Document, Project
+from tracksite.adapter import console
 from tracksite.adapter import csp
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+from tracksite.adapter import search
+from tracksite.adapter import sitedir
 from tracksite.adapter import serve as serving_tools
-from tracksite.core import redirects
 from tracksite.core import schedule
-from tracksite.core import trackpages
+from tracksite.core import coursemap, trackpages
 from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
-from tracksite.core.problems import format_text
+from tracksite.core.problems import format_text, os_error, sorted_problems
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -72,18 +74,23 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps the plugin instance alive across `mkdocs serve` rebuilds.
         self.command = command
+        console.install("mkdocs", "tracksite.serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         serving = self.command == "serve"
-        self.project = load(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir))
+        if not serving:
+            self._check_site_dir(config, root)
+        # The same entry point as `tracksite check`: one load, every pass, one site plan.
+        self.project = check(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir),
+                             instructor=self.config.instructor)
         self._home = None
         self._track_pages = {}
         assert self.project.problems is not None
         for warning in self.project.problems.warnings:
             log.info(warning.text())
         errors = self.project.problems.errors
-        self.failed = [p.text() for p in errors] + list(self.forced_problems)
+        self.failed = [p.text() for p in sorted_problems(errors)] + list(self.forced_problems)  # causes first
         if serving:
             self._collect_mkdocs_warnings()
         if errors:
@@ -145,13 +152,26 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             TracksiteBlocksExtension(context=lambda: self.widget_context)
         )
 
+    def _check_site_dir(self, config: MkDocsConfig, root: Path) -> None:
+        """Refuse, before anything is written, an output folder the build must not replace."""
+        sources = [Path(config.docs_dir), root / "lessons", root / "cheatsheets"]
+        if config.theme.custom_dir:
+            sources.append(Path(config.theme.custom_dir))
+        try:
+            sitedir.check(Path(config.site_dir), root, sources)
+        except sitedir.Refused as e:
+            raise PluginError(str(e)) from None
+
     def _stage(self, config: MkDocsConfig) -> None:
         """Build into a sibling folder so a failed build leaves the last good site as it was."""
         real = os.path.abspath(config.site_dir)
-        parent = os.path.dirname(real)
-        os.makedirs(parent, exist_ok=True)
+        try:
+            self.staging_dir, left = sitedir.stage(Path(real))
+        except OSError as e:
+            raise PluginError(os_error("cannot prepare the site folder", e)) from None
+        for path in left:
+            log.info("tracksite: could not remove %s, left by an interrupted build; remove it by hand", path)
         self.real_site_dir = real
-        self.staging_dir = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.staging-", dir=parent)
         config.site_dir = self.staging_dir
 
     # -- 2. files: the course's sources become pages and assets at the contract's URLs --------
@@ -159,36 +179,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         assert self.project is not None
         if self.failed:
             return self._error_files(files, config)
-        taken = {f.src_uri for f in files}
-        for doc in self.project.documents:
-            if doc.kind == "page":
-                continue
-            if doc.src_uri in taken:
-                raise PluginError(f"docs/{doc.src_uri} collides with the page generated from {doc.path}")
-            files.append(File.generated(config, doc.src_uri, abs_src_path=str(doc.path)))
-        for src_uri, path in self.project.assets.items():
-            files.append(File.generated(config, src_uri, abs_src_path=str(path)))
-        for track in self.project.curriculum.tracks:
-            if self.project.curriculum.lessons_of(track.slug):
-                files.append(File.generated(config, refs.src_uri("track", track.slug), content=""))
-        for track in self.project.curriculum.tracks:
-            if self.project.curriculum.lessons_of(track.slug):
-                for page in self.track_pages(track.slug):
-                    content = (trackpages.exercises_markdown(self.project, track, self.config.instructor)
-                               if page["kind"] == "exercises" else "")
-                    files.append(File.generated(config, trackpages.src_uri(page["kind"], track.slug), content=content))
-        if "index.md" not in taken:
-            files.append(File.generated(config, "index.md", content=""))
-        taken = {f.src_uri for f in files}
-        for src_uri, html in redirects.redirect_files(self.project.root, self.project.curriculum,
-                                                     site_url=config.site_url):
-            if src_uri not in taken:  # a page kept at a renamed lesson's old address
-                files.append(File.generated(config, src_uri, content=html))
-        if self.config.instructor:
-            for track in self.project.curriculum.tracks:
-                if self.project.curriculum.lessons_of(track.slug):
-                    files.append(File.generated(config, schedule.schedule_src_uri(track.slug),
-                                                content=schedule.schedule_markdown(self.project, track.slug)))
+        # Exactly the site plan's entries: the checks already refused two sources for one address.
+        assert self.project.site is not None
+        for entry in self.project.site.generated():
+            if entry.path is not None:
+                files.append(File.generated(config, entry.src_uri, abs_src_path=str(entry.path)))
+            else:
+                files.append(File.generated(config, entry.src_uri, content=entry.content or ""))
         return files
 
     def track_pages(self, track: str) -> list[dict[str, str]]:
@@ -326,7 +323,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if not isinstance(page.title, Markup):  # a docs page titled by its first heading or file name
             from_heading = getattr(page, "_title_from_render", None)  # already HTML: tags stripped
             page.meta["title"] = Markup(from_heading) if from_heading == page.title else _safe(page.title or "")
-        html = code_block_ids(table_code_pipes(render_math(html)))
+        html = search.weigh_code(code_block_ids(table_code_pipes(render_math(html))))
         if self.failed or self.project is None:
             return html
         doc = self.project.document(page.file.src_uri)
@@ -336,7 +333,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             html, _ = mark_first_uses(html, self.project.glossary, doc.track,
                                       lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor)
         elif (page.meta or {}).get("tracksite") == "exercises" and self.config.instructor:
-            html = html.replace('<details class="ts-solution', '<details open class="ts-solution')
+            for kind in ("ts-solution", "ts-quiz__answers"):  # the instructor's copy shows every answer
+                html = html.replace(f'<details class="{kind}', f'<details open class="{kind}')
         return html
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
@@ -357,6 +355,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             if self._home is None:  # once per build: every track's totals
                 self._home = views.home_view(c)
             ts["home"] = self._home
+        if kind == "home":
+            ts["map"] = self._course_map(page, None)
+            ts["home_pages"] = {t["slug"]: self.track_pages(t["slug"]) for t in ts["home"]["tracks"]}
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
@@ -365,7 +366,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             track = c.track(page.file.src_uri.split("/")[0])
             ts["track"] = views.track_view(c, track)
             ts["nav"] = views.nav_view(c, track, None)
-            if kind == "glossary":
+            if kind == "track":
+                ts["map"] = self._course_map(page, track)
+            elif kind == "glossary":
                 ts["glossary"] = trackpages.glossary_view(self.project, track)
             elif kind == "keypoints":
                 ts["keypoints"] = trackpages.keypoints_view(c, track)
@@ -377,47 +380,61 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         context["ts"] = ts
         return context
 
+    def _course_map(self, page: Page, track) -> dict[str, Any]:
+        """The course map (all tracks, on the home page) or one track's, with its neighbours in
+        other tracks, drawn as SVG with links relative to `page`, and its text alternative."""
+        c = self.project.curriculum
+        here = page.file.url if page.file.url.endswith("/") else posixpath.dirname(page.file.url)
+
+        def url(lesson) -> str:
+            return posixpath.relpath(refs.url("lesson", lesson.track, lesson.slug), here or ".") + "/"
+
+        tracks = [track] if track else [t for t in c.tracks if c.lessons_of(t.slug)]
+        others = coursemap.neighbours(c, track) if track else []
+        title = f"Map of {views.track_label(track)}: {track.title}" if track else "Map of the course"
+        return {"title": title,
+                "svg": Markup(coursemap.render_svg(c, tracks, url, title, "ts-map", others)),
+                "text": Markup(coursemap.render_text(c, tracks, url, others))}
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return csp.apply(_lazy_search(output))
+        return csp.apply(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return csp.apply(output_content)  # 404.html and other theme pages
 
-    # -- 7. post build: swap the staged site in --------------------------------------------
+    # -- 7. post build: index the pages for search, swap the staged site in -----------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.messages:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
+        strict_failed = config.strict and _strict_warnings()
+        if not self.failed and not strict_failed:  # under `mkdocs serve` too: search while authoring
+            try:
+                search.build_index(config.site_dir)
+            except search.SearchIndexError as e:
+                raise PluginError(str(e)) from None
         if self.real_site_dir is None:
+            if self.command != "serve":
+                sitedir.mark(Path(config.site_dir))  # built in place (`atomic: false`)
             return
-        if config.strict and _strict_warnings():
+        if strict_failed:
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
         staged, real = config.site_dir, self.real_site_dir
-        old = None
-        if os.path.exists(real):
-            old = tempfile.mkdtemp(prefix=f".{os.path.basename(real)}.old-", dir=os.path.dirname(real))
-            os.rmdir(old)
-            os.rename(real, old)
-        os.rename(staged, real)
+        sitedir.swap(staged, Path(real))
         config.site_dir = real
         self.real_site_dir = self.staging_dir = None
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Drop this build's staging folder; the last good site was never touched."""
+        """Drop this build's staging folder (the last good site was never touched), and say in
+        one line what the machine refused: a read-only folder, a full disk, a permission."""
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
         self.real_site_dir = self.staging_dir = None
+        if isinstance(error, OSError) and self.command != "serve":
+            raise PluginError(os_error("the build could not write or read a file", error)) from None
 
 
 _DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
-_SEARCH_WORKER = re.compile(r'"search": "([^"]*)assets/javascripts/workers/(search\.[0-9a-f]+\.min\.js)"')
-
-
-def _lazy_search(html: str) -> str:
-    """Point Material at our stand-in worker, which loads the real one on the first query."""
-    return _SEARCH_WORKER.sub(r'"search": "\1assets/tracksite/search-shim.js?real=\2"', html, count=1)
 
 
 class _Generated:
@@ -433,6 +450,7 @@ def _serve_log() -> logging.Logger:
     if not logger.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(console.NoWorkflowCommands())
         logger.addHandler(handler)
         logger.propagate = False
     return logger

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from tracksite.core.problems import format_github, format_json, format_text
+from tracksite.core.problems import format_github, format_json, format_text, no_workflow_commands, os_error
 from tracksite.errors import INTERNAL, INTERRUPTED, USAGE, UserError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -34,11 +34,12 @@ def _project_root(args: argparse.Namespace) -> Path:
 
 # -- check ----------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
-    from tracksite.core.loader import load
+    from tracksite.core.checks import check
 
     root = _project_root(args)
-    docs = root / "docs"
-    project = load(root, include_drafts=True, docs_dir=docs if docs.is_dir() else None)
+    # The build's own entry point and passes; drafts and the instructor pages are checked too,
+    # so nothing either build publishes goes unchecked.
+    project = check(root, include_drafts=True, instructor=True)
     problems = project.problems
     assert problems is not None
     shown = problems.items if not args.errors_only else problems.errors
@@ -49,7 +50,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         out = format_text(shown)
     if out:
-        print(out)
+        print(out if args.format == "github" else no_workflow_commands(out))
     if args.format == "text":
         n_err, n_warn = len(problems.errors), len(problems.warnings)
         lessons = sum(1 for _ in project.curriculum.all_lessons())
@@ -139,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except KeyboardInterrupt:
         return INTERRUPTED
+    except OSError as e:  # the machine refused: a read-only folder, a full disk, a permission
+        print(no_workflow_commands(os_error(f"tracksite {args.command}: error", e)), file=sys.stderr)
+        return 1
     except Exception as e:  # noqa: BLE001 - bad input never shows a traceback; this is a bug
         if os.environ.get("TRACKSITE_DEBUG"):
             raise

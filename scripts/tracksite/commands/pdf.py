@@ -1,4 +1,6 @@
-"""`tracksite pdf`: printable cheatsheets, one PDF each and a booklet per track.
+"""`tracksite pdf`: printable cheatsheets, one PDF each and a booklet per track, and each
+track's exercise pack (every exercise and quiz, in lesson order; with --instructor, from the
+instructor build, solutions included).
 
 The PDFs are the built site's own cheatsheet pages printed by headless Chromium (Playwright's
 `page.pdf()` driving the system's Chromium, never a downloaded browser), with the print
@@ -88,6 +90,21 @@ def cheatsheets(root: Path, track: str | None = None) -> list[Sheet]:
     return out
 
 
+def exercise_packs(root: Path, track: str | None = None) -> list[Sheet]:
+    """Each track's exercise pack page (`<track>/exercises/`), for the tracks that have one."""
+    from tracksite.core import trackpages
+    from tracksite.core.loader import load
+
+    project = load(root, include_drafts=False)
+    out = []
+    for t in project.curriculum.tracks:
+        if (track is None or t.slug == track) and project.curriculum.lessons_of(t.slug) \
+                and "exercises" in trackpages.pages_of(project, t):
+            out.append(Sheet(t.slug, "exercises", f"Exercise pack: Track {t.number}, {t.title}",
+                             trackpages.url("exercises", t.slug), f"lessons/{t.slug}"))
+    return out
+
+
 def _newest_source(root: Path) -> float:
     newest = 0.0
     for name in SOURCES:
@@ -159,10 +176,11 @@ async (urls) => {
 
 
 def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", booklets: bool = True,
-               chromium: str | None = None) -> tuple[list[tuple[Path, int, Sheet | None]], list[str]]:
-    """Write one PDF per sheet (out/<track>/<lesson>.pdf) and a booklet per track (out/<track>.pdf).
+               chromium: str | None = None, packs: list[Sheet] = ()) -> tuple[list[tuple[Path, int, Sheet | None]], list[str]]:
+    """Write one PDF per sheet (out/<track>/<lesson>.pdf), a booklet per track (out/<track>.pdf)
+    and each exercise pack in `packs` (out/<track>-exercises.pdf).
 
-    Returns (path, pages, sheet or None for a booklet) for every file written."""
+    Returns (path, pages, sheet or None for a booklet or a pack) for every file written."""
     chromium = chromium or find_chromium()
     try:
         from playwright.sync_api import Error as PlaywrightError
@@ -171,7 +189,7 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
         raise UserError(INSTALL_HELP.format(missing="Playwright's Python package is not installed")) from None
     if chromium is None:
         raise UserError(INSTALL_HELP.format(missing="no Chromium was found (looked for `chromium` and `chromium-browser`)"))
-    for sheet in sheets:
+    for sheet in [*sheets, *packs]:
         if not (site / sheet.url / "index.html").is_file():
             raise UserError(f"{site / sheet.url}index.html is missing: the site is out of date; build it again "
                            "(tracksite pdf builds it when --no-build is not given)")
@@ -202,6 +220,12 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
                     page.evaluate(_BOOKLET_JS, [server.url + s.url for s in group[1:]])
                     page.pdf(path=str(target), **options)
                     written.append((target, count_pages(target), None))
+            for pack in packs:
+                target = out / f"{pack.track}-exercises.pdf"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                page.goto(server.url + pack.url, wait_until="load")
+                page.pdf(path=str(target), **options)
+                written.append((target, count_pages(target), None))
         finally:
             browser.close()
     return written, []
@@ -215,12 +239,13 @@ def _run(args: argparse.Namespace) -> int:
     root = Path(getattr(args, "root", ".") or ".").resolve()
     if not (root / "mkdocs.yml").is_file():
         raise UserError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root")
-    site = Path(args.site_dir)
+    site = Path(args.site_dir or ("site-instructor" if args.instructor else "site"))
     site = site if site.is_absolute() else root / site
     out = Path(args.out)
     out = out if out.is_absolute() else root / out
     sheets = cheatsheets(root, args.track)
-    if not sheets:
+    packs = [] if args.no_exercises else exercise_packs(root, args.track)
+    if not sheets and not packs:
         raise UserError("no published cheatsheets to print" + (f" in track {args.track!r}" if args.track else ""))
     if args.no_build:
         if not (site / "index.html").is_file():
@@ -229,9 +254,9 @@ def _run(args: argparse.Namespace) -> int:
         from tracksite.adapter.build import build_site
 
         print(f"building the site into {site} first (it is missing or older than its sources)", file=sys.stderr)
-        if build_site(root, site) != 0:
+        if build_site(root, site, instructor=args.instructor) != 0:
             raise UserError("the site does not build; fix the problems above (tracksite check lists them)")
-    written, _ = print_pdfs(site, sheets, out, paper=args.paper, booklets=not args.no_booklet)
+    written, _ = print_pdfs(site, sheets, out, paper=args.paper, booklets=not args.no_booklet, packs=packs)
     too_long = []
     for path, pages, sheet in written:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
@@ -251,12 +276,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=textwrap.dedent("""\
             Print every published cheatsheet (of TRACK, or of all tracks) to PDF with headless
             Chromium: OUT/<track>/<lesson>.pdf, one page each, and OUT/<track>.pdf, the track's
-            booklet. The built site is printed as learners would print it; it is built first when
+            booklet, and OUT/<track>-exercises.pdf, every exercise and quiz of the track in lesson
+            order (solutions left out; with --instructor, the instructor build is printed and its
+            packs show every solution). The built site is printed as learners would print it; it is built first when
             it is missing or older than its sources. Needs Chromium (apt-get install chromium) and
             Playwright (pip install playwright)."""),
         epilog="example: tracksite pdf deep-learning-survey --paper letter --out handouts")
     p.add_argument("track", nargs="?", metavar="TRACK", help="only this track (default: every track)")
-    p.add_argument("--site-dir", default="site", help="the built site to print (default: site)")
+    p.add_argument("--site-dir", default=None, help="the built site to print (default: site, or site-instructor with --instructor)")
+    p.add_argument("--instructor", action="store_true",
+                   help="print the instructor build: exercise packs with their solutions")
+    p.add_argument("--no-exercises", action="store_true", help="leave out the exercise packs")
     p.add_argument("--out", default="pdf", help="the folder to write PDFs into (default: pdf)")
     p.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="paper size (default: a4)")
     p.add_argument("--no-build", action="store_true", help="print the site as it is, without building it")

@@ -15,7 +15,7 @@ import re
 from tracksite.core.glossary import DATA_BLOCKS, prose_lines
 from tracksite.core.readingtime import DISPLAY_MATH, INLINE_MATH
 
-_DIV = re.compile(r"^\s*:{3,}\s*\{?\s*\.?(?P<name>[A-Za-z][\w-]*)?")
+_DIV = re.compile(r"^\s*:{3,}\s*(?:\{(?:[^}]*?\s)?\.(?P<cls>[A-Za-z][\w-]*)[^}]*\}|\{[^}]*\}|(?P<name>[A-Za-z][\w-]*))")
 _ATX_H1 = re.compile(r"^ {0,3}#(?:\s+|$)(?P<text>.*)$")
 
 # What each Carpentries div becomes here (docs/authoring.md describes each block).
@@ -53,9 +53,9 @@ def check_documents(project, problems) -> None:
 def _fenced_divs(doc, problems) -> None:
     for number, line in prose_lines(doc.body, doc.body_line, DATA_BLOCKS):
         m = _DIV.match(line)
-        if not m or not m.group("name"):
-            continue  # a closing `:::`
-        name = m.group("name").lower()
+        if not m or not (m.group("name") or m.group("cls")):
+            continue  # a closing `:::` (or attributes with no class)
+        name = (m.group("name") or m.group("cls")).lower()
         instead = _INSTEAD.get(name, "a `/// note | Title` or `/// details | Title` block")
         problems.add(doc.path, number, f"`::: {name}` is a pandoc fenced div, which this site does not render: "
                      "it would show as plain text" + (", its solution in view" if name in ("challenge", "solution") else ""),

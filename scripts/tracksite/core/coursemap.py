@@ -17,7 +17,8 @@ from tracksite.core.model import Curriculum, Lesson, Track
 
 NODE_W, NODE_H = 176, 58
 COL_GAP, ROW_GAP = 56, 18
-PAD, HEAD_H, BAND_GAP = 12, 34, 30
+PAD, HEAD_H, BAND_GAP = 30, 34, 30  # PAD leaves room for the same-column arrows' bow
+TRACK_H = 22  # a track's title above its phases, when the map shows several tracks
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,13 @@ class Node:
     number: int
     x: int
     y: int
+    track_number: int | None = None  # set for a lesson of another track shown beside this one
+
+    @property
+    def name(self) -> str:
+        """The node's full name, as links and the text alternative say it."""
+        where = f"Track {self.track_number}, Lesson {self.number}" if self.track_number else f"Lesson {self.number}"
+        return f"{where}: {self.lesson.title}"
 
     @property
     def key(self) -> str:
@@ -56,23 +64,44 @@ def edges(curriculum: Curriculum, keys: set[str]) -> list[Edge]:
     return out
 
 
-def layout(curriculum: Curriculum, tracks: Iterable[Track]) -> tuple[list[Node], list[tuple[Track, int, list]], int, int]:
-    """Place nodes: one band per track, one column per phase, lessons top to bottom."""
+def neighbours(curriculum: Curriculum, track: Track) -> list[Lesson]:
+    """Lessons of other tracks linked to this track's: its cross-track prerequisites, the lessons
+    its lessons go deeper in, and the brief lessons that go deeper into it (in course order)."""
+    own = {l.key for l in curriculum.lessons_of(track.slug)}
+    keys = set()
+    for lesson in curriculum.all_lessons():
+        refs = [p.lesson for p in lesson.prerequisites if p.lesson and "/" in p.lesson] + list(lesson.deep_dives)
+        if lesson.key in own:
+            keys.update(k for k in refs if k not in own)
+        elif any(k in own for k in refs):
+            keys.add(lesson.key)
+    return [l for l in curriculum.all_lessons() if l.key in keys]
+
+
+def layout(curriculum: Curriculum, tracks: Iterable[Track], others: list[Lesson] = ()
+           ) -> tuple[list[Node], list[tuple[Track | None, int, list]], int, int]:
+    """Place nodes: one band per track, one column per phase, lessons top to bottom; `others`
+    (lessons of other tracks) in one more column at the right, titled "Other tracks"."""
     nodes: list[Node] = []
-    bands = []
+    bands: list = []
     y0 = PAD
     width = 0
+    tracks = list(tracks)
+    head = HEAD_H + (TRACK_H if len(tracks) > 1 else 0)
     for track in tracks:
-        phases = curriculum.phases_of(track)
+        phases = [(p.title, ls) for p, ls in curriculum.phases_of(track)]
+        if others:
+            phases.append(("Other tracks", list(others)))
         tallest = max((len(ls) for _, ls in phases), default=0)
-        band_h = HEAD_H + tallest * (NODE_H + ROW_GAP)
+        band_h = head + tallest * (NODE_H + ROW_GAP)
         columns = []
-        for col, (phase, lessons) in enumerate(phases):
+        for col, (title, lessons) in enumerate(phases):
             x = PAD + col * (NODE_W + COL_GAP)
-            columns.append((phase.title, x))
+            columns.append((title, x))
             for row, lesson in enumerate(lessons):
                 number = curriculum.position(lesson).number
-                nodes.append(Node(lesson, number, x, y0 + HEAD_H + row * (NODE_H + ROW_GAP)))
+                other = curriculum.track(lesson.track).number if lesson.track != track.slug else None
+                nodes.append(Node(lesson, number, x, y0 + head + row * (NODE_H + ROW_GAP), other))
         bands.append((track, y0, columns))
         width = max(width, PAD * 2 + len(phases) * NODE_W + max(len(phases) - 1, 0) * COL_GAP)
         y0 += band_h + BAND_GAP
@@ -80,7 +109,8 @@ def layout(curriculum: Curriculum, tracks: Iterable[Track]) -> tuple[list[Node],
 
 
 def _label(node: Node) -> list[str]:
-    lines = textwrap.wrap(f"{node.number}. {node.lesson.title}", 24)
+    prefix = f"T{node.track_number}.{node.number}" if node.track_number else f"{node.number}."
+    lines = textwrap.wrap(f"{prefix} {node.lesson.title}", 24)
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 23, placeholder="…")]
     return lines
@@ -100,9 +130,9 @@ def _edge_path(a: Node, b: Node) -> str:
 
 
 def render_svg(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str], title: str,
-               map_id: str = "ts-map") -> str:
+               map_id: str = "ts-map", others: list[Lesson] = ()) -> str:
     """The map as an inline <svg>; `url(lesson)` gives each node's link from the page it sits on."""
-    nodes, bands, width, height = layout(curriculum, tracks)
+    nodes, bands, width, height = layout(curriculum, tracks, others)
     by_key = {n.key: n for n in nodes}
     all_edges = edges(curriculum, set(by_key))
     needs: dict[str, list[str]] = {}
@@ -112,65 +142,76 @@ def render_svg(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesso
     parts = [f'<svg class="ts-map__svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
              f'aria-labelledby="{map_id}-title" focusable="false">',
              f'<title id="{map_id}-title">{escape(title)}</title>',
-             '<defs><marker id="ts-map-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+             f'<defs><marker id="{map_id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
              'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ts-map__arrowhead"/>'
              '</marker></defs>']
     for track, y, columns in bands:
         if len(tracks) > 1:
             parts.append(f'<text class="ts-map__track" x="{PAD}" y="{y + 12}">Track {track.number}: {escape(track.title)}</text>')
         for phase_title, x in columns:
-            parts.append(f'<text class="ts-map__phase" x="{x}" y="{y + HEAD_H - 10}">{escape(textwrap.shorten(phase_title, 28, placeholder="…"))}</text>')
+            head = HEAD_H + (TRACK_H if len(tracks) > 1 else 0)
+            parts.append(f'<text class="ts-map__phase" x="{x}" y="{y + head - 10}">{escape(textwrap.shorten(phase_title, 28, placeholder="…"))}</text>')
     for edge in all_edges:
         a, b = by_key[edge.source], by_key[edge.target]
+        if a.track_number and b.track_number:
+            continue  # between two lessons of other tracks: not this map's business
         parts.append(f'<path class="ts-map__edge ts-map__edge--{edge.kind}" d="{_edge_path(a, b)}" '
-                     'marker-end="url(#ts-map-arrow)"/>')
+                     f'marker-end="url(#{map_id}-arrow)"/>')
     for node in nodes:
         lines = _label(node)
         text_y = node.y + NODE_H // 2 - (len(lines) - 1) * 8 + 5
         tspans = "".join(f'<tspan x="{node.x + 10}" y="{text_y + i * 16}">{escape(line)}</tspan>'
                          for i, line in enumerate(lines))
+        needed = [k for k in needs.get(node.key, []) if not node.track_number]
         parts.append(
-            f'<a class="ts-map__node" href="{escape(url(node.lesson))}" data-lesson="{escape(node.key)}" '
-            f'data-needs="{escape(" ".join(needs.get(node.key, [])))}">'
+            f'<a class="ts-map__node{" ts-map__node--other" if node.track_number else ""}" href="{escape(url(node.lesson))}" '
+            f'data-lesson="{escape(node.key)}" data-needs="{escape(" ".join(needed))}" '
+            f'aria-label="{escape(node.name)}" data-label="{escape(node.name)}">'
             f'<rect x="{node.x}" y="{node.y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
-            f'<text class="ts-map__label">{tspans}</text>'
-            f'<circle class="ts-map__badge" cx="{node.x + NODE_W - 12}" cy="{node.y + 12}" r="5"/></a>')
+            f'<text class="ts-map__label" aria-hidden="true">{tspans}</text>'
+            f'<circle class="ts-map__badge" cx="{node.x + NODE_W - 12}" cy="{node.y + 12}" r="5"/>'
+            f'<text class="ts-map__tick" aria-hidden="true" x="{node.x + NODE_W - 30}" y="{node.y + 17}">\u2713</text></a>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def render_text(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str]) -> str:
-    """The same graph as nested lists: phases, lessons, what each needs and where it goes deeper."""
-    keys = {l.key for t in tracks for l in curriculum.lessons_of(t.slug)}
+def render_text(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str],
+                others: list[Lesson] = ()) -> str:
+    """The same graph as nested lists: phases, lessons, what each needs and where it goes deeper.
+    Each item carries its lesson and prerequisites, so learner.js can say "done" or "ready"."""
+    keys = {l.key for t in tracks for l in curriculum.lessons_of(t.slug)} | {l.key for l in others}
     needs: dict[str, list[str]] = {}
     deeper: dict[str, list[str]] = {}
     for e in edges(curriculum, keys):
-        (needs if e.kind == "prerequisite" else deeper).setdefault(
-            e.target if e.kind == "prerequisite" else e.source, []).append(
-            e.source if e.kind == "prerequisite" else e.target)
+        if e.kind == "prerequisite":
+            needs.setdefault(e.target, []).append(e.source)
+        else:
+            deeper.setdefault(e.source, []).append(e.target)
 
     def name(key: str) -> str:
         lesson = curriculum.lesson(key)
         assert lesson is not None
-        track = curriculum.track(lesson.track)
-        return f"Track {track.number}, Lesson {curriculum.position(lesson).number}: {lesson.title}"
+        return f"Track {curriculum.track(lesson.track).number}, Lesson {curriculum.position(lesson).number}: {lesson.title}"
+
+    def item(lesson: Lesson) -> str:
+        extra = []
+        if needs.get(lesson.key):
+            extra.append("needs " + "; ".join(escape(name(k)) for k in needs[lesson.key]))
+        if deeper.get(lesson.key):
+            extra.append("goes deeper in " + "; ".join(escape(name(k)) for k in deeper[lesson.key]))
+        note = f" ({', '.join(extra)})" if extra else ""
+        label = f"Lesson {curriculum.position(lesson).number}, {lesson.title}"
+        return (f'<li data-map-lesson="{escape(lesson.key)}" data-needs="{escape(" ".join(needs.get(lesson.key, [])))}">'
+                f'<a href="{escape(url(lesson))}" data-label="{escape(label)}">{escape(name(lesson.key))}</a>{note}'
+                '<span class="ts-map__state"></span></li>')
 
     out = ['<ul class="ts-map__list">']
     for track in tracks:
         out.append(f"<li>Track {track.number}: {escape(track.title)}<ul>")
         for phase, lessons in curriculum.phases_of(track):
-            out.append(f"<li>{escape(phase.title)}<ul>")
-            for lesson in lessons:
-                extra = []
-                if needs.get(lesson.key):
-                    extra.append("needs " + "; ".join(escape(name(k)) for k in needs[lesson.key]))
-                if deeper.get(lesson.key):
-                    extra.append("goes deeper in " + "; ".join(escape(name(k)) for k in deeper[lesson.key]))
-                note = f" ({', '.join(extra)})" if extra else ""
-                out.append(f'<li data-lesson="{escape(lesson.key)}"><a href="{escape(url(lesson))}">'
-                           f"{escape(name(lesson.key))}</a>{note}"
-                           '<span class="ts-map__state" aria-live="off"></span></li>')
-            out.append("</ul></li>")
+            out.append(f"<li>{escape(phase.title)}<ul>{''.join(item(l) for l in lessons)}</ul></li>")
         out.append("</ul></li>")
+    if others:
+        out.append(f"<li>Other tracks<ul>{''.join(item(l) for l in others)}</ul></li>")
     out.append("</ul>")
     return "".join(out)

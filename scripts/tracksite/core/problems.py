@@ -5,7 +5,9 @@ instructor all of them at once; the adapter or the CLI decides how to fail.
 """
 from __future__ import annotations
 
+import errno
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal
@@ -31,12 +33,13 @@ class Problem:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def text(self) -> str:
-        """`path:line: [field] message (hint)`: the shape editors and terminals link from."""
+        """`path:line: [field] message (hint)`: the shape editors and terminals link from, on one
+        line (a newline in a file name is shown as `\\n`)."""
         where = f"{self.location}: "
         what = f"{self.field}: " if self.field else ""
         level = "" if self.severity == "error" else "warning: "
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{level}{what}{self.message}{hint}"
+        return printable(f"{where}{level}{what}{self.message}{hint}")
 
 
 @dataclass
@@ -64,10 +67,16 @@ class ProblemList:
         self.items.extend(problems)
 
     def relative(self, path: Path | str) -> str:
+        """The path as the author sees it: a symbolic link by its own name (resolving a link
+        loop would raise), else resolved."""
         p = Path(path)
         try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+            return Path(os.path.abspath(p)).relative_to(self.root.resolve()).as_posix()
         except ValueError:
+            pass
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except (ValueError, RuntimeError, OSError):
             return p.as_posix()
 
     @property
@@ -83,6 +92,46 @@ class ProblemList:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+def printable(text: str) -> str:
+    """`text` on one line: control characters (a newline in a folder name) shown escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
+
+
+def no_workflow_commands(text: str) -> str:
+    """Output CI cannot mistake for a GitHub Actions workflow command (`::warning ...`,
+    `##[error]`), which the runner reads from any output line that starts with one, even after
+    spaces: such a line, always a file name's continuation here, is joined back with `\\n`."""
+    lines = text.replace("\r", "\\r").split("\n")
+    out: list[str] = []
+    for line in lines:
+        bare = "".join(c for c in line if c.isprintable() or c in " \t")
+        if bare.lstrip().startswith(("::", "##[")):
+            if out:
+                out[-1] += "\\n" + printable(line)
+                continue
+            line = "\\" + printable(line)
+        out.append(line)
+    return "\n".join(out)
+
+
+ENVIRONMENT = {  # what each machine refusal means, in the words an instructor can act on
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EIO: "input/output error",
+    errno.ENAMETOOLONG: "a file name is too long",
+}
+
+
+def os_error(what: str, e: OSError) -> str:
+    """One line for an error of the machine rather than of the course."""
+    reason = ENVIRONMENT.get(e.errno or 0) or e.strerror or str(e)
+    where = f" ({printable(str(e.filename))})" if e.filename else ""
+    return f"{what}: {reason}{where}"
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:

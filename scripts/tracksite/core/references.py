@@ -17,10 +17,10 @@ from tracksite.core.model import Curriculum
 
 SCHEMES = ("lesson", "overview", "cheatsheet", "track")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-# Inline links and images `](target)` and reference definitions `[id]: target`.
+_CODE_SPAN_MULTI = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
+# Inline links and images `](target)` and reference definitions `[id]: target` (not footnotes `[^id]:`).
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
-_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
 # Where a URL starts: `](target)`, `](<target>)`, `]: target` (also on the next line), TeX's
 # `\href{target}` (MathML keeps it as a link) and the URL attributes of HTML or attr_list
@@ -106,11 +106,11 @@ def code_lines(lines: list[str]) -> list[bool]:
     fence: str | None = None
     for line in lines:
         m = _FENCE.match(line)
-        if m:
-            if fence is None:
-                fence = m.group(1)[0] * 3
-            elif line.strip().startswith(fence):
-                fence = None
+        if m and fence is None:
+            fence = m.group(1)  # a ```` fence holds ``` lines: only as long a fence closes it
+            flags.append(True)
+        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
+            fence = None
             flags.append(True)
         else:
             flags.append(fence is not None)
@@ -118,12 +118,26 @@ def code_lines(lines: list[str]) -> list[bool]:
 
 
 def mask_code(body: str) -> str:
-    """The body with fenced code and code spans blanked out (same length, same lines)."""
+    """The body with fenced code and code spans blanked out (same length, same lines). A code
+    span may run over a line break inside a paragraph, as Markdown allows."""
     lines = body.split("\n")
-    return "\n".join(
-        " " * len(line) if code else _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
-        for line, code in zip(lines, code_lines(lines))
-    )
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            text = _CODE_SPAN_MULTI.sub(lambda c: re.sub(r"[^\n]", " ", c.group(0)), "\n".join(paragraph))
+            out.extend(text.split("\n"))
+            paragraph.clear()
+
+    for line, code in zip(lines, code_lines(lines)):
+        if code or not line.strip():
+            flush()
+            out.append(" " * len(line) if code else line)
+        else:
+            paragraph.append(line)
+    flush()
+    return "\n".join(out)
 
 
 def unsafe_urls(masked: str, first_line: int) -> Iterator[tuple[int, str, str]]:

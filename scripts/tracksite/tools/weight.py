@@ -7,20 +7,28 @@ compressed with gzip at level 9 as a server would send it:
 * stylesheets (`<link rel=stylesheet>`), and the fonts and `@import`s they name (every `url()`
   of an `@font-face` or `@import` that is not a `data:` URI: an upper bound, since a browser
   fetches a font only when text uses it);
-* scripts (`<script src>`, `<link rel=preload|modulepreload>`), and the search worker named in
-  the page's `__config`, which Material starts on every page: tracksite's small stand-in
-  (`search-shim.js`), which fetches Material's real worker only on the first query;
+* scripts (`<script src>`, `<link rel=preload|modulepreload>`), the course search's own
+  `search.js` and `search.css` among them;
 * images (`<img src>`, or the first `srcset` candidate when there is no `src`), the favicon
   (`<link rel=icon>`), `<video poster>`;
 * widget data: every `url` in a widget's `data-config`, except the attention heatmap's, which
   widgets.js fetches only when the widget comes near the viewport: those files are listed apart,
   under `deferred`, with their own total.
 
-Not counted: the search index (`search/search_index.json`, fetched by the worker), background
-images of stylesheets, `data:` URIs (already inside the file that holds them), and anything on
-another origin (there should be none; tests/browser/test_privacy.py fails on it). A resource
-loaded twice counts once. tests/browser/test_privacy.py compares this list with the requests a
-real Chromium makes on a first visit.
+The course search (Pagefind, `[data-ts-search]`) loads its engine only when a learner opens it:
+`pagefind.js`, `pagefind-entry.json`, the language's metadata and WebAssembly, and the filter
+files (the track and kind menus). Those are listed apart, under `on_search`, with their total;
+a query then adds the index chunks of its words and one fragment per result shown, which depend
+on the query and are measured in Chromium by `tracksite bench --search`. Pagefind's files are
+stored gzipped already and count at their size on disk.
+
+Not counted: Material's search index (`search/search_index.json`; Material's search plugin is
+no longer used, so a page neither loads it nor Material's worker, though Material's `__config`
+still names the worker), background images of stylesheets, `data:` URIs (already inside the
+file that holds them), and anything on another origin (there should be none;
+tests/browser/test_privacy.py fails on it). A resource loaded twice counts once.
+tests/browser/test_privacy.py compares this list with the requests a real Chromium makes on a
+first visit.
 """
 from __future__ import annotations
 
@@ -31,7 +39,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tracksite.commands.linkcheck import _CSS_URL, _config_urls, base_path_of, parse_srcset
+from tracksite.commands.linkcheck import CSS_URL as _CSS_URL, base_path_of, parse_srcset
+from tracksite.commands.linkcheck import config_urls as _config_urls
 
 SEARCH_INDEX = "search/search_index.json"
 _FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.I | re.S)
@@ -42,8 +51,6 @@ class _Resources(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[str, str]] = []  # (kind, url as written)
-        self._config = False
-        self.config_text = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -56,11 +63,8 @@ class _Resources(HTMLParser):
             elif rel & {"preload", "modulepreload"}:
                 kind = {"style": "css", "font": "font", "image": "image"}.get(a.get("as", ""), "js")
                 self.found.append(("js" if "modulepreload" in rel else kind, a["href"]))
-        elif tag == "script":
-            if a.get("src"):
-                self.found.append(("js", a["src"]))
-            elif a.get("id") == "__config":
-                self._config = True
+        elif tag == "script" and a.get("src"):
+            self.found.append(("js", a["src"]))
         elif tag == "img":
             if a.get("src"):
                 self.found.append(("image", a["src"]))
@@ -70,18 +74,13 @@ class _Resources(HTMLParser):
                     self.found.append(("image", first[0]))
         elif tag == "video" and a.get("poster"):
             self.found.append(("image", a["poster"]))
+        if a.get("data-ts-search") is not None and a.get("data-pagefind"):
+            self.found.append(("search", a["data-pagefind"]))
         if a.get("data-widget") and a.get("data-config"):
             # the heatmap fetches its data only when it comes near the viewport (widgets.js)
             kind = "deferred" if a["data-widget"] == "attention" else "data"
             for url in _config_urls(a["data-config"]):
                 self.found.append((kind, url))
-
-    def handle_endtag(self, tag: str) -> None:
-        self._config = False
-
-    def handle_data(self, data: str) -> None:
-        if self._config:
-            self.config_text += data
 
 
 def _local(site: Path, base: str, url: str, served_under: str = "/") -> Path | None:
@@ -114,6 +113,35 @@ def _gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
+def _sent_size(data: bytes) -> int:
+    """Bytes on the wire: Pagefind's gzipped files go as they are, the rest gzip -9."""
+    return len(data) if data[:2] == b"\x1f\x8b" else _gzip_size(data)
+
+
+def search_engine_files(pagefind_js: Path) -> list[dict]:
+    """What opening the course search loads before the first query: Pagefind's script, its entry
+    file, then for the site's language the metadata and the WebAssembly, and every filter file
+    (search.js lists the tracks and kinds). Empty when the site has no index."""
+    folder = pagefind_js.parent
+    site = folder.parent
+    files = [pagefind_js, folder / "pagefind-entry.json"]
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = entry["languages"].values()
+    except (OSError, ValueError, KeyError, AttributeError):
+        return []
+    for language in languages:
+        files += [folder / f"pagefind.{language['hash']}.pf_meta", folder / f"wasm.{language['wasm']}.pagefind"]
+    files += sorted((folder / "filter").glob("*.pf_filter"))
+    found = []
+    for path in files:
+        if path.is_file():
+            data = path.read_bytes()
+            found.append({"url": path.relative_to(site).as_posix(), "kind": "search",
+                          "bytes": len(data), "gzip": _sent_size(data)})
+    return found
+
+
 def page_file(site: Path, page_url: str) -> Path:
     url = page_url.strip().lstrip("/")
     path = site / url
@@ -128,7 +156,8 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
 
     Returns {"page", "total_bytes", "total_gzip", "by_kind": {kind: gzip bytes}, "resources":
     [{"url", "kind", "bytes", "gzip"}], "missing": [urls named but not in the site],
-    "not_counted": [what was left out and why]}. Kinds: html, css, js, font, image, data.
+    "not_counted": [what was left out and why], "deferred", "on_search": [resources as above],
+    "deferred_gzip", "on_search_gzip"}. Kinds: html, css, js, font, image, data (and search).
     Raises FileNotFoundError when the page is not in the site."""
     site = Path(site_dir).resolve()
     html_path = page_file(site, page_url)
@@ -140,18 +169,12 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
     parser.feed(html_path.read_text(encoding="utf-8"))
     parser.close()
     todo: list[tuple[str, str, str]] = [(kind, url, page_rel) for kind, url in parser.found]  # kind, url, base
-    not_counted = [SEARCH_INDEX + " (the search index)"]
-    try:
-        config = json.loads(parser.config_text) if parser.config_text.strip() else {}
-    except ValueError:
-        config = {}
-    if isinstance(config, dict) and isinstance(config.get("search"), str):
-        todo.append(("js", config["search"], page_rel))
-
+    not_counted = [SEARCH_INDEX + " (Material's search index: not used)"]
     page_bytes = html_path.read_bytes()
     resources: list[dict] = [{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": _gzip_size(page_bytes)}]
     missing: list[str] = []
     deferred: list[dict] = []
+    on_search: list[dict] = []
     seen: set[Path] = {html_path}
     while todo:
         kind, url, base = todo.pop(0)
@@ -173,6 +196,9 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
         data = path.read_bytes()
         if kind == "deferred":
             deferred.append({"url": rel, "kind": "data", "bytes": len(data), "gzip": _gzip_size(data)})
+            continue
+        if kind == "search":
+            on_search += search_engine_files(path)
             continue
         resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": _gzip_size(data)})
         if kind == "css":
@@ -196,4 +222,6 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
         "not_counted": not_counted,
         "deferred": deferred,
         "deferred_gzip": sum(r["gzip"] for r in deferred),
+        "on_search": on_search,
+        "on_search_gzip": sum(r["gzip"] for r in on_search),
     }

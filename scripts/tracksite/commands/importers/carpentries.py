@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from tracksite.errors import USAGE, UserError
-from tracksite.commands.importers import svgclean
+from tracksite.commands.importers import limits, svgclean
 from tracksite.commands.importers.episode import Context, Episode, Note, convert
 from tracksite.core.schema import SLUG_RE
 from tracksite.core.sources import SourceProblem, read_text, split_front_matter
@@ -42,6 +42,7 @@ class Source:
     learners: list[Path] = field(default_factory=list)
     instructors: list[Path] = field(default_factory=list)
     authors: str = ""
+    link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
 
 
 def read_source(root: Path) -> Source:
@@ -71,11 +72,20 @@ def read_source(root: Path) -> Source:
     return Source(root=root, title=str(data.get("title") or root.name), licence=str(data.get("license") or "CC-BY 4.0"),
                   url=str(data.get("source") or data.get("url") or ""), episodes=episodes,
                   learners=pages("learners", data.get("learners")), instructors=pages("instructors", data.get("instructors")),
-                  authors=read_authors(root))
+                  authors=read_authors(root), link_defs=_shared_links(root))
+
+
+def _shared_links(root: Path) -> dict[str, str]:
+    """The Workbench appends links.md to every episode: its `[ref]: url` definitions."""
+    from tracksite.commands.importers.pandoc import definitions
+
+    links = root / "links.md"
+    return definitions(links.read_text(encoding="utf-8", errors="replace")) if links.is_file() else {}
 
 
 def lesson_slug(path: Path, taken: set[str]) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"^\d+[-_]?", "", path.stem).lower()).strip("-") or "episode"
+    slug = limits.free_slug(slug)
     base, n = slug, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -131,6 +141,7 @@ def plan_import(src: Source, track: str, number: int) -> Plan:
     for path in src.episodes:
         episodes.append(_episode(src, path, track, slugs, plan))
     _instructor_notes(src, track, slugs, episodes, plan)
+    _fix_anchors(src, track, episodes, plan)
     for i, (slug, meta, ep) in enumerate(episodes):
         prev = episodes[i - 1][0] if i else None
         nxt = episodes[i + 1][0] if i + 1 < len(episodes) else None
@@ -151,7 +162,8 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     except (SourceProblem, YamlProblem) as e:
         raise UserError(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
     meta = md.meta.value if isinstance(md.meta.value, dict) else {}
-    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}, source_dir=path.parent)
+    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}, source_dir=path.parent,
+                  link_defs=src.link_defs)
     ep = convert(md.body, md.body_line, ctx)
     slug = slugs[path.name]
     for source_path, name in ctx.image_names.items():
@@ -160,10 +172,27 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
             plan.files[f"lessons/{track}/{slug}/{name}"] = image
         else:
             ep.notes.append(Note(md.body_line, f"{source_path} not found; its reference is kept"))
+    title = limits.fit_episode(ep, str(meta.get("title") or path.stem),
+                               lambda message: ep.notes.append(Note(1, message)))
     plan.notes.extend(f"{rel}:{n.line}: {n.message}" for n in ep.notes)
-    meta = {"title": str(meta.get("title") or path.stem), "teaching": meta.get("teaching"),
+    meta = {"title": title, "teaching": meta.get("teaching"),
             "exercises": meta.get("exercises"), "source": str(rel)}
     return slug, meta, ep
+
+
+def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
+    """Links to heading ids the imported pages no longer have are loosened (anchorfix)."""
+    from tracksite.commands.importers import anchorfix
+
+    sources = {slug: src.root / meta["source"] for slug, meta, _ in episodes}
+
+    def note(path, anchor, message):
+        where = path.relative_to(src.root) if path else "episodes"
+        plan.notes.append(f"{where}:{anchorfix.line_of(path, anchor)}: {message}")
+
+    fixed = anchorfix.fix({slug: ep.body for slug, _, ep in episodes}, track, sources, note)
+    for slug, _, ep in episodes:
+        ep.body = fixed[slug]
 
 
 def _instructor_notes(src, track, slugs, episodes, plan: Plan) -> None:
@@ -199,11 +228,11 @@ def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None) -> str:
     from tracksite.core.readingtime import reading_minutes  # the estimate `check` holds `read` to
 
     objectives = ep.objectives or [f"work through the episode \"{meta['title']}\""]
-    data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives[:20]}
+    data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives}
     if ep.questions:
-        data["questions"] = ep.questions[:6]
+        data["questions"] = ep.questions
     if ep.keypoints:
-        data["keypoints"] = ep.keypoints[:8]
+        data["keypoints"] = ep.keypoints
     if prev:
         data["prerequisites"] = [{"lesson": prev}]
     time = {"read": reading_minutes(ep.body)}
@@ -281,7 +310,8 @@ def _track_yml(src: Source, number: int, slugs: list[str]) -> str:
 
 def _learner_page(src: Source, page: Path, track: str, slugs: dict[str, str], plan: Plan) -> None:
     md = split_front_matter(page, read_text(page))
-    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}, source_dir=page.parent)
+    ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}, source_dir=page.parent,
+                  link_defs=src.link_defs)
     ep = convert(md.body, md.body_line, ctx)
     title = (md.meta.value.get("title") if isinstance(md.meta.value, dict) else None) or page.stem.capitalize()
     base = f"docs/{track}/learners"

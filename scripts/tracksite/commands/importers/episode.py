@@ -13,7 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DIV_OPEN = re.compile(r"^(:{3,})\s*\{?\s*\.?([A-Za-z][\w-]*)\s*\}?\s*:*\s*$")  # `::: x`, `::: {.x}`, `::: x :::`
+from tracksite.commands.importers import pandoc
+from tracksite.core.loader import ASSET_SUFFIXES as PUBLISHED
+
+# `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
+DIV_OPEN = re.compile(r"^(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
 DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -83,6 +87,8 @@ class Context:
     source_dir: Path | None = None  # the episode's folder: images that are not there become text
     demote: bool = False  # the episode uses `# ` headings: every heading goes one level down
     said: set = field(default_factory=set)  # notes given once per episode
+    in_exercise: bool = False  # rendering a challenge: a solution belongs to its exercise
+    link_defs: dict[str, str] = field(default_factory=dict)  # links.md's `[ref]: target` lines
 
     def exists(self, src: str) -> bool:
         return self.source_dir is None or (self.source_dir / src).is_file()
@@ -116,8 +122,8 @@ def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
         elif DIV_CLOSE.match(line) and len(stack) > 1:
             stack.pop()
             continue
-        elif (o := DIV_OPEN.match(line)):
-            div = Div(o.group(2).lower(), number)
+        elif (o := DIV_OPEN.match(line)) and div_kind(o):
+            div = Div(div_kind(o), number)
             stack[-1].children.append(div)
             stack.append(div)
             continue
@@ -125,6 +131,14 @@ def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
     for open_div in stack[1:]:
         notes.append(Note(open_div.line, f"`::: {open_div.kind}` is never closed; closed at the end of the file"))
     return root.children
+
+
+def div_kind(m: re.Match) -> str | None:
+    """The div's kind: its name, or the first `.class` of its attributes."""
+    if m["name"]:
+        return m["name"].lower()
+    cls = re.search(r"(?:^|\s)\.([A-Za-z][\w-]*)", m["attrs"] or "")
+    return cls.group(1).lower() if cls else None
 
 
 def list_items(children: list) -> list[str]:
@@ -151,7 +165,8 @@ def depth(node) -> int:
 def convert(text: str, first_line: int, ctx: Context) -> Episode:
     """Convert an episode body (front-matter already removed) starting at `first_line`."""
     notes: list[Note] = []
-    tree = parse_divs(text.splitlines(), first_line, notes)
+    lines = _grid_tables(text.splitlines(), first_line, notes)
+    tree = parse_divs(lines, first_line, notes)
     ep = Episode(body="", notes=notes)
     ctx.demote = _has_title_heading(tree)
     if ctx.demote:
@@ -159,8 +174,45 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
                                       "(the page title comes from `title:`)"))
     out = _render(tree, ep, ctx, nested=False)
     body = "\n".join(out)
+    body += _shared_definitions(body, ep, ctx)
     ep.body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return ep
+
+
+def _grid_tables(lines: list[str], first_line: int, notes: list[Note]) -> list[str]:
+    """Pandoc grid tables outside code, as pipe tables where possible (pandoc.grid_tables)."""
+    out, start, fence = list(lines), 0, None
+    runs = []
+    for i, line in enumerate(lines + ["```"]):
+        m = FENCE.match(line)
+        if fence is None and m:
+            runs.append((start, i))
+            fence = m.group(2)
+        elif fence is not None and m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
+            fence, start = None, i + 1
+    for a, b in runs:
+        converted, found = pandoc.grid_tables(lines[a:b])
+        out[a:b] = converted
+        notes.extend(Note(first_line + a + i, message) for i, message in found)
+    return out
+
+
+def _shared_definitions(body: str, ep: Episode, ctx: Context) -> str:
+    """Definitions from the lesson's links.md for the reference links this episode uses."""
+    if not ctx.link_defs:
+        return ""
+    local = pandoc.definitions(body)
+    lines = []
+    for label in sorted(pandoc.used_references(body) - set(local)):
+        line = ctx.link_defs.get(label)
+        if line is None:
+            continue
+        m = pandoc.DEFINITION.match(line)
+        target = _link(re.match(r"\[(?P<text>.*)\]\((?P<target>.*)\)", f"[{label}]({m['target']})"), ep, ctx)
+        new = re.match(r"^\[[^\]]*\]\((?P<t>[^)]*)\)$", target)
+        if new:
+            lines.append(f"[{m['ref']}]: {new['t']}")
+    return ("\n\n" + "\n".join(lines) + "\n") if lines else ""
 
 
 def _has_title_heading(children: list) -> bool:
@@ -203,11 +255,18 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
         if nested and h:
             out.append(f"**{h.group(2)}**")  # headings inside blocks stay out of the page's contents
             continue
+        ctx.line = getattr(child, "no", 0)
         if h and ctx.demote:
             child = "#" * min(len(h.group(1)) + 1, 6) + " " + h.group(2)
-        ctx.line = getattr(child, "no", 0)
-        out.append(_rewrite_inline(child, ep, ctx, nested))
+        out.append(_rewrite_inline(_pandoc_line(child, ep, ctx), ep, ctx, nested))
     return out
+
+
+def _pandoc_line(line: str, ep: Episode, ctx: Context) -> str:
+    if pandoc.inline_r(line) and "inline-r" not in ctx.said:
+        ctx.said.add("inline-r")
+        ep.notes.append(Note(ctx.line, "inline R code (`r ...`) is shown as code and not run"))
+    return pandoc.rewrite_html(line, lambda message: ep.notes.append(Note(ctx.line, message)))
 
 
 def _knitr_chunk(line: str, ep: Episode, ctx: Context) -> str:
@@ -231,6 +290,9 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         return ["", f"/// instructor", *_render(div.children, ep, ctx, nested=True), "///", ""]
     if div.kind == "challenge":
         return _render_challenge(div, ep, ctx)
+    if div.kind == "solution" and not ctx.in_exercise:
+        ep.notes.append(Note(div.line, "a solution outside any challenge became a collapsed `/// details | Solution`"))
+        return _block(div, "details", "Solution", ep, ctx)
     if div.kind == "solution":
         return _block(div, "solution", None, ep, ctx)
     kind = CALLOUTS.get(div.kind)
@@ -282,11 +344,13 @@ def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
             seen_solution = False
         parts[-1].append(child)
     out: list[str] = []
+    outer, ctx.in_exercise = ctx.in_exercise, True
     for part in parts:
         title, rest = _title(part)
         if title is None:
             ep.notes.append(Note(div.line, "a challenge without a `## title`; titled \"Challenge\""))
         out.extend(_block(Div("challenge", div.line, rest), "exercise", title or "Challenge", ep, ctx))
+    ctx.in_exercise = outer
     return out
 
 
@@ -353,6 +417,10 @@ def _link(m: re.Match, ep: Episode, ctx: Context) -> str:
     if path.startswith("../learners/") and path.endswith(".md") and ctx.exists(path):
         return f"[{text}]({path}" + (f"#{anchor}" if anchor else "") + ")"
     if path.startswith(("fig/", "files/", "data/")) and ctx.exists(path):
+        if not name.lower().endswith(tuple(PUBLISHED)):
+            ep.notes.append(Note(ctx.line, f"{path} is not a file type the site publishes (images and data files); "
+                                           "the link is kept as text: share the file another way"))
+            return text
         ctx.image_names[path] = name
         ep.images.append(path)
         return f"[{text}]({name})"

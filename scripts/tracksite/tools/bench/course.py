@@ -345,8 +345,9 @@ def write_plain_project(root: Path, tracks: list[TrackPlan], repo: Path = REPO) 
     docs = root / "docs"
     config = _base_config(repo)
     config["theme"].pop("custom_dir", None)
-    config["plugins"] = [p for p in config.get("plugins", []) if p != "tracksite" and not (
-        isinstance(p, dict) and "tracksite" in p)]
+    # Material's own search, as a plain MkDocs site has it: the floor for builds and the baseline
+    # the search benchmark (tools/search_bench.py) compares Pagefind with
+    config["plugins"] = ["search"]
     nav: list[Any] = [{"Home": "index.md"}]
     home = [f"# {config['site_name']}\n\n{config['site_description']}\n"]
     for track in tracks:

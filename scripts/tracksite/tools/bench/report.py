@@ -184,7 +184,7 @@ machine disturbs less than wall-clock time.
   of the course on every page.
 - **Link checking**: after the last build, the site is broken on purpose in two places (one page
   deleted, one link pointed at a heading that does not exist). `tracksite linkcheck SITE`
-  (lychee plus tracksite's own pass) runs {data['repeat']} time{'s' if data['repeat'] != 1 else ''}; linkchecker (PyPI `linkchecker`) runs once,
+  (tracksite's own reader of the built files) runs {data['repeat']} time{'s' if data['repeat'] != 1 else ''}; linkchecker (PyPI `linkchecker`) runs once,
   over HTTP from a local server on 127.0.0.1 that lifts its politeness limit of 10 requests a second,
   with internal links only (its default) and its AnchorCheck plugin on, so that both check the same
   things. {_limit_note(limit)}

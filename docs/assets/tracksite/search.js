@@ -1,0 +1,202 @@
+/* tracksite: the course search (overrides/partials/search-box.html) on Pagefind's JS API.
+   The header button shows only once this script runs; Pagefind (pagefind.js, its WebAssembly,
+   the index chunks) loads when the dialog first opens, not with the page. Opened with "/" or "s"
+   like Material's search, closed with Esc; the arrow keys move between the box and the results.
+   Every text goes in through textContent; an excerpt's <mark>s are rebuilt as elements. */
+(() => {
+  "use strict";
+  const root = document.querySelector("[data-ts-search]");
+  if (!root || typeof HTMLDialogElement !== "function") return; /* no dead button */
+  const $ = (sel) => root.querySelector(sel);
+  const openBtn = $(".ts-search__open"), dialog = $(".ts-search__dialog"), input = $(".ts-search__input");
+  const status = $(".ts-search__status"), list = $(".ts-search__results"), more = $(".ts-search__more");
+  const selects = { track: $("select[name=track]"), kind: $("select[name=kind]") };
+  const PAGE = 8; /* results drawn at a time: each one fetches its page's fragment */
+  const KIND_ORDER = ["Lesson", "Overview", "Cheatsheet", "Track", "Guide"];
+  let loading = null, shown = [], drawn = 0, generation = 0, followed = false;
+
+  const load = () => {
+    if (!loading) {
+      loading = import(new URL(root.dataset.pagefind, document.baseURI).href).then(async (pf) => {
+        /* pageLength 0.3 (Pagefind's default 0.75): a full lesson that teaches a term is not
+           ranked below its own short cheatsheet for being long (docs/benchmarks.md). */
+        await pf.options({ excerptLength: 18, noWorker: true, ranking: { pageLength: 0.3 } });
+        await pf.init();
+        fillFilters(await pf.filters());
+        return pf;
+      });
+      loading.catch(() => { loading = null; });
+    }
+    return loading;
+  };
+
+  const fillFilters = (filters) => {
+    for (const [name, select] of Object.entries(selects)) {
+      const values = Object.keys((filters && filters[name]) || {})
+        .filter((v) => name !== "kind" || v !== "Guide" || "guide" in root.dataset);
+      values.sort(name === "kind" ? (a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b)
+        : (a, b) => a.localeCompare(b, undefined, { numeric: true }));
+      for (const value of values) {
+        const option = document.createElement("option");
+        option.value = option.textContent = value;
+        select.append(option);
+      }
+      select.closest("label").hidden = values.length < 2;
+    }
+  };
+
+  const chosenFilters = () => {
+    const filters = {};
+    for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
+    return filters;
+  };
+
+  /* An excerpt is the page's text with "<" and ">" written as "&lt;" and "&gt;" (Pagefind does
+     that, and only that) and the matched words wrapped in <mark>: split on the marks, undo those
+     two entities, and put every piece in as text. Nothing from the index is parsed as HTML. */
+  const unescape = (text) => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  const excerptNodes = (excerpt) => {
+    const out = [];
+    String(excerpt || "").split(/(<mark>[^]*?<\/mark>)/).forEach((part) => {
+      if (!part) return;
+      const marked = /^<mark>([^]*)<\/mark>$/.exec(part);
+      if (marked) {
+        const mark = document.createElement("mark");
+        mark.textContent = unescape(marked[1]);
+        out.push(mark);
+      } else out.push(document.createTextNode(unescape(part)));
+    });
+    return out;
+  };
+
+  /* The section of the page the query hits hardest: Pagefind gives one sub-result per heading,
+     with the weight of every matched word; a term taught under a heading outweighs a passing
+     mention elsewhere. */
+  const bestSection = (data) => {
+    let best = null, bestScore = -1;
+    for (const sub of data.sub_results || []) {
+      const score = (sub.weighted_locations || []).reduce((s, w) => s + (w.balanced_score || w.weight || 0), 0);
+      if (score > bestScore) { best = sub; bestScore = score; }
+    }
+    return best;
+  };
+
+  const el = (tag, cls, text) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  };
+
+  const renderHit = (data) => {
+    const meta = data.meta || {};
+    const section = bestSection(data);
+    const item = el("li", "ts-search__hit");
+    const link = el("a", "ts-search__link");
+    link.href = section && section.url ? section.url : data.url;
+    link.append(el("span", "ts-search__hit-title", meta.title || data.url));
+    link.append(el("span", "ts-search__hit-meta", [meta.kind, meta.where].filter(Boolean).join(" · ")));
+    if (section && section.anchor && section.title && section.title !== meta.title) {
+      link.append(el("span", "ts-search__hit-section", section.title));
+    }
+    const excerpt = el("span", "ts-search__excerpt");
+    excerpt.append(...excerptNodes(section ? section.excerpt : data.excerpt));
+    link.append(excerpt);
+    item.append(link);
+    return item;
+  };
+
+  const drawMore = async () => {
+    const mine = generation;
+    const batch = await Promise.all(shown.slice(drawn, drawn + PAGE).map((r) => r.data()));
+    if (mine !== generation) return;
+    for (const data of batch) list.append(renderHit(data));
+    drawn += batch.length;
+    more.hidden = drawn >= shown.length;
+  };
+
+  const say = (text) => { status.textContent = text; };
+
+  const run = async () => {
+    const term = input.value.trim();
+    const mine = ++generation;
+    if (!term) {
+      list.replaceChildren(); more.hidden = true; shown = []; say("");
+      return;
+    }
+    let pf;
+    try {
+      pf = await load();
+    } catch (e) {
+      say("Search is not available: its index did not load (" + (e && e.message ? e.message : e) + ").");
+      return;
+    }
+    const search = await pf.debouncedSearch(term, { filters: chosenFilters() }, 60);
+    if (search === null || mine !== generation) return; /* a newer keystroke took over */
+    shown = search.results; drawn = 0;
+    list.replaceChildren();
+    await drawMore();
+    if (mine !== generation) return;
+    const n = shown.length;
+    say(n === 0 ? "No results for \u201c" + term + "\u201d."
+      : n + (n === 1 ? " result" : " results") + " for \u201c" + term + "\u201d.");
+  };
+
+  const open = () => {
+    if (dialog.open) { input.focus(); return; }
+    dialog.showModal();
+    input.focus();
+    input.select();
+    load().catch(() => {}); /* fetch Pagefind while the learner types */
+  };
+
+  const editable = (t) => t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+
+  document.addEventListener("keydown", (e) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || editable(e.target)) return;
+    if (e.key === "/" || e.key === "s" || e.key === "S") {
+      e.preventDefault();
+      open();
+    }
+  });
+
+  /* Esc closes at once, as Material's did (a search field would first clear itself); the arrow
+     keys go from the box to the first result, and between results. */
+  dialog.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      dialog.close();
+      return;
+    }
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    const links = Array.from(list.querySelectorAll("a"));
+    const at = links.indexOf(document.activeElement);
+    if (document.activeElement === input && e.key === "ArrowDown" && links.length) {
+      e.preventDefault(); links[0].focus();
+    } else if (at >= 0) {
+      e.preventDefault();
+      if (e.key === "ArrowUp" && at === 0) input.focus();
+      else links[Math.min(links.length - 1, Math.max(0, at + (e.key === "ArrowDown" ? 1 : -1)))].focus();
+    }
+  });
+
+  openBtn.addEventListener("click", open);
+  $(".ts-search__close").addEventListener("click", () => dialog.close());
+  dialog.addEventListener("click", (e) => { if (e.target === dialog) dialog.close(); }); /* the backdrop */
+  dialog.addEventListener("close", () => { if (!followed) openBtn.focus(); followed = false; });
+  list.addEventListener("click", (e) => { /* a result on this very page: close over it */
+    if (e.target.closest("a")) { followed = true; dialog.close(); }
+  });
+  $(".ts-search__form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const first = list.querySelector("a");
+    if (first) first.click();
+  });
+  input.addEventListener("input", run);
+  for (const select of Object.values(selects)) select.addEventListener("change", run);
+  more.addEventListener("click", () => {
+    const next = drawn;
+    drawMore().then(() => { const link = list.querySelectorAll("a")[next]; if (link) link.focus(); });
+  });
+  root.hidden = false;
+})();

@@ -1,0 +1,54 @@
+"""Links to headings that the import did not keep, loosened so the strict build passes.
+
+Pandoc and Python-Markdown make heading ids alike but not always the same, and headings inside
+challenges become bold text (they would clutter the page's contents). A link to an id the
+imported page no longer has would fail `tracksite check` (`lesson:x#id`) or the strict build
+(`#id`); it is kept pointing at the page (or as plain text on the same page) and reported.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tracksite.core.anchors import anchors
+from tracksite.core.references import mask_code
+
+_SAME_PAGE = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\(#(?P<id>[^)\s]+)\)")
+_OTHER_PAGE = re.compile(r"\((?P<scheme>lesson|overview|cheatsheet):(?P<page>[^)#\s]+)#(?P<id>[^)\s]+)\)")
+
+
+def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> dict[str, str]:
+    """`bodies` by lesson slug, with links to missing ids loosened; `note(source, id, message)`."""
+    ids = {slug: anchors(body) for slug, body in bodies.items()}
+    fixed = {}
+    for slug, body in bodies.items():
+        masked = mask_code(body)  # the same offsets as `body`; recomputed after the first pass
+
+        def same(m: re.Match) -> str:
+            if m["id"] in ids[slug] or masked[m.start():m.end()] != m.group(0):
+                return m.group(0)
+            note(sources.get(slug), m["id"], f"link to #{m['id']} has no heading with that id after the import; kept as text")
+            return m["text"]
+
+        def other(m: re.Match) -> str:
+            page = m["page"].split("/")[-1] if m["page"].split("/")[0] in (track,) or "/" not in m["page"] else None
+            if page is None or page not in ids or m["id"] in ids[page] or masked[m.start():m.end()] != m.group(0):
+                return m.group(0)
+            note(sources.get(slug), m["id"], f"link to {m['scheme']}:{m['page']}#{m['id']} has no heading with that id "
+                                             "after the import; it points at the page instead")
+            return f"({m['scheme']}:{m['page']})"
+
+        body = _SAME_PAGE.sub(same, body)
+        masked = mask_code(body)
+        fixed[slug] = _OTHER_PAGE.sub(other, body)
+    return fixed
+
+
+def line_of(path: Path | None, anchor: str) -> int:
+    """The first line of the source that mentions `#anchor`, for the report."""
+    if path is None or not path.is_file():
+        return 1
+    for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        if f"#{anchor}" in line:
+            return n
+    return 1

@@ -1,0 +1,102 @@
+"""Pandoc and HTML habits of Carpentries episodes that Python-Markdown or the site's checks refuse.
+
+Each is turned into what the site can show, and reported: an embedded video (`<iframe>`)
+becomes a link to it, an HTML `<img>` a Markdown image (so the file is copied and its alt
+text checked), a grid table a pipe table when its cells are one line each, a reference link
+defined in the lesson's shared `links.md` gets its definition. Inline R code is shown as code.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+_EMBED = re.compile(r"<\s*(iframe|script|object|embed|video|audio)\b(?P<attrs>[^>]*)>(?:.*?</\s*\1\s*>)?", re.I | re.S)
+_IMG = re.compile(r"<\s*img\b(?P<attrs>[^>]*?)/?>", re.I)
+_ATTR = re.compile(r"""\b(?P<name>[a-z-]+)\s*=\s*(?:"(?P<a>[^"]*)"|'(?P<b>[^']*)'|(?P<c>[^\s>]+))""", re.I)
+_INLINE_R = re.compile(r"`r\s[^`]+`")
+_GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+_GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
+DEFINITION = re.compile(r"^\s{0,3}\[(?P<ref>[^\]]+)\]:\s*(?P<target>\S+)(?P<title>\s+.*)?$")
+_USED_REF = re.compile(r"\]\[(?P<ref>[^\]]*)\]|\[(?P<short>[^\]\[]+)\](?![\[(:])")
+
+
+def attributes(text: str) -> dict[str, str]:
+    return {m["name"].lower(): html.unescape(m["a"] if m["a"] is not None else m["b"] if m["b"] is not None else m["c"])
+            for m in _ATTR.finditer(text)}
+
+
+def rewrite_html(line: str, note) -> str:
+    """Embedded players and scripts become links; `<img>` becomes a Markdown image."""
+    def embed(m: re.Match) -> str:
+        attrs = attributes(m.group("attrs"))
+        src = attrs.get("src", "")
+        what = m.group(1).lower()
+        if src.startswith(("https://", "http://")):
+            note(f"an embedded <{what}> became a link to {src}: the site shows no content from other sites")
+            return f"[{attrs.get('title') or 'Open the embedded content'}]({src})"
+        note(f"an embedded <{what}> was left out: the site runs no embedded content")
+        return ""
+
+    def image(m: re.Match) -> str:
+        attrs = attributes(m.group("attrs"))
+        src = attrs.get("src", "")
+        if not src:
+            return m.group(0)
+        size = " ".join(f'{k}="{attrs[k]}"' for k in ("width", "height") if attrs.get(k))
+        alt = attrs.get("alt", "").replace("'", "\u2019")
+        return f"![]({src}){{alt='{alt}'" + (f" {size}" if size else "") + "}"
+
+    return _IMG.sub(image, _EMBED.sub(embed, line))
+
+
+def inline_r(line: str) -> bool:
+    """Whether the line holds inline R code (`` `r 1 + 1` ``), shown as code and not run."""
+    return bool(_INLINE_R.search(line))
+
+
+def grid_tables(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
+    """Grid tables whose cells are one line each, as pipe tables (same number of lines, so line
+    numbers stay right); others are kept and reported. Returns the lines and (index, message)."""
+    out, notes, i = list(lines), [], 0
+    while i < len(lines):
+        if not _GRID_RULE.match(lines[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and (_GRID_RULE.match(lines[j + 1]) or _GRID_ROW.match(lines[j + 1])):
+            j += 1
+        block = lines[i:j + 1]
+        rows = [l for l in block if _GRID_ROW.match(l)]
+        simple = rows and not any(_GRID_ROW.match(a) and _GRID_ROW.match(b) for a, b in zip(block, block[1:]))
+        if simple:
+            cells = [[c.strip() for c in r.strip().strip("|").split("|")] for r in rows]
+            width = max(len(c) for c in cells)
+            table = ["| " + " | ".join(c + [""] * (width - len(c))) + " |" for c in cells]
+            table.insert(1, "|" + "---|" * width)
+            out[i:j + 1] = table + [""] * (len(block) - len(table))
+            notes.append((i, "a pandoc grid table became a pipe table"))
+        else:
+            notes.append((i, "a pandoc grid table with cells of several lines is kept as text; "
+                             "rewrite it as a pipe table"))
+        i = j + 1
+    return out, notes
+
+
+def used_references(body: str) -> set[str]:
+    """Reference-link labels a body uses (`[text][ref]`, `[ref][]`, `[ref]`), lower-cased."""
+    found = set()
+    for m in _USED_REF.finditer(body):
+        label = m["ref"] if m["ref"] is not None else m["short"]
+        if label is not None and label.strip():
+            found.add(" ".join(label.split()).lower())
+    return found
+
+
+def definitions(text: str) -> dict[str, str]:
+    """The `[ref]: target` lines of a links.md, by lower-cased label."""
+    out = {}
+    for line in text.splitlines():
+        m = DEFINITION.match(line)
+        if m:
+            out[" ".join(m["ref"].split()).lower()] = line.strip()
+    return out

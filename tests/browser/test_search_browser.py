@@ -1,0 +1,257 @@
+"""The course search in real Chromium (issue 16): the header button, the dialog on Pagefind's
+index, filters, keyboard, a phone, the dark palette, axe, and `mkdocs serve` after an edit."""
+from __future__ import annotations
+
+import re
+import shutil
+import time
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from course import REPO, lesson_md, write
+
+pytestmark = pytest.mark.browser
+
+LESSON = "transformers-and-llms/attention-mechanism/"
+AXE = Axe()
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+HITS = ".ts-search__hit"
+
+
+def open_page(page, url: str = LESSON, width: int = 1280, scheme: str = "light", wait: str = "networkidle"):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
+    page.goto(page.base_url + url, wait_until=wait)
+    return page
+
+
+def search(page, query: str, *, open_with: str = "/"):
+    """Open the search with a key, type the query like a learner, wait for its results."""
+    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")  # search.js has run
+    page.keyboard.press(open_with)
+    page.wait_for_selector(".ts-search__dialog[open]")
+    page.keyboard.type(query, delay=20)
+    page.wait_for_function("q => document.querySelector('.ts-search__status').textContent.includes(q)", arg=query,
+                           timeout=20_000)
+    return hits(page)
+
+
+def hits(page) -> list[dict]:
+    return page.eval_on_selector_all(HITS, """items => items.map(li => ({
+        href: li.querySelector('a').getAttribute('href'),
+        title: li.querySelector('.ts-search__hit-title').textContent,
+        meta: li.querySelector('.ts-search__hit-meta').textContent,
+        section: (li.querySelector('.ts-search__hit-section') || {}).textContent || '',
+        excerpt: li.querySelector('.ts-search__excerpt').textContent,
+        marks: [...li.querySelectorAll('.ts-search__excerpt mark')].map(m => m.textContent)}))""")
+
+
+def axe_violations(page) -> list[str]:
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]})
+    return [f"{v['id']}: {n['target']} {n['html'][:160]}" for v in results.response["violations"] for n in v["nodes"]]
+
+
+def test_a_query_finds_the_lesson_and_the_heading_that_teaches_it(browser_page):
+    page = open_page(browser_page)
+    found = search(page, "scaled dot-product")
+    first = found[0]
+    assert first["title"] == "Transformers and the attention mechanism"
+    assert first["meta"] == "Lesson · Track 5 · Lesson 3 of 5"
+    assert first["section"] == "Scaled dot-product attention"
+    assert first["href"].endswith("/transformers-and-llms/attention-mechanism/#scaled-dot-product-attention")
+    assert [m.lower() for m in first["marks"]] and all(m.lower() in ("scaled", "dot", "product", "dot-product")
+                                                        for m in first["marks"]), first["marks"]
+    assert len(first["excerpt"].split()) <= 30  # a short snippet, not the section
+    page.keyboard.press("ArrowDown")  # from the box to the first result, then follow it
+    assert page.evaluate("document.activeElement.closest('.ts-search__hit') !== null")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*#scaled-dot-product-attention$"))
+    assert page.console_errors == []
+
+
+def test_softmax_leads_to_the_teaching_section_never_to_answers(browser_page):
+    page = open_page(browser_page)
+    found = search(page, "softmax")
+    assert len(found) >= 4
+    lesson = next(h for h in found if h["title"] == "Transformers and the attention mechanism")
+    assert lesson["section"] == "Scaled dot-product attention"
+    assert found.index(lesson) < 3
+    for h in found:
+        assert "Practice" not in h["section"] and "Right:" not in h["excerpt"] and "Wrong:" not in h["excerpt"], h
+        assert len(h["excerpt"].split()) <= 30
+
+
+def test_track_and_kind_filters_narrow(browser_page):
+    page = open_page(browser_page)
+    found = search(page, "attention")
+    assert {h["meta"].split(" · ")[1] for h in found} == {"Track 4", "Track 5"}
+    page.select_option("select[name=track]", "Track 4: Deep learning, a survey")
+    page.wait_for_function("() => [...document.querySelectorAll('.ts-search__hit-meta')].length > 0 && "
+                           "[...document.querySelectorAll('.ts-search__hit-meta')].every(m => m.textContent.includes('Track 4'))",
+                           timeout=10_000)
+    narrowed = hits(page)
+    assert narrowed and all(" · Track 4" in h["meta"] for h in narrowed)
+    page.select_option("select[name=kind]", "Cheatsheet")
+    page.wait_for_function("() => [...document.querySelectorAll('.ts-search__hit-meta')]"
+                           ".every(m => m.textContent.startsWith('Cheatsheet · Track 4'))", timeout=10_000)
+    assert all(h["meta"].startswith("Cheatsheet · Track 4") for h in hits(page))
+    kinds = page.eval_on_selector_all("select[name=kind] option", "os => os.map(o => o.textContent)")
+    assert kinds == ["All kinds", "Lesson", "Overview", "Cheatsheet", "Track"]  # no "Guide" for learners
+
+
+def test_keyboard_open_close_and_focus(browser_page):
+    page = open_page(browser_page)
+    for key in ("/", "s"):
+        page.keyboard.press(key)
+        page.wait_for_selector(".ts-search__dialog[open]")
+        assert page.evaluate("document.activeElement.classList.contains('ts-search__input')")
+        assert page.input_value(".ts-search__input") == ""  # the key opened the box, it was not typed
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".ts-search__dialog:not([open])", state="attached")
+        assert page.evaluate("document.activeElement.classList.contains('ts-search__open')")
+    # the header button by Tab and Enter, too
+    button = page.locator(".ts-search__open")
+    assert button.get_attribute("aria-keyshortcuts") == "/ s" and button.is_visible()
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".ts-search__dialog[open]")
+    page.keyboard.type("tokens")
+    page.wait_for_selector(HITS)
+    page.keyboard.press("Tab")  # the filters, then the results, are reachable by Tab
+    assert page.evaluate("document.activeElement.name") == "track"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Escape")  # one Esc closes, with the query typed (not just clears it)
+    page.wait_for_selector(".ts-search__dialog:not([open])", state="attached")
+    page.keyboard.press("s")  # and the query is still there when it opens again
+    assert page.input_value(".ts-search__input") == "tokens" and page.locator(HITS).count() > 0
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_clean_with_results_open(browser_page, scheme):
+    page = open_page(browser_page, scheme=scheme)
+    search(page, "positional encoding")
+    assert page.locator(HITS).count() > 0
+    assert axe_violations(page) == []
+    assert page.evaluate("getComputedStyle(document.querySelector('.ts-search__dialog')).backgroundColor") == \
+        page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def test_dark_palette_draws_the_dialog_dark(browser_page):
+    page = open_page(browser_page, scheme="dark")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    search(page, "embedding")
+    bg = page.evaluate("getComputedStyle(document.querySelector('.ts-search__dialog')).backgroundColor")
+    channels = [int(x) for x in re.findall(r"\d+", bg)[:3]]
+    assert max(channels) < 80, bg
+    for part in (".ts-search__hit-title", ".ts-search__hit-meta", ".ts-search__excerpt", ".ts-search__input"):
+        color = page.evaluate(f"getComputedStyle(document.querySelector('{part}')).color")
+        assert contrast(color, bg) >= 4.5, (part, color, bg)
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two computed `rgb(...)`/`rgba(...)` colours (fg's alpha over bg)."""
+    def parse(c):
+        v = [float(x) for x in re.findall(r"[\d.]+", c)]
+        return v[:3], (v[3] if len(v) > 3 else 1.0)
+
+    (f, a), (b, _) = parse(fg), parse(bg)
+    f = [a * x + (1 - a) * y for x, y in zip(f, b)]
+
+    def lum(rgb):
+        lin = [(c / 255 / 12.92) if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(f), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_phone_390(browser_page):
+    page = open_page(browser_page, width=390)
+    button = page.locator(".ts-search__open")
+    assert button.is_visible()
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= 390 and box["width"] >= 24 and box["height"] >= 24
+    button.click()
+    page.keyboard.type("attention heatmap", delay=20)
+    page.wait_for_selector(HITS)
+    dialog = page.locator(".ts-search__dialog").bounding_box()
+    assert dialog["x"] >= 0 and dialog["x"] + dialog["width"] <= 390
+    assert page.evaluate("document.querySelector('.ts-search__dialog').scrollWidth <= 390")
+    first = page.locator(HITS).first.bounding_box()
+    assert first["y"] < 900 and first["width"] <= 390
+    assert axe_violations(page) == []
+
+
+def test_without_javascript_there_is_no_dead_search_button(chromium, site_url):
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + LESSON)
+    assert page.locator(".ts-search").get_attribute("hidden") is not None
+    assert not page.locator(".ts-search__open").is_visible()
+    context.close()
+
+
+def test_search_works_under_mkdocs_serve_after_an_edit(course, chromium):
+    from test_serve import serving, wait_for
+
+    with serving(course) as (base, proc):
+        wait_for(base + "alpha/a1/", "First lesson")
+        context = chromium.new_context()
+        page = context.new_page()
+        page.base_url = base
+        lesson = course / "lessons/alpha/a3/lesson.md"
+        lesson.write_text(lesson_md("Third lesson", body="## Fresh section\n\nThe wombatword appears now. "
+                                    + "Words to read here. " * 40), encoding="utf-8")
+        wait_for(base + "alpha/a3/", "wombatword")
+        deadline = time.monotonic() + 30
+        found = []
+        while time.monotonic() < deadline and not found:
+            open_page(page, "alpha/a1/", wait="load")  # live reload keeps a request open
+            found = search(page, "wombatword")
+        assert found and found[0]["href"].endswith("/alpha/a3/#fresh-section"), found
+        assert found[0]["meta"] == "Lesson · Track 1 · Lesson 3 of 3"
+        context.close()
+
+
+def test_the_policy_allows_webassembly_but_not_eval(browser_page):
+    """'wasm-unsafe-eval' (docs/security.md) compiles Pagefind's WebAssembly and nothing else."""
+    page = open_page(browser_page)
+    policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src")).split()
+    assert "'wasm-unsafe-eval'" in script_src and "'unsafe-eval'" not in script_src
+    # Playwright's evaluate may run eval itself: the checks run later, from a timer, as page code
+    page.evaluate("""() => setTimeout(() => {
+        const wasm = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);  // the smallest module
+        const out = {};
+        try { new WebAssembly.Module(wasm); out.compiled = true; } catch (e) { out.compiled = String(e); }
+        try { (0, eval)('1 + 1'); out.evaluated = 'ran'; } catch (e) { out.evaluated = e.name; }
+        try { new Function('return 1')(); out.fn = 'ran'; } catch (e) { out.fn = e.name; }
+        window.__cspOutcome = out;
+    }, 0)""")
+    page.wait_for_function("() => window.__cspOutcome !== undefined")
+    assert page.evaluate("window.__cspOutcome") == {"compiled": True, "evaluated": "EvalError", "fn": "EvalError"}
+
+
+def test_markup_in_a_title_shows_as_text(course, chromium, serve_site):
+    """A lesson title with markup in it, found by the search: shown as written, nothing runs."""
+    from conftest import run_mkdocs
+
+    evil = 'Zebra <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> & <mark>m</mark>'
+    write(course, "lessons/alpha/a1/lesson.md", lesson_md(
+        '"' + evil.replace('"', '\\"') + '"',
+        body="## Zebra crossings\n\nA zebra crossing is text here. " + "Words to read here. " * 40))
+    result = run_mkdocs(course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    base = serve_site(course / "site")
+    context = chromium.new_context()
+    page = context.new_page()
+    page.base_url = base
+    open_page(page, "alpha/a2/")
+    found = search(page, "zebra")
+    assert found[0]["title"] == evil
+    assert found[0]["excerpt"].startswith(evil)  # the title, as text: "<", ">" and "&" as written
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator(".ts-search__dialog img, .ts-search__dialog script, .ts-search__dialog b").count() == 0
+    assert page.locator(".ts-search__excerpt mark").count() >= 1
+    context.close()

@@ -1,0 +1,180 @@
+"""The course search index (Pagefind, built by every `mkdocs build`): what it holds and what it
+never holds, read back from the built site's fragments and compared with the built pages.
+
+Issue 16 and issue 14 (3, 4): teaching text and headings only; no quiz explanation, solution or
+flashcard back; no instructor note, draft, home page or product documentation in the learner's
+search; every result knows its kind, track and "Track N · Lesson M of K".
+"""
+from __future__ import annotations
+
+import html as htmllib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import run_mkdocs
+from course import REPO, lesson_md, write
+from search_index import all_text, fragments
+from tracksite.adapter import search
+
+NOTE = "Ask the class to guess the zanzibarian weights first."
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def indexed_text(site: Path) -> str:
+    return squash(" ".join(htmllib.unescape(f["content"]) for f in fragments(site).values()))
+
+
+def teaching_urls(site: Path) -> set[str]:
+    """Every lesson, overview, cheatsheet and track page of the built site, as Pagefind's URLs."""
+    urls = set()
+    for page in site.rglob("index.html"):
+        article = soup(page).select_one(".ts-lesson-header, .ts-progress-track")  # lesson tabs, track pages
+        if article is not None:
+            urls.add("/" + page.parent.relative_to(site).as_posix() + "/")
+    return urls
+
+
+def test_only_teaching_pages_are_indexed(built_site):
+    indexed = set(fragments(built_site))
+    expected = teaching_urls(built_site)
+    assert len(expected) == 2 + 15 * 3  # two tracks, fifteen lessons with overview and cheatsheet
+    assert indexed == expected, (sorted(indexed - expected), sorted(expected - indexed))
+    for guide in ("authoring", "benchmarks", "security"):  # issue 14.4: not in the course search
+        assert (built_site / guide / "index.html").is_file()
+        assert f"/{guide}/" not in indexed
+    assert "/" not in indexed
+
+
+def test_no_answer_is_in_the_index(built_site):
+    """Quiz options' explanations, exercise solutions and flashcard backs (issue 14.3)."""
+    text = indexed_text(built_site)
+    answers = []
+    for page in built_site.rglob("index.html"):
+        html = soup(page)
+        found = [squash(n.get_text(" ")) for n in
+                 html.select(".ts-quiz__explain, .ts-solution__body, .ts-card__answer, .ts-quiz__verdict")]
+        for widget in html.select("[data-widget]"):
+            widget.decompose()
+        prose = squash(html.get_text(" "))  # a card may repeat a sentence the lesson teaches: fine
+        answers += [(page, a) for a in found if len(a) > 25 and a.rstrip(".") not in prose]
+    assert len(answers) > 100  # the course has them: the check is not vacuous
+    leaked = [(str(p.relative_to(built_site)), a) for p, a in answers if a in text]
+    assert leaked == []
+    assert "Right:" not in text and "Wrong:" not in text
+
+
+def test_teaching_text_and_headings_are_indexed(built_site):
+    page = fragments(built_site)["/transformers-and-llms/attention-mechanism/"]
+    html = soup(built_site / "transformers-and-llms/attention-mechanism/index.html")
+    first = squash(html.select_one("#scaled-dot-product-attention").find_next("p", class_=False).get_text(" "))
+    assert first[:60] in squash(htmllib.unescape(page["content"]))
+    anchors = {a["id"]: a["text"] for a in page["anchors"] if a["element"].startswith("h")}
+    assert anchors["scaled-dot-product-attention"] == "Scaled dot-product attention"
+
+
+@pytest.mark.parametrize("url, kind, where, track", [
+    ("/transformers-and-llms/attention-mechanism/", "Lesson", "Track 5 · Lesson 3 of 5", "Track 5: Transformers and LLMs"),
+    ("/deep-learning-survey/attention-and-transformers/overview/", "Overview", "Track 4 · Lesson 3 of 10",
+     "Track 4: Deep learning, a survey"),
+    ("/deep-learning-survey/convolutions/cheatsheet/", "Cheatsheet", "Track 4 · Lesson 4 of 10",
+     "Track 4: Deep learning, a survey"),
+    ("/transformers-and-llms/", "Track", "Track 5 · 5 lessons", "Track 5: Transformers and LLMs"),
+])
+def test_each_result_knows_its_kind_track_and_place(built_site, url, kind, where, track):
+    page = fragments(built_site)[url]
+    assert page["meta"]["kind"] == kind and htmllib.unescape(page["meta"]["where"]) == where
+    assert page["filters"] == {"kind": [kind], "track": [track]}
+    title = soup(built_site / url.strip("/") / "index.html").select_one("h1").get_text(" ", strip=True)
+    if kind in ("Lesson", "Track"):
+        assert htmllib.unescape(page["meta"]["title"]).endswith(title.removeprefix("Track 5: "))
+    # the place in the track is shown by the page header too, and agrees
+    header = soup(built_site / url.strip("/") / "index.html").select_one(".ts-lesson-header__where")
+    if kind != "Track":
+        assert where.split(" · ")[1] in squash(header.get_text(" "))
+
+
+def test_chrome_and_widgets_stay_out(built_site):
+    text = indexed_text(built_site)
+    for chrome in ("Mark lesson complete", "Show solution", "Reset progress", "Go deeper",
+                   "Credits:", "Start with Lesson 1"):
+        assert chrome not in text, chrome
+
+
+def test_the_build_removes_pagefinds_unused_ui_files(built_site):
+    folder = built_site / "pagefind"
+    assert (folder / "pagefind.js").is_file() and list((folder / "fragment").glob("*.pf_fragment"))
+    assert not list(folder.glob("pagefind-*ui*")) and not (folder / "pagefind-highlight.js").exists()
+
+
+def test_code_blocks_weigh_half():
+    html = '<div class="language-python highlight" id="ts-code-1"><pre>x</pre></div><div class="note">y</div>'
+    out = search.weigh_code(html)
+    assert out.count('data-pagefind-weight="0.5"') == 1
+    assert out.startswith('<div class="language-python highlight" data-pagefind-weight="0.5" id="ts-code-1">')
+
+
+def test_drafts_are_never_indexed(course, tmp_path):
+    write(course, "lessons/alpha/a2/lesson.md", lesson_md(
+        "Second lesson", status="draft", body="## Secret\n\nThe quokkaword is here. " + "Words to read. " * 40))
+    out = tmp_path / "drafts-site"
+    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "build", "--drafts", "--site-dir", str(out)],
+                            cwd=course, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "quokkaword" in (out / "alpha/a2/index.html").read_text(encoding="utf-8")  # built, for preview
+    assert "/alpha/a2/" not in fragments(out) and "quokkaword" not in all_text(out)
+    assert "/alpha/a1/" in fragments(out)
+
+
+def test_instructor_build_indexes_guides_never_notes(course, tmp_path):
+    body = f"## Teaching\n\nLearner text.\n\n/// instructor\n{NOTE}\n///\n\n" + "Words to read. " * 60
+    write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=body))
+    write(course, "docs/guide.md", "# A guide\n\nHow to write a grommetword lesson.\n")
+    out = tmp_path / "instructor-site"
+    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
+                            cwd=course, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert NOTE in (out / "alpha/a1/index.html").read_text(encoding="utf-8")
+    assert "zanzibarian" not in all_text(out)
+    guide = fragments(out)["/guide/"]
+    assert guide["filters"]["kind"] == ["Guide"] and "grommetword" in guide["content"]
+    # and the learner build of the same course keeps the guide out of its search
+    assert run_mkdocs(course).returncode == 0
+    assert "/guide/" not in fragments(course / "site") and "grommetword" not in all_text(course / "site")
+
+
+def test_guides_sit_in_the_footer_not_the_learners_navigation(built_site):
+    home = soup(built_site / "index.html")
+    nav_links = {a["href"] for a in home.select(".ts-nav a")}
+    assert not any(h.rstrip("/").endswith(("authoring", "benchmarks", "security")) for h in nav_links), nav_links
+    footer = {a["href"] for a in home.select("footer .ts-footer-guides a")}
+    assert {"authoring/", "benchmarks/", "security/"} <= footer
+    lesson = soup(built_site / "transformers-and-llms/attention-mechanism/index.html")
+    assert "../../authoring/" in {a["href"] for a in lesson.select("footer .ts-footer-guides a")}
+    guide = soup(built_site / "authoring/index.html")  # on a guide page, the guides are listed
+    assert "../benchmarks/" in {a["href"] for a in guide.select(".ts-nav a")}
+
+
+def test_a_site_without_pagefind_fails_with_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "executable", lambda: tmp_path / "no-such-binary")
+    (tmp_path / "index.html").write_text("<html><body><main data-pagefind-body>x</main></body></html>")
+    with pytest.raises(search.SearchIndexError, match="Pagefind did not run"):
+        search.build_index(tmp_path)
+
+
+def test_mkdocs_config_has_no_material_search():
+    import yaml
+
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    plugins = [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]]
+    assert "search" not in plugins and "tracksite" in plugins
