@@ -364,6 +364,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             ts["home"] = self._home
         if kind == "home":
             ts["map"] = self._course_map(page, None)
+            ts["home_pages"] = {t["slug"]: self.track_pages(t["slug"]) for t in ts["home"]["tracks"]}
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
