@@ -224,3 +224,16 @@ def test_built_site_has_no_reload_script(fixture_site):
     pages = list(fixture_site.rglob("*.html"))
     assert pages and not [p for p in pages if "livereload" in p.read_text(encoding="utf-8")]
     assert not list(fixture_site.rglob("__tracksite__"))
+
+
+def test_problems_page_lists_the_root_cause_first(live_server):
+    from bs4 import BeautifulSoup
+
+    base, course, proc = live_server
+    wait_for(base + "alpha/a1/", "First lesson")
+    track = course / "lessons/alpha/track.yml"
+    track.write_text(track.read_text().replace("phases:", "phase:"))
+    body = wait_for(base + "alpha/a1/", "The course has problems")
+    items = [li.get_text() for li in BeautifulSoup(body, "lxml").select("ul.ts-problems li")]
+    assert items and items[0].startswith("lessons/alpha/track.yml:4: phase: unknown key 'phase'"), items
+    assert not any("is not listed in" in item for item in items)

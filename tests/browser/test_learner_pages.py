@@ -140,7 +140,9 @@ def test_review_schedules_the_cards_of_completed_lessons(browser_page):
     page = open_page(page, REVIEW)
     assert status.inner_text() == f"{cards - 1} cards to review now."
     assert page.locator(".ts-review__face").inner_text() != first
-    assert page.locator(".ts-review-due").first.inner_text() == str(cards - 1)
+    badge = page.locator(".ts-track-pages .ts-review-due")
+    assert badge.inner_text().startswith(str(cards - 1)) and badge.text_content() == f"{cards - 1} cards due"
+    assert page.locator(".ts-nav__tool .ts-review-due").text_content() == f"{cards - 1} cards due"
     page.get_by_role("button", name="Show answer").focus()
     for _ in range(cards - 1):
         page.keyboard.press("f")
@@ -200,3 +202,22 @@ def test_track_map_by_keyboard_on_a_phone(browser_page):
     page.keyboard.press("Enter")
     page.wait_for_url("**/transformers-and-llms/tokens-and-embeddings/")
     assert axe_violations(open_page(page, "transformers-and-llms/", "dark")) == []
+
+
+def test_due_cards_show_on_home_and_in_the_header_everywhere(browser_page):
+    page = open_page(browser_page, T5L1)
+    cards = page.locator(".ts-cards .ts-card").count()
+    page.locator(".ts-progress__toggle").click()
+    for url in ("", "deep-learning-survey/", T5L1):
+        page = open_page(page, url)
+        header = page.locator(".ts-review-due-link")
+        assert header.inner_text() == f"Review: {cards} cards due", url
+    page = open_page(page, "")
+    card = page.locator("[data-widget=progress-home][data-track='transformers-and-llms']")
+    assert card.locator(".ts-review-due").text_content() == f"{cards} cards due"
+    assert card.locator(".ts-review-due").is_visible()
+    assert not page.locator("[data-widget=progress-home][data-track='deep-learning-survey'] .ts-review-due").is_visible()
+    page.locator(".ts-review-due-link").click()
+    page.wait_for_url("**/transformers-and-llms/review/")
+    assert axe_violations(page) == []
+    assert page.console_errors == []

@@ -136,9 +136,8 @@
     for (const span of $$(document, "[data-review-due]")) {
       const n = dueCount(span.dataset.reviewDue);
       span.hidden = n === 0;
-      span.textContent = n ? String(n) : "";
-      span.setAttribute("aria-label", cardsText(n));
-      const link = span.parentNode.querySelector("a");
+      span.replaceChildren(...(n ? [String(n), h("span", { class: "ts-sr" }, ` card${n === 1 ? "" : "s"} due`)] : []));
+      const link = span.closest("a") || span.parentNode.querySelector("a");
       if (link && n && (!best || n > best.n)) best = { n, href: link.getAttribute("href") };
     }
     const tracks = new Set(Object.keys(reviewState().decks).map((k) => k.split("/")[0]));

@@ -39,7 +39,7 @@ from tracksite.core import coursemap, trackpages
 from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
-from tracksite.core.problems import format_text, os_error
+from tracksite.core.problems import format_text, os_error, sorted_problems
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -89,7 +89,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         for warning in self.project.problems.warnings:
             log.info(warning.text())
         errors = self.project.problems.errors
-        self.failed = [p.text() for p in errors] + list(self.forced_problems)
+        self.failed = [p.text() for p in sorted_problems(errors)] + list(self.forced_problems)  # causes first
         if serving:
             self._collect_mkdocs_warnings()
         if errors:
@@ -364,6 +364,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             ts["home"] = self._home
         if kind == "home":
             ts["map"] = self._course_map(page, None)
+            ts["home_pages"] = {t["slug"]: self.track_pages(t["slug"]) for t in ts["home"]["tracks"]}
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
