@@ -16,7 +16,7 @@ from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[3]
 THEME = ("overrides", "docs/assets/tracksite", "docs/schemas")
-GITIGNORE = "site/\nsite-instructor/\n.site.staging-*/\n.site.old-*/\n.venv/\n__pycache__/\n*.pdf\n"
+GITIGNORE = "site/\nsite-instructor/\n.site.staging-*/\n.site.old-*/\n.site-instructor.staging-*/\n.site-instructor.old-*/\n.tracksite-journal/\n.venv/\n__pycache__/\n*.pdf\n"
 
 
 class InitRefused(Exception):

@@ -105,6 +105,10 @@ class _Loader:
         drafts: set[str] = set()
         documents: list[Document] = []
         assets: dict[str, Path] = {}
+        if (self.root / ".tracksite-journal").exists():
+            self.problems.add(self.root / ".tracksite-journal", None, "an interrupted `tracksite new`, `move` or "
+                              "`rename` left the course half-changed",
+                              hint="run that command again: it first undoes the half-made change, then makes it")
         if not self.lessons_dir.is_dir():
             self.problems.add(self.lessons_dir, None, "no lessons/ folder; create one track folder per track in it")
         else:

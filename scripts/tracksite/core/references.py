@@ -16,7 +16,9 @@ from typing import Iterator
 from tracksite.core.model import Curriculum
 
 SCHEMES = ("lesson", "overview", "cheatsheet", "track")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# A fence opens a code block; a backtick fence's info string holds no backtick (CommonMark),
+# so "```` ```output ```` blocks" in a sentence is a code span, not a fence.
+_FENCE = re.compile(r"^\s{0,3}(`{3,}(?=[^`]*$)|~{3,})")
 _CODE_SPAN_MULTI = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
 # Inline links and images `](target)` and reference definitions `[id]: target` (not footnotes `[^id]:`).
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
