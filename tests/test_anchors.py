@@ -97,3 +97,31 @@ def test_toc_settings_come_from_mkdocs_yml(tmp_path):
     (tmp_path / "mkdocs.yml").write_text("markdown_extensions:\n  - toc:\n      separator: _\n")
     config = siteconfig.read(tmp_path)
     assert anchors.heading_ids("## Queries, keys and values\n", config) == ["queries_keys_and_values"]
+
+
+def test_skeleton_gives_the_ids_of_the_whole_page():
+    """Only lines that can change an id are rendered (speed); on every page of the bundled
+    course and the tricky headings, the ids are those of rendering the whole page."""
+    import glob
+    from pathlib import Path
+
+    from course import REPO
+    from tracksite.core.sources import read_markdown
+
+    config = siteconfig.read(REPO)
+    pages = [read_markdown(Path(p)).body for p in glob.glob(str(REPO / "**/*.md"), recursive=True)
+             if "/lessons/" in p or "/cheatsheets/" in p or "/docs/" in p]
+    assert len(pages) > 40
+    md = anchors._renderer(config.extensions)
+    for body in pages + [TRICKY]:
+        md.reset()
+        html = md.convert(body)
+        whole = {a or b for rx in (anchors._ID, anchors._NAME) for a, b in rx.findall(html)}
+        assert anchors.anchors(body, config) == whole
+
+
+def test_a_code_span_of_fences_opens_no_code_block():
+    from tracksite.core.references import code_lines
+
+    lines = ["Use ```` ```output ```` blocks.", "", "## Heading", "```python", "# comment", "```"]
+    assert code_lines(lines) == [False, False, False, True, True, True]

@@ -214,6 +214,15 @@ CASES = [
          "is not listed"),
     Case("quiz-broken", body(A1, "First lesson", "## Intro\n\n/// quiz\n- question: [\n///"), A1, L12 + 3, "quiz: YAML"),
 ]
+def unreadable(rel: str):
+    def make(root: Path) -> None:
+        write(root, rel, "data")
+        os.chmod(root / rel, 0)
+    return make
+
+
+if os.geteuid() != 0:  # root reads any file; a pipe and a broken link stand in for it above
+    CASES.append(Case("docs-unreadable", unreadable("docs/secret.csv"), "docs/secret.csv", None, "cannot read"))
 CASES = [c for c in CASES if c.path is not None]
 
 

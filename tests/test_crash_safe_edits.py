@@ -176,16 +176,18 @@ def test_reported_case_read_only_track_yml(pristine, tmp_path):
     assert not (root / ".tracksite-journal").exists()
 
 
+@pytest.mark.parametrize("code, says", [("EACCES", "permission denied"), ("ENOSPC", "the disk is full")])
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_permission_refused_midway_changes_nothing(pristine, tmp_path, name):
+def test_permission_refused_midway_changes_nothing(pristine, tmp_path, name, code, says):
     """The file system refuses the write of track.yml after other files were written (as it does
-    for a user who cannot write it): every step is undone, one line, no traceback, exit 1."""
-    refuse = textwrap.dedent("""
+    for a user who cannot write it, or on a full disk): every step is undone, one line, no
+    traceback, exit 1."""
+    refuse = textwrap.dedent(f"""
         import errno, os
         real = os.replace
         def replace(src, dst, *a, **k):
             if str(dst).endswith("alpha/track.yml"):
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(dst))
+                raise OSError(errno.{code}, os.strerror(errno.{code}), str(dst))
             return real(src, dst, *a, **k)
         os.replace = replace
     """)
@@ -195,7 +197,7 @@ def test_permission_refused_midway_changes_nothing(pristine, tmp_path, name):
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "permission denied (lessons/alpha/track.yml); nothing was changed" in lines[0]
+    assert len(lines) == 1 and f"{says} (lessons/alpha/track.yml); nothing was changed" in lines[0]
     assert tree(root) == before
 
 

@@ -463,3 +463,15 @@ def test_first_visit_weight_counts_widget_data_and_fonts(site):
 def test_first_visit_weight_of_a_missing_page(fixture_site):
     with pytest.raises(FileNotFoundError, match="no page 'alpha/zz/'"):
         first_visit_weight(fixture_site, "alpha/zz/")
+
+
+def test_parallel_reading_finds_the_same(site, monkeypatch):
+    """A large site is read by worker processes; the findings are those of reading it in turn."""
+    from tracksite.commands.linkcheck import internal
+
+    (site / "alpha/a2/diagram.svg").unlink()
+    edit(site, "alpha/a2/index.html", 'href="../a3/" rel="next"', 'href="../a4/" rel="next"')
+    serial = sorted(problems(site))
+    monkeypatch.setattr(internal, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(internal.os, "cpu_count", lambda: 2)
+    assert sorted(problems(site)) == serial and len(serial) == 2

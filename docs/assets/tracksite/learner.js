@@ -128,7 +128,6 @@
     }
     return n;
   };
-  const cardsText = (n) => `${n} card${n === 1 ? "" : "s"} due`;
 
   /* the count next to each Review link, and one link in the header to the fullest review */
   const badges = () => {
@@ -154,7 +153,9 @@
       if (title) title.after(link); else inner.append(link);
     }
     link.setAttribute("href", href);
-    link.textContent = `Review: ${cardsText(total)}`;
+    /* short on a phone's header: "Review 6", the rest for screen readers */
+    link.replaceChildren("Review ", h("span", { class: "ts-review-due" }, String(total),
+      h("span", { class: "ts-sr" }, ` card${total === 1 ? "" : "s"} due`)));
   };
 
   function review(root) {

@@ -16,7 +16,9 @@ from typing import Iterator
 from tracksite.core.model import Curriculum
 
 SCHEMES = ("lesson", "overview", "cheatsheet", "track")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# A fence opens a code block; a backtick fence's info string holds no backtick (CommonMark),
+# so "```` ```output ```` blocks" in a sentence is a code span, not a fence.
+_FENCE = re.compile(r"^\s{0,3}(`{3,}(?=[^`]*$)|~{3,})")
 _CODE_SPAN_MULTI = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
 # Inline links and images `](target)` and reference definitions `[id]: target` (not footnotes `[^id]:`).
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
@@ -188,9 +190,7 @@ def resolve(ref: Ref, curriculum: Curriculum) -> str | None:
         return None
     key = f"{ref.track}/{ref.lesson}"
     lesson = curriculum.lesson(key)
-    if lesson is None:
-        if key in curriculum.draft_keys:
-            return f"{key!r} is a draft, left out of this build; link to it once it is published"
+    if lesson is None:  # links to drafts: checks/lessons.py says so first, in check and build alike
         return f"no lesson {ref.lesson!r} in track {ref.track!r}"
     if ref.kind == "overview" and lesson.sources.overview is None:
         return f"lesson {key!r} has no overview.md"

@@ -12,8 +12,10 @@ in each, which is why lychee is used only for external links.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import gzip
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -59,7 +61,7 @@ def check_internal(site: Path, *, base_path: str | None = None) -> InternalResul
     if not base.startswith("/"):
         raise CheckError(f"the base path {base!r} must start with /")
     layout = Layout(site, base if base.endswith("/") else base + "/")
-    checker = _Checker(layout, {page: scan_file(page) for page in pages})
+    checker = _Checker(layout, scan_all(pages))
     for page, scan in checker.scans.items():
         checker.links(page, scan.links, fragments=True)
     sheets = sorted(p for p in site.rglob("*.css") if p.is_file())
@@ -68,6 +70,19 @@ def check_internal(site: Path, *, base_path: str | None = None) -> InternalResul
     for source, location, message in _search_index_problems(layout, checker.ids_of):
         checker.report.add("search", (location,), source, None, message)
     return InternalResult(checker.report.items, len(pages), checker.n_links, checker.n_fragments, len(sheets))
+
+
+PARALLEL_FROM = 300  # pages; below this, starting worker processes costs more than it saves
+
+
+def scan_all(pages: list[Path]) -> dict[Path, PageScan]:
+    """Every page read once; a large site in one worker process per core (parsing HTML is
+    most of the time a check takes)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(pages) < PARALLEL_FROM or workers < 2:
+        return {page: scan_file(page) for page in pages}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
+        return dict(zip(pages, pool.map(scan_file, pages, chunksize=64)))
 
 
 class _Checker:
