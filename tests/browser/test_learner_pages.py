@@ -36,8 +36,9 @@ def test_new_pages_fit_a_phone(browser_page, url):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
 
 
-def test_term_tooltip_on_hover_focus_and_escape(browser_page):
-    page = open_page(browser_page, T5L3)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_term_tooltip_on_hover_focus_and_escape(browser_page, scheme):
+    page = open_page(browser_page, T5L3, scheme)
     link = page.locator(".md-content a.ts-term__link").first
     assert not _tip_shown(page, link)
     link.hover()
@@ -45,6 +46,7 @@ def test_term_tooltip_on_hover_focus_and_escape(browser_page):
     tip = page.locator("#" + link.get_attribute("aria-describedby"))
     tip.hover()  # the tip itself can be hovered (WCAG 1.4.13), e.g. to read it at a larger zoom
     assert _tip_shown(page, link)
+    assert axe_violations(page) == []  # with the tip open
     page.keyboard.press("Escape")  # dismissible without moving the pointer
     assert not _tip_shown(page, link)
     page.mouse.move(0, 0)

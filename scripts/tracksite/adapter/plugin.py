@@ -31,6 +31,7 @@ from tracksite.core.checks import check
 from tracksite.core.loader import Document, Project
 from tracksite.adapter import console
 from tracksite.adapter import csp
+from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter import search
 from tracksite.adapter import sitedir
 from tracksite.adapter import serve as serving_tools
@@ -144,10 +145,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return server
 
     def _register_markdown(self, config: MkDocsConfig) -> None:
-        try:
-            from tracksite.adapter.blocks import TracksiteBlocksExtension
-        except ImportError:  # widgets not installed in this checkout yet
-            return
         config.markdown_extensions = [
             e for e in config.markdown_extensions if not isinstance(e, TracksiteBlocksExtension)
         ]
@@ -307,10 +304,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return refs.rewrite(markdown, replacements)
 
     def _widget_context(self, page: Page, doc: Document | None):
-        try:
-            from tracksite.adapter.blocks import WidgetContext
-        except ImportError:
-            return None
         src_dir = doc.path.parent if doc is not None else Path(page.file.abs_src_path or ".").parent
         page_id = doc.lesson_key if doc is not None and doc.lesson_key else page.file.src_uri.removesuffix(".md")
         src_dir_uri = os.path.dirname(page.file.src_uri)

@@ -27,7 +27,7 @@ def _command(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             return handler(args)
         except CommandError as e:  # anything else is a bug, reported by tracksite.commands.cli.main
             print(f"tracksite {name}: error: {e}", file=sys.stderr)
-            return 1
+            return e.exit_code
 
     return run
 

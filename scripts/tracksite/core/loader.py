@@ -131,7 +131,7 @@ class _Loader:
         if docs_dir is not None and docs_dir.is_dir():
             walk = siteplan.walk_docs(self.root, Path(os.path.abspath(docs_dir)))
             documents += self.load_docs(walk)
-        curriculum = Curriculum(tracks, lessons, self.include_drafts, drafts)
+        curriculum = Curriculum(tracks, lessons, draft_keys=drafts)
         project = Project(self.root, curriculum, documents, assets=assets, track_files=self.track_files,
                           drafts=self.drafts, docs_walk=walk, lesson_links=self.links,
                           glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]))

@@ -24,8 +24,6 @@ DIFFICULTY = Choice(values=("intro", "standard", "advanced"), help="How demandin
                     labels=(("intro", "Introductory"),))
 MATH = Choice(values=("none", "light", "heavy"), help="How much mathematics the lesson uses.",
               labels=(("none", "No math"), ("light", "Light math"), ("heavy", "Math-heavy")))
-DIFFICULTIES = DIFFICULTY.values
-MATH_LEVELS = MATH.values
 STATUSES = ("published", "draft")
 
 PREREQUISITE = Mapping(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from tracksite.errors import USAGE, UserError
 from tracksite.commands.importers import limits, svgclean
 from tracksite.commands.importers.episode import Context, Episode, Note, convert
 from tracksite.core.schema import SLUG_RE
@@ -27,10 +28,6 @@ from tracksite.core.yamlsafe import YamlProblem, parse
 
 WORDS = re.compile(r"[A-Za-z0-9']+")
 COMMAND_LINE = re.compile(r"^\$\s+(\S.*)$")
-
-
-class ImportRefused(Exception):
-    """The lesson cannot be imported as asked; the message says why and what to do."""
 
 
 @dataclass
@@ -51,21 +48,21 @@ class Source:
 def read_source(root: Path) -> Source:
     config = root / "config.yaml"
     if not config.is_file():
-        raise ImportRefused(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
+        raise UserError(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
     try:
         data = parse(read_text(config)).value
     except (YamlProblem, SourceProblem) as e:
-        raise ImportRefused(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
+        raise UserError(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
     if not isinstance(data, dict):
-        raise ImportRefused(f"{config}: expected `key: value` lines")
+        raise UserError(f"{config}: expected `key: value` lines")
     names = data.get("episodes") or sorted(p.name for p in (root / "episodes").iterdir()
                                            if p.suffix in (".md", ".Rmd")) if (root / "episodes").is_dir() else []
     episodes = [root / "episodes" / str(n) for n in names]
     missing = [str(p) for p in episodes if not p.is_file()]
     if missing:
-        raise ImportRefused(f"config.yaml lists episodes that do not exist: {', '.join(missing)}")
+        raise UserError(f"config.yaml lists episodes that do not exist: {', '.join(missing)}")
     if not episodes:
-        raise ImportRefused(f"{root}/episodes holds no episode")
+        raise UserError(f"{root}/episodes holds no episode")
 
     def pages(folder: str, listed) -> list[Path]:
         if listed:
@@ -163,7 +160,7 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     try:
         md = split_front_matter(path, read_text(path))
     except (SourceProblem, YamlProblem) as e:
-        raise ImportRefused(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
+        raise UserError(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
     meta = md.meta.value if isinstance(md.meta.value, dict) else {}
     ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}, source_dir=path.parent,
                   link_defs=src.link_defs)
@@ -364,15 +361,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     track = args.track
     try:
         if not SLUG_RE.fullmatch(track):
-            raise ImportRefused(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
+            raise UserError(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
         for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
             if (root / top).exists():
-                raise ImportRefused(f"{top} exists already: choose another --track or remove it first")
+                raise UserError(f"{top} exists already: choose another --track or remove it first")
         src = read_source(Path(args.path).resolve())
         plan = plan_import(src, track, args.number or next_track_number(root))
-    except ImportRefused as e:
-        print(f"tracksite import: error: {e}", file=sys.stderr)
-        return 2
+    except UserError as e:
+        raise UserError(e.message, exit_code=USAGE) from None
     write_plan(root, track, plan)
     print(f"imported {len(src.episodes)} episodes of \"{src.title}\" as lessons/{track}/")
     for note in plan.notes:

@@ -42,32 +42,27 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_linkcheck(args: argparse.Namespace) -> int:
-    from tracksite.commands.cli import CliError
-
     root = Path(args.root).resolve()
     site = Path(args.site_dir) if args.site_dir else root / "site"
-    try:
-        if args.external:
-            if args.timeout < 1 or args.retries < 0 or args.retry_wait < 0:
-                raise CheckError("--timeout must be at least 1 s, --retries and --retry-wait at least 0")
-            patterns: list[re.Pattern] = []
-            ignore_file = Path(args.ignore_file) if args.ignore_file else root / IGNORE_FILE
-            if args.ignore_file or ignore_file.is_file():
-                patterns += read_ignore_file(ignore_file)
-            patterns += [compile_ignore(p, "--ignore") for p in args.ignore]
-            cache = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else root / CACHE_DIR)
-            ext = check_external(site, ignore=patterns, timeout=args.timeout, retries=args.retries,
-                                 retry_wait=args.retry_wait, cache_dir=cache, max_cache_age=args.max_cache_age)
-            problems = ext.problems
-            summary = (f"tracksite linkcheck --external: {ext.urls} URL{'s' if ext.urls != 1 else ''} on "
-                       f"{ext.pages} pages ({ext.ignored} ignored, {ext.cached} from the cache)")
-        else:
-            res = check_internal(site, base_path=args.base_path)
-            problems = res.problems
-            summary = (f"tracksite linkcheck: {res.pages} pages and {res.stylesheets} stylesheets, "
-                       f"{res.links} internal links, {res.fragments} fragments")
-    except CheckError as e:
-        raise CliError(str(e))
+    if args.external:
+        if args.timeout < 1 or args.retries < 0 or args.retry_wait < 0:
+            raise CheckError("--timeout must be at least 1 s, --retries and --retry-wait at least 0")
+        patterns: list[re.Pattern] = []
+        ignore_file = Path(args.ignore_file) if args.ignore_file else root / IGNORE_FILE
+        if args.ignore_file or ignore_file.is_file():
+            patterns += read_ignore_file(ignore_file)
+        patterns += [compile_ignore(p, "--ignore") for p in args.ignore]
+        cache = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else root / CACHE_DIR)
+        ext = check_external(site, ignore=patterns, timeout=args.timeout, retries=args.retries,
+                             retry_wait=args.retry_wait, cache_dir=cache, max_cache_age=args.max_cache_age)
+        problems = ext.problems
+        summary = (f"tracksite linkcheck --external: {ext.urls} URL{'s' if ext.urls != 1 else ''} on "
+                   f"{ext.pages} pages ({ext.ignored} ignored, {ext.cached} from the cache)")
+    else:
+        res = check_internal(site, base_path=args.base_path)
+        problems = res.problems
+        summary = (f"tracksite linkcheck: {res.pages} pages and {res.stylesheets} stylesheets, "
+                   f"{res.links} internal links, {res.fragments} fragments")
     out = {"github": format_github, "json": format_json}.get(args.format, format_text)(problems)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracksite.core.problems import Problem
+from tracksite.errors import USAGE, UserError
 
 
-class CheckError(Exception):
-    """Bad input or a missing tool: one line for the user, exit status 2, no traceback."""
+def CheckError(message: str) -> UserError:  # noqa: N802 - bad input or a missing tool: exit status 2
+    return UserError(message, exit_code=USAGE)
 
 
 class Report:
