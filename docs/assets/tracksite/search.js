@@ -11,7 +11,8 @@
   const openBtn = $(".ts-search__open"), dialog = $(".ts-search__dialog"), input = $(".ts-search__input");
   const status = $(".ts-search__status"), list = $(".ts-search__results"), more = $(".ts-search__more");
   const selects = { track: $("select[name=track]"), kind: $("select[name=kind]") };
-  const PAGE = 8; /* results drawn at a time: each one fetches its page's fragment */
+  const PAGE = 5; /* results drawn at a time: each one fetches its page's fragment (docs/benchmarks.md) */
+  const WAIT = 120; /* ms without a keystroke before a query runs: no fragments for half-typed words */
   const KIND_ORDER = ["Lesson", "Overview", "Cheatsheet", "Track", "Guide"];
   let loading = null, shown = [], drawn = 0, generation = 0, followed = false;
 
@@ -131,7 +132,8 @@
       say("Search is not available: its index did not load (" + (e && e.message ? e.message : e) + ").");
       return;
     }
-    const search = await pf.debouncedSearch(term, { filters: chosenFilters() }, 60);
+    pf.preload(term, { filters: chosenFilters() }).catch(() => {}); /* index chunks, while typing */
+    const search = await pf.debouncedSearch(term, { filters: chosenFilters() }, WAIT);
     if (search === null || mine !== generation) return; /* a newer keystroke took over */
     shown = search.results; drawn = 0;
     list.replaceChildren();

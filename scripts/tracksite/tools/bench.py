@@ -9,7 +9,8 @@ builds and repeating them:
 1. `mkdocs build` with tracksite;
 2. `mkdocs build` of the plain project: the floor our plugin adds to;
 3. one lesson page's HTML size and first-visit weight (HTML, CSS, JS, fonts and images the page
-   loads, each gzip -9; not the search index), for both sites;
+   loads, each gzip -9, search included: Material's worker and whole index on the plain site,
+   our search script on ours, whose engine loads only when the search is opened), for both sites;
 4. `tracksite linkcheck` against `linkchecker` on the same site (internal links only), with a few
    broken links planted so that both have something to find;
 5. `mkdocs serve --dirty` at the largest size: seconds from saving an edited lesson to the new
@@ -475,7 +476,7 @@ def _gzip9(data: bytes) -> int:
 
 def page_weight(site: Path, url: str) -> dict[str, Any]:
     """The page's HTML size and its first-visit weight (tracksite.tools.weight: HTML, CSS, JS, fonts,
-    images, widget data, each gzip -9; not the search index)."""
+    images, widget data and the search files the page loads, each gzip -9)."""
     from tracksite.tools.weight import first_visit_weight
 
     html = (site / url / "index.html").read_bytes()
@@ -990,8 +991,10 @@ machine disturbs less than wall-clock time.
 - **Builds**: wall-clock seconds of `mkdocs build`, start of the process to its end, Python's
   start-up included. Pages: lessons, overviews and cheatsheets, one page per track and the home page.
 - **One lesson page**: the third lesson of the first track. First visit: the page's HTML and
-  everything it loads on an empty cache (stylesheets, scripts, Material's search worker,
-  the favicon, fonts and images; not the search index), each compressed with gzip -9
+  everything it loads on an empty cache (stylesheets, scripts, the favicon, fonts, images and
+  search: on the plain site Material's search worker and its whole index, which load with every
+  page; on ours the search script, whose engine loads only when a learner opens the search, see
+  "Search" below), each compressed with gzip -9
   (`tracksite.tools.weight.first_visit_weight`). tracksite's sidebar lists the current track only, so the page
   stays the same size as the course grows; the plain build's Material navigation lists every lesson
   of the course on every page.
@@ -1064,6 +1067,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-linkchecker", action="store_true", help="do not run linkchecker")
     p.add_argument("--keep", metavar="DIR", help="copy the generated projects here")
     p.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help="stop any one build after this long")
+    p.add_argument("--search", action="store_true",
+                   help="benchmark the course search instead (Pagefind against Material's search: index build, "
+                        "size, bytes and time to first result in Chromium; tracksite.tools.search_bench)")
     p.set_defaults(handler=cmd_bench)
 
 
@@ -1074,6 +1080,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     repo = root if (root / "mkdocs.yml").is_file() and (root / "overrides").is_dir() else REPO
     if args.repeat < 1:
         raise CliError("--repeat must be at least 1")
+    if args.search:
+        from tracksite.tools import search_bench
+        try:
+            return search_bench.cmd(args, repo)
+        except BenchError as e:
+            raise CliError(str(e))
     serve_size = max(args.sizes) if args.serve_size is None else args.serve_size
     command = "tracksite bench --sizes " + ",".join(map(str, args.sizes)) + f" --repeat {args.repeat}"
     if args.serve_size is not None:
