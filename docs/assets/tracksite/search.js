@@ -23,12 +23,23 @@
            ranked below its own short cheatsheet for being long (docs/benchmarks.md). */
         await pf.options({ excerptLength: 18, noWorker: true, ranking: { pageLength: 0.3 } });
         await pf.init();
-        fillFilters(await pf.filters());
         return pf;
       });
       loading.catch(() => { loading = null; });
     }
     return loading;
+  };
+
+  /* The track and kind menus are filled from Pagefind's filter files when a learner first goes
+     to one (focus or pointer), not when the search opens: most searches never filter, and on a
+     large course those files are a good part of a first query's bytes (docs/benchmarks.md). */
+  let filling = null;
+  const loadFilters = () => {
+    if (!filling) {
+      filling = load().then((pf) => pf.filters()).then(fillFilters);
+      filling.catch(() => { filling = null; });
+    }
+    return filling;
   };
 
   const fillFilters = (filters) => {
@@ -195,7 +206,10 @@
     if (first) first.click();
   });
   input.addEventListener("input", run);
-  for (const select of Object.values(selects)) select.addEventListener("change", run);
+  for (const select of Object.values(selects)) {
+    select.addEventListener("change", run);
+    for (const type of ["focus", "pointerdown"]) select.addEventListener(type, () => { loadFilters().catch(() => {}); });
+  }
   more.addEventListener("click", () => {
     const next = drawn;
     drawMore().then(() => { const link = list.querySelectorAll("a")[next]; if (link) link.focus(); });

@@ -16,8 +16,8 @@ compressed with gzip at level 9 as a server would send it:
   under `deferred`, with their own total.
 
 The course search (Pagefind, `[data-ts-search]`) loads its engine only when a learner opens it:
-`pagefind.js`, `pagefind-entry.json`, the language's metadata and WebAssembly, and the filter
-files (the track and kind menus). Those are listed apart, under `on_search`, with their total;
+`pagefind.js`, `pagefind-entry.json`, and the language's metadata and WebAssembly (the filter
+files load only when a learner goes to the track or kind menu). Those are listed apart, under `on_search`, with their total;
 a query then adds the index chunks of its words and one fragment per result shown, which depend
 on the query and are measured in Chromium by `tracksite bench --search`. Pagefind's files are
 stored gzipped already and count at their size on disk.
@@ -152,8 +152,8 @@ def sent_size(data: bytes) -> int:
 
 def search_engine_files(pagefind_js: Path) -> list[dict]:
     """What opening the course search loads before the first query: Pagefind's script, its entry
-    file, then for the site's language the metadata and the WebAssembly, and every filter file
-    (search.js lists the tracks and kinds). Empty when the site has no index."""
+    file, then for the site's language the metadata and the WebAssembly. Empty when the site has
+    no index."""
     folder = pagefind_js.parent
     site = folder.parent
     files = [pagefind_js, folder / "pagefind-entry.json"]
@@ -164,7 +164,6 @@ def search_engine_files(pagefind_js: Path) -> list[dict]:
         return []
     for language in languages:
         files += [folder / f"pagefind.{language['hash']}.pf_meta", folder / f"wasm.{language['wasm']}.pagefind"]
-    files += sorted((folder / "filter").glob("*.pf_filter"))
     found = []
     for path in files:
         if path.is_file():
