@@ -222,3 +222,13 @@ def test_search_benchmark_reports_each_target_met_or_missed(tmp_path):
     sb.write_markdown(page, sb.render(data, "cmd again"))  # replaced, not appended twice
     out = page.read_text(encoding="utf-8")
     assert out.startswith("# Benchmarks\n\nThe main table.\n") and out.count(sb.START) == 1 and "cmd again" in out
+
+
+def test_the_main_benchmark_keeps_the_search_section(tmp_path):
+    from tracksite.tools import search_bench as sb
+
+    page = tmp_path / "benchmarks.md"
+    page.write_text(f"# Old main part\n\n{sb.START}\nsearch figures\n{sb.END}\n", encoding="utf-8")
+    out = sb.keep_section(page, "# New main part\n")
+    assert out.startswith("# New main part\n") and f"{sb.START}\nsearch figures\n{sb.END}" in out
+    assert "Old main part" not in out

@@ -1105,7 +1105,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise CliError(str(e))
     print_report(data)
     if args.markdown:
-        Path(args.markdown).write_text(render_markdown(data, command), encoding="utf-8")
+        from tracksite.tools.search_bench import keep_section  # the search part of the page stays
+
+        page = Path(args.markdown)
+        page.write_text(keep_section(page, render_markdown(data, command)), encoding="utf-8")
         _log(f"wrote {args.markdown}")
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(data), indent=2), encoding="utf-8")

@@ -225,8 +225,30 @@ def render(data: dict[str, Any], command: str) -> str:
     lines += ["", "Bundled course, Material's bytes: its worker and `search_index.json`, which Material fetches on "
               "every page visit, before any query (measured from a build of the same course with Material's "
               "`search` plugin; our theme no longer draws its search box, so its time is not measured)."]
-    lines += ["", *targets(data), "", END]
+    lines += ["", *targets(data), "", *TUNING, "", END]
     return "\n".join(lines) + "\n"
+
+
+TUNING = [
+    "What was tuned to get here, and what is left:",
+    "",
+    "- Only teaching text is indexed: widgets (quizzes, answers, flashcards, exercises, the stepper, "
+    "the heatmap), glossary tooltips, instructor notes and page furniture are left out, which keeps "
+    "index chunks and page fragments smaller as well as the results clean.",
+    "- Five results are drawn at a time (each result fetches its page's fragment, a few KB); more "
+    "come with \"Show more results\".",
+    "- A query runs after a 120 ms pause in typing, so half-typed words fetch no fragments; the index "
+    "chunks of the words typed so far are preloaded meanwhile.",
+    "- Pagefind's filter files load only when a learner goes to the track or kind menu; Pagefind runs "
+    "without its web worker (one file fewer); its ready-made UI files are deleted from the site.",
+    "- Ranking: Pagefind's `pageLength` 0.3 (default 0.75) so a full lesson is not ranked below its "
+    "short cheatsheet; code blocks weigh half; overviews and cheatsheets weigh half of a lesson.",
+    "- What no setting removes: Pagefind's WebAssembly (about 71 KB) and script (about 13 KB) load "
+    "before any index, and the index chunk of a word lists every page and position where it occurs. "
+    "The synthetic course is the hard case for that: its 1,200-word lessons are written from 42 "
+    "nouns, so every word of a query occurs many times on every one of the 3,000 pages, and each "
+    "word of a three-word query brings such a chunk. A real course's terms occur on a few pages.",
+]
 
 
 def targets(data: dict[str, Any]) -> list[str]:
@@ -250,6 +272,15 @@ def targets(data: dict[str, Any]) -> list[str]:
     out.append(f"- Bundled course, first query transfers less than Material's search: {_kb(first)} against "
                f"{_kb(b['material']['visit_bytes'])}, " + ("met." if first < b["material"]["visit_bytes"] else "**missed**."))
     return out
+
+
+def keep_section(path: Path, text: str) -> str:
+    """`text` (the main benchmark's page) with this benchmark's section from `path`, if it has one."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if START in old and END in old and START not in text:
+        section = START + old.split(START, 1)[1].split(END, 1)[0] + END
+        return text.rstrip("\n") + "\n\n" + section + "\n"
+    return text
 
 
 def write_markdown(path: Path, section: str) -> None:
