@@ -198,7 +198,9 @@ def _kb(n: float) -> str:
 def render(data: dict[str, Any], command: str) -> str:
     lines = [START, "", "## Search: Pagefind against Material's search", "",
              f"Measured {data['date']} with `{command}` (median of {data['repeat']} runs; "
-             f"{data['machine'].get('cpus', '?')} CPUs, Chromium headless). Search bytes: the search files a learner's browser "
+             f"{data['machine'].get('cpu', '?')}, {data['machine'].get('cores', '?')} cores shared with other jobs, "
+             f"load average {data['machine'].get('load_before', '?')} before the run; Chromium headless; "
+             "wall-clock times, which that load inflates). Search bytes: the search files a learner's browser "
              "requested for a visit to a lesson page plus the first query, each counted at what a server sends "
              "(gzip -9; Pagefind's files are stored gzipped and count as they are). Time: from the last keystroke "
              "to the results of the whole query on screen. Queries on the synthetic course: "
