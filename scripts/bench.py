@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark, runnable without installing tracksite: `python3 scripts/bench.py --sizes 10,100`.
 
-Same as `tracksite bench ...` (see scripts/tracksite/tools/bench.py and docs/benchmarks.md).
+Same as `tracksite bench ...` (see scripts/tracksite/tools/bench/ and docs/benchmarks.md).
 """
 import sys
 from pathlib import Path

@@ -50,7 +50,7 @@ def test_link_to_a_draft_is_an_error_in_the_published_build(course):
                                                         body="## Deep section\n\nText. " * 3))
     result = run_mkdocs(course)
     assert result.returncode != 0
-    assert "is a draft, left out of this build" in result.stderr
+    assert "is a draft, left out of the learner site" in result.stderr
 
 
 def test_instructor_notes_only_in_instructor_build(course, tmp_path):

@@ -270,3 +270,20 @@ def test_pdf_prints_the_exercise_pack_without_then_with_solutions(course):
     assert "Count the parts." in learner and "THEANSWER" not in learner
     instructor = pack_text("--instructor")
     assert "THEANSWER" in instructor and (course / "site-instructor/alpha/exercises/index.html").is_file()
+
+
+def test_rename_updates_glossary_references(course):
+    glossary(course, "alpha", "# terms\nterms:\n  - term: Widget\n    definition: A small part.\n    lesson: a3\n"
+                              "    introduced: a1   # named early\n")
+    glossary(course, "beta", "terms:\n  - term: Gear\n    definition: A wheel.\n    lesson: 'alpha/a3'\n")
+    uses(course, "alpha", "a1", "First lesson", "A widget, a gear.")
+    uses(course, "alpha", "a3", "Third lesson", "Widgets in depth.")
+    uses(course, "beta", "b1", "Beta one", "A gear.")
+    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "rename", "alpha", "a3", "widgets"],
+                            cwd=course, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "lessons/alpha/glossary.yml:5: a3 -> widgets" in result.stdout
+    assert (course / "lessons/alpha/glossary.yml").read_text().endswith(
+        "    lesson: widgets\n    introduced: a1   # named early\n")
+    assert "    lesson: 'alpha/widgets'\n" in (course / "lessons/beta/glossary.yml").read_text()
+    assert problems(course) == []

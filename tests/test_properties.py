@@ -123,7 +123,7 @@ def check_result(root: Path, rel: str):
         assert isinstance(lesson.title, str) and lesson.title.strip()
         assert isinstance(lesson.read, int) and 1 <= lesson.read <= 600
         assert lesson.practice is None or 1 <= lesson.practice <= 600
-        assert lesson.difficulty in schema.DIFFICULTIES and lesson.math in schema.MATH_LEVELS
+        assert lesson.difficulty in schema.DIFFICULTY.values and lesson.math in schema.MATH.values
         assert lesson.status in schema.STATUSES
         assert lesson.objectives and all(isinstance(o, str) for o in lesson.objectives)
     if not errors_in_file and rel == TRACK:

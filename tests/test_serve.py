@@ -204,18 +204,22 @@ def test_reload_script_is_a_file_of_the_site_not_an_inline_script(live_server):
 
 
 def test_a_build_that_raises_shows_its_error_on_every_page(live_server):
-    """An error MkDocs raises mid-build (here: a docs/ page at a lesson's address) is shown as
-    the problems page, and requests answer instead of waiting for a build that never ends."""
+    """An error MkDocs raises mid-build (here: a broken theme template, which also breaks the
+    themed problems page) is shown on a plain problems page at every address, and requests
+    answer instead of waiting for a build that never ends."""
     base, course, proc = live_server
     wait_for(base + "alpha/a1/", "First lesson")
-    clash = course / "docs/alpha/a1/index.md"
-    clash.parent.mkdir(parents=True)
-    clash.write_text("# A page in the way\n")
+    template = course / "overrides/main.html"
+    good = template.read_text()
+    template.write_text(good + "\n{% block broken %}\n")
+    lesson = course / "lessons/alpha/a1/lesson.md"
+    lesson.write_text(lesson.read_text() + "\nA save that rebuilds.\n")  # serve does not watch the theme
     body = wait_for(base + "beta/b1/", "The course has problems")
-    assert "collides with the page generated from" in body
+    assert "MkDocs: the build failed" in body and "livereload.js" in body
     _, took = fetch_within(base + "alpha/a2/", 5)
     assert took < 5 and proc.poll() is None
-    clash.unlink()
+    template.write_text(good)
+    lesson.write_text(lesson.read_text() + "\nAnother save.\n")
     wait_for(base + "beta/b1/", "Beta one")
 
 
@@ -224,3 +228,16 @@ def test_built_site_has_no_reload_script(fixture_site):
     pages = list(fixture_site.rglob("*.html"))
     assert pages and not [p for p in pages if "livereload" in p.read_text(encoding="utf-8")]
     assert not list(fixture_site.rglob("__tracksite__"))
+
+
+def test_problems_page_lists_the_root_cause_first(live_server):
+    from bs4 import BeautifulSoup
+
+    base, course, proc = live_server
+    wait_for(base + "alpha/a1/", "First lesson")
+    track = course / "lessons/alpha/track.yml"
+    track.write_text(track.read_text().replace("phases:", "phase:"))
+    body = wait_for(base + "alpha/a1/", "The course has problems")
+    items = [li.get_text() for li in BeautifulSoup(body, "lxml").select("ul.ts-problems li")]
+    assert items and items[0].startswith("lessons/alpha/track.yml:4: phase: unknown key 'phase'"), items
+    assert not any("is not listed in" in item for item in items)

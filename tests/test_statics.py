@@ -208,3 +208,14 @@ def test_hostile_svg_runs_when_opened(chromium, serve_site, tmp_path, name):
     page.wait_for_timeout(300)
     context.close()
     assert dialogs, f"{name}: the sample did not run, so refusing it proves nothing"
+
+
+def test_unreadable_static_file_is_a_located_problem(tmp_path, monkeypatch):
+    """Case 5: an unreadable file in docs/ ended the build in a traceback; it is a problem of its own."""
+    import tracksite.core.statics as statics
+
+    (tmp_path / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    real = os.access
+    monkeypatch.setattr(statics.os, "access", lambda p, mode: False if str(p).endswith("figure.png") else real(p, mode))
+    assert [p.text() for p in static_problems(tmp_path, tmp_path / "figure.png")] == \
+        ["figure.png: cannot read file: permission denied (make it readable (chmod a+r))"]

@@ -36,8 +36,9 @@ def test_new_pages_fit_a_phone(browser_page, url):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
 
 
-def test_term_tooltip_on_hover_focus_and_escape(browser_page):
-    page = open_page(browser_page, T5L3)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_term_tooltip_on_hover_focus_and_escape(browser_page, scheme):
+    page = open_page(browser_page, T5L3, scheme)
     link = page.locator(".md-content a.ts-term__link").first
     assert not _tip_shown(page, link)
     link.hover()
@@ -45,6 +46,7 @@ def test_term_tooltip_on_hover_focus_and_escape(browser_page):
     tip = page.locator("#" + link.get_attribute("aria-describedby"))
     tip.hover()  # the tip itself can be hovered (WCAG 1.4.13), e.g. to read it at a larger zoom
     assert _tip_shown(page, link)
+    assert axe_violations(page) == []  # with the tip open
     page.keyboard.press("Escape")  # dismissible without moving the pointer
     assert not _tip_shown(page, link)
     page.mouse.move(0, 0)
@@ -118,7 +120,7 @@ def test_review_schedules_the_cards_of_completed_lessons(browser_page):
     page.locator(".ts-progress__toggle").click()
     next_up = page.locator("[data-next-up]")
     assert next_up.is_visible() and next_up.inner_text() == "Next up: Lesson 2, Word order and positional encoding"
-    assert page.locator(".ts-review-due-link").inner_text() == f"Review: {cards} cards due"
+    assert page.locator(".ts-review-due-link").text_content() == f"Review {cards} cards due"
     # the review session, by keyboard only
     page = open_page(page, REVIEW)
     assert status.inner_text() == f"{cards} cards to review now."
@@ -140,7 +142,9 @@ def test_review_schedules_the_cards_of_completed_lessons(browser_page):
     page = open_page(page, REVIEW)
     assert status.inner_text() == f"{cards - 1} cards to review now."
     assert page.locator(".ts-review__face").inner_text() != first
-    assert page.locator(".ts-review-due").first.inner_text() == str(cards - 1)
+    badge = page.locator(".ts-track-pages .ts-review-due")
+    assert badge.inner_text().startswith(str(cards - 1)) and badge.text_content() == f"{cards - 1} cards due"
+    assert page.locator(".ts-nav__tool .ts-review-due").text_content() == f"{cards - 1} cards due"
     page.get_by_role("button", name="Show answer").focus()
     for _ in range(cards - 1):
         page.keyboard.press("f")
@@ -200,3 +204,22 @@ def test_track_map_by_keyboard_on_a_phone(browser_page):
     page.keyboard.press("Enter")
     page.wait_for_url("**/transformers-and-llms/tokens-and-embeddings/")
     assert axe_violations(open_page(page, "transformers-and-llms/", "dark")) == []
+
+
+def test_due_cards_show_on_home_and_in_the_header_everywhere(browser_page):
+    page = open_page(browser_page, T5L1)
+    cards = page.locator(".ts-cards .ts-card").count()
+    page.locator(".ts-progress__toggle").click()
+    for url in ("", "deep-learning-survey/", T5L1):
+        page = open_page(page, url)
+        header = page.locator(".ts-review-due-link")
+        assert header.text_content() == f"Review {cards} cards due", url
+    page = open_page(page, "")
+    card = page.locator("[data-widget=progress-home][data-track='transformers-and-llms']")
+    assert card.locator(".ts-review-due").text_content() == f"{cards} cards due"
+    assert card.locator(".ts-review-due").is_visible()
+    assert not page.locator("[data-widget=progress-home][data-track='deep-learning-survey'] .ts-review-due").is_visible()
+    page.locator(".ts-review-due-link").click()
+    page.wait_for_url("**/transformers-and-llms/review/")
+    assert axe_violations(page) == []
+    assert page.console_errors == []

@@ -128,7 +128,6 @@
     }
     return n;
   };
-  const cardsText = (n) => `${n} card${n === 1 ? "" : "s"} due`;
 
   /* the count next to each Review link, and one link in the header to the fullest review */
   const badges = () => {
@@ -136,9 +135,8 @@
     for (const span of $$(document, "[data-review-due]")) {
       const n = dueCount(span.dataset.reviewDue);
       span.hidden = n === 0;
-      span.textContent = n ? String(n) : "";
-      span.setAttribute("aria-label", cardsText(n));
-      const link = span.parentNode.querySelector("a");
+      span.replaceChildren(...(n ? [String(n), h("span", { class: "ts-sr" }, ` card${n === 1 ? "" : "s"} due`)] : []));
+      const link = span.closest("a") || span.parentNode.querySelector("a");
       if (link && n && (!best || n > best.n)) best = { n, href: link.getAttribute("href") };
     }
     const tracks = new Set(Object.keys(reviewState().decks).map((k) => k.split("/")[0]));
@@ -155,7 +153,9 @@
       if (title) title.after(link); else inner.append(link);
     }
     link.setAttribute("href", href);
-    link.textContent = `Review: ${cardsText(total)}`;
+    /* short on a phone's header: "Review 6", the rest for screen readers */
+    link.replaceChildren("Review ", h("span", { class: "ts-review-due" }, String(total),
+      h("span", { class: "ts-sr" }, ` card${total === 1 ? "" : "s"} due`)));
   };
 
   function review(root) {

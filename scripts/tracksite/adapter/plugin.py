@@ -27,19 +27,20 @@ from mkdocs.structure.pages import Page
 
 from tracksite.core import references as refs
 from tracksite.core import views
-from tracksite.core.loader import Document, Project, load
+from tracksite.core.checks import check
+from tracksite.core.loader import Document, Project
 from tracksite.adapter import console
 from tracksite.adapter import csp
+from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter import search
 from tracksite.adapter import sitedir
 from tracksite.adapter import serve as serving_tools
-from tracksite.core import redirects
 from tracksite.core import schedule
 from tracksite.core import coursemap, trackpages
 from tracksite.core.termlinks import mark_first_uses
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
-from tracksite.core.problems import format_text, os_error
+from tracksite.core.problems import format_text, os_error, sorted_problems
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -80,14 +81,16 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         serving = self.command == "serve"
         if not serving:
             self._check_site_dir(config, root)
-        self.project = load(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir))
+        # The same entry point as `tracksite check`: one load, every pass, one site plan.
+        self.project = check(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir),
+                             instructor=self.config.instructor)
         self._home = None
         self._track_pages = {}
         assert self.project.problems is not None
         for warning in self.project.problems.warnings:
             log.info(warning.text())
         errors = self.project.problems.errors
-        self.failed = [p.text() for p in errors] + list(self.forced_problems)
+        self.failed = [p.text() for p in sorted_problems(errors)] + list(self.forced_problems)  # causes first
         if serving:
             self._collect_mkdocs_warnings()
         if errors:
@@ -142,10 +145,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return server
 
     def _register_markdown(self, config: MkDocsConfig) -> None:
-        try:
-            from tracksite.adapter.blocks import TracksiteBlocksExtension
-        except ImportError:  # widgets not installed in this checkout yet
-            return
         config.markdown_extensions = [
             e for e in config.markdown_extensions if not isinstance(e, TracksiteBlocksExtension)
         ]
@@ -180,36 +179,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         assert self.project is not None
         if self.failed:
             return self._error_files(files, config)
-        taken = {f.src_uri for f in files}
-        for doc in self.project.documents:
-            if doc.kind == "page":
-                continue
-            if doc.src_uri in taken:
-                raise PluginError(f"docs/{doc.src_uri} collides with the page generated from {doc.path}")
-            files.append(File.generated(config, doc.src_uri, abs_src_path=str(doc.path)))
-        for src_uri, path in self.project.assets.items():
-            files.append(File.generated(config, src_uri, abs_src_path=str(path)))
-        for track in self.project.curriculum.tracks:
-            if self.project.curriculum.lessons_of(track.slug):
-                files.append(File.generated(config, refs.src_uri("track", track.slug), content=""))
-        for track in self.project.curriculum.tracks:
-            if self.project.curriculum.lessons_of(track.slug):
-                for page in self.track_pages(track.slug):
-                    content = (trackpages.exercises_markdown(self.project, track, self.config.instructor)
-                               if page["kind"] == "exercises" else "")
-                    files.append(File.generated(config, trackpages.src_uri(page["kind"], track.slug), content=content))
-        if "index.md" not in taken:
-            files.append(File.generated(config, "index.md", content=""))
-        taken = {f.src_uri for f in files}
-        for src_uri, html in redirects.redirect_files(self.project.root, self.project.curriculum,
-                                                     site_url=config.site_url):
-            if src_uri not in taken:  # a page kept at a renamed lesson's old address
-                files.append(File.generated(config, src_uri, content=html))
-        if self.config.instructor:
-            for track in self.project.curriculum.tracks:
-                if self.project.curriculum.lessons_of(track.slug):
-                    files.append(File.generated(config, schedule.schedule_src_uri(track.slug),
-                                                content=schedule.schedule_markdown(self.project, track.slug)))
+        # Exactly the site plan's entries: the checks already refused two sources for one address.
+        assert self.project.site is not None
+        for entry in self.project.site.generated():
+            if entry.path is not None:
+                files.append(File.generated(config, entry.src_uri, abs_src_path=str(entry.path)))
+            else:
+                files.append(File.generated(config, entry.src_uri, content=entry.content or ""))
         return files
 
     def track_pages(self, track: str) -> list[dict[str, str]]:
@@ -328,10 +304,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return refs.rewrite(markdown, replacements)
 
     def _widget_context(self, page: Page, doc: Document | None):
-        try:
-            from tracksite.adapter.blocks import WidgetContext
-        except ImportError:
-            return None
         src_dir = doc.path.parent if doc is not None else Path(page.file.abs_src_path or ".").parent
         page_id = doc.lesson_key if doc is not None and doc.lesson_key else page.file.src_uri.removesuffix(".md")
         src_dir_uri = os.path.dirname(page.file.src_uri)
@@ -385,6 +357,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             ts["home"] = self._home
         if kind == "home":
             ts["map"] = self._course_map(page, None)
+            ts["home_pages"] = {t["slug"]: self.track_pages(t["slug"]) for t in ts["home"]["tracks"]}
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key)
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)

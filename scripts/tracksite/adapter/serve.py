@@ -96,6 +96,7 @@ class ServeSession:
         server.builder = self.safe_build
         server.set_app(self.serve_request)
         server._inject_js_into_html = self.inject_reload  # MkDocs' inline script, replaced
+        self.fallback: list[str] | None = None  # problems shown without the theme (it failed too)
         self.stopping = threading.Event()
         threading.Thread(target=self.keep_watching, daemon=True, name="tracksite-watch").start()
 
@@ -113,6 +114,11 @@ class ServeSession:
             start_response("200 OK", [("Content-Type", "application/javascript"),
                                       ("Content-Length", str(len(RELOAD_JS))), ("Cache-Control", "no-store")])
             return [RELOAD_JS]
+        if self.fallback is not None and _is_page(path, self.mount):
+            page = self.inject_reload(_plain_problems_page(self.fallback), getattr(self.server, "_visible_epoch", 0))
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page))),
+                                      ("Cache-Control", "no-store")])
+            return [page]
         if self.plugin.failed and _is_page(path, self.mount):
             environ = {**environ, "PATH_INFO": self.mount}  # the problems page, at every page URL
         return self.app(environ, start_response)
@@ -121,6 +127,7 @@ class ServeSession:
     def safe_build(self, *args: Any, **kwargs: Any) -> None:
         """Build; if MkDocs itself failed, build the problems page listing why. Never raises."""
         self.plugin.forced_problems = []
+        self.fallback = None
         try:
             self.build(*args, **kwargs)
             problems = self.plugin.take_mkdocs_problems()
@@ -135,8 +142,9 @@ class ServeSession:
         self.plugin.forced_problems = problems
         try:
             self.build()
-        except Exception:  # the theme itself is broken: say so in the terminal, keep serving
+        except Exception as e:  # the theme itself is broken: a plain page lists the problems
             traceback.print_exc()
+            self.fallback = problems + ([_describe(e)] if _describe(e) not in problems else [])
         finally:
             self.plugin.forced_problems = []
 
@@ -178,6 +186,23 @@ def _is_page(path: str, mount: str) -> bool:
         return False
     last = path.rsplit("/", 1)[-1]
     return last == "" or last.endswith(".html") or "." not in last
+
+
+def _plain_problems_page(problems: list[str]) -> bytes:
+    """The problems as a page of its own, for when the theme cannot draw one (no inline script or
+    style: the reload script is added by `inject_reload`)."""
+    from html import escape
+
+    items = "".join(f"<li><code>{escape(p)}</code></li>" for p in problems)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self'; "
+        "style-src 'self'; object-src 'none'; base-uri 'self'\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>The course has problems</title></head><body><main><h1>The course has problems</h1>"
+        "<p>The site could not be built, not even its problems page. Fix these in your editor; "
+        f"this page reloads when you save.</p><ul>{items}</ul></main></body></html>"
+    ).encode("utf-8")
 
 
 def _describe(error: BaseException) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from tracksite.core.problems import format_github, format_json, format_text, no_workflow_commands, os_error
+from tracksite.errors import INTERNAL, INTERRUPTED, USAGE, UserError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -27,21 +28,18 @@ COMMAND_MODULES = ("tracksite.commands.scaffold", "tracksite.commands.linkcheck"
 def _project_root(args: argparse.Namespace) -> Path:
     root = Path(args.root).resolve()
     if not (root / "lessons").is_dir() and not (root / "mkdocs.yml").is_file():
-        raise CliError(f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); use --root")
+        raise UserError(f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); use --root", exit_code=USAGE)
     return root
-
-
-class CliError(Exception):
-    """A usage or environment problem, printed as one line without a traceback."""
 
 
 # -- check ----------------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
-    from tracksite.core.loader import load
+    from tracksite.core.checks import check
 
     root = _project_root(args)
-    docs = root / "docs"
-    project = load(root, include_drafts=True, docs_dir=docs if docs.is_dir() else None)
+    # The build's own entry point and passes; drafts and the instructor pages are checked too,
+    # so nothing either build publishes goes unchecked.
+    project = check(root, include_drafts=True, instructor=True)
     problems = project.problems
     assert problems is not None
     shown = problems.items if not args.errors_only else problems.errors
@@ -76,14 +74,14 @@ def cmd_attention(args: argparse.Namespace) -> int:
     try:
         from tracksite.tools.minilm import AttentionUnavailable, write_attention_file
     except ImportError as e:  # numpy and friends are an optional extra
-        raise CliError(f"the attention command needs the optional packages: pip install -e \".[attention]\" ({e})")
+        raise UserError(f"the attention command needs the optional packages: pip install -e \".[attention]\" ({e})", exit_code=USAGE)
     out = Path(args.out)
     if out.suffix != ".json":
-        raise CliError("--out must name a .json file, e.g. lessons/<track>/<lesson>/it-tired.json")
+        raise UserError("--out must name a .json file, e.g. lessons/<track>/<lesson>/it-tired.json", exit_code=USAGE)
     try:
         write_attention_file(args.sentence, out, label=args.label)
     except (AttentionUnavailable, ValueError, OSError) as e:
-        raise CliError(str(e))
+        raise UserError(str(e), exit_code=USAGE)
     print(f"wrote {out}")
     return 0
 
@@ -136,11 +134,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args)
-    except CliError as e:
-        print(f"tracksite {args.command}: error: {e}", file=sys.stderr)
-        return 2
+    except UserError as e:
+        name = " ".join(p for p in (args.command, getattr(args, "what", None)) if isinstance(p, str))
+        print(f"tracksite {name}: error: {e}", file=sys.stderr)
+        return e.exit_code
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     except OSError as e:  # the machine refused: a read-only folder, a full disk, a permission
         print(no_workflow_commands(os_error(f"tracksite {args.command}: error", e)), file=sys.stderr)
         return 1
@@ -150,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tracksite {args.command}: internal error ({type(e).__name__}: {e}). This is a bug in "
               "tracksite: please report it with the command you ran (TRACKSITE_DEBUG=1 shows the details).",
               file=sys.stderr)
-        return 70
+        return INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

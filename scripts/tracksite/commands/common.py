@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from tracksite.commands.changes import Changes
+from tracksite.commands.changes import JOURNAL, Changes, recover
 from tracksite.commands.trackfile import TrackFile, TrackFileError
 from tracksite.core.schema import SLUG_RE
 from tracksite.errors import UserError
@@ -27,16 +27,21 @@ def _command(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             return handler(args)
         except CommandError as e:  # anything else is a bug, reported by tracksite.commands.cli.main
             print(f"tracksite {name}: error: {e}", file=sys.stderr)
-            return 1
+            return e.exit_code
 
     return run
 
 
 def _root(args: argparse.Namespace) -> Path:
+    """The project folder, after undoing whatever an interrupted editing command left half-made
+    (so that running the command again completes it)."""
     root = Path(getattr(args, "root", ".") or ".").resolve()
     if not (root / "lessons").is_dir() and not (root / "mkdocs.yml").is_file():
         raise CommandError(f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); "
                            "run the command in the project folder or pass --root")
+    undone = recover(root)
+    if undone:
+        print(undone, file=sys.stderr)
     return root
 
 
@@ -101,17 +106,20 @@ def _errors(root: Path):
 
 
 def _apply_checked(root: Path, changes: Changes, errors_before: int):
-    """Apply, check the course again, and roll back if the command added errors."""
+    """Apply, check the course again, and roll back if the command added errors; the change is
+    committed (its journal dropped) only once the course checks."""
     changes.apply()
     try:
         project, errors = _errors(root)
     except BaseException:
         changes.rollback()
         raise
+    errors = [e for e in errors if e.path != JOURNAL]  # this change's own journal, until committed
     if len(errors) > errors_before:
-        changes.rollback()
+        left = changes.rollback()
         from tracksite.core.problems import format_text
 
-        raise CommandError("the change would leave the course with errors, so nothing was changed:\n"
-                           + format_text(errors))
+        undone = "nothing was changed" if not left else f"undoing failed ({'; '.join(left)})"
+        raise CommandError(f"the change would leave the course with errors, so {undone}:\n" + format_text(errors))
+    changes.commit()
     return project

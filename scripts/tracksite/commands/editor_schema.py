@@ -42,19 +42,6 @@ def generated_files(root: Path) -> dict[Path, str]:
     return out
 
 
-def write_schemas(folder: Path) -> list[Path]:
-    """Write every schema into `folder` (created if needed); returns the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, s in schemas().items():
-        path = folder / name
-        text = render(s)
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def _sync(files: dict[Path, str], root: Path, check: bool) -> int:
     stale = [p for p, text in files.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
     for p in stale:

@@ -11,16 +11,13 @@ import argparse
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
+
+from tracksite.errors import USAGE, UserError
 
 SOURCE = Path(__file__).resolve().parents[3]
 THEME = ("overrides", "docs/assets/tracksite", "docs/schemas")
-GITIGNORE = "site/\nsite-instructor/\n.site.staging-*/\n.site.old-*/\n.venv/\n__pycache__/\n*.pdf\n"
-
-
-class InitRefused(Exception):
-    """The folder cannot become a new course as asked."""
+GITIGNORE = "site/\nsite-instructor/\n.site.staging-*/\n.site.old-*/\n.site-instructor.staging-*/\n.site-instructor.old-*/\n.tracksite-journal/\n.venv/\n__pycache__/\n*.pdf\n"
 
 
 def course_config(site_name: str, description: str) -> str:
@@ -32,12 +29,12 @@ def course_config(site_name: str, description: str) -> str:
 
 def init_course(folder: Path, site_name: str, description: str) -> None:
     if not all((SOURCE / part).is_dir() for part in THEME) or not (SOURCE / "mkdocs.yml").is_file():
-        raise InitRefused("the tracksite theme files were not found beside the package; install tracksite "
-                          "from its source folder with `pip install -e .`")
+        raise UserError("the tracksite theme files were not found beside the package; install tracksite "
+                          "from its source folder with `pip install -e .`", exit_code=USAGE)
     if (folder / "mkdocs.yml").exists() or any((folder / d).exists() and any((folder / d).iterdir())
                                                for d in ("lessons", "cheatsheets", "docs")):
-        raise InitRefused(f"{folder} already holds a course (mkdocs.yml, lessons/, cheatsheets/ or docs/): "
-                          "choose an empty or new folder")
+        raise UserError(f"{folder} already holds a course (mkdocs.yml, lessons/, cheatsheets/ or docs/): "
+                          "choose an empty or new folder", exit_code=USAGE)
     staging = folder.parent / f".{folder.name}.init-staging"
     if staging.exists():
         shutil.rmtree(staging)  # left by an interrupted init: start again
@@ -68,9 +65,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     folder = Path(args.folder).resolve()
     try:
         init_course(folder, args.site_name, args.description or f"{args.site_name}: a course built with tracksite.")
-    except (InitRefused, OSError) as e:
-        print(f"tracksite init: error: {e}", file=sys.stderr)
-        return 2
+    except OSError as e:
+        raise UserError(f"cannot write the course: {e}", exit_code=USAGE) from None
     print(f"started a course in {folder}\n"
           "next:\n"
           f"  cd {args.folder}\n"

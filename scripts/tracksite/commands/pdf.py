@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracksite.errors import UserError
 from tracksite.core import references as refs
 
 CHROMIUM_ARGS = [
@@ -39,10 +40,6 @@ INSTALL_HELP = textwrap.dedent("""\
       pip install playwright               (in tracksite's environment)
     tracksite uses the system's Chromium: `playwright install` is not needed. To use another
     Chromium or Chrome, set TRACKSITE_CHROMIUM to its path.""")
-
-
-class PdfError(Exception):
-    pass
 
 
 @dataclass
@@ -79,7 +76,7 @@ def cheatsheets(root: Path, track: str | None = None) -> list[Sheet]:
     c = project.curriculum
     if track is not None and c.track(track) is None:
         known = ", ".join(t.slug for t in c.tracks)
-        raise PdfError(f"no track {track!r} (tracks: {known})")
+        raise UserError(f"no track {track!r} (tracks: {known})")
     out = []
     for t in c.tracks:
         if track is not None and t.slug != track:
@@ -189,12 +186,12 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise PdfError(INSTALL_HELP.format(missing="Playwright's Python package is not installed")) from None
+        raise UserError(INSTALL_HELP.format(missing="Playwright's Python package is not installed")) from None
     if chromium is None:
-        raise PdfError(INSTALL_HELP.format(missing="no Chromium was found (looked for `chromium` and `chromium-browser`)"))
+        raise UserError(INSTALL_HELP.format(missing="no Chromium was found (looked for `chromium` and `chromium-browser`)"))
     for sheet in [*sheets, *packs]:
         if not (site / sheet.url / "index.html").is_file():
-            raise PdfError(f"{site / sheet.url}index.html is missing: the site is out of date; build it again "
+            raise UserError(f"{site / sheet.url}index.html is missing: the site is out of date; build it again "
                            "(tracksite pdf builds it when --no-build is not given)")
     written: list[tuple[Path, int, Sheet | None]] = []
     options = {"format": PAPERS[paper], "print_background": True, "prefer_css_page_size": False}
@@ -202,7 +199,7 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
         try:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         except PlaywrightError as e:
-            raise PdfError(f"Chromium at {chromium} did not start: {str(e).splitlines()[0]}") from None
+            raise UserError(f"Chromium at {chromium} did not start: {str(e).splitlines()[0]}") from None
         try:
             context = browser.new_context(bypass_csp=True)
             page = context.new_page()
@@ -235,17 +232,13 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    try:
-        return _run(args)
-    except PdfError as e:  # anything else is a bug, reported by tracksite.commands.cli.main
-        print(f"tracksite pdf: error: {e}", file=sys.stderr)
-        return 1
+    return _run(args)  # a UserError is printed by tracksite.commands.cli.main
 
 
 def _run(args: argparse.Namespace) -> int:
     root = Path(getattr(args, "root", ".") or ".").resolve()
     if not (root / "mkdocs.yml").is_file():
-        raise PdfError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root")
+        raise UserError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root")
     site = Path(args.site_dir or ("site-instructor" if args.instructor else "site"))
     site = site if site.is_absolute() else root / site
     out = Path(args.out)
@@ -253,16 +246,16 @@ def _run(args: argparse.Namespace) -> int:
     sheets = cheatsheets(root, args.track)
     packs = [] if args.no_exercises else exercise_packs(root, args.track)
     if not sheets and not packs:
-        raise PdfError("no published cheatsheets to print" + (f" in track {args.track!r}" if args.track else ""))
+        raise UserError("no published cheatsheets to print" + (f" in track {args.track!r}" if args.track else ""))
     if args.no_build:
         if not (site / "index.html").is_file():
-            raise PdfError(f"{site} holds no built site; build it first (mkdocs build) or drop --no-build")
+            raise UserError(f"{site} holds no built site; build it first (mkdocs build) or drop --no-build")
     elif not site_is_current(root, site):
         from tracksite.adapter.build import build_site
 
         print(f"building the site into {site} first (it is missing or older than its sources)", file=sys.stderr)
         if build_site(root, site, instructor=args.instructor) != 0:
-            raise PdfError("the site does not build; fix the problems above (tracksite check lists them)")
+            raise UserError("the site does not build; fix the problems above (tracksite check lists them)")
     written, _ = print_pdfs(site, sheets, out, paper=args.paper, booklets=not args.no_booklet, packs=packs)
     too_long = []
     for path, pages, sheet in written:

@@ -116,6 +116,32 @@ def rewrite_references(path: Path, text: str, file_track: str | None, track: str
     return Rewrite(path, new_text, sorted(edits, key=lambda e: int(e.split(":")[0])), warnings)
 
 
+def rewrite_glossary(path: Path, text: str, file_track: str, track: str, old: str, new: str) -> Rewrite:
+    """`text` of a track's glossary.yml with every term's `lesson` and `introduced` that names
+    track/old naming track/new; only the lines the parser says hold them are edited."""
+    from tracksite.core import yamlsafe
+
+    try:
+        located = yamlsafe.parse(text)
+    except Exception:  # noqa: BLE001 - a broken glossary is reported by check; leave it alone
+        return Rewrite(path, text, [], [f"1: could not read {path.name}; update its lesson references by hand"])
+    terms = located.value.get("terms") if isinstance(located.value, dict) else None
+    lines, edits = text.split("\n"), []
+    for i, term in enumerate(terms if isinstance(terms, list) else []):
+        for key in ("lesson", "introduced"):
+            value = term.get(key) if isinstance(term, dict) else None
+            if value not in (f"{track}/{old}",) + ((old,) if file_track == track else ()):
+                continue
+            replacement = f"{track}/{new}" if "/" in value else new
+            line = located.line("terms", i, key)
+            m = re.search(rf"(\b{key}\s*:\s*['\"]?){re.escape(value)}(?![A-Za-z0-9/_.-])", lines[line - 1]) if line else None
+            if m is None:
+                raise CommandError(f"{path}:{line or 1}: cannot find {value!r} on this line; edit it by hand and run again")
+            lines[line - 1] = lines[line - 1][: m.end(1)] + replacement + lines[line - 1][m.end():]
+            edits.append(f"{line}: {value} -> {replacement}")
+    return Rewrite(path, "\n".join(lines), edits, [])
+
+
 def _read_keeping_format(path: Path) -> tuple[str, bool, bool]:
     raw = path.read_bytes()
     try:
@@ -174,6 +200,13 @@ def cmd_rename(args: argparse.Namespace) -> int:
         if result.text != text:
             changes.write(destination, _restore_format(result.text, bom, crlf))
             report += [f"  {rel(destination)}:{e}" for e in result.edits]
+    for path in sorted((root / "lessons").glob("*/glossary.yml")):
+        text, bom, crlf = _read_keeping_format(path)
+        result = rewrite_glossary(path, text, path.parent.name, track, old, new)
+        warnings += [f"{rel(path)}:{w}" for w in result.warnings]
+        if result.text != text:
+            changes.write(path, _restore_format(result.text, bom, crlf))
+            report += [f"  {rel(path)}:{e}" for e in result.edits]
     current, _ = redirects.read(folder)
     redirect_path = redirects.path_for(folder)
     if args.redirect or any(r.new == old or r.old == new for r in current):

@@ -1,44 +1,124 @@
-"""Heading anchors computed from Markdown source, the way the `toc` extension will render them.
+"""Heading anchors made by Python-Markdown itself, with the site's own extensions and `toc` settings.
 
-`tracksite check` validates `lesson:x#anchor` links without building, so it needs the ids before
-any HTML exists; the slug function is the one Python-Markdown's `toc` uses for the real pages.
+`tracksite check` validates `lesson:x#anchor` and `page.md#anchor` links without building, so it
+needs every id a page will have before any HTML exists. Re-deriving them from the source gets
+setext headings, `__init__`, footnote references, emphasis and entities wrong; rendering the
+page with the Markdown the build uses (Python-Markdown with mkdocs.yml's `markdown_extensions`,
+`toc` options included) gives exactly the ids the built page has. Results are memoised by the
+page's text, so `mkdocs serve` re-renders only the pages that changed.
 """
 from __future__ import annotations
 
+import functools
 import re
 
-from markdown.extensions.toc import slugify, unique
+import markdown
 
 from tracksite.core.references import code_lines
+from tracksite.core.siteconfig import SiteConfig
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w-]+)[^}]*\}\s*$")
-_HTML_ID = re.compile(r"""\bid=["']([^"']+)["']""")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_TAG = re.compile(r"<[^>]+>")
+# Every `id="..."` of the rendered page: headings, attr_list `{#id}`, footnotes, raw HTML.
+_ID = re.compile(r"""<[a-zA-Z][^<>]*?\sid=(?:"([^"]*)"|'([^']*)')""")
+_NAME = re.compile(r"""<a\s[^<>]*?\bname=(?:"([^"]*)"|'([^']*)')""")
+DEFAULT_EXTENSIONS = ("toc", "attr_list", "md_in_html", "footnotes", "tables", "def_list", "fenced_code")
 
-
-def heading_text(raw: str) -> str:
-    text = _LINK.sub(lambda m: "" if m.group(0).startswith("!") else m.group(1), raw)
-    text = _TAG.sub("", text)
-    return text.replace("`", "").replace("**", "").replace("*", "")
+Key = tuple  # SiteConfig.extensions: hashable (name, options) pairs
 
 
-def anchors(markdown_text: str) -> set[str]:
-    """Every id a page will have from its headings (and explicit `{#id}` or HTML `id=`)."""
-    ids: set[str] = set()
+def anchors(markdown_text: str, config: SiteConfig | None = None) -> set[str]:
+    """Every id the page will have: headings (as `toc` makes them), `{#id}`, HTML ids, footnotes."""
+    key = config.extensions if config is not None and config.extensions else _default_key()
+    return set(_anchors(skeleton(markdown_text), key))
+
+
+# What decides a heading's id: the heading lines, setext underlines, the definitions a heading can
+# use (footnotes, links, abbreviations) and every other id on the page (`unique` avoids them).
+_ATX = re.compile(r"^\s*(?:(?:>|[-*+]|\d+[.)])\s*)*#{1,6}(?:\s|$)")
+_SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+_DEFINITION = re.compile(r"^\s{0,3}(?:\*?\[[^\]]+\]:)")
+_HAS_ID = re.compile(r"""\bid\s*=|\{[:\s]*[^}]*#""")
+
+
+def skeleton(markdown_text: str) -> str:
+    """The page with every line that cannot change a heading id blanked (lines kept, so block
+    structure stays): rendering it gives the ids of the whole page, about 20 times faster, which
+    is what keeps checking a course of 1,000 lessons in seconds. Fenced code and widget data are
+    blanked first: a `#` line there is no heading."""
+    from tracksite.core.blocksyntax import blank_data_blocks
+
     lines = markdown_text.split("\n")
-    for line, code in zip(lines, code_lines(lines)):
-        if code:
+    lines = blank_data_blocks("\n".join("" if c else line for line, c in zip(lines, code_lines(lines)))).split("\n")
+    keep = [False] * len(lines)
+    for i, line in enumerate(lines):
+        if not line.strip():
             continue
-        ids.update(_HTML_ID.findall(line))
-        h = _HEADING.match(line)
-        if not h:
+        if _ATX.match(line) or _DEFINITION.match(line) or _HAS_ID.search(line):
+            keep[i] = True
+        elif _SETEXT.match(line) and i > 0 and lines[i - 1].strip() and (
+                i < 2 or not lines[i - 2].strip()):
+            keep[i] = keep[i - 1] = True
+    return "\n".join(line if k else "" for line, k in zip(lines, keep))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _anchors(markdown_text: str, key: Key) -> frozenset[str]:
+    md = _renderer(key)
+    md.reset()
+    try:
+        html = md.convert(markdown_text)
+    except Exception:  # noqa: BLE001 - a page the build cannot render is reported by the build
+        return frozenset()
+    return frozenset(a or b for m in (_ID, _NAME) for a, b in m.findall(html))
+
+
+def heading_ids(markdown_text: str, config: SiteConfig | None = None) -> list[str]:
+    """The ids of the page's headings, in order, as `toc` makes them."""
+    key = config.extensions if config is not None and config.extensions else _default_key()
+    md = _renderer(key)
+    md.reset()
+    md.convert(skeleton(markdown_text))
+    out: list[str] = []
+
+    def walk(tokens) -> None:
+        for token in tokens:
+            out.append(token["id"])
+            walk(token.get("children", ()))
+
+    walk(getattr(md, "toc_tokens", ()))
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _renderer(key: Key) -> markdown.Markdown:
+    """One Markdown instance per extension set; extensions that cannot load are left out (the
+    build reports them), the widgets' blocks are the adapter's and not needed for ids."""
+    names, configs = SiteConfig(root=None, docs_dir=None, extensions=key).extension_configs()  # type: ignore[arg-type]
+    for options in configs.values():  # `slugify: !!python/name:pymdownx.slugs.uslugify` was read as text
+        if isinstance(options.get("slugify"), str):
+            found = _import(options.pop("slugify"))
+            if found is not None:
+                options["slugify"] = found
+    usable = []
+    for name in names:
+        try:
+            markdown.Markdown(extensions=[name], extension_configs={name: configs.get(name, {})})
+        except Exception:  # noqa: BLE001 - unknown or engine-bound extension
             continue
-        text = h.group(2)
-        attr = _ATTR_ID.search(text)
-        if attr:
-            ids.add(attr.group(1))
-            continue
-        ids.add(unique(slugify(heading_text(text), "-"), ids))
-    return ids
+        usable.append(name)
+    if "toc" not in usable and "markdown.extensions.toc" not in usable:
+        usable.append("toc")
+    return markdown.Markdown(extensions=usable, extension_configs={n: configs[n] for n in usable if n in configs})
+
+
+def _default_key() -> Key:
+    return tuple((name, ()) for name in DEFAULT_EXTENSIONS)
+
+
+def _import(dotted: str):
+    import importlib
+
+    module, _, attr = dotted.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError, ValueError):
+        return None

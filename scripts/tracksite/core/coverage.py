@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
+from tracksite.core.blocksyntax import find_blocks, iter_blocks
 from tracksite.core.problems import Problem
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,13 +92,10 @@ def covers(objective: str, items: list[str]) -> bool:
     return len(together) >= math.ceil(len(wanted) / 2) and best >= min(2, len(wanted))
 
 
-def practice_items(body: str, first_line: int = 1) -> list[str] | None:
-    """The text of each quiz question and flashcard in a Markdown body; None when the widget
-    parser is not available."""
-    try:
-        from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards, parse_quiz
-    except ImportError:  # pragma: no cover - widgets ship with the package
-        return None
+def practice_items(body: str, first_line: int = 1) -> list[str]:
+    """The text of each quiz question and flashcard in a Markdown body."""
+    from tracksite.core.widgets import parse_flashcards, parse_quiz
+
     blocks, _ = find_blocks(body, first_line)
     items: list[str] = []
 
@@ -136,8 +134,6 @@ def _lesson_warnings(doc: "Document", path: str) -> list[Problem]:
     if not objectives:
         return []
     items = practice_items(doc.body, doc.body_line)
-    if items is None:
-        return []
     if not items:
         n = len(objectives)
         return [Problem(path, doc.meta.line("objectives"),

@@ -168,7 +168,8 @@ def _check_definitions(c: "Curriculum", glossary: Glossary, problems: "ProblemLi
         taught, intro = c.lesson(term.lesson), c.lesson(term.introduced or "")
         if taught and intro and (intro.track != taught.track or _number(c, intro) >= _number(c, taught)):
             problems.add(term.path, term.line, f"term {term.term!r}: `introduced` must be a lesson before the one "
-                         f"that teaches it ({taught.slug})", field="introduced")
+                         f"that teaches it ({taught.slug})", field="introduced", severity="warning",
+                         hint="after a move, point `introduced` at the earlier lesson or remove it")
     for first, second in conflicts(glossary):
         problems.add(second.path, second.line,
                      f"term {second.term!r} is defined differently in {first.track}/glossary.yml (line {first.line})",

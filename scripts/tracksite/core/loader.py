@@ -1,40 +1,33 @@
-"""From a project folder to a validated curriculum and every problem in it, all at once.
+"""From a project folder to the model: tracks, lessons, their pages and files, and docs/ pages.
 
-Nothing here stops at the first error: each file is checked as far as it can be, and whatever
-is sound still goes into the model so that references into it can be checked too.
+The loader only loads: it reads every file it can, reports what cannot be read (broken YAML,
+a missing lesson.md, a front-matter that does not fit its schema) and puts whatever is sound
+into the model. Everything that compares files with each other or with the site (links,
+anchors, images, prerequisites, URLs, redirects) is a pass in `checks/`, run on that model by
+both `tracksite check` and the build. Nothing here stops at the first error.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 import itertools
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tracksite.core import anchors as anchor_ids
-from tracksite.core import glossary as glossary_mod
-from tracksite.core import readingtime
 from tracksite.core import references as refs
-from tracksite.core import schema, siteconfig
-from tracksite.core import statics
+from tracksite.core import schema
+from tracksite.core import siteplan
+from tracksite.core.memo import memo
+from tracksite.core import glossary as glossary_mod
 from tracksite.core import trackpages
 from tracksite.core.blocksyntax import blank_data_blocks
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
-from tracksite.core import bodychecks, rootcause
 from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml, split_front_matter
 from tracksite.core.yamlsafe import Located
 
 ASSET_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".json", ".yml", ".yaml", ".csv"}
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
-# `![](fig.png){alt='...'}`: attr_list's alt attribute is alt text too (Carpentries writes it so).
-_ALT_ATTR = re.compile(r"""[^)]*\)\{[^}]*\balt\s*=\s*(?:"[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s}'"]+)""")
-_VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
-_ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
-_TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
-_ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-zA-Z]+)\s*=[^{}\n]{0,300}\}")
 
 
 @dataclass
@@ -62,6 +55,11 @@ class Project:
     documents: list[Document] = field(default_factory=list)
     problems: ProblemList | None = None
     assets: dict[str, Path] = field(default_factory=dict)  # virtual src_uri -> file
+    track_files: dict[str, tuple[Path, Located]] = field(default_factory=dict)  # slug -> track.yml
+    drafts: set[str] = field(default_factory=set)  # every draft lesson, built or not
+    docs_walk: Any = None  # siteplan.DocsWalk of docs/, when there is one
+    lesson_links: list[Path] = field(default_factory=list)  # symbolic links in lesson folders, not published
+    site: Any = None  # the siteplan.SitePlan, once checks.check made it
     glossary: glossary_mod.Glossary = field(default_factory=glossary_mod.Glossary)
 
     def document(self, src_uri: str) -> Document | None:
@@ -71,14 +69,20 @@ class Project:
         self._by_src = {d.src_uri: d for d in self.documents}
 
 
-def load(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None) -> Project:
-    """Load and validate the whole project under `root`."""
+def load(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None,
+         instructor: bool = False) -> Project:
+    """Load the project under `root` and run every check on it (`checks.check`): what the
+    build and `tracksite check` both do."""
+    from tracksite.core.checks import check
+
+    return check(root, include_drafts=include_drafts, docs_dir=docs_dir, instructor=instructor)
+
+
+def read(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None) -> Project:
+    """Only load: the model and the problems of files that cannot be read or do not fit their schema."""
     root = root.resolve()
     problems = ProblemList(root)
-    loader = _Loader(root, problems, include_drafts)
-    project = loader.run(docs_dir)
-    bodychecks.check_documents(project, problems)
-    rootcause.refine(problems, project.curriculum)
+    project = _Loader(root, problems, include_drafts).run(docs_dir)
     project.problems = problems
     return project
 
@@ -90,6 +94,9 @@ class _Loader:
         self.include_drafts = include_drafts
         self.lessons_dir = root / "lessons"
         self.cheatsheets_dir = root / "cheatsheets"
+        self.track_files: dict[str, tuple[Path, Located]] = {}
+        self.links: list[Path] = []
+        self.drafts: set[str] = set()
 
     # -- driving -----------------------------------------------------------------------------
     def run(self, docs_dir: Path | None) -> Project:
@@ -98,6 +105,10 @@ class _Loader:
         drafts: set[str] = set()
         documents: list[Document] = []
         assets: dict[str, Path] = {}
+        if (self.root / ".tracksite-journal").exists():
+            self.problems.add(self.root / ".tracksite-journal", None, "an interrupted `tracksite new`, `move` or "
+                              "`rename` left the course half-changed",
+                              hint="run that command again: it first undoes the half-made change, then makes it")
         if not self.lessons_dir.is_dir():
             self.problems.add(self.lessons_dir, None, "no lessons/ folder; create one track folder per track in it")
         else:
@@ -116,17 +127,15 @@ class _Loader:
                         lessons[lesson.key] = lesson
                 documents += [d for d in track_docs if d.lesson_key not in drafts]
                 assets.update({k: v for k, v in track_assets.items() if "/".join(k.split("/")[:2]) not in drafts})
-        self.check_unique_numbers(tracks)
-        self.check_orphan_cheatsheets(tracks)
+        walk = None
         if docs_dir is not None and docs_dir.is_dir():
-            documents += self.load_docs(docs_dir)
-        curriculum = Curriculum(tracks, lessons, self.include_drafts, drafts)
-        project = Project(self.root, curriculum, documents, assets=assets,
+            walk = siteplan.walk_docs(self.root, Path(os.path.abspath(docs_dir)))
+            documents += self.load_docs(walk)
+        curriculum = Curriculum(tracks, lessons, draft_keys=drafts)
+        project = Project(self.root, curriculum, documents, assets=assets, track_files=self.track_files,
+                          drafts=self.drafts, docs_walk=walk, lesson_links=self.links,
                           glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]))
         project.index()
-        self.check_lesson_links(curriculum)
-        self.check_bodies(project)
-        glossary_mod.check(project, project.glossary, self.problems)
         return project
 
     def load_glossaries(self, tracks: list[Track]) -> glossary_mod.Glossary:
@@ -162,24 +171,7 @@ class _Loader:
             return None
         self.report_schema(track_file, schema.TRACK, located)
         data = located.value if isinstance(located.value, dict) else {}
-        phases: list[Phase] = []
-        seen: dict[str, int] = {}
-        for pi, phase in enumerate(data.get("phases") or [] if isinstance(data.get("phases"), list) else []):
-            if not isinstance(phase, dict):
-                continue
-            slugs = []
-            raw = phase.get("lessons") if isinstance(phase.get("lessons"), list) else []
-            for li, s in enumerate(raw):
-                if not isinstance(s, str) or not schema.SLUG_RE.match(s):
-                    continue
-                line = located.line("phases", pi, "lessons", li)
-                if s in seen:
-                    self.problems.add(track_file, line, f"lesson {s!r} is listed twice (first on line {seen[s]})",
-                                      field=f"phases[{pi}].lessons")
-                    continue
-                seen[s] = line or 0
-                slugs.append(s)
-            phases.append(Phase(str(phase.get("title") or f"Phase {pi + 1}"), tuple(slugs)))
+        phases, seen = self.phases(track_file, located, data)
         track = Track(
             slug=slug,
             number=schema.value(schema.TRACK, data, "number") or 0,
@@ -188,8 +180,7 @@ class _Loader:
             phases=tuple(phases),
             path=track_file,
         )
-        self._track_lines = getattr(self, "_track_lines", {})
-        self._track_lines[slug] = (track_file, located.line("number"))
+        self.track_files[slug] = (track_file, located)
         # folders vs slugs
         folders = {p.name: p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
         for s, line in seen.items():
@@ -215,21 +206,29 @@ class _Loader:
                     assets.update(lesson_assets)
         return track, lessons, documents, assets
 
-    def check_unique_numbers(self, tracks: list[Track]) -> None:
-        by_number: dict[int, Track] = {}
-        lines = getattr(self, "_track_lines", {})
-        for t in tracks:
-            if not t.number:
+    def phases(self, track_file: Path, located: Located, data: dict) -> tuple[list[Phase], dict[str, int]]:
+        """track.yml's phases, and each listed lesson slug with its line (a slug listed twice is
+        a problem, and counted once)."""
+        phases: list[Phase] = []
+        seen: dict[str, int] = {}
+        for pi, phase in enumerate(data.get("phases") or [] if isinstance(data.get("phases"), list) else []):
+            if not isinstance(phase, dict):
                 continue
-            if t.number in by_number:
-                first = by_number[t.number]
-                path, line = lines[t.slug]
-                self.problems.add(path, line, f"track number {t.number} is already used by {first.slug}/track.yml",
-                                  field="number", hint="each track needs its own number")
-            else:
-                by_number[t.number] = t
+            slugs = []
+            raw = phase.get("lessons") if isinstance(phase.get("lessons"), list) else []
+            for li, s in enumerate(raw):
+                if not isinstance(s, str) or not schema.SLUG_RE.match(s):
+                    continue
+                line = located.line("phases", pi, "lessons", li)
+                if s in seen:
+                    self.problems.add(track_file, line, f"lesson {s!r} is listed twice (first on line {seen[s]})",
+                                      field=f"phases[{pi}].lessons")
+                    continue
+                seen[s] = line or 0
+                slugs.append(s)
+            phases.append(Phase(str(phase.get("title") or f"Phase {pi + 1}"), tuple(slugs)))
+        return phases, seen
 
-    # -- lessons -----------------------------------------------------------------------------
     def load_lesson(self, track: Track, slug: str, folder: Path):
         if self.escapes(folder):
             return None
@@ -256,16 +255,7 @@ class _Loader:
             elif status == "published" and not path.exists():
                 self.problems.add(path, None, f"published lesson {track.slug}/{slug} has no {what}",
                                   hint=f"write {self.problems.relative(path)} or set `status: draft`")
-        assets: dict[str, Path] = {}
-        for p in sorted(folder.iterdir()):
-            if p.name in ("lesson.md", "overview.md") or p.name.startswith("."):
-                continue
-            published = p.suffix.lower() in ASSET_SUFFIXES and not p.is_dir()
-            if published or p.is_symlink():
-                found = statics.static_problems(self.root, p)
-                self.problems.extend(found)
-                if published and not found:
-                    assets[f"{track.slug}/{slug}/{p.name}"] = p
+        assets = self.lesson_files(track, slug, folder)
         lesson = Lesson(
             track=track.slug,
             slug=slug,
@@ -287,8 +277,8 @@ class _Loader:
             questions=_texts(meta.get("questions")),
             keypoints=_texts(meta.get("keypoints")),
         )
-        self._lesson_meta = getattr(self, "_lesson_meta", {})
-        self._lesson_meta[lesson.key] = (lesson_file, src.meta)
+        if lesson.is_draft:
+            self.drafts.add(lesson.key)
         docs = [Document(lesson_file, "lesson", refs.src_uri("lesson", track.slug, slug), src.body,
                          src.body_line, src.meta, track.slug, slug)]
         if overview:
@@ -298,6 +288,20 @@ class _Loader:
             docs.append(Document(cheatsheet_file, "cheatsheet", refs.src_uri("cheatsheet", track.slug, slug),
                                  cheatsheet.body, cheatsheet.body_line, cheatsheet.meta, track.slug, slug))
         return lesson, docs, assets
+
+    def lesson_files(self, track: Track, slug: str, folder: Path) -> dict[str, Path]:
+        """The files a lesson publishes beside its pages (src_uri -> file); its other symbolic
+        links are kept for the static files' link rules."""
+        assets: dict[str, Path] = {}
+        for p in sorted(folder.iterdir()):
+            if p.name in ("lesson.md", "overview.md") or p.name.startswith("."):
+                continue
+            published = p.suffix.lower() in ASSET_SUFFIXES and not p.is_dir()
+            if published:
+                assets[f"{track.slug}/{slug}/{p.name}"] = p
+            elif p.is_symlink():
+                self.links.append(p)  # not published, but held to the static files' link rules
+        return assets
 
     def prerequisites(self, src: MarkdownSource) -> tuple[Prerequisite, ...]:
         items = src.meta.value.get("prerequisites")
@@ -311,154 +315,14 @@ class _Loader:
                 out.append(Prerequisite(text=item["text"], line=src.meta.line("prerequisites", i)))
         return tuple(out)
 
-    def check_orphan_cheatsheets(self, tracks: list[Track]) -> None:
-        if not self.cheatsheets_dir.is_dir():
-            return
-        known = {t.slug: set(t.lesson_slugs) for t in tracks}
-        for path in sorted(self.cheatsheets_dir.rglob("*")):
-            if path.is_dir() or path.name.startswith("."):
-                continue
-            rel = path.relative_to(self.cheatsheets_dir).parts
-            if len(rel) != 2 or path.suffix != ".md":
-                self.problems.add(path, None, "unexpected file; cheatsheets live at cheatsheets/<track>/<lesson>.md")
-            elif rel[0] not in known:
-                self.problems.add(path, None, f"cheatsheet for unknown track {rel[0]!r}")
-            elif path.stem not in known[rel[0]]:
-                self.problems.add(path, None, f"cheatsheet has no lesson: {rel[0]}/track.yml lists no {path.stem!r}",
-                                  hint=_near(path.stem, known[rel[0]]))
-
-    def check_lesson_links(self, curriculum: Curriculum) -> None:
-        """Prerequisites and deep dives name real lessons; deep dives leave the track."""
-        all_lessons = list(curriculum.all_lessons())
-        for lesson in all_lessons:
-            path, meta = self._lesson_meta[lesson.key]
-            for i, pre in enumerate(lesson.prerequisites):
-                if pre.lesson is None:
-                    continue
-                ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
-                why = ref if isinstance(ref, str) else refs.resolve(ref, curriculum)
-                if why:
-                    self.problems.add(path, pre.line, why, field=f"prerequisites[{i}].lesson",
-                                      hint=_near(pre.lesson, [l.slug for l in curriculum.lessons_of(lesson.track)]))
-                elif isinstance(ref, refs.Ref) and ref.track == lesson.track and ref.lesson == lesson.slug:
-                    self.problems.add(path, pre.line, "a lesson cannot be its own prerequisite",
-                                      field=f"prerequisites[{i}].lesson")
-            for i, target in enumerate(lesson.deep_dives):
-                ref = refs.parse(f"lesson:{target}", None)
-                why = ref if isinstance(ref, str) else refs.resolve(ref, curriculum)
-                if why:
-                    self.problems.add(path, meta.line("deep_dives", i), why, field=f"deep_dives[{i}]",
-                                      hint=_near(target, [l.key for l in all_lessons]))
-
-    # -- bodies: links, anchors, images, widgets ----------------------------------------------
-    def check_bodies(self, project: Project) -> None:
-        stamps: dict[Path, tuple] = {}
-        ids: dict[str, set[str]] = {d.src_uri: _memo(("anchors", d.body), functools.partial(anchor_ids.anchors, d.body))
-                                    for d in project.documents}
-        from tracksite.core.widgets import validate_widgets
-
-        known_blocks = siteconfig.markdown_blocks(self.root)
-        for doc in project.documents:
-            self.check_active_content(doc)
-            for link in _memo(("links", doc.body, doc.body_line), lambda: list(refs.find_links(doc.body, doc.body_line))):
-                if refs.is_unsafe(link.target):
-                    continue  # reported by check_active_content
-                if refs.scheme_of(link.target) is None:
-                    continue
-                ref = refs.parse(link.target, doc.track)
-                why = ref if isinstance(ref, str) else refs.resolve(ref, project.curriculum)
-                if why:
-                    self.problems.add(doc.path, link.line, f"broken link {link.target!r}: {why}")
-                    continue
-                if ref.anchor and ref.src_uri in ids and ref.anchor not in ids[ref.src_uri]:
-                    self.problems.add(doc.path, link.line, f"broken link {link.target!r}: no heading with anchor #{ref.anchor} on that page",
-                                      hint=_near(ref.anchor, ids[ref.src_uri]))
-                elif ref.anchor and ref.src_uri not in ids:
-                    self.problems.add(doc.path, link.line, f"broken link {link.target!r}: anchors can only point into lesson, overview and cheatsheet pages")
-            self.check_images(doc, project)
-            shown, folder = self.problems.relative(doc.path), doc.path.parent
-            if folder not in stamps:  # widget data files live beside the page
-                stamps[folder] = _folder_stamp(folder)
-            self.problems.extend(_memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder], known_blocks),
-                                       lambda: validate_widgets(shown, doc.body, doc.body_line, folder,
-                                                                known_blocks=known_blocks)))
-            if doc.kind == "lesson":
-                self.check_reading_time(doc, project)
-            for n, line in enumerate(doc.body.split("\n")):
-                m = _VAGUE_LINK.search(line)
-                if m:
-                    self.problems.add(doc.path, doc.body_line + n, f"link text {m.group(1)!r} does not say where it goes",
-                                      hint="name the target, e.g. [the attention lesson](lesson:...)", severity="warning")
-        from tracksite.core.coverage import objective_warnings  # issue 7: objectives no quiz or flashcard practises
-        for doc in project.documents:  # issue 7 (warnings only; see coverage.py), one lesson at a time
-            if doc.kind != "lesson":
-                continue
-            # A lesson's warnings depend on its own file only; its parsed front-matter is the same
-            # object for as long as the file's text is unchanged (see `markdown`).
-            key = ("coverage", doc.path, id(doc.meta))
-            hit = _MEMO.get(key)
-            if hit is None or hit[0] is not doc.meta:
-                one = Project(project.root, project.curriculum, [doc], assets=project.assets)
-                one.index()
-                hit = _MEMO[key] = (doc.meta, objective_warnings(one))
-            self.problems.extend(hit[1])
-
-    def check_active_content(self, doc: Document) -> None:
-        """No code reaches a learner's browser from a course page: no script-like HTML elements,
-        no `on...=` event handlers (in HTML or `{: attr_list }`), no javascript:, vbscript:,
-        data: or file: URLs. Code blocks and the data of widget blocks (rendered as text) are
-        not looked at."""
-        found = _memo(("active", doc.body, doc.body_line), lambda: _active_content(doc.body, doc.body_line))
-        for line, message, hint in found:
-            self.problems.add(doc.path, line, message, hint=hint)
-
-    def check_images(self, doc: Document, project: Project) -> None:
-        for n, line in enumerate(refs.mask_code(doc.body).split("\n")):  # an image shown as code is no image
-            for m in _IMAGE.finditer(line):
-                alt, target = m.group(1), m.group(2)
-                lineno = doc.body_line + n
-                if not alt.strip() and not _ALT_ATTR.match(line, m.end()):
-                    self.problems.add(doc.path, lineno, f"image {target!r} has no alt text",
-                                      hint="describe what the image shows: ![Encoder block: ...](file.svg)", severity="warning")
-                if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
-                    continue
-                if target.startswith("/") or ".." in target.split("/"):
-                    self.problems.add(doc.path, lineno, f"image path {target!r} leaves the lesson folder",
-                                      hint="put the image beside lesson.md and write its file name")
-                    continue
-                if doc.kind == "page":
-                    exists = (doc.path.parent / target).is_file()
-                else:
-                    exists = f"{doc.track}/{doc.lesson}/{target}" in project.assets
-                if not exists:
-                    self.problems.add(doc.path, lineno, f"image {target!r} not found",
-                                      hint=f"expected it at lessons/{doc.track}/{doc.lesson}/{target}" if doc.lesson else None)
-
-    def check_reading_time(self, doc: Document, project: Project) -> None:
-        lesson = project.curriculum.lesson(doc.lesson_key or "")
-        if lesson is None:
-            return
-        reading = readingtime.estimate(doc.body)
-        expected, suggested = reading.minutes, readingtime.reading_minutes(doc.body)
-        if expected and lesson.read != suggested and abs(lesson.read - expected) > 0.3 * expected:
-            self.problems.add(doc.path, doc.meta.line("time", "read"),
-                              f"read time {lesson.read} min is more than 30% off the prose estimate ({reading.describe()})",
-                              field="time.read", hint=f"set `read: {suggested}`", severity="warning")
-
-    def load_docs(self, docs_dir: Path) -> list[Document]:
-        """docs/ as the build collects it: Markdown pages, and static files held to the same
-        rules as a lesson's (an SVG or HTML file there is served from the site's origin too)."""
+    def load_docs(self, walk: siteplan.DocsWalk) -> list[Document]:
         docs = []
-        docs_dir = Path(os.path.abspath(docs_dir))
-        files, problems = statics.walk(self.root, docs_dir)
-        self.problems.extend(problems)
-        for path in files:
-            if path.suffix != ".md":
-                self.problems.extend(statics.static_problems(self.root, path))
+        for src_uri, path in walk.files:
+            if not src_uri.endswith(".md"):
                 continue
             src = self.markdown(path)
             if src is not None:
-                docs.append(Document(path, "page", path.relative_to(docs_dir).as_posix(), src.body, src.body_line, src.meta))
+                docs.append(Document(path, "page", src_uri, src.body, src.body_line, src.meta))
         return docs
 
     # -- helpers -----------------------------------------------------------------------------
@@ -492,7 +356,7 @@ class _Loader:
         except SourceProblem as e:
             self.problems.add(path, e.line, e.message)
             return None
-        parsed = _memo(("markdown", path, text), lambda: _parse_markdown(path, text))
+        parsed = memo(("markdown", path, text), lambda: _parse_markdown(path, text))
         if isinstance(parsed, SourceProblem):
             self.problems.add(path, parsed.line, parsed.message)
             return None
@@ -510,34 +374,6 @@ class _Loader:
             self.problems.add(path, line, message, field=field_ or None, hint=hint)
 
 
-# `mkdocs serve` loads the whole project again after every save. What depends on one file's text
-# alone (its parsed front-matter, its anchors, links and active-content findings) is remembered,
-# keyed by that text, so a rebuild redoes it only for the files that changed.
-_MEMO: dict[tuple, object] = {}
-_MEMO_MAX = 50_000
-
-
-def _memo(key: tuple, compute):
-    try:
-        return _MEMO[key]
-    except KeyError:
-        if len(_MEMO) >= _MEMO_MAX:
-            _MEMO.clear()
-        value = _MEMO[key] = compute()
-        return value
-
-
-def _folder_stamp(folder: Path) -> tuple:
-    """Names, sizes and times of the files under a page's folder (its widgets' data files)."""
-    out = []
-    for dirpath, _, names in os.walk(folder):
-        for name in names:
-            with contextlib.suppress(OSError):
-                st = os.stat(os.path.join(dirpath, name))
-                out.append((dirpath, name, st.st_size, st.st_mtime_ns))
-    return tuple(sorted(out))
-
-
 def _parse_markdown(path: Path, text: str):
     """(source, too-complex finding) of a Markdown file's text, or the SourceProblem it raises."""
     try:
@@ -545,28 +381,6 @@ def _parse_markdown(path: Path, text: str):
     except SourceProblem as e:
         return e
     return src, _too_complex(src.body, src.body_line)
-
-
-def _active_content(body: str, body_line: int) -> list[tuple[int, str, str]]:
-    """(line, message, hint) of every script-like element, event handler and unsafe URL."""
-    found = []
-    masked = blank_data_blocks(refs.mask_code(body))
-    line_at = refs.line_finder(masked, body_line)
-    for line, scheme, target in itertools.islice(refs.unsafe_urls(masked, body_line), MAX_FINDINGS):
-        found.append((line, f"link to {scheme}: URL {target[:60]!r} is not allowed",
-                      "course pages link only to pages, files and http(s) addresses"))
-    for m in itertools.islice(_ACTIVE_TAG.finditer(masked), MAX_FINDINGS):
-        found.append((line_at(m.start()), f"HTML <{m.group(1).lower()}> is not allowed in course pages",
-                      "write Markdown; interactive parts come from the widget blocks"))
-    for rx in (_TAG_HANDLER, _ATTR_LIST_HANDLER):
-        for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
-            found.append((line_at(m.start(1)),
-                          f"event handler attribute {m.group(1).lower()}= is not allowed in course pages",
-                          "interactive parts come from the widget blocks"))
-    return found
-
-
-MAX_FINDINGS = 20  # of one kind in one file: enough to act on, never a flood
 
 
 MAX_HEADINGS = 300
@@ -623,9 +437,3 @@ def _inside(path: Path, root: Path) -> bool:
     except ValueError:
         return False
 
-
-def _near(word: str, options) -> str | None:
-    import difflib
-
-    near = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"did you mean {near[0]!r}?" if near else None

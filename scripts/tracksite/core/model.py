@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Iterator, Literal
 
 PageKind = Literal["lesson", "overview", "cheatsheet"]
-PAGE_KINDS: tuple[PageKind, ...] = ("overview", "lesson", "cheatsheet")
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,6 @@ class Curriculum:
 
     tracks: list[Track] = field(default_factory=list)
     lessons: dict[str, Lesson] = field(default_factory=dict)  # "track/slug" -> Lesson
-    drafts_included: bool = False
     draft_keys: set[str] = field(default_factory=set)  # drafts left out of this build
 
     def __post_init__(self) -> None:

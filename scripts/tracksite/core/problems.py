@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Literal
@@ -66,10 +67,16 @@ class ProblemList:
         self.items.extend(problems)
 
     def relative(self, path: Path | str) -> str:
+        """The path as the author sees it: a symbolic link by its own name (resolving a link
+        loop would raise), else resolved."""
         p = Path(path)
         try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+            return Path(os.path.abspath(p)).relative_to(self.root.resolve()).as_posix()
         except ValueError:
+            pass
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except (ValueError, RuntimeError, OSError):
             return p.as_posix()
 
     @property

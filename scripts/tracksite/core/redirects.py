@@ -7,9 +7,8 @@ three small static pages at the old addresses (lesson, overview, cheatsheet), ea
 and crawlers that do not follow refreshes. No script: the pages ship a policy of
 `default-src 'none'`, which a meta refresh does not need.
 
-Wiring (plugin.py): in `on_files`, append
-`File.generated(config, uri, content=html)` for each `(uri, html)` of `redirect_files(...)`;
-in the loader (or the plugin), report `redirect_problems(...)` with the other problems.
+The site plan (siteplan.py) lists these pages with the rest of the site, and the redirects
+pass (checks/redirects.py) reports redirects that cannot work.
 """
 from __future__ import annotations
 
@@ -20,7 +19,6 @@ from pathlib import Path
 
 from tracksite.core import references as refs
 from tracksite.core.model import Curriculum
-from tracksite.core.problems import Problem
 from tracksite.core.schema import SLUG_RE
 from tracksite.core.sources import SourceProblem, read_yaml
 
@@ -106,46 +104,29 @@ def all_redirects(root: Path) -> list[Redirect]:
     return out
 
 
-def redirect_problems(root: Path, curriculum: Curriculum) -> list[Problem]:
-    """Redirects that cannot work: unreadable lines, an old slug that is a lesson again, a
-    target that is not a lesson of the track."""
-    problems: list[Problem] = []
-    lessons = root / "lessons"
-    if not lessons.is_dir():
-        return problems
-    for track_dir in sorted(p for p in lessons.iterdir() if p.is_dir()):
-        rel = f"lessons/{track_dir.name}/{FILE_NAME}"
-        redirects, bad = read(track_dir)
-        problems += [Problem(rel, line, message) for line, message in bad]
-        track = curriculum.track(track_dir.name)
-        for r in redirects:
-            if (track_dir / r.old).exists() or (track and r.old in track.lesson_slugs):
-                problems.append(Problem(rel, r.line, f"{r.old!r} is a lesson of this track again; its redirect would hide it",
-                                        hint="delete this line"))
-            elif track is None or r.new not in track.lesson_slugs:
-                problems.append(Problem(rel, r.line, f"redirect target {r.new!r} is not a lesson of {track_dir.name}/track.yml",
-                                        hint="point it at an existing lesson or delete the line"))
-    return problems
+def pages_for(r: Redirect, root: Path, curriculum: Curriculum, site_url: str | None = None) -> list[tuple[str, str]]:
+    """(site path, HTML) of the pages one redirect needs: lesson, overview and cheatsheet at the
+    old address. None when its target is left out of the build (a draft) or is no lesson, or
+    when the old slug is a lesson again (checks/redirects.py reports those)."""
+    lesson = curriculum.lesson(f"{r.track}/{r.new}")
+    if lesson is None or curriculum.track(r.track) is None or (root / "lessons" / r.track / r.old).exists():
+        return []
+    out = []
+    for kind in ("lesson", "overview", "cheatsheet"):
+        if kind == "overview" and lesson.sources.overview is None:
+            continue
+        if kind == "cheatsheet" and lesson.sources.cheatsheet is None:
+            continue
+        old_url = refs.url(kind, r.track, r.old)
+        new_url = refs.url(kind, r.track, r.new)
+        title = lesson.title if kind == "lesson" else f"{kind.capitalize()}: {lesson.title}"
+        out.append((old_url + "index.html", redirect_html(old_url, new_url, title, site_url)))
+    return out
 
 
 def redirect_files(root: Path, curriculum: Curriculum, site_url: str | None = None) -> list[tuple[str, str]]:
-    """(site path, HTML) of every redirect page this build needs; targets left out of the build
-    (drafts) get none."""
-    out = []
-    for r in all_redirects(root):
-        lesson = curriculum.lesson(f"{r.track}/{r.new}")
-        if lesson is None or curriculum.track(r.track) is None or (root / "lessons" / r.track / r.old).exists():
-            continue
-        for kind in ("lesson", "overview", "cheatsheet"):
-            if kind == "overview" and lesson.sources.overview is None:
-                continue
-            if kind == "cheatsheet" and lesson.sources.cheatsheet is None:
-                continue
-            old_url = refs.url(kind, r.track, r.old)
-            new_url = refs.url(kind, r.track, r.new)
-            title = lesson.title if kind == "lesson" else f"{kind.capitalize()}: {lesson.title}"
-            out.append((old_url + "index.html", redirect_html(old_url, new_url, title, site_url)))
-    return out
+    """(site path, HTML) of every redirect page this build needs."""
+    return [page for r in all_redirects(root) for page in pages_for(r, root, curriculum, site_url)]
 
 
 def redirect_html(old_url: str, new_url: str, title: str, site_url: str | None = None) -> str:

@@ -16,11 +16,13 @@ from typing import Iterator
 from tracksite.core.model import Curriculum
 
 SCHEMES = ("lesson", "overview", "cheatsheet", "track")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-# Inline links and images `](target)` and reference definitions `[id]: target`.
+# A fence opens a code block; a backtick fence's info string holds no backtick (CommonMark),
+# so "```` ```output ```` blocks" in a sentence is a code span, not a fence.
+_FENCE = re.compile(r"^\s{0,3}(`{3,}(?=[^`]*$)|~{3,})")
+_CODE_SPAN_MULTI = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
+# Inline links and images `](target)` and reference definitions `[id]: target` (not footnotes `[^id]:`).
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
-_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
 # Where a URL starts: `](target)`, `](<target>)`, `]: target` (also on the next line), TeX's
 # `\href{target}` (MathML keeps it as a link) and the URL attributes of HTML or attr_list
@@ -118,12 +120,26 @@ def code_lines(lines: list[str]) -> list[bool]:
 
 
 def mask_code(body: str) -> str:
-    """The body with fenced code and code spans blanked out (same length, same lines)."""
+    """The body with fenced code and code spans blanked out (same length, same lines). A code
+    span may run over a line break inside a paragraph, as Markdown allows."""
     lines = body.split("\n")
-    return "\n".join(
-        " " * len(line) if code else _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
-        for line, code in zip(lines, code_lines(lines))
-    )
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            text = _CODE_SPAN_MULTI.sub(lambda c: re.sub(r"[^\n]", " ", c.group(0)), "\n".join(paragraph))
+            out.extend(text.split("\n"))
+            paragraph.clear()
+
+    for line, code in zip(lines, code_lines(lines)):
+        if code or not line.strip():
+            flush()
+            out.append(" " * len(line) if code else line)
+        else:
+            paragraph.append(line)
+    flush()
+    return "\n".join(out)
 
 
 def unsafe_urls(masked: str, first_line: int) -> Iterator[tuple[int, str, str]]:
@@ -174,9 +190,7 @@ def resolve(ref: Ref, curriculum: Curriculum) -> str | None:
         return None
     key = f"{ref.track}/{ref.lesson}"
     lesson = curriculum.lesson(key)
-    if lesson is None:
-        if key in curriculum.draft_keys:
-            return f"{key!r} is a draft, left out of this build; link to it once it is published"
+    if lesson is None:  # links to drafts: checks/lessons.py says so first, in check and build alike
         return f"no lesson {ref.lesson!r} in track {ref.track!r}"
     if ref.kind == "overview" and lesson.sources.overview is None:
         return f"lesson {key!r} has no overview.md"

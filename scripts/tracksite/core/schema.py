@@ -24,8 +24,6 @@ DIFFICULTY = Choice(values=("intro", "standard", "advanced"), help="How demandin
                     labels=(("intro", "Introductory"),))
 MATH = Choice(values=("none", "light", "heavy"), help="How much mathematics the lesson uses.",
               labels=(("none", "No math"), ("light", "Light math"), ("heavy", "Math-heavy")))
-DIFFICULTIES = DIFFICULTY.values
-MATH_LEVELS = MATH.values
 STATUSES = ("published", "draft")
 
 PREREQUISITE = Mapping(
@@ -91,6 +89,23 @@ PAGE = Mapping(
     help="Optional front-matter of overview.md and cheatsheet files.",
     name="page front-matter",
     fields=(Field("title", Text(help="Overrides the page's title.", max_length=120)),),
+)
+
+# docs/ pages: the Material keys a guide page may use. `template` must also name a template of
+# the theme or of overrides/ (checked by checks/docs_pages.py, which knows the theme's folders).
+DOCS_PAGE = Mapping(
+    help="Optional front-matter of the Markdown pages under docs/ (guides).",
+    name="docs page front-matter",
+    fields=(
+        Field("title", Text(help="The page's title (else its first heading).", max_length=120)),
+        Field("description", Text(help="The meta description.", max_length=300)),
+        Field("template", Text(help="A template of the theme or of overrides/, e.g. main.html.", max_length=120)),
+        Field("hide", ListOf(item=Choice(values=("navigation", "toc", "footer", "path", "tags", "feedback")),
+                             help="Parts of the page the theme leaves out.")),
+        Field("icon", Text(help="A Material icon shown in the navigation, e.g. material/book.", max_length=120)),
+        Field("subtitle", Text(help="A line under the title in the navigation.", max_length=120)),
+        Field("status", Text(help="A Material page status (new, deprecated).", max_length=40)),
+    ),
 )
 
 
@@ -308,6 +323,7 @@ GLOSSARY = Mapping(
 #: Every description with a field table in the authoring guide (`<!-- tracksite:fields NAME -->`).
 SPECS: dict[str, Mapping] = {
     "lesson": LESSON, "track": TRACK, "phase": PHASE, "prerequisite": PREREQUISITE, "time": TIME, "page": PAGE,
+    "docs": DOCS_PAGE,
     "quiz-question": QUESTION, "quiz-option": OPTION, "flashcard": CARD, "attention": ATTENTION,
     "attention-steps": ATTENTION_STEPS,
     "glossary": GLOSSARY, "term": TERM,

@@ -1,17 +1,161 @@
-"""What the site's mkdocs.yml says that checking sources depends on, read without MkDocs.
+"""What the checks need to know from mkdocs.yml, read without the engine.
 
-Which `/// name` blocks exist is configuration, not code: pymdownx.blocks.admonition makes one
-block per entry of its `types`, pymdownx.blocks.details likewise, and pymdownx.blocks.caption
-adds its caption blocks. Adding `danger` to the admonition types in mkdocs.yml is then all it
-takes for `tracksite check` to accept `/// danger`.
+`tracksite check` and the build must see the same site: the docs folder, the templates a page
+may name in `template:`, the Markdown extensions and the `toc` settings that make heading ids.
+Both read them here, from the same file, so neither can drift from the other. The file is
+parsed leniently (unknown tags such as `!ENV` or `!!python/name:` become plain values): it is
+the engine's job to refuse a broken configuration, ours only to read what the checks use.
+
+Which `/// name` blocks exist is configuration too: pymdownx.blocks.admonition makes one block
+per entry of its `types`, pymdownx.blocks.details likewise, and pymdownx.blocks.caption adds its
+caption blocks. Adding `danger` to the admonition types in mkdocs.yml is then all it takes for
+`tracksite check` to accept `/// danger` (`markdown_blocks`).
 """
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import importlib.util
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+# The adapter adds its own widget blocks; Python-Markdown cannot load them without the engine.
+OWN_EXTENSIONS = ("tracksite",)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    docs_dir: Path | None
+    theme_dirs: tuple[Path, ...] = ()
+    extensions: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # (name, sorted options)
+    site_url: str = ""
+    use_directory_urls: bool = True
+
+    def extension_configs(self) -> tuple[list[str], dict[str, dict]]:
+        """Names and options, as `markdown.Markdown(extensions=..., extension_configs=...)` wants them."""
+        names = [n for n, _ in self.extensions]
+        return names, {n: _thaw(opts) for n, opts in self.extensions if opts}
+
+    @functools.cached_property
+    def templates(self) -> frozenset[str]:
+        """Every template a page's `template:` may name: the theme's and the overrides'."""
+        found: set[str] = set()
+        for folder in self.theme_dirs:
+            for dirpath, _, names in os.walk(folder):
+                rel = os.path.relpath(dirpath, folder)
+                for name in names:
+                    if name.endswith(".html"):
+                        found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+        return frozenset(found)
+
+
+class _Lenient(yaml.SafeLoader):
+    """Plain data; any tag (`!ENV`, `!!python/name:...`) is read as the value it decorates."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix, node):  # noqa: ANN001 - PyYAML's callback shape
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+_Lenient.add_multi_constructor("!", _any_tag)
+_Lenient.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+def read(root: Path, *, docs_dir: Path | None = None) -> SiteConfig:
+    """The site configuration of the project in `root` (defaults when it has no mkdocs.yml)."""
+    root = root.resolve()
+    data: dict = {}
+    for name in CONFIG_NAMES:
+        path = root / name
+        if path.is_file():
+            try:
+                loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506 - safe subclass
+            except (yaml.YAMLError, OSError, UnicodeDecodeError):
+                loaded = None  # the engine reports a broken mkdocs.yml in its own words
+            data = loaded if isinstance(loaded, dict) else {}
+            break
+    if docs_dir is None:
+        docs_dir = root / str(data.get("docs_dir") or "docs")
+    theme = data.get("theme") or {}
+    theme = {"name": theme} if isinstance(theme, str) else theme if isinstance(theme, dict) else {}
+    return SiteConfig(
+        root=root,
+        docs_dir=docs_dir.resolve() if docs_dir.is_dir() else None,
+        theme_dirs=tuple(_theme_dirs(root, theme)),
+        extensions=tuple(_extensions(data.get("markdown_extensions"))),
+        site_url=str(data.get("site_url") or ""),
+        use_directory_urls=data.get("use_directory_urls", True) is not False,
+    )
+
+
+def _theme_dirs(root: Path, theme: dict) -> list[Path]:
+    """The overrides folder, then the installed theme's own templates (found through the
+    theme's entry point, without importing the engine)."""
+    dirs = []
+    custom = theme.get("custom_dir")
+    if isinstance(custom, str) and (root / custom).is_dir():
+        dirs.append((root / custom).resolve())
+    name = theme.get("name") or "mkdocs"
+    for ep in importlib.metadata.entry_points(group="mkdocs.themes"):
+        if ep.name == name:
+            folder = _package_dir(ep.value)
+            if folder is not None:
+                dirs.append(folder)
+    return dirs
+
+
+def _package_dir(dotted: str) -> Path | None:
+    top, *rest = dotted.split(".")
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0]).joinpath(*rest)
+    return folder if folder.is_dir() else None
+
+
+def _extensions(value) -> list[tuple[str, tuple]]:
+    out = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, str):
+            name, options = item, {}
+        elif isinstance(item, dict) and len(item) == 1:
+            name, options = next(iter(item.items()))
+            options = options if isinstance(options, dict) else {}
+        else:
+            continue
+        if isinstance(name, str) and name not in OWN_EXTENSIONS:
+            out.append((name, _freeze(options)))
+    return out
+
+
+def _freeze(value):
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("__list__", tuple(_freeze(v) for v in value))
+    return value
+
+
+def _thaw(value):
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "__list__":
+        return [_thaw(v) for v in value[1]]
+    if isinstance(value, tuple):
+        return {k: _thaw(v) for k, v in value}
+    return value
+
 
 #: The defaults of pymdown-extensions when an extension is listed without `types`.
 DEFAULT_TYPES = {
@@ -26,24 +170,6 @@ BASE_BLOCK = {"pymdownx.blocks.admonition": "admonition", "pymdownx.blocks.detai
               "pymdownx.blocks.definition": "define", "pymdownx.blocks.tab": "tab"}
 
 
-class _Lenient(yaml.SafeLoader):
-    """mkdocs.yml may hold `!ENV` or `!!python/name:` tags; they read as nothing here."""
-
-
-_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _extensions(config: dict) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in config.get("markdown_extensions") or []:
-        if isinstance(item, str):
-            out[item] = {}
-        elif isinstance(item, dict):
-            for name, options in item.items():
-                out[str(name)] = options if isinstance(options, dict) else {}
-    return out
-
-
 def _type_names(types: Any) -> tuple[str, ...]:
     names = []
     for t in types or ():
@@ -56,17 +182,18 @@ def _type_names(types: Any) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=8)
 def _blocks(path: str, mtime: int) -> frozenset[str]:
     try:
-        config = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Lenient) or {}
+        config = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Lenient) or {}  # noqa: S506
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return frozenset()
     if not isinstance(config, dict):
         return frozenset()
     names: set[str] = set()
-    for ext, options in _extensions(config).items():
+    for ext, options in _extensions(config.get("markdown_extensions")):
         if ext not in BASE_BLOCK:
             continue
         if BASE_BLOCK[ext]:
             names.add(BASE_BLOCK[ext])
+        options = _thaw(options) if options else {}
         types = options.get("types") if "types" in options else DEFAULT_TYPES.get(ext, ())
         names.update(_type_names(types))
     return frozenset(names)

@@ -104,6 +104,8 @@ def static_problems(root: Path, path: Path) -> list[Problem]:
         size = path.stat().st_size
     except OSError as e:
         return [Problem(shown, None, f"cannot read file: {e.strerror or e}")]
+    if not os.access(path, os.R_OK):
+        return [Problem(shown, None, "cannot read file: permission denied", hint="make it readable (chmod a+r)")]
     limit = MAX_DATA_BYTES if suffix in DATA_SUFFIXES | {".svg", ".html", ".htm"} else MAX_FILE_BYTES
     if size > limit:
         return [Problem(shown, None, f"file is {size:,} bytes; {_kind(suffix)} files are limited to {limit:,}",

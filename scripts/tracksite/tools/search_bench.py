@@ -36,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from tracksite.core import references as refs
 from tracksite.tools import bench
 from tracksite.tools.weight import sent_size
 
@@ -145,7 +146,7 @@ def _material_files(site: Path) -> dict[str, Any]:
 def bench_size(n: int, repeat: int, work: Path, timeout: float) -> dict[str, Any]:
     tracks = bench.plan_course(n)
     lesson = tracks[0].lessons[min(2, len(tracks[0].lessons) - 1)]
-    lesson_url = bench.refs.url("lesson", lesson.track, lesson.slug)
+    lesson_url = refs.url("lesson", lesson.track, lesson.slug)
     bench._log(f"search N={n}: writing and building both sites")
     ours_site, plain_site = work / f"ours-{n}", work / f"plain-{n}"
     ours_project = bench.write_tracksite_project(work / f"ts-{n}", tracks)

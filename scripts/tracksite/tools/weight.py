@@ -41,7 +41,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tracksite.commands.linkcheck import _CSS_URL, _config_urls, base_path_of, parse_srcset
+from tracksite.commands.linkcheck import CSS_URL as _CSS_URL, base_path_of, parse_srcset
+from tracksite.commands.linkcheck import config_urls as _config_urls
 
 SEARCH_INDEX = "search/search_index.json"
 _FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.I | re.S)

@@ -9,6 +9,7 @@ printout and every build agree), and widgets.js reshuffles them per learner. Eac
 `value` and each explanation's `data-option` keep the option's place in the source."""
 from __future__ import annotations
 
+import functools
 import random
 import xml.etree.ElementTree as etree
 
@@ -19,7 +20,7 @@ from tracksite.adapter.blocks.common import DataBlock, el, el_math, widget_root,
 class Quiz(DataBlock):
     NAME = "quiz"
     def parse(self, raw: str):
-        return parse_quiz(raw)
+        return _parse(raw)
 
     def render(self, block: etree.Element, questions, number: int) -> None:
         ctx = self.context()
@@ -66,3 +67,10 @@ def shown_order(question) -> list[int]:
     seed = "\n".join([question.question, *(o.text for o in question.options)])
     random.Random(seed).shuffle(order)
     return order
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse(raw: str):
+    """Parsed once per build: the track's exercise pack renders the lessons' quizzes again.
+    The result is only read (render and render_error never change it)."""
+    return parse_quiz(raw)

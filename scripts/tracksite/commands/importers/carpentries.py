@@ -19,7 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers import svgclean
+from tracksite.errors import USAGE, UserError
+from tracksite.commands.importers import limits, svgclean
 from tracksite.commands.importers.episode import Context, Episode, Note, convert
 from tracksite.core.schema import SLUG_RE
 from tracksite.core.sources import SourceProblem, read_text, split_front_matter
@@ -27,10 +28,6 @@ from tracksite.core.yamlsafe import YamlProblem, parse
 
 WORDS = re.compile(r"[A-Za-z0-9']+")
 COMMAND_LINE = re.compile(r"^\$\s+(\S.*)$")
-
-
-class ImportRefused(Exception):
-    """The lesson cannot be imported as asked; the message says why and what to do."""
 
 
 @dataclass
@@ -51,21 +48,21 @@ class Source:
 def read_source(root: Path) -> Source:
     config = root / "config.yaml"
     if not config.is_file():
-        raise ImportRefused(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
+        raise UserError(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
     try:
         data = parse(read_text(config)).value
     except (YamlProblem, SourceProblem) as e:
-        raise ImportRefused(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
+        raise UserError(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
     if not isinstance(data, dict):
-        raise ImportRefused(f"{config}: expected `key: value` lines")
+        raise UserError(f"{config}: expected `key: value` lines")
     names = data.get("episodes") or sorted(p.name for p in (root / "episodes").iterdir()
                                            if p.suffix in (".md", ".Rmd")) if (root / "episodes").is_dir() else []
     episodes = [root / "episodes" / str(n) for n in names]
     missing = [str(p) for p in episodes if not p.is_file()]
     if missing:
-        raise ImportRefused(f"config.yaml lists episodes that do not exist: {', '.join(missing)}")
+        raise UserError(f"config.yaml lists episodes that do not exist: {', '.join(missing)}")
     if not episodes:
-        raise ImportRefused(f"{root}/episodes holds no episode")
+        raise UserError(f"{root}/episodes holds no episode")
 
     def pages(folder: str, listed) -> list[Path]:
         if listed:
@@ -88,6 +85,7 @@ def _shared_links(root: Path) -> dict[str, str]:
 
 def lesson_slug(path: Path, taken: set[str]) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"^\d+[-_]?", "", path.stem).lower()).strip("-") or "episode"
+    slug = limits.free_slug(slug)
     base, n = slug, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -162,7 +160,7 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     try:
         md = split_front_matter(path, read_text(path))
     except (SourceProblem, YamlProblem) as e:
-        raise ImportRefused(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
+        raise UserError(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
     meta = md.meta.value if isinstance(md.meta.value, dict) else {}
     ctx = Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}, source_dir=path.parent,
                   link_defs=src.link_defs)
@@ -174,8 +172,10 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
             plan.files[f"lessons/{track}/{slug}/{name}"] = image
         else:
             ep.notes.append(Note(md.body_line, f"{source_path} not found; its reference is kept"))
+    title = limits.fit_episode(ep, str(meta.get("title") or path.stem),
+                               lambda message: ep.notes.append(Note(1, message)))
     plan.notes.extend(f"{rel}:{n.line}: {n.message}" for n in ep.notes)
-    meta = {"title": str(meta.get("title") or path.stem), "teaching": meta.get("teaching"),
+    meta = {"title": title, "teaching": meta.get("teaching"),
             "exercises": meta.get("exercises"), "source": str(rel)}
     return slug, meta, ep
 
@@ -228,11 +228,11 @@ def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None) -> str:
     from tracksite.core.readingtime import reading_minutes  # the estimate `check` holds `read` to
 
     objectives = ep.objectives or [f"work through the episode \"{meta['title']}\""]
-    data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives[:20]}
+    data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives}
     if ep.questions:
-        data["questions"] = ep.questions[:6]
+        data["questions"] = ep.questions
     if ep.keypoints:
-        data["keypoints"] = ep.keypoints[:8]
+        data["keypoints"] = ep.keypoints
     if prev:
         data["prerequisites"] = [{"lesson": prev}]
     time = {"read": reading_minutes(ep.body)}
@@ -361,15 +361,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     track = args.track
     try:
         if not SLUG_RE.fullmatch(track):
-            raise ImportRefused(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
+            raise UserError(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
         for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
             if (root / top).exists():
-                raise ImportRefused(f"{top} exists already: choose another --track or remove it first")
+                raise UserError(f"{top} exists already: choose another --track or remove it first")
         src = read_source(Path(args.path).resolve())
         plan = plan_import(src, track, args.number or next_track_number(root))
-    except ImportRefused as e:
-        print(f"tracksite import: error: {e}", file=sys.stderr)
-        return 2
+    except UserError as e:
+        raise UserError(e.message, exit_code=USAGE) from None
     write_plan(root, track, plan)
     print(f"imported {len(src.episodes)} episodes of \"{src.title}\" as lessons/{track}/")
     for note in plan.notes:

@@ -1,0 +1,54 @@
+"""Checks are passes: each is a function from the model (the loaded project and its site plan)
+to problems, and every pass runs on every check, in the build and in `tracksite check` alike.
+
+`check()` is the one entry point both call (the MkDocs plugin in `on_config`, the CLI in
+`tracksite check`), so a source that fails one fails the other with the same `path:line`
+message. A pass never raises for bad input and never stops at the first problem.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from tracksite.core import rootcause, siteconfig, siteplan
+from tracksite.core.checks import content, docs_pages, lessons, links, redirects, structure, urls
+from tracksite.core.problems import Problem
+
+Pass = Callable[["object"], Iterable[Problem]]
+
+# In order: what is wrong with the course's shape first, then pages, links and the site's URLs.
+PASSES: tuple[Pass, ...] = (
+    structure.track_numbers,
+    structure.orphan_cheatsheets,
+    lessons.lesson_references,
+    lessons.prerequisite_cycles,
+    docs_pages.front_matter,
+    content.active_content,
+    content.body_rules,
+    content.page_warnings,
+    content.widgets,
+    content.glossary,
+    links.course_links,
+    links.relative_links,
+    links.images,
+    urls.unreadable_files,
+    urls.static_files,
+    urls.collisions,
+    redirects.redirect_files,
+)
+
+
+def check(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None,
+          instructor: bool = False):
+    """Load the project in `root`, plan its site and run every pass: the model with all its
+    problems (`project.problems`) and its plan (`project.site`)."""
+    from tracksite.core.loader import read
+
+    config = siteconfig.read(root, docs_dir=docs_dir)
+    project = read(root, include_drafts=include_drafts, docs_dir=config.docs_dir)
+    project.site = siteplan.plan(project, config, instructor=instructor)
+    assert project.problems is not None
+    for run in PASSES:
+        project.problems.extend(run(project))
+    rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
+    return project

@@ -1,0 +1,136 @@
+"""What is inside a page: no active content, widget bodies that work, and the warnings that
+help learners (vague link text, a reading time far from the prose, objectives nothing practises)."""
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+from tracksite.core import readingtime
+from tracksite.core import references as refs
+from tracksite.core.checks.common import problems_of
+from tracksite.core.blocksyntax import blank_data_blocks
+from tracksite.core.memo import _MEMO, folder_stamp, memo
+
+_VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
+ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
+TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
+_ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-zA-Z]+)\s*=[^{}\n]{0,300}\}")
+MAX_FINDINGS = 20  # of one kind in one file: enough to act on, never a flood
+
+
+def active_content(project) -> list:
+    """No code reaches a learner's browser from a course page: no script-like HTML elements,
+    no `on...=` event handlers (in HTML or `{: attr_list }`), no javascript:, vbscript:,
+    data: or file: URLs. Code blocks and the data of widget blocks (rendered as text) are
+    not looked at."""
+    out = problems_of(project)
+    for doc in project.documents:
+        found = memo(("active", doc.body, doc.body_line), lambda: _active_content(doc.body, doc.body_line))
+        for line, message, hint in found:
+            out.add(doc.path, line, message, hint=hint)
+    return out.items
+
+
+def _active_content(body: str, body_line: int) -> list[tuple[int, str, str]]:
+    """(line, message, hint) of every script-like element, event handler and unsafe URL."""
+    found = []
+    masked = blank_data_blocks(refs.mask_code(body))
+    line_at = refs.line_finder(masked, body_line)
+    for line, scheme, target in itertools.islice(refs.unsafe_urls(masked, body_line), MAX_FINDINGS):
+        found.append((line, f"link to {scheme}: URL {target[:60]!r} is not allowed",
+                      "course pages link only to pages, files and http(s) addresses"))
+    for m in itertools.islice(ACTIVE_TAG.finditer(masked), MAX_FINDINGS):
+        found.append((line_at(m.start()), f"HTML <{m.group(1).lower()}> is not allowed in course pages",
+                      "write Markdown; interactive parts come from the widget blocks"))
+    for rx in (TAG_HANDLER, _ATTR_LIST_HANDLER):
+        for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
+            found.append((line_at(m.start(1)),
+                          f"event handler attribute {m.group(1).lower()}= is not allowed in course pages",
+                          "interactive parts come from the widget blocks"))
+    return found
+
+
+def body_rules(project) -> list:
+    """What renders silently wrong (core/bodychecks.py): pandoc fenced divs, a second title,
+    a `math:` level the lesson contradicts."""
+    from tracksite.core import bodychecks
+
+    out = problems_of(project)
+    bodychecks.check_documents(project, out)
+    return out.items
+
+
+def widgets(project) -> list:
+    """Every widget block's body (flashcards, quiz, attention, ...) and the data files it names."""
+    from tracksite.core.siteconfig import markdown_blocks
+    from tracksite.core.widgets import validate_widgets
+
+    out = problems_of(project)
+    stamps: dict[Path, tuple] = {}
+    known_blocks = markdown_blocks(project.root)  # `/// name` blocks mkdocs.yml defines
+    for doc in project.documents:
+        shown, folder = out.relative(doc.path), doc.path.parent
+        if folder not in stamps:  # widget data files live beside the page
+            stamps[folder] = folder_stamp(folder)
+        out.extend(memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder], known_blocks),
+                        lambda: validate_widgets(shown, doc.body, doc.body_line, folder, known_blocks=known_blocks)))
+    return out.items
+
+
+def glossary(project) -> list:
+    """Each track's glossary: definitions that name real lessons, terms not used before they
+    are taught (core/glossary.py); also records where each term is used, for its page."""
+    from tracksite.core import glossary as glossary_mod
+
+    out = problems_of(project)
+    glossary_mod.check(project, project.glossary, out)
+    return out.items
+
+
+def page_warnings(project) -> list:
+    """Warnings only: vague link text, reading times far from the prose, untested objectives."""
+    out = problems_of(project)
+    for doc in project.documents:
+        for n, line in enumerate(doc.body.split("\n")):
+            m = _VAGUE_LINK.search(line)
+            if m:
+                out.add(doc.path, doc.body_line + n, f"link text {m.group(1)!r} does not say where it goes",
+                        hint="name the target, e.g. [the attention lesson](lesson:...)", severity="warning")
+        if doc.kind == "lesson":
+            _reading_time(out, doc, project)
+    out.extend(_coverage(project))
+    return out.items
+
+
+def _reading_time(out, doc, project) -> None:
+    lesson = project.curriculum.lesson(doc.lesson_key or "")
+    if lesson is None:
+        return
+    reading = readingtime.estimate(doc.body)
+    expected, suggested = reading.minutes, readingtime.reading_minutes(doc.body)
+    if expected and lesson.read != suggested and abs(lesson.read - expected) > 0.3 * expected:
+        out.add(doc.path, doc.meta.line("time", "read"),
+                f"read time {lesson.read} min is more than 30% off the prose estimate ({reading.describe()})",
+                field="time.read", hint=f"set `read: {suggested}`", severity="warning")
+
+
+def _coverage(project) -> list:
+    """Objectives no quiz or flashcard practises (coverage.py), one lesson at a time."""
+    from tracksite.core.coverage import objective_warnings
+    from tracksite.core.loader import Project
+
+    found = []
+    for doc in project.documents:
+        if doc.kind != "lesson":
+            continue
+        # A lesson's warnings depend on its own file only; its parsed front-matter is the same
+        # object for as long as the file's text is unchanged (see loader `markdown`).
+        key = ("coverage", doc.path, id(doc.meta))
+        hit = _MEMO.get(key)
+        if hit is None or hit[0] is not doc.meta:
+            one = Project(project.root, project.curriculum, [doc], assets=project.assets)
+            one.index()
+            hit = _MEMO[key] = (doc.meta, objective_warnings(one))
+        found += hit[1]
+    return found

@@ -1,0 +1,101 @@
+"""References between lessons in front-matter: prerequisites and deep dives."""
+from __future__ import annotations
+
+from tracksite.core import references as refs
+from tracksite.core.checks.common import near, problems_of
+
+
+def resolve(ref: refs.Ref, project, source_is_draft: bool) -> str | None:
+    """Why `ref` leads nowhere on the learner site, or None. A published page that links to a
+    draft is an error whether or not this run includes drafts: the learner site leaves the
+    draft out, so `check` (drafts included) and the build (drafts left out) agree."""
+    if ref.kind != "track" and not source_is_draft:
+        key = f"{ref.track}/{ref.lesson}"
+        if key in project.drafts:
+            return f"{key!r} is a draft, left out of the learner site; link to it once it is published"
+    return refs.resolve(ref, project.curriculum)
+
+
+def lesson_documents(project) -> dict:
+    """lesson key -> its lesson.md Document."""
+    return {d.lesson_key: d for d in project.documents if d.kind == "lesson"}
+
+
+def lesson_references(project) -> list:
+    """Prerequisites and deep dives name real, published lessons; a deep dive leaves its track."""
+    out = problems_of(project)
+    c = project.curriculum
+    all_lessons = list(c.all_lessons())
+    docs = lesson_documents(project)
+    for lesson in all_lessons:
+        doc = docs.get(lesson.key)
+        if doc is None:
+            continue
+        for i, pre in enumerate(lesson.prerequisites):
+            if pre.lesson is None:
+                continue
+            ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
+            why = ref if isinstance(ref, str) else resolve(ref, project, lesson.is_draft)
+            if why:
+                out.add(doc.path, pre.line, why, field=f"prerequisites[{i}].lesson",
+                        hint=_near_lesson(why, pre.lesson, [l.slug for l in c.lessons_of(lesson.track)]))
+            elif ref.track == lesson.track and ref.lesson == lesson.slug:
+                out.add(doc.path, pre.line, "a lesson cannot be its own prerequisite", field=f"prerequisites[{i}].lesson")
+        for i, target in enumerate(lesson.deep_dives):
+            line = doc.meta.line("deep_dives", i)
+            ref = refs.parse(f"lesson:{target}", None)
+            why = ref if isinstance(ref, str) else resolve(ref, project, lesson.is_draft)
+            if why:
+                out.add(doc.path, line, why, field=f"deep_dives[{i}]",
+                        hint=_near_lesson(why, target, [l.key for l in all_lessons]))
+            elif ref.track == lesson.track:
+                out.add(doc.path, line, f"deep dive {target!r} is in the same track; a deep dive leads into another track",
+                        field=f"deep_dives[{i}]", hint="link to it in the text, or name it as a prerequisite")
+    return out.items
+
+
+def _near_lesson(why: str, written: str, options) -> str | None:
+    return near(written, options) if why.startswith("no lesson") else None
+
+
+def prerequisite_cycles(project) -> list:
+    """Prerequisites never go round in a circle (A needs B needs A): a learner could not start.
+    Each cycle is reported once, at the prerequisite line that closes it in its first lesson."""
+    out = problems_of(project)
+    c = project.curriculum
+    docs = lesson_documents(project)
+    needs: dict[str, list[tuple[str, int | None]]] = {}
+    for lesson in c.all_lessons():
+        for pre in lesson.prerequisites:
+            ref = refs.parse(f"lesson:{pre.lesson}", lesson.track) if pre.lesson else None
+            key = f"{ref.track}/{ref.lesson}" if isinstance(ref, refs.Ref) else None
+            if key and key != lesson.key and c.lesson(key) and key in docs:
+                needs.setdefault(lesson.key, []).append((key, pre.line))
+    reported: set[frozenset] = set()
+    for start in sorted(needs):
+        cycle = _cycle_from(start, needs)
+        if cycle is None or frozenset(cycle) in reported:
+            continue
+        reported.add(frozenset(cycle))
+        line = next(ln for key, ln in needs[start] if key == cycle[1])
+        shown = " -> ".join(cycle)
+        out.add(docs[start].path, line, f"prerequisites form a cycle: {shown}",
+                field="prerequisites", hint="a lesson cannot need a lesson that needs it; drop one of these")
+    return out.items
+
+
+def _cycle_from(start: str, needs: dict) -> list[str] | None:
+    """The shortest path of prerequisites from `start` back to itself, or None."""
+    paths = [[start]]
+    seen = {start}
+    while paths:
+        grown = []
+        for path in paths:
+            for nxt, _ in needs.get(path[-1], ()):
+                if nxt == start:
+                    return path + [start]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    grown.append(path + [nxt])
+        paths = grown
+    return None

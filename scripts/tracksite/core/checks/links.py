@@ -1,0 +1,164 @@
+"""Links and images in page bodies, checked against the site plan: `lesson:` links and their
+anchors, relative links to files and pages of the site, and images.
+
+Anchors are the ids Python-Markdown gives the target page (core/anchors.py), computed only for
+pages some link points into. A relative link must reach a file the site publishes: the engine
+warns about anything else (and `strict: true` fails the build), so the check says it first.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from tracksite.core import anchors as anchor_ids
+from tracksite.core import references as refs
+from tracksite.core.checks.common import near, problems_of
+from tracksite.core.checks.lessons import resolve
+from tracksite.core.memo import memo
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
+# `![](fig.png){alt='...'}`: attr_list's alt attribute is alt text too (Carpentries writes it so).
+_ALT_ATTR = re.compile(r"""[^)]*\)\{[^}]*\balt\s*=\s*(?:"[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s}'"]+)""")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+# ids every page has without a heading: footnotes and the theme's own targets.
+_ALWAYS = re.compile(r"^(?:$|top$|fn:|fnref:|__)")
+
+
+class _Ids:
+    """Heading ids of the project's pages, rendered on first use and remembered."""
+
+    def __init__(self, project) -> None:
+        self.project = project
+        self.config = project.site.config if project.site is not None else None
+        self.cache: dict[str, set[str]] = {}
+
+    def of(self, src_uri: str) -> set[str] | None:
+        doc = self.project.document(src_uri)
+        if doc is None:
+            return None
+        if src_uri not in self.cache:
+            self.cache[src_uri] = anchor_ids.anchors(doc.body, self.config)
+        return self.cache[src_uri]
+
+
+def _links(doc):
+    return memo(("links", doc.body, doc.body_line), lambda: list(refs.find_links(doc.body, doc.body_line)))
+
+
+def _is_draft(project, doc) -> bool:
+    return doc.lesson_key is not None and doc.lesson_key in project.drafts
+
+
+def course_links(project) -> list:
+    """`lesson:`, `overview:`, `cheatsheet:` and `track:` links lead to published pages, and
+    their `#anchor` to a heading of that page."""
+    out = problems_of(project)
+    ids = _Ids(project)
+    for doc in project.documents:
+        for link in _links(doc):
+            if refs.is_unsafe(link.target) or refs.scheme_of(link.target) is None:
+                continue
+            ref = refs.parse(link.target, doc.track)
+            why = ref if isinstance(ref, str) else resolve(ref, project, _is_draft(project, doc))
+            if why:
+                out.add(doc.path, link.line, f"broken link {link.target!r}: {why}")
+                continue
+            if not ref.anchor:
+                continue
+            found = ids.of(ref.src_uri)
+            if found is None:
+                out.add(doc.path, link.line, f"broken link {link.target!r}: anchors can only point into lesson, overview and cheatsheet pages")
+            elif ref.anchor not in found:
+                out.add(doc.path, link.line, f"broken link {link.target!r}: no heading with anchor #{ref.anchor} on that page",
+                        hint=near(ref.anchor, found))
+    return out.items
+
+
+def relative_links(project) -> list:
+    """Every other link in a page body (not http(s), not `lesson:`) reaches a file the site
+    publishes, stays inside the site, and its `#anchor` names a heading of the target page."""
+    out = problems_of(project)
+    ids = _Ids(project)
+    plan = project.site.by_src_uri() if project.site is not None else {}
+    for doc in project.documents:
+        images = {(ln, t) for ln, _, t in _images(doc)}
+        for link in _links(doc):
+            target = link.target
+            if refs.is_unsafe(target) or refs.scheme_of(target) or _SCHEME.match(target) or target.startswith("//"):
+                continue
+            why = _relative_problem(doc, target, plan, ids, skip_missing=(link.line, target) in images)
+            if why:
+                message, hint = why
+                out.add(doc.path, link.line, f"broken link {target!r}: {message}", hint=hint)
+    return out.items
+
+
+def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool):
+    """(message, hint) when a relative link cannot work, else None."""
+    parts = urlsplit(target)
+    path, fragment = unquote(parts.path), unquote(parts.fragment)
+    if path.startswith("/"):
+        return ("an absolute path breaks when the site is served under a folder",
+                "write a relative link, or `lesson:<slug>` for a lesson")
+    here = posixpath.dirname(doc.src_uri)
+    if path:
+        joined = posixpath.normpath(posixpath.join(here, path))
+        if joined == ".." or joined.startswith("../"):
+            return ("it climbs above the site's root folder", "link to a page or file of the site, or to an https:// address")
+        if joined not in plan:
+            if skip_missing:
+                return None  # images: reported by the image check
+            if joined + "/index.md" in plan or (joined == "." and "index.md" in plan):
+                return (f"{path!r} is a folder", f"link to {posixpath.join(path, 'index.md')!r}")
+            return (f"no file {joined} in the site",
+                    "lessons link with `lesson:<slug>`; files beside a page are linked by their name")
+        target_uri = joined
+    else:
+        target_uri = doc.src_uri
+    if fragment and not _ALWAYS.match(fragment):
+        found = ids.of(target_uri)
+        if found is not None and fragment not in found:
+            return (f"no heading with anchor #{fragment} on that page", near(fragment, found))
+    return None
+
+
+def _images(doc):
+    """(line, alt, target) of every Markdown image of a page; alt is also read from `{alt='...'}`."""
+    for n, line in enumerate(refs.mask_code(doc.body).split("\n")):  # an image shown as code is no image
+        for m in IMAGE.finditer(line):
+            alt = m.group(1) if m.group(1).strip() or not _ALT_ATTR.match(line, m.end()) else "alt"
+            yield doc.body_line + n, alt, m.group(2)
+
+
+def images(project) -> list:
+    """Images have alt text, are files of the site (never remote: the Content-Security-Policy
+    lets pages load images from the site itself only) and sit in the page's folder."""
+    out = problems_of(project)
+    plan = _plan(project)
+    for doc in project.documents:
+        for lineno, alt, target in _images(doc):
+            if not alt.strip():
+                out.add(doc.path, lineno, f"image {target!r} has no alt text",
+                        hint="describe what the image shows: ![Encoder block: ...](file.svg)", severity="warning")
+            scheme = urlsplit(target).scheme.lower()
+            if scheme in ("http", "https") or target.startswith("//"):
+                out.add(doc.path, lineno, f"remote image {target!r} would not show: the site's Content-Security-Policy "
+                        "(img-src 'self') lets pages load images from the site only",
+                        hint="download the image, put it beside the page and write its file name")
+                continue
+            if _SCHEME.match(target) or target.startswith("#"):
+                continue
+            if target.startswith("/") or ".." in target.split("/"):
+                out.add(doc.path, lineno, f"image path {target!r} leaves the lesson folder",
+                        hint="put the image beside lesson.md and write its file name")
+                continue
+            here = posixpath.dirname(doc.src_uri)
+            if posixpath.normpath(posixpath.join(here, unquote(urlsplit(target).path))) not in plan:
+                out.add(doc.path, lineno, f"image {target!r} not found",
+                        hint=f"expected it at lessons/{doc.track}/{doc.lesson}/{target}" if doc.lesson else None)
+    return out.items
+
+
+def _plan(project) -> dict:
+    return project.site.by_src_uri() if project.site is not None else {}

@@ -1,0 +1,24 @@
+"""Each track's redirects.yml: readable `old-slug: new-slug` lines, an old slug that is no
+lesson again (its redirect would hide the lesson), and a target that is a lesson of the track."""
+from __future__ import annotations
+
+from tracksite.core.checks.common import near, problems_of
+
+
+def redirect_files(project) -> list:
+    out = problems_of(project)
+    if project.site is None:
+        return []
+    for path, found, bad in project.site.redirect_files:
+        for line, message in bad:
+            out.add(path, line, message)
+        track = project.curriculum.track(path.parent.name)
+        slugs = track.lesson_slugs if track is not None else ()
+        for r in found:
+            if (path.parent / r.old).exists() or r.old in slugs:
+                out.add(path, r.line, f"{r.old!r} is a lesson of this track again; its redirect would hide it",
+                        hint="delete this line")
+            elif r.new not in slugs:
+                out.add(path, r.line, f"redirect target {r.new!r} is not a lesson of {path.parent.name}/track.yml",
+                        hint=near(r.new, slugs) or "point it at an existing lesson or delete the line")
+    return out.items

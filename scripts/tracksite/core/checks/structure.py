@@ -1,0 +1,42 @@
+"""The course's shape across files: track numbers, cheatsheets without a lesson."""
+from __future__ import annotations
+
+from tracksite.core.checks.common import near, problems_of
+from tracksite.core.model import Track
+
+
+def track_numbers(project) -> list:
+    """Each track has its own number (numbers order the home page and label the tracks)."""
+    out = problems_of(project)
+    by_number: dict[int, Track] = {}
+    for t in project.curriculum.tracks:
+        if not t.number:
+            continue
+        if t.number in by_number:
+            path, located = project.track_files[t.slug]
+            out.add(path, located.line("number"), f"track number {t.number} is already used by {by_number[t.number].slug}/track.yml",
+                    field="number", hint="each track needs its own number")
+        else:
+            by_number[t.number] = t
+    return out.items
+
+
+def orphan_cheatsheets(project) -> list:
+    """Every file under cheatsheets/ is the cheatsheet of a lesson some track.yml lists."""
+    out = problems_of(project)
+    folder = project.root / "cheatsheets"
+    if not folder.is_dir():
+        return []
+    known = {t.slug: set(t.lesson_slugs) for t in project.curriculum.tracks}
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        rel = path.relative_to(folder).parts
+        if len(rel) != 2 or path.suffix != ".md":
+            out.add(path, None, "unexpected file; cheatsheets live at cheatsheets/<track>/<lesson>.md")
+        elif rel[0] not in known:
+            out.add(path, None, f"cheatsheet for unknown track {rel[0]!r}")
+        elif path.stem not in known[rel[0]]:
+            out.add(path, None, f"cheatsheet has no lesson: {rel[0]}/track.yml lists no {path.stem!r}",
+                    hint=near(path.stem, known[rel[0]]))
+    return out.items

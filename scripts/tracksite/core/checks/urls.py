@@ -1,0 +1,71 @@
+"""The site's addresses and files: every output path has exactly one source, every file under
+docs/ can be read, and every static file (lessons' and docs/') follows the same rules."""
+from __future__ import annotations
+
+from tracksite.core import statics
+from tracksite.core.checks.common import problems_of
+
+_WHAT = {
+    "lesson": "the lesson page", "overview": "the overview page", "cheatsheet": "the cheatsheet page",
+    "asset": "the lesson file", "home": "the home page", "track": "the track page",
+    "track-page": "the track's page", "schedule": "the schedule page", "docs-page": "the docs page", "docs-file": "the docs file",
+    "redirect": "the redirect page",
+}
+
+
+def collisions(project) -> list:
+    """Two sources for one address: the error names both; it is reported at the source an
+    author can move (a docs/ file, else the later one)."""
+    out = problems_of(project)
+    site = project.site
+    if site is None:
+        return []
+    first: dict[str, object] = {}
+    for entry in site.entries:
+        dest = site.dest(entry)
+        other = first.setdefault(dest, entry)
+        if other is entry:
+            continue
+        here, there = (entry, other) if entry.from_docs or not other.from_docs else (other, entry)
+        url = dest.removesuffix("index.html") or "/"
+        out.add(here.source or project.root, here.line,
+                f"{_describe(project, here)} and {_describe(project, there)} are both published at {url}; "
+                "one address, one source", hint=_hint(here, there))
+    return out.items
+
+
+def _describe(project, entry) -> str:
+    what = _WHAT.get(entry.kind, entry.kind)
+    source = entry.source
+    if source is None:
+        return f"{what} tracksite generates"
+    made = "generated from " if entry.path is None else "from "
+    shown = project.problems.relative(source) if project.problems is not None else str(source)
+    return f"{what} {made}{shown}"
+
+
+def _hint(here, there) -> str:
+    if here.from_docs and there.kind in ("track", "home", "lesson", "overview", "cheatsheet", "asset"):
+        return "rename or move the docs/ file; course pages and their files come from lessons/ and cheatsheets/"
+    return "rename one of them"
+
+
+def unreadable_files(project) -> list:
+    """docs/ files the engine could not publish: links that loop, leave the project or lead
+    nowhere (statics.walk), pipes and unreadable files."""
+    out = problems_of(project)
+    if project.site is None:
+        return []
+    out.extend(project.site.walk_problems)
+    for path, why in project.site.unreadable:
+        out.add(path, None, why)
+    return out.items
+
+
+def static_files(project) -> list:
+    """One rule set (core/statics.py) for every static file the site publishes, lessons' and
+    docs/' alike, and for the symbolic links in lesson folders."""
+    if project.site is None:
+        return []
+    paths = [e.path for e in project.site.entries if e.kind in ("asset", "docs-file") and e.path is not None]
+    return [p for path in paths + list(project.lesson_links) for p in statics.static_problems(project.root, path)]

@@ -1,0 +1,35 @@
+"""Results that depend on one file's text alone, remembered across `mkdocs serve` rebuilds.
+
+`mkdocs serve` loads and checks the whole project again after every save. What depends on one
+file's text alone (its parsed front-matter, its links, anchors and active-content findings) is
+remembered here, keyed by that text, so a rebuild redoes it only for the files that changed.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+_MEMO: dict[tuple, object] = {}
+_MEMO_MAX = 50_000
+
+
+def memo(key: tuple, compute):
+    try:
+        return _MEMO[key]
+    except KeyError:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        value = _MEMO[key] = compute()
+        return value
+
+
+def folder_stamp(folder: Path) -> tuple:
+    """Names, sizes and times of the files under a page's folder (its widgets' data files)."""
+    out = []
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            with contextlib.suppress(OSError):
+                st = os.stat(os.path.join(dirpath, name))
+                out.append((dirpath, name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))

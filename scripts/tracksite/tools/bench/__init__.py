@@ -1,0 +1,142 @@
+"""`tracksite bench`: how fast tracksite builds, checks and serves a large course, against a floor.
+
+The benchmark writes a synthetic course of N lessons (tracks of 10 to 20 lessons; each lesson
+with a 1,200-word body, an overview and a cheatsheet) in our authoring format, and the very same
+pages as a plain MkDocs project (same theme, extensions, assets and navigation, links already
+rewritten to relative `.md` paths, no tracksite plugin). It then measures, alternating the two
+builds and repeating them:
+
+1. `mkdocs build` with tracksite;
+2. `mkdocs build` of the plain project: the floor our plugin adds to;
+3. one lesson page's HTML size and first-visit weight (HTML, CSS, JS, fonts and images the page
+   loads, each gzip -9, search included: Material's worker and whole index on the plain site,
+   our search script on ours, whose engine loads only when the search is opened), for both sites;
+4. `tracksite linkcheck` against `linkchecker` on the same site (internal links only), with a few
+   broken links planted so that both have something to find;
+5. `mkdocs serve --dirty` at the largest size: seconds from saving an edited lesson to the new
+   text being served.
+
+    tracksite bench --sizes 10,100,1000 --repeat 3 --markdown docs/benchmarks.md
+
+Everything runs in a temporary folder; the course in the project is not touched.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+from tracksite.tools.bench.course import ANCHORS, LessonPlan, Page, TrackPlan, cheatsheet_body, course_pages, front_matter, lesson_body, objective_words, overview_body, plain_markdown, plan_course, practice, track_sizes, write_plain_project, write_tracksite_project
+from tracksite.tools.bench.measure import BROKEN_ANCHOR, BenchError, Run, linkchecker, linkchecker_binary, measure_serve, mkdocs_build, page_weight, plant_broken_links, run_timed, serve_folder, tracksite_linkcheck
+from tracksite.tools.bench.run import _log, SizeResult, bench_size, machine_info, run_benchmark
+from tracksite.tools.bench.report import print_report, render_markdown, render_tables, targets
+
+from tracksite.errors import USAGE, UserError
+
+__all__ = ['ANCHORS', 'LessonPlan', 'Page', 'TrackPlan', 'cheatsheet_body', 'course_pages', 'front_matter', 'lesson_body', 'objective_words', 'overview_body', 'plain_markdown', 'plan_course', 'practice', 'track_sizes', 'write_plain_project', 'write_tracksite_project', 'BROKEN_ANCHOR', 'BenchError', 'Run', 'linkchecker', 'linkchecker_binary', 'measure_serve', 'mkdocs_build', 'page_weight', 'plant_broken_links', 'run_timed', 'serve_folder', 'tracksite_linkcheck', 'SizeResult', 'bench_size', 'machine_info', 'run_benchmark', 'print_report', 'render_markdown', 'render_tables', 'targets', 'register', 'cmd_bench', 'to_json']
+
+REPO = Path(__file__).resolve().parents[4]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+# -- command line --------------------------------------------------------------------------------
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers, e.g. 10,100,1000")
+    if not sizes or any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError("sizes must be positive numbers of lessons")
+    return sizes
+
+
+def _limit(text: str) -> float | str | None:
+    if text == "auto":
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds or `auto`")
+    return value if value > 0 else None
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "bench", help="benchmark builds, page weight, link checking and serve on synthetic courses",
+        description="Generate synthetic courses of N lessons and time tracksite against plain MkDocs "
+                    "(same pages and theme), tracksite linkcheck against linkchecker, and mkdocs serve.")
+    p.add_argument("--sizes", type=_sizes, default=[10, 100, 1000], metavar="N,N,...",
+                   help="course sizes in lessons (default 10,100,1000)")
+    p.add_argument("--repeat", type=int, default=3, metavar="K", help="runs of each build and of tracksite linkcheck (default 3)")
+    p.add_argument("--markdown", metavar="FILE", help="also write the results as a Markdown page (e.g. docs/benchmarks.md)")
+    p.add_argument("--json", metavar="FILE", help="also write the raw figures as JSON")
+    p.add_argument("--serve-size", type=int, metavar="N", help="measure mkdocs serve at this size (default: the largest; 0: never)")
+    p.add_argument("--serve-edits", type=int, default=3, metavar="K", help="edits timed under mkdocs serve (default 3)")
+    p.add_argument("--linkchecker-limit", type=_limit, default="auto", metavar="SECONDS",
+                   help="stop linkchecker after this long (default auto: 10.5x tracksite linkcheck's time, "
+                        "at least 90 s; 0: no limit)")
+    p.add_argument("--no-linkchecker", action="store_true", help="do not run linkchecker")
+    p.add_argument("--keep", metavar="DIR", help="copy the generated projects here")
+    p.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help="stop any one build after this long")
+    p.add_argument("--search", action="store_true",
+                   help="benchmark the course search instead (Pagefind against Material's search: index build, "
+                        "size, bytes and time to first result in Chromium; tracksite.tools.search_bench)")
+    p.set_defaults(handler=cmd_bench)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    repo = root if (root / "mkdocs.yml").is_file() and (root / "overrides").is_dir() else REPO
+    if args.repeat < 1:
+        raise UserError("--repeat must be at least 1", exit_code=USAGE)
+    if args.search:
+        from tracksite.tools import search_bench
+        return search_bench.cmd(args, repo)
+    serve_size = max(args.sizes) if args.serve_size is None else args.serve_size
+    command = "tracksite bench --sizes " + ",".join(map(str, args.sizes)) + f" --repeat {args.repeat}"
+    if args.serve_size is not None:
+        command += f" --serve-size {args.serve_size}"
+    if args.linkchecker_limit != "auto":
+        command += f" --linkchecker-limit {args.linkchecker_limit or 0:g}"
+    if args.no_linkchecker:
+        command += " --no-linkchecker"
+    if args.markdown:
+        command += f" --markdown {args.markdown}"
+    data = run_benchmark(args.sizes, args.repeat, repo=repo, serve_size=serve_size or None,
+                         serve_edits=args.serve_edits, linkchecker_limit=args.linkchecker_limit,
+                         use_linkchecker=not args.no_linkchecker, timeout=args.timeout,
+                         keep=Path(args.keep).resolve() if args.keep else None)
+    print_report(data)
+    if args.markdown:
+        from tracksite.tools.search_bench import keep_section  # the search part of the page stays
+
+        page = Path(args.markdown)
+        page.write_text(keep_section(page, render_markdown(data, command)), encoding="utf-8")
+        _log(f"wrote {args.markdown}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(to_json(data), indent=2), encoding="utf-8")
+        _log(f"wrote {args.json}")
+    return 0
+
+
+def to_json(data: dict[str, Any]) -> dict[str, Any]:
+    def run(r: Run) -> dict[str, float]:
+        return {"wall": round(r.wall, 4), "cpu": round(r.cpu, 4)}
+
+    sizes = []
+    for r in data["sizes"]:
+        lc = r.linkchecker
+        sizes.append({
+            "lessons": r.n, "tracks": r.tracks, "pages": r.pages, "lesson_words": r.lesson_words, "lesson_url": r.lesson_url,
+            "tracksite_build": [run(x) for x in r.tracksite], "plain_build": [run(x) for x in r.plain],
+            "weight_tracksite": r.weight_tracksite, "weight_plain": r.weight_plain,
+            "planted": sorted(r.planted), "tracksite_linkcheck": [run(x) for x in r.ours],
+            "tracksite_linkcheck_problems": r.ours_problems, "tracksite_linkcheck_targets": sorted(r.ours_targets),
+            "linkchecker": None if lc is None else lc if "error" in lc else {
+                **run(lc["run"]), "problems": len(lc["problems"]), "targets": sorted(lc["targets"]), "stopped": lc["stopped"]},
+            "serve": r.serve,
+        })
+    return {"machine": data["machine"], "date": data["date"], "repeat": data["repeat"], "seconds": data["seconds"],
+            "sizes": sizes, "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(data)]}

@@ -1,0 +1,303 @@
+"""Timing builds, weighing pages, checking links (tracksite linkcheck against linkchecker) and
+timing `mkdocs serve` reloads."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import functools
+import gzip
+import http.server
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+from tracksite.core import references as refs
+from tracksite.tools.bench.course import ANCHORS, LessonPlan, TrackPlan
+
+from tracksite.errors import USAGE, UserError
+
+REPO = Path(__file__).resolve().parents[4]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+# -- measuring -----------------------------------------------------------------------------------
+
+def BenchError(message: str) -> UserError:  # noqa: N802 - a build or checker the benchmark needs failed
+    return UserError(message, exit_code=USAGE)
+
+
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the process and of the children it waited for
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None) -> Run:
+    """Run a command to its end, with its wall-clock and CPU time; killed after `timeout` s.
+    Files written before (the generated course, the last build's 2 GB) are flushed to disk first,
+    so that their write-back does not land in this run's time."""
+    if hasattr(os, "sync"):
+        os.sync()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                env=env or ENV, start_new_session=True)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > timeout:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                raise BenchError(f"`{' '.join(cmd[1:4])} ...` took more than {timeout:.0f} s and was stopped")
+            time.sleep(0.005)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(wall, usage.ru_utime + usage.ru_stime, proc.returncode,
+                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+
+
+def mkdocs_build(project: Path, site: Path, timeout: float) -> Run:
+    """`mkdocs build` as a user runs it (strict, from mkdocs.yml), into a fresh folder."""
+    shutil.rmtree(site, ignore_errors=True)
+    run = run_timed([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)], project, timeout)
+    if run.returncode != 0:
+        raise BenchError(f"mkdocs build failed in {project}:\n{run.stderr[-3000:]}")
+    return run
+
+
+def _gzip9(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def page_weight(site: Path, url: str) -> dict[str, Any]:
+    """The page's HTML size and its first-visit weight (tracksite.tools.weight: HTML, CSS, JS, fonts,
+    images, widget data and the search files the page loads, each gzip -9)."""
+    from tracksite.tools.weight import first_visit_weight
+
+    html = (site / url / "index.html").read_bytes()
+    weight = first_visit_weight(site, url)
+    return {"html": len(html), "html_gzip": _gzip9(html), "weight_gzip": weight["total_gzip"],
+            "by_kind": weight["by_kind"], "missing": weight["missing"]}
+
+
+# -- link checking -------------------------------------------------------------------------------
+
+BROKEN_ANCHOR = "no-such-heading"
+
+
+def plant_broken_links(site: Path, tracks: list[TrackPlan]) -> set[str]:
+    """Break the built site in two known ways, so that both checkers have something to find:
+    delete one page (the last lesson's cheatsheet) and point one link at a missing heading.
+    Returns the broken targets as site paths (`track/lesson/page/`, `...#anchor`)."""
+    last = tracks[-1].lessons[-1]
+    gone = refs.url("cheatsheet", last.track, last.slug)
+    shutil.rmtree(site / gone)
+    first = tracks[0].lessons[0]
+    page_url = refs.url("lesson", first.track, first.slug)
+    page = site / page_url / "index.html"
+    html = page.read_text(encoding="utf-8")
+    # The lesson's link to the next lesson's worked example (not the page's own table of contents).
+    m = re.search(r'href="([^"#]+)#' + ANCHORS["A worked example"] + '"', html)
+    if m is None:
+        raise BenchError(f"no link to #{ANCHORS['A worked example']} in {page}")
+    page.write_text(html[:m.start()] + f'href="{m.group(1)}#{BROKEN_ANCHOR}"' + html[m.end():], encoding="utf-8")
+    target = _site_path(urljoin("/" + page_url, m.group(1)))
+    return {gone, f"{target}#{BROKEN_ANCHOR}"}
+
+
+def _site_path(path: str) -> str:
+    """`/a/b/index.html` and `/a/b/` both as `a/b/`: one spelling per page for comparing findings."""
+    path = unquote(path).lstrip("/")
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return path
+
+
+# How `tracksite linkcheck` names a broken target in its messages: a missing page (`no page X in
+# the site`, `X is not in the site`, `the folder X of the site has no index.html`, a search result
+# that `leads to "X#y": no such page`) or a missing id (`X has no element with id "y"`).
+_OUR_FRAGMENT = re.compile(r"(?:(\S+)|leads to \"([^\"#]*)(?:#[^\"]*)?\":?) has no element with id \"([^\"]*)\"")
+_OUR_MISSING = (
+    re.compile(r"no page (\S+) in the site"),
+    re.compile(r"the folder (\S+) of the site has no"),
+    re.compile(r"leads to \"([^\"#]*)(?:#[^\"]*)?\""),
+    re.compile(r"(\S+) is not in the site"),
+)
+
+
+def _our_target(message: str) -> str:
+    if m := _OUR_FRAGMENT.search(message):
+        return f"{_site_path(m.group(1) or m.group(2))}#{m.group(3)}"
+    for rx in _OUR_MISSING:
+        if m := rx.search(message):
+            return _site_path(m.group(1))
+    return message
+
+
+def tracksite_linkcheck(site: Path, timeout: float) -> tuple[Run, list[dict], set[str]]:
+    """`tracksite linkcheck SITE --format json`: the run, its problems and their targets."""
+    run = run_timed([sys.executable, "-m", "tracksite.commands.cli", "linkcheck", str(site), "--format", "json"],
+                    site.parent, timeout)
+    if run.returncode not in (0, 1):
+        raise BenchError(f"tracksite linkcheck failed ({run.returncode}):\n{run.stderr[-2000:]}")
+    problems = json.loads(run.stdout) if run.stdout.strip() else []
+    return run, problems, {_our_target(p["message"]) for p in problems}
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        # linkchecker sends at most 10 requests a second to a server unless the server answers
+        # with this header; the site is ours and local, so let it go as fast as it can.
+        self.send_header("LinkChecker", "tracksite-bench")
+        super().end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve_folder(folder: Path):
+    """A static server for `folder` on 127.0.0.1 (a free port), in a thread; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def linkchecker_binary() -> str | None:
+    here = Path(sys.executable).parent / "linkchecker"
+    return str(here) if here.exists() else shutil.which("linkchecker")
+
+
+def linkchecker(site: Path, work: Path, limit: float | None) -> dict[str, Any]:
+    """linkchecker (PyPI) over HTTP on 127.0.0.1: internal links only (its default), anchors
+    checked (its AnchorCheck plugin, as `tracksite linkcheck` checks fragments), no rate limit;
+    stopped after `limit` seconds when given."""
+    exe = linkchecker_binary()
+    if exe is None:
+        return {"error": "linkchecker is not installed (pip install linkchecker)"}
+    work.mkdir(parents=True, exist_ok=True)
+    config = work / "linkcheckerrc"
+    config.write_text(
+        "[checking]\nthreads=10\nmaxrequestspersecond=1000000\n"
+        + (f"maxrunseconds={max(1, int(limit))}\n" if limit else "")
+        + "[filtering]\ncheckextern=0\n[AnchorCheck]\n", encoding="utf-8")
+    # Run as root, linkchecker drops privileges to `nobody`, which must still read its config.
+    os.chmod(work, 0o755)
+    os.chmod(config, 0o644)
+    with serve_folder(site) as base:
+        run = run_timed([exe, "-f", str(config), "--no-status", "-o", "csv", base], work,
+                        timeout=(limit or 3600) + 120)
+    if run.returncode not in (0, 1):
+        raise BenchError(f"linkchecker failed ({run.returncode}):\n{run.stderr[-2000:]}")
+    rows = [line for line in run.stdout.splitlines() if line and not line.startswith("#")]
+    problems, targets = [], set()
+    if rows:
+        for row in csv.DictReader(rows, delimiter=";"):
+            if row.get("urlname") == "urlname":
+                continue
+            warning = row.get("warningstring") or ""
+            if row.get("valid") == "True" and "Anchor" not in warning:
+                continue
+            problems.append(row)
+            parts = urlsplit(row.get("url") or "")
+            target = _site_path(parts.path)
+            if "Anchor" in warning and parts.fragment:
+                target += f"#{parts.fragment}"
+            targets.add(target)
+    stopped = bool(limit) and "Interrupt after" in run.stderr  # linkchecker's word for maxrunseconds
+    return {"run": run, "problems": problems, "targets": targets, "stopped": stopped}
+
+
+# -- mkdocs serve --------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str, timeout: float = 30) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read().decode("utf-8", "replace")
+    except (OSError, urllib.error.URLError, ValueError):
+        return None
+
+
+def measure_serve(project: Path, lesson: LessonPlan, *, edits: int = 3, start_timeout: float = 600,
+                  edit_timeout: float = 60) -> dict[str, Any]:
+    """`mkdocs serve --dirty` on 127.0.0.1: seconds until the first page is served, then, for each
+    edit of one lesson, seconds from saving the file to the new text being served."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/{refs.url('lesson', lesson.track, lesson.slug)}"
+    source = project / "lessons" / lesson.track / lesson.slug / "lesson.md"
+    original = source.read_text(encoding="utf-8")
+    log = project / "serve.log"
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"127.0.0.1:{port}"]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=project, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=ENV, start_new_session=True)
+    try:
+        start = time.perf_counter()
+        while _fetch(url, timeout=5) is None:
+            if proc.poll() is not None:
+                raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
+            if time.perf_counter() - start > start_timeout:
+                raise BenchError(f"mkdocs serve did not serve {url} within {start_timeout:.0f} s")
+            time.sleep(0.2)
+        ready = time.perf_counter() - start
+        times = []
+        for i in range(edits):
+            marker = f"bench{os.getpid()}x{i}x{random.randrange(10**9)}"
+            source.write_text(original + f"\nThis sentence was added by the benchmark: {marker}.\n", encoding="utf-8")
+            saved = time.perf_counter()
+            while True:
+                page = _fetch(url)
+                if page is not None and marker in page:
+                    times.append(time.perf_counter() - saved)
+                    break
+                if time.perf_counter() - saved > edit_timeout:
+                    raise BenchError(f"the edit of {source} was not served within {edit_timeout:.0f} s")
+                if proc.poll() is not None:
+                    raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
+                time.sleep(0.05)
+            time.sleep(1.0)  # let the server settle before the next save
+        return {"ready": ready, "edits": times}
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        source.write_text(original, encoding="utf-8")

@@ -1,0 +1,127 @@
+"""Heading anchors come from Python-Markdown itself, with the site's `toc` settings: the ids
+`tracksite check` knows are the ids of the built page, on headings a re-derivation gets wrong."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bs4 import BeautifulSoup
+
+from conftest import run_mkdocs
+from course import lesson_md, write
+from tracksite.core import anchors, siteconfig
+
+TRICKY = """\
+## __init__ method
+
+Text.
+
+Setext heading
+--------------
+
+## Footnote here[^1]
+
+## _emph_ word
+
+## Fish &amp; chips
+
+## Queries, keys and values
+
+## The *it* example
+
+## Practice
+
+## Practice
+
+## `code` span
+
+## Custom {#mine}
+
+## Ünïcödé heading
+
+## 1. Numbered
+
+## A -- dash
+
+## <em>html</em> tag
+
+## Link [to a1](lesson:a1) inside
+
+[^1]: A footnote.
+"""
+
+
+def test_ids_match_the_built_page_and_links_to_them_pass_both(course, tmp_path):
+    config = course / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - tables\n", "  - tables\n  - footnotes\n"))
+    write(course, "lessons/alpha/a3/lesson.md", lesson_md("Third lesson", body=TRICKY + "\nWords to read. " * 40))
+    expected = anchors.heading_ids(TRICKY, siteconfig.read(course))
+    assert len(expected) == 16
+    # the five that the old re-derivation from the source got wrong (it made `__init__-method`,
+    # `_emph_-word`, `fish-amp-chips`, `footnote-here1` and missed the setext heading)
+    assert {"init-method", "emph-word", "fish-chips", "footnote-here", "setext-heading"} <= set(expected)
+    links = " ".join(f"[to {i}](lesson:a3#{i})" for i in expected)
+    write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Intro\n\n" + links + "\n\n"
+                                                          + "Words to read. " * 40))
+    check = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "--root", str(course), "check",
+                            "--errors-only"], capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout
+    result = run_mkdocs(course)  # strict: MkDocs validates the rewritten anchors itself
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = BeautifulSoup((course / "site/alpha/a3/index.html").read_text(encoding="utf-8"), "lxml")
+    built = [h["id"] for h in page.select("article h2[id], article h3[id]")]
+    assert set(expected) <= set(built), (expected, built)
+    assert [i for i in built if i in set(expected)] == expected
+
+
+def test_a_wrong_anchor_fails_both(course):
+    write(course, "lessons/alpha/a3/lesson.md", lesson_md("Third lesson", body=TRICKY + "\nWords to read. " * 40))
+    write(course, "lessons/alpha/a1/lesson.md", lesson_md(
+        "First lesson", body="## Intro\n\n[init](lesson:a3#__init__-method)\n\n" + "Words to read. " * 40))
+    check = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "--root", str(course), "check"],
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 1
+    assert "no heading with anchor #__init__-method on that page (did you mean 'init-method'?)" in check.stdout
+    assert run_mkdocs(course).returncode == 1
+
+
+def test_memoised_per_text():
+    text = "## One\n\n## Two\n"
+    assert anchors.anchors(text) == {"one", "two"}
+    before = anchors._anchors.cache_info().hits
+    anchors.anchors(text)
+    assert anchors._anchors.cache_info().hits == before + 1
+
+
+def test_toc_settings_come_from_mkdocs_yml(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("markdown_extensions:\n  - toc:\n      separator: _\n")
+    config = siteconfig.read(tmp_path)
+    assert anchors.heading_ids("## Queries, keys and values\n", config) == ["queries_keys_and_values"]
+
+
+def test_skeleton_gives_the_ids_of_the_whole_page():
+    """Only lines that can change an id are rendered (speed); on every page of the bundled
+    course and the tricky headings, the ids are those of rendering the whole page."""
+    import glob
+    from pathlib import Path
+
+    from course import REPO
+    from tracksite.core.sources import read_markdown
+
+    config = siteconfig.read(REPO)
+    pages = [read_markdown(Path(p)).body for p in glob.glob(str(REPO / "**/*.md"), recursive=True)
+             if "/lessons/" in p or "/cheatsheets/" in p or "/docs/" in p]
+    assert len(pages) > 40
+    md = anchors._renderer(config.extensions)
+    for body in pages + [TRICKY]:
+        md.reset()
+        html = md.convert(body)
+        whole = {a or b for rx in (anchors._ID, anchors._NAME) for a, b in rx.findall(html)}
+        assert anchors.anchors(body, config) == whole
+
+
+def test_a_code_span_of_fences_opens_no_code_block():
+    from tracksite.core.references import code_lines
+
+    lines = ["Use ```` ```output ```` blocks.", "", "## Heading", "```python", "# comment", "```"]
+    assert code_lines(lines) == [False, False, False, True, True, True]

@@ -1,0 +1,330 @@
+"""`tracksite check` and `mkdocs build` see the same project: a corpus of bad inputs, each of
+which must fail both, with the same `path:line: message` line in both outputs.
+
+Every case breaks one thing in a copy of the fixture course (tests/course.py, built with
+`strict: true`). `check` runs as the CLI runs it; the build runs through MkDocs' own command
+line (`mkdocs build`), in this process to keep the corpus fast, and a few cases also in a
+separate process, as a user runs them. The expected problem is named by its path, its line and
+a few words of its message; the test then requires the very same report line in both outputs.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from course import lesson_md, make_course, write
+
+A1, A2, A3, B2 = ("lessons/alpha/a1/lesson.md", "lessons/alpha/a2/lesson.md", "lessons/alpha/a3/lesson.md",
+                  "lessons/beta/b2/lesson.md")
+GUIDE = "docs/guide.md"
+REDIRECTS = "lessons/alpha/redirects.yml"
+FRONT_LINES = 11  # lesson_md's front-matter: the body starts on line 12
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    make: Callable[[Path], None]
+    path: str
+    line: int | None
+    needle: str
+
+
+# -- ways to break the fixture course ------------------------------------------------------------
+def put(rel: str, text: str):
+    return lambda root: write(root, rel, text)
+
+
+def lesson(rel: str, title: str, **kw):
+    return put(rel, lesson_md(title, **kw))
+
+
+def body(rel: str, title: str, text: str):
+    """A lesson whose body is `text` (its first line is file line 12)."""
+    return lesson(rel, title, body=text + "\n\n" + "Words to read here. " * 40 + "\n")
+
+
+def edit(rel: str, old: str, new: str):
+    def make(root: Path) -> None:
+        path = root / rel
+        text = path.read_text()
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1))
+    return make
+
+
+def both(*makes):
+    def make(root: Path) -> None:
+        for m in makes:
+            m(root)
+    return make
+
+
+def symlink(rel: str, target: str):
+    def make(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, root / rel)
+    return make
+
+
+def fifo(rel: str):
+    return lambda root: os.mkfifo(root / rel)
+
+
+def guide(front: str = "", text: str = "# Guide\n\nSome text.\n"):
+    return put(GUIDE, (f"---\n{front}---\n" if front else "") + text)
+
+
+SVG_SCRIPT = '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>\n</svg>\n'
+SVG_ONLOAD = '<svg xmlns="http://www.w3.org/2000/svg"\n onload="alert(1)">\n</svg>\n'
+L12 = FRONT_LINES + 1
+OUTSIDE = "/etc/hostname"
+
+CASES = [
+    # docs/ pages: front-matter
+    Case("docs-titel-typo", guide("titel: Guide\n"), GUIDE, 2, "unknown key 'titel'"),
+    Case("docs-template-missing", guide("template: nosuch.html\n"), GUIDE, 2, "no template 'nosuch.html'"),
+    Case("docs-template-typo", guide("title: G\ntemplate: mian.html\n"), GUIDE, 3, "no template 'mian.html'"),
+    Case("docs-hide-unknown", guide("hide:\n  - navigaton\n"), GUIDE, 3, "'navigaton' is not allowed"),
+    Case("docs-title-empty", guide("title: ''\n"), GUIDE, 2, "must not be empty"),
+    Case("docs-description-list", guide("description: [a, b]\n"), GUIDE, 2, "expected text"),
+    Case("docs-front-not-mapping", guide("- a\n- b\n"), GUIDE, 2, "front-matter must be a mapping"),
+    Case("docs-front-unclosed", put(GUIDE, "---\ntitle: G\n# Guide\n"), GUIDE, 1, "never closed"),
+    Case("docs-front-yaml-broken", guide("title: [G\n"), GUIDE, 2, "YAML"),
+    # one address, one source
+    Case("docs-track-index", put("docs/alpha/index.md", "# Index\n"), "docs/alpha/index.md", None,
+         "the track page generated from lessons/alpha/track.yml"),
+    Case("docs-lesson-index", put("docs/alpha/a1/index.md", "# A1\n"), "docs/alpha/a1/index.md", None,
+         "the lesson page from lessons/alpha/a1/lesson.md"),
+    Case("docs-lesson-url", put("docs/alpha/a1.md", "# A1\n"), "docs/alpha/a1.md", None, "both published at alpha/a1/"),
+    Case("docs-overview-url", put("docs/alpha/a1/overview.md", "# O\n"), "docs/alpha/a1/overview.md", None,
+         "the overview page from lessons/alpha/a1/overview.md"),
+    Case("docs-overview-folder", put("docs/alpha/a1/overview/index.md", "# O\n"), "docs/alpha/a1/overview/index.md",
+         None, "both published at alpha/a1/overview/"),
+    Case("docs-cheatsheet-url", put("docs/beta/b1/cheatsheet.md", "# C\n"), "docs/beta/b1/cheatsheet.md", None,
+         "the cheatsheet page from cheatsheets/beta/b1.md"),
+    Case("docs-shadows-asset", put("docs/alpha/a2/diagram.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"),
+         "docs/alpha/a2/diagram.svg", None, "the lesson file from lessons/alpha/a2/diagram.svg"),
+    Case("docs-shadows-asset-folder", put("docs/beta/b2/notes.md", "# N\n"), None, None, None),  # control: no clash
+    # relative links
+    Case("docs-link-etc-passwd", guide(text="# G\n\n[x](../../../../etc/passwd)\n"), GUIDE, 3, "climbs above the site"),
+    Case("lesson-link-etc-passwd", body(A1, "First lesson", "## Intro\n\n[x](../../../../etc/passwd)"), A1, L12 + 2,
+         "climbs above the site"),
+    Case("docs-link-missing-file", guide(text="# G\n\n[x](nothere.md)\n"), GUIDE, 3, "no file nothere.md"),
+    Case("docs-link-missing-anchor", guide(text="# G\n\n## Part one\n\n[x](#part-two)\n"), GUIDE, 5,
+         "no heading with anchor #part-two"),
+    Case("docs-link-other-anchor", both(put("docs/other.md", "# Other\n\n## Real part\n"),
+                                        guide(text="# G\n\n[x](other.md#fake-part)\n")), GUIDE, 3,
+         "no heading with anchor #fake-part"),
+    Case("docs-link-absolute", guide(text="# G\n\n[x](/alpha/a1/)\n"), GUIDE, 3, "absolute path"),
+    Case("lesson-link-folder", body(A1, "First lesson", "## Intro\n\n[x](../a2/)"), A1, L12 + 2, "is a folder"),
+    Case("lesson-link-missing-file", body(A1, "First lesson", "## Intro\n\n[x](notes.pdf)"), A1, L12 + 2,
+         "no file alpha/a1/notes.pdf"),
+    Case("lesson-anchor-typo", body(A1, "First lesson", "## Intro\n\n[x](lesson:a2#strat)"), A1, L12 + 2,
+         "no heading with anchor #strat"),
+    Case("lesson-anchor-setext", body(A1, "First lesson", "Intro\n-----\n\n[x](lesson:beta/b2#deep-sections)"), A1,
+         L12 + 3, "no heading with anchor #deep-sections"),
+    Case("lesson-link-unknown", body(A1, "First lesson", "## Intro\n\n[x](lesson:nosuch)"), A1, L12 + 2,
+         "no lesson 'nosuch'"),
+    Case("lesson-link-unknown-track", body(A1, "First lesson", "## Intro\n\n[x](track:nosuch)"), A1, L12 + 2,
+         "no track 'nosuch'"),
+    Case("docs-link-unknown-lesson", guide(text="# G\n\n[x](lesson:alpha/nosuch)\n"), GUIDE, 3, "no lesson 'nosuch'"),
+    Case("lesson-link-malformed", body(A1, "First lesson", "## Intro\n\n[x](lesson:../a2)"), A1, L12 + 2,
+         "is not `lesson:<lesson>`"),
+    # drafts
+    Case("link-to-draft", both(edit(A3, "math: none\n", "math: none\nstatus: draft\n"),
+                               body(A1, "First lesson", "## Intro\n\n[x](lesson:a3)")), A1, L12 + 2, "is a draft"),
+    Case("deep-dive-to-draft", edit(B2, "math: none\n", "math: none\nstatus: draft\n"), A2, 15, "is a draft"),
+    Case("prerequisite-draft", both(edit(A3, "math: none\n", "math: none\nstatus: draft\n"),
+                                    lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a3\n")), A1, 12,
+         "is a draft"),
+    Case("docs-link-to-draft", both(edit(A3, "math: none\n", "math: none\nstatus: draft\n"),
+                                    guide(text="# G\n\n[x](lesson:alpha/a3)\n")), GUIDE, 3, "is a draft"),
+    # prerequisites and deep dives
+    Case("prerequisite-cycle", lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a2\n"), A1, 12,
+         "prerequisites form a cycle: alpha/a1 -> alpha/a2 -> alpha/a1"),
+    Case("prerequisite-cycle-3", both(lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a3\n"),
+                                      lesson(A3, "Third lesson", extra="prerequisites:\n  - lesson: a2\n")), A1, 12,
+         "prerequisites form a cycle"),
+    Case("prerequisite-self", lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a1\n"), A1, 12,
+         "its own prerequisite"),
+    Case("prerequisite-unknown", lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a9\n"), A1, 12,
+         "no lesson 'a9'"),
+    Case("deep-dive-same-track", lesson(A1, "First lesson", extra="deep_dives:\n  - alpha/a3\n"), A1, 12,
+         "deep dive 'alpha/a3' is in the same track"),
+    Case("deep-dive-unknown", lesson(A1, "First lesson", extra="deep_dives:\n  - beta/b9\n"), A1, 12, "no lesson 'b9'"),
+    # images
+    Case("remote-image-lesson", body(A1, "First lesson", "## Intro\n\n![A chart](https://example.com/c.png)"), A1,
+         L12 + 2, "Content-Security-Policy"),
+    Case("remote-image-docs", guide(text="# G\n\n![A chart](http://example.com/c.png)\n"), GUIDE, 3,
+         "Content-Security-Policy"),
+    Case("remote-image-schemeless", body(A1, "First lesson", "## Intro\n\n![A chart](//example.com/c.png)"), A1,
+         L12 + 2, "Content-Security-Policy"),
+    Case("image-missing", body(A1, "First lesson", "## Intro\n\n![A chart](chart.svg)"), A1, L12 + 2,
+         "image 'chart.svg' not found"),
+    Case("image-leaves-folder", body(A1, "First lesson", "## Intro\n\n![A chart](../a2/diagram.svg)"), A1, L12 + 2,
+         "leaves the lesson folder"),
+    Case("docs-image-missing", guide(text="# G\n\n![A chart](chart.png)\n"), GUIDE, 3, "image 'chart.png' not found"),
+    # redirects.yml
+    Case("redirects-broken-yaml", put(REDIRECTS, "old: [a2\n"), REDIRECTS, 2, "YAML syntax error"),
+    Case("redirects-not-mapping", put(REDIRECTS, "- old\n- a2\n"), REDIRECTS, 1, "expected `old-slug: new-slug`"),
+    Case("redirects-dangling", put(REDIRECTS, "# moved\nold-one: nowhere\n"), REDIRECTS, 2,
+         "redirect target 'nowhere' is not a lesson"),
+    Case("redirects-shadow-lesson", put(REDIRECTS, "a1: a2\n"), REDIRECTS, 1, "'a1' is a lesson of this track again"),
+    Case("redirects-bad-slug", put(REDIRECTS, "Old_One: a2\n"), REDIRECTS, 1, "expected `old-slug: new-slug`"),
+    Case("redirects-other-track", put("lessons/beta/redirects.yml", "gone: a1\n"), "lessons/beta/redirects.yml", 1,
+         "is not a lesson of beta/track.yml"),
+    # files under docs/ the engine cannot publish
+    Case("docs-symlink-loop-file", symlink("docs/loop.md", "loop.md"), "docs/loop.md", None, "loop back on themselves"),
+    Case("docs-symlink-loop-folder", symlink("docs/extra/up", ".."), "docs/extra/up", None, "a folder that contains it"),
+    Case("docs-symlink-broken", symlink("docs/gone.png", "missing.png"), "docs/gone.png", None, "points to nothing"),
+    Case("docs-fifo", fifo("docs/pipe.txt"), "docs/pipe.txt", None, "not a regular file"),
+    Case("docs-symlink-outside", symlink("docs/host.txt", OUTSIDE), "docs/host.txt", None, "outside the project"),
+    # active content
+    Case("docs-svg-script", put("docs/pic.svg", SVG_SCRIPT), "docs/pic.svg", 2, "SVG contains a <script> element"),
+    Case("docs-svg-onload", put("docs/pic.svg", SVG_ONLOAD), "docs/pic.svg", 1, "onload= event handler"),
+    Case("lesson-svg-script", put("lessons/alpha/a2/diagram.svg", SVG_SCRIPT), "lessons/alpha/a2/diagram.svg", 2,
+         "SVG contains a <script> element"),
+    Case("lesson-script", body(A1, "First lesson", "## Intro\n\n<script>alert(1)</script>"), A1, L12 + 2, "<script>"),
+    Case("lesson-javascript-link", body(A1, "First lesson", "## Intro\n\n[x](javascript:alert(1))"), A1, L12 + 2,
+         "javascript: URL"),
+    Case("docs-iframe", guide(text="# G\n\n<iframe src='x'></iframe>\n"), GUIDE, 3, "<iframe>"),
+    Case("docs-onclick", guide(text="# G\n\n<p onclick='x()'>hi</p>\n"), GUIDE, 3, "onclick="),
+    # the course's shape and lesson front-matter
+    Case("track-number-twice", edit("lessons/beta/track.yml", "number: 2", "number: 1"), "lessons/beta/track.yml", 1,
+         "track number 1 is already used"),
+    Case("orphan-cheatsheet", put("cheatsheets/alpha/a9.md", "## Key\n"), "cheatsheets/alpha/a9.md", None,
+         "cheatsheet has no lesson"),
+    Case("lesson-titel-typo", edit(A1, "title:", "titel:"), A1, 2, "unknown key 'titel'"),
+    Case("lesson-difficulty-expert", edit(A1, "difficulty: standard", "difficulty: expert"), A1, 9,
+         "'expert' is not allowed"),
+    Case("lesson-listed-twice", edit("lessons/beta/track.yml", "[b1, b2]", "[b1, b2, b1]"), "lessons/beta/track.yml",
+         6, "listed twice"),
+    Case("lesson-folder-unlisted", lesson("lessons/beta/b3/lesson.md", "Beta three"), "lessons/beta/b3", None,
+         "is not listed"),
+    Case("quiz-broken", body(A1, "First lesson", "## Intro\n\n/// quiz\n- question: [\n///"), A1, L12 + 3, "quiz: YAML"),
+]
+def unreadable(rel: str):
+    def make(root: Path) -> None:
+        write(root, rel, "data")
+        os.chmod(root / rel, 0)
+    return make
+
+
+if os.geteuid() != 0:  # root reads any file; a pipe and a broken link stand in for it above
+    CASES.append(Case("docs-unreadable", unreadable("docs/secret.csv"), "docs/secret.csv", None, "cannot read"))
+CASES = [c for c in CASES if c.path is not None]
+
+
+# -- running both --------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> Path:
+    root = make_course(tmp_path_factory.mktemp("agreement") / "base")
+    config = root / "mkdocs.yml"
+    config.write_text("strict: true\n" + config.read_text())
+    return root
+
+
+def copy_of(base: Path, where: Path) -> Path:
+    root = where / "course"
+    shutil.copytree(base, root, symlinks=True)
+    return root
+
+
+def run_check(root: Path) -> tuple[int, str]:
+    from tracksite.commands.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--root", str(root), "check", "--errors-only"])
+    return code, out.getvalue() + err.getvalue()
+
+
+def run_build(root: Path) -> tuple[int, str]:
+    """`mkdocs build` through MkDocs' own command line, in this process; its log captured."""
+    from mkdocs.__main__ import cli
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    cwd = os.getcwd()
+    try:
+        os.chdir(root)
+        cli.main(["build", "-q", "-d", str(root.parent / "site")], standalone_mode=False)
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 1
+    except Exception as e:  # noqa: BLE001 - click's Abort and MkDocs' errors end a failed build
+        code, _ = 1, stream.write(f"{type(e).__name__}: {e}\n")
+    finally:
+        os.chdir(cwd)
+        logger.removeHandler(handler)
+    return code, stream.getvalue()
+
+
+def report_line(output: str, case: Case) -> str:
+    prefix = f"{case.path}:{case.line}: " if case.line else f"{case.path}: "
+    lines = [line.strip() for line in output.splitlines()
+             if line.strip().startswith(prefix) and case.needle in line]
+    assert lines, f"no line starting {prefix!r} with {case.needle!r} in:\n{output[-3000:]}"
+    return lines[0]
+
+
+def test_corpus_is_large_and_named_uniquely():
+    assert len(CASES) >= 60
+    assert len({c.name for c in CASES}) == len(CASES)
+
+
+def test_fixture_course_passes_both(base, tmp_path):
+    root = copy_of(base, tmp_path)
+    assert run_check(root)[0] == 0
+    code, log = run_build(root)
+    assert code == 0, log
+
+
+def test_unrelated_docs_page_beside_a_lesson_address_is_fine(base, tmp_path):
+    root = copy_of(base, tmp_path)
+    write(root, "docs/beta/b2/notes.md", "# Notes\n\nBeside the lesson's address, not on it.\n")
+    assert run_check(root) == (0, run_check(root)[1])
+    assert run_build(root)[0] == 0
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_check_and_build_fail_alike(case, base, tmp_path):
+    root = copy_of(base, tmp_path)
+    case.make(root)
+    code, checked = run_check(root)
+    assert code == 1, checked
+    expected = report_line(checked, case)
+    code, built = run_build(root)
+    assert code != 0, f"the build passed:\n{built[-3000:]}"
+    assert expected in built, f"{expected!r} not in the build's output:\n{built[-3000:]}"
+    assert "Traceback" not in built + checked
+
+
+@pytest.mark.parametrize("name", ["docs-track-index", "docs-link-etc-passwd", "docs-symlink-loop-folder"])
+def test_real_command_lines_agree(name, base, tmp_path):
+    """The same, with both commands in their own processes, exactly as a user types them."""
+    case = next(c for c in CASES if c.name == name)
+    root = copy_of(base, tmp_path)
+    case.make(root)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    check = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check"],
+                           capture_output=True, text=True, timeout=120, env=env)
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site")], cwd=root,
+                           capture_output=True, text=True, timeout=120, env=env)
+    assert check.returncode == 1 and build.returncode == 1
+    expected = report_line(check.stdout, case)
+    assert expected in build.stderr
+    assert not (tmp_path / "site").exists()

@@ -1,0 +1,241 @@
+"""`new`, `move` and `rename` survive being killed at any point, and a read-only file changes nothing.
+
+Issue 13, case 4 as reported: SIGTERM or SIGKILL just after `rename` moved the lesson folder left
+`track.yml` at 0 bytes, hundreds of errors, and a rename that could not be rerun; with a
+read-only `track.yml`, `new lesson` failed, its rollback raised `PermissionError` (exit 70) and the
+half-made lesson stayed. The kills here are triggered by the command's own file operations
+(before and after each rename, replace, folder creation, removal and fsync), not by timers: each
+interrupted command is run again and must end with exactly the tree an uninterrupted run makes.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from course import make_course
+
+TIMEOUT = 120
+KILL = textwrap.dedent("""
+    import os, signal
+    N, SIG = int(os.environ["KILL_AT"]), getattr(signal, os.environ.get("KILL_SIG", "SIGKILL"))
+    calls = [0]
+    def tick():
+        calls[0] += 1
+        if calls[0] == N:
+            os.kill(os.getpid(), SIG)
+    def counting(real):
+        def wrapper(*a, **k):
+            tick()
+            out = real(*a, **k)
+            tick()
+            return out
+        return wrapper
+    for name in ("rename", "replace", "mkdir", "rmdir", "unlink", "fsync"):
+        setattr(os, name, counting(getattr(os, name)))
+""")
+COMMANDS = {
+    "rename": ["rename", "alpha", "a1", "first-steps", "--redirect"],
+    "new-lesson": ["new", "lesson", "alpha", "a4", "--title", "Fourth lesson", "--after", "a2"],
+    "move": ["move", "alpha", "a3", "--after", "a1"],
+}
+
+
+def tracksite(root: Path, args: list[str], patch: str = "", **env: str) -> subprocess.CompletedProcess:
+    code = f"{patch}\nimport sys\nfrom tracksite.commands.cli import main\nsys.argv = ['tracksite', *{args!r}]\nsys.exit(main({args!r}))"
+    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=TIMEOUT,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env})
+
+
+def tree(root: Path) -> dict[str, bytes | None]:
+    return {p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(root.rglob("*")) if not p.relative_to(root).as_posix().startswith(("site", "docs/assets"))}
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    return make_course(tmp_path_factory.mktemp("pristine") / "course")
+
+
+@pytest.fixture(scope="module")
+def expected(pristine, tmp_path_factory) -> dict[str, dict]:
+    """Each command's result, uninterrupted, and how many file operations it makes."""
+    out = {}
+    for name, args in COMMANDS.items():
+        root = tmp_path_factory.mktemp(name) / "course"
+        shutil.copytree(pristine, root)
+        count = tracksite(root, args, KILL, KILL_AT="0")
+        assert count.returncode == 0, count.stderr
+        out[name] = tree(root)
+    return out
+
+
+def fresh(pristine: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "course"
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(pristine, root)
+    return root
+
+
+def operations(pristine: Path, tmp_path: Path, args: list[str]) -> int:
+    """How many counted steps the command takes: kill later than that and it finishes."""
+    root = fresh(pristine, tmp_path)
+    probe = KILL.replace("if calls[0] == N:", "if False:") + \
+        "\nimport atexit\natexit.register(lambda: open(os.environ['COUNT_FILE'], 'w').write(str(calls[0])))"
+    result = tracksite(root, args, probe, KILL_AT="0", COUNT_FILE=str(tmp_path / "count"))
+    assert result.returncode == 0, result.stderr
+    return int((tmp_path / "count").read_text())
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_killed_at_any_step_then_rerun_completes(pristine, expected, tmp_path, name):
+    args = COMMANDS[name]
+    total = operations(pristine, tmp_path, args)
+    assert total > 8
+    step = 2 if name == "rename" else 4  # rename: the most steps (folder moves, many files)
+    points = sorted({*range(1, total + 1, step), total - 1, total})
+    killed = 0
+    for n in points:
+        root = fresh(pristine, tmp_path)
+        first = tracksite(root, args, KILL, KILL_AT=str(n))
+        if first.returncode == -signal.SIGKILL:
+            killed += 1
+            for path, data in tree(root).items():
+                assert data != b"" or path.endswith(".gitkeep"), f"kill at {n}: {path} is empty"
+        finished = {k: v for k, v in tree(root).items() if not k.startswith(".tracksite-journal")} == expected[name]
+        again = tracksite(root, args)
+        assert "Traceback" not in again.stderr
+        if not finished:  # (killed after the commit, the change stands and the rerun may refuse to redo it)
+            assert again.returncode == 0, f"kill at {n}: the rerun failed: {again.stderr[-2000:]}"
+        assert tree(root) == expected[name], f"kill at {n}: the rerun did not make the same tree"
+    assert killed >= len(points) - 2
+
+
+def test_reported_case_kill_right_after_the_folder_moves(pristine, expected, tmp_path):
+    """As reported: SIGTERM or SIGKILL just after `rename` moves the folder. `track.yml` keeps its
+    text, `tracksite check` names the cause, and rerunning the rename completes it."""
+    after_move = textwrap.dedent("""
+        import os, signal
+        real = os.rename
+        def rename(src, dst, *a, **k):
+            real(src, dst, *a, **k)
+            if str(src).endswith("lessons/alpha/a1"):
+                os.kill(os.getpid(), getattr(signal, os.environ["KILL_SIG"]))
+        os.rename = rename
+    """)
+    for sig in ("SIGTERM", "SIGKILL"):
+        root = fresh(pristine, tmp_path)
+        track = (root / "lessons/alpha/track.yml").read_bytes()
+        first = tracksite(root, COMMANDS["rename"], after_move, KILL_SIG=sig)
+        assert first.returncode == -getattr(signal, sig)
+        assert (root / "lessons/alpha/first-steps").is_dir()  # killed with the folder moved
+        assert (root / "lessons/alpha/track.yml").read_bytes() == track
+        check = tracksite(root, ["check"])
+        assert check.returncode == 1 and "interrupted `tracksite new`, `move` or `rename`" in check.stdout
+        again = tracksite(root, COMMANDS["rename"])
+        assert again.returncode == 0, again.stderr
+        assert "undid the interrupted `tracksite rename alpha a1 first-steps --redirect`" in again.stderr
+        assert tree(root) == expected["rename"]
+        assert tracksite(root, ["check"]).returncode == 0
+
+
+def test_killed_while_undoing_then_rerun_completes(pristine, expected, tmp_path):
+    """The undo is itself interrupted (at every step): the next run still finishes the job."""
+    args = COMMANDS["rename"]
+    for n in range(1, 12, 2):
+        root = fresh(pristine, tmp_path)
+        assert tracksite(root, args, KILL, KILL_AT="20").returncode == -signal.SIGKILL
+        tracksite(root, args, KILL, KILL_AT=str(n))  # recovery, then the command, killed at step n
+        again = tracksite(root, args)
+        assert again.returncode == 0, f"second kill at {n}: {again.stderr[-2000:]}"
+        assert tree(root) == expected["rename"], f"second kill at {n}"
+
+
+# -- read-only files: a clear error and nothing changed ------------------------------------------
+
+def test_reported_case_read_only_track_yml(pristine, tmp_path):
+    """As reported: with a read-only `track.yml`, `new lesson` left a half-made lesson and exit 70."""
+    root = fresh(pristine, tmp_path)
+    track = root / "lessons/alpha/track.yml"
+    track.chmod(0o444)
+    before = tree(root)
+    result = tracksite(root, COMMANDS["new-lesson"])
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "tracksite new lesson: error: lessons/alpha/track.yml is a read-only file; make it writable (chmod u+w) "
+        "and run the command again; nothing was changed"]
+    assert tree(root) == before and stat.S_IMODE(track.stat().st_mode) == 0o444
+    assert not (root / ".tracksite-journal").exists()
+
+
+@pytest.mark.parametrize("code, says", [("EACCES", "permission denied"), ("ENOSPC", "the disk is full")])
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_permission_refused_midway_changes_nothing(pristine, tmp_path, name, code, says):
+    """The file system refuses the write of track.yml after other files were written (as it does
+    for a user who cannot write it, or on a full disk): every step is undone, one line, no
+    traceback, exit 1."""
+    refuse = textwrap.dedent(f"""
+        import errno, os
+        real = os.replace
+        def replace(src, dst, *a, **k):
+            if str(dst).endswith("alpha/track.yml"):
+                raise OSError(errno.{code}, os.strerror(errno.{code}), str(dst))
+            return real(src, dst, *a, **k)
+        os.replace = replace
+    """)
+    root = fresh(pristine, tmp_path)
+    before = tree(root)
+    result = tracksite(root, COMMANDS[name], refuse)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{says} (lessons/alpha/track.yml); nothing was changed" in lines[0]
+    assert tree(root) == before
+
+
+def test_rollback_never_raises_and_finishes_later(tmp_path):
+    from tracksite.commands.changes import JOURNAL, Changes, recover
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/f.md").write_text("one")
+    changes = Changes(tmp_path, command="tracksite test")
+    changes.move(tmp_path / "a", tmp_path / "b")
+    changes.write(tmp_path / "b/f.md", "two")
+    changes.apply()
+    real = os.rename
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    os.rename = refuse
+    try:
+        left = changes.rollback()
+    finally:
+        os.rename = real
+    assert left and "b" in left[0]
+    assert (tmp_path / JOURNAL / "journal.json").is_file()  # kept: there is still something to undo
+    assert recover(tmp_path) is not None
+    assert (tmp_path / "a/f.md").read_text() == "one" and not (tmp_path / "b").exists()
+    assert not (tmp_path / JOURNAL).exists()
+
+
+def test_writes_keep_the_file_mode(tmp_path):
+    from tracksite.commands.changes import Changes
+
+    path = tmp_path / "f.md"
+    path.write_text("one")
+    path.chmod(0o640)
+    changes = Changes(tmp_path)
+    changes.write(path, "two")
+    changes.apply()
+    changes.commit()
+    assert path.read_text() == "two" and stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.md"]

@@ -1,0 +1,93 @@
+"""Issue 12: the folders show the architecture, and the imports keep to it.
+
+- `core/` is engine-free: no module in it imports MkDocs, pymdown-extensions or Material.
+- `commands/` and `tools/` never import the engine themselves (building goes through `adapter/`).
+- Building a site never imports `tracksite.tools` (benchmark, page weight, MiniLM): checked on a
+  real `mkdocs build` of the bundled course, in its own process.
+- One exception type for mistakes a user can fix, with the exit codes the README documents.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from course import REPO
+
+PACKAGE = REPO / "scripts" / "tracksite"
+ENGINE = ("mkdocs", "pymdownx", "material")
+
+
+def imported_modules(path: Path) -> set[str]:
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out.add(node.module)
+    return out
+
+
+def test_core_commands_and_tools_never_import_the_engine():
+    offenders = []
+    for folder in ("core", "commands", "tools"):
+        for path in sorted((PACKAGE / folder).rglob("*.py")):
+            for module in imported_modules(path):
+                if module.split(".")[0] in ENGINE:
+                    offenders.append(f"{path.relative_to(REPO)} imports {module}")
+    assert not offenders, offenders
+    assert any(m.split(".")[0] in ENGINE for p in (PACKAGE / "adapter").rglob("*.py") for m in imported_modules(p))
+
+
+def test_core_never_imports_adapter_commands_or_tools():
+    offenders = [f"{p.relative_to(REPO)} imports {m}" for p in sorted((PACKAGE / "core").rglob("*.py"))
+                 for m in imported_modules(p)
+                 if m.startswith(("tracksite.adapter", "tracksite.commands", "tracksite.tools"))]
+    assert not offenders, offenders
+
+
+PROBE = """
+import sys
+from mkdocs.__main__ import cli
+try:
+    cli(["build", "--strict", "--site-dir", sys.argv[1]])
+except SystemExit as e:
+    assert not e.code, e.code
+loaded = sorted(m for m in sys.modules if m.startswith("tracksite."))
+print("\\n".join(loaded))
+"""
+
+
+def test_building_never_imports_the_tools(tmp_path):
+    result = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path / "site")], cwd=REPO, capture_output=True,
+                            text=True, timeout=900, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    loaded = result.stdout.split()
+    assert "tracksite.adapter.plugin" in loaded and "tracksite.core.loader" in loaded  # the probe saw the build
+    assert not [m for m in loaded if m.startswith("tracksite.tools")], loaded
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_one_user_error_type_with_documented_exit_codes(tmp_path):
+    # The commands and tools: one exception for the user (trackfile's two are internal to the
+    # track.yml editor and turned into a UserError by the commands that use it).
+    paths = [PACKAGE / "errors.py", *(PACKAGE / "commands").rglob("*.py"), *(PACKAGE / "tools").rglob("*.py")]
+    classes = [f"{p.relative_to(REPO)}: {n.name}" for p in paths
+               for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+               if isinstance(n, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id == "Exception" for b in n.bases)]
+    assert sorted(c.split(": ")[1] for c in classes) == ["TrackFileError", "UserError", "_Unsupported"], classes
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for code in ("`0`", "`1`", "`2`", "`70`", "`130`"):
+        assert code in readme
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "tracksite.commands.cli", *args], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+
+    not_a_project = run("check")
+    assert not_a_project.returncode == 2 and "Traceback" not in not_a_project.stderr
+    assert not_a_project.stderr.startswith("tracksite check: error: ")
+    refused = run("--root", str(REPO), "new", "lesson", "no-such-track", "x", "--title", "X")
+    assert refused.returncode == 1 and refused.stderr.startswith("tracksite new lesson: error: no track")

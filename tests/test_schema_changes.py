@@ -1,0 +1,110 @@
+"""Issue 12: the schema is the one place to edit. On a copy of the code and the course, one edit
+to core/schema.py (a new choice value, a changed default) is followed by `tracksite check`, the
+build, the pages' labels, the loader, the JSON Schema and the authoring guide's tables, with
+nothing else touched."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from course import REPO
+
+LESSON = "lessons/transformers-and-llms/positional-encoding/lesson.md"
+PAGE = "transformers-and-llms/positional-encoding/index.html"
+
+
+@pytest.fixture
+def copy(tmp_path) -> Path:
+    """The project (code included) in a temporary folder."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("lessons", "cheatsheets", "overrides", "docs", "scripts"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    return root
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """A command with the copy's code first on the path (the plugin included)."""
+    env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", *args], cwd=root, capture_output=True, text=True,
+                            timeout=600, env=env)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def shown_difficulty(site: Path) -> str:
+    soup = BeautifulSoup((site / PAGE).read_text(encoding="utf-8"), "lxml")
+    label = next(l for l in soup.select(".ts-facts__label") if l.get_text(strip=True) == "Difficulty")
+    return label.parent.get_text(" ", strip=True).removeprefix("Difficulty").strip()
+
+
+def test_a_new_choice_value_is_one_edit(copy):
+    schema_py = copy / "scripts/tracksite/core/schema.py"
+    edit(schema_py, 'values=("intro", "standard", "advanced")', 'values=("intro", "standard", "advanced", "expert")')
+    lesson = copy / LESSON
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(re.sub(r"\ndifficulty: \w+", "\ndifficulty: expert", text, count=1), encoding="utf-8")
+
+    check = run(copy, "tracksite.commands.cli", "check")
+    assert check.returncode == 0 and " 0 errors" in check.stderr, check.stdout + check.stderr
+    build = run(copy, "mkdocs", "build", "--strict", "--site-dir", str(copy / "site"))
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert shown_difficulty(copy / "site") == "Expert"
+    track = BeautifulSoup((copy / "site/transformers-and-llms/index.html").read_text(encoding="utf-8"), "lxml")
+    assert "Expert" in track.get_text(" ")
+
+    assert run(copy, "tracksite.commands.cli", "docs", "--check").returncode == 1  # the guide and schemas are stale
+    assert run(copy, "tracksite.commands.cli", "docs", "--write").returncode == 0
+    lesson_schema = json.loads((copy / "docs/schemas/lesson.schema.json").read_text(encoding="utf-8"))
+    assert "expert" in lesson_schema["properties"]["difficulty"]["enum"]
+    assert "| `difficulty` | no | `intro`, `standard`, `advanced`, `expert` |" in \
+        (copy / "docs/authoring.md").read_text(encoding="utf-8")
+    starter = run(copy, "tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing",
+                  "--title", "Mixing experts")
+    assert starter.returncode == 0, starter.stderr
+    assert "difficulty: standard         # intro | standard | advanced | expert\n" in \
+        (copy / "lessons/transformers-and-llms/mixing/lesson.md").read_text(encoding="utf-8")
+
+
+def test_a_changed_default_is_one_edit(copy):
+    schema_py = copy / "scripts/tracksite/core/schema.py"
+    edit(schema_py, 'Field("difficulty", DIFFICULTY, default="standard")', 'Field("difficulty", DIFFICULTY, default="intro")')
+    lesson = copy / LESSON
+    text = lesson.read_text(encoding="utf-8")
+    assert "\ndifficulty: advanced\n" in text
+    lesson.write_text(text.replace("\ndifficulty: advanced\n", "\n"), encoding="utf-8")
+
+    probe = ("from pathlib import Path; from tracksite.core.loader import load; "
+             "p = load(Path('.')); print(p.curriculum.lesson('transformers-and-llms/positional-encoding').difficulty)")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=copy, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(copy / "scripts")})
+    assert out.stdout.strip() == "intro", out.stderr
+
+    build = run(copy, "mkdocs", "build", "--strict", "--site-dir", str(copy / "site"))
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert shown_difficulty(copy / "site") == "Introductory"
+
+    assert run(copy, "tracksite.commands.cli", "docs", "--write").returncode == 0
+    lesson_schema = json.loads((copy / "docs/schemas/lesson.schema.json").read_text(encoding="utf-8"))
+    assert lesson_schema["properties"]["difficulty"]["default"] == "intro"
+    assert "| `difficulty` | no | `intro`, `standard`, `advanced` | `intro` |" in \
+        (copy / "docs/authoring.md").read_text(encoding="utf-8")
+    starter = run(copy, "tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing",
+                  "--title", "Mixing experts")
+    assert starter.returncode == 0, starter.stderr
+    assert "\ndifficulty: intro " in (copy / "lessons/transformers-and-llms/mixing/lesson.md").read_text(encoding="utf-8")
