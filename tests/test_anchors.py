@@ -113,7 +113,9 @@ def test_skeleton_gives_the_ids_of_the_whole_page():
              if "/lessons/" in p or "/cheatsheets/" in p or "/docs/" in p]
     assert len(pages) > 40
     md = anchors._renderer(config.extensions)
-    for body in pages + [TRICKY]:
+    glossary = "## Glossary\n\ncommit { #commit }\n:   To record changes; see [the term](#commit).\n"
+    assert "commit" in anchors.anchors(glossary, config)  # an id on a definition term
+    for body in pages + [TRICKY, glossary]:
         md.reset()
         html = md.convert(body)
         whole = {a or b for rx in (anchors._ID, anchors._NAME) for a, b in rx.findall(html)}

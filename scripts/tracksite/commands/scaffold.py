@@ -327,6 +327,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     _position_options(l)
     l.set_defaults(handler=cmd_new_lesson)
 
+    _register_move_rename(sub)
+
+
+def _register_move_rename(sub: argparse._SubParsersAction) -> None:
+    """`tracksite move` and `tracksite rename`."""
+    fmt = argparse.RawDescriptionHelpFormatter
     m = sub.add_parser(
         "move", help="reorder a lesson; numbering and previous/next follow", formatter_class=fmt,
         description=textwrap.dedent("""\

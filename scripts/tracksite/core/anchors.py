@@ -52,7 +52,14 @@ def skeleton(markdown_text: str) -> str:
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        if _ATX.match(line) or _DEFINITION.match(line) or _HAS_ID.search(line):
+        if _HAS_ID.search(line):  # its whole block: `term { #id }` needs its `:   definition`
+            start = end = i
+            while start > 0 and lines[start - 1].strip():
+                start -= 1
+            while end + 1 < len(lines) and lines[end + 1].strip():
+                end += 1
+            keep[start:end + 1] = [True] * (end + 1 - start)
+        elif _ATX.match(line) or _DEFINITION.match(line):
             keep[i] = True
         elif _SETEXT.match(line) and i > 0 and lines[i - 1].strip() and (
                 i < 2 or not lines[i - 2].strip()):

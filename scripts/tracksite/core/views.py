@@ -94,6 +94,29 @@ def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]
     }
 
 
+def prerequisites_view(c: Curriculum, lesson: Lesson) -> list[dict[str, Any]]:
+    """A lesson's prerequisites: lessons linked with their track and number, then free text."""
+    prerequisites = []
+    for pre in lesson.prerequisites:
+        if pre.lesson:
+            ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
+            target = c.lesson(f"{ref.track}/{ref.lesson}") if isinstance(ref, refs.Ref) else None
+            if target is not None:
+                t = c.track(target.track)
+                prerequisites.append({
+                    "url": refs.url("lesson", target.track, target.slug),
+                    "title": target.title,
+                    "where": f"{track_label(t)}, Lesson {c.position(target).number}" if t else "",
+                    "order": (t.number if t else 0, c.position(target).number),
+                })
+        elif pre.text:
+            prerequisites.append({"url": None, "title": pre.text, "where": ""})
+    # lessons in course order (Lesson 1 before Lesson 2, whatever order the author wrote), then
+    # the free-text prerequisites in the order written
+    prerequisites.sort(key=lambda p: (p.get("order") is None, p.get("order") or (0, 0)))
+    return prerequisites
+
+
 def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
     """Header, tabs, prerequisites, deep dives, backlinks and pager of one lesson page."""
     track = c.track(lesson.track)
@@ -116,24 +139,7 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
         if exists:
             tabs.append({"kind": tab, "label": TAB_LABELS[tab], "url": refs.url(tab, lesson.track, lesson.slug),
                          "current": tab == kind})
-    prerequisites = []
-    for pre in lesson.prerequisites:
-        if pre.lesson:
-            ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
-            target = c.lesson(f"{ref.track}/{ref.lesson}") if isinstance(ref, refs.Ref) else None
-            if target is not None:
-                t = c.track(target.track)
-                prerequisites.append({
-                    "url": refs.url("lesson", target.track, target.slug),
-                    "title": target.title,
-                    "where": f"{track_label(t)}, Lesson {c.position(target).number}" if t else "",
-                    "order": (t.number if t else 0, c.position(target).number),
-                })
-        elif pre.text:
-            prerequisites.append({"url": None, "title": pre.text, "where": ""})
-    # lessons in course order (Lesson 1 before Lesson 2, whatever order the author wrote), then
-    # the free-text prerequisites in the order written
-    prerequisites.sort(key=lambda p: (p.get("order") is None, p.get("order") or (0, 0)))
+    prerequisites = prerequisites_view(c, lesson)
 
     def other_track_lesson(target: Lesson) -> dict[str, Any]:
         t = c.track(target.track)
