@@ -178,3 +178,57 @@ def test_mkdocs_config_has_no_material_search():
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
     plugins = [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]]
     assert "search" not in plugins and "tracksite" in plugins
+
+
+def test_weight_of_a_page_with_materials_search_counts_its_index(tmp_path):
+    """The benchmark's plain MkDocs site keeps Material's search: its worker and its whole index
+    load with every page, so the first-visit weight counts them (issue 16)."""
+    from tracksite.tools import bench
+    from tracksite.tools.weight import first_visit_weight
+
+    tracks = bench.plan_course(10)
+    project = bench.write_plain_project(tmp_path / "plain", tracks)
+    site = tmp_path / "site"
+    bench.mkdocs_build(project, site, 600)
+    lesson = tracks[0].lessons[0]
+    weight = first_visit_weight(site, f"{lesson.track}/{lesson.slug}/")
+    urls = {r["url"]: r for r in weight["resources"]}
+    assert "search/search_index.json" in urls and urls["search/search_index.json"]["kind"] == "search"
+    assert any(u.startswith("assets/javascripts/workers/search.") for u in urls)
+    assert weight["missing"] == [] and weight["by_kind"]["search"] > 1000
+
+
+def test_search_benchmark_reports_each_target_met_or_missed(tmp_path):
+    from tracksite.tools import search_bench as sb
+
+    def size(n, one_bytes, ms, index_s, build_s):
+        query = {"query": "q", "bytes": one_bytes, "files": 9, "ms": ms, "ms_all": [ms]}
+        return {"lessons": n, "pages": 3 * n, "build_s": build_s, "index_s": index_s, "index_disk": 10_000,
+                "index_files": 5, "plain_build_s": 1.0, "material": {"index_bytes": 5, "index_gzip": 5, "visit_bytes": 9},
+                "ours": {"one word": query, "three words": query}, "material_browser": {"one word": query, "three words": query}}
+
+    bundled = {"build_s": 2.0, "index_s": 0.2, "index_disk": 1, "index_files": 1,
+               "ours": size(1, 100_000, 50, 0, 1)["ours"], "material": {"visit_bytes": 150_000}}
+    data = {"date": "today", "repeat": 1, "machine": {}, "bundled": bundled,
+            "sizes": [size(10, 90_000, 80, 0.1, 2.0), size(1000, 160 * 1024, 350, 30.0, 100.0)]}
+    text = "\n".join(sb.targets(data))
+    assert "160 KB, **missed** by 10 KB" in text
+    assert "350 ms at worst, **missed** by 50 ms" in text
+    assert "30% (30.0 s of 100.0 s), **missed**" in text
+    assert "98 KB against 146 KB, met" in text
+    page = tmp_path / "benchmarks.md"
+    page.write_text("# Benchmarks\n\nThe main table.\n", encoding="utf-8")
+    sb.write_markdown(page, sb.render(data, "cmd"))
+    sb.write_markdown(page, sb.render(data, "cmd again"))  # replaced, not appended twice
+    out = page.read_text(encoding="utf-8")
+    assert out.startswith("# Benchmarks\n\nThe main table.\n") and out.count(sb.START) == 1 and "cmd again" in out
+
+
+def test_the_main_benchmark_keeps_the_search_section(tmp_path):
+    from tracksite.tools import search_bench as sb
+
+    page = tmp_path / "benchmarks.md"
+    page.write_text(f"# Old main part\n\n{sb.START}\nsearch figures\n{sb.END}\n", encoding="utf-8")
+    out = sb.keep_section(page, "# New main part\n")
+    assert out.startswith("# New main part\n") and f"{sb.START}\nsearch figures\n{sb.END}" in out
+    assert "Old main part" not in out

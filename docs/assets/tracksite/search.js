@@ -11,7 +11,8 @@
   const openBtn = $(".ts-search__open"), dialog = $(".ts-search__dialog"), input = $(".ts-search__input");
   const status = $(".ts-search__status"), list = $(".ts-search__results"), more = $(".ts-search__more");
   const selects = { track: $("select[name=track]"), kind: $("select[name=kind]") };
-  const PAGE = 8; /* results drawn at a time: each one fetches its page's fragment */
+  const PAGE = 5; /* results drawn at a time: each one fetches its page's fragment (docs/benchmarks.md) */
+  const WAIT = 120; /* ms without a keystroke before a query runs: no fragments for half-typed words */
   const KIND_ORDER = ["Lesson", "Overview", "Cheatsheet", "Track", "Guide"];
   let loading = null, shown = [], drawn = 0, generation = 0, followed = false;
 
@@ -22,12 +23,23 @@
            ranked below its own short cheatsheet for being long (docs/benchmarks.md). */
         await pf.options({ excerptLength: 18, noWorker: true, ranking: { pageLength: 0.3 } });
         await pf.init();
-        fillFilters(await pf.filters());
         return pf;
       });
       loading.catch(() => { loading = null; });
     }
     return loading;
+  };
+
+  /* The track and kind menus are filled from Pagefind's filter files when a learner first goes
+     to one (focus or pointer), not when the search opens: most searches never filter, and on a
+     large course those files are a good part of a first query's bytes (docs/benchmarks.md). */
+  let filling = null;
+  const loadFilters = () => {
+    if (!filling) {
+      filling = load().then((pf) => pf.filters()).then(fillFilters);
+      filling.catch(() => { filling = null; });
+    }
+    return filling;
   };
 
   const fillFilters = (filters) => {
@@ -131,7 +143,8 @@
       say("Search is not available: its index did not load (" + (e && e.message ? e.message : e) + ").");
       return;
     }
-    const search = await pf.debouncedSearch(term, { filters: chosenFilters() }, 60);
+    pf.preload(term, { filters: chosenFilters() }).catch(() => {}); /* index chunks, while typing */
+    const search = await pf.debouncedSearch(term, { filters: chosenFilters() }, WAIT);
     if (search === null || mine !== generation) return; /* a newer keystroke took over */
     shown = search.results; drawn = 0;
     list.replaceChildren();
@@ -193,7 +206,10 @@
     if (first) first.click();
   });
   input.addEventListener("input", run);
-  for (const select of Object.values(selects)) select.addEventListener("change", run);
+  for (const select of Object.values(selects)) {
+    select.addEventListener("change", run);
+    for (const type of ["focus", "pointerdown"]) select.addEventListener(type, () => { loadFilters().catch(() => {}); });
+  }
   more.addEventListener("click", () => {
     const next = drawn;
     drawMore().then(() => { const link = list.querySelectorAll("a")[next]; if (link) link.focus(); });

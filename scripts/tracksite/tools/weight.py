@@ -16,15 +16,17 @@ compressed with gzip at level 9 as a server would send it:
   under `deferred`, with their own total.
 
 The course search (Pagefind, `[data-ts-search]`) loads its engine only when a learner opens it:
-`pagefind.js`, `pagefind-entry.json`, the language's metadata and WebAssembly, and the filter
-files (the track and kind menus). Those are listed apart, under `on_search`, with their total;
+`pagefind.js`, `pagefind-entry.json`, and the language's metadata and WebAssembly (the filter
+files load only when a learner goes to the track or kind menu). Those are listed apart, under `on_search`, with their total;
 a query then adds the index chunks of its words and one fragment per result shown, which depend
 on the query and are measured in Chromium by `tracksite bench --search`. Pagefind's files are
 stored gzipped already and count at their size on disk.
 
-Not counted: Material's search index (`search/search_index.json`; Material's search plugin is
-no longer used, so a page neither loads it nor Material's worker, though Material's `__config`
-still names the worker), background images of stylesheets, `data:` URIs (already inside the
+On a page with Material's own search box (a plain MkDocs site; tracksite's theme has none),
+Material's search worker and its whole index (`search/search_index.json`) are fetched as the
+page loads, before any query: both are counted, the index as kind `search`.
+
+Not counted: background images of stylesheets, `data:` URIs (already inside the
 file that holds them), and anything on another origin (there should be none;
 tests/browser/test_privacy.py fails on it). A resource loaded twice counts once.
 tests/browser/test_privacy.py compares this list with the requests a real Chromium makes on a
@@ -51,6 +53,9 @@ class _Resources(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[str, str]] = []  # (kind, url as written)
+        self.material_search = False  # Material's search box: its worker and index load on every visit
+        self._config = False
+        self.config_text = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -65,6 +70,10 @@ class _Resources(HTMLParser):
                 self.found.append(("js" if "modulepreload" in rel else kind, a["href"]))
         elif tag == "script" and a.get("src"):
             self.found.append(("js", a["src"]))
+        elif tag == "script" and a.get("id") == "__config":
+            self._config = True
+        if a.get("data-md-component") == "search":
+            self.material_search = True
         elif tag == "img":
             if a.get("src"):
                 self.found.append(("image", a["src"]))
@@ -75,12 +84,19 @@ class _Resources(HTMLParser):
         elif tag == "video" and a.get("poster"):
             self.found.append(("image", a["poster"]))
         if a.get("data-ts-search") is not None and a.get("data-pagefind"):
-            self.found.append(("search", a["data-pagefind"]))
+            self.found.append(("pagefind", a["data-pagefind"]))
         if a.get("data-widget") and a.get("data-config"):
             # the heatmap fetches its data only when it comes near the viewport (widgets.js)
             kind = "deferred" if a["data-widget"] == "attention" else "data"
             for url in _config_urls(a["data-config"]):
                 self.found.append((kind, url))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._config = False
+
+    def handle_data(self, data: str) -> None:
+        if self._config:
+            self.config_text += data
 
 
 def _local(site: Path, base: str, url: str, served_under: str = "/") -> Path | None:
@@ -113,15 +129,32 @@ def _gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
-def _sent_size(data: bytes) -> int:
+def _material_search(parser: _Resources, page_rel: str) -> list[tuple[str, str, str]]:
+    """Material's search box, where a page has one (a plain MkDocs site): its worker and its whole
+    index are fetched as the page loads, before any query, so they count as the page's weight."""
+    if not parser.material_search:
+        return []
+    try:
+        config = json.loads(parser.config_text)
+    except ValueError:
+        return []
+    found = []
+    if isinstance(config, dict) and isinstance(config.get("search"), str):
+        found.append(("js", config["search"], page_rel))
+    base = config.get("base", ".") if isinstance(config, dict) else "."
+    found.append(("search", f"{base.rstrip('/')}/{SEARCH_INDEX}", page_rel))
+    return found
+
+
+def sent_size(data: bytes) -> int:
     """Bytes on the wire: Pagefind's gzipped files go as they are, the rest gzip -9."""
     return len(data) if data[:2] == b"\x1f\x8b" else _gzip_size(data)
 
 
 def search_engine_files(pagefind_js: Path) -> list[dict]:
     """What opening the course search loads before the first query: Pagefind's script, its entry
-    file, then for the site's language the metadata and the WebAssembly, and every filter file
-    (search.js lists the tracks and kinds). Empty when the site has no index."""
+    file, then for the site's language the metadata and the WebAssembly. Empty when the site has
+    no index."""
     folder = pagefind_js.parent
     site = folder.parent
     files = [pagefind_js, folder / "pagefind-entry.json"]
@@ -132,13 +165,12 @@ def search_engine_files(pagefind_js: Path) -> list[dict]:
         return []
     for language in languages:
         files += [folder / f"pagefind.{language['hash']}.pf_meta", folder / f"wasm.{language['wasm']}.pagefind"]
-    files += sorted((folder / "filter").glob("*.pf_filter"))
     found = []
     for path in files:
         if path.is_file():
             data = path.read_bytes()
             found.append({"url": path.relative_to(site).as_posix(), "kind": "search",
-                          "bytes": len(data), "gzip": _sent_size(data)})
+                          "bytes": len(data), "gzip": sent_size(data)})
     return found
 
 
@@ -169,7 +201,8 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
     parser.feed(html_path.read_text(encoding="utf-8"))
     parser.close()
     todo: list[tuple[str, str, str]] = [(kind, url, page_rel) for kind, url in parser.found]  # kind, url, base
-    not_counted = [SEARCH_INDEX + " (Material's search index: not used)"]
+    todo += _material_search(parser, page_rel)
+    not_counted = [] if parser.material_search else [SEARCH_INDEX + " (Material's search: not on this page)"]
     page_bytes = html_path.read_bytes()
     resources: list[dict] = [{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": _gzip_size(page_bytes)}]
     missing: list[str] = []
@@ -191,13 +224,11 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
             missing.append(url)
             continue
         rel = path.relative_to(site).as_posix() if path.is_relative_to(site) else str(path)
-        if rel == SEARCH_INDEX:
-            continue
         data = path.read_bytes()
         if kind == "deferred":
             deferred.append({"url": rel, "kind": "data", "bytes": len(data), "gzip": _gzip_size(data)})
             continue
-        if kind == "search":
+        if kind == "pagefind":
             on_search += search_engine_files(path)
             continue
         resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": _gzip_size(data)})

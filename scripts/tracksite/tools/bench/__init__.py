@@ -9,7 +9,8 @@ builds and repeating them:
 1. `mkdocs build` with tracksite;
 2. `mkdocs build` of the plain project: the floor our plugin adds to;
 3. one lesson page's HTML size and first-visit weight (HTML, CSS, JS, fonts and images the page
-   loads, each gzip -9; not the search index), for both sites;
+   loads, each gzip -9, search included: Material's worker and whole index on the plain site,
+   our search script on ours, whose engine loads only when the search is opened), for both sites;
 4. `tracksite linkcheck` against `linkchecker` on the same site (internal links only), with a few
    broken links planted so that both have something to find;
 5. `mkdocs serve --dirty` at the largest size: seconds from saving an edited lesson to the new
@@ -79,6 +80,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-linkchecker", action="store_true", help="do not run linkchecker")
     p.add_argument("--keep", metavar="DIR", help="copy the generated projects here")
     p.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help="stop any one build after this long")
+    p.add_argument("--search", action="store_true",
+                   help="benchmark the course search instead (Pagefind against Material's search: index build, "
+                        "size, bytes and time to first result in Chromium; tracksite.tools.search_bench)")
     p.set_defaults(handler=cmd_bench)
 
 
@@ -87,6 +91,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     repo = root if (root / "mkdocs.yml").is_file() and (root / "overrides").is_dir() else REPO
     if args.repeat < 1:
         raise UserError("--repeat must be at least 1", exit_code=USAGE)
+    if args.search:
+        from tracksite.tools import search_bench
+        return search_bench.cmd(args, repo)
     serve_size = max(args.sizes) if args.serve_size is None else args.serve_size
     command = "tracksite bench --sizes " + ",".join(map(str, args.sizes)) + f" --repeat {args.repeat}"
     if args.serve_size is not None:
@@ -103,7 +110,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
                          keep=Path(args.keep).resolve() if args.keep else None)
     print_report(data)
     if args.markdown:
-        Path(args.markdown).write_text(render_markdown(data, command), encoding="utf-8")
+        from tracksite.tools.search_bench import keep_section  # the search part of the page stays
+
+        page = Path(args.markdown)
+        page.write_text(keep_section(page, render_markdown(data, command)), encoding="utf-8")
         _log(f"wrote {args.markdown}")
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(data), indent=2), encoding="utf-8")

@@ -93,7 +93,7 @@ def _gzip9(data: bytes) -> int:
 
 def page_weight(site: Path, url: str) -> dict[str, Any]:
     """The page's HTML size and its first-visit weight (tracksite.tools.weight: HTML, CSS, JS, fonts,
-    images, widget data, each gzip -9; not the search index)."""
+    images, widget data and the search files the page loads, each gzip -9)."""
     from tracksite.tools.weight import first_visit_weight
 
     html = (site / url / "index.html").read_bytes()

@@ -177,8 +177,10 @@ machine disturbs less than wall-clock time.
 - **Builds**: wall-clock seconds of `mkdocs build`, start of the process to its end, Python's
   start-up included. Pages: lessons, overviews and cheatsheets, one page per track and the home page.
 - **One lesson page**: the third lesson of the first track. First visit: the page's HTML and
-  everything it loads on an empty cache (stylesheets, scripts, Material's search worker,
-  the favicon, fonts and images; not the search index), each compressed with gzip -9
+  everything it loads on an empty cache (stylesheets, scripts, the favicon, fonts, images and
+  search: on the plain site Material's search worker and its whole index, which load with every
+  page; on ours the search script, whose engine loads only when a learner opens the search, see
+  "Search" below), each compressed with gzip -9
   (`tracksite.tools.weight.first_visit_weight`). tracksite's sidebar lists the current track only, so the page
   stays the same size as the course grows; the plain build's Material navigation lists every lesson
   of the course on every page.
