@@ -4,7 +4,6 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from course import write
 from tracksite.core.loader import load
 
 A1, A2 = "lessons/alpha/a1/lesson.md", "lessons/alpha/a2/lesson.md"

@@ -3,13 +3,12 @@ index, filters, keyboard, a phone, the dark palette, axe, and `mkdocs serve` aft
 from __future__ import annotations
 
 import re
-import shutil
 import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from course import REPO, lesson_md, write
+from course import lesson_md, write
 
 pytestmark = pytest.mark.browser
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from tracksite.core import schema
+from tracksite.core.schemalang import field_table
 
 MARKER = re.compile(
     r"<!--\s*tracksite:fields\s+([a-z-]+)\s*-->\n"  # opening marker
@@ -34,6 +35,6 @@ def fill(text: str) -> str:
         spec = schema.SPECS.get(name)
         if spec is None:
             raise UnknownTable(f"no field table {name!r}; known: {', '.join(schema.SPECS)}")
-        return f"<!-- tracksite:fields {name} -->\n\n{schema.field_table(spec)}\n\n<!-- /tracksite:fields -->\n"
+        return f"<!-- tracksite:fields {name} -->\n\n{field_table(spec)}\n\n<!-- /tracksite:fields -->\n"
 
     return MARKER.sub(table, text)

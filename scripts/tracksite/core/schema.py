@@ -11,9 +11,8 @@ import math
 import re
 from typing import Any
 
-from tracksite.core.schemalang import (INVALID, Bool, Choice, Either, Field, Finding, ListOf, MapOf, Mapping,  # noqa: F401
-                                       Minutes, Number, Real, Spec, Text, Whole, field_name, field_table,
-                                       json_schema, read, unique)
+from tracksite.core.schemalang import (INVALID, Bool, Choice, Either, Field, ListOf, MapOf, Mapping, Minutes,
+                                       Number, Real, Spec, Text, Whole, read, unique)
 from tracksite.core.yamlsafe import Located
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")

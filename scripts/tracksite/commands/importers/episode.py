@@ -287,7 +287,7 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         return []
     if div.kind == "instructor":
         ep.instructor.append("\n".join(_render(div.children, ep, ctx, nested=True)).strip())
-        return ["", f"/// instructor", *_render(div.children, ep, ctx, nested=True), "///", ""]
+        return ["", "/// instructor", *_render(div.children, ep, ctx, nested=True), "///", ""]
     if div.kind == "challenge":
         return _render_challenge(div, ep, ctx)
     if div.kind == "solution" and not ctx.in_exercise:
