@@ -6,6 +6,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from tracksite.commands.changes import Changes
 from tracksite.commands.common import (CommandError, _apply_checked, _command, _errors, _lesson_files, _near,
@@ -53,6 +54,18 @@ def rewrite_references(path: Path, text: str, file_track: str | None, track: str
         raise CommandError(f"{path}:{e.line or 1}: {e.message}; fix it first") from None
     lines = text.split("\n")
     body_offset = sum(len(l) + 1 for l in lines[: src.body_line - 1])
+    replacements, edits, warnings = _body_links(src, body_offset, file_track, track, old, new)
+    new_text = refs.rewrite(text, replacements)
+    line_edits, expected = _front_matter_refs(src, file_track, track, old, new)
+    if line_edits:
+        new_text = _edit_front_matter(path, new_text, line_edits, expected, edits)
+    return Rewrite(path, new_text, sorted(edits, key=lambda e: int(e.split(":")[0])), warnings)
+
+
+def _body_links(src, body_offset: int, file_track: str | None, track: str, old: str, new: str):
+    """Replacements (by character span of the whole text) for the body's lesson:/overview:/cheatsheet:
+    links to track/old, keeping each link's form (short or track/slug) and anchor; and warnings for
+    plain links that look like the old address, which only the author can judge."""
     edits, warnings = [], []
     replacements: dict[tuple[int, int], str] = {}
     for link in refs.find_links(src.body, src.body_line):
@@ -69,8 +82,12 @@ def rewrite_references(path: Path, text: str, file_track: str | None, track: str
         elif kind is None and re.search(rf"(^|/){re.escape(old)}(/|$|#)", link.target) and "://" not in link.target:
             warnings.append(f"{link.line}: link {link.target!r} may point at the old address; "
                             f"write it as lesson:{track}/{new}")
-    new_text = refs.rewrite(text, replacements)
-    # Front-matter: edit only the lines the parser says hold the references.
+    return replacements, edits, warnings
+
+
+def _front_matter_refs(src, file_track: str | None, track: str, old: str, new: str):
+    """The front-matter values naming track/old, as (line, value, replacement, after `lesson:` key)
+    edits, and (key path, value) pairs the edited front-matter must parse back to."""
     meta = src.meta.value if src.has_front_matter and isinstance(src.meta.value, dict) else {}
     expected: list[tuple[tuple, str]] = []
     line_edits: list[tuple[int, str, str, bool]] = []
@@ -89,31 +106,36 @@ def rewrite_references(path: Path, text: str, file_track: str | None, track: str
             line = src.meta.lines.get(("deep_dives", i))
             line_edits.append((line, item, f"{track}/{new}", False))
             expected.append((("deep_dives", i), f"{track}/{new}"))
-    if line_edits:
-        out_lines = new_text.split("\n")
-        for line, value, replacement, after_key in line_edits:
-            if line is None:
-                raise CommandError(f"{path}: cannot find the line of {value!r} in the front-matter; edit it by hand")
-            current = out_lines[line - 1]
-            start = 0
-            if after_key:
-                m = re.search(r"\blesson\s*:", current)
-                start = m.end() if m else 0
-            pattern = re.compile(r"(?<![A-Za-z0-9/_.-])" + re.escape(value) + r"(?![A-Za-z0-9/_.-])")
-            m = pattern.search(current, start)
-            if not m:
-                raise CommandError(f"{path}:{line}: cannot find {value!r} on this line; edit it by hand and run again")
-            out_lines[line - 1] = current[: m.start()] + replacement + current[m.end():]
-            edits.append(f"{line}: {value} -> {replacement}")
-        new_text = "\n".join(out_lines)
-        check = split_front_matter(path, new_text).meta.value
-        for key_path, value in expected:
-            node = check
-            for k in key_path:
-                node = node[k]
-            if node != value:  # pragma: no cover - the regex found the wrong token
-                raise CommandError(f"{path}: could not rewrite {key_path} safely; edit it by hand")
-    return Rewrite(path, new_text, sorted(edits, key=lambda e: int(e.split(":")[0])), warnings)
+    return line_edits, expected
+
+
+def _edit_front_matter(path: Path, text: str, line_edits, expected, edits: list[str]) -> str:
+    """`text` with each front-matter edit made on the line the parser named (so comments and layout
+    stay), then parsed again to prove every value landed where meant; refuses rather than guess."""
+    out_lines = text.split("\n")
+    for line, value, replacement, after_key in line_edits:
+        if line is None:
+            raise CommandError(f"{path}: cannot find the line of {value!r} in the front-matter; edit it by hand")
+        current = out_lines[line - 1]
+        start = 0
+        if after_key:
+            m = re.search(r"\blesson\s*:", current)
+            start = m.end() if m else 0
+        pattern = re.compile(r"(?<![A-Za-z0-9/_.-])" + re.escape(value) + r"(?![A-Za-z0-9/_.-])")
+        m = pattern.search(current, start)
+        if not m:
+            raise CommandError(f"{path}:{line}: cannot find {value!r} on this line; edit it by hand and run again")
+        out_lines[line - 1] = current[: m.start()] + replacement + current[m.end():]
+        edits.append(f"{line}: {value} -> {replacement}")
+    new_text = "\n".join(out_lines)
+    check = split_front_matter(path, new_text).meta.value
+    for key_path, value in expected:
+        node = check
+        for k in key_path:
+            node = node[k]
+        if node != value:  # pragma: no cover - the regex found the wrong token
+            raise CommandError(f"{path}: could not rewrite {key_path} safely; edit it by hand")
+    return new_text
 
 
 def rewrite_glossary(path: Path, text: str, file_track: str, track: str, old: str, new: str) -> Rewrite:
@@ -162,22 +184,9 @@ def cmd_rename(args: argparse.Namespace) -> int:
     folder = _track_dir(root, track)
     old = _slug(args.old, "old slug")
     new = _slug(args.new, "new slug")
-    if old == new:
-        raise CommandError("the old and new slugs are the same")
-    tf = _open_track(root, folder)
-    found = tf.where(old)
-    if found is None:
-        raise CommandError(f"lessons/{track}/track.yml has no lesson {old!r}{_near(old, tf.slugs)}")
-    if not (folder / old).is_dir():
-        raise CommandError(f"lessons/{track}/{old}/ does not exist; create it or remove {old!r} from track.yml")
-    for path in _lesson_files(root, track, new):
-        if path.exists():
-            raise CommandError(f"{_rel(root, path)} exists already; pick another new slug (nothing is ever overwritten)")
-    if tf.where(new):
-        raise CommandError(f"lessons/{track}/track.yml lists {new!r} already; pick another new slug")
+    tf, found = _check_rename(root, track, folder, old, new)
     _, errors_before = _errors(root)
 
-    rel = lambda p: _rel(root, p)  # noqa: E731
     changes = Changes(root)
     old_dir, new_dir = folder / old, folder / new
     old_sheet, new_sheet = root / "cheatsheets" / track / f"{old}.md", root / "cheatsheets" / track / f"{new}.md"
@@ -186,35 +195,17 @@ def cmd_rename(args: argparse.Namespace) -> int:
         changes.move(old_sheet, new_sheet)
     tf.replace_at(found[0], found[1], new)
     changes.write(tf.path, tf.dump())
-    report: list[str] = []
-    warnings: list[str] = []
-    for path, file_track in _markdown_files(root):
-        text, bom, crlf = _read_keeping_format(path)
-        result = rewrite_references(path, text, file_track, track, old, new)
-        destination = path
+
+    def moved(path: Path) -> Path:
+        """Where a source file lives after the move."""
         if path.parent == old_dir:
-            destination = new_dir / path.name
-        elif path == old_sheet:
-            destination = new_sheet
-        warnings += [f"{rel(destination)}:{w}" for w in result.warnings]
-        if result.text != text:
-            changes.write(destination, _restore_format(result.text, bom, crlf))
-            report += [f"  {rel(destination)}:{e}" for e in result.edits]
-    for path in sorted((root / "lessons").glob("*/glossary.yml")):
-        text, bom, crlf = _read_keeping_format(path)
-        result = rewrite_glossary(path, text, path.parent.name, track, old, new)
-        warnings += [f"{rel(path)}:{w}" for w in result.warnings]
-        if result.text != text:
-            changes.write(path, _restore_format(result.text, bom, crlf))
-            report += [f"  {rel(path)}:{e}" for e in result.edits]
-    current, _ = redirects.read(folder)
-    redirect_path = redirects.path_for(folder)
-    if args.redirect or any(r.new == old or r.old == new for r in current):
-        text = redirects.record(folder, old, new)
-        if not args.redirect:  # keep existing redirects working without adding one for `old`
-            text = "".join(l + "\n" for l in text.split("\n")[:-1] if not l.startswith(f"{old}: "))
-        changes.write(redirect_path, text)
+            return new_dir / path.name
+        return new_sheet if path == old_sheet else path
+
+    report, warnings = _rewrite_all(root, changes, track, old, new, moved)
+    _keep_redirects(args, folder, changes, old, new)
     _apply_checked(root, changes, len(errors_before))
+    rel = lambda p: _rel(root, p)  # noqa: E731
     print(f"renamed {rel(old_dir)}/ -> {rel(new_dir)}/")
     if old_sheet.exists() or new_sheet.exists():
         print(f"renamed {rel(old_sheet)} -> {rel(new_sheet)}")
@@ -230,3 +221,60 @@ def cmd_rename(args: argparse.Namespace) -> int:
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
     return 0
+
+
+def _check_rename(root: Path, track: str, folder: Path, old: str, new: str):
+    """Refuse before touching anything: same slugs, an unknown or missing old lesson, or a new slug
+    whose files or track.yml entry exist already (a rename never overwrites). Returns the open
+    track.yml and where `old` sits in it."""
+    if old == new:
+        raise CommandError("the old and new slugs are the same")
+    tf = _open_track(root, folder)
+    found = tf.where(old)
+    if found is None:
+        raise CommandError(f"lessons/{track}/track.yml has no lesson {old!r}{_near(old, tf.slugs)}")
+    if not (folder / old).is_dir():
+        raise CommandError(f"lessons/{track}/{old}/ does not exist; create it or remove {old!r} from track.yml")
+    for path in _lesson_files(root, track, new):
+        if path.exists():
+            raise CommandError(f"{_rel(root, path)} exists already; pick another new slug (nothing is ever overwritten)")
+    if tf.where(new):
+        raise CommandError(f"lessons/{track}/track.yml lists {new!r} already; pick another new slug")
+    return tf, found
+
+
+def _rewrite_all(root: Path, changes: Changes, track: str, old: str, new: str,
+                 moved: Callable[[Path], Path]) -> tuple[list[str], list[str]]:
+    """Queue the rewrite of every Markdown file and glossary that names track/old, each written where
+    it will live after the move (`moved(path)`), keeping its BOM and line endings.
+    Returns the edits report and the warnings, both naming files by their new place."""
+    rel = lambda p: _rel(root, p)  # noqa: E731
+    report: list[str] = []
+    warnings: list[str] = []
+    for path, file_track in _markdown_files(root):
+        text, bom, crlf = _read_keeping_format(path)
+        result = rewrite_references(path, text, file_track, track, old, new)
+        destination = moved(path)
+        warnings += [f"{rel(destination)}:{w}" for w in result.warnings]
+        if result.text != text:
+            changes.write(destination, _restore_format(result.text, bom, crlf))
+            report += [f"  {rel(destination)}:{e}" for e in result.edits]
+    for path in sorted((root / "lessons").glob("*/glossary.yml")):
+        text, bom, crlf = _read_keeping_format(path)
+        result = rewrite_glossary(path, text, path.parent.name, track, old, new)
+        warnings += [f"{rel(path)}:{w}" for w in result.warnings]
+        if result.text != text:
+            changes.write(path, _restore_format(result.text, bom, crlf))
+            report += [f"  {rel(path)}:{e}" for e in result.edits]
+    return report, warnings
+
+
+def _keep_redirects(args: argparse.Namespace, folder: Path, changes: Changes, old: str, new: str) -> None:
+    """With --redirect, record old -> new. Without it, still rewrite redirects.yml when an existing
+    redirect involves either slug, so chains keep leading somewhere, but add none for `old`."""
+    current, _ = redirects.read(folder)
+    if args.redirect or any(r.new == old or r.old == new for r in current):
+        text = redirects.record(folder, old, new)
+        if not args.redirect:  # keep existing redirects working without adding one for `old`
+            text = "".join(l + "\n" for l in text.split("\n")[:-1] if not l.startswith(f"{old}: "))
+        changes.write(redirects.path_for(folder), text)

@@ -258,10 +258,6 @@ class _Unsupported(Exception):
     """The line editor does not recognise this file's shape: use the round-trip writer."""
 
 
-def _indent(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" "))]
-
-
 def _norm(title: str) -> str:
     return " ".join(title.split()).casefold()
 

@@ -62,9 +62,6 @@ class SitePlan:
         """What the adapter adds to the engine's files: everything not under docs/."""
         return [e for e in self.entries if not e.from_docs]
 
-    def docs_files(self) -> list[Entry]:
-        return [e for e in self.entries if e.from_docs]
-
     def by_src_uri(self) -> dict[str, Entry]:
         out: dict[str, Entry] = {}
         for e in self.entries:

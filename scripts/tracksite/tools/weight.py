@@ -37,6 +37,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -196,63 +197,87 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
     if not html_path.is_file():
         raise FileNotFoundError(f"no page {page_url!r} in {site} ({html_path} does not exist)")
     page_rel = html_path.relative_to(site).as_posix()
-    served_under = base_path_of(site)
     parser = _Resources()
     parser.feed(html_path.read_text(encoding="utf-8"))
     parser.close()
     todo: list[tuple[str, str, str]] = [(kind, url, page_rel) for kind, url in parser.found]  # kind, url, base
     todo += _material_search(parser, page_rel)
-    not_counted = [] if parser.material_search else [SEARCH_INDEX + " (Material's search: not on this page)"]
     page_bytes = html_path.read_bytes()
-    resources: list[dict] = [{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": _gzip_size(page_bytes)}]
-    missing: list[str] = []
-    deferred: list[dict] = []
-    on_search: list[dict] = []
-    seen: set[Path] = {html_path}
+    visit = _Visit(site=site, served_under=base_path_of(site), seen={html_path},
+                   resources=[{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": _gzip_size(page_bytes)}],
+                   not_counted=[] if parser.material_search else [SEARCH_INDEX + " (Material's search: not on this page)"])
     while todo:
-        kind, url, base = todo.pop(0)
+        todo += visit.fetch(*todo.pop(0))
+    return visit.summary(page_url)
+
+
+@dataclass
+class _Visit:
+    """What a first visit has fetched so far; kept apart from the walk so each rule (skip, count,
+    defer, follow a stylesheet's fonts and imports) reads on its own."""
+    site: Path
+    served_under: str
+    seen: set[Path]
+    resources: list[dict]
+    not_counted: list[str]
+    missing: list[str] = field(default_factory=list)
+    deferred: list[dict] = field(default_factory=list)
+    on_search: list[dict] = field(default_factory=list)
+
+    def fetch(self, kind: str, url: str, base: str) -> list[tuple[str, str, str]]:
+        """Count one named resource; return what it names in turn (a stylesheet's fonts and imports)."""
         if url.startswith("data:"):
-            continue
-        path = _local(site, base, url, served_under)
+            return []
+        path = _local(self.site, base, url, self.served_under)
         if path is None:
-            not_counted.append(f"{url} (not on this site)")
-            continue
-        if path in seen:
-            continue
-        seen.add(path)
+            self.not_counted.append(f"{url} (not on this site)")
+            return []
+        if path in self.seen:
+            return []
+        self.seen.add(path)
         if not path.is_file():
-            missing.append(url)
-            continue
-        rel = path.relative_to(site).as_posix() if path.is_relative_to(site) else str(path)
+            self.missing.append(url)
+            return []
+        rel = path.relative_to(self.site).as_posix() if path.is_relative_to(self.site) else str(path)
         data = path.read_bytes()
         if kind == "deferred":
-            deferred.append({"url": rel, "kind": "data", "bytes": len(data), "gzip": _gzip_size(data)})
-            continue
+            self.deferred.append({"url": rel, "kind": "data", "bytes": len(data), "gzip": _gzip_size(data)})
+            return []
         if kind == "pagefind":
-            on_search += search_engine_files(path)
-            continue
-        resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": _gzip_size(data)})
-        if kind == "css":
-            css = data.decode("utf-8", errors="replace")
-            for block in _FONT_FACE.findall(css):
-                for m in _CSS_URL.finditer(block):
-                    ref = next(g for g in m.groups() if g is not None)
-                    todo.append(("font", ref, rel))
-            for ref in _IMPORT.findall(css):
-                todo.append(("css", ref, rel))
-    by_kind: dict[str, int] = {}
-    for r in resources:
-        by_kind[r["kind"]] = by_kind.get(r["kind"], 0) + r["gzip"]
-    return {
-        "page": page_url,
-        "total_bytes": sum(r["bytes"] for r in resources),
-        "total_gzip": sum(r["gzip"] for r in resources),
-        "by_kind": by_kind,
-        "resources": resources,
-        "missing": missing,
-        "not_counted": not_counted,
-        "deferred": deferred,
-        "deferred_gzip": sum(r["gzip"] for r in deferred),
-        "on_search": on_search,
-        "on_search_gzip": sum(r["gzip"] for r in on_search),
-    }
+            self.on_search += search_engine_files(path)
+            return []
+        self.resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": _gzip_size(data)})
+        return _css_refs(data, rel) if kind == "css" else []
+
+    def summary(self, page_url: str) -> dict:
+        """The totals first_visit_weight returns (its docstring lists the keys)."""
+        by_kind: dict[str, int] = {}
+        for r in self.resources:
+            by_kind[r["kind"]] = by_kind.get(r["kind"], 0) + r["gzip"]
+        return {
+            "page": page_url,
+            "total_bytes": sum(r["bytes"] for r in self.resources),
+            "total_gzip": sum(r["gzip"] for r in self.resources),
+            "by_kind": by_kind,
+            "resources": self.resources,
+            "missing": self.missing,
+            "not_counted": self.not_counted,
+            "deferred": self.deferred,
+            "deferred_gzip": sum(r["gzip"] for r in self.deferred),
+            "on_search": self.on_search,
+            "on_search_gzip": sum(r["gzip"] for r in self.on_search),
+        }
+
+
+def _css_refs(data: bytes, rel: str) -> list[tuple[str, str, str]]:
+    """The fonts (only those in @font-face: a browser fetches them on first use) and @imports a
+    stylesheet names, relative to the stylesheet itself."""
+    css = data.decode("utf-8", errors="replace")
+    refs: list[tuple[str, str, str]] = []
+    for block in _FONT_FACE.findall(css):
+        for m in _CSS_URL.finditer(block):
+            ref = next(g for g in m.groups() if g is not None)
+            refs.append(("font", ref, rel))
+    for ref in _IMPORT.findall(css):
+        refs.append(("css", ref, rel))
+    return refs

