@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Literal
-
-PageKind = Literal["lesson", "overview", "cheatsheet"]
+from typing import Iterator
 
 
 @dataclass(frozen=True)
