@@ -22,6 +22,27 @@ RE_START = re.compile(r"^\s*(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
 RE_END = re.compile(r"^\s*(/{3,})[ ]*$")
 
 
+def fence_spans(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) 0-based line index of every fenced code block, fence lines included, as
+    pymdownx reads them: only a fence of the same character, at least as long and with nothing
+    after it, closes one (a ```` fence can show ``` lines); an unclosed fence runs to the end.
+    The one fence reader for everything that must skip code: blocks, prose, body checks."""
+    spans: list[tuple[int, int]] = []
+    fence: str | None = None
+    start = 0
+    for i, raw in enumerate(lines):
+        m = RE_FENCE.match(raw)
+        if fence is None:
+            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+                fence, start = m.group(1), i
+        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
+            spans.append((start, i))
+            fence = None
+    if fence is not None:
+        spans.append((start, len(lines) - 1))
+    return spans
+
+
 @dataclass
 class BlockSource:
     name: str
@@ -107,18 +128,12 @@ class _Parser:
         return i
 
     def run(self) -> tuple[list[BlockSource], list[Finding]]:
-        fence: tuple[str, int] | None = None
+        fenced = {j for start, end in fence_spans(self.lines) for j in range(start, end + 1)}
         i = 0
         while i < len(self.lines):
             raw, lineno = self.lines[i], self.first_line + i
             i += 1
-            m = RE_FENCE.match(raw)
-            if fence is not None:
-                if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= fence[1] and not m.group(2).strip():
-                    fence = None
-                self.add_line(raw)
-            elif m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-                fence = (m.group(1)[0], len(m.group(1)))
+            if i - 1 in fenced:
                 self.add_line(raw)
             elif RE_END.match(raw):
                 self.end(len(RE_END.match(raw).group(1)), lineno, raw)

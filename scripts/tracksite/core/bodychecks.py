@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from tracksite.core.blocksyntax import fence_spans
 from tracksite.core.glossary import DATA_BLOCKS, prose_lines
 from tracksite.core.readingtime import DISPLAY_MATH, INLINE_MATH
 
@@ -73,30 +74,28 @@ def _second_title(doc, problems) -> None:
 
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+\.)\s+\S")
 _SHALLOW_FENCE = re.compile(r"^( {1,3})(`{3,}|~{3,})")
-_ANY_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
 def _fence_in_list(doc, problems) -> None:
     """A fence indented 1-3 spaces under a list item (GitHub's way) ends the list here: Python-
     Markdown wants list content indented by 4 spaces, so the numbering starts again after it."""
-    in_list, fence = False, None
-    for number, line in enumerate(doc.body.split("\n"), doc.body_line):
-        m = _ANY_FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
-            continue
-        if m:
-            fence = m.group(1)
+    lines = doc.body.split("\n")
+    fences = dict(fence_spans(lines))
+    in_list, i = False, 0
+    while i < len(lines):
+        line = lines[i]
+        if i in fences:
             if in_list and _SHALLOW_FENCE.match(line):
-                problems.add(doc.path, number, "this code block is indented less than 4 spaces, so it ends the list "
-                             "above and the list starts again after it", severity="warning",
+                problems.add(doc.path, doc.body_line + i, "this code block is indented less than 4 spaces, so it "
+                             "ends the list above and the list starts again after it", severity="warning",
                              hint="indent the fence and every line of the block by 4 spaces to keep it in the list item")
+            i = fences[i] + 1
             continue
         if _LIST_ITEM.match(line):
             in_list = True
         elif line.strip() and not line.startswith((" ", "\t")):
             in_list = False
+        i += 1
 
 
 def formulas(body: str, first_line: int) -> list[int]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracksite.core.blocksyntax import fence_spans, find_blocks, iter_blocks
+
 if TYPE_CHECKING:  # the loader imports this module
     from tracksite.core.loader import Project
     from tracksite.core.model import Curriculum, Lesson
@@ -82,35 +84,29 @@ def terms_from(track: str, path: Path, located) -> list[Term]:
     return out
 
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_BLOCK = re.compile(r"^\s*/{3,}\s*([\w-]+)?")
 _MATH = re.compile(r"\$[^$]*\$")
 DATA_BLOCKS = {"quiz", "flashcards", "attention", "attention-steps", "instructor"}
 
 
 def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DATA_BLOCKS) -> list[tuple[int, str]]:
-    """The lines a learner reads as prose: no code fences, no inline code, and nothing inside
-    the blocks named in `skip` (widget data and instructor notes by default)."""
-    out: list[tuple[int, str]] = []
-    fence: str | None = None
-    data_depth = 0
-    for number, line in enumerate(body.splitlines(), first_line):
-        m = _FENCE.match(line)
-        if fence is not None:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = None
+    """The lines a learner reads as prose: no code fences, no inline code, no `///` header or
+    closing lines, and nothing inside the blocks named in `skip` (widget data and instructor notes
+    by default) or nested in them. Fences and blocks are read by `blocksyntax`, as the widgets are."""
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    hidden = [False] * len(lines)
+    for start, end in fence_spans(lines):
+        hidden[start:end + 1] = [True] * (end + 1 - start)
+    blocks, _ = find_blocks(body)
+    for block in iter_blocks(blocks):
+        last = block.end_line if block.end_line is not None else len(lines)
+        if block.name in skip:
+            hidden[block.line - 1:last] = [True] * (last - block.line + 1)
             continue
-        if m:
-            fence = m.group(1)
-            continue
-        b = _BLOCK.match(line)
-        if b:
-            data_depth = 1 if (b.group(1) or "") in skip else 0
-            continue
-        if data_depth:
-            continue
-        out.append((number, re.sub(r"`[^`]*`|\]\([^)]*\)|<[^>]+>", " ", line)))
-    return out
+        hidden[block.line - 1:block.body_line - 1] = [True] * (block.body_line - block.line)
+        if block.end_line is not None:
+            hidden[block.end_line - 1] = True
+    return [(first_line + i, re.sub(r"`[^`]*`|\]\([^)]*\)|<[^>]+>", " ", line))
+            for i, line in enumerate(lines) if not hidden[i]]
 
 
 def first_uses(glossary: Glossary, track: str, body: str, first_line: int) -> dict[Term, int]:

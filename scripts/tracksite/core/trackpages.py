@@ -120,44 +120,22 @@ def _blocks(project: "Project", lesson: "Lesson", names: tuple[str, ...]):
     return [b for b in iter_blocks(top) if b.name in names and b.parent is None]
 
 
-_OPEN = re.compile(r"^(/{3,})[ \t]*(exercise|quiz)\b")
-_SOLUTION = re.compile(r"^(/{3,})[ \t]*solution\b")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-
-
 def practice_blocks(body: str, with_solutions: bool) -> list[str]:
     """The source of every top-level exercise and quiz block of a lesson body, in order; without
     their `/// solution` blocks unless `with_solutions` (the learner's pack is a worksheet)."""
-    lines = body.split("\n")
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    top, _ = find_blocks(body)
     out: list[str] = []
-    i, fence = 0, None
-    while i < len(lines):
-        f = _FENCE.match(lines[i])
-        if f:
-            fence = None if fence and f.group(1)[0] == fence[0] else (fence or f.group(1))
-        m = _OPEN.match(lines[i]) if fence is None else None
-        if not m:
-            i += 1
+    for block in top:
+        if block.name not in ("exercise", "quiz") or block.indent:
             continue
-        close = next((j for j in range(i + 1, len(lines)) if lines[j].strip() == m.group(1)), len(lines) - 1)
-        block = lines[i:close + 1]
-        out.append("\n".join(block if with_solutions else _without_solutions(block)))
-        i = close + 1
-    return out
-
-
-def _without_solutions(block: list[str]) -> list[str]:
-    out, skip = [], None
-    for line in block:
-        if skip is not None:
-            if line.strip() == skip:
-                skip = None
-            continue
-        m = _SOLUTION.match(line)
-        if m:
-            skip = m.group(1)
-            continue
-        out.append(line)
+        last = block.end_line if block.end_line is not None else len(lines)
+        dropped: set[int] = set()
+        if not with_solutions:
+            for child in iter_blocks(block.children):
+                if child.name == "solution":
+                    dropped.update(range(child.line, (child.end_line or last) + 1))
+        out.append("\n".join(lines[n - 1] for n in range(block.line, last + 1) if n not in dropped))
     return out
 
 
