@@ -31,8 +31,9 @@ def search(page, query: str, *, open_with: str = "/"):
     page.keyboard.press(open_with)
     page.wait_for_selector(".ts-search__dialog[open]")
     page.keyboard.type(query, delay=20)
-    page.wait_for_function("q => document.querySelector('.ts-search__status').textContent.includes(q)", arg=query,
-                           timeout=20_000)
+    page.wait_for_function("q => document.querySelector('.ts-search__status').textContent.includes(q) && "
+                           "!document.querySelector('.ts-search__results').hasAttribute('aria-busy')", arg=query,
+                           timeout=20_000)  # the status names the query at the first result; all drawn
     return hits(page)
 
 
@@ -79,6 +80,51 @@ def test_softmax_leads_to_the_teaching_section_never_to_answers(browser_page):
     for h in found:
         assert "Practice" not in h["section"] and "Right:" not in h["excerpt"] and "Wrong:" not in h["excerpt"], h
         assert len(h["excerpt"].split()) <= 30
+
+
+def test_the_first_result_shows_before_the_other_fragments_arrive(browser_page):
+    """Each result is drawn when its own page fragment arrives: with every fragment after the
+    first held back by the network, the first result and the status are already on screen."""
+    page = open_page(browser_page)
+    passed, held = [], []
+    page.route("**/pagefind/fragment/*", lambda route: (held if passed else passed).append(route) or (
+        route.continue_() if route in passed else None))
+    page.keyboard.press("/")
+    page.keyboard.type("attention", delay=20)
+    page.wait_for_selector(HITS)
+    page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.includes('attention')")
+    page.wait_for_timeout(300)  # time enough for more results, were any not held
+    assert page.locator(HITS).count() == 1 and len(held) == 4
+    assert page.get_attribute(".ts-search__results", "aria-busy") == "true"  # still drawing
+    for route in held:
+        route.continue_()
+    page.wait_for_selector(".ts-search__results:not([aria-busy])", state="attached")
+    assert page.locator(HITS).count() == 5
+
+
+def _chunks_for(chromium, base: str, query: str) -> set[str]:
+    """The index chunks Pagefind itself fetches to answer `query`, typed at once."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(base + LESSON)
+    urls = []
+    page.on("request", lambda r: urls.append(r.url) if "/pagefind/index/" in r.url else None)
+    page.evaluate("""async ([url, q]) => { const pf = await import(url); await pf.options({noWorker: true});
+        await pf.init(); await pf.search(q); }""", [base + "pagefind/pagefind.js", query])
+    context.close()
+    return set(urls)
+
+
+def test_typing_a_word_fetches_only_the_index_chunks_it_needs(browser_page, chromium):
+    """The word being typed is not preloaded before its third letter: "t" alone would fetch the
+    chunks of every word in "t", and "tokens" lives in only one of them."""
+    page = open_page(browser_page)
+    needed, first_letter = _chunks_for(chromium, page.base_url, "tokens"), _chunks_for(chromium, page.base_url, "t")
+    assert first_letter - needed, "the words in 't' no longer span two chunks: pick another word for this test"
+    urls = []
+    page.on("request", lambda r: urls.append(r.url) if "/pagefind/index/" in r.url else None)
+    assert search(page, "tokens")
+    assert set(urls) == needed
 
 
 def test_track_and_kind_filters_narrow(browser_page):

@@ -120,17 +120,24 @@
 
   /* Each result goes on screen as soon as its own fragment (and those of the results above it)
      has arrived, instead of when the slowest of the batch has: the first result shows after one
-     fragment's round trip. Resolves once the whole batch is drawn. */
-  const drawMore = async () => {
-    const mine = generation, start = drawn;
-    const pending = shown.slice(start, start + PAGE).map((r) => r.data());
-    for (const next of pending) {
-      const data = await next;
-      if (mine !== generation) return;
-      list.append(renderHit(data));
-      drawn += 1;
+     fragment's round trip. `announce` runs once the first one is drawn; the list is aria-busy
+     until the whole batch is. */
+  const drawMore = async (announce) => {
+    const mine = generation;
+    const pending = shown.slice(drawn, drawn + PAGE).map((r) => r.data());
+    list.setAttribute("aria-busy", "true");
+    try {
+      for (const next of pending) {
+        const data = await next;
+        if (mine !== generation) return;
+        list.append(renderHit(data));
+        drawn += 1;
+        if (announce) { announce(); announce = null; }
+      }
+      more.hidden = drawn >= shown.length;
+    } finally {
+      if (mine === generation) list.removeAttribute("aria-busy");
     }
-    more.hidden = drawn >= shown.length;
   };
 
   const say = (text) => { status.textContent = text; };
@@ -145,7 +152,7 @@
     const term = input.value.trim();
     const mine = ++generation;
     if (!term) {
-      list.replaceChildren(); more.hidden = true; shown = []; say("");
+      list.replaceChildren(); list.removeAttribute("aria-busy"); more.hidden = true; shown = []; say("");
       return;
     }
     let pf;
@@ -163,10 +170,10 @@
     if (mine !== generation) return;
     shown = search.results; drawn = 0;
     list.replaceChildren();
+    more.hidden = true;
     const n = shown.length;
-    say(n === 0 ? "No results for \u201c" + term + "\u201d."
-      : n + (n === 1 ? " result" : " results") + " for \u201c" + term + "\u201d.");
-    await drawMore();
+    if (n === 0) say("No results for \u201c" + term + "\u201d.");
+    else await drawMore(() => say(n + (n === 1 ? " result" : " results") + " for \u201c" + term + "\u201d."));
   };
 
   const open = () => {
