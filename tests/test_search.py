@@ -167,9 +167,8 @@ def test_guides_sit_in_the_footer_not_the_learners_navigation(built_site):
 
 def test_a_site_without_pagefind_fails_with_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "executable", lambda: tmp_path / "no-such-binary")
-    (tmp_path / "index.html").write_text("<html><body><main data-pagefind-body>x</main></body></html>")
-    with pytest.raises(search.SearchIndexError, match="Pagefind did not run"):
-        search.build_index(tmp_path)
+    with pytest.raises(search.SearchIndexError, match="Pagefind did not start"):
+        search.Indexer()
 
 
 def test_mkdocs_config_has_no_material_search():
@@ -232,3 +231,45 @@ def test_the_main_benchmark_keeps_the_search_section(tmp_path):
     out = sb.keep_section(page, "# New main part\n")
     assert out.startswith("# New main part\n") and f"{sb.START}\nsearch figures\n{sb.END}" in out
     assert "Old main part" not in out
+
+
+def test_pagefind_is_sent_only_the_marked_element_whole():
+    page = ('<html lang="fr"><head><title>T</title></head><body><nav><div>menu words</div></nav>'
+            '<div class="x" data-pagefind-body><div><p>one</p></div><!-- <div> -->'
+            '<script type="application/json">{"html": "</div></div>"}</script><div><p>two</p></div></div>'
+            '<footer><div>footer words</div></footer></body></html>')
+    part = search.indexed_part(page)
+    assert part.startswith('<!doctype html><html lang="fr"><body><div class="x" data-pagefind-body>')
+    assert "one" in part and "two" in part and part.endswith("<div><p>two</p></div></div></body></html>")
+    assert "menu words" not in part and "footer words" not in part
+    assert search.indexed_part("<html><body><p>data-pagefind-body</p></body></html>") is None  # text, not a mark
+
+
+def test_the_index_is_what_pagefind_makes_of_the_whole_pages(built_site, tmp_path):
+    """Pagefind sent only each page's marked element (`indexed_part`, while the build renders)
+    writes the very fragments its command line writes from the whole built pages."""
+    out = tmp_path / "cli-index"
+    args = [str(search.executable()), "--site", str(built_site), "--output-path", str(out), "--silent"]
+    for selector in search.EXCLUDED:
+        args += ["--exclude-selectors", selector]
+    subprocess.run(args, check=True, capture_output=True, timeout=300)
+    built = sorted(p.name for p in (built_site / "pagefind" / "fragment").iterdir())
+    assert built and built == sorted(p.name for p in (out / "fragment").iterdir())
+
+
+def test_a_dirty_build_keeps_every_page_in_the_index(course):
+    """`--dirty` in place (`atomic: false`) renders only the changed pages; the others are read
+    back from the site, so the index still holds every page."""
+    config = course / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - tracksite\n", "  - tracksite:\n      atomic: false\n"),
+                      encoding="utf-8")
+    result = run_mkdocs(course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    before = set(fragments(course / "site"))
+    write(course, "lessons/alpha/a2/lesson.md", lesson_md(
+        "Second lesson", body="## Fresh\n\nThe numbatword is new here. " + "Words to read. " * 40))
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--dirty"], cwd=course, capture_output=True,
+                            text=True, timeout=600)  # not --strict: MkDocs warns about every dirty build
+    assert result.returncode == 0, result.stderr[-3000:]
+    after = fragments(course / "site")
+    assert set(after) == before and "numbatword" in all_text(course / "site")

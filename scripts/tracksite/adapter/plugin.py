@@ -69,6 +69,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         # Under `mkdocs serve` only: problems MkDocs found, to show on the problems page.
         self.forced_problems: list[str] = []
         self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
+        self.indexer: search.Indexer | None = None  # per build: Pagefind, fed as pages render
+        self._pages: list[tuple[str, str]] = []  # per build: every page's URL and file in the site
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -339,6 +341,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self._pages = [("/" + f.url, f.dest_uri) for f in files.documentation_pages()]
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
         env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
         return env
@@ -397,7 +400,15 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 "text": Markup(coursemap.render_text(c, tracks, url, others))}
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return csp.apply(output)
+        output = csp.apply(output)
+        if not self.failed:  # to Pagefind now, so it indexes while the next pages render
+            try:
+                if self.indexer is None:
+                    self.indexer = search.Indexer()
+                self.indexer.add(output, "/" + page.file.url)
+            except search.SearchIndexError as e:
+                raise PluginError(str(e)) from None
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return csp.apply(output_content)  # 404.html and other theme pages
@@ -408,11 +419,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.messages:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         strict_failed = config.strict and _strict_warnings()
+        indexer, self.indexer = self.indexer, None
         if not self.failed and not strict_failed:  # under `mkdocs serve` too: search while authoring
-            try:
-                search.build_index(config.site_dir)
-            except search.SearchIndexError as e:
-                raise PluginError(str(e)) from None
+            self._write_index(indexer, config.site_dir)
+        elif indexer is not None:
+            indexer.close()
         if self.real_site_dir is None:
             if self.command != "serve":
                 sitedir.mark(Path(config.site_dir))  # built in place (`atomic: false`)
@@ -424,9 +435,23 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         config.site_dir = real
         self.real_site_dir = self.staging_dir = None
 
+    def _write_index(self, indexer: search.Indexer | None, site_dir: str) -> None:
+        """Finish the search index: the pages `--dirty` did not render are read from the site."""
+        try:
+            indexer = indexer or search.Indexer()
+            indexer.add_from_disk(site_dir, self._pages)
+            indexer.write(site_dir)
+        except search.SearchIndexError as e:
+            raise PluginError(str(e)) from None
+        log.info("tracksite: search index of %d pages: %.2f s of the build's time, %.2f s of Pagefind's CPU "
+                 "beside the rendering", indexer.indexed, indexer.seconds, indexer.cpu_seconds)
+
     def on_build_error(self, *, error: Exception) -> None:
         """Drop this build's staging folder (the last good site was never touched), and say in
         one line what the machine refused: a read-only folder, a full disk, a permission."""
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
         self.real_site_dir = self.staging_dir = None

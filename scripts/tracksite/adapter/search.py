@@ -1,9 +1,16 @@
-"""The course search index: Pagefind run on the built pages at the end of every build.
+"""The course search index: Pagefind fed each page as MkDocs renders it, written after the build.
 
 Pagefind (the `pagefind-bin` wheel ships its binary, so nothing is downloaded at build or run
-time) reads the HTML MkDocs wrote and writes `pagefind/` beside it: a small WebAssembly search
+time) indexes the HTML MkDocs renders and writes `pagefind/` beside it: a small WebAssembly search
 and an index split into chunks, so a query downloads only the chunks its words live in instead
 of one index of the whole course (what Material's search fetched on every page load).
+
+`Indexer` runs Pagefind's service mode (`pagefind --service`, the protocol its official Python
+package speaks) in its own process from the start of the build: each page goes to it as soon as
+it is rendered, so Pagefind parses and indexes on the second core while Python renders the next
+pages, and only writing the index files is left once the last page is out (docs/benchmarks.md).
+It is sent only the element Pagefind reads (`indexed_part`), not the navigation and chrome
+around it, which were most of each page's bytes and of Pagefind's parsing time.
 
 What gets indexed is decided in the templates, not here: only an element marked
 `data-pagefind-body` is read (the teaching text of lessons, overviews, cheatsheets and track
@@ -15,11 +22,18 @@ and chrome parts stay out of the index (`EXCLUDED`).
 """
 from __future__ import annotations
 
+import base64
+import json
 import os
+import queue
 import re
 import shutil
 import subprocess
+import tempfile
+import threading
+import time
 from pathlib import Path
+from typing import Iterable
 
 from tracksite.adapter import csp
 
@@ -76,26 +90,196 @@ def executable() -> Path:
         raise SearchIndexError(f"the `pagefind-bin` package has no Pagefind binary ({e}); reinstall it") from None
 
 
-def command(site_dir: str | Path) -> list[str]:
-    args = [str(executable()), "--site", str(site_dir), "--output-subdir", OUTPUT, "--silent"]
-    for selector in EXCLUDED:
-        args += ["--exclude-selectors", selector]
-    return args
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
+_BODY_MARK = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-body(?=[\s=/>])")
 
 
-def build_index(site_dir: str | Path, timeout: float = 600) -> None:
-    """Index the built site in `site_dir` into `site_dir/pagefind/`, replacing an older index."""
-    site = Path(site_dir)
-    out = site / OUTPUT
-    if out.exists():
-        shutil.rmtree(out)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}  # our flags only
-    try:
-        done = subprocess.run(command(site), capture_output=True, text=True, timeout=timeout, env=env)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        raise SearchIndexError(f"Pagefind did not run on {site}: {e}") from None
-    if done.returncode != 0 or not (out / "pagefind.js").is_file():
-        detail = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
-        raise SearchIndexError(f"Pagefind could not index {site}: {detail}")
-    for name in _UNUSED:
-        (out / name).unlink(missing_ok=True)
+def _tokens(tag: str) -> re.Pattern:
+    """What can sit inside the indexed element: comments, raw-text elements (whose text may hold
+    "<div" or "</div>" that are not tags), and the tags named like the element, whose nesting
+    says where it ends."""
+    return re.compile(rf"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>|<(/?){re.escape(tag)}\b[^>]*>", re.S | re.I)
+
+
+def indexed_part(html: str) -> str | None:
+    """The page reduced to what Pagefind reads of it: its <html> tag (the language) and the
+    `data-pagefind-body` element; None for a page with no such element (never indexed). With
+    more than one marked element, or one that is not closed, everything from the first on."""
+    first = _BODY_MARK.search(html)
+    if first is None:
+        return None
+    end = len(html)
+    if _BODY_MARK.search(html, first.end()) is None:
+        depth = 0
+        for token in _tokens(first.group(1)).finditer(html, first.start()):
+            if token.group(1) or token.group(0).startswith("<!"):
+                continue
+            depth += -1 if token.group(2) else 1
+            if depth == 0:
+                end = token.end()
+                break
+    tag = _HTML_TAG.search(html)
+    return f"<!doctype html>{tag.group(0) if tag else '<html>'}<body>{html[first.start():end]}</body></html>"
+
+
+class Indexer:
+    """One build's index, built by `pagefind --service` while the pages render.
+
+    `add` only queues a page: a thread writes it to Pagefind's stdin (blocking there, not in the
+    build, when Pagefind is behind) and another reads its answers. `write` waits for every page
+    to be indexed, has Pagefind write `pagefind/`, and stops it; `close` stops it without
+    writing (a failed build). Pagefind's protocol: each message is base64 of a JSON object
+    followed by a comma, both ways, and every answer carries the id of its request."""
+
+    def __init__(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}  # our options only
+        self._stderr = tempfile.TemporaryFile()
+        try:
+            self._proc = subprocess.Popen([str(executable()), "--service"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=self._stderr, env=env)
+        except OSError as e:
+            self._stderr.close()
+            raise SearchIndexError(f"Pagefind did not start: {e}") from None
+        self._outbox: queue.Queue = queue.Queue()
+        self._answers: dict[int, dict] = {}
+        self._urls: dict[int, str] = {}
+        self._errors: list[str] = []
+        self._sent = 0
+        self._ended = False
+        self._lock = threading.Condition()
+        self.urls: set[str] = set()
+        self.seconds = self.cpu_seconds = 0.0
+        self.indexed = 0
+        threading.Thread(target=self._write_loop, daemon=True).start()
+        threading.Thread(target=self._read_loop, daemon=True).start()
+        self._index = self._ask({"type": "NewIndex", "config": {"exclude_selectors": list(EXCLUDED)}})["index_id"]
+
+    def add(self, html: str, url: str) -> None:
+        """Queue a rendered page for the index, at its site-root URL ("/track/lesson/")."""
+        start = time.perf_counter()
+        part = indexed_part(html)
+        self.urls.add(url)
+        if part is not None:
+            self.indexed += 1
+            self._post({"type": "AddFile", "index_id": self._index, "url": url, "file_contents": part, "file_path": None},
+                       url)
+        self.seconds += time.perf_counter() - start
+
+    def add_from_disk(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
+        """The pages (URL, file in the site) this build did not render, as the site holds them:
+        `--dirty` renders only changed pages, and the index covers every page all the same."""
+        for url, dest in pages:
+            path = Path(site_dir) / dest
+            if url not in self.urls and path.is_file():
+                self.add(path.read_text(encoding="utf-8", errors="replace"), url)
+
+    def write(self, site_dir: str | Path, timeout: float = 600) -> None:
+        """Wait for every queued page, write the index into `site_dir/pagefind/`, stop Pagefind.
+        `seconds` is then the build's time spent on the index: queueing pages and, after the
+        last one, waiting for Pagefind; `cpu_seconds` what Pagefind's process used."""
+        start = time.perf_counter()
+        try:
+            self._wait(self._sent_ids(), timeout)
+            if self._errors:
+                more = f" (and {len(self._errors) - 1} more)" if len(self._errors) > 1 else ""
+                raise SearchIndexError(f"Pagefind could not index {self._errors[0]}{more}")
+            out = Path(site_dir) / OUTPUT
+            if out.exists():
+                shutil.rmtree(out)
+            self._ask({"type": "WriteFiles", "index_id": self._index, "output_path": str(out.resolve())}, timeout)
+            if not (out / "pagefind.js").is_file():
+                raise SearchIndexError(f"Pagefind wrote no index into {out}{self._said()}")
+            for name in _UNUSED:
+                (out / name).unlink(missing_ok=True)
+        finally:
+            self.close()
+            self.seconds += time.perf_counter() - start
+
+    def close(self) -> None:
+        """Stop Pagefind (it ends when its input does), and note the CPU time it used."""
+        if self._proc.returncode is not None:
+            return
+        self._outbox.put(None)
+        deadline = time.monotonic() + 10
+        while (done := os.wait4(self._proc.pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if done[0] == 0:
+            self._proc.kill()
+            done = os.wait4(self._proc.pid, 0)
+        self._proc.returncode = os.waitstatus_to_exitcode(done[1])
+        self.cpu_seconds = done[2].ru_utime + done[2].ru_stime
+        self._stderr.close()
+
+    # -- the two threads and the protocol ---------------------------------------------------
+    def _post(self, payload: dict, url: str = "") -> int:
+        with self._lock:
+            self._sent += 1
+            message_id = self._sent
+            if url:
+                self._urls[message_id] = url
+        self._outbox.put((message_id, payload))
+        return message_id
+
+    def _sent_ids(self) -> list[int]:
+        with self._lock:
+            return list(range(1, self._sent + 1))
+
+    def _ask(self, payload: dict, timeout: float = 60) -> dict:
+        message_id = self._post(payload)
+        self._wait([message_id], timeout)
+        answer = self._answers.get(message_id) or {}
+        if answer.get("type") != payload["type"]:
+            raise SearchIndexError(f"Pagefind refused {payload['type']}: {answer.get('message', answer)}{self._said()}")
+        return answer
+
+    def _wait(self, ids: list[int], timeout: float) -> None:
+        with self._lock:
+            if not self._lock.wait_for(lambda: self._ended or all(i in self._answers for i in ids), timeout):
+                raise SearchIndexError(f"Pagefind did not finish indexing within {timeout:.0f} s")
+            if not all(i in self._answers for i in ids):
+                raise SearchIndexError(f"Pagefind stopped before it finished{self._said()}")
+
+    def _write_loop(self) -> None:
+        stdin = self._proc.stdin
+        while (item := self._outbox.get()) is not None:
+            message_id, payload = item
+            data = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
+            try:
+                stdin.write(data + b",")
+                stdin.flush()
+            except OSError:
+                break  # Pagefind stopped: the reader sees its end and `_wait` says so
+        try:
+            stdin.close()
+        except OSError:
+            pass
+
+    def _read_loop(self) -> None:
+        buffer = b""
+        while chunk := self._proc.stdout.read1(1 << 16):
+            buffer += chunk
+            *messages, buffer = buffer.split(b",")
+            for message in messages:
+                self._answer(json.loads(base64.b64decode(message)))
+        with self._lock:
+            self._ended = True
+            self._lock.notify_all()
+
+    def _answer(self, reply: dict) -> None:
+        payload = reply.get("payload") or {}
+        message_id = reply.get("message_id")
+        if message_id is None and payload.get("original_message"):  # an unreadable request
+            message_id = json.loads(payload["original_message"]).get("message_id")
+        with self._lock:
+            if payload.get("type") == "Error":
+                self._errors.append(f"{self._urls.get(message_id, 'the site')}: {payload.get('message')}")
+            self._answers[message_id] = {"type": payload.get("type"), "index_id": payload.get("index_id"),
+                                         "message": payload.get("message")}
+            self._lock.notify_all()
+
+    def _said(self) -> str:
+        if self._stderr.closed:
+            return ""
+        self._stderr.seek(0)
+        text = self._stderr.read().decode("utf-8", "replace").strip()
+        return f": {text.splitlines()[-1]}" if text else ""
