@@ -29,7 +29,6 @@ import queue
 import re
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -133,13 +132,12 @@ class Indexer:
 
     def __init__(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}  # our options only
-        self._stderr = tempfile.TemporaryFile()
         try:
             self._proc = subprocess.Popen([str(executable()), "--service"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=self._stderr, env=env)
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         except OSError as e:
-            self._stderr.close()
             raise SearchIndexError(f"Pagefind did not start: {e}") from None
+        self._stderr = b""  # the end of what Pagefind said on stderr, for an error message
         self._outbox: queue.Queue = queue.Queue()
         self._answers: dict[int, dict] = {}
         self._urls: dict[int, str] = {}
@@ -152,6 +150,7 @@ class Indexer:
         self.indexed = 0
         threading.Thread(target=self._write_loop, daemon=True).start()
         threading.Thread(target=self._read_loop, daemon=True).start()
+        threading.Thread(target=self._stderr_loop, daemon=True).start()
         self._index = self._ask({"type": "NewIndex", "config": {"exclude_selectors": list(EXCLUDED)}})["index_id"]
 
     def add(self, html: str, url: str) -> None:
@@ -208,7 +207,6 @@ class Indexer:
             done = os.wait4(self._proc.pid, 0)
         self._proc.returncode = os.waitstatus_to_exitcode(done[1])
         self.cpu_seconds = done[2].ru_utime + done[2].ru_stime
-        self._stderr.close()
 
     # -- the two threads and the protocol ---------------------------------------------------
     def _post(self, payload: dict, url: str = "") -> int:
@@ -277,9 +275,10 @@ class Indexer:
                                          "message": payload.get("message")}
             self._lock.notify_all()
 
+    def _stderr_loop(self) -> None:
+        while chunk := self._proc.stderr.read1(1 << 12):
+            self._stderr = (self._stderr + chunk)[-4096:]
+
     def _said(self) -> str:
-        if self._stderr.closed:
-            return ""
-        self._stderr.seek(0)
-        text = self._stderr.read().decode("utf-8", "replace").strip()
+        text = self._stderr.decode("utf-8", "replace").strip()
         return f": {text.splitlines()[-1]}" if text else ""
