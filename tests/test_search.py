@@ -115,6 +115,7 @@ def test_the_build_removes_pagefinds_unused_ui_files(built_site):
     folder = built_site / "pagefind"
     assert (folder / "pagefind.js").is_file() and list((folder / "fragment").glob("*.pf_fragment"))
     assert not list(folder.glob("pagefind-*ui*")) and not (folder / "pagefind-highlight.js").exists()
+    assert not (folder / "pagefind-worker.js").exists()  # search.js runs Pagefind on the page (noWorker)
 
 
 def test_code_blocks_weigh_half():
