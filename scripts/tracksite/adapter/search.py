@@ -56,9 +56,9 @@ EXCLUDED = (
     ".headerlink", ".ts-crosslinks", ".ts-credits", ".ts-facts", ".md-button", ".ts-lesson-header__where",
     ".ts-track-pages", ".ts-term__tip",
 )
-#: Files of Pagefind's own ready-made UIs; our header search (search.js) uses only the JS API,
-#: so these would be dead weight in the published site.
-_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+#: Files of Pagefind's own ready-made UIs, and its worker; our header search (search.js) uses only
+#: the JS API, on the page (`noWorker`), so these would be dead weight in the published site.
+_UNUSED = ("pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 OUTPUT = "pagefind"
 #: A code block repeats a term as an identifier (`def softmax`): it counts half as much as prose,
@@ -210,12 +210,14 @@ class Indexer:
 
     # -- the two threads and the protocol ---------------------------------------------------
     def _post(self, payload: dict, url: str = "") -> int:
+        """Encode a request here, in the build's thread, so that `seconds` counts it: the writer
+        thread only copies bytes into the pipe, which holds no lock the rendering needs."""
         with self._lock:
             self._sent += 1
             message_id = self._sent
             if url:
                 self._urls[message_id] = url
-        self._outbox.put((message_id, payload))
+        self._outbox.put(base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")))
         return message_id
 
     def _sent_ids(self) -> list[int]:
@@ -239,9 +241,7 @@ class Indexer:
 
     def _write_loop(self) -> None:
         stdin = self._proc.stdin
-        while (item := self._outbox.get()) is not None:
-            message_id, payload = item
-            data = base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8"))
+        while (data := self._outbox.get()) is not None:
             try:
                 stdin.write(data + b",")
                 stdin.flush()
