@@ -181,7 +181,12 @@ CASES = [
     Case("redirects-dangling", put(REDIRECTS, "# moved\nold-one: nowhere\n"), REDIRECTS, 2,
          "redirect target 'nowhere' is not a lesson"),
     Case("redirects-shadow-lesson", put(REDIRECTS, "a1: a2\n"), REDIRECTS, 1, "'a1' is a lesson of this track again"),
-    Case("redirects-bad-slug", put(REDIRECTS, "Old_One: a2\n"), REDIRECTS, 1, "expected `old-slug: new-slug`"),
+    Case("redirects-bad-slug", put(REDIRECTS, "Old_One: a2\n"), REDIRECTS, 1,
+         "Old_One: 'Old_One' is not a slug (lower-case letters, digits and hyphens) (did you mean 'old-one'?)"),
+    Case("redirects-bad-target-slug", put(REDIRECTS, "# moved\n\nold-one: A2\n"), REDIRECTS, 3,
+         "old-one: 'A2' is not a slug (lower-case letters, digits and hyphens) (did you mean 'a2'?)"),
+    Case("redirects-no-target", put(REDIRECTS, "old-one:\n"), REDIRECTS, 1, "old-one: expected text, found"),
+    Case("redirects-target-list", put(REDIRECTS, "old-one: [a2]\n"), REDIRECTS, 1, "old-one: expected text, found"),
     Case("redirects-other-track", put("lessons/beta/redirects.yml", "gone: a1\n"), "lessons/beta/redirects.yml", 1,
          "is not a lesson of beta/track.yml"),
     # files under docs/ the engine cannot publish

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tracksite.core import redirects, statics, trackpages
 from tracksite.core import references as refs
+from tracksite.core.schemalang import Finding
 from tracksite.core.siteconfig import SiteConfig
 
 # What the engine leaves out of docs/ (MkDocs' default `exclude_docs`): dotfiles and templates/.
@@ -52,7 +53,7 @@ class SitePlan:
     entries: list[Entry] = field(default_factory=list)
     walk_problems: list = field(default_factory=list)  # docs/ links that could not be followed
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (file, why) under docs/
-    redirect_files: list[tuple[Path, list[redirects.Redirect], list[tuple[int | None, str]]]] = field(
+    redirect_files: list[tuple[Path, list[redirects.Redirect], list[Finding]]] = field(
         default_factory=list)  # (redirects.yml, its redirects, its problems)
 
     def dest(self, entry: Entry) -> str:
