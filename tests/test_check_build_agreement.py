@@ -134,6 +134,8 @@ CASES = [
          "no heading with anchor #strat"),
     Case("lesson-anchor-setext", body(A1, "First lesson", "Intro\n-----\n\n[x](lesson:beta/b2#deep-sections)"), A1,
          L12 + 3, "no heading with anchor #deep-sections"),
+    Case("lesson-anchor-dunder", body(A1, "First lesson", "## __init__ method\n\n[x](#__init__-method)"), A1, L12 + 2,
+         "no heading with anchor #__init__-method on that page (did you mean 'init-method'?)"),
     Case("lesson-link-unknown", body(A1, "First lesson", "## Intro\n\n[x](lesson:nosuch)"), A1, L12 + 2,
          "no lesson 'nosuch'"),
     Case("lesson-link-unknown-track", body(A1, "First lesson", "## Intro\n\n[x](track:nosuch)"), A1, L12 + 2,
@@ -303,6 +305,16 @@ def test_unrelated_docs_page_beside_a_lesson_address_is_fine(base, tmp_path):
     write(root, "docs/beta/b2/notes.md", "# Notes\n\nBeside the lesson's address, not on it.\n")
     assert run_check(root) == (0, run_check(root)[1])
     assert run_build(root)[0] == 0
+
+
+def test_a_docs_page_on_a_lesson_address_is_the_one_problem(base, tmp_path):
+    """Links into that address still check against the lesson (a2 links to b2#deep-section),
+    so the collision is reported alone, not with anchor errors that follow from it."""
+    root = copy_of(base, tmp_path)
+    write(root, "docs/beta/b2/index.md", "# Clash\n")
+    code, checked = run_check(root)
+    located = [line for line in checked.splitlines() if line.startswith(("docs/", "lessons/", "cheatsheets/"))]
+    assert code == 1 and len(located) == 1 and "both published at beta/b2/" in located[0], checked
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
