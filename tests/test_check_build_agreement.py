@@ -199,6 +199,10 @@ CASES = [
     Case("docs-symlink-outside", symlink("docs/host.txt", OUTSIDE), "docs/host.txt", None, "outside the project"),
     # active content
     Case("docs-svg-script", put("docs/pic.svg", SVG_SCRIPT), "docs/pic.svg", 2, "SVG contains a <script> element"),
+    Case("docs-markdown-suffix", put("docs/notes.markdown", "---\ntitel: Notes\n---\n# Notes\n"), "docs/notes.markdown",
+         None, "a Markdown page must end in .md, not .markdown (rename it to notes.md)"),
+    Case("docs-mdown-track-index", put("docs/beta/index.mdown", "# Beta\n"), "docs/beta/index.mdown", None,
+         "a Markdown page must end in .md, not .mdown"),
     Case("docs-svg-onload", put("docs/pic.svg", SVG_ONLOAD), "docs/pic.svg", 1, "onload= event handler"),
     Case("lesson-svg-script", put("lessons/alpha/a2/diagram.svg", SVG_SCRIPT), "lessons/alpha/a2/diagram.svg", 2,
          "SVG contains a <script> element"),
