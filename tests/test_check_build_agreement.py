@@ -199,6 +199,13 @@ CASES = [
     Case("docs-symlink-outside", symlink("docs/host.txt", OUTSIDE), "docs/host.txt", None, "outside the project"),
     # active content
     Case("docs-svg-script", put("docs/pic.svg", SVG_SCRIPT), "docs/pic.svg", 2, "SVG contains a <script> element"),
+    # files the theme or the search index write over after the build
+    Case("docs-404-html", put("docs/404.html", "<p>Lost</p>\n"), "docs/404.html", None,
+         "is published at 404.html, which the theme's 404.html overwrites"),
+    Case("docs-sitemap-gz", put("docs/sitemap.xml.gz", "x"), "docs/sitemap.xml.gz", None,
+         "which the theme's sitemap.xml.gz overwrites"),
+    Case("docs-pagefind-file", put("docs/pagefind/notes.txt", "x\n"), "docs/pagefind/notes.txt", None,
+         "which the search index (written to pagefind/ after the build) overwrites"),
     Case("docs-markdown-suffix", put("docs/notes.markdown", "---\ntitel: Notes\n---\n# Notes\n"), "docs/notes.markdown",
          None, "a Markdown page must end in .md, not .markdown (rename it to notes.md)"),
     Case("docs-mdown-track-index", put("docs/beta/index.mdown", "# Beta\n"), "docs/beta/index.mdown", None,
