@@ -690,3 +690,22 @@ def test_block_names_come_from_mkdocs_yml(tmp_path):
     (root / "mkdocs.yml").write_text(config.replace("types: [note, tip, warning, info, example, question]",
                                                     "types: [note, tip, warning, info, example, question, danger]"))
     assert not load(root).problems.errors
+
+
+CUSTOM = {"pymdownx.blocks.admonition": {"types": ["danger", {"name": "aside", "class": "note"}]},
+          "pymdownx.blocks.details": {"types": [{"name": "spoiler", "class": "warning"}]}}
+
+
+@pytest.mark.parametrize("configs", [{}, CUSTOM], ids=["defaults", "custom-types"])
+def test_block_names_are_those_pymdownx_registers(tmp_path, configs):
+    """core/siteconfig.py cannot import pymdownx, so it keeps the extensions' default block names
+    itself; they must be the names pymdownx really registers, or `check` and the build differ."""
+    import yaml
+
+    from tracksite.core import siteconfig
+
+    extensions = list(siteconfig.BASE_BLOCK)
+    listed = [{ext: configs[ext]} if ext in configs else ext for ext in extensions]
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump({"site_name": "x", "markdown_extensions": listed}))
+    md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+    assert siteconfig.markdown_blocks(tmp_path) == frozenset(md.parser.blockprocessors["blocks"].blocks)
