@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tracksite.core.memo import memo
 from tracksite.core.schemalang import Finding
 
 #: Blocks whose body is data (YAML), not Markdown: nothing inside them is a nested block.
@@ -150,8 +151,10 @@ class _Parser:
 
 def find_blocks(text: str, first_line: int = 1) -> tuple[list[BlockSource], list[Finding]]:
     """All `///` blocks of a Markdown body (nested ones in `children`), outside fenced code;
-    problems carry absolute file lines (the body starts on `first_line`)."""
-    return _Parser(text, first_line).run()
+    problems carry absolute file lines (the body starts on `first_line`). Remembered per text:
+    the widget check, glossary, coverage, schedule and track pages all ask for the same file's
+    blocks, and callers only read the result."""
+    return memo(("blocks", text, first_line), lambda: _Parser(text, first_line).run())
 
 
 def iter_blocks(blocks: list[BlockSource]):

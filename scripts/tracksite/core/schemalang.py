@@ -313,10 +313,11 @@ class Either(Spec):
 
     def _read(self, value, path, ctx):
         for option in self.options:
-            trial = Context(ctx.lines, ctx.raw, ctx.prefix)
-            out = option.read(value, path, trial)
-            if out is not INVALID:
-                return out
+            # Tried without line numbers: a failed option's findings are dropped, and finding a
+            # line can mean reading a whole data file again (JSON lines are computed on demand).
+            # The option that fits reads again for real, so its warnings keep their lines.
+            if option.read(value, path, Context({}, ctx.raw, ctx.prefix)) is not INVALID:
+                return option.read(value, path, ctx)
         ctx.report(path, f"expected {' or '.join(o.describe() for o in self.options)}, found {type_name(value)}")
         return INVALID
 
