@@ -61,9 +61,9 @@ class Watcher:
     """`tracksite check --watch` in a process; `run()` returns the lines of the next run, cut
     out of the output by the task's beginsPattern and endsPattern."""
 
-    def __init__(self, root: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check", "--watch"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+    def __init__(self, root: Path, command: list[str] | None = None) -> None:
+        command = command or [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check", "--watch"]
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
         self.lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
         bg = matchers(WATCH_TASK)[0]["background"]
@@ -237,3 +237,52 @@ def test_the_task_file_is_a_background_task_that_starts_with_the_folder():
         assert re.search(bg["endsPattern"], END) and not re.search(bg["endsPattern"], BEGIN)
     for task in TASKS:  # the one-off build task reads the same lines the same way
         assert [m["pattern"] for m in matchers(task)] == [m["pattern"] for m in matchers(WATCH_TASK)]
+
+
+def test_a_new_course_gets_the_editor_tasks_and_they_run(tmp_path):
+    """`tracksite init` gives the course the same tasks, run by the Python that made it: the
+    watch task, started as VS Code starts it (its command and args, in the folder), reports."""
+    from tracksite.commands.cli import main
+
+    course = tmp_path / "new course"
+    assert main(["init", str(course), "--site-name", "T"]) == 0
+    assert main(["--root", str(course), "new", "track", "shell", "--number", "1", "--title", "The shell"]) == 0
+    tasks = json.loads((course / ".vscode" / "tasks.json").read_text(encoding="utf-8"))["tasks"]
+    assert [m["pattern"] for t in tasks for m in t["problemMatcher"]] == [m["pattern"] for t in TASKS for m in t["problemMatcher"]]
+    assert json.loads((course / ".vscode" / "settings.json").read_text()) == json.loads((REPO / ".vscode" / "settings.json").read_text())
+    watch_task = next(t for t in tasks if t.get("isBackground"))
+    draft = next(course.glob("lessons/shell/*/lesson.md"))
+    w = Watcher(course, [watch_task["command"], *watch_task["args"]])
+    try:
+        w.run()
+        draft.write_text(draft.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
+        found = problems(w.until(bool))
+        assert any(p["file"] == draft.relative_to(course).as_posix() and "titel" in p["message"] for p in found), found
+    finally:
+        code, err = w.stop()
+    assert code == 0, err
+
+
+@pytest.mark.skipif(not shutil.which("vim"), reason="vim is not installed")
+def test_the_vim_lines_of_the_guide_fill_the_quickfix_list(tmp_path):
+    """The `vim` block of docs/authoring.md, run in Vim on real `tracksite check` output."""
+    guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    settings = re.search(r"```vim\n(.*?)```", guide, re.S).group(1).splitlines()
+    root = course_copy(tmp_path)
+    lesson = root / LESSON
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace(QUIZ_LINE, "      correct: maybe\n", 1).replace(
+        "## Compute-optimal training", "![](fig.png)\n\n## Compute-optimal training", 1), encoding="utf-8")
+    out = tmp_path / "qf.txt"
+    script = ["silent make", f"redir! > {out}",
+              'for e in getqflist() | echo bufname(e.bufnr) . "|" . e.lnum . "|" . e.valid . "|" . e.type . "|" . e.text | endfor',
+              "redir END", "qa!"]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    args = ["vim", "-N", "-u", "NONE", "-i", "NONE", "-es"] + [a for c in settings + script for a in ("-c", c)]
+    subprocess.run(args, cwd=root, env=env, capture_output=True, timeout=120)
+    entries = [line.split("|", 4) for line in out.read_text().splitlines() if line]
+    image = text[:text.index("## Compute-optimal training")].count("\n") + 1
+    quiz = text[:text.index(QUIZ_LINE)].count("\n") + 1
+    assert [(f, int(n), v, t) for f, n, v, t, _ in entries] == [
+        (LESSON, quiz, "1", ""), (LESSON, image, "1", "w"), (LESSON, image, "1", "")], entries
+    assert entries[0][4] == "quiz[0].options[0].correct: expected true or false, found string 'maybe'"
