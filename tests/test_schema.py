@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from course import REPO
 from tracksite.core import schema
 from tracksite.commands.editor_schema import SCHEMAS, render, schemas
-from tracksite.core.sources import read_markdown, read_yaml
+from tracksite.core.sources import read_text, read_yaml, split_front_matter
 from tracksite.core.yamlsafe import Located, parse
 
 GENERATED = schemas()
@@ -110,6 +110,15 @@ def cases():
         ([{"title": "A", "lessons": ["a"]}] * 201, False),
     ]:
         out.append((f"track: phases = {str(phases)[:50]}", T, {**TRACK, "phases": phases}, ok))
+    R = "redirects.schema.json"
+    for doc, ok in [
+        ({}, True), ({"old-one": "a2"}, True), ({"old-one": "a2", "older": "a3"}, True), ({2019: "a2"}, True),
+        ({"Old_One": "a2"}, False), ({"old-one": "A2"}, False), ({"old-one": None}, False), ({"old-one": ""}, False),
+        ({"old-one": 2}, False), ({"old-one": ["a2"]}, False), ({"old-one": {"to": "a2"}}, False),
+        ({"old-one": "a2\n"}, False), ({"old--one": "a2"}, False), ({"x" * 2001: "a2"}, False),
+        (["old-one", "a2"], False), ("old-one a2", False),
+    ]:
+        out.append((f"redirects: {str(doc)[:50]}", R, doc, ok))
     return out
 
 
@@ -203,6 +212,19 @@ def test_loader_uses_the_whole_number_and_the_text(tmp_path):
     assert type(project.curriculum.lesson("transformers-and-llms/scaling-and-context").read) is int
 
 
+def test_redirects_are_read_by_the_schema(tmp_path):
+    """redirects.read keeps the lines the schema accepts, and says where and what for the rest,
+    with the slug it probably meant."""
+    from tracksite.core import redirects
+
+    (tmp_path / "redirects.yml").write_text("# moved\nold-one: a2\nOld_Two: a3\n2019: a4\nfour: Lesson_5\n")
+    found, bad = redirects.read(tmp_path)
+    assert [(r.old, r.new, r.line) for r in found] == [("old-one", "a2", 2), ("2019", "a4", 4)]
+    assert [(f.line, f.field, f.hint) for f in bad] == [(3, "Old_Two", "did you mean 'old-two'?"),
+                                                        (5, "four", "did you mean 'lesson-5'?")]
+    assert bad[0].message == "'Old_Two' is not a slug (lower-case letters, digits and hyphens)"
+
+
 def test_slug_with_a_trailing_newline():
     doc = {**TRACK, "phases": [{"title": "A", "lessons": ["a1\n"]}]}
     assert verdicts("track.schema.json", doc) == (False, False)
@@ -255,7 +277,7 @@ def test_bundled_course_is_valid_for_editors():
     lessons = sorted((REPO / "lessons").glob("*/*/lesson.md"))
     assert lessons
     for path in lessons:
-        VALIDATORS["lesson.schema.json"].validate(read_markdown(path).meta.value)
+        VALIDATORS["lesson.schema.json"].validate(split_front_matter(path, read_text(path)).meta.value)
 
 
 def test_vscode_settings_point_at_the_schemas():

@@ -22,6 +22,7 @@ import subprocess
 from pathlib import Path
 
 from tracksite.adapter import csp
+from tracksite.core.siteplan import SEARCH_FOLDER
 
 #: The one source the search adds to the page policy (docs/security.md): Pagefind's engine is
 #: WebAssembly, which a page may compile only with 'wasm-unsafe-eval'. It allows no `eval`.
@@ -47,7 +48,7 @@ EXCLUDED = (
 #: so these would be dead weight in the published site.
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-OUTPUT = "pagefind"
+OUTPUT = SEARCH_FOLDER
 #: A code block repeats a term as an identifier (`def softmax`): it counts half as much as prose,
 #: so that the section whose text explains a term is the one a result leads to.
 CODE_WEIGHT = "0.5"

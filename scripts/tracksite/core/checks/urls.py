@@ -23,6 +23,11 @@ def collisions(project) -> list:
     first: dict[str, object] = {}
     for entry in site.entries:
         dest = site.dest(entry)
+        later = site.written_after(dest)
+        if later:
+            out.add(entry.source or project.root, entry.line,
+                    f"{_describe(project, entry)} is published at {dest}, which {later} overwrites",
+                    hint="rename or move it" if entry.from_docs else "choose another slug")
         other = first.setdefault(dest, entry)
         if other is entry:
             continue
