@@ -93,16 +93,10 @@ def test_one_user_error_type_with_documented_exit_codes(tmp_path):
     assert refused.returncode == 1 and refused.stderr.startswith("tracksite new lesson: error: no track")
 
 
+
 def test_modules_and_functions_stay_small():
     """The code rules: modules under about 500 lines, functions under about 60, so each reads
-    in one sitting; a module or function that grows past them is split where its parts differ."""
-    too_long = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        rel = path.relative_to(PACKAGE).as_posix()
-        if text.count("\n") > 500:
-            too_long.append(f"{rel}: {text.count(chr(10))} lines")
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
-                too_long.append(f"{rel}:{node.lineno}: {node.name} is {node.end_lineno - node.lineno + 1} lines")
-    assert too_long == []
+    in one sitting (measured by `python -m tracksite.tools.sizes`, which lists the offenders)."""
+    from tracksite.tools.sizes import measure
+
+    assert measure(PACKAGE) == ([], [])
