@@ -134,6 +134,8 @@ CASES = [
          "no heading with anchor #strat"),
     Case("lesson-anchor-setext", body(A1, "First lesson", "Intro\n-----\n\n[x](lesson:beta/b2#deep-sections)"), A1,
          L12 + 3, "no heading with anchor #deep-sections"),
+    Case("lesson-anchor-dunder", body(A1, "First lesson", "## __init__ method\n\n[x](#__init__-method)"), A1, L12 + 2,
+         "no heading with anchor #__init__-method on that page (did you mean 'init-method'?)"),
     Case("lesson-link-unknown", body(A1, "First lesson", "## Intro\n\n[x](lesson:nosuch)"), A1, L12 + 2,
          "no lesson 'nosuch'"),
     Case("lesson-link-unknown-track", body(A1, "First lesson", "## Intro\n\n[x](track:nosuch)"), A1, L12 + 2,
@@ -175,13 +177,24 @@ CASES = [
     Case("image-leaves-folder", body(A1, "First lesson", "## Intro\n\n![A chart](../a2/diagram.svg)"), A1, L12 + 2,
          "leaves the lesson folder"),
     Case("docs-image-missing", guide(text="# G\n\n![A chart](chart.png)\n"), GUIDE, 3, "image 'chart.png' not found"),
+    # a lesson named like a page the track makes itself
+    Case("lesson-slug-reserved", both(edit("lessons/alpha/track.yml", "      - a3\n", "      - keypoints\n"),
+                                      edit(A1, "math: none\n", "math: none\nkeypoints:\n  - Remember this.\n"),
+                                      lambda root: (root / "lessons/alpha/a3").rename(root / "lessons/alpha/keypoints"),
+                                      lambda root: (root / "cheatsheets/alpha/a3.md").rename(root / "cheatsheets/alpha/keypoints.md")),
+         "lessons/alpha/track.yml", 9, "lesson slug 'keypoints' is taken by the track's own keypoints page"),
     # redirects.yml
     Case("redirects-broken-yaml", put(REDIRECTS, "old: [a2\n"), REDIRECTS, 2, "YAML syntax error"),
     Case("redirects-not-mapping", put(REDIRECTS, "- old\n- a2\n"), REDIRECTS, 1, "expected `old-slug: new-slug`"),
     Case("redirects-dangling", put(REDIRECTS, "# moved\nold-one: nowhere\n"), REDIRECTS, 2,
          "redirect target 'nowhere' is not a lesson"),
     Case("redirects-shadow-lesson", put(REDIRECTS, "a1: a2\n"), REDIRECTS, 1, "'a1' is a lesson of this track again"),
-    Case("redirects-bad-slug", put(REDIRECTS, "Old_One: a2\n"), REDIRECTS, 1, "expected `old-slug: new-slug`"),
+    Case("redirects-bad-slug", put(REDIRECTS, "Old_One: a2\n"), REDIRECTS, 1,
+         "Old_One: 'Old_One' is not a slug (lower-case letters, digits and hyphens) (did you mean 'old-one'?)"),
+    Case("redirects-bad-target-slug", put(REDIRECTS, "# moved\n\nold-one: A2\n"), REDIRECTS, 3,
+         "old-one: 'A2' is not a slug (lower-case letters, digits and hyphens) (did you mean 'a2'?)"),
+    Case("redirects-no-target", put(REDIRECTS, "old-one:\n"), REDIRECTS, 1, "old-one: expected text, found"),
+    Case("redirects-target-list", put(REDIRECTS, "old-one: [a2]\n"), REDIRECTS, 1, "old-one: expected text, found"),
     Case("redirects-other-track", put("lessons/beta/redirects.yml", "gone: a1\n"), "lessons/beta/redirects.yml", 1,
          "is not a lesson of beta/track.yml"),
     # files under docs/ the engine cannot publish
@@ -192,6 +205,17 @@ CASES = [
     Case("docs-symlink-outside", symlink("docs/host.txt", OUTSIDE), "docs/host.txt", None, "outside the project"),
     # active content
     Case("docs-svg-script", put("docs/pic.svg", SVG_SCRIPT), "docs/pic.svg", 2, "SVG contains a <script> element"),
+    # files the theme or the search index write over after the build
+    Case("docs-404-html", put("docs/404.html", "<p>Lost</p>\n"), "docs/404.html", None,
+         "is published at 404.html, which the theme's 404.html overwrites"),
+    Case("docs-sitemap-gz", put("docs/sitemap.xml.gz", "x"), "docs/sitemap.xml.gz", None,
+         "which the theme's sitemap.xml.gz overwrites"),
+    Case("docs-pagefind-file", put("docs/pagefind/notes.txt", "x\n"), "docs/pagefind/notes.txt", None,
+         "which the search index (written to pagefind/ after the build) overwrites"),
+    Case("docs-markdown-suffix", put("docs/notes.markdown", "---\ntitel: Notes\n---\n# Notes\n"), "docs/notes.markdown",
+         None, "a Markdown page must end in .md, not .markdown (rename it to notes.md)"),
+    Case("docs-mdown-track-index", put("docs/beta/index.mdown", "# Beta\n"), "docs/beta/index.mdown", None,
+         "a Markdown page must end in .md, not .mdown"),
     Case("docs-svg-onload", put("docs/pic.svg", SVG_ONLOAD), "docs/pic.svg", 1, "onload= event handler"),
     Case("lesson-svg-script", put("lessons/alpha/a2/diagram.svg", SVG_SCRIPT), "lessons/alpha/a2/diagram.svg", 2,
          "SVG contains a <script> element"),
@@ -298,6 +322,24 @@ def test_unrelated_docs_page_beside_a_lesson_address_is_fine(base, tmp_path):
     write(root, "docs/beta/b2/notes.md", "# Notes\n\nBeside the lesson's address, not on it.\n")
     assert run_check(root) == (0, run_check(root)[1])
     assert run_build(root)[0] == 0
+
+
+@pytest.mark.parametrize("name,line", [
+    # links into that address still check against the lesson (a2 links to b2#deep-section)
+    ("docs-on-lesson-address", "both published at beta/b2/"),
+    # the collision of the lesson's and the track page's address is that same problem
+    ("lesson-slug-reserved", "lesson slug 'keypoints' is taken"),
+])
+def test_one_cause_is_one_problem(name, line, base, tmp_path):
+    """A clash of addresses is reported once, not again as the errors that follow from it."""
+    root = copy_of(base, tmp_path)
+    if name == "docs-on-lesson-address":
+        write(root, "docs/beta/b2/index.md", "# Clash\n")
+    else:
+        next(c for c in CASES if c.name == name).make(root)
+    code, checked = run_check(root)
+    located = [out for out in checked.splitlines() if out.startswith(("docs/", "lessons/", "cheatsheets/"))]
+    assert code == 1 and len(located) == 1 and line in located[0], checked
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

@@ -254,3 +254,23 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
     assert "Ten, which does not fit either." in review.select_one("article").get_text()
     for path in ("intro/overview", "intro/cheatsheet", "loops/overview", "loops/cheatsheet"):
         assert "CC-BY 4.0" in page(path).get_text(), path
+
+
+def test_teaching_notes_fold_into_one_instructor_block_and_keep_their_code(tmp_path):
+    """The notes' own blocks are unwrapped by the one block parser: a `/// comment` line in a
+    code sample is code, not a block line, and stays."""
+    course = tmp_path / "course"
+    main(["init", str(course), "--site-name", "T"])
+    src = _lesson(tmp_path)
+    (src / "instructors").mkdir()
+    (src / "instructors" / "notes.md").write_text(
+        "---\ntitle: Notes\n---\n\n::: callout\n\nSay it twice.\n\n:::\n\n"
+        "```cpp\n/// the doc comment\nint x;\n```\n")
+    config = src / "config.yaml"
+    config.write_text(config.read_text() + "instructors:\n- notes.md\n")
+    assert main(["--root", str(course), "import", "carpentries", str(src), "--track", "tiny"]) == 0
+    text = (course / "lessons/tiny/one/lesson.md").read_text()
+    notes = text[text.index("//// instructor"):]
+    assert "Say it twice." in notes and "/// the doc comment\nint x;" in notes
+    assert [l for l in notes.splitlines() if l.startswith("///")] == ["//// instructor", "/// the doc comment", "////"]
+    assert main(["--root", str(course), "check"]) == 0

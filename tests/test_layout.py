@@ -91,3 +91,12 @@ def test_one_user_error_type_with_documented_exit_codes(tmp_path):
     assert not_a_project.stderr.startswith("tracksite check: error: ")
     refused = run("--root", str(REPO), "new", "lesson", "no-such-track", "x", "--title", "X")
     assert refused.returncode == 1 and refused.stderr.startswith("tracksite new lesson: error: no track")
+
+
+
+def test_modules_and_functions_stay_small():
+    """The code rules: modules under about 500 lines, functions under about 60, so each reads
+    in one sitting (measured by `python -m tracksite.tools.sizes`, which lists the offenders)."""
+    from tracksite.tools.sizes import measure
+
+    assert measure(PACKAGE) == ([], [])

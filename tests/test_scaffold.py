@@ -25,25 +25,6 @@ from tracksite.commands.trackfile import TrackFile, TrackFileError
 T4, T5 = "deep-learning-survey", "transformers-and-llms"
 BANNED = ("coming soon", "todo", "tbd", "lorem", "placeholder", "fixme")
 
-# Simulates the plugin's redirect wiring (redirects.redirect_files in on_files) until plugin.py
-# does it itself; skips pages that the plugin already added.
-REDIRECT_HOOK = '''
-from pathlib import Path
-from mkdocs.structure.files import File
-from tracksite.core import redirects
-from tracksite.core.loader import load
-
-def on_files(files, config):
-    root = Path(config.config_file_path).parent
-    project = load(root, docs_dir=Path(config.docs_dir))
-    taken = {f.src_uri for f in files}
-    for uri, html in redirects.redirect_files(root, project.curriculum, site_url=config.site_url):
-        if uri not in taken:
-            files.append(File.generated(config, uri, content=html))
-    return files
-'''
-
-
 @pytest.fixture
 def bundled(tmp_path) -> Path:
     """A copy of the repository's course: config, sources, theme and guides."""
@@ -250,9 +231,6 @@ def test_move_to_where_it_is_changes_nothing(bundled):
 # -- rename -------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_rename_rewrites_every_reference_and_redirects(bundled):
-    (bundled / "hooks.py").write_text(REDIRECT_HOOK)
-    config = bundled / "mkdocs.yml"
-    config.write_text(config.read_text() + "\nhooks:\n  - hooks.py\n")
     result = ts(bundled, "rename", T5, "attention-mechanism", "self-attention", "--redirect")
     assert result.returncode == 0, result.stderr
     assert not (bundled / f"lessons/{T5}/attention-mechanism").exists()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from course import REPO
 from tracksite.core import schema
 from tracksite.commands.editor_schema import SCHEMAS, render, schemas
-from tracksite.core.sources import read_markdown, read_yaml
+from tracksite.core.sources import read_text, read_yaml, split_front_matter
 from tracksite.core.yamlsafe import Located, parse
 
 GENERATED = schemas()
@@ -110,6 +110,15 @@ def cases():
         ([{"title": "A", "lessons": ["a"]}] * 201, False),
     ]:
         out.append((f"track: phases = {str(phases)[:50]}", T, {**TRACK, "phases": phases}, ok))
+    R = "redirects.schema.json"
+    for doc, ok in [
+        ({}, True), ({"old-one": "a2"}, True), ({"old-one": "a2", "older": "a3"}, True), ({2019: "a2"}, True),
+        ({"Old_One": "a2"}, False), ({"old-one": "A2"}, False), ({"old-one": None}, False), ({"old-one": ""}, False),
+        ({"old-one": 2}, False), ({"old-one": ["a2"]}, False), ({"old-one": {"to": "a2"}}, False),
+        ({"old-one": "a2\n"}, False), ({"old--one": "a2"}, False), ({"x" * 2001: "a2"}, False),
+        (["old-one", "a2"], False), ("old-one a2", False),
+    ]:
+        out.append((f"redirects: {str(doc)[:50]}", R, doc, ok))
     return out
 
 
@@ -203,6 +212,19 @@ def test_loader_uses_the_whole_number_and_the_text(tmp_path):
     assert type(project.curriculum.lesson("transformers-and-llms/scaling-and-context").read) is int
 
 
+def test_redirects_are_read_by_the_schema(tmp_path):
+    """redirects.read keeps the lines the schema accepts, and says where and what for the rest,
+    with the slug it probably meant."""
+    from tracksite.core import redirects
+
+    (tmp_path / "redirects.yml").write_text("# moved\nold-one: a2\nOld_Two: a3\n2019: a4\nfour: Lesson_5\n")
+    found, bad = redirects.read(tmp_path)
+    assert [(r.old, r.new, r.line) for r in found] == [("old-one", "a2", 2), ("2019", "a4", 4)]
+    assert [(f.line, f.field, f.hint) for f in bad] == [(3, "Old_Two", "did you mean 'old-two'?"),
+                                                        (5, "four", "did you mean 'lesson-5'?")]
+    assert bad[0].message == "'Old_Two' is not a slug (lower-case letters, digits and hyphens)"
+
+
 def test_slug_with_a_trailing_newline():
     doc = {**TRACK, "phases": [{"title": "A", "lessons": ["a1\n"]}]}
     assert verdicts("track.schema.json", doc) == (False, False)
@@ -255,7 +277,7 @@ def test_bundled_course_is_valid_for_editors():
     lessons = sorted((REPO / "lessons").glob("*/*/lesson.md"))
     assert lessons
     for path in lessons:
-        VALIDATORS["lesson.schema.json"].validate(read_markdown(path).meta.value)
+        VALIDATORS["lesson.schema.json"].validate(split_front_matter(path, read_text(path)).meta.value)
 
 
 def test_vscode_settings_point_at_the_schemas():
@@ -266,3 +288,111 @@ def test_vscode_settings_point_at_the_schemas():
                        "./docs/schemas/glossary.schema.json": ["/lessons/*/glossary.yml"]}
     for schema_path in mapping:
         assert (REPO / schema_path).is_file()
+
+
+# The YAML inside /// quiz, /// flashcards, /// attention and /// attention-steps blocks.
+QUIZ = [{"question": "What does `cd ..` do?",
+         "options": [{"text": "Moves up one folder", "correct": True, "explain": "`..` is the parent."},
+                     {"text": "Nothing", "explain": "It changes the working folder."}]}]
+CARDS = [{"term": "Softmax", "answer": "Turns scores into weights that sum to 1."}, {"term": "Token", "answer": "A unit of text."}]
+ATTENTION = {"data": "it-tired.json", "compare": "it-wide.json", "focus": "it", "target": "animal"}
+STEPS = {"tokens": ["it", "animal"], "x": [[1, 0], [0, 1]], "w_q": [[1, 0], [0, 1]], "w_k": [[1, 0], [0, 1]], "w_v": [[1, 0], [0, 1]]}
+BLOCKS = {"quiz.schema.json": QUIZ, "flashcards.schema.json": CARDS, "attention.schema.json": ATTENTION,
+          "attention-steps.schema.json": STEPS}
+
+
+def _item_variants(item: dict, spec) -> list[tuple[str, dict, bool | None]]:
+    """One mapping of a block with each field missing, empty, of every wrong type, and unknown keys."""
+    out = []
+    for f in spec.fields:
+        out.append((f"without {f.name}", {k: v for k, v in item.items() if k != f.name}, not f.required))
+        out.append((f"{f.name} empty", {**item, f.name: None}, None if not f.required else False))
+        for wrong in WRONG_TYPES:
+            out.append((f"{f.name} = {wrong!r}", {**item, f.name: wrong}, None))
+    out.append(("unknown key", {**item, "explanation": "x"}, False))
+    return out
+
+
+def block_cases():
+    out = [(f"{name}: valid", name, doc, True) for name, doc in BLOCKS.items()]
+    for name, doc in (("quiz.schema.json", QUIZ), ("flashcards.schema.json", CARDS)):
+        out += [(f"{name}: empty list", name, [], False), (f"{name}: a mapping", name, doc[0], False),
+                (f"{name}: a string", name, "question", False), (f"{name}: a null item", name, [None], False)]
+    for label, question, ok in _item_variants(QUIZ[0], schema.QUESTION):
+        out.append((f"quiz question {label}", "quiz.schema.json", [question], ok))
+    for label, option, ok in _item_variants(QUIZ[0]["options"][1], schema.OPTION):
+        out.append((f"quiz option {label}", "quiz.schema.json", [{**QUIZ[0], "options": [QUIZ[0]["options"][0], option]}], ok))
+    for options, ok in [([QUIZ[0]["options"][0]], False), ([dict(o, correct=False) for o in QUIZ[0]["options"]], False),
+                        ([QUIZ[0]["options"][0], dict(QUIZ[0]["options"][1], text="Moves up one folder")], False),
+                        ([dict(o, correct=True) for o in QUIZ[0]["options"]], True), (QUIZ[0]["options"] * 6, False)]:
+        out.append((f"quiz options {str(options)[:60]}", "quiz.schema.json", [{**QUIZ[0], "options": options}], ok))
+    for label, card, ok in _item_variants(CARDS[0], schema.CARD):
+        out.append((f"flashcard {label}", "flashcards.schema.json", [card, CARDS[1]], ok))
+    out.append(("flashcards: a term twice", "flashcards.schema.json", [CARDS[0], dict(CARDS[1], term="Softmax")], False))
+    for name, base, spec in (("attention.schema.json", ATTENTION, schema.ATTENTION),
+                             ("attention-steps.schema.json", STEPS, schema.ATTENTION_STEPS)):
+        for label, doc, ok in _item_variants(base, spec):
+            out.append((f"{name}: {label}", name, doc, ok))
+    for data, ok in [("it.yaml", True), ("it.YML", True), ("../it.json", False), ("/it.json", False),
+                     ("it.txt", False), ("https://x/it.json", False), ("a\\it.json", False)]:
+        out.append((f"attention data {data}", "attention.schema.json", {"data": data}, ok))
+    return out
+
+
+BLOCK_CASES = block_cases()
+
+
+def block_verdict(name: str, doc) -> bool:
+    """tracksite's verdict, asserting the editor's is the same, with one documented exception:
+    JSON Schema cannot say "each term once" (no two items with the same value of a key), so a
+    repeated flashcard term or option text is valid for the editor and an error for the checks
+    (the schema's description says it; docs/authoring.md, "Checking as you type")."""
+    by_tracksite, by_editor = verdicts(name, doc)
+    findings = schema.validate(SPECS[name], Located(doc))
+    if by_tracksite != by_editor:
+        assert by_editor and all(hint and hint.startswith("each ") and hint.endswith(" once")
+                                 for _, _, _, hint in findings), findings
+    return by_tracksite
+
+
+@pytest.mark.parametrize("name,doc,expected", [c[1:] for c in BLOCK_CASES], ids=[c[0] for c in BLOCK_CASES])
+def test_block_schemas_agree_with_validator(name, doc, expected):
+    verdict = block_verdict(name, doc)
+    if expected is not None:
+        assert verdict is expected
+
+
+def test_a_repeated_term_is_the_only_thing_editors_miss():
+    assert block_verdict("flashcards.schema.json", [CARDS[0], dict(CARDS[1], term="Softmax")]) is False
+    assert verdicts("flashcards.schema.json", [CARDS[0], dict(CARDS[1], term="Softmax")]) == (False, True)
+    described = json.dumps(GENERATED["flashcards.schema.json"]) + json.dumps(GENERATED["quiz.schema.json"])
+    assert "each term once" in described and "each text once" in described
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_blocks_agree(data):
+    """Quiz and flashcard bodies mutated anywhere: same verdict from both."""
+    name = data.draw(st.sampled_from(["quiz.schema.json", "flashcards.schema.json"]))
+    items = copy.deepcopy(BLOCKS[name])
+    dicts = [d for item in items for d in [item, *item.get("options", [])]]
+    for _ in range(data.draw(st.integers(1, 4))):
+        target = data.draw(st.sampled_from(dicts))
+        key = data.draw(st.sampled_from(sorted({*target, "correct", "text", "explain", "term", "answer", "other"})))
+        target[key] = copy.deepcopy(data.draw(VALUES))
+    block_verdict(name, items)
+
+
+@pytest.mark.parametrize("name,yaml_text", [
+    ("quiz.schema.json", "- question: no\n  options:\n    - {text: yes, correct: true, explain: 1.0}\n    - {text: 5.0, explain: off}"),
+    ("quiz.schema.json", "- question: Q\n  options:\n    - {text: a, correct: yes, explain: e}\n    - {text: b, explain: e}"),
+    ("quiz.schema.json", "- question: Q\n  options:\n    - {text: a, correct: 1, explain: e}\n    - {text: b, explain: e}"),
+    ("flashcards.schema.json", "- {term: no, answer: 1.0}\n- {term: 5.0, answer: off}"),
+    ("attention.schema.json", "data: it.json\nfocus: no\ntarget: 1.0"),
+    ("attention-steps.schema.json", "tokens: [no, 1.0]\nx: [[1.0, 0], [0, 1]]\nw_q: [[1]]\nw_k: [[1]]\nw_v: [[1]]"),
+])
+def test_blocks_read_yaml_as_editors_do(name, yaml_text):
+    """`no`, `yes`, `off` and `5.0` inside a block get one verdict from the editor and the checks."""
+    doc = parse(yaml_text).value
+    by_tracksite, by_editor = verdicts(name, doc)
+    assert by_tracksite == by_editor, schema.validate(SPECS[name], Located(doc))

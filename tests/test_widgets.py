@@ -690,3 +690,36 @@ def test_block_names_come_from_mkdocs_yml(tmp_path):
     (root / "mkdocs.yml").write_text(config.replace("types: [note, tip, warning, info, example, question]",
                                                     "types: [note, tip, warning, info, example, question, danger]"))
     assert not load(root).problems.errors
+
+
+CUSTOM = {"pymdownx.blocks.admonition": {"types": ["danger", {"name": "aside", "class": "note"}]},
+          "pymdownx.blocks.details": {"types": [{"name": "spoiler", "class": "warning"}]}}
+
+
+@pytest.mark.parametrize("configs", [{}, CUSTOM], ids=["defaults", "custom-types"])
+def test_block_names_are_those_pymdownx_registers(tmp_path, configs):
+    """core/siteconfig.py cannot import pymdownx, so it keeps the extensions' default block names
+    itself; they must be the names pymdownx really registers, or `check` and the build differ."""
+    import yaml
+
+    from tracksite.core import siteconfig
+
+    extensions = list(siteconfig.BASE_BLOCK)
+    listed = [{ext: configs[ext]} if ext in configs else ext for ext in extensions]
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump({"site_name": "x", "markdown_extensions": listed}))
+    md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+    assert siteconfig.markdown_blocks(tmp_path) == frozenset(md.parser.blockprocessors["blocks"].blocks)
+
+
+def test_core_block_lists_match_the_blocks_the_adapter_registers():
+    """core/ names the widget blocks without importing the engine (check's "unknown block" and
+    the parser's data blocks); the adapter registers the classes. Same names, and a block is read
+    as data by the parser exactly when the extension reads its body raw."""
+    from tracksite.adapter.blocks import BLOCKS
+    from tracksite.adapter.blocks.common import DataBlock
+    from tracksite.core.blocksyntax import RAW_BLOCKS
+    from tracksite.core.widgets import WIDGET_BLOCKS
+
+    assert sorted(b.NAME for b in BLOCKS) == sorted(WIDGET_BLOCKS)
+    raw = {b.NAME for b in BLOCKS if issubclass(b, DataBlock)}  # DataBlock.on_markdown is "raw"
+    assert raw == set(RAW_BLOCKS)

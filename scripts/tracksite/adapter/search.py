@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterable
 
 from tracksite.adapter import csp
+from tracksite.core.siteplan import SEARCH_FOLDER
 
 #: The one source the search adds to the page policy (docs/security.md): Pagefind's engine is
 #: WebAssembly, which a page may compile only with 'wasm-unsafe-eval'. It allows no `eval`.
@@ -60,7 +61,7 @@ EXCLUDED = (
 #: the JS API, on the page (`noWorker`), so these would be dead weight in the published site.
 _UNUSED = ("pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-OUTPUT = "pagefind"
+OUTPUT = SEARCH_FOLDER
 #: A code block repeats a term as an identifier (`def softmax`): it counts half as much as prose,
 #: so that the section whose text explains a term is the one a result leads to.
 CODE_WEIGHT = "0.5"

@@ -33,10 +33,11 @@ def _project_root(args: argparse.Namespace) -> Path:
 
 
 # -- check ----------------------------------------------------------------------------------
-def cmd_check(args: argparse.Namespace) -> int:
+def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
+    """One run of the checks: the report, the one-line summary and the exit code. `check` prints
+    them once, `check --watch` after every save."""
     from tracksite.core.checks import check
 
-    root = _project_root(args)
     # The build's own entry point and passes; drafts and the instructor pages are checked too,
     # so nothing either build publishes goes unchecked.
     project = check(root, include_drafts=True, instructor=True)
@@ -45,19 +46,29 @@ def cmd_check(args: argparse.Namespace) -> int:
     shown = problems.items if not args.errors_only else problems.errors
     if args.format == "github":
         out = format_github(shown)
-    elif args.format == "json":
-        out = format_json(shown)
     else:
-        out = format_text(shown)
+        out = no_workflow_commands(format_json(shown) if args.format == "json" else format_text(shown))
+    n_err, n_warn = len(problems.errors), len(problems.warnings)
+    lessons = sum(1 for _ in project.curriculum.all_lessons())
+    summary = (f"{len(project.curriculum.tracks)} tracks, {lessons} lessons: "
+               f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}")
+    return out, summary, 1 if problems.errors or (args.strict and problems.warnings) else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    root = _project_root(args)
+    if args.watch:
+        from tracksite.commands.watch import watch
+
+        if args.format != "text":
+            raise UserError("--watch prints text for people and editors; use --format with a single check", exit_code=USAGE)
+        return watch(root, lambda: run_check(root, args))
+    out, summary, code = run_check(root, args)
     if out:
-        print(out if args.format == "github" else no_workflow_commands(out))
+        print(out)
     if args.format == "text":
-        n_err, n_warn = len(problems.errors), len(problems.warnings)
-        lessons = sum(1 for _ in project.curriculum.all_lessons())
-        summary = f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
-        print(f"tracksite check: {len(project.curriculum.tracks)} tracks, {lessons} lessons: {summary}",
-              file=sys.stderr)
-    return 1 if problems.errors or (args.strict and problems.warnings) else 0
+        print(f"tracksite check: {summary}", file=sys.stderr)
+    return code
 
 
 # -- build ----------------------------------------------------------------------------------
@@ -100,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text for people, github for workflow annotations, json for tools")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--errors-only", action="store_true", help="do not print warnings")
+    p.add_argument("--watch", action="store_true",
+                   help="check again after every change to lessons/, cheatsheets/, docs/ or mkdocs.yml, each run "
+                        "between a 'checking' and a 'done:' line (for an editor's background task); "
+                        "Ctrl-C stops it, with exit code 0")
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("build", help="build the site (the learner site, or the instructor view)",

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import re
 import sys
 from pathlib import Path
 from typing import Callable
 
 from tracksite.commands.changes import JOURNAL, Changes, recover
 from tracksite.commands.trackfile import TrackFile, TrackFileError
-from tracksite.core.schema import SLUG_RE
+from tracksite.core.schema import SLUG_RE, slugify
 from tracksite.errors import UserError
 
 
@@ -54,7 +53,7 @@ def _rel(root: Path, path: Path) -> str:
 
 def _slug(value: str, what: str) -> str:
     if not SLUG_RE.match(value) or value != value.strip() or "\n" in value:
-        suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        suggestion = slugify(value)
         hint = f"; for example {suggestion!r}" if suggestion and SLUG_RE.match(suggestion) else ""
         raise CommandError(f"{what} {value!r} is not a slug: use lower-case letters, digits and single hyphens{hint}")
     return value

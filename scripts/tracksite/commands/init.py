@@ -11,6 +11,7 @@ import argparse
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from tracksite.errors import USAGE, UserError
@@ -25,6 +26,17 @@ def course_config(site_name: str, description: str) -> str:
     text = (SOURCE / "mkdocs.yml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^site_name:.*$", lambda _: f"site_name: {json.dumps(site_name)}", text, count=1)
     return re.sub(r"(?m)^site_description:.*$", lambda _: f"site_description: {json.dumps(description)}", text, count=1)
+
+
+def editor_tasks() -> str:
+    """The project's .vscode/tasks.json for a new course: the same tasks and problem matchers,
+    run by the Python that runs this command (a new course has no .venv/ of its own)."""
+    tasks = json.loads((SOURCE / ".vscode" / "tasks.json").read_text(encoding="utf-8"))
+    for task in tasks["tasks"]:
+        task.pop("windows", None)
+        task["command"] = sys.executable
+        task["args"] = ["-m", "tracksite.commands.cli", *task["args"]]
+    return json.dumps(tasks, indent=2) + "\n"
 
 
 def init_course(folder: Path, site_name: str, description: str) -> None:
@@ -45,6 +57,10 @@ def init_course(folder: Path, site_name: str, description: str) -> None:
         (staging / empty / ".gitkeep").write_text("", encoding="utf-8")
     (staging / "mkdocs.yml").write_text(course_config(site_name, description), encoding="utf-8")
     (staging / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    (staging / ".vscode").mkdir()
+    (staging / ".vscode" / "tasks.json").write_text(editor_tasks(), encoding="utf-8")
+    for name in ("settings.json", "extensions.json"):
+        shutil.copy(SOURCE / ".vscode" / name, staging / ".vscode" / name)
     folder.mkdir(parents=True, exist_ok=True)
     for item in sorted(staging.iterdir()):  # mkdocs.yml last: its presence means "done"
         if item.name != "mkdocs.yml":

@@ -78,23 +78,6 @@ def _anchors(markdown_text: str, key: Key) -> frozenset[str]:
     return frozenset(a or b for m in (_ID, _NAME) for a, b in m.findall(html))
 
 
-def heading_ids(markdown_text: str, config: SiteConfig | None = None) -> list[str]:
-    """The ids of the page's headings, in order, as `toc` makes them."""
-    key = config.extensions if config is not None and config.extensions else _default_key()
-    md = _renderer(key)
-    md.reset()
-    md.convert(skeleton(markdown_text))
-    out: list[str] = []
-
-    def walk(tokens) -> None:
-        for token in tokens:
-            out.append(token["id"])
-            walk(token.get("children", ()))
-
-    walk(getattr(md, "toc_tokens", ()))
-    return out
-
-
 @functools.lru_cache(maxsize=8)
 def _renderer(key: Key) -> markdown.Markdown:
     """One Markdown instance per extension set; extensions that cannot load are left out (the

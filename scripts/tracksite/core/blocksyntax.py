@@ -1,6 +1,7 @@
 """The `/// name | argument` block grammar of pymdownx.blocks, parsed once for everything that
 needs it: widget validation, the loader's masking of data blocks, the instructor schedule and
-the objectives coverage. Nothing else in tracksite reads `///` lines.
+the objectives coverage, the importer folding teaching notes. Nothing else in tracksite reads
+`///` lines.
 
 Mirrors pymdownx.blocks: a block ends at the first line with exactly its number of slashes;
 blocks nest when the inner one uses a different number; fenced code hides everything; the body of
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tracksite.core.memo import memo
 from tracksite.core.schemalang import Finding
 
 #: Blocks whose body is data (YAML), not Markdown: nothing inside them is a nested block.
@@ -149,8 +151,10 @@ class _Parser:
 
 def find_blocks(text: str, first_line: int = 1) -> tuple[list[BlockSource], list[Finding]]:
     """All `///` blocks of a Markdown body (nested ones in `children`), outside fenced code;
-    problems carry absolute file lines (the body starts on `first_line`)."""
-    return _Parser(text, first_line).run()
+    problems carry absolute file lines (the body starts on `first_line`). Remembered per text:
+    the widget check, glossary, coverage, schedule and track pages all ask for the same file's
+    blocks, and callers only read the result."""
+    return memo(("blocks", text, first_line), lambda: _Parser(text, first_line).run())
 
 
 def iter_blocks(blocks: list[BlockSource]):
@@ -168,6 +172,20 @@ def block_text(text: str, block: BlockSource, first_line: int = 1) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     end = block.end_line if block.end_line is not None else first_line + len(lines)
     return "\n".join(lines[block.body_line - first_line:end - first_line])
+
+
+def unwrap_blocks(body: str) -> str:
+    """The body without its blocks' header, header-option and closing lines, their contents
+    kept in place: what was inside blocks becomes plain text (the importer folds whole teaching
+    pages into one instructor block so). Lines in fenced code stay, `/// doc comments` included."""
+    lines = body.split("\n")
+    blocks, _ = find_blocks(body)
+    drop: set[int] = set()
+    for block in iter_blocks(blocks):
+        drop.update(range(block.line - 1, block.body_line - 1))
+        if block.end_line is not None:
+            drop.add(block.end_line - 1)
+    return "\n".join(line for j, line in enumerate(lines) if j not in drop)
 
 
 def blank_data_blocks(body: str) -> str:

@@ -125,6 +125,6 @@ def _math_level(doc, level: str, problems) -> None:
                      f"`math: none` but the lesson has {len(found)} formula{'s' if len(found) > 1 else ''} "
                      f"(first on line {found[0]})", field="math",
                      hint="set `math: light` for a few formulas or `math: heavy` for a lesson built on them")
-    elif level in ("light", "heavy") and not found:
+    elif level != "none" and not found:  # any level that promises formulas
         problems.add(doc.path, line, f"`math: {level}` but the lesson has no formula", field="math",
                      hint="set `math: none`, so learners know what to expect", severity="warning")

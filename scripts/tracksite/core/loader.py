@@ -20,7 +20,6 @@ from tracksite.core import schema
 from tracksite.core import siteplan
 from tracksite.core.memo import memo
 from tracksite.core import glossary as glossary_mod
-from tracksite.core import trackpages
 from tracksite.core.blocksyntax import blank_data_blocks
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from tracksite.core.problems import Problem, ProblemList
@@ -66,7 +65,11 @@ class Project:
         return self._by_src.get(src_uri)
 
     def index(self) -> None:
-        self._by_src = {d.src_uri: d for d in self.documents}
+        # Two sources for one address is reported by checks/urls.py; links into that address
+        # are checked against the course page (listed first), not against the docs/ file.
+        self._by_src = {}
+        for d in self.documents:
+            self._by_src.setdefault(d.src_uri, d)
 
 
 def load(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None,
@@ -192,10 +195,6 @@ class _Loader:
                 self.problems.add(path, None, f"lesson folder {name!r} is not listed in {slug}/track.yml",
                                   hint="add its slug to a phase's `lessons:` list, or delete the folder")
         lessons, documents, assets = [], [], {}
-        for s, line in seen.items():
-            if s in trackpages.RESERVED_SLUGS:
-                self.problems.add(track_file, line, f"lesson slug {s!r} is taken by the track's own {s} page",
-                                  hint="rename the lesson, e.g. with `tracksite rename`")
         for s in seen:
             if s in folders:
                 loaded = self.load_lesson(track, s, folders[s])

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from tracksite.core import references as refs
 from tracksite.core.model import Curriculum
-from tracksite.core.schema import SLUG_RE
+from tracksite.core import schema, schemalang
+from tracksite.core.schemalang import Finding
 from tracksite.core.sources import SourceProblem, read_yaml
 
 FILE_NAME = "redirects.yml"
@@ -41,28 +42,25 @@ def path_for(track_dir: Path) -> Path:
     return track_dir / FILE_NAME
 
 
-def read(track_dir: Path) -> tuple[list[Redirect], list[tuple[int | None, str]]]:
-    """The redirects of one track folder, and (line, message) for whatever is wrong in the file."""
+def read(track_dir: Path) -> tuple[list[Redirect], list[Finding]]:
+    """The redirects of one track folder, and what is wrong in the file, located by the schema
+    (`schema.REDIRECTS`, the same description the editors' JSON Schema comes from). An empty file
+    is no redirects. Only the lines that read right become redirects."""
     path = path_for(track_dir)
     if not path.is_file():
         return [], []
     try:
         located = read_yaml(path)
     except SourceProblem as e:
-        return [], [(e.line, e.message)]
-    data = located.value
-    if data is None:
+        return [], [Finding(e.line, e.message)]
+    if located.value is None:
         return [], []
-    if not isinstance(data, dict):
-        return [], [(1, "expected `old-slug: new-slug` lines")]
-    out, problems = [], []
-    for old, new in data.items():
-        line = located.line(old)
-        if not SLUG_RE.match(str(old)) or not isinstance(new, str) or not SLUG_RE.match(new):
-            problems.append((line, f"expected `old-slug: new-slug`, found {old!r}: {new!r}"))
-            continue
-        out.append(Redirect(track_dir.name, str(old), new, line))
-    return out, problems
+    findings = schemalang.read(schema.REDIRECTS, located.value, located.lines)[1]
+    bad = {f.field for f in findings}
+    good = located.value.items() if isinstance(located.value, dict) else ()
+    out = [Redirect(track_dir.name, str(old), new, located.line(old))
+           for old, new in good if str(old) not in bad]
+    return out, findings
 
 
 def record(track_dir: Path, old: str, new: str) -> str:
@@ -95,15 +93,6 @@ def _leading_comments(lines: list[str]):
             return
 
 
-def all_redirects(root: Path) -> list[Redirect]:
-    lessons = root / "lessons"
-    out: list[Redirect] = []
-    if lessons.is_dir():
-        for track_dir in sorted(p for p in lessons.iterdir() if p.is_dir()):
-            out += read(track_dir)[0]
-    return out
-
-
 def pages_for(r: Redirect, root: Path, curriculum: Curriculum, site_url: str | None = None) -> list[tuple[str, str]]:
     """(site path, HTML) of the pages one redirect needs: lesson, overview and cheatsheet at the
     old address. None when its target is left out of the build (a draft) or is no lesson, or
@@ -122,11 +111,6 @@ def pages_for(r: Redirect, root: Path, curriculum: Curriculum, site_url: str | N
         title = lesson.title if kind == "lesson" else f"{kind.capitalize()}: {lesson.title}"
         out.append((old_url + "index.html", redirect_html(old_url, new_url, title, site_url)))
     return out
-
-
-def redirect_files(root: Path, curriculum: Curriculum, site_url: str | None = None) -> list[tuple[str, str]]:
-    """(site path, HTML) of every redirect page this build needs."""
-    return [page for r in all_redirects(root) for page in pages_for(r, root, curriculum, site_url)]
 
 
 def redirect_html(old_url: str, new_url: str, title: str, site_url: str | None = None) -> str:

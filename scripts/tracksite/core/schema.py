@@ -19,6 +19,14 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
 REF_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
 TRACK_REF_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
 
+
+def slugify(text: str) -> str:
+    """The slug nearest to what was written (`Old_One` -> `old-one`), offered as "did you mean"."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+_SLUG = dict(pattern=SLUG_RE, pattern_help="a slug (lower-case letters, digits and hyphens)", suggest=slugify)
+
 DIFFICULTY = Choice(values=("intro", "standard", "advanced"), help="How demanding the lesson is.",
                     labels=(("intro", "Introductory"),))
 MATH = Choice(values=("none", "light", "heavy"), help="How much mathematics the lesson uses.",
@@ -69,7 +77,7 @@ PHASE = Mapping(
     name="phase",
     fields=(
         Field("title", Text(help="The phase's title.", max_length=120), required=True),
-        Field("lessons", ListOf(item=Text(pattern=SLUG_RE, pattern_help="a slug (lower-case letters, digits and hyphens)"), min_items=1, help="Lesson slugs in order: the only source of lesson numbers."), required=True),
+        Field("lessons", ListOf(item=Text(**_SLUG), min_items=1, help="Lesson slugs in order: the only source of lesson numbers."), required=True),
     ),
 )
 
@@ -111,8 +119,8 @@ DOCS_PAGE = Mapping(
 REDIRECTS = MapOf(
     help="lessons/<track>/redirects.yml: old lesson addresses that keep working after a rename.",
     name="`old-slug: new-slug`",
-    key=Text(pattern=SLUG_RE, pattern_help="the old slug"),
-    value=Text(pattern=SLUG_RE, pattern_help="a lesson slug of this track", help="The lesson the old address leads to."),
+    key=Text(**_SLUG, help="The lesson's old slug."),
+    value=Text(**_SLUG, help="The lesson the old address leads to: a lesson slug of this track."),
 )
 
 

@@ -113,6 +113,8 @@ class Text(Spec):
     pattern_help: str = ""
     max_length: int = 2000
     numbers: bool = False
+    #: turns a value that misses `pattern` into one that fits it, offered as "did you mean"
+    suggest: Callable[[str], str] | None = None
 
     def _read(self, value, path, ctx):
         if self.numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -126,7 +128,9 @@ class Text(Spec):
         elif len(value) > self.max_length:
             ctx.report(path, f"is {len(value)} characters long; at most {self.max_length}")
         elif self.pattern and not self.pattern.fullmatch(value):
-            ctx.report(path, f"{value!r} is not {self.pattern_help}")
+            fixed = self.suggest(value) if self.suggest else None
+            ctx.report(path, f"{value!r} is not {self.pattern_help}",
+                       f"did you mean {fixed!r}?" if fixed and self.pattern.fullmatch(fixed) else None)
         else:
             return value.strip() if self.numbers else value
         return INVALID
@@ -284,7 +288,9 @@ class MapOf(Spec):
             return INVALID
         out = {}
         for k, v in value.items():
-            key = self.key.read(k, path + (k,), ctx)
+            # JSON has only text keys, so an editor reads `2019:` as the key "2019"; so do we
+            text = str(k) if isinstance(k, (int, float)) and not isinstance(k, bool) else k
+            key = self.key.read(text, path + (k,), ctx)
             item = self.value.read(v, path + (k,), ctx)
             if key is not INVALID and item is not INVALID:
                 out[key] = item
@@ -307,10 +313,11 @@ class Either(Spec):
 
     def _read(self, value, path, ctx):
         for option in self.options:
-            trial = Context(ctx.lines, ctx.raw, ctx.prefix)
-            out = option.read(value, path, trial)
-            if out is not INVALID:
-                return out
+            # Tried without line numbers: a failed option's findings are dropped, and finding a
+            # line can mean reading a whole data file again (JSON lines are computed on demand).
+            # The option that fits reads again for real, so its warnings keep their lines.
+            if option.read(value, path, Context({}, ctx.raw, ctx.prefix)) is not INVALID:
+                return option.read(value, path, ctx)
         ctx.report(path, f"expected {' or '.join(o.describe() for o in self.options)}, found {type_name(value)}")
         return INVALID
 

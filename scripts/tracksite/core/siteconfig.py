@@ -55,6 +55,23 @@ class SiteConfig:
         return frozenset(found)
 
 
+    @functools.cached_property
+    def static_templates(self) -> frozenset[str]:
+        """The pages the engine renders from the theme into the site's root after copying the
+        files (MkDocs' own sitemap.xml, the theme's `static_templates` such as Material's
+        404.html): a docs/ file of the same name would be overwritten without a word."""
+        found = set(os.listdir(_MKDOCS_TEMPLATES)) if _MKDOCS_TEMPLATES and _MKDOCS_TEMPLATES.is_dir() else set()
+        for folder in self.theme_dirs:
+            theme_yml = folder / "mkdocs_theme.yml"
+            try:
+                data = yaml.safe_load(theme_yml.read_text(encoding="utf-8")) if theme_yml.is_file() else None
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                data = None
+            names = data.get("static_templates") if isinstance(data, dict) else None
+            found.update(n for n in names or () if isinstance(n, str))
+        return frozenset(found)
+
+
 class _Lenient(yaml.SafeLoader):
     """Plain data; any tag (`!ENV`, `!!python/name:...`) is read as the value it decorates."""
 
@@ -124,6 +141,9 @@ def _package_dir(dotted: str) -> Path | None:
         return None
     folder = Path(list(spec.submodule_search_locations)[0]).joinpath(*rest)
     return folder if folder.is_dir() else None
+
+
+_MKDOCS_TEMPLATES = _package_dir("mkdocs.templates")
 
 
 def _extensions(value) -> list[tuple[str, tuple]]:

@@ -19,7 +19,11 @@ from pathlib import Path
 
 from tracksite.core import redirects, statics, trackpages
 from tracksite.core import references as refs
+from tracksite.core.schemalang import Finding
 from tracksite.core.siteconfig import SiteConfig
+
+#: The folder the search index (Pagefind) is written to, after the build, replacing what was there.
+SEARCH_FOLDER = "pagefind"
 
 # What the engine leaves out of docs/ (MkDocs' default `exclude_docs`): dotfiles and templates/.
 _EXCLUDED_TOP = ("templates",)
@@ -52,7 +56,7 @@ class SitePlan:
     entries: list[Entry] = field(default_factory=list)
     walk_problems: list = field(default_factory=list)  # docs/ links that could not be followed
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (file, why) under docs/
-    redirect_files: list[tuple[Path, list[redirects.Redirect], list[tuple[int | None, str]]]] = field(
+    redirect_files: list[tuple[Path, list[redirects.Redirect], list[Finding]]] = field(
         default_factory=list)  # (redirects.yml, its redirects, its problems)
 
     def dest(self, entry: Entry) -> str:
@@ -61,6 +65,16 @@ class SitePlan:
     def generated(self) -> list[Entry]:
         """What the adapter adds to the engine's files: everything not under docs/."""
         return [e for e in self.entries if not e.from_docs]
+
+    def written_after(self, dest: str) -> str | None:
+        """What writes `dest` after the plan's files are published, overwriting them: the
+        theme's static pages (404.html, sitemap.xml and its .gz) and the search index."""
+        templates = self.config.static_templates
+        if dest in templates or (dest.endswith(".gz") and dest[:-3] == "sitemap.xml" and dest[:-3] in templates):
+            return f"the theme's {dest}"
+        if dest.split("/")[0] == SEARCH_FOLDER:
+            return f"the search index (written to {SEARCH_FOLDER}/ after the build)"
+        return None
 
     def by_src_uri(self) -> dict[str, Entry]:
         out: dict[str, Entry] = {}

@@ -80,10 +80,6 @@ def split_front_matter(path: Path, text: str) -> MarkdownSource:
     return MarkdownSource(path, Located({}, {(): 1}), False, text, 1)
 
 
-def read_markdown(path: Path) -> MarkdownSource:
-    return split_front_matter(path, read_text(path))
-
-
 def read_yaml(path: Path) -> Located:
     try:
         return parse(read_text(path))

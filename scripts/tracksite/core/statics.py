@@ -29,6 +29,10 @@ DATA_SUFFIXES = {".json", ".yml", ".yaml", ".csv", ".txt"}
 MAX_DATA_BYTES = MAX_BYTES  # a widget's data file, like a lesson: the page fetches it whole
 MAX_FILE_BYTES = 10_000_000  # an image or any other download
 # Documents a browser renders (and may run scripts in) that no course needs.
+# The engine makes a page of these as it does of `.md` (MkDocs' `utils.markdown_extensions`, case
+# as written); the project's pages end in `.md`, the one suffix the loader, its checks and the
+# site plan read as a page, so any other would be a page nothing checked.
+OTHER_MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd")
 REFUSED_SUFFIXES = {".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".svgz", ".mht", ".mhtml", ".shtml", ".swf"}
 MAX_FINDINGS = 20
 
@@ -99,6 +103,9 @@ def static_problems(root: Path, path: Path) -> list[Problem]:
     found = _link_problems(root, path)
     if found or path.is_dir():
         return [Problem(shown, None, message, hint=hint) for message, hint in found]
+    if path.name.endswith(OTHER_MARKDOWN_SUFFIXES):
+        return [Problem(shown, None, f"a Markdown page must end in .md, not {path.suffix}",
+                        hint=f"rename it to {path.stem}.md")]
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size

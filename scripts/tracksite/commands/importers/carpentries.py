@@ -22,6 +22,7 @@ import yaml
 from tracksite.errors import USAGE, UserError
 from tracksite.commands.importers import limits, svgclean
 from tracksite.commands.importers.episode import Context, Episode, Note, convert
+from tracksite.core.blocksyntax import unwrap_blocks
 from tracksite.core.schema import SLUG_RE
 from tracksite.core.sources import SourceProblem, read_text, split_front_matter
 from tracksite.core.yamlsafe import YamlProblem, parse
@@ -201,8 +202,7 @@ def _instructor_notes(src, track, slugs, episodes, plan: Plan) -> None:
         md = split_front_matter(page, read_text(page))
         ep = convert(md.body, md.body_line, Context(episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()}))
         title = (md.meta.value.get("title") if isinstance(md.meta.value, dict) else None) or page.stem
-        body = re.sub(r"^(/{3,})", lambda m: "/" * 3, ep.body, flags=re.M)  # keep it one flat block
-        body = "\n".join(line for line in body.splitlines() if not re.match(r"^/{3}\s*\w*", line))
+        body = unwrap_blocks(ep.body)  # one flat instructor block: no block may open inside it
         episodes[0][2].body += f"\n//// instructor\n**{title}** (from the source lesson's `{page.relative_to(src.root)}`)\n\n{body.strip()}\n////\n"
         plan.notes.append(f"{page.relative_to(src.root)}:1: instructor page moved into an instructor block of lesson {episodes[0][0]}")
 

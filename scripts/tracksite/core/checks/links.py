@@ -21,8 +21,11 @@ IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
 # `![](fig.png){alt='...'}`: attr_list's alt attribute is alt text too (Carpentries writes it so).
 _ALT_ATTR = re.compile(r"""[^)]*\)\{[^}]*\balt\s*=\s*(?:"[^"]*\S[^"]*"|'[^']*\S[^']*'|[^\s}'"]+)""")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-# ids every page has without a heading: footnotes and the theme's own targets.
-_ALWAYS = re.compile(r"^(?:$|top$|fn:|fnref:|__)")
+# ids every page has without a heading: footnotes and the theme's own targets (Material's
+# `__drawer`, `__search`, `__code_0`, `__tabbed_1_1`...). Only those: a heading such as
+# `## __init__ method` gets the id `init-method`, so `#__init__-method` is a broken link.
+_ALWAYS = re.compile(r"^(?:$|top$|fn:|fnref:|__(?:drawer|search|palette|config|consent|code|codelineno|tabbed|annotation)"
+                     r"(?:$|[_-]))")
 
 
 class _Ids:

@@ -1,5 +1,6 @@
-"""Each track's redirects.yml: readable `old-slug: new-slug` lines, an old slug that is no
-lesson again (its redirect would hide the lesson), and a target that is a lesson of the track."""
+"""Each track's redirects.yml: what the schema finds wrong (`schema.REDIRECTS`, read by
+redirects.read), an old slug that is a lesson again (its redirect would hide the lesson), and a
+target that is no lesson of the track."""
 from __future__ import annotations
 
 from tracksite.core.checks.common import near, problems_of
@@ -10,8 +11,8 @@ def redirect_files(project) -> list:
     if project.site is None:
         return []
     for path, found, bad in project.site.redirect_files:
-        for line, message in bad:
-            out.add(path, line, message)
+        for f in bad:
+            out.add(path, f.line, f.message, field=f.field, hint=f.hint)
         track = project.curriculum.track(path.parent.name)
         slugs = track.lesson_slugs if track is not None else ()
         for r in found:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tracksite.core.memo import memo
 from tracksite.core.schemalang import INVALID, Finding, Spec, read
 from tracksite.core.yamlsafe import YamlProblem, parse
 
@@ -33,7 +34,15 @@ def clean(value: Any) -> Any:
 
 
 def read_body(text: str, spec: Spec, empty: str) -> tuple[Any, list[Finding], dict]:
-    """(the value as `spec` reads it, or INVALID; findings; key path -> line)."""
+    """(the value as `spec` reads it, or INVALID; findings; key path -> line).
+
+    Remembered per text: the widget check, the objectives coverage and the page render each
+    read every quiz and card deck, and pure-Python YAML is the slowest step of a build.
+    Callers only read the result."""
+    return memo(("widget-body", text, id(spec), empty), lambda: _read_body(text, spec, empty))
+
+
+def _read_body(text: str, spec: Spec, empty: str) -> tuple[Any, list[Finding], dict]:
     try:
         located = parse(text)
     except YamlProblem as exc:

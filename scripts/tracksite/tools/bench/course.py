@@ -302,6 +302,20 @@ def _copy_assets(repo: Path, root: Path) -> None:
     shutil.copytree(repo / "docs" / "assets", root / "docs" / "assets")
 
 
+#: Glossary terms of every synthetic track: the learner features (tooltips on each page's first
+#: use of a term, the glossary page, "used in" lists) are part of what the build is timed on.
+GLOSSARY_TERMS = _NOUNS[:12]
+
+
+def glossary(track: TrackPlan) -> dict[str, Any]:
+    """A track's glossary.yml: the same terms in every track, with the same definitions (a term
+    defined twice must read alike), taught in the track's first lesson."""
+    first = track.lessons[0].slug
+    return {"terms": [{"term": noun.capitalize(), "lesson": first,
+                       "definition": f"What the course means by a {noun}, defined once for every lesson."}
+                      for noun in GLOSSARY_TERMS]}
+
+
 def write_tracksite_project(root: Path, tracks: list[TrackPlan], repo: Path = REPO) -> Path:
     """The course in tracksite's authoring format: lessons/, cheatsheets/, the repo's theme."""
     root.mkdir(parents=True)
@@ -314,6 +328,7 @@ def write_tracksite_project(root: Path, tracks: list[TrackPlan], repo: Path = RE
         data = {"number": track.number, "title": track.title, "summary": track.summary,
                 "phases": [{"title": title, "lessons": [l.slug for l in ls]} for title, ls in track.phases]}
         (folder / "track.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        (folder / "glossary.yml").write_text(yaml.safe_dump(glossary(track), sort_keys=False), encoding="utf-8")
         (root / "cheatsheets" / track.slug).mkdir(parents=True)
     for page, meta in course_pages(tracks):
         if page.kind == "cheatsheet":

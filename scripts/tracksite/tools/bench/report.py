@@ -155,8 +155,9 @@ this page is typed in by hand.
 The benchmark writes a synthetic course in a temporary folder for each size: N lessons in tracks
 of 10 to 20 lessons, each lesson with a body of about 1,200 words (headings, lists, a table, a
 `/// note` admonition, a code block, links to other lessons, across tracks and to anchors, and a
-Practice section with an exercise and a quiz), an overview and a cheatsheet, written in the
-authoring format. It writes the very same pages a second time as a plain MkDocs project: the same
+Practice section with an exercise and a quiz), an overview and a cheatsheet, and per track a
+glossary of 12 terms that every page uses (so each page carries its term tooltips and each track
+its glossary page), written in the authoring format. It writes the very same pages a second time as a plain MkDocs project: the same
 theme, features, Markdown extensions, stylesheets and scripts, the same navigation (tracks, phases
 and lessons) in `nav:`, every course link already a relative `.md` path, the Practice widgets as
 admonitions, and no tracksite plugin. That plain build is the floor tracksite adds to.
