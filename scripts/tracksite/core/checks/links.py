@@ -143,7 +143,7 @@ def images(project) -> list:
         for lineno, alt, target in _images(doc):
             if not alt.strip():
                 out.add(doc.path, lineno, f"image {target!r} has no alt text",
-                        hint="describe what the image shows: ![Encoder block: ...](file.svg)", severity="warning")
+                        hint="describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg)", severity="warning")
             scheme = urlsplit(target).scheme.lower()
             if scheme in ("http", "https") or target.startswith("//"):
                 out.add(doc.path, lineno, f"remote image {target!r} would not show: the site's Content-Security-Policy "
