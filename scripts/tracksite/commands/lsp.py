@@ -89,10 +89,9 @@ def make_server(fallback_root: Path):
 
 
 def cmd_lsp(args: argparse.Namespace) -> int:
-    try:
-        import lsprotocol  # noqa: F401
-        import pygls  # noqa: F401
-    except ImportError:
+    from importlib.util import find_spec
+
+    if any(find_spec(name) is None for name in ("pygls", "lsprotocol")):
         raise UserError('the language server needs the optional extra: pip install -e ".[lsp]" (pygls)', exit_code=USAGE)
     make_server(Path(args.root).resolve()).start_io()
     return 0
