@@ -177,6 +177,12 @@ CASES = [
     Case("image-leaves-folder", body(A1, "First lesson", "## Intro\n\n![A chart](../a2/diagram.svg)"), A1, L12 + 2,
          "leaves the lesson folder"),
     Case("docs-image-missing", guide(text="# G\n\n![A chart](chart.png)\n"), GUIDE, 3, "image 'chart.png' not found"),
+    # a lesson named like a page the track makes itself
+    Case("lesson-slug-reserved", both(edit("lessons/alpha/track.yml", "      - a3\n", "      - keypoints\n"),
+                                      edit(A1, "math: none\n", "math: none\nkeypoints:\n  - Remember this.\n"),
+                                      lambda root: (root / "lessons/alpha/a3").rename(root / "lessons/alpha/keypoints"),
+                                      lambda root: (root / "cheatsheets/alpha/a3.md").rename(root / "cheatsheets/alpha/keypoints.md")),
+         "lessons/alpha/track.yml", 9, "lesson slug 'keypoints' is taken by the track's own keypoints page"),
     # redirects.yml
     Case("redirects-broken-yaml", put(REDIRECTS, "old: [a2\n"), REDIRECTS, 2, "YAML syntax error"),
     Case("redirects-not-mapping", put(REDIRECTS, "- old\n- a2\n"), REDIRECTS, 1, "expected `old-slug: new-slug`"),
@@ -318,14 +324,22 @@ def test_unrelated_docs_page_beside_a_lesson_address_is_fine(base, tmp_path):
     assert run_build(root)[0] == 0
 
 
-def test_a_docs_page_on_a_lesson_address_is_the_one_problem(base, tmp_path):
-    """Links into that address still check against the lesson (a2 links to b2#deep-section),
-    so the collision is reported alone, not with anchor errors that follow from it."""
+@pytest.mark.parametrize("name,line", [
+    # links into that address still check against the lesson (a2 links to b2#deep-section)
+    ("docs-on-lesson-address", "both published at beta/b2/"),
+    # the collision of the lesson's and the track page's address is that same problem
+    ("lesson-slug-reserved", "lesson slug 'keypoints' is taken"),
+])
+def test_one_cause_is_one_problem(name, line, base, tmp_path):
+    """A clash of addresses is reported once, not again as the errors that follow from it."""
     root = copy_of(base, tmp_path)
-    write(root, "docs/beta/b2/index.md", "# Clash\n")
+    if name == "docs-on-lesson-address":
+        write(root, "docs/beta/b2/index.md", "# Clash\n")
+    else:
+        next(c for c in CASES if c.name == name).make(root)
     code, checked = run_check(root)
-    located = [line for line in checked.splitlines() if line.startswith(("docs/", "lessons/", "cheatsheets/"))]
-    assert code == 1 and len(located) == 1 and "both published at beta/b2/" in located[0], checked
+    located = [out for out in checked.splitlines() if out.startswith(("docs/", "lessons/", "cheatsheets/"))]
+    assert code == 1 and len(located) == 1 and line in located[0], checked
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

@@ -20,7 +20,6 @@ from tracksite.core import schema
 from tracksite.core import siteplan
 from tracksite.core.memo import memo
 from tracksite.core import glossary as glossary_mod
-from tracksite.core import trackpages
 from tracksite.core.blocksyntax import blank_data_blocks
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from tracksite.core.problems import Problem, ProblemList
@@ -196,10 +195,6 @@ class _Loader:
                 self.problems.add(path, None, f"lesson folder {name!r} is not listed in {slug}/track.yml",
                                   hint="add its slug to a phase's `lessons:` list, or delete the folder")
         lessons, documents, assets = [], [], {}
-        for s, line in seen.items():
-            if s in trackpages.RESERVED_SLUGS:
-                self.problems.add(track_file, line, f"lesson slug {s!r} is taken by the track's own {s} page",
-                                  hint="rename the lesson, e.g. with `tracksite rename`")
         for s in seen:
             if s in folders:
                 loaded = self.load_lesson(track, s, folders[s])

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from tracksite.core.blocksyntax import fence_spans
+from tracksite.core.memo import memo
 from tracksite.core.model import Curriculum
 
 SCHEMES = ("lesson", "overview", "cheatsheet", "track")
 # A fence opens a code block; a backtick fence's info string holds no backtick (CommonMark),
 # so "```` ```output ```` blocks" in a sentence is a code span, not a fence.
-_FENCE = re.compile(r"^\s{0,3}(`{3,}(?=[^`]*$)|~{3,})")
 _CODE_SPAN_MULTI = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
 # Inline links and images `](target)` and reference definitions `[id]: target` (not footnotes `[^id]:`).
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
@@ -103,25 +104,22 @@ def unsafe_scheme(target: str) -> str | None:
 
 
 def code_lines(lines: list[str]) -> list[bool]:
-    """For each line, whether it is fenced code (the fence lines included)."""
-    flags = []
-    fence: str | None = None
-    for line in lines:
-        m = _FENCE.match(line)
-        if m and fence is None:
-            fence = m.group(1)  # a ```` fence holds ``` lines: only as long a fence closes it
-            flags.append(True)
-        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
-            fence = None
-            flags.append(True)
-        else:
-            flags.append(fence is not None)
+    """For each line, whether it is fenced code (the fence lines included), as the build's
+    superfences reads fences (blocksyntax.fence_spans, the one fence reader)."""
+    flags = [False] * len(lines)
+    for first, last in fence_spans(lines):
+        flags[first:last + 1] = [True] * (last + 1 - first)
     return flags
 
 
 def mask_code(body: str) -> str:
     """The body with fenced code and code spans blanked out (same length, same lines). A code
-    span may run over a line break inside a paragraph, as Markdown allows."""
+    span may run over a line break inside a paragraph, as Markdown allows. Remembered per text:
+    the loader, the link, image and active-content checks all mask the same bodies."""
+    return memo(("mask-code", body), lambda: _mask_code(body))
+
+
+def _mask_code(body: str) -> str:
     lines = body.split("\n")
     out: list[str] = []
     paragraph: list[str] = []

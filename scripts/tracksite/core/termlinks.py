@@ -33,17 +33,19 @@ def mark_first_uses(html: str, glossary: Glossary, track: str, href: Callable[[T
     used: list[Term] = []
     stack: list[bool] = []  # one entry per open element: does it (or an ancestor) forbid marking?
     out: list[str] = []
-    for token in _TOKEN.split(html):
-        if not token:
-            continue
+    tokens = _TOKEN.split(html)
+    every = len({id(t) for t in by_form.values()})
+    for n, token in enumerate(tokens):
         if token.startswith("<"):
             out.append(token)
             _track(token, stack)
-            continue
-        if stack and stack[-1]:
+        elif not token or (stack and stack[-1]):
             out.append(token)
-            continue
-        out.append(_mark_text(token, pattern, by_form, used, href, id_prefix))
+        else:
+            out.append(_mark_text(token, pattern, by_form, used, href, id_prefix))
+            if len(used) == every:  # each term has its link: the rest of the page stays as it is
+                out.extend(tokens[n + 1:])
+                break
     return "".join(out), used
 
 

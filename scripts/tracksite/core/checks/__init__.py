@@ -19,6 +19,7 @@ Pass = Callable[["object"], Iterable[Problem]]
 # In order: what is wrong with the course's shape first, then pages, links and the site's URLs.
 PASSES: tuple[Pass, ...] = (
     structure.track_numbers,
+    structure.reserved_slugs,
     structure.orphan_cheatsheets,
     lessons.lesson_references,
     lessons.prerequisite_cycles,

@@ -1,6 +1,8 @@
-"""The course's shape across files: track numbers, cheatsheets without a lesson."""
+"""The course's shape across files: track numbers, lesson slugs the track's own pages use,
+cheatsheets without a lesson."""
 from __future__ import annotations
 
+from tracksite.core import trackpages
 from tracksite.core.checks.common import near, problems_of
 from tracksite.core.model import Track
 
@@ -18,6 +20,21 @@ def track_numbers(project) -> list:
                     field="number", hint="each track needs its own number")
         else:
             by_number[t.number] = t
+    return out.items
+
+
+def reserved_slugs(project) -> list:
+    """No lesson is named like a page the track makes itself (keypoints, review, schedule...):
+    its address would be that page's, now or once the track has one."""
+    out = problems_of(project)
+    for t in project.curriculum.tracks:
+        path, located = project.track_files[t.slug]
+        for i, phase in enumerate(t.phases):
+            for j, slug in enumerate(phase.lessons):
+                if slug in trackpages.RESERVED_SLUGS:
+                    out.add(path, located.line("phases", i, "lessons", j),
+                            f"lesson slug {slug!r} is taken by the track's own {slug} page",
+                            hint="rename the lesson, e.g. with `tracksite rename`")
     return out.items
 
 

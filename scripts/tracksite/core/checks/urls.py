@@ -29,7 +29,7 @@ def collisions(project) -> list:
                     f"{_describe(project, entry)} is published at {dest}, which {later} overwrites",
                     hint="rename or move it" if entry.from_docs else "choose another slug")
         other = first.setdefault(dest, entry)
-        if other is entry:
+        if other is entry or _reserved_slug(entry, other):
             continue
         here, there = (entry, other) if entry.from_docs or not other.from_docs else (other, entry)
         url = dest.removesuffix("index.html") or "/"
@@ -37,6 +37,12 @@ def collisions(project) -> list:
                 f"{_describe(project, here)} and {_describe(project, there)} are both published at {url}; "
                 "one address, one source", hint=_hint(here, there))
     return out.items
+
+
+def _reserved_slug(a, b) -> bool:
+    """A lesson on a track page's address: structure.reserved_slugs reports it at its line."""
+    kinds = {a.kind, b.kind}
+    return bool(kinds & {"track-page", "schedule"}) and bool(kinds & {"lesson", "overview", "cheatsheet"})
 
 
 def _describe(project, entry) -> str:
