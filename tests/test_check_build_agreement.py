@@ -205,6 +205,13 @@ CASES = [
     Case("docs-symlink-outside", symlink("docs/host.txt", OUTSIDE), "docs/host.txt", None, "outside the project"),
     # active content
     Case("docs-svg-script", put("docs/pic.svg", SVG_SCRIPT), "docs/pic.svg", 2, "SVG contains a <script> element"),
+    # docs/ files mkdocs.yml leaves out: a link to one is broken in the built site
+    Case("docs-link-to-excluded", both(edit("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\nexclude_docs: |\n  notes/\n"),
+                                       put("docs/notes/x.md", "# X\n"), guide(text="# G\n\n[x](notes/x.md)\n")),
+         GUIDE, 3, "docs/notes/x.md is left out of the site by mkdocs.yml's `exclude_docs` or `draft_docs`"),
+    Case("docs-link-to-draft-doc", both(edit("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\ndraft_docs: |\n  wip/\n"),
+                                       put("docs/wip/x.md", "# X\n"), guide(text="# G\n\n[x](wip/x.md)\n")),
+         GUIDE, 3, "docs/wip/x.md is left out of the site"),
     # files the theme or the search index write over after the build
     Case("docs-404-html", put("docs/404.html", "<p>Lost</p>\n"), "docs/404.html", None,
          "is published at 404.html, which the theme's 404.html overwrites"),
@@ -324,6 +331,21 @@ def test_unrelated_docs_page_beside_a_lesson_address_is_fine(base, tmp_path):
     assert run_build(root)[0] == 0
 
 
+def test_exclude_docs_leaves_out_docs_files_only(base, tmp_path):
+    """mkdocs.yml's `exclude_docs` patterns are for docs/: an excluded page is neither checked
+    nor published, and a pattern that also matches a lesson's file leaves the lesson alone."""
+    root = copy_of(base, tmp_path)
+    edit("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\nexclude_docs: |\n  notes/\n  *.svg\n")(root)
+    write(root, "docs/notes/x.md", "---\ntitel: Not published\n---\n# X\n")
+    write(root, "docs/pic.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n')
+    assert run_check(root)[0] == 0
+    code, log = run_build(root)
+    assert code == 0, log
+    site = root.parent / "site"
+    assert not (site / "notes").exists() and not (site / "pic.svg").exists()
+    assert (site / "alpha/a2/diagram.svg").is_file()
+
+
 @pytest.mark.parametrize("name,line", [
     # links into that address still check against the lesson (a2 links to b2#deep-section)
     ("docs-on-lesson-address", "both published at beta/b2/"),
@@ -370,3 +392,25 @@ def test_real_command_lines_agree(name, base, tmp_path):
     expected = report_line(check.stdout, case)
     assert expected in build.stderr
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("serving", [False, True])
+def test_docs_left_out_as_mkdocs_leaves_them_out(tmp_path, serving):
+    """siteconfig.leaves_out decides as MkDocs' own set_exclusions does, on its defaults,
+    `exclude_docs` (negations included) and `draft_docs`."""
+    import pathspec
+    from mkdocs.structure.files import File, InclusionLevel, set_exclusions
+
+    from tracksite.core.siteconfig import SiteConfig
+
+    exclude, drafts = "notes/\n*.psd\n!keep.psd\n/top.md\n", "wip/\n*.draft.md\n"
+    config = SiteConfig(tmp_path, None, exclude_docs=exclude, draft_docs=drafts)
+    engine = {"exclude_docs": pathspec.GitIgnoreSpec.from_lines(exclude.splitlines()),
+              "draft_docs": pathspec.GitIgnoreSpec.from_lines(drafts.splitlines()), "not_in_nav": None}
+    uris = ["index.md", ".hidden.md", "a/.git/x", "templates/t.html", "a/templates/t.md", "notes/x.md", "a/notes/y.md",
+            "p.psd", "keep.psd", "a/keep.psd", "top.md", "a/top.md", "wip/x.md", "a/b.draft.md", "guide.md"]
+    files = [File(uri, str(tmp_path), str(tmp_path / "site"), True) for uri in uris]
+    set_exclusions(files, engine)
+    published = {InclusionLevel.INCLUDED, InclusionLevel.NOT_IN_NAV} | ({InclusionLevel.DRAFT} if serving else set())
+    assert {f.src_uri: f.inclusion not in published for f in files} == \
+        {uri: config.leaves_out(uri, serving=serving) for uri in uris}

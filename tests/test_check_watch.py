@@ -212,7 +212,7 @@ def test_the_task_file_reads_real_check_output(tmp_path):
     assert len(lines) == 3, lines
     expected = [
         {"file": LESSON, "line": image_line, "severity": "warning", "kind": "location",
-         "message": "image 'fig.png' has no alt text (describe what the image shows: ![Encoder block: ...](file.svg))"},
+         "message": "image 'fig.png' has no alt text (describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg))"},
         {"file": LESSON, "line": image_line, "severity": "error", "kind": "location",
          "message": f"image 'fig.png' not found (expected it at {LESSON.rsplit('/', 1)[0]}/fig.png)"},
         {"file": "lessons/transformers-and-llms/stray", "line": None, "severity": "error", "kind": "file",

@@ -19,7 +19,10 @@ from course import lesson_md, make_course
 from tracksite.core import schema
 from tracksite.core.loader import load
 from tracksite.core.problems import Problem
+from tracksite.core import yamlsafe
 from tracksite.core.yamlsafe import Located, YamlProblem, parse
+
+REPO = Path(__file__).resolve().parents[1]
 
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -255,3 +258,47 @@ def test_widget_blocks_never_crash_the_loader(project, block, body):
     text = lesson_md("First lesson", body=f"## Practice\n\n/// {block}\n{body}\n///\n\nWords.\n")
     with Restore(project, LESSON, text.encode("utf-8", "surrogatepass")):
         check_result(project, LESSON)
+
+
+# -- libyaml and the pure-Python reader agree ------------------------------------------------------
+
+def _outcome(text: str, fast: bool):
+    """What `parse` gives with libyaml's composer (the fast path) or with the pure-Python strict
+    loader alone: the value, lines and raw numbers, or the problem's line and message."""
+    saved = yamlsafe._CLoader
+    if not fast:
+        yamlsafe._CLoader = None
+    try:
+        located = parse(text)
+        return ("ok", located.value, located.lines, located.raw)
+    except YamlProblem as e:
+        return ("problem", e.line, e.message)
+    finally:
+        yamlsafe._CLoader = saved
+
+
+@pytest.mark.skipif(yamlsafe._CLoader is None, reason="this PyYAML was built without libyaml")
+@SETTINGS
+@given(text=yamlish_text)
+def test_libyaml_fast_path_reads_as_the_strict_loader(text):
+    assert _outcome(text, fast=True) == _outcome(text, fast=False)
+
+
+@pytest.mark.skipif(yamlsafe._CLoader is None, reason="this PyYAML was built without libyaml")
+def test_libyaml_fast_path_on_the_bundled_course_and_hostile_nesting():
+    """Every front-matter, YAML file and widget body of the bundled course reads the same both
+    ways; nesting that would crash libyaml's recursive composer is refused, not a crash."""
+    from tracksite.core.blocksyntax import RAW_BLOCKS, find_blocks, iter_blocks
+    texts = [p.read_text(encoding="utf-8") for p in REPO.glob("lessons/*/*.yml")]
+    for md in [*REPO.glob("lessons/*/*/*.md"), *REPO.glob("cheatsheets/*/*.md")]:
+        text = md.read_text(encoding="utf-8")
+        front, body = text.split("---\n", 2)[1:] if text.startswith("---\n") else ("", text)
+        texts.append(front)
+        blocks, _ = find_blocks(body)
+        texts += [b.body for b in iter_blocks(blocks) if b.name in RAW_BLOCKS]
+    assert len(texts) > 60
+    for text in texts:
+        fast = _outcome(text, fast=True)
+        assert fast[0] == "ok" and fast == _outcome(text, fast=False)
+    for hostile in ("[" * 100_000 + "]" * 100_000, "- " * 100_000 + "x", "{a: " * 50_000 + "1" + "}" * 50_000):
+        assert _outcome(hostile, fast=True)[0] == "problem"

@@ -116,3 +116,15 @@ def test_an_image_refused_by_its_own_check_is_reported_once(course):
     # The refused file stays in the site plan (the build fails on it anyway), so the image that
     # shows it is found and no "not found" echo follows from it.
     assert "DTD" in lines[0]
+
+
+def test_hints_for_link_text_and_alt_text_use_no_bundled_course_example(course):
+    """Issue 18, point 3, beyond `summary`: an instructor of another subject is not shown the
+    bundled course's attention lessons as the model to follow."""
+    edit(course, A1, "## Details", "See [this](lesson:a2) and ![](diagram.svg).\n\n## Details")
+    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "check"], cwd=course,
+                            capture_output=True, text=True, timeout=120)
+    hints = [line for line in result.stdout.splitlines() if "does not say where it goes" in line or "no alt text" in line]
+    assert len(hints) == 2, result.stdout
+    for line in hints:
+        assert not any(word in line.lower() for word in ("attention", "encoder", "transformer")), line

@@ -21,7 +21,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
@@ -85,7 +85,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             self._check_site_dir(config, root)
         # The same entry point as `tracksite check`: one load, every pass, one site plan.
         self.project = check(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir),
-                             instructor=self.config.instructor)
+                             instructor=self.config.instructor, serving=serving)
         self._home = None
         self._track_pages = {}
         assert self.project.problems is not None
@@ -184,10 +184,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         # Exactly the site plan's entries: the checks already refused two sources for one address.
         assert self.project.site is not None
         for entry in self.project.site.generated():
-            if entry.path is not None:
-                files.append(File.generated(config, entry.src_uri, abs_src_path=str(entry.path)))
-            else:
-                files.append(File.generated(config, entry.src_uri, content=entry.content or ""))
+            # INCLUDED: mkdocs.yml's exclude_docs and draft_docs are patterns for docs/ only;
+            # what the course publishes is decided by track.yml and `status:`.
+            source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
+            files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
         return files
 
     def track_pages(self, track: str) -> list[dict[str, str]]:

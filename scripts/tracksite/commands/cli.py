@@ -22,7 +22,7 @@ Handler = Callable[[argparse.Namespace], int]
 # tools a build never imports, and is imported only when the CLI is.
 COMMAND_MODULES = ("tracksite.commands.scaffold", "tracksite.commands.linkcheck", "tracksite.commands.pdf",
                    "tracksite.commands.importers.carpentries", "tracksite.commands.init",
-                   "tracksite.commands.editor_schema", "tracksite.tools.bench")
+                   "tracksite.commands.editor_schema", "tracksite.commands.lsp", "tracksite.tools.bench")
 
 
 def _project_root(args: argparse.Namespace) -> Path:

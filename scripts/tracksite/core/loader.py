@@ -81,17 +81,22 @@ def load(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = No
     return check(root, include_drafts=include_drafts, docs_dir=docs_dir, instructor=instructor)
 
 
-def read(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None) -> Project:
-    """Only load: the model and the problems of files that cannot be read or do not fit their schema."""
+def read(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None, config=None,
+         serving: bool = False) -> Project:
+    """Only load: the model and the problems of files that cannot be read or do not fit their
+    schema. `config` (siteconfig.SiteConfig) and `serving` say which docs/ files the engine
+    leaves out."""
     root = root.resolve()
     problems = ProblemList(root)
-    project = _Loader(root, problems, include_drafts).run(docs_dir)
+    project = _Loader(root, problems, include_drafts, config, serving).run(docs_dir)
     project.problems = problems
     return project
 
 
 class _Loader:
-    def __init__(self, root: Path, problems: ProblemList, include_drafts: bool) -> None:
+    def __init__(self, root: Path, problems: ProblemList, include_drafts: bool, config=None,
+                 serving: bool = False) -> None:
+        self.config, self.serving = config, serving  # which docs/ files the engine leaves out
         self.root = root
         self.problems = problems
         self.include_drafts = include_drafts
@@ -132,7 +137,8 @@ class _Loader:
                 assets.update({k: v for k, v in track_assets.items() if "/".join(k.split("/")[:2]) not in drafts})
         walk = None
         if docs_dir is not None and docs_dir.is_dir():
-            walk = siteplan.walk_docs(self.root, Path(os.path.abspath(docs_dir)))
+            walk = siteplan.walk_docs(self.root, Path(os.path.abspath(docs_dir)), self.config,
+                                      serving=self.serving)
             documents += self.load_docs(walk)
         curriculum = Curriculum(tracks, lessons, draft_keys=drafts)
         project = Project(self.root, curriculum, documents, assets=assets, track_files=self.track_files,

@@ -35,11 +35,15 @@ class Problem:
     def text(self) -> str:
         """`path:line: [field] message (hint)`: the shape editors and terminals link from, on one
         line (a newline in a file name is shown as `\\n`)."""
-        where = f"{self.location}: "
-        what = f"{self.field}: " if self.field else ""
         level = "" if self.severity == "error" else "warning: "
+        return printable(f"{self.location}: {level}{self.detail()}")
+
+    def detail(self) -> str:
+        """`[field: ]message[ (hint)]`: the problem without its place, as a language server's
+        diagnostic shows it at the place."""
+        what = f"{self.field}: " if self.field else ""
         hint = f" ({self.hint})" if self.hint else ""
-        return printable(f"{where}{level}{what}{self.message}{hint}")
+        return f"{what}{self.message}{hint}"
 
 
 @dataclass

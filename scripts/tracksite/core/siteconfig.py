@@ -36,6 +36,23 @@ class SiteConfig:
     extensions: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # (name, sorted options)
     site_url: str = ""
     use_directory_urls: bool = True
+    exclude_docs: str = ""  # mkdocs.yml's gitignore-style lines: docs/ files never published
+    draft_docs: str = ""  # ... and docs/ files published only by `mkdocs serve`
+
+    def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:
+        """Whether the engine leaves this docs/ file out of the site, as MkDocs decides it: its
+        defaults (dotfiles, templates/), then `exclude_docs`, then `draft_docs` unless serving."""
+        if self._specs[0].match_file(src_uri):
+            return True
+        return not serving and self._specs[1] is not None and self._specs[1].match_file(src_uri)
+
+    @functools.cached_property
+    def _specs(self):
+        import pathspec
+
+        excluded = pathspec.GitIgnoreSpec.from_lines([".*", "/templates/", *self.exclude_docs.splitlines()])
+        drafts = pathspec.GitIgnoreSpec.from_lines(self.draft_docs.splitlines()) if self.draft_docs else None
+        return excluded, drafts
 
     def extension_configs(self) -> tuple[list[str], dict[str, dict]]:
         """Names and options, as `markdown.Markdown(extensions=..., extension_configs=...)` wants them."""
@@ -112,7 +129,15 @@ def read(root: Path, *, docs_dir: Path | None = None) -> SiteConfig:
         extensions=tuple(_extensions(data.get("markdown_extensions"))),
         site_url=str(data.get("site_url") or ""),
         use_directory_urls=data.get("use_directory_urls", True) is not False,
+        exclude_docs=_patterns(data.get("exclude_docs")),
+        draft_docs=_patterns(data.get("draft_docs")),
     )
+
+
+def _patterns(value) -> str:
+    """A gitignore-style option as MkDocs takes it: a multi-line string (else none: MkDocs
+    itself refuses another type, in its own words)."""
+    return value if isinstance(value, str) else ""
 
 
 def _theme_dirs(root: Path, theme: dict) -> list[Path]:

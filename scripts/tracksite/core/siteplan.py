@@ -25,8 +25,6 @@ from tracksite.core.siteconfig import SiteConfig
 #: The folder the search index (Pagefind) is written to, after the build, replacing what was there.
 SEARCH_FOLDER = "pagefind"
 
-# What the engine leaves out of docs/ (MkDocs' default `exclude_docs`): dotfiles and templates/.
-_EXCLUDED_TOP = ("templates",)
 
 
 @dataclass(frozen=True)
@@ -149,15 +147,17 @@ class DocsWalk:
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (file, why the engine cannot copy it)
 
 
-def walk_docs(root: Path, docs_dir: Path) -> DocsWalk:
+def walk_docs(root: Path, docs_dir: Path, config: SiteConfig | None = None, *, serving: bool = False) -> DocsWalk:
     """Every file the engine would publish from docs/, as statics.walk lists it (folder links
     followed once, links that loop or leave the project refused), less what the engine leaves
-    out (docs/templates/), with pipes and unreadable files recorded instead of raised."""
+    out (templates/, mkdocs.yml's `exclude_docs`, and `draft_docs` unless serving), with pipes
+    and unreadable files recorded instead of raised."""
     walk = DocsWalk()
+    config = config or SiteConfig(root, docs_dir)
     files, walk.problems = statics.walk(root, docs_dir)
     for path in files:
         uri = path.relative_to(docs_dir).as_posix()
-        if uri.split("/")[0] in _EXCLUDED_TOP:
+        if config.leaves_out(uri, serving=serving):
             continue
         why = _unreadable(path)
         if why:

@@ -85,6 +85,9 @@ def parse(text: str, first_line: int = 1) -> Located:
     if "\t" in _indentation(text):
         line = next(i for i, l in enumerate(text.split("\n"), 1) if l[: len(l) - len(l.lstrip())].count("\t"))
         raise YamlProblem("tab used for indentation; YAML indents with spaces only", line + offset)
+    node, loader = _compose_fast(text)
+    if loader is not None:
+        return _located(node, loader, offset, first_line)
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as e:  # raised while reading: control characters, surrogates
@@ -111,6 +114,51 @@ def parse(text: str, first_line: int = 1) -> Located:
         raise YamlProblem("YAML is nested too deeply", first_line) from None
     finally:
         loader.dispose()
+    return _located(node, loader, offset, first_line)
+
+
+#: libyaml's parser, where PyYAML was built with it: it composes a document several times faster
+#: than the pure-Python one, and every front-matter and widget body of a course goes through here.
+_CLoader = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose_fast(text: str) -> tuple[Node | None, Any]:
+    """(node, loader) from libyaml for a document with no anchor, alias or error; (None, None)
+    otherwise, and the pure-Python strict loader reads it instead: anchors are refused there
+    before anything is expanded, and its error messages are the ones yamlhelp explains."""
+    if _CLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None, None
+    try:
+        if not _plain_events(text):
+            return None, None
+        loader = _CLoader(text)
+        try:
+            return loader.get_single_node(), loader
+        finally:
+            loader.dispose()
+    except Exception:  # noqa: BLE001 - any problem: the strict loader reports it in its words
+        return None, None
+
+
+def _plain_events(text: str) -> bool:
+    """Whether libyaml's events (read without recursion) show no anchor, no alias, and no
+    nesting deeper than MAX_DEPTH: libyaml's composer recurses in C, and a hostile `[[[[...`
+    would crash the process instead of raising."""
+    depth = 0
+    for n, event in enumerate(yaml.parse(text, Loader=_CLoader)):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None \
+                or n > 2 * MAX_NODES:
+            return False
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return False
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return True
+
+
+def _located(node: Node | None, loader: Any, offset: int, first_line: int) -> Located:
     located = Located(None)
     if node is None:
         return located

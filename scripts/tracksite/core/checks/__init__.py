@@ -40,13 +40,14 @@ PASSES: tuple[Pass, ...] = (
 
 
 def check(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None,
-          instructor: bool = False):
+          instructor: bool = False, serving: bool = False):
     """Load the project in `root`, plan its site and run every pass: the model with all its
-    problems (`project.problems`) and its plan (`project.site`)."""
+    problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
+    which also publishes mkdocs.yml's `draft_docs`."""
     from tracksite.core.loader import read
 
     config = siteconfig.read(root, docs_dir=docs_dir)
-    project = read(root, include_drafts=include_drafts, docs_dir=config.docs_dir)
+    project = read(root, include_drafts=include_drafts, docs_dir=config.docs_dir, config=config, serving=serving)
     project.site = siteplan.plan(project, config, instructor=instructor)
     assert project.problems is not None
     for run in PASSES:

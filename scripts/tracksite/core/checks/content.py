@@ -96,7 +96,7 @@ def page_warnings(project) -> list:
             m = _VAGUE_LINK.search(line)
             if m:
                 out.add(doc.path, doc.body_line + n, f"link text {m.group(1)!r} does not say where it goes",
-                        hint="name the target, e.g. [the attention lesson](lesson:...)", severity="warning")
+                        hint="name the target, e.g. [the lesson on loops](lesson:loops)", severity="warning")
         if doc.kind == "lesson":
             _reading_time(out, doc, project)
     out.extend(_coverage(project))

@@ -90,14 +90,15 @@ def relative_links(project) -> list:
             target = link.target
             if refs.is_unsafe(target) or refs.scheme_of(target) or _SCHEME.match(target) or target.startswith("//"):
                 continue
-            why = _relative_problem(doc, target, plan, ids, skip_missing=(link.line, target) in images)
+            why = _relative_problem(doc, target, plan, ids, skip_missing=(link.line, target) in images,
+                                    docs_dir=project.site.config.docs_dir if project.site is not None else None)
             if why:
                 message, hint = why
                 out.add(doc.path, link.line, f"broken link {target!r}: {message}", hint=hint)
     return out.items
 
 
-def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool):
+def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool, docs_dir=None):
     """(message, hint) when a relative link cannot work, else None."""
     parts = urlsplit(target)
     path, fragment = unquote(parts.path), unquote(parts.fragment)
@@ -112,6 +113,9 @@ def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: 
         if joined not in plan:
             if skip_missing:
                 return None  # images: reported by the image check
+            if docs_dir is not None and (docs_dir / joined).is_file():
+                return (f"{docs_dir.name}/{joined} is left out of the site by mkdocs.yml's `exclude_docs` or `draft_docs`",
+                        "link to a published page, or publish this one")
             if joined + "/index.md" in plan or (joined == "." and "index.md" in plan):
                 return (f"{path!r} is a folder", f"link to {posixpath.join(path, 'index.md')!r}")
             return (f"no file {joined} in the site",
@@ -143,7 +147,7 @@ def images(project) -> list:
         for lineno, alt, target in _images(doc):
             if not alt.strip():
                 out.add(doc.path, lineno, f"image {target!r} has no alt text",
-                        hint="describe what the image shows: ![Encoder block: ...](file.svg)", severity="warning")
+                        hint="describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg)", severity="warning")
             scheme = urlsplit(target).scheme.lower()
             if scheme in ("http", "https") or target.startswith("//"):
                 out.add(doc.path, lineno, f"remote image {target!r} would not show: the site's Content-Security-Policy "

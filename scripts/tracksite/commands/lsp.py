@@ -1,0 +1,105 @@
+"""`tracksite lsp`: `tracksite check`'s problems as Language Server Protocol diagnostics, over stdio.
+
+For editors that speak LSP (Neovim, Helix, Emacs, Sublime Text, Zed, Kate) instead of reading a
+task's output: when the editor connects and each time it saves a file, the same checks as
+`tracksite check` run on the files as saved, and every problem is published on its file and
+line, front-matter and `///` block bodies included; a file whose problems are gone gets an empty
+list. There is no second validator: this module only translates `Problem`s.
+
+It needs the optional extra `lsp` (pygls); without it the command says how to install it.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from tracksite.errors import USAGE, UserError
+
+
+def project_root(start: Path) -> Path | None:
+    """The tracksite project holding `start`: the nearest folder with mkdocs.yml or lessons/."""
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file() or (folder / "lessons").is_dir():
+            return folder
+    return None
+
+
+def diagnostics(root: Path) -> dict[Path, list]:
+    """Every problem `tracksite check` finds, as LSP diagnostics by absolute file path."""
+    from lsprotocol import types
+
+    from tracksite.core.checks import check
+
+    problems = check(root, include_drafts=True, instructor=True).problems
+    out: dict[Path, list] = {}
+    for p in problems.items if problems else ():
+        line = max((p.line or 1) - 1, 0)
+        out.setdefault((root / p.path).resolve(), []).append(types.Diagnostic(
+            range=types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line + 1, character=0)),
+            message=p.detail(), source="tracksite",
+            severity=types.DiagnosticSeverity.Error if p.severity == "error" else types.DiagnosticSeverity.Warning))
+    return out
+
+
+def path_of(uri: str) -> Path:
+    return Path(unquote(urlparse(uri).path)).resolve()
+
+
+def make_server(fallback_root: Path):
+    """A pygls server that re-checks the project on open and save and publishes the result."""
+    from lsprotocol import types
+    from pygls.lsp.server import LanguageServer
+
+    server = LanguageServer("tracksite", "0.1.0")
+    state: dict = {"published": set(), "root": None}
+
+    def publish(near: Path | None = None) -> None:
+        root = state["root"] or project_root(near or fallback_root) or fallback_root
+        state["root"] = root
+        try:
+            found = diagnostics(root)
+        except Exception as e:  # noqa: BLE001 - a failed check is reported; the server stays up
+            server.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
+                                                             message=f"tracksite check failed: {type(e).__name__}: {e}"))
+            return
+        for path in state["published"] - set(found):
+            server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=path.as_uri(), diagnostics=[]))
+        for path, items in found.items():
+            server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=path.as_uri(), diagnostics=items))
+        state["published"] = set(found)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(params) -> None:
+        root = server.workspace.root_path
+        if root:
+            state["root"] = project_root(Path(root)) or Path(root)
+        publish()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        if state["root"] is None:  # an editor that sent no workspace folder
+            publish(path_of(params.text_document.uri).parent)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        publish(path_of(params.text_document.uri).parent)
+
+    return server
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    from importlib.util import find_spec
+
+    if any(find_spec(name) is None for name in ("pygls", "lsprotocol")):
+        raise UserError('the language server needs the optional extra: pip install -e ".[lsp]" (pygls)', exit_code=USAGE)
+    make_server(Path(args.root).resolve()).start_io()
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lsp", help="a language server (stdio) publishing `tracksite check`'s problems",
+                       description="Speak the Language Server Protocol on stdin/stdout: on connect and on every "
+                                   "save, run the checks of `tracksite check` and publish each problem as a "
+                                   "diagnostic on its file and line. Needs: pip install -e \".[lsp]\"")
+    p.set_defaults(handler=cmd_lsp)
