@@ -127,6 +127,20 @@ def test_typing_a_word_fetches_only_the_index_chunks_it_needs(browser_page, chro
     assert set(urls) == needed
 
 
+def test_a_pause_after_one_letter_waits_longer_but_still_searches(browser_page):
+    """A one- or two-letter word is searched after three times the usual pause: a learner who
+    hesitates after "t" fetches no index chunk yet, and one who means "t" still gets results."""
+    page = open_page(browser_page)
+    urls = []
+    page.on("request", lambda r: urls.append(r.url) if re.search(r"/pagefind/(index|fragment)/", r.url) else None)
+    page.keyboard.press("/")
+    page.keyboard.type("t")
+    page.wait_for_timeout(250)  # twice the usual pause: a longer word would have been searched
+    assert urls == [] and page.locator(HITS).count() == 0
+    page.wait_for_selector(HITS, timeout=10_000)
+    assert any("/pagefind/index/" in u for u in urls)
+
+
 def test_track_and_kind_filters_narrow(browser_page):
     page = open_page(browser_page)
     found = search(page, "attention")

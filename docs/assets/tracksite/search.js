@@ -163,8 +163,11 @@
       return;
     }
     if (longEnough(term)) pf.preload(term, { filters: chosenFilters() }).catch(() => {}); /* index chunks, while typing */
-    /* Our own pause, not Pagefind's debouncedSearch: that one preloads every prefix, "e" too. */
-    await new Promise((resolve) => setTimeout(resolve, WAIT));
+    /* Our own pause, not Pagefind's debouncedSearch: that one preloads every prefix, "e" too. A
+       last word of one or two letters is most often the start of a longer one, typed slowly: it
+       waits three times as long, so a short word like "AI" is still searched, but a hesitation
+       after "t" does not fetch the index chunks and fragments of every word in "t". */
+    await new Promise((resolve) => setTimeout(resolve, longEnough(term) ? WAIT : 3 * WAIT));
     if (mine !== generation) return; /* a newer keystroke took over */
     const search = await pf.search(term, { filters: chosenFilters() });
     if (mine !== generation) return;

@@ -256,7 +256,9 @@ TUNING = [
     "in another one (187 KB for a one-word query before, 152 KB after; 388 KB before for three words).",
     "- Each result is drawn as soon as its page fragment arrives (a few KB each, five drawn at a time, "
     "more with \"Show more results\"), not when the slowest of the five has.",
-    "- A query runs after a 120 ms pause in typing, so half-typed words fetch no fragments. Of the time "
+    "- A query runs after a 120 ms pause in typing, so half-typed words fetch no fragments; after a "
+    "last word of one or two letters, a 360 ms pause (a hesitation after `t` fetched the chunk and "
+    "fragments of the words in `t`; on a loaded machine, where keystrokes arrive late, it often did). Of the time "
     "after the last keystroke, that pause is the largest part; Pagefind's search itself (tens of ms "
     "for one word, about 100 ms for three, on the harsh course) and one fragment's round trip follow. "
     "A shorter pause would fetch fragments for half-typed words of anyone typing slower than it. "
