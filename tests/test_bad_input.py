@@ -187,12 +187,22 @@ class Case:
     after: Callable[[Path], None] | None = field(default=None)
 
 
+def no_echo(root: Path) -> None:
+    """A broken mkdocs.yml is the only problem reported: no block is called unknown for it."""
+    code, out, _ = check(root)
+    assert code != 0 and "unknown block" not in out and out.count("mkdocs.yml:") == 1, out
+
+
 def no_canary(root: Path) -> None:
     assert not (root / "pwned").exists(), "a YAML tag ran a command"
 
 
 CASES = [
     # ---- track.yml ------------------------------------------------------------------------
+    # ---- mkdocs.yml: the engine stops on it; check says where, and nothing that follows ----
+    Case("config-colon-in-value", edit("mkdocs.yml", "A course used", "A course: used"), "mkdocs.yml", 2, "quotes",
+         after=lambda root: no_echo(root)),
+    Case("config-is-a-list", put("mkdocs.yml", "- site_name: x\n"), "mkdocs.yml", 1, "key: value"),
     Case("track-empty", put(T, ""), T, 1, "empty", build_always=True),
     Case("track-only-comments", put(T, "# nothing yet\n"), T, 1, "empty"),
     Case("track-is-a-list", put(T, "- a1\n- a2\n"), T, 1, "expected a mapping"),

@@ -4,6 +4,7 @@ AA rules, no console error and no request off the site."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from test_accessibility import axe_violations, heading_problems, open_page
 
@@ -110,7 +111,7 @@ REVIEW = "transformers-and-llms/review/"
 def test_review_schedules_the_cards_of_completed_lessons(browser_page):
     page = open_page(browser_page, REVIEW)
     status = page.locator(".ts-review__status")
-    assert "No cards yet" in status.inner_text()
+    expect(status).to_contain_text("No cards yet")
     assert not page.locator(".ts-review-due-link").count()
     # complete lesson 1 on its page: "Next up" appears, the header counts its cards
     page = open_page(page, T5L1)
@@ -119,28 +120,29 @@ def test_review_schedules_the_cards_of_completed_lessons(browser_page):
     assert not page.locator("[data-next-up]").is_visible()
     page.locator(".ts-progress__toggle").click()
     next_up = page.locator("[data-next-up]")
-    assert next_up.is_visible() and next_up.inner_text() == "Next up: Lesson 2, Word order and positional encoding"
-    assert page.locator(".ts-review-due-link").text_content() == f"Review {cards} cards due"
+    expect(next_up).to_be_visible()
+    expect(next_up).to_have_text("Next up: Lesson 2, Word order and positional encoding")
+    expect(page.locator(".ts-review-due-link")).to_have_text(f"Review {cards} cards due")
     # the review session, by keyboard only
     page = open_page(page, REVIEW)
-    assert status.inner_text() == f"{cards} cards to review now."
+    expect(status).to_have_text(f"{cards} cards to review now.")
     first = page.locator(".ts-review__face").inner_text()
     page.locator(".ts-review__app button", has_text="Show answer").focus()
     page.keyboard.press("Enter")
-    assert page.locator(".ts-review__side").text_content() == "Answer"
+    expect(page.locator(".ts-review__side")).to_have_text("Answer")
     assert page.evaluate("document.activeElement.textContent") == "Knew it"
     page.keyboard.press("Enter")  # knew it: box 2, back in 2 days
-    assert status.inner_text() == f"{cards - 1} cards to review now."
-    assert page.locator(".ts-review__side").text_content() == "Term"
+    expect(status).to_have_text(f"{cards - 1} cards to review now.")
+    expect(page.locator(".ts-review__side")).to_have_text("Term")
     page.keyboard.press("f")
     page.keyboard.press("a")  # again: box 1, back at the end of this session
-    assert status.inner_text() == f"{cards - 1} cards to review now."
+    expect(status).to_have_text(f"{cards - 1} cards to review now.")
     state = page.evaluate("JSON.parse(localStorage.getItem('tracksite:review')).cards")
     boxes = sorted(v["box"] for v in state.values())
     assert boxes == [1, 2]
     # a reload keeps the boxes: the known card is no longer due
     page = open_page(page, REVIEW)
-    assert status.inner_text() == f"{cards - 1} cards to review now."
+    expect(status).to_have_text(f"{cards - 1} cards to review now.")
     assert page.locator(".ts-review__face").inner_text() != first
     badge = page.locator(".ts-track-pages .ts-review-due")
     assert badge.inner_text().startswith(str(cards - 1)) and badge.text_content() == f"{cards - 1} cards due"
@@ -149,8 +151,8 @@ def test_review_schedules_the_cards_of_completed_lessons(browser_page):
     for _ in range(cards - 1):
         page.keyboard.press("f")
         page.keyboard.press("k")
-    assert status.inner_text().startswith("All caught up")
-    assert not page.locator(".ts-review-due-link").count()
+    expect(status).to_contain_text("All caught up")
+    expect(page.locator(".ts-review-due-link")).to_have_count(0)
     assert page.console_errors == [] and page.foreign_requests == []
 
 

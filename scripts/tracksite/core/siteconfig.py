@@ -38,6 +38,9 @@ class SiteConfig:
     use_directory_urls: bool = True
     exclude_docs: str = ""  # mkdocs.yml's gitignore-style lines: docs/ files never published
     draft_docs: str = ""  # ... and docs/ files published only by `mkdocs serve`
+    #: (file name, line, message) when mkdocs.yml cannot be read as a mapping: the engine stops
+    #: on it too, and every setting above is then a default that tells nothing about the site.
+    problem: tuple[str, int | None, str] | None = None
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:
         """Whether the engine leaves this docs/ file out of the site, as MkDocs decides it: its
@@ -109,13 +112,11 @@ def read(root: Path, *, docs_dir: Path | None = None) -> SiteConfig:
     """The site configuration of the project in `root` (defaults when it has no mkdocs.yml)."""
     root = root.resolve()
     data: dict = {}
+    problem = None
     for name in CONFIG_NAMES:
         path = root / name
         if path.is_file():
-            try:
-                loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506 - safe subclass
-            except (yaml.YAMLError, OSError, UnicodeDecodeError):
-                loaded = None  # the engine reports a broken mkdocs.yml in its own words
+            loaded, problem = _load(path)
             data = loaded if isinstance(loaded, dict) else {}
             break
     if docs_dir is None:
@@ -131,7 +132,26 @@ def read(root: Path, *, docs_dir: Path | None = None) -> SiteConfig:
         use_directory_urls=data.get("use_directory_urls", True) is not False,
         exclude_docs=_patterns(data.get("exclude_docs")),
         draft_docs=_patterns(data.get("draft_docs")),
+        problem=problem,
     )
+
+
+def _load(path: Path) -> tuple[Any, tuple[str, int | None, str] | None]:
+    """mkdocs.yml's data, or what stops the engine from reading it (with its line)."""
+    try:
+        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506 - safe subclass
+    except (OSError, UnicodeDecodeError) as e:
+        return None, (path.name, None, f"cannot read the site configuration: {e}")
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        what = " ".join(x for x in (e.problem, e.context) if x) or "invalid YAML"
+        return None, (path.name, mark.line + 1 if mark else None, f"YAML syntax error: {what}")
+    except yaml.YAMLError as e:
+        return None, (path.name, None, f"YAML syntax error: {e}")
+    if not isinstance(loaded, dict):
+        return None, (path.name, 1, "expected the site configuration as `key: value` lines "
+                                    "(site_name, theme, plugins, ...)")
+    return loaded, None
 
 
 def _patterns(value) -> str:
@@ -225,13 +245,10 @@ def _type_names(types: Any) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def _blocks(path: str, mtime: int) -> frozenset[str]:
-    try:
-        config = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_Lenient) or {}  # noqa: S506
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return frozenset()
-    if not isinstance(config, dict):
-        return frozenset()
+def _blocks(path: str, mtime: int) -> frozenset[str] | None:
+    config, problem = _load(Path(path))
+    if problem is not None:  # reported once, as the cause; no block is called unknown for it
+        return None
     names: set[str] = set()
     for ext, options in _extensions(config.get("markdown_extensions")):
         if ext not in BASE_BLOCK:
@@ -245,10 +262,12 @@ def _blocks(path: str, mtime: int) -> frozenset[str]:
 
 
 def markdown_blocks(root: Path) -> frozenset[str] | None:
-    """The `///` block names mkdocs.yml's pymdownx.blocks extensions define (None: no mkdocs.yml)."""
-    path = root / "mkdocs.yml"
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return None
-    return _blocks(str(path), mtime)
+    """The `///` block names mkdocs.yml's pymdownx.blocks extensions define (None: no readable
+    mkdocs.yml, so the defaults apply)."""
+    for name in CONFIG_NAMES:
+        path = root / name
+        try:
+            return _blocks(str(path), path.stat().st_mtime_ns)
+        except OSError:
+            continue
+    return None

@@ -18,6 +18,7 @@ Pass = Callable[["object"], Iterable[Problem]]
 
 # In order: what is wrong with the course's shape first, then pages, links and the site's URLs.
 PASSES: tuple[Pass, ...] = (
+    structure.site_config,
     structure.track_numbers,
     structure.reserved_slugs,
     structure.orphan_cheatsheets,

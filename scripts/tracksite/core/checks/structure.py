@@ -7,6 +7,19 @@ from tracksite.core.checks.common import near, problems_of
 from tracksite.core.model import Track
 
 
+def site_config(project) -> list:
+    """mkdocs.yml reads as a mapping: when it does not, the engine stops before building, and
+    every check that depends on its settings (Markdown extensions, block names, docs folder)
+    would only repeat defaults."""
+    out = problems_of(project)
+    problem = project.site.config.problem
+    if problem is not None:
+        name, line, message = problem
+        out.add(project.root / name, line, message,
+                hint="quote a value that holds ': ' or starts with a special character, and indent with spaces")
+    return out.items
+
+
 def track_numbers(project) -> list:
     """Each track has its own number (numbers order the home page and label the tracks)."""
     out = problems_of(project)
