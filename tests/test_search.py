@@ -275,3 +275,24 @@ def test_a_dirty_build_keeps_every_page_in_the_index(course):
     assert result.returncode == 0, result.stderr[-3000:]
     after = fragments(course / "site")
     assert set(after) == before and "numbatword" in all_text(course / "site")
+
+
+def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
+    """`mkdocs serve` finishes the index after the build returns (search.Background): left
+    alone it writes a working index; stopped by the next build it ends Pagefind and reports
+    nothing, because that build writes its own index."""
+    page = ('<html lang="en"><body><main data-pagefind-body><h1>Wombat</h1>'
+            '<p>A wombat digs burrows.</p></main></body></html>')
+    for stop in (False, True):
+        site = tmp_path / f"site-{stop}"
+        site.mkdir()
+        done, failed = [], []
+        indexer = search.Indexer()
+        indexer.add(page, "/wombat/")
+        running = search.Background(indexer, str(site), [], done.append, failed.append)
+        if stop:
+            running.stop()
+        else:
+            running._thread.join(60)
+            assert done == [indexer] and (site / "pagefind" / "pagefind.js").is_file()
+        assert failed == [] and indexer._proc.returncode is not None

@@ -70,6 +70,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.forced_problems: list[str] = []
         self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
         self.indexer: search.Indexer | None = None  # per build: Pagefind, fed as pages render
+        self._background: search.Background | None = None  # serve: the last build's index, finishing
         self._pages: list[tuple[str, str]] = []  # per build: every page's URL and file in the site
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
@@ -81,6 +82,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         serving = self.command == "serve"
+        self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         if not serving:
             self._check_site_dir(config, root)
         # The same entry point as `tracksite check`: one load, every pass, one site plan.
@@ -121,27 +123,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self._mkdocs_warnings = serving_tools.MkDocsWarnings()
         logger.addHandler(self._mkdocs_warnings)
 
-    def take_mkdocs_problems(self) -> list[str]:
-        """The warnings MkDocs logged in the last serve build that `strict` turns into failures."""
-        handler, self._mkdocs_warnings = self._mkdocs_warnings, None
-        if handler is None:
-            return []
-        logging.getLogger("mkdocs").removeHandler(handler)
-        if self.failed or self.project is None:
-            return []
-        project = self.project
-
-        def source(m: re.Match) -> str:  # MkDocs names the generated page; the instructor edits its source
-            doc = project.document(m.group(1))
-            return f"{project.problems.relative(doc.path)}" if doc is not None else m.group(0)
-
-        return [_DOC_FILE.sub(source, message) for message in handler.messages]
-
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         root = Path(config.config_file_path or ".").resolve().parent
         watched = [config.docs_dir, str(root / "lessons"), str(root / "cheatsheets")]
         session = serving_tools.ServeSession(server, self, watched)
-        pending = self.take_mkdocs_problems()
+        pending = serving_tools.take_mkdocs_problems(self)
         if pending:  # the first build, made before this event, met problems only MkDocs reports
             session.show_problems(pending)
         return server
@@ -420,7 +406,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         strict_failed = config.strict and _strict_warnings()
         indexer, self.indexer = self.indexer, None
-        if not self.failed and not strict_failed:  # under `mkdocs serve` too: search while authoring
+        if not self.failed and not strict_failed and self.command == "serve":  # search while authoring
+            self._background = search.Background(indexer or search.Indexer(), config.site_dir, list(self._pages),
+                                                 _log_index, lambda e: _serve_log().error("ERROR    -  tracksite: %s", e))
+        elif not self.failed and not strict_failed:
             self._write_index(indexer, config.site_dir)
         elif indexer is not None:
             indexer.close()
@@ -439,12 +428,15 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         """Finish the search index: the pages `--dirty` did not render are read from the site."""
         try:
             indexer = indexer or search.Indexer()
-            indexer.add_from_disk(site_dir, self._pages)
-            indexer.write(site_dir)
+            indexer.finish(site_dir, self._pages)
         except search.SearchIndexError as e:
             raise PluginError(str(e)) from None
-        log.info("tracksite: search index of %d pages: %.2f s of the build's time, %.2f s of Pagefind's CPU "
-                 "beside the rendering", indexer.indexed, indexer.seconds, indexer.cpu_seconds)
+        _log_index(indexer)
+
+    def on_shutdown(self) -> None:
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
 
     def on_build_error(self, *, error: Exception) -> None:
         """Drop this build's staging folder (the last good site was never touched), and say in
@@ -459,14 +451,16 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             raise PluginError(os_error("the build could not write or read a file", error)) from None
 
 
-_DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
-
-
 class _Generated:
     """What `_rewrite_links` needs of a generated page: where it lives and its track."""
 
     def __init__(self, src_uri: str, track: str) -> None:
         self.src_uri, self.track = src_uri, track
+
+
+def _log_index(indexer: search.Indexer) -> None:
+    log.info("tracksite: search index of %d pages: %.2f s of the build's time, %.2f s of Pagefind's CPU "
+             "beside the rendering", indexer.indexed, indexer.seconds, indexer.cpu_seconds)
 
 
 def _serve_log() -> logging.Logger:

@@ -32,7 +32,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from tracksite.adapter import csp
 from tracksite.core.siteplan import SEARCH_FOLDER
@@ -144,8 +144,9 @@ class Indexer:
         self._urls: dict[int, str] = {}
         self._errors: list[str] = []
         self._sent = 0
-        self._ended = False
+        self._ended = self._closing = False
         self._lock = threading.Condition()
+        self._close_lock = threading.Lock()  # a serve build may stop an index finishing in the background
         self.urls: set[str] = set()
         self.seconds = self.cpu_seconds = 0.0
         self.indexed = 0
@@ -169,9 +170,16 @@ class Indexer:
         """The pages (URL, file in the site) this build did not render, as the site holds them:
         `--dirty` renders only changed pages, and the index covers every page all the same."""
         for url, dest in pages:
+            if self._closing:
+                return
             path = Path(site_dir) / dest
             if url not in self.urls and path.is_file():
                 self.add(path.read_text(encoding="utf-8", errors="replace"), url)
+
+    def finish(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
+        """Index the pages this build did not render, then write the index."""
+        self.add_from_disk(site_dir, pages)
+        self.write(site_dir)
 
     def write(self, site_dir: str | Path, timeout: float = 600) -> None:
         """Wait for every queued page, write the index into `site_dir/pagefind/`, stop Pagefind.
@@ -197,8 +205,12 @@ class Indexer:
 
     def close(self) -> None:
         """Stop Pagefind (it ends when its input does), and note the CPU time it used."""
-        if self._proc.returncode is not None:
-            return
+        self._closing = True
+        with self._close_lock:
+            if self._proc.returncode is None:
+                self._stop()
+
+    def _stop(self) -> None:
         self._outbox.put(None)
         deadline = time.monotonic() + 10
         while (done := os.wait4(self._proc.pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
@@ -283,3 +295,32 @@ class Indexer:
     def _said(self) -> str:
         text = self._stderr.decode("utf-8", "replace").strip()
         return f": {text.splitlines()[-1]}" if text else ""
+
+
+class Background:
+    """An index finished after the build has returned, under `mkdocs serve`: the server holds
+    every request until a build is over, and on a 1,000-lesson course finishing the index (the
+    pages a `--dirty` rebuild did not render read back, then written) took longer than the rest
+    of the rebuild. A saved lesson now shows at once and search catches up seconds later; the
+    next build stops an index still being finished, which that build replaces anyway."""
+
+    def __init__(self, indexer: Indexer, site_dir: str, pages: list[tuple[str, str]],
+                 done: Callable[[Indexer], None], failed: Callable[[str], None]) -> None:
+        self.indexer, self._stopped = indexer, False
+
+        def run() -> None:
+            try:
+                indexer.finish(site_dir, pages)
+            except (SearchIndexError, OSError) as e:
+                if not self._stopped:
+                    failed(str(e))
+            else:
+                done(indexer)
+
+        self._thread = threading.Thread(target=run, name="tracksite-search-index", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self.indexer.close()
+        self._thread.join(timeout=30)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import traceback
 from typing import Any, Callable
@@ -130,11 +131,11 @@ class ServeSession:
         self.fallback = None
         try:
             self.build(*args, **kwargs)
-            problems = self.plugin.take_mkdocs_problems()
+            problems = take_mkdocs_problems(self.plugin)
         except BaseException as e:  # noqa: BLE001 - a serve build must never stop the server
             if isinstance(e, KeyboardInterrupt):
                 raise
-            problems = self.plugin.take_mkdocs_problems() + [_describe(e)]
+            problems = take_mkdocs_problems(self.plugin) + [_describe(e)]
         if problems:
             self.show_problems(problems)
 
@@ -216,3 +217,24 @@ def _request_id() -> int:
     import time
 
     return round(time.monotonic() * 1000)
+
+
+_DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
+
+
+def take_mkdocs_problems(plugin) -> list[str]:
+    """The warnings MkDocs logged in the plugin's last serve build that `strict` turns into
+    failures, each naming the source an instructor edits rather than the generated page."""
+    handler, plugin._mkdocs_warnings = plugin._mkdocs_warnings, None
+    if handler is None:
+        return []
+    logging.getLogger("mkdocs").removeHandler(handler)
+    if plugin.failed or plugin.project is None:
+        return []
+    project = plugin.project
+
+    def source(m: re.Match) -> str:
+        doc = project.document(m.group(1))
+        return f"{project.problems.relative(doc.path)}" if doc is not None else m.group(0)
+
+    return [_DOC_FILE.sub(source, message) for message in handler.messages]
