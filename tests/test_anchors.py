@@ -102,12 +102,15 @@ def test_a_wrong_anchor_fails_both(course):
     assert run_mkdocs(course).returncode == 1
 
 
-def test_memoised_per_text():
-    text = "## One\n\n## Two\n"
-    assert anchors.anchors(text) == {"one", "two"}
-    before = anchors._anchors.cache_info().hits
-    anchors.anchors(text)
-    assert anchors._anchors.cache_info().hits == before + 1
+def test_memoised_per_text(monkeypatch):
+    """A page whose text did not change is not rendered again (every `mkdocs serve` rebuild)."""
+    text = "## One\n\n## Two, memoised\n"
+    renders = []
+    render = anchors._anchors
+    monkeypatch.setattr(anchors, "_anchors", lambda *a: renders.append(a) or render(*a))
+    assert anchors.anchors(text) == {"one", "two-memoised"}
+    assert anchors.anchors(text) == {"one", "two-memoised"}
+    assert len(renders) == 1
 
 
 def test_toc_settings_come_from_mkdocs_yml(tmp_path):

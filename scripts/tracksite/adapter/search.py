@@ -203,14 +203,18 @@ class Indexer:
             self.close()
             self.seconds += time.perf_counter() - start
 
-    def close(self) -> None:
-        """Stop Pagefind (it ends when its input does), and note the CPU time it used."""
+    def close(self, *, now: bool = False) -> None:
+        """Stop Pagefind (it ends when its input does), and note the CPU time it used. `now`:
+        an index nobody will read (a serve rebuild replaces it), so Pagefind is killed rather
+        than left to work through every page still queued for it."""
         self._closing = True
         with self._close_lock:
             if self._proc.returncode is None:
-                self._stop()
+                self._stop(now)
 
-    def _stop(self) -> None:
+    def _stop(self, now: bool) -> None:
+        if now:
+            self._proc.kill()
         self._outbox.put(None)
         deadline = time.monotonic() + 10
         while (done := os.wait4(self._proc.pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
@@ -322,5 +326,5 @@ class Background:
 
     def stop(self) -> None:
         self._stopped = True
-        self.indexer.close()
+        self.indexer.close(now=True)
         self._thread.join(timeout=30)

@@ -14,6 +14,7 @@ import re
 
 import markdown
 
+from tracksite.core.memo import memo
 from tracksite.core.references import code_lines
 from tracksite.core.siteconfig import SiteConfig
 
@@ -28,7 +29,7 @@ Key = tuple  # SiteConfig.extensions: hashable (name, options) pairs
 def anchors(markdown_text: str, config: SiteConfig | None = None) -> set[str]:
     """Every id the page will have: headings (as `toc` makes them), `{#id}`, HTML ids, footnotes."""
     key = config.extensions if config is not None and config.extensions else _default_key()
-    return set(_anchors(skeleton(markdown_text), key))
+    return set(memo(("anchors", markdown_text, key), lambda: _anchors(skeleton(markdown_text), key)))
 
 
 # What decides a heading's id: the heading lines, setext underlines, the definitions a heading can
@@ -67,7 +68,6 @@ def skeleton(markdown_text: str) -> str:
     return "\n".join(line if k else "" for line, k in zip(lines, keep))
 
 
-@functools.lru_cache(maxsize=20_000)
 def _anchors(markdown_text: str, key: Key) -> frozenset[str]:
     md = _renderer(key)
     md.reset()

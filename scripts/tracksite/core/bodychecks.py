@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from tracksite.core.memo import memo
 from tracksite.core.blocksyntax import fence_spans
 from tracksite.core.glossary import DATA_BLOCKS, prose_lines
 from tracksite.core.readingtime import DISPLAY_MATH, INLINE_MATH
@@ -99,7 +100,12 @@ def _fence_in_list(doc, problems) -> None:
 
 
 def formulas(body: str, first_line: int) -> list[int]:
-    """The line of each formula in a body (prose and widget texts; never code)."""
+    """The line of each formula in a body (prose and widget texts; never code), remembered per
+    text across `mkdocs serve` rebuilds."""
+    return memo(("formulas", body, first_line), lambda: _formulas(body, first_line))
+
+
+def _formulas(body: str, first_line: int) -> list[int]:
     found = []
     lines = prose_lines(body, first_line, frozenset())
     text = "\n".join(line for _, line in lines)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracksite.core.memo import memo
 from tracksite.core.blocksyntax import fence_spans, find_blocks, iter_blocks
 
 if TYPE_CHECKING:  # the loader imports this module
@@ -91,7 +92,12 @@ DATA_BLOCKS = {"quiz", "flashcards", "attention", "attention-steps", "instructor
 def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DATA_BLOCKS) -> list[tuple[int, str]]:
     """The lines a learner reads as prose: no code fences, no inline code, no `///` header or
     closing lines, and nothing inside the blocks named in `skip` (widget data and instructor notes
-    by default) or nested in them. Fences and blocks are read by `blocksyntax`, as the widgets are."""
+    by default) or nested in them. Fences and blocks are read by `blocksyntax`, as the widgets are.
+    Remembered per text: reading time, math level and the glossary all ask, on every serve rebuild."""
+    return memo(("prose", body, first_line, frozenset(skip)), lambda: _prose_lines(body, first_line, skip))
+
+
+def _prose_lines(body: str, first_line: int, skip) -> list[tuple[int, str]]:
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     hidden = [False] * len(lines)
     for start, end in fence_spans(lines):

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 _MEMO: dict[tuple, object] = {}
-_MEMO_MAX = 50_000
+_MEMO_MAX = 200_000  # about 12 entries a page: a 10,000-page course still reuses them
 
 
 def memo(key: tuple, compute):

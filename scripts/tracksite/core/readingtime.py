@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tracksite.core.memo import memo
 from tracksite.core.glossary import DATA_BLOCKS, prose_lines
 
 WORDS_PER_MINUTE = 200
@@ -49,7 +50,12 @@ class ReadingEstimate:
 
 
 def estimate(body: str) -> ReadingEstimate:
-    """The reading estimate of a Markdown body (front-matter already removed)."""
+    """The reading estimate of a Markdown body (front-matter already removed), remembered per
+    text across `mkdocs serve` rebuilds."""
+    return memo(("reading", body), lambda: _estimate(body))
+
+
+def _estimate(body: str) -> ReadingEstimate:
     text = "\n".join(line for _, line in prose_lines(body, 1, PRACTICE_BLOCKS))
     display = DISPLAY_MATH.findall(text)
     text = DISPLAY_MATH.sub(" ", text)
