@@ -708,7 +708,7 @@ def test_block_names_are_those_pymdownx_registers(tmp_path, configs):
     listed = [{ext: configs[ext]} if ext in configs else ext for ext in extensions]
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump({"site_name": "x", "markdown_extensions": listed}))
     md = markdown.Markdown(extensions=extensions, extension_configs=configs)
-    assert siteconfig.markdown_blocks(tmp_path) == frozenset(md.parser.blockprocessors["blocks"].blocks)
+    assert siteconfig.read(tmp_path).blocks == frozenset(md.parser.blockprocessors["blocks"].blocks)
 
 
 def test_core_block_lists_match_the_blocks_the_adapter_registers():

@@ -9,7 +9,7 @@ the engine's job to refuse a broken configuration, ours only to read what the ch
 Which `/// name` blocks exist is configuration too: pymdownx.blocks.admonition makes one block
 per entry of its `types`, pymdownx.blocks.details likewise, and pymdownx.blocks.caption adds its
 caption blocks. Adding `danger` to the admonition types in mkdocs.yml is then all it takes for
-`tracksite check` to accept `/// danger` (`markdown_blocks`).
+`tracksite check` to accept `/// danger` (`SiteConfig.blocks`).
 """
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ class SiteConfig:
     #: (file name, line, message) when mkdocs.yml cannot be read as a mapping: the engine stops
     #: on it too, and every setting above is then a default that tells nothing about the site.
     problem: tuple[str, int | None, str] | None = None
+    #: The `///` block names mkdocs.yml's pymdownx.blocks extensions define; None where there is
+    #: no readable mkdocs.yml, so the defaults apply and no block is called unknown for it.
+    blocks: frozenset[str] | None = None
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:
         """Whether the engine leaves this docs/ file out of the site, as MkDocs decides it: its
@@ -73,7 +76,6 @@ class SiteConfig:
                     if name.endswith(".html"):
                         found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
         return frozenset(found)
-
 
     @functools.cached_property
     def static_templates(self) -> frozenset[str]:
@@ -112,12 +114,13 @@ def read(root: Path, *, docs_dir: Path | None = None) -> SiteConfig:
     """The site configuration of the project in `root` (defaults when it has no mkdocs.yml)."""
     root = root.resolve()
     data: dict = {}
-    problem = None
+    problem = blocks = None
     for name in CONFIG_NAMES:
         path = root / name
         if path.is_file():
             loaded, problem = _load(path)
             data = loaded if isinstance(loaded, dict) else {}
+            blocks = _block_names(data) if problem is None else None
             break
     if docs_dir is None:
         docs_dir = root / str(data.get("docs_dir") or "docs")
@@ -133,6 +136,7 @@ def read(root: Path, *, docs_dir: Path | None = None) -> SiteConfig:
         exclude_docs=_patterns(data.get("exclude_docs")),
         draft_docs=_patterns(data.get("draft_docs")),
         problem=problem,
+        blocks=blocks,
     )
 
 
@@ -244,11 +248,7 @@ def _type_names(types: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-@functools.lru_cache(maxsize=8)
-def _blocks(path: str, mtime: int) -> frozenset[str] | None:
-    config, problem = _load(Path(path))
-    if problem is not None:  # reported once, as the cause; no block is called unknown for it
-        return None
+def _block_names(config: dict) -> frozenset[str]:
     names: set[str] = set()
     for ext, options in _extensions(config.get("markdown_extensions")):
         if ext not in BASE_BLOCK:
@@ -259,15 +259,3 @@ def _blocks(path: str, mtime: int) -> frozenset[str] | None:
         types = options.get("types") if "types" in options else DEFAULT_TYPES.get(ext, ())
         names.update(_type_names(types))
     return frozenset(names)
-
-
-def markdown_blocks(root: Path) -> frozenset[str] | None:
-    """The `///` block names mkdocs.yml's pymdownx.blocks extensions define (None: no readable
-    mkdocs.yml, so the defaults apply)."""
-    for name in CONFIG_NAMES:
-        path = root / name
-        try:
-            return _blocks(str(path), path.stat().st_mtime_ns)
-        except OSError:
-            continue
-    return None

@@ -63,12 +63,11 @@ def body_rules(project) -> list:
 
 def widgets(project) -> list:
     """Every widget block's body (flashcards, quiz, attention, ...) and the data files it names."""
-    from tracksite.core.siteconfig import markdown_blocks
     from tracksite.core.widgets import validate_widgets
 
     out = problems_of(project)
     stamps: dict[Path, tuple] = {}
-    known_blocks = markdown_blocks(project.root)  # `/// name` blocks mkdocs.yml defines
+    known_blocks = project.site.config.blocks if project.site is not None else None  # mkdocs.yml's `/// name`s
     for doc in project.documents:
         shown, folder = out.relative(doc.path), doc.path.parent
         if folder not in stamps:  # widget data files live beside the page

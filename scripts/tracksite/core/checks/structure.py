@@ -15,8 +15,8 @@ def site_config(project) -> list:
     problem = project.site.config.problem
     if problem is not None:
         name, line, message = problem
-        out.add(project.root / name, line, message,
-                hint="quote a value that holds ': ' or starts with a special character, and indent with spaces")
+        out.add(project.root / name, line, message, hint="quote a value that holds ': ' or starts with a "
+                "special character, and indent with spaces" if message.startswith("YAML") else None)
     return out.items
 
 
