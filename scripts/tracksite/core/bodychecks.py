@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from tracksite.core.memo import memo
 from tracksite.core.blocksyntax import fence_spans
 from tracksite.core.glossary import DATA_BLOCKS, prose_lines
+from tracksite.core.memo import memo
 from tracksite.core.readingtime import DISPLAY_MATH, INLINE_MATH
 
 _DIV = re.compile(r"^\s*:{3,}\s*(?:\{(?:[^}]*?\s)?\.(?P<cls>[A-Za-z][\w-]*)[^}]*\}|\{[^}]*\}|(?P<name>[A-Za-z][\w-]*))")

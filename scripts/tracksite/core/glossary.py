@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracksite.core.memo import memo
 from tracksite.core.blocksyntax import fence_spans, find_blocks, iter_blocks
+from tracksite.core.memo import memo
 
 if TYPE_CHECKING:  # the loader imports this module
     from tracksite.core.loader import Project

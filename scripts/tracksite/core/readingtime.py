@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracksite.core.memo import memo
 from tracksite.core.glossary import DATA_BLOCKS, prose_lines
+from tracksite.core.memo import memo
 
 WORDS_PER_MINUTE = 200
 SECONDS_PER_DISPLAY_FORMULA = 20  # a `$$ ... $$` block: read, then read again against the prose

@@ -33,10 +33,11 @@ _MD = markdown.Markdown(extensions=[], output_format="xhtml")
 ALLOWED = {"code", "em", "strong", "a", "br", "span"}
 
 
-#: A text with none of these renders to itself: no code, emphasis, link, math (`$`, `d_k`),
-#: HTML, escape or line break. Most quiz options and explanations are such plain sentences, and
-#: skipping Markdown for them takes a tenth off the build of a course full of quizzes.
-_MARKUP = re.compile("[`*_\\[\\]<>&\\\\$!\\n\ue000\ue001{]")
+#: A text with none of these renders to itself: no code, emphasis, link, image, math (`$`, `d_k`),
+#: HTML, entity, escape, line break, `{` (attribute lists) or math placeholder. Most quiz options
+#: and explanations are such plain sentences, and skipping Markdown for them takes a tenth off the
+#: build of a course full of quizzes.
+_MARKUP = re.compile(r"[`*_\[\]<>&\\$!\n{\ue000\ue001]")
 
 
 def render_into(parent: etree.Element, text: str) -> None:
