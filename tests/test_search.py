@@ -8,6 +8,7 @@ search; every result knows its kind, track and "Track N · Lesson M of K".
 from __future__ import annotations
 
 import html as htmllib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -249,14 +250,44 @@ def test_pagefind_is_sent_only_the_marked_element_whole():
 
 def test_the_index_is_what_pagefind_makes_of_the_whole_pages(built_site, tmp_path):
     """Pagefind sent only each page's marked element (`indexed_part`, while the build renders)
-    writes the very fragments its command line writes from the whole built pages."""
+    writes the very fragments its command line writes from the whole built pages (with the ids
+    of everything but headings dropped, as `indexed_part` drops them)."""
+    whole = tmp_path / "whole"
+    for page in built_site.rglob("*.html"):
+        target = whole / page.relative_to(built_site)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(search.drop_anchor_ids(page.read_text(encoding="utf-8")), encoding="utf-8")
     out = tmp_path / "cli-index"
-    args = [str(search.executable()), "--site", str(built_site), "--output-path", str(out), "--silent"]
+    args = [str(search.executable()), "--site", str(whole), "--output-path", str(out), "--silent"]
     for selector in search.EXCLUDED:
         args += ["--exclude-selectors", selector]
     subprocess.run(args, check=True, capture_output=True, timeout=300)
     built = sorted(p.name for p in (built_site / "pagefind" / "fragment").iterdir())
     assert built and built == sorted(p.name for p in (out / "fragment").iterdir())
+
+
+def test_results_lead_to_headings_only(built_site):
+    """Each fragment's anchors (the sections a result can lead to) are the page's headings: the
+    ids of tooltips, code blocks and quizzes stay out of what every result downloads."""
+    anchors = [a for f in fragments(built_site).values() for a in f["anchors"]]
+    elements = {a["element"] for a in anchors}
+    assert elements and elements <= {"h1", "h2", "h3", "h4", "h5", "h6"}, elements
+
+
+def test_a_track_page_is_found_for_its_own_text_not_its_map(built_site):
+    """The course map is navigation: its legend and its list of every lesson (of this track and
+    the linked one) stay out of the track page's entry, its phases and summaries stay in."""
+    track = fragments(built_site)["/deep-learning-survey/"]
+    assert "dashed arrow" not in track["content"] and "The map as a list" not in track["content"]
+    assert "Attention and transformers, in brief" in track["content"]
+    assert "Map of" not in json.dumps(track["anchors"])
+
+
+def test_only_heading_ids_reach_pagefind():
+    html = ('<h2 id="a">A</h2><span class="ts-term__tip" role="tooltip" id="ts-term-1">B</span>'
+            '<div data-id="x" id="ts-code-1">c</div><H3 class="z" id="q">Q</H3><p data-id="k">d</p>')
+    assert search.drop_anchor_ids(html) == ('<h2 id="a">A</h2><span class="ts-term__tip" role="tooltip">B</span>'
+                                            '<div data-id="x">c</div><H3 class="z" id="q">Q</H3><p data-id="k">d</p>')
 
 
 def test_a_dirty_build_keeps_every_page_in_the_index(course):

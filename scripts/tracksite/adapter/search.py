@@ -51,11 +51,14 @@ for _directive, _source in CSP_SOURCES.items():
 #: term. The widget classes are named too, in case a widget is ever written without its
 #: `data-widget`. Instructor notes are for instructors only. A glossary term's tooltip repeats
 #: the glossary's definition inside every lesson that first uses the term: it would make each of
-#: those lessons a hit for the definition's words. The rest is page furniture.
+#: those lessons a hit for the definition's words. A course map (its legend and its text
+#: alternative, which names every lesson of the track and of the tracks it links to) is
+#: navigation: it made a track page a hit for words in the titles of other tracks' lessons, and
+#: was four fifths of a track page's fragment. The rest is page furniture.
 EXCLUDED = (
     "[data-widget]", ".ts-widget-error", ".ts-instructor", ".ts-solution", ".ts-quiz", ".ts-cards",
     ".headerlink", ".ts-crosslinks", ".ts-credits", ".ts-facts", ".md-button", ".ts-lesson-header__where",
-    ".ts-track-pages", ".ts-term__tip",
+    ".ts-track-pages", ".ts-term__tip", ".ts-map",
 )
 #: Files of Pagefind's own ready-made UIs, and its worker; our header search (search.js) uses only
 #: the JS API, on the page (`noWorker`), so these would be dead weight in the published site.
@@ -119,7 +122,22 @@ def indexed_part(html: str) -> str | None:
                 end = token.end()
                 break
     tag = _HTML_TAG.search(html)
-    return f"<!doctype html>{tag.group(0) if tag else '<html>'}<body>{html[first.start():end]}</body></html>"
+    part = drop_anchor_ids(html[first.start():end])
+    return f"<!doctype html>{tag.group(0) if tag else '<html>'}<body>{part}</body></html>"
+
+
+#: An opening tag other than a heading's, with an `id` attribute.
+_ID_TAG = re.compile(r"<(?!h[1-6][\s>])[a-zA-Z][a-zA-Z0-9-]*(?:\s[^>]*?)?\sid=\"[^\"]*\"[^>]*>", re.I)
+_ID_ATTR = re.compile(r"\sid=\"[^\"]*\"")
+
+
+def drop_anchor_ids(html: str) -> str:
+    """The ids of everything but headings, taken out of Pagefind's copy of a page. Pagefind keeps
+    every element with an id in each page's fragment as an anchor, and a learner's browser
+    downloads a fragment per result; only headings become the sections results lead to. The ids
+    of glossary tooltips, code blocks and quizzes were half of a lesson fragment's anchors and
+    about a sixth of its bytes."""
+    return _ID_TAG.sub(lambda m: _ID_ATTR.sub("", m.group(0), count=1), html)
 
 
 class Indexer:

@@ -63,17 +63,26 @@ _WATCH = """([engine, query]) => {
 }"""
 
 
-def _search_bytes(site: Path, urls: list[str], base: str, marks: tuple[str, ...]) -> tuple[int, int]:
-    """(bytes sent, files) of the search files among the requested URLs."""
-    total, files = 0, set()
+#: What each search file is, for the breakdown of a query's bytes (by the first mark in its path).
+_PARTS = (("/pagefind/index/", "index chunks"), ("/pagefind/fragment/", "page fragments"),
+          ("/pagefind/filter/", "filter lists"), ("/pagefind/", "Pagefind's script, WebAssembly, entry file and page list"),
+          ("/assets/tracksite/", "our search.js and search.css"))
+
+
+def _search_bytes(site: Path, urls: list[str], base: str, marks: tuple[str, ...]) -> tuple[int, int, dict[str, int]]:
+    """(bytes sent, files, bytes by part) of the search files among the requested URLs."""
+    total, files, parts = 0, set(), {}
     for url in urls:
         path = "/" + url[len(base):].split("?")[0].split("#")[0]
         if any(m in path for m in marks) and path not in files:
             file = site / path.lstrip("/")
             if file.is_file():
                 files.add(path)
-                total += sent_size(file.read_bytes())
-    return total, len(files)
+                size = sent_size(file.read_bytes())
+                total += size
+                part = next((name for mark, name in _PARTS if mark in path), "other")
+                parts[part] = parts.get(part, 0) + size
+    return total, len(files), parts
 
 
 def measure_query(browser, base: str, site: Path, lesson_url: str, query: str, engine: str) -> dict[str, Any]:
@@ -93,9 +102,9 @@ def measure_query(browser, base: str, site: Path, lesson_url: str, query: str, e
     ms = page.evaluate("window.__tDone - window.__tLast")
     page.wait_for_load_state("networkidle")
     marks = OURS if engine == "ours" else MATERIALS
-    sent, files = _search_bytes(site, urls, base, marks)
+    sent, files, parts = _search_bytes(site, urls, base, marks)
     context.close()
-    return {"ms": ms, "bytes": sent, "files": files}
+    return {"ms": ms, "bytes": sent, "files": files, "parts": parts}
 
 
 def _browser_runs(site: Path, lesson_url: str, queries: dict[str, str], engine: str, repeat: int) -> dict:
@@ -110,7 +119,7 @@ def _browser_runs(site: Path, lesson_url: str, queries: dict[str, str], engine: 
         try:
             for name, query in queries.items():
                 runs = [measure_query(browser, base, site, lesson_url, query, engine) for _ in range(repeat)]
-                out[name] = {"query": query, "bytes": runs[0]["bytes"], "files": runs[0]["files"],
+                out[name] = {"query": query, "bytes": runs[0]["bytes"], "files": runs[0]["files"], "parts": runs[0]["parts"],
                              "ms": statistics.median(r["ms"] for r in runs), "ms_all": [r["ms"] for r in runs]}
         finally:
             browser.close()
@@ -240,7 +249,7 @@ def render(data: dict[str, Any], command: str) -> str:
     lines += ["", "Bundled course, Material's bytes: its worker and `search_index.json`, which Material fetches on "
               "every page visit, before any query (measured from a build of the same course with Material's "
               "`search` plugin; our theme no longer draws its search box, so its time is not measured)."]
-    lines += ["", *targets(data), "", *TUNING, "", END]
+    lines += ["", *targets(data), "", *_breakdown(data), *TUNING, "", END]
     return "\n".join(lines) + "\n"
 
 
@@ -275,20 +284,33 @@ TUNING = [
     "without its web worker (one file fewer); its ready-made UI files are deleted from the site.",
     "- Ranking: Pagefind's `pageLength` 0.3 (default 0.75) so a full lesson is not ranked below its "
     "short cheatsheet; code blocks weigh half; overviews and cheatsheets weigh half of a lesson.",
+    "- Only headings keep their ids in what Pagefind reads: it stores every element with an id in the "
+    "page's fragment as a place a result could lead to, and the ids of glossary tooltips, code blocks "
+    "and quizzes were half of a lesson fragment's list. The course map of a track page (its legend and "
+    "its list of every lesson of the track and of the tracks it links to) is navigation and is not "
+    "indexed: it was four fifths of a track page's fragment and made a track page a hit for the words "
+    "in other tracks' lesson titles. Together they cut the one-word query at 1,000 lessons from 152 KB "
+    "to 146 KB.",
     "- What no setting removes: Pagefind's WebAssembly (about 71 KB), its script (13 KB) and its page "
     "list (`pf_meta`, 20 KB at 3,000 pages: a fragment name and word count per page) load before any "
     "index, and the index chunk of a word lists every page and position where it occurs. The synthetic "
     "course is the hard case for that: its 1,200-word lessons are written from 42 nouns, so every word "
-    "of a query occurs many times on every one of the 3,000 pages (its chunk alone is 33 KB), and each "
-    "word of a three-word query brings such a chunk. A real course's terms occur on a few pages. The "
-    "targets are judged on this harsh case; a synthetic course with a realistic vocabulary was not built.",
-    "- Where the one-word query's bytes go at 1,000 lessons: Pagefind's script, WebAssembly, entry file and "
-    "page list 104 KB, the word's index chunk 33 KB, five page fragments about 11 KB, our search.js and "
-    "search.css 5 KB. The last 2 KB over the target were not cut: drawing fewer than five results at "
-    "first would be tuning to the benchmark (five fit the dialog on a desktop screen); loading a "
-    "fragment only when its result scrolls into view would help phones, where three fit, not this "
-    "measure; stripping search.js's comments at build time would save 1.4 KB of the 2.",
+    "of a query occurs many times on every one of the 3,000 pages, and each word of a three-word query "
+    "brings such a chunk. A real course's terms occur on a few pages. The targets are judged on this "
+    "harsh case; a synthetic course with a realistic vocabulary was not built.",
+    "- Not done: loading a fragment only when its result scrolls into view (three results fit a phone's "
+    "screen, five a desktop's), and stripping comments from search.js at build time (about 1.4 KB).",
 ]
+
+
+def _breakdown(data: dict[str, Any]) -> list[str]:
+    """Where the one-word query's bytes went on the largest course, from the files it requested."""
+    big = max(data["sizes"], key=lambda r: r["lessons"], default=None)
+    parts = big and big["ours"]["one word"].get("parts")
+    if not parts:
+        return []
+    spent = ", ".join(f"{name} {_kb(size)}" for name, size in sorted(parts.items(), key=lambda kv: -kv[1]))
+    return [f"Where the one-word query's bytes went at {big['lessons']:,} lessons: {spent}.", ""]
 
 
 def targets(data: dict[str, Any]) -> list[str]:
