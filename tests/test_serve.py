@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import urllib.error
 import urllib.request
 
 import pytest
+
+from course import lesson_md, write
 
 
 def free_port() -> int:
@@ -41,11 +44,11 @@ def wait_for(url: str, needle: str, seconds: float = 30) -> str:
 
 
 @contextlib.contextmanager
-def serving(course):
+def serving(course, *options: str):
     """`mkdocs serve` on a free port; yields (base URL, process); its output is in `proc.output`."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *options],
         cwd=course, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
@@ -241,3 +244,31 @@ def test_problems_page_lists_the_root_cause_first(live_server):
     items = [li.get_text() for li in BeautifulSoup(body, "lxml").select("ul.ts-problems li")]
     assert items and items[0].startswith("lessons/alpha/track.yml:4: phase: unknown key 'phase'"), items
     assert not any("is not listed in" in item for item in items)
+
+
+
+def _kept(output: str) -> list[int]:
+    return [int(n) for n in re.findall(r"tracksite: (\d+) of \d+ generated pages are unchanged", output)]
+
+
+def test_serve_dirty_renders_again_only_the_generated_pages_a_save_changes(course):
+    """`mkdocs serve --dirty`: a save renders the generated pages it changes (the lesson's own
+    track page, and the map of a track linked to it) and leaves the others as they were."""
+    write(course, "lessons/gamma/track.yml",
+          "number: 3\ntitle: Gamma track\nsummary: The third track.\nphases:\n  - title: One\n    lessons: [g1]\n")
+    write(course, "lessons/gamma/g1/lesson.md", lesson_md("Gamma one"))
+    write(course, "lessons/gamma/g1/overview.md", "## What you'll learn\n\nThings.\n")
+    write(course, "cheatsheets/gamma/g1.md", "## Key ideas\n\nSome.\n")
+    edits = (("lessons/gamma/g1/lesson.md", "Gamma one", "gamma/"),  # gamma links to no other track
+             ("lessons/beta/b2/lesson.md", "Beta two", "alpha/"),  # alpha's a2 goes deeper in beta's b2
+             ("lessons/alpha/a1/lesson.md", "First lesson", "alpha/"))
+    with serving(course, "--dirty") as (base, proc):
+        wait_for(base + "alpha/", "First lesson")
+        for path, title, page in edits:
+            source = course / path
+            source.write_text(source.read_text().replace(f"title: {title}", f"title: {title}, renamed"))
+            wait_for(base + page, f"{title}, renamed")  # the track page, or the map of a linked track
+    kept = _kept(proc.output)
+    assert len(kept) == 3, proc.output[-3000:]
+    # the gamma edit leaves alpha's and beta's pages as they were; the others leave only gamma's
+    assert kept[0] > kept[1] and kept[0] > kept[2], kept

@@ -25,22 +25,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from tracksite.core import references as refs
-from tracksite.core import views
-from tracksite.core.checks import check
-from tracksite.core.loader import Document, Project
-from tracksite.adapter import console
-from tracksite.adapter import csp
-from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
-from tracksite.adapter import search
-from tracksite.adapter import sitedir
+from tracksite.adapter import console, csp, rebuild, search, sitedir
 from tracksite.adapter import serve as serving_tools
-from tracksite.core import schedule
-from tracksite.core import coursemap, trackpages
-from tracksite.core.termlinks import mark_first_uses
+from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
+from tracksite.core import coursemap, schedule, trackpages, views
+from tracksite.core import references as refs
+from tracksite.core.checks import check
+from tracksite.core.loader import Document, Project
 from tracksite.core.problems import format_text, os_error, sorted_problems
+from tracksite.core.termlinks import mark_first_uses
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -72,11 +67,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.indexer: search.Indexer | None = None  # per build: Pagefind, fed as pages render
         self._background: search.Background | None = None  # serve: the last build's index, finishing
         self._pages: list[tuple[str, str]] = []  # per build: every page's URL and file in the site
+        self.dirty = False
+        self._generated = rebuild.GeneratedPages()  # serve --dirty: what the last build rendered
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps the plugin instance alive across `mkdocs serve` rebuilds.
-        self.command = command
+        self.command, self.dirty = command, dirty
         console.install("mkdocs", "tracksite.serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -166,14 +163,18 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.project is not None
         if self.failed:
+            self._generated.forget()
             return self._error_files(files, config)
         # Exactly the site plan's entries: the checks already refused two sources for one address.
         assert self.project.site is not None
+        keep = (self._generated.unchanged(self.project, config, self.config)
+                if self.dirty and self.command == "serve" else set())
         for entry in self.project.site.generated():
             # INCLUDED: mkdocs.yml's exclude_docs and draft_docs are patterns for docs/ only;
             # what the course publishes is decided by track.yml and `status:`.
             source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
-            files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
+            kind = rebuild.Kept if entry.src_uri in keep else File
+            files.append(kind.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
         return files
 
     def track_pages(self, track: str) -> list[dict[str, str]]:
@@ -402,7 +403,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     # -- 7. post build: index the pages for search, swap the staged site in -----------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.messages:
+        if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.seen:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         strict_failed = config.strict and _strict_warnings()
         indexer, self.indexer = self.indexer, None
@@ -444,6 +445,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
+        self._generated.forget()
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
         self.real_site_dir = self.staging_dir = None

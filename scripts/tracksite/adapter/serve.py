@@ -68,9 +68,14 @@ class MkDocsWarnings(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.seen = False  # any warning, shown or not: MkDocs' strict counter has counted it
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not record.name.startswith("mkdocs.plugins.tracksite"):
+        if record.name.startswith("mkdocs.plugins.tracksite"):
+            return
+        self.seen = True
+        # `serve --dirty` asked for what this warns about, on every rebuild: not a problem to show
+        if "'dirty' build is being performed" not in record.getMessage():
             self.messages.append(f"MkDocs: {record.getMessage()}")
 
 

@@ -121,10 +121,20 @@ def first_uses(glossary: Glossary, track: str, body: str, first_line: int) -> di
     found: dict[Term, int] = {}
     if pattern is None:
         return found
+    forms = memo(("first-forms", pattern.pattern, body, first_line), lambda: _first_forms(pattern, body, first_line))
+    for form, number in forms:
+        found.setdefault(by_form[form], number)
+    return found
+
+
+def _first_forms(pattern: re.Pattern, body: str, first_line: int) -> list[tuple[str, int]]:
+    """Each form of a term `pattern` matches in the prose of `body`, with the line of its first
+    use, in order (remembered by text: a serve rebuild scans again only the pages that changed)."""
+    found: dict[str, int] = {}
     for number, text in prose_lines(body, first_line):
         for m in pattern.finditer(_MATH.sub(" ", text)):  # formulas are never marked either
-            found.setdefault(by_form[m.group(1).lower()], number)
-    return found
+            found.setdefault(m.group(1).lower(), number)
+    return list(found.items())
 
 
 def conflicts(glossary: Glossary) -> list[tuple[Term, Term]]:
