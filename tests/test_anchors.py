@@ -106,8 +106,8 @@ def test_memoised_per_text(monkeypatch):
     """A page whose text did not change is not rendered again (every `mkdocs serve` rebuild)."""
     text = "## One\n\n## Two, memoised\n"
     renders = []
-    render = anchors._anchors
-    monkeypatch.setattr(anchors, "_anchors", lambda *a: renders.append(a) or render(*a))
+    render = anchors._ids
+    monkeypatch.setattr(anchors, "_ids", lambda *a: renders.append(a) or render(*a))
     assert anchors.anchors(text) == {"one", "two-memoised"}
     assert anchors.anchors(text) == {"one", "two-memoised"}
     assert len(renders) == 1
@@ -147,3 +147,48 @@ def test_a_code_span_of_fences_opens_no_code_block():
 
     lines = ["Use ```` ```output ```` blocks.", "", "## Heading", "```python", "# comment", "```"]
     assert code_lines(lines) == [False, False, False, True, True, True]
+
+
+PLAIN = """\
+## What you'll learn
+
+## Step 1: the data
+
+## Copyright (c) and 1/2 of it
+
+## Queries -- keys... and "values"
+
+## Smile :smile: here
+
+## See www.example.com or @someone
+
+## Intro ##
+
+## Intro
+
+## Café au lait, naïve
+
+### A.B. test, v2.0!
+"""
+
+
+def test_plain_headings_get_the_ids_rendering_gives(tmp_path):
+    """Headings read without rendering (`plain_heading_ids`) get exactly the ids Python-Markdown
+    gives them, whichever extensions change ordinary characters (quotes, (c), 1/2, :emoji:,
+    addresses) and whatever the `toc` slugify and separator."""
+    configs = ["", "  - smarty\n", "  - pymdownx.smartsymbols\n", "  - pymdownx.emoji\n", "  - pymdownx.magiclink\n",
+               "  - toc:\n      separator: _\n      slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n"]
+    fast = 0
+    for n, extra in enumerate(configs):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        (folder / "mkdocs.yml").write_text("markdown_extensions:\n  - toc\n" + extra)
+        config = siteconfig.read(folder)
+        md = anchors._renderer(config.extensions)
+        for page in [PLAIN] + [f"# Title\n\n{line}\n" for line in PLAIN.splitlines() if line]:
+            md.reset()
+            html = md.convert(page)
+            whole = {a or b for rx in (anchors._ID, anchors._NAME) for a, b in rx.findall(html)}
+            assert anchors.anchors(page, config) == whole, (extra, page)
+            fast += anchors.plain_heading_ids(anchors.skeleton(page), config.extensions) is not None
+    assert fast > 40  # most of these pages took the fast path

@@ -266,6 +266,21 @@ def test_the_index_is_what_pagefind_makes_of_the_whole_pages(built_site, tmp_pat
     assert built and built == sorted(p.name for p in (out / "fragment").iterdir())
 
 
+def test_the_templates_mark_where_the_indexed_element_ends(built_site):
+    """Every indexed page carries the end mark right after its `data-pagefind-body` element:
+    the part cut at the mark is the element whole, as reading its tags finds it."""
+    marked = 0
+    for page in built_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        first = search.find_mark(html)
+        if first is None:
+            continue
+        marked += 1
+        assert html.count(search.END_MARK) == 1, page
+        assert html.index(search.END_MARK) == search._element_end(html, first), page
+    assert marked > 20
+
+
 def test_results_lead_to_headings_only(built_site):
     """Each fragment's anchors (the sections a result can lead to) are the page's headings: the
     ids of tooltips, code blocks and quizzes stay out of what every result downloads."""

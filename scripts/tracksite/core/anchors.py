@@ -13,6 +13,7 @@ import functools
 import re
 
 import markdown
+from markdown.extensions.toc import unique
 
 from tracksite.core.memo import memo
 from tracksite.core.references import code_lines
@@ -29,7 +30,52 @@ Key = tuple  # SiteConfig.extensions: hashable (name, options) pairs
 def anchors(markdown_text: str, config: SiteConfig | None = None) -> set[str]:
     """Every id the page will have: headings (as `toc` makes them), `{#id}`, HTML ids, footnotes."""
     key = config.extensions if config is not None and config.extensions else _default_key()
-    return set(memo(("anchors", markdown_text, key), lambda: _anchors(skeleton(markdown_text), key)))
+    return set(memo(("anchors", markdown_text, key), lambda: _ids(skeleton(markdown_text), key)))
+
+
+def _ids(skeleton_text: str, key: Key) -> frozenset[str]:
+    plain = plain_heading_ids(skeleton_text, key)
+    return plain if plain is not None else _anchors(skeleton_text, key)
+
+
+# An ATX heading line, and the characters an inline pattern of Python-Markdown or of a common
+# extension can read as syntax (emphasis, code, links, images, HTML, entities, attr_list, math,
+# caret/tilde/mark/keys, a closing `#` run): a heading without them keeps its text as written.
+_ATX_LINE = re.compile(r"#{1,6}[ \t]+(.*?)[ \t]*(?:[ \t]#+[ \t]*)?")
+_SYNTAX = re.compile(r"""[\\`*_\[\]<>&{}$^~=+#|"]""")
+# What some extensions make of ordinary characters: smarty's quotes, dashes and ellipses,
+# smartsymbols' (c) and 1/2, emoji's :name:, magiclink's shortened addresses and @mentions.
+_EXTENSION_SYNTAX = {"smarty": re.compile(r"['\"]|--|\.\.|<<|>>"),
+                     "smartsymbols": re.compile(r"[()/]|--|<-|->|=/="),
+                     "emoji": re.compile(r":[^\s:]+:"),
+                     "magiclink": re.compile(r"://|www\.|@")}
+
+
+def _extension_syntax(key: Key) -> list[re.Pattern]:
+    names = [name.rsplit(".", 1)[-1] for name, _ in key]
+    return [pattern for ext, pattern in _EXTENSION_SYNTAX.items() if ext in names]
+
+
+def plain_heading_ids(skeleton_text: str, key: Key) -> frozenset[str] | None:
+    """The ids of a page whose skeleton is plain ATX headings only, as `toc` makes them (its own
+    slugify, separator and numbering of repeats), without rendering: most lessons' pages, and
+    rendering was most of a check's time. None when any line needs the real renderer."""
+    extra = _extension_syntax(key)
+    texts = []
+    for line in skeleton_text.split("\n"):
+        if not line.strip():
+            continue
+        m = _ATX_LINE.fullmatch(line)
+        text = m.group(1).strip() if m else ""
+        if not text or _SYNTAX.search(text) or any(p.search(text) for p in extra):
+            return None
+        texts.append(text)
+    toc = _renderer(key).treeprocessors["toc"]
+    used: set[str] = set()
+    counters: dict[str, int] = {}
+    for text in texts:
+        unique(toc.slugify(text, toc.sep), used, counters)
+    return frozenset(used)
 
 
 # What decides a heading's id: the heading lines, setext underlines, the definitions a heading can
