@@ -13,7 +13,7 @@ import functools
 import re
 
 import markdown
-from markdown.extensions.toc import unique
+from markdown.extensions.toc import slugify as toc_slugify, unique
 
 from tracksite.core.memo import memo
 from tracksite.core.references import code_lines
@@ -70,12 +70,20 @@ def plain_heading_ids(skeleton_text: str, key: Key) -> frozenset[str] | None:
         if not text or _SYNTAX.search(text) or any(p.search(text) for p in extra):
             return None
         texts.append(text)
-    toc = _renderer(key).treeprocessors["toc"]
+    slugify, separator = _toc(key)
     used: set[str] = set()
     counters: dict[str, int] = {}
     for text in texts:
-        unique(toc.slugify(text, toc.sep), used, counters)
+        unique(slugify(text, separator), used, counters)
     return frozenset(used)
+
+
+@functools.lru_cache(maxsize=8)
+def _toc(key: Key):
+    """The `toc` slugify and separator of the site's settings (defaults: Python-Markdown's)."""
+    names, configs = _settings(key)
+    options = next((configs.get(n, {}) for n in names if n in ("toc", "markdown.extensions.toc")), {})
+    return options.get("slugify", toc_slugify), options.get("separator", "-")
 
 
 # What decides a heading's id: the heading lines, setext underlines, the definitions a heading can
@@ -125,15 +133,22 @@ def _anchors(markdown_text: str, key: Key) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _renderer(key: Key) -> markdown.Markdown:
-    """One Markdown instance per extension set; extensions that cannot load are left out (the
-    build reports them), the widgets' blocks are the adapter's and not needed for ids."""
+def _settings(key: Key) -> tuple[list[str], dict[str, dict]]:
+    """The extensions' names and options, a `slugify` given by name imported."""
     names, configs = SiteConfig(root=None, docs_dir=None, extensions=key).extension_configs()  # type: ignore[arg-type]
     for options in configs.values():  # `slugify: !!python/name:pymdownx.slugs.uslugify` was read as text
         if isinstance(options.get("slugify"), str):
             found = _import(options.pop("slugify"))
             if found is not None:
                 options["slugify"] = found
+    return names, configs
+
+
+@functools.lru_cache(maxsize=8)
+def _renderer(key: Key) -> markdown.Markdown:
+    """One Markdown instance per extension set; extensions that cannot load are left out (the
+    build reports them), the widgets' blocks are the adapter's and not needed for ids."""
+    names, configs = _settings(key)
     usable = []
     for name in names:
         try:
