@@ -106,6 +106,14 @@ def break_post_build(root: Path) -> str:
     """)
 
 
+def break_unsafe_link(root: Path) -> str:
+    """An error only the checks run beside the rendering find (adapter/laterchecks.py): the
+    pages are rendered into the staging folder before the build stops."""
+    lesson = root / "lessons/alpha/a1/lesson.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n[Run this](javascript:alert(1))\n", encoding="utf-8")
+    return ""
+
+
 BREAKS = {  # how to break the build, and what its error output says
     "validation": (break_validation, "lessons/alpha/a1/lesson.md:2: YAML syntax error"),
     "template-undefined": (break_template, "'nothing' is undefined"),
@@ -113,6 +121,7 @@ BREAKS = {  # how to break the build, and what its error output says
     "widget-render": (break_widget, "widget exploded while rendering"),
     "late-page": (break_late_page, "late failure"),
     "post-build": (break_post_build, "post build failure"),
+    "later-check": (break_unsafe_link, "lessons/alpha/a1/lesson.md:"),
 }
 
 

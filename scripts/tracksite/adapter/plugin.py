@@ -28,11 +28,12 @@ from mkdocs.structure.pages import Page
 from tracksite.adapter import console, csp, rebuild, search, sitedir
 from tracksite.adapter import serve as serving_tools
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+from tracksite.adapter.laterchecks import LaterChecks
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.core import coursemap, schedule, trackpages, views
 from tracksite.core import references as refs
-from tracksite.core.checks import check
+from tracksite.core.checks import check, finish, later_problems
 from tracksite.core.loader import Document, Project
 from tracksite.core.problems import format_text, os_error, sorted_problems
 from tracksite.core.termlinks import mark_first_uses
@@ -69,6 +70,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self._pages: list[tuple[str, str]] = []  # per build: every page's URL and file in the site
         self.dirty = False
         self._generated = rebuild.GeneratedPages()  # serve --dirty: what the last build rendered
+        self._later: LaterChecks | None = None  # build: the checks running beside the rendering
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -82,28 +84,30 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         if not serving:
             self._check_site_dir(config, root)
-        # The same entry point as `tracksite check`: one load, every pass, one site plan.
+        # The same entry point as `tracksite check`: one load, every pass, one site plan; a staged
+        # build runs the passes that do not shape the pages beside the rendering (laterchecks.py).
+        staged = self.command == "build" and self.config.atomic
         self.project = check(root, include_drafts=self.config.drafts or serving, docs_dir=Path(config.docs_dir),
-                             instructor=self.config.instructor, serving=serving)
-        self._home = None
-        self._track_pages = {}
+                             instructor=self.config.instructor, serving=serving, later=not staged)
+        self._home, self._track_pages, self._later = None, {}, None
         assert self.project.problems is not None
-        for warning in self.project.problems.warnings:
+        if staged and not self.project.problems.errors:
+            self._later = LaterChecks(self.project)
+        elif staged:  # the build stops here: every problem at once
+            finish(self.project, later_problems(self.project))
+        for warning in self.project.problems.warnings if self._later is None else ():
             log.info(warning.text())
         errors = self.project.problems.errors
         self.failed = [p.text() for p in sorted_problems(errors)] + list(self.forced_problems)  # causes first
         if serving:
-            self._collect_mkdocs_warnings()
+            self._mkdocs_warnings = serving_tools.MkDocsWarnings.install(self._mkdocs_warnings)
         if errors:
             report = format_text(errors)
             if not serving:
-                raise PluginError(
-                    f"tracksite found {len(errors)} problem{'s' if len(errors) > 1 else ''} in the course sources; "
-                    f"nothing was built and the previous site is untouched:\n{report}"
-                )
+                raise PluginError(_refusal(errors))
             # Not through MkDocs' logger: under `strict: true` an error logged there would abort
             # the build, and `mkdocs serve` would exit instead of showing the problems.
-            _serve_log().error("ERROR    -  tracksite: %d problems in the course sources:\n%s", len(errors), report)
+            serving_tools.terminal_log().error("ERROR    -  tracksite: %d problems in the course sources:\n%s", len(errors), report)
         self._register_markdown(config)
         for folder in ("lessons", "cheatsheets"):
             path = str(root / folder)
@@ -112,13 +116,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.command == "build" and self.config.atomic:
             self._stage(config)
         return config
-
-    def _collect_mkdocs_warnings(self) -> None:
-        logger = logging.getLogger("mkdocs")
-        if self._mkdocs_warnings is not None:
-            logger.removeHandler(self._mkdocs_warnings)
-        self._mkdocs_warnings = serving_tools.MkDocsWarnings()
-        logger.addHandler(self._mkdocs_warnings)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -164,7 +161,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         assert self.project is not None
         if self.failed:
             self._generated.forget()
-            return self._error_files(files, config)
+            return serving_tools.problems_files(files, config, self.failed)
         # Exactly the site plan's entries: the checks already refused two sources for one address.
         assert self.project.site is not None
         keep = (self._generated.unchanged(self.project, config, self.config)
@@ -183,19 +180,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             assert self.project is not None
             self._track_pages[track] = trackpages.links(self.project, self.project.curriculum.track(track))
         return self._track_pages[track]
-
-    def _error_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Under `mkdocs serve`, show the problems in the browser and keep the server running."""
-        for f in [f for f in files if f.is_documentation_page()]:
-            files.remove(f)
-        items = "\n".join(f"<li><code>{escape(line)}</code></li>" for line in self.failed)
-        content = (
-            "---\ntemplate: main.html\n---\n# The course has problems\n\n"
-            "Fix these in your editor; this page, at every address of the site, reloads when you save.\n\n"
-            f'<ul class="ts-problems">\n{items}\n</ul>\n'
-        )
-        files.append(File.generated(config, "index.md", content=content))
-        return files
 
     # -- 3. nav: tracks, phases, lessons in track.yml order ----------------------------------
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -403,13 +387,20 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     # -- 7. post build: index the pages for search, swap the staged site in -----------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._later is not None:  # before anything is published
+            later, self._later = self._later, None
+            finish(self.project, later.result())
+            for warning in self.project.problems.warnings:
+                log.info(warning.text())
+            if self.project.problems.errors:
+                raise PluginError(_refusal(self.project.problems.errors))
         if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.seen:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         strict_failed = config.strict and _strict_warnings()
         indexer, self.indexer = self.indexer, None
         if not self.failed and not strict_failed and self.command == "serve":  # search while authoring
             self._background = search.Background(indexer or search.Indexer(), config.site_dir, list(self._pages),
-                                                 _log_index, lambda e: _serve_log().error("ERROR    -  tracksite: %s", e))
+                                                 _log_index, lambda e: serving_tools.terminal_log().error("ERROR    -  tracksite: %s", e))
         elif not self.failed and not strict_failed:
             self._write_index(indexer, config.site_dir)
         elif indexer is not None:
@@ -445,6 +436,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
+        if self._later is not None:
+            self._later.cancel()
+            self._later = None
         self._generated.forget()
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
@@ -465,16 +459,9 @@ def _log_index(indexer: search.Indexer) -> None:
              "beside the rendering", indexer.indexed, indexer.seconds, indexer.cpu_seconds)
 
 
-def _serve_log() -> logging.Logger:
-    """A logger outside MkDocs' namespace, printing to the terminal `mkdocs serve` runs in."""
-    logger = logging.getLogger("tracksite.serve")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler.addFilter(console.NoWorkflowCommands())
-        logger.addHandler(handler)
-        logger.propagate = False
-    return logger
+def _refusal(errors: list) -> str:
+    return (f"tracksite found {len(errors)} problem{'s' if len(errors) > 1 else ''} in the course sources; "
+            f"nothing was built and the previous site is untouched:\n{format_text(errors)}")
 
 
 def _strict_warnings() -> bool:

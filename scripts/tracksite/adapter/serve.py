@@ -65,6 +65,16 @@ class MkDocsWarnings(logging.Handler):
     """Collects what MkDocs logs at WARNING or above during one build: under `strict` each of
     these aborts the build, so under serve they are problems to show, not log lines to lose."""
 
+    @classmethod
+    def install(cls, previous: "MkDocsWarnings | None") -> "MkDocsWarnings":
+        """A new collector for this build on MkDocs' logger, in place of the last build's."""
+        logger = logging.getLogger("mkdocs")
+        if previous is not None:
+            logger.removeHandler(previous)
+        handler = cls()
+        logger.addHandler(handler)
+        return handler
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
@@ -243,3 +253,36 @@ def take_mkdocs_problems(plugin) -> list[str]:
         return f"{project.problems.relative(doc.path)}" if doc is not None else m.group(0)
 
     return [_DOC_FILE.sub(source, message) for message in handler.messages]
+
+
+def problems_files(files: Any, config: Any, failed: list[str]) -> Any:
+    """Under `mkdocs serve`, the site is one page listing the problems, at every address (see
+    ServeSession), so the server keeps running and reloads it on every save."""
+    from html import escape
+
+    from mkdocs.structure.files import File
+
+    for f in [f for f in files if f.is_documentation_page()]:
+        files.remove(f)
+    items = "\n".join(f"<li><code>{escape(line)}</code></li>" for line in failed)
+    content = (
+        "---\ntemplate: main.html\n---\n# The course has problems\n\n"
+        "Fix these in your editor; this page, at every address of the site, reloads when you save.\n\n"
+        f'<ul class="ts-problems">\n{items}\n</ul>\n'
+    )
+    files.append(File.generated(config, "index.md", content=content))
+    return files
+
+
+def terminal_log() -> logging.Logger:
+    """A logger outside MkDocs' namespace, printing to the terminal `mkdocs serve` runs in."""
+    from tracksite.adapter import console
+
+    logger = logging.getLogger("tracksite.serve")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(console.NoWorkflowCommands())
+        logger.addHandler(handler)
+        logger.propagate = False
+    return logger

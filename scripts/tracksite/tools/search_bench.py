@@ -194,6 +194,7 @@ def bench_bundled(repo: Path, repeat: int, work: Path, timeout: float) -> dict[s
 
 
 def run(sizes: list[int], repeat: int, repo: Path, timeout: float) -> dict[str, Any]:
+    bench.byte_compile()
     with tempfile.TemporaryDirectory(prefix="tracksite-search-bench-") as tmp:
         work = Path(tmp)
         data = {"machine": bench.machine_info(), "date": time.strftime("%Y-%m-%d"), "repeat": repeat,

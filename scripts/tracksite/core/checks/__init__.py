@@ -40,11 +40,17 @@ PASSES: tuple[Pass, ...] = (
 )
 
 
+#: Passes whose findings neither feed the pages nor keep them from rendering (unsafe URLs, body
+#: rules, warnings): a build may run them beside the rendering and stop before it publishes.
+LATER: tuple[Pass, ...] = (content.active_content, content.body_rules, content.page_warnings)
+
+
 def check(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None,
-          instructor: bool = False, serving: bool = False):
+          instructor: bool = False, serving: bool = False, later: bool = True):
     """Load the project in `root`, plan its site and run every pass: the model with all its
     problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
-    which also publishes mkdocs.yml's `draft_docs`."""
+    which also publishes mkdocs.yml's `draft_docs`. `later=False` leaves out the `LATER` passes
+    (and the refining of the problems): the caller runs them (`later_problems`) and calls `finish`."""
     from tracksite.core.loader import read
 
     config = siteconfig.read(root, docs_dir=docs_dir)
@@ -52,6 +58,19 @@ def check(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = N
     project.site = siteplan.plan(project, config, instructor=instructor)
     assert project.problems is not None
     for run in PASSES:
-        project.problems.extend(run(project))
-    rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
+        if later or run not in LATER:
+            project.problems.extend(run(project))
+    if later:
+        rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
     return project
+
+
+def later_problems(project) -> list[Problem]:
+    """What the `LATER` passes find."""
+    return [problem for run in LATER for problem in run(project)]
+
+
+def finish(project, found: list[Problem]) -> None:
+    """Add what the `LATER` passes found and refine the whole list, as `check` does."""
+    project.problems.extend(found)
+    rootcause.refine(project.problems, project.curriculum)

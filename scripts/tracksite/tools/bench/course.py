@@ -2,7 +2,6 @@
 plain MkDocs project (the floor tracksite's build time is compared with)."""
 from __future__ import annotations
 
-import os
 import random
 import shutil
 from dataclasses import dataclass
@@ -12,7 +11,6 @@ import yaml
 from tracksite.core import references as refs
 
 REPO = Path(__file__).resolve().parents[4]
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 # -- the synthetic course ------------------------------------------------------------------------

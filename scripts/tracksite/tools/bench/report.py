@@ -164,7 +164,9 @@ admonitions, and no tracksite plugin. That plain build is the floor tracksite ad
 
 Each build is `mkdocs build` in its own process, into an empty folder, {data['repeat']} runs of
 each, alternating the two builds; the tables show the median and, in brackets, the fastest and
-slowest run. The CPU column compares processor time, which other work on the
+slowest run. tracksite's modules are compiled to bytecode before the first run, as pip compiles
+MkDocs and Material when it installs them (an editable install writes bytecode only on a first
+import, and not at all where `PYTHONDONTWRITEBYTECODE` is set). The CPU column compares processor time, which other work on the
 machine disturbs less than wall-clock time.
 
 """

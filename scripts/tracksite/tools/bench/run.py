@@ -15,10 +15,9 @@ from typing import Any
 from tracksite.core import references as refs
 from tracksite.core import readingtime
 from tracksite.tools.bench.course import plan_course, write_plain_project, write_tracksite_project
-from tracksite.tools.bench.measure import Run, linkchecker, measure_serve, mkdocs_build, page_weight, plant_broken_links, tracksite_linkcheck
+from tracksite.tools.bench.measure import Run, byte_compile, linkchecker, measure_serve, mkdocs_build, page_weight, plant_broken_links, tracksite_linkcheck
 
 REPO = Path(__file__).resolve().parents[4]
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 # -- the benchmark -------------------------------------------------------------------------------
@@ -103,6 +102,7 @@ def run_benchmark(sizes: list[int], repeat: int, *, repo: Path = REPO, serve_siz
     """Every size in turn, each in its own temporary folder; returns the raw results."""
     started = time.time()
     machine = machine_info()
+    byte_compile()
     results = []
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix=f"tracksite-bench-{n}-") as tmp:
