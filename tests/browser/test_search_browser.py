@@ -22,6 +22,7 @@ def open_page(page, url: str = LESSON, width: int = 1280, scheme: str = "light",
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
     page.goto(page.base_url + url, wait_until=wait)
+    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")  # search.js has run
     return page
 
 
@@ -33,7 +34,7 @@ def search(page, query: str, *, open_with: str = "/"):
     page.keyboard.type(query, delay=20)
     page.wait_for_function("q => document.querySelector('.ts-search__status').textContent.includes(q) && "
                            "!document.querySelector('.ts-search__results').hasAttribute('aria-busy')", arg=query,
-                           timeout=20_000)  # the status names the query at the first result; all drawn
+                           timeout=45_000)  # the status names the query at the first result; all drawn
     return hits(page)
 
 
