@@ -219,6 +219,13 @@ CASES = [
          "which the theme's sitemap.xml.gz overwrites"),
     Case("docs-pagefind-file", put("docs/pagefind/notes.txt", "x\n"), "docs/pagefind/notes.txt", None,
          "which the search index (written to pagefind/ after the build) overwrites"),
+    Case("track-named-pagefind", both(
+        put("lessons/pagefind/track.yml", "number: 3\ntitle: Search\nsummary: S.\nphases:\n  - title: P\n    lessons: [p1, p2]\n"),
+        lesson("lessons/pagefind/p1/lesson.md", "Search one"), lesson("lessons/pagefind/p2/lesson.md", "Search two"),
+        put("lessons/pagefind/p1/overview.md", "## What you'll learn\n\nThings.\n"),
+        put("lessons/pagefind/p2/overview.md", "## What you'll learn\n\nThings.\n"),
+        put("cheatsheets/pagefind/p1.md", "## Key ideas\n\nA few.\n"), put("cheatsheets/pagefind/p2.md", "## Key ideas\n\nA few.\n")),
+         "lessons/pagefind/track.yml", None, "track folder name 'pagefind' is taken"),
     Case("docs-markdown-suffix", put("docs/notes.markdown", "---\ntitel: Notes\n---\n# Notes\n"), "docs/notes.markdown",
          None, "a Markdown page must end in .md, not .markdown (rename it to notes.md)"),
     Case("docs-mdown-track-index", put("docs/beta/index.mdown", "# Beta\n"), "docs/beta/index.mdown", None,
@@ -351,6 +358,8 @@ def test_exclude_docs_leaves_out_docs_files_only(base, tmp_path):
     ("docs-on-lesson-address", "both published at beta/b2/"),
     # the collision of the lesson's and the track page's address is that same problem
     ("lesson-slug-reserved", "lesson slug 'keypoints' is taken"),
+    # a track in the search index's folder: one problem at its track.yml, not one for each page
+    ("track-named-pagefind", "track folder name 'pagefind' is taken"),
 ])
 def test_one_cause_is_one_problem(name, line, base, tmp_path):
     """A clash of addresses is reported once, not again as the errors that follow from it."""

@@ -21,9 +21,12 @@ def collisions(project) -> list:
     if site is None:
         return []
     first: dict[str, object] = {}
+    taken = _taken_track_folders(project, out)
     for entry in site.entries:
         dest = site.dest(entry)
         later = site.written_after(dest)
+        if later and not entry.from_docs and dest.split("/")[0] in taken:
+            continue  # reported once, at track.yml
         if later:
             out.add(entry.source or project.root, entry.line,
                     f"{_describe(project, entry)} is published at {dest}, which {later} overwrites",
@@ -37,6 +40,24 @@ def collisions(project) -> list:
                 f"{_describe(project, here)} and {_describe(project, there)} are both published at {url}; "
                 "one address, one source", hint=_hint(here, there))
     return out.items
+
+
+def _taken_track_folders(project, out) -> set[str]:
+    """Tracks whose folder name is an address the site writes after the build (the search
+    index's folder): every page of such a track would be overwritten, and the fix is one rename
+    of the folder, so that is reported once, at its track.yml, instead of once a page."""
+    site, taken = project.site, set()
+    for entry in site.entries:
+        dest = site.dest(entry)
+        later = site.written_after(dest) if entry.kind == "track" else None
+        if later:
+            slug = dest.split("/")[0]
+            taken.add(slug)
+            out.add(entry.source or project.root, None,
+                    f"track folder name {slug!r} is taken: every page of the track is published under "
+                    f"{slug}/, which {later} overwrites",
+                    hint=f"rename the folders lessons/{slug}/ and cheatsheets/{slug}/")
+    return taken
 
 
 def _reserved_slug(a, b) -> bool:
