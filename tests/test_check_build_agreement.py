@@ -226,6 +226,13 @@ CASES = [
         put("lessons/pagefind/p2/overview.md", "## What you'll learn\n\nThings.\n"),
         put("cheatsheets/pagefind/p1.md", "## Key ideas\n\nA few.\n"), put("cheatsheets/pagefind/p2.md", "## Key ideas\n\nA few.\n")),
          "lessons/pagefind/track.yml", None, "track folder name 'pagefind' is taken"),
+    # a file that is in the lesson folder but not published: said so, not "not found"
+    Case("lesson-image-in-subfolder", both(put("lessons/alpha/a1/img/pic.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>\n'),
+                                           body(A1, "First lesson", "## Intro\n\n![A picture](img/pic.svg)")),
+         A1, L12 + 2, "is in the lesson folder, but only the files directly beside lesson.md are published"),
+    Case("lesson-link-to-unpublished-type", both(put("lessons/alpha/a1/slides.key", "x"),
+                                                 body(A1, "First lesson", "## Intro\n\n[The slides](slides.key)")),
+         A1, L12 + 2, "slides.key is in the lesson folder, but .key files are not published"),
     Case("docs-markdown-suffix", put("docs/notes.markdown", "---\ntitel: Notes\n---\n# Notes\n"), "docs/notes.markdown",
          None, "a Markdown page must end in .md, not .markdown (rename it to notes.md)"),
     Case("docs-mdown-track-index", put("docs/beta/index.mdown", "# Beta\n"), "docs/beta/index.mdown", None,

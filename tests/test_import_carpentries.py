@@ -204,7 +204,7 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
                  "episodes/02-loops.md:19: a challenge without a `## title`",
                  "episodes/03-extra.md:12: a solution outside any challenge became a collapsed `/// details | Solution`",
                  "episodes/03-extra.md:18: an embedded <iframe> became a link to https://www.youtube.com/embed/abc",
-                 "episodes/03-extra.md:22: data/archive.zip is not a file type the site publishes",
+                 "episodes/03-extra.md:22: data/archive.7z is not a file type the site publishes",
                  "episodes/03-extra.md:24: a pandoc grid table became a pipe table",
                  "episodes/03-extra.md:30: inline R code (`r ...`) is shown as code and not run",
                  "episodes/01-intro.Rmd:69: link to #challenge-1-add has no heading with that id after the import",

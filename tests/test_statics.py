@@ -18,7 +18,7 @@ import pytest
 
 from conftest import run_mkdocs
 from course import write
-from tracksite.core.loader import load
+from tracksite.core.loader import ASSET_SUFFIXES, load
 from tracksite.core.statics import MAX_DATA_BYTES, html_findings, static_problems, svg_findings
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" height="80">\n{}\n</svg>\n'
@@ -219,3 +219,25 @@ def test_unreadable_static_file_is_a_located_problem(tmp_path, monkeypatch):
     monkeypatch.setattr(statics.os, "access", lambda p, mode: False if str(p).endswith("figure.png") else real(p, mode))
     assert [p.text() for p in static_problems(tmp_path, tmp_path / "figure.png")] == \
         ["figure.png: cannot read file: permission denied (make it readable (chmod a+r))"]
+
+
+def test_lesson_downloads_are_published_and_other_files_are_named(course, tmp_path):
+    """Slides, notebooks and scripts beside a lesson reach the site; a file the site leaves out
+    (a type it does not publish, a subfolder) is a warning naming it, not silently dropped."""
+    for name in ("slides.pdf", "notebook.ipynb", "train.py"):
+        write(course, f"lessons/alpha/a1/{name}", "{}\n")
+    write(course, "lessons/alpha/a1/deck.key", "x")
+    write(course, "lessons/alpha/a1/figures/pic.png", "x")
+    write(course, "lessons/alpha/a1/draft.md~", "backup")
+    project = load(course)
+    warnings = [(p.path, p.message) for p in project.problems.warnings]
+    assert ("lessons/alpha/a1/deck.key", "not published: .key files are not published from a lesson folder "
+            "(published: " + ", ".join(sorted(ASSET_SUFFIXES)) + ")") in warnings
+    assert any(path == "lessons/alpha/a1/figures" and "subfolders" in msg for path, msg in warnings)
+    assert not [w for w in warnings if "draft.md~" in w[0] or w[0].endswith((".pdf", ".ipynb", ".py"))]
+    assert not project.problems.errors
+    site = tmp_path / "site"
+    result = run_mkdocs(course, site=site)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sorted(p.name for p in (site / "alpha/a1").iterdir() if p.is_file()) == \
+        ["index.html", "notebook.ipynb", "slides.pdf", "train.py"]

@@ -26,7 +26,25 @@ from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml, split_front_matter
 from tracksite.core.yamlsafe import Located
 
-ASSET_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".json", ".yml", ".yaml", ".csv"}
+#: The files a lesson folder publishes beside its pages: images, widget and data files, and the
+#: downloads a course hands out (slides, notebooks, scripts, archives, audio and video). Anything
+#: else stays in the source tree, and `tracksite check` says so (`unpublished_reason`).
+ASSET_SUFFIXES = {
+    ".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif",  # images
+    ".json", ".yml", ".yaml", ".csv", ".tsv", ".txt",  # widget data and data sets
+    ".pdf", ".ipynb", ".py", ".r", ".zip",  # downloads
+    ".mp3", ".ogg", ".mp4", ".webm",  # audio and video
+}
+
+
+def unpublished_reason(folder: Path, path: Path) -> tuple[str, str]:
+    """Why a file or folder inside a lesson folder is not part of the site, and what to do."""
+    if path.parent != folder or path.is_dir():
+        return ("only the files directly beside lesson.md are published, not those in its subfolders",
+                "move the file beside lesson.md and link it by its name")
+    kind = f"{path.suffix} files" if path.suffix else "files without an extension"
+    return (f"{kind} are not published from a lesson folder (published: {', '.join(sorted(ASSET_SUFFIXES))})",
+            "save it as one of those types, or put it under docs/ and link to it there")
 
 
 @dataclass
@@ -58,6 +76,7 @@ class Project:
     drafts: set[str] = field(default_factory=set)  # every draft lesson, built or not
     docs_walk: Any = None  # siteplan.DocsWalk of docs/, when there is one
     lesson_links: list[Path] = field(default_factory=list)  # symbolic links in lesson folders, not published
+    left_out: list[Path] = field(default_factory=list)  # other files and folders in them, not published
     site: Any = None  # the siteplan.SitePlan, once checks.check made it
     glossary: glossary_mod.Glossary = field(default_factory=glossary_mod.Glossary)
 
@@ -104,6 +123,7 @@ class _Loader:
         self.cheatsheets_dir = root / "cheatsheets"
         self.track_files: dict[str, tuple[Path, Located]] = {}
         self.links: list[Path] = []
+        self.left_out: dict[str, list[Path]] = {}  # lesson key -> what its folder holds unpublished
         self.drafts: set[str] = set()
 
     # -- driving -----------------------------------------------------------------------------
@@ -143,6 +163,7 @@ class _Loader:
         curriculum = Curriculum(tracks, lessons, draft_keys=drafts)
         project = Project(self.root, curriculum, documents, assets=assets, track_files=self.track_files,
                           drafts=self.drafts, docs_walk=walk, lesson_links=self.links,
+                          left_out=[p for key, paths in self.left_out.items() if key not in drafts for p in paths],
                           glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]))
         project.index()
         return project
@@ -306,6 +327,8 @@ class _Loader:
                 assets[f"{track.slug}/{slug}/{p.name}"] = p
             elif p.is_symlink():
                 self.links.append(p)  # not published, but held to the static files' link rules
+            elif not p.name.endswith("~"):  # an editor's backup copy is no one's download
+                self.left_out.setdefault(f"{track.slug}/{slug}", []).append(p)
         return assets
 
     def prerequisites(self, src: MarkdownSource) -> tuple[Prerequisite, ...]:

@@ -25,7 +25,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from tracksite.core.problems import Problem
 from tracksite.core.sources import MAX_BYTES
 
-DATA_SUFFIXES = {".json", ".yml", ".yaml", ".csv", ".txt"}
+DATA_SUFFIXES = {".json", ".yml", ".yaml", ".csv", ".tsv", ".txt"}
 MAX_DATA_BYTES = MAX_BYTES  # a widget's data file, like a lesson: the page fetches it whole
 MAX_FILE_BYTES = 10_000_000  # an image or any other download
 # Documents a browser renders (and may run scripts in) that no course needs.

@@ -418,7 +418,7 @@ def _link(m: re.Match, ep: Episode, ctx: Context) -> str:
         return f"[{text}]({path}" + (f"#{anchor}" if anchor else "") + ")"
     if path.startswith(("fig/", "files/", "data/")) and ctx.exists(path):
         if not name.lower().endswith(tuple(PUBLISHED)):
-            ep.notes.append(Note(ctx.line, f"{path} is not a file type the site publishes (images and data files); "
+            ep.notes.append(Note(ctx.line, f"{path} is not a file type the site publishes (images, data files and downloads); "
                                            "the link is kept as text: share the file another way"))
             return text
         ctx.image_names[path] = name

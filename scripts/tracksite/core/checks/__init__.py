@@ -22,6 +22,7 @@ PASSES: tuple[Pass, ...] = (
     structure.track_numbers,
     structure.reserved_slugs,
     structure.orphan_cheatsheets,
+    structure.unpublished_lesson_files,
     lessons.lesson_references,
     lessons.prerequisite_cycles,
     docs_pages.front_matter,

@@ -15,6 +15,7 @@ from tracksite.core import anchors as anchor_ids
 from tracksite.core import references as refs
 from tracksite.core.checks.common import near, problems_of
 from tracksite.core.checks.lessons import resolve
+from tracksite.core.loader import unpublished_reason
 from tracksite.core.memo import memo
 
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
@@ -91,14 +92,16 @@ def relative_links(project) -> list:
             if refs.is_unsafe(target) or refs.scheme_of(target) or _SCHEME.match(target) or target.startswith("//"):
                 continue
             why = _relative_problem(doc, target, plan, ids, skip_missing=(link.line, target) in images,
-                                    docs_dir=project.site.config.docs_dir if project.site is not None else None)
+                                    docs_dir=project.site.config.docs_dir if project.site is not None else None,
+                                    left_out=lambda uri: _left_out(project, uri))
             if why:
                 message, hint = why
                 out.add(doc.path, link.line, f"broken link {target!r}: {message}", hint=hint)
     return out.items
 
 
-def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool, docs_dir=None):
+def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool, docs_dir=None,
+                      left_out=lambda uri: None):
     """(message, hint) when a relative link cannot work, else None."""
     parts = urlsplit(target)
     path, fragment = unquote(parts.path), unquote(parts.fragment)
@@ -116,6 +119,8 @@ def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: 
             if docs_dir is not None and (docs_dir / joined).is_file():
                 return (f"{docs_dir.name}/{joined} is left out of the site by mkdocs.yml's `exclude_docs` or `draft_docs`",
                         "link to a published page, or publish this one")
+            if left_out(joined):
+                return left_out(joined)
             if joined + "/index.md" in plan or (joined == "." and "index.md" in plan):
                 return (f"{path!r} is a folder", f"link to {posixpath.join(path, 'index.md')!r}")
             return (f"no file {joined} in the site",
@@ -161,10 +166,31 @@ def images(project) -> list:
                         hint="put the image beside lesson.md and write its file name")
                 continue
             here = posixpath.dirname(doc.src_uri)
-            if posixpath.normpath(posixpath.join(here, unquote(urlsplit(target).path))) not in plan:
+            joined = posixpath.normpath(posixpath.join(here, unquote(urlsplit(target).path)))
+            if joined in plan:
+                continue
+            if _left_out(project, joined):
+                message, hint = _left_out(project, joined)
+                out.add(doc.path, lineno, f"image {target!r} is not published: {message}", hint=hint)
+            else:
                 out.add(doc.path, lineno, f"image {target!r} not found",
                         hint=f"expected it at lessons/{doc.track}/{doc.lesson}/{target}" if doc.lesson else None)
     return out.items
+
+
+def _left_out(project, uri: str) -> tuple[str, str] | None:
+    """(message, hint) when `uri` names a file that is in a lesson folder but not published."""
+    track, _, rest = uri.partition("/")
+    slug, _, rest = rest.partition("/")
+    lesson = project.curriculum.lesson(f"{track}/{slug}") if rest else None
+    if lesson is None:
+        return None
+    folder = lesson.sources.folder
+    path = folder / rest
+    if not path.exists() or path.is_symlink():
+        return None
+    why, hint = unpublished_reason(folder, path)
+    return f"{rest} is in the lesson folder, but {why}", hint
 
 
 def _plan(project) -> dict:

@@ -3,6 +3,7 @@ cheatsheets without a lesson."""
 from __future__ import annotations
 
 from tracksite.core import trackpages
+from tracksite.core.loader import unpublished_reason
 from tracksite.core.checks.common import near, problems_of
 from tracksite.core.model import Track
 
@@ -69,4 +70,14 @@ def orphan_cheatsheets(project) -> list:
         elif path.stem not in known[rel[0]]:
             out.add(path, None, f"cheatsheet has no lesson: {rel[0]}/track.yml lists no {path.stem!r}",
                     hint=near(path.stem, known[rel[0]]))
+    return out.items
+
+
+def unpublished_lesson_files(project) -> list:
+    """A file put in a lesson folder is meant for learners: one the site leaves out (a type it
+    does not publish, or a subfolder) is named, rather than missing from the site unsaid."""
+    out = problems_of(project)
+    for path in project.left_out:
+        why, hint = unpublished_reason(path.parent, path)
+        out.add(path, None, f"not published: {why}", severity="warning", hint=hint)
     return out.items
