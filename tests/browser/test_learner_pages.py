@@ -3,6 +3,8 @@ tooltips, in real Chromium: mouse, keyboard, touch, a 390 px phone, light and da
 AA rules, no console error and no request off the site."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -192,6 +194,29 @@ def test_course_map_shows_progress_and_home_offers_continue(browser_page):
     cont.click()
     page.wait_for_url("**/deep-learning-survey/attention-and-transformers/")
     assert page.console_errors == [] and page.foreign_requests == []
+
+
+@pytest.mark.parametrize("done,expected", [
+    # where the learner left off: after the last lesson done, as "Next up" said, not back at Lesson 1
+    ([3], "Continue: Lesson 4, Convolutions: how networks see"),
+    ([1, 3, 4], "Continue: Lesson 5, Beyond classification: detection, segmentation and vision transformers"),
+    # every later lesson done: back to the one skipped
+    ([1, 3, 4, 5, 6, 7, 8, 9, 10], "Continue: Lesson 2, Recurrence and its limits"),
+    (list(range(1, 11)), "Track complete: review its cards"),
+])
+def test_continue_picks_up_after_the_last_lesson_done(browser_page, done, expected):
+    slugs = ["deep-learning-era", "recurrence-and-its-limits", "attention-and-transformers", "convolutions",
+             "beyond-classification", "autoencoders-and-vaes", "gans-and-diffusion", "reinforcement-learning",
+             "language-models-at-scale", "limits-and-frontiers"]
+    page = open_page(browser_page, "")
+    progress = {f"deep-learning-survey/{slugs[n - 1]}": True for n in done}
+    page.evaluate(f"localStorage.setItem('tracksite:progress', JSON.stringify({json.dumps(progress)}))")
+    for url in ("", "deep-learning-survey/"):
+        page = open_page(page, url)
+        cont = page.locator("[data-continue-track='deep-learning-survey'] a")
+        assert cont.is_visible() and cont.inner_text() == expected, url
+        if expected.startswith("Track complete"):
+            assert cont.get_attribute("href").endswith("review/"), url
 
 
 def test_track_map_by_keyboard_on_a_phone(browser_page):

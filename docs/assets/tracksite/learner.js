@@ -252,20 +252,30 @@
     if (!box || !lesson) return;
     box.hidden = done()[lesson.dataset.lesson] !== true;
   };
-  const continueHome = () => {
-    for (const card of $$(document, "[data-continue-track]")) {
-      const slug = card.dataset.continueTrack, map = done();
+  /* "Continue" (a home page card; the track page's "Start with Lesson 1", which it becomes):
+     the first lesson not done after the last one done, as "Next up" said; lessons skipped
+     before it come back once every later one is done. Lessons in course order come from the
+     course map's list, which both pages carry. */
+  const continueLinks = () => {
+    const map = done();
+    const isDone = (li) => map[li.dataset.mapLesson] === true;
+    for (const box of $$(document, "[data-continue-track]")) {
+      const slug = box.dataset.continueTrack;
       const items = $$(document, `li[data-map-lesson^="${slug}/"]`);
-      const link = card.querySelector("a");
+      const link = box.querySelector("a");
       if (!link || !items.length) continue;
-      const first = items.find((li) => map[li.dataset.mapLesson] !== true);
-      const any = items.some((li) => map[li.dataset.mapLesson] === true);
-      card.hidden = !any;
-      if (!any) continue;
-      if (!first) { link.textContent = "Track complete: review its cards"; continue; }
-      const a = first.querySelector("a");
-      link.textContent = `Continue: ${a.dataset.label || a.textContent}`;
-      link.setAttribute("href", a.getAttribute("href"));
+      if (link.dataset.start == null) {
+        Object.assign(link.dataset, { start: link.textContent, startHref: link.getAttribute("href") });
+        box.dataset.startHidden = box.hidden ? "1" : "";
+      }
+      const last = items.map(isDone).lastIndexOf(true);
+      const next = items.slice(last + 1).find((li) => !isDone(li)) || items.find((li) => !isDone(li));
+      const a = next && next.querySelector("a");
+      const review = box.dataset.continueReview;
+      box.hidden = last < 0 && box.dataset.startHidden === "1";
+      if (last < 0) [link.textContent, link.href] = [link.dataset.start, link.dataset.startHref];
+      else if (a) [link.textContent, link.href] = [`Continue: ${a.dataset.label || a.textContent}`, a.getAttribute("href")];
+      else [link.textContent, link.href] = ["Track complete: review its cards", review || link.dataset.startHref];
     }
   };
 
@@ -290,7 +300,7 @@
   };
 
   /* ---- start, again after each of Material's instant page loads, and on every change ---- */
-  const refresh = () => { badges(); nextUp(); continueHome(); mapStates(); };
+  const refresh = () => { badges(); nextUp(); continueLinks(); mapStates(); };
   const init = () => {
     terms();
     recordDecks();

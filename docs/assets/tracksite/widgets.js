@@ -645,31 +645,10 @@
       if (id.startsWith(slug + "/")) lessons.set(id, Math.max(lessons.get(id) || 0, minutesOf(li)));
     }
     const reset = root.querySelector("[data-progress-reset]");
-    const resume = document.querySelector("a[data-progress-continue]");
-    const startText = resume && resume.textContent;
-    const startHref = resume && resume.getAttribute("href");
-    /* "Start with Lesson 1" becomes "Continue: Lesson N, title": the first lesson not yet done */
-    const resumeAt = (map) => {
-      if (!resume) return;
-      const items = $$(document, "li.ts-lessons__item[data-lesson]")
-        .filter((li) => li.dataset.lesson.startsWith(slug + "/"));
-      const done = items.filter((li) => map[li.dataset.lesson] === true).length;
-      const next = items.find((li) => map[li.dataset.lesson] !== true);
-      const link = next && next.querySelector(".ts-lessons__title a");
-      if (!done || !link) {
-        resume.textContent = startText;
-        resume.setAttribute("href", startHref);
-        return;
-      }
-      const number = next.querySelector(".ts-lessons__number");
-      resume.textContent = `Continue: ${number ? number.textContent : "Lesson"}, ${link.textContent}`;
-      resume.setAttribute("href", link.getAttribute("href"));
-    };
     const render = () => {
       const map = summarise(root, Array.from(lessons));
       const done = Array.from(lessons.keys()).filter((id) => map[id] === true).length;
       if (reset) reset.hidden = done === 0;
-      resumeAt(map);
       markLessons();
     };
     if (reset) {
@@ -690,6 +669,7 @@
         save(PROGRESS, map);
         disarm();
         render();
+        const resume = document.querySelector("[data-continue-track] a");
         if (resume) resume.focus();  /* the reset button hides itself at no progress */
         say(live, "Progress reset.");
       });
