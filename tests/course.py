@@ -33,6 +33,10 @@ extra_css:
 extra_javascript:
   - path: assets/tracksite/widgets.js
     defer: true
+  - path: assets/tracksite/attention.js
+    defer: true
+  - path: assets/tracksite/progress.js
+    defer: true
   - path: assets/tracksite/search.js
     defer: true
 markdown_extensions:

@@ -100,3 +100,12 @@ def test_modules_and_functions_stay_small():
     from tracksite.tools.sizes import measure
 
     assert measure(PACKAGE) == ([], [])
+
+
+def test_scripts_and_stylesheets_stay_small():
+    """The same rule for the site's own scripts and stylesheets: a few small files, one per
+    concern, none over about 500 lines."""
+    assets = REPO / "docs" / "assets" / "tracksite"
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in sorted(assets.glob("*.[cj]s*"))}
+    assert {"widgets.js", "attention.js", "progress.js", "learner.js", "search.js"} <= set(sizes)
+    assert not {name: n for name, n in sizes.items() if n > 500}, sizes

@@ -250,3 +250,22 @@ def test_due_cards_show_on_home_and_in_the_header_everywhere(browser_page):
     page.wait_for_url("**/transformers-and-llms/review/")
     assert axe_violations(page) == []
     assert page.console_errors == []
+
+
+def test_without_storage_a_completed_lesson_still_says_next_up(chromium, site_url):
+    """A browser that refuses to store (a private window's quota of zero) keeps progress in memory:
+    the mark the lesson's button stores (progress.js) is the one "Next up" and the review badge
+    read (learner.js)."""
+    context = chromium.new_context(viewport={"width": PHONE[0], "height": PHONE[1]})
+    context.add_init_script("Storage.prototype.setItem = function () { "
+                            "throw new DOMException('full', 'QuotaExceededError'); };")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url + "deep-learning-survey/attention-and-transformers/", wait_until="networkidle")
+    page.get_by_role("button", name="Mark lesson complete").click()
+    expect(page.locator("[data-next-up]")).to_be_visible()
+    expect(page.locator("[data-next-up]")).to_contain_text("Next up: Lesson 4")
+    expect(page.locator(".md-header .ts-review-due-link")).to_be_visible()  # its cards are due now
+    assert errors == []
+    context.close()

@@ -499,11 +499,12 @@ def pieces_url(tmp_path_factory, serve_site):
     md = markdown.Markdown(extensions=[TracksiteBlocksExtension(
         context=lambda: WidgetContext("t/l", root / "lesson"))])
     body = md.convert("/// attention\ndata: pieces.json\nfocus: it\n///\n")
-    for asset in ("widgets.js", "widgets.css"):
+    for asset in ("widgets.js", "attention.js", "widgets.css"):
         shutil.copy(Path(__file__).resolve().parents[2] / "docs/assets/tracksite" / asset, root)
     (root / "lesson" / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pieces</title>'
         '<link rel="stylesheet" href="../widgets.css"><script src="../widgets.js" defer></script>'
+        '<script src="../attention.js" defer></script>'
         f'</head><body><main class="md-typeset">{body}</main></body></html>')
     return serve_site(root) + "lesson/", data
 

@@ -1,44 +1,18 @@
 /* tracksite learner features: term tooltips on touch and Escape, spaced review (Leitner boxes),
    due-card counts, "Continue" and "Next up", and the course map's progress colours.
    Progressive enhancement of HTML the build writes; everything is stored in this browser only
-   (localStorage, or memory in private mode). No dependencies, no inline code, no network. */
+   (localStorage, or memory in private mode). Uses the helpers widgets.js shares; no other
+   dependency, no inline code, no network. */
 (() => {
   "use strict";
 
-  /* ---- storage (the same keys widgets.js uses for progress) ---- */
+  /* ---- storage and helpers: widgets.js's (window.tracksite), so that in private mode, where
+     storage is memory, a lesson marked complete is the same mark here ---- */
   const PROGRESS = "tracksite:progress";
   const REVIEW = "tracksite:review";
-  const mem = {};
-  let ls = null;
-  try { ls = window.localStorage; ls.getItem(PROGRESS); } catch (e) { ls = null; }
-  const load = (key) => {
-    let raw = key in mem ? mem[key] : null;
-    if (raw == null && ls) { try { raw = ls.getItem(key); } catch (e) { raw = null; } }
-    try {
-      const value = raw == null ? null : JSON.parse(raw);
-      return value && typeof value === "object" && !Array.isArray(value) ? value : {};
-    } catch (e) { return {}; }
-  };
-  const save = (key, value) => {
-    const raw = JSON.stringify(value);
-    mem[key] = raw;
-    if (ls) { try { ls.setItem(key, raw); delete mem[key]; } catch (e) { /* kept in memory */ } }
-  };
-  const $$ = (root, sel) => Array.from(root.querySelectorAll(sel));
-  const h = (tag, props, ...kids) => {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (v == null || v === false) continue;
-      if (k === "class") node.className = v;
-      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v === true ? "" : v);
-    }
-    for (const kid of kids) if (kid != null) node.append(kid);
-    return node;
-  };
-  const spoken = (node) => node.textContent.replace(/\s+/g, " ").trim();
+  const { save, forget, h, $$, spoken, say } = window.tracksite;
+  const load = (key) => window.tracksite.load(key, {});
   const done = () => load(PROGRESS);
-  const say = (region, text) => { region.textContent = ""; setTimeout(() => { region.textContent = text; }, 30); };
 
   /* ---- term tooltips: CSS shows them on hover and focus; this adds touch and Escape ---- */
   let touched = false;
@@ -318,8 +292,8 @@
   };
   window.addEventListener("storage", (e) => {
     if (e.key && e.key !== PROGRESS && e.key !== REVIEW) return;
-    delete mem[PROGRESS];
-    delete mem[REVIEW];
+    forget(PROGRESS);
+    forget(REVIEW);
     refresh();
   });
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);

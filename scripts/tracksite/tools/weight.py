@@ -12,7 +12,7 @@ compressed with gzip at level 9 as a server would send it:
 * images (`<img src>`, or the first `srcset` candidate when there is no `src`), the favicon
   (`<link rel=icon>`), `<video poster>`;
 * widget data: every `url` in a widget's `data-config`, except the attention heatmap's, which
-  widgets.js fetches only when the widget comes near the viewport: those files are listed apart,
+  attention.js fetches only when the widget comes near the viewport: those files are listed apart,
   under `deferred`, with their own total.
 
 The course search (Pagefind, `[data-ts-search]`) loads its engine only when a learner opens it:
@@ -87,7 +87,7 @@ class _Resources(HTMLParser):
         if a.get("data-ts-search") is not None and a.get("data-pagefind"):
             self.found.append(("pagefind", a["data-pagefind"]))
         if a.get("data-widget") and a.get("data-config"):
-            # the heatmap fetches its data only when it comes near the viewport (widgets.js)
+            # the heatmap fetches its data only when it comes near the viewport (attention.js)
             kind = "deferred" if a["data-widget"] == "attention" else "data"
             for url in _config_urls(a["data-config"]):
                 self.found.append((kind, url))

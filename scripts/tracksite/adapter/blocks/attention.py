@@ -1,7 +1,7 @@
 """`/// attention`: an attention heatmap over real model weights, loaded from a data file.
 
 The build validates the data, picks the opening head and writes the caption and a table of the
-focus token's weights into the HTML (readable without scripts). widgets.js fetches the data from
+focus token's weights into the HTML (readable without scripts). attention.js fetches the data from
 the copy beside the page and adds the layer/head selector, word merging, sentence switching and
 clickable tokens."""
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`/// attention-steps`: scaled dot-product attention worked through on small matrices.
 
 Every number is computed at build time from tokens, x, w_q, w_k and w_v. All steps are in the HTML
-(readable without scripts and in print); widgets.js shows one at a time with Back/Next."""
+(readable without scripts and in print); attention.js shows one at a time with Back/Next."""
 from __future__ import annotations
 
 import math

@@ -101,7 +101,7 @@ def relative_links(project) -> list:
 
 
 def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool, docs_dir=None,
-                      left_out=lambda uri: None):
+                      left_out=None):
     """(message, hint) when a relative link cannot work, else None."""
     parts = urlsplit(target)
     path, fragment = unquote(parts.path), unquote(parts.fragment)
@@ -119,8 +119,9 @@ def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: 
             if docs_dir is not None and (docs_dir / joined).is_file():
                 return (f"{docs_dir.name}/{joined} is left out of the site by mkdocs.yml's `exclude_docs` or `draft_docs`",
                         "link to a published page, or publish this one")
-            if left_out(joined):
-                return left_out(joined)
+            why = left_out(joined) if left_out else None
+            if why:
+                return why  # the file is there, but the site leaves it out
             if joined + "/index.md" in plan or (joined == "." and "index.md" in plan):
                 return (f"{path!r} is a folder", f"link to {posixpath.join(path, 'index.md')!r}")
             return (f"no file {joined} in the site",
@@ -169,9 +170,9 @@ def images(project) -> list:
             joined = posixpath.normpath(posixpath.join(here, unquote(urlsplit(target).path)))
             if joined in plan:
                 continue
-            if _left_out(project, joined):
-                message, hint = _left_out(project, joined)
-                out.add(doc.path, lineno, f"image {target!r} is not published: {message}", hint=hint)
+            why = _left_out(project, joined)
+            if why:
+                out.add(doc.path, lineno, f"image {target!r} is not published: {why[0]}", hint=why[1])
             else:
                 out.add(doc.path, lineno, f"image {target!r} not found",
                         hint=f"expected it at lessons/{doc.track}/{doc.lesson}/{target}" if doc.lesson else None)

@@ -1,10 +1,10 @@
 """The course's shape across files: track numbers, lesson slugs the track's own pages use,
-cheatsheets without a lesson."""
+cheatsheets without a lesson, files in lesson folders the site leaves out."""
 from __future__ import annotations
 
 from tracksite.core import trackpages
-from tracksite.core.loader import unpublished_reason
 from tracksite.core.checks.common import near, problems_of
+from tracksite.core.loader import unpublished_reason
 from tracksite.core.model import Track
 
 

@@ -1,0 +1,146 @@
+/* tracksite progress: "Mark lesson complete" on a lesson page, the track page's and the home
+   page's progress bars, and a tick on every lesson listed (track page, sidebar). Stored in this
+   browser only; uses the helpers widgets.js shares (window.tracksite). */
+(() => {
+  "use strict";
+  const { load, save, forget, h, $$, liveRegion, say, widget, onPage } = window.tracksite;
+
+  /* ---- progress: lesson pages, track page, home page ---- */
+  const PROGRESS = "tracksite:progress";
+  const progressRenders = [];
+  const doneMap = () => load(PROGRESS, {});
+
+  function progress(root) {
+    const id = root.dataset.lesson;
+    const toggle = root.querySelector(".ts-progress__toggle");
+    const status = root.querySelector(".ts-progress__status");
+    if (!id || !toggle) return;
+    toggle.hidden = false;
+    const render = (announce) => {
+      const done = doneMap()[id] === true;
+      toggle.setAttribute("aria-pressed", done ? "true" : "false");
+      toggle.textContent = done ? "Completed \u2713 (undo)" : "Mark lesson complete";
+      root.classList.toggle("is-done", done);
+      if (announce && status) {
+        say(status, done ? "Lesson marked complete." : "Lesson marked as not complete.");
+      }
+    };
+    toggle.addEventListener("click", () => {
+      const map = doneMap();
+      if (map[id] === true) delete map[id];
+      else map[id] = true;
+      save(PROGRESS, map);
+      render(true);
+      markLessons();
+    });
+    render(false);
+    progressRenders.push(() => render(false));
+  }
+
+  const summarise = (root, lessons) => {
+    const map = doneMap();
+    let done = 0, minutes = 0, total = 0;
+    for (const [id, min] of lessons) {
+      total += min;
+      if (map[id] === true) { done++; minutes += min; }
+    }
+    const summary = root.querySelector(".ts-progress__summary");
+    const bar = root.querySelector("progress");
+    const text = `${done} of ${lessons.length} lessons \u00b7 ${minutes} of ${total} minutes`;
+    if (summary) summary.textContent = text;
+    if (bar) {
+      bar.hidden = false;
+      bar.max = Math.max(lessons.length, 1);
+      bar.value = done;
+      if (!bar.hasAttribute("aria-label") && !bar.hasAttribute("aria-labelledby")) {
+        bar.setAttribute("aria-label", "Lessons completed");
+      }
+      bar.setAttribute("aria-valuetext", text);
+    }
+    return map;
+  };
+  const minutesOf = (node) => Number(node.dataset.minutes) || 0;
+
+  /* every lesson entry on the page (track listing, sidebar): a tick and "completed" */
+  const markLessons = () => {
+    const map = doneMap();
+    for (const li of $$(document, "li[data-lesson], li[data-nav-lesson]")) {
+      const done = map[li.dataset.lesson || li.dataset.navLesson] === true;
+      li.classList.toggle("is-done", done);
+      const title = li.querySelector("h2, h3, h4") || li.querySelector("a") || li;
+      const badge = title.querySelector(".ts-progress__done");
+      if (done && !badge) {
+        title.append(h("span", { class: "ts-progress__done" }, h("span", { "aria-hidden": "true" }, " \u2713"),
+          h("span", { class: "ts-sr" }, " completed")));
+      } else if (!done && badge) badge.remove();
+    }
+  };
+
+  function track(root) {
+    const slug = root.dataset.track;
+    if (!slug) return;
+    const lessons = new Map();
+    for (const li of $$(document, "li[data-lesson]")) {
+      const id = li.dataset.lesson;
+      if (id.startsWith(slug + "/")) lessons.set(id, Math.max(lessons.get(id) || 0, minutesOf(li)));
+    }
+    const reset = root.querySelector("[data-progress-reset]");
+    const render = () => {
+      const map = summarise(root, Array.from(lessons));
+      const done = Array.from(lessons.keys()).filter((id) => map[id] === true).length;
+      if (reset) reset.hidden = done === 0;
+      markLessons();
+    };
+    if (reset) {
+      const label = reset.textContent;
+      let armed = false;
+      const disarm = () => { armed = false; reset.textContent = label; };
+      const live = liveRegion();
+      root.append(live);
+      reset.addEventListener("click", () => {
+        if (!armed) {
+          armed = true;
+          reset.textContent = "Press again to confirm the reset";
+          say(live, "Press again to confirm: this clears the completed lessons of this track.");
+          return;
+        }
+        const map = doneMap();
+        for (const id of Object.keys(map)) if (id.startsWith(slug + "/")) delete map[id];
+        save(PROGRESS, map);
+        disarm();
+        render();
+        const resume = document.querySelector("[data-continue-track] a");
+        if (resume) resume.focus();  /* the reset button hides itself at no progress */
+        say(live, "Progress reset.");
+      });
+      reset.addEventListener("blur", disarm);
+    }
+    render();
+    progressRenders.push(render);
+  }
+
+  function home(root) {
+    let lessons = [];
+    try {
+      lessons = Object.entries(JSON.parse(root.dataset.lessons || "{}")).map(([id, m]) => [id, Number(m) || 0]);
+    } catch (e) {
+      lessons = [];
+    }
+    if (!lessons.length) lessons = $$(root, "[data-lesson]").map((n) => [n.dataset.lesson, minutesOf(n)]);
+    const render = () => summarise(root, lessons);
+    render();
+    progressRenders.push(render);
+  }
+
+  window.addEventListener("storage", (e) => {
+    if (e.key && e.key !== PROGRESS) return;
+    forget(PROGRESS);
+    progressRenders.forEach((render) => render());
+    markLessons();
+  });
+
+  onPage(markLessons);
+  widget("progress", progress);
+  widget("progress-track", track);
+  widget("progress-home", home);
+})();
