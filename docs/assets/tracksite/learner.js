@@ -228,48 +228,59 @@
   };
   /* "Continue" (a home page card; the track page's "Start with Lesson 1", which it becomes):
      the first lesson not done after the last one done, as "Next up" said; lessons skipped
-     before it come back once every later one is done. Lessons in course order come from the
-     course map's list, which both pages carry. */
+     before it come back once every later one is done. Each box lists its track's lessons in
+     course order (key, "Lesson N, title"); its link's first address is Lesson 1's, so the
+     others are found beside it. */
   const continueLinks = () => {
     const map = done();
-    const isDone = (li) => map[li.dataset.mapLesson] === true;
+    const isDone = ([key]) => map[key] === true;
     for (const box of $$(document, "[data-continue-track]")) {
-      const slug = box.dataset.continueTrack;
-      const items = $$(document, `li[data-map-lesson^="${slug}/"]`);
       const link = box.querySelector("a");
-      if (!link || !items.length) continue;
+      let items = [];
+      try { items = JSON.parse(box.dataset.continueLessons || "[]"); } catch (e) { items = []; }
+      if (!link || !Array.isArray(items) || !items.length) continue;
       if (link.dataset.start == null) {
         Object.assign(link.dataset, { start: link.textContent, startHref: link.getAttribute("href") });
         box.dataset.startHidden = box.hidden ? "1" : "";
       }
+      const first = new URL(link.dataset.startHref, location.href).href;
+      const root = first.slice(0, first.length - items[0][0].length - 1);
       const last = items.map(isDone).lastIndexOf(true);
-      const next = items.slice(last + 1).find((li) => !isDone(li)) || items.find((li) => !isDone(li));
-      const a = next && next.querySelector("a");
+      const next = items.slice(last + 1).find((i) => !isDone(i)) || items.find((i) => !isDone(i));
       const review = box.dataset.continueReview;
       box.hidden = last < 0 && box.dataset.startHidden === "1";
       if (last < 0) [link.textContent, link.href] = [link.dataset.start, link.dataset.startHref];
-      else if (a) [link.textContent, link.href] = [`Continue: ${a.dataset.label || a.textContent}`, a.getAttribute("href")];
+      else if (next) [link.textContent, link.href] = [`Continue: ${next[1]}`, `${root}${next[0]}/`];
       else [link.textContent, link.href] = ["Track complete: review its cards", review || link.dataset.startHref];
     }
   };
 
-  /* ---- the course map: done, ready (every prerequisite done) or not yet ---- */
+  /* ---- the course map: done, ready (every prerequisite done) or not yet; on a large course's
+     home page, a box per track: done (every lesson), started, or not started ---- */
   const STATES = { done: "done", ready: "ready to start", "not-yet": "not yet: a prerequisite is not done" };
+  const TRACK_STATES = { done: "done", ready: "started", "not-yet": "not started" };
   const mapStates = () => {
     const map = done();
     const state = (key, needs) => map[key] === true ? "done"
       : needs.every((k) => map[k] === true) ? "ready" : "not-yet";
-    for (const node of $$(document, ".ts-map__node[data-lesson]")) {
-      const needs = (node.dataset.needs || "").split(" ").filter(Boolean);
-      const st = state(node.dataset.lesson, needs);
+    const trackState = (slug, count) => {
+      const n = Object.keys(map).filter((k) => map[k] === true && k.startsWith(slug + "/")).length;
+      return n >= count ? "done" : n ? "ready" : "not-yet";
+    };
+    for (const node of $$(document, ".ts-map__node[data-lesson], .ts-map__node[data-track]")) {
+      const track = node.dataset.track;
+      const st = track ? trackState(track, Number(node.dataset.lessonCount) || 0)
+        : state(node.dataset.lesson, (node.dataset.needs || "").split(" ").filter(Boolean));
       node.setAttribute("data-state", st);
       const label = node.dataset.label || "";
-      if (label) node.setAttribute("aria-label", `${label} (${STATES[st]})`);
+      if (label) node.setAttribute("aria-label", `${label} (${(track ? TRACK_STATES : STATES)[st]})`);
     }
-    for (const li of $$(document, "li[data-map-lesson]")) {
-      const needs = (li.dataset.needs || "").split(" ").filter(Boolean);
+    for (const li of $$(document, "li[data-map-lesson], li[data-map-track]")) {
+      const track = li.dataset.mapTrack;
       const out = li.querySelector(".ts-map__state");
-      if (out) out.textContent = ` \u2014 ${STATES[state(li.dataset.mapLesson, needs)]}`;
+      const st = track ? trackState(track, Number(li.dataset.lessonCount) || 0)
+        : state(li.dataset.mapLesson, (li.dataset.needs || "").split(" ").filter(Boolean));
+      if (out) out.textContent = ` \u2014 ${(track ? TRACK_STATES : STATES)[st]}`;
     }
   };
 

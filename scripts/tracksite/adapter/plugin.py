@@ -366,7 +366,15 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         tracks = [track] if track else [t for t in c.tracks if c.lessons_of(t.slug)]
         others = coursemap.neighbours(c, track) if track else []
         title = f"Map of {views.track_label(track)}: {track.title}" if track else "Map of the course"
-        return {"title": title,
+        if not track and len(c.lessons) > coursemap.LESSON_MAP_LIMIT:  # a box per track, not per lesson
+
+            def track_url(t) -> str:
+                return posixpath.relpath(refs.url("track", t.slug), here or ".") + "/"
+
+            return {"title": title, "legend": coursemap.TRACK_LEGEND,
+                    "svg": Markup(coursemap.render_tracks_svg(c, track_url, title)),
+                    "text": Markup(coursemap.render_tracks_text(c, track_url))}
+        return {"title": title, "legend": coursemap.LEGEND,
                 "svg": Markup(coursemap.render_svg(c, tracks, url, title, "ts-map", others)),
                 "text": Markup(coursemap.render_text(c, tracks, url, others))}
 

@@ -19,6 +19,16 @@ NODE_W, NODE_H = 176, 58
 COL_GAP, ROW_GAP = 56, 18
 PAD, HEAD_H, BAND_GAP = 30, 34, 30  # PAD leaves room for the same-column arrows' bow
 TRACK_H = 22  # a track's title above its phases, when the map shows several tracks
+#: The home page draws every lesson up to this many; a larger course gets one box per track
+#: (each track page still draws its lessons), so the home page does not grow with every lesson.
+LESSON_MAP_LIMIT = 60
+TRACK_COLUMNS = 4
+LEGEND = ("Each box is a lesson. A solid arrow leads from a lesson to one that builds on it; a dashed arrow "
+          "leads to a deeper lesson in another track. Once you mark lessons complete, done lessons show a tick, "
+          "and a filled dot marks a lesson whose prerequisites are all done.")
+TRACK_LEGEND = ("Each box is a track; its page has the map of its lessons. A solid arrow leads from a track to one "
+                "whose lessons build on it; a dashed arrow leads to a track that goes deeper. Once you mark lessons "
+                "complete, a finished track shows a tick, and a filled dot marks a track you have started.")
 
 
 @dataclass(frozen=True)
@@ -213,5 +223,86 @@ def render_text(curriculum: Curriculum, tracks: list[Track], url: Callable[[Less
         out.append("</ul></li>")
     if others:
         out.append(f"<li>Other tracks<ul>{''.join(item(l) for l in others)}</ul></li>")
+    out.append("</ul>")
+    return "".join(out)
+
+
+# -- the course as tracks, for a course too large to draw lesson by lesson ---------------------
+@dataclass(frozen=True)
+class TrackNode:
+    track: Track
+    lessons: int
+    x: int
+    y: int
+
+    @property
+    def name(self) -> str:
+        return f"Track {self.track.number}: {self.track.title}"
+
+
+def track_edges(curriculum: Curriculum) -> list[Edge]:
+    """One arrow per pair of tracks a lesson links across: a prerequisite in another track
+    (needed track -> needing track) or a deep dive (brief track -> deep track)."""
+    found: dict[tuple[str, str, str], None] = {}
+    for e in edges(curriculum, {l.key for l in curriculum.all_lessons()}):
+        a, b = e.source.split("/")[0], e.target.split("/")[0]
+        if a != b:
+            found.setdefault((a, b, e.kind))
+    return [Edge(a, b, kind) for a, b, kind in found]
+
+
+def render_tracks_svg(curriculum: Curriculum, url: Callable[[Track], str], title: str, map_id: str = "ts-map") -> str:
+    """The course map as tracks: a box per track in number order, rows of TRACK_COLUMNS, with
+    the arrows of `track_edges`; learner.js colours a box from the track's saved progress."""
+    tracks = [t for t in curriculum.tracks if curriculum.lessons_of(t.slug)]
+    nodes = {t.slug: TrackNode(t, len(curriculum.lessons_of(t.slug)), PAD + (i % TRACK_COLUMNS) * (NODE_W + COL_GAP),
+                               PAD + (i // TRACK_COLUMNS) * (NODE_H + ROW_GAP * 2)) for i, t in enumerate(tracks)}
+    rows = -(-len(tracks) // TRACK_COLUMNS)
+    width = PAD * 2 + min(len(tracks), TRACK_COLUMNS) * (NODE_W + COL_GAP) - COL_GAP
+    height = PAD * 2 + rows * (NODE_H + ROW_GAP * 2) - ROW_GAP * 2
+    parts = [f'<svg class="ts-map__svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'aria-labelledby="{map_id}-title" focusable="false">', f'<title id="{map_id}-title">{escape(title)}</title>',
+             f'<defs><marker id="{map_id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+             'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ts-map__arrowhead"/>'
+             '</marker></defs>']
+    for edge in track_edges(curriculum):
+        if edge.source in nodes and edge.target in nodes:
+            parts.append(f'<path class="ts-map__edge ts-map__edge--{edge.kind}" '
+                         f'd="{_edge_path(nodes[edge.source], nodes[edge.target])}" marker-end="url(#{map_id}-arrow)"/>')
+    for node in nodes.values():
+        lines = textwrap.wrap(f"{node.track.number}. {node.track.title}", 22)  # clear of the badge
+        lines = lines[:1] + [textwrap.shorten(" ".join(lines[1:]), 24, placeholder="…")] if len(lines) > 2 else lines
+        lines.append(f"{node.lessons} lessons")
+        top = node.y + NODE_H // 2 - (len(lines) - 1) * 7 + 4
+        tspans = "".join(f'<tspan x="{node.x + 10}" y="{top + i * 14}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+        parts.append(
+            f'<a class="ts-map__node" href="{escape(url(node.track))}" data-track="{escape(node.track.slug)}" '
+            f'data-lesson-count="{node.lessons}" aria-label="{escape(node.name)}" data-label="{escape(node.name)}">'
+            f'<rect x="{node.x}" y="{node.y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
+            f'<text class="ts-map__label" aria-hidden="true">{tspans}</text>'
+            f'<circle class="ts-map__badge" cx="{node.x + NODE_W - 12}" cy="{node.y + 12}" r="5"/>'
+            f'<text class="ts-map__tick" aria-hidden="true" x="{node.x + NODE_W - 30}" y="{node.y + 17}">\u2713</text></a>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_tracks_text(curriculum: Curriculum, url: Callable[[Track], str]) -> str:
+    """The track map as a list: each track, its size, the tracks it builds on and goes deeper in."""
+    names = {t.slug: f"Track {t.number}" for t in curriculum.tracks}
+    needs: dict[str, list[str]] = {}
+    deeper: dict[str, list[str]] = {}
+    for e in track_edges(curriculum):
+        (needs.setdefault(e.target, []) if e.kind == "prerequisite" else deeper.setdefault(e.source, [])).append(
+            names[e.source if e.kind == "prerequisite" else e.target])
+    out = ['<ul class="ts-map__list">']
+    for track in curriculum.tracks:
+        count = len(curriculum.lessons_of(track.slug))
+        if not count:
+            continue
+        extra = [f"{count} lessons"] + (["builds on " + ", ".join(needs[track.slug])] if track.slug in needs else []) + (
+            ["goes deeper in " + ", ".join(deeper[track.slug])] if track.slug in deeper else [])
+        out.append(f'<li data-map-track="{escape(track.slug)}" data-lesson-count="{count}">'
+                   f'<a href="{escape(url(track))}">Track {track.number}: {escape(track.title)}</a> ({"; ".join(extra)})'
+                   '<span class="ts-map__state"></span></li>')
     out.append("</ul>")
     return "".join(out)

@@ -57,6 +57,8 @@ def track_summary(c: Curriculum, track: Track) -> dict[str, Any]:
         "lesson_count": len(lessons),
         "minutes": c.track_minutes(track),
         "lesson_minutes": {l.key: l.minutes for l in lessons},
+        # "Continue" picks one of these (learner.js): key and "Lesson N, title", in course order
+        "continue_lessons": [[l.key, f"Lesson {c.position(l).number}, {l.title}"] for l in lessons],
         "first_lesson": lesson_link(c, lessons[0]) if lessons else None,
     }
 

@@ -219,8 +219,8 @@ def linkchecker(site: Path, work: Path, limit: float | None) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     config = work / "linkcheckerrc"
     config.write_text(
-        # maxfilesizeparse: linkchecker skips the links of a page over 1 MB by default, and the
-        # home page of a 1,000-lesson course (its map draws every lesson) is larger than that
+        # maxfilesizeparse: linkchecker skips the links of a page over 1 MB by default; no page of
+        # the synthetic courses is that large now, but a limit must not decide what is checked
         "[checking]\nthreads=10\nmaxrequestspersecond=1000000\nmaxfilesizeparse=100000000\n"
         + (f"maxrunseconds={max(1, int(limit))}\n" if limit else "")
         + "[filtering]\ncheckextern=0\n[AnchorCheck]\n", encoding="utf-8")
