@@ -139,6 +139,28 @@ def _edge_path(a: Node, b: Node) -> str:
     return f"M{x1},{y1} C{mid:.0f},{y1} {mid:.0f},{y2} {x2},{y2}"
 
 
+def _svg_start(width: int, height: int, title: str, map_id: str) -> str:
+    """The <svg> element's start: its size, its accessible name and the arrowhead."""
+    return (f'<svg class="ts-map__svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'aria-labelledby="{map_id}-title" focusable="false"><title id="{map_id}-title">{escape(title)}</title>'
+            f'<defs><marker id="{map_id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ts-map__arrowhead"/>'
+            '</marker></defs>')
+
+
+def _box(x: int, y: int, lines: list[str], line_h: int, name: str, href: str, data: str, extra_class: str = "") -> str:
+    """One box of the map: a link named `name` (learner.js adds its state), its text lines
+    centred, a badge for "ready" or "started" and a tick for "done"."""
+    top = y + NODE_H // 2 - (len(lines) - 1) * line_h // 2 + 5
+    tspans = "".join(f'<tspan x="{x + 10}" y="{top + i * line_h}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+    return (f'<a class="ts-map__node{extra_class}" href="{escape(href)}" {data} '
+            f'aria-label="{escape(name)}" data-label="{escape(name)}">'
+            f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
+            f'<text class="ts-map__label" aria-hidden="true">{tspans}</text>'
+            f'<circle class="ts-map__badge" cx="{x + NODE_W - 12}" cy="{y + 12}" r="5"/>'
+            f'<text class="ts-map__tick" aria-hidden="true" x="{x + NODE_W - 30}" y="{y + 17}">\u2713</text></a>')
+
+
 def render_svg(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str], title: str,
                map_id: str = "ts-map", others: list[Lesson] = ()) -> str:
     """The map as an inline <svg>; `url(lesson)` gives each node's link from the page it sits on."""
@@ -149,12 +171,7 @@ def render_svg(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesso
     for e in all_edges:
         if e.kind == "prerequisite":
             needs.setdefault(e.target, []).append(e.source)
-    parts = [f'<svg class="ts-map__svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'aria-labelledby="{map_id}-title" focusable="false">',
-             f'<title id="{map_id}-title">{escape(title)}</title>',
-             f'<defs><marker id="{map_id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-             'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ts-map__arrowhead"/>'
-             '</marker></defs>']
+    parts = [_svg_start(width, height, title, map_id)]
     for track, y, columns in bands:
         if len(tracks) > 1:
             parts.append(f'<text class="ts-map__track" x="{PAD}" y="{y + 12}">Track {track.number}: {escape(track.title)}</text>')
@@ -168,19 +185,10 @@ def render_svg(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesso
         parts.append(f'<path class="ts-map__edge ts-map__edge--{edge.kind}" d="{_edge_path(a, b)}" '
                      f'marker-end="url(#{map_id}-arrow)"/>')
     for node in nodes:
-        lines = _label(node)
-        text_y = node.y + NODE_H // 2 - (len(lines) - 1) * 8 + 5
-        tspans = "".join(f'<tspan x="{node.x + 10}" y="{text_y + i * 16}">{escape(line)}</tspan>'
-                         for i, line in enumerate(lines))
         needed = [k for k in needs.get(node.key, []) if not node.track_number]
-        parts.append(
-            f'<a class="ts-map__node{" ts-map__node--other" if node.track_number else ""}" href="{escape(url(node.lesson))}" '
-            f'data-lesson="{escape(node.key)}" data-needs="{escape(" ".join(needed))}" '
-            f'aria-label="{escape(node.name)}" data-label="{escape(node.name)}">'
-            f'<rect x="{node.x}" y="{node.y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
-            f'<text class="ts-map__label" aria-hidden="true">{tspans}</text>'
-            f'<circle class="ts-map__badge" cx="{node.x + NODE_W - 12}" cy="{node.y + 12}" r="5"/>'
-            f'<text class="ts-map__tick" aria-hidden="true" x="{node.x + NODE_W - 30}" y="{node.y + 17}">\u2713</text></a>')
+        parts.append(_box(node.x, node.y, _label(node), 16, node.name, url(node.lesson),
+                          f'data-lesson="{escape(node.key)}" data-needs="{escape(" ".join(needed))}"',
+                          " ts-map__node--other" if node.track_number else ""))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -260,11 +268,7 @@ def render_tracks_svg(curriculum: Curriculum, url: Callable[[Track], str], title
     rows = -(-len(tracks) // TRACK_COLUMNS)
     width = PAD * 2 + min(len(tracks), TRACK_COLUMNS) * (NODE_W + COL_GAP) - COL_GAP
     height = PAD * 2 + rows * (NODE_H + ROW_GAP * 2) - ROW_GAP * 2
-    parts = [f'<svg class="ts-map__svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'aria-labelledby="{map_id}-title" focusable="false">', f'<title id="{map_id}-title">{escape(title)}</title>',
-             f'<defs><marker id="{map_id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-             'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ts-map__arrowhead"/>'
-             '</marker></defs>']
+    parts = [_svg_start(width, height, title, map_id)]
     for edge in track_edges(curriculum):
         if edge.source in nodes and edge.target in nodes:
             parts.append(f'<path class="ts-map__edge ts-map__edge--{edge.kind}" '
@@ -272,16 +276,8 @@ def render_tracks_svg(curriculum: Curriculum, url: Callable[[Track], str], title
     for node in nodes.values():
         lines = textwrap.wrap(f"{node.track.number}. {node.track.title}", 22)  # clear of the badge
         lines = lines[:1] + [textwrap.shorten(" ".join(lines[1:]), 24, placeholder="…")] if len(lines) > 2 else lines
-        lines.append(f"{node.lessons} lessons")
-        top = node.y + NODE_H // 2 - (len(lines) - 1) * 7 + 4
-        tspans = "".join(f'<tspan x="{node.x + 10}" y="{top + i * 14}">{escape(line)}</tspan>' for i, line in enumerate(lines))
-        parts.append(
-            f'<a class="ts-map__node" href="{escape(url(node.track))}" data-track="{escape(node.track.slug)}" '
-            f'data-lesson-count="{node.lessons}" aria-label="{escape(node.name)}" data-label="{escape(node.name)}">'
-            f'<rect x="{node.x}" y="{node.y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
-            f'<text class="ts-map__label" aria-hidden="true">{tspans}</text>'
-            f'<circle class="ts-map__badge" cx="{node.x + NODE_W - 12}" cy="{node.y + 12}" r="5"/>'
-            f'<text class="ts-map__tick" aria-hidden="true" x="{node.x + NODE_W - 30}" y="{node.y + 17}">\u2713</text></a>')
+        parts.append(_box(node.x, node.y, [*lines, f"{node.lessons} lessons"], 14, node.name, url(node.track),
+                          f'data-track="{escape(node.track.slug)}" data-lesson-count="{node.lessons}"'))
     parts.append("</svg>")
     return "".join(parts)
 
