@@ -229,12 +229,13 @@ def test_lesson_downloads_are_published_and_other_files_are_named(course, tmp_pa
     write(course, "lessons/alpha/a1/deck.key", "x")
     write(course, "lessons/alpha/a1/figures/pic.png", "x")
     write(course, "lessons/alpha/a1/draft.md~", "backup")
+    write(course, "lessons/alpha/a1/__pycache__/train.cpython-311.pyc", "x")
     project = load(course)
     warnings = [(p.path, p.message) for p in project.problems.warnings]
     assert ("lessons/alpha/a1/deck.key", "not published: .key files are not published from a lesson folder "
             "(published: " + ", ".join(sorted(ASSET_SUFFIXES)) + ")") in warnings
     assert any(path == "lessons/alpha/a1/figures" and "subfolders" in msg for path, msg in warnings)
-    assert not [w for w in warnings if "draft.md~" in w[0] or w[0].endswith((".pdf", ".ipynb", ".py"))]
+    assert not [w for w in warnings if "draft.md~" in w[0] or "__pycache__" in w[0] or w[0].endswith((".pdf", ".ipynb", ".py"))]
     assert not project.problems.errors
     site = tmp_path / "site"
     result = run_mkdocs(course, site=site)

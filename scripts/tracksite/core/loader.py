@@ -37,6 +37,11 @@ ASSET_SUFFIXES = {
 }
 
 
+#: What tools leave in a folder (Python's bytecode cache beside a lesson's script, Windows'
+#: thumbnails), like an editor's backup copy (`name~`): nobody's download, so never warned about.
+_BY_TOOLS = {"__pycache__", "Thumbs.db", "desktop.ini"}
+
+
 def unpublished_reason(folder: Path, path: Path) -> tuple[str, str]:
     """Why a file or folder inside a lesson folder is not part of the site, and what to do."""
     if path.parent != folder or path.is_dir():
@@ -327,7 +332,7 @@ class _Loader:
                 assets[f"{track.slug}/{slug}/{p.name}"] = p
             elif p.is_symlink():
                 self.links.append(p)  # not published, but held to the static files' link rules
-            elif not p.name.endswith("~"):  # an editor's backup copy is no one's download
+            elif not p.name.endswith("~") and p.name not in _BY_TOOLS:
                 self.left_out.setdefault(f"{track.slug}/{slug}", []).append(p)
         return assets
 
