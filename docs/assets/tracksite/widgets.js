@@ -343,19 +343,14 @@
 
   /* ---- start each widget (again after each of Material's instant page loads) ---- */
   /* The other scripts register theirs with tracksite.widget(name, start); one registered after
-     the page started (Material's document$ may have fired already) starts at once. */
+     the page started (Material's document$ may have fired already) starts its own at once. */
   const widgets = { flashcards, quiz };
   const pageHooks = [];
   let started = false;
-  const init = () => {
-    started = true;
-    pageHooks.forEach((hook) => hook());
-    figures();
-    /* Material wraps tables in .md-typeset__scrollwrap from its own script: measure after it */
-    requestAnimationFrame(() => setTimeout(scrollRegions, 0));
+  const startWidgets = (only) => {
     for (const root of $$(document, "[data-widget]")) {
       const start = widgets[root.dataset.widget];
-      if (!start || root.dataset.tsReady) continue;
+      if (!start || root.dataset.tsReady || (only && root.dataset.widget !== only)) continue;
       root.dataset.tsReady = "1";
       try {
         const result = start(root);
@@ -365,10 +360,18 @@
       }
     }
   };
+  const init = () => {
+    started = true;
+    pageHooks.forEach((hook) => hook());
+    figures();
+    /* Material wraps tables in .md-typeset__scrollwrap from its own script: measure after it */
+    requestAnimationFrame(() => setTimeout(scrollRegions, 0));
+    startWidgets();
+  };
   window.tracksite = {
     load, save, forget: (key) => { delete mem[key]; }, h, $$, button, liveRegion, say, q, num, newId,
     setDisabled, isDisabled, copyOf, spoken,
-    widget: (name, start) => { widgets[name] = start; if (started) init(); },
+    widget: (name, start) => { widgets[name] = start; if (started) startWidgets(name); },
     onPage: (hook) => { pageHooks.push(hook); if (started) hook(); },
   };
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);

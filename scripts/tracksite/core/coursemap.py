@@ -288,8 +288,10 @@ def render_tracks_text(curriculum: Curriculum, url: Callable[[Track], str]) -> s
     needs: dict[str, list[str]] = {}
     deeper: dict[str, list[str]] = {}
     for e in track_edges(curriculum):
-        (needs.setdefault(e.target, []) if e.kind == "prerequisite" else deeper.setdefault(e.source, [])).append(
-            names[e.source if e.kind == "prerequisite" else e.target])
+        if e.kind == "prerequisite":
+            needs.setdefault(e.target, []).append(names[e.source])
+        else:
+            deeper.setdefault(e.source, []).append(names[e.target])
     out = ['<ul class="ts-map__list">']
     for track in curriculum.tracks:
         count = len(curriculum.lessons_of(track.slug))
