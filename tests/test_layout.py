@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,28 @@ def test_scripts_and_stylesheets_stay_small():
     sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in sorted(assets.glob("*.[cj]s*"))}
     assert {"widgets.js", "attention.js", "progress.js", "learner.js", "search.js"} <= set(sizes)
     assert not {name: n for name, n in sizes.items() if n > 500}, sizes
+
+
+def polled_expressions(tests: Path) -> list[str]:
+    """Every `wait_for_function` in the browser tests whose first argument is an expression
+    rather than a function, as "file:line"."""
+    arrow = re.compile(r"\s*(\w+|\([^)]*\))\s*=>")
+    out = []
+    for path in sorted(tests.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "wait_for_function" and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+                    and not arrow.match(node.args[0].value)):
+                out.append(f"{path.relative_to(tests)}:{node.lineno}")
+    return out
+
+
+def test_browser_tests_poll_with_functions(tmp_path):
+    """Playwright polls a bare expression with `eval` inside the page, which our pages' CSP
+    refuses (no 'unsafe-eval'); it only works when the first try is already true, so such a
+    wait passes on a fast machine and fails under load. A function is compiled outside the page."""
+    assert polled_expressions(REPO / "tests" / "browser") == []
+    bad = tmp_path / "test_bad.py"
+    bad.write_text('page.wait_for_function("document.title")\npage.wait_for_function("() => 1")\n')
+    assert polled_expressions(tmp_path) == ["test_bad.py:1"]

@@ -44,7 +44,7 @@ def _open(page, url: str, size=DESKTOP, scheme: str = "light"):
     page.emulate_media(color_scheme=scheme)
     page.goto(page.base_url + url)
     page.wait_for_load_state("load")
-    page.wait_for_function("[...document.querySelectorAll('[data-widget]:not([data-widget=exercise])')]"
+    page.wait_for_function("() => [...document.querySelectorAll('[data-widget]:not([data-widget=exercise])')]"
                            ".every(w => w.hasAttribute('data-ts-ready'))")
     return page
 

@@ -171,7 +171,7 @@ def test_keyboard_open_close_and_focus(browser_page):
         page.keyboard.press("Escape")
         page.wait_for_selector(".ts-search__dialog:not([open])", state="attached")
         # focus goes back to the header button in the dialog's `close` event, a task after `open` goes
-        page.wait_for_function("document.activeElement.classList.contains('ts-search__open')", timeout=5000)
+        page.wait_for_function("() => document.activeElement.classList.contains('ts-search__open')", timeout=5000)
     # the header button by Tab and Enter, too
     button = page.locator(".ts-search__open")
     assert button.get_attribute("aria-keyshortcuts") == "/ s" and button.is_visible()

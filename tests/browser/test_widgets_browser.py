@@ -46,7 +46,7 @@ def _open(page, url: str, *, scheme: str | None = None):
         page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
     page.goto(page.base_url + url)
     page.wait_for_load_state("load")
-    page.wait_for_function("document.querySelectorAll('[data-widget]:not([data-ts-ready])').length"
+    page.wait_for_function("() => document.querySelectorAll('[data-widget]:not([data-ts-ready])').length"
                            " === document.querySelectorAll('[data-widget=exercise]').length")
     return page
 
