@@ -2,18 +2,17 @@
 Chromium driven by Playwright. With CI=true a missing browser fails the run instead of skipping."""
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from course import REPO, make_course
+from tracksite.localserver import serve_folder
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_ARGS = [
@@ -56,26 +55,12 @@ def course(tmp_path) -> Path:
     return make_course(tmp_path / "course")
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output readable
-        pass
-
-
 @pytest.fixture(scope="session")
 def serve_site():
-    """Serve a folder on 127.0.0.1 and return its base URL; servers stop with the session."""
-    servers = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
-
-    yield start
-    for s in servers:
-        s.shutdown()
+    """Serve a folder on 127.0.0.1 and return its base URL (tracksite's own server, the one
+    `tracksite pdf` uses); servers stop with the session."""
+    with contextlib.ExitStack() as servers:
+        yield lambda folder: servers.enter_context(serve_folder(folder))
 
 
 @pytest.fixture(scope="session")

@@ -12,18 +12,16 @@ command with --strict).
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import re
 import shutil
 import sys
 import textwrap
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from tracksite.errors import UserError
+from tracksite.localserver import serve_folder
 from tracksite.core import references as refs
 
 CHROMIUM_ARGS = [
@@ -123,29 +121,6 @@ def site_is_current(root: Path, site: Path) -> bool:
     return index.is_file() and index.stat().st_mtime >= _newest_source(root)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: D401 - keep the terminal for tracksite's own messages
-        pass
-
-
-class _Server:
-    """The built site on 127.0.0.1, for as long as the printing takes."""
-
-    def __init__(self, folder: Path) -> None:
-        handler = functools.partial(_Quiet, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> "_Server":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 # Runs in the first cheatsheet's page: appends the other cheatsheets' articles, each starting a
 # new printed page, with their relative addresses made absolute.
 _BOOKLET_JS = """
@@ -195,7 +170,7 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
                            "(tracksite pdf builds it when --no-build is not given)")
     written: list[tuple[Path, int, Sheet | None]] = []
     options = {"format": PAPERS[paper], "print_background": True, "prefer_css_page_size": False}
-    with _Server(site) as server, sync_playwright() as pw:
+    with serve_folder(site) as base, sync_playwright() as pw:
         try:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         except PlaywrightError as e:
@@ -207,7 +182,7 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
             for sheet in sheets:
                 target = out / sheet.track / f"{sheet.lesson}.pdf"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                page.goto(server.url + sheet.url, wait_until="load")
+                page.goto(base + sheet.url, wait_until="load")
                 page.pdf(path=str(target), **options)
                 written.append((target, count_pages(target), sheet))
             if booklets:
@@ -216,14 +191,14 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
                     by_track.setdefault(sheet.track, []).append(sheet)
                 for track, group in by_track.items():
                     target = out / f"{track}.pdf"
-                    page.goto(server.url + group[0].url, wait_until="load")
-                    page.evaluate(_BOOKLET_JS, [server.url + s.url for s in group[1:]])
+                    page.goto(base + group[0].url, wait_until="load")
+                    page.evaluate(_BOOKLET_JS, [base + s.url for s in group[1:]])
                     page.pdf(path=str(target), **options)
                     written.append((target, count_pages(target), None))
             for pack in packs:
                 target = out / f"{pack.track}-exercises.pdf"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                page.goto(server.url + pack.url, wait_until="load")
+                page.goto(base + pack.url, wait_until="load")
                 page.pdf(path=str(target), **options)
                 written.append((target, count_pages(target), None))
         finally:

@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 from tracksite.core import references as refs
+from tracksite.localserver import serve_folder
 from tracksite.tools import bench
 from tracksite.tools.weight import sent_size
 
@@ -114,7 +115,7 @@ def _browser_runs(site: Path, lesson_url: str, queries: dict[str, str], engine: 
     if chromium is None:
         raise bench.BenchError("the search benchmark needs Chromium (apt-get install chromium)")
     out = {}
-    with bench.serve_folder(site) as base, sync_playwright() as p:
+    with serve_folder(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
         try:
             for name, query in queries.items():

@@ -27,13 +27,13 @@ import json
 from pathlib import Path
 from typing import Any
 from tracksite.tools.bench.course import ANCHORS, LessonPlan, Page, TrackPlan, cheatsheet_body, course_pages, front_matter, lesson_body, objective_words, overview_body, plain_markdown, plan_course, practice, track_sizes, write_plain_project, write_tracksite_project
-from tracksite.tools.bench.measure import BROKEN_ANCHOR, BenchError, Run, byte_compile, linkchecker, linkchecker_binary, measure_serve, mkdocs_build, page_weight, plant_broken_links, run_timed, serve_folder, tracksite_linkcheck
+from tracksite.tools.bench.measure import BROKEN_ANCHOR, BenchError, Run, byte_compile, linkchecker, linkchecker_binary, measure_serve, mkdocs_build, page_weight, plant_broken_links, run_timed, tracksite_linkcheck
 from tracksite.tools.bench.run import _log, SizeResult, bench_size, machine_info, run_benchmark
 from tracksite.tools.bench.report import print_report, render_markdown, render_tables, targets
 
 from tracksite.errors import USAGE, UserError
 
-__all__ = ['ANCHORS', 'LessonPlan', 'Page', 'TrackPlan', 'cheatsheet_body', 'course_pages', 'front_matter', 'lesson_body', 'objective_words', 'overview_body', 'plain_markdown', 'plan_course', 'practice', 'track_sizes', 'write_plain_project', 'write_tracksite_project', 'BROKEN_ANCHOR', 'BenchError', 'Run', 'byte_compile', 'linkchecker', 'linkchecker_binary', 'measure_serve', 'mkdocs_build', 'page_weight', 'plant_broken_links', 'run_timed', 'serve_folder', 'tracksite_linkcheck', 'SizeResult', 'bench_size', 'machine_info', 'run_benchmark', 'print_report', 'render_markdown', 'render_tables', 'targets', 'register', 'cmd_bench', 'to_json']
+__all__ = ['ANCHORS', 'LessonPlan', 'Page', 'TrackPlan', 'cheatsheet_body', 'course_pages', 'front_matter', 'lesson_body', 'objective_words', 'overview_body', 'plain_markdown', 'plan_course', 'practice', 'track_sizes', 'write_plain_project', 'write_tracksite_project', 'BROKEN_ANCHOR', 'BenchError', 'Run', 'byte_compile', 'linkchecker', 'linkchecker_binary', 'measure_serve', 'mkdocs_build', 'page_weight', 'plant_broken_links', 'run_timed', 'tracksite_linkcheck', 'SizeResult', 'bench_size', 'machine_info', 'run_benchmark', 'print_report', 'render_markdown', 'render_tables', 'targets', 'register', 'cmd_bench', 'to_json']
 
 REPO = Path(__file__).resolve().parents[4]
 

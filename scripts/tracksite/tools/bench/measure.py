@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import gzip
-import http.server
 import json
 import os
 import random
@@ -17,7 +15,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -29,6 +26,7 @@ from tracksite.core import references as refs
 from tracksite.tools.bench.course import ANCHORS, LessonPlan, TrackPlan
 
 from tracksite.errors import USAGE, UserError
+from tracksite.localserver import QuietHandler, serve_folder
 
 REPO = Path(__file__).resolve().parents[4]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -179,29 +177,12 @@ def tracksite_linkcheck(site: Path, timeout: float) -> tuple[Run, list[dict], se
     return run, problems, {_our_target(p["message"]) for p in problems}
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class _Handler(QuietHandler):
     def end_headers(self) -> None:
         # linkchecker sends at most 10 requests a second to a server unless the server answers
         # with this header; the site is ours and local, so let it go as fast as it can.
         self.send_header("LinkChecker", "tracksite-bench")
         super().end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve_folder(folder: Path):
-    """A static server for `folder` on 127.0.0.1 (a free port), in a thread; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def linkchecker_binary() -> str | None:
@@ -227,7 +208,7 @@ def linkchecker(site: Path, work: Path, limit: float | None) -> dict[str, Any]:
     # Run as root, linkchecker drops privileges to `nobody`, which must still read its config.
     os.chmod(work, 0o755)
     os.chmod(config, 0o644)
-    with serve_folder(site) as base:
+    with serve_folder(site, _Handler) as base:
         run = run_timed([exe, "-f", str(config), "--no-status", "-o", "csv", base], work,
                         timeout=(limit or 3600) + 120)
     if run.returncode not in (0, 1):
