@@ -3,6 +3,7 @@
 
 Same as `tracksite bench ...` (see scripts/tracksite/tools/bench/ and docs/benchmarks.md).
 """
+
 import sys
 from pathlib import Path
 

@@ -1,5 +1,6 @@
 """Shared fixtures: built sites (the bundled course and the small fixture course) and a real
 Chromium driven by Playwright. With CI=true a missing browser fails the run instead of skipping."""
+
 from __future__ import annotations
 
 import contextlib
@@ -16,10 +17,22 @@ from tracksite.localserver import serve_folder
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: the quick tests report first, and a run stopped by its time budget
+    (pyproject.toml's session_timeout) has still run everything that needs no browser. The order
+    is the same in every xdist worker, as xdist requires."""
+    items.sort(key=lambda item: "browser" in item.path.parts or item.get_closest_marker("browser") is not None)
 
 
 def run_mkdocs(project: Path, *args: str, site: Path | None = None) -> subprocess.CompletedProcess:
@@ -27,8 +40,9 @@ def run_mkdocs(project: Path, *args: str, site: Path | None = None) -> subproces
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", *args]
     if site is not None:
         cmd += ["--site-dir", str(site)]
-    return subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return subprocess.run(
+        cmd, cwd=project, capture_output=True, text=True, timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    )
 
 
 @pytest.fixture(scope="session")
@@ -98,8 +112,14 @@ def browser_page(chromium, site_url):
     page.foreign_requests = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    page.on("request", lambda r: page.foreign_requests.append(r.url)
-            if not r.url.startswith(site_url) and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            page.foreign_requests.append(r.url)
+            if not r.url.startswith(site_url) and not r.url.startswith("data:")
+            else None
+        ),
+    )
     page.base_url = site_url
     yield page
     context.close()

@@ -3,9 +3,13 @@
 Each test gets its own copy of the project's theme and assets and a two-track curriculum
 whose every field is known, so assertions can name exact titles, numbers and URLs.
 """
+
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -26,19 +30,6 @@ theme:
       toggle: {icon: material/weather-sunny, name: Switch to light mode}
 plugins:
   - tracksite
-extra_css:
-  - assets/tracksite/theme.css
-  - assets/tracksite/widgets.css
-  - assets/tracksite/search.css
-extra_javascript:
-  - path: assets/tracksite/widgets.js
-    defer: true
-  - path: assets/tracksite/attention.js
-    defer: true
-  - path: assets/tracksite/progress.js
-    defer: true
-  - path: assets/tracksite/search.js
-    defer: true
 markdown_extensions:
   - toc:
       permalink: true
@@ -57,13 +48,23 @@ validation:
 """
 
 
-def lesson_md(title: str, *, summary: str = "A lesson for the tests.", extra: str = "", body: str = "",
-              read: int = 1, status: str | None = None) -> str:
+def lesson_md(
+    title: str,
+    *,
+    summary: str = "A lesson for the tests.",
+    extra: str = "",
+    body: str = "",
+    read: int = 1,
+    status: str | None = None,
+) -> str:
     status_line = f"status: {status}\n" if status else ""
     return (
         f"---\ntitle: {title}\nsummary: {summary}\nobjectives:\n  - do the thing\n"
         f"time:\n  read: {read}\n  practice: 5\ndifficulty: standard\nmath: none\n{status_line}{extra}---\n"
-        + (body or "## Introduction\n\nThis is a lesson. " + "Words to read here. " * 40 + "\n\n## Details\n\nMore text.\n")
+        + (
+            body
+            or "## Introduction\n\nThis is a lesson. " + "Words to read here. " * 40 + "\n\n## Details\n\nMore text.\n"
+        )
     )
 
 
@@ -79,30 +80,77 @@ def make_course(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(REPO / "overrides", root / "overrides")
     (root / "docs").mkdir()
-    shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
     write(root, "mkdocs.yml", MKDOCS_YML)
-    write(root, "lessons/alpha/track.yml",
-          "number: 1\ntitle: Alpha track\nsummary: The first track.\nphases:\n"
-          "  - title: Phase A\n    lessons: [a1, a2]\n  - title: Phase B\n    lessons:\n      - a3\n")
-    write(root, "lessons/beta/track.yml",
-          "number: 2\ntitle: Beta track\nsummary: The second track.\nphases:\n  - title: Only phase\n    lessons: [b1, b2]\n")
+    write(
+        root,
+        "lessons/alpha/track.yml",
+        "number: 1\ntitle: Alpha track\nsummary: The first track.\nphases:\n"
+        "  - title: Phase A\n    lessons: [a1, a2]\n  - title: Phase B\n    lessons:\n      - a3\n",
+    )
+    write(
+        root,
+        "lessons/beta/track.yml",
+        "number: 2\ntitle: Beta track\nsummary: The second track.\nphases:\n  - title: Only phase\n    lessons: [b1, b2]\n",
+    )
     write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson"))
-    write(root, "lessons/alpha/a2/lesson.md", lesson_md(
-        "Second lesson",
-        extra="prerequisites:\n  - lesson: a1\n  - text: Some patience\ndeep_dives:\n  - beta/b2\ncredits: Written for the tests.\n",
-        body="## Start\n\nSee [the deep one](lesson:beta/b2#deep-section) and [its overview](overview:beta/b2) "
-             "and [the track](track:beta) and [the cheatsheet](cheatsheet:a1).\n\n![A diagram](diagram.svg)\n\n"
-             + "Filler words for reading. " * 40 + "\n"))
-    write(root, "lessons/alpha/a2/diagram.svg",
-          '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>')
+    write(
+        root,
+        "lessons/alpha/a2/lesson.md",
+        lesson_md(
+            "Second lesson",
+            extra="prerequisites:\n  - lesson: a1\n  - text: Some patience\ndeep_dives:\n  - beta/b2\ncredits: Written for the tests.\n",
+            body="## Start\n\nSee [the deep one](lesson:beta/b2#deep-section) and [its overview](overview:beta/b2) "
+            "and [the track](track:beta) and [the cheatsheet](cheatsheet:a1).\n\n![A diagram](diagram.svg)\n\n"
+            + "Filler words for reading. " * 40
+            + "\n",
+        ),
+    )
+    write(
+        root,
+        "lessons/alpha/a2/diagram.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>',
+    )
     write(root, "lessons/alpha/a3/lesson.md", lesson_md("Third lesson"))
     write(root, "lessons/beta/b1/lesson.md", lesson_md("Beta one"))
-    write(root, "lessons/beta/b2/lesson.md", lesson_md(
-        "Beta two", body="## Deep section\n\nThe long version. " + "Words for reading. " * 50 + "\n"))
+    write(
+        root,
+        "lessons/beta/b2/lesson.md",
+        lesson_md("Beta two", body="## Deep section\n\nThe long version. " + "Words for reading. " * 50 + "\n"),
+    )
     for track, lessons in (("alpha", ["a1", "a2", "a3"]), ("beta", ["b1", "b2"])):
         for slug in lessons:
-            write(root, f"lessons/{track}/{slug}/overview.md",
-                  "## What you'll learn\n\nThings.\n\n## Where this fits\n\nHere.\n\n"
-                  "## Before you start\n\nNothing.\n\n## About the math\n\nNone.\n")
+            write(
+                root,
+                f"lessons/{track}/{slug}/overview.md",
+                "## What you'll learn\n\nThings.\n\n## Where this fits\n\nHere.\n\n"
+                "## Before you start\n\nNothing.\n\n## About the math\n\nNone.\n",
+            )
             write(root, f"cheatsheets/{track}/{slug}.md", f"## Key ideas\n\n| a | b |\n|---|---|\n| {slug} | 1 |\n")
     return root
+
+
+def override(root: Path, template: str) -> Path:
+    """A course's own copy of one of tracksite's templates in its overrides/ folder (Material's
+    custom_dir rule: the course's file wins), to change in a test."""
+    from tracksite import theme
+
+    path = root / "overrides" / template
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(theme.TEMPLATES / template, path)
+    return path
+
+
+def run_cli(root: Path, args: list[str]) -> subprocess.CompletedProcess:
+    """`tracksite ARGS` in `root` through the CLI's entry point, in this process: the same code
+    an instructor runs, without an interpreter start-up for each of many runs. A SystemExit
+    (argparse's) becomes the exit code, as it would for a process."""
+    from tracksite.commands.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["--root", str(root), *args])
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())

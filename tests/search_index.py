@@ -1,6 +1,7 @@
 """Reading a built site's Pagefind index back, for tests: each page's fragment (the text, title,
 metadata, filters and headings Pagefind stored for it) is gzipped JSON behind a `pagefind_dcd`
 signature."""
+
 from __future__ import annotations
 
 import gzip
@@ -16,7 +17,7 @@ def fragments(site: Path) -> dict[str, dict]:
     for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(SIGNATURE), f"{path} is not a Pagefind fragment"
-        fragment = json.loads(data[len(SIGNATURE):])
+        fragment = json.loads(data[len(SIGNATURE) :])
         found[fragment["url"]] = fragment
     return found
 

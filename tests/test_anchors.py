@@ -1,5 +1,6 @@
 """Heading anchors come from Python-Markdown itself, with the site's `toc` settings: the ids
 `tracksite check` knows are the ids of the built page, on headings a re-derivation gets wrong."""
+
 from __future__ import annotations
 
 import subprocess
@@ -78,10 +79,17 @@ def test_ids_match_the_built_page_and_links_to_them_pass_both(course, tmp_path):
     # `_emph_-word`, `fish-amp-chips`, `footnote-here1` and missed the setext heading)
     assert {"init-method", "emph-word", "fish-chips", "footnote-here", "setext-heading"} <= set(expected)
     links = " ".join(f"[to {i}](lesson:a3#{i})" for i in expected)
-    write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Intro\n\n" + links + "\n\n"
-                                                          + "Words to read. " * 40))
-    check = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "--root", str(course), "check",
-                            "--errors-only"], capture_output=True, text=True, timeout=120)
+    write(
+        course,
+        "lessons/alpha/a1/lesson.md",
+        lesson_md("First lesson", body="## Intro\n\n" + links + "\n\n" + "Words to read. " * 40),
+    )
+    check = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(course), "check", "--errors-only"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.returncode == 0, check.stdout
     result = run_mkdocs(course)  # strict: MkDocs validates the rewritten anchors itself
     assert result.returncode == 0, result.stderr[-3000:]
@@ -93,10 +101,17 @@ def test_ids_match_the_built_page_and_links_to_them_pass_both(course, tmp_path):
 
 def test_a_wrong_anchor_fails_both(course):
     write(course, "lessons/alpha/a3/lesson.md", lesson_md("Third lesson", body=TRICKY + "\nWords to read. " * 40))
-    write(course, "lessons/alpha/a1/lesson.md", lesson_md(
-        "First lesson", body="## Intro\n\n[init](lesson:a3#__init__-method)\n\n" + "Words to read. " * 40))
-    check = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "--root", str(course), "check"],
-                           capture_output=True, text=True, timeout=120)
+    write(
+        course,
+        "lessons/alpha/a1/lesson.md",
+        lesson_md("First lesson", body="## Intro\n\n[init](lesson:a3#__init__-method)\n\n" + "Words to read. " * 40),
+    )
+    check = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(course), "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.returncode == 1
     assert "no heading with anchor #__init__-method on that page (did you mean 'init-method'?)" in check.stdout
     assert run_mkdocs(course).returncode == 1
@@ -129,8 +144,11 @@ def test_skeleton_gives_the_ids_of_the_whole_page():
     from tracksite.core.sources import read_text, split_front_matter
 
     config = siteconfig.read(REPO)
-    pages = [split_front_matter(Path(p), read_text(Path(p))).body for p in glob.glob(str(REPO / "**/*.md"), recursive=True)
-             if "/lessons/" in p or "/cheatsheets/" in p or "/docs/" in p]
+    pages = [
+        split_front_matter(Path(p), read_text(Path(p))).body
+        for p in glob.glob(str(REPO / "**/*.md"), recursive=True)
+        if "/lessons/" in p or "/cheatsheets/" in p or "/docs/" in p
+    ]
     assert len(pages) > 40
     md = anchors._renderer(config.extensions)
     glossary = "## Glossary\n\ncommit { #commit }\n:   To record changes; see [the term](#commit).\n"
@@ -176,8 +194,14 @@ def test_plain_headings_get_the_ids_rendering_gives(tmp_path):
     """Headings read without rendering (`plain_heading_ids`) get exactly the ids Python-Markdown
     gives them, whichever extensions change ordinary characters (quotes, (c), 1/2, :emoji:,
     addresses) and whatever the `toc` slugify and separator."""
-    configs = ["", "  - smarty\n", "  - pymdownx.smartsymbols\n", "  - pymdownx.emoji\n", "  - pymdownx.magiclink\n",
-               "  - toc:\n      separator: _\n      slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n"]
+    configs = [
+        "",
+        "  - smarty\n",
+        "  - pymdownx.smartsymbols\n",
+        "  - pymdownx.emoji\n",
+        "  - pymdownx.magiclink\n",
+        "  - toc:\n      separator: _\n      slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n",
+    ]
     fast = 0
     for n, extra in enumerate(configs):
         folder = tmp_path / str(n)

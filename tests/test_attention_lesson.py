@@ -18,6 +18,7 @@ Rows read `| layer L, head H | a | b | c | d |` or `| layer L, mean of N heads |
 layers and heads numbered from 1 (index 0 in the JSON). If the data is regenerated or the text
 edited, the two must still agree.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,12 +39,15 @@ SPECIAL = {"[CLS]", "[SEP]", "[PAD]"}
 # is that weight rounded either way: half a unit of the last stated decimal, plus slack.
 NUMBER_SLACK = 0.005 + 1e-6
 NUM = r"(\d\.\d\d)"
-ROW = re.compile(rf"^\|\s*layer (\d+), (?:head (\d+)|mean of (\d+) heads)\s*\|\s*{NUM}\s*\|\s*{NUM}\s*\|"
-                 rf"\s*{NUM}\s*\|\s*{NUM}\s*\|\s*$")
+ROW = re.compile(
+    rf"^\|\s*layer (\d+), (?:head (\d+)|mean of (\d+) heads)\s*\|\s*{NUM}\s*\|\s*{NUM}\s*\|"
+    rf"\s*{NUM}\s*\|\s*{NUM}\s*\|\s*$"
+)
 COLUMNS = (("tired", "animal"), ("tired", "street"), ("wide", "animal"), ("wide", "street"))
 
 
 # --- the data ------------------------------------------------------------------------------
+
 
 @dataclass
 class Sentence:
@@ -104,6 +108,7 @@ def switch_margins(tired: Sentence, wide: Sentence) -> dict[tuple[int, int], flo
 
 # --- the text ------------------------------------------------------------------------------
 
+
 def normalise(text: str) -> str:
     """Lower case, no quotes or Markdown emphasis/code marks, whitespace collapsed."""
     text = re.sub(r"[\"'`*_\u2018\u2019\u201c\u201d]", "", text)
@@ -115,9 +120,8 @@ def find_section(markdown: str) -> str | None:
     wanted = normalise(HEADING)
     for start, line in enumerate(lines):
         if line.startswith("## ") and normalise(line) == wanted:
-            end = next((i for i in range(start + 1, len(lines))
-                        if re.match(r"#{1,2} ", lines[i])), len(lines))
-            return "\n".join(lines[start + 1:end])
+            end = next((i for i in range(start + 1, len(lines)) if re.match(r"#{1,2} ", lines[i])), len(lines))
+            return "\n".join(lines[start + 1 : end])
     return None
 
 
@@ -179,7 +183,9 @@ def expected_table(tired: Sentence, wide: Sentence) -> str:
     """The table the data gives, in the lesson's order (what the lesson should show)."""
     data = {"tired": tired, "wide": wide}
     heads = list(dict.fromkeys(wanted_heads(tired, wide).values()))
-    rows = [Row(l, h, None, ("", "", "", "")) for l, h in heads] + [Row(tired.layers, None, tired.heads, ("", "", "", ""))]
+    rows = [Row(l, h, None, ("", "", "", "")) for l, h in heads] + [
+        Row(tired.layers, None, tired.heads, ("", "", "", ""))
+    ]
     lines = []
     for r in rows:
         nums = " | ".join(two(actual(r, data, s, w)) for s, w in COLUMNS)
@@ -196,7 +202,9 @@ def check_section(section: str, tired: Sentence, wide: Sentence) -> list[str]:
         return ["no heads table found: rows like `| layer 6, head 12 | 0.65 | 0.02 | 0.50 | 0.04 |`"]
     for row in rows:
         if row.head is None and (row.layer != tired.layers or row.count != tired.heads):
-            errors.append(f"{row.label}: the mean is over the {tired.heads} heads of the last layer, layer {tired.layers}")
+            errors.append(
+                f"{row.label}: the mean is over the {tired.heads} heads of the last layer, layer {tired.layers}"
+            )
             continue
         if row.head is not None and (row.layer, row.head) not in tired.all_heads():
             errors.append(f"{row.label}: no such head")
@@ -204,7 +212,9 @@ def check_section(section: str, tired: Sentence, wide: Sentence) -> list[str]:
         for (sentence, word), stated in zip(COLUMNS, row.numbers):
             value = actual(row, data, sentence, word)
             if not close(stated, value):
-                errors.append(f"{row.label}: in the {sentence!r} sentence 'it' gives {word!r} {value:.3f}, the table says {stated}")
+                errors.append(
+                    f"{row.label}: in the {sentence!r} sentence 'it' gives {word!r} {value:.3f}, the table says {stated}"
+                )
     listed = [(r.layer, r.head) for r in rows if r.head is not None]
     for name, head in wanted_heads(tired, wide).items():
         if head not in listed:
@@ -221,6 +231,7 @@ def check_section(section: str, tired: Sentence, wide: Sentence) -> list[str]:
 
 
 # --- tests ---------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def data() -> tuple[Sentence, Sentence]:
@@ -281,7 +292,7 @@ def _edits(text: str) -> list[str]:
         else:
             word, n = old.split()
             new = f"{word} {int(n) % 6 + 1}" if word == "layer" else f"{word} {int(n) % 12 + 1}"
-        out.append(text[:match.start()] + new + text[match.end():])
+        out.append(text[: match.start()] + new + text[match.end() :])
     return out
 
 
@@ -297,6 +308,6 @@ def test_a_missing_row_or_a_stray_number_is_caught(data):
     tired, wide = data
     lines = expected_table(tired, wide).splitlines()
     for i in range(len(lines)):
-        assert check_section("\n".join(lines[:i] + lines[i + 1:]), tired, wide)
+        assert check_section("\n".join(lines[:i] + lines[i + 1 :]), tired, wide)
     assert check_section("\n".join(lines) + "\nThe head gives it 0.99 of its weight.", tired, wide)
     assert check_section("\n".join(lines[1:2] + lines[:1] + lines[2:]), tired, wide)

@@ -2,17 +2,19 @@
 the whole thing (builds, page weight, both link checkers, mkdocs serve) works end to end.
 
 The figures themselves are not asserted: they are for docs/benchmarks.md, not pass/fail."""
+
 from __future__ import annotations
 
 import os
 import re
+
 import pytest
 import yaml
 
-from tracksite.tools import bench
 from tracksite.commands.cli import main
-from tracksite.core.loader import load
+from tracksite.core.checks import load
 from tracksite.core.readingtime import estimate
+from tracksite.tools import bench
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -33,8 +35,22 @@ def test_synthetic_course_is_clean_and_realistic(tmp_path):
     assert [len(t.lessons) for t in tracks] == [len(project.curriculum.lessons_of(t.slug)) for t in tracks]
     lesson = next(d for d in project.documents if d.kind == "lesson" and d.track == "track-002")
     assert 1_000 <= estimate(lesson.body).words <= 1_450
-    for needle in ("\n## ", "\n### ", "\n- ", "\n1. ", "\n| ", "/// note |", "```python", "//// exercise",
-                   "/// quiz", "](lesson:track-001/", "#core-ideas)", "](overview:", "](cheatsheet:", "](track:"):
+    for needle in (
+        "\n## ",
+        "\n### ",
+        "\n- ",
+        "\n1. ",
+        "\n| ",
+        "/// note |",
+        "```python",
+        "//// exercise",
+        "/// quiz",
+        "](lesson:track-001/",
+        "#core-ideas)",
+        "](overview:",
+        "](cheatsheet:",
+        "](track:",
+    ):
         assert needle in lesson.body, needle
 
 
@@ -59,8 +75,23 @@ def test_benchmark_runs_end_to_end_at_20_lessons(tmp_path, capsys):
     if bench.linkchecker_binary() is None and not IN_CI:
         pytest.skip("linkchecker is not installed (pip install linkchecker)")
     md, js = tmp_path / "benchmarks.md", tmp_path / "bench.json"
-    code = main(["bench", "--sizes", "20", "--repeat", "1", "--serve-edits", "1", "--linkchecker-limit", "15",
-                 "--markdown", str(md), "--json", str(js)])
+    code = main(
+        [
+            "bench",
+            "--sizes",
+            "20",
+            "--repeat",
+            "1",
+            "--serve-edits",
+            "1",
+            "--linkchecker-limit",
+            "15",
+            "--markdown",
+            str(md),
+            "--json",
+            str(js),
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "### Builds" in out and "| 20 | 1 | 62 |" in out

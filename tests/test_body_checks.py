@@ -1,10 +1,11 @@
 """Silent or wrong (issue 18, point 4): leftovers that rendered quietly wrong are now reported."""
+
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from tracksite.core.loader import load
+from tracksite.core.checks import load
 
 A1, A2 = "lessons/alpha/a1/lesson.md", "lessons/alpha/a2/lesson.md"
 
@@ -22,7 +23,12 @@ def edit(root, rel, old, new):
 
 
 def test_leftover_carpentries_challenge_is_an_error_naming_the_exercise_block(course):
-    edit(course, A1, "## Details", "::: challenge\n\n## Try it\n\nDo it.\n\n:::: solution\n\nDone.\n\n::::\n:::\n\n## Details")
+    edit(
+        course,
+        A1,
+        "## Details",
+        "::: challenge\n\n## Try it\n\nDo it.\n\n:::: solution\n\nDone.\n\n::::\n:::\n\n## Details",
+    )
     found = [p for p in problems(course) if "fenced div" in p.message]
     assert [(p.path, p.line) for p in found] == [(A1, 16), (A1, 22)], [p.text() for p in found]
     assert "`::: challenge`" in found[0].message and "solution in view" in found[0].message
@@ -81,6 +87,11 @@ def test_code_fence_indented_githubs_way_under_a_list_item_warns(course):
 
 
 def test_fenced_div_with_attributes_is_reported_by_its_class(course):
-    edit(course, A1, "## Details", "::: {#first .challenge .wide}\nDo it.\n:::\n\n::: {.callout}\nNote.\n:::\n\n## Details")
+    edit(
+        course,
+        A1,
+        "## Details",
+        "::: {#first .challenge .wide}\nDo it.\n:::\n\n::: {.callout}\nNote.\n:::\n\n## Details",
+    )
     found = [p.message for p in problems(course) if "fenced div" in p.message]
     assert [m.split(" is ")[0] for m in found] == ["`::: challenge`", "`::: callout`"], found

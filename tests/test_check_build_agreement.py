@@ -7,6 +7,7 @@ line (`mkdocs build`), in this process to keep the corpus fast, and a few cases 
 separate process, as a user runs them. The expected problem is named by its path, its line and
 a few words of its message; the test then requires the very same report line in both outputs.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -16,16 +17,20 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from course import lesson_md, make_course, write
 
-A1, A2, A3, B2 = ("lessons/alpha/a1/lesson.md", "lessons/alpha/a2/lesson.md", "lessons/alpha/a3/lesson.md",
-                  "lessons/beta/b2/lesson.md")
+A1, A2, A3, B2 = (
+    "lessons/alpha/a1/lesson.md",
+    "lessons/alpha/a2/lesson.md",
+    "lessons/alpha/a3/lesson.md",
+    "lessons/beta/b2/lesson.md",
+)
 GUIDE = "docs/guide.md"
 REDIRECTS = "lessons/alpha/redirects.yml"
 FRONT_LINES = 11  # lesson_md's front-matter: the body starts on line 12
@@ -60,6 +65,7 @@ def edit(rel: str, old: str, new: str):
         text = path.read_text()
         assert old in text, (rel, old)
         path.write_text(text.replace(old, new, 1))
+
     return make
 
 
@@ -67,6 +73,7 @@ def both(*makes):
     def make(root: Path) -> None:
         for m in makes:
             m(root)
+
     return make
 
 
@@ -74,6 +81,7 @@ def symlink(rel: str, target: str):
     def make(root: Path) -> None:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         os.symlink(target, root / rel)
+
     return make
 
 
@@ -102,167 +110,450 @@ CASES = [
     Case("docs-front-unclosed", put(GUIDE, "---\ntitle: G\n# Guide\n"), GUIDE, 1, "never closed"),
     Case("docs-front-yaml-broken", guide("title: [G\n"), GUIDE, 2, "YAML"),
     # one address, one source
-    Case("docs-track-index", put("docs/alpha/index.md", "# Index\n"), "docs/alpha/index.md", None,
-         "the track page generated from lessons/alpha/track.yml"),
-    Case("docs-lesson-index", put("docs/alpha/a1/index.md", "# A1\n"), "docs/alpha/a1/index.md", None,
-         "the lesson page from lessons/alpha/a1/lesson.md"),
+    Case(
+        "docs-track-index",
+        put("docs/alpha/index.md", "# Index\n"),
+        "docs/alpha/index.md",
+        None,
+        "the track page generated from lessons/alpha/track.yml",
+    ),
+    Case(
+        "docs-lesson-index",
+        put("docs/alpha/a1/index.md", "# A1\n"),
+        "docs/alpha/a1/index.md",
+        None,
+        "the lesson page from lessons/alpha/a1/lesson.md",
+    ),
     Case("docs-lesson-url", put("docs/alpha/a1.md", "# A1\n"), "docs/alpha/a1.md", None, "both published at alpha/a1/"),
-    Case("docs-overview-url", put("docs/alpha/a1/overview.md", "# O\n"), "docs/alpha/a1/overview.md", None,
-         "the overview page from lessons/alpha/a1/overview.md"),
-    Case("docs-overview-folder", put("docs/alpha/a1/overview/index.md", "# O\n"), "docs/alpha/a1/overview/index.md",
-         None, "both published at alpha/a1/overview/"),
-    Case("docs-cheatsheet-url", put("docs/beta/b1/cheatsheet.md", "# C\n"), "docs/beta/b1/cheatsheet.md", None,
-         "the cheatsheet page from cheatsheets/beta/b1.md"),
-    Case("docs-shadows-asset", put("docs/alpha/a2/diagram.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"),
-         "docs/alpha/a2/diagram.svg", None, "the lesson file from lessons/alpha/a2/diagram.svg"),
+    Case(
+        "docs-overview-url",
+        put("docs/alpha/a1/overview.md", "# O\n"),
+        "docs/alpha/a1/overview.md",
+        None,
+        "the overview page from lessons/alpha/a1/overview.md",
+    ),
+    Case(
+        "docs-overview-folder",
+        put("docs/alpha/a1/overview/index.md", "# O\n"),
+        "docs/alpha/a1/overview/index.md",
+        None,
+        "both published at alpha/a1/overview/",
+    ),
+    Case(
+        "docs-cheatsheet-url",
+        put("docs/beta/b1/cheatsheet.md", "# C\n"),
+        "docs/beta/b1/cheatsheet.md",
+        None,
+        "the cheatsheet page from cheatsheets/beta/b1.md",
+    ),
+    Case(
+        "docs-shadows-asset",
+        put("docs/alpha/a2/diagram.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>"),
+        "docs/alpha/a2/diagram.svg",
+        None,
+        "the lesson file from lessons/alpha/a2/diagram.svg",
+    ),
     Case("docs-shadows-asset-folder", put("docs/beta/b2/notes.md", "# N\n"), None, None, None),  # control: no clash
     # relative links
     Case("docs-link-etc-passwd", guide(text="# G\n\n[x](../../../../etc/passwd)\n"), GUIDE, 3, "climbs above the site"),
-    Case("lesson-link-etc-passwd", body(A1, "First lesson", "## Intro\n\n[x](../../../../etc/passwd)"), A1, L12 + 2,
-         "climbs above the site"),
+    Case(
+        "lesson-link-etc-passwd",
+        body(A1, "First lesson", "## Intro\n\n[x](../../../../etc/passwd)"),
+        A1,
+        L12 + 2,
+        "climbs above the site",
+    ),
     Case("docs-link-missing-file", guide(text="# G\n\n[x](nothere.md)\n"), GUIDE, 3, "no file nothere.md"),
-    Case("docs-link-missing-anchor", guide(text="# G\n\n## Part one\n\n[x](#part-two)\n"), GUIDE, 5,
-         "no heading with anchor #part-two"),
-    Case("docs-link-other-anchor", both(put("docs/other.md", "# Other\n\n## Real part\n"),
-                                        guide(text="# G\n\n[x](other.md#fake-part)\n")), GUIDE, 3,
-         "no heading with anchor #fake-part"),
+    Case(
+        "docs-link-missing-anchor",
+        guide(text="# G\n\n## Part one\n\n[x](#part-two)\n"),
+        GUIDE,
+        5,
+        "no heading with anchor #part-two",
+    ),
+    Case(
+        "docs-link-other-anchor",
+        both(put("docs/other.md", "# Other\n\n## Real part\n"), guide(text="# G\n\n[x](other.md#fake-part)\n")),
+        GUIDE,
+        3,
+        "no heading with anchor #fake-part",
+    ),
     Case("docs-link-absolute", guide(text="# G\n\n[x](/alpha/a1/)\n"), GUIDE, 3, "absolute path"),
     Case("lesson-link-folder", body(A1, "First lesson", "## Intro\n\n[x](../a2/)"), A1, L12 + 2, "is a folder"),
-    Case("lesson-link-missing-file", body(A1, "First lesson", "## Intro\n\n[x](notes.pdf)"), A1, L12 + 2,
-         "no file alpha/a1/notes.pdf"),
-    Case("lesson-anchor-typo", body(A1, "First lesson", "## Intro\n\n[x](lesson:a2#strat)"), A1, L12 + 2,
-         "no heading with anchor #strat"),
-    Case("lesson-anchor-setext", body(A1, "First lesson", "Intro\n-----\n\n[x](lesson:beta/b2#deep-sections)"), A1,
-         L12 + 3, "no heading with anchor #deep-sections"),
-    Case("lesson-anchor-dunder", body(A1, "First lesson", "## __init__ method\n\n[x](#__init__-method)"), A1, L12 + 2,
-         "no heading with anchor #__init__-method on that page (did you mean 'init-method'?)"),
-    Case("lesson-link-unknown", body(A1, "First lesson", "## Intro\n\n[x](lesson:nosuch)"), A1, L12 + 2,
-         "no lesson 'nosuch'"),
-    Case("lesson-link-unknown-track", body(A1, "First lesson", "## Intro\n\n[x](track:nosuch)"), A1, L12 + 2,
-         "no track 'nosuch'"),
+    Case(
+        "lesson-link-missing-file",
+        body(A1, "First lesson", "## Intro\n\n[x](notes.pdf)"),
+        A1,
+        L12 + 2,
+        "no file alpha/a1/notes.pdf",
+    ),
+    Case(
+        "lesson-anchor-typo",
+        body(A1, "First lesson", "## Intro\n\n[x](lesson:a2#strat)"),
+        A1,
+        L12 + 2,
+        "no heading with anchor #strat",
+    ),
+    Case(
+        "lesson-anchor-setext",
+        body(A1, "First lesson", "Intro\n-----\n\n[x](lesson:beta/b2#deep-sections)"),
+        A1,
+        L12 + 3,
+        "no heading with anchor #deep-sections",
+    ),
+    Case(
+        "lesson-anchor-dunder",
+        body(A1, "First lesson", "## __init__ method\n\n[x](#__init__-method)"),
+        A1,
+        L12 + 2,
+        "no heading with anchor #__init__-method on that page (did you mean 'init-method'?)",
+    ),
+    Case(
+        "lesson-link-unknown",
+        body(A1, "First lesson", "## Intro\n\n[x](lesson:nosuch)"),
+        A1,
+        L12 + 2,
+        "no lesson 'nosuch'",
+    ),
+    Case(
+        "lesson-link-unknown-track",
+        body(A1, "First lesson", "## Intro\n\n[x](track:nosuch)"),
+        A1,
+        L12 + 2,
+        "no track 'nosuch'",
+    ),
     Case("docs-link-unknown-lesson", guide(text="# G\n\n[x](lesson:alpha/nosuch)\n"), GUIDE, 3, "no lesson 'nosuch'"),
-    Case("lesson-link-malformed", body(A1, "First lesson", "## Intro\n\n[x](lesson:../a2)"), A1, L12 + 2,
-         "is not `lesson:<lesson>`"),
+    Case(
+        "lesson-link-malformed",
+        body(A1, "First lesson", "## Intro\n\n[x](lesson:../a2)"),
+        A1,
+        L12 + 2,
+        "is not `lesson:<lesson>`",
+    ),
     # drafts
-    Case("link-to-draft", both(edit(A3, "math: none\n", "math: none\nstatus: draft\n"),
-                               body(A1, "First lesson", "## Intro\n\n[x](lesson:a3)")), A1, L12 + 2, "is a draft"),
+    Case(
+        "link-to-draft",
+        both(
+            edit(A3, "math: none\n", "math: none\nstatus: draft\n"),
+            body(A1, "First lesson", "## Intro\n\n[x](lesson:a3)"),
+        ),
+        A1,
+        L12 + 2,
+        "is a draft",
+    ),
     Case("deep-dive-to-draft", edit(B2, "math: none\n", "math: none\nstatus: draft\n"), A2, 15, "is a draft"),
-    Case("prerequisite-draft", both(edit(A3, "math: none\n", "math: none\nstatus: draft\n"),
-                                    lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a3\n")), A1, 12,
-         "is a draft"),
-    Case("docs-link-to-draft", both(edit(A3, "math: none\n", "math: none\nstatus: draft\n"),
-                                    guide(text="# G\n\n[x](lesson:alpha/a3)\n")), GUIDE, 3, "is a draft"),
+    Case(
+        "prerequisite-draft",
+        both(
+            edit(A3, "math: none\n", "math: none\nstatus: draft\n"),
+            lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a3\n"),
+        ),
+        A1,
+        12,
+        "is a draft",
+    ),
+    Case(
+        "docs-link-to-draft",
+        both(edit(A3, "math: none\n", "math: none\nstatus: draft\n"), guide(text="# G\n\n[x](lesson:alpha/a3)\n")),
+        GUIDE,
+        3,
+        "is a draft",
+    ),
     # prerequisites and deep dives
-    Case("prerequisite-cycle", lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a2\n"), A1, 12,
-         "prerequisites form a cycle: alpha/a1 -> alpha/a2 -> alpha/a1"),
-    Case("prerequisite-cycle-3", both(lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a3\n"),
-                                      lesson(A3, "Third lesson", extra="prerequisites:\n  - lesson: a2\n")), A1, 12,
-         "prerequisites form a cycle"),
-    Case("prerequisite-self", lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a1\n"), A1, 12,
-         "its own prerequisite"),
-    Case("prerequisite-unknown", lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a9\n"), A1, 12,
-         "no lesson 'a9'"),
-    Case("deep-dive-same-track", lesson(A1, "First lesson", extra="deep_dives:\n  - alpha/a3\n"), A1, 12,
-         "deep dive 'alpha/a3' is in the same track"),
+    Case(
+        "prerequisite-cycle",
+        lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a2\n"),
+        A1,
+        12,
+        "prerequisites form a cycle: alpha/a1 -> alpha/a2 -> alpha/a1",
+    ),
+    Case(
+        "prerequisite-cycle-3",
+        both(
+            lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a3\n"),
+            lesson(A3, "Third lesson", extra="prerequisites:\n  - lesson: a2\n"),
+        ),
+        A1,
+        12,
+        "prerequisites form a cycle",
+    ),
+    Case(
+        "prerequisite-self",
+        lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a1\n"),
+        A1,
+        12,
+        "its own prerequisite",
+    ),
+    Case(
+        "prerequisite-unknown",
+        lesson(A1, "First lesson", extra="prerequisites:\n  - lesson: a9\n"),
+        A1,
+        12,
+        "no lesson 'a9'",
+    ),
+    Case(
+        "deep-dive-same-track",
+        lesson(A1, "First lesson", extra="deep_dives:\n  - alpha/a3\n"),
+        A1,
+        12,
+        "deep dive 'alpha/a3' is in the same track",
+    ),
     Case("deep-dive-unknown", lesson(A1, "First lesson", extra="deep_dives:\n  - beta/b9\n"), A1, 12, "no lesson 'b9'"),
     # images
-    Case("remote-image-lesson", body(A1, "First lesson", "## Intro\n\n![A chart](https://example.com/c.png)"), A1,
-         L12 + 2, "Content-Security-Policy"),
-    Case("remote-image-docs", guide(text="# G\n\n![A chart](http://example.com/c.png)\n"), GUIDE, 3,
-         "Content-Security-Policy"),
-    Case("remote-image-schemeless", body(A1, "First lesson", "## Intro\n\n![A chart](//example.com/c.png)"), A1,
-         L12 + 2, "Content-Security-Policy"),
-    Case("image-missing", body(A1, "First lesson", "## Intro\n\n![A chart](chart.svg)"), A1, L12 + 2,
-         "image 'chart.svg' not found"),
-    Case("image-leaves-folder", body(A1, "First lesson", "## Intro\n\n![A chart](../a2/diagram.svg)"), A1, L12 + 2,
-         "leaves the lesson folder"),
+    Case(
+        "remote-image-lesson",
+        body(A1, "First lesson", "## Intro\n\n![A chart](https://example.com/c.png)"),
+        A1,
+        L12 + 2,
+        "Content-Security-Policy",
+    ),
+    Case(
+        "remote-image-docs",
+        guide(text="# G\n\n![A chart](http://example.com/c.png)\n"),
+        GUIDE,
+        3,
+        "Content-Security-Policy",
+    ),
+    Case(
+        "remote-image-schemeless",
+        body(A1, "First lesson", "## Intro\n\n![A chart](//example.com/c.png)"),
+        A1,
+        L12 + 2,
+        "Content-Security-Policy",
+    ),
+    Case(
+        "image-missing",
+        body(A1, "First lesson", "## Intro\n\n![A chart](chart.svg)"),
+        A1,
+        L12 + 2,
+        "image 'chart.svg' not found",
+    ),
+    Case(
+        "image-leaves-folder",
+        body(A1, "First lesson", "## Intro\n\n![A chart](../a2/diagram.svg)"),
+        A1,
+        L12 + 2,
+        "leaves the lesson folder",
+    ),
     Case("docs-image-missing", guide(text="# G\n\n![A chart](chart.png)\n"), GUIDE, 3, "image 'chart.png' not found"),
     # a lesson named like a page the track makes itself
-    Case("lesson-slug-reserved", both(edit("lessons/alpha/track.yml", "      - a3\n", "      - keypoints\n"),
-                                      edit(A1, "math: none\n", "math: none\nkeypoints:\n  - Remember this.\n"),
-                                      lambda root: (root / "lessons/alpha/a3").rename(root / "lessons/alpha/keypoints"),
-                                      lambda root: (root / "cheatsheets/alpha/a3.md").rename(root / "cheatsheets/alpha/keypoints.md")),
-         "lessons/alpha/track.yml", 9, "lesson slug 'keypoints' is taken by the track's own keypoints page"),
+    Case(
+        "lesson-slug-reserved",
+        both(
+            edit("lessons/alpha/track.yml", "      - a3\n", "      - keypoints\n"),
+            edit(A1, "math: none\n", "math: none\nkeypoints:\n  - Remember this.\n"),
+            lambda root: (root / "lessons/alpha/a3").rename(root / "lessons/alpha/keypoints"),
+            lambda root: (root / "cheatsheets/alpha/a3.md").rename(root / "cheatsheets/alpha/keypoints.md"),
+        ),
+        "lessons/alpha/track.yml",
+        9,
+        "lesson slug 'keypoints' is taken by the track's own keypoints page",
+    ),
     # redirects.yml
     Case("redirects-broken-yaml", put(REDIRECTS, "old: [a2\n"), REDIRECTS, 2, "YAML syntax error"),
     Case("redirects-not-mapping", put(REDIRECTS, "- old\n- a2\n"), REDIRECTS, 1, "expected `old-slug: new-slug`"),
-    Case("redirects-dangling", put(REDIRECTS, "# moved\nold-one: nowhere\n"), REDIRECTS, 2,
-         "redirect target 'nowhere' is not a lesson"),
+    Case(
+        "redirects-dangling",
+        put(REDIRECTS, "# moved\nold-one: nowhere\n"),
+        REDIRECTS,
+        2,
+        "redirect target 'nowhere' is not a lesson",
+    ),
     Case("redirects-shadow-lesson", put(REDIRECTS, "a1: a2\n"), REDIRECTS, 1, "'a1' is a lesson of this track again"),
-    Case("redirects-bad-slug", put(REDIRECTS, "Old_One: a2\n"), REDIRECTS, 1,
-         "Old_One: 'Old_One' is not a slug (lower-case letters, digits and hyphens) (did you mean 'old-one'?)"),
-    Case("redirects-bad-target-slug", put(REDIRECTS, "# moved\n\nold-one: A2\n"), REDIRECTS, 3,
-         "old-one: 'A2' is not a slug (lower-case letters, digits and hyphens) (did you mean 'a2'?)"),
+    Case(
+        "redirects-bad-slug",
+        put(REDIRECTS, "Old_One: a2\n"),
+        REDIRECTS,
+        1,
+        "Old_One: 'Old_One' is not a slug (lower-case letters, digits and hyphens) (did you mean 'old-one'?)",
+    ),
+    Case(
+        "redirects-bad-target-slug",
+        put(REDIRECTS, "# moved\n\nold-one: A2\n"),
+        REDIRECTS,
+        3,
+        "old-one: 'A2' is not a slug (lower-case letters, digits and hyphens) (did you mean 'a2'?)",
+    ),
     Case("redirects-no-target", put(REDIRECTS, "old-one:\n"), REDIRECTS, 1, "old-one: expected text, found"),
     Case("redirects-target-list", put(REDIRECTS, "old-one: [a2]\n"), REDIRECTS, 1, "old-one: expected text, found"),
-    Case("redirects-other-track", put("lessons/beta/redirects.yml", "gone: a1\n"), "lessons/beta/redirects.yml", 1,
-         "is not a lesson of beta/track.yml"),
+    Case(
+        "redirects-other-track",
+        put("lessons/beta/redirects.yml", "gone: a1\n"),
+        "lessons/beta/redirects.yml",
+        1,
+        "is not a lesson of beta/track.yml",
+    ),
     # files under docs/ the engine cannot publish
     Case("docs-symlink-loop-file", symlink("docs/loop.md", "loop.md"), "docs/loop.md", None, "loop back on themselves"),
-    Case("docs-symlink-loop-folder", symlink("docs/extra/up", ".."), "docs/extra/up", None, "a folder that contains it"),
+    Case(
+        "docs-symlink-loop-folder", symlink("docs/extra/up", ".."), "docs/extra/up", None, "a folder that contains it"
+    ),
     Case("docs-symlink-broken", symlink("docs/gone.png", "missing.png"), "docs/gone.png", None, "points to nothing"),
     Case("docs-fifo", fifo("docs/pipe.txt"), "docs/pipe.txt", None, "not a regular file"),
     Case("docs-symlink-outside", symlink("docs/host.txt", OUTSIDE), "docs/host.txt", None, "outside the project"),
     # active content
     Case("docs-svg-script", put("docs/pic.svg", SVG_SCRIPT), "docs/pic.svg", 2, "SVG contains a <script> element"),
     # docs/ files mkdocs.yml leaves out: a link to one is broken in the built site
-    Case("docs-link-to-excluded", both(edit("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\nexclude_docs: |\n  notes/\n"),
-                                       put("docs/notes/x.md", "# X\n"), guide(text="# G\n\n[x](notes/x.md)\n")),
-         GUIDE, 3, "docs/notes/x.md is left out of the site by mkdocs.yml's `exclude_docs` or `draft_docs`"),
-    Case("docs-link-to-draft-doc", both(edit("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\ndraft_docs: |\n  wip/\n"),
-                                       put("docs/wip/x.md", "# X\n"), guide(text="# G\n\n[x](wip/x.md)\n")),
-         GUIDE, 3, "docs/wip/x.md is left out of the site"),
+    Case(
+        "docs-link-to-excluded",
+        both(
+            edit("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\nexclude_docs: |\n  notes/\n"),
+            put("docs/notes/x.md", "# X\n"),
+            guide(text="# G\n\n[x](notes/x.md)\n"),
+        ),
+        GUIDE,
+        3,
+        "docs/notes/x.md is left out of the site by mkdocs.yml's `exclude_docs` or `draft_docs`",
+    ),
+    Case(
+        "docs-link-to-draft-doc",
+        both(
+            edit("mkdocs.yml", "docs_dir: docs\n", "docs_dir: docs\ndraft_docs: |\n  wip/\n"),
+            put("docs/wip/x.md", "# X\n"),
+            guide(text="# G\n\n[x](wip/x.md)\n"),
+        ),
+        GUIDE,
+        3,
+        "docs/wip/x.md is left out of the site",
+    ),
     # files the theme or the search index write over after the build
-    Case("docs-404-html", put("docs/404.html", "<p>Lost</p>\n"), "docs/404.html", None,
-         "is published at 404.html, which the theme's 404.html overwrites"),
-    Case("docs-sitemap-gz", put("docs/sitemap.xml.gz", "x"), "docs/sitemap.xml.gz", None,
-         "which the theme's sitemap.xml.gz overwrites"),
-    Case("docs-pagefind-file", put("docs/pagefind/notes.txt", "x\n"), "docs/pagefind/notes.txt", None,
-         "which the search index (written to pagefind/ after the build) overwrites"),
-    Case("track-named-pagefind", both(
-        put("lessons/pagefind/track.yml", "number: 3\ntitle: Search\nsummary: S.\nphases:\n  - title: P\n    lessons: [p1, p2]\n"),
-        lesson("lessons/pagefind/p1/lesson.md", "Search one"), lesson("lessons/pagefind/p2/lesson.md", "Search two"),
-        put("lessons/pagefind/p1/overview.md", "## What you'll learn\n\nThings.\n"),
-        put("lessons/pagefind/p2/overview.md", "## What you'll learn\n\nThings.\n"),
-        put("cheatsheets/pagefind/p1.md", "## Key ideas\n\nA few.\n"), put("cheatsheets/pagefind/p2.md", "## Key ideas\n\nA few.\n")),
-         "lessons/pagefind/track.yml", None, "track folder name 'pagefind' is taken"),
+    Case(
+        "docs-404-html",
+        put("docs/404.html", "<p>Lost</p>\n"),
+        "docs/404.html",
+        None,
+        "is published at 404.html, which the theme's 404.html overwrites",
+    ),
+    Case(
+        "docs-sitemap-gz",
+        put("docs/sitemap.xml.gz", "x"),
+        "docs/sitemap.xml.gz",
+        None,
+        "which the theme's sitemap.xml.gz overwrites",
+    ),
+    Case(
+        "docs-pagefind-file",
+        put("docs/pagefind/notes.txt", "x\n"),
+        "docs/pagefind/notes.txt",
+        None,
+        "which the search index (written to pagefind/ after the build) overwrites",
+    ),
+    Case(
+        "track-named-pagefind",
+        both(
+            put(
+                "lessons/pagefind/track.yml",
+                "number: 3\ntitle: Search\nsummary: S.\nphases:\n  - title: P\n    lessons: [p1, p2]\n",
+            ),
+            lesson("lessons/pagefind/p1/lesson.md", "Search one"),
+            lesson("lessons/pagefind/p2/lesson.md", "Search two"),
+            put("lessons/pagefind/p1/overview.md", "## What you'll learn\n\nThings.\n"),
+            put("lessons/pagefind/p2/overview.md", "## What you'll learn\n\nThings.\n"),
+            put("cheatsheets/pagefind/p1.md", "## Key ideas\n\nA few.\n"),
+            put("cheatsheets/pagefind/p2.md", "## Key ideas\n\nA few.\n"),
+        ),
+        "lessons/pagefind/track.yml",
+        None,
+        "track folder name 'pagefind' is taken",
+    ),
     # a file that is in the lesson folder but not published: said so, not "not found"
-    Case("lesson-image-in-subfolder", both(put("lessons/alpha/a1/img/pic.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>\n'),
-                                           body(A1, "First lesson", "## Intro\n\n![A picture](img/pic.svg)")),
-         A1, L12 + 2, "is in the lesson folder, but only the files directly beside lesson.md are published"),
-    Case("lesson-link-to-unpublished-type", both(put("lessons/alpha/a1/slides.key", "x"),
-                                                 body(A1, "First lesson", "## Intro\n\n[The slides](slides.key)")),
-         A1, L12 + 2, "slides.key is in the lesson folder, but .key files are not published"),
-    Case("docs-markdown-suffix", put("docs/notes.markdown", "---\ntitel: Notes\n---\n# Notes\n"), "docs/notes.markdown",
-         None, "a Markdown page must end in .md, not .markdown (rename it to notes.md)"),
-    Case("docs-mdown-track-index", put("docs/beta/index.mdown", "# Beta\n"), "docs/beta/index.mdown", None,
-         "a Markdown page must end in .md, not .mdown"),
+    Case(
+        "lesson-image-in-subfolder",
+        both(
+            put("lessons/alpha/a1/img/pic.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>\n'),
+            body(A1, "First lesson", "## Intro\n\n![A picture](img/pic.svg)"),
+        ),
+        A1,
+        L12 + 2,
+        "is in the lesson folder, but only the files directly beside lesson.md are published",
+    ),
+    Case(
+        "lesson-link-to-unpublished-type",
+        both(put("lessons/alpha/a1/slides.key", "x"), body(A1, "First lesson", "## Intro\n\n[The slides](slides.key)")),
+        A1,
+        L12 + 2,
+        "slides.key is in the lesson folder, but .key files are not published",
+    ),
+    Case(
+        "docs-markdown-suffix",
+        put("docs/notes.markdown", "---\ntitel: Notes\n---\n# Notes\n"),
+        "docs/notes.markdown",
+        None,
+        "a Markdown page must end in .md, not .markdown (rename it to notes.md)",
+    ),
+    Case(
+        "docs-mdown-track-index",
+        put("docs/beta/index.mdown", "# Beta\n"),
+        "docs/beta/index.mdown",
+        None,
+        "a Markdown page must end in .md, not .mdown",
+    ),
     Case("docs-svg-onload", put("docs/pic.svg", SVG_ONLOAD), "docs/pic.svg", 1, "onload= event handler"),
-    Case("lesson-svg-script", put("lessons/alpha/a2/diagram.svg", SVG_SCRIPT), "lessons/alpha/a2/diagram.svg", 2,
-         "SVG contains a <script> element"),
+    Case(
+        "lesson-svg-script",
+        put("lessons/alpha/a2/diagram.svg", SVG_SCRIPT),
+        "lessons/alpha/a2/diagram.svg",
+        2,
+        "SVG contains a <script> element",
+    ),
     Case("lesson-script", body(A1, "First lesson", "## Intro\n\n<script>alert(1)</script>"), A1, L12 + 2, "<script>"),
-    Case("lesson-javascript-link", body(A1, "First lesson", "## Intro\n\n[x](javascript:alert(1))"), A1, L12 + 2,
-         "javascript: URL"),
+    Case(
+        "lesson-javascript-link",
+        body(A1, "First lesson", "## Intro\n\n[x](javascript:alert(1))"),
+        A1,
+        L12 + 2,
+        "javascript: URL",
+    ),
     Case("docs-iframe", guide(text="# G\n\n<iframe src='x'></iframe>\n"), GUIDE, 3, "<iframe>"),
     Case("docs-onclick", guide(text="# G\n\n<p onclick='x()'>hi</p>\n"), GUIDE, 3, "onclick="),
     # the course's shape and lesson front-matter
-    Case("track-number-twice", edit("lessons/beta/track.yml", "number: 2", "number: 1"), "lessons/beta/track.yml", 1,
-         "track number 1 is already used"),
-    Case("orphan-cheatsheet", put("cheatsheets/alpha/a9.md", "## Key\n"), "cheatsheets/alpha/a9.md", None,
-         "cheatsheet has no lesson"),
+    Case(
+        "track-number-twice",
+        edit("lessons/beta/track.yml", "number: 2", "number: 1"),
+        "lessons/beta/track.yml",
+        1,
+        "track number 1 is already used",
+    ),
+    Case(
+        "orphan-cheatsheet",
+        put("cheatsheets/alpha/a9.md", "## Key\n"),
+        "cheatsheets/alpha/a9.md",
+        None,
+        "cheatsheet has no lesson",
+    ),
     Case("lesson-titel-typo", edit(A1, "title:", "titel:"), A1, 2, "unknown key 'titel'"),
-    Case("lesson-difficulty-expert", edit(A1, "difficulty: standard", "difficulty: expert"), A1, 9,
-         "'expert' is not allowed"),
-    Case("lesson-listed-twice", edit("lessons/beta/track.yml", "[b1, b2]", "[b1, b2, b1]"), "lessons/beta/track.yml",
-         6, "listed twice"),
-    Case("lesson-folder-unlisted", lesson("lessons/beta/b3/lesson.md", "Beta three"), "lessons/beta/b3", None,
-         "is not listed"),
-    Case("quiz-broken", body(A1, "First lesson", "## Intro\n\n/// quiz\n- question: [\n///"), A1, L12 + 3, "quiz: YAML"),
+    Case(
+        "lesson-difficulty-expert",
+        edit(A1, "difficulty: standard", "difficulty: expert"),
+        A1,
+        9,
+        "'expert' is not allowed",
+    ),
+    Case(
+        "lesson-listed-twice",
+        edit("lessons/beta/track.yml", "[b1, b2]", "[b1, b2, b1]"),
+        "lessons/beta/track.yml",
+        6,
+        "listed twice",
+    ),
+    Case(
+        "lesson-folder-unlisted",
+        lesson("lessons/beta/b3/lesson.md", "Beta three"),
+        "lessons/beta/b3",
+        None,
+        "is not listed",
+    ),
+    Case(
+        "quiz-broken", body(A1, "First lesson", "## Intro\n\n/// quiz\n- question: [\n///"), A1, L12 + 3, "quiz: YAML"
+    ),
 ]
+
+
 def unreadable(rel: str):
     def make(root: Path) -> None:
         write(root, rel, "data")
         os.chmod(root / rel, 0)
+
     return make
 
 
@@ -320,8 +611,7 @@ def run_build(root: Path) -> tuple[int, str]:
 
 def report_line(output: str, case: Case) -> str:
     prefix = f"{case.path}:{case.line}: " if case.line else f"{case.path}: "
-    lines = [line.strip() for line in output.splitlines()
-             if line.strip().startswith(prefix) and case.needle in line]
+    lines = [line.strip() for line in output.splitlines() if line.strip().startswith(prefix) and case.needle in line]
     assert lines, f"no line starting {prefix!r} with {case.needle!r} in:\n{output[-3000:]}"
     return lines[0]
 
@@ -360,14 +650,17 @@ def test_exclude_docs_leaves_out_docs_files_only(base, tmp_path):
     assert (site / "alpha/a2/diagram.svg").is_file()
 
 
-@pytest.mark.parametrize("name,line", [
-    # links into that address still check against the lesson (a2 links to b2#deep-section)
-    ("docs-on-lesson-address", "both published at beta/b2/"),
-    # the collision of the lesson's and the track page's address is that same problem
-    ("lesson-slug-reserved", "lesson slug 'keypoints' is taken"),
-    # a track in the search index's folder: one problem at its track.yml, not one for each page
-    ("track-named-pagefind", "track folder name 'pagefind' is taken"),
-])
+@pytest.mark.parametrize(
+    "name,line",
+    [
+        # links into that address still check against the lesson (a2 links to b2#deep-section)
+        ("docs-on-lesson-address", "both published at beta/b2/"),
+        # the collision of the lesson's and the track page's address is that same problem
+        ("lesson-slug-reserved", "lesson slug 'keypoints' is taken"),
+        # a track in the search index's folder: one problem at its track.yml, not one for each page
+        ("track-named-pagefind", "track folder name 'pagefind' is taken"),
+    ],
+)
 def test_one_cause_is_one_problem(name, line, base, tmp_path):
     """A clash of addresses is reported once, not again as the errors that follow from it."""
     root = copy_of(base, tmp_path)
@@ -400,10 +693,21 @@ def test_real_command_lines_agree(name, base, tmp_path):
     root = copy_of(base, tmp_path)
     case.make(root)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    check = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check"],
-                           capture_output=True, text=True, timeout=120, env=env)
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site")], cwd=root,
-                           capture_output=True, text=True, timeout=120, env=env)
+    check = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site")],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert check.returncode == 1 and build.returncode == 1
     expected = report_line(check.stdout, case)
     assert expected in build.stderr
@@ -421,12 +725,31 @@ def test_docs_left_out_as_mkdocs_leaves_them_out(tmp_path, serving):
 
     exclude, drafts = "notes/\n*.psd\n!keep.psd\n/top.md\n", "wip/\n*.draft.md\n"
     config = SiteConfig(tmp_path, None, exclude_docs=exclude, draft_docs=drafts)
-    engine = {"exclude_docs": pathspec.GitIgnoreSpec.from_lines(exclude.splitlines()),
-              "draft_docs": pathspec.GitIgnoreSpec.from_lines(drafts.splitlines()), "not_in_nav": None}
-    uris = ["index.md", ".hidden.md", "a/.git/x", "templates/t.html", "a/templates/t.md", "notes/x.md", "a/notes/y.md",
-            "p.psd", "keep.psd", "a/keep.psd", "top.md", "a/top.md", "wip/x.md", "a/b.draft.md", "guide.md"]
+    engine = {
+        "exclude_docs": pathspec.GitIgnoreSpec.from_lines(exclude.splitlines()),
+        "draft_docs": pathspec.GitIgnoreSpec.from_lines(drafts.splitlines()),
+        "not_in_nav": None,
+    }
+    uris = [
+        "index.md",
+        ".hidden.md",
+        "a/.git/x",
+        "templates/t.html",
+        "a/templates/t.md",
+        "notes/x.md",
+        "a/notes/y.md",
+        "p.psd",
+        "keep.psd",
+        "a/keep.psd",
+        "top.md",
+        "a/top.md",
+        "wip/x.md",
+        "a/b.draft.md",
+        "guide.md",
+    ]
     files = [File(uri, str(tmp_path), str(tmp_path / "site"), True) for uri in uris]
     set_exclusions(files, engine)
     published = {InclusionLevel.INCLUDED, InclusionLevel.NOT_IN_NAV} | ({InclusionLevel.DRAFT} if serving else set())
-    assert {f.src_uri: f.inclusion not in published for f in files} == \
-        {uri: config.leaves_out(uri, serving=serving) for uri in uris}
+    assert {f.src_uri: f.inclusion not in published for f in files} == {
+        uri: config.leaves_out(uri, serving=serving) for uri in uris
+    }

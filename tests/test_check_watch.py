@@ -4,6 +4,7 @@ The watch is driven as an editor's background task runs it: a real process on a 
 course, files saved under it, its output cut into runs by the begin and end patterns written in
 `.vscode/tasks.json`, and the problem lines read with that file's own regexes, so neither the
 task file nor the output format can drift from the other."""
+
 from __future__ import annotations
 
 import json
@@ -41,11 +42,15 @@ def read_line(line: str, task: dict) -> list[dict]:
         p = m["pattern"]
         hit = re.match(p["regexp"], line)
         if hit:
-            found.append({"file": hit.group(p["file"]),
-                          "line": int(hit.group(p["line"])) if "line" in p else None,
-                          "severity": hit.group(p["severity"]) or "error",  # VS Code's default severity
-                          "message": hit.group(p["message"]),
-                          "kind": p.get("kind", "location")})
+            found.append(
+                {
+                    "file": hit.group(p["file"]),
+                    "line": int(hit.group(p["line"])) if "line" in p else None,
+                    "severity": hit.group(p["severity"]) or "error",  # VS Code's default severity
+                    "message": hit.group(p["message"]),
+                    "kind": p.get("kind", "location"),
+                }
+            )
     return found
 
 
@@ -135,15 +140,22 @@ def test_a_saved_quiz_mistake_appears_and_clears(tmp_path):
     lesson = root / LESSON
     good = lesson.read_text(encoding="utf-8")
     assert QUIZ_LINE in good
-    line_no = good[:good.index(QUIZ_LINE)].count("\n") + 1
+    line_no = good[: good.index(QUIZ_LINE)].count("\n") + 1
     w = Watcher(root)
     try:
         first = w.run()
         assert problems(first) == [] and "0 errors" in first[-1], first
         save(lesson, good.replace(QUIZ_LINE, "      correct: maybe\n", 1))
         broken = w.until(bool)
-        assert problems(broken) == [{"file": LESSON, "line": line_no, "severity": "error", "kind": "location",
-                                     "message": "quiz[0].options[0].correct: expected true or false, found string 'maybe'"}], broken
+        assert problems(broken) == [
+            {
+                "file": LESSON,
+                "line": line_no,
+                "severity": "error",
+                "kind": "location",
+                "message": "quiz[0].options[0].correct: expected true or false, found string 'maybe'",
+            }
+        ], broken
         assert "1 error" in broken[-1]
         save(lesson, good)
         assert "0 errors" in w.until(lambda p: p == [])[-1]
@@ -175,8 +187,18 @@ def test_the_watch_survives_a_yaml_slip_and_a_deleted_folder(tmp_path):
         w.until(lambda p: [x["message"] for x in p] == maybe)
         # lessons/ itself deleted and created again
         shutil.rmtree(root / "lessons")
-        w.until(lambda p: {"file": "lessons", "line": None, "severity": "error", "kind": "file",
-                           "message": "no lessons/ folder; create one track folder per track in it"} in p)
+        w.until(
+            lambda p: (
+                {
+                    "file": "lessons",
+                    "line": None,
+                    "severity": "error",
+                    "kind": "file",
+                    "message": "no lessons/ folder; create one track folder per track in it",
+                }
+                in p
+            )
+        )
         shutil.copytree(REPO / "lessons", root / "lessons")
         w.until(lambda p: p == [])
         save(root / LESSON, good.replace(QUIZ_LINE, "      correct: maybe\n", 1))
@@ -188,8 +210,12 @@ def test_the_watch_survives_a_yaml_slip_and_a_deleted_folder(tmp_path):
 
 def test_watch_refuses_a_machine_format(tmp_path):
     root = course_copy(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check", "--watch",
-                             "--format", "json"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check", "--watch", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "--watch prints text" in result.stderr
 
 
@@ -201,23 +227,42 @@ def test_the_task_file_reads_real_check_output(tmp_path):
     text = lesson.read_text(encoding="utf-8")
     heading = "## Compute-optimal training: Chinchilla"
     lesson.write_text(text.replace(heading, "![](fig.png)\n\n" + heading, 1), encoding="utf-8")
-    image_line = text[:text.index(heading)].count("\n") + 1
+    image_line = text[: text.index(heading)].count("\n") + 1
     stray = root / "lessons" / "transformers-and-llms" / "stray"
     stray.mkdir()
     (stray / "lesson.md").write_text("---\ntitle: Stray\n---\nText.\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 3, lines
     expected = [
-        {"file": LESSON, "line": image_line, "severity": "warning", "kind": "location",
-         "message": "image 'fig.png' has no alt text (describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg))"},
-        {"file": LESSON, "line": image_line, "severity": "error", "kind": "location",
-         "message": f"image 'fig.png' not found (expected it at {LESSON.rsplit('/', 1)[0]}/fig.png)"},
-        {"file": "lessons/transformers-and-llms/stray", "line": None, "severity": "error", "kind": "file",
-         "message": "lesson folder 'stray' is not listed in transformers-and-llms/track.yml (add its slug to a phase's "
-                    "`lessons:` list, or delete the folder)"},
+        {
+            "file": LESSON,
+            "line": image_line,
+            "severity": "warning",
+            "kind": "location",
+            "message": "image 'fig.png' has no alt text (describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg))",
+        },
+        {
+            "file": LESSON,
+            "line": image_line,
+            "severity": "error",
+            "kind": "location",
+            "message": f"image 'fig.png' not found (expected it at {LESSON.rsplit('/', 1)[0]}/fig.png)",
+        },
+        {
+            "file": "lessons/transformers-and-llms/stray",
+            "line": None,
+            "severity": "error",
+            "kind": "file",
+            "message": "lesson folder 'stray' is not listed in transformers-and-llms/track.yml (add its slug to a phase's "
+            "`lessons:` list, or delete the folder)",
+        },
     ]
     for task in TASKS:
         assert [read_line(line, task) for line in lines] == [[e] for e in expected], task["label"]
@@ -248,11 +293,28 @@ def test_a_new_course_gets_the_editor_tasks_and_they_run(tmp_path):
     assert main(["init", str(course), "--site-name", "T"]) == 0
     assert main(["--root", str(course), "new", "track", "shell", "--number", "1", "--title", "The shell"]) == 0
     tasks = json.loads((course / ".vscode" / "tasks.json").read_text(encoding="utf-8"))["tasks"]
-    assert [m["pattern"] for t in tasks for m in t["problemMatcher"]] == [m["pattern"] for t in TASKS for m in t["problemMatcher"]]
-    assert json.loads((course / ".vscode" / "settings.json").read_text()) == json.loads((REPO / ".vscode" / "settings.json").read_text())
+    assert [m["pattern"] for t in tasks for m in t["problemMatcher"]] == [
+        m["pattern"] for t in TASKS for m in t["problemMatcher"]
+    ]
+    # the same settings as this repository's, except that the schemas are the installed package's
+    # files (a course holds no copy of them), for the same YAML files
+    mine = json.loads((course / ".vscode" / "settings.json").read_text())
+    ours = json.loads((REPO / ".vscode" / "settings.json").read_text())
+    schemas, our_schemas = mine.pop("yaml.schemas"), ours.pop("yaml.schemas")
+    assert mine == ours
+    assert {Path(k).name: v for k, v in schemas.items()} == {Path(k).name: v for k, v in our_schemas.items()}
+    assert all(Path(k).is_absolute() and Path(k).is_file() for k in schemas), schemas
     watch_task = next(t for t in tasks if t.get("isBackground"))
     draft = next(course.glob("lessons/shell/*/lesson.md"))
-    w = Watcher(course, [watch_task["command"], *watch_task["args"]])
+    # VS Code runs the course's own environment (`.venv`, from its requirements.txt); here that
+    # environment's `tracksite` is this one, and ${workspaceFolder} is the course, as VS Code says
+    command = watch_task["command"].replace("${workspaceFolder}", str(course))
+    assert command == str(course / ".venv/bin/tracksite")
+    Path(command).parent.mkdir(parents=True)
+    Path(command).write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tracksite.commands.cli "$@"\n')
+    Path(command).chmod(0o755)
+    args = [a.replace("${workspaceFolder}", str(course)) for a in watch_task["args"]]
+    w = Watcher(course, [command, *args])
     try:
         w.run()
         draft.write_text(draft.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
@@ -271,18 +333,29 @@ def test_the_vim_lines_of_the_guide_fill_the_quickfix_list(tmp_path):
     root = course_copy(tmp_path)
     lesson = root / LESSON
     text = lesson.read_text(encoding="utf-8")
-    lesson.write_text(text.replace(QUIZ_LINE, "      correct: maybe\n", 1).replace(
-        "## Compute-optimal training", "![](fig.png)\n\n## Compute-optimal training", 1), encoding="utf-8")
+    lesson.write_text(
+        text.replace(QUIZ_LINE, "      correct: maybe\n", 1).replace(
+            "## Compute-optimal training", "![](fig.png)\n\n## Compute-optimal training", 1
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "qf.txt"
-    script = ["silent make", f"redir! > {out}",
-              'for e in getqflist() | echo bufname(e.bufnr) . "|" . e.lnum . "|" . e.valid . "|" . e.type . "|" . e.text | endfor',
-              "redir END", "qa!"]
+    script = [
+        "silent make",
+        f"redir! > {out}",
+        'for e in getqflist() | echo bufname(e.bufnr) . "|" . e.lnum . "|" . e.valid . "|" . e.type . "|" . e.text | endfor',
+        "redir END",
+        "qa!",
+    ]
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     args = ["vim", "-N", "-u", "NONE", "-i", "NONE", "-es"] + [a for c in settings + script for a in ("-c", c)]
     subprocess.run(args, cwd=root, env=env, capture_output=True, timeout=120)
     entries = [line.split("|", 4) for line in out.read_text().splitlines() if line]
-    image = text[:text.index("## Compute-optimal training")].count("\n") + 1
-    quiz = text[:text.index(QUIZ_LINE)].count("\n") + 1
+    image = text[: text.index("## Compute-optimal training")].count("\n") + 1
+    quiz = text[: text.index(QUIZ_LINE)].count("\n") + 1
     assert [(f, int(n), v, t) for f, n, v, t, _ in entries] == [
-        (LESSON, quiz, "1", ""), (LESSON, image, "1", "w"), (LESSON, image, "1", "")], entries
+        (LESSON, quiz, "1", ""),
+        (LESSON, image, "1", "w"),
+        (LESSON, image, "1", ""),
+    ], entries
     assert entries[0][4] == "quiz[0].options[0].correct: expected true or false, found string 'maybe'"

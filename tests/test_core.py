@@ -1,4 +1,5 @@
 """Unit tests of the engine-free core: YAML, references, anchors, the model, problem formats."""
+
 from __future__ import annotations
 
 import json
@@ -6,11 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tracksite.core import anchors
-
+from tracksite.core import anchors, yamlsafe
 from tracksite.core import references as refs
-
-from tracksite.core import yamlsafe
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Track
 from tracksite.core.problems import Problem, format_github, format_json, format_text
 from tracksite.core.sources import SourceProblem, split_front_matter
@@ -24,16 +22,19 @@ def test_lines_of_keys_and_items():
     assert doc.line("c", "missing") == 9  # a missing key points at its parent
 
 
-@pytest.mark.parametrize("text, needle", [
-    ("a: &x 1\nb: *x\n", "anchors"),
-    ("a: [*x]\n", "aliases"),
-    ("a: !!python/object/apply:os.system ['true']\n", "tag"),
-    ("a: !custom 1\n", "tag"),
-    ("a: 1\na: 2\n", "duplicate key 'a'"),
-    ("a:\n\t- b\n", "tab"),
-    ("a: [1, 2\n", "YAML syntax error"),
-    ("<<: {a: 1}\n", "merge"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("a: &x 1\nb: *x\n", "anchors"),
+        ("a: [*x]\n", "aliases"),
+        ("a: !!python/object/apply:os.system ['true']\n", "tag"),
+        ("a: !custom 1\n", "tag"),
+        ("a: 1\na: 2\n", "duplicate key 'a'"),
+        ("a:\n\t- b\n", "tab"),
+        ("a: [1, 2\n", "YAML syntax error"),
+        ("<<: {a: 1}\n", "merge"),
+    ],
+)
 def test_refused_yaml(text, needle):
     with pytest.raises(yamlsafe.YamlProblem) as e:
         yamlsafe.parse(text)
@@ -42,7 +43,8 @@ def test_refused_yaml(text, needle):
 
 def test_billion_laughs_is_refused_before_expansion():
     bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
-        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
     with pytest.raises(yamlsafe.YamlProblem, match="anchors"):
         yamlsafe.parse(bomb)
 
@@ -110,15 +112,31 @@ def test_unsafe_urls(url):
 
 # -- anchors --------------------------------------------------------------------------------
 def test_anchor_ids_like_toc():
-    ids = anchors.anchors("## Queries, keys and values\n## The *it* example\n## Practice\n## Practice\n"
-                          "## Custom {#mine}\n```\n## not a heading\n```\n")
+    ids = anchors.anchors(
+        "## Queries, keys and values\n## The *it* example\n## Practice\n## Practice\n"
+        "## Custom {#mine}\n```\n## not a heading\n```\n"
+    )
     assert ids == {"queries-keys-and-values", "the-it-example", "practice", "practice_1", "mine"}
 
 
 # -- model ----------------------------------------------------------------------------------
 def _lesson(track, slug, deep=()):
-    return Lesson(track, slug, slug.upper(), "s", ("o",), (), 5, 3, "standard", "none", tuple(deep), None,
-                  "published", LessonSources(Path("."), Path("l.md"), None, None))
+    return Lesson(
+        track,
+        slug,
+        slug.upper(),
+        "s",
+        ("o",),
+        (),
+        5,
+        3,
+        "standard",
+        "none",
+        tuple(deep),
+        None,
+        "published",
+        LessonSources(Path("."), Path("l.md"), None, None),
+    )
 
 
 def test_positions_neighbours_backlinks():
@@ -140,7 +158,8 @@ def test_positions_neighbours_backlinks():
 def test_problem_formats():
     p = Problem("lessons/t/l/lesson.md", 3, "unknown key 'sumary'", "sumary", "did you mean 'summary'?")
     assert format_text([p]) == "lessons/t/l/lesson.md:3: sumary: unknown key 'sumary' (did you mean 'summary'?)"
-    assert format_github([p]) == ("::error file=lessons/t/l/lesson.md,line=3,title=sumary::"
-                                  "unknown key 'sumary' (did you mean 'summary'?)")
+    assert format_github([p]) == (
+        "::error file=lessons/t/l/lesson.md,line=3,title=sumary::unknown key 'sumary' (did you mean 'summary'?)"
+    )
     assert json.loads(format_json([p]))[0]["line"] == 3
     assert format_github([Problem("a,b.md", None, "x\ny")]) == "::error file=a%2Cb.md::x%0Ay"

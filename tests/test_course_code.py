@@ -6,6 +6,7 @@ standard library and numpy, no other package, no network, a time limit, and it m
 something (a block that prints nothing teaches nothing the prose can point at). A failure names
 the file and the line of the fence.
 """
+
 from __future__ import annotations
 
 import re
@@ -73,20 +74,29 @@ def python_blocks(text: str, path: str) -> list[Block]:
         close = re.compile(rf"^[ \t]*{re.escape(m['fence'][0])}{{{len(m['fence'])},}}\s*$")
         end = next((j for j in range(i + 1, len(lines)) if close.match(lines[j])), len(lines))
         if m["lang"].lower() in ("python", "py"):
-            body = "\n".join(l[len(m["indent"]):] if l.startswith(m["indent"]) else l for l in lines[i + 1:end])
+            body = "\n".join(l[len(m["indent"]) :] if l.startswith(m["indent"]) else l for l in lines[i + 1 : end])
             blocks.append(Block(path, i + 1, body + "\n"))
         i = end + 1
     return blocks
 
 
 def all_blocks(root: Path = REPO) -> list[Block]:
-    return [b for f in course_files(root)
-            for b in python_blocks(f.read_text(encoding="utf-8"), f.relative_to(root).as_posix())]
+    return [
+        b
+        for f in course_files(root)
+        for b in python_blocks(f.read_text(encoding="utf-8"), f.relative_to(root).as_posix())
+    ]
 
 
 def run(block: Block) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-I", "-c", RUNNER, block.where], input=block.code,
-                          capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-I", "-c", RUNNER, block.where],
+        input=block.code,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        cwd=REPO,
+    )
 
 
 def failure(block: Block) -> str | None:
@@ -113,8 +123,11 @@ def test_course_code_runs(block):
 
 def test_code_where_the_course_promises_it():
     """Every Track 5 lesson carries code, and at least three Track 4 lessons do."""
-    with_code = {"/".join(b.path.split("/")[1:3])
-                 for b in BLOCKS if b.path.startswith("lessons/") and b.path.endswith("/lesson.md")}
+    with_code = {
+        "/".join(b.path.split("/")[1:3])
+        for b in BLOCKS
+        if b.path.startswith("lessons/") and b.path.endswith("/lesson.md")
+    }
     t5 = {p.parent.name for p in (REPO / "lessons/transformers-and-llms").glob("*/lesson.md")}
     t4 = {p.parent.name for p in (REPO / "lessons/deep-learning-survey").glob("*/lesson.md")}
     assert {f"transformers-and-llms/{s}" for s in t5} <= with_code

@@ -1,4 +1,5 @@
 """The bundled course as a learner meets it: complete, reachable, honest about its times."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import REPO
-from tracksite.core.loader import load
+from tracksite.core.checks import load
 from tracksite.core.coverage import covers
 from tracksite.core.readingtime import estimate
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
@@ -31,7 +32,9 @@ def test_bundled_course_has_no_problems():
 
 def test_tracks_and_lesson_counts():
     assert {s: (t.number, len(PROJECT.curriculum.lessons_of(s))) for s, t in TRACKS.items()} == {
-        "deep-learning-survey": (4, 10), "transformers-and-llms": (5, 5)}
+        "deep-learning-survey": (4, 10),
+        "transformers-and-llms": (5, 5),
+    }
     t4 = [l.slug for l in PROJECT.curriculum.lessons_of("deep-learning-survey")]
     assert t4[2:4] == ["attention-and-transformers", "convolutions"]
     assert PROJECT.curriculum.lessons_of("transformers-and-llms")[2].slug == "attention-mechanism"
@@ -48,8 +51,11 @@ def test_lesson_size_time_and_practice(lesson):
     assert re.search(r"(?m)^/{3,}\s*exercise\b", practice[1]) and re.search(r"(?m)^/{3,}\s*solution\b", practice[1])
     assert re.search(r"(?m)^/{3,}\s*(quiz|flashcards)\b", practice[1])
     assert re.search(r"!\[[^\]]+\]\([^)]+\.svg\)|^\|.*\|\s*$", doc.body, re.M), "no figure or table"
-    for text in (doc.body, PROJECT.document(f"{lesson.key}/overview.md").body,
-                 PROJECT.document(f"{lesson.key}/cheatsheet.md").body):
+    for text in (
+        doc.body,
+        PROJECT.document(f"{lesson.key}/overview.md").body,
+        PROJECT.document(f"{lesson.key}/cheatsheet.md").body,
+    ):
         assert not re.search(r"lorem|coming soon|\bTODO\b|\bTBD\b", text, re.I)
 
 
@@ -62,8 +68,10 @@ def test_every_objective_is_practised_by_a_quiz_or_an_exercise(lesson):
     items = []
     for block in iter_blocks(blocks):
         if block.name == "quiz":
-            items += ["\n".join([q.question] + [f"{o.text}\n{o.explain}" for o in q.options])
-                      for q in parse_quiz(block.body)[0]]
+            items += [
+                "\n".join([q.question] + [f"{o.text}\n{o.explain}" for o in q.options])
+                for q in parse_quiz(block.body)[0]
+            ]
         elif block.name == "exercise":
             items.append(block.body)
     assert [o for o in lesson.objectives if not covers(o, items)] == []
@@ -92,9 +100,13 @@ def test_own_words():
 
 
 def test_lesson_numbers_in_headers(built_site):
-    where = lambda url: " ".join(page(built_site, url).select_one(".ts-lesson-header__where").get_text(" ", strip=True).split())
-    assert where("deep-learning-survey/attention-and-transformers") == \
-        "Track 4 · Phase 1: Foundations and sequences · Lesson 3 of 10"
+    def where(url):
+        return " ".join(page(built_site, url).select_one(".ts-lesson-header__where").get_text(" ", strip=True).split())
+
+    assert (
+        where("deep-learning-survey/attention-and-transformers")
+        == "Track 4 · Phase 1: Foundations and sequences · Lesson 3 of 10"
+    )
     assert where("transformers-and-llms/attention-mechanism").endswith("Lesson 3 of 5")
 
 

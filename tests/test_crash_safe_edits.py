@@ -7,6 +7,7 @@ half-made lesson stayed. The kills here are triggered by the command's own file 
 (before and after each rename, replace, folder creation, removal and fsync), not by timers: each
 interrupted command is run again and must end with exactly the tree an uninterrupted run makes.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from course import make_course
+from course import make_course, run_cli
 
 TIMEOUT = 120
 KILL = textwrap.dedent("""
@@ -50,13 +51,28 @@ COMMANDS = {
 
 def tracksite(root: Path, args: list[str], patch: str = "", **env: str) -> subprocess.CompletedProcess:
     code = f"{patch}\nimport sys\nfrom tracksite.commands.cli import main\nsys.argv = ['tracksite', *{args!r}]\nsys.exit(main({args!r}))"
-    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=TIMEOUT,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env},
+    )
+
+
+def rerun(root: Path, args: list[str]) -> subprocess.CompletedProcess:
+    """The command run again after a kill, in this process (the killed run itself must be a
+    process of its own)."""
+    return run_cli(root, args)
 
 
 def tree(root: Path) -> dict[str, bytes | None]:
-    return {p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(root.rglob("*")) if not p.relative_to(root).as_posix().startswith(("site", "docs/assets"))}
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None)
+        for p in sorted(root.rglob("*"))
+        if not p.relative_to(root).as_posix().startswith(("site", "docs/assets"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -88,13 +104,16 @@ def fresh(pristine: Path, tmp_path: Path) -> Path:
 def operations(pristine: Path, tmp_path: Path, args: list[str]) -> int:
     """How many counted steps the command takes: kill later than that and it finishes."""
     root = fresh(pristine, tmp_path)
-    probe = KILL.replace("if calls[0] == N:", "if False:") + \
-        "\nimport atexit\natexit.register(lambda: open(os.environ['COUNT_FILE'], 'w').write(str(calls[0])))"
+    probe = (
+        KILL.replace("if calls[0] == N:", "if False:")
+        + "\nimport atexit\natexit.register(lambda: open(os.environ['COUNT_FILE'], 'w').write(str(calls[0])))"
+    )
     result = tracksite(root, args, probe, KILL_AT="0", COUNT_FILE=str(tmp_path / "count"))
     assert result.returncode == 0, result.stderr
     return int((tmp_path / "count").read_text())
 
 
+@pytest.mark.timeout(1200)  # dozens of killed processes, one per kill point: slow on a busy 2-core machine
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_killed_at_any_step_then_rerun_completes(pristine, expected, tmp_path, name):
     args = COMMANDS[name]
@@ -111,7 +130,7 @@ def test_killed_at_any_step_then_rerun_completes(pristine, expected, tmp_path, n
             for path, data in tree(root).items():
                 assert data != b"" or path.endswith(".gitkeep"), f"kill at {n}: {path} is empty"
         finished = {k: v for k, v in tree(root).items() if not k.startswith(".tracksite-journal")} == expected[name]
-        again = tracksite(root, args)
+        again = rerun(root, args)
         assert "Traceback" not in again.stderr
         if not finished:  # (killed after the commit, the change stands and the rerun may refuse to redo it)
             assert again.returncode == 0, f"kill at {n}: the rerun failed: {again.stderr[-2000:]}"
@@ -161,6 +180,7 @@ def test_killed_while_undoing_then_rerun_completes(pristine, expected, tmp_path)
 
 # -- read-only files: a clear error and nothing changed ------------------------------------------
 
+
 def test_reported_case_read_only_track_yml(pristine, tmp_path):
     """As reported: with a read-only `track.yml`, `new lesson` left a half-made lesson and exit 70."""
     root = fresh(pristine, tmp_path)
@@ -171,7 +191,8 @@ def test_reported_case_read_only_track_yml(pristine, tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "tracksite new lesson: error: lessons/alpha/track.yml is a read-only file; make it writable (chmod u+w) "
-        "and run the command again; nothing was changed"]
+        "and run the command again; nothing was changed"
+    ]
     assert tree(root) == before and stat.S_IMODE(track.stat().st_mode) == 0o444
     assert not (root / ".tracksite-journal").exists()
 

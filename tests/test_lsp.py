@@ -3,13 +3,14 @@
 The server is started as Neovim, Helix or Zed would start it, told the workspace, and sent the
 notifications an editor sends on save; the diagnostics it publishes must be `tracksite check`'s
 problems on the right file and line, and must clear when the file is fixed."""
+
 from __future__ import annotations
 
 import json
+import queue
 import subprocess
 import sys
 import threading
-import queue
 
 import pytest
 
@@ -20,8 +21,13 @@ pytest.importorskip("pygls")
 
 class Client:
     def __init__(self, root):
-        self.proc = subprocess.Popen([sys.executable, "-m", "tracksite.commands.cli", "lsp"], cwd=root,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tracksite.commands.cli", "lsp"],
+            cwd=root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         self.messages: queue.Queue = queue.Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -57,8 +63,14 @@ class Client:
                 return message
 
     def diagnostics_for(self, uri, wanted, timeout=90):
-        return self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
-                         and m["params"]["uri"] == uri and wanted(m["params"]["diagnostics"]), timeout)["params"]["diagnostics"]
+        return self.wait(
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri
+                and wanted(m["params"]["diagnostics"])
+            ),
+            timeout,
+        )["params"]["diagnostics"]
 
 
 @pytest.mark.slow
@@ -67,20 +79,38 @@ def test_the_language_server_publishes_the_checks_and_clears_them(tmp_path):
     lesson = root / LESSON
     uri = lesson.resolve().as_uri()
     good = lesson.read_text(encoding="utf-8")
-    line_no = good[:good.index(QUIZ_LINE)].count("\n") + 1
+    line_no = good[: good.index(QUIZ_LINE)].count("\n") + 1
     save(lesson, good.replace(QUIZ_LINE, "      correct: maybe\n", 1))  # wrong before the editor connects
     c = Client(root)
     try:
-        i = c.send("initialize", {"processId": None, "rootUri": root.resolve().as_uri(), "capabilities": {},
-                                  "workspaceFolders": [{"uri": root.resolve().as_uri(), "name": "course"}]}, request=True)
+        i = c.send(
+            "initialize",
+            {
+                "processId": None,
+                "rootUri": root.resolve().as_uri(),
+                "capabilities": {},
+                "workspaceFolders": [{"uri": root.resolve().as_uri(), "name": "course"}],
+            },
+            request=True,
+        )
         init = c.wait(lambda m: m.get("id") == i)
         assert init["result"]["capabilities"]["textDocumentSync"]["save"] is not False
         c.send("initialized", {})
         found = c.diagnostics_for(uri, bool)
         assert [(d["range"]["start"]["line"], d["severity"], d["message"], d["source"]) for d in found] == [
-            (line_no - 1, 1, "quiz[0].options[0].correct: expected true or false, found string 'maybe'", "tracksite")]
-        c.send("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1,
-                                                          "text": lesson.read_text(encoding="utf-8")}})
+            (line_no - 1, 1, "quiz[0].options[0].correct: expected true or false, found string 'maybe'", "tracksite")
+        ]
+        c.send(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "markdown",
+                    "version": 1,
+                    "text": lesson.read_text(encoding="utf-8"),
+                }
+            },
+        )
         # a YAML slip mid-edit, saved: reported at its line, the server stays up
         save(lesson, good.replace(QUIZ_LINE, "      correct: true\n     explain: [unclosed\n", 1))
         c.send("textDocument/didSave", {"textDocument": {"uri": uri}})

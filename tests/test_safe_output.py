@@ -6,6 +6,7 @@ validation, a template, a widget while rendering, a late page event) and compare
 site byte for byte; they run a build under a Python audit hook to list every file it writes; and
 they check that Markdown cannot pull files in from outside the project.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,29 +18,39 @@ from pathlib import Path
 
 import pytest
 
-from course import REPO, lesson_md, write
+from course import REPO, lesson_md, override, write
 
 TIMEOUT = 60
-QUIZ = ("/// quiz\n- question: Why?\n  options:\n    - text: Because.\n      correct: true\n"
-        "      explain: It is so.\n    - text: No.\n      explain: It is not.\n///\n")
+QUIZ = (
+    "/// quiz\n- question: Why?\n  options:\n    - text: Because.\n      correct: true\n"
+    "      explain: It is so.\n    - text: No.\n      explain: It is not.\n///\n"
+)
 
 
 def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
     """`mkdocs build --strict` in its own process; `patch` is Python run first (to break things)."""
     code = f"{patch}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict', *{list(args)!r}]\ncli()"
-    return subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
-                          timeout=TIMEOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every file (bytes) and folder (None) under `folder`, by relative path."""
-    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None) for p in sorted(folder.rglob("*"))
+    }
 
 
 def leftovers(root: Path) -> list[str]:
-    return [p.name for p in root.parent.iterdir() if ".staging-" in p.name or ".old-" in p.name] + \
-           [p.name for p in root.iterdir() if ".staging-" in p.name or ".old-" in p.name]
+    return [p.name for p in root.parent.iterdir() if ".staging-" in p.name or ".old-" in p.name] + [
+        p.name for p in root.iterdir() if ".staging-" in p.name or ".old-" in p.name
+    ]
 
 
 @pytest.fixture
@@ -60,14 +71,18 @@ def break_validation(root: Path) -> str:
 
 
 def break_template(root: Path) -> str:
-    main = root / "overrides/main.html"
-    main.write_text(main.read_text(encoding="utf-8").replace(
-        "{% block htmltitle %}", "{% block htmltitle %}{{ nothing.at.all }}", 1), encoding="utf-8")
+    main = override(root, "main.html")
+    main.write_text(
+        main.read_text(encoding="utf-8").replace(
+            "{% block htmltitle %}", "{% block htmltitle %}{{ nothing.at.all }}", 1
+        ),
+        encoding="utf-8",
+    )
     return ""
 
 
 def break_template_syntax(root: Path) -> str:
-    (root / "overrides/partials/lesson-pager.html").write_text("{% if %}", encoding="utf-8")
+    override(root, "partials/lesson-pager.html").write_text("{% if %}", encoding="utf-8")
     return ""
 
 
@@ -206,16 +221,27 @@ AUDIT = textwrap.dedent("""
 def audited_build(root: Path, log: Path, patch: str = "") -> tuple[list[list[str]], list[tuple[str, str]]]:
     """Build under an audit hook; every write event, and those outside site/ and its staging."""
     env = {**os.environ, "AUDIT_LOG": str(log), "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    code = AUDIT + patch + "\nfrom mkdocs.__main__ import cli\nimport sys\nsys.argv = ['mkdocs', 'build', '--strict']\ncli()"
-    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
-                            timeout=TIMEOUT, env=env)
+    code = (
+        AUDIT
+        + patch
+        + "\nfrom mkdocs.__main__ import cli\nimport sys\nsys.argv = ['mkdocs', 'build', '--strict']\ncli()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=TIMEOUT, env=env
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     events = [json.loads(line) for line in log.read_text().splitlines()]
     allowed = (str(root / "site"), str(root / ".site."))
     existing_folders = {str(p) for p in (root, *root.parents)}  # os.makedirs(parent, exist_ok=True)
-    outside = sorted({(event, path) for event, path in events
-                      if not path.startswith(allowed) and not path.startswith("/dev/")
-                      and not (event == "os.mkdir" and path in existing_folders)})
+    outside = sorted(
+        {
+            (event, path)
+            for event, path in events
+            if not path.startswith(allowed)
+            and not path.startswith("/dev/")
+            and not (event == "os.mkdir" and path in existing_folders)
+        }
+    )
     return events, outside
 
 
@@ -264,21 +290,28 @@ def test_snippets_extension_is_not_enabled():
     assert not [n for n in names if "snippets" in n or n in ("markdown_include.include", "mdx_include")]
 
 
-@pytest.mark.parametrize("line", [
-    '--8<-- "{secret}"',
-    "--8<-- {secret}",
-    ';--8<-- "{secret}"',
-    '--8<-- "../../../../secret.txt"',
-    '--8<-- "/etc/passwd"',
-    '```\n--8<-- "{secret}"\n```',
-    "{{% include '{secret}' %}}",
-    "{{{{ config.site_name }}}} and {{% raw %}}",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        '--8<-- "{secret}"',
+        "--8<-- {secret}",
+        ';--8<-- "{secret}"',
+        '--8<-- "../../../../secret.txt"',
+        '--8<-- "/etc/passwd"',
+        '```\n--8<-- "{secret}"\n```',
+        "{{% include '{secret}' %}}",
+        "{{{{ config.site_name }}}} and {{% raw %}}",
+    ],
+)
 def test_markdown_does_not_include_files(course, line):
     secret = course.parent / "secret.txt"
     secret.write_text(f"{SECRET}\nroot:x:0:0:root:/root:/bin/bash\n")
     text = line.format(secret=secret)
-    write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Intro\n\n" + text + "\n\n" + "Words here. " * 40))
+    write(
+        course,
+        "lessons/alpha/a1/lesson.md",
+        lesson_md("First lesson", body="## Intro\n\n" + text + "\n\n" + "Words here. " * 40),
+    )
     result = mkdocs(course)
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]  # harmless text: the page builds, showing the line as text

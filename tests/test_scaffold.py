@@ -1,5 +1,6 @@
 """`tracksite new`, `move` and `rename` on a copy of the bundled course: every result checks
 clean, builds with --strict and reads right; every refusal changes nothing and says why."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,16 +15,17 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import REPO
-from tracksite.core import redirects
-from tracksite.commands.cli import main as cli_main
-from tracksite.core.loader import load
-from tracksite.core.references import find_links
 from tracksite.commands.changes import Changes
+from tracksite.commands.cli import main as cli_main
 from tracksite.commands.rename import rewrite_references
 from tracksite.commands.trackfile import TrackFile, TrackFileError
+from tracksite.core import redirects
+from tracksite.core.checks import load
+from tracksite.core.references import find_links
 
 T4, T5 = "deep-learning-survey", "transformers-and-llms"
 BANNED = ("coming soon", "todo", "tbd", "lorem", "placeholder", "fixme")
+
 
 @pytest.fixture
 def bundled(tmp_path) -> Path:
@@ -38,8 +40,14 @@ def bundled(tmp_path) -> Path:
 
 def ts(root: Path, *args: str) -> subprocess.CompletedProcess:
     """The CLI as an instructor runs it, in its own process."""
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", *args], cwd=root, capture_output=True,
-                            text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -93,7 +101,9 @@ def tree_digest(root: Path) -> str:
 @pytest.mark.slow
 def test_new_lesson_checks_builds_and_renumbers(bundled):
     before_yml = (bundled / f"lessons/{T4}/track.yml").read_text()
-    result = ts(bundled, "new", "lesson", T4, "normalisation", "--title", "Normalisation layers", "--after", "convolutions")
+    result = ts(
+        bundled, "new", "lesson", T4, "normalisation", "--title", "Normalisation layers", "--after", "convolutions"
+    )
     assert result.returncode == 0, result.stderr
     assert "Lesson 5 of 11" in result.stdout
     # track.yml: exactly one line more, every comment and line kept
@@ -101,7 +111,11 @@ def test_new_lesson_checks_builds_and_renumbers(bundled):
     added = [l for l in after_yml.splitlines() if l not in before_yml.splitlines()]
     assert added == ["      - normalisation"]
     assert after_yml.replace("      - normalisation\n", "", 1) == before_yml
-    assert after_yml.index("- convolutions") < after_yml.index("- normalisation") < after_yml.index("- beyond-classification")
+    assert (
+        after_yml.index("- convolutions")
+        < after_yml.index("- normalisation")
+        < after_yml.index("- beyond-classification")
+    )
     # clean check: no error, and no warning about the new lesson
     assert not [w for w in check(bundled) if "normalisation" in w]
     # the learner site leaves the draft out, and its numbering is unchanged
@@ -121,17 +135,30 @@ def test_new_lesson_checks_builds_and_renumbers(bundled):
 
 
 def test_new_lesson_files_are_starter_text_that_validates(bundled):
-    result = ts(bundled, "new", "lesson", T5, "mixture-of-experts", "--title", "Mixture of experts: routing tokens",
-                "--summary", "How a router sends each token to a few expert networks.",
-                "--objective", "explain how a router picks experts for each token")
+    result = ts(
+        bundled,
+        "new",
+        "lesson",
+        T5,
+        "mixture-of-experts",
+        "--title",
+        "Mixture of experts: routing tokens",
+        "--summary",
+        "How a router sends each token to a few expert networks.",
+        "--objective",
+        "explain how a router picks experts for each token",
+    )
     assert result.returncode == 0, result.stderr
-    files = [bundled / f"lessons/{T5}/mixture-of-experts/lesson.md", bundled / f"lessons/{T5}/mixture-of-experts/overview.md",
-             bundled / f"cheatsheets/{T5}/mixture-of-experts.md"]
+    files = [
+        bundled / f"lessons/{T5}/mixture-of-experts/lesson.md",
+        bundled / f"lessons/{T5}/mixture-of-experts/overview.md",
+        bundled / f"cheatsheets/{T5}/mixture-of-experts.md",
+    ]
     for f in files:
         text = f.read_text().lower()
         assert not [b for b in BANNED if b in text], f
     lesson = files[0].read_text()
-    assert lesson.startswith("---\ntitle: \"Mixture of experts: routing tokens\"\n")
+    assert lesson.startswith('---\ntitle: "Mixture of experts: routing tokens"\n')
     assert "summary: How a router sends each token to a few expert networks.\n" in lesson
     assert "  - explain how a router picks experts for each token\n" in lesson
     assert "\nstatus: draft " in lesson
@@ -148,12 +175,24 @@ def test_new_lesson_files_are_starter_text_that_validates(bundled):
 
 def test_new_lesson_with_a_new_phase_and_first(bundled):
     assert ts(bundled, "new", "lesson", T5, "history", "--title", "A short history", "--first").returncode == 0
-    assert ts(bundled, "new", "lesson", T5, "evaluation", "--title", "Evaluating models", "--phase", "Using models").returncode == 0
-    assert ts(bundled, "new", "lesson", T5, "benchmarks", "--title", "Benchmarks", "--phase", "using models", "--first").returncode == 0
+    assert (
+        ts(
+            bundled, "new", "lesson", T5, "evaluation", "--title", "Evaluating models", "--phase", "Using models"
+        ).returncode
+        == 0
+    )
+    assert (
+        ts(
+            bundled, "new", "lesson", T5, "benchmarks", "--title", "Benchmarks", "--phase", "using models", "--first"
+        ).returncode
+        == 0
+    )
     tf = TrackFile(bundled / f"lessons/{T5}/track.yml")
     assert [(p.title, p.lessons[:1]) for p in tf.phases] == [
-        ("Inside the transformer", ["history"]), ("From transformers to language models", ["next-token-prediction"]),
-        ("Using models", ["benchmarks"])]
+        ("Inside the transformer", ["history"]),
+        ("From transformers to language models", ["next-token-prediction"]),
+        ("Using models", ["benchmarks"]),
+    ]
     assert tf.phases[-1].lessons == ["benchmarks", "evaluation"]
     check(bundled)
 
@@ -161,8 +200,18 @@ def test_new_lesson_with_a_new_phase_and_first(bundled):
 # -- new track ----------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_new_track_and_its_lessons_build(bundled):
-    result = ts(bundled, "new", "track", "nlp-basics", "--number", "6", "--title", "Language processing basics",
-                "--summary", "Text as data, from characters to tokens.")
+    result = ts(
+        bundled,
+        "new",
+        "track",
+        "nlp-basics",
+        "--number",
+        "6",
+        "--title",
+        "Language processing basics",
+        "--summary",
+        "Text as data, from characters to tokens.",
+    )
     assert result.returncode == 0, result.stderr
     text = (bundled / "lessons/nlp-basics/track.yml").read_text()
     assert "number: 6\ntitle: Language processing basics\nsummary: Text as data, from characters to tokens.\n" in text
@@ -176,8 +225,10 @@ def test_new_track_and_its_lessons_build(bundled):
     preview = build(bundled, drafts=True)
     assert where(preview, "nlp-basics/introduction") == "Track 6 · Phase 1: Getting started · Lesson 1 of 2"
     assert where(preview, "nlp-basics/tokenizers") == "Track 6 · Phase 1: Getting started · Lesson 2 of 2"
-    assert page(preview, "nlp-basics/introduction").select_one("h1").get_text(strip=True) == \
-        "Introduction to language processing basics"
+    assert (
+        page(preview, "nlp-basics/introduction").select_one("h1").get_text(strip=True)
+        == "Introduction to language processing basics"
+    )
 
 
 # -- move ---------------------------------------------------------------------------------------
@@ -192,7 +243,10 @@ def test_move_renumbers_everywhere(bundled):
     assert where(site, f"{T4}/recurrence-and-its-limits").endswith("Lesson 3 of 10")
     assert where(site, f"{T4}/beyond-classification") == "Track 4 · Phase 2: Seeing with networks · Lesson 5 of 10"
     assert pager(site, f"{T4}/deep-learning-era")["next"] == "../convolutions/"
-    assert pager(site, f"{T4}/convolutions") == {"prev": "../deep-learning-era/", "next": "../recurrence-and-its-limits/"}
+    assert pager(site, f"{T4}/convolutions") == {
+        "prev": "../deep-learning-era/",
+        "next": "../recurrence-and-its-limits/",
+    }
     assert pager(site, f"{T4}/attention-and-transformers")["next"] == "../beyond-classification/"
     track_page = page(site, T4)
     titles = [a.get_text(" ", strip=True) for a in track_page.select(".ts-lessons__title a")]
@@ -214,9 +268,18 @@ def test_move_between_phases_creates_and_removes_phases(bundled):
     result = ts(bundled, "move", T4, "beyond-classification", "--first")
     assert result.returncode == 0 and "'Seeing with networks' had no other lesson and was removed" in result.stdout
     tf = TrackFile(yml)
-    assert [p.title for p in tf.phases] == ["Foundations and sequences", "Generating new data", "Acting, scaling and the frontier"]
-    assert tf.slugs[:5] == ["beyond-classification", "deep-learning-era", "recurrence-and-its-limits",
-                            "attention-and-transformers", "convolutions"]
+    assert [p.title for p in tf.phases] == [
+        "Foundations and sequences",
+        "Generating new data",
+        "Acting, scaling and the frontier",
+    ]
+    assert tf.slugs[:5] == [
+        "beyond-classification",
+        "deep-learning-era",
+        "recurrence-and-its-limits",
+        "attention-and-transformers",
+        "convolutions",
+    ]
     assert yml.read_text().startswith("# Track 4: the survey track that follows the arc of MIT 6.S191.\n")
     check(bundled)
 
@@ -254,8 +317,10 @@ def test_rename_rewrites_every_reference_and_redirects(bundled):
     assert where(site, f"{T5}/self-attention") == "Track 5 · Phase 1: Inside the transformer · Lesson 3 of 5"
     deeper = [a["href"] for a in page(site, f"{T4}/attention-and-transformers").select(".ts-crosslinks--deeper a")]
     assert "../../transformers-and-llms/self-attention/" in deeper
-    for kind, old_url, new_url in (("lesson", "attention-mechanism/", "../self-attention/"),
-                                   ("cheatsheet", "attention-mechanism/cheatsheet/", "../../self-attention/cheatsheet/")):
+    for _kind, old_url, new_url in (
+        ("lesson", "attention-mechanism/", "../self-attention/"),
+        ("cheatsheet", "attention-mechanism/cheatsheet/", "../../self-attention/cheatsheet/"),
+    ):
         moved = page(site, f"{T5}/{old_url}")
         assert moved.select_one('meta[http-equiv="refresh"]')["content"] == f"0; url={new_url}"
         assert moved.select_one('link[rel="canonical"]')["href"] == new_url
@@ -289,7 +354,10 @@ REFUSALS = [
     (["new", "lesson", T4, "x", "--title", "   "], "--title must not be empty"),
     (["new", "lesson", T4, "x", "--title", "X", "--after", "convolution"], "did you mean 'convolutions'?"),
     (["new", "lesson", T4, "x", "--title", "X", "--after", "convolutions", "--first"], "not both"),
-    (["new", "lesson", T4, "x", "--title", "X", "--phase", "Seeing with network"], "did you mean 'Seeing with networks'?"),
+    (
+        ["new", "lesson", T4, "x", "--title", "X", "--phase", "Seeing with network"],
+        "did you mean 'Seeing with networks'?",
+    ),
     (["new", "lesson", T4, "x", "--title", "X", "--after", "convolutions", "--phase", "Generating new data"], "not in"),
     (["new", "track", T5, "--number", "9", "--title", "X"], "exists already"),
     (["new", "track", "fresh", "--number", "5", "--title", "X"], "track number 5 is taken"),
@@ -304,7 +372,9 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize("args,needle", REFUSALS, ids=[" ".join(a[:3]) + f" [{i}]" for i, (a, _) in enumerate(REFUSALS)])
+@pytest.mark.parametrize(
+    "args,needle", REFUSALS, ids=[" ".join(a[:3]) + f" [{i}]" for i, (a, _) in enumerate(REFUSALS)]
+)
 def test_refusals_change_nothing(bundled, args, needle, capsys):
     digest = tree_digest(bundled)
     assert cli_main(["--root", str(bundled), *args]) == 1  # in-process: quicker than a process each
@@ -330,7 +400,9 @@ def test_not_a_project(tmp_path):
     assert result.returncode == 1 and "is not a tracksite project" in result.stderr
 
 
-@pytest.mark.parametrize("argv", [["new"], ["new", "track"], ["new", "lesson"], ["move"], ["rename"], ["pdf"], ["schema"]])
+@pytest.mark.parametrize(
+    "argv", [["new"], ["new", "track"], ["new", "lesson"], ["move"], ["rename"], ["pdf"], ["schema"]]
+)
 def test_every_command_has_help(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli_main([*argv, "--help"])
@@ -342,7 +414,7 @@ def test_every_command_has_help(argv, capsys):
 # -- track.yml editing keeps the file as written ------------------------------------------------------
 STYLES = {
     "indented": "# order\nnumber: 1\ntitle: T\nsummary: S\nphases:\n  - title: A  # first phase\n    lessons:\n"
-                "      - a1  # the start\n      # a note between items\n      - a2\n\n  - title: B\n    lessons:\n      - 'b1'\n",
+    "      - a1  # the start\n      # a note between items\n      - a2\n\n  - title: B\n    lessons:\n      - 'b1'\n",
     "flush": "number: 1\ntitle: T\nsummary: S\nphases:\n- title: A\n  lessons:\n  - a1\n  - a2\n- title: B\n  lessons:\n  - b1\n",
     "flow": "number: 1\ntitle: T\nsummary: S\nphases:\n  - title: A\n    lessons: [a1, a2]   # two\n  - {title: B, lessons: [b1]}\n",
     "multiline-flow": "number: 1\ntitle: T\nsummary: S\nphases:\n  - title: A\n    lessons: [a1,\n      a2]\n  - title: B\n    lessons: [b1]\n",
@@ -370,10 +442,15 @@ def test_track_file_edits_keep_comments_and_layout(tmp_path, style):
 
 def test_track_file_keeps_crlf_and_bom(tmp_path):
     path = tmp_path / "track.yml"
-    path.write_bytes("\ufeffnumber: 1\r\ntitle: T\r\nsummary: S\r\nphases:\r\n  - title: A\r\n    lessons:\r\n      - a1\r\n".encode())
+    path.write_bytes(
+        "\ufeffnumber: 1\r\ntitle: T\r\nsummary: S\r\nphases:\r\n  - title: A\r\n    lessons:\r\n      - a1\r\n".encode()
+    )
     tf = TrackFile(path)
     tf.insert_at(0, 1, "a2")
-    assert tf.dump().encode() == "\ufeffnumber: 1\r\ntitle: T\r\nsummary: S\r\nphases:\r\n  - title: A\r\n    lessons:\r\n      - a1\r\n      - a2\r\n".encode()
+    assert (
+        tf.dump().encode()
+        == "\ufeffnumber: 1\r\ntitle: T\r\nsummary: S\r\nphases:\r\n  - title: A\r\n    lessons:\r\n      - a1\r\n      - a2\r\n".encode()
+    )
 
 
 def test_track_file_refuses_what_it_cannot_read(tmp_path):
@@ -412,7 +489,9 @@ def test_redirects_never_chain(tmp_path):
     (tmp_path / "redirects.yml").write_text(redirects.HEADER + "a: b\nz: y\n")
     assert redirects.record(tmp_path, "b", "c").endswith("a: c\nz: y\nb: c\n")
     (tmp_path / "redirects.yml").write_text(redirects.HEADER + "a: b\n")
-    assert redirects.record(tmp_path, "b", "a").endswith("# Written by `tracksite rename --redirect`; delete a line to drop its redirect.\nb: a\n")
+    assert redirects.record(tmp_path, "b", "a").endswith(
+        "# Written by `tracksite rename --redirect`; delete a line to drop its redirect.\nb: a\n"
+    )
 
 
 def test_changes_roll_back_together(tmp_path):

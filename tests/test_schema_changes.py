@@ -2,6 +2,7 @@
 to core/schema.py (a new choice value, a changed default) is followed by `tracksite check`, the
 build, the pages' labels, the loader, the JSON Schema and the authoring guide's tables, with
 nothing else touched."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,9 @@ def copy(tmp_path) -> Path:
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:
     """A command with the copy's code first on the path (the plugin included)."""
     env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([sys.executable, "-m", *args], cwd=root, capture_output=True, text=True,
-                            timeout=600, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", *args], cwd=root, capture_output=True, text=True, timeout=600, env=env
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -70,29 +72,46 @@ def test_a_new_choice_value_is_one_edit(copy):
 
     assert run(copy, "tracksite.commands.cli", "docs", "--check").returncode == 1  # the guide and schemas are stale
     assert run(copy, "tracksite.commands.cli", "docs", "--write").returncode == 0
-    lesson_schema = json.loads((copy / "docs/schemas/lesson.schema.json").read_text(encoding="utf-8"))
+    lesson_schema = json.loads(
+        (copy / "scripts/tracksite/theme/schemas/lesson.schema.json").read_text(encoding="utf-8")
+    )
     assert "expert" in lesson_schema["properties"]["difficulty"]["enum"]
-    assert "| `difficulty` | no | `intro`, `standard`, `advanced`, `expert` |" in \
-        (copy / "docs/authoring.md").read_text(encoding="utf-8")
-    starter = run(copy, "tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing",
-                  "--title", "Mixing experts")
+    assert "| `difficulty` | no | `intro`, `standard`, `advanced`, `expert` |" in (
+        copy / "docs/authoring.md"
+    ).read_text(encoding="utf-8")
+    starter = run(
+        copy, "tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing", "--title", "Mixing experts"
+    )
     assert starter.returncode == 0, starter.stderr
-    assert "difficulty: standard         # intro | standard | advanced | expert\n" in \
-        (copy / "lessons/transformers-and-llms/mixing/lesson.md").read_text(encoding="utf-8")
+    assert "difficulty: standard         # intro | standard | advanced | expert\n" in (
+        copy / "lessons/transformers-and-llms/mixing/lesson.md"
+    ).read_text(encoding="utf-8")
 
 
 def test_a_changed_default_is_one_edit(copy):
     schema_py = copy / "scripts/tracksite/core/schema.py"
-    edit(schema_py, 'Field("difficulty", DIFFICULTY, default="standard")', 'Field("difficulty", DIFFICULTY, default="intro")')
+    edit(
+        schema_py,
+        'Field("difficulty", DIFFICULTY, default="standard")',
+        'Field("difficulty", DIFFICULTY, default="intro")',
+    )
     lesson = copy / LESSON
     text = lesson.read_text(encoding="utf-8")
     assert "\ndifficulty: advanced\n" in text
     lesson.write_text(text.replace("\ndifficulty: advanced\n", "\n"), encoding="utf-8")
 
-    probe = ("from pathlib import Path; from tracksite.core.loader import load; "
-             "p = load(Path('.')); print(p.curriculum.lesson('transformers-and-llms/positional-encoding').difficulty)")
-    out = subprocess.run([sys.executable, "-c", probe], cwd=copy, capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(copy / "scripts")})
+    probe = (
+        "from pathlib import Path; from tracksite.core.checks import load; "
+        "p = load(Path('.')); print(p.curriculum.lesson('transformers-and-llms/positional-encoding').difficulty)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(copy / "scripts")},
+    )
     assert out.stdout.strip() == "intro", out.stderr
 
     build = run(copy, "mkdocs", "build", "--strict", "--site-dir", str(copy / "site"))
@@ -100,11 +119,17 @@ def test_a_changed_default_is_one_edit(copy):
     assert shown_difficulty(copy / "site") == "Introductory"
 
     assert run(copy, "tracksite.commands.cli", "docs", "--write").returncode == 0
-    lesson_schema = json.loads((copy / "docs/schemas/lesson.schema.json").read_text(encoding="utf-8"))
+    lesson_schema = json.loads(
+        (copy / "scripts/tracksite/theme/schemas/lesson.schema.json").read_text(encoding="utf-8")
+    )
     assert lesson_schema["properties"]["difficulty"]["default"] == "intro"
-    assert "| `difficulty` | no | `intro`, `standard`, `advanced` | `intro` |" in \
-        (copy / "docs/authoring.md").read_text(encoding="utf-8")
-    starter = run(copy, "tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing",
-                  "--title", "Mixing experts")
+    assert "| `difficulty` | no | `intro`, `standard`, `advanced` | `intro` |" in (
+        copy / "docs/authoring.md"
+    ).read_text(encoding="utf-8")
+    starter = run(
+        copy, "tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing", "--title", "Mixing experts"
+    )
     assert starter.returncode == 0, starter.stderr
-    assert "\ndifficulty: intro " in (copy / "lessons/transformers-and-llms/mixing/lesson.md").read_text(encoding="utf-8")
+    assert "\ndifficulty: intro " in (copy / "lessons/transformers-and-llms/mixing/lesson.md").read_text(
+        encoding="utf-8"
+    )

@@ -5,6 +5,7 @@ Issue 16 and issue 14 (3, 4): teaching text and headings only; no quiz explanati
 flashcard back; no instructor note, draft, home page or product documentation in the learner's
 search; every result knows its kind, track and "Track N · Lesson M of K".
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -46,10 +47,26 @@ def teaching_urls(site: Path) -> set[str]:
     return urls
 
 
-def test_only_teaching_pages_are_indexed(built_site):
+#: A track's own learner pages besides its lessons (core/trackpages.py), by their file name.
+TRACK_PAGES = ("glossary", "keypoints", "review", "exercises")
+
+
+def track_page_urls(site: Path) -> set[str]:
+    """Every glossary, key points, review and exercise page the build published."""
+    return {
+        "/" + p.parent.relative_to(site).as_posix() + "/"
+        for p in site.glob("*/*/index.html")
+        if p.parent.name in TRACK_PAGES and (site / p.parent.parent.name / "index.html").is_file()
+    }
+
+
+def test_only_learner_pages_are_indexed(built_site):
     indexed = set(fragments(built_site))
     expected = teaching_urls(built_site)
     assert len(expected) == 2 + 15 * 3  # two tracks, fifteen lessons with overview and cheatsheet
+    own = track_page_urls(built_site)
+    assert len(own) == 2 * 4  # issue 32.5: each track's glossary, key points, review and exercise pack
+    expected |= own
     assert indexed == expected, (sorted(indexed - expected), sorted(expected - indexed))
     for guide in ("authoring", "benchmarks", "security"):  # issue 14.4: not in the course search
         assert (built_site / guide / "index.html").is_file()
@@ -63,8 +80,10 @@ def test_no_answer_is_in_the_index(built_site):
     answers = []
     for page in built_site.rglob("index.html"):
         html = soup(page)
-        found = [squash(n.get_text(" ")) for n in
-                 html.select(".ts-quiz__explain, .ts-solution__body, .ts-card__answer, .ts-quiz__verdict")]
+        found = [
+            squash(n.get_text(" "))
+            for n in html.select(".ts-quiz__explain, .ts-solution__body, .ts-card__answer, .ts-quiz__verdict")
+        ]
         for widget in html.select("[data-widget]"):
             widget.decompose()
         prose = squash(html.get_text(" "))  # a card may repeat a sentence the lesson teaches: fine
@@ -84,14 +103,54 @@ def test_teaching_text_and_headings_are_indexed(built_site):
     assert anchors["scaled-dot-product-attention"] == "Scaled dot-product attention"
 
 
-@pytest.mark.parametrize("url, kind, where, track", [
-    ("/transformers-and-llms/attention-mechanism/", "Lesson", "Track 5 · Lesson 3 of 5", "Track 5: Transformers and LLMs"),
-    ("/deep-learning-survey/attention-and-transformers/overview/", "Overview", "Track 4 · Lesson 3 of 10",
-     "Track 4: Deep learning, a survey"),
-    ("/deep-learning-survey/convolutions/cheatsheet/", "Cheatsheet", "Track 4 · Lesson 4 of 10",
-     "Track 4: Deep learning, a survey"),
-    ("/transformers-and-llms/", "Track", "Track 5 · 5 lessons", "Track 5: Transformers and LLMs"),
-])
+@pytest.mark.parametrize(
+    "url, kind, where, track",
+    [
+        (
+            "/transformers-and-llms/attention-mechanism/",
+            "Lesson",
+            "Track 5 · Lesson 3 of 5",
+            "Track 5: Transformers and LLMs",
+        ),
+        (
+            "/transformers-and-llms/glossary/",
+            "Glossary",
+            "Track 5: Transformers and LLMs",
+            "Track 5: Transformers and LLMs",
+        ),
+        (
+            "/deep-learning-survey/keypoints/",
+            "Key points",
+            "Track 4: Deep learning, a survey",
+            "Track 4: Deep learning, a survey",
+        ),
+        (
+            "/deep-learning-survey/review/",
+            "Review",
+            "Track 4: Deep learning, a survey",
+            "Track 4: Deep learning, a survey",
+        ),
+        (
+            "/transformers-and-llms/exercises/",
+            "Exercise pack",
+            "Track 5: Transformers and LLMs",
+            "Track 5: Transformers and LLMs",
+        ),
+        (
+            "/deep-learning-survey/attention-and-transformers/overview/",
+            "Overview",
+            "Track 4 · Lesson 3 of 10",
+            "Track 4: Deep learning, a survey",
+        ),
+        (
+            "/deep-learning-survey/convolutions/cheatsheet/",
+            "Cheatsheet",
+            "Track 4 · Lesson 4 of 10",
+            "Track 4: Deep learning, a survey",
+        ),
+        ("/transformers-and-llms/", "Track", "Track 5 · 5 lessons", "Track 5: Transformers and LLMs"),
+    ],
+)
 def test_each_result_knows_its_kind_track_and_place(built_site, url, kind, where, track):
     page = fragments(built_site)[url]
     assert page["meta"]["kind"] == kind and htmllib.unescape(page["meta"]["where"]) == where
@@ -101,14 +160,55 @@ def test_each_result_knows_its_kind_track_and_place(built_site, url, kind, where
         assert htmllib.unescape(page["meta"]["title"]).endswith(title.removeprefix("Track 5: "))
     # the place in the track is shown by the page header too, and agrees
     header = soup(built_site / url.strip("/") / "index.html").select_one(".ts-lesson-header__where")
-    if kind != "Track":
+    if kind not in ("Track", "Glossary", "Key points", "Review", "Exercise pack"):
         assert where.split(" · ")[1] in squash(header.get_text(" "))
+
+
+def test_a_glossary_term_leads_to_its_definition(built_site):
+    """Issue 32.5: every term of a glossary is a section of the glossary's entry in the index,
+    at the term's own anchor on the page, and its definition is in the entry's text."""
+    for track in ("transformers-and-llms", "deep-learning-survey"):
+        page = soup(built_site / track / "glossary" / "index.html")
+        entry = fragments(built_site)[f"/{track}/glossary/"]
+        sections = {a["id"]: squash(htmllib.unescape(a["text"])) for a in entry["anchors"]}
+        content = squash(htmllib.unescape(entry["content"]))
+        terms = page.select(".ts-glossary__entry")
+        assert len(terms) > 10
+        for term in terms:
+            name = squash(term.select_one(".ts-glossary__term").get_text(" "))
+            assert sections.get(term["id"]) == name, (track, term["id"])
+            assert squash(term.select_one(".ts-glossary__definition").get_text(" ")) in content
+        # the lessons each term is taught and used in are navigation, not the entry's text
+        assert "Taught in" not in content and "Used in" not in content
+
+
+def test_track_pages_keep_answers_and_controls_out(built_site):
+    """The review page's card backs and the exercise pack's solutions and quiz answers are
+    answers: on the page, never in the index (issue 32.5 keeps issue 14.3)."""
+    review = soup(built_site / "deep-learning-survey" / "review" / "index.html")
+    backs = [squash(a.get_text(" ")) for a in review.select(".ts-card__answer")]
+    fronts = [squash(a.get_text(" ")) for a in review.select(".ts-card__term")]
+    assert len(backs) > 10 and len(fronts) == len(backs)
+    indexed = fragments(built_site)
+    content = squash(htmllib.unescape(indexed["/deep-learning-survey/review/"]["content"]))
+    assert not [b for b in backs if b in content and b not in fronts]
+    assert "Reviewing needs JavaScript" not in content
+    pack = soup(built_site / "transformers-and-llms" / "exercises" / "index.html")
+    assert pack.select("[data-widget]")  # the pack's exercises and quizzes: out of the index whole
+    content = squash(htmllib.unescape(indexed["/transformers-and-llms/exercises/"]["content"]))
+    assert "Right:" not in content and "Wrong:" not in content and "Lesson 1" in content
 
 
 def test_chrome_and_widgets_stay_out(built_site):
     text = indexed_text(built_site)
-    for chrome in ("Mark lesson complete", "Show solution", "Reset progress", "Go deeper",
-                   "Credits:", "Start with Lesson 1"):
+    for chrome in (
+        "Mark lesson complete",
+        "Show solution",
+        "Reset progress",
+        "Go deeper",
+        "Credits:",
+        "Start with Lesson 1",
+    ):
         assert chrome not in text, chrome
 
 
@@ -127,11 +227,21 @@ def test_code_blocks_weigh_half():
 
 
 def test_drafts_are_never_indexed(course, tmp_path):
-    write(course, "lessons/alpha/a2/lesson.md", lesson_md(
-        "Second lesson", status="draft", body="## Secret\n\nThe quokkaword is here. " + "Words to read. " * 40))
+    write(
+        course,
+        "lessons/alpha/a2/lesson.md",
+        lesson_md(
+            "Second lesson", status="draft", body="## Secret\n\nThe quokkaword is here. " + "Words to read. " * 40
+        ),
+    )
     out = tmp_path / "drafts-site"
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "build", "--drafts", "--site-dir", str(out)],
-                            cwd=course, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "build", "--drafts", "--site-dir", str(out)],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "quokkaword" in (out / "alpha/a2/index.html").read_text(encoding="utf-8")  # built, for preview
     assert "/alpha/a2/" not in fragments(out) and "quokkaword" not in all_text(out)
@@ -143,8 +253,13 @@ def test_instructor_build_indexes_guides_never_notes(course, tmp_path):
     write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=body))
     write(course, "docs/guide.md", "# A guide\n\nHow to write a grommetword lesson.\n")
     out = tmp_path / "instructor-site"
-    result = subprocess.run([sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
-                            cwd=course, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert NOTE in (out / "alpha/a1/index.html").read_text(encoding="utf-8")
     assert "zanzibarian" not in all_text(out)
@@ -159,10 +274,11 @@ def test_guides_sit_in_the_footer_not_the_learners_navigation(built_site):
     home = soup(built_site / "index.html")
     nav_links = {a["href"] for a in home.select(".ts-nav a")}
     assert not any(h.rstrip("/").endswith(("authoring", "benchmarks", "security")) for h in nav_links), nav_links
-    footer = {a["href"] for a in home.select("footer .ts-footer-guides a")}
-    assert {"authoring/", "benchmarks/", "security/"} <= footer
+    # the home page's footer reaches the guides through one link; a lesson's footer has none
+    footer = [a["href"] for a in home.select("footer .ts-footer-guides a")]
+    assert footer == ["architecture/"], footer
     lesson = soup(built_site / "transformers-and-llms/attention-mechanism/index.html")
-    assert "../../authoring/" in {a["href"] for a in lesson.select("footer .ts-footer-guides a")}
+    assert not lesson.select("footer .ts-footer-guides a")
     guide = soup(built_site / "authoring/index.html")  # on a guide page, the guides are listed
     assert "../benchmarks/" in {a["href"] for a in guide.select(".ts-nav a")}
 
@@ -200,21 +316,51 @@ def test_weight_of_a_page_with_materials_search_counts_its_index(tmp_path):
 
 
 def test_search_benchmark_reports_each_target_met_or_missed(tmp_path):
-    from tracksite.tools import search_bench as sb
+    from tracksite.tools.bench import search as sb
 
     def size(n, one_bytes, ms, index_s, build_s):
         query = {"query": "q", "bytes": one_bytes, "files": 9, "ms": ms, "ms_all": [ms]}
-        return {"lessons": n, "pages": 3 * n, "build_s": build_s, "index_s": index_s, "index_disk": 10_000,
-                "build_cpu_s": build_s, "index_cpu_s": index_s * 2,
-                "index_files": 5, "plain_build_s": 1.0, "material": {"index_bytes": 5, "index_gzip": 5, "visit_bytes": 9},
-                "ours": {"one word": query, "three words": query}, "material_browser": {"one word": query, "three words": query}}
+        return {
+            "lessons": n,
+            "pages": 3 * n,
+            "build_s": build_s,
+            "index_s": index_s,
+            "index_disk": 10_000,
+            "build_cpu_s": build_s,
+            "index_cpu_s": index_s * 2,
+            "index_files": 5,
+            "plain_build_s": 1.0,
+            "material": {"index_bytes": 5, "index_gzip": 5, "visit_bytes": 9},
+            "ours": {"one word": query, "three words": query},
+            "material_browser": {"one word": query, "three words": query},
+        }
 
-    bundled = {"build_s": 2.0, "index_s": 0.2, "index_disk": 1, "index_files": 1, "build_cpu_s": 2.0, "index_cpu_s": 0.3,
-               "ours": size(1, 100_000, 50, 0, 1)["ours"], "material": {"visit_bytes": 150_000}}
-    data = {"date": "today", "repeat": 1, "machine": {}, "bundled": bundled,
-            "sizes": [size(10, 90_000, 80, 0.1, 2.0), size(1000, 160 * 1024, 350, 30.0, 100.0)]}
+    bundled = {
+        "build_s": 2.0,
+        "index_s": 0.2,
+        "index_disk": 1,
+        "index_files": 1,
+        "build_cpu_s": 2.0,
+        "index_cpu_s": 0.3,
+        "ours": size(1, 100_000, 50, 0, 1)["ours"],
+        "material": {"visit_bytes": 150_000},
+    }
+    data = {
+        "date": "today",
+        "repeat": 1,
+        "machine": {},
+        "bundled": bundled,
+        "sizes": [size(10, 90_000, 80, 0.1, 2.0), size(1000, 160 * 1024, 350, 30.0, 100.0)],
+    }
     text = "\n".join(sb.targets(data))
-    assert "160 KB, **missed** by 10 KB" in text
+    assert (
+        "one word query (`q`) at most 100 KB of search files, gzip as a host sends them: 160 KB, **missed** by 60 KB"
+        in text
+    )
+    assert (
+        "three words query (`q`) at most 120 KB of search files, gzip as a host sends them: 160 KB, **missed** by 40 KB"
+        in text
+    )
     assert "350 ms at worst, **missed** by 50 ms" in text
     assert "30% (30.0 s of 100.0 s), **missed**; Pagefind's CPU time is 60% of the build's" in text
     assert "98 KB against 146 KB, met" in text
@@ -227,7 +373,7 @@ def test_search_benchmark_reports_each_target_met_or_missed(tmp_path):
 
 
 def test_the_main_benchmark_keeps_the_search_section(tmp_path):
-    from tracksite.tools import search_bench as sb
+    from tracksite.tools.bench import search as sb
 
     page = tmp_path / "benchmarks.md"
     page.write_text(f"# Old main part\n\n{sb.START}\nsearch figures\n{sb.END}\n", encoding="utf-8")
@@ -237,10 +383,12 @@ def test_the_main_benchmark_keeps_the_search_section(tmp_path):
 
 
 def test_pagefind_is_sent_only_the_marked_element_whole():
-    page = ('<html lang="fr"><head><title>T</title></head><body><nav><div>menu words</div></nav>'
-            '<div class="x" data-pagefind-body><div><p>one</p></div><!-- <div> -->'
-            '<script type="application/json">{"html": "</div></div>"}</script><div><p>two</p></div></div>'
-            '<footer><div>footer words</div></footer></body></html>')
+    page = (
+        '<html lang="fr"><head><title>T</title></head><body><nav><div>menu words</div></nav>'
+        '<div class="x" data-pagefind-body><div><p>one</p></div><!-- <div> -->'
+        '<script type="application/json">{"html": "</div></div>"}</script><div><p>two</p></div></div>'
+        "<footer><div>footer words</div></footer></body></html>"
+    )
     part = search.indexed_part(page)
     assert part.startswith('<!doctype html><html lang="fr"><body><div class="x" data-pagefind-body>')
     assert "one" in part and "two" in part and part.endswith("<div><p>two</p></div></div></body></html>")
@@ -251,12 +399,12 @@ def test_pagefind_is_sent_only_the_marked_element_whole():
 def test_the_index_is_what_pagefind_makes_of_the_whole_pages(built_site, tmp_path):
     """Pagefind sent only each page's marked element (`indexed_part`, while the build renders)
     writes the very fragments its command line writes from the whole built pages (with the ids
-    of everything but headings dropped, as `indexed_part` drops them)."""
+    of everything but headings dropped and glossary terms as headings, as `indexed_part` does)."""
     whole = tmp_path / "whole"
     for page in built_site.rglob("*.html"):
         target = whole / page.relative_to(built_site)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(search.drop_anchor_ids(page.read_text(encoding="utf-8")), encoding="utf-8")
+        target.write_text(search.pagefind_copy(page.read_text(encoding="utf-8")), encoding="utf-8")
     out = tmp_path / "cli-index"
     args = [str(search.executable()), "--site", str(whole), "--output-path", str(out), "--silent"]
     for selector in search.EXCLUDED:
@@ -299,25 +447,35 @@ def test_a_track_page_is_found_for_its_own_text_not_its_map(built_site):
 
 
 def test_only_heading_ids_reach_pagefind():
-    html = ('<h2 id="a">A</h2><span class="ts-term__tip" role="tooltip" id="ts-term-1">B</span>'
-            '<div data-id="x" id="ts-code-1">c</div><H3 class="z" id="q">Q</H3><p data-id="k">d</p>')
-    assert search.drop_anchor_ids(html) == ('<h2 id="a">A</h2><span class="ts-term__tip" role="tooltip">B</span>'
-                                            '<div data-id="x">c</div><H3 class="z" id="q">Q</H3><p data-id="k">d</p>')
+    html = (
+        '<h2 id="a">A</h2><span class="ts-term__tip" role="tooltip" id="ts-term-1">B</span>'
+        '<div data-id="x" id="ts-code-1">c</div><H3 class="z" id="q">Q</H3><p data-id="k">d</p>'
+    )
+    assert search.drop_anchor_ids(html) == (
+        '<h2 id="a">A</h2><span class="ts-term__tip" role="tooltip">B</span>'
+        '<div data-id="x">c</div><H3 class="z" id="q">Q</H3><p data-id="k">d</p>'
+    )
 
 
 def test_a_dirty_build_keeps_every_page_in_the_index(course):
     """`--dirty` in place (`atomic: false`) renders only the changed pages; the others are read
     back from the site, so the index still holds every page."""
     config = course / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - tracksite\n", "  - tracksite:\n      atomic: false\n"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - tracksite\n", "  - tracksite:\n      atomic: false\n"),
+        encoding="utf-8",
+    )
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
     before = set(fragments(course / "site"))
-    write(course, "lessons/alpha/a2/lesson.md", lesson_md(
-        "Second lesson", body="## Fresh\n\nThe numbatword is new here. " + "Words to read. " * 40))
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--dirty"], cwd=course, capture_output=True,
-                            text=True, timeout=600)  # not --strict: MkDocs warns about every dirty build
+    write(
+        course,
+        "lessons/alpha/a2/lesson.md",
+        lesson_md("Second lesson", body="## Fresh\n\nThe numbatword is new here. " + "Words to read. " * 40),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--dirty"], cwd=course, capture_output=True, text=True, timeout=600
+    )  # not --strict: MkDocs warns about every dirty build
     assert result.returncode == 0, result.stderr[-3000:]
     after = fragments(course / "site")
     assert set(after) == before and "numbatword" in all_text(course / "site")
@@ -327,8 +485,10 @@ def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
     """`mkdocs serve` finishes the index after the build returns (search.Background): left
     alone it writes a working index; stopped by the next build it ends Pagefind and reports
     nothing, because that build writes its own index."""
-    page = ('<html lang="en"><body><main data-pagefind-body><h1>Wombat</h1>'
-            '<p>A wombat digs burrows.</p></main></body></html>')
+    page = (
+        '<html lang="en"><body><main data-pagefind-body><h1>Wombat</h1>'
+        "<p>A wombat digs burrows.</p></main></body></html>"
+    )
     for stop in (False, True):
         site = tmp_path / f"site-{stop}"
         site.mkdir()

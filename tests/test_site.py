@@ -1,4 +1,5 @@
 """The built fixture course, read back with a real HTML parser."""
+
 from __future__ import annotations
 
 import re
@@ -20,10 +21,23 @@ def text(node) -> str:
     return " ".join(node.get_text(" ", strip=True).split())
 
 
-@pytest.mark.parametrize("url", [
-    "", "alpha", "beta", "alpha/a1", "alpha/a1/overview", "alpha/a1/cheatsheet", "alpha/a2", "alpha/a3",
-    "beta/b1", "beta/b2", "beta/b2/overview", "beta/b2/cheatsheet",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "alpha",
+        "beta",
+        "alpha/a1",
+        "alpha/a1/overview",
+        "alpha/a1/cheatsheet",
+        "alpha/a2",
+        "alpha/a3",
+        "beta/b1",
+        "beta/b2",
+        "beta/b2/overview",
+        "beta/b2/cheatsheet",
+    ],
+)
 def test_every_page_is_at_its_contract_url(fixture_site, url):
     assert (fixture_site / url / "index.html").is_file()
 
@@ -38,8 +52,10 @@ def test_lesson_header(fixture_site):
 
 
 def test_phase_numbering_crosses_phases(fixture_site):
-    assert text(soup(fixture_site, "alpha/a3").select_one(".ts-lesson-header__where")) == \
-        "Track 1 · Phase 2: Phase B · Lesson 3 of 3"
+    assert (
+        text(soup(fixture_site, "alpha/a3").select_one(".ts-lesson-header__where"))
+        == "Track 1 · Phase 2: Phase B · Lesson 3 of 3"
+    )
 
 
 def test_tabs(fixture_site):
@@ -124,7 +140,14 @@ def test_track_page(fixture_site):
     items = page.select(".ts-lessons__item")
     assert [i["data-lesson"] for i in items] == ["alpha/a1", "alpha/a2", "alpha/a3"]
     first = text(items[0])
-    for part in ("Lesson 1", "First lesson", "A lesson for the tests.", "Read 1 min", "Practice 5 min", "Difficulty Standard"):
+    for part in (
+        "Lesson 1",
+        "First lesson",
+        "A lesson for the tests.",
+        "Read 1 min",
+        "Practice 5 min",
+        "Difficulty Standard",
+    ):
         assert part in first
 
 
@@ -155,8 +178,11 @@ EVIL = '<script>alert(1)</script>"onmouseover="x'
 
 
 def test_front_matter_is_escaped_everywhere(course, tmp_path):
-    write(course, "lessons/alpha/a1/lesson.md", lesson_md(
-        f"'{EVIL}'", summary=f"'{EVIL} summary'", extra=f"credits: '{EVIL} credit'\n"))
+    write(
+        course,
+        "lessons/alpha/a1/lesson.md",
+        lesson_md(f"'{EVIL}'", summary=f"'{EVIL} summary'", extra=f"credits: '{EVIL} credit'\n"),
+    )
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr
     site = course / "site"
@@ -190,8 +216,11 @@ def test_page_size_does_not_grow_with_the_course(course):
     assert run_mkdocs(course).returncode == 0
     small = {u: len((course / "site" / u / "index.html").read_bytes()) for u in ("alpha/a2", "alpha")}
     for n in range(3, 23):
-        write(course, f"lessons/extra{n}/track.yml",
-              f"number: {n}\ntitle: Extra {n}\nsummary: More.\nphases:\n  - title: P\n    lessons: [x1, x2, x3, x4]\n")
+        write(
+            course,
+            f"lessons/extra{n}/track.yml",
+            f"number: {n}\ntitle: Extra {n}\nsummary: More.\nphases:\n  - title: P\n    lessons: [x1, x2, x3, x4]\n",
+        )
         for slug in ("x1", "x2", "x3", "x4"):
             write(course, f"lessons/extra{n}/{slug}/lesson.md", lesson_md(f"Extra {n} {slug}"))
             write(course, f"lessons/extra{n}/{slug}/overview.md", "## What you'll learn\n\nMore.\n")

@@ -7,6 +7,7 @@ to `/etc/passwd`, to `/etc`, to `.` and to `.git/config`. Each is now a located 
 are also opened in Chromium to show each one really runs a script there (the samples are live).
 Case 5's data-file size cap is here too.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,36 +19,57 @@ import pytest
 
 from conftest import run_mkdocs
 from course import write
-from tracksite.core.loader import ASSET_SUFFIXES, load
+from tracksite.core.checks import load
+from tracksite.core.published import ASSET_SUFFIXES
 from tracksite.core.statics import MAX_DATA_BYTES, html_findings, static_problems, svg_findings
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" height="80">\n{}\n</svg>\n'
 HOSTILE_SVG = {
     "namespace-prefix": SVG.format('<s:script xmlns:s="http://www.w3.org/2000/svg">alert(document.domain)</s:script>'),
-    "dtd-entity": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x "<script>alert(document.domain)</script>">]>\n'
-                   '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>\n'),
-    "animate-href": SVG.format('<a><animate attributeName="href" values="javascript:alert(document.domain)"/>'
-                               '<text x="10" y="40" font-size="30">click</text></a>'),
-    "set-xlink-href": SVG.format('<a><set attributeName="xlink:href" to="javascript:alert(document.domain)"/>'
-                                 '<text x="10" y="40" font-size="30">click</text></a>'),
+    "dtd-entity": (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x "<script>alert(document.domain)</script>">]>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>\n'
+    ),
+    "animate-href": SVG.format(
+        '<a><animate attributeName="href" values="javascript:alert(document.domain)"/>'
+        '<text x="10" y="40" font-size="30">click</text></a>'
+    ),
+    "set-xlink-href": SVG.format(
+        '<a><set attributeName="xlink:href" to="javascript:alert(document.domain)"/>'
+        '<text x="10" y="40" font-size="30">click</text></a>'
+    ),
     "xhtml-script": SVG.format('<h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(document.domain)</h:script>'),
     "plain-script": SVG.format("<script>alert(document.domain)</script>"),
-    "handler": SVG.format('<rect width="10" height="10" onclick="alert(1)"/>').replace("<svg ", '<svg onload="alert(document.domain)" '),
-    "foreign-object": SVG.format('<foreignObject width="100" height="50"><img xmlns="http://www.w3.org/1999/xhtml" '
-                                 'src="x" onerror="alert(document.domain)"/></foreignObject>'),
-    "spaced-javascript-link": SVG.format('<a xlink:href=" java&#9;script:alert(document.domain)"><text y="40">x</text></a>'),
+    "handler": SVG.format('<rect width="10" height="10" onclick="alert(1)"/>').replace(
+        "<svg ", '<svg onload="alert(document.domain)" '
+    ),
+    "foreign-object": SVG.format(
+        '<foreignObject width="100" height="50"><img xmlns="http://www.w3.org/1999/xhtml" '
+        'src="x" onerror="alert(document.domain)"/></foreignObject>'
+    ),
+    "spaced-javascript-link": SVG.format(
+        '<a xlink:href=" java&#9;script:alert(document.domain)"><text y="40">x</text></a>'
+    ),
     "stylesheet-pi": '<?xml version="1.0"?>\n<?xml-stylesheet type="text/xsl" href="x.xsl"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>\n',
-    "external-entity": ('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
-                        '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>\n'),
+    "external-entity": (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>\n'
+    ),
 }
 HARMLESS_SVG = {
-    "drawing": SVG.format('<title id="t">A box</title><defs><marker id="m"><path d="M0,0L10,5z"/></marker></defs>'
-                          '<rect x="1" y="1" width="10" height="10" fill="#fff" stroke="#000" marker-end="url(#m)"/>'
-                          '<use href="#m"/><text x="5" y="5" font-family="sans-serif">A &amp; B</text>'),
+    "drawing": SVG.format(
+        '<title id="t">A box</title><defs><marker id="m"><path d="M0,0L10,5z"/></marker></defs>'
+        '<rect x="1" y="1" width="10" height="10" fill="#fff" stroke="#000" marker-end="url(#m)"/>'
+        '<use href="#m"/><text x="5" y="5" font-family="sans-serif">A &amp; B</text>'
+    ),
     "link-out": SVG.format('<a href="https://example.org/paper"><text y="20">paper</text></a>'),
-    "animation": SVG.format('<circle r="5"><animate attributeName="r" values="5;10;5" dur="2s" repeatCount="indefinite"/></circle>'),
-    "inkscape": SVG.format('<sodipodi:namedview xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" '
-                           'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" inkscape:zoom="1"/>'),
+    "animation": SVG.format(
+        '<circle r="5"><animate attributeName="r" values="5;10;5" dur="2s" repeatCount="indefinite"/></circle>'
+    ),
+    "inkscape": SVG.format(
+        '<sodipodi:namedview xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" '
+        'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" inkscape:zoom="1"/>'
+    ),
     "embedded-png": SVG.format('<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/>'),
 }
 
@@ -69,7 +91,9 @@ def test_bundled_diagrams_pass():
 
     svgs = sorted(REPO.glob("lessons/**/*.svg"))
     assert len(svgs) > 5
-    assert {p.name: svg_findings(p.read_text(encoding="utf-8")) for p in svgs if svg_findings(p.read_text(encoding="utf-8"))} == {}
+    assert {
+        p.name: svg_findings(p.read_text(encoding="utf-8")) for p in svgs if svg_findings(p.read_text(encoding="utf-8"))
+    } == {}
 
 
 HOSTILE_HTML = {
@@ -90,21 +114,30 @@ def test_hostile_html_is_refused(name):
 
 
 def test_plain_html_passes():
-    page = ('<!doctype html>\n<html lang="en"><head><title>Notes</title><style>p { color: #333 }</style></head>'
-            '<body><h1>Notes</h1><p class="x">See <a href="../authoring/">the guide</a>.</p>'
-            '<img src="d.png" alt="A diagram"><table><tr><td>1</td></tr></table></body></html>')
+    page = (
+        '<!doctype html>\n<html lang="en"><head><title>Notes</title><style>p { color: #333 }</style></head>'
+        '<body><h1>Notes</h1><p class="x">See <a href="../authoring/">the guide</a>.</p>'
+        '<img src="d.png" alt="A diagram"><table><tr><td>1</td></tr></table></body></html>'
+    )
     assert html_findings(page) == []
 
 
 # -- in the course: docs/ and lessons/ the same ---------------------------------------------------
+
 
 def errors(course: Path) -> list[str]:
     return [p.text() for p in load(course, docs_dir=course / "docs").problems.errors]
 
 
 def tracksite(course: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tracksite.commands.cli", *args], cwd=course, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", *args],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
 
 
 @pytest.mark.parametrize("where", ["docs/figures/x.svg", "lessons/alpha/a1/x.svg"])
@@ -113,7 +146,7 @@ def test_reported_svg_bypasses_fail_check_and_build(course, where, name):
     """Case 2, first sentence and "SVGs anywhere under docs/ are published unchecked"."""
     write(course, where, HOSTILE_SVG[name])
     found = [e for e in errors(course) if e.startswith(where)]
-    assert found and ":" in found[0][len(where):], errors(course)
+    assert found and ":" in found[0][len(where) :], errors(course)
     result = run_mkdocs(course)
     assert result.returncode != 0 and where in result.stderr and "Traceback" not in result.stderr
     assert not (course / "site").exists()
@@ -123,25 +156,30 @@ def test_docs_html_file_is_refused_unless_plain(course):
     """Case 2: `docs/*.html` was published unchecked."""
     write(course, "docs/evil.html", "<h1>Hi</h1>\n<script>alert(document.domain)</script>\n")
     write(course, "docs/plain.html", "<h1>Hi</h1>\n<p>Plain text.</p>\n")
-    assert [e for e in errors(course) if "html" in e.lower()] == \
-        ["docs/evil.html:2: HTML file contains a <script> element, which is not plain text (diagrams and pages must be "
-         "plain drawings and text: remove scripts, event handlers, script links and embedded documents)"]
+    assert [e for e in errors(course) if "html" in e.lower()] == [
+        "docs/evil.html:2: HTML file contains a <script> element, which is not plain text (diagrams and pages must be "
+        "plain drawings and text: remove scripts, event handlers, script links and embedded documents)"
+    ]
     (course / "docs/evil.html").unlink()
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-2000:]
     assert (course / "site/plain.html").is_file()
 
 
-@pytest.mark.parametrize("case", [
-    ("docs/leak.txt", "/etc/passwd", "points outside the project"),
-    ("docs/etc", "/etc", "points outside the project"),
-    ("docs/loop", ".", "folder that contains it"),
-    ("docs/up", "..", "folder that contains it"),
-    ("docs/gone.png", "nowhere.png", "points to nothing"),
-    ("docs/a.png", "b.png", "loop back"),
-    ("lessons/alpha/a1/config.json", "../../../.git/config", "hidden folder .git"),
-    ("lessons/alpha/a1/leak.json", "/etc/passwd", "points outside the project"),
-], ids=["leak-txt", "etc", "loop", "parent-loop", "dangling", "link-cycle", "git-config", "lesson-leak"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("docs/leak.txt", "/etc/passwd", "points outside the project"),
+        ("docs/etc", "/etc", "points outside the project"),
+        ("docs/loop", ".", "folder that contains it"),
+        ("docs/up", "..", "folder that contains it"),
+        ("docs/gone.png", "nowhere.png", "points to nothing"),
+        ("docs/a.png", "b.png", "loop back"),
+        ("lessons/alpha/a1/config.json", "../../../.git/config", "hidden folder .git"),
+        ("lessons/alpha/a1/leak.json", "/etc/passwd", "points outside the project"),
+    ],
+    ids=["leak-txt", "etc", "loop", "parent-loop", "dangling", "link-cycle", "git-config", "lesson-leak"],
+)
 def test_symlinks_that_leave_or_loop_are_errors(course, case):
     """Case 2: `docs/leak.txt -> /etc/passwd` was published, `docs/etc -> /etc` and `docs/loop -> .`
     ended in tracebacks, a lesson asset linked to `.git/config` was published."""
@@ -217,8 +255,9 @@ def test_unreadable_static_file_is_a_located_problem(tmp_path, monkeypatch):
     (tmp_path / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     real = os.access
     monkeypatch.setattr(statics.os, "access", lambda p, mode: False if str(p).endswith("figure.png") else real(p, mode))
-    assert [p.text() for p in static_problems(tmp_path, tmp_path / "figure.png")] == \
-        ["figure.png: cannot read file: permission denied (make it readable (chmod a+r))"]
+    assert [p.text() for p in static_problems(tmp_path, tmp_path / "figure.png")] == [
+        "figure.png: cannot read file: permission denied (make it readable (chmod a+r))"
+    ]
 
 
 def test_lesson_downloads_are_published_and_other_files_are_named(course, tmp_path):
@@ -232,13 +271,22 @@ def test_lesson_downloads_are_published_and_other_files_are_named(course, tmp_pa
     write(course, "lessons/alpha/a1/__pycache__/train.cpython-311.pyc", "x")
     project = load(course)
     warnings = [(p.path, p.message) for p in project.problems.warnings]
-    assert ("lessons/alpha/a1/deck.key", "not published: .key files are not published from a lesson folder "
-            "(published: " + ", ".join(sorted(ASSET_SUFFIXES)) + ")") in warnings
+    assert (
+        "lessons/alpha/a1/deck.key",
+        "not published: .key files are not published from a lesson folder "
+        "(published: " + ", ".join(sorted(ASSET_SUFFIXES)) + ")",
+    ) in warnings
     assert any(path == "lessons/alpha/a1/figures" and "subfolders" in msg for path, msg in warnings)
-    assert not [w for w in warnings if "draft.md~" in w[0] or "__pycache__" in w[0] or w[0].endswith((".pdf", ".ipynb", ".py"))]
+    assert not [
+        w for w in warnings if "draft.md~" in w[0] or "__pycache__" in w[0] or w[0].endswith((".pdf", ".ipynb", ".py"))
+    ]
     assert not project.problems.errors
     site = tmp_path / "site"
     result = run_mkdocs(course, site=site)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert sorted(p.name for p in (site / "alpha/a1").iterdir() if p.is_file()) == \
-        ["index.html", "notebook.ipynb", "slides.pdf", "train.py"]
+    assert sorted(p.name for p in (site / "alpha/a1").iterdir() if p.is_file()) == [
+        "index.html",
+        "notebook.ipynb",
+        "slides.pdf",
+        "train.py",
+    ]

@@ -1,4 +1,5 @@
 """One test per validation error: the problem names the file, the line and the field."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from course import lesson_md, write
-from tracksite.core.loader import load
+from tracksite.core.checks import load
 
 
 def problems(root: Path, *, errors_only: bool = True):

@@ -4,6 +4,7 @@ A shell course's quiz whose options are commands: each option's `cd ..` must be 
 element; emphasis, links and math render; raw HTML, script links and attribute lists written
 into a widget text stay text (no element, no attribute, no handler).
 """
+
 from __future__ import annotations
 
 from bs4 import BeautifulSoup

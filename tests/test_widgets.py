@@ -2,6 +2,7 @@
 
 Rendering goes through a real markdown.Markdown with the extension and is read back with
 BeautifulSoup; browser behaviour is in tests/browser/test_widgets_browser.py."""
+
 from __future__ import annotations
 
 import gzip
@@ -28,20 +29,30 @@ from tracksite.core.widgets import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-ASSETS = REPO / "docs" / "assets" / "tracksite"
+ASSETS = REPO / "scripts" / "tracksite" / "theme" / "assets" / "tracksite"
 
-SITE_EXTENSIONS = ["toc", "attr_list", "md_in_html", "tables", "def_list", "footnotes",
-                   "pymdownx.superfences", "pymdownx.blocks.details"]
-ADMONITION = ("pymdownx.blocks.admonition",
-              {"types": ["note", "tip", "warning", "info", "example", "question"]})
+SITE_EXTENSIONS = [
+    "toc",
+    "attr_list",
+    "md_in_html",
+    "tables",
+    "def_list",
+    "footnotes",
+    "pymdownx.superfences",
+    "pymdownx.blocks.details",
+]
+ADMONITION = ("pymdownx.blocks.admonition", {"types": ["note", "tip", "warning", "info", "example", "question"]})
 
 
-def render(text: str, context: WidgetContext | None = None, instructor: bool = False,
-           extra: list | None = None) -> BeautifulSoup:
+def render(
+    text: str, context: WidgetContext | None = None, instructor: bool = False, extra: list | None = None
+) -> BeautifulSoup:
     context = context or WidgetContext("track/lesson", Path.cwd())
     ext = TracksiteBlocksExtension(context=lambda: context, instructor=instructor)
-    md = markdown.Markdown(extensions=[*SITE_EXTENSIONS, ADMONITION[0], ext, *(extra or [])],
-                           extension_configs={ADMONITION[0]: ADMONITION[1]})
+    md = markdown.Markdown(
+        extensions=[*SITE_EXTENSIONS, ADMONITION[0], ext, *(extra or [])],
+        extension_configs={ADMONITION[0]: ADMONITION[1]},
+    )
     return BeautifulSoup(md.convert(text), "lxml")
 
 
@@ -80,9 +91,12 @@ def make_data(tokens=TOKENS, layers=2, heads=3, plant=None, label=None, **extra)
                 rows.append(softmax(logits))
             layer.append(rows)
         weights.append(layer)
-    data = {"sentence": "The animal was tired because it", "tokens": list(tokens),
-            "weights": weights, "source": {"model": "test-model", "package": "none",
-                                            "package_version": "0"}}
+    data = {
+        "sentence": "The animal was tired because it",
+        "tokens": list(tokens),
+        "weights": weights,
+        "source": {"model": "test-model", "package": "none", "package_version": "0"},
+    }
     if label:
         data["label"] = label
     data.update(extra)
@@ -92,17 +106,16 @@ def make_data(tokens=TOKENS, layers=2, heads=3, plant=None, label=None, **extra)
 @pytest.fixture
 def lesson_dir(tmp_path) -> Path:
     it, animal = TOKENS.index("it"), TOKENS.index("animal")
-    (tmp_path / "tired.json").write_text(json.dumps(make_data(
-        plant={(1, 2, it, animal): 4.0}, label="tired")))
+    (tmp_path / "tired.json").write_text(json.dumps(make_data(plant={(1, 2, it, animal): 4.0}, label="tired")))
     (tmp_path / "wide.json").write_text(json.dumps(make_data(label="wide")))
     return tmp_path
 
 
 # == flashcards ==================================================================================
 
+
 def test_flashcards_yaml():
-    cards, issues = parse_flashcards("- term: Query\n  answer: What a token looks for.\n"
-                                     "- term: Key\n  answer: no\n")
+    cards, issues = parse_flashcards("- term: Query\n  answer: What a token looks for.\n- term: Key\n  answer: no\n")
     assert not issues
     assert [(c.term, c.answer) for c in cards] == [("Query", "What a token looks for."), ("Key", "no")]
 
@@ -114,25 +127,31 @@ def test_flashcards_keep_what_the_author_wrote_for_yaml_non_strings():
 
 
 def test_flashcards_definition_list():
-    cards, issues = parse_flashcards("Attention weight\n: How much one token draws\n"
-                                     "  on another.\n\nKey\n: A vector.\n")
+    cards, issues = parse_flashcards(
+        "Attention weight\n: How much one token draws\n  on another.\n\nKey\n: A vector.\n"
+    )
     assert not issues
     assert [(c.term, c.answer) for c in cards] == [
-        ("Attention weight", "How much one token draws on another."), ("Key", "A vector.")]
+        ("Attention weight", "How much one token draws on another."),
+        ("Key", "A vector."),
+    ]
     cards, issues = parse_flashcards("Term without answer\n\nKey\n: A vector.\n")
     assert issues and issues[0].line == 1 and "no answer" in issues[0].message
 
 
-@pytest.mark.parametrize("body, line, words", [
-    ("", 1, "no cards"),
-    ("just text", 1, "expected a list"),
-    ("- term: A\n- term: B\n  answer: b", 1, "missing"),
-    ("- term: A\n  answer: a\n- term: A\n  answer: b", 3, "already on card 1"),
-    ("- term: A\n  answer: a\n  hint: h", 3, "unknown key 'hint'"),
-    ("- term: A\n  answer: [a, b]", 2, "expected text"),
-    ("- term: a: b\n  answer: c", 1, "YAML"),
-    ("- term: &x A\n  answer: *x", 1, "anchors"),
-])
+@pytest.mark.parametrize(
+    "body, line, words",
+    [
+        ("", 1, "no cards"),
+        ("just text", 1, "expected a list"),
+        ("- term: A\n- term: B\n  answer: b", 1, "missing"),
+        ("- term: A\n  answer: a\n- term: A\n  answer: b", 3, "already on card 1"),
+        ("- term: A\n  answer: a\n  hint: h", 3, "unknown key 'hint'"),
+        ("- term: A\n  answer: [a, b]", 2, "expected text"),
+        ("- term: a: b\n  answer: c", 1, "YAML"),
+        ("- term: &x A\n  answer: *x", 1, "anchors"),
+    ],
+)
 def test_flashcards_problems(body, line, words):
     cards, issues = parse_flashcards(body)
     assert issues, body
@@ -171,22 +190,42 @@ def test_quiz_single_and_multiple():
     assert questions[0].options[1].explain == "It often has more."
 
 
-@pytest.mark.parametrize("body, line, words", [
-    ("- question: Q\n  options:\n    - text: a\n      correct: true\n      explain: e\n", 2,
-     "at least 2 options"),
-    ("- question: Q\n  options:\n    - text: a\n      correct: true\n      explain: e\n"
-     "    - text: b\n", 6, "missing required key 'explain'"),
-    ("- question: Q\n  options:\n    - text: a\n      explain: e\n    - text: b\n      explain: f\n",
-     2, "no correct option"),
-    ("- question: Q\n  options:\n    - a\n    - b\n", 3, "expected a mapping of `key: value` lines (option: `text:`, `explain:`), found string 'a'"),
-    ("- question: Q\n  options:\n    - text: a\n      correct: 'yes'\n      explain: e\n"
-     "    - text: b\n      explain: f\n", 4, "true or false"),
-    ("- question: Q\n  options:\n    - text: a\n      correct: true\n      explain: e\n"
-     "    - text: b\n      explain: f\n      why: g\n", 8, "unknown key 'why'"),
-    ("- question: Q\n  answers: []\n", 2, "unknown key 'answers'"),
-    ("question: Q", 1, "expected a list of questions"),
-    ("- question: Q\n  options:\n    - text: !!python/name:os.system a\n", 3, "tag"),
-])
+@pytest.mark.parametrize(
+    "body, line, words",
+    [
+        ("- question: Q\n  options:\n    - text: a\n      correct: true\n      explain: e\n", 2, "at least 2 options"),
+        (
+            "- question: Q\n  options:\n    - text: a\n      correct: true\n      explain: e\n    - text: b\n",
+            6,
+            "missing required key 'explain'",
+        ),
+        (
+            "- question: Q\n  options:\n    - text: a\n      explain: e\n    - text: b\n      explain: f\n",
+            2,
+            "no correct option",
+        ),
+        (
+            "- question: Q\n  options:\n    - a\n    - b\n",
+            3,
+            "expected a mapping of `key: value` lines (option: `text:`, `explain:`), found string 'a'",
+        ),
+        (
+            "- question: Q\n  options:\n    - text: a\n      correct: 'yes'\n      explain: e\n"
+            "    - text: b\n      explain: f\n",
+            4,
+            "true or false",
+        ),
+        (
+            "- question: Q\n  options:\n    - text: a\n      correct: true\n      explain: e\n"
+            "    - text: b\n      explain: f\n      why: g\n",
+            8,
+            "unknown key 'why'",
+        ),
+        ("- question: Q\n  answers: []\n", 2, "unknown key 'answers'"),
+        ("question: Q", 1, "expected a list of questions"),
+        ("- question: Q\n  options:\n    - text: !!python/name:os.system a\n", 3, "tag"),
+    ],
+)
 def test_quiz_problems(body, line, words):
     questions, issues = parse_quiz(body)
     assert issues, body
@@ -196,6 +235,7 @@ def test_quiz_problems(body, line, words):
 
 
 # == attention data ===============================================================================
+
 
 def test_attention_data_loads_and_picks_the_best_head(lesson_dir):
     data, issues = load_attention_data(lesson_dir / "tired.json")
@@ -216,8 +256,16 @@ def _two_heads(path: Path, head0: list[float], head1: list[float]):
     tokens = ["[CLS]", "animal", "tired", "it", "[SEP]"]
     uniform = [0.2] * 5
     rows = lambda it_row: [uniform, uniform, uniform, it_row, uniform]  # noqa: E731
-    path.write_text(json.dumps({"sentence": "animal tired it", "tokens": tokens,
-                                "weights": [[rows(head0), rows(head1)]], "source": "hand-made"}))
+    path.write_text(
+        json.dumps(
+            {
+                "sentence": "animal tired it",
+                "tokens": tokens,
+                "weights": [[rows(head0), rows(head1)]],
+                "source": "hand-made",
+            }
+        )
+    )
     return load_attention_data(path)[0]
 
 
@@ -225,18 +273,24 @@ def test_attention_caption_is_honest_when_target_is_not_the_top(tmp_path):
     data = _two_heads(tmp_path / "a.json", [0.1, 0.5, 0.1, 0.2, 0.1], [0.1, 0.2, 0.5, 0.1, 0.1])
     view = attention_view(data, "it", "animal")
     assert (view.layer, view.head) == (0, 0)
-    assert view.caption == ("Layer 1, head 1: \u201cit\u201d puts 0.50 of its attention on "
-                            "\u201canimal\u201d, more than in any other head, and more than on any "
-                            "other token.")
+    assert view.caption == (
+        "Layer 1, head 1: \u201cit\u201d puts 0.50 of its attention on "
+        "\u201canimal\u201d, more than in any other head, and more than on any "
+        "other token."
+    )
     data = _two_heads(tmp_path / "b.json", [0.1, 0.3, 0.1, 0.1, 0.4], [0.1, 0.2, 0.5, 0.1, 0.1])
     view = attention_view(data, "it", "animal")
-    assert "Only the special token [SEP] gets more (0.40); among the words, \u201canimal\u201d " \
-           "gets the most." in view.caption
+    assert (
+        "Only the special token [SEP] gets more (0.40); among the words, \u201canimal\u201d "
+        "gets the most." in view.caption
+    )
     data = _two_heads(tmp_path / "c.json", [0.1, 0.3, 0.4, 0.1, 0.1], [0.1, 0.2, 0.5, 0.1, 0.1])
     view = attention_view(data, "it", "animal")
     assert (view.layer, view.head) == (0, 0)
-    assert "Even here \u201cit\u201d attends more to \u201ctired\u201d (0.40): no head makes " \
-           "\u201canimal\u201d its main focus." in view.caption
+    assert (
+        "Even here \u201cit\u201d attends more to \u201ctired\u201d (0.40): no head makes "
+        "\u201canimal\u201d its main focus." in view.caption
+    )
     view = attention_view(data)  # no focus, no target: the first real token, layer 1 head 1
     assert (view.layer, view.head, view.focus, view.target) == (0, 0, 1, None)
 
@@ -249,19 +303,22 @@ def _broken(tmp_path, mutate, name="d.json"):
     return load_attention_data(path)
 
 
-@pytest.mark.parametrize("mutate, words", [
-    (lambda d: d["weights"][0][1][2].__setitem__(0, d["weights"][0][1][2][0] + 0.01), "sum to"),
-    (lambda d: d["weights"][1][0][3].pop(), "expected 8 weights"),
-    (lambda d: d["weights"][1][0].pop(), "expected 8 rows"),
-    (lambda d: d["weights"][1].pop(), "every layer needs the same number"),
-    (lambda d: d["weights"][0][0][0].__setitem__(1, -0.5), "between 0 and 1"),
-    (lambda d: d["weights"][0][0][0].__setitem__(1, "x"), "must be a number"),
-    (lambda d: d.__setitem__("weights", []), "at least one layer"),
-    (lambda d: d.pop("source"), "missing required key 'source'"),
-    (lambda d: d.__setitem__("tokens", "the animal"), "list of tokens"),
-    (lambda d: d.__setitem__("words", [[0, 1], [3]]), "covering every token once"),
-    (lambda d: d.__setitem__("wieghts", 1), "unknown key 'wieghts'"),
-])
+@pytest.mark.parametrize(
+    "mutate, words",
+    [
+        (lambda d: d["weights"][0][1][2].__setitem__(0, d["weights"][0][1][2][0] + 0.01), "sum to"),
+        (lambda d: d["weights"][1][0][3].pop(), "expected 8 weights"),
+        (lambda d: d["weights"][1][0].pop(), "expected 8 rows"),
+        (lambda d: d["weights"][1].pop(), "every layer needs the same number"),
+        (lambda d: d["weights"][0][0][0].__setitem__(1, -0.5), "between 0 and 1"),
+        (lambda d: d["weights"][0][0][0].__setitem__(1, "x"), "must be a number"),
+        (lambda d: d.__setitem__("weights", []), "at least one layer"),
+        (lambda d: d.pop("source"), "missing required key 'source'"),
+        (lambda d: d.__setitem__("tokens", "the animal"), "list of tokens"),
+        (lambda d: d.__setitem__("words", [[0, 1], [3]]), "covering every token once"),
+        (lambda d: d.__setitem__("wieghts", 1), "unknown key 'wieghts'"),
+    ],
+)
 def test_attention_data_problems(tmp_path, mutate, words):
     data, issues = _broken(tmp_path, mutate)
     assert data is None
@@ -322,15 +379,18 @@ def test_attention_steps_are_computed():
     assert d.output[0] == pytest.approx([0.75, 1.25])
 
 
-@pytest.mark.parametrize("body, line, words", [
-    (STEPS.replace("[[1, 0, 1], [0, 2, 0]]", "[[1, 0, 1]]"), 2, "x has 1 rows; expected 2"),
-    (STEPS.replace("w_q: [[1, 0], [0, 1], [1, 1]]", "w_q: [[1, 0], [0, 1]]"), 3, "w_q has 2 rows"),
-    (STEPS.replace("w_k: [[0, 1], [1, 0], [1, 1]]", "w_k: [[0], [1], [1]]"), 4, "expected 2"),
-    (STEPS.replace("[0, 2, 0]", "[0, 2]"), 2, "row 2 has 2 entries"),
-    (STEPS.replace("[0, 2, 0]", "[0, two, 0]"), 2, "expected a number"),
-    (STEPS.replace("w_v: [[1, 0], [0, 1], [0.5, 0.5]]\n", ""), 1, "missing"),
-    (STEPS + "scale: 2\n", 6, "unknown key 'scale'"),
-])
+@pytest.mark.parametrize(
+    "body, line, words",
+    [
+        (STEPS.replace("[[1, 0, 1], [0, 2, 0]]", "[[1, 0, 1]]"), 2, "x has 1 rows; expected 2"),
+        (STEPS.replace("w_q: [[1, 0], [0, 1], [1, 1]]", "w_q: [[1, 0], [0, 1]]"), 3, "w_q has 2 rows"),
+        (STEPS.replace("w_k: [[0, 1], [1, 0], [1, 1]]", "w_k: [[0], [1], [1]]"), 4, "expected 2"),
+        (STEPS.replace("[0, 2, 0]", "[0, 2]"), 2, "row 2 has 2 entries"),
+        (STEPS.replace("[0, 2, 0]", "[0, two, 0]"), 2, "expected a number"),
+        (STEPS.replace("w_v: [[1, 0], [0, 1], [0.5, 0.5]]\n", ""), 1, "missing"),
+        (STEPS + "scale: 2\n", 6, "unknown key 'scale'"),
+    ],
+)
 def test_attention_steps_problems(body, line, words):
     d, issues = parse_attention_steps(body)
     assert d is None
@@ -340,9 +400,12 @@ def test_attention_steps_problems(body, line, words):
 
 # == finding and validating blocks ===============================================================
 
+
 def test_validate_reports_absolute_lines_and_the_file():
-    text = "Intro\n\n/// quiz\n- question: Q\n  options:\n    - text: a\n      explain: e\n" \
-           "    - text: b\n      explain: f\n///\n"
+    text = (
+        "Intro\n\n/// quiz\n- question: Q\n  options:\n    - text: a\n      explain: e\n"
+        "    - text: b\n      explain: f\n///\n"
+    )
     problems = check(text, first_line=11)
     assert len(problems) == 1
     p = problems[0]
@@ -351,25 +414,27 @@ def test_validate_reports_absolute_lines_and_the_file():
 
 
 def test_validate_structure_problems():
-    text = "\n".join([
-        "/// solution",          # 1: outside an exercise
-        "Answer.",
-        "///",
-        "//// exercise | Task",  # 4: no solution (warning)
-        "Do this.",
-        "////",
-        "/// exercise | Same slashes",  # 7
-        "/// solution",          # 8: clash with the parent's ///
-        "x",
-        "///",
-        "///",
-        "/// hints",             # 12: unknown block
-        "x",
-        "///",
-        "////",                  # 15: closes nothing
-        "/// flashcards",        # 16: never closed
-        "- term: a",
-    ])
+    text = "\n".join(
+        [
+            "/// solution",  # 1: outside an exercise
+            "Answer.",
+            "///",
+            "//// exercise | Task",  # 4: no solution (warning)
+            "Do this.",
+            "////",
+            "/// exercise | Same slashes",  # 7
+            "/// solution",  # 8: clash with the parent's ///
+            "x",
+            "///",
+            "///",
+            "/// hints",  # 12: unknown block
+            "x",
+            "///",
+            "////",  # 15: closes nothing
+            "/// flashcards",  # 16: never closed
+            "- term: a",
+        ]
+    )
     problems = check(text)
     text_out = messages(problems)
     assert "l/lesson.md:1: solution: a solution block must sit inside an exercise block" in text_out
@@ -401,8 +466,7 @@ def test_validate_unknown_block_option_and_indented_body():
 def test_validate_attention_block(lesson_dir):
     ok = "/// attention\ndata: tired.json\ncompare: wide.json\nfocus: it\ntarget: animal\n///\n"
     assert check(ok, lesson_dir) == []
-    problems = check(ok.replace("animal\n", "dog\n").replace("focus", "fokus"), lesson_dir,
-                     first_line=20)
+    problems = check(ok.replace("animal\n", "dog\n").replace("focus", "fokus"), lesson_dir, first_line=20)
     out = messages(problems)
     assert "l/lesson.md:23: attention.fokus: unknown key 'fokus'" in out
     problems = check(ok.replace("target: animal", "target: dog"), lesson_dir, first_line=20)
@@ -417,8 +481,7 @@ def test_validate_reports_data_problems_at_the_data_file(lesson_dir):
     data = make_data()
     data["weights"][0][0][0][0] += 0.5
     (lesson_dir / "bad.json").write_text(json.dumps(data, indent=1))
-    problems = check("/// attention\ndata: bad.json\n///\n", lesson_dir,
-                     path="lessons/t/l/lesson.md")
+    problems = check("/// attention\ndata: bad.json\n///\n", lesson_dir, path="lessons/t/l/lesson.md")
     assert problems and all(p.path == "lessons/t/l/bad.json" for p in problems)
     assert problems[0].line and problems[0].line > 1
 
@@ -437,12 +500,40 @@ def test_real_lessons_have_no_widget_problems():
         assert check(body, lesson.parent, first, str(lesson)) == []
 
 
-FRAGMENTS = ["/// quiz", "//// exercise | T", "/// solution", "///", "////", "/// flashcards",
-             "- term: a", "  answer: b", "- question: q", "  options:", "    - text: x",
-             "      correct: true", "      explain: e", "/// attention", "data: x.json",
-             "/// attention-steps", "tokens: [a]", "x: [[1]]", "/// instructor", "```", "~~~",
-             "text *emph*", "", "    indented: 1", ": def", "<script>alert(1)</script>", "&a",
-             "*a", "!!python/object:os.system", "\t- tab", "/// note | N", "/// details | D"]
+FRAGMENTS = [
+    "/// quiz",
+    "//// exercise | T",
+    "/// solution",
+    "///",
+    "////",
+    "/// flashcards",
+    "- term: a",
+    "  answer: b",
+    "- question: q",
+    "  options:",
+    "    - text: x",
+    "      correct: true",
+    "      explain: e",
+    "/// attention",
+    "data: x.json",
+    "/// attention-steps",
+    "tokens: [a]",
+    "x: [[1]]",
+    "/// instructor",
+    "```",
+    "~~~",
+    "text *emph*",
+    "",
+    "    indented: 1",
+    ": def",
+    "<script>alert(1)</script>",
+    "&a",
+    "*a",
+    "!!python/object:os.system",
+    "\t- tab",
+    "/// note | N",
+    "/// details | D",
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -453,24 +544,27 @@ def test_never_raises_on_any_arrangement_of_blocks(tmp_path_factory, lines):
     problems = check(text, folder)
     assert all(p.path == "l/lesson.md" or p.path.startswith("l/") for p in problems)
     soup = render(text, WidgetContext("t/l", folder))
-    data_widgets = ", ".join(f'[data-widget="{w}"]' for w in ("flashcards", "quiz", "attention",
-                                                             "attention-steps"))
+    data_widgets = ", ".join(f'[data-widget="{w}"]' for w in ("flashcards", "quiz", "attention", "attention-steps"))
     assert not soup.select(f":is({data_widgets}, .ts-widget-error) script")
 
 
 # == rendering ==================================================================================
 
+
 def test_default_context_from_the_extension_name():
     html = markdown.Markdown(extensions=["tracksite.adapter.blocks"]).convert(
-        "/// flashcards\n- term: a\n  answer: b\n///\n")
+        "/// flashcards\n- term: a\n  answer: b\n///\n"
+    )
     soup = BeautifulSoup(html, "lxml")
     assert soup.select_one('[data-widget="flashcards"]')["data-key"] == "tracksite:cards:page:1"
 
 
 def test_exercise_numbering_title_and_solution():
-    soup = render("//// exercise | Resolve *the* `<b>` pronoun <i>x</i>\nTask **one**.\n\n"
-                  "/// solution\nThe **trophy**.\n///\n////\n\n"
-                  "//// exercise\nTask two.\n\n/// solution\nTwo.\n///\n////\n")
+    soup = render(
+        "//// exercise | Resolve *the* `<b>` pronoun <i>x</i>\nTask **one**.\n\n"
+        "/// solution\nThe **trophy**.\n///\n////\n\n"
+        "//// exercise\nTask two.\n\n/// solution\nTwo.\n///\n////\n"
+    )
     exercises = soup.select('[data-widget="exercise"]')
     assert len(exercises) == 2
     title = exercises[0].find("h3")
@@ -487,9 +581,11 @@ def test_exercise_numbering_title_and_solution():
 
 
 def test_flashcards_markup_and_escaping():
-    soup = render("/// flashcards\n- term: <script>alert(1)</script>\n  answer: a & <b>b</b>\n"
-                  "- term: Key\n  answer: '*not emphasis*'\n///\n",
-                  WidgetContext("track/lesson", Path.cwd()))
+    soup = render(
+        "/// flashcards\n- term: <script>alert(1)</script>\n  answer: a & <b>b</b>\n"
+        "- term: Key\n  answer: '*not emphasis*'\n///\n",
+        WidgetContext("track/lesson", Path.cwd()),
+    )
     root = soup.select_one('[data-widget="flashcards"]')
     assert root["data-key"] == "tracksite:cards:track/lesson:1"
     terms = [t.get_text() for t in root.select(".ts-card__term")]
@@ -509,7 +605,10 @@ def test_quiz_markup():
     assert quizzes[0]["data-key"].startswith("tracksite:quiz:track/lesson:1:")
     assert quizzes[0]["data-key"].split(":")[-1] != quizzes[1]["data-key"].split(":")[-1]
     q1, q2 = quizzes[0].select(".ts-quiz__question")
-    assert q1.find("legend").get_text() == "Why is a transformer fast to train?"
+    assert (
+        q1.find("legend").get_text() == "1. Why is a transformer fast to train?"
+    )  # numbered in the text: print keeps it
+    assert q2.find("legend").get_text().startswith("2. ")
     assert {i["type"] for i in q1.select("input")} == {"radio"}
     assert {i["type"] for i in q2.select("input")} == {"checkbox"}
     assert len({i["name"] for i in q1.select("input")}) == 1
@@ -540,12 +639,13 @@ def test_titled_quiz_keeps_the_space_after_its_label():
 
 
 def test_broken_blocks_render_an_error_not_a_traceback():
-    soup = render("/// quiz\n- question: Q\n  options:\n    - text: <script>x</script>\n///\n\n"
-                  "/// flashcards\n[unclosed\n///\n\n/// attention-steps\ntokens: [a]\n///\n\n"
-                  "/// attention\ndata: missing.json\n///\n")
+    soup = render(
+        "/// quiz\n- question: Q\n  options:\n    - text: <script>x</script>\n///\n\n"
+        "/// flashcards\n[unclosed\n///\n\n/// attention-steps\ntokens: [a]\n///\n\n"
+        "/// attention\ndata: missing.json\n///\n"
+    )
     errors = soup.select(".ts-widget-error")
-    assert [e["data-widget-error"] for e in errors] == ["quiz", "flashcards", "attention-steps",
-                                                        "attention"]
+    assert [e["data-widget-error"] for e in errors] == ["quiz", "flashcards", "attention-steps", "attention"]
     assert not soup.select("[data-widget]")
     assert not soup.find("script")
     assert "needs at least 2 options" in errors[0].get_text()
@@ -553,13 +653,16 @@ def test_broken_blocks_render_an_error_not_a_traceback():
 
 def test_attention_markup(lesson_dir):
     ctx = WidgetContext("t/l", lesson_dir, data_url=lambda name: "../l/" + name)
-    soup = render("/// attention\ndata: tired.json\ncompare: wide.json\nfocus: it\n"
-                  "target: animal\n///\n", ctx)
+    soup = render("/// attention\ndata: tired.json\ncompare: wide.json\nfocus: it\ntarget: animal\n///\n", ctx)
     fig = soup.select_one('figure[data-widget="attention"]')
     config = json.loads(fig["data-config"])
-    assert config == {"sets": [{"label": "tired", "url": "../l/tired.json"},
-                               {"label": "wide", "url": "../l/wide.json"}],
-                      "layer": 1, "head": 2, "focus": "it", "target": "animal"}
+    assert config == {
+        "sets": [{"label": "tired", "url": "../l/tired.json"}, {"label": "wide", "url": "../l/wide.json"}],
+        "layer": 1,
+        "head": 2,
+        "focus": "it",
+        "target": "animal",
+    }
     assert fig.figcaption.get_text().startswith("Layer 2, head 3:")
     rows = fig.select(".ts-attn__table tbody tr")
     assert [r.th.get_text() for r in rows] == TOKENS
@@ -598,8 +701,7 @@ def test_instructor_notes_left_out_unless_asked_for():
     soup = render(text)
     assert "Secret" not in str(soup) and "A heading" not in str(soup)
     assert [p.get_text() for p in soup.find_all("p")] == ["Before.", "After."]
-    for soup in (render(text, instructor=True),
-                 render(text, WidgetContext("t/l", Path.cwd(), instructor=True))):
+    for soup in (render(text, instructor=True), render(text, WidgetContext("t/l", Path.cwd(), instructor=True))):
         aside = soup.select_one("aside.ts-instructor")
         assert aside["aria-label"] == "Instructor notes"
         assert aside.select_one(".ts-instructor__label").get_text() == "Instructor notes"
@@ -612,8 +714,9 @@ def test_coexists_with_admonitions_whatever_the_order(order):
     default_admonition = "pymdownx.blocks.admonition"  # its default types include "attention"
     extensions = [ours, default_admonition] if order == "ours-first" else [default_admonition, ours]
     md = markdown.Markdown(extensions=[*extensions, "pymdownx.blocks.details"])
-    html = md.convert("/// note | N\nText.\n///\n\n/// details | D\nMore.\n///\n\n"
-                      "/// attention\ndata: nowhere.json\n///\n")
+    html = md.convert(
+        "/// note | N\nText.\n///\n\n/// details | D\nMore.\n///\n\n/// attention\ndata: nowhere.json\n///\n"
+    )
     soup = BeautifulSoup(html, "lxml")
     assert soup.select_one(".admonition.note") is not None
     assert soup.find("details").summary.get_text() == "D"
@@ -625,7 +728,8 @@ def test_a_broken_context_falls_back_to_the_default():
         raise RuntimeError("no page")
 
     html = markdown.Markdown(extensions=[TracksiteBlocksExtension(context=broken)]).convert(
-        "/// flashcards\n- term: a\n  answer: b\n///\n")
+        "/// flashcards\n- term: a\n  answer: b\n///\n"
+    )
     assert "tracksite:cards:page:1" in html
 
 
@@ -642,9 +746,17 @@ def test_assets_fit_the_budget():
 @pytest.mark.parametrize("name", WIDGET_SCRIPTS)
 def test_script_is_csp_safe(name):
     js = (ASSETS / name).read_text(encoding="utf-8")
-    for forbidden in (r"\beval\(", r"new Function", r"\.innerHTML", r"\.outerHTML",
-                      r"insertAdjacentHTML", r"document\.write", r"setAttribute\(\s*\"on",
-                      r"setTimeout\(\s*\"", r"https?://"):
+    for forbidden in (
+        r"\beval\(",
+        r"new Function",
+        r"\.innerHTML",
+        r"\.outerHTML",
+        r"insertAdjacentHTML",
+        r"document\.write",
+        r"setAttribute\(\s*\"on",
+        r"setTimeout\(\s*\"",
+        r"https?://",
+    ):
         assert not re.search(forbidden, js), forbidden
     css = (ASSETS / "widgets.css").read_text(encoding="utf-8")
     assert not re.search(r"url\(|@import|https?://", css)
@@ -655,11 +767,14 @@ def test_widget_texts_draw_math_and_keep_the_rest_as_text():
     """Quiz and flashcard strings read math as front matter does: `$...$` and a bare `d_k`
     become MathML in the page; tags stay text and `\\$` is a dollar sign."""
     from tracksite.adapter.mathml import render_math
-    text = ("/// quiz\n- question: Why divide by $\\sqrt{d_k}$?\n  options:\n"
-            "    - text: Scores grow with d_k; <b>not</b> a cost of \\$5\n      correct: true\n"
-            "      explain: Mixed by W_o, not by max_tokens.\n"
-            "    - text: No reason\n      explain: There is one.\n///\n\n"
-            "/// flashcards\n- term: Why divide by $\\sqrt{d_k}$\n  answer: A sum of $d_k$ products.\n///\n")
+
+    text = (
+        "/// quiz\n- question: Why divide by $\\sqrt{d_k}$?\n  options:\n"
+        "    - text: Scores grow with d_k; <b>not</b> a cost of \\$5\n      correct: true\n"
+        "      explain: Mixed by W_o, not by max_tokens.\n"
+        "    - text: No reason\n      explain: There is one.\n///\n\n"
+        "/// flashcards\n- term: Why divide by $\\sqrt{d_k}$\n  answer: A sum of $d_k$ products.\n///\n"
+    )
     soup = BeautifulSoup(render_math(str(render(text))), "lxml")
     legend = soup.select_one(".ts-quiz__legend")
     assert legend.find("math").find("msqrt") is not None and "$" not in legend.get_text()
@@ -677,7 +792,7 @@ def test_block_names_come_from_mkdocs_yml(tmp_path):
     """Issue 12: adding `danger` to the admonition types in mkdocs.yml is all `/// danger` needs."""
     import shutil
 
-    from tracksite.core.loader import load
+    from tracksite.core.checks import load
 
     root = tmp_path / "c"
     for name in ("lessons", "cheatsheets"):
@@ -689,13 +804,19 @@ def test_block_names_come_from_mkdocs_yml(tmp_path):
     found = [p for p in load(root).problems.errors if "unknown block" in p.message]
     assert [(p.line, p.message) for p in found] == [(len(lesson.read_text().split("\n")) - 3, "unknown block 'danger'")]
     assert "types: [note, tip, warning, info, example, question]" in config
-    (root / "mkdocs.yml").write_text(config.replace("types: [note, tip, warning, info, example, question]",
-                                                    "types: [note, tip, warning, info, example, question, danger]"))
+    (root / "mkdocs.yml").write_text(
+        config.replace(
+            "types: [note, tip, warning, info, example, question]",
+            "types: [note, tip, warning, info, example, question, danger]",
+        )
+    )
     assert not load(root).problems.errors
 
 
-CUSTOM = {"pymdownx.blocks.admonition": {"types": ["danger", {"name": "aside", "class": "note"}]},
-          "pymdownx.blocks.details": {"types": [{"name": "spoiler", "class": "warning"}]}}
+CUSTOM = {
+    "pymdownx.blocks.admonition": {"types": ["danger", {"name": "aside", "class": "note"}]},
+    "pymdownx.blocks.details": {"types": [{"name": "spoiler", "class": "warning"}]},
+}
 
 
 @pytest.mark.parametrize("configs", [{}, CUSTOM], ids=["defaults", "custom-types"])

@@ -2,6 +2,7 @@
 ships the binary, so it installs with pip and needs no download), and read back to check that it
 does what the project's CI promises: check, test, build strictly, link-check on every push and
 pull request; deploy to GitHub Pages from main only; check external links once a week."""
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,13 @@ def actionlint_binary() -> str:
 
 def actionlint(path: Path) -> subprocess.CompletedProcess:
     # shellcheck and pyflakes stay off so that the result does not depend on what else is installed
-    return subprocess.run([actionlint_binary(), "-no-color", "-oneline", "-shellcheck=", "-pyflakes=", str(path)],
-                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    return subprocess.run(
+        [actionlint_binary(), "-no-color", "-oneline", "-shellcheck=", "-pyflakes=", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
 
 
 def test_actionlint_passes():
@@ -55,13 +61,18 @@ def test_actionlint_passes():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("change, expected", [
-    (("runs-on: ubuntu-24.04\n    timeout-minutes: 20", "timeout-minutes: 20"), "runs-on"),
-    (("github.event_name == 'push' || github.event_name == 'pull_request'",
-      "github.event_nme == 'push'"), "event_nme"),
-    (("cron: \"23 5 * * 1\"", "cron: \"23 25 * * 1\""), "cron"),
-    (("      - id: deployment\n", "      - id: deployment\n        with: {no-such-input: 1}\n"), "no-such-input"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (("runs-on: ubuntu-24.04\n    timeout-minutes: 20", "timeout-minutes: 20"), "runs-on"),
+        (
+            ("github.event_name == 'push' || github.event_name == 'pull_request'", "github.event_nme == 'push'"),
+            "event_nme",
+        ),
+        (('cron: "23 5 * * 1"', 'cron: "23 25 * * 1"'), "cron"),
+        (("      - id: deployment\n", "      - id: deployment\n        with: {no-such-input: 1}\n"), "no-such-input"),
+    ],
+)
 def test_actionlint_catches_a_broken_workflow(tmp_path, change, expected):
     """Not a linter that passes everything: each broken copy is reported."""
     old, new = change
@@ -109,9 +120,14 @@ def test_site_job_checks_tests_builds_and_link_checks(workflow):
         assert hits, f"no step runs {pattern!r}: {commands}"
         return hits[0]
 
-    order = [position(r"apt-get install .*\bchromium\b"), position(r'pip install -e "\.\[test\]"'),
-             position(r"^tracksite check --format github$"), position(r"-m pytest"),
-             position(r"^mkdocs build --strict\b"), position(r"^tracksite linkcheck site\b")]
+    order = [
+        position(r"apt-get install .*\bchromium\b"),
+        position(r'pip install -e "\.\[test\]"'),
+        position(r"^tracksite check --format github$"),
+        position(r"-m pytest"),
+        position(r"^mkdocs build --strict\b"),
+        position(r"^tracksite linkcheck site\b"),
+    ]
     assert order[1:] == sorted(order[1:]), "install, check, test, build, link-check: in that order"
     upload = [s for s in steps(job) if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
     assert upload and upload[0]["with"]["path"] == "site"
@@ -151,7 +167,9 @@ def test_every_tracksite_command_parses(workflow):
 
 def test_installed_extras_exist():
     """`pip install -e ".[x]"` in the workflow names extras that pyproject.toml defines."""
-    extras = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"])
+    extras = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    )
     named = set(re.findall(r'pip install[^\n]*-e "\.\[([\w,-]+)\]"', WORKFLOW.read_text(encoding="utf-8")))
     named = {n for group in named for n in group.split(",")}
     assert named and named <= extras, f"the workflow installs extras {sorted(named - extras)} that pyproject.toml lacks"

@@ -10,6 +10,7 @@ Exit codes (also in the README):
 - 70 an internal error: a bug in tracksite (TRACKSITE_DEBUG=1 shows the traceback)
 - 130 interrupted (Ctrl-C)
 """
+
 from __future__ import annotations
 
 PROBLEMS = 1

@@ -5,6 +5,7 @@ Two settings differ from the standard library's: a listen backlog of 128, not 5 
 fetches its scripts, fonts and Pagefind's chunks at once on a loaded machine overflows 5, and
 the browser retries a dropped connection only after a second or more), and no request log
 (the terminal is for tracksite's own messages)."""
+
 from __future__ import annotations
 
 import contextlib

@@ -10,6 +10,7 @@ lesson 3 (deep-learning-survey/attention-and-transformers) and Track 5 lesson 3
 A violation names the page, the palette, the rule and the offending markup. The sentinel tests
 at the end show that each check fails on markup that breaks it.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,22 @@ SCHEMES = {"light": "default", "dark": "slate"}  # emulated colour scheme -> Mat
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
 # Link text that does not say where the link goes, compared lower-case without punctuation.
-VAGUE = {"here", "click here", "click", "this link", "link", "this", "this page", "more", "read more",
-         "learn more", "go", "page", "details", "continue"}
+VAGUE = {
+    "here",
+    "click here",
+    "click",
+    "this link",
+    "link",
+    "this",
+    "this page",
+    "more",
+    "read more",
+    "learn more",
+    "go",
+    "page",
+    "details",
+    "continue",
+}
 
 
 def open_page(page, url: str, scheme: str = "light"):
@@ -44,16 +59,22 @@ def open_page(page, url: str, scheme: str = "light"):
     try:  # let the widgets finish drawing, if they mark it; axe checks what is on screen either way
         page.wait_for_function(
             "() => [...document.querySelectorAll('[data-widget]:not([data-widget=exercise])')]"
-            ".every(w => w.hasAttribute('data-ts-ready'))", timeout=3000)
+            ".every(w => w.hasAttribute('data-ts-ready'))",
+            timeout=3000,
+        )
     except Exception:  # noqa: BLE001
         pass
     return page
 
 
 # -- checks (plain functions, so that the sentinels can run them on bad markup) ---------------
-def axe_violations(page) -> list[str]:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA},
-                                     "resultTypes": ["violations"]})
+def axe_violations(page, every_rule: bool = False) -> list[str]:
+    """axe's WCAG 2.2 AA rules, or with `every_rule` all its rules (WCAG at every level and its
+    best practices, moderate and minor included: a superset, so one run answers both)."""
+    options: dict = {"resultTypes": ["violations"]}
+    if not every_rule:
+        options["runOnly"] = {"type": "tag", "values": WCAG_22_AA}
+    results = AXE.run(page, options=options)
     found = []
     for v in results.response["violations"]:
         for node in v["nodes"]:
@@ -174,8 +195,9 @@ def focus_problems(page, max_stops: int = 250) -> tuple[int, list[str]]:
         has_ring = (outline_style != "none" and outline_width != "0px") or shadow != "none"
         unfocused = page.evaluate(UNFOCUSED_JS)
         if not has_ring or unfocused == focused["style"]:
-            problems.append(f"{focused['html']}: no visible focus indicator (focused {focused['style']}, "
-                            f"unfocused {unfocused})")
+            problems.append(
+                f"{focused['html']}: no visible focus indicator (focused {focused['style']}, unfocused {unfocused})"
+            )
     return checked, problems
 
 
@@ -183,9 +205,11 @@ def focus_problems(page, max_stops: int = 250) -> tuple[int, list[str]]:
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("name", PAGES)
 def test_wcag_22_aa(browser_page, name, scheme):
+    """Every axe rule, which includes WCAG 2.2 AA: one run a page and palette (axe takes seconds
+    on a lesson page; test_accessibility_all_rules.py adds the other kinds of page)."""
     page = open_page(browser_page, PAGES[name], scheme)
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == SCHEMES[scheme]
-    violations = axe_violations(page)
+    violations = axe_violations(page, every_rule=True)
     assert not violations, f"{PAGES[name] or '/'} ({scheme}):\n" + "\n".join(violations)
 
 

@@ -1,5 +1,6 @@
 """Course code blocks as a learner uses them: each copy button copies its own block, and the
 code is legible in light and dark mode (WCAG AA contrast, 4.5:1, for every colour used)."""
+
 from __future__ import annotations
 
 import pytest

@@ -2,6 +2,7 @@
 `coursemap.LESSON_MAP_LIMIT` lessons): its map has a box per track, so the home page does not
 grow with every lesson, and still shows progress, a text alternative and "Continue". Built from
 the benchmark's synthetic course (tracks of 10 to 20 lessons, deep dives across tracks)."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,9 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
+from test_accessibility import axe_violations
 
 from conftest import run_mkdocs
-from test_accessibility import axe_violations
 from tracksite.core import coursemap
 from tracksite.tools.bench import course as bench
 

@@ -8,6 +8,7 @@ used (search, palette, every widget's buttons) with no CSP violation, reported e
 console message or as a `securitypolicyviolation` event (collected by an init script); and an
 injected inline script is blocked, which shows the listener and the policy both work.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from course import REPO, make_course, write
+from course import REPO, make_course, override, write
 from tracksite.adapter import csp
 
 LESSON = "transformers-and-llms/attention-mechanism/"  # formulas, a diagram, every widget
@@ -55,6 +56,7 @@ def policy_of(soup: BeautifulSoup) -> dict[str, list[str]]:
 
 # -- static: the built files ----------------------------------------------------------------------
 
+
 def test_every_page_ships_an_exact_policy(built_site):
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 40
@@ -66,8 +68,9 @@ def test_every_page_ships_an_exact_policy(built_site):
         policy = policy_of(soup)
         scripts = policy.get("script-src", [])
         assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, rel
-        assert html.index('http-equiv="Content-Security-Policy"') < html.index("<script"), \
+        assert html.index('http-equiv="Content-Security-Policy"') < html.index("<script"), (
             f"{rel}: a script comes before the policy, which does not apply to it"
+        )
         if policy.get("object-src") != ["'none'"] or policy.get("base-uri") != ["'self'"]:
             wrong.append(f"{rel}: not the full policy (the placeholder was not replaced): {policy}")
         missing = [h for h in csp.inline_script_hashes(html) if h not in scripts]
@@ -81,17 +84,21 @@ def test_policy_allows_only_the_templates_scripts():
     from its content (through a bug in escaping), anywhere in the page, stays blocked, and a
     content author cannot forge the templates' mark because its token never leaves the build."""
     theme = csp.mark("<script>var theme=1</script>")
-    page = ('<html><head><meta http-equiv="Content-Security-Policy" content="x">' + theme +
-            "<title><script>alert(0)</script></title></head><body><header><script>alert(1)</script></header>"
-            '<article><script data-tracksite-theme="0123456789abcdef0123456789abcdef">alert(2)</script>'
-            "</article></body></html>")
+    page = (
+        '<html><head><meta http-equiv="Content-Security-Policy" content="x">'
+        + theme
+        + "<title><script>alert(0)</script></title></head><body><header><script>alert(1)</script></header>"
+        '<article><script data-tracksite-theme="0123456789abcdef0123456789abcdef">alert(2)</script>'
+        "</article></body></html>"
+    )
     out = csp.apply(page)
     policy = policy_of(BeautifulSoup(out, "lxml"))["script-src"]
     assert csp.inline_script_hashes("<script>var theme=1</script>")[0] in policy
     for n in range(3):
         assert csp.inline_script_hashes(f"<script>alert({n})</script>")[0] not in policy, n
-    assert "data-tracksite-theme" not in out.replace('data-tracksite-theme="0123456789abcdef', ""), \
+    assert "data-tracksite-theme" not in out.replace('data-tracksite-theme="0123456789abcdef', ""), (
         "the build's token was written to the page"
+    )
 
 
 def test_policy_directives_can_be_extended(monkeypatch):
@@ -102,7 +109,12 @@ def test_policy_directives_can_be_extended(monkeypatch):
 
 # -- static: our own files never need 'unsafe-inline' or 'unsafe-eval' ----------------------------
 
-OWN_FILES = sorted([*REPO.glob("overrides/**/*.html"), *REPO.glob("docs/assets/tracksite/*.js")])
+OWN_FILES = sorted(
+    [
+        *REPO.glob("scripts/tracksite/theme/templates/**/*.html"),
+        *REPO.glob("scripts/tracksite/theme/assets/tracksite/*.js"),
+    ]
+)
 FORBIDDEN_JS = {
     "eval(": re.compile(r"(?<![\w.$])eval\s*\("),
     "new Function": re.compile(r"\bnew\s+Function\s*\("),
@@ -135,7 +147,9 @@ def test_own_files_exist():
 def test_own_files_have_no_inline_script_or_eval(path):
     text = without_comments(path.read_text(encoding="utf-8"), path.suffix)
     rules = FORBIDDEN_JS if path.suffix == ".js" else FORBIDDEN_HTML
-    found = [f"{name}: line {text.count(chr(10), 0, m.start()) + 1}" for name, rx in rules.items() for m in rx.finditer(text)]
+    found = [
+        f"{name}: line {text.count(chr(10), 0, m.start()) + 1}" for name, rx in rules.items() for m in rx.finditer(text)
+    ]
     if path.suffix == ".html":
         for m in re.finditer(r"<script\b([^>]*)>(.*?)</script>", text, re.S):
             if "src=" not in m.group(1) and m.group(2).strip():
@@ -272,9 +286,11 @@ def test_script_that_escapes_escaping_is_blocked_and_reported(title_course, chro
     """Defence in depth: a template that unescapes the title (as Material's own `<title>` block
     does with `striptags`) puts the script in the page, outside the article; the policy has no
     hash for it, so it does not run and the browser reports the violation."""
-    header = title_course / "overrides/partials/header.html"
+    header = override(title_course, "partials/header.html")
     original = header.read_text(encoding="utf-8")
-    header.write_text(original.replace("{{ page.meta.title | e }}", "{{ page.meta.title | striptags }}"), encoding="utf-8")
+    header.write_text(
+        original.replace("{{ page.meta.title | e }}", "{{ page.meta.title | striptags }}"), encoding="utf-8"
+    )
     try:
         result = run_mkdocs(title_course, site=tmp_path / "site")
     finally:

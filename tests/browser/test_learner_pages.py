@@ -1,20 +1,23 @@
 """The learner's pages of a track (glossary, key points, review, exercise pack) and the term
 tooltips, in real Chromium: mouse, keyboard, touch, a 390 px phone, light and dark, axe's WCAG 2.2
 AA rules, no console error and no request off the site."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
 from playwright.sync_api import expect
-
 from test_accessibility import axe_violations, heading_problems, open_page
 
 pytestmark = pytest.mark.browser
 
 T5L3 = "transformers-and-llms/attention-mechanism/"
-NEW_PAGES = [f"{t}/{k}/" for t in ("deep-learning-survey", "transformers-and-llms")
-             for k in ("glossary", "keypoints", "review", "exercises")]
+NEW_PAGES = [
+    f"{t}/{k}/"
+    for t in ("deep-learning-survey", "transformers-and-llms")
+    for k in ("glossary", "keypoints", "review", "exercises")
+]
 PHONE, DESKTOP = (390, 844), (1280, 800)
 
 
@@ -196,18 +199,30 @@ def test_course_map_shows_progress_and_home_offers_continue(browser_page):
     assert page.console_errors == [] and page.foreign_requests == []
 
 
-@pytest.mark.parametrize("done,expected", [
-    # where the learner left off: after the last lesson done, as "Next up" said, not back at Lesson 1
-    ([3], "Continue: Lesson 4, Convolutions: how networks see"),
-    ([1, 3, 4], "Continue: Lesson 5, Beyond classification: detection, segmentation and vision transformers"),
-    # every later lesson done: back to the one skipped
-    ([1, 3, 4, 5, 6, 7, 8, 9, 10], "Continue: Lesson 2, Recurrence and its limits"),
-    (list(range(1, 11)), "Track complete: review its cards"),
-])
+@pytest.mark.parametrize(
+    "done,expected",
+    [
+        # where the learner left off: after the last lesson done, as "Next up" said, not back at Lesson 1
+        ([3], "Continue: Lesson 4, Convolutions: how networks see"),
+        ([1, 3, 4], "Continue: Lesson 5, Beyond classification: detection, segmentation and vision transformers"),
+        # every later lesson done: back to the one skipped
+        ([1, 3, 4, 5, 6, 7, 8, 9, 10], "Continue: Lesson 2, Recurrence and its limits"),
+        (list(range(1, 11)), "Track complete: review its cards"),
+    ],
+)
 def test_continue_picks_up_after_the_last_lesson_done(browser_page, done, expected):
-    slugs = ["deep-learning-era", "recurrence-and-its-limits", "attention-and-transformers", "convolutions",
-             "beyond-classification", "autoencoders-and-vaes", "gans-and-diffusion", "reinforcement-learning",
-             "language-models-at-scale", "limits-and-frontiers"]
+    slugs = [
+        "deep-learning-era",
+        "recurrence-and-its-limits",
+        "attention-and-transformers",
+        "convolutions",
+        "beyond-classification",
+        "autoencoders-and-vaes",
+        "gans-and-diffusion",
+        "reinforcement-learning",
+        "language-models-at-scale",
+        "limits-and-frontiers",
+    ]
     page = open_page(browser_page, "")
     progress = {f"deep-learning-survey/{slugs[n - 1]}": True for n in done}
     page.evaluate(f"localStorage.setItem('tracksite:progress', JSON.stringify({json.dumps(progress)}))")
@@ -245,7 +260,9 @@ def test_due_cards_show_on_home_and_in_the_header_everywhere(browser_page):
     card = page.locator("[data-widget=progress-home][data-track='transformers-and-llms']")
     assert card.locator(".ts-review-due").text_content() == f"{cards} cards due"
     assert card.locator(".ts-review-due").is_visible()
-    assert not page.locator("[data-widget=progress-home][data-track='deep-learning-survey'] .ts-review-due").is_visible()
+    assert not page.locator(
+        "[data-widget=progress-home][data-track='deep-learning-survey'] .ts-review-due"
+    ).is_visible()
     page.locator(".ts-review-due-link").click()
     page.wait_for_url("**/transformers-and-llms/review/")
     assert axe_violations(page) == []
@@ -257,8 +274,9 @@ def test_without_storage_a_completed_lesson_still_says_next_up(chromium, site_ur
     the mark the lesson's button stores (progress.js) is the one "Next up" and the review badge
     read (learner.js)."""
     context = chromium.new_context(viewport={"width": PHONE[0], "height": PHONE[1]})
-    context.add_init_script("Storage.prototype.setItem = function () { "
-                            "throw new DOMException('full', 'QuotaExceededError'); };")
+    context.add_init_script(
+        "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };"
+    )
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))

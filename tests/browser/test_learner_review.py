@@ -7,6 +7,7 @@ objectives and prerequisites on the Lesson tab.
 
 Pages are found in the built site by what they hold, so the tests follow the content.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,11 @@ def _soup(site: Path, url: str) -> BeautifulSoup:
 
 
 def _pages(site: Path, marker: str) -> list[str]:
-    return [p.parent.relative_to(site).as_posix() + "/" for p in sorted(site.rglob("index.html"))
-            if marker in p.read_text(encoding="utf-8")]
+    return [
+        p.parent.relative_to(site).as_posix() + "/"
+        for p in sorted(site.rglob("index.html"))
+        if marker in p.read_text(encoding="utf-8")
+    ]
 
 
 def _open(page, url: str, size=DESKTOP, scheme: str = "light"):
@@ -44,8 +48,10 @@ def _open(page, url: str, size=DESKTOP, scheme: str = "light"):
     page.emulate_media(color_scheme=scheme)
     page.goto(page.base_url + url)
     page.wait_for_load_state("load")
-    page.wait_for_function("() => [...document.querySelectorAll('[data-widget]:not([data-widget=exercise])')]"
-                           ".every(w => w.hasAttribute('data-ts-ready'))")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-widget]:not([data-widget=exercise])')]"
+        ".every(w => w.hasAttribute('data-ts-ready'))"
+    )
     return page
 
 
@@ -90,7 +96,12 @@ def test_drawer_shows_phases_and_every_lesson(browser_page, built_site, size):
     lesson_numbers = [int(re.match(r"(\d+)\.", item["text"]).group(1)) for item in found["lessons"]]
     assert lesson_numbers == sorted(lesson_numbers), "lessons in order"
     # the phone's drawer carries the page's contents; the tablet shows the contents sidebar
-    headings = [a.get_text(strip=True) for a in _soup(built_site, T5L3).select(".md-sidebar--secondary .md-nav--secondary > .md-nav__list > .md-nav__item > a")]
+    headings = [
+        a.get_text(strip=True)
+        for a in _soup(built_site, T5L3).select(
+            ".md-sidebar--secondary .md-nav--secondary > .md-nav__list > .md-nav__item > a"
+        )
+    ]
     if size == PHONE:
         assert [t["text"] for t in found["toc"]] == headings and all(t["hit"] for t in found["toc"])
     else:  # the contents sidebar shows beside the page, so the drawer does not repeat it
@@ -152,8 +163,10 @@ POSITIONS_JS = """() => [...document.querySelectorAll('[data-widget=quiz] .ts-qu
 
 
 def _learner(page, learner: str):
-    page.add_init_script(f"try {{ localStorage.setItem('tracksite:learner', "
-                         f"JSON.stringify({{id: {json.dumps(learner)}}})); }} catch (e) {{}}")
+    page.add_init_script(
+        f"try {{ localStorage.setItem('tracksite:learner', "
+        f"JSON.stringify({{id: {json.dumps(learner)}}})); }} catch (e) {{}}"
+    )
 
 
 def _quiz_orders(chromium, site_url, urls, learner) -> dict[str, list]:
@@ -238,6 +251,7 @@ def test_quiz_retries_one_question_only(browser_page):
 
 # -- 5. the heatmap describes what is on screen -------------------------------------------------
 
+
 def _heat(root) -> dict:
     return root.evaluate("""r => ({
       caption: r.querySelector('.ts-attn__caption').textContent,
@@ -275,7 +289,8 @@ def test_heatmap_caption_follows_every_control(browser_page):
         root.locator(".ts-attn__sets input").nth(1).check()
         state = _heat(root)
         assert state["sentence"] != opening["sentence"] and state["compare"] == opening["sentence"].replace(
-            "Sentence:", "Compare with:")
+            "Sentence:", "Compare with:"
+        )
         assert state["caption"] != authored
         _agrees(state, f"Layer {config['layer'] + 1}, head {config['head'] + 1}")
     layer.select_option("4")
@@ -305,13 +320,16 @@ def test_heatmap_caption_follows_every_control(browser_page):
         root.locator(".ts-attn__sets input").nth(0).check()
     layer.select_option(str(config["layer"]))
     head.select_option(str(config["head"]))
-    root.locator(".ts-tok", has=page.locator(".ts-tok__text", has_text=re.compile("^" + re.escape(config["focus"]) + "$"))).first.click()
+    root.locator(
+        ".ts-tok", has=page.locator(".ts-tok__text", has_text=re.compile("^" + re.escape(config["focus"]) + "$"))
+    ).first.click()
     back = _heat(root)
     assert back["caption"] == authored and back["sentence"] == opening["sentence"]
     assert not page.console_errors
 
 
 # -- 6. progress: sidebar tick, "Continue", reset ----------------------------------------------
+
 
 def test_progress_ticks_sidebar_continues_and_resets(browser_page, built_site):
     page = _open(browser_page, "transformers-and-llms/", DESKTOP)
@@ -348,6 +366,7 @@ def test_progress_ticks_sidebar_continues_and_resets(browser_page, built_site):
 
 # -- 7. cross-links on every tab ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("tab", ["", "overview/", "cheatsheet/"])
 def test_go_deeper_and_brief_version_on_every_tab(browser_page, tab):
     page = _open(browser_page, T4L3 + tab, DESKTOP)
@@ -358,10 +377,13 @@ def test_go_deeper_and_brief_version_on_every_tab(browser_page, tab):
     assert "Track 5" in deeper.inner_text()
     page = _open(browser_page, T5L3 + tab, DESKTOP)
     brief = page.locator("aside.ts-crosslinks--brief")
-    assert brief.is_visible() and "deep-learning-survey/attention-and-transformers" in brief.locator("a").first.get_attribute("href")
+    assert brief.is_visible() and "deep-learning-survey/attention-and-transformers" in brief.locator(
+        "a"
+    ).first.get_attribute("href")
 
 
 # -- 8. figures and tables on a phone ------------------------------------------------------------
+
 
 def _svg_min_label(site: Path, url: str, src: str) -> tuple[float, float]:
     text = (site / url / src).read_text(encoding="utf-8")
@@ -372,8 +394,11 @@ def _svg_min_label(site: Path, url: str, src: str) -> tuple[float, float]:
 
 def test_figures_and_tables_stay_readable_on_a_phone(browser_page, built_site):
     page = browser_page
-    urls = [u for u in _pages(built_site, "<table") + _pages(built_site, '.svg"')
-            if u.count("/") >= 3 and not u.startswith(("authoring", "benchmarks", "security"))]
+    urls = [
+        u
+        for u in _pages(built_site, "<table") + _pages(built_site, '.svg"')
+        if u.count("/") >= 3 and not u.startswith(("authoring", "benchmarks", "security"))
+    ]
     assert urls
     checked = 0
     for url in sorted(set(urls)):
@@ -398,11 +423,14 @@ def test_figures_and_tables_stay_readable_on_a_phone(browser_page, built_site):
     assert checked >= 10
     # the course's tables fit a phone once their cells wrap
     _open(page, T5L3, PHONE)
-    assert page.evaluate("[...document.querySelectorAll('.md-content .md-typeset__scrollwrap')]"
-                         ".every(w => w.scrollWidth <= w.clientWidth + 1)")
+    assert page.evaluate(
+        "[...document.querySelectorAll('.md-content .md-typeset__scrollwrap')]"
+        ".every(w => w.scrollWidth <= w.clientWidth + 1)"
+    )
 
 
 # -- 9. the logo is a named home link ----------------------------------------------------------
+
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280px", "390px"])
 def test_logo_is_a_home_link(browser_page, size):
@@ -417,6 +445,7 @@ def test_logo_is_a_home_link(browser_page, size):
 
 # -- 10. math -----------------------------------------------------------------------------------
 
+
 def test_brackets_stretch_around_a_fraction(browser_page):
     page = _open(browser_page, T5L3, DESKTOP)
     sizes = page.evaluate("""() => {
@@ -430,8 +459,10 @@ def test_brackets_stretch_around_a_fraction(browser_page):
 def test_math_in_front_matter_renders_and_the_rest_is_escaped(course, chromium, serve_site):
     lesson = course / "lessons/alpha/a1/lesson.md"
     text = lesson.read_text(encoding="utf-8").replace(
-        "  - do the thing\n", "  - divide by $\\sqrt{d_k}$ and keep <b>tags</b> as text, at \\$5\n"
-        "  - scale by d_k, not by max_tokens\n", 1)
+        "  - do the thing\n",
+        "  - divide by $\\sqrt{d_k}$ and keep <b>tags</b> as text, at \\$5\n  - scale by d_k, not by max_tokens\n",
+        1,
+    )
     lesson.write_text(text, encoding="utf-8")
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -467,8 +498,9 @@ RAW_TEX_JS = r"""() => {
 }"""
 
 
-@pytest.mark.parametrize("url", [T5L3, "transformers-and-llms/positional-encoding/",
-                                 "transformers-and-llms/tokens-and-embeddings/overview/"])
+@pytest.mark.parametrize(
+    "url", [T5L3, "transformers-and-llms/positional-encoding/", "transformers-and-llms/tokens-and-embeddings/overview/"]
+)
 def test_no_raw_tex_in_widgets_or_front_matter(browser_page, url):
     """Objectives, quiz options and explanations, flashcards and the worked steps show math as
     math, also after answering and flipping (their texts are copied into notes and cards)."""
@@ -490,6 +522,7 @@ def test_no_raw_tex_in_widgets_or_front_matter(browser_page, url):
 
 # -- 11. the solution toggle --------------------------------------------------------------------
 
+
 def test_open_solution_says_hide(browser_page, built_site):
     url = _pages(built_site, "ts-solution")[0]
     page = _open(browser_page, url, PHONE)
@@ -504,6 +537,7 @@ def test_open_solution_says_hide(browser_page, built_site):
 
 
 # -- 12. printing from the dark palette --------------------------------------------------------
+
 
 def test_cheatsheet_prints_light_from_the_dark_palette(browser_page):
     page = _open(browser_page, T5L3 + "cheatsheet/", DESKTOP, scheme="dark")
@@ -522,8 +556,11 @@ def test_cheatsheet_prints_light_from_the_dark_palette(browser_page):
 
 # -- 13. objectives on the Lesson tab, prerequisites in course order ---------------------------
 
+
 def test_lesson_tab_has_objectives_and_ordered_prerequisites(browser_page, built_site):
-    overview = [li.get_text(" ", strip=True) for li in _soup(built_site, T5L3 + "overview/").select(".ts-objectives li")]
+    overview = [
+        li.get_text(" ", strip=True) for li in _soup(built_site, T5L3 + "overview/").select(".ts-objectives li")
+    ]
     page = _open(browser_page, T5L3, PHONE)
     box = page.locator("details.ts-objectives--compact")
     assert box.is_visible()

@@ -6,6 +6,7 @@ another origin in `page.foreign_requests`); a blocked attempt counts too, since 
 Content-Security-Policy turning a request away shows up as a console error. The same requests
 check `first_visit_weight`, which the benchmark prints: it must count what a browser loads.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,12 @@ def guide_page(site: Path) -> str | None:
 def leaks(page) -> list[str]:
     """Requests to other origins, and attempts at one that the page's CSP turned away (an inline
     script the CSP blocks is no request and is not counted here)."""
-    blocked = [m for m in page.console_errors if "Content Security Policy" in m
-               and re.search(r"(?:https?:)?//(?!" + re.escape(page.base_url.split("//", 1)[1]) + ")", m)]
+    blocked = [
+        m
+        for m in page.console_errors
+        if "Content Security Policy" in m
+        and re.search(r"(?:https?:)?//(?!" + re.escape(page.base_url.split("//", 1)[1]) + ")", m)
+    ]
     return [f"request to {url}" for url in page.foreign_requests] + [f"blocked: {m}" for m in blocked]
 
 
@@ -107,11 +112,13 @@ def test_fonts_formulas_and_diagrams_come_from_the_site(browser_page):
 @pytest.mark.parametrize("url", [LESSON, "deep-learning-survey/attention-and-transformers/"])
 def test_first_visit_weight_counts_what_chromium_loads(browser_page, built_site, url):
     loaded = visit(browser_page, url)
-    site_paths = {u[len(browser_page.base_url):].split("#")[0].split("?")[0] for u in loaded}
+    site_paths = {u[len(browser_page.base_url) :].split("#")[0].split("?")[0] for u in loaded}
     site_paths = {p + "index.html" if p.endswith("/") or p == "" else p for p in site_paths}
     counted = {r["url"] for r in first_visit_weight(built_site, url)["resources"]}
-    assert counted == site_paths, (f"counted but not loaded: {sorted(counted - site_paths)}; "
-                                   f"loaded but not counted: {sorted(site_paths - counted)}")
+    assert counted == site_paths, (
+        f"counted but not loaded: {sorted(counted - site_paths)}; "
+        f"loaded but not counted: {sorted(site_paths - counted)}"
+    )
 
 
 def test_sentinel_a_leak_is_caught(browser_page):
@@ -134,13 +141,14 @@ def test_search_loads_when_opened_and_counts_what_it_loads(browser_page, built_s
     page.goto(page.base_url + LESSON)
     page.wait_for_load_state("networkidle")
     assert any("assets/tracksite/search.js" in u for u in requests)
-    assert not any("/assets/javascripts/workers/search." in u or "search_index.json" in u or "/pagefind/" in u
-                   for u in requests)
+    assert not any(
+        "/assets/javascripts/workers/search." in u or "search_index.json" in u or "/pagefind/" in u for u in requests
+    )
     before = len(requests)
     counted = {r["url"] for r in first_visit_weight(built_site, LESSON)["on_search"]}
 
     def opened() -> set[str]:
-        return {u[len(page.base_url):].split("?")[0] for u in requests[before:]}
+        return {u[len(page.base_url) :].split("?")[0] for u in requests[before:]}
 
     page.click(".ts-search__open")
     # the page was idle before the click, so "networkidle" would not wait for Pagefind: wait

@@ -1,5 +1,6 @@
 """The course search in real Chromium (issue 16): the header button, the dialog on Pagefind's
 index, filters, keyboard, a phone, the dark palette, axe, and `mkdocs serve` after an edit."""
+
 from __future__ import annotations
 
 import re
@@ -32,20 +33,26 @@ def search(page, query: str, *, open_with: str = "/"):
     page.keyboard.press(open_with)
     page.wait_for_selector(".ts-search__dialog[open]")
     page.keyboard.type(query, delay=20)
-    page.wait_for_function("q => document.querySelector('.ts-search__status').textContent.includes(q) && "
-                           "!document.querySelector('.ts-search__results').hasAttribute('aria-busy')", arg=query,
-                           timeout=45_000)  # the status names the query at the first result; all drawn
+    page.wait_for_function(
+        "q => document.querySelector('.ts-search__status').textContent.includes(q) && "
+        "!document.querySelector('.ts-search__results').hasAttribute('aria-busy')",
+        arg=query,
+        timeout=45_000,
+    )  # the status names the query at the first result; all drawn
     return hits(page)
 
 
 def hits(page) -> list[dict]:
-    return page.eval_on_selector_all(HITS, """items => items.map(li => ({
+    return page.eval_on_selector_all(
+        HITS,
+        """items => items.map(li => ({
         href: li.querySelector('a').getAttribute('href'),
         title: li.querySelector('.ts-search__hit-title').textContent,
         meta: li.querySelector('.ts-search__hit-meta').textContent,
         section: (li.querySelector('.ts-search__hit-section') || {}).textContent || '',
         excerpt: li.querySelector('.ts-search__excerpt').textContent,
-        marks: [...li.querySelectorAll('.ts-search__excerpt mark')].map(m => m.textContent)}))""")
+        marks: [...li.querySelectorAll('.ts-search__excerpt mark')].map(m => m.textContent)}))""",
+    )
 
 
 def axe_violations(page) -> list[str]:
@@ -61,8 +68,9 @@ def test_a_query_finds_the_lesson_and_the_heading_that_teaches_it(browser_page):
     assert first["meta"] == "Lesson · Track 5 · Lesson 3 of 5"
     assert first["section"] == "Scaled dot-product attention"
     assert first["href"].endswith("/transformers-and-llms/attention-mechanism/#scaled-dot-product-attention")
-    assert [m.lower() for m in first["marks"]] and all(m.lower() in ("scaled", "dot", "product", "dot-product")
-                                                        for m in first["marks"]), first["marks"]
+    assert [m.lower() for m in first["marks"]] and all(
+        m.lower() in ("scaled", "dot", "product", "dot-product") for m in first["marks"]
+    ), first["marks"]
     assert len(first["excerpt"].split()) <= 30  # a short snippet, not the section
     page.keyboard.press("ArrowDown")  # from the box to the first result, then follow it
     assert page.evaluate("document.activeElement.closest('.ts-search__hit') !== null")
@@ -88,8 +96,10 @@ def test_the_first_result_shows_before_the_other_fragments_arrive(browser_page):
     first held back by the network, the first result and the status are already on screen."""
     page = open_page(browser_page)
     passed, held = [], []
-    page.route("**/pagefind/fragment/*", lambda route: (held if passed else passed).append(route) or (
-        route.continue_() if route in passed else None))
+    page.route(
+        "**/pagefind/fragment/*",
+        lambda route: (held if passed else passed).append(route) or (route.continue_() if route in passed else None),
+    )
     page.keyboard.press("/")
     page.keyboard.type("attention", delay=20)
     page.wait_for_selector(HITS)
@@ -110,8 +120,11 @@ def _chunks_for(chromium, base: str, query: str) -> set[str]:
     page.goto(base + LESSON)
     urls = []
     page.on("request", lambda r: urls.append(r.url) if "/pagefind/index/" in r.url else None)
-    page.evaluate("""async ([url, q]) => { const pf = await import(url); await pf.options({noWorker: true});
-        await pf.init(); await pf.search(q); }""", [base + "pagefind/pagefind.js", query])
+    page.evaluate(
+        """async ([url, q]) => { const pf = await import(url); await pf.options({noWorker: true});
+        await pf.init(); await pf.search(q); }""",
+        [base + "pagefind/pagefind.js", query],
+    )
     context.close()
     return set(urls)
 
@@ -148,14 +161,19 @@ def test_track_and_kind_filters_narrow(browser_page):
     assert {h["meta"].split(" · ")[1] for h in found} == {"Track 4", "Track 5"}
     page.focus("select[name=track]")  # the menus fill when first used
     page.select_option("select[name=track]", "Track 4: Deep learning, a survey")
-    page.wait_for_function("() => [...document.querySelectorAll('.ts-search__hit-meta')].length > 0 && "
-                           "[...document.querySelectorAll('.ts-search__hit-meta')].every(m => m.textContent.includes('Track 4'))",
-                           timeout=10_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.ts-search__hit-meta')].length > 0 && "
+        "[...document.querySelectorAll('.ts-search__hit-meta')].every(m => m.textContent.includes('Track 4'))",
+        timeout=10_000,
+    )
     narrowed = hits(page)
     assert narrowed and all(" · Track 4" in h["meta"] for h in narrowed)
     page.select_option("select[name=kind]", "Cheatsheet")
-    page.wait_for_function("() => [...document.querySelectorAll('.ts-search__hit-meta')]"
-                           ".every(m => m.textContent.startsWith('Cheatsheet · Track 4'))", timeout=10_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.ts-search__hit-meta')]"
+        ".every(m => m.textContent.startsWith('Cheatsheet · Track 4'))",
+        timeout=10_000,
+    )
     assert all(h["meta"].startswith("Cheatsheet · Track 4") for h in hits(page))
     kinds = page.eval_on_selector_all("select[name=kind] option", "os => os.map(o => o.textContent)")
     assert kinds == ["All kinds", "Lesson", "Overview", "Cheatsheet", "Track"]  # no "Guide" for learners
@@ -195,8 +213,9 @@ def test_axe_clean_with_results_open(browser_page, scheme):
     search(page, "positional encoding")
     assert page.locator(HITS).count() > 0
     assert axe_violations(page) == []
-    assert page.evaluate("getComputedStyle(document.querySelector('.ts-search__dialog')).backgroundColor") == \
-        page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert page.evaluate(
+        "getComputedStyle(document.querySelector('.ts-search__dialog')).backgroundColor"
+    ) == page.evaluate("getComputedStyle(document.body).backgroundColor")
 
 
 def test_dark_palette_draws_the_dialog_dark(browser_page):
@@ -213,6 +232,7 @@ def test_dark_palette_draws_the_dialog_dark(browser_page):
 
 def contrast(fg: str, bg: str) -> float:
     """WCAG contrast ratio of two computed `rgb(...)`/`rgba(...)` colours (fg's alpha over bg)."""
+
     def parse(c):
         v = [float(x) for x in re.findall(r"[\d.]+", c)]
         return v[:3], (v[3] if len(v) > 3 else 1.0)
@@ -263,8 +283,12 @@ def test_search_works_under_mkdocs_serve_after_an_edit(course, chromium):
         page = context.new_page()
         page.base_url = base
         lesson = course / "lessons/alpha/a3/lesson.md"
-        lesson.write_text(lesson_md("Third lesson", body="## Fresh section\n\nThe wombatword appears now. "
-                                    + "Words to read here. " * 40), encoding="utf-8")
+        lesson.write_text(
+            lesson_md(
+                "Third lesson", body="## Fresh section\n\nThe wombatword appears now. " + "Words to read here. " * 40
+            ),
+            encoding="utf-8",
+        )
         wait_for(base + "alpha/a3/", "wombatword")
         deadline = time.monotonic() + 30
         found = []
@@ -300,9 +324,14 @@ def test_markup_in_a_title_shows_as_text(course, chromium, serve_site):
     from conftest import run_mkdocs
 
     evil = 'Zebra <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> & <mark>m</mark>'
-    write(course, "lessons/alpha/a1/lesson.md", lesson_md(
-        '"' + evil.replace('"', '\\"') + '"',
-        body="## Zebra crossings\n\nA zebra crossing is text here. " + "Words to read here. " * 40))
+    write(
+        course,
+        "lessons/alpha/a1/lesson.md",
+        lesson_md(
+            '"' + evil.replace('"', '\\"') + '"',
+            body="## Zebra crossings\n\nA zebra crossing is text here. " + "Words to read here. " * 40,
+        ),
+    )
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
     base = serve_site(course / "site")

@@ -4,6 +4,7 @@ Pages are found by the widgets they hold, so the tests follow the content: the h
 worked example live in transformers-and-llms/attention-mechanism today. Each test gets a fresh
 browser context (empty localStorage) from the `browser_page` fixture in tests/conftest.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,11 @@ WIDGETS = ("exercise", "flashcards", "quiz", "attention", "attention-steps")
 
 def _pages_with(site: Path, widget: str) -> list[str]:
     marker = f'data-widget="{widget}"'
-    return [p.parent.relative_to(site).as_posix() + "/" for p in sorted(site.rglob("index.html"))
-            if marker in p.read_text(encoding="utf-8")]
+    return [
+        p.parent.relative_to(site).as_posix() + "/"
+        for p in sorted(site.rglob("index.html"))
+        if marker in p.read_text(encoding="utf-8")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +50,10 @@ def _open(page, url: str, *, scheme: str | None = None):
         page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
     page.goto(page.base_url + url)
     page.wait_for_load_state("load")
-    page.wait_for_function("() => document.querySelectorAll('[data-widget]:not([data-ts-ready])').length"
-                           " === document.querySelectorAll('[data-widget=exercise]').length")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-widget]:not([data-ts-ready])').length"
+        " === document.querySelectorAll('[data-widget=exercise]').length"
+    )
     return page
 
 
@@ -58,6 +64,7 @@ def _live_text(page, locator) -> str:
 
 
 # -- flashcards -------------------------------------------------------------------------------
+
 
 def test_flashcards_flip_and_move_by_keyboard(browser_page, lesson_url):
     page = _open(browser_page, lesson_url)
@@ -123,6 +130,7 @@ def test_flashcards_again_comes_back_first_after_reload(browser_page, lesson_url
 
 # -- quiz ---------------------------------------------------------------------------------------
 
+
 def _option(question, i: int):
     """Option i in the instructor's (source) order: the page shows them shuffled per learner."""
     return question.locator(f'.ts-quiz__input[value="{i}"]')
@@ -130,9 +138,12 @@ def _option(question, i: int):
 
 def _explanations(question) -> tuple[list[bool], list[str]]:
     """Whether each option is right, and its explanation, in source order (data-option)."""
-    rows = sorted(question.locator(".ts-quiz__explanation").evaluate_all(
-        "xs => xs.map(x => [Number(x.dataset.option), x.dataset.correct === 'true',"
-        " x.querySelector('.ts-quiz__explain').textContent])"))
+    rows = sorted(
+        question.locator(".ts-quiz__explanation").evaluate_all(
+            "xs => xs.map(x => [Number(x.dataset.option), x.dataset.correct === 'true',"
+            " x.querySelector('.ts-quiz__explain').textContent])"
+        )
+    )
     return [r[1] for r in rows], [r[2] for r in rows]
 
 
@@ -192,6 +203,7 @@ def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesso
 
 # -- attention heatmap ---------------------------------------------------------------------------
 
+
 def _weights(root) -> dict[str, str]:
     out = {}
     for b in root.locator(".ts-tok").all():
@@ -214,8 +226,9 @@ def test_attention_click_it_changes_the_weights(browser_page, lesson_url):
     assert f"Layer {config['layer'] + 1}, head {config['head'] + 1}" in caption
     assert root.locator(".ts-attn__select").first.input_value() == str(config["layer"])
 
-    other = next(b for b in tokens.all() if b.locator(".ts-tok__text").inner_text()
-                 not in (config["focus"], "[CLS]", "[SEP]"))
+    other = next(
+        b for b in tokens.all() if b.locator(".ts-tok__text").inner_text() not in (config["focus"], "[CLS]", "[SEP]")
+    )
     other.click()
     assert other.get_attribute("aria-pressed") == "true"
     before = _weights(root)
@@ -258,6 +271,7 @@ def test_attention_click_it_changes_the_weights(browser_page, lesson_url):
 
 # -- attention, step by step ---------------------------------------------------------------------
 
+
 def test_attention_steps_back_and_next(browser_page, lesson_url):
     page = _open(browser_page, lesson_url)
     root = page.locator("[data-widget=attention-steps]").first
@@ -288,6 +302,7 @@ def test_attention_steps_back_and_next(browser_page, lesson_url):
 
 
 # -- progress -----------------------------------------------------------------------------------
+
 
 def _track_of(lesson_url: str) -> str:
     return lesson_url.strip("/").split("/")[0]
@@ -368,7 +383,8 @@ def test_widgets_work_when_storage_is_full(browser_page, lesson_url):
     page = browser_page
     page.context.add_init_script(
         "Storage.prototype.setItem = function () {"
-        " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };")
+        " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };"
+    )
     _use_widgets_without_saving(page, lesson_url)
     assert not page.console_errors
 
@@ -377,15 +393,20 @@ def test_widgets_work_when_storage_is_blocked(browser_page, lesson_url):
     """Blocked site data: even reading window.localStorage throws. (Material's own inline
     scripts then fail too; only errors from our script count here.)"""
     page = browser_page
-    page.context.add_init_script(SCRIPT_ERRORS + (
-        "Object.defineProperty(window, 'localStorage', {configurable: true, get() {"
-        " throw new DOMException('The operation is insecure.', 'SecurityError'); }});"))
+    page.context.add_init_script(
+        SCRIPT_ERRORS
+        + (
+            "Object.defineProperty(window, 'localStorage', {configurable: true, get() {"
+            " throw new DOMException('The operation is insecure.', 'SecurityError'); }});"
+        )
+    )
     _use_widgets_without_saving(page, lesson_url)
     errors = page.evaluate("window.__scriptErrors")
     assert not [e for e in errors if "widgets.js" in e or e.startswith("promise")], errors
 
 
 # -- no script: everything readable, answers behind disclosures ---------------------------------
+
 
 def test_without_javascript_content_is_readable(chromium, site_url, lesson_url):
     context = chromium.new_context(java_script_enabled=False)
@@ -414,6 +435,7 @@ def test_without_javascript_content_is_readable(chromium, site_url, lesson_url):
 
 # -- motion, accessibility ------------------------------------------------------------------------
 
+
 def test_reduced_motion_turns_off_the_card_animation(browser_page, lesson_url):
     page = browser_page
     page.emulate_media(reduced_motion="reduce")
@@ -430,12 +452,18 @@ def test_reduced_motion_turns_off_the_card_animation(browser_page, lesson_url):
 def _axe(page, include: str) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, context={"include": [[include]]}, options={
-        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
-                                               "best-practice"]},
-        "resultTypes": ["violations"]})
-    return [f"{v['id']}: {v['help']} at " + ", ".join(str(n["target"]) for n in v["nodes"][:3])
-            for v in results.response["violations"]]
+    results = Axe().run(
+        page,
+        context={"include": [[include]]},
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+            "resultTypes": ["violations"],
+        },
+    )
+    return [
+        f"{v['id']}: {v['help']} at " + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        for v in results.response["violations"]
+    ]
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
@@ -464,8 +492,7 @@ def test_widgets_pass_axe_in_both_palettes(browser_page, lesson_url, scheme):
 
 # -- word pieces: a page of our own, since the bundled data has none ---------------------------
 
-PIECES = ["[CLS]", "the", "kids", "were", "play", "##ing", "because", "it", "was", "sun", "##ny",
-          "[SEP]"]
+PIECES = ["[CLS]", "the", "kids", "were", "play", "##ing", "because", "it", "was", "sun", "##ny", "[SEP]"]
 WORDS = [[0], [1], [2], [3], [4, 5], [6], [7], [8], [9, 10], [11]]
 
 
@@ -492,20 +519,25 @@ def pieces_url(tmp_path_factory, serve_site):
                 rows.append([v / sum(e) for v in e])
             heads.append(rows)
         weights.append(heads)
-    data = {"sentence": "the kids were playing because it was sunny", "tokens": PIECES,
-            "words": WORDS, "weights": weights, "source": "synthetic test data"}
+    data = {
+        "sentence": "the kids were playing because it was sunny",
+        "tokens": PIECES,
+        "words": WORDS,
+        "weights": weights,
+        "source": "synthetic test data",
+    }
     (root / "lesson").mkdir()
     (root / "lesson" / "pieces.json").write_text(json.dumps(data))
-    md = markdown.Markdown(extensions=[TracksiteBlocksExtension(
-        context=lambda: WidgetContext("t/l", root / "lesson"))])
+    md = markdown.Markdown(extensions=[TracksiteBlocksExtension(context=lambda: WidgetContext("t/l", root / "lesson"))])
     body = md.convert("/// attention\ndata: pieces.json\nfocus: it\n///\n")
     for asset in ("widgets.js", "attention.js", "widgets.css"):
-        shutil.copy(Path(__file__).resolve().parents[2] / "docs/assets/tracksite" / asset, root)
+        shutil.copy(Path(__file__).resolve().parents[2] / "scripts/tracksite/theme/assets/tracksite" / asset, root)
     (root / "lesson" / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pieces</title>'
         '<link rel="stylesheet" href="../widgets.css"><script src="../widgets.js" defer></script>'
         '<script src="../attention.js" defer></script>'
-        f'</head><body><main class="md-typeset">{body}</main></body></html>')
+        f'</head><body><main class="md-typeset">{body}</main></body></html>'
+    )
     return serve_site(root) + "lesson/", data
 
 
@@ -521,8 +553,7 @@ def test_attention_merges_word_pieces(chromium, pieces_url):
     merge = root.get_by_label("Merge word pieces into words")
     merge.check()
     labels = root.locator(".ts-tok__text").all_inner_texts()
-    assert labels == ["[CLS]", "the", "kids", "were", "playing", "because", "it", "was", "sunny",
-                      "[SEP]"]
+    assert labels == ["[CLS]", "the", "kids", "were", "playing", "because", "it", "was", "sunny", "[SEP]"]
     assert root.locator('.ts-tok[aria-pressed="true"] .ts-tok__text').inner_text() == "it"
     # "it" is one piece: its weight on "playing" is the sum over the pieces play + ##ing
     row = data["weights"][0][0][PIECES.index("it")]

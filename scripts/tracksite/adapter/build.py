@@ -3,11 +3,16 @@
 `tracksite build --instructor` needs a plugin option that `mkdocs build` cannot pass, so the
 CLI loads the config itself and runs the same build function MkDocs runs.
 """
+
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
 from tracksite.core.problems import no_workflow_commands, os_error, printable
 
@@ -18,10 +23,6 @@ class _Plain(logging.Formatter):
 
 
 def build_site(root: Path, out: Path, *, instructor: bool = False, drafts: bool = False, strict: bool = True) -> int:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
-
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())

@@ -9,6 +9,7 @@ to the site: page content reaches the templates only as variables, after loading
 that slipped into a page (a title, a Markdown body) carries no mark, is not hashed, and the
 browser blocks it and reports the violation.
 """
+
 from __future__ import annotations
 
 import base64

@@ -9,6 +9,7 @@ the same report, if they hold an error: the site in place is never touched, as w
 fails before rendering. Where there is no `fork` (Windows), or the copy fails, they run in the
 build's own process.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,6 +46,7 @@ class LaterChecks:
             with os.fdopen(self.fd, "rb") as pipe:
                 data = pipe.read()
             self.fd = None
+            assert self.pid is not None  # set together with fd
             os.waitpid(self.pid, 0)
             self.pid = None
             try:

@@ -10,6 +10,7 @@ an id around the code block, meant for content tabs. Our theme wraps every lesso
 `<div id="ts-tabpanel">`, so without ids of their own all code blocks of a page would get the
 same id and every copy button would copy the first block: each block gets `ts-code-N`.
 """
+
 from __future__ import annotations
 
 import re

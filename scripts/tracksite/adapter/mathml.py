@@ -3,6 +3,7 @@
 Browsers render MathML natively, so a lesson with formulas costs no math library download and
 makes no request to a CDN; the TeX source stays in an annotation for copy and screen readers.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,11 +16,11 @@ _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 # `$...$` in a front-matter string (an objective, a key point): a dollar sign not escaped with a
 # backslash, then at least one character that is not a dollar, then the closing dollar.
-_TEXT_MATH = re.compile(r'(?<!\\)\$([^$\n]+?)(?<!\\)\$')
+_TEXT_MATH = re.compile(r"(?<!\\)\$([^$\n]+?)(?<!\\)\$")
 # A bare one-letter symbol with a subscript (d_k, W_q, x_1, d_model, d_ff) written without the
 # dollars: math too, so that it never reaches the learner as raw TeX. Names with more than one
 # letter before the underscore (max_tokens) are left alone: they are code or words, not symbols.
-_BARE_SUBSCRIPT = re.compile(r'(?<![\w$\\])([A-Za-z])_([A-Za-z0-9]+)(?![\w])')
+_BARE_SUBSCRIPT = re.compile(r"(?<![\w$\\])([A-Za-z])_([A-Za-z0-9]+)(?![\w])")
 
 
 def _bare_tex(base: str, sub: str) -> str:
@@ -57,14 +58,14 @@ def split_math(text: str) -> list[tuple[str, bool]]:
     def plain(part: str) -> None:
         last = 0
         for m in _BARE_SUBSCRIPT.finditer(part):
-            pieces.append((part[last:m.start()].replace("\\$", "$"), False))
+            pieces.append((part[last : m.start()].replace("\\$", "$"), False))
             pieces.append((_bare_tex(m.group(1), m.group(2)), True))
             last = m.end()
         pieces.append((part[last:].replace("\\$", "$"), False))
 
     last = 0
     for m in _TEXT_MATH.finditer(text):
-        plain(text[last:m.start()])
+        plain(text[last : m.start()])
         pieces.append((m.group(1), True))
         last = m.end()
     plain(text[last:])
@@ -79,5 +80,9 @@ def render_text(text: str) -> Markup:
     bare `d_k` or `d_model` (one letter, an underscore, a subscript) is taken as a symbol too.
     `\\$` stands for a literal dollar sign.
     """
-    return Markup("".join(_mathml(html.escape(t, quote=False), "inline") if is_math else html.escape(t)
-                          for t, is_math in split_math(text)))
+    return Markup(
+        "".join(
+            _mathml(html.escape(t, quote=False), "inline") if is_math else html.escape(t)
+            for t, is_math in split_math(text)
+        )
+    )

@@ -1,10 +1,20 @@
-"""`mkdocs serve --dirty`: a save renders again only the generated pages it changes.
+"""The edit loop of `mkdocs serve`: a save renders again only the pages it can change.
 
-MkDocs decides what a dirty build renders by `File.is_modified`, which is always true for a page
-made from generated text. `Kept` answers false for a generated page whose digest
-(`core.fingerprints`) is the one the previous build of this serve session rendered, and whose
-output is still in the site, so MkDocs leaves it as it is, as it does a lesson nobody edited.
+After the first build of a serve session, every rebuild is a "dirty" MkDocs build (the server's
+builder is set up for that in `serve.ServeSession`), in which MkDocs renders only the pages whose
+`File.is_modified` is true. `EditLoop.plan` decides that for every page, from the digest of what
+the page is made from (`core.fingerprints.site_digests`): a page whose digest is the one the last
+build of this session rendered, and whose output is still in the site, is left as it is. The
+model of the course is loaded and checked as on every build (what depends on one file's text is
+remembered across rebuilds, `core.memo`), so every problem is still found.
+
+What a dirty MkDocs build does not do, and a full build does, is done here, so that the site is
+the one a full build writes from the same sources (tests/test_edit_loop.py compares them after a
+sequence of edits): the pages that are not rendered keep their titles and front-matter for the
+pages that show them (the guides' titles in every footer, the 404 page), and files that no page
+or asset of this build wrote any more (a renamed lesson's old address) are removed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,52 +22,133 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mkdocs.structure.files import File
+from mkdocs import utils
 
+from tracksite import theme as theme_files
 from tracksite.core import fingerprints
-from tracksite.core.siteplan import output_path
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
-
-class Kept(File):
-    """A generated page the last build rendered from the same sources: not rendered again."""
-
-    def is_modified(self) -> bool:
-        return False
+#: Files of the site that no source of the site plan lists: written by the engine or the index.
+ENGINE_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 
 
 def _shared(config: Any, options: Any) -> str:
-    """What every page draws from beyond the course: mkdocs.yml, the plugin's options and the
-    theme override's templates (by name and modification time)."""
+    """What every page draws from beyond the course: mkdocs.yml, the plugin's options, and the
+    templates (the course's theme override and tracksite's own, by name and modification time)."""
     parts = [repr(sorted(dict(options).items()))]
     if config.config_file_path and os.path.isfile(config.config_file_path):
         parts.append(Path(config.config_file_path).read_text(encoding="utf-8", errors="replace"))
-    custom = config.theme.custom_dir
-    if custom and os.path.isdir(custom):
-        for path in sorted(Path(custom).rglob("*")):
-            parts.append(f"{path}:{path.stat().st_mtime_ns}")
+    for folder in (config.theme.custom_dir, str(theme_files.TEMPLATES)):
+        if folder and os.path.isdir(folder):
+            for path in sorted(Path(folder).rglob("*")):
+                parts.append(f"{path}:{path.stat().st_mtime_ns}")
     return "\n".join(parts)
 
 
-class GeneratedPages:
-    """The digests of the generated pages the last build of a serve session rendered."""
+class EditLoop:
+    """What the last build of a serve session rendered: each page's digest, title and meta."""
 
     def __init__(self) -> None:
-        self._last: dict[str, str] = {}
+        self._last: dict[str, tuple[str, str]] = {}
+        self._titles: dict[str, tuple[Any, Any, dict]] = {}
+        self._written: set[str] = set()  # every file the last build left in the site
+        self.complete = False  # the site folder holds a whole, successful build
+        self.rendered: list[str] = []
+        self.edited: set[str] = set()
+        self.files: Any = None  # this build's, under serve
+        self.serving = False  # `plan` was called: this is a serve session
+        self.session: Any = None  # the ServeSession, once the server runs
 
-    def unchanged(self, project: Any, config: Any, options: Any) -> set[str]:
-        """The generated pages this build may leave as they are; remembers this build's digests."""
-        digests = fingerprints.page_digests(project, _shared(config, options))
-        site = config.site_dir
-        keep = {src for src, digest in digests.items() if self._last.get(src) == digest
-                and os.path.isfile(os.path.join(site, output_path(src, config.use_directory_urls)))}
-        self._last = digests
+    def plan(self, project: Any, config: Any, options: Any, files: Any, incremental: bool) -> None:
+        """Mark each page of `files` to be rendered or kept, and remember this build's digests."""
+        self.serving = True
+        digests = fingerprints.site_digests(project, _shared(config, options))
+        pages = files.documentation_pages()
+        keep: set[str] = set()
+        if incremental and self.complete:
+            keep = {
+                f.src_uri
+                for f in pages
+                if f.src_uri in digests
+                and self._last.get(f.src_uri) == digests[f.src_uri]
+                and os.path.isfile(f.abs_dest_path)
+            }
+        last, self._last = self._last, digests
+        for f in pages:
+            f.is_modified = (lambda value: lambda: value)(f.src_uri not in keep)
+        self.rendered = [f.src_uri for f in pages if f.src_uri not in keep]
+        # the pages whose own source was saved: once they are written, the browser may reload
+        self.edited = {src for src in self.rendered if src not in last or last[src][1] != digests.get(src, ("", ""))[1]}
         if keep:
-            log.info("tracksite: %d of %d generated pages are unchanged and not rendered again (--dirty)",
-                     len(keep), len(digests))
-        return keep
+            log.info(
+                "tracksite: %d of %d pages rendered again, the others are unchanged", len(self.rendered), len(pages)
+            )
+
+    def restore(self, files: Any, failed: bool) -> None:
+        """Give every page that is not rendered this time the title and meta it had when it was:
+        the pages that are rendered show some of them (the guides' titles in the footer)."""
+        if not self.serving:
+            return
+        self.files = files
+        if failed:
+            return
+        for f in files.documentation_pages():
+            page = f.page
+            if page is None or f.is_modified() or f.src_uri not in self._titles:
+                continue
+            markdown, title, meta = self._titles[f.src_uri]
+            page.markdown, page.meta = markdown, dict(meta)
+            page._title_from_render = title
+
+    def remember(self, files: Any) -> None:
+        """After a build: the title and meta of every page, for the next build's `restore`."""
+        for f in files.documentation_pages():
+            page = f.page
+            if page is not None and page.markdown is not None:
+                self._titles[f.src_uri] = ("", getattr(page, "_title_from_render", None), dict(page.meta or {}))
+
+    def write_early(self, output: str, page: Any) -> None:
+        """A page an instructor saved, written now rather than after the hook returns (as MkDocs
+        writes it), so that once every saved page is written the browsers reload while the build
+        goes on."""
+        if self.session is None or page.file.src_uri not in self.edited:
+            return
+        self.edited.discard(page.file.src_uri)
+        if output.strip():
+            utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+        if not self.edited:
+            self.session.reload_now()
+
+    def finish(self, site_dir: str, failed: bool) -> None:
+        """After the pages are written: reload the browsers, then tidy what a full build would not
+        have left (files of addresses that are gone), and remember the pages' titles."""
+        if not self.serving:
+            return
+        if self.session is not None and not failed:
+            self.session.reload_now()
+        if self.files is not None:
+            self.remove_stale(site_dir, self.files)
+            if not failed:
+                self.remember(self.files)
+        self.complete, self.files = not failed, None
 
     def forget(self) -> None:
         """After a failed build, whose pages may not have been written: render them all next time."""
-        self._last = {}
+        self._last, self.complete, self.edited = {}, False, set()
+
+    def remove_stale(self, site_dir: str, files: Any) -> list[str]:
+        """Delete the files the last build wrote that this build's sources no longer produce (a
+        full build starts from an empty folder), and the folders they leave empty; returns them."""
+        written = {f.dest_uri for f in files} | set(ENGINE_FILES)
+        removed = sorted(self._written - written)
+        self._written = written
+        root = Path(site_dir)
+        for rel in removed:
+            path = root / rel
+            path.unlink(missing_ok=True)
+            for parent in path.parents:
+                if parent == root or not parent.is_dir() or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        return removed

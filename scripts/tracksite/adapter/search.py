@@ -20,9 +20,11 @@ page's kind, track and "Track N · Lesson M of K" come from hidden `data-pagefin
 `ts` context. This module only adds what the widgets' HTML does not say itself: which practice
 and chrome parts stay out of the index (`EXCLUDED`).
 """
+
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import queue
@@ -31,8 +33,8 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from tracksite.adapter import csp
 from tracksite.core.siteplan import SEARCH_FOLDER
@@ -54,16 +56,41 @@ for _directive, _source in CSP_SOURCES.items():
 #: those lessons a hit for the definition's words. A course map (its legend and its text
 #: alternative, which names every lesson of the track and of the tracks it links to) is
 #: navigation: it made a track page a hit for words in the titles of other tracks' lessons, and
-#: was four fifths of a track page's fragment. The rest is page furniture.
+#: was four fifths of a track page's fragment. On a track's own pages: the lessons a glossary term
+#: is taught and used in (navigation), a review card's answer, and the review session's controls.
+#: The rest is page furniture.
 EXCLUDED = (
-    "[data-widget]", ".ts-widget-error", ".ts-instructor", ".ts-solution", ".ts-quiz", ".ts-cards",
-    ".headerlink", ".ts-crosslinks", ".ts-credits", ".ts-facts", ".md-button", ".ts-lesson-header__where",
-    ".ts-track-pages", ".ts-term__tip", ".ts-map",
+    "[data-widget]",
+    ".ts-widget-error",
+    ".ts-instructor",
+    ".ts-solution",
+    ".ts-quiz",
+    ".ts-cards",
+    ".headerlink",
+    ".ts-crosslinks",
+    ".ts-credits",
+    ".ts-facts",
+    ".md-button",
+    ".ts-lesson-header__where",
+    ".ts-track-pages",
+    ".ts-term__tip",
+    ".ts-map",
+    ".ts-glossary__where",
+    ".ts-card__more",
+    ".ts-review",
 )
 #: Files of Pagefind's own ready-made UIs, and its worker; our header search (search.js) uses only
 #: the JS API, on the page (`noWorker`), so these would be dead weight in the published site.
-_UNUSED = ("pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+_UNUSED = (
+    "pagefind-worker.js",
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
 OUTPUT = SEARCH_FOLDER
 #: A code block repeats a term as an identifier (`def softmax`): it counts half as much as prose,
 #: so that the section whose text explains a term is the one a result leads to.
@@ -85,8 +112,10 @@ def executable() -> Path:
     try:
         from pagefind_bin import get_executable
     except ImportError:
-        raise SearchIndexError("the search index needs the `pagefind-bin` package, which is not installed; "
-                               "run `pip install -e .` (it is a dependency of tracksite)") from None
+        raise SearchIndexError(
+            "the search index needs the `pagefind-bin` package, which is not installed; "
+            "run `pip install -e .` (it is a dependency of tracksite)"
+        ) from None
     try:
         return get_executable()
     except FileNotFoundError as e:
@@ -121,7 +150,7 @@ def indexed_part(html: str) -> str | None:
         mark = html.rfind(END_MARK)  # the last: a lesson's own text comes before the template's
         end = mark if mark > first.end() else _element_end(html, first)
     tag = _HTML_TAG.search(html)
-    part = drop_anchor_ids(html[first.start():end])
+    part = pagefind_copy(html[first.start() : end])
     return f"<!doctype html>{tag.group(0) if tag else '<html>'}<body>{part}</body></html>"
 
 
@@ -151,6 +180,27 @@ def _element_end(html: str, first: re.Match) -> int:
     return len(html)
 
 
+def pagefind_copy(html: str) -> str:
+    """What Pagefind is given of a page's HTML: glossary terms as headings, other ids dropped."""
+    return drop_anchor_ids(glossary_headings(html))
+
+
+#: A glossary entry (partials/glossary.html): the element carrying the term's id, then its <dt>.
+_GLOSSARY_ENTRY = re.compile(
+    r'(<[a-z]+\b[^>]*?class="[^"]*\bts-glossary__entry\b[^"]*"[^>]*?)\sid="([^"]*)"([^>]*>\s*)'
+    r"<dt\b[^>]*>(.*?)</dt>",
+    re.S,
+)
+
+
+def glossary_headings(html: str) -> str:
+    """Each glossary term as a heading carrying the term's anchor, in Pagefind's copy only.
+    Pagefind leads a result to a section only at a heading, and a term is a <dt> on the page (a
+    heading inside a <dt> is not valid HTML): so searching a term finds the glossary's entry for
+    it, with its definition as the excerpt, and the result opens the page at that entry."""
+    return _GLOSSARY_ENTRY.sub(lambda m: f'{m.group(1)}{m.group(3)}<h2 id="{m.group(2)}">{m.group(4)}</h2>', html)
+
+
 #: An opening tag other than a heading's, with an `id` attribute.
 _ID_TAG = re.compile(r"<(?!h[1-6][\s>])[a-zA-Z][a-zA-Z0-9-]*(?:\s[^>]*?)?\sid=\"[^\"]*\"[^>]*>", re.I)
 _ID_ATTR = re.compile(r"\sid=\"[^\"]*\"")
@@ -177,13 +227,18 @@ class Indexer:
     def __init__(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}  # our options only
         try:
-            self._proc = subprocess.Popen([str(executable()), "--service"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            self._proc = subprocess.Popen(
+                [str(executable()), "--service"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
         except OSError as e:
             raise SearchIndexError(f"Pagefind did not start: {e}") from None
         self._stderr = b""  # the end of what Pagefind said on stderr, for an error message
         self._outbox: queue.Queue = queue.Queue()
-        self._answers: dict[int, dict] = {}
+        self._answers: dict[int | None, dict] = {}  # None: a reply Pagefind could not tie to a request
         self._urls: dict[int, str] = {}
         self._errors: list[str] = []
         self._sent = 0
@@ -205,8 +260,9 @@ class Indexer:
         self.urls.add(url)
         if part is not None:
             self.indexed += 1
-            self._post({"type": "AddFile", "index_id": self._index, "url": url, "file_contents": part, "file_path": None},
-                       url)
+            self._post(
+                {"type": "AddFile", "index_id": self._index, "url": url, "file_contents": part, "file_path": None}, url
+            )
         self.seconds += time.perf_counter() - start
 
     def add_from_disk(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
@@ -301,6 +357,7 @@ class Indexer:
 
     def _write_loop(self) -> None:
         stdin = self._proc.stdin
+        assert stdin is not None  # opened with stdin=PIPE
         while (data := self._outbox.get()) is not None:
             try:
                 stdin.write(data + b",")
@@ -314,7 +371,9 @@ class Indexer:
 
     def _read_loop(self) -> None:
         buffer = b""
-        while chunk := self._proc.stdout.read1(1 << 16):
+        stdout = self._proc.stdout
+        assert isinstance(stdout, io.BufferedReader)  # a binary PIPE: read1 returns what has arrived
+        while chunk := stdout.read1(1 << 16):
             buffer += chunk
             *messages, buffer = buffer.split(b",")
             for message in messages:
@@ -330,13 +389,20 @@ class Indexer:
             message_id = json.loads(payload["original_message"]).get("message_id")
         with self._lock:
             if payload.get("type") == "Error":
-                self._errors.append(f"{self._urls.get(message_id, 'the site')}: {payload.get('message')}")
-            self._answers[message_id] = {"type": payload.get("type"), "index_id": payload.get("index_id"),
-                                         "message": payload.get("message")}
+                self._errors.append(
+                    f"{self._urls.get(message_id, 'the site') if message_id is not None else 'the site'}: {payload.get('message')}"
+                )
+            self._answers[message_id] = {
+                "type": payload.get("type"),
+                "index_id": payload.get("index_id"),
+                "message": payload.get("message"),
+            }
             self._lock.notify_all()
 
     def _stderr_loop(self) -> None:
-        while chunk := self._proc.stderr.read1(1 << 12):
+        stderr = self._proc.stderr
+        assert isinstance(stderr, io.BufferedReader)  # a binary PIPE
+        while chunk := stderr.read1(1 << 12):
             self._stderr = (self._stderr + chunk)[-4096:]
 
     def _said(self) -> str:
@@ -351,8 +417,14 @@ class Background:
     of the rebuild. A saved lesson now shows at once and search catches up seconds later; the
     next build stops an index still being finished, which that build replaces anyway."""
 
-    def __init__(self, indexer: Indexer, site_dir: str, pages: list[tuple[str, str]],
-                 done: Callable[[Indexer], None], failed: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        indexer: Indexer,
+        site_dir: str,
+        pages: list[tuple[str, str]],
+        done: Callable[[Indexer], None],
+        failed: Callable[[str], None],
+    ) -> None:
         self.indexer, self._stopped = indexer, False
 
         def run() -> None:

@@ -12,18 +12,40 @@ event hands us, and nothing of this runs during `mkdocs build`:
   finds (a warning under `strict`, an exception in the build) are collected and shown there too:
   the build that failed is followed by a small build of just the problems page, so the server's
   "latest good build" always advances and requests never wait for a build that will not come.
+- **The edit loop.** After the first build, every rebuild is a dirty MkDocs build in which only
+  the pages a save can change are rendered (adapter/rebuild.py decides which), and the browsers
+  are told to reload as soon as the saved page is written, before the rest of the build (the
+  search index, tidying) is done. Saves are noticed through inotify where the system has it,
+  at once, rather than by MkDocs' scan of every watched file twice a second.
 - **Watched folders that vanish and return.** The polling watcher stops for good when its folder
   disappears (a `git checkout`, a move away and back); a light keeper thread rebuilds when a
   watched folder goes or comes back and watches it again.
 """
+
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import re
 import threading
+import time
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+import watchdog.events as ev
+from mkdocs.commands.build import build
+from mkdocs.structure.files import File
+from mkdocs.utils import CountHandler
+
+from tracksite.adapter import console
+
+try:  # inotify is Linux's: elsewhere MkDocs' own observer stays (_quicker_watcher)
+    from watchdog.observers.inotify import InotifyObserver
+except ImportError:
+    InotifyObserver = None  # type: ignore[misc,assignment]  # a platform without inotify: checked before use
 
 RELOAD_PATH = "__tracksite__/livereload.js"
 
@@ -66,7 +88,7 @@ class MkDocsWarnings(logging.Handler):
     these aborts the build, so under serve they are problems to show, not log lines to lose."""
 
     @classmethod
-    def install(cls, previous: "MkDocsWarnings | None") -> "MkDocsWarnings":
+    def install(cls, previous: MkDocsWarnings | None) -> MkDocsWarnings:
         """A new collector for this build on MkDocs' logger, in place of the last build's."""
         logger = logging.getLogger("mkdocs")
         if previous is not None:
@@ -92,8 +114,6 @@ class MkDocsWarnings(logging.Handler):
 def forget_strict_warnings() -> None:
     """Empty MkDocs' strict-mode counter so this serve build does not abort: the warnings it saw
     are shown on the problems page instead (a build that aborts leaves the server waiting)."""
-    from mkdocs.utils import CountHandler
-
     for h in logging.getLogger("mkdocs").handlers:
         if isinstance(h, CountHandler):
             h.counts.clear()
@@ -107,8 +127,10 @@ class ServeSession:
         self.plugin = plugin
         self.mount = getattr(server, "mount_path", "/") or "/"
         self.watched = {os.path.abspath(p): os.path.isdir(p) for p in watched}
-        self.build = server.builder
+        self.build = self._dirty_builder(server.builder)
         self.app = server.get_app()
+        _quicker_watcher(server, [p for p, exists in self.watched.items() if exists])
+        logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
         server.builder = self.safe_build
         server.set_app(self.serve_request)
         server._inject_js_into_html = self.inject_reload  # MkDocs' inline script, replaced
@@ -116,10 +138,43 @@ class ServeSession:
         self.stopping = threading.Event()
         threading.Thread(target=self.keep_watching, daemon=True, name="tracksite-watch").start()
 
+    def _dirty_builder(self, builder: Callable) -> Callable:
+        """MkDocs' serve builder, as a dirty build once the site holds a whole good build: the
+        plugin then marks which pages to render (rebuild.EditLoop). MkDocs' own builder decides
+        dirty or not once per session, from `--dirty`; its settings are read from its closure."""
+        try:
+            found = inspect.getclosurevars(builder).nonlocals
+            get_config, serve_url, is_clean = found["get_config"], found["serve_url"], found["is_clean"]
+        except (KeyError, TypeError):  # another MkDocs: its builder as it is
+            return builder
+
+        def run(config: Any = None) -> None:
+            logging.getLogger("mkdocs.commands.serve").info("Building documentation...")
+            if config is None:
+                config = get_config()
+                config.site_url = serve_url
+            dirty = bool(self.plugin.dirty or self.plugin.edits.complete)
+            build(config, serve_url=None if is_clean else serve_url, dirty=dirty)
+
+        return run
+
+    def reload_now(self) -> None:
+        """Tell the browsers the site has changed, before the build is over: the pages they show
+        are written (the server holds requests until then, and answers the poll at once)."""
+        cond = getattr(self.server, "_epoch_cond", None)
+        if cond is None:
+            return
+        with cond:
+            if self.server._visible_epoch != self.server._wanted_epoch:
+                self.server._visible_epoch = self.server._wanted_epoch
+                cond.notify_all()
+
     # -- live reload -----------------------------------------------------------------------
     def inject_reload(self, content: bytes, epoch: int) -> bytes:
-        tag = (f'<script src="{self.mount}{RELOAD_PATH}" data-epoch="{int(epoch)}" '
-               f'data-request="{_request_id()}" data-base="{self.mount}"></script>').encode()
+        tag = (
+            f'<script src="{self.mount}{RELOAD_PATH}" data-epoch="{int(epoch)}" '
+            f'data-request="{_request_id()}" data-base="{self.mount}"></script>'
+        ).encode()
         end = content.rfind(b"</body>")
         end = len(content) if end == -1 else end
         return content[:end] + tag + content[end:]
@@ -127,13 +182,25 @@ class ServeSession:
     def serve_request(self, environ: dict, start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "")
         if path == self.mount + RELOAD_PATH:
-            start_response("200 OK", [("Content-Type", "application/javascript"),
-                                      ("Content-Length", str(len(RELOAD_JS))), ("Cache-Control", "no-store")])
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "application/javascript"),
+                    ("Content-Length", str(len(RELOAD_JS))),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
             return [RELOAD_JS]
         if self.fallback is not None and _is_page(path, self.mount):
             page = self.inject_reload(_plain_problems_page(self.fallback), getattr(self.server, "_visible_epoch", 0))
-            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(page))),
-                                      ("Cache-Control", "no-store")])
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "text/html; charset=utf-8"),
+                    ("Content-Length", str(len(page))),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
             return [page]
         if self.plugin.failed and _is_page(path, self.mount):
             environ = {**environ, "PATH_INFO": self.mount}  # the problems page, at every page URL
@@ -196,6 +263,82 @@ class ServeSession:
             cond.notify_all()
 
 
+def _no_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build; under serve the edit loop makes them exact (rebuild.py)."""
+    return "'dirty' build is being performed" not in record.getMessage()
+
+
+def _quicker_watcher(server: Any, more: list[str]) -> None:
+    """Watch through inotify (a save is seen at once) instead of MkDocs' polling observer, which
+    scans every watched file every half second: on a large course that scan, and the wait for
+    it, were a good part of the time from save to page. Where inotify is missing or refuses
+    (too many watches: tried first on every folder to watch, `more` too), MkDocs' observer stays."""
+    if InotifyObserver is None:
+        return
+    if "event_filter" not in inspect.signature(InotifyObserver.schedule).parameters:
+        return  # watchdog before 4.0: reads could not be told apart from writes
+    paths = dict(getattr(server, "_watched_paths", {}))
+    refs = getattr(server, "_watch_refs", None)
+    if refs is None or server.observer.is_alive():
+        return
+    try:
+        trial = _WritesObserver()
+        for path in {*paths, *more}:
+            trial.schedule(watchdog_handler(), path, recursive=True)
+        trial.start()
+        trial.stop()
+        trial.join(5)
+    except (OSError, RuntimeError):
+        return
+    old = server.observer
+    server.observer = _WritesObserver(timeout=getattr(server, "shutdown_delay", 0.25))
+    server._watched_paths, server._watch_refs = {}, {}
+    for path, count in paths.items():
+        for _ in range(count):
+            server.watch(path)
+    for ref in refs.values():
+        old.unschedule(ref)
+
+
+def _WritesObserver(**kwargs: Any) -> Any:
+    """An inotify observer that reports changes only: to inotify, opening and reading a file (as
+    every build does with every source) is an event too, and MkDocs rebuilds on any event."""
+    changes = [
+        ev.FileCreatedEvent,
+        ev.FileDeletedEvent,
+        ev.FileModifiedEvent,
+        ev.FileMovedEvent,
+        ev.FileClosedEvent,
+        ev.DirCreatedEvent,
+        ev.DirDeletedEvent,
+        ev.DirMovedEvent,
+    ]
+
+    class Writes(InotifyObserver):
+        def schedule(
+            self,
+            event_handler: Any,
+            path: Any,
+            *,
+            recursive: bool = False,
+            event_filter: Any = None,
+            follow_symlink: bool = False,
+        ) -> Any:
+            return super().schedule(
+                event_handler,
+                path,
+                recursive=recursive,
+                event_filter=event_filter or changes,
+                follow_symlink=follow_symlink,
+            )
+
+    return Writes(**kwargs)
+
+
+def watchdog_handler() -> Any:
+    return ev.FileSystemEventHandler()
+
+
 def _is_page(path: str, mount: str) -> bool:
     """A request for a page (a folder URL or an .html file), not for an asset or the poller."""
     if not path.startswith(mount) or path.startswith(mount + "livereload/"):
@@ -207,8 +350,6 @@ def _is_page(path: str, mount: str) -> bool:
 def _plain_problems_page(problems: list[str]) -> bytes:
     """The problems as a page of its own, for when the theme cannot draw one (no inline script or
     style: the reload script is added by `inject_reload`)."""
-    from html import escape
-
     items = "".join(f"<li><code>{escape(p)}</code></li>" for p in problems)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -218,7 +359,7 @@ def _plain_problems_page(problems: list[str]) -> bytes:
         "<title>The course has problems</title></head><body><main><h1>The course has problems</h1>"
         "<p>The site could not be built, not even its problems page. Fix these in your editor; "
         f"this page reloads when you save.</p><ul>{items}</ul></main></body></html>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _describe(error: BaseException) -> str:
@@ -229,8 +370,6 @@ def _describe(error: BaseException) -> str:
 
 
 def _request_id() -> int:
-    import time
-
     return round(time.monotonic() * 1000)
 
 
@@ -258,10 +397,6 @@ def take_mkdocs_problems(plugin) -> list[str]:
 def problems_files(files: Any, config: Any, failed: list[str]) -> Any:
     """Under `mkdocs serve`, the site is one page listing the problems, at every address (see
     ServeSession), so the server keeps running and reloads it on every save."""
-    from html import escape
-
-    from mkdocs.structure.files import File
-
     for f in [f for f in files if f.is_documentation_page()]:
         files.remove(f)
     items = "\n".join(f"<li><code>{escape(line)}</code></li>" for line in failed)
@@ -276,8 +411,6 @@ def problems_files(files: Any, config: Any, failed: list[str]) -> Any:
 
 def terminal_log() -> logging.Logger:
     """A logger outside MkDocs' namespace, printing to the terminal `mkdocs serve` runs in."""
-    from tracksite.adapter import console
-
     logger = logging.getLogger("tracksite.serve")
     if not logger.handlers:
         handler = logging.StreamHandler()

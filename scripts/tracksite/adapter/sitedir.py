@@ -11,6 +11,7 @@ entries moved across, and the old folder removed. The next build finishes whatev
 interrupted one left: a missing site comes back from its `.old-*`, hidden entries still in an
 `.old-*` are moved into the site, and leftovers of processes no longer running are removed.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,18 +33,24 @@ def check(site: Path, root: Path, sources: list[Path]) -> None:
     """Refuse an output folder the build must not replace."""
     site, root = Path(os.path.abspath(site)), Path(os.path.abspath(root))
     if site == root or site in root.parents:
-        raise Refused(f"the site folder {show(site)} is the project folder or holds it; "
-                      "the build replaces its output folder whole. Use --site-dir site")
+        raise Refused(
+            f"the site folder {show(site)} is the project folder or holds it; "
+            "the build replaces its output folder whole. Use --site-dir site"
+        )
     for source in sources:
         source = Path(os.path.abspath(source))
         if site == source or source in site.parents:
-            raise Refused(f"the site folder {show(site)} is the source folder {show(source)} or inside it; "
-                          "choose a folder of its own, such as --site-dir site")
+            raise Refused(
+                f"the site folder {show(site)} is the source folder {show(source)} or inside it; "
+                "choose a folder of its own, such as --site-dir site"
+            )
     if os.path.lexists(site) and not site.is_dir():
         raise Refused(f"the site folder {show(site)} is a file; remove it or choose another --site-dir")
     if site.is_dir() and not is_ours(site):
-        raise Refused(f"the site folder {show(site)} is not empty and was not built by tracksite (no {MARKER} "
-                      "file in it); nothing was changed. Empty it or choose another --site-dir")
+        raise Refused(
+            f"the site folder {show(site)} is not empty and was not built by tracksite (no {MARKER} "
+            "file in it); nothing was changed. Empty it or choose another --site-dir"
+        )
 
 
 def is_ours(site: Path) -> bool:
@@ -121,7 +128,7 @@ def _leftover_kind(name: str, site_name: str) -> str | None:
 
 def _alive(name: str, site_name: str, kind: str) -> bool:
     """Whether the process that made this leftover still runs (a concurrent build)."""
-    pid = name[len(f".{site_name}.{kind}-"):].split("-", 1)[0]
+    pid = name[len(f".{site_name}.{kind}-") :].split("-", 1)[0]
     if not pid.isdigit() or int(pid) == os.getpid():
         return False
     try:

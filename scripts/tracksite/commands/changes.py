@@ -9,6 +9,7 @@ command finds the journal and undoes the half-made change before doing anything 
 rerunning the command completes it. Undoing is idempotent, so it survives being interrupted
 too, and it never raises: what it could not undo stays in the journal and is reported.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,7 @@ class Changes:
     ops: list[tuple] = field(default_factory=list)
     _done: list[dict] = field(default_factory=list)
 
-    def write(self, path: Path, text: str) -> None:
+    def write(self, path: Path, text: str | bytes) -> None:
         self.ops.append(("write", path, text))
 
     def move(self, src: Path, dst: Path) -> None:
@@ -80,8 +81,10 @@ class Changes:
                 target = path if path.exists() else _existing_ancestor(path)
                 if _read_only(target):
                     what = "folder" if target.is_dir() else "file"
-                    raise UserError(f"{_rel(self.root, target)} is a read-only {what}; make it writable "
-                                    f"(chmod u+w) and run the command again; nothing was changed")
+                    raise UserError(
+                        f"{_rel(self.root, target)} is a read-only {what}; make it writable "
+                        f"(chmod u+w) and run the command again; nothing was changed"
+                    )
 
     def _start(self) -> None:
         folder = self.root / JOURNAL
@@ -98,22 +101,20 @@ class Changes:
             if path.exists():
                 backup = f"{n}.bak"
                 _write_file(folder / backup, path.read_bytes(), mode=None)
-            record = {"op": "write", "path": _rel(self.root, path), "backup": backup,
-                      "made": _missing_folders(self.root, path.parent)}
-            self._done.append(record)
+            made = _missing_folders(self.root, path.parent)
+            self._done.append({"op": "write", "path": _rel(self.root, path), "backup": backup, "made": made})
             self._save()
-            _make_folders(self.root, record["made"])
+            _make_folders(self.root, made)
             mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-            _write_file(path, text.encode("utf-8"), mode=mode)
+            _write_file(path, text.encode("utf-8") if isinstance(text, str) else text, mode=mode)
         else:
             _, src, dst = op
             if dst.exists():
                 raise UserError(f"{_rel(self.root, dst)} exists already; nothing was changed")
-            record = {"op": "move", "src": _rel(self.root, src), "dst": _rel(self.root, dst),
-                      "made": _missing_folders(self.root, dst.parent)}
-            self._done.append(record)
+            made = _missing_folders(self.root, dst.parent)
+            self._done.append({"op": "move", "src": _rel(self.root, src), "dst": _rel(self.root, dst), "made": made})
             self._save()
-            _make_folders(self.root, record["made"])
+            _make_folders(self.root, made)
             os.rename(src, dst)
 
     def _save(self) -> None:
@@ -143,12 +144,15 @@ def recover(root: Path) -> str | None:
         shutil.rmtree(folder, ignore_errors=True)
         return "the interrupted command had finished its change; removed what it left in " + JOURNAL
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise UserError(f"{JOURNAL}/journal.json cannot be read ({e}); look at the files it names, "
-                        f"then delete {JOURNAL}/") from None
+        raise UserError(
+            f"{JOURNAL}/journal.json cannot be read ({e}); look at the files it names, then delete {JOURNAL}/"
+        ) from None
     failed = undo(root, steps)
     if failed:
-        raise UserError(f"could not undo the interrupted `{command}`: {'; '.join(failed)}; "
-                        f"fix that and run the command again ({JOURNAL}/ keeps what is left to undo)")
+        raise UserError(
+            f"could not undo the interrupted `{command}`: {'; '.join(failed)}; "
+            f"fix that and run the command again ({JOURNAL}/ keeps what is left to undo)"
+        )
     shutil.rmtree(folder, ignore_errors=True)
     return f"undid the interrupted `{command}` (the course is as it was before it)"
 

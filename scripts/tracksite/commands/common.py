@@ -1,19 +1,21 @@
 """What the course-editing commands (`new`, `move`, `rename`) share: argument checks that fail with
 one clear line, the project's root, and applying a set of file changes only if the course still
 checks afterwards."""
+
 from __future__ import annotations
 
 import argparse
 import difflib
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+from tracksite.adapter import enginethemes
 from tracksite.commands.changes import JOURNAL, Changes, recover
 from tracksite.commands.trackfile import TrackFile, TrackFileError
+from tracksite.core.problems import format_text
 from tracksite.core.schema import SLUG_RE, slugify
 from tracksite.errors import UserError
-
 
 CommandError = UserError  # the commands' name for it
 
@@ -36,8 +38,10 @@ def _root(args: argparse.Namespace) -> Path:
     (so that running the command again completes it)."""
     root = Path(getattr(args, "root", ".") or ".").resolve()
     if not (root / "lessons").is_dir() and not (root / "mkdocs.yml").is_file():
-        raise CommandError(f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); "
-                           "run the command in the project folder or pass --root")
+        raise CommandError(
+            f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); "
+            "run the command in the project folder or pass --root"
+        )
     undone = recover(root)
     if undone:
         print(undone, file=sys.stderr)
@@ -79,7 +83,9 @@ def _track_dir(root: Path, track: str) -> Path:
     if not (folder / "track.yml").is_file():
         known = sorted(p.name for p in (root / "lessons").glob("*/track.yml") for p in [p.parent])
         listing = f" (tracks: {', '.join(known)})" if known else ""
-        raise CommandError(f"no track {track!r}: lessons/{track}/track.yml does not exist{_near(track, known)}{listing}")
+        raise CommandError(
+            f"no track {track!r}: lessons/{track}/track.yml does not exist{_near(track, known)}{listing}"
+        )
     return folder
 
 
@@ -96,10 +102,10 @@ def _lesson_files(root: Path, track: str, slug: str) -> list[Path]:
 
 
 def _errors(root: Path):
-    from tracksite.core.loader import load
+    from tracksite.core.checks import load
 
     docs = root / "docs"
-    project = load(root, include_drafts=True, docs_dir=docs if docs.is_dir() else None)
+    project = load(root, include_drafts=True, docs_dir=docs if docs.is_dir() else None, themes=enginethemes.installed())
     assert project.problems is not None
     return project, project.problems.errors
 
@@ -116,8 +122,6 @@ def _apply_checked(root: Path, changes: Changes, errors_before: int):
     errors = [e for e in errors if e.path != JOURNAL]  # this change's own journal, until committed
     if len(errors) > errors_before:
         left = changes.rollback()
-        from tracksite.core.problems import format_text
-
         undone = "nothing was changed" if not left else f"undoing failed ({'; '.join(left)})"
         raise CommandError(f"the change would leave the course with errors, so {undone}:\n" + format_text(errors))
     changes.commit()

@@ -1,6 +1,6 @@
 """`tracksite schema` and `tracksite docs`: the files generated from tracksite.core.schema.
 
-- docs/schemas/*.json: JSON Schemas for editors (front-matter, track.yml, redirects.yml and the
+- tracksite/theme/schemas/*.json: JSON Schemas for editors (front-matter, track.yml, redirects.yml and the
   YAML inside quiz, flashcards, attention and attention-steps blocks). Each is the schema
   language's own `json_schema`, so an editor and `tracksite check` give the same verdict
   (tests/test_schema.py); `.vscode/settings.json` maps them to files.
@@ -8,6 +8,7 @@
 
 Both commands rewrite only what changed; `--check` reports stale files with exit 1 instead.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tracksite import theme as theme_files
 from tracksite.core import fieldtables, schema
 from tracksite.core.schemalang import json_schema
 
@@ -25,8 +27,9 @@ SCHEMAS = schema.EDITOR_SCHEMAS
 
 def schemas() -> dict[str, dict[str, Any]]:
     """File name -> schema, for every schema editors use."""
-    return {name: json_schema(spec, title, ID_BASE + name.removesuffix(".schema.json"))
-            for name, spec, title in SCHEMAS}
+    return {
+        name: json_schema(spec, title, ID_BASE + name.removesuffix(".schema.json")) for name, spec, title in SCHEMAS
+    }
 
 
 def render(s: dict[str, Any]) -> str:
@@ -35,7 +38,7 @@ def render(s: dict[str, Any]) -> str:
 
 def generated_files(root: Path) -> dict[Path, str]:
     """Every generated file of the project and the text it should have."""
-    out = {root / "docs" / "schemas" / name: render(s) for name, s in schemas().items()}
+    out = {theme_files.SCHEMAS / name: render(s) for name, s in schemas().items()}  # shipped in the package
     guide = root / "docs" / "authoring.md"
     if guide.is_file():
         out[guide] = fieldtables.fill(guide.read_text(encoding="utf-8"))
@@ -45,7 +48,7 @@ def generated_files(root: Path) -> dict[Path, str]:
 def _sync(files: dict[Path, str], root: Path, check: bool) -> int:
     stale = [p for p, text in files.items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
     for p in stale:
-        rel = p.relative_to(root).as_posix()
+        rel = _shown(p, root)
         if check:
             print(f"{rel}: out of date with the schema; run `tracksite docs --write`", file=sys.stderr)
         else:
@@ -53,6 +56,14 @@ def _sync(files: dict[Path, str], root: Path, check: bool) -> int:
             p.write_text(files[p], encoding="utf-8")
             print(f"wrote {rel}")
     return 1 if check and stale else 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as the maintainer knows it: relative to the project, or to the package."""
+    for base, prefix in ((root, ""), (theme_files.HERE.parent, "tracksite/")):
+        if path.is_relative_to(base):
+            return prefix + path.relative_to(base).as_posix()
+    return str(path)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -70,14 +81,20 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("schema", help="write the JSON Schemas editors use to check YAML",
-                       description="Regenerate docs/schemas/*.json from the schema the validator uses.")
+    p = sub.add_parser(
+        "schema",
+        help="write the JSON Schemas editors use to check YAML",
+        description="Regenerate the package's editor schemas (tracksite/theme/schemas/*.json) from the schema the validator uses.",
+    )
     p.add_argument("--check", action="store_true", help="only report stale files (exit 1)")
     p.set_defaults(handler=cmd_schema)
-    p = sub.add_parser("docs", help="refresh the field tables of docs/authoring.md and the JSON Schemas",
-                       description="Write the field tables between the <!-- tracksite:fields NAME --> markers "
-                                   "of docs/authoring.md, and docs/schemas/*.json, from the schema. Without "
-                                   "--write, print the guide with fresh tables.")
+    p = sub.add_parser(
+        "docs",
+        help="refresh the field tables of docs/authoring.md and the JSON Schemas",
+        description="Write the field tables between the <!-- tracksite:fields NAME --> markers "
+        "of docs/authoring.md, and the package's editor schemas (tracksite/theme/schemas/*.json), from the schema. Without "
+        "--write, print the guide with fresh tables.",
+    )
     p.add_argument("--write", action="store_true", help="rewrite the files that are out of date")
     p.add_argument("--check", action="store_true", help="only report stale files (exit 1)")
     p.set_defaults(handler=cmd_docs)

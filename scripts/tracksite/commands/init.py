@@ -1,66 +1,91 @@
-"""`tracksite init FOLDER --site-name "..."`: a fresh course with tracksite's theme and no tracks.
+"""`tracksite init [FOLDER]`: a course ready to preview, check and publish, with no copy of the theme.
 
-A new course needs the same `mkdocs.yml` settings, theme override and widget assets as the
-bundled one, and none of its lessons. They are copied from the tracksite source tree this
-command runs from (the editable install the README uses), so a new course starts from exactly
-the configuration the test suite checks.
+Everything the course writes is the course's own: `mkdocs.yml` (its name and settings, the
+`tracksite` plugin), empty `lessons/`, `cheatsheets/` and `docs/`, an `overrides/` folder for its
+own partials, a GitHub Actions workflow that checks, builds strictly, link-checks and publishes,
+a requirements file pinning this tracksite, a short README and editor settings. The templates,
+widget assets and editor schemas stay in the installed package (`tracksite.theme`), so an
+upgrade of the package reaches the course on its next build. The starter text lives in
+`tracksite/theme/starter/`; the bundled course's own files are the same text (a test compares).
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
-import sys
 from pathlib import Path
 
+from tracksite import __version__
+from tracksite import theme as theme_files
 from tracksite.errors import USAGE, UserError
 
-SOURCE = Path(__file__).resolve().parents[3]
-THEME = ("overrides", "docs/assets/tracksite", "docs/schemas")
-GITIGNORE = "site/\nsite-instructor/\n.site.staging-*/\n.site.old-*/\n.site-instructor.staging-*/\n.site-instructor.old-*/\n.tracksite-journal/\n.venv/\n__pycache__/\n*.pdf\n"
+STARTER = theme_files.STARTER
+#: (starter file, where it goes in the course)
+FILES = (
+    ("gitignore", ".gitignore"),
+    ("requirements.txt", "requirements.txt"),
+    ("README.md", "README.md"),
+    ("publish.yml", ".github/workflows/publish.yml"),
+    ("overrides-README.md", "overrides/README.md"),
+    ("vscode/tasks.json", ".vscode/tasks.json"),
+    ("vscode/extensions.json", ".vscode/extensions.json"),
+)
+#: The editor schemas VS Code's YAML extension applies, by the files they describe.
+EDITOR_SCHEMAS = {
+    "track.schema.json": ["/lessons/*/track.yml"],
+    "redirects.schema.json": ["/lessons/*/redirects.yml"],
+    "glossary.schema.json": ["/lessons/*/glossary.yml"],
+}
 
 
-def course_config(site_name: str, description: str) -> str:
-    """The bundled mkdocs.yml with the new course's name: every other setting is the checked one."""
-    text = (SOURCE / "mkdocs.yml").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^site_name:.*$", lambda _: f"site_name: {json.dumps(site_name)}", text, count=1)
-    return re.sub(r"(?m)^site_description:.*$", lambda _: f"site_description: {json.dumps(description)}", text, count=1)
+def default_name(folder: Path) -> str:
+    """A site name from the folder's name: `intro-to-ml` -> `Intro to ml`."""
+    words = folder.name.replace("_", " ").replace("-", " ").split()
+    return " ".join(words).capitalize() if words else "My course"
 
 
-def editor_tasks() -> str:
-    """The project's .vscode/tasks.json for a new course: the same tasks and problem matchers,
-    run by the Python that runs this command (a new course has no .venv/ of its own)."""
-    tasks = json.loads((SOURCE / ".vscode" / "tasks.json").read_text(encoding="utf-8"))
-    for task in tasks["tasks"]:
-        task.pop("windows", None)
-        task["command"] = sys.executable
-        task["args"] = ["-m", "tracksite.commands.cli", *task["args"]]
-    return json.dumps(tasks, indent=2) + "\n"
+def starter_text(name: str, site_name: str, description: str) -> str:
+    """A starter file with the course's own values filled in (YAML-quoted in mkdocs.yml)."""
+    text = (STARTER / name).read_text(encoding="utf-8")
+    quote = json.dumps if name == "mkdocs.yml" else str
+    return (
+        text.replace("{site_name}", quote(site_name))
+        .replace("{site_description}", quote(description))
+        .replace("{version}", __version__)
+    )
+
+
+def editor_settings() -> str:
+    """VS Code settings mapping the YAML files to the installed package's schemas. The paths are
+    this machine's (the schemas are not copied into the course); `tracksite upgrade` rewrites them."""
+    mapping = {str(theme_files.SCHEMAS / name): globs for name, globs in EDITOR_SCHEMAS.items()}
+    settings = json.loads((STARTER / "vscode" / "settings.json").read_text(encoding="utf-8"))
+    settings["yaml.schemas"] = mapping
+    return json.dumps(settings, indent=2) + "\n"
 
 
 def init_course(folder: Path, site_name: str, description: str) -> None:
-    if not all((SOURCE / part).is_dir() for part in THEME) or not (SOURCE / "mkdocs.yml").is_file():
-        raise UserError("the tracksite theme files were not found beside the package; install tracksite "
-                          "from its source folder with `pip install -e .`", exit_code=USAGE)
-    if (folder / "mkdocs.yml").exists() or any((folder / d).exists() and any((folder / d).iterdir())
-                                               for d in ("lessons", "cheatsheets", "docs")):
-        raise UserError(f"{folder} already holds a course (mkdocs.yml, lessons/, cheatsheets/ or docs/): "
-                          "choose an empty or new folder", exit_code=USAGE)
+    if (folder / "mkdocs.yml").exists() or any(
+        (folder / d).exists() and any((folder / d).iterdir()) for d in ("lessons", "cheatsheets", "docs")
+    ):
+        raise UserError(
+            f"{folder} already holds a course (mkdocs.yml, lessons/, cheatsheets/ or docs/): "
+            "choose an empty or new folder; to move a course started by an earlier tracksite "
+            "onto the packaged theme, run `tracksite upgrade` in it",
+            exit_code=USAGE,
+        )
     staging = folder.parent / f".{folder.name}.init-staging"
     if staging.exists():
         shutil.rmtree(staging)  # left by an interrupted init: start again
-    for part in THEME:
-        shutil.copytree(SOURCE / part, staging / part)
-    for empty in ("lessons", "cheatsheets"):
+    for empty in ("lessons", "cheatsheets", "docs"):
         (staging / empty).mkdir(parents=True, exist_ok=True)
         (staging / empty / ".gitkeep").write_text("", encoding="utf-8")
-    (staging / "mkdocs.yml").write_text(course_config(site_name, description), encoding="utf-8")
-    (staging / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
-    (staging / ".vscode").mkdir()
-    (staging / ".vscode" / "tasks.json").write_text(editor_tasks(), encoding="utf-8")
-    for name in ("settings.json", "extensions.json"):
-        shutil.copy(SOURCE / ".vscode" / name, staging / ".vscode" / name)
+    for source, dest in FILES:
+        (staging / dest).parent.mkdir(parents=True, exist_ok=True)
+        (staging / dest).write_text(starter_text(source, site_name, description), encoding="utf-8")
+    (staging / ".vscode" / "settings.json").write_text(editor_settings(), encoding="utf-8")
+    (staging / "mkdocs.yml").write_text(starter_text("mkdocs.yml", site_name, description), encoding="utf-8")
     folder.mkdir(parents=True, exist_ok=True)
     for item in sorted(staging.iterdir()):  # mkdocs.yml last: its presence means "done"
         if item.name != "mkdocs.yml":
@@ -79,23 +104,38 @@ def _move(src: Path, dest: Path) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     folder = Path(args.folder).resolve()
+    site_name = args.site_name or default_name(folder)
     try:
-        init_course(folder, args.site_name, args.description or f"{args.site_name}: a course built with tracksite.")
+        init_course(folder, site_name, args.description or f"{site_name}: a course built with tracksite.")
     except OSError as e:
         raise UserError(f"cannot write the course: {e}", exit_code=USAGE) from None
-    print(f"started a course in {folder}\n"
-          "next:\n"
-          f"  cd {args.folder}\n"
-          "  tracksite new track SLUG --number 1 --title \"...\"      # or: tracksite import carpentries PATH --track SLUG\n"
-          "  mkdocs serve                                             # preview with live reload")
+    print(
+        f"started the course {site_name!r} in {folder}\n"
+        "next:\n"
+        f"  cd {args.folder}\n"
+        "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
+        '  .venv/bin/tracksite new track SLUG --number 1 --title "..."   # or: tracksite import carpentries PATH --track SLUG\n'
+        "  .venv/bin/mkdocs serve                                        # preview with live reload\n"
+        "publish: push to GitHub; .github/workflows/publish.yml checks, builds and deploys to Pages"
+    )
     return 0
 
 
 def register(sub) -> None:
-    p = sub.add_parser("init", help="start a new course with tracksite's theme and no tracks",
-                       description="Create mkdocs.yml, the theme override, the widget assets and empty "
-                                   "lessons/ and cheatsheets/ folders in FOLDER.")
-    p.add_argument("folder", help="the new course's folder (created if missing; must not hold a course)")
-    p.add_argument("--site-name", required=True, help="the course's name, shown in the header")
+    p = sub.add_parser(
+        "init",
+        help="start a new course: settings, CI workflow and empty folders (no theme copy)",
+        description="Create mkdocs.yml, empty lessons/, cheatsheets/ and docs/ folders, an overrides/ "
+        "folder for the course's own partials, a GitHub Actions workflow, a requirements "
+        "file pinning this tracksite, a README and VS Code settings in FOLDER. The theme "
+        "and widgets come from the installed package.",
+    )
+    p.add_argument(
+        "folder",
+        nargs="?",
+        default=".",
+        help="the new course's folder (default: this one; created if missing; must not hold a course)",
+    )
+    p.add_argument("--site-name", help="the course's name, shown in the header (default: from the folder's name)")
     p.add_argument("--description", help="one sentence for search engines and link previews")
     p.set_defaults(handler=cmd_init)

@@ -8,12 +8,15 @@ list. There is no second validator: this module only translates `Problem`s.
 
 It needs the optional extra `lsp` (pygls); without it the command says how to install it.
 """
+
 from __future__ import annotations
 
 import argparse
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from tracksite.adapter import enginethemes
 from tracksite.errors import USAGE, UserError
 
 
@@ -31,14 +34,20 @@ def diagnostics(root: Path) -> dict[Path, list]:
 
     from tracksite.core.checks import check
 
-    problems = check(root, include_drafts=True, instructor=True).problems
+    problems = check(root, include_drafts=True, instructor=True, themes=enginethemes.installed()).problems
     out: dict[Path, list] = {}
     for p in problems.items if problems else ():
         line = max((p.line or 1) - 1, 0)
-        out.setdefault((root / p.path).resolve(), []).append(types.Diagnostic(
-            range=types.Range(start=types.Position(line=line, character=0), end=types.Position(line=line + 1, character=0)),
-            message=p.detail(), source="tracksite",
-            severity=types.DiagnosticSeverity.Error if p.severity == "error" else types.DiagnosticSeverity.Warning))
+        out.setdefault((root / p.path).resolve(), []).append(
+            types.Diagnostic(
+                range=types.Range(
+                    start=types.Position(line=line, character=0), end=types.Position(line=line + 1, character=0)
+                ),
+                message=p.detail(),
+                source="tracksite",
+                severity=types.DiagnosticSeverity.Error if p.severity == "error" else types.DiagnosticSeverity.Warning,
+            )
+        )
     return out
 
 
@@ -60,13 +69,18 @@ def make_server(fallback_root: Path):
         try:
             found = diagnostics(root)
         except Exception as e:  # noqa: BLE001 - a failed check is reported; the server stays up
-            server.window_log_message(types.LogMessageParams(type=types.MessageType.Error,
-                                                             message=f"tracksite check failed: {type(e).__name__}: {e}"))
+            server.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Error, message=f"tracksite check failed: {type(e).__name__}: {e}"
+                )
+            )
             return
         for path in state["published"] - set(found):
             server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=path.as_uri(), diagnostics=[]))
         for path, items in found.items():
-            server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=path.as_uri(), diagnostics=items))
+            server.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=path.as_uri(), diagnostics=items)
+            )
         state["published"] = set(found)
 
     @server.feature(types.INITIALIZED)
@@ -89,17 +103,20 @@ def make_server(fallback_root: Path):
 
 
 def cmd_lsp(args: argparse.Namespace) -> int:
-    from importlib.util import find_spec
-
     if any(find_spec(name) is None for name in ("pygls", "lsprotocol")):
-        raise UserError('the language server needs the optional extra: pip install -e ".[lsp]" (pygls)', exit_code=USAGE)
+        raise UserError(
+            'the language server needs the optional extra: pip install -e ".[lsp]" (pygls)', exit_code=USAGE
+        )
     make_server(Path(args.root).resolve()).start_io()
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("lsp", help="a language server (stdio) publishing `tracksite check`'s problems",
-                       description="Speak the Language Server Protocol on stdin/stdout: on connect and on every "
-                                   "save, run the checks of `tracksite check` and publish each problem as a "
-                                   "diagnostic on its file and line. Needs: pip install -e \".[lsp]\"")
+    p = sub.add_parser(
+        "lsp",
+        help="a language server (stdio) publishing `tracksite check`'s problems",
+        description="Speak the Language Server Protocol on stdin/stdout: on connect and on every "
+        "save, run the checks of `tracksite check` and publish each problem as a "
+        'diagnostic on its file and line. Needs: pip install -e ".[lsp]"',
+    )
     p.set_defaults(handler=cmd_lsp)

@@ -4,11 +4,12 @@ instructor build, solutions included).
 
 The PDFs are the built site's own cheatsheet pages printed by headless Chromium (Playwright's
 `page.pdf()` driving the system's Chromium, never a downloaded browser), with the print
-stylesheet of docs/assets/tracksite/theme.css: what a learner gets from the browser's own Print
+stylesheet of assets/tracksite/theme.css: what a learner gets from the browser's own Print
 button is what this command writes. The site is built first when it is missing or older than its
 sources. A cheatsheet is meant to fit one page; one that does not is reported (and fails the
 command with --strict).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,16 +18,26 @@ import re
 import shutil
 import sys
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from tracksite import theme as theme_files
+from tracksite.adapter import enginethemes
+from tracksite.core import references as refs
+from tracksite.core import trackpages
 from tracksite.errors import UserError
 from tracksite.localserver import serve_folder
-from tracksite.core import references as refs
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PAPERS = {"a4": "A4", "letter": "Letter"}
 SOURCES = ("lessons", "cheatsheets", "docs", "overrides", "mkdocs.yml")
@@ -68,9 +79,9 @@ def count_pages(path: Path) -> int:
 
 def cheatsheets(root: Path, track: str | None = None) -> list[Sheet]:
     """The published cheatsheets, in course order, of one track or all."""
-    from tracksite.core.loader import load
+    from tracksite.core.checks import load
 
-    project = load(root, include_drafts=False)
+    project = load(root, include_drafts=False, themes=enginethemes.installed())
     c = project.curriculum
     if track is not None and c.track(track) is None:
         known = ", ".join(t.slug for t in c.tracks)
@@ -82,31 +93,47 @@ def cheatsheets(root: Path, track: str | None = None) -> list[Sheet]:
         for lesson in c.lessons_of(t.slug):
             if lesson.sources.cheatsheet is None:
                 continue
-            out.append(Sheet(t.slug, lesson.slug, lesson.cheatsheet_title or f"Cheatsheet: {lesson.title}",
-                             refs.url("cheatsheet", t.slug, lesson.slug),
-                             lesson.sources.cheatsheet.relative_to(root).as_posix()))
+            out.append(
+                Sheet(
+                    t.slug,
+                    lesson.slug,
+                    lesson.cheatsheet_title or f"Cheatsheet: {lesson.title}",
+                    refs.url("cheatsheet", t.slug, lesson.slug),
+                    lesson.sources.cheatsheet.relative_to(root).as_posix(),
+                )
+            )
     return out
 
 
 def exercise_packs(root: Path, track: str | None = None) -> list[Sheet]:
     """Each track's exercise pack page (`<track>/exercises/`), for the tracks that have one."""
-    from tracksite.core import trackpages
-    from tracksite.core.loader import load
+    from tracksite.core.checks import load
 
-    project = load(root, include_drafts=False)
+    project = load(root, include_drafts=False, themes=enginethemes.installed())
     out = []
     for t in project.curriculum.tracks:
-        if (track is None or t.slug == track) and project.curriculum.lessons_of(t.slug) \
-                and "exercises" in trackpages.pages_of(project, t):
-            out.append(Sheet(t.slug, "exercises", f"Exercise pack: Track {t.number}, {t.title}",
-                             trackpages.url("exercises", t.slug), f"lessons/{t.slug}"))
+        if (
+            (track is None or t.slug == track)
+            and project.curriculum.lessons_of(t.slug)
+            and "exercises" in trackpages.pages_of(project, t)
+        ):
+            out.append(
+                Sheet(
+                    t.slug,
+                    "exercises",
+                    f"Exercise pack: Track {t.number}, {t.title}",
+                    trackpages.url("exercises", t.slug),
+                    f"lessons/{t.slug}",
+                )
+            )
     return out
 
 
 def _newest_source(root: Path) -> float:
+    """The newest of the course's sources and of the installed theme (an upgraded tracksite
+    makes the last build stale too)."""
     newest = 0.0
-    for name in SOURCES:
-        path = root / name
+    for path in [root / name for name in SOURCES] + [theme_files.HERE]:
         if path.is_file():
             newest = max(newest, path.stat().st_mtime)
         elif path.is_dir():
@@ -150,8 +177,15 @@ async (urls) => {
 """
 
 
-def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", booklets: bool = True,
-               chromium: str | None = None, packs: list[Sheet] = ()) -> tuple[list[tuple[Path, int, Sheet | None]], list[str]]:
+def print_pdfs(
+    site: Path,
+    sheets: list[Sheet],
+    out: Path,
+    paper: str = "a4",
+    booklets: bool = True,
+    chromium: str | None = None,
+    packs: Sequence[Sheet] = (),
+) -> tuple[list[tuple[Path, int, Sheet | None]], list[str]]:
     """Write one PDF per sheet (out/<track>/<lesson>.pdf), a booklet per track (out/<track>.pdf)
     and each exercise pack in `packs` (out/<track>-exercises.pdf).
 
@@ -163,13 +197,16 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
     except ImportError:
         raise UserError(INSTALL_HELP.format(missing="Playwright's Python package is not installed")) from None
     if chromium is None:
-        raise UserError(INSTALL_HELP.format(missing="no Chromium was found (looked for `chromium` and `chromium-browser`)"))
+        raise UserError(
+            INSTALL_HELP.format(missing="no Chromium was found (looked for `chromium` and `chromium-browser`)")
+        )
     for sheet in [*sheets, *packs]:
         if not (site / sheet.url / "index.html").is_file():
-            raise UserError(f"{site / sheet.url}index.html is missing: the site is out of date; build it again "
-                           "(tracksite pdf builds it when --no-build is not given)")
-    written: list[tuple[Path, int, Sheet | None]] = []
-    options = {"format": PAPERS[paper], "print_background": True, "prefer_css_page_size": False}
+            raise UserError(
+                f"{site / sheet.url}index.html is missing: the site is out of date; build it again "
+                "(tracksite pdf builds it when --no-build is not given)"
+            )
+    options: dict[str, Any] = {"format": PAPERS[paper], "print_background": True, "prefer_css_page_size": False}
     with serve_folder(site) as base, sync_playwright() as pw:
         try:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -179,31 +216,47 @@ def print_pdfs(site: Path, sheets: list[Sheet], out: Path, paper: str = "a4", bo
             context = browser.new_context(bypass_csp=True)
             page = context.new_page()
             page.emulate_media(media="print")
-            for sheet in sheets:
-                target = out / sheet.track / f"{sheet.lesson}.pdf"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                page.goto(base + sheet.url, wait_until="load")
-                page.pdf(path=str(target), **options)
-                written.append((target, count_pages(target), sheet))
-            if booklets:
-                by_track: dict[str, list[Sheet]] = {}
-                for sheet in sheets:
-                    by_track.setdefault(sheet.track, []).append(sheet)
-                for track, group in by_track.items():
-                    target = out / f"{track}.pdf"
-                    page.goto(base + group[0].url, wait_until="load")
-                    page.evaluate(_BOOKLET_JS, [base + s.url for s in group[1:]])
-                    page.pdf(path=str(target), **options)
-                    written.append((target, count_pages(target), None))
-            for pack in packs:
-                target = out / f"{pack.track}-exercises.pdf"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                page.goto(base + pack.url, wait_until="load")
-                page.pdf(path=str(target), **options)
-                written.append((target, count_pages(target), None))
+            written = _print_all(page, base, out, sheets, packs, booklets, options)
         finally:
             browser.close()
     return written, []
+
+
+def _print_all(
+    page: Any,
+    base: str,
+    out: Path,
+    sheets: list[Sheet],
+    packs: Sequence[Sheet],
+    booklets: bool,
+    options: dict[str, Any],
+) -> list[tuple[Path, int, Sheet | None]]:
+    """Print every sheet, then each track's booklet (its sheets one after another), then the
+    exercise packs, with one browser page; returns what was written, as `print_pdfs` does."""
+    written: list[tuple[Path, int, Sheet | None]] = []
+    for sheet in sheets:
+        target = out / sheet.track / f"{sheet.lesson}.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.goto(base + sheet.url, wait_until="load")
+        page.pdf(path=str(target), **options)
+        written.append((target, count_pages(target), sheet))
+    if booklets:
+        by_track: dict[str, list[Sheet]] = {}
+        for sheet in sheets:
+            by_track.setdefault(sheet.track, []).append(sheet)
+        for track, group in by_track.items():
+            target = out / f"{track}.pdf"
+            page.goto(base + group[0].url, wait_until="load")
+            page.evaluate(_BOOKLET_JS, [base + s.url for s in group[1:]])
+            page.pdf(path=str(target), **options)
+            written.append((target, count_pages(target), None))
+    for pack in packs:
+        target = out / f"{pack.track}-exercises.pdf"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.goto(base + pack.url, wait_until="load")
+        page.pdf(path=str(target), **options)
+        written.append((target, count_pages(target), None))
+    return written
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
@@ -237,8 +290,10 @@ def _run(args: argparse.Namespace) -> int:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         print(f"wrote {shown} ({pages} page{'s' if pages != 1 else ''})")
         if sheet is not None and pages > 1:
-            too_long.append(f"{sheet.source}: warning: prints on {pages} {PAPERS[args.paper]} pages; a cheatsheet "
-                            "should fit one: shorten it, or turn lists into tables")
+            too_long.append(
+                f"{sheet.source}: warning: prints on {pages} {PAPERS[args.paper]} pages; a cheatsheet "
+                "should fit one: shorten it, or turn lists into tables"
+            )
     for line in too_long:
         print(line, file=sys.stderr)
     return 1 if too_long and args.strict else 0
@@ -246,7 +301,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "pdf", help="print the cheatsheets to PDF: one file each and a booklet per track",
+        "pdf",
+        help="print the cheatsheets to PDF: one file each and a booklet per track",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=textwrap.dedent("""\
             Print every published cheatsheet (of TRACK, or of all tracks) to PDF with headless
@@ -256,11 +312,15 @@ def register(sub: argparse._SubParsersAction) -> None:
             packs show every solution). The built site is printed as learners would print it; it is built first when
             it is missing or older than its sources. Needs Chromium (apt-get install chromium) and
             Playwright (pip install playwright)."""),
-        epilog="example: tracksite pdf deep-learning-survey --paper letter --out handouts")
+        epilog="example: tracksite pdf deep-learning-survey --paper letter --out handouts",
+    )
     p.add_argument("track", nargs="?", metavar="TRACK", help="only this track (default: every track)")
-    p.add_argument("--site-dir", default=None, help="the built site to print (default: site, or site-instructor with --instructor)")
-    p.add_argument("--instructor", action="store_true",
-                   help="print the instructor build: exercise packs with their solutions")
+    p.add_argument(
+        "--site-dir", default=None, help="the built site to print (default: site, or site-instructor with --instructor)"
+    )
+    p.add_argument(
+        "--instructor", action="store_true", help="print the instructor build: exercise packs with their solutions"
+    )
     p.add_argument("--no-exercises", action="store_true", help="leave out the exercise packs")
     p.add_argument("--out", default="pdf", help="the folder to write PDFs into (default: pdf)")
     p.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="paper size (default: a4)")

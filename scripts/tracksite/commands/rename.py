@@ -1,20 +1,31 @@
 """`tracksite rename`: a lesson's new slug, and every reference to it rewritten in place."""
+
 from __future__ import annotations
 
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from tracksite.commands.changes import Changes
-from tracksite.commands.common import (CommandError, _apply_checked, _command, _errors, _lesson_files, _near,
-                                       _open_track, _rel, _root, _slug, _track_dir)
-from tracksite.core import redirects
+from tracksite.commands.common import (
+    CommandError,
+    _apply_checked,
+    _command,
+    _errors,
+    _lesson_files,
+    _near,
+    _open_track,
+    _rel,
+    _root,
+    _slug,
+    _track_dir,
+)
+from tracksite.core import redirects, yamlsafe
 from tracksite.core import references as refs
 from tracksite.core.sources import SourceProblem, read_text, split_front_matter
-
 
 _LINK_KINDS = ("lesson", "overview", "cheatsheet")
 
@@ -80,8 +91,9 @@ def _body_links(src, body_offset: int, file_track: str | None, track: str, old: 
                 replacements[(body_offset + link.start, body_offset + link.end)] = target
                 edits.append(f"{link.line}: {link.target} -> {target}")
         elif kind is None and re.search(rf"(^|/){re.escape(old)}(/|$|#)", link.target) and "://" not in link.target:
-            warnings.append(f"{link.line}: link {link.target!r} may point at the old address; "
-                            f"write it as lesson:{track}/{new}")
+            warnings.append(
+                f"{link.line}: link {link.target!r} may point at the old address; write it as lesson:{track}/{new}"
+            )
     return replacements, edits, warnings
 
 
@@ -91,7 +103,7 @@ def _front_matter_refs(src, file_track: str | None, track: str, old: str, new: s
     meta = src.meta.value if src.has_front_matter and isinstance(src.meta.value, dict) else {}
     expected: list[tuple[tuple, str]] = []
     line_edits: list[tuple[int, str, str, bool]] = []
-    prerequisites = meta.get("prerequisites") if isinstance(meta.get("prerequisites"), list) else []
+    prerequisites = p if isinstance(p := meta.get("prerequisites"), list) else []
     for i, item in enumerate(prerequisites):
         if isinstance(item, dict) and isinstance(item.get("lesson"), str):
             value = item["lesson"]
@@ -100,7 +112,7 @@ def _front_matter_refs(src, file_track: str | None, track: str, old: str, new: s
                 line = src.meta.lines.get(("prerequisites", i, "lesson"))
                 line_edits.append((line, value, replacement, True))
                 expected.append((("prerequisites", i, "lesson"), replacement))
-    deep = meta.get("deep_dives") if isinstance(meta.get("deep_dives"), list) else []
+    deep = d if isinstance(d := meta.get("deep_dives"), list) else []
     for i, item in enumerate(deep):
         if item == f"{track}/{old}":
             line = src.meta.lines.get(("deep_dives", i))
@@ -125,7 +137,7 @@ def _edit_front_matter(path: Path, text: str, line_edits, expected, edits: list[
         m = pattern.search(current, start)
         if not m:
             raise CommandError(f"{path}:{line}: cannot find {value!r} on this line; edit it by hand and run again")
-        out_lines[line - 1] = current[: m.start()] + replacement + current[m.end():]
+        out_lines[line - 1] = current[: m.start()] + replacement + current[m.end() :]
         edits.append(f"{line}: {value} -> {replacement}")
     new_text = "\n".join(out_lines)
     check = split_front_matter(path, new_text).meta.value
@@ -141,8 +153,6 @@ def _edit_front_matter(path: Path, text: str, line_edits, expected, edits: list[
 def rewrite_glossary(path: Path, text: str, file_track: str, track: str, old: str, new: str) -> Rewrite:
     """`text` of a track's glossary.yml with every term's `lesson` and `introduced` that names
     track/old naming track/new; only the lines the parser says hold them are edited."""
-    from tracksite.core import yamlsafe
-
     try:
         located = yamlsafe.parse(text)
     except Exception:  # noqa: BLE001 - a broken glossary is reported by check; leave it alone
@@ -156,10 +166,17 @@ def rewrite_glossary(path: Path, text: str, file_track: str, track: str, old: st
                 continue
             replacement = f"{track}/{new}" if "/" in value else new
             line = located.line("terms", i, key)
-            m = re.search(rf"(\b{key}\s*:\s*['\"]?){re.escape(value)}(?![A-Za-z0-9/_.-])", lines[line - 1]) if line else None
+            m = (
+                re.search(rf"(\b{key}\s*:\s*['\"]?){re.escape(value)}(?![A-Za-z0-9/_.-])", lines[line - 1])
+                if line
+                else None
+            )
             if m is None:
-                raise CommandError(f"{path}:{line or 1}: cannot find {value!r} on this line; edit it by hand and run again")
-            lines[line - 1] = lines[line - 1][: m.end(1)] + replacement + lines[line - 1][m.end():]
+                raise CommandError(
+                    f"{path}:{line or 1}: cannot find {value!r} on this line; edit it by hand and run again"
+                )
+            assert line is not None  # m was found on it
+            lines[line - 1] = lines[line - 1][: m.end(1)] + replacement + lines[line - 1][m.end() :]
             edits.append(f"{line}: {value} -> {replacement}")
     return Rewrite(path, "\n".join(lines), edits, [])
 
@@ -211,8 +228,10 @@ def cmd_rename(args: argparse.Namespace) -> int:
         print(f"renamed {rel(old_sheet)} -> {rel(new_sheet)}")
     print(f"updated lessons/{track}/track.yml")
     if report:
-        n_files = len({r.split(':')[0] for r in report})
-        print(f"updated {len(report)} reference{'s' if len(report) != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}:")
+        n_files = len({r.split(":")[0] for r in report})
+        print(
+            f"updated {len(report)} reference{'s' if len(report) != 1 else ''} in {n_files} file{'s' if n_files != 1 else ''}:"
+        )
         print("\n".join(report))
     if args.redirect:
         print(f"redirect: {track}/{old}/ now leads to {track}/{new}/ (lessons/{track}/redirects.yml)")
@@ -237,14 +256,17 @@ def _check_rename(root: Path, track: str, folder: Path, old: str, new: str):
         raise CommandError(f"lessons/{track}/{old}/ does not exist; create it or remove {old!r} from track.yml")
     for path in _lesson_files(root, track, new):
         if path.exists():
-            raise CommandError(f"{_rel(root, path)} exists already; pick another new slug (nothing is ever overwritten)")
+            raise CommandError(
+                f"{_rel(root, path)} exists already; pick another new slug (nothing is ever overwritten)"
+            )
     if tf.where(new):
         raise CommandError(f"lessons/{track}/track.yml lists {new!r} already; pick another new slug")
     return tf, found
 
 
-def _rewrite_all(root: Path, changes: Changes, track: str, old: str, new: str,
-                 moved: Callable[[Path], Path]) -> tuple[list[str], list[str]]:
+def _rewrite_all(
+    root: Path, changes: Changes, track: str, old: str, new: str, moved: Callable[[Path], Path]
+) -> tuple[list[str], list[str]]:
     """Queue the rewrite of every Markdown file and glossary that names track/old, each written where
     it will live after the move (`moved(path)`), keeping its BOM and line endings.
     Returns the edits report and the warnings, both naming files by their new place."""

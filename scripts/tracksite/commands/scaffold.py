@@ -24,6 +24,7 @@ Decisions (also in the authoring guide):
   creates that phase at the end of the track (a title close to an existing one is refused as a
   likely typo).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracksite.commands.changes import Changes
-from tracksite.commands.common import (CommandError, _apply_checked, _command, _errors, _lesson_files, _near,
-                                       _open_track, _rel, _root, _slug, _title, _track_dir)
+from tracksite.commands.common import (
+    CommandError,
+    _apply_checked,
+    _command,
+    _errors,
+    _lesson_files,
+    _near,
+    _open_track,
+    _rel,
+    _root,
+    _slug,
+    _title,
+    _track_dir,
+)
 from tracksite.commands.rename import cmd_rename
-from tracksite.commands.starter import (STARTER_CHEATSHEET, STARTER_OVERVIEW, in_sentence as _in_sentence,
-                                        starter_lesson, starter_track)
+from tracksite.commands.starter import (
+    STARTER_CHEATSHEET,
+    STARTER_OVERVIEW,
+    starter_lesson,
+    starter_track,
+)
+from tracksite.commands.starter import (
+    in_sentence as _in_sentence,
+)
 from tracksite.commands.trackfile import TrackFile
 from tracksite.core import redirects
 from tracksite.core.sources import SourceProblem, read_text
@@ -50,26 +70,43 @@ DEFAULT_FIRST_LESSON = "introduction"
 def _refuse_existing_lesson(root: Path, track: str, slug: str, tf: TrackFile) -> None:
     for path in _lesson_files(root, track, slug):
         if path.exists():
-            raise CommandError(f"{_rel(root, path)} exists already: lesson {track}/{slug} is taken; "
-                               "pick another slug (nothing is ever overwritten)")
+            raise CommandError(
+                f"{_rel(root, path)} exists already: lesson {track}/{slug} is taken; "
+                "pick another slug (nothing is ever overwritten)"
+            )
     found = tf.where(slug)
     if found:
-        raise CommandError(f"lessons/{track}/track.yml lists {slug!r} already (phase {found[0] + 1}); pick another slug")
+        raise CommandError(
+            f"lessons/{track}/track.yml lists {slug!r} already (phase {found[0] + 1}); pick another slug"
+        )
     current, _ = redirects.read(root / "lessons" / track)
     for r in current:
         if r.old == slug:
-            raise CommandError(f"lessons/{track}/redirects.yml:{r.line}: the old address {track}/{slug}/ "
-                               f"redirects to {r.new!r}; pick another slug, or delete that line first")
+            raise CommandError(
+                f"lessons/{track}/redirects.yml:{r.line}: the old address {track}/{slug}/ "
+                f"redirects to {r.new!r}; pick another slug, or delete that line first"
+            )
 
 
-def _add_lesson_files(changes: Changes, root: Path, track: str, slug: str, title: str, *,
-                      summary: str | None, objectives: list[str], previous: str | None) -> None:
+def _add_lesson_files(
+    changes: Changes,
+    root: Path,
+    track: str,
+    slug: str,
+    title: str,
+    *,
+    summary: str | None,
+    objectives: list[str],
+    previous: str | None,
+) -> None:
     front, body = starter_lesson(title, summary=summary, objectives=objectives, previous=previous)
     folder = root / "lessons" / track / slug
     changes.write(folder / "lesson.md", front + body)
     changes.write(folder / "overview.md", STARTER_OVERVIEW)
     cell = title.replace("|", "\\|")
-    changes.write(root / "cheatsheets" / track / f"{slug}.md", STARTER_CHEATSHEET.format(t=_in_sentence(title), cell=cell))
+    changes.write(
+        root / "cheatsheets" / track / f"{slug}.md", STARTER_CHEATSHEET.format(t=_in_sentence(title), cell=cell)
+    )
 
 
 # -- where a lesson goes ------------------------------------------------------------------------
@@ -80,8 +117,17 @@ class Target:
     new_phase: str | None = None
 
 
-def _resolve_target(tf: TrackFile, phases: list, *, slug: str, after: str | None, first: bool,
-                    phase: str | None, track: str, default_end: bool) -> Target | None:
+def _resolve_target(
+    tf: TrackFile,
+    phases: list,
+    *,
+    slug: str,
+    after: str | None,
+    first: bool,
+    phase: str | None,
+    track: str,
+    default_end: bool,
+) -> Target | None:
     """Where `slug` goes in `phases` (which does not contain it); None when nothing says where."""
     if after is not None and first:
         raise CommandError("give --after or --first, not both")
@@ -92,8 +138,10 @@ def _resolve_target(tf: TrackFile, phases: list, *, slug: str, after: str | None
         for i, p in enumerate(phases):
             if after in p.lessons:
                 if phase is not None and tf.find_phase(phase) != i:
-                    raise CommandError(f"{after!r} is in phase {i + 1} {p.title!r}, not in {phase!r}; "
-                                       "give --after alone, or a lesson of that phase")
+                    raise CommandError(
+                        f"{after!r} is in phase {i + 1} {p.title!r}, not in {phase!r}; "
+                        "give --after alone, or a lesson of that phase"
+                    )
                 return Target(i, p.lessons.index(after) + 1)
         known = [s for p in phases for s in p.lessons]
         raise CommandError(f"--after {after!r}: lessons/{track}/track.yml has no lesson {after!r}{_near(after, known)}")
@@ -104,8 +152,10 @@ def _resolve_target(tf: TrackFile, phases: list, *, slug: str, after: str | None
             titles = [p.title for p in phases]
             near = difflib.get_close_matches(title, titles, n=1, cutoff=0.75)
             if near:
-                raise CommandError(f"no phase {title!r} in lessons/{track}/track.yml; did you mean {near[0]!r}? "
-                                   "(a new phase needs a title unlike the existing ones)")
+                raise CommandError(
+                    f"no phase {title!r} in lessons/{track}/track.yml; did you mean {near[0]!r}? "
+                    "(a new phase needs a title unlike the existing ones)"
+                )
             return Target(None, 0, title)
         return Target(index, 0 if first else len(phases[index].lessons))
     if first:
@@ -156,7 +206,9 @@ def cmd_new_track(args: argparse.Namespace) -> int:
     summary = _title(args.summary, "--summary", 400) if args.summary else None
     phase = _title(args.phase, "--phase") if args.phase else DEFAULT_PHASE
     first = _slug(args.first_lesson, "--first-lesson")
-    first_title = _title(args.first_lesson_title) if args.first_lesson_title else f"Introduction to {_in_sentence(title)}"
+    first_title = (
+        _title(args.first_lesson_title) if args.first_lesson_title else f"Introduction to {_in_sentence(title)}"
+    )
     if not 1 <= args.number <= 999:
         raise CommandError(f"--number {args.number} is out of range; expected 1 to 999")
     folder = root / "lessons" / slug
@@ -170,8 +222,10 @@ def cmd_new_track(args: argparse.Namespace) -> int:
         except (YamlProblem, SourceProblem):
             continue
         if isinstance(data, dict) and data.get("number") == args.number:
-            raise CommandError(f"{_rel(root, other)}: track number {args.number} is taken by "
-                               f"{other.parent.name!r}; pick another --number")
+            raise CommandError(
+                f"{_rel(root, other)}: track number {args.number} is taken by "
+                f"{other.parent.name!r}; pick another --number"
+            )
     _, errors_before = _errors(root)
     summary_text = summary or f"A track on {_in_sentence(title)}."
     track_yml = starter_track(slug, args.number, title, summary_text, phase, first)
@@ -180,12 +234,16 @@ def cmd_new_track(args: argparse.Namespace) -> int:
     _add_lesson_files(changes, root, slug, first, first_title, summary=None, objectives=[], previous=None)
     _apply_checked(root, changes, len(errors_before))
     print(f"created lessons/{slug}/track.yml: Track {args.number}, {title!r}, phase {phase!r}")
-    print(f"created lessons/{slug}/{first}/lesson.md, overview.md and cheatsheets/{slug}/{first}.md "
-          f"(draft): the track's first lesson, {first_title!r}")
+    print(
+        f"created lessons/{slug}/{first}/lesson.md, overview.md and cheatsheets/{slug}/{first}.md "
+        f"(draft): the track's first lesson, {first_title!r}"
+    )
     if not summary:
         print(f"next: write the track's summary for the home page in lessons/{slug}/track.yml")
-    print(f"next: add lessons with `tracksite new lesson {slug} SLUG --title \"...\"`; "
-          f"`tracksite rename {slug} {first} NEW` renames the first one")
+    print(
+        f'next: add lessons with `tracksite new lesson {slug} SLUG --title "..."`; '
+        f"`tracksite rename {slug} {first} NEW` renames the first one"
+    )
     return 0
 
 
@@ -203,8 +261,9 @@ def cmd_new_lesson(args: argparse.Namespace) -> int:
     _refuse_existing_lesson(root, track, slug, tf)
     project_before, errors_before = _errors(root)
     before = _numbering(project_before, track)
-    target = _resolve_target(tf, tf.phases, slug=slug, after=args.after, first=args.first, phase=args.phase,
-                             track=track, default_end=True)
+    target = _resolve_target(
+        tf, tf.phases, slug=slug, after=args.after, first=args.first, phase=args.phase, track=track, default_end=True
+    )
     assert target is not None
     order = tf.slugs
     _place(tf, slug, target)
@@ -237,7 +296,7 @@ def cmd_move(args: argparse.Namespace) -> int:
     folder = _track_dir(root, track)
     slug = _slug(args.slug, "lesson")
     if args.after is None and not args.first and args.phase is None:
-        raise CommandError("say where the lesson goes: --after OTHER, --first, or --phase \"Title\"")
+        raise CommandError('say where the lesson goes: --after OTHER, --first, or --phase "Title"')
     tf = _open_track(root, folder)
     found = tf.where(slug)
     if found is None:
@@ -246,8 +305,9 @@ def cmd_move(args: argparse.Namespace) -> int:
     before = _numbering(project_before, track)
     old_phase, old_pos = found
     without = [type(p)(p.title, [s for s in p.lessons if s != slug]) for p in tf.phases]
-    target = _resolve_target(tf, without, slug=slug, after=args.after, first=args.first, phase=args.phase,
-                             track=track, default_end=False)
+    target = _resolve_target(
+        tf, without, slug=slug, after=args.after, first=args.first, phase=args.phase, track=track, default_end=False
+    )
     assert target is not None
     original = [(p.title, list(p.lessons)) for p in tf.phases]
     alone = len(tf.phases[old_phase].lessons) == 1
@@ -287,75 +347,110 @@ def cmd_move(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     fmt = argparse.RawDescriptionHelpFormatter
 
-    p = sub.add_parser("new", help="start a track, or a lesson with its overview and cheatsheet",
-                       description="Start a track or a lesson from starter files that already build.")
+    p = sub.add_parser(
+        "new",
+        help="start a track, or a lesson with its overview and cheatsheet",
+        description="Start a track or a lesson from starter files that already build.",
+    )
     new_sub = p.add_subparsers(dest="what", metavar="WHAT")
     p.set_defaults(handler=lambda args: (p.print_help(), 2)[1])
 
+    _register_new_track(new_sub, fmt)
+    _register_new_lesson(new_sub, fmt)
+
+    _register_move_rename(sub)
+
+
+def _register_new_track(new_sub: argparse._SubParsersAction, fmt: type[argparse.HelpFormatter]) -> None:
+    """`tracksite new track`."""
     t = new_sub.add_parser(
-        "track", help="start a track: lessons/SLUG/track.yml and a first draft lesson", formatter_class=fmt,
+        "track",
+        help="start a track: lessons/SLUG/track.yml and a first draft lesson",
+        formatter_class=fmt,
         description=textwrap.dedent("""\
             Create lessons/SLUG/track.yml with one phase. A track needs at least one lesson, so the
             phase starts with a first draft lesson (lessons/SLUG/introduction/, its overview and
             cheatsheet); rename it with `tracksite rename`, or move lessons in front of it."""),
-        epilog='example: tracksite new track nlp-basics --number 6 --title "Language processing basics"')
+        epilog='example: tracksite new track nlp-basics --number 6 --title "Language processing basics"',
+    )
     t.add_argument("slug", metavar="SLUG", help="the track's slug: lower-case letters, digits and hyphens")
     t.add_argument("--number", type=int, required=True, help="the track's number, unique in the course (1-999)")
     t.add_argument("--title", required=True, help="the track's title")
     t.add_argument("--summary", help="one or two sentences for the home page")
     t.add_argument("--phase", help=f"the first phase's title (default: {DEFAULT_PHASE!r})")
-    t.add_argument("--first-lesson", default=DEFAULT_FIRST_LESSON, metavar="SLUG",
-                   help=f"the first lesson's slug (default: {DEFAULT_FIRST_LESSON})")
-    t.add_argument("--first-lesson-title", metavar="TITLE",
-                   help="the first lesson's title (default: 'Introduction to' and the track's title)")
+    t.add_argument(
+        "--first-lesson",
+        default=DEFAULT_FIRST_LESSON,
+        metavar="SLUG",
+        help=f"the first lesson's slug (default: {DEFAULT_FIRST_LESSON})",
+    )
+    t.add_argument(
+        "--first-lesson-title",
+        metavar="TITLE",
+        help="the first lesson's title (default: 'Introduction to' and the track's title)",
+    )
     t.set_defaults(handler=cmd_new_track)
 
+
+def _register_new_lesson(new_sub: argparse._SubParsersAction, fmt: type[argparse.HelpFormatter]) -> None:
+    """`tracksite new lesson`."""
     l = new_sub.add_parser(
-        "lesson", help="start a draft lesson with its overview and cheatsheet", formatter_class=fmt,
+        "lesson",
+        help="start a draft lesson with its overview and cheatsheet",
+        formatter_class=fmt,
         description=textwrap.dedent("""\
             Create lessons/TRACK/SLUG/lesson.md and overview.md and cheatsheets/TRACK/SLUG.md, and
             list SLUG in track.yml (its comments and layout are kept). The lesson starts as a draft
             (`status: draft`): `mkdocs serve` shows it, `mkdocs build` leaves it out until you delete
             that line. Without --after, --first or --phase it goes at the end of the track."""),
-        epilog='example: tracksite new lesson deep-learning-survey normalisation --title "Normalisation layers" --after convolutions')
+        epilog='example: tracksite new lesson deep-learning-survey normalisation --title "Normalisation layers" --after convolutions',
+    )
     l.add_argument("track", metavar="TRACK", help="the track's slug (its folder under lessons/)")
     l.add_argument("slug", metavar="SLUG", help="the new lesson's slug: lower-case letters, digits and hyphens")
     l.add_argument("--title", required=True, help="the lesson's title")
     l.add_argument("--summary", help="one sentence for the track page and the meta description")
-    l.add_argument("--objective", action="append", metavar="TEXT",
-                   help="an objective (\"By the end, you'll be able to ...\"); repeat for several")
+    l.add_argument(
+        "--objective",
+        action="append",
+        metavar="TEXT",
+        help='an objective ("By the end, you\'ll be able to ..."); repeat for several',
+    )
     _position_options(l)
     l.set_defaults(handler=cmd_new_lesson)
-
-    _register_move_rename(sub)
 
 
 def _register_move_rename(sub: argparse._SubParsersAction) -> None:
     """`tracksite move` and `tracksite rename`."""
     fmt = argparse.RawDescriptionHelpFormatter
     m = sub.add_parser(
-        "move", help="reorder a lesson; numbering and previous/next follow", formatter_class=fmt,
+        "move",
+        help="reorder a lesson; numbering and previous/next follow",
+        formatter_class=fmt,
         description=textwrap.dedent("""\
             Move a lesson within its track by editing track.yml only. Lesson numbers, "Lesson N of M"
             and previous/next are computed from track.yml, and addresses carry slugs, not numbers, so
             no link changes. A phase left without lessons is removed; --phase with a new title
             creates that phase at the end of the track."""),
         epilog="examples:\n  tracksite move deep-learning-survey convolutions --after deep-learning-era\n"
-               "  tracksite move deep-learning-survey convolutions --first --phase \"Seeing with networks\"")
+        '  tracksite move deep-learning-survey convolutions --first --phase "Seeing with networks"',
+    )
     m.add_argument("track", metavar="TRACK", help="the track's slug")
     m.add_argument("slug", metavar="SLUG", help="the lesson to move")
     _position_options(m)
     m.set_defaults(handler=cmd_move)
 
     r = sub.add_parser(
-        "rename", help="rename a lesson's slug and every reference to it", formatter_class=fmt,
+        "rename",
+        help="rename a lesson's slug and every reference to it",
+        formatter_class=fmt,
         description=textwrap.dedent("""\
             Rename lesson OLD of TRACK to NEW: its folder, its cheatsheet, its track.yml entry, and
             every lesson:, overview: and cheatsheet: link, prerequisite and deep dive that names it,
             in every track and in docs/. The lesson's address changes from TRACK/OLD/ to TRACK/NEW/;
             --redirect records the old address in lessons/TRACK/redirects.yml so that it keeps
             leading to the lesson."""),
-        epilog="example: tracksite rename deep-learning-survey convolutions convolutional-networks --redirect")
+        epilog="example: tracksite rename deep-learning-survey convolutions convolutional-networks --redirect",
+    )
     r.add_argument("track", metavar="TRACK", help="the track's slug")
     r.add_argument("old", metavar="OLD", help="the lesson's current slug")
     r.add_argument("new", metavar="NEW", help="the new slug")
@@ -367,5 +462,6 @@ def _position_options(p: argparse.ArgumentParser) -> None:
     where = p.add_argument_group("where the lesson goes")
     where.add_argument("--after", metavar="OTHER", help="right after lesson OTHER, in OTHER's phase")
     where.add_argument("--first", action="store_true", help="first in the track, or first of --phase")
-    where.add_argument("--phase", metavar="TITLE",
-                       help="at the end of this phase (first with --first); a new title creates the phase")
+    where.add_argument(
+        "--phase", metavar="TITLE", help="at the end of this phase (first with --first); a new title creates the phase"
+    )

@@ -1,12 +1,14 @@
 """The starter text of `tracksite new`: a lesson's front-matter is generated from the lesson
 schema (tracksite.core.schema.LESSON), so a new field, choice or default shows up here with no
 edit; the bodies are prose that tells the author what each section is for."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from tracksite.commands.trackfile import yaml_scalar
 from tracksite.core import schema
+from tracksite.core.readingtime import reading_minutes
 
 COMMENT_COLUMN = 29
 
@@ -33,7 +35,9 @@ def _note(f: schema.Field) -> str:
 
 
 def _scalar(value: Any) -> str:
-    return yaml_scalar(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return (
+        yaml_scalar(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    )
 
 
 def front_matter_lines(spec: schema.Mapping, values: dict[str, Any], indent: str = "") -> list[str]:
@@ -61,14 +65,17 @@ def front_matter_lines(spec: schema.Mapping, values: dict[str, Any], indent: str
     return lines
 
 
-def starter_lesson(title: str, *, summary: str | None, objectives: list[str], previous: str | None,
-                   body_read: int | None = None) -> tuple[str, str]:
+def starter_lesson(
+    title: str, *, summary: str | None, objectives: list[str], previous: str | None, body_read: int | None = None
+) -> tuple[str, str]:
     """(front-matter, body) of a new lesson; the read time is filled in from the body's words."""
-    from tracksite.core.readingtime import reading_minutes
-
     t = in_sentence(title)
-    body = STARTER_BODY.format(title=title, t=t, card_term=yaml_scalar(title),
-                               card_answer=yaml_scalar(f"The main idea of {t}, in one or two sentences a learner can recall."))
+    body = STARTER_BODY.format(
+        title=title,
+        t=t,
+        card_term=yaml_scalar(title),
+        card_answer=yaml_scalar(f"The main idea of {t}, in one or two sentences a learner can recall."),
+    )
     values = {
         "title": title,
         "summary": summary or f"The idea behind {t}, how it works and where it is used.",
@@ -84,9 +91,11 @@ def starter_lesson(title: str, *, summary: str | None, objectives: list[str], pr
 
 def starter_track(slug: str, number: int, title: str, summary: str, phase: str, first: str) -> str:
     """track.yml of a new track: one phase with its first lesson."""
-    head = (f"# Track {number}: {title}.\n"
-            "# Lesson order lives here and nowhere else: lesson numbers are computed from it.\n"
-            f"# Add lessons with `tracksite new lesson {slug} SLUG --title \"...\"`; reorder them with `tracksite move`.\n")
+    head = (
+        f"# Track {number}: {title}.\n"
+        "# Lesson order lives here and nowhere else: lesson numbers are computed from it.\n"
+        f'# Add lessons with `tracksite new lesson {slug} SLUG --title "..."`; reorder them with `tracksite move`.\n'
+    )
     values = {"number": number, "title": title, "summary": summary}
     lines = front_matter_lines(schema.TRACK, values)
     lines += ["phases:", f"  - title: {yaml_scalar(phase)}", "    lessons:", f"      - {first}"]

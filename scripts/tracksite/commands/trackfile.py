@@ -9,13 +9,19 @@ over several lines), the change goes through ruamel.yaml's round-trip mode inste
 comments too. Either way, the result is parsed again and compared with the intended phases
 before anything is written, so a formatting surprise can never change the course silently.
 """
+
 from __future__ import annotations
 
 import copy
 import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.util import load_yaml_guess_indent
 
 from tracksite.core.sources import SourceProblem, read_text
 from tracksite.core.yamlsafe import Located, YamlProblem, parse
@@ -89,29 +95,36 @@ class TrackFile:
     def insert_at(self, phase: int, position: int, slug: str) -> None:
         expected = copy.deepcopy(self.phases)
         expected[phase].lessons.insert(position, slug)
-        self._edit(expected, lambda: self._line_insert(phase, position, slug),
-                   lambda data: data["phases"][phase]["lessons"].insert(position, slug))
+        self._edit(
+            expected,
+            lambda: self._line_insert(phase, position, slug),
+            lambda data: data["phases"][phase]["lessons"].insert(position, slug),
+        )
 
     def delete_at(self, phase: int, position: int) -> None:
         if len(self.phases[phase].lessons) == 1:
             raise ValueError("deleting the only lesson of a phase: delete the phase instead")
         expected = copy.deepcopy(self.phases)
         del expected[phase].lessons[position]
-        self._edit(expected, lambda: self._line_delete(phase, position),
-                   lambda data: data["phases"][phase]["lessons"].__delitem__(position))
+        self._edit(
+            expected,
+            lambda: self._line_delete(phase, position),
+            lambda data: data["phases"][phase]["lessons"].__delitem__(position),
+        )
 
     def replace_at(self, phase: int, position: int, slug: str) -> None:
         expected = copy.deepcopy(self.phases)
         expected[phase].lessons[position] = slug
-        self._edit(expected, lambda: self._line_replace(phase, position, slug),
-                   lambda data: data["phases"][phase]["lessons"].__setitem__(position, slug))
+        self._edit(
+            expected,
+            lambda: self._line_replace(phase, position, slug),
+            lambda data: data["phases"][phase]["lessons"].__setitem__(position, slug),
+        )
 
     def add_phase(self, title: str, slugs: list[str]) -> None:
         expected = copy.deepcopy(self.phases) + [PhaseEntry(title, list(slugs))]
 
         def fallback(data):
-            from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
             phase = CommentedMap()
             phase["title"] = title
             phase["lessons"] = CommentedSeq(slugs)
@@ -124,8 +137,7 @@ class TrackFile:
             raise ValueError("a track keeps at least one phase")
         expected = copy.deepcopy(self.phases)
         del expected[phase]
-        self._edit(expected, lambda: self._line_delete_phase(phase),
-                   lambda data: data["phases"].__delitem__(phase))
+        self._edit(expected, lambda: self._line_delete_phase(phase), lambda data: data["phases"].__delitem__(phase))
 
     def _edit(self, expected: list[PhaseEntry], by_lines, by_ruamel) -> None:
         before = self.text
@@ -172,7 +184,7 @@ class TrackFile:
             matches.append(m)
         if len(set(item_lines)) != n:
             raise _Unsupported()
-        return "block", [l - 1 for l in item_lines], matches
+        return "block", [l - 1 for l in item_lines if l is not None], matches  # all set: checked above
 
     def _rewrite_flow(self, index: int, m: re.Match, slugs: list[str]) -> str:
         lines = self._lines()
@@ -232,14 +244,16 @@ class TrackFile:
     def _line_delete_phase(self, phase: int) -> str:
         first, last = self._phase_span(phase)
         lines = self._lines()
-        del lines[first:last + 1]
+        del lines[first : last + 1]
         return "\n".join(lines)
 
     def _line_add_phase(self, title: str, slugs: list[str]) -> str:
         first, _ = self._phase_span(0)
         _, last = self._phase_span(len(self.phases) - 1)
         lines = self._lines()
-        dash = _PHASE_START.match(lines[first])["dash"]
+        phase_start = _PHASE_START.match(lines[first])
+        assert phase_start is not None  # _phase_span starts on a phase's first line
+        dash = phase_start["dash"]
         key_indent = " " * len(dash)
         item_prefix = key_indent + "  - "
         try:
@@ -250,7 +264,7 @@ class TrackFile:
             pass
         new = [f"{dash}title: {yaml_scalar(title)}", f"{key_indent}lessons:"]
         new += [f"{item_prefix}{s}" for s in slugs]
-        lines[last + 1:last + 1] = new
+        lines[last + 1 : last + 1] = new
         return "\n".join(lines)
 
 
@@ -270,15 +284,20 @@ def read_phases(text: str) -> tuple[Located, list[PhaseEntry]]:
         raise TrackFileError(e.message, e.line) from None
     data = located.value
     if not isinstance(data, dict) or not isinstance(data.get("phases"), list):
-        raise TrackFileError("expected `phases:`, a list of phases with `title:` and `lessons:`",
-                             located.line("phases"))
+        raise TrackFileError(
+            "expected `phases:`, a list of phases with `title:` and `lessons:`", located.line("phases")
+        )
     phases = []
     for i, phase in enumerate(data["phases"]):
-        if not isinstance(phase, dict) or not isinstance(phase.get("title"), str) \
-                or not isinstance(phase.get("lessons"), list) \
-                or not all(isinstance(s, str) for s in phase["lessons"]):
-            raise TrackFileError(f"phase {i + 1} needs a `title:` and a list of lesson slugs in `lessons:`",
-                                 located.line("phases", i))
+        if (
+            not isinstance(phase, dict)
+            or not isinstance(phase.get("title"), str)
+            or not isinstance(phase.get("lessons"), list)
+            or not all(isinstance(s, str) for s in phase["lessons"])
+        ):
+            raise TrackFileError(
+                f"phase {i + 1} needs a `title:` and a list of lesson slugs in `lessons:`", located.line("phases", i)
+            )
         phases.append(PhaseEntry(phase["title"], list(phase["lessons"])))
     return located, phases
 
@@ -291,9 +310,6 @@ def _phases_of(text: str) -> list[PhaseEntry] | None:
 
 
 def _ruamel_edit(text: str, change) -> str:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.util import load_yaml_guess_indent
-
     try:
         _, indent, block_seq_indent = load_yaml_guess_indent(text)
     except Exception:  # noqa: BLE001 - ruamel raises many kinds; the text parsed already
@@ -316,10 +332,13 @@ _PLAIN = re.compile(r"^[A-Za-z0-9(][^\n]*$")
 
 def yaml_scalar(value: str) -> str:
     """A string as a YAML scalar: plain when that reads back the same, else double-quoted."""
-    import json
-
-    if _PLAIN.match(value) and value == value.strip() and ": " not in value and " #" not in value \
-            and not value.endswith(":"):
+    if (
+        _PLAIN.match(value)
+        and value == value.strip()
+        and ": " not in value
+        and " #" not in value
+        and not value.endswith(":")
+    ):
         try:
             if parse(f"k: {value}\n").value == {"k": value}:
                 return value

@@ -10,16 +10,24 @@ The watch is robust to what an editor and an instructor do: a YAML slip mid-edit
 in the output, not a crash; a folder deleted and created again is watched again; Ctrl-C and
 SIGTERM end it cleanly.
 """
+
 from __future__ import annotations
 
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
+
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
 
 from tracksite.errors import UserError
+
+if TYPE_CHECKING:  # watchdog is imported when watching starts
+    from watchdog.observers.api import ObservedWatch
 
 BEGIN = "tracksite check --watch: checking"
 END = "tracksite check --watch: done:"
@@ -58,9 +66,6 @@ class Watch:
     nothing), and each source folder with its subfolders, watched again when it is created anew."""
 
     def __init__(self, root: Path, changed: Callable[[], None]) -> None:
-        from watchdog.events import FileSystemEventHandler
-        from watchdog.observers import Observer
-
         root_ = root
 
         class Handler(FileSystemEventHandler):
@@ -72,7 +77,7 @@ class Watch:
         self.handler = Handler()
         self.observer = Observer()
         self.observer.schedule(self.handler, str(root), recursive=False)
-        self.watches: dict[str, tuple[object, int]] = {}  # folder -> (watch, inode when scheduled)
+        self.watches: dict[str, tuple[ObservedWatch, int]] = {}  # folder -> (watch, inode when scheduled)
         self.refresh()
         self.observer.start()
 
@@ -117,8 +122,13 @@ def run_once(run: Callable[[], tuple[str, str, int]], why: str) -> None:
     except OSError as e:  # a folder deleted while it was being read: the next save checks again
         out, summary = f"tracksite check: error: {e}", "the check could not run"
     except Exception as e:  # noqa: BLE001 - a bug in a check must not end the watch
-        out, summary = (f"tracksite check: internal error ({type(e).__name__}: {e}). This is a bug in tracksite: "
-                        "please report it"), "the check could not run"
+        out, summary = (
+            (
+                f"tracksite check: internal error ({type(e).__name__}: {e}). This is a bug in tracksite: "
+                "please report it"
+            ),
+            "the check could not run",
+        )
     if out:
         print(out, flush=True)
     print(f"{END} {summary}; watching {', '.join(s + '/' for s in SOURCES)} and {CONFIG} (Ctrl-C stops)", flush=True)

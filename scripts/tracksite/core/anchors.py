@@ -7,14 +7,18 @@ page with the Markdown the build uses (Python-Markdown with mkdocs.yml's `markdo
 `toc` options included) gives exactly the ids the built page has. Results are memoised by the
 page's text, so `mkdocs serve` re-renders only the pages that changed.
 """
+
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 
 import markdown
-from markdown.extensions.toc import slugify as toc_slugify, unique
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.extensions.toc import unique
 
+from tracksite.core.blocksyntax import blank_data_blocks
 from tracksite.core.memo import memo
 from tracksite.core.references import code_lines
 from tracksite.core.siteconfig import SiteConfig
@@ -45,10 +49,12 @@ _ATX_LINE = re.compile(r"#{1,6}[ \t]+(.*?)[ \t]*(?:[ \t]#+[ \t]*)?")
 _SYNTAX = re.compile(r"""[\\`*_\[\]<>&{}$^~=+#|"]""")
 # What some extensions make of ordinary characters: smarty's quotes, dashes and ellipses,
 # smartsymbols' (c) and 1/2, emoji's :name:, magiclink's shortened addresses and @mentions.
-_EXTENSION_SYNTAX = {"smarty": re.compile(r"['\"]|--|\.\.|<<|>>"),
-                     "smartsymbols": re.compile(r"[()/]|--|<-|->|=/="),
-                     "emoji": re.compile(r":[^\s:]+:"),
-                     "magiclink": re.compile(r"://|www\.|@")}
+_EXTENSION_SYNTAX = {
+    "smarty": re.compile(r"['\"]|--|\.\.|<<|>>"),
+    "smartsymbols": re.compile(r"[()/]|--|<-|->|=/="),
+    "emoji": re.compile(r":[^\s:]+:"),
+    "magiclink": re.compile(r"://|www\.|@"),
+}
 
 
 def _extension_syntax(key: Key) -> list[re.Pattern]:
@@ -99,8 +105,6 @@ def skeleton(markdown_text: str) -> str:
     structure stays): rendering it gives the ids of the whole page, about 20 times faster, which
     is what keeps checking a course of 1,000 lessons in seconds. Fenced code and widget data are
     blanked first: a `#` line there is no heading."""
-    from tracksite.core.blocksyntax import blank_data_blocks
-
     lines = markdown_text.split("\n")
     lines = blank_data_blocks("\n".join("" if c else line for line, c in zip(lines, code_lines(lines)))).split("\n")
     keep = [False] * len(lines)
@@ -113,11 +117,10 @@ def skeleton(markdown_text: str) -> str:
                 start -= 1
             while end + 1 < len(lines) and lines[end + 1].strip():
                 end += 1
-            keep[start:end + 1] = [True] * (end + 1 - start)
+            keep[start : end + 1] = [True] * (end + 1 - start)
         elif _ATX.match(line) or _DEFINITION.match(line):
             keep[i] = True
-        elif _SETEXT.match(line) and i > 0 and lines[i - 1].strip() and (
-                i < 2 or not lines[i - 2].strip()):
+        elif _SETEXT.match(line) and i > 0 and lines[i - 1].strip() and (i < 2 or not lines[i - 2].strip()):
             keep[i] = keep[i - 1] = True
     return "\n".join(line if k else "" for line, k in zip(lines, keep))
 
@@ -166,8 +169,6 @@ def _default_key() -> Key:
 
 
 def _import(dotted: str):
-    import importlib
-
     module, _, attr = dotted.rpartition(".")
     try:
         return getattr(importlib.import_module(module), attr)

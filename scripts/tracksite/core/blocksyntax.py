@@ -8,16 +8,18 @@ blocks nest when the inner one uses a different number; fenced code hides everyt
 a data block (quiz, flashcards, ...) is taken literally, so a `///` inside it never opens a block.
 Lines indented four spaces right after a header are the block's "header options".
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from tracksite.core import widgetregistry
+from tracksite.core.findings import Finding
 from tracksite.core.memo import memo
-from tracksite.core.schemalang import Finding
 
 #: Blocks whose body is data (YAML), not Markdown: nothing inside them is a nested block.
-RAW_BLOCKS = frozenset({"flashcards", "quiz", "attention", "attention-steps"})
+RAW_BLOCKS = widgetregistry.DATA_BLOCKS  # bodies that are YAML data
 
 RE_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 RE_START = re.compile(r"^\s*(/{3,})[ ]*([\w-]+)[ ]*(?:\|[ ]*(.*?)[ ]*)?$")
@@ -57,8 +59,8 @@ class BlockSource:
     body_lines: list[str] = field(default_factory=list)
     closed: bool = False
     end_line: int | None = None  # 1-based file line of the closing `///`
-    parent: "BlockSource | None" = None
-    children: list["BlockSource"] = field(default_factory=list)
+    parent: BlockSource | None = None
+    children: list[BlockSource] = field(default_factory=list)
 
     @property
     def body(self) -> str:
@@ -95,30 +97,50 @@ class _Parser:
             self.add_line(raw)
             return
         if not self.by_length.get(length):
-            self.issues.append(Finding(lineno, f"a {'/' * length} line that closes no block",
-                                       hint="a block ends with the same number of slashes it started with"))
+            self.issues.append(
+                Finding(
+                    lineno,
+                    f"a {'/' * length} line that closes no block",
+                    hint="a block ends with the same number of slashes it started with",
+                )
+            )
             return
         opener, inner = self.by_length[length][-1], stack[-1]
-        self.issues.append(Finding(lineno, f"this {'/' * length} closes the {opener.name} block from line "
-                                           f"{opener.line}, but the {inner.name} block from line {inner.line} is still open",
-                                   hint=f"close {inner.name} first with a line {'/' * inner.length}"))
+        self.issues.append(
+            Finding(
+                lineno,
+                f"this {'/' * length} closes the {opener.name} block from line "
+                f"{opener.line}, but the {inner.name} block from line {inner.line} is still open",
+                hint=f"close {inner.name} first with a line {'/' * inner.length}",
+            )
+        )
         while stack[-1] is not opener:
             self.close(lineno)
         self.close(lineno)
 
     def start(self, m: re.Match, raw: str, lineno: int, i: int) -> int:
         length = len(m.group(1))
-        block = BlockSource(name=m.group(2).lower(), argument=m.group(3) or None, length=length, line=lineno,
-                            body_line=lineno + 1, indent=len(raw) - len(raw.lstrip(" ")),
-                            parent=self.stack[-1] if self.stack else None)
+        block = BlockSource(
+            name=m.group(2).lower(),
+            argument=m.group(3) or None,
+            length=length,
+            line=lineno,
+            body_line=lineno + 1,
+            indent=len(raw) - len(raw.lstrip(" ")),
+            parent=self.stack[-1] if self.stack else None,
+        )
         clash = self.by_length.get(length)
         if clash:
-            self.issues.append(Finding(lineno, f"a block inside the {clash[-1].name} block from line {clash[-1].line} "
-                                               f"must use a different number of slashes than {'/' * length}",
-                                       hint=f"write the outer block with {'/' * (length + 1)} (four slashes) "
-                                            "and the inner one with ///"))
+            self.issues.append(
+                Finding(
+                    lineno,
+                    f"a block inside the {clash[-1].name} block from line {clash[-1].line} "
+                    f"must use a different number of slashes than {'/' * length}",
+                    hint=f"write the outer block with {'/' * (length + 1)} (four slashes) and the inner one with ///",
+                )
+            )
         option_lines = []
-        options = re.compile(r"^ {%d,}\S" % (block.indent + 4))
+        options = re.compile(rf"^ {{{block.indent + 4},}}\S")
         while i < len(self.lines) and options.match(self.lines[i]):
             option_lines.append(self.lines[i])
             i += 1
@@ -137,15 +159,20 @@ class _Parser:
             i += 1
             if i - 1 in fenced:
                 self.add_line(raw)
-            elif RE_END.match(raw):
-                self.end(len(RE_END.match(raw).group(1)), lineno, raw)
-            elif RE_START.match(raw) and not (self.stack and self.stack[-1].name in RAW_BLOCKS):
-                i = self.start(RE_START.match(raw), raw, lineno, i)
+            elif end_match := RE_END.match(raw):
+                self.end(len(end_match.group(1)), lineno, raw)
+            elif (start_match := RE_START.match(raw)) and not (self.stack and self.stack[-1].name in RAW_BLOCKS):
+                i = self.start(start_match, raw, lineno, i)
             else:
                 self.add_line(raw)
         for block in self.stack:
-            self.issues.append(Finding(block.line, f"the {block.name} block is never closed",
-                                       hint=f"end it with a line {'/' * block.length}"))
+            self.issues.append(
+                Finding(
+                    block.line,
+                    f"the {block.name} block is never closed",
+                    hint=f"end it with a line {'/' * block.length}",
+                )
+            )
         return self.top, self.issues
 
 
@@ -171,7 +198,7 @@ def block_text(text: str, block: BlockSource, first_line: int = 1) -> str:
     blocks included, as written."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     end = block.end_line if block.end_line is not None else first_line + len(lines)
-    return "\n".join(lines[block.body_line - first_line:end - first_line])
+    return "\n".join(lines[block.body_line - first_line : end - first_line])
 
 
 def unwrap_blocks(body: str) -> str:

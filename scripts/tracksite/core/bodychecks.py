@@ -8,6 +8,7 @@ a `math:` level that says something else than the lesson does.
 - `math: none` tells learners the lesson has no formulas; a lesson with formulas is an error,
   and `light`/`heavy` on a lesson without any formula is a warning.
 """
+
 from __future__ import annotations
 
 import re
@@ -59,18 +60,25 @@ def _fenced_divs(doc, problems) -> None:
             continue  # a closing `:::` (or attributes with no class)
         name = (m.group("name") or m.group("cls")).lower()
         instead = _INSTEAD.get(name, "a `/// note | Title` or `/// details | Title` block")
-        problems.add(doc.path, number, f"`::: {name}` is a pandoc fenced div, which this site does not render: "
-                     "it would show as plain text" + (", its solution in view" if name in ("challenge", "solution") else ""),
-                     hint=f"use {instead}; `tracksite import carpentries` converts whole lessons")
+        problems.add(
+            doc.path,
+            number,
+            f"`::: {name}` is a pandoc fenced div, which this site does not render: "
+            "it would show as plain text" + (", its solution in view" if name in ("challenge", "solution") else ""),
+            hint=f"use {instead}; `tracksite import carpentries` converts whole lessons",
+        )
 
 
 def _second_title(doc, problems) -> None:
     for number, line in prose_lines(doc.body, doc.body_line, DATA_BLOCKS):
         m = _ATX_H1.match(line)
         if m:
-            problems.add(doc.path, number,
-                         f"`# {m.group('text').strip()}` is a second page title: the page's title comes from the front-matter `title`",
-                         hint="delete the line (write the title in `title:`), or make it a section with `## `")
+            problems.add(
+                doc.path,
+                number,
+                f"`# {m.group('text').strip()}` is a second page title: the page's title comes from the front-matter `title`",
+                hint="delete the line (write the title in `title:`), or make it a section with `## `",
+            )
 
 
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+\.)\s+\S")
@@ -87,9 +95,14 @@ def _fence_in_list(doc, problems) -> None:
         line = lines[i]
         if i in fences:
             if in_list and _SHALLOW_FENCE.match(line):
-                problems.add(doc.path, doc.body_line + i, "this code block is indented less than 4 spaces, so it "
-                             "ends the list above and the list starts again after it", severity="warning",
-                             hint="indent the fence and every line of the block by 4 spaces to keep it in the list item")
+                problems.add(
+                    doc.path,
+                    doc.body_line + i,
+                    "this code block is indented less than 4 spaces, so it "
+                    "ends the list above and the list starts again after it",
+                    severity="warning",
+                    hint="indent the fence and every line of the block by 4 spaces to keep it in the list item",
+                )
             i = fences[i] + 1
             continue
         if _LIST_ITEM.match(line):
@@ -127,10 +140,20 @@ def _math_level(doc, level: str, problems) -> None:
     found = formulas(doc.body, doc.body_line)
     line = doc.meta.line("math") if doc.meta is not None else None
     if level == "none" and found:
-        problems.add(doc.path, line or found[0],
-                     f"`math: none` but the lesson has {len(found)} formula{'s' if len(found) > 1 else ''} "
-                     f"(first on line {found[0]})", field="math",
-                     hint="set `math: light` for a few formulas or `math: heavy` for a lesson built on them")
+        problems.add(
+            doc.path,
+            line or found[0],
+            f"`math: none` but the lesson has {len(found)} formula{'s' if len(found) > 1 else ''} "
+            f"(first on line {found[0]})",
+            field="math",
+            hint="set `math: light` for a few formulas or `math: heavy` for a lesson built on them",
+        )
     elif level != "none" and not found:  # any level that promises formulas
-        problems.add(doc.path, line, f"`math: {level}` but the lesson has no formula", field="math",
-                     hint="set `math: none`, so learners know what to expect", severity="warning")
+        problems.add(
+            doc.path,
+            line,
+            f"`math: {level}` but the lesson has no formula",
+            field="math",
+            hint="set `math: none`, so learners know what to expect",
+            severity="warning",
+        )

@@ -6,12 +6,13 @@ SVG is inline in the page: its links are ordinary links, its colours follow the 
 palettes through CSS classes, and the progress script only toggles `data-state` on nodes. A
 text alternative (nested lists) carries the same graph for screen readers and for print.
 """
+
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Callable, Iterable
 
 from tracksite.core.model import Curriculum, Lesson, Track
 
@@ -23,12 +24,17 @@ TRACK_H = 22  # a track's title above its phases, when the map shows several tra
 #: (each track page still draws its lessons), so the home page does not grow with every lesson.
 LESSON_MAP_LIMIT = 60
 TRACK_COLUMNS = 4
-LEGEND = ("Each box is a lesson. A solid arrow leads from a lesson to one that builds on it; a dashed arrow "
-          "leads to a deeper lesson in another track. Once you mark lessons complete, done lessons show a tick, "
-          "and a filled dot marks a lesson whose prerequisites are all done.")
-TRACK_LEGEND = ("Each box is a track; its page has the map of its lessons. A solid arrow leads from a track to one "
-                "whose lessons build on it; a dashed arrow leads to a track that goes deeper. Once you mark lessons "
-                "complete, a finished track shows a tick, and a filled dot marks a track you have started.")
+LEGEND = (
+    "Each box is a lesson. A solid arrow leads from a lesson to one that builds on it; a dotted arrow "
+    "leads from a lesson in another track that is recommended first; a dashed arrow leads to a deeper "
+    "lesson in another track. Once you mark lessons complete, done lessons show a tick, and a filled dot "
+    "marks a lesson you can start: the lessons it builds on in its own track are done."
+)
+TRACK_LEGEND = (
+    "Each box is a track; its page has the map of its lessons. A solid arrow leads from a track to one "
+    "whose lessons build on it; a dashed arrow leads to a track that goes deeper. Once you mark lessons "
+    "complete, a finished track shows a tick, and a filled dot marks a track you have started."
+)
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,14 @@ class Node:
 
     @property
     def name(self) -> str:
-        """The node's full name, as links and the text alternative say it."""
+        """The node's accessible name: the box's visible text first (so that a speech-input user
+        who says what they see reaches the link, WCAG 2.5.3), then where the lesson is."""
+        lines = _label(self)
+        shown = " ".join(lines)
         where = f"Track {self.track_number}, Lesson {self.number}" if self.track_number else f"Lesson {self.number}"
-        return f"{where}: {self.lesson.title}"
+        if shown.endswith("…"):  # shortened on the box: the full title follows
+            return f"{shown} {where}: {self.lesson.title}"
+        return f"{shown}, {where}"
 
     @property
     def key(self) -> str:
@@ -54,7 +65,7 @@ class Node:
 class Edge:
     source: str  # lesson key the arrow starts from (the prerequisite, or the brief lesson)
     target: str
-    kind: str  # "prerequisite" or "deep-dive"
+    kind: str  # "prerequisite" (same track), "cross-prerequisite" (another track's) or "deep-dive"
 
 
 def edges(curriculum: Curriculum, keys: set[str]) -> list[Edge]:
@@ -67,10 +78,25 @@ def edges(curriculum: Curriculum, keys: set[str]) -> list[Edge]:
             if pre.lesson:
                 key = pre.lesson if "/" in pre.lesson else f"{lesson.track}/{pre.lesson}"
                 if key in keys:
-                    out.append(Edge(key, lesson.key, "prerequisite"))
+                    same = key.split("/")[0] == lesson.track
+                    out.append(Edge(key, lesson.key, "prerequisite" if same else "cross-prerequisite"))
         for dive in lesson.deep_dives:
             if dive in keys:
                 out.append(Edge(lesson.key, dive, "deep-dive"))
+    return out
+
+
+def needs_of(curriculum: Curriculum, lesson: Lesson) -> list[str]:
+    """The lessons that must be done before `lesson` counts as ready: its prerequisites in its
+    own track. A prerequisite in another track is a recommendation, drawn and listed as such but
+    never locking: a learner may start any track first. The map's boxes and its list both read
+    their state from this, so the two never disagree."""
+    out = []
+    for pre in lesson.prerequisites:
+        if pre.lesson:
+            key = pre.lesson if "/" in pre.lesson else f"{lesson.track}/{pre.lesson}"
+            if key.split("/")[0] == lesson.track:
+                out.append(key)
     return out
 
 
@@ -78,7 +104,7 @@ def neighbours(curriculum: Curriculum, track: Track) -> list[Lesson]:
     """Lessons of other tracks linked to this track's: its cross-track prerequisites, the lessons
     its lessons go deeper in, and the brief lessons that go deeper into it (in course order)."""
     own = {l.key for l in curriculum.lessons_of(track.slug)}
-    keys = set()
+    keys: set[str] = set()
     for lesson in curriculum.all_lessons():
         refs = [p.lesson for p in lesson.prerequisites if p.lesson and "/" in p.lesson] + list(lesson.deep_dives)
         if lesson.key in own:
@@ -88,8 +114,9 @@ def neighbours(curriculum: Curriculum, track: Track) -> list[Lesson]:
     return [l for l in curriculum.all_lessons() if l.key in keys]
 
 
-def layout(curriculum: Curriculum, tracks: Iterable[Track], others: list[Lesson] = ()
-           ) -> tuple[list[Node], list[tuple[Track | None, int, list]], int, int]:
+def layout(
+    curriculum: Curriculum, tracks: Iterable[Track], others: Sequence[Lesson] = ()
+) -> tuple[list[Node], list[tuple[Track, int, list]], int, int]:
     """Place nodes: one band per track, one column per phase, lessons top to bottom; `others`
     (lessons of other tracks) in one more column at the right, titled "Other tracks"."""
     nodes: list[Node] = []
@@ -110,7 +137,7 @@ def layout(curriculum: Curriculum, tracks: Iterable[Track], others: list[Lesson]
             columns.append((title, x))
             for row, lesson in enumerate(lessons):
                 number = curriculum.position(lesson).number
-                other = curriculum.track(lesson.track).number if lesson.track != track.slug else None
+                other = curriculum.track_of(lesson).number if lesson.track != track.slug else None
                 nodes.append(Node(lesson, number, x, y0 + head + row * (NODE_H + ROW_GAP), other))
         bands.append((track, y0, columns))
         width = max(width, PAD * 2 + len(phases) * NODE_W + max(len(phases) - 1, 0) * COL_GAP)
@@ -126,102 +153,146 @@ def _label(node: Node) -> list[str]:
     return lines
 
 
-def _edge_path(a: Node, b: Node) -> str:
-    """A curve from the right or bottom of `a` to the left or top of `b`, whichever fits."""
+def _edge_path(a: Node | TrackNode, b: Node | TrackNode) -> str:
+    """A line from `a` to `b` that never passes behind a box: between neighbouring columns a curve
+    from the right of `a` to the left of `b`; in one column, a bow down the left side; otherwise
+    along the gaps, out to the gap beside `a`'s column, along the gap under `b`'s row (rows line up
+    in every column, so it is free) and into `b` from the gap on its left."""
+    step = NODE_W + COL_GAP
     if a.x == b.x:  # same column: down the left side, bowing outwards
         x, y1, y2 = a.x, a.y + NODE_H // 2, b.y + NODE_H // 2
         return f"M{x},{y1} C{x - 22},{y1} {x - 22},{y2} {x},{y2}"
-    if b.x > a.x:
+    if b.x - a.x == step:
         x1, y1, x2, y2 = a.x + NODE_W, a.y + NODE_H // 2, b.x, b.y + NODE_H // 2
-    else:
-        x1, y1, x2, y2 = a.x, a.y + NODE_H // 2, b.x + NODE_W, b.y + NODE_H // 2
-    mid = (x1 + x2) / 2
-    return f"M{x1},{y1} C{mid:.0f},{y1} {mid:.0f},{y2} {x2},{y2}"
+        mid = (x1 + x2) / 2
+        return f"M{x1},{y1} C{mid:.0f},{y1} {mid:.0f},{y2} {x2},{y2}"
+    forward = b.x > a.x
+    x1 = a.x + NODE_W if forward else a.x
+    gap_a = x1 + COL_GAP // 2 if forward else x1 - COL_GAP // 2
+    gap_b = b.x - COL_GAP // 2
+    y1, y2 = a.y + NODE_H // 2, b.y + NODE_H // 2
+    lane = b.y + NODE_H + ROW_GAP // 2
+    return f"M{x1},{y1} H{gap_a} V{lane} H{gap_b} V{y2} H{b.x}"
 
 
 def _svg_start(width: int, height: int, title: str, map_id: str) -> str:
     """The <svg> element's start: its size, its accessible name and the arrowhead."""
-    return (f'<svg class="ts-map__svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'aria-labelledby="{map_id}-title" focusable="false"><title id="{map_id}-title">{escape(title)}</title>'
-            f'<defs><marker id="{map_id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-            'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ts-map__arrowhead"/>'
-            '</marker></defs>')
+    return (
+        f'<svg class="ts-map__svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="{map_id}-title" focusable="false"><title id="{map_id}-title">{escape(title)}</title>'
+        f'<defs><marker id="{map_id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="ts-map__arrowhead"/>'
+        "</marker></defs>"
+    )
 
 
 def _box(x: int, y: int, lines: list[str], line_h: int, name: str, href: str, data: str, extra_class: str = "") -> str:
     """One box of the map: a link named `name` (learner.js adds its state), its text lines
     centred, a badge for "ready" or "started" and a tick for "done"."""
     top = y + NODE_H // 2 - (len(lines) - 1) * line_h // 2 + 5
-    tspans = "".join(f'<tspan x="{x + 10}" y="{top + i * line_h}">{escape(line)}</tspan>' for i, line in enumerate(lines))
-    return (f'<a class="ts-map__node{extra_class}" href="{escape(href)}" {data} '
-            f'aria-label="{escape(name)}" data-label="{escape(name)}">'
-            f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
-            f'<text class="ts-map__label" aria-hidden="true">{tspans}</text>'
-            f'<circle class="ts-map__badge" cx="{x + NODE_W - 12}" cy="{y + 12}" r="5"/>'
-            f'<text class="ts-map__tick" aria-hidden="true" x="{x + NODE_W - 30}" y="{y + 17}">\u2713</text></a>')
+    tspans = " ".join(
+        f'<tspan x="{x + 10}" y="{top + i * line_h}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+    )
+    return (
+        f'<a class="ts-map__node{extra_class}" href="{escape(href)}" {data} '
+        f'aria-label="{escape(name)}" data-label="{escape(name)}">'
+        f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
+        f'<text class="ts-map__label" aria-hidden="true">{tspans}</text>'
+        f'<circle class="ts-map__badge" cx="{x + NODE_W - 12}" cy="{y + 12}" r="5"/>'
+        f'<text class="ts-map__tick" aria-hidden="true" x="{x + NODE_W - 30}" y="{y + 17}">\u2713</text></a>'
+    )
 
 
-def render_svg(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str], title: str,
-               map_id: str = "ts-map", others: list[Lesson] = ()) -> str:
+def render_svg(
+    curriculum: Curriculum,
+    tracks: list[Track],
+    url: Callable[[Lesson], str],
+    title: str,
+    map_id: str = "ts-map",
+    others: Sequence[Lesson] = (),
+) -> str:
     """The map as an inline <svg>; `url(lesson)` gives each node's link from the page it sits on."""
     nodes, bands, width, height = layout(curriculum, tracks, others)
     by_key = {n.key: n for n in nodes}
     all_edges = edges(curriculum, set(by_key))
-    needs: dict[str, list[str]] = {}
-    for e in all_edges:
-        if e.kind == "prerequisite":
-            needs.setdefault(e.target, []).append(e.source)
     parts = [_svg_start(width, height, title, map_id)]
     for track, y, columns in bands:
         if len(tracks) > 1:
-            parts.append(f'<text class="ts-map__track" x="{PAD}" y="{y + 12}">Track {track.number}: {escape(track.title)}</text>')
+            parts.append(
+                f'<text class="ts-map__track" x="{PAD}" y="{y + 12}">Track {track.number}: {escape(track.title)}</text>'
+            )
         for phase_title, x in columns:
             head = HEAD_H + (TRACK_H if len(tracks) > 1 else 0)
-            parts.append(f'<text class="ts-map__phase" x="{x}" y="{y + head - 10}">{escape(textwrap.shorten(phase_title, 28, placeholder="…"))}</text>')
+            parts.append(
+                f'<text class="ts-map__phase" x="{x}" y="{y + head - 10}">{escape(textwrap.shorten(phase_title, 28, placeholder="…"))}</text>'
+            )
     for edge in all_edges:
         a, b = by_key[edge.source], by_key[edge.target]
         if a.track_number and b.track_number:
             continue  # between two lessons of other tracks: not this map's business
-        parts.append(f'<path class="ts-map__edge ts-map__edge--{edge.kind}" d="{_edge_path(a, b)}" '
-                     f'marker-end="url(#{map_id}-arrow)"/>')
+        parts.append(
+            f'<path class="ts-map__edge ts-map__edge--{edge.kind}" d="{_edge_path(a, b)}" '
+            f'marker-end="url(#{map_id}-arrow)"/>'
+        )
     for node in nodes:
-        needed = [k for k in needs.get(node.key, []) if not node.track_number]
-        parts.append(_box(node.x, node.y, _label(node), 16, node.name, url(node.lesson),
-                          f'data-lesson="{escape(node.key)}" data-needs="{escape(" ".join(needed))}"',
-                          " ts-map__node--other" if node.track_number else ""))
+        needed = needs_of(curriculum, node.lesson)
+        parts.append(
+            _box(
+                node.x,
+                node.y,
+                _label(node),
+                16,
+                node.name,
+                url(node.lesson),
+                f'data-lesson="{escape(node.key)}" data-needs="{escape(" ".join(needed))}"',
+                " ts-map__node--other" if node.track_number else "",
+            )
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def render_text(curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str],
-                others: list[Lesson] = ()) -> str:
+def render_text(
+    curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str], others: Sequence[Lesson] = ()
+) -> str:
     """The same graph as nested lists: phases, lessons, what each needs and where it goes deeper.
     Each item carries its lesson and prerequisites, so learner.js can say "done" or "ready"."""
     keys = {l.key for t in tracks for l in curriculum.lessons_of(t.slug)} | {l.key for l in others}
     needs: dict[str, list[str]] = {}
+    first: dict[str, list[str]] = {}
     deeper: dict[str, list[str]] = {}
     for e in edges(curriculum, keys):
         if e.kind == "prerequisite":
             needs.setdefault(e.target, []).append(e.source)
+        elif e.kind == "cross-prerequisite":
+            first.setdefault(e.target, []).append(e.source)
         else:
             deeper.setdefault(e.source, []).append(e.target)
 
     def name(key: str) -> str:
         lesson = curriculum.lesson(key)
         assert lesson is not None
-        return f"Track {curriculum.track(lesson.track).number}, Lesson {curriculum.position(lesson).number}: {lesson.title}"
+        return (
+            f"Track {curriculum.track_of(lesson).number}, Lesson {curriculum.position(lesson).number}: {lesson.title}"
+        )
 
     def item(lesson: Lesson) -> str:
         extra = []
         if needs.get(lesson.key):
             extra.append("needs " + "; ".join(escape(name(k)) for k in needs[lesson.key]))
+        if first.get(lesson.key):
+            extra.append(
+                "recommended first, in another track: " + "; ".join(escape(name(k)) for k in first[lesson.key])
+            )
         if deeper.get(lesson.key):
             extra.append("goes deeper in " + "; ".join(escape(name(k)) for k in deeper[lesson.key]))
         note = f" ({', '.join(extra)})" if extra else ""
         label = f"Lesson {curriculum.position(lesson).number}, {lesson.title}"
-        return (f'<li data-map-lesson="{escape(lesson.key)}" data-needs="{escape(" ".join(needs.get(lesson.key, [])))}">'
-                f'<a href="{escape(url(lesson))}" data-label="{escape(label)}">{escape(name(lesson.key))}</a>{note}'
-                '<span class="ts-map__state"></span></li>')
+        return (
+            f'<li data-map-lesson="{escape(lesson.key)}" data-needs="{escape(" ".join(needs_of(curriculum, lesson)))}">'
+            f'<a href="{escape(url(lesson))}" data-label="{escape(label)}">{escape(name(lesson.key))}</a>{note}'
+            '<span class="ts-map__state"></span></li>'
+        )
 
     out = ['<ul class="ts-map__list">']
     for track in tracks:
@@ -263,21 +334,41 @@ def render_tracks_svg(curriculum: Curriculum, url: Callable[[Track], str], title
     """The course map as tracks: a box per track in number order, rows of TRACK_COLUMNS, with
     the arrows of `track_edges`; learner.js colours a box from the track's saved progress."""
     tracks = [t for t in curriculum.tracks if curriculum.lessons_of(t.slug)]
-    nodes = {t.slug: TrackNode(t, len(curriculum.lessons_of(t.slug)), PAD + (i % TRACK_COLUMNS) * (NODE_W + COL_GAP),
-                               PAD + (i // TRACK_COLUMNS) * (NODE_H + ROW_GAP * 2)) for i, t in enumerate(tracks)}
+    nodes = {
+        t.slug: TrackNode(
+            t,
+            len(curriculum.lessons_of(t.slug)),
+            PAD + (i % TRACK_COLUMNS) * (NODE_W + COL_GAP),
+            PAD + (i // TRACK_COLUMNS) * (NODE_H + ROW_GAP * 2),
+        )
+        for i, t in enumerate(tracks)
+    }
     rows = -(-len(tracks) // TRACK_COLUMNS)
     width = PAD * 2 + min(len(tracks), TRACK_COLUMNS) * (NODE_W + COL_GAP) - COL_GAP
     height = PAD * 2 + rows * (NODE_H + ROW_GAP * 2) - ROW_GAP * 2
     parts = [_svg_start(width, height, title, map_id)]
     for edge in track_edges(curriculum):
         if edge.source in nodes and edge.target in nodes:
-            parts.append(f'<path class="ts-map__edge ts-map__edge--{edge.kind}" '
-                         f'd="{_edge_path(nodes[edge.source], nodes[edge.target])}" marker-end="url(#{map_id}-arrow)"/>')
+            parts.append(
+                f'<path class="ts-map__edge ts-map__edge--{edge.kind}" '
+                f'd="{_edge_path(nodes[edge.source], nodes[edge.target])}" marker-end="url(#{map_id}-arrow)"/>'
+            )
     for node in nodes.values():
         lines = textwrap.wrap(f"{node.track.number}. {node.track.title}", 22)  # clear of the badge
         lines = lines[:1] + [textwrap.shorten(" ".join(lines[1:]), 24, placeholder="…")] if len(lines) > 2 else lines
-        parts.append(_box(node.x, node.y, [*lines, f"{node.lessons} lessons"], 14, node.name, url(node.track),
-                          f'data-track="{escape(node.track.slug)}" data-lesson-count="{node.lessons}"'))
+        lines.append(f"{node.lessons} lessons")
+        name = f"{' '.join(lines)}: {node.name}"  # the visible text first (WCAG 2.5.3)
+        parts.append(
+            _box(
+                node.x,
+                node.y,
+                lines,
+                14,
+                name,
+                url(node.track),
+                f'data-track="{escape(node.track.slug)}" data-lesson-count="{node.lessons}"',
+            )
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -297,10 +388,15 @@ def render_tracks_text(curriculum: Curriculum, url: Callable[[Track], str]) -> s
         count = len(curriculum.lessons_of(track.slug))
         if not count:
             continue
-        extra = [f"{count} lessons"] + (["builds on " + ", ".join(needs[track.slug])] if track.slug in needs else []) + (
-            ["goes deeper in " + ", ".join(deeper[track.slug])] if track.slug in deeper else [])
-        out.append(f'<li data-map-track="{escape(track.slug)}" data-lesson-count="{count}">'
-                   f'<a href="{escape(url(track))}">Track {track.number}: {escape(track.title)}</a> ({"; ".join(extra)})'
-                   '<span class="ts-map__state"></span></li>')
+        extra = (
+            [f"{count} lessons"]
+            + (["builds on " + ", ".join(needs[track.slug])] if track.slug in needs else [])
+            + (["goes deeper in " + ", ".join(deeper[track.slug])] if track.slug in deeper else [])
+        )
+        out.append(
+            f'<li data-map-track="{escape(track.slug)}" data-lesson-count="{count}">'
+            f'<a href="{escape(url(track))}">Track {track.number}: {escape(track.title)}</a> ({"; ".join(extra)})'
+            '<span class="ts-map__state"></span></li>'
+        )
     out.append("</ul>")
     return "".join(out)

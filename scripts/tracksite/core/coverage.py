@@ -1,39 +1,49 @@
-"""Are a lesson's objectives practised? A warning for each objective no quiz or flashcard touches.
+"""Are a lesson's objectives practised? A problem for each objective no practice touches.
 
-The authoring contract asks that the quiz and flashcards of a lesson "together touch every
-objective". Whether a question really tests an objective is for people to judge; this check
-only catches the clear misses, with a heuristic that is easy to predict:
+The authoring contract asks that a lesson's practice "together touch every objective". Whether a
+question really tests an objective is for people to judge; this check only catches the clear
+misses, with a heuristic that is easy to predict:
 
 1. The objective's significant words are its words minus common English words and the verbs
    objectives start with ("explain", "compute", "describe", ...), each reduced to a crude stem
    ("layers" and "layer", "trained" and "training" match).
-2. A practice item is one quiz question (its question, options and explanations together) or one
-   flashcard (term and answer), in the lesson's own body.
+2. A practice item is one quiz question (its question, options and explanations together), one
+   exercise (its task and solution, code included) or one flashcard (term and answer), in the
+   lesson's own body.
 3. The objective is covered when the practice items together contain at least half of its
    significant stems, and one item alone contains at least two of them (the one, for an
    objective with a single significant word). Objectives often list several things ("describe
-   A, B and C") that separate cards practise, hence the union; the single-item condition keeps
+   A, B and C") that separate items practise, hence the union; the single-item condition keeps
    a scatter of common words from counting. An objective with no significant words is not
    judged.
 
-A lesson with objectives and no quiz or flashcards at all gets one warning instead of one per
-objective. Drafts are judged like published lessons: the warning is a reminder, not an error.
+What a miss is depends on the track's `practice` setting in track.yml. `suggested` (the
+default) makes it a warning, a reminder. `required` makes it an error and counts only quiz
+questions and exercises, the practice that checks an answer: a flashcard asks the learner to
+recall, and grades nothing.
+
+A lesson with objectives and no practice at all gets one problem instead of one per objective.
+Drafts are judged like published lessons.
 """
+
 from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from tracksite.core import widgetregistry as W
 from tracksite.core.blocksyntax import find_blocks, iter_blocks
 from tracksite.core.problems import Problem
+from tracksite.core.widgets import parse_flashcards, parse_quiz
 
 if TYPE_CHECKING:  # pragma: no cover
     from tracksite.core.loader import Document, Project
 
 _WORD = re.compile(r"[a-z0-9]+")
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also an and any are as at be because been before being
 below between both but by can could did do does doing down during each either few for from
 further had has have having here how i if in into is it its itself just least less like many
@@ -52,7 +62,8 @@ work works walk walks build builds write writes spot spots say says make makes r
 connect connects count counts see sees find finds check checks judge judges reason reasons
 able learner learners lesson lessons example examples idea ideas main simple basic key
 correctly clearly precisely roughly briefly properly own words
-""".split())
+""".split()
+)
 
 
 def stem(word: str) -> str:
@@ -78,7 +89,9 @@ def stem(word: str) -> str:
 
 
 def significant(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2 or w.isdigit() and len(w) > 1}
+    return {
+        stem(w) for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2 or w.isdigit() and len(w) > 1
+    }
 
 
 def covers(objective: str, items: list[str]) -> bool:
@@ -92,27 +105,39 @@ def covers(objective: str, items: list[str]) -> bool:
     return len(together) >= math.ceil(len(wanted) / 2) and best >= min(2, len(wanted))
 
 
-def practice_items(body: str, first_line: int = 1) -> list[str]:
-    """The text of each quiz question and flashcard in a Markdown body."""
-    from tracksite.core.widgets import parse_flashcards, parse_quiz
-
+def practice_items(body: str, first_line: int = 1, *, flashcards: bool = True) -> list[str]:
+    """The text of each quiz question, exercise and (unless `flashcards` is false) flashcard in a
+    Markdown body."""
     blocks, _ = find_blocks(body, first_line)
     items: list[str] = []
-
     for block in iter_blocks(blocks):
-        if block.name == "flashcards":
+        if block.name == W.FLASHCARDS.name and flashcards:
             cards, _ = parse_flashcards(block.body)
             items += [f"{c.term}\n{c.answer}" for c in cards]
-        elif block.name == "quiz":
+        elif block.name == W.QUIZ.name:
             questions, _ = parse_quiz(block.body)
             for q in questions:
                 parts = [q.question] + [f"{o.text}\n{o.explain}" for o in q.options]
                 items.append("\n".join(parts))
+        elif block.name == W.EXERCISE.name:
+            items.append(block.body)
     return items
 
 
-def objective_warnings(project: "Project") -> list[Problem]:
-    """One warning per objective of a lesson that no quiz question or flashcard touches."""
+def _broken_practice(body: str, first_line: int) -> bool:
+    """Whether a quiz or flashcards block of the body has an error: what it would practise is
+    unknown until it is fixed, so a coverage warning now would come before its own cause."""
+    blocks, _ = find_blocks(body, first_line)
+    for block in iter_blocks(blocks):
+        parse = {W.QUIZ.name: parse_quiz, W.FLASHCARDS.name: parse_flashcards}.get(block.name)
+        if parse is not None and any(f.severity == "error" for f in parse(block.body)[1]):
+            return True
+    return False
+
+
+def objective_warnings(project: Project) -> list[Problem]:
+    """One problem per objective of a lesson that no practice touches: a warning, or an error
+    in a track whose track.yml says `practice: required`."""
     problems: list[Problem] = []
     for doc in project.documents:
         if doc.kind != "lesson":
@@ -121,11 +146,12 @@ def objective_warnings(project: "Project") -> list[Problem]:
             path = doc.path.resolve().relative_to(project.root.resolve()).as_posix()
         except ValueError:
             path = doc.path.as_posix()
-        problems += _lesson_warnings(doc, path)
+        track = project.curriculum.track((doc.lesson_key or "").partition("/")[0])
+        problems += _lesson_warnings(doc, path, required=track is not None and track.practice == "required")
     return problems
 
 
-def _lesson_warnings(doc: "Document", path: str) -> list[Problem]:
+def _lesson_warnings(doc: Document, path: str, *, required: bool = False) -> list[Problem]:
     meta = doc.meta.value if isinstance(doc.meta.value, dict) else {}
     objectives = meta.get("objectives")
     if not isinstance(objectives, list):
@@ -133,24 +159,39 @@ def _lesson_warnings(doc: "Document", path: str) -> list[Problem]:
     objectives = [(i, o) for i, o in enumerate(objectives) if isinstance(o, str) and o.strip()]
     if not objectives:
         return []
-    items = practice_items(doc.body, doc.body_line)
+    if _broken_practice(doc.body, doc.body_line):
+        return []  # a quiz or deck that does not parse is the error to fix first; its coverage follows
+    severity: Literal["error", "warning"]
+    severity, kinds = (
+        ("error", "quiz question or exercise") if required else ("warning", "quiz question, exercise or flashcard")
+    )
+    blocks = "quiz or exercise" if required else "quiz, exercise or flashcards"
+    items = practice_items(doc.body, doc.body_line, flashcards=not required)
     if not items:
         n = len(objectives)
-        return [Problem(path, doc.meta.line("objectives"),
-                        f"the lesson has no quiz or flashcards, so none of its {n} objective{'s' if n > 1 else ''} is practised",
-                        field="objectives",
-                        hint="add a `/// quiz` or `/// flashcards` block to the Practice section",
-                        severity="warning")]
+        return [
+            Problem(
+                path,
+                doc.meta.line("objectives"),
+                f"the lesson has no {blocks}, so none of its {n} objective{'s' if n > 1 else ''} is practised",
+                field="objectives",
+                hint="add a `/// quiz` or an `//// exercise` with a `/// solution` to the Practice section",
+                severity=severity,
+            )
+        ]
     out = []
     for i, objective in objectives:
         if covers(objective, items):
             continue
         words = sorted(significant(objective))
-        out.append(Problem(
-            path, doc.meta.line("objectives", i),
-            f"objective {objective!r} is not covered by any quiz question or flashcard",
-            field=f"objectives[{i}]",
-            hint=f"add a question or card that uses its key words ({', '.join(words[:6])}), or reword the objective",
-            severity="warning",
-        ))
+        out.append(
+            Problem(
+                path,
+                doc.meta.line("objectives", i),
+                f"objective {objective!r} is not practised by any {kinds}",
+                field=f"objectives[{i}]",
+                hint=f"add a question or exercise that uses its key words ({', '.join(words[:6])}), or reword the objective",
+                severity=severity,
+            )
+        )
     return out

@@ -9,6 +9,7 @@
 so the raw file (on GitHub, in an editor) shows them, not only the built site. `tracksite docs
 --write` refreshes them from tracksite.core.schema; a test fails when the file is stale.
 """
+
 from __future__ import annotations
 
 import re

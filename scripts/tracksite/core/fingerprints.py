@@ -1,27 +1,33 @@
-"""What each track's generated pages are made from, as one digest per page.
+"""What each page of the site is made from, as one digest per page: the edit loop of `mkdocs serve`.
 
-Under `mkdocs serve --dirty` MkDocs renders again only the pages whose source file is newer than
-their output; a page tracksite generates (a track page, its glossary, key points, review,
-exercise pack, the instructor's schedule) has no source file, so MkDocs renders every one of
-them on every save: at 1,000 lessons that was about 200 pages and their course maps, most of
-the time from save to page. With these digests the adapter renders a generated page again only
-when something it draws from has changed since the last build of the same `serve` session.
+`mkdocs serve` renders again only the pages whose digest changed since the last build of the
+session (adapter/rebuild.py), and must still write exactly what a full build writes. A page is
+made from its own source (for a lesson, overview or cheatsheet: its file and its folder's data
+files and images), from what every page shares (the site configuration and templates, the list
+of tracks, the glossary, the guides' titles, the drafts), and from the tracks it shows: its own
+and every track within two links of it (prerequisites, deep dives and the lessons a glossary term
+is taught in, either way); the home page and the guides show every track.
 
-A track's pages draw from its own sources (track.yml, its lessons' front-matter and text, its
-glossary) and, through the course map and the "taught in" links, from the lessons of the tracks
-it links to. So a page's digest covers its track and every track within two links of it
-(prerequisites and deep dives, either way, and the lessons its terms are taught in), plus what
-every page shares: the list of tracks (their numbers and titles), the site configuration and the
-page's own generated text. Anything outside that (a lesson's prev/next in another track) is what
-MkDocs' own `--dirty` does not redraw either, and what it warns about on every dirty build.
+What a lesson lends to the pages of its track is kept apart from its text (`lesson_states`): its
+front-matter as loaded, the glossary terms it uses (the glossary's "used in"), and its exercises,
+quizzes, flashcards and instructor notes (the exercise pack, the review deck, the schedule, and
+which of those pages a track has). So a save that changes a lesson's prose renders that page
+again and nothing else; one that changes its front-matter or its practice renders its track's
+pages and those of the tracks linked to it; one that changes track.yml, the glossary, mkdocs.yml,
+the theme or a guide's title renders everything.
 """
+
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Iterable
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
-#: The kinds of site entries whose pages are drawn from the model rather than from a file.
-TRACK_KINDS = ("track", "track-page", "schedule")
+from tracksite.core import widgetregistry as W
+from tracksite.core.blocksyntax import find_blocks, iter_blocks
+from tracksite.core.memo import folder_stamp, memo
 
 
 def _hash(parts: Iterable[str]) -> str:
@@ -30,22 +36,6 @@ def _hash(parts: Iterable[str]) -> str:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
-
-
-def track_digests(project: Any) -> dict[str, str]:
-    """One digest per track of everything it is loaded from: its track.yml, its lessons (their
-    front-matter and the text of every page), and its glossary terms."""
-    parts: dict[str, list[str]] = {t.slug: [repr(t)] for t in project.curriculum.tracks}
-    for slug, (_, located) in project.track_files.items():
-        parts.setdefault(slug, []).append(repr(located.value))
-    for lesson in project.curriculum.all_lessons():
-        parts.setdefault(lesson.track, []).append(repr(lesson))
-    for doc in project.documents:
-        if doc.track is not None:
-            parts.setdefault(doc.track, []).extend((doc.src_uri, repr(doc.meta.value), doc.body))
-    for term in project.glossary.terms:
-        parts.setdefault(term.track, []).append(repr(term))
-    return {slug: _hash(p) for slug, p in parts.items()}
 
 
 def _links(project: Any) -> dict[str, set[str]]:
@@ -72,21 +62,118 @@ def _links(project: Any) -> dict[str, set[str]]:
     return links
 
 
-def page_digests(project: Any, shared: str) -> dict[str, str]:
-    """The digest of each generated track page, by its `src_uri`. `shared` is what every page
-    draws from beyond the course (the site configuration, the templates)."""
-    tracks = track_digests(project)
+#: Blocks of a lesson whose text other pages show: the exercise pack, the review deck, the schedule.
+SHARED_BLOCKS = (W.EXERCISE.name, W.QUIZ.name, W.FLASHCARDS.name, W.INSTRUCTOR.name)
+
+
+def _shared_blocks(body: str) -> str:
+    """The text of a body's blocks that other pages show (remembered per text)."""
+
+    def compute() -> str:
+        blocks, _ = find_blocks(body)
+        return repr(
+            [
+                (b.name, b.argument, b.options, b.body, b.closed, b.parent is None)
+                for b in iter_blocks(blocks)
+                if b.name in SHARED_BLOCKS
+            ]
+        )
+
+    return memo(("fingerprint-blocks", body), compute)
+
+
+def lesson_states(project: Any) -> dict[str, str]:
+    """Per lesson key, what the lesson lends to pages other than its own: its front-matter as
+    loaded, the glossary terms its pages use, and its shared blocks."""
+    used: dict[str, list[str]] = {}
+    for term, keys in project.glossary.used_in.items():
+        for key in keys:
+            used.setdefault(key, []).append(f"{term.track}:{term.anchor}")
+    blocks: dict[str, list[str]] = {}
+    for doc in project.documents:
+        if doc.lesson_key is not None:
+            blocks.setdefault(doc.lesson_key, []).extend((doc.kind, _shared_blocks(doc.body)))
+    return {
+        lesson.key: _hash([repr(lesson), *sorted(used.get(lesson.key, ())), *blocks.get(lesson.key, ())])
+        for lesson in project.curriculum.all_lessons()
+    }
+
+
+def track_states(project: Any) -> dict[str, str]:
+    """Per track, what its pages show of the whole track: its track.yml and its lessons' states."""
+    lessons = lesson_states(project)
+    parts: dict[str, list[str]] = {t.slug: [repr(t)] for t in project.curriculum.tracks}
+    for slug, (_, located) in project.track_files.items():
+        parts.setdefault(slug, []).append(repr(located.value))
+    for lesson in project.curriculum.all_lessons():
+        parts.setdefault(lesson.track, []).append(lessons[lesson.key])
+    return {slug: _hash(p) for slug, p in parts.items()}
+
+
+def _stat(path: Path | None) -> str:
+    try:
+        st = os.stat(path) if path is not None else None
+    except OSError:
+        st = None
+    return f"{path}:{st.st_size}:{st.st_mtime_ns}" if st is not None else f"{path}:missing"
+
+
+def _guide_titles(project: Any) -> list[str]:
+    """What every page shows of the guides (docs/ pages): their addresses and titles (the footer
+    lists them), taken from the front-matter and the first `# ` heading."""
+    out = []
+    for doc in project.documents:
+        if doc.kind == "page":
+            first = next((line for line in doc.body.splitlines() if line.startswith("# ")), "")
+            out.append(
+                f"{doc.src_uri}:{(doc.meta.value or {}).get('title') if isinstance(doc.meta.value, dict) else ''}:{first}"
+            )
+    return out
+
+
+def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
+    """The digest of every page the site plan renders (by `src_uri`): equal digests, equal page;
+    beside it, the digest of the page's own source (which says the page itself was edited).
+    `shared` is what every page draws from beyond the course (configuration, templates)."""
+    c = project.curriculum
+    tracks = track_states(project)
     links = _links(project)
-    common = _hash([shared, *(f"{t.slug}:{t.number}:{t.title}" for t in project.curriculum.tracks)])
+    every = _hash(
+        [
+            shared,
+            *(f"{t.slug}:{t.number}:{t.title}" for t in c.tracks),
+            repr(project.glossary.terms),
+            *_guide_titles(project),
+            *sorted(project.drafts),
+        ]
+    )
+    all_tracks = _hash(f"{slug}={state}" for slug, state in sorted(tracks.items()))
+    near_states: dict[str, str] = {}
+
+    def scope(slug: str | None) -> str:
+        if slug is None or slug not in tracks:
+            return all_tracks
+        if slug not in near_states:
+            near = set(links.get(slug, ()))
+            for other in list(near):
+                near |= links.get(other, set())
+            near.add(slug)
+            near_states[slug] = _hash(f"{s}={tracks.get(s, '')}" for s in sorted(near))
+        return near_states[slug]
+
+    stamps: dict[str, str] = {}
     out = {}
     for entry in project.site.entries:
-        if entry.kind not in TRACK_KINDS:
+        if not entry.src_uri.endswith(".md"):
             continue
-        slug = entry.src_uri.split("/", 1)[0]
-        near = set(links.get(slug, ()))
-        for other in list(near):
-            near |= links.get(other, set())
-        near.add(slug)
-        out[entry.src_uri] = _hash([common, entry.kind, entry.content or "",
-                                    *(f"{s}={tracks.get(s, '')}" for s in sorted(near))])
+        doc = project.document(entry.src_uri)
+        if doc is not None and doc.lesson is not None:  # its text, and its folder's data files and images
+            folder = str(doc.path.parent)
+            if folder not in stamps:
+                stamps[folder] = _hash(repr([f for f in folder_stamp(doc.path.parent) if not f[1].endswith(".md")]))
+            own, slug = _hash([_stat(doc.path), stamps[folder]]), doc.track
+        else:
+            slug = entry.src_uri.split("/", 1)[0] if "/" in entry.src_uri else None
+            own = entry.content if entry.content is not None else _stat(entry.path)
+        out[entry.src_uri] = (_hash([every, entry.kind, own, scope(slug)]), _hash([own]))
     return out

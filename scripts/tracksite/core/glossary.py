@@ -7,6 +7,7 @@ that introduces it, a term its teaching lesson never uses, a term never used, an
 tracks define differently. Uses are found in prose only (not code, not widget data), the way a
 learner meets them. The field specs live with every other spec in `schema` (GLOSSARY, TERM).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tracksite.core import widgetregistry
 from tracksite.core.blocksyntax import fence_spans, find_blocks, iter_blocks
 from tracksite.core.memo import memo
 
@@ -77,16 +79,23 @@ def terms_from(track: str, path: Path, located) -> list[Term]:
     for i, item in enumerate(located.value.get("terms") or []):
         lesson = str(item["lesson"])
         intro = item.get("introduced")
-        out.append(Term(track=track, term=str(item["term"]).strip(), definition=str(item["definition"]).strip(),
-                        aliases=tuple(str(a).strip() for a in item.get("aliases") or ()),
-                        lesson=lesson if "/" in lesson else f"{track}/{lesson}",
-                        introduced=f"{track}/{intro}" if intro else None,
-                        line=located.line("terms", i), path=path))
+        out.append(
+            Term(
+                track=track,
+                term=str(item["term"]).strip(),
+                definition=str(item["definition"]).strip(),
+                aliases=tuple(str(a).strip() for a in item.get("aliases") or ()),
+                lesson=lesson if "/" in lesson else f"{track}/{lesson}",
+                introduced=f"{track}/{intro}" if intro else None,
+                line=located.line("terms", i),
+                path=path,
+            )
+        )
     return out
 
 
 _MATH = re.compile(r"\$[^$]*\$")
-DATA_BLOCKS = {"quiz", "flashcards", "attention", "attention-steps", "instructor"}
+DATA_BLOCKS = set(widgetregistry.NOT_PROSE)  # widget data and instructor notes: not learner prose
 
 
 def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DATA_BLOCKS) -> list[tuple[int, str]]:
@@ -101,18 +110,21 @@ def _prose_lines(body: str, first_line: int, skip) -> list[tuple[int, str]]:
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     hidden = [False] * len(lines)
     for start, end in fence_spans(lines):
-        hidden[start:end + 1] = [True] * (end + 1 - start)
+        hidden[start : end + 1] = [True] * (end + 1 - start)
     blocks, _ = find_blocks(body)
     for block in iter_blocks(blocks):
         last = block.end_line if block.end_line is not None else len(lines)
         if block.name in skip:
-            hidden[block.line - 1:last] = [True] * (last - block.line + 1)
+            hidden[block.line - 1 : last] = [True] * (last - block.line + 1)
             continue
-        hidden[block.line - 1:block.body_line - 1] = [True] * (block.body_line - block.line)
+        hidden[block.line - 1 : block.body_line - 1] = [True] * (block.body_line - block.line)
         if block.end_line is not None:
             hidden[block.end_line - 1] = True
-    return [(first_line + i, re.sub(r"`[^`]*`|\]\([^)]*\)|<[^>]+>", " ", line))
-            for i, line in enumerate(lines) if not hidden[i]]
+    return [
+        (first_line + i, re.sub(r"`[^`]*`|\]\([^)]*\)|<[^>]+>", " ", line))
+        for i, line in enumerate(lines)
+        if not hidden[i]
+    ]
 
 
 def first_uses(glossary: Glossary, track: str, body: str, first_line: int) -> dict[Term, int]:
@@ -154,7 +166,7 @@ def _norm(text: str) -> str:
 
 
 # -- checks --------------------------------------------------------------------------------------
-def check(project: "Project", glossary: Glossary, problems: "ProblemList") -> None:
+def check(project: Project, glossary: Glossary, problems: ProblemList) -> None:
     """Every glossary problem at once; fills `glossary.used_in` for the glossary pages."""
     c = project.curriculum
     _check_definitions(c, glossary, problems)
@@ -165,30 +177,49 @@ def check(project: "Project", glossary: Glossary, problems: "ProblemList") -> No
         _check_order(c, term, here, problems)
 
 
-def _check_definitions(c: "Curriculum", glossary: Glossary, problems: "ProblemList") -> None:
+def _check_definitions(c: Curriculum, glossary: Glossary, problems: ProblemList) -> None:
     forms: dict[tuple[str, str], Term] = {}
     for term in glossary.terms:
         for form in term.forms:
             first = forms.setdefault((term.track, form.lower()), term)
             if first is not term:
-                problems.add(term.path, term.line, f"{form!r} is already a term or alias of {first.term!r} "
-                             f"(line {first.line})", field="terms", hint="define each term once per track")
+                problems.add(
+                    term.path,
+                    term.line,
+                    f"{form!r} is already a term or alias of {first.term!r} (line {first.line})",
+                    field="terms",
+                    hint="define each term once per track",
+                )
         for key, what in ((term.lesson, "lesson"), (term.introduced, "introduced")):
             if key and c.lesson(key) is None and key not in c.draft_keys:
-                problems.add(term.path, term.line, f"term {term.term!r}: {what} {key!r} is not a lesson of the course",
-                             field=what, hint="write the slug of a lesson listed in track.yml")
+                problems.add(
+                    term.path,
+                    term.line,
+                    f"term {term.term!r}: {what} {key!r} is not a lesson of the course",
+                    field=what,
+                    hint="write the slug of a lesson listed in track.yml",
+                )
         taught, intro = c.lesson(term.lesson), c.lesson(term.introduced or "")
         if taught and intro and (intro.track != taught.track or _number(c, intro) >= _number(c, taught)):
-            problems.add(term.path, term.line, f"term {term.term!r}: `introduced` must be a lesson before the one "
-                         f"that teaches it ({taught.slug})", field="introduced", severity="warning",
-                         hint="after a move, point `introduced` at the earlier lesson or remove it")
+            problems.add(
+                term.path,
+                term.line,
+                f"term {term.term!r}: `introduced` must be a lesson before the one that teaches it ({taught.slug})",
+                field="introduced",
+                severity="warning",
+                hint="after a move, point `introduced` at the earlier lesson or remove it",
+            )
     for first, second in conflicts(glossary):
-        problems.add(second.path, second.line,
-                     f"term {second.term!r} is defined differently in {first.track}/glossary.yml (line {first.line})",
-                     field="definition", hint="a term means one thing in the whole course: use the same definition")
+        problems.add(
+            second.path,
+            second.line,
+            f"term {second.term!r} is defined differently in {first.track}/glossary.yml (line {first.line})",
+            field="definition",
+            hint="a term means one thing in the whole course: use the same definition",
+        )
 
 
-def _find_uses(project: "Project", glossary: Glossary) -> dict[Term, dict[str, tuple[Path, int]]]:
+def _find_uses(project: Project, glossary: Glossary) -> dict[Term, dict[str, tuple[Path, int]]]:
     """For each term, the lessons whose pages use it: lesson key -> (file, line) of the first use."""
     uses: dict[Term, dict[str, tuple[Path, int]]] = {}
     tracks = {t.track for t in glossary.terms}
@@ -202,28 +233,42 @@ def _find_uses(project: "Project", glossary: Glossary) -> dict[Term, dict[str, t
     return uses
 
 
-def _check_order(c: "Curriculum", term: Term, here: dict[str, tuple[Path, int]], problems: "ProblemList") -> None:
+def _check_order(c: Curriculum, term: Term, here: dict[str, tuple[Path, int]], problems: ProblemList) -> None:
     taught = c.lesson(term.lesson)
     if not here:
-        problems.add(term.path, term.line, f"term {term.term!r} is defined but no lesson, overview or cheatsheet "
-                     "uses it", hint="remove it, or add the word where the course relies on it", severity="warning")
+        problems.add(
+            term.path,
+            term.line,
+            f"term {term.term!r} is defined but no lesson, overview or cheatsheet uses it",
+            hint="remove it, or add the word where the course relies on it",
+            severity="warning",
+        )
         return
     if taught is None or taught.track != term.track:
         return  # taught in another track: lessons of two tracks have no order between them
     if taught.key not in here:
-        problems.add(term.path, term.line, f"term {term.term!r}: lesson {taught.slug!r}, which should teach it, "
-                     "never uses it", field="lesson", hint="point `lesson:` at the lesson that explains the term",
-                     severity="warning")
+        problems.add(
+            term.path,
+            term.line,
+            f"term {term.term!r}: lesson {taught.slug!r}, which should teach it, never uses it",
+            field="lesson",
+            hint="point `lesson:` at the lesson that explains the term",
+            severity="warning",
+        )
     start = c.lesson(term.introduced or "") or taught
     for key, (path, line) in here.items():
         lesson = c.lesson(key)
         if lesson is not None and _number(c, lesson) < _number(c, start):
-            problems.add(path, line, f"term {term.term!r} is used in Lesson {_number(c, lesson)} before Lesson "
-                         f"{_number(c, taught)} ({taught.slug}) teaches it",
-                         hint=f"explain it here and point the glossary's `lesson:` at this lesson, or set "
-                              f"`introduced: {lesson.slug}` in {term.track}/glossary.yml when a brief mention is meant",
-                         severity="warning")
+            problems.add(
+                path,
+                line,
+                f"term {term.term!r} is used in Lesson {_number(c, lesson)} before Lesson "
+                f"{_number(c, taught)} ({taught.slug}) teaches it",
+                hint=f"explain it here and point the glossary's `lesson:` at this lesson, or set "
+                f"`introduced: {lesson.slug}` in {term.track}/glossary.yml when a brief mention is meant",
+                severity="warning",
+            )
 
 
-def _number(c: "Curriculum", lesson: "Lesson") -> int:
+def _number(c: Curriculum, lesson: Lesson) -> int:
     return c.position(lesson).number

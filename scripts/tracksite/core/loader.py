@@ -6,50 +6,24 @@ into the model. Everything that compares files with each other or with the site 
 anchors, images, prerequisites, URLs, redirects) is a pass in `checks/`, run on that model by
 both `tracksite check` and the build. Nothing here stops at the first error.
 """
+
 from __future__ import annotations
 
-import itertools
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracksite.core import references as refs
-from tracksite.core import schema
-from tracksite.core import siteplan
-from tracksite.core.memo import memo
 from tracksite.core import glossary as glossary_mod
-from tracksite.core.blocksyntax import blank_data_blocks
+from tracksite.core import references as refs
+from tracksite.core import schema, siteplan
+from tracksite.core.complexity import parse_markdown
+from tracksite.core.memo import memo
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from tracksite.core.problems import Problem, ProblemList
-from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml, split_front_matter
+from tracksite.core.published import ASSET_SUFFIXES, BY_TOOLS
+from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml
 from tracksite.core.yamlsafe import Located
-
-#: The files a lesson folder publishes beside its pages: images, widget and data files, and the
-#: downloads a course hands out (slides, notebooks, scripts, archives, audio and video). Anything
-#: else stays in the source tree, and `tracksite check` says so (`unpublished_reason`).
-ASSET_SUFFIXES = {
-    ".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif",  # images
-    ".json", ".yml", ".yaml", ".csv", ".tsv", ".txt",  # widget data and data sets
-    ".pdf", ".ipynb", ".py", ".r", ".zip",  # downloads
-    ".mp3", ".ogg", ".mp4", ".webm",  # audio and video
-}
-
-
-#: What tools leave in a folder (Python's bytecode cache beside a lesson's script, Windows'
-#: thumbnails), like an editor's backup copy (`name~`): nobody's download, so never warned about.
-_BY_TOOLS = {"__pycache__", "Thumbs.db", "desktop.ini"}
-
-
-def unpublished_reason(folder: Path, path: Path) -> tuple[str, str]:
-    """Why a file or folder inside a lesson folder is not part of the site, and what to do."""
-    if path.parent != folder or path.is_dir():
-        return ("only the files directly beside lesson.md are published, not those in its subfolders",
-                "move the file beside lesson.md and link it by its name")
-    kind = f"{path.suffix} files" if path.suffix else "files without an extension"
-    return (f"{kind} are not published from a lesson folder (published: {', '.join(sorted(ASSET_SUFFIXES))})",
-            "save it as one of those types, or put it under docs/ and link to it there")
 
 
 @dataclass
@@ -91,22 +65,14 @@ class Project:
     def index(self) -> None:
         # Two sources for one address is reported by checks/urls.py; links into that address
         # are checked against the course page (listed first), not against the docs/ file.
-        self._by_src = {}
+        self._by_src: dict[str, Document] = {}
         for d in self.documents:
             self._by_src.setdefault(d.src_uri, d)
 
 
-def load(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None,
-         instructor: bool = False) -> Project:
-    """Load the project under `root` and run every check on it (`checks.check`): what the
-    build and `tracksite check` both do."""
-    from tracksite.core.checks import check
-
-    return check(root, include_drafts=include_drafts, docs_dir=docs_dir, instructor=instructor)
-
-
-def read(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None, config=None,
-         serving: bool = False) -> Project:
+def read(
+    root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None, config=None, serving: bool = False
+) -> Project:
     """Only load: the model and the problems of files that cannot be read or do not fit their
     schema. `config` (siteconfig.SiteConfig) and `serving` say which docs/ files the engine
     leaves out."""
@@ -118,8 +84,9 @@ def read(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = No
 
 
 class _Loader:
-    def __init__(self, root: Path, problems: ProblemList, include_drafts: bool, config=None,
-                 serving: bool = False) -> None:
+    def __init__(
+        self, root: Path, problems: ProblemList, include_drafts: bool, config=None, serving: bool = False
+    ) -> None:
         self.config, self.serving = config, serving  # which docs/ files the engine leaves out
         self.root = root
         self.problems = problems
@@ -139,9 +106,12 @@ class _Loader:
         documents: list[Document] = []
         assets: dict[str, Path] = {}
         if (self.root / ".tracksite-journal").exists():
-            self.problems.add(self.root / ".tracksite-journal", None, "an interrupted `tracksite new`, `move` or "
-                              "`rename` left the course half-changed",
-                              hint="run that command again: it first undoes the half-made change, then makes it")
+            self.problems.add(
+                self.root / ".tracksite-journal",
+                None,
+                "an interrupted `tracksite new`, `move` or `rename` left the course half-changed",
+                hint="run that command again: it first undoes the half-made change, then makes it",
+            )
         if not self.lessons_dir.is_dir():
             self.problems.add(self.lessons_dir, None, "no lessons/ folder; create one track folder per track in it")
         else:
@@ -162,14 +132,21 @@ class _Loader:
                 assets.update({k: v for k, v in track_assets.items() if "/".join(k.split("/")[:2]) not in drafts})
         walk = None
         if docs_dir is not None and docs_dir.is_dir():
-            walk = siteplan.walk_docs(self.root, Path(os.path.abspath(docs_dir)), self.config,
-                                      serving=self.serving)
+            walk = siteplan.walk_docs(self.root, Path(os.path.abspath(docs_dir)), self.config, serving=self.serving)
             documents += self.load_docs(walk)
         curriculum = Curriculum(tracks, lessons, draft_keys=drafts)
-        project = Project(self.root, curriculum, documents, assets=assets, track_files=self.track_files,
-                          drafts=self.drafts, docs_walk=walk, lesson_links=self.links,
-                          left_out=[p for key, paths in self.left_out.items() if key not in drafts for p in paths],
-                          glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]))
+        project = Project(
+            self.root,
+            curriculum,
+            documents,
+            assets=assets,
+            track_files=self.track_files,
+            drafts=self.drafts,
+            docs_walk=walk,
+            lesson_links=self.links,
+            left_out=[p for key, paths in self.left_out.items() if key not in drafts for p in paths],
+            glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]),
+        )
         project.index()
         return project
 
@@ -193,13 +170,7 @@ class _Loader:
     def load_track(self, folder: Path):
         slug = folder.name
         track_file = folder / "track.yml"
-        if not schema.SLUG_RE.match(slug):
-            self.problems.add(folder, None, f"track folder name {slug!r} is not a slug",
-                              hint="use lower-case letters, digits and hyphens, e.g. deep-learning-survey")
-            return None
-        if not track_file.is_file():
-            self.problems.add(folder, None, "track folder has no track.yml",
-                              hint=f"create it with `tracksite new track {slug} --number N --title ...`")
+        if not self.track_folder_ok(folder, track_file):
             return None
         located = self.yaml(track_file)
         if located is None:
@@ -214,18 +185,12 @@ class _Loader:
             summary=str(data.get("summary") or ""),
             phases=tuple(phases),
             path=track_file,
+            expects=tuple(str(e) for e in schema.value(schema.TRACK, data, "expects") or ()),
+            practice=schema.value(schema.TRACK, data, "practice"),
         )
         self.track_files[slug] = (track_file, located)
-        # folders vs slugs
         folders = {p.name: p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
-        for s, line in seen.items():
-            if s not in folders:
-                self.problems.add(track_file, line, f"lesson {s!r} is listed but lessons/{slug}/{s}/ does not exist",
-                                  hint=f"create it with `tracksite new lesson {slug} {s} --title ...` or remove the line")
-        for name, path in sorted(folders.items()):
-            if name not in seen:
-                self.problems.add(path, None, f"lesson folder {name!r} is not listed in {slug}/track.yml",
-                                  hint="add its slug to a phase's `lessons:` list, or delete the folder")
+        self.compare_folders(slug, track_file, seen, folders)
         lessons, documents, assets = [], [], {}
         for s in seen:
             if s in folders:
@@ -237,6 +202,47 @@ class _Loader:
                     assets.update(lesson_assets)
         return track, lessons, documents, assets
 
+    def track_folder_ok(self, folder: Path, track_file: Path) -> bool:
+        """Whether a folder under lessons/ can be a track: a slug for a name, and a track.yml."""
+        slug = folder.name
+        if not schema.SLUG_RE.match(slug):
+            self.problems.add(
+                folder,
+                None,
+                f"track folder name {slug!r} is not a slug",
+                hint="use lower-case letters, digits and hyphens, e.g. deep-learning-survey",
+            )
+            return False
+        if not track_file.is_file():
+            self.problems.add(
+                folder,
+                None,
+                "track folder has no track.yml",
+                hint=f"create it with `tracksite new track {slug} --number N --title ...`",
+            )
+            return False
+        return True
+
+    def compare_folders(self, slug: str, track_file: Path, seen: dict[str, int], folders: dict[str, Path]) -> None:
+        """track.yml's lesson slugs against the track's lesson folders: each side missing from
+        the other is a problem."""
+        for s, line in seen.items():
+            if s not in folders:
+                self.problems.add(
+                    track_file,
+                    line,
+                    f"lesson {s!r} is listed but lessons/{slug}/{s}/ does not exist",
+                    hint=f"create it with `tracksite new lesson {slug} {s} --title ...` or remove the line",
+                )
+        for name, path in sorted(folders.items()):
+            if name not in seen:
+                self.problems.add(
+                    path,
+                    None,
+                    f"lesson folder {name!r} is not listed in {slug}/track.yml",
+                    hint="add its slug to a phase's `lessons:` list, or delete the folder",
+                )
+
     def phases(self, track_file: Path, located: Located, data: dict) -> tuple[list[Phase], dict[str, int]]:
         """track.yml's phases, and each listed lesson slug with its line (a slug listed twice is
         a problem, and counted once)."""
@@ -246,14 +252,18 @@ class _Loader:
             if not isinstance(phase, dict):
                 continue
             slugs = []
-            raw = phase.get("lessons") if isinstance(phase.get("lessons"), list) else []
+            raw = r if isinstance(r := phase.get("lessons"), list) else []
             for li, s in enumerate(raw):
                 if not isinstance(s, str) or not schema.SLUG_RE.match(s):
                     continue
                 line = located.line("phases", pi, "lessons", li)
                 if s in seen:
-                    self.problems.add(track_file, line, f"lesson {s!r} is listed twice (first on line {seen[s]})",
-                                      field=f"phases[{pi}].lessons")
+                    self.problems.add(
+                        track_file,
+                        line,
+                        f"lesson {s!r} is listed twice (first on line {seen[s]})",
+                        field=f"phases[{pi}].lessons",
+                    )
                     continue
                 seen[s] = line or 0
                 slugs.append(s)
@@ -272,53 +282,91 @@ class _Loader:
             return None
         self.report_schema(lesson_file, schema.LESSON, src.meta)
         if not src.has_front_matter:
-            self.problems.add(lesson_file, 1, "lesson.md must start with front-matter between `---` lines",
-                              hint="see docs/authoring.md for the fields")
-        meta = src.meta.value
-        status = schema.value(schema.LESSON, meta, "status")
+            self.problems.add(
+                lesson_file,
+                1,
+                "lesson.md must start with front-matter between `---` lines",
+                hint="see docs/authoring.md for the fields",
+            )
+        status = schema.value(schema.LESSON, src.meta.value, "status")
         overview_file = folder / "overview.md"
         cheatsheet_file = self.cheatsheets_dir / track.slug / f"{slug}.md"
         overview = self.markdown(overview_file) if overview_file.exists() else None
         cheatsheet = self.markdown(cheatsheet_file) if cheatsheet_file.exists() else None
         for path, page, what in ((overview_file, overview, "overview"), (cheatsheet_file, cheatsheet, "cheatsheet")):
-            if page is not None:
-                self.report_schema(path, schema.PAGE, page.meta)
-            elif status == "published" and not path.exists():
-                self.problems.add(path, None, f"published lesson {track.slug}/{slug} has no {what}",
-                                  hint=f"write {self.problems.relative(path)} or set `status: draft`")
+            self.check_companion(path, page, what, f"{track.slug}/{slug}", status)
         assets = self.lesson_files(track, slug, folder)
-        lesson = Lesson(
+        sources = LessonSources(
+            folder,
+            lesson_file,
+            overview_file if overview else None,
+            cheatsheet_file if cheatsheet else None,
+            tuple(assets.values()),
+        )
+        lesson = self.lesson(track, slug, src, status, sources, overview, cheatsheet)
+        if lesson.is_draft:
+            self.drafts.add(lesson.key)
+        pages = {"lesson": (lesson_file, src), "overview": (overview_file, overview)}
+        pages["cheatsheet"] = (cheatsheet_file, cheatsheet)
+        docs = [
+            Document(
+                path, kind, refs.src_uri(kind, track.slug, slug), page.body, page.body_line, page.meta, track.slug, slug
+            )
+            for kind, (path, page) in pages.items()
+            if page
+        ]
+        return lesson, docs, assets
+
+    def check_companion(self, path: Path, page: MarkdownSource | None, what: str, key: str, status) -> None:
+        """A lesson's overview or cheatsheet fits the page schema; a published lesson without
+        one is a problem."""
+        if page is not None:
+            self.report_schema(path, schema.PAGE, page.meta)
+        elif status == "published" and not path.exists():
+            self.problems.add(
+                path,
+                None,
+                f"published lesson {key} has no {what}",
+                hint=f"write {self.problems.relative(path)} or set `status: draft`",
+            )
+
+    def lesson(
+        self,
+        track: Track,
+        slug: str,
+        src: MarkdownSource,
+        status,
+        sources: LessonSources,
+        overview: MarkdownSource | None,
+        cheatsheet: MarkdownSource | None,
+    ) -> Lesson:
+        """The model's lesson from lesson.md's front-matter: what does not fit the schema was
+        reported already and falls back to a default here."""
+        meta = src.meta.value
+        return Lesson(
             track=track.slug,
             slug=slug,
             title=_text(meta.get("title"), slug),
             summary=_text(meta.get("summary"), ""),
-            objectives=tuple(o for o in meta.get("objectives") or [] if isinstance(o, str)) if isinstance(meta.get("objectives"), list) else (),
+            objectives=tuple(o for o in meta.get("objectives") or [] if isinstance(o, str))
+            if isinstance(meta.get("objectives"), list)
+            else (),
             prerequisites=self.prerequisites(src),
             read=_minutes(meta.get("time"), "read") or 1,
             practice=_minutes(meta.get("time"), "practice"),
             difficulty=schema.value(schema.LESSON, meta, "difficulty"),
             math=schema.value(schema.LESSON, meta, "math"),
-            deep_dives=tuple(d for d in meta.get("deep_dives") or [] if isinstance(d, str)) if isinstance(meta.get("deep_dives"), list) else (),
+            deep_dives=tuple(d for d in meta.get("deep_dives") or [] if isinstance(d, str))
+            if isinstance(meta.get("deep_dives"), list)
+            else (),
             credits=meta.get("credits") if isinstance(meta.get("credits"), str) else None,
             status=status,
-            sources=LessonSources(folder, lesson_file, overview_file if overview else None,
-                                  cheatsheet_file if cheatsheet else None, tuple(assets.values())),
+            sources=sources,
             overview_title=_text(overview.meta.value.get("title"), None) if overview else None,
             cheatsheet_title=_text(cheatsheet.meta.value.get("title"), None) if cheatsheet else None,
             questions=_texts(meta.get("questions")),
             keypoints=_texts(meta.get("keypoints")),
         )
-        if lesson.is_draft:
-            self.drafts.add(lesson.key)
-        docs = [Document(lesson_file, "lesson", refs.src_uri("lesson", track.slug, slug), src.body,
-                         src.body_line, src.meta, track.slug, slug)]
-        if overview:
-            docs.append(Document(overview_file, "overview", refs.src_uri("overview", track.slug, slug),
-                                 overview.body, overview.body_line, overview.meta, track.slug, slug))
-        if cheatsheet:
-            docs.append(Document(cheatsheet_file, "cheatsheet", refs.src_uri("cheatsheet", track.slug, slug),
-                                 cheatsheet.body, cheatsheet.body_line, cheatsheet.meta, track.slug, slug))
-        return lesson, docs, assets
 
     def lesson_files(self, track: Track, slug: str, folder: Path) -> dict[str, Path]:
         """The files a lesson publishes beside its pages (src_uri -> file); its other symbolic
@@ -332,7 +380,7 @@ class _Loader:
                 assets[f"{track.slug}/{slug}/{p.name}"] = p
             elif p.is_symlink():
                 self.links.append(p)  # not published, but held to the static files' link rules
-            elif not p.name.endswith("~") and p.name not in _BY_TOOLS:
+            elif not p.name.endswith("~") and p.name not in BY_TOOLS:
                 self.left_out.setdefault(f"{track.slug}/{slug}", []).append(p)
         return assets
 
@@ -368,8 +416,9 @@ class _Loader:
             shown = path.relative_to(self.root).as_posix()
         except ValueError:
             shown = path.as_posix()
-        self.problems.items.append(Problem(
-            shown, None, "symbolic link points outside the project; copy the files in instead"))
+        self.problems.items.append(
+            Problem(shown, None, "symbolic link points outside the project; copy the files in instead")
+        )
         return True
 
     def yaml(self, path: Path) -> Located | None:
@@ -389,7 +438,7 @@ class _Loader:
         except SourceProblem as e:
             self.problems.add(path, e.line, e.message)
             return None
-        parsed = memo(("markdown", path, text), lambda: _parse_markdown(path, text))
+        parsed = memo(("markdown", path, text), lambda: parse_markdown(path, text))
         if isinstance(parsed, SourceProblem):
             self.problems.add(path, parsed.line, parsed.message)
             return None
@@ -405,46 +454,6 @@ class _Loader:
             return
         for line, field_, message, hint in schema.validate(spec, located):
             self.problems.add(path, line, message, field=field_ or None, hint=hint)
-
-
-def _parse_markdown(path: Path, text: str):
-    """(source, too-complex finding) of a Markdown file's text, or the SourceProblem it raises."""
-    try:
-        src = split_front_matter(path, text)
-    except SourceProblem as e:
-        return e
-    return src, _too_complex(src.body, src.body_line)
-
-
-MAX_HEADINGS = 300
-MAX_BRACKETS_PER_PARAGRAPH = 400
-MAX_HTML_TAGS = 1000
-_HTML_TAG = re.compile(r"<[A-Za-z]")
-_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
-
-
-def _too_complex(body: str, first_line: int) -> tuple[int, str] | None:
-    """Shapes that take the build minutes: thousands of `[` in one paragraph or thousands of
-    headings (Python-Markdown's link parser and heading ids are quadratic), thousands of HTML
-    tags (the search index's parser is quadratic in their nesting). No real page comes near."""
-    headings = brackets = 0
-    start = first_line
-    masked = blank_data_blocks(refs.mask_code(body))
-    tags = list(itertools.islice(_HTML_TAG.finditer(masked), MAX_HTML_TAGS + 1))
-    if len(tags) > MAX_HTML_TAGS:
-        return refs.line_finder(masked, first_line)(tags[-1].start()), f"page has more than {MAX_HTML_TAGS} HTML tags"
-    for n, line in enumerate(masked.split("\n")):
-        if not line.strip():
-            brackets, start = 0, first_line + n + 1
-            continue
-        if _HEADING_LINE.match(line):
-            headings += 1
-            if headings > MAX_HEADINGS:
-                return first_line + n, f"page has more than {MAX_HEADINGS} headings"
-        brackets += line.count("[")
-        if brackets > MAX_BRACKETS_PER_PARAGRAPH:
-            return start, f"paragraph has more than {MAX_BRACKETS_PER_PARAGRAPH} `[` characters; Markdown would take minutes over it"
-    return None
 
 
 def _texts(value) -> tuple[str, ...]:
@@ -469,4 +478,3 @@ def _inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
-

@@ -4,6 +4,7 @@
 file's text alone (its parsed front-matter, its links, anchors and active-content findings) is
 remembered here, keyed by that text, so a rebuild redoes it only for the files that changed.
 """
+
 from __future__ import annotations
 
 import contextlib

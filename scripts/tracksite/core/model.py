@@ -4,11 +4,14 @@ Plain frozen dataclasses and no engine imports, so that a later move away from M
 all of this. A lesson never stores its own number or neighbours: the curriculum derives them
 from the order of slugs in track.yml, which is the one source of truth.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+
+from tracksite.core.widgetregistry import FLASHCARDS, QUIZ
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class Track:
     summary: str
     phases: tuple[Phase, ...]
     path: Path
+    expects: tuple[str, ...] = (QUIZ.name, FLASHCARDS.name, "solutions")  # schema.EXPECTED_PRACTICE
+    practice: str = "suggested"  # track.yml `practice`: "required" makes unpractised objectives errors
 
     @property
     def lesson_slugs(self) -> tuple[str, ...]:
@@ -117,6 +122,10 @@ class Curriculum:
 
     def track(self, slug: str) -> Track | None:
         return self._track_by_slug.get(slug)
+
+    def track_of(self, lesson: Lesson) -> Track:
+        """The track a published lesson belongs to: it always exists, so no None to check."""
+        return self._track_by_slug[lesson.track]
 
     def lesson(self, key: str) -> Lesson | None:
         return self.lessons.get(key)

@@ -3,14 +3,17 @@
 Every check in tracksite returns problems instead of raising, so that one run can show an
 instructor all of them at once; the adapter or the CLI decides how to fail.
 """
+
 from __future__ import annotations
 
 import errno
 import json
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -63,9 +66,7 @@ class ProblemList:
         hint: str | None = None,
         severity: Severity = "error",
     ) -> None:
-        self.items.append(
-            Problem(self.relative(path), line, message, field, hint, severity)
-        )
+        self.items.append(Problem(self.relative(path), line, message, field, hint, severity))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)
@@ -144,6 +145,41 @@ def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 def format_text(problems: Iterable[Problem]) -> str:
     return "\n".join(p.text() for p in sorted_problems(problems))
+
+
+_VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
+
+
+def format_summary(problems: Iterable[Problem], at_least: int = 3) -> str:
+    """Like `format_text`, but a warning repeated in `at_least` places or more (the same message
+    but for its numbers and quoted names) is one line: the first, a count and the files."""
+    ordered = sorted_problems(problems)
+    groups: dict[tuple, list[Problem]] = {}
+    for p in ordered:
+        if p.severity == "warning":
+            groups.setdefault((re.sub(r"\[\d+\]", "", p.field or ""), _VARYING.sub("#", p.message)), []).append(p)
+    lines, shown = [], set()
+    for p in ordered:
+        group = (
+            groups.get((re.sub(r"\[\d+\]", "", p.field or ""), _VARYING.sub("#", p.message)))
+            if p.severity == "warning"
+            else None
+        )
+        if group is None or len(group) < at_least:
+            lines.append(p.text())
+            continue
+        if id(group) in shown:
+            continue
+        shown.add(id(group))
+        files = list(dict.fromkeys(q.path for q in group))
+        listed = ", ".join(files[:4]) + (f" and {len(files) - 4} more" if len(files) > 4 else "")
+        lines.append(
+            printable(
+                f"{p.location}: warning: {p.detail()} [{len(group)} times in {len(files)} "
+                f"file{'s' if len(files) != 1 else ''}: {listed}]"
+            )
+        )
+    return "\n".join(lines)
 
 
 def _annotation_escape(value: str, *, property_: bool = False) -> str:

@@ -6,11 +6,13 @@ keeps: no code blocks, no widget data such as quiz or flashcard YAML, no instruc
 a formula takes longer than its characters suggest, so each one adds a fixed number of seconds
 instead of being counted as words (its TeX would count `\\mathrm`, `frac` and every subscript).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from tracksite.core import widgetregistry
 from tracksite.core.glossary import DATA_BLOCKS, prose_lines
 from tracksite.core.memo import memo
 
@@ -18,7 +20,7 @@ WORDS_PER_MINUTE = 200
 SECONDS_PER_DISPLAY_FORMULA = 20  # a `$$ ... $$` block: read, then read again against the prose
 SECONDS_PER_INLINE_FORMULA = 4  # `$d_k$`, `$\sqrt{d_k}$`: a symbol or a short expression
 
-PRACTICE_BLOCKS = frozenset(DATA_BLOCKS | {"exercise", "solution"})
+PRACTICE_BLOCKS = frozenset(DATA_BLOCKS | widgetregistry.PRACTICE)
 WORD = re.compile(r"[A-Za-z0-9']+")
 DISPLAY_MATH = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$", re.S)
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?![\s$])(?:\\.|[^$\\\n])+?(?<![\s\\])\$(?!\$)")
@@ -34,8 +36,9 @@ class ReadingEstimate:
 
     @property
     def minutes(self) -> float:
-        seconds = (self.display_formulas * SECONDS_PER_DISPLAY_FORMULA
-                   + self.inline_formulas * SECONDS_PER_INLINE_FORMULA)
+        seconds = (
+            self.display_formulas * SECONDS_PER_DISPLAY_FORMULA + self.inline_formulas * SECONDS_PER_INLINE_FORMULA
+        )
         return self.words / WORDS_PER_MINUTE + seconds / 60
 
     def describe(self) -> str:
@@ -43,9 +46,11 @@ class ReadingEstimate:
         parts = [f"{self.words} words of prose at {WORDS_PER_MINUTE} a minute"]
         formulas = self.display_formulas + self.inline_formulas
         if formulas:
-            parts.append(f"{formulas} formulas ({self.display_formulas} displayed at "
-                         f"{SECONDS_PER_DISPLAY_FORMULA} s, {self.inline_formulas} inline at "
-                         f"{SECONDS_PER_INLINE_FORMULA} s)")
+            parts.append(
+                f"{formulas} formulas ({self.display_formulas} displayed at "
+                f"{SECONDS_PER_DISPLAY_FORMULA} s, {self.inline_formulas} inline at "
+                f"{SECONDS_PER_INLINE_FORMULA} s)"
+            )
         return " + ".join(parts) + f" ≈ {self.minutes:.1f} min"
 
 

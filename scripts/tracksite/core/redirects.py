@@ -10,6 +10,7 @@ and crawlers that do not follow refreshes. No script: the pages ship a policy of
 The site plan (siteplan.py) lists these pages with the rest of the site, and the redirects
 pass (checks/redirects.py) reports redirects that cannot work.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -18,9 +19,9 @@ from html import escape
 from pathlib import Path
 
 from tracksite.core import references as refs
-from tracksite.core.model import Curriculum
 from tracksite.core import schema, schemalang
-from tracksite.core.schemalang import Finding
+from tracksite.core.findings import Finding
+from tracksite.core.model import Curriculum
 from tracksite.core.sources import SourceProblem, read_yaml
 
 FILE_NAME = "redirects.yml"
@@ -58,8 +59,7 @@ def read(track_dir: Path) -> tuple[list[Redirect], list[Finding]]:
     findings = schemalang.read(schema.REDIRECTS, located.value, located.lines)[1]
     bad = {f.field for f in findings}
     good = located.value.items() if isinstance(located.value, dict) else ()
-    out = [Redirect(track_dir.name, str(old), new, located.line(old))
-           for old, new in good if str(old) not in bad]
+    out = [Redirect(track_dir.name, str(old), new, located.line(old)) for old, new in good if str(old) not in bad]
     return out, findings
 
 
@@ -121,7 +121,7 @@ def redirect_html(old_url: str, new_url: str, title: str, site_url: str | None =
     return (
         "<!doctype html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">\n"
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">\n'
         f"<title>Moved: {t}</title>\n"
         f'<meta http-equiv="refresh" content="0; url={h}">\n'
         f'<link rel="canonical" href="{c}">\n'

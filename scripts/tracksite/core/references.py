@@ -4,14 +4,15 @@ Instructors link by meaning (`lesson:transformers-and-llms/attention-mechanism#q
 and never by URL, so lessons can move and be renumbered without a link breaking. This module also
 owns the URL contract: which page lives at which path of the site.
 """
+
 from __future__ import annotations
 
 import bisect
 import html
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from tracksite.core.blocksyntax import fence_spans
 from tracksite.core.memo import memo
@@ -30,7 +31,9 @@ _UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
 # `{: href="target" }`. Values are checked with entities decoded.
 _URL_AT = re.compile(
     r"""(?:\]\(|\]:|\\(?:href|url)\s*\{|(?<![\w-])(?:[\w-]+:)?(?:href|src|action|formaction|poster|data|srcset|background|cite|ping)\s*=)"""
-    r"""\s*(?:<([^>\n]*)>|"([^"]*)"|'([^']*)'|([^\s)>"'{}]+))""", re.I)
+    r"""\s*(?:<([^>\n]*)>|"([^"]*)"|'([^']*)'|([^\s)>"'{}]+))""",
+    re.I,
+)
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _TARGET = re.compile(rf"^(?:(?P<track>{_SLUG})/)?(?P<lesson>{_SLUG})(?:#(?P<anchor>[^\s#]*))?$")
 _TRACK_TARGET = re.compile(rf"^(?P<track>{_SLUG})/?(?:#(?P<anchor>[^\s#]*))?$")
@@ -108,7 +111,7 @@ def code_lines(lines: list[str]) -> list[bool]:
     superfences reads fences (blocksyntax.fence_spans, the one fence reader)."""
     flags = [False] * len(lines)
     for first, last in fence_spans(lines):
-        flags[first:last + 1] = [True] * (last + 1 - first)
+        flags[first : last + 1] = [True] * (last + 1 - first)
     return flags
 
 

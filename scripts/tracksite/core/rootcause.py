@@ -8,6 +8,7 @@ list: it explains YAML errors in plain words (`yamlhelp`), marks the causes so t
 drops the problems that follow from a cause (the cause's hint says how many will clear with it),
 and adds a did-you-mean to unknown lesson slugs and image names.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -79,27 +80,48 @@ def _cause_of(p: Problem, items: list[Problem], curriculum) -> tuple[int | None,
 def _structural_error(items: list[Problem], path: str) -> int | None:
     """The first error that kept `path` from being read as a whole: a YAML slip, an unknown or
     missing key, a file that is not a mapping; the one to fix first."""
-    found = [i for i, p in enumerate(items) if p.path == path and p.severity == "error"
-             and (_is_plain_yaml(p) or any(w in p.message for w in _STRUCTURAL))]
-    found.sort(key=lambda i: (0 if _is_plain_yaml(items[i]) else 1,
-                              1 if _MISSING_KEY.search(items[i].message) else 0, items[i].line or 0))
+    found = [
+        i
+        for i, p in enumerate(items)
+        if p.path == path and p.severity == "error" and (_is_plain_yaml(p) or any(w in p.message for w in _STRUCTURAL))
+    ]
+    found.sort(
+        key=lambda i: (
+            0 if _is_plain_yaml(items[i]) else 1,
+            1 if _MISSING_KEY.search(items[i].message) else 0,
+            items[i].line or 0,
+        )
+    )
     return found[0] if found else None
 
 
-_STRUCTURAL = ("unknown key", "missing required key", "expected a mapping", "file is empty",
-               "front-matter", "cannot read file", "not a regular file", "NUL bytes", "is not allowed in YAML",
-               "tab used for indentation")
+_STRUCTURAL = (
+    "unknown key",
+    "missing required key",
+    "expected a mapping",
+    "file is empty",
+    "front-matter",
+    "cannot read file",
+    "not a regular file",
+    "NUL bytes",
+    "is not allowed in YAML",
+    "tab used for indentation",
+)
 
 
 def _with_echoes(hint: str | None, echoes: int) -> str | None:
     if not echoes:
         return hint
-    also = (f"fixing this also clears the {echoes} errors that follow from it" if echoes > 1
-            else "fixing this also clears the error that follows from it")
+    also = (
+        f"fixing this also clears the {echoes} errors that follow from it"
+        if echoes > 1
+        else "fixing this also clears the error that follows from it"
+    )
     return f"{hint}; {also}" if hint else also
 
 
 # -- YAML in plain words -------------------------------------------------------------------------
+
 
 def _plain_yaml(p: Problem, root: Path) -> Problem:
     if not p.message.startswith(yamlhelp.PREFIX):
@@ -120,6 +142,7 @@ def _is_plain_yaml(p: Problem) -> bool:
 
 
 # -- did you mean ------------------------------------------------------------------------------
+
 
 def _did_you_mean(p: Problem, curriculum, root: Path) -> Problem:
     if p.hint and "did you mean" in p.hint:

@@ -3,18 +3,25 @@
 Built as Markdown from the model and the lessons' `/// instructor` blocks, so any engine can
 render it; only the instructor build publishes it.
 """
+
 from __future__ import annotations
 
+import posixpath
 import re
+from typing import TYPE_CHECKING
 
 from tracksite.core import references as refs
+from tracksite.core import widgetregistry as W
 from tracksite.core.blocksyntax import block_text, find_blocks, iter_blocks
-from tracksite.core.loader import Project
+
+if TYPE_CHECKING:  # an annotation only: the loader sits above the schedule
+    from tracksite.core.loader import Project
+
 
 def instructor_notes(markdown: str) -> list[str]:
     """The text of every closed `/// instructor` block, nested blocks included."""
     blocks, _ = find_blocks(markdown)
-    return [block_text(markdown, b).strip() for b in iter_blocks(blocks) if b.name == "instructor" and b.closed]
+    return [block_text(markdown, b).strip() for b in iter_blocks(blocks) if b.name == W.INSTRUCTOR.name and b.closed]
 
 
 def schedule_src_uri(track: str) -> str:
@@ -50,12 +57,26 @@ def schedule_markdown(project: Project, track_slug: str) -> str:
         lines += [f"## Lesson {pos.number}: {_md(lesson.title)}", ""]
         doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
         notes = instructor_notes(doc.body) if doc else []
-        if notes:
+        if doc is not None and notes:
             for note in notes:
-                lines += [note, ""]
+                lines += [_moved(note, doc.src_uri, here), ""]
         else:
             lines += ["No instructor notes for this lesson.", ""]
     return "\n".join(lines)
+
+
+def _moved(note: str, from_src: str, to_src: str) -> str:
+    """A lesson's note as the schedule shows it: its relative links and figures (written from the
+    lesson's folder) point from the schedule's folder instead; `lesson:` links are resolved later."""
+    replacements = {}
+    for link in refs.find_links(note, 1):
+        target = link.target
+        if refs.scheme_of(target) or re.match(r"^(?:[a-z][a-z0-9+.-]*:|/)", target, re.I):
+            continue
+        path, hash_, anchor = target.partition("#")
+        full = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), path)) if path else from_src
+        replacements[(link.start, link.end)] = refs.relative_src(to_src, full) + hash_ + anchor
+    return refs.rewrite(note, replacements)
 
 
 def _duration(minutes: int) -> str:

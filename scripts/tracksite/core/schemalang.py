@@ -8,64 +8,24 @@ editor with the JSON Schema and `tracksite check` must give the same verdict on 
 each type's `json_schema` states exactly what its `read` accepts; what JSON Schema cannot say
 (a rule across items, such as "each term once") is a `Rule`, named in the description.
 """
+
 from __future__ import annotations
 
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
+from tracksite.core.findings import Context, Finding
 from tracksite.core.sources import type_name
 
 #: What `read` returns for a value it reported a problem with.
 INVALID = type("Invalid", (), {"__repr__": lambda self: "INVALID", "__bool__": lambda self: False})()
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One problem: the line (relative to the document's first line, or the file's own line
-    when `file` is set), the message, the field path as text (`options[1].explain`), a hint."""
-
-    line: int | None
-    message: str
-    field: str | None = None
-    hint: str | None = None
-    severity: str = "error"
-    file: Any = None
-
-
-class Context:
-    """Where `read` reports problems, and the scalars exactly as written (for text fields that
-    YAML read as numbers: `text: 42` is the text "42")."""
-
-    def __init__(self, lines: dict | None = None, raw: Callable[[tuple], str | None] | None = None,
-                 prefix: str = "") -> None:
-        self.lines = lines if lines is not None else {}
-        self.raw = raw or (lambda path: None)
-        self.prefix = prefix
-        self.findings: list[Finding] = []
-
-    def line(self, path: tuple) -> int | None:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get(())
-
-    def report(self, path: tuple, message: str, hint: str | None = None, severity: str = "error") -> None:
-        name = field_name(path)
-        self.findings.append(Finding(self.line(path), message, (self.prefix + name) or None, hint, severity))
-
-
 Rule = Callable[[Any, tuple, Context], None]
-
-
-def field_name(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,8 +80,9 @@ class Text(Spec):
         if self.numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = ctx.raw(path) or str(value)
         if not isinstance(value, str):
-            ctx.report(path, f"expected text, found {type_name(value)} {value!r}",
-                       "write plain text on one line, or quote it")
+            ctx.report(
+                path, f"expected text, found {type_name(value)} {value!r}", "write plain text on one line, or quote it"
+            )
             return INVALID
         if not value.strip():
             ctx.report(path, "must not be empty")
@@ -129,15 +90,22 @@ class Text(Spec):
             ctx.report(path, f"is {len(value)} characters long; at most {self.max_length}")
         elif self.pattern and not self.pattern.fullmatch(value):
             fixed = self.suggest(value) if self.suggest else None
-            ctx.report(path, f"{value!r} is not {self.pattern_help}",
-                       f"did you mean {fixed!r}?" if fixed and self.pattern.fullmatch(fixed) else None)
+            ctx.report(
+                path,
+                f"{value!r} is not {self.pattern_help}",
+                f"did you mean {fixed!r}?" if fixed and self.pattern.fullmatch(fixed) else None,
+            )
         else:
             return value.strip() if self.numbers else value
         return INVALID
 
     def _json(self):
-        s: dict[str, Any] = {"type": ["string", "number"] if self.numbers else "string", "minLength": 1,
-                             "maxLength": self.max_length, "pattern": self.pattern.pattern if self.pattern else r"\S"}
+        s: dict[str, Any] = {
+            "type": ["string", "number"] if self.numbers else "string",
+            "minLength": 1,
+            "maxLength": self.max_length,
+            "pattern": self.pattern.pattern if self.pattern else r"\S",
+        }
         return s
 
     def describe(self):
@@ -156,12 +124,17 @@ class Whole(Spec):
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            ctx.report(path, f"expected a whole number{' of ' + self.unit if self.unit else ''}, "
-                             f"found {type_name(value)} {value!r}")
+            ctx.report(
+                path,
+                f"expected a whole number{' of ' + self.unit if self.unit else ''}, found {type_name(value)} {value!r}",
+            )
             return INVALID
         if not self.minimum <= value <= self.maximum:
-            ctx.report(path, f"{value} is out of range; expected {self.minimum} to {self.maximum}"
-                             f"{' ' + self.unit if self.unit else ''}")
+            ctx.report(
+                path,
+                f"{value} is out of range; expected {self.minimum} to {self.maximum}"
+                f"{' ' + self.unit if self.unit else ''}",
+            )
             return INVALID
         return value
 
@@ -231,8 +204,11 @@ class Choice(Spec):
     def _read(self, value, path, ctx):
         if value not in self.values or not isinstance(value, str):
             near = difflib.get_close_matches(str(value), self.values, n=1)
-            ctx.report(path, f"{value!r} is not allowed; expected one of {', '.join(self.values)}",
-                       f"did you mean {near[0]!r}?" if near else None)
+            ctx.report(
+                path,
+                f"{value!r} is not allowed; expected one of {', '.join(self.values)}",
+                f"did you mean {near[0]!r}?" if near else None,
+            )
             return INVALID
         return value
 
@@ -298,8 +274,11 @@ class MapOf(Spec):
 
     def _json(self):
         key = self.key.json_schema()
-        return {"type": "object", "propertyNames": {k: v for k, v in key.items() if k in ("pattern", "maxLength")},
-                "additionalProperties": self.value.json_schema()}
+        return {
+            "type": "object",
+            "propertyNames": {k: v for k, v in key.items() if k in ("pattern", "maxLength")},
+            "additionalProperties": self.value.json_schema(),
+        }
 
     def describe(self):
         return self.name
@@ -361,15 +340,21 @@ class Mapping(Spec):
         if not isinstance(value, dict):
             keys = ", ".join(f"`{f.name}:`" for f in self.fields if f.required)
             found = f"{type_name(value)} {value[:40]!r}" if isinstance(value, str) else type_name(value)
-            ctx.report(path, f"expected a mapping of `key: value` lines ({self.name}{': ' + keys if keys else ''}), found {found}")
+            ctx.report(
+                path,
+                f"expected a mapping of `key: value` lines ({self.name}{': ' + keys if keys else ''}), found {found}",
+            )
             return INVALID
         known = self.by_name()
         ok = True
         for key in value:
             if key not in known:
                 near = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
-                ctx.report(path + (key,), f"unknown key {key!r}",
-                           f"did you mean {near[0]!r}?" if near else f"allowed: {', '.join(known)}")
+                ctx.report(
+                    path + (key,),
+                    f"unknown key {key!r}",
+                    f"did you mean {near[0]!r}?" if near else f"allowed: {', '.join(known)}",
+                )
                 ok = False
         out: dict[str, Any] = {}
         for f in self.fields:
@@ -401,8 +386,7 @@ class Mapping(Spec):
         if required:
             s["required"] = required
         if self.exactly_one_of:  # the one key present must also have a value
-            s["oneOf"] = [{"required": [k], "properties": {k: {"not": {"type": "null"}}}}
-                          for k in self.exactly_one_of]
+            s["oneOf"] = [{"required": [k], "properties": {k: {"not": {"type": "null"}}}} for k in self.exactly_one_of]
         return s
 
     def describe(self):
@@ -431,8 +415,11 @@ def unique(key: str | None, what: str, item: str = "item") -> Rule:
         for i, entry in enumerate(items):
             v = entry.get(key) if key else entry
             if v in seen:
-                ctx.report(path + (i,) + ((key,) if key else ()),
-                           f"the {what} {v!r} is already on {item} {seen[v] + 1}", f"each {what} once")
+                ctx.report(
+                    path + (i,) + ((key,) if key else ()),
+                    f"the {what} {v!r} is already on {item} {seen[v] + 1}",
+                    f"each {what} once",
+                )
             seen.setdefault(v, i)
 
     return rule
@@ -458,11 +445,31 @@ def field_table(spec: Mapping) -> str:
     for f in spec.fields:
         default = f"`{f.default}`" if f.default is not None else ""
         expected = f.spec.describe().replace("|", "\\|")
-        rows.append(f"| `{f.name}` | {'yes' if f.required else 'no'} | {expected} | {default} | "
-                    f"{f.spec.help.replace('|', chr(92) + '|')} |")
+        rows.append(
+            f"| `{f.name}` | {'yes' if f.required else 'no'} | {expected} | {default} | "
+            f"{f.spec.help.replace('|', chr(92) + '|')} |"
+        )
     return "\n".join(rows)
 
 
-__all__ = ["INVALID", "Finding", "Context", "Rule", "Spec", "Text", "Whole", "Minutes", "Number", "Real",
-           "Bool", "Choice", "ListOf", "MapOf", "Either", "Field", "Mapping", "unique", "read", "json_schema",
-           "field_table", "field_name"]
+__all__ = [
+    "INVALID",
+    "Rule",
+    "Spec",
+    "Text",
+    "Whole",
+    "Minutes",
+    "Number",
+    "Real",
+    "Bool",
+    "Choice",
+    "ListOf",
+    "MapOf",
+    "Either",
+    "Field",
+    "Mapping",
+    "unique",
+    "read",
+    "json_schema",
+    "field_table",
+]

@@ -11,21 +11,41 @@ per entry of its `types`, pymdownx.blocks.details likewise, and pymdownx.blocks.
 caption blocks. Adding `danger` to the admonition types in mkdocs.yml is then all it takes for
 `tracksite check` to accept `/// danger` (`SiteConfig.blocks`).
 """
+
 from __future__ import annotations
 
 import functools
-import importlib.metadata
-import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pathspec
 import yaml
+
+from tracksite import theme as theme_files
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 # The adapter adds its own widget blocks; Python-Markdown cannot load them without the engine.
-OWN_EXTENSIONS = ("tracksite",)
+# `tracksite.guard` stops a build without the plugin (tracksite/guard.py); the plugin removes it.
+OWN_EXTENSIONS = ("tracksite", "tracksite.guard")
+
+
+@dataclass(frozen=True)
+class Themes:
+    """What the engine has installed: each theme's template folder by name, and the engine's own
+    templates (MkDocs' sitemap.xml). Engine knowledge: the adapter looks it up
+    (adapter/themes.py) and hands it down, so nothing in core reads the engine's entry points."""
+
+    folders: tuple[tuple[str, Path], ...] = ()
+    engine_templates: Path | None = None
+
+    def folder(self, name: str) -> Path | None:
+        return next((path for theme, path in self.folders if theme == name), None)
+
+
+#: No installed theme known: only the course's overrides and tracksite's own templates count.
+NO_THEMES = Themes()
 
 
 @dataclass(frozen=True)
@@ -44,6 +64,7 @@ class SiteConfig:
     #: The `///` block names mkdocs.yml's pymdownx.blocks extensions define; None where there is
     #: no readable mkdocs.yml, so the defaults apply and no block is called unknown for it.
     blocks: frozenset[str] | None = None
+    engine_templates: Path | None = None  # the engine's own pages (Themes.engine_templates)
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:
         """Whether the engine leaves this docs/ file out of the site, as MkDocs decides it: its
@@ -54,8 +75,6 @@ class SiteConfig:
 
     @functools.cached_property
     def _specs(self):
-        import pathspec
-
         excluded = pathspec.GitIgnoreSpec.from_lines([".*", "/templates/", *self.exclude_docs.splitlines()])
         drafts = pathspec.GitIgnoreSpec.from_lines(self.draft_docs.splitlines()) if self.draft_docs else None
         return excluded, drafts
@@ -82,7 +101,8 @@ class SiteConfig:
         """The pages the engine renders from the theme into the site's root after copying the
         files (MkDocs' own sitemap.xml, the theme's `static_templates` such as Material's
         404.html): a docs/ file of the same name would be overwritten without a word."""
-        found = set(os.listdir(_MKDOCS_TEMPLATES)) if _MKDOCS_TEMPLATES and _MKDOCS_TEMPLATES.is_dir() else set()
+        engine = self.engine_templates
+        found = set(os.listdir(engine)) if engine is not None and engine.is_dir() else set()
         for folder in self.theme_dirs:
             theme_yml = folder / "mkdocs_theme.yml"
             try:
@@ -110,8 +130,9 @@ _Lenient.add_multi_constructor("!", _any_tag)
 _Lenient.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
 
 
-def read(root: Path, *, docs_dir: Path | None = None) -> SiteConfig:
-    """The site configuration of the project in `root` (defaults when it has no mkdocs.yml)."""
+def read(root: Path, *, docs_dir: Path | None = None, themes: Themes = NO_THEMES) -> SiteConfig:
+    """The site configuration of the project in `root` (defaults when it has no mkdocs.yml);
+    `themes`: the installed themes, as the adapter found them."""
     root = root.resolve()
     data: dict = {}
     problem = blocks = None
@@ -129,7 +150,7 @@ def read(root: Path, *, docs_dir: Path | None = None) -> SiteConfig:
     return SiteConfig(
         root=root,
         docs_dir=docs_dir.resolve() if docs_dir.is_dir() else None,
-        theme_dirs=tuple(_theme_dirs(root, theme)),
+        theme_dirs=tuple(_theme_dirs(root, theme, themes)),
         extensions=tuple(_extensions(data.get("markdown_extensions"))),
         site_url=str(data.get("site_url") or ""),
         use_directory_urls=data.get("use_directory_urls", True) is not False,
@@ -137,6 +158,7 @@ def read(root: Path, *, docs_dir: Path | None = None) -> SiteConfig:
         draft_docs=_patterns(data.get("draft_docs")),
         problem=problem,
         blocks=blocks,
+        engine_templates=themes.engine_templates,
     )
 
 
@@ -153,8 +175,11 @@ def _load(path: Path) -> tuple[Any, tuple[str, int | None, str] | None]:
     except yaml.YAMLError as e:
         return None, (path.name, None, f"YAML syntax error: {e}")
     if not isinstance(loaded, dict):
-        return None, (path.name, 1, "expected the site configuration as `key: value` lines "
-                                    "(site_name, theme, plugins, ...)")
+        return None, (
+            path.name,
+            1,
+            "expected the site configuration as `key: value` lines (site_name, theme, plugins, ...)",
+        )
     return loaded, None
 
 
@@ -164,42 +189,25 @@ def _patterns(value) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _theme_dirs(root: Path, theme: dict) -> list[Path]:
-    """The overrides folder, then the installed theme's own templates (found through the
-    theme's entry point, without importing the engine)."""
+def _theme_dirs(root: Path, theme: dict, themes: Themes) -> list[Path]:
+    """The course's overrides folder, then tracksite's templates (from the package, as the
+    plugin puts them on the engine's search path), then the installed theme's own templates."""
     dirs = []
     custom = theme.get("custom_dir")
     if isinstance(custom, str) and (root / custom).is_dir():
         dirs.append((root / custom).resolve())
-    name = theme.get("name") or "mkdocs"
-    for ep in importlib.metadata.entry_points(group="mkdocs.themes"):
-        if ep.name == name:
-            folder = _package_dir(ep.value)
-            if folder is not None:
-                dirs.append(folder)
+    dirs.append(theme_files.TEMPLATES)
+    installed = themes.folder(str(theme.get("name") or "mkdocs"))
+    if installed is not None:
+        dirs.append(installed)
     return dirs
-
-
-def _package_dir(dotted: str) -> Path | None:
-    top, *rest = dotted.split(".")
-    try:
-        spec = importlib.util.find_spec(top)
-    except (ImportError, ValueError):
-        return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(list(spec.submodule_search_locations)[0]).joinpath(*rest)
-    return folder if folder.is_dir() else None
-
-
-_MKDOCS_TEMPLATES = _package_dir("mkdocs.templates")
 
 
 def _extensions(value) -> list[tuple[str, tuple]]:
     out = []
     for item in value if isinstance(value, list) else []:
         if isinstance(item, str):
-            name, options = item, {}
+            name, options = item, dict[str, Any]()
         elif isinstance(item, dict) and len(item) == 1:
             name, options = next(iter(item.items()))
             options = options if isinstance(options, dict) else {}
@@ -228,15 +236,29 @@ def _thaw(value):
 
 #: The defaults of pymdown-extensions when an extension is listed without `types`.
 DEFAULT_TYPES = {
-    "pymdownx.blocks.admonition": ("note", "attention", "caution", "danger", "error", "tip", "hint",
-                                   "warning", "important"),
+    "pymdownx.blocks.admonition": (
+        "note",
+        "attention",
+        "caution",
+        "danger",
+        "error",
+        "tip",
+        "hint",
+        "warning",
+        "important",
+    ),
     "pymdownx.blocks.details": (),
     "pymdownx.blocks.caption": ("caption", "figure-caption", "table-caption"),
 }
 #: The block each of those extensions registers besides its types.
-BASE_BLOCK = {"pymdownx.blocks.admonition": "admonition", "pymdownx.blocks.details": "details",
-              "pymdownx.blocks.caption": None, "pymdownx.blocks.html": "html",
-              "pymdownx.blocks.definition": "define", "pymdownx.blocks.tab": "tab"}
+BASE_BLOCK = {
+    "pymdownx.blocks.admonition": "admonition",
+    "pymdownx.blocks.details": "details",
+    "pymdownx.blocks.caption": None,
+    "pymdownx.blocks.html": "html",
+    "pymdownx.blocks.definition": "define",
+    "pymdownx.blocks.tab": "tab",
+}
 
 
 def _type_names(types: Any) -> tuple[str, ...]:
@@ -253,8 +275,8 @@ def _block_names(config: dict) -> frozenset[str]:
     for ext, options in _extensions(config.get("markdown_extensions")):
         if ext not in BASE_BLOCK:
             continue
-        if BASE_BLOCK[ext]:
-            names.add(BASE_BLOCK[ext])
+        if base_block := BASE_BLOCK[ext]:
+            names.add(base_block)
         options = _thaw(options) if options else {}
         types = options.get("types") if "types" in options else DEFAULT_TYPES.get(ext, ())
         names.update(_type_names(types))

@@ -10,21 +10,23 @@ exactly the entries listed here, nothing it decided on its own.
 Walking `docs/` never raises: a symbolic link loop, a broken link, a pipe or an unreadable file
 becomes a located problem (checks/urls.py), not a traceback halfway through the build.
 """
+
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.core import redirects, statics, trackpages
+from tracksite import theme as theme_files
+from tracksite.core import redirects, schedule, statics, trackpages
 from tracksite.core import references as refs
-from tracksite.core.schemalang import Finding
+from tracksite.core.findings import Finding
 from tracksite.core.siteconfig import SiteConfig
 
 #: The folder the search index (Pagefind) is written to, after the build, replacing what was there.
 SEARCH_FOLDER = "pagefind"
-
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Entry:
     (the file that makes them: track.yml, redirects.yml) and, when known, their `content`."""
 
     src_uri: str
-    kind: str  # lesson overview cheatsheet asset home track track-page schedule docs-page docs-file redirect
+    kind: str  # lesson overview cheatsheet asset home track track-page schedule docs-page docs-file redirect theme
     path: Path | None = None
     origin: Path | None = None
     line: int | None = None
@@ -55,7 +57,8 @@ class SitePlan:
     walk_problems: list = field(default_factory=list)  # docs/ links that could not be followed
     unreadable: list[tuple[Path, str]] = field(default_factory=list)  # (file, why) under docs/
     redirect_files: list[tuple[Path, list[redirects.Redirect], list[Finding]]] = field(
-        default_factory=list)  # (redirects.yml, its redirects, its problems)
+        default_factory=list
+    )  # (redirects.yml, its redirects, its problems)
 
     def dest(self, entry: Entry) -> str:
         return output_path(entry.src_uri, self.config.use_directory_urls)
@@ -107,13 +110,18 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
             site.entries.append(Entry(refs.src_uri("track", track.slug), "track", origin=track.path, content=""))
             for kind in trackpages.pages_of(project, track):  # glossary, key points, review, exercises
                 content = trackpages.exercises_markdown(project, track, instructor) if kind == "exercises" else ""
-                site.entries.append(Entry(trackpages.src_uri(kind, track.slug), "track-page", origin=track.path,
-                                          content=content))
+                site.entries.append(
+                    Entry(trackpages.src_uri(kind, track.slug), "track-page", origin=track.path, content=content)
+                )
             if instructor:
-                from tracksite.core import schedule
-
-                site.entries.append(Entry(schedule.schedule_src_uri(track.slug), "schedule", origin=track.path,
-                                          content=schedule.schedule_markdown(project, track.slug)))
+                site.entries.append(
+                    Entry(
+                        schedule.schedule_src_uri(track.slug),
+                        "schedule",
+                        origin=track.path,
+                        content=schedule.schedule_markdown(project, track.slug),
+                    )
+                )
     if project.docs_walk is not None:
         site.unreadable += project.docs_walk.unreadable
         site.walk_problems += project.docs_walk.problems
@@ -121,6 +129,10 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
             site.entries.append(Entry(src_uri, "docs-page" if src_uri.endswith(".md") else "docs-file", path=path))
     if not any(e.src_uri == "index.md" and e.from_docs for e in site.entries):
         site.entries.append(Entry("index.md", "home", content=""))  # a docs/index.md is the home page
+    own = {e.src_uri for e in site.entries if e.from_docs}
+    for src_uri, path in theme_files.asset_files():  # the course's own docs/ file wins, as custom_dir does
+        if src_uri not in own:
+            site.entries.append(Entry(src_uri, "theme", path=path))
     _add_redirects(site, project)
     return site
 
@@ -173,7 +185,7 @@ def _unreadable(path: Path) -> str | None:
         st = os.stat(path)
     except OSError as e:
         if path.is_symlink():
-            if e.errno == 40:  # ELOOP
+            if e.errno == errno.ELOOP:
                 return "symbolic link loop: the link leads back to itself"
             return f"broken symbolic link to {os.readlink(path)!r}"
         return f"cannot read file: {e.strerror or e}"

@@ -3,6 +3,7 @@
 Authors save files from every editor there is, so a BOM and CRLF line endings are accepted and
 normalised here, once, and everything downstream sees `\n`-terminated text with true line numbers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,9 +38,7 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise SourceProblem(
-            f"invalid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8", line
-        ) from None
+        raise SourceProblem(f"invalid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8", line) from None
     if "\x00" in text:
         raise SourceProblem("file contains NUL bytes; is it a binary file?", text[: text.index("\x00")].count("\n") + 1)
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -89,6 +88,11 @@ def read_yaml(path: Path) -> Located:
 
 def type_name(value: object) -> str:
     return {
-        str: "string", int: "integer", float: "number", bool: "true/false", list: "list",
-        dict: "mapping", type(None): "empty value",
+        str: "string",
+        int: "integer",
+        float: "number",
+        bool: "true/false",
+        list: "list",
+        dict: "mapping",
+        type(None): "empty value",
     }.get(type(value), type(value).__name__)

@@ -10,20 +10,23 @@ loops are errors, and files a learner's browser downloads are capped in size.
 `static_problems(root, path)` answers for one file; `walk(root, folder)` lists a folder's files
 the way the build collects them, with the problems of links it could not follow.
 """
+
 from __future__ import annotations
 
 import errno
 import os
-import re
 from html.parser import HTMLParser
 from pathlib import Path
-from xml.etree.ElementTree import ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
 
 from tracksite.core.problems import Problem
+from tracksite.core.remote import LOADING, REMOTE, REMOTE_HINT, remote_in_css, remote_message
 from tracksite.core.sources import MAX_BYTES
+from tracksite.core.svgsafe import ANIMATED_URL as _ANIMATED_URL
+from tracksite.core.svgsafe import ANIMATIONS, SVG_ATTRIBUTES, SVG_ELEMENTS, URL_LIKE, review
+from tracksite.core.svgsafe import DOCUMENT_URL as _DOCUMENT_URL
+from tracksite.core.svgsafe import INVISIBLE as _INVISIBLE
+from tracksite.core.svgsafe import SCRIPT_URL as _SCRIPT_URL
+from tracksite.core.svgsafe import svg_findings as svg_findings  # re-exported: the SVG rules live in svgsafe
 
 DATA_SUFFIXES = {".json", ".yml", ".yaml", ".csv", ".tsv", ".txt"}
 MAX_DATA_BYTES = MAX_BYTES  # a widget's data file, like a lesson: the page fetches it whole
@@ -36,65 +39,20 @@ OTHER_MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd")
 REFUSED_SUFFIXES = {".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".svgz", ".mht", ".mhtml", ".shtml", ".swf"}
 MAX_FINDINGS = 20
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-# Editors' bookkeeping: browsers ignore elements and attributes in these namespaces.
-INERT_NS = {
-    "http://www.inkscape.org/namespaces/inkscape", "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://creativecommons.org/ns#",
-    "http://purl.org/dc/elements/1.1/", "http://ns.adobe.com/AdobeIllustrator/10.0/",
-    "http://www.bohemiancoding.com/sketch/ns",
-}
-SVG_ELEMENTS = {
-    "svg", "a", "g", "defs", "title", "desc", "metadata", "symbol", "use", "switch", "style",
-    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "image",
-    "text", "tspan", "textPath", "marker", "linearGradient", "radialGradient", "stop", "pattern",
-    "clipPath", "mask", "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite",
-    "feConvolveMatrix", "feDiffuseLighting", "feDisplacementMap", "feDistantLight", "feDropShadow",
-    "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feImage", "feMerge",
-    "feMergeNode", "feMorphology", "feOffset", "fePointLight", "feSpecularLighting", "feSpotLight",
-    "feTile", "feTurbulence", "animate", "animateTransform", "animateMotion", "set", "mpath",
-}
-ANIMATIONS = {"animate", "animateTransform", "animateMotion", "set"}
-# Geometry, presentation and animation attributes: values only, nothing that runs or loads.
-SVG_ATTRIBUTES = set("""
-id class style lang tabindex role focusable x y x1 y1 x2 y2 cx cy r rx ry fx fy fr width height d points
-pathLength viewBox preserveAspectRatio transform patternUnits patternContentUnits patternTransform
-gradientUnits gradientTransform spreadMethod offset markerUnits markerWidth markerHeight refX refY orient
-clipPathUnits maskUnits maskContentUnits filterUnits primitiveUnits in in2 result mode type values
-tableValues slope intercept amplitude exponent k1 k2 k3 k4 operator radius stdDeviation dx dy rotate
-lengthAdjust textLength startOffset method spacing side baseFrequency numOctaves seed stitchTiles scale
-xChannelSelector yChannelSelector surfaceScale diffuseConstant specularConstant specularExponent
-kernelMatrix kernelUnitLength order divisor bias targetX targetY edgeMode preserveAlpha azimuth elevation
-z pointsAtX pointsAtY pointsAtZ limitingConeAngle version baseProfile requiredExtensions systemLanguage
-attributeName attributeType begin dur end min max restart repeatCount repeatDur fill calcMode keyTimes
-keySplines keyPoints from to by additive accumulate path
-alignment-baseline baseline-shift clip clip-path clip-rule color color-interpolation
-color-interpolation-filters color-profile color-rendering cursor direction display dominant-baseline
-enable-background fill-opacity fill-rule filter flood-color flood-opacity font font-family font-size
-font-size-adjust font-stretch font-style font-variant font-weight glyph-orientation-horizontal
-glyph-orientation-vertical image-rendering kerning letter-spacing lighting-color marker marker-end
-marker-mid marker-start mask opacity overflow paint-order pointer-events shape-rendering stop-color
-stop-opacity stroke stroke-dasharray stroke-dashoffset stroke-linecap stroke-linejoin stroke-miterlimit
-stroke-opacity stroke-width text-anchor text-decoration text-rendering unicode-bidi vector-effect
-visibility word-spacing writing-mode mix-blend-mode isolation transform-origin white-space
-""".split())
-HTML_ELEMENTS = set("""
+HTML_ELEMENTS = set(
+    """
 html head title body main header footer nav section article aside h1 h2 h3 h4 h5 h6 p div span br hr
 a em strong b i u s small sub sup mark code kbd samp var pre blockquote q cite abbr dfn time data
 ul ol li dl dt dd figure figcaption table caption thead tbody tfoot tr th td col colgroup img picture
 details summary style wbr ruby rt rp bdi bdo ins del address
-""".split()) | {e.lower() for e in SVG_ELEMENTS - {"style"}}
-HTML_ATTRIBUTES = set("""
+""".split()
+) | {e.lower() for e in SVG_ELEMENTS - {"style"}}
+HTML_ATTRIBUTES = set(
+    """
 id class style lang dir title href src alt width height colspan rowspan scope headers datetime cite
 start reversed type value open loading decoding srcset sizes media target rel
-""".split()) | {a.lower() for a in SVG_ATTRIBUTES}
-_SCRIPT_URL = re.compile(r"(?:java|vb)script:", re.I)  # refused in any attribute, anywhere in the value
-_DOCUMENT_URL = re.compile(r"data:(?!image/(?:png|jpe?g|gif|webp)[;,])", re.I)  # in a URL or animated value
-URL_LIKE = {"href", "src", "srcset", "values", "from", "to", "by", "xlink:href"}
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
-_ANIMATED_URL = re.compile(r"^(?:xlink:)?href$|^on", re.I)
+""".split()
+) | {a.lower() for a in SVG_ATTRIBUTES}
 
 
 def static_problems(root: Path, path: Path) -> list[Problem]:
@@ -104,8 +62,11 @@ def static_problems(root: Path, path: Path) -> list[Problem]:
     if found or path.is_dir():
         return [Problem(shown, None, message, hint=hint) for message, hint in found]
     if path.name.endswith(OTHER_MARKDOWN_SUFFIXES):
-        return [Problem(shown, None, f"a Markdown page must end in .md, not {path.suffix}",
-                        hint=f"rename it to {path.stem}.md")]
+        return [
+            Problem(
+                shown, None, f"a Markdown page must end in .md, not {path.suffix}", hint=f"rename it to {path.stem}.md"
+            )
+        ]
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
@@ -115,22 +76,78 @@ def static_problems(root: Path, path: Path) -> list[Problem]:
         return [Problem(shown, None, "cannot read file: permission denied", hint="make it readable (chmod a+r)")]
     limit = MAX_DATA_BYTES if suffix in DATA_SUFFIXES | {".svg", ".html", ".htm"} else MAX_FILE_BYTES
     if size > limit:
-        return [Problem(shown, None, f"file is {size:,} bytes; {_kind(suffix)} files are limited to {limit:,}",
-                        hint="a learner's browser downloads it whole: make it smaller or leave it out")]
+        return [
+            Problem(
+                shown,
+                None,
+                f"file is {size:,} bytes; {_kind(suffix)} files are limited to {limit:,}",
+                hint="a learner's browser downloads it whole: make it smaller or leave it out",
+            )
+        ]
     if suffix in REFUSED_SUFFIXES:
-        return [Problem(shown, None, f"{suffix} files are not published: a browser would open it as a document",
-                        hint="convert it to a Markdown page, an SVG or an image")]
+        return [
+            Problem(
+                shown,
+                None,
+                f"{suffix} files are not published: a browser would open it as a document",
+                hint="convert it to a Markdown page, an SVG or an image",
+            )
+        ]
+    if suffix == ".css":
+        return _css_problems(path, shown)
     if suffix not in (".svg", ".html", ".htm"):
         return []
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         return [Problem(shown, None, f"cannot read file as UTF-8 text: {getattr(e, 'strerror', None) or e}")]
-    findings = svg_findings(text) if suffix == ".svg" else html_findings(text)
-    what = "SVG" if suffix == ".svg" else "HTML file"
-    return [Problem(shown, line, f"{what} {message}", hint="diagrams and pages must be plain drawings and "
-                    "text: remove scripts, event handlers, script links and embedded documents")
-            for line, message in findings[:MAX_FINDINGS]]
+    if suffix == ".svg":
+        return _svg_problems(shown, text)
+    return [
+        Problem(shown, line, f"HTML file {message}", hint=_hint(message))
+        for line, message in html_findings(text)[:MAX_FINDINGS]
+    ]
+
+
+_PLAIN_HINT = "diagrams and pages must be plain drawings and text: remove scripts, event handlers, script links and embedded documents"
+
+
+def _hint(message: str) -> str:
+    return REMOTE_HINT if "third party" in message else _PLAIN_HINT
+
+
+def _svg_problems(shown: str, text: str) -> list[Problem]:
+    """Refusals are errors; inert data the build strips is one warning per figure (svgsafe.py)."""
+    found = review(text)
+    if found.refused:
+        return [
+            Problem(shown, line, f"SVG {message}", hint=_hint(message))
+            for line, message in found.refused[:MAX_FINDINGS]
+        ]
+    if found.removed:
+        return [
+            Problem(
+                shown,
+                None,
+                "SVG holds data for drawing programs that browsers ignore; the published copy "
+                f"leaves it out: {'; '.join(found.removed)}",
+                severity="warning",
+                hint="save it as plain SVG (Inkscape: Save as > Optimized or Plain SVG) to keep the file as published",
+            )
+        ]
+    return []
+
+
+def _css_problems(path: Path, shown: str) -> list[Problem]:
+    """A style sheet the site publishes: no file from another host (fonts, images, @import)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        return [Problem(shown, None, f"cannot read file as UTF-8 text: {getattr(e, 'strerror', None) or e}")]
+    return [
+        Problem(shown, line, f"style sheet {remote_message(url)}", hint=REMOTE_HINT)
+        for line, url in remote_in_css(text)[:MAX_FINDINGS]
+    ]
 
 
 def walk(root: Path, folder: Path) -> tuple[list[Path], list[Problem]]:
@@ -171,6 +188,7 @@ def walk(root: Path, folder: Path) -> tuple[list[Path], list[Problem]]:
 
 # -- symbolic links ---------------------------------------------------------------------------
 
+
 def _link_problems(root: Path, path: Path) -> list[tuple[str, str | None]]:
     """A link (of the file or a folder above it) must land on something real, inside the
     project, outside hidden folders such as `.git`, and not on a folder that contains it."""
@@ -189,13 +207,16 @@ def _link_problems(root: Path, path: Path) -> list[tuple[str, str | None]]:
     except ValueError:
         return [("symbolic link points outside the project", "copy the file into the project instead")]
     if any(part.startswith(".") for part in inside.parts):
-        return [(f"symbolic link points into the hidden folder {inside.parts[0]}",
-                 "hidden files (.git, .env) are never published; copy what you need instead")]
+        return [
+            (
+                f"symbolic link points into the hidden folder {inside.parts[0]}",
+                "hidden files (.git, .env) are never published; copy what you need instead",
+            )
+        ]
     if real.is_dir() and os.path.islink(path):
         here = Path(os.path.realpath(path.parent))
         if here == real or real in here.parents:
-            return [("symbolic link to a folder that contains it: the site would never end",
-                     "remove the link")]
+            return [("symbolic link to a folder that contains it: the site would never end", "remove the link")]
     return []
 
 
@@ -210,91 +231,8 @@ def _kind(suffix: str) -> str:
     return "data" if suffix in DATA_SUFFIXES else suffix.lstrip(".").upper() if suffix else "static"
 
 
-# -- SVG -----------------------------------------------------------------------------------------
-
-class _SvgRules:
-    """The parser's target: checks each element as it is read, with the line it starts on."""
-
-    def __init__(self) -> None:
-        self.parser: DefusedXMLParser | None = None
-        self.found: list[tuple[int, str]] = []
-        self.in_style = 0
-
-    def line(self) -> int:
-        return self.parser.parser.CurrentLineNumber if self.parser else 0
-
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        ns, local = _split(tag)
-        if ns in INERT_NS:
-            return
-        if ns != SVG_NS or local not in SVG_ELEMENTS:
-            self.found.append((self.line(), f"contains a <{_name(ns, local)}> element, which is not a plain drawing"))
-            return
-        if local == "style":
-            self.in_style += 1
-        for name, value in attrib.items():
-            self.attribute(local, *_split(name), value)
-
-    def attribute(self, element: str, ns: str, name: str, value: str) -> None:
-        plain = _INVISIBLE.sub("", value)
-        if name.lower().startswith("on"):
-            self.found.append((self.line(), f"has an {name}= event handler"))
-        elif _SCRIPT_URL.search(plain) or name in URL_LIKE and _DOCUMENT_URL.search(plain):
-            self.found.append((self.line(), f"has a script or document URL in {_name(ns, name)}="))
-        elif element in ANIMATIONS and name == "attributeName" and _ANIMATED_URL.match(value.strip()):
-            self.found.append((self.line(), f"<{element}> changes {value.strip()}=, which can turn it into a script link"))
-        elif ns in INERT_NS or (ns == XML_NS and name in ("space", "lang")):
-            return
-        elif name == "href" and ns in ("", XLINK_NS):
-            if element not in ("a", "use", "image", "feImage", "textPath", "mpath", "pattern", "linearGradient",
-                               "radialGradient", "filter") or element != "a" and re.match(r"^[a-z][a-z0-9+.-]*:(?!image/)", plain, re.I):
-                self.found.append((self.line(), f"<{element}> links to {value!r}; drawings link only to their own parts and images"))
-        elif ns or name not in SVG_ATTRIBUTES and not name.startswith(("aria-", "data-")):
-            self.found.append((self.line(), f"has a {_name(ns, name)}= attribute, which is not a drawing attribute"))
-
-    def end(self, tag: str) -> None:
-        if _split(tag) == (SVG_NS, "style") and self.in_style:
-            self.in_style -= 1
-
-    def data(self, text: str) -> None:
-        if self.in_style and (_SCRIPT_URL.search(_INVISIBLE.sub("", text)) or "@import" in text.lower()):
-            self.found.append((self.line(), "has a style sheet that imports or links to a script"))
-
-    def pi(self, target: str, data: str) -> None:
-        self.found.append((self.line(), f"contains a <?{target}?> processing instruction (a style sheet could run scripts)"))
-
-    def close(self) -> None:
-        return None
-
-
-def svg_findings(text: str) -> list[tuple[int, str]]:
-    """(line, what) for everything in an SVG that is not a plain drawing."""
-    rules = _SvgRules()
-    parser = DefusedXMLParser(target=rules, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    rules.parser = parser
-    try:
-        parser.feed(text)
-        parser.close()
-    except DefusedXmlException as e:
-        return [(rules.line(), f"declares a DTD or entities ({type(e).__name__}), which could hide a script")]
-    except ParseError as e:
-        return [(e.position[0], f"is not well-formed XML: {e.msg if hasattr(e, 'msg') else e}")]
-    return rules.found
-
-
-def _split(name: str) -> tuple[str, str]:
-    if name.startswith("{"):
-        ns, _, local = name[1:].partition("}")
-        return ns, local
-    return "", name
-
-
-def _name(ns: str, local: str) -> str:
-    prefix = {SVG_NS: "", XLINK_NS: "xlink:", XML_NS: "xml:", "": ""}.get(ns)
-    return f"{prefix}{local}" if prefix is not None else f"{{{ns}}}{local}"
-
-
 # -- HTML ----------------------------------------------------------------------------------------
+
 
 class _HtmlRules(HTMLParser):
     def __init__(self) -> None:
@@ -312,11 +250,21 @@ class _HtmlRules(HTMLParser):
             plain = _INVISIBLE.sub("", value or "")
             if name.startswith("on"):
                 self.found.append((line, f"has an {name}= event handler"))
+            elif (name in LOADING or name == "href" and tag != "a") and any(
+                REMOTE.match(part.strip()) for part in plain.split(",")
+            ):
+                self.found.append((line, f"<{tag}> {remote_message(value or '')}"))
+            elif name == "style" and remote_in_css(value or ""):
+                self.found.append((line, f"style= {remote_message(remote_in_css(value or '')[0][1])}"))
             elif _SCRIPT_URL.search(plain) or name in URL_LIKE and _DOCUMENT_URL.search(plain):
                 self.found.append((line, f"has a script or document URL in {name}="))
             elif tag in {a.lower() for a in ANIMATIONS} and name == "attributename" and _ANIMATED_URL.match(plain):
                 self.found.append((line, f"<{tag}> changes {plain}=, which can turn it into a script link"))
-            elif name not in HTML_ATTRIBUTES and not name.startswith(("aria-", "data-", "xmlns")) and name != "xlink:href":
+            elif (
+                name not in HTML_ATTRIBUTES
+                and not name.startswith(("aria-", "data-", "xmlns"))
+                and name != "xlink:href"
+            ):
                 self.found.append((line, f"has a {name}= attribute, which is not allowed"))
 
     handle_startendtag = handle_starttag
@@ -326,7 +274,9 @@ class _HtmlRules(HTMLParser):
             self.in_style = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_style and (_SCRIPT_URL.search(_INVISIBLE.sub("", data)) or "@import" in data.lower()):
+        if self.in_style and remote_in_css(data):
+            self.found.append((self.getpos()[0], f"<style> {remote_message(remote_in_css(data)[0][1])}"))
+        elif self.in_style and (_SCRIPT_URL.search(_INVISIBLE.sub("", data)) or "@import" in data.lower()):
             self.found.append((self.getpos()[0], "has a style sheet that imports or links to a script"))
 
     def handle_pi(self, data: str) -> None:

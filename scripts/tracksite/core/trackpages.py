@@ -5,12 +5,15 @@ flashcards, quizzes and exercises), so nothing is written twice. This module say
 lives and gives the templates plain data (or Markdown, for the exercise pack, whose widgets the
 Markdown adapter renders as on the lessons). URLs are relative to the site root.
 """
+
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import TYPE_CHECKING, Any
 
 from tracksite.core import references as refs
+from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
 
 if TYPE_CHECKING:
@@ -44,7 +47,7 @@ def kind_of(src: str) -> tuple[str, str] | None:
     return None
 
 
-def pages_of(project: "Project", track: "Track") -> list[str]:
+def pages_of(project: Project, track: Track) -> list[str]:
     """The kinds of page this track has: only those with something to show."""
     lessons = project.curriculum.lessons_of(track.slug)
     out = []
@@ -52,59 +55,69 @@ def pages_of(project: "Project", track: "Track") -> list[str]:
         out.append("glossary")
     if any(l.keypoints for l in lessons):
         out.append("keypoints")
-    if any(_blocks(project, l, ("flashcards",)) for l in lessons):
+    if any(_blocks(project, l, (W.FLASHCARDS.name,)) for l in lessons):
         out.append("review")
-    if any(_blocks(project, l, ("exercise", "quiz")) for l in lessons):
+    if any(_blocks(project, l, (W.EXERCISE.name, W.QUIZ.name)) for l in lessons):
         out.append("exercises")
     return out
 
 
-def links(project: "Project", track: "Track") -> list[dict[str, str]]:
-    return [{"kind": k, "title": PAGES[k][0], "about": PAGES[k][1], "url": url(k, track.slug)}
-            for k in pages_of(project, track)]
+def links(project: Project, track: Track) -> list[dict[str, str]]:
+    return [
+        {"kind": k, "title": PAGES[k][0], "about": PAGES[k][1], "url": url(k, track.slug)}
+        for k in pages_of(project, track)
+    ]
 
 
-def _lesson(c: "Curriculum", lesson: "Lesson") -> dict[str, Any]:
-    return {"key": lesson.key, "title": lesson.title, "number": c.position(lesson).number,
-            "url": refs.url("lesson", lesson.track, lesson.slug)}
+def _lesson(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
+    return {
+        "key": lesson.key,
+        "title": lesson.title,
+        "number": c.position(lesson).number,
+        "url": refs.url("lesson", lesson.track, lesson.slug),
+    }
 
 
-def _where(c: "Curriculum", key: str, track: str) -> dict[str, Any] | None:
+def _where(c: Curriculum, key: str, track: str) -> dict[str, Any] | None:
     lesson = c.lesson(key)
     if lesson is None:
         return None
     out = _lesson(c, lesson)
-    t = c.track(lesson.track)
+    t = c.track_of(lesson)
     out["label"] = f"Lesson {out['number']}" if lesson.track == track else f"Track {t.number}, Lesson {out['number']}"
     return out
 
 
-def glossary_view(project: "Project", track: "Track") -> list[dict[str, Any]]:
+def glossary_view(project: Project, track: Track) -> list[dict[str, Any]]:
     """Every term of the track, sorted, with the lesson that teaches it and the lessons using it."""
     c = project.curriculum
     out = []
     for term in project.glossary.of_track(track.slug):
-        out.append({
-            "term": term.term, "anchor": term.anchor, "definition": term.definition,
-            "aliases": list(term.aliases),
-            "taught": _where(c, term.lesson, track.slug),
-            "introduced": _where(c, term.introduced, track.slug) if term.introduced else None,
-            "used": [w for w in (_where(c, k, track.slug) for k in project.glossary.used_in.get(term, [])) if w],
-        })
+        out.append(
+            {
+                "term": term.term,
+                "anchor": term.anchor,
+                "definition": term.definition,
+                "aliases": list(term.aliases),
+                "taught": _where(c, term.lesson, track.slug),
+                "introduced": _where(c, term.introduced, track.slug) if term.introduced else None,
+                "used": [w for w in (_where(c, k, track.slug) for k in project.glossary.used_in.get(term, [])) if w],
+            }
+        )
     return out
 
 
-def keypoints_view(c: "Curriculum", track: "Track") -> list[dict[str, Any]]:
+def keypoints_view(c: Curriculum, track: Track) -> list[dict[str, Any]]:
     """Each lesson's key points, in lesson order."""
     return [{**_lesson(c, l), "keypoints": list(l.keypoints)} for l in c.lessons_of(track.slug) if l.keypoints]
 
 
-def review_view(project: "Project", track: "Track") -> list[dict[str, Any]]:
+def review_view(project: Project, track: Track) -> list[dict[str, Any]]:
     """Each lesson's flashcards, in lesson order: the review page's deck."""
     out = []
     for lesson in project.curriculum.lessons_of(track.slug):
         cards = []
-        for block in _blocks(project, lesson, ("flashcards",)):
+        for block in _blocks(project, lesson, (W.FLASHCARDS.name,)):
             parsed, _ = parse_flashcards(block.body)
             cards += [{"term": card.term, "answer": card.answer} for card in parsed]
         if cards:
@@ -112,7 +125,7 @@ def review_view(project: "Project", track: "Track") -> list[dict[str, Any]]:
     return out
 
 
-def _blocks(project: "Project", lesson: "Lesson", names: tuple[str, ...]):
+def _blocks(project: Project, lesson: Lesson, names: tuple[str, ...]):
     doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
     if doc is None:
         return []
@@ -127,26 +140,31 @@ def practice_blocks(body: str, with_solutions: bool) -> list[str]:
     top, _ = find_blocks(body)
     out: list[str] = []
     for block in top:
-        if block.name not in ("exercise", "quiz") or block.indent:
+        if block.name not in (W.EXERCISE.name, W.QUIZ.name) or block.indent:
             continue
         last = block.end_line if block.end_line is not None else len(lines)
         dropped: set[int] = set()
         if not with_solutions:
             for child in iter_blocks(block.children):
-                if child.name == "solution":
+                if child.name == W.SOLUTION.name:
                     dropped.update(range(child.line, (child.end_line or last) + 1))
         out.append("\n".join(lines[n - 1] for n in range(block.line, last + 1) if n not in dropped))
     return out
 
 
-def exercises_markdown(project: "Project", track: "Track", instructor: bool) -> str:
+def exercises_markdown(project: Project, track: Track, instructor: bool) -> str:
     """The exercise pack: every lesson's exercises and quizzes under a heading per lesson."""
     c = project.curriculum
     here = src_uri("exercises", track.slug)
     lines = [f"# Exercise pack: Track {track.number}, {_md(track.title)}", ""]
-    lines.append("Every exercise and quiz of the track, in lesson order. "
-                 + ("This instructor copy shows the solutions." if instructor else
-                    "Solutions are on each lesson's page, under its exercises."))
+    lines.append(
+        "Every exercise and quiz of the track, in lesson order. "
+        + (
+            "This instructor copy shows the solutions."
+            if instructor
+            else "Solutions are on each lesson's page, under its exercises."
+        )
+    )
     lines.append("")
     for lesson in c.lessons_of(track.slug):
         doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
@@ -154,8 +172,12 @@ def exercises_markdown(project: "Project", track: "Track", instructor: bool) -> 
         if not blocks:
             continue
         link = refs.relative_src(here, refs.src_uri("lesson", lesson.track, lesson.slug))
-        lines += [f"## Lesson {c.position(lesson).number}: {_md(lesson.title)}", "",
-                  f"From [Lesson {c.position(lesson).number}]({link}).", ""]
+        lines += [
+            f"## Lesson {c.position(lesson).number}: {_md(lesson.title)}",
+            "",
+            f"From [Lesson {c.position(lesson).number}]({link}).",
+            "",
+        ]
         lesson_src = refs.src_uri("lesson", lesson.track, lesson.slug)
         for block in blocks:
             lines += [_relink(block, lesson_src, here, lesson.track), ""]
@@ -165,8 +187,6 @@ def exercises_markdown(project: "Project", track: "Track", instructor: bool) -> 
 def _relink(block: str, from_src: str, to_src: str, track: str) -> str:
     """A block copied from a lesson, its links and images pointed from the pack's address:
     course links (`lesson:x`) resolved, relative files and `#anchors` kept on the lesson's."""
-    import posixpath
-
     replacements = {}
     for link in refs.find_links(block, 1):
         target = link.target

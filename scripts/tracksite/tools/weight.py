@@ -32,6 +32,7 @@ tests/browser/test_privacy.py fails on it). A resource loaded twice counts once.
 tests/browser/test_privacy.py compares this list with the requests a real Chromium makes on a
 first visit.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -42,8 +43,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from tracksite.commands.linkcheck import CSS_URL as _CSS_URL, base_path_of, parse_srcset
-from tracksite.commands.linkcheck import config_urls as _config_urls
+from tracksite.htmlscan import CSS_URL as _CSS_URL
+from tracksite.htmlscan import config_urls as _config_urls
+from tracksite.htmlscan import parse_srcset
+from tracksite.sitepaths import base_path_of
 
 SEARCH_INDEX = "search/search_index.json"
 _FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.I | re.S)
@@ -108,7 +111,7 @@ def _local(site: Path, base: str, url: str, served_under: str = "/") -> Path | N
         return None
     path = parts.path
     if path.startswith("/") and served_under != "/" and path.startswith(served_under):
-        path = "/" + path[len(served_under):]
+        path = "/" + path[len(served_under) :]
     parts = parts._replace(path=path)
     segments: list[str] = [] if parts.path.startswith("/") else base.split("/")[:-1]
     for seg in parts.path.split("/"):
@@ -120,10 +123,10 @@ def _local(site: Path, base: str, url: str, served_under: str = "/") -> Path | N
                 segments.pop()
             continue
         segments.append(seg)
-    path = site.joinpath(*segments) if segments else site
-    if parts.path.endswith("/") or path.is_dir():
-        path = path / "index.html"
-    return path
+    found = site.joinpath(*segments) if segments else site
+    if parts.path.endswith("/") or found.is_dir():
+        found = found / "index.html"
+    return found
 
 
 def _gzip_size(data: bytes) -> int:
@@ -170,8 +173,14 @@ def search_engine_files(pagefind_js: Path) -> list[dict]:
     for path in files:
         if path.is_file():
             data = path.read_bytes()
-            found.append({"url": path.relative_to(site).as_posix(), "kind": "search",
-                          "bytes": len(data), "gzip": sent_size(data)})
+            found.append(
+                {
+                    "url": path.relative_to(site).as_posix(),
+                    "kind": "search",
+                    "bytes": len(data),
+                    "gzip": sent_size(data),
+                }
+            )
     return found
 
 
@@ -203,9 +212,13 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
     todo: list[tuple[str, str, str]] = [(kind, url, page_rel) for kind, url in parser.found]  # kind, url, base
     todo += _material_search(parser, page_rel)
     page_bytes = html_path.read_bytes()
-    visit = _Visit(site=site, served_under=base_path_of(site), seen={html_path},
-                   resources=[{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": _gzip_size(page_bytes)}],
-                   not_counted=[] if parser.material_search else [SEARCH_INDEX + " (Material's search: not on this page)"])
+    visit = _Visit(
+        site=site,
+        served_under=base_path_of(site),
+        seen={html_path},
+        resources=[{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": _gzip_size(page_bytes)}],
+        not_counted=[] if parser.material_search else [SEARCH_INDEX + " (Material's search: not on this page)"],
+    )
     while todo:
         todo += visit.fetch(*todo.pop(0))
     return visit.summary(page_url)
@@ -215,6 +228,7 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
 class _Visit:
     """What a first visit has fetched so far; kept apart from the walk so each rule (skip, count,
     defer, follow a stylesheet's fonts and imports) reads on its own."""
+
     site: Path
     served_under: str
     seen: set[Path]

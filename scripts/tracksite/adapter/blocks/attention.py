@@ -4,17 +4,20 @@ The build validates the data, picks the opening head and writes the caption and 
 focus token's weights into the HTML (readable without scripts). attention.js fetches the data from
 the copy beside the page and adds the layer/head selector, word merging, sentence switching and
 clickable tokens."""
+
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as etree
 
+from tracksite.adapter.blocks.common import DataBlock, el, tail, widget_root
+from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import fmt, parse_attention
-from tracksite.adapter.blocks.common import DataBlock, el, widget_root, tail
 
 
 class Attention(DataBlock):
-    NAME = "attention"
+    WIDGET = W.ATTENTION
+    NAME = W.ATTENTION.name
     TAG = "figure"
 
     def parse(self, raw: str):
@@ -26,10 +29,16 @@ class Attention(DataBlock):
         sets = [_set(ctx, spec.data, data)]
         if compare is not None:
             sets.append(_set(ctx, spec.compare, compare))
-        config = {"sets": sets, "layer": view.layer, "head": view.head,
-                  "focus": data.tokens[view.focus],
-                  "target": data.tokens[view.target] if view.target is not None else None}
-        widget_root(block, "ts-attn", "attention", f"ts-attn-{number}")
+        config = {
+            "sets": sets,
+            "layer": view.layer,
+            "head": view.head,
+            "focus": data.tokens[view.focus],
+            "target": data.tokens[view.target] if view.target is not None else None,
+        }
+        css = self.WIDGET.css_class
+        assert css is not None  # every block widget declares its root's class
+        widget_root(block, css, self.NAME, f"ts-attn-{number}")
         block.set("data-config", json.dumps(config, ensure_ascii=False, separators=(",", ":")))
         el(block, "figcaption", view.caption, "ts-attn__caption")
         p = el(block, "p", None, "ts-attn__sentence")
@@ -40,8 +49,7 @@ class Attention(DataBlock):
         el(block, "div", None, "ts-attn__app", hidden="hidden")
         focus = data.tokens[view.focus]
         table = el(block, "table", None, "ts-attn__table")
-        el(table, "caption", f"Attention from \u201c{focus}\u201d in layer {view.layer + 1}, "
-                             f"head {view.head + 1}")
+        el(table, "caption", f"Attention from \u201c{focus}\u201d in layer {view.layer + 1}, head {view.head + 1}")
         tr = el(el(table, "thead"), "tr")
         el(tr, "th", "Token", scope="col")
         el(tr, "th", "Weight", scope="col")
@@ -62,9 +70,12 @@ def _set(ctx, name: str, data) -> dict:
     if name.lower().endswith(".json"):
         entry["url"] = _url(ctx, name)
     else:
-        entry["data"] = {"sentence": data.sentence, "tokens": list(data.tokens),
-                         "words": [list(w) for w in data.words] if data.words else None,
-                         "weights": data.weights}
+        entry["data"] = {
+            "sentence": data.sentence,
+            "tokens": list(data.tokens),
+            "words": [list(w) for w in data.words] if data.words else None,
+            "weights": data.weights,
+        }
     return entry
 
 

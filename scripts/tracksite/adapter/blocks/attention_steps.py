@@ -2,15 +2,16 @@
 
 Every number is computed at build time from tokens, x, w_q, w_k and w_v. All steps are in the HTML
 (readable without scripts and in print); attention.js shows one at a time with Back/Next."""
+
 from __future__ import annotations
 
 import math
 import xml.etree.ElementTree as etree
-from typing import Sequence
+from collections.abc import Sequence
 
+from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
+from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import StepsData, fmt, fmt_matrix, parse_attention_steps
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, widget_root, tail, title_line
-
 
 
 def _m(parent, tag, text=None):
@@ -29,12 +30,16 @@ def _math(parent) -> etree.Element:
 
 
 class AttentionSteps(DataBlock):
-    NAME = "attention-steps"
+    WIDGET = W.ATTENTION_STEPS
+    NAME = W.ATTENTION_STEPS.name
+
     def parse(self, raw: str):
         return parse_attention_steps(raw)
 
     def render(self, block: etree.Element, data, number: int) -> None:
-        sid = widget_root(block, "ts-steps", "attention-steps", f"ts-steps-{number}")
+        css = self.WIDGET.css_class
+        assert css is not None  # every block widget declares its root's class
+        sid = widget_root(block, css, self.NAME, f"ts-steps-{number}")
         title_line(block, "Attention, step by step", self.argument)
         ol = el(block, "ol", None, "ts-steps__list")
         steps = _steps(data)
@@ -97,8 +102,11 @@ def _most(name: str, tokens: Sequence[str], row: Sequence[float]) -> str:
     if len(best) == len(tokens):
         return f" \u201c{name}\u201d spreads its attention evenly."
     if len(best) > 1:
-        return f" \u201c{name}\u201d attends equally to " + ", ".join(best[:-1]) \
+        return (
+            f" \u201c{name}\u201d attends equally to "
+            + ", ".join(best[:-1])
             + f" and {best[-1]}, more than to the rest."
+        )
     return f" \u201c{name}\u201d attends most to {best[0]}."
 
 
@@ -120,11 +128,13 @@ def _f_inputs(m) -> None:
 
 def _f_projection(letter: str):
     """Formula of a projection step, e.g. Q = X W_Q."""
+
     def formula(m) -> None:
         _m(m, "mi", letter)
         _m(m, "mo", "=")
         _m(m, "mi", "X")
         _sub(m, "W", letter)
+
     return formula
 
 
@@ -148,6 +158,7 @@ def _frac(m, numer: str) -> None:
 
 def _f_scaled(d_k: int):
     """Formula of the scale step: S / sqrt(d_k) = S / sqrt(<the actual d_k>)."""
+
     def formula(m) -> None:
         _frac(m, "S")
         _m(m, "mo", "=")
@@ -155,6 +166,7 @@ def _f_scaled(d_k: int):
         _m(fr, "mi", "S")
         sq = _m(fr, "msqrt")
         _m(sq, "mn", str(d_k))
+
     return formula
 
 
@@ -180,15 +192,20 @@ def _step_inputs(d: StepsData):
     """Step 1: the given matrices, so the learner sees where every later number comes from."""
     tokens = list(d.tokens)
     n, d_model, d_k, d_v = len(tokens), len(d.x[0]), d.d_k, len(d.w_v[0])
-    return ("The inputs", _f_inputs,
-            f"Each row of X is one token's embedding ({n} tokens, $d_{{\\text{{model}}}} = {d_model}$). "
-            f"Training would learn the three weight matrices; here they are given. "
-            f"W_Q and W_K map an embedding to d_k = {d_k} numbers, W_V to d_v = {d_v}.",
-            [(f"X ({n} \u00d7 {d_model})", tokens, _dims(d_model), _inputs(d.x)),
-             (f"W_Q ({d_model} \u00d7 {d_k})", _dims(d_model), _dims(d_k), _inputs(d.w_q)),
-             (f"W_K ({d_model} \u00d7 {d_k})", _dims(d_model), _dims(d_k), _inputs(d.w_k)),
-             (f"W_V ({d_model} \u00d7 {d_v})", _dims(d_model), _dims(d_v), _inputs(d.w_v))],
-            None)
+    return (
+        "The inputs",
+        _f_inputs,
+        f"Each row of X is one token's embedding ({n} tokens, $d_{{\\text{{model}}}} = {d_model}$). "
+        f"Training would learn the three weight matrices; here they are given. "
+        f"W_Q and W_K map an embedding to d_k = {d_k} numbers, W_V to d_v = {d_v}.",
+        [
+            (f"X ({n} \u00d7 {d_model})", tokens, _dims(d_model), _inputs(d.x)),
+            (f"W_Q ({d_model} \u00d7 {d_k})", _dims(d_model), _dims(d_k), _inputs(d.w_q)),
+            (f"W_K ({d_model} \u00d7 {d_k})", _dims(d_model), _dims(d_k), _inputs(d.w_k)),
+            (f"W_V ({d_model} \u00d7 {d_v})", _dims(d_model), _dims(d_v), _inputs(d.w_v)),
+        ],
+        None,
+    )
 
 
 def _step_projections(d: StepsData) -> list:
@@ -197,17 +214,25 @@ def _step_projections(d: StepsData) -> list:
     n, d_k, d_v = len(tokens), d.d_k, len(d.w_v[0])
     steps = []
     for letter, name, w, result, width, role in (
-            ("Q", "Queries", d.w_q, d.q, d_k, "what each token is looking for"),
-            ("K", "Keys", d.w_k, d.k, d_k, "what each token offers to be found by"),
-            ("V", "Values", d.w_v, d.v, d_v, "what each token passes on when attended to")):
+        ("Q", "Queries", d.w_q, d.q, d_k, "what each token is looking for"),
+        ("K", "Keys", d.w_k, d.k, d_k, "what each token offers to be found by"),
+        ("V", "Values", d.w_v, d.v, d_v, "what each token passes on when attended to"),
+    ):
         col = [row[0] for row in w]
         shown = fmt_matrix(result)
-        example = (f"For example, {letter.lower()} of \u201c{tokens[0]}\u201d, column 1 = its row of X "
-                   f"times column 1 of W_{letter}: {_dot_text(d.x[0], col)}{shown[0][0]}.")
-        steps.append((name, _f_projection(letter),
-                      f"Multiply X by W_{letter}: row i of {letter} is {role}.",
-                      [(f"{letter} = X W_{letter} ({n} \u00d7 {width})", tokens, _dims(width),
-                        shown)], example))
+        example = (
+            f"For example, {letter.lower()} of \u201c{tokens[0]}\u201d, column 1 = its row of X "
+            f"times column 1 of W_{letter}: {_dot_text(d.x[0], col)}{shown[0][0]}."
+        )
+        steps.append(
+            (
+                name,
+                _f_projection(letter),
+                f"Multiply X by W_{letter}: row i of {letter} is {role}.",
+                [(f"{letter} = X W_{letter} ({n} \u00d7 {width})", tokens, _dims(width), shown)],
+                example,
+            )
+        )
     return steps
 
 
@@ -218,18 +243,23 @@ def _step_scores_and_scale(d: StepsData) -> list:
     qi, qi_k = 0, (1 if len(tokens) > 1 else 0)
     q_shown, k_shown = fmt_matrix(d.q), fmt_matrix(d.k)
     s_shown, scaled_shown = fmt_matrix(d.scores), fmt_matrix(d.scaled)
-    scores = ("Scores", _f_scores,
-              "Compare every query with every key by a dot product: row i, column j says how "
-              "well token i's query matches token j's key.",
-              [("S = Q K\u1d40 (rows: queries, columns: keys)", tokens, tokens, s_shown)],
-              f"For example, \u201c{q_tok}\u201d looking at \u201c{tokens[qi_k]}\u201d: "
-              f"q \u00b7 k = {_dot_shown(q_shown[qi], k_shown[qi_k])}{s_shown[qi][qi_k]}.")
-    scale = ("Scale", _f_scaled(d_k),
-             f"Divide by $\\sqrt{{d_k}} = \\sqrt{{{d_k}}} \\approx {fmt(rt)}$, so that scores do not "
-             "grow with the width of the vectors and the softmax stays smooth.",
-             [(f"S / \u221a{d_k}", tokens, tokens, scaled_shown)],
-             f"For example, {s_shown[qi][qi_k]} / {fmt(rt)} = "
-             f"{scaled_shown[qi][qi_k]}.")
+    scores = (
+        "Scores",
+        _f_scores,
+        "Compare every query with every key by a dot product: row i, column j says how "
+        "well token i's query matches token j's key.",
+        [("S = Q K\u1d40 (rows: queries, columns: keys)", tokens, tokens, s_shown)],
+        f"For example, \u201c{q_tok}\u201d looking at \u201c{tokens[qi_k]}\u201d: "
+        f"q \u00b7 k = {_dot_shown(q_shown[qi], k_shown[qi_k])}{s_shown[qi][qi_k]}.",
+    )
+    scale = (
+        "Scale",
+        _f_scaled(d_k),
+        f"Divide by $\\sqrt{{d_k}} = \\sqrt{{{d_k}}} \\approx {fmt(rt)}$, so that scores do not "
+        "grow with the width of the vectors and the softmax stays smooth.",
+        [(f"S / \u221a{d_k}", tokens, tokens, scaled_shown)],
+        f"For example, {s_shown[qi][qi_k]} / {fmt(rt)} = {scaled_shown[qi][qi_k]}.",
+    )
     return [scores, scale]
 
 
@@ -238,22 +268,34 @@ def _step_softmax_and_output(d: StepsData) -> list:
     tokens = list(d.tokens)
     n, d_v, q_tok = len(tokens), len(d.w_v[0]), tokens[0]
     row = d.weights[0]
-    softmax = ("Softmax", _f_softmax,
-               "Turn each row into attention weights: exponentiate and divide by the row's "
-               "total, so every weight lies between 0 and 1 and each row sums to 1.",
-               [("A: attention weights (rows: queries, columns: keys)", tokens, tokens,
-                 [[fmt(v) for v in r] for r in d.weights])],
-               f"Row \u201c{q_tok}\u201d: " + " + ".join(fmt(v) for v in row)
-               + f" = {fmt(math.fsum(row))}."
-               + _most(q_tok, tokens, row))
+    softmax = (
+        "Softmax",
+        _f_softmax,
+        "Turn each row into attention weights: exponentiate and divide by the row's "
+        "total, so every weight lies between 0 and 1 and each row sums to 1.",
+        [
+            (
+                "A: attention weights (rows: queries, columns: keys)",
+                tokens,
+                tokens,
+                [[fmt(v) for v in r] for r in d.weights],
+            )
+        ],
+        f"Row \u201c{q_tok}\u201d: "
+        + " + ".join(fmt(v) for v in row)
+        + f" = {fmt(math.fsum(row))}."
+        + _most(q_tok, tokens, row),
+    )
     col_v = [r[0] for r in fmt_matrix(d.v)]
-    output = ("Output", _f_out,
-              "Each token's new representation is the average of all value rows, weighted "
-              "by its row of A.",
-              [(f"Z = A V ({n} \u00d7 {d_v})", tokens, _dims(d_v), fmt_matrix(d.output))],
-              f"For example, \u201c{q_tok}\u201d, column 1: "
-              + (" + ".join(f"{fmt(a)} \u00d7 {v}" for a, v in zip(row, col_v))
-                 + " = " if n <= 6 else "") + f"{fmt(d.output[0][0])}.")
+    output = (
+        "Output",
+        _f_out,
+        "Each token's new representation is the average of all value rows, weighted by its row of A.",
+        [(f"Z = A V ({n} \u00d7 {d_v})", tokens, _dims(d_v), fmt_matrix(d.output))],
+        f"For example, \u201c{q_tok}\u201d, column 1: "
+        + (" + ".join(f"{fmt(a)} \u00d7 {v}" for a, v in zip(row, col_v)) + " = " if n <= 6 else "")
+        + f"{fmt(d.output[0][0])}.",
+    )
     return [softmax, output]
 
 

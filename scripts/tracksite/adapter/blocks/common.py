@@ -1,15 +1,17 @@
 """Shared pieces of the widget blocks: the page context, element helpers, error elements."""
+
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from markdown.util import AtomicString
 from pymdownx.blocks.block import Block
 
+from tracksite.adapter.blocks.inline import render_into
 from tracksite.core.widgets import Issue, clean_text
 
 
@@ -27,11 +29,9 @@ def default_context() -> WidgetContext:
     return WidgetContext(page_id="page", source_dir=Path.cwd(), data_url=lambda name: name)
 
 
-def el(parent: etree.Element, tag: str, text: str | None = None, cls: str | None = None,
-       **attrs: str) -> etree.Element:
+def el(parent: etree.Element, tag: str, text: str | None = None, cls: str | None = None, **attrs: str) -> etree.Element:
     """A child element whose text is plain (escaped on output, never parsed as Markdown)."""
-    attrib = {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items()
-              if v is not None}
+    attrib = {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items() if v is not None}
     if cls:
         attrib["class"] = cls
     child = etree.SubElement(parent, tag, attrib)
@@ -40,13 +40,10 @@ def el(parent: etree.Element, tag: str, text: str | None = None, cls: str | None
     return child
 
 
-def el_math(parent: etree.Element, tag: str, text: str, cls: str | None = None,
-            **attrs: str) -> etree.Element:
+def el_math(parent: etree.Element, tag: str, text: str, cls: str | None = None, **attrs: str) -> etree.Element:
     """Like `el`, but the text is inline Markdown (`code`, emphasis, links) with math: `$...$`
     and bare symbols such as `d_k` become arithmatex spans, which the build turns into MathML
     (mathml.py). Raw HTML is shown as text (inline.py)."""
-    from tracksite.adapter.blocks.inline import render_into
-
     child = el(parent, tag, None, cls, **attrs)
     render_into(child, text)
     return child
@@ -65,7 +62,7 @@ def inline_title(text: str) -> str:
     text = clean_text(text)
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
-        out.append(text[pos:m.start()].replace("<", "&lt;"))
+        out.append(text[pos : m.start()].replace("<", "&lt;"))
         out.append(m.group(0))
         pos = m.end()
     out.append(text[pos:].replace("<", "&lt;"))
@@ -131,12 +128,13 @@ def widget_root(block: etree.Element, cls: str, widget: str, default_id: str) ->
     extra = block.get("class")
     block.set("class", f"{cls} {extra}" if extra else cls)
     block.set("data-widget", widget)
-    block.set("id", block.get("id") or default_id)
-    return block.get("id")
+    block_id = block.get("id") or default_id
+    block.set("id", block_id)
+    return block_id
 
 
 def title_line(parent: etree.Element, label: str, title: str | None) -> etree.Element:
-    """"Quiz: Quick check". The space goes in the tail: el() strips the label's own whitespace."""
+    """ "Quiz: Quick check". The space goes in the tail: el() strips the label's own whitespace."""
     p = el(parent, "p", None, "ts-widget__title")
     strong = el(p, "strong", label + (":" if title else ""))
     if title:
@@ -154,8 +152,12 @@ def render_error(block: etree.Element, name: str, issues: Iterable[Issue]) -> No
     block.set("class", "ts-widget-error")
     block.set("role", "note")
     block.set("data-widget-error", name)
-    el(block, "p", f"This {name} block could not be shown. Run `tracksite check` for the "
-                   "file and line of each problem:", "ts-widget-error__title")
+    el(
+        block,
+        "p",
+        f"This {name} block could not be shown. Run `tracksite check` for the file and line of each problem:",
+        "ts-widget-error__title",
+    )
     ul = el(block, "ul")
     issues = [i for i in issues if i.severity == "error"] or list(issues)
     for issue in issues[:8]:

@@ -1,13 +1,16 @@
 """`//// exercise | Title` with a nested `/// solution`: numbered per page, solution in a <details>."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
 from tracksite.adapter.blocks.common import WidgetBlock, el, inline_title
+from tracksite.core import widgetregistry as W
 
 
 class Exercise(WidgetBlock):
-    NAME = "exercise"
+    WIDGET = W.EXERCISE
+    NAME = W.EXERCISE.name
     ARGUMENT = None
 
     def on_markdown(self) -> str:
@@ -15,11 +18,12 @@ class Exercise(WidgetBlock):
 
     def on_create(self, parent: etree.Element) -> etree.Element:
         number = self.next_number()
-        root = etree.SubElement(parent, "div", {"class": "ts-exercise", "data-widget": "exercise"})
+        css = self.WIDGET.css_class
+        assert css is not None  # every block widget declares its root's class
+        root = etree.SubElement(parent, "div", {"class": css, "data-widget": self.NAME})
         heading = el(root, "h3", None, "ts-exercise__title")
         title = (self.argument or "").strip()
-        label = el(heading, "span", f"Exercise {number}" + (":" if title else ""),
-                   "ts-exercise__number")
+        label = el(heading, "span", f"Exercise {number}" + (":" if title else ""), "ts-exercise__number")
         if title:
             label.tail = " " + inline_title(title)  # inline Markdown (emphasis, `code`)
         self.task = el(root, "div", None, "ts-exercise__task")
@@ -30,7 +34,8 @@ class Exercise(WidgetBlock):
 
 
 class Solution(WidgetBlock):
-    NAME = "solution"
+    WIDGET = W.SOLUTION
+    NAME = W.SOLUTION.name
     ARGUMENT = None  # a title is ignored (the validator warns), never shown as body text
 
     def on_markdown(self) -> str:
@@ -39,8 +44,7 @@ class Solution(WidgetBlock):
     def on_create(self, parent: etree.Element) -> etree.Element:
         classes = (parent.get("class") or "").split()
         if "ts-exercise__task" not in classes:
-            el(parent, "p", "A solution must sit inside an exercise block.", "ts-widget-error",
-               role="note")
+            el(parent, "p", "A solution must sit inside an exercise block.", "ts-widget-error", role="note")
         details = etree.SubElement(parent, "details", {"class": "ts-solution success"})
         summary = el(details, "summary")  # theme CSS shows the label that matches the state
         el(summary, "span", "Show solution", "ts-solution__show")

@@ -2,22 +2,28 @@
 
 Without scripts: every card, its answer behind a "Show answer" disclosure. widgets.js turns the
 list into one card at a time (flip, previous/next, "Knew it"/"Again" kept per lesson)."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
+from tracksite.adapter.blocks.common import DataBlock, el, el_math, title_line, widget_root
+from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import parse_flashcards
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, widget_root, title_line
 
 
 class Flashcards(DataBlock):
-    NAME = "flashcards"
+    WIDGET = W.FLASHCARDS
+    NAME = W.FLASHCARDS.name
+
     def parse(self, raw: str):
         return parse_flashcards(raw)
 
     def render(self, block: etree.Element, cards, number: int) -> None:
         ctx = self.context()
-        widget_root(block, "ts-cards", "flashcards", f"ts-cards-{number}")
+        css = self.WIDGET.css_class
+        assert css is not None  # every block widget declares its root's class
+        widget_root(block, css, self.NAME, f"ts-cards-{number}")
         block.set("data-key", f"tracksite:cards:{ctx.page_id}:{number}")
         title_line(block, "Flashcards", self.argument)
         ol = el(block, "ol", None, "ts-cards__list")

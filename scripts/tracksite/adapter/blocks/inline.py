@@ -13,6 +13,7 @@ The HTML is parsed back into elements whose texts are atomic (the page's own Mar
 parses them again). Links keep only http(s), mailto, relative and `#` targets; images become
 their alt text (a widget option is no place for a picture).
 """
+
 from __future__ import annotations
 
 import re
@@ -65,7 +66,7 @@ def _prepare(text: str) -> tuple[str, list[str]]:
     formulas: list[str] = []
     out, pos = [], 0
     for m in _CODE_SPAN.finditer(text):
-        out.append(_outside_code(text[pos:m.start()], formulas))
+        out.append(_outside_code(text[pos : m.start()], formulas))
         out.append(m.group(0))
         pos = m.end()
     out.append(_outside_code(text[pos:], formulas))
@@ -151,7 +152,7 @@ def _put_text(node: etree.Element, text: str | None, after: etree.Element | None
                 after = _insert(node, after, brace)
             if plain and after is None:
                 node.text = AtomicString((node.text or "") + plain)
-            elif plain:
+            elif plain and after is not None:
                 after.tail = AtomicString((after.tail or "") + plain)
 
 

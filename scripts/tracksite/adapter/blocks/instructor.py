@@ -1,18 +1,21 @@
 """`/// instructor`: teaching notes, left out of the HTML unless rendering for instructors."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
 from tracksite.adapter.blocks.common import WidgetBlock, el
+from tracksite.core import widgetregistry as W
 
 
 class Instructor(WidgetBlock):
-    NAME = "instructor"
+    WIDGET = W.INSTRUCTOR
+    NAME = W.INSTRUCTOR.name
     ARGUMENT = None
 
     def on_init(self) -> None:
         self.show = self.instructor()
-        self.parent = None
+        self.parent: etree.Element | None = None
 
     def on_markdown(self) -> str:
         # Hidden notes are not even parsed: nothing in them can leak (ids, footnotes, links).
@@ -22,8 +25,7 @@ class Instructor(WidgetBlock):
         self.parent = parent
         if not self.show:
             return etree.SubElement(parent, "div")
-        aside = etree.SubElement(parent, "aside", {"class": "ts-instructor",
-                                                   "aria-label": "Instructor notes"})
+        aside = etree.SubElement(parent, "aside", {"class": "ts-instructor", "aria-label": "Instructor notes"})
         el(aside, "p", "Instructor notes", "ts-instructor__label")
         self.body = el(aside, "div", None, "ts-instructor__body")
         return aside

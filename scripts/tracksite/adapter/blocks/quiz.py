@@ -7,53 +7,67 @@ Instructors often write the right answer first. The page does not show it first:
 orders each question's options by a fixed shuffle of that question (so the no-script page, a
 printout and every build agree), and widgets.js reshuffles them per learner. Each input's
 `value` and each explanation's `data-option` keep the option's place in the source."""
+
 from __future__ import annotations
 
 import functools
 import random
 import xml.etree.ElementTree as etree
 
+from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
+from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import content_key, parse_quiz
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, widget_root, tail, title_line
 
 
 class Quiz(DataBlock):
-    NAME = "quiz"
+    WIDGET = W.QUIZ
+    NAME = W.QUIZ.name
+
     def parse(self, raw: str):
         return _parse(raw)
 
     def render(self, block: etree.Element, questions, number: int) -> None:
         ctx = self.context()
-        qid = widget_root(block, "ts-quiz", "quiz", f"ts-quiz-{number}")
+        css = self.WIDGET.css_class
+        assert css is not None  # every block widget declares its root's class
+        qid = widget_root(block, css, self.NAME, f"ts-quiz-{number}")
         block.set("data-key", f"tracksite:quiz:{ctx.page_id}:{number}:{content_key(questions)}")
         title_line(block, "Quiz", self.argument)
         ol = el(block, "ol", None, "ts-quiz__questions")
         for qn, question in enumerate(questions, start=1):
-            li = el(ol, "li", None, "ts-quiz__question",
-                    data_multiple="true" if question.multiple else "false")
+            li = el(ol, "li", None, "ts-quiz__question", data_multiple="true" if question.multiple else "false")
             fieldset = el(li, "fieldset", None, "ts-quiz__fieldset")
-            el_math(fieldset, "legend", question.question, "ts-quiz__legend")
-            el(fieldset, "p", "Choose every answer that applies." if question.multiple
-               else "Choose one answer.", "ts-quiz__hint")
+            legend = el(fieldset, "legend", None, "ts-quiz__legend")  # the number in the text: print keeps it
+            tail(el(legend, "span", f"{qn}.", "ts-quiz__number"), " ")
+            el_math(legend, "span", question.question, "ts-quiz__question-text")
+            el(
+                fieldset,
+                "p",
+                "Choose every answer that applies." if question.multiple else "Choose one answer.",
+                "ts-quiz__hint",
+            )
             ul = el(fieldset, "ul", None, "ts-quiz__options")
             kind = "checkbox" if question.multiple else "radio"
             order = shown_order(question)
             for i in order:
                 option, oid = question.options[i], f"{qid}-{qn}-{i + 1}"
                 item = el(ul, "li", None, "ts-quiz__option")
-                el(item, "input", None, "ts-quiz__input", type=kind, id=oid,
-                   name=f"{qid}-{qn}", value=str(i))
+                el(item, "input", None, "ts-quiz__input", type=kind, id=oid, name=f"{qid}-{qn}", value=str(i))
                 el_math(item, "label", option.text, "ts-quiz__label", for_=oid)
             details = el(li, "details", None, "ts-quiz__answers")
-            el(details, "summary", "Show the answer" if not question.multiple
-               else "Show the answers")
+            el(details, "summary", "Show the answer" if not question.multiple else "Show the answers")
             answers = el(details, "ul", None, "ts-quiz__explanations")
             for i in order:
                 option = question.options[i]
-                item = el(answers, "li", None, "ts-quiz__explanation", data_option=str(i),
-                          data_correct="true" if option.correct else "false")
-                mark = el(item, "strong", "Right:" if option.correct else "Wrong:",
-                          "ts-quiz__verdict")
+                item = el(
+                    answers,
+                    "li",
+                    None,
+                    "ts-quiz__explanation",
+                    data_option=str(i),
+                    data_correct="true" if option.correct else "false",
+                )
+                mark = el(item, "strong", "Right:" if option.correct else "Wrong:", "ts-quiz__verdict")
                 tail(mark, " ")
                 text = el_math(item, "span", option.text, "ts-quiz__option-text")
                 tail(text, " \u2014 ")

@@ -5,6 +5,7 @@ challenges become bold text (they would clutter the page's contents). A link to 
 imported page no longer has would fail `tracksite check` (`lesson:x#id`) or the strict build
 (`#id`); it is kept pointing at the page (or as plain text on the same page) and reported.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,18 +25,28 @@ def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> d
     for slug, body in bodies.items():
         masked = mask_code(body)  # the same offsets as `body`; recomputed after the first pass
 
+        # The two rewriters run inside this iteration (re.sub below) and read `slug` and `masked`
+        # as they are then: `other` must see the mask recomputed after the first pass.
         def same(m: re.Match) -> str:
-            if m["id"] in ids[slug] or masked[m.start():m.end()] != m.group(0):
+            if m["id"] in ids[slug] or masked[m.start() : m.end()] != m.group(0):  # noqa: B023
                 return m.group(0)
-            note(sources.get(slug), m["id"], f"link to #{m['id']} has no heading with that id after the import; kept as text")
+            note(
+                sources.get(slug),  # noqa: B023
+                m["id"],
+                f"link to #{m['id']} has no heading with that id after the import; kept as text",
+            )
             return m["text"]
 
         def other(m: re.Match) -> str:
             page = m["page"].split("/")[-1] if m["page"].split("/")[0] in (track,) or "/" not in m["page"] else None
-            if page is None or page not in ids or m["id"] in ids[page] or masked[m.start():m.end()] != m.group(0):
+            if page is None or page not in ids or m["id"] in ids[page] or masked[m.start() : m.end()] != m.group(0):  # noqa: B023
                 return m.group(0)
-            note(sources.get(slug), m["id"], f"link to {m['scheme']}:{m['page']}#{m['id']} has no heading with that id "
-                                             "after the import; it points at the page instead")
+            note(
+                sources.get(slug),  # noqa: B023
+                m["id"],
+                f"link to {m['scheme']}:{m['page']}#{m['id']} has no heading with that id "
+                "after the import; it points at the page instead",
+            )
             return f"({m['scheme']}:{m['page']})"
 
         body = _SAME_PAGE.sub(same, body)

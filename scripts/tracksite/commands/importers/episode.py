@@ -7,23 +7,22 @@ the output fences (the theme styles them apart from input). Everything without a
 reported with its line, never dropped silently: an instructor porting a lesson must be able to
 see what changed.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers import pandoc
-from tracksite.core.loader import ASSET_SUFFIXES as PUBLISHED
+from tracksite.commands.importers import links, pandoc
+from tracksite.commands.importers.links import IMAGE, LINK, Note
+from tracksite.commands.importers.workbench import Layout
 
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
 DIV_OPEN = re.compile(r"^(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
 DIV_CLOSE = re.compile(r"^:{3,}\s*$")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-IMAGE = re.compile(r"!\[(?P<cap>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
-ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>[^']*)'|"(?P<b>[^"]*)")""")
-LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
 LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
@@ -31,8 +30,14 @@ KNITR_CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{\s*([A-Za-z][\w]*)[^}]*\}\s*$")  # 
 
 # Fenced-div kinds and the block each one becomes. Admonition types must be ones mkdocs.yml lists.
 CALLOUTS = {
-    "callout": "note", "discussion": "question", "checklist": "tip", "prereq": "info",
-    "caution": "warning", "testimonial": "note", "hint": "tip", "spoiler": "details",
+    "callout": "note",
+    "discussion": "question",
+    "checklist": "tip",
+    "prereq": "info",
+    "caution": "warning",
+    "testimonial": "note",
+    "hint": "tip",
+    "spoiler": "details",
 }
 FIELD_DIVS = ("questions", "objectives", "keypoints")
 
@@ -47,14 +52,6 @@ def _line(text: str, number: int) -> Line:
     line = Line(text)
     line.no = number
     return line
-
-
-@dataclass
-class Note:
-    """Something the import changed or could not carry over, at a line of the source file."""
-
-    line: int
-    message: str
 
 
 @dataclass
@@ -81,17 +78,21 @@ class Episode:
 class Context:
     """What link and image rewriting needs to know about the rest of the lesson."""
 
-    episode_slugs: dict[str, str]  # "03-create.md" -> "create"
-    image_names: dict[str, str] = field(default_factory=dict)  # "fig/x.svg" -> "x.svg"
+    episode_slugs: dict[str, str]  # "03-create.md" -> "track/create"
     line: int = 0  # the source line being rewritten, for notes
-    source_dir: Path | None = None  # the episode's folder: images that are not there become text
+    source_dir: Path | None = None  # the page's folder, where its relative paths start
     demote: bool = False  # the episode uses `# ` headings: every heading goes one level down
     said: set = field(default_factory=set)  # notes given once per episode
     in_exercise: bool = False  # rendering a challenge: a solution belongs to its exercise
+    in_solution: bool = False  # rendering a solution: one inside it is a collapsed details block
     link_defs: dict[str, str] = field(default_factory=dict)  # links.md's `[ref]: target` lines
-
-    def exists(self, src: str) -> bool:
-        return self.source_dir is None or (self.source_dir / src).is_file()
+    layout: Layout | None = None  # the whole lesson, for resolving paths (workbench.py)
+    track: str = ""
+    page: str = "lesson"  # where the text lands: "lesson" (a lesson folder) or "learners" (docs/<track>/learners)
+    notes_lesson: str | None = None  # "track/slug" of the lesson that holds the instructor pages
+    files: dict[Path, str] = field(default_factory=dict)  # figures to copy beside the page: source -> name
+    downloads: dict[Path, str] = field(default_factory=dict)  # files to publish: source -> path under docs/<track>/
+    auto_ids: bool = False  # kramdown's `{:auto_ids}`: definition terms get ids made from their text
 
     def episode(self, name: str) -> str | None:
         """The lesson an episode file name points to, also by its `.html`/`.Rmd`/`.md` siblings."""
@@ -113,7 +114,12 @@ def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
         line = _line(text, number)
         m = FENCE.match(line)
         if fence is not None:
-            if m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence) and not line.strip()[len(m.group(2)):].strip():
+            if (
+                m
+                and m.group(2)[0] == fence[0]
+                and len(m.group(2)) >= len(fence)
+                and not line.strip()[len(m.group(2)) :].strip()
+            ):
                 fence = None
             stack[-1].children.append(line)
             continue
@@ -122,14 +128,14 @@ def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
         elif DIV_CLOSE.match(line) and len(stack) > 1:
             stack.pop()
             continue
-        elif (o := DIV_OPEN.match(line)) and div_kind(o):
-            div = Div(div_kind(o), number)
+        elif (o := DIV_OPEN.match(line)) and (div_kind_name := div_kind(o)):
+            div = Div(div_kind_name, number)
             stack[-1].children.append(div)
             stack.append(div)
             continue
         stack[-1].children.append(line)
     for open_div in stack[1:]:
-        notes.append(Note(open_div.line, f"`::: {open_div.kind}` is never closed; closed at the end of the file"))
+        notes.append(Note(open_div.line, f"`::: {open_div.kind}` is never closed; closed at the end of the file", True))
     return root.children
 
 
@@ -165,16 +171,23 @@ def depth(node) -> int:
 def convert(text: str, first_line: int, ctx: Context) -> Episode:
     """Convert an episode body (front-matter already removed) starting at `first_line`."""
     notes: list[Note] = []
-    lines = _grid_tables(text.splitlines(), first_line, notes)
+    lines, found = pandoc.kramdown_lines(text.splitlines())
+    notes.extend(Note(first_line + i, message) for i, message in found)
+    lines = _grid_tables(lines, first_line, notes)
     tree = parse_divs(lines, first_line, notes)
     ep = Episode(body="", notes=notes)
     ctx.demote = _has_title_heading(tree)
     if ctx.demote:
-        notes.append(Note(first_line, "the episode uses `# ` headings; every heading moved one level down "
-                                      "(the page title comes from `title:`)"))
+        notes.append(
+            Note(
+                first_line,
+                "the episode uses `# ` headings; every heading moved one level down "
+                "(the page title comes from `title:`)",
+            )
+        )
     out = _render(tree, ep, ctx, nested=False)
     body = "\n".join(out)
-    body += _shared_definitions(body, ep, ctx)
+    body += links.shared_definitions(body, ep, ctx)
     ep.body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return ep
 
@@ -197,32 +210,17 @@ def _grid_tables(lines: list[str], first_line: int, notes: list[Note]) -> list[s
     return out
 
 
-def _shared_definitions(body: str, ep: Episode, ctx: Context) -> str:
-    """Definitions from the lesson's links.md for the reference links this episode uses."""
-    if not ctx.link_defs:
-        return ""
-    local = pandoc.definitions(body)
-    lines = []
-    for label in sorted(pandoc.used_references(body) - set(local)):
-        line = ctx.link_defs.get(label)
-        if line is None:
-            continue
-        m = pandoc.DEFINITION.match(line)
-        target = _link(re.match(r"\[(?P<text>.*)\]\((?P<target>.*)\)", f"[{label}]({m['target']})"), ep, ctx)
-        new = re.match(r"^\[[^\]]*\]\((?P<t>[^)]*)\)$", target)
-        if new:
-            lines.append(f"[{m['ref']}]: {new['t']}")
-    return ("\n\n" + "\n".join(lines) + "\n") if lines else ""
-
-
 def _has_title_heading(children: list) -> bool:
     fence = None
     for child in children:
         if isinstance(child, Div):
             continue
         m = FENCE.match(child)
-        if fence is not None or m:
-            fence = (m.group(2) if fence is None else (None if m and m.group(2)[0] == fence[0] else fence))
+        if fence is None and m:
+            fence = m.group(2)
+            continue
+        if fence is not None:
+            fence = None if m and m.group(2)[0] == fence[0] else fence
             continue
         h = HEADING.match(child)
         if h and len(h.group(1)) == 1:
@@ -241,6 +239,7 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
         m = FENCE.match(child)
         if fence is not None or m:
             if fence is None:
+                assert m is not None  # no open fence, so this line opened one
                 fence = m.group(2)
                 # A fence indented 1-3 spaces under a list item (GitHub's way) would end the list in
                 # Python-Markdown, which wants 4: move the whole block to 4.
@@ -276,8 +275,12 @@ def _knitr_chunk(line: str, ep: Episode, ctx: Context) -> str:
         return line
     if "knitr" not in ctx.said:
         ctx.said.add("knitr")
-        ep.notes.append(Note(getattr(line, "no", ctx.line), "R Markdown code chunks are shown as code and not run: "
-                                                             "their output is not in the imported lesson"))
+        ep.notes.append(
+            Note(
+                getattr(line, "no", ctx.line),
+                "R Markdown code chunks are shown as code and not run: their output is not in the imported lesson",
+            )
+        )
     return f"{m.group(1)}{m.group(2)}{m.group(3).lower()}"
 
 
@@ -291,18 +294,22 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
     if div.kind == "challenge":
         return _render_challenge(div, ep, ctx)
     if div.kind == "solution" and not ctx.in_exercise:
-        ep.notes.append(Note(div.line, "a solution outside any challenge became a collapsed `/// details | Solution`"))
+        where = "inside another solution" if ctx.in_solution else "outside any challenge"
+        ep.notes.append(Note(div.line, f"a solution {where} became a collapsed `/// details | Solution`"))
         return _block(div, "details", "Solution", ep, ctx)
     if div.kind == "solution":
-        return _block(div, "solution", None, ep, ctx)
+        ctx.in_exercise, ctx.in_solution = False, True  # a solution in a solution: a collapsed details block
+        try:
+            return _block(div, "solution", None, ep, ctx)
+        finally:
+            ctx.in_exercise, ctx.in_solution = True, False
     kind = CALLOUTS.get(div.kind)
+    label: str | None = div.kind.capitalize()  # each kind keeps its own name: a hint reads "Hint"
     if kind is None:
         ep.notes.append(Note(div.line, f"`::: {div.kind}` has no tracksite equivalent; kept as a note"))
-        kind = "note"
+        kind, label = "note", None
     title, rest = _title(div.children)
-    if kind == "details" and not title:
-        title = "Show"
-    return _block(Div(div.kind, div.line, rest), kind, title or (div.kind.capitalize() if kind != "note" else None), ep, ctx)
+    return _block(Div(div.kind, div.line, rest), kind, title or label, ep, ctx)
 
 
 def _block(div: Div, name: str, title: str | None, ep: Episode, ctx: Context) -> list[str]:
@@ -326,8 +333,8 @@ def _title(children: list, only: tuple[str, ...] = ()) -> tuple[str | None, list
             text = h.group(2).strip()
             if only:
                 plain = text.lower().strip(" :-")
-                return None, (children[:i] + children[i + 1:] if plain in only else children)
-            return text, children[:i] + children[i + 1:]
+                return None, (children[:i] + children[i + 1 :] if plain in only else children)
+            return text, children[:i] + children[i + 1 :]
         return None, children
     return None, children
 
@@ -348,7 +355,7 @@ def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
     for part in parts:
         title, rest = _title(part)
         if title is None:
-            ep.notes.append(Note(div.line, "a challenge without a `## title`; titled \"Challenge\""))
+            ep.notes.append(Note(div.line, 'a challenge without a `## title`; titled "Challenge"'))
         out.extend(_block(Div("challenge", div.line, rest), "exercise", title or "Challenge", ep, ctx))
     ctx.in_exercise = outer
     return out
@@ -359,9 +366,11 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context, nested: bool) -> str:
     if term:  # a glossary term with an anchor: attr_list puts the id on the <dt>
         return f"{term.group('text')} {{ #{term.group('id')} }}"
     line = _dashes(line)
+    if pandoc.DEFINITION.match(line):
+        return links.definition_line(line, ep, ctx)
     line = SPAN.sub(lambda m: _span(m, ep, ctx), line)
-    line = IMAGE.sub(lambda m: _image(m, ep, ctx, nested), line)
-    return LINK.sub(lambda m: _link(m, ep, ctx), line)
+    line = IMAGE.sub(lambda m: links.image(m, ep, ctx, nested), line)
+    return LINK.sub(lambda m: links.link(m, ep, ctx), line)
 
 
 def _dashes(line: str) -> str:
@@ -377,52 +386,3 @@ def _dashes(line: str) -> str:
 def _span(m: re.Match, ep: Episode, ctx: Context) -> str:
     ep.notes.append(Note(ctx.line, f"pandoc span [{m.group('text')}]{{{m.group('attrs')}}} kept as plain text"))
     return m.group("text")
-
-
-def _image(m: re.Match, ep: Episode, ctx: Context, nested: bool) -> str:
-    caption, src, attrs = m.group("cap").strip(), m.group("src"), m.group("attrs") or ""
-    alt_m = ALT_ATTR.search(attrs)
-    alt = (alt_m.group("a") if alt_m and alt_m.group("a") is not None else alt_m.group("b")) if alt_m else None
-    if re.match(r"^[a-z]+:", src):
-        ep.notes.append(Note(ctx.line, f"remote image {src} is kept as a link: the site's CSP blocks third-party images"))
-        return f"[{caption or alt or src}]({src})"
-    name = src.rsplit("/", 1)[-1]
-    if not alt:
-        alt = caption or name
-        ep.notes.append(Note(ctx.line, f"image {src} has no alt text; its caption is used"))
-    alt = alt.replace("[", "(").replace("]", ")")
-    if not ctx.exists(src):
-        ep.notes.append(Note(ctx.line, f"image {src} is not in the source lesson; replaced by its alt text"))
-        return f"*(Image not available: {alt})*"
-    ctx.image_names[src] = name
-    ep.images.append(src)
-    size = " ".join(f'{k}="{v}"' for k, v in re.findall(r"""\b(width|height)\s*=\s*["']?([\d.]+(?:%|px|em)?)""", attrs))
-    image = f"![{alt}]({name})" + (f"{{ {size} }}" if size else "")
-    if not caption or caption == alt:
-        return image
-    if nested:
-        return f"{image}\n\n*{caption}*"
-    return f"{image}\n\n/// caption\n{caption}\n///\n"
-
-
-def _link(m: re.Match, ep: Episode, ctx: Context) -> str:
-    text, target = m.group("text"), m.group("target")
-    if re.match(r"^(?:[a-z][a-z0-9+.-]*:|#)", target):
-        return m.group(0)
-    path, _, anchor = target.partition("#")
-    name = path.rsplit("/", 1)[-1]
-    episode = ctx.episode(name)
-    if episode and ("/episodes/" in f"/{path}" or "/" not in path):
-        return f"[{text}](lesson:{episode}" + (f"#{anchor}" if anchor else "") + ")"
-    if path.startswith("../learners/") and path.endswith(".md") and ctx.exists(path):
-        return f"[{text}]({path}" + (f"#{anchor}" if anchor else "") + ")"
-    if path.startswith(("fig/", "files/", "data/")) and ctx.exists(path):
-        if not name.lower().endswith(tuple(PUBLISHED)):
-            ep.notes.append(Note(ctx.line, f"{path} is not a file type the site publishes (images, data files and downloads); "
-                                           "the link is kept as text: share the file another way"))
-            return text
-        ctx.image_names[path] = name
-        ep.images.append(path)
-        return f"[{text}]({name})"
-    ep.notes.append(Note(ctx.line, f"link to {target} has no page in the site; kept as text"))
-    return text

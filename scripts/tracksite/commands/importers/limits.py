@@ -5,9 +5,11 @@ lesson schema does (a header and a Key points page must stay readable). What goe
 moved, not dropped: a long title is shortened, extra questions and key points go to the end of
 the body as a list, a too-long item is cut at a word with "…". Each change is reported.
 """
+
 from __future__ import annotations
 
 from tracksite.core import schema
+from tracksite.core.schemalang import ListOf, Text
 from tracksite.core.trackpages import RESERVED_SLUGS
 
 
@@ -26,22 +28,29 @@ def shorten(text: str, limit: int) -> str:
 def fit_episode(ep, title: str, note) -> str:
     """Fit `ep`'s lists in place; return the title to use. `note(message)` reports a change."""
     fields = schema.LESSON.by_name()
-    title_limit = fields["title"].spec.max_length
+    title_spec = fields["title"].spec
+    assert isinstance(title_spec, Text)  # the lesson schema declares the title as text
+    title_limit = title_spec.max_length
     if len(title) > title_limit:
         note(f"the title is longer than {title_limit} characters; shortened")
         title = shorten(title, title_limit)
     extra: list[str] = []
-    for name, heading in (("questions", "More questions"), ("keypoints", "More key points"),
-                          ("objectives", "More objectives")):
+    for name, heading in (
+        ("questions", "More questions"),
+        ("keypoints", "More key points"),
+        ("objectives", "More objectives"),
+    ):
         spec = fields[name].spec
         items = getattr(ep, name)
-        length = getattr(spec.item, "max_length", None)
+        length = getattr(spec.item, "max_length", None) if isinstance(spec, ListOf) else None
         if length and any(len(i) > length for i in items):
             note(f"{name}: an item longer than {length} characters was shortened")
             items[:] = [shorten(i, length) for i in items]
         limit = getattr(spec, "max_items", None)
         if limit and len(items) > limit:
-            note(f"{name}: {len(items)} items, {limit} fit the lesson header; the rest are listed at the end of the lesson")
+            note(
+                f"{name}: {len(items)} items, {limit} fit the lesson header; the rest are listed at the end of the lesson"
+            )
             extra += ["", f"**{heading}**", "", *(f"- {i}" for i in items[limit:])]
             del items[limit:]
     if extra:

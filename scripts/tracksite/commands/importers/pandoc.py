@@ -5,6 +5,7 @@ becomes a link to it, an HTML `<img>` a Markdown image (so the file is copied an
 text checked), a grid table a pipe table when its cells are one line each, a reference link
 defined in the lesson's shared `links.md` gets its definition. Inline R code is shown as code.
 """
+
 from __future__ import annotations
 
 import html
@@ -21,12 +22,15 @@ _USED_REF = re.compile(r"\]\[(?P<ref>[^\]]*)\]|\[(?P<short>[^\]\[]+)\](?![\[(:])
 
 
 def attributes(text: str) -> dict[str, str]:
-    return {m["name"].lower(): html.unescape(m["a"] if m["a"] is not None else m["b"] if m["b"] is not None else m["c"])
-            for m in _ATTR.finditer(text)}
+    return {
+        m["name"].lower(): html.unescape(m["a"] if m["a"] is not None else m["b"] if m["b"] is not None else m["c"])
+        for m in _ATTR.finditer(text)
+    }
 
 
 def rewrite_html(line: str, note) -> str:
     """Embedded players and scripts become links; `<img>` becomes a Markdown image."""
+
     def embed(m: re.Match) -> str:
         attrs = attributes(m.group("attrs"))
         src = attrs.get("src", "")
@@ -65,7 +69,7 @@ def grid_tables(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
         j = i
         while j + 1 < len(lines) and (_GRID_RULE.match(lines[j + 1]) or _GRID_ROW.match(lines[j + 1])):
             j += 1
-        block = lines[i:j + 1]
+        block = lines[i : j + 1]
         rows = [l for l in block if _GRID_ROW.match(l)]
         simple = rows and not any(_GRID_ROW.match(a) and _GRID_ROW.match(b) for a, b in zip(block, block[1:]))
         if simple:
@@ -73,11 +77,12 @@ def grid_tables(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
             width = max(len(c) for c in cells)
             table = ["| " + " | ".join(c + [""] * (width - len(c))) + " |" for c in cells]
             table.insert(1, "|" + "---|" * width)
-            out[i:j + 1] = table + [""] * (len(block) - len(table))
+            out[i : j + 1] = table + [""] * (len(block) - len(table))
             notes.append((i, "a pandoc grid table became a pipe table"))
         else:
-            notes.append((i, "a pandoc grid table with cells of several lines is kept as text; "
-                             "rewrite it as a pipe table"))
+            notes.append(
+                (i, "a pandoc grid table with cells of several lines is kept as text; rewrite it as a pipe table")
+            )
         i = j + 1
     return out, notes
 
@@ -100,3 +105,57 @@ def definitions(text: str) -> dict[str, str]:
         if m:
             out[" ".join(m["ref"].split()).lower()] = line.strip()
     return out
+
+
+_IAL = re.compile(r"^\s*(?:>\s*)*\{:\s*(?P<what>[^}]*)\}\s*$")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_DEFINITION_START = re.compile(r"^:\s+\S")
+_TERM_WITH_ID = re.compile(r"\{\s*#[\w-]+\s*\}\s*$|^\[[^\]]+\]\{#[\w-]+\}\s*$")
+
+
+def kramdown_lines(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
+    """Jekyll-era kramdown attribute lines (`{:auto_ids}`, `{: .solution}`) outside code, which
+    neither Pandoc nor Python-Markdown reads: blanked (line numbers stay right) and reported.
+    `{:auto_ids}` gives the definition terms after it ids made from their text, as kramdown did,
+    so the page's `[term](#term)` links keep working. Returns the lines and (index, message)."""
+    out, found, fence = list(lines), [], None
+    auto = False
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if fence is not None:
+            fence = None if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) else fence
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        ial = _IAL.match(line)
+        if ial is None:
+            if auto and i + 1 < len(lines) and _is_term(lines, i):
+                out[i] = f"{line.rstrip()} {{ #{auto_id(line)} }}"
+            continue
+        out[i] = ""
+        if ial["what"].strip() == "auto_ids":
+            auto = True
+            found.append(
+                (i, "`{:auto_ids}` (kramdown) removed; the glossary terms after it got ids made from their text")
+            )
+        else:
+            found.append((i, f"kramdown attribute line `{{:{ial['what']}}}` has no effect outside Jekyll; removed"))
+    return out, found
+
+
+def _is_term(lines: list[str], i: int) -> bool:
+    """A definition list's term: a short line followed (after at most one blank) by `:   text`."""
+    line = lines[i]
+    if not line.strip() or line.startswith((" ", "\t", ":", "#", "-", "*", "|", ">")) or _TERM_WITH_ID.search(line):
+        return False
+    after = lines[i + 1] if lines[i + 1].strip() or i + 2 >= len(lines) else lines[i + 2]
+    return bool(_DEFINITION_START.match(after))
+
+
+def auto_id(text: str) -> str:
+    """An id from a heading or term's text, the way kramdown and Pandoc make them."""
+    plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    plain = re.sub(r"[^\w\s-]", "", plain.lower()).strip()
+    plain = re.sub(r"\s+", "-", plain)
+    return re.sub(r"^[^a-z]+", "", plain) or "section"

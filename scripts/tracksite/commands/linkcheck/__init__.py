@@ -27,18 +27,33 @@ bad input (no such folder, no lychee, a bad regular expression), never a traceba
 Modules: scan (reading built files), paths (resolving like a browser), internal, external,
 lychee (running it), report, command (the CLI).
 """
+
 from __future__ import annotations
 
 from tracksite.commands.linkcheck.command import cmd_linkcheck, register
 from tracksite.commands.linkcheck.external import check_external, external_links
 from tracksite.commands.linkcheck.internal import InternalResult, check_internal, html_pages
 from tracksite.commands.linkcheck.lychee import lychee_binary, run_lychee
-from tracksite.commands.linkcheck.paths import base_path_of, site_url_of
 from tracksite.commands.linkcheck.report import CheckError
-from tracksite.commands.linkcheck.scan import CSS_URL, config_urls, kind_of, parse_srcset, scan_file
+from tracksite.htmlscan import CSS_URL, config_urls, kind_of, parse_srcset, scan_file
+from tracksite.sitepaths import base_path_of, site_url_of
 
 __all__ = [
-    "CSS_URL", "CheckError", "InternalResult", "base_path_of", "check_external", "check_internal", "cmd_linkcheck",
-    "config_urls", "external_links", "html_pages", "kind_of", "lychee_binary", "parse_srcset", "register",
-    "run_lychee", "scan_file", "site_url_of",
+    "CSS_URL",
+    "CheckError",
+    "InternalResult",
+    "base_path_of",
+    "check_external",
+    "check_internal",
+    "cmd_linkcheck",
+    "config_urls",
+    "external_links",
+    "html_pages",
+    "kind_of",
+    "lychee_binary",
+    "parse_srcset",
+    "register",
+    "run_lychee",
+    "scan_file",
+    "site_url_of",
 ]

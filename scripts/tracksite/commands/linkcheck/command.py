@@ -1,4 +1,5 @@
 """The `tracksite linkcheck` command: internal links by default, `--external` for the web."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,13 @@ import re
 import sys
 from pathlib import Path
 
-from tracksite.commands.linkcheck.external import CACHE_DIR, IGNORE_FILE, check_external, compile_ignore, read_ignore_file
+from tracksite.commands.linkcheck.external import (
+    CACHE_DIR,
+    IGNORE_FILE,
+    check_external,
+    compile_ignore,
+    read_ignore_file,
+)
 from tracksite.commands.linkcheck.internal import check_internal
 from tracksite.commands.linkcheck.report import CheckError
 from tracksite.core.problems import format_github, format_json, format_text
@@ -15,29 +22,53 @@ from tracksite.core.problems import format_github, format_json, format_text
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "linkcheck", help="check every link of the built site (internal; --external for the web)",
+        "linkcheck",
+        help="check every link of the built site (internal; --external for the web)",
         description="Check that every link, image, script and stylesheet of the built site resolves, "
-                    "and every #fragment names an element of its page (offline, tracksite's own reader). "
-                    "With --external, check the links to other sites instead (lychee, networked: "
-                    "timeouts, retries, a cache and an ignore list).")
+        "and every #fragment names an element of its page (offline, tracksite's own reader). "
+        "With --external, check the links to other sites instead (lychee, networked: "
+        "timeouts, retries, a cache and an ignore list).",
+    )
     p.add_argument("site_dir", nargs="?", metavar="SITE_DIR", help="the built site (default: site/ in --root)")
     p.add_argument("--external", action="store_true", help="check http(s) links to other sites instead")
-    p.add_argument("--base-path", metavar="PATH",
-                   help="the URL path the site is served under, e.g. /course/ (default: the path of "
-                        "mkdocs.yml's site_url, read from the home page's canonical link; else /)")
-    p.add_argument("--ignore", action="append", default=[], metavar="REGEX",
-                   help="with --external: skip URLs this Python regular expression matches (repeatable)")
-    p.add_argument("--ignore-file", metavar="FILE",
-                   help=f"with --external: one regular expression per line (default: {IGNORE_FILE} in --root)")
-    p.add_argument("--timeout", type=int, default=20, metavar="SECONDS", help="with --external: per request (default 20)")
+    p.add_argument(
+        "--base-path",
+        metavar="PATH",
+        help="the URL path the site is served under, e.g. /course/ (default: the path of "
+        "mkdocs.yml's site_url, read from the home page's canonical link; else /)",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="REGEX",
+        help="with --external: skip URLs this Python regular expression matches (repeatable)",
+    )
+    p.add_argument(
+        "--ignore-file",
+        metavar="FILE",
+        help=f"with --external: one regular expression per line (default: {IGNORE_FILE} in --root)",
+    )
+    p.add_argument(
+        "--timeout", type=int, default=20, metavar="SECONDS", help="with --external: per request (default 20)"
+    )
     p.add_argument("--retries", type=int, default=2, metavar="N", help="with --external: retries per URL (default 2)")
-    p.add_argument("--retry-wait", type=int, default=2, metavar="SECONDS",
-                   help="with --external: wait before a retry (default 2)")
-    p.add_argument("--cache-dir", metavar="DIR", help=f"with --external: where the cache lives (default: {CACHE_DIR} in --root)")
+    p.add_argument(
+        "--retry-wait", type=int, default=2, metavar="SECONDS", help="with --external: wait before a retry (default 2)"
+    )
+    p.add_argument(
+        "--cache-dir", metavar="DIR", help=f"with --external: where the cache lives (default: {CACHE_DIR} in --root)"
+    )
     p.add_argument("--no-cache", action="store_true", help="with --external: ask every URL again")
-    p.add_argument("--max-cache-age", default="1d", metavar="AGE", help="with --external: e.g. 12h, 1d, 7d (default 1d)")
-    p.add_argument("--format", choices=("text", "github", "json"), default="text",
-                   help="text for people, github for workflow annotations, json for tools")
+    p.add_argument(
+        "--max-cache-age", default="1d", metavar="AGE", help="with --external: e.g. 12h, 1d, 7d (default 1d)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="text for people, github for workflow annotations, json for tools",
+    )
     p.set_defaults(handler=cmd_linkcheck)
 
 
@@ -53,16 +84,27 @@ def cmd_linkcheck(args: argparse.Namespace) -> int:
             patterns += read_ignore_file(ignore_file)
         patterns += [compile_ignore(p, "--ignore") for p in args.ignore]
         cache = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else root / CACHE_DIR)
-        ext = check_external(site, ignore=patterns, timeout=args.timeout, retries=args.retries,
-                             retry_wait=args.retry_wait, cache_dir=cache, max_cache_age=args.max_cache_age)
+        ext = check_external(
+            site,
+            ignore=patterns,
+            timeout=args.timeout,
+            retries=args.retries,
+            retry_wait=args.retry_wait,
+            cache_dir=cache,
+            max_cache_age=args.max_cache_age,
+        )
         problems = ext.problems
-        summary = (f"tracksite linkcheck --external: {ext.urls} URL{'s' if ext.urls != 1 else ''} on "
-                   f"{ext.pages} pages ({ext.ignored} ignored, {ext.cached} from the cache)")
+        summary = (
+            f"tracksite linkcheck --external: {ext.urls} URL{'s' if ext.urls != 1 else ''} on "
+            f"{ext.pages} pages ({ext.ignored} ignored, {ext.cached} from the cache)"
+        )
     else:
         res = check_internal(site, base_path=args.base_path)
         problems = res.problems
-        summary = (f"tracksite linkcheck: {res.pages} pages and {res.stylesheets} stylesheets, "
-                   f"{res.links} internal links, {res.fragments} fragments")
+        summary = (
+            f"tracksite linkcheck: {res.pages} pages and {res.stylesheets} stylesheets, "
+            f"{res.links} internal links, {res.fragments} fragments"
+        )
     out = {"github": format_github, "json": format_json}.get(args.format, format_text)(problems)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)

@@ -2,22 +2,23 @@
 built pages, less those an ignore list names, requested once each by lychee with a timeout,
 retries and a cache. Redirects are warnings, everything else that is not 2xx an error naming
 every page that links to the URL."""
+
 from __future__ import annotations
 
 import html
 import math
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from tracksite.commands.linkcheck.internal import built_site_pages, html_pages
 from tracksite.commands.linkcheck.lychee import entries, run_lychee
-from tracksite.commands.linkcheck.paths import site_url_of
 from tracksite.commands.linkcheck.report import CheckError, Report
-from tracksite.commands.linkcheck.scan import Link, kind_of, scan_file
 from tracksite.core.problems import Problem
+from tracksite.htmlscan import Link, kind_of, scan_file
+from tracksite.sitepaths import site_url_of
 
 IGNORE_FILE = ".linkcheck-ignore"
 CACHE_DIR = Path(".cache") / "linkcheck"
@@ -37,9 +38,9 @@ def read_ignore_file(path: Path) -> list[re.Pattern]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
-        raise CheckError(f"cannot read {path}: {e.strerror or e}")
+        raise CheckError(f"cannot read {path}: {e.strerror or e}") from None
     except UnicodeDecodeError:
-        raise CheckError(f"{path} is not UTF-8 text")
+        raise CheckError(f"{path} is not UTF-8 text") from None
     for n, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -52,7 +53,7 @@ def compile_ignore(pattern: str, where: str) -> re.Pattern:
     try:
         return re.compile(pattern)
     except re.error as e:
-        raise CheckError(f"{where}: bad regular expression {pattern!r}: {e}")
+        raise CheckError(f"{where}: bad regular expression {pattern!r}: {e}") from None
 
 
 def external_links(site: Path) -> dict[str, list[Link]]:
@@ -70,9 +71,17 @@ def external_links(site: Path) -> dict[str, list[Link]]:
     return found
 
 
-def check_external(site: Path, *, ignore: Iterable[re.Pattern] = (), timeout: int = 20, retries: int = 2,
-                   retry_wait: int = 1, cache_dir: Path | None = None, max_cache_age: str = "1d",
-                   concurrency: int = 16) -> ExternalResult:
+def check_external(
+    site: Path,
+    *,
+    ignore: Iterable[re.Pattern] = (),
+    timeout: int = 20,
+    retries: int = 2,
+    retry_wait: int = 1,
+    cache_dir: Path | None = None,
+    max_cache_age: str = "1d",
+    concurrency: int = 16,
+) -> ExternalResult:
     site, pages = built_site_pages(site)
     links = external_links(site)
     patterns = list(ignore)
@@ -89,15 +98,38 @@ def check_external(site: Path, *, ignore: Iterable[re.Pattern] = (), timeout: in
             workdir = cache_dir
         listing = Path(tmp) / "external-links.html"
         # one link per line: lychee's line number is the index of the URL
-        listing.write_text("".join(f'<a href="{html.escape(u)}">{n}</a>\n' for n, u in enumerate(urls, 1)),
-                           encoding="utf-8")
-        args = ["--timeout", str(timeout), "--max-retries", str(retries), "--retry-wait-time", str(retry_wait),
-                "--max-concurrency", str(concurrency), "--accept", "200..=299"]
+        listing.write_text(
+            "".join(f'<a href="{html.escape(u)}">{n}</a>\n' for n, u in enumerate(urls, 1)), encoding="utf-8"
+        )
+        args = [
+            "--timeout",
+            str(timeout),
+            "--max-retries",
+            str(retries),
+            "--retry-wait-time",
+            str(retry_wait),
+            "--max-concurrency",
+            str(concurrency),
+            "--accept",
+            "200..=299",
+        ]
         if cache_dir is not None:
             args += ["--cache", "--max-cache-age", max_cache_age, "--cache-exclude-status", "100..=199,300..=599"]
         waves = math.ceil(len(urls) / concurrency)
-        budget = (timeout + retry_wait * 2 ** retries) * (retries + 1) * waves + 120
+        budget = (timeout + retry_wait * 2**retries) * (retries + 1) * waves + 120
         data, _ = run_lychee(args + [str(listing)], cwd=workdir, timeout=budget)
+    results, cached = _verdicts(data, urls, checked, timeout, retries)
+    for url, (severity, message) in results.items():
+        for link in checked.get(url, []):
+            report.add(severity, (url, str(link.page)), link.page, link.line, f"{link.shown}: {message}", severity)
+    return ExternalResult(report.items, len(urls), ignored, cached, len(pages))
+
+
+def _verdicts(
+    data: dict, urls: list[str], checked: dict[str, list[Link]], timeout: int, retries: int
+) -> tuple[dict[str, tuple[str, str]], int]:
+    """lychee's answers as url -> (severity, message): failures and timeouts are errors, a
+    redirect of a URL that did not fail is a warning; and how many answers came from the cache."""
     cached = 0
     results: dict[str, tuple[str, str]] = {}  # url -> (severity, message)
     for name in ("error_map", "timeout_map"):
@@ -119,11 +151,7 @@ def check_external(site: Path, *, ignore: Iterable[re.Pattern] = (), timeout: in
         if origin in checked and hops and origin not in results:
             final = hops[-1].get("url", "?")
             results[origin] = ("warning", f"redirects to {final}; link to that address instead")
-    for url, (severity, message) in results.items():
-        for link in checked.get(url, []):
-            report.add(severity, (url, str(link.page)), link.page, link.line,
-                       f"{link.shown}: {message}", severity)
-    return ExternalResult(report.items, len(urls), ignored, cached, len(pages))
+    return results, cached
 
 
 def _url_of(entry: dict, urls: list[str]) -> str:

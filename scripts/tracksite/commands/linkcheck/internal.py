@@ -10,21 +10,22 @@ scroll to (not one inside a `<template>` or a script's text) or an `<a name>`, i
 and SVG files alike. tests/test_linkcheck.py shows each case, and what lychee 0.24 gets wrong
 in each, which is why lychee is used only for external links.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
 import gzip
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote
 
-from tracksite.commands.linkcheck.paths import INDEX, Layout, Target, base_path_of, checkable_fragment, rel, resolve
 from tracksite.commands.linkcheck.report import CheckError, Report
-from tracksite.commands.linkcheck.scan import Link, PageScan, kind_of, scan_file, scan_stylesheet
 from tracksite.core.problems import Problem
+from tracksite.htmlscan import Link, PageScan, kind_of, scan_file, scan_stylesheet
+from tracksite.sitepaths import INDEX, Layout, Target, base_path_of, checkable_fragment, rel, resolve
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -109,8 +110,13 @@ class _Checker:
         for link in links:
             kind = kind_of(link.raw)
             if kind == "local-file":
-                self.report.add("file", (str(page), link.raw), page, link.line,
-                                f"{link.shown} points into someone's disk, not into the site")
+                self.report.add(
+                    "file",
+                    (str(page), link.raw),
+                    page,
+                    link.line,
+                    f"{link.shown} points into someone's disk, not into the site",
+                )
                 continue
             if kind != "internal":
                 continue
@@ -129,8 +135,13 @@ class _Checker:
                 self.n_fragments += 1
                 ids = self.ids_of(path)
                 if fragment not in ids and unquote(fragment) not in ids:
-                    self.report.add("fragment", key, page, link.line,
-                                    f"{link.shown}: {rel(path, site)} has no element with id \"{unquote(fragment)}\"")
+                    self.report.add(
+                        "fragment",
+                        key,
+                        page,
+                        link.line,
+                        f'{link.shown}: {rel(path, site)} has no element with id "{unquote(fragment)}"',
+                    )
 
 
 def missing(link: Link, target: Target, path: Path, site: Path) -> str:
@@ -149,7 +160,7 @@ def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[Path, str, 
     for source in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         try:
             data = gzip.decompress(source.read_bytes())
-            fragment = json.loads(data[data.index(b"{"):])
+            fragment = json.loads(data[data.index(b"{") :])
             url, title = fragment["url"], fragment.get("meta", {}).get("title") or fragment["url"]
             anchors = [a["id"] for a in fragment.get("anchors", []) if str(a.get("element", "")).startswith("h")]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -166,5 +177,11 @@ def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[Path, str, 
                 break
             fragment_id = checkable_fragment(target.fragment)
             if fragment_id and fragment_id not in ids_of(path) and unquote(fragment_id) not in ids_of(path):
-                yield source, location, (f'search result "{title}" leads to "{location}": '
-                                         f'{rel(path, site)} has no element with id "{unquote(fragment_id)}"')
+                yield (
+                    source,
+                    location,
+                    (
+                        f'search result "{title}" leads to "{location}": '
+                        f'{rel(path, site)} has no element with id "{unquote(fragment_id)}"'
+                    ),
+                )

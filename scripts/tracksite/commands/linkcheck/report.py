@@ -1,4 +1,5 @@
 """The linkcheck report: one problem per kind, page, line and target, in tracksite's format."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,9 @@ class Report:
         except ValueError:
             return path.as_posix()
 
-    def add(self, kind: str, target: tuple, page: Path, line: int | None, message: str,
-            severity: str = "error") -> None:
+    def add(
+        self, kind: str, target: tuple, page: Path, line: int | None, message: str, severity: str = "error"
+    ) -> None:
         key = (kind, line, *target)
         if key not in self.problems:
             self.problems[key] = Problem(self.shown_path(page), line, message, severity=severity)  # type: ignore[arg-type]

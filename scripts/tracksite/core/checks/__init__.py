@@ -5,13 +5,15 @@ to problems, and every pass runs on every check, in the build and in `tracksite 
 `tracksite check`), so a source that fails one fails the other with the same `path:line`
 message. A pass never raises for bad input and never stops at the first problem.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
-from tracksite.core import rootcause, siteconfig, siteplan
+from tracksite.core import expectations, rootcause, siteconfig, siteplan
 from tracksite.core.checks import content, docs_pages, lessons, links, redirects, structure, urls
+from tracksite.core.loader import read
 from tracksite.core.problems import Problem
 
 Pass = Callable[["object"], Iterable[Problem]]
@@ -46,15 +48,22 @@ PASSES: tuple[Pass, ...] = (
 LATER: tuple[Pass, ...] = (content.active_content, content.body_rules, content.page_warnings)
 
 
-def check(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None,
-          instructor: bool = False, serving: bool = False, later: bool = True):
+def check(
+    root: Path,
+    *,
+    include_drafts: bool = False,
+    docs_dir: Path | None = None,
+    instructor: bool = False,
+    serving: bool = False,
+    later: bool = True,
+    themes: siteconfig.Themes = siteconfig.NO_THEMES,
+):
     """Load the project in `root`, plan its site and run every pass: the model with all its
     problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
     which also publishes mkdocs.yml's `draft_docs`. `later=False` leaves out the `LATER` passes
-    (and the refining of the problems): the caller runs them (`later_problems`) and calls `finish`."""
-    from tracksite.core.loader import read
-
-    config = siteconfig.read(root, docs_dir=docs_dir)
+    (and the refining of the problems): the caller runs them (`later_problems`) and calls `finish`.
+    `themes`: the engine's installed themes (adapter/themes.py), which only the adapter can find."""
+    config = siteconfig.read(root, docs_dir=docs_dir, themes=themes)
     project = read(root, include_drafts=include_drafts, docs_dir=config.docs_dir, config=config, serving=serving)
     project.site = siteplan.plan(project, config, instructor=instructor)
     assert project.problems is not None
@@ -63,7 +72,13 @@ def check(root: Path, *, include_drafts: bool = False, docs_dir: Path | None = N
             project.problems.extend(run(project))
     if later:
         rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
+        expectations.apply(project.problems, project.curriculum)  # track.yml `expects`
     return project
+
+
+#: What the commands and the tests call to load a project: the model with every check run on it,
+#: exactly as the build does (the loader itself only reads, so it sits below the checks).
+load = check
 
 
 def later_problems(project) -> list[Problem]:
@@ -75,3 +90,4 @@ def finish(project, found: list[Problem]) -> None:
     """Add what the `LATER` passes found and refine the whole list, as `check` does."""
     project.problems.extend(found)
     rootcause.refine(project.problems, project.curriculum)
+    expectations.apply(project.problems, project.curriculum)

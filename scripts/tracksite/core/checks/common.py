@@ -1,4 +1,5 @@
 """What the passes share: a problem list relative to the project root, and "did you mean"."""
+
 from __future__ import annotations
 
 import difflib

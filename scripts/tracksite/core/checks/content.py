@@ -1,22 +1,38 @@
 """What is inside a page: no active content, widget bodies that work, and the warnings that
 help learners (vague link text, a reading time far from the prose, objectives nothing practises)."""
+
 from __future__ import annotations
 
 import itertools
 import re
 from pathlib import Path
 
-from tracksite.core import readingtime
+from tracksite.core import bodychecks, readingtime
+from tracksite.core import glossary as glossary_mod
 from tracksite.core import references as refs
-from tracksite.core.checks.common import problems_of
 from tracksite.core.blocksyntax import blank_data_blocks
+from tracksite.core.checks.common import problems_of
+from tracksite.core.coverage import objective_warnings
+from tracksite.core.loader import Project
 from tracksite.core.memo import _MEMO, folder_stamp, memo
+from tracksite.core.widgets import validate_widgets
 
 _VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
 TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
 _ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-zA-Z]+)\s*=[^{}\n]{0,300}\}")
 MAX_FINDINGS = 20  # of one kind in one file: enough to act on, never a flood
+# Raw HTML in a page that would load a file from another host (a Markdown image is checked by
+# links.images; a link to another site is fine, it loads nothing until followed).
+REMOTE_TAG = re.compile(
+    r"""<\s*(img|audio|video|source|track|input|link|image)\b[^<>]*?\s(src|srcset|poster|href)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]*)""",
+    re.I,
+)
+REMOTE_STYLE = re.compile(
+    r"""url\(\s*["']?((?:https?:)?//[^"')\s]*)|@import\s+(?:url\(\s*)?["']?((?:https?:)?//[^"')\s;]*)""", re.I
+)
 
 
 def active_content(project) -> list:
@@ -26,7 +42,7 @@ def active_content(project) -> list:
     not looked at."""
     out = problems_of(project)
     for doc in project.documents:
-        found = memo(("active", doc.body, doc.body_line), lambda: _active_content(doc.body, doc.body_line))
+        found = memo(("active", doc.body, doc.body_line), lambda doc=doc: _active_content(doc.body, doc.body_line))
         for line, message, hint in found:
             out.add(doc.path, line, message, hint=hint)
     return out.items
@@ -38,24 +54,47 @@ def _active_content(body: str, body_line: int) -> list[tuple[int, str, str]]:
     masked = blank_data_blocks(refs.mask_code(body))
     line_at = refs.line_finder(masked, body_line)
     for line, scheme, target in itertools.islice(refs.unsafe_urls(masked, body_line), MAX_FINDINGS):
-        found.append((line, f"link to {scheme}: URL {target[:60]!r} is not allowed",
-                      "course pages link only to pages, files and http(s) addresses"))
+        found.append(
+            (
+                line,
+                f"link to {scheme}: URL {target[:60]!r} is not allowed",
+                "course pages link only to pages, files and http(s) addresses",
+            )
+        )
     for m in itertools.islice(ACTIVE_TAG.finditer(masked), MAX_FINDINGS):
-        found.append((line_at(m.start()), f"HTML <{m.group(1).lower()}> is not allowed in course pages",
-                      "write Markdown; interactive parts come from the widget blocks"))
+        found.append(
+            (
+                line_at(m.start()),
+                f"HTML <{m.group(1).lower()}> is not allowed in course pages",
+                "write Markdown; interactive parts come from the widget blocks",
+            )
+        )
+    for m in itertools.islice(
+        itertools.chain(REMOTE_TAG.finditer(masked), REMOTE_STYLE.finditer(masked)), MAX_FINDINGS
+    ):
+        url = m.group(3) if m.re is REMOTE_TAG else (m.group(1) or m.group(2))
+        found.append(
+            (
+                line_at(m.start()),
+                f"{url[:80]!r} would be loaded from a third party, which sees every learner who opens the page",
+                "download the file, put it beside the page and link it by its name",
+            )
+        )
     for rx in (TAG_HANDLER, _ATTR_LIST_HANDLER):
         for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
-            found.append((line_at(m.start(1)),
-                          f"event handler attribute {m.group(1).lower()}= is not allowed in course pages",
-                          "interactive parts come from the widget blocks"))
+            found.append(
+                (
+                    line_at(m.start(1)),
+                    f"event handler attribute {m.group(1).lower()}= is not allowed in course pages",
+                    "interactive parts come from the widget blocks",
+                )
+            )
     return found
 
 
 def body_rules(project) -> list:
     """What renders silently wrong (core/bodychecks.py): pandoc fenced divs, a second title,
     a `math:` level the lesson contradicts."""
-    from tracksite.core import bodychecks
-
     out = problems_of(project)
     bodychecks.check_documents(project, out)
     return out.items
@@ -63,8 +102,6 @@ def body_rules(project) -> list:
 
 def widgets(project) -> list:
     """Every widget block's body (flashcards, quiz, attention, ...) and the data files it names."""
-    from tracksite.core.widgets import validate_widgets
-
     out = problems_of(project)
     stamps: dict[Path, tuple] = {}
     known_blocks = project.site.config.blocks if project.site is not None else None  # mkdocs.yml's `/// name`s
@@ -72,16 +109,20 @@ def widgets(project) -> list:
         shown, folder = out.relative(doc.path), doc.path.parent
         if folder not in stamps:  # widget data files live beside the page
             stamps[folder] = folder_stamp(folder)
-        out.extend(memo(("widgets", shown, doc.body, doc.body_line, folder, stamps[folder], known_blocks),
-                        lambda: validate_widgets(shown, doc.body, doc.body_line, folder, known_blocks=known_blocks)))
+        out.extend(
+            memo(
+                ("widgets", shown, doc.body, doc.body_line, folder, stamps[folder], known_blocks),
+                lambda shown=shown, doc=doc, folder=folder: validate_widgets(
+                    shown, doc.body, doc.body_line, folder, known_blocks=known_blocks
+                ),
+            )
+        )
     return out.items
 
 
 def glossary(project) -> list:
     """Each track's glossary: definitions that name real lessons, terms not used before they
     are taught (core/glossary.py); also records where each term is used, for its page."""
-    from tracksite.core import glossary as glossary_mod
-
     out = problems_of(project)
     glossary_mod.check(project, project.glossary, out)
     return out.items
@@ -94,12 +135,40 @@ def page_warnings(project) -> list:
         for n, line in enumerate(doc.body.split("\n")):
             m = _VAGUE_LINK.search(line)
             if m:
-                out.add(doc.path, doc.body_line + n, f"link text {m.group(1)!r} does not say where it goes",
-                        hint="name the target, e.g. [the lesson on loops](lesson:loops)", severity="warning")
+                out.add(
+                    doc.path,
+                    doc.body_line + n,
+                    f"link text {m.group(1)!r} does not say where it goes",
+                    hint="name the target, e.g. [the lesson on loops](lesson:loops)",
+                    severity="warning",
+                )
+        for n in _empty_table_headers(doc.body.split("\n")):
+            out.add(
+                doc.path,
+                doc.body_line + n,
+                "a table's header row has an empty cell: a screen reader announces the column without a name",
+                hint="name the column, e.g. `| Aspect | RNN | Transformer |`",
+                severity="warning",
+            )
         if doc.kind == "lesson":
             _reading_time(out, doc, project)
     out.extend(_coverage(project))
     return out.items
+
+
+def _empty_table_headers(lines: list[str]) -> list[int]:
+    """The 0-based lines of pipe-table header rows with an empty cell, outside code fences: axe
+    reports them (empty-table-header), and the fix is a word in the Markdown."""
+    found, fenced = [], False
+    for n, (line, after) in enumerate(zip(lines, [*lines[1:], ""])):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced or "|" not in line or not _TABLE_DELIMITER.match(after):
+            continue
+        cells = line.strip().removeprefix("|").removesuffix("|").split("|")
+        if any(not cell.strip() for cell in cells):
+            found.append(n)
+    return found
 
 
 def _reading_time(out, doc, project) -> None:
@@ -109,27 +178,34 @@ def _reading_time(out, doc, project) -> None:
     reading = readingtime.estimate(doc.body)
     expected, suggested = reading.minutes, readingtime.reading_minutes(doc.body)
     if expected and lesson.read != suggested and abs(lesson.read - expected) > 0.3 * expected:
-        out.add(doc.path, doc.meta.line("time", "read"),
-                f"read time {lesson.read} min is more than 30% off the prose estimate ({reading.describe()})",
-                field="time.read", hint=f"set `read: {suggested}`", severity="warning")
+        out.add(
+            doc.path,
+            doc.meta.line("time", "read"),
+            f"read time {lesson.read} min is more than 30% off the prose estimate ({reading.describe()})",
+            field="time.read",
+            hint=f"set `read: {suggested}`",
+            severity="warning",
+        )
 
 
 def _coverage(project) -> list:
-    """Objectives no quiz or flashcard practises (coverage.py), one lesson at a time."""
-    from tracksite.core.coverage import objective_warnings
-    from tracksite.core.loader import Project
-
+    """Objectives no practice touches (coverage.py), one lesson at a time."""
     found = []
     for doc in project.documents:
         if doc.kind != "lesson":
             continue
-        # A lesson's warnings depend on its own file only; its parsed front-matter is the same
-        # object for as long as the file's text is unchanged (see loader `markdown`).
-        key = ("coverage", doc.path, id(doc.meta))
+        # A lesson's problems depend on its own file and its track's `practice` setting only; its
+        # parsed front-matter is the same object for as long as the file's text is unchanged
+        # (see loader `markdown`).
+        track = project.curriculum.track((doc.lesson_key or "").partition("/")[0])
+        key = ("coverage", doc.path, id(doc.meta), track.practice if track else None)
         hit = _MEMO.get(key)
-        if hit is None or hit[0] is not doc.meta:
+        if isinstance(hit, tuple) and hit[0] is doc.meta:
+            warnings = hit[1]
+        else:
             one = Project(project.root, project.curriculum, [doc], assets=project.assets)
             one.index()
-            hit = _MEMO[key] = (doc.meta, objective_warnings(one))
-        found += hit[1]
+            warnings = objective_warnings(one)
+            _MEMO[key] = (doc.meta, warnings)
+        found += warnings
     return found

@@ -1,5 +1,6 @@
 """The front-matter of docs/ pages: known keys only (with "did you mean"), and a `template`
 the theme or overrides/ really has; a missing one would end the build in a template error."""
+
 from __future__ import annotations
 
 from tracksite.core import schema
@@ -17,6 +18,11 @@ def front_matter(project) -> list:
         template = doc.meta.value.get("template") if isinstance(doc.meta.value, dict) else None
         if isinstance(template, str) and template.strip() and templates and template not in templates:
             shown = sorted(t for t in templates if "/" not in t)
-            out.add(doc.path, doc.meta.line("template"), f"no template {template!r} in the theme or overrides/",
-                    field="template", hint=near(template, templates) or f"page templates: {', '.join(shown)}")
+            out.add(
+                doc.path,
+                doc.meta.line("template"),
+                f"no template {template!r} in the theme or overrides/",
+                field="template",
+                hint=near(template, templates) or f"page templates: {', '.join(shown)}",
+            )
     return out.items

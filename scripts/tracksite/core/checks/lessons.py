@@ -1,4 +1,5 @@
 """References between lessons in front-matter: prerequisites and deep dives."""
+
 from __future__ import annotations
 
 from tracksite.core import references as refs
@@ -37,20 +38,37 @@ def lesson_references(project) -> list:
             ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
             why = ref if isinstance(ref, str) else resolve(ref, project, lesson.is_draft)
             if why:
-                out.add(doc.path, pre.line, why, field=f"prerequisites[{i}].lesson",
-                        hint=_near_lesson(why, pre.lesson, [l.slug for l in c.lessons_of(lesson.track)]))
-            elif ref.track == lesson.track and ref.lesson == lesson.slug:
-                out.add(doc.path, pre.line, "a lesson cannot be its own prerequisite", field=f"prerequisites[{i}].lesson")
+                out.add(
+                    doc.path,
+                    pre.line,
+                    why,
+                    field=f"prerequisites[{i}].lesson",
+                    hint=_near_lesson(why, pre.lesson, [l.slug for l in c.lessons_of(lesson.track)]),
+                )
+            elif not isinstance(ref, str) and ref.track == lesson.track and ref.lesson == lesson.slug:
+                out.add(
+                    doc.path, pre.line, "a lesson cannot be its own prerequisite", field=f"prerequisites[{i}].lesson"
+                )
         for i, target in enumerate(lesson.deep_dives):
             line = doc.meta.line("deep_dives", i)
             ref = refs.parse(f"lesson:{target}", None)
             why = ref if isinstance(ref, str) else resolve(ref, project, lesson.is_draft)
             if why:
-                out.add(doc.path, line, why, field=f"deep_dives[{i}]",
-                        hint=_near_lesson(why, target, [l.key for l in all_lessons]))
-            elif ref.track == lesson.track:
-                out.add(doc.path, line, f"deep dive {target!r} is in the same track; a deep dive leads into another track",
-                        field=f"deep_dives[{i}]", hint="link to it in the text, or name it as a prerequisite")
+                out.add(
+                    doc.path,
+                    line,
+                    why,
+                    field=f"deep_dives[{i}]",
+                    hint=_near_lesson(why, target, [l.key for l in all_lessons]),
+                )
+            elif not isinstance(ref, str) and ref.track == lesson.track:
+                out.add(
+                    doc.path,
+                    line,
+                    f"deep dive {target!r} is in the same track; a deep dive leads into another track",
+                    field=f"deep_dives[{i}]",
+                    hint="link to it in the text, or name it as a prerequisite",
+                )
     return out.items
 
 
@@ -79,8 +97,13 @@ def prerequisite_cycles(project) -> list:
         reported.add(frozenset(cycle))
         line = next(ln for key, ln in needs[start] if key == cycle[1])
         shown = " -> ".join(cycle)
-        out.add(docs[start].path, line, f"prerequisites form a cycle: {shown}",
-                field="prerequisites", hint="a lesson cannot need a lesson that needs it; drop one of these")
+        out.add(
+            docs[start].path,
+            line,
+            f"prerequisites form a cycle: {shown}",
+            field="prerequisites",
+            hint="a lesson cannot need a lesson that needs it; drop one of these",
+        )
     return out.items
 
 

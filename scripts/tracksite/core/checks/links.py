@@ -5,6 +5,7 @@ Anchors are the ids Python-Markdown gives the target page (core/anchors.py), com
 pages some link points into. A relative link must reach a file the site publishes: the engine
 warns about anything else (and `strict: true` fails the build), so the check says it first.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -15,8 +16,8 @@ from tracksite.core import anchors as anchor_ids
 from tracksite.core import references as refs
 from tracksite.core.checks.common import near, problems_of
 from tracksite.core.checks.lessons import resolve
-from tracksite.core.loader import unpublished_reason
 from tracksite.core.memo import memo
+from tracksite.core.published import unpublished_reason
 
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
 # `![](fig.png){alt='...'}`: attr_list's alt attribute is alt text too (Carpentries writes it so).
@@ -25,8 +26,10 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 # ids every page has without a heading: footnotes and the theme's own targets (Material's
 # `__drawer`, `__search`, `__code_0`, `__tabbed_1_1`...). Only those: a heading such as
 # `## __init__ method` gets the id `init-method`, so `#__init__-method` is a broken link.
-_ALWAYS = re.compile(r"^(?:$|top$|fn:|fnref:|__(?:drawer|search|palette|config|consent|code|codelineno|tabbed|annotation)"
-                     r"(?:$|[_-]))")
+_ALWAYS = re.compile(
+    r"^(?:$|top$|fn:|fnref:|__(?:drawer|search|palette|config|consent|code|codelineno|tabbed|annotation)"
+    r"(?:$|[_-]))"
+)
 
 
 class _Ids:
@@ -68,14 +71,23 @@ def course_links(project) -> list:
             if why:
                 out.add(doc.path, link.line, f"broken link {link.target!r}: {why}")
                 continue
+            assert not isinstance(ref, str)  # a link that does not parse is reported just above
             if not ref.anchor:
                 continue
             found = ids.of(ref.src_uri)
             if found is None:
-                out.add(doc.path, link.line, f"broken link {link.target!r}: anchors can only point into lesson, overview and cheatsheet pages")
+                out.add(
+                    doc.path,
+                    link.line,
+                    f"broken link {link.target!r}: anchors can only point into lesson, overview and cheatsheet pages",
+                )
             elif ref.anchor not in found:
-                out.add(doc.path, link.line, f"broken link {link.target!r}: no heading with anchor #{ref.anchor} on that page",
-                        hint=near(ref.anchor, found))
+                out.add(
+                    doc.path,
+                    link.line,
+                    f"broken link {link.target!r}: no heading with anchor #{ref.anchor} on that page",
+                    hint=near(ref.anchor, found),
+                )
     return out.items
 
 
@@ -91,41 +103,55 @@ def relative_links(project) -> list:
             target = link.target
             if refs.is_unsafe(target) or refs.scheme_of(target) or _SCHEME.match(target) or target.startswith("//"):
                 continue
-            why = _relative_problem(doc, target, plan, ids, skip_missing=(link.line, target) in images,
-                                    docs_dir=project.site.config.docs_dir if project.site is not None else None,
-                                    left_out=lambda uri: _left_out(project, uri))
+            why = _relative_problem(
+                doc,
+                target,
+                plan,
+                ids,
+                skip_missing=(link.line, target) in images,
+                docs_dir=project.site.config.docs_dir if project.site is not None else None,
+                left_out=lambda uri: _left_out(project, uri),
+            )
             if why:
                 message, hint = why
                 out.add(doc.path, link.line, f"broken link {target!r}: {message}", hint=hint)
     return out.items
 
 
-def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool, docs_dir=None,
-                      left_out=None):
+def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool, docs_dir=None, left_out=None):
     """(message, hint) when a relative link cannot work, else None."""
     parts = urlsplit(target)
     path, fragment = unquote(parts.path), unquote(parts.fragment)
     if path.startswith("/"):
-        return ("an absolute path breaks when the site is served under a folder",
-                "write a relative link, or `lesson:<slug>` for a lesson")
+        return (
+            "an absolute path breaks when the site is served under a folder",
+            "write a relative link, or `lesson:<slug>` for a lesson",
+        )
     here = posixpath.dirname(doc.src_uri)
     if path:
         joined = posixpath.normpath(posixpath.join(here, path))
         if joined == ".." or joined.startswith("../"):
-            return ("it climbs above the site's root folder", "link to a page or file of the site, or to an https:// address")
+            return (
+                "it climbs above the site's root folder",
+                "link to a page or file of the site, or to an https:// address",
+            )
         if joined not in plan:
             if skip_missing:
                 return None  # images: reported by the image check
             if docs_dir is not None and (docs_dir / joined).is_file():
-                return (f"{docs_dir.name}/{joined} is left out of the site by mkdocs.yml's `exclude_docs` or `draft_docs`",
-                        "link to a published page, or publish this one")
+                return (
+                    f"{docs_dir.name}/{joined} is left out of the site by mkdocs.yml's `exclude_docs` or `draft_docs`",
+                    "link to a published page, or publish this one",
+                )
             why = left_out(joined) if left_out else None
             if why:
                 return why  # the file is there, but the site leaves it out
             if joined + "/index.md" in plan or (joined == "." and "index.md" in plan):
                 return (f"{path!r} is a folder", f"link to {posixpath.join(path, 'index.md')!r}")
-            return (f"no file {joined} in the site",
-                    "lessons link with `lesson:<slug>`; files beside a page are linked by their name")
+            return (
+                f"no file {joined} in the site",
+                "lessons link with `lesson:<slug>`; files beside a page are linked by their name",
+            )
         target_uri = joined
     else:
         target_uri = doc.src_uri
@@ -152,19 +178,32 @@ def images(project) -> list:
     for doc in project.documents:
         for lineno, alt, target in _images(doc):
             if not alt.strip():
-                out.add(doc.path, lineno, f"image {target!r} has no alt text",
-                        hint="describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg)", severity="warning")
+                out.add(
+                    doc.path,
+                    lineno,
+                    f"image {target!r} has no alt text",
+                    hint="describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg)",
+                    severity="warning",
+                )
             scheme = urlsplit(target).scheme.lower()
             if scheme in ("http", "https") or target.startswith("//"):
-                out.add(doc.path, lineno, f"remote image {target!r} would not show: the site's Content-Security-Policy "
-                        "(img-src 'self') lets pages load images from the site only",
-                        hint="download the image, put it beside the page and write its file name")
+                out.add(
+                    doc.path,
+                    lineno,
+                    f"remote image {target!r} would not show: the site's Content-Security-Policy "
+                    "(img-src 'self') lets pages load images from the site only",
+                    hint="download the image, put it beside the page and write its file name",
+                )
                 continue
             if _SCHEME.match(target) or target.startswith("#"):
                 continue
             if target.startswith("/") or ".." in target.split("/"):
-                out.add(doc.path, lineno, f"image path {target!r} leaves the lesson folder",
-                        hint="put the image beside lesson.md and write its file name")
+                out.add(
+                    doc.path,
+                    lineno,
+                    f"image path {target!r} leaves the lesson folder",
+                    hint="put the image beside lesson.md and write its file name",
+                )
                 continue
             here = posixpath.dirname(doc.src_uri)
             joined = posixpath.normpath(posixpath.join(here, unquote(urlsplit(target).path)))
@@ -174,8 +213,12 @@ def images(project) -> list:
             if why:
                 out.add(doc.path, lineno, f"image {target!r} is not published: {why[0]}", hint=why[1])
             else:
-                out.add(doc.path, lineno, f"image {target!r} not found",
-                        hint=f"expected it at lessons/{doc.track}/{doc.lesson}/{target}" if doc.lesson else None)
+                out.add(
+                    doc.path,
+                    lineno,
+                    f"image {target!r} not found",
+                    hint=f"expected it at lessons/{doc.track}/{doc.lesson}/{target}" if doc.lesson else None,
+                )
     return out.items
 
 

@@ -1,11 +1,12 @@
 """The course's shape across files: track numbers, lesson slugs the track's own pages use,
 cheatsheets without a lesson, files in lesson folders the site leaves out."""
+
 from __future__ import annotations
 
 from tracksite.core import trackpages
 from tracksite.core.checks.common import near, problems_of
-from tracksite.core.loader import unpublished_reason
 from tracksite.core.model import Track
+from tracksite.core.published import unpublished_reason
 
 
 def site_config(project) -> list:
@@ -16,8 +17,14 @@ def site_config(project) -> list:
     problem = project.site.config.problem
     if problem is not None:
         name, line, message = problem
-        out.add(project.root / name, line, message, hint="quote a value that holds ': ' or starts with a "
-                "special character, and indent with spaces" if message.startswith("YAML") else None)
+        out.add(
+            project.root / name,
+            line,
+            message,
+            hint="quote a value that holds ': ' or starts with a special character, and indent with spaces"
+            if message.startswith("YAML")
+            else None,
+        )
     return out.items
 
 
@@ -30,8 +37,13 @@ def track_numbers(project) -> list:
             continue
         if t.number in by_number:
             path, located = project.track_files[t.slug]
-            out.add(path, located.line("number"), f"track number {t.number} is already used by {by_number[t.number].slug}/track.yml",
-                    field="number", hint="each track needs its own number")
+            out.add(
+                path,
+                located.line("number"),
+                f"track number {t.number} is already used by {by_number[t.number].slug}/track.yml",
+                field="number",
+                hint="each track needs its own number",
+            )
         else:
             by_number[t.number] = t
     return out.items
@@ -46,9 +58,12 @@ def reserved_slugs(project) -> list:
         for i, phase in enumerate(t.phases):
             for j, slug in enumerate(phase.lessons):
                 if slug in trackpages.RESERVED_SLUGS:
-                    out.add(path, located.line("phases", i, "lessons", j),
-                            f"lesson slug {slug!r} is taken by the track's own {slug} page",
-                            hint="rename the lesson, e.g. with `tracksite rename`")
+                    out.add(
+                        path,
+                        located.line("phases", i, "lessons", j),
+                        f"lesson slug {slug!r} is taken by the track's own {slug} page",
+                        hint="rename the lesson, e.g. with `tracksite rename`",
+                    )
     return out.items
 
 
@@ -68,8 +83,12 @@ def orphan_cheatsheets(project) -> list:
         elif rel[0] not in known:
             out.add(path, None, f"cheatsheet for unknown track {rel[0]!r}")
         elif path.stem not in known[rel[0]]:
-            out.add(path, None, f"cheatsheet has no lesson: {rel[0]}/track.yml lists no {path.stem!r}",
-                    hint=near(path.stem, known[rel[0]]))
+            out.add(
+                path,
+                None,
+                f"cheatsheet has no lesson: {rel[0]}/track.yml lists no {path.stem!r}",
+                hint=near(path.stem, known[rel[0]]),
+            )
     return out.items
 
 

@@ -1,15 +1,29 @@
 """The site's addresses and files: every output path has exactly one source, every file under
 docs/ can be read, and every static file (lessons' and docs/') follows the same rules."""
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from tracksite.core import statics
 from tracksite.core.checks.common import problems_of
 
+if TYPE_CHECKING:
+    from tracksite.core.siteplan import Entry
+
 _WHAT = {
-    "lesson": "the lesson page", "overview": "the overview page", "cheatsheet": "the cheatsheet page",
-    "asset": "the lesson file", "home": "the home page", "track": "the track page",
-    "track-page": "the track's page", "schedule": "the schedule page", "docs-page": "the docs page", "docs-file": "the docs file",
+    "lesson": "the lesson page",
+    "overview": "the overview page",
+    "cheatsheet": "the cheatsheet page",
+    "asset": "the lesson file",
+    "home": "the home page",
+    "track": "the track page",
+    "track-page": "the track's page",
+    "schedule": "the schedule page",
+    "docs-page": "the docs page",
+    "docs-file": "the docs file",
     "redirect": "the redirect page",
+    "theme": "tracksite's theme file",
 }
 
 
@@ -20,7 +34,7 @@ def collisions(project) -> list:
     site = project.site
     if site is None:
         return []
-    first: dict[str, object] = {}
+    first: dict[str, Entry] = {}
     taken = _taken_track_folders(project, out)
     for entry in site.entries:
         dest = site.dest(entry)
@@ -28,17 +42,24 @@ def collisions(project) -> list:
         if later and not entry.from_docs and dest.split("/")[0] in taken:
             continue  # reported once, at track.yml
         if later:
-            out.add(entry.source or project.root, entry.line,
-                    f"{_describe(project, entry)} is published at {dest}, which {later} overwrites",
-                    hint="rename or move it" if entry.from_docs else "choose another slug")
+            out.add(
+                entry.source or project.root,
+                entry.line,
+                f"{_describe(project, entry)} is published at {dest}, which {later} overwrites",
+                hint="rename or move it" if entry.from_docs else "choose another slug",
+            )
         other = first.setdefault(dest, entry)
         if other is entry or _reserved_slug(entry, other):
             continue
         here, there = (entry, other) if entry.from_docs or not other.from_docs else (other, entry)
         url = dest.removesuffix("index.html") or "/"
-        out.add(here.source or project.root, here.line,
-                f"{_describe(project, here)} and {_describe(project, there)} are both published at {url}; "
-                "one address, one source", hint=_hint(here, there))
+        out.add(
+            here.source or project.root,
+            here.line,
+            f"{_describe(project, here)} and {_describe(project, there)} are both published at {url}; "
+            "one address, one source",
+            hint=_hint(here, there),
+        )
     return out.items
 
 
@@ -53,10 +74,13 @@ def _taken_track_folders(project, out) -> set[str]:
         if later:
             slug = dest.split("/")[0]
             taken.add(slug)
-            out.add(entry.source or project.root, None,
-                    f"track folder name {slug!r} is taken: every page of the track is published under "
-                    f"{slug}/, which {later} overwrites",
-                    hint=f"rename the folders lessons/{slug}/ and cheatsheets/{slug}/")
+            out.add(
+                entry.source or project.root,
+                None,
+                f"track folder name {slug!r} is taken: every page of the track is published under "
+                f"{slug}/, which {later} overwrites",
+                hint=f"rename the folders lessons/{slug}/ and cheatsheets/{slug}/",
+            )
     return taken
 
 

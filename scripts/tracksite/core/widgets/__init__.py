@@ -18,22 +18,69 @@ front-matter. Every parser returns `(value, findings)` and never raises on bad i
 line is relative to the block body (1 = first body line) unless it names a data `file`, in which
 case the line is the file's own.
 """
+
 from tracksite.core.blocksyntax import RAW_BLOCKS, BlockSource, find_blocks, iter_blocks
-from tracksite.core.widgets.attention import (SPECIAL_TOKENS, AttentionBlock, AttentionData, AttentionSpec,
-                                              AttentionView, attention_view, load_attention_data,
-                                              parse_attention, parse_attention_spec, source_sentence)
+from tracksite.core.widgets.attention import (
+    SPECIAL_TOKENS,
+    AttentionBlock,
+    AttentionData,
+    AttentionSpec,
+    AttentionView,
+    attention_view,
+    load_attention_data,
+    parse_attention,
+    parse_attention_spec,
+    source_sentence,
+)
 from tracksite.core.widgets.body import Issue, clean_text
 from tracksite.core.widgets.flashcards import Flashcard, parse_flashcards
 from tracksite.core.widgets.quiz import QuizOption, QuizQuestion, parse_quiz
-from tracksite.core.widgets.steps import (MAX_STEP_DIM, MAX_STEP_TOKENS, StepsData, fmt, fmt_matrix, matmul,
-                                          parse_attention_steps, softmax_rows, transpose)
+from tracksite.core.widgets.steps import (
+    MAX_STEP_DIM,
+    MAX_STEP_TOKENS,
+    StepsData,
+    fmt,
+    fmt_matrix,
+    matmul,
+    parse_attention_steps,
+    softmax_rows,
+    transpose,
+)
 from tracksite.core.widgets.validate import WIDGET_BLOCKS, block_issues, content_key, validate_widgets
 
 __all__ = [
-    "RAW_BLOCKS", "BlockSource", "find_blocks", "iter_blocks", "SPECIAL_TOKENS", "AttentionBlock", "AttentionData",
-    "AttentionSpec", "AttentionView", "attention_view", "load_attention_data", "parse_attention",
-    "parse_attention_spec", "source_sentence", "Issue", "clean_text", "Flashcard", "parse_flashcards",
-    "QuizOption", "QuizQuestion", "parse_quiz", "MAX_STEP_DIM", "MAX_STEP_TOKENS", "StepsData", "fmt",
-    "fmt_matrix", "matmul", "parse_attention_steps", "softmax_rows", "transpose", "WIDGET_BLOCKS",
-    "block_issues", "content_key", "validate_widgets",
+    "RAW_BLOCKS",
+    "BlockSource",
+    "find_blocks",
+    "iter_blocks",
+    "SPECIAL_TOKENS",
+    "AttentionBlock",
+    "AttentionData",
+    "AttentionSpec",
+    "AttentionView",
+    "attention_view",
+    "load_attention_data",
+    "parse_attention",
+    "parse_attention_spec",
+    "source_sentence",
+    "Issue",
+    "clean_text",
+    "Flashcard",
+    "parse_flashcards",
+    "QuizOption",
+    "QuizQuestion",
+    "parse_quiz",
+    "MAX_STEP_DIM",
+    "MAX_STEP_TOKENS",
+    "StepsData",
+    "fmt",
+    "fmt_matrix",
+    "matmul",
+    "parse_attention_steps",
+    "softmax_rows",
+    "transpose",
+    "WIDGET_BLOCKS",
+    "block_issues",
+    "content_key",
+    "validate_widgets",
 ]

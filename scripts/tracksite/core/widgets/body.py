@@ -1,17 +1,18 @@
 """Reading a widget block's YAML body with the schema language: the project's strict YAML
 reader (tracksite.core.yamlsafe) and a description from tracksite.core.schema. Lines are
 relative to the body (1 = its first line)."""
+
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from tracksite.core.findings import Finding
 from tracksite.core.memo import memo
-from tracksite.core.schemalang import INVALID, Finding, Spec, read
+from tracksite.core.schemalang import INVALID, Spec, read
 from tracksite.core.yamlsafe import YamlProblem, parse
 
-YAML_HINT = ("quote text that contains ': ' or starts with a special character such as *, &, !, [, {, > "
-             "or |")
+YAML_HINT = "quote text that contains ': ' or starts with a special character such as *, &, !, [, {, > or |"
 
 Issue = Finding  # a widget problem is a schema finding
 

@@ -1,12 +1,14 @@
 """`/// flashcards`: a YAML list of cards (tracksite.core.schema.FLASHCARDS), or a Markdown
 definition list (`term` then `: answer`)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 from tracksite.core import schema
-from tracksite.core.schemalang import INVALID, Finding
+from tracksite.core.findings import Finding
+from tracksite.core.schemalang import INVALID
 from tracksite.core.widgets.body import clean_text, read_body
 
 RE_DEFLIST_ANSWER = re.compile(r"^:[ \t]+(.*)$")
@@ -38,8 +40,14 @@ def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
         if term is None:
             return
         if not answer or not clean_text(" ".join(answer)):
-            issues.append(Finding(term_line, f"the term {term!r} has no answer",
-                                  field="answer", hint="add a line ': answer' right after it"))
+            issues.append(
+                Finding(
+                    term_line,
+                    f"the term {term!r} has no answer",
+                    field="answer",
+                    hint="add a line ': answer' right after it",
+                )
+            )
         else:
             cards.append(Flashcard(term, clean_text(" ".join(answer))))
 
@@ -49,8 +57,11 @@ def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
             if term is None:
                 issues.append(Finding(number, "an answer line ': ...' without a term above it", field="term"))
             elif answer:
-                issues.append(Finding(number, f"the term {term!r} has a second answer",
-                                      field="answer", hint="one answer per term"))
+                issues.append(
+                    Finding(
+                        number, f"the term {term!r} has a second answer", field="answer", hint="one answer per term"
+                    )
+                )
             else:
                 answer = [m.group(1)]
         elif not line.strip():

@@ -1,10 +1,12 @@
 """`/// quiz`: a YAML list of questions (tracksite.core.schema.QUIZ)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from tracksite.core import schema
-from tracksite.core.schemalang import INVALID, Finding
+from tracksite.core.findings import Finding
+from tracksite.core.schemalang import INVALID
 from tracksite.core.widgets.body import read_body
 
 
@@ -29,5 +31,7 @@ def parse_quiz(body: str) -> tuple[list[QuizQuestion], list[Finding]]:
     value, findings, _ = read_body(body, schema.QUIZ, "no questions: expected at least one")
     if value is INVALID:
         return [], findings
-    return [QuizQuestion(q["question"], tuple(QuizOption(o["text"], o["correct"], o["explain"]) for o in q["options"]))
-            for q in value], findings
+    return [
+        QuizQuestion(q["question"], tuple(QuizOption(o["text"], o["correct"], o["explain"]) for o in q["options"]))
+        for q in value
+    ], findings

@@ -1,17 +1,19 @@
 """`/// attention-steps`: attention computed step by step at build time from the tokens,
 embeddings and weight matrices of the body (tracksite.core.schema.ATTENTION_STEPS)."""
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
-from tracksite.core import schema
-from tracksite.core.schemalang import INVALID, Finding
+from tracksite.core import schema, widgetschema
+from tracksite.core.findings import Finding
+from tracksite.core.schemalang import INVALID
 from tracksite.core.widgets.body import read_body
 
-MAX_STEP_TOKENS = schema.MAX_STEP_TOKENS
-MAX_STEP_DIM = schema.MAX_STEP_DIM
+MAX_STEP_TOKENS = widgetschema.MAX_STEP_TOKENS
+MAX_STEP_DIM = widgetschema.MAX_STEP_DIM
 
 
 @dataclass(frozen=True)
@@ -58,21 +60,26 @@ def _shapes(data: dict, lines: dict) -> list[Finding]:
     w_k has the columns of w_q."""
     found = []
     n, d_model, d_k = len(data["tokens"]), len(data["x"][0]), len(data["w_q"][0])
-    for key, rows, cols, what in (("x", n, None, "one embedding row per token"),
-                                  ("w_q", d_model, None, "d_model rows (the width of x)"),
-                                  ("w_k", d_model, d_k, "d_model rows and d_k columns, like w_q"),
-                                  ("w_v", d_model, None, "d_model rows (the width of x)")):
+    for key, rows, cols, what in (
+        ("x", n, None, "one embedding row per token"),
+        ("w_q", d_model, None, "d_model rows (the width of x)"),
+        ("w_k", d_model, d_k, "d_model rows and d_k columns, like w_q"),
+        ("w_v", d_model, None, "d_model rows (the width of x)"),
+    ):
         m = data[key]
         if len(m) != rows:
             found.append(Finding(lines.get((key,)), f"{key} has {len(m)} rows; expected {rows} ({what})", key))
         elif cols is not None and len(m[0]) != cols:
-            found.append(Finding(lines.get((key,)), f"{key} rows have {len(m[0])} entries; expected {cols} ({what})", key))
+            found.append(
+                Finding(lines.get((key,)), f"{key} rows have {len(m[0])} entries; expected {cols} ({what})", key)
+            )
     return found
 
 
 def parse_attention_steps(body: str) -> tuple[StepsData | None, list[Finding]]:
-    data, findings, lines = read_body(body, schema.ATTENTION_STEPS,
-                                      "expected a mapping with tokens, x, w_q, w_k and w_v")
+    data, findings, lines = read_body(
+        body, schema.ATTENTION_STEPS, "expected a mapping with tokens, x, w_q, w_k and w_v"
+    )
     if data is INVALID:
         return None, findings
     findings += _shapes(data, lines)

@@ -1,16 +1,19 @@
 """Validating the widget blocks of a lesson body: every block's name, header options and body,
 with lines made absolute and data-file problems reported at the data file."""
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 from tracksite.core import siteconfig
+from tracksite.core import widgetregistry as W
 from tracksite.core.blocksyntax import BlockSource, find_blocks, iter_blocks
+from tracksite.core.findings import Finding
 from tracksite.core.problems import Problem
-from tracksite.core.schemalang import Finding
 from tracksite.core.widgets.attention import parse_attention
 from tracksite.core.widgets.flashcards import parse_flashcards
 from tracksite.core.widgets.quiz import parse_quiz
@@ -19,10 +22,18 @@ from tracksite.core.yamlsafe import YamlProblem, parse
 
 Issue = Finding
 
-WIDGET_BLOCKS = ("exercise", "solution", "flashcards", "quiz", "attention", "attention-steps", "instructor")
+WIDGET_BLOCKS = tuple(w.name for w in W.WIDGETS)
 #: The blocks of the bundled mkdocs.yml's pymdownx extensions, for a body checked without a project.
-DEFAULT_MARKDOWN_BLOCKS = frozenset({"admonition", "details", "caption", "figure-caption", "table-caption",
-                                     *siteconfig.DEFAULT_TYPES["pymdownx.blocks.admonition"]})
+DEFAULT_MARKDOWN_BLOCKS = frozenset(
+    {
+        "admonition",
+        "details",
+        "caption",
+        "figure-caption",
+        "table-caption",
+        *siteconfig.DEFAULT_TYPES["pymdownx.blocks.admonition"],
+    }
+)
 
 
 def content_key(*parts: Any) -> str:
@@ -40,12 +51,24 @@ def _check_options(block: BlockSource) -> list[Finding]:
     except YamlProblem as exc:
         return [Finding(line, f"block options: {exc.message}")]
     if not isinstance(located.value, dict):
-        return [Finding(line, "lines indented 4 spaces right after a block header are read as "
-                              "block options, and these are not a YAML mapping",
-                        hint="start the body at the same indentation as the /// line")]
-    return [Finding(line + (located.lines.get((key,), 1) - 1), f"unknown block option {key!r} for {block.name}",
-                    field=str(key), hint="the only block option is attrs; other settings go in the body, not indented")
-            for key in located.value if key != "attrs"]
+        return [
+            Finding(
+                line,
+                "lines indented 4 spaces right after a block header are read as "
+                "block options, and these are not a YAML mapping",
+                hint="start the body at the same indentation as the /// line",
+            )
+        ]
+    return [
+        Finding(
+            line + (located.lines.get((key,), 1) - 1),
+            f"unknown block option {key!r} for {block.name}",
+            field=str(key),
+            hint="the only block option is attrs; other settings go in the body, not indented",
+        )
+        for key in located.value
+        if key != "attrs"
+    ]
 
 
 def _dedent(text: str) -> str:
@@ -58,32 +81,39 @@ def block_issues(block: BlockSource, source_dir: Path) -> list[Issue]:
     """Issues of one block: lines relative to the body, data-file issues with `file` set."""
     name = block.name
     body = _dedent(block.body)
-    if name == "flashcards":
-        return parse_flashcards(body)[1]
-    if name == "quiz":
-        return parse_quiz(body)[1]
-    if name == "attention":
-        return parse_attention(body, source_dir)[1]
-    if name == "attention-steps":
-        return parse_attention_steps(body)[1]
-    return []
+    parse = _BODY_PARSERS.get(name)
+    return parse(body, source_dir)[1] if parse is not None else []
 
 
-def validate_widgets(display_path: str, text: str, first_line: int, source_dir: Path,
-                     *, known_blocks: Iterable[str] | None = None) -> list[Problem]:
+#: The parser of each data widget's body (registered by name: core/widgetregistry.py).
+_BODY_PARSERS = {
+    W.FLASHCARDS.name: lambda body, _: parse_flashcards(body),
+    W.QUIZ.name: lambda body, _: parse_quiz(body),
+    W.ATTENTION.name: parse_attention,
+    W.ATTENTION_STEPS.name: lambda body, _: parse_attention_steps(body),
+}
+
+
+def validate_widgets(
+    display_path: str, text: str, first_line: int, source_dir: Path, *, known_blocks: Iterable[str] | None = None
+) -> list[Problem]:
     """Every problem with the widget blocks of one Markdown body (front-matter removed).
 
     `first_line` is the 1-based file line of the body's first line; data-file problems are
     reported at the data file (a path beside `display_path`). `known_blocks`: the block names
     the site's Markdown extensions define (tracksite.core.siteconfig), besides the widgets."""
-    known = frozenset(WIDGET_BLOCKS) | (frozenset(known_blocks) if known_blocks is not None
-                                        else DEFAULT_MARKDOWN_BLOCKS)
+    known = frozenset(WIDGET_BLOCKS) | (
+        frozenset(known_blocks) if known_blocks is not None else DEFAULT_MARKDOWN_BLOCKS
+    )
     problems: list[Problem] = []
 
     def add(issue: Issue, line_offset: int | None, block: BlockSource | None) -> None:
         if issue.file is not None:
-            path = str(PurePosixPath(display_path).parent / issue.file.name) \
-                if issue.file.parent == Path(source_dir) else issue.file.as_posix()
+            path = (
+                str(PurePosixPath(display_path).parent / issue.file.name)
+                if issue.file.parent == Path(source_dir)
+                else issue.file.as_posix()
+            )
             line = issue.line
         else:
             path = display_path
@@ -94,8 +124,9 @@ def validate_widgets(display_path: str, text: str, first_line: int, source_dir: 
         name = issue.field
         if block is not None and issue.file is None:  # "quiz[0].options", "attention.focus"
             name = block.name + (("" if name.startswith("[") else ".") + name if name else "")
-        problems.append(Problem(path, line, issue.message, name, issue.hint,
-                                "warning" if issue.severity == "warning" else "error"))
+        problems.append(
+            Problem(path, line, issue.message, name, issue.hint, "warning" if issue.severity == "warning" else "error")
+        )
 
     try:
         blocks, issues = find_blocks(text, first_line)
@@ -107,46 +138,60 @@ def validate_widgets(display_path: str, text: str, first_line: int, source_dir: 
         try:
             _validate_block(block, known, source_dir, add)
         except Exception as exc:  # noqa: BLE001
-            add(Issue(None, f"could not check this block: {type(exc).__name__}: {exc}"),
-                None, block)
+            add(Issue(None, f"could not check this block: {type(exc).__name__}: {exc}"), None, block)
     return problems
 
 
 def _validate_block(block: BlockSource, known: frozenset, source_dir: Path, add) -> None:
     name = block.name
     if name not in known:
-        add(Issue(block.line, f"unknown block '{name}'",
-                  hint="expected one of: " + ", ".join(sorted(known))), 0, None)
+        add(Issue(block.line, f"unknown block '{name}'", hint="expected one of: " + ", ".join(sorted(known))), 0, None)
         return
     for issue in _check_options(block):
         add(issue, 0, block)
     if name not in WIDGET_BLOCKS:
         return
     offset = block.body_line - 1
-    if name == "solution":
-        if block.parent is None or block.parent.name != "exercise":
-            add(Issue(block.line, "a solution block must sit inside an exercise block",
-                      hint="//// exercise | Title, the task, then /// solution ... /// and "
-                           "finally ////"), 0, block)
+    if name == W.SOLUTION.name:
+        if block.parent is None or block.parent.name != W.EXERCISE.name:
+            add(
+                Issue(
+                    block.line,
+                    "a solution block must sit inside an exercise block",
+                    hint="//// exercise | Title, the task, then /// solution ... /// and finally ////",
+                ),
+                0,
+                block,
+            )
         if block.argument:
-            add(Issue(block.line, "solution takes no title (the button reads \"Show solution\")",
-                      severity="warning"), 0, block)
+            add(
+                Issue(block.line, 'solution takes no title (the button reads "Show solution")', severity="warning"),
+                0,
+                block,
+            )
         if not block.body.strip():
             add(Issue(block.line, "the solution is empty"), 0, block)
         return
-    if name == "exercise":
-        solutions = [c for c in block.children if c.name == "solution"]
+    if name == W.EXERCISE.name:
+        solutions = [c for c in block.children if c.name == W.SOLUTION.name]
         task = "\n".join(block.body_lines).strip()
         if not task:
             add(Issue(block.line, "the exercise has no task text"), 0, block)
         if not solutions:
-            add(Issue(block.line, "the exercise has no solution",
-                      hint="add /// solution ... /// inside it (the exercise uses ////)",
-                      severity="warning"), 0, block)
+            add(
+                Issue(
+                    block.line,
+                    "the exercise has no solution",
+                    hint="add /// solution ... /// inside it (the exercise uses ////)",
+                    severity="warning",
+                ),
+                0,
+                block,
+            )
         if block.length == 3 and solutions:
             pass  # reported by find_blocks as a slash clash
         return
-    if name == "instructor":
+    if name == W.INSTRUCTOR.name:
         if not block.body.strip():
             add(Issue(block.line, "the instructor block is empty"), 0, block)
         return

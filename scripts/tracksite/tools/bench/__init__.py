@@ -20,31 +20,106 @@ builds and repeating them:
 
 Everything runs in a temporary folder; the course in the project is not touched.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
 from typing import Any
-from tracksite.tools.bench.course import ANCHORS, LessonPlan, Page, TrackPlan, cheatsheet_body, course_pages, front_matter, lesson_body, objective_words, overview_body, plain_markdown, plan_course, practice, track_sizes, write_plain_project, write_tracksite_project
-from tracksite.tools.bench.measure import BROKEN_ANCHOR, BenchError, Run, byte_compile, linkchecker, linkchecker_binary, measure_serve, mkdocs_build, page_weight, plant_broken_links, run_timed, tracksite_linkcheck
-from tracksite.tools.bench.run import _log, SizeResult, bench_size, machine_info, run_benchmark
-from tracksite.tools.bench.report import print_report, render_markdown, render_tables, targets
 
 from tracksite.errors import USAGE, UserError
+from tracksite.tools.bench import search
+from tracksite.tools.bench.course import (
+    LessonPlan,
+    Page,
+    TrackPlan,
+    cheatsheet_body,
+    course_pages,
+    front_matter,
+    lesson_body,
+    objective_words,
+    overview_body,
+    plain_markdown,
+    plan_course,
+    practice,
+    track_sizes,
+    write_plain_project,
+    write_tracksite_project,
+)
+from tracksite.tools.bench.measure import (
+    BROKEN_ANCHOR,
+    BenchError,
+    Run,
+    byte_compile,
+    linkchecker,
+    linkchecker_binary,
+    measure_serve,
+    mkdocs_build,
+    page_weight,
+    plant_broken_links,
+    run_timed,
+    tracksite_linkcheck,
+)
+from tracksite.tools.bench.prose import ANCHORS
+from tracksite.tools.bench.report import print_report, render_markdown, render_tables, targets
+from tracksite.tools.bench.run import SizeResult, _log, bench_size, machine_info, run_benchmark
 
-__all__ = ['ANCHORS', 'LessonPlan', 'Page', 'TrackPlan', 'cheatsheet_body', 'course_pages', 'front_matter', 'lesson_body', 'objective_words', 'overview_body', 'plain_markdown', 'plan_course', 'practice', 'track_sizes', 'write_plain_project', 'write_tracksite_project', 'BROKEN_ANCHOR', 'BenchError', 'Run', 'byte_compile', 'linkchecker', 'linkchecker_binary', 'measure_serve', 'mkdocs_build', 'page_weight', 'plant_broken_links', 'run_timed', 'tracksite_linkcheck', 'SizeResult', 'bench_size', 'machine_info', 'run_benchmark', 'print_report', 'render_markdown', 'render_tables', 'targets', 'register', 'cmd_bench', 'to_json']
+__all__ = [
+    "ANCHORS",
+    "LessonPlan",
+    "Page",
+    "TrackPlan",
+    "cheatsheet_body",
+    "course_pages",
+    "front_matter",
+    "lesson_body",
+    "objective_words",
+    "overview_body",
+    "plain_markdown",
+    "plan_course",
+    "practice",
+    "track_sizes",
+    "write_plain_project",
+    "write_tracksite_project",
+    "BROKEN_ANCHOR",
+    "BenchError",
+    "Run",
+    "byte_compile",
+    "linkchecker",
+    "linkchecker_binary",
+    "measure_serve",
+    "mkdocs_build",
+    "page_weight",
+    "plant_broken_links",
+    "run_timed",
+    "tracksite_linkcheck",
+    "SizeResult",
+    "bench_size",
+    "machine_info",
+    "run_benchmark",
+    "print_report",
+    "render_markdown",
+    "render_tables",
+    "targets",
+    "register",
+    "cmd_bench",
+    "to_json",
+]
 
 REPO = Path(__file__).resolve().parents[4]
 
 
 # -- command line --------------------------------------------------------------------------------
 
+
 def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(x) for x in text.split(",") if x.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers, e.g. 10,100,1000")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of numbers, e.g. 10,100,1000"
+        ) from None
     if not sizes or any(n < 1 for n in sizes):
         raise argparse.ArgumentTypeError("sizes must be positive numbers of lessons")
     return sizes
@@ -56,43 +131,66 @@ def _limit(text: str) -> float | str | None:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds or `auto`")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds or `auto`") from None
     return value if value > 0 else None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "bench", help="benchmark builds, page weight, link checking and serve on synthetic courses",
+        "bench",
+        help="benchmark builds, page weight, link checking and serve on synthetic courses",
         description="Generate synthetic courses of N lessons and time tracksite against plain MkDocs "
-                    "(same pages and theme), tracksite linkcheck against linkchecker, and mkdocs serve.")
-    p.add_argument("--sizes", type=_sizes, default=[10, 100, 1000], metavar="N,N,...",
-                   help="course sizes in lessons (default 10,100,1000)")
-    p.add_argument("--repeat", type=int, default=3, metavar="K", help="runs of each build and of tracksite linkcheck (default 3)")
-    p.add_argument("--markdown", metavar="FILE", help="also write the results as a Markdown page (e.g. docs/benchmarks.md)")
+        "(same pages and theme), tracksite linkcheck against linkchecker, and mkdocs serve.",
+    )
+    p.add_argument(
+        "--sizes",
+        type=_sizes,
+        default=[10, 100, 1000],
+        metavar="N,N,...",
+        help="course sizes in lessons (default 10,100,1000)",
+    )
+    p.add_argument(
+        "--repeat", type=int, default=3, metavar="K", help="runs of each build and of tracksite linkcheck (default 3)"
+    )
+    p.add_argument(
+        "--markdown", metavar="FILE", help="also write the results as a Markdown page (e.g. docs/benchmarks.md)"
+    )
     p.add_argument("--json", metavar="FILE", help="also write the raw figures as JSON")
-    p.add_argument("--serve-size", type=int, metavar="N", help="measure mkdocs serve at this size (default: the largest; 0: never)")
+    p.add_argument(
+        "--serve-size",
+        type=int,
+        metavar="N",
+        help="measure mkdocs serve at this size only (default: every size, and the bundled course; 0: never)",
+    )
     p.add_argument("--serve-edits", type=int, default=3, metavar="K", help="edits timed under mkdocs serve (default 3)")
-    p.add_argument("--linkchecker-limit", type=_limit, default="auto", metavar="SECONDS",
-                   help="stop linkchecker after this long (default auto: 10.5x tracksite linkcheck's time, "
-                        "at least 90 s; 0: no limit)")
+    p.add_argument(
+        "--linkchecker-limit",
+        type=_limit,
+        default="auto",
+        metavar="SECONDS",
+        help="stop linkchecker after this long (default auto: 10.5x tracksite linkcheck's time, "
+        "at least 90 s; 0: no limit)",
+    )
     p.add_argument("--no-linkchecker", action="store_true", help="do not run linkchecker")
     p.add_argument("--keep", metavar="DIR", help="copy the generated projects here")
     p.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help="stop any one build after this long")
-    p.add_argument("--search", action="store_true",
-                   help="benchmark the course search instead (Pagefind against Material's search: index build, "
-                        "size, bytes and time to first result in Chromium; tracksite.tools.search_bench)")
+    p.add_argument(
+        "--search",
+        action="store_true",
+        help="benchmark the course search instead (Pagefind against Material's search: index build, "
+        "size, bytes and time to first result in Chromium; tracksite.tools.bench.search)",
+    )
     p.set_defaults(handler=cmd_bench)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
-    repo = root if (root / "mkdocs.yml").is_file() and (root / "overrides").is_dir() else REPO
+    repo = root if (root / "mkdocs.yml").is_file() and (root / "lessons").is_dir() else REPO
     if args.repeat < 1:
         raise UserError("--repeat must be at least 1", exit_code=USAGE)
     if args.search:
-        from tracksite.tools import search_bench
-        return search_bench.cmd(args, repo)
-    serve_size = max(args.sizes) if args.serve_size is None else args.serve_size
+        return search.cmd(args, repo)
+    serve_size = set(args.sizes) if args.serve_size is None else {args.serve_size}
     command = "tracksite bench --sizes " + ",".join(map(str, args.sizes)) + f" --repeat {args.repeat}"
     if args.serve_size is not None:
         command += f" --serve-size {args.serve_size}"
@@ -102,16 +200,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
         command += " --no-linkchecker"
     if args.markdown:
         command += f" --markdown {args.markdown}"
-    data = run_benchmark(args.sizes, args.repeat, repo=repo, serve_size=serve_size or None,
-                         serve_edits=args.serve_edits, linkchecker_limit=args.linkchecker_limit,
-                         use_linkchecker=not args.no_linkchecker, timeout=args.timeout,
-                         keep=Path(args.keep).resolve() if args.keep else None)
+    data = run_benchmark(
+        args.sizes,
+        args.repeat,
+        repo=repo,
+        serve_size=serve_size or None,
+        serve_edits=args.serve_edits,
+        linkchecker_limit=args.linkchecker_limit,
+        use_linkchecker=not args.no_linkchecker,
+        timeout=args.timeout,
+        keep=Path(args.keep).resolve() if args.keep else None,
+    )
     print_report(data)
     if args.markdown:
-        from tracksite.tools.search_bench import keep_section  # the search part of the page stays
-
-        page = Path(args.markdown)
-        page.write_text(keep_section(page, render_markdown(data, command)), encoding="utf-8")
+        page = Path(args.markdown)  # the search part of the page stays
+        page.write_text(search.keep_section(page, render_markdown(data, command)), encoding="utf-8")
         _log(f"wrote {args.markdown}")
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(data), indent=2), encoding="utf-8")
@@ -126,15 +229,39 @@ def to_json(data: dict[str, Any]) -> dict[str, Any]:
     sizes = []
     for r in data["sizes"]:
         lc = r.linkchecker
-        sizes.append({
-            "lessons": r.n, "tracks": r.tracks, "pages": r.pages, "lesson_words": r.lesson_words, "lesson_url": r.lesson_url,
-            "tracksite_build": [run(x) for x in r.tracksite], "plain_build": [run(x) for x in r.plain],
-            "weight_tracksite": r.weight_tracksite, "weight_plain": r.weight_plain,
-            "planted": sorted(r.planted), "tracksite_linkcheck": [run(x) for x in r.ours],
-            "tracksite_linkcheck_problems": r.ours_problems, "tracksite_linkcheck_targets": sorted(r.ours_targets),
-            "linkchecker": None if lc is None else lc if "error" in lc else {
-                **run(lc["run"]), "problems": len(lc["problems"]), "targets": sorted(lc["targets"]), "stopped": lc["stopped"]},
-            "serve": r.serve,
-        })
-    return {"machine": data["machine"], "date": data["date"], "repeat": data["repeat"], "seconds": data["seconds"],
-            "sizes": sizes, "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(data)]}
+        sizes.append(
+            {
+                "lessons": r.n,
+                "tracks": r.tracks,
+                "pages": r.pages,
+                "lesson_words": r.lesson_words,
+                "lesson_url": r.lesson_url,
+                "tracksite_build": [run(x) for x in r.tracksite],
+                "plain_build": [run(x) for x in r.plain],
+                "weight_tracksite": r.weight_tracksite,
+                "weight_plain": r.weight_plain,
+                "planted": sorted(r.planted),
+                "tracksite_linkcheck": [run(x) for x in r.ours],
+                "tracksite_linkcheck_problems": r.ours_problems,
+                "tracksite_linkcheck_targets": sorted(r.ours_targets),
+                "linkchecker": None
+                if lc is None
+                else lc
+                if "error" in lc
+                else {
+                    **run(lc["run"]),
+                    "problems": len(lc["problems"]),
+                    "targets": sorted(lc["targets"]),
+                    "stopped": lc["stopped"],
+                },
+                "serve": r.serve,
+            }
+        )
+    return {
+        "machine": data["machine"],
+        "date": data["date"],
+        "repeat": data["repeat"],
+        "seconds": data["seconds"],
+        "sizes": sizes,
+        "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(data)],
+    }

@@ -1,63 +1,26 @@
 """The benchmark's synthetic course: N lessons in tracksite's format, and the same pages as a
 plain MkDocs project (the floor tracksite's build time is compared with)."""
+
 from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+
 import yaml
+
+from tracksite import theme as theme_files
 from tracksite.core import references as refs
+from tracksite.core.readingtime import reading_minutes
+from tracksite.tools.bench import prose
 
 REPO = Path(__file__).resolve().parents[4]
 
 
 # -- the synthetic course ------------------------------------------------------------------------
-
-_NOUNS = (
-    "gradient", "tensor", "layer", "kernel", "token", "embedding", "optimizer", "batch", "epoch",
-    "feature", "encoder", "decoder", "vector", "matrix", "activation", "weight", "bias", "loss",
-    "dataset", "label", "signal", "filter", "sequence", "window", "channel", "probability",
-    "sample", "baseline", "network", "model", "pattern", "estimate", "update", "parameter",
-    "benchmark", "schedule", "pipeline", "threshold", "margin", "budget", "error", "output",
-)
-_ADJECTIVES = (
-    "small", "noisy", "sparse", "dense", "stable", "shallow", "deep", "careful", "simple", "robust",
-    "linear", "hidden", "prior", "final", "local", "global", "random", "steady", "useful", "clear",
-)
-_VERBS = (
-    "changes", "controls", "limits", "shapes", "measures", "reduces", "explains", "predicts",
-    "follows", "improves", "smooths", "balances", "tracks", "splits", "combines", "scales",
-)
-_CONNECTIVES = ("In practice", "As a rule", "For example", "In a small model", "On real data",
-                "At first", "Later on", "Put simply", "By contrast", "In most cases")
-_HEADINGS = ("Why this matters", "Core ideas", "A worked example", "Common pitfalls",
-             "Comparing approaches", "Putting it together")
-ANCHORS = {h: h.lower().replace(" ", "-") for h in _HEADINGS}
-
-
-def _sentence(rng: random.Random) -> str:
-    a, b = rng.sample(_NOUNS, 2)
-    pattern = rng.randrange(4)
-    if pattern == 0:
-        s = f"the {rng.choice(_ADJECTIVES)} {a} {rng.choice(_VERBS)} the {b} of each {rng.choice(_NOUNS)}"
-    elif pattern == 1:
-        s = f"{rng.choice(_CONNECTIVES).lower()}, a {rng.choice(_ADJECTIVES)} {a} {rng.choice(_VERBS)} how the {b} behaves"
-    elif pattern == 2:
-        s = f"every {a} {rng.choice(_VERBS)} a {rng.choice(_ADJECTIVES)} {b}, and the {rng.choice(_NOUNS)} {rng.choice(_VERBS)} the rest"
-    else:
-        s = f"when the {a} is {rng.choice(_ADJECTIVES)}, the {b} {rng.choice(_VERBS)} the {rng.choice(_ADJECTIVES)} {rng.choice(_NOUNS)}"
-    return s[0].upper() + s[1:] + "."
-
-
-def _paragraph(rng: random.Random, sentences: int) -> str:
-    return " ".join(_sentence(rng) for _ in range(sentences))
-
-
-def _title(rng: random.Random) -> str:
-    a, b = rng.sample(_NOUNS, 2)
-    return f"{rng.choice(_ADJECTIVES).capitalize()} {a}s and the {b}"
 
 
 @dataclass
@@ -108,12 +71,12 @@ def plan_course(n: int) -> list[TrackPlan]:
         lessons = []
         for j in range(1, size + 1):
             lrng = random.Random(f"lesson-{t}-{j}")
-            title = _title(lrng)
-            lessons.append(LessonPlan(slug, f"lesson-{j:02d}", title, _sentence(lrng), seed=t * 1000 + j))
+            title = prose.title(lrng)
+            lessons.append(LessonPlan(slug, f"lesson-{j:02d}", title, prose.sentence(lrng), seed=t * 1000 + j))
         cuts = sorted(rng.sample(range(1, size), min(size - 1, rng.randint(2, 4) - 1))) if size > 1 else []
         bounds = [0, *cuts, size]
-        phases = [(f"{_title(rng)}", lessons[a:b]) for a, b in zip(bounds, bounds[1:])]
-        tracks.append(TrackPlan(slug, t, f"{_title(rng)}", _paragraph(rng, 1), phases))
+        phases = [(f"{prose.title(rng)}", lessons[a:b]) for a, b in zip(bounds, bounds[1:])]
+        tracks.append(TrackPlan(slug, t, f"{prose.title(rng)}", prose.paragraph(rng, 1), phases))
     return tracks
 
 
@@ -138,44 +101,51 @@ def lesson_body(tracks: list[TrackPlan], t: int, j: int) -> str:
     prev, nxt, other = near["prev"], near["next"], near["other"]
     cross = "" if other.track == lesson.track else f"{other.track}/"
     parts = [
-        _paragraph(rng, 5),
+        prose.paragraph(rng, 5),
         f"This lesson builds on [{prev.title}](lesson:{prev.slug}) and prepares "
-        f"[{nxt.title}, in particular its worked example](lesson:{nxt.slug}#{ANCHORS['A worked example']}). "
-        f"For the longer story, read [{other.title}](lesson:{cross}{other.slug}#{ANCHORS['Core ideas']}).",
+        f"[{nxt.title}, in particular its worked example](lesson:{nxt.slug}#{prose.ANCHORS['A worked example']}). "
+        f"For the longer story, read [{other.title}](lesson:{cross}{other.slug}#{prose.ANCHORS['Core ideas']}).",
     ]
-    for h, heading in enumerate(_HEADINGS):
+    for heading in prose.HEADINGS:
         parts.append(f"## {heading}")
-        parts.append(_paragraph(rng, 8))
+        parts.append(prose.paragraph(rng, 8))
         if heading == "Core ideas":
-            parts.append("\n".join(f"- **{rng.choice(_NOUNS).capitalize()}**: {_sentence(rng)}" for _ in range(5)))
-            parts.append(f"### The {rng.choice(_NOUNS)} in detail")
-            parts.append(_paragraph(rng, 5))
-            parts.append(f"### Where the {rng.choice(_NOUNS)} fits")
-            parts.append(_paragraph(rng, 5))
+            parts.append(
+                "\n".join(f"- **{rng.choice(prose.NOUNS).capitalize()}**: {prose.sentence(rng)}" for _ in range(5))
+            )
+            parts.append(f"### The {rng.choice(prose.NOUNS)} in detail")
+            parts.append(prose.paragraph(rng, 5))
+            parts.append(f"### Where the {rng.choice(prose.NOUNS)} fits")
+            parts.append(prose.paragraph(rng, 5))
         elif heading == "A worked example":
-            parts.append("\n".join(f"{i}. {_sentence(rng)}" for i in range(1, 5)))
-            parts.append("```python\n"
-                         f"def step({rng.choice(_NOUNS)}s, rate=0.{rng.randint(1, 9)}):\n"
-                         f"    total = sum({rng.choice(_NOUNS)} * rate for {rng.choice(_NOUNS)} in range(10))\n"
-                         "    return round(total, 3)\n\n\n"
-                         f"print(step([{rng.randint(1, 9)}, {rng.randint(1, 9)}, {rng.randint(1, 9)}]))\n"
-                         "```")
-            parts.append(_paragraph(rng, 4))
+            parts.append("\n".join(f"{i}. {prose.sentence(rng)}" for i in range(1, 5)))
+            parts.append(
+                "```python\n"
+                f"def step({rng.choice(prose.NOUNS)}s, rate=0.{rng.randint(1, 9)}):\n"
+                f"    total = sum({rng.choice(prose.NOUNS)} * rate for {rng.choice(prose.NOUNS)} in range(10))\n"
+                "    return round(total, 3)\n\n\n"
+                f"print(step([{rng.randint(1, 9)}, {rng.randint(1, 9)}, {rng.randint(1, 9)}]))\n"
+                "```"
+            )
+            parts.append(prose.paragraph(rng, 4))
         elif heading == "Common pitfalls":
-            parts.append(f"/// note | About the {rng.choice(_NOUNS)}\n{_paragraph(rng, 3)}\n///")
-            parts.append("\n".join(f"- {_sentence(rng)}" for _ in range(4)))
+            parts.append(f"/// note | About the {rng.choice(prose.NOUNS)}\n{prose.paragraph(rng, 3)}\n///")
+            parts.append("\n".join(f"- {prose.sentence(rng)}" for _ in range(4)))
         elif heading == "Comparing approaches":
             rows = "\n".join(
-                f"| {rng.choice(_ADJECTIVES)} {rng.choice(_NOUNS)} | {rng.randint(1, 99)} | "
-                f"{rng.choice(_ADJECTIVES)} | {rng.choice(_VERBS)} the {rng.choice(_NOUNS)} |" for _ in range(5))
+                f"| {rng.choice(prose.ADJECTIVES)} {rng.choice(prose.NOUNS)} | {rng.randint(1, 99)} | "
+                f"{rng.choice(prose.ADJECTIVES)} | {rng.choice(prose.VERBS)} the {rng.choice(prose.NOUNS)} |"
+                for _ in range(5)
+            )
             parts.append("| Approach | Cost | Stability | What it does |\n|---|---:|---|---|\n" + rows)
-            parts.append(_paragraph(rng, 4))
+            parts.append(prose.paragraph(rng, 4))
         elif heading == "Putting it together":
             parts.append(
                 f"Before the next lesson, skim [the overview of {nxt.title}](overview:{nxt.slug}) and keep "
                 f"[the cheatsheet for {lesson.title}](cheatsheet:{lesson.slug}) at hand. "
-                f"[The track page](track:{lesson.track}) lists every lesson of this track.")
-            parts.append(_paragraph(rng, 6))
+                f"[The track page](track:{lesson.track}) lists every lesson of this track."
+            )
+            parts.append(prose.paragraph(rng, 6))
     return "\n\n".join(parts) + "\n"
 
 
@@ -185,31 +155,46 @@ def practice(tracks: list[TrackPlan], t: int, j: int) -> tuple[str, str]:
     lesson = tracks[t].lessons[j]
     rng = random.Random(lesson.seed * 3)
     words = objective_words(lesson)
-    task, solution = _paragraph(rng, 3), _paragraph(rng, 3)
+    task, solution = prose.paragraph(rng, 3), prose.paragraph(rng, 3)
     title = f"Trace the {words[0]} by hand"
     questions = []
     for w in words:
-        right, wrong = _sentence(rng).rstrip("."), _sentence(rng).rstrip(".")
-        questions.append((f"What does the {w} do in this lesson?",
-                          [(f"The {w} {rng.choice(_VERBS)} the {rng.choice(_NOUNS)}", True, right),
-                           (f"The {w} is never used", False, wrong)]))
+        right, wrong = prose.sentence(rng).rstrip("."), prose.sentence(rng).rstrip(".")
+        questions.append(
+            (
+                f"What does the {w} do in this lesson?",
+                [
+                    (f"The {w} {rng.choice(prose.VERBS)} the {rng.choice(prose.NOUNS)}", True, right),
+                    (f"The {w} is never used", False, wrong),
+                ],
+            )
+        )
     quiz = "\n".join(
-        f"- question: {q}\n  options:\n" + "\n".join(
+        f"- question: {q}\n  options:\n"
+        + "\n".join(
             f"    - text: {text}\n" + ("      correct: true\n" if ok else "") + f"      explain: {why}"
-            for text, ok, why in options)
-        for q, options in questions)
-    widgets = (f"## Practice\n\n//// exercise | {title}\n{task}\n\n/// solution\n{solution}\n///\n////\n\n"
-               f"/// quiz\n{quiz}\n///\n")
+            for text, ok, why in options
+        )
+        for q, options in questions
+    )
+    widgets = (
+        f"## Practice\n\n//// exercise | {title}\n{task}\n\n/// solution\n{solution}\n///\n////\n\n"
+        f"/// quiz\n{quiz}\n///\n"
+    )
     plain_quiz = "\n\n".join(
-        f"**{q}**\n\n" + "\n".join(f"- {text}. *{'Correct' if ok else 'Not quite'}:* {why}." for text, ok, why in options)
-        for q, options in questions)
-    plain = (f"## Practice\n\n/// note | Exercise: {title}\n{task}\n///\n\n/// details | Solution\n{solution}\n///\n\n"
-             f"/// question | Quiz\n{plain_quiz}\n///\n")
+        f"**{q}**\n\n"
+        + "\n".join(f"- {text}. *{'Correct' if ok else 'Not quite'}:* {why}." for text, ok, why in options)
+        for q, options in questions
+    )
+    plain = (
+        f"## Practice\n\n/// note | Exercise: {title}\n{task}\n///\n\n/// details | Solution\n{solution}\n///\n\n"
+        f"/// question | Quiz\n{plain_quiz}\n///\n"
+    )
     return widgets, plain
 
 
 def objective_words(lesson: LessonPlan) -> list[str]:
-    return random.Random(lesson.seed).sample(_NOUNS, 3)
+    return random.Random(lesson.seed).sample(prose.NOUNS, 3)
 
 
 def overview_body(tracks: list[TrackPlan], t: int, j: int) -> str:
@@ -217,29 +202,29 @@ def overview_body(tracks: list[TrackPlan], t: int, j: int) -> str:
     rng = random.Random(-lesson.seed)
     near = _neighbours(tracks, t, j)
     return (
-        f"## What you'll learn\n\n{_paragraph(rng, 3)}\n\n"
-        f"## Where this fits\n\n{_paragraph(rng, 2)} It follows [{near['prev'].title}](lesson:{near['prev'].slug}).\n\n"
-        f"## Before you start\n\n{_paragraph(rng, 2)}\n\n"
-        f"## About the math\n\n{_paragraph(rng, 2)}\n"
+        f"## What you'll learn\n\n{prose.paragraph(rng, 3)}\n\n"
+        f"## Where this fits\n\n{prose.paragraph(rng, 2)} It follows [{near['prev'].title}](lesson:{near['prev'].slug}).\n\n"
+        f"## Before you start\n\n{prose.paragraph(rng, 2)}\n\n"
+        f"## About the math\n\n{prose.paragraph(rng, 2)}\n"
     )
 
 
 def cheatsheet_body(tracks: list[TrackPlan], t: int, j: int) -> str:
     lesson = tracks[t].lessons[j]
     rng = random.Random(lesson.seed * 7)
-    rows = "\n".join(f"| {rng.choice(_NOUNS)} | {rng.choice(_VERBS)} the {rng.choice(_NOUNS)} | {rng.randint(1, 50)} |"
-                     for _ in range(6))
+    rows = "\n".join(
+        f"| {rng.choice(prose.NOUNS)} | {rng.choice(prose.VERBS)} the {rng.choice(prose.NOUNS)} | {rng.randint(1, 50)} |"
+        for _ in range(6)
+    )
     return (
-        "## Key ideas\n\n" + "\n".join(f"- {_sentence(rng)}" for _ in range(5)) + "\n\n"
+        "## Key ideas\n\n" + "\n".join(f"- {prose.sentence(rng)}" for _ in range(5)) + "\n\n"
         f"## At a glance\n\n| Term | What it does | Typical value |\n|---|---|---:|\n{rows}\n\n"
-        "## Pitfalls\n\n" + "\n".join(f"- {_sentence(rng)}" for _ in range(3)) + "\n\n"
-        f"Back to [the lesson](lesson:{lesson.slug}#{ANCHORS['Common pitfalls']}).\n"
+        "## Pitfalls\n\n" + "\n".join(f"- {prose.sentence(rng)}" for _ in range(3)) + "\n\n"
+        f"Back to [the lesson](lesson:{lesson.slug}#{prose.ANCHORS['Common pitfalls']}).\n"
     )
 
 
 def _read_minutes(body: str) -> int:
-    from tracksite.core.readingtime import reading_minutes
-
     return reading_minutes(body)
 
 
@@ -283,48 +268,71 @@ def course_pages(tracks: list[TrackPlan]) -> Iterable[tuple[Page, str]]:
         for j, lesson in enumerate(track.lessons):
             body = lesson_body(tracks, t, j)
             widgets, plain = practice(tracks, t, j)
-            yield (Page("lesson", track.slug, lesson.slug, lesson.title, body, "\n" + widgets, "\n" + plain),
-                   front_matter(tracks, t, j, body + "\n" + widgets))
-            yield Page("overview", track.slug, lesson.slug, f"Overview: {lesson.title}", overview_body(tracks, t, j)), ""
-            yield Page("cheatsheet", track.slug, lesson.slug, f"Cheatsheet: {lesson.title}", cheatsheet_body(tracks, t, j)), ""
+            yield (
+                Page("lesson", track.slug, lesson.slug, lesson.title, body, "\n" + widgets, "\n" + plain),
+                front_matter(tracks, t, j, body + "\n" + widgets),
+            )
+            yield (
+                Page("overview", track.slug, lesson.slug, f"Overview: {lesson.title}", overview_body(tracks, t, j)),
+                "",
+            )
+            yield (
+                Page(
+                    "cheatsheet", track.slug, lesson.slug, f"Cheatsheet: {lesson.title}", cheatsheet_body(tracks, t, j)
+                ),
+                "",
+            )
 
 
 def _base_config(repo: Path) -> dict[str, Any]:
-    config = yaml.safe_load((repo / "mkdocs.yml").read_text(encoding="utf-8"))
+    """The configuration `tracksite init` starts every course with (the bundled course's too)."""
+    config = yaml.safe_load((theme_files.STARTER / "mkdocs.yml").read_text(encoding="utf-8"))
     config["site_name"] = "Benchmark course"
     config["site_description"] = "A synthetic course written by tracksite bench."
     return config
 
 
 def _copy_assets(repo: Path, root: Path) -> None:
-    shutil.copytree(repo / "docs" / "assets", root / "docs" / "assets")
+    """The plain site loads tracksite's stylesheets and scripts too, as files of its own."""
+    shutil.copytree(theme_files.ASSETS, root / "docs" / "assets")
 
 
 #: Glossary terms of every synthetic track: the learner features (tooltips on each page's first
 #: use of a term, the glossary page, "used in" lists) are part of what the build is timed on.
-GLOSSARY_TERMS = _NOUNS[:12]
+GLOSSARY_TERMS = prose.NOUNS[:12]
 
 
 def glossary(track: TrackPlan) -> dict[str, Any]:
     """A track's glossary.yml: the same terms in every track, with the same definitions (a term
     defined twice must read alike), taught in the track's first lesson."""
     first = track.lessons[0].slug
-    return {"terms": [{"term": noun.capitalize(), "lesson": first,
-                       "definition": f"What the course means by a {noun}, defined once for every lesson."}
-                      for noun in GLOSSARY_TERMS]}
+    return {
+        "terms": [
+            {
+                "term": noun.capitalize(),
+                "lesson": first,
+                "definition": f"What the course means by a {noun}, defined once for every lesson.",
+            }
+            for noun in GLOSSARY_TERMS
+        ]
+    }
 
 
 def write_tracksite_project(root: Path, tracks: list[TrackPlan], repo: Path = REPO) -> Path:
-    """The course in tracksite's authoring format: lessons/, cheatsheets/, the repo's theme."""
+    """The course in tracksite's authoring format: lessons/, cheatsheets/; the theme from the package."""
     root.mkdir(parents=True)
-    _copy_assets(repo, root)
-    shutil.copytree(repo / "overrides", root / "overrides")
+    (root / "overrides").mkdir()  # the course's own partials: none; the theme comes from the package
+    (root / "docs").mkdir()
     (root / "mkdocs.yml").write_text(yaml.safe_dump(_base_config(repo), sort_keys=False), encoding="utf-8")
     for track in tracks:
         folder = root / "lessons" / track.slug
         folder.mkdir(parents=True)
-        data = {"number": track.number, "title": track.title, "summary": track.summary,
-                "phases": [{"title": title, "lessons": [l.slug for l in ls]} for title, ls in track.phases]}
+        data = {
+            "number": track.number,
+            "title": track.title,
+            "summary": track.summary,
+            "phases": [{"title": title, "lessons": [l.slug for l in ls]} for title, ls in track.phases],
+        }
         (folder / "track.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         (folder / "glossary.yml").write_text(yaml.safe_dump(glossary(track), sort_keys=False), encoding="utf-8")
         (root / "cheatsheets" / track.slug).mkdir(parents=True)
@@ -347,7 +355,8 @@ def plain_markdown(page: Page) -> str:
         ref = refs.parse(link.target, page.track)
         assert isinstance(ref, refs.Ref), ref
         replacements[(link.start, link.end)] = refs.relative_src(page.src_uri, ref.src_uri) + (
-            f"#{ref.anchor}" if ref.anchor else "")
+            f"#{ref.anchor}" if ref.anchor else ""
+        )
     return f"# {page.title}\n\n" + refs.rewrite(page.body, replacements) + page.plain_tail
 
 
@@ -358,8 +367,11 @@ def write_plain_project(root: Path, tracks: list[TrackPlan], repo: Path = REPO) 
     docs = root / "docs"
     config = _base_config(repo)
     config["theme"].pop("custom_dir", None)
+    config["markdown_extensions"] = [e for e in config["markdown_extensions"] if e != "tracksite.guard"]
+    config["extra_css"] = list(theme_files.STYLESHEETS)
+    config["extra_javascript"] = [{"path": js, "defer": True} for js in theme_files.SCRIPTS]
     # Material's own search, as a plain MkDocs site has it: the floor for builds and the baseline
-    # the search benchmark (tools/search_bench.py) compares Pagefind with
+    # the search benchmark (tools/bench/search.py) compares Pagefind with
     config["plugins"] = ["search"]
     nav: list[Any] = [{"Home": "index.md"}]
     home = [f"# {config['site_name']}\n\n{config['site_description']}\n"]

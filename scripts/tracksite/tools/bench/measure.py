@@ -1,7 +1,9 @@
 """Timing builds, weighing pages, checking links (tracksite linkcheck against linkchecker) and
 timing `mkdocs serve` reloads."""
+
 from __future__ import annotations
 
+import compileall
 import contextlib
 import csv
 import gzip
@@ -22,11 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
-from tracksite.core import references as refs
-from tracksite.tools.bench.course import ANCHORS, LessonPlan, TrackPlan
 
+import tracksite
+from tracksite.core import references as refs
 from tracksite.errors import USAGE, UserError
 from tracksite.localserver import QuietHandler, serve_folder
+from tracksite.tools.bench.course import TrackPlan
+from tracksite.tools.bench.prose import ANCHORS
+from tracksite.tools.weight import first_visit_weight
 
 REPO = Path(__file__).resolve().parents[4]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -38,14 +43,11 @@ def byte_compile() -> None:
     import, and not at all where PYTHONDONTWRITEBYTECODE is set: every timed build would then
     compile tracksite from source (about 60 ms of each build here), which an instructor's
     builds after the first one never do."""
-    import compileall
-
-    import tracksite
-
     compileall.compile_dir(str(Path(tracksite.__file__).parent), quiet=1)
 
 
 # -- measuring -----------------------------------------------------------------------------------
+
 
 def BenchError(message: str) -> UserError:  # noqa: N802 - a build or checker the benchmark needs failed
     return UserError(message, exit_code=USAGE)
@@ -68,8 +70,9 @@ def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None
         os.sync()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                env=env or ENV, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env or ENV, start_new_session=True
+        )
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -85,8 +88,13 @@ def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(wall, usage.ru_utime + usage.ru_stime, proc.returncode,
-                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+        return Run(
+            wall,
+            usage.ru_utime + usage.ru_stime,
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
 
 
 def mkdocs_build(project: Path, site: Path, timeout: float) -> Run:
@@ -105,12 +113,15 @@ def _gzip9(data: bytes) -> int:
 def page_weight(site: Path, url: str) -> dict[str, Any]:
     """The page's HTML size and its first-visit weight (tracksite.tools.weight: HTML, CSS, JS, fonts,
     images, widget data and the search files the page loads, each gzip -9)."""
-    from tracksite.tools.weight import first_visit_weight
-
     html = (site / url / "index.html").read_bytes()
     weight = first_visit_weight(site, url)
-    return {"html": len(html), "html_gzip": _gzip9(html), "weight_gzip": weight["total_gzip"],
-            "by_kind": weight["by_kind"], "missing": weight["missing"]}
+    return {
+        "html": len(html),
+        "html_gzip": _gzip9(html),
+        "weight_gzip": weight["total_gzip"],
+        "by_kind": weight["by_kind"],
+        "missing": weight["missing"],
+    }
 
 
 # -- link checking -------------------------------------------------------------------------------
@@ -133,7 +144,7 @@ def plant_broken_links(site: Path, tracks: list[TrackPlan]) -> set[str]:
     m = re.search(r'href="([^"#]+)#' + ANCHORS["A worked example"] + '"', html)
     if m is None:
         raise BenchError(f"no link to #{ANCHORS['A worked example']} in {page}")
-    page.write_text(html[:m.start()] + f'href="{m.group(1)}#{BROKEN_ANCHOR}"' + html[m.end():], encoding="utf-8")
+    page.write_text(html[: m.start()] + f'href="{m.group(1)}#{BROKEN_ANCHOR}"' + html[m.end() :], encoding="utf-8")
     target = _site_path(urljoin("/" + page_url, m.group(1)))
     return {gone, f"{target}#{BROKEN_ANCHOR}"}
 
@@ -169,8 +180,11 @@ def _our_target(message: str) -> str:
 
 def tracksite_linkcheck(site: Path, timeout: float) -> tuple[Run, list[dict], set[str]]:
     """`tracksite linkcheck SITE --format json`: the run, its problems and their targets."""
-    run = run_timed([sys.executable, "-m", "tracksite.commands.cli", "linkcheck", str(site), "--format", "json"],
-                    site.parent, timeout)
+    run = run_timed(
+        [sys.executable, "-m", "tracksite.commands.cli", "linkcheck", str(site), "--format", "json"],
+        site.parent,
+        timeout,
+    )
     if run.returncode not in (0, 1):
         raise BenchError(f"tracksite linkcheck failed ({run.returncode}):\n{run.stderr[-2000:]}")
     problems = json.loads(run.stdout) if run.stdout.strip() else []
@@ -204,13 +218,14 @@ def linkchecker(site: Path, work: Path, limit: float | None) -> dict[str, Any]:
         # the synthetic courses is that large now, but a limit must not decide what is checked
         "[checking]\nthreads=10\nmaxrequestspersecond=1000000\nmaxfilesizeparse=100000000\n"
         + (f"maxrunseconds={max(1, int(limit))}\n" if limit else "")
-        + "[filtering]\ncheckextern=0\n[AnchorCheck]\n", encoding="utf-8")
+        + "[filtering]\ncheckextern=0\n[AnchorCheck]\n",
+        encoding="utf-8",
+    )
     # Run as root, linkchecker drops privileges to `nobody`, which must still read its config.
     os.chmod(work, 0o755)
     os.chmod(config, 0o644)
     with serve_folder(site, _Handler) as base:
-        run = run_timed([exe, "-f", str(config), "--no-status", "-o", "csv", base], work,
-                        timeout=(limit or 3600) + 120)
+        run = run_timed([exe, "-f", str(config), "--no-status", "-o", "csv", base], work, timeout=(limit or 3600) + 120)
     if run.returncode not in (0, 1):
         raise BenchError(f"linkchecker failed ({run.returncode}):\n{run.stderr[-2000:]}")
     rows = [line for line in run.stdout.splitlines() if line and not line.startswith("#")]
@@ -234,6 +249,7 @@ def linkchecker(site: Path, work: Path, limit: float | None) -> dict[str, Any]:
 
 # -- mkdocs serve --------------------------------------------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -248,19 +264,28 @@ def _fetch(url: str, timeout: float = 30) -> str | None:
         return None
 
 
-def measure_serve(project: Path, lesson: LessonPlan, *, edits: int = 3, start_timeout: float = 600,
-                  edit_timeout: float = 60) -> dict[str, Any]:
-    """`mkdocs serve --dirty` on 127.0.0.1: seconds until the first page is served, then, for each
-    edit of one lesson, seconds from saving the file to the new text being served."""
+def measure_serve(
+    project: Path, source: Path, page_url: str, *, edits: int = 3, start_timeout: float = 900, edit_timeout: float = 60
+) -> dict[str, Any]:
+    """`mkdocs serve` on 127.0.0.1 with the page open in Chromium, as an instructor previews a
+    lesson: seconds until the first page is served, then, for each edit of `source` (a lesson's
+    text), seconds from saving the file to the new sentence on the open page (the server's
+    rebuild, its reload signal, the browser's reload of the page)."""
     port = _free_port()
-    url = f"http://127.0.0.1:{port}/{refs.url('lesson', lesson.track, lesson.slug)}"
-    source = project / "lessons" / lesson.track / lesson.slug / "lesson.md"
+    url = f"http://127.0.0.1:{port}/{page_url}"
     original = source.read_text(encoding="utf-8")
     log = project / "serve.log"
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", f"127.0.0.1:{port}"]
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=project, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=ENV, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=project,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=ENV,
+            start_new_session=True,
+        )
     try:
         start = time.perf_counter()
         while _fetch(url, timeout=5) is None:
@@ -270,22 +295,7 @@ def measure_serve(project: Path, lesson: LessonPlan, *, edits: int = 3, start_ti
                 raise BenchError(f"mkdocs serve did not serve {url} within {start_timeout:.0f} s")
             time.sleep(0.2)
         ready = time.perf_counter() - start
-        times = []
-        for i in range(edits):
-            marker = f"bench{os.getpid()}x{i}x{random.randrange(10**9)}"
-            source.write_text(original + f"\nThis sentence was added by the benchmark: {marker}.\n", encoding="utf-8")
-            saved = time.perf_counter()
-            while True:
-                page = _fetch(url)
-                if page is not None and marker in page:
-                    times.append(time.perf_counter() - saved)
-                    break
-                if time.perf_counter() - saved > edit_timeout:
-                    raise BenchError(f"the edit of {source} was not served within {edit_timeout:.0f} s")
-                if proc.poll() is not None:
-                    raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
-                time.sleep(0.05)
-            time.sleep(1.0)  # let the server settle before the next save
+        times = _edits_in_browser(url, source, original, edits, edit_timeout, proc, log)
         return {"ready": ready, "edits": times}
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -297,3 +307,47 @@ def measure_serve(project: Path, lesson: LessonPlan, *, edits: int = 3, start_ti
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
         source.write_text(original, encoding="utf-8")
+
+
+_SHOWS = "(m) => !!document.body && document.body.innerText.includes(m)"
+
+
+def _edits_in_browser(
+    url: str, source: Path, original: str, edits: int, timeout: float, proc: Any, log: Path
+) -> list[float]:
+    """Each edit timed from the save to the open page showing the new sentence (checked every
+    10 ms; a check during the page's reload fails and is tried again)."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise BenchError("the serve benchmark needs Chromium (apt-get install chromium)")
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(timeout * 1000)
+            page.goto(url, wait_until="load")
+            for i in range(edits):
+                page.wait_for_timeout(1000)  # the page's reload poll is waiting again
+                marker = f"bench{os.getpid()}x{i}x{random.randrange(10**9)}"
+                source.write_text(
+                    original + f"\nThis sentence was added by the benchmark: {marker}.\n", encoding="utf-8"
+                )
+                saved = time.perf_counter()
+                while True:
+                    with contextlib.suppress(PlaywrightError):
+                        if page.evaluate(_SHOWS, marker):
+                            times.append(time.perf_counter() - saved)
+                            break
+                    if time.perf_counter() - saved > timeout:
+                        raise BenchError(f"the edit of {source} did not show within {timeout:.0f} s")
+                    if proc.poll() is not None:
+                        raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
+                    time.sleep(0.01)
+                page.wait_for_load_state("load")
+        finally:
+            browser.close()
+    return times

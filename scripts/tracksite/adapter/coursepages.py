@@ -1,0 +1,178 @@
+"""The course as MkDocs shows it: the navigation, each page's title, template and description,
+the course links rewritten to relative ones, and the course map.
+
+The plugin (`plugin.py`) follows MkDocs' build events and calls these for the course's pages;
+what they show comes from the core (`views`, `trackpages`, `coursemap`, `references`), and
+only the MkDocs objects they fill in (pages, sections, the navigation) are engine knowledge.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from markupsafe import Markup, escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from tracksite.core import coursemap, schedule, trackpages, views
+from tracksite.core import references as refs
+from tracksite.core.loader import Document, Project
+from tracksite.core.model import Curriculum
+
+
+def navigation(project: Project, files: Files) -> Navigation:
+    """Tracks, phases, lessons in track.yml order, then the docs/ pages as "Guides"."""
+    c = project.curriculum
+    items: list[Any] = []
+    pages: list[Page] = []
+
+    def page(src_uri: str) -> Page | None:
+        f = files.get_file_from_path(src_uri)
+        return f.page if f is not None else None
+
+    home = page("index.md")
+    if home:
+        items.append(home)
+        pages.append(home)
+    for track in c.tracks:
+        lessons = c.lessons_of(track.slug)
+        track_page = page(refs.src_uri("track", track.slug))
+        if not lessons or track_page is None:
+            continue
+        children: list[Any] = [track_page]
+        pages.append(track_page)
+        for phase, phase_lessons in c.phases_of(track):
+            phase_pages: list[Any] = [
+                p for p in (page(refs.src_uri("lesson", l.track, l.slug)) for l in phase_lessons) if p
+            ]
+            section = Section(safe(phase.title), phase_pages)
+            for p in phase_pages:
+                p.parent = section
+            pages += phase_pages
+            children.append(section)
+        section = Section(safe(f"{views.track_label(track)}: {track.title}"), children)
+        for child in children:
+            child.parent = section
+        items.append(section)
+    guides: list[Any] = [
+        f.page
+        for f in files.documentation_pages()
+        if f.page and f.src_uri != "index.md" and (d := project.document(f.src_uri)) is not None and d.kind == "page"
+    ]
+    if guides:
+        items.append(Section("Guides", guides))
+        pages += guides
+    return Navigation(items, pages)
+
+
+def set_meta(markdown: str, page: Page, doc: Document | None, c: Curriculum, config: MkDocsConfig) -> str:
+    """The title, template, description and kind (`tracksite`) of a course page, which the
+    templates read; a generated exercises page has its course links rewritten here."""
+    src_uri = page.file.src_uri
+    if doc is not None and doc.lesson:
+        lesson = c.lesson(doc.lesson_key or "")
+        assert lesson is not None
+        title = lesson.title
+        if doc.kind == "overview":
+            title = lesson.overview_title or f"Overview: {lesson.title}"
+        elif doc.kind == "cheatsheet":
+            title = lesson.cheatsheet_title or f"Cheatsheet: {lesson.title}"
+        page.meta = {"title": safe(title), "description": safe(lesson.summary), "tracksite": doc.kind}
+    elif src_uri == "index.md" and doc is None:
+        page.meta = {
+            "title": safe(config.site_name),
+            "template": "home.html",
+            "tracksite": "home",
+            "description": safe(config.site_description or ""),
+        }
+    elif (kind_slug := trackpages.kind_of(src_uri)) and doc is None:
+        kind, slug = kind_slug
+        track = c.track(slug)
+        assert track is not None
+        title, about = trackpages.PAGES[kind]
+        page.meta = {
+            "title": safe(f"{title}: {views.track_label(track)}, {track.title}"),
+            "tracksite": kind,
+            "description": safe(f"{about}: {views.track_label(track)}, {track.title}."),
+        }
+        if kind == "exercises":
+            markdown = rewrite_links(markdown, Generated(src_uri, slug))
+        else:
+            page.meta["template"] = f"{kind}.html"
+    elif src_uri == schedule.schedule_src_uri(src_uri.split("/")[0]) and doc is None:
+        page.meta = {"tracksite": "schedule", "description": safe("Instructor schedule")}
+    elif src_uri.endswith("/index.md") and c.track(src_uri.split("/")[0]) and doc is None:
+        track = c.track(src_uri.split("/")[0])
+        assert track is not None
+        page.meta = {
+            "title": safe(f"{views.track_label(track)}: {track.title}"),
+            "template": "track.html",
+            "tracksite": "track",
+            "description": safe(track.summary),
+        }
+    return markdown
+
+
+class Generated:
+    """What `rewrite_links` needs of a generated page: where it lives and its track."""
+
+    def __init__(self, src_uri: str, track: str) -> None:
+        self.src_uri, self.track = src_uri, track
+
+
+def rewrite_links(markdown: str, doc: Document | Generated) -> str:
+    """Course links (`lesson:slug`) made relative to the page: checked before the build."""
+    replacements = {}
+    for link in refs.find_links(markdown, 1):
+        if refs.scheme_of(link.target) is None:
+            continue
+        ref = refs.parse(link.target, doc.track)
+        if isinstance(ref, str):  # validated before the build: cannot happen with a clean check
+            continue
+        target = refs.relative_src(doc.src_uri, ref.src_uri) + (f"#{ref.anchor}" if ref.anchor else "")
+        replacements[(link.start, link.end)] = target
+    return refs.rewrite(markdown, replacements)
+
+
+def course_map(c: Curriculum, page: Page, track) -> dict[str, Any]:
+    """The course map (all tracks, on the home page) or one track's, with its neighbours in
+    other tracks, drawn as SVG with links relative to `page`, and its text alternative."""
+    here = page.file.url if page.file.url.endswith("/") else posixpath.dirname(page.file.url)
+
+    def url(lesson) -> str:
+        return posixpath.relpath(refs.url("lesson", lesson.track, lesson.slug), here or ".") + "/"
+
+    tracks = [track] if track else [t for t in c.tracks if c.lessons_of(t.slug)]
+    others = coursemap.neighbours(c, track) if track else []
+    title = f"Map of {views.track_label(track)}: {track.title}" if track else "Map of the course"
+    if not track and len(c.lessons) > coursemap.LESSON_MAP_LIMIT:  # a box per track, not per lesson
+
+        def track_url(t) -> str:
+            return posixpath.relpath(refs.url("track", t.slug), here or ".") + "/"
+
+        return {
+            "title": title,
+            "legend": coursemap.TRACK_LEGEND,
+            "svg": Markup(coursemap.render_tracks_svg(c, track_url, title)),
+            "text": Markup(coursemap.render_tracks_text(c, track_url)),
+        }
+    return {
+        "title": title,
+        "legend": coursemap.LEGEND,
+        "svg": Markup(coursemap.render_svg(c, tracks, url, title, "ts-map", others)),
+        "text": Markup(coursemap.render_text(c, tracks, url, others)),
+    }
+
+
+def escaped_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """A docs page's front-matter with every string escaped: Material prints some (the title in
+    the header) without escaping, and the search index shows titles as HTML."""
+    return {key: safe(value) if isinstance(value, str) else value for key, value in meta.items()}
+
+
+def safe(text: str) -> Markup:
+    """Instructor text made safe for every template that prints it, escaped or not."""
+    return escape(text)

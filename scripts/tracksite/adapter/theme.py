@@ -1,0 +1,28 @@
+"""tracksite's theme, from the installed package, on the engine's search path (issue 27)."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+
+from tracksite import theme as theme_files
+
+
+def install_theme(config: MkDocsConfig) -> None:
+    """Put tracksite's templates on the theme's search path and link its stylesheets and
+    scripts, from the installed package: the course's `custom_dir` still comes first (its own
+    partials win), then ours, then Material's. Nothing is copied into the course, so an upgraded
+    package is what the next build uses. Idempotent, for `mkdocs serve` rebuilds."""
+    dirs = config.theme.dirs
+    if str(theme_files.TEMPLATES) not in dirs:
+        dirs.insert(1 if config.theme.custom_dir else 0, str(theme_files.TEMPLATES))
+    listed_css = {str(x) for x in config.extra_css}
+    config.extra_css[:0] = [css for css in theme_files.STYLESHEETS if css not in listed_css]
+    listed_js = {str(getattr(x, "path", x)) for x in config.extra_javascript}
+    config.extra_javascript[:0] = [_deferred(js) for js in theme_files.SCRIPTS if js not in listed_js]
+
+
+def _deferred(path: str) -> c.ExtraScriptValue:
+    script = c.ExtraScriptValue(path)
+    script.defer = True
+    return script

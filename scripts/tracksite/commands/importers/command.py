@@ -1,0 +1,89 @@
+"""The `tracksite import` command: its arguments and the import from start to `tracksite check`.
+
+Kept apart from the conversion (carpentries.py) so that the modules the command drives (flow,
+update, report) can import the conversion at module level without a cycle.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tracksite.commands.importers import carpentries, flow, report, update
+from tracksite.core.schema import SLUG_RE
+from tracksite.errors import USAGE, UserError
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    track = args.track
+    try:
+        if not SLUG_RE.fullmatch(track):
+            raise UserError(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
+        if args.update:
+            return update.cmd_update(args, root)
+        for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
+            if (root / top).exists():
+                raise UserError(
+                    f"{top} exists already: choose another --track, remove it first, "
+                    "or bring a newer release of the same lesson in with --update"
+                )
+        with flow.planned(
+            args, track, args.number or carpentries.next_track_number(root), carpentries.course_terms(root)
+        ) as p:
+            carpentries.write_plan(root, track, p.plan)
+            update.save_record(
+                root, track, update.source_version(p.original), p.prepared.executed if p.prepared else []
+            )
+            print(f'imported {len(p.src.episodes)} episodes of "{p.src.title}" as lessons/{track}/')
+            for note in p.plan.notes:
+                print(f"note: {note}")
+            for warning in p.plan.warnings:
+                print(f"warning: {warning}")
+            if p.plan.warnings:
+                print(
+                    f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings) were kept as they are"
+                )
+            for line in p.prepared.summary(flow.rerun_hint(args)) if p.prepared else []:
+                print(f"note: {line}")
+            if args.report:
+                report.write_report(Path(args.report), p)
+    except UserError as e:
+        raise UserError(e.message, exit_code=USAGE) from None
+    return carpentries._check(root)
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "import",
+        help="import a lesson from another format as a new track",
+        description="Turn a Carpentries Workbench lesson (config.yaml, episodes/, learners/, "
+        "instructors/) into a tracksite track that passes `tracksite check`.",
+    )
+    p.add_argument("format", choices=("carpentries",), help="the source format")
+    p.add_argument("path", help="the lesson's folder (the one with config.yaml)")
+    p.add_argument("--track", required=True, help="the new track's slug, e.g. version-control")
+    p.add_argument("--number", type=int, help="the track's number (default: one more than the highest)")
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="bring a newer release of a lesson imported before into its track, keeping your edits "
+        "(stops and lists file:line where you and upstream changed the same lines)",
+    )
+    p.add_argument(
+        "--keep-yours",
+        action="store_true",
+        help="with --update: where you and upstream changed the same lines, keep your file as it is",
+    )
+    p.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write a JSON report: per episode, the counts in the source and in the lesson, "
+        "and what had no equivalent; counts that differ are printed",
+    )
+    p.add_argument(
+        "--no-execute",
+        action="store_true",
+        help="do not run the R code of R Markdown episodes (it runs with knitr when R is installed)",
+    )
+    p.set_defaults(handler=cmd_import)

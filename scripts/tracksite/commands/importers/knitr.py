@@ -1,0 +1,373 @@
+"""R Markdown episodes run with knitr, as the Carpentries Workbench runs them, before conversion.
+
+A Workbench lesson's `.Rmd` episodes are executed at build time (sandpaper calls `knitr::knit`
+in a fresh R process per episode, from the episodes folder, with `error = TRUE` so an error
+becomes output): learners see each chunk's output and plots. The import does the same on a
+private copy of the lesson, so the converter reads ordinary Markdown whose plots sit in
+`fig/`, and the source is never written to. Where R or knitr is missing the import still
+completes: chunks hidden from learners (`include=FALSE`, `echo=FALSE`) are left out, the rest
+are shown as code, and `Prepared.summary` says what is missing and how to install it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# ```{r label, echo=FALSE, fig.alt="..."} (the engine, then the label and options)
+CHUNK_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})\s*\{\s*(?P<engine>[A-Za-z][\w]*)\s*,?\s*(?P<rest>.*?)\}\s*$")
+PIPE_OPTION = re.compile(r"^\s*#\|\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")  # knitr's `#| echo: false`
+KNITTED_CLASS = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})\s*\{\.(?P<cls>output|error|warning|message)\b[^}]*\}\s*$")
+PACKAGE_CALL = re.compile(
+    r"\b(?:library|require|requireNamespace)\s*\(\s*[\"']?(?P<a>[A-Za-z][\w.]*)|"
+    r"\b(?P<b>[A-Za-z][\w.]*)::"
+)
+PLOT_CALL = re.compile(
+    r"\b(?:ggplot|qplot|plot|hist|barplot|boxplot|pairs|image|curve|matplot|heatmap|pie|"
+    r"dotchart|stripchart|mosaicplot|persp|contour|include_graphics)\s*\("
+)
+BASE_PACKAGES = {"base", "stats", "utils", "graphics", "grDevices", "methods", "datasets", "tools", "knitr"}
+FALLBACK_ALT = "Plot drawn by the R code above"
+TIMEOUT = 1800  # seconds for one episode: a slow lesson on a slow machine, not a hung one
+
+# The knitr set-up of sandpaper's episode build (class.* names the output fences), and a plot hook
+# that writes Workbench's own image syntax, `![caption](file){alt='...'}`, which the converter reads.
+KNIT_R = r"""
+args <- commandArgs(TRUE)
+input <- args[1]; output <- args[2]; slug <- args[3]; fallback <- args[4]
+one <- function(v, i) { v <- unlist(v); if (length(v) >= i) v[[i]] else if (length(v)) v[[1]] else "" }
+flat <- function(s) gsub("[][]", "", gsub("[\r\n]+", " ", s))
+knitr::render_markdown()  # Markdown's hooks first (fenced output); knit() keeps hooks set before it
+knitr::knit_hooks$set(plot = function(x, options) {
+  i <- if (is.null(options$fig.cur)) 1 else options$fig.cur
+  cap <- flat(one(options$fig.cap, i)); alt <- flat(one(options$fig.alt, i))
+  if (!nzchar(alt)) alt <- if (nzchar(cap)) cap else paste0(fallback, " (chunk ", options$label, ")")
+  paste0("\n\n![", cap, "](", x, "){alt='", gsub("'", "\u2019", alt), "'}\n\n")
+})
+knitr::opts_chunk$set(error = TRUE, comment = "", class.output = "output", class.error = "error",
+  class.warning = "warning", class.message = "output",
+  fig.path = file.path("fig", paste0(slug, "-rendered-")))
+knitr::opts_knit$set(root.dir = getwd(), rmarkdown.pandoc.to = "markdown")
+invisible(knitr::knit(input, output, envir = new.env(), quiet = TRUE, encoding = "UTF-8"))
+"""
+MISSING_R = r"""
+pkgs <- commandArgs(TRUE)
+cat(setdiff(pkgs, rownames(installed.packages())), sep = "\n")
+"""
+
+
+@dataclass
+class Chunk:
+    """One code chunk of an R Markdown file: where it is, its engine and options."""
+
+    start: int  # index of the opening fence line
+    end: int  # index of the closing fence line (len(lines) - 1 if never closed)
+    engine: str
+    label: str
+    options: dict[str, str]
+    code: list[str]
+
+    def flag(self, name: str, default: bool = True) -> bool:
+        """An option as R would read a literal TRUE/FALSE (anything else: the default)."""
+        value = self.options.get(name, "").strip().strip("'\"").lower()
+        return {"false": False, "f": False, "true": True, "t": True}.get(value, default)
+
+    @property
+    def shown(self) -> bool:
+        """Whether learners see this chunk's code: never with include=FALSE or echo=FALSE."""
+        return self.flag("include") and self.flag("echo")
+
+    @property
+    def runs(self) -> bool:
+        return self.flag("eval")
+
+    @property
+    def plots(self) -> bool:
+        """Whether the chunk most likely draws a plot (a guess, for the message without R)."""
+        return (
+            self.runs
+            and self.flag("include")
+            and (any(k.startswith("fig.") for k in self.options) or any(PLOT_CALL.search(c) for c in self.code))
+        )
+
+
+def split_options(rest: str) -> list[str]:
+    """Split `label, a=1, b="x, y", c=c(1, 2)` at the commas outside quotes and brackets."""
+    parts, depth, quote, current = [], 0, "", ""
+    for ch in rest:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+            continue
+        current += ch
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+def parse_options(rest: str, code: list[str]) -> tuple[str, dict[str, str]]:
+    """The chunk's label and options, from its header and its leading `#|` lines."""
+    label, options = "", {}
+    for part in split_options(rest):
+        key, eq, value = part.partition("=")
+        if eq:
+            options[key.strip()] = value.strip()
+        elif not label:
+            label = part.strip().strip("'\"")
+    for line in code:
+        m = PIPE_OPTION.match(line)
+        if not m:
+            break
+        options[m["key"].replace("-", ".")] = m["value"]
+    return label, options
+
+
+def chunks(lines: list[str]) -> list[Chunk]:
+    """Every ```{engine ...} chunk; plain ``` fences are skipped whole (they are not run)."""
+    found: list[Chunk] = []
+    i = 0
+    while i < len(lines):
+        m = CHUNK_OPEN.match(lines[i])
+        plain = re.match(r"^\s*(`{3,}|~{3,})", lines[i])
+        if not m and not plain:
+            i += 1
+            continue
+        fence = m["fence"] if m else plain.group(1) if plain else "```"
+        j = i + 1
+        while j < len(lines) and not re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[j]):
+            j += 1
+        if m:
+            code = lines[i + 1 : j]
+            label, options = parse_options(m["rest"], code)
+            found.append(Chunk(i, min(j, len(lines) - 1), m["engine"].lower(), label, options, code))
+        i = j + 1
+    return found
+
+
+def packages(texts: list[str]) -> list[str]:
+    """The R packages the lesson's evaluated R chunks load, in the order they first appear."""
+    found: list[str] = []
+    for text in texts:
+        for chunk in chunks(text.splitlines()):
+            if chunk.engine != "r" or not chunk.runs:
+                continue
+            for line in chunk.code:
+                code = line.split("#", 1)[0]
+                for m in PACKAGE_CALL.finditer(code):
+                    name = m["a"] or m["b"]
+                    if name not in BASE_PACKAGES and name not in found:
+                        found.append(name)
+    return found
+
+
+def debian_names(names: list[str]) -> str:
+    return " ".join(f"r-cran-{n.lower()}" for n in names)
+
+
+@dataclass
+class Unrun:
+    """What an episode imported without R will lack."""
+
+    chunks: int = 0  # evaluated chunks whose output is missing
+    plots: int = 0  # of those, the ones that most likely draw a plot
+    hidden: int = 0  # include=FALSE / echo=FALSE chunks left out
+
+
+def without_r(text: str) -> tuple[str, Unrun]:
+    """The episode as learners may see it without running it: hidden chunks blanked (the line
+    count stays, so notes keep pointing at the source's lines); shown chunks are left as written."""
+    lines = text.splitlines()
+    missing = Unrun()
+    for chunk in chunks(lines):
+        if chunk.runs and chunk.flag("include"):
+            missing.chunks += 1
+            missing.plots += chunk.plots
+        if not chunk.shown:
+            missing.hidden += 1
+            lines[chunk.start : chunk.end + 1] = [""] * (chunk.end + 1 - chunk.start)
+    return "\n".join(lines) + "\n", missing
+
+
+def line_map(source: str, knitted: str) -> list[int]:
+    """For each line of the knitted Markdown, the line of the `.Rmd` it comes from (1-based):
+    prose is copied through by knitr, a chunk's output maps to the chunk."""
+    a, b = source.splitlines(), knitted.splitlines()
+    mapping = [0] * (len(b) + 1)
+    last = 1
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    blocks = {j + k: i + k + 1 for i, j, n in matcher.get_matching_blocks() for k in range(n)}
+    for j in range(len(b)):
+        last = blocks.get(j, last)
+        mapping[j + 1] = last
+    return mapping
+
+
+def tidy_knitted(text: str) -> str:
+    """knitr's ```{.output} fences as the ```output fences Workbench Markdown lessons use."""
+    out = []
+    for line in text.splitlines():
+        m = KNITTED_CLASS.match(line)
+        cls = {"message": "output"}.get(m["cls"], m["cls"]) if m else ""
+        out.append(f"{m['indent']}{m['fence']}{cls}" if m else line)
+    return "\n".join(out) + "\n"
+
+
+@dataclass
+class Prepared:
+    """The lesson copy the import reads, and what running its R Markdown gave."""
+
+    root: Path
+    executed: list[str] = field(default_factory=list)  # episodes knitr ran
+    unrun: dict[str, Unrun] = field(default_factory=dict)  # episodes imported without running
+    plots: int = 0  # plots knitr drew
+    missing_packages: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "episodes/x.Rmd: what went wrong"
+    why_not: str = ""  # why nothing ran, when nothing did
+    line_maps: dict[str, list[int]] = field(default_factory=dict)  # knitted line -> .Rmd line
+
+    def source_line(self, note: str) -> str:
+        """A note about a knitted episode, pointing at the `.Rmd` line instead of the knitted one."""
+        m = re.match(r"^episodes/(?P<name>[^:]+):(?P<line>\d+):", note)
+        lines = self.line_maps.get(m["name"]) if m else None
+        if not m or not lines:
+            return note
+        line = lines[min(int(m["line"]), len(lines) - 1)]
+        return f"episodes/{m['name']}:{line}:" + note[m.end() :]
+
+    def summary(self, rerun: str) -> list[str]:
+        """What the user reads after the import: what ran, what is missing, how to get it."""
+        lines = []
+        if self.executed:
+            lines.append(
+                f"ran the R code of {len(self.executed)} R Markdown episode(s) with knitr, as the "
+                f"Workbench does: their output and {self.plots} plot(s) are in the lessons"
+            )
+        lines.extend(self.problems)
+        if self.missing_packages and self.executed:
+            lines.append(
+                f"the lesson loads R packages that are not installed: {', '.join(self.missing_packages)}; "
+                "the chunks that need them show R's error instead of their output. Install them "
+                f"(Debian: apt-get install {debian_names(self.missing_packages)}), then run {rerun}"
+            )
+        if self.unrun:
+            lost = sum(u.chunks for u in self.unrun.values())
+            plots = sum(u.plots for u in self.unrun.values())
+            hidden = sum(u.hidden for u in self.unrun.values())
+            needed = " ".join(["r-base-core", "r-cran-knitr", *debian_names(self.missing_packages).split()])
+            lines.append(
+                f"{self.why_not or 'R was not run'}, so the code of {len(self.unrun)} R Markdown episode(s) "
+                f"was not run: the lessons show the code of {lost} chunk(s) without its output, and about "
+                f"{plots} plot(s) are missing. The {hidden} chunk(s) hidden from learners (include=FALSE "
+                f"or echo=FALSE) were left out. To add the output, install R, knitr and the lesson's "
+                f"packages (Debian: apt-get install {needed}), then run {rerun}: your own edits are kept"
+            )
+        return lines
+
+
+def rscript() -> str | None:
+    return shutil.which("Rscript")
+
+
+def prepare(source: Path, episodes: list[str], work: Path, *, execute: bool = True) -> Prepared | None:
+    """A copy of the lesson in `work` whose `.Rmd` episodes hold Markdown: knitted when R and
+    knitr are there (and `execute`), else with hidden chunks left out. None: no R Markdown."""
+    rmd = [e for e in episodes if e.lower().endswith(".rmd")]
+    if not rmd:
+        return None
+    copy = work / source.name
+    shutil.copytree(
+        source, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", "site", "renv", ".Rproj.user", "*.knit.md")
+    )
+    folder = copy / "episodes"
+    texts = {name: (folder / name).read_text(encoding="utf-8", errors="replace") for name in rmd}
+    prepared = Prepared(copy)
+    runner = _runner(work, packages(list(texts.values())), prepared) if execute else None
+    if not execute:
+        prepared.why_not = "--no-execute was given"
+    for name in rmd:
+        if runner and _knit(runner, folder, name, prepared):
+            continue
+        text, missing = without_r(texts[name])
+        (folder / name).write_text(text, encoding="utf-8")
+        prepared.unrun[name] = missing
+    return prepared
+
+
+def _runner(work: Path, needed: list[str], prepared: Prepared) -> list[str] | None:
+    """The command that knits one episode, or None (with the reason) when R or knitr is missing."""
+    rs = rscript()
+    if rs is None:
+        prepared.why_not = "R is not installed (no Rscript on the PATH)"
+        prepared.missing_packages = needed
+        return None
+    check = work / "missing-packages.R"
+    check.write_text(MISSING_R, encoding="utf-8")
+    try:
+        run = subprocess.run(
+            [rs, "--no-init-file", str(check), "knitr", *needed], capture_output=True, text=True, timeout=300
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        prepared.why_not = f"R could not be started ({e})"
+        return None
+    missing = run.stdout.split()
+    if run.returncode != 0 or "knitr" in missing:
+        prepared.why_not = (
+            "the R package knitr is not installed"
+            if run.returncode == 0
+            else (f"R failed to start: {_last(run.stderr)}")
+        )
+        prepared.missing_packages = [m for m in missing if m != "knitr"]
+        return None
+    prepared.missing_packages = missing
+    script = work / "knit-episode.R"
+    script.write_text(KNIT_R, encoding="utf-8")
+    return [rs, "--no-init-file", str(script)]
+
+
+def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared) -> bool:
+    """Knit one episode in its own R process, from the episodes folder, as sandpaper does."""
+    slug = re.sub(r"\.[Rr]md$", "", name)
+    out = folder / f"{slug}.knit.md"
+    try:
+        run = subprocess.run(
+            [*runner, name, out.name, slug, FALLBACK_ALT], cwd=folder, capture_output=True, text=True, timeout=TIMEOUT
+        )
+        failed = "" if run.returncode == 0 and out.is_file() else _last(run.stderr) or "knitr wrote nothing"
+    except subprocess.TimeoutExpired:
+        failed = f"knitr did not finish within {TIMEOUT // 60} minutes"
+    except OSError as e:
+        failed = str(e)
+    if failed:
+        prepared.problems.append(
+            f"episodes/{name}: knitr could not run the episode ({failed}); it is imported without its output"
+        )
+        return False
+    text = tidy_knitted(out.read_text(encoding="utf-8", errors="replace"))
+    out.unlink()
+    prepared.line_maps[name] = line_map((folder / name).read_text(encoding="utf-8", errors="replace"), text)
+    (folder / name).write_text(text, encoding="utf-8")
+    prepared.executed.append(name)
+    unnamed = text.count(f"{{alt='{FALLBACK_ALT} (chunk ")
+    if unnamed:
+        prepared.problems.append(
+            f"episodes/{name}: {unnamed} plot(s) have neither fig.alt nor fig.cap in the source; "
+            f'their alt text says "{FALLBACK_ALT}": describe them in the lesson'
+        )
+    prepared.plots += len(re.findall(rf"\]\(fig/{re.escape(slug)}-rendered-", text))
+    return True
+
+
+def _last(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return " ".join(lines[-3:])[:400]

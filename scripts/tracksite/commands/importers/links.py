@@ -1,0 +1,207 @@
+"""Links and images of a converted page, pointed at where the imported track has each target.
+
+Every relative path is resolved as the Workbench resolves it (workbench.Layout): an episode
+becomes a `lesson:` link, a learner page a link to its page under `docs/<track>/learners/`,
+an instructor or profile page a link to the lesson whose instructor notes now hold it, the
+lesson's home page a `track:` link; figures are copied beside the page, and any other file
+(data sets, scripts, archives) is published under `docs/<track>/` at the path the Workbench site
+gives it (`data/surveys.csv`) and linked as a download. A path that is nowhere in the source
+lesson is the source's own mistake: its text is kept and the problem reported with its line.
+Reference-style links take their definitions from the page or from the lesson's `links.md`,
+which the Workbench appends to every page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+from tracksite.commands.importers import pandoc
+from tracksite.commands.importers.workbench import Target, download_path
+from tracksite.core.published import ASSET_SUFFIXES as PUBLISHED
+from tracksite.core.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES, REFUSED_SUFFIXES
+
+if TYPE_CHECKING:
+    from tracksite.commands.importers.episode import Context, Episode
+
+IMAGE = re.compile(r"!\[(?P<cap>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
+ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>[^']*)'|"(?P<b>[^"]*)")""")
+LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+_SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#)", re.I)
+IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif"}
+
+
+@dataclass
+class Note:
+    """Something the import changed or could not carry over, at a line of the source file."""
+
+    line: int
+    message: str
+    warning: bool = False  # a problem of the source lesson (a broken link, a missing figure), not a change
+
+
+def note(ep: Episode, ctx: Context, message: str, *, warning: bool = False) -> None:
+    ep.notes.append(Note(ctx.line, message, warning))
+
+
+def image(m: re.Match, ep: Episode, ctx: Context, nested: bool) -> str:
+    """`![caption](fig/x.png){alt='...'}` as tracksite writes it: alt text in the brackets, the
+    figure copied beside the page, the caption in a `/// caption` block (or italics in a block)."""
+    caption, src, attrs = m.group("cap").strip(), m.group("src"), m.group("attrs") or ""
+    alt_m = ALT_ATTR.search(attrs)
+    alt = (alt_m.group("a") if alt_m.group("a") is not None else alt_m.group("b")) if alt_m else None
+    if re.match(r"^[a-z]+:", src, re.I):
+        note(ep, ctx, f"remote image {src} is kept as a link: the site's CSP blocks third-party images")
+        return f"[{caption or alt or src}]({src})"
+    name = src.rsplit("/", 1)[-1]
+    if not alt:
+        alt = caption or name
+        note(ep, ctx, f"image {src} has no alt text; its caption is used")
+    alt = alt.replace("[", "(").replace("]", ")")
+    found = _find(ctx, src)
+    if found is None:
+        note(ep, ctx, f"image {src} is not in the source lesson; replaced by its alt text", warning=True)
+        return f"*(Image not available: {alt})*"
+    name = beside_page(ctx, found.path, name) if found.path is not None else name
+    ep.images.append(src)
+    size = " ".join(f'{k}="{v}"' for k, v in re.findall(r"""\b(width|height)\s*=\s*["']?([\d.]+(?:%|px|em)?)""", attrs))
+    shown = f"![{alt}]({name})" + (f"{{ {size} }}" if size else "")
+    if not caption or caption == alt:
+        return shown
+    if nested:
+        return f"{shown}\n\n*{caption}*"
+    return f"{shown}\n\n/// caption\n{caption}\n///\n"
+
+
+def link(m: re.Match, ep: Episode, ctx: Context) -> str:
+    """An inline link `[text](target)` with its target rewritten (see the module's docstring)."""
+    text, target = m.group("text"), m.group("target")
+    new = rewrite_target(target, ep, ctx)
+    return f"[{text}]({new})" if new is not None else text
+
+
+def rewrite_target(target: str, ep: Episode, ctx: Context) -> str | None:
+    """The target a link has in the imported track; None when it is kept as text (reported)."""
+    if _SCHEME.match(target):
+        return target
+    found = _find(ctx, target)
+    if found is None:
+        where = "the lesson's files" if ctx.layout is not None else "the site"
+        note(ep, ctx, f"link to {target} points nowhere in {where}; its text is kept", warning=True)
+        return None
+    anchor = f"#{found.anchor}" if found.anchor else ""
+    if found.kind == "episode":
+        return (
+            f"lesson:{ctx.episode(found.path.name if found.path else target.split('#')[0].rsplit('/', 1)[-1])}{anchor}"
+        )
+    if found.kind == "learner":
+        name = PurePosixPath(found.path.name).with_suffix(".md").name if found.path else ""
+        return (f"{name}" if ctx.page == "learners" else f"../learners/{name}") + anchor
+    if found.kind in ("instructor", "profile"):
+        if ctx.notes_lesson is None:
+            note(ep, ctx, f"link to {target}: the instructor pages have no page of their own; its text is kept")
+            return None
+        note(ep, ctx, f"link to {target}: the instructor pages are in the instructor notes of the first lesson")
+        return f"lesson:{ctx.notes_lesson}"
+    if found.kind == "home":
+        return f"track:{ctx.track}"
+    assert found.path is not None
+    return _download(found, target, ep, ctx)
+
+
+def _download(found: Target, target: str, ep: Episode, ctx: Context) -> str | None:
+    """A file to publish: a figure goes beside the page, anything else under docs/<track>/."""
+    path = found.path
+    suffix = path.suffix.lower()
+    if suffix in REFUSED_SUFFIXES or suffix in (".md", ".markdown"):
+        note(
+            ep,
+            ctx,
+            f"{target} is not a file type the site publishes; the link is kept as text: share the file another way",
+        )
+        return None
+    limit = MAX_DATA_BYTES if suffix in DATA_SUFFIXES | {".svg", ".html", ".htm"} else MAX_FILE_BYTES
+    if path.stat().st_size > limit:
+        note(
+            ep,
+            ctx,
+            f"{target} is larger than the site publishes ({limit:,} bytes for this type); the link is kept as text",
+        )
+        return None
+    anchor = f"#{found.anchor}" if found.anchor else ""
+    if ctx.layout is None:  # no lesson around (a unit test): beside the page, if the site publishes it
+        if suffix not in PUBLISHED:
+            note(
+                ep,
+                ctx,
+                f"{target} is not a file type the site publishes (images, data files and downloads); "
+                "the link is kept as text: share the file another way",
+            )
+            return None
+        return beside_page(ctx, path, path.name) + anchor
+    if suffix in IMAGE_SUFFIXES:
+        return beside_page(ctx, path, path.name) + anchor
+    rel = download_path(ctx.layout, path)
+    ctx.downloads[path] = rel
+    return f"../{rel}{anchor}"
+
+
+def beside_page(ctx: Context, path, name: str) -> str:
+    """The name a figure gets beside the page: its own, or with its folder's when two differ."""
+    if path in ctx.files:
+        return ctx.files[path]
+    taken = set(ctx.files.values())
+    candidate = name
+    if candidate in taken:
+        candidate = f"{path.parent.name}-{name}"
+    n = 2
+    while candidate in taken:
+        candidate, n = f"{n}-{name}", n + 1
+    ctx.files[path] = candidate
+    return candidate
+
+
+def _find(ctx: Context, target: str) -> Target | None:
+    """Resolve with the lesson's layout; without one (unit tests), by episode file name only."""
+    if ctx.layout is not None and ctx.source_dir is not None:
+        return ctx.layout.resolve(ctx.source_dir, target)
+    path, _, anchor = target.partition("#")
+    name = path.rsplit("/", 1)[-1]
+    if ctx.episode(name) and ("/episodes/" in f"/{path}" or "/" not in path):
+        return Target("episode", None, anchor)  # type: ignore[arg-type]
+    if path.startswith(("fig/", "files/", "data/")) or IMAGE.match(f"![]({path})") and "/" not in path:
+        if ctx.source_dir is None or (ctx.source_dir / path).is_file():
+            return Target("file", (ctx.source_dir / path) if ctx.source_dir else None, anchor)  # type: ignore[arg-type]
+    return None
+
+
+def shared_definitions(body: str, ep: Episode, ctx: Context) -> str:
+    """Definitions from the lesson's links.md for the reference links this page uses."""
+    if not ctx.link_defs:
+        return ""
+    local = pandoc.definitions(body)
+    lines = []
+    for label in sorted(pandoc.used_references(body) - set(local)):
+        line = ctx.link_defs.get(label)
+        if line is None:
+            continue
+        m = pandoc.DEFINITION.match(line)
+        if m is None:
+            continue
+        target = rewrite_target(m["target"], ep, ctx)
+        if target is not None:
+            lines.append(f"[{m['ref']}]: {target}")
+    return ("\n\n" + "\n".join(lines) + "\n") if lines else ""
+
+
+def definition_line(line: str, ep: Episode, ctx: Context) -> str:
+    """A page's own `[ref]: target` line, its target rewritten like an inline link's."""
+    m = pandoc.DEFINITION.match(line)
+    if m is None or _SCHEME.match(m["target"]):
+        return line
+    target = rewrite_target(m["target"], ep, ctx)
+    if target is None:
+        return f"[{m['ref']}]: #"  # keeps `[text][ref]` a link on the page rather than raw brackets
+    return f"[{m['ref']}]: {target}{m['title'] or ''}"

@@ -1,0 +1,249 @@
+"""The Workbench pages besides episodes, mapped to tracksite's own features.
+
+- `index.md` (the lesson's home) becomes the track's introduction: the first learner page of the
+  track, and its first paragraph, as plain text, the track's summary;
+- `learners/*.md` (setup, reference, discussion, ...) become the track's learner pages under
+  `docs/<track>/learners/`, listed with the track in the navigation;
+- the glossary of `learners/reference.md` (a definition list) also becomes the track's
+  `glossary.yml`, so its terms get tooltips where lessons use them and the track a glossary page;
+- `instructors/*.md` and `profiles/*.md` go into one instructor block of the first lesson, which
+  the learner site leaves out.
+
+Each page's links and figures are resolved like an episode's (links.py, workbench.py).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from tracksite.commands.importers import limits
+from tracksite.commands.importers.episode import Context, Episode, convert
+from tracksite.core import schema
+from tracksite.core.blocksyntax import unwrap_blocks
+from tracksite.core.glossary import _norm, prose_lines
+from tracksite.core.schemalang import ListOf, Text
+from tracksite.core.sources import read_text, split_front_matter
+
+if TYPE_CHECKING:
+    from tracksite.commands.importers.carpentries import Plan, Source
+
+
+def credit(src: Source, *, markdown: bool = False) -> str:
+    """The attribution the licence asks for; in a page body (`markdown`) the address is a link."""
+    where = (f" (<{src.url}>)" if markdown else f" ({src.url})") if src.url else ""
+    who = f"{src.authors} and The Carpentries" if src.authors else "The Carpentries and its contributors"
+    return (
+        f'Adapted from "{src.title}"{where} by {who}, '
+        f"licensed {src.licence}. Changes: converted to tracksite's format."
+    )
+
+
+_TERM = re.compile(
+    r"^(?:\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}|(?P<plain>[^\s:#>|*-].*?))\s*(?:\{\s*#[\w-]+\s*\})?\s*$"
+)
+_DEFINITION = re.compile(r"^:\s+(?P<text>\S.*)$")
+
+
+def context(
+    src: Source, track: str, slugs: dict[str, str], path: Path, *, page: str = "lesson", notes_lesson: str | None = None
+) -> Context:
+    """The context every page of the lesson is converted in: the lesson's layout and links.md."""
+    return Context(
+        episode_slugs={k: f"{track}/{v}" for k, v in slugs.items()},
+        source_dir=path.parent,
+        link_defs=src.link_defs,
+        layout=src.layout,
+        track=track,
+        page=page,
+        notes_lesson=notes_lesson,
+    )
+
+
+def publish(plan: Plan, ctx: Context, track: str, folder: str) -> None:
+    """Copy the figures a page uses beside it (`folder`) and its downloads under docs/<track>/."""
+    for source, name in ctx.files.items():
+        plan.files[f"{folder}/{name}"] = source
+    for source, rel in ctx.downloads.items():
+        plan.files[f"docs/{track}/{rel}"] = source
+
+
+def report(plan: Plan, src: Source, page: Path, ep: Episode) -> None:
+    rel = page.relative_to(src.root)
+    for n in ep.notes:
+        (plan.warnings if n.warning else plan.notes).append(f"{rel}:{n.line}: {n.message}")
+
+
+def _title(meta, fallback: str) -> str:
+    title = meta.value.get("title") if isinstance(meta.value, dict) else None
+    return str(title or fallback)
+
+
+def learner_page(
+    src: Source,
+    page: Path,
+    track: str,
+    slugs: dict[str, str],
+    plan: Plan,
+    *,
+    notes_lesson: str | None,
+    name: str | None = None,
+    title: str | None = None,
+) -> Episode:
+    """One learner page (or the lesson's home, as `index.md`) under docs/<track>/learners/."""
+    md = split_front_matter(page, read_text(page))
+    ctx = context(src, track, slugs, page, page="learners", notes_lesson=notes_lesson)
+    ep = convert(md.body, md.body_line, ctx)
+    heading = title or _title(md.meta, page.stem.replace("-", " ").replace("_", " ").capitalize())
+    folder = f"docs/{track}/learners"
+    target = name or Path(page.name).with_suffix(".md").name
+    plan.files[f"{folder}/{target}"] = (
+        _front({"title": heading}) + ep.body + "\n---\n\n" + credit(src, markdown=True) + "\n"
+    )
+    publish(plan, ctx, track, folder)
+    report(plan, src, page, ep)
+    return ep
+
+
+def introduction(src: Source, track: str, slugs: dict[str, str], plan: Plan, notes_lesson: str) -> str | None:
+    """The lesson's home page as the track's introduction; returns its summary (plain text)."""
+    index = src.root / "index.md"
+    if not index.is_file():
+        return None
+    ep = learner_page(src, index, track, slugs, plan, notes_lesson=notes_lesson, name="index.md", title="Introduction")
+    return first_sentences(ep.body, 400)
+
+
+def first_sentences(body: str, limit: int) -> str | None:
+    """The first paragraph of prose in `body`, as plain text no longer than `limit`."""
+    for para in re.split(r"\n\s*\n", body):
+        text = " ".join(para.split())
+        if not text or text.startswith(("#", ":", "<", "!", "|", "- ", "* ", "+ ", "`", "/", ">")):
+            continue
+        plain = plain_text(text)
+        if len(plain.split()) >= 4:
+            return limits.shorten(plain, limit)
+    return None
+
+
+def plain_text(markdown: str) -> str:
+    """Inline Markdown as the words a reader sees: no `**`, `_`, backticks, link targets or tags."""
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]", lambda m: m.group(1) or m.group(2) or "", text)
+    text = re.sub(r"\{[:#.][^}]*\}|<[^>]+>", "", text)
+    text = re.sub(r"(\*\*|__|\*|`+)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w])_(.+?)_(?![\w])", r"\1", text)
+    return " ".join(text.split())
+
+
+def instructor_notes(
+    src: Source, track: str, slugs: dict[str, str], first: tuple[str, dict, Episode], plan: Plan
+) -> None:
+    """Instructor and profile pages into one instructor block of the first lesson: never to learners."""
+    slug, _, ep = first
+    for page in [*src.instructors, *src.profiles]:
+        md = split_front_matter(page, read_text(page))
+        ctx = context(src, track, slugs, page, notes_lesson=f"{track}/{slug}")
+        notes = convert(md.body, md.body_line, ctx)
+        body = unwrap_blocks(notes.body)  # one flat instructor block: no block may open inside it
+        rel = page.relative_to(src.root)
+        ep.body += f"\n//// instructor\n**{_title(md.meta, page.stem)}** (from the source lesson's `{rel}`)\n\n{body.strip()}\n////\n"
+        publish(plan, ctx, track, f"lessons/{track}/{slug}")
+        report(plan, src, page, notes)
+        plan.notes.append(f"{rel}:1: instructor page moved into an instructor block of lesson {slug}")
+
+
+def glossary(
+    src: Source, track: str, lessons: list[tuple[str, str]], plan: Plan, defined: dict[str, str] | None = None
+) -> None:
+    """The definition list of learners/reference.md as the track's glossary.yml: each term taught
+    by the first lesson (`lessons`: slug and the text of its pages) whose prose uses it; a term no lesson uses stays on the reference page only,
+    and so does one another track of the course (`defined`: term -> definition) defines otherwise."""
+    reference = next((p for p in src.learners if p.stem == "reference"), None)
+    if reference is None:
+        return
+    found = definitions(split_front_matter(reference, read_text(reference)).body)
+    fields = schema.TERM.by_name()
+    term_spec, definition_spec = fields["term"].spec, fields["definition"].spec
+    assert isinstance(term_spec, Text) and isinstance(definition_spec, Text)  # as the glossary schema says
+    term_limit, definition_limit = term_spec.max_length, definition_spec.max_length
+    terms, unused, elsewhere = [], [], []
+    for term, definition in found:
+        lesson = _first_use(term, track, lessons)
+        other = (defined or {}).get(term.lower())
+        if other is not None and _norm(other) != _norm(definition):
+            elsewhere.append(term)
+            continue
+        if lesson is None:
+            unused.append(term)
+            continue
+        terms.append(
+            {
+                "term": limits.shorten(term, term_limit),
+                "definition": limits.shorten(definition, definition_limit),
+                "lesson": lesson,
+            }
+        )
+    rel = reference.relative_to(src.root)
+    if unused:
+        plan.notes.append(
+            f"{rel}:1: {len(unused)} glossary terms no lesson uses stay on the reference page only: "
+            + ", ".join(unused[:8])
+            + (", …" if len(unused) > 8 else "")
+        )
+    if elsewhere:
+        plan.notes.append(
+            f"{rel}:1: {len(elsewhere)} glossary terms another track defines otherwise stay on the "
+            "reference page only: " + ", ".join(elsewhere[:8]) + (", …" if len(elsewhere) > 8 else "")
+        )
+    if terms:
+        terms_spec = schema.GLOSSARY.by_name()["terms"].spec
+        assert isinstance(terms_spec, ListOf)  # the glossary schema's terms are a list
+        plan.files[f"lessons/{track}/glossary.yml"] = (
+            f"# The glossary of {rel}, imported: each term's lesson is the first that uses it.\n"
+            + yaml.safe_dump(
+                {"terms": terms[: terms_spec.max_items]},
+                sort_keys=False,
+                allow_unicode=True,
+                width=100,
+            )
+        )
+        plan.notes.append(
+            f"{rel}:1: {len(terms)} glossary terms became the track's glossary (tooltips where lessons use them)"
+        )
+
+
+def definitions(body: str) -> list[tuple[str, str]]:
+    """(term, definition as plain text) of every definition list entry in a Pandoc body."""
+    lines = body.splitlines()
+    out: list[tuple[str, str]] = []
+    for i, line in enumerate(lines):
+        start = _DEFINITION.match(line)
+        j = i - 1 if i and lines[i - 1].strip() else i - 2
+        if start is None or j < 0 or _DEFINITION.match(lines[j]) or lines[j].startswith((" ", "\t")):
+            continue
+        term = _TERM.match(lines[j].strip())
+        if term is None:
+            continue
+        text = [start["text"]]
+        for k in range(i + 1, len(lines)):
+            if not lines[k].strip() or _DEFINITION.match(lines[k]):
+                break
+            text.append(lines[k].strip())
+        out.append(((term["text"] or term["plain"]).strip(), plain_text(" ".join(text))))
+    return [(t, d) for t, d in out if t and d]
+
+
+def _first_use(term: str, track: str, lessons: list[tuple[str, str]]) -> str | None:
+    pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?:e?s)?(?![\w-])", re.I)
+    for slug, text in lessons:
+        if any(pattern.search(line) for _, line in prose_lines(text, 1)):
+            return slug
+    return None
+
+
+def _front(data: dict) -> str:
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100) + "---\n\n"

@@ -1,0 +1,331 @@
+"""`tracksite import carpentries PATH --track T --update`: a newer release in, the instructor's edits kept.
+
+Carpentries lessons change every month, and an instructor who imported one has usually fixed a
+few things since. Each import records, in the track's hidden `lessons/<track>/.import/` folder,
+the source's version and what the import wrote (text files whole, other files by digest): that
+is the common base. An update converts the new release, then for each file compares the three
+versions: what only upstream changed is taken, what only the instructor changed is kept, and
+where both changed a text file `git merge-file` merges them. If both changed the same lines, the
+update stops and lists each conflict as file:line without touching any file; otherwise every
+change is applied through the journal of `changes.py`, so an interrupted update is undone by
+the next command. The same path brings in chunk output once R is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracksite.commands import changes
+from tracksite.commands.importers import carpentries, flow, report
+from tracksite.errors import USAGE, UserError
+
+RECORD = ".import"
+MARKER = 33  # conflict markers longer than any a lesson plausibly holds
+
+
+def tops(track: str) -> list[str]:
+    return [f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"]
+
+
+def digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def is_text(data: bytes) -> bool:
+    if b"\0" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def tree(root: Path, track: str) -> dict[str, bytes]:
+    """The track's imported files (its three folders), hidden files and the record left out."""
+    files: dict[str, bytes] = {}
+    for top in tops(track):
+        folder = root / top
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            if (
+                path.is_file()
+                and not path.is_symlink()
+                and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+            ):
+                files[rel] = path.read_bytes()
+    return files
+
+
+def source_version(path: Path) -> dict[str, str]:
+    """What identifies the source release: git commit and tag, CITATION.cff version, and a digest
+    of the lesson's files (always there, so two imports of one release compare equal)."""
+    info: dict[str, str] = {"name": path.name}
+    git = shutil.which("git")
+    if git and (path / ".git").exists():
+        for key, cmd in (("commit", ["rev-parse", "HEAD"]), ("describe", ["describe", "--tags", "--always"])):
+            run = subprocess.run([git, "-C", str(path), *cmd], capture_output=True, text=True)
+            if run.returncode == 0 and run.stdout.strip():
+                info[key] = run.stdout.strip()
+    data = carpentries.read_citation(path)
+    for key in ("version", "date-released"):
+        if data and data.get(key):
+            info[f"citation-{key}"] = str(data[key])
+    sha = hashlib.sha256()
+    for p in sorted(path.rglob("*")):
+        rel = p.relative_to(path)
+        if p.is_file() and not any(part.startswith(".") or part in ("site", "renv") for part in rel.parts):
+            sha.update(rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    info["digest"] = sha.hexdigest()
+    return info
+
+
+def version_label(info: dict) -> str:
+    return info.get("describe") or info.get("citation-version") or f"digest {str(info.get('digest', ''))[:12]}"
+
+
+def record_files(files: dict[str, bytes], source: dict, executed: list[str], folder: Path) -> None:
+    """Write a record (record.json and the text files' base copies) into `folder`."""
+    for rel, data in files.items():
+        if is_text(data):
+            target = folder / "base" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    record = {
+        "format": "carpentries",
+        "source": source,
+        "executed": executed,
+        "imported": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "files": {rel: digest(data) for rel, data in sorted(files.items())},
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "record.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+
+
+def save_record(root: Path, track: str, source: dict, executed: list[str]) -> None:
+    """After a first import: what it wrote is the base of the next update."""
+    final = root / "lessons" / track / RECORD
+    tmp = final.with_name(RECORD + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    record_files(tree(root, track), source, executed, tmp)
+    tmp.rename(final)
+
+
+def load_record(root: Path, track: str) -> tuple[dict, dict[str, bytes]]:
+    folder = root / "lessons" / track / RECORD
+    try:
+        record = json.loads((folder / "record.json").read_text(encoding="utf-8"))
+        hashes = record["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UserError(
+            f"lessons/{track}/{RECORD}/record.json is missing or unreadable: --update needs the record "
+            "an import writes (tracks imported before tracksite recorded imports cannot be updated; "
+            "import the new release as another --track and compare)",
+            exit_code=USAGE,
+        ) from None
+    texts = {rel: (folder / "base" / rel).read_bytes() for rel in hashes if (folder / "base" / rel).is_file()}
+    return record, texts
+
+
+@dataclass
+class Outcome:
+    """What an update does to each file, and where it stops."""
+
+    writes: dict[str, bytes] = field(default_factory=dict)
+    removes: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    taken: int = 0
+    kept: int = 0
+    merged: int = 0
+
+
+def merge(hashes: dict[str, str], texts: dict[str, bytes], ours: dict[str, bytes], theirs: dict[str, bytes]) -> Outcome:
+    """Three-way, file by file: base (the last import), ours (the track now), theirs (the new import)."""
+    out = Outcome()
+    for rel in sorted(set(hashes) | set(theirs)):
+        base, mine, new = hashes.get(rel), ours.get(rel), theirs.get(rel)
+        if digest(mine) == digest(new):
+            continue
+        if digest(mine) == base:
+            out.taken += 1
+            if new is None:
+                out.removes.append(rel)
+            else:
+                out.writes[rel] = new
+        elif digest(new) == base:
+            out.kept += 1
+        elif mine is None or new is None:
+            what = "deleted here and changed upstream" if mine is None else "changed here and deleted upstream"
+            out.conflicts.append(f"{rel}:1: {what}")
+        elif is_text(mine) and is_text(new) and (base is None or rel in texts):
+            merged, lines = merge_text(mine, texts.get(rel, b""), new)
+            out.conflicts.extend(f"{rel}:{n}: changed here and upstream" for n in lines)
+            if not lines:
+                out.writes[rel] = merged
+                out.merged += 1
+        else:
+            out.conflicts.append(f"{rel}:1: a binary file changed here and upstream")
+    return out
+
+
+def merge_text(ours: bytes, base: bytes, theirs: bytes) -> tuple[bytes, list[int]]:
+    """`git merge-file`: the merged text, or the lines of `ours` where both sides changed."""
+    git = shutil.which("git")
+    if git is None:
+        raise UserError(
+            "--update merges files both you and upstream changed with `git merge-file`: "
+            "install git (Debian: apt-get install git) and run it again; nothing was changed"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for name, data in (("ours", ours), ("base", base), ("upstream", theirs)):
+            paths.append(Path(tmp) / name)
+            paths[-1].write_bytes(data)
+        run = subprocess.run(
+            [
+                git,
+                "merge-file",
+                "-p",
+                "--diff3",
+                f"--marker-size={MARKER}",
+                "-L",
+                "yours",
+                "-L",
+                "base",
+                "-L",
+                "upstream",
+                *map(str, paths),
+            ],
+            capture_output=True,
+        )
+    if run.returncode < 0 or run.returncode > 127:
+        raise UserError(f"git merge-file failed: {run.stderr.decode(errors='replace').strip()}; nothing was changed")
+    if run.returncode == 0:
+        return run.stdout, []
+    return run.stdout, conflict_lines(run.stdout.decode("utf-8", "replace"), ours.decode("utf-8", "replace"))
+
+
+def conflict_lines(merged: str, ours: str) -> list[int]:
+    """Where each conflict starts in the instructor's file (the merge output has markers instead)."""
+    mine = ours.splitlines()
+    found: list[int] = []
+    cursor, inside = 0, False
+    block: list[str] = []
+    for line in merged.splitlines():
+        if line.startswith("<" * MARKER):
+            inside, block = True, []
+        elif inside and line.startswith("|" * MARKER):
+            inside = False
+            at = _find(mine, block, cursor)
+            found.append(at + 1)
+            cursor = at + len(block)
+        elif inside:
+            block.append(line)
+    return found
+
+
+def _find(lines: list[str], block: list[str], start: int) -> int:
+    for i in range(start, len(lines) - len(block) + 1):
+        if lines[i : i + len(block)] == block:
+            return i
+    return min(start, max(len(lines) - 1, 0))
+
+
+def base_number(texts: dict[str, bytes], track: str) -> int | None:
+    """The track number the last import wrote, so a new plan's track.yml does not differ by it."""
+    m = re.search(rb"^number:\s*(\d+)", texts.get(f"lessons/{track}/track.yml", b""), re.M)
+    return int(m.group(1)) if m else None
+
+
+def apply(
+    root: Path, track: str, outcome: Outcome, theirs: dict[str, bytes], source: dict, executed: list[str]
+) -> None:
+    """Every change through one journal (all or nothing); the record becomes the new base."""
+    work = root / f".tracksite-update-{track}"
+    shutil.rmtree(work, ignore_errors=True)
+    record_files(theirs, source, executed, work / "record")
+    journal = changes.Changes(root)
+    for rel, data in outcome.writes.items():
+        journal.write(root / rel, data)
+    for rel in outcome.removes:
+        journal.move(root / rel, work / "removed" / rel)
+    journal.move(root / "lessons" / track / RECORD, work / "old-record")
+    journal.move(work / "record", root / "lessons" / track / RECORD)
+    try:
+        journal.apply()
+        journal.commit()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def cmd_update(args: argparse.Namespace, root: Path) -> int:
+    track = args.track
+    undone = changes.recover(root)  # a half-made earlier change is undone first
+    if undone:
+        print(undone)
+    if not (root / "lessons" / track).is_dir():
+        raise UserError(
+            f"lessons/{track} does not exist: --update brings a newer release into a track "
+            "imported before; leave out --update to import it",
+            exit_code=USAGE,
+        )
+    record, texts = load_record(root, track)
+    number = base_number(texts, track) or carpentries.next_track_number(root)
+    with (
+        flow.planned(args, track, number, carpentries.course_terms(root, track)) as p,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        carpentries.write_plan(Path(tmp), track, p.plan)
+        theirs = tree(Path(tmp), track)
+        source = source_version(p.original)
+        executed = p.prepared.executed if p.prepared else []
+        ours = tree(root, track)
+        outcome = merge(
+            record["files"], texts, {k: v for k, v in ours.items() if k in record["files"] or k in theirs}, theirs
+        )
+        if args.report:
+            report.write_report(Path(args.report), p)
+        _say(args, p, record, source, outcome)
+        if outcome.conflicts and not args.keep_yours:
+            return 1
+        apply(root, track, outcome, theirs, source, executed)
+    print(
+        f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
+        f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
+    )
+    return carpentries._check(root)
+
+
+def _say(args, p, record: dict, source: dict, outcome: Outcome) -> None:
+    for note in p.plan.notes:
+        print(f"note: {note}")
+    for warning in p.plan.warnings:
+        print(f"warning: {warning}")
+    if p.prepared:
+        for line in p.prepared.summary(flow.rerun_hint(args)):
+            print(f"note: {line}")
+    old = version_label(record.get("source") or {})
+    if outcome.conflicts and args.keep_yours:
+        print(
+            f"--keep-yours: you and upstream ({old} -> {version_label(source)}) changed the same lines; "
+            "your version of these files is kept whole:"
+        )
+    elif outcome.conflicts:
+        print(
+            f"--update stopped: you and upstream ({old} -> {version_label(source)}) changed the same lines; "
+            "no file was changed. For each conflict below, make your lines match upstream's (or undo your "
+            "edit) and run the update again, or run it with --keep-yours to keep your version of these files:"
+        )
+    for line in outcome.conflicts:
+        print(f"conflict: {line}")

@@ -1,0 +1,33 @@
+"""Addresses on another host in what the site publishes.
+
+A learner's browser that loads an image, font, script, frame or style sheet from another host
+tells that host who is reading what, on a site that promises no third-party requests
+(docs/security.md). The HTML, SVG and CSS readers (statics.py, svgsafe.py) share these rules so
+that a remote file is refused the same way wherever it is named.
+"""
+
+from __future__ import annotations
+
+import re
+
+# scheme-relative or absolute: //host/x, https://host/x (a `mailto:` or `#id` is not remote)
+REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+_CSS_URL = re.compile(r"""(?:url\(\s*|@import\s+(?:url\(\s*)?)(["']?)([^"')\s;]+)""", re.I)
+LOADING = {"src", "srcset", "poster", "background", "data"}  # attributes whose URL the browser fetches
+REMOTE_HINT = (
+    "the site makes no third-party requests (docs/security.md): download the file, put it beside "
+    "this one and link it by its name"
+)
+
+
+def remote_in_css(text: str, first_line: int = 1) -> list[tuple[int, str]]:
+    """(line, URL) of every `url(...)` and `@import` of a style sheet that names another host."""
+    found = []
+    for m in _CSS_URL.finditer(text):
+        if REMOTE.match(m.group(2)):
+            found.append((first_line + text.count("\n", 0, m.start()), m.group(2)))
+    return found
+
+
+def remote_message(url: str) -> str:
+    return f"loads {url[:80]!r} from a third party"

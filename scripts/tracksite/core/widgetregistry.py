@@ -1,0 +1,120 @@
+"""Every widget block of tracksite, declared once.
+
+A widget is a `/// name` block an instructor writes in a page. What the rest of the program
+needs to know about it is stated here and nowhere else: the block's name, whether its body is
+YAML data (taken literally, never read as Markdown), whether its text is learner prose (the
+glossary links terms in it, reading time counts it), the class of its rendered root element, the
+scripts and stylesheets it needs, how it prints, and the schema of its body for editors. The
+validation (`core/widgets/validate.py`), the block syntax (`core/blocksyntax.py`), the glossary
+and term linking (`core/glossary.py`, `core/termlinks.py`), the editor schemas (`core/schema.py`)
+and the Markdown extension (`adapter/blocks/`) all read this module; the adapter attaches each
+widget's renderer by name, and a test checks that every entry has one.
+
+Adding a widget: an entry here, its block module under `adapter/blocks/` (and a body parser
+under `core/widgets/` when the body is data), its assets under `theme/assets/tracksite/`, and
+its tests (docs/architecture.md, "How to add a widget").
+
+This module imports nothing from tracksite: everything else may depend on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Widget:
+    name: str  # the block name: `/// name`
+    summary: str  # one line, for the authoring guide
+    data: bool = False  # the body is YAML data: taken literally, a `///` inside it opens nothing
+    prose: bool = True  # the body is text a learner reads: terms linked, reading time counted
+    practice: bool = False  # time spent in it is practice time (`time.practice`), not reading
+    css_class: str | None = None  # the class of its rendered root element
+    assets: tuple[str, ...] = ()  # files under theme/assets/ it needs on the page
+    prints: str = "shown"  # shown | hidden | collapsed (the print stylesheet's rule for it)
+    schema_title: str | None = None  # title of the editors' JSON Schema of its body, if data
+
+    @property
+    def schema_file(self) -> str | None:
+        return f"{self.name}.schema.json" if self.schema_title else None
+
+
+EXERCISE = Widget(
+    "exercise",
+    "a task for the learner, with a solution block inside",
+    practice=True,
+    css_class="ts-exercise",
+    prints="shown",
+)
+SOLUTION = Widget(
+    "solution",
+    "the answer to an exercise, folded until the learner opens it",
+    practice=True,
+    css_class="ts-solution",
+    prints="collapsed",
+)
+FLASHCARDS = Widget(
+    "flashcards",
+    "cards to flip: a term on the front, its meaning on the back",
+    data=True,
+    prose=False,
+    practice=True,
+    css_class="ts-cards",
+    assets=("tracksite/widgets.js",),
+    prints="shown",
+    schema_title="tracksite /// flashcards block body",
+)
+QUIZ = Widget(
+    "quiz",
+    "multiple-choice questions with feedback for each option",
+    data=True,
+    prose=False,
+    practice=True,
+    css_class="ts-quiz",
+    assets=("tracksite/widgets.js",),
+    prints="shown",
+    schema_title="tracksite /// quiz block body",
+)
+ATTENTION = Widget(
+    "attention",
+    "a heat map of a model's attention weights over a sentence",
+    data=True,
+    prose=False,
+    practice=True,
+    css_class="ts-attn",
+    assets=("tracksite/attention.js",),
+    prints="shown",
+    schema_title="tracksite /// attention block body",
+)
+ATTENTION_STEPS = Widget(
+    "attention-steps",
+    "attention worked through step by step on small matrices",
+    data=True,
+    prose=False,
+    practice=True,
+    css_class="ts-steps",
+    assets=("tracksite/attention.js",),
+    prints="shown",
+    schema_title="tracksite /// attention-steps block body",
+)
+INSTRUCTOR = Widget(
+    "instructor",
+    "teaching notes, only in the instructor build and its schedule",
+    prose=False,
+    css_class="ts-instructor",
+    prints="hidden",
+)
+
+#: Every widget, in the order the authoring guide lists them.
+WIDGETS: tuple[Widget, ...] = (EXERCISE, SOLUTION, FLASHCARDS, QUIZ, ATTENTION, ATTENTION_STEPS, INSTRUCTOR)
+BY_NAME: dict[str, Widget] = {w.name: w for w in WIDGETS}
+NAMES: frozenset[str] = frozenset(BY_NAME)
+
+#: Blocks whose body is data (read by `blocksyntax` literally).
+DATA_BLOCKS: frozenset[str] = frozenset(w.name for w in WIDGETS if w.data)
+#: Blocks whose text is not learner prose (no glossary links, no reading time).
+NOT_PROSE: frozenset[str] = frozenset(w.name for w in WIDGETS if not w.prose)
+#: Blocks whose time counts as practice.
+PRACTICE: frozenset[str] = frozenset(w.name for w in WIDGETS if w.practice)
+#: Root classes of the rendered widgets whose text the term linker leaves alone.
+NO_TERM_LINKS: tuple[str, ...] = tuple(w.css_class for w in WIDGETS if not w.prose and w.css_class)

@@ -1,0 +1,221 @@
+/* tracksite: the course search's dialog on Pagefind's JS API, loaded by search.js when a learner
+   first opens the search (nothing of it, nor Pagefind, loads with the page). Pagefind (pagefind.js,
+   its WebAssembly, the index chunks) starts loading as soon as this module runs, while the learner
+   types. Closed with Esc; the arrow keys move between the box and the results. Every text goes in
+   through textContent; an excerpt's <mark>s are rebuilt as elements. */
+export function attach(root) {
+  const $ = (sel) => root.querySelector(sel);
+  const openBtn = $(".ts-search__open"), dialog = $(".ts-search__dialog"), input = $(".ts-search__input");
+  const status = $(".ts-search__status"), list = $(".ts-search__results"), more = $(".ts-search__more");
+  const selects = { track: $("select[name=track]"), kind: $("select[name=kind]") };
+  const PAGE = 5; /* results drawn at a time: each one fetches its page's fragment (docs/benchmarks.md) */
+  const WAIT = 120; /* ms without a keystroke before a query runs: no fragments for half-typed words */
+  const KIND_ORDER = ["Lesson", "Overview", "Cheatsheet", "Track", "Glossary", "Key points", "Review", "Exercise pack", "Guide"];
+  let loading = null, shown = [], drawn = 0, generation = 0, followed = false;
+
+  const load = () => {
+    if (!loading) {
+      loading = import(new URL(root.dataset.pagefind, document.baseURI).href).then(async (pf) => {
+        /* pageLength 0.3 (Pagefind's default 0.75): a full lesson that teaches a term is not
+           ranked below its own short cheatsheet for being long (docs/benchmarks.md). */
+        await pf.options({ excerptLength: 18, noWorker: true, ranking: { pageLength: 0.3 } });
+        await pf.init();
+        return pf;
+      });
+      loading.catch(() => { loading = null; });
+    }
+    return loading;
+  };
+
+  /* The track and kind menus are filled from Pagefind's filter files when a learner first goes
+     to one (focus or pointer), not when the search opens: most searches never filter, and on a
+     large course those files are a good part of a first query's bytes (docs/benchmarks.md). */
+  let filling = null;
+  const loadFilters = () => {
+    if (!filling) {
+      filling = load().then((pf) => pf.filters()).then(fillFilters);
+      filling.catch(() => { filling = null; });
+    }
+    return filling;
+  };
+
+  const fillFilters = (filters) => {
+    for (const [name, select] of Object.entries(selects)) {
+      const values = Object.keys((filters && filters[name]) || {})
+        .filter((v) => name !== "kind" || v !== "Guide" || "guide" in root.dataset);
+      values.sort(name === "kind" ? (a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b)
+        : (a, b) => a.localeCompare(b, undefined, { numeric: true }));
+      for (const value of values) {
+        const option = document.createElement("option");
+        option.value = option.textContent = value;
+        select.append(option);
+      }
+      select.closest("label").hidden = values.length < 2;
+    }
+  };
+
+  const chosenFilters = () => {
+    const filters = {};
+    for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
+    return filters;
+  };
+
+  /* An excerpt is the page's text with "<" and ">" written as "&lt;" and "&gt;" (Pagefind does
+     that, and only that) and the matched words wrapped in <mark>: split on the marks, undo those
+     two entities, and put every piece in as text. Nothing from the index is parsed as HTML. */
+  const unescape = (text) => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  const excerptNodes = (excerpt) => {
+    const out = [];
+    String(excerpt || "").split(/(<mark>[^]*?<\/mark>)/).forEach((part) => {
+      if (!part) return;
+      const marked = /^<mark>([^]*)<\/mark>$/.exec(part);
+      if (marked) {
+        const mark = document.createElement("mark");
+        mark.textContent = unescape(marked[1]);
+        out.push(mark);
+      } else out.push(document.createTextNode(unescape(part)));
+    });
+    return out;
+  };
+
+  /* The section of the page the query hits hardest: Pagefind gives one sub-result per heading,
+     with the weight of every matched word; a term taught under a heading outweighs a passing
+     mention elsewhere. */
+  const bestSection = (data) => {
+    let best = null, bestScore = -1;
+    for (const sub of data.sub_results || []) {
+      const score = (sub.weighted_locations || []).reduce((s, w) => s + (w.balanced_score || w.weight || 0), 0);
+      if (score > bestScore) { best = sub; bestScore = score; }
+    }
+    return best;
+  };
+
+  const el = (tag, cls, text) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  };
+
+  const renderHit = (data) => {
+    const meta = data.meta || {};
+    const section = bestSection(data);
+    const item = el("li", "ts-search__hit");
+    const link = el("a", "ts-search__link");
+    link.href = section && section.url ? section.url : data.url;
+    link.append(el("span", "ts-search__hit-title", meta.title || data.url));
+    link.append(el("span", "ts-search__hit-meta", [meta.kind, meta.where].filter(Boolean).join(" · ")));
+    if (section && section.anchor && section.title && section.title !== meta.title) {
+      link.append(el("span", "ts-search__hit-section", section.title));
+    }
+    const excerpt = el("span", "ts-search__excerpt");
+    excerpt.append(...excerptNodes(section ? section.excerpt : data.excerpt));
+    link.append(excerpt);
+    item.append(link);
+    return item;
+  };
+
+  /* Each result goes on screen as soon as its own fragment (and those of the results above it)
+     has arrived, instead of when the slowest of the batch has: the first result shows after one
+     fragment's round trip. `announce` runs once the first one is drawn; the list is aria-busy
+     until the whole batch is. */
+  const drawMore = async (announce) => {
+    const mine = generation;
+    const pending = shown.slice(drawn, drawn + PAGE).map((r) => r.data());
+    list.setAttribute("aria-busy", "true");
+    try {
+      for (const next of pending) {
+        const data = await next;
+        if (mine !== generation) return;
+        list.append(renderHit(data));
+        drawn += 1;
+        if (announce) { announce(); announce = null; }
+      }
+      more.hidden = drawn >= shown.length;
+    } finally {
+      if (mine === generation) list.removeAttribute("aria-busy");
+    }
+  };
+
+  const say = (text) => { status.textContent = text; };
+
+  /* Pagefind matches the word being typed as a prefix, so preloading "e" fetches the index chunk
+     of every word in "e" (35 KB on the 1,000-lesson benchmark course) though the learner is
+     typing "encoder", whose words live in another chunk. From three letters on, a prefix nearly
+     always falls within the chunk the finished word needs (docs/benchmarks.md). */
+  const longEnough = (term) => term.split(/\s+/).pop().length >= 3;
+
+  const run = async () => {
+    const term = input.value.trim();
+    const mine = ++generation;
+    if (!term) {
+      list.replaceChildren(); list.removeAttribute("aria-busy"); more.hidden = true; shown = []; say("");
+      return;
+    }
+    let pf;
+    try {
+      pf = await load();
+    } catch (e) {
+      say("Search is not available: its index did not load (" + (e && e.message ? e.message : e) + ").");
+      return;
+    }
+    if (longEnough(term)) pf.preload(term, { filters: chosenFilters() }).catch(() => {}); /* index chunks, while typing */
+    /* Our own pause, not Pagefind's debouncedSearch: that one preloads every prefix, "e" too. A
+       last word of one or two letters is most often the start of a longer one, typed slowly: it
+       waits three times as long, so a short word like "AI" is still searched, but a hesitation
+       after "t" does not fetch the index chunks and fragments of every word in "t". */
+    await new Promise((resolve) => setTimeout(resolve, longEnough(term) ? WAIT : 3 * WAIT));
+    if (mine !== generation) return; /* a newer keystroke took over */
+    const search = await pf.search(term, { filters: chosenFilters() });
+    if (mine !== generation) return;
+    shown = search.results; drawn = 0;
+    list.replaceChildren();
+    more.hidden = true;
+    const n = shown.length;
+    if (n === 0) say("No results for \u201c" + term + "\u201d.");
+    else await drawMore(() => say(n + (n === 1 ? " result" : " results") + " for \u201c" + term + "\u201d."));
+  };
+
+  /* Esc closes at once, as Material's did (a search field would first clear itself); the arrow
+     keys go from the box to the first result, and between results. */
+  dialog.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      dialog.close();
+      return;
+    }
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    const links = Array.from(list.querySelectorAll("a"));
+    const at = links.indexOf(document.activeElement);
+    if (document.activeElement === input && e.key === "ArrowDown" && links.length) {
+      e.preventDefault(); links[0].focus();
+    } else if (at >= 0) {
+      e.preventDefault();
+      if (e.key === "ArrowUp" && at === 0) input.focus();
+      else links[Math.min(links.length - 1, Math.max(0, at + (e.key === "ArrowDown" ? 1 : -1)))].focus();
+    }
+  });
+
+  $(".ts-search__close").addEventListener("click", () => dialog.close());
+  dialog.addEventListener("click", (e) => { if (e.target === dialog) dialog.close(); }); /* the backdrop */
+  dialog.addEventListener("close", () => { if (!followed) openBtn.focus(); followed = false; });
+  list.addEventListener("click", (e) => { /* a result on this very page: close over it */
+    if (e.target.closest("a")) { followed = true; dialog.close(); }
+  });
+  $(".ts-search__form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const first = list.querySelector("a");
+    if (first) first.click();
+  });
+  input.addEventListener("input", run);
+  for (const select of Object.values(selects)) {
+    select.addEventListener("change", run);
+    for (const type of ["focus", "pointerdown"]) select.addEventListener(type, () => { loadFilters().catch(() => {}); });
+  }
+  more.addEventListener("click", () => {
+    const next = drawn;
+    drawMore().then(() => { const link = list.querySelectorAll("a")[next]; if (link) link.focus(); });
+  });
+  load().catch(() => {}); /* fetch Pagefind while the learner types */
+  if (input.value.trim()) run(); /* typed while this module was on its way */
+}

@@ -1,0 +1,402 @@
+/* tracksite widgets: what every widget script shares (storage, DOM helpers, the start of each
+   widget on a page, as window.tracksite), the flashcards and quiz, and figures and wide tables
+   on a phone. attention.js, progress.js and learner.js, loaded after it, use window.tracksite.
+   Progressive enhancement of the HTML the build writes (readable without these files).
+   No dependencies, no inline code, no eval; every text goes in through textContent. */
+(() => {
+  "use strict";
+
+  /* ---- storage: localStorage when it works, memory when it does not (private mode) ---- */
+  const mem = {};
+  let ls = null;
+  try {
+    ls = window.localStorage;
+    ls.setItem("tracksite:probe", "1");
+    ls.removeItem("tracksite:probe");
+  } catch (e) {
+    ls = null;
+  }
+  const load = (key, fallback) => {
+    let raw = null;
+    if (key in mem) raw = mem[key];
+    else if (ls) {
+      try { raw = ls.getItem(key); } catch (e) { raw = null; }
+    }
+    try {
+      const value = raw == null ? null : JSON.parse(raw);
+      return value && typeof value === "object" && !Array.isArray(value) ? value : fallback;
+    } catch (e) {
+      return fallback;
+    }
+  };
+  const save = (key, value) => {
+    const raw = JSON.stringify(value);
+    mem[key] = raw;
+    if (ls) {
+      try { ls.setItem(key, raw); delete mem[key]; } catch (e) { /* keep it in memory */ }
+    }
+  };
+
+  /* ---- DOM helpers ---- */
+  const h = (tag, props, ...kids) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v == null || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const kid of kids) if (kid != null) node.append(kid);
+    return node;
+  };
+  const $$ = (root, sel) => Array.from(root.querySelectorAll(sel));
+  const button = (text, onclick, cls) =>
+    h("button", { type: "button", class: "ts-btn" + (cls ? " " + cls : ""), onclick }, text);
+  const liveRegion = () => h("p", { class: "ts-sr", "aria-live": "polite" });
+  const say = (region, text) => {
+    region.textContent = "";
+    setTimeout(() => { region.textContent = text; }, 30);
+  };
+  const q = (s) => "\u201c" + s + "\u201d";
+  const num = (x) => (Math.round(x * 100) / 100).toFixed(2);
+  let uid = 0;
+  const newId = (p) => p + "-" + ++uid;
+  const setDisabled = (btn, off) => btn.setAttribute("aria-disabled", off ? "true" : "false");
+  const isDisabled = (btn) => btn.getAttribute("aria-disabled") === "true";
+
+  /* copies of an element's children (text and MathML), to show the same content elsewhere */
+  const copyOf = (node) => Array.from(node.childNodes, (n) => n.cloneNode(true));
+  /* an element's text for a live region: a formula as the symbols it draws ("√dk"), never
+     its TeX source, which would be read out backslash by backslash */
+  const spoken = (node) => node.textContent.replace(/\s+/g, " ").trim();
+
+  /* ---- flashcards ---- */
+  function flashcards(root) {
+    /* a card's sides keep their markup (a formula is MathML); its term's text is its key */
+    const cards = $$(root, ".ts-card").map((li) => ({
+      term: spoken(li.querySelector(".ts-card__term")),
+      termNode: li.querySelector(".ts-card__term"),
+      answerNode: li.querySelector(".ts-card__answer"),
+    }));
+    if (!cards.length) return;
+    const key = root.dataset.key || "tracksite:cards:" + location.pathname;
+    const marks = load(key, {});
+    const order = () => {
+      const again = [], fresh = [], known = [];
+      cards.forEach((c, i) =>
+        (marks[c.term] === "again" ? again : marks[c.term] === "known" ? known : fresh).push(i));
+      return again.concat(fresh, known);
+    };
+    let seq = order(), pos = 0, flipped = false;
+    const help = newId("ts-cards-help");
+    const side = h("span", { class: "ts-cards__side" });
+    const face = h("span", { class: "ts-cards__face" });
+    const card = h("button", { type: "button", class: "ts-cards__card", "aria-describedby": help,
+      onclick: () => flip() }, side, face);
+    const count = h("p", { class: "ts-cards__count" });
+    const prev = button("Previous", () => go(-1));
+    const next = button("Next", () => go(1));
+    const again = button("Again", () => mark("again"));
+    const knew = button("Knew it", () => mark("known"), "ts-btn--primary");
+    const live = liveRegion();
+    const app = h("div", { class: "ts-cards__app" }, count, card,
+      h("div", { class: "ts-cards__nav" }, prev, again, knew, next),
+      h("p", { class: "ts-cards__help", id: help },
+        "Select the card (Enter or Space) to flip it; the left and right arrow keys move " +
+        "between cards. Cards marked \u201cAgain\u201d come back first."), live);
+    root.querySelector(".ts-cards__list").hidden = true;
+    root.append(app);
+    const current = () => cards[seq[pos]];
+    const render = (still) => {
+      const c = current();
+      const m = marks[c.term];
+      const known = cards.filter((x) => marks[x.term] === "known").length;
+      const redo = cards.filter((x) => marks[x.term] === "again").length;
+      count.textContent = `Card ${pos + 1} of ${seq.length} \u00b7 ${known} known \u00b7 ` +
+        `${redo} to see again` + (m ? ` \u00b7 this card: ${m === "known" ? "knew it" : "again"}` : "");
+      side.textContent = flipped ? "Answer" : "Term";
+      face.replaceChildren(...copyOf(flipped ? c.answerNode : c.termNode));
+      card.classList.toggle("is-flipped", flipped);
+      card.classList.remove("is-turning");
+      if (still) return;
+      void card.offsetWidth; // restart the turn animation
+      card.classList.add("is-turning");
+    };
+    const flip = () => {
+      flipped = !flipped;
+      render();
+      say(live, flipped ? "Answer: " + spoken(current().answerNode) : "Term: " + spoken(current().termNode));
+    };
+    const go = (step, prefix) => {
+      let note = "";
+      pos += step;
+      if (pos >= seq.length) {
+        seq = order();
+        pos = 0;
+        note = "Back to the start; cards marked Again come first. ";
+      } else if (pos < 0) pos = seq.length - 1;
+      flipped = false;
+      render();
+      say(live, (prefix || "") + note + `Card ${pos + 1} of ${seq.length}: ${current().term}`);
+    };
+    const mark = (m) => {
+      marks[current().term] = m;
+      save(key, marks);
+      go(1, m === "known" ? "Marked as known. " : "Marked to see again. ");
+    };
+    app.addEventListener("keydown", (e) => {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === "ArrowRight") go(1);
+      else if (e.key === "ArrowLeft") go(-1);
+      else return;
+      e.preventDefault();
+    });
+    render(true);
+  }
+
+  /* ---- quiz ---- */
+  /* Options are shuffled per learner. The HTML holds one fixed shuffle from the build (what a
+     reader without JavaScript and a printout see), each input's value being the option's place
+     in the source; this moves the option nodes themselves, so the keyboard and screen-reader
+     order is the order on screen. The order is seeded by a random learner id kept in storage
+     plus the question, so a reload shows the same order. */
+  const learnerId = () => {
+    const saved = load("tracksite:learner", {});
+    if (typeof saved.id === "string" && saved.id) return saved.id;
+    const bytes = new Uint32Array(2);
+    if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
+    else bytes.forEach((_, i) => { bytes[i] = Math.floor(Math.random() * 4294967296); });
+    const id = Array.from(bytes, (b) => b.toString(36)).join("");
+    save("tracksite:learner", { id });
+    return id;
+  };
+  const seeded = (text) => {  /* FNV-1a hash of the text seeds mulberry32 */
+    let a = 2166136261;
+    for (let i = 0; i < text.length; i++) a = Math.imul(a ^ text.charCodeAt(i), 16777619);
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  };
+  /* an option's place in the instructor's source (blocks/quiz.py writes it as the input's value) */
+  const sourceIndex = (node) => Number((node.querySelector(".ts-quiz__input") || node).value);
+  const shuffleOptions = (list, seed) => {
+    /* from the source order, not the build's, so only the learner and the question decide it */
+    const nodes = Array.from(list.children).sort((a, b) => sourceIndex(a) - sourceIndex(b));
+    const random = seeded(seed);
+    for (let i = nodes.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [nodes[i], nodes[j]] = [nodes[j], nodes[i]];
+    }
+    nodes.forEach((node) => list.append(node));
+  };
+
+  function quiz(root) {
+    const key = root.dataset.key || "tracksite:quiz:" + location.pathname;
+    const saved = load(key, {});
+    const answers = saved.answers && typeof saved.answers === "object" ? saved.answers : {};
+    const live = liveRegion();
+    const score = h("p", { class: "ts-quiz__score" });
+    const learner = learnerId();
+    const questions = $$(root, ".ts-quiz__question").map((li, qi) => {
+      /* in source order: inputs[i], explained[i] and notes[i] are the instructor's option i */
+      const inputs = $$(li, ".ts-quiz__input").sort((a, b) => sourceIndex(a) - sourceIndex(b));
+      const list = li.querySelector(".ts-quiz__options");
+      if (list) shuffleOptions(list, `${learner}|${key}|${qi}`);
+      const explained = $$(li, ".ts-quiz__explanation").map((x, n) => ({
+        option: x.dataset.option === undefined ? n : Number(x.dataset.option),
+        correct: x.dataset.correct === "true",
+        text: x.querySelector(".ts-quiz__explain"),
+      })).sort((a, b) => a.option - b.option);
+      const details = li.querySelector(".ts-quiz__answers");
+      if (details) details.hidden = true;
+      const feedback = h("p", { class: "ts-quiz__feedback", tabindex: "-1" });
+      const item = { li, qi, inputs, explained, feedback, done: false, right: false };
+      item.check = button("Check answer", () => check(item, true), "ts-btn--primary");
+      item.retry = button("Try this question again", () => retry(item));
+      item.retry.hidden = true;
+      item.notes = inputs.map((input) => {
+        const note = h("p", { class: "ts-quiz__note", id: input.id + "-note", hidden: true });
+        input.parentNode.append(note);
+        return note;
+      });
+      li.append(h("div", { class: "ts-quiz__actions" }, item.check, item.retry), feedback);
+      return item;
+    });
+    const updateScore = () => {
+      const done = questions.filter((x) => x.done);
+      const right = done.filter((x) => x.right).length;
+      score.textContent = `Score: ${right} of ${questions.length}` +
+        (done.length < questions.length ? ` (${done.length} of ${questions.length} answered)` : "");
+      return score.textContent;
+    };
+    const check = (item, byUser) => {
+      const chosen = item.inputs.filter((i) => i.checked).map((i) => Number(i.value));
+      if (!chosen.length) {
+        if (byUser) {
+          item.feedback.textContent = "Choose an answer first.";
+          item.feedback.focus();
+        }
+        return;
+      }
+      answers[item.qi] = chosen;
+      if (byUser) save(key, { answers });
+      item.right = item.explained.every((x, i) => x.correct === chosen.includes(i));
+      item.done = true;
+      item.inputs.forEach((input, i) => {
+        const x = item.explained[i] || { correct: false, text: null };
+        const note = item.notes[i];
+        const mine = chosen.includes(i);
+        note.textContent = "";
+        note.append(h("strong", null, (x.correct ? "\u2713 Right answer" : "\u2717 Wrong answer") +
+          (mine ? " (your choice)" : "") + ": "), ...(x.text ? copyOf(x.text) : []));
+        note.hidden = false;
+        input.disabled = true;
+        input.setAttribute("aria-describedby", note.id);
+        input.parentNode.classList.add(x.correct ? "is-correct" : "is-wrong");
+        input.parentNode.classList.toggle("is-chosen", mine);
+      });
+      item.li.classList.add("is-answered");
+      item.check.hidden = true;
+      item.retry.hidden = false;
+      const total = updateScore();
+      item.feedback.textContent = (item.right ? "Correct! " : item.explained.filter((x) => x.correct).length > 1
+        ? "Not quite: the right answers are marked, with why each option is right or wrong. "
+        : "Not quite: the right answer is marked, with why each option is right or wrong. ") + total + ".";
+      item.feedback.classList.toggle("is-right", item.right);
+      if (byUser) item.feedback.focus();
+    };
+    const clear = (item) => {
+      delete answers[item.qi];
+      item.done = item.right = false;
+      item.li.classList.remove("is-answered");
+      item.check.hidden = false;
+      item.retry.hidden = true;
+      item.feedback.textContent = "";
+      item.inputs.forEach((input, i) => {
+        input.disabled = false;
+        input.checked = false;
+        input.removeAttribute("aria-describedby");
+        input.parentNode.classList.remove("is-correct", "is-wrong", "is-chosen");
+        item.notes[i].hidden = true;
+      });
+    };
+    const firstInput = (item) => item.li.querySelector(".ts-quiz__input");
+    const retry = (item) => {
+      clear(item);
+      save(key, { answers });
+      const total = updateScore();
+      firstInput(item).focus();
+      say(live, `Question ${item.qi + 1} cleared: choose again. ${total}.`);
+    };
+    const reset = button("Reset quiz", () => {
+      questions.forEach(clear);
+      save(key, { answers });
+      updateScore();
+      if (questions[0] && firstInput(questions[0])) firstInput(questions[0]).focus();
+      say(live, "Quiz reset: every answer cleared.");
+    });
+    root.append(h("div", { class: "ts-quiz__footer" }, score, reset), live);
+    questions.forEach((item) => {
+      const chosen = answers[item.qi];
+      if (!Array.isArray(chosen)) return;
+      item.inputs.forEach((input, i) => { input.checked = chosen.includes(i); });
+      check(item, false);
+    });
+    updateScore();
+  }
+
+  /* ---- figures and wide tables on a phone (theme.css: "Phones") ---- */
+  /* A course figure (an SVG image alone in its paragraph) gets a link to its file, full size
+     (shown on narrow screens), and scrolls sideways there in its own region; a table or figure
+     wider than its column becomes a named, focusable region so the keyboard can scroll it. */
+  const figures = () => {
+    for (const img of $$(document, ".md-content .md-typeset p > img[src$='.svg']")) {
+      const p = img.parentNode;
+      if (p.classList.contains("ts-figure") || p.childElementCount !== 1 || p.textContent.trim()) continue;
+      p.classList.add("ts-figure");
+      p.after(h("p", { class: "ts-figure__more" }, h("a", { class: "ts-figure__open",
+        href: img.getAttribute("src") }, "Open the figure full size")));
+    }
+  };
+  const scrollRegions = () => {
+    for (const box of $$(document, ".md-content .md-typeset__scrollwrap, .md-content .ts-figure, .md-content .ts-math")) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("ts-scrolls", scrolls);
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.dataset.tsRegion = box.classList.contains("ts-figure") ? "Figure"
+          : box.classList.contains("ts-math") ? "Formula" : "Table";
+      } else if (!scrolls && box.getAttribute("role") === "region") {
+        for (const a of ["tabindex", "role", "aria-label", "data-ts-region"]) box.removeAttribute(a);
+      }
+    }
+    /* an inline formula wider than its paragraph (MathML does not wrap): its own scroll region */
+    for (const m of $$(document, ".md-content math:not([display=block])")) {
+      if (m.parentElement.classList.contains("ts-math-wide")) continue;
+      const column = m.parentElement.closest("p, li, td, dd, div, legend, label, span");
+      if (!column || m.getBoundingClientRect().width <= column.clientWidth + 1) continue;
+      const wrap = h("span", { class: "ts-math-wide", tabindex: "0", role: "region",
+        "data-ts-region": "Formula" });
+      m.before(wrap);
+      wrap.append(m);
+    }
+    /* each region's name is unique on the page (axe landmark-unique): "Formula 2 (scrolls sideways)" */
+    const counts = {};
+    for (const r of $$(document, ".md-content [data-ts-region]")) {
+      const kind = r.dataset.tsRegion;
+      counts[kind] = (counts[kind] || 0) + 1;
+      r.setAttribute("aria-label", `${kind} ${counts[kind]} (scrolls sideways)`);
+    }
+    /* Material gives each code block's buttons a <nav> without a name: name each after its
+       block, so that the page's navigation landmarks stay distinguishable (axe landmark-unique) */
+    $$(document, ".md-content .md-code__nav").forEach((nav, i) => {
+      if (!nav.hasAttribute("aria-label")) nav.setAttribute("aria-label", `Code block ${i + 1} actions`);
+    });
+  };
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(scrollRegions, 150);
+  });
+
+  /* ---- start each widget (again after each of Material's instant page loads) ---- */
+  /* The other scripts register theirs with tracksite.widget(name, start); one registered after
+     the page started (Material's document$ may have fired already) starts its own at once. */
+  const widgets = { flashcards, quiz };
+  const pageHooks = [];
+  let started = false;
+  const startWidgets = (only) => {
+    for (const root of $$(document, "[data-widget]")) {
+      const start = widgets[root.dataset.widget];
+      if (!start || root.dataset.tsReady || (only && root.dataset.widget !== only)) continue;
+      root.dataset.tsReady = "1";
+      try {
+        const result = start(root);
+        if (result && result.catch) result.catch((e) => console.error("tracksite widget:", e));
+      } catch (e) {
+        console.error("tracksite widget:", e);
+      }
+    }
+  };
+  const init = () => {
+    started = true;
+    pageHooks.forEach((hook) => hook());
+    figures();
+    /* Material wraps tables in .md-typeset__scrollwrap from its own script: measure after it */
+    requestAnimationFrame(() => setTimeout(scrollRegions, 0));
+    startWidgets();
+  };
+  window.tracksite = {
+    load, save, forget: (key) => { delete mem[key]; }, h, $$, button, liveRegion, say, q, num, newId,
+    setDisabled, isDisabled, copyOf, spoken,
+    widget: (name, start) => { widgets[name] = start; if (started) startWidgets(name); },
+    onPage: (hook) => { pageHooks.push(hook); if (started) hook(); },
+  };
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

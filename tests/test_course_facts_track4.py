@@ -1,0 +1,198 @@
+"""Track 4 says what a specialist would sign in 2026: the facts issue 29 corrected stay corrected,
+and the numbers the prose quotes from its new code blocks are the numbers those blocks print."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from course import REPO
+from test_course_code import python_blocks, run
+
+TRACK = REPO / "lessons/deep-learning-survey"
+SHEETS = REPO / "cheatsheets/deep-learning-survey"
+
+
+def text(slug: str) -> str:
+    return (TRACK / slug / "lesson.md").read_text(encoding="utf-8")
+
+
+def prose(slug: str) -> str:
+    """The lesson with its line breaks folded, so a phrase split over lines still matches."""
+    return " ".join(text(slug).split())
+
+
+def shown_output(text_: str, block) -> str | None:
+    """The ```output block that follows a Python block (after blank lines only), if any."""
+    lines = text_.splitlines()
+    close = next(i for i in range(block.line, len(lines)) if lines[i].lstrip().startswith("```"))
+    after = close + 1
+    while after < len(lines) and not lines[after].strip():
+        after += 1
+    if after == len(lines) or lines[after].strip() != "```output":
+        return None
+    end = next(i for i in range(after + 1, len(lines)) if lines[i].startswith("```"))
+    return "\n".join(lines[after + 1 : end])
+
+
+BLOCKS = [
+    (slug, b)
+    for slug in sorted(p.parent.name for p in TRACK.glob("*/lesson.md"))
+    for b in python_blocks(text(slug), f"lessons/deep-learning-survey/{slug}/lesson.md")
+]
+
+
+@pytest.mark.parametrize("slug, block", BLOCKS, ids=lambda x: x.where if hasattr(x, "where") else "")
+def test_every_block_shows_what_it_prints(slug, block):
+    shown = shown_output(text(slug), block)
+    assert shown is not None, f"{block.where}: no ```output block beneath the code"
+    result = run(block)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.rstrip("\n") == shown.rstrip("\n"), f"{block.where}: the page shows other output"
+
+
+def output(slug: str, marker: str) -> str:
+    """What the lesson's Python block containing `marker` prints, run as the course tests run it."""
+    path = f"lessons/deep-learning-survey/{slug}/lesson.md"
+    [block] = [b for b in python_blocks(text(slug), path) if marker in b.code]
+    result = run(block)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+# -- generating images ----------------------------------------------------------------------------
+
+
+def test_diffusion_transformers_and_flow_matching():
+    body = prose("gans-and-diffusion")
+    for name in ("DiT", "MM-DiT", "Stable Diffusion 3", "flow matching", "rectified flow", "velocity"):
+        assert name in body, name
+    assert "x_t = (1 - t)\\,x_0 + t\\,\\varepsilon" in body
+    assert not re.search(r"usually (a|an) U-Net", body)
+    for other in ("overview.md",):
+        assert "usually denoise with a U-Net" not in (TRACK / "gans-and-diffusion" / other).read_text()
+    assert "usually a U-Net" not in (SHEETS / "gans-and-diffusion.md").read_text()
+
+
+def test_the_flow_matching_step_prints_what_the_lesson_says():
+    printed = output("gans-and-diffusion", "velocity_model")
+    assert "x0 = 3.06, noise = 0.32, x_t = 2.38, target velocity = -2.74" in printed
+    steps = dict(re.findall(r"steps = +(\d+): (mean [\d.]+, spread [\d.]+)", printed))
+    assert steps == {"1": "mean 3.00, spread 0.00", "4": "mean 3.00, spread 0.34", "50": "mean 3.00, spread 0.48"}
+    body = prose("gans-and-diffusion")
+    assert "$0.32 - 3.06 = -2.74$" in body and "(0.48 against 0.50)" in body
+
+
+# -- vision and speech history --------------------------------------------------------------------
+
+
+def test_sppnet_is_2014():
+    body = prose("beyond-classification")
+    assert "SPPnet (He et al., 2014)" in body and "Fast R-CNN (Girshick, 2015)" in body
+    assert "In 2015 two papers" not in body
+    sheet = (SHEETS / "beyond-classification.md").read_text()
+    assert "**SPPnet** (He et al., 2014)" in sheet and "SPPnet, Fast R-CNN** (2015)" not in sheet
+
+
+def test_speech_recognition_runs_through_the_end_to_end_era():
+    body = prose("recurrence-and-its-limits")
+    order = [
+        body.find(s)
+        for s in ("hidden Markov models", "hybrid DNN-HMM", "(CTC)", "(RNN-T)", "Conformer", "Whisper (2022)")
+    ]
+    assert -1 not in order and order == sorted(order)
+
+
+def test_alphago_zero_is_not_overstated():
+    body = prose("reinforcement-learning")
+    sentence = body[body.index("AlphaGo Zero") :].split(". ")[0] + body[body.index("AlphaGo Zero") :].split(". ")[1]
+    for given in ("rules of Go", "tree search", "board encoding"):
+        assert given in sentence, given
+    assert "no human game data, but not no human knowledge" in body
+
+
+def test_q_value_and_stride_in_their_standard_sense():
+    assert (
+        "$Q(s, a)$ is the expected return (the discounted sum of rewards) if the agent takes action $a$ in state $s$ and follows its policy afterwards"
+        in prose("reinforcement-learning")
+    )
+    assert "The stride is the number of input positions the filter moves between one application and the next" in prose(
+        "convolutions"
+    )
+
+
+# -- language models ------------------------------------------------------------------------------
+
+
+def test_post_training_beyond_rlhf():
+    body = prose("language-models-at-scale")
+    for name in (
+        "Direct preference optimisation (DPO)",
+        "reinforcement learning from verifiable rewards",
+        "(RLVR)",
+        "GRPO",
+        "reasoning models",
+        "test-time compute",
+        "o1 (September 2024)",
+        "DeepSeek-R1 (January 2025)",
+        "distilled R1",
+    ):
+        assert name in body, name
+
+
+def test_mixture_of_experts_with_active_parameters():
+    body = prose("language-models-at-scale")
+    assert "DeepSeek-V3 (December 2024) has 671 billion parameters but activates 37 billion per token" in body
+    assert "**mixture-of-experts** (MoE)" in body and "most frontier open-weight models" in body
+
+
+def test_context_windows_kv_cache_and_vocabularies_are_current():
+    body = prose("language-models-at-scale")
+    assert "as of 2026, about 1 million" in body and "Llama 4 Scout advertises 10 million" in body
+    assert "hundreds of thousands" not in body
+    assert "grouped-query attention" in body and "64 query heads but 8 KV heads" in body
+    assert "Llama 3: 128,256; Gemma 3: 262,144" in body
+    assert "rotary position embeddings, RoPE" in body
+    assert "grouped-query attention" in prose("attention-and-transformers")
+
+
+def test_scaling_exponents_and_the_compute_optimal_ratio():
+    body = prose("language-models-at-scale")
+    for number in (
+        "0.076",
+        "0.095",
+        "0.050",
+        "C^{0.73}",
+        "N^{0.34}",
+        "D^{0.28}",
+        "C \\approx 6ND",
+        "20 training tokens per parameter",
+    ):
+        assert number in body, number
+    printed = output("language-models-at-scale", "def loss(N, D)")
+    assert re.search(r"Gopher .*1\.1 tokens per parameter, loss 1\.993", printed)
+    assert re.search(r"Chinchilla: .*20\.0 tokens per parameter, loss 1\.937", printed)
+    assert re.search(r"Llama 3 8B: .*1875\.0 tokens per parameter, loss 1\.949", printed)
+    assert "about 91B parameters and 1.8T tokens" in printed
+    assert "1.937, is lower than Gopher's 1.993" in body and "Its predicted loss, 1.949" in body
+
+
+# -- the frontier ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "As of 2026",
+        "Reasoning models and test-time compute",
+        "o1 (2024)",
+        "DeepSeek-R1 (2025)",
+        "Agents and tool use",
+        "Mechanistic interpretability",
+        "sparse autoencoder",
+        "$0.95^{20} \\approx 36\\%$",
+    ],
+)
+def test_limits_and_frontiers_is_dated_2026(phrase):
+    assert phrase in prose("limits-and-frontiers")

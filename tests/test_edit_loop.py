@@ -1,0 +1,206 @@
+"""Issue 31: the edit loop of `mkdocs serve` renders again only what a save can change, and the
+site it leaves is byte for byte the one a full build writes from the same sources.
+
+A copy of the bundled course is served; a sequence of saves (a lesson's prose, its front-matter,
+a new link between lessons, a quiz, a rename with a redirect, a glossary definition) each waits
+for the server to have rebuilt (its log says how many pages it rendered again); then a second
+`mkdocs serve` on the same address builds the final sources from scratch, and both site folders
+(`mkdocs serve` builds into a temporary folder, here under the test's own TMPDIR) are compared
+file by file.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from course import REPO
+from test_serve import free_port, wait_for
+
+RENDERED = re.compile(r"(\d+) of (\d+) pages rendered again")
+INDEXED = "tracksite: search index of"
+BUILDING = "Building documentation"
+
+
+def copy_course(to: Path) -> Path:
+    for name in ("lessons", "cheatsheets", "docs", "overrides"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, to / name)
+    shutil.copy(REPO / "mkdocs.yml", to / "mkdocs.yml")
+    return to
+
+
+class Server:
+    """`mkdocs serve` in a subprocess whose temporary site folder lands in `tmp`; its log is read
+    line by line into `lines`."""
+
+    def __init__(self, course: Path, tmp: Path, port: int) -> None:
+        tmp.mkdir(parents=True, exist_ok=True)
+        self.tmp, self.base = tmp, f"http://127.0.0.1:{port}/"
+        self.log = tmp.parent / f"{tmp.name}.log"
+        env = {**os.environ, "TMPDIR": str(tmp), "NO_MKDOCS_2_WARNING": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=course,
+            stdout=open(self.log, "wb"),
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait(self, predicate, seconds: float = 900) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            text = self.text()
+            if predicate(text):
+                return text
+            assert self.proc.poll() is None, text[-3000:]
+            time.sleep(0.2)
+        pytest.fail(f"mkdocs serve did not get there; its log:\n{self.text()[-3000:]}")
+
+    def settle(self, quiet: float = 2.0) -> str:
+        """Wait until the server has finished its last build, search index included, and its
+        log has said nothing more for `quiet` seconds; returns the log."""
+        last, since = "", time.monotonic()
+        while True:
+            text = self.wait(lambda t: t.rfind(INDEXED) > t.rfind(BUILDING) >= 0)
+            if text != last:
+                last, since = text, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return text
+            time.sleep(0.2)
+
+    def site(self) -> Path:
+        (found,) = [p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_")]
+        return found
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """Every file that is in one folder only, or differs."""
+    out = []
+    files_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    out += [f"only in the edit loop's site: {p}" for p in sorted(files_a - files_b)]
+    out += [f"only in the full build: {p}" for p in sorted(files_b - files_a)]
+    out += [f"differs: {p}" for p in sorted(files_a & files_b) if not filecmp.cmp(a / p, b / p, shallow=False)]
+    return out
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
+    course = copy_course(tmp_path / "course")
+    t5 = course / "lessons" / "transformers-and-llms"
+    lesson = t5 / "attention-mechanism" / "lesson.md"
+    port = free_port()
+    server = Server(course, tmp_path / "loop", port)
+    try:
+        server.settle()
+        site = server.site()
+
+        def save(change, page: str, needle: str) -> int | None:
+            """Make a change, wait for the page to show it and the server to be done; how many
+            pages the rebuild rendered (None: all of them)."""
+            before = server.text().count(BUILDING)
+            change()
+            wait_for(server.base + page, needle, 600)
+            text = server.settle()
+            found = RENDERED.findall(text[_nth(text, BUILDING, before) :])
+            return int(found[0][0]) if found else None
+
+        # prose only: that page and nothing else
+        assert (
+            save(
+                lambda: lesson.write_text(
+                    lesson.read_text(encoding="utf-8") + "\nA wombat sentence.\n", encoding="utf-8"
+                ),
+                "transformers-and-llms/attention-mechanism/",
+                "A wombat sentence",
+            )
+            == 1
+        )
+        # front-matter: its track's pages (neighbours, track page, map) and the linked track's
+        rendered = save(
+            lambda: edit(t5 / "positional-encoding" / "lesson.md", "title: ", "title: Revised "),
+            "transformers-and-llms/",
+            "Revised Word order",
+        )
+        assert rendered is not None and 1 < rendered < 60
+        # a quiz: the lesson and the exercise pack show it
+        save(
+            lambda: edit(lesson, "Why does a recurrent network struggle", "Why does a recurrent wombat struggle"),
+            "transformers-and-llms/exercises/",
+            "recurrent wombat struggle",
+        )
+        # a rename, with a redirect from the old address
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tracksite.commands.cli",
+                "rename",
+                "transformers-and-llms",
+                "scaling-and-context",
+                "scaling-laws",
+                "--redirect",
+            ],
+            cwd=course,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        wait_for(server.base + "transformers-and-llms/scaling-laws/", "Scaling", 600)
+        server.settle()
+        # a glossary definition: every page that shows its tooltip
+        save(
+            lambda: edit(t5 / "glossary.yml", "definition: ", "definition: Wombat-checked. "),
+            "transformers-and-llms/glossary/",
+            "Wombat-checked.",
+        )
+        loop_site = tmp_path / "loop-site"
+        shutil.copytree(site, loop_site)
+    finally:
+        server.stop()
+
+    full = Server(course, tmp_path / "full", port)  # the same address: the same absolute URLs
+    try:
+        text = full.settle()
+        assert not RENDERED.search(text)  # a first build renders every page
+        full_site = tmp_path / "full-site"
+        shutil.copytree(full.site(), full_site)
+    finally:
+        full.stop()
+    assert (full_site / "transformers-and-llms" / "scaling-laws" / "index.html").is_file()
+    assert not (full_site / "transformers-and-llms" / "scaling-and-context" / "overview").exists()
+    assert differences(loop_site, full_site) == []
+
+
+def _nth(text: str, needle: str, n: int) -> int:
+    """Where the n-th (from 0) occurrence of `needle` starts in `text`."""
+    at = -1
+    for _ in range(n + 1):
+        at = text.index(needle, at + 1)
+    return at

@@ -1,0 +1,193 @@
+"""R Markdown lessons: chunks run with knitr as the Workbench runs them, or plainly reported missing.
+
+The lesson is a shortened copy of Software Carpentry's r-novice-gapminder (CC BY 4.0, see
+tests/data/carpentries-rmd/README.md): an episode with an `include=FALSE` chunk, inline R, an
+error chunk and output, and one drawing ggplot2 plots with `fig.alt` and `fig.cap`. With R the
+import is built strictly and the HTML read back; without R (Rscript taken off the PATH) the
+import still completes and says what is missing and how to install it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tracksite.commands.cli import main
+from tracksite.commands.importers import knitr
+
+LESSON = Path(__file__).resolve().parent / "data" / "carpentries-rmd"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="module")
+def r_ready():
+    """R with knitr and ggplot2 (Debian: r-base-core r-cran-knitr r-cran-ggplot2); CI must have them."""
+    rscript = shutil.which("Rscript")
+    why = "R is not installed (apt-get install r-base-core r-cran-knitr r-cran-ggplot2)"
+    if rscript:
+        run = subprocess.run(
+            [rscript, "-e", "cat(setdiff(c('knitr', 'ggplot2'), rownames(installed.packages())))"],
+            capture_output=True,
+            text=True,
+        )
+        why = f"R lacks the packages: {run.stdout.strip()}" if run.stdout.strip() or run.returncode else ""
+    if why:
+        if IN_CI:
+            pytest.fail(why + "; .ci/run installs them")
+        pytest.skip(why)
+
+
+def _build(course: Path, site: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=course,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def knitted(r_ready, tmp_path_factory):
+    """The lesson imported with R (once for the module), its report, and the strictly built site."""
+    tmp = tmp_path_factory.mktemp("knitted")
+    course = tmp / "course"
+    assert main(["init", str(course), "--site-name", "R course"]) == 0
+    code = main(
+        [
+            "--root",
+            str(course),
+            "import",
+            "carpentries",
+            str(LESSON),
+            "--track",
+            "gapminder",
+            "--report",
+            str(tmp / "report.json"),
+        ]
+    )
+    assert code == 0
+    _build(course, tmp / "site")
+    return course, json.loads((tmp / "report.json").read_text()), tmp / "site" / "gapminder"
+
+
+def _page(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path / "index.html").read_text(), "lxml")
+
+
+def test_chunks_run_with_knitr_and_their_output_is_published(knitted):
+    course, _, site = knitted
+    intro = _page(site, "rstudio-intro").select_one("article")
+    outputs = [pre.get_text() for pre in intro.select(".language-output")]
+    assert any("[1]  2  4  8 16 32" in o for o in outputs), outputs  # 2^(1:5), run by R
+    assert intro.select(".language-error"), "rm(list <- ls()) fails: error=TRUE shows R's error"
+    text = intro.get_text(" ")
+    assert "contains 1, 2, 3, 4, 5:" in text, "inline `r x` is replaced by its value"
+    assert "`r x`" not in text and "{r" not in text
+
+
+def test_include_false_chunks_never_reach_learners(knitted):
+    course, _, site = knitted
+    for path in ("rstudio-intro", "plot-ggplot2"):
+        html = (site / path / "index.html").read_text()
+        assert "HIDDEN-SETUP-CHUNK" not in html and "read.csv" not in html, path
+    assert "read.csv" not in (course / "lessons/gapminder/plot-ggplot2/lesson.md").read_text()
+
+
+def test_plots_land_beside_the_lesson_with_their_alt_text_and_caption(knitted):
+    course, _, site = knitted
+    plots = sorted(p.name for p in (course / "lessons/gapminder/plot-ggplot2").glob("*-rendered-*.png"))
+    assert len(plots) == 4, plots
+    page = _page(site, "plot-ggplot2").select_one("article")
+    images = {img["src"].rsplit("/", 1)[-1]: img for img in page.select("img")}
+    scatter = images["08-plot-ggplot2-rendered-lifeExp-vs-gdpPercap-scatter-1.png"]
+    assert scatter["alt"] == "Scatter plot of life expectancy vs GDP per capita, now showing the data points."
+    assert (site / "plot-ggplot2" / scatter["src"]).is_file() or (
+        site / "plot-ggplot2" / ".." / scatter["src"]
+    ).is_file()
+    solution = page.select_one(".ts-exercise details.ts-solution")
+    cap = "Binned scatterplot of life expectancy versus year showing how life expectancy has increased over time"
+    assert solution.find("img", alt=cap) is not None and cap in solution.get_text(" ")
+    assert (site / "plot-ggplot2" / "08-plot-ggplot2-rendered-ch1-sol-1.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_report_counts_the_knitted_source_and_the_lesson_alike(knitted):
+    _, report, _ = knitted
+    by_source = {e["source"]: e for e in report["episodes"]}
+    plot = by_source["episodes/08-plot-ggplot2.Rmd"]
+    assert plot["source_counts"]["figures"] == 4 and plot["source_counts"]["challenges"] == 1
+    intro = by_source["episodes/01-rstudio-intro.Rmd"]
+    assert intro["source_counts"]["output_blocks"] >= 3 and intro["source_counts"]["keypoints"] == 6
+    for entry in report["episodes"]:
+        assert entry["differences"] == {}, entry
+    assert report["r_markdown"]["executed"] == ["01-rstudio-intro.Rmd", "08-plot-ggplot2.Rmd"]
+
+
+def test_without_r_the_import_completes_and_says_what_is_missing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no Rscript anywhere
+    assert shutil.which("Rscript") is None
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "R course"]) == 0
+    assert (
+        main(
+            [
+                "--root",
+                str(course),
+                "import",
+                "carpentries",
+                str(LESSON),
+                "--track",
+                "gapminder",
+                "--report",
+                str(tmp_path / "report.json"),
+            ]
+        )
+        == 0
+    )
+    out = " ".join(capsys.readouterr().out.split())
+    assert "R is not installed (no Rscript on the PATH), so the code of 2 R Markdown episode(s) was not run" in out
+    assert "without its output, and about 4 plot(s) are missing" in out
+    assert "apt-get install r-base-core r-cran-knitr r-cran-ggplot2" in out
+    assert f"tracksite import carpentries {LESSON} --track gapminder --update" in out
+    for slug in ("rstudio-intro", "plot-ggplot2"):
+        text = (course / "lessons/gapminder" / slug / "lesson.md").read_text()
+        assert "HIDDEN-SETUP-CHUNK" not in text and "read.csv" not in text
+    assert "ggplot(data = gapminder)" in (course / "lessons/gapminder/plot-ggplot2/lesson.md").read_text()
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["episodes"][1]["not_run"] == {
+        "chunks_without_output": 4,
+        "plots_missing": 4,
+        "hidden_chunks_left_out": 1,
+    }
+    _build(course, tmp_path / "site")
+
+
+def test_chunk_options_are_read_as_knitr_reads_them():
+    lines = [
+        '```{r setup, include = FALSE, fig.alt="a, b"}',
+        "x <- 1",
+        "```",
+        "",
+        "```{r}",
+        "#| echo: false",
+        "plot(1)",
+        "```",
+        "```python",
+        "```{r} not a chunk inside code",
+        "```",
+    ]
+    found = knitr.chunks(lines)
+    assert [(c.label, c.shown, c.runs) for c in found] == [("setup", False, True), ("", False, True)]
+    assert found[0].options["fig.alt"] == '"a, b"' and found[1].plots
+    text, missing = knitr.without_r("\n".join(lines))
+    assert text.count("\n") == len(lines) and "x <- 1" not in text and "plot(1)" not in text
+    # the include=FALSE chunk shows nothing even with R; the echo: false one would show its plot
+    assert (missing.chunks, missing.plots, missing.hidden) == (1, 1, 2)

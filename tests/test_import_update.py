@@ -1,0 +1,160 @@
+"""`tracksite import carpentries --update` and `--report`, on a copy of the vendored lesson excerpt.
+
+The newer upstream release is made in the test by editing a copy of tests/data/carpentries-rmd
+(r-novice-gapminder, CC BY 4.0); `--no-execute` keeps R out of these tests, which are about the
+merge and the counts (tests/test_import_rmarkdown.py runs the chunks).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tracksite.commands.cli import main
+from tracksite.commands.importers import report
+
+LESSON = Path(__file__).resolve().parent / "data" / "carpentries-rmd"
+EPISODE = "episodes/08-plot-ggplot2.Rmd"
+LESSON_MD = "lessons/gap/plot-ggplot2/lesson.md"
+
+
+def _release(base: Path, dest: Path, old: str, new: str) -> Path:
+    shutil.copytree(base, dest)
+    path = dest / EPISODE
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return dest
+
+
+def _import(course: Path, src: Path, *extra: str) -> int:
+    return main(["--root", str(course), "import", "carpentries", str(src), "--track", "gap", "--no-execute", *extra])
+
+
+def _files(course: Path) -> dict[str, bytes]:
+    return {p.relative_to(course).as_posix(): p.read_bytes() for p in sorted(course.rglob("*")) if p.is_file()}
+
+
+def _course(tmp: Path) -> tuple[Path, Path]:
+    course = tmp / "course"
+    assert main(["init", str(course), "--site-name", "R course"]) == 0
+    v1 = tmp / "v1"
+    shutil.copytree(LESSON, v1)
+    assert _import(course, v1) == 0
+    assert (course / "lessons/gap/.import/record.json").is_file()
+    return course, v1
+
+
+def test_update_keeps_the_instructors_edit_and_takes_the_upstream_change(tmp_path, capsys):
+    course, v1 = _course(tmp_path)
+    lesson = course / LESSON_MD
+    mine = "We start off by building an example using the gapminder data from earlier."
+    lesson.write_text(
+        lesson.read_text().replace("Let's start off building an example using the gapminder data from earlier.", mine)
+    )
+    v2 = _release(
+        v1,
+        tmp_path / "v2",
+        "represent the relationship between **x** and **y** as a scatterplot",
+        "represent the relationship between **x** and **y** as a scatter plot",
+    )
+    capsys.readouterr()
+    assert _import(course, v2, "--update") == 0
+    out = capsys.readouterr().out
+    text = lesson.read_text()
+    assert mine in text, "the instructor's edit is kept"
+    assert "as a scatter plot of points" in text.replace("\n", " "), "the upstream change is taken"
+    assert "1 merged" in out
+    assert main(["--root", str(course), "check"]) == 0
+    # the next update starts from the new release: importing it again changes nothing
+    before = _files(course)
+    assert _import(course, v2, "--update") == 0
+    after = _files(course)
+    assert {k: v for k, v in after.items() if not k.endswith("record.json")} == {
+        k: v for k, v in before.items() if not k.endswith("record.json")
+    }
+
+
+def test_a_conflicting_edit_stops_the_update_with_file_and_line_and_changes_nothing(tmp_path, capsys):
+    course, v1 = _course(tmp_path)
+    lesson = course / LESSON_MD
+    lines = lesson.read_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Here we called `ggplot`"))
+    lines[at] = "Here we called `ggplot` (my wording) and told it what data we want to show on"
+    lesson.write_text("\n".join(lines) + "\n")
+    v2 = _release(
+        v1, tmp_path / "v2", "Here we called `ggplot` and told it", "Here we called the `ggplot` function and told it"
+    )
+    v2_other = v2 / "episodes/01-rstudio-intro.Rmd"
+    v2_other.write_text(v2_other.read_text().replace("## Vectorization", "## Vectors and vectorization"))
+    before = _files(course)
+    capsys.readouterr()
+    assert _import(course, v2, "--update") == 1
+    out = capsys.readouterr().out
+    assert f"conflict: {LESSON_MD}:{at + 1}: changed here and upstream" in out, out
+    assert "no file was changed" in out
+    assert _files(course) == before, "all or nothing: not even the other episode's change is applied"
+    assert _import(course, v2, "--update", "--keep-yours") == 0
+    assert "(my wording)" in lesson.read_text()
+    assert "## Vectors and vectorization" in (course / "lessons/gap/rstudio-intro/lesson.md").read_text()
+
+
+def test_update_needs_a_track_imported_before(tmp_path, capsys):
+    course = tmp_path / "course"
+    main(["init", str(course), "--site-name", "T"])
+    assert _import(course, LESSON, "--update") == 2
+    assert "lessons/gap does not exist" in capsys.readouterr().err
+
+
+def test_a_normal_import_reports_the_same_counts_in_source_and_lesson(tmp_path, capsys):
+    course = tmp_path / "course"
+    main(["init", str(course), "--site-name", "T"])
+    assert _import(course, LESSON, "--report", str(tmp_path / "r.json")) == 0
+    data = json.loads((tmp_path / "r.json").read_text())
+    counts = {e["source"]: e["source_counts"] for e in data["episodes"]}
+    assert counts[EPISODE] == {
+        "objectives": 5,
+        "questions": 1,
+        "keypoints": 2,
+        "challenges": 1,
+        "solutions": 1,
+        "hints": 0,
+        "code_blocks": 5,
+        "output_blocks": 0,
+        "figures": 0,
+        "links": 0,
+    }
+    assert all(e["differences"] == {} for e in data["episodes"]), data["episodes"]
+    assert "0 count(s) differ" in capsys.readouterr().out
+
+
+def test_a_lost_element_shows_as_a_difference(tmp_path, capsys):
+    """A remote image cannot be shown under the site's CSP: it becomes a link, and the report says so."""
+    src = _release(
+        LESSON,
+        tmp_path / "src",
+        "Here we called `ggplot`",
+        "![A gapminder chart](https://example.org/chart.png){alt='A chart'}\n\nHere we called `ggplot`",
+    )
+    course = tmp_path / "course"
+    main(["init", str(course), "--site-name", "T"])
+    assert _import(course, src, "--report", str(tmp_path / "r.json")) == 0
+    out = capsys.readouterr().out
+    assert f"report: {EPISODE}: figures: 1 in the source, 0 in the lesson" in out
+    entry = next(e for e in json.loads((tmp_path / "r.json").read_text())["episodes"] if e["source"] == EPISODE)
+    assert entry["differences"]["figures"] == [1, 0]
+    assert any("remote image" in n for n in entry["notes"])
+
+
+def test_counting_is_independent_of_the_conversion():
+    source = (
+        "::: challenge\n\n## A\n\n::: solution\n\nS\n\n:::\n\n## B\n\n::: solution\n\nT\n\n:::\n\n:::\n\n"
+        "```r\nx\n```\n\n```output\n1\n```\n\n[a link](https://e.org) and ![fig](f.png)\n"
+    )
+    assert report.count_source(source)["challenges"] == 2
+    lesson = (
+        "---\ntitle: T\nobjectives:\n- a\n---\n\n//// exercise | A\n\n/// solution\nS\n///\n\n////\n\n```r\nx\n```\n"
+    )
+    counts = report.count_result(lesson)
+    assert (counts["challenges"], counts["solutions"], counts["code_blocks"], counts["output_blocks"]) == (1, 1, 1, 0)

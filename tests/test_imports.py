@@ -1,0 +1,230 @@
+"""Issue 30: the import graph of `tracksite` has no cycles and keeps to the layers.
+
+Every module under `scripts/tracksite` is parsed (never imported) and every `import` in it is
+read, at module level and inside functions alike, so an import hidden in a function to dodge a
+cycle still counts as an edge. The graph must be acyclic; `core` must not reach up into
+`adapter`, `commands` or `tools`; `commands` and `tools` must not import each other; and an
+import inside a function is allowed only where the allow-list below says why.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from course import REPO
+
+PACKAGE = REPO / "scripts" / "tracksite"
+
+# Imports that stay inside a function, each with its reason. Keyed by (importing module,
+# imported module); anything else inside a function fails the test.
+ALLOWED_LOCAL = {
+    # Optional extras: not among the package's dependencies, so a module-level import would break
+    # every command for a user without them; each function says how to install the extra.
+    ("tracksite.commands.lsp", "lsprotocol"): "optional extra [lsp]: the language server",
+    ("tracksite.commands.lsp", "pygls.lsp.server"): "optional extra [lsp]: the language server",
+    ("tracksite.commands.pdf", "playwright.sync_api"): "optional: the PDF printer drives Chromium",
+    ("tracksite.commands.pdf", "pypdf"): "optional: page counts fall back to a scan of the PDF",
+    ("tracksite.tools.minilm", "numpy"): "optional extra [attention]",
+    ("tracksite.tools.minilm", "safetensors.numpy"): "optional extra [attention]",
+    ("tracksite.tools.minilm", "tokenizers"): "optional extra [attention]",
+    ("tracksite.tools.bench.search", "playwright.sync_api"): "optional: the search benchmark drives Chromium",
+    ("tracksite.tools.bench.measure", "playwright.sync_api"): "optional: the serve benchmark drives Chromium",
+    ("tracksite.adapter.search", "pagefind_bin"): "declared, but a platform without its binary wheel gets "
+    "a clear message instead of a plugin that fails to load",
+    # Commands loaded on demand: the CLI imports every command module to build its parser, so a
+    # module-level import here would make `tracksite --help`, `init` or `linkcheck` load the
+    # checks (Markdown, YAML, MathML), MkDocs or the file watcher they never use.
+    ("tracksite.commands.cli", "tracksite.core.checks"): "on demand: `tracksite check`",
+    ("tracksite.commands.cli", "tracksite.commands.watch"): "on demand: `tracksite check --watch` (watchdog)",
+    ("tracksite.commands.cli", "tracksite.adapter.build"): "on demand: `tracksite build` (MkDocs)",
+    ("tracksite.commands.common", "tracksite.core.checks"): "on demand: new/move/rename check their result",
+    ("tracksite.commands.importers.carpentries", "tracksite.core.checks"): "on demand: import checks its result",
+    ("tracksite.commands.lsp", "tracksite.core.checks"): "on demand: the language server checks on save",
+    ("tracksite.commands.pdf", "tracksite.core.checks"): "on demand: `tracksite pdf` loads the course",
+    ("tracksite.commands.pdf", "tracksite.adapter.build"): "on demand: `tracksite pdf` builds a stale site",
+}
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    line: int
+    local: bool  # inside a function or method
+
+
+def module_name(path: Path, package: Path = PACKAGE) -> str:
+    parts = list(path.relative_to(package.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    base = module.split(".")
+    base = base if is_package else base[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _targets(module: str, is_package: bool, node: ast.Import | ast.ImportFrom, known: set[str]) -> list[str]:
+    """The modules an import statement loads: `from a import b` loads `a.b` when that is a module."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = _resolve(module, is_package, node)
+    out = [f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in known]
+    return out if len(out) == len(node.names) else [base, *out]
+
+
+def _walk(tree: ast.AST, local: bool = False):
+    for child in ast.iter_child_nodes(tree):
+        inside = local or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child, local
+        yield from _walk(child, inside)
+
+
+def _type_checking_only(tree: ast.Module) -> set[int]:
+    """Lines of imports under `if TYPE_CHECKING:`: they never run, so they make no cycle."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            lines |= {n.lineno for stmt in node.body for n in ast.walk(stmt) if hasattr(n, "lineno")}
+    return lines
+
+
+def import_edges(package: Path = PACKAGE) -> list[Edge]:
+    paths = sorted(package.rglob("*.py"))
+    known = {module_name(p, package) for p in paths}
+    edges = []
+    for path in paths:
+        module, tree = module_name(path, package), ast.parse(path.read_text(encoding="utf-8"))
+        skip = _type_checking_only(tree)
+        for node, local in _walk(tree):
+            if node.lineno in skip:
+                continue
+            for target in _targets(module, path.name == "__init__.py", node, known):
+                edges.append(Edge(module, target, node.lineno, local))
+    return edges
+
+
+def internal_graph(edges: list[Edge]) -> dict[str, set[str]]:
+    """Module -> the tracksite modules it loads; importing `a.b.c` also runs `a.b`'s `__init__`."""
+    graph: dict[str, set[str]] = {}
+    for e in edges:
+        graph.setdefault(e.source, set())
+        parts = e.target.split(".")
+        for n in range(2, len(parts) + 1):
+            target = ".".join(parts[:n])
+            if parts[0] == "tracksite" and target != e.source and not e.source.startswith(target + "."):
+                graph[e.source].add(target)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def layer_violations(edges: list[Edge]) -> list[str]:
+    out = []
+    for e in edges:
+        src, dst = layer(e.source), layer(e.target) if e.target.startswith("tracksite.") else ""
+        bad = (src == "core" and (dst in ("adapter", "commands", "tools") or e.target.split(".")[0] == "mkdocs")) or (
+            {src, dst} == {"commands", "tools"}
+        )
+        if bad:
+            out.append(f"{e.source}:{e.line} imports {e.target}")
+    return out
+
+
+def local_imports(edges: list[Edge]) -> list[str]:
+    return sorted({f"{e.source} -> {e.target}" for e in edges if e.local and (e.source, e.target) not in ALLOWED_LOCAL})
+
+
+def test_the_import_graph_has_no_cycle():
+    assert cycles(internal_graph(import_edges())) == []
+
+
+def test_the_layers_point_down():
+    assert layer_violations(import_edges()) == []
+
+
+def test_core_never_asks_for_the_engines_entry_points():
+    """The installed themes are engine knowledge: adapter/enginethemes.py finds them and the
+    callers hand them to `checks.check`."""
+    readers = [
+        f"{e.source}:{e.line}"
+        for e in import_edges()
+        if layer(e.source) == "core" and e.target.startswith(("importlib.metadata", "importlib.util"))
+    ]
+    assert readers == []
+
+
+def test_imports_inside_functions_are_the_allowed_few():
+    edges = import_edges()
+    assert local_imports(edges) == []
+    used = {(e.source, e.target) for e in edges if e.local}
+    assert sorted(set(ALLOWED_LOCAL) - used) == []  # an entry nothing needs any more goes
+    assert all(reason.strip() for reason in ALLOWED_LOCAL.values())
+
+
+def test_the_checker_sees_cycles_layers_and_hidden_imports(tmp_path):
+    """The walker itself: a made-up package with a cycle hidden in a function, a core module
+    importing a command and a command importing a tool."""
+    pkg = tmp_path / "tracksite"
+    for folder in ("core", "commands", "tools"):
+        (pkg / folder).mkdir(parents=True)
+        (pkg / folder / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "core" / "a.py").write_text("from . import b\n")
+    (pkg / "core" / "b.py").write_text("def f():\n    from tracksite.core.a import x\n")
+    (pkg / "core" / "c.py").write_text("import tracksite.commands.run\n")
+    (pkg / "commands" / "run.py").write_text("from ..tools import bench\n")
+    (pkg / "tools" / "bench.py").write_text("")
+    edges = import_edges(pkg)
+    assert cycles(internal_graph(edges)) == [["tracksite.core.a", "tracksite.core.b"]]
+    assert [e for e in edges if e.local] == [Edge("tracksite.core.b", "tracksite.core.a", 2, True)]
+    assert layer_violations(edges) == [
+        "tracksite.commands.run:1 imports tracksite.tools.bench",
+        "tracksite.core.c:1 imports tracksite.commands.run",
+    ]

@@ -1,0 +1,251 @@
+"""tracksite as a tool people install and upgrade (issue 27), tried as a new user would.
+
+The built wheel, not the checkout: it is installed in a fresh virtual environment of its own,
+`tracksite init` starts a course there, `tracksite check` and `mkdocs build --strict` pass, the
+workflow `init` writes passes actionlint, and a lesson works in Chromium. A second wheel with a
+changed asset then reaches the same course with no file of the course touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from course import REPO
+from test_workflow import actionlint
+from tracksite import __version__
+from tracksite import theme as theme_files
+
+pytestmark = pytest.mark.slow
+LESSON = """\
+---
+title: Counting things
+summary: How to count the things in a box, and why it matters.
+objectives:
+  - count the things in a box
+time:
+  read: 1
+  practice: 2
+difficulty: intro
+math: none
+---
+
+## Counting
+
+Counting means saying one number for each thing, in order, and the last number said is how many
+things there are. Searchable word: quokkas.
+
+## Practice
+
+/// quiz | Quick check
+- question: A box holds three apples. What is the last number you say?
+  options:
+    - text: Three
+      correct: true
+      explain: One number for each apple, so the last is three.
+    - text: One
+      explain: One is the first number said, not the last.
+    - text: Four
+      explain: There is no fourth apple to count.
+///
+
+/// flashcards
+- term: Count
+  answer: The last number said when each thing gets one number.
+- term: Box
+  answer: What holds the things being counted.
+///
+"""
+
+
+def _source_copy(dest: Path, *, asset_marker: str | None = None, version: str | None = None) -> Path:
+    """The files a wheel is built from, in a folder of their own (the checkout stays clean)."""
+    dest.mkdir(parents=True)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, dest / name)
+    shutil.copytree(
+        REPO / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "bench.py")
+    )
+    if asset_marker:
+        css = dest / "scripts/tracksite/theme/assets/tracksite/widgets.css"
+        css.write_text(css.read_text(encoding="utf-8") + f"\n/* {asset_marker} */\n", encoding="utf-8")
+    if version:
+        init = dest / "scripts/tracksite/__init__.py"
+        init.write_text(init.read_text(encoding="utf-8").replace(f'"{__version__}"', f'"{version}"'), encoding="utf-8")
+    return dest
+
+
+def _wheel(source: Path, out: Path) -> Path:
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return next(out.glob("tracksite-*.whl"))
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory) -> dict:
+    """A fresh virtual environment with only the built wheel (and its dependencies) installed."""
+    base = tmp_path_factory.mktemp("wheel")
+    wheel = _wheel(_source_copy(base / "src"), base / "dist")
+    env_dir = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, timeout=300)
+    pip = subprocess.run(
+        [str(env_dir / "bin/python"), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    return {"base": base, "wheel": wheel, "bin": env_dir / "bin"}
+
+
+def _run(venv: dict, cwd: Path, *cmd: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(NO_MKDOCS_2_WARNING="1", PATH=f"{venv['bin']}{os.pathsep}{env.get('PATH', '')}")
+    return subprocess.run(
+        [str(venv["bin"] / cmd[0]), *cmd[1:]], cwd=cwd, capture_output=True, text=True, timeout=600, env=env
+    )
+
+
+def _digests(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.relative_to(root).as_posix().startswith("site")
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(venv) -> Path:
+    """`tracksite init demo` (no --site-name) with one published lesson, made with the wheel's CLI."""
+    work = venv["base"] / "work"
+    work.mkdir()
+    init = _run(venv, work, "tracksite", "init", "demo")
+    assert init.returncode == 0, init.stderr
+    course = work / "demo"
+    assert (
+        _run(venv, course, "tracksite", "new", "track", "basics", "--number", "1", "--title", "Basics").returncode == 0
+    )
+    new = _run(venv, course, "tracksite", "new", "lesson", "basics", "counting", "--title", "Counting things")
+    assert new.returncode == 0, new.stderr
+    (course / "lessons/basics/counting/lesson.md").write_text(LESSON, encoding="utf-8")
+    return course
+
+
+def test_a_wheel_starts_a_course_that_builds_and_works(venv, demo, chromium, serve_site):
+    listed = set(zipfile.ZipFile(venv["wheel"]).namelist())
+    shipped = {
+        f"tracksite/{p.relative_to(theme_files.HERE.parent).as_posix()}"
+        for p in theme_files.HERE.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    assert shipped - listed == set(), "theme files missing from the wheel"
+
+    config = yaml.safe_load((demo / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
+    assert config["site_name"] == "Demo"  # from the folder's name
+    assert "extra_css" not in config and "extra_javascript" not in config  # the plugin links the assets
+    assert sorted(p.relative_to(demo / "overrides").as_posix() for p in (demo / "overrides").rglob("*")) == [
+        "README.md"
+    ]
+    assert not (demo / "docs/assets").exists() and not (demo / "docs/schemas").exists()
+    assert (demo / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1] == f"tracksite=={__version__}"
+    lint = actionlint(demo / ".github/workflows/publish.yml")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    steps = " ".join(
+        s.get("run", "")
+        for s in yaml.safe_load((demo / ".github/workflows/publish.yml").read_text(encoding="utf-8"))["jobs"]["build"][
+            "steps"
+        ]
+    )
+    for command in (
+        "pip install -r requirements.txt",
+        "tracksite check",
+        "mkdocs build --strict",
+        "tracksite linkcheck site",
+    ):
+        assert command in steps
+
+    check = _run(venv, demo, "tracksite", "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    build = _run(venv, demo, "mkdocs", "build", "--strict")
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert _run(venv, demo, "tracksite", "linkcheck", "site").returncode == 0
+
+    page = chromium.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    base = serve_site(demo / "site")
+    page.goto(base + "basics/counting/")
+    quiz = page.locator("[data-widget=quiz]").first
+    quiz.locator('.ts-quiz__input[value="0"]').check()
+    quiz.get_by_role("button", name="Check answer").click()
+    assert quiz.locator(".ts-quiz__feedback").inner_text().startswith(("Right", "Correct"))
+    cards = page.locator("[data-widget=flashcards]").first
+    assert cards.locator(".ts-cards__count").inner_text().startswith("Card 1 of 2")
+    cards.locator(".ts-cards__card").click()
+    assert cards.locator(".ts-cards__face").inner_text() == "The last number said when each thing gets one number."
+    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
+    page.keyboard.press("/")
+    page.keyboard.type("quokkas", delay=20)
+    page.wait_for_selector(".ts-search__hit", timeout=45_000)
+    assert "Counting things" in page.locator(".ts-search__hit-title").first.inner_text()
+    assert errors == []
+    page.close()
+
+
+def test_an_upgraded_wheel_reaches_the_course_without_touching_it(venv, demo, serve_site):
+    assert _run(venv, demo, "mkdocs", "build", "--strict").returncode == 0
+    before = _digests(demo)
+    marker = "tracksite upgrade test marker"
+    newer = _wheel(
+        _source_copy(venv["base"] / "src2", asset_marker=marker, version=f"{__version__}.post1"), venv["base"] / "dist2"
+    )
+    pip = subprocess.run(
+        [str(venv["bin"] / "python"), "-m", "pip", "install", "-q", "--no-deps", "-U", str(newer)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert pip.returncode == 0, pip.stderr[-2000:]
+    build = _run(venv, demo, "mkdocs", "build", "--strict")
+    assert build.returncode == 0, build.stderr[-3000:]
+    assert _digests(demo) == before, "the upgrade changed a file of the course"
+    base = serve_site(demo / "site")
+    with urllib.request.urlopen(base + "assets/tracksite/widgets.css", timeout=30) as response:
+        assert marker in response.read().decode("utf-8")
+    html = BeautifulSoup((demo / "site/basics/counting/index.html").read_text(encoding="utf-8"), "lxml")
+    assert html.find("link", href="../../assets/tracksite/widgets.css") is not None
+
+
+# -- the bundled course is a course like any other ---------------------------------------------
+
+
+def test_the_bundled_course_is_built_like_a_users_course():
+    from tracksite.commands.init import starter_text
+
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    data = yaml.safe_load(config)
+    assert config == starter_text("mkdocs.yml", data["site_name"], data["site_description"])
+    for name in ("tasks.json", "extensions.json"):
+        assert (REPO / ".vscode" / name).read_text(encoding="utf-8") == (
+            theme_files.STARTER / "vscode" / name
+        ).read_text(encoding="utf-8")
+    templates = {p.relative_to(theme_files.TEMPLATES).as_posix() for p in theme_files.TEMPLATES.rglob("*.html")}
+    own = {p.relative_to(REPO / "overrides").as_posix() for p in (REPO / "overrides").rglob("*") if p.is_file()}
+    assert own & templates == set(), "the bundled course copies tracksite's templates"
+    assert not (REPO / "docs/assets/tracksite").exists()

@@ -1,0 +1,136 @@
+"""A learner's printout is a worksheet: the exercise pack PDF and the browser's print view of a
+lesson show the questions, numbered 1., 2., 3., but no answer, solution or explanation; the
+instructor's pack shows every one of them. The PDFs are read back with pypdf."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from course import lesson_md, make_course, write
+from test_pdf import need_browser, tracksite
+
+pytestmark = pytest.mark.browser
+pypdf = pytest.importorskip("pypdf")
+
+EXPLAIN = [
+    "Explained-alpha-one",
+    "Explained-alpha-two",
+    "Explained-beta-one",
+    "Explained-beta-two",
+    "Explained-gamma-one",
+    "Explained-gamma-two",
+]
+SOLUTION = "Solution-text-zeta"
+QUIZ = f"""
+/// quiz
+- question: Which is first?
+  options:
+    - text: The first option
+      correct: true
+      explain: {EXPLAIN[0]}
+    - text: The other option
+      correct: false
+      explain: {EXPLAIN[1]}
+- question: Which is second?
+  options:
+    - text: Second right
+      correct: true
+      explain: {EXPLAIN[2]}
+    - text: Second wrong
+      correct: false
+      explain: {EXPLAIN[3]}
+- question: Which is third?
+  options:
+    - text: Third right
+      correct: true
+      explain: {EXPLAIN[4]}
+    - text: Third wrong
+      correct: false
+      explain: {EXPLAIN[5]}
+///
+
+//// exercise | Try it
+Do the task.
+
+/// solution
+{SOLUTION}
+///
+////
+"""
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages)
+
+
+@pytest.fixture(scope="module")
+def quiz_course(tmp_path_factory) -> Path:
+    root = make_course(tmp_path_factory.mktemp("answers") / "course")
+    write(
+        root,
+        "lessons/alpha/a1/lesson.md",
+        lesson_md("First lesson", body="## Practice\n\n" + "Words to read here. " * 40 + "\n" + QUIZ),
+    )
+    return root
+
+
+@pytest.mark.slow
+def test_learner_pack_has_no_answers_and_instructor_pack_has_them_all(quiz_course, tmp_path):
+    need_browser()
+    learner = tracksite(quiz_course, "pdf", "alpha", "--out", str(tmp_path / "learner"))
+    assert learner.returncode == 0, learner.stdout + learner.stderr
+    text = pdf_text(tmp_path / "learner" / "alpha-exercises.pdf")
+    assert "Which is first?" in text and "Which is third?" in text and "Do the task." in text
+    for secret in [*EXPLAIN, SOLUTION, "Right:", "Wrong:"]:
+        assert secret not in text, f"the learner's pack shows {secret!r}"
+    for n, question in enumerate(["Which is first?", "Which is second?", "Which is third?"], 1):
+        assert re.search(rf"{n}\.\s*{re.escape(question)}", text), f"question {n} is not numbered {n}.:\n{text}"
+
+    instructor = tracksite(quiz_course, "pdf", "alpha", "--instructor", "--out", str(tmp_path / "instructor"))
+    assert instructor.returncode == 0, instructor.stdout + instructor.stderr
+    text = pdf_text(tmp_path / "instructor" / "alpha-exercises.pdf")
+    for secret in [*EXPLAIN, SOLUTION]:
+        assert secret in text, f"the instructor's pack leaves out {secret!r}"
+    assert text.count("Right:") == 3
+
+
+@pytest.mark.slow
+def test_bundled_learner_packs_give_no_answer_away(built_site, tmp_path):
+    need_browser()
+    from course import REPO
+    from tracksite.commands.pdf import exercise_packs, print_pdfs
+
+    packs = exercise_packs(REPO)
+    assert packs
+    written, _ = print_pdfs(built_site, [], tmp_path, booklets=False, packs=packs)
+    for path, _, _ in written:
+        text = pdf_text(path)
+        assert "Right:" not in text and "Wrong:" not in text, f"{path.name} shows quiz answers"
+        assert "Show solution" not in text, f"{path.name} shows a solution"
+
+
+def test_print_view_of_a_lesson_hides_answers_and_numbers_questions(quiz_course, chromium, serve_site, tmp_path):
+    from conftest import run_mkdocs
+
+    assert run_mkdocs(quiz_course).returncode == 0
+    base = serve_site(quiz_course / "site")
+    page = chromium.new_page()
+    page.goto(base + "alpha/a1/", wait_until="load")
+    page.wait_for_selector(".ts-quiz__actions")
+    # a learner who checked an answer, then prints
+    page.locator(".ts-quiz__input").first.check()
+    page.get_by_role("button", name="Check answer").first.click()
+    page.emulate_media(media="print")
+    shown = page.evaluate("document.body.innerText")
+    assert "Which is second?" in shown
+    for secret in [*EXPLAIN, SOLUTION, "Right:", "Right answer", "Wrong answer"]:
+        assert secret not in shown, f"the print view shows {secret!r}"
+    out = tmp_path / "lesson.pdf"
+    page.pdf(path=str(out))
+    text = pdf_text(out)
+    for n, question in enumerate(["Which is first?", "Which is second?", "Which is third?"], 1):
+        assert re.search(rf"{n}\.\s*{re.escape(question)}", text), f"question {n} is not numbered {n}.:\n{text}"
+    page.close()

@@ -1,0 +1,106 @@
+"""`tracksite upgrade` moves a course started by the old `init` (which copied the theme into the
+course) onto the packaged theme without losing the instructor's own edits (issue 27).
+
+The old course is made as that `init` made it: every template in `overrides/`, the widget assets
+in `docs/assets/tracksite/`, the editor schemas in `docs/schemas/`, the stylesheets and scripts
+listed in mkdocs.yml. `tests/data/legacy-course/` holds two files as an older tracksite shipped
+them (taken from the project's history), which differ from today's and must count as unchanged.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import run_mkdocs
+from course import MKDOCS_YML, make_course
+from tracksite import theme as theme_files
+
+LEGACY = Path(__file__).resolve().parent / "data" / "legacy-course"
+OLD_ASSET_LINES = """\
+extra_css:
+  - assets/tracksite/theme.css
+  - assets/tracksite/widgets.css
+extra_javascript:
+  - path: assets/tracksite/widgets.js
+    defer: true
+  - path: assets/tracksite/search.js
+    defer: true
+"""
+MARK = "<!-- the instructor's own credits line -->"
+
+
+def old_course(root: Path) -> Path:
+    make_course(root)
+    shutil.rmtree(root / "overrides")
+    shutil.copytree(theme_files.TEMPLATES, root / "overrides")
+    shutil.copytree(theme_files.ASSETS / "tracksite", root / "docs/assets/tracksite")
+    shutil.copytree(theme_files.SCHEMAS, root / "docs/schemas")
+    shutil.copytree(LEGACY, root, dirs_exist_ok=True)  # two files as an older tracksite shipped them
+    (root / "mkdocs.yml").write_text(
+        MKDOCS_YML.replace("markdown_extensions:\n", OLD_ASSET_LINES + "markdown_extensions:\n"), encoding="utf-8"
+    )
+    credits = root / "overrides/partials/credits.html"
+    credits.write_text(credits.read_text(encoding="utf-8") + MARK + "\n", encoding="utf-8")
+    return root
+
+
+def upgrade(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "upgrade", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_dry_run_reports_and_changes_nothing(tmp_path):
+    root = old_course(tmp_path / "course")
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    result = upgrade(root, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "would remove" in result.stdout and "overrides/partials/credits.html" in result.stdout
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+
+
+def test_upgrade_keeps_the_edited_partial_and_removes_every_unchanged_copy(tmp_path):
+    root = old_course(tmp_path / "course")
+    result = upgrade(root)
+    assert result.returncode == 0, result.stderr
+    # the instructor's edit is kept, listed file by file, with the file it replaces
+    assert "kept 1 file you changed" in result.stdout
+    assert "overrides/partials/credits.html: replaces tracksite/theme/templates/partials/credits.html" in result.stdout
+    assert [p.relative_to(root).as_posix() for p in (root / "overrides").rglob("*") if p.is_file()] == [
+        "overrides/partials/credits.html"
+    ]
+    assert MARK in (root / "overrides/partials/credits.html").read_text(encoding="utf-8")
+    # older shipped versions count as unchanged too; the asset and schema copies are gone
+    assert not (root / "overrides/partials/track.html").exists()
+    assert not (root / "docs/assets").exists() and not (root / "docs/schemas").exists()
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "extra_css" not in config and "extra_javascript" not in config
+    assert config["theme"]["custom_dir"] == "overrides" and config["plugins"] == ["tracksite"]
+    assert (root / ".github/workflows/publish.yml").is_file() and (root / "requirements.txt").is_file()
+
+    build = run_mkdocs(root)
+    assert build.returncode == 0, build.stderr[-3000:]
+    page = (root / "site/alpha/a2/index.html").read_text(encoding="utf-8")
+    assert MARK in page  # the course's own partial still wins over the package's
+    soup = BeautifulSoup(page, "lxml")
+    assert soup.find("link", href="../../assets/tracksite/theme.css") is not None
+    served = (root / "site/assets/tracksite/theme.css").read_bytes()
+    assert served == (theme_files.ASSETS / "tracksite/theme.css").read_bytes()  # today's, not the old copy
+
+    again = upgrade(root)
+    assert again.returncode == 0 and again.stdout.startswith("nothing to upgrade")
+
+
+def test_upgrade_outside_a_course_is_a_usage_error(tmp_path):
+    result = upgrade(tmp_path)
+    assert result.returncode == 2
+    assert "no mkdocs.yml" in result.stderr and "Traceback" not in result.stderr

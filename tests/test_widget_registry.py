@@ -1,0 +1,101 @@
+"""Issue 30: every widget is declared once, in core/widgetregistry.py, and the rest derives from it.
+
+- No other module of `core` or `adapter` spells a widget's name as a string (the few strings
+  that mean something else are listed with their meaning).
+- Every registry entry has a renderer in the Markdown extension, and the block syntax, the
+  glossary, reading time, term linking and the editor schemas follow the registry.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import markdown
+from bs4 import BeautifulSoup
+
+from course import REPO
+from tracksite.adapter.blocks import BLOCKS, RENDERERS
+from tracksite.core import blocksyntax, glossary, readingtime, schema, termlinks
+from tracksite.core import widgetregistry as W
+from tracksite.core.widgets import WIDGET_BLOCKS
+
+PACKAGE = REPO / "scripts" / "tracksite"
+
+# Strings equal to a widget's name that name something else.
+OTHER_MEANINGS = {
+    ("adapter/blocks/__init__.py", "instructor"): "the extension's option for the instructor build",
+    ("adapter/blocks/common.py", "instructor"): "the extension's option for the instructor build",
+    ("adapter/plugin.py", "instructor"): "the plugin's option for the instructor build",
+    ("core/bodychecks.py", "exercise"): "a Carpentries (pandoc) div class, with what to write instead",
+    ("core/bodychecks.py", "solution"): "a Carpentries (pandoc) div class, with what to write instead",
+    ("core/bodychecks.py", "instructor"): "a Carpentries (pandoc) div class, with what to write instead",
+    ("core/siteconfig.py", "attention"): "one of pymdown-extensions' default admonition types",
+}
+
+
+def widget_name_strings(package: Path = PACKAGE) -> set[tuple[str, str]]:
+    """(module, name) for every string constant equal to a widget name in core/ and adapter/."""
+    found = set()
+    for folder in ("core", "adapter"):
+        for path in sorted((package / folder).rglob("*.py")):
+            rel = path.relative_to(package).as_posix()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and node.value in W.NAMES:
+                    found.add((rel, node.value))
+    return found
+
+
+def test_widget_names_are_spelled_in_the_registry_only():
+    found = widget_name_strings()
+    assert {name for module, name in found if module == "core/widgetregistry.py"} == W.NAMES
+    stray = {hit for hit in found if hit[0] != "core/widgetregistry.py"} - set(OTHER_MEANINGS)
+    assert stray == set()
+    assert set(OTHER_MEANINGS) <= found  # an exception nothing needs any more goes
+
+
+def test_every_widget_has_a_renderer_and_the_lists_follow_the_registry():
+    assert [b.NAME for b in BLOCKS] == [w.name for w in W.WIDGETS] == list(WIDGET_BLOCKS)
+    assert all(RENDERERS[w.name].WIDGET is w for w in W.WIDGETS)
+    assert blocksyntax.RAW_BLOCKS == {w.name for w in W.WIDGETS if w.data}
+    assert glossary.DATA_BLOCKS == {w.name for w in W.WIDGETS if not w.prose}
+    assert readingtime.PRACTICE_BLOCKS >= {w.name for w in W.WIDGETS if w.practice}
+    files = {name for name, _, _ in schema.EDITOR_SCHEMAS}
+    assert {w.schema_file for w in W.WIDGETS if w.data} <= files
+    assert all((PACKAGE / "theme" / "assets" / a).is_file() for w in W.WIDGETS for a in w.assets)
+
+
+def test_each_widget_renders_with_its_registered_class():
+    bodies = {
+        W.QUIZ.name: (
+            "- question: Which?\n  options:\n    - text: this\n      correct: true\n      explain: Yes.\n"
+            "    - text: that\n      explain: No.\n"
+        ),
+        W.FLASHCARDS.name: "- term: Softmax\n  answer: Turns scores into weights that sum to 1.\n",
+    }
+    md = markdown.Markdown(extensions=["tracksite.adapter.blocks"])
+    for name, body in bodies.items():
+        html = md.reset().convert(f"/// {name}\n{body}///\n")
+        root = BeautifulSoup(html, "html.parser").find(attrs={"data-widget": name})
+        assert root is not None and W.BY_NAME[name].css_class in root["class"], html
+
+
+def test_terms_are_not_linked_inside_a_data_widget():
+    """Term linking skips the rendered data widgets by their registered classes (the attention
+    widget's `ts-attn` used to be missed: its class was spelled `ts-attention` in the skip list)."""
+    term = termlinks.Term(
+        track="t",
+        term="token",
+        definition="a piece of text",
+        aliases=(),
+        lesson="t/a",
+        introduced=None,
+        line=1,
+        path=Path("glossary.yml"),
+    )
+    html = '<figure class="ts-attn"><p>one token</p></figure><p>a token here</p>'
+    out, used = termlinks.mark_first_uses(html, termlinks.Glossary([term]), "t", lambda t: "#x")
+    soup = BeautifulSoup(out, "html.parser")
+    assert used == [term]
+    assert soup.figure.find(class_="ts-term") is None
+    assert soup.find_all("p")[1].find(class_="ts-term") is not None
