@@ -518,7 +518,8 @@ def test_first_visit_weight_counts_what_the_page_loads(fixture_site):
     assert not any(u.startswith(("assets/javascripts/workers/search.", "pagefind/")) for u in urls)
     assert "search/search_index.json" not in urls and weight["missing"] == []
     on_search = {r["url"] for r in weight["on_search"]}
-    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= on_search
+    assert {"assets/tracksite/search-ui.js", "pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= on_search
+    assert "assets/tracksite/search-ui.js" not in urls  # the dialog's code too
     assert any(u.endswith(".pf_meta") for u in on_search) and any(u.startswith("pagefind/wasm.") for u in on_search)
     assert weight["on_search_gzip"] == sum(r["gzip"] for r in weight["on_search"]) > 40_000
     html = urls["alpha/a2/index.html"]

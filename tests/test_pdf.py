@@ -50,6 +50,8 @@ def tracksite(root: Path, *args: str, env: dict | None = None) -> subprocess.Com
 @pytest.mark.slow
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_every_bundled_cheatsheet_prints_on_one_page(built_site, tmp_path, paper):
+    from pypdf import PdfReader
+
     need_browser()
     out = tmp_path / "pdf"
     result = tracksite(
@@ -66,6 +68,9 @@ def test_every_bundled_cheatsheet_prints_on_one_page(built_site, tmp_path, paper
         assert count_pages(booklet) == sum(s.track == track for s in sheets)
         # the fallback counter (no pypdf) reads Chromium's PDFs the same
         assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", booklet.read_bytes())) == count_pages(booklet)
+        # a link into the site, made absolute for the booklet, does not print the server's address
+        text = "".join(page.extract_text() or "" for page in PdfReader(str(booklet)).pages)
+        assert "127.0.0.1" not in text, f"{booklet.name} prints the local server's address of a link"
     size = (595, 842) if paper == "a4" else (612, 792)
     first = (out / sheets[0].track / f"{sheets[0].lesson}.pdf").read_bytes()
     box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", first)

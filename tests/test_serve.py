@@ -251,12 +251,15 @@ def test_problems_page_lists_the_root_cause_first(live_server):
 
 
 def _kept(output: str) -> list[int]:
-    return [int(n) for n in re.findall(r"tracksite: (\d+) of \d+ generated pages are unchanged", output)]
+    """How many pages each rebuild left as they were (the edit loop's log line)."""
+    found = re.findall(r"tracksite: (\d+) of (\d+) pages rendered again", output)
+    return [int(total) - int(rendered) for rendered, total in found]
 
 
 def test_serve_dirty_renders_again_only_the_generated_pages_a_save_changes(course):
-    """`mkdocs serve --dirty`: a save renders the generated pages it changes (the lesson's own
-    track page, and the map of a track linked to it) and leaves the others as they were."""
+    """`mkdocs serve --dirty`: a save of a lesson's front-matter renders again the pages that show
+    it (its track's pages, the pages of a linked track that show whole tracks, the home page) and
+    leaves the others as they were."""
     write(
         course,
         "lessons/gamma/track.yml",

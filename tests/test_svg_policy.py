@@ -36,7 +36,7 @@ REFUSED = {
     "libreoffice-impress-script.svg": "contains a <script> element",
     "inkscape-onload.svg": "has an onload= event handler",
     "javascript-link.svg": "has a script or document URL in xlink:href=",
-    "external-image.svg": "<image> links to 'https://tracker.example.com/pixel.png?who=learner'",
+    "external-image.svg": "<image> loads 'https://tracker.example.com/pixel.png?who=learner' from a third party",
     "drawio-html-labels.svg": "contains a <foreignObject> element",
     "external-entity.svg": "declares a DTD or entities",
     "unknown-element.svg": "iframe> element, which is not a plain drawing",

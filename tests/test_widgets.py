@@ -739,8 +739,11 @@ WIDGET_SCRIPTS = ("widgets.js", "attention.js", "progress.js")
 
 
 def test_assets_fit_the_budget():
+    # 15 KiB until issue 32 added, in about 530 bytes gzipped after dead rules and duplicates were
+    # removed: a printout without answers (32.1), a wide inline formula's own scroll region (32.2),
+    # and a unique name for each scroll region and code block toolbar (axe landmark-unique, 32.6)
     size = sum(len(gzip.compress((ASSETS / name).read_bytes(), 9)) for name in (*WIDGET_SCRIPTS, "widgets.css"))
-    assert size <= 15 * 1024, f"the widget scripts and widgets.css are {size} bytes gzipped"
+    assert size <= 15.5 * 1024, f"the widget scripts and widgets.css are {size} bytes gzipped"
 
 
 @pytest.mark.parametrize("name", WIDGET_SCRIPTS)

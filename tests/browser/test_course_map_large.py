@@ -38,7 +38,8 @@ def test_home_map_draws_tracks_not_lessons(large):
     assert [n["data-track"] for n in nodes] == [t.slug for t in tracks]
     assert not svg.select("[data-lesson]") and not home.select("li[data-map-lesson]")
     assert [n["href"] for n in nodes] == [f"{t.slug}/" for t in tracks]
-    assert nodes[0]["data-label"] == f"Track 1: {tracks[0].title}"
+    # its name is its text: "Track 1, 19 lessons" above the title (WCAG 2.5.3)
+    assert nodes[0]["data-label"] == f"Track 1, {len(tracks[0].lessons)} lessons: {tracks[0].title}"
     # a deep dive from one track to another is one dashed arrow between their boxes
     assert svg.select("path.ts-map__edge--deep-dive")
     items = home.select(".ts-map__text li[data-map-track]")
@@ -65,7 +66,7 @@ def test_home_map_shows_track_progress_and_continue(large, chromium, serve_site)
     page.goto(url, wait_until="networkidle")
     node = page.locator(f".ts-map__svg a[data-track='{first.slug}']")
     expect(node).to_have_attribute("data-state", "done")
-    assert node.get_attribute("aria-label") == f"Track 1: {first.title} (done)"
+    assert node.get_attribute("aria-label") == f"Track 1, {len(first.lessons)} lessons: {first.title} (done)"
     expect(page.locator(f".ts-map__svg a[data-track='{second.slug}']")).to_have_attribute("data-state", "ready")
     expect(page.locator(f".ts-map__svg a[data-track='{tracks[2].slug}']")).to_have_attribute("data-state", "not-yet")
     expect(page.locator(f"li[data-map-track='{second.slug}'] .ts-map__state")).to_have_text(" \u2014 started")

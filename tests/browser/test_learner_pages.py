@@ -187,7 +187,7 @@ def test_course_map_shows_progress_and_home_offers_continue(browser_page):
     assert states["deep-learning-survey/attention-and-transformers"] == "ready"  # its prerequisite, lesson 2, is done
     assert "not-yet" in states.values()
     done = page.locator(".ts-map__svg a[data-lesson='deep-learning-survey/deep-learning-era']")
-    assert done.get_attribute("aria-label") == "Lesson 1: The deep learning era (done)"
+    assert done.get_attribute("aria-label") == "1. The deep learning era (done)"  # the box's text, then its state
     assert done.locator(".ts-map__tick").is_visible()
     item = page.locator("li[data-map-lesson='deep-learning-survey/deep-learning-era']")
     assert item.inner_text().endswith("\u2014 done")

@@ -133,8 +133,9 @@ def test_sentinel_a_leak_is_caught(browser_page):
 
 
 def test_search_loads_when_opened_and_counts_what_it_loads(browser_page, built_site):
-    """Material's search (its worker and its whole index) is gone; Pagefind's engine loads when a
-    learner opens the search, and first_visit_weight's `on_search` lists exactly those files."""
+    """Material's search (its worker and its whole index) is gone; the search dialog's code
+    (search-ui.js) and Pagefind's engine load when a learner opens the search, and
+    first_visit_weight's `on_search` lists exactly those files."""
     page = browser_page
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -144,6 +145,7 @@ def test_search_loads_when_opened_and_counts_what_it_loads(browser_page, built_s
     assert not any(
         "/assets/javascripts/workers/search." in u or "search_index.json" in u or "/pagefind/" in u for u in requests
     )
+    assert not any("/assets/tracksite/search-ui.js" in u for u in requests)
     before = len(requests)
     counted = {r["url"] for r in first_visit_weight(built_site, LESSON)["on_search"]}
 

@@ -176,7 +176,13 @@ def test_track_and_kind_filters_narrow(browser_page):
     )
     assert all(h["meta"].startswith("Cheatsheet · Track 4") for h in hits(page))
     kinds = page.eval_on_selector_all("select[name=kind] option", "os => os.map(o => o.textContent)")
-    assert kinds == ["All kinds", "Lesson", "Overview", "Cheatsheet", "Track"]  # no "Guide" for learners
+    # a lesson's pages, the track page, then the track's own pages in the track page's order
+    # (issue 32.5 made them searchable); no "Guide" for learners
+    assert kinds == [
+        "All kinds",
+        *("Lesson", "Overview", "Cheatsheet", "Track"),
+        *("Glossary", "Key points", "Review", "Exercise pack"),
+    ]
 
 
 def test_keyboard_open_close_and_focus(browser_page):

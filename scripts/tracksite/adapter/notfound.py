@@ -5,15 +5,17 @@ page written for `/404.html`. MkDocs writes its links relative (`assets/...`), s
 page the stylesheets, scripts and links would point under the missing folder and fail, leaving
 an unstyled page. The links are rewritten from the site's root path: the path of `site_url`
 when it has one (a site published below a folder), else `/` (and `mkdocs serve` serves the
-site at the path of `site_url` too)."""
+site at the path of `site_url` too). MkDocs' own links on this page are already from the root, but
+its link home is `/.`: every path is written without `.` and `..` segments, so home is `/`."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from urllib.parse import urlsplit
 
 _ATTR = re.compile(r'(?P<attr>\b(?:href|src)=)(?P<q>["\'])(?P<url>[^"\']*)(?P=q)')
-_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
+_ELSEWHERE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")  # another site, or this page
 
 
 def root_path(site_url: str | None) -> str:
@@ -23,16 +25,24 @@ def root_path(site_url: str | None) -> str:
 
 
 def from_root(html: str, site_url: str | None) -> str:
-    """`html` with its relative href and src values made absolute paths from the site's root."""
+    """`html` with its relative href and src values made absolute paths from the site's root,
+    and every path from the root without `.` or `..` segments."""
     root = root_path(site_url)
 
     def fix(m: re.Match[str]) -> str:
         url = m["url"]
-        if not url or _ABSOLUTE.match(url):
+        if not url or _ELSEWHERE.match(url):
             return m.group(0)
-        while url.startswith("./"):
-            url = url[2:]
-        url = "" if url == "." else url
-        return f"{m['attr']}{m['q']}{root}{url}{m['q']}"
+        return f"{m['attr']}{m['q']}{_clean(url if url.startswith('/') else root + url)}{m['q']}"
 
     return _ATTR.sub(fix, html)
+
+
+def _clean(url: str) -> str:
+    """`/a/./b/../c/?q` as `/a/c/?q`: the path's dot segments resolved, a final slash kept."""
+    end = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    path, rest = url[:end], url[end:]
+    clean = posixpath.normpath(path)
+    if clean != "/" and path.endswith(("/", "/.", "/..")):
+        clean += "/"
+    return clean + rest

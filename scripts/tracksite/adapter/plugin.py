@@ -36,7 +36,7 @@ from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.theme import install_theme
 from tracksite.core import trackpages, views
 from tracksite.core.checks import check, finish, later_problems
-from tracksite.core.loader import Document, Project
+from tracksite.core.loader import JOURNAL, Document, Project
 from tracksite.core.problems import format_text, os_error, sorted_problems
 from tracksite.core.termlinks import mark_first_uses
 
@@ -133,7 +133,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         root = Path(config.config_file_path or ".").resolve().parent
         watched = [config.docs_dir, str(root / "lessons"), str(root / "cheatsheets")]
-        session = serving_tools.ServeSession(server, self, watched)
+        session = serving_tools.ServeSession(server, self, watched, markers=(str(root / JOURNAL),))
         self.edits.session = session
         pending = serving_tools.take_mkdocs_problems(self)
         if pending:  # the first build, made before this event, met problems only MkDocs reports

@@ -122,11 +122,16 @@ def forget_strict_warnings() -> None:
 class ServeSession:
     """What the plugin adds to one `mkdocs serve` run; the plugin keeps the course state."""
 
-    def __init__(self, server: Any, plugin: Any, watched: list[str]) -> None:
+    def __init__(self, server: Any, plugin: Any, watched: list[str], markers: tuple[str, ...] = ()) -> None:
         self.server = server
         self.plugin = plugin
         self.mount = getattr(server, "mount_path", "/") or "/"
         self.watched = {os.path.abspath(p): os.path.isdir(p) for p in watched}
+        # folders that are not watched inside but whose going away means "build again": the journal
+        # of `tracksite new/move/rename`, whose removal is the last step of a change; a build that
+        # started while it was there showed the course as half-changed, and no watched file
+        # changes after it (the states are those the last build started with)
+        self.markers = {os.path.abspath(p): False for p in markers}
         self.build = self._dirty_builder(server.builder)
         self.app = server.get_app()
         _quicker_watcher(server, [p for p, exists in self.watched.items() if exists])
@@ -211,6 +216,7 @@ class ServeSession:
         """Build; if MkDocs itself failed, build the problems page listing why. Never raises."""
         self.plugin.forced_problems = []
         self.fallback = None
+        self.markers = {path: os.path.isdir(path) for path in self.markers}
         try:
             self.build(*args, **kwargs)
             problems = take_mkdocs_problems(self.plugin)
@@ -243,6 +249,10 @@ class ServeSession:
                 changed = True
                 if exists:
                     self.rewatch(path)
+            for path, existed in list(self.markers.items()):
+                if existed and not os.path.isdir(path):
+                    self.markers[path] = False
+                    changed = True
             if changed:
                 self.request_rebuild()
 

@@ -20,10 +20,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracksite.core.loader import JOURNAL
 from tracksite.core.problems import os_error, printable
 from tracksite.errors import UserError
 
-JOURNAL = ".tracksite-journal"
 _TMP = ".tracksite-tmp"
 
 

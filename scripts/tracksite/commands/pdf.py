@@ -18,7 +18,8 @@ import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,7 +150,9 @@ def site_is_current(root: Path, site: Path) -> bool:
 
 
 # Runs in the first cheatsheet's page: appends the other cheatsheets' articles, each starting a
-# new printed page, with their relative addresses made absolute.
+# new printed page, with their relative addresses made absolute. A link into the site itself is
+# marked data-ts-local: the print stylesheet writes out the address of links off the site only,
+# and a made-absolute glossary link would otherwise print the local server's address.
 _BOOKLET_JS = """
 async (urls) => {
   const first = document.querySelector("article.md-content__inner");
@@ -163,7 +166,10 @@ async (urls) => {
     for (const el of article.querySelectorAll("[src], [href]")) {
       for (const attr of ["src", "href"]) {
         const value = el.getAttribute(attr);
-        if (value !== null && !value.startsWith("#")) el.setAttribute(attr, new URL(value, url).href);
+        if (value === null || value.startsWith("#")) continue;
+        const absolute = new URL(value, url);
+        el.setAttribute(attr, absolute.href);
+        if (attr === "href" && absolute.origin === location.origin) el.dataset.tsLocal = "";
       }
     }
     const copy = document.importNode(article, true);
@@ -185,12 +191,34 @@ def print_pdfs(
     booklets: bool = True,
     chromium: str | None = None,
     packs: Sequence[Sheet] = (),
+    browser: Any = None,
 ) -> tuple[list[tuple[Path, int, Sheet | None]], list[str]]:
     """Write one PDF per sheet (out/<track>/<lesson>.pdf), a booklet per track (out/<track>.pdf)
     and each exercise pack in `packs` (out/<track>-exercises.pdf).
 
+    `browser` is a Playwright Chromium the caller already runs (and closes): Playwright's sync
+    API cannot start a second time in a thread where it runs, as in a test session that keeps
+    one browser. Without it, the system's Chromium is started and closed here.
+
     Returns (path, pages, sheet or None for a booklet or a pack) for every file written."""
-    chromium = chromium or find_chromium()
+    launch = None if browser is not None else _launcher(chromium or find_chromium())
+    for sheet in [*sheets, *packs]:
+        if not (site / sheet.url / "index.html").is_file():
+            raise UserError(
+                f"{site / sheet.url}index.html is missing: the site is out of date; build it again "
+                "(tracksite pdf builds it when --no-build is not given)"
+            )
+    options: dict[str, Any] = {"format": PAPERS[paper], "print_background": True, "prefer_css_page_size": False}
+    with serve_folder(site) as base:
+        if launch is None:
+            return _print_in(browser, base, out, sheets, packs, booklets, options), []
+        with launch() as launched:
+            return _print_in(launched, base, out, sheets, packs, booklets, options), []
+
+
+def _launcher(chromium: str | None) -> Callable[[], AbstractContextManager[Any]]:
+    """What starts the system's Chromium under Playwright, once Playwright and Chromium are known
+    to be there: a missing one is explained before any work is done."""
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -200,26 +228,40 @@ def print_pdfs(
         raise UserError(
             INSTALL_HELP.format(missing="no Chromium was found (looked for `chromium` and `chromium-browser`)")
         )
-    for sheet in [*sheets, *packs]:
-        if not (site / sheet.url / "index.html").is_file():
-            raise UserError(
-                f"{site / sheet.url}index.html is missing: the site is out of date; build it again "
-                "(tracksite pdf builds it when --no-build is not given)"
-            )
-    options: dict[str, Any] = {"format": PAPERS[paper], "print_background": True, "prefer_css_page_size": False}
-    with serve_folder(site) as base, sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        except PlaywrightError as e:
-            raise UserError(f"Chromium at {chromium} did not start: {str(e).splitlines()[0]}") from None
-        try:
-            context = browser.new_context(bypass_csp=True)
-            page = context.new_page()
-            page.emulate_media(media="print")
-            written = _print_all(page, base, out, sheets, packs, booklets, options)
-        finally:
-            browser.close()
-    return written, []
+
+    @contextmanager
+    def launch() -> Iterator[Any]:
+        with sync_playwright() as pw:
+            try:
+                browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            except PlaywrightError as e:
+                raise UserError(f"Chromium at {chromium} did not start: {str(e).splitlines()[0]}") from None
+            try:
+                yield browser
+            finally:
+                browser.close()
+
+    return launch
+
+
+def _print_in(
+    browser: Any,
+    base: str,
+    out: Path,
+    sheets: list[Sheet],
+    packs: Sequence[Sheet],
+    booklets: bool,
+    options: dict[str, Any],
+) -> list[tuple[Path, int, Sheet | None]]:
+    """Print with a context of its own (the CSP bypassed for the booklet's script, print media
+    emulated), closed afterwards so that a browser the caller keeps is left as it was."""
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.emulate_media(media="print")
+        return _print_all(page, base, out, sheets, packs, booklets, options)
+    finally:
+        context.close()
 
 
 def _print_all(

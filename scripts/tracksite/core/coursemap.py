@@ -37,6 +37,18 @@ TRACK_LEGEND = (
 )
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of a box, broken between words only: a word split across two lines (at a hyphen
+    or for length) would read as two words, which the node's name, its text unbroken, does not
+    contain."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
+def _lessons(count: int) -> str:
+    """A track's size as its box, its name and the list all say it ("1 lesson", "19 lessons")."""
+    return f"{count} lesson" if count == 1 else f"{count} lessons"
+
+
 @dataclass(frozen=True)
 class Node:
     lesson: Lesson
@@ -46,15 +58,28 @@ class Node:
     track_number: int | None = None  # set for a lesson of another track shown beside this one
 
     @property
+    def prefix(self) -> str:
+        """The box's number, short to leave the title room: "1." in the map's own track, "T4.3"
+        for Lesson 3 of Track 4 shown beside it."""
+        return f"T{self.track_number}.{self.number}" if self.track_number else f"{self.number}."
+
+    @property
+    def lines(self) -> list[str]:
+        """The box's text: prefix and title on two lines of 24 characters, shortened if longer.
+        Lines break between words only, so that the lines read together are the name's start."""
+        lines = _wrap(f"{self.prefix} {self.lesson.title}", 24)
+        if len(lines) > 2:
+            lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 23, placeholder="…")]
+        return lines
+
+    @property
     def name(self) -> str:
-        """The node's accessible name: the box's visible text first (so that a speech-input user
-        who says what they see reaches the link, WCAG 2.5.3), then where the lesson is."""
-        lines = _label(self)
-        shown = " ".join(lines)
-        where = f"Track {self.track_number}, Lesson {self.number}" if self.track_number else f"Lesson {self.number}"
-        if shown.endswith("…"):  # shortened on the box: the full title follows
-            return f"{shown} {where}: {self.lesson.title}"
-        return f"{shown}, {where}"
+        """The link's accessible name: the box's text with the title in full, so that the name
+        starts with what the box shows and a speech-input user who says it reaches the link
+        (WCAG 2.5.3). A lesson of another track adds which track: "T4.3" alone says little when
+        heard. learner.js appends the lesson's state, as in "1. The deep learning era (done)"."""
+        text = f"{self.prefix} {self.lesson.title}"
+        return f"{text}, from Track {self.track_number}" if self.track_number else text
 
     @property
     def key(self) -> str:
@@ -87,15 +112,18 @@ def edges(curriculum: Curriculum, keys: set[str]) -> list[Edge]:
 
 
 def needs_of(curriculum: Curriculum, lesson: Lesson) -> list[str]:
-    """The lessons that must be done before `lesson` counts as ready: its prerequisites in its
-    own track. A prerequisite in another track is a recommendation, drawn and listed as such but
-    never locking: a learner may start any track first. The map's boxes and its list both read
-    their state from this, so the two never disagree."""
+    """The published lessons `lesson` builds on, in its own track and in others, as keys: the
+    map's boxes and its list both carry them (data-needs) and learner.js derives both states
+    from them with one rule, so the two never disagree. The rule: only the lessons in the
+    lesson's own track must be done for it to be ready; one in another track is a
+    recommendation, drawn and listed as such but never locking, since a learner may start any
+    track first. A prerequisite left out of the build (a draft) is left out here too: it could
+    never be marked done."""
     out = []
     for pre in lesson.prerequisites:
         if pre.lesson:
             key = pre.lesson if "/" in pre.lesson else f"{lesson.track}/{pre.lesson}"
-            if key.split("/")[0] == lesson.track:
+            if curriculum.lesson(key) is not None and key not in out:
                 out.append(key)
     return out
 
@@ -143,14 +171,6 @@ def layout(
         width = max(width, PAD * 2 + len(phases) * NODE_W + max(len(phases) - 1, 0) * COL_GAP)
         y0 += band_h + BAND_GAP
     return nodes, bands, width, y0 - BAND_GAP + PAD
-
-
-def _label(node: Node) -> list[str]:
-    prefix = f"T{node.track_number}.{node.number}" if node.track_number else f"{node.number}."
-    lines = textwrap.wrap(f"{prefix} {node.lesson.title}", 24)
-    if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 23, placeholder="…")]
-    return lines
 
 
 def _edge_path(a: Node | TrackNode, b: Node | TrackNode) -> str:
@@ -240,7 +260,7 @@ def render_svg(
             _box(
                 node.x,
                 node.y,
-                _label(node),
+                node.lines,
                 16,
                 node.name,
                 url(node.lesson),
@@ -287,10 +307,9 @@ def render_text(
         if deeper.get(lesson.key):
             extra.append("goes deeper in " + "; ".join(escape(name(k)) for k in deeper[lesson.key]))
         note = f" ({', '.join(extra)})" if extra else ""
-        label = f"Lesson {curriculum.position(lesson).number}, {lesson.title}"
         return (
             f'<li data-map-lesson="{escape(lesson.key)}" data-needs="{escape(" ".join(needs_of(curriculum, lesson)))}">'
-            f'<a href="{escape(url(lesson))}" data-label="{escape(label)}">{escape(name(lesson.key))}</a>{note}'
+            f'<a href="{escape(url(lesson))}">{escape(name(lesson.key))}</a>{note}'
             '<span class="ts-map__state"></span></li>'
         )
 
@@ -315,8 +334,19 @@ class TrackNode:
     y: int
 
     @property
+    def lines(self) -> list[str]:
+        """The box's text: the track and its size, then its title on two lines, shortened if
+        longer. The title comes last, so that a shortened one is still the start of the name."""
+        title = _wrap(self.track.title, 24)
+        if len(title) > 2:
+            title = [title[0], textwrap.shorten(" ".join(title[1:]), 23, placeholder="…")]
+        return [f"Track {self.track.number}, {_lessons(self.lessons)}", *title]
+
+    @property
     def name(self) -> str:
-        return f"Track {self.track.number}: {self.track.title}"
+        """The link's accessible name: the box's text with the title in full (WCAG 2.5.3, as for
+        a lesson), as in "Track 1, 19 lessons: Small margins and the gradient"."""
+        return f"Track {self.track.number}, {_lessons(self.lessons)}: {self.track.title}"
 
 
 def track_edges(curriculum: Curriculum) -> list[Edge]:
@@ -354,17 +384,13 @@ def render_tracks_svg(curriculum: Curriculum, url: Callable[[Track], str], title
                 f'd="{_edge_path(nodes[edge.source], nodes[edge.target])}" marker-end="url(#{map_id}-arrow)"/>'
             )
     for node in nodes.values():
-        lines = textwrap.wrap(f"{node.track.number}. {node.track.title}", 22)  # clear of the badge
-        lines = lines[:1] + [textwrap.shorten(" ".join(lines[1:]), 24, placeholder="…")] if len(lines) > 2 else lines
-        lines.append(f"{node.lessons} lessons")
-        name = f"{' '.join(lines)}: {node.name}"  # the visible text first (WCAG 2.5.3)
         parts.append(
             _box(
                 node.x,
                 node.y,
-                lines,
+                node.lines,
                 14,
-                name,
+                node.name,
                 url(node.track),
                 f'data-track="{escape(node.track.slug)}" data-lesson-count="{node.lessons}"',
             )
@@ -389,7 +415,7 @@ def render_tracks_text(curriculum: Curriculum, url: Callable[[Track], str]) -> s
         if not count:
             continue
         extra = (
-            [f"{count} lessons"]
+            [_lessons(count)]
             + (["builds on " + ", ".join(needs[track.slug])] if track.slug in needs else [])
             + (["goes deeper in " + ", ".join(deeper[track.slug])] if track.slug in deeper else [])
         )

@@ -13,7 +13,8 @@ front-matter as loaded, the glossary terms it uses (the glossary's "used in"), a
 quizzes, flashcards and instructor notes (the exercise pack, the review deck, the schedule, and
 which of those pages a track has). So a save that changes a lesson's prose renders that page
 again and nothing else; one that changes its front-matter or its practice renders its track's
-pages and those of the tracks linked to it; one that changes track.yml, the glossary, mkdocs.yml,
+pages, the pages of the tracks linked to it that show whole tracks, and the lessons that link to
+it across tracks; one that changes track.yml, the glossary, mkdocs.yml,
 the theme or a guide's title renders everything.
 """
 
@@ -99,9 +100,8 @@ def lesson_states(project: Any) -> dict[str, str]:
     }
 
 
-def track_states(project: Any) -> dict[str, str]:
+def track_states(project: Any, lessons: dict[str, str]) -> dict[str, str]:
     """Per track, what its pages show of the whole track: its track.yml and its lessons' states."""
-    lessons = lesson_states(project)
     parts: dict[str, list[str]] = {t.slug: [repr(t)] for t in project.curriculum.tracks}
     for slug, (_, located) in project.track_files.items():
         parts.setdefault(slug, []).append(repr(located.value))
@@ -136,7 +136,8 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
     beside it, the digest of the page's own source (which says the page itself was edited).
     `shared` is what every page draws from beyond the course (configuration, templates)."""
     c = project.curriculum
-    tracks = track_states(project)
+    lessons = lesson_states(project)
+    tracks = track_states(project, lessons)
     links = _links(project)
     every = _hash(
         [
@@ -171,9 +172,28 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
             folder = str(doc.path.parent)
             if folder not in stamps:
                 stamps[folder] = _hash(repr([f for f in folder_stamp(doc.path.parent) if not f[1].endswith(".md")]))
-            own, slug = _hash([_stat(doc.path), stamps[folder]]), doc.track
-        else:
-            slug = entry.src_uri.split("/", 1)[0] if "/" in entry.src_uri else None
+            own = _hash([_stat(doc.path), stamps[folder]])
+            lesson = c.lesson(doc.lesson_key) if doc.lesson_key else None
+            shown = _lesson_scope(c, lesson, tracks, lessons) if lesson is not None else scope(doc.track)
+        elif "/" in entry.src_uri:
             own = entry.content if entry.content is not None else _stat(entry.path)
-        out[entry.src_uri] = (_hash([every, entry.kind, own, scope(slug)]), _hash([own]))
+            shown = scope(entry.src_uri.split("/", 1)[0])
+        else:  # the home page shows every track; a guide only the tracks' titles (in `every`)
+            own = entry.content if entry.content is not None else _stat(entry.path)
+            shown = "" if entry.kind == "docs-page" and entry.src_uri != "index.md" else all_tracks
+        out[entry.src_uri] = (_hash([every, entry.kind, own, shown]), _hash([own]))
     return out
+
+
+def _lesson_scope(c: Any, lesson: Any, tracks: dict[str, str], lessons: dict[str, str]) -> str:
+    """What a lesson's pages show beyond their own text: their whole track (navigation, pager,
+    phases), and of other tracks only the lessons they link to (deep dives, the lessons that hand
+    over to this one, prerequisites), each with its place in its track (`views.lesson_view`)."""
+    keys = {*lesson.deep_dives, *(b.key for b in c.backlinks(lesson))}
+    keys |= {p.lesson for p in lesson.prerequisites if p.lesson}
+    parts = [tracks.get(lesson.track, "")]
+    for key in sorted(keys):
+        other = c.lesson(key)
+        if other is not None and other.track != lesson.track:
+            parts.append(f"{key}={lessons.get(key, '')}:{c.track(other.track)!r}")
+    return _hash(parts)

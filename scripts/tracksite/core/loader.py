@@ -25,6 +25,10 @@ from tracksite.core.published import ASSET_SUFFIXES, BY_TOOLS
 from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml
 from tracksite.core.yamlsafe import Located
 
+#: The journal of `tracksite new`, `move` and `rename` (commands/changes.py): while it exists the
+#: course is half-changed.
+JOURNAL = ".tracksite-journal"
+
 
 @dataclass
 class Document:
@@ -105,9 +109,9 @@ class _Loader:
         drafts: set[str] = set()
         documents: list[Document] = []
         assets: dict[str, Path] = {}
-        if (self.root / ".tracksite-journal").exists():
+        if (self.root / JOURNAL).exists():
             self.problems.add(
-                self.root / ".tracksite-journal",
+                self.root / JOURNAL,
                 None,
                 "an interrupted `tracksite new`, `move` or `rename` left the course half-changed",
                 hint="run that command again: it first undoes the half-made change, then makes it",

@@ -30,4 +30,7 @@ def remote_in_css(text: str, first_line: int = 1) -> list[tuple[int, str]]:
 
 
 def remote_message(url: str) -> str:
+    """The one reason given for every remote load refused (Markdown, HTML, SVG, CSS), after the
+    element that names it: `<image> loads 'https://...' from a third party`. One wording, so a
+    reader learns it once and `statics._hint` can tell it from the other refusals."""
     return f"loads {url[:80]!r} from a third party"

@@ -15,8 +15,8 @@ compressed with gzip at level 9 as a server would send it:
   attention.js fetches only when the widget comes near the viewport: those files are listed apart,
   under `deferred`, with their own total.
 
-The course search (Pagefind, `[data-ts-search]`) loads its engine only when a learner opens it:
-`pagefind.js`, `pagefind-entry.json`, and the language's metadata and WebAssembly (the filter
+The course search (Pagefind, `[data-ts-search]`) loads its dialog's code and its engine only when a
+learner opens it: `search-ui.js` (its `data-ui`), `pagefind.js`, `pagefind-entry.json`, and the language's metadata and WebAssembly (the filter
 files load only when a learner goes to the track or kind menu). Those are listed apart, under `on_search`, with their total;
 a query then adds the index chunks of its words and one fragment per result shown, which depend
 on the query and are measured in Chromium by `tracksite bench --search`. Pagefind's files are
@@ -87,8 +87,11 @@ class _Resources(HTMLParser):
                     self.found.append(("image", first[0]))
         elif tag == "video" and a.get("poster"):
             self.found.append(("image", a["poster"]))
-        if a.get("data-ts-search") is not None and a.get("data-pagefind"):
-            self.found.append(("pagefind", a["data-pagefind"]))
+        if a.get("data-ts-search") is not None:
+            if a.get("data-ui"):
+                self.found.append(("on-search", a["data-ui"]))
+            if a.get("data-pagefind"):
+                self.found.append(("pagefind", a["data-pagefind"]))
         if a.get("data-widget") and a.get("data-config"):
             # the heatmap fetches its data only when it comes near the viewport (attention.js)
             kind = "deferred" if a["data-widget"] == "attention" else "data"
@@ -259,6 +262,9 @@ class _Visit:
             return []
         if kind == "pagefind":
             self.on_search += search_engine_files(path)
+            return []
+        if kind == "on-search":
+            self.on_search.append({"url": rel, "kind": "js", "bytes": len(data), "gzip": _gzip_size(data)})
             return []
         self.resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": _gzip_size(data)})
         return _css_refs(data, rel) if kind == "css" else []

@@ -162,7 +162,10 @@ def list_items(children: list) -> list[str]:
 
 
 def depth(node) -> int:
-    """How many blocks nest inside this one: the outer block needs that many more slashes."""
+    """How many blocks nest inside this one: the outer block needs that many more slashes. A line
+    with a captioned figure counts as one block, since its caption becomes a `/// caption`."""
+    if isinstance(node, str):
+        return int(links.has_caption(node))
     if not isinstance(node, Div):
         return 0
     return 1 + max((depth(c) for c in node.children), default=0)
@@ -257,7 +260,7 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
         ctx.line = getattr(child, "no", 0)
         if h and ctx.demote:
             child = "#" * min(len(h.group(1)) + 1, 6) + " " + h.group(2)
-        out.append(_rewrite_inline(_pandoc_line(child, ep, ctx), ep, ctx, nested))
+        out.append(_rewrite_inline(_pandoc_line(child, ep, ctx), ep, ctx))
     return out
 
 
@@ -290,7 +293,8 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         return []
     if div.kind == "instructor":
         ep.instructor.append("\n".join(_render(div.children, ep, ctx, nested=True)).strip())
-        return ["", "/// instructor", *_render(div.children, ep, ctx, nested=True), "///", ""]
+        slashes = "/" * (2 + depth(div))
+        return ["", f"{slashes} instructor", *_render(div.children, ep, ctx, nested=True), slashes, ""]
     if div.kind == "challenge":
         return _render_challenge(div, ep, ctx)
     if div.kind == "solution" and not ctx.in_exercise:
@@ -361,7 +365,7 @@ def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
     return out
 
 
-def _rewrite_inline(line: str, ep: Episode, ctx: Context, nested: bool) -> str:
+def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
     term = TERM_ANCHOR.match(line)
     if term:  # a glossary term with an anchor: attr_list puts the id on the <dt>
         return f"{term.group('text')} {{ #{term.group('id')} }}"
@@ -369,7 +373,7 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context, nested: bool) -> str:
     if pandoc.DEFINITION.match(line):
         return links.definition_line(line, ep, ctx)
     line = SPAN.sub(lambda m: _span(m, ep, ctx), line)
-    line = IMAGE.sub(lambda m: links.image(m, ep, ctx, nested), line)
+    line = IMAGE.sub(lambda m: links.image(m, ep, ctx), line)
     return LINK.sub(lambda m: links.link(m, ep, ctx), line)
 
 

@@ -30,6 +30,7 @@ IMAGE = re.compile(r"!\[(?P<cap>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(
 ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>[^']*)'|"(?P<b>[^"]*)")""")
 LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
 _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#)", re.I)
+_REMOTE_SRC = re.compile(r"^[a-z]+:", re.I)  # an image that is not a file of the lesson
 IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif"}
 
 
@@ -46,13 +47,21 @@ def note(ep: Episode, ctx: Context, message: str, *, warning: bool = False) -> N
     ep.notes.append(Note(ctx.line, message, warning))
 
 
-def image(m: re.Match, ep: Episode, ctx: Context, nested: bool) -> str:
+def has_caption(line: str) -> bool:
+    """Whether `image` gives this line a `/// caption` block, so the block around it needs more slashes."""
+    return any(m.group("cap").strip() and not _REMOTE_SRC.match(m.group("src")) for m in IMAGE.finditer(line))
+
+
+def image(m: re.Match, ep: Episode, ctx: Context) -> str:
     """`![caption](fig/x.png){alt='...'}` as tracksite writes it: alt text in the brackets, the
-    figure copied beside the page, the caption in a `/// caption` block (or italics in a block)."""
+    figure copied beside the page, the caption in a `/// caption` block. The caption is shown even
+    when it is also the alt text (knitr's `fig.cap` without `fig.alt`): the Workbench shows it as
+    the figure's caption too, and a reader who sees the plot needs it as much as one who does not.
+    Blocks around it take one more slash for it (`depth`), so it works inside solutions as well."""
     caption, src, attrs = m.group("cap").strip(), m.group("src"), m.group("attrs") or ""
     alt_m = ALT_ATTR.search(attrs)
     alt = (alt_m.group("a") if alt_m.group("a") is not None else alt_m.group("b")) if alt_m else None
-    if re.match(r"^[a-z]+:", src, re.I):
+    if _REMOTE_SRC.match(src):
         note(ep, ctx, f"remote image {src} is kept as a link: the site's CSP blocks third-party images")
         return f"[{caption or alt or src}]({src})"
     name = src.rsplit("/", 1)[-1]
@@ -68,11 +77,7 @@ def image(m: re.Match, ep: Episode, ctx: Context, nested: bool) -> str:
     ep.images.append(src)
     size = " ".join(f'{k}="{v}"' for k, v in re.findall(r"""\b(width|height)\s*=\s*["']?([\d.]+(?:%|px|em)?)""", attrs))
     shown = f"![{alt}]({name})" + (f"{{ {size} }}" if size else "")
-    if not caption or caption == alt:
-        return shown
-    if nested:
-        return f"{shown}\n\n*{caption}*"
-    return f"{shown}\n\n/// caption\n{caption}\n///\n"
+    return f"{shown}\n\n/// caption\n{caption}\n///\n" if caption else shown
 
 
 def link(m: re.Match, ep: Episode, ctx: Context) -> str:

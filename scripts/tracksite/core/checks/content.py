@@ -15,6 +15,7 @@ from tracksite.core.checks.common import problems_of
 from tracksite.core.coverage import objective_warnings
 from tracksite.core.loader import Project
 from tracksite.core.memo import _MEMO, folder_stamp, memo
+from tracksite.core.remote import REMOTE_HINT, remote_message
 from tracksite.core.widgets import validate_widgets
 
 _VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
@@ -73,13 +74,8 @@ def _active_content(body: str, body_line: int) -> list[tuple[int, str, str]]:
         itertools.chain(REMOTE_TAG.finditer(masked), REMOTE_STYLE.finditer(masked)), MAX_FINDINGS
     ):
         url = m.group(3) if m.re is REMOTE_TAG else (m.group(1) or m.group(2))
-        found.append(
-            (
-                line_at(m.start()),
-                f"{url[:80]!r} would be loaded from a third party, which sees every learner who opens the page",
-                "download the file, put it beside the page and link it by its name",
-            )
-        )
+        where = f"HTML <{m.group(1).lower()}>" if m.re is REMOTE_TAG else "style"
+        found.append((line_at(m.start()), f"{where} {remote_message(url)}", REMOTE_HINT))
     for rx in (TAG_HANDLER, _ATTR_LIST_HANDLER):
         for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
             found.append(

@@ -18,6 +18,7 @@ from tracksite.core.checks.common import near, problems_of
 from tracksite.core.checks.lessons import resolve
 from tracksite.core.memo import memo
 from tracksite.core.published import unpublished_reason
+from tracksite.core.remote import REMOTE_HINT, remote_message
 
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
 # `![](fig.png){alt='...'}`: attr_list's alt attribute is alt text too (Carpentries writes it so).
@@ -190,9 +191,9 @@ def images(project) -> list:
                 out.add(
                     doc.path,
                     lineno,
-                    f"remote image {target!r} would not show: the site's Content-Security-Policy "
-                    "(img-src 'self') lets pages load images from the site only",
-                    hint="download the image, put it beside the page and write its file name",
+                    f"image {remote_message(target)}, and would not show: the site's "
+                    "Content-Security-Policy (img-src 'self') lets pages load images from the site only",
+                    hint=REMOTE_HINT,
                 )
                 continue
             if _SCHEME.match(target) or target.startswith("#"):

@@ -264,15 +264,14 @@
     show(0, false);
   }
 
-  /* The heatmap's data (tens of KB) loads only when the widget comes near the viewport. */
-  const whenNear = (start) => (root) => {
-    const run = () => Promise.resolve(start(root)).catch((e) => console.error("tracksite widget:", e));
-    if (!("IntersectionObserver" in window)) return run();
+  /* The heatmap's data (tens of KB) loads only when the widget comes near the viewport
+     (widgets.js reports a failed start). */
+  const whenNear = (start) => (root) => new Promise((started) => {
     const io = new IntersectionObserver((seen) => {
-      if (seen.some((e) => e.isIntersecting)) { io.disconnect(); run(); }
+      if (seen.some((e) => e.isIntersecting)) { io.disconnect(); started(start(root)); }
     }, { rootMargin: "600px 0px" });
     io.observe(root);
-  };
+  });
   widget("attention", whenNear(attention));
   widget("attention-steps", steps);
 })();

@@ -255,14 +255,18 @@
     }
   };
 
-  /* ---- the course map: done, ready (every prerequisite done) or not yet; on a large course's
-     home page, a box per track: done (every lesson), started, or not started ---- */
+  /* ---- the course map: done, ready (every prerequisite in the lesson's own track done: one
+     in another track is only recommended, so a learner may start any track first) or not yet;
+     on a large course's home page, a box per track: done (every lesson), started, or not
+     started. A box and its list item carry the same data-needs and go through `state`, so
+     they agree; a box's name is its text (data-label) and then its state. ---- */
   const STATES = { done: "done", ready: "ready to start", "not-yet": "not yet: a prerequisite is not done" };
   const TRACK_STATES = { done: "done", ready: "started", "not-yet": "not started" };
   const mapStates = () => {
     const map = done();
+    const trackOf = (key) => key.split("/")[0];
     const state = (key, needs) => map[key] === true ? "done"
-      : needs.every((k) => map[k] === true) ? "ready" : "not-yet";
+      : needs.every((k) => map[k] === true || trackOf(k) !== trackOf(key)) ? "ready" : "not-yet";
     const trackState = (slug, count) => {
       const n = Object.keys(map).filter((k) => map[k] === true && k.startsWith(slug + "/")).length;
       return n >= count ? "done" : n ? "ready" : "not-yet";

@@ -8,7 +8,7 @@
   const root = document.querySelector("[data-ts-search]");
   if (!root || typeof HTMLDialogElement !== "function") return; /* no dead button */
   const dialog = root.querySelector(".ts-search__dialog"), input = root.querySelector(".ts-search__input");
-  const ui = new URL("search-ui.js", document.currentScript.src).href;
+  const ui = new URL(root.dataset.ui, document.baseURI).href;
   let started = null;
 
   const start = () => {

@@ -163,10 +163,7 @@
   const learnerId = () => {
     const saved = load("tracksite:learner", {});
     if (typeof saved.id === "string" && saved.id) return saved.id;
-    const bytes = new Uint32Array(2);
-    if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
-    else bytes.forEach((_, i) => { bytes[i] = Math.floor(Math.random() * 4294967296); });
-    const id = Array.from(bytes, (b) => b.toString(36)).join("");
+    const id = Array.from(crypto.getRandomValues(new Uint32Array(2)), (b) => b.toString(36)).join("");
     save("tracksite:learner", { id });
     return id;
   };
@@ -262,9 +259,9 @@
       item.check.hidden = true;
       item.retry.hidden = false;
       const total = updateScore();
-      item.feedback.textContent = (item.right ? "Correct! " : item.explained.filter((x) => x.correct).length > 1
-        ? "Not quite: the right answers are marked, with why each option is right or wrong. "
-        : "Not quite: the right answer is marked, with why each option is right or wrong. ") + total + ".";
+      const many = item.explained.filter((x) => x.correct).length > 1;
+      item.feedback.textContent = (item.right ? "Correct! " : `Not quite: the right answer${many ? "s are" : " is"} ` +
+        "marked, with why each option is right or wrong. ") + total + ".";
       item.feedback.classList.toggle("is-right", item.right);
       if (byUser) item.feedback.focus();
     };
@@ -322,34 +319,28 @@
     }
   };
   const scrollRegions = () => {
-    for (const box of $$(document, ".md-content .md-typeset__scrollwrap, .md-content .ts-figure, .md-content .ts-math")) {
-      const scrolls = box.scrollWidth > box.clientWidth + 1;
-      box.classList.toggle("ts-scrolls", scrolls);
-      if (scrolls && !box.hasAttribute("tabindex")) {
-        box.setAttribute("tabindex", "0");
-        box.setAttribute("role", "region");
-        box.dataset.tsRegion = box.classList.contains("ts-figure") ? "Figure"
-          : box.classList.contains("ts-math") ? "Formula" : "Table";
-      } else if (!scrolls && box.getAttribute("role") === "region") {
-        for (const a of ["tabindex", "role", "aria-label", "data-ts-region"]) box.removeAttribute(a);
-      }
-    }
-    /* an inline formula wider than its paragraph (MathML does not wrap): its own scroll region */
+    /* an inline formula wider than its column (MathML does not wrap) scrolls in a span of its own */
     for (const m of $$(document, ".md-content math:not([display=block])")) {
-      if (m.parentElement.classList.contains("ts-math-wide")) continue;
       const column = m.parentElement.closest("p, li, td, dd, div, legend, label, span");
-      if (!column || m.getBoundingClientRect().width <= column.clientWidth + 1) continue;
-      const wrap = h("span", { class: "ts-math-wide", tabindex: "0", role: "region",
-        "data-ts-region": "Formula" });
-      m.before(wrap);
-      wrap.append(m);
+      if (m.parentElement.classList.contains("ts-math-wide") || !column ||
+          m.getBoundingClientRect().width <= column.clientWidth + 1) continue;
+      m.before(h("span", { class: "ts-math-wide" }));
+      m.previousSibling.append(m);
     }
     /* each region's name is unique on the page (axe landmark-unique): "Formula 2 (scrolls sideways)" */
     const counts = {};
-    for (const r of $$(document, ".md-content [data-ts-region]")) {
-      const kind = r.dataset.tsRegion;
-      counts[kind] = (counts[kind] || 0) + 1;
-      r.setAttribute("aria-label", `${kind} ${counts[kind]} (scrolls sideways)`);
+    for (const box of $$(document, ".md-content :is(.md-typeset__scrollwrap, .ts-figure, .ts-math, .ts-math-wide)")) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("ts-scrolls", scrolls);
+      if (scrolls && (!box.hasAttribute("tabindex") || box.getAttribute("role") === "region")) {
+        const kind = box.matches(".ts-figure") ? "Figure" : box.matches("[class*=ts-math]") ? "Formula" : "Table";
+        counts[kind] = (counts[kind] || 0) + 1;
+        box.tabIndex = 0;
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", `${kind} ${counts[kind]} (scrolls sideways)`);
+      } else if (!scrolls && box.getAttribute("role") === "region") {
+        for (const a of ["tabindex", "role", "aria-label"]) box.removeAttribute(a);
+      }
     }
     /* Material gives each code block's buttons a <nav> without a name: name each after its
        block, so that the page's navigation landmarks stay distinguishable (axe landmark-unique) */
