@@ -144,7 +144,7 @@ def test_dpo_loss_and_rlvr_are_taught_and_computed_right():
 def test_context_windows_of_2026_and_what_effective_means():
     text = prose("scaling-and-context")
     assert re.search(
-        r"as of 2026\.\*\* Open models commonly accept 128,000 tokens; GPT-4\.1 and Gemini 1\.5 and 2\.5 Pro "
+        r"as of 2026\.\*\* Open models commonly accept 128,000 tokens; GPT-4\.1 and Gemini 2\.5 Pro "
         r"accept about a million, and Llama 4 Scout advertises 10 million",
         text,
         re.I,
