@@ -99,7 +99,7 @@ def test_missing_chromium_is_explained(tmp_path):
     (root / "site" / "index.html").write_text("")
     result = tracksite(root, "pdf", "--no-build", env={"TRACKSITE_CHROMIUM": str(tmp_path / "no-such-chromium")})
     assert result.returncode == 1
-    assert "apt-get install chromium" in result.stderr and "pip install playwright" in result.stderr
+    assert "apt-get install chromium" in result.stderr and 'pip install "tracksite[pdf]"' in result.stderr
 
 
 def test_unknown_track_is_explained(tmp_path):

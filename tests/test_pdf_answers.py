@@ -140,3 +140,36 @@ def test_print_view_of_a_lesson_hides_answers_and_numbers_questions(quiz_course,
     for n, question in enumerate(["Which is first?", "Which is second?", "Which is third?"], 1):
         assert re.search(rf"{n}\.\s*{re.escape(question)}", text), f"question {n} is not numbered {n}.:\n{text}"
     page.close()
+
+
+@pytest.mark.slow
+def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_path):
+    """Issue 32: the PDFs reach learners. `tracksite pdf --publish` builds the site with a "To
+    print" list on each track page and prints every PDF it links into the site; the offline link
+    check then finds each link's file. A plain build offers no link to a PDF it did not print."""
+    from bs4 import BeautifulSoup
+
+    need_browser()
+    root = make_course(tmp_path / "course")
+    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + QUIZ))
+    plain = tracksite(root, "build", "--site-dir", str(tmp_path / "plain"))
+    assert plain.returncode == 0, plain.stderr
+    assert not BeautifulSoup((tmp_path / "plain/alpha/index.html").read_text(), "lxml").select(".ts-downloads a")
+
+    refused = tracksite(root, "pdf", "--publish", "alpha")
+    assert refused.returncode != 0 and "leave out TRACK" in refused.stderr
+
+    published = tracksite(root, "pdf", "--publish")
+    assert published.returncode == 0, published.stdout + published.stderr
+    track_page = root / "site" / "alpha" / "index.html"
+    links = {
+        a.get_text(" ", strip=True): (track_page.parent / a["href"]).resolve()
+        for a in BeautifulSoup(track_page.read_text(), "lxml").select("section.ts-downloads a[href]")
+    }
+    assert set(links) == {"Cheatsheets (PDF)", "Exercise pack (PDF)"}, links
+    for path in links.values():
+        assert path.is_file() and path.read_bytes().startswith(b"%PDF"), path
+    pack = pdf_text(links["Exercise pack (PDF)"])
+    assert "Which is first?" in pack and not any(secret in pack for secret in [*EXPLAIN, SOLUTION])
+    checked = tracksite(root, "linkcheck", "site")
+    assert checked.returncode == 0, checked.stdout + checked.stderr

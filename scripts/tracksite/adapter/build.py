@@ -22,7 +22,9 @@ class _Plain(logging.Formatter):
         return f"{record.levelname:<8}-  {record.getMessage()}"
 
 
-def build_site(root: Path, out: Path, *, instructor: bool = False, drafts: bool = False, strict: bool = True) -> int:
+def build_site(
+    root: Path, out: Path, *, instructor: bool = False, drafts: bool = False, strict: bool = True, pdfs: bool = False
+) -> int:
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
@@ -37,6 +39,7 @@ def build_site(root: Path, out: Path, *, instructor: bool = False, drafts: bool 
             return 2
         plugin.config.instructor = instructor
         plugin.config.drafts = drafts
+        plugin.config.pdfs = pdfs or plugin.config.pdfs
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -51,6 +51,9 @@ class TracksiteConfig(Config):
     """Show `/// instructor` notes and the per-track schedule pages."""
     atomic = c.Type(bool, default=True)
     """Build into a staging folder and replace the site only when the build succeeded."""
+    pdfs = c.Type(bool, default=False)
+    """Track pages link the PDFs (cheatsheets, exercise pack) that `tracksite pdf --publish`
+    prints into the site; that command turns it on for its own build."""
 
 
 class TracksitePlugin(BasePlugin[TracksiteConfig]):
@@ -294,6 +297,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             ts["nav"] = views.nav_view(c, track, None)
             if kind == "track":
                 ts["map"] = coursepages.course_map(c, page, track)
+                if self.config.pdfs:
+                    ts["downloads"] = trackpages.downloads(self.project, track)
             elif kind == "glossary":
                 ts["glossary"] = trackpages.glossary_view(self.project, track)
             elif kind == "keypoints":

@@ -47,7 +47,7 @@ INSTALL_HELP = textwrap.dedent("""\
     tracksite pdf prints with headless Chromium through Playwright, and {missing}.
     Install them with:
       sudo apt-get install chromium        (Debian and Ubuntu; other systems: your package manager)
-      pip install playwright               (in tracksite's environment)
+      pip install "tracksite[pdf]"         (Playwright, in tracksite's environment)
     tracksite uses the system's Chromium: `playwright install` is not needed. To use another
     Chromium or Chrome, set TRACKSITE_CHROMIUM to its path.""")
 
@@ -277,7 +277,7 @@ def _print_all(
     exercise packs, with one browser page; returns what was written, as `print_pdfs` does."""
     written: list[tuple[Path, int, Sheet | None]] = []
     for sheet in sheets:
-        target = out / sheet.track / f"{sheet.lesson}.pdf"
+        target = out / trackpages.pdf_url("cheatsheet", sheet.track, sheet.lesson)
         target.parent.mkdir(parents=True, exist_ok=True)
         page.goto(base + sheet.url, wait_until="load")
         page.pdf(path=str(target), **options)
@@ -287,13 +287,13 @@ def _print_all(
         for sheet in sheets:
             by_track.setdefault(sheet.track, []).append(sheet)
         for track, group in by_track.items():
-            target = out / f"{track}.pdf"
+            target = out / trackpages.pdf_url("booklet", track)
             page.goto(base + group[0].url, wait_until="load")
             page.evaluate(_BOOKLET_JS, [base + s.url for s in group[1:]])
             page.pdf(path=str(target), **options)
             written.append((target, count_pages(target), None))
     for pack in packs:
-        target = out / f"{pack.track}-exercises.pdf"
+        target = out / trackpages.pdf_url("exercises", pack.track)
         target.parent.mkdir(parents=True, exist_ok=True)
         page.goto(base + pack.url, wait_until="load")
         page.pdf(path=str(target), **options)
@@ -311,7 +311,22 @@ def _run(args: argparse.Namespace) -> int:
         raise UserError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root")
     site = Path(args.site_dir or ("site-instructor" if args.instructor else "site"))
     site = site if site.is_absolute() else root / site
-    out = Path(args.out)
+    if args.publish:
+        clash = [
+            name
+            for name, on in (
+                ("TRACK", args.track),
+                ("--out", args.out is not None),
+                ("--no-booklet", args.no_booklet),
+                ("--no-exercises", args.no_exercises),
+            )
+            if on
+        ]
+        if clash:
+            raise UserError(
+                f"--publish prints every PDF the track pages link into the site folder: leave out {', '.join(clash)}"
+            )
+    out = site if args.publish else Path(args.out or "pdf")
     out = out if out.is_absolute() else root / out
     sheets = cheatsheets(root, args.track)
     packs = [] if args.no_exercises else exercise_packs(root, args.track)
@@ -320,11 +335,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.no_build:
         if not (site / "index.html").is_file():
             raise UserError(f"{site} holds no built site; build it first (mkdocs build) or drop --no-build")
-    elif not site_is_current(root, site):
+    elif args.publish or not site_is_current(root, site):
         from tracksite.adapter.build import build_site
 
-        print(f"building the site into {site} first (it is missing or older than its sources)", file=sys.stderr)
-        if build_site(root, site, instructor=args.instructor) != 0:
+        why = "with links to the PDFs" if args.publish else "it is missing or older than its sources"
+        print(f"building the site into {site} first ({why})", file=sys.stderr)
+        if build_site(root, site, instructor=args.instructor, pdfs=args.publish) != 0:
             raise UserError("the site does not build; fix the problems above (tracksite check lists them)")
     written, _ = print_pdfs(site, sheets, out, paper=args.paper, booklets=not args.no_booklet, packs=packs)
     too_long = []
@@ -353,7 +369,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             order (solutions left out; with --instructor, the instructor build is printed and its
             packs show every solution). The built site is printed as learners would print it; it is built first when
             it is missing or older than its sources. Needs Chromium (apt-get install chromium) and
-            Playwright (pip install playwright)."""),
+            Playwright (pip install "tracksite[pdf]"). With --publish the PDFs go into the site and each
+            track page links them."""),
         epilog="example: tracksite pdf deep-learning-survey --paper letter --out handouts",
     )
     p.add_argument("track", nargs="?", metavar="TRACK", help="only this track (default: every track)")
@@ -364,7 +381,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--instructor", action="store_true", help="print the instructor build: exercise packs with their solutions"
     )
     p.add_argument("--no-exercises", action="store_true", help="leave out the exercise packs")
-    p.add_argument("--out", default="pdf", help="the folder to write PDFs into (default: pdf)")
+    p.add_argument("--out", default=None, help="the folder to write PDFs into (default: pdf)")
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help="build the site with links to the PDFs on each track page and print them into it, "
+        "so that learners can download them (the site folder, not --out)",
+    )
     p.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="paper size (default: a4)")
     p.add_argument("--no-build", action="store_true", help="print the site as it is, without building it")
     p.add_argument("--no-booklet", action="store_true", help="write only the single cheatsheets")

@@ -47,6 +47,29 @@ def kind_of(src: str) -> tuple[str, str] | None:
     return None
 
 
+def pdf_url(kind: str, track: str, lesson: str | None = None) -> str:
+    """Where `tracksite pdf --publish` puts each PDF in the site, relative to its root: one name
+    for the command that prints it and the track page that links it."""
+    if kind == "cheatsheet":
+        return f"{track}/{lesson}.pdf"
+    return f"{track}.pdf" if kind == "booklet" else f"{track}-exercises.pdf"
+
+
+def downloads(project: Project, track: Track) -> list[dict[str, str]]:
+    """The PDFs a track page offers when the course publishes them (the plugin's `pdfs`): the
+    booklet of its cheatsheets and its exercise pack, each only where the track has one."""
+    lessons = project.curriculum.lessons_of(track.slug)
+    sheets = sum(1 for lesson in lessons if lesson.sources.cheatsheet is not None)
+    out = []
+    if sheets:
+        about = f"{sheets} cheatsheet{'s' if sheets != 1 else ''}, one printed page each"
+        out.append({"title": "Cheatsheets", "about": about, "url": pdf_url("booklet", track.slug)})
+    if "exercises" in pages_of(project, track):
+        about = "every exercise and quiz, in lesson order, answers left out"
+        out.append({"title": "Exercise pack", "about": about, "url": pdf_url("exercises", track.slug)})
+    return out
+
+
 def pages_of(project: Project, track: Track) -> list[str]:
     """The kinds of page this track has: only those with something to show."""
     lessons = project.curriculum.lessons_of(track.slug)
