@@ -5,8 +5,15 @@ cheatsheet pages, and holds the checks axe leaves out."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from test_accessibility import SCHEMES, axe_violations, open_page
+
+from course import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -38,3 +45,34 @@ def test_every_axe_rule_with_progress(browser_page, name):
     page = open_page(page, {"home": "", "track": "transformers-and-llms/"}[name])
     violations = axe_violations(page, every_rule=True)
     assert not violations, f"{name}:\n" + "\n".join(violations)
+
+
+@pytest.fixture(scope="module")
+def published_site(tmp_path_factory) -> Path:
+    """The bundled course as `tracksite pdf --publish` leaves it: PDFs in the site, and on each
+    track page the list that links them (a plain build has no such list)."""
+    site = tmp_path_factory.mktemp("published") / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "tracksite.commands.cli", "pdf", "--publish", "--site-dir", str(site)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_axe_rule_on_a_track_page_with_its_downloads(chromium, serve_site, published_site, scheme):
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.base_url = serve_site(published_site)
+        page = open_page(page, "transformers-and-llms/", scheme)
+        assert page.locator("section.ts-downloads a[href$='.pdf']").count() == 2
+        violations = axe_violations(page, every_rule=True)
+        assert not violations, f"track page with downloads ({scheme}):\n" + "\n".join(violations)
+    finally:
+        context.close()
