@@ -41,16 +41,37 @@ _LESSON_KINDS = ("lesson", "overview", "cheatsheet")
 
 
 def check_documents(project, problems) -> None:
-    """Add the problems of every loaded document's body to `problems`."""
+    """Add the problems of every loaded document's body to `problems`. What a body yields depends
+    on its text, kind, math level and the line of `math:` alone, so it is remembered per text (core/memo.py): under
+    `mkdocs serve` a rebuild reads again only the bodies that changed."""
     for doc in project.documents:
-        _fenced_divs(doc, problems)
-        if doc.kind in _LESSON_KINDS:
-            _fence_in_list(doc, problems)
-            _second_title(doc, problems)
-        if doc.kind == "lesson":
-            lesson = project.curriculum.lesson(doc.lesson_key or "")
-            if lesson is not None:
-                _math_level(doc, lesson.math, problems)
+        lesson = project.curriculum.lesson(doc.lesson_key or "") if doc.kind == "lesson" else None
+        math = lesson.math if lesson is not None else None
+        math_line = doc.meta.line("math") if doc.meta is not None else None
+        key = ("body-checks", doc.body, doc.body_line, doc.kind, math, math_line)
+        for line, message, extra in memo(key, lambda d=doc, m=math: _body_findings(d, m)):
+            problems.add(doc.path, line, message, **extra)
+
+
+class _Found:
+    """Stands in for a ProblemList while one body is read: keeps (line, message, options)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int | None, str, dict]] = []
+
+    def add(self, _path, line, message, **extra) -> None:
+        self.items.append((line, message, extra))
+
+
+def _body_findings(doc, math) -> list[tuple[int | None, str, dict]]:
+    found = _Found()
+    _fenced_divs(doc, found)
+    if doc.kind in _LESSON_KINDS:
+        _fence_in_list(doc, found)
+        _second_title(doc, found)
+    if math is not None:
+        _math_level(doc, math, found)
+    return found.items
 
 
 def _fenced_divs(doc, problems) -> None:

@@ -116,6 +116,7 @@ class Curriculum:
             ]
         self._index = {l.key: i for ls in self._order.values() for i, l in enumerate(ls)}
         self._backlinks: dict[str, list[Lesson]] = {}
+        self._positions: dict[str, Position] = {}
         for lesson in self.all_lessons():
             for ref in lesson.deep_dives:
                 self._backlinks.setdefault(ref, []).append(lesson)
@@ -138,6 +139,14 @@ class Curriculum:
             yield from self._order[t.slug]
 
     def position(self, lesson: Lesson) -> Position:
+        """Where a lesson stands in its track; remembered, as the checks and every page of its
+        track ask for it (the glossary's order check once per term and use)."""
+        found = self._positions.get(lesson.key)
+        if found is None:
+            found = self._positions[lesson.key] = self._position(lesson)
+        return found
+
+    def _position(self, lesson: Lesson) -> Position:
         track = self._track_by_slug[lesson.track]
         ordered = self._order[lesson.track]
         for i, phase in enumerate(track.phases, 1):

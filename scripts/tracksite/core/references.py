@@ -8,6 +8,7 @@ owns the URL contract: which page lives at which path of the site.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import posixpath
 import re
@@ -161,8 +162,10 @@ def line_finder(text: str, first_line: int):
     return lambda offset: first_line + bisect.bisect_left(starts, offset)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse(target: str, current_track: str | None) -> Ref | str:
-    """A `scheme:rest` target as a Ref, or the reason it is malformed."""
+    """A `scheme:rest` target as a Ref, or the reason it is malformed (remembered: every check
+    pass of every rebuild under `mkdocs serve` asks again for the same targets)."""
     kind, _, rest = target.partition(":")
     if kind == "track":
         m = _TRACK_TARGET.match(rest)

@@ -124,21 +124,29 @@ def glossary(project) -> list:
     return out.items
 
 
+def _vague_links(body: str) -> list[tuple[int, str]]:
+    """(line in the body, link text) of each link whose text says nothing, remembered per text."""
+
+    def compute() -> list[tuple[int, str]]:
+        return [(n, m.group(1)) for n, line in enumerate(body.split("\n")) if (m := _VAGUE_LINK.search(line))]
+
+    return memo(("vague-links", body), compute)
+
+
 def page_warnings(project) -> list:
     """Warnings only: vague link text, reading times far from the prose, untested objectives."""
     out = problems_of(project)
     for doc in project.documents:
-        for n, line in enumerate(doc.body.split("\n")):
-            m = _VAGUE_LINK.search(line)
-            if m:
-                out.add(
-                    doc.path,
-                    doc.body_line + n,
-                    f"link text {m.group(1)!r} does not say where it goes",
-                    hint="name the target, e.g. [the lesson on loops](lesson:loops)",
-                    severity="warning",
-                )
-        for n in _empty_table_headers(doc.body.split("\n")):
+        for n, text in _vague_links(doc.body):
+            out.add(
+                doc.path,
+                doc.body_line + n,
+                f"link text {text!r} does not say where it goes",
+                hint="name the target, e.g. [the lesson on loops](lesson:loops)",
+                severity="warning",
+            )
+        headers = memo(("empty-table-headers", doc.body), lambda d=doc: _empty_table_headers(d.body.split("\n")))
+        for n in headers:
             out.add(
                 doc.path,
                 doc.body_line + n,

@@ -163,12 +163,19 @@ def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: 
     return None
 
 
-def _images(doc):
-    """(line, alt, target) of every Markdown image of a page; alt is also read from `{alt='...'}`."""
-    for n, line in enumerate(refs.mask_code(doc.body).split("\n")):  # an image shown as code is no image
-        for m in IMAGE.finditer(line):
-            alt = m.group(1) if m.group(1).strip() or not _ALT_ATTR.match(line, m.end()) else "alt"
-            yield doc.body_line + n, alt, m.group(2)
+def _images(doc) -> list[tuple[int, str, str]]:
+    """(line, alt, target) of every Markdown image of a page; alt is also read from `{alt='...'}`.
+    Remembered per text, as the rest of a page's reading is (core/memo.py)."""
+
+    def compute() -> list[tuple[int, str, str]]:
+        found = []
+        for n, line in enumerate(refs.mask_code(doc.body).split("\n")):  # an image shown as code is no image
+            for m in IMAGE.finditer(line):
+                alt = m.group(1) if m.group(1).strip() or not _ALT_ATTR.match(line, m.end()) else "alt"
+                found.append((doc.body_line + n, alt, m.group(2)))
+        return found
+
+    return memo(("images", doc.body, doc.body_line), compute)
 
 
 def images(project) -> list:
