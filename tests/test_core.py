@@ -11,7 +11,8 @@ from tracksite.core import anchors, yamlsafe
 from tracksite.core import references as refs
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Track
 from tracksite.core.problems import Problem, format_github, format_json, format_text
-from tracksite.core.sources import SourceProblem, split_front_matter
+from tracksite.core.sources import split_front_matter
+from tracksite.errors import SourceProblem
 
 
 # -- yamlsafe -------------------------------------------------------------------------------
@@ -36,7 +37,7 @@ def test_lines_of_keys_and_items():
     ],
 )
 def test_refused_yaml(text, needle):
-    with pytest.raises(yamlsafe.YamlProblem) as e:
+    with pytest.raises(SourceProblem) as e:
         yamlsafe.parse(text)
     assert needle in e.value.message and e.value.line
 
@@ -45,12 +46,12 @@ def test_billion_laughs_is_refused_before_expansion():
     bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
         f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")
     )
-    with pytest.raises(yamlsafe.YamlProblem, match="anchors"):
+    with pytest.raises(SourceProblem, match="anchors"):
         yamlsafe.parse(bomb)
 
 
 def test_deep_nesting_is_refused():
-    with pytest.raises(yamlsafe.YamlProblem, match="nested"):
+    with pytest.raises(SourceProblem, match="nested"):
         yamlsafe.parse("a: " + "[" * 200 + "]" * 200)
 
 

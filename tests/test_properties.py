@@ -20,7 +20,8 @@ from course import lesson_md, make_course
 from tracksite.core import schema, yamlsafe
 from tracksite.core.checks import load
 from tracksite.core.problems import Problem
-from tracksite.core.yamlsafe import Located, YamlProblem, parse
+from tracksite.core.yamlsafe import Located, parse
+from tracksite.errors import SourceProblem
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -189,7 +190,7 @@ def check_result(root: Path, rel: str):
 def test_parse_returns_plain_data_or_a_located_problem(text, first_line):
     try:
         located = parse(text, first_line=first_line)
-    except YamlProblem as e:
+    except SourceProblem as e:
         assert isinstance(e.line, int) and e.line >= first_line, (e.line, e.message)
         assert e.message.strip()
         return
@@ -328,7 +329,7 @@ def _outcome(text: str, fast: bool):
     try:
         located = parse(text)
         return ("ok", located.value, located.lines, located.raw)
-    except YamlProblem as e:
+    except SourceProblem as e:
         return ("problem", e.line, e.message)
     finally:
         yamlsafe._CLoader = saved

@@ -108,13 +108,13 @@ YAML_CASES = [
 
 
 def test_yaml_explanations_name_the_slip():
-    from tracksite.core.yamlsafe import YamlProblem
     from tracksite.core.yamlsafe import parse as parse_yaml
+    from tracksite.errors import SourceProblem
 
     for text, _line, needle in YAML_CASES:
         try:
             parse_yaml(text)
-        except YamlProblem as e:
+        except SourceProblem as e:
             explained = yamlhelp.explain(e.message, text.splitlines(), e.line)
             assert explained is not None, (text, e.message)
             assert needle in explained[0], (text, e.message, explained)

@@ -18,10 +18,11 @@ from course import REPO
 from tracksite.commands.changes import Changes
 from tracksite.commands.cli import main as cli_main
 from tracksite.commands.rename import rewrite_references
-from tracksite.commands.trackfile import TrackFile, TrackFileError
+from tracksite.commands.trackfile import TrackFile
 from tracksite.core import redirects
 from tracksite.core.checks import load
 from tracksite.core.references import find_links
+from tracksite.errors import SourceProblem
 
 T4, T5 = "deep-learning-survey", "transformers-and-llms"
 BANNED = ("coming soon", "todo", "tbd", "lorem", "placeholder", "fixme")
@@ -456,7 +457,7 @@ def test_track_file_keeps_crlf_and_bom(tmp_path):
 def test_track_file_refuses_what_it_cannot_read(tmp_path):
     path = tmp_path / "track.yml"
     path.write_text("number: 1\nphases: nothing\n")
-    with pytest.raises(TrackFileError) as e:
+    with pytest.raises(SourceProblem) as e:
         TrackFile(path)
     assert e.value.line == 2
 

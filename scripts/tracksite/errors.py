@@ -29,3 +29,13 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class SourceProblem(UserError):
+    """A problem at a line of a file the user wrote (a YAML document, front-matter, track.yml):
+    the checks turn it into a located problem with the file's name; a command that meets one
+    outside the checks prints it as any other `UserError`."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line

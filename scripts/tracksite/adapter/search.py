@@ -38,6 +38,7 @@ from pathlib import Path
 
 from tracksite.adapter import csp
 from tracksite.core.siteplan import SEARCH_FOLDER
+from tracksite.errors import UserError
 
 #: The one source the search adds to the page policy (docs/security.md): Pagefind's engine is
 #: WebAssembly, which a page may compile only with 'wasm-unsafe-eval'. It allows no `eval`.
@@ -103,7 +104,7 @@ def weigh_code(html: str) -> str:
     return _CODE_BLOCK.sub(lambda m: f'{m.group(0)} data-pagefind-weight="{CODE_WEIGHT}"', html)
 
 
-class SearchIndexError(Exception):
+class SearchIndexError(UserError):
     """Pagefind could not index the site; the message says why and what to do."""
 
 

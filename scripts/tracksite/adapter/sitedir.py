@@ -20,12 +20,13 @@ import tempfile
 from pathlib import Path
 
 from tracksite.core.problems import printable
+from tracksite.errors import UserError
 
 MARKER = ".tracksite-build"
 _MARKER_TEXT = "Built by tracksite. The next build replaces this folder; hidden files in it are kept.\n"
 
 
-class Refused(Exception):
+class Refused(UserError):
     """The output folder cannot be replaced; the message says why and what to do."""
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from tracksite.adapter import enginethemes
 from tracksite.commands.changes import JOURNAL, Changes, recover
-from tracksite.commands.trackfile import TrackFile, TrackFileError
+from tracksite.commands.trackfile import TrackFile
 from tracksite.core.problems import format_text
 from tracksite.core.schema import SLUG_RE, slugify
-from tracksite.errors import UserError
+from tracksite.errors import SourceProblem, UserError
 
 CommandError = UserError  # the commands' name for it
 
@@ -92,7 +92,7 @@ def _track_dir(root: Path, track: str) -> Path:
 def _open_track(root: Path, folder: Path) -> TrackFile:
     try:
         return TrackFile(folder / "track.yml")
-    except TrackFileError as e:
+    except SourceProblem as e:
         where = f"{_rel(root, folder / 'track.yml')}:{e.line}" if e.line else _rel(root, folder / "track.yml")
         raise CommandError(f"{where}: {e.message}; fix it first (tracksite check shows every problem)") from None
 

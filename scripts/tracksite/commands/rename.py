@@ -25,7 +25,8 @@ from tracksite.commands.common import (
 )
 from tracksite.core import redirects, yamlsafe
 from tracksite.core import references as refs
-from tracksite.core.sources import SourceProblem, read_text, split_front_matter
+from tracksite.core.sources import read_text, split_front_matter
+from tracksite.errors import SourceProblem
 
 _LINK_KINDS = ("lesson", "overview", "cheatsheet")
 

@@ -60,8 +60,9 @@ from tracksite.commands.starter import (
 )
 from tracksite.commands.trackfile import TrackFile
 from tracksite.core import redirects
-from tracksite.core.sources import SourceProblem, read_text
-from tracksite.core.yamlsafe import YamlProblem, parse
+from tracksite.core.sources import read_text
+from tracksite.core.yamlsafe import parse
+from tracksite.errors import SourceProblem
 
 DEFAULT_PHASE = "Getting started"
 DEFAULT_FIRST_LESSON = "introduction"
@@ -219,7 +220,7 @@ def cmd_new_track(args: argparse.Namespace) -> int:
     for other in sorted((root / "lessons").glob("*/track.yml")):
         try:
             data = parse(read_text(other)).value
-        except (YamlProblem, SourceProblem):
+        except SourceProblem:
             continue
         if isinstance(data, dict) and data.get("number") == args.number:
             raise CommandError(

@@ -23,21 +23,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from tracksite.core.sources import SourceProblem, read_text
-from tracksite.core.yamlsafe import Located, YamlProblem, parse
+from tracksite.core.problems import os_error
+from tracksite.core.sources import read_text
+from tracksite.core.yamlsafe import Located, parse
+from tracksite.errors import SourceProblem
 
 _FLOW_LESSONS = re.compile(r"^(?P<head>.*?\blessons\s*:\s*)\[(?P<body>[^\[\]]*)\](?P<tail>.*)$")
 _BLOCK_ITEM = re.compile(r"^(?P<prefix>\s*-\s+)(?P<q>[\"']?)(?P<slug>[A-Za-z0-9_.-]+)(?P=q)(?P<rest>\s*(?:#.*)?)$")
 _PHASE_START = re.compile(r"^(?P<dash>\s*-\s+)")
-
-
-class TrackFileError(Exception):
-    """track.yml cannot be edited safely: it does not parse, or not into phases of lessons."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 @dataclass
@@ -54,8 +47,8 @@ class TrackFile:
         try:
             raw = path.read_bytes()
             self.text = read_text(path)
-        except (OSError, SourceProblem) as e:
-            raise TrackFileError(getattr(e, "message", str(e)), getattr(e, "line", None)) from None
+        except OSError as e:
+            raise SourceProblem(os_error("cannot read it", e)) from None
         self._bom = raw.startswith(b"\xef\xbb\xbf")
         self._crlf = b"\r\n" in raw
         self.original = self.text
@@ -151,7 +144,7 @@ class TrackFile:
         else:
             new = _ruamel_edit(before, by_ruamel)
             if _phases_of(new) != expected:  # pragma: no cover - a bug, reported without writing
-                raise TrackFileError(f"could not edit {self.path.name} safely; nothing was written")
+                raise SourceProblem(f"could not edit {self.path.name} safely; nothing was written")
             self.text = new
             self.used_fallback = True
         self._parse()
@@ -277,16 +270,11 @@ def _norm(title: str) -> str:
 
 
 def read_phases(text: str) -> tuple[Located, list[PhaseEntry]]:
-    """The phases of a track.yml text, or a TrackFileError saying what to fix first."""
-    try:
-        located = parse(text)
-    except YamlProblem as e:
-        raise TrackFileError(e.message, e.line) from None
+    """The phases of a track.yml text, or a SourceProblem saying what to fix first."""
+    located = parse(text)
     data = located.value
     if not isinstance(data, dict) or not isinstance(data.get("phases"), list):
-        raise TrackFileError(
-            "expected `phases:`, a list of phases with `title:` and `lessons:`", located.line("phases")
-        )
+        raise SourceProblem("expected `phases:`, a list of phases with `title:` and `lessons:`", located.line("phases"))
     phases = []
     for i, phase in enumerate(data["phases"]):
         if (
@@ -295,7 +283,7 @@ def read_phases(text: str) -> tuple[Located, list[PhaseEntry]]:
             or not isinstance(phase.get("lessons"), list)
             or not all(isinstance(s, str) for s in phase["lessons"])
         ):
-            raise TrackFileError(
+            raise SourceProblem(
                 f"phase {i + 1} needs a `title:` and a list of lesson slugs in `lessons:`", located.line("phases", i)
             )
         phases.append(PhaseEntry(phase["title"], list(phase["lessons"])))
@@ -305,7 +293,7 @@ def read_phases(text: str) -> tuple[Located, list[PhaseEntry]]:
 def _phases_of(text: str) -> list[PhaseEntry] | None:
     try:
         return read_phases(text)[1]
-    except TrackFileError:
+    except SourceProblem:
         return None
 
 
@@ -342,6 +330,6 @@ def yaml_scalar(value: str) -> str:
         try:
             if parse(f"k: {value}\n").value == {"k": value}:
                 return value
-        except YamlProblem:
+        except SourceProblem:
             pass
     return json.dumps(value, ensure_ascii=False)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from tracksite.core import references as refs
 from tracksite.core.blocksyntax import blank_data_blocks
-from tracksite.core.sources import SourceProblem, split_front_matter
+from tracksite.core.sources import split_front_matter
+from tracksite.errors import SourceProblem
 
 
 def parse_markdown(path: Path, text: str):

@@ -16,6 +16,7 @@ import re
 
 from tracksite.core import schema
 from tracksite.core.schemalang import field_table
+from tracksite.errors import UserError
 
 MARKER = re.compile(
     r"<!--\s*tracksite:fields\s+([a-z-]+)\s*-->\n"  # opening marker
@@ -24,8 +25,8 @@ MARKER = re.compile(
 )
 
 
-class UnknownTable(ValueError):
-    pass
+class UnknownTable(UserError):
+    """A `<!-- fields: NAME -->` marker in the docs names no table of the schema."""
 
 
 def fill(text: str) -> str:

@@ -22,8 +22,9 @@ from tracksite.core.memo import memo
 from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
 from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.published import ASSET_SUFFIXES, BY_TOOLS
-from tracksite.core.sources import MarkdownSource, SourceProblem, read_text, read_yaml
+from tracksite.core.sources import MarkdownSource, read_text, read_yaml
 from tracksite.core.yamlsafe import Located
+from tracksite.errors import SourceProblem
 
 #: The journal of `tracksite new`, `move` and `rename` (commands/changes.py): while it exists the
 #: course is half-changed.

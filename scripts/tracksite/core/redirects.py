@@ -22,7 +22,8 @@ from tracksite.core import references as refs
 from tracksite.core import schema, schemalang
 from tracksite.core.findings import Finding
 from tracksite.core.model import Curriculum
-from tracksite.core.sources import SourceProblem, read_yaml
+from tracksite.core.sources import read_yaml
+from tracksite.errors import SourceProblem
 
 FILE_NAME = "redirects.yml"
 HEADER = (

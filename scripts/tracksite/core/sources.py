@@ -9,16 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracksite.core.yamlsafe import Located, YamlProblem, parse
+from tracksite.core.yamlsafe import Located, parse
+from tracksite.errors import SourceProblem
 
 MAX_BYTES = 2_000_000
-
-
-class SourceProblem(Exception):
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 def read_text(path: Path) -> str:
@@ -62,10 +56,7 @@ def split_front_matter(path: Path, text: str) -> MarkdownSource:
         for i in range(1, len(lines)):
             if lines[i].rstrip() in ("---", "..."):
                 yaml_text = "\n".join(lines[1:i])
-                try:
-                    meta = parse(yaml_text, first_line=2)
-                except YamlProblem as e:
-                    raise SourceProblem(e.message, e.line) from None
+                meta = parse(yaml_text, first_line=2)
                 if meta.value is None:
                     meta.value = {}
                     meta.lines.setdefault((), 1)  # empty front-matter: point at its opening `---`
@@ -80,10 +71,7 @@ def split_front_matter(path: Path, text: str) -> MarkdownSource:
 
 
 def read_yaml(path: Path) -> Located:
-    try:
-        return parse(read_text(path))
-    except YamlProblem as e:
-        raise SourceProblem(e.message, e.line) from None
+    return parse(read_text(path))
 
 
 def type_name(value: object) -> str:

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from tracksite.errors import SourceProblem
+
 MAX_DEPTH = 32
 MAX_NODES = 50_000
 
@@ -30,15 +32,6 @@ _PLAIN_TAGS = {
 }
 
 Path_ = tuple[Any, ...]
-
-
-class YamlProblem(Exception):
-    """A YAML document we refuse, with the 1-based line it was found on."""
-
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 @dataclass
@@ -66,14 +59,14 @@ class _StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise YamlProblem(
+            raise SourceProblem(
                 "YAML aliases (*name) are not allowed in course files; write the value out",
                 event.start_mark.line + 1,
             )
         event = self.peek_event()
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise YamlProblem(
+            raise SourceProblem(
                 f"YAML anchors (&{anchor}) are not allowed in course files; write the value out",
                 event.start_mark.line + 1,
             )
@@ -85,7 +78,7 @@ def parse(text: str, first_line: int = 1) -> Located:
     offset = first_line - 1
     if "\t" in _indentation(text):
         line = next(i for i, l in enumerate(text.split("\n"), 1) if l[: len(l) - len(l.lstrip())].count("\t"))
-        raise YamlProblem("tab used for indentation; YAML indents with spaces only", line + offset)
+        raise SourceProblem("tab used for indentation; YAML indents with spaces only", line + offset)
     node, loader = _compose_fast(text)
     if loader is not None:
         located = _located(node, loader, offset, first_line)
@@ -95,14 +88,14 @@ def parse(text: str, first_line: int = 1) -> Located:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as e:  # raised while reading: control characters, surrogates
         line = text[: e.position].count("\n") + 1 + offset
-        raise YamlProblem(
+        raise SourceProblem(
             f"character U+{e.character:04X} is not allowed in YAML; delete it or write it as an escape in double quotes",
             line,
         ) from None
     try:
         node = loader.get_single_node()
-    except YamlProblem as e:
-        raise YamlProblem(e.message, (e.line or 1) + offset) from None
+    except SourceProblem as e:
+        raise SourceProblem(e.message, (e.line or 1) + offset) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 + offset if mark else first_line
@@ -110,11 +103,11 @@ def parse(text: str, first_line: int = 1) -> Located:
         context = f" {e.context}" if e.context else ""
         if e.context_mark and mark and e.context_mark.line != mark.line:
             context += f" that starts on line {e.context_mark.line + 1 + offset}"
-        raise YamlProblem(f"YAML syntax error: {what}{context}".strip(), line) from None
+        raise SourceProblem(f"YAML syntax error: {what}{context}".strip(), line) from None
     except yaml.YAMLError as e:
-        raise YamlProblem(f"YAML syntax error: {e}", first_line) from None
+        raise SourceProblem(f"YAML syntax error: {e}", first_line) from None
     except RecursionError:
-        raise YamlProblem("YAML is nested too deeply", first_line) from None
+        raise SourceProblem("YAML is nested too deeply", first_line) from None
     finally:
         loader.dispose()
     located = _located(node, loader, offset, first_line)
@@ -134,7 +127,7 @@ def _dash_continuations(node: Node | None, text: str, offset: int) -> None:
             if not n.style and n.end_mark.line > n.start_mark.line:  # plain: None, or "" from libyaml
                 for i in range(n.start_mark.line + 1, min(n.end_mark.line, len(lines) - 1) + 1):
                     if lines[i].lstrip().startswith("- "):
-                        raise YamlProblem(
+                        raise SourceProblem(
                             "this list item is indented deeper than the item above it, so YAML reads it as "
                             f"more text of that item ({n.value[:60]!r}); indent its `-` like the other items "
                             "(or, if the dash belongs to the text, put the text in quotes)",
@@ -196,7 +189,7 @@ def _located(node: Node | None, loader: Any, offset: int, first_line: int) -> Lo
     try:
         located.value = _convert(node, (), located, offset, 0, counter, loader)
     except RecursionError:
-        raise YamlProblem("YAML is nested too deeply", first_line) from None
+        raise SourceProblem("YAML is nested too deeply", first_line) from None
     located.lines.setdefault((), node.start_mark.line + 1 + offset)
     return located
 
@@ -218,11 +211,11 @@ def _convert(
     line = node.start_mark.line + 1 + offset
     counter[0] += 1
     if counter[0] > MAX_NODES:
-        raise YamlProblem(f"YAML document has more than {MAX_NODES} values", line)
+        raise SourceProblem(f"YAML document has more than {MAX_NODES} values", line)
     if depth > MAX_DEPTH:
-        raise YamlProblem(f"YAML is nested more than {MAX_DEPTH} levels deep", line)
+        raise SourceProblem(f"YAML is nested more than {MAX_DEPTH} levels deep", line)
     if node.tag not in _PLAIN_TAGS:
-        raise YamlProblem(
+        raise SourceProblem(
             f"YAML tag {node.tag!r} is not allowed; only plain strings, numbers, lists and mappings",
             line,
         )
@@ -246,14 +239,14 @@ def _convert(
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1 + offset
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlProblem("YAML merge keys (<<) are not allowed in course files", key_line)
+                raise SourceProblem("YAML merge keys (<<) are not allowed in course files", key_line)
             if not isinstance(key_node, ScalarNode):
-                raise YamlProblem("mapping keys must be plain text", key_line)
+                raise SourceProblem("mapping keys must be plain text", key_line)
             key = _convert(key_node, path, None, offset, depth + 1, counter, loader)
             if not isinstance(key, str):
                 key = str(key)
             if key in result:
-                raise YamlProblem(
+                raise SourceProblem(
                     f"duplicate key {key!r} (first on line {lines[path + (key,)]}); "
                     "YAML would silently keep only the last one",
                     key_line,
@@ -261,4 +254,4 @@ def _convert(
             lines[path + (key,)] = key_line
             result[key] = _convert(value_node, path + (key,), located, offset, depth + 1, counter, loader)
         return result
-    raise YamlProblem("unsupported YAML node", line)  # pragma: no cover
+    raise SourceProblem("unsupported YAML node", line)  # pragma: no cover

@@ -43,7 +43,7 @@ DEFAULT_DECIMALS = 3
 SPECIAL_TOKENS = ("[CLS]", "[SEP]", "[PAD]")
 
 
-class AttentionUnavailable(RuntimeError):
+class AttentionUnavailable(UserError):
     """The optional attention packages (or the model files) are missing.
 
     `str(error)` is a complete, friendly message for the terminal, ending with the install hint.

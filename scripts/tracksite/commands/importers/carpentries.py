@@ -29,9 +29,9 @@ from tracksite.core.blocksyntax import find_blocks, iter_blocks
 from tracksite.core.bodychecks import formulas
 from tracksite.core.problems import format_text
 from tracksite.core.readingtime import reading_minutes
-from tracksite.core.sources import SourceProblem, read_text, split_front_matter
-from tracksite.core.yamlsafe import YamlProblem, parse
-from tracksite.errors import UserError
+from tracksite.core.sources import read_text, split_front_matter
+from tracksite.core.yamlsafe import parse
+from tracksite.errors import SourceProblem, UserError
 
 WORDS = re.compile(r"[A-Za-z0-9']+")
 DOCS_FOLDERS = {"learners", "instructors", "profiles", "data", "files", "fig"}
@@ -70,7 +70,7 @@ def read_source(root: Path) -> Source:
         raise UserError(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
     try:
         data = parse(read_text(config)).value
-    except (YamlProblem, SourceProblem) as e:
+    except SourceProblem as e:
         raise UserError(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
     if not isinstance(data, dict):
         raise UserError(f"{config}: expected `key: value` lines")
@@ -212,7 +212,7 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     rel = path.relative_to(src.root)
     try:
         md = split_front_matter(path, read_text(path))
-    except (SourceProblem, YamlProblem) as e:
+    except SourceProblem as e:
         raise UserError(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
     meta = md.meta.value if isinstance(md.meta.value, dict) else {}
     ctx = pages.context(src, track, slugs, path, notes_lesson=first)
@@ -390,7 +390,7 @@ def course_terms(root: Path, besides: str | None = None) -> dict[str, str]:
             continue
         try:
             value = parse(read_text(path)).value
-        except (YamlProblem, SourceProblem):
+        except SourceProblem:
             continue
         for item in (value.get("terms") or []) if isinstance(value, dict) else []:
             if isinstance(item, dict) and item.get("term") and item.get("definition"):
@@ -403,7 +403,7 @@ def next_track_number(root: Path) -> int:
     for path in (root / "lessons").glob("*/track.yml"):
         try:
             value = parse(read_text(path)).value
-        except (YamlProblem, SourceProblem):
+        except SourceProblem:
             continue
         if isinstance(value, dict) and isinstance(value.get("number"), int):
             numbers.append(value["number"])

@@ -17,7 +17,8 @@ from tracksite.core import schema
 from tracksite.core.findings import Finding
 from tracksite.core.schemalang import INVALID, read
 from tracksite.core.widgets.body import errors, read_body
-from tracksite.core.yamlsafe import YamlProblem, parse
+from tracksite.core.yamlsafe import parse
+from tracksite.errors import SourceProblem
 
 #: Tokens a model adds around the text; captions look past them (BERT heads often park their
 #: attention on [SEP] or [CLS] as a "no-op", so they say little about which word matters).
@@ -111,7 +112,7 @@ def _parse_data_text(text: str, path: Path):
             return None, {}, [Finding(None, f"invalid JSON: {exc}", file=path)]
     try:
         located = parse(text)
-    except YamlProblem as exc:
+    except SourceProblem as exc:
         return None, {}, [Finding(exc.line, exc.message, file=path)]
     return located.value, located.lines, []
 
@@ -129,7 +130,7 @@ class _JsonLines(dict):
             self.done = True
             try:
                 self.update(parse(self.text).lines)
-            except (YamlProblem, RecursionError):
+            except (SourceProblem, RecursionError):
                 pass
 
     def get(self, key, default=None):

@@ -10,7 +10,8 @@ from typing import Any
 from tracksite.core.findings import Finding
 from tracksite.core.memo import memo
 from tracksite.core.schemalang import INVALID, Spec, read
-from tracksite.core.yamlsafe import YamlProblem, parse
+from tracksite.core.yamlsafe import parse
+from tracksite.errors import SourceProblem
 
 YAML_HINT = "quote text that contains ': ' or starts with a special character such as *, &, !, [, {, > or |"
 
@@ -46,7 +47,7 @@ def read_body(text: str, spec: Spec, empty: str) -> tuple[Any, list[Finding], di
 def _read_body(text: str, spec: Spec, empty: str) -> tuple[Any, list[Finding], dict]:
     try:
         located = parse(text)
-    except YamlProblem as exc:
+    except SourceProblem as exc:
         return INVALID, [Finding(exc.line, exc.message, hint=YAML_HINT)], {}
     if located.value is None:
         return INVALID, [Finding(1, empty)], {}

@@ -18,7 +18,8 @@ from tracksite.core.widgets.attention import parse_attention
 from tracksite.core.widgets.flashcards import parse_flashcards
 from tracksite.core.widgets.quiz import parse_quiz
 from tracksite.core.widgets.steps import parse_attention_steps
-from tracksite.core.yamlsafe import YamlProblem, parse
+from tracksite.core.yamlsafe import parse
+from tracksite.errors import SourceProblem
 
 Issue = Finding
 
@@ -48,7 +49,7 @@ def _check_options(block: BlockSource) -> list[Finding]:
     line = block.line + 1
     try:
         located = parse(_dedent(block.options))
-    except YamlProblem as exc:
+    except SourceProblem as exc:
         return [Finding(line, f"block options: {exc.message}")]
     if not isinstance(located.value, dict):
         return [
