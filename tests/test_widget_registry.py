@@ -2,8 +2,9 @@
 
 - No other module of `core` or `adapter` spells a widget's name as a string (the few strings
   that mean something else are listed with their meaning).
-- Every registry entry has a renderer in the Markdown extension, and the block syntax, the
-  glossary, reading time, term linking and the editor schemas follow the registry.
+- Every registry entry has a renderer in the Markdown extension, every data widget a body
+  (core/widgets/bodies.py), and the block syntax, the glossary, reading time, term linking, the
+  editor schemas, the field tables, the exercise pack and the linked assets follow the registry.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ import markdown
 from bs4 import BeautifulSoup
 
 from course import REPO
+from tracksite import theme
 from tracksite.adapter.blocks import BLOCKS, RENDERERS
-from tracksite.core import blocksyntax, glossary, readingtime, schema, termlinks
+from tracksite.commands.editor_schema import SCHEMAS
+from tracksite.core import blocksyntax, fieldtables, fingerprints, glossary, readingtime, termlinks
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import WIDGET_BLOCKS
+from tracksite.core.widgets.bodies import BODIES
 
 PACKAGE = REPO / "scripts" / "tracksite"
 
@@ -60,9 +64,22 @@ def test_every_widget_has_a_renderer_and_the_lists_follow_the_registry():
     assert blocksyntax.RAW_BLOCKS == {w.name for w in W.WIDGETS if w.data}
     assert glossary.DATA_BLOCKS == {w.name for w in W.WIDGETS if not w.prose}
     assert readingtime.PRACTICE_BLOCKS >= {w.name for w in W.WIDGETS if w.practice}
-    files = {name for name, _, _ in schema.EDITOR_SCHEMAS}
+    files = {name for name, _, _ in SCHEMAS}
     assert {w.schema_file for w in W.WIDGETS if w.data} <= files
     assert all((PACKAGE / "theme" / "assets" / a).is_file() for w in W.WIDGETS for a in w.assets)
+
+
+def test_every_data_widget_declares_its_body_and_the_rest_follows():
+    """A data widget's module under core/widgets/ ends with a `BODY`; the validation, the field
+    tables, the exercise pack's blocks and the pages' assets are read from the registry and the
+    bodies, with nothing listed by hand."""
+    assert list(BODIES) == [w.name for w in W.WIDGETS if w.data]
+    assert all(BODIES[name].widget is W.BY_NAME[name] for name in BODIES)
+    assert all(name in fieldtables.SPECS for body in BODIES.values() for name, _ in body.tables)
+    assert set(W.GRADED) <= set(fingerprints.SHARED_BLOCKS)
+    linked = {a.removeprefix("assets/") for a in (*theme.SCRIPTS, *theme.STYLESHEETS)}
+    assert {a for w in W.WIDGETS for a in w.assets} <= linked
+    assert theme.SCRIPTS[0] == "assets/tracksite/widgets.js"  # window.tracksite, which the others use
 
 
 def test_each_widget_renders_with_its_registered_class():

@@ -35,6 +35,7 @@ from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.theme import install_theme
 from tracksite.core import trackpages, views
+from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check, finish, later_problems
 from tracksite.core.loader import JOURNAL, Document, Project
 from tracksite.core.problems import format_text, os_error, sorted_problems
@@ -258,7 +259,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor,
             )
         elif (page.meta or {}).get("tracksite") == "exercises" and self.config.instructor:
-            for kind in ("ts-solution", "ts-quiz__answers"):  # the instructor's copy shows every answer
+            for kind in W.ANSWERS:  # the instructor's copy shows every answer
                 html = html.replace(f'<details class="{kind}', f'<details open class="{kind} ts-print-answers')
         return html
 

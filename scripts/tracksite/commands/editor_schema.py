@@ -1,7 +1,7 @@
 """`tracksite schema` and `tracksite docs`: the files generated from tracksite.core.schema.
 
 - tracksite/theme/schemas/*.json: JSON Schemas for editors (front-matter, track.yml, redirects.yml and the
-  YAML inside quiz, flashcards, attention and attention-steps blocks). Each is the schema
+  YAML inside every data widget's block). Each is the schema
   language's own `json_schema`, so an editor and `tracksite check` give the same verdict
   (tests/test_schema.py); `.vscode/settings.json` maps them to files.
 - the field tables of docs/authoring.md, between `<!-- tracksite:fields NAME -->` markers.
@@ -20,9 +20,11 @@ from typing import Any
 from tracksite import theme as theme_files
 from tracksite.core import fieldtables, schema
 from tracksite.core.schemalang import json_schema
+from tracksite.core.widgets.bodies import EDITOR_SCHEMAS as WIDGET_SCHEMAS
 
 ID_BASE = "urn:tracksite:schema:"
-SCHEMAS = schema.EDITOR_SCHEMAS
+#: The course files' schemas, then one per data widget's body (found by core/widgets/bodies.py).
+SCHEMAS = (*schema.EDITOR_SCHEMAS, *WIDGET_SCHEMAS)
 
 
 def schemas() -> dict[str, dict[str, Any]]:

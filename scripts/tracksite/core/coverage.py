@@ -7,9 +7,10 @@ misses, with a heuristic that is easy to predict:
 1. The objective's significant words are its words minus common English words and the verbs
    objectives start with ("explain", "compute", "describe", ...), each reduced to a crude stem
    ("layers" and "layer", "trained" and "training" match).
-2. A practice item is one quiz question (its question, options and explanations together), one
-   exercise (its task and solution, code included) or one flashcard (term and answer), in the
-   lesson's own body.
+2. A practice item is one exercise (its task and solution, code included) or one item of a
+   data widget that declares its practice text (core/widgets/bodies.py): a quiz question (its
+   question, options and explanations together), a flashcard (term and answer), and so on, in
+   the lesson's own body.
 3. The objective is covered when the practice items together contain at least half of its
    significant stems, and one item alone contains at least two of them (the one, for an
    objective with a single significant word). Objectives often list several things ("describe
@@ -18,9 +19,9 @@ misses, with a heuristic that is easy to predict:
    judged.
 
 What a miss is depends on the track's `practice` setting in track.yml. `suggested` (the
-default) makes it a warning, a reminder. `required` makes it an error and counts only quiz
-questions and exercises, the practice that checks an answer: a flashcard asks the learner to
-recall, and grades nothing.
+default) makes it a warning, a reminder. `required` makes it an error and counts only the
+practice that checks an answer (the registry's `graded`: quiz questions, exercises): a
+flashcard asks the learner to recall, and grades nothing.
 
 A lesson with objectives and no practice at all gets one problem instead of one per objective.
 Drafts are judged like published lessons.
@@ -30,12 +31,13 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.blocksyntax import find_blocks, iter_blocks
 from tracksite.core.problems import Problem
-from tracksite.core.widgets import parse_flashcards, parse_quiz
+from tracksite.core.widgets.bodies import BODIES
 
 if TYPE_CHECKING:  # pragma: no cover
     from tracksite.core.loader import Document, Project
@@ -105,33 +107,36 @@ def covers(objective: str, items: list[str]) -> bool:
     return len(together) >= math.ceil(len(wanted) / 2) and best >= min(2, len(wanted))
 
 
-def practice_items(body: str, first_line: int = 1, *, flashcards: bool = True) -> list[str]:
-    """The text of each quiz question, exercise and (unless `flashcards` is false) flashcard in a
-    Markdown body."""
+def practice_items(body: str, first_line: int = 1, *, graded_only: bool = False) -> list[str]:
+    """The text of each practice item in a Markdown body: exercises and the items of every data
+    widget with practice text; with `graded_only`, only those of graded widgets (the
+    registry's `graded`: what `practice: required` counts)."""
     blocks, _ = find_blocks(body, first_line)
     items: list[str] = []
     for block in iter_blocks(blocks):
-        if block.name == W.FLASHCARDS.name and flashcards:
-            cards, _ = parse_flashcards(block.body)
-            items += [f"{c.term}\n{c.answer}" for c in cards]
-        elif block.name == W.QUIZ.name:
-            questions, _ = parse_quiz(block.body)
-            for q in questions:
-                parts = [q.question] + [f"{o.text}\n{o.explain}" for o in q.options]
-                items.append("\n".join(parts))
-        elif block.name == W.EXERCISE.name:
+        widget = W.BY_NAME.get(block.name)
+        if widget is None or (graded_only and not widget.graded):
+            continue
+        if block.name == W.EXERCISE.name:
             items.append(block.body)
+            continue
+        spec = BODIES.get(block.name)
+        if spec is not None and spec.practice is not None:
+            value, _ = spec.parse(block.body, Path())
+            items += spec.practice(value) if value else []
     return items
 
 
 def _broken_practice(body: str, first_line: int) -> bool:
-    """Whether a quiz or flashcards block of the body has an error: what it would practise is
-    unknown until it is fixed, so a coverage warning now would come before its own cause."""
+    """Whether a practice widget of the body (a quiz, a deck) has an error: what it would
+    practise is unknown until it is fixed, so a coverage warning now would come before its own
+    cause."""
     blocks, _ = find_blocks(body, first_line)
     for block in iter_blocks(blocks):
-        parse = {W.QUIZ.name: parse_quiz, W.FLASHCARDS.name: parse_flashcards}.get(block.name)
-        if parse is not None and any(f.severity == "error" for f in parse(block.body)[1]):
-            return True
+        spec = BODIES.get(block.name)
+        if spec is not None and spec.practice is not None:
+            if any(f.severity == "error" for f in spec.parse(block.body, Path())[1]):
+                return True
     return False
 
 
@@ -166,7 +171,7 @@ def _lesson_warnings(doc: Document, path: str, *, required: bool = False) -> lis
         ("error", "quiz question or exercise") if required else ("warning", "quiz question, exercise or flashcard")
     )
     blocks = "quiz or exercise" if required else "quiz, exercise or flashcards"
-    items = practice_items(doc.body, doc.body_line, flashcards=not required)
+    items = practice_items(doc.body, doc.body_line, graded_only=required)
     if not items:
         n = len(objectives)
         return [

@@ -7,7 +7,8 @@
     <!-- /tracksite:fields -->
 
 so the raw file (on GitHub, in an editor) shows them, not only the built site. `tracksite docs
---write` refreshes them from tracksite.core.schema; a test fails when the file is stale.
+--write` refreshes them from tracksite.core.schema and the widget bodies (core/widgets/bodies.py);
+a test fails when the file is stale.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from __future__ import annotations
 import re
 
 from tracksite.core import schema
-from tracksite.core.schemalang import field_table
+from tracksite.core.schemalang import Mapping, field_table
+from tracksite.core.widgets.bodies import TABLES
 from tracksite.errors import UserError
 
 MARKER = re.compile(
@@ -23,6 +25,10 @@ MARKER = re.compile(
     r"(?:(?:(?!<!--\s*tracksite:fields).)*?<!--\s*/tracksite:fields\s*-->\n?)?",  # table and closing marker, if any
     re.DOTALL,
 )
+
+
+#: Every description with a table: the front-matter and course files', then each widget body's.
+SPECS: dict[str, Mapping] = {**schema.SPECS, **TABLES}
 
 
 class UnknownTable(UserError):
@@ -34,9 +40,9 @@ def fill(text: str) -> str:
 
     def table(m: re.Match) -> str:
         name = m.group(1)
-        spec = schema.SPECS.get(name)
+        spec = SPECS.get(name)
         if spec is None:
-            raise UnknownTable(f"no field table {name!r}; known: {', '.join(schema.SPECS)}")
+            raise UnknownTable(f"no field table {name!r}; known: {', '.join(SPECS)}")
         return f"<!-- tracksite:fields {name} -->\n\n{field_table(spec)}\n\n<!-- /tracksite:fields -->\n"
 
     return MARKER.sub(table, text)

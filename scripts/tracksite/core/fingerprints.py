@@ -64,7 +64,7 @@ def _links(project: Any) -> dict[str, set[str]]:
 
 
 #: Blocks of a lesson whose text other pages show: the exercise pack, the review deck, the schedule.
-SHARED_BLOCKS = (W.EXERCISE.name, W.QUIZ.name, W.FLASHCARDS.name, W.INSTRUCTOR.name)
+SHARED_BLOCKS = (*W.GRADED, W.FLASHCARDS.name, W.INSTRUCTOR.name)
 
 
 def _shared_blocks(body: str) -> str:

@@ -25,7 +25,7 @@ from tracksite.core.schemalang import (
     Text,
     read,
 )
-from tracksite.core.widgetschema import (
+from tracksite.core.widgetschema import (  # noqa: F401 - the widget bodies, read as schema.QUIZ and so on
     ATTENTION,
     ATTENTION_DATA,
     ATTENTION_STEPS,
@@ -323,7 +323,8 @@ GLOSSARY = Mapping(
 )
 
 
-#: Every description with a field table in the authoring guide (`<!-- tracksite:fields NAME -->`).
+#: Every description with a field table in the authoring guide (`<!-- tracksite:fields NAME -->`),
+#: besides the widget bodies' (core/widgets/bodies.py, TABLES).
 SPECS: dict[str, Mapping] = {
     "lesson": LESSON,
     "track": TRACK,
@@ -332,30 +333,17 @@ SPECS: dict[str, Mapping] = {
     "time": TIME,
     "page": PAGE,
     "docs": DOCS_PAGE,
-    "quiz-question": QUESTION,
-    "quiz-option": OPTION,
-    "flashcard": CARD,
-    W.ATTENTION.name: ATTENTION,
-    W.ATTENTION_STEPS.name: ATTENTION_STEPS,
     "glossary": GLOSSARY,
     "term": TERM,
 }
 
-#: The schema of each data widget's body (core/widgetregistry.py names the widgets).
-BLOCK_BODIES: dict[str, Spec] = {
-    W.QUIZ.name: QUIZ,
-    W.FLASHCARDS.name: FLASHCARDS,
-    W.ATTENTION.name: ATTENTION,
-    W.ATTENTION_STEPS.name: ATTENTION_STEPS,
-}
-
-#: The JSON Schemas editors use: file name, description, title.
+#: The JSON Schemas editors use: file name, description, title; the widget bodies' follow
+#: (core/widgets/bodies.py, EDITOR_SCHEMAS; commands/editor_schema.py joins the two).
 EDITOR_SCHEMAS: tuple[tuple[str, Spec, str], ...] = (
     ("lesson.schema.json", LESSON, "tracksite lesson front-matter (lessons/<track>/<lesson>/lesson.md)"),
     ("track.schema.json", TRACK, "tracksite track (lessons/<track>/track.yml)"),
     ("page.schema.json", PAGE, "tracksite overview and cheatsheet front-matter (optional)"),
     ("redirects.schema.json", REDIRECTS, "tracksite redirects (lessons/<track>/redirects.yml)"),
-    *((w.schema_file, BLOCK_BODIES[w.name], w.schema_title) for w in W.WIDGETS if w.schema_file and w.schema_title),
     ("attention-data.schema.json", ATTENTION_DATA, "tracksite attention data file (beside lesson.md)"),
     ("glossary.schema.json", GLOSSARY, "tracksite glossary (lessons/<track>/glossary.yml)"),
 )

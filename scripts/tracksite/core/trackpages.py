@@ -80,7 +80,7 @@ def pages_of(project: Project, track: Track) -> list[str]:
         out.append("keypoints")
     if any(_blocks(project, l, (W.FLASHCARDS.name,)) for l in lessons):
         out.append("review")
-    if any(_blocks(project, l, (W.EXERCISE.name, W.QUIZ.name)) for l in lessons):
+    if any(_blocks(project, l, W.GRADED) for l in lessons):
         out.append("exercises")
     return out
 
@@ -157,13 +157,15 @@ def _blocks(project: Project, lesson: Lesson, names: tuple[str, ...]):
 
 
 def practice_blocks(body: str, with_solutions: bool) -> list[str]:
-    """The source of every top-level exercise and quiz block of a lesson body, in order; without
-    their `/// solution` blocks unless `with_solutions` (the learner's pack is a worksheet)."""
+    """The source of every top-level block that checks an answer (the registry's `graded`:
+    exercises, quizzes) of a lesson body, in order; without their `/// solution` blocks unless
+    `with_solutions` (the learner's pack is a worksheet, and the print stylesheet hides the
+    other widgets' answers)."""
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     top, _ = find_blocks(body)
     out: list[str] = []
     for block in top:
-        if block.name not in (W.EXERCISE.name, W.QUIZ.name) or block.indent:
+        if block.name not in W.GRADED or block.indent:
             continue
         last = block.end_line if block.end_line is not None else len(lines)
         dropped: set[int] = set()

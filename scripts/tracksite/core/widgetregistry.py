@@ -4,13 +4,20 @@ A widget is a `/// name` block an instructor writes in a page. What the rest of 
 needs to know about it is stated here and nowhere else: the block's name, whether its body is
 YAML data (taken literally, never read as Markdown), whether its text is learner prose (the
 glossary links terms in it, reading time counts it), the class of its rendered root element, the
-scripts and stylesheets it needs, how it prints, and the schema of its body for editors. The
-validation (`core/widgets/validate.py`), the block syntax (`core/blocksyntax.py`), the glossary
-and term linking (`core/glossary.py`, `core/termlinks.py`), the editor schemas (`core/schema.py`)
-and the Markdown extension (`adapter/blocks/`) all read this module; the adapter attaches each
-widget's renderer by name, and a test checks that every entry has one.
+scripts and stylesheets it needs, how it prints, whether it checks the learner's answer, and
+the schema of its body for editors. The validation (`core/widgets/validate.py`), the block syntax
+(`core/blocksyntax.py`), the glossary and term linking (`core/glossary.py`, `core/termlinks.py`),
+the objectives' coverage (`core/coverage.py`), the exercise pack (`core/trackpages.py`), the
+scripts and stylesheets every page links (`theme/__init__.py`) and the Markdown extension
+(`adapter/blocks/`) all read this module.
 
-Adding a widget: an entry here, its block module under `adapter/blocks/` (and a body parser
+What cannot be stated here without importing the rest of tracksite is found by looking, never
+listed by hand: the renderer of a widget is the `WidgetBlock` subclass with `WIDGET = <entry>`
+in a module of `adapter/blocks/`, and the body of a data widget (its parser, schema, field
+tables and practice text) is the `BODY` of a module of `core/widgets/` (`core/widgets/bodies.py`).
+A test checks that every entry has both.
+
+Adding a widget: an entry here, its block module under `adapter/blocks/` (and a body module
 under `core/widgets/` when the body is data), its assets under `theme/assets/tracksite/`, and
 its tests (docs/architecture.md, "How to add a widget").
 
@@ -32,6 +39,9 @@ class Widget:
     css_class: str | None = None  # the class of its rendered root element
     assets: tuple[str, ...] = ()  # files under theme/assets/ it needs on the page
     prints: str = "shown"  # shown | hidden | collapsed (the print stylesheet's rule for it)
+    graded: bool = False  # it checks the learner's answer: the exercise pack gathers it, and a
+    # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
+    answers: str | None = None  # class of the <details> holding its answers: the instructor's pack opens it
     schema_title: str | None = None  # title of the editors' JSON Schema of its body, if data
 
     @property
@@ -45,6 +55,7 @@ EXERCISE = Widget(
     practice=True,
     css_class="ts-exercise",
     prints="shown",
+    graded=True,
 )
 SOLUTION = Widget(
     "solution",
@@ -52,6 +63,7 @@ SOLUTION = Widget(
     practice=True,
     css_class="ts-solution",
     prints="collapsed",
+    answers="ts-solution",
 )
 FLASHCARDS = Widget(
     "flashcards",
@@ -73,6 +85,8 @@ QUIZ = Widget(
     css_class="ts-quiz",
     assets=("tracksite/widgets.js",),
     prints="shown",
+    graded=True,
+    answers="ts-quiz__answers",
     schema_title="tracksite /// quiz block body",
 )
 ATTENTION = Widget(
@@ -106,7 +120,15 @@ INSTRUCTOR = Widget(
 )
 
 #: Every widget, in the order the authoring guide lists them.
-WIDGETS: tuple[Widget, ...] = (EXERCISE, SOLUTION, FLASHCARDS, QUIZ, ATTENTION, ATTENTION_STEPS, INSTRUCTOR)
+WIDGETS: tuple[Widget, ...] = (
+    EXERCISE,
+    SOLUTION,
+    FLASHCARDS,
+    QUIZ,
+    ATTENTION,
+    ATTENTION_STEPS,
+    INSTRUCTOR,
+)
 BY_NAME: dict[str, Widget] = {w.name: w for w in WIDGETS}
 NAMES: frozenset[str] = frozenset(BY_NAME)
 
@@ -118,3 +140,13 @@ NOT_PROSE: frozenset[str] = frozenset(w.name for w in WIDGETS if not w.prose)
 PRACTICE: frozenset[str] = frozenset(w.name for w in WIDGETS if w.practice)
 #: Root classes of the rendered widgets whose text the term linker leaves alone.
 NO_TERM_LINKS: tuple[str, ...] = tuple(w.css_class for w in WIDGETS if not w.prose and w.css_class)
+#: Blocks that check an answer, in the guide's order: the exercise pack, `practice: required`.
+GRADED: tuple[str, ...] = tuple(w.name for w in WIDGETS if w.graded)
+#: Classes of the answers' <details> elements that the instructor's exercise pack opens.
+ANSWERS: tuple[str, ...] = tuple(w.answers for w in WIDGETS if w.answers)
+
+
+def assets(suffix: str) -> tuple[str, ...]:
+    """The widgets' files under theme/assets/ that end in `suffix`, each once, in the order of
+    WIDGETS: the scripts and stylesheets every page links (theme/__init__.py)."""
+    return tuple(dict.fromkeys(a for w in WIDGETS for a in w.assets if a.endswith(suffix)))

@@ -14,25 +14,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tracksite.core import widgetregistry
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
 SCHEMAS = HERE / "schemas"
 STARTER = HERE / "starter"
 
-#: The stylesheets and scripts every page links, in order (deferred scripts run in this order).
-STYLESHEETS = (
-    "assets/tracksite/theme.css",
-    "assets/tracksite/widgets.css",
-    "assets/tracksite/learner.css",
-    "assets/tracksite/search.css",
+
+def _with_widgets(first: tuple[str, ...], suffix: str, last: tuple[str, ...]) -> tuple[str, ...]:
+    """`first`, then every widget's own files ending in `suffix` (core/widgetregistry.py, each
+    once, in the registry's order), then `last`: a new widget's script or stylesheet is linked
+    by its registry entry alone."""
+    widgets = tuple(f"assets/{a}" for a in widgetregistry.assets(suffix))
+    return tuple(dict.fromkeys((*first, *widgets, *last)))
+
+
+#: The stylesheets and scripts every page links, in order (deferred scripts run in this order:
+#: widgets.js first, whose window.tracksite the widgets' own scripts use).
+STYLESHEETS = _with_widgets(
+    ("assets/tracksite/theme.css", "assets/tracksite/widgets.css"),
+    ".css",
+    ("assets/tracksite/learner.css", "assets/tracksite/search.css"),
 )
-SCRIPTS = (
-    "assets/tracksite/widgets.js",
-    "assets/tracksite/attention.js",
-    "assets/tracksite/progress.js",
-    "assets/tracksite/learner.js",
-    "assets/tracksite/search.js",
+SCRIPTS = _with_widgets(
+    ("assets/tracksite/widgets.js",),
+    ".js",
+    ("assets/tracksite/progress.js", "assets/tracksite/learner.js", "assets/tracksite/search.js"),
 )
 
 

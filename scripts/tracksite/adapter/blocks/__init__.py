@@ -10,25 +10,38 @@ error element instead of raising when a body is broken.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from pymdownx.blocks import BlocksExtension
 
-from tracksite.adapter.blocks.attention import Attention
-from tracksite.adapter.blocks.attention_steps import AttentionSteps
-from tracksite.adapter.blocks.common import WidgetContext, default_context
-from tracksite.adapter.blocks.exercise import Exercise, Solution
-from tracksite.adapter.blocks.flashcards import Flashcards
-from tracksite.adapter.blocks.instructor import Instructor
-from tracksite.adapter.blocks.quiz import Quiz
+from tracksite.adapter.blocks.common import WidgetBlock, WidgetContext, default_context
 from tracksite.core import widgetregistry as W
 
 __all__ = ["TracksiteBlocksExtension", "WidgetContext", "default_context", "makeExtension", "BLOCKS"]
 
-#: The renderer of each widget, attached by name to its entry in core/widgetregistry.py; a widget
-#: without a renderer fails here, at import, and in tests/test_widgets.py.
-RENDERERS = {
-    block.NAME: block for block in (Exercise, Solution, Flashcards, Quiz, Attention, AttentionSteps, Instructor)
-}
-BLOCKS = tuple(RENDERERS[widget.name] for widget in W.WIDGETS)
+
+def _renderers() -> dict[str, type[WidgetBlock]]:
+    """The renderer of each widget: the `WidgetBlock` subclass of a module of this package whose
+    `WIDGET` is the widget's entry in core/widgetregistry.py. Found by looking, so that a new
+    widget's block module is all the extension needs; the modules are loaded with `importlib`
+    by name, and none imports this one back. A widget without a renderer fails here, at import."""
+    found: dict[str, type[WidgetBlock]] = {}
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for value in vars(module).values():
+            widget = getattr(value, "WIDGET", None)
+            if isinstance(value, type) and issubclass(value, WidgetBlock) and widget in W.WIDGETS:
+                found[widget.name] = value
+    missing = [w.name for w in W.WIDGETS if w.name not in found]
+    if missing:
+        raise ImportError(f"no block under tracksite/adapter/blocks/ renders: {', '.join(missing)}")
+    return {w.name: found[w.name] for w in W.WIDGETS}
+
+
+#: The renderer of each widget, in the registry's order.
+RENDERERS = _renderers()
+BLOCKS = tuple(RENDERERS.values())
 
 
 class TracksiteBlocksExtension(BlocksExtension):

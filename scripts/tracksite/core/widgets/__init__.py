@@ -4,19 +4,17 @@ Nothing here imports Markdown, pymdown-extensions or MkDocs. The Markdown adapte
 (`tracksite.adapter.blocks`) renders from the parsed values returned here; `tracksite check` and
 the build call `validate_widgets` first, so an instructor sees every problem with its line.
 
-Blocks (pymdown-extensions "Blocks" syntax, parsed by tracksite.core.blocksyntax):
+Blocks (pymdown-extensions "Blocks" syntax, parsed by tracksite.core.blocksyntax): every widget
+of tracksite.core.widgetregistry, e.g.
 
     //// exercise | Title         task Markdown, with a nested `/// solution` block
-    /// flashcards                 YAML list of {term, answer} (or a Markdown definition list)
     /// quiz                       YAML list of {question, options: [{text, correct, explain}]}
-    /// attention                  YAML mapping {data, compare, focus, target}
-    /// attention-steps            YAML mapping {tokens, x, w_q, w_k, w_v}
-    /// instructor                 teaching notes, left out of the learner site
 
-The YAML bodies are described in tracksite.core.schema and read with the schema language, like
-front-matter. Every parser returns `(value, findings)` and never raises on bad input: a finding's
-line is relative to the block body (1 = first body line) unless it names a data `file`, in which
-case the line is the file's own.
+The YAML bodies are described in the schema language and read like front-matter; each data
+widget's module ends with a `BODY` (found by tracksite.core.widgets.bodies). Every parser
+returns `(value, findings)` and never raises on bad input: a finding's line is relative to the
+block body (1 = first body line) unless it names a data `file`, in which case the line is the
+file's own.
 """
 
 from tracksite.core.blocksyntax import RAW_BLOCKS, BlockSource, find_blocks, iter_blocks

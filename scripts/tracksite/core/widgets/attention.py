@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.core import schema
+from tracksite.core import widgetregistry as W
 from tracksite.core.findings import Finding
 from tracksite.core.schemalang import INVALID, read
-from tracksite.core.widgets.body import errors, read_body
+from tracksite.core.widgets.body import Body, errors, read_body
 from tracksite.core.yamlsafe import parse
 from tracksite.errors import SourceProblem
 
@@ -293,3 +294,6 @@ def parse_attention(body: str, source_dir: Path) -> tuple[AttentionBlock | None,
         return None, issues
     view = attention_view(main, spec.focus, spec.target)
     return AttentionBlock(spec, main, compare, view), issues
+
+
+BODY = Body(W.ATTENTION, schema.ATTENTION, parse_attention, tables=((W.ATTENTION.name, schema.ATTENTION),))

@@ -5,17 +5,37 @@ relative to the body (1 = its first line)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tracksite.core.findings import Finding
 from tracksite.core.memo import memo
-from tracksite.core.schemalang import INVALID, Spec, read
+from tracksite.core.schemalang import INVALID, Mapping, Spec, read
+from tracksite.core.widgetregistry import Widget
 from tracksite.core.yamlsafe import parse
 from tracksite.errors import SourceProblem
 
 YAML_HINT = "quote text that contains ': ' or starts with a special character such as *, &, !, [, {, > or |"
 
 Issue = Finding  # a widget problem is a schema finding
+
+
+@dataclass(frozen=True)
+class Body:
+    """A data widget's body, as its module under core/widgets/ declares it in `BODY`.
+
+    The registry cannot name these (it imports nothing from tracksite), so
+    core/widgets/bodies.py finds every `BODY` and the validation, the editor schemas, the
+    authoring guide's field tables and the objectives' coverage read them from there: a new
+    data widget adds its module and touches none of those."""
+
+    widget: Widget
+    spec: Spec  # the schema of the body: editors' JSON Schema (the registry's `schema_title`)
+    parse: Callable[[str, Path], tuple[Any, list[Finding]]]  # (body, lesson folder) -> (value or None, findings)
+    tables: tuple[tuple[str, Mapping], ...] = ()  # (marker name, spec): field tables of docs/authoring.md
+    practice: Callable[[Any], list[str]] | None = None  # the text of each practice item a parsed value holds
 
 
 def clean_text(value: str) -> str:

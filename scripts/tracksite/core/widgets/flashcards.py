@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 
 from tracksite.core import schema
+from tracksite.core import widgetregistry as W
 from tracksite.core.findings import Finding
 from tracksite.core.schemalang import INVALID
-from tracksite.core.widgets.body import clean_text, read_body
+from tracksite.core.widgets.body import Body, clean_text, read_body
 
 RE_DEFLIST_ANSWER = re.compile(r"^:[ \t]+(.*)$")
 
@@ -75,3 +76,12 @@ def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
     if not cards and not issues:
         issues.append(Finding(None, "no cards: expected at least one term with an answer"))
     return cards, issues
+
+
+BODY = Body(
+    W.FLASHCARDS,
+    schema.FLASHCARDS,
+    lambda body, _: parse_flashcards(body),
+    tables=(("flashcard", schema.CARD),),
+    practice=lambda cards: [f"{c.term}\n{c.answer}" for c in cards],
+)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracksite.core import schema
+from tracksite.core import widgetregistry as W
 from tracksite.core.findings import Finding
 from tracksite.core.schemalang import INVALID
-from tracksite.core.widgets.body import read_body
+from tracksite.core.widgets.body import Body, read_body
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,17 @@ def parse_quiz(body: str) -> tuple[list[QuizQuestion], list[Finding]]:
         QuizQuestion(q["question"], tuple(QuizOption(o["text"], o["correct"], o["explain"]) for o in q["options"]))
         for q in value
     ], findings
+
+
+def _practice(questions: list[QuizQuestion]) -> list[str]:
+    """One item per question: its question, options and explanations together."""
+    return ["\n".join([q.question, *(f"{o.text}\n{o.explain}" for o in q.options)]) for q in questions]
+
+
+BODY = Body(
+    W.QUIZ,
+    schema.QUIZ,
+    lambda body, _: parse_quiz(body),
+    tables=(("quiz-question", schema.QUESTION), ("quiz-option", schema.OPTION)),
+    practice=_practice,
+)

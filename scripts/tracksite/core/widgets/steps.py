@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tracksite.core import schema, widgetschema
+from tracksite.core import widgetregistry as W
 from tracksite.core.findings import Finding
 from tracksite.core.schemalang import INVALID
-from tracksite.core.widgets.body import read_body
+from tracksite.core.widgets.body import Body, read_body
 
 MAX_STEP_TOKENS = widgetschema.MAX_STEP_TOKENS
 MAX_STEP_DIM = widgetschema.MAX_STEP_DIM
@@ -106,3 +107,11 @@ def fmt_matrix(matrix: Sequence[Sequence[float]], decimals: int = 2) -> list[lis
     if all(float(v).is_integer() and abs(v) < 1e9 for row in matrix for v in row):
         return [[str(int(v)) for v in row] for row in matrix]
     return [[fmt(v, decimals) for v in row] for row in matrix]
+
+
+BODY = Body(
+    W.ATTENTION_STEPS,
+    schema.ATTENTION_STEPS,
+    lambda body, _: parse_attention_steps(body),
+    tables=((W.ATTENTION_STEPS.name, schema.ATTENTION_STEPS),),
+)

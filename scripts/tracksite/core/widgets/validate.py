@@ -14,10 +14,7 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.blocksyntax import BlockSource, find_blocks, iter_blocks
 from tracksite.core.findings import Finding
 from tracksite.core.problems import Problem
-from tracksite.core.widgets.attention import parse_attention
-from tracksite.core.widgets.flashcards import parse_flashcards
-from tracksite.core.widgets.quiz import parse_quiz
-from tracksite.core.widgets.steps import parse_attention_steps
+from tracksite.core.widgets.bodies import BODIES
 from tracksite.core.yamlsafe import parse
 from tracksite.errors import SourceProblem
 
@@ -80,19 +77,8 @@ def _dedent(text: str) -> str:
 
 def block_issues(block: BlockSource, source_dir: Path) -> list[Issue]:
     """Issues of one block: lines relative to the body, data-file issues with `file` set."""
-    name = block.name
-    body = _dedent(block.body)
-    parse = _BODY_PARSERS.get(name)
-    return parse(body, source_dir)[1] if parse is not None else []
-
-
-#: The parser of each data widget's body (registered by name: core/widgetregistry.py).
-_BODY_PARSERS = {
-    W.FLASHCARDS.name: lambda body, _: parse_flashcards(body),
-    W.QUIZ.name: lambda body, _: parse_quiz(body),
-    W.ATTENTION.name: parse_attention,
-    W.ATTENTION_STEPS.name: lambda body, _: parse_attention_steps(body),
-}
+    spec = BODIES.get(block.name)  # every data widget's (core/widgets/bodies.py)
+    return spec.parse(_dedent(block.body), source_dir)[1] if spec is not None else []
 
 
 def validate_widgets(
