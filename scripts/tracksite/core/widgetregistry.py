@@ -111,6 +111,19 @@ ATTENTION_STEPS = Widget(
     prints="shown",
     schema_title="tracksite /// attention-steps block body",
 )
+PREDICT = Widget(
+    "predict",
+    "a short program: the learner says what it prints, then sees the output and why",
+    data=True,
+    prose=False,
+    practice=True,
+    css_class="ts-predict",
+    assets=("tracksite/predict.js", "tracksite/predict.css"),
+    prints="shown",
+    graded=True,
+    answers="ts-predict__answer",
+    schema_title="tracksite /// predict block body",
+)
 INSTRUCTOR = Widget(
     "instructor",
     "teaching notes, only in the instructor build and its schedule",
@@ -125,6 +138,7 @@ WIDGETS: tuple[Widget, ...] = (
     SOLUTION,
     FLASHCARDS,
     QUIZ,
+    PREDICT,
     ATTENTION,
     ATTENTION_STEPS,
     INSTRUCTOR,
