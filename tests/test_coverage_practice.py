@@ -143,7 +143,7 @@ PROJECT = load(REPO, docs_dir=REPO / "docs")
 
 def test_the_bundled_course_requires_practice_and_meets_it():
     tracks = {t.slug: t.practice for t in PROJECT.curriculum.tracks}
-    assert tracks["deep-learning-survey"] == "required"
+    assert tracks == {"deep-learning-survey": "required", "transformers-and-llms": "required"}
     project = check(REPO, docs_dir=REPO / "docs")
     assert [p.text() for p in project.problems.items if p.field and p.field.startswith("objectives")] == []
 
