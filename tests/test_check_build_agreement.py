@@ -14,6 +14,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -610,8 +611,10 @@ def run_build(root: Path) -> tuple[int, str]:
 
 
 def report_line(output: str, case: Case) -> str:
-    prefix = f"{case.path}:{case.line}: " if case.line else f"{case.path}: "
-    lines = [line.strip() for line in output.splitlines() if line.strip().startswith(prefix) and case.needle in line]
+    # `path:line: ` or `path:line:column: ` (the column where it is known); check and build
+    # must then print the same whole line, column and code included
+    prefix = re.escape(f"{case.path}:{case.line}") + r"(?::\d+)?: " if case.line else re.escape(f"{case.path}: ")
+    lines = [line.strip() for line in output.splitlines() if re.match(prefix, line.strip()) and case.needle in line]
     assert lines, f"no line starting {prefix!r} with {case.needle!r} in:\n{output[-3000:]}"
     return lines[0]
 

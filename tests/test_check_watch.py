@@ -46,6 +46,7 @@ def read_line(line: str, task: dict) -> list[dict]:
                 {
                     "file": hit.group(p["file"]),
                     "line": int(hit.group(p["line"])) if "line" in p else None,
+                    "column": int(hit.group(p["column"])) if "column" in p and hit.group(p["column"]) else None,
                     "severity": hit.group(p["severity"]) or "error",  # VS Code's default severity
                     "message": hit.group(p["message"]),
                     "kind": p.get("kind", "location"),
@@ -151,9 +152,10 @@ def test_a_saved_quiz_mistake_appears_and_clears(tmp_path):
             {
                 "file": LESSON,
                 "line": line_no,
+                "column": None,
                 "severity": "error",
                 "kind": "location",
-                "message": "quiz[0].options[0].correct: expected true or false, found string 'maybe'",
+                "message": "[TS103] quiz[0].options[0].correct: expected true or false, found string 'maybe'",
             }
         ], broken
         assert "1 error" in broken[-1]
@@ -176,7 +178,7 @@ def test_the_watch_survives_a_yaml_slip_and_a_deleted_folder(tmp_path):
         save(lesson, good.replace(QUIZ_LINE, "      correct: true\n     explain: [unclosed\n", 1))
         slip = problems(w.until(bool))
         assert all(p["file"] == LESSON for p in slip), slip
-        maybe = ["quiz[0].options[0].correct: expected true or false, found string 'maybe'"]
+        maybe = ["[TS103] quiz[0].options[0].correct: expected true or false, found string 'maybe'"]
         # the whole track folder goes (a git checkout of another branch) and comes back
         track = root / "lessons" / "transformers-and-llms"
         shutil.move(track, tmp_path / "away")
@@ -192,9 +194,10 @@ def test_the_watch_survives_a_yaml_slip_and_a_deleted_folder(tmp_path):
                 {
                     "file": "lessons",
                     "line": None,
+                    "column": None,
                     "severity": "error",
                     "kind": "file",
-                    "message": "no lessons/ folder; create one track folder per track in it",
+                    "message": "[TS201] no lessons/ folder; create one track folder per track in it",
                 }
                 in p
             )
@@ -244,23 +247,26 @@ def test_the_task_file_reads_real_check_output(tmp_path):
         {
             "file": LESSON,
             "line": image_line,
+            "column": 5,
             "severity": "warning",
             "kind": "location",
-            "message": "image 'fig.png' has no alt text (describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg))",
+            "message": "[TS306] image 'fig.png' has no alt text (describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg))",
         },
         {
             "file": LESSON,
             "line": image_line,
+            "column": 5,
             "severity": "error",
             "kind": "location",
-            "message": f"image 'fig.png' not found (expected it at {LESSON.rsplit('/', 1)[0]}/fig.png)",
+            "message": f"[TS303] image 'fig.png' not found (expected it at {LESSON.rsplit('/', 1)[0]}/fig.png)",
         },
         {
             "file": "lessons/transformers-and-llms/stray",
             "line": None,
+            "column": None,
             "severity": "error",
             "kind": "file",
-            "message": "lesson folder 'stray' is not listed in transformers-and-llms/track.yml (add its slug to a phase's "
+            "message": "[TS205] lesson folder 'stray' is not listed in transformers-and-llms/track.yml (add its slug to a phase's "
             "`lessons:` list, or delete the folder)",
         },
     ]
@@ -358,4 +364,4 @@ def test_the_vim_lines_of_the_guide_fill_the_quickfix_list(tmp_path):
         (LESSON, image, "1", "w"),
         (LESSON, image, "1", ""),
     ], entries
-    assert entries[0][4] == "quiz[0].options[0].correct: expected true or false, found string 'maybe'"
+    assert entries[0][4] == "[TS103] quiz[0].options[0].correct: expected true or false, found string 'maybe'"

@@ -157,10 +157,10 @@ def test_positions_neighbours_backlinks():
 
 # -- problem formats ------------------------------------------------------------------------
 def test_problem_formats():
-    p = Problem("lessons/t/l/lesson.md", 3, "unknown key 'sumary'", "sumary", "did you mean 'summary'?")
-    assert format_text([p]) == "lessons/t/l/lesson.md:3: sumary: unknown key 'sumary' (did you mean 'summary'?)"
+    p = Problem("lessons/t/l/lesson.md", 3, "unknown key 'sumary'", "sumary", "did you mean 'summary'?", code="TS101")
+    assert format_text([p]) == "lessons/t/l/lesson.md:3: [TS101] sumary: unknown key 'sumary' (did you mean 'summary'?)"
     assert format_github([p]) == (
-        "::error file=lessons/t/l/lesson.md,line=3,title=sumary::unknown key 'sumary' (did you mean 'summary'?)"
+        "::error file=lessons/t/l/lesson.md,line=3,title=TS101::sumary: unknown key 'sumary' (did you mean 'summary'?)"
     )
     assert json.loads(format_json([p]))[0]["line"] == 3
-    assert format_github([Problem("a,b.md", None, "x\ny")]) == "::error file=a%2Cb.md::x%0Ay"
+    assert format_github([Problem("a,b.md", None, "x\ny", code="TS001")]) == "::error file=a%2Cb.md,title=TS001::x%0Ay"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from course import lesson_md, write
+from course import lesson_md, run_cli, write
 
 NOTE = "Ask the class to predict the weights before revealing them."
 
@@ -88,3 +89,22 @@ def test_instructor_notes_only_in_instructor_build(course, tmp_path):
     ]
     assert NOTE in schedule.get_text()
     assert html(out / "alpha/index.html").find("a", string=lambda s: s and "Instructor schedule" in s)
+
+
+def test_check_covers_the_docs_pages_only_serve_shows(course):
+    """mkdocs.yml's `draft_docs` leaves a page out of the build, but `mkdocs serve` shows it:
+    `tracksite check` finds its problems too (issue 30, check = build = serve), and still
+    refuses a published page's link to it, as the build does."""
+    text = (course / "mkdocs.yml").read_text()
+    (course / "mkdocs.yml").write_text(text.replace("docs_dir: docs\n", "docs_dir: docs\ndraft_docs: |\n  wip/\n"))
+    (course / "docs/wip").mkdir(parents=True)
+    (course / "docs/wip/notes.md").write_text("# Notes\n\nSee [the missing page](nowhere.md) and $\\frac{a}{b$.\n")
+    (course / "docs/guide.md").write_text("# Guide\n\nRead [the notes](wip/notes.md).\n")
+    result = run_cli(course, ["check", "--format", "json"])
+    assert result.returncode == 1, result.stderr[-2000:]
+    found = {(p["path"], p["line"], p["code"]) for p in json.loads(result.stdout)}
+    assert ("docs/wip/notes.md", 3, "TS513") in found  # the bad formula of the page serve shows
+    assert any(path == "docs/wip/notes.md" and code == "TS301" for path, _, code in found), found
+    assert any(path == "docs/guide.md" for path, _, _ in found), found  # its link to a draft doc
+    lone = [p for p in json.loads(result.stdout) if p["path"] == "docs/wip/notes.md"]
+    assert len(lone) == len({(p["line"], p["message"]) for p in lone})  # each once

@@ -151,12 +151,14 @@ def test_reports_404_redirect_and_stall_in_bounded_time(project, server, capsys)
     assert any(l.startswith(f"{site}/index.html:") for l in gone)
     assert any(l.startswith(f"{site}/lesson/index.html:") for l in gone)
     stalled = [l for l in lines if "/stall" in l]
-    assert stalled == [f'{site}/lesson/index.html:5: <a href="{base}/stall">: no answer within 1 s (2 attempts)']
+    assert stalled == [
+        f'{site}/lesson/index.html:5: [TS806] <a href="{base}/stall">: no answer within 1 s (2 attempts)'
+    ]
     nowhere = [l for l in lines if "/moved-to-nowhere" in l]
     assert len(nowhere) == 1 and "404" in nowhere[0], lines
     moved = [l for l in lines if f'{base}/moved"' in l]
     assert moved == [
-        f'{site}/lesson/index.html:3: warning: <a href="{base}/moved">: redirects to '
+        f'{site}/lesson/index.html:3: warning: [TS806] <a href="{base}/moved">: redirects to '
         f"{base}/ok/new-home; link to that address instead"
     ], lines
     assert not [l for l in lines if f'{base}/ok"' in l], "a 200 was reported"

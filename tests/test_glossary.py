@@ -63,7 +63,7 @@ def test_used_before_taught_warns_with_the_line_and_introduced_allows_it(course)
     found = problems(course)
     assert len(found) == 1, found
     assert re.match(
-        r"lessons/alpha/a1/lesson\.md:\d+: warning: term 'Widget' is used in Lesson 1 before Lesson 3 "
+        r"lessons/alpha/a1/lesson\.md:\d+: warning: \[TS606\] term 'Widget' is used in Lesson 1 before Lesson 3 "
         r"\(a3\) teaches it",
         found[0],
     ), found
@@ -84,7 +84,8 @@ def test_unused_term_and_a_teaching_lesson_that_never_uses_it_warn(course):
     uses(course, "alpha", "a3", "Third lesson", "A widget.")
     found = problems(course)
     assert any(
-        "warning: term 'Sprocket' is defined but no lesson" in p and p.startswith("lessons/alpha/glossary.yml:2")
+        "warning: [TS605] term 'Sprocket' is defined but no lesson" in p
+        and p.startswith("lessons/alpha/glossary.yml:2")
         for p in found
     ), found
     assert any("lesson 'a1', which should teach it, never uses it" in p for p in found), found
@@ -98,7 +99,7 @@ def test_two_tracks_defining_a_term_differently_is_an_error(course):
     load_result = load(course).problems
     errors = [p.text() for p in load_result.errors]
     assert errors == [
-        "lessons/beta/glossary.yml:2: definition: term 'widget' is defined differently in "
+        "lessons/beta/glossary.yml:2: [TS604] definition: term 'widget' is defined differently in "
         "alpha/glossary.yml (line 2) (a term means one thing in the whole course: use the same definition)"
     ]
     glossary(course, "beta", "terms:\n  - term: widget\n    definition: a small part\n    lesson: b1\n")
@@ -114,7 +115,7 @@ def test_bad_glossary_fields_are_reported_with_lines(course):
     )
     found = problems(course)
     assert (
-        "lessons/alpha/glossary.yml:3: terms[0].defintion: unknown key 'defintion' (did you mean 'definition'?)"
+        "lessons/alpha/glossary.yml:3: [TS101] terms[0].defintion: unknown key 'defintion' (did you mean 'definition'?)"
         in found
     )
     # a file with schema errors feeds nothing else, so the second term's problem shows after a fix

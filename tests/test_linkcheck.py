@@ -120,7 +120,9 @@ def test_broken_page_link(site, capsys):
     line = edit(site, "alpha/a2/index.html", 'href="../a3/" rel="next"', 'href="../a4/" rel="next"')
     code, out, _ = linkcheck_cli(capsys, site)
     assert code == 1
-    assert out.splitlines() == [f'{site}/alpha/a2/index.html:{line}: <a href="../a4/">: no page alpha/a4/ in the site']
+    assert out.splitlines() == [
+        f'{site}/alpha/a2/index.html:{line}: [TS801] <a href="../a4/">: no page alpha/a4/ in the site'
+    ]
 
 
 def test_broken_anchor(site):
@@ -376,7 +378,7 @@ def test_github_annotations(site, capsys):
     code, out, _ = linkcheck_cli(capsys, site, "--format", "github")
     assert code == 1
     assert re.search(
-        rf"^::error file=[^,]*alpha/a2/index.html,line={line}::<a href=\"../a4/\">: no page alpha/a4/ in the site$",
+        rf"^::error file=[^,]*alpha/a2/index.html,line={line},title=TS801::<a href=\"../a4/\">: no page alpha/a4/ in the site$",
         out,
         re.M,
     ), out

@@ -300,7 +300,7 @@ def test_unreadable_markdown_file_is_a_located_problem(course):
     for result in (mkdocs(course, patch=patch), tracksite(course, "check", patch=patch)):
         assert result.returncode == 1
         no_traceback(result)
-        assert "docs/secret.md: cannot read file: Permission denied" in result.stdout + result.stderr
+        assert "docs/secret.md: [TS001] cannot read file: Permission denied" in result.stdout + result.stderr
 
 
 # -- case 5: no GitHub Actions command from a folder name ------------------------------------------------

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from course import lesson_md, make_course
 from tracksite.core import schema, yamlsafe
 from tracksite.core.checks import load
+from tracksite.core.choices import Status
 from tracksite.core.problems import Problem
 from tracksite.core.yamlsafe import Located, parse
 from tracksite.errors import SourceProblem
@@ -173,7 +174,7 @@ def check_result(root: Path, rel: str):
         assert isinstance(lesson.read, int) and 1 <= lesson.read <= 600
         assert lesson.practice is None or 1 <= lesson.practice <= 600
         assert lesson.difficulty in schema.DIFFICULTY.values and lesson.math in schema.MATH.values
-        assert lesson.status in schema.STATUSES
+        assert lesson.status in tuple(Status)
         assert lesson.objectives and all(isinstance(o, str) for o in lesson.objectives)
     if not errors_in_file and rel == TRACK:
         track = project.curriculum.track("alpha")

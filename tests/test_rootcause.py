@@ -41,7 +41,7 @@ def test_yaml_indentation_slip_is_the_first_and_only_error(course):
     edit(course, A2, "  - do the thing\n", "  - do the thing\n   time: 5\n")
     edit(course, A1, "## Details", "See [the second](lesson:a2).\n\n## Details")
     lines = check(course)
-    assert lines[0].startswith(f"{A2}:6: YAML syntax error: `time:` on line 6 is indented"), lines
+    assert lines[0].startswith(f"{A2}:6:8: [TS010] YAML syntax error: `time:` on line 6 is indented"), lines
     assert "start `time:` at the beginning of the line" in lines[0]
     assert "mapping values are not allowed here" in lines[0]  # PyYAML's words stay, last
     assert not any("broken link" in line for line in lines), lines
@@ -52,7 +52,7 @@ def test_misspelt_phases_in_track_yml_is_reported_alone(course):
     edit(course, "lessons/alpha/track.yml", "phases:", "phase:")
     lines = check(course)
     assert lines == [
-        "lessons/alpha/track.yml:4: phase: unknown key 'phase' (did you mean 'phases'?; "
+        "lessons/alpha/track.yml:4: [TS101] phase: unknown key 'phase' (did you mean 'phases'?; "
         "fixing this also clears the 6 errors that follow from it)"
     ], lines
 
@@ -91,7 +91,7 @@ def test_root_causes_sort_before_other_problems(course):
     edit(course, "lessons/beta/b1/lesson.md", "difficulty: standard", "difficulty: hard")
     edit(course, "lessons/alpha/track.yml", "number: 1", "number: 1\nnumbr: 3")
     lines = check(course)
-    assert lines[0].startswith("lessons/alpha/track.yml:2: numbr: unknown key"), lines
+    assert lines[0].startswith("lessons/alpha/track.yml:2: [TS101] numbr: unknown key"), lines
 
 
 YAML_CASES = [

@@ -122,15 +122,16 @@ def break_post_build(root: Path) -> str:
 
 
 def break_unsafe_link(root: Path) -> str:
-    """An error only the checks run beside the rendering find (adapter/laterchecks.py): the
-    pages are rendered into the staging folder before the build stops."""
+    """An error of the body rules (an unsafe link), which once ran beside the rendering in a
+    forked copy of the build: it stops the build like every other check, before anything is
+    written."""
     lesson = root / "lessons/alpha/a1/lesson.md"
     lesson.write_text(lesson.read_text(encoding="utf-8") + "\n[Run this](javascript:alert(1))\n", encoding="utf-8")
     return ""
 
 
 BREAKS = {  # how to break the build, and what its error output says
-    "validation": (break_validation, "lessons/alpha/a1/lesson.md:2: YAML syntax error"),
+    "validation": (break_validation, "lessons/alpha/a1/lesson.md:2:15: [TS010] YAML syntax error"),
     "template-undefined": (break_template, "'nothing' is undefined"),
     "template-syntax": (break_template_syntax, "Expected an expression"),
     "widget-render": (break_widget, "widget exploded while rendering"),

@@ -1,5 +1,6 @@
 """Issue 12: the schema is the one place to edit. On a copy of the code and the course, one edit
-to core/schema.py (a new choice value, a changed default) is followed by `tracksite check`, the
+(a new choice value in core/choices.py, whose enums the schema and the model share; a changed
+default in core/schema.py) is followed by `tracksite check`, the
 build, the pages' labels, the loader, the JSON Schema and the authoring guide's tables, with
 nothing else touched."""
 
@@ -56,8 +57,8 @@ def shown_difficulty(site: Path) -> str:
 
 
 def test_a_new_choice_value_is_one_edit(copy):
-    schema_py = copy / "scripts/tracksite/core/schema.py"
-    edit(schema_py, 'values=("intro", "standard", "advanced")', 'values=("intro", "standard", "advanced", "expert")')
+    choices_py = copy / "scripts/tracksite/core/choices.py"
+    edit(choices_py, '    ADVANCED = "advanced"\n', '    ADVANCED = "advanced"\n    EXPERT = "expert"\n')
     lesson = copy / LESSON
     text = lesson.read_text(encoding="utf-8")
     lesson.write_text(re.sub(r"\ndifficulty: \w+", "\ndifficulty: expert", text, count=1), encoding="utf-8")
@@ -92,8 +93,8 @@ def test_a_changed_default_is_one_edit(copy):
     schema_py = copy / "scripts/tracksite/core/schema.py"
     edit(
         schema_py,
-        'Field("difficulty", DIFFICULTY, default="standard")',
-        'Field("difficulty", DIFFICULTY, default="intro")',
+        'Field("difficulty", DIFFICULTY, default=Difficulty.STANDARD)',
+        'Field("difficulty", DIFFICULTY, default=Difficulty.INTRO)',
     )
     lesson = copy / LESSON
     text = lesson.read_text(encoding="utf-8")

@@ -115,7 +115,7 @@ def test_server_starts_on_a_broken_course_even_in_strict_mode(course):
         body = wait_for(base, "The course has problems")
         assert "lessons/alpha/a1/lesson.md:9" in body
         assert proc.poll() is None
-    assert "lessons/alpha/a1/lesson.md:9: difficulty" in proc.output
+    assert "lessons/alpha/a1/lesson.md:9: [TS104] difficulty" in proc.output
 
 
 def fetch_within(url: str, seconds: float) -> tuple[str, float]:
@@ -246,7 +246,7 @@ def test_problems_page_lists_the_root_cause_first(live_server):
     track.write_text(track.read_text().replace("phases:", "phase:"))
     body = wait_for(base + "alpha/a1/", "The course has problems")
     items = [li.get_text() for li in BeautifulSoup(body, "lxml").select("ul.ts-problems li")]
-    assert items and items[0].startswith("lessons/alpha/track.yml:4: phase: unknown key 'phase'"), items
+    assert items and items[0].startswith("lessons/alpha/track.yml:4: [TS101] phase: unknown key 'phase'"), items
     assert not any("is not listed in" in item for item in items)
 
 

@@ -205,7 +205,7 @@ def test_failed_build_keeps_last_good_site(course):
     result = run_mkdocs(course)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
-    assert "lessons/alpha/a1/lesson.md:2: YAML syntax error" in result.stderr
+    assert "lessons/alpha/a1/lesson.md:2:15: [TS010] YAML syntax error" in result.stderr
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in course.iterdir() if "staging" in p.name]

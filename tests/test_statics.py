@@ -157,7 +157,7 @@ def test_docs_html_file_is_refused_unless_plain(course):
     write(course, "docs/evil.html", "<h1>Hi</h1>\n<script>alert(document.domain)</script>\n")
     write(course, "docs/plain.html", "<h1>Hi</h1>\n<p>Plain text.</p>\n")
     assert [e for e in errors(course) if "html" in e.lower()] == [
-        "docs/evil.html:2: HTML file contains a <script> element, which is not plain text (diagrams and pages must be "
+        "docs/evil.html:2: [TS706] HTML file contains a <script> element, which is not plain text (diagrams and pages must be "
         "plain drawings and text: remove scripts, event handlers, script links and embedded documents)"
     ]
     (course / "docs/evil.html").unlink()
@@ -256,7 +256,7 @@ def test_unreadable_static_file_is_a_located_problem(tmp_path, monkeypatch):
     real = os.access
     monkeypatch.setattr(statics.os, "access", lambda p, mode: False if str(p).endswith("figure.png") else real(p, mode))
     assert [p.text() for p in static_problems(tmp_path, tmp_path / "figure.png")] == [
-        "figure.png: cannot read file: permission denied (make it readable (chmod a+r))"
+        "figure.png: [TS703] cannot read file: permission denied (make it readable (chmod a+r))"
     ]
 
 

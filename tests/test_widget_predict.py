@@ -17,6 +17,7 @@ from course import REPO
 from test_course_code import Block, course_files, run
 from test_schema import VALIDATORS, WRONG_TYPES, verdicts
 from tracksite import theme
+from tracksite.adapter import widgetassets
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.core import coverage, trackpages
 from tracksite.core import widgetregistry as W
@@ -205,10 +206,18 @@ def test_the_course_prints_what_it_predicts(block, output):
 # -- assets -------------------------------------------------------------------------------------
 
 
-def test_every_page_links_its_script_after_widgets_js():
-    assert "assets/tracksite/predict.js" in theme.SCRIPTS
-    assert theme.SCRIPTS.index("assets/tracksite/widgets.js") < theme.SCRIPTS.index("assets/tracksite/predict.js")
-    assert "assets/tracksite/predict.css" in theme.STYLESHEETS
+def test_only_a_page_that_shows_it_links_its_files_after_widgets_js():
+    """predict.js and predict.css are linked where a predict block renders, after the shared
+    files (widgets.js defines window.tracksite), and nowhere else."""
+    page = "<html><head><link href='x.css'></head><body>{}<script src='w.js' defer></script></body></html>"
+    shown = widgetassets.link(page.format('<div class="ts-predict" data-x>'), "track/lesson/")
+    soup = BeautifulSoup(shown, "html.parser")
+    scripts = [s["src"] for s in soup.find_all("script")]
+    assert scripts == ["w.js", "../../assets/tracksite/predict.js"]
+    assert soup.find("link", href="../../assets/tracksite/predict.css").parent.name == "head"
+    for other in ('<div class="ts-predictor">', "<p>class=&quot;ts-predict&quot;</p>", ""):
+        assert widgetassets.link(page.format(other), "") == page.format(other)
+    assert "assets/tracksite/predict.js" not in theme.SCRIPTS
 
 
 def test_the_script_is_small_and_csp_safe():

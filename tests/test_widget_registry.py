@@ -77,8 +77,9 @@ def test_every_data_widget_declares_its_body_and_the_rest_follows():
     assert all(BODIES[name].widget is W.BY_NAME[name] for name in BODIES)
     assert all(name in fieldtables.SPECS for body in BODIES.values() for name, _ in body.tables)
     assert set(W.GRADED) <= set(fingerprints.SHARED_BLOCKS)
-    linked = {a.removeprefix("assets/") for a in (*theme.SCRIPTS, *theme.STYLESHEETS)}
+    linked = {a.removeprefix("assets/") for a in (*theme.SCRIPTS, *theme.STYLESHEETS, *theme.WIDGET_ASSETS)}
     assert {a for w in W.WIDGETS for a in w.assets} <= linked
+    assert all(w.css_class for w in W.WIDGETS if theme.widget_assets(w))  # how a page is seen to show it
     assert theme.SCRIPTS[0] == "assets/tracksite/widgets.js"  # window.tracksite, which the others use
 
 

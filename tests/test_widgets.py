@@ -17,7 +17,9 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import (
     attention_view,
     find_blocks,
@@ -437,14 +439,14 @@ def test_validate_structure_problems():
     )
     problems = check(text)
     text_out = messages(problems)
-    assert "l/lesson.md:1: solution: a solution block must sit inside an exercise block" in text_out
-    assert "l/lesson.md:4: warning: exercise: the exercise has no solution" in text_out
-    assert "l/lesson.md:7: exercise: the exercise has no task text" in text_out
-    assert "l/lesson.md:17: flashcards[0]: missing required key 'answer'" in text_out
-    assert "l/lesson.md:8: a block inside the exercise block from line 7 must use a different" in text_out
-    assert "l/lesson.md:12: unknown block 'hints'" in text_out
-    assert "l/lesson.md:15: a //// line that closes no block" in text_out
-    assert "l/lesson.md:16: the flashcards block is never closed" in text_out
+    assert "l/lesson.md:1: [TS405] solution: a solution block must sit inside an exercise block" in text_out
+    assert "l/lesson.md:4: warning: [TS405] exercise: the exercise has no solution" in text_out
+    assert "l/lesson.md:7: [TS404] exercise: the exercise has no task text" in text_out
+    assert "l/lesson.md:17: [TS102] flashcards[0]: missing required key 'answer'" in text_out
+    assert "l/lesson.md:8:1: [TS401] a block inside the exercise block from line 7 must use a different" in text_out
+    assert "l/lesson.md:12: [TS402] unknown block 'hints'" in text_out
+    assert "l/lesson.md:15:1: [TS401] a //// line that closes no block" in text_out
+    assert "l/lesson.md:16:1: [TS401] the flashcards block is never closed" in text_out
 
 
 def test_validate_skips_fenced_code_and_does_not_parse_inside_data_blocks():
@@ -468,7 +470,7 @@ def test_validate_attention_block(lesson_dir):
     assert check(ok, lesson_dir) == []
     problems = check(ok.replace("animal\n", "dog\n").replace("focus", "fokus"), lesson_dir, first_line=20)
     out = messages(problems)
-    assert "l/lesson.md:23: attention.fokus: unknown key 'fokus'" in out
+    assert "l/lesson.md:23: [TS101] attention.fokus: unknown key 'fokus'" in out
     problems = check(ok.replace("target: animal", "target: dog"), lesson_dir, first_line=20)
     assert [(p.line, p.field) for p in problems] == [(24, "attention.target")]
     assert "not one of the tokens" in problems[0].message and "[CLS]" in problems[0].hint
@@ -723,27 +725,26 @@ def test_coexists_with_admonitions_whatever_the_order(order):
     assert soup.select_one('[data-widget-error="attention"]') is not None
 
 
-def test_a_broken_context_falls_back_to_the_default():
-    def broken():
-        raise RuntimeError("no page")
-
-    html = markdown.Markdown(extensions=[TracksiteBlocksExtension(context=broken)]).convert(
-        "/// flashcards\n- term: a\n  answer: b\n///\n"
-    )
-    assert "tracksite:cards:page:1" in html
-
-
 # == assets =====================================================================================
 
-WIDGET_SCRIPTS = ("widgets.js", "attention.js", "progress.js")
+WIDGET_SCRIPTS = ("widgets.js", "attention.js", "progress.js", "predict.js")
+EVERY_PAGE = ("widgets.js", "progress.js", "widgets.css")  # what every page links for its widgets
+
+
+def _gz(name: str) -> int:
+    return len(gzip.compress((ASSETS / name).read_bytes(), 9))
 
 
 def test_assets_fit_the_budget():
-    # 15 KiB until issue 32 added, in about 530 bytes gzipped after dead rules and duplicates were
-    # removed: a printout without answers (32.1), a wide inline formula's own scroll region (32.2),
-    # and a unique name for each scroll region and code block toolbar (axe landmark-unique, 32.6)
-    size = sum(len(gzip.compress((ASSETS / name).read_bytes(), 9)) for name in (*WIDGET_SCRIPTS, "widgets.css"))
-    assert size <= 15.5 * 1024, f"the widget scripts and widgets.css are {size} bytes gzipped"
+    """What every page pays for widgets, and what a page adds for a widget of its own (its own
+    files are linked only where it is shown: adapter/widgetassets.py)."""
+    # 15.5 KiB when the attention script loaded on every page too; without it, 11 KiB
+    size = sum(_gz(name) for name in EVERY_PAGE)
+    assert size <= 11 * 1024, f"the widget files every page links are {size} bytes gzipped"
+    assert {f"assets/tracksite/{n}" for n in EVERY_PAGE} <= {*theme.SCRIPTS, *theme.STYLESHEETS}
+    for widget in W.WIDGETS:
+        own = sum(_gz(a.removeprefix("assets/tracksite/")) for a in theme.widget_assets(widget))
+        assert own <= 5 * 1024, f"{widget.name}: its own files are {own} bytes gzipped"
 
 
 @pytest.mark.parametrize("name", WIDGET_SCRIPTS)

@@ -14,8 +14,9 @@ from mkdocs.structure.files import File, Files
 from tracksite.core import svgsafe
 
 
-def strip_svgs(files: Files, config: MkDocsConfig) -> None:
-    """Replace each SVG that holds inert editor data by its plain copy, in place."""
+def strip_svgs(files: Files, config: MkDocsConfig, allowed: frozenset[str] = frozenset()) -> None:
+    """Replace each SVG that holds inert editor data by its plain copy, in place. `allowed`: the
+    remote addresses of remote-files.yml, which a figure may name (adapter/remotecopy.py)."""
     for file in list(files):
         if not file.src_uri.lower().endswith(".svg") or not file.abs_src_path:
             continue
@@ -24,7 +25,7 @@ def strip_svgs(files: Files, config: MkDocsConfig) -> None:
                 text = handle.read().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # the check reported it
-        plain = svgsafe.clean(text)
+        plain = svgsafe.clean(text, allowed)
         if plain is not None:
             files.remove(file)
             files.append(File.generated(config, file.src_uri, content=plain, inclusion=file.inclusion))

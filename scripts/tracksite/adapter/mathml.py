@@ -12,11 +12,13 @@ import re
 from latex2mathml.converter import convert
 from markupsafe import Markup
 
+from tracksite.core.texcheck import why_not
+
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 # `$...$` in a front-matter string (an objective, a key point): a dollar sign not escaped with a
 # backslash, then at least one character that is not a dollar, then the closing dollar.
-_TEXT_MATH = re.compile(r"(?<!\\)\$([^$\n]+?)(?<!\\)\$")
+_TEXT_MATH = re.compile(r"\$(?<!\\\$)([^$\n]+?)(?<!\\)\$")
 # A bare one-letter symbol with a subscript (d_k, W_q, x_1, d_model, d_ff) written without the
 # dollars: math too, so that it never reaches the learner as raw TeX. Names with more than one
 # letter before the underscore (max_tokens) are left alone: they are code or words, not symbols.
@@ -34,10 +36,9 @@ def _bare_tex(base: str, sub: str) -> str:
 
 def _mathml(tex: str, display: str) -> str:
     source = html.unescape(tex).strip()
-    try:
-        rendered = convert(source, display=display)
-    except Exception:  # latex2mathml raises many exception types on unsupported TeX
+    if why_not(source):  # refused by `check` in a page (core/texcheck.py); a glossary entry may still hold one
         return f'<code class="ts-math-error" title="Formula could not be rendered">{html.escape(source)}</code>'
+    rendered = convert(source, display=display)
     return rendered.replace("<math ", f'<math aria-label="{html.escape(source, quote=True)}" ', 1)
 
 

@@ -27,16 +27,27 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from tracksite.adapter import console, coursepages, csp, enginethemes, figures, notfound, rebuild, search, sitedir
+from tracksite.adapter import (
+    console,
+    coursepages,
+    csp,
+    enginethemes,
+    figures,
+    notfound,
+    rebuild,
+    search,
+    sitedir,
+    widgetassets,
+)
 from tracksite.adapter import serve as serving_tools
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
-from tracksite.adapter.laterchecks import LaterChecks
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
-from tracksite.adapter.theme import install_theme
-from tracksite.core import trackpages, views
+from tracksite.adapter.remotecopy import Copies
+from tracksite.adapter.theme import COMPILED, install_theme
+from tracksite.core import remotefiles, trackpages, views
 from tracksite.core import widgetregistry as W
-from tracksite.core.checks import check, finish, later_problems
+from tracksite.core.checks import check
 from tracksite.core.loader import JOURNAL, Document, Project
 from tracksite.core.problems import format_text, os_error, sorted_problems
 from tracksite.core.termlinks import mark_first_uses
@@ -77,7 +88,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self._pages: list[tuple[str, str]] = []  # per build: every page's URL and file in the site
         self.dirty = False
         self.edits = rebuild.EditLoop()  # serve: what the last build rendered, for the next one
-        self._later: LaterChecks | None = None  # build: the checks running beside the rendering
+        self.remote = Copies()  # per build: the files of remote-files.yml, copied into the site
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -91,25 +102,20 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         if not serving:
             self._check_site_dir(config, root)
-        # The same entry point as `tracksite check`: one load, every pass, one site plan; a staged
-        # build runs the passes that do not shape the pages beside the rendering (laterchecks.py).
-        staged = self.command == "build" and self.config.atomic
+        # The same entry point as `tracksite check`: one load, every pass, one site plan.
         self.project = check(
             root,
             include_drafts=self.config.drafts or serving,
             docs_dir=Path(config.docs_dir),
             instructor=self.config.instructor,
             serving=serving,
-            later=not staged,
             themes=enginethemes.installed(),
         )
-        self._home, self._track_pages, self._later = None, {}, None
+        self._home, self._track_pages = None, {}
         assert self.project.problems is not None
-        if staged and not self.project.problems.errors:
-            self._later = LaterChecks(self.project)
-        elif staged:  # the build stops here: every problem at once
-            finish(self.project, later_problems(self.project))
-        for warning in self.project.problems.warnings if self._later is None else ():
+        if not self.project.problems.errors:  # remote-files.yml: downloaded once, then from the cache
+            self.project.problems.extend(self.remote.fetch(self.project))
+        for warning in self.project.problems.warnings:
             log.info(warning.text())
         errors = self.project.problems.errors
         self.failed = [p.text() for p in sorted_problems(errors)] + list(self.forced_problems)  # causes first
@@ -126,9 +132,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             )
         self._register_markdown(config)
         install_theme(config)
-        for folder in ("lessons", "cheatsheets"):
+        for folder in ("lessons", "cheatsheets", remotefiles.FILE_NAME):  # remote-files.yml, if there is one
             path = str(root / folder)
-            if os.path.isdir(path) and path not in config.watch:
+            if os.path.exists(path) and path not in config.watch:
                 config.watch.append(path)
         if self.command == "build" and self.config.atomic:
             self._stage(config)
@@ -138,6 +144,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         watched = [config.docs_dir, str(root / "lessons"), str(root / "cheatsheets")]
         session = serving_tools.ServeSession(server, self, watched, markers=(str(root / JOURNAL),))
+        serving_tools.settle_memory()  # after the first build: the next one walks less
         self.edits.session = session
         pending = serving_tools.take_mkdocs_problems(self)
         if pending:  # the first build, made before this event, met problems only MkDocs reports
@@ -187,7 +194,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             # what the course publishes is decided by track.yml and `status:`.
             source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
             files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
-        figures.strip_svgs(files, config)
+        figures.strip_svgs(files, config, self.project.remote.urls)
+        self.remote.add_files(files, config)
         if self.command == "serve":  # the edit loop: only the pages this save can change (rebuild.py)
             self.edits.plan(self.project, config, self.config, files, incremental=True)
         return files
@@ -247,6 +255,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         html = search.weigh_code(code_block_ids(table_code_pipes(render_math(html))))
         if self.failed or self.project is None:
             return html
+        html = self.remote.page(html, page.file.url)  # the copies of remote-files.yml, and their credits
         doc = self.project.document(page.file.src_uri)
         if doc is not None and doc.lesson and doc.kind in ("lesson", "overview", "cheatsheet"):
             here = posixpath.dirname(page.file.url.rstrip("/")) if not page.file.url.endswith("/") else page.file.url
@@ -269,6 +278,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.edits.restore(files, failed=bool(self.failed))  # serve: the unrendered pages' titles
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
         env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
+        env.bytecode_cache = COMPILED  # serve: compiled once, not at every rebuild
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):  # type: ignore[override]  # mkdocs types the context as a closed TypedDict; plugins add keys
@@ -314,7 +324,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     @event_priority(-100)  # last: under serve the page may be written here, as MkDocs writes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        output = csp.apply(output)
+        output = csp.apply(widgetassets.link(output, page.url))
         self.edits.write_early(output, page)  # under serve, the saved page: the browsers may reload
         # To Pagefind now, as the next pages render; under serve after the reload (search.Background)
         if not self.failed and self.command != "serve":
@@ -334,14 +344,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     # -- 7. post build: index the pages for search, swap the staged site in -----------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self._later is not None:  # before anything is published
-            later, self._later = self._later, None
-            assert self.project is not None and self.project.problems is not None
-            finish(self.project, later.result())
-            for warning in self.project.problems.warnings:
-                log.info(warning.text())
-            if self.project.problems.errors:
-                raise PluginError(_refusal(self.project.problems.errors))
         if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.seen:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         strict_failed = config.strict and _strict_warnings()
@@ -390,9 +392,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.indexer is not None:
             self.indexer.close()
             self.indexer = None
-        if self._later is not None:
-            self._later.cancel()
-            self._later = None
         self.edits.forget()
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)

@@ -25,7 +25,7 @@ from typing import Any
 from mkdocs import utils
 
 from tracksite import theme as theme_files
-from tracksite.core import fingerprints
+from tracksite.core import fingerprints, remotefiles
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -34,11 +34,15 @@ ENGINE_FILES = ("404.html", "sitemap.xml", "sitemap.xml.gz")
 
 
 def _shared(config: Any, options: Any) -> str:
-    """What every page draws from beyond the course: mkdocs.yml, the plugin's options, and the
-    templates (the course's theme override and tracksite's own, by name and modification time)."""
+    """What every page draws from beyond the course: mkdocs.yml, remote-files.yml (which copies a
+    page points at), the plugin's options, and the templates (the course's theme override and
+    tracksite's own, by name and modification time)."""
     parts = [repr(sorted(dict(options).items()))]
     if config.config_file_path and os.path.isfile(config.config_file_path):
         parts.append(Path(config.config_file_path).read_text(encoding="utf-8", errors="replace"))
+        listing = Path(config.config_file_path).parent / remotefiles.FILE_NAME
+        if listing.is_file():
+            parts.append(listing.read_text(encoding="utf-8", errors="replace"))
     for folder in (config.theme.custom_dir, str(theme_files.TEMPLATES)):
         if folder and os.path.isdir(folder):
             for path in sorted(Path(folder).rglob("*")):

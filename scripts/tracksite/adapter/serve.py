@@ -24,6 +24,7 @@ event hands us, and nothing of this runs during `mkdocs build`:
 
 from __future__ import annotations
 
+import gc
 import inspect
 import logging
 import os
@@ -226,6 +227,7 @@ class ServeSession:
             problems = take_mkdocs_problems(self.plugin) + [_describe(e)]
         if problems:
             self.show_problems(problems)
+        settle_memory()
 
     def show_problems(self, problems: list[str]) -> None:
         self.plugin.forced_problems = problems
@@ -429,3 +431,14 @@ def terminal_log() -> logging.Logger:
         logger.addHandler(handler)
         logger.propagate = False
     return logger
+
+
+def settle_memory() -> None:
+    """Move what a served build keeps (the memo of every file's findings, the loaded model,
+    MkDocs' files and pages) out of the garbage collector's way, once the browsers have the page.
+    Left in place, each full collection of the next build walks all of it again: at 1,000
+    lessons that was a third of a rebuild's time. The last build's garbage is collected first
+    (unfrozen, so the pages it replaced are freed), off the path from a save to the page."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 
@@ -26,3 +28,23 @@ def _deferred(path: str) -> c.ExtraScriptValue:
     script = c.ExtraScriptValue(path)
     script.defer = True
     return script
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory across `mkdocs serve` rebuilds: MkDocs makes a new
+    template environment for every build, which compiled each of Material's and our templates
+    again (about 60 ms a rebuild). Jinja keys a bucket by the template's name and the checksum
+    of its source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()

@@ -57,11 +57,12 @@ def _project_root(args: argparse.Namespace) -> Path:
 def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
     """One run of the checks: the report, the one-line summary and the exit code. `check` prints
     them once, `check --watch` after every save."""
-    from tracksite.core.checks import check
+    from tracksite.core.checks import check_everything
 
-    # The build's own entry point and passes; drafts and the instructor pages are checked too,
-    # so nothing either build publishes goes unchecked.
-    project = check(root, include_drafts=True, instructor=True, themes=enginethemes.installed())
+    # The build's own entry point and passes; drafts, the instructor pages and the docs pages
+    # only `mkdocs serve` shows are checked too, so nothing a build or the preview publishes
+    # goes unchecked.
+    project = check_everything(root, themes=enginethemes.installed())
     problems = project.problems
     assert problems is not None
     shown = problems.items if not args.errors_only else problems.errors

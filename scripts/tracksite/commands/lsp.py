@@ -32,18 +32,19 @@ def diagnostics(root: Path) -> dict[Path, list]:
     """Every problem `tracksite check` finds, as LSP diagnostics by absolute file path."""
     from lsprotocol import types
 
-    from tracksite.core.checks import check
+    from tracksite.core.checks import check_everything
 
-    problems = check(root, include_drafts=True, instructor=True, themes=enginethemes.installed()).problems
+    problems = check_everything(root, themes=enginethemes.installed()).problems
     out: dict[Path, list] = {}
     for p in problems.items if problems else ():
         line = max((p.line or 1) - 1, 0)
+        # the column when known (LSP counts from 0), else the whole line
+        start = types.Position(line=line, character=p.column - 1 if p.column else 0)
         out.setdefault((root / p.path).resolve(), []).append(
             types.Diagnostic(
-                range=types.Range(
-                    start=types.Position(line=line, character=0), end=types.Position(line=line + 1, character=0)
-                ),
+                range=types.Range(start=start, end=types.Position(line=line + 1, character=0)),
                 message=p.detail(),
+                code=p.code,
                 source="tracksite",
                 severity=types.DiagnosticSeverity.Error if p.severity == "error" else types.DiagnosticSeverity.Warning,
             )

@@ -156,7 +156,7 @@ def rewrite_glossary(path: Path, text: str, file_track: str, track: str, old: st
     track/old naming track/new; only the lines the parser says hold them are edited."""
     try:
         located = yamlsafe.parse(text)
-    except Exception:  # noqa: BLE001 - a broken glossary is reported by check; leave it alone
+    except SourceProblem:  # a broken glossary is reported by check; leave it alone
         return Rewrite(path, text, [], [f"1: could not read {path.name}; update its lesson references by hand"])
     terms = located.value.get("terms") if isinstance(located.value, dict) else None
     lines, edits = text.split("\n"), []

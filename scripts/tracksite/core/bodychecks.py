@@ -11,6 +11,7 @@ a `math:` level that says something else than the lesson does.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from tracksite.core.blocksyntax import fence_spans
@@ -87,6 +88,8 @@ def _fenced_divs(doc, problems) -> None:
             f"`::: {name}` is a pandoc fenced div, which this site does not render: "
             "it would show as plain text" + (", its solution in view" if name in ("challenge", "solution") else ""),
             hint=f"use {instead}; `tracksite import carpentries` converts whole lessons",
+            code="TS505",
+            column=len(line) - len(line.lstrip()) + 1,
         )
 
 
@@ -99,6 +102,8 @@ def _second_title(doc, problems) -> None:
                 number,
                 f"`# {m.group('text').strip()}` is a second page title: the page's title comes from the front-matter `title`",
                 hint="delete the line (write the title in `title:`), or make it a section with `## `",
+                code="TS506",
+                column=len(line) - len(line.lstrip()) + 1,
             )
 
 
@@ -123,6 +128,8 @@ def _fence_in_list(doc, problems) -> None:
                     "ends the list above and the list starts again after it",
                     severity="warning",
                     hint="indent the fence and every line of the block by 4 spaces to keep it in the list item",
+                    code="TS507",
+                    column=len(line) - len(line.lstrip()) + 1,
                 )
             i = fences[i] + 1
             continue
@@ -131,6 +138,9 @@ def _fence_in_list(doc, problems) -> None:
         elif line.strip() and not line.startswith((" ", "\t")):
             in_list = False
         i += 1
+
+
+_TEXT_MATH = re.compile(r"\\\(.+?\\\)|\\\[.+?\\\]", re.S)  # \( ... \) and \[ ... \]
 
 
 def formulas(body: str, first_line: int) -> list[int]:
@@ -146,14 +156,9 @@ def _formulas(body: str, first_line: int) -> list[int]:
     starts = [0]
     for _, line in lines:
         starts.append(starts[-1] + len(line) + 1)
-    for rx in (DISPLAY_MATH, INLINE_MATH):
+    for rx in (DISPLAY_MATH, INLINE_MATH, _TEXT_MATH):
         for m in rx.finditer(text):
-            index = next(i for i in range(len(lines)) if starts[i + 1] > m.start())
-            found.append(lines[index][0])
-    text_math = re.compile(r"\\\(.+?\\\)|\\\[.+?\\\]", re.S)
-    for m in text_math.finditer(text):
-        index = next(i for i in range(len(lines)) if starts[i + 1] > m.start())
-        found.append(lines[index][0])
+            found.append(lines[bisect.bisect_right(starts, m.start()) - 1][0])
     return sorted(found)
 
 
@@ -168,6 +173,7 @@ def _math_level(doc, level: str, problems) -> None:
             f"(first on line {found[0]})",
             field="math",
             hint="set `math: light` for a few formulas or `math: heavy` for a lesson built on them",
+            code="TS508",
         )
     elif level != "none" and not found:  # any level that promises formulas
         problems.add(
@@ -177,4 +183,5 @@ def _math_level(doc, level: str, problems) -> None:
             field="math",
             hint="set `math: none`, so learners know what to expect",
             severity="warning",
+            code="TS508",
         )

@@ -29,6 +29,7 @@ Drafts are judged like published lessons.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from pathlib import Path
@@ -68,8 +69,9 @@ correctly clearly precisely roughly briefly properly own words
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A crude stem, applied alike to objectives and practice text, so that plurals, tenses and
+    """A crude stem (remembered: a course repeats its words, and every rebuild asks again), applied alike to objectives and practice text, so that plurals, tenses and
     a final e meet: "features", "feature" -> "featur"; "generated", "generating" -> "generat"."""
     if len(word) <= 3 or word.isdigit():
         return word
@@ -96,12 +98,18 @@ def significant(text: str) -> set[str]:
     }
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _stems(item: str) -> frozenset[str]:
+    """The stems of one practice item, worked out once for all the lesson's objectives."""
+    return frozenset(stem(w) for w in _WORD.findall(item.lower()))
+
+
 def covers(objective: str, items: list[str]) -> bool:
     """The coverage rule: see the module's docstring."""
     wanted = significant(objective)
     if not wanted:
         return True
-    found = [wanted & {stem(w) for w in _WORD.findall(item.lower())} for item in items]
+    found = [wanted & _stems(item) for item in items]
     together = set().union(*found) if found else set()
     best = max((len(f) for f in found), default=0)
     return len(together) >= math.ceil(len(wanted) / 2) and best >= min(2, len(wanted))
@@ -182,6 +190,7 @@ def _lesson_warnings(doc: Document, path: str, *, required: bool = False) -> lis
                 field="objectives",
                 hint="add a `/// quiz` or an `//// exercise` with a `/// solution` to the Practice section",
                 severity=severity,
+                code="TS511",
             )
         ]
     out = []
@@ -197,6 +206,7 @@ def _lesson_warnings(doc: Document, path: str, *, required: bool = False) -> lis
                 field=f"objectives[{i}]",
                 hint=f"add a question or exercise that uses its key words ({', '.join(words[:6])}), or reword the objective",
                 severity=severity,
+                code="TS511",
             )
         )
     return out

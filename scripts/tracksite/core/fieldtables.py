@@ -8,14 +8,15 @@
 
 so the raw file (on GitHub, in an editor) shows them, not only the built site. `tracksite docs
 --write` refreshes them from tracksite.core.schema and the widget bodies (core/widgets/bodies.py);
-a test fails when the file is stale.
+a test fails when the file is stale. The marker `problem-codes` holds the table of problem codes
+(core/problemcodes.py), filled the same way so the reference never lags the catalogue.
 """
 
 from __future__ import annotations
 
 import re
 
-from tracksite.core import schema
+from tracksite.core import problemcodes, schema
 from tracksite.core.schemalang import Mapping, field_table
 from tracksite.core.widgets.bodies import TABLES
 from tracksite.errors import UserError
@@ -29,6 +30,8 @@ MARKER = re.compile(
 
 #: Every description with a table: the front-matter and course files', then each widget body's.
 SPECS: dict[str, Mapping] = {**schema.SPECS, **TABLES}
+#: The marker of the problem-code reference table.
+PROBLEM_CODES = "problem-codes"
 
 
 class UnknownTable(UserError):
@@ -41,8 +44,12 @@ def fill(text: str) -> str:
     def table(m: re.Match) -> str:
         name = m.group(1)
         spec = SPECS.get(name)
-        if spec is None:
-            raise UnknownTable(f"no field table {name!r}; known: {', '.join(SPECS)}")
-        return f"<!-- tracksite:fields {name} -->\n\n{field_table(spec)}\n\n<!-- /tracksite:fields -->\n"
+        if name == PROBLEM_CODES:
+            generated = problemcodes.table()
+        elif spec is None:
+            raise UnknownTable(f"no field table {name!r}; known: {', '.join([*SPECS, PROBLEM_CODES])}")
+        else:
+            generated = field_table(spec)
+        return f"<!-- tracksite:fields {name} -->\n\n{generated}\n\n<!-- /tracksite:fields -->\n"
 
     return MARKER.sub(table, text)

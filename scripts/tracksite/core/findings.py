@@ -7,6 +7,7 @@ kept apart from the types that describe a value's shape.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 @dataclass(frozen=True)
 class Finding:
     """One problem: the line (relative to the document's first line, or the file's own line
-    when `file` is set), the message, the field path as text (`options[1].explain`), a hint."""
+    when `file` is set), the message, the field path as text (`options[1].explain`), a hint,
+    and its problem code (core/problemcodes.py), required so that no read can leave it out."""
 
     line: int | None
     message: str
@@ -23,6 +25,8 @@ class Finding:
     hint: str | None = None
     severity: str = "error"
     file: Any = None
+    code: str = dataclasses.field(kw_only=True)
+    column: int | None = dataclasses.field(default=None, kw_only=True)
 
 
 class Context:
@@ -44,9 +48,9 @@ class Context:
             path = path[:-1]
         return self.lines.get(())
 
-    def report(self, path: tuple, message: str, hint: str | None = None, severity: str = "error") -> None:
+    def report(self, path: tuple, message: str, hint: str | None = None, severity: str = "error", *, code: str) -> None:
         name = field_name(path)
-        self.findings.append(Finding(self.line(path), message, (self.prefix + name) or None, hint, severity))
+        self.findings.append(Finding(self.line(path), message, (self.prefix + name) or None, hint, severity, code=code))
 
 
 def field_name(path: tuple) -> str:

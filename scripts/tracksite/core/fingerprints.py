@@ -163,6 +163,7 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
         return near_states[slug]
 
     stamps: dict[str, str] = {}
+    shown_tracks = {t.slug: repr(t) for t in c.tracks}  # once, not once per lesson that links out
     out = {}
     for entry in project.site.entries:
         if not entry.src_uri.endswith(".md"):
@@ -174,7 +175,7 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
                 stamps[folder] = _hash(repr([f for f in folder_stamp(doc.path.parent) if not f[1].endswith(".md")]))
             own = _hash([_stat(doc.path), stamps[folder]])
             lesson = c.lesson(doc.lesson_key) if doc.lesson_key else None
-            shown = _lesson_scope(c, lesson, tracks, lessons) if lesson is not None else scope(doc.track)
+            shown = _lesson_scope(c, lesson, tracks, lessons, shown_tracks) if lesson is not None else scope(doc.track)
         elif "/" in entry.src_uri:
             own = entry.content if entry.content is not None else _stat(entry.path)
             shown = scope(entry.src_uri.split("/", 1)[0])
@@ -185,7 +186,7 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _lesson_scope(c: Any, lesson: Any, tracks: dict[str, str], lessons: dict[str, str]) -> str:
+def _lesson_scope(c: Any, lesson: Any, tracks: dict[str, str], lessons: dict[str, str], shown: dict[str, str]) -> str:
     """What a lesson's pages show beyond their own text: their whole track (navigation, pager,
     phases), and of other tracks only the lessons they link to (deep dives, the lessons that hand
     over to this one, prerequisites), each with its place in its track (`views.lesson_view`)."""
@@ -195,5 +196,5 @@ def _lesson_scope(c: Any, lesson: Any, tracks: dict[str, str], lessons: dict[str
     for key in sorted(keys):
         other = c.lesson(key)
         if other is not None and other.track != lesson.track:
-            parts.append(f"{key}={lessons.get(key, '')}:{c.track(other.track)!r}")
+            parts.append(f"{key}={lessons.get(key, '')}:{shown[other.track]}")
     return _hash(parts)

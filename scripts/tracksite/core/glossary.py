@@ -10,6 +10,8 @@ learner meets them. The field specs live with every other spec in `schema` (GLOS
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +70,9 @@ class Glossary:
             pattern = None
             if by_form:
                 alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True))
-                pattern = re.compile(rf"(?<![\w-])({alternatives})(?:e?s)?(?![\w-])", re.I)
+                # the lookahead of first letters lets the scan skip, fast, where no form starts
+                first = re.escape("".join(sorted({c for f in by_form for c in (f[0].lower(), f[0].upper())})))
+                pattern = re.compile(rf"(?=[{first}])(?<![\w-])({alternatives})(?:e?s)?(?![\w-])", re.I)
             self._matchers[track] = (pattern, by_form)
         return self._matchers[track]
 
@@ -94,8 +98,12 @@ def terms_from(track: str, path: Path, located) -> list[Term]:
     return out
 
 
-_MATH = re.compile(r"\$[^$]*\$")
+_MATH = re.compile(r"\$[^$\n]*\$")  # within one line
 DATA_BLOCKS = set(widgetregistry.NOT_PROSE)  # widget data and instructor notes: not learner prose
+
+
+# inline code, link targets and tags, within one line: replaced in the whole body at once
+_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<[^>\n]+>")
 
 
 def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DATA_BLOCKS) -> list[tuple[int, str]]:
@@ -120,11 +128,8 @@ def _prose_lines(body: str, first_line: int, skip) -> list[tuple[int, str]]:
         hidden[block.line - 1 : block.body_line - 1] = [True] * (block.body_line - block.line)
         if block.end_line is not None:
             hidden[block.end_line - 1] = True
-    return [
-        (first_line + i, re.sub(r"`[^`]*`|\]\([^)]*\)|<[^>]+>", " ", line))
-        for i, line in enumerate(lines)
-        if not hidden[i]
-    ]
+    prose = _NOT_PROSE.sub(" ", "\n".join(lines)).split("\n")
+    return [(first_line + i, line) for i, line in enumerate(prose) if not hidden[i]]
 
 
 def first_uses(glossary: Glossary, track: str, body: str, first_line: int) -> dict[Term, int]:
@@ -142,10 +147,12 @@ def first_uses(glossary: Glossary, track: str, body: str, first_line: int) -> di
 def _first_forms(pattern: re.Pattern, body: str, first_line: int) -> list[tuple[str, int]]:
     """Each form of a term `pattern` matches in the prose of `body`, with the line of its first
     use, in order (remembered by text: a serve rebuild scans again only the pages that changed)."""
+    lines = prose_lines(body, first_line)
+    text = _MATH.sub(" ", "\n".join(line for _, line in lines))  # formulas are never marked either
+    starts = list(itertools.accumulate((len(line) + 1 for _, line in lines), initial=0))
     found: dict[str, int] = {}
-    for number, text in prose_lines(body, first_line):
-        for m in pattern.finditer(_MATH.sub(" ", text)):  # formulas are never marked either
-            found.setdefault(m.group(1).lower(), number)
+    for m in pattern.finditer(text):  # one scan of the page: a form never spans two lines
+        found.setdefault(m.group(1).lower(), lines[bisect.bisect_right(starts, m.start()) - 1][0])
     return list(found.items())
 
 
@@ -189,6 +196,7 @@ def _check_definitions(c: Curriculum, glossary: Glossary, problems: ProblemList)
                     f"{form!r} is already a term or alias of {first.term!r} (line {first.line})",
                     field="terms",
                     hint="define each term once per track",
+                    code="TS601",
                 )
         for key, what in ((term.lesson, "lesson"), (term.introduced, "introduced")):
             if key and c.lesson(key) is None and key not in c.draft_keys:
@@ -198,6 +206,7 @@ def _check_definitions(c: Curriculum, glossary: Glossary, problems: ProblemList)
                     f"term {term.term!r}: {what} {key!r} is not a lesson of the course",
                     field=what,
                     hint="write the slug of a lesson listed in track.yml",
+                    code="TS602",
                 )
         taught, intro = c.lesson(term.lesson), c.lesson(term.introduced or "")
         if taught and intro and (intro.track != taught.track or _number(c, intro) >= _number(c, taught)):
@@ -208,6 +217,7 @@ def _check_definitions(c: Curriculum, glossary: Glossary, problems: ProblemList)
                 field="introduced",
                 severity="warning",
                 hint="after a move, point `introduced` at the earlier lesson or remove it",
+                code="TS603",
             )
     for first, second in conflicts(glossary):
         problems.add(
@@ -216,6 +226,7 @@ def _check_definitions(c: Curriculum, glossary: Glossary, problems: ProblemList)
             f"term {second.term!r} is defined differently in {first.track}/glossary.yml (line {first.line})",
             field="definition",
             hint="a term means one thing in the whole course: use the same definition",
+            code="TS604",
         )
 
 
@@ -242,6 +253,7 @@ def _check_order(c: Curriculum, term: Term, here: dict[str, tuple[Path, int]], p
             f"term {term.term!r} is defined but no lesson, overview or cheatsheet uses it",
             hint="remove it, or add the word where the course relies on it",
             severity="warning",
+            code="TS605",
         )
         return
     if taught is None or taught.track != term.track:
@@ -254,6 +266,7 @@ def _check_order(c: Curriculum, term: Term, here: dict[str, tuple[Path, int]], p
             field="lesson",
             hint="point `lesson:` at the lesson that explains the term",
             severity="warning",
+            code="TS605",
         )
     start = c.lesson(term.introduced or "") or taught
     for key, (path, line) in here.items():
@@ -267,6 +280,7 @@ def _check_order(c: Curriculum, term: Term, here: dict[str, tuple[Path, int]], p
                 hint=f"explain it here and point the glossary's `lesson:` at this lesson, or set "
                 f"`introduced: {lesson.slug}` in {term.track}/glossary.yml when a brief mention is meant",
                 severity="warning",
+                code="TS606",
             )
 
 

@@ -16,13 +16,14 @@ from typing import Any
 
 from tracksite.core import glossary as glossary_mod
 from tracksite.core import references as refs
-from tracksite.core import schema, siteplan
+from tracksite.core import remotefiles, schema, siteplan, yamlsafe
 from tracksite.core.complexity import parse_markdown
+from tracksite.core.lessonmodel import lesson_from
 from tracksite.core.memo import memo
-from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Prerequisite, Track
+from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Track
 from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.published import ASSET_SUFFIXES, BY_TOOLS
-from tracksite.core.sources import MarkdownSource, read_text, read_yaml
+from tracksite.core.sources import MarkdownSource, read_text
 from tracksite.core.yamlsafe import Located
 from tracksite.errors import SourceProblem
 
@@ -63,6 +64,7 @@ class Project:
     left_out: list[Path] = field(default_factory=list)  # other files and folders in them, not published
     site: Any = None  # the siteplan.SitePlan, once checks.check made it
     glossary: glossary_mod.Glossary = field(default_factory=glossary_mod.Glossary)
+    remote: remotefiles.Listing = field(default_factory=remotefiles.Listing)  # remote-files.yml
 
     def document(self, src_uri: str) -> Document | None:
         return self._by_src.get(src_uri)
@@ -116,9 +118,12 @@ class _Loader:
                 None,
                 "an interrupted `tracksite new`, `move` or `rename` left the course half-changed",
                 hint="run that command again: it first undoes the half-made change, then makes it",
+                code="TS005",
             )
         if not self.lessons_dir.is_dir():
-            self.problems.add(self.lessons_dir, None, "no lessons/ folder; create one track folder per track in it")
+            self.problems.add(
+                self.lessons_dir, None, "no lessons/ folder; create one track folder per track in it", code="TS201"
+            )
         else:
             for folder in sorted(p for p in self.lessons_dir.iterdir()):
                 if folder.name.startswith(".") or not folder.is_dir() or self.escapes(folder):
@@ -151,6 +156,7 @@ class _Loader:
             lesson_links=self.links,
             left_out=[p for key, paths in self.left_out.items() if key not in drafts for p in paths],
             glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]),
+            remote=remotefiles.load(self.root, self.yaml, self.report_schema, self.problems.add),
         )
         project.index()
         return project
@@ -216,6 +222,7 @@ class _Loader:
                 None,
                 f"track folder name {slug!r} is not a slug",
                 hint="use lower-case letters, digits and hyphens, e.g. deep-learning-survey",
+                code="TS202",
             )
             return False
         if not track_file.is_file():
@@ -224,6 +231,7 @@ class _Loader:
                 None,
                 "track folder has no track.yml",
                 hint=f"create it with `tracksite new track {slug} --number N --title ...`",
+                code="TS203",
             )
             return False
         return True
@@ -238,6 +246,7 @@ class _Loader:
                     line,
                     f"lesson {s!r} is listed but lessons/{slug}/{s}/ does not exist",
                     hint=f"create it with `tracksite new lesson {slug} {s} --title ...` or remove the line",
+                    code="TS204",
                 )
         for name, path in sorted(folders.items()):
             if name not in seen:
@@ -246,6 +255,7 @@ class _Loader:
                     None,
                     f"lesson folder {name!r} is not listed in {slug}/track.yml",
                     hint="add its slug to a phase's `lessons:` list, or delete the folder",
+                    code="TS205",
                 )
 
     def phases(self, track_file: Path, located: Located, data: dict) -> tuple[list[Phase], dict[str, int]]:
@@ -268,6 +278,7 @@ class _Loader:
                         line,
                         f"lesson {s!r} is listed twice (first on line {seen[s]})",
                         field=f"phases[{pi}].lessons",
+                        code="TS206",
                     )
                     continue
                 seen[s] = line or 0
@@ -280,7 +291,7 @@ class _Loader:
             return None
         lesson_file = folder / "lesson.md"
         if not lesson_file.exists():
-            self.problems.add(folder, None, "lesson folder has no lesson.md")
+            self.problems.add(folder, None, "lesson folder has no lesson.md", code="TS207")
             return None
         src = self.markdown(lesson_file)
         if src is None:
@@ -292,6 +303,7 @@ class _Loader:
                 1,
                 "lesson.md must start with front-matter between `---` lines",
                 hint="see docs/authoring.md for the fields",
+                code="TS021",
             )
         status = schema.value(schema.LESSON, src.meta.value, "status")
         overview_file = folder / "overview.md"
@@ -308,7 +320,7 @@ class _Loader:
             cheatsheet_file if cheatsheet else None,
             tuple(assets.values()),
         )
-        lesson = self.lesson(track, slug, src, status, sources, overview, cheatsheet)
+        lesson = lesson_from(track, slug, src, status, sources, overview, cheatsheet)
         if lesson.is_draft:
             self.drafts.add(lesson.key)
         pages = {"lesson": (lesson_file, src), "overview": (overview_file, overview)}
@@ -333,45 +345,8 @@ class _Loader:
                 None,
                 f"published lesson {key} has no {what}",
                 hint=f"write {self.problems.relative(path)} or set `status: draft`",
+                code="TS208",
             )
-
-    def lesson(
-        self,
-        track: Track,
-        slug: str,
-        src: MarkdownSource,
-        status,
-        sources: LessonSources,
-        overview: MarkdownSource | None,
-        cheatsheet: MarkdownSource | None,
-    ) -> Lesson:
-        """The model's lesson from lesson.md's front-matter: what does not fit the schema was
-        reported already and falls back to a default here."""
-        meta = src.meta.value
-        return Lesson(
-            track=track.slug,
-            slug=slug,
-            title=_text(meta.get("title"), slug),
-            summary=_text(meta.get("summary"), ""),
-            objectives=tuple(o for o in meta.get("objectives") or [] if isinstance(o, str))
-            if isinstance(meta.get("objectives"), list)
-            else (),
-            prerequisites=self.prerequisites(src),
-            read=_minutes(meta.get("time"), "read") or 1,
-            practice=_minutes(meta.get("time"), "practice"),
-            difficulty=schema.value(schema.LESSON, meta, "difficulty"),
-            math=schema.value(schema.LESSON, meta, "math"),
-            deep_dives=tuple(d for d in meta.get("deep_dives") or [] if isinstance(d, str))
-            if isinstance(meta.get("deep_dives"), list)
-            else (),
-            credits=meta.get("credits") if isinstance(meta.get("credits"), str) else None,
-            status=status,
-            sources=sources,
-            overview_title=_text(overview.meta.value.get("title"), None) if overview else None,
-            cheatsheet_title=_text(cheatsheet.meta.value.get("title"), None) if cheatsheet else None,
-            questions=_texts(meta.get("questions")),
-            keypoints=_texts(meta.get("keypoints")),
-        )
 
     def lesson_files(self, track: Track, slug: str, folder: Path) -> dict[str, Path]:
         """The files a lesson publishes beside its pages (src_uri -> file); its other symbolic
@@ -388,18 +363,6 @@ class _Loader:
             elif not p.name.endswith("~") and p.name not in BY_TOOLS:
                 self.left_out.setdefault(f"{track.slug}/{slug}", []).append(p)
         return assets
-
-    def prerequisites(self, src: MarkdownSource) -> tuple[Prerequisite, ...]:
-        items = src.meta.value.get("prerequisites")
-        if not isinstance(items, list):
-            return ()
-        out = []
-        for i, item in enumerate(items):
-            if isinstance(item, dict) and isinstance(item.get("lesson"), str):
-                out.append(Prerequisite(lesson=item["lesson"], line=src.meta.line("prerequisites", i)))
-            elif isinstance(item, dict) and isinstance(item.get("text"), str):
-                out.append(Prerequisite(text=item["text"], line=src.meta.line("prerequisites", i)))
-        return tuple(out)
 
     def load_docs(self, walk: siteplan.DocsWalk) -> list[Document]:
         docs = []
@@ -422,7 +385,7 @@ class _Loader:
         except ValueError:
             shown = path.as_posix()
         self.problems.items.append(
-            Problem(shown, None, "symbolic link points outside the project; copy the files in instead")
+            Problem(shown, None, "symbolic link points outside the project; copy the files in instead", code="TS004")
         )
         return True
 
@@ -430,10 +393,15 @@ class _Loader:
         if self.escapes(path):
             return None
         try:
-            return read_yaml(path)
+            text = read_text(path)
         except SourceProblem as e:
-            self.problems.add(path, e.line, e.message)
+            self.problems.add(path, e.line, e.message, code=e.code, column=e.column)
             return None
+        parsed = memo(("yaml", path, text), lambda: _parse_or_problem(text))  # as `markdown` below
+        if isinstance(parsed, SourceProblem):
+            self.problems.add(path, parsed.line, parsed.message, code=parsed.code, column=parsed.column)
+            return None
+        return parsed
 
     def markdown(self, path: Path) -> MarkdownSource | None:
         if self.escapes(path):
@@ -441,40 +409,40 @@ class _Loader:
         try:
             text = read_text(path)
         except SourceProblem as e:
-            self.problems.add(path, e.line, e.message)
+            self.problems.add(path, e.line, e.message, code=e.code, column=e.column)
             return None
         parsed = memo(("markdown", path, text), lambda: parse_markdown(path, text))
         if isinstance(parsed, SourceProblem):
-            self.problems.add(path, parsed.line, parsed.message)
+            self.problems.add(path, parsed.line, parsed.message, code=parsed.code, column=parsed.column)
             return None
         src, too_complex = parsed
         if too_complex:
-            self.problems.add(path, *too_complex, hint="split the page or the paragraph")
+            self.problems.add(path, *too_complex, hint="split the page or the paragraph", code="TS512")
             return None
         return src
 
     def report_schema(self, path: Path, spec: schema.Mapping, located: Located) -> None:
         if located.value is None:
-            self.problems.add(path, 1, f"file is empty; expected {spec.name}")
+            self.problems.add(path, 1, f"file is empty; expected {spec.name}", code="TS006")
             return
-        for line, field_, message, hint in schema.validate(spec, located):
-            self.problems.add(path, line, message, field=field_ or None, hint=hint)
+        for f in _findings(spec, located):
+            self.problems.add(path, f.line, f.message, field=f.field, hint=f.hint, code=f.code, column=f.column)
 
 
-def _texts(value) -> tuple[str, ...]:
-    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+def _parse_or_problem(text: str) -> Located | SourceProblem:
+    try:
+        return yamlsafe.parse(text)
+    except SourceProblem as e:
+        return e
 
 
-def _text(value, default):
-    return value if isinstance(value, str) and value.strip() else default
-
-
-def _minutes(time, key) -> int | None:
-    if isinstance(time, dict):
-        v = schema.value(schema.TIME, time, key)
-        if v:
-            return v
-    return None
+def _findings(spec: schema.Mapping, located: Located) -> list:
+    """The schema's findings in a parsed file, remembered for as long as its parse is: the
+    Markdown parse is remembered by text (`markdown` above), so a serve rebuild checks the
+    front-matter of the files that changed only. Keyed by identity, and the parse is kept with
+    its findings, so a recycled id can never answer for another file."""
+    kept, found = memo(("schema", id(spec), id(located)), lambda: (located, schema.findings(spec, located)))
+    return found if kept is located else schema.findings(spec, located)
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -3,6 +3,10 @@
 Plain frozen dataclasses and no engine imports, so that a later move away from MkDocs keeps
 all of this. A lesson never stores its own number or neighbours: the curriculum derives them
 from the order of slugs in track.yml, which is the one source of truth.
+
+What an instructor writes is described once, in core/schema.py: the loader reads each field with
+the schema's default (`schema.value`), a choice arrives as its enum of core/choices.py, and a
+test (tests/test_model_schema.py) fails when a field of the schema has no place here.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracksite.core.choices import Difficulty, MathLevel, PracticeRule, Status
 from tracksite.core.widgetregistry import FLASHCARDS, QUIZ
 
 
@@ -42,11 +47,11 @@ class Lesson:
     prerequisites: tuple[Prerequisite, ...]
     read: int
     practice: int | None
-    difficulty: str
-    math: str
+    difficulty: Difficulty
+    math: MathLevel
     deep_dives: tuple[str, ...]
     credits: str | None
-    status: str
+    status: Status
     sources: LessonSources
     overview_title: str | None = None
     cheatsheet_title: str | None = None
@@ -63,7 +68,7 @@ class Lesson:
 
     @property
     def is_draft(self) -> bool:
-        return self.status == "draft"
+        return self.status == Status.DRAFT
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ class Track:
     phases: tuple[Phase, ...]
     path: Path
     expects: tuple[str, ...] = (QUIZ.name, FLASHCARDS.name, "solutions")  # schema.EXPECTED_PRACTICE
-    practice: str = "suggested"  # track.yml `practice`: "required" makes unpractised objectives errors
+    practice: PracticeRule = PracticeRule.SUGGESTED  # track.yml: "required" makes unpractised objectives errors
 
     @property
     def lesson_slugs(self) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from dataclasses import field as _field
 from pathlib import Path
 from typing import Literal
 
@@ -20,7 +21,10 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one source file, located as precisely as we can."""
+    """One thing wrong in one source file, located as precisely as we can: the file, its line
+    and column (1-based; None when unknown) and a stable code from the catalogue
+    (core/problemcodes.py) that every output carries, so a reader can look it up and a
+    script can filter on it. `code` is required so a new check cannot leave it out."""
 
     path: str
     line: int | None = None
@@ -30,16 +34,21 @@ class Problem:
     severity: Severity = "error"
     cause: bool = False
     """A root cause (a YAML slip, a misspelt key): listed before every other problem."""
+    column: int | None = None
+    code: str = _field(kw_only=True)
 
     @property
     def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        """`path`, `path:line` or `path:line:column`, as gcc and ruff print it."""
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
 
     def text(self) -> str:
-        """`path:line: [field] message (hint)`: the shape editors and terminals link from, on one
-        line (a newline in a file name is shown as `\\n`)."""
+        """`path:line:column: [CODE] field: message (hint)`: the shape editors and terminals link
+        from, on one line (a newline in a file name is shown as `\\n`)."""
         level = "" if self.severity == "error" else "warning: "
-        return printable(f"{self.location}: {level}{self.detail()}")
+        return printable(f"{self.location}: {level}[{self.code}] {self.detail()}")
 
     def detail(self) -> str:
         """`[field: ]message[ (hint)]`: the problem without its place, as a language server's
@@ -62,11 +71,14 @@ class ProblemList:
         line: int | None,
         message: str,
         *,
+        code: str,
+        column: int | None = None,
         field: str | None = None,
         hint: str | None = None,
         severity: Severity = "error",
     ) -> None:
-        self.items.append(Problem(self.relative(path), line, message, field, hint, severity))
+        """One problem; `code` (core/problemcodes.py) is required, so no check can forget it."""
+        self.items.append(Problem(self.relative(path), line, message, field, hint, severity, column=column, code=code))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)
@@ -140,7 +152,7 @@ def os_error(what: str, e: OSError) -> str:
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
-    return sorted(set(problems), key=lambda p: (not p.cause, p.path, p.line or 0, p.message))
+    return sorted(set(problems), key=lambda p: (not p.cause, p.path, p.line or 0, p.column or 0, p.message))
 
 
 def format_text(problems: Iterable[Problem]) -> str:
@@ -175,7 +187,7 @@ def format_summary(problems: Iterable[Problem], at_least: int = 3) -> str:
         listed = ", ".join(files[:4]) + (f" and {len(files) - 4} more" if len(files) > 4 else "")
         lines.append(
             printable(
-                f"{p.location}: warning: {p.detail()} [{len(group)} times in {len(files)} "
+                f"{p.location}: warning: [{p.code}] {p.detail()} [{len(group)} times in {len(files)} "
                 f"file{'s' if len(files) != 1 else ''}: {listed}]"
             )
         )
@@ -197,12 +209,14 @@ def format_github(problems: Iterable[Problem]) -> str:
         props = [f"file={_annotation_escape(p.path, property_=True)}"]
         if p.line:
             props.append(f"line={p.line}")
-        if p.field:
-            props.append(f"title={_annotation_escape(p.field, property_=True)}")
-        message = p.message + (f" ({p.hint})" if p.hint else "")
+            if p.column:
+                props.append(f"col={p.column}")
+        props.append(f"title={_annotation_escape(p.code, property_=True)}")
+        message = p.detail()
         lines.append(f"::{p.severity} {','.join(props)}::{_annotation_escape(message)}")
     return "\n".join(lines)
 
 
 def format_json(problems: Iterable[Problem]) -> str:
+    """Every field of each problem, `code` and `column` included, for scripts."""
     return json.dumps([asdict(p) for p in sorted_problems(problems)], indent=2)

@@ -22,8 +22,10 @@ SECONDS_PER_INLINE_FORMULA = 4  # `$d_k$`, `$\sqrt{d_k}$`: a symbol or a short e
 
 PRACTICE_BLOCKS = frozenset(DATA_BLOCKS | widgetregistry.PRACTICE)
 WORD = re.compile(r"[A-Za-z0-9']+")
-DISPLAY_MATH = re.compile(r"(?<!\\)\$\$.+?(?<!\\)\$\$", re.S)
-INLINE_MATH = re.compile(r"(?<![\\$])\$(?![\s$])(?:\\.|[^$\\\n])+?(?<![\s\\])\$(?!\$)")
+# Each starts with the literal `$`, the lookbehind after it: a pattern that starts with a literal
+# is scanned for it fast, one that starts with a lookbehind tries every position (15x slower).
+DISPLAY_MATH = re.compile(r"\$(?<!\\\$)\$.+?(?<!\\)\$\$", re.S)
+INLINE_MATH = re.compile(r"\$(?<![\\$]\$)(?![\s$])(?:\\.|[^$\\\n])+?(?<![\s\\])\$(?!\$)")
 
 
 @dataclass(frozen=True)

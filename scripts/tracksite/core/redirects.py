@@ -54,7 +54,7 @@ def read(track_dir: Path) -> tuple[list[Redirect], list[Finding]]:
     try:
         located = read_yaml(path)
     except SourceProblem as e:
-        return [], [Finding(e.line, e.message)]
+        return [], [Finding(e.line, e.message, code=e.code, column=e.column)]
     if located.value is None:
         return [], []
     findings = schemalang.read(schema.REDIRECTS, located.value, located.lines)[1]

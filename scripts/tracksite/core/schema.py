@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 from tracksite.core import widgetregistry as W
+from tracksite.core.choices import Difficulty, MathLevel, PracticeRule, Status
+from tracksite.core.remoteschema import REMOTE_FILE, REMOTE_FILES  # remote-files.yml
 from tracksite.core.schemalang import (
     INVALID,
     Choice,
@@ -51,15 +53,12 @@ _SLUG: dict[str, Any] = dict(
     pattern=SLUG_RE, pattern_help="a slug (lower-case letters, digits and hyphens)", suggest=slugify
 )
 
-DIFFICULTY = Choice(
-    values=("intro", "standard", "advanced"), help="How demanding the lesson is.", labels=(("intro", "Introductory"),)
-)
+DIFFICULTY = Choice(kind=Difficulty, help="How demanding the lesson is.", labels=(("intro", "Introductory"),))
 MATH = Choice(
-    values=("none", "light", "heavy"),
+    kind=MathLevel,
     help="How much mathematics the lesson uses.",
     labels=(("none", "No math"), ("light", "Light math"), ("heavy", "Math-heavy")),
 )
-STATUSES = ("published", "draft")
 EXPECTED_PRACTICE = (W.QUIZ.name, W.FLASHCARDS.name, "solutions")
 
 PREREQUISITE = Mapping(
@@ -154,8 +153,8 @@ LESSON = Mapping(
             note="what to know first: a lesson (slug, or track/slug) or free text",
         ),
         Field("time", TIME, required=True, example="time: {read: 8, practice: 10}"),
-        Field("difficulty", DIFFICULTY, default="standard"),
-        Field("math", MATH, default="none"),
+        Field("difficulty", DIFFICULTY, default=Difficulty.STANDARD),
+        Field("math", MATH, default=MathLevel.NONE),
         Field(
             "deep_dives",
             ListOf(
@@ -172,8 +171,8 @@ LESSON = Mapping(
         ),
         Field(
             "status",
-            Choice(values=STATUSES, help="Drafts show under `mkdocs serve` only."),
-            default="published",
+            Choice(kind=Status, help="Drafts show under `mkdocs serve` only."),
+            default=Status.PUBLISHED,
             note="a draft is shown by `mkdocs serve` only: delete this line to publish",
         ),
     ),
@@ -193,7 +192,7 @@ PHASE = Mapping(
 )
 
 PRACTICE = Choice(
-    values=("suggested", "required"),
+    kind=PracticeRule,
     help="How `tracksite check` treats a lesson objective that no practice touches: `suggested`, a "
     "warning (quiz questions, exercises and flashcards count); `required`, an error (only quiz "
     "questions and exercises count, since a flashcard recalls and does not check).",
@@ -224,7 +223,7 @@ TRACK = Mapping(
         Field(
             "practice",
             PRACTICE,
-            default="suggested",
+            default=PracticeRule.SUGGESTED,
             example="practice: required",
             note="`required`: an objective no quiz question or exercise practises is an error",
         ),
@@ -335,6 +334,8 @@ SPECS: dict[str, Mapping] = {
     "docs": DOCS_PAGE,
     "glossary": GLOSSARY,
     "term": TERM,
+    "remote-files": REMOTE_FILES,
+    "remote-file": REMOTE_FILE,
 }
 
 #: The JSON Schemas editors use: file name, description, title; the widget bodies' follow
@@ -346,6 +347,7 @@ EDITOR_SCHEMAS: tuple[tuple[str, Spec, str], ...] = (
     ("redirects.schema.json", REDIRECTS, "tracksite redirects (lessons/<track>/redirects.yml)"),
     ("attention-data.schema.json", ATTENTION_DATA, "tracksite attention data file (beside lesson.md)"),
     ("glossary.schema.json", GLOSSARY, "tracksite glossary (lessons/<track>/glossary.yml)"),
+    ("remote-files.schema.json", REMOTE_FILES, "tracksite remote files (remote-files.yml, beside mkdocs.yml)"),
 )
 
 
@@ -367,7 +369,11 @@ def label(spec: Mapping, name: str, value_: str) -> str:
     return choice.label(value_)
 
 
+def findings(spec: Spec, located: Located) -> list:
+    """Check a located document; every problem as a `Finding`, with its problem code."""
+    return read(spec, located.value, located.lines)[1]
+
+
 def validate(spec: Spec, located: Located) -> list[tuple[int | None, str, str, str | None]]:
     """Check a located document; returns (line, field, message, hint) for every problem."""
-    _, found = read(spec, located.value, located.lines)
-    return [(f.line, f.field or "", f.message, f.hint) for f in found]
+    return [(f.line, f.field or "", f.message, f.hint) for f in findings(spec, located)]

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from tracksite.core.findings import Context, Finding
@@ -80,20 +81,20 @@ class Text(Spec):
         if self.numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = ctx.raw(path) or str(value)
         if not isinstance(value, str):
-            ctx.report(
-                path, f"expected text, found {type_name(value)} {value!r}", "write plain text on one line, or quote it"
-            )
+            hint = "write plain text on one line, or quote it"
+            ctx.report(path, f"expected text, found {type_name(value)} {value!r}", hint, code="TS103")
             return INVALID
         if not value.strip():
-            ctx.report(path, "must not be empty")
+            ctx.report(path, "must not be empty", code="TS104")
         elif len(value) > self.max_length:
-            ctx.report(path, f"is {len(value)} characters long; at most {self.max_length}")
+            ctx.report(path, f"is {len(value)} characters long; at most {self.max_length}", code="TS104")
         elif self.pattern and not self.pattern.fullmatch(value):
             fixed = self.suggest(value) if self.suggest else None
             ctx.report(
                 path,
                 f"{value!r} is not {self.pattern_help}",
                 f"did you mean {fixed!r}?" if fixed and self.pattern.fullmatch(fixed) else None,
+                code="TS104",
             )
         else:
             return value.strip() if self.numbers else value
@@ -127,6 +128,7 @@ class Whole(Spec):
             ctx.report(
                 path,
                 f"expected a whole number{' of ' + self.unit if self.unit else ''}, found {type_name(value)} {value!r}",
+                code="TS103",
             )
             return INVALID
         if not self.minimum <= value <= self.maximum:
@@ -134,6 +136,7 @@ class Whole(Spec):
                 path,
                 f"{value} is out of range; expected {self.minimum} to {self.maximum}"
                 f"{' ' + self.unit if self.unit else ''}",
+                code="TS104",
             )
             return INVALID
         return value
@@ -161,10 +164,10 @@ class Real(Spec):
 
     def _read(self, value, path, ctx):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            ctx.report(path, f"expected a number, found {type_name(value)} {value!r}")
+            ctx.report(path, f"expected a number, found {type_name(value)} {value!r}", code="TS103")
             return INVALID
         if abs(value) > self.limit:
-            ctx.report(path, f"{value} is too large; keep entries within ±{self.limit:g}")
+            ctx.report(path, f"{value} is too large; keep entries within ±{self.limit:g}", code="TS104")
             return INVALID
         return float(value)
 
@@ -179,7 +182,7 @@ class Real(Spec):
 class Bool(Spec):
     def _read(self, value, path, ctx):
         if not isinstance(value, bool):
-            ctx.report(path, f"expected true or false, found {type_name(value)} {value!r}")
+            ctx.report(path, f"expected true or false, found {type_name(value)} {value!r}", code="TS103")
             return INVALID
         return value
 
@@ -193,10 +196,16 @@ class Bool(Spec):
 @dataclass(frozen=True, kw_only=True)
 class Choice(Spec):
     """One of a few words. `labels` are what pages show; a value without one shows itself,
-    capitalised, so adding a value is one edit."""
+    capitalised, so adding a value is one edit. With `kind`, an enum of core/choices.py, the
+    values are its members' and a valid value is read as the member: the model's type."""
 
     values: tuple[str, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()
+    kind: type[StrEnum] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is not None and not self.values:
+            object.__setattr__(self, "values", tuple(m.value for m in self.kind))
 
     def label(self, value: str) -> str:
         return dict(self.labels).get(value) or value.replace("-", " ").replace("_", " ").capitalize()
@@ -208,9 +217,10 @@ class Choice(Spec):
                 path,
                 f"{value!r} is not allowed; expected one of {', '.join(self.values)}",
                 f"did you mean {near[0]!r}?" if near else None,
+                code="TS104",
             )
             return INVALID
-        return value
+        return self.kind(value) if self.kind is not None else value
 
     def _json(self):
         return {"type": "string", "enum": list(self.values)}
@@ -228,14 +238,16 @@ class ListOf(Spec):
 
     def _read(self, value, path, ctx):
         if not isinstance(value, list):
-            ctx.report(path, f"expected a list of {self.noun}s (lines starting with `- `), found {type_name(value)}")
+            found = type_name(value)
+            ctx.report(path, f"expected a list of {self.noun}s (lines starting with `- `), found {found}", code="TS103")
             return INVALID
         ok = True
         if len(value) < self.min_items:
-            ctx.report(path, f"needs at least {self.min_items} {self.noun}{'s' if self.min_items > 1 else ''}")
+            plural = "s" if self.min_items > 1 else ""
+            ctx.report(path, f"needs at least {self.min_items} {self.noun}{plural}", code="TS105")
             ok = False
         if len(value) > self.max_items:
-            ctx.report(path, f"has {len(value)} {self.noun}s; at most {self.max_items}")
+            ctx.report(path, f"has {len(value)} {self.noun}s; at most {self.max_items}", code="TS105")
             ok = False
         out = [self.item.read(v, path + (i,), ctx) for i, v in enumerate(value)]
         return out if ok and INVALID not in out else INVALID
@@ -260,7 +272,7 @@ class MapOf(Spec):
 
     def _read(self, value, path, ctx):
         if not isinstance(value, dict):
-            ctx.report(path, f"expected {self.name} lines, found {type_name(value)}")
+            ctx.report(path, f"expected {self.name} lines, found {type_name(value)}", code="TS103")
             return INVALID
         out = {}
         for k, v in value.items():
@@ -297,7 +309,8 @@ class Either(Spec):
             # The option that fits reads again for real, so its warnings keep their lines.
             if option.read(value, path, Context({}, ctx.raw, ctx.prefix)) is not INVALID:
                 return option.read(value, path, ctx)
-        ctx.report(path, f"expected {' or '.join(o.describe() for o in self.options)}, found {type_name(value)}")
+        expected = " or ".join(o.describe() for o in self.options)
+        ctx.report(path, f"expected {expected}, found {type_name(value)}", code="TS103")
         return INVALID
 
     def _json(self):
@@ -343,6 +356,7 @@ class Mapping(Spec):
             ctx.report(
                 path,
                 f"expected a mapping of `key: value` lines ({self.name}{': ' + keys if keys else ''}), found {found}",
+                code="TS103",
             )
             return INVALID
         known = self.by_name()
@@ -354,6 +368,7 @@ class Mapping(Spec):
                     path + (key,),
                     f"unknown key {key!r}",
                     f"did you mean {near[0]!r}?" if near else f"allowed: {', '.join(known)}",
+                    code="TS101",
                 )
                 ok = False
         out: dict[str, Any] = {}
@@ -362,15 +377,19 @@ class Mapping(Spec):
                 out[f.name] = f.spec.read(value[f.name], path + (f.name,), ctx)
                 ok = ok and out[f.name] is not INVALID
             elif f.required and f.name in value:
-                ctx.report(path + (f.name,), f"has no value: expected {f.spec.describe()}", f.example or None)
+                ctx.report(
+                    path + (f.name,), f"has no value: expected {f.spec.describe()}", f.example or None, code="TS102"
+                )
                 ok = False
             elif f.required:
-                ctx.report(path, f"missing required key {f.name!r} ({f.spec.describe()})", f.example or None)
+                ctx.report(
+                    path, f"missing required key {f.name!r} ({f.spec.describe()})", f.example or None, code="TS102"
+                )
                 ok = False
             else:
                 out[f.name] = f.default
         if self.exactly_one_of and len([k for k in self.exactly_one_of if value.get(k) is not None]) != 1:
-            ctx.report(path, f"needs exactly one of {' or '.join(map(repr, self.exactly_one_of))}")
+            ctx.report(path, f"needs exactly one of {' or '.join(map(repr, self.exactly_one_of))}", code="TS107")
             ok = False
         return out if ok else INVALID
 
@@ -419,6 +438,7 @@ def unique(key: str | None, what: str, item: str = "item") -> Rule:
                     path + (i,) + ((key,) if key else ()),
                     f"the {what} {v!r} is already on {item} {seen[v] + 1}",
                     f"each {what} once",
+                    code="TS106",
                 )
             seen.setdefault(v, i)
 

@@ -19,22 +19,31 @@ def read_text(path: Path) -> str:
     """UTF-8 with or without BOM, any line ending; a clear error for anything else."""
     try:
         if path.is_symlink() or not path.is_file():
-            raise SourceProblem("not a regular file (symbolic links are not followed)")
+            raise SourceProblem("not a regular file (symbolic links are not followed)", code="TS001")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise SourceProblem(f"file is {size:,} bytes; course files are limited to {MAX_BYTES:,}")
+            raise SourceProblem(f"file is {size:,} bytes; course files are limited to {MAX_BYTES:,}", code="TS002")
         data = path.read_bytes()
     except OSError as e:
-        raise SourceProblem(f"cannot read file: {e.strerror or e}") from None
+        raise SourceProblem(f"cannot read file: {e.strerror or e}", code="TS001") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise SourceProblem(f"invalid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8", line) from None
+        column = len(data[data.rfind(b"\n", 0, e.start) + 1 : e.start].decode("utf-8", "replace")) + 1
+        raise SourceProblem(
+            f"invalid UTF-8 (byte 0x{data[e.start]:02x}); save the file as UTF-8", line, code="TS003", column=column
+        ) from None
     if "\x00" in text:
-        raise SourceProblem("file contains NUL bytes; is it a binary file?", text[: text.index("\x00")].count("\n") + 1)
+        nul = text.index("\x00")
+        raise SourceProblem(
+            "file contains NUL bytes; is it a binary file?",
+            text[:nul].count("\n") + 1,
+            code="TS003",
+            column=nul - text.rfind("\n", 0, nul),
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -64,9 +73,10 @@ def split_front_matter(path: Path, text: str) -> MarkdownSource:
                     raise SourceProblem(
                         f"front-matter must be a mapping of `key: value` lines, found a {type_name(meta.value)}",
                         2,
+                        code="TS022",
                     )
                 return MarkdownSource(path, meta, True, "\n".join(lines[i + 1 :]), i + 2)
-        raise SourceProblem("front-matter opened with `---` on line 1 is never closed with `---`", 1)
+        raise SourceProblem("front-matter opened with `---` on line 1 is never closed with `---`", 1, code="TS020")
     return MarkdownSource(path, Located({}, {(): 1}), False, text, 1)
 
 

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from tracksite.core.problems import Problem
-from tracksite.core.remote import LOADING, REMOTE, REMOTE_HINT, remote_in_css, remote_message
+from tracksite.core.remote import LOADING, REMOTE_HINT, remote_in_css, remote_message, unlisted
 from tracksite.core.sources import MAX_BYTES
 from tracksite.core.svgsafe import ANIMATED_URL as _ANIMATED_URL
 from tracksite.core.svgsafe import ANIMATIONS, SVG_ATTRIBUTES, SVG_ELEMENTS, URL_LIKE, review
@@ -55,25 +55,22 @@ start reversed type value open loading decoding srcset sizes media target rel
 ) | {a.lower() for a in SVG_ATTRIBUTES}
 
 
-def static_problems(root: Path, path: Path) -> list[Problem]:
-    """Everything that keeps one static file (or symbolic link to a folder) off the site."""
+def static_problems(root: Path, path: Path, allowed: frozenset[str] = frozenset()) -> list[Problem]:
+    """Everything that keeps one static file (or folder link) off the site (`allowed`: remote-files.yml's)."""
     shown = _shown(root, path)
     found = _link_problems(root, path)
     if found or path.is_dir():
-        return [Problem(shown, None, message, hint=hint) for message, hint in found]
+        return [Problem(shown, None, message, hint=hint, code="TS701") for message, hint in found]
     if path.name.endswith(OTHER_MARKDOWN_SUFFIXES):
-        return [
-            Problem(
-                shown, None, f"a Markdown page must end in .md, not {path.suffix}", hint=f"rename it to {path.stem}.md"
-            )
-        ]
+        hint = f"rename it to {path.stem}.md"
+        return [Problem(shown, None, f"a Markdown page must end in .md, not {path.suffix}", hint=hint, code="TS702")]
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
     except OSError as e:
-        return [Problem(shown, None, f"cannot read file: {e.strerror or e}")]
+        return [Problem(shown, None, f"cannot read file: {e.strerror or e}", code="TS703")]
     if not os.access(path, os.R_OK):
-        return [Problem(shown, None, "cannot read file: permission denied", hint="make it readable (chmod a+r)")]
+        return [Problem(shown, None, "cannot read file: permission denied", hint=_CHMOD, code="TS703")]
     limit = MAX_DATA_BYTES if suffix in DATA_SUFFIXES | {".svg", ".html", ".htm"} else MAX_FILE_BYTES
     if size > limit:
         return [
@@ -82,6 +79,7 @@ def static_problems(root: Path, path: Path) -> list[Problem]:
                 None,
                 f"file is {size:,} bytes; {_kind(suffix)} files are limited to {limit:,}",
                 hint="a learner's browser downloads it whole: make it smaller or leave it out",
+                code="TS704",
             )
         ]
     if suffix in REFUSED_SUFFIXES:
@@ -91,37 +89,48 @@ def static_problems(root: Path, path: Path) -> list[Problem]:
                 None,
                 f"{suffix} files are not published: a browser would open it as a document",
                 hint="convert it to a Markdown page, an SVG or an image",
+                code="TS705",
             )
         ]
     if suffix == ".css":
-        return _css_problems(path, shown)
+        return _css_problems(path, shown, allowed)
     if suffix not in (".svg", ".html", ".htm"):
         return []
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        return [Problem(shown, None, f"cannot read file as UTF-8 text: {getattr(e, 'strerror', None) or e}")]
+        return [
+            Problem(shown, None, f"cannot read file as UTF-8 text: {getattr(e, 'strerror', None) or e}", code="TS703")
+        ]
     if suffix == ".svg":
-        return _svg_problems(shown, text)
+        return _svg_problems(shown, text, allowed)
     return [
-        Problem(shown, line, f"HTML file {message}", hint=_hint(message))
-        for line, message in html_findings(text)[:MAX_FINDINGS]
+        Problem(shown, line, f"HTML file {message}", hint=_hint(message), code=_code(message, "TS706"))
+        for line, message in html_findings(text, allowed)[:MAX_FINDINGS]
     ]
 
 
 _PLAIN_HINT = "diagrams and pages must be plain drawings and text: remove scripts, event handlers, script links and embedded documents"
 
 
+_CHMOD = "make it readable (chmod a+r)"
+
+
 def _hint(message: str) -> str:
     return REMOTE_HINT if "third party" in message else _PLAIN_HINT
 
 
-def _svg_problems(shown: str, text: str) -> list[Problem]:
+def _code(message: str, active: str) -> str:
+    """A file from another host is one kind of problem (TS709) whatever file loads it."""
+    return "TS709" if "third party" in message else active
+
+
+def _svg_problems(shown: str, text: str, allowed: frozenset[str] = frozenset()) -> list[Problem]:
     """Refusals are errors; inert data the build strips is one warning per figure (svgsafe.py)."""
-    found = review(text)
+    found = review(text, allowed)
     if found.refused:
         return [
-            Problem(shown, line, f"SVG {message}", hint=_hint(message))
+            Problem(shown, line, f"SVG {message}", hint=_hint(message), code=_code(message, "TS707"))
             for line, message in found.refused[:MAX_FINDINGS]
         ]
     if found.removed:
@@ -133,20 +142,23 @@ def _svg_problems(shown: str, text: str) -> list[Problem]:
                 f"leaves it out: {'; '.join(found.removed)}",
                 severity="warning",
                 hint="save it as plain SVG (Inkscape: Save as > Optimized or Plain SVG) to keep the file as published",
+                code="TS708",
             )
         ]
     return []
 
 
-def _css_problems(path: Path, shown: str) -> list[Problem]:
+def _css_problems(path: Path, shown: str, allowed: frozenset[str] = frozenset()) -> list[Problem]:
     """A style sheet the site publishes: no file from another host (fonts, images, @import)."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
-        return [Problem(shown, None, f"cannot read file as UTF-8 text: {getattr(e, 'strerror', None) or e}")]
+        return [
+            Problem(shown, None, f"cannot read file as UTF-8 text: {getattr(e, 'strerror', None) or e}", code="TS703")
+        ]
     return [
-        Problem(shown, line, f"style sheet {remote_message(url)}", hint=REMOTE_HINT)
-        for line, url in remote_in_css(text)[:MAX_FINDINGS]
+        Problem(shown, line, f"style sheet {remote_message(url)}", hint=REMOTE_HINT, code="TS709")
+        for line, url in remote_in_css(text, allowed=allowed)[:MAX_FINDINGS]
     ]
 
 
@@ -165,7 +177,9 @@ def walk(root: Path, folder: Path) -> tuple[list[Path], list[Problem]]:
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as e:
-            problems.append(Problem(_shown(root, current), None, f"cannot read folder: {e.strerror or e}"))
+            problems.append(
+                Problem(_shown(root, current), None, f"cannot read folder: {e.strerror or e}", code="TS703")
+            )
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -174,7 +188,7 @@ def walk(root: Path, folder: Path) -> tuple[list[Path], list[Problem]]:
             if entry.is_symlink():
                 link = _link_problems(root, path)
                 if link:
-                    problems.extend(Problem(_shown(root, path), None, m, hint=h) for m, h in link)
+                    problems.extend(Problem(_shown(root, path), None, m, hint=h, code="TS701") for m, h in link)
                     continue
             if path.is_dir():
                 visit(path)
@@ -235,8 +249,9 @@ def _kind(suffix: str) -> str:
 
 
 class _HtmlRules(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, allowed: frozenset[str] = frozenset()) -> None:
         super().__init__(convert_charrefs=True)
+        self.allowed = allowed  # listed remote addresses (remote-files.yml)
         self.found: list[tuple[int, str]] = []
         self.in_style = False
 
@@ -250,12 +265,12 @@ class _HtmlRules(HTMLParser):
             plain = _INVISIBLE.sub("", value or "")
             if name.startswith("on"):
                 self.found.append((line, f"has an {name}= event handler"))
-            elif (name in LOADING or name == "href" and tag != "a") and any(
-                REMOTE.match(part.strip()) for part in plain.split(",")
-            ):
+            elif (name in LOADING or name == "href" and tag != "a") and unlisted(plain, self.allowed):
                 self.found.append((line, f"<{tag}> {remote_message(value or '')}"))
-            elif name == "style" and remote_in_css(value or ""):
-                self.found.append((line, f"style= {remote_message(remote_in_css(value or '')[0][1])}"))
+            elif name == "style" and remote_in_css(value or "", allowed=self.allowed):
+                self.found.append(
+                    (line, f"style= {remote_message(remote_in_css(value or '', allowed=self.allowed)[0][1])}")
+                )
             elif _SCRIPT_URL.search(plain) or name in URL_LIKE and _DOCUMENT_URL.search(plain):
                 self.found.append((line, f"has a script or document URL in {name}="))
             elif tag in {a.lower() for a in ANIMATIONS} and name == "attributename" and _ANIMATED_URL.match(plain):
@@ -274,8 +289,10 @@ class _HtmlRules(HTMLParser):
             self.in_style = False
 
     def handle_data(self, data: str) -> None:
-        if self.in_style and remote_in_css(data):
-            self.found.append((self.getpos()[0], f"<style> {remote_message(remote_in_css(data)[0][1])}"))
+        if self.in_style and remote_in_css(data, allowed=self.allowed):
+            self.found.append(
+                (self.getpos()[0], f"<style> {remote_message(remote_in_css(data, allowed=self.allowed)[0][1])}")
+            )
         elif self.in_style and (_SCRIPT_URL.search(_INVISIBLE.sub("", data)) or "@import" in data.lower()):
             self.found.append((self.getpos()[0], "has a style sheet that imports or links to a script"))
 
@@ -283,9 +300,9 @@ class _HtmlRules(HTMLParser):
         self.found.append((self.getpos()[0], "contains a processing instruction"))
 
 
-def html_findings(text: str) -> list[tuple[int, str]]:
+def html_findings(text: str, allowed: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
     """(line, what) for everything in an HTML file that is not plain text and drawings."""
-    rules = _HtmlRules()
+    rules = _HtmlRules(allowed)
     rules.feed(text)
     rules.close()
     return rules.found

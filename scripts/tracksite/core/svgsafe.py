@@ -32,7 +32,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
-from tracksite.core.remote import REMOTE, remote_in_css, remote_message
+from tracksite.core.remote import remote_in_css, remote_message, unlisted
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -146,7 +146,8 @@ class Review:
 class _Rules:
     """The parser's target: checks each element as it is read, with the line it starts on."""
 
-    def __init__(self) -> None:
+    def __init__(self, allowed: frozenset[str] = frozenset()) -> None:
+        self.allowed = allowed  # listed remote addresses (remote-files.yml): the build copies them
         self.parser: DefusedXMLParser | None = None
         self.found: list[tuple[int, str]] = []
         self.removed: Counter[tuple[str, str]] = Counter()  # (program, name) -> how many
@@ -191,10 +192,14 @@ class _Rules:
             )
         elif ns == XML_NS and name in ("space", "lang"):
             return
-        elif name == "href" and ns in ("", XLINK_NS) and element != "a" and REMOTE.match(plain):
+        elif name == "href" and ns in ("", XLINK_NS) and element != "a" and unlisted(plain, self.allowed):
             self.found.append((self.line(), f"<{element}> {remote_message(value)}"))
-        elif name == "style" and remote_in_css(value):
-            self.found.append((self.line(), f"style= {remote_message(remote_in_css(value)[0][1])}"))
+        elif name == "href" and ns in ("", XLINK_NS) and element in _LINKING and plain in self.allowed:
+            return  # listed in remote-files.yml: the build points it at the site's copy
+        elif name == "style" and remote_in_css(value, allowed=self.allowed):
+            self.found.append(
+                (self.line(), f"style= {remote_message(remote_in_css(value, allowed=self.allowed)[0][1])}")
+            )
         elif name == "href" and ns in ("", XLINK_NS):
             external = re.match(r"^[a-z][a-z0-9+.-]*:(?!image/)", plain, re.I)
             if element not in _LINKING or element != "a" and external:
@@ -213,8 +218,10 @@ class _Rules:
     def data(self, text: str) -> None:
         if self.inert and self.inert[-1]:
             return
-        if self.in_style and remote_in_css(text):
-            self.found.append((self.line(), f"<style> {remote_message(remote_in_css(text)[0][1])}"))
+        if self.in_style and remote_in_css(text, allowed=self.allowed):
+            self.found.append(
+                (self.line(), f"<style> {remote_message(remote_in_css(text, allowed=self.allowed)[0][1])}")
+            )
         elif self.in_style and (SCRIPT_URL.search(INVISIBLE.sub("", text)) or "@import" in text.lower()):
             self.found.append((self.line(), "has a style sheet that imports or links to a script"))
 
@@ -256,10 +263,11 @@ def _without_doctype(text: str) -> tuple[str, bool]:
     return text[: m.start()] + "\n" * m.group(0).count("\n") + text[m.end() :], True
 
 
-def review(text: str) -> Review:
-    """What `text` (an SVG) holds that is refused, and what is removed from the published copy."""
+def review(text: str, allowed: frozenset[str] = frozenset()) -> Review:
+    """What `text` (an SVG) holds that is refused, and what is removed from the published copy.
+    `allowed`: the remote addresses listed in remote-files.yml, which the build copies."""
     body, had_doctype = _without_doctype(text)
-    rules = _Rules()
+    rules = _Rules(allowed)
     parser = DefusedXMLParser(target=rules, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     rules.parser = parser
     try:
@@ -285,10 +293,10 @@ def svg_findings(text: str) -> list[tuple[int, str]]:
     return review(text).refused
 
 
-def clean(text: str) -> str | None:
+def clean(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
     """`text` with every inert part removed; None when nothing is to be removed or the file is
     refused (the check reports it, and nothing refused is ever published)."""
-    found = review(text)
+    found = review(text, allowed)
     if found.refused or not found.removed:
         return None
     root = safe_fromstring(_without_doctype(text)[0], forbid_dtd=True, forbid_entities=True, forbid_external=True)

@@ -8,8 +8,8 @@ scripts and stylesheets it needs, how it prints, whether it checks the learner's
 the schema of its body for editors. The validation (`core/widgets/validate.py`), the block syntax
 (`core/blocksyntax.py`), the glossary and term linking (`core/glossary.py`, `core/termlinks.py`),
 the objectives' coverage (`core/coverage.py`), the exercise pack (`core/trackpages.py`), the
-scripts and stylesheets every page links (`theme/__init__.py`) and the Markdown extension
-(`adapter/blocks/`) all read this module.
+scripts and stylesheets a page that shows the widget links (`theme/__init__.py`,
+`adapter/widgetassets.py`) and the Markdown extension (`adapter/blocks/`) all read this module.
 
 What cannot be stated here without importing the rest of tracksite is found by looking, never
 listed by hand: the renderer of a widget is the `WidgetBlock` subclass with `WIDGET = <entry>`
@@ -37,7 +37,8 @@ class Widget:
     prose: bool = True  # the body is text a learner reads: terms linked, reading time counted
     practice: bool = False  # time spent in it is practice time (`time.practice`), not reading
     css_class: str | None = None  # the class of its rendered root element
-    assets: tuple[str, ...] = ()  # files under theme/assets/ it needs on the page
+    assets: tuple[str, ...] = ()  # files under theme/assets/ it needs on the page: those not
+    # every page links are linked by the pages that show it (css_class found in the page)
     prints: str = "shown"  # shown | hidden | collapsed (the print stylesheet's rule for it)
     graded: bool = False  # it checks the learner's answer: the exercise pack gathers it, and a
     # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
@@ -158,9 +159,3 @@ NO_TERM_LINKS: tuple[str, ...] = tuple(w.css_class for w in WIDGETS if not w.pro
 GRADED: tuple[str, ...] = tuple(w.name for w in WIDGETS if w.graded)
 #: Classes of the answers' <details> elements that the instructor's exercise pack opens.
 ANSWERS: tuple[str, ...] = tuple(w.answers for w in WIDGETS if w.answers)
-
-
-def assets(suffix: str) -> tuple[str, ...]:
-    """The widgets' files under theme/assets/ that end in `suffix`, each once, in the order of
-    WIDGETS: the scripts and stylesheets every page links (theme/__init__.py)."""
-    return tuple(dict.fromkeys(a for w in WIDGETS for a in w.assets if a.endswith(suffix)))

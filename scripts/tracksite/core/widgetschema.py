@@ -31,7 +31,7 @@ from tracksite.core.schemalang import (
 
 def _one_correct(options, path, ctx):
     if not any(o["correct"] for o in options):
-        ctx.report(path, "no correct option", "mark at least one option with 'correct: true'")
+        ctx.report(path, "no correct option", "mark at least one option with 'correct: true'", code="TS406")
 
 
 OPTION = Mapping(
@@ -154,7 +154,7 @@ class Weights(Spec):
 
         def bad(p, message):
             if len(ctx.findings) - before < MAX_FINDINGS_PER_FILE:
-                ctx.report(path + p, message)
+                ctx.report(path + p, message, code="TS406")
 
         if not isinstance(value, list) or not value:
             bad((), "expected weights[layer][head][query][key]: a list of at least one layer")
@@ -212,13 +212,18 @@ class Weights(Spec):
 def _fits_tokens(data, path, ctx):
     n = len(data["tokens"])
     if len(data["weights"][0][0]) != n:
-        ctx.report(path + ("weights",), f"each head has {len(data['weights'][0][0])} rows; expected {n}, one per token")
+        ctx.report(
+            path + ("weights",),
+            f"each head has {len(data['weights'][0][0])} rows; expected {n}, one per token",
+            code="TS406",
+        )
     words = data["words"]
     if words and [i for w in words for i in w] != list(range(n)):
         ctx.report(
             path + ("words",),
             "expected words as lists of token indices covering every token once, in order, e.g. [[0], [1], [2, 3]]",
             f"token indices run from 0 to {n - 1}",
+            code="TS406",
         )
 
 
@@ -267,7 +272,9 @@ def _rectangular(rows, path, ctx):
     for i, row in enumerate(rows):
         if len(row) != width:
             ctx.report(
-                path + (i,), f"row {i + 1} has {len(row)} entries, row 1 has {width}: every row needs the same length"
+                path + (i,),
+                f"row {i + 1} has {len(row)} entries, row 1 has {width}: every row needs the same length",
+                code="TS406",
             )
             return
 

@@ -62,6 +62,8 @@ class _StrictLoader(yaml.SafeLoader):
             raise SourceProblem(
                 "YAML aliases (*name) are not allowed in course files; write the value out",
                 event.start_mark.line + 1,
+                code="TS013",
+                column=event.start_mark.column + 1,
             )
         event = self.peek_event()
         anchor = getattr(event, "anchor", None)
@@ -69,6 +71,8 @@ class _StrictLoader(yaml.SafeLoader):
             raise SourceProblem(
                 f"YAML anchors (&{anchor}) are not allowed in course files; write the value out",
                 event.start_mark.line + 1,
+                code="TS013",
+                column=event.start_mark.column + 1,
             )
         return super().compose_node(parent, index)
 
@@ -77,8 +81,14 @@ def parse(text: str, first_line: int = 1) -> Located:
     """Parse one YAML document; `first_line` is the file line the text starts on."""
     offset = first_line - 1
     if "\t" in _indentation(text):
-        line = next(i for i, l in enumerate(text.split("\n"), 1) if l[: len(l) - len(l.lstrip())].count("\t"))
-        raise SourceProblem("tab used for indentation; YAML indents with spaces only", line + offset)
+        line, tab = next(
+            (i, l.index("\t") + 1)
+            for i, l in enumerate(text.split("\n"), 1)
+            if l[: len(l) - len(l.lstrip())].count("\t")
+        )
+        raise SourceProblem(
+            "tab used for indentation; YAML indents with spaces only", line + offset, code="TS011", column=tab
+        )
     node, loader = _compose_fast(text)
     if loader is not None:
         located = _located(node, loader, offset, first_line)
@@ -91,11 +101,13 @@ def parse(text: str, first_line: int = 1) -> Located:
         raise SourceProblem(
             f"character U+{e.character:04X} is not allowed in YAML; delete it or write it as an escape in double quotes",
             line,
+            code="TS012",
+            column=e.position - text.rfind("\n", 0, e.position),
         ) from None
     try:
         node = loader.get_single_node()
     except SourceProblem as e:
-        raise SourceProblem(e.message, (e.line or 1) + offset) from None
+        raise SourceProblem(e.message, (e.line or 1) + offset, code=e.code, column=e.column) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 + offset if mark else first_line
@@ -103,11 +115,12 @@ def parse(text: str, first_line: int = 1) -> Located:
         context = f" {e.context}" if e.context else ""
         if e.context_mark and mark and e.context_mark.line != mark.line:
             context += f" that starts on line {e.context_mark.line + 1 + offset}"
-        raise SourceProblem(f"YAML syntax error: {what}{context}".strip(), line) from None
+        column = mark.column + 1 if mark else None
+        raise SourceProblem(f"YAML syntax error: {what}{context}".strip(), line, code="TS010", column=column) from None
     except yaml.YAMLError as e:
-        raise SourceProblem(f"YAML syntax error: {e}", first_line) from None
+        raise SourceProblem(f"YAML syntax error: {e}", first_line, code="TS010") from None
     except RecursionError:
-        raise SourceProblem("YAML is nested too deeply", first_line) from None
+        raise SourceProblem("YAML is nested too deeply", first_line, code="TS015") from None
     finally:
         loader.dispose()
     located = _located(node, loader, offset, first_line)
@@ -132,6 +145,8 @@ def _dash_continuations(node: Node | None, text: str, offset: int) -> None:
                             f"more text of that item ({n.value[:60]!r}); indent its `-` like the other items "
                             "(or, if the dash belongs to the text, put the text in quotes)",
                             i + 1 + offset,
+                            code="TS016",
+                            column=len(lines[i]) - len(lines[i].lstrip()) + 1,
                         )
         elif isinstance(n, SequenceNode):
             todo.extend(n.value)
@@ -158,7 +173,7 @@ def _compose_fast(text: str) -> tuple[Node | None, Any]:
             return loader.get_single_node(), loader
         finally:
             loader.dispose()
-    except Exception:  # noqa: BLE001 - any problem: the strict loader reports it in its words
+    except (yaml.YAMLError, ValueError, RecursionError):  # the strict loader reports it in its words
         return None, None
 
 
@@ -189,7 +204,7 @@ def _located(node: Node | None, loader: Any, offset: int, first_line: int) -> Lo
     try:
         located.value = _convert(node, (), located, offset, 0, counter, loader)
     except RecursionError:
-        raise SourceProblem("YAML is nested too deeply", first_line) from None
+        raise SourceProblem("YAML is nested too deeply", first_line, code="TS015") from None
     located.lines.setdefault((), node.start_mark.line + 1 + offset)
     return located
 
@@ -209,15 +224,18 @@ def _convert(
 ) -> Any:
     lines = located.lines if located is not None else {}
     line = node.start_mark.line + 1 + offset
+    column = node.start_mark.column + 1
     counter[0] += 1
     if counter[0] > MAX_NODES:
-        raise SourceProblem(f"YAML document has more than {MAX_NODES} values", line)
+        raise SourceProblem(f"YAML document has more than {MAX_NODES} values", line, code="TS015", column=column)
     if depth > MAX_DEPTH:
-        raise SourceProblem(f"YAML is nested more than {MAX_DEPTH} levels deep", line)
+        raise SourceProblem(f"YAML is nested more than {MAX_DEPTH} levels deep", line, code="TS015", column=column)
     if node.tag not in _PLAIN_TAGS:
         raise SourceProblem(
             f"YAML tag {node.tag!r} is not allowed; only plain strings, numbers, lists and mappings",
             line,
+            code="TS013",
+            column=column,
         )
     if isinstance(node, ScalarNode):
         value = loader.construct_object(node, deep=True)
@@ -238,10 +256,7 @@ def _convert(
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1 + offset
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise SourceProblem("YAML merge keys (<<) are not allowed in course files", key_line)
-            if not isinstance(key_node, ScalarNode):
-                raise SourceProblem("mapping keys must be plain text", key_line)
+            _refuse_key(key_node, key_line)
             key = _convert(key_node, path, None, offset, depth + 1, counter, loader)
             if not isinstance(key, str):
                 key = str(key)
@@ -250,8 +265,19 @@ def _convert(
                     f"duplicate key {key!r} (first on line {lines[path + (key,)]}); "
                     "YAML would silently keep only the last one",
                     key_line,
+                    code="TS014",
+                    column=key_node.start_mark.column + 1,
                 )
             lines[path + (key,)] = key_line
             result[key] = _convert(value_node, path + (key,), located, offset, depth + 1, counter, loader)
         return result
-    raise SourceProblem("unsupported YAML node", line)  # pragma: no cover
+    raise SourceProblem("unsupported YAML node", line, code="TS010")  # pragma: no cover
+
+
+def _refuse_key(key_node: Node, line: int) -> None:
+    """A merge key (`<<`) or a key that is a list or mapping is not plain data."""
+    column = key_node.start_mark.column + 1
+    if key_node.tag == "tag:yaml.org,2002:merge":
+        raise SourceProblem("YAML merge keys (<<) are not allowed in course files", line, code="TS013", column=column)
+    if not isinstance(key_node, ScalarNode):
+        raise SourceProblem("mapping keys must be plain text", line, code="TS013", column=column)

@@ -23,26 +23,32 @@ SCHEMAS = HERE / "schemas"
 STARTER = HERE / "starter"
 
 
-def _with_widgets(first: tuple[str, ...], suffix: str, last: tuple[str, ...]) -> tuple[str, ...]:
-    """`first`, then every widget's own files ending in `suffix` (core/widgetregistry.py, each
-    once, in the registry's order), then `last`: a new widget's script or stylesheet is linked
-    by its registry entry alone."""
-    widgets = tuple(f"assets/{a}" for a in widgetregistry.assets(suffix))
-    return tuple(dict.fromkeys((*first, *widgets, *last)))
-
-
 #: The stylesheets and scripts every page links, in order (deferred scripts run in this order:
-#: widgets.js first, whose window.tracksite the widgets' own scripts use).
-STYLESHEETS = _with_widgets(
-    ("assets/tracksite/theme.css", "assets/tracksite/widgets.css"),
-    ".css",
-    ("assets/tracksite/learner.css", "assets/tracksite/search.css"),
+#: widgets.js first, whose window.tracksite the widgets' own scripts use). widgets.js and
+#: widgets.css serve the quiz, flashcards and exercises, which most lesson pages show.
+STYLESHEETS = (
+    "assets/tracksite/theme.css",
+    "assets/tracksite/widgets.css",
+    "assets/tracksite/learner.css",
+    "assets/tracksite/search.css",
 )
-SCRIPTS = _with_widgets(
-    ("assets/tracksite/widgets.js",),
-    ".js",
-    ("assets/tracksite/progress.js", "assets/tracksite/learner.js", "assets/tracksite/search.js"),
+SCRIPTS = (
+    "assets/tracksite/widgets.js",
+    "assets/tracksite/progress.js",
+    "assets/tracksite/learner.js",
+    "assets/tracksite/search.js",
 )
+
+
+def widget_assets(widget: widgetregistry.Widget) -> tuple[str, ...]:
+    """A widget's own files (its registry entry's `assets` that not every page links): linked
+    only from the pages that show it (adapter/widgetassets.py)."""
+    shared = {*STYLESHEETS, *SCRIPTS}
+    return tuple(f"assets/{a}" for a in widget.assets if f"assets/{a}" not in shared)
+
+
+#: Every widget's own files, each once: what an old course's mkdocs.yml may still list.
+WIDGET_ASSETS = tuple(dict.fromkeys(a for w in widgetregistry.WIDGETS for a in widget_assets(w)))
 
 
 def asset_files() -> list[tuple[str, Path]]:

@@ -80,7 +80,4 @@ def _set(ctx, name: str, data) -> dict:
 
 
 def _url(ctx, name: str) -> str:
-    try:
-        return str(ctx.data_url(name))
-    except Exception:  # noqa: BLE001
-        return name
+    return str(ctx.data_url(name))

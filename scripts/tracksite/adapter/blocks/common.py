@@ -74,10 +74,7 @@ class WidgetBlock(Block):
 
     def context(self) -> WidgetContext:
         getter = self.config.get("context") if isinstance(self.config, dict) else None
-        try:
-            ctx = getter() if callable(getter) else None
-        except Exception:  # noqa: BLE001 - a broken context must not break the page
-            ctx = None
+        ctx = getter() if callable(getter) else None  # the plugin's page context; none outside a build
         return ctx if isinstance(ctx, WidgetContext) else default_context()
 
     def instructor(self) -> bool:

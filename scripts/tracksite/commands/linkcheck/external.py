@@ -121,7 +121,15 @@ def check_external(
     results, cached = _verdicts(data, urls, checked, timeout, retries)
     for url, (severity, message) in results.items():
         for link in checked.get(url, []):
-            report.add(severity, (url, str(link.page)), link.page, link.line, f"{link.shown}: {message}", severity)
+            report.add(
+                severity,
+                (url, str(link.page)),
+                link.page,
+                link.line,
+                f"{link.shown}: {message}",
+                severity,
+                code="TS806",
+            )
     return ExternalResult(report.items, len(urls), ignored, cached, len(pages))
 
 

@@ -69,7 +69,7 @@ def check_internal(site: Path, *, base_path: str | None = None) -> InternalResul
     for sheet in sheets:
         checker.links(sheet, scan_stylesheet(sheet), fragments=False)
     for source, location, message in _search_index_problems(layout, checker.ids_of):
-        checker.report.add("search", (location,), source, None, message)
+        checker.report.add("search", (location,), source, None, message, code="TS805")
     return InternalResult(checker.report.items, len(pages), checker.n_links, checker.n_fragments, len(sheets))
 
 
@@ -116,6 +116,7 @@ class _Checker:
                     page,
                     link.line,
                     f"{link.shown} points into someone's disk, not into the site",
+                    code="TS804",
                 )
                 continue
             if kind != "internal":
@@ -124,11 +125,11 @@ class _Checker:
             target = resolve(self.layout, page, link.raw)
             key = (str(page), target.shown(), unquote(target.fragment))
             if target.escapes:
-                self.report.add("escapes", key, page, link.line, f"{link.shown} {target.escapes}")
+                self.report.add("escapes", key, page, link.line, f"{link.shown} {target.escapes}", code="TS802")
                 continue
             path = target.file(site)
             if not self.is_file(path):
-                self.report.add("missing", key, page, link.line, missing(link, target, path, site))
+                self.report.add("missing", key, page, link.line, missing(link, target, path, site), code="TS801")
                 continue
             fragment = checkable_fragment(target.fragment) if fragments else None
             if fragment and path.suffix in HTML_SUFFIXES + (".svg",):
@@ -141,6 +142,7 @@ class _Checker:
                         page,
                         link.line,
                         f'{link.shown}: {rel(path, site)} has no element with id "{unquote(fragment)}"',
+                        code="TS803",
                     )
 
 

@@ -25,11 +25,20 @@ class Report:
             return path.as_posix()
 
     def add(
-        self, kind: str, target: tuple, page: Path, line: int | None, message: str, severity: str = "error"
+        self,
+        kind: str,
+        target: tuple,
+        page: Path,
+        line: int | None,
+        message: str,
+        severity: str = "error",
+        *,
+        code: str,
     ) -> None:
+        """One problem per kind, line and target; `code` is required (core/problemcodes.py)."""
         key = (kind, line, *target)
         if key not in self.problems:
-            self.problems[key] = Problem(self.shown_path(page), line, message, severity=severity)  # type: ignore[arg-type]
+            self.problems[key] = Problem(self.shown_path(page), line, message, severity=severity, code=code)  # type: ignore[arg-type]
 
     @property
     def items(self) -> list[Problem]:

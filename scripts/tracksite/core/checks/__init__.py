@@ -12,7 +12,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tracksite.core import expectations, rootcause, siteconfig, siteplan
-from tracksite.core.checks import content, docs_pages, lessons, links, redirects, structure, urls
+from tracksite.core.checks import (
+    content,
+    docs_pages,
+    formulas,
+    lessons,
+    links,
+    redirects,
+    remote_files,
+    structure,
+    urls,
+)
 from tracksite.core.loader import read
 from tracksite.core.problems import Problem
 
@@ -31,6 +41,7 @@ PASSES: tuple[Pass, ...] = (
     content.active_content,
     content.body_rules,
     content.page_warnings,
+    formulas.formulas,
     content.widgets,
     content.glossary,
     links.course_links,
@@ -40,12 +51,8 @@ PASSES: tuple[Pass, ...] = (
     urls.static_files,
     urls.collisions,
     redirects.redirect_files,
+    remote_files.unused,
 )
-
-
-#: Passes whose findings neither feed the pages nor keep them from rendering (unsafe URLs, body
-#: rules, warnings): a build may run them beside the rendering and stop before it publishes.
-LATER: tuple[Pass, ...] = (content.active_content, content.body_rules, content.page_warnings)
 
 
 def check(
@@ -55,39 +62,46 @@ def check(
     docs_dir: Path | None = None,
     instructor: bool = False,
     serving: bool = False,
-    later: bool = True,
     themes: siteconfig.Themes = siteconfig.NO_THEMES,
 ):
     """Load the project in `root`, plan its site and run every pass: the model with all its
     problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
-    which also publishes mkdocs.yml's `draft_docs`. `later=False` leaves out the `LATER` passes
-    (and the refining of the problems): the caller runs them (`later_problems`) and calls `finish`.
+    which also publishes mkdocs.yml's `draft_docs`. Every pass runs in this process, in the build
+    as in `tracksite check` (a build once ran some beside the rendering in a forked copy; making
+    them fast made that unnecessary, and one way of running them is easier to trust).
     `themes`: the engine's installed themes (adapter/themes.py), which only the adapter can find."""
     config = siteconfig.read(root, docs_dir=docs_dir, themes=themes)
     project = read(root, include_drafts=include_drafts, docs_dir=config.docs_dir, config=config, serving=serving)
     project.site = siteplan.plan(project, config, instructor=instructor)
     assert project.problems is not None
     for run in PASSES:
-        if later or run not in LATER:
-            project.problems.extend(run(project))
-    if later:
-        rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
-        expectations.apply(project.problems, project.curriculum)  # track.yml `expects`
+        project.problems.extend(run(project))
+    rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
+    expectations.apply(project.problems, project.curriculum)  # track.yml `expects`
+    return project
+
+
+def check_everything(root: Path, *, themes: siteconfig.Themes = siteconfig.NO_THEMES):
+    """What `tracksite check` and the language server run: the build's checks with the drafts
+    and the instructor's pages, and what `mkdocs serve` adds, mkdocs.yml's `draft_docs`. A page
+    under `draft_docs` is left out of the build (a link to it from a published page is an error
+    there), but `mkdocs serve` shows it, so its own problems are found here too, as the served
+    preview would meet them; only a served check finds those, so it runs when there are drafts."""
+    project = check(root, include_drafts=True, instructor=True, themes=themes)
+    config = project.site.config if project.site is not None else None
+    if config is None or not config.draft_docs or config.docs_dir is None or project.problems is None:
+        return project
+    served = check(root, include_drafts=True, instructor=True, serving=True, themes=themes)
+    docs = project.problems.relative(config.docs_dir).rstrip("/") + "/"
+    known = set(project.problems.items)
+    for problem in served.problems.items if served.problems is not None else ():
+        uri = problem.path.removeprefix(docs)
+        if problem.path.startswith(docs) and config.leaves_out(uri) and not config.leaves_out(uri, serving=True):
+            if problem not in known:
+                project.problems.items.append(problem)
     return project
 
 
 #: What the commands and the tests call to load a project: the model with every check run on it,
 #: exactly as the build does (the loader itself only reads, so it sits below the checks).
 load = check
-
-
-def later_problems(project) -> list[Problem]:
-    """What the `LATER` passes find."""
-    return [problem for run in LATER for problem in run(project)]
-
-
-def finish(project, found: list[Problem]) -> None:
-    """Add what the `LATER` passes found and refine the whole list, as `check` does."""
-    project.problems.extend(found)
-    rootcause.refine(project.problems, project.curriculum)
-    expectations.apply(project.problems, project.curriculum)

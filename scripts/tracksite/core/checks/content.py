@@ -3,6 +3,7 @@ help learners (vague link text, a reading time far from the prose, objectives no
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from pathlib import Path
@@ -18,7 +19,7 @@ from tracksite.core.memo import _MEMO, folder_stamp, memo
 from tracksite.core.remote import REMOTE_HINT, remote_message
 from tracksite.core.widgets import validate_widgets
 
-_VAGUE_LINK = re.compile(r"(?<!!)\[(here|click here|this link|this|link|read more|more)\]\(", re.I)
+_VAGUE_LINK = re.compile(r"\[(?<!!\[)(here|click here|this link|this|link|read more|more)\]\(", re.I)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
@@ -40,52 +41,74 @@ def active_content(project) -> list:
     """No code reaches a learner's browser from a course page: no script-like HTML elements,
     no `on...=` event handlers (in HTML or `{: attr_list }`), no javascript:, vbscript:,
     data: or file: URLs. Code blocks and the data of widget blocks (rendered as text) are
-    not looked at."""
+    not looked at. A remote file listed in remote-files.yml is the build's to copy, not refused."""
     out = problems_of(project)
+    allowed = project.remote.urls
     for doc in project.documents:
-        found = memo(("active", doc.body, doc.body_line), lambda doc=doc: _active_content(doc.body, doc.body_line))
-        for line, message, hint in found:
-            out.add(doc.path, line, message, hint=hint)
+        found = memo(
+            ("active", doc.body, doc.body_line, allowed),
+            lambda doc=doc: _active_content(doc.body, doc.body_line, allowed),
+        )
+        for line, column, message, hint, code in found:
+            out.add(doc.path, line, message, hint=hint, code=code, column=column)
     return out.items
 
 
-def _active_content(body: str, body_line: int) -> list[tuple[int, str, str]]:
-    """(line, message, hint) of every script-like element, event handler and unsafe URL."""
-    found = []
+def _active_content(
+    body: str, body_line: int, allowed: frozenset[str] = frozenset()
+) -> list[tuple[int, int | None, str, str, str]]:
+    """(line, column, message, hint, code) of every script-like element, event handler and
+    unsafe URL (masking keeps every character in place, so columns are the file's)."""
+    found: list[tuple[int, int | None, str, str, str]] = []
     masked = blank_data_blocks(refs.mask_code(body))
     line_at = refs.line_finder(masked, body_line)
     for line, scheme, target in itertools.islice(refs.unsafe_urls(masked, body_line), MAX_FINDINGS):
         found.append(
             (
                 line,
+                None,
                 f"link to {scheme}: URL {target[:60]!r} is not allowed",
                 "course pages link only to pages, files and http(s) addresses",
+                "TS503",
             )
         )
     for m in itertools.islice(ACTIVE_TAG.finditer(masked), MAX_FINDINGS):
         found.append(
             (
                 line_at(m.start()),
+                column_at(masked, m.start()),
                 f"HTML <{m.group(1).lower()}> is not allowed in course pages",
                 "write Markdown; interactive parts come from the widget blocks",
+                "TS501",
             )
         )
     for m in itertools.islice(
         itertools.chain(REMOTE_TAG.finditer(masked), REMOTE_STYLE.finditer(masked)), MAX_FINDINGS
     ):
         url = m.group(3) if m.re is REMOTE_TAG else (m.group(1) or m.group(2))
+        if html.unescape(url) in allowed:
+            continue
         where = f"HTML <{m.group(1).lower()}>" if m.re is REMOTE_TAG else "style"
-        found.append((line_at(m.start()), f"{where} {remote_message(url)}", REMOTE_HINT))
+        found.append(
+            (line_at(m.start()), column_at(masked, m.start()), f"{where} {remote_message(url)}", REMOTE_HINT, "TS504")
+        )
     for rx in (TAG_HANDLER, _ATTR_LIST_HANDLER):
         for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
             found.append(
                 (
                     line_at(m.start(1)),
+                    column_at(masked, m.start(1)),
                     f"event handler attribute {m.group(1).lower()}= is not allowed in course pages",
                     "interactive parts come from the widget blocks",
+                    "TS502",
                 )
             )
     return found
+
+
+def column_at(text: str, index: int) -> int:
+    """The 1-based column of `text[index]` on its line: editors jump to it."""
+    return index - text.rfind("\n", 0, index)
 
 
 def body_rules(project) -> list:
@@ -124,11 +147,13 @@ def glossary(project) -> list:
     return out.items
 
 
-def _vague_links(body: str) -> list[tuple[int, str]]:
-    """(line in the body, link text) of each link whose text says nothing, remembered per text."""
+def _vague_links(body: str) -> list[tuple[int, int, str]]:
+    """(line in the body, column, link text) of each link whose text says nothing, remembered per text."""
 
-    def compute() -> list[tuple[int, str]]:
-        return [(n, m.group(1)) for n, line in enumerate(body.split("\n")) if (m := _VAGUE_LINK.search(line))]
+    def compute() -> list[tuple[int, int, str]]:
+        return [
+            (n, m.start() + 1, m.group(1)) for n, line in enumerate(body.split("\n")) if (m := _VAGUE_LINK.search(line))
+        ]
 
     return memo(("vague-links", body), compute)
 
@@ -137,13 +162,15 @@ def page_warnings(project) -> list:
     """Warnings only: vague link text, reading times far from the prose, untested objectives."""
     out = problems_of(project)
     for doc in project.documents:
-        for n, text in _vague_links(doc.body):
+        for n, column, text in _vague_links(doc.body):
             out.add(
                 doc.path,
                 doc.body_line + n,
                 f"link text {text!r} does not say where it goes",
                 hint="name the target, e.g. [the lesson on loops](lesson:loops)",
                 severity="warning",
+                code="TS307",
+                column=column,
             )
         headers = memo(("empty-table-headers", doc.body), lambda d=doc: _empty_table_headers(d.body.split("\n")))
         for n in headers:
@@ -153,6 +180,7 @@ def page_warnings(project) -> list:
                 "a table's header row has an empty cell: a screen reader announces the column without a name",
                 hint="name the column, e.g. `| Aspect | RNN | Transformer |`",
                 severity="warning",
+                code="TS510",
             )
         if doc.kind == "lesson":
             _reading_time(out, doc, project)
@@ -189,6 +217,7 @@ def _reading_time(out, doc, project) -> None:
             field="time.read",
             hint=f"set `read: {suggested}`",
             severity="warning",
+            code="TS509",
         )
 
 

@@ -13,8 +13,8 @@ def front_matter(project) -> list:
     for doc in project.documents:
         if doc.kind != "page":
             continue
-        for line, field, message, hint in schema.validate(schema.DOCS_PAGE, doc.meta):
-            out.add(doc.path, line, message, field=field or None, hint=hint)
+        for f in schema.findings(schema.DOCS_PAGE, doc.meta):
+            out.add(doc.path, f.line, f.message, field=f.field, hint=f.hint, code=f.code, column=f.column)
         template = doc.meta.value.get("template") if isinstance(doc.meta.value, dict) else None
         if isinstance(template, str) and template.strip() and templates and template not in templates:
             shown = sorted(t for t in templates if "/" not in t)
@@ -24,5 +24,6 @@ def front_matter(project) -> list:
                 f"no template {template!r} in the theme or overrides/",
                 field="template",
                 hint=near(template, templates) or f"page templates: {', '.join(shown)}",
+                code="TS218",
             )
     return out.items

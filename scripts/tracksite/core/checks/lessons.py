@@ -44,10 +44,15 @@ def lesson_references(project) -> list:
                     why,
                     field=f"prerequisites[{i}].lesson",
                     hint=_near_lesson(why, pre.lesson, [l.slug for l in c.lessons_of(lesson.track)]),
+                    code="TS214",
                 )
             elif not isinstance(ref, str) and ref.track == lesson.track and ref.lesson == lesson.slug:
                 out.add(
-                    doc.path, pre.line, "a lesson cannot be its own prerequisite", field=f"prerequisites[{i}].lesson"
+                    doc.path,
+                    pre.line,
+                    "a lesson cannot be its own prerequisite",
+                    field=f"prerequisites[{i}].lesson",
+                    code="TS214",
                 )
         for i, target in enumerate(lesson.deep_dives):
             line = doc.meta.line("deep_dives", i)
@@ -60,6 +65,7 @@ def lesson_references(project) -> list:
                     why,
                     field=f"deep_dives[{i}]",
                     hint=_near_lesson(why, target, [l.key for l in all_lessons]),
+                    code="TS216",
                 )
             elif not isinstance(ref, str) and ref.track == lesson.track:
                 out.add(
@@ -68,6 +74,7 @@ def lesson_references(project) -> list:
                     f"deep dive {target!r} is in the same track; a deep dive leads into another track",
                     field=f"deep_dives[{i}]",
                     hint="link to it in the text, or name it as a prerequisite",
+                    code="TS216",
                 )
     return out.items
 
@@ -103,6 +110,7 @@ def prerequisite_cycles(project) -> list:
             f"prerequisites form a cycle: {shown}",
             field="prerequisites",
             hint="a lesson cannot need a lesson that needs it; drop one of these",
+            code="TS215",
         )
     return out.items
 

@@ -69,8 +69,9 @@ def course_links(project) -> list:
                 continue
             ref = refs.parse(link.target, doc.track)
             why = ref if isinstance(ref, str) else resolve(ref, project, _is_draft(project, doc))
+            column = _column(doc.body, link.start)
             if why:
-                out.add(doc.path, link.line, f"broken link {link.target!r}: {why}")
+                out.add(doc.path, link.line, f"broken link {link.target!r}: {why}", code="TS301", column=column)
                 continue
             assert not isinstance(ref, str)  # a link that does not parse is reported just above
             if not ref.anchor:
@@ -81,6 +82,8 @@ def course_links(project) -> list:
                     doc.path,
                     link.line,
                     f"broken link {link.target!r}: anchors can only point into lesson, overview and cheatsheet pages",
+                    code="TS302",
+                    column=column,
                 )
             elif ref.anchor not in found:
                 out.add(
@@ -88,6 +91,8 @@ def course_links(project) -> list:
                     link.line,
                     f"broken link {link.target!r}: no heading with anchor #{ref.anchor} on that page",
                     hint=near(ref.anchor, found),
+                    code="TS302",
+                    column=column,
                 )
     return out.items
 
@@ -99,7 +104,7 @@ def relative_links(project) -> list:
     ids = _Ids(project)
     plan = project.site.by_src_uri() if project.site is not None else {}
     for doc in project.documents:
-        images = {(ln, t) for ln, _, t in _images(doc)}
+        images = {(ln, t) for ln, _, t, _ in _images(doc)}
         for link in _links(doc):
             target = link.target
             if refs.is_unsafe(target) or refs.scheme_of(target) or _SCHEME.match(target) or target.startswith("//"):
@@ -115,7 +120,14 @@ def relative_links(project) -> list:
             )
             if why:
                 message, hint = why
-                out.add(doc.path, link.line, f"broken link {target!r}: {message}", hint=hint)
+                out.add(
+                    doc.path,
+                    link.line,
+                    f"broken link {target!r}: {message}",
+                    hint=hint,
+                    code="TS302" if message.startswith("no heading") else "TS301",
+                    column=_column(doc.body, link.start),
+                )
     return out.items
 
 
@@ -163,16 +175,21 @@ def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: 
     return None
 
 
-def _images(doc) -> list[tuple[int, str, str]]:
-    """(line, alt, target) of every Markdown image of a page; alt is also read from `{alt='...'}`.
-    Remembered per text, as the rest of a page's reading is (core/memo.py)."""
+def _column(body: str, offset: int) -> int:
+    """The 1-based column of the body's character at `offset` (a link's target)."""
+    return offset - body.rfind("\n", 0, offset)
 
-    def compute() -> list[tuple[int, str, str]]:
+
+def _images(doc) -> list[tuple[int, str, str, int]]:
+    """(line, alt, target, column of the target) of every Markdown image of a page; alt is also
+    read from `{alt='...'}`. Remembered per text, as the rest of a page's reading is (core/memo.py)."""
+
+    def compute() -> list[tuple[int, str, str, int]]:
         found = []
         for n, line in enumerate(refs.mask_code(doc.body).split("\n")):  # an image shown as code is no image
             for m in IMAGE.finditer(line):
                 alt = m.group(1) if m.group(1).strip() or not _ALT_ATTR.match(line, m.end()) else "alt"
-                found.append((doc.body_line + n, alt, m.group(2)))
+                found.append((doc.body_line + n, alt, m.group(2), m.start(2) + 1))
         return found
 
     return memo(("images", doc.body, doc.body_line), compute)
@@ -184,7 +201,7 @@ def images(project) -> list:
     out = problems_of(project)
     plan = _plan(project)
     for doc in project.documents:
-        for lineno, alt, target in _images(doc):
+        for lineno, alt, target, column in _images(doc):
             if not alt.strip():
                 out.add(
                     doc.path,
@@ -192,15 +209,19 @@ def images(project) -> list:
                     f"image {target!r} has no alt text",
                     hint="describe what the image shows, e.g. ![A loop that runs the command once per file](loop.svg)",
                     severity="warning",
+                    code="TS306",
+                    column=column,
                 )
-            scheme = urlsplit(target).scheme.lower()
-            if scheme in ("http", "https") or target.startswith("//"):
+            scheme = urlsplit(target).scheme.lower()  # a remote file listed in remote-files.yml passes:
+            if (scheme in ("http", "https") or target.startswith("//")) and target not in project.remote.urls:
                 out.add(
                     doc.path,
                     lineno,
                     f"image {remote_message(target)}, and would not show: the site's "
                     "Content-Security-Policy (img-src 'self') lets pages load images from the site only",
                     hint=REMOTE_HINT,
+                    code="TS305",
+                    column=column,
                 )
                 continue
             if _SCHEME.match(target) or target.startswith("#"):
@@ -211,6 +232,8 @@ def images(project) -> list:
                     lineno,
                     f"image path {target!r} leaves the lesson folder",
                     hint="put the image beside lesson.md and write its file name",
+                    code="TS304",
+                    column=column,
                 )
                 continue
             here = posixpath.dirname(doc.src_uri)
@@ -218,15 +241,9 @@ def images(project) -> list:
             if joined in plan:
                 continue
             why = _left_out(project, joined)
-            if why:
-                out.add(doc.path, lineno, f"image {target!r} is not published: {why[0]}", hint=why[1])
-            else:
-                out.add(
-                    doc.path,
-                    lineno,
-                    f"image {target!r} not found",
-                    hint=f"expected it at lessons/{doc.track}/{doc.lesson}/{target}" if doc.lesson else None,
-                )
+            expected = f"expected it at lessons/{doc.track}/{doc.lesson}/{target}" if doc.lesson else None
+            message, hint = (f"is not published: {why[0]}", why[1]) if why else ("not found", expected)
+            out.add(doc.path, lineno, f"image {target!r} {message}", hint=hint, code="TS303", column=column)
     return out.items
 
 

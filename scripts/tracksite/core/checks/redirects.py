@@ -13,7 +13,7 @@ def redirect_files(project) -> list:
         return []
     for path, found, bad in project.site.redirect_files:
         for f in bad:
-            out.add(path, f.line, f.message, field=f.field, hint=f.hint)
+            out.add(path, f.line, f.message, field=f.field, hint=f.hint, code=f.code, column=f.column)
         track = project.curriculum.track(path.parent.name)
         slugs = track.lesson_slugs if track is not None else ()
         for r in found:
@@ -23,6 +23,7 @@ def redirect_files(project) -> list:
                     r.line,
                     f"{r.old!r} is a lesson of this track again; its redirect would hide it",
                     hint="delete this line",
+                    code="TS217",
                 )
             elif r.new not in slugs:
                 out.add(
@@ -30,5 +31,6 @@ def redirect_files(project) -> list:
                     r.line,
                     f"redirect target {r.new!r} is not a lesson of {path.parent.name}/track.yml",
                     hint=near(r.new, slugs) or "point it at an existing lesson or delete the line",
+                    code="TS217",
                 )
     return out.items

@@ -24,6 +24,7 @@ def site_config(project) -> list:
             hint="quote a value that holds ': ' or starts with a special character, and indent with spaces"
             if message.startswith("YAML")
             else None,
+            code="TS901",
         )
     return out.items
 
@@ -43,6 +44,7 @@ def track_numbers(project) -> list:
                 f"track number {t.number} is already used by {by_number[t.number].slug}/track.yml",
                 field="number",
                 hint="each track needs its own number",
+                code="TS209",
             )
         else:
             by_number[t.number] = t
@@ -63,6 +65,7 @@ def reserved_slugs(project) -> list:
                         located.line("phases", i, "lessons", j),
                         f"lesson slug {slug!r} is taken by the track's own {slug} page",
                         hint="rename the lesson, e.g. with `tracksite rename`",
+                        code="TS210",
                     )
     return out.items
 
@@ -79,15 +82,16 @@ def orphan_cheatsheets(project) -> list:
             continue
         rel = path.relative_to(folder).parts
         if len(rel) != 2 or path.suffix != ".md":
-            out.add(path, None, "unexpected file; cheatsheets live at cheatsheets/<track>/<lesson>.md")
+            out.add(path, None, "unexpected file; cheatsheets live at cheatsheets/<track>/<lesson>.md", code="TS211")
         elif rel[0] not in known:
-            out.add(path, None, f"cheatsheet for unknown track {rel[0]!r}")
+            out.add(path, None, f"cheatsheet for unknown track {rel[0]!r}", code="TS211")
         elif path.stem not in known[rel[0]]:
             out.add(
                 path,
                 None,
                 f"cheatsheet has no lesson: {rel[0]}/track.yml lists no {path.stem!r}",
                 hint=near(path.stem, known[rel[0]]),
+                code="TS211",
             )
     return out.items
 
@@ -98,5 +102,5 @@ def unpublished_lesson_files(project) -> list:
     out = problems_of(project)
     for path in project.left_out:
         why, hint = unpublished_reason(path.parent, path)
-        out.add(path, None, f"not published: {why}", severity="warning", hint=hint)
+        out.add(path, None, f"not published: {why}", severity="warning", hint=hint, code="TS212")
     return out.items

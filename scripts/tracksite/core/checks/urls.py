@@ -47,6 +47,7 @@ def collisions(project) -> list:
                 entry.line,
                 f"{_describe(project, entry)} is published at {dest}, which {later} overwrites",
                 hint="rename or move it" if entry.from_docs else "choose another slug",
+                code="TS213",
             )
         other = first.setdefault(dest, entry)
         if other is entry or _reserved_slug(entry, other):
@@ -59,6 +60,7 @@ def collisions(project) -> list:
             f"{_describe(project, here)} and {_describe(project, there)} are both published at {url}; "
             "one address, one source",
             hint=_hint(here, there),
+            code="TS213",
         )
     return out.items
 
@@ -80,6 +82,7 @@ def _taken_track_folders(project, out) -> set[str]:
                 f"track folder name {slug!r} is taken: every page of the track is published under "
                 f"{slug}/, which {later} overwrites",
                 hint=f"rename the folders lessons/{slug}/ and cheatsheets/{slug}/",
+                code="TS213",
             )
     return taken
 
@@ -114,14 +117,18 @@ def unreadable_files(project) -> list:
         return []
     out.extend(project.site.walk_problems)
     for path, why in project.site.unreadable:
-        out.add(path, None, why)
+        out.add(path, None, why, code="TS703")
     return out.items
 
 
 def static_files(project) -> list:
     """One rule set (core/statics.py) for every static file the site publishes, lessons' and
-    docs/' alike, and for the symbolic links in lesson folders."""
+    docs/' alike, and for the symbolic links in lesson folders (a remote file listed in
+    remote-files.yml is not refused: the build copies it)."""
     if project.site is None:
         return []
     paths = [e.path for e in project.site.entries if e.kind in ("asset", "docs-file") and e.path is not None]
-    return [p for path in paths + list(project.lesson_links) for p in statics.static_problems(project.root, path)]
+    allowed = project.remote.urls
+    return [
+        p for path in paths + list(project.lesson_links) for p in statics.static_problems(project.root, path, allowed)
+    ]

@@ -7,6 +7,7 @@ view (layer, head, caption) is chosen here, at build time, so the page reads wit
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Sequence
@@ -69,7 +70,9 @@ def load_attention_data(path: Path) -> tuple[AttentionData | None, list[Finding]
     try:
         stat = path.stat()
     except OSError:
-        return None, [Finding(None, f"data file not found: {path.name}", file=path, hint="put it beside lesson.md")]
+        return None, [
+            Finding(None, f"data file not found: {path.name}", file=path, hint="put it beside lesson.md", code="TS407")
+        ]
     return _load_attention_data_cached(str(path), stat.st_size, stat.st_mtime_ns)
 
 
@@ -79,12 +82,12 @@ def _load_attention_data_cached(path_str: str, size: int, mtime: int):
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Finding(None, f"cannot read the data file: {exc}", file=path)]
+        return None, [Finding(None, f"cannot read the data file: {exc}", file=path, code="TS407")]
     data, lines, findings = _parse_data_text(text, path)
     if findings:
         return None, findings
     value, findings = read(schema.ATTENTION_DATA, data, lines)
-    findings = [Finding(f.line, f.message, f.field, f.hint, f.severity, path) for f in findings]
+    findings = [dataclasses.replace(f, file=path) for f in findings]
     if value is INVALID:
         return None, findings
     source = value["source"]
@@ -108,13 +111,17 @@ def _parse_data_text(text: str, path: Path):
         try:
             return json.loads(text, parse_constant=bad_constant), _JsonLines(text), []
         except json.JSONDecodeError as exc:
-            return None, {}, [Finding(exc.lineno, f"invalid JSON: {exc.msg}", file=path)]
+            return (
+                None,
+                {},
+                [Finding(exc.lineno, f"invalid JSON: {exc.msg}", file=path, code="TS407", column=exc.colno)],
+            )
         except (ValueError, RecursionError) as exc:
-            return None, {}, [Finding(None, f"invalid JSON: {exc}", file=path)]
+            return None, {}, [Finding(None, f"invalid JSON: {exc}", file=path, code="TS407")]
     try:
         located = parse(text)
     except SourceProblem as exc:
-        return None, {}, [Finding(exc.line, exc.message, file=path)]
+        return None, {}, [Finding(exc.line, exc.message, file=path, code=exc.code, column=exc.column)]
     return located.value, located.lines, []
 
 
@@ -259,10 +266,15 @@ def _attention_block_issues(spec: AttentionSpec, source_dir: Path):
                         f"{key} {value!r} is not one of the tokens of {spec.data}",
                         field=key,
                         hint="tokens: " + " ".join(main.tokens),
+                        code="TS406",
                     )
                 )
         if spec.focus and spec.target and spec.focus == spec.target:
-            issues.append(Finding(spec.lines.get(("target",)), "focus and target are the same token", field="target"))
+            issues.append(
+                Finding(
+                    spec.lines.get(("target",)), "focus and target are the same token", field="target", code="TS406"
+                )
+            )
     if main is not None and compare is not None and (main.layers, main.heads) != (compare.layers, compare.heads):
         issues.append(
             Finding(
@@ -271,6 +283,7 @@ def _attention_block_issues(spec: AttentionSpec, source_dir: Path):
                 f"{compare.heads} heads but {spec.data} has {main.layers} x "
                 f"{main.heads}: a minimal pair must come from the same model",
                 field="compare",
+                code="TS406",
             )
         )
     return main, compare, issues

@@ -68,9 +68,10 @@ def _read_body(text: str, spec: Spec, empty: str) -> tuple[Any, list[Finding], d
     try:
         located = parse(text)
     except SourceProblem as exc:
-        return INVALID, [Finding(exc.line, exc.message, hint=YAML_HINT)], {}
+        # no column: the body was dedented, so the parser's columns are not the file's
+        return INVALID, [Finding(exc.line, exc.message, hint=YAML_HINT, code=exc.code)], {}
     if located.value is None:
-        return INVALID, [Finding(1, empty)], {}
+        return INVALID, [Finding(1, empty, code="TS404")], {}
     value, findings = read(spec, located.value, located.lines, located.raw.get)
     return (clean(value) if value is not INVALID else INVALID), findings, located.lines
 

@@ -47,6 +47,7 @@ def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
                     f"the term {term!r} has no answer",
                     field="answer",
                     hint="add a line ': answer' right after it",
+                    code="TS406",
                 )
             )
         else:
@@ -56,11 +57,17 @@ def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
         m = RE_DEFLIST_ANSWER.match(line)
         if m:
             if term is None:
-                issues.append(Finding(number, "an answer line ': ...' without a term above it", field="term"))
+                issues.append(
+                    Finding(number, "an answer line ': ...' without a term above it", field="term", code="TS406")
+                )
             elif answer:
                 issues.append(
                     Finding(
-                        number, f"the term {term!r} has a second answer", field="answer", hint="one answer per term"
+                        number,
+                        f"the term {term!r} has a second answer",
+                        field="answer",
+                        hint="one answer per term",
+                        code="TS406",
                     )
                 )
             else:
@@ -74,7 +81,7 @@ def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
             term, term_line, answer = clean_text(line), number, None
     finish()
     if not cards and not issues:
-        issues.append(Finding(None, "no cards: expected at least one term with an answer"))
+        issues.append(Finding(None, "no cards: expected at least one term with an answer", code="TS404"))
     return cards, issues
 
 

@@ -69,10 +69,17 @@ def _shapes(data: dict, lines: dict) -> list[Finding]:
     ):
         m = data[key]
         if len(m) != rows:
-            found.append(Finding(lines.get((key,)), f"{key} has {len(m)} rows; expected {rows} ({what})", key))
+            found.append(
+                Finding(lines.get((key,)), f"{key} has {len(m)} rows; expected {rows} ({what})", key, code="TS406")
+            )
         elif cols is not None and len(m[0]) != cols:
             found.append(
-                Finding(lines.get((key,)), f"{key} rows have {len(m[0])} entries; expected {cols} ({what})", key)
+                Finding(
+                    lines.get((key,)),
+                    f"{key} rows have {len(m[0])} entries; expected {cols} ({what})",
+                    key,
+                    code="TS406",
+                )
             )
     return found
 

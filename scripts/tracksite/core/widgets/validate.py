@@ -13,7 +13,7 @@ from tracksite.core import siteconfig
 from tracksite.core import widgetregistry as W
 from tracksite.core.blocksyntax import BlockSource, find_blocks, iter_blocks
 from tracksite.core.findings import Finding
-from tracksite.core.problems import Problem
+from tracksite.core.problems import Problem, Severity
 from tracksite.core.widgets.bodies import BODIES
 from tracksite.core.yamlsafe import parse
 from tracksite.errors import SourceProblem
@@ -47,7 +47,7 @@ def _check_options(block: BlockSource) -> list[Finding]:
     try:
         located = parse(_dedent(block.options))
     except SourceProblem as exc:
-        return [Finding(line, f"block options: {exc.message}")]
+        return [Finding(line, f"block options: {exc.message}", code=exc.code)]
     if not isinstance(located.value, dict):
         return [
             Finding(
@@ -55,6 +55,7 @@ def _check_options(block: BlockSource) -> list[Finding]:
                 "lines indented 4 spaces right after a block header are read as "
                 "block options, and these are not a YAML mapping",
                 hint="start the body at the same indentation as the /// line",
+                code="TS403",
             )
         ]
     return [
@@ -63,6 +64,7 @@ def _check_options(block: BlockSource) -> list[Finding]:
             f"unknown block option {key!r} for {block.name}",
             field=str(key),
             hint="the only block option is attrs; other settings go in the body, not indented",
+            code="TS403",
         )
         for key in located.value
         if key != "attrs"
@@ -111,28 +113,50 @@ def validate_widgets(
         name = issue.field
         if block is not None and issue.file is None:  # "quiz[0].options", "attention.focus"
             name = block.name + (("" if name.startswith("[") else ".") + name if name else "")
+        severity: Severity = "warning" if issue.severity == "warning" else "error"
         problems.append(
-            Problem(path, line, issue.message, name, issue.hint, "warning" if issue.severity == "warning" else "error")
+            Problem(path, line, issue.message, name, issue.hint, severity, column=issue.column, code=issue.code)
         )
 
     try:
         blocks, issues = find_blocks(text, first_line)
     except Exception as exc:  # noqa: BLE001 - never a traceback for an instructor
-        return [Problem(display_path, first_line, f"could not read the widget blocks: {exc}")]
+        return [Problem(display_path, first_line, f"could not read the widget blocks: {exc}", code="TS408")]
     for issue in issues:
         add(issue, None, None)
     for block in iter_blocks(blocks):
         try:
             _validate_block(block, known, source_dir, add)
         except Exception as exc:  # noqa: BLE001
-            add(Issue(None, f"could not check this block: {type(exc).__name__}: {exc}"), None, block)
+            add(Issue(None, f"could not check this block: {type(exc).__name__}: {exc}", code="TS408"), None, block)
     return problems
+
+
+def _solution_issues(block: BlockSource) -> list[Issue]:
+    """A solution sits in an exercise, has no title (its button names it) and is not empty."""
+    issues = []
+    if block.parent is None or block.parent.name != W.EXERCISE.name:
+        issues.append(
+            Issue(
+                block.line,
+                "a solution block must sit inside an exercise block",
+                hint="//// exercise | Title, the task, then /// solution ... /// and finally ////",
+                code="TS405",
+            )
+        )
+    if block.argument:
+        title = 'solution takes no title (the button reads "Show solution")'
+        issues.append(Issue(block.line, title, severity="warning", code="TS405"))
+    if not block.body.strip():
+        issues.append(Issue(block.line, "the solution is empty", code="TS404"))
+    return issues
 
 
 def _validate_block(block: BlockSource, known: frozenset, source_dir: Path, add) -> None:
     name = block.name
     if name not in known:
-        add(Issue(block.line, f"unknown block '{name}'", hint="expected one of: " + ", ".join(sorted(known))), 0, None)
+        known_names = ", ".join(sorted(known))
+        add(Issue(block.line, f"unknown block '{name}'", hint=f"expected one of: {known_names}", code="TS402"), 0, None)
         return
     for issue in _check_options(block):
         add(issue, 0, block)
@@ -140,30 +164,14 @@ def _validate_block(block: BlockSource, known: frozenset, source_dir: Path, add)
         return
     offset = block.body_line - 1
     if name == W.SOLUTION.name:
-        if block.parent is None or block.parent.name != W.EXERCISE.name:
-            add(
-                Issue(
-                    block.line,
-                    "a solution block must sit inside an exercise block",
-                    hint="//// exercise | Title, the task, then /// solution ... /// and finally ////",
-                ),
-                0,
-                block,
-            )
-        if block.argument:
-            add(
-                Issue(block.line, 'solution takes no title (the button reads "Show solution")', severity="warning"),
-                0,
-                block,
-            )
-        if not block.body.strip():
-            add(Issue(block.line, "the solution is empty"), 0, block)
+        for issue in _solution_issues(block):
+            add(issue, 0, block)
         return
     if name == W.EXERCISE.name:
         solutions = [c for c in block.children if c.name == W.SOLUTION.name]
         task = "\n".join(block.body_lines).strip()
         if not task:
-            add(Issue(block.line, "the exercise has no task text"), 0, block)
+            add(Issue(block.line, "the exercise has no task text", code="TS404"), 0, block)
         if not solutions:
             add(
                 Issue(
@@ -171,6 +179,7 @@ def _validate_block(block: BlockSource, known: frozenset, source_dir: Path, add)
                     "the exercise has no solution",
                     hint="add /// solution ... /// inside it (the exercise uses ////)",
                     severity="warning",
+                    code="TS405",
                 ),
                 0,
                 block,
@@ -180,10 +189,10 @@ def _validate_block(block: BlockSource, known: frozenset, source_dir: Path, add)
         return
     if name == W.INSTRUCTOR.name:
         if not block.body.strip():
-            add(Issue(block.line, "the instructor block is empty"), 0, block)
+            add(Issue(block.line, "the instructor block is empty", code="TS404"), 0, block)
         return
     if not block.body.strip():
-        add(Issue(block.line, f"the {name} block is empty"), 0, block)
+        add(Issue(block.line, f"the {name} block is empty", code="TS404"), 0, block)
         return
     for issue in block_issues(block, source_dir):
         add(issue, offset, block)

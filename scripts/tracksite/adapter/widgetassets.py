@@ -1,0 +1,51 @@
+"""A widget's own scripts and style sheets, linked only from the pages that show it.
+
+Every page links the shared files (`theme.STYLESHEETS`, `theme.SCRIPTS`: the quiz, flashcards
+and exercises that most lesson pages show). A widget's own files, such as the 13 KB script of the
+attention widgets, would cost every other page bytes for nothing, so the build links them where
+the rendered page holds the widget's root class (the registry's `css_class`): in the page, which
+also catches the widgets gathered on a track's exercise pack or an instructor's schedule. Style
+sheets go before `</head>`, scripts, deferred, before `</body>` after the shared ones: deferred
+scripts run in document order, and the widgets' scripts use widgets.js's `window.tracksite`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.utils import get_relative_url
+
+from tracksite import theme as theme_files
+from tracksite.core import widgetregistry
+
+_USES = tuple(
+    (re.compile(rf'class="[^"]*?(?<![\w-]){re.escape(w.css_class)}(?![\w-])'), theme_files.widget_assets(w))
+    for w in widgetregistry.WIDGETS
+    if w.css_class and theme_files.widget_assets(w)
+)
+
+
+def needed(html: str) -> list[str]:
+    """The own files of the widgets a rendered page shows, each once, in the registry's order."""
+    found: dict[str, None] = {}
+    for uses, files in _USES:
+        if uses.search(html):
+            found.update(dict.fromkeys(files))
+    return list(found)
+
+
+def link(html: str, page_url: str) -> str:
+    """The page with links to the own files of the widgets it shows (the page's address, as
+    MkDocs' `page.url`, makes them relative, as the theme links the shared ones)."""
+    files = needed(html)
+    if not files:
+        return html
+    urls = [(f, get_relative_url(f, page_url)) for f in files]
+    css = "".join(f'<link rel="stylesheet" href="{u}">' for f, u in urls if f.endswith(".css"))
+    js = "".join(f'<script src="{u}" defer></script>' for f, u in urls if f.endswith(".js"))
+    if css and "</head>" in html:
+        html = html.replace("</head>", css + "</head>", 1)
+    if js and "</body>" in html:
+        at = html.rindex("</body>")
+        html = html[:at] + js + html[at:]
+    return html
