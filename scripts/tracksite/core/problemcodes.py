@@ -94,7 +94,6 @@ CATALOGUE = (
     Code("TS405", "exercise-shape", "a solution outside an exercise, an exercise without solution"),
     Code("TS406", "widget-data", "a widget's data that does not fit: its answers, tokens or shapes"),
     Code("TS407", "widget-data-file", "a widget's data file that is missing or does not parse"),
-    Code("TS408", "block-unreadable", "a block tracksite could not check (a bug: please report it)"),
     Code("TS501", "active-content", "a script-like HTML element in a page"),
     Code("TS502", "event-handler", "an `on...=` event handler in a page"),
     Code("TS503", "unsafe-url", "a javascript:, vbscript:, data: or file: link"),
