@@ -25,7 +25,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "glossary": ("Glossary", "Every term of the track, with the lesson that teaches it"),
     "keypoints": ("Key points", "What to remember from each lesson, on one printable page"),
     "review": ("Review", "Flashcards of the lessons you completed, when they are due"),
-    "exercises": ("Exercise pack", "Every exercise and quiz of the track, in lesson order"),
+    "exercises": ("Exercise pack", "Every exercise, quiz and prediction of the track, in lesson order"),
 }
 # Lesson slugs these pages (and the instructor's schedule) would collide with.
 RESERVED_SLUGS = frozenset(PAGES) | {"schedule"}
@@ -65,7 +65,7 @@ def downloads(project: Project, track: Track) -> list[dict[str, str]]:
         about = f"{sheets} cheatsheet{'s' if sheets != 1 else ''}, one printed page each"
         out.append({"title": "Cheatsheets", "about": about, "url": pdf_url("booklet", track.slug)})
     if "exercises" in pages_of(project, track):
-        about = "every exercise and quiz, in lesson order, answers left out"
+        about = "every exercise, quiz and prediction, in lesson order, answers left out"
         out.append({"title": "Exercise pack", "about": about, "url": pdf_url("exercises", track.slug)})
     return out
 

@@ -4,7 +4,7 @@ A widget is a `/// name` block an instructor writes in a page. What the rest of 
 needs to know about it is stated here and nowhere else: the block's name, whether its body is
 YAML data (taken literally, never read as Markdown), whether its text is learner prose (the
 glossary links terms in it, reading time counts it), the class of its rendered root element, the
-scripts and stylesheets it needs, how it prints, whether it checks the learner's answer, and
+scripts and stylesheets it needs, whether it checks the learner's answer, and
 the schema of its body for editors. The validation (`core/widgets/validate.py`), the block syntax
 (`core/blocksyntax.py`), the glossary and term linking (`core/glossary.py`, `core/termlinks.py`),
 the objectives' coverage (`core/coverage.py`), the exercise pack (`core/trackpages.py`), the
@@ -39,7 +39,6 @@ class Widget:
     css_class: str | None = None  # the class of its rendered root element
     assets: tuple[str, ...] = ()  # files under theme/assets/ it needs on the page: those not
     # every page links are linked by the pages that show it (css_class found in the page)
-    prints: str = "shown"  # shown | hidden | collapsed (the print stylesheet's rule for it)
     graded: bool = False  # it checks the learner's answer: the exercise pack gathers it, and a
     # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
     answers: str | None = None  # class of the <details> holding its answers: the instructor's pack opens it
@@ -55,7 +54,6 @@ EXERCISE = Widget(
     "a task for the learner, with a solution block inside",
     practice=True,
     css_class="ts-exercise",
-    prints="shown",
     graded=True,
 )
 SOLUTION = Widget(
@@ -63,7 +61,6 @@ SOLUTION = Widget(
     "the answer to an exercise, folded until the learner opens it",
     practice=True,
     css_class="ts-solution",
-    prints="collapsed",
     answers="ts-solution",
 )
 FLASHCARDS = Widget(
@@ -74,7 +71,6 @@ FLASHCARDS = Widget(
     practice=True,
     css_class="ts-cards",
     assets=("tracksite/widgets.js",),
-    prints="shown",
     schema_title="tracksite /// flashcards block body",
 )
 QUIZ = Widget(
@@ -85,7 +81,6 @@ QUIZ = Widget(
     practice=True,
     css_class="ts-quiz",
     assets=("tracksite/widgets.js",),
-    prints="shown",
     graded=True,
     answers="ts-quiz__answers",
     schema_title="tracksite /// quiz block body",
@@ -98,7 +93,6 @@ ATTENTION = Widget(
     practice=True,
     css_class="ts-attn",
     assets=("tracksite/attention.js",),
-    prints="shown",
     schema_title="tracksite /// attention block body",
 )
 ATTENTION_STEPS = Widget(
@@ -109,7 +103,6 @@ ATTENTION_STEPS = Widget(
     practice=True,
     css_class="ts-steps",
     assets=("tracksite/attention.js",),
-    prints="shown",
     schema_title="tracksite /// attention-steps block body",
 )
 PREDICT = Widget(
@@ -120,7 +113,6 @@ PREDICT = Widget(
     practice=True,
     css_class="ts-predict",
     assets=("tracksite/predict.js", "tracksite/predict.css"),
-    prints="shown",
     graded=True,
     answers="ts-predict__answer",
     schema_title="tracksite /// predict block body",
@@ -130,7 +122,6 @@ INSTRUCTOR = Widget(
     "teaching notes, only in the instructor build and its schedule",
     prose=False,
     css_class="ts-instructor",
-    prints="hidden",
 )
 
 #: Every widget, in the order the authoring guide lists them.
