@@ -142,6 +142,7 @@ class ServeSession:
         server._inject_js_into_html = self.inject_reload  # MkDocs' inline script, replaced
         self.fallback: list[str] | None = None  # problems shown without the theme (it failed too)
         self.stopping = threading.Event()
+        self.settling: threading.Timer | None = None  # settle_memory, once the edits pause
         threading.Thread(target=self.keep_watching, daemon=True, name="tracksite-watch").start()
 
     def _dirty_builder(self, builder: Callable) -> Callable:
@@ -215,6 +216,8 @@ class ServeSession:
     # -- builds that always finish ---------------------------------------------------------
     def safe_build(self, *args: Any, **kwargs: Any) -> None:
         """Build; if MkDocs itself failed, build the problems page listing why. Never raises."""
+        if self.settling is not None:  # a save came before the pause: no collection mid-build
+            self.settling.cancel()
         self.plugin.forced_problems = []
         self.fallback = None
         self.markers = {path: os.path.isdir(path) for path in self.markers}
@@ -227,7 +230,9 @@ class ServeSession:
             problems = take_mkdocs_problems(self.plugin) + [_describe(e)]
         if problems:
             self.show_problems(problems)
-        settle_memory()
+        self.settling = threading.Timer(SETTLE_AFTER, settle_memory)
+        self.settling.daemon = True
+        self.settling.start()
 
     def show_problems(self, problems: list[str]) -> None:
         self.plugin.forced_problems = problems
@@ -433,12 +438,17 @@ def terminal_log() -> logging.Logger:
     return logger
 
 
+SETTLE_AFTER = 1.5  # seconds without a save after a served build before settle_memory runs
+
+
 def settle_memory() -> None:
     """Move what a served build keeps (the memo of every file's findings, the loaded model,
-    MkDocs' files and pages) out of the garbage collector's way, once the browsers have the page.
-    Left in place, each full collection of the next build walks all of it again: at 1,000
-    lessons that was a third of a rebuild's time. The last build's garbage is collected first
-    (unfrozen, so the pages it replaced are freed), off the path from a save to the page."""
+    MkDocs' files and pages) out of the garbage collector's way. Left in place, each full
+    collection of the next build walks all of it again: at 1,000 lessons that was a third of a
+    rebuild's time. The last build's garbage is collected first (unfrozen, so the pages it
+    replaced are freed). The collection holds the interpreter for about 0.3 s there, so it runs
+    after the first build and then only in a pause of the edits (SETTLE_AFTER): run right after
+    a build, it held up the browser's request for the page just written."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()
