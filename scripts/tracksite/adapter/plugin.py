@@ -54,7 +54,6 @@ from tracksite.core.termlinks import mark_first_uses
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 GUARD = "tracksite.guard"
-SEARCH_PAUSE = 2.0  # seconds without a rebuild before `mkdocs serve` finishes the search index
 
 
 class TracksiteConfig(Config):
@@ -352,12 +351,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         indexer, self.indexer = self.indexer, None
         if not self.failed and not strict_failed and self.command == "serve":  # search while authoring
             self._background = search.Background(
-                indexer,
+                indexer or search.Indexer(),
                 config.site_dir,
                 list(self._pages),
                 _log_index,
                 lambda e: serving_tools.terminal_log().error("ERROR    -  tracksite: %s", e),
-                delay=SEARCH_PAUSE,
             )
         elif not self.failed and not strict_failed:
             self._write_index(indexer, config.site_dir)

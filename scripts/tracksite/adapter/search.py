@@ -416,32 +416,20 @@ class Background:
     every request until a build is over, and on a 1,000-lesson course finishing the index (the
     pages a `--dirty` rebuild did not render read back, then written) took longer than the rest
     of the rebuild. A saved lesson now shows at once and search catches up seconds later; the
-    next build stops an index still being finished, which that build replaces anyway.
-
-    It starts after `delay` seconds without another build: at 1,000 lessons it takes about 7 s,
-    and an instructor saving every few seconds had it running through, and slowing, every next
-    rebuild (it shares the interpreter with it) only to be stopped; now it runs in the pauses."""
+    next build stops an index still being finished, which that build replaces anyway."""
 
     def __init__(
         self,
-        indexer: Indexer | None,
+        indexer: Indexer,
         site_dir: str,
         pages: list[tuple[str, str]],
         done: Callable[[Indexer], None],
         failed: Callable[[str], None],
-        delay: float = 0.0,
     ) -> None:
         self.indexer, self._stopped = indexer, False
-        self._stop = threading.Event()
 
         def run() -> None:
-            if self._stop.wait(delay):
-                return
             try:
-                indexer = self.indexer = self.indexer or Indexer()
-                if self._stopped:  # stopped while Pagefind started: `stop` may not have seen it
-                    indexer.close(now=True)
-                    return
                 indexer.finish(site_dir, pages)
             except (SearchIndexError, OSError) as e:
                 if not self._stopped:
@@ -454,7 +442,5 @@ class Background:
 
     def stop(self) -> None:
         self._stopped = True
-        self._stop.set()
-        if self.indexer is not None:
-            self.indexer.close(now=True)
+        self.indexer.close(now=True)
         self._thread.join(timeout=30)
