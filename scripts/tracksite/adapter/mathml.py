@@ -12,13 +12,10 @@ import re
 from latex2mathml.converter import convert
 from markupsafe import Markup
 
-from tracksite.core.texcheck import why_not
+from tracksite.core.texcheck import TEXT_MATH, why_not
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
-# `$...$` in a front-matter string (an objective, a key point): a dollar sign not escaped with a
-# backslash, then at least one character that is not a dollar, then the closing dollar.
-_TEXT_MATH = re.compile(r"\$(?<!\\\$)([^$\n]+?)(?<!\\)\$")
 # A bare one-letter symbol with a subscript (d_k, W_q, x_1, d_model, d_ff) written without the
 # dollars: math too, so that it never reaches the learner as raw TeX. Names with more than one
 # letter before the underscore (max_tokens) are left alone: they are code or words, not symbols.
@@ -65,7 +62,7 @@ def split_math(text: str) -> list[tuple[str, bool]]:
         pieces.append((part[last:].replace("\\$", "$"), False))
 
     last = 0
-    for m in _TEXT_MATH.finditer(text):
+    for m in TEXT_MATH.finditer(text):
         plain(text[last : m.start()])
         pieces.append((m.group(1), True))
         last = m.end()

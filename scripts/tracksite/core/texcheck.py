@@ -24,7 +24,9 @@ from tracksite.core.memo import memo
 from tracksite.core.readingtime import DISPLAY_MATH, INLINE_MATH
 
 _BRACKETED = re.compile(r"\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
-_TEXT_MATH = re.compile(r"\$(?<!\\\$)([^$\n]+?)(?<!\\)\$")  # as adapter/mathml.py reads strings
+# `$...$` in a plain string (an objective, a key point): a dollar not escaped with a backslash,
+# at least one character that is not a dollar, the closing dollar. adapter/mathml.py draws with it.
+TEXT_MATH = re.compile(r"\$(?<!\\\$)([^$\n]+?)(?<!\\)\$")
 _LEFT_AS_TEX = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
 MAX_FINDINGS = 20
 
@@ -72,4 +74,4 @@ def _bad_formulas(body: str, first_line: int) -> list[tuple[int, str, str]]:
 
 def bad_in_string(text: str) -> list[tuple[str, str]]:
     """(TeX, reason) of each `$...$` of a front-matter string that cannot be drawn."""
-    return [(m.group(1), r) for m in _TEXT_MATH.finditer(text) if (r := why_not(m.group(1)))]
+    return [(m.group(1), r) for m in TEXT_MATH.finditer(text) if (r := why_not(m.group(1)))]
