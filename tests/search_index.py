@@ -1,25 +1,46 @@
-"""Reading a built site's Pagefind index back, for tests: each page's fragment (the text, title,
-metadata, filters and headings Pagefind stored for it) is gzipped JSON behind a `pagefind_dcd`
-signature."""
+"""Reading a built site's search index back, for tests: each page's fragment (the URL, metadata
+and sections' text the index keeps for it, tracksite.adapter.search) is a JSON file."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
-
-SIGNATURE = b"pagefind_dcd"
 
 
 def fragments(site: Path) -> dict[str, dict]:
     """Every indexed page, by URL (`/track/lesson/`)."""
     found = {}
-    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes())
-        assert data.startswith(SIGNATURE), f"{path} is not a Pagefind fragment"
-        fragment = json.loads(data[len(SIGNATURE) :])
+    for path in sorted((site / "search" / "pages").glob("*.json")):
+        fragment = json.loads(path.read_text(encoding="utf-8"))
         found[fragment["url"]] = fragment
     return found
+
+
+def content(fragment: dict) -> str:
+    """A fragment's text: its sections' text, in page order (headings apart)."""
+    return " ".join(text for _anchor, _title, text in fragment["sections"])
+
+
+def sections(fragment: dict) -> dict[str, str]:
+    """A fragment's sections a result can lead to: anchor -> heading."""
+    return {anchor: title for anchor, title, _text in fragment["sections"] if anchor}
+
+
+def filters(site: Path) -> dict[str, dict[str, list[str]]]:
+    """Each filter's values, with the URLs of the pages each one keeps."""
+    urls = {
+        int(p.stem): json.loads(p.read_text(encoding="utf-8"))["url"]
+        for p in (site / "search" / "pages").glob("*.json")
+    }
+    out: dict[str, dict[str, list[str]]] = {}
+    for name, values in json.loads((site / "search" / "filters.json").read_text(encoding="utf-8")).items():
+        for value, gaps in values.items():
+            at, ids = -1, []
+            for gap in gaps:
+                at += gap
+                ids.append(at)
+            out.setdefault(name, {})[value] = [urls[i] for i in ids]
+    return out
 
 
 def all_text(site: Path) -> str:

@@ -433,29 +433,29 @@ CASES = [
         "which the theme's sitemap.xml.gz overwrites",
     ),
     Case(
-        "docs-pagefind-file",
-        put("docs/pagefind/notes.txt", "x\n"),
-        "docs/pagefind/notes.txt",
+        "docs-search-file",
+        put("docs/search/notes.txt", "x\n"),
+        "docs/search/notes.txt",
         None,
-        "which the search index (written to pagefind/ after the build) overwrites",
+        "which the search index (written to search/ after the build) overwrites",
     ),
     Case(
-        "track-named-pagefind",
+        "track-named-search",
         both(
             put(
-                "lessons/pagefind/track.yml",
+                "lessons/search/track.yml",
                 "number: 3\ntitle: Search\nsummary: S.\nphases:\n  - title: P\n    lessons: [p1, p2]\n",
             ),
-            lesson("lessons/pagefind/p1/lesson.md", "Search one"),
-            lesson("lessons/pagefind/p2/lesson.md", "Search two"),
-            put("lessons/pagefind/p1/overview.md", "## What you'll learn\n\nThings.\n"),
-            put("lessons/pagefind/p2/overview.md", "## What you'll learn\n\nThings.\n"),
-            put("cheatsheets/pagefind/p1.md", "## Key ideas\n\nA few.\n"),
-            put("cheatsheets/pagefind/p2.md", "## Key ideas\n\nA few.\n"),
+            lesson("lessons/search/p1/lesson.md", "Search one"),
+            lesson("lessons/search/p2/lesson.md", "Search two"),
+            put("lessons/search/p1/overview.md", "## What you'll learn\n\nThings.\n"),
+            put("lessons/search/p2/overview.md", "## What you'll learn\n\nThings.\n"),
+            put("cheatsheets/search/p1.md", "## Key ideas\n\nA few.\n"),
+            put("cheatsheets/search/p2.md", "## Key ideas\n\nA few.\n"),
         ),
-        "lessons/pagefind/track.yml",
+        "lessons/search/track.yml",
         None,
-        "track folder name 'pagefind' is taken",
+        "track folder name 'search' is taken",
     ),
     # a file that is in the lesson folder but not published: said so, not "not found"
     Case(
@@ -661,7 +661,7 @@ def test_exclude_docs_leaves_out_docs_files_only(base, tmp_path):
         # the collision of the lesson's and the track page's address is that same problem
         ("lesson-slug-reserved", "lesson slug 'keypoints' is taken"),
         # a track in the search index's folder: one problem at its track.yml, not one for each page
-        ("track-named-pagefind", "track folder name 'pagefind' is taken"),
+        ("track-named-search", "track folder name 'search' is taken"),
     ],
 )
 def test_one_cause_is_one_problem(name, line, base, tmp_path):

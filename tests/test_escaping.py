@@ -144,17 +144,17 @@ def test_no_page_runs_instructor_text(evil_site):
 
 
 def test_search_index_holds_text_not_markup(evil_site):
-    """Pagefind keeps a page's text as plain text, markup characters included; search.js puts
+    """The search index keeps a page's text as plain text, markup characters included; search-ui.js puts
     every piece of it in with textContent (tests/browser/test_search_browser.py runs it on this
     kind of title). The lesson title is stored exactly as written; the quiz and the flashcard
     answers stay out of the index. A flashcard's term is found on the track's review page (the
     deck a learner searches for), as text, and nowhere else."""
-    from search_index import fragments
+    from search_index import content, fragments
 
     pages = fragments(evil_site)
     assert "/alpha/a1/" in pages
     assert squash(pages["/alpha/a1/"]["meta"]["title"]) == squash(FIELDS["lesson title"])
-    every = squash(" ".join(f["content"] + " " + json.dumps(f["meta"]) for f in pages.values()))
+    every = squash(" ".join(content(f) + " " + json.dumps(f["meta"]) for f in pages.values()))
     assert squash(FIELDS["objective"]) in every  # the teaching text is there, as text
     # nor is a guide of docs/ (the learner's search holds the course only)
     for field in (
@@ -165,7 +165,7 @@ def test_search_index_holds_text_not_markup(evil_site):
         "docs page title",
     ):
         assert squash(FIELDS[field]) not in every, field
-    holding_term = [url for url, f in pages.items() if squash(FIELDS["flashcard term"]) in squash(f["content"])]
+    holding_term = [url for url, f in pages.items() if squash(FIELDS["flashcard term"]) in squash(content(f))]
     assert holding_term == ["/alpha/review/"]
 
 

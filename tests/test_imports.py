@@ -31,8 +31,6 @@ ALLOWED_LOCAL = {
     ("tracksite.tools.minilm", "tokenizers"): "optional extra [attention]",
     ("tracksite.tools.bench.search", "playwright.sync_api"): "optional: the search benchmark drives Chromium",
     ("tracksite.tools.bench.measure", "playwright.sync_api"): "optional: the serve benchmark drives Chromium",
-    ("tracksite.adapter.search", "pagefind_bin"): "declared, but a platform without its binary wheel gets "
-    "a clear message instead of a plugin that fails to load",
     # Commands loaded on demand: the CLI imports every command module to build its parser, so a
     # module-level import here would make `tracksite --help`, `init` or `linkcheck` load the
     # checks (Markdown, YAML, MathML), MkDocs or the file watcher they never use.

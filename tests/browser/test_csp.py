@@ -38,7 +38,7 @@ def guide_page(site: Path) -> str | None:
     """A page of docs/ (a guide, not a track): a top-level folder with no lesson in it."""
     for index in sorted(site.glob("*/index.html")):
         folder = index.parent
-        if folder.name not in ("assets", "search", "pagefind") and not any(folder.glob("*/overview/index.html")):
+        if folder.name not in ("assets", "search") and not any(folder.glob("*/overview/index.html")):
             return folder.name + "/"
     return None
 
@@ -181,7 +181,7 @@ def violations(page, messages: list[str]) -> list[str]:
 def use_the_page(page) -> None:
     """Run the page's scripts beyond loading: search, the palette switch, widget buttons."""
     search = page.locator("[data-ts-search] .ts-search__open:visible")
-    if search.count():  # Pagefind: its WebAssembly needs 'wasm-unsafe-eval', nothing more
+    if search.count():  # the search: its engine and index files, from this site only
         page.keyboard.press("/")
         page.keyboard.type("attention")
         page.wait_for_selector(".ts-search__hit", timeout=20_000)

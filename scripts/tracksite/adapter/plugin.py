@@ -83,7 +83,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         # Under `mkdocs serve` only: problems MkDocs found, to show on the problems page.
         self.forced_problems: list[str] = []
         self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
-        self.indexer: search.Indexer | None = None  # per build: Pagefind, fed as pages render
+        self.indexer: search.Indexer | None = None  # per build: the search index, read as pages render
         self._background: search.Background | None = None  # serve: the last build's index, finishing
         self._pages: list[tuple[str, str]] = []  # per build: every page's URL and file in the site
         self.dirty = False
@@ -326,7 +326,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = csp.apply(widgetassets.link(output, page.url))
         self.edits.write_early(output, page)  # under serve, the saved page: the browsers may reload
-        # To Pagefind now, as the next pages render; under serve after the reload (search.Background)
+        # Read for the search index now; under serve after the reload (search.Background)
         if not self.failed and self.command != "serve":
             try:
                 if self.indexer is None:
@@ -401,13 +401,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
 
 def _log_index(indexer: search.Indexer) -> None:
-    log.info(
-        "tracksite: search index of %d pages: %.2f s of the build's time, %.2f s of Pagefind's CPU "
-        "beside the rendering",
-        indexer.indexed,
-        indexer.seconds,
-        indexer.cpu_seconds,
-    )
+    log.info("tracksite: search index of %d pages: %.2f s of the build's time", indexer.indexed, indexer.seconds)
 
 
 def _refusal(errors: list) -> str:

@@ -1,279 +1,155 @@
-"""The course search index: Pagefind fed each page as MkDocs renders it, written after the build.
+"""The course search index: each page read as MkDocs renders it, the index written after the build.
 
-Pagefind (the `pagefind-bin` wheel ships its binary, so nothing is downloaded at build or run
-time) indexes the HTML MkDocs renders and writes `pagefind/` beside it: a small WebAssembly search
-and an index split into chunks, so a query downloads only the chunks its words live in instead
-of one index of the whole course (what Material's search fetched on every page load).
+Why our own index and not Pagefind's (which this replaced, docs/benchmarks.md): Pagefind's
+WebAssembly, script and page list were 104 KB of a first query's bytes on a 1,000-lesson course
+before any index was read, and the course must answer a query in 100 KB. This index needs no
+WebAssembly (nor the policy's 'wasm-unsafe-eval') and no page list: a query fetches a small
+entry file, the word files of its words (each word's pages with a score already computed, so no
+page lengths travel), and the fragment of each result it draws.
 
-`Indexer` runs Pagefind's service mode (`pagefind --service`, the protocol its official Python
-package speaks) in its own process from the start of the build: each page goes to it as soon as
-it is rendered, so Pagefind parses and indexes on the second core while Python renders the next
-pages, and only writing the index files is left once the last page is out (docs/benchmarks.md).
-It is sent only the element Pagefind reads (`indexed_part`), not the navigation and chrome
-around it, which were most of each page's bytes and of Pagefind's parsing time.
+Files under `search/`, all JSON (a host compresses them as it sends them):
+- `index.json`: the number of pages, the word files there are, and a version string every other
+  file is fetched with (a rebuilt index is never mixed with a cached one);
+- `words/<hex of the key>.json`: the words that start with the key (their first two letters, or
+  three for a crowded pair): each word leads to its stem's group, and each group is the pages it
+  is on (ids as gaps from the previous one) with the score of the stem on each page;
+- `pages/<id>.json`: a page's URL, title, kind and place, and its sections' text;
+- `filters.json`: the pages of each track and kind, loaded when a learner first uses a menu.
 
-What gets indexed is decided in the templates, not here: only an element marked
-`data-pagefind-body` is read (the teaching text of lessons, overviews, cheatsheets and track
-pages; drafts, the home page and schedules carry no mark, so they are never indexed), and the
-page's kind, track and "Track N · Lesson M of K" come from hidden `data-pagefind-meta` and
-`data-pagefind-filter` elements that `partials/search-meta.html` writes from the page's
-`ts` context. This module only adds what the widgets' HTML does not say itself: which practice
-and chrome parts stay out of the index (`EXCLUDED`).
+What gets indexed is decided in the templates and read by `searchpage`. Every page read is kept
+with the HTML it came from, so a rebuild under `mkdocs serve` reads only pages that changed.
 """
 
 from __future__ import annotations
 
-import base64
-import io
+import hashlib
 import json
-import os
-import queue
 import re
 import shutil
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from tracksite.adapter import csp
+import snowballstemmer
+
+from tracksite.adapter.searchpage import WORD, SearchPage, read_page
 from tracksite.core.siteplan import SEARCH_FOLDER
 from tracksite.errors import UserError
 
-#: The one source the search adds to the page policy (docs/security.md): Pagefind's engine is
-#: WebAssembly, which a page may compile only with 'wasm-unsafe-eval'. It allows no `eval`.
-CSP_SOURCES = {"script-src": "'wasm-unsafe-eval'"}
-for _directive, _source in CSP_SOURCES.items():
-    if _source not in csp.DIRECTIVES[_directive]:
-        csp.DIRECTIVES[_directive].append(_source)
-
-#: Parts of an indexed page that are not teaching text. Every widget (`data-widget`: quizzes,
-#: flashcards, exercises, the worked example's stepper, the heatmap, progress) is practice or
-#: interactive chrome: answers must never show in a result or its excerpt (quiz explanations,
-#: solutions, flashcard backs), and practice must not outrank the prose section that teaches a
-#: term. The widget classes are named too, in case a widget is ever written without its
-#: `data-widget`. Instructor notes are for instructors only. A glossary term's tooltip repeats
-#: the glossary's definition inside every lesson that first uses the term: it would make each of
-#: those lessons a hit for the definition's words. A course map (its legend and its text
-#: alternative, which names every lesson of the track and of the tracks it links to) is
-#: navigation: it made a track page a hit for words in the titles of other tracks' lessons, and
-#: was four fifths of a track page's fragment. On a track's own pages: the lessons a glossary term
-#: is taught and used in (navigation), a review card's answer, and the review session's controls.
-#: The rest is page furniture.
-EXCLUDED = (
-    "[data-widget]",
-    ".ts-widget-error",
-    ".ts-instructor",
-    ".ts-solution",
-    ".ts-quiz",
-    ".ts-cards",
-    ".headerlink",
-    ".ts-crosslinks",
-    ".ts-credits",
-    ".ts-facts",
-    ".md-button",
-    ".ts-lesson-header__where",
-    ".ts-track-pages",
-    ".ts-term__tip",
-    ".ts-map",
-    ".ts-glossary__where",
-    ".ts-card__more",
-    ".ts-review",
-)
-#: Files of Pagefind's own ready-made UIs, and its worker; our header search (search.js) uses only
-#: the JS API, on the page (`noWorker`), so these would be dead weight in the published site.
-_UNUSED = (
-    "pagefind-worker.js",
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
-)
 OUTPUT = SEARCH_FOLDER
-#: A code block repeats a term as an identifier (`def softmax`): it counts half as much as prose,
-#: so that the section whose text explains a term is the one a result leads to.
+FORMAT = 1
+#: Ranking (BM25): how fast repeats of a word stop adding to a page's score, and how much a long
+#: page is held back for being long. 0.3 rather than the usual 0.75: a full lesson that teaches a
+#: term is not ranked below its own short cheatsheet for being long.
+K1, B = 1.2, 0.3
+#: Page lengths are compared against a fixed length rather than the course's mean, so a page's
+#: scores depend on that page alone and a rebuild re-scores only the pages that changed.
+REFERENCE_LENGTH = 1500
+#: A pair of first letters whose word file would list more pages than this is split by the third
+#: letter, so a query reads a few KB for each of its words however large the course.
+SPLIT_AT = 2000
 CODE_WEIGHT = "0.5"
 _CODE_BLOCK = re.compile(r'<div class="((?:[^"]*\s)?highlight(?:\s[^"]*)?)"')
 
 
-def weigh_code(html: str) -> str:
-    """Mark each highlighted code block of a page's content with its search weight."""
-    return _CODE_BLOCK.sub(lambda m: f'{m.group(0)} data-pagefind-weight="{CODE_WEIGHT}"', html)
-
-
 class SearchIndexError(UserError):
-    """Pagefind could not index the site; the message says why and what to do."""
+    """The index could not be written; the message says why."""
 
 
-def executable() -> Path:
-    """The Pagefind binary from the `pagefind-bin` wheel (a declared dependency)."""
-    try:
-        from pagefind_bin import get_executable
-    except ImportError:
-        raise SearchIndexError(
-            "the search index needs the `pagefind-bin` package, which is not installed; "
-            "run `pip install -e .` (it is a dependency of tracksite)"
-        ) from None
-    try:
-        return get_executable()
-    except FileNotFoundError as e:
-        raise SearchIndexError(f"the `pagefind-bin` package has no Pagefind binary ({e}); reinstall it") from None
+def weigh_code(html: str) -> str:
+    """Mark each highlighted code block of a page's content with its search weight: a code block
+    repeats a term as an identifier (`def softmax`), and the section whose text explains the
+    term is the one a result should lead to."""
+    return _CODE_BLOCK.sub(lambda m: f'{m.group(0)} data-search-weight="{CODE_WEIGHT}"', html)
 
 
-_HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
-_BODY_MARK = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-body(?=[\s=/>])")
+_STEMS: dict[str, str] = {}
+_STEMMER = snowballstemmer.stemmer("english")
 
 
-def _tokens(tag: str) -> re.Pattern:
-    """What can sit inside the indexed element: comments, raw-text elements (whose text may hold
-    "<div" or "</div>" that are not tags), and the tags named like the element, whose nesting
-    says where it ends."""
-    return re.compile(rf"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>|<(/?){re.escape(tag)}\b[^>]*>", re.S | re.I)
+def stem(word: str) -> str:
+    """The word's English stem (Snowball's, the stemmer most site searches use), remembered."""
+    found = _STEMS.get(word)
+    if found is None:
+        found = _STEMS[word] = _STEMMER.stemWord(word)
+    return found
 
 
-#: Written by the templates right after the element they mark `data-pagefind-body`, so the
-#: element's end is found without reading the tags inside it (a third of a build's search time).
-END_MARK = "<!-- /pagefind-body -->"
+def scores(page: SearchPage) -> dict[str, int]:
+    """Each stem's score on the page: BM25's term-frequency part (from 1 to 99), with the length
+    normalised against `REFERENCE_LENGTH` and times the page's weight, plus 100 for a stem of the
+    page's title (search-engine.js adds half a match for it). A word a page teaches saturates
+    its count within a few uses, so without the title a lesson named after a word would tie with
+    every page that uses it often. The idf part is the query's, from the stem's page count."""
+    per_stem: dict[str, float] = {}
+    for word, weight in page.words.items():
+        s = stem(word)
+        per_stem[s] = per_stem.get(s, 0.0) + weight
+    titled = {stem(w) for w in WORD.findall(page.meta.get("title", "").lower())}
+    norm = K1 * (1 - B + B * page.length / REFERENCE_LENGTH)
+    return {
+        s: max(1, min(99, round(99 * page.weight * tf / (tf + norm)))) + (100 if s in titled else 0)
+        for s, tf in per_stem.items()
+    }
 
 
-def indexed_part(html: str) -> str | None:
-    """The page reduced to what Pagefind reads of it: its <html> tag (the language) and the
-    `data-pagefind-body` element; None for a page with no such element (never indexed). With
-    more than one marked element, or one that is not closed, everything from the first on."""
-    first = find_mark(html)
-    if first is None:
-        return None
-    end = len(html)
-    if find_mark(html, first.end()) is None:
-        mark = html.rfind(END_MARK)  # the last: a lesson's own text comes before the template's
-        end = mark if mark > first.end() else _element_end(html, first)
-    tag = _HTML_TAG.search(html)
-    part = pagefind_copy(html[first.start() : end])
-    return f"<!doctype html>{tag.group(0) if tag else '<html>'}<body>{part}</body></html>"
+class _Read:
+    """One page read for the index, with its scores (both kept for the next build)."""
+
+    __slots__ = ("page", "scores", "fragment")
+
+    def __init__(self, page: SearchPage) -> None:
+        self.page, self.scores = page, scores(page)
+        self.fragment = _dump(page.fragment())
 
 
-def find_mark(html: str, pos: int = 0) -> re.Match | None:
-    """The first tag from `pos` on with the `data-pagefind-body` attribute: the attribute's name
-    is looked for as text, then checked to sit inside a tag (a regular expression trying every
-    tag of the page was most of the time a page took to hand to Pagefind)."""
-    while (i := html.find("data-pagefind-body", pos)) >= 0:
-        tag = html.rfind("<", 0, i)
-        if tag >= 0 and html.find(">", tag, i) < 0:
-            m = _BODY_MARK.match(html, tag)
-            if m is not None and m.end() == i + len("data-pagefind-body"):
-                return m
-        pos = i + 1
-    return None
+def _dump(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _element_end(html: str, first: re.Match) -> int:
-    """Where the element `first` opens ends, by the nesting of the tags named like it."""
-    depth = 0
-    for token in _tokens(first.group(1)).finditer(html, first.start()):
-        if token.group(1) or token.group(0).startswith("<!"):
-            continue
-        depth += -1 if token.group(2) else 1
-        if depth == 0:
-            return token.end()
-    return len(html)
-
-
-def pagefind_copy(html: str) -> str:
-    """What Pagefind is given of a page's HTML: glossary terms as headings, other ids dropped."""
-    return drop_anchor_ids(glossary_headings(html))
-
-
-#: A glossary entry (partials/glossary.html): the element carrying the term's id, then its <dt>.
-_GLOSSARY_ENTRY = re.compile(
-    r'(<[a-z]+\b[^>]*?class="[^"]*\bts-glossary__entry\b[^"]*"[^>]*?)\sid="([^"]*)"([^>]*>\s*)'
-    r"<dt\b[^>]*>(.*?)</dt>",
-    re.S,
-)
-
-
-def glossary_headings(html: str) -> str:
-    """Each glossary term as a heading carrying the term's anchor, in Pagefind's copy only.
-    Pagefind leads a result to a section only at a heading, and a term is a <dt> on the page (a
-    heading inside a <dt> is not valid HTML): so searching a term finds the glossary's entry for
-    it, with its definition as the excerpt, and the result opens the page at that entry."""
-    return _GLOSSARY_ENTRY.sub(lambda m: f'{m.group(1)}{m.group(3)}<h2 id="{m.group(2)}">{m.group(4)}</h2>', html)
-
-
-#: An opening tag other than a heading's, with an `id` attribute.
-_ID_TAG = re.compile(r"<(?!h[1-6][\s>])[a-zA-Z][a-zA-Z0-9-]*(?:\s[^>]*?)?\sid=\"[^\"]*\"[^>]*>", re.I)
-_ID_ATTR = re.compile(r"\sid=\"[^\"]*\"")
-
-
-def drop_anchor_ids(html: str) -> str:
-    """The ids of everything but headings, taken out of Pagefind's copy of a page. Pagefind keeps
-    every element with an id in each page's fragment as an anchor, and a learner's browser
-    downloads a fragment per result; only headings become the sections results lead to. The ids
-    of glossary tooltips, code blocks and quizzes were half of a lesson fragment's anchors and
-    about a sixth of its bytes."""
-    return _ID_TAG.sub(lambda m: _ID_ATTR.sub("", m.group(0), count=1), html)
+#: What the last build read, by (URL, HTML): a rebuild reads again only the pages that changed.
+_READ: dict[tuple[str, int, int], _Read | None] = {}
+_READ_LOCK = threading.Lock()
+#: What was last written into a site folder (file -> bytes digest): under serve, unchanged files
+#: are not written again.
+_WRITTEN: dict[str, dict[str, bytes]] = {}
 
 
 class Indexer:
-    """One build's index, built by `pagefind --service` while the pages render.
-
-    `add` only queues a page: a thread writes it to Pagefind's stdin (blocking there, not in the
-    build, when Pagefind is behind) and another reads its answers. `write` waits for every page
-    to be indexed, has Pagefind write `pagefind/`, and stops it; `close` stops it without
-    writing (a failed build). Pagefind's protocol: each message is base64 of a JSON object
-    followed by a comma, both ways, and every answer carries the id of its request."""
+    """One build's index: `add` reads each page as it renders, `finish` reads the pages a
+    `--dirty` build did not render from the site and writes the index."""
 
     def __init__(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}  # our options only
-        try:
-            self._proc = subprocess.Popen(
-                [str(executable()), "--service"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-            )
-        except OSError as e:
-            raise SearchIndexError(f"Pagefind did not start: {e}") from None
-        self._stderr = b""  # the end of what Pagefind said on stderr, for an error message
-        self._outbox: queue.Queue = queue.Queue()
-        self._answers: dict[int | None, dict] = {}  # None: a reply Pagefind could not tie to a request
-        self._urls: dict[int, str] = {}
-        self._errors: list[str] = []
-        self._sent = 0
-        self._ended = self._closing = False
-        self._lock = threading.Condition()
-        self._close_lock = threading.Lock()  # a serve build may stop an index finishing in the background
-        self.urls: set[str] = set()
-        self.seconds = self.cpu_seconds = 0.0
+        self.pages: dict[str, _Read | None] = {}
+        self._keys: dict[tuple[str, int, int], _Read | None] = {}
+        self._closing = False
+        self.seconds = 0.0
         self.indexed = 0
-        threading.Thread(target=self._write_loop, daemon=True).start()
-        threading.Thread(target=self._read_loop, daemon=True).start()
-        threading.Thread(target=self._stderr_loop, daemon=True).start()
-        self._index = self._ask({"type": "NewIndex", "config": {"exclude_selectors": list(EXCLUDED)}})["index_id"]
+
+    @property
+    def urls(self) -> set[str]:
+        return set(self.pages)
 
     def add(self, html: str, url: str) -> None:
-        """Queue a rendered page for the index, at its site-root URL ("/track/lesson/")."""
+        """Read a rendered page for the index, at its site-root URL ("/track/lesson/")."""
         start = time.perf_counter()
-        part = indexed_part(html)
-        self.urls.add(url)
-        if part is not None:
-            self.indexed += 1
-            self._post(
-                {"type": "AddFile", "index_id": self._index, "url": url, "file_contents": part, "file_path": None}, url
-            )
+        key = (url, len(html), hash(html))
+        with _READ_LOCK:
+            read = _READ.get(key, False)
+        if read is False:
+            page = read_page(html, url)
+            read = _Read(page) if page is not None else None
+        self.pages[url] = self._keys[key] = read
         self.seconds += time.perf_counter() - start
 
     def add_from_disk(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
-        """The pages (URL, file in the site) this build did not render, as the site holds them:
-        `--dirty` renders only changed pages, and the index covers every page all the same."""
+        """The pages (URL, file in the site) this build did not render, as the site holds them."""
         for url, dest in pages:
             if self._closing:
                 return
             path = Path(site_dir) / dest
-            if url not in self.urls and path.is_file():
+            if url not in self.pages and dest.endswith(".html") and path.is_file():
                 self.add(path.read_text(encoding="utf-8", errors="replace"), url)
 
     def finish(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
@@ -282,141 +158,114 @@ class Indexer:
         self.write(site_dir)
 
     def write(self, site_dir: str | Path, timeout: float = 600) -> None:
-        """Wait for every queued page, write the index into `site_dir/pagefind/`, stop Pagefind.
-        `seconds` is then the build's time spent on the index: queueing pages and, after the
-        last one, waiting for Pagefind; `cpu_seconds` what Pagefind's process used."""
+        """Write the index into `site_dir/search/`, replacing what was there."""
         start = time.perf_counter()
         try:
-            self._wait(self._sent_ids(), timeout)
-            if self._errors:
-                more = f" (and {len(self._errors) - 1} more)" if len(self._errors) > 1 else ""
-                raise SearchIndexError(f"Pagefind could not index {self._errors[0]}{more}")
-            out = Path(site_dir) / OUTPUT
-            if out.exists():
-                shutil.rmtree(out)
-            self._ask({"type": "WriteFiles", "index_id": self._index, "output_path": str(out.resolve())}, timeout)
-            if not (out / "pagefind.js").is_file():
-                raise SearchIndexError(f"Pagefind wrote no index into {out}{self._said()}")
-            for name in _UNUSED:
-                (out / name).unlink(missing_ok=True)
+            read = {url: r for url, r in sorted(self.pages.items()) if r is not None}
+            self.indexed = len(read)
+            files = index_files(list(read.values()))
+            if not self._closing:
+                _write_files(Path(site_dir) / OUTPUT, files)
+            with _READ_LOCK:
+                _READ.clear()
+                _READ.update(self._keys)
+        except OSError as e:
+            raise SearchIndexError(f"the search index could not be written: {e}") from None
         finally:
-            self.close()
             self.seconds += time.perf_counter() - start
 
     def close(self, *, now: bool = False) -> None:
-        """Stop Pagefind (it ends when its input does), and note the CPU time it used. `now`:
-        an index nobody will read (a serve rebuild replaces it), so Pagefind is killed rather
-        than left to work through every page still queued for it."""
+        """Stop: an index finishing in the background writes nothing more (a rebuild replaces it)."""
         self._closing = True
-        with self._close_lock:
-            if self._proc.returncode is None:
-                self._stop(now)
 
-    def _stop(self, now: bool) -> None:
-        if now:
-            self._proc.kill()
-        self._outbox.put(None)
-        deadline = time.monotonic() + 10
-        while (done := os.wait4(self._proc.pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        if done[0] == 0:
-            self._proc.kill()
-            done = os.wait4(self._proc.pid, 0)
-        self._proc.returncode = os.waitstatus_to_exitcode(done[1])
-        self.cpu_seconds = done[2].ru_utime + done[2].ru_stime
 
-    # -- the two threads and the protocol ---------------------------------------------------
-    def _post(self, payload: dict, url: str = "") -> int:
-        """Encode a request here, in the build's thread, so that `seconds` counts it: the writer
-        thread only copies bytes into the pipe, which holds no lock the rendering needs."""
-        with self._lock:
-            self._sent += 1
-            message_id = self._sent
-            if url:
-                self._urls[message_id] = url
-        self._outbox.put(base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")))
-        return message_id
+def _key_hex(key: str) -> str:
+    return key.encode("utf-8").hex()
 
-    def _sent_ids(self) -> list[int]:
-        with self._lock:
-            return list(range(1, self._sent + 1))
 
-    def _ask(self, payload: dict, timeout: float = 60) -> dict:
-        message_id = self._post(payload)
-        self._wait([message_id], timeout)
-        answer = self._answers.get(message_id) or {}
-        if answer.get("type") != payload["type"]:
-            raise SearchIndexError(f"Pagefind refused {payload['type']}: {answer.get('message', answer)}{self._said()}")
-        return answer
+def index_files(reads: list[_Read]) -> dict[str, bytes]:
+    """Every file of the index, by its path under `search/`, for pages in URL order."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    words_of: dict[str, set[str]] = {}
+    filters: dict[str, dict[str, list[int]]] = {}
+    files: dict[str, bytes] = {}
+    for pid, read in enumerate(reads):
+        for s, q in read.scores.items():
+            groups.setdefault(s, []).append((pid, q))
+        for word in read.page.words:
+            words_of.setdefault(word[:2], set()).add(word)
+        for name, value in read.page.filters.items():
+            filters.setdefault(name, {}).setdefault(value, []).append(pid)
+        files[f"pages/{pid}.json"] = read.fragment
+    shards: dict[str, list[str]] = {}
+    split: list[str] = []
+    for pair, words in words_of.items():
+        stems = {stem(w) for w in words}
+        if sum(len(groups[s]) for s in stems) > SPLIT_AT and any(len(w) > 2 for w in words):
+            split.append(pair)
+            for w in words:
+                shards.setdefault(w[:3], []).append(w)
+        else:
+            shards[pair] = list(words)
+    for key, words in shards.items():
+        files[f"words/{_key_hex(key)}.json"] = _shard(sorted(words), groups)
+    files["filters.json"] = _dump(
+        {n: {v: _gaps(ids) for v, ids in sorted(f.items())} for n, f in sorted(filters.items())}
+    )
+    version = hashlib.sha256()
+    for path in sorted(files):
+        version.update(path.encode() + b"\0" + files[path] + b"\0")
+    files["index.json"] = _dump(
+        {
+            "format": FORMAT,
+            "version": version.hexdigest()[:12],
+            "pages": len(reads),
+            "shards": sorted(shards),
+            "split": sorted(split),
+        }
+    )
+    return files
 
-    def _wait(self, ids: list[int], timeout: float) -> None:
-        with self._lock:
-            if not self._lock.wait_for(lambda: self._ended or all(i in self._answers for i in ids), timeout):
-                raise SearchIndexError(f"Pagefind did not finish indexing within {timeout:.0f} s")
-            if not all(i in self._answers for i in ids):
-                raise SearchIndexError(f"Pagefind stopped before it finished{self._said()}")
 
-    def _write_loop(self) -> None:
-        stdin = self._proc.stdin
-        assert stdin is not None  # opened with stdin=PIPE
-        while (data := self._outbox.get()) is not None:
-            try:
-                stdin.write(data + b",")
-                stdin.flush()
-            except OSError:
-                break  # Pagefind stopped: the reader sees its end and `_wait` says so
-        try:
-            stdin.close()
-        except OSError:
-            pass
+def _gaps(ids: list[int]) -> list[int]:
+    return [b - a for a, b in zip([-1, *ids], ids, strict=False)]
 
-    def _read_loop(self) -> None:
-        buffer = b""
-        stdout = self._proc.stdout
-        assert isinstance(stdout, io.BufferedReader)  # a binary PIPE: read1 returns what has arrived
-        while chunk := stdout.read1(1 << 16):
-            buffer += chunk
-            *messages, buffer = buffer.split(b",")
-            for message in messages:
-                self._answer(json.loads(base64.b64decode(message)))
-        with self._lock:
-            self._ended = True
-            self._lock.notify_all()
 
-    def _answer(self, reply: dict) -> None:
-        payload = reply.get("payload") or {}
-        message_id = reply.get("message_id")
-        if message_id is None and payload.get("original_message"):  # an unreadable request
-            message_id = json.loads(payload["original_message"]).get("message_id")
-        with self._lock:
-            if payload.get("type") == "Error":
-                self._errors.append(
-                    f"{self._urls.get(message_id, 'the site') if message_id is not None else 'the site'}: {payload.get('message')}"
-                )
-            self._answers[message_id] = {
-                "type": payload.get("type"),
-                "index_id": payload.get("index_id"),
-                "message": payload.get("message"),
-            }
-            self._lock.notify_all()
+def _shard(words: list[str], groups: dict[str, list[tuple[int, int]]]) -> bytes:
+    order: dict[str, int] = {}
+    for w in words:
+        order.setdefault(stem(w), len(order))
+    postings = [groups[s] for s in order]
+    return _dump(
+        {
+            "words": {w: order[stem(w)] for w in words},
+            "groups": [[_gaps([p for p, _ in g]), [q for _, q in g]] for g in postings],
+        }
+    )
 
-    def _stderr_loop(self) -> None:
-        stderr = self._proc.stderr
-        assert isinstance(stderr, io.BufferedReader)  # a binary PIPE
-        while chunk := stderr.read1(1 << 12):
-            self._stderr = (self._stderr + chunk)[-4096:]
 
-    def _said(self) -> str:
-        text = self._stderr.decode("utf-8", "replace").strip()
-        return f": {text.splitlines()[-1]}" if text else ""
+def _write_files(out: Path, files: dict[str, bytes]) -> None:
+    """Write the index; under serve, only the files that changed since the last write there."""
+    folder = str(out.resolve())
+    before = _WRITTEN.get(folder) if out.is_dir() else None
+    digests = {path: hashlib.blake2b(data, digest_size=16).digest() for path, data in files.items()}
+    if before is None:
+        if out.exists():
+            shutil.rmtree(out)
+        before = {}
+    for path, data in files.items():
+        if before.get(path) != digests[path] or not (out / path).is_file():
+            (out / path).parent.mkdir(parents=True, exist_ok=True)
+            (out / path).write_bytes(data)
+    for path in set(before) - set(files):
+        (out / path).unlink(missing_ok=True)
+    _WRITTEN[folder] = digests
 
 
 class Background:
     """An index finished after the build has returned, under `mkdocs serve`: the server holds
-    every request until a build is over, and on a 1,000-lesson course finishing the index (the
-    pages a `--dirty` rebuild did not render read back, then written) took longer than the rest
-    of the rebuild. A saved lesson now shows at once and search catches up seconds later; the
-    next build stops an index still being finished, which that build replaces anyway."""
+    every request until a build is over, and the saved page should show at once; search catches
+    up a moment later. The next build stops an index still being finished, which it replaces."""
 
     def __init__(
         self,
@@ -435,7 +284,8 @@ class Background:
                 if not self._stopped:
                     failed(str(e))
             else:
-                done(indexer)
+                if not self._stopped:
+                    done(indexer)
 
         self._thread = threading.Thread(target=run, name="tracksite-search-index", daemon=True)
         self._thread.start()

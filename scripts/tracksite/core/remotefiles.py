@@ -232,7 +232,7 @@ def credits_html(files: list[RemoteFile]) -> str:
             who = f'<a href="{html.escape(item.source, quote=True)}">{who}</a>'
         items.append(f"<li>{who} ({html.escape(item.licence)})</li>")
     return (
-        '<aside class="ts-credits ts-third-party" aria-label="Third-party files" data-pagefind-ignore>'
+        '<aside class="ts-credits ts-third-party" aria-label="Third-party files" data-search-ignore>'
         '<p class="ts-credits__label">Third-party files</p>'
         f"<ul>{''.join(items)}</ul></aside>"
     )

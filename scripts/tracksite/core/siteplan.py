@@ -25,8 +25,8 @@ from tracksite.core import references as refs
 from tracksite.core.findings import Finding
 from tracksite.core.siteconfig import SiteConfig
 
-#: The folder the search index (Pagefind) is written to, after the build, replacing what was there.
-SEARCH_FOLDER = "pagefind"
+#: The folder the search index is written to, after the build, replacing what was there.
+SEARCH_FOLDER = "search"
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ compressed with gzip at level 9 as a server would send it:
   attention.js fetches only when the widget comes near the viewport: those files are listed apart,
   under `deferred`, with their own total.
 
-The course search (Pagefind, `[data-ts-search]`) loads its dialog's code and its engine only when a
-learner opens it: `search-ui.js` (its `data-ui`), `pagefind.js`, `pagefind-entry.json`, and the language's metadata and WebAssembly (the filter
-files load only when a learner goes to the track or kind menu). Those are listed apart, under `on_search`, with their total;
-a query then adds the index chunks of its words and one fragment per result shown, which depend
-on the query and are measured in Chromium by `tracksite bench --search`. Pagefind's files are
-stored gzipped already and count at their size on disk.
+The course search (`[data-ts-search]`) loads its dialog's code and its engine only when a learner
+opens it: `search-ui.js` (its `data-ui`), `search-engine.js` beside it, and the index's entry file
+`search/index.json` (its `data-index`; the filter file loads only when a learner goes to the
+track or kind menu). Those are listed apart, under `on_search`, with their total; a query then
+adds the word files of its words and one fragment per result shown, which depend on the query
+and are measured in Chromium by `tracksite bench --search`.
 
 On a page with Material's own search box (a plain MkDocs site; tracksite's theme has none),
 Material's search worker and its whole index (`search/search_index.json`) are fetched as the
@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import posixpath
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -90,8 +91,9 @@ class _Resources(HTMLParser):
         if a.get("data-ts-search") is not None:
             if a.get("data-ui"):
                 self.found.append(("on-search", a["data-ui"]))
-            if a.get("data-pagefind"):
-                self.found.append(("pagefind", a["data-pagefind"]))
+                self.found.append(("on-search", posixpath.join(posixpath.dirname(a["data-ui"]), "search-engine.js")))
+            if a.get("data-index"):
+                self.found.append(("on-search", a["data-index"]))
         if a.get("data-widget") and a.get("data-config"):
             # the heatmap fetches its data only when it comes near the viewport (attention.js)
             kind = "deferred" if a["data-widget"] == "attention" else "data"
@@ -132,7 +134,7 @@ def _local(site: Path, base: str, url: str, served_under: str = "/") -> Path | N
     return found
 
 
-def _gzip_size(data: bytes) -> int:
+def gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
@@ -150,40 +152,6 @@ def _material_search(parser: _Resources, page_rel: str) -> list[tuple[str, str, 
         found.append(("js", config["search"], page_rel))
     base = config.get("base", ".") if isinstance(config, dict) else "."
     found.append(("search", f"{base.rstrip('/')}/{SEARCH_INDEX}", page_rel))
-    return found
-
-
-def sent_size(data: bytes) -> int:
-    """Bytes on the wire: Pagefind's gzipped files go as they are, the rest gzip -9."""
-    return len(data) if data[:2] == b"\x1f\x8b" else _gzip_size(data)
-
-
-def search_engine_files(pagefind_js: Path) -> list[dict]:
-    """What opening the course search loads before the first query: Pagefind's script, its entry
-    file, then for the site's language the metadata and the WebAssembly. Empty when the site has
-    no index."""
-    folder = pagefind_js.parent
-    site = folder.parent
-    files = [pagefind_js, folder / "pagefind-entry.json"]
-    try:
-        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
-        languages = entry["languages"].values()
-    except (OSError, ValueError, KeyError, AttributeError):
-        return []
-    for language in languages:
-        files += [folder / f"pagefind.{language['hash']}.pf_meta", folder / f"wasm.{language['wasm']}.pagefind"]
-    found = []
-    for path in files:
-        if path.is_file():
-            data = path.read_bytes()
-            found.append(
-                {
-                    "url": path.relative_to(site).as_posix(),
-                    "kind": "search",
-                    "bytes": len(data),
-                    "gzip": sent_size(data),
-                }
-            )
     return found
 
 
@@ -219,7 +187,7 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
         site=site,
         served_under=base_path_of(site),
         seen={html_path},
-        resources=[{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": _gzip_size(page_bytes)}],
+        resources=[{"url": page_rel, "kind": "html", "bytes": len(page_bytes), "gzip": gzip_size(page_bytes)}],
         not_counted=[] if parser.material_search else [SEARCH_INDEX + " (Material's search: not on this page)"],
     )
     while todo:
@@ -258,15 +226,13 @@ class _Visit:
         rel = path.relative_to(self.site).as_posix() if path.is_relative_to(self.site) else str(path)
         data = path.read_bytes()
         if kind == "deferred":
-            self.deferred.append({"url": rel, "kind": "data", "bytes": len(data), "gzip": _gzip_size(data)})
-            return []
-        if kind == "pagefind":
-            self.on_search += search_engine_files(path)
+            self.deferred.append({"url": rel, "kind": "data", "bytes": len(data), "gzip": gzip_size(data)})
             return []
         if kind == "on-search":
-            self.on_search.append({"url": rel, "kind": "js", "bytes": len(data), "gzip": _gzip_size(data)})
+            on_kind = "js" if rel.endswith(".js") else "search"
+            self.on_search.append({"url": rel, "kind": on_kind, "bytes": len(data), "gzip": gzip_size(data)})
             return []
-        self.resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": _gzip_size(data)})
+        self.resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": gzip_size(data)})
         return _css_refs(data, rel) if kind == "css" else []
 
     def summary(self, page_url: str) -> dict:

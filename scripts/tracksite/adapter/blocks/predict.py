@@ -42,7 +42,7 @@ class Predict(DataBlock):
             pre = el(code, "pre")
             el(pre, "code", parsed.code, f"language-{parsed.language}")
         el(block, "p", "What will this print?", "ts-predict__question", id=f"{root_id}-question")
-        answer = el(block, "details", None, "ts-predict__answer", data_pagefind_ignore="")
+        answer = el(block, "details", None, "ts-predict__answer", data_search_ignore="")
         el(answer, "summary", "Show the output")
         el(answer, "p", "It prints:", "ts-predict__prints")
         # <samp>, not <code>: the output is what the program printed, and pymdownx.highlight

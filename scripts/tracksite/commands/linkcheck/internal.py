@@ -3,7 +3,7 @@
 Every `href`, `src`, `srcset` (and `poster`, `data`, `cite`, `action`, `style` and `<style>`
 `url()`, `<meta http-equiv=refresh>`, the data files a widget's `data-config` names) of every
 built page, the theme's and templates' links included; every `url()` and `@import` of every
-stylesheet; and the course search's result links (each Pagefind fragment's page and headings). A link resolves as a browser resolves it at
+stylesheet; and the course search's result links (each search fragment's page and headings). A link resolves as a browser resolves it at
 the site's address (a climb above the root is an error, not a file found next to the site on
 the disk); a folder URL needs its index.html; a `#fragment` must name an `id` a browser can
 scroll to (not one inside a `<template>` or a script's text) or an `<a name>`, in HTML pages
@@ -14,7 +14,6 @@ in each, which is why lychee is used only for external links.
 from __future__ import annotations
 
 import concurrent.futures
-import gzip
 import json
 import os
 from collections.abc import Iterator
@@ -157,14 +156,13 @@ def missing(link: Link, target: Target, path: Path, site: Path) -> str:
 
 def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[Path, str, str]]:
     """(fragment file, location, message) for each search result that leads nowhere: every
-    Pagefind fragment names a page, and a heading in it for each section a result can lead to."""
+    search fragment names a page, and an element of it for each section a result can lead to."""
     site = layout.folder
-    for source in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for source in sorted((site / "search" / "pages").glob("*.json")):
         try:
-            data = gzip.decompress(source.read_bytes())
-            fragment = json.loads(data[data.index(b"{") :])
+            fragment = json.loads(source.read_text(encoding="utf-8"))
             url, title = fragment["url"], fragment.get("meta", {}).get("title") or fragment["url"]
-            anchors = [a["id"] for a in fragment.get("anchors", []) if str(a.get("element", "")).startswith("h")]
+            anchors = [str(anchor) for anchor, _title, _text in fragment["sections"] if anchor]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             yield source, "", "not a readable search index fragment; rebuild the site"
             continue

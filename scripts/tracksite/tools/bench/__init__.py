@@ -177,7 +177,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--search",
         action="store_true",
-        help="benchmark the course search instead (Pagefind against Material's search: index build, "
+        help="benchmark the course search instead (tracksite's index against Material's search: index build, "
         "size, bytes and time to first result in Chromium; tracksite.tools.bench.search)",
     )
     p.set_defaults(handler=cmd_bench)

@@ -371,7 +371,7 @@ def write_plain_project(root: Path, tracks: list[TrackPlan], repo: Path = REPO) 
     config["extra_css"] = list(theme_files.STYLESHEETS)
     config["extra_javascript"] = [{"path": js, "defer": True} for js in theme_files.SCRIPTS]
     # Material's own search, as a plain MkDocs site has it: the floor for builds and the baseline
-    # the search benchmark (tools/bench/search.py) compares Pagefind with
+    # the search benchmark (tools/bench/search.py) compares the course search with
     config["plugins"] = ["search"]
     nav: list[Any] = [{"Home": "index.md"}]
     home = [f"# {config['site_name']}\n\n{config['site_description']}\n"]

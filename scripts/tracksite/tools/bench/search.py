@@ -1,16 +1,16 @@
-"""`tracksite bench --search`: the course search (Pagefind) against Material's search.
+"""`tracksite bench --search`: the course search (tracksite's own index) against Material's search.
 
 For each size it writes the synthetic course of `tools/bench/course.py` twice (tracksite sources, and
 the same pages as plain MkDocs + Material with Material's `search` plugin), builds both, and
 measures:
 
-1. the index: seconds Pagefind takes on the built tracksite site (run again on the finished
-   site, alone), its share of the whole `mkdocs build` (which includes it), and the index's size
-   on disk; for Material, the size of `search/search_index.json`;
+1. the index: seconds the build spent on it (as the build logs it), its share of the whole
+   `mkdocs build`, and the index's size on disk; for Material, the size of
+   `search/search_index.json`;
 2. in Chromium (Debian's), on an empty cache for every run: a visit to a lesson page, then a
    one-word and a three-word query typed into each site's search box. The URLs the browser
-   requested are recorded; each search file counts at what a server sends (gzip -9, or as it is
-   for Pagefind's files, which are stored gzipped), as in `tools/weight.py`. Time to first result
+   requested are recorded; each search file counts at what a server sends (gzip -9), as in
+   `tools/weight.py`. Time to first result
    is from the last keystroke (a `keydown` listener) to the moment the results for the whole
    query are on screen (a MutationObserver): for ours, when the status line names the query;
    for Material's, the first change of its result list after the last keystroke.
@@ -43,11 +43,11 @@ from tracksite.localserver import serve_folder
 from tracksite.tools.bench.course import plan_course, write_plain_project, write_tracksite_project
 from tracksite.tools.bench.measure import BenchError, byte_compile, mkdocs_build
 from tracksite.tools.bench.run import _log, machine_info
-from tracksite.tools.weight import sent_size
+from tracksite.tools.weight import gzip_size
 
 QUERIES = {"one word": "encoder", "three words": "synthetic lesson 650"}
 BUNDLED_QUERIES = {"one word": "softmax", "three words": "scaled dot product"}
-OURS = ("/pagefind/", "/assets/tracksite/search.js", "/assets/tracksite/search-ui.js", "/assets/tracksite/search.css")
+OURS = ("/search/", "/assets/tracksite/search")  # the index; search.js, search-ui.js, search-engine.js, search.css
 MATERIALS = ("/assets/javascripts/workers/search.", "/search/search_index.json", "/assets/javascripts/lunr/")
 START, END = "<!-- search-bench -->", "<!-- /search-bench -->"
 
@@ -70,11 +70,11 @@ _WATCH = """([engine, query]) => {
 
 #: What each search file is, for the breakdown of a query's bytes (by the first mark in its path).
 _PARTS = (
-    ("/pagefind/index/", "index chunks"),
-    ("/pagefind/fragment/", "page fragments"),
-    ("/pagefind/filter/", "filter lists"),
-    ("/pagefind/", "Pagefind's script, WebAssembly, entry file and page list"),
-    ("/assets/tracksite/", "our search.js, search-ui.js and search.css"),
+    ("/search/words/", "word files"),
+    ("/search/pages/", "page fragments"),
+    ("/search/filters.json", "filter file"),
+    ("/search/index.json", "entry file"),
+    ("/assets/tracksite/", "search.js, search-ui.js, search-engine.js and search.css"),
 )
 
 
@@ -87,7 +87,7 @@ def _search_bytes(site: Path, urls: list[str], base: str, marks: tuple[str, ...]
             file = site / path.lstrip("/")
             if file.is_file():
                 files.add(path)
-                size = sent_size(file.read_bytes())
+                size = gzip_size(file.read_bytes())
                 total += size
                 part = next((name for mark, name in _PARTS if mark in path), "other")
                 parts[part] = parts.get(part, 0) + size
@@ -147,19 +147,17 @@ def _disk(folder: Path) -> tuple[int, int]:
 
 
 #: The line the plugin logs at the end of every build (adapter/plugin.py `_write_index`).
-_INDEX_LINE = re.compile(r"search index of (\d+) pages: ([\d.]+) s of the build's time, ([\d.]+) s of Pagefind's CPU")
+_INDEX_LINE = re.compile(r"search index of (\d+) pages: ([\d.]+) s of the build's time")
 
 
 def _index_cost(runs: list) -> dict[str, float]:
-    """What the index cost the builds, as each build logged it: the wall time the build spent on
-    it (queueing pages, and waiting for Pagefind after the last one; Pagefind indexes alongside
-    the rendering), Pagefind's own CPU time, and both as shares of the build (median of runs)."""
+    """What the index cost the builds, as each build logged it: the time the build spent reading
+    pages for it and writing it, and the build's wall and CPU time (median of runs)."""
     found = [_INDEX_LINE.search(r.stderr) for r in runs]
     if not all(found):
         raise BenchError("a build did not log its search index line (tracksite: search index of ...)")
     return {
         "index_s": statistics.median(float(m.group(2)) for m in found if m),  # every m is set: checked above
-        "index_cpu_s": statistics.median(float(m.group(3)) for m in found if m),
         "build_s": statistics.median(r.wall for r in runs),
         "build_cpu_s": statistics.median(r.cpu for r in runs),
     }
@@ -171,8 +169,8 @@ def _material_files(site: Path) -> dict[str, Any]:
     data = index.read_bytes()
     return {
         "index_bytes": len(data),
-        "index_gzip": sent_size(data),
-        "visit_bytes": sent_size(data) + sent_size(worker.read_bytes()),
+        "index_gzip": gzip_size(data),
+        "visit_bytes": gzip_size(data) + gzip_size(worker.read_bytes()),
     }
 
 
@@ -185,7 +183,7 @@ def bench_size(n: int, repeat: int, work: Path, timeout: float) -> dict[str, Any
     ours_project = write_tracksite_project(work / f"ts-{n}", tracks)
     plain_build = mkdocs_build(write_plain_project(work / f"pl-{n}", tracks), plain_site, timeout).wall
     cost = _index_cost([mkdocs_build(ours_project, ours_site, timeout) for _ in range(repeat)])
-    disk, files = _disk(ours_site / "pagefind")
+    disk, files = _disk(ours_site / "search")
     _log(f"search N={n}: build {cost['build_s']:.1f} s, index {cost['index_s']:.2f} s, {disk / 1024:.0f} KB")
     result = {
         "lessons": n,
@@ -207,7 +205,7 @@ def bench_bundled(repo: Path, repeat: int, work: Path, timeout: float) -> dict[s
     """The bundled course: ours in Chromium; Material's search files from a build with its plugin."""
     site = work / "bundled"
     cost = _index_cost([mkdocs_build(repo, site, timeout) for _ in range(repeat)])
-    disk, files = _disk(site / "pagefind")
+    disk, files = _disk(site / "search")
     ours = _browser_runs(site, "transformers-and-llms/attention-mechanism/", BUNDLED_QUERIES, "ours", repeat)
     copy = work / "bundled-material"
     shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", ".venv", "site", "site-*", "__pycache__"))
@@ -238,38 +236,33 @@ def _kb(n: float) -> str:
 
 
 def _index_cells(r: dict[str, Any]) -> str:
-    """The index's cost: wall time the build spent on it and its share; Pagefind's CPU and its share."""
-    return (
-        f"{r['index_s']:.2f} s ({r['index_s'] / r['build_s']:.0%} of {r['build_s']:.1f} s) | "
-        f"{r['index_cpu_s']:.2f} s ({r['index_cpu_s'] / r['build_cpu_s']:.0%} of {r['build_cpu_s']:.1f} s)"
-    )
+    """The index's cost: the time the build spent on it, and its share of the build."""
+    return f"{r['index_s']:.2f} s ({r['index_s'] / r['build_s']:.0%} of {r['build_s']:.1f} s)"
 
 
 def render(data: dict[str, Any], command: str) -> str:
     lines = [
         START,
         "",
-        "## Search: Pagefind against Material's search",
+        "## Search: tracksite's index against Material's search",
         "",
         f"Measured {data['date']} with `{command}` (median of {data['repeat']} runs; "
         f"{data['machine'].get('cpu', '?')}, {data['machine'].get('cores', '?')} cores shared with other jobs, "
         f"load average {data['machine'].get('load_before', '?')} before the run; Chromium headless; "
         "wall-clock times, which that load inflates). Index time: what the build spent on the index, as "
-        "the build logs it: handing each page to Pagefind, which indexes it in its own process while "
-        "the next pages render, and waiting for Pagefind to finish and write its files after the last "
-        "page; beside it, Pagefind's own CPU time against the whole build's CPU time (a measure load "
-        "does not inflate). Search bytes: the search files a learner's browser "
+        "the build logs it: reading each page as it renders, and writing the index's files after the "
+        "last one. Search bytes: the search files a learner's browser "
         "requested for a visit to a lesson page plus the first query, each counted at what a server sends "
-        "(gzip -9; Pagefind's files are stored gzipped and count as they are). Time: from the last keystroke "
+        "(gzip -9). Time: from the last keystroke "
         "to the first result of the whole query on screen. Queries on the synthetic course: "
         + ", ".join(f"{k} `{v}`" for k, v in QUERIES.items())
         + " (every synthetic page uses the same 42 nouns, so every query matches nearly every page: "
         "a harsher case than a real course's vocabulary).",
         "",
-        "| lessons (pages) | index: build time spent | Pagefind CPU | index on disk | "
+        "| lessons (pages) | index: build time spent | index on disk | "
         "search bytes, 1 word: ours / Material | 3 words: ours / Material | "
         "first result, 1 word: ours / Material | 3 words: ours / Material |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
     b = data["bundled"]
     lines.append(
@@ -300,61 +293,38 @@ def render(data: dict[str, Any], command: str) -> str:
 
 
 TUNING = [
-    "What was tuned to get here, and what is left:",
+    "How the index is made small, and what is left:",
     "",
+    "- Our own index, not Pagefind's: before any index was read, Pagefind's WebAssembly (71 KB), "
+    "script (13 KB) and page list (20 KB at 3,000 pages) were 104 KB of every first query at 1,000 "
+    "lessons, over the 100 KB target by themselves (146 KB with its index chunks). The engine "
+    "(`search-engine.js`) is plain JavaScript of a few KB; a query fetches the entry file (the "
+    "number of pages and the list of word files), one word file per word and one fragment per result "
+    "drawn. No list of every page travels: each word file gives, for each page a stem is on, the "
+    "stem's score there, computed at build time (BM25's term part, with page lengths compared with a "
+    "fixed length, so the score depends on that page alone); the browser adds the idf from the "
+    "number of pages the stem is on.",
+    "- Word files are cut by the words' first two letters, and a pair whose pages would pass 2,000 by "
+    "the third: a query's word costs a few KB at most, however large the course. Page ids are gaps "
+    "from the previous one, which a host's gzip compresses to about a byte a page.",
     "- Only teaching text is indexed: widgets (quizzes, answers, flashcards, exercises, the stepper, "
-    "the heatmap), glossary tooltips, instructor notes and page furniture are left out, which keeps "
-    "index chunks and page fragments smaller as well as the results clean.",
-    "- The word being typed is preloaded only from its third letter on. Pagefind matches it as a "
-    "prefix, and its own `debouncedSearch` preloads every prefix: on the 1,000-lesson course the "
-    "first keystroke, `e`, fetched the 35 KB index chunk of the words in `e` though `encoder` lives "
-    "in another one (187 KB for a one-word query before, 152 KB after; 388 KB before for three words).",
-    "- Each result is drawn as soon as its page fragment arrives (a few KB each, five drawn at a time, "
-    'more with "Show more results"), not when the slowest of the five has.',
+    "the heatmap), glossary tooltips, instructor notes, the course map and page furniture are left "
+    "out, which keeps word files and page fragments smaller as well as the results clean.",
+    "- The word being typed is fetched ahead only from its third letter on: a word of one or two "
+    "letters matches only itself, and a longer one the words it begins.",
+    "- Each result is drawn as soon as its page fragment arrives (five drawn at a time, more with "
+    '"Show more results"), not when the slowest of the five has.',
     "- A query runs after a 120 ms pause in typing, so half-typed words fetch no fragments; after a "
-    "last word of one or two letters, a 360 ms pause (a hesitation after `t` fetched the chunk and "
-    "fragments of the words in `t`; on a loaded machine, where keystrokes arrive late, it often did). Of the time "
-    "after the last keystroke, that pause is the largest part; Pagefind's search itself (tens of ms "
-    "for one word, about 100 ms for three, on the harsh course) and one fragment's round trip follow. "
-    "A shorter pause would fetch fragments for half-typed words of anyone typing slower than it. "
-    "Before these changes the three-word query took 340 ms (load average 10).",
-    "- The index is built while the pages render: each page goes to Pagefind's service mode "
-    "(`pagefind --service`, in its own process, so on the second core) as soon as it is rendered, "
-    "reduced to the element Pagefind reads (the rest of each page, navigation and chrome, was over half "
-    "its bytes and of Pagefind's parsing); what is left after the last page is writing the files. The "
-    "fragments are byte for byte those Pagefind's command line writes from the whole pages. Pagefind's "
-    "official Python package was not used: it reads one answer per 100 ms, minutes for 3,000 pages. "
-    "Before, Pagefind ran on the finished site after the build and was 23% of the build's time at 1,000 "
-    "lessons (21.3 s of 94.3 s, on a machine with load average 10).",
-    "- Pagefind's filter files load only when a learner goes to the track or kind menu; Pagefind runs "
-    "without its web worker (one file fewer); its ready-made UI files are deleted from the site.",
-    "- Ranking: Pagefind's `pageLength` 0.3 (default 0.75) so a full lesson is not ranked below its "
-    "short cheatsheet; code blocks weigh half; overviews and cheatsheets weigh half of a lesson.",
-    "- Only headings keep their ids in what Pagefind reads: it stores every element with an id in the "
-    "page's fragment as a place a result could lead to, and the ids of glossary tooltips, code blocks "
-    "and quizzes were half of a lesson fragment's list. The course map of a track page (its legend and "
-    "its list of every lesson of the track and of the tracks it links to) is navigation and is not "
-    "indexed: it was four fifths of a track page's fragment and made a track page a hit for the words "
-    "in other tracks' lesson titles. Together they cut the one-word query at 1,000 lessons from 152 KB "
-    "to 146 KB.",
-    "- What no setting removes: Pagefind's WebAssembly (about 71 KB), its script (13 KB) and its page "
-    "list (`pf_meta`, 20 KB at 3,000 pages: a fragment name and word count per page) load before any "
-    "index, and the index chunk of a word lists every page and position where it occurs. The synthetic "
-    "course is the hard case for that: its 1,200-word lessons are written from 42 nouns, so every word "
-    "of a query occurs many times on every one of the 3,000 pages, and each word of a three-word query "
-    "brings such a chunk. A real course's terms occur on a few pages. The targets are judged on this "
-    "harsh case; a synthetic course with a realistic vocabulary was not built.",
-    "- A page loads only the search's button (`search.js`, under 1 KB): the dialog's code "
-    "(`search-ui.js`) loads when a learner opens the search, and Pagefind's script, WebAssembly and "
-    "page list start loading at that moment, while the learner types.",
-    "- Each track's glossary, key points, review and exercise pack are indexed (a glossary term is a "
-    "section of the glossary, so a term's search leads to its definition); card backs, solutions and "
-    "quiz answers are not. That adds four entries per track to the page list.",
-    "- Not done: a shorter page list. Pagefind names each page's fragment by 7 hex digits of its hash "
-    "(`en_1a2b3c4`) in the page list every query loads: about 7 bytes a page after gzip, 20 KB at 3,000 "
-    "pages. Renaming the fragments in order (`en_0`, `en_1`, ...) and rewriting the page list would "
-    "make it compress to a few KB, but it rewrites Pagefind's binary format, which a Pagefind upgrade "
-    "may change. Not done either: loading a fragment only when its result scrolls into view.",
+    "last word of one or two letters, a 360 ms pause. Of the time after the last keystroke, that pause "
+    "is the largest part.",
+    "- The filter file loads only when a learner goes to the track or kind menu.",
+    "- Ranking: BM25 with a length weight of 0.3 (0.75 is usual) so a full lesson is not ranked below "
+    "its short cheatsheet; a word of the page's title counts half a match more; words of headings "
+    "count six times, code blocks half; overviews, cheatsheets, key points, review decks and exercise "
+    "packs weigh half of a lesson.",
+    "- The synthetic course is the hard case: its lessons are written from 42 nouns, so every word of "
+    "a query is on every one of the 3,000 pages and each word file lists them all. A real course's "
+    "terms occur on a few pages.",
 ]
 
 #: Pagefind's own published figure, against which ours are read (pagefind.app, the project's README).
@@ -397,10 +367,7 @@ def targets(data: dict[str, Any]) -> list[str]:
         share = big["index_s"] / big["build_s"]
         out.append(
             f"- The index adds at most 15% to the build: {share:.0%} "
-            f"({big['index_s']:.1f} s of {big['build_s']:.1f} s), "
-            + ("met" if share <= 0.15 else "**missed**")
-            + f"; Pagefind's CPU time is {big['index_cpu_s'] / big['build_cpu_s']:.0%} of the build's, "
-            "which a build waits for in full only when no second core is free."
+            f"({big['index_s']:.1f} s of {big['build_s']:.1f} s), " + ("met." if share <= 0.15 else "**missed**.")
         )
     b = data["bundled"]
     first = b["ours"]["one word"]["bytes"]

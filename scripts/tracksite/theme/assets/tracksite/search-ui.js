@@ -1,8 +1,8 @@
-/* tracksite: the course search's dialog on Pagefind's JS API, loaded by search.js when a learner
-   first opens the search (nothing of it, nor Pagefind, loads with the page). Pagefind (pagefind.js,
-   its WebAssembly, the index chunks) starts loading as soon as this module runs, while the learner
-   types. Closed with Esc; the arrow keys move between the box and the results. Every text goes in
-   through textContent; an excerpt's <mark>s are rebuilt as elements. */
+/* tracksite: the course search's dialog, loaded by search.js when a learner first opens the
+   search (nothing of it loads with the page). Its engine (search-engine.js) and the index's entry
+   file start loading as soon as this module runs, while the learner types; each query then
+   fetches the word files of its words. Closed with Esc; the arrow keys move between the box and
+   the results. Every text goes in through textContent, an excerpt's marks as <mark> elements. */
 export function attach(root) {
   const $ = (sel) => root.querySelector(sel);
   const openBtn = $(".ts-search__open"), dialog = $(".ts-search__dialog"), input = $(".ts-search__input");
@@ -15,25 +15,20 @@ export function attach(root) {
 
   const load = () => {
     if (!loading) {
-      loading = import(new URL(root.dataset.pagefind, document.baseURI).href).then(async (pf) => {
-        /* pageLength 0.3 (Pagefind's default 0.75): a full lesson that teaches a term is not
-           ranked below its own short cheatsheet for being long (docs/benchmarks.md). */
-        await pf.options({ excerptLength: 18, noWorker: true, ranking: { pageLength: 0.3 } });
-        await pf.init();
-        return pf;
-      });
+      loading = import(new URL("search-engine.js", import.meta.url).href)
+        .then((engine) => new engine.Index(root.dataset.index).ready);
       loading.catch(() => { loading = null; });
     }
     return loading;
   };
 
-  /* The track and kind menus are filled from Pagefind's filter files when a learner first goes
+  /* The track and kind menus are filled from the index's filter file when a learner first goes
      to one (focus or pointer), not when the search opens: most searches never filter, and on a
-     large course those files are a good part of a first query's bytes (docs/benchmarks.md). */
+     large course that file is a good part of a first query's bytes (docs/benchmarks.md). */
   let filling = null;
   const loadFilters = () => {
     if (!filling) {
-      filling = load().then((pf) => pf.filters()).then(fillFilters);
+      filling = load().then((index) => index.filters()).then(fillFilters);
       filling.catch(() => { filling = null; });
     }
     return filling;
@@ -60,36 +55,6 @@ export function attach(root) {
     return filters;
   };
 
-  /* An excerpt is the page's text with "<" and ">" written as "&lt;" and "&gt;" (Pagefind does
-     that, and only that) and the matched words wrapped in <mark>: split on the marks, undo those
-     two entities, and put every piece in as text. Nothing from the index is parsed as HTML. */
-  const unescape = (text) => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-  const excerptNodes = (excerpt) => {
-    const out = [];
-    String(excerpt || "").split(/(<mark>[^]*?<\/mark>)/).forEach((part) => {
-      if (!part) return;
-      const marked = /^<mark>([^]*)<\/mark>$/.exec(part);
-      if (marked) {
-        const mark = document.createElement("mark");
-        mark.textContent = unescape(marked[1]);
-        out.push(mark);
-      } else out.push(document.createTextNode(unescape(part)));
-    });
-    return out;
-  };
-
-  /* The section of the page the query hits hardest: Pagefind gives one sub-result per heading,
-     with the weight of every matched word; a term taught under a heading outweighs a passing
-     mention elsewhere. */
-  const bestSection = (data) => {
-    let best = null, bestScore = -1;
-    for (const sub of data.sub_results || []) {
-      const score = (sub.weighted_locations || []).reduce((s, w) => s + (w.balanced_score || w.weight || 0), 0);
-      if (score > bestScore) { best = sub; bestScore = score; }
-    }
-    return best;
-  };
-
   const el = (tag, cls, text) => {
     const node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -99,17 +64,14 @@ export function attach(root) {
 
   const renderHit = (data) => {
     const meta = data.meta || {};
-    const section = bestSection(data);
     const item = el("li", "ts-search__hit");
     const link = el("a", "ts-search__link");
-    link.href = section && section.url ? section.url : data.url;
+    link.href = data.url;
     link.append(el("span", "ts-search__hit-title", meta.title || data.url));
     link.append(el("span", "ts-search__hit-meta", [meta.kind, meta.where].filter(Boolean).join(" · ")));
-    if (section && section.anchor && section.title && section.title !== meta.title) {
-      link.append(el("span", "ts-search__hit-section", section.title));
-    }
+    if (data.section && data.section !== meta.title) link.append(el("span", "ts-search__hit-section", data.section));
     const excerpt = el("span", "ts-search__excerpt");
-    excerpt.append(...excerptNodes(section ? section.excerpt : data.excerpt));
+    for (const [text, marked] of data.excerpt) excerpt.append(marked ? el("mark", null, text) : document.createTextNode(text));
     link.append(excerpt);
     item.append(link);
     return item;
@@ -139,10 +101,9 @@ export function attach(root) {
 
   const say = (text) => { status.textContent = text; };
 
-  /* Pagefind matches the word being typed as a prefix, so preloading "e" fetches the index chunk
-     of every word in "e" (35 KB on the 1,000-lesson benchmark course) though the learner is
-     typing "encoder", whose words live in another chunk. From three letters on, a prefix nearly
-     always falls within the chunk the finished word needs (docs/benchmarks.md). */
+  /* A word of one or two letters is matched whole, not as the start of longer words, and its
+     word file is that of its two letters, not the one the finished word will need: the word
+     being typed is fetched ahead from its third letter on (docs/benchmarks.md). */
   const longEnough = (term) => term.split(/\s+/).pop().length >= 3;
 
   const run = async () => {
@@ -152,21 +113,26 @@ export function attach(root) {
       list.replaceChildren(); list.removeAttribute("aria-busy"); more.hidden = true; shown = []; say("");
       return;
     }
-    let pf;
+    let index;
     try {
-      pf = await load();
+      index = await load();
     } catch (e) {
       say("Search is not available: its index did not load (" + (e && e.message ? e.message : e) + ").");
       return;
     }
-    if (longEnough(term)) pf.preload(term, { filters: chosenFilters() }).catch(() => {}); /* index chunks, while typing */
-    /* Our own pause, not Pagefind's debouncedSearch: that one preloads every prefix, "e" too. A
-       last word of one or two letters is most often the start of a longer one, typed slowly: it
+    if (longEnough(term)) index.preload(term).catch(() => {}); /* word files, while typing */
+    /* A last word of one or two letters is most often the start of a longer one, typed slowly: it
        waits three times as long, so a short word like "AI" is still searched, but a hesitation
-       after "t" does not fetch the index chunks and fragments of every word in "t". */
+       after "t" does not fetch the word file and fragments of "t". */
     await new Promise((resolve) => setTimeout(resolve, longEnough(term) ? WAIT : 3 * WAIT));
     if (mine !== generation) return; /* a newer keystroke took over */
-    const search = await pf.search(term, { filters: chosenFilters() });
+    let search;
+    try {
+      search = await index.search(term, { filters: chosenFilters() });
+    } catch (e) {
+      if (mine === generation) say("Search is not available: part of its index did not load (" + (e && e.message ? e.message : e) + ").");
+      return;
+    }
     if (mine !== generation) return;
     shown = search.results; drawn = 0;
     list.replaceChildren();
@@ -216,6 +182,6 @@ export function attach(root) {
     const next = drawn;
     drawMore().then(() => { const link = list.querySelectorAll("a")[next]; if (link) link.focus(); });
   });
-  load().catch(() => {}); /* fetch Pagefind while the learner types */
+  load().catch(() => {}); /* fetch the engine and the index's entry while the learner types */
   if (input.value.trim()) run(); /* typed while this module was on its way */
 }

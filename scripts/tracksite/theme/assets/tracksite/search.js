@@ -1,7 +1,7 @@
 /* tracksite: the course search's button (partials/search-box.html), shown once this script runs,
    and its keys ("/" or "s", as Material's search). This is all of the search a page loads: the
-   dialog's code (search-ui.js) and Pagefind load when a learner first opens it, and Pagefind's
-   index while they type (docs/benchmarks.md). The dialog opens at once; what is typed before the
+   dialog's code (search-ui.js) and the engine (search-engine.js) load when a learner first opens
+   it, and the index's files while they type (docs/benchmarks.md). The dialog opens at once; what is typed before the
    code has arrived is searched when it has. */
 (() => {
   "use strict";

@@ -1,0 +1,257 @@
+"""One rendered page as the course search sees it: its title, kind and place, its filters, and
+its text cut into sections at the headings results can lead to, each word with its weight.
+
+The templates decide what is read (`data-search-body`, `data-search-meta`, `data-search-filter`,
+`data-search-weight`, `data-search-ignore`; `partials/search-meta.html`); this module only
+reads the HTML our own templates and Markdown wrote, with one pass of a regular expression over
+the marked element (a full HTML parser was several times slower on 3,000 pages). It also keeps
+out what the widgets' HTML does not mark itself (`EXCLUDED`).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import dataclass, field
+
+#: Parts of an indexed page that are not teaching text. Every widget (`data-widget`: quizzes,
+#: flashcards, exercises, the worked example's stepper, the heatmap, progress) is practice or
+#: interactive chrome: answers must never show in a result or its excerpt (quiz explanations,
+#: solutions, flashcard backs), and practice must not outrank the prose section that teaches a
+#: term. The widget classes are named too, in case a widget is ever written without its
+#: `data-widget`. Instructor notes are for instructors only. A glossary term's tooltip repeats
+#: the glossary's definition inside every lesson that first uses the term: it would make each of
+#: those lessons a hit for the definition's words. A course map (its legend and its text
+#: alternative, which names every lesson of the track and of the tracks it links to) is
+#: navigation: it made a track page a hit for words in the titles of other tracks' lessons. On a
+#: track's own pages: the lessons a glossary term is taught and used in (navigation), a review
+#: card's answer, and the review session's controls. The rest is page furniture.
+EXCLUDED_CLASSES = frozenset(
+    {
+        "ts-widget-error",
+        "ts-instructor",
+        "ts-solution",
+        "ts-quiz",
+        "ts-cards",
+        "headerlink",
+        "ts-crosslinks",
+        "ts-credits",
+        "ts-facts",
+        "md-button",
+        "ts-lesson-header__where",
+        "ts-track-pages",
+        "ts-term__tip",
+        "ts-map",
+        "ts-glossary__where",
+        "ts-card__more",
+        "ts-review",
+    }
+)
+EXCLUDED_ATTRIBUTES = ("data-widget", "data-search-ignore")
+#: A heading's words count as much as this many words of prose (h1 to h6), as in most site
+#: searches: a term in a heading is what the section is about.
+HEADING_WEIGHTS = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0, "h5": 3.0, "h6": 2.0}
+#: A code block repeats a term as an identifier (`def softmax`): it counts half as much as prose,
+#: so that the section whose text explains a term is the one a result leads to.
+CODE_WEIGHT = 0.5
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_INLINE = frozenset(
+    "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup time u var".split()
+)
+_TOKEN = re.compile(
+    r"<!--.*?-->"
+    r"|<(script|style|template|textarea|svg)\b[^>]*>.*?</\1\s*>"
+    r"|<math\b[^>]*>(.*?)</math\s*>"
+    r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^>]*)?)>"
+    r"|[^<]+|<",
+    re.S | re.I,
+)
+_ATTR = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s"\'=<>`]+)))?')
+#: A word: letters and digits; "self-attention" and "d_model" are two words each, as typed.
+WORD = re.compile(r"[^\W_]+")
+BODY = "data-search-body"
+#: Written by the templates right after the element they mark `data-search-body`, so the
+#: element's end is found without reading the tags inside it.
+END_MARK = "<!-- /search-body -->"
+
+
+@dataclass
+class Section:
+    """A part of a page a result can lead to: from a heading with an id to the next one."""
+
+    anchor: str
+    title: str
+    text: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchPage:
+    """What the index keeps of one page: `words` maps each word to its weighted count."""
+
+    url: str
+    meta: dict[str, str]
+    filters: dict[str, str]
+    sections: list[Section]
+    words: dict[str, float]
+    length: int
+    weight: float = 1.0  # the marked element's own `data-search-weight`: the page's against others
+
+    def fragment(self) -> dict:
+        """What a learner's browser downloads to show this page as a result."""
+        return {
+            "url": self.url,
+            "meta": self.meta,
+            "sections": [[s.anchor, s.title, _squeeze("".join(s.text))] for s in self.sections],
+        }
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def attributes(raw: str) -> dict[str, str]:
+    """A start tag's attributes, entities decoded."""
+    out = {}
+    for m in _ATTR.finditer(raw):
+        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4) or ""
+        out.setdefault(m.group(1).lower(), htmllib.unescape(value))
+    return out
+
+
+def _excluded(attrs: dict[str, str]) -> bool:
+    if any(a in attrs for a in EXCLUDED_ATTRIBUTES):
+        return True
+    return bool(EXCLUDED_CLASSES.intersection(attrs.get("class", "").split()))
+
+
+def body_span(html: str) -> tuple[int, int] | None:
+    """Where the element marked `data-search-body` starts and (by the end mark after it, or
+    else the page's end) stops; None for a page never indexed (drafts, the home page)."""
+    i = html.find(BODY)
+    while i >= 0:
+        tag = html.rfind("<", 0, i)
+        if tag >= 0 and html.find(">", tag, i) < 0 and html[i + len(BODY)] in " \t\n=/>":
+            end = html.rfind(END_MARK)
+            return tag, end if end > i else len(html)
+        i = html.find(BODY, i + 1)
+    return None
+
+
+class _Reader:
+    """The walk over one page's marked element: a stack of open elements, each with the weight,
+    exclusion and capture in force outside it."""
+
+    def __init__(self, url: str) -> None:
+        self.page = SearchPage(url, {}, {}, [Section("", "")], {}, 0)
+        self.stack: list[tuple[str, float, bool, str | None]] = []
+        self.weight, self.excluded = 1.0, False
+        self.capture: str | None = None  # "meta:title", "filter:track", a section's "head:<id>"
+        self.captured: list[str] = []
+        self.entry = ""  # the id of the glossary entry being read: its <dt> is its heading
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag in _VOID:
+            if not self.excluded:
+                self.text(" ")
+            return
+        weight, capture = self.weight, None
+        if "data-search-weight" in attrs:
+            try:
+                factor = float(attrs["data-search-weight"])
+            except ValueError:
+                factor = 1.0
+            if self.stack:
+                weight *= factor
+            else:
+                self.page.weight = factor
+        classes = attrs.get("class", "").split()
+        if "ts-glossary__entry" in classes and attrs.get("id"):
+            self.entry = attrs["id"]
+        if "data-search-meta" in attrs:
+            capture = "meta:" + attrs["data-search-meta"]
+        elif "data-search-filter" in attrs:
+            capture = "filter:" + attrs["data-search-filter"]
+        elif (tag in HEADING_WEIGHTS or (tag == "dt" and self.entry)) and not (self.excluded or _excluded(attrs)):
+            capture = "head:" + (attrs.get("id", "") if tag != "dt" else self.entry)
+            weight *= HEADING_WEIGHTS.get(tag, HEADING_WEIGHTS["h2"])
+            self.entry = ""
+        self.stack.append((tag, self.weight, self.excluded, self.capture))
+        self.excluded = self.excluded or _excluded(attrs)
+        self.weight = weight
+        if capture is not None and self.capture is None:
+            self.capture, self.captured = capture, []
+        if tag not in _INLINE:
+            self.text(" ")
+
+    def end(self, tag: str) -> None:
+        if tag in _VOID or not any(t == tag for t, *_ in self.stack):
+            return  # a stray end tag
+        while self.stack:
+            open_tag, self.weight, excluded, capture = self.stack.pop()
+            if self.capture is not None and capture != self.capture:
+                self._captured(self.capture)
+            self.capture, self.excluded = capture, excluded
+            if open_tag == tag:
+                break
+        if tag not in _INLINE:
+            self.text(" ")
+
+    def _captured(self, what: str) -> None:
+        text = _squeeze("".join(self.captured))
+        kind, _, name = what.partition(":")
+        if kind == "meta":
+            self.page.meta[name] = text
+        elif kind == "filter":
+            self.page.filters[name] = text
+        elif name:  # only a heading with an id starts a section a result can lead to
+            self.page.sections.append(Section(name, text))
+        else:
+            self.page.sections[-1].text.append(f" {text} ")
+
+    def text(self, text: str) -> None:
+        """Words count where they are not excluded; a heading's and the title's words count
+        with their weight but are not excerpt text; metadata is read even where excluded."""
+        if self.capture is not None and (not self.excluded or not self.capture.startswith("head:")):
+            self.captured.append(text)
+        if self.excluded:
+            return
+        if self.capture is None:
+            self.page.sections[-1].text.append(text)
+        words = self.page.words
+        for word in WORD.findall(text.lower()):
+            words[word] = words.get(word, 0.0) + self.weight
+            self.page.length += 1
+
+
+_MO = re.compile(r"<mo\b[^>]*>(.*?)</mo>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def math_text(mathml: str) -> str:
+    """A formula as text, the way it reads on the page: its letters and digits run together
+    (`\\mathrm{softmax}` is one <mi> per letter) and its operators set apart, so "softmax" is a
+    word a learner finds and an excerpt shows "softmax ( QK⊤ dk ) V" rather than TeX."""
+    return " " + " ".join(htmllib.unescape(_TAG.sub("", _MO.sub(r" \1 ", mathml))).split()) + " "
+
+
+def read_page(html: str, url: str) -> SearchPage | None:
+    """The page as the search keeps it; None for a page with no `data-search-body` element."""
+    span = body_span(html)
+    if span is None:
+        return None
+    reader = _Reader(url)
+    for m in _TOKEN.finditer(html, *span):
+        if m.group(4):
+            if m.group(3):
+                reader.end(m.group(4).lower())
+            else:
+                reader.start(m.group(4).lower(), attributes(m.group(5) or ""))
+        elif m.group(2) is not None:
+            reader.text(math_text(m.group(2)))
+        elif m.group(1) is None and not m.group(0).startswith("<!--"):
+            reader.text(htmllib.unescape(m.group(0)))
+    while reader.stack:  # an element left open at the end of the marked part
+        reader.end(reader.stack[-1][0])
+    if reader.capture is not None:
+        reader._captured(reader.capture)
+    return reader.page
