@@ -361,3 +361,16 @@ def test_markup_in_a_title_shows_as_text(course, chromium, serve_site):
     assert page.locator(".ts-search__dialog img, .ts-search__dialog script, .ts-search__dialog b").count() == 0
     assert page.locator(".ts-search__excerpt mark").count() >= 1
     context.close()
+
+
+def test_a_word_no_page_has_is_named_and_left_out(browser_page):
+    """A typo or a word the course never uses does not empty the results of the other words:
+    the status names it, and a query of such words alone finds nothing."""
+    page = open_page(browser_page)
+    found = search(page, "softmax zqxwvword")
+    assert found and found[0]["section"] and all("Practice" not in h["section"] for h in found)
+    status = page.text_content(".ts-search__status")
+    assert "No page has \u201czqxwvword\u201d" in status, status
+    page.fill(".ts-search__input", "zqxwvword")
+    page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.startsWith('No results')")
+    assert page.locator(HITS).count() == 0

@@ -108,8 +108,11 @@ def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-#: What the last build read, by (URL, HTML): a rebuild reads again only the pages that changed.
-_READ: dict[tuple[str, int, int], _Read | None] = {}
+#: What the last build read, by URL: the page file's stamp (modified time and size; none for a
+#: page read as it rendered), the HTML's length and hash, and the reading. A rebuild reads again
+#: only the pages that changed; under serve, an unchanged page file is not even read from disk.
+_Kept = tuple[tuple[int, int] | None, tuple[int, int], "_Read | None"]
+_READ: dict[str, _Kept] = {}
 _READ_LOCK = threading.Lock()
 #: What was last written into a site folder (file -> bytes digest): under serve, unchanged files
 #: are not written again.
@@ -122,7 +125,7 @@ class Indexer:
 
     def __init__(self) -> None:
         self.pages: dict[str, _Read | None] = {}
-        self._keys: dict[tuple[str, int, int], _Read | None] = {}
+        self._kept: dict[str, _Kept] = {}
         self._closing = False
         self.seconds = 0.0
         self.indexed = 0
@@ -131,26 +134,41 @@ class Indexer:
     def urls(self) -> set[str]:
         return set(self.pages)
 
-    def add(self, html: str, url: str) -> None:
+    def add(self, html: str, url: str, stamp: tuple[int, int] | None = None) -> None:
         """Read a rendered page for the index, at its site-root URL ("/track/lesson/")."""
         start = time.perf_counter()
-        key = (url, len(html), hash(html))
+        key = (len(html), hash(html))
         with _READ_LOCK:
-            read = _READ.get(key, False)
-        if read is False:
+            kept = _READ.get(url)
+        if kept is not None and kept[1] == key:
+            read = kept[2]
+        else:
             page = read_page(html, url)
             read = _Read(page) if page is not None else None
-        self.pages[url] = self._keys[key] = read
+        self.pages[url] = read
+        self._kept[url] = (stamp, key, read)
         self.seconds += time.perf_counter() - start
 
     def add_from_disk(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
-        """The pages (URL, file in the site) this build did not render, as the site holds them."""
+        """The pages (URL, file in the site) this build did not render, as the site holds them:
+        a page file with the stamp it had when last read is not read again."""
         for url, dest in pages:
             if self._closing:
                 return
+            if url in self.pages or not dest.endswith(".html"):
+                continue
             path = Path(site_dir) / dest
-            if url not in self.pages and dest.endswith(".html") and path.is_file():
-                self.add(path.read_text(encoding="utf-8", errors="replace"), url)
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            stamp = (info.st_mtime_ns, info.st_size)
+            with _READ_LOCK:
+                kept = _READ.get(url)
+            if kept is not None and kept[0] == stamp:
+                self.pages[url], self._kept[url] = kept[2], kept
+            else:
+                self.add(path.read_text(encoding="utf-8", errors="replace"), url, stamp)
 
     def finish(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
         """Index the pages this build did not render, then write the index."""
@@ -168,7 +186,7 @@ class Indexer:
                 _write_files(Path(site_dir) / OUTPUT, files)
             with _READ_LOCK:
                 _READ.clear()
-                _READ.update(self._keys)
+                _READ.update(self._kept)
         except OSError as e:
             raise SearchIndexError(f"the search index could not be written: {e}") from None
         finally:
@@ -199,14 +217,14 @@ def index_files(reads: list[_Read]) -> dict[str, bytes]:
         files[f"pages/{pid}.json"] = read.fragment
     shards: dict[str, list[str]] = {}
     split: list[str] = []
-    for pair, words in words_of.items():
-        stems = {stem(w) for w in words}
-        if sum(len(groups[s]) for s in stems) > SPLIT_AT and any(len(w) > 2 for w in words):
+    for pair, in_pair in words_of.items():
+        stems = {stem(w) for w in in_pair}
+        if sum(len(groups[s]) for s in stems) > SPLIT_AT and any(len(w) > 2 for w in in_pair):
             split.append(pair)
-            for w in words:
+            for w in in_pair:
                 shards.setdefault(w[:3], []).append(w)
         else:
-            shards[pair] = list(words)
+            shards[pair] = list(in_pair)
     for key, words in shards.items():
         files[f"words/{_key_hex(key)}.json"] = _shard(sorted(words), groups)
     files["filters.json"] = _dump(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 #: Parts of an indexed page that are not teaching text. Every widget (`data-widget`: quizzes,
@@ -111,10 +112,12 @@ def _squeeze(text: str) -> str:
 
 def attributes(raw: str) -> dict[str, str]:
     """A start tag's attributes, entities decoded."""
-    out = {}
-    for m in _ATTR.finditer(raw):
-        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4) or ""
-        out.setdefault(m.group(1).lower(), htmllib.unescape(value))
+    out: dict[str, str] = {}
+    if not raw or raw.isspace():
+        return out
+    for name, double, single, bare in _ATTR.findall(raw):
+        value = double or single or bare
+        out.setdefault(name.lower(), htmllib.unescape(value) if "&" in value else value)
     return out
 
 
@@ -148,6 +151,9 @@ class _Reader:
         self.capture: str | None = None  # "meta:title", "filter:track", a section's "head:<id>"
         self.captured: list[str] = []
         self.entry = ""  # the id of the glossary entry being read: its <dt> is its heading
+        self.open: dict[str, int] = {}  # open elements by tag name, for stray end tags
+        self.runs: dict[float, list[str]] = {}  # the counted text, by weight
+        self.run_weight, self.run = 1.0, list[str]()  # the text since the weight last changed
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag in _VOID:
@@ -171,12 +177,14 @@ class _Reader:
             capture = "meta:" + attrs["data-search-meta"]
         elif "data-search-filter" in attrs:
             capture = "filter:" + attrs["data-search-filter"]
-        elif (tag in HEADING_WEIGHTS or (tag == "dt" and self.entry)) and not (self.excluded or _excluded(attrs)):
+        excluded = self.excluded or _excluded(attrs)
+        if capture is None and (tag in HEADING_WEIGHTS or (tag == "dt" and self.entry)) and not excluded:
             capture = "head:" + (attrs.get("id", "") if tag != "dt" else self.entry)
             weight *= HEADING_WEIGHTS.get(tag, HEADING_WEIGHTS["h2"])
             self.entry = ""
         self.stack.append((tag, self.weight, self.excluded, self.capture))
-        self.excluded = self.excluded or _excluded(attrs)
+        self.open[tag] = self.open.get(tag, 0) + 1
+        self.excluded = excluded
         self.weight = weight
         if capture is not None and self.capture is None:
             self.capture, self.captured = capture, []
@@ -184,10 +192,11 @@ class _Reader:
             self.text(" ")
 
     def end(self, tag: str) -> None:
-        if tag in _VOID or not any(t == tag for t, *_ in self.stack):
-            return  # a stray end tag
+        if not self.open.get(tag):
+            return  # a stray end tag, or a void element's
         while self.stack:
             open_tag, self.weight, excluded, capture = self.stack.pop()
+            self.open[open_tag] -= 1
             if self.capture is not None and capture != self.capture:
                 self._captured(self.capture)
             self.capture, self.excluded = capture, excluded
@@ -217,10 +226,26 @@ class _Reader:
             return
         if self.capture is None:
             self.page.sections[-1].text.append(text)
+        if self.weight != self.run_weight:
+            self._flush()
+            self.run_weight = self.weight
+        self.run.append(text)
+
+    def _flush(self) -> None:
+        if self.run:
+            self.runs.setdefault(self.run_weight, []).append("".join(self.run))
+            self.run = []
+
+    def count_words(self) -> None:
+        """Every word of the counted text, with its weight: one pass of the word pattern for each
+        weight, rather than one for each piece of text between two tags."""
+        self._flush()
         words = self.page.words
-        for word in WORD.findall(text.lower()):
-            words[word] = words.get(word, 0.0) + self.weight
-            self.page.length += 1
+        for weight, chunks in self.runs.items():
+            found = WORD.findall(" ".join(chunks).lower())
+            self.page.length += len(found)
+            for word, n in Counter(found).items():
+                words[word] = words.get(word, 0.0) + n * weight
 
 
 _MO = re.compile(r"<mo\b[^>]*>(.*?)</mo>", re.S)
@@ -234,24 +259,65 @@ def math_text(mathml: str) -> str:
     return " " + " ".join(htmllib.unescape(_TAG.sub("", _MO.sub(r" \1 ", mathml))).split()) + " "
 
 
+_SAME_NAME: dict[str, re.Pattern] = {}
+
+
+def _skippable(html: str, tag: str, pos: int, stop: int) -> int | None:
+    """Where the element opened just before `pos` ends, when nothing in it is read (no metadata
+    or filter marked inside): found by the nesting of the tags named like it, comments and
+    raw text apart. None when it holds a mark or does not end before `stop`."""
+    pattern = _SAME_NAME.get(tag)
+    if pattern is None:
+        pattern = _SAME_NAME[tag] = re.compile(
+            rf"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>|<(/?){re.escape(tag)}(?=[\s/>])[^>]*>", re.S | re.I
+        )
+    depth = 1
+    for token in pattern.finditer(html, pos, stop):
+        if token.group(1) or token.group(0).startswith("<!"):
+            continue
+        depth += -1 if token.group(2) else 1
+        if depth == 0:
+            if "data-search-" in html[pos : token.start()]:
+                return None
+            return token.end()
+    return None
+
+
 def read_page(html: str, url: str) -> SearchPage | None:
     """The page as the search keeps it; None for a page with no `data-search-body` element."""
     span = body_span(html)
     if span is None:
         return None
     reader = _Reader(url)
-    for m in _TOKEN.finditer(html, *span):
-        if m.group(4):
-            if m.group(3):
-                reader.end(m.group(4).lower())
-            else:
-                reader.start(m.group(4).lower(), attributes(m.group(5) or ""))
-        elif m.group(2) is not None:
-            reader.text(math_text(m.group(2)))
-        elif m.group(1) is None and not m.group(0).startswith("<!--"):
-            reader.text(htmllib.unescape(m.group(0)))
+    pos, stop = span
+    while pos < stop:
+        for m in _TOKEN.finditer(html, pos, stop):
+            pos = m.end()
+            last = m.lastindex
+            if last == 5:  # a tag
+                name = m.group(4).lower()
+                if m.group(3):
+                    reader.end(name)
+                    continue
+                was = reader.excluded
+                reader.start(name, attributes(m.group(5)))
+                if reader.excluded and not was and name not in _VOID:
+                    skip = _skippable(html, name, pos, stop)
+                    if skip is not None:  # an excluded element with no metadata in it: jump over it
+                        reader.end(name)
+                        pos = skip
+                        break
+            elif last is None:  # text, a comment, a lone "<"
+                token = m.group(0)
+                if not token.startswith("<!--"):
+                    reader.text(htmllib.unescape(token) if "&" in token else token)
+            elif last == 2:
+                reader.text(math_text(m.group(2)))
+        else:
+            break
     while reader.stack:  # an element left open at the end of the marked part
         reader.end(reader.stack[-1][0])
     if reader.capture is not None:
         reader._captured(reader.capture)
+    reader.count_words()
     return reader.page

@@ -4,7 +4,8 @@
    drawn, that page's fragment: no WebAssembly, no list of every page (docs/benchmarks.md).
 
    A word matches the words of the index it equals or, from three letters on, that it begins
-   ("enc" finds "encoder"); each word of the query must be on a page for the page to be a result,
+   ("enc" finds "encoder"); each word of the query must be on a page for the page to be a result
+   (a word on no page of the course at all is left out of the query, and named as such),
    and the pages are ranked by BM25 (the score per page is computed at build time, the weight of a
    rare word here), a word in a page's title counting half a match more. Excerpts and the section a result leads to are worked out from the fragment. */
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -102,13 +103,17 @@ export class Index {
     return keep;
   }
 
-  /* Every page holding every word of the query, best first; `data()` fetches a result's fragment. */
+  /* Every page holding every word of the query, best first; `data()` fetches a result's
+     fragment. `ignored`: the words no page of the course has, left out rather than making the
+     whole query fail (a typo, a word the course never uses). */
   async search(query, { filters } = {}) {
     await this.ready;
     const terms = [...new Set(words(query))];
-    if (!terms.length) return { results: [] };
-    const [found, keep] = await Promise.all([Promise.all(terms.map((w) => this.match(w))), this.allowed(filters)]);
-    found.sort((a, b) => a.pages.size - b.pages.size);
+    if (!terms.length) return { results: [], ignored: [] };
+    const [all, keep] = await Promise.all([Promise.all(terms.map((w) => this.match(w))), this.allowed(filters)]);
+    const ignored = terms.filter((_, i) => !all[i].pages.size);
+    const found = all.filter((f) => f.pages.size).sort((a, b) => a.pages.size - b.pages.size);
+    if (!found.length) return { results: [], ignored };
     const matched = new Set(found.flatMap((f) => [...f.matched]));
     const results = [];
     for (const [page, score] of found[0].pages) {
@@ -122,7 +127,7 @@ export class Index {
     }
     results.sort((a, b) => b.score - a.score || a.id - b.id);
     for (const r of results) r.data = () => this.file("pages/" + r.id + ".json").then((f) => this.result(f, matched));
-    return { results };
+    return { results, ignored: ignored.length < terms.length ? ignored : [] };
   }
 
   /* A result as the list shows it: the section the query hits hardest (a hit in its heading

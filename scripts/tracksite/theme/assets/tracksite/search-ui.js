@@ -138,8 +138,10 @@ export function attach(root) {
     list.replaceChildren();
     more.hidden = true;
     const n = shown.length;
-    if (n === 0) say("No results for \u201c" + term + "\u201d.");
-    else await drawMore(() => say(n + (n === 1 ? " result" : " results") + " for \u201c" + term + "\u201d."));
+    const quote = (w) => "\u201c" + w + "\u201d";
+    const left = search.ignored.length ? " No page has " + search.ignored.map(quote).join(" or ") + "." : "";
+    if (n === 0) say("No results for " + quote(term) + "." + left);
+    else await drawMore(() => say(n + (n === 1 ? " result" : " results") + " for " + quote(term) + "." + left));
   };
 
   /* Esc closes at once, as Material's did (a search field would first clear itself); the arrow
