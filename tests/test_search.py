@@ -514,3 +514,28 @@ def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
             assert done == [indexer] and (site / "search" / "index.json").is_file()
             assert "wombat" in (site / "search" / "pages" / "0.json").read_text(encoding="utf-8")
         assert failed == []
+
+
+def test_an_index_made_by_difference_is_the_index_made_anew(monkeypatch):
+    """Under serve the next index of the same pages is made from the last one (`_Index.update`):
+    after edits that add, drop and move words, and that push a pair of letters past the size at
+    which its word file is split, it holds exactly the files an index made anew holds."""
+    monkeypatch.setattr(search, "SPLIT_AT", 3)
+
+    def reads(texts: list[str]) -> list:
+        pages = [
+            searchpage.read_page(f'<div data-search-body><h2 id="s{i}">Part {i}</h2><p>{t}</p></div>', f"/p{i}/")
+            for i, t in enumerate(texts)
+        ]
+        return [search._Read(p) for p in pages if p is not None]
+
+    first = reads(["encoder decoder attention", "tokens and the encoder", "a cat", "dog days", "zebra"])
+    index = search._Index(first)
+    second = reads(["encoder encoders encoding entropy", "tokens and the encoder", "a cat", "dogs", "entry enters"])
+    second[1], second[2] = first[1], first[2]  # unchanged pages keep their reading, as under serve
+    index.update(second)
+    assert index.files == search._Index(second).files
+    assert any(len(k) == 3 for k in json.loads(index.files["index.json"])["shards"])  # "en" split by now
+    third = reads(["cat", "tokens and the encoder", "a cat", "dogs", "zebra"])
+    index.update(third)
+    assert index.files == search._Index(third).files

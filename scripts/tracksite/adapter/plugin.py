@@ -326,8 +326,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = csp.apply(widgetassets.link(output, page.url))
         self.edits.write_early(output, page)  # under serve, the saved page: the browsers may reload
-        # Read for the search index now; under serve after the reload (search.Background)
-        if not self.failed and self.command != "serve":
+        # Read for the search index now (under serve too: the rebuilds render only what changed,
+        # and the first build's pages are then read in the build, not in the background)
+        if not self.failed:
             try:
                 if self.indexer is None:
                     self.indexer = search.Indexer()
@@ -356,6 +357,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 list(self._pages),
                 _log_index,
                 lambda e: serving_tools.terminal_log().error("ERROR    -  tracksite: %s", e),
+                delay=search.SERVE_DELAY,
             )
         elif not self.failed and not strict_failed:
             self._write_index(indexer, config.site_dir)

@@ -120,6 +120,12 @@ def forget_strict_warnings() -> None:
             h.counts.clear()
 
 
+#: How long MkDocs waits for the file events of a save to stop before it builds (its own 0.1 s):
+#: inotify reports an editor's whole save (a write, or a temporary file renamed over the page)
+#: within a millisecond or two, so a twentieth of a second still takes one save as one build.
+SAVE_QUIET = 0.05
+
+
 class ServeSession:
     """What the plugin adds to one `mkdocs serve` run; the plugin keeps the course state."""
 
@@ -136,6 +142,7 @@ class ServeSession:
         self.build = self._dirty_builder(server.builder)
         self.app = server.get_app()
         _quicker_watcher(server, [p for p, exists in self.watched.items() if exists])
+        server.build_delay = min(getattr(server, "build_delay", SAVE_QUIET), SAVE_QUIET)
         logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
         server.builder = self.safe_build
         server.set_app(self.serve_request)

@@ -104,6 +104,7 @@ class _Loader:
         self.links: list[Path] = []
         self.left_out: dict[str, list[Path]] = {}  # lesson key -> what its folder holds unpublished
         self.drafts: set[str] = set()
+        self._plain_folders: dict[Path, bool] = {}
 
     # -- driving -----------------------------------------------------------------------------
     def run(self, docs_dir: Path | None) -> Project:
@@ -378,7 +379,7 @@ class _Loader:
     def escapes(self, path: Path) -> bool:
         """True (and a problem) when a symbolic link, of `path` or of a folder above it, leads out
         of the project: course sources never pull in files from elsewhere on the machine."""
-        if _inside(Path(os.path.realpath(path)), self.root):
+        if self._plain(path) or _inside(Path(os.path.realpath(path)), self.root):
             return False
         try:
             shown = path.relative_to(self.root).as_posix()
@@ -420,6 +421,22 @@ class _Loader:
             self.problems.add(path, *too_complex, hint="split the page or the paragraph", code="TS512")
             return None
         return src
+
+    def _plain(self, path: Path) -> bool:
+        """True when `path` lies in the project with no symbolic link on the way: one `lstat`
+        for the file, the folders above it remembered (a course has thousands of files in a few
+        hundred folders, and resolving each file's whole path was most of the loader's calls)."""
+        folder = path.parent
+        plain = self._plain_folders.get(folder)
+        if plain is None:
+            if folder == self.root:
+                plain = True
+            elif folder == folder.parent or not str(folder).startswith(str(self.root)):
+                plain = False
+            else:
+                plain = not os.path.islink(folder) and self._plain(folder)
+            self._plain_folders[folder] = plain
+        return plain and not os.path.islink(path)
 
     def report_schema(self, path: Path, spec: schema.Mapping, located: Located) -> None:
         if located.value is None:

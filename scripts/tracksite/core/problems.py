@@ -64,6 +64,7 @@ class ProblemList:
 
     root: Path
     items: list[Problem] = field(default_factory=list)
+    _resolved: tuple[Path, Path] | None = field(default=None, repr=False, compare=False)
 
     def add(
         self,
@@ -87,14 +88,21 @@ class ProblemList:
         """The path as the author sees it: a symbolic link by its own name (resolving a link
         loop would raise), else resolved."""
         p = Path(path)
+        root = self._root()
         try:
-            return Path(os.path.abspath(p)).relative_to(self.root.resolve()).as_posix()
+            return Path(os.path.abspath(p)).relative_to(root).as_posix()
         except ValueError:
             pass
         try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+            return p.resolve().relative_to(root).as_posix()
         except (ValueError, RuntimeError, OSError):
             return p.as_posix()
+
+    def _root(self) -> Path:
+        """The root, resolved once (a whole-course check shows thousands of paths)."""
+        if self._resolved is None or self._resolved[0] != self.root:
+            self._resolved = (self.root, self.root.resolve())
+        return self._resolved[1]
 
     @property
     def errors(self) -> list[Problem]:

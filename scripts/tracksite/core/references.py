@@ -103,8 +103,14 @@ def is_unsafe(target: str) -> bool:
     return unsafe_scheme(target) is not None
 
 
+_BROWSER_DROPS = "".join(map(chr, range(33)))
+
+
 def unsafe_scheme(target: str) -> str | None:
-    url = re.sub(r"[\t\n\r]", "", html.unescape(target)).lstrip("".join(map(chr, range(33))))
+    if "&" in target or "\t" in target or "\n" in target or "\r" in target:
+        url = re.sub(r"[\t\n\r]", "", html.unescape(target)).lstrip(_BROWSER_DROPS)
+    else:
+        url = target.lstrip(_BROWSER_DROPS)
     m = _UNSAFE.match(url)
     return m.group(1).lower() if m else None
 

@@ -6,6 +6,9 @@ normalised here, once, and everything downstream sees `\n`-terminated text with 
 
 from __future__ import annotations
 
+import os
+import stat
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,17 +18,43 @@ from tracksite.errors import SourceProblem
 MAX_BYTES = 2_000_000
 
 
+#: Texts read by this process, by path: the file's stamp (modified and changed time, size, inode)
+#: and its text. `mkdocs serve`, `check --watch` and the language server load the whole course
+#: on every save; a file whose stamp is unchanged is not read again (one `lstat` instead of four
+#: calls and a read). A file modified within `RACY_NS` of being read is not remembered, since
+#: a second save in the same clock tick can leave its stamp as it was (as git treats "racy" files).
+_TEXTS: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
+RACY_NS = 2_000_000_000
+
+
 def read_text(path: Path) -> str:
     """UTF-8 with or without BOM, any line ending; a clear error for anything else."""
     try:
-        if path.is_symlink() or not path.is_file():
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            raise SourceProblem("not a regular file (symbolic links are not followed)", code="TS001") from None
+        if not stat.S_ISREG(info.st_mode):
             raise SourceProblem("not a regular file (symbolic links are not followed)", code="TS001")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceProblem(f"file is {size:,} bytes; course files are limited to {MAX_BYTES:,}", code="TS002")
+        if info.st_size > MAX_BYTES:
+            raise SourceProblem(
+                f"file is {info.st_size:,} bytes; course files are limited to {MAX_BYTES:,}", code="TS002"
+            )
+        stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+        kept = _TEXTS.get(path)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]
         data = path.read_bytes()
     except OSError as e:
         raise SourceProblem(f"cannot read file: {e.strerror or e}", code="TS001") from None
+    text = _decode(data)
+    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
+        _TEXTS[path] = (stamp, text)
+    return text
+
+
+def _decode(data: bytes) -> str:
+    """The file's bytes as text with `\n` line ends, or a SourceProblem at the line at fault."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
