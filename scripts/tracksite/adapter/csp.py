@@ -19,8 +19,7 @@ import secrets
 
 import jinja2
 
-# One list of sources per directive, so another part of the build can extend the policy
-# (e.g. `DIRECTIVES["script-src"].append("'wasm-unsafe-eval'")`) without rewriting it.
+# The policy, one list of sources per directive (docs/security.md says why each one).
 DIRECTIVES: dict[str, list[str]] = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
