@@ -445,7 +445,11 @@ def terminal_log() -> logging.Logger:
     return logger
 
 
-SETTLE_AFTER = 1.5  # seconds without a save after a served build before settle_memory runs
+#: Seconds without a save after a served build before settle_memory runs: after the browsers
+#: have reloaded the saved page (search.SERVE_DELAY, the index, comes first), and before an
+#: instructor's next save, which seldom follows within a second; later, it ran into that save's
+#: build when edits came every second or two.
+SETTLE_AFTER = 0.8
 
 
 def settle_memory() -> None:

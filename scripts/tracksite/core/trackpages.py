@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracksite.core import references as refs
 from tracksite.core import widgetregistry as W
+from tracksite.core.memo import memo
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
 
 if TYPE_CHECKING:
@@ -193,20 +194,28 @@ def exercises_markdown(project: Project, track: Track, instructor: bool) -> str:
     lines.append("")
     for lesson in c.lessons_of(track.slug):
         doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
-        blocks = practice_blocks(doc.body, instructor) if doc else []
-        if not blocks:
-            continue
-        link = refs.relative_src(here, refs.src_uri("lesson", lesson.track, lesson.slug))
-        lines += [
-            f"## Lesson {c.position(lesson).number}: {_md(lesson.title)}",
-            "",
-            f"From [Lesson {c.position(lesson).number}]({link}).",
-            "",
-        ]
-        lesson_src = refs.src_uri("lesson", lesson.track, lesson.slug)
-        for block in blocks:
-            lines += [_relink(block, lesson_src, here, lesson.track), ""]
+        if doc is not None:  # remembered by the lesson's text: a serve rebuild redoes the saved one
+            number = c.position(lesson).number
+            key = ("exercise-pack", doc.body, instructor, here, lesson.track, lesson.slug, number, lesson.title)
+            lines += memo(key, lambda d=doc, le=lesson, n=number: _lesson_part(d.body, instructor, here, le, n))
     return "\n".join(lines)
+
+
+def _lesson_part(body: str, instructor: bool, here: str, lesson, number: int) -> list[str]:
+    """One lesson's part of the exercise pack: its heading and its practice blocks, relinked."""
+    blocks = practice_blocks(body, instructor)
+    if not blocks:
+        return []
+    lesson_src = refs.src_uri("lesson", lesson.track, lesson.slug)
+    lines = [
+        f"## Lesson {number}: {_md(lesson.title)}",
+        "",
+        f"From [Lesson {number}]({refs.relative_src(here, lesson_src)}).",
+        "",
+    ]
+    for block in blocks:
+        lines += [_relink(block, lesson_src, here, lesson.track), ""]
+    return lines
 
 
 def _relink(block: str, from_src: str, to_src: str, track: str) -> str:
