@@ -1,5 +1,6 @@
-"""Reading a built site's search index back, for tests: each page's fragment (the URL, metadata
-and sections' text the index keeps for it, tracksite.adapter.search) is a JSON file."""
+"""Reading a built site's search index back, for tests: each section of a page is a JSON file
+(`pages/<id>-<section>.json`: the page's URL and metadata, the section's anchor, heading and
+text; tracksite.adapter.search), put together here as one entry per page."""
 
 from __future__ import annotations
 
@@ -7,12 +8,22 @@ import json
 from pathlib import Path
 
 
+def _section_files(site: Path) -> list[tuple[int, int, dict]]:
+    out = []
+    for path in (site / "search" / "pages").glob("*.json"):
+        page, section = map(int, path.stem.split("-"))
+        out.append((page, section, json.loads(path.read_text(encoding="utf-8"))))
+    return sorted(out, key=lambda t: (t[0], t[1]))
+
+
 def fragments(site: Path) -> dict[str, dict]:
-    """Every indexed page, by URL (`/track/lesson/`)."""
-    found = {}
-    for path in sorted((site / "search" / "pages").glob("*.json")):
-        fragment = json.loads(path.read_text(encoding="utf-8"))
-        found[fragment["url"]] = fragment
+    """Every indexed page, by URL (`/track/lesson/`): its metadata and its sections in order,
+    each `[anchor, heading, text]`."""
+    found: dict[str, dict] = {}
+    for _page, _section, part in _section_files(site):
+        page = found.setdefault(part["url"], {"url": part["url"], "meta": part["meta"], "sections": []})
+        assert page["meta"] == part["meta"], part["url"]
+        page["sections"].append([part["anchor"], part["title"], part["text"]])
     return found
 
 
@@ -28,10 +39,7 @@ def sections(fragment: dict) -> dict[str, str]:
 
 def filters(site: Path) -> dict[str, dict[str, list[str]]]:
     """Each filter's values, with the URLs of the pages each one keeps."""
-    urls = {
-        int(p.stem): json.loads(p.read_text(encoding="utf-8"))["url"]
-        for p in (site / "search" / "pages").glob("*.json")
-    }
+    urls = {page: part["url"] for page, _section, part in _section_files(site)}
     out: dict[str, dict[str, list[str]]] = {}
     for name, values in json.loads((site / "search" / "filters.json").read_text(encoding="utf-8")).items():
         for value, gaps in values.items():

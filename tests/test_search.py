@@ -216,18 +216,22 @@ def test_chrome_and_widgets_stay_out(built_site):
 
 def test_every_word_file_the_entry_names_is_there(built_site):
     """The entry file names each word file a query may fetch, and the page count the ranking
-    uses; every word leads to a group, every group lists pages that exist."""
+    uses; every word leads to a group, every group lists pages that exist, each with a section of
+    the page that has its own fragment file."""
     folder = built_site / "search"
     entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-    pages = sorted(int(p.stem) for p in (folder / "pages").glob("*.json"))
+    sections = {tuple(map(int, p.stem.split("-"))) for p in (folder / "pages").glob("*.json")}
+    pages = sorted({page for page, _ in sections})
     assert entry["pages"] == len(pages) and pages == list(range(len(pages)))
     named = {(folder / "words" / f"{key.encode().hex()}.json") for key in entry["shards"]}
     assert named == set((folder / "words").glob("*.json"))
     for path in named:
         shard = json.loads(path.read_text(encoding="utf-8"))
         assert set(shard["words"].values()) == set(range(len(shard["groups"])))
-        for gaps, scores in shard["groups"]:
-            assert len(gaps) == len(scores) and all(g >= 1 for g in gaps) and sum(gaps) < len(pages) + len(gaps)
+        for gaps, scores, where in shard["groups"]:
+            assert len(gaps) == len(scores) == len(where) and all(g >= 1 for g in gaps)
+            ids = [sum(gaps[: i + 1]) - 1 for i in range(len(gaps))]
+            assert all((page, section) in sections for page, section in zip(ids, where)), path
     assert {p.name for p in folder.iterdir()} == {"index.json", "filters.json", "words", "pages"}
 
 
@@ -424,10 +428,12 @@ def test_sections_metadata_exclusions_and_formulas():
     assert "tooltip" not in page.words and "secret" not in page.words and "quiz" not in page.words
     assert "so" in page.words  # the formula's letters, run together as on the page
     assert [(s.anchor, s.title) for s in page.sections] == [("", ""), ("one", "First"), ("term-a", "Alpha term")]
-    fragment = page.fragment()["sections"]
-    assert fragment[0][2] == "Intro text."
-    assert fragment[1][2] == "Body and so ( x ) . No id"
-    assert fragment[2][2] == "Defined here."
+    fragments = page.fragments()
+    assert [f["text"] for f in fragments] == ["Intro text.", "Body and so ( x ) . No id", "Defined here."]
+    assert {f["url"] for f in fragments} == {"/x/"} and fragments[1]["anchor"] == "one"
+    # each word weighs in its own section: the heading's words in the section it starts
+    assert page.section_words[1]["first"] == 6.0 and "first" not in page.section_words[0]
+    assert "big" not in page.section_words[0]  # the title counts for the page, not its top
 
 
 def test_the_templates_mark_where_the_indexed_element_ends(built_site):
@@ -512,7 +518,7 @@ def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
         else:
             running._thread.join(60)
             assert done == [indexer] and (site / "search" / "index.json").is_file()
-            assert "wombat" in (site / "search" / "pages" / "0.json").read_text(encoding="utf-8")
+            assert "wombat" in (site / "search" / "pages" / "0-1.json").read_text(encoding="utf-8")
         assert failed == []
 
 

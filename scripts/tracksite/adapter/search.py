@@ -5,15 +5,17 @@ WebAssembly, script and page list were 104 KB of a first query's bytes on a 1,00
 before any index was read, and the course must answer a query in 100 KB. This index needs no
 WebAssembly (nor the policy's 'wasm-unsafe-eval') and no page list: a query fetches a small
 entry file, the word files of its words (each word's pages with a score already computed, so no
-page lengths travel), and the fragment of each result it draws.
+page lengths travel), and for each result it draws the one section of the page it leads to.
 
 Files under `search/`, all JSON (a host compresses them as it sends them):
 - `index.json`: the number of pages, the word files there are, and a version string every other
   file is fetched with (a rebuilt index is never mixed with a cached one);
 - `words/<hex of the key>.json`: the words that start with the key (their first two letters, or
   three for a crowded pair): each word leads to its stem's group, and each group is the pages it
-  is on (ids as gaps from the previous one) with the score of the stem on each page;
-- `pages/<id>.json`: a page's URL, title, kind and place, and its sections' text;
+  is on (ids as gaps from the previous one), the score of the stem on each page and the section
+  of the page where it weighs most;
+- `pages/<id>-<section>.json`: one section of a page as a result shows it: the page's URL,
+  title, kind and place, the section's anchor and heading, and its text (for the excerpt);
 - `filters.json`: the pages of each track and kind, loaded when a learner first uses a menu.
 
 What gets indexed is decided in the templates and read by `searchpage`. Every page read is kept
@@ -77,6 +79,21 @@ def stem(word: str) -> str:
     return found
 
 
+def best_sections(page: SearchPage) -> dict[str, int]:
+    """For each stem, the section of the page where it weighs most (the first, on a tie): where a
+    result for it leads, and the one fragment of the page the browser fetches for it."""
+    weights: dict[tuple[str, int], float] = {}
+    for index, words in enumerate(page.section_words):
+        for word, weight in words.items():
+            key = (stem(word), index)
+            weights[key] = weights.get(key, 0.0) + weight
+    best: dict[str, tuple[float, int]] = {}
+    for (s, index), weight in weights.items():
+        if s not in best or weight > best[s][0] or (weight == best[s][0] and index < best[s][1]):
+            best[s] = (weight, index)
+    return {s: index for s, (_, index) in best.items()}
+
+
 def scores(page: SearchPage) -> dict[str, int]:
     """Each stem's score on the page: BM25's term-frequency part (from 1 to 99), with the length
     normalised against `REFERENCE_LENGTH` and times the page's weight, plus 100 for a stem of the
@@ -96,13 +113,19 @@ def scores(page: SearchPage) -> dict[str, int]:
 
 
 class _Read:
-    """One page read for the index, with its scores (both kept for the next build)."""
+    """One page read for the index: its scores, each stem's section, its fragments (kept for the
+    next build)."""
 
-    __slots__ = ("page", "scores", "fragment")
+    __slots__ = ("page", "scores", "sections", "fragments")
 
     def __init__(self, page: SearchPage) -> None:
         self.page, self.scores = page, scores(page)
-        self.fragment = _dump(page.fragment())
+        best = best_sections(page)
+        self.sections = {s: best.get(s, 0) for s in self.scores}  # a title-only stem: the top
+        self.fragments = [_dump(f) for f in page.fragments()]
+
+    def files(self, pid: int) -> dict[str, bytes]:
+        return {f"pages/{pid}-{index}.json": data for index, data in enumerate(self.fragments)}
 
 
 def _dump(data: object) -> bytes:
@@ -218,14 +241,14 @@ class _Index:
 
     def __init__(self, reads: list[_Read]) -> None:
         self.reads = list(reads)
-        self.groups: dict[str, tuple[list[int], list[int]]] = {}  # stem -> page ids, scores
+        self.groups: dict[str, tuple[list[int], list[int], list[int]]] = {}  # stem -> pages, scores, sections
         self.pairs: dict[str, dict[str, int]] = {}  # first two letters -> word -> pages with it
         self.stem_pairs: dict[str, set[str]] = {}  # the pairs a stem's words start with
         self.keys: dict[str, list[str]] = {}  # pair -> the keys of its word files
         self.files: dict[str, bytes] = {}
         for pid, read in enumerate(self.reads):
             self._count(pid, read, 1)
-            self.files[f"pages/{pid}.json"] = read.fragment
+            self.files.update(read.files(pid))
         for pair in list(self.pairs):
             self._shards(pair)
         self._entry()
@@ -241,7 +264,9 @@ class _Index:
                 self._count(pid, read, sign)
                 stems.update(read.scores)
                 pairs.update(w[:2] for w in read.page.words)
-            self.files[f"pages/{pid}.json"] = new.fragment
+            for path in old.files(pid):
+                del self.files[path]
+            self.files.update(new.files(pid))
         self.reads = list(reads)
         for s in stems:
             pairs.update(self.stem_pairs.get(s, ()))
@@ -252,13 +277,14 @@ class _Index:
     def _count(self, pid: int, read: _Read, sign: int) -> None:
         """Add (sign 1) or take out (-1) one page's stems and words."""
         for s, q in read.scores.items():
-            ids, scores = self.groups.setdefault(s, ([], []))
+            ids, scores, sections = self.groups.setdefault(s, ([], [], []))
             at = bisect.bisect_left(ids, pid)
             if sign > 0:
                 ids.insert(at, pid)
                 scores.insert(at, q)
+                sections.insert(at, read.sections[s])
             elif at < len(ids) and ids[at] == pid:
-                del ids[at], scores[at]
+                del ids[at], scores[at], sections[at]
         for word in read.page.words:
             counts = self.pairs.setdefault(word[:2], {})
             counts[word] = counts.get(word, 0) + sign
@@ -311,14 +337,14 @@ def _gaps(ids: list[int]) -> list[int]:
     return [b - a for a, b in zip([-1, *ids], ids, strict=False)]
 
 
-def _shard(words: list[str], groups: dict[str, tuple[list[int], list[int]]]) -> bytes:
+def _shard(words: list[str], groups: dict[str, tuple[list[int], list[int], list[int]]]) -> bytes:
     order: dict[str, int] = {}
     for w in words:
         order.setdefault(stem(w), len(order))
     return _dump(
         {
             "words": {w: order[stem(w)] for w in words},
-            "groups": [[_gaps(groups[s][0]), groups[s][1]] for s in order],
+            "groups": [[_gaps(groups[s][0]), groups[s][1], groups[s][2]] for s in order],
         }
     )
 

@@ -96,14 +96,23 @@ class SearchPage:
     words: dict[str, float]
     length: int
     weight: float = 1.0  # the marked element's own `data-search-weight`: the page's against others
+    #: Each section's words with their weights (`words` is their sum): where a word weighs most is
+    #: the section a result for it leads to.
+    section_words: list[dict[str, float]] = field(default_factory=list)
 
-    def fragment(self) -> dict:
-        """What a learner's browser downloads to show this page as a result."""
-        return {
-            "url": self.url,
-            "meta": self.meta,
-            "sections": [[s.anchor, s.title, _squeeze("".join(s.text))] for s in self.sections],
-        }
+    def fragments(self) -> list[dict]:
+        """What a learner's browser downloads to show this page as a result, one per section:
+        a result fetches only the section it leads to (its heading and text, for the excerpt)."""
+        return [
+            {
+                "url": self.url,
+                "meta": self.meta,
+                "anchor": s.anchor,
+                "title": s.title,
+                "text": _squeeze("".join(s.text)),
+            }
+            for s in self.sections
+        ]
 
 
 def _squeeze(text: str) -> str:
@@ -152,8 +161,9 @@ class _Reader:
         self.captured: list[str] = []
         self.entry = ""  # the id of the glossary entry being read: its <dt> is its heading
         self.open: dict[str, int] = {}  # open elements by tag name, for stray end tags
-        self.runs: dict[float, list[str]] = {}  # the counted text, by weight
-        self.run_weight, self.run = 1.0, list[str]()  # the text since the weight last changed
+        self.runs: dict[tuple[int, float], list[str]] = {}  # the counted text, by section and weight
+        self.run_key, self.run = (0, 1.0), list[str]()  # the text since either last changed
+        self.heading = 0  # the section a heading being read starts
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag in _VOID:
@@ -188,6 +198,9 @@ class _Reader:
         self.weight = weight
         if capture is not None and self.capture is None:
             self.capture, self.captured = capture, []
+            if capture.startswith("head:") and len(capture) > 5:  # its words are its section's
+                self.heading = len(self.page.sections)
+                self.page.sections.append(Section(capture[5:], ""))
         if tag not in _INLINE:
             self.text(" ")
 
@@ -212,8 +225,8 @@ class _Reader:
             self.page.meta[name] = text
         elif kind == "filter":
             self.page.filters[name] = text
-        elif name:  # only a heading with an id starts a section a result can lead to
-            self.page.sections.append(Section(name, text))
+        elif name:  # only a heading with an id starts a section a result can lead to (in `start`)
+            self.page.sections[self.heading].title = text
         else:
             self.page.sections[-1].text.append(f" {text} ")
 
@@ -226,26 +239,32 @@ class _Reader:
             return
         if self.capture is None:
             self.page.sections[-1].text.append(text)
-        if self.weight != self.run_weight:
+        # the title's words (`data-search-meta`) count for the page, not for a section of it
+        section = -1 if self.capture is not None and self.capture.startswith("meta:") else len(self.page.sections) - 1
+        key = (section, self.weight)
+        if key != self.run_key:
             self._flush()
-            self.run_weight = self.weight
+            self.run_key = key
         self.run.append(text)
 
     def _flush(self) -> None:
         if self.run:
-            self.runs.setdefault(self.run_weight, []).append("".join(self.run))
+            self.runs.setdefault(self.run_key, []).append("".join(self.run))
             self.run = []
 
     def count_words(self) -> None:
-        """Every word of the counted text, with its weight: one pass of the word pattern for each
-        weight, rather than one for each piece of text between two tags."""
+        """Every word of the counted text, with its weight, by section: one pass of the word
+        pattern for each section and weight, rather than one for each piece between two tags."""
         self._flush()
-        words = self.page.words
-        for weight, chunks in self.runs.items():
+        page = self.page
+        page.section_words = [{} for _ in page.sections]
+        for (section, weight), chunks in self.runs.items():
             found = WORD.findall(" ".join(chunks).lower())
-            self.page.length += len(found)
+            page.length += len(found)
+            here = page.section_words[section] if section >= 0 else {}
             for word, n in Counter(found).items():
-                words[word] = words.get(word, 0.0) + n * weight
+                here[word] = here.get(word, 0.0) + n * weight
+                page.words[word] = page.words.get(word, 0.0) + n * weight
 
 
 _MO = re.compile(r"<mo\b[^>]*>(.*?)</mo>", re.S)

@@ -156,13 +156,13 @@ def missing(link: Link, target: Target, path: Path, site: Path) -> str:
 
 def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[Path, str, str]]:
     """(fragment file, location, message) for each search result that leads nowhere: every
-    search fragment names a page, and an element of it for each section a result can lead to."""
+    search fragment (one section of a page) names the page, and the element its section starts at."""
     site = layout.folder
     for source in sorted((site / "search" / "pages").glob("*.json")):
         try:
             fragment = json.loads(source.read_text(encoding="utf-8"))
             url, title = fragment["url"], fragment.get("meta", {}).get("title") or fragment["url"]
-            anchors = [str(anchor) for anchor, _title, _text in fragment["sections"] if anchor]
+            anchors = [str(fragment["anchor"])] if fragment["anchor"] else []
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             yield source, "", "not a readable search index fragment; rebuild the site"
             continue

@@ -299,11 +299,12 @@ TUNING = [
     "script (13 KB) and page list (20 KB at 3,000 pages) were 104 KB of every first query at 1,000 "
     "lessons, over the 100 KB target by themselves (146 KB with its index chunks). The engine "
     "(`search-engine.js`) is plain JavaScript of a few KB; a query fetches the entry file (the "
-    "number of pages and the list of word files), one word file per word and one fragment per result "
-    "drawn. No list of every page travels: each word file gives, for each page a stem is on, the "
+    "number of pages and the list of word files), one word file per word and, for each result drawn, "
+    "the fragment of the one section of the page it leads to (its heading and text, for the excerpt), "
+    "not the whole page's text as Pagefind's fragments held. No list of every page travels: each word file gives, for each page a stem is on, the "
     "stem's score there, computed at build time (BM25's term part, with page lengths compared with a "
-    "fixed length, so the score depends on that page alone); the browser adds the idf from the "
-    "number of pages the stem is on.",
+    "fixed length, so the score depends on that page alone), and the section where the stem weighs "
+    "most; the browser adds the idf from the number of pages the stem is on.",
     "- Word files are cut by the words' first two letters, and a pair whose pages would pass 2,000 by "
     "the third: a query's word costs a few KB at most, however large the course. Page ids are gaps "
     "from the previous one, which a host's gzip compresses to about a byte a page.",

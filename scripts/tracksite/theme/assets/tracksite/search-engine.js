@@ -1,13 +1,16 @@
 /* tracksite: the course search's engine, on the index the build writes (tracksite.adapter.search).
    Loaded by search-ui.js when a learner opens the search. A query fetches the word files of its
    words (each lists the pages of a word's stem with the stem's score there) and, for each result
-   drawn, that page's fragment: no WebAssembly, no list of every page (docs/benchmarks.md).
+   drawn, the fragment of the one section of the page it leads to: no WebAssembly, no list of
+   every page (docs/benchmarks.md).
 
    A word matches the words of the index it equals or, from three letters on, that it begins
    ("enc" finds "encoder"); each word of the query must be on a page for the page to be a result
    (a word on no page of the course at all is left out of the query, and named as such),
    and the pages are ranked by BM25 (the score per page is computed at build time, the weight of a
-   rare word here), a word in a page's title counting half a match more. Excerpts and the section a result leads to are worked out from the fragment. */
+   rare word here), a word in a page's title counting half a match more. A word file also says,
+   for each page, the section where the word weighs most: a result leads to the section most of
+   the query's weight points to, and its excerpt is cut from that section's text. */
 const WORD = /[\p{L}\p{N}]+/gu;
 const EXCERPT = 18; /* words in an excerpt */
 
@@ -50,7 +53,7 @@ export class Index {
     return this.shards.has(key) ? this.file("words/" + hex(key) + ".json") : Promise.resolve(null);
   }
 
-  /* The pages a query word is on: page id -> score, and the index's words it matched. */
+  /* The pages a query word is on: page id -> [score, section], and the index's words it matched. */
   async match(word) {
     const shard = await this.shardOf(word);
     const pages = new Map(), matched = new Set();
@@ -65,12 +68,12 @@ export class Index {
     }
     const n = this.entry.pages;
     for (const [group, f] of factor) {
-      const [gaps, scores] = shard.groups[group];
+      const [gaps, scores, sections] = shard.groups[group];
       const idf = Math.log(1 + (n - gaps.length + 0.5) / (gaps.length + 0.5));
       ungap(gaps).forEach((page, i) => {
         const q = scores[i]; /* over 100: a word of the page's title, worth half a match more */
         const score = idf * f * ((q % 100) / 100 + (q > 100 ? 0.5 : 0));
-        if (score > (pages.get(page) || 0)) pages.set(page, score);
+        if (score > ((pages.get(page) || [0])[0])) pages.set(page, [score, sections[i]]);
       });
       for (const [w, g] of Object.entries(shard.words)) if (g === group) matched.add(w);
     }
@@ -116,35 +119,33 @@ export class Index {
     if (!found.length) return { results: [], ignored };
     const matched = new Set(found.flatMap((f) => [...f.matched]));
     const results = [];
-    for (const [page, score] of found[0].pages) {
-      let total = score;
-      for (const other of found.slice(1)) {
-        const s = other.pages.get(page);
-        if (s === undefined) { total = -1; break; }
-        total += s;
-      }
-      if (total >= 0 && (!keep || keep.has(page))) results.push({ id: page, score: total });
+    for (const page of found[0].pages.keys()) {
+      if (keep && !keep.has(page)) continue;
+      const hits = found.map((f) => f.pages.get(page));
+      if (hits.some((h) => h === undefined)) continue;
+      /* the section the query's words weigh most in, each word voting with its score */
+      const votes = new Map();
+      for (const [score, section] of hits) votes.set(section, (votes.get(section) || 0) + score);
+      let section = hits[0][1];
+      for (const [s, v] of votes) if (v > votes.get(section) || (v === votes.get(section) && s < section)) section = s;
+      results.push({ id: page, score: hits.reduce((t, h) => t + h[0], 0), section });
     }
     results.sort((a, b) => b.score - a.score || a.id - b.id);
-    for (const r of results) r.data = () => this.file("pages/" + r.id + ".json").then((f) => this.result(f, matched));
+    for (const r of results) {
+      r.data = () => this.file("pages/" + r.id + "-" + r.section + ".json").then((f) => this.result(f, matched));
+    }
     return { results, ignored: ignored.length < terms.length ? ignored : [] };
   }
 
-  /* A result as the list shows it: the section the query hits hardest (a hit in its heading
-     counts as much as six in its text) and an excerpt around the densest hits in it. */
+  /* A result as the list shows it, from its section's fragment: an excerpt around the densest
+     hits in the section's text. */
   result(fragment, matched) {
-    const hit = (text) => words(text).filter((w) => matched.has(w)).length;
-    let best = null, bestScore = -1;
-    for (const [anchor, title, text] of fragment.sections) {
-      const score = 6 * hit(title) + hit(text);
-      if (score > bestScore) { best = { anchor, title, text }; bestScore = score; }
-    }
     const page = new URL(fragment.url.replace(/^\//, ""), this.root).href;
     return {
-      url: best && best.anchor ? page + "#" + best.anchor : page,
+      url: fragment.anchor ? page + "#" + fragment.anchor : page,
       meta: fragment.meta,
-      section: best && best.anchor ? best.title : "",
-      excerpt: excerpt(best ? best.text || best.title : "", matched),
+      section: fragment.anchor ? fragment.title : "",
+      excerpt: excerpt(fragment.text || fragment.title, matched),
     };
   }
 }
