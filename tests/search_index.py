@@ -10,7 +10,7 @@ from pathlib import Path
 
 def _section_files(site: Path) -> list[tuple[int, int, dict]]:
     out = []
-    for path in (site / "search" / "pages").glob("*.json"):
+    for path in (site / "search-index" / "pages").glob("*.json"):
         page, section = map(int, path.stem.split("-"))
         out.append((page, section, json.loads(path.read_text(encoding="utf-8"))))
     return sorted(out, key=lambda t: (t[0], t[1]))
@@ -41,7 +41,7 @@ def filters(site: Path) -> dict[str, dict[str, list[str]]]:
     """Each filter's values, with the URLs of the pages each one keeps."""
     urls = {page: part["url"] for page, _section, part in _section_files(site)}
     out: dict[str, dict[str, list[str]]] = {}
-    for name, values in json.loads((site / "search" / "filters.json").read_text(encoding="utf-8")).items():
+    for name, values in json.loads((site / "search-index" / "filters.json").read_text(encoding="utf-8")).items():
         for value, gaps in values.items():
             at, ids = -1, []
             for gap in gaps:

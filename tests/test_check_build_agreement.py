@@ -434,28 +434,28 @@ CASES = [
     ),
     Case(
         "docs-search-file",
-        put("docs/search/notes.txt", "x\n"),
-        "docs/search/notes.txt",
+        put("docs/search-index/notes.txt", "x\n"),
+        "docs/search-index/notes.txt",
         None,
-        "which the search index (written to search/ after the build) overwrites",
+        "which the search index (written to search-index/ after the build) overwrites",
     ),
     Case(
         "track-named-search",
         both(
             put(
-                "lessons/search/track.yml",
+                "lessons/search-index/track.yml",
                 "number: 3\ntitle: Search\nsummary: S.\nphases:\n  - title: P\n    lessons: [p1, p2]\n",
             ),
-            lesson("lessons/search/p1/lesson.md", "Search one"),
-            lesson("lessons/search/p2/lesson.md", "Search two"),
-            put("lessons/search/p1/overview.md", "## What you'll learn\n\nThings.\n"),
-            put("lessons/search/p2/overview.md", "## What you'll learn\n\nThings.\n"),
-            put("cheatsheets/search/p1.md", "## Key ideas\n\nA few.\n"),
-            put("cheatsheets/search/p2.md", "## Key ideas\n\nA few.\n"),
+            lesson("lessons/search-index/p1/lesson.md", "Search one"),
+            lesson("lessons/search-index/p2/lesson.md", "Search two"),
+            put("lessons/search-index/p1/overview.md", "## What you'll learn\n\nThings.\n"),
+            put("lessons/search-index/p2/overview.md", "## What you'll learn\n\nThings.\n"),
+            put("cheatsheets/search-index/p1.md", "## Key ideas\n\nA few.\n"),
+            put("cheatsheets/search-index/p2.md", "## Key ideas\n\nA few.\n"),
         ),
-        "lessons/search/track.yml",
+        "lessons/search-index/track.yml",
         None,
-        "track folder name 'search' is taken",
+        "track folder name 'search-index' is taken",
     ),
     # a file that is in the lesson folder but not published: said so, not "not found"
     Case(
@@ -661,7 +661,7 @@ def test_exclude_docs_leaves_out_docs_files_only(base, tmp_path):
         # the collision of the lesson's and the track page's address is that same problem
         ("lesson-slug-reserved", "lesson slug 'keypoints' is taken"),
         # a track in the search index's folder: one problem at its track.yml, not one for each page
-        ("track-named-search", "track folder name 'search' is taken"),
+        ("track-named-search", "track folder name 'search-index' is taken"),
     ],
 )
 def test_one_cause_is_one_problem(name, line, base, tmp_path):

@@ -204,7 +204,7 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
     old = (full_site / "transformers-and-llms" / "scaling-and-context" / "overview" / "index.html").read_text()
     assert 'url=../../scaling-laws/overview/"' in old and "ts-lesson" not in old
     assert differences(loop_site, full_site) == []
-    entry = "search/index.json"
+    entry = "search-index/index.json"
     pages = [json.loads((site / entry).read_text())["pages"] for site in (loop_site, full_site)]
     assert pages[0] == pages[1] > 50, pages
 

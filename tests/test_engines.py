@@ -60,7 +60,7 @@ def test_properdocs_and_mkdocs_build_the_same_site(tmp_path):
     build("properdocs", tmp_path / "properdocs")
     a = sorted(p.relative_to(tmp_path / "mkdocs") for p in (tmp_path / "mkdocs").rglob("*") if p.is_file())
     b = sorted(p.relative_to(tmp_path / "properdocs") for p in (tmp_path / "properdocs").rglob("*") if p.is_file())
-    assert a == b and any(p.parts[0] == "search" for p in a)
+    assert a == b and any(p.parts[0] == "search-index" for p in a)
     pages = [p for p in a if p.suffix == ".html"]
     assert len(pages) > 50
     for rel in a:

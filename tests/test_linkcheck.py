@@ -182,7 +182,7 @@ def test_search_result_leading_nowhere(site):
     """A search result (a section's search fragment) whose heading is no longer in its page."""
     path = next(
         p
-        for p in (site / "search/pages").glob("*.json")
+        for p in (site / "search-index/pages").glob("*.json")
         if json.loads(p.read_text(encoding="utf-8"))["url"] == "/beta/b2/"
         and json.loads(p.read_text(encoding="utf-8"))["anchor"] == "deep-section"
     )
@@ -513,10 +513,14 @@ def test_first_visit_weight_counts_what_the_page_loads(fixture_site):
     assert any(u.startswith("assets/javascripts/bundle.") for u in urls)
     # the course search: its script on every visit; its engine and entry file once search is opened
     assert "assets/tracksite/search.js" in urls and "assets/tracksite/search.css" in urls
-    assert not any(u.startswith(("assets/javascripts/workers/search.", "search/")) for u in urls)
+    assert not any(u.startswith(("assets/javascripts/workers/search.", "search-index/")) for u in urls)
     assert "search/search_index.json" not in urls and weight["missing"] == []
     on_search = {r["url"] for r in weight["on_search"]}
-    assert on_search == {"assets/tracksite/search-ui.js", "assets/tracksite/search-engine.js", "search/index.json"}
+    assert on_search == {
+        "assets/tracksite/search-ui.js",
+        "assets/tracksite/search-engine.js",
+        "search-index/index.json",
+    }
     assert "assets/tracksite/search-ui.js" not in urls  # the dialog's code too
     assert weight["on_search_gzip"] == sum(r["gzip"] for r in weight["on_search"]) > 2_000
     html = urls["alpha/a2/index.html"]

@@ -218,7 +218,7 @@ def test_every_word_file_the_entry_names_is_there(built_site):
     """The entry file names each word file a query may fetch, and the page count the ranking
     uses; every word leads to a group, every group lists pages that exist, each with a section of
     the page that has its own fragment file."""
-    folder = built_site / "search"
+    folder = built_site / "search-index"
     entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     sections = {tuple(map(int, p.stem.split("-"))) for p in (folder / "pages").glob("*.json")}
     pages = sorted({page for page, _ in sections})
@@ -517,8 +517,8 @@ def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
             running.stop()
         else:
             running._thread.join(60)
-            assert done == [indexer] and (site / "search" / "index.json").is_file()
-            assert "wombat" in (site / "search" / "pages" / "0-1.json").read_text(encoding="utf-8")
+            assert done == [indexer] and (site / "search-index" / "index.json").is_file()
+            assert "wombat" in (site / "search-index" / "pages" / "0-1.json").read_text(encoding="utf-8")
         assert failed == []
 
 
@@ -545,3 +545,17 @@ def test_an_index_made_by_difference_is_the_index_made_anew(monkeypatch):
     third = reads(["cat", "tokens and the encoder", "a cat", "dogs", "zebra"])
     index.update(third)
     assert index.files == search._Index(third).files
+
+
+def test_materials_search_plugin_beside_ours_keeps_its_own_index(course):
+    """A course that also turns on Material's `search` plugin gets both indexes: Material's
+    writes `search/`, ours `search-index/`, and neither removes the other's files."""
+    config = course / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - tracksite\n" in text
+    config.write_text(text.replace("  - tracksite\n", "  - search\n  - tracksite\n", 1), encoding="utf-8")
+    result = run_mkdocs(course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = course / "site"
+    assert (site / "search" / "search_index.json").is_file()
+    assert (site / "search-index" / "index.json").is_file() and "/alpha/a1/" in fragments(site)

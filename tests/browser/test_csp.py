@@ -38,7 +38,7 @@ def guide_page(site: Path) -> str | None:
     """A page of docs/ (a guide, not a track): a top-level folder with no lesson in it."""
     for index in sorted(site.glob("*/index.html")):
         folder = index.parent
-        if folder.name not in ("assets", "search") and not any(folder.glob("*/overview/index.html")):
+        if folder.name not in ("assets", "search", "search-index") and not any(folder.glob("*/overview/index.html")):
             return folder.name + "/"
     return None
 

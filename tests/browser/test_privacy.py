@@ -34,7 +34,7 @@ def guide_page(site: Path) -> str | None:
     """A page of docs/ (a guide, not a track): a top-level folder with no lesson in it."""
     for index in sorted(site.glob("*/index.html")):
         folder = index.parent
-        if folder.name not in ("assets", "search") and not any(folder.glob("*/overview/index.html")):
+        if folder.name not in ("assets", "search", "search-index") and not any(folder.glob("*/overview/index.html")):
             return folder.name + "/"
     return None
 
@@ -79,7 +79,7 @@ def test_search_and_palette_stay_on_the_site(browser_page):
     page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
     page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     page.wait_for_load_state("networkidle")
-    assert any("/search/words/" in u for u in loaded) and any("/search/pages/" in u for u in loaded)
+    assert any("/search-index/words/" in u for u in loaded) and any("/search-index/pages/" in u for u in loaded)
     assert not any(u.endswith("search/search_index.json") for u in loaded)
     assert not leaks(page), "\n".join(leaks(page))
 
@@ -143,7 +143,8 @@ def test_search_loads_when_opened_and_counts_what_it_loads(browser_page, built_s
     page.wait_for_load_state("networkidle")
     assert any("assets/tracksite/search.js" in u for u in requests)
     assert not any(
-        "/assets/javascripts/workers/search." in u or "search_index.json" in u or "/search/" in u for u in requests
+        "/assets/javascripts/workers/search." in u or "search_index.json" in u or "/search-index/" in u
+        for u in requests
     )
     assert not any("/assets/tracksite/search-ui.js" in u for u in requests)
     before = len(requests)
@@ -162,9 +163,9 @@ def test_search_loads_when_opened_and_counts_what_it_loads(browser_page, built_s
         page.wait_for_timeout(100)
     page.wait_for_timeout(300)
     assert opened() == counted, (sorted(opened() - counted), sorted(counted - opened()))
-    assert not any("/search/filters.json" in u for u in requests)  # the menus load when first used
+    assert not any("/search-index/filters.json" in u for u in requests)  # the menus load when first used
     page.focus("[data-ts-search] select[name=track]")
     page.wait_for_function("() => document.querySelector('[data-ts-search] select[name=track]').options.length > 1")
-    assert any("/search/filters.json" in u for u in requests)
+    assert any("/search-index/filters.json" in u for u in requests)
     assert not any("/assets/javascripts/workers/search." in u for u in requests)
     assert page.console_errors == []

@@ -97,7 +97,7 @@ def test_the_first_result_shows_before_the_other_fragments_arrive(browser_page):
     page = open_page(browser_page)
     passed, held = [], []
     page.route(
-        "**/search/pages/*",
+        "**/search-index/pages/*",
         lambda route: (held if passed else passed).append(route) or (route.continue_() if route in passed else None),
     )
     page.keyboard.press("/")
@@ -113,7 +113,7 @@ def test_the_first_result_shows_before_the_other_fragments_arrive(browser_page):
     assert page.locator(HITS).count() == 5
 
 
-WORD_FILES = "/search/words/"
+WORD_FILES = "/search-index/words/"
 
 
 def _word_files_for(chromium, base: str, query: str) -> set[str]:
@@ -126,7 +126,7 @@ def _word_files_for(chromium, base: str, query: str) -> set[str]:
     page.evaluate(
         """async ([url, index, q]) => { const engine = await import(url);
         const ix = await new engine.Index(index).ready; await ix.search(q); }""",
-        [base + "assets/tracksite/search-engine.js", base + "search/index.json", query],
+        [base + "assets/tracksite/search-engine.js", base + "search-index/index.json", query],
     )
     context.close()
     return set(urls)
@@ -152,7 +152,7 @@ def test_a_pause_after_one_letter_waits_longer_but_still_searches(browser_page):
     hesitates after "t" fetches no word file yet, and one who means "t" still gets results."""
     page = open_page(browser_page)
     urls = []
-    page.on("request", lambda r: urls.append(r.url) if re.search(r"/search/(words|pages)/", r.url) else None)
+    page.on("request", lambda r: urls.append(r.url) if re.search(r"/search-index/(words|pages)/", r.url) else None)
     page.keyboard.press("/")
     page.keyboard.type("t")
     page.wait_for_timeout(250)  # twice the usual pause: a longer word would have been searched

@@ -7,7 +7,7 @@ WebAssembly (nor the policy's 'wasm-unsafe-eval') and no page list: a query fetc
 entry file, the word files of its words (each word's pages with a score already computed, so no
 page lengths travel), and for each result it draws the one section of the page it leads to.
 
-Files under `search/`, all JSON (a host compresses them as it sends them):
+Files under `search-index/` (not `search/`, which is Material's search plugin's, should a course turn it on), all JSON (a host compresses them as it sends them):
 - `index.json`: the number of pages, the word files there are, and a version string every other
   file is fetched with (a rebuilt index is never mixed with a cached one);
 - `words/<hex of the key>.json`: the words that start with the key (their first two letters, or
@@ -200,7 +200,7 @@ class Indexer:
         self.write(site_dir)
 
     def write(self, site_dir: str | Path, timeout: float = 600) -> None:
-        """Write the index into `site_dir/search/`, replacing what was there."""
+        """Write the index into `site_dir/search-index/`, replacing what was there."""
         start = time.perf_counter()
         try:
             if self._closing:  # a newer build replaces this index: keep only what was read

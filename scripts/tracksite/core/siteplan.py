@@ -26,7 +26,7 @@ from tracksite.core.findings import Finding
 from tracksite.core.siteconfig import SiteConfig
 
 #: The folder the search index is written to, after the build, replacing what was there.
-SEARCH_FOLDER = "search"
+SEARCH_FOLDER = "search-index"
 
 
 @dataclass(frozen=True)

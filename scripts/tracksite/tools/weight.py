@@ -17,7 +17,7 @@ compressed with gzip at level 9 as a server would send it:
 
 The course search (`[data-ts-search]`) loads its dialog's code and its engine only when a learner
 opens it: `search-ui.js` (its `data-ui`), `search-engine.js` beside it, and the index's entry file
-`search/index.json` (its `data-index`; the filter file loads only when a learner goes to the
+`search-index/index.json` (its `data-index`; the filter file loads only when a learner goes to the
 track or kind menu). Those are listed apart, under `on_search`, with their total; a query then
 adds the word files of its words and one fragment per result shown, which depend on the query
 and are measured in Chromium by `tracksite bench --search`.

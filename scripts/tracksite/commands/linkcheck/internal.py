@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 from tracksite.commands.linkcheck.report import CheckError, Report
 from tracksite.core.problems import Problem
+from tracksite.core.siteplan import SEARCH_FOLDER
 from tracksite.htmlscan import Link, PageScan, kind_of, scan_file, scan_stylesheet
 from tracksite.sitepaths import INDEX, Layout, Target, base_path_of, checkable_fragment, rel, resolve
 
@@ -158,7 +159,7 @@ def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[Path, str, 
     """(fragment file, location, message) for each search result that leads nowhere: every
     search fragment (one section of a page) names the page, and the element its section starts at."""
     site = layout.folder
-    for source in sorted((site / "search" / "pages").glob("*.json")):
+    for source in sorted((site / SEARCH_FOLDER / "pages").glob("*.json")):
         try:
             fragment = json.loads(source.read_text(encoding="utf-8"))
             url, title = fragment["url"], fragment.get("meta", {}).get("title") or fragment["url"]

@@ -47,7 +47,10 @@ from tracksite.tools.weight import gzip_size
 
 QUERIES = {"one word": "encoder", "three words": "synthetic lesson 650"}
 BUNDLED_QUERIES = {"one word": "softmax", "three words": "scaled dot product"}
-OURS = ("/search/", "/assets/tracksite/search")  # the index; search.js, search-ui.js, search-engine.js, search.css
+OURS = (
+    "/search-index/",
+    "/assets/tracksite/search",
+)  # the index; search.js, search-ui.js, search-engine.js, search.css
 MATERIALS = ("/assets/javascripts/workers/search.", "/search/search_index.json", "/assets/javascripts/lunr/")
 START, END = "<!-- search-bench -->", "<!-- /search-bench -->"
 
@@ -70,10 +73,10 @@ _WATCH = """([engine, query]) => {
 
 #: What each search file is, for the breakdown of a query's bytes (by the first mark in its path).
 _PARTS = (
-    ("/search/words/", "word files"),
-    ("/search/pages/", "page fragments"),
-    ("/search/filters.json", "filter file"),
-    ("/search/index.json", "entry file"),
+    ("/search-index/words/", "word files"),
+    ("/search-index/pages/", "page fragments"),
+    ("/search-index/filters.json", "filter file"),
+    ("/search-index/index.json", "entry file"),
     ("/assets/tracksite/", "search.js, search-ui.js, search-engine.js and search.css"),
 )
 
@@ -183,7 +186,7 @@ def bench_size(n: int, repeat: int, work: Path, timeout: float) -> dict[str, Any
     ours_project = write_tracksite_project(work / f"ts-{n}", tracks)
     plain_build = mkdocs_build(write_plain_project(work / f"pl-{n}", tracks), plain_site, timeout).wall
     cost = _index_cost([mkdocs_build(ours_project, ours_site, timeout) for _ in range(repeat)])
-    disk, files = _disk(ours_site / "search")
+    disk, files = _disk(ours_site / "search-index")
     _log(f"search N={n}: build {cost['build_s']:.1f} s, index {cost['index_s']:.2f} s, {disk / 1024:.0f} KB")
     result = {
         "lessons": n,
@@ -205,7 +208,7 @@ def bench_bundled(repo: Path, repeat: int, work: Path, timeout: float) -> dict[s
     """The bundled course: ours in Chromium; Material's search files from a build with its plugin."""
     site = work / "bundled"
     cost = _index_cost([mkdocs_build(repo, site, timeout) for _ in range(repeat)])
-    disk, files = _disk(site / "search")
+    disk, files = _disk(site / "search-index")
     ours = _browser_runs(site, "transformers-and-llms/attention-mechanism/", BUNDLED_QUERIES, "ours", repeat)
     copy = work / "bundled-material"
     shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", ".venv", "site", "site-*", "__pycache__"))

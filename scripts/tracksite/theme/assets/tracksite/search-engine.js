@@ -22,7 +22,7 @@ const ungap = (gaps) => { let at = -1; return gaps.map((g) => (at += g)); };
 export class Index {
   constructor(url) {
     this.url = new URL(url, document.baseURI);
-    this.root = new URL("../", this.url); /* the site's root: index.json is at search/index.json */
+    this.root = new URL("../", this.url); /* the site's root: index.json is at search-index/index.json */
     this.files = new Map();
     this.ready = this.json(this.url.href, true).then((entry) => {
       this.entry = entry;
