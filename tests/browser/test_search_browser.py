@@ -374,3 +374,16 @@ def test_a_word_no_page_has_is_named_and_left_out(browser_page):
     page.fill(".ts-search__input", "zqxwvword")
     page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.startsWith('No results')")
     assert page.locator(HITS).count() == 0
+
+
+def test_two_words_lead_to_the_section_of_the_rarer_one(browser_page):
+    """Each word of a query votes for the section of a page where it weighs most, a rare word
+    more than a common one, and a word being typed ("temperatur") as much as the word it
+    begins: the query leads into the lesson's section on temperature, whose excerpt shows both
+    words, not to where softmax alone is discussed."""
+    page = open_page(browser_page)
+    found = search(page, "softmax temperatur")
+    lesson = next(h for h in found if h["title"] == "Training language models by next-token prediction")
+    assert lesson["section"] == "Generating text", lesson
+    marks = {m.lower() for m in lesson["marks"]}
+    assert "softmax" in marks and "temperature" in marks, lesson

@@ -53,7 +53,9 @@ export class Index {
     return this.shards.has(key) ? this.file("words/" + hex(key) + ".json") : Promise.resolve(null);
   }
 
-  /* The pages a query word is on: page id -> [score, section], and the index's words it matched. */
+  /* The pages a query word is on: page id -> [score, section, vote], and the index's words it
+     matched. The vote (the score of the word's own stem, a prefix match not halved) is how much
+     the word pulls the result towards its section. */
   async match(word) {
     const shard = await this.shardOf(word);
     const pages = new Map(), matched = new Set();
@@ -73,7 +75,7 @@ export class Index {
       ungap(gaps).forEach((page, i) => {
         const q = scores[i]; /* over 100: a word of the page's title, worth half a match more */
         const score = idf * f * ((q % 100) / 100 + (q > 100 ? 0.5 : 0));
-        if (score > ((pages.get(page) || [0])[0])) pages.set(page, [score, sections[i]]);
+        if (score > ((pages.get(page) || [0])[0])) pages.set(page, [score, sections[i], score / f]);
       });
       for (const [w, g] of Object.entries(shard.words)) if (g === group) matched.add(w);
     }
@@ -123,9 +125,10 @@ export class Index {
       if (keep && !keep.has(page)) continue;
       const hits = found.map((f) => f.pages.get(page));
       if (hits.some((h) => h === undefined)) continue;
-      /* the section the query's words weigh most in, each word voting with its score */
+      /* the section the query's words weigh most in, each word voting with its stem's score: a
+         rare word ("temperature") outvotes a common one ("softmax") */
       const votes = new Map();
-      for (const [score, section] of hits) votes.set(section, (votes.get(section) || 0) + score);
+      for (const [, section, vote] of hits) votes.set(section, (votes.get(section) || 0) + vote);
       let section = hits[0][1];
       for (const [s, v] of votes) if (v > votes.get(section) || (v === votes.get(section) && s < section)) section = s;
       results.push({ id: page, score: hits.reduce((t, h) => t + h[0], 0), section });
