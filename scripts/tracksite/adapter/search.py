@@ -154,10 +154,6 @@ class Indexer:
         self.seconds = 0.0
         self.indexed = 0
 
-    @property
-    def urls(self) -> set[str]:
-        return set(self.pages)
-
     def add(self, html: str, url: str, stamp: tuple[int, int] | None = None) -> None:
         """Read a rendered page for the index, at its site-root URL ("/track/lesson/")."""
         start = time.perf_counter()
@@ -199,7 +195,7 @@ class Indexer:
         self.add_from_disk(site_dir, pages)
         self.write(site_dir)
 
-    def write(self, site_dir: str | Path, timeout: float = 600) -> None:
+    def write(self, site_dir: str | Path) -> None:
         """Write the index into `site_dir/search-index/`, replacing what was there."""
         start = time.perf_counter()
         try:
@@ -210,7 +206,7 @@ class Indexer:
             read = {url: r for url, r in sorted(self.pages.items()) if r is not None}
             self.indexed = len(read)
             files = _next_index(list(read), list(read.values()))
-            if not self._closing:
+            if not self._closing:  # stopped while working out the index: the next build writes its own
                 _write_files(Path(site_dir) / OUTPUT, files)
             with _READ_LOCK:
                 _READ.clear()
