@@ -1,9 +1,12 @@
 """Reading built files: the links and the browser-visible ids of an HTML or SVG page, and the
 `url()`s of a stylesheet, with line numbers. Shared by `tracksite linkcheck` (commands) and the
-page-weight tool (tools), which may not import each other, so it lives beside them."""
+page-weight tool (tools), which may not import each other, so it lives beside them; the
+attributes of one start tag (`tag_attributes`) too, read by the search index (adapter) and the
+Pandoc importer (commands)."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -40,6 +43,20 @@ SRCSET_ATTRS: dict[str, tuple[str, ...]] = {"img": ("srcset",), "source": ("srcs
 CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
 _REFRESH_URL = re.compile(r"""^\s*\d+(?:\.\d*)?\s*[;,]\s*(?:url\s*=\s*)?['"]?([^'"]+)""", re.I)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def tag_attributes(raw: str) -> dict[str, str]:
+    """The attributes of one start tag (the text after its name), names in lower case, entities
+    decoded, an attribute without a value as "", the first of a repeated name kept (as browsers
+    do)."""
+    out: dict[str, str] = {}
+    if not raw or raw.isspace():
+        return out
+    for name, double, single, bare in _ATTR.findall(raw):
+        value = double or single or bare
+        out.setdefault(name.lower(), html.unescape(value) if "&" in value else value)
+    return out
 
 
 @dataclass(frozen=True)

@@ -225,11 +225,6 @@ def _key_hex(key: str) -> str:
     return key.encode("utf-8").hex()
 
 
-def index_files(reads: list[_Read]) -> dict[str, bytes]:
-    """Every file of the index, by its path under `search/`, for pages in URL order."""
-    return _Index(reads).files
-
-
 class _Index:
     """An index being written, with what it was made from: under serve, the next index of the
     same pages is made from this one by difference (only the changed pages' stems, word files

@@ -5,7 +5,7 @@ The templates decide what is read (`data-search-body`, `data-search-meta`, `data
 `data-search-weight`, `data-search-ignore`; `partials/search-meta.html`); this module only
 reads the HTML our own templates and Markdown wrote, with one pass of a regular expression over
 the marked element (a full HTML parser was several times slower on 3,000 pages). It also keeps
-out what the widgets' HTML does not mark itself (`EXCLUDED`).
+out what the widgets' HTML does not mark itself (`EXCLUDED_CLASSES`, `EXCLUDED_ATTRIBUTES`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import html as htmllib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+
+from tracksite.htmlscan import tag_attributes
 
 #: Parts of an indexed page that are not teaching text. Every widget (`data-widget`: quizzes,
 #: flashcards, exercises, the worked example's stepper, the heatmap, progress) is practice or
@@ -52,9 +54,6 @@ EXCLUDED_ATTRIBUTES = ("data-widget", "data-search-ignore")
 #: A heading's words count as much as this many words of prose (h1 to h6), as in most site
 #: searches: a term in a heading is what the section is about.
 HEADING_WEIGHTS = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0, "h5": 3.0, "h6": 2.0}
-#: A code block repeats a term as an identifier (`def softmax`): it counts half as much as prose,
-#: so that the section whose text explains a term is the one a result leads to.
-CODE_WEIGHT = 0.5
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 _INLINE = frozenset(
     "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup time u var".split()
@@ -67,7 +66,6 @@ _TOKEN = re.compile(
     r"|[^<]+|<",
     re.S | re.I,
 )
-_ATTR = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|\'([^\']*)\'|([^\s"\'=<>`]+)))?')
 #: A word: letters and digits; "self-attention" and "d_model" are two words each, as typed.
 WORD = re.compile(r"[^\W_]+")
 BODY = "data-search-body"
@@ -117,17 +115,6 @@ class SearchPage:
 
 def _squeeze(text: str) -> str:
     return " ".join(text.split())
-
-
-def attributes(raw: str) -> dict[str, str]:
-    """A start tag's attributes, entities decoded."""
-    out: dict[str, str] = {}
-    if not raw or raw.isspace():
-        return out
-    for name, double, single, bare in _ATTR.findall(raw):
-        value = double or single or bare
-        out.setdefault(name.lower(), htmllib.unescape(value) if "&" in value else value)
-    return out
 
 
 def _excluded(attrs: dict[str, str]) -> bool:
@@ -319,7 +306,7 @@ def read_page(html: str, url: str) -> SearchPage | None:
                     reader.end(name)
                     continue
                 was = reader.excluded
-                reader.start(name, attributes(m.group(5)))
+                reader.start(name, tag_attributes(m.group(5)))
                 if reader.excluded and not was and name not in _VOID:
                     skip = _skippable(html, name, pos, stop)
                     if skip is not None:  # an excluded element with no metadata in it: jump over it

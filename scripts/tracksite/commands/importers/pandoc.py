@@ -8,12 +8,12 @@ defined in the lesson's shared `links.md` gets its definition. Inline R code is 
 
 from __future__ import annotations
 
-import html
 import re
+
+from tracksite.htmlscan import tag_attributes
 
 _EMBED = re.compile(r"<\s*(iframe|script|object|embed|video|audio)\b(?P<attrs>[^>]*)>(?:.*?</\s*\1\s*>)?", re.I | re.S)
 _IMG = re.compile(r"<\s*img\b(?P<attrs>[^>]*?)/?>", re.I)
-_ATTR = re.compile(r"""\b(?P<name>[a-z-]+)\s*=\s*(?:"(?P<a>[^"]*)"|'(?P<b>[^']*)'|(?P<c>[^\s>]+))""", re.I)
 _INLINE_R = re.compile(r"`r\s[^`]+`")
 _GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -21,18 +21,11 @@ DEFINITION = re.compile(r"^\s{0,3}\[(?P<ref>[^\]]+)\]:\s*(?P<target>\S+)(?P<titl
 _USED_REF = re.compile(r"\]\[(?P<ref>[^\]]*)\]|\[(?P<short>[^\]\[]+)\](?![\[(:])")
 
 
-def attributes(text: str) -> dict[str, str]:
-    return {
-        m["name"].lower(): html.unescape(m["a"] if m["a"] is not None else m["b"] if m["b"] is not None else m["c"])
-        for m in _ATTR.finditer(text)
-    }
-
-
 def rewrite_html(line: str, note) -> str:
     """Embedded players and scripts become links; `<img>` becomes a Markdown image."""
 
     def embed(m: re.Match) -> str:
-        attrs = attributes(m.group("attrs"))
+        attrs = tag_attributes(m.group("attrs"))
         src = attrs.get("src", "")
         what = m.group(1).lower()
         if src.startswith(("https://", "http://")):
@@ -42,7 +35,7 @@ def rewrite_html(line: str, note) -> str:
         return ""
 
     def image(m: re.Match) -> str:
-        attrs = attributes(m.group("attrs"))
+        attrs = tag_attributes(m.group("attrs"))
         src = attrs.get("src", "")
         if not src:
             return m.group(0)

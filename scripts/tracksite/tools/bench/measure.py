@@ -6,7 +6,6 @@ from __future__ import annotations
 import compileall
 import contextlib
 import csv
-import gzip
 import json
 import os
 import random
@@ -31,7 +30,7 @@ from tracksite.errors import USAGE, UserError
 from tracksite.localserver import QuietHandler, serve_folder
 from tracksite.tools.bench.course import TrackPlan
 from tracksite.tools.bench.prose import ANCHORS
-from tracksite.tools.weight import first_visit_weight
+from tracksite.tools.weight import first_visit_weight, gzip_size
 
 REPO = Path(__file__).resolve().parents[4]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -106,10 +105,6 @@ def mkdocs_build(project: Path, site: Path, timeout: float) -> Run:
     return run
 
 
-def _gzip9(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=9, mtime=0))
-
-
 def page_weight(site: Path, url: str) -> dict[str, Any]:
     """The page's HTML size and its first-visit weight (tracksite.tools.weight: HTML, CSS, JS, fonts,
     images, widget data and the search files the page loads, each gzip -9)."""
@@ -117,7 +112,7 @@ def page_weight(site: Path, url: str) -> dict[str, Any]:
     weight = first_visit_weight(site, url)
     return {
         "html": len(html),
-        "html_gzip": _gzip9(html),
+        "html_gzip": gzip_size(html),
         "weight_gzip": weight["total_gzip"],
         "by_kind": weight["by_kind"],
         "missing": weight["missing"],
