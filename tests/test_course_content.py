@@ -141,3 +141,36 @@ def test_math_is_mathml_and_no_tex_left(built_site):
     soup = page(built_site, "transformers-and-llms/attention-mechanism")
     assert soup.select("math"), "no MathML on the attention lesson"
     assert not soup.select(".arithmatex")
+
+
+DATED = re.compile(r"\bas of 20\d\d\b|\bcurrently\b|\bthe largest\b", re.I)
+DATED_PLACE = ("lessons/deep-learning-survey/limits-and-frontiers/lesson.md", "## The state of the field")
+
+
+def course_texts() -> dict[str, str]:
+    files = [*REPO.glob("lessons/*/*/*.md"), *REPO.glob("cheatsheets/*/*.md"), *REPO.glob("lessons/*/*.yml")]
+    return {p.relative_to(REPO).as_posix(): p.read_text(encoding="utf-8") for p in files}
+
+
+def test_dated_phrases_live_in_the_state_of_the_field_only():
+    """Snapshots that age ("as of 2026", "currently", "the largest") are kept in one section that the
+    other lessons link to, so a yearly update touches one place."""
+    outside = []
+    for path, text in course_texts().items():
+        if path == DATED_PLACE[0]:
+            start = text.index(DATED_PLACE[1])
+            end = text.find("\n## ", start + 1)
+            text = text[:start] + text[end:]
+        outside += [f"{path}: {m[0]!r}" for m in DATED.finditer(text)]
+    assert outside == []
+    section = course_texts()[DATED_PLACE[0]].split(DATED_PLACE[1], 1)[1].split("\n## ", 1)[0]
+    assert DATED.search(section), "the state of the field no longer says when it was written"
+    linked = [p for p, t in course_texts().items() if "#the-state-of-the-field" in t]
+    assert len(linked) >= 4, linked
+
+
+def test_home_page_names_only_what_the_course_has(built_site):
+    start = page(built_site, "").select_one(".ts-start")
+    need = " ".join(start.find(string=re.compile("What you need")).parent.get_text(" ", strip=True).split())
+    assert "basics track" not in need and "; A " not in need, need
+    assert need.startswith("What you need: a web browser; the basics of neural networks")
