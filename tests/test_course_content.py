@@ -152,6 +152,30 @@ def course_texts() -> dict[str, str]:
     return {p.relative_to(REPO).as_posix(): p.read_text(encoding="utf-8") for p in files}
 
 
+def single_and_multi_questions():
+    single, multi = [], []
+    for lesson in LESSONS:
+        doc = PROJECT.document(f"{lesson.key}/index.md")
+        blocks, _ = find_blocks(doc.body, doc.body_line)
+        for block in iter_blocks(blocks):
+            if block.name == "quiz":
+                for q in parse_quiz(block.body)[0]:
+                    (single if sum(o.correct for o in q.options) == 1 else multi).append((lesson.key, q))
+    return single, multi
+
+
+def test_quizzes_do_not_give_their_answers_away():
+    """A learner who always picks the longest (or the shortest) option must not score well, and a
+    "choose all" item with nearly every option correct tests nothing: each has two wrong options or more."""
+    single, multi = single_and_multi_questions()
+    longest = [(k, q.question) for k, q in single if len(q.options[[o.correct for o in q.options].index(True)].text) == max(len(o.text) for o in q.options)]
+    shortest = [(k, q.question) for k, q in single if len(q.options[[o.correct for o in q.options].index(True)].text) == min(len(o.text) for o in q.options)]
+    assert len(single) >= 90
+    assert len(longest) <= 0.45 * len(single), f"the correct option is the longest in {len(longest)} of {len(single)}"
+    assert len(shortest) <= 0.45 * len(single), f"the correct option is the shortest in {len(shortest)} of {len(single)}"
+    assert [(k, q.question) for k, q in multi if sum(not o.correct for o in q.options) < 2] == []
+
+
 def test_dated_phrases_live_in_the_state_of_the_field_only():
     """Snapshots that age ("as of 2026", "currently", "the largest") are kept in one section that the
     other lessons link to, so a yearly update touches one place."""
