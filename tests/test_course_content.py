@@ -33,7 +33,7 @@ def test_bundled_course_has_no_problems():
 def test_tracks_and_lesson_counts():
     assert {s: (t.number, len(PROJECT.curriculum.lessons_of(s))) for s, t in TRACKS.items()} == {
         "deep-learning-survey": (4, 10),
-        "transformers-and-llms": (5, 5),
+        "transformers-and-llms": (5, 6),
     }
     t4 = [l.slug for l in PROJECT.curriculum.lessons_of("deep-learning-survey")]
     assert t4[2:4] == ["attention-and-transformers", "convolutions"]
@@ -107,7 +107,7 @@ def test_lesson_numbers_in_headers(built_site):
         where("deep-learning-survey/attention-and-transformers")
         == "Track 4 · Phase 1: Foundations and sequences · Lesson 3 of 10"
     )
-    assert where("transformers-and-llms/attention-mechanism").endswith("Lesson 3 of 5")
+    assert where("transformers-and-llms/attention-mechanism").endswith("Lesson 3 of 6")
 
 
 def test_track_pages_list_every_lesson(built_site):

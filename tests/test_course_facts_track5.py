@@ -213,3 +213,23 @@ def test_track5_quiz_questions_have_three_options_and_explain_every_wrong_one():
                 if len(q.options) < 3 or any(not o.correct and not o.explain.strip() for o in q.options):
                     thin.append(f"{slug}: {q.question}")
     assert thin == []
+
+
+def test_using_and_adapting_llms_computes_what_it_claims():
+    """The sixth lesson's numbers, recomputed here: pass@k, a LoRA adapter's size, speculative decoding."""
+    text = prose("using-and-adapting-llms")
+    for fact in ("Zheng et al. (2023)", "Hu et al., 2022", "Dettmers et al., 2023", "Leviathan et al., 2023", "Lewis et al., 2020"):
+        assert fact in text, fact
+    pass_k = dict(re.findall(r"pass@(\d+): ([\d.]+)", output_of("def pass_at_k")))
+    assert float(pass_k["5"]) == pytest.approx(1 - math.comb(7, 5) / math.comb(10, 5), abs=0.0005)
+    lora = output_of("trainable numbers")
+    assert f"{8 * (4096 + 4096):,} trainable numbers" in lora and "70B parameters at  4 bits: 35 GB" in lora
+    spec = output_of("def tokens_per_pass")
+    assert f"k=4: {(1 - 0.8**5) / (1 - 0.8):.2f}" in spec.splitlines()[1]
+    assert "3.36 tokens instead of one" in text and "$24 \\times 24 = 576$ tokens" in text
+
+
+def test_every_lesson_has_instructor_notes():
+    for track in ("deep-learning-survey", "transformers-and-llms"):
+        for path in sorted((REPO / "lessons" / track).glob("*/lesson.md")):
+            assert re.search(r"(?m)^/// instructor\n.+\n///$", path.read_text(encoding="utf-8")), path
