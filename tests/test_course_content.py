@@ -168,11 +168,17 @@ def test_quizzes_do_not_give_their_answers_away():
     """A learner who always picks the longest (or the shortest) option must not score well, and a
     "choose all" item with nearly every option correct tests nothing: each has two wrong options or more."""
     single, multi = single_and_multi_questions()
-    longest = [(k, q.question) for k, q in single if len(q.options[[o.correct for o in q.options].index(True)].text) == max(len(o.text) for o in q.options)]
-    shortest = [(k, q.question) for k, q in single if len(q.options[[o.correct for o in q.options].index(True)].text) == min(len(o.text) for o in q.options)]
+
+    def right_length(q, pick) -> bool:
+        return len(next(o for o in q.options if o.correct).text) == pick(len(o.text) for o in q.options)
+
+    longest = [(k, q.question) for k, q in single if right_length(q, max)]
+    shortest = [(k, q.question) for k, q in single if right_length(q, min)]
     assert len(single) >= 90
     assert len(longest) <= 0.45 * len(single), f"the correct option is the longest in {len(longest)} of {len(single)}"
-    assert len(shortest) <= 0.45 * len(single), f"the correct option is the shortest in {len(shortest)} of {len(single)}"
+    assert len(shortest) <= 0.45 * len(single), (
+        f"the correct option is the shortest in {len(shortest)} of {len(single)}"
+    )
     assert [(k, q.question) for k, q in multi if sum(not o.correct for o in q.options) < 2] == []
 
 

@@ -139,14 +139,18 @@ def test_post_training_beyond_rlhf():
         "distilled R1",
     ):
         assert name in body, name
-    assert "OpenAI has said only that it was trained with large-scale reinforcement learning" in body  # o1's recipe is not public
+    assert (
+        "OpenAI has said only that it was trained with large-scale reinforcement learning" in body
+    )  # o1's recipe is not public
     assert "published its recipe, RLVR with GRPO" in body
 
 
 def test_mixture_of_experts_with_active_parameters():
     body = prose("language-models-at-scale")
     assert "DeepSeek-V3 (December 2024) has 671 billion parameters but activates 37 billion per token" in body
-    assert "**mixture-of-experts** (MoE)" in body and "Many of the biggest open-weight models released since 2024" in body
+    assert (
+        "**mixture-of-experts** (MoE)" in body and "Many of the biggest open-weight models released since 2024" in body
+    )
 
 
 def test_context_windows_kv_cache_and_vocabularies_are_current():
@@ -181,7 +185,9 @@ def test_scaling_exponents_and_the_compute_optimal_ratio():
     assert "1.937, is lower than Gopher's 1.993" in body and "Its predicted loss, 1.949" in body
     # the printed constants, minimised under C = 6ND at Chinchilla's budget, do not give Chinchilla back
     budget = 6 * 70e9 * 1.4e12
-    n_opt = min((1.69 + 406.4 / n**0.34 + 410.7 / (budget / (6 * n)) ** 0.28, n) for n in (x * 1e8 for x in range(50, 3001)))[1]
+    n_opt = min(
+        (1.69 + 406.4 / n**0.34 + 410.7 / (budget / (6 * n)) ** 0.28, n) for n in (x * 1e8 for x in range(50, 3001))
+    )[1]
     assert f"the fit's optimum: {n_opt / 1e9:.1f}B parameters, {budget / (6 * n_opt) / 1e12:.1f}T tokens" in printed
     assert n_opt / 1e9 == pytest.approx(32.5, abs=0.5) and budget / (6 * n_opt**2) == pytest.approx(93, abs=2)
     assert "Besiroglu et al. (2024)" in body and "about 20 tokens per parameter" in body

@@ -218,7 +218,13 @@ def test_track5_quiz_questions_have_three_options_and_explain_every_wrong_one():
 def test_using_and_adapting_llms_computes_what_it_claims():
     """The sixth lesson's numbers, recomputed here: pass@k, a LoRA adapter's size, speculative decoding."""
     text = prose("using-and-adapting-llms")
-    for fact in ("Zheng et al. (2023)", "Hu et al., 2022", "Dettmers et al., 2023", "Leviathan et al., 2023", "Lewis et al., 2020"):
+    for fact in (
+        "Zheng et al. (2023)",
+        "Hu et al., 2022",
+        "Dettmers et al., 2023",
+        "Leviathan et al., 2023",
+        "Lewis et al., 2020",
+    ):
         assert fact in text, fact
     pass_k = dict(re.findall(r"pass@(\d+): ([\d.]+)", output_of("def pass_at_k")))
     assert float(pass_k["5"]) == pytest.approx(1 - math.comb(7, 5) / math.comb(10, 5), abs=0.0005)
