@@ -211,3 +211,22 @@ def test_scaling_exponents_and_the_compute_optimal_ratio():
 )
 def test_limits_and_frontiers_is_dated_2026(phrase):
     assert phrase in prose("limits-and-frontiers")
+
+
+# -- issue 44: quiz keys and facts a specialist flagged -------------------------------------------
+
+
+def test_issue_44_track4_facts():
+    assert "varied" not in prose("gans-and-diffusion")  # GANs are sharp and fast, not varied
+    recurrence = prose("recurrence-and-its-limits")
+    assert "Order inside the window it does keep" in recurrence and 'no notion of "before"' not in recurrence
+    assert "(CTC) by Graves et al. in 2006" in recurrence and "(RNN-T) by Graves in 2012" in recurrence
+    era = prose("deep-learning-era")
+    assert "log-Mel" in era and "raw audio" not in era
+    assert "log-Mel" in (SHEETS / "deep-learning-era.md").read_text()
+    assert "**overfits**: it fits its training examples, noise included" in era
+    glossary = (TRACK / "glossary.yml").read_text()
+    assert "    lesson: deep-learning-era" in glossary.split("term: Overfitting", 1)[1].split("- term:", 1)[0]
+    assert "introduced" not in glossary.split("term: Residual connection", 1)[1].split("- term:", 1)[0]
+    assert "a detail that lesson left out" in prose("beyond-classification")
+    assert "about 100,000 to 262,000 tokens" in prose("language-models-at-scale")

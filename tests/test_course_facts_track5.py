@@ -239,3 +239,14 @@ def test_every_lesson_has_instructor_notes():
     for track in ("deep-learning-survey", "transformers-and-llms"):
         for path in sorted((REPO / "lessons" / track).glob("*/lesson.md")):
             assert re.search(r"(?m)^/// instructor\n.+\n///$", path.read_text(encoding="utf-8")), path
+
+
+def test_issue_44_track5_facts():
+    tokens = prose("tokens-and-embeddings")
+    assert "emits an unknown token unless it has byte fallback" in tokens  # the key agrees with the paragraph
+    assert "a vocabulary of 100K to 262K tokens" in tokens and "about 100,000 to 262,000" in tokens
+    for slug in LESSONS:
+        text = prose(slug)
+        assert "far end of its window less well than the near end" not in text, slug  # "lost in the middle", one way
+    assert "less well than its start and end" in prose("positional-encoding")
+    assert "better than the same information placed in the middle" in prose("scaling-and-context")
