@@ -33,7 +33,7 @@ def test_bundled_course_has_no_problems():
 def test_tracks_and_lesson_counts():
     assert {s: (t.number, len(PROJECT.curriculum.lessons_of(s))) for s, t in TRACKS.items()} == {
         "deep-learning-survey": (4, 10),
-        "transformers-and-llms": (5, 5),
+        "transformers-and-llms": (5, 6),
     }
     t4 = [l.slug for l in PROJECT.curriculum.lessons_of("deep-learning-survey")]
     assert t4[2:4] == ["attention-and-transformers", "convolutions"]
@@ -107,7 +107,7 @@ def test_lesson_numbers_in_headers(built_site):
         where("deep-learning-survey/attention-and-transformers")
         == "Track 4 · Phase 1: Foundations and sequences · Lesson 3 of 10"
     )
-    assert where("transformers-and-llms/attention-mechanism").endswith("Lesson 3 of 5")
+    assert where("transformers-and-llms/attention-mechanism").endswith("Lesson 3 of 6")
 
 
 def test_track_pages_list_every_lesson(built_site):
@@ -141,3 +141,66 @@ def test_math_is_mathml_and_no_tex_left(built_site):
     soup = page(built_site, "transformers-and-llms/attention-mechanism")
     assert soup.select("math"), "no MathML on the attention lesson"
     assert not soup.select(".arithmatex")
+
+
+DATED = re.compile(r"\bas of 20\d\d\b|\bcurrently\b|\bthe largest\b", re.I)
+DATED_PLACE = ("lessons/deep-learning-survey/limits-and-frontiers/lesson.md", "## The state of the field")
+
+
+def course_texts() -> dict[str, str]:
+    files = [*REPO.glob("lessons/*/*/*.md"), *REPO.glob("cheatsheets/*/*.md"), *REPO.glob("lessons/*/*.yml")]
+    return {p.relative_to(REPO).as_posix(): p.read_text(encoding="utf-8") for p in files}
+
+
+def single_and_multi_questions():
+    single, multi = [], []
+    for lesson in LESSONS:
+        doc = PROJECT.document(f"{lesson.key}/index.md")
+        blocks, _ = find_blocks(doc.body, doc.body_line)
+        for block in iter_blocks(blocks):
+            if block.name == "quiz":
+                for q in parse_quiz(block.body)[0]:
+                    (single if sum(o.correct for o in q.options) == 1 else multi).append((lesson.key, q))
+    return single, multi
+
+
+def test_quizzes_do_not_give_their_answers_away():
+    """A learner who always picks the longest (or the shortest) option must not score well, and a
+    "choose all" item with nearly every option correct tests nothing: each has two wrong options or more."""
+    single, multi = single_and_multi_questions()
+
+    def right_length(q, pick) -> bool:
+        return len(next(o for o in q.options if o.correct).text) == pick(len(o.text) for o in q.options)
+
+    longest = [(k, q.question) for k, q in single if right_length(q, max)]
+    shortest = [(k, q.question) for k, q in single if right_length(q, min)]
+    assert len(single) >= 90
+    assert len(longest) <= 0.45 * len(single), f"the correct option is the longest in {len(longest)} of {len(single)}"
+    assert len(shortest) <= 0.45 * len(single), (
+        f"the correct option is the shortest in {len(shortest)} of {len(single)}"
+    )
+    assert [(k, q.question) for k, q in multi if sum(not o.correct for o in q.options) < 2] == []
+
+
+def test_dated_phrases_live_in_the_state_of_the_field_only():
+    """Snapshots that age ("as of 2026", "currently", "the largest") are kept in one section that the
+    other lessons link to, so a yearly update touches one place."""
+    outside = []
+    for path, text in course_texts().items():
+        if path == DATED_PLACE[0]:
+            start = text.index(DATED_PLACE[1])
+            end = text.find("\n## ", start + 1)
+            text = text[:start] + text[end:]
+        outside += [f"{path}: {m[0]!r}" for m in DATED.finditer(text)]
+    assert outside == []
+    section = course_texts()[DATED_PLACE[0]].split(DATED_PLACE[1], 1)[1].split("\n## ", 1)[0]
+    assert DATED.search(section), "the state of the field no longer says when it was written"
+    linked = [p for p, t in course_texts().items() if "#the-state-of-the-field" in t]
+    assert len(linked) >= 4, linked
+
+
+def test_home_page_names_only_what_the_course_has(built_site):
+    start = page(built_site, "").select_one(".ts-start")
+    need = " ".join(start.find(string=re.compile("What you need")).parent.get_text(" ", strip=True).split())
+    assert "basics track" not in need and "; A " not in need, need
+    assert need.startswith("What you need: a web browser; the basics of neural networks")

@@ -315,7 +315,7 @@ def test_rename_rewrites_every_reference_and_redirects(bundled):
     assert (bundled / f"lessons/{T5}/redirects.yml").read_text().endswith("attention-mechanism: self-attention\n")
     check(bundled)
     site = build(bundled)
-    assert where(site, f"{T5}/self-attention") == "Track 5 · Phase 1: Inside the transformer · Lesson 3 of 5"
+    assert where(site, f"{T5}/self-attention") == "Track 5 · Phase 1: Inside the transformer · Lesson 3 of 6"
     deeper = [a["href"] for a in page(site, f"{T4}/attention-and-transformers").select(".ts-crosslinks--deeper a")]
     assert "../../transformers-and-llms/self-attention/" in deeper
     for _kind, old_url, new_url in (

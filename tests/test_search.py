@@ -62,7 +62,7 @@ def track_page_urls(site: Path) -> set[str]:
 def test_only_learner_pages_are_indexed(built_site):
     indexed = set(fragments(built_site))
     expected = teaching_urls(built_site)
-    assert len(expected) == 2 + 15 * 3  # two tracks, fifteen lessons with overview and cheatsheet
+    assert len(expected) == 2 + 16 * 3  # two tracks, sixteen lessons with overview and cheatsheet
     own = track_page_urls(built_site)
     assert len(own) == 2 * 4  # issue 32.5: each track's glossary, key points, review and exercise pack
     expected |= own
@@ -107,7 +107,7 @@ def test_teaching_text_and_headings_are_indexed(built_site):
         (
             "/transformers-and-llms/attention-mechanism/",
             "Lesson",
-            "Track 5 · Lesson 3 of 5",
+            "Track 5 · Lesson 3 of 6",
             "Track 5: Transformers and LLMs",
         ),
         (
@@ -146,7 +146,7 @@ def test_teaching_text_and_headings_are_indexed(built_site):
             "Track 4 · Lesson 4 of 10",
             "Track 4: Deep learning, a survey",
         ),
-        ("/transformers-and-llms/", "Track", "Track 5 · 5 lessons", "Track 5: Transformers and LLMs"),
+        ("/transformers-and-llms/", "Track", "Track 5 · 6 lessons", "Track 5: Transformers and LLMs"),
     ],
 )
 def test_each_result_knows_its_kind_track_and_place(built_site, url, kind, where, track):

@@ -176,7 +176,7 @@ def test_review_works_on_a_phone_in_dark(browser_page):
 def test_course_map_shows_progress_and_home_offers_continue(browser_page):
     page = open_page(browser_page, "")
     nodes = page.locator(".ts-map__svg a.ts-map__node")
-    assert nodes.count() == 15
+    assert nodes.count() == 16
     assert not page.locator("[data-continue-track]").first.is_visible()  # no progress yet
     page.evaluate("""localStorage.setItem('tracksite:progress', JSON.stringify({
         'deep-learning-survey/deep-learning-era': true, 'deep-learning-survey/recurrence-and-its-limits': true}))""")
@@ -239,7 +239,7 @@ def test_track_map_by_keyboard_on_a_phone(browser_page):
     page = open_page(browser_page, "transformers-and-llms/", "dark")
     svg_nodes = page.locator(".ts-map__svg a.ts-map__node")
     own = page.locator(".ts-map__svg a.ts-map__node:not(.ts-map__node--other)")
-    assert own.count() == 5 and svg_nodes.count() > 5  # Track 4 lessons linked to this track sit beside it
+    assert own.count() == 6 and svg_nodes.count() > 6  # Track 4 lessons linked to this track sit beside it
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]  # the map scrolls in its box
     page.locator(".ts-map__svg a.ts-map__node").first.focus()
     assert page.evaluate("document.activeElement.dataset.lesson") == "transformers-and-llms/tokens-and-embeddings"

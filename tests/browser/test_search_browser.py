@@ -65,7 +65,7 @@ def test_a_query_finds_the_lesson_and_the_heading_that_teaches_it(browser_page):
     found = search(page, "scaled dot-product")
     first = found[0]
     assert first["title"] == "Transformers and the attention mechanism"
-    assert first["meta"] == "Lesson · Track 5 · Lesson 3 of 5"
+    assert first["meta"] == "Lesson · Track 5 · Lesson 3 of 6"
     assert first["section"] == "Scaled dot-product attention"
     assert first["href"].endswith("/transformers-and-llms/attention-mechanism/#scaled-dot-product-attention")
     assert [m.lower() for m in first["marks"]] and all(  # the words, or words they begin ("products")
