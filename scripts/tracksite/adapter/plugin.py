@@ -31,8 +31,8 @@ from tracksite.adapter import (
     console,
     coursepages,
     csp,
-    enginethemes,
     figures,
+    mkdocsconfig,
     notfound,
     rebuild,
     search,
@@ -102,14 +102,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         if not serving:
             self._check_site_dir(config, root)
-        # The same entry point as `tracksite check`: one load, every pass, one site plan.
+        # The same entry point as `tracksite check`, on the config MkDocs validated for this
+        # build (-f, INHERIT, !ENV, overrides): one load, every pass, one site plan.
         self.project = check(
-            root,
+            mkdocsconfig.from_mkdocs(config),
             include_drafts=self.config.drafts or serving,
-            docs_dir=Path(config.docs_dir),
             instructor=self.config.instructor,
             serving=serving,
-            themes=enginethemes.installed(),
         )
         self._home, self._track_pages = None, {}
         assert self.project.problems is not None

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tracksite import theme as theme_files
-from tracksite.adapter import enginethemes
+from tracksite.adapter import mkdocsconfig
 from tracksite.core import references as refs
 from tracksite.core import trackpages
 from tracksite.errors import UserError
@@ -78,11 +78,11 @@ def count_pages(path: Path) -> int:
     return len(PdfReader(str(path)).pages)
 
 
-def cheatsheets(root: Path, track: str | None = None) -> list[Sheet]:
+def cheatsheets(root: Path, track: str | None = None, config_file: str | None = None) -> list[Sheet]:
     """The published cheatsheets, in course order, of one track or all."""
     from tracksite.core.checks import load
 
-    project = load(root, include_drafts=False, themes=enginethemes.installed())
+    project = load(mkdocsconfig.load(root, config_file))
     c = project.curriculum
     if track is not None and c.track(track) is None:
         known = ", ".join(t.slug for t in c.tracks)
@@ -106,11 +106,11 @@ def cheatsheets(root: Path, track: str | None = None) -> list[Sheet]:
     return out
 
 
-def exercise_packs(root: Path, track: str | None = None) -> list[Sheet]:
+def exercise_packs(root: Path, track: str | None = None, config_file: str | None = None) -> list[Sheet]:
     """Each track's exercise pack page (`<track>/exercises/`), for the tracks that have one."""
     from tracksite.core.checks import load
 
-    project = load(root, include_drafts=False, themes=enginethemes.installed())
+    project = load(mkdocsconfig.load(root, config_file))
     out = []
     for t in project.curriculum.tracks:
         if (
@@ -307,8 +307,8 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     root = Path(getattr(args, "root", ".") or ".").resolve()
-    if not (root / "mkdocs.yml").is_file():
-        raise UserError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root")
+    if mkdocsconfig.config_file(root, getattr(args, "config_file", None)) is None:
+        raise UserError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root or -f")
     site = Path(args.site_dir or ("site-instructor" if args.instructor else "site"))
     site = site if site.is_absolute() else root / site
     if args.publish:
@@ -328,8 +328,9 @@ def _run(args: argparse.Namespace) -> int:
             )
     out = site if args.publish else Path(args.out or "pdf")
     out = out if out.is_absolute() else root / out
-    sheets = cheatsheets(root, args.track)
-    packs = [] if args.no_exercises else exercise_packs(root, args.track)
+    given = getattr(args, "config_file", None)
+    sheets = cheatsheets(root, args.track, given)
+    packs = [] if args.no_exercises else exercise_packs(root, args.track, given)
     if not sheets and not packs:
         raise UserError("no published cheatsheets to print" + (f" in track {args.track!r}" if args.track else ""))
     if args.no_build:
@@ -340,7 +341,8 @@ def _run(args: argparse.Namespace) -> int:
 
         why = "with links to the PDFs" if args.publish else "it is missing or older than its sources"
         print(f"building the site into {site} first ({why})", file=sys.stderr)
-        if build_site(root, site, instructor=args.instructor, pdfs=args.publish) != 0:
+        config_file = mkdocsconfig.config_file(root, given)
+        if build_site(root, site, instructor=args.instructor, pdfs=args.publish, config_file=config_file) != 0:
             raise UserError("the site does not build; fix the problems above (tracksite check lists them)")
     written, _ = print_pdfs(site, sheets, out, paper=args.paper, booklets=not args.no_booklet, packs=packs)
     too_long = []
