@@ -336,6 +336,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 raise PluginError(str(e)) from None
         return output
 
+    def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig):  # type: ignore[override]  # as on_page_context
+        if template_name == "404.html" and not self.failed and self.project is not None:  # the course's tracks
+            if self._home is None:
+                self._home = views.home_view(self.project.curriculum)
+            context["ts"] = {"kind": "notfound", "home": self._home}
+        return context
+
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "404.html":  # shown at any missing address: links from the root
             output_content = notfound.from_root(output_content, config.site_url)
