@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from tracksite import __version__
 from tracksite.adapter import mkdocsconfig
 from tracksite.core.problems import (
     format_github,
@@ -121,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tracksite",
         description="Check, build and manage a course of tracks, lessons, overviews and cheatsheets.",
     )
+    parser.add_argument("--version", action="version", version=f"tracksite {__version__}")
     parser.add_argument("--root", help="the project folder (default: the folder of -f's file, else the current folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -204,6 +206,9 @@ def _settle_root(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Material prints a banner about MkDocs 2.0 when it takes the process for MkDocs; set before
+    # any command imports MkDocs or Material, and inherited by the processes they start.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
     _settle_root(parser, args)

@@ -106,7 +106,7 @@ def make_server(fallback_root: Path, config_file: str | None = None):
 def cmd_lsp(args: argparse.Namespace) -> int:
     if any(find_spec(name) is None for name in ("pygls", "lsprotocol")):
         raise UserError(
-            'the language server needs the optional extra: pip install -e ".[lsp]" (pygls)', exit_code=USAGE
+            'the language server needs the optional extra lsp (pygls): pip install "tracksite[lsp]"', exit_code=USAGE
         )
     make_server(Path(args.root).resolve(), getattr(args, "config_file", None)).start_io()
     return 0
@@ -118,6 +118,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a language server (stdio) publishing `tracksite check`'s problems",
         description="Speak the Language Server Protocol on stdin/stdout: on connect and on every "
         "save, run the checks of `tracksite check` and publish each problem as a "
-        'diagnostic on its file and line. Needs: pip install -e ".[lsp]"',
+        'diagnostic on its file and line. Needs the extra: pip install "tracksite[lsp]"',
     )
     p.set_defaults(handler=cmd_lsp)

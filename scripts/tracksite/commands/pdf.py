@@ -13,6 +13,7 @@ command with --strict).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ from tracksite import theme as theme_files
 from tracksite.adapter import mkdocsconfig
 from tracksite.core import references as refs
 from tracksite.core import trackpages
-from tracksite.errors import UserError
+from tracksite.errors import USAGE, UserError
 from tracksite.localserver import serve_folder
 
 CHROMIUM_ARGS = [
@@ -59,6 +60,15 @@ class Sheet:
     title: str
     url: str  # relative to the site root, e.g. "track/lesson/cheatsheet/"
     source: str  # the Markdown file, for messages
+
+
+def _missing_printer() -> str | None:
+    """What of the PDF printer is not installed (the `pdf` extra's Playwright, Chromium), if any."""
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright's Python package is not installed"
+    if find_chromium() is None:
+        return "no Chromium was found (looked for `chromium` and `chromium-browser`, or TRACKSITE_CHROMIUM)"
+    return None
 
 
 def find_chromium() -> str | None:
@@ -307,6 +317,9 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     root = Path(getattr(args, "root", ".") or ".").resolve()
+    missing = _missing_printer()  # before any work: the site is not built for nothing
+    if missing:
+        raise UserError(INSTALL_HELP.format(missing=missing), exit_code=USAGE)
     if mkdocsconfig.config_file(root, getattr(args, "config_file", None)) is None:
         raise UserError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root or -f")
     site = Path(args.site_dir or ("site-instructor" if args.instructor else "site"))
