@@ -82,3 +82,24 @@ def test_no_banner_about_mkdocs_2_from_tracksites_commands(tmp_path):
     result = python(code, root)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "MkDocs 2.0" not in result.stderr + result.stdout
+
+
+def test_one_story_for_where_tracksite_lives(tmp_path):
+    """README, init's next steps and the editor tasks name the same environment: `.venv` in the
+    course folder (the issue found three: ~/my-course-env, .venv, and the tasks' .venv)."""
+    import json
+
+    from course import REPO
+    from tracksite import theme as theme_files
+    from tracksite.commands import init, pinning
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme[readme.index("Start a course of your own") :]
+    block = start[start.index("```sh") : start.index("```", start.index("```sh") + 5)]
+    assert "python3 -m venv .venv" in block and ".venv/bin/tracksite init" in block
+    assert "my-course-env" not in readme
+    steps = init.next_steps("c", tmp_path / "c", "C", pinning.Pin("tracksite==1", "pinned"))
+    assert "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt" in steps
+    assert ".venv/bin/tracksite new track" in steps and ".venv/bin/mkdocs serve" in steps
+    tasks = json.loads((theme_files.STARTER / "vscode/tasks.json").read_text(encoding="utf-8"))["tasks"]
+    assert {t["command"] for t in tasks} == {"${workspaceFolder}/.venv/bin/tracksite"}
