@@ -110,3 +110,17 @@ def test_a_setting_mkdocs_refuses_is_reported_at_its_line(umlaut_course):
     assert any(out.startswith("other.yml:2: [TS901] nav:") for out in lines), lines
     assert any(out.startswith("other.yml:3: warning: [TS902] site_colour:") for out in lines), lines
     assert mkdocs_build(root, "-f", "other.yml").returncode != 0
+
+
+def test_check_watch_runs_again_when_the_file_given_with_f_changes(tmp_path):
+    """`check --watch -f other.yml`: a save of other.yml, or of a file it INHERITs beside it,
+    can change the checks' result as a save of mkdocs.yml does."""
+    from types import SimpleNamespace
+
+    from tracksite.commands.watch import is_source_change
+
+    def saved(rel: str) -> bool:
+        return is_source_change(tmp_path, SimpleNamespace(event_type="modified", src_path=str(tmp_path / rel)))
+
+    assert saved("other.yml") and saved("mkdocs.yml") and saved("base.yaml") and saved("lessons/t/l/lesson.md")
+    assert not saved("site/sitemap.yml") and not saved(".other.yml.swp") and not saved("notes.txt")
