@@ -136,7 +136,7 @@ def _yaml_problem(path: Path, error: ConfigurationError) -> ConfigProblem:
 
 
 def _logged(path: Path, records: list[logging.LogRecord]) -> Iterator[ConfigProblem]:
-    lines = _setting_lines(path)
+    lines = _setting_lines(path) if records else {}
     for record in records:
         text = record.getMessage()
         m = _SETTING.match(text)
