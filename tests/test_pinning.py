@@ -108,3 +108,12 @@ def test_upgrade_moves_the_course_to_the_running_tracksite(tmp_path, monkeypatch
         assert text == f"# pinned\n./.tracksite/wheels/{new.name}\nnumpy\n" and wheels == [new.name]
         assert upgrade.cmd_upgrade(args) == 0
         assert "requirements.txt" not in capsys.readouterr().out  # already there
+
+
+def test_an_install_the_course_cannot_carry_falls_back_to_the_version_and_says_so(tmp_path):
+    gone = tmp_path / "dist/tracksite-0.2.0-py3-none-any.whl"
+    p = pinning.pin({"url": gone.as_uri(), "archive_info": {}}, "0.2.0")
+    assert p.requirement == "tracksite==0.2.0" and p.wheel is None
+    assert "is gone" in p.note and "only a package index that has it" in p.note
+    checkout = pinning.pin({"url": (tmp_path / "no-checkout").as_uri(), "dir_info": {"editable": True}}, "0.2.0")
+    assert checkout.requirement == "tracksite==0.2.0" and "is gone" in checkout.note

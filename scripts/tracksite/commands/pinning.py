@@ -71,12 +71,27 @@ def pin(record: dict | None, version: str = __version__) -> Pin:
     if "archive_info" in record and local is None:  # a wheel or sdist on a web server
         return Pin(f"tracksite @ {url}", f"requirements.txt pins tracksite at {url}")
     if local is None:
-        raise UserError(f"tracksite was installed from {url}, which the course cannot install from")
-    if local.is_file() and local.suffix == ".whl":
-        return Pin(wheel_line(local.name), _wheel_note(local.name), wheel=local)
+        return _fallback(version, f"tracksite was installed from {url}, which the course cannot install from")
+    if "archive_info" in record:  # a wheel (or sdist) file
+        if local.is_file():
+            return Pin(wheel_line(local.name), _wheel_note(local.name), wheel=local)
+        return _fallback(version, f"the file tracksite was installed from, {local}, is gone")
     editable = "editable" if (record.get("dir_info") or {}).get("editable") else "installed"
     source = local / subdirectory if subdirectory else local
+    if not (source / "pyproject.toml").is_file():
+        return _fallback(version, f"the checkout tracksite was installed from, {source}, is gone")
     return Pin("", f"tracksite runs from a checkout ({editable} from {source})", wheel=source)
+
+
+def _fallback(version: str, why: str) -> Pin:
+    """The version pin, when the install cannot be carried into the course: said plainly, since
+    only an index that has this version can install it."""
+    return Pin(
+        f"tracksite=={version}",
+        f"{why}: requirements.txt pins tracksite=={version}, which only a package index that has it "
+        f"can install; to carry this tracksite with the course, put its wheel into {WHEELS}/ and "
+        "run `tracksite upgrade` from an environment where that wheel is installed",
+    )
 
 
 def wheel_name(p: Pin) -> str:
@@ -115,7 +130,10 @@ def place(p: Pin, course: Path) -> Pin:
         if p.wheel.resolve() != (folder / name).resolve():
             shutil.copy2(p.wheel, folder / name)
     else:
-        built = _build(p.wheel, _digest(p.wheel))
+        try:
+            built = _build(p.wheel, _digest(p.wheel))
+        except UserError as e:
+            return _fallback(__version__, str(e))
         name = built.name
         shutil.copy2(built, folder / name)
         note = f"{p.note}: built {_wheel_note(name).removeprefix('copied ')}"
