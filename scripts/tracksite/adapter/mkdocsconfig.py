@@ -85,7 +85,8 @@ def load(root: Path, given: str | Path | None = None) -> SiteConfig:
     problems = tuple(_logged(path, records))
     if config is None:
         if not any(not p.warning for p in problems):
-            problems += (ConfigProblem(path, None, "MkDocs refused the configuration"),)
+            # `strict: true` in the file: MkDocs stops on its warnings, listed above
+            problems += (ConfigProblem(path, None, "MkDocs refused the configuration (strict: its warnings stop it)"),)
         return siteconfig.defaults(path.parent, enginethemes.installed(), problems)
     return from_mkdocs(config, problems)
 
