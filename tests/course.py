@@ -154,3 +154,12 @@ def run_cli(root: Path, args: list[str]) -> subprocess.CompletedProcess:
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 1
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def load(root: Path, **options):
+    """The project in `root` checked as its build checks it: its mkdocs.yml loaded by MkDocs
+    (adapter/mkdocsconfig.py), then `tracksite.core.checks.load` with `options`."""
+    from tracksite.adapter import mkdocsconfig
+    from tracksite.core import checks
+
+    return checks.load(mkdocsconfig.load(Path(root)), **options)

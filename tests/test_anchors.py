@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import lesson_md, write
-from tracksite.core import anchors, siteconfig
+from tracksite.adapter import mkdocsconfig
+from tracksite.core import anchors
 
 TRICKY = """\
 ## __init__ method
@@ -73,7 +74,7 @@ def test_ids_match_the_built_page_and_links_to_them_pass_both(course, tmp_path):
     config = course / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - tables\n", "  - tables\n  - footnotes\n"))
     write(course, "lessons/alpha/a3/lesson.md", lesson_md("Third lesson", body=TRICKY + "\nWords to read. " * 40))
-    expected = heading_ids(TRICKY, siteconfig.read(course))
+    expected = heading_ids(TRICKY, mkdocsconfig.load(course))
     assert len(expected) == 16
     # the five that the old re-derivation from the source got wrong (it made `__init__-method`,
     # `_emph_-word`, `fish-amp-chips`, `footnote-here1` and missed the setext heading)
@@ -129,8 +130,9 @@ def test_memoised_per_text(monkeypatch):
 
 
 def test_toc_settings_come_from_mkdocs_yml(tmp_path):
-    (tmp_path / "mkdocs.yml").write_text("markdown_extensions:\n  - toc:\n      separator: _\n")
-    config = siteconfig.read(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nmarkdown_extensions:\n  - toc:\n      separator: _\n")
+    (tmp_path / "docs").mkdir()
+    config = mkdocsconfig.load(tmp_path)
     assert heading_ids("## Queries, keys and values\n", config) == ["queries_keys_and_values"]
 
 
@@ -143,7 +145,7 @@ def test_skeleton_gives_the_ids_of_the_whole_page():
     from course import REPO
     from tracksite.core.sources import read_text, split_front_matter
 
-    config = siteconfig.read(REPO)
+    config = mkdocsconfig.load(REPO)
     pages = [
         split_front_matter(Path(p), read_text(Path(p))).body
         for p in glob.glob(str(REPO / "**/*.md"), recursive=True)
@@ -206,8 +208,9 @@ def test_plain_headings_get_the_ids_rendering_gives(tmp_path):
     for n, extra in enumerate(configs):
         folder = tmp_path / str(n)
         folder.mkdir()
-        (folder / "mkdocs.yml").write_text("markdown_extensions:\n  - toc\n" + extra)
-        config = siteconfig.read(folder)
+        (folder / "mkdocs.yml").write_text("site_name: x\nmarkdown_extensions:\n  - toc\n" + extra)
+        (folder / "docs").mkdir()
+        config = mkdocsconfig.load(folder)
         md = anchors._renderer(config.extensions)
         for page in [PLAIN] + [f"# Title\n\n{line}\n" for line in PLAIN.splitlines() if line]:
             md.reset()

@@ -11,8 +11,8 @@ import re
 import pytest
 import yaml
 
+from course import load
 from tracksite.commands.cli import main
-from tracksite.core.checks import load
 from tracksite.core.readingtime import estimate
 from tracksite.tools import bench
 
@@ -30,7 +30,7 @@ def test_tracks_hold_10_to_20_lessons(n):
 def test_synthetic_course_is_clean_and_realistic(tmp_path):
     tracks = bench.plan_course(25)
     root = bench.write_tracksite_project(tmp_path / "course", tracks)
-    project = load(root, docs_dir=root / "docs")
+    project = load(root)
     assert [p.text() for p in project.problems.items] == []  # no errors and no warnings
     assert [len(t.lessons) for t in tracks] == [len(project.curriculum.lessons_of(t.slug)) for t in tracks]
     lesson = next(d for d in project.documents if d.kind == "lesson" and d.track == "track-002")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from tracksite.core.checks import load
+from course import load
 
 A1, A2 = "lessons/alpha/a1/lesson.md", "lessons/alpha/a2/lesson.md"
 
 
 def problems(root, severity="error"):
-    items = load(root, docs_dir=root / "docs").problems.items
+    items = load(root).problems.items
     return [p for p in items if p.severity == severity]
 
 

@@ -11,13 +11,12 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from course import REPO
-from tracksite.core.checks import load
+from course import REPO, load
 from tracksite.core.coverage import covers
 from tracksite.core.readingtime import estimate
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
 
-PROJECT = load(REPO, docs_dir=REPO / "docs")
+PROJECT = load(REPO)
 LESSONS = list(PROJECT.curriculum.all_lessons())
 TRACKS = {t.slug: t for t in PROJECT.curriculum.tracks}
 

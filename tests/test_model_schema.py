@@ -10,9 +10,8 @@ import typing
 
 import pytest
 
-from course import lesson_md, make_course, write
+from course import lesson_md, load, make_course, write
 from tracksite.core import choices, model, schema
-from tracksite.core.checks import load
 from tracksite.core.schemalang import Choice, Mapping
 
 # Fields of a dataclass that no instructor writes: derived from folders, files and other pages.

@@ -71,7 +71,7 @@ things there are. Searchable word: quokkas.
 def _source_copy(dest: Path, *, asset_marker: str | None = None, version: str | None = None) -> Path:
     """The files a wheel is built from, in a folder of their own (the checkout stays clean)."""
     dest.mkdir(parents=True)
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "MANIFEST.in", "CHANGELOG.md"):
         shutil.copy(REPO / name, dest / name)
     shutil.copytree(
         REPO / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "bench.py")
@@ -162,7 +162,10 @@ def test_a_wheel_starts_a_course_that_builds_and_works(venv, demo, chromium, ser
         "README.md"
     ]
     assert not (demo / "docs/assets").exists() and not (demo / "docs/schemas").exists()
-    assert (demo / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1] == f"tracksite=={__version__}"
+    # installed from a wheel file: the course carries the wheel and installs it by its path
+    wheel_line = f"./.tracksite/wheels/{venv['wheel'].name}"
+    assert (demo / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1] == wheel_line
+    assert (demo / wheel_line).read_bytes() == venv["wheel"].read_bytes()
     lint = actionlint(demo / ".github/workflows/publish.yml")
     assert lint.returncode == 0, lint.stdout + lint.stderr
     steps = " ".join(
@@ -206,6 +209,52 @@ def test_a_wheel_starts_a_course_that_builds_and_works(venv, demo, chromium, ser
     assert "Counting things" in page.locator(".ts-search__hit-title").first.inner_text()
     assert errors == []
     page.close()
+
+
+#: What the workflow's expressions give on a push to main of https://github.com/user/demo.
+EXPRESSIONS = {"${{ steps.pages.outputs.base_url }}": "https://user.github.io/demo"}
+
+
+def _step_env(*levels: dict) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for level in levels:
+        for key, value in (level.get("env") or {}).items():
+            value = EXPRESSIONS.get(str(value), str(value))
+            assert "${{" not in value, f"no value known for {value}"
+            env[key] = value
+    return env
+
+
+def test_the_workflow_build_job_passes_step_by_step_in_a_clean_venv(venv, demo):
+    """Issue 40: the first push of a new course failed at `pip install -r requirements.txt`.
+    Every `run:` step of the build job, in order, as Actions runs it (bash -e, the workflow's,
+    job's and step's env), in a virtual environment that has nothing but what the steps install."""
+    path = demo / ".github/workflows/publish.yml"
+    lint = actionlint(path)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    job = workflow["jobs"]["build"]
+    clean = venv["base"] / "clean"
+    subprocess.run([sys.executable, "-m", "venv", str(clean)], check=True, timeout=300)
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NO_MKDOCS_2_WARNING")}
+    base["PATH"] = f"{clean / 'bin'}{os.pathsep}{base.get('PATH', '')}"
+    ran = []
+    for step in job["steps"]:
+        if "run" not in step:
+            continue
+        env = {**base, **_step_env(workflow, job, step)}
+        result = subprocess.run(
+            ["bash", "-e", "-c", step["run"]], cwd=demo, env=env, capture_output=True, text=True, timeout=1200
+        )
+        assert result.returncode == 0, (
+            f"{step.get('name', step['run'])}:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+        )
+        assert "MkDocs 2.0" not in result.stderr  # the workflow silences Material's banner
+        ran.append(step["run"].split("\n")[0])
+    assert [r.split()[0] for r in ran] == ["python", "echo", "tracksite", "mkdocs", "tracksite"], ran
+    assert (clean / "bin/tracksite").is_file()
+    page = BeautifulSoup((demo / "site/basics/counting/index.html").read_text(encoding="utf-8"), "lxml")
+    assert page.find("link", rel="canonical")["href"] == "https://user.github.io/demo/basics/counting/"
 
 
 def test_an_upgraded_wheel_reaches_the_course_without_touching_it(venv, demo, serve_site):

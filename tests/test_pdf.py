@@ -98,7 +98,7 @@ def test_missing_chromium_is_explained(tmp_path):
     (root / "site").mkdir()
     (root / "site" / "index.html").write_text("")
     result = tracksite(root, "pdf", "--no-build", env={"TRACKSITE_CHROMIUM": str(tmp_path / "no-such-chromium")})
-    assert result.returncode == 1
+    assert result.returncode == 2  # what is missing is refused before any work, as a usage error
     assert "apt-get install chromium" in result.stderr and 'pip install "tracksite[pdf]"' in result.stderr
 
 

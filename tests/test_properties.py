@@ -16,9 +16,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course import lesson_md, make_course
+from course import lesson_md, load, make_course
 from tracksite.core import schema, yamlsafe
-from tracksite.core.checks import load
 from tracksite.core.choices import Status
 from tracksite.core.problems import Problem
 from tracksite.core.yamlsafe import Located, parse
@@ -150,7 +149,7 @@ class Restore:
 
 def check_result(root: Path, rel: str):
     """The property: a valid model, or located problems. Never an exception."""
-    project = load(root, docs_dir=root / "docs")
+    project = load(root)
     problems = project.problems
     assert problems is not None
     text_lines = None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from course import lesson_md, write
-from tracksite.core.checks import load
+from course import lesson_md, load, write
 from tracksite.core.readingtime import estimate, reading_minutes
 
 PROSE = " ".join(["word"] * 400)  # 2 minutes at 200 words a minute

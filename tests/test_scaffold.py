@@ -14,13 +14,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from course import REPO
+from course import REPO, load
 from tracksite.commands.changes import Changes
 from tracksite.commands.cli import main as cli_main
 from tracksite.commands.rename import rewrite_references
 from tracksite.commands.trackfile import TrackFile
 from tracksite.core import redirects
-from tracksite.core.checks import load
 from tracksite.core.references import find_links
 from tracksite.errors import SourceProblem
 
@@ -304,7 +303,7 @@ def test_rename_rewrites_every_reference_and_redirects(bundled):
     assert not (bundled / f"cheatsheets/{T5}/attention-mechanism.md").exists()
     assert TrackFile(bundled / f"lessons/{T5}/track.yml").phases[0].lessons[2] == "self-attention"
     # every reference in every track, the guides included, now names the new slug
-    project = load(bundled, include_drafts=True, docs_dir=bundled / "docs")
+    project = load(bundled, include_drafts=True)
     targets = [link.target for doc in project.documents for link in find_links(doc.body, doc.body_line)]
     assert [t for t in targets if "attention-mechanism" in t] == []
     assert sum("self-attention" in t for t in targets) >= 5

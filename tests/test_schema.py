@@ -301,7 +301,7 @@ def test_editor_and_validator_read_yaml_alike(name, base, key, yaml_text, value)
 def test_loader_uses_the_whole_number_and_the_text(tmp_path):
     import shutil
 
-    from tracksite.core.checks import load
+    from course import load
 
     root = tmp_path / "c"
     shutil.copytree(REPO / "lessons", root / "lessons")

@@ -103,7 +103,8 @@ def test_a_changed_default_is_one_edit(copy):
 
     probe = (
         "from pathlib import Path; from tracksite.core.checks import load; "
-        "p = load(Path('.')); print(p.curriculum.lesson('transformers-and-llms/positional-encoding').difficulty)"
+        "from tracksite.adapter.mkdocsconfig import load as config; "
+        "p = load(config(Path('.'))); print(p.curriculum.lesson('transformers-and-llms/positional-encoding').difficulty)"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe],

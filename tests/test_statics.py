@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_mkdocs
-from course import write
-from tracksite.core.checks import load
+from course import load, write
 from tracksite.core.published import ASSET_SUFFIXES
 from tracksite.core.statics import MAX_DATA_BYTES, html_findings, static_problems, svg_findings
 
@@ -126,7 +125,7 @@ def test_plain_html_passes():
 
 
 def errors(course: Path) -> list[str]:
-    return [p.text() for p in load(course, docs_dir=course / "docs").problems.errors]
+    return [p.text() for p in load(course).problems.errors]
 
 
 def tracksite(course: Path, *args: str) -> subprocess.CompletedProcess:

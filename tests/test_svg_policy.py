@@ -17,10 +17,10 @@ import pytest
 from lxml import etree
 
 from conftest import run_mkdocs
+from course import load as check
 from course import write
 from tracksite.commands.importers.svgclean import publishable
 from tracksite.core import svgsafe
-from tracksite.core.checks import check
 from tracksite.core.statics import static_problems
 
 DATA = Path(__file__).resolve().parent / "data" / "svg"

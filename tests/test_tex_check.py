@@ -6,8 +6,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from course import run_cli
-from tracksite.core.checks import load
+from course import load, run_cli
 
 A1 = "lessons/alpha/a1/lesson.md"
 
@@ -20,7 +19,7 @@ def edit(root, old, new):
 
 
 def tex_problems(root):
-    return [p for p in load(root, docs_dir=root / "docs").problems.errors if p.code == "TS513"]
+    return [p for p in load(root).problems.errors if p.code == "TS513"]
 
 
 def test_a_formula_that_cannot_be_drawn_fails_check_and_build_with_its_line(course, tmp_path):

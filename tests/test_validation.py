@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from course import lesson_md, write
-from tracksite.core.checks import load
+from course import lesson_md, load, write
 
 
 def problems(root: Path, *, errors_only: bool = True):
-    project = load(root, docs_dir=root / "docs")
+    project = load(root)
     return project.problems.errors if errors_only else project.problems.items
 
 

@@ -796,10 +796,10 @@ def test_block_names_come_from_mkdocs_yml(tmp_path):
     """Issue 12: adding `danger` to the admonition types in mkdocs.yml is all `/// danger` needs."""
     import shutil
 
-    from tracksite.core.checks import load
+    from course import load
 
     root = tmp_path / "c"
-    for name in ("lessons", "cheatsheets"):
+    for name in ("lessons", "cheatsheets", "docs", "overrides"):
         shutil.copytree(REPO / name, root / name)
     config = (REPO / "mkdocs.yml").read_text()
     lesson = root / "lessons" / "transformers-and-llms" / "scaling-and-context" / "lesson.md"
@@ -829,13 +829,15 @@ def test_block_names_are_those_pymdownx_registers(tmp_path, configs):
     itself; they must be the names pymdownx really registers, or `check` and the build differ."""
     import yaml
 
+    from tracksite.adapter import mkdocsconfig
     from tracksite.core import siteconfig
 
     extensions = list(siteconfig.BASE_BLOCK)
     listed = [{ext: configs[ext]} if ext in configs else ext for ext in extensions]
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump({"site_name": "x", "markdown_extensions": listed}))
+    (tmp_path / "docs").mkdir()
     md = markdown.Markdown(extensions=extensions, extension_configs=configs)
-    assert siteconfig.read(tmp_path).blocks == frozenset(md.parser.blockprocessors["blocks"].blocks)
+    assert mkdocsconfig.load(tmp_path).blocks == frozenset(md.parser.blockprocessors["blocks"].blocks)
 
 
 def test_core_block_lists_match_the_blocks_the_adapter_registers():

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def lesson_urls() -> list[str]:
-    from tracksite.core.checks import load
+    from course import load
 
     project = load(REPO, include_drafts=False)
     return [f"{l.track}/{l.slug}/" for l in project.curriculum.all_lessons()]

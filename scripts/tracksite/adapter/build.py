@@ -23,8 +23,16 @@ class _Plain(logging.Formatter):
 
 
 def build_site(
-    root: Path, out: Path, *, instructor: bool = False, drafts: bool = False, strict: bool = True, pdfs: bool = False
+    root: Path,
+    out: Path,
+    *,
+    instructor: bool = False,
+    drafts: bool = False,
+    strict: bool = True,
+    pdfs: bool = False,
+    config_file: Path | None = None,
 ) -> int:
+    """`mkdocs build` of the project in `root` (with `-f config_file`, default its mkdocs.yml)."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
@@ -32,7 +40,7 @@ def build_site(
     logger.setLevel(logging.INFO)
     logger.propagate = False
     try:
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(out.resolve()), strict=strict)
+        config = load_config(str(config_file or root / "mkdocs.yml"), site_dir=str(out.resolve()), strict=strict)
         plugin = config.plugins.get("tracksite")
         if plugin is None:
             print("tracksite build: error: mkdocs.yml does not list the tracksite plugin", file=sys.stderr)

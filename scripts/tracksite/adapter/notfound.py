@@ -14,7 +14,8 @@ import posixpath
 import re
 from urllib.parse import urlsplit
 
-_ATTR = re.compile(r'(?P<attr>\b(?:href|src)=)(?P<q>["\'])(?P<url>[^"\']*)(?P=q)')
+# The search box's script and index (data-ui, data-index) are addresses too: the 404 page offers search.
+_ATTR = re.compile(r'(?P<attr>\b(?:href|src|data-ui|data-index)=)(?P<q>["\'])(?P<url>[^"\']*)(?P=q)')
 _ELSEWHERE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")  # another site, or this page
 
 

@@ -31,8 +31,8 @@ from tracksite.adapter import (
     console,
     coursepages,
     csp,
-    enginethemes,
     figures,
+    mkdocsconfig,
     notfound,
     rebuild,
     search,
@@ -102,14 +102,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         if not serving:
             self._check_site_dir(config, root)
-        # The same entry point as `tracksite check`: one load, every pass, one site plan.
+        # The same entry point as `tracksite check`, on the config MkDocs validated for this
+        # build (-f, INHERIT, !ENV, overrides): one load, every pass, one site plan.
         self.project = check(
-            root,
+            mkdocsconfig.from_mkdocs(config),
             include_drafts=self.config.drafts or serving,
-            docs_dir=Path(config.docs_dir),
             instructor=self.config.instructor,
             serving=serving,
-            themes=enginethemes.installed(),
         )
         self._home, self._track_pages = None, {}
         assert self.project.problems is not None
@@ -336,6 +335,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             except search.SearchIndexError as e:
                 raise PluginError(str(e)) from None
         return output
+
+    def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig):  # type: ignore[override]  # as on_page_context
+        if template_name == "404.html" and not self.failed and self.project is not None:  # the course's tracks
+            if self._home is None:
+                self._home = views.home_view(self.project.curriculum)
+            context["ts"] = {"kind": "notfound", "home": self._home}
+        return context
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "404.html":  # shown at any missing address: links from the root

@@ -14,7 +14,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tracksite.adapter import enginethemes
+from tracksite import __version__
+from tracksite.adapter import mkdocsconfig
 from tracksite.core.problems import (
     format_github,
     format_json,
@@ -42,6 +43,8 @@ COMMAND_MODULES = (
     "tracksite.tools.bench",
     "tracksite.tools.minilm",
 )
+#: The commands that read the course, and so its site configuration: each takes `-f` as MkDocs does.
+READS_CONFIG = ("check", "build", "new", "move", "rename", "pdf", "import", "lsp")
 
 
 def _project_root(args: argparse.Namespace) -> Path:
@@ -62,7 +65,7 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
     # The build's own entry point and passes; drafts, the instructor pages and the docs pages
     # only `mkdocs serve` shows are checked too, so nothing a build or the preview publishes
     # goes unchecked.
-    project = check_everything(root, themes=enginethemes.installed())
+    project = check_everything(mkdocsconfig.load(root, getattr(args, "config_file", None)))
     problems = project.problems
     assert problems is not None
     shown = problems.items if not args.errors_only else problems.errors
@@ -104,7 +107,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     root = _project_root(args)
     out = Path(args.site_dir) if args.site_dir else root / ("site-instructor" if args.instructor else "site")
-    return build_site(root, out, instructor=args.instructor, drafts=args.drafts, strict=not args.no_strict)
+    return build_site(
+        root,
+        out,
+        instructor=args.instructor,
+        drafts=args.drafts,
+        strict=not args.no_strict,
+        config_file=mkdocsconfig.config_file(root, args.config_file),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,7 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tracksite",
         description="Check, build and manage a course of tracks, lessons, overviews and cheatsheets.",
     )
-    parser.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    parser.add_argument("--version", action="version", version=f"tracksite {__version__}")
+    parser.add_argument("--root", help="the project folder (default: the folder of -f's file, else the current folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(
@@ -159,12 +170,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in COMMAND_MODULES:
         importlib.import_module(module).register(sub)
+    for name in READS_CONFIG:
+        _config_option(sub.choices[name])
     return parser
 
 
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    """`-f/--config-file` on a command, and on each of its own subcommands (`new track`)."""
+    nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for action in nested:
+        for child in action.choices.values():
+            _config_option(child)
+    if nested:
+        return
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        metavar="FILE",
+        help="the site configuration, as `mkdocs build -f` takes it (default: mkdocs.yml in the project); "
+        "the project is its folder",
+    )
+
+
+def _settle_root(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The project is the folder of the configuration file, as for MkDocs: `-f` alone names
+    both; `--root` alone, or neither (the current folder), the project whose mkdocs.yml counts."""
+    given = getattr(args, "config_file", None)
+    if given:
+        folder = Path(given).resolve().parent
+        if args.root is not None and Path(args.root).resolve() != folder:
+            parser.error(f"-f {given} is not in --root {args.root}: the project is the configuration file's folder")
+        args.root = str(folder)
+    elif args.root is None:
+        args.root = "."
+
+
 def main(argv: list[str] | None = None) -> int:
+    # Material prints a banner about MkDocs 2.0 when it takes the process for MkDocs; set before
+    # any command imports MkDocs or Material, and inherited by the processes they start.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
+    _settle_root(parser, args)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tracksite.adapter import enginethemes
+from tracksite.adapter import mkdocsconfig
 from tracksite.commands.changes import JOURNAL, Changes, recover
 from tracksite.commands.trackfile import TrackFile
 from tracksite.core.problems import format_text
@@ -46,6 +46,11 @@ def _root(args: argparse.Namespace) -> Path:
     if undone:
         print(undone, file=sys.stderr)
     return root
+
+
+def _config(args: argparse.Namespace) -> str | None:
+    """`-f`: the site configuration the command checks the course with (None: mkdocs.yml)."""
+    return getattr(args, "config_file", None)
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -101,21 +106,20 @@ def _lesson_files(root: Path, track: str, slug: str) -> list[Path]:
     return [root / "lessons" / track / slug, root / "cheatsheets" / track / f"{slug}.md"]
 
 
-def _errors(root: Path):
+def _errors(root: Path, config_file: str | None = None):
     from tracksite.core.checks import load
 
-    docs = root / "docs"
-    project = load(root, include_drafts=True, docs_dir=docs if docs.is_dir() else None, themes=enginethemes.installed())
+    project = load(mkdocsconfig.load(root, config_file), include_drafts=True)
     assert project.problems is not None
     return project, project.problems.errors
 
 
-def _apply_checked(root: Path, changes: Changes, errors_before: int):
+def _apply_checked(root: Path, changes: Changes, errors_before: int, config_file: str | None = None):
     """Apply, check the course again, and roll back if the command added errors; the change is
     committed (its journal dropped) only once the course checks."""
     changes.apply()
     try:
-        project, errors = _errors(root)
+        project, errors = _errors(root, config_file)
     except BaseException:
         changes.rollback()
         raise

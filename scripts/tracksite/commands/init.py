@@ -14,10 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 from pathlib import Path
 
-from tracksite import __version__
 from tracksite import theme as theme_files
+from tracksite.commands import pinning
 from tracksite.errors import USAGE, UserError
 
 STARTER = theme_files.STARTER
@@ -49,11 +50,7 @@ def starter_text(name: str, site_name: str, description: str) -> str:
     """A starter file with the course's own values filled in (YAML-quoted in mkdocs.yml)."""
     text = (STARTER / name).read_text(encoding="utf-8")
     quote = json.dumps if name == "mkdocs.yml" else str
-    return (
-        text.replace("{site_name}", quote(site_name))
-        .replace("{site_description}", quote(description))
-        .replace("{version}", __version__)
-    )
+    return text.replace("{site_name}", quote(site_name)).replace("{site_description}", quote(description))
 
 
 def editor_settings() -> str:
@@ -65,7 +62,14 @@ def editor_settings() -> str:
     return json.dumps(settings, indent=2) + "\n"
 
 
-def init_course(folder: Path, site_name: str, description: str) -> None:
+def requirements_text(requirement: str) -> str:
+    """The course's requirements.txt, installing tracksite by `requirement` (commands/pinning.py)."""
+    return starter_text("requirements.txt", "", "").replace("{requirement}", requirement)
+
+
+def init_course(folder: Path, site_name: str, description: str, pin: pinning.Pin | None = None) -> pinning.Pin:
+    """Write the course into `folder`; the pin of the running tracksite it was given (its wheel
+    copied or built into the course when it has one)."""
     if (folder / "mkdocs.yml").exists() or any(
         (folder / d).exists() and any((folder / d).iterdir()) for d in ("lessons", "cheatsheets", "docs")
     ):
@@ -81,10 +85,14 @@ def init_course(folder: Path, site_name: str, description: str) -> None:
     for empty in ("lessons", "cheatsheets", "docs"):
         (staging / empty).mkdir(parents=True, exist_ok=True)
         (staging / empty / ".gitkeep").write_text("", encoding="utf-8")
+    pinned = pinning.place(pin or pinning.pin(pinning.origin()), staging)
     for source, dest in FILES:
+        if dest == "requirements.txt":
+            continue
         (staging / dest).parent.mkdir(parents=True, exist_ok=True)
         (staging / dest).write_text(starter_text(source, site_name, description), encoding="utf-8")
     (staging / ".vscode" / "settings.json").write_text(editor_settings(), encoding="utf-8")
+    (staging / "requirements.txt").write_text(requirements_text(pinned.requirement), encoding="utf-8")
     (staging / "mkdocs.yml").write_text(starter_text("mkdocs.yml", site_name, description), encoding="utf-8")
     folder.mkdir(parents=True, exist_ok=True)
     for item in sorted(staging.iterdir()):  # mkdocs.yml last: its presence means "done"
@@ -92,6 +100,7 @@ def init_course(folder: Path, site_name: str, description: str) -> None:
             _move(item, folder / item.name)
     _move(staging / "mkdocs.yml", folder / "mkdocs.yml")
     shutil.rmtree(staging)
+    return pinned
 
 
 def _move(src: Path, dest: Path) -> None:
@@ -106,19 +115,36 @@ def cmd_init(args: argparse.Namespace) -> int:
     folder = Path(args.folder).resolve()
     site_name = args.site_name or default_name(folder)
     try:
-        init_course(folder, site_name, args.description or f"{site_name}: a course built with tracksite.")
+        pinned = init_course(folder, site_name, args.description or f"{site_name}: a course built with tracksite.")
     except OSError as e:
         raise UserError(f"cannot write the course: {e}", exit_code=USAGE) from None
-    print(
-        f"started the course {site_name!r} in {folder}\n"
-        "next:\n"
-        f"  cd {args.folder}\n"
-        "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
-        '  .venv/bin/tracksite new track SLUG --number 1 --title "..."   # or: tracksite import carpentries PATH --track SLUG\n'
-        "  .venv/bin/mkdocs serve                                        # preview with live reload\n"
-        "publish: push to GitHub; .github/workflows/publish.yml checks, builds and deploys to Pages"
-    )
+    print(next_steps(args.folder, folder, site_name, pinned))
     return 0
+
+
+def next_steps(given: str, folder: Path, site_name: str, pinned: pinning.Pin) -> str:
+    """What to do next, with the course's own environment: `.venv` in the course folder, made
+    from requirements.txt (the README's story, and where the editor tasks look), unless this
+    tracksite already runs from there."""
+    venv = folder / ".venv"
+    here = Path(sys.prefix).resolve() == venv.resolve()
+    install = (
+        ["  # tracksite runs from .venv here: the editor tasks and the commands below use it"]
+        if here
+        else ["  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt   # the course's own tracksite"]
+    )
+    steps = [
+        f"started the course {site_name!r} in {folder}",
+        pinned.note,
+        "next:",
+        *([f"  cd {given}"] if folder != Path.cwd().resolve() else []),
+        *install,
+        '  .venv/bin/tracksite new track SLUG --number 1 --title "..."   # or: tracksite import carpentries PATH --track SLUG',
+        "  .venv/bin/mkdocs serve                                        # preview with live reload",
+        "publish: commit everything, push to GitHub and choose GitHub Actions as the source in the "
+        "repository's Settings > Pages; .github/workflows/publish.yml checks, builds and deploys",
+    ]
+    return "\n".join(steps)
 
 
 def register(sub) -> None:

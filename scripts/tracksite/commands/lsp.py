@@ -16,7 +16,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from tracksite.adapter import enginethemes
+from tracksite.adapter import mkdocsconfig
 from tracksite.errors import USAGE, UserError
 
 
@@ -28,13 +28,13 @@ def project_root(start: Path) -> Path | None:
     return None
 
 
-def diagnostics(root: Path) -> dict[Path, list]:
+def diagnostics(root: Path, config_file: str | None = None) -> dict[Path, list]:
     """Every problem `tracksite check` finds, as LSP diagnostics by absolute file path."""
     from lsprotocol import types
 
     from tracksite.core.checks import check_everything
 
-    problems = check_everything(root, themes=enginethemes.installed()).problems
+    problems = check_everything(mkdocsconfig.load(root, config_file)).problems
     out: dict[Path, list] = {}
     for p in problems.items if problems else ():
         line = max((p.line or 1) - 1, 0)
@@ -56,7 +56,7 @@ def path_of(uri: str) -> Path:
     return Path(unquote(urlparse(uri).path)).resolve()
 
 
-def make_server(fallback_root: Path):
+def make_server(fallback_root: Path, config_file: str | None = None):
     """A pygls server that re-checks the project on open and save and publishes the result."""
     from lsprotocol import types
     from pygls.lsp.server import LanguageServer
@@ -68,7 +68,7 @@ def make_server(fallback_root: Path):
         root = state["root"] or project_root(near or fallback_root) or fallback_root
         state["root"] = root
         try:
-            found = diagnostics(root)
+            found = diagnostics(root, config_file)
         except Exception as e:  # noqa: BLE001 - a failed check is reported; the server stays up
             server.window_log_message(
                 types.LogMessageParams(
@@ -106,9 +106,9 @@ def make_server(fallback_root: Path):
 def cmd_lsp(args: argparse.Namespace) -> int:
     if any(find_spec(name) is None for name in ("pygls", "lsprotocol")):
         raise UserError(
-            'the language server needs the optional extra: pip install -e ".[lsp]" (pygls)', exit_code=USAGE
+            'the language server needs the optional extra lsp (pygls): pip install "tracksite[lsp]"', exit_code=USAGE
         )
-    make_server(Path(args.root).resolve()).start_io()
+    make_server(Path(args.root).resolve(), getattr(args, "config_file", None)).start_io()
     return 0
 
 
@@ -118,6 +118,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a language server (stdio) publishing `tracksite check`'s problems",
         description="Speak the Language Server Protocol on stdin/stdout: on connect and on every "
         "save, run the checks of `tracksite check` and publish each problem as a "
-        'diagnostic on its file and line. Needs: pip install -e ".[lsp]"',
+        'diagnostic on its file and line. Needs the extra: pip install "tracksite[lsp]"',
     )
     p.set_defaults(handler=cmd_lsp)

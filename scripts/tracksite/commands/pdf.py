@@ -13,6 +13,7 @@ command with --strict).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -25,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from tracksite import theme as theme_files
-from tracksite.adapter import enginethemes
+from tracksite.adapter import mkdocsconfig
 from tracksite.core import references as refs
 from tracksite.core import trackpages
-from tracksite.errors import UserError
+from tracksite.errors import USAGE, UserError
 from tracksite.localserver import serve_folder
 
 CHROMIUM_ARGS = [
@@ -61,6 +62,15 @@ class Sheet:
     source: str  # the Markdown file, for messages
 
 
+def _missing_printer() -> str | None:
+    """What of the PDF printer is not installed (the `pdf` extra's Playwright, Chromium), if any."""
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright's Python package is not installed"
+    if find_chromium() is None:
+        return "no Chromium was found (looked for `chromium` and `chromium-browser`, or TRACKSITE_CHROMIUM)"
+    return None
+
+
 def find_chromium() -> str | None:
     override = os.environ.get("TRACKSITE_CHROMIUM")
     if override:
@@ -78,11 +88,11 @@ def count_pages(path: Path) -> int:
     return len(PdfReader(str(path)).pages)
 
 
-def cheatsheets(root: Path, track: str | None = None) -> list[Sheet]:
+def cheatsheets(root: Path, track: str | None = None, config_file: str | None = None) -> list[Sheet]:
     """The published cheatsheets, in course order, of one track or all."""
     from tracksite.core.checks import load
 
-    project = load(root, include_drafts=False, themes=enginethemes.installed())
+    project = load(mkdocsconfig.load(root, config_file))
     c = project.curriculum
     if track is not None and c.track(track) is None:
         known = ", ".join(t.slug for t in c.tracks)
@@ -106,11 +116,11 @@ def cheatsheets(root: Path, track: str | None = None) -> list[Sheet]:
     return out
 
 
-def exercise_packs(root: Path, track: str | None = None) -> list[Sheet]:
+def exercise_packs(root: Path, track: str | None = None, config_file: str | None = None) -> list[Sheet]:
     """Each track's exercise pack page (`<track>/exercises/`), for the tracks that have one."""
     from tracksite.core.checks import load
 
-    project = load(root, include_drafts=False, themes=enginethemes.installed())
+    project = load(mkdocsconfig.load(root, config_file))
     out = []
     for t in project.curriculum.tracks:
         if (
@@ -307,8 +317,11 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     root = Path(getattr(args, "root", ".") or ".").resolve()
-    if not (root / "mkdocs.yml").is_file():
-        raise UserError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root")
+    missing = _missing_printer()  # before any work: the site is not built for nothing
+    if missing:
+        raise UserError(INSTALL_HELP.format(missing=missing), exit_code=USAGE)
+    if mkdocsconfig.config_file(root, getattr(args, "config_file", None)) is None:
+        raise UserError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root or -f")
     site = Path(args.site_dir or ("site-instructor" if args.instructor else "site"))
     site = site if site.is_absolute() else root / site
     if args.publish:
@@ -328,8 +341,9 @@ def _run(args: argparse.Namespace) -> int:
             )
     out = site if args.publish else Path(args.out or "pdf")
     out = out if out.is_absolute() else root / out
-    sheets = cheatsheets(root, args.track)
-    packs = [] if args.no_exercises else exercise_packs(root, args.track)
+    given = getattr(args, "config_file", None)
+    sheets = cheatsheets(root, args.track, given)
+    packs = [] if args.no_exercises else exercise_packs(root, args.track, given)
     if not sheets and not packs:
         raise UserError("no published cheatsheets to print" + (f" in track {args.track!r}" if args.track else ""))
     if args.no_build:
@@ -340,7 +354,8 @@ def _run(args: argparse.Namespace) -> int:
 
         why = "with links to the PDFs" if args.publish else "it is missing or older than its sources"
         print(f"building the site into {site} first ({why})", file=sys.stderr)
-        if build_site(root, site, instructor=args.instructor, pdfs=args.publish) != 0:
+        config_file = mkdocsconfig.config_file(root, given)
+        if build_site(root, site, instructor=args.instructor, pdfs=args.publish, config_file=config_file) != 0:
             raise UserError("the site does not build; fix the problems above (tracksite check lists them)")
     written, _ = print_pdfs(site, sheets, out, paper=args.paper, booklets=not args.no_booklet, packs=packs)
     too_long = []

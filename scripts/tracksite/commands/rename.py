@@ -14,6 +14,7 @@ from tracksite.commands.common import (
     CommandError,
     _apply_checked,
     _command,
+    _config,
     _errors,
     _lesson_files,
     _near,
@@ -203,7 +204,7 @@ def cmd_rename(args: argparse.Namespace) -> int:
     old = _slug(args.old, "old slug")
     new = _slug(args.new, "new slug")
     tf, found = _check_rename(root, track, folder, old, new)
-    _, errors_before = _errors(root)
+    _, errors_before = _errors(root, _config(args))
 
     changes = Changes(root)
     old_dir, new_dir = folder / old, folder / new
@@ -222,7 +223,7 @@ def cmd_rename(args: argparse.Namespace) -> int:
 
     report, warnings = _rewrite_all(root, changes, track, old, new, moved)
     _keep_redirects(args, folder, changes, old, new)
-    _apply_checked(root, changes, len(errors_before))
+    _apply_checked(root, changes, len(errors_before), _config(args))
     rel = lambda p: _rel(root, p)  # noqa: E731
     print(f"renamed {rel(old_dir)}/ -> {rel(new_dir)}/")
     if old_sheet.exists() or new_sheet.exists():

@@ -38,6 +38,7 @@ from tracksite.commands.common import (
     CommandError,
     _apply_checked,
     _command,
+    _config,
     _errors,
     _lesson_files,
     _near,
@@ -227,13 +228,13 @@ def cmd_new_track(args: argparse.Namespace) -> int:
                 f"{_rel(root, other)}: track number {args.number} is taken by "
                 f"{other.parent.name!r}; pick another --number"
             )
-    _, errors_before = _errors(root)
+    _, errors_before = _errors(root, _config(args))
     summary_text = summary or f"A track on {_in_sentence(title)}."
     track_yml = starter_track(slug, args.number, title, summary_text, phase, first)
     changes = Changes(root)
     changes.write(folder / "track.yml", track_yml)
     _add_lesson_files(changes, root, slug, first, first_title, summary=None, objectives=[], previous=None)
-    _apply_checked(root, changes, len(errors_before))
+    _apply_checked(root, changes, len(errors_before), _config(args))
     print(f"created lessons/{slug}/track.yml: Track {args.number}, {title!r}, phase {phase!r}")
     print(
         f"created lessons/{slug}/{first}/lesson.md, overview.md and cheatsheets/{slug}/{first}.md "
@@ -260,7 +261,7 @@ def cmd_new_lesson(args: argparse.Namespace) -> int:
     objectives = [_title(o, "--objective", 300) for o in (args.objective or [])]
     tf = _open_track(root, folder)
     _refuse_existing_lesson(root, track, slug, tf)
-    project_before, errors_before = _errors(root)
+    project_before, errors_before = _errors(root, _config(args))
     before = _numbering(project_before, track)
     target = _resolve_target(
         tf, tf.phases, slug=slug, after=args.after, first=args.first, phase=args.phase, track=track, default_end=True
@@ -274,7 +275,7 @@ def cmd_new_lesson(args: argparse.Namespace) -> int:
     changes = Changes(root)
     _add_lesson_files(changes, root, track, slug, title, summary=summary, objectives=objectives, previous=previous)
     changes.write(tf.path, tf.dump())
-    project = _apply_checked(root, changes, len(errors_before))
+    project = _apply_checked(root, changes, len(errors_before), _config(args))
     print(f"created lessons/{track}/{slug}/lesson.md (status: draft), overview.md and cheatsheets/{track}/{slug}.md")
     where = _position_text(project, track, slug)
     phase_note = f" in a new phase {target.new_phase!r}" if target.phase is None else ""
@@ -302,7 +303,7 @@ def cmd_move(args: argparse.Namespace) -> int:
     found = tf.where(slug)
     if found is None:
         raise CommandError(f"lessons/{track}/track.yml has no lesson {slug!r}{_near(slug, tf.slugs)}")
-    project_before, errors_before = _errors(root)
+    project_before, errors_before = _errors(root, _config(args))
     before = _numbering(project_before, track)
     old_phase, old_pos = found
     without = [type(p)(p.title, [s for s in p.lessons if s != slug]) for p in tf.phases]
@@ -329,7 +330,7 @@ def cmd_move(args: argparse.Namespace) -> int:
         return 0
     changes = Changes(root)
     changes.write(tf.path, tf.dump())
-    project = _apply_checked(root, changes, len(errors_before))
+    project = _apply_checked(root, changes, len(errors_before), _config(args))
     print(f"updated lessons/{track}/track.yml: {slug} is {_position_text(project, track, slug)} (counting drafts)")
     if alone and target.phase != old_phase:
         print(f"phase {original[old_phase][0]!r} had no other lesson and was removed")

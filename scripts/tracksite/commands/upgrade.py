@@ -9,7 +9,10 @@ and keeps, listing them file by file, the ones the instructor changed: those sti
 tracksite's own for this course, which is the instructor's call. It also drops the stylesheet and
 script lines of tracksite's own assets from `mkdocs.yml` (the plugin adds them), points the editor
 settings at the installed schemas, and adds the starter files an old course lacks (the CI
-workflow, requirements.txt). It never overwrites a file, and `--dry-run` only reports.
+workflow, requirements.txt). It never overwrites a file but requirements.txt's tracksite line,
+which it points at the running tracksite as `init` does (commands/pinning.py: a version, a
+commit, or a wheel in the course), so a course moves to a newer tracksite by installing it and
+running `tracksite upgrade`. `--dry-run` only reports.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from tracksite import theme as theme_files
-from tracksite.commands import init
+from tracksite.commands import init, pinning
 from tracksite.errors import USAGE, UserError
 
 #: Where an old course kept a copy, and where the package keeps the file now.
@@ -34,7 +37,7 @@ COPIES = (
     ("docs/assets/tracksite", theme_files.ASSETS / "tracksite"),
     ("docs/schemas", theme_files.SCHEMAS),
 )
-ADDED = (("requirements.txt", "requirements.txt"), ("publish.yml", ".github/workflows/publish.yml"))
+ADDED = (("publish.yml", ".github/workflows/publish.yml"),)
 
 
 @dataclass
@@ -44,6 +47,8 @@ class Plan:
     own: list[str] = field(default_factory=list)  # the course's own files in those folders
     config_lines: list[str] = field(default_factory=list)  # mkdocs.yml entries the plugin now adds
     add: list[str] = field(default_factory=list)  # starter files the course lacks
+    #: requirements.txt's tracksite line now (None: no such line or file) and the running tracksite's pin
+    pin: tuple[str | None, pinning.Pin] | None = None
 
 
 def _digest(path: Path) -> str:
@@ -67,7 +72,18 @@ def plan(root: Path) -> Plan:
                 out.own.append(rel)
     out.config_lines = _config_lines(root)
     out.add = [dest for _, dest in ADDED if not (root / dest).exists()]
+    out.pin = _repin(root)
     return out
+
+
+def _repin(root: Path) -> tuple[str | None, pinning.Pin] | None:
+    """requirements.txt's tracksite line and the running tracksite's pin, when they differ."""
+    new = pinning.pin(pinning.origin())
+    path = root / "requirements.txt"
+    old = pinning.current_requirement(path.read_text(encoding="utf-8")) if path.is_file() else None
+    if old == (pinning.wheel_line(pinning.wheel_name(new)) if new.wheel is not None else new.requirement):
+        return None
+    return old, new
 
 
 def _config_lines(root: Path) -> list[str]:
@@ -109,6 +125,20 @@ def apply(root: Path, p: Plan) -> None:
         if dest in p.add:
             (root / dest).parent.mkdir(parents=True, exist_ok=True)
             (root / dest).write_text(init.starter_text(source, "", ""), encoding="utf-8")
+    if p.pin is not None:
+        _, new = p.pin
+        placed = pinning.place(new, root)
+        p.pin = (p.pin[0], placed)
+        path = root / "requirements.txt"
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+        tmp = path.with_name(".requirements.txt.upgrade")
+        tmp.write_text(
+            init.requirements_text(placed.requirement)
+            if text is None
+            else pinning.requirements(text, placed.requirement),
+            encoding="utf-8",
+        )
+        tmp.replace(path)
     settings = root / ".vscode" / "settings.json"
     if settings.is_file():
         _repoint_schemas(settings)
@@ -188,7 +218,14 @@ def report(p: Plan, dry_run: bool) -> str:
         )
     if p.add:
         lines.append(f"{'would add' if dry_run else 'added'}: " + ", ".join(p.add))
-    if not (p.remove or p.config_lines or p.add):
+    if p.pin is not None:
+        old, new = p.pin
+        target = new.requirement or "a wheel built from the checkout tracksite runs from"
+        was = f"{old} -> " if old else ""
+        lines.append(f"requirements.txt: {'would pin' if dry_run else 'pinned'} {was}{target}")
+        if not dry_run:
+            lines.append(new.note)
+    if not (p.remove or p.config_lines or p.add or p.pin):
         lines.insert(0, "nothing to upgrade: this course already takes its theme from the installed tracksite")
     return "\n".join(lines)
 

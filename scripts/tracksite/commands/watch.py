@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # watchdog is imported when watching starts
 BEGIN = "tracksite check --watch: checking"
 END = "tracksite check --watch: done:"
 SOURCES = ("lessons", "cheatsheets", "docs")
-CONFIG = "mkdocs.yml"
+CONFIG_SUFFIXES = (".yml", ".yaml")  # mkdocs.yml, a file given with -f, a file they INHERIT
 QUIET = 0.3
 """Seconds without a change before a run: an editor's save is several events (a temporary file,
 a rename, a folder's times), and one run should see all of them."""
@@ -42,7 +42,8 @@ CHANGES = frozenset({"created", "modified", "deleted", "moved"})
 
 def is_source_change(root: Path, event) -> bool:
     """Whether a file-system event can change what `tracksite check` reports: a change under
-    lessons/, cheatsheets/ or docs/, or to mkdocs.yml; not an editor's swap or backup file."""
+    lessons/, cheatsheets/ or docs/, or to a YAML file beside mkdocs.yml (the configuration, the
+    one given with -f, a file it INHERITs); not an editor's swap or backup file."""
     if event.event_type not in CHANGES:
         return False
     for raw in (event.src_path, getattr(event, "dest_path", "") or ""):
@@ -56,7 +57,7 @@ def is_source_change(root: Path, event) -> bool:
         name = rel.name
         if name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "4913":
             continue  # vim, emacs and atomic-save droppings: the real save follows
-        if rel.parts and (rel.parts[0] in SOURCES or rel.as_posix() == CONFIG):
+        if rel.parts and (rel.parts[0] in SOURCES or (len(rel.parts) == 1 and rel.suffix in CONFIG_SUFFIXES)):
             return True
     return False
 
@@ -131,7 +132,10 @@ def run_once(run: Callable[[], tuple[str, str, int]], why: str) -> None:
         )
     if out:
         print(out, flush=True)
-    print(f"{END} {summary}; watching {', '.join(s + '/' for s in SOURCES)} and {CONFIG} (Ctrl-C stops)", flush=True)
+    print(
+        f"{END} {summary}; watching {', '.join(s + '/' for s in SOURCES)} and the settings beside mkdocs.yml (Ctrl-C stops)",
+        flush=True,
+    )
 
 
 def watch(root: Path, run: Callable[[], tuple[str, str, int]]) -> int:

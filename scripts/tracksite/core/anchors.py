@@ -11,7 +11,6 @@ page's text, so `mkdocs serve` re-renders only the pages that changed.
 from __future__ import annotations
 
 import functools
-import importlib
 import re
 
 import markdown
@@ -137,14 +136,8 @@ def _anchors(markdown_text: str, key: Key) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=8)
 def _settings(key: Key) -> tuple[list[str], dict[str, dict]]:
-    """The extensions' names and options, a `slugify` given by name imported."""
-    names, configs = SiteConfig(root=None, docs_dir=None, extensions=key).extension_configs()  # type: ignore[arg-type]
-    for options in configs.values():  # `slugify: !!python/name:pymdownx.slugs.uslugify` was read as text
-        if isinstance(options.get("slugify"), str):
-            found = _import(options.pop("slugify"))
-            if found is not None:
-                options["slugify"] = found
-    return names, configs
+    """The extensions' names and options (a `slugify` is the function the engine loaded)."""
+    return SiteConfig(root=None, docs_dir=None, extensions=key).extension_configs()  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=8)
@@ -166,11 +159,3 @@ def _renderer(key: Key) -> markdown.Markdown:
 
 def _default_key() -> Key:
     return tuple((name, ()) for name in DEFAULT_EXTENSIONS)
-
-
-def _import(dotted: str):
-    module, _, attr = dotted.rpartition(".")
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError, ValueError):
-        return None

@@ -131,7 +131,8 @@ CATALOGUE = (
     Code("TS804", "site-local-file", "a built page links to someone's disk"),
     Code("TS805", "site-search-index", "the search index points at missing pages or anchors"),
     Code("TS806", "external-link", "an external link that fails or redirects"),
-    Code("TS901", "engine-config", "mkdocs.yml that does not read as a mapping"),
+    Code("TS901", "engine-config", "a site configuration (mkdocs.yml, -f, INHERIT) the engine refuses"),
+    Code("TS902", "engine-config-warning", "a setting the engine warns about: a strict build stops on it"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in CATALOGUE}

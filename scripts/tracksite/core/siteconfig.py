@@ -1,10 +1,11 @@
-"""What the checks need to know from mkdocs.yml, read without the engine.
+"""What the checks need to know of the site's configuration, as plain values.
 
 `tracksite check` and the build must see the same site: the docs folder, the templates a page
 may name in `template:`, the Markdown extensions and the `toc` settings that make heading ids.
-Both read them here, from the same file, so neither can drift from the other. The file is
-parsed leniently (unknown tags such as `!ENV` or `!!python/name:` become plain values): it is
-the engine's job to refuse a broken configuration, ours only to read what the checks use.
+Neither reads mkdocs.yml here: the engine loads and validates it (with `-f`, `INHERIT`, `!ENV`
+and the command line's overrides), the adapter hands its values down (adapter/mkdocsconfig.py,
+from the build's own config in the plugin's `on_config`, from the same loader in the commands),
+and `settings()` makes them the `SiteConfig` the checks use.
 
 Which `/// name` blocks exist is configuration too: pymdownx.blocks.admonition makes one block
 per entry of its `types`, pymdownx.blocks.details likewise, and pymdownx.blocks.caption adds its
@@ -14,9 +15,11 @@ caption blocks. Adding `danger` to the admonition types in mkdocs.yml is then al
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +61,11 @@ class SiteConfig:
     use_directory_urls: bool = True
     exclude_docs: str = ""  # mkdocs.yml's gitignore-style lines: docs/ files never published
     draft_docs: str = ""  # ... and docs/ files published only by `mkdocs serve`
-    #: (file name, line, message) when mkdocs.yml cannot be read as a mapping: the engine stops
-    #: on it too, and every setting above is then a default that tells nothing about the site.
-    problem: tuple[str, int | None, str] | None = None
+    #: What the engine refused in its configuration (it stops on it too: every setting above is
+    #: then a default that tells nothing about the site), and what it warned about.
+    problems: tuple[ConfigProblem, ...] = ()
     #: The `///` block names mkdocs.yml's pymdownx.blocks extensions define; None where there is
-    #: no readable mkdocs.yml, so the defaults apply and no block is called unknown for it.
+    #: no usable mkdocs.yml, so the defaults apply and no block is called unknown for it.
     blocks: frozenset[str] | None = None
     engine_templates: Path | None = None  # the engine's own pages (Themes.engine_templates)
 
@@ -114,119 +117,96 @@ class SiteConfig:
         return frozenset(found)
 
 
-class _Lenient(yaml.SafeLoader):
-    """Plain data; any tag (`!ENV`, `!!python/name:...`) is read as the value it decorates."""
+@dataclass(frozen=True)
+class ConfigProblem:
+    """What the engine refused or warned about in its configuration, where it knows the place:
+    the file (mkdocs.yml, or a file it INHERITs), the line and column."""
+
+    path: Path
+    line: int | None
+    message: str
+    column: int | None = None
+    warning: bool = False  # MkDocs builds with it, but `--strict` (tracksite build's default) stops
 
 
-def _any_tag(loader: yaml.SafeLoader, suffix, node):  # noqa: ANN001 - PyYAML's callback shape
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node, deep=True)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)
-
-
-_Lenient.add_multi_constructor("!", _any_tag)
-_Lenient.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
-
-
-def read(root: Path, *, docs_dir: Path | None = None, themes: Themes = NO_THEMES) -> SiteConfig:
-    """The site configuration of the project in `root` (defaults when it has no mkdocs.yml);
-    `themes`: the installed themes, as the adapter found them."""
+def settings(
+    root: Path,
+    *,
+    docs_dir: Path | None,
+    custom_dir: Path | None = None,
+    theme_dirs: tuple[Path, ...] = (),
+    extensions: Iterable[tuple[str, Any]] = (),
+    site_url: str = "",
+    use_directory_urls: bool = True,
+    exclude_docs: str = "",
+    draft_docs: str = "",
+    themes: Themes = NO_THEMES,
+    problems: tuple[ConfigProblem, ...] = (),
+) -> SiteConfig:
+    """The site configuration from the values the engine validated (plain values: the adapter
+    reads them from the engine's own loaded config, so `-f`, `INHERIT` and `!ENV` count as they
+    do in the build). `extensions`: each Markdown extension's name and options, as the engine
+    resolved them (a `slugify` is the function itself). `theme_dirs`: the theme's folders;
+    tracksite's own templates go between them and the course's overrides (`custom_dir`), as the
+    plugin puts them on the engine's search path."""
     root = root.resolve()
-    data: dict = {}
-    problem = blocks = None
-    for name in CONFIG_NAMES:
-        path = root / name
-        if path.is_file():
-            loaded, problem = _load(path)
-            data = loaded if isinstance(loaded, dict) else {}
-            blocks = _block_names(data) if problem is None else None
-            break
-    if docs_dir is None:
-        docs_dir = root / str(data.get("docs_dir") or "docs")
-    theme = data.get("theme") or {}
-    theme = {"name": theme} if isinstance(theme, str) else theme if isinstance(theme, dict) else {}
+    listed = [(name, _freeze(options or {})) for name, options in extensions if name not in OWN_EXTENSIONS]
+    failed = any(not p.warning for p in problems)
     return SiteConfig(
         root=root,
-        docs_dir=docs_dir.resolve() if docs_dir.is_dir() else None,
-        theme_dirs=tuple(_theme_dirs(root, theme, themes)),
-        extensions=tuple(_extensions(data.get("markdown_extensions"))),
-        site_url=str(data.get("site_url") or ""),
-        use_directory_urls=data.get("use_directory_urls", True) is not False,
-        exclude_docs=_patterns(data.get("exclude_docs")),
-        draft_docs=_patterns(data.get("draft_docs")),
-        problem=problem,
-        blocks=blocks,
+        docs_dir=docs_dir.resolve() if docs_dir is not None and docs_dir.is_dir() else None,
+        theme_dirs=(*([custom_dir.resolve()] if custom_dir else []), theme_files.TEMPLATES, *theme_dirs),
+        extensions=() if failed else tuple(listed),
+        site_url=site_url,
+        use_directory_urls=use_directory_urls,
+        exclude_docs=exclude_docs,
+        draft_docs=draft_docs,
+        problems=problems,
+        blocks=None if failed else _block_names(listed),
         engine_templates=themes.engine_templates,
     )
 
 
-def _load(path: Path) -> tuple[Any, tuple[str, int | None, str] | None]:
-    """mkdocs.yml's data, or what stops the engine from reading it (with its line)."""
-    try:
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506 - safe subclass
-    except (OSError, UnicodeDecodeError) as e:
-        return None, (path.name, None, f"cannot read the site configuration: {e}")
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        what = " ".join(x for x in (e.problem, e.context) if x) or "invalid YAML"
-        return None, (path.name, mark.line + 1 if mark else None, f"YAML syntax error: {what}")
-    except yaml.YAMLError as e:
-        return None, (path.name, None, f"YAML syntax error: {e}")
-    if not isinstance(loaded, dict):
-        return None, (
-            path.name,
-            1,
-            "expected the site configuration as `key: value` lines (site_name, theme, plugins, ...)",
-        )
-    return loaded, None
+def defaults(root: Path, themes: Themes = NO_THEMES, problems: tuple[ConfigProblem, ...] = ()) -> SiteConfig:
+    """The settings of a project without a usable mkdocs.yml: the engine's defaults (docs/, the
+    mkdocs theme), and no block called unknown for want of the site's extensions."""
+    installed = themes.folder("mkdocs")
+    dirs = (installed,) if installed is not None else ()
+    config = settings(root, docs_dir=root / "docs", theme_dirs=dirs, themes=themes, problems=problems)
+    return dataclasses.replace(config, blocks=None)
 
 
-def _patterns(value) -> str:
-    """A gitignore-style option as MkDocs takes it: a multi-line string (else none: MkDocs
-    itself refuses another type, in its own words)."""
-    return value if isinstance(value, str) else ""
+@dataclass(frozen=True)
+class _Named:
+    """An option's Python object (a `slugify` function, a `functools.partial` of one), equal to
+    another by its name and arguments: the engine makes a new one at every load of the config, and
+    the anchors remembered across `mkdocs serve` rebuilds are keyed by the extensions' options."""
+
+    name: str
+    value: Any = field(compare=False, hash=False)
 
 
-def _theme_dirs(root: Path, theme: dict, themes: Themes) -> list[Path]:
-    """The course's overrides folder, then tracksite's templates (from the package, as the
-    plugin puts them on the engine's search path), then the installed theme's own templates."""
-    dirs = []
-    custom = theme.get("custom_dir")
-    if isinstance(custom, str) and (root / custom).is_dir():
-        dirs.append((root / custom).resolve())
-    dirs.append(theme_files.TEMPLATES)
-    installed = themes.folder(str(theme.get("name") or "mkdocs"))
-    if installed is not None:
-        dirs.append(installed)
-    return dirs
-
-
-def _extensions(value) -> list[tuple[str, tuple]]:
-    out = []
-    for item in value if isinstance(value, list) else []:
-        if isinstance(item, str):
-            name, options = item, dict[str, Any]()
-        elif isinstance(item, dict) and len(item) == 1:
-            name, options = next(iter(item.items()))
-            options = options if isinstance(options, dict) else {}
-        else:
-            continue
-        if isinstance(name, str) and name not in OWN_EXTENSIONS:
-            out.append((name, _freeze(options)))
-    return out
+def _name(value: Any) -> str:
+    if isinstance(value, functools.partial):
+        keywords = sorted((k, repr(v)) for k, v in value.keywords.items())
+        return f"{_name(value.func)}({value.args!r}, {keywords!r})"
+    module, name = getattr(value, "__module__", None), getattr(value, "__qualname__", None)
+    return f"{module}.{name}" if module and name else f"{type(value).__qualname__}:{value!r}"
 
 
 def _freeze(value):
     if isinstance(value, dict):
         return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return ("__list__", tuple(_freeze(v) for v in value))
-    return value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return _Named(_name(value), value)
 
 
 def _thaw(value):
+    if isinstance(value, _Named):
+        return value.value
     if isinstance(value, tuple) and len(value) == 2 and value[0] == "__list__":
         return [_thaw(v) for v in value[1]]
     if isinstance(value, tuple):
@@ -270,9 +250,9 @@ def _type_names(types: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _block_names(config: dict) -> frozenset[str]:
+def _block_names(extensions: list[tuple[str, Any]]) -> frozenset[str]:
     names: set[str] = set()
-    for ext, options in _extensions(config.get("markdown_extensions")):
+    for ext, options in extensions:
         if ext not in BASE_BLOCK:
             continue
         if base_block := BASE_BLOCK[ext]:

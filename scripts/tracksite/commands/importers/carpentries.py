@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.adapter import enginethemes
+from tracksite.adapter import mkdocsconfig
 from tracksite.commands.importers import anchorfix, limits, pages, svgclean
 from tracksite.commands.importers.episode import Episode, Note, convert
 from tracksite.commands.importers.pages import credit
@@ -410,10 +410,10 @@ def next_track_number(root: Path) -> int:
     return max(numbers, default=0) + 1
 
 
-def _check(root: Path) -> int:
+def _check(root: Path, config_file: str | None = None) -> int:
     from tracksite.core.checks import load
 
-    project = load(root, themes=enginethemes.installed())
+    project = load(mkdocsconfig.load(root, config_file))
     assert project.problems is not None  # load() always sets them
     if project.problems.errors:
         print(format_text(project.problems.errors), file=sys.stderr)

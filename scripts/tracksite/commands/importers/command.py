@@ -50,7 +50,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 report.write_report(Path(args.report), p)
     except UserError as e:
         raise UserError(e.message, exit_code=USAGE) from None
-    return carpentries._check(root)
+    return carpentries._check(root, getattr(args, "config_file", None))
 
 
 def register(sub) -> None:

@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from tracksite.commands.linkcheck import lychee
 from tracksite.commands.linkcheck.external import (
     CACHE_DIR,
     IGNORE_FILE,
@@ -76,6 +77,7 @@ def cmd_linkcheck(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     site = Path(args.site_dir) if args.site_dir else root / "site"
     if args.external:
+        lychee.lychee_binary()  # the optional extra, before any work
         if args.timeout < 1 or args.retries < 0 or args.retry_wait < 0:
             raise CheckError("--timeout must be at least 1 s, --retries and --retry-wait at least 0")
         patterns: list[re.Pattern] = []

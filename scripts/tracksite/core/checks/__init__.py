@@ -9,7 +9,6 @@ message. A pass never raises for bad input and never stops at the first problem.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from tracksite.core import expectations, rootcause, siteconfig, siteplan
 from tracksite.core.checks import (
@@ -56,22 +55,19 @@ PASSES: tuple[Pass, ...] = (
 
 
 def check(
-    root: Path,
+    config: siteconfig.SiteConfig,
     *,
     include_drafts: bool = False,
-    docs_dir: Path | None = None,
     instructor: bool = False,
     serving: bool = False,
-    themes: siteconfig.Themes = siteconfig.NO_THEMES,
 ):
-    """Load the project in `root`, plan its site and run every pass: the model with all its
+    """Load the project of `config` (in `config.root`; the site configuration as the engine
+    loaded it, adapter/mkdocsconfig.py), plan its site and run every pass: the model with all its
     problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
     which also publishes mkdocs.yml's `draft_docs`. Every pass runs in this process, in the build
     as in `tracksite check` (a build once ran some beside the rendering in a forked copy; making
-    them fast made that unnecessary, and one way of running them is easier to trust).
-    `themes`: the engine's installed themes (adapter/themes.py), which only the adapter can find."""
-    config = siteconfig.read(root, docs_dir=docs_dir, themes=themes)
-    project = read(root, include_drafts=include_drafts, docs_dir=config.docs_dir, config=config, serving=serving)
+    them fast made that unnecessary, and one way of running them is easier to trust)."""
+    project = read(config.root, include_drafts=include_drafts, docs_dir=config.docs_dir, config=config, serving=serving)
     project.site = siteplan.plan(project, config, instructor=instructor)
     assert project.problems is not None
     for run in PASSES:
@@ -81,17 +77,16 @@ def check(
     return project
 
 
-def check_everything(root: Path, *, themes: siteconfig.Themes = siteconfig.NO_THEMES):
+def check_everything(config: siteconfig.SiteConfig):
     """What `tracksite check` and the language server run: the build's checks with the drafts
     and the instructor's pages, and what `mkdocs serve` adds, mkdocs.yml's `draft_docs`. A page
     under `draft_docs` is left out of the build (a link to it from a published page is an error
     there), but `mkdocs serve` shows it, so its own problems are found here too, as the served
     preview would meet them; only a served check finds those, so it runs when there are drafts."""
-    project = check(root, include_drafts=True, instructor=True, themes=themes)
-    config = project.site.config if project.site is not None else None
-    if config is None or not config.draft_docs or config.docs_dir is None or project.problems is None:
+    project = check(config, include_drafts=True, instructor=True)
+    if not config.draft_docs or config.docs_dir is None or project.problems is None:
         return project
-    served = check(root, include_drafts=True, instructor=True, serving=True, themes=themes)
+    served = check(config, include_drafts=True, instructor=True, serving=True)
     docs = project.problems.relative(config.docs_dir).rstrip("/") + "/"
     known = set(project.problems.items)
     for problem in served.problems.items if served.problems is not None else ():

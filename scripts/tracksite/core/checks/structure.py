@@ -10,21 +10,21 @@ from tracksite.core.published import unpublished_reason
 
 
 def site_config(project) -> list:
-    """mkdocs.yml reads as a mapping: when it does not, the engine stops before building, and
-    every check that depends on its settings (Markdown extensions, block names, docs folder)
-    would only repeat defaults."""
+    """What the engine refuses in its configuration (mkdocs.yml, or a file it INHERITs): it stops
+    before building, and every check that depends on the settings (Markdown extensions, block
+    names, docs folder) would only repeat defaults; what it warns about stops a strict build."""
     out = problems_of(project)
-    problem = project.site.config.problem
-    if problem is not None:
-        name, line, message = problem
+    for problem in project.site.config.problems:
         out.add(
-            project.root / name,
-            line,
-            message,
+            problem.path,
+            problem.line,
+            problem.message,
+            column=problem.column,
             hint="quote a value that holds ': ' or starts with a special character, and indent with spaces"
-            if message.startswith("YAML")
+            if problem.message.startswith("YAML")
             else None,
-            code="TS901",
+            severity="warning" if problem.warning else "error",
+            code="TS902" if problem.warning else "TS901",
         )
     return out.items
 
