@@ -23,8 +23,9 @@ _VAGUE_LINK = re.compile(r"\[(?<!!\[)(here|click here|this link|this|link|read m
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
-TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
-_ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-zA-Z]+)\s*=[^{}\n]{0,300}\}")
+# HTML attribute names are not case-sensitive: `ONERROR=` runs as `onerror=` does.
+TAG_HANDLER = re.compile(r"<[a-z][^<>]*?[\s/\"'](on[a-z]+)\s*=", re.I)
+_ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-z]+)\s*=[^{}\n]{0,300}\}", re.I)
 MAX_FINDINGS = 20  # of one kind in one file: enough to act on, never a flood
 # Raw HTML in a page that would load a file from another host (a Markdown image is checked by
 # links.images; a link to another site is fine, it loads nothing until followed).
