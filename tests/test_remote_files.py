@@ -298,3 +298,36 @@ def test_the_editor_schema_agrees_with_the_validator():
     ]:
         by_tracksite = not schema.validate(schema.REMOTE_FILES, Located(doc))
         assert by_tracksite == validator.is_valid(doc) == expected, doc
+
+
+# -- types the site publishes: an allow-list (issue 39, case 2) -----------------------------------
+
+XHTML_SCRIPT = (
+    b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+    b"<script>alert(document.domain)</script></body></html>\n"
+)
+
+
+@pytest.mark.parametrize("name", ["schema.xsd", "grammar.rng", "page.xhtml", "page.html", "notes.foo"])
+def test_a_listed_file_of_a_type_the_site_does_not_publish_fails_check(course, name):
+    url = f"https://files.example.org/{name}"
+    write(course, "remote-files.yml", listing(entry(url, "CC0-1.0", None)))
+    lesson_with(course, f"![A file]({url})")
+    result = run(course, course, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("remote-files.yml:2: [TS712]")]
+    assert len(lines) == 1 and url in lines[0] and "not published" in lines[0], result.stdout
+    assert not [line for line in result.stdout.splitlines() if "lessons/alpha/a1" in line and url in line]
+
+
+@pytest.mark.parametrize("name", ["schema.xsd", "drawing.svgz", "page.htm", "file"])
+def test_a_downloaded_document_is_never_copied(name):
+    item = remotefiles.RemoteFile(f"https://h.example/{name}", "CC0-1.0", None, None, Path("remote-files.yml"), 2)
+    data, why = remotefiles.vet(item, XHTML_SCRIPT, frozenset())
+    assert data is None and why and "not published" in why
+
+
+def test_a_picture_that_is_really_a_document_is_never_copied():
+    item = remotefiles.RemoteFile("https://h.example/photo.png", "CC0-1.0", None, None, Path("remote-files.yml"), 2)
+    assert remotefiles.vet(item, XHTML_SCRIPT, frozenset())[0] is None
+    assert remotefiles.vet(item, PNG, frozenset()) == (PNG, None)

@@ -117,7 +117,7 @@ CATALOGUE = (
     Code("TS702", "markdown-suffix", "a Markdown page not ending in .md"),
     Code("TS703", "static-unreadable", "a static file or folder that cannot be read"),
     Code("TS704", "static-too-large", "a static file larger than the limit for its kind"),
-    Code("TS705", "refused-file-type", "a file type a browser would open as a document"),
+    Code("TS705", "refused-file-type", "a file type the site does not publish (not on its allow-list)"),
     Code("TS706", "html-active", "an HTML file with scripts, handlers or elements not plain text"),
     Code("TS707", "svg-active", "an SVG that is not a plain drawing"),
     Code("TS708", "svg-editor-data", "an SVG holding drawing programs' data the build strips"),
