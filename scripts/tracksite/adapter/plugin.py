@@ -44,6 +44,7 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.remotecopy import Copies
+from tracksite.adapter.searchpage import unmarked
 from tracksite.adapter.theme import COMPILED, install_theme
 from tracksite.core import remotefiles, trackpages, views
 from tracksite.core import widgetregistry as W
@@ -252,7 +253,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             page.meta["title"] = (
                 Markup(from_heading) if from_heading == page.title else coursepages.safe(page.title or "")
             )
-        html = search.weigh_code(code_block_ids(table_code_pipes(render_math(html))))
+        html = search.weigh_code(code_block_ids(table_code_pipes(render_math(unmarked(html)))))
         if self.failed or self.project is None:
             return html
         html = self.remote.page(html, page.file.url)  # the copies of remote-files.yml, and their credits

@@ -26,6 +26,11 @@ ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|
 # HTML attribute names are not case-sensitive: `ONERROR=` runs as `onerror=` does.
 TAG_HANDLER = re.compile(r"<[a-z][^<>]*?[\s/\"'](on[a-z]+)\s*=", re.I)
 _ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-z]+)\s*=[^{}\n]{0,300}\}", re.I)
+# The search's marks that only tracksite's templates write (adapter/searchpage.py): in a page they
+# would retitle its result, add a filter, move the indexed part or weigh it (`nan` broke the build).
+_SEARCH_MARK = r"(data-search-(?:body|meta|filter|weight))(?![\w-])"
+TAG_SEARCH_MARK = re.compile(r"<[a-z][^<>]*?[\s/\"']" + _SEARCH_MARK, re.I)
+_ATTR_LIST_SEARCH_MARK = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])" + _SEARCH_MARK + r"[^{}\n]{0,300}\}", re.I)
 MAX_FINDINGS = 20  # of one kind in one file: enough to act on, never a flood
 # Raw HTML in a page that would load a file from another host (a Markdown image is checked by
 # links.images; a link to another site is fine, it loads nothing until followed).
@@ -102,6 +107,18 @@ def _active_content(
                     f"event handler attribute {m.group(1).lower()}= is not allowed in course pages",
                     "interactive parts come from the widget blocks",
                     "TS502",
+                )
+            )
+    for rx in (TAG_SEARCH_MARK, _ATTR_LIST_SEARCH_MARK):
+        for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
+            found.append(
+                (
+                    line_at(m.start(1)),
+                    column_at(masked, m.start(1)),
+                    f"{m.group(1).lower()}= is a mark of tracksite's own templates: in a page it would change "
+                    "the search's title, filters or weights of the page",
+                    "remove it; to keep text out of the search, mark it data-search-ignore",
+                    "TS520",
                 )
             )
     return found
