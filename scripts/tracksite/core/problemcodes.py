@@ -134,6 +134,8 @@ CATALOGUE = (
     Code("TS805", "site-search-index", "the search index points at missing pages or anchors"),
     Code("TS806", "external-link", "an external link that fails or redirects"),
     Code("TS901", "engine-config", "mkdocs.yml that does not read as a mapping"),
+    # issue 39 (hostile material)
+    Code("TS902", "config-runs-code", "a tag in mkdocs.yml that MkDocs' loader runs as Python code"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in CATALOGUE}

@@ -24,6 +24,7 @@ import pathspec
 import yaml
 
 from tracksite import theme as theme_files
+from tracksite.core import configyaml
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 # The adapter adds its own widget blocks; Python-Markdown cannot load them without the engine.
@@ -61,6 +62,8 @@ class SiteConfig:
     #: (file name, line, message) when mkdocs.yml cannot be read as a mapping: the engine stops
     #: on it too, and every setting above is then a default that tells nothing about the site.
     problem: tuple[str, int | None, str] | None = None
+    #: (line, tag) of each tag in mkdocs.yml that MkDocs' own loader runs as Python code.
+    code_tags: tuple[tuple[int, str], ...] = ()
     #: The `///` block names mkdocs.yml's pymdownx.blocks extensions define; None where there is
     #: no readable mkdocs.yml, so the defaults apply and no block is called unknown for it.
     blocks: frozenset[str] | None = None
@@ -136,10 +139,11 @@ def read(root: Path, *, docs_dir: Path | None = None, themes: Themes = NO_THEMES
     root = root.resolve()
     data: dict = {}
     problem = blocks = None
+    tags: list[tuple[int, str]] = []
     for name in CONFIG_NAMES:
         path = root / name
         if path.is_file():
-            loaded, problem = _load(path)
+            loaded, problem, tags = _load(path)
             data = loaded if isinstance(loaded, dict) else {}
             blocks = _block_names(data) if problem is None else None
             break
@@ -157,30 +161,50 @@ def read(root: Path, *, docs_dir: Path | None = None, themes: Themes = NO_THEMES
         exclude_docs=_patterns(data.get("exclude_docs")),
         draft_docs=_patterns(data.get("draft_docs")),
         problem=problem,
+        code_tags=tuple(tags),
         blocks=blocks,
         engine_templates=themes.engine_templates,
     )
 
 
-def _load(path: Path) -> tuple[Any, tuple[str, int | None, str] | None]:
-    """mkdocs.yml's data, or what stops the engine from reading it (with its line)."""
+def _load(path: Path) -> tuple[Any, tuple[str, int | None, str] | None, list[tuple[int, str]]]:
+    """mkdocs.yml's data, or what stops the engine from reading it (with its line), and the
+    tags in it that MkDocs' loader runs as code (configyaml.py)."""
     try:
-        loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506 - safe subclass
+        text = path.read_text(encoding="utf-8")
+        node = configyaml.compose(text, _Lenient)
+        too_big = configyaml.expansion_problem(node)
+        if too_big is not None:
+            return None, (path.name, too_big[0], too_big[1]), []
+        loaded = yaml.load(text, Loader=_Lenient)  # noqa: S506 - safe subclass
     except (OSError, UnicodeDecodeError) as e:
-        return None, (path.name, None, f"cannot read the site configuration: {e}")
+        return None, (path.name, None, f"cannot read the site configuration: {e}"), []
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = " ".join(x for x in (e.problem, e.context) if x) or "invalid YAML"
-        return None, (path.name, mark.line + 1 if mark else None, f"YAML syntax error: {what}")
+        return None, (path.name, mark.line + 1 if mark else None, f"YAML syntax error: {what}"), []
     except yaml.YAMLError as e:
-        return None, (path.name, None, f"YAML syntax error: {e}")
+        return None, (path.name, None, f"YAML syntax error: {e}"), []
     if not isinstance(loaded, dict):
-        return None, (
-            path.name,
-            1,
-            "expected the site configuration as `key: value` lines (site_name, theme, plugins, ...)",
+        return (
+            None,
+            (
+                path.name,
+                1,
+                "expected the site configuration as `key: value` lines (site_name, theme, plugins, ...)",
+            ),
+            [],
         )
-    return loaded, None
+    return loaded, None, configyaml.code_tags(node)
+
+
+def refusal(path: Path) -> tuple[int, str] | None:
+    """(line, message) when mkdocs.yml's aliases would make the engine spend minutes reading it:
+    what the plugin checks while MkDocs loads it, before MkDocs writes the settings out."""
+    try:
+        return configyaml.expansion_problem(configyaml.compose(path.read_text(encoding="utf-8"), _Lenient))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None  # the engine reports these itself
 
 
 def _patterns(value) -> str:

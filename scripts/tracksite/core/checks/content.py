@@ -98,29 +98,37 @@ def _active_content(
         found.append(
             (line_at(m.start()), column_at(masked, m.start()), f"{where} {remote_message(url)}", REMOTE_HINT, "TS504")
         )
-    for rx in (TAG_HANDLER, _ATTR_LIST_HANDLER):
-        for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
-            found.append(
-                (
-                    line_at(m.start(1)),
-                    column_at(masked, m.start(1)),
-                    f"event handler attribute {m.group(1).lower()}= is not allowed in course pages",
-                    "interactive parts come from the widget blocks",
-                    "TS502",
+    found += _attribute_findings(masked, line_at)
+    return found
+
+
+#: The attributes a page may not carry, in HTML and in `{: attr_list }`: (patterns, message, hint, code).
+_ATTRIBUTE_RULES = (
+    (
+        (TAG_HANDLER, _ATTR_LIST_HANDLER),
+        "event handler attribute {}= is not allowed in course pages",
+        "interactive parts come from the widget blocks",
+        "TS502",
+    ),
+    (
+        (TAG_SEARCH_MARK, _ATTR_LIST_SEARCH_MARK),
+        "{}= is a mark of tracksite's own templates: in a page it would change the search's title, "
+        "filters or weights of the page",
+        "remove it; to keep text out of the search, mark it data-search-ignore",
+        "TS520",
+    ),
+)
+
+
+def _attribute_findings(masked: str, line_at) -> list[tuple[int, int | None, str, str, str]]:
+    """(line, column, message, hint, code) of each event handler and search mark a page writes."""
+    found: list[tuple[int, int | None, str, str, str]] = []
+    for patterns, message, hint, code in _ATTRIBUTE_RULES:
+        for rx in patterns:
+            for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
+                found.append(
+                    (line_at(m.start(1)), column_at(masked, m.start(1)), message.format(m.group(1).lower()), hint, code)
                 )
-            )
-    for rx in (TAG_SEARCH_MARK, _ATTR_LIST_SEARCH_MARK):
-        for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
-            found.append(
-                (
-                    line_at(m.start(1)),
-                    column_at(masked, m.start(1)),
-                    f"{m.group(1).lower()}= is a mark of tracksite's own templates: in a page it would change "
-                    "the search's title, filters or weights of the page",
-                    "remove it; to keep text out of the search, mark it data-search-ignore",
-                    "TS520",
-                )
-            )
     return found
 
 

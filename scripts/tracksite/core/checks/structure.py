@@ -3,7 +3,7 @@ cheatsheets without a lesson, files in lesson folders the site leaves out."""
 
 from __future__ import annotations
 
-from tracksite.core import trackpages
+from tracksite.core import configyaml, trackpages
 from tracksite.core.checks.common import near, problems_of
 from tracksite.core.model import Track
 from tracksite.core.published import unpublished_reason
@@ -17,14 +17,26 @@ def site_config(project) -> list:
     problem = project.site.config.problem
     if problem is not None:
         name, line, message = problem
+        aliases = message.startswith("YAML aliases")  # core/configyaml.py: too large once written out
         out.add(
             project.root / name,
             line,
             message,
-            hint="quote a value that holds ': ' or starts with a special character, and indent with spaces"
+            hint=configyaml.HINT
+            if aliases
+            else "quote a value that holds ': ' or starts with a special character, and indent with spaces"
             if message.startswith("YAML")
             else None,
-            code="TS901",
+            code="TS015" if aliases else "TS901",
+        )
+    for line, tag in project.site.config.code_tags:
+        out.add(
+            project.root / "mkdocs.yml",
+            line,
+            f"`{tag}` makes MkDocs run Python code when it reads mkdocs.yml",
+            hint="remove it unless you wrote it yourself; a value or `!!python/name:` does what settings need",
+            severity="warning",
+            code="TS902",
         )
     return out.items
 
