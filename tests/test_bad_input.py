@@ -219,6 +219,11 @@ def no_canary(root: Path) -> None:
     assert not (root / "pwned").exists(), "a YAML tag ran a command"
 
 
+CONFIG_LAUGHS = "extra:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)
+)
+
+
 CASES = [
     # ---- track.yml ------------------------------------------------------------------------
     # ---- mkdocs.yml: the engine stops on it; check says where, and nothing that follows ----
@@ -231,6 +236,15 @@ CASES = [
         after=lambda root: no_echo(root),
     ),
     Case("config-is-a-list", put("mkdocs.yml", "- site_name: x\n"), "mkdocs.yml", 1, "key: value"),
+    # issue 39: nine aliases of nine aliases ... under `extra:` passed check and took the build 89 s
+    Case(
+        "config-billion-laughs",
+        append("mkdocs.yml", CONFIG_LAUGHS),
+        "mkdocs.yml",
+        line_of("mkdocs.yml", "extra:"),
+        "aliases",
+        build_always=True,
+    ),
     Case("track-empty", put(T, ""), T, 1, "empty", build_always=True),
     Case("track-only-comments", put(T, "# nothing yet\n"), T, 1, "empty"),
     Case("track-is-a-list", put(T, "- a1\n- a2\n"), T, 1, "expected a mapping"),
@@ -454,6 +468,14 @@ CASES = [
     Case("lesson-set-tag", edit(L, "objectives:\n  - do the thing", "objectives: !!set {do the thing}"), L, 4, "tag"),
     Case(
         "lesson-too-many-headings", append(L, "### Step\n\nText.\n\n" * 301), L, line_of(L, "### Step", 299), "headings"
+    ),
+    Case(  # issue 39: 80,000 of these passed check and took the build 129 s
+        "lesson-too-many-setext-headings",
+        append(L, "Step\n-----\n\nText.\n\nPart\n=====\n\n" * 151),
+        L,
+        line_of(L, "-----", 150),
+        "headings",
+        build_always=True,
     ),
     Case("lesson-bracket-flood", append(L, "[" * 20_000), L, line_of(L, "[[["), "`[`"),
     Case("lesson-link-flood", append(L, "[a](b " * 5_000), L, line_of(L, "[a](b"), "`[`"),
@@ -859,3 +881,20 @@ def test_editor_quirks_build(course, name):
             "Introduction",
             "Details",
         ] or "Introduction" in page.get_text()
+
+
+def test_code_running_tag_in_mkdocs_yml_is_a_warning_in_check_and_build(course):
+    """`!!python/object/apply` in mkdocs.yml runs when MkDocs' own loader reads the file. The
+    check loads the configuration as the build does (so `-f`, `INHERIT` and a slugify given as
+    such a tag mean the same in both), so both run it: both warn at its line."""
+    config = course / "mkdocs.yml"
+    tag_line = "  x: !!python/object/apply:os.getcwd []"
+    config.write_text(config.read_text(encoding="utf-8") + f"extra:\n{tag_line}\n", encoding="utf-8")
+    line = config.read_text(encoding="utf-8").splitlines().index(tag_line) + 1
+    expected = f"mkdocs.yml:{line}: warning: [TS903] `!!python/object/apply:os.getcwd` makes MkDocs run Python code"
+    code, out, _ = check(course)
+    assert expected in out
+    assert code == 0, out
+    code, out, _ = build(course)
+    assert code == 0, out[-3000:]
+    assert expected in out

@@ -260,3 +260,36 @@ def test_writes_keep_the_file_mode(tmp_path):
     changes.commit()
     assert path.read_text() == "two" and stat.S_IMODE(path.stat().st_mode) == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.md"]
+
+
+# -- never through a symbolic link out of the course (issue 39, case 4) ---------------------------
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("linked", ["lessons/alpha", "lessons/alpha/track.yml", "lessons/alpha/a1"])
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_a_symbolic_link_out_of_the_course_is_never_written_through(pristine, tmp_path, name, linked):
+    """A track, its track.yml or a lesson folder shared with another course through a symbolic
+    link: `new`, `move` and `rename` would write (or move files) in the other course. They refuse
+    with one line, before anything changes, and the shared files stay as they were."""
+    root = fresh(pristine, tmp_path)
+    shared = tmp_path / "shared" / Path(linked).name
+    shared.parent.mkdir()
+    shutil.move(root / linked, shared)
+    (root / linked).symlink_to(shared, target_is_directory=shared.is_dir())
+    before = files_under(shared.parent)
+    result = tracksite(root, COMMANDS[name])
+    if linked == "lessons/alpha/a1" and name != "rename":
+        # the command does not touch that lesson's files: it runs, and the shared lesson is kept
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode == 1, result.stdout + result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "symbolic link" in lines[0] and "Traceback" not in result.stderr, lines
+        if linked != "lessons/alpha/track.yml":  # that one the loader already refuses to read
+            assert "leads outside the course" in lines[0] and "nothing was changed" in lines[0], lines
+    assert files_under(shared.parent) == before
+    assert not (root / ".tracksite-journal").exists()

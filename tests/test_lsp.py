@@ -135,3 +135,28 @@ def test_without_the_extra_the_command_says_how_to_install_it(monkeypatch, capsy
     monkeypatch.setitem(sys.modules, "pygls", None)
     assert main(["lsp"]) == 2
     assert 'pip install "tracksite[lsp]"' in capsys.readouterr().err  # as a wheel's user installs it
+
+
+@pytest.mark.parametrize("header", [b"Content-Length: abc", b"Content-Length: 99999999999", b"Content-Length: -5"])
+def test_a_malformed_header_is_skipped_and_the_server_keeps_answering(tmp_path, header):
+    """Issue 39: `Content-Length: abc` made the server stop answering (the next message was read
+    as a header), and `Content-Length: 99999999999` killed it. Such a message is skipped with a
+    line on stderr; the messages after it are answered."""
+    root = course_copy(tmp_path)
+    c = Client(root)
+    try:
+        junk = b'{"jsonrpc": "2.0", "id": 99, "method": "shutdown"}'
+        c.proc.stdin.write(header + b"\r\n\r\n" + junk)
+        c.proc.stdin.flush()
+        i = c.send("initialize", {"processId": None, "rootUri": root.resolve().as_uri(), "capabilities": {}}, True)
+        init = c.wait(lambda m: m.get("id") in (i, 99), timeout=60)
+        assert init.get("id") == i and "capabilities" in init["result"]
+        i = c.send("shutdown", None, request=True)
+        assert c.wait(lambda m: m.get("id") == i, timeout=60)["result"] is None
+        c.send("exit", None)
+        assert c.proc.wait(timeout=20) == 0
+    finally:
+        if c.proc.poll() is None:
+            c.proc.kill()
+    err = c.proc.stderr.read()
+    assert b"Traceback" not in err and b"skipped a message" in err

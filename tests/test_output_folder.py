@@ -341,3 +341,34 @@ def test_github_format_still_annotates_with_the_name_escaped(tmp_path):
     assert [line for line in lines if "pwned" in line] == [
         line for line in lines if line.startswith("::error file=docs/bad%0A%3A%3Awarning file=y.py%3A%3Apwned-file.md,")
     ]
+
+
+def test_an_imported_episode_name_never_becomes_a_workflow_command(tmp_path):
+    """Issue 39: an episode file name holding a newline and `::error` made `tracksite import`
+    print a GitHub Actions command with each note about the episode. Every command's output now
+    passes the same filter; the annotations of `check --format github` are still written."""
+    name = "01-one\n::error file=x.py,line=1::pwned\n.md"
+    src = tmp_path / "src"
+    (src / "episodes").mkdir(parents=True)
+    (src / "config.yaml").write_text(
+        'title: "Tiny"\nlicense: "CC-BY 4.0"\nepisodes:\n- "01-one\\n::error file=x.py,line=1::pwned\\n.md"\n'
+    )
+    (src / "episodes" / name).write_text(
+        "---\ntitle: One\nteaching: 5\nexercises: 5\n---\n\n::: objectives\n\n- do things\n\n:::\n\n"
+        "This episode explains the idea in a few plain words. ![x](fig/missing.png)\n\n"
+        "::: sidebar\n\nAside.\n\n:::\n",
+        encoding="utf-8",
+    )
+    course = tmp_path / "course"
+    assert tracksite(tmp_path, "init", str(course), "--site-name", "T").returncode == 0
+    result = tracksite(course, "import", "carpentries", str(src), "--track", "tiny")
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = result.stdout + result.stderr
+    assert "episodes/01-one\\n::error file=x.py,line=1::pwned" in out  # the name, escaped on its line
+    assert workflow_commands(out) == [], out[-2000:]
+    lesson = next(p for p in (course / "lessons/tiny").iterdir() if (p / "lesson.md").is_file())
+    (lesson / "notes\n::error::pwned.key").write_text("x")  # a warning that names the file
+    annotated = tracksite(course, "check", "--format", "github")
+    lines = annotated.stdout.splitlines()
+    assert workflow_commands(annotated.stdout) == lines and any("pwned" in line for line in lines)
+    assert workflow_commands(annotated.stderr) == []

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from conftest import IN_CI, run_mkdocs
 from course import REPO, make_course
 from tracksite.commands.pdf import cheatsheets, count_pages, find_chromium
+from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -164,3 +166,56 @@ def test_print_button_stays_hidden_without_javascript(tmp_path):
     )
     js = (REPO / "scripts/tracksite/theme/assets/tracksite/print.js").read_text()
     assert "window.print()" in js and len(js) < 2000
+
+
+# -- contributor script does not run while printing (issue 39, case 1) ---------------------------
+
+
+class _Recorder(QuietHandler):
+    """A local service that notes every request it gets: the printer must make none."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+
+def test_handler_in_a_cheatsheet_fails_check_and_never_runs_while_printing(tmp_path):
+    """An upper-case `ONERROR=` in a cheatsheet passed check, and `tracksite pdf` printed with the
+    site's policy bypassed: the handler ran on the printing machine and reached a local service.
+    Check refuses it at its line; and with the check skipped (the handler, an inline script and an
+    image from the service put into the built page), printing still makes no request to it."""
+    need_browser()
+    root = make_course(tmp_path / "course")
+    sheet = root / "cheatsheets/alpha/a1.md"
+    with serve_folder(tmp_path, handler=_Recorder) as listener:
+        payload = f'<img src="nope.png" ONERROR="fetch(\'{listener}handler\')">'
+        sheet.write_text(sheet.read_text() + "\n" + payload + "\n", encoding="utf-8")
+        check = tracksite(root, "check")
+        assert check.returncode == 1
+        line = sheet.read_text().splitlines().index(payload) + 1
+        column = payload.index("ONERROR") + 1
+        assert f"cheatsheets/alpha/a1.md:{line}:{column}: [TS502]" in check.stdout + check.stderr, check.stdout
+        assert "onerror=" in check.stdout + check.stderr
+
+        clean = sheet.read_text().replace(payload, "")
+        sheet.write_text(clean, encoding="utf-8")
+        assert run_mkdocs(root).returncode == 0
+        built = root / "site/alpha/a1/cheatsheet/index.html"
+        html = built.read_text(encoding="utf-8")
+        hostile = (
+            payload
+            + f"<script>fetch('{listener}script')</script>"
+            + f'<img src="{listener}image.png" alt="">'
+            + f'<svg><image href="x" onerror="fetch(\'{listener}svg\')"/></svg>'
+        )
+        built.write_text(html.replace("<h2", hostile + "<h2", 1), encoding="utf-8")
+        _Recorder.seen.clear()
+        result = tracksite(root, "pdf", "alpha", "--no-build", "--no-exercises", "--out", str(tmp_path / "pdf"))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert count_pages(tmp_path / "pdf/alpha/a1.pdf") >= 1
+        assert count_pages(tmp_path / "pdf/alpha.pdf") >= 3  # the booklet's own script still runs
+        time.sleep(1)  # a request already on its way arrives
+        assert _Recorder.seen == []

@@ -19,6 +19,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import jsonschema
@@ -26,6 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import lesson_md, write
+from tracksite.adapter import remotecopy
 from tracksite.commands.editor_schema import schemas
 from tracksite.core import remotefiles, schema
 from tracksite.core.yamlsafe import Located
@@ -33,6 +35,7 @@ from tracksite.core.yamlsafe import Located
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40 + b"photo"
 FONT = b"wOF2" + b"\x01" * 60
 PICTURE = b"\x89PNG\r\n\x1a\n" + b"\x02" * 30
+ALLOW = "TRACKSITE_TEST_REMOTE_HOSTS"  # remotecopy.TEST_HOSTS: the one non-public server the build may reach
 HOSTILE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
@@ -57,11 +60,29 @@ class Remote:
     def __init__(self, tls: Path) -> None:
         self.files: dict[str, bytes] = {}
         self.requests: list[str] = []
+        self.redirects: dict[str, str] = {}  # path -> the address it redirects to
+        self.trickle: dict[str, tuple[bytes, float]] = {}  # path -> (body, seconds between its bytes)
         remote = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - the standard library's name
                 remote.requests.append(self.path)
+                if self.path in remote.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", remote.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if self.path in remote.trickle:
+                    body, pause = remote.trickle[self.path]
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(pause)
+                    return
                 body = remote.files.get(self.path)
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Length", str(len(body or b"")))
@@ -85,8 +106,11 @@ class Remote:
 
 
 @pytest.fixture
-def remote(certificate):
+def remote(certificate, monkeypatch):
+    """The test's HTTPS server, the one non-public address the build is told to let through
+    (ALLOW; the tests below that refuse internal addresses do not set it)."""
     server = Remote(certificate)
+    monkeypatch.setenv(ALLOW, f"127.0.0.1:{server.server.server_address[1]}")
     yield server
     with contextlib.suppress(OSError):
         server.stop()
@@ -298,3 +322,122 @@ def test_the_editor_schema_agrees_with_the_validator():
     ]:
         by_tracksite = not schema.validate(schema.REMOTE_FILES, Located(doc))
         assert by_tracksite == validator.is_valid(doc) == expected, doc
+
+
+# -- types the site publishes: an allow-list (issue 39, case 2) -----------------------------------
+
+XHTML_SCRIPT = (
+    b'<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+    b"<script>alert(document.domain)</script></body></html>\n"
+)
+
+
+@pytest.mark.parametrize("name", ["schema.xsd", "grammar.rng", "page.xhtml", "page.html", "notes.foo"])
+def test_a_listed_file_of_a_type_the_site_does_not_publish_fails_check(course, name):
+    url = f"https://files.example.org/{name}"
+    write(course, "remote-files.yml", listing(entry(url, "CC0-1.0", None)))
+    lesson_with(course, f"![A file]({url})")
+    result = run(course, course, "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("remote-files.yml:2: [TS712]")]
+    assert len(lines) == 1 and url in lines[0] and "not published" in lines[0], result.stdout
+    assert not [line for line in result.stdout.splitlines() if "lessons/alpha/a1" in line and url in line]
+
+
+@pytest.mark.parametrize("name", ["schema.xsd", "drawing.svgz", "page.htm", "file"])
+def test_a_downloaded_document_is_never_copied(name):
+    item = remotefiles.RemoteFile(f"https://h.example/{name}", "CC0-1.0", None, None, Path("remote-files.yml"), 2)
+    data, why = remotefiles.vet(item, XHTML_SCRIPT, frozenset())
+    assert data is None and why and "not published" in why
+
+
+def test_a_picture_that_is_really_a_document_is_never_copied():
+    item = remotefiles.RemoteFile("https://h.example/photo.png", "CC0-1.0", None, None, Path("remote-files.yml"), 2)
+    assert remotefiles.vet(item, XHTML_SCRIPT, frozenset())[0] is None
+    assert remotefiles.vet(item, PNG, frozenset()) == (PNG, None)
+
+
+# -- only the public internet, within a deadline (issue 39) ---------------------------------------
+
+
+def build_fails_at_the_listing(course, certificate, url: str, needle: str) -> None:
+    write(course, "remote-files.yml", listing(entry(url)))
+    lesson_with(course, f"![A photo]({url})")
+    result = run(course, certificate, "build")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if "[TS711]" in line and url in line]
+    assert lines and "remote-files.yml:2:" in lines[0] and needle in lines[0], result.stderr
+    assert not (course / "site").exists()
+
+
+def test_a_file_on_a_loopback_address_is_not_fetched(course, certificate, monkeypatch):
+    """A file listed at https://127.0.0.1/ was fetched from the build machine and published."""
+    server = Remote(certificate)
+    try:
+        server.files = {"/img/photo.png": PNG}
+        monkeypatch.delenv(ALLOW, raising=False)
+        build_fails_at_the_listing(course, certificate, server.base + "/img/photo.png", "a loopback address")
+        assert server.requests == []
+    finally:
+        server.stop()
+
+
+def test_a_name_that_resolves_to_loopback_is_not_fetched(course, certificate, monkeypatch):
+    server = Remote(certificate)
+    try:
+        server.files = {"/img/photo.png": PNG}
+        monkeypatch.delenv(ALLOW, raising=False)
+        url = f"https://localhost:{server.server.server_address[1]}/img/photo.png"
+        build_fails_at_the_listing(course, certificate, url, "localhost is at")
+        assert server.requests == []
+    finally:
+        server.stop()
+
+
+def test_a_redirect_to_an_internal_address_is_not_followed(course, remote, certificate):
+    inside = Remote(certificate)  # another service of the machine, which the listing does not name
+    try:
+        inside.files = {"/secret.png": PNG}
+        remote.redirects = {"/img/photo.png": inside.base + "/secret.png"}
+        build_fails_at_the_listing(course, certificate, remote.base + "/img/photo.png", "a loopback address")
+        assert remote.requests == ["/img/photo.png"] and inside.requests == []
+    finally:
+        inside.stop()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.10",
+        "172.16.5.4",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "::ffff:127.0.0.1",
+        "100.64.0.1",
+        "0.0.0.0",
+    ],
+)
+def test_internal_addresses_are_refused(address, monkeypatch):
+    monkeypatch.delenv(ALLOW, raising=False)
+    with pytest.raises(remotecopy.DownloadError, match="only files on the public internet"):
+        remotecopy.public_address(address, 443)
+
+
+def test_a_public_address_is_connected_to_as_resolved():
+    assert remotecopy.public_address("93.184.215.14", 443) == "93.184.215.14"
+
+
+def test_a_trickling_server_is_cut_off_at_the_deadline(remote, certificate, monkeypatch):
+    """A server that sends one byte every few seconds hung the build past 100 s: each read was
+    within its timeout. The whole transfer now has a deadline (30 s in the build; 2 s here)."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate / "cert.pem"))
+    remote.trickle = {"/slow.png": (PNG, 0.25)}  # 15 s in all, each byte well within any read timeout
+    started = time.monotonic()
+    with pytest.raises(remotecopy.DownloadError, match="did not finish within 2 seconds"):
+        remotecopy.download(remote.base + "/slow.png", timeout=2)
+    assert time.monotonic() - started < 10
+    remote.files = {"/fast.png": PNG}
+    assert remotecopy.download(remote.base + "/fast.png", timeout=2) == PNG

@@ -289,3 +289,85 @@ def test_lesson_downloads_are_published_and_other_files_are_named(course, tmp_pa
         "slides.pdf",
         "train.py",
     ]
+
+
+# -- an allow-list of types, not a deny-list (issue 39, case 2) -----------------------------------
+
+XHTML_SCRIPT = (
+    '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+    "<script>alert(document.domain)</script></body></html>\n"
+)
+
+
+@pytest.mark.parametrize("where", ["docs/schema.xsd", "docs/grammar.rng", "docs/feed.rss", "docs/data/shapes.xml.gz"])
+def test_xml_family_files_are_refused_with_the_reason(course, where):
+    """`docs/schema.xsd` holding an XHTML root with a script passed check and was published: the
+    refused suffixes were a deny-list that did not name .xsd or .rng."""
+    write(course, where, XHTML_SCRIPT)
+    found = [e for e in errors(course) if e.startswith(where)]
+    assert len(found) == 1, errors(course)
+    assert "[TS705]" in found[0] and "XML documents, which can run script" in found[0]
+    assert "zipped (.zip)" in found[0]  # the suggestion
+    result = run_mkdocs(course)
+    assert result.returncode != 0 and where in result.stderr and "Traceback" not in result.stderr
+    assert not (course / "site").exists()
+
+
+@pytest.mark.parametrize("name", ["notes.foo", "page.html.gz", "README"])
+def test_a_type_not_on_the_allow_list_is_refused(tmp_path, name):
+    (tmp_path / name).write_text("<html><script>alert(1)</script></html>")
+    found = static_problems(tmp_path, tmp_path / name)
+    assert [p.code for p in found] == ["TS705"], found
+    assert "not published" in found[0].message and found[0].hint
+
+
+@pytest.mark.parametrize("name", ["data.csv.gz", "code.tar.gz", "font.woff2", "CNAME", "slides.PDF", "clip.vtt"])
+def test_inert_types_are_published(tmp_path, name):
+    (tmp_path / name).write_bytes(b"x")
+    assert static_problems(tmp_path, tmp_path / name) == []
+
+
+@pytest.mark.browser
+def test_an_xsd_served_as_xml_runs_script_when_opened(chromium, tmp_path):
+    """The sample is live: a host that sends .xsd as application/xml runs its script on the
+    site's origin, so publishing it would matter."""
+    from tracksite.localserver import QuietHandler, serve_folder
+
+    class AsXml(QuietHandler):
+        extensions_map = {**QuietHandler.extensions_map, ".xsd": "application/xml"}
+
+    (tmp_path / "schema.xsd").write_text(XHTML_SCRIPT, encoding="utf-8")
+    with serve_folder(tmp_path, handler=AsXml) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(base + "schema.xsd", wait_until="load")
+        page.wait_for_timeout(300)
+        context.close()
+    assert dialogs, "the .xsd sample did not run, so refusing it proves nothing"
+
+
+def test_an_imported_lesson_publishes_only_allowed_types(tmp_path, capsys):
+    """An imported lesson linking `files/schema.xsd` had it copied under docs/ and published."""
+    from tracksite.commands.cli import main
+
+    src = tmp_path / "src"
+    write(src, "config.yaml", "title: 'Tiny'\nlicense: 'CC-BY 4.0'\nepisodes:\n- 01-one.md\n")
+    write(
+        src,
+        "episodes/01-one.md",
+        "---\ntitle: One\nteaching: 5\nexercises: 5\n---\n\n::: objectives\n\n- do things\n\n:::\n\n"
+        "This episode explains the idea in a few plain words, with [the schema](files/schema.xsd) "
+        "and [the data](files/data.csv).\n",
+    )
+    write(src, "episodes/files/schema.xsd", XHTML_SCRIPT)
+    write(src, "episodes/files/data.csv", "a,b\n1,2\n")
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "T"]) == 0
+    assert main(["--root", str(course), "import", "carpentries", str(src), "--track", "tiny"]) == 0
+    out = capsys.readouterr().out
+    assert "files/schema.xsd is not a file type the site publishes" in out
+    published = sorted(p.name for p in (course / "docs").rglob("*") if p.is_file())
+    assert "data.csv" in published and "schema.xsd" not in published
+    assert main(["--root", str(course), "check"]) == 0

@@ -104,3 +104,43 @@ def test_upgrade_outside_a_course_is_a_usage_error(tmp_path):
     result = upgrade(tmp_path)
     assert result.returncode == 2
     assert "no mkdocs.yml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_shared_overrides_folder_behind_a_symbolic_link_loses_nothing(tmp_path):
+    """Issue 39, case 4: with `overrides/` a symbolic link to a folder other courses share,
+    `upgrade` deleted every file there that matched the packaged theme, then failed."""
+    root = old_course(tmp_path / "course")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    for folder in ("overrides", "docs/schemas"):
+        shutil.move(root / folder, shared / Path(folder).name)
+        (root / folder).symlink_to(shared / Path(folder).name, target_is_directory=True)
+    before = {p.relative_to(shared).as_posix(): p.read_bytes() for p in shared.rglob("*") if p.is_file()}
+    result = upgrade(root)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p.relative_to(shared).as_posix(): p.read_bytes() for p in shared.rglob("*") if p.is_file()} == before
+    assert "left alone, because a symbolic link leads outside the course" in result.stdout
+    assert "overrides/" in result.stdout and "docs/schemas/" in result.stdout
+    assert not (root / "docs/assets").exists()  # the course's own copies are still upgraded
+
+
+def test_a_workflow_folder_behind_a_symbolic_link_is_not_written_into(tmp_path):
+    root = old_course(tmp_path / "course")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / ".github").symlink_to(elsewhere, target_is_directory=True)
+    result = upgrade(root)
+    assert result.returncode == 0, result.stderr
+    assert list(elsewhere.iterdir()) == [] and ".github/workflows/publish.yml" in result.stdout
+
+
+def test_a_mkdocs_yml_that_is_a_list_fails_cleanly(tmp_path):
+    root = old_course(tmp_path / "course")
+    (root / "mkdocs.yml").write_text("- site_name: x\n- theme: material\n", encoding="utf-8")
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    result = upgrade(root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "mkdocs.yml: expected the site's settings" in lines[0] and "found a list" in lines[0]
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before

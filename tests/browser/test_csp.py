@@ -126,7 +126,7 @@ FORBIDDEN_JS = {
     "handler attribute set from script": re.compile(r"""setAttribute\(\s*['"]on[a-z]+['"]""", re.I),
 }
 FORBIDDEN_HTML = {
-    "inline event handler": re.compile(r"""<[a-zA-Z][^>]*?\son[a-z]+\s*=""", re.S),
+    "inline event handler": re.compile(r"""<[a-z][^>]*?\son[a-z]+\s*=""", re.S | re.I),
     "javascript: URL": re.compile(r"javascript:", re.I),
     "eval(": re.compile(r"(?<![\w.$])eval\s*\("),
 }

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from tracksite.adapter import enginethemes
-from tracksite.core import siteconfig
+from tracksite.core import configyaml, siteconfig
 from tracksite.core.siteconfig import ConfigProblem, SiteConfig
 from tracksite.errors import USAGE, UserError
 
@@ -43,9 +43,44 @@ def config_file(root: Path, given: str | Path | None = None) -> Path | None:
     return next((root / n for n in CONFIG_NAMES if (root / n).is_file()), None)
 
 
-def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] = ()) -> SiteConfig:
-    """The checks' view of a config MkDocs validated: the build's own, or `load`'s."""
+def guard(path: Path) -> tuple[ConfigProblem, ...]:
+    """What the file holds that the engine must not be handed, or should be warned about, read
+    from its YAML nodes before MkDocs loads it (core/configyaml.py): aliases that grow past
+    what a real configuration holds once written out (MkDocs writes every setting out in a
+    debug line while it loads, so the build and the check refuse the file before that), and
+    tags that make MkDocs' loader run Python code (a warning: the build runs them, and so does
+    the check, which loads the configuration as the build does)."""
+    try:
+        node = configyaml.compose(path.read_text(encoding="utf-8"), yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ()  # the engine reports these itself, at their line
+    too_big = configyaml.expansion_problem(node)
+    if too_big is not None:
+        line, message = too_big
+        return (ConfigProblem(path, line, message, code="TS015", hint=configyaml.HINT),)
+    return tuple(
+        ConfigProblem(
+            path,
+            line,
+            f"`{tag}` makes MkDocs run Python code when it reads {path.name}",
+            warning=True,
+            code="TS903",
+            hint="remove it unless you wrote it yourself; a value or `!!python/name:` does what settings need",
+        )
+        for line, tag in configyaml.code_tags(node)
+    )
+
+
+def refused(problems: tuple[ConfigProblem, ...]) -> bool:
+    return any(not p.warning for p in problems)
+
+
+def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None = None) -> SiteConfig:
+    """The checks' view of a config MkDocs validated: the build's own (its file guarded here,
+    as `load` guards it), or `load`'s, with the problems `load` found."""
     root = Path(config.config_file_path or ".").resolve().parent
+    if problems is None:
+        problems = guard(Path(config.config_file_path)) if config.config_file_path else ()
     custom = config.theme.custom_dir
     engine = enginethemes.installed()
     theme_dirs = tuple(Path(d) for d in config.theme.dirs if d != custom and Path(d) != engine.engine_templates)
@@ -75,6 +110,9 @@ def load(root: Path, given: str | Path | None = None) -> SiteConfig:
     path = config_file(root, given)
     if path is None:
         return siteconfig.defaults(root, enginethemes.installed())
+    guarded = guard(path)
+    if refused(guarded):
+        return siteconfig.defaults(path.parent, enginethemes.installed(), guarded)
     with _captured() as records:
         try:
             config = load_config(str(path))
@@ -82,7 +120,7 @@ def load(root: Path, given: str | Path | None = None) -> SiteConfig:
             return siteconfig.defaults(path.parent, enginethemes.installed(), (_yaml_problem(path, e),))
         except MkDocsException:  # validation errors: MkDocs logged each before giving up
             config = None
-    problems = tuple(_logged(path, records))
+    problems = guarded + tuple(_logged(path, records))
     if config is None:
         if not any(not p.warning for p in problems):
             # `strict: true` in the file: MkDocs stops on its warnings, listed above

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -44,12 +44,13 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.remotecopy import Copies
+from tracksite.adapter.searchpage import unmarked
 from tracksite.adapter.theme import COMPILED, install_theme
 from tracksite.core import remotefiles, trackpages, views
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
 from tracksite.core.loader import JOURNAL, Document, Project
-from tracksite.core.problems import format_text, os_error, sorted_problems
+from tracksite.core.problems import Problem, format_text, os_error, sorted_problems
 from tracksite.core.termlinks import mark_first_uses
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
@@ -91,6 +92,21 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.remote = Copies()  # per build: the files of remote-files.yml, copied into the site
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
+        """MkDocs loads the plugins while it validates mkdocs.yml, and then writes every setting
+        out in a debug line, aliases expanded: a "billion laughs" in `extra:` would keep it busy
+        for minutes before `on_config`. So the file's aliases are counted here, as the check
+        counts them (mkdocsconfig.guard), and such a file stops the build with the same line."""
+        if config_file_path:
+            path = Path(config_file_path)
+            for problem in mkdocsconfig.guard(path):
+                if not problem.warning:
+                    shown = Problem(
+                        path.name, problem.line, problem.message, hint=problem.hint, code=problem.code or "TS901"
+                    ).text()
+                    raise Abort(f"tracksite found 1 problem in the course sources; nothing was built:\n{shown}")
+        return super().load_config(options, config_file_path)
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps the plugin instance alive across `mkdocs serve` rebuilds.
         self.command, self.dirty = command, dirty
@@ -251,7 +267,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             page.meta["title"] = (
                 Markup(from_heading) if from_heading == page.title else coursepages.safe(page.title or "")
             )
-        html = search.weigh_code(code_block_ids(table_code_pipes(render_math(html))))
+        html = search.weigh_code(code_block_ids(table_code_pipes(render_math(unmarked(html)))))
         if self.failed or self.project is None:
             return html
         html = self.remote.page(html, page.file.url)  # the copies of remote-files.yml, and their credits

@@ -7,7 +7,12 @@ ignored by git), named by the address's hash, so rebuilds and `mkdocs serve` nev
 again and a course builds offline once its files are cached. Delete that folder to fetch again.
 
 Only https:// is fetched, redirects included (a file fetched over plain HTTP could be changed on
-the way), with a timeout and the size limit of every other file the site publishes. A failed
+the way), and only from the public internet: the address each connection goes to (after the
+redirects and the DNS lookup, and the connection is made to the very address checked) must not
+be a loopback, private, link-local or otherwise reserved one, so a listing or a redirect cannot
+make the build reach the build machine's or its network's own services. The whole transfer has a
+deadline (not only each read: a server that sends a byte every few seconds is cut off), and the
+size limit of every other file the site publishes. A failed
 download, or a file the site will not publish (a document, an SVG that is not a plain drawing,
 a style sheet that loads an unlisted file), is a problem at the listing's line, found in
 `on_config` with the course's other problems: the build stops before it writes anything.
@@ -15,12 +20,17 @@ a style sheet that loads an unlisted file), is a problem at the listing's line, 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import http.client
+import ipaddress
 import os
 import posixpath
 import re
+import socket
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -34,7 +44,10 @@ from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.remotefiles import RemoteFile
 from tracksite.errors import UserError
 
-TIMEOUT = 30  # seconds without an answer before a download fails
+TIMEOUT = 30  # seconds for a whole download, from the connection to the last byte
+#: For the test suite only: `host:port` pairs (its own HTTPS server on 127.0.0.1) let through
+#: although they are not public addresses. Nothing else sets it.
+TEST_HOSTS = "TRACKSITE_TEST_REMOTE_HOSTS"
 USER_AGENT = "tracksite (course build; copies files listed in remote-files.yml)"
 _REWRITTEN = (".svg", ".css", ".html", ".htm")  # the site's own files that can name a remote file
 _SRC = re.compile(r"""<(?:img|image|object|source)\b[^<>]*?\s(?:src|data)\s*=\s*["']?([^"'\s>]+)""", re.I)
@@ -54,27 +67,123 @@ class _HttpsOnly(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+def public_address(host: str, port: int) -> str:
+    """The address to connect to for `host`: every address its name resolves to must be a public
+    one (a name that also resolves to an internal address is refused whole), and the first is
+    the one connected to, so a second lookup cannot swap in another."""
+    allowed = {h.strip() for h in os.environ.get(TEST_HOSTS, "").split(",") if h.strip()}
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as e:
+        raise DownloadError(f"the name {host!r} does not resolve ({e})") from None
+    addresses = [str(info[4][0]) for info in found]
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if not ip.is_global or ip.is_multicast:
+            if f"{address}:{port}" in allowed:
+                continue
+            kind = "loopback" if ip.is_loopback else "link-local" if ip.is_link_local else "private or reserved"
+            where = f"{host} is" if host.strip("[]") == address else f"{host} is at {address},"
+            raise DownloadError(f"{where} a {kind} address: only files on the public internet are copied")
+    if not addresses:
+        raise DownloadError(f"the name {host!r} does not resolve")
+    return addresses[0]
+
+
+class _Deadline:
+    """The sockets of one download, shut when its time is up: a read blocked on a server that
+    trickles bytes (or headers) ends then, whatever the per-read timeout."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+
+    def expire(self) -> None:
+        self.expired = True
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class _PublicHTTPSConnection(http.client.HTTPSConnection):
+    """An HTTPS connection to a checked public address only (certificate and name still those of
+    the host), whose socket the download's deadline can shut."""
+
+    def __init__(self, *args, deadline: _Deadline, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+        self._create_connection = self._connect  # what http.client connects with (set per instance)
+
+    def _connect(self, address, timeout, source_address=None):
+        host, port = address
+        if self._tunnel_host:  # through a proxy, which resolves the name itself: check it all the same
+            public_address(self._tunnel_host, self._tunnel_port or 443)
+            target = host
+        else:
+            target = public_address(host, port)
+        sock = socket.create_connection((target, port), timeout, source_address)
+        self.deadline.sockets.append(sock)
+        return sock
+
+
+class _PublicHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req):
+        return self.do_open(functools.partial(_PublicHTTPSConnection, deadline=self.deadline), req)
+
+
 def download(url: str, *, timeout: float = TIMEOUT, limit: int = remotefiles.MAX_BYTES) -> bytes:
     """The file at `url`, or DownloadError saying why not: the server's status, the network's
-    refusal, a timeout, a file over `limit` bytes."""
+    refusal, an address that is not public, a transfer longer than `timeout` seconds in all,
+    a file over `limit` bytes."""
     if not url.lower().startswith("https://"):
         raise DownloadError("only https:// addresses are downloaded")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    opener = urllib.request.build_opener(_HttpsOnly)
+    deadline = _Deadline(timeout)
+    opener = urllib.request.build_opener(_HttpsOnly, _PublicHTTPS(deadline))
+    deadline.timer.start()
     try:
         with opener.open(request, timeout=timeout) as answer:
-            data = answer.read(limit + 1)
+            data = _read(answer, limit, deadline)
     except urllib.error.HTTPError as e:
         raise DownloadError(f"the server answered HTTP {e.code} {e.reason}") from None
-    except urllib.error.URLError as e:
-        raise DownloadError(f"the network refused: {e.reason}") from None
-    except TimeoutError:
-        raise DownloadError(f"no answer within {timeout:g} seconds") from None
-    except (OSError, http.client.HTTPException, ValueError) as e:
-        raise DownloadError(f"the download broke off: {e or type(e).__name__}") from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as e:
+        raise _failure(e, deadline) from None
+    finally:
+        deadline.timer.cancel()
     if len(data) > limit:
         raise DownloadError(f"the file is over {limit:,} bytes")
     return data
+
+
+def _read(answer, limit: int, deadline: _Deadline) -> bytes:
+    """The body, a piece at a time as it arrives, up to `limit` + 1 bytes."""
+    data = bytearray()
+    while len(data) <= limit:
+        piece = answer.read1(min(65536, limit + 1 - len(data)))
+        if deadline.expired:
+            raise TimeoutError
+        if not piece:
+            break
+        data += piece
+    return bytes(data)
+
+
+def _failure(e: BaseException, deadline: _Deadline) -> DownloadError:
+    """What broke a download, in a few words."""
+    if deadline.expired or isinstance(e, TimeoutError) or isinstance(getattr(e, "reason", None), TimeoutError):
+        return DownloadError(f"the download did not finish within {deadline.seconds:g} seconds")
+    if isinstance(e, urllib.error.URLError):
+        return DownloadError(f"the network refused: {e.reason}")
+    return DownloadError(f"the download broke off: {e or type(e).__name__}")
 
 
 def cached(root: Path, url: str) -> bytes:

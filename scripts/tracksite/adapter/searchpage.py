@@ -11,6 +11,7 @@ out what the widgets' HTML does not mark itself (`EXCLUDED_CLASSES`, `EXCLUDED_A
 from __future__ import annotations
 
 import html as htmllib
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -125,15 +126,47 @@ def _excluded(attrs: dict[str, str]) -> bool:
 
 def body_span(html: str) -> tuple[int, int] | None:
     """Where the element marked `data-search-body` starts and (by the end mark after it, or
-    else the page's end) stops; None for a page never indexed (drafts, the home page)."""
+    else the page's end) stops; None for a page never indexed (drafts, the home page). The mark
+    must be an attribute's name: the words in an attribute's value (a lesson's `summary:` in a
+    meta tag of the head) are text, however they read."""
     i = html.find(BODY)
     while i >= 0:
         tag = html.rfind("<", 0, i)
         if tag >= 0 and html.find(">", tag, i) < 0 and html[i + len(BODY)] in " \t\n=/>":
-            end = html.rfind(END_MARK)
-            return tag, end if end > i else len(html)
+            start = _START_TAG.match(html, tag)
+            if start is not None and BODY in tag_attributes(start.group(2) or ""):
+                end = html.rfind(END_MARK)
+                return tag, end if end > i else len(html)
         i = html.find(BODY, i + 1)
     return None
+
+
+_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")
+#: The marks only tracksite's templates may write; in a page's own content (its Markdown, raw HTML
+#: or attribute lists) they are renamed out of the search's way (`unmarked`). `data-search-ignore`
+#: only hides text, so the content may keep it.
+TEMPLATE_MARKS = ("data-search-body", "data-search-meta", "data-search-filter", "data-search-weight")
+_MARK_NAME = re.compile(r"(?<=[\s\"'/])data-search-(body|meta|filter|weight)(?=[\s=/>]|$)", re.I)
+
+
+def unmarked(content: str) -> str:
+    """A page's rendered Markdown with the search marks it carries made inert
+    (`data-unmarked-meta`...): an author's `<span data-search-meta="title">` would retitle the
+    page's result, a `data-search-filter` add a filter, a `data-search-body` move the indexed part.
+    `tracksite check` reports them (TS520); this keeps a build whose check was skipped honest."""
+    if "data-search-" not in content:
+        return content
+    return _START_TAG.sub(lambda m: _MARK_NAME.sub(r"data-unmarked-\1", m.group(0)), content)
+
+
+def search_weight(value: str) -> float:
+    """A `data-search-weight` as a factor: a finite number from 0 to 100, else 1 (the templates
+    write 0.5 and 7; a value like `nan` or `inf` would poison every score it touches)."""
+    try:
+        factor = float(value)
+    except ValueError:
+        return 1.0
+    return factor if math.isfinite(factor) and 0.0 <= factor <= 100.0 else 1.0
 
 
 class _Reader:
@@ -159,10 +192,7 @@ class _Reader:
             return
         weight, capture = self.weight, None
         if "data-search-weight" in attrs:
-            try:
-                factor = float(attrs["data-search-weight"])
-            except ValueError:
-                factor = 1.0
+            factor = search_weight(attrs["data-search-weight"])
             if self.stack:
                 weight *= factor
             else:

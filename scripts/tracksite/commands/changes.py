@@ -74,7 +74,15 @@ class Changes:
 
     # -- applying ------------------------------------------------------------------------------
     def _refuse_read_only(self) -> None:
-        """A read-only file is the user's decision: say so before anything changes."""
+        """A read-only file is the user's decision, and a file a symbolic link puts outside the
+        course is not the command's to change: say so before anything changes."""
+        for path in [self.root / JOURNAL, *(p for op in self.ops for p in (op[1:] if op[0] == "move" else op[1:2]))]:
+            if leaves_course(self.root, path):
+                raise UserError(
+                    f"{_rel(self.root, path)} leads outside the course through a symbolic link "
+                    f"(to {os.path.realpath(path)}); tracksite changes only the course's own files, so "
+                    "nothing was changed: replace the link with a copy, or run the command where the files are"
+                )
         for op in self.ops:
             paths = [op[1], op[1].parent] if op[0] == "write" else [op[1].parent, op[2].parent]
             for path in paths:
@@ -187,6 +195,15 @@ def undo(root: Path, steps: list[dict]) -> list[str]:
 
 
 # -- files --------------------------------------------------------------------------------------
+def leaves_course(root: Path, path: Path) -> bool:
+    """Whether `path` is outside the course once the symbolic links on its way (of the file, or
+    of a folder above it, such as an `overrides/` shared between courses) are followed: a command
+    that writes, moves or deletes there would change another course's or the system's files."""
+    base = os.path.realpath(root)
+    real = os.path.realpath(path)
+    return real != base and not real.startswith(base.rstrip(os.sep) + os.sep)
+
+
 def _write_file(path: Path, data: bytes, *, mode: int | None) -> None:
     """Write `data` to a temporary file beside `path` and rename it into place."""
     tmp = path.parent / f".{path.name}{_TMP}"

@@ -23,6 +23,8 @@ from tracksite.core.problems import (
     format_text,
     no_workflow_commands,
     os_error,
+    printable,
+    starts_workflow_command,
 )
 from tracksite.errors import INTERNAL, INTERRUPTED, USAGE, UserError
 
@@ -95,7 +97,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         return watch(root, lambda: run_check(root, args))
     out, summary, code = run_check(root, args)
     if out:
-        print(out)
+        stream = sys.stdout.raw if args.format == "github" and isinstance(sys.stdout, SafeLines) else sys.stdout
+        print(out, file=stream)
     if args.format == "text":
         print(f"tracksite check: {summary}", file=sys.stderr)
     return code
@@ -205,6 +208,36 @@ def _settle_root(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
         args.root = "."
 
 
+class SafeLines:
+    """A text stream that passes on what a command prints with no line a CI runner would read as
+    a workflow command (`::error ...`, `##[group]`): a name from outside the course (an imported
+    episode's file name, a folder's) may hold a newline followed by one, and every command
+    prints names. Such a line is joined back to the line it continues, as
+    `no_workflow_commands` does; `raw` is the stream itself, for `check --format github`, whose
+    annotations are commands on purpose (their values escaped as GitHub specifies)."""
+
+    def __init__(self, stream) -> None:
+        self.raw = stream
+        self.at_line_start = True
+
+    def write(self, text: str) -> int:
+        out: list[str] = []
+        for i, line in enumerate(text.replace("\r", "\\r").split("\n")):
+            if (i > 0 or self.at_line_start) and starts_workflow_command(line):
+                if i > 0:
+                    out[-1] += "\\n" + printable(line)
+                    continue
+                line = "\\" + printable(line)
+            out.append(line)
+        if text:
+            self.at_line_start = text.endswith("\n")
+        self.raw.write("\n".join(out))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     # Material prints a banner about MkDocs 2.0 when it takes the process for MkDocs; set before
     # any command imports MkDocs or Material, and inherited by the processes they start.
@@ -215,6 +248,20 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    if args.command == "lsp":  # JSON-RPC on stdout, no line of text for CI
+        return _run(args)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeLines(sys.stdout), SafeLines(sys.stderr)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = streams
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, with what it raises turned into one line and an exit code."""
     try:
         return args.handler(args)
     except UserError as e:

@@ -263,15 +263,35 @@ def _print_in(
     booklets: bool,
     options: dict[str, Any],
 ) -> list[tuple[Path, int, Sheet | None]]:
-    """Print with a context of its own (the CSP bypassed for the booklet's script, print media
-    emulated), closed afterwards so that a browser the caller keeps is left as it was."""
-    context = browser.new_context(bypass_csp=True)
+    """Print with a context of its own (print media emulated), closed afterwards so that a
+    browser the caller keeps is left as it was.
+
+    The pages are printed under the site's own Content-Security-Policy, as a learner's browser
+    shows them: a script or `on...=` handler that slipped into a page (a contributor's, with the
+    check skipped) does not run on the machine that prints. And every request for anything but
+    the served site is refused, so nothing a page names can reach the network or this
+    machine's other services while it prints. The booklet's own script is Playwright's, which
+    the page's policy does not govern."""
+    context = browser.new_context()
     try:
+        context.route("**/*", _only_from(base))
         page = context.new_page()
         page.emulate_media(media="print")
         return _print_all(page, base, out, sheets, packs, booklets, options)
     finally:
         context.close()
+
+
+def _only_from(base: str) -> Callable[[Any], None]:
+    """A Playwright route handler that lets through the requests for the site at `base` only."""
+
+    def handle(route: Any) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    return handle
 
 
 def _print_all(

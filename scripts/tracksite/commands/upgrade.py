@@ -29,6 +29,7 @@ from ruamel.yaml.error import YAMLError
 
 from tracksite import theme as theme_files
 from tracksite.commands import init, pinning
+from tracksite.commands.changes import leaves_course
 from tracksite.errors import USAGE, UserError
 
 #: Where an old course kept a copy, and where the package keeps the file now.
@@ -49,6 +50,7 @@ class Plan:
     add: list[str] = field(default_factory=list)  # starter files the course lacks
     #: requirements.txt's tracksite line now (None: no such line or file) and the running tracksite's pin
     pin: tuple[str | None, pinning.Pin] | None = None
+    outside: list[str] = field(default_factory=list)  # what a symbolic link puts outside the course: left alone
 
 
 def _digest(path: Path) -> str:
@@ -60,7 +62,13 @@ def plan(root: Path) -> Plan:
     out = Plan()
     for folder, packaged in COPIES:
         base = root / folder
+        if leaves_course(root, base):  # a folder shared between courses: not this command's to empty
+            out.outside.append(folder + "/")
+            continue
         for path in sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else ():
+            if leaves_course(root, path):
+                out.outside.append(path.relative_to(root).as_posix())
+                continue
             rel = path.relative_to(root).as_posix()
             current = packaged / path.relative_to(base)
             digest = _digest(path)
@@ -71,7 +79,11 @@ def plan(root: Path) -> Plan:
             elif rel != "overrides/README.md":
                 out.own.append(rel)
     out.config_lines = _config_lines(root)
-    out.add = [dest for _, dest in ADDED if not (root / dest).exists()]
+    for _, dest in ADDED:
+        if leaves_course(root, root / dest):
+            out.outside.append(dest)
+        elif not (root / dest).exists():
+            out.add.append(dest)
     out.pin = _repin(root)
     return out
 
@@ -91,7 +103,7 @@ def _config_lines(root: Path) -> list[str]:
     ours = {*theme_files.STYLESHEETS, *theme_files.SCRIPTS, *theme_files.WIDGET_ASSETS}
     found = []
     for key in ("extra_css", "extra_javascript"):
-        for item in data.get(key) or ():
+        for item in _list(data.get(key)):
             path = item.get("path") if isinstance(item, dict) else item
             if path in ours:
                 found.append(f"{key}: {path}")
@@ -100,21 +112,34 @@ def _config_lines(root: Path) -> list[str]:
 
 def _load_config(root: Path):
     try:
-        return YAML().load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+        data = YAML().load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
     except (YAMLError, ValueError) as e:  # the course's file is at fault
         raise UserError(
             f"mkdocs.yml: cannot read it as YAML ({str(e).splitlines()[0]}); fix it, then run "
             "`tracksite upgrade` again",
             exit_code=USAGE,
         ) from None
+    if not isinstance(data, dict):
+        raise UserError(
+            f"mkdocs.yml: expected the site's settings as `name: value` lines (site_name:, theme:, ...), "
+            f"found a {'list' if isinstance(data, list) else type(data).__name__}; fix it, then run "
+            "`tracksite upgrade` again",
+            exit_code=USAGE,
+        )
+    return data
+
+
+def _list(value) -> list:
+    """`extra_css` or `extra_javascript` as the list MkDocs reads (anything else is MkDocs' to refuse)."""
+    return value if isinstance(value, list) else []
 
 
 def apply(root: Path, p: Plan) -> None:
     for rel in p.remove:
         (root / rel).unlink()
     for folder, _ in COPIES:
-        _prune(root / folder)
-    _prune(root / "docs" / "assets")
+        _prune(root / folder, root)
+    _prune(root / "docs" / "assets", root)
     overrides = root / "overrides"
     if not overrides.is_dir():  # mkdocs.yml's custom_dir must exist
         overrides.mkdir()
@@ -140,16 +165,16 @@ def apply(root: Path, p: Plan) -> None:
         )
         tmp.replace(path)
     settings = root / ".vscode" / "settings.json"
-    if settings.is_file():
+    if settings.is_file() and not leaves_course(root, settings):
         _repoint_schemas(settings)
 
 
-def _prune(folder: Path) -> None:
-    """Remove folders left empty, deepest first."""
-    if not folder.is_dir():
+def _prune(folder: Path, root: Path) -> None:
+    """Remove folders left empty, deepest first, inside the course only."""
+    if not folder.is_dir() or leaves_course(root, folder):
         return
     for dirpath, _, _ in sorted(os.walk(folder), key=lambda t: -len(t[0])):
-        if not os.listdir(dirpath):
+        if not leaves_course(root, Path(dirpath)) and not os.listdir(dirpath):
             os.rmdir(dirpath)
 
 
@@ -162,7 +187,7 @@ def _drop_config_lines(root: Path) -> None:
     ours = {*theme_files.STYLESHEETS, *theme_files.SCRIPTS, *theme_files.WIDGET_ASSETS}
     for key in ("extra_css", "extra_javascript"):
         items = data.get(key)
-        if items is None:
+        if not isinstance(items, list):
             continue
         for i in reversed(range(len(items))):
             item = items[i]
@@ -225,6 +250,11 @@ def report(p: Plan, dry_run: bool) -> str:
         lines.append(f"requirements.txt: {'would pin' if dry_run else 'pinned'} {was}{target}")
         if not dry_run:
             lines.append(new.note)
+    if p.outside:
+        lines.append(
+            "left alone, because a symbolic link leads outside the course (a folder other courses may "
+            "share): " + ", ".join(p.outside)
+        )
     if not (p.remove or p.config_lines or p.add or p.pin):
         lines.insert(0, "nothing to upgrade: this course already takes its theme from the installed tracksite")
     return "\n".join(lines)

@@ -107,6 +107,8 @@ CATALOGUE = (
     Code("TS511", "objective-unpractised", "objectives no quiz, exercise or flashcard practises"),
     Code("TS512", "page-too-complex", "a page too large or too nested to build"),
     Code("TS513", "bad-tex", "a formula the build cannot turn into MathML"),
+    # issue 39 (hostile material): marks and resources only tracksite may write or spend
+    Code("TS520", "search-mark", "a `data-search-*` mark of tracksite's templates written in a page"),
     Code("TS601", "term-defined-twice", "a glossary term or alias defined twice in a track"),
     Code("TS602", "term-unknown-lesson", "a term's lesson or introduction that is not a lesson of the course"),
     Code("TS603", "term-introduced-late", "a term introduced after the lesson that teaches it"),
@@ -117,7 +119,7 @@ CATALOGUE = (
     Code("TS702", "markdown-suffix", "a Markdown page not ending in .md"),
     Code("TS703", "static-unreadable", "a static file or folder that cannot be read"),
     Code("TS704", "static-too-large", "a static file larger than the limit for its kind"),
-    Code("TS705", "refused-file-type", "a file type a browser would open as a document"),
+    Code("TS705", "refused-file-type", "a file type the site does not publish (not on its allow-list)"),
     Code("TS706", "html-active", "an HTML file with scripts, handlers or elements not plain text"),
     Code("TS707", "svg-active", "an SVG that is not a plain drawing"),
     Code("TS708", "svg-editor-data", "an SVG holding drawing programs' data the build strips"),
@@ -133,6 +135,8 @@ CATALOGUE = (
     Code("TS806", "external-link", "an external link that fails or redirects"),
     Code("TS901", "engine-config", "a site configuration (mkdocs.yml, -f, INHERIT) the engine refuses"),
     Code("TS902", "engine-config-warning", "a setting the engine warns about: a strict build stops on it"),
+    # issue 39 (hostile material)
+    Code("TS903", "config-runs-code", "a tag in mkdocs.yml that MkDocs' loader runs as Python code"),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in CATALOGUE}

@@ -124,6 +124,13 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
 
 
+def starts_workflow_command(line: str) -> bool:
+    """Whether a CI runner reads `line` as a workflow command (even after spaces and control
+    characters it drops)."""
+    bare = "".join(c for c in line if c.isprintable() or c in " \t")
+    return bare.lstrip().startswith(("::", "##["))
+
+
 def no_workflow_commands(text: str) -> str:
     """Output CI cannot mistake for a GitHub Actions workflow command (`::warning ...`,
     `##[error]`), which the runner reads from any output line that starts with one, even after
@@ -131,8 +138,7 @@ def no_workflow_commands(text: str) -> str:
     lines = text.replace("\r", "\\r").split("\n")
     out: list[str] = []
     for line in lines:
-        bare = "".join(c for c in line if c.isprintable() or c in " \t")
-        if bare.lstrip().startswith(("::", "##[")):
+        if starts_workflow_command(line):
             if out:
                 out[-1] += "\\n" + printable(line)
                 continue

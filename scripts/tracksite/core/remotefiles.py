@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from tracksite.core import schema, svgsafe
+from tracksite.core.published import refusal
 from tracksite.core.remote import CSS_URL, LISTING, LOADING, remote_in_css
 from tracksite.core.schemalang import INVALID, read
 from tracksite.core.yamlsafe import Located
@@ -30,8 +31,9 @@ FILE_NAME = LISTING
 FOLDER = "_remote"  # in the site: one folder per listed file, named by its address's hash
 CACHE = Path(".cache") / "remote-files"  # in the project, outside the site
 MAX_BYTES = 10_000_000  # like any other file the site publishes (statics.MAX_FILE_BYTES)
-# What a browser would open as a document with the site's rights: never copied.
-DOCUMENT_SUFFIXES = {".html", ".htm", ".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".svgz", ".mht", ".mhtml", ".shtml"}
+# The types a copy may have (core/published.py's allow-list): of the documents that can hold
+# script, only SVG, which is held to the drawing rules; never HTML, which could not be checked.
+COPIED_DOCUMENTS = frozenset({".svg"})
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _TAG = re.compile(r"<([a-zA-Z][\w:-]*)(\s[^<>]*)?>")
 _ATTRIBUTE = re.compile(r"""(\s)([\w:.-]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""")
@@ -107,9 +109,12 @@ def listing(path: Path, located: Located, report: Callable[..., None]) -> Listin
             seen[url] = line
         entry, _ = read(schema.REMOTE_FILE, item)
         if entry is not INVALID:
-            out.files[entry["url"]] = RemoteFile(
-                entry["url"], entry["licence"], entry.get("credit"), entry.get("source"), path, line
-            )
+            item = RemoteFile(entry["url"], entry["licence"], entry.get("credit"), entry.get("source"), path, line)
+            out.files[entry["url"]] = item
+            refused = refusal(item.site_path, checked=COPIED_DOCUMENTS)
+            if refused is not None:  # listed all the same: the pages naming it are not refused twice
+                why, hint = refused
+                report(path, line, f"{entry['url']!r}: {why}", hint=hint, code="TS712")
     return out
 
 
@@ -127,13 +132,16 @@ def mentioned(listing_: Listing, texts: list[str]) -> set[str]:
 
 
 def vet(item: RemoteFile, data: bytes, allowed: frozenset[str]) -> tuple[bytes | None, str | None]:
-    """(the bytes to publish, None) for a downloaded file, or (None, why it is refused): no
-    document a browser would run, nothing over the size limit, and an SVG or a style sheet held
+    """(the bytes to publish, None) for a downloaded file, or (None, why it is refused): only a
+    type on the site's allow-list (core/published.py), no document a browser would run, nothing over the size limit, and an SVG or a style sheet held
     to the rules of the project's own (svgsafe.py; remote loads only of listed files)."""
     suffix = PurePosixPath(item.site_path).suffix.lower()
     if len(data) > MAX_BYTES:
         return None, f"it is over {MAX_BYTES:,} bytes"
-    if suffix in DOCUMENT_SUFFIXES or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+    refused = refusal(item.site_path, checked=COPIED_DOCUMENTS)
+    if refused is not None:
+        return None, refused[0]
+    if data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html", b"<?xml")) and suffix != ".svg":
         return None, "it is a document a browser would open with the site's rights, not a file to show"
     if suffix not in (".svg", ".css"):
         return data, None

@@ -127,6 +127,8 @@ class ConfigProblem:
     message: str
     column: int | None = None
     warning: bool = False  # MkDocs builds with it, but `--strict` (tracksite build's default) stops
+    code: str | None = None  # the catalogue's code, where it is not the engine's own TS901/TS902
+    hint: str | None = None
 
 
 def settings(

@@ -4,7 +4,8 @@ A static file is served from the site's own origin, so a browser that opens it d
 whatever it holds with the site's rights: an SVG or HTML file may only be a plain document.
 SVG is parsed as XML by defusedxml (no DTD, no entities, no external references) and every
 element and attribute must be on an allow-list; HTML is parsed by the standard library and held
-to the same rules. Symbolic links may not leave the project or reach a hidden folder (`.git`),
+to the same rules. Any other type is published only if it is on the allow-list of types that
+cannot run as a page (core/published.py): an XML file, say, is refused. Symbolic links may not leave the project or reach a hidden folder (`.git`),
 loops are errors, and files a learner's browser downloads are capped in size.
 
 `static_problems(root, path)` answers for one file; `walk(root, folder)` lists a folder's files
@@ -19,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from tracksite.core.problems import Problem
+from tracksite.core.published import refusal
 from tracksite.core.remote import LOADING, REMOTE_HINT, remote_in_css, remote_message, unlisted
 from tracksite.core.sources import MAX_BYTES
 from tracksite.core.svgsafe import ANIMATED_URL as _ANIMATED_URL
@@ -36,7 +38,6 @@ MAX_FILE_BYTES = 10_000_000  # an image or any other download
 # as written); the project's pages end in `.md`, the one suffix the loader, its checks and the
 # site plan read as a page, so any other would be a page nothing checked.
 OTHER_MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd")
-REFUSED_SUFFIXES = {".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".svgz", ".mht", ".mhtml", ".shtml", ".swf"}
 MAX_FINDINGS = 20
 
 HTML_ELEMENTS = set(
@@ -82,16 +83,9 @@ def static_problems(root: Path, path: Path, allowed: frozenset[str] = frozenset(
                 code="TS704",
             )
         ]
-    if suffix in REFUSED_SUFFIXES:
-        return [
-            Problem(
-                shown,
-                None,
-                f"{suffix} files are not published: a browser would open it as a document",
-                hint="convert it to a Markdown page, an SVG or an image",
-                code="TS705",
-            )
-        ]
+    refused = refusal(path.name)
+    if refused is not None:
+        return [Problem(shown, None, refused[0], hint=refused[1], code="TS705")]
     if suffix == ".css":
         return _css_problems(path, shown, allowed)
     if suffix not in (".svg", ".html", ".htm"):

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from tracksite.commands.importers import pandoc
 from tracksite.commands.importers.workbench import Target, download_path
 from tracksite.core.published import ASSET_SUFFIXES as PUBLISHED
-from tracksite.core.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES, REFUSED_SUFFIXES
+from tracksite.core.published import refusal
+from tracksite.core.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from tracksite.commands.importers.episode import Context, Episode
@@ -120,7 +121,7 @@ def _download(found: Target, target: str, ep: Episode, ctx: Context) -> str | No
     """A file to publish: a figure goes beside the page, anything else under docs/<track>/."""
     path = found.path
     suffix = path.suffix.lower()
-    if suffix in REFUSED_SUFFIXES or suffix in (".md", ".markdown"):
+    if refusal(path.name) is not None or suffix in (".md", ".markdown"):
         note(
             ep,
             ctx,

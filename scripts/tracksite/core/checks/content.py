@@ -23,8 +23,14 @@ _VAGUE_LINK = re.compile(r"\[(?<!!\[)(here|click here|this link|this|link|read m
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
-TAG_HANDLER = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-zA-Z]+)\s*=")
-_ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-zA-Z]+)\s*=[^{}\n]{0,300}\}")
+# HTML attribute names are not case-sensitive: `ONERROR=` runs as `onerror=` does.
+TAG_HANDLER = re.compile(r"<[a-z][^<>]*?[\s/\"'](on[a-z]+)\s*=", re.I)
+_ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-z]+)\s*=[^{}\n]{0,300}\}", re.I)
+# The search's marks that only tracksite's templates write (adapter/searchpage.py): in a page they
+# would retitle its result, add a filter, move the indexed part or weigh it (`nan` broke the build).
+_SEARCH_MARK = r"(data-search-(?:body|meta|filter|weight))(?![\w-])"
+TAG_SEARCH_MARK = re.compile(r"<[a-z][^<>]*?[\s/\"']" + _SEARCH_MARK, re.I)
+_ATTR_LIST_SEARCH_MARK = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])" + _SEARCH_MARK + r"[^{}\n]{0,300}\}", re.I)
 MAX_FINDINGS = 20  # of one kind in one file: enough to act on, never a flood
 # Raw HTML in a page that would load a file from another host (a Markdown image is checked by
 # links.images; a link to another site is fine, it loads nothing until followed).
@@ -92,17 +98,37 @@ def _active_content(
         found.append(
             (line_at(m.start()), column_at(masked, m.start()), f"{where} {remote_message(url)}", REMOTE_HINT, "TS504")
         )
-    for rx in (TAG_HANDLER, _ATTR_LIST_HANDLER):
-        for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
-            found.append(
-                (
-                    line_at(m.start(1)),
-                    column_at(masked, m.start(1)),
-                    f"event handler attribute {m.group(1).lower()}= is not allowed in course pages",
-                    "interactive parts come from the widget blocks",
-                    "TS502",
+    found += _attribute_findings(masked, line_at)
+    return found
+
+
+#: The attributes a page may not carry, in HTML and in `{: attr_list }`: (patterns, message, hint, code).
+_ATTRIBUTE_RULES = (
+    (
+        (TAG_HANDLER, _ATTR_LIST_HANDLER),
+        "event handler attribute {}= is not allowed in course pages",
+        "interactive parts come from the widget blocks",
+        "TS502",
+    ),
+    (
+        (TAG_SEARCH_MARK, _ATTR_LIST_SEARCH_MARK),
+        "{}= is a mark of tracksite's own templates: in a page it would change the search's title, "
+        "filters or weights of the page",
+        "remove it; to keep text out of the search, mark it data-search-ignore",
+        "TS520",
+    ),
+)
+
+
+def _attribute_findings(masked: str, line_at) -> list[tuple[int, int | None, str, str, str]]:
+    """(line, column, message, hint, code) of each event handler and search mark a page writes."""
+    found: list[tuple[int, int | None, str, str, str]] = []
+    for patterns, message, hint, code in _ATTRIBUTE_RULES:
+        for rx in patterns:
+            for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
+                found.append(
+                    (line_at(m.start(1)), column_at(masked, m.start(1)), message.format(m.group(1).lower()), hint, code)
                 )
-            )
     return found
 
 

@@ -20,11 +20,14 @@ def site_config(project) -> list:
             problem.line,
             problem.message,
             column=problem.column,
-            hint="quote a value that holds ': ' or starts with a special character, and indent with spaces"
-            if problem.message.startswith("YAML")
-            else None,
+            hint=problem.hint
+            or (
+                "quote a value that holds ': ' or starts with a special character, and indent with spaces"
+                if problem.message.startswith("YAML")
+                else None
+            ),
             severity="warning" if problem.warning else "error",
-            code="TS902" if problem.warning else "TS901",
+            code=problem.code or ("TS902" if problem.warning else "TS901"),
         )
     return out.items
 
