@@ -312,7 +312,8 @@ TERM = Mapping(
             "introduced",
             Text(
                 help="An earlier lesson of this track that names the term briefly before `lesson` "
-                "teaches it: uses from that lesson on are expected, not warned about.",
+                "teaches it (or, when `lesson` is in another track, the lesson of this track that "
+                "explains it first): uses from that lesson on are expected, not warned about.",
                 pattern=SLUG_RE,
                 pattern_help="a lesson slug of this track",
             ),
