@@ -26,7 +26,9 @@ def phone(chromium, site_url):
 
 def _settle(page) -> None:
     page.wait_for_load_state("load")
-    page.wait_for_function("() => !document.querySelector('[data-widget]:not([data-ts-ready]):not([data-widget=exercise])')")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-widget]:not([data-ts-ready]):not([data-widget=exercise])')"
+    )
     page.wait_for_timeout(400)  # Material's size observers and our resize pass
 
 

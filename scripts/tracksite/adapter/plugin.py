@@ -44,7 +44,7 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.remotecopy import Copies
-from tracksite.adapter.theme import COMPILED, install_theme
+from tracksite.adapter.theme import COMPILED, drop_unused_search_files, install_theme
 from tracksite.core import remotefiles, trackpages, views
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
@@ -195,6 +195,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
             files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
         figures.strip_svgs(files, config, self.project.remote.urls)
+        drop_unused_search_files(files, config)
         self.remote.add_files(files, config)
         if self.command == "serve":  # the edit loop: only the pages this save can change (rebuild.py)
             self.edits.plan(self.project, config, self.config, files, incremental=True)
