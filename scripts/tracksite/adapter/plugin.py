@@ -302,6 +302,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             assert lesson is not None
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
             ts["nav"] = ts["lesson"]["nav"]
+            if doc.kind == "cheatsheet" and self.config.pdfs:  # `pdf --publish` prints every one it links
+                ts["pdf"] = trackpages.pdf_url("cheatsheet", lesson.track, lesson.slug)
         elif kind in ("track", "schedule", *trackpages.PAGES):
             track = c.track(page.file.src_uri.split("/")[0])
             assert track is not None
