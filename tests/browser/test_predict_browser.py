@@ -41,12 +41,26 @@ def _expected(root) -> str:
     return root.locator(".ts-predict__output").text_content()
 
 
-def test_a_wrong_then_a_right_answer_by_keyboard(browser_page, predict_url):
-    page = _open(browser_page, predict_url)
+def _widget(browser_page, url):
+    """The page and its first predict block's root, disclosure, feedback line and text box."""
+    page = _open(browser_page, url)
     root = page.locator(ROOT).first
-    answer = root.locator("details.ts-predict__answer")
-    feedback = root.locator(".ts-predict__feedback")
     box = page.get_by_role("textbox", name="What will this print?").first
+    return page, root, root.locator("details.ts-predict__answer"), root.locator(".ts-predict__feedback"), box
+
+
+def _answer(page, root, text: str) -> str:
+    """Type `text`, press Check and return the verdict (the feedback line is emptied first)."""
+    feedback = root.locator(".ts-predict__feedback")
+    page.get_by_role("textbox", name="What will this print?").first.fill(text)
+    page.evaluate("el => { el.textContent = ''; }", feedback.element_handle())
+    root.get_by_role("button", name="Check").click()
+    page.wait_for_function("el => el.textContent !== ''", arg=feedback.element_handle())
+    return feedback.inner_text()
+
+
+def test_a_wrong_then_a_right_answer_by_keyboard(browser_page, predict_url):
+    page, root, answer, feedback, box = _widget(browser_page, predict_url)
     assert answer.get_attribute("open") is None, "the output stays hidden until the learner answers"
     assert feedback.get_attribute("aria-live") == "polite"
 
@@ -73,18 +87,10 @@ def test_a_wrong_then_a_right_answer_by_keyboard(browser_page, predict_url):
 
 
 def test_two_misses_reveal_the_output(browser_page, predict_url):
-    page = _open(browser_page, predict_url)
-    root = page.locator(ROOT).first
-    answer = root.locator("details.ts-predict__answer")
-    feedback = root.locator(".ts-predict__feedback")
-    box = page.get_by_role("textbox", name="What will this print?").first
-    check = root.get_by_role("button", name="Check")
-    for attempt in ("[6, 3, 4]", "[6, 3, 4, 7]"):
-        box.fill(attempt)
-        page.evaluate("el => { el.textContent = ''; }", feedback.element_handle())
-        check.click()
-        page.wait_for_function("el => el.textContent !== ''", arg=feedback.element_handle())
-    assert feedback.inner_text() == "Not quite: here is what it prints"
+    page, root, answer, _, _ = _widget(browser_page, predict_url)
+    assert _answer(page, root, "[6, 3, 4]").startswith("Not quite: have another try")
+    assert answer.get_attribute("open") is None
+    assert _answer(page, root, "[6, 3, 4, 7]") == "Not quite: here is what it prints"
     assert answer.get_attribute("open") is not None
 
 
@@ -100,26 +106,16 @@ def _respaced(expected: str, how: str) -> str:
 def test_spacing_around_brackets_and_commas_is_forgiven(browser_page, list_url, how):
     """`[6,3,4,7]` is the list Python prints as `[6, 3, 4, 7]`: the exercise asks what the code
     prints, not how the learner spaces it (a learner review marked it "Not quite")."""
-    page = _open(browser_page, list_url)
-    root = page.locator(ROOT).first
+    page, root, _, _, _ = _widget(browser_page, list_url)
     expected = _expected(root).strip()
     typed = _respaced(expected, how)
     assert typed != expected and any(c in expected for c in ",([")
-    feedback = root.locator(".ts-predict__feedback")
-    page.get_by_role("textbox", name="What will this print?").first.fill(typed)
-    root.get_by_role("button", name="Check").click()
-    page.wait_for_function("el => el.textContent !== ''", arg=feedback.element_handle())
-    assert feedback.inner_text() == "Matches", repr(typed)
+    assert _answer(page, root, typed) == "Matches", repr(typed)
 
 
 def test_different_words_or_numbers_still_differ(browser_page, list_url):
-    page = _open(browser_page, list_url)
-    root = page.locator(ROOT).first
-    feedback = root.locator(".ts-predict__feedback")
-    page.get_by_role("textbox", name="What will this print?").first.fill(_expected(root).replace("3", "33"))
-    root.get_by_role("button", name="Check").click()
-    page.wait_for_function("el => el.textContent !== ''", arg=feedback.element_handle())
-    assert feedback.inner_text() != "Matches"
+    page, root, _, _, _ = _widget(browser_page, list_url)
+    assert _answer(page, root, _expected(root).replace("3", "33")) != "Matches"
 
 
 def test_without_javascript_the_output_waits_in_a_closed_disclosure(chromium, site_url, predict_url):

@@ -1,16 +1,13 @@
 /* tracksite /// predict: a text box and a Check button under the code. The expected output is
    read from the page's own "Show the output" disclosure (written once, by the build); checking
-   compares the answer with it in a canonical form (see canon below: how the learner spaced a
-   list or a tuple is not what the exercise asks), says the verdict in a live region and, after a
-   second wrong try (or a right one), opens the disclosure: the first miss leaves room to think
-   again. Uses window.tracksite (widgets.js). No inline code, no eval; text goes in through
-   textContent. */
+   compares the answer with it in a canonical form (canon), says the verdict in a live region
+   and opens the disclosure after a right answer or a second miss. Uses window.tracksite
+   (widgets.js). No inline code, no eval; text goes in through textContent. */
 (() => {
   "use strict";
   const { h, button, newId, say, widget } = window.tracksite;
-  /* The canonical form of a printout: line ends unified, blank lines and the spaces at both ends
-     of a line dropped, runs of spaces made one, and no space beside brackets, commas, colons and
-     semicolons, so "[6,3,4,7]" and "(4,3)" are the "[6, 3, 4, 7]" and "(4, 3)" Python prints. */
+  /* blank lines, end spaces, runs of spaces and spaces by brackets and commas do not count:
+     "[6,3,4,7]" is the "[6, 3, 4, 7]" Python prints */
   const canon = (s) => s.replace(/\r\n?/g, "\n").split("\n")
     .map((l) => l.trim().replace(/[ \t]+/g, " ").replace(/ ?([,;:()[\]{}]) ?/g, "$1"))
     .filter((l) => l !== "").join("\n");

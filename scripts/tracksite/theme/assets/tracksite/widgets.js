@@ -343,20 +343,6 @@
         for (const a of ["tabindex", "role", "aria-label"]) box.removeAttribute(a);
       }
     }
-    /* Material makes a wide code block focusable only where the pointer can hover: on a touch
-       phone it removes the tabindex, and a keyboard (a tablet's, switch access) cannot scroll it
-       (axe scrollable-region-focusable). A wide block is focusable everywhere; the observer puts
-       the tabindex back whenever Material's own size observer takes it away. */
-    for (const code of $$(document, ".md-content pre > code")) {
-      const keep = () => {
-        if (code.scrollWidth > code.clientWidth + 1 && code.getAttribute("tabindex") !== "0") code.tabIndex = 0;
-      };
-      keep();
-      if (!code.tsKeepFocusable) {
-        code.tsKeepFocusable = new MutationObserver(keep);
-        code.tsKeepFocusable.observe(code, { attributes: true, attributeFilter: ["tabindex"] });
-      }
-    }
     /* Material gives each code block's buttons a <nav> without a name: name each after its
        block, so that the page's navigation landmarks stay distinguishable (axe landmark-unique) */
     $$(document, ".md-content .md-code__nav").forEach((nav, i) => {
