@@ -90,6 +90,7 @@ def test_dated_phrases_are_warned_outside_the_dated_facts_page(course):
     body = (
         "As of 2026 about 1M tokens is common.\n\nThe largest open-weight models use experts.\n\n"
         "Pick the largest value in each block.\n\n`currently` in code is fine.\n\n"
+        "The agent takes the action it currently believes best; in the fits the best model grows.\n\n"
         "/// instructor\nCurrently the notes may say so.\n///\n\n"
         + _quiz(("Which is state of the art?", [("This", True), ("That", False)]))
     )

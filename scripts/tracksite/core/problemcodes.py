@@ -111,7 +111,7 @@ CATALOGUE = (
     Code("TS511", "objective-unpractised", "objectives no quiz, exercise or flashcard practises"),
     Code("TS512", "page-too-complex", "a page too large or too nested to build"),
     Code("TS513", "bad-tex", "a formula the build cannot turn into MathML"),
-    Code("TS520", "dated-phrase", 'a phrase that dates ("as of 2026", "currently") outside the dated-facts page'),
+    Code("TS520", "dated-phrase", "a phrase that dates (`as of 2026`, `currently`) outside the dated-facts page"),
     Code("TS601", "term-defined-twice", "a glossary term or alias defined twice in a track"),
     Code("TS602", "term-unknown-lesson", "a term's lesson or introduction that is not a lesson of the course"),
     Code("TS603", "term-introduced-late", "a term introduced after the lesson that teaches it"),

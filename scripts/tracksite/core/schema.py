@@ -104,7 +104,7 @@ TIME = Mapping(
 DATED_FACTS = Field(
     "dated_facts",
     Bool(
-        help='This page is the course\'s place for facts that date ("as of 2026", "the largest models"): '
+        help="This page is the course's place for facts that date (`as of 2026`, `the largest models`): "
         "the dated-phrase warning leaves it alone, so such snapshots are kept, and updated, in one place."
     ),
     default=False,

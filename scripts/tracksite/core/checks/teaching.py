@@ -33,8 +33,11 @@ CHOOSE_ALL_MIN = 4
 _LATER = r"(?:\s+[\w-]+){0,2}?\s+(?:models?|LLMs?|networks?|systems?|labs?|context windows?|datasets?|training runs?|releases?|versions?|chips?|GPUs?)"  # fmt: skip
 DATED = re.compile(
     r"\b(?:as of (?:(?:early |mid-|late )?(?:19|20)\d\d|today|now|this year|writing)"
-    r"|at the time of writing|currently|nowadays|these days|today's|state[- ]of[- ]the[- ]art"
-    rf"|the (?:largest|biggest|latest|newest|most capable|best|strongest){_LATER})\b",
+    # "currently" about the world, not an agent's present belief ("the action it currently believes best")
+    r"|at the time of writing|currently(?! (?:believe|think|estimate|expect)[sd]?\b)|nowadays|these days|today's"
+    r"|state[- ]of[- ]the[- ]art"
+    # superlatives about what changes every year; "the best model" under a budget is a fit, not news
+    rf"|the (?:largest|biggest|latest|newest|most capable|strongest){_LATER})\b",
     re.I,
 )
 _NOT_SHOWN = frozenset({W.INSTRUCTOR.name})  # the instructor's notes: not what a learner reads
