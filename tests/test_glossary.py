@@ -347,7 +347,9 @@ def test_rename_updates_glossary_references(course):
         "# terms\nterms:\n  - term: Widget\n    definition: A small part.\n    lesson: a3\n"
         "    introduced: a1   # named early\n",
     )
-    glossary(course, "beta", "terms:\n  - term: Gear\n    definition: A wheel.\n    lesson: 'alpha/a3'\n")
+    glossary(
+        course, "beta", "terms:\n  - term: Gear\n    definition: A wheel.\n    lesson: 'alpha/a3'\n    introduced: b1\n"
+    )
     uses(course, "alpha", "a1", "First lesson", "A widget, a gear.")
     uses(course, "alpha", "a3", "Third lesson", "Widgets in depth.")
     uses(course, "beta", "b1", "Beta one", "A gear.")

@@ -12,6 +12,7 @@ import pytest
 
 from course import lesson_md, make_course, write
 from test_pdf import need_browser, tracksite
+from tracksite.commands.pdf import count_pages
 
 pytestmark = pytest.mark.browser
 pypdf = pytest.importorskip("pypdf")
@@ -155,6 +156,8 @@ def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_pat
     plain = tracksite(root, "build", "--site-dir", str(tmp_path / "plain"))
     assert plain.returncode == 0, plain.stderr
     assert not BeautifulSoup((tmp_path / "plain/alpha/index.html").read_text(), "lxml").select(".ts-downloads a")
+    plain_sheet = BeautifulSoup((tmp_path / "plain/alpha/a1/cheatsheet/index.html").read_text(), "lxml")
+    assert not plain_sheet.select("a.ts-pdf"), "a plain build prints no PDF, so it links none"
 
     refused = tracksite(root, "pdf", "--publish", "alpha")
     assert refused.returncode != 0 and "leave out TRACK" in refused.stderr
@@ -169,6 +172,15 @@ def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_pat
     assert set(links) == {"Cheatsheets (PDF)", "Exercise pack (PDF)"}, links
     for path in links.values():
         assert path.is_file() and path.read_bytes().startswith(b"%PDF"), path
+    # issue 44: each cheatsheet page links its own PDF, which the command printed
+    sheets = sorted((root / "site").glob("*/*/cheatsheet/index.html"))
+    assert len(sheets) == 5
+    for page in sheets:
+        anchors = BeautifulSoup(page.read_text(), "lxml").select("a.ts-pdf[href]")
+        assert len(anchors) == 1, page
+        target = (page.parent / anchors[0]["href"]).resolve()
+        assert target == (root / "site" / page.parent.parent.parent.name / f"{page.parent.parent.name}.pdf").resolve()
+        assert target.read_bytes().startswith(b"%PDF") and count_pages(target) == 1, target
     pack = pdf_text(links["Exercise pack (PDF)"])
     assert "Which is first?" in pack and not any(secret in pack for secret in [*EXPLAIN, SOLUTION])
     checked = tracksite(root, "linkcheck", "site")

@@ -7,7 +7,10 @@ The page is found by the widget it holds (transformers-and-llms/tokens-and-embed
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from bs4 import BeautifulSoup
 from test_accessibility import AXE, WCAG_22_AA
 from test_widgets_browser import _open, _pages_with
 
@@ -23,16 +26,41 @@ def predict_url(built_site) -> str:
     return pages[0]
 
 
+@pytest.fixture(scope="module")
+def list_url(built_site) -> str:
+    """A page whose predict output prints a list or a tuple (the tokens lesson's today)."""
+    for url in _pages_with(built_site, "predict"):
+        html = (built_site / url / "index.html").read_text(encoding="utf-8")
+        outputs = BeautifulSoup(html, "html.parser").select(".ts-predict__output")
+        if outputs and any(c in outputs[0].get_text() for c in "[("):
+            return url
+    raise AssertionError("no predict block of the built site prints a list or a tuple first")
+
+
 def _expected(root) -> str:
     return root.locator(".ts-predict__output").text_content()
 
 
-def test_a_wrong_then_a_right_answer_by_keyboard(browser_page, predict_url):
-    page = _open(browser_page, predict_url)
+def _widget(browser_page, url):
+    """The page and its first predict block's root, disclosure, feedback line and text box."""
+    page = _open(browser_page, url)
     root = page.locator(ROOT).first
-    answer = root.locator("details.ts-predict__answer")
-    feedback = root.locator(".ts-predict__feedback")
     box = page.get_by_role("textbox", name="What will this print?").first
+    return page, root, root.locator("details.ts-predict__answer"), root.locator(".ts-predict__feedback"), box
+
+
+def _answer(page, root, text: str) -> str:
+    """Type `text`, press Check and return the verdict (the feedback line is emptied first)."""
+    feedback = root.locator(".ts-predict__feedback")
+    page.get_by_role("textbox", name="What will this print?").first.fill(text)
+    page.evaluate("el => { el.textContent = ''; }", feedback.element_handle())
+    root.get_by_role("button", name="Check").click()
+    page.wait_for_function("el => el.textContent !== ''", arg=feedback.element_handle())
+    return feedback.inner_text()
+
+
+def test_a_wrong_then_a_right_answer_by_keyboard(browser_page, predict_url):
+    page, root, answer, feedback, box = _widget(browser_page, predict_url)
     assert answer.get_attribute("open") is None, "the output stays hidden until the learner answers"
     assert feedback.get_attribute("aria-live") == "polite"
 
@@ -42,8 +70,9 @@ def test_a_wrong_then_a_right_answer_by_keyboard(browser_page, predict_url):
     assert page.evaluate("() => document.activeElement.textContent") == "Check"
     page.keyboard.press("Enter")
     page.wait_for_function("el => el.textContent !== ''", arg=feedback.element_handle())
-    assert feedback.inner_text() == "Not quite: here is what it prints"
-    assert answer.get_attribute("open") is not None and "is-wrong" in root.get_attribute("class")
+    assert feedback.inner_text().startswith("Not quite: have another try")
+    assert answer.get_attribute("open") is None, "one miss leaves a second try before the output shows"
+    assert "is-wrong" in root.get_attribute("class")
 
     box.focus()
     page.keyboard.press("Control+A")
@@ -52,8 +81,41 @@ def test_a_wrong_then_a_right_answer_by_keyboard(browser_page, predict_url):
     page.keyboard.press("Control+Enter")
     page.wait_for_function("el => el.textContent === 'Matches'", arg=feedback.element_handle())
     assert "is-right" in root.get_attribute("class")
+    assert answer.get_attribute("open") is not None
     assert root.locator(".ts-predict__explain").is_visible()
     assert page.console_errors == []
+
+
+def test_two_misses_reveal_the_output(browser_page, predict_url):
+    page, root, answer, _, _ = _widget(browser_page, predict_url)
+    assert _answer(page, root, "[6, 3, 4]").startswith("Not quite: have another try")
+    assert answer.get_attribute("open") is None
+    assert _answer(page, root, "[6, 3, 4, 7]") == "Not quite: here is what it prints"
+    assert answer.get_attribute("open") is not None
+
+
+def _respaced(expected: str, how: str) -> str:
+    if how == "no-spaces":
+        return re.sub(r" *([,()\[\]]) *", r"\1", expected)
+    if how == "spaces-inside-brackets":
+        return re.sub(r" *([,()\[\]]) *", r" \1  ", expected)
+    return "  " + expected.replace("\n", "\r\n\r\n") + "  "
+
+
+@pytest.mark.parametrize("how", ["no-spaces", "spaces-inside-brackets", "crlf-blank-lines"])
+def test_spacing_around_brackets_and_commas_is_forgiven(browser_page, list_url, how):
+    """`[6,3,4,7]` is the list Python prints as `[6, 3, 4, 7]`: the exercise asks what the code
+    prints, not how the learner spaces it (a learner review marked it "Not quite")."""
+    page, root, _, _, _ = _widget(browser_page, list_url)
+    expected = _expected(root).strip()
+    typed = _respaced(expected, how)
+    assert typed != expected and any(c in expected for c in ",([")
+    assert _answer(page, root, typed) == "Matches", repr(typed)
+
+
+def test_different_words_or_numbers_still_differ(browser_page, list_url):
+    page, root, _, _, _ = _widget(browser_page, list_url)
+    assert _answer(page, root, _expected(root).replace("3", "33")) != "Matches"
 
 
 def test_without_javascript_the_output_waits_in_a_closed_disclosure(chromium, site_url, predict_url):

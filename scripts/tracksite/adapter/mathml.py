@@ -1,17 +1,21 @@
 """TeX written with `pymdownx.arithmatex` turned into MathML while the site is built.
 
 Browsers render MathML natively, so a lesson with formulas costs no math library download and
-makes no request to a CDN; the TeX source stays in an annotation for copy and screen readers.
+makes no request to a CDN. A formula's accessible name (`aria-label`, and `alttext` for the
+readers that take it) is the formula in words (`adapter/texspeech.py`), not its TeX; a number
+written with digit groups (`4{,}096`) is one number, "4,096", not "4", ",", "096".
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from latex2mathml.converter import convert
 from markupsafe import Markup
 
+from tracksite.adapter.texspeech import speak
 from tracksite.core.texcheck import TEXT_MATH, why_not
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
@@ -19,6 +23,9 @@ _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
 # A bare one-letter symbol with a subscript (d_k, W_q, x_1, d_model, d_ff) written without the
 # dollars: math too, so that it never reaches the learner as raw TeX. Names with more than one
 # letter before the underscore (max_tokens) are left alone: they are code or words, not symbols.
+# `4{,}096`: TeX's way to write a thousands separator without the space a list's comma gets
+_GROUPED = re.compile(r"\d{1,3}(?:\{,\}\d{3})+(?:\.\d+)?(?![\d{])")
+_MARK = "tsdigitgroup"
 _BARE_SUBSCRIPT = re.compile(r"(?<![\w$\\])([A-Za-z])_([A-Za-z0-9]+)(?![\w])")
 
 
@@ -35,8 +42,28 @@ def _mathml(tex: str, display: str) -> str:
     source = html.unescape(tex).strip()
     if why_not(source):  # refused by `check` in a page (core/texcheck.py); a glossary entry may still hold one
         return f'<code class="ts-math-error" title="Formula could not be rendered">{html.escape(source)}</code>'
-    rendered = convert(source, display=display)
-    return rendered.replace("<math ", f'<math aria-label="{html.escape(source, quote=True)}" ', 1)
+    rendered = _grouped_numbers(source, lambda tex: convert(tex, display=display))
+    name = html.escape(speak(source), quote=True)
+    return rendered.replace("<math ", f'<math alttext="{name}" aria-label="{name}" ', 1)
+
+
+def _grouped_numbers(source: str, render: Callable[[str], str]) -> str:
+    """latex2mathml reads `4{,}096` as a number, a comma and a number (and `1{,}024^2` squares
+    only the 024): each grouped number is rendered as a placeholder text (one element, which a
+    script or a power applies to whole) and then put back as one `<mn>4,096</mn>`."""
+    groups: list[str] = []
+
+    def mark(m: re.Match[str]) -> str:
+        groups.append(m.group())
+        return f"\\text{{{_MARK}{len(groups) - 1}}}"
+
+    marked = _GROUPED.sub(mark, source)
+    if not groups:
+        return render(source)
+    rendered = render(marked)
+    return re.sub(
+        rf"<mtext>{_MARK}(\d+)</mtext>", lambda m: f"<mn>{groups[int(m.group(1))].replace('{,}', ',')}</mn>", rendered
+    )
 
 
 def render_math(content: str) -> str:

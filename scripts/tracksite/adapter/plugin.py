@@ -45,7 +45,7 @@ from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.remotecopy import Copies
 from tracksite.adapter.searchpage import unmarked
-from tracksite.adapter.theme import COMPILED, install_theme
+from tracksite.adapter.theme import COMPILED, drop_unused_search_files, install_theme
 from tracksite.core import remotefiles, trackpages, views
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
@@ -210,6 +210,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
             files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
         figures.strip_svgs(files, config, self.project.remote.urls)
+        drop_unused_search_files(files, config)
         self.remote.add_files(files, config)
         if self.command == "serve":  # the edit loop: only the pages this save can change (rebuild.py)
             self.edits.plan(self.project, config, self.config, files, incremental=True)
@@ -316,6 +317,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             assert lesson is not None
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
             ts["nav"] = ts["lesson"]["nav"]
+            if doc.kind == "cheatsheet" and self.config.pdfs:  # `pdf --publish` prints every one it links
+                ts["pdf"] = trackpages.pdf_url("cheatsheet", lesson.track, lesson.slug)
         elif kind in ("track", "schedule", *trackpages.PAGES):
             track = c.track(page.file.src_uri.split("/")[0])
             assert track is not None

@@ -6,6 +6,7 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
 
 from tracksite import theme as theme_files
 
@@ -22,6 +23,23 @@ def install_theme(config: MkDocsConfig) -> None:
     config.extra_css[:0] = [css for css in theme_files.STYLESHEETS if css not in listed_css]
     listed_js = {str(getattr(x, "path", x)) for x in config.extra_javascript}
     config.extra_javascript[:0] = [_deferred(js) for js in theme_files.SCRIPTS if js not in listed_js]
+
+
+# Material's own search: its lunr language files and its web worker (about 1.2 MB), which only
+# its search plugin loads
+MATERIAL_SEARCH_FILES = ("assets/javascripts/lunr/", "assets/javascripts/workers/")
+
+
+def drop_unused_search_files(files: Files, config: MkDocsConfig) -> None:
+    """Leave Material's search files out of the site unless the course turns Material's search
+    plugin on (`plugins: [search]`): the course search is tracksite's own, and a theme file no
+    page loads is only weight on the server and in every copy of the site."""
+    if any(name.rpartition("/")[2] == "search" for name in config.plugins):
+        return
+    theme_dirs = set(config.theme.dirs)
+    for file in list(files):
+        if file.dest_uri.startswith(MATERIAL_SEARCH_FILES) and file.src_dir in theme_dirs:
+            files.remove(file)
 
 
 def _deferred(path: str) -> c.ExtraScriptValue:

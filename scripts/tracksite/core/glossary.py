@@ -209,7 +209,9 @@ def _check_definitions(c: Curriculum, glossary: Glossary, problems: ProblemList)
                     code="TS602",
                 )
         taught, intro = c.lesson(term.lesson), c.lesson(term.introduced or "")
-        if taught and intro and (intro.track != taught.track or _number(c, intro) >= _number(c, taught)):
+        # an earlier lesson of the teaching track; or, for a term taught in another track, the
+        # lesson of this track where the learner first meets it (see _check_taught_elsewhere)
+        if taught and intro and intro.track == taught.track and _number(c, intro) >= _number(c, taught):
             problems.add(
                 term.path,
                 term.line,
@@ -256,8 +258,11 @@ def _check_order(c: Curriculum, term: Term, here: dict[str, tuple[Path, int]], p
             code="TS605",
         )
         return
-    if taught is None or taught.track != term.track:
-        return  # taught in another track: lessons of two tracks have no order between them
+    if taught is None:
+        return
+    if taught.track != term.track:
+        _check_taught_elsewhere(c, term, taught, here, problems)
+        return
     if taught.key not in here:
         problems.add(
             term.path,
@@ -268,7 +273,19 @@ def _check_order(c: Curriculum, term: Term, here: dict[str, tuple[Path, int]], p
             severity="warning",
             code="TS605",
         )
-    start = c.lesson(term.introduced or "") or taught
+    intro = c.lesson(term.introduced or "")
+    if intro is not None and (intro.key not in here or here[intro.key][0] != intro.sources.lesson):
+        problems.add(
+            term.path,
+            term.line,
+            f"term {term.term!r}: lesson {intro.slug!r}, which should introduce it, never uses it"
+            + (" (only its overview or cheatsheet does)" if intro.key in here else ""),
+            field="introduced",
+            hint="point `introduced:` at the lesson that first names the term, or remove it",
+            severity="warning",
+            code="TS605",
+        )
+    start = intro or taught
     for key, (path, line) in here.items():
         lesson = c.lesson(key)
         if lesson is not None and _number(c, lesson) < _number(c, start):
@@ -282,6 +299,42 @@ def _check_order(c: Curriculum, term: Term, here: dict[str, tuple[Path, int]], p
                 severity="warning",
                 code="TS606",
             )
+
+
+def _check_taught_elsewhere(
+    c: Curriculum, term: Term, taught: Lesson, here: dict[str, tuple[Path, int]], problems: ProblemList
+) -> None:
+    """A term this track's glossary sends to another track's lesson ("Token" taught in Track 5,
+    used from Track 4's first lesson): lessons of two tracks have no order, so the learner is
+    ready for it from the first lesson of this track that `introduced` names, or that names
+    the teaching lesson as a prerequisite (or follows one that does). A use before that is a
+    word the learner has not been given."""
+    ready = None
+    for lesson in c.lessons_of(term.track):
+        if lesson.key == (term.introduced or "") or any(
+            _prerequisite_key(lesson, p.lesson) == taught.key for p in lesson.prerequisites if p.lesson
+        ):
+            ready = _number(c, lesson)
+            break
+    numbers = {key: _number(c, found) for key in here if (found := c.lesson(key)) is not None}
+    early = sorted((n, key) for key, n in numbers.items() if ready is None or n < ready)
+    for number, key in early[:1]:  # the first use is the one to fix; the rest follow from it
+        path, line = here[key]
+        later = f"; Lesson {ready} is the first to lead there" if ready else ""
+        problems.add(
+            path,
+            line,
+            f"term {term.term!r} is used in Lesson {number}, but {taught.track}/{taught.slug} teaches it and no "
+            f"lesson up to here names that lesson as a prerequisite{later}",
+            hint=f"add `- lesson: {taught.track}/{taught.slug}` to this lesson's prerequisites, explain the term "
+            f"here and set `introduced: {key.partition('/')[2]}` in {term.track}/glossary.yml, or avoid the word",
+            severity="warning",
+            code="TS620",
+        )
+
+
+def _prerequisite_key(lesson: Lesson, written: str) -> str:
+    return written if "/" in written else f"{lesson.track}/{written}"
 
 
 def _number(c: Curriculum, lesson: Lesson) -> int:

@@ -43,6 +43,7 @@ def lesson_from(
         cheatsheet_title=_text(cheatsheet.meta.value.get("title"), None) if cheatsheet else None,
         questions=_texts(meta.get("questions")),
         keypoints=_texts(meta.get("keypoints")),
+        dated_facts=meta.get("dated_facts") is True,
     )
 
 

@@ -57,6 +57,7 @@ class Lesson:
     cheatsheet_title: str | None = None
     questions: tuple[str, ...] = ()  # what the lesson answers, shown at its top
     keypoints: tuple[str, ...] = ()  # what to remember, shown at its foot and on the Key points page
+    dated_facts: bool = False  # the course's place for facts that date (checks/teaching.py)
 
     @property
     def key(self) -> str:

@@ -80,6 +80,8 @@ CATALOGUE = (
     Code("TS217", "bad-redirect", "a redirect that hides a lesson or points at no lesson"),
     Code("TS218", "unknown-template", "a docs page naming a template the theme does not have"),
     Code("TS219", "track-file-uneditable", "a track.yml a command could not edit safely (nothing was written)"),
+    # issue 44 (the instructors' checks): TS220, TS420, TS421, TS521, TS620
+    Code("TS220", "prerequisite-unknown-track", "a prerequisite's text naming a track the course does not have"),
     Code("TS301", "broken-link", "a course link (`lesson:...`) or relative link that leads nowhere"),
     Code("TS302", "broken-anchor", "a link to a heading the target page does not have"),
     Code("TS303", "image-missing", "an image that is not found, or not published"),
@@ -94,6 +96,8 @@ CATALOGUE = (
     Code("TS405", "exercise-shape", "a solution outside an exercise, an exercise without solution"),
     Code("TS406", "widget-data", "a widget's data that does not fit: its answers, tokens or shapes"),
     Code("TS407", "widget-data-file", "a widget's data file that is missing or does not parse"),
+    Code("TS420", "quiz-longest-correct", "quiz answers that are mostly the longest option"),
+    Code("TS421", "quiz-nearly-all-correct", "a choose-all question with all options, or all but one, correct"),
     Code("TS501", "active-content", "a script-like HTML element in a page"),
     Code("TS502", "event-handler", "an `on...=` event handler in a page"),
     Code("TS503", "unsafe-url", "a javascript:, vbscript:, data: or file: link"),
@@ -109,12 +113,15 @@ CATALOGUE = (
     Code("TS513", "bad-tex", "a formula the build cannot turn into MathML"),
     # issue 39 (hostile material): marks and resources only tracksite may write or spend
     Code("TS520", "search-mark", "a `data-search-*` mark of tracksite's templates written in a page"),
+    # issue 44 (teaching checks)
+    Code("TS521", "dated-phrase", "a phrase that dates (`as of 2026`, `currently`) outside the dated-facts page"),
     Code("TS601", "term-defined-twice", "a glossary term or alias defined twice in a track"),
     Code("TS602", "term-unknown-lesson", "a term's lesson or introduction that is not a lesson of the course"),
     Code("TS603", "term-introduced-late", "a term introduced after the lesson that teaches it"),
     Code("TS604", "term-conflict", "a term defined differently in two tracks"),
     Code("TS605", "term-unused", "a term no page uses, or its teaching lesson does not"),
     Code("TS606", "term-used-early", "a term used before the lesson that teaches it"),
+    Code("TS620", "term-taught-elsewhere", "a term taught in another track, used before any prerequisite leads there"),
     Code("TS701", "bad-symbolic-link", "a symbolic link that loops, leads nowhere or out of the project"),
     Code("TS702", "markdown-suffix", "a Markdown page not ending in .md"),
     Code("TS703", "static-unreadable", "a static file or folder that cannot be read"),

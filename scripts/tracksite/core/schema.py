@@ -16,6 +16,7 @@ from tracksite.core.choices import Difficulty, MathLevel, PracticeRule, Status
 from tracksite.core.remoteschema import REMOTE_FILE, REMOTE_FILES  # remote-files.yml
 from tracksite.core.schemalang import (
     INVALID,
+    Bool,
     Choice,
     Field,
     ListOf,
@@ -100,6 +101,17 @@ TIME = Mapping(
     ),
 )
 
+DATED_FACTS = Field(
+    "dated_facts",
+    Bool(
+        help="This page is the course's place for facts that date (`as of 2026`, `the largest models`): "
+        "the dated-phrase warning leaves it alone, so such snapshots are kept, and updated, in one place."
+    ),
+    default=False,
+    example="dated_facts: true",
+    note="the course's place for facts that date: no dated-phrase warning here",
+)
+
 LESSON = Mapping(
     help="Front-matter of lessons/<track>/<lesson>/lesson.md",
     name="lesson front-matter",
@@ -175,6 +187,7 @@ LESSON = Mapping(
             default=Status.PUBLISHED,
             note="a draft is shown by `mkdocs serve` only: delete this line to publish",
         ),
+        DATED_FACTS,
     ),
 )
 
@@ -233,7 +246,7 @@ TRACK = Mapping(
 PAGE = Mapping(
     help="Optional front-matter of overview.md and cheatsheet files.",
     name="page front-matter",
-    fields=(Field("title", Text(help="Overrides the page's title.", max_length=120)),),
+    fields=(Field("title", Text(help="Overrides the page's title.", max_length=120)), DATED_FACTS),
 )
 
 # docs/ pages: the Material keys a guide page may use. `template` must also name a template of
@@ -255,6 +268,7 @@ DOCS_PAGE = Mapping(
         Field("icon", Text(help="A Material icon shown in the navigation, e.g. material/book.", max_length=120)),
         Field("subtitle", Text(help="A line under the title in the navigation.", max_length=120)),
         Field("status", Text(help="A Material page status (new, deprecated).", max_length=40)),
+        DATED_FACTS,
     ),
 )
 
@@ -298,7 +312,8 @@ TERM = Mapping(
             "introduced",
             Text(
                 help="An earlier lesson of this track that names the term briefly before `lesson` "
-                "teaches it: uses from that lesson on are expected, not warned about.",
+                "teaches it (or, when `lesson` is in another track, the lesson of this track that "
+                "explains it first): uses from that lesson on are expected, not warned about.",
                 pattern=SLUG_RE,
                 pattern_help="a lesson slug of this track",
             ),

@@ -97,9 +97,33 @@ def start_here(c: Curriculum) -> dict[str, Any] | None:
     lesson = c.lessons_of(first.slug)[0]
     return {
         "track": track_summary(c, first),
-        "needs": [p.text for p in lesson.prerequisites if p.text],
+        "needs": [need for p in lesson.prerequisites if (need := _need(c, lesson, p.lesson, p.text))],
         "then": [track_summary(c, t) for t in tracks if t is not first],
     }
+
+
+def _need(c: Curriculum, lesson: Lesson, slug: str | None, text: str | None) -> dict[str, Any] | None:
+    """One thing the first lesson asks for, as the home page lists it: a lesson of the course
+    (linked), or the instructor's words, linked to the track they name when the course has it
+    ("Track 4", or its title). The words are the instructor's own, never recased."""
+    if slug:
+        ref = refs.parse(f"lesson:{slug}", lesson.track)
+        target = c.lesson(f"{ref.track}/{ref.lesson}") if isinstance(ref, refs.Ref) else None
+        if target is None:
+            return None
+        return {"text": target.title, "url": refs.url("lesson", target.track, target.slug)}
+    if not text:
+        return None
+    named = next((t for t in c.tracks if t.slug != lesson.track and names_track(text, t)), None)
+    return {"text": text, "url": refs.url("track", named.slug) if named else None}
+
+
+def names_track(text: str, track: Track) -> bool:
+    """Whether a prerequisite's words name this track: "Track 4" or its title, in any case."""
+    lowered = f" {' '.join(text.lower().split())} "
+    return f" {track_label(track).lower()} " in lowered.replace(":", " ").replace(",", " ") or (
+        f" {track.title.lower()}" in lowered
+    )
 
 
 def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from tracksite.core.checks import (
     redirects,
     remote_files,
     structure,
+    teaching,
     urls,
 )
 from tracksite.core.loader import read
@@ -36,6 +37,7 @@ PASSES: tuple[Pass, ...] = (
     structure.unpublished_lesson_files,
     lessons.lesson_references,
     lessons.prerequisite_cycles,
+    lessons.prerequisite_tracks,
     docs_pages.front_matter,
     content.active_content,
     content.body_rules,
@@ -43,6 +45,8 @@ PASSES: tuple[Pass, ...] = (
     formulas.formulas,
     content.widgets,
     content.glossary,
+    teaching.quiz_answers,
+    teaching.dated_phrases,
     links.course_links,
     links.relative_links,
     links.images,

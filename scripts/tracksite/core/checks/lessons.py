@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tracksite.core import references as refs
 from tracksite.core.checks.common import near, problems_of
 
@@ -75,6 +77,48 @@ def lesson_references(project) -> list:
                     field=f"deep_dives[{i}]",
                     hint="link to it in the text, or name it as a prerequisite",
                     code="TS216",
+                )
+    return out.items
+
+
+_TRACK_NUMBER = re.compile(r"\btrack\s+(\d+)\b", re.I)
+_NAMED_TRACK = re.compile(r"([\w-]+)\s+track\b", re.I)
+# words before "track" that point at a track without naming one
+_NOT_A_NAME = frozenset(
+    "a an the this that each every any one first second previous next last same other our your".split()
+)
+
+
+def prerequisite_tracks(project) -> list:
+    """A prerequisite's text that names a track the course does not have ("the neural-network
+    basics track", "Track 2"): the home page lists the first lesson's prerequisites as what a
+    newcomer needs, and a learner looks for that track in vain."""
+    out = problems_of(project)
+    c = project.curriculum
+    numbers = {t.number for t in c.tracks}
+    title_words = {w for t in c.tracks for w in re.findall(r"[\w-]+", t.title.lower())}
+    docs = lesson_documents(project)
+    for lesson in c.all_lessons():
+        doc = docs.get(lesson.key)
+        for i, pre in enumerate(lesson.prerequisites):
+            if doc is None or not pre.text:
+                continue
+            missing = [m.group() for m in _TRACK_NUMBER.finditer(pre.text) if int(m.group(1)) not in numbers]
+            missing += [
+                m.group()
+                for m in _NAMED_TRACK.finditer(pre.text)
+                if m.group(1).lower() not in _NOT_A_NAME | title_words
+            ]
+            for named in missing[:1]:
+                have = ", ".join(f"Track {t.number}: {t.title}" for t in c.tracks)
+                out.add(
+                    doc.path,
+                    pre.line,
+                    f"prerequisite {pre.text!r} names {named!r}, which is not a track of this course ({have})",
+                    field=f"prerequisites[{i}].text",
+                    hint="name what to know in words of its own, or a lesson (`- lesson: track/slug`), which is linked",
+                    severity="warning",
+                    code="TS220",
                 )
     return out.items
 

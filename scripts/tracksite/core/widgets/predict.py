@@ -42,7 +42,7 @@ PREDICT = Mapping(
                 numbers=True,
                 max_length=2000,
                 help="Exactly what the program prints. An answer matches it when they differ only in "
-                "surrounding blank lines and spaces at the ends of lines.",
+                "blank lines, runs of spaces and the spaces beside brackets, commas and colons.",
             ),
             required=True,
             example='output: "6"',

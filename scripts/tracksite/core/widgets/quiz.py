@@ -28,14 +28,24 @@ class QuizQuestion:
         return sum(1 for o in self.options if o.correct) > 1
 
 
+EMPTY = "no questions: expected at least one"
+
+
 def parse_quiz(body: str) -> tuple[list[QuizQuestion], list[Finding]]:
-    value, findings, _ = read_body(body, schema.QUIZ, "no questions: expected at least one")
+    value, findings, _ = read_body(body, schema.QUIZ, EMPTY)
     if value is INVALID:
         return [], findings
     return [
         QuizQuestion(q["question"], tuple(QuizOption(o["text"], o["correct"], o["explain"]) for o in q["options"]))
         for q in value
     ], findings
+
+
+def question_lines(body: str) -> list[int]:
+    """The line of each question in the body (1 = its first line), for the checks that point at
+    one question (checks/teaching.py); the same read as `parse_quiz`, remembered by text."""
+    value, _, lines = read_body(body, schema.QUIZ, EMPTY)
+    return [] if value is INVALID else [lines.get((i, "question"), lines.get((i,), 1)) for i in range(len(value))]
 
 
 def _practice(questions: list[QuizQuestion]) -> list[str]:

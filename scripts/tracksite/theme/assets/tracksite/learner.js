@@ -288,10 +288,23 @@
     }
   };
 
+  /* ---- a code block wider than the screen stays focusable, so that a keyboard scrolls it (axe
+     scrollable-region-focusable): Material gives it tabindex 0 only where the pointer hovers, and
+     takes it away on a touch screen; the observer puts it back each time ---- */
+  const codeFocus = () => {
+    for (const code of $$(document, ".md-content pre > code")) {
+      const keep = () => code.scrollWidth > code.clientWidth + 1 && code.tabIndex < 0 && (code.tabIndex = 0);
+      keep();
+      code.tsKeep ||= new MutationObserver(keep);
+      code.tsKeep.observe(code, { attributeFilter: ["tabindex"] });
+    }
+  };
+
   /* ---- start, again after each of Material's instant page loads, and on every change ---- */
   const refresh = () => { badges(); nextUp(); continueLinks(); mapStates(); };
   const init = () => {
     terms();
+    codeFocus();
     recordDecks();
     for (const root of $$(document, "[data-ts-learner=review]")) {
       if (root.dataset.tsReady) continue;

@@ -1,12 +1,17 @@
 /* tracksite /// predict: a text box and a Check button under the code. The expected output is
    read from the page's own "Show the output" disclosure (written once, by the build); checking
-   compares the answer with it, ignoring surrounding whitespace and spaces at the ends of lines,
-   says the verdict in a live region and opens the disclosure. Uses window.tracksite (widgets.js).
-   No inline code, no eval; text goes in through textContent. */
+   compares the answer with it in a canonical form (canon), says the verdict in a live region
+   and opens the disclosure after a right answer or a second miss. Uses window.tracksite
+   (widgets.js). No inline code, no eval; text goes in through textContent. */
 (() => {
   "use strict";
   const { h, button, newId, say, widget } = window.tracksite;
-  const norm = (s) => s.replace(/\r\n?/g, "\n").split("\n").map((l) => l.replace(/\s+$/, "")).join("\n").trim();
+  /* blank lines, end spaces, runs of spaces and spaces by brackets and commas do not count:
+     "[6,3,4,7]" is the "[6, 3, 4, 7]" Python prints */
+  const canon = (s) => s.replace(/\r\n?/g, "\n").split("\n")
+    .map((l) => l.trim().replace(/[ \t]+/g, " ").replace(/ ?([,;:()[\]{}]) ?/g, "$1"))
+    .filter((l) => l !== "").join("\n");
+  const TRIES = 2;
 
   function predict(root) {
     const question = root.querySelector(".ts-predict__question");
@@ -24,12 +29,16 @@
     const hint = h("p", { id: id + "-hint", class: "ts-predict__hint" },
       "Type the output, then Check (or press Ctrl+Enter).");
     const feedback = h("p", { class: "ts-predict__feedback", "aria-live": "polite" });
+    let misses = 0;
     const check = () => {
-      const right = norm(input.value) === norm(expected);
+      const right = canon(input.value) === canon(expected);
+      if (!right) misses += 1;
+      const reveal = right || misses >= TRIES;
       root.classList.toggle("is-right", right);
       root.classList.toggle("is-wrong", !right);
-      say(feedback, right ? "Matches" : "Not quite: here is what it prints");
-      answer.open = true;
+      say(feedback, right ? "Matches" : reveal ? "Not quite: here is what it prints"
+        : "Not quite: have another try, or open \u201cShow the output\u201d");
+      if (reveal) answer.open = true;
     };
     input.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); check(); }

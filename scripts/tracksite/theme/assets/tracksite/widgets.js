@@ -329,11 +329,12 @@
     }
     /* each region's name is unique on the page (axe landmark-unique): "Formula 2 (scrolls sideways)" */
     const counts = {};
-    for (const box of $$(document, ".md-content :is(.md-typeset__scrollwrap, .ts-figure, .ts-math, .ts-math-wide)")) {
+    for (const box of $$(document, ".md-content :is(.md-typeset__scrollwrap, .ts-figure, .ts-math, .ts-math-wide, .ts-map__scroll)")) {
       const scrolls = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("ts-scrolls", scrolls);
       if (scrolls && (!box.hasAttribute("tabindex") || box.getAttribute("role") === "region")) {
-        const kind = box.matches(".ts-figure") ? "Figure" : box.matches("[class*=ts-math]") ? "Formula" : "Table";
+        const kind = box.matches(".ts-figure") ? "Figure" : box.matches("[class*=ts-math]") ? "Formula"
+          : box.matches(".ts-map__scroll") ? "Map" : "Table";
         counts[kind] = (counts[kind] || 0) + 1;
         box.tabIndex = 0;
         box.setAttribute("role", "region");

@@ -1,0 +1,46 @@
+"""Issue 44, the exercise pack on paper: code prints without Material's copy button (a button on
+paper is noise), and each "What will this print?" leaves ruled space to write the prediction."""
+
+from __future__ import annotations
+
+import pytest
+from test_widgets_browser import _open, _pages_with
+
+pytestmark = pytest.mark.browser
+
+CONTROLS = ".md-code__nav, .md-code__button, .md-clipboard"
+
+
+@pytest.fixture(scope="module")
+def pack_url(built_site) -> str:
+    """The exercise pack that holds a predict block (Track 5's today)."""
+    packs = [url for url in _pages_with(built_site, "predict") if url.endswith("/exercises/")]
+    assert packs, "no exercise pack of the built site has a predict block"
+    return packs[0]
+
+
+def test_code_prints_without_its_copy_button(browser_page, pack_url):
+    page = _open(browser_page, pack_url)
+    assert page.locator(f".md-content :is({CONTROLS})").count() > 0, "Material adds the buttons on screen"
+    page.emulate_media(media="print")
+    visible = page.evaluate(
+        """s => [...document.querySelectorAll('.md-content ' + s.split(', ').join(', .md-content '))]
+          .filter(e => e.getClientRects().length > 0).map(e => e.outerHTML.slice(0, 80))""",
+        CONTROLS,
+    )
+    assert visible == [], visible
+
+
+def test_a_prediction_has_room_to_be_written(browser_page, pack_url):
+    page = _open(browser_page, pack_url)
+    page.emulate_media(media="print")
+    question = page.locator("[data-widget=predict] .ts-predict__question").first
+    room = question.evaluate(
+        """q => { const s = getComputedStyle(q, '::after');
+                 return {content: s.content, display: s.display, height: parseFloat(s.height)}; }"""
+    )
+    line = question.evaluate("q => parseFloat(getComputedStyle(q).fontSize)")
+    assert room["content"] != "none" and room["display"] == "block", room
+    assert room["height"] >= 4 * line, f"room for about four lines of writing: {room}, font {line}px"
+    page.emulate_media(media="screen")
+    assert question.evaluate("q => getComputedStyle(q, '::after').content") in ("none", "normal"), "on paper only"

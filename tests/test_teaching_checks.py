@@ -1,0 +1,201 @@
+"""Issue 44: the checks that would have caught what a content review found, as warnings with
+file:line and a code, the same in `tracksite check` and the build: quiz answers that are mostly
+the longest option, "choose all" questions with nearly every option correct, a glossary term used
+before the lesson that introduces it (across tracks too), dated phrases outside the course's
+dated-facts page, and a prerequisite that names a track the course does not have. Also the home
+page's "What you need" list."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bs4 import BeautifulSoup
+
+from conftest import run_mkdocs
+from course import lesson_md, run_cli, write
+
+
+def _quiz(*questions: tuple[str, list[tuple[str, bool]]]) -> str:
+    lines = ["/// quiz"]
+    for question, options in questions:
+        lines += [f"- question: {question}", "  options:"]
+        for text, correct in options:
+            lines += [f"    - text: {text}", *(["      correct: true"] if correct else []), "      explain: Because."]
+    return "\n".join([*lines, "///", ""])
+
+
+LONG = "The one that is carefully qualified and long"
+BIASED = [(f"Question {n}?", [(LONG, True), ("Short", False), ("Brief", False)]) for n in range(1, 6)]
+FAIR = [
+    (f"Question {n}?", [("Right", True), ("A wrong answer of some length", False), ("Brief", False)])
+    for n in range(1, 6)
+]
+
+
+def _lesson(course, rel: str, title: str, body: str, extra: str = "") -> None:
+    write(course, rel, lesson_md(title, body="## Part\n\n" + "Words to read. " * 40 + "\n\n" + body, extra=extra))
+
+
+def _check(course) -> list[dict]:
+    result = run_cli(course, ["check", "--format", "json"])
+    data = json.loads(result.stdout)
+    items = data if isinstance(data, list) else data["problems"]
+    return [p for p in items if p["code"] in {"TS220", "TS420", "TS421", "TS521", "TS605", "TS620"}]
+
+
+def _line(course, rel: str, needle: str) -> int:
+    text = (course / rel).read_text(encoding="utf-8").split("\n")
+    return next(n for n, line in enumerate(text, 1) if needle in line)
+
+
+def test_longest_correct_options_are_warned_at_the_lesson(course):
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*BIASED))
+    _lesson(course, "lessons/alpha/a3/lesson.md", "Third lesson", _quiz(*FAIR))
+    found = [p for p in _check(course) if p["code"] == "TS420"]
+    assert len(found) == 1, found
+    (p,) = found
+    assert p["path"] == "lessons/alpha/a1/lesson.md" and p["severity"] == "warning"
+    assert p["line"] == _line(course, p["path"], "Question 1?")
+    assert "5 of 5 single-answer questions" in p["message"] and "100%" in p["message"]
+
+
+def test_a_biased_track_is_warned_in_its_lessons_with_few_questions(course):
+    """Two questions in a lesson are too few to tell, but not when its track shows the pattern."""
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*BIASED[:3]))
+    _lesson(course, "lessons/alpha/a3/lesson.md", "Third lesson", _quiz(*BIASED[3:]))
+    found = sorted((p["path"], p["message"]) for p in _check(course) if p["code"] == "TS420")
+    assert [path for path, _ in found] == ["lessons/alpha/a1/lesson.md", "lessons/alpha/a3/lesson.md"]
+    assert all("5 of 5 in its track (100%)" in message for _, message in found)
+
+
+def test_few_or_balanced_questions_are_not_warned(course):
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*BIASED[:3], *FAIR[:3]))
+    _lesson(course, "lessons/beta/b1/lesson.md", "Beta one", _quiz(*BIASED[:4]))  # 4: too few to tell
+    assert [p for p in _check(course) if p["code"] == "TS420"] == []
+
+
+def test_choose_all_with_nearly_every_option_correct(course):
+    three_of_four = ("Which hold?", [("One", True), ("Two", True), ("Three", True), ("Four", False)])
+    two_of_four = ("Which else?", [("One", True), ("Two", True), ("Three", False), ("Four", False)])
+    two_of_three = ("Which three?", [("One", True), ("Two", True), ("Three", False)])
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(three_of_four, two_of_four, two_of_three))
+    found = [p for p in _check(course) if p["code"] == "TS421"]
+    assert [(p["line"], p["message"][:28]) for p in found] == [
+        (_line(course, "lessons/alpha/a1/lesson.md", "Which hold?"), "3 of 4 options are correct: ")
+    ]
+
+
+def test_dated_phrases_are_warned_outside_the_dated_facts_page(course):
+    body = (
+        "As of 2026 about 1M tokens is common.\n\nThe largest open-weight models use experts.\n\n"
+        "Pick the largest value in each block.\n\n`currently` in code is fine.\n\n"
+        "The agent takes the action it currently believes best; in the fits the best model grows.\n\n"
+        "/// instructor\nCurrently the notes may say so.\n///\n\n"
+        + _quiz(("Which is state of the art?", [("This", True), ("That", False)]))
+    )
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", body)
+    write(course, "cheatsheets/alpha/a1.md", "## Key ideas\n\nToday's models are big.\n")
+    _lesson(course, "lessons/alpha/a3/lesson.md", "Third lesson", body, extra="dated_facts: true\n")
+    write(course, "docs/facts.md", "---\ndated_facts: true\n---\n# Facts\n\nAs of 2026, currently.\n")
+    found = sorted(
+        (p["path"], p["line"], p["column"], re.match(r"(['\"])(.*?)\1 dates", p["message"])[2]) for p in _check(course)
+    )
+    lesson = "lessons/alpha/a1/lesson.md"
+    assert found == sorted(
+        [
+            (lesson, _line(course, lesson, "As of 2026"), 1, "As of 2026"),
+            (lesson, _line(course, lesson, "The largest"), 1, "The largest open-weight models"),
+            (lesson, _line(course, lesson, "state of the art"), 22, "state of the art"),
+            ("cheatsheets/alpha/a1.md", 3, 1, "Today's"),
+        ]
+    ), found
+
+
+def test_dated_facts_is_a_known_front_matter_key(course):
+    write(course, "docs/facts.md", "---\ndated_facts: yes please\n---\n# Facts\n")
+    result = run_cli(course, ["check"])
+    assert result.returncode != 0 and "docs/facts.md:2" in result.stdout + result.stderr
+
+
+def test_a_term_taught_in_another_track_warns_until_a_prerequisite_leads_there(course):
+    write(
+        course,
+        "lessons/beta/glossary.yml",
+        "terms:\n  - term: Gear\n    definition: A toothed wheel.\n    lesson: alpha/a3\n",
+    )
+    write(course, "lessons/alpha/glossary.yml", "terms:\n  - term: Cog\n    definition: A tooth.\n    lesson: a3\n")
+    _lesson(course, "lessons/alpha/a3/lesson.md", "Third lesson", "A gear has cogs; a cog is a tooth.")
+    _lesson(course, "lessons/beta/b1/lesson.md", "Beta one", "The gear turns.")
+    _lesson(
+        course, "lessons/beta/b2/lesson.md", "Beta two", "Gears again.", extra="prerequisites:\n  - lesson: alpha/a3\n"
+    )
+    found = [p for p in _check(course) if p["code"] == "TS620"]
+    assert [(p["path"], p["line"]) for p in found] == [
+        ("lessons/beta/b1/lesson.md", _line(course, "lessons/beta/b1/lesson.md", "The gear turns"))
+    ]
+    assert "alpha/a3 teaches it" in found[0]["message"] and "Lesson 2 is the first to lead there" in found[0]["message"]
+    # the prerequisite on the first lesson that uses it, or `introduced:` there, clears it
+    write(
+        course,
+        "lessons/beta/glossary.yml",
+        "terms:\n  - term: Gear\n    definition: A toothed wheel.\n    lesson: alpha/a3\n    introduced: b1\n",
+    )
+    assert [p for p in _check(course) if p["code"] in {"TS620", "TS603"}] == []
+
+
+def test_an_introducing_lesson_that_never_uses_the_term(course):
+    write(
+        course,
+        "lessons/alpha/glossary.yml",
+        "terms:\n  - term: Cog\n    definition: A tooth.\n    introduced: a1\n    lesson: a3\n",
+    )
+    _lesson(course, "lessons/alpha/a3/lesson.md", "Third lesson", "A cog is a tooth.")
+    found = [p for p in _check(course) if p["code"] == "TS605"]
+    assert [(p["path"], p["line"]) for p in found] == [("lessons/alpha/glossary.yml", 2)]
+    assert "'a1', which should introduce it, never uses it" in found[0]["message"]
+
+
+def test_a_prerequisite_naming_a_track_the_course_lacks(course):
+    extra = (
+        "prerequisites:\n  - text: A neural-network basics track\n  - text: Track 2, the Beta track\n"
+        "  - text: Track 7 of another course\n"
+    )
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", "", extra=extra)
+    found = [(p["line"], p["message"].split("names ")[1].split(",")[0]) for p in _check(course) if p["code"] == "TS220"]
+    lesson = "lessons/alpha/a1/lesson.md"
+    assert found == [
+        (_line(course, lesson, "basics track"), "'basics track'"),
+        (_line(course, lesson, "Track 7"), "'Track 7'"),
+    ], found
+
+
+def test_the_build_reports_the_same_warnings(course):
+    """check = build: the build's log carries each warning with its file and line."""
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*BIASED) + "\nCurrently true.\n")
+    checked = {(p["path"], p["line"], p["code"]) for p in _check(course)}
+    built = run_mkdocs(course)
+    assert built.returncode == 0, built.stderr
+    logged = {
+        (m[0], int(m[1]), m[2]) for m in re.findall(r"(\S+\.md):(\d+)(?::\d+)?: warning: \[(TS\d+)\]", built.stderr)
+    }
+    assert checked and checked <= logged, (checked, logged)
+
+
+def test_home_lists_what_a_newcomer_needs_linking_the_tracks_it_names(course):
+    """The bundled home page said "What you need: a web browser; A neural-network basics track":
+    a track the site does not have, unlinked, a capital after a semicolon. Each need is now an
+    item of a list, in the instructor's words, linked when it is a lesson or names a track."""
+    extra = "prerequisites:\n  - text: Reading the Beta track first\n  - text: Patience with gears\n"
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", "", extra=extra)
+    built = run_mkdocs(course)
+    assert built.returncode == 0, built.stderr
+    soup = BeautifulSoup((course / "site/index.html").read_text(encoding="utf-8"), "lxml")
+    needs = soup.select_one("section.ts-start ul.ts-start__needs")
+    assert needs is not None and needs["aria-labelledby"] == "ts-start-needs"
+    items = [li.get_text(" ", strip=True) for li in needs.find_all("li")]
+    assert items[0].startswith("A web browser") and items[1:] == ["Reading the Beta track first", "Patience with gears"]
+    link = needs.find_all("li")[1].find("a")
+    assert link is not None and link["href"] == "beta/"
+    assert needs.find_all("li")[2].find("a") is None
+    assert not re.search(r";\s*[A-Z]", soup.select_one("section.ts-start").get_text(" "))
