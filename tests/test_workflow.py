@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from course import REPO
+from tracksite import theme as theme_files
 from tracksite.commands.cli import build_parser
 
 WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
@@ -123,9 +124,10 @@ def test_site_job_checks_tests_builds_and_link_checks(workflow):
     order = [
         position(r"apt-get install .*\bchromium\b"),
         position(r'pip install -e "\.\[test\]"'),
-        position(r"^tracksite check --format github$"),
+        position(r"^echo \"INHERIT: mkdocs.yml\" > mkdocs.pages.yml"),
+        position(r"^tracksite check -f mkdocs.pages.yml --format github$"),
         position(r"-m pytest"),
-        position(r"^mkdocs build --strict\b"),
+        position(r"^mkdocs build --strict -f mkdocs.pages.yml\b"),
         position(r"^tracksite linkcheck site\b"),
     ]
     assert order[1:] == sorted(order[1:]), "install, check, test, build, link-check: in that order"
@@ -173,3 +175,21 @@ def test_installed_extras_exist():
     named = set(re.findall(r'pip install[^\n]*-e "\.\[([\w,-]+)\]"', WORKFLOW.read_text(encoding="utf-8")))
     named = {n for group in named for n in group.split(",")}
     assert named and named <= extras, f"the workflow installs extras {sorted(named - extras)} that pyproject.toml lacks"
+
+
+def test_site_job_sets_site_url_from_the_pages_address_as_a_new_course_does(workflow):
+    """The bundled course is built like a user's course: its site job writes mkdocs.pages.yml
+    with the step `tracksite init`'s workflow has (tests/test_pages_subpath.py runs that step and
+    builds under a project sub-path), and checks, builds and prints the PDFs with it."""
+    starter = yaml.safe_load((theme_files.STARTER / "publish.yml").read_text(encoding="utf-8"))["jobs"]["build"]
+    job = workflow["jobs"]["site"]
+
+    def step(job: dict, name: str) -> dict:
+        return next(s for s in steps(job) if s.get("name", "").startswith(name))
+
+    ours, theirs = step(job, "Settings for this build"), step(starter, "Settings for this build")
+    assert ours["run"] == theirs["run"] and ours["env"] == theirs["env"]
+    pages = step(job, "Find the GitHub Pages address")
+    assert pages["uses"].startswith("actions/configure-pages@") and pages["id"] == "pages"
+    assert job["permissions"]["pages"] == "read"
+    assert any(c.startswith("tracksite pdf -f mkdocs.pages.yml") for c in runs(job))
