@@ -88,9 +88,10 @@ def test_build_and_twine_check_strict_pass(tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
     with tarfile.open(sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
-    assert {"README.md", "CHANGELOG.md", "pyproject.toml", "MANIFEST.in"} <= names
+    assert {"README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml", "MANIFEST.in"} <= names
     assert "scripts/tracksite/theme/starter/publish.yml" in names
     # no half of the tests: MANIFEST.in says why they stay in the repository
     assert not any(n.startswith("tests/") for n in names)
     listed = set(zipfile.ZipFile(wheel).namelist())
     assert "tracksite/__main__.py" in listed and "tracksite/theme/templates/404.html" in listed
+    assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in listed)
