@@ -23,13 +23,21 @@ class _Plain(logging.Formatter):
 
 
 def build_site(
-    root: Path, out: Path, *, instructor: bool = False, drafts: bool = False, strict: bool = True, pdfs: bool = False
+    root: Path,
+    out: Path,
+    *,
+    instructor: bool = False,
+    drafts: bool = False,
+    strict: bool = True,
+    pdfs: bool = False,
+    quiet: bool = False,
 ) -> int:
+    """Build as `mkdocs build` does; `quiet` (a build another command runs) prints warnings only."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(out.resolve()), strict=strict)
@@ -55,5 +63,6 @@ def build_site(
         return 1
     finally:
         logger.removeHandler(handler)
-    print(f"built {printable(str(out))}", file=sys.stderr)
+    if not quiet:
+        print(f"built {printable(str(out))}", file=sys.stderr)
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,6 +165,8 @@ class Plan:
     notes: list[str] = field(default_factory=list)  # what the import changed
     sources: dict[str, str] = field(default_factory=dict)  # episode file (in the lesson) -> its lesson.md
     warnings: list[str] = field(default_factory=list)  # the source's own problems (file:line), kept as text
+    changes: dict[str, Counter] = field(default_factory=dict)  # source file -> what the listed changes add or take
+    instructor_text: dict[str, list[str]] = field(default_factory=dict)  # source file -> its instructor-only parts
 
 
 def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | None = None) -> Plan:
@@ -220,9 +223,17 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     slug = slugs[path.name]
     pages.publish(plan, ctx, track, f"lessons/{track}/{slug}")
     title = limits.fit_episode(
-        ep, str(meta.get("title") or path.stem), lambda message: ep.notes.append(Note(1, message))
+        ep,
+        str(meta.get("title") or path.stem),
+        lambda message, counts: ep.notes.append(Note(1, message, False, counts)),
     )
+    if not ep.objectives:
+        ep.notes.append(
+            Note(1, "the episode states no objectives; the lesson's one objective says so", False, {"objectives": 1})
+        )
     pages.report(plan, src, path, ep)
+    if ep.instructor:
+        plan.instructor_text[str(rel)] = list(ep.instructor)
     meta = {"title": title, "teaching": meta.get("teaching"), "exercises": meta.get("exercises"), "source": str(rel)}
     return slug, meta, ep
 
@@ -234,6 +245,8 @@ def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
     def note(path, anchor, message):
         where = path.relative_to(src.root) if path else "episodes"
         plan.warnings.append(f"{where}:{anchorfix.line_of(path, anchor)}: {message}")
+        if "kept as text" in message:
+            plan.changes.setdefault(str(where), Counter())["links"] -= 1
 
     fixed = anchorfix.fix({slug: ep.body for slug, _, ep in episodes}, track, sources, note)
     for slug, _, ep in episodes:

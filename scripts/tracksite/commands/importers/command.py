@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tracksite.commands.importers import carpentries, flow, report, update
+from tracksite.commands.importers import carpentries, flow, update
 from tracksite.core.schema import SLUG_RE
 from tracksite.errors import USAGE, UserError
 
@@ -35,22 +35,23 @@ def cmd_import(args: argparse.Namespace) -> int:
             update.save_record(
                 root, track, update.source_version(p.original), p.prepared.executed if p.prepared else []
             )
-            print(f'imported {len(p.src.episodes)} episodes of "{p.src.title}" as lessons/{track}/')
-            for note in p.plan.notes:
-                print(f"note: {note}")
-            for warning in p.plan.warnings:
-                print(f"warning: {warning}")
-            if p.plan.warnings:
-                print(
-                    f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings) were kept as they are"
-                )
-            for line in p.prepared.summary(flow.rerun_hint(args)) if p.prepared else []:
-                print(f"note: {line}")
-            if args.report:
-                report.write_report(Path(args.report), p)
+            _say(args, p)
+            code = carpentries._check(root)
+            return flow.finish(args, root, p, code)
     except UserError as e:
         raise UserError(e.message, exit_code=USAGE) from None
-    return carpentries._check(root)
+
+
+def _say(args: argparse.Namespace, p: flow.Planned) -> None:
+    print(f'imported {len(p.src.episodes)} episodes of "{p.src.title}" as lessons/{args.track}/')
+    for note in p.plan.notes:
+        print(f"note: {note}")
+    for warning in p.plan.warnings:
+        print(f"warning: {warning}")
+    if p.plan.warnings:
+        print(f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings) were kept as they are")
+    for line in p.prepared.summary(flow.rerun_hint(args)) if p.prepared else []:
+        print(f"note: {line}")
 
 
 def register(sub) -> None:

@@ -21,7 +21,8 @@ from tracksite.commands.importers.workbench import Layout
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
 DIV_OPEN = re.compile(r"^(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
 DIV_CLOSE = re.compile(r"^:{3,}\s*$")
-FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(`{3,}|~{3,})")  # also `1. ```bash`: a list item of code
+ITEM_FENCE = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)]))\s+(?P<fence>(?:`{3,}|~{3,}).*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
@@ -177,6 +178,7 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     lines, found = pandoc.kramdown_lines(text.splitlines())
     notes.extend(Note(first_line + i, message) for i, message in found)
     lines = _grid_tables(lines, first_line, notes)
+    lines = list_indents(lines)
     tree = parse_divs(lines, first_line, notes)
     ep = Episode(body="", notes=notes)
     ctx.demote = _has_title_heading(tree)
@@ -195,6 +197,53 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     return ep
 
 
+ITEM_START = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])\s+\S")
+
+
+def list_indents(lines: list[str]) -> list[str]:
+    """A list item's later paragraphs and code, indented 1-3 spaces (Pandoc's and CommonMark's
+    way), moved to the 4 spaces Python-Markdown wants: else the list ends there and an indented
+    fence becomes a code block that shows its own backticks. Blank lines are kept as they are."""
+    out: list[str] = []
+    item: int | None = None  # the indent of the open item's marker
+    base: int | None = None  # the indent of its first indented line
+    pad, fence, blank = 0, "", False
+    for line in lines:
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if fence:
+            out.append(" " * pad + line if stripped else line)
+            if stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " "):
+                fence = ""
+            continue
+        if not stripped:
+            out.append(line)
+            blank = True
+            continue
+        if ITEM_START.match(line) and (item is None or indent <= item):
+            item, base, pad = indent, None, 0
+            opener = ITEM_FENCE.match(line)
+            if opener:  # `1. ```bash`: the code is the item's; its lines go to 4 spaces
+                fence = FENCE.match(line).group(2)  # type: ignore[union-attr]  # ITEM_FENCE matched
+                pad = max(0, 4 - (len(opener["marker"]) + 1))
+                out.append(line)
+                blank = False
+                continue
+        elif item is not None and indent == 0 and blank:
+            item, base, pad = None, None, 0
+        elif item is not None and indent > item:
+            if base is None:
+                base, pad = indent, max(0, 4 - indent)
+            line = " " * (pad if indent >= base else 4 - indent) + line
+        f = FENCE.match(line)
+        if f:
+            fence = f.group(2)
+            pad = pad if item is not None and indent > (item or 0) else 0
+        out.append(line)
+        blank = False
+    return out
+
+
 def _grid_tables(lines: list[str], first_line: int, notes: list[Note]) -> list[str]:
     """Pandoc grid tables outside code, as pipe tables where possible (pandoc.grid_tables)."""
     out, start, fence = list(lines), 0, None
@@ -209,7 +258,10 @@ def _grid_tables(lines: list[str], first_line: int, notes: list[Note]) -> list[s
     for a, b in runs:
         converted, found = pandoc.grid_tables(lines[a:b])
         out[a:b] = converted
-        notes.extend(Note(first_line + a + i, message) for i, message in found)
+        notes.extend(
+            Note(first_line + a + i, message, False, {"tables": -1} if "kept as text" in message else None)
+            for i, message in found
+        )
     return out
 
 
@@ -240,6 +292,13 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
             out.extend(_render_div(child, ep, ctx))
             continue
         m = FENCE.match(child)
+        opener = ITEM_FENCE.match(child) if fence is None else None
+        if opener:  # `1. ```bash`, which Python-Markdown reads as inline code: the item, then its code
+            fence, pad = FENCE.match(child).group(2), ""  # type: ignore[union-attr]  # ITEM_FENCE matched
+            out.extend(
+                [f"{opener['marker']} &#8203;", "", "    " + _knitr_chunk(_line(opener["fence"], child.no), ep, ctx)]
+            )
+            continue
         if fence is not None or m:
             if fence is None:
                 assert m is not None  # no open fence, so this line opened one
@@ -268,7 +327,7 @@ def _pandoc_line(line: str, ep: Episode, ctx: Context) -> str:
     if pandoc.inline_r(line) and "inline-r" not in ctx.said:
         ctx.said.add("inline-r")
         ep.notes.append(Note(ctx.line, "inline R code (`r ...`) is shown as code and not run"))
-    return pandoc.rewrite_html(line, lambda message: ep.notes.append(Note(ctx.line, message)))
+    return pandoc.rewrite_html(line, lambda message, counts: ep.notes.append(Note(ctx.line, message, False, counts)))
 
 
 def _knitr_chunk(line: str, ep: Episode, ctx: Context) -> str:

@@ -15,6 +15,7 @@ Each page's links and figures are resolved like an episode's (links.py, workbenc
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,8 @@ def report(plan: Plan, src: Source, page: Path, ep: Episode) -> None:
     rel = page.relative_to(src.root)
     for n in ep.notes:
         (plan.warnings if n.warning else plan.notes).append(f"{rel}:{n.line}: {n.message}")
+        if n.counts:
+            plan.changes.setdefault(rel.as_posix(), Counter()).update(n.counts)
 
 
 def _title(meta, fallback: str) -> str:
@@ -150,6 +153,7 @@ def instructor_notes(
         notes = convert(md.body, md.body_line, ctx)
         body = unwrap_blocks(notes.body)  # one flat instructor block: no block may open inside it
         rel = page.relative_to(src.root)
+        plan.instructor_text.setdefault(rel.as_posix(), []).append(body)
         ep.body += f"\n//// instructor\n**{_title(md.meta, page.stem)}** (from the source lesson's `{rel}`)\n\n{body.strip()}\n////\n"
         publish(plan, ctx, track, f"lessons/{track}/{slug}")
         report(plan, src, page, notes)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands import changes
-from tracksite.commands.importers import carpentries, flow, report
+from tracksite.commands.importers import carpentries, flow
 from tracksite.errors import USAGE, UserError
 
 RECORD = ".import"
@@ -294,17 +294,19 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
         outcome = merge(
             record["files"], texts, {k: v for k, v in ours.items() if k in record["files"] or k in theirs}, theirs
         )
-        if args.report:
-            report.write_report(Path(args.report), p)
         _say(args, p, record, source, outcome)
         if outcome.conflicts and not args.keep_yours:
             return 1
         apply(root, track, outcome, theirs, source, executed)
-    print(
-        f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
-        f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
-    )
-    return carpentries._check(root)
+        print(
+            f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
+            f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
+        )
+        code = carpentries._check(root)
+        if outcome.kept or outcome.merged or outcome.conflicts:
+            print("note: the built pages were not compared with the source: the track holds your own edits")
+            return code
+        return flow.finish(args, root, p, code)
 
 
 def _say(args, p, record: dict, source: dict, outcome: Outcome) -> None:
