@@ -199,7 +199,7 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
             slug,
             "\n".join(
                 (
-                    ep.body,
+                    ep.learner_body,
                     str(plan.files[f"lessons/{track}/{slug}/overview.md"]),
                     str(plan.files[f"cheatsheets/{track}/{slug}.md"]),
                 )
@@ -227,6 +227,7 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
         str(meta.get("title") or path.stem),
         lambda message, counts: ep.notes.append(Note(1, message, False, counts)),
     )
+    _plain_links(ep)
     if not ep.objectives:
         ep.notes.append(
             Note(1, "the episode states no objectives; the lesson's one objective says so", False, {"objectives": 1})
@@ -236,6 +237,28 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
         plan.instructor_text[str(rel)] = list(ep.instructor)
     meta = {"title": title, "teaching": meta.get("teaching"), "exercises": meta.get("exercises"), "source": str(rel)}
     return slug, meta, ep
+
+
+_FIELD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\([^)\s]+\)")
+
+
+def _plain_links(ep: Episode) -> None:
+    """Questions, objectives and key points are plain text on the site (code spans aside): a
+    link there is kept as its text, and the change listed (counting.py counts it)."""
+    for name in ("questions", "objectives", "keypoints"):
+        items = getattr(ep, name)
+        for i, item in enumerate(items):
+            found = len(_FIELD_LINK.findall(item))
+            if found:
+                items[i] = _FIELD_LINK.sub(lambda m: m["text"], item)
+                ep.notes.append(
+                    Note(
+                        1,
+                        f"{name}: {found} link(s) kept as text: the lesson header shows plain text",
+                        False,
+                        {"links": -found},
+                    )
+                )
 
 
 def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
@@ -254,8 +277,8 @@ def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
 
 
 def _summary(ep: Episode, title: str) -> str:
-    """The first sentence of the episode's prose, as plain text (the summary is not Markdown)."""
-    for para in re.split(r"\n\s*\n", ep.body):
+    """The first sentence of the episode's learner prose, as plain text (the summary is not Markdown)."""
+    for para in re.split(r"\n\s*\n", ep.learner_body):
         text = para.strip()
         if not text or text.startswith(("#", "/", "`", "!", "|", "- ", "* ", ">", "<")):
             continue
@@ -326,7 +349,7 @@ def _cheatsheet_text(src: Source, ep: Episode) -> str:
     if ep.keypoints:
         parts.append("## Key points\n\n" + "\n".join(f"- {k}" for k in ep.keypoints) + "\n")
     commands: list[str] = []
-    for line in ep.body.splitlines():
+    for line in ep.learner_body.splitlines():
         m = COMMAND_LINE.match(line.strip())
         command = re.sub(r"\s+#.*$", "", m.group(1)).strip() if m else ""
         if command and command not in commands and "`" not in command:

@@ -35,7 +35,7 @@ DIV = re.compile(r"^\s*:{3,}\s*(?:\{[^}]*?\.(?P<a>[\w-]+)[^}]*\}|(?P<b>[A-Za-z][
 DIV_END = re.compile(r"^\s*:{3,}\s*$")
 ITEM = re.compile(r"^( {0,1})(?:[-*+]|\d+\.)\s+\S")
 HEADING = re.compile(r"^#{1,6}\s")
-IMAGE = re.compile(r"!\[[^\]]*\]\([^)]+\)|<img\b", re.I)
+IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]+\)|<img\b", re.I)
 LINK = re.compile(r"(?<![!\\])\[[^\]]+\](?:\([^)]+\)|\[[^\]]*\])|<https?://[^>\s]+>|<a\s[^>]*\bhref\s*=", re.I)
 SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\]\[]+)\](?![\[(:])")  # `[label]`, a link where `[label]: url` is defined
 DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
@@ -50,7 +50,7 @@ NOT_CALLOUTS = {"challenge", "solution", "instructor", *LIST_FIELDS}
 def _inline(counts: Counter, line: str, defined: set[str]) -> None:
     plain = re.sub(r"`+[^`]*`+", "code", line)  # a code span may be a link's text
     counts["figures"] += len(IMAGE.findall(plain))
-    text = re.sub(r"!\[([^\]]*)\]\([^)]+\)", r"\1", plain)  # a caption may hold links
+    text = re.sub(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]+\)", r"\1", plain)  # a caption may hold links
     counts["links"] += len(LINK.findall(text))
     counts["links"] += sum(" ".join(m.split()).lower() in defined for m in SHORTCUT.findall(text))
     counts["tables"] += len(re.findall(r"<table\b", plain, re.I))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers import links, pandoc
+from tracksite.commands.importers import htmlwrap, links, pandoc
 from tracksite.commands.importers.links import IMAGE, LINK, Note
 from tracksite.commands.importers.workbench import Layout
 
@@ -62,6 +62,15 @@ class Div:
     children: list = field(default_factory=list)  # str lines and nested Divs
 
 
+INSTRUCTOR_BLOCK = re.compile(r"^(/{3,}) instructor\b.*?^\1[ \t]*$", re.M | re.S)
+
+
+def learner_only(body: str) -> str:
+    """`body` without its instructor blocks: what summaries, cheatsheets and glossaries are made
+    from, since they are shown to learners (and printed, and indexed for search)."""
+    return INSTRUCTOR_BLOCK.sub("", body)
+
+
 @dataclass
 class Episode:
     """One converted episode: the front-matter lists it carried and its new body."""
@@ -73,6 +82,10 @@ class Episode:
     images: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     instructor: list[str] = field(default_factory=list)
+
+    @property
+    def learner_body(self) -> str:
+        return learner_only(self.body)
 
 
 @dataclass
@@ -106,12 +119,13 @@ class Context:
         return None
 
 
-def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
-    """Nest the lines into fenced divs; code fences are opaque (a `:::` inside code is code)."""
+def parse_divs(lines: list[str], first_line: int, notes: list[Note], numbers: list[int] | None = None) -> list:
+    """Nest the lines into fenced divs; code fences are opaque (a `:::` inside code is code).
+    `numbers`: each line's number in the source, where the lines are not the source's one for one."""
     root = Div("root", first_line)
     stack = [root]
     fence: str | None = None
-    for number, text in enumerate(lines, first_line):
+    for number, text in zip(numbers or range(first_line, first_line + len(lines)), lines, strict=True):
         line = _line(text, number)
         m = FENCE.match(line)
         if fence is not None:
@@ -179,7 +193,9 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     notes.extend(Note(first_line + i, message) for i, message in found)
     lines = _grid_tables(lines, first_line, notes)
     lines = list_indents(lines)
-    tree = parse_divs(lines, first_line, notes)
+    lines, numbers, unwrapped = htmlwrap.unwrap(lines, first_line)
+    notes.extend(Note(n, message) for n, message in unwrapped)
+    tree = parse_divs(lines, first_line, notes, numbers)
     ep = Episode(body="", notes=notes)
     ctx.demote = _has_title_heading(tree)
     if ctx.demote:
@@ -197,7 +213,8 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     return ep
 
 
-ITEM_START = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])\s+\S")
+ITEM_START = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])(?:\s+\S|\s*$)")
+EMPTY_ITEM = re.compile(r"^(?P<marker> {0,3}(?:[-*+]|\d+[.)]))\s*$")
 
 
 def list_indents(lines: list[str]) -> list[str]:
@@ -207,14 +224,15 @@ def list_indents(lines: list[str]) -> list[str]:
     out: list[str] = []
     item: int | None = None  # the indent of the open item's marker
     base: int | None = None  # the indent of its first indented line
-    pad, fence, blank = 0, "", False
+    pad, fence, blank, opened = 0, "", False, 0  # opened: the indent of the open fence's opener
     for line in lines:
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         if fence:
-            out.append(" " * pad + line if stripped else line)
-            if stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " "):
-                fence = ""
+            closes = stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " ")
+            # the closing fence at its opener's indent: superfences inside a list wants them equal
+            out.append(" " * opened + stripped if closes else " " * pad + line if stripped else line)
+            fence = "" if closes else fence
             continue
         if not stripped:
             out.append(line)
@@ -226,6 +244,7 @@ def list_indents(lines: list[str]) -> list[str]:
             if opener:  # `1. ```bash`: the code is the item's; its lines go to 4 spaces
                 fence = FENCE.match(line).group(2)  # type: ignore[union-attr]  # ITEM_FENCE matched
                 pad = max(0, 4 - (len(opener["marker"]) + 1))
+                opened = 4 + indent
                 out.append(line)
                 blank = False
                 continue
@@ -239,6 +258,7 @@ def list_indents(lines: list[str]) -> list[str]:
         if f:
             fence = f.group(2)
             pad = pad if item is not None and indent > (item or 0) else 0
+            opened = len(line) - len(line.lstrip(" "))
         out.append(line)
         blank = False
     return out
@@ -311,6 +331,10 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
             elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
                 fence = None
             out.append(pad + child if child.strip() else child)
+            continue
+        empty = EMPTY_ITEM.match(child)
+        if empty:  # `3. ` with the item's code on the next lines: Python-Markdown wants text first
+            out.extend([f"{empty['marker']} &#8203;", ""])
             continue
         h = HEADING.match(child)
         if nested and h:

@@ -26,9 +26,9 @@ from tracksite.core.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
 if TYPE_CHECKING:
     from tracksite.commands.importers.episode import Context, Episode
 
-IMAGE = re.compile(r"!\[(?P<cap>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
+IMAGE = re.compile(r"!\[(?P<cap>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
 ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>(?:[^'\\]|\\.)*)'|"(?P<b>(?:[^"\\]|\\.)*)")""")
-LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)\s]+)\)")
 _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#)", re.I)
 _REMOTE_SRC = re.compile(r"^[a-z]+:", re.I)  # an image that is not a file of the lesson
 LOST_LINK = {"links": -1}

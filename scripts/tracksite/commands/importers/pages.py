@@ -117,7 +117,7 @@ def introduction(src: Source, track: str, slugs: dict[str, str], plan: Plan, not
     if not index.is_file():
         return None
     ep = learner_page(src, index, track, slugs, plan, notes_lesson=notes_lesson, name="index.md", title="Introduction")
-    return first_sentences(ep.body, 400)
+    return first_sentences(ep.learner_body, 400)
 
 
 def first_sentences(body: str, limit: int) -> str | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracksite.commands.importers import counting, knitr
+from tracksite.commands.importers.episode import learner_only
 from tracksite.core.sources import split_front_matter
 
 if TYPE_CHECKING:
@@ -104,6 +105,8 @@ def _instructor_leaks(site: Path, p: Planned) -> list[str]:
             for sentence in re.split(r"(?<=[.!?])\s+", _plain(text)):
                 if len(sentence.split()) >= 6:
                     probes.setdefault(sentence[:80], rel)
+    learner = _plain(" ".join(learner_only(str(t)) for t in p.plan.files.values() if isinstance(t, str)))
+    probes = {probe: rel for probe, rel in probes.items() if probe not in learner}  # also learner text
     if not probes:
         return []
     found: dict[str, str] = {}
