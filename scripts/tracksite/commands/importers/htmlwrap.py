@@ -139,5 +139,5 @@ def _figure(block: str) -> str | None:
     if md is None:
         return None
     alt = md["alt"] if not md["attrs"] else ""
-    attrs = md["attrs"] or ("{alt='" + alt.replace("'", "\u2019") + "'}" if alt else "")
-    return f"![{text or alt}]({md['src']}){attrs}"
+    given = md["attrs"] or ("{alt='" + alt.replace("'", "\u2019") + "'}" if alt else "")
+    return f"![{text or alt}]({md['src']}){given}"
