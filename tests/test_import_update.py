@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from tracksite.commands.cli import main
-from tracksite.commands.importers import report
+from tracksite.commands.importers import counting
 
 LESSON = Path(__file__).resolve().parent / "data" / "carpentries-rmd"
 EPISODE = "episodes/08-plot-ggplot2.Rmd"
@@ -114,23 +114,28 @@ def test_a_normal_import_reports_the_same_counts_in_source_and_lesson(tmp_path, 
     data = json.loads((tmp_path / "r.json").read_text())
     counts = {e["source"]: e["source_counts"] for e in data["episodes"]}
     assert counts[EPISODE] == {
-        "objectives": 5,
-        "questions": 1,
-        "keypoints": 2,
-        "challenges": 1,
-        "solutions": 1,
-        "hints": 0,
+        "headings": 2,
         "code_blocks": 5,
         "output_blocks": 0,
+        "exercises": 1,
+        "solutions": 1,
+        "callouts": 0,
         "figures": 0,
+        "tables": 0,
         "links": 0,
+        "keypoints": 2,
+        "questions": 1,
+        "objectives": 5,
     }
+    pages = {e["source"]: e["page_counts"] for e in data["episodes"]}
+    assert pages[EPISODE] == counts[EPISODE], "counted in the HTML the build wrote"
     assert all(e["differences"] == {} for e in data["episodes"]), data["episodes"]
     assert "0 count(s) differ" in capsys.readouterr().out
 
 
-def test_a_lost_element_shows_as_a_difference(tmp_path, capsys):
-    """A remote image cannot be shown under the site's CSP: it becomes a link, and the report says so."""
+def test_a_listed_change_is_no_difference(tmp_path, capsys):
+    """A remote image cannot be shown under the site's CSP: it becomes a link, the import lists
+    that change, and the built page is compared with the source plus that change."""
     src = _release(
         LESSON,
         tmp_path / "src",
@@ -140,21 +145,19 @@ def test_a_lost_element_shows_as_a_difference(tmp_path, capsys):
     course = tmp_path / "course"
     main(["init", str(course), "--site-name", "T"])
     assert _import(course, src, "--report", str(tmp_path / "r.json")) == 0
-    out = capsys.readouterr().out
-    assert f"report: {EPISODE}: figures: 1 in the source, 0 in the lesson" in out
     entry = next(e for e in json.loads((tmp_path / "r.json").read_text())["episodes"] if e["source"] == EPISODE)
-    assert entry["differences"]["figures"] == [1, 0]
+    assert entry["listed_changes"] == {"figures": -1, "links": 1}
+    assert entry["source_counts"]["figures"] - 1 == entry["page_counts"]["figures"]
+    assert entry["differences"] == {}
     assert any("remote image" in n for n in entry["notes"])
 
 
 def test_counting_is_independent_of_the_conversion():
     source = (
         "::: challenge\n\n## A\n\n::: solution\n\nS\n\n:::\n\n## B\n\n::: solution\n\nT\n\n:::\n\n:::\n\n"
-        "```r\nx\n```\n\n```output\n1\n```\n\n[a link](https://e.org) and ![fig](f.png)\n"
+        "```r\nx\n```\n\n> ```output\n> 1\n> ```\n\n[a\nlink](https://e.org) and ![fig [1]](f.png)\n\n"
+        "::: instructor\n\n## Hidden\n\n```r\ny\n```\n\n:::\n\n| a |\n|---|\n| 1 |\n"
     )
-    assert report.count_source(source)["challenges"] == 2
-    lesson = (
-        "---\ntitle: T\nobjectives:\n- a\n---\n\n//// exercise | A\n\n/// solution\nS\n///\n\n////\n\n```r\nx\n```\n"
-    )
-    counts = report.count_result(lesson)
-    assert (counts["challenges"], counts["solutions"], counts["code_blocks"], counts["output_blocks"]) == (1, 1, 1, 0)
+    counts = counting.count_source(source)
+    assert (counts["exercises"], counts["solutions"], counts["code_blocks"], counts["output_blocks"]) == (2, 2, 1, 1)
+    assert (counts["links"], counts["figures"], counts["tables"], counts["headings"]) == (1, 1, 1, 0)

@@ -39,6 +39,7 @@ IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]+\)|<img\b", re.I)
 LINK = re.compile(r"(?<![!\\])\[[^\]]+\](?:\([^)]+\)|\[[^\]]*\])|<https?://[^>\s]+>|<a\s[^>]*\bhref\s*=", re.I)
 SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\]\[]+)\](?![\[(:])")  # `[label]`, a link where `[label]: url` is defined
 DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
+QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 DETAILS_OPEN = re.compile(r"<details\b", re.I)
@@ -64,7 +65,7 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
     stack: list[list] = []  # [kind, seen_solution]
     fence, hidden, details, previous = None, 0, 0, ""
     para: list[str] = []  # a link's text may run over lines: inline elements are counted per paragraph
-    for line in [*text.splitlines(), ""]:
+    for line in [*(QUOTE.sub("", t) for t in text.splitlines()), ""]:  # a quote's code and tables count too
         if not line.strip() or FENCE.match(line) or DIV.match(line) or HEADING.match(line):
             _inline(counts, " ".join(para), defined)
             para = []
