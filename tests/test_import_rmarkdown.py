@@ -123,7 +123,7 @@ def test_the_report_counts_the_knitted_source_and_the_lesson_alike(knitted):
     _, report, _ = knitted
     by_source = {e["source"]: e for e in report["episodes"]}
     plot = by_source["episodes/08-plot-ggplot2.Rmd"]
-    assert plot["source_counts"]["figures"] == 4 and plot["source_counts"]["challenges"] == 1
+    assert plot["source_counts"]["figures"] == 4 and plot["source_counts"]["exercises"] == 1
     intro = by_source["episodes/01-rstudio-intro.Rmd"]
     assert intro["source_counts"]["output_blocks"] >= 3 and intro["source_counts"]["keypoints"] == 6
     for entry in report["episodes"]:

@@ -114,7 +114,7 @@ def test_a_normal_import_reports_the_same_counts_in_source_and_lesson(tmp_path, 
     data = json.loads((tmp_path / "r.json").read_text())
     counts = {e["source"]: e["source_counts"] for e in data["episodes"]}
     assert counts[EPISODE] == {
-        "headings": 2,
+        "headings": 0,
         "code_blocks": 5,
         "output_blocks": 0,
         "exercises": 1,

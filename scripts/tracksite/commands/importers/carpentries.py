@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 
 from tracksite.adapter import enginethemes
-from tracksite.commands.importers import anchorfix, limits, pages, svgclean
+from tracksite.commands import changes
+from tracksite.commands.importers import anchorfix, confine, limits, pages, svgclean
 from tracksite.commands.importers.episode import Episode, Note, convert
 from tracksite.commands.importers.pages import credit
 from tracksite.commands.importers.pandoc import definitions
@@ -53,6 +54,7 @@ class Source:
     profiles: list[Path] = field(default_factory=list)
     authors: str = ""
     link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
+    unlisted: list[Path] = field(default_factory=list)  # learner pages config.yaml does not list
     layout: Layout = field(init=False)
 
     def __post_init__(self) -> None:
@@ -66,11 +68,13 @@ class Source:
 
 
 def read_source(root: Path) -> Source:
+    """The lesson at `root`, every path it names confined to it (confine.py)."""
     config = root / "config.yaml"
     if not config.is_file():
         raise UserError(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
+    text = confine.read(root, config)
     try:
-        data = parse(read_text(config)).value
+        data = parse(text).value
     except SourceProblem as e:
         raise UserError(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
     if not isinstance(data, dict):
@@ -80,17 +84,28 @@ def read_source(root: Path) -> Source:
         if (root / "episodes").is_dir()
         else []
     )
-    episodes = [root / "episodes" / str(n) for n in names]
+    episodes = [confine.entry(root, "episodes", str(n), text) for n in names]
     missing = [str(p) for p in episodes if not p.is_file()]
     if missing:
         raise UserError(f"config.yaml lists episodes that do not exist: {', '.join(missing)}")
     if not episodes:
         raise UserError(f"{root}/episodes holds no episode")
+    unlisted: list[Path] = []
 
     def listed_pages(folder: str, listed) -> list[Path]:
-        if listed:
-            return [root / folder / str(n) for n in listed if (root / folder / str(n)).is_file()]
-        return sorted(p for p in (root / folder).glob("*") if p.suffix in (".md", ".Rmd") and p.is_file())
+        found = sorted(
+            p
+            for p in (root / folder).glob("*")
+            if p.suffix in (".md", ".Rmd") and p.is_file() and confine.inside(root, p)
+        )
+        if not listed:
+            return found
+        pages = [confine.entry(root, folder, str(n), text) for n in listed]
+        pages = [p for p in pages if p.is_file()]
+        if folder == "learners":  # the Workbench's conventional learner pages (setup.md) come in unlisted too
+            unlisted.extend(p for p in found if p not in pages)
+            pages += [p for p in found if p not in pages]
+        return pages
 
     return Source(
         root=root,
@@ -103,13 +118,14 @@ def read_source(root: Path) -> Source:
         profiles=listed_pages("profiles", data.get("profiles")),
         authors=read_authors(root),
         link_defs=_shared_links(root),
+        unlisted=unlisted,
     )
 
 
 def _shared_links(root: Path) -> dict[str, str]:
     """The Workbench appends links.md to every episode: its `[ref]: url` definitions."""
     links = root / "links.md"
-    return definitions(links.read_text(encoding="utf-8", errors="replace")) if links.is_file() else {}
+    return definitions(confine.read(root, links)) if links.is_file() else {}
 
 
 def lesson_slug(path: Path, taken: set[str]) -> str:
@@ -130,7 +146,7 @@ def read_citation(root: Path) -> dict | None:
     if not cff.is_file():
         return None
     try:
-        data = yaml.safe_load(cff.read_text(encoding="utf-8", errors="replace"))
+        data = yaml.safe_load(confine.read(root, cff))
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else None
@@ -147,7 +163,7 @@ def read_authors(root: Path) -> str:
                 names.append(name or str(person.get("name", "")).strip())
     for file in (root / "AUTHORS", root / "AUTHORS.md"):
         if not names and file.is_file():
-            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = confine.read(root, file).splitlines()
             names = [re.sub(r"^[-*]\s*", "", l).strip() for l in lines if l.strip() and not l.startswith("#")]
     names = [n for n in names if n][:200]
     if not names:
@@ -194,6 +210,11 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
     )
     for page in src.learners:
         pages.learner_page(src, page, track, slugs, plan, notes_lesson=first)
+        if page in src.unlisted:
+            plan.notes.append(
+                f"{page.relative_to(src.root)}:1: not listed in config.yaml `learners:`; imported as a learner page, "
+                "as the Workbench shows it"
+            )
     texts = [
         (
             slug,
@@ -393,8 +414,10 @@ def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, 
     )
 
 
-def write_plan(root: Path, track: str, plan: Plan) -> None:
-    """Write into a staging folder, then move each new folder into place as the last step."""
+def write_plan(root: Path, track: str, plan: Plan, record=None) -> None:
+    """Write into a staging folder, then move each new folder into place through the journal of
+    changes.py: an import killed between its renames is undone by the next run, which starts it
+    again. `record(folder)` writes, into the staged track, what --update will need."""
     staging = root / f".tracksite-import-{track}"
     if staging.exists():
         shutil.rmtree(staging)  # an interrupted import: start it again
@@ -410,10 +433,14 @@ def write_plan(root: Path, track: str, plan: Plan) -> None:
             shutil.copyfile(content, target)
         else:
             target.write_text(content, encoding="utf-8")
+    if record is not None:
+        record(staging)
+    journal = changes.Changes(root)
     for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
         if (staging / top).exists():
-            (root / top).parent.mkdir(parents=True, exist_ok=True)
-            (staging / top).rename(root / top)
+            journal.move(staging / top, root / top)
+    journal.apply()
+    journal.commit()
     shutil.rmtree(staging)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from tracksite.commands import changes
 from tracksite.commands.importers import carpentries, flow, update
 from tracksite.core.schema import SLUG_RE
 from tracksite.errors import USAGE, UserError
@@ -22,6 +23,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise UserError(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
         if args.update:
             return update.cmd_update(args, root)
+        undone = changes.recover(root)  # an import killed between its renames is undone, then made again
+        if undone:
+            print(undone)
         for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
             if (root / top).exists():
                 raise UserError(
@@ -31,9 +35,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         with flow.planned(
             args, track, args.number or carpentries.next_track_number(root), carpentries.course_terms(root)
         ) as p:
-            carpentries.write_plan(root, track, p.plan)
-            update.save_record(
-                root, track, update.source_version(p.original), p.prepared.executed if p.prepared else []
+            version, executed = update.source_version(p.original), p.prepared.executed if p.prepared else []
+            carpentries.write_plan(
+                root, track, p.plan, record=lambda staged: update.save_record(staged, track, version, executed)
             )
             _say(args, p)
             code = carpentries._check(root)

@@ -65,7 +65,8 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
     stack: list[list] = []  # [kind, seen_solution]
     fence, hidden, details, previous = None, 0, 0, ""
     para: list[str] = []  # a link's text may run over lines: inline elements are counted per paragraph
-    for line in [*(QUOTE.sub("", t) for t in text.splitlines()), ""]:  # a quote's code and tables count too
+    for raw in [*text.splitlines(), ""]:
+        line = QUOTE.sub("", raw)  # a quote's code and tables count too
         if not line.strip() or FENCE.match(line) or DIV.match(line) or HEADING.match(line):
             _inline(counts, " ".join(para), defined)
             para = []
@@ -98,10 +99,10 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
         counts["callouts"] += len(DETAILS_OPEN.findall(line))
         if kind in LIST_FIELDS and ITEM.match(line):
             counts[kind] += 1
-        elif kind == "challenge" and stack[-1][1] and HEADING.match(line):
+        elif kind == "challenge" and stack[-1][1] and HEADING.match(raw):
             counts["exercises"] += 1  # a second titled exercise in one challenge box
             stack[-1][1] = False
-        elif HEADING.match(line) and not stack and not details:
+        elif HEADING.match(raw) and not stack and not details:
             counts["headings"] += 1
         details += len(DETAILS_OPEN.findall(line)) - len(DETAILS_CLOSE.findall(line))
         if (TABLE_RULE.match(line) and "|" in previous and "|" in line + previous) or (

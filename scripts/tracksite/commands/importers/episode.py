@@ -461,12 +461,14 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
 
 
 def _dashes(line: str) -> str:
-    """Pandoc's smart dashes (`---`, `--`, `\\--`), which Python-Markdown prints as typed; code spans keep theirs."""
+    """Pandoc's smart dashes (`---`, `--`, `\\--`) and `\\<` escapes, which Python-Markdown prints as
+    typed; code spans keep theirs."""
     parts = re.split(r"(`+[^`]*`+)", line)
     for i in range(0, len(parts), 2):
         text = parts[i].replace("\\--", "\u2013")
         text = re.sub(r"(?<=\w)---(?=\w)|(?<=\s)---(?=\s)", "\u2014", text)
-        parts[i] = re.sub(r"(?<=\s)--(?=\s)", "\u2013", text)
+        text = re.sub(r"(?<=\s)--(?=\s)", "\u2013", text)
+        parts[i] = text.replace("\\<", "&lt;").replace("\\>", "&gt;")  # Pandoc's escapes; Python-Markdown keeps them
     return "".join(parts)
 
 

@@ -62,11 +62,23 @@ def unwrap(lines: list[str], first_line: int) -> tuple[list[str], list[int], lis
                     numbers.extend(range(number, number + end - i + 1))
                     i = end + 1
                     continue
+        summary = _SUMMARY.fullmatch(line.strip())
+        if summary and out and _awaits_title(out):  # `<summary>` on its own line after `<details>`
+            out.append("## " + " ".join(re.sub(r"<[^>]+>", "", summary["text"]).split()))
+            numbers.append(number)
+            i += 1
+            continue
         for text in _details(line, number, notes):
             out.append(text)
             numbers.append(number)
         i += 1
     return out, numbers, notes
+
+
+def _awaits_title(out: list[str]) -> bool:
+    """Whether the last line written, blank lines aside, opened a spoiler without a title."""
+    last = next((line for line in reversed(out) if line.strip()), "")
+    return last == "::: spoiler"
 
 
 def _details(line: str, number: int, notes: list[tuple[int, str]]) -> list[str]:

@@ -18,6 +18,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracksite.core.statics import MAX_FILE_BYTES
+
 # ```{r label, echo=FALSE, fig.alt="..."} (the engine, then the label and options)
 CHUNK_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})\s*\{\s*(?P<engine>[A-Za-z][\w]*)\s*,?\s*(?P<rest>.*?)\}\s*$")
 PIPE_OPTION = re.compile(r"^\s*#\|\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")  # knitr's `#| echo: false`
@@ -287,7 +289,11 @@ def prepare(source: Path, episodes: list[str], work: Path, *, execute: bool = Tr
         return None
     copy = work / source.name
     shutil.copytree(
-        source, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", "site", "renv", ".Rproj.user", "*.knit.md")
+        source,
+        copy,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(".git", "site", "renv", ".Rproj.user", "*.knit.md"),
+        copy_function=_copy_small,
     )
     folder = copy / "episodes"
     texts = {name: (folder / name).read_text(encoding="utf-8", errors="replace") for name in rmd}
@@ -302,6 +308,15 @@ def prepare(source: Path, episodes: list[str], work: Path, *, execute: bool = Tr
         (folder / name).write_text(text, encoding="utf-8")
         prepared.unrun[name] = missing
     return prepared
+
+
+def _copy_small(src: str, dst: str) -> None:
+    """Copy a file of the lesson; one too large to publish is linked instead (R may still read
+    it), so a 3 GB file nobody uses costs neither the time nor the disk of a copy."""
+    if Path(src).stat().st_size > MAX_FILE_BYTES:
+        Path(dst).symlink_to(Path(src).resolve())
+    else:
+        shutil.copy2(src, dst)
 
 
 def _runner(work: Path, needed: list[str], prepared: Prepared) -> list[str] | None:

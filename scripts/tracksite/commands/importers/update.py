@@ -26,6 +26,7 @@ from pathlib import Path
 
 from tracksite.commands import changes
 from tracksite.commands.importers import carpentries, flow
+from tracksite.core.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 
 RECORD = ".import"
@@ -85,8 +86,17 @@ def source_version(path: Path) -> dict[str, str]:
     sha = hashlib.sha256()
     for p in sorted(path.rglob("*")):
         rel = p.relative_to(path)
-        if p.is_file() and not any(part.startswith(".") or part in ("site", "renv") for part in rel.parts):
-            sha.update(rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+        if (
+            p.is_symlink()
+            or not p.is_file()
+            or any(part.startswith(".") or part in ("site", "renv") for part in rel.parts)
+        ):
+            continue
+        size = p.stat().st_size
+        sha.update(rel.as_posix().encode() + b"\0" + str(size).encode() + b"\0")
+        if size <= MAX_FILE_BYTES:  # a file too large to publish is not read, only its size counts
+            with p.open("rb") as f:
+                sha.update(hashlib.file_digest(f, "sha256").digest())
     info["digest"] = sha.hexdigest()
     return info
 
@@ -113,13 +123,9 @@ def record_files(files: dict[str, bytes], source: dict, executed: list[str], fol
     (folder / "record.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
-def save_record(root: Path, track: str, source: dict, executed: list[str]) -> None:
-    """After a first import: what it wrote is the base of the next update."""
-    final = root / "lessons" / track / RECORD
-    tmp = final.with_name(RECORD + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    record_files(tree(root, track), source, executed, tmp)
-    tmp.rename(final)
+def save_record(staged: Path, track: str, source: dict, executed: list[str]) -> None:
+    """At a first import, into the staged track: what it writes is the base of the next update."""
+    record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD)
 
 
 def load_record(root: Path, track: str) -> tuple[dict, dict[str, bytes]]:
