@@ -63,7 +63,10 @@ def register(sub) -> None:
         "import",
         help="import a lesson from another format as a new track",
         description="Turn a Carpentries Workbench lesson (config.yaml, episodes/, learners/, "
-        "instructors/) into a tracksite track that passes `tracksite check`.",
+        "instructors/) into a tracksite track that passes `tracksite check`, then build the learner "
+        "site and compare each episode's page with its source (exit 1 on a difference the import did "
+        "not list). R Markdown episodes are run with knitr when R is installed: that R code runs "
+        "unsandboxed, with your rights; --no-execute turns it off.",
     )
     p.add_argument("format", choices=("carpentries",), help="the source format")
     p.add_argument("path", help="the lesson's folder (the one with config.yaml)")
@@ -83,12 +86,14 @@ def register(sub) -> None:
     p.add_argument(
         "--report",
         metavar="FILE",
-        help="write a JSON report: per episode, the counts in the source and in the lesson, "
-        "and what had no equivalent; counts that differ are printed",
+        help="write a JSON report: per episode, the counts in the source, the changes the import listed "
+        "and the counts on the built learner page, and what had no equivalent; counts that differ are printed",
     )
     p.add_argument(
         "--no-execute",
         action="store_true",
-        help="do not run the R code of R Markdown episodes (it runs with knitr when R is installed)",
+        help="do not run the R code of R Markdown episodes. Without it, when R is installed, the lesson's "
+        "R code runs with knitr on this machine, unsandboxed, with your user's rights (files, network): "
+        "use --no-execute for a lesson you do not trust",
     )
     p.set_defaults(handler=cmd_import)
