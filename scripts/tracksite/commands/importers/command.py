@@ -96,4 +96,10 @@ def register(sub) -> None:
         "R code runs with knitr on this machine, unsandboxed, with your user's rights (files, network): "
         "use --no-execute for a lesson you do not trust",
     )
+    p.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="publish R's error messages where a chunk fails (a missing package, an error the lesson does not "
+        "mark error=TRUE) instead of stopping the import",
+    )
     p.set_defaults(handler=cmd_import)

@@ -41,7 +41,11 @@ def planned(
     src = carpentries.read_source(original)
     with tempfile.TemporaryDirectory(prefix="tracksite-import-") as work:
         prepared = knitr.prepare(
-            original, [p.name for p in src.episodes], Path(work), execute=not getattr(args, "no_execute", False)
+            original,
+            [p.name for p in src.episodes],
+            Path(work),
+            execute=not getattr(args, "no_execute", False),
+            allow_errors=getattr(args, "allow_errors", False),
         )
         if prepared is not None:
             src = carpentries.read_source(prepared.root)
