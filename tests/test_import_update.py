@@ -70,10 +70,8 @@ def test_update_keeps_the_instructors_edit_and_takes_the_upstream_change(tmp_pat
     # the next update starts from the new release: importing it again changes nothing
     before = _files(course)
     assert _import(course, v2, "--update") == 0
-    after = _files(course)
-    assert {k: v for k, v in after.items() if not k.endswith("record.json")} == {
-        k: v for k, v in before.items() if not k.endswith("record.json")
-    }
+    assert _files(course) == before, "an update with nothing to do writes nothing, not even the record"
+    assert "nothing was written" in capsys.readouterr().out
 
 
 def test_a_conflicting_edit_stops_the_update_with_file_and_line_and_changes_nothing(tmp_path, capsys):
@@ -161,3 +159,32 @@ def test_counting_is_independent_of_the_conversion():
     counts = counting.count_source(source)
     assert (counts["exercises"], counts["solutions"], counts["code_blocks"], counts["output_blocks"]) == (2, 2, 1, 1)
     assert (counts["links"], counts["figures"], counts["tables"], counts["headings"]) == (1, 1, 1, 0)
+
+
+def test_keep_yours_keeps_upstream_beside_the_file_until_it_is_taken_or_dropped(tmp_path, capsys):
+    """Issue 38: --keep-yours once moved the base forward, so upstream's change was lost for good."""
+    course, v1 = _course(tmp_path)
+    lesson = course / LESSON_MD
+    lesson.write_text(
+        lesson.read_text().replace(
+            "Here we called `ggplot` and told it", "Here we called `ggplot` (my wording) and told it"
+        )
+    )
+    v2 = _release(
+        v1, tmp_path / "v2", "Here we called `ggplot` and told it", "Here we called the `ggplot` function and told it"
+    )
+    assert _import(course, v2, "--update", "--keep-yours") == 0
+    beside = course / "lessons/gap/plot-ggplot2/.lesson.upstream.md"
+    assert "(my wording)" in lesson.read_text()
+    assert "the `ggplot` function" in beside.read_text(), "upstream's version is kept beside the file"
+    assert ".lesson.upstream.md" in capsys.readouterr().out
+    assert main(["--root", str(course), "check"]) == 0  # hidden: never published, never a page
+    # the next update still offers upstream's change: the same conflict, file and line
+    assert _import(course, v2, "--update") == 1
+    assert f"conflict: {LESSON_MD}:" in capsys.readouterr().out
+    # dropped: the instructor deletes upstream's copy, and the next update takes nothing and stops offering it
+    beside.unlink()
+    assert _import(course, v2, "--update") == 0
+    assert "(my wording)" in lesson.read_text() and not beside.exists()
+    assert _import(course, v2, "--update") == 0
+    assert "nothing was written" in capsys.readouterr().out
