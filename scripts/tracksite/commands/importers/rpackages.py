@@ -34,12 +34,12 @@ class Needs:
     """What the lesson asks for: package -> (the version wanted or "", where it is asked for)."""
 
     wanted: dict[str, tuple[str, str]] = field(default_factory=dict)
-    loaded: set[str] = field(default_factory=set)  # loaded by the lesson's own code: needed to run it
+    loaded: dict[str, str] = field(default_factory=dict)  # loaded by the lesson's code (where): needed to run it
 
     def want(self, name: str, version: str, where: str) -> None:
         old = self.wanted.get(name)
-        if old is None or (version and _key(version) > _key(old[0])):
-            self.wanted[name] = (version, where if old is None or not old[1] else old[1])
+        if old is None or (version and _key(version) > _key(old[0])):  # where: what asks for that version
+            self.wanted[name] = (version, where)
 
 
 def _key(version: str) -> tuple[int, ...]:
@@ -51,7 +51,7 @@ def needs(root: Path, loads: list[tuple[str, str]]) -> Needs:
     found = Needs()
     for name, where in loads:
         found.want(name, "", where)
-        found.loaded.add(name)
+        found.loaded.setdefault(name, where)
     for rel in LOCKS:
         lock = root / rel
         if lock.is_file():
@@ -102,7 +102,7 @@ class Shortfall:
 
     def blocking(self, needs: Needs) -> list[tuple[str, str]]:
         """The missing packages the lesson's code loads: running it would print R's errors."""
-        return [(name, where) for name, where in self.missing if name in needs.loaded]
+        return [(name, needs.loaded[name]) for name, _ in self.missing if name in needs.loaded]
 
 
 def check(rscript: str, needs: Needs, work: Path) -> Shortfall:
