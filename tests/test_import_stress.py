@@ -235,3 +235,20 @@ def test_import_help_says_r_runs_unsandboxed(capsys):
         main(["import", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "unsandboxed" in text and "--no-execute" in text
+
+
+def test_a_printed_cheatsheet_shows_the_source_address_once(imported):
+    """Print adds a link's address after its text; the credit's link text was the address itself."""
+    _, _, _, site, _ = imported
+    page = _page(site, "st/wrappers/cheatsheet").select_one(".ts-page--cheatsheet")
+    links = [a for a in page.select('a[href^="http"]')]
+    assert any(a["href"] == "https://example.org/stress-lesson" for a in links)
+    assert all(a.get_text(strip=True) != a["href"] for a in links)
+
+
+def test_many_episodes_make_a_map_of_columns_not_one_tall_strip():
+    from tracksite.commands.importers.carpentries import _phases
+
+    assert [len(p["lessons"]) for p in _phases([f"e{i}" for i in range(8)])] == [4, 4]
+    assert [p["title"] for p in _phases([f"e{i}" for i in range(8)])] == ["Episodes 1\u20134", "Episodes 5\u20138"]
+    assert len(_phases(["a", "b", "c"])) == 1

@@ -401,12 +401,25 @@ def _expects(episodes, plan: Plan) -> list[str]:
     return ["solutions"]
 
 
+def _phases(slugs: list[str]) -> list[dict]:
+    """The episodes in order, in up to four phases of equal size: the track page's map draws a
+    phase as a column, so eight episodes make two columns of four rather than one of eight."""
+    if len(slugs) <= 4:
+        return [{"title": "Episodes", "lessons": slugs}]
+    columns = min(-(-len(slugs) // 4), 4)
+    size = -(-len(slugs) // columns)
+    return [
+        {"title": f"Episodes {i + 1}\u2013{min(i + size, len(slugs))}", "lessons": slugs[i : i + size]}
+        for i in range(0, len(slugs), size)
+    ]
+
+
 def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, expects: list[str]) -> str:
     data = {
         "number": number,
         "title": src.title,
         "summary": summary or f'The Carpentries lesson "{src.title}", imported with its episodes in order.',
-        "phases": [{"title": "Episodes", "lessons": slugs}],
+        "phases": _phases(slugs),
         "expects": expects,
     }
     return f"# Imported from a Carpentries lesson ({src.url or src.root.name}).\n" + yaml.safe_dump(

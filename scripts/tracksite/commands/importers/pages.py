@@ -34,11 +34,13 @@ if TYPE_CHECKING:
 
 
 def credit(src: Source, *, markdown: bool = False) -> str:
-    """The attribution the licence asks for; in a page body (`markdown`) the address is a link."""
-    where = (f" (<{src.url}>)" if markdown else f" ({src.url})") if src.url else ""
+    """The attribution the licence asks for; in a page body (`markdown`) the title links to the
+    source (a printed cheatsheet adds a link's address after it: the address shows once)."""
+    title = f"[{src.title}]({src.url})" if markdown and src.url else src.title
+    where = f" ({src.url})" if src.url and not markdown else ""
     who = f"{src.authors} and The Carpentries" if src.authors else "The Carpentries and its contributors"
     return (
-        f'Adapted from "{src.title}"{where} by {who}, '
+        f'Adapted from "{title}"{where} by {who}, '
         f"licensed {src.licence}. Changes: converted to tracksite's format."
     )
 
