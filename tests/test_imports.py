@@ -42,6 +42,7 @@ ALLOWED_LOCAL = {
     ("tracksite.commands.lsp", "tracksite.core.checks"): "on demand: the language server checks on save",
     ("tracksite.commands.pdf", "tracksite.core.checks"): "on demand: `tracksite pdf` loads the course",
     ("tracksite.commands.pdf", "tracksite.adapter.build"): "on demand: `tracksite pdf` builds a stale site",
+    ("tracksite.commands.importers.verify", "tracksite.adapter.build"): "on demand: import builds what it verifies",
 }
 
 
