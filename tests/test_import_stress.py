@@ -252,3 +252,17 @@ def test_many_episodes_make_a_map_of_columns_not_one_tall_strip():
     assert [len(p["lessons"]) for p in _phases([f"e{i}" for i in range(8)])] == [4, 4]
     assert [p["title"] for p in _phases([f"e{i}" for i in range(8)])] == ["Episodes 1\u20134", "Episodes 5\u20138"]
     assert len(_phases(["a", "b", "c"])) == 1
+
+
+def test_markdown_shown_in_code_spans_and_r_warnings_are_kept_as_written():
+    """r-novice-gapminder teaches image syntax in a code span; the import rewrote it as a link.
+    Its `warning` output fences showed as plain code: they are output."""
+    from tracksite.commands.importers.episode import Context, convert
+
+    ep = convert(
+        "Write `![Logo](https://e.org/logo.svg)` for an image.\n\n```warning\nWarning: NAs\n```\n",
+        1,
+        Context(episode_slugs={}),
+    )
+    assert "`![Logo](https://e.org/logo.svg)`" in ep.body and not ep.notes
+    assert "```output\nWarning: NAs\n```" in ep.body

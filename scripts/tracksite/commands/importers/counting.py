@@ -55,6 +55,7 @@ def _inline(counts: Counter, line: str, defined: set[str]) -> None:
     counts["links"] += len(LINK.findall(text))
     counts["links"] += sum(" ".join(m.split()).lower() in defined for m in SHORTCUT.findall(text))
     counts["tables"] += len(re.findall(r"<table\b", plain, re.I))
+    counts["code_blocks"] += len(re.findall(r"<pre\b", plain, re.I))
 
 
 def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> Counter:

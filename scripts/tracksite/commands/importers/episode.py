@@ -25,6 +25,8 @@ FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(`{3,}|~{3,})")  # also `1. 
 ITEM_FENCE = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)]))\s+(?P<fence>(?:`{3,}|~{3,}).*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
+WARNING_FENCE = re.compile(r"^(\s*(?:`{3,}|~{3,}))\s*warning\s*$")
+CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
 LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
 KNITR_CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{\s*([A-Za-z][\w]*)[^}]*\}\s*$")  # ```{r, echo=TRUE}
@@ -328,6 +330,8 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
                 indent = len(m.group(1).expandtabs(4))
                 pad = " " * (4 - indent) if 0 < indent < 4 else ""
                 child = _knitr_chunk(child, ep, ctx)
+                # R's warnings: the site styles output and error fences; `warning` would show as plain code
+                child = WARNING_FENCE.sub(r"\1output", child)
             elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
                 fence = None
             out.append(pad + child if child.strip() else child)
@@ -455,9 +459,12 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
     line = _dashes(line)
     if pandoc.DEFINITION.match(line):
         return links.definition_line(line, ep, ctx)
-    line = SPAN.sub(lambda m: _span(m, ep, ctx), line)
-    line = IMAGE.sub(lambda m: links.image(m, ep, ctx), line)
-    return LINK.sub(lambda m: links.link(m, ep, ctx), line)
+    parts = CODE_SPAN.split(line)  # a code span shows Markdown as typed: `![logo](x.svg)` stays text
+    for i in range(0, len(parts), 2):
+        text = SPAN.sub(lambda m: _span(m, ep, ctx), parts[i])
+        text = IMAGE.sub(lambda m: links.image(m, ep, ctx), text)
+        parts[i] = LINK.sub(lambda m: links.link(m, ep, ctx), text)
+    return "".join(parts)
 
 
 def _dashes(line: str) -> str:

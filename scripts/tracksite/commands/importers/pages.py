@@ -39,10 +39,7 @@ def credit(src: Source, *, markdown: bool = False) -> str:
     title = f"[{src.title}]({src.url})" if markdown and src.url else src.title
     where = f" ({src.url})" if src.url and not markdown else ""
     who = f"{src.authors} and The Carpentries" if src.authors else "The Carpentries and its contributors"
-    return (
-        f'Adapted from "{title}"{where} by {who}, '
-        f"licensed {src.licence}. Changes: converted to tracksite's format."
-    )
+    return f'Adapted from "{title}"{where} by {who}, licensed {src.licence}. Changes: converted to tracksite\'s format.'
 
 
 _TERM = re.compile(
