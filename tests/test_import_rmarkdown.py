@@ -235,11 +235,23 @@ def test_a_missing_package_stops_the_import_naming_it_unless_errors_are_allowed(
     assert "there is no package called" in text, "allowed: R's error is what learners see"
 
 
-def test_an_error_in_a_chunk_not_marked_error_true_stops_the_import_at_its_line(tmp_path, capsys, r_ready):
-    lesson = _variant(tmp_path, "## Challenge 1", '```{r}\nstop("the lesson is broken here")\n```\n\n## Challenge 1')
+def test_an_error_from_the_machine_stops_the_import_and_one_the_lesson_teaches_stays(tmp_path, capsys, r_ready):
+    """sandpaper shows every R error as output, so lessons teach errors without marking them;
+    an error a missing package causes is this machine's, and names the package at its line."""
+    taught = '```{r}\nstop("a lesson about errors")\n```\n\n'
+    missing = '```{r}\nloadNamespace("nosuchpackagehere")\n```\n\n'
+    lesson = _variant(tmp_path, "## Challenge 1", taught + missing + "## Challenge 1")
+    line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index(
+        'loadNamespace("nosuchpackagehere")'
+    ) + 1
     assert _import(tmp_path / "course", lesson) == 2
     err = capsys.readouterr().err
-    assert "episodes/08-plot-ggplot2.Rmd:" in err and "the lesson is broken here" in err
+    assert "episodes/08-plot-ggplot2.Rmd:" in err and "the R package nosuchpackagehere" in err, err
+    assert f"episodes/08-plot-ggplot2.Rmd:{line}: the R package nosuchpackagehere" in err
+    assert not (tmp_path / "course/lessons/gapminder").exists()
+    assert _import(tmp_path / "course2", lesson, "--allow-errors") == 0
+    text = (tmp_path / "course2/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
+    assert "a lesson about errors" in text and "nosuchpackagehere" in text
 
 
 def test_packages_older_than_the_lessons_renv_lock_are_named(tmp_path, capsys, r_ready):

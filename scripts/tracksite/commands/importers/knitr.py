@@ -52,7 +52,7 @@ knitr::knit_hooks$set(plot = function(x, options) {
   if (!nzchar(alt)) alt <- if (nzchar(cap)) cap else paste0(fallback, " (chunk ", options$label, ")")
   paste0("\n\n![", cap, "](", x, "){alt='", gsub("'", "\u2019", alt), "'}\n\n")
 })
-knitr::opts_chunk$set(error = identical(args[5], "TRUE"), comment = "", class.output = "output", class.error = "error",
+knitr::opts_chunk$set(error = TRUE, comment = "", class.output = "output", class.error = "error",
   class.warning = "warning", class.message = "output",
   fig.path = file.path("fig", paste0(slug, "-rendered-")))
 knitr::opts_knit$set(root.dir = getwd(), rmarkdown.pandoc.to = "markdown")
@@ -310,8 +310,9 @@ def prepare(
     knitr are there (and `execute`), else with hidden chunks left out. None: no R Markdown.
     A chunk header split over lines stops the import (file:line), R or not. When R runs, a
     package the lesson's code loads and this machine lacks stops it before anything runs, and
-    an R error in a chunk not marked `error=TRUE` stops it with R's message, unless
-    `allow_errors` (then R's errors are printed where the output would be, as knitr does)."""
+    an R error a missing or older package causes stops it with the chunk's line, unless
+    `allow_errors` (then R's errors are printed where the output would be). Errors the lesson
+    teaches are output, as in the Workbench."""
     rmd = [e for e in episodes if e.lower().endswith(".rmd")]
     if not rmd:
         return None
@@ -385,6 +386,34 @@ def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors
     return [rs, "--no-init-file", str(script)]
 
 
+# R's messages for a package that is missing or too old: the machine's fault, never the lesson's
+ENVIRONMENT_ERROR = re.compile(
+    r"there is no package called .(?P<a>[\w.]+).|"
+    r"namespace .(?P<b>[\w.]+). [\w.-]+ is (?:already loaded|being loaded), but [^\n]* is required|"
+    r"package .(?P<c>[\w.]+). was built under R version|"
+    r"package or namespace load failed for .(?P<d>[\w.]+)."
+)
+
+
+def _environment_errors(knitted: str, name: str, lines: list[int]) -> list[str]:
+    """ "episodes/NAME:LINE: the package X: R's message" for each error block of the knitted
+    episode that a missing or older package caused. Errors the lesson teaches are left alone:
+    sandpaper, like knitr, shows every error as output, so lessons rarely mark them error=TRUE."""
+    found, output = [], False  # inside an output, error or warning fence: what R printed
+    for n, line in enumerate(knitted.splitlines(), 1):
+        fence = re.match(r"^\s*`{3,}\s*(\w*)", line)
+        if fence:
+            output = not output and fence.group(1) in ("output", "error", "warning")
+            continue
+        m = ENVIRONMENT_ERROR.search(line) if output else None
+        if m:
+            package = m["a"] or m["b"] or m["c"] or m["d"]
+            found.append(
+                f"episodes/{name}:{lines[min(n, len(lines) - 1)]}: the R package {package}: {line.strip()[:160]}"
+            )
+    return found
+
+
 _QUITTING = re.compile(r"Quitting from lines (\d+)(?:-\d+)?")
 
 
@@ -392,10 +421,9 @@ def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared, allow_
     """Knit one episode in its own R process, from the episodes folder, as sandpaper does."""
     slug = re.sub(r"\.[Rr]md$", "", name)
     out = folder / f"{slug}.knit.md"
-    errors = "TRUE" if allow_errors else "FALSE"
     try:
         run = subprocess.run(
-            [*runner, name, out.name, slug, FALLBACK_ALT, errors],
+            [*runner, name, out.name, slug, FALLBACK_ALT],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -409,9 +437,9 @@ def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared, allow_
         failed, quitting = str(e), None
     if failed and not allow_errors:
         raise UserError(
-            f"episodes/{name}:{quitting.group(1) if quitting else 1}: R stopped in a chunk not marked "
-            f"error=TRUE: {failed}\nfix the lesson or this machine's R (a missing or older package), or import "
-            "with --allow-errors to publish R's errors, or --no-execute to run nothing. Nothing was written"
+            f"episodes/{name}:{quitting.group(1) if quitting else 1}: knitr could not run the episode: {failed}\n"
+            "fix the lesson or this machine's R, or import with --allow-errors to import it without its "
+            "output, or --no-execute to run nothing. Nothing was written"
         )
     if failed:
         prepared.problems.append(
@@ -421,6 +449,15 @@ def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared, allow_
     text = tidy_knitted(out.read_text(encoding="utf-8", errors="replace"))
     out.unlink()
     prepared.line_maps[name] = line_map((folder / name).read_text(encoding="utf-8", errors="replace"), text)
+    environment = _environment_errors(text, name, prepared.line_maps[name])
+    if environment and not allow_errors:
+        raise UserError(
+            "R's errors here come from this machine, not from the lesson:\n"
+            + "\n".join(environment)
+            + "\ninstall or update those packages and run the import again, or import with --allow-errors to "
+            "publish R's errors, or --no-execute to run nothing. Nothing was written"
+        )
+    prepared.problems.extend(f"{e} (published, --allow-errors)" for e in environment)
     (folder / name).write_text(text, encoding="utf-8")
     prepared.executed.append(name)
     unnamed = text.count(f"{{alt='{FALLBACK_ALT} (chunk ")
