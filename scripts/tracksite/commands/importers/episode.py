@@ -459,12 +459,16 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
     line = _dashes(line)
     if pandoc.DEFINITION.match(line):
         return links.definition_line(line, ep, ctx)
-    parts = CODE_SPAN.split(line)  # a code span shows Markdown as typed: `![logo](x.svg)` stays text
-    for i in range(0, len(parts), 2):
-        text = SPAN.sub(lambda m: _span(m, ep, ctx), parts[i])
-        text = IMAGE.sub(lambda m: links.image(m, ep, ctx), text)
-        parts[i] = LINK.sub(lambda m: links.link(m, ep, ctx), text)
-    return "".join(parts)
+    line = _outside_code(SPAN, line, lambda m: _span(m, ep, ctx))
+    line = _outside_code(IMAGE, line, lambda m: links.image(m, ep, ctx))
+    return _outside_code(LINK, line, lambda m: links.link(m, ep, ctx))
+
+
+def _outside_code(pattern: re.Pattern, line: str, rewrite) -> str:
+    """`pattern.sub(rewrite, line)` for the matches that start outside a code span: a code span
+    shows Markdown as typed (`![logo](x.svg)` stays text), while a link's text may hold one."""
+    spans = [m.span() for m in CODE_SPAN.finditer(line)]
+    return pattern.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in spans) else rewrite(m), line)
 
 
 def _dashes(line: str) -> str:
