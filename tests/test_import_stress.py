@@ -266,3 +266,24 @@ def test_markdown_shown_in_code_spans_and_r_warnings_are_kept_as_written():
     )
     assert "`![Logo](https://e.org/logo.svg)`" in ep.body and not ep.notes
     assert "```output\nWarning: NAs\n```" in ep.body
+
+
+def test_code_in_list_items_stays_in_its_item(tmp_path):
+    """git-novice writes `1. ```bash` and python-ecology a bare `3. ` over code indented 2-3
+    spaces: Python-Markdown ended the list there, and a fence showed its own backticks."""
+    import markdown
+
+    from tracksite.commands.importers.episode import Context, convert
+
+    source = (
+        "1. ```bash\n   $ git commit\n   ```\n2. Try:\n  \n  ```bash\n  $ git add\n  ```\n"
+        "  \n  Then look.\n3. \n   ```python\n   print(1)\n    ```\n"
+    )
+    body = convert(source, 1, Context(episode_slugs={})).body
+    html = markdown.markdown(body, extensions=["pymdownx.superfences"])
+    soup = BeautifulSoup(html, "lxml")
+    items = soup.select("ol > li")
+    assert len(items) == 3 and len(soup.select("ol")) == 1
+    assert [len(li.select("pre")) for li in items] == [1, 1, 1]
+    assert "```" not in soup.get_text()
+    assert "Then look." in items[1].get_text()

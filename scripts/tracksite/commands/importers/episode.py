@@ -314,6 +314,8 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
             out.extend(_render_div(child, ep, ctx))
             continue
         m = FENCE.match(child)
+        if fence is None and ITEM_START.match(child) and out and out[-1][:1] == " " and out[-1].strip():
+            out.append("")  # an item after the last one's indented text: Python-Markdown would take it in
         opener = ITEM_FENCE.match(child) if fence is None else None
         if opener:  # `1. ```bash`, which Python-Markdown reads as inline code: the item, then its code
             fence, pad = FENCE.match(child).group(2), ""  # type: ignore[union-attr]  # ITEM_FENCE matched
