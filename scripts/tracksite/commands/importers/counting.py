@@ -36,10 +36,12 @@ DIV_END = re.compile(r"^\s*:{3,}\s*$")
 ITEM = re.compile(r"^( {0,1})(?:[-*+]|\d+\.)\s+\S")
 HEADING = re.compile(r"^#{1,6}\s")
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]+\)|<img\b", re.I)
-LINK = re.compile(r"(?<![!\\])\[[^\]]+\](?:\([^)]+\)|\[[^\]]*\])|<https?://[^>\s]+>|<a\s[^>]*\bhref\s*=", re.I)
+LINK = re.compile(r"(?<![!\\])\[[^\]]+\]\([^)]+\)|<https?://[^>\s]+>|<a\s[^>]*\bhref\s*=", re.I)
+REFERENCE = re.compile(r"(?<![!\\])\[(?P<text>[^\]]+)\]\[(?P<ref>[^\]]*)\]")  # a link only where `ref` is defined
 SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\]\[]+)\](?![\[(:])")  # `[label]`, a link where `[label]: url` is defined
 DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
 QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)  # closed by a run of the same length
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 DETAILS_OPEN = re.compile(r"<details\b", re.I)
@@ -49,10 +51,13 @@ NOT_CALLOUTS = {"challenge", "solution", "instructor", *LIST_FIELDS}
 
 
 def _inline(counts: Counter, line: str, defined: set[str]) -> None:
-    plain = re.sub(r"`+[^`]*`+", "code", line)  # a code span may be a link's text
+    plain = CODE_SPAN.sub("code", line)  # a code span may be a link's text
     counts["figures"] += len(IMAGE.findall(plain))
     text = re.sub(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]+\)", r"\1", plain)  # a caption may hold links
     counts["links"] += len(LINK.findall(text))
+    counts["links"] += sum(
+        " ".join((m["ref"] or m["text"]).split()).lower() in defined for m in REFERENCE.finditer(text)
+    )
     counts["links"] += sum(" ".join(m.split()).lower() in defined for m in SHORTCUT.findall(text))
     counts["tables"] += len(re.findall(r"<table\b", plain, re.I))
     counts["code_blocks"] += len(re.findall(r"<pre\b", plain, re.I))
