@@ -98,4 +98,4 @@ def test_a_table_header_with_an_empty_cell_is_named_at_its_line(course):
     line = text.split("\n").index("| | RNN | Transformer |") + 1
     reported = [l for l in out.splitlines() if "header row has an empty cell" in l]
     assert reported == [f"lessons/alpha/a1/lesson.md:{line}: warning: " + reported[0].split(": warning: ")[1]], out
-    assert "name the column" in out
+    assert "name the column, e.g. `| Name | RNN | Transformer |`" in out, "the hint shows the table found"

@@ -123,7 +123,7 @@ def test_the_report_counts_the_knitted_source_and_the_lesson_alike(knitted):
     _, report, _ = knitted
     by_source = {e["source"]: e for e in report["episodes"]}
     plot = by_source["episodes/08-plot-ggplot2.Rmd"]
-    assert plot["source_counts"]["figures"] == 4 and plot["source_counts"]["challenges"] == 1
+    assert plot["source_counts"]["figures"] == 4 and plot["source_counts"]["exercises"] == 1
     intro = by_source["episodes/01-rstudio-intro.Rmd"]
     assert intro["source_counts"]["output_blocks"] >= 3 and intro["source_counts"]["keypoints"] == 6
     for entry in report["episodes"]:
@@ -191,3 +191,76 @@ def test_chunk_options_are_read_as_knitr_reads_them():
     assert text.count("\n") == len(lines) and "x <- 1" not in text and "plot(1)" not in text
     # the include=FALSE chunk shows nothing even with R; the echo: false one would show its plot
     assert (missing.chunks, missing.plots, missing.hidden) == (1, 1, 2)
+
+
+def _variant(tmp: Path, old: str, new: str) -> Path:
+    lesson = tmp / "lesson"
+    shutil.copytree(LESSON, lesson)
+    episode = lesson / "episodes/08-plot-ggplot2.Rmd"
+    text = episode.read_text()
+    assert old in text
+    episode.write_text(text.replace(old, new, 1))
+    return lesson
+
+
+def _import(course: Path, lesson: Path, *extra: str) -> int:
+    assert main(["init", str(course), "--site-name", "R course"]) == 0
+    return main(["--root", str(course), "import", "carpentries", str(lesson), "--track", "gapminder", *extra])
+
+
+def test_a_chunk_header_split_over_two_lines_is_an_error_with_its_line(tmp_path, capsys):
+    """Issue 38: knitr read such a header as text, the chunk swallowed the next exercise and `////`
+    was printed on the page, and nothing was flagged. With R or without, it stops the import."""
+    lesson = _variant(
+        tmp_path, "## Challenge 1", '```{r, fig.alt="a plot\nin two lines"}\nplot(1)\n```\n\n## Challenge 1'
+    )
+    line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index('```{r, fig.alt="a plot') + 1
+    assert _import(tmp_path / "course", lesson, "--no-execute") == 2
+    err = capsys.readouterr().err
+    assert f"episodes/08-plot-ggplot2.Rmd:{line}: the code chunk header" in err
+    assert not (tmp_path / "course/lessons/gapminder").exists()
+
+
+def test_a_missing_package_stops_the_import_naming_it_unless_errors_are_allowed(tmp_path, capsys, r_ready):
+    """Issue 38: with a package missing, R's error blocks were published and the import said 'no errors'."""
+    lesson = _variant(tmp_path, "## Challenge 1", "```{r}\nlibrary(nosuchpackagehere)\n```\n\n## Challenge 1")
+    line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index("library(nosuchpackagehere)") + 1
+    assert _import(tmp_path / "course", lesson) == 2
+    err = capsys.readouterr().err
+    assert f"episodes/08-plot-ggplot2.Rmd:{line}: nosuchpackagehere" in err
+    assert "apt-get install r-cran-nosuchpackagehere" in err and "--allow-errors" in err
+    assert not (tmp_path / "course/lessons/gapminder").exists()
+    assert _import(tmp_path / "course2", lesson, "--allow-errors") == 0
+    text = (tmp_path / "course2/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
+    assert "there is no package called" in text, "allowed: R's error is what learners see"
+
+
+def test_an_error_from_the_machine_stops_the_import_and_one_the_lesson_teaches_stays(tmp_path, capsys, r_ready):
+    """sandpaper shows every R error as output, so lessons teach errors without marking them;
+    an error a missing package causes is this machine's, and names the package at its line."""
+    taught = '```{r}\nstop("a lesson about errors")\n```\n\n'
+    missing = '```{r}\nloadNamespace("nosuchpackagehere")\n```\n\n'
+    lesson = _variant(tmp_path, "## Challenge 1", taught + missing + "## Challenge 1")
+    line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index(
+        'loadNamespace("nosuchpackagehere")'
+    ) + 1
+    assert _import(tmp_path / "course", lesson) == 2
+    err = capsys.readouterr().err
+    assert "episodes/08-plot-ggplot2.Rmd:" in err and "the R package nosuchpackagehere" in err, err
+    assert f"episodes/08-plot-ggplot2.Rmd:{line}: the R package nosuchpackagehere" in err
+    assert not (tmp_path / "course/lessons/gapminder").exists()
+    assert _import(tmp_path / "course2", lesson, "--allow-errors") == 0
+    text = (tmp_path / "course2/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
+    assert "a lesson about errors" in text and "nosuchpackagehere" in text
+
+
+def test_packages_older_than_the_lessons_renv_lock_are_named(tmp_path, capsys, r_ready):
+    lesson = tmp_path / "lesson"
+    shutil.copytree(LESSON, lesson)
+    lock = lesson / "renv/profiles/lesson-requirements/renv.lock"
+    lock.parent.mkdir(parents=True)
+    lock.write_text(json.dumps({"Packages": {"ggplot2": {"Package": "ggplot2", "Version": "999.1.0"}}}, indent=2))
+    assert _import(tmp_path / "course", lesson) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "renv/profiles/lesson-requirements/renv.lock:3: the R package ggplot2 is" in out
+    assert "older than 999.1.0" in out

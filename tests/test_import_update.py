@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from tracksite.commands.cli import main
-from tracksite.commands.importers import report
+from tracksite.commands.importers import counting
 
 LESSON = Path(__file__).resolve().parent / "data" / "carpentries-rmd"
 EPISODE = "episodes/08-plot-ggplot2.Rmd"
@@ -70,10 +70,8 @@ def test_update_keeps_the_instructors_edit_and_takes_the_upstream_change(tmp_pat
     # the next update starts from the new release: importing it again changes nothing
     before = _files(course)
     assert _import(course, v2, "--update") == 0
-    after = _files(course)
-    assert {k: v for k, v in after.items() if not k.endswith("record.json")} == {
-        k: v for k, v in before.items() if not k.endswith("record.json")
-    }
+    assert _files(course) == before, "an update with nothing to do writes nothing, not even the record"
+    assert "nothing was written" in capsys.readouterr().out
 
 
 def test_a_conflicting_edit_stops_the_update_with_file_and_line_and_changes_nothing(tmp_path, capsys):
@@ -114,23 +112,28 @@ def test_a_normal_import_reports_the_same_counts_in_source_and_lesson(tmp_path, 
     data = json.loads((tmp_path / "r.json").read_text())
     counts = {e["source"]: e["source_counts"] for e in data["episodes"]}
     assert counts[EPISODE] == {
-        "objectives": 5,
-        "questions": 1,
-        "keypoints": 2,
-        "challenges": 1,
-        "solutions": 1,
-        "hints": 0,
+        "headings": 0,
         "code_blocks": 5,
         "output_blocks": 0,
+        "exercises": 1,
+        "solutions": 1,
+        "callouts": 0,
         "figures": 0,
+        "tables": 0,
         "links": 0,
+        "keypoints": 2,
+        "questions": 1,
+        "objectives": 5,
     }
+    pages = {e["source"]: e["page_counts"] for e in data["episodes"]}
+    assert pages[EPISODE] == counts[EPISODE], "counted in the HTML the build wrote"
     assert all(e["differences"] == {} for e in data["episodes"]), data["episodes"]
     assert "0 count(s) differ" in capsys.readouterr().out
 
 
-def test_a_lost_element_shows_as_a_difference(tmp_path, capsys):
-    """A remote image cannot be shown under the site's CSP: it becomes a link, and the report says so."""
+def test_a_listed_change_is_no_difference(tmp_path, capsys):
+    """A remote image cannot be shown under the site's CSP: it becomes a link, the import lists
+    that change, and the built page is compared with the source plus that change."""
     src = _release(
         LESSON,
         tmp_path / "src",
@@ -140,21 +143,48 @@ def test_a_lost_element_shows_as_a_difference(tmp_path, capsys):
     course = tmp_path / "course"
     main(["init", str(course), "--site-name", "T"])
     assert _import(course, src, "--report", str(tmp_path / "r.json")) == 0
-    out = capsys.readouterr().out
-    assert f"report: {EPISODE}: figures: 1 in the source, 0 in the lesson" in out
     entry = next(e for e in json.loads((tmp_path / "r.json").read_text())["episodes"] if e["source"] == EPISODE)
-    assert entry["differences"]["figures"] == [1, 0]
+    assert entry["listed_changes"] == {"figures": -1, "links": 1}
+    assert entry["source_counts"]["figures"] - 1 == entry["page_counts"]["figures"]
+    assert entry["differences"] == {}
     assert any("remote image" in n for n in entry["notes"])
 
 
 def test_counting_is_independent_of_the_conversion():
     source = (
         "::: challenge\n\n## A\n\n::: solution\n\nS\n\n:::\n\n## B\n\n::: solution\n\nT\n\n:::\n\n:::\n\n"
-        "```r\nx\n```\n\n```output\n1\n```\n\n[a link](https://e.org) and ![fig](f.png)\n"
+        "```r\nx\n```\n\n> ```output\n> 1\n> ```\n\n[a\nlink](https://e.org) and ![fig [1]](f.png)\n\n"
+        "::: instructor\n\n## Hidden\n\n```r\ny\n```\n\n:::\n\n| a |\n|---|\n| 1 |\n"
     )
-    assert report.count_source(source)["challenges"] == 2
-    lesson = (
-        "---\ntitle: T\nobjectives:\n- a\n---\n\n//// exercise | A\n\n/// solution\nS\n///\n\n////\n\n```r\nx\n```\n"
+    counts = counting.count_source(source)
+    assert (counts["exercises"], counts["solutions"], counts["code_blocks"], counts["output_blocks"]) == (2, 2, 1, 1)
+    assert (counts["links"], counts["figures"], counts["tables"], counts["headings"]) == (1, 1, 1, 0)
+
+
+def test_keep_yours_keeps_upstream_beside_the_file_until_it_is_taken_or_dropped(tmp_path, capsys):
+    """Issue 38: --keep-yours once moved the base forward, so upstream's change was lost for good."""
+    course, v1 = _course(tmp_path)
+    lesson = course / LESSON_MD
+    lesson.write_text(
+        lesson.read_text().replace(
+            "Here we called `ggplot` and told it", "Here we called `ggplot` (my wording) and told it"
+        )
     )
-    counts = report.count_result(lesson)
-    assert (counts["challenges"], counts["solutions"], counts["code_blocks"], counts["output_blocks"]) == (1, 1, 1, 0)
+    v2 = _release(
+        v1, tmp_path / "v2", "Here we called `ggplot` and told it", "Here we called the `ggplot` function and told it"
+    )
+    assert _import(course, v2, "--update", "--keep-yours") == 0
+    beside = course / "lessons/gap/plot-ggplot2/.lesson.upstream.md"
+    assert "(my wording)" in lesson.read_text()
+    assert "the `ggplot` function" in beside.read_text(), "upstream's version is kept beside the file"
+    assert ".lesson.upstream.md" in capsys.readouterr().out
+    assert main(["--root", str(course), "check"]) == 0  # hidden: never published, never a page
+    # the next update still offers upstream's change: the same conflict, file and line
+    assert _import(course, v2, "--update") == 1
+    assert f"conflict: {LESSON_MD}:" in capsys.readouterr().out
+    # dropped: the instructor deletes upstream's copy, and the next update takes nothing and stops offering it
+    beside.unlink()
+    assert _import(course, v2, "--update") == 0
+    assert "(my wording)" in lesson.read_text() and not beside.exists()
+    assert _import(course, v2, "--update") == 0
+    assert "nothing was written" in capsys.readouterr().out

@@ -45,6 +45,7 @@ ALLOWED_LOCAL = {
     # The commands find the config file (`-f`) without MkDocs; only loading it needs the engine.
     ("tracksite.adapter.mkdocsconfig", "mkdocs.config"): "on demand: a command loads the site's config",
     ("tracksite.adapter.mkdocsconfig", "mkdocs.exceptions"): "on demand: a command loads the site's config",
+    ("tracksite.commands.importers.verify", "tracksite.adapter.build"): "on demand: import builds what it verifies",
 }
 
 

@@ -71,7 +71,7 @@ things there are. Searchable word: quokkas.
 def _source_copy(dest: Path, *, asset_marker: str | None = None, version: str | None = None) -> Path:
     """The files a wheel is built from, in a folder of their own (the checkout stays clean)."""
     dest.mkdir(parents=True)
-    for name in ("pyproject.toml", "README.md", "MANIFEST.in", "CHANGELOG.md"):
+    for name in ("pyproject.toml", "README.md", "MANIFEST.in", "CHANGELOG.md", "LICENSE"):
         shutil.copy(REPO / name, dest / name)
     shutil.copytree(
         REPO / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "bench.py")

@@ -6,6 +6,7 @@ tests/test_package.py builds the wheel)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -53,19 +54,29 @@ def test_it_runs_on_a_version_tag_and_publishes_after_the_checks(release):
 
 
 def test_the_version_step_reads_the_package_version(release, tmp_path):
+    """The tag must name the package's version, and CHANGELOG.md must have that version's section
+    (the [Unreleased] notes renamed before tagging)."""
     step = next(s for s in release["jobs"]["build"]["steps"] if s.get("name", "").startswith("The tag"))
     from tracksite import __version__
 
-    for tag, ok in ((f"v{__version__}", True), ("v0.0.0-not-this", False)):
+    (tmp_path / "scripts/tracksite").mkdir(parents=True)
+    shutil.copy(REPO / "scripts/tracksite/__init__.py", tmp_path / "scripts/tracksite/__init__.py")
+    cases = (
+        (f"v{__version__}", f"## [{__version__}] - 2026-12-01", True),
+        ("v0.0.0-not-this", f"## [{__version__}] - 2026-12-01", False),
+        (f"v{__version__}", "## [Unreleased]", False),
+    )
+    for tag, section, ok in cases:
+        (tmp_path / "CHANGELOG.md").write_text(f"# Changelog\n\n{section}\n\n- a change\n", encoding="utf-8")
         result = subprocess.run(
             ["bash", "-e", "-c", step["run"]],
-            cwd=REPO,
+            cwd=tmp_path,
             env={"TAG": tag, "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"},
             capture_output=True,
             text=True,
             timeout=60,
         )
-        assert (result.returncode == 0) is ok, result.stdout + result.stderr
+        assert (result.returncode == 0) is ok, (tag, section, result.stdout + result.stderr)
 
 
 def test_build_and_twine_check_strict_pass(tmp_path):

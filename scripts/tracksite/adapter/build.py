@@ -31,13 +31,15 @@ def build_site(
     strict: bool = True,
     pdfs: bool = False,
     config_file: Path | None = None,
+    quiet: bool = False,
 ) -> int:
-    """`mkdocs build` of the project in `root` (with `-f config_file`, default its mkdocs.yml)."""
+    """`mkdocs build` of the project in `root` (with `-f config_file`, default its mkdocs.yml);
+    `quiet` (a build another command runs) prints warnings only."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
     try:
         config = load_config(str(config_file or root / "mkdocs.yml"), site_dir=str(out.resolve()), strict=strict)
@@ -63,5 +65,6 @@ def build_site(
         return 1
     finally:
         logger.removeHandler(handler)
-    print(f"built {printable(str(out))}", file=sys.stderr)
+    if not quiet:
+        print(f"built {printable(str(out))}", file=sys.stderr)
     return 0

@@ -97,17 +97,32 @@ def split_math(text: str) -> list[tuple[str, bool]]:
     return [(t, is_math) for t, is_math in pieces if t]
 
 
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")  # Markdown's backslash escapes (`\$` is split_math's)
+
+
 def render_text(text: str) -> Markup:
-    """A front-matter string as HTML: `$...$` becomes inline MathML, everything else is escaped.
+    """A front-matter string as HTML: `$...$` becomes inline MathML, a code span `<code>`, a
+    Markdown backslash escape (`\\+`) its character, everything else is escaped.
 
     Objectives, questions and key points are plain strings (never Markdown), but an instructor
     writes `$d_k$` there as in the lesson body; without this the learner would read raw TeX. A
     bare `d_k` or `d_model` (one letter, an underscore, a subscript) is taken as a symbol too.
-    `\\$` stands for a literal dollar sign.
+    `\\$` stands for a literal dollar sign. Code spans and escapes are read because lessons
+    imported from other formats write key points as Markdown (`git init`, `\\+`): a learner
+    should not read the backticks and backslashes.
     """
-    return Markup(
-        "".join(
-            _mathml(html.escape(t, quote=False), "inline") if is_math else html.escape(t)
-            for t, is_math in split_math(text)
-        )
+    parts, last = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        parts.append(_plain_text(text[last : m.start()]))
+        parts.append(f"<code>{html.escape(m.group(2).strip())}</code>")
+        last = m.end()
+    parts.append(_plain_text(text[last:]))
+    return Markup("".join(parts))
+
+
+def _plain_text(text: str) -> str:
+    return "".join(
+        _mathml(html.escape(t, quote=False), "inline") if is_math else html.escape(_ESCAPED.sub(r"\1", t))
+        for t, is_math in split_math(text)
     )

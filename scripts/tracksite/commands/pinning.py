@@ -145,7 +145,7 @@ def place(p: Pin, course: Path) -> Pin:
 
 #: What a wheel of tracksite is built from, besides the package: the checkout's other files
 #: (the course beside it, a virtual environment, an old build/ folder) stay out.
-PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in")
+PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE", "MANIFEST.in", "CHANGELOG.md")
 
 
 def _package_in(source: Path) -> Path:

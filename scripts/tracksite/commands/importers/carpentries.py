@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 import shutil
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from tracksite.adapter import mkdocsconfig
-from tracksite.commands.importers import anchorfix, limits, pages, svgclean
+from tracksite.commands import changes
+from tracksite.commands.importers import anchorfix, confine, limits, pages, svgclean
 from tracksite.commands.importers.episode import Episode, Note, convert
 from tracksite.commands.importers.pages import credit
 from tracksite.commands.importers.pandoc import definitions
@@ -52,6 +54,7 @@ class Source:
     profiles: list[Path] = field(default_factory=list)
     authors: str = ""
     link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
+    unlisted: list[Path] = field(default_factory=list)  # learner pages config.yaml does not list
     layout: Layout = field(init=False)
 
     def __post_init__(self) -> None:
@@ -65,11 +68,13 @@ class Source:
 
 
 def read_source(root: Path) -> Source:
+    """The lesson at `root`, every path it names confined to it (confine.py)."""
     config = root / "config.yaml"
     if not config.is_file():
         raise UserError(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
+    text = confine.read(root, config)
     try:
-        data = parse(read_text(config)).value
+        data = parse(text).value
     except SourceProblem as e:
         raise UserError(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
     if not isinstance(data, dict):
@@ -79,17 +84,28 @@ def read_source(root: Path) -> Source:
         if (root / "episodes").is_dir()
         else []
     )
-    episodes = [root / "episodes" / str(n) for n in names]
+    episodes = [confine.entry(root, "episodes", str(n), text) for n in names]
     missing = [str(p) for p in episodes if not p.is_file()]
     if missing:
         raise UserError(f"config.yaml lists episodes that do not exist: {', '.join(missing)}")
     if not episodes:
         raise UserError(f"{root}/episodes holds no episode")
+    unlisted: list[Path] = []
 
     def listed_pages(folder: str, listed) -> list[Path]:
-        if listed:
-            return [root / folder / str(n) for n in listed if (root / folder / str(n)).is_file()]
-        return sorted(p for p in (root / folder).glob("*") if p.suffix in (".md", ".Rmd") and p.is_file())
+        found = sorted(
+            p
+            for p in (root / folder).glob("*")
+            if p.suffix in (".md", ".Rmd") and p.is_file() and confine.inside(root, p)
+        )
+        if not listed:
+            return found
+        pages = [confine.entry(root, folder, str(n), text) for n in listed]
+        pages = [p for p in pages if p.is_file()]
+        if folder == "learners":  # the Workbench's conventional learner pages (setup.md) come in unlisted too
+            unlisted.extend(p for p in found if p not in pages)
+            pages += [p for p in found if p not in pages]
+        return pages
 
     return Source(
         root=root,
@@ -102,13 +118,14 @@ def read_source(root: Path) -> Source:
         profiles=listed_pages("profiles", data.get("profiles")),
         authors=read_authors(root),
         link_defs=_shared_links(root),
+        unlisted=unlisted,
     )
 
 
 def _shared_links(root: Path) -> dict[str, str]:
     """The Workbench appends links.md to every episode: its `[ref]: url` definitions."""
     links = root / "links.md"
-    return definitions(links.read_text(encoding="utf-8", errors="replace")) if links.is_file() else {}
+    return definitions(confine.read(root, links)) if links.is_file() else {}
 
 
 def lesson_slug(path: Path, taken: set[str]) -> str:
@@ -129,7 +146,7 @@ def read_citation(root: Path) -> dict | None:
     if not cff.is_file():
         return None
     try:
-        data = yaml.safe_load(cff.read_text(encoding="utf-8", errors="replace"))
+        data = yaml.safe_load(confine.read(root, cff))
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else None
@@ -146,7 +163,7 @@ def read_authors(root: Path) -> str:
                 names.append(name or str(person.get("name", "")).strip())
     for file in (root / "AUTHORS", root / "AUTHORS.md"):
         if not names and file.is_file():
-            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = confine.read(root, file).splitlines()
             names = [re.sub(r"^[-*]\s*", "", l).strip() for l in lines if l.strip() and not l.startswith("#")]
     names = [n for n in names if n][:200]
     if not names:
@@ -164,6 +181,8 @@ class Plan:
     notes: list[str] = field(default_factory=list)  # what the import changed
     sources: dict[str, str] = field(default_factory=dict)  # episode file (in the lesson) -> its lesson.md
     warnings: list[str] = field(default_factory=list)  # the source's own problems (file:line), kept as text
+    changes: dict[str, Counter] = field(default_factory=dict)  # source file -> what the listed changes add or take
+    instructor_text: dict[str, list[str]] = field(default_factory=dict)  # source file -> its instructor-only parts
 
 
 def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | None = None) -> Plan:
@@ -191,12 +210,17 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
     )
     for page in src.learners:
         pages.learner_page(src, page, track, slugs, plan, notes_lesson=first)
+        if page in src.unlisted:
+            plan.notes.append(
+                f"{page.relative_to(src.root)}:1: not listed in config.yaml `learners:`; imported as a learner page, "
+                "as the Workbench shows it"
+            )
     texts = [
         (
             slug,
             "\n".join(
                 (
-                    ep.body,
+                    ep.learner_body,
                     str(plan.files[f"lessons/{track}/{slug}/overview.md"]),
                     str(plan.files[f"cheatsheets/{track}/{slug}.md"]),
                 )
@@ -220,11 +244,42 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     slug = slugs[path.name]
     pages.publish(plan, ctx, track, f"lessons/{track}/{slug}")
     title = limits.fit_episode(
-        ep, str(meta.get("title") or path.stem), lambda message: ep.notes.append(Note(1, message))
+        ep,
+        str(meta.get("title") or path.stem),
+        lambda message, counts: ep.notes.append(Note(1, message, False, counts)),
     )
+    _plain_links(ep)
+    if not ep.objectives:
+        ep.notes.append(
+            Note(1, "the episode states no objectives; the lesson's one objective says so", False, {"objectives": 1})
+        )
     pages.report(plan, src, path, ep)
+    if ep.instructor:
+        plan.instructor_text[str(rel)] = list(ep.instructor)
     meta = {"title": title, "teaching": meta.get("teaching"), "exercises": meta.get("exercises"), "source": str(rel)}
     return slug, meta, ep
+
+
+_FIELD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\([^)\s]+\)")
+
+
+def _plain_links(ep: Episode) -> None:
+    """Questions, objectives and key points are plain text on the site (code spans aside): a
+    link there is kept as its text, and the change listed (counting.py counts it)."""
+    for name in ("questions", "objectives", "keypoints"):
+        items = getattr(ep, name)
+        for i, item in enumerate(items):
+            found = len(_FIELD_LINK.findall(item))
+            if found:
+                items[i] = _FIELD_LINK.sub(lambda m: m["text"], item)
+                ep.notes.append(
+                    Note(
+                        1,
+                        f"{name}: {found} link(s) kept as text: the lesson header shows plain text",
+                        False,
+                        {"links": -found},
+                    )
+                )
 
 
 def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
@@ -234,6 +289,8 @@ def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
     def note(path, anchor, message):
         where = path.relative_to(src.root) if path else "episodes"
         plan.warnings.append(f"{where}:{anchorfix.line_of(path, anchor)}: {message}")
+        if "kept as text" in message:
+            plan.changes.setdefault(str(where), Counter())["links"] -= 1
 
     fixed = anchorfix.fix({slug: ep.body for slug, _, ep in episodes}, track, sources, note)
     for slug, _, ep in episodes:
@@ -241,8 +298,8 @@ def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
 
 
 def _summary(ep: Episode, title: str) -> str:
-    """The first sentence of the episode's prose, as plain text (the summary is not Markdown)."""
-    for para in re.split(r"\n\s*\n", ep.body):
+    """The first sentence of the episode's learner prose, as plain text (the summary is not Markdown)."""
+    for para in re.split(r"\n\s*\n", ep.learner_body):
         text = para.strip()
         if not text or text.startswith(("#", "/", "`", "!", "|", "- ", "* ", ">", "<")):
             continue
@@ -313,7 +370,7 @@ def _cheatsheet_text(src: Source, ep: Episode) -> str:
     if ep.keypoints:
         parts.append("## Key points\n\n" + "\n".join(f"- {k}" for k in ep.keypoints) + "\n")
     commands: list[str] = []
-    for line in ep.body.splitlines():
+    for line in ep.learner_body.splitlines():
         m = COMMAND_LINE.match(line.strip())
         command = re.sub(r"\s+#.*$", "", m.group(1)).strip() if m else ""
         if command and command not in commands and "`" not in command:
@@ -344,12 +401,25 @@ def _expects(episodes, plan: Plan) -> list[str]:
     return ["solutions"]
 
 
+def _phases(slugs: list[str]) -> list[dict]:
+    """The episodes in order, in up to four phases of equal size: the track page's map draws a
+    phase as a column, so eight episodes make two columns of four rather than one of eight."""
+    if len(slugs) <= 4:
+        return [{"title": "Episodes", "lessons": slugs}]
+    columns = min(-(-len(slugs) // 4), 4)
+    size = -(-len(slugs) // columns)
+    return [
+        {"title": f"Episodes {i + 1}\u2013{min(i + size, len(slugs))}", "lessons": slugs[i : i + size]}
+        for i in range(0, len(slugs), size)
+    ]
+
+
 def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, expects: list[str]) -> str:
     data = {
         "number": number,
         "title": src.title,
         "summary": summary or f'The Carpentries lesson "{src.title}", imported with its episodes in order.',
-        "phases": [{"title": "Episodes", "lessons": slugs}],
+        "phases": _phases(slugs),
         "expects": expects,
     }
     return f"# Imported from a Carpentries lesson ({src.url or src.root.name}).\n" + yaml.safe_dump(
@@ -357,8 +427,10 @@ def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, 
     )
 
 
-def write_plan(root: Path, track: str, plan: Plan) -> None:
-    """Write into a staging folder, then move each new folder into place as the last step."""
+def write_plan(root: Path, track: str, plan: Plan, record=None) -> None:
+    """Write into a staging folder, then move each new folder into place through the journal of
+    changes.py: an import killed between its renames is undone by the next run, which starts it
+    again. `record(folder)` writes, into the staged track, what --update will need."""
     staging = root / f".tracksite-import-{track}"
     if staging.exists():
         shutil.rmtree(staging)  # an interrupted import: start it again
@@ -374,10 +446,14 @@ def write_plan(root: Path, track: str, plan: Plan) -> None:
             shutil.copyfile(content, target)
         else:
             target.write_text(content, encoding="utf-8")
+    if record is not None:
+        record(staging)
+    journal = changes.Changes(root)
     for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
         if (staging / top).exists():
-            (root / top).parent.mkdir(parents=True, exist_ok=True)
-            (staging / top).rename(root / top)
+            journal.move(staging / top, root / top)
+    journal.apply()
+    journal.commit()
     shutil.rmtree(staging)
 
 

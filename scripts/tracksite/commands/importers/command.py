@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tracksite.commands.importers import carpentries, flow, report, update
+from tracksite.commands import changes
+from tracksite.commands.importers import carpentries, flow, update
 from tracksite.core.schema import SLUG_RE
 from tracksite.errors import USAGE, UserError
 
@@ -22,6 +23,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise UserError(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
         if args.update:
             return update.cmd_update(args, root)
+        undone = changes.recover(root)  # an import killed between its renames is undone, then made again
+        if undone:
+            print(undone)
         for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
             if (root / top).exists():
                 raise UserError(
@@ -31,26 +35,27 @@ def cmd_import(args: argparse.Namespace) -> int:
         with flow.planned(
             args, track, args.number or carpentries.next_track_number(root), carpentries.course_terms(root)
         ) as p:
-            carpentries.write_plan(root, track, p.plan)
-            update.save_record(
-                root, track, update.source_version(p.original), p.prepared.executed if p.prepared else []
+            version, executed = update.source_version(p.original), p.prepared.executed if p.prepared else []
+            carpentries.write_plan(
+                root, track, p.plan, record=lambda staged: update.save_record(staged, track, version, executed)
             )
-            print(f'imported {len(p.src.episodes)} episodes of "{p.src.title}" as lessons/{track}/')
-            for note in p.plan.notes:
-                print(f"note: {note}")
-            for warning in p.plan.warnings:
-                print(f"warning: {warning}")
-            if p.plan.warnings:
-                print(
-                    f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings) were kept as they are"
-                )
-            for line in p.prepared.summary(flow.rerun_hint(args)) if p.prepared else []:
-                print(f"note: {line}")
-            if args.report:
-                report.write_report(Path(args.report), p)
+            _say(args, p)
+            code = carpentries._check(root, getattr(args, "config_file", None))
+            return flow.finish(args, root, p, code)
     except UserError as e:
         raise UserError(e.message, exit_code=USAGE) from None
-    return carpentries._check(root, getattr(args, "config_file", None))
+
+
+def _say(args: argparse.Namespace, p: flow.Planned) -> None:
+    print(f'imported {len(p.src.episodes)} episodes of "{p.src.title}" as lessons/{args.track}/')
+    for note in p.plan.notes:
+        print(f"note: {note}")
+    for warning in p.plan.warnings:
+        print(f"warning: {warning}")
+    if p.plan.warnings:
+        print(f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings) were kept as they are")
+    for line in p.prepared.summary(flow.rerun_hint(args)) if p.prepared else []:
+        print(f"note: {line}")
 
 
 def register(sub) -> None:
@@ -58,7 +63,10 @@ def register(sub) -> None:
         "import",
         help="import a lesson from another format as a new track",
         description="Turn a Carpentries Workbench lesson (config.yaml, episodes/, learners/, "
-        "instructors/) into a tracksite track that passes `tracksite check`.",
+        "instructors/) into a tracksite track that passes `tracksite check`, then build the learner "
+        "site and compare each episode's page with its source (exit 1 on a difference the import did "
+        "not list). R Markdown episodes are run with knitr when R is installed: that R code runs "
+        "unsandboxed, with your rights; --no-execute turns it off.",
     )
     p.add_argument("format", choices=("carpentries",), help="the source format")
     p.add_argument("path", help="the lesson's folder (the one with config.yaml)")
@@ -78,12 +86,20 @@ def register(sub) -> None:
     p.add_argument(
         "--report",
         metavar="FILE",
-        help="write a JSON report: per episode, the counts in the source and in the lesson, "
-        "and what had no equivalent; counts that differ are printed",
+        help="write a JSON report: per episode, the counts in the source, the changes the import listed "
+        "and the counts on the built learner page, and what had no equivalent; counts that differ are printed",
     )
     p.add_argument(
         "--no-execute",
         action="store_true",
-        help="do not run the R code of R Markdown episodes (it runs with knitr when R is installed)",
+        help="do not run the R code of R Markdown episodes. Without it, when R is installed, the lesson's "
+        "R code runs with knitr on this machine, unsandboxed, with your user's rights (files, network): "
+        "use --no-execute for a lesson you do not trust",
+    )
+    p.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="publish R's error messages where a chunk fails (a missing package, an error the lesson does not "
+        "mark error=TRUE) instead of stopping the import",
     )
     p.set_defaults(handler=cmd_import)

@@ -14,16 +14,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers import links, pandoc
+from tracksite.commands.importers import htmlwrap, links, pandoc
 from tracksite.commands.importers.links import IMAGE, LINK, Note
 from tracksite.commands.importers.workbench import Layout
 
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
 DIV_OPEN = re.compile(r"^(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
 DIV_CLOSE = re.compile(r"^:{3,}\s*$")
-FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(`{3,}|~{3,})")  # also `1. ```bash`: a list item of code
+ITEM_FENCE = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)]))\s+(?P<fence>(?:`{3,}|~{3,}).*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
+WARNING_FENCE = re.compile(r"^(\s*(?:`{3,}|~{3,}))\s*warning\s*$")
+CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
 LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
 KNITR_CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{\s*([A-Za-z][\w]*)[^}]*\}\s*$")  # ```{r, echo=TRUE}
@@ -61,6 +64,15 @@ class Div:
     children: list = field(default_factory=list)  # str lines and nested Divs
 
 
+INSTRUCTOR_BLOCK = re.compile(r"^(/{3,}) instructor\b.*?^\1[ \t]*$", re.M | re.S)
+
+
+def learner_only(body: str) -> str:
+    """`body` without its instructor blocks: what summaries, cheatsheets and glossaries are made
+    from, since they are shown to learners (and printed, and indexed for search)."""
+    return INSTRUCTOR_BLOCK.sub("", body)
+
+
 @dataclass
 class Episode:
     """One converted episode: the front-matter lists it carried and its new body."""
@@ -72,6 +84,10 @@ class Episode:
     images: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     instructor: list[str] = field(default_factory=list)
+
+    @property
+    def learner_body(self) -> str:
+        return learner_only(self.body)
 
 
 @dataclass
@@ -105,12 +121,13 @@ class Context:
         return None
 
 
-def parse_divs(lines: list[str], first_line: int, notes: list[Note]) -> list:
-    """Nest the lines into fenced divs; code fences are opaque (a `:::` inside code is code)."""
+def parse_divs(lines: list[str], first_line: int, notes: list[Note], numbers: list[int] | None = None) -> list:
+    """Nest the lines into fenced divs; code fences are opaque (a `:::` inside code is code).
+    `numbers`: each line's number in the source, where the lines are not the source's one for one."""
     root = Div("root", first_line)
     stack = [root]
     fence: str | None = None
-    for number, text in enumerate(lines, first_line):
+    for number, text in zip(numbers or range(first_line, first_line + len(lines)), lines, strict=True):
         line = _line(text, number)
         m = FENCE.match(line)
         if fence is not None:
@@ -177,7 +194,10 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     lines, found = pandoc.kramdown_lines(text.splitlines())
     notes.extend(Note(first_line + i, message) for i, message in found)
     lines = _grid_tables(lines, first_line, notes)
-    tree = parse_divs(lines, first_line, notes)
+    lines = list_indents(lines)
+    lines, numbers, unwrapped = htmlwrap.unwrap(lines, first_line)
+    notes.extend(Note(n, message) for n, message in unwrapped)
+    tree = parse_divs(lines, first_line, notes, numbers)
     ep = Episode(body="", notes=notes)
     ctx.demote = _has_title_heading(tree)
     if ctx.demote:
@@ -195,6 +215,57 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     return ep
 
 
+ITEM_START = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])(?:\s+\S|\s*$)")
+EMPTY_ITEM = re.compile(r"^(?P<marker> {0,3}(?:[-*+]|\d+[.)]))\s*$")
+
+
+def list_indents(lines: list[str]) -> list[str]:
+    """A list item's later paragraphs and code, indented 1-3 spaces (Pandoc's and CommonMark's
+    way), moved to the 4 spaces Python-Markdown wants: else the list ends there and an indented
+    fence becomes a code block that shows its own backticks. Blank lines are kept as they are."""
+    out: list[str] = []
+    item: int | None = None  # the indent of the open item's marker
+    base: int | None = None  # the indent of its first indented line
+    pad, fence, blank, opened = 0, "", False, 0  # opened: the indent of the open fence's opener
+    for line in lines:
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if fence:
+            closes = stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " ")
+            # the closing fence at its opener's indent: superfences inside a list wants them equal
+            out.append(" " * opened + stripped if closes else " " * pad + line if stripped else line)
+            fence = "" if closes else fence
+            continue
+        if not stripped:
+            out.append(line)
+            blank = True
+            continue
+        if ITEM_START.match(line) and (item is None or indent <= item):
+            item, base, pad = indent, None, 0
+            opener = ITEM_FENCE.match(line)
+            if opener:  # `1. ```bash`: the code is the item's; its lines go to 4 spaces
+                fence = FENCE.match(line).group(2)  # type: ignore[union-attr]  # ITEM_FENCE matched
+                pad = max(0, 4 - (len(opener["marker"]) + 1))
+                opened = 4 + indent
+                out.append(line)
+                blank = False
+                continue
+        elif item is not None and indent == 0 and blank:
+            item, base, pad = None, None, 0
+        elif item is not None and indent > item:
+            if base is None:
+                base, pad = indent, max(0, 4 - indent)
+            line = " " * (pad if indent >= base else 4 - indent) + line
+        f = FENCE.match(line)
+        if f:
+            fence = f.group(2)
+            pad = pad if item is not None and indent > (item or 0) else 0
+            opened = len(line) - len(line.lstrip(" "))
+        out.append(line)
+        blank = False
+    return out
+
+
 def _grid_tables(lines: list[str], first_line: int, notes: list[Note]) -> list[str]:
     """Pandoc grid tables outside code, as pipe tables where possible (pandoc.grid_tables)."""
     out, start, fence = list(lines), 0, None
@@ -209,7 +280,10 @@ def _grid_tables(lines: list[str], first_line: int, notes: list[Note]) -> list[s
     for a, b in runs:
         converted, found = pandoc.grid_tables(lines[a:b])
         out[a:b] = converted
-        notes.extend(Note(first_line + a + i, message) for i, message in found)
+        notes.extend(
+            Note(first_line + a + i, message, False, {"tables": -1} if "kept as text" in message else None)
+            for i, message in found
+        )
     return out
 
 
@@ -240,6 +314,15 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
             out.extend(_render_div(child, ep, ctx))
             continue
         m = FENCE.match(child)
+        if fence is None and ITEM_START.match(child) and out and out[-1][:1] == " " and out[-1].strip():
+            out.append("")  # an item after the last one's indented text: Python-Markdown would take it in
+        opener = ITEM_FENCE.match(child) if fence is None else None
+        if opener:  # `1. ```bash`, which Python-Markdown reads as inline code: the item, then its code
+            fence, pad = FENCE.match(child).group(2), ""  # type: ignore[union-attr]  # ITEM_FENCE matched
+            out.extend(
+                [f"{opener['marker']} &#8203;", "", "    " + _knitr_chunk(_line(opener["fence"], child.no), ep, ctx)]
+            )
+            continue
         if fence is not None or m:
             if fence is None:
                 assert m is not None  # no open fence, so this line opened one
@@ -249,9 +332,15 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
                 indent = len(m.group(1).expandtabs(4))
                 pad = " " * (4 - indent) if 0 < indent < 4 else ""
                 child = _knitr_chunk(child, ep, ctx)
+                # R's warnings: the site styles output and error fences; `warning` would show as plain code
+                child = WARNING_FENCE.sub(r"\1output", child)
             elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
                 fence = None
             out.append(pad + child if child.strip() else child)
+            continue
+        empty = EMPTY_ITEM.match(child)
+        if empty:  # `3. ` with the item's code on the next lines: Python-Markdown wants text first
+            out.extend([f"{empty['marker']} &#8203;", ""])
             continue
         h = HEADING.match(child)
         if nested and h:
@@ -268,7 +357,7 @@ def _pandoc_line(line: str, ep: Episode, ctx: Context) -> str:
     if pandoc.inline_r(line) and "inline-r" not in ctx.said:
         ctx.said.add("inline-r")
         ep.notes.append(Note(ctx.line, "inline R code (`r ...`) is shown as code and not run"))
-    return pandoc.rewrite_html(line, lambda message: ep.notes.append(Note(ctx.line, message)))
+    return pandoc.rewrite_html(line, lambda message, counts: ep.notes.append(Note(ctx.line, message, False, counts)))
 
 
 def _knitr_chunk(line: str, ep: Episode, ctx: Context) -> str:
@@ -372,18 +461,27 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
     line = _dashes(line)
     if pandoc.DEFINITION.match(line):
         return links.definition_line(line, ep, ctx)
-    line = SPAN.sub(lambda m: _span(m, ep, ctx), line)
-    line = IMAGE.sub(lambda m: links.image(m, ep, ctx), line)
-    return LINK.sub(lambda m: links.link(m, ep, ctx), line)
+    line = _outside_code(SPAN, line, lambda m: _span(m, ep, ctx))
+    line = _outside_code(IMAGE, line, lambda m: links.image(m, ep, ctx))
+    return _outside_code(LINK, line, lambda m: links.link(m, ep, ctx))
+
+
+def _outside_code(pattern: re.Pattern, line: str, rewrite) -> str:
+    """`pattern.sub(rewrite, line)` for the matches that start outside a code span: a code span
+    shows Markdown as typed (`![logo](x.svg)` stays text), while a link's text may hold one."""
+    spans = [m.span() for m in CODE_SPAN.finditer(line)]
+    return pattern.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in spans) else rewrite(m), line)
 
 
 def _dashes(line: str) -> str:
-    """Pandoc's smart dashes (`---`, `--`, `\\--`), which Python-Markdown prints as typed; code spans keep theirs."""
+    """Pandoc's smart dashes (`---`, `--`, `\\--`) and `\\<` escapes, which Python-Markdown prints as
+    typed; code spans keep theirs."""
     parts = re.split(r"(`+[^`]*`+)", line)
     for i in range(0, len(parts), 2):
         text = parts[i].replace("\\--", "\u2013")
         text = re.sub(r"(?<=\w)---(?=\w)|(?<=\s)---(?=\s)", "\u2014", text)
-        parts[i] = re.sub(r"(?<=\s)--(?=\s)", "\u2013", text)
+        text = re.sub(r"(?<=\s)--(?=\s)", "\u2013", text)
+        parts[i] = text.replace("\\<", "&lt;").replace("\\>", "&gt;")  # Pandoc's escapes; Python-Markdown keeps them
     return "".join(parts)
 
 

@@ -8,6 +8,7 @@ image paths stay valid inside the `with` block.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracksite.commands.importers import carpentries, knitr
+from tracksite.adapter import mkdocsconfig
+from tracksite.commands.importers import carpentries, knitr, report, verify
 
 if TYPE_CHECKING:
     from tracksite.commands.importers.carpentries import Plan, Source
@@ -40,7 +42,11 @@ def planned(
     src = carpentries.read_source(original)
     with tempfile.TemporaryDirectory(prefix="tracksite-import-") as work:
         prepared = knitr.prepare(
-            original, [p.name for p in src.episodes], Path(work), execute=not getattr(args, "no_execute", False)
+            original,
+            [p.name for p in src.episodes],
+            Path(work),
+            execute=not getattr(args, "no_execute", False),
+            allow_errors=getattr(args, "allow_errors", False),
         )
         if prepared is not None:
             src = carpentries.read_source(prepared.root)
@@ -53,3 +59,26 @@ def planned(
 def rerun_hint(args: argparse.Namespace) -> str:
     """The command that brings a later run (with R, or a newer release) into the track."""
     return f"`tracksite import carpentries {args.path} --track {args.track} --update`"
+
+
+def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
+    """After `check`: the learner site built and compared with the source (verify.py), the report."""
+    verified = (
+        verify.verify(root, p, args.track, mkdocsconfig.config_file(root, getattr(args, "config_file", None)))
+        if code == 0
+        else verify.Verified(source=verify.source_counts(p))
+    )
+    if args.report:
+        report.write_report(Path(args.report), p, verified)
+    for error in verified.errors:
+        print(f"error: {error}", file=sys.stderr)
+    if verified.errors:
+        print(
+            f"the import lost or changed what it did not list ({len(verified.errors)} errors above): "
+            "the track is written, look at these pages before you publish them",
+            file=sys.stderr,
+        )
+        return 1
+    if verified.built:
+        print(f"verified: the built learner pages of {len(verified.rendered)} episodes show what their sources hold")
+    return code

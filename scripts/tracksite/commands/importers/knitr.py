@@ -18,6 +18,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracksite.commands.importers import confine, rpackages
+from tracksite.core.statics import MAX_FILE_BYTES
+from tracksite.errors import UserError
+
 # ```{r label, echo=FALSE, fig.alt="..."} (the engine, then the label and options)
 CHUNK_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})\s*\{\s*(?P<engine>[A-Za-z][\w]*)\s*,?\s*(?P<rest>.*?)\}\s*$")
 PIPE_OPTION = re.compile(r"^\s*#\|\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")  # knitr's `#| echo: false`
@@ -53,10 +57,6 @@ knitr::opts_chunk$set(error = TRUE, comment = "", class.output = "output", class
   fig.path = file.path("fig", paste0(slug, "-rendered-")))
 knitr::opts_knit$set(root.dir = getwd(), rmarkdown.pandoc.to = "markdown")
 invisible(knitr::knit(input, output, envir = new.env(), quiet = TRUE, encoding = "UTF-8"))
-"""
-MISSING_R = r"""
-pkgs <- commandArgs(TRUE)
-cat(setdiff(pkgs, rownames(installed.packages())), sep = "\n")
 """
 
 
@@ -155,19 +155,43 @@ def chunks(lines: list[str]) -> list[Chunk]:
     return found
 
 
-def packages(texts: list[str]) -> list[str]:
-    """The R packages the lesson's evaluated R chunks load, in the order they first appear."""
-    found: list[str] = []
-    for text in texts:
+def loads(texts: dict[str, str]) -> list[tuple[str, str]]:
+    """(package, "episodes/NAME:LINE") for each package the evaluated R chunks load, first use."""
+    found: dict[str, str] = {}
+    for name, text in texts.items():
         for chunk in chunks(text.splitlines()):
             if chunk.engine != "r" or not chunk.runs:
                 continue
-            for line in chunk.code:
+            for n, line in enumerate(chunk.code, chunk.start + 2):
                 code = line.split("#", 1)[0]
                 for m in PACKAGE_CALL.finditer(code):
-                    name = m["a"] or m["b"]
-                    if name not in BASE_PACKAGES and name not in found:
-                        found.append(name)
+                    package = m["a"] or m["b"]
+                    if package not in BASE_PACKAGES:
+                        found.setdefault(package, f"episodes/{name}:{n}")
+    return list(found.items())
+
+
+_HEADER_START = re.compile(r"^\s*`{3,}\s*\{\s*[A-Za-z]")
+
+
+def malformed(texts: dict[str, str]) -> list[str]:
+    """ "episodes/NAME:LINE: ..." for each chunk header knitr would not read as one (split over
+    two lines, say): the chunk would swallow what follows it, exercises included."""
+    found = []
+    for name, text in texts.items():
+        fence = ""
+        for n, line in enumerate(text.splitlines(), 1):
+            plain = re.match(r"^\s*(`{3,}|~{3,})", line)
+            if fence:
+                fence = "" if plain and plain.group(1)[0] == fence[0] and not line.strip().strip(fence[0]) else fence
+                continue
+            if _HEADER_START.match(line) and not CHUNK_OPEN.match(line):
+                found.append(
+                    f"episodes/{name}:{n}: the code chunk header `{line.strip()[:60]}` does not close with `}}` on "
+                    "its line (knitr reads a header on one line): join it into one line"
+                )
+            if plain:
+                fence = plain.group(1)
     return found
 
 
@@ -279,24 +303,40 @@ def rscript() -> str | None:
     return shutil.which("Rscript")
 
 
-def prepare(source: Path, episodes: list[str], work: Path, *, execute: bool = True) -> Prepared | None:
+def prepare(
+    source: Path, episodes: list[str], work: Path, *, execute: bool = True, allow_errors: bool = False
+) -> Prepared | None:
     """A copy of the lesson in `work` whose `.Rmd` episodes hold Markdown: knitted when R and
-    knitr are there (and `execute`), else with hidden chunks left out. None: no R Markdown."""
+    knitr are there (and `execute`), else with hidden chunks left out. None: no R Markdown.
+    A chunk header split over lines stops the import (file:line), R or not. When R runs, a
+    package the lesson's code loads and this machine lacks stops it before anything runs, and
+    an R error a missing or older package causes stops it with the chunk's line, unless
+    `allow_errors` (then R's errors are printed where the output would be). Errors the lesson
+    teaches are output, as in the Workbench."""
     rmd = [e for e in episodes if e.lower().endswith(".rmd")]
     if not rmd:
         return None
+    texts = {name: confine.read(source, source / "episodes" / name) for name in rmd}
+    broken = malformed(texts)
+    if broken:
+        raise UserError("\n".join(broken))
     copy = work / source.name
     shutil.copytree(
-        source, copy, symlinks=True, ignore=shutil.ignore_patterns(".git", "site", "renv", ".Rproj.user", "*.knit.md")
+        source,
+        copy,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(".git", "site", "renv", ".Rproj.user", "*.knit.md"),
+        copy_function=_copy_small,
     )
     folder = copy / "episodes"
-    texts = {name: (folder / name).read_text(encoding="utf-8", errors="replace") for name in rmd}
     prepared = Prepared(copy)
-    runner = _runner(work, packages(list(texts.values())), prepared) if execute else None
-    if not execute:
+    runner = None
+    if execute:
+        runner = _runner(work, rpackages.needs(source, loads(texts)), prepared, allow_errors)
+    else:
         prepared.why_not = "--no-execute was given"
     for name in rmd:
-        if runner and _knit(runner, folder, name, prepared):
+        if runner and _knit(runner, folder, name, prepared, allow_errors):
             continue
         text, missing = without_r(texts[name])
         (folder / name).write_text(text, encoding="utf-8")
@@ -304,50 +344,103 @@ def prepare(source: Path, episodes: list[str], work: Path, *, execute: bool = Tr
     return prepared
 
 
-def _runner(work: Path, needed: list[str], prepared: Prepared) -> list[str] | None:
+def _copy_small(src: str, dst: str) -> None:
+    """Copy a file of the lesson; one too large to publish is linked instead (R may still read
+    it), so a 3 GB file nobody uses costs neither the time nor the disk of a copy."""
+    if Path(src).stat().st_size > MAX_FILE_BYTES:
+        Path(dst).symlink_to(Path(src).resolve())
+    else:
+        shutil.copy2(src, dst)
+
+
+def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors: bool) -> list[str] | None:
     """The command that knits one episode, or None (with the reason) when R or knitr is missing."""
     rs = rscript()
+    loaded = [name for name in needs.wanted if name in needs.loaded]
     if rs is None:
         prepared.why_not = "R is not installed (no Rscript on the PATH)"
-        prepared.missing_packages = needed
+        prepared.missing_packages = loaded
         return None
-    check = work / "missing-packages.R"
-    check.write_text(MISSING_R, encoding="utf-8")
-    try:
-        run = subprocess.run(
-            [rs, "--no-init-file", str(check), "knitr", *needed], capture_output=True, text=True, timeout=300
+    needs.want("knitr", "", "the import (it runs R Markdown with knitr)")
+    short = rpackages.check(rs, needs, work)
+    if short.failed:
+        prepared.why_not = f"R could not be started ({short.failed})"
+        return None
+    if any(name == "knitr" for name, _ in short.missing):
+        prepared.why_not = "the R package knitr is not installed"
+        prepared.missing_packages = [name for name, _ in short.blocking(needs) if name != "knitr"]
+        return None
+    prepared.missing_packages = [name for name, _ in short.blocking(needs)]
+    prepared.problems.extend(short.lines(needs))
+    if prepared.missing_packages and not allow_errors:
+        raise UserError(
+            "the lesson's R code loads packages this machine does not have, so its chunks would print R's "
+            "errors instead of their output:\n"
+            + "\n".join(f"{where}: {name}" for name, where in short.blocking(needs))
+            + f"\ninstall them (Debian: apt-get install {debian_names(prepared.missing_packages)}) and run the "
+            "import again; or import with --allow-errors to publish R's errors, or --no-execute to run nothing. "
+            "Nothing was written"
         )
-    except (OSError, subprocess.TimeoutExpired) as e:
-        prepared.why_not = f"R could not be started ({e})"
-        return None
-    missing = run.stdout.split()
-    if run.returncode != 0 or "knitr" in missing:
-        prepared.why_not = (
-            "the R package knitr is not installed"
-            if run.returncode == 0
-            else (f"R failed to start: {_last(run.stderr)}")
-        )
-        prepared.missing_packages = [m for m in missing if m != "knitr"]
-        return None
-    prepared.missing_packages = missing
     script = work / "knit-episode.R"
     script.write_text(KNIT_R, encoding="utf-8")
     return [rs, "--no-init-file", str(script)]
 
 
-def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared) -> bool:
+# R's messages for a package that is missing or too old: the machine's fault, never the lesson's
+ENVIRONMENT_ERROR = re.compile(
+    r"there is no package called .(?P<a>[\w.]+).|"
+    r"namespace .(?P<b>[\w.]+). [\w.-]+ is (?:already loaded|being loaded), but [^\n]* is required|"
+    r"package .(?P<c>[\w.]+). was built under R version|"
+    r"package or namespace load failed for .(?P<d>[\w.]+)."
+)
+
+
+def _environment_errors(knitted: str, name: str, lines: list[int]) -> list[str]:
+    """ "episodes/NAME:LINE: the package X: R's message" for each error block of the knitted
+    episode that a missing or older package caused. Errors the lesson teaches are left alone:
+    sandpaper, like knitr, shows every error as output, so lessons rarely mark them error=TRUE."""
+    found, output = [], False  # inside an output, error or warning fence: what R printed
+    for n, line in enumerate(knitted.splitlines(), 1):
+        fence = re.match(r"^\s*`{3,}\s*(\w*)", line)
+        if fence:
+            output = not output and fence.group(1) in ("output", "error", "warning")
+            continue
+        m = ENVIRONMENT_ERROR.search(line) if output else None
+        if m:
+            package = m["a"] or m["b"] or m["c"] or m["d"]
+            found.append(
+                f"episodes/{name}:{lines[min(n, len(lines) - 1)]}: the R package {package}: {line.strip()[:160]}"
+            )
+    return found
+
+
+_QUITTING = re.compile(r"Quitting from lines (\d+)(?:-\d+)?")
+
+
+def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared, allow_errors: bool) -> bool:
     """Knit one episode in its own R process, from the episodes folder, as sandpaper does."""
     slug = re.sub(r"\.[Rr]md$", "", name)
     out = folder / f"{slug}.knit.md"
     try:
         run = subprocess.run(
-            [*runner, name, out.name, slug, FALLBACK_ALT], cwd=folder, capture_output=True, text=True, timeout=TIMEOUT
+            [*runner, name, out.name, slug, FALLBACK_ALT],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
         )
         failed = "" if run.returncode == 0 and out.is_file() else _last(run.stderr) or "knitr wrote nothing"
+        quitting = _QUITTING.search(run.stderr)
     except subprocess.TimeoutExpired:
-        failed = f"knitr did not finish within {TIMEOUT // 60} minutes"
+        failed, quitting = f"knitr did not finish within {TIMEOUT // 60} minutes", None
     except OSError as e:
-        failed = str(e)
+        failed, quitting = str(e), None
+    if failed and not allow_errors:
+        raise UserError(
+            f"episodes/{name}:{quitting.group(1) if quitting else 1}: knitr could not run the episode: {failed}\n"
+            "fix the lesson or this machine's R, or import with --allow-errors to import it without its "
+            "output, or --no-execute to run nothing. Nothing was written"
+        )
     if failed:
         prepared.problems.append(
             f"episodes/{name}: knitr could not run the episode ({failed}); it is imported without its output"
@@ -356,6 +449,15 @@ def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared) -> boo
     text = tidy_knitted(out.read_text(encoding="utf-8", errors="replace"))
     out.unlink()
     prepared.line_maps[name] = line_map((folder / name).read_text(encoding="utf-8", errors="replace"), text)
+    environment = _environment_errors(text, name, prepared.line_maps[name])
+    if environment and not allow_errors:
+        raise UserError(
+            "R's errors here come from this machine, not from the lesson:\n"
+            + "\n".join(environment)
+            + "\ninstall or update those packages and run the import again, or import with --allow-errors to "
+            "publish R's errors, or --no-execute to run nothing. Nothing was written"
+        )
+    prepared.problems.extend(f"{e} (published, --allow-errors)" for e in environment)
     (folder / name).write_text(text, encoding="utf-8")
     prepared.executed.append(name)
     unnamed = text.count(f"{{alt='{FALLBACK_ALT} (chunk ")

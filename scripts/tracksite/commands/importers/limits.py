@@ -26,13 +26,14 @@ def shorten(text: str, limit: int) -> str:
 
 
 def fit_episode(ep, title: str, note) -> str:
-    """Fit `ep`'s lists in place; return the title to use. `note(message)` reports a change."""
+    """Fit `ep`'s lists in place; return the title to use. `note(message, counts)` reports a change
+    (counts: what it takes from the lesson header's lists, counting.py)."""
     fields = schema.LESSON.by_name()
     title_spec = fields["title"].spec
     assert isinstance(title_spec, Text)  # the lesson schema declares the title as text
     title_limit = title_spec.max_length
     if len(title) > title_limit:
-        note(f"the title is longer than {title_limit} characters; shortened")
+        note(f"the title is longer than {title_limit} characters; shortened", None)
         title = shorten(title, title_limit)
     extra: list[str] = []
     for name, heading in (
@@ -44,12 +45,13 @@ def fit_episode(ep, title: str, note) -> str:
         items = getattr(ep, name)
         length = getattr(spec.item, "max_length", None) if isinstance(spec, ListOf) else None
         if length and any(len(i) > length for i in items):
-            note(f"{name}: an item longer than {length} characters was shortened")
+            note(f"{name}: an item longer than {length} characters was shortened", None)
             items[:] = [shorten(i, length) for i in items]
         limit = getattr(spec, "max_items", None)
         if limit and len(items) > limit:
             note(
-                f"{name}: {len(items)} items, {limit} fit the lesson header; the rest are listed at the end of the lesson"
+                f"{name}: {len(items)} items, {limit} fit the lesson header; the rest are listed at the end of the lesson",
+                {name: limit - len(items)},
             )
             extra += ["", f"**{heading}**", "", *(f"- {i}" for i in items[limit:])]
             del items[limit:]

@@ -27,11 +27,12 @@ from tracksite.core.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
 if TYPE_CHECKING:
     from tracksite.commands.importers.episode import Context, Episode
 
-IMAGE = re.compile(r"!\[(?P<cap>[^\]]*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
-ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>[^']*)'|"(?P<b>[^"]*)")""")
-LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)\)")
+IMAGE = re.compile(r"!\[(?P<cap>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
+ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>(?:[^'\\]|\\.)*)'|"(?P<b>(?:[^"\\]|\\.)*)")""")
+LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)\s]+)\)")
 _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#)", re.I)
 _REMOTE_SRC = re.compile(r"^[a-z]+:", re.I)  # an image that is not a file of the lesson
+LOST_LINK = {"links": -1}
 IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif"}
 
 
@@ -42,10 +43,11 @@ class Note:
     line: int
     message: str
     warning: bool = False  # a problem of the source lesson (a broken link, a missing figure), not a change
+    counts: dict[str, int] | None = None  # what the change adds to or takes from the page's counts (counting.py)
 
 
-def note(ep: Episode, ctx: Context, message: str, *, warning: bool = False) -> None:
-    ep.notes.append(Note(ctx.line, message, warning))
+def note(ep: Episode, ctx: Context, message: str, *, warning: bool = False, counts: dict | None = None) -> None:
+    ep.notes.append(Note(ctx.line, message, warning, counts))
 
 
 def has_caption(line: str) -> bool:
@@ -62,8 +64,14 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
     caption, src, attrs = m.group("cap").strip(), m.group("src"), m.group("attrs") or ""
     alt_m = ALT_ATTR.search(attrs)
     alt = (alt_m.group("a") if alt_m.group("a") is not None else alt_m.group("b")) if alt_m else None
+    alt = re.sub(r"\\(.)", r"\1", alt) if alt else alt  # Pandoc escapes a quote inside the quotes: `\'`
     if _REMOTE_SRC.match(src):
-        note(ep, ctx, f"remote image {src} is kept as a link: the site's CSP blocks third-party images")
+        note(
+            ep,
+            ctx,
+            f"remote image {src} is kept as a link: the site's CSP blocks third-party images",
+            counts={"figures": -1, "links": 1},
+        )
         return f"[{caption or alt or src}]({src})"
     name = src.rsplit("/", 1)[-1]
     if not alt:
@@ -72,7 +80,13 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
     alt = alt.replace("[", "(").replace("]", ")")
     found = _find(ctx, src)
     if found is None:
-        note(ep, ctx, f"image {src} is not in the source lesson; replaced by its alt text", warning=True)
+        note(
+            ep,
+            ctx,
+            f"image {src} is not in the source lesson; replaced by its alt text",
+            warning=True,
+            counts={"figures": -1},
+        )
         return f"*(Image not available: {alt})*"
     name = beside_page(ctx, found.path, name) if found.path is not None else name
     ep.images.append(src)
@@ -88,14 +102,15 @@ def link(m: re.Match, ep: Episode, ctx: Context) -> str:
     return f"[{text}]({new})" if new is not None else text
 
 
-def rewrite_target(target: str, ep: Episode, ctx: Context) -> str | None:
-    """The target a link has in the imported track; None when it is kept as text (reported)."""
+def rewrite_target(target: str, ep: Episode, ctx: Context, lost: dict | None = LOST_LINK) -> str | None:
+    """The target a link has in the imported track; None when it is kept as text (reported, with
+    `lost` as what the page loses: a link, or nothing where a definition line stays as `#`)."""
     if _SCHEME.match(target):
         return target
     found = _find(ctx, target)
     if found is None:
         where = "the lesson's files" if ctx.layout is not None else "the site"
-        note(ep, ctx, f"link to {target} points nowhere in {where}; its text is kept", warning=True)
+        note(ep, ctx, f"link to {target} points nowhere in {where}; its text is kept", warning=True, counts=lost)
         return None
     anchor = f"#{found.anchor}" if found.anchor else ""
     if found.kind == "episode":
@@ -107,17 +122,22 @@ def rewrite_target(target: str, ep: Episode, ctx: Context) -> str | None:
         return (f"{name}" if ctx.page == "learners" else f"../learners/{name}") + anchor
     if found.kind in ("instructor", "profile"):
         if ctx.notes_lesson is None:
-            note(ep, ctx, f"link to {target}: the instructor pages have no page of their own; its text is kept")
+            note(
+                ep,
+                ctx,
+                f"link to {target}: the instructor pages have no page of their own; its text is kept",
+                counts=lost,
+            )
             return None
         note(ep, ctx, f"link to {target}: the instructor pages are in the instructor notes of the first lesson")
         return f"lesson:{ctx.notes_lesson}"
     if found.kind == "home":
         return f"track:{ctx.track}"
     assert found.path is not None
-    return _download(found, target, ep, ctx)
+    return _download(found, target, ep, ctx, lost)
 
 
-def _download(found: Target, target: str, ep: Episode, ctx: Context) -> str | None:
+def _download(found: Target, target: str, ep: Episode, ctx: Context, lost: dict | None) -> str | None:
     """A file to publish: a figure goes beside the page, anything else under docs/<track>/."""
     path = found.path
     suffix = path.suffix.lower()
@@ -126,6 +146,7 @@ def _download(found: Target, target: str, ep: Episode, ctx: Context) -> str | No
             ep,
             ctx,
             f"{target} is not a file type the site publishes; the link is kept as text: share the file another way",
+            counts=lost,
         )
         return None
     limit = MAX_DATA_BYTES if suffix in DATA_SUFFIXES | {".svg", ".html", ".htm"} else MAX_FILE_BYTES
@@ -134,6 +155,7 @@ def _download(found: Target, target: str, ep: Episode, ctx: Context) -> str | No
             ep,
             ctx,
             f"{target} is larger than the site publishes ({limit:,} bytes for this type); the link is kept as text",
+            counts=lost,
         )
         return None
     anchor = f"#{found.anchor}" if found.anchor else ""
@@ -144,6 +166,7 @@ def _download(found: Target, target: str, ep: Episode, ctx: Context) -> str | No
                 ctx,
                 f"{target} is not a file type the site publishes (images, data files and downloads); "
                 "the link is kept as text: share the file another way",
+                counts=lost,
             )
             return None
         return beside_page(ctx, path, path.name) + anchor
@@ -207,7 +230,7 @@ def definition_line(line: str, ep: Episode, ctx: Context) -> str:
     m = pandoc.DEFINITION.match(line)
     if m is None or _SCHEME.match(m["target"]):
         return line
-    target = rewrite_target(m["target"], ep, ctx)
+    target = rewrite_target(m["target"], ep, ctx, lost=None)
     if target is None:
         return f"[{m['ref']}]: #"  # keeps `[text][ref]` a link on the page rather than raw brackets
     return f"[{m['ref']}]: {target}{m['title'] or ''}"

@@ -15,6 +15,7 @@ Each page's links and figures are resolved like an episode's (links.py, workbenc
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,13 +34,12 @@ if TYPE_CHECKING:
 
 
 def credit(src: Source, *, markdown: bool = False) -> str:
-    """The attribution the licence asks for; in a page body (`markdown`) the address is a link."""
-    where = (f" (<{src.url}>)" if markdown else f" ({src.url})") if src.url else ""
+    """The attribution the licence asks for; in a page body (`markdown`) the title links to the
+    source (a printed cheatsheet adds a link's address after it: the address shows once)."""
+    title = f"[{src.title}]({src.url})" if markdown and src.url else src.title
+    where = f" ({src.url})" if src.url and not markdown else ""
     who = f"{src.authors} and The Carpentries" if src.authors else "The Carpentries and its contributors"
-    return (
-        f'Adapted from "{src.title}"{where} by {who}, '
-        f"licensed {src.licence}. Changes: converted to tracksite's format."
-    )
+    return f'Adapted from "{title}"{where} by {who}, licensed {src.licence}. Changes: converted to tracksite\'s format.'
 
 
 _TERM = re.compile(
@@ -75,6 +75,8 @@ def report(plan: Plan, src: Source, page: Path, ep: Episode) -> None:
     rel = page.relative_to(src.root)
     for n in ep.notes:
         (plan.warnings if n.warning else plan.notes).append(f"{rel}:{n.line}: {n.message}")
+        if n.counts:
+            plan.changes.setdefault(rel.as_posix(), Counter()).update(n.counts)
 
 
 def _title(meta, fallback: str) -> str:
@@ -114,7 +116,7 @@ def introduction(src: Source, track: str, slugs: dict[str, str], plan: Plan, not
     if not index.is_file():
         return None
     ep = learner_page(src, index, track, slugs, plan, notes_lesson=notes_lesson, name="index.md", title="Introduction")
-    return first_sentences(ep.body, 400)
+    return first_sentences(ep.learner_body, 400)
 
 
 def first_sentences(body: str, limit: int) -> str | None:
@@ -150,6 +152,7 @@ def instructor_notes(
         notes = convert(md.body, md.body_line, ctx)
         body = unwrap_blocks(notes.body)  # one flat instructor block: no block may open inside it
         rel = page.relative_to(src.root)
+        plan.instructor_text.setdefault(rel.as_posix(), []).append(body)
         ep.body += f"\n//// instructor\n**{_title(md.meta, page.stem)}** (from the source lesson's `{rel}`)\n\n{body.strip()}\n////\n"
         publish(plan, ctx, track, f"lessons/{track}/{slug}")
         report(plan, src, page, notes)

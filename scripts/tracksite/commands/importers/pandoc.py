@@ -29,9 +29,12 @@ def rewrite_html(line: str, note) -> str:
         src = attrs.get("src", "")
         what = m.group(1).lower()
         if src.startswith(("https://", "http://")):
-            note(f"an embedded <{what}> became a link to {src}: the site shows no content from other sites")
+            note(
+                f"an embedded <{what}> became a link to {src}: the site shows no content from other sites",
+                {"links": 1},
+            )
             return f"[{attrs.get('title') or 'Open the embedded content'}]({src})"
-        note(f"an embedded <{what}> was left out: the site runs no embedded content")
+        note(f"an embedded <{what}> was left out: the site runs no embedded content", None)
         return ""
 
     def image(m: re.Match) -> str:
@@ -53,7 +56,8 @@ def inline_r(line: str) -> bool:
 
 def grid_tables(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
     """Grid tables whose cells are one line each, as pipe tables (same number of lines, so line
-    numbers stay right); others are kept and reported. Returns the lines and (index, message)."""
+    numbers stay right); others are kept (as text: one table fewer on the page) and reported.
+    Returns the lines and (index, message)."""
     out, notes, i = list(lines), [], 0
     while i < len(lines):
         if not _GRID_RULE.match(lines[i]):

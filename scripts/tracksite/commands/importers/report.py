@@ -1,10 +1,9 @@
-"""`--report FILE`: what each episode held in the source and what its imported lesson holds.
+"""`--report FILE`: what each episode held in the source and what its built learner page shows.
 
-The two sides are counted by two small parsers of their own formats (the Workbench's fenced
-divs, code fences, images and links; tracksite's `///` blocks, front matter and fences), never
-by the converter, so an element the conversion lost or added shows up as a difference. For an R
-Markdown episode the source is what the Workbench would show: the knitted Markdown when R ran,
-else the `.Rmd` with its hidden chunks (`include=FALSE`, `echo=FALSE`) not counted.
+The counts are verify.py's: the source counted by its own small parser (counting.py), the page
+counted in the HTML the strict build wrote, and between them the changes the import listed with
+file:line and reason. `differences` holds what the page shows that neither the source nor a
+listed change explains; each is also an error of the import.
 """
 
 from __future__ import annotations
@@ -14,144 +13,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
-from tracksite.commands.importers import knitr
-
-KEYS = (
-    "objectives",
-    "questions",
-    "keypoints",
-    "challenges",
-    "solutions",
-    "hints",
-    "code_blocks",
-    "output_blocks",
-    "figures",
-    "links",
-)
-OUTPUT_INFO = {"output", "error", "warning", "message"}
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*\{?\s*\.?(?P<info>[\w+-]*)")
-DIV = re.compile(r"^\s*:{3,}\s*(?:\{[^}]*?\.(?P<a>[\w-]+)[^}]*\}|(?P<b>[A-Za-z][\w-]*))\s*:*\s*$")
-DIV_END = re.compile(r"^\s*:{3,}\s*$")
-BLOCK = re.compile(r"^\s*(?P<slashes>/{3,})\s*(?P<name>[\w-]+)\s*(?:\|\s*(?P<title>.*?))?\s*$")
-BLOCK_END = re.compile(r"^\s*/{3,}\s*$")
-ITEM = re.compile(r"^( {0,1})(?:[-*+]|\d+\.)\s+\S")
-HEADING = re.compile(r"^#{1,6}\s")
-IMAGE = re.compile(r"!\[[^\]]*\]\([^)]+\)|<img\b", re.I)
-LINK = re.compile(r"(?<![!\\])\[[^\]]+\](?:\([^)]+\)|\[[^\]]*\])|<https?://[^>\s]+>")
-LIST_FIELDS = {"objectives": "objectives", "questions": "questions", "keypoints": "keypoints"}
-# The lesson's instructor pages, added to the first lesson's instructor block: not from the episode.
-ADDED_PAGES = re.compile(r"^(/{3,}) instructor\n\*\*[^\n]*\(from the source lesson's `[^`]*`\).*?^\1\s*$", re.M | re.S)
-MORE = {"**More objectives**": "objectives", "**More questions**": "questions", "**More key points**": "keypoints"}
-
-
-def _inline(counts: Counter, line: str) -> None:
-    plain = re.sub(r"`+[^`]*`+", "", line)
-    counts["figures"] += len(IMAGE.findall(plain))
-    counts["links"] += len(LINK.findall(re.sub(r"!\[[^\]]*\]\([^)]+\)", "", plain)))
-
-
-def count_source(text: str) -> Counter:
-    """Counts in Workbench Markdown (front matter, if any, already removed or skipped)."""
-    counts: Counter = Counter()
-    stack: list[list] = []  # [kind, seen_solution]
-    fence = None
-    for line in _body(text).splitlines():
-        if fence:
-            fence = None if re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", line) else fence
-            continue
-        f = FENCE.match(line)
-        if f:
-            fence = f.group(1)
-            counts["output_blocks" if f["info"].lower() in OUTPUT_INFO else "code_blocks"] += 1
-            continue
-        d = DIV.match(line)
-        if d and not DIV_END.match(line):
-            kind = (d["a"] or d["b"]).lower()
-            if stack and kind == "solution":
-                stack[-1][1] = True
-            stack.append([kind, False])
-            key = {"challenge": "challenges", "solution": "solutions", "hint": "hints"}.get(kind)
-            if key:
-                counts[key] += 1
-            continue
-        if DIV_END.match(line) and stack:
-            stack.pop()
-            continue
-        kind = stack[-1][0] if stack else ""
-        if kind in LIST_FIELDS and ITEM.match(line):
-            counts[LIST_FIELDS[kind]] += 1
-        elif kind == "challenge" and stack[-1][1] and HEADING.match(line):
-            counts["challenges"] += 1  # a second titled exercise in one challenge box
-            stack[-1][1] = False
-        _inline(counts, line)
-    return counts
-
-
-def count_rmd(text: str) -> Counter:
-    """Counts in an R Markdown file that was not run: what learners would see of its code."""
-    shown, _ = knitr.without_r(text)
-    return count_source(shown)
-
-
-def count_result(text: str) -> Counter:
-    """Counts in an imported lesson.md: its front-matter lists, `///` blocks, fences, images, links."""
-    counts: Counter = Counter()
-    meta, body = _front(text)
-    for key in LIST_FIELDS:
-        counts[key] += len(meta.get(key) or [])
-    if str((meta.get("objectives") or [""])[0]).startswith("work through the episode"):
-        counts["objectives"] -= 1  # the import's stand-in for a lesson that states none
-    fence: str | None = None
-    more = None
-    for line in ADDED_PAGES.sub("", body).splitlines():
-        if fence:
-            fence = None if re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", line) else fence
-            continue
-        f, b = FENCE.match(line), BLOCK.match(line)
-        if f:
-            fence = f.group(1)
-            counts["output_blocks" if f["info"].lower() in OUTPUT_INFO else "code_blocks"] += 1
-        elif b:
-            block_key = _block_key(b["name"].lower(), (b["title"] or "").strip().lower())
-            if block_key:
-                counts[block_key] += 1
-        elif line.strip() in MORE:
-            more = MORE[line.strip()]
-        elif more and ITEM.match(line):
-            counts[more] += 1
-        else:
-            more = None if line.strip() else more
-            _inline(counts, line)
-    return +counts
-
-
-def _block_key(name: str, title: str) -> str | None:
-    if name == "exercise":
-        return "challenges"
-    if name == "solution" or (name == "details" and title == "solution"):
-        return "solutions"
-    if name == "hint" or title.startswith("hint"):
-        return "hints"
-    return None
-
-
-def _body(text: str) -> str:
-    return _front(text)[1]
-
-
-def _front(text: str) -> tuple[dict, str]:
-    if text.startswith("---"):
-        parts = text.split("\n---", 1)
-        if len(parts) == 2:
-            try:
-                meta = yaml.safe_load(parts[0][3:])
-            except yaml.YAMLError:
-                meta = {}
-            return (meta if isinstance(meta, dict) else {}), parts[1].split("\n", 1)[-1]
-    return {}, text
-
+from tracksite.commands.importers.counting import KEYS
 
 NO_EQUIVALENT = re.compile(
     r"no tracksite equivalent|kept as (?:plain )?text|left out|not found|not available|"
@@ -160,29 +22,20 @@ NO_EQUIVALENT = re.compile(
 )
 
 
-def build(p) -> dict:
-    """The report of a planned import (flow.Planned): per episode, both counts and the notes."""
+def build(p, verified) -> dict:
+    """The report of an import (flow.Planned, verify.Verified): per episode, the counts and notes."""
     prepared = p.prepared
     episodes = []
     for path in p.src.episodes:
         rel = path.relative_to(p.src.root).as_posix()
-        original = (p.original / rel).read_text(encoding="utf-8", errors="replace")
-        if prepared and path.name in prepared.executed:
-            source = count_source(path.read_text(encoding="utf-8", errors="replace"))  # the knitted episode
-        elif path.suffix.lower() == ".rmd":
-            source = count_rmd(original)
-        else:
-            source = count_source(original)
-        lesson = p.plan.sources.get(rel, "")
-        result = count_result(str(p.plan.files.get(lesson, "")))
+        source, listed = verified.source.get(rel, Counter()), verified.listed.get(rel, Counter())
         entry: dict = {
             "source": rel,
-            "lesson": lesson,
-            "source_counts": {k: source.get(k, 0) for k in KEYS},
-            "result_counts": {k: result.get(k, 0) for k in KEYS},
-        }
-        entry["differences"] = {
-            k: [source.get(k, 0), result.get(k, 0)] for k in KEYS if source.get(k, 0) != result.get(k, 0)
+            "lesson": p.plan.sources.get(rel, ""),
+            "source_counts": {k: source[k] for k in KEYS},
+            "listed_changes": {k: listed[k] for k in KEYS if listed[k]},
+            "page_counts": ({k: verified.rendered[rel][k] for k in KEYS} if rel in verified.rendered else None),
+            "differences": verified.differences(rel),
         }
         if prepared and path.name in prepared.unrun:
             u = prepared.unrun[path.name]
@@ -212,16 +65,18 @@ def build(p) -> dict:
     return report
 
 
-def write_report(path: Path, p) -> dict:
+def write_report(path: Path, p, verified) -> dict:
     """Write the JSON report and print the counts that differ; returns the report."""
-    report = build(p)
+    report = build(p, verified)
     path.parent.mkdir(parents=True, exist_ok=True)
+    differ = [(e["source"], k, c) for e in report["episodes"] for k, c in e["differences"].items()]
+    for source, key, (s, expected, shown) in differ:
+        listed = f" ({expected} after the listed changes)" if expected != s else ""
+        print(f"report: {source}: {key.replace('_', ' ')}: {s} in the source{listed}, {shown} on the built page")
+    report["errors"] = verified.errors
     path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    differ = [(e["source"], k, s, r) for e in report["episodes"] for k, (s, r) in e["differences"].items()]
-    for source, key, s, r in differ:
-        print(f"report: {source}: {key.replace('_', ' ')}: {s} in the source, {r} in the lesson")
     print(
-        f"report: {len(report['episodes'])} episode(s) counted, {len(differ)} count(s) differ; "
+        f"report: {len(report['episodes'])} episode(s) counted, {len(differ)} count(s) differ from the built pages; "
         f"{len(report['no_equivalent'])} element(s) had no equivalent; written to {path}"
     )
     return report

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands import changes
-from tracksite.commands.importers import carpentries, flow, report
+from tracksite.commands.importers import carpentries, flow
+from tracksite.core.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 
 RECORD = ".import"
@@ -85,8 +86,17 @@ def source_version(path: Path) -> dict[str, str]:
     sha = hashlib.sha256()
     for p in sorted(path.rglob("*")):
         rel = p.relative_to(path)
-        if p.is_file() and not any(part.startswith(".") or part in ("site", "renv") for part in rel.parts):
-            sha.update(rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+        if (
+            p.is_symlink()
+            or not p.is_file()
+            or any(part.startswith(".") or part in ("site", "renv") for part in rel.parts)
+        ):
+            continue
+        size = p.stat().st_size
+        sha.update(rel.as_posix().encode() + b"\0" + str(size).encode() + b"\0")
+        if size <= MAX_FILE_BYTES:  # a file too large to publish is not read, only its size counts
+            with p.open("rb") as f:
+                sha.update(hashlib.file_digest(f, "sha256").digest())
     info["digest"] = sha.hexdigest()
     return info
 
@@ -95,8 +105,22 @@ def version_label(info: dict) -> str:
     return info.get("describe") or info.get("citation-version") or f"digest {str(info.get('digest', ''))[:12]}"
 
 
-def record_files(files: dict[str, bytes], source: dict, executed: list[str], folder: Path) -> None:
-    """Write a record (record.json and the text files' base copies) into `folder`."""
+def upstream_name(rel: str) -> str:
+    """Where --keep-yours keeps upstream's version of a file: beside it, hidden (never published,
+    never read as a page): `lessons/t/x/.lesson.upstream.md`."""
+    path = Path(rel)
+    return (path.parent / f".{path.stem}.upstream{path.suffix}").as_posix()
+
+
+def record_files(
+    files: dict[str, bytes], source: dict, executed: list[str], folder: Path, pending: dict[str, bytes] | None = None
+) -> None:
+    """Write a record (record.json and the text files' base copies) into `folder`; `pending`:
+    upstream versions kept beside files by --keep-yours, offered again by the next update."""
+    for rel, data in (pending or {}).items():
+        target = folder / "upstream" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     for rel, data in files.items():
         if is_text(data):
             target = folder / "base" / rel
@@ -108,18 +132,15 @@ def record_files(files: dict[str, bytes], source: dict, executed: list[str], fol
         "executed": executed,
         "imported": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "files": {rel: digest(data) for rel, data in sorted(files.items())},
+        "pending": sorted(pending or {}),
     }
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "record.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
-def save_record(root: Path, track: str, source: dict, executed: list[str]) -> None:
-    """After a first import: what it wrote is the base of the next update."""
-    final = root / "lessons" / track / RECORD
-    tmp = final.with_name(RECORD + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    record_files(tree(root, track), source, executed, tmp)
-    tmp.rename(final)
+def save_record(staged: Path, track: str, source: dict, executed: list[str]) -> None:
+    """At a first import, into the staged track: what it writes is the base of the next update."""
+    record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD)
 
 
 def load_record(root: Path, track: str) -> tuple[dict, dict[str, bytes]]:
@@ -148,6 +169,7 @@ class Outcome:
     taken: int = 0
     kept: int = 0
     merged: int = 0
+    conflicted: set[str] = field(default_factory=set)  # the files of the conflicts
 
 
 def merge(hashes: dict[str, str], texts: dict[str, bytes], ours: dict[str, bytes], theirs: dict[str, bytes]) -> Outcome:
@@ -168,14 +190,18 @@ def merge(hashes: dict[str, str], texts: dict[str, bytes], ours: dict[str, bytes
         elif mine is None or new is None:
             what = "deleted here and changed upstream" if mine is None else "changed here and deleted upstream"
             out.conflicts.append(f"{rel}:1: {what}")
+            out.conflicted.add(rel)
         elif is_text(mine) and is_text(new) and (base is None or rel in texts):
             merged, lines = merge_text(mine, texts.get(rel, b""), new)
             out.conflicts.extend(f"{rel}:{n}: changed here and upstream" for n in lines)
-            if not lines:
+            if lines:
+                out.conflicted.add(rel)
+            else:
                 out.writes[rel] = merged
                 out.merged += 1
         else:
             out.conflicts.append(f"{rel}:1: a binary file changed here and upstream")
+            out.conflicted.add(rel)
     return out
 
 
@@ -249,12 +275,25 @@ def base_number(texts: dict[str, bytes], track: str) -> int | None:
 
 
 def apply(
-    root: Path, track: str, outcome: Outcome, theirs: dict[str, bytes], source: dict, executed: list[str]
+    root: Path,
+    track: str,
+    outcome: Outcome,
+    theirs: dict[str, bytes],
+    source: dict,
+    executed: list[str],
+    base: dict[str, bytes] | None = None,
 ) -> None:
-    """Every change through one journal (all or nothing); the record becomes the new base."""
+    """Every change through one journal (all or nothing); the record becomes the new base, except
+    for the files whose upstream version --keep-yours set aside: their base stays (`base`, the
+    last one), so the next update still sees upstream's change there until it is taken or dropped."""
     work = root / f".tracksite-update-{track}"
     shutil.rmtree(work, ignore_errors=True)
-    record_files(theirs, source, executed, work / "record")
+    pending = {rel: theirs[rel] for rel in outcome.conflicted if rel in theirs}
+    files = {rel: data for rel, data in theirs.items() if rel not in pending}
+    files.update({rel: data for rel, data in (base or {}).items() if rel in pending})
+    for rel, data in pending.items():
+        outcome.writes[upstream_name(rel)] = data
+    record_files(files, source, executed, work / "record", pending)
     journal = changes.Changes(root)
     for rel, data in outcome.writes.items():
         journal.write(root / rel, data)
@@ -291,20 +330,42 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
         source = source_version(p.original)
         executed = p.prepared.executed if p.prepared else []
         ours = tree(root, track)
-        outcome = merge(
-            record["files"], texts, {k: v for k, v in ours.items() if k in record["files"] or k in theirs}, theirs
-        )
-        if args.report:
-            report.write_report(Path(args.report), p)
+        hashes = _settle_pending(root, track, record, texts)
+        outcome = merge(hashes, texts, {k: v for k, v in ours.items() if k in hashes or k in theirs}, theirs)
+        for rel in record.get("pending") or []:
+            if rel not in outcome.conflicted and (root / upstream_name(rel)).exists():
+                outcome.removes.append(upstream_name(rel))  # taken: upstream's copy is done with
         _say(args, p, record, source, outcome)
         if outcome.conflicts and not args.keep_yours:
             return 1
-        apply(root, track, outcome, theirs, source, executed)
-    print(
-        f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
-        f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
-    )
-    return carpentries._check(root)
+        idle = not (outcome.writes or outcome.removes or outcome.conflicted or record.get("pending"))
+        if idle and record.get("source") == source and record.get("executed") == executed:
+            print(f"lessons/{track} is up to date with {version_label(source)}: nothing was written")
+            return carpentries._check(root)
+        apply(root, track, outcome, theirs, source, executed, texts)
+        print(
+            f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
+            f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
+        )
+        code = carpentries._check(root)
+        if outcome.kept or outcome.merged or outcome.conflicts:
+            print("note: the built pages were not compared with the source: the track holds your own edits")
+            return code
+        return flow.finish(args, root, p, code)
+
+
+def _settle_pending(root: Path, track: str, record: dict, texts: dict[str, bytes]) -> dict[str, str]:
+    """The base hashes for this update. Where --keep-yours set upstream's version aside and the
+    instructor has since deleted it (taken by hand or dropped), that version becomes the base:
+    it is not offered again. Where it is still there, the old base stays: it is offered again."""
+    hashes = dict(record["files"])
+    folder = root / "lessons" / track / RECORD / "upstream"
+    for rel in record.get("pending") or []:
+        kept = folder / rel
+        if not (root / upstream_name(rel)).exists() and kept.is_file():
+            texts[rel] = kept.read_bytes()
+            hashes[rel] = digest(texts[rel]) or ""
+    return hashes
 
 
 def _say(args, p, record: dict, source: dict, outcome: Outcome) -> None:
@@ -319,7 +380,10 @@ def _say(args, p, record: dict, source: dict, outcome: Outcome) -> None:
     if outcome.conflicts and args.keep_yours:
         print(
             f"--keep-yours: you and upstream ({old} -> {version_label(source)}) changed the same lines; "
-            "your version of these files is kept whole:"
+            "your version of these files is kept whole, and upstream's is kept beside each, hidden: "
+            + ", ".join(upstream_name(rel) for rel in sorted(outcome.conflicted))
+            + ". Take from it what you want, then delete it; until it is deleted, every --update offers "
+            "upstream's change again:"
         )
     elif outcome.conflicts:
         print(

@@ -199,12 +199,13 @@ def page_warnings(project) -> list:
                 column=column,
             )
         headers = memo(("empty-table-headers", doc.body), lambda d=doc: _empty_table_headers(d.body.split("\n")))
+        body_lines = doc.body.split("\n") if headers else []
         for n in headers:
             out.add(
                 doc.path,
                 doc.body_line + n,
                 "a table's header row has an empty cell: a screen reader announces the column without a name",
-                hint="name the column, e.g. `| Aspect | RNN | Transformer |`",
+                hint=f"name the column, e.g. `{_named_header(body_lines[n])}`",
                 severity="warning",
                 code="TS510",
             )
@@ -212,6 +213,12 @@ def page_warnings(project) -> list:
             _reading_time(out, doc, project)
     out.extend(_coverage(project))
     return out.items
+
+
+def _named_header(row: str) -> str:
+    """The header row found, each empty cell given a stand-in name: the hint shows this table."""
+    cells = row.strip().strip("|").split("|")
+    return "| " + " | ".join(c.strip() or "Name" for c in cells) + " |"
 
 
 def _empty_table_headers(lines: list[str]) -> list[int]:

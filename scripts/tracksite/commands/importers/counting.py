@@ -1,0 +1,212 @@
+"""What a learner sees of an episode, counted twice: in the Workbench source and in the built page.
+
+The two counters share nothing with the converter (episode.py), so whatever the conversion
+loses, whatever a wrapper nobody has seen yet flattens to text, shows up as a difference between
+the source and the page the build wrote. The source side reads Workbench Markdown line by line
+(fenced divs, code fences, pipe and grid tables, images and links, also inside HTML wrappers);
+the page side reads the built HTML of the learner page with the standard library's HTML parser
+(the lesson body only: tracksite's header, pager and credits are not the lesson's). Text inside
+`::: instructor` blocks is not counted: it must not reach the learner page at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+
+KEYS = (
+    "headings",
+    "code_blocks",
+    "output_blocks",
+    "exercises",
+    "solutions",
+    "callouts",
+    "figures",
+    "tables",
+    "links",
+    "keypoints",
+    "questions",
+    "objectives",
+)
+OUTPUT_INFO = {"output", "error", "warning", "message"}
+FENCE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?(`{3,}|~{3,})\s*\{?\s*\.?(?P<info>[\w+-]*)")
+DIV = re.compile(r"^\s*:{3,}\s*(?:\{[^}]*?\.(?P<a>[\w-]+)[^}]*\}|(?P<b>[A-Za-z][\w-]*))\s*:*\s*$")
+DIV_END = re.compile(r"^\s*:{3,}\s*$")
+ITEM = re.compile(r"^( {0,1})(?:[-*+]|\d+\.)\s+\S")
+HEADING = re.compile(r"^#{1,6}\s")
+IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]+\)|<img\b", re.I)
+LINK = re.compile(r"(?<![!\\])\[[^\]]+\]\([^)]+\)|<https?://[^>\s]+>|<a\s[^>]*\bhref\s*=", re.I)
+REFERENCE = re.compile(r"(?<![!\\])\[(?P<text>[^\]]+)\]\[(?P<ref>[^\]]*)\]")  # a link only where `ref` is defined
+SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\]\[]+)\](?![\[(:])")  # `[label]`, a link where `[label]: url` is defined
+DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
+QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)  # closed by a run of the same length
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+DETAILS_OPEN = re.compile(r"<details\b", re.I)
+DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
+LIST_FIELDS = {"objectives", "questions", "keypoints"}
+NOT_CALLOUTS = {"challenge", "solution", "instructor", *LIST_FIELDS}
+
+
+def _inline(counts: Counter, line: str, defined: set[str]) -> None:
+    plain = CODE_SPAN.sub("code", line)  # a code span may be a link's text
+    counts["figures"] += len(IMAGE.findall(plain))
+    text = re.sub(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]+\)", r"\1", plain)  # a caption may hold links
+    counts["links"] += len(LINK.findall(text))
+    counts["links"] += sum(
+        " ".join((m["ref"] or m["text"]).split()).lower() in defined for m in REFERENCE.finditer(text)
+    )
+    counts["links"] += sum(" ".join(m.split()).lower() in defined for m in SHORTCUT.findall(text))
+    counts["tables"] += len(re.findall(r"<table\b", plain, re.I))
+    counts["code_blocks"] += len(re.findall(r"<pre\b", plain, re.I))
+
+
+def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> Counter:
+    """Counts in Workbench Markdown whose front matter, if any, is already removed; `shared`:
+    the reference labels the lesson's links.md defines (lower case)."""
+    counts: Counter = Counter()
+    defined = set(shared) | {" ".join(m.split()).lower() for m in DEFINITION.findall(text)}
+    stack: list[list] = []  # [kind, seen_solution]
+    fence, hidden, details, previous = None, 0, 0, ""
+    para: list[str] = []  # a link's text may run over lines: inline elements are counted per paragraph
+    for raw in [*text.splitlines(), ""]:
+        line = QUOTE.sub("", raw)  # a quote's code and tables count too
+        if not line.strip() or FENCE.match(line) or DIV.match(line) or HEADING.match(line):
+            _inline(counts, " ".join(para), defined)
+            para = []
+        if fence:
+            fence = None if re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", line) else fence
+            continue
+        d = DIV.match(line)
+        if hidden:  # inside `::: instructor`: only the nesting is followed
+            hidden += 1 if d and not DIV_END.match(line) else -1 if DIV_END.match(line) else 0
+            continue
+        f = FENCE.match(line)
+        if f:
+            fence = f.group(1)
+            counts["output_blocks" if f["info"].lower() in OUTPUT_INFO else "code_blocks"] += 1
+            continue
+        if d and not DIV_END.match(line):
+            kind = (d["a"] or d["b"]).lower()
+            if kind == "instructor":
+                hidden = 1
+                continue
+            if stack and kind == "solution":
+                stack[-1][1] = True
+            stack.append([kind, False])
+            counts[{"challenge": "exercises", "solution": "solutions"}.get(kind, "callouts")] += kind not in LIST_FIELDS
+            continue
+        if DIV_END.match(line) and stack:
+            stack.pop()
+            continue
+        kind = stack[-1][0] if stack else ""
+        counts["callouts"] += len(DETAILS_OPEN.findall(line))
+        if kind in LIST_FIELDS and ITEM.match(line):
+            counts[kind] += 1
+        elif kind == "challenge" and stack[-1][1] and HEADING.match(raw):
+            counts["exercises"] += 1  # a second titled exercise in one challenge box
+            stack[-1][1] = False
+        elif HEADING.match(raw) and not stack and not details:
+            counts["headings"] += 1
+        details += len(DETAILS_OPEN.findall(line)) - len(DETAILS_CLOSE.findall(line))
+        if (TABLE_RULE.match(line) and "|" in previous and "|" in line + previous) or (
+            GRID_RULE.match(line) and not GRID_RULE.match(previous) and not previous.lstrip().startswith("|")
+        ):
+            counts["tables"] += 1
+        para.append(line)
+        previous = line
+    return counts
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+NOT_LINKS = {"headerlink", "ts-term__link", "footnote-ref", "footnote-backref"}
+LISTS = {"ts-keypoints": "keypoints", "ts-questions": "questions", "ts-objectives": "objectives"}
+BLOCKS = {"admonition", "details", "ts-exercise", "ts-solution", "ts-objectives", "ts-keypoints", "ts-questions"}
+
+
+class _PageCounter(HTMLParser):
+    """Counts inside the lesson body (`.ts-page`), leaving out the credits and headings in blocks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.counts: Counter = Counter()
+        self.stack: list[tuple[str, set[str]]] = []
+        self.depth_in_page = -1  # index in the stack of the .ts-page element
+        self.summary: list[str] | None = None
+
+    def _inside(self, *classes: str) -> bool:
+        return any(c in cls for _, cls in self.stack[self.depth_in_page :] for c in classes)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        cls = set((dict(attrs).get("class") or "").split())
+        if self.depth_in_page < 0:
+            if "ts-page" in cls:
+                self.depth_in_page = len(self.stack)
+            if tag not in VOID:
+                self.stack.append((tag, cls))
+            return
+        self._count(tag, cls, dict(attrs))
+        if tag not in VOID:
+            self.stack.append((tag, cls))
+
+    def _count(self, tag: str, cls: set[str], attrs: dict) -> None:
+        c = self.counts
+        if self._inside("ts-credits"):
+            return
+        if tag == "img":
+            c["figures"] += 1
+        elif tag == "table":
+            c["tables"] += 1
+        elif tag == "a" and attrs.get("href") is not None and not cls & NOT_LINKS:
+            c["links"] += 1
+        elif tag in ("h2", "h3", "h4", "h5", "h6") and not self._inside(*BLOCKS) and "ts-exercise__title" not in cls:
+            c["headings"] += 1
+        elif tag == "div" and "highlight" in cls:
+            output = any(k in cls for k in ("language-output", "language-error", "language-warning"))
+            c["output_blocks" if output else "code_blocks"] += 1
+        elif tag == "pre" and not self._inside("highlight"):
+            c["code_blocks"] += 1
+        elif tag == "div" and "ts-exercise" in cls:
+            c["exercises"] += 1
+        elif tag == "details" and "ts-solution" in cls:
+            c["solutions"] += 1
+        elif tag == "details" and "ts-objectives" not in cls:
+            self.summary = []  # a details block: a callout, or a solution outside any exercise
+            c["callouts"] += 1
+        elif tag == "div" and "admonition" in cls:
+            c["callouts"] += 1
+        elif tag == "li":
+            parent = self.stack[-1][1] if self.stack else set()
+            owner = self.stack[-2][1] if len(self.stack) > 1 else set()
+            for name, key in LISTS.items():
+                if name in owner and self.stack[-1][0] == "ul" or name in parent:
+                    c[key] += 1
+
+    def handle_data(self, data: str) -> None:
+        if self.summary is not None and self.stack and self.stack[-1][0] == "summary":
+            self.summary.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if tag == "summary" and self.summary is not None:
+            if "".join(self.summary).strip().lower() == "solution":
+                self.counts["callouts"] -= 1
+                self.counts["solutions"] += 1
+            self.summary = None
+        while self.stack:
+            name, _ = self.stack.pop()
+            if len(self.stack) == self.depth_in_page:
+                self.depth_in_page = -2  # the page body ended: nothing after it is counted
+            if name == tag:
+                break
+
+
+def count_page(html: str) -> Counter:
+    """Counts in a built learner page (the lesson body only)."""
+    parser = _PageCounter()
+    parser.feed(html)
+    parser.close()
+    return parser.counts

@@ -1,0 +1,127 @@
+"""After the import: build the course as learners get it and compare each page with its source.
+
+`tracksite check` says the imported files are well formed; it cannot say that a table the
+import flattened to a paragraph of pipes is gone. So the import builds the learner site (strict,
+into a temporary folder, the course's own configuration) and counts, per episode, what the
+built page shows (counting.py). Each count must equal the source's, plus or minus the changes
+the import listed with their file:line and reason (a missing figure, a link to nowhere); any
+other difference is an error and the import exits 1. Text of the lesson's instructor-only parts
+found on any learner page or in the search index is an error too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tracksite.commands.importers import counting, knitr
+from tracksite.commands.importers.episode import learner_only
+from tracksite.core.sources import split_front_matter
+
+if TYPE_CHECKING:
+    from tracksite.commands.importers.flow import Planned
+
+
+@dataclass
+class Verified:
+    """Per source episode: its counts, the changes the import listed, the built page's counts."""
+
+    source: dict[str, Counter] = field(default_factory=dict)
+    listed: dict[str, Counter] = field(default_factory=dict)
+    rendered: dict[str, Counter] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    built: bool = False
+
+    def differences(self, rel: str) -> dict[str, list[int]]:
+        """key -> [source, expected after the listed changes, on the page], where the page differs."""
+        if rel not in self.rendered:
+            return {}
+        src, listed, page = self.source[rel], self.listed.get(rel, Counter()), self.rendered[rel]
+        return {k: [src[k], src[k] + listed[k], page[k]] for k in counting.KEYS if src[k] + listed[k] != page[k]}
+
+
+def source_counts(p: Planned) -> dict[str, Counter]:
+    """What learners would see of each episode in the Workbench: the knitted Markdown when R
+    ran, the `.Rmd` without its hidden chunks when it did not, else the Markdown as written."""
+    out = {}
+    for path in p.src.episodes:
+        rel = path.relative_to(p.src.root).as_posix()
+        executed = p.prepared is not None and path.name in p.prepared.executed
+        text = (path if executed else p.original / rel).read_text(encoding="utf-8", errors="replace")
+        if path.suffix.lower() == ".rmd" and not executed:
+            text = knitr.without_r(text)[0]
+        body = split_front_matter(path, text).body if text.startswith("---") else text
+        out[rel] = counting.count_source(body, set(p.src.link_defs))
+    return out
+
+
+def verify(root: Path, p: Planned, track: str, config_file: Path | None = None) -> Verified:
+    """Build the learner site of the course at `root` (with `-f config_file`, as check read it)
+    and compare (see the module's docstring)."""
+    from tracksite.adapter.build import build_site
+
+    result = Verified(source=source_counts(p), listed=p.plan.changes)
+    with tempfile.TemporaryDirectory(prefix="tracksite-verify-") as tmp:
+        site = Path(tmp) / "site"
+        log = io.StringIO()
+        with contextlib.redirect_stderr(log):
+            code = build_site(root, site, strict=True, quiet=True, config_file=config_file)
+        if code != 0:
+            lines = [line for line in log.getvalue().splitlines() if line.strip()]
+            result.errors.append(
+                "the strict build of the course failed, so the learner pages could not be compared with "
+                "the source: " + " / ".join(lines[-6:])
+            )
+            return result
+        result.built = True
+        for rel, lesson in p.plan.sources.items():
+            page = site / Path(lesson).parent.relative_to("lessons") / "index.html"
+            if not page.is_file():
+                result.errors.append(f"{rel}: the build wrote no learner page for {lesson}")
+                continue
+            result.rendered[rel] = counting.count_page(page.read_text(encoding="utf-8"))
+        for rel in p.plan.sources:
+            for key, (src, expected, shown) in result.differences(rel).items():
+                said = f" ({expected} after the changes the import listed)" if expected != src else ""
+                result.errors.append(
+                    f"{rel}:1: {key.replace('_', ' ')}: {src} in the source{said}, {shown} on the built "
+                    "learner page, and the import listed no such change: report it, with this lesson"
+                )
+        result.errors.extend(_instructor_leaks(site, p))
+    return result
+
+
+def _instructor_leaks(site: Path, p: Planned) -> list[str]:
+    """Sentences of the instructor-only parts found on a learner page or in the search index."""
+    probes: dict[str, str] = {}
+    for rel, texts in p.plan.instructor_text.items():
+        for text in texts:
+            for sentence in re.split(r"(?<=[.!?])\s+", _plain(text)):
+                if len(sentence.split()) >= 6:
+                    probes.setdefault(sentence[:80], rel)
+    learner = _plain(" ".join(learner_only(str(t)) for t in p.plan.files.values() if isinstance(t, str)))
+    probes = {probe: rel for probe, rel in probes.items() if probe not in learner}  # also learner text
+    if not probes:
+        return []
+    found: dict[str, str] = {}
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in (".html", ".json") or not path.is_file():
+            continue
+        text = _plain(path.read_text(encoding="utf-8", errors="replace"))
+        for probe, rel in probes.items():
+            if probe in text and probe not in found:
+                found[probe] = f"{rel}:1: instructor-only text reached {path.relative_to(site).as_posix()}: {probe!r}"
+    return list(found.values())
+
+
+def _plain(text: str) -> str:
+    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = re.sub(r"[`*_\[\]()#>|]", " ", text)
+    return " ".join(text.split())
