@@ -148,9 +148,7 @@ def test_post_training_beyond_rlhf():
 def test_mixture_of_experts_with_active_parameters():
     body = prose("language-models-at-scale")
     assert "DeepSeek-V3 (December 2024) has 671 billion parameters but activates 37 billion per token" in body
-    assert (
-        "**mixture-of-experts** (MoE)" in body and "Many large open-weight models released in 2024 and 2025" in body
-    )
+    assert "**mixture-of-experts** (MoE)" in body and "Many large open-weight models released in 2024 and 2025" in body
 
 
 def test_context_windows_kv_cache_and_vocabularies_are_current():
