@@ -73,6 +73,17 @@ def test_used_before_taught_warns_with_the_line_and_introduced_allows_it(course)
     assert problems(course) == []
 
 
+def test_a_use_after_formulas_is_reported_at_its_own_line(course):
+    """Formulas earlier on the page once shifted the reported line up (to a line with no use)."""
+    glossary(course, "alpha", "terms:\n  - term: Widget\n    definition: A small part.\n    lesson: a3\n")
+    formulas = "".join(f"Sum $x_{i} + y_{i} = z_{i}$ and $a^{i}$.\n\n" for i in range(30))
+    uses(course, "alpha", "a1", "First lesson", formulas + "A widget, briefly.")
+    uses(course, "alpha", "a3", "Third lesson", "Widgets in depth.")
+    (found,) = [p for p in load(course).problems.items if p.code == "TS606"]
+    lines = (course / "lessons/alpha/a1/lesson.md").read_text(encoding="utf-8").split("\n")
+    assert "widget" in lines[found.line - 1], (found.line, lines[found.line - 1])
+
+
 def test_unused_term_and_a_teaching_lesson_that_never_uses_it_warn(course):
     glossary(
         course,

@@ -148,7 +148,8 @@ def _first_forms(pattern: re.Pattern, body: str, first_line: int) -> list[tuple[
     """Each form of a term `pattern` matches in the prose of `body`, with the line of its first
     use, in order (remembered by text: a serve rebuild scans again only the pages that changed)."""
     lines = prose_lines(body, first_line)
-    text = _MATH.sub(" ", "\n".join(line for _, line in lines))  # formulas are never marked either
+    # formulas are never marked either; blanked to their own length, so offsets still find the line
+    text = _MATH.sub(lambda m: " " * len(m[0]), "\n".join(line for _, line in lines))
     starts = list(itertools.accumulate((len(line) + 1 for _, line in lines), initial=0))
     found: dict[str, int] = {}
     for m in pattern.finditer(text):  # one scan of the page: a form never spans two lines
