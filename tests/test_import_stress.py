@@ -287,3 +287,33 @@ def test_code_in_list_items_stays_in_its_item(tmp_path):
     assert [len(li.select("pre")) for li in items] == [1, 1, 1]
     assert "```" not in soup.get_text()
     assert "Then look." in items[1].get_text()
+
+
+def test_the_sources_own_broken_anchor_stays_a_link_that_check_warns_about(imported, tmp_path, capsys):
+    """An anchor typo upstream (`#silence-failure` for `#silent-failure`) is kept as a link: the
+    import exits 0, check warns at its file:line (TS308) and exits 0, the strict build passes;
+    track.yml's `imported: {broken_links: error}` makes it an error."""
+    course, report, _, site, _ = imported
+    link = _page(site, "st/links").select_one('.ts-page a[href="#silence-failure"]')
+    assert link is not None and link.get_text() == "link has a typo"
+    assert all(e["differences"] == {} for e in report["episodes"])  # counted as the link it is
+    lesson = (course / "lessons/st/links/lesson.md").read_text().splitlines()
+    line = next(n for n, text in enumerate(lesson, 1) if "(#silence-failure)" in text)
+    capsys.readouterr()
+    assert main(["--root", str(course), "check"]) == 0
+    out = capsys.readouterr()
+    assert f"lessons/st/links/lesson.md:{line}:" in out.out + out.err
+    assert "warning: [TS308] broken link '#silence-failure'" in out.out + out.err
+    strict = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "strict")],
+        cwd=course, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )  # fmt: skip
+    assert strict.returncode == 0, strict.stderr[-3000:]
+
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy)
+    track = copy / "lessons/st/track.yml"
+    track.write_text(track.read_text().replace("broken_links: warning", "broken_links: error"))
+    assert main(["--root", str(copy), "check"]) == 1
+    out = capsys.readouterr()
+    assert f"lessons/st/links/lesson.md:{line}:" in out.out + out.err and "[TS302]" in out.out + out.err

@@ -199,6 +199,7 @@ class _Loader:
             path=track_file,
             expects=tuple(str(e) for e in schema.value(schema.TRACK, data, "expects") or ()),
             practice=schema.value(schema.TRACK, data, "practice"),
+            imported_links=_imported_links(data),
         )
         self.track_files[slug] = (track_file, located)
         folders = {p.name: p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
@@ -468,3 +469,11 @@ def _inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _imported_links(data: dict) -> str | None:
+    """How check treats an imported track's broken anchors (track.yml `imported.broken_links`)."""
+    imported = schema.value(schema.TRACK, data, "imported")
+    if not isinstance(imported, dict):
+        return None
+    return schema.value(schema.IMPORTED, imported, "broken_links")

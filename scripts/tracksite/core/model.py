@@ -88,6 +88,8 @@ class Track:
     path: Path
     expects: tuple[str, ...] = (QUIZ.name, FLASHCARDS.name, "solutions")  # schema.EXPECTED_PRACTICE
     practice: PracticeRule = PracticeRule.SUGGESTED  # track.yml: "required" makes unpractised objectives errors
+    # track.yml `imported.broken_links` of an imported track ("warning" or "error"); None when not imported
+    imported_links: str | None = None
 
     @property
     def lesson_slugs(self) -> tuple[str, ...]:

@@ -3,7 +3,9 @@
 Pandoc and Python-Markdown make heading ids alike but not always the same, and headings inside
 challenges become bold text (they would clutter the page's contents). A link to an id the
 imported page no longer has would fail `tracksite check` (`lesson:x#id`) or the strict build
-(`#id`); it is kept pointing at the page (or as plain text on the same page) and reported.
+(`#id`); it is kept pointing at the page (or as plain text on the same page) and reported. A link the
+source lesson itself breaks (an anchor no heading of the source has: a typo upstream) is kept as
+it is and reported: the imported track's check warns about it (TS308) until the instructor mends it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from tracksite.core.anchors import anchors
 from tracksite.core.references import mask_code
 
 _SAME_PAGE = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\(#(?P<id>[^)\s]+)\)")
+_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.*?)\s*(?:\{[^}]*?#(?P<id>[\w.:-]+)[^}]*\})?\s*#*\s*$", re.M)
 _OTHER_PAGE = re.compile(r"\((?P<scheme>lesson|overview|cheatsheet):(?P<page>[^)#\s]+)#(?P<id>[^)\s]+)\)")
 
 
@@ -29,6 +32,14 @@ def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> d
         # as they are then: `other` must see the mask recomputed after the first pass.
         def same(m: re.Match) -> str:
             if m["id"] in ids[slug] or masked[m.start() : m.end()] != m.group(0):  # noqa: B023
+                return m.group(0)
+            if m["id"] not in upstream_ids(sources.get(slug)):  # noqa: B023
+                note(
+                    sources.get(slug),  # noqa: B023
+                    m["id"],
+                    f"link to #{m['id']}: the source lesson has no heading with that id either; the link is "
+                    "kept, and `tracksite check` warns about it (TS308) until it is mended",
+                )
                 return m.group(0)
             note(
                 sources.get(slug),  # noqa: B023
@@ -63,3 +74,18 @@ def line_of(path: Path | None, anchor: str) -> int:
         if f"#{anchor}" in line:
             return n
     return 1
+
+
+def upstream_ids(path: Path | None) -> set[str]:
+    """The ids Pandoc gives the source's headings (auto_identifiers, or `{#id}`): an anchor
+    that is none of them was broken in the source lesson, not by the import."""
+    if path is None or not path.is_file():
+        return set()
+    found = set()
+    for m in _HEADING.finditer(path.read_text(encoding="utf-8", errors="replace")):
+        if m["id"]:
+            found.add(m["id"])
+            continue
+        text = re.sub(r"[^\w\s.-]", "", m["text"].lower())
+        found.add(re.sub(r"^[^a-z]+", "", re.sub(r"\s+", "-", text.strip())))
+    return found

@@ -91,8 +91,8 @@ def course_links(project) -> list:
                     link.line,
                     f"broken link {link.target!r}: no heading with anchor #{ref.anchor} on that page",
                     hint=near(ref.anchor, found),
-                    code="TS302",
                     column=column,
+                    **_anchor_kind(project, doc),
                 )
     return out.items
 
@@ -120,15 +120,31 @@ def relative_links(project) -> list:
             )
             if why:
                 message, hint = why
+                kind = _anchor_kind(project, doc) if message.startswith("no heading") else {"code": "TS301"}
                 out.add(
                     doc.path,
                     link.line,
                     f"broken link {target!r}: {message}",
                     hint=hint,
-                    code="TS302" if message.startswith("no heading") else "TS301",
                     column=_column(doc.body, link.start),
+                    **kind,
                 )
     return out.items
+
+
+def tolerated(project, doc) -> bool:
+    """Whether a broken anchor on this page is a warning: a page of an imported track, whose
+    track.yml keeps `imported.broken_links` at `warning` (the lesson's own typos, kept as links
+    so the instructor sees and mends them, while the import and the build go through)."""
+    track = project.curriculum.track(doc.track) if doc.track else None
+    return track is not None and track.imported_links == "warning"
+
+
+def _anchor_kind(project, doc) -> dict:
+    """The code and severity of a link to a missing heading on `doc`."""
+    if tolerated(project, doc):
+        return {"code": "TS308", "severity": "warning"}
+    return {"code": "TS302"}
 
 
 def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool, docs_dir=None, left_out=None):
