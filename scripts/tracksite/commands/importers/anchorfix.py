@@ -10,10 +10,13 @@ it is and reported: the imported track's check warns about it (TS308) until the 
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
+from tracksite.commands.importers import pandoc
 from tracksite.core.anchors import anchors
+from tracksite.core.glossary import term_slug
 from tracksite.core.references import mask_code
 
 _SAME_PAGE = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\(#(?P<id>[^)\s]+)\)")
@@ -81,11 +84,34 @@ def upstream_ids(path: Path | None) -> set[str]:
     that is none of them was broken in the source lesson, not by the import."""
     if path is None or not path.is_file():
         return set()
-    found = set()
-    for m in _HEADING.finditer(path.read_text(encoding="utf-8", errors="replace")):
-        if m["id"]:
-            found.add(m["id"])
-            continue
-        text = re.sub(r"[^\w\s.-]", "", m["text"].lower())
-        found.add(re.sub(r"^[^a-z]+", "", re.sub(r"\s+", "-", text.strip())))
-    return found
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return {m["id"] or pandoc.auto_id(m["text"]) for m in _HEADING.finditer(text)}
+
+
+_TO_REFERENCE = re.compile(
+    r"(?P<lead>\]\(\s*|^\s{0,3}\[[^\]]+\]:\s*)(?:\.\./)?learners/reference\.md#(?P<id>[^)\s]+)", re.M
+)
+
+
+def to_glossary(files: dict, track: str, terms: list[tuple[str, str]]) -> int:
+    """Links to a term of learners/reference.md (`../learners/reference.md#commit`: the id
+    kramdown's `{:auto_ids}` gave it) pointed at the term on the track's glossary page
+    (`glossary:commit`), where the import moved it; `terms` are (as upstream, as in glossary.yml).
+    The reference page keeps its own ids, so its links, and links from other pages, still work.
+    Returns how many links changed."""
+    names = {pandoc.auto_id(upstream): term_slug(ours) for upstream, ours in terms}
+    changed = 0
+
+    def relink(m: re.Match, masked: str) -> str:
+        nonlocal changed
+        if m["id"] not in names or masked[m.start() : m.end()] != m.group(0):  # a link shown as code stays
+            return m.group(0)
+        changed += 1
+        return f"{m['lead']}glossary:{names[m['id']]}"
+
+    for rel, text in files.items():
+        ours = rel.startswith((f"lessons/{track}/", f"cheatsheets/{track}/"))
+        if isinstance(text, str) and rel.endswith(".md") and ours:
+            masked = mask_code(text)
+            files[rel] = _TO_REFERENCE.sub(functools.partial(relink, masked=masked), text)
+    return changed
