@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.choices import Difficulty, MathLevel, PracticeRule, Status
+from tracksite.core.choices import BrokenLinks, Difficulty, MathLevel, PracticeRule, Status
 from tracksite.core.remoteschema import REMOTE_FILE, REMOTE_FILES  # remote-files.yml
 from tracksite.core.schemalang import (
     INVALID,
@@ -221,8 +221,11 @@ IMPORTED = Mapping(
         ),
         Field(
             "broken_links",
-            Choice(values=("warning", "error")),
-            default="warning",
+            Choice(
+                kind=BrokenLinks,
+                help="How check treats a link to a heading the target page lacks: `warning` (TS308) or `error` (TS302).",
+            ),
+            default=BrokenLinks.WARNING,
             example="imported:\n  broken_links: error",
             note="`warning`: a link to an anchor the page lacks is a warning (TS308); `error` makes it TS302",
         ),

@@ -16,6 +16,7 @@ from tracksite.core import anchors as anchor_ids
 from tracksite.core import references as refs
 from tracksite.core.checks.common import near, problems_of
 from tracksite.core.checks.lessons import resolve
+from tracksite.core.choices import BrokenLinks
 from tracksite.core.memo import memo
 from tracksite.core.published import unpublished_reason
 from tracksite.core.remote import REMOTE_HINT, remote_message
@@ -137,7 +138,7 @@ def tolerated(project, doc) -> bool:
     track.yml keeps `imported.broken_links` at `warning` (the lesson's own typos, kept as links
     so the instructor sees and mends them, while the import and the build go through)."""
     track = project.curriculum.track(doc.track) if doc.track else None
-    return track is not None and track.imported_links == "warning"
+    return track is not None and track.imported is not None and track.imported.broken_links is BrokenLinks.WARNING
 
 
 def _anchor_kind(project, doc) -> dict:
