@@ -324,3 +324,26 @@ def test_the_sources_own_broken_anchor_stays_a_link_that_check_warns_about(impor
     assert main(["--root", str(copy), "check"]) == 1
     out = capsys.readouterr()
     assert f"lessons/st/links/lesson.md:{line}:" in out.out + out.err and "[TS302]" in out.out + out.err
+
+
+def test_a_link_the_import_breaks_is_loosened_one_the_source_breaks_is_kept(tmp_path):
+    """anchorfix tells the two apart by the source's own headings: `#reading-error-messages`
+    names a heading upstream (inside a challenge, bold after the import): pointed at the page;
+    `#no-such-heading` names none: kept, for check to warn about (TS308)."""
+    from tracksite.commands.importers import anchorfix
+
+    (tmp_path / "a.md").write_text(
+        "## Start\n\nSee [later](b.md#reading-error-messages) and [x](b.md#no-such-heading).\n"
+    )
+    (tmp_path / "b.md").write_text("## Scope\n\n::: challenge\n\n## Reading Error Messages\n\n:::\n")
+    bodies = {
+        "a": "## Start\n\nSee [later](lesson:t/b#reading-error-messages) and [x](lesson:t/b#no-such-heading).\n",
+        "b": "## Scope\n\n**Reading Error Messages**\n",
+    }
+    notes: list[str] = []
+    fixed = anchorfix.fix(
+        bodies, "t", {"a": tmp_path / "a.md", "b": tmp_path / "b.md"}, lambda p, i, m: notes.append(m)
+    )
+    assert "[later](lesson:t/b)" in fixed["a"] and "[x](lesson:t/b#no-such-heading)" in fixed["a"]
+    assert any("it points at the page instead" in n for n in notes)
+    assert any("no-such-heading: the source lesson has no heading" in n for n in notes)
