@@ -112,15 +112,22 @@ def test_instructor_text_never_reaches_learners(imported):
 
 
 def test_every_learner_page_comes_in_and_links_are_mended(imported):
-    _, _, out, site, _ = imported
+    course, _, out, site, _ = imported
     assert (site / "st/learners/setup/index.html").is_file(), "setup.md, though config.yaml lists only reference.md"
     assert "learners/setup.md:1: not listed in config.yaml" in out
     links = _page(site, "st/links").select_one(".ts-page")
     hrefs = {a.get_text(" ", strip=True): a["href"] for a in links.select("a[href]")}
     assert hrefs["setting up"].endswith("learners/setup/")
     assert hrefs["the wrappers episode"].endswith("wrappers/")
-    assert hrefs["commit"].endswith("learners/reference/#commit")
-    reference = _page(site, "st/learners/reference")
+    # a term of learners/reference.md (kramdown's auto id `#commit`) now lives in the track glossary
+    for text in ("commit", "repository"):
+        href = hrefs[text]
+        path, _, anchor = href.partition("#")
+        target = (site / "st/links" / path).resolve()
+        assert target == (site / "st/glossary").resolve(), href
+        assert _page(site, "st/glossary").find(id=anchor) is not None, href
+    assert "glossary:commit" in (course / "lessons/st/links/lesson.md").read_text()
+    reference = _page(site, "st/learners/reference")  # the reference page keeps its own ids
     assert reference.find(id="commit") is not None and reference.find(id="repository") is not None
     # the upstream typo is the source's own problem: a warning with its line, and exit 0
     assert "warning: episodes/02-links.md:17: link to #silence-failure" in out
@@ -287,3 +294,56 @@ def test_code_in_list_items_stays_in_its_item(tmp_path):
     assert [len(li.select("pre")) for li in items] == [1, 1, 1]
     assert "```" not in soup.get_text()
     assert "Then look." in items[1].get_text()
+
+
+def test_the_sources_own_broken_anchor_stays_a_link_that_check_warns_about(imported, tmp_path, capsys):
+    """An anchor typo upstream (`#silence-failure` for `#silent-failure`) is kept as a link: the
+    import exits 0, check warns at its file:line (TS308) and exits 0, the strict build passes;
+    track.yml's `imported: {broken_links: error}` makes it an error."""
+    course, report, _, site, _ = imported
+    link = _page(site, "st/links").select_one('.ts-page a[href="#silence-failure"]')
+    assert link is not None and link.get_text() == "link has a typo"
+    assert all(e["differences"] == {} for e in report["episodes"])  # counted as the link it is
+    lesson = (course / "lessons/st/links/lesson.md").read_text().splitlines()
+    line = next(n for n, text in enumerate(lesson, 1) if "(#silence-failure)" in text)
+    capsys.readouterr()
+    assert main(["--root", str(course), "check"]) == 0
+    out = capsys.readouterr()
+    assert f"lessons/st/links/lesson.md:{line}:" in out.out + out.err
+    assert "warning: [TS308] broken link '#silence-failure'" in out.out + out.err
+    strict = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "strict")],
+        cwd=course, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )  # fmt: skip
+    assert strict.returncode == 0, strict.stderr[-3000:]
+
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy)
+    track = copy / "lessons/st/track.yml"
+    track.write_text(track.read_text().replace("broken_links: warning", "broken_links: error"))
+    assert main(["--root", str(copy), "check"]) == 1
+    out = capsys.readouterr()
+    assert f"lessons/st/links/lesson.md:{line}:" in out.out + out.err and "[TS302]" in out.out + out.err
+
+
+def test_a_link_the_import_breaks_is_loosened_one_the_source_breaks_is_kept(tmp_path):
+    """anchorfix tells the two apart by the source's own headings: `#reading-error-messages`
+    names a heading upstream (inside a challenge, bold after the import): pointed at the page;
+    `#no-such-heading` names none: kept, for check to warn about (TS308)."""
+    from tracksite.commands.importers import anchorfix
+
+    (tmp_path / "a.md").write_text(
+        "## Start\n\nSee [later](b.md#reading-error-messages) and [x](b.md#no-such-heading).\n"
+    )
+    (tmp_path / "b.md").write_text("## Scope\n\n::: challenge\n\n## Reading Error Messages\n\n:::\n")
+    bodies = {
+        "a": "## Start\n\nSee [later](lesson:t/b#reading-error-messages) and [x](lesson:t/b#no-such-heading).\n",
+        "b": "## Scope\n\n**Reading Error Messages**\n",
+    }
+    notes: list[str] = []
+    fixed = anchorfix.fix(
+        bodies, "t", {"a": tmp_path / "a.md", "b": tmp_path / "b.md"}, lambda p, i, m: notes.append(m)
+    )
+    assert "[later](lesson:t/b)" in fixed["a"] and "[x](lesson:t/b#no-such-heading)" in fixed["a"]
+    assert any("it points at the page instead" in n for n in notes)
+    assert any("no-such-heading: the source lesson has no heading" in n for n in notes)

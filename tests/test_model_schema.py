@@ -78,3 +78,16 @@ def test_a_loaded_lesson_holds_enums_and_the_schemas_defaults(tmp_path):
     other = project.curriculum.lesson("alpha/a2")
     assert other is not None and isinstance(other.difficulty, choices.Difficulty)
     assert f"{lesson.difficulty}" == "standard"  # what a template prints
+
+
+def test_an_imported_track_holds_the_schemas_imported_fields(tmp_path):
+    """track.yml `imported:` (written by `tracksite import`) arrives as model.Imported, its
+    `broken_links` as the enum with the schema's default."""
+    assert {f.name for f in dataclasses.fields(model.Imported)} == set(schema.IMPORTED.by_name())
+    root = make_course(tmp_path / "c")
+    track_yml = root / "lessons/alpha/track.yml"
+    track_yml.write_text(track_yml.read_text() + "imported:\n  source: https://example.org/lesson\n")
+    track = load(root).curriculum.track("alpha")
+    assert track is not None
+    assert track.imported == model.Imported("https://example.org/lesson", choices.BrokenLinks.WARNING)
+    assert load(root).curriculum.track("beta").imported is None  # type: ignore[union-attr]

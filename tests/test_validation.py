@@ -118,6 +118,26 @@ def test_unresolved_deep_dive(course):
     assert (p.line, p.field) == (15, "deep_dives[0]")
 
 
+def test_a_glossary_link_names_a_term_of_the_track(course):
+    """`glossary:term` points at the term on the track's glossary page: an unknown term is an
+    error with its line, a known one passes (issue 38: imported glossary links)."""
+    write(
+        course,
+        "lessons/alpha/glossary.yml",
+        "terms:\n  - term: Pull request\n    definition: A change offered for review.\n    lesson: a2\n",
+    )
+    set_front(
+        course,
+        "lessons/alpha/a2/lesson.md",
+        "[the track](track:beta)",
+        "[a pull request](glossary:pull-request), [another](glossary:alpha/pull-request) and [x](glossary:nope)",
+    )
+    p = only(course, "broken link 'glossary:nope'")
+    assert (p.path, p.code, p.severity) == ("lessons/alpha/a2/lesson.md", "TS301", "error")
+    assert "no term 'nope' in lessons/alpha/glossary.yml (terms: pull-request)" in p.message
+    assert [q.text() for q in problems(course) if "glossary:" in q.message] == [p.text()]
+
+
 def test_unresolved_inline_reference(course):
     set_front(course, "lessons/alpha/a2/lesson.md", "(overview:beta/b2)", "(overview:beta/nope)")
     p = only(course, "broken link 'overview:beta/nope'")

@@ -35,6 +35,13 @@ class Status(StrEnum):
     DRAFT = "draft"
 
 
+class BrokenLinks(StrEnum):
+    """How `check` treats an imported lesson's own broken anchors (track.yml `imported.broken_links`)."""
+
+    WARNING = "warning"
+    ERROR = "error"
+
+
 class PracticeRule(StrEnum):
     """How `check` treats an objective no practice touches (track.yml `practice:`)."""
 

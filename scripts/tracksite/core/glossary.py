@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from tracksite.core import widgetregistry
 from tracksite.core.blocksyntax import fence_spans, find_blocks, iter_blocks
 from tracksite.core.memo import memo
+from tracksite.core.references import GLOSSARY_ANCHOR
 
 if TYPE_CHECKING:  # the loader imports this module
     from tracksite.core.loader import Project
@@ -28,6 +29,11 @@ if TYPE_CHECKING:  # the loader imports this module
 
 FILE_NAME = "glossary.yml"
 PAGE_KINDS = ("overview", "lesson", "cheatsheet")  # the pages whose prose is searched for terms
+
+
+def term_slug(term: str) -> str:
+    """A term as its anchor (after `term-`) and its `glossary:` link name it: `Pull request` -> `pull-request`."""
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class Term:
 
     @property
     def anchor(self) -> str:
-        return "term-" + re.sub(r"[^a-z0-9]+", "-", self.term.lower()).strip("-")
+        return GLOSSARY_ANCHOR + term_slug(self.term)
 
     @property
     def forms(self) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from tracksite.core import remotefiles, schema, siteplan, yamlsafe
 from tracksite.core.complexity import parse_markdown
 from tracksite.core.lessonmodel import lesson_from
 from tracksite.core.memo import memo
-from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Track
+from tracksite.core.model import Curriculum, Imported, Lesson, LessonSources, Phase, Track
 from tracksite.core.problems import Problem, ProblemList
 from tracksite.core.published import ASSET_SUFFIXES, BY_TOOLS
 from tracksite.core.sources import MarkdownSource, read_text
@@ -199,6 +199,7 @@ class _Loader:
             path=track_file,
             expects=tuple(str(e) for e in schema.value(schema.TRACK, data, "expects") or ()),
             practice=schema.value(schema.TRACK, data, "practice"),
+            imported=_imported(data),
         )
         self.track_files[slug] = (track_file, located)
         folders = {p.name: p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}
@@ -468,3 +469,14 @@ def _inside(path: Path, root: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _imported(data: dict) -> Imported | None:
+    """track.yml `imported:`: where an imported track came from, and how check treats its broken anchors."""
+    imported = schema.value(schema.TRACK, data, "imported")
+    if not isinstance(imported, dict):
+        return None
+    return Imported(
+        source=str(imported.get("source") or ""),
+        broken_links=schema.value(schema.IMPORTED, imported, "broken_links"),
+    )

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.core.choices import Difficulty, MathLevel, PracticeRule, Status
+from tracksite.core.choices import BrokenLinks, Difficulty, MathLevel, PracticeRule, Status
 from tracksite.core.widgetregistry import FLASHCARDS, QUIZ
 
 
@@ -79,6 +79,14 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class Imported:
+    """track.yml `imported:` of a track `tracksite import` wrote."""
+
+    source: str
+    broken_links: BrokenLinks = BrokenLinks.WARNING  # `error`: the lesson's own broken anchors fail check
+
+
+@dataclass(frozen=True)
 class Track:
     slug: str
     number: int
@@ -88,6 +96,7 @@ class Track:
     path: Path
     expects: tuple[str, ...] = (QUIZ.name, FLASHCARDS.name, "solutions")  # schema.EXPECTED_PRACTICE
     practice: PracticeRule = PracticeRule.SUGGESTED  # track.yml: "required" makes unpractised objectives errors
+    imported: Imported | None = None  # set by `tracksite import`: where the track came from
 
     @property
     def lesson_slugs(self) -> tuple[str, ...]:

@@ -89,6 +89,12 @@ CATALOGUE = (
     Code("TS305", "remote-image", "an image from another host, which the site's policy blocks"),
     Code("TS306", "image-no-alt", "an image without alt text"),
     Code("TS307", "vague-link-text", "link text that does not say where it goes"),
+    # issue 38 (an imported lesson's own broken links): TS308
+    Code(
+        "TS308",
+        "imported-broken-anchor",
+        "a link in an imported track to a heading the target page does not have: the lesson's own, a warning",
+    ),
     Code("TS401", "block-syntax", "`///` lines that open, close or nest blocks wrongly"),
     Code("TS402", "unknown-block", "a `///` block name no extension defines"),
     Code("TS403", "block-options", "indented block options that are not allowed"),

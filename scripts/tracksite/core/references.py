@@ -19,7 +19,8 @@ from tracksite.core.blocksyntax import fence_spans
 from tracksite.core.memo import memo
 from tracksite.core.model import Curriculum
 
-SCHEMES = ("lesson", "overview", "cheatsheet", "track")
+SCHEMES = ("lesson", "overview", "cheatsheet", "track", "glossary")
+GLOSSARY_ANCHOR = "term-"  # a term's id on the track's glossary page (glossary.Term.anchor)
 # A fence opens a code block; a backtick fence's info string holds no backtick (CommonMark),
 # so "```` ```output ```` blocks" in a sentence is a code span, not a fence.
 _CODE_SPAN_MULTI = re.compile(r"(`(?<!``)`*)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
@@ -68,6 +69,8 @@ def src_uri(kind: str, track: str, lesson: str | None = None) -> str:
     """The virtual source path of a page; MkDocs turns `x/index.md` into the URL `x/`."""
     if kind == "track":
         return f"{track}/index.md"
+    if kind == "glossary":  # the track's glossary page (trackpages.src_uri)
+        return f"{track}/glossary.md"
     if kind == "lesson":
         return f"{track}/{lesson}/index.md"
     return f"{track}/{lesson}/{kind}.md"
@@ -180,6 +183,14 @@ def parse(target: str, current_track: str | None) -> Ref | str:
         if not m:
             return f"{target!r} is not `track:<track-slug>`"
         return Ref("track", m["track"], None, m["anchor"] or None)
+    if kind == "glossary":  # `glossary:term` or `glossary:track/term`: a term of a track's glossary
+        m = _TARGET.match(rest)
+        if not m or m["anchor"] is not None:
+            return f"{target!r} is not `glossary:<term>` or `glossary:<track>/<term>` (the term's anchor slug, no `#`)"
+        track = m["track"] or current_track
+        if track is None:
+            return f"{target!r} names no track; outside a track write `glossary:<track>/<term>`"
+        return Ref("glossary", track, None, GLOSSARY_ANCHOR + m["lesson"])
     m = _TARGET.match(rest)
     if not m:
         return (
@@ -198,7 +209,7 @@ def resolve(ref: Ref, curriculum: Curriculum) -> str | None:
     if track is None:
         known = ", ".join(t.slug for t in curriculum.tracks)
         return f"no track {ref.track!r} (tracks: {known})"
-    if ref.kind == "track":
+    if ref.kind in ("track", "glossary"):  # a glossary's terms: checks/lessons.resolve, which has them
         return None
     key = f"{ref.track}/{ref.lesson}"
     lesson = curriculum.lesson(key)

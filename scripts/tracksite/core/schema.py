@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.choices import Difficulty, MathLevel, PracticeRule, Status
+from tracksite.core.choices import BrokenLinks, Difficulty, MathLevel, PracticeRule, Status
 from tracksite.core.remoteschema import REMOTE_FILE, REMOTE_FILES  # remote-files.yml
 from tracksite.core.schemalang import (
     INVALID,
@@ -211,6 +211,27 @@ PRACTICE = Choice(
     "questions and exercises count, since a flashcard recalls and does not check).",
 )
 
+IMPORTED = Mapping(
+    help="Set by `tracksite import` on a track it imported: where the lesson came from, and how "
+    "`tracksite check` treats the lesson's own broken links (an anchor that was a typo upstream).",
+    name="imported",
+    fields=(
+        Field(
+            "source", Text(help="The lesson the track was imported from: its address or folder name.", max_length=300)
+        ),
+        Field(
+            "broken_links",
+            Choice(
+                kind=BrokenLinks,
+                help="How check treats a link to a heading the target page lacks: `warning` (TS308) or `error` (TS302).",
+            ),
+            default=BrokenLinks.WARNING,
+            example="imported:\n  broken_links: error",
+            note="`warning`: a link to an anchor the page lacks is a warning (TS308); `error` makes it TS302",
+        ),
+    ),
+)
+
 TRACK = Mapping(
     help="lessons/<track>/track.yml: track metadata and lesson order.",
     name="track.yml",
@@ -239,6 +260,12 @@ TRACK = Mapping(
             default=PracticeRule.SUGGESTED,
             example="practice: required",
             note="`required`: an objective no quiz question or exercise practises is an error",
+        ),
+        Field(
+            "imported",
+            IMPORTED,
+            example="imported:\n  source: https://github.com/swcarpentry/git-novice\n  broken_links: warning",
+            note="written by `tracksite import`; `broken_links: error` makes the lesson's own broken anchors errors",
         ),
     ),
 )

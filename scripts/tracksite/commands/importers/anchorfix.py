@@ -3,18 +3,24 @@
 Pandoc and Python-Markdown make heading ids alike but not always the same, and headings inside
 challenges become bold text (they would clutter the page's contents). A link to an id the
 imported page no longer has would fail `tracksite check` (`lesson:x#id`) or the strict build
-(`#id`); it is kept pointing at the page (or as plain text on the same page) and reported.
+(`#id`); it is kept pointing at the page (or as plain text on the same page) and reported. A link the
+source lesson itself breaks (an anchor no heading of the source has: a typo upstream) is kept as
+it is and reported: the imported track's check warns about it (TS308) until the instructor mends it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
+from tracksite.commands.importers import pandoc
 from tracksite.core.anchors import anchors
+from tracksite.core.glossary import term_slug
 from tracksite.core.references import mask_code
 
 _SAME_PAGE = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\(#(?P<id>[^)\s]+)\)")
+_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.*?)\s*(?:\{[^}]*?#(?P<id>[\w.:-]+)[^}]*\})?\s*#*\s*$", re.M)
 _OTHER_PAGE = re.compile(r"\((?P<scheme>lesson|overview|cheatsheet):(?P<page>[^)#\s]+)#(?P<id>[^)\s]+)\)")
 
 
@@ -22,6 +28,17 @@ def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> d
     """`bodies` by lesson slug, with links to missing ids loosened; `note(source, id, message)`."""
     ids = {slug: anchors(body) for slug, body in bodies.items()}
     fixed = {}
+
+    def kept(m: re.Match, target: str, source: Path | None) -> str:
+        """A link the source lesson itself breaks: kept as written, for check to warn about."""
+        note(
+            source,
+            m["id"],
+            f"link to {target}: the source lesson has no heading with that id either; the link is "
+            "kept, and `tracksite check` warns about it (TS308) until it is mended",
+        )
+        return m.group(0)
+
     for slug, body in bodies.items():
         masked = mask_code(body)  # the same offsets as `body`; recomputed after the first pass
 
@@ -30,6 +47,8 @@ def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> d
         def same(m: re.Match) -> str:
             if m["id"] in ids[slug] or masked[m.start() : m.end()] != m.group(0):  # noqa: B023
                 return m.group(0)
+            if m["id"] not in upstream_ids(sources.get(slug)):  # noqa: B023
+                return kept(m, f"#{m['id']}", sources.get(slug))  # noqa: B023
             note(
                 sources.get(slug),  # noqa: B023
                 m["id"],
@@ -41,6 +60,8 @@ def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> d
             page = m["page"].split("/")[-1] if m["page"].split("/")[0] in (track,) or "/" not in m["page"] else None
             if page is None or page not in ids or m["id"] in ids[page] or masked[m.start() : m.end()] != m.group(0):  # noqa: B023
                 return m.group(0)
+            if m["id"] not in upstream_ids(sources.get(page)):
+                return kept(m, f"{m['scheme']}:{m['page']}#{m['id']}", sources.get(slug))  # noqa: B023
             note(
                 sources.get(slug),  # noqa: B023
                 m["id"],
@@ -63,3 +84,41 @@ def line_of(path: Path | None, anchor: str) -> int:
         if f"#{anchor}" in line:
             return n
     return 1
+
+
+def upstream_ids(path: Path | None) -> set[str]:
+    """The ids Pandoc gives the source's headings (auto_identifiers, or `{#id}`): an anchor
+    that is none of them was broken in the source lesson, not by the import."""
+    if path is None or not path.is_file():
+        return set()
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return {m["id"] or pandoc.auto_id(m["text"]) for m in _HEADING.finditer(text)}
+
+
+_TO_REFERENCE = re.compile(
+    r"(?P<lead>\]\(\s*|^\s{0,3}\[[^\]]+\]:\s*)(?:\.\./)?learners/reference\.md#(?P<id>[^)\s]+)", re.M
+)
+
+
+def to_glossary(files: dict, track: str, terms: list[tuple[str, str]]) -> int:
+    """Links to a term of learners/reference.md (`../learners/reference.md#commit`: the id
+    kramdown's `{:auto_ids}` gave it) pointed at the term on the track's glossary page
+    (`glossary:commit`), where the import moved it; `terms` are (as upstream, as in glossary.yml).
+    The reference page keeps its own ids, so its links, and links from other pages, still work.
+    Returns how many links changed."""
+    names = {pandoc.auto_id(upstream): term_slug(ours) for upstream, ours in terms}
+    changed = 0
+
+    def relink(m: re.Match, masked: str) -> str:
+        nonlocal changed
+        if m["id"] not in names or masked[m.start() : m.end()] != m.group(0):  # a link shown as code stays
+            return m.group(0)
+        changed += 1
+        return f"{m['lead']}glossary:{names[m['id']]}"
+
+    for rel, text in files.items():
+        ours = rel.startswith((f"lessons/{track}/", f"cheatsheets/{track}/"))
+        if isinstance(text, str) and rel.endswith(".md") and ours:
+            masked = mask_code(text)
+            files[rel] = _TO_REFERENCE.sub(functools.partial(relink, masked=masked), text)
+    return changed

@@ -421,6 +421,8 @@ def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, 
         "summary": summary or f'The Carpentries lesson "{src.title}", imported with its episodes in order.',
         "phases": _phases(slugs),
         "expects": expects,
+        # check warns about the lesson's own broken anchors (TS308); `broken_links: error` makes them errors
+        "imported": {"source": src.url or src.root.name, "broken_links": "warning"},
     }
     return f"# Imported from a Carpentries lesson ({src.url or src.root.name}).\n" + yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, width=100

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from tracksite.commands.importers import limits
+from tracksite.commands.importers import anchorfix, limits
 from tracksite.commands.importers.episode import Context, Episode, convert
 from tracksite.core import schema
 from tracksite.core.blocksyntax import unwrap_blocks
@@ -173,7 +173,7 @@ def glossary(
     term_spec, definition_spec = fields["term"].spec, fields["definition"].spec
     assert isinstance(term_spec, Text) and isinstance(definition_spec, Text)  # as the glossary schema says
     term_limit, definition_limit = term_spec.max_length, definition_spec.max_length
-    terms, unused, elsewhere = [], [], []
+    terms, unused, elsewhere, kept = [], [], [], []
     for term, definition in found:
         lesson = _first_use(term, track, lessons)
         other = (defined or {}).get(term.lower())
@@ -183,6 +183,7 @@ def glossary(
         if lesson is None:
             unused.append(term)
             continue
+        kept.append(term)
         terms.append(
             {
                 "term": limits.shorten(term, term_limit),
@@ -217,6 +218,11 @@ def glossary(
         plan.notes.append(
             f"{rel}:1: {len(terms)} glossary terms became the track's glossary (tooltips where lessons use them)"
         )
+        moved = anchorfix.to_glossary(
+            plan.files, track, list(zip(kept, [t["term"] for t in terms[: terms_spec.max_items]]))
+        )
+        if moved:
+            plan.notes.append(f"{rel}:1: {moved} link(s) to its terms point at the term in the track's glossary")
 
 
 def definitions(body: str) -> list[tuple[str, str]]:

@@ -12,11 +12,23 @@ def resolve(ref: refs.Ref, project, source_is_draft: bool) -> str | None:
     """Why `ref` leads nowhere on the learner site, or None. A published page that links to a
     draft is an error whether or not this run includes drafts: the learner site leaves the
     draft out, so `check` (drafts included) and the build (drafts left out) agree."""
+    if ref.kind == "glossary":
+        return refs.resolve(ref, project.curriculum) or _term_problem(ref, project)
     if ref.kind != "track" and not source_is_draft:
         key = f"{ref.track}/{ref.lesson}"
         if key in project.drafts:
             return f"{key!r} is a draft, left out of the learner site; link to it once it is published"
     return refs.resolve(ref, project.curriculum)
+
+
+def _term_problem(ref: refs.Ref, project) -> str | None:
+    """Why `glossary:term` names no term of the track's glossary (lessons/<track>/glossary.yml)."""
+    anchors = [t.anchor for t in project.glossary.terms if t.track == ref.track]
+    if ref.anchor in anchors:
+        return None
+    slug = (ref.anchor or "").removeprefix(refs.GLOSSARY_ANCHOR)
+    known = ", ".join(a.removeprefix(refs.GLOSSARY_ANCHOR) for a in anchors[:8]) or "none"
+    return f"no term {slug!r} in lessons/{ref.track}/glossary.yml (terms: {known})"
 
 
 def lesson_documents(project) -> dict:

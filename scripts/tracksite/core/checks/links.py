@@ -16,6 +16,7 @@ from tracksite.core import anchors as anchor_ids
 from tracksite.core import references as refs
 from tracksite.core.checks.common import near, problems_of
 from tracksite.core.checks.lessons import resolve
+from tracksite.core.choices import BrokenLinks
 from tracksite.core.memo import memo
 from tracksite.core.published import unpublished_reason
 from tracksite.core.remote import REMOTE_HINT, remote_message
@@ -74,7 +75,7 @@ def course_links(project) -> list:
                 out.add(doc.path, link.line, f"broken link {link.target!r}: {why}", code="TS301", column=column)
                 continue
             assert not isinstance(ref, str)  # a link that does not parse is reported just above
-            if not ref.anchor:
+            if not ref.anchor or ref.kind == "glossary":  # a term's anchor: checked by resolve
                 continue
             found = ids.of(ref.src_uri)
             if found is None:
@@ -91,8 +92,8 @@ def course_links(project) -> list:
                     link.line,
                     f"broken link {link.target!r}: no heading with anchor #{ref.anchor} on that page",
                     hint=near(ref.anchor, found),
-                    code="TS302",
                     column=column,
+                    **_anchor_kind(project, doc),
                 )
     return out.items
 
@@ -120,15 +121,31 @@ def relative_links(project) -> list:
             )
             if why:
                 message, hint = why
+                kind = _anchor_kind(project, doc) if message.startswith("no heading") else {"code": "TS301"}
                 out.add(
                     doc.path,
                     link.line,
                     f"broken link {target!r}: {message}",
                     hint=hint,
-                    code="TS302" if message.startswith("no heading") else "TS301",
                     column=_column(doc.body, link.start),
+                    **kind,
                 )
     return out.items
+
+
+def tolerated(project, doc) -> bool:
+    """Whether a broken anchor on this page is a warning: a page of an imported track, whose
+    track.yml keeps `imported.broken_links` at `warning` (the lesson's own typos, kept as links
+    so the instructor sees and mends them, while the import and the build go through)."""
+    track = project.curriculum.track(doc.track) if doc.track else None
+    return track is not None and track.imported is not None and track.imported.broken_links is BrokenLinks.WARNING
+
+
+def _anchor_kind(project, doc) -> dict:
+    """The code and severity of a link to a missing heading on `doc`."""
+    if tolerated(project, doc):
+        return {"code": "TS308", "severity": "warning"}
+    return {"code": "TS302"}
 
 
 def _relative_problem(doc, target: str, plan: dict, ids: _Ids, *, skip_missing: bool, docs_dir=None, left_out=None):
