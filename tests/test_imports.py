@@ -38,7 +38,6 @@ ALLOWED_LOCAL = {
     ("tracksite.commands.cli", "tracksite.commands.watch"): "on demand: `tracksite check --watch` (watchdog)",
     ("tracksite.commands.cli", "tracksite.adapter.build"): "on demand: `tracksite build` (MkDocs)",
     ("tracksite.commands.common", "tracksite.core.checks"): "on demand: new/move/rename check their result",
-    ("tracksite.commands.importers.carpentries", "tracksite.core.checks"): "on demand: import checks its result",
     ("tracksite.commands.lsp", "tracksite.core.checks"): "on demand: the language server checks on save",
     ("tracksite.commands.pdf", "tracksite.core.checks"): "on demand: `tracksite pdf` loads the course",
     ("tracksite.commands.pdf", "tracksite.adapter.build"): "on demand: `tracksite pdf` builds a stale site",

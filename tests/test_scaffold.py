@@ -191,6 +191,7 @@ def test_new_lesson_with_a_new_phase_and_first(bundled):
     assert [(p.title, p.lessons[:1]) for p in tf.phases] == [
         ("Inside the transformer", ["history"]),
         ("From transformers to language models", ["next-token-prediction"]),
+        ("Putting language models to work", ["using-and-adapting-llms"]),
         ("Using models", ["benchmarks"]),
     ]
     assert tf.phases[-1].lessons == ["benchmarks", "evaluation"]

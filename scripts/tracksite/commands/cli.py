@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tracksite import __version__
 from tracksite.adapter import mkdocsconfig
+from tracksite.commands.common import SafeLines, annotation_stream
 from tracksite.core.problems import (
     format_github,
     format_json,
@@ -23,8 +24,6 @@ from tracksite.core.problems import (
     format_text,
     no_workflow_commands,
     os_error,
-    printable,
-    starts_workflow_command,
 )
 from tracksite.errors import INTERNAL, INTERRUPTED, USAGE, UserError
 
@@ -97,7 +96,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return watch(root, lambda: run_check(root, args))
     out, summary, code = run_check(root, args)
     if out:
-        stream = sys.stdout.raw if args.format == "github" and isinstance(sys.stdout, SafeLines) else sys.stdout
+        stream = annotation_stream() if args.format == "github" else sys.stdout
         print(out, file=stream)
     if args.format == "text":
         print(f"tracksite check: {summary}", file=sys.stderr)
@@ -206,36 +205,6 @@ def _settle_root(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
         args.root = str(folder)
     elif args.root is None:
         args.root = "."
-
-
-class SafeLines:
-    """A text stream that passes on what a command prints with no line a CI runner would read as
-    a workflow command (`::error ...`, `##[group]`): a name from outside the course (an imported
-    episode's file name, a folder's) may hold a newline followed by one, and every command
-    prints names. Such a line is joined back to the line it continues, as
-    `no_workflow_commands` does; `raw` is the stream itself, for `check --format github`, whose
-    annotations are commands on purpose (their values escaped as GitHub specifies)."""
-
-    def __init__(self, stream) -> None:
-        self.raw = stream
-        self.at_line_start = True
-
-    def write(self, text: str) -> int:
-        out: list[str] = []
-        for i, line in enumerate(text.replace("\r", "\\r").split("\n")):
-            if (i > 0 or self.at_line_start) and starts_workflow_command(line):
-                if i > 0:
-                    out[-1] += "\\n" + printable(line)
-                    continue
-                line = "\\" + printable(line)
-            out.append(line)
-        if text:
-            self.at_line_start = text.endswith("\n")
-        self.raw.write("\n".join(out))
-        return len(text)
-
-    def __getattr__(self, name: str):
-        return getattr(self.raw, name)
 
 
 def main(argv: list[str] | None = None) -> int:

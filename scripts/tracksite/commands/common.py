@@ -13,7 +13,7 @@ from pathlib import Path
 from tracksite.adapter import mkdocsconfig
 from tracksite.commands.changes import JOURNAL, Changes, recover
 from tracksite.commands.trackfile import TrackFile
-from tracksite.core.problems import format_text
+from tracksite.core.problems import format_text, printable, starts_workflow_command
 from tracksite.core.schema import SLUG_RE, slugify
 from tracksite.errors import SourceProblem, UserError
 
@@ -130,3 +130,40 @@ def _apply_checked(root: Path, changes: Changes, errors_before: int, config_file
         raise CommandError(f"the change would leave the course with errors, so {undone}:\n" + format_text(errors))
     changes.commit()
     return project
+
+
+class SafeLines:
+    """A text stream that passes on what a command prints with no line a CI runner would read as
+    a workflow command (`::error ...`, `##[group]`): a name from outside the course (an imported
+    episode's file name, a folder's) may hold a newline followed by one, and every command
+    prints names. Such a line is joined back to the line it continues, as
+    `no_workflow_commands` does; `raw` is the stream itself, for `--format github` (check, linkcheck), whose
+    annotations are commands on purpose (their values escaped as GitHub specifies)."""
+
+    def __init__(self, stream) -> None:
+        self.raw = stream
+        self.at_line_start = True
+
+    def write(self, text: str) -> int:
+        out: list[str] = []
+        for i, line in enumerate(text.replace("\r", "\\r").split("\n")):
+            if (i > 0 or self.at_line_start) and starts_workflow_command(line):
+                if i > 0:
+                    out[-1] += "\\n" + printable(line)
+                    continue
+                line = "\\" + printable(line)
+            out.append(line)
+        if text:
+            self.at_line_start = text.endswith("\n")
+        self.raw.write("\n".join(out))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self.raw, name)
+
+
+def annotation_stream():
+    """Where `--format github` writes its annotations: past SafeLines' filter, since they are
+    workflow commands on purpose (their values escaped as GitHub specifies)."""
+    out = sys.stdout
+    return out.raw if isinstance(out, SafeLines) else out

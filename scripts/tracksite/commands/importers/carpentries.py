@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from tracksite.adapter import mkdocsconfig
 from tracksite.commands import changes
 from tracksite.commands.importers import anchorfix, confine, limits, pages, svgclean
 from tracksite.commands.importers.episode import Episode, Note, convert
@@ -29,7 +27,6 @@ from tracksite.commands.importers.pandoc import definitions
 from tracksite.commands.importers.workbench import Layout
 from tracksite.core.blocksyntax import find_blocks, iter_blocks
 from tracksite.core.bodychecks import formulas
-from tracksite.core.problems import format_text
 from tracksite.core.readingtime import reading_minutes
 from tracksite.core.sources import read_text, split_front_matter
 from tracksite.core.yamlsafe import parse
@@ -486,16 +483,3 @@ def next_track_number(root: Path) -> int:
         if isinstance(value, dict) and isinstance(value.get("number"), int):
             numbers.append(value["number"])
     return max(numbers, default=0) + 1
-
-
-def _check(root: Path, config_file: str | None = None) -> int:
-    from tracksite.core.checks import load
-
-    project = load(mkdocsconfig.load(root, config_file))
-    assert project.problems is not None  # load() always sets them
-    if project.problems.errors:
-        print(format_text(project.problems.errors), file=sys.stderr)
-        print("the imported track has problems (listed above): fix them, then run `tracksite check`", file=sys.stderr)
-        return 1
-    print("tracksite check: the imported track has no errors")
-    return 0

@@ -40,7 +40,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 root, track, p.plan, record=lambda staged: update.save_record(staged, track, version, executed)
             )
             _say(args, p)
-            code = carpentries._check(root, getattr(args, "config_file", None))
+            code = flow.check_course(root, getattr(args, "config_file", None))
             return flow.finish(args, root, p, code)
     except UserError as e:
         raise UserError(e.message, exit_code=USAGE) from None

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from tracksite.adapter import mkdocsconfig
 from tracksite.commands.importers import carpentries, knitr, report, verify
+from tracksite.core.checks import load
+from tracksite.core.problems import format_text
 
 if TYPE_CHECKING:
     from tracksite.commands.importers.carpentries import Plan, Source
@@ -82,3 +84,15 @@ def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
     if verified.built:
         print(f"verified: the built learner pages of {len(verified.rendered)} episodes show what their sources hold")
     return code
+
+
+def check_course(root: Path, config_file: str | None = None) -> int:
+    """`tracksite check` of the course the import wrote into, with the configuration `-f` names."""
+    project = load(mkdocsconfig.load(root, config_file))
+    assert project.problems is not None  # load() always sets them
+    if project.problems.errors:
+        print(format_text(project.problems.errors), file=sys.stderr)
+        print("the imported track has problems (listed above): fix them, then run `tracksite check`", file=sys.stderr)
+        return 1
+    print("tracksite check: the imported track has no errors")
+    return 0

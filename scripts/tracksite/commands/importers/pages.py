@@ -159,6 +159,15 @@ def instructor_notes(
         plan.notes.append(f"{rel}:1: instructor page moved into an instructor block of lesson {slug}")
 
 
+def _note_left_out(plan: Plan, rel: Path, why: str, terms: list[str]) -> None:
+    if terms:
+        plan.notes.append(
+            f"{rel}:1: {len(terms)} glossary terms {why} stay on the reference page only: "
+            + ", ".join(terms[:8])
+            + (", …" if len(terms) > 8 else "")
+        )
+
+
 def glossary(
     src: Source, track: str, lessons: list[tuple[str, str]], plan: Plan, defined: dict[str, str] | None = None
 ) -> None:
@@ -192,17 +201,8 @@ def glossary(
             }
         )
     rel = reference.relative_to(src.root)
-    if unused:
-        plan.notes.append(
-            f"{rel}:1: {len(unused)} glossary terms no lesson uses stay on the reference page only: "
-            + ", ".join(unused[:8])
-            + (", …" if len(unused) > 8 else "")
-        )
-    if elsewhere:
-        plan.notes.append(
-            f"{rel}:1: {len(elsewhere)} glossary terms another track defines otherwise stay on the "
-            "reference page only: " + ", ".join(elsewhere[:8]) + (", …" if len(elsewhere) > 8 else "")
-        )
+    _note_left_out(plan, rel, "no lesson uses", unused)
+    _note_left_out(plan, rel, "another track defines otherwise", elsewhere)
     if terms:
         terms_spec = schema.GLOSSARY.by_name()["terms"].spec
         assert isinstance(terms_spec, ListOf)  # the glossary schema's terms are a list

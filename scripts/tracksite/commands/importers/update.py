@@ -341,13 +341,13 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
         idle = not (outcome.writes or outcome.removes or outcome.conflicted or record.get("pending"))
         if idle and record.get("source") == source and record.get("executed") == executed:
             print(f"lessons/{track} is up to date with {version_label(source)}: nothing was written")
-            return carpentries._check(root)
+            return flow.check_course(root, getattr(args, "config_file", None))
         apply(root, track, outcome, theirs, source, executed, texts)
         print(
             f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
             f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
         )
-        code = carpentries._check(root)
+        code = flow.check_course(root, getattr(args, "config_file", None))
         if outcome.kept or outcome.merged or outcome.conflicts:
             print("note: the built pages were not compared with the source: the track holds your own edits")
             return code

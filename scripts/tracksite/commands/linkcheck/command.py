@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from tracksite.commands.common import annotation_stream
 from tracksite.commands.linkcheck import lychee
 from tracksite.commands.linkcheck.external import (
     CACHE_DIR,
@@ -112,7 +113,7 @@ def cmd_linkcheck(args: argparse.Namespace) -> int:
     warnings = len(problems) - len(errors)
     try:
         if out:
-            print(out, flush=True)
+            print(out, file=annotation_stream() if args.format == "github" else sys.stdout, flush=True)
     except BrokenPipeError:  # `tracksite linkcheck | head`: the reader left; that is not our error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if args.format == "text":
