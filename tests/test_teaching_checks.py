@@ -91,6 +91,8 @@ def test_dated_phrases_are_warned_outside_the_dated_facts_page(course):
         "As of 2026 about 1M tokens is common.\n\nThe largest open-weight models use experts.\n\n"
         "Pick the largest value in each block.\n\n`currently` in code is fine.\n\n"
         "The agent takes the action it currently believes best; in the fits the best model grows.\n\n"
+        "`notes.md` currently looks like this, and the branch we are currently on is main.\n\n"
+        "Mixtral is currently the strongest open mixture.\n\n"
         "/// instructor\nCurrently the notes may say so.\n///\n\n"
         + _quiz(("Which is state of the art?", [("This", True), ("That", False)]))
     )
@@ -106,6 +108,7 @@ def test_dated_phrases_are_warned_outside_the_dated_facts_page(course):
         [
             (lesson, _line(course, lesson, "As of 2026"), 1, "As of 2026"),
             (lesson, _line(course, lesson, "The largest"), 1, "The largest open-weight models"),
+            (lesson, _line(course, lesson, "Mixtral is"), 12, "currently the "),
             (lesson, _line(course, lesson, "state of the art"), 22, "state of the art"),
             ("cheatsheets/alpha/a1.md", 3, 1, "Today's"),
         ]

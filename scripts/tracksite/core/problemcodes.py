@@ -120,7 +120,11 @@ CATALOGUE = (
     # issue 39 (hostile material): marks and resources only tracksite may write or spend
     Code("TS520", "search-mark", "a `data-search-*` mark of tracksite's templates written in a page"),
     # issue 44 (teaching checks)
-    Code("TS521", "dated-phrase", "a phrase that dates (`as of 2026`, `currently`) outside the dated-facts page"),
+    Code(
+        "TS521",
+        "dated-phrase",
+        "a phrase that dates (`as of 2026`, `currently the largest`) outside the dated-facts page",
+    ),
     Code("TS601", "term-defined-twice", "a glossary term or alias defined twice in a track"),
     Code("TS602", "term-unknown-lesson", "a term's lesson or introduction that is not a lesson of the course"),
     Code("TS603", "term-introduced-late", "a term introduced after the lesson that teaches it"),

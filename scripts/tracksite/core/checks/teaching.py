@@ -5,7 +5,7 @@ quizzes that give their answers away, and facts that date outside the course's p
   who knows nothing scores by picking the longest. A content review found it in 81 of 99.
 - A "choose all" question with all options correct, or all but one of four or more: ticking
   everything is nearly right without reading.
-- "As of 2026", "currently", "the largest models", "state of the art": true the day they were
+- "As of 2026", "currently the best", "the largest models", "state of the art": true the day they were
   written. Such snapshots belong on one page (`dated_facts: true` in its front-matter), where
   they are updated once; elsewhere they are warned about.
 """
@@ -33,8 +33,11 @@ CHOOSE_ALL_MIN = 4
 _LATER = r"(?:\s+[\w-]+){0,2}?\s+(?:models?|LLMs?|networks?|systems?|labs?|context windows?|datasets?|training runs?|releases?|versions?|chips?|GPUs?)"  # fmt: skip
 DATED = re.compile(
     r"\b(?:as of (?:(?:early |mid-|late )?(?:19|20)\d\d|today|now|this year|writing)"
-    # "currently" about the world, not an agent's present belief ("the action it currently believes best")
-    r"|at the time of writing|currently(?! (?:believe|think|estimate|expect)[sd]?\b)|nowadays|these days|today's"
+    # "currently" only before a claim about the field ("currently the largest", "currently
+    # available", "currently leads"): a tutorial's "the file currently looks like this" or an
+    # agent's "the action it currently believes best" tells the state of an example, not of the world
+    r"|at the time of writing|currently (?:the |available\b|leads?\b|holds?\b|tops?\b|state[- ]of)"
+    r"|nowadays|these days|today's"
     r"|state[- ]of[- ]the[- ]art"
     # superlatives about what changes every year; "the best model" under a budget is a fit, not news
     rf"|the (?:largest|biggest|latest|newest|most capable|strongest){_LATER})\b",
