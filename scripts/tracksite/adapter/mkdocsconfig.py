@@ -51,7 +51,8 @@ def guard(path: Path) -> tuple[ConfigProblem, ...]:
     tags that make MkDocs' loader run Python code (a warning: the build runs them, and so does
     the check, which loads the configuration as the build does)."""
     try:
-        node = configyaml.compose(path.read_text(encoding="utf-8"), yaml.SafeLoader)
+        # composed, not constructed: aliases stay shared nodes, and no tag runs
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return ()  # the engine reports these itself, at their line
     too_big = configyaml.expansion_problem(node)

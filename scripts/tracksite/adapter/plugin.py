@@ -52,6 +52,7 @@ from tracksite.core.checks import check
 from tracksite.core.checks import links as link_checks
 from tracksite.core.loader import JOURNAL, Document, Project
 from tracksite.core.problems import Problem, format_text, os_error, sorted_problems
+from tracksite.core.siteconfig import ConfigProblem
 from tracksite.core.termlinks import mark_first_uses
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
@@ -91,6 +92,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.dirty = False
         self.edits = rebuild.EditLoop()  # serve: what the last build rendered, for the next one
         self.remote = Copies()  # per build: the files of remote-files.yml, copied into the site
+        #: what mkdocsconfig.guard found in the config file while MkDocs loaded it (None: not guarded)
+        self.config_problems: tuple[ConfigProblem, ...] | None = None
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
@@ -98,9 +101,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         out in a debug line, aliases expanded: a "billion laughs" in `extra:` would keep it busy
         for minutes before `on_config`. So the file's aliases are counted here, as the check
         counts them (mkdocsconfig.guard), and such a file stops the build with the same line."""
+        self.config_problems = None
         if config_file_path:
             path = Path(config_file_path)
-            for problem in mkdocsconfig.guard(path):
+            self.config_problems = mkdocsconfig.guard(path)  # its warnings are reported in on_config
+            for problem in self.config_problems:
                 if not problem.warning:
                     shown = Problem(
                         path.name, problem.line, problem.message, hint=problem.hint, code=problem.code or "TS901"
@@ -122,7 +127,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         # The same entry point as `tracksite check`, on the config MkDocs validated for this
         # build (-f, INHERIT, !ENV, overrides): one load, every pass, one site plan.
         self.project = check(
-            mkdocsconfig.from_mkdocs(config),
+            mkdocsconfig.from_mkdocs(config, self.config_problems),
             include_drafts=self.config.drafts or serving,
             instructor=self.config.instructor,
             serving=serving,

@@ -25,11 +25,6 @@ HINT = "write the values out, without anchors (&name) and aliases (*name)"
 _CODE_TAGS = ("tag:yaml.org,2002:python/object", "tag:yaml.org,2002:python/module")
 
 
-def compose(text: str, loader: type) -> yaml.Node | None:
-    """The document's node graph (aliases are shared nodes), without constructing anything."""
-    return yaml.compose(text, Loader=loader)
-
-
 def expansion_problem(root: yaml.Node | None) -> tuple[int, str] | None:
     """(line, message) when the document holds more than MAX_EXPANDED values once its aliases
     are written out, or an alias that contains itself; None otherwise."""
