@@ -74,7 +74,16 @@ def test_search_and_palette_stay_on_the_site(browser_page):
     loaded = visit(page, LESSON)
     page.keyboard.press("/")
     page.keyboard.type("attention")
-    page.wait_for_selector(".ts-search__hit", timeout=20_000)
+    # on a loaded CI machine the dialog's code, the engine and the word files can take a while: wait
+    # long, and say what the dialog showed if no result came
+    try:
+        page.wait_for_selector(".ts-search__hit", timeout=60_000)
+    except Exception as error:  # Playwright's TimeoutError: report the dialog's state
+        state = page.evaluate(
+            "() => [document.querySelector('.ts-search__input').value,"
+            " document.querySelector('.ts-search__status').textContent]"
+        )
+        raise AssertionError(f"no search result for 'attention'; box and status: {state}") from error
     page.keyboard.press("Escape")
     page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
     page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
@@ -150,8 +159,12 @@ def test_search_loads_when_opened_and_counts_what_it_loads(browser_page, built_s
     before = len(requests)
     counted = {r["url"] for r in first_visit_weight(built_site, LESSON)["on_search"]}
 
+    # what the page itself loads may arrive late (Chromium asks for the favicon when it likes): only
+    # what the first visit does not count belongs to the search
+    page_files = {r["url"] for r in first_visit_weight(built_site, LESSON)["resources"]}
+
     def opened() -> set[str]:
-        return {u[len(page.base_url) :].split("?")[0] for u in requests[before:]}
+        return {u[len(page.base_url) :].split("?")[0] for u in requests[before:]} - page_files
 
     page.click(".ts-search__open")
     # the page was idle before the click, so "networkidle" would not wait for the engine: wait
