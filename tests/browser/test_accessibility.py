@@ -60,7 +60,7 @@ def open_page(page, url: str, scheme: str = "light"):
         page.wait_for_function(
             "() => [...document.querySelectorAll('[data-widget]:not([data-widget=exercise])')]"
             ".every(w => w.hasAttribute('data-ts-ready'))",
-            timeout=3000,
+            timeout=15_000,
         )
     except Exception:  # noqa: BLE001
         pass

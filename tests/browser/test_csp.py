@@ -184,7 +184,7 @@ def use_the_page(page) -> None:
     if search.count():  # the search: its engine and index files, from this site only
         page.keyboard.press("/")
         page.keyboard.type("attention")
-        page.wait_for_selector(".ts-search__hit", timeout=20_000)
+        page.wait_for_selector(".ts-search__hit", timeout=60_000)
         page.keyboard.press("Escape")
     toggle = page.locator("label.md-header__button[for^='__palette']:visible").first
     if toggle.count():
