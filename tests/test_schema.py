@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from course import REPO
 from tracksite.commands.editor_schema import SCHEMAS, render, schemas
-from tracksite.core import schema, schemalang
+from tracksite.core.schema import language as schemalang
+from tracksite.core.schema import specs as schema
 from tracksite.core.sources import read_text, read_yaml, split_front_matter
-from tracksite.core.yamlsafe import Located, parse
+from tracksite.core.yaml.safe import Located, parse
 
 GENERATED = schemas()
 VALIDATORS = {name: jsonschema.Draft7Validator(s) for name, s in GENERATED.items()}
@@ -324,7 +325,7 @@ def test_loader_uses_the_whole_number_and_the_text(tmp_path):
 def test_redirects_are_read_by_the_schema(tmp_path):
     """redirects.read keeps the lines the schema accepts, and says where and what for the rest,
     with the slug it probably meant."""
-    from tracksite.core import redirects
+    from tracksite.core.site import redirects
 
     (tmp_path / "redirects.yml").write_text("# moved\nold-one: a2\nOld_Two: a3\n2019: a4\nfour: Lesson_5\n")
     found, bad = redirects.read(tmp_path)
@@ -380,8 +381,8 @@ def test_docs_check_fails_on_a_stale_table_and_write_fixes_it(tmp_path):
 
 
 def test_authoring_guide_tables_are_fresh():
-    from tracksite.core import fieldtables
-    from tracksite.core.fieldtables import fill
+    from tracksite.core.schema import tables as fieldtables
+    from tracksite.core.schema.tables import fill
 
     guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
     assert fill(guide) == guide, "docs/authoring.md is stale: run `tracksite docs --write`"

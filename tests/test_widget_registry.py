@@ -19,8 +19,11 @@ from course import REPO
 from tracksite import theme
 from tracksite.adapter.blocks import BLOCKS, RENDERERS
 from tracksite.commands.editor_schema import SCHEMAS
-from tracksite.core import blocksyntax, fieldtables, fingerprints, glossary, readingtime, termlinks
 from tracksite.core import widgetregistry as W
+from tracksite.core.learning import glossary, readingtime, termlinks
+from tracksite.core.markdown import blocks as blocksyntax
+from tracksite.core.schema import tables as fieldtables
+from tracksite.core.site import fingerprints
 from tracksite.core.widgets import WIDGET_BLOCKS
 from tracksite.core.widgets.bodies import BODIES
 
@@ -31,10 +34,10 @@ OTHER_MEANINGS = {
     ("adapter/blocks/__init__.py", "instructor"): "the extension's option for the instructor build",
     ("adapter/blocks/common.py", "instructor"): "the extension's option for the instructor build",
     ("adapter/plugin.py", "instructor"): "the plugin's option for the instructor build",
-    ("core/bodychecks.py", "exercise"): "a Carpentries (pandoc) div class, with what to write instead",
-    ("core/bodychecks.py", "solution"): "a Carpentries (pandoc) div class, with what to write instead",
-    ("core/bodychecks.py", "instructor"): "a Carpentries (pandoc) div class, with what to write instead",
-    ("core/siteconfig.py", "attention"): "one of pymdown-extensions' default admonition types",
+    ("core/markdown/bodychecks.py", "exercise"): "a Carpentries (pandoc) div class, with what to write instead",
+    ("core/markdown/bodychecks.py", "solution"): "a Carpentries (pandoc) div class, with what to write instead",
+    ("core/markdown/bodychecks.py", "instructor"): "a Carpentries (pandoc) div class, with what to write instead",
+    ("core/site/config.py", "attention"): "one of pymdown-extensions' default admonition types",
 }
 
 

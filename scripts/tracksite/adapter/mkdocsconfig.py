@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import yaml
 
 from tracksite.adapter import enginethemes
-from tracksite.core import configyaml, siteconfig
-from tracksite.core.siteconfig import ConfigProblem, SiteConfig
+from tracksite.core.site import config as siteconfig
+from tracksite.core.site.config import ConfigProblem, SiteConfig
+from tracksite.core.yaml import configfile as configyaml
 from tracksite.errors import USAGE, UserError
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def config_file(root: Path, given: str | Path | None = None) -> Path | None:
 
 def guard(path: Path) -> tuple[ConfigProblem, ...]:
     """What the file holds that the engine must not be handed, or should be warned about, read
-    from its YAML nodes before MkDocs loads it (core/configyaml.py): aliases that grow past
+    from its YAML nodes before MkDocs loads it (core/yaml/configfile.py): aliases that grow past
     what a real configuration holds once written out (MkDocs writes every setting out in a
     debug line while it loads, so the build and the check refuse the file before that), and
     tags that make MkDocs' loader run Python code (a warning: the build runs them, and so does

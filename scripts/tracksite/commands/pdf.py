@@ -27,8 +27,8 @@ from typing import Any
 
 from tracksite import theme as theme_files
 from tracksite.adapter import mkdocsconfig
-from tracksite.core import references as refs
-from tracksite.core import trackpages
+from tracksite.core.markdown import references as refs
+from tracksite.core.site import trackpages
 from tracksite.errors import USAGE, UserError
 from tracksite.localserver import serve_folder
 

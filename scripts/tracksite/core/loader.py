@@ -14,17 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracksite.core import glossary as glossary_mod
-from tracksite.core import references as refs
-from tracksite.core import remotefiles, schema, siteplan, yamlsafe
-from tracksite.core.complexity import parse_markdown
-from tracksite.core.lessonmodel import lesson_from
+from tracksite.core.learning import glossary as glossary_mod
+from tracksite.core.markdown import references as refs
+from tracksite.core.markdown.complexity import parse_markdown
 from tracksite.core.memo import memo
-from tracksite.core.model import Curriculum, Imported, Lesson, LessonSources, Phase, Track
-from tracksite.core.problems import Problem, ProblemList
-from tracksite.core.published import ASSET_SUFFIXES, BY_TOOLS
+from tracksite.core.model.course import Curriculum, Imported, Lesson, LessonSources, Phase, Track
+from tracksite.core.model.lesson import lesson_from
+from tracksite.core.problems.problem import Problem, ProblemList
+from tracksite.core.remote import files as remotefiles
+from tracksite.core.schema import specs as schema
+from tracksite.core.site import plan as siteplan
+from tracksite.core.site.published import ASSET_SUFFIXES, BY_TOOLS
 from tracksite.core.sources import MarkdownSource, read_text
-from tracksite.core.yamlsafe import Located
+from tracksite.core.yaml import safe as yamlsafe
+from tracksite.core.yaml.safe import Located
 from tracksite.errors import SourceProblem
 
 #: The journal of `tracksite new`, `move` and `rename` (commands/changes.py): while it exists the

@@ -6,8 +6,8 @@ YAML data (taken literally, never read as Markdown), whether its text is learner
 glossary links terms in it, reading time counts it), the class of its rendered root element, the
 scripts and stylesheets it needs, whether it checks the learner's answer, and
 the schema of its body for editors. The validation (`core/widgets/validate.py`), the block syntax
-(`core/blocksyntax.py`), the glossary and term linking (`core/glossary.py`, `core/termlinks.py`),
-the objectives' coverage (`core/coverage.py`), the exercise pack (`core/trackpages.py`), the
+(`core/markdown/blocks.py`), the glossary and term linking (`core/learning/glossary.py`, `core/learning/termlinks.py`),
+the objectives' coverage (`core/learning/coverage.py`), the exercise pack (`core/site/trackpages.py`), the
 scripts and stylesheets a page that shows the widget links (`theme/__init__.py`,
 `adapter/widgetassets.py`) and the Markdown extension (`adapter/blocks/`) all read this module.
 

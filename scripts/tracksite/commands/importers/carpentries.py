@@ -25,11 +25,11 @@ from tracksite.commands.importers.episode import Episode, Note, convert
 from tracksite.commands.importers.pages import credit
 from tracksite.commands.importers.pandoc import definitions
 from tracksite.commands.importers.workbench import Layout
-from tracksite.core.blocksyntax import find_blocks, iter_blocks
-from tracksite.core.bodychecks import formulas
-from tracksite.core.readingtime import reading_minutes
+from tracksite.core.learning.readingtime import reading_minutes
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
+from tracksite.core.markdown.bodychecks import formulas
 from tracksite.core.sources import read_text, split_front_matter
-from tracksite.core.yamlsafe import parse
+from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem, UserError
 
 WORDS = re.compile(r"[A-Za-z0-9']+")

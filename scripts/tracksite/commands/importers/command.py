@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tracksite.commands import changes
 from tracksite.commands.importers import carpentries, flow, update
-from tracksite.core.schema import SLUG_RE
+from tracksite.core.schema.specs import SLUG_RE
 from tracksite.errors import USAGE, UserError
 
 

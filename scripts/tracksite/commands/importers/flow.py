@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from tracksite.adapter import mkdocsconfig
 from tracksite.commands.importers import carpentries, knitr, report, verify
 from tracksite.core.checks import load
-from tracksite.core.problems import format_text
+from tracksite.core.problems.problem import format_text
 
 if TYPE_CHECKING:
     from tracksite.commands.importers.carpentries import Plan, Source

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 from tracksite.commands.importers import pandoc
 from tracksite.commands.importers.workbench import Target, download_path
-from tracksite.core.published import ASSET_SUFFIXES as PUBLISHED
-from tracksite.core.published import refusal
-from tracksite.core.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
+from tracksite.core.site.published import ASSET_SUFFIXES as PUBLISHED
+from tracksite.core.site.published import refusal
+from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
 
 if TYPE_CHECKING:
     from tracksite.commands.importers.episode import Context, Episode

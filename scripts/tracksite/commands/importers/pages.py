@@ -23,10 +23,10 @@ import yaml
 
 from tracksite.commands.importers import anchorfix, limits
 from tracksite.commands.importers.episode import Context, Episode, convert
-from tracksite.core import schema
-from tracksite.core.blocksyntax import unwrap_blocks
-from tracksite.core.glossary import _norm, prose_lines
-from tracksite.core.schemalang import ListOf, Text
+from tracksite.core.learning.glossary import _norm, prose_lines
+from tracksite.core.markdown.blocks import unwrap_blocks
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema.language import ListOf, Text
 from tracksite.core.sources import read_text, split_front_matter
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """`/// attention`: a real model's attention weights, from a data file beside the lesson.
 
-The block body (tracksite.core.schema.ATTENTION) names the file; the file (ATTENTION_DATA) holds
+The block body (tracksite.core.schema.specs.ATTENTION) names the file; the file (ATTENTION_DATA) holds
 the sentence, tokens, weights[layer][head][query][key] and where they come from. The opening
 view (layer, head, caption) is chosen here, at build time, so the page reads without script.
 """
@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.core import schema
 from tracksite.core import widgetregistry as W
-from tracksite.core.findings import Finding
-from tracksite.core.schemalang import INVALID, read
+from tracksite.core.problems.findings import Finding
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema.language import INVALID, read
 from tracksite.core.widgets.body import Body, errors, read_body
-from tracksite.core.yamlsafe import parse
+from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem
 
 #: Tokens a model adds around the text; captions look past them (BERT heads often park their

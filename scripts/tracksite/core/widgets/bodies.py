@@ -16,7 +16,7 @@ import pkgutil
 from pathlib import Path
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.schemalang import Mapping, Spec
+from tracksite.core.schema.language import Mapping, Spec
 from tracksite.core.widgets.body import Body
 
 

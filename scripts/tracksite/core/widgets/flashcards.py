@@ -1,4 +1,4 @@
-"""`/// flashcards`: a YAML list of cards (tracksite.core.schema.FLASHCARDS), or a Markdown
+"""`/// flashcards`: a YAML list of cards (tracksite.core.schema.specs.FLASHCARDS), or a Markdown
 definition list (`term` then `: answer`)."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracksite.core import schema
 from tracksite.core import widgetregistry as W
-from tracksite.core.findings import Finding
-from tracksite.core.schemalang import INVALID
+from tracksite.core.problems.findings import Finding
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, clean_text, read_body
 
 RE_DEFLIST_ANSWER = re.compile(r"^:[ \t]+(.*)$")

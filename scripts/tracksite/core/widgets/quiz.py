@@ -1,13 +1,13 @@
-"""`/// quiz`: a YAML list of questions (tracksite.core.schema.QUIZ)."""
+"""`/// quiz`: a YAML list of questions (tracksite.core.schema.specs.QUIZ)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracksite.core import schema
 from tracksite.core import widgetregistry as W
-from tracksite.core.findings import Finding
-from tracksite.core.schemalang import INVALID
+from tracksite.core.problems.findings import Finding
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, read_body
 
 

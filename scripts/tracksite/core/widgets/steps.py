@@ -1,5 +1,5 @@
 """`/// attention-steps`: attention computed step by step at build time from the tokens,
-embeddings and weight matrices of the body (tracksite.core.schema.ATTENTION_STEPS)."""
+embeddings and weight matrices of the body (tracksite.core.schema.specs.ATTENTION_STEPS)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracksite.core import schema, widgetschema
 from tracksite.core import widgetregistry as W
-from tracksite.core.findings import Finding
-from tracksite.core.schemalang import INVALID
+from tracksite.core.problems.findings import Finding
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema import widgets as widgetschema
+from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, read_body
 
 MAX_STEP_TOKENS = widgetschema.MAX_STEP_TOKENS

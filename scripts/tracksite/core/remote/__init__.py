@@ -1,0 +1,7 @@
+"""What lives on other hosts: addresses a page names there, and remote-files.yml's copies.
+
+Owns the detection of third-party addresses (`addresses`) and the listed remote files with
+their copies' addresses and the rewriting of their uses (`files`; the schema is
+`tracksite.core.schema.specs.remote`). May import yaml, schema and problems; never the site plan
+or the checks. Downloading is the adapter's (`adapter/remotecopy.py`).
+"""
