@@ -20,8 +20,9 @@ from tracksite import theme
 from tracksite.adapter.blocks import BLOCKS, RENDERERS
 from tracksite.commands.editor_schema import SCHEMAS
 from tracksite.core import widgetregistry as W
-from tracksite.core.learning import glossary, readingtime, termlinks
+from tracksite.core.learning import readingtime, termlinks
 from tracksite.core.markdown import blocks as blocksyntax
+from tracksite.core.markdown import prose
 from tracksite.core.schema import tables as fieldtables
 from tracksite.core.site import fingerprints
 from tracksite.core.widgets import WIDGET_BLOCKS
@@ -65,7 +66,7 @@ def test_every_widget_has_a_renderer_and_the_lists_follow_the_registry():
     assert [b.NAME for b in BLOCKS] == [w.name for w in W.WIDGETS] == list(WIDGET_BLOCKS)
     assert all(RENDERERS[w.name].WIDGET is w for w in W.WIDGETS)
     assert blocksyntax.RAW_BLOCKS == {w.name for w in W.WIDGETS if w.data}
-    assert glossary.DATA_BLOCKS == {w.name for w in W.WIDGETS if not w.prose}
+    assert prose.DATA_BLOCKS == {w.name for w in W.WIDGETS if not w.prose}
     assert readingtime.PRACTICE_BLOCKS >= {w.name for w in W.WIDGETS if w.practice}
     files = {name for name, _, _ in SCHEMAS}
     assert {w.schema_file for w in W.WIDGETS if w.data} <= files
@@ -80,9 +81,9 @@ def test_every_data_widget_declares_its_body_and_the_rest_follows():
     assert all(BODIES[name].widget is W.BY_NAME[name] for name in BODIES)
     assert all(name in fieldtables.SPECS for body in BODIES.values() for name, _ in body.tables)
     assert set(W.GRADED) <= set(fingerprints.SHARED_BLOCKS)
-    linked = {a.removeprefix("assets/") for a in (*theme.SCRIPTS, *theme.STYLESHEETS, *theme.WIDGET_ASSETS)}
+    linked = {a.removeprefix("assets/") for a in (*theme.SCRIPTS, *theme.STYLESHEETS, *W.WIDGET_ASSETS)}
     assert {a for w in W.WIDGETS for a in w.assets} <= linked
-    assert all(w.css_class for w in W.WIDGETS if theme.widget_assets(w))  # how a page is seen to show it
+    assert all(w.css_class for w in W.WIDGETS if W.widget_assets(w))  # how a page is seen to show it
     assert theme.SCRIPTS[0] == "assets/tracksite/widgets.js"  # window.tracksite, which the others use
 
 

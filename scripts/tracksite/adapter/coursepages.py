@@ -18,9 +18,9 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from tracksite.core.learning import coursemap, schedule
-from tracksite.core.loader import Document, Project
 from tracksite.core.markdown import references as refs
 from tracksite.core.model.course import Curriculum
+from tracksite.core.model.project import Document, Project
 from tracksite.core.site import trackpages, views
 
 

@@ -50,7 +50,8 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
 from tracksite.core.checks import links as link_checks
 from tracksite.core.learning.termlinks import mark_first_uses
-from tracksite.core.loader import JOURNAL, Document, Project
+from tracksite.core.loader import JOURNAL
+from tracksite.core.model.project import Document, Project
 from tracksite.core.problems.problem import Problem, format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import trackpages, views

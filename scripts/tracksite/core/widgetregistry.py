@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracksite import theme
+
 
 @dataclass(frozen=True)
 class Widget:
@@ -150,3 +152,14 @@ NO_TERM_LINKS: tuple[str, ...] = tuple(w.css_class for w in WIDGETS if not w.pro
 GRADED: tuple[str, ...] = tuple(w.name for w in WIDGETS if w.graded)
 #: Classes of the answers' <details> elements that the instructor's exercise pack opens.
 ANSWERS: tuple[str, ...] = tuple(w.answers for w in WIDGETS if w.answers)
+
+
+def widget_assets(widget: Widget) -> tuple[str, ...]:
+    """A widget's own files (its registry entry's `assets` that not every page links): linked
+    only from the pages that show it (adapter/widgetassets.py)."""
+    shared = {*theme.STYLESHEETS, *theme.SCRIPTS}
+    return tuple(f"assets/{a}" for a in widget.assets if f"assets/{a}" not in shared)
+
+
+#: Every widget's own files, each once: what an old course's mkdocs.yml may still list.
+WIDGET_ASSETS = tuple(dict.fromkeys(a for w in WIDGETS for a in widget_assets(w)))

@@ -12,11 +12,11 @@ from tracksite.core.checks.common import problems_of
 from tracksite.core.learning import glossary as glossary_mod
 from tracksite.core.learning import readingtime
 from tracksite.core.learning.coverage import objective_warnings
-from tracksite.core.loader import Project
 from tracksite.core.markdown import bodychecks
 from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.blocks import blank_data_blocks
 from tracksite.core.memo import _MEMO, folder_stamp, memo
+from tracksite.core.model.project import Project
 from tracksite.core.remote.addresses import REMOTE_HINT, remote_message
 from tracksite.core.widgets import validate_widgets
 

@@ -41,7 +41,7 @@ from tracksite.core.problems.problem import Problem
 from tracksite.core.widgets.bodies import BODIES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tracksite.core.loader import Document, Project
+    from tracksite.core.model.project import Document, Project
 
 _WORD = re.compile(r"[a-z0-9]+")
 

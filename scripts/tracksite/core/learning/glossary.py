@@ -13,74 +13,20 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracksite.core import widgetregistry
-from tracksite.core.markdown.blocks import fence_spans, find_blocks, iter_blocks
-from tracksite.core.markdown.references import GLOSSARY_ANCHOR
+from tracksite.core.markdown.prose import prose_lines
 from tracksite.core.memo import memo
+from tracksite.core.model.glossary import Glossary, Term
 
 if TYPE_CHECKING:  # the loader imports this module
-    from tracksite.core.loader import Project
     from tracksite.core.model.course import Curriculum, Lesson
+    from tracksite.core.model.project import Project
     from tracksite.core.problems.problem import ProblemList
 
 FILE_NAME = "glossary.yml"
 PAGE_KINDS = ("overview", "lesson", "cheatsheet")  # the pages whose prose is searched for terms
-
-
-def term_slug(term: str) -> str:
-    """A term as its anchor (after `term-`) and its `glossary:` link name it: `Pull request` -> `pull-request`."""
-    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
-
-
-@dataclass(frozen=True)
-class Term:
-    track: str
-    term: str
-    definition: str
-    aliases: tuple[str, ...]
-    lesson: str  # "track/slug" of the lesson that teaches it
-    introduced: str | None  # "track/slug" of an earlier lesson that names it briefly, or None
-    line: int | None
-    path: Path
-
-    @property
-    def anchor(self) -> str:
-        return GLOSSARY_ANCHOR + term_slug(self.term)
-
-    @property
-    def forms(self) -> tuple[str, ...]:
-        return (self.term, *self.aliases)
-
-
-@dataclass
-class Glossary:
-    """Every track's terms, and (after `find_uses`) the lessons each term is used in."""
-
-    terms: list[Term] = field(default_factory=list)
-    used_in: dict[Term, list[str]] = field(default_factory=dict)  # lesson keys, in course order
-    _matchers: dict[str, tuple] = field(default_factory=dict, repr=False)
-
-    def of_track(self, track: str) -> list[Term]:
-        return sorted((t for t in self.terms if t.track == track), key=lambda t: t.term.lower())
-
-    def matcher(self, track: str) -> tuple[re.Pattern[str] | None, dict[str, Term]]:
-        """A regex for the forms of this track's terms (group 1 is the form, an -s or -es plural
-        is allowed after it) and a lookup from lower-cased form to term. Longest forms first,
-        so "feature map" wins over "feature"."""
-        if track not in self._matchers:
-            by_form = {form.lower(): t for t in self.of_track(track) for form in t.forms}
-            pattern = None
-            if by_form:
-                alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True))
-                # the lookahead of first letters lets the scan skip, fast, where no form starts
-                first = re.escape("".join(sorted({c for f in by_form for c in (f[0].lower(), f[0].upper())})))
-                pattern = re.compile(rf"(?=[{first}])(?<![\w-])({alternatives})(?:e?s)?(?![\w-])", re.I)
-            self._matchers[track] = (pattern, by_form)
-        return self._matchers[track]
 
 
 def terms_from(track: str, path: Path, located) -> list[Term]:
@@ -105,37 +51,6 @@ def terms_from(track: str, path: Path, located) -> list[Term]:
 
 
 _MATH = re.compile(r"\$[^$\n]*\$")  # within one line
-DATA_BLOCKS = set(widgetregistry.NOT_PROSE)  # widget data and instructor notes: not learner prose
-
-
-# inline code, link targets and tags, within one line: replaced in the whole body at once
-_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<[^>\n]+>")
-
-
-def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DATA_BLOCKS) -> list[tuple[int, str]]:
-    """The lines a learner reads as prose: no code fences, no inline code, no `///` header or
-    closing lines, and nothing inside the blocks named in `skip` (widget data and instructor notes
-    by default) or nested in them. Fences and blocks are read by `blocksyntax`, as the widgets are.
-    Remembered per text: reading time, math level and the glossary all ask, on every serve rebuild."""
-    return memo(("prose", body, first_line, frozenset(skip)), lambda: _prose_lines(body, first_line, skip))
-
-
-def _prose_lines(body: str, first_line: int, skip) -> list[tuple[int, str]]:
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    hidden = [False] * len(lines)
-    for start, end in fence_spans(lines):
-        hidden[start : end + 1] = [True] * (end + 1 - start)
-    blocks, _ = find_blocks(body)
-    for block in iter_blocks(blocks):
-        last = block.end_line if block.end_line is not None else len(lines)
-        if block.name in skip:
-            hidden[block.line - 1 : last] = [True] * (last - block.line + 1)
-            continue
-        hidden[block.line - 1 : block.body_line - 1] = [True] * (block.body_line - block.line)
-        if block.end_line is not None:
-            hidden[block.end_line - 1] = True
-    prose = _NOT_PROSE.sub(" ", "\n".join(lines)).split("\n")
-    return [(first_line + i, line) for i, line in enumerate(prose) if not hidden[i]]
 
 
 def first_uses(glossary: Glossary, track: str, body: str, first_line: int) -> dict[Term, int]:

@@ -1,7 +1,7 @@
 """How long a lesson takes to read, estimated from what a learner actually reads.
 
 Instructors write `time.read`; `tracksite check` compares it with this estimate, and the
-scaffold and importers fill it in from it. Only prose counts (the lines `glossary.prose_lines`
+scaffold and importers fill it in from it. Only prose counts (the lines `markdown/prose.prose_lines`
 keeps: no code blocks, no widget data such as quiz or flashcard YAML, no instructor notes; exercises are left out too, their minutes belong to `time.practice`), and
 a formula takes longer than its characters suggest, so each one adds a fixed number of seconds
 instead of being counted as words (its TeX would count `\\mathrm`, `frac` and every subscript).
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from tracksite.core import widgetregistry
-from tracksite.core.learning.glossary import DATA_BLOCKS, prose_lines
+from tracksite.core.markdown.prose import DATA_BLOCKS, prose_lines
 from tracksite.core.memo import memo
 
 WORDS_PER_MINUTE = 200

@@ -15,7 +15,7 @@ from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.blocks import block_text, find_blocks, iter_blocks
 
 if TYPE_CHECKING:  # an annotation only: the loader sits above the schedule
-    from tracksite.core.loader import Project
+    from tracksite.core.model.project import Project
 
 
 def instructor_notes(markdown: str) -> list[str]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from html import escape
 
-from tracksite.core.learning.glossary import Glossary, Term
+from tracksite.core.model.glossary import Glossary, Term
 from tracksite.core.widgetregistry import NO_TERM_LINKS
 
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)

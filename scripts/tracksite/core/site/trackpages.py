@@ -18,8 +18,8 @@ from tracksite.core.memo import memo
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
 
 if TYPE_CHECKING:
-    from tracksite.core.loader import Project
     from tracksite.core.model.course import Curriculum, Lesson, Track
+    from tracksite.core.model.project import Project
 
 # kind -> (title, what the link says on the track page)
 PAGES: dict[str, tuple[str, str]] = {
