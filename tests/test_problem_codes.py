@@ -142,7 +142,7 @@ def test_github_annotations_carry_code_and_column(course):
 
 def test_language_server_diagnostics_carry_code_and_column(course):
     pytest.importorskip("pygls")
-    from tracksite.commands.lsp import diagnostics
+    from tracksite.commands.lspserver import diagnostics
 
     a3 = _break(course)
     line, column = _expected_iframe(a3)

@@ -106,8 +106,7 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
 def load(root: Path, given: str | Path | None = None) -> SiteConfig:
     """The project's configuration as `mkdocs build -f given` would load it; the engine's
     defaults when the project has no mkdocs.yml; its refusals as problems of the file."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError, MkDocsException
+    import mkdocs.config  # on demand; it loads mkdocs.exceptions, whose errors are caught below
 
     path = config_file(root, given)
     if path is None:
@@ -117,10 +116,10 @@ def load(root: Path, given: str | Path | None = None) -> SiteConfig:
         return siteconfig.defaults(path.parent, enginethemes.installed(), guarded)
     with _captured() as records:
         try:
-            config = load_config(str(path))
-        except ConfigurationError as e:  # YAML that does not parse: MkDocs keeps the parser's error
+            config = mkdocs.config.load_config(str(path))
+        except mkdocs.exceptions.ConfigurationError as e:  # YAML that does not parse: MkDocs keeps the parser's error
             return siteconfig.defaults(path.parent, enginethemes.installed(), (_yaml_problem(path, e),))
-        except MkDocsException:  # validation errors: MkDocs logged each before giving up
+        except mkdocs.exceptions.MkDocsException:  # validation errors: MkDocs logged each before giving up
             config = None
     problems = guarded + tuple(_logged(path, records))
     if config is None:
