@@ -21,7 +21,7 @@ Adding a widget: an entry here, its block module under `adapter/blocks/` (and a 
 under `core/widgets/` when the body is data), its assets under `theme/assets/tracksite/`, and
 its tests (docs/architecture.md, "How to add a widget").
 
-This module imports nothing from tracksite: everything else may depend on it.
+This module imports only the theme's lists of files (`tracksite.theme`, which imports nothing of\ntracksite): everything else may depend on it.
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ class Widget:
     graded: bool = False  # it checks the learner's answer: the exercise pack gathers it, and a
     # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
     answers: str | None = None  # class of the <details> holding its answers: the instructor's pack opens it
+    searched: bool = True  # site search indexes its text; False for answers and instructor notes
+    # (an `answers` element is never searched either: adapter/searchpage.py reads NOT_SEARCHED)
+    usage: str | None = None  # how an instructor writes it, for a hint where another format's
+    # markup stands in its place (core/markdown/bodychecks.py)
     schema_title: str | None = None  # title of the editors' JSON Schema of its body, if data
 
     @property
@@ -57,6 +61,7 @@ EXERCISE = Widget(
     practice=True,
     css_class="ts-exercise",
     graded=True,
+    usage="an exercise: `//// exercise | Title`, its solution in `/// solution` inside it, closed by `////`",
 )
 SOLUTION = Widget(
     "solution",
@@ -64,6 +69,8 @@ SOLUTION = Widget(
     practice=True,
     css_class="ts-solution",
     answers="ts-solution",
+    searched=False,
+    usage="a `/// solution` block inside the `//// exercise` it answers",
 )
 FLASHCARDS = Widget(
     "flashcards",
@@ -73,6 +80,7 @@ FLASHCARDS = Widget(
     practice=True,
     css_class="ts-cards",
     assets=("tracksite/widgets.js",),
+    searched=False,
     schema_title="tracksite /// flashcards block body",
 )
 QUIZ = Widget(
@@ -83,6 +91,7 @@ QUIZ = Widget(
     practice=True,
     css_class="ts-quiz",
     assets=("tracksite/widgets.js",),
+    searched=False,
     graded=True,
     answers="ts-quiz__answers",
     schema_title="tracksite /// quiz block body",
@@ -124,6 +133,8 @@ INSTRUCTOR = Widget(
     "teaching notes, only in the instructor build and its schedule",
     prose=False,
     css_class="ts-instructor",
+    searched=False,
+    usage="an instructor note: `/// instructor` ... `///` (left out of the learner site)",
 )
 
 #: Every widget, in the order the authoring guide lists them.
@@ -152,6 +163,9 @@ NO_TERM_LINKS: tuple[str, ...] = tuple(w.css_class for w in WIDGETS if not w.pro
 GRADED: tuple[str, ...] = tuple(w.name for w in WIDGETS if w.graded)
 #: Classes of the answers' <details> elements that the instructor's exercise pack opens.
 ANSWERS: tuple[str, ...] = tuple(w.answers for w in WIDGETS if w.answers)
+#: Classes of rendered elements site search leaves out: the widgets not searched, and every
+#: widget's answers (a new widget with answers never leaks them into results).
+NOT_SEARCHED: frozenset[str] = frozenset({*(w.css_class for w in WIDGETS if not w.searched and w.css_class), *ANSWERS})
 
 
 def widget_assets(widget: Widget) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from tracksite.core import widgetregistry as W
 from tracksite.core.learning.readingtime import DISPLAY_MATH, INLINE_MATH
 from tracksite.core.markdown.blocks import fence_spans
 from tracksite.core.markdown.prose import DATA_BLOCKS, prose_lines
@@ -22,15 +23,15 @@ from tracksite.core.memo import memo
 _DIV = re.compile(r"^\s*:{3,}\s*(?:\{(?:[^}]*?\s)?\.(?P<cls>[A-Za-z][\w-]*)[^}]*\}|\{[^}]*\}|(?P<name>[A-Za-z][\w-]*))")
 _ATX_H1 = re.compile(r"^ {0,3}#(?:\s+|$)(?P<text>.*)$")
 
-# What each Carpentries div becomes here (docs/authoring.md describes each block).
-_INSTEAD = {
-    "challenge": "an exercise: `//// exercise | Title`, its solution in `/// solution` inside it, closed by `////`",
-    "exercise": "an exercise: `//// exercise | Title`, its solution in `/// solution` inside it, closed by `////`",
-    "solution": "a `/// solution` block inside the `//// exercise` it answers",
+# What each Carpentries div becomes here (docs/authoring.md describes each block). A div named
+# like one of our widgets (exercise, solution, instructor) becomes that widget, as its registry
+# entry's `usage` says.
+_INSTEAD: dict[str, str] = {
+    "challenge": str(W.EXERCISE.usage),
+    **{w.name: w.usage for w in W.WIDGETS if w.usage},
     "hint": "a `/// details | Hint` block inside the exercise",
     "callout": "a note: `/// note | Title` ... `///`",
     "discussion": "a `/// question | Discuss` block",
-    "instructor": "an instructor note: `/// instructor` ... `///` (left out of the learner site)",
     "spoiler": "a `/// details | Title` block (collapsed until opened)",
     "questions": "the lesson's `questions:` list in the front-matter",
     "objectives": "the lesson's `objectives:` list in the front-matter",
@@ -86,7 +87,8 @@ def _fenced_divs(doc, problems) -> None:
             doc.path,
             number,
             f"`::: {name}` is a pandoc fenced div, which this site does not render: "
-            "it would show as plain text" + (", its solution in view" if name in ("challenge", "solution") else ""),
+            "it would show as plain text"
+            + (", its solution in view" if name in ("challenge", W.SOLUTION.name) else ""),
             hint=f"use {instead}; `tracksite import carpentries` converts whole lessons",
             code="TS505",
             column=len(line) - len(line.lstrip()) + 1,
