@@ -2,7 +2,8 @@
 
 Owns the `/// name` block grammar (`blocks`), the heading anchors Python-Markdown will make
 (`anchors`), course links (`references`), pages too complex to build (`complexity`), formulas the
-converter cannot draw (`tex`) and leftovers of other formats in a body (`bodychecks`). May import
-Python-Markdown, problems, schema and the widget registry; never the model's loader, the site
-plan or the checks.
+converter cannot draw (`tex`) and leftovers of other formats in a body (`bodychecks`). Imports
+Python-Markdown, problems, memo, sources, the widget registry, `model.course` (`references`),
+the math patterns of `learning.readingtime` and the site's Markdown settings (`site.config`,
+for `anchors`); never the loader, the site plan or the checks.
 """

@@ -2,5 +2,6 @@
 
 Owns `Problem` and its formats (`problem`), the catalogue of codes (`codes`), a read's findings
 before they have a file (`findings`) and the ordering that puts a root cause before its echoes
-(`rootcause`). The bottom of core: imports nothing of tracksite but `tracksite.errors`.
+(`rootcause`). Near the bottom of core: imports `tracksite.errors`, and `rootcause` reads YAML errors'
+explanations (`yaml.explain`).
 """

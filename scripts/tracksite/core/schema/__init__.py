@@ -3,6 +3,7 @@
 Owns the schema language (`language`), the words an instructor chooses from (`choices`), the
 front-matter and course-file specs (`specs`), the data widgets' bodies (`widgets`),
 remote-files.yml (`remote`) and the authoring guide's generated field tables (`tables`).
-May import `tracksite.core.yaml`, `tracksite.core.problems.problem` and the widget registry; never the
-model, the loader, the site plan or the checks.
+Imports `yaml`, `problems`, `sources` and the widget registry (`tables`, which writes the
+authoring guide, also reads the widgets' bodies); never the model, the loader, the site plan or
+the checks.
 """

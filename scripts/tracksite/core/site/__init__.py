@@ -3,6 +3,7 @@
 Owns the site plan (`plan`), the pages tracksite writes itself (`trackpages`), redirects, the
 plain view data for templates (`views`), the engine's settings as plain values (`config`), which
 files a lesson publishes (`published`), the rules for static files and SVG (`statics`,
-`svgsafe`) and each page's digest for `mkdocs serve` (`fingerprints`). May import every core
-package below it (yaml, schema, problems, model, markdown, learning, remote); never `checks`.
+`svgsafe`) and each page's digest for `mkdocs serve` (`fingerprints`). Imports every folder
+below it (yaml, schema, problems, model, markdown, learning, remote, widgets); never the loader
+or `checks`.
 """

@@ -38,7 +38,7 @@ OWN_EXTENSIONS = ("tracksite", "tracksite.guard")
 class Themes:
     """What the engine has installed: each theme's template folder by name, and the engine's own
     templates (MkDocs' sitemap.xml). Engine knowledge: the adapter looks it up
-    (adapter/themes.py) and hands it down, so nothing in core reads the engine's entry points."""
+    (adapter/enginethemes.py) and hands it down, so nothing in core reads the engine's entry points."""
 
     folders: tuple[tuple[str, Path], ...] = ()
     engine_templates: Path | None = None
