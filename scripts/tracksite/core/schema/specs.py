@@ -28,16 +28,6 @@ from tracksite.core.schema.language import (
     read,
 )
 from tracksite.core.schema.remote import REMOTE_FILE, REMOTE_FILES  # remote-files.yml
-from tracksite.core.schema.widgets import (  # noqa: F401 - the widget bodies, read as schema.QUIZ and so on
-    ATTENTION,
-    ATTENTION_DATA,
-    ATTENTION_STEPS,
-    CARD,
-    FLASHCARDS,
-    OPTION,
-    QUESTION,
-    QUIZ,
-)
 from tracksite.core.yaml.safe import Located
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
@@ -380,14 +370,13 @@ SPECS: dict[str, Mapping] = {
     "remote-file": REMOTE_FILE,
 }
 
-#: The JSON Schemas editors use: file name, description, title; the widget bodies' follow
+#: The JSON Schemas editors use: file name, description, title; the widget bodies' and their data files' follow
 #: (core/widgets/bodies.py, EDITOR_SCHEMAS; commands/editor_schema.py joins the two).
 EDITOR_SCHEMAS: tuple[tuple[str, Spec, str], ...] = (
     ("lesson.schema.json", LESSON, "tracksite lesson front-matter (lessons/<track>/<lesson>/lesson.md)"),
     ("track.schema.json", TRACK, "tracksite track (lessons/<track>/track.yml)"),
     ("page.schema.json", PAGE, "tracksite overview and cheatsheet front-matter (optional)"),
     ("redirects.schema.json", REDIRECTS, "tracksite redirects (lessons/<track>/redirects.yml)"),
-    ("attention-data.schema.json", ATTENTION_DATA, "tracksite attention data file (beside lesson.md)"),
     ("glossary.schema.json", GLOSSARY, "tracksite glossary (lessons/<track>/glossary.yml)"),
     ("remote-files.schema.json", REMOTE_FILES, "tracksite remote files (remote-files.yml, beside mkdocs.yml)"),
 )

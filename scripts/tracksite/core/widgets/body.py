@@ -36,6 +36,7 @@ class Body:
     parse: Callable[[str, Path], tuple[Any, list[Finding]]]  # (body, lesson folder) -> (value or None, findings)
     tables: tuple[tuple[str, Mapping], ...] = ()  # (marker name, spec): field tables of docs/authoring.md
     practice: Callable[[Any], list[str]] | None = None  # the text of each practice item a parsed value holds
+    files: tuple[tuple[str, Spec, str], ...] = ()  # editors' JSON Schemas of the data files it reads: name, spec, title
 
 
 def clean_text(value: str) -> str:
