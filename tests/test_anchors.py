@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from conftest import run_mkdocs
 from course import lesson_md, write
 from tracksite.adapter import mkdocsconfig
-from tracksite.core import anchors
+from tracksite.core.markdown import anchors
 
 TRICKY = """\
 ## __init__ method
@@ -163,7 +163,7 @@ def test_skeleton_gives_the_ids_of_the_whole_page():
 
 
 def test_a_code_span_of_fences_opens_no_code_block():
-    from tracksite.core.references import code_lines
+    from tracksite.core.markdown.references import code_lines
 
     lines = ["Use ```` ```output ```` blocks.", "", "## Heading", "```python", "# comment", "```"]
     assert code_lines(lines) == [False, False, False, True, True, True]

@@ -13,7 +13,7 @@ import yaml
 
 from course import load
 from tracksite.commands.cli import main
-from tracksite.core.readingtime import estimate
+from tracksite.core.learning.readingtime import estimate
 from tracksite.tools import bench
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from tracksite.core import anchors, yamlsafe
-from tracksite.core import references as refs
-from tracksite.core.model import Curriculum, Lesson, LessonSources, Phase, Track
-from tracksite.core.problems import Problem, format_github, format_json, format_text
+from tracksite.core.markdown import anchors
+from tracksite.core.markdown import references as refs
+from tracksite.core.model.course import Curriculum, Lesson, LessonSources, Phase, Track
+from tracksite.core.problems.problem import Problem, format_github, format_json, format_text
 from tracksite.core.sources import split_front_matter
+from tracksite.core.yaml import safe as yamlsafe
 from tracksite.errors import SourceProblem
 
 

@@ -12,8 +12,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import REPO, load
-from tracksite.core.coverage import covers
-from tracksite.core.readingtime import estimate
+from tracksite.core.learning.coverage import covers
+from tracksite.core.learning.readingtime import estimate
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
 
 PROJECT = load(REPO)

@@ -182,7 +182,7 @@ def test_drawing_program_svgs_lose_their_doctype_and_plain_entities():
     """Illustrator writes a doctype and entities in attributes; check refuses both, the import
     writes them out. An entity holding markup is kept, so check reports that file."""
     from tracksite.commands.importers.svgclean import clean
-    from tracksite.core.statics import svg_findings
+    from tracksite.core.site.statics import svg_findings
 
     illustrator = (
         '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '

@@ -1,7 +1,7 @@
 """The model is held to the schema (issue 30): every field an instructor may write has a place
 in the model's dataclasses, a choice arrives as its enum, and a default stated in the schema is
-the one the loaded model shows. A field added to core/schema.py without a place in
-core/model.py fails here, before a loader could forget it."""
+the one the loaded model shows. A field added to core/schema/specs.py without a place in
+core/model/course.py fails here, before a loader could forget it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import typing
 import pytest
 
 from course import lesson_md, load, make_course, write
-from tracksite.core import choices, model, schema
-from tracksite.core.schemalang import Choice, Mapping
+from tracksite.core.model import course as model
+from tracksite.core.schema import choices
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema.language import Choice, Mapping
 
 # Fields of a dataclass that no instructor writes: derived from folders, files and other pages.
 DERIVED = {
@@ -43,7 +45,7 @@ def test_every_field_of_the_schema_has_its_place_in_the_model(spec, cls):
     assert set(written) == set(fields) - DERIVED[cls], "the schema and the model name different fields"
     for name, f in written.items():
         if isinstance(f.spec, Choice):
-            assert f.spec.kind is not None, f"{name}: a choice the model keeps is an enum of core/choices.py"
+            assert f.spec.kind is not None, f"{name}: a choice the model keeps is an enum of core/schema/choices.py"
             assert hints[name] is f.spec.kind, f"{name}: the model's type is {hints[name]}, not {f.spec.kind}"
             assert f.spec.values == tuple(m.value for m in f.spec.kind)
         default, stated = fields[name].default, f.default

@@ -1,4 +1,4 @@
-"""Every problem carries a code from one catalogue (tracksite/core/problemcodes.py), and a
+"""Every problem carries a code from one catalogue (tracksite/core/problems/codes.py), and a
 column where its place is known: the catalogue and the sources agree, and the code and column
 reach every output (text, JSON, GitHub annotations, the language server)."""
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from course import run_cli
-from tracksite.core.problemcodes import AREAS, CATALOGUE, CODES, table
-from tracksite.core.problems import Problem, format_github, format_json, format_text
+from tracksite.core.problems.codes import AREAS, CATALOGUE, CODES, table
+from tracksite.core.problems.problem import Problem, format_github, format_json, format_text
 
 PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "tracksite"
 CODE = re.compile(r"""["'](TS\d{3})["']""")
@@ -40,7 +40,7 @@ def test_codes_are_unique_well_formed_and_grouped():
 
 def test_every_code_used_is_listed_and_every_listed_code_is_used():
     used = {m for text in _sources().values() for m in CODE.findall(text)}
-    assert used - set(CODES) == set(), "codes used but not in core/problemcodes.py"
+    assert used - set(CODES) == set(), "codes used but not in core/problems/codes.py"
     assert set(CODES) - used == set(), "codes listed but never used (dead codes)"
 
 
@@ -142,7 +142,7 @@ def test_github_annotations_carry_code_and_column(course):
 
 def test_language_server_diagnostics_carry_code_and_column(course):
     pytest.importorskip("pygls")
-    from tracksite.commands.lsp import diagnostics
+    from tracksite.commands.lspserver import diagnostics
 
     a3 = _break(course)
     line, column = _expected_iframe(a3)

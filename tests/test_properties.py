@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course import lesson_md, load, make_course
-from tracksite.core import schema, yamlsafe
-from tracksite.core.choices import Status
-from tracksite.core.problems import Problem
-from tracksite.core.yamlsafe import Located, parse
+from tracksite.core.problems.problem import Problem
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema.choices import Status
+from tracksite.core.yaml import safe as yamlsafe
+from tracksite.core.yaml.safe import Located, parse
 from tracksite.errors import SourceProblem
 
 REPO = Path(__file__).resolve().parents[1]
@@ -346,7 +347,7 @@ def test_libyaml_fast_path_reads_as_the_strict_loader(text):
 def test_libyaml_fast_path_on_the_bundled_course_and_hostile_nesting():
     """Every front-matter, YAML file and widget body of the bundled course reads the same both
     ways; nesting that would crash libyaml's recursive composer is refused, not a crash."""
-    from tracksite.core.blocksyntax import RAW_BLOCKS, find_blocks, iter_blocks
+    from tracksite.core.markdown.blocks import RAW_BLOCKS, find_blocks, iter_blocks
 
     texts = [p.read_text(encoding="utf-8") for p in REPO.glob("lessons/*/*.yml")]
     for md in [*REPO.glob("lessons/*/*/*.md"), *REPO.glob("cheatsheets/*/*.md")]:

@@ -29,8 +29,9 @@ from bs4 import BeautifulSoup
 from course import lesson_md, write
 from tracksite.adapter import remotecopy
 from tracksite.commands.editor_schema import schemas
-from tracksite.core import remotefiles, schema
-from tracksite.core.yamlsafe import Located
+from tracksite.core.remote import files as remotefiles
+from tracksite.core.schema import specs as schema
+from tracksite.core.yaml.safe import Located
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40 + b"photo"
 FONT = b"wOF2" + b"\x01" * 60

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from course import write
-from tracksite.core import yamlhelp
+from tracksite.core.yaml import explain as yamlhelp
 
 A1, A2 = "lessons/alpha/a1/lesson.md", "lessons/alpha/a2/lesson.md"
 
@@ -108,7 +108,7 @@ YAML_CASES = [
 
 
 def test_yaml_explanations_name_the_slip():
-    from tracksite.core.yamlsafe import parse as parse_yaml
+    from tracksite.core.yaml.safe import parse as parse_yaml
     from tracksite.errors import SourceProblem
 
     for text, _line, needle in YAML_CASES:

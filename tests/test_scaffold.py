@@ -19,8 +19,8 @@ from tracksite.commands.changes import Changes
 from tracksite.commands.cli import main as cli_main
 from tracksite.commands.rename import rewrite_references
 from tracksite.commands.trackfile import TrackFile
-from tracksite.core import redirects
-from tracksite.core.references import find_links
+from tracksite.core.markdown.references import find_links
+from tracksite.core.site import redirects
 from tracksite.errors import SourceProblem
 
 T4, T5 = "deep-learning-survey", "transformers-and-llms"

@@ -16,9 +16,14 @@ from hypothesis import strategies as st
 
 from course import REPO
 from tracksite.commands.editor_schema import SCHEMAS, render, schemas
-from tracksite.core import schema, schemalang
+from tracksite.core.schema import language as schemalang
+from tracksite.core.schema import specs as schema
 from tracksite.core.sources import read_text, read_yaml, split_front_matter
-from tracksite.core.yamlsafe import Located, parse
+from tracksite.core.widgets import attention as attention_body
+from tracksite.core.widgets import flashcards as flashcards_body
+from tracksite.core.widgets import quiz as quiz_body
+from tracksite.core.widgets import steps as steps_body
+from tracksite.core.yaml.safe import Located, parse
 
 GENERATED = schemas()
 VALIDATORS = {name: jsonschema.Draft7Validator(s) for name, s in GENERATED.items()}
@@ -324,7 +329,7 @@ def test_loader_uses_the_whole_number_and_the_text(tmp_path):
 def test_redirects_are_read_by_the_schema(tmp_path):
     """redirects.read keeps the lines the schema accepts, and says where and what for the rest,
     with the slug it probably meant."""
-    from tracksite.core import redirects
+    from tracksite.core.site import redirects
 
     (tmp_path / "redirects.yml").write_text("# moved\nold-one: a2\nOld_Two: a3\n2019: a4\nfour: Lesson_5\n")
     found, bad = redirects.read(tmp_path)
@@ -380,8 +385,8 @@ def test_docs_check_fails_on_a_stale_table_and_write_fixes_it(tmp_path):
 
 
 def test_authoring_guide_tables_are_fresh():
-    from tracksite.core import fieldtables
-    from tracksite.core.fieldtables import fill
+    from tracksite.core.schema import tables as fieldtables
+    from tracksite.core.schema.tables import fill
 
     guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
     assert fill(guide) == guide, "docs/authoring.md is stale: run `tracksite docs --write`"
@@ -462,9 +467,9 @@ def block_cases():
             (f"{name}: a string", name, "question", False),
             (f"{name}: a null item", name, [None], False),
         ]
-    for label, question, ok in _item_variants(QUIZ[0], schema.QUESTION):
+    for label, question, ok in _item_variants(QUIZ[0], quiz_body.QUESTION):
         out.append((f"quiz question {label}", "quiz.schema.json", [question], ok))
-    for label, option, ok in _item_variants(QUIZ[0]["options"][1], schema.OPTION):
+    for label, option, ok in _item_variants(QUIZ[0]["options"][1], quiz_body.OPTION):
         out.append(
             (f"quiz option {label}", "quiz.schema.json", [{**QUIZ[0], "options": [QUIZ[0]["options"][0], option]}], ok)
         )
@@ -476,14 +481,14 @@ def block_cases():
         (QUIZ[0]["options"] * 6, False),
     ]:
         out.append((f"quiz options {str(options)[:60]}", "quiz.schema.json", [{**QUIZ[0], "options": options}], ok))
-    for label, card, ok in _item_variants(CARDS[0], schema.CARD):
+    for label, card, ok in _item_variants(CARDS[0], flashcards_body.CARD):
         out.append((f"flashcard {label}", "flashcards.schema.json", [card, CARDS[1]], ok))
     out.append(
         ("flashcards: a term twice", "flashcards.schema.json", [CARDS[0], dict(CARDS[1], term="Softmax")], False)
     )
     for name, base, spec in (
-        ("attention.schema.json", ATTENTION, schema.ATTENTION),
-        ("attention-steps.schema.json", STEPS, schema.ATTENTION_STEPS),
+        ("attention.schema.json", ATTENTION, attention_body.ATTENTION),
+        ("attention-steps.schema.json", STEPS, steps_body.ATTENTION_STEPS),
     ):
         for label, doc, ok in _item_variants(base, spec):
             out.append((f"{name}: {label}", name, doc, ok))

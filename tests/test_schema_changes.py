@@ -1,6 +1,6 @@
 """Issue 12: the schema is the one place to edit. On a copy of the code and the course, one edit
-(a new choice value in core/choices.py, whose enums the schema and the model share; a changed
-default in core/schema.py) is followed by `tracksite check`, the
+(a new choice value in core/schema/choices.py, whose enums the schema and the model share; a changed
+default in core/schema/specs.py) is followed by `tracksite check`, the
 build, the pages' labels, the loader, the JSON Schema and the authoring guide's tables, with
 nothing else touched."""
 
@@ -57,7 +57,7 @@ def shown_difficulty(site: Path) -> str:
 
 
 def test_a_new_choice_value_is_one_edit(copy):
-    choices_py = copy / "scripts/tracksite/core/choices.py"
+    choices_py = copy / "scripts/tracksite/core/schema/choices.py"
     edit(choices_py, '    ADVANCED = "advanced"\n', '    ADVANCED = "advanced"\n    EXPERT = "expert"\n')
     lesson = copy / LESSON
     text = lesson.read_text(encoding="utf-8")
@@ -90,7 +90,7 @@ def test_a_new_choice_value_is_one_edit(copy):
 
 
 def test_a_changed_default_is_one_edit(copy):
-    schema_py = copy / "scripts/tracksite/core/schema.py"
+    schema_py = copy / "scripts/tracksite/core/schema/specs.py"
     edit(
         schema_py,
         'Field("difficulty", DIFFICULTY, default=Difficulty.STANDARD)',

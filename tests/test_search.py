@@ -46,7 +46,7 @@ def teaching_urls(site: Path) -> set[str]:
     return urls
 
 
-#: A track's own learner pages besides its lessons (core/trackpages.py), by their file name.
+#: A track's own learner pages besides its lessons (core/site/trackpages.py), by their file name.
 TRACK_PAGES = ("glossary", "keypoints", "review", "exercises")
 
 

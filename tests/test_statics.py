@@ -19,8 +19,8 @@ import pytest
 
 from conftest import run_mkdocs
 from course import load, write
-from tracksite.core.published import ASSET_SUFFIXES
-from tracksite.core.statics import MAX_DATA_BYTES, html_findings, static_problems, svg_findings
+from tracksite.core.site.published import ASSET_SUFFIXES
+from tracksite.core.site.statics import MAX_DATA_BYTES, html_findings, static_problems, svg_findings
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" height="80">\n{}\n</svg>\n'
 HOSTILE_SVG = {
@@ -249,7 +249,7 @@ def test_hostile_svg_runs_when_opened(chromium, serve_site, tmp_path, name):
 
 def test_unreadable_static_file_is_a_located_problem(tmp_path, monkeypatch):
     """Case 5: an unreadable file in docs/ ended the build in a traceback; it is a problem of its own."""
-    import tracksite.core.statics as statics
+    import tracksite.core.site.statics as statics
 
     (tmp_path / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     real = os.access

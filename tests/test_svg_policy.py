@@ -20,8 +20,8 @@ from conftest import run_mkdocs
 from course import load as check
 from course import write
 from tracksite.commands.importers.svgclean import publishable
-from tracksite.core import svgsafe
-from tracksite.core.statics import static_problems
+from tracksite.core.site import svgsafe
+from tracksite.core.site.statics import static_problems
 
 DATA = Path(__file__).resolve().parent / "data" / "svg"
 SVG_NS = "http://www.w3.org/2000/svg"

@@ -19,12 +19,13 @@ from test_schema import VALIDATORS, WRONG_TYPES, verdicts
 from tracksite import theme
 from tracksite.adapter import widgetassets
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
-from tracksite.core import coverage, trackpages
 from tracksite.core import widgetregistry as W
+from tracksite.core.learning import coverage
+from tracksite.core.site import trackpages
 from tracksite.core.widgets import find_blocks, iter_blocks, validate_widgets
 from tracksite.core.widgets.bodies import BODIES
 from tracksite.core.widgets.predict import PREDICT, parse_predict
-from tracksite.core.yamlsafe import parse
+from tracksite.core.yaml.safe import parse
 
 ASSETS = Path(theme.ASSETS) / "tracksite"
 SCHEMA = "predict.schema.json"

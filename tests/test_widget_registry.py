@@ -19,8 +19,12 @@ from course import REPO
 from tracksite import theme
 from tracksite.adapter.blocks import BLOCKS, RENDERERS
 from tracksite.commands.editor_schema import SCHEMAS
-from tracksite.core import blocksyntax, fieldtables, fingerprints, glossary, readingtime, termlinks
 from tracksite.core import widgetregistry as W
+from tracksite.core.learning import readingtime, termlinks
+from tracksite.core.markdown import blocks as blocksyntax
+from tracksite.core.markdown import prose
+from tracksite.core.schema import tables as fieldtables
+from tracksite.core.site import fingerprints
 from tracksite.core.widgets import WIDGET_BLOCKS
 from tracksite.core.widgets.bodies import BODIES
 
@@ -31,10 +35,7 @@ OTHER_MEANINGS = {
     ("adapter/blocks/__init__.py", "instructor"): "the extension's option for the instructor build",
     ("adapter/blocks/common.py", "instructor"): "the extension's option for the instructor build",
     ("adapter/plugin.py", "instructor"): "the plugin's option for the instructor build",
-    ("core/bodychecks.py", "exercise"): "a Carpentries (pandoc) div class, with what to write instead",
-    ("core/bodychecks.py", "solution"): "a Carpentries (pandoc) div class, with what to write instead",
-    ("core/bodychecks.py", "instructor"): "a Carpentries (pandoc) div class, with what to write instead",
-    ("core/siteconfig.py", "attention"): "one of pymdown-extensions' default admonition types",
+    ("core/site/config.py", "attention"): "one of pymdown-extensions' default admonition types",
 }
 
 
@@ -62,7 +63,7 @@ def test_every_widget_has_a_renderer_and_the_lists_follow_the_registry():
     assert [b.NAME for b in BLOCKS] == [w.name for w in W.WIDGETS] == list(WIDGET_BLOCKS)
     assert all(RENDERERS[w.name].WIDGET is w for w in W.WIDGETS)
     assert blocksyntax.RAW_BLOCKS == {w.name for w in W.WIDGETS if w.data}
-    assert glossary.DATA_BLOCKS == {w.name for w in W.WIDGETS if not w.prose}
+    assert prose.DATA_BLOCKS == {w.name for w in W.WIDGETS if not w.prose}
     assert readingtime.PRACTICE_BLOCKS >= {w.name for w in W.WIDGETS if w.practice}
     files = {name for name, _, _ in SCHEMAS}
     assert {w.schema_file for w in W.WIDGETS if w.data} <= files
@@ -77,9 +78,9 @@ def test_every_data_widget_declares_its_body_and_the_rest_follows():
     assert all(BODIES[name].widget is W.BY_NAME[name] for name in BODIES)
     assert all(name in fieldtables.SPECS for body in BODIES.values() for name, _ in body.tables)
     assert set(W.GRADED) <= set(fingerprints.SHARED_BLOCKS)
-    linked = {a.removeprefix("assets/") for a in (*theme.SCRIPTS, *theme.STYLESHEETS, *theme.WIDGET_ASSETS)}
+    linked = {a.removeprefix("assets/") for a in (*theme.SCRIPTS, *theme.STYLESHEETS, *W.WIDGET_ASSETS)}
     assert {a for w in W.WIDGETS for a in w.assets} <= linked
-    assert all(w.css_class for w in W.WIDGETS if theme.widget_assets(w))  # how a page is seen to show it
+    assert all(w.css_class for w in W.WIDGETS if W.widget_assets(w))  # how a page is seen to show it
     assert theme.SCRIPTS[0] == "assets/tracksite/widgets.js"  # window.tracksite, which the others use
 
 
@@ -117,3 +118,56 @@ def test_terms_are_not_linked_inside_a_data_widget():
     assert used == [term]
     assert soup.figure.find(class_="ts-term") is None
     assert soup.find_all("p")[1].find(class_="ts-term") is not None
+
+
+def widget_class_strings(package: Path = PACKAGE) -> set[tuple[str, str]]:
+    """(module, class) for every string of a Python module that spells a widget's CSS class (its
+    root class, its answers' class or a BEM part of one, `ts-quiz__answers`), outside the registry
+    and the widgets' own modules (adapter/blocks/, core/widgets/)."""
+    import re
+
+    classes = {c for w in W.WIDGETS for c in (w.css_class, w.answers) if c}
+    token = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(classes))) + r")(?:__[\w-]+)?(?![\w-])")
+    own = ("core/widgetregistry.py", "adapter/blocks/", "core/widgets/")
+    found = set()
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel.startswith(own):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found |= {(rel, m.group(0)) for m in token.finditer(node.value)}
+    return found
+
+
+def test_widget_classes_are_spelled_in_the_registry_and_the_widgets_own_files_only():
+    """Issue 41: search left out `ts-quiz`, `ts-cards`, `ts-solution` and `ts-instructor` by a list
+    of its own, so a new widget with answers would have leaked them into results; it reads the
+    registry's NOT_SEARCHED now, and nothing else outside a widget's own files names its classes."""
+    assert widget_class_strings() == set()
+
+
+def test_the_checker_finds_a_class_spelled_elsewhere(tmp_path):
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "leak.py").write_text(
+        'HIDDEN = {"ts-quiz", "ts-quiz__answers", "ts-quizzes", "x ts-cards y"}\n'
+    )
+    assert widget_class_strings(tmp_path) == {
+        ("core/leak.py", "ts-quiz"),
+        ("core/leak.py", "ts-quiz__answers"),
+        ("core/leak.py", "ts-cards"),
+    }
+
+
+def test_search_leaves_out_what_the_registry_says():
+    from tracksite.adapter.searchpage import EXCLUDED_CLASSES
+
+    assert W.NOT_SEARCHED == {
+        "ts-solution",
+        "ts-cards",
+        "ts-quiz",
+        "ts-instructor",
+        "ts-quiz__answers",
+        "ts-predict__answer",
+    }
+    assert W.NOT_SEARCHED <= EXCLUDED_CLASSES

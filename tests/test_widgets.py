@@ -743,7 +743,7 @@ def test_assets_fit_the_budget():
     assert size <= 11 * 1024, f"the widget files every page links are {size} bytes gzipped"
     assert {f"assets/tracksite/{n}" for n in EVERY_PAGE} <= {*theme.SCRIPTS, *theme.STYLESHEETS}
     for widget in W.WIDGETS:
-        own = sum(_gz(a.removeprefix("assets/tracksite/")) for a in theme.widget_assets(widget))
+        own = sum(_gz(a.removeprefix("assets/tracksite/")) for a in W.widget_assets(widget))
         assert own <= 5 * 1024, f"{widget.name}: its own files are {own} bytes gzipped"
 
 
@@ -825,12 +825,12 @@ CUSTOM = {
 
 @pytest.mark.parametrize("configs", [{}, CUSTOM], ids=["defaults", "custom-types"])
 def test_block_names_are_those_pymdownx_registers(tmp_path, configs):
-    """core/siteconfig.py cannot import pymdownx, so it keeps the extensions' default block names
+    """core/site/config.py cannot import pymdownx, so it keeps the extensions' default block names
     itself; they must be the names pymdownx really registers, or `check` and the build differ."""
     import yaml
 
     from tracksite.adapter import mkdocsconfig
-    from tracksite.core import siteconfig
+    from tracksite.core.site import config as siteconfig
 
     extensions = list(siteconfig.BASE_BLOCK)
     listed = [{ext: configs[ext]} if ext in configs else ext for ext in extensions]
@@ -846,7 +846,7 @@ def test_core_block_lists_match_the_blocks_the_adapter_registers():
     as data by the parser exactly when the extension reads its body raw."""
     from tracksite.adapter.blocks import BLOCKS
     from tracksite.adapter.blocks.common import DataBlock
-    from tracksite.core.blocksyntax import RAW_BLOCKS
+    from tracksite.core.markdown.blocks import RAW_BLOCKS
     from tracksite.core.widgets import WIDGET_BLOCKS
 
     assert sorted(b.NAME for b in BLOCKS) == sorted(WIDGET_BLOCKS)

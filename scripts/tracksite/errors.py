@@ -35,7 +35,7 @@ class SourceProblem(UserError):
     """A problem at a line of a file the user wrote (a YAML document, front-matter, track.yml):
     the checks turn it into a located problem with the file's name; a command that meets one
     outside the checks prints it as any other `UserError`. It carries its problem code (the
-    catalogue in tracksite/core/problemcodes.py) and, when the parser knows it, the 1-based column."""
+    catalogue in tracksite/core/problems/codes.py) and, when the parser knows it, the 1-based column."""
 
     def __init__(self, message: str, line: int | None = None, *, code: str, column: int | None = None) -> None:
         super().__init__(message)

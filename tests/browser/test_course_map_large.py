@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from test_accessibility import axe_violations
 
 from conftest import run_mkdocs
-from tracksite.core import coursemap
+from tracksite.core.learning import coursemap
 from tracksite.tools.bench import course as bench
 
 pytestmark = pytest.mark.browser

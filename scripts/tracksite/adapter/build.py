@@ -14,7 +14,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
-from tracksite.core.problems import no_workflow_commands, os_error, printable
+from tracksite.core.problems.problem import no_workflow_commands, os_error, printable
 
 
 class _Plain(logging.Formatter):

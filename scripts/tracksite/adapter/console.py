@@ -1,12 +1,12 @@
 """What the build prints: every line MkDocs or tracksite logs goes through one filter, so a
 folder name holding a newline and `::warning` cannot become a GitHub Actions workflow command
-in CI's log (see `tracksite.core.problems.no_workflow_commands`)."""
+in CI's log (see `tracksite.core.problems.problem.no_workflow_commands`)."""
 
 from __future__ import annotations
 
 import logging
 
-from tracksite.core.problems import no_workflow_commands
+from tracksite.core.problems.problem import no_workflow_commands
 
 
 class NoWorkflowCommands(logging.Filter):

@@ -17,10 +17,11 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from tracksite.core import coursemap, schedule, trackpages, views
-from tracksite.core import references as refs
-from tracksite.core.loader import Document, Project
-from tracksite.core.model import Curriculum
+from tracksite.core.learning import coursemap, schedule
+from tracksite.core.markdown import references as refs
+from tracksite.core.model.course import Curriculum
+from tracksite.core.model.project import Document, Project
+from tracksite.core.site import trackpages, views
 
 
 def navigation(project: Project, files: Files) -> Navigation:

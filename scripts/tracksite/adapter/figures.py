@@ -1,4 +1,4 @@
-"""Published SVG figures leave out what drawing programs keep for themselves (core/svgsafe.py).
+"""Published SVG figures leave out what drawing programs keep for themselves (core/site/svgsafe.py).
 
 `tracksite check` has already refused any figure with a script, an event handler or an external
 reference, and warned once per figure about the inert editor data (Inkscape, LibreOffice, Visio,
@@ -11,7 +11,7 @@ from __future__ import annotations
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from tracksite.core import svgsafe
+from tracksite.core.site import svgsafe
 
 
 def strip_svgs(files: Files, config: MkDocsConfig, allowed: frozenset[str] = frozenset()) -> None:

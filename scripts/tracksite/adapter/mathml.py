@@ -16,7 +16,7 @@ from latex2mathml.converter import convert
 from markupsafe import Markup
 
 from tracksite.adapter.texspeech import speak
-from tracksite.core.texcheck import TEXT_MATH, why_not
+from tracksite.core.markdown.tex import TEXT_MATH, why_not
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)
@@ -40,7 +40,7 @@ def _bare_tex(base: str, sub: str) -> str:
 
 def _mathml(tex: str, display: str) -> str:
     source = html.unescape(tex).strip()
-    if why_not(source):  # refused by `check` in a page (core/texcheck.py); a glossary entry may still hold one
+    if why_not(source):  # refused by `check` in a page (core/markdown/tex.py); a glossary entry may still hold one
         return f'<code class="ts-math-error" title="Formula could not be rendered">{html.escape(source)}</code>'
     rendered = _grouped_numbers(source, lambda tex: convert(tex, display=display))
     name = html.escape(speak(source), quote=True)

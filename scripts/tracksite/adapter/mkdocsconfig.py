@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import yaml
 
 from tracksite.adapter import enginethemes
-from tracksite.core import configyaml, siteconfig
-from tracksite.core.siteconfig import ConfigProblem, SiteConfig
+from tracksite.core.site import config as siteconfig
+from tracksite.core.site.config import ConfigProblem, SiteConfig
+from tracksite.core.yaml import configfile as configyaml
 from tracksite.errors import USAGE, UserError
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def config_file(root: Path, given: str | Path | None = None) -> Path | None:
 
 def guard(path: Path) -> tuple[ConfigProblem, ...]:
     """What the file holds that the engine must not be handed, or should be warned about, read
-    from its YAML nodes before MkDocs loads it (core/configyaml.py): aliases that grow past
+    from its YAML nodes before MkDocs loads it (core/yaml/configfile.py): aliases that grow past
     what a real configuration holds once written out (MkDocs writes every setting out in a
     debug line while it loads, so the build and the check refuse the file before that), and
     tags that make MkDocs' loader run Python code (a warning: the build runs them, and so does
@@ -105,8 +106,7 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
 def load(root: Path, given: str | Path | None = None) -> SiteConfig:
     """The project's configuration as `mkdocs build -f given` would load it; the engine's
     defaults when the project has no mkdocs.yml; its refusals as problems of the file."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError, MkDocsException
+    import mkdocs.config  # on demand; it loads mkdocs.exceptions, whose errors are caught below
 
     path = config_file(root, given)
     if path is None:
@@ -116,10 +116,10 @@ def load(root: Path, given: str | Path | None = None) -> SiteConfig:
         return siteconfig.defaults(path.parent, enginethemes.installed(), guarded)
     with _captured() as records:
         try:
-            config = load_config(str(path))
-        except ConfigurationError as e:  # YAML that does not parse: MkDocs keeps the parser's error
+            config = mkdocs.config.load_config(str(path))
+        except mkdocs.exceptions.ConfigurationError as e:  # YAML that does not parse: MkDocs keeps the parser's error
             return siteconfig.defaults(path.parent, enginethemes.installed(), (_yaml_problem(path, e),))
-        except MkDocsException:  # validation errors: MkDocs logged each before giving up
+        except mkdocs.exceptions.MkDocsException:  # validation errors: MkDocs logged each before giving up
             config = None
     problems = guarded + tuple(_logged(path, records))
     if config is None:

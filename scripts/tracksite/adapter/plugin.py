@@ -46,14 +46,16 @@ from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.remotecopy import Copies
 from tracksite.adapter.searchpage import unmarked
 from tracksite.adapter.theme import COMPILED, drop_unused_search_files, install_theme
-from tracksite.core import remotefiles, trackpages, views
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
 from tracksite.core.checks import links as link_checks
-from tracksite.core.loader import JOURNAL, Document, Project
-from tracksite.core.problems import Problem, format_text, os_error, sorted_problems
-from tracksite.core.siteconfig import ConfigProblem
-from tracksite.core.termlinks import mark_first_uses
+from tracksite.core.learning.termlinks import mark_first_uses
+from tracksite.core.loader import JOURNAL
+from tracksite.core.model.project import Document, Project
+from tracksite.core.problems.problem import Problem, format_text, os_error, sorted_problems
+from tracksite.core.remote import files as remotefiles
+from tracksite.core.site import trackpages, views
+from tracksite.core.site.config import ConfigProblem
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 GUARD = "tracksite.guard"

@@ -25,7 +25,8 @@ from typing import Any
 from mkdocs import utils
 
 from tracksite import theme as theme_files
-from tracksite.core import fingerprints, remotefiles
+from tracksite.core.remote import files as remotefiles
+from tracksite.core.site import fingerprints
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 

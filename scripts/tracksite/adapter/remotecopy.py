@@ -1,5 +1,5 @@
 """The build's side of remote-files.yml: download each listed file a page names, publish the copy
-and point every use at it (what is listed, and how a use is rewritten, is core/remotefiles.py).
+and point every use at it (what is listed, and how a use is rewritten, is core/remote/files.py).
 
 `tracksite check` lets a listed file through without the network; only the build downloads. It
 does so once: the bytes are kept in `.cache/remote-files/` in the project (outside the site,
@@ -38,10 +38,10 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from tracksite.core import remotefiles
 from tracksite.core.checks.remote_files import used
-from tracksite.core.problems import Problem, ProblemList
-from tracksite.core.remotefiles import RemoteFile
+from tracksite.core.problems.problem import Problem, ProblemList
+from tracksite.core.remote import files as remotefiles
+from tracksite.core.remote.files import RemoteFile
 from tracksite.errors import UserError
 
 TIMEOUT = 30  # seconds for a whole download, from the connection to the last byte

@@ -37,7 +37,7 @@ from pathlib import Path
 import snowballstemmer
 
 from tracksite.adapter.searchpage import WORD, SearchPage, read_page
-from tracksite.core.siteplan import SEARCH_FOLDER
+from tracksite.core.site.plan import SEARCH_FOLDER
 from tracksite.errors import UserError
 
 OUTPUT = SEARCH_FOLDER

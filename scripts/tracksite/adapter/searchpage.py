@@ -16,13 +16,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from tracksite.core import widgetregistry as W
 from tracksite.htmlscan import tag_attributes
 
 #: Parts of an indexed page that are not teaching text. Every widget (`data-widget`: quizzes,
 #: flashcards, exercises, the worked example's stepper, the heatmap, progress) is practice or
 #: interactive chrome: answers must never show in a result or its excerpt (quiz explanations,
 #: solutions, flashcard backs), and practice must not outrank the prose section that teaches a
-#: term. The widget classes are named too, in case a widget is ever written without its
+#: term. The classes of the widgets search leaves out, and every widget's answers, come from the
+#: registry too (`widgetregistry.NOT_SEARCHED`), in case a widget is ever written without its
 #: `data-widget`. Instructor notes are for instructors only. A glossary term's tooltip repeats
 #: the glossary's definition inside every lesson that first uses the term: it would make each of
 #: those lessons a hit for the definition's words. A course map (its legend and its text
@@ -32,11 +34,8 @@ from tracksite.htmlscan import tag_attributes
 #: card's answer, and the review session's controls. The rest is page furniture.
 EXCLUDED_CLASSES = frozenset(
     {
+        *W.NOT_SEARCHED,
         "ts-widget-error",
-        "ts-instructor",
-        "ts-solution",
-        "ts-quiz",
-        "ts-cards",
         "headerlink",
         "ts-crosslinks",
         "ts-credits",

@@ -24,6 +24,7 @@ event hands us, and nothing of this runs during `mkdocs build`:
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import inspect
 import logging
@@ -49,6 +50,24 @@ except ImportError:
     InotifyObserver = None  # type: ignore[misc,assignment]  # a platform without inotify: checked before use
 
 RELOAD_PATH = "__tracksite__/livereload.js"
+
+#: The private attributes of MkDocs' live-reload server this module uses, each where MkDocs has
+#: no public way, with why. tests/test_serve_private.py fails loudly when MkDocs renames one or
+#: changes its type, and when this module uses one not listed here.
+MKDOCS_PRIVATE = {
+    # the inline reload script, which the site's CSP blocks, replaced by a same-origin one
+    "_inject_js_into_html": "a method (content: bytes, epoch: int) -> bytes",
+    # the browsers reload as soon as the saved page is written, before the rest of the build
+    "_epoch_cond": "a threading.Condition held to read or set the two epochs",
+    "_visible_epoch": "an int: the site the browsers may see",
+    "_wanted_epoch": "an int: the site being built",
+    # a watched folder that vanished and came back (or the edit journal that went) asks for a build
+    "_rebuild_cond": "a threading.Condition held to set _want_rebuild",
+    "_want_rebuild": "a bool the build loop waits on",
+    # the folders MkDocs watched before `on_serve`, moved to the inotify observer
+    "_watched_paths": "a dict: folder -> how many times it is watched",
+    "_watch_refs": "a dict: folder -> its watchdog watch",
+}
 
 # MkDocs' own polling logic (livereload.py), reading its two numbers from the script tag.
 RELOAD_JS = b"""(function () {
@@ -272,7 +291,7 @@ class ServeSession:
 
     def rewatch(self, path: str) -> None:
         try:
-            if path in getattr(self.server, "_watched_paths", {}):
+            with contextlib.suppress(KeyError):  # MkDocs' unwatch of a folder it does not watch
                 self.server.unwatch(path)
             self.server.watch(path)
         except Exception:  # noqa: BLE001 - watching again is best effort; the next change retries

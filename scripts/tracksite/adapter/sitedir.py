@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from tracksite.core.problems import printable
+from tracksite.core.problems.problem import printable
 from tracksite.errors import UserError
 
 MARKER = ".tracksite-build"

@@ -15,13 +15,12 @@ import re
 
 from mkdocs.utils import get_relative_url
 
-from tracksite import theme as theme_files
 from tracksite.core import widgetregistry
 
 _USES = tuple(
-    (re.compile(rf'class="[^"]*?(?<![\w-]){re.escape(w.css_class)}(?![\w-])'), theme_files.widget_assets(w))
+    (re.compile(rf'class="[^"]*?(?<![\w-]){re.escape(w.css_class)}(?![\w-])'), widgetregistry.widget_assets(w))
     for w in widgetregistry.WIDGETS
-    if w.css_class and theme_files.widget_assets(w)
+    if w.css_class and widgetregistry.widget_assets(w)
 )
 
 

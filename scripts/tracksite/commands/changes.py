@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.core.loader import JOURNAL
-from tracksite.core.problems import os_error, printable
+from tracksite.core.problems.problem import os_error, printable
 from tracksite.errors import UserError
 
 _TMP = ".tracksite-tmp"

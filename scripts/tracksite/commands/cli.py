@@ -17,7 +17,7 @@ from pathlib import Path
 from tracksite import __version__
 from tracksite.adapter import mkdocsconfig
 from tracksite.commands.common import SafeLines, annotation_stream
-from tracksite.core.problems import (
+from tracksite.core.problems.problem import (
     format_github,
     format_json,
     format_summary,

@@ -13,8 +13,8 @@ from pathlib import Path
 from tracksite.adapter import mkdocsconfig
 from tracksite.commands.changes import JOURNAL, Changes, recover
 from tracksite.commands.trackfile import TrackFile
-from tracksite.core.problems import format_text, printable, starts_workflow_command
-from tracksite.core.schema import SLUG_RE, slugify
+from tracksite.core.problems.problem import format_text, printable, starts_workflow_command
+from tracksite.core.schema.specs import SLUG_RE, slugify
 from tracksite.errors import SourceProblem, UserError
 
 CommandError = UserError  # the commands' name for it

@@ -1,4 +1,4 @@
-"""`tracksite schema` and `tracksite docs`: the files generated from tracksite.core.schema.
+"""`tracksite schema` and `tracksite docs`: the files generated from tracksite.core.schema.specs.
 
 - tracksite/theme/schemas/*.json: JSON Schemas for editors (front-matter, track.yml, redirects.yml and the
   YAML inside every data widget's block). Each is the schema
@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from tracksite import theme as theme_files
-from tracksite.core import fieldtables, schema
-from tracksite.core.schemalang import json_schema
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema import tables as fieldtables
+from tracksite.core.schema.language import json_schema
 from tracksite.core.widgets.bodies import EDITOR_SCHEMAS as WIDGET_SCHEMAS
 
 ID_BASE = "urn:tracksite:schema:"

@@ -27,8 +27,8 @@ from typing import Any
 
 from tracksite import theme as theme_files
 from tracksite.adapter import mkdocsconfig
-from tracksite.core import references as refs
-from tracksite.core import trackpages
+from tracksite.core.markdown import references as refs
+from tracksite.core.site import trackpages
 from tracksite.errors import USAGE, UserError
 from tracksite.localserver import serve_folder
 
@@ -88,11 +88,16 @@ def count_pages(path: Path) -> int:
     return len(PdfReader(str(path)).pages)
 
 
-def cheatsheets(root: Path, track: str | None = None, config_file: str | None = None) -> list[Sheet]:
-    """The published cheatsheets, in course order, of one track or all."""
+def _load(root: Path, config_file: str | None):
+    """The loaded course; the checks are imported here, on demand (`tracksite --help` skips them)."""
     from tracksite.core.checks import load
 
-    project = load(mkdocsconfig.load(root, config_file))
+    return load(mkdocsconfig.load(root, config_file))
+
+
+def cheatsheets(root: Path, track: str | None = None, config_file: str | None = None) -> list[Sheet]:
+    """The published cheatsheets, in course order, of one track or all."""
+    project = _load(root, config_file)
     c = project.curriculum
     if track is not None and c.track(track) is None:
         known = ", ".join(t.slug for t in c.tracks)
@@ -118,9 +123,7 @@ def cheatsheets(root: Path, track: str | None = None, config_file: str | None = 
 
 def exercise_packs(root: Path, track: str | None = None, config_file: str | None = None) -> list[Sheet]:
     """Each track's exercise pack page (`<track>/exercises/`), for the tracks that have one."""
-    from tracksite.core.checks import load
-
-    project = load(mkdocsconfig.load(root, config_file))
+    project = _load(root, config_file)
     out = []
     for t in project.curriculum.tracks:
         if (
@@ -230,8 +233,7 @@ def _launcher(chromium: str | None) -> Callable[[], AbstractContextManager[Any]]
     """What starts the system's Chromium under Playwright, once Playwright and Chromium are known
     to be there: a missing one is explained before any work is done."""
     try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api as playwright
     except ImportError:
         raise UserError(INSTALL_HELP.format(missing="Playwright's Python package is not installed")) from None
     if chromium is None:
@@ -241,10 +243,10 @@ def _launcher(chromium: str | None) -> Callable[[], AbstractContextManager[Any]]
 
     @contextmanager
     def launch() -> Iterator[Any]:
-        with sync_playwright() as pw:
+        with playwright.sync_playwright() as pw:
             try:
                 browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            except PlaywrightError as e:
+            except playwright.Error as e:
                 raise UserError(f"Chromium at {chromium} did not start: {str(e).splitlines()[0]}") from None
             try:
                 yield browser

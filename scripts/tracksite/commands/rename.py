@@ -24,9 +24,10 @@ from tracksite.commands.common import (
     _slug,
     _track_dir,
 )
-from tracksite.core import redirects, yamlsafe
-from tracksite.core import references as refs
+from tracksite.core.markdown import references as refs
+from tracksite.core.site import redirects
 from tracksite.core.sources import read_text, split_front_matter
+from tracksite.core.yaml import safe as yamlsafe
 from tracksite.errors import SourceProblem
 
 _LINK_KINDS = ("lesson", "overview", "cheatsheet")

@@ -60,9 +60,9 @@ from tracksite.commands.starter import (
     in_sentence as _in_sentence,
 )
 from tracksite.commands.trackfile import TrackFile
-from tracksite.core import redirects
+from tracksite.core.site import redirects
 from tracksite.core.sources import read_text
-from tracksite.core.yamlsafe import parse
+from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem
 
 DEFAULT_PHASE = "Getting started"

@@ -1,5 +1,5 @@
 """The starter text of `tracksite new`: a lesson's front-matter is generated from the lesson
-schema (tracksite.core.schema.LESSON), so a new field, choice or default shows up here with no
+schema (tracksite.core.schema.specs.LESSON), so a new field, choice or default shows up here with no
 edit; the bodies are prose that tells the author what each section is for."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from tracksite.commands.trackfile import yaml_scalar
-from tracksite.core import schema
-from tracksite.core.readingtime import reading_minutes
+from tracksite.core.learning.readingtime import reading_minutes
+from tracksite.core.schema import specs as schema
 
 COMMENT_COLUMN = 29
 

@@ -24,9 +24,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from tracksite.core.problems import os_error
+from tracksite.core.problems.problem import os_error
 from tracksite.core.sources import read_text
-from tracksite.core.yamlsafe import Located, parse
+from tracksite.core.yaml.safe import Located, parse
 from tracksite.errors import SourceProblem
 
 _FLOW_LESSONS = re.compile(r"^(?P<head>.*?\blessons\s*:\s*)\[(?P<body>[^\[\]]*)\](?P<tail>.*)$")

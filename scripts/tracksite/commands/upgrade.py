@@ -30,6 +30,7 @@ from ruamel.yaml.error import YAMLError
 from tracksite import theme as theme_files
 from tracksite.commands import init, pinning
 from tracksite.commands.changes import leaves_course
+from tracksite.core import widgetregistry
 from tracksite.errors import USAGE, UserError
 
 #: Where an old course kept a copy, and where the package keeps the file now.
@@ -100,7 +101,7 @@ def _repin(root: Path) -> tuple[str | None, pinning.Pin] | None:
 
 def _config_lines(root: Path) -> list[str]:
     data = _load_config(root)
-    ours = {*theme_files.STYLESHEETS, *theme_files.SCRIPTS, *theme_files.WIDGET_ASSETS}
+    ours = {*theme_files.STYLESHEETS, *theme_files.SCRIPTS, *widgetregistry.WIDGET_ASSETS}
     found = []
     for key in ("extra_css", "extra_javascript"):
         for item in _list(data.get(key)):
@@ -184,7 +185,7 @@ def _drop_config_lines(root: Path) -> None:
     yaml.indent(mapping=2, sequence=4, offset=2)  # the layout `init` writes: `  - item`
     path = root / "mkdocs.yml"
     data = yaml.load(path.read_text(encoding="utf-8"))
-    ours = {*theme_files.STYLESHEETS, *theme_files.SCRIPTS, *theme_files.WIDGET_ASSETS}
+    ours = {*theme_files.STYLESHEETS, *theme_files.SCRIPTS, *widgetregistry.WIDGET_ASSETS}
     for key in ("extra_css", "extra_javascript"):
         items = data.get(key)
         if not isinstance(items, list):

@@ -10,71 +10,28 @@ both `tracksite check` and the build. Nothing here stops at the first error.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from tracksite.core import glossary as glossary_mod
-from tracksite.core import references as refs
-from tracksite.core import remotefiles, schema, siteplan, yamlsafe
-from tracksite.core.complexity import parse_markdown
-from tracksite.core.lessonmodel import lesson_from
+from tracksite.core.learning import glossary as glossary_mod
+from tracksite.core.markdown import references as refs
+from tracksite.core.markdown.complexity import parse_markdown
 from tracksite.core.memo import memo
-from tracksite.core.model import Curriculum, Imported, Lesson, LessonSources, Phase, Track
-from tracksite.core.problems import Problem, ProblemList
-from tracksite.core.published import ASSET_SUFFIXES, BY_TOOLS
+from tracksite.core.model.course import Curriculum, Imported, Lesson, LessonSources, Phase, Track
+from tracksite.core.model.lesson import lesson_from
+from tracksite.core.model.project import Document, Project
+from tracksite.core.problems.problem import Problem, ProblemList
+from tracksite.core.remote import files as remotefiles
+from tracksite.core.schema import specs as schema
+from tracksite.core.site import plan as siteplan
+from tracksite.core.site.published import ASSET_SUFFIXES, BY_TOOLS
 from tracksite.core.sources import MarkdownSource, read_text
-from tracksite.core.yamlsafe import Located
+from tracksite.core.yaml import safe as yamlsafe
+from tracksite.core.yaml.safe import Located
 from tracksite.errors import SourceProblem
 
 #: The journal of `tracksite new`, `move` and `rename` (commands/changes.py): while it exists the
 #: course is half-changed.
 JOURNAL = ".tracksite-journal"
-
-
-@dataclass
-class Document:
-    """One Markdown page of the site, as loaded: where it comes from and where it goes."""
-
-    path: Path
-    kind: str  # lesson | overview | cheatsheet | page
-    src_uri: str
-    body: str
-    body_line: int
-    meta: Located
-    track: str | None = None
-    lesson: str | None = None
-
-    @property
-    def lesson_key(self) -> str | None:
-        return f"{self.track}/{self.lesson}" if self.lesson else None
-
-
-@dataclass
-class Project:
-    root: Path
-    curriculum: Curriculum
-    documents: list[Document] = field(default_factory=list)
-    problems: ProblemList | None = None
-    assets: dict[str, Path] = field(default_factory=dict)  # virtual src_uri -> file
-    track_files: dict[str, tuple[Path, Located]] = field(default_factory=dict)  # slug -> track.yml
-    drafts: set[str] = field(default_factory=set)  # every draft lesson, built or not
-    docs_walk: Any = None  # siteplan.DocsWalk of docs/, when there is one
-    lesson_links: list[Path] = field(default_factory=list)  # symbolic links in lesson folders, not published
-    left_out: list[Path] = field(default_factory=list)  # other files and folders in them, not published
-    site: Any = None  # the siteplan.SitePlan, once checks.check made it
-    glossary: glossary_mod.Glossary = field(default_factory=glossary_mod.Glossary)
-    remote: remotefiles.Listing = field(default_factory=remotefiles.Listing)  # remote-files.yml
-
-    def document(self, src_uri: str) -> Document | None:
-        return self._by_src.get(src_uri)
-
-    def index(self) -> None:
-        # Two sources for one address is reported by checks/urls.py; links into that address
-        # are checked against the course page (listed first), not against the docs/ file.
-        self._by_src: dict[str, Document] = {}
-        for d in self.documents:
-            self._by_src.setdefault(d.src_uri, d)
 
 
 def read(

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracksite.core.yamlsafe import Located, parse
+from tracksite.core.yaml.safe import Located, parse
 from tracksite.errors import SourceProblem
 
 MAX_BYTES = 2_000_000

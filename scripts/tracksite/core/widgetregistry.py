@@ -6,8 +6,8 @@ YAML data (taken literally, never read as Markdown), whether its text is learner
 glossary links terms in it, reading time counts it), the class of its rendered root element, the
 scripts and stylesheets it needs, whether it checks the learner's answer, and
 the schema of its body for editors. The validation (`core/widgets/validate.py`), the block syntax
-(`core/blocksyntax.py`), the glossary and term linking (`core/glossary.py`, `core/termlinks.py`),
-the objectives' coverage (`core/coverage.py`), the exercise pack (`core/trackpages.py`), the
+(`core/markdown/blocks.py`), the glossary and term linking (`core/learning/glossary.py`, `core/learning/termlinks.py`),
+the objectives' coverage (`core/learning/coverage.py`), the exercise pack (`core/site/trackpages.py`), the
 scripts and stylesheets a page that shows the widget links (`theme/__init__.py`,
 `adapter/widgetassets.py`) and the Markdown extension (`adapter/blocks/`) all read this module.
 
@@ -21,12 +21,14 @@ Adding a widget: an entry here, its block module under `adapter/blocks/` (and a 
 under `core/widgets/` when the body is data), its assets under `theme/assets/tracksite/`, and
 its tests (docs/architecture.md, "How to add a widget").
 
-This module imports nothing from tracksite: everything else may depend on it.
+This module imports only the theme's lists of files (`tracksite.theme`, which imports nothing of\ntracksite): everything else may depend on it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from tracksite import theme
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,10 @@ class Widget:
     graded: bool = False  # it checks the learner's answer: the exercise pack gathers it, and a
     # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
     answers: str | None = None  # class of the <details> holding its answers: the instructor's pack opens it
+    searched: bool = True  # site search indexes its text; False for answers and instructor notes
+    # (an `answers` element is never searched either: adapter/searchpage.py reads NOT_SEARCHED)
+    usage: str | None = None  # how an instructor writes it, for a hint where another format's
+    # markup stands in its place (core/markdown/bodychecks.py)
     schema_title: str | None = None  # title of the editors' JSON Schema of its body, if data
 
     @property
@@ -55,6 +61,7 @@ EXERCISE = Widget(
     practice=True,
     css_class="ts-exercise",
     graded=True,
+    usage="an exercise: `//// exercise | Title`, its solution in `/// solution` inside it, closed by `////`",
 )
 SOLUTION = Widget(
     "solution",
@@ -62,6 +69,8 @@ SOLUTION = Widget(
     practice=True,
     css_class="ts-solution",
     answers="ts-solution",
+    searched=False,
+    usage="a `/// solution` block inside the `//// exercise` it answers",
 )
 FLASHCARDS = Widget(
     "flashcards",
@@ -71,6 +80,7 @@ FLASHCARDS = Widget(
     practice=True,
     css_class="ts-cards",
     assets=("tracksite/widgets.js",),
+    searched=False,
     schema_title="tracksite /// flashcards block body",
 )
 QUIZ = Widget(
@@ -81,6 +91,7 @@ QUIZ = Widget(
     practice=True,
     css_class="ts-quiz",
     assets=("tracksite/widgets.js",),
+    searched=False,
     graded=True,
     answers="ts-quiz__answers",
     schema_title="tracksite /// quiz block body",
@@ -122,6 +133,8 @@ INSTRUCTOR = Widget(
     "teaching notes, only in the instructor build and its schedule",
     prose=False,
     css_class="ts-instructor",
+    searched=False,
+    usage="an instructor note: `/// instructor` ... `///` (left out of the learner site)",
 )
 
 #: Every widget, in the order the authoring guide lists them.
@@ -150,3 +163,17 @@ NO_TERM_LINKS: tuple[str, ...] = tuple(w.css_class for w in WIDGETS if not w.pro
 GRADED: tuple[str, ...] = tuple(w.name for w in WIDGETS if w.graded)
 #: Classes of the answers' <details> elements that the instructor's exercise pack opens.
 ANSWERS: tuple[str, ...] = tuple(w.answers for w in WIDGETS if w.answers)
+#: Classes of rendered elements site search leaves out: the widgets not searched, and every
+#: widget's answers (a new widget with answers never leaks them into results).
+NOT_SEARCHED: frozenset[str] = frozenset({*(w.css_class for w in WIDGETS if not w.searched and w.css_class), *ANSWERS})
+
+
+def widget_assets(widget: Widget) -> tuple[str, ...]:
+    """A widget's own files (its registry entry's `assets` that not every page links): linked
+    only from the pages that show it (adapter/widgetassets.py)."""
+    shared = {*theme.STYLESHEETS, *theme.SCRIPTS}
+    return tuple(f"assets/{a}" for a in widget.assets if f"assets/{a}" not in shared)
+
+
+#: Every widget's own files, each once: what an old course's mkdocs.yml may still list.
+WIDGET_ASSETS = tuple(dict.fromkeys(a for w in WIDGETS for a in widget_assets(w)))

@@ -7,14 +7,14 @@ its theme the same way and a course overrides single partials in its `custom_dir
 
 This module names the folders and the published files; the adapter puts `TEMPLATES` on the
 theme's search path after the course's own `custom_dir`, and the site plan publishes `ASSETS`
-at `assets/tracksite/...` unless the course's docs/ has a file at the same address.
+at `assets/tracksite/...` unless the course's docs/ has a file at the same address. A layer of
+its own at the bottom (tests/test_imports.py): it imports nothing of tracksite, so every layer
+may read it; which widget links which of these files is the widget registry's.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from tracksite.core import widgetregistry
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -38,17 +38,6 @@ SCRIPTS = (
     "assets/tracksite/learner.js",
     "assets/tracksite/search.js",
 )
-
-
-def widget_assets(widget: widgetregistry.Widget) -> tuple[str, ...]:
-    """A widget's own files (its registry entry's `assets` that not every page links): linked
-    only from the pages that show it (adapter/widgetassets.py)."""
-    shared = {*STYLESHEETS, *SCRIPTS}
-    return tuple(f"assets/{a}" for a in widget.assets if f"assets/{a}" not in shared)
-
-
-#: Every widget's own files, each once: what an old course's mkdocs.yml may still list.
-WIDGET_ASSETS = tuple(dict.fromkeys(a for w in widgetregistry.WIDGETS for a in widget_assets(w)))
 
 
 def asset_files() -> list[tuple[str, Path]]:

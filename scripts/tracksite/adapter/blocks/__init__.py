@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+from markdown.preprocessors import Preprocessor
 from pymdownx.blocks import BlocksExtension
 
 from tracksite.adapter.blocks.common import WidgetBlock, WidgetContext, default_context
@@ -55,28 +56,30 @@ class TracksiteBlocksExtension(BlocksExtension):
         super().__init__(*args, **kwargs)
 
     def extendMarkdownBlocks(self, md, block_mgr):
+        """pymdownx.blocks.admonition registers an "attention" admonition by default, and pymdownx
+        refuses a second block of one name. Our widget owns the name whichever extension is listed
+        first, through the block manager's public `register`: the widgets are registered when the
+        first page is converted, after every extension has registered its blocks, in place of an
+        admonition type of the same name (`_Register`). Instructors' `/// attention` pages keep
+        working; a course that wants the admonition lists its `types` without "attention"."""
         config = {"context": self.getConfig("context"), "instructor": self.getConfig("instructor")}
-        # pymdownx.blocks.admonition registers an "attention" admonition by default. Our widget
-        # owns the name whichever extension is listed first: it replaces an earlier one, and a
-        # later registration of one of our names is ignored instead of raising.
+        md.preprocessors.register(_Register(md, block_mgr, config), "tracksite-blocks", 200)
+
+
+class _Register(Preprocessor):
+    """Registers the widget blocks before the first conversion (see extendMarkdownBlocks)."""
+
+    def __init__(self, md, block_mgr, config) -> None:
+        super().__init__(md)
+        self.block_mgr, self.config = block_mgr, config
+
+    def run(self, lines: list[str]) -> list[str]:
+        mgr = self.block_mgr
         for block in BLOCKS:
-            block_mgr.blocks.pop(block.NAME, None)
-            block_mgr.register(block, config)
-        if not getattr(block_mgr, "_tracksite_guard", False):
-            register = block_mgr.register
-            ours = {block.NAME: block for block in BLOCKS}
-
-            def guarded_register(block, block_config):
-                if (
-                    ours.get(block.NAME) is not None
-                    and block_mgr.blocks.get(block.NAME) is ours[block.NAME]
-                    and block is not ours[block.NAME]
-                ):
-                    return
-                register(block, block_config)
-
-            block_mgr.register = guarded_register
-            block_mgr._tracksite_guard = True
+            if mgr.blocks.get(block.NAME) is not block:
+                mgr.blocks.pop(block.NAME, None)  # an admonition type of the same name gives way
+                mgr.register(block, self.config)
+        return lines
 
 
 def makeExtension(*args, **kwargs):

@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 
 from tracksite.commands.importers import pandoc
-from tracksite.core.anchors import anchors
-from tracksite.core.glossary import term_slug
-from tracksite.core.references import mask_code
+from tracksite.core.markdown.anchors import anchors
+from tracksite.core.markdown.references import mask_code
+from tracksite.core.model.glossary import term_slug
 
 _SAME_PAGE = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\(#(?P<id>[^)\s]+)\)")
 _HEADING = re.compile(r"^#{1,6}\s+(?P<text>.*?)\s*(?:\{[^}]*?#(?P<id>[\w.:-]+)[^}]*\})?\s*#*\s*$", re.M)

@@ -14,54 +14,27 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from tracksite.commands import changes
 from tracksite.commands.importers import anchorfix, confine, limits, pages, svgclean
-from tracksite.commands.importers.episode import Episode, Note, convert
+from tracksite.commands.importers.converted import Episode, Note
+from tracksite.commands.importers.episode import convert
 from tracksite.commands.importers.pages import credit
 from tracksite.commands.importers.pandoc import definitions
-from tracksite.commands.importers.workbench import Layout
-from tracksite.core.blocksyntax import find_blocks, iter_blocks
-from tracksite.core.bodychecks import formulas
-from tracksite.core.readingtime import reading_minutes
+from tracksite.commands.importers.plan import Plan, Source
+from tracksite.core.learning.readingtime import reading_minutes
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
+from tracksite.core.markdown.bodychecks import formulas
 from tracksite.core.sources import read_text, split_front_matter
-from tracksite.core.yamlsafe import parse
+from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem, UserError
 
 WORDS = re.compile(r"[A-Za-z0-9']+")
 DOCS_FOLDERS = {"learners", "instructors", "profiles", "data", "files", "fig"}
 COMMAND_LINE = re.compile(r"^\$\s+(\S.*)$")
-
-
-@dataclass
-class Source:
-    """The parts of a Workbench lesson the import reads."""
-
-    root: Path
-    title: str
-    licence: str
-    url: str
-    episodes: list[Path]
-    learners: list[Path] = field(default_factory=list)
-    instructors: list[Path] = field(default_factory=list)
-    profiles: list[Path] = field(default_factory=list)
-    authors: str = ""
-    link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
-    unlisted: list[Path] = field(default_factory=list)  # learner pages config.yaml does not list
-    layout: Layout = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.layout = Layout.of(
-            self.root, episode=self.episodes, learner=self.learners, instructor=self.instructors, profile=self.profiles
-        )
-
-    @property
-    def credit(self) -> str:
-        return credit(self)
 
 
 def read_source(root: Path) -> Source:
@@ -168,18 +141,6 @@ def read_authors(root: Path) -> str:
     if len(names) > 5:
         return ", ".join(names[:5]) + f" and {len(names) - 5} others"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
-
-
-@dataclass
-class Plan:
-    """Every file the import writes, relative to the project root, plus what it reports."""
-
-    files: dict[str, str | Path] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # what the import changed
-    sources: dict[str, str] = field(default_factory=dict)  # episode file (in the lesson) -> its lesson.md
-    warnings: list[str] = field(default_factory=list)  # the source's own problems (file:line), kept as text
-    changes: dict[str, Counter] = field(default_factory=dict)  # source file -> what the listed changes add or take
-    instructor_text: dict[str, list[str]] = field(default_factory=dict)  # source file -> its instructor-only parts
 
 
 def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | None = None) -> Plan:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tracksite.commands import changes
 from tracksite.commands.importers import carpentries, flow, update
-from tracksite.core.schema import SLUG_RE
+from tracksite.commands.importers.plan import Planned
+from tracksite.core.schema.specs import SLUG_RE
 from tracksite.errors import USAGE, UserError
 
 
@@ -46,7 +47,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UserError(e.message, exit_code=USAGE) from None
 
 
-def _say(args: argparse.Namespace, p: flow.Planned) -> None:
+def _say(args: argparse.Namespace, p: Planned) -> None:
     print(f'imported {len(p.src.episodes)} episodes of "{p.src.title}" as lessons/{args.track}/')
     for note in p.plan.notes:
         print(f"note: {note}")

@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from html.parser import HTMLParser
 
+from tracksite.core import widgetregistry as W
+
 KEYS = (
     "headings",
     "code_blocks",
@@ -123,7 +125,8 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 NOT_LINKS = {"headerlink", "ts-term__link", "footnote-ref", "footnote-backref"}
 LISTS = {"ts-keypoints": "keypoints", "ts-questions": "questions", "ts-objectives": "objectives"}
-BLOCKS = {"admonition", "details", "ts-exercise", "ts-solution", "ts-objectives", "ts-keypoints", "ts-questions"}
+_EXERCISE, _SOLUTION = str(W.EXERCISE.css_class), str(W.SOLUTION.css_class)
+BLOCKS = {"admonition", "details", _EXERCISE, _SOLUTION, "ts-objectives", "ts-keypoints", "ts-questions"}
 
 
 class _PageCounter(HTMLParser):
@@ -161,16 +164,16 @@ class _PageCounter(HTMLParser):
             c["tables"] += 1
         elif tag == "a" and attrs.get("href") is not None and not cls & NOT_LINKS:
             c["links"] += 1
-        elif tag in ("h2", "h3", "h4", "h5", "h6") and not self._inside(*BLOCKS) and "ts-exercise__title" not in cls:
+        elif tag in ("h2", "h3", "h4", "h5", "h6") and not self._inside(*BLOCKS) and f"{_EXERCISE}__title" not in cls:
             c["headings"] += 1
         elif tag == "div" and "highlight" in cls:
             output = any(k in cls for k in ("language-output", "language-error", "language-warning"))
             c["output_blocks" if output else "code_blocks"] += 1
         elif tag == "pre" and not self._inside("highlight"):
             c["code_blocks"] += 1
-        elif tag == "div" and "ts-exercise" in cls:
+        elif tag == "div" and _EXERCISE in cls:
             c["exercises"] += 1
-        elif tag == "details" and "ts-solution" in cls:
+        elif tag == "details" and _SOLUTION in cls:
             c["solutions"] += 1
         elif tag == "details" and "ts-objectives" not in cls:
             self.summary = []  # a details block: a callout, or a solution outside any exercise

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from tracksite.commands.importers import htmlwrap, links, pandoc
-from tracksite.commands.importers.links import IMAGE, LINK, Note
-from tracksite.commands.importers.workbench import Layout
+from tracksite.commands.importers.converted import Context, Episode, Note
+from tracksite.commands.importers.links import IMAGE, LINK
 
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
 DIV_OPEN = re.compile(r"^(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
@@ -62,63 +61,6 @@ class Div:
     kind: str
     line: int
     children: list = field(default_factory=list)  # str lines and nested Divs
-
-
-INSTRUCTOR_BLOCK = re.compile(r"^(/{3,}) instructor\b.*?^\1[ \t]*$", re.M | re.S)
-
-
-def learner_only(body: str) -> str:
-    """`body` without its instructor blocks: what summaries, cheatsheets and glossaries are made
-    from, since they are shown to learners (and printed, and indexed for search)."""
-    return INSTRUCTOR_BLOCK.sub("", body)
-
-
-@dataclass
-class Episode:
-    """One converted episode: the front-matter lists it carried and its new body."""
-
-    body: str
-    questions: list[str] = field(default_factory=list)
-    objectives: list[str] = field(default_factory=list)
-    keypoints: list[str] = field(default_factory=list)
-    images: list[str] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    instructor: list[str] = field(default_factory=list)
-
-    @property
-    def learner_body(self) -> str:
-        return learner_only(self.body)
-
-
-@dataclass
-class Context:
-    """What link and image rewriting needs to know about the rest of the lesson."""
-
-    episode_slugs: dict[str, str]  # "03-create.md" -> "track/create"
-    line: int = 0  # the source line being rewritten, for notes
-    source_dir: Path | None = None  # the page's folder, where its relative paths start
-    demote: bool = False  # the episode uses `# ` headings: every heading goes one level down
-    said: set = field(default_factory=set)  # notes given once per episode
-    in_exercise: bool = False  # rendering a challenge: a solution belongs to its exercise
-    in_solution: bool = False  # rendering a solution: one inside it is a collapsed details block
-    link_defs: dict[str, str] = field(default_factory=dict)  # links.md's `[ref]: target` lines
-    layout: Layout | None = None  # the whole lesson, for resolving paths (workbench.py)
-    track: str = ""
-    page: str = "lesson"  # where the text lands: "lesson" (a lesson folder) or "learners" (docs/<track>/learners)
-    notes_lesson: str | None = None  # "track/slug" of the lesson that holds the instructor pages
-    files: dict[Path, str] = field(default_factory=dict)  # figures to copy beside the page: source -> name
-    downloads: dict[Path, str] = field(default_factory=dict)  # files to publish: source -> path under docs/<track>/
-    auto_ids: bool = False  # kramdown's `{:auto_ids}`: definition terms get ids made from their text
-
-    def episode(self, name: str) -> str | None:
-        """The lesson an episode file name points to, also by its `.html`/`.Rmd`/`.md` siblings."""
-        if name in self.episode_slugs:
-            return self.episode_slugs[name]
-        stem = name.rsplit(".", 1)[0] if "." in name else name
-        for known, slug in self.episode_slugs.items():
-            if known.rsplit(".", 1)[0] == stem:
-                return slug
-        return None
 
 
 def parse_divs(lines: list[str], first_line: int, notes: list[Note], numbers: list[int] | None = None) -> list:

@@ -12,27 +12,13 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tracksite.adapter import mkdocsconfig
 from tracksite.commands.importers import carpentries, knitr, report, verify
+from tracksite.commands.importers.plan import Planned
 from tracksite.core.checks import load
-from tracksite.core.problems import format_text
-
-if TYPE_CHECKING:
-    from tracksite.commands.importers.carpentries import Plan, Source
-
-
-@dataclass
-class Planned:
-    """A planned import: the lesson as read (original folder), as converted, and the R run."""
-
-    original: Path
-    src: Source  # of the folder the plan was made from (the knitted copy for R Markdown)
-    plan: Plan
-    prepared: knitr.Prepared | None
+from tracksite.core.problems.problem import format_text
 
 
 @contextmanager

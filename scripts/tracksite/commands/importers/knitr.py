@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands.importers import confine, rpackages
-from tracksite.core.statics import MAX_FILE_BYTES
+from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import UserError
 
 # ```{r label, echo=FALSE, fig.alt="..."} (the engine, then the label and options)

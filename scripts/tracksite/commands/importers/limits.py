@@ -8,9 +8,9 @@ the body as a list, a too-long item is cut at a word with "…". Each change is 
 
 from __future__ import annotations
 
-from tracksite.core import schema
-from tracksite.core.schemalang import ListOf, Text
-from tracksite.core.trackpages import RESERVED_SLUGS
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema.language import ListOf, Text
+from tracksite.core.site.trackpages import RESERVED_SLUGS
 
 
 def free_slug(slug: str) -> str:

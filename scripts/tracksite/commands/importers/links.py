@@ -14,18 +14,14 @@ which the Workbench appends to every page.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 
 from tracksite.commands.importers import pandoc
+from tracksite.commands.importers.converted import Context, Episode, Note
 from tracksite.commands.importers.workbench import Target, download_path
-from tracksite.core.published import ASSET_SUFFIXES as PUBLISHED
-from tracksite.core.published import refusal
-from tracksite.core.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
-
-if TYPE_CHECKING:
-    from tracksite.commands.importers.episode import Context, Episode
+from tracksite.core.site.published import ASSET_SUFFIXES as PUBLISHED
+from tracksite.core.site.published import refusal
+from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
 
 IMAGE = re.compile(r"!\[(?P<cap>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
 ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>(?:[^'\\]|\\.)*)'|"(?P<b>(?:[^"\\]|\\.)*)")""")
@@ -34,16 +30,6 @@ _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#)", re.I)
 _REMOTE_SRC = re.compile(r"^[a-z]+:", re.I)  # an image that is not a file of the lesson
 LOST_LINK = {"links": -1}
 IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif"}
-
-
-@dataclass
-class Note:
-    """Something the import changed or could not carry over, at a line of the source file."""
-
-    line: int
-    message: str
-    warning: bool = False  # a problem of the source lesson (a broken link, a missing figure), not a change
-    counts: dict[str, int] | None = None  # what the change adds to or takes from the page's counts (counting.py)
 
 
 def note(ep: Episode, ctx: Context, message: str, *, warning: bool = False, counts: dict | None = None) -> None:

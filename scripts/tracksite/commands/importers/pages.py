@@ -17,20 +17,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 
 from tracksite.commands.importers import anchorfix, limits
-from tracksite.commands.importers.episode import Context, Episode, convert
-from tracksite.core import schema
-from tracksite.core.blocksyntax import unwrap_blocks
-from tracksite.core.glossary import _norm, prose_lines
-from tracksite.core.schemalang import ListOf, Text
+from tracksite.commands.importers.converted import Context, Episode
+from tracksite.commands.importers.episode import convert
+from tracksite.commands.importers.plan import Plan, Source
+from tracksite.core.learning.glossary import _norm
+from tracksite.core.markdown.blocks import unwrap_blocks
+from tracksite.core.markdown.prose import prose_lines
+from tracksite.core.schema import specs as schema
+from tracksite.core.schema.language import ListOf, Text
 from tracksite.core.sources import read_text, split_front_matter
-
-if TYPE_CHECKING:
-    from tracksite.commands.importers.carpentries import Plan, Source
 
 
 def credit(src: Source, *, markdown: bool = False) -> str:

@@ -23,7 +23,7 @@ NO_EQUIVALENT = re.compile(
 
 
 def build(p, verified) -> dict:
-    """The report of an import (flow.Planned, verify.Verified): per episode, the counts and notes."""
+    """The report of an import (plan.Planned, verify.Verified): per episode, the counts and notes."""
     prepared = p.prepared
     episodes = []
     for path in p.src.episodes:

@@ -6,7 +6,7 @@ check` refuses every DTD and entity (they can hide markup), so the importer drop
 and writes out each entity whose value is plain text. An entity that holds markup is left in
 place: the check then reports the file, which is what an instructor must look at.
 
-Then the site's SVG policy (core/svgsafe.py) strips what drawing programs keep for themselves
+Then the site's SVG policy (core/site/svgsafe.py) strips what drawing programs keep for themselves
 (Inkscape, LibreOffice, Visio, Illustrator, draw.io, matplotlib metadata), so the imported copy
 is the one the site publishes and `check` has nothing to say about it; the import reports what
 went. A figure with a script, an event handler or an external reference is copied as it is:
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from tracksite.core import svgsafe
+from tracksite.core.site import svgsafe
 
 _DOCTYPE = re.compile(r"<!DOCTYPE\s[^\[>]*(?:\[(?P<subset>.*?)\]\s*)?>", re.S | re.I)
 _ENTITY = re.compile(r"""<!ENTITY\s+(?P<name>[A-Za-z_][\w.-]*)\s+(?P<q>["'])(?P<value>[^"'<>&%]*)(?P=q)\s*>""")

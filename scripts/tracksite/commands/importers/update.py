@@ -26,7 +26,7 @@ from pathlib import Path
 
 from tracksite.commands import changes
 from tracksite.commands.importers import carpentries, flow
-from tracksite.core.statics import MAX_FILE_BYTES
+from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 
 RECORD = ".import"

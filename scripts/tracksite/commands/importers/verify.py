@@ -19,14 +19,11 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tracksite.commands.importers import counting, knitr
-from tracksite.commands.importers.episode import learner_only
+from tracksite.commands.importers.converted import learner_only
+from tracksite.commands.importers.plan import Planned
 from tracksite.core.sources import split_front_matter
-
-if TYPE_CHECKING:
-    from tracksite.commands.importers.flow import Planned
 
 
 @dataclass

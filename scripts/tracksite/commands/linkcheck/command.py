@@ -19,7 +19,7 @@ from tracksite.commands.linkcheck.external import (
 )
 from tracksite.commands.linkcheck.internal import check_internal
 from tracksite.commands.linkcheck.report import CheckError
-from tracksite.core.problems import format_github, format_json, format_text
+from tracksite.core.problems.problem import format_github, format_json, format_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:

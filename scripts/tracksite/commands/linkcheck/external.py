@@ -16,7 +16,7 @@ from pathlib import Path
 from tracksite.commands.linkcheck.internal import built_site_pages, html_pages
 from tracksite.commands.linkcheck.lychee import entries, run_lychee
 from tracksite.commands.linkcheck.report import CheckError, Report
-from tracksite.core.problems import Problem
+from tracksite.core.problems.problem import Problem
 from tracksite.htmlscan import Link, kind_of, scan_file
 from tracksite.sitepaths import site_url_of
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tracksite.commands.linkcheck.report import CheckError, Report
-from tracksite.core.problems import Problem
-from tracksite.core.siteplan import SEARCH_FOLDER
+from tracksite.core.problems.problem import Problem
+from tracksite.core.site.plan import SEARCH_FOLDER
 from tracksite.htmlscan import Link, PageScan, kind_of, scan_file, scan_stylesheet
 from tracksite.sitepaths import INDEX, Layout, Target, base_path_of, checkable_fragment, rel, resolve
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracksite.core.problems import Problem
+from tracksite.core.problems.problem import Problem
 from tracksite.errors import USAGE, UserError
 
 
@@ -35,7 +35,7 @@ class Report:
         *,
         code: str,
     ) -> None:
-        """One problem per kind, line and target; `code` is required (core/problemcodes.py)."""
+        """One problem per kind, line and target; `code` is required (core/problems/codes.py)."""
         key = (kind, line, *target)
         if key not in self.problems:
             self.problems[key] = Problem(self.shown_path(page), line, message, severity=severity, code=code)  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from tracksite.core import expectations, rootcause, siteconfig, siteplan
 from tracksite.core.checks import (
     content,
     docs_pages,
@@ -23,8 +22,12 @@ from tracksite.core.checks import (
     teaching,
     urls,
 )
+from tracksite.core.learning import expectations
 from tracksite.core.loader import read
-from tracksite.core.problems import Problem
+from tracksite.core.problems import rootcause
+from tracksite.core.problems.problem import Problem
+from tracksite.core.site import config as siteconfig
+from tracksite.core.site import plan as siteplan
 
 Pass = Callable[["object"], Iterable[Problem]]
 

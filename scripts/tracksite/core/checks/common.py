@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from tracksite.core.problems import ProblemList
+from tracksite.core.problems.problem import ProblemList
 
 
 def problems_of(project) -> ProblemList:

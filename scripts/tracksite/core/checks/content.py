@@ -8,15 +8,16 @@ import itertools
 import re
 from pathlib import Path
 
-from tracksite.core import bodychecks, readingtime
-from tracksite.core import glossary as glossary_mod
-from tracksite.core import references as refs
-from tracksite.core.blocksyntax import blank_data_blocks
 from tracksite.core.checks.common import problems_of
-from tracksite.core.coverage import objective_warnings
-from tracksite.core.loader import Project
+from tracksite.core.learning import glossary as glossary_mod
+from tracksite.core.learning import readingtime
+from tracksite.core.learning.coverage import objective_warnings
+from tracksite.core.markdown import bodychecks
+from tracksite.core.markdown import references as refs
+from tracksite.core.markdown.blocks import blank_data_blocks
 from tracksite.core.memo import _MEMO, folder_stamp, memo
-from tracksite.core.remote import REMOTE_HINT, remote_message
+from tracksite.core.model.project import Project
+from tracksite.core.remote.addresses import REMOTE_HINT, remote_message
 from tracksite.core.widgets import validate_widgets
 
 _VAGUE_LINK = re.compile(r"\[(?<!!\[)(here|click here|this link|this|link|read more|more)\]\(", re.I)
@@ -138,7 +139,7 @@ def column_at(text: str, index: int) -> int:
 
 
 def body_rules(project) -> list:
-    """What renders silently wrong (core/bodychecks.py): pandoc fenced divs, a second title,
+    """What renders silently wrong (core/markdown/bodychecks.py): pandoc fenced divs, a second title,
     a `math:` level the lesson contradicts."""
     out = problems_of(project)
     bodychecks.check_documents(project, out)
@@ -167,7 +168,7 @@ def widgets(project) -> list:
 
 def glossary(project) -> list:
     """Each track's glossary: definitions that name real lessons, terms not used before they
-    are taught (core/glossary.py); also records where each term is used, for its page."""
+    are taught (core/learning/glossary.py); also records where each term is used, for its page."""
     out = problems_of(project)
     glossary_mod.check(project, project.glossary, out)
     return out.items

@@ -3,8 +3,8 @@ the theme or overrides/ really has; a missing one would end the build in a templ
 
 from __future__ import annotations
 
-from tracksite.core import schema
 from tracksite.core.checks.common import near, problems_of
+from tracksite.core.schema import specs as schema
 
 
 def front_matter(project) -> list:

@@ -1,9 +1,9 @@
-"""A formula the build cannot draw is an error with its file and line (core/texcheck.py)."""
+"""A formula the build cannot draw is an error with its file and line (core/markdown/tex.py)."""
 
 from __future__ import annotations
 
-from tracksite.core import texcheck
 from tracksite.core.checks.common import problems_of
+from tracksite.core.markdown import tex as texcheck
 
 # Front-matter strings the pages show with `$...$` drawn as math (the templates' `ts_text`).
 _STRINGS = ("summary",)

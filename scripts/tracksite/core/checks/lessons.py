@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tracksite.core import references as refs
 from tracksite.core.checks.common import near, problems_of
+from tracksite.core.markdown import references as refs
 
 
 def resolve(ref: refs.Ref, project, source_is_draft: bool) -> str | None:

@@ -1,7 +1,7 @@
 """Links and images in page bodies, checked against the site plan: `lesson:` links and their
 anchors, relative links to files and pages of the site, and images.
 
-Anchors are the ids Python-Markdown gives the target page (core/anchors.py), computed only for
+Anchors are the ids Python-Markdown gives the target page (core/markdown/anchors.py), computed only for
 pages some link points into. A relative link must reach a file the site publishes: the engine
 warns about anything else (and `strict: true` fails the build), so the check says it first.
 """
@@ -12,14 +12,14 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from tracksite.core import anchors as anchor_ids
-from tracksite.core import references as refs
 from tracksite.core.checks.common import near, problems_of
 from tracksite.core.checks.lessons import resolve
-from tracksite.core.choices import BrokenLinks
+from tracksite.core.markdown import anchors as anchor_ids
+from tracksite.core.markdown import references as refs
 from tracksite.core.memo import memo
-from tracksite.core.published import unpublished_reason
-from tracksite.core.remote import REMOTE_HINT, remote_message
+from tracksite.core.remote.addresses import REMOTE_HINT, remote_message
+from tracksite.core.schema.choices import BrokenLinks
+from tracksite.core.site.published import unpublished_reason
 
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")
 # `![](fig.png){alt='...'}`: attr_list's alt attribute is alt text too (Carpentries writes it so).

@@ -8,8 +8,8 @@ the page that showed it changed, which the build would otherwise download for no
 
 from __future__ import annotations
 
-from tracksite.core import remotefiles
 from tracksite.core.checks.common import problems_of
+from tracksite.core.remote import files as remotefiles
 
 _NAMES = (".html", ".htm", ".css", ".svg")  # the static files that can name a remote file
 

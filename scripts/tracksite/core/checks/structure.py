@@ -3,10 +3,10 @@ cheatsheets without a lesson, files in lesson folders the site leaves out."""
 
 from __future__ import annotations
 
-from tracksite.core import trackpages
 from tracksite.core.checks.common import near, problems_of
-from tracksite.core.model import Track
-from tracksite.core.published import unpublished_reason
+from tracksite.core.model.course import Track
+from tracksite.core.site import trackpages
+from tracksite.core.site.published import unpublished_reason
 
 
 def site_config(project) -> list:

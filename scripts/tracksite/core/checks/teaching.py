@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.blocksyntax import find_blocks, iter_blocks
 from tracksite.core.checks.common import problems_of
-from tracksite.core.glossary import prose_lines
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
+from tracksite.core.markdown.prose import prose_lines
 from tracksite.core.memo import memo
 from tracksite.core.widgets.quiz import QuizQuestion, parse_quiz, question_lines
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tracksite.core import statics
 from tracksite.core.checks.common import problems_of
+from tracksite.core.site import statics
 
 if TYPE_CHECKING:
-    from tracksite.core.siteplan import Entry
+    from tracksite.core.site.plan import Entry
 
 _WHAT = {
     "lesson": "the lesson page",
@@ -122,7 +122,7 @@ def unreadable_files(project) -> list:
 
 
 def static_files(project) -> list:
-    """One rule set (core/statics.py) for every static file the site publishes, lessons' and
+    """One rule set (core/site/statics.py) for every static file the site publishes, lessons' and
     docs/' alike, and for the symbolic links in lesson folders (a remote file listed in
     remote-files.yml is not refused: the build copies it)."""
     if project.site is None:

@@ -4,7 +4,7 @@ Nothing here imports Markdown, pymdown-extensions or MkDocs. The Markdown adapte
 (`tracksite.adapter.blocks`) renders from the parsed values returned here; `tracksite check` and
 the build call `validate_widgets` first, so an instructor sees every problem with its line.
 
-Blocks (pymdown-extensions "Blocks" syntax, parsed by tracksite.core.blocksyntax): every widget
+Blocks (pymdown-extensions "Blocks" syntax, parsed by tracksite.core.markdown.blocks): every widget
 of tracksite.core.widgetregistry, e.g.
 
     //// exercise | Title         task Markdown, with a nested `/// solution` block
@@ -17,7 +17,7 @@ block body (1 = first body line) unless it names a data `file`, in which case th
 file's own.
 """
 
-from tracksite.core.blocksyntax import RAW_BLOCKS, BlockSource, find_blocks, iter_blocks
+from tracksite.core.markdown.blocks import RAW_BLOCKS, BlockSource, find_blocks, iter_blocks
 from tracksite.core.widgets.attention import (
     SPECIAL_TOKENS,
     AttentionBlock,

@@ -1,6 +1,6 @@
 """`/// attention`: a real model's attention weights, from a data file beside the lesson.
 
-The block body (tracksite.core.schema.ATTENTION) names the file; the file (ATTENTION_DATA) holds
+The block body (`ATTENTION`, below) names the file; the file (ATTENTION_DATA) holds
 the sentence, tokens, weights[layer][head][query][key] and where they come from. The opening
 view (layer, head, caption) is chosen here, at build time, so the page reads without script.
 """
@@ -10,17 +10,178 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tracksite.core import schema
 from tracksite.core import widgetregistry as W
-from tracksite.core.findings import Finding
-from tracksite.core.schemalang import INVALID, read
+from tracksite.core.problems.findings import Finding
+from tracksite.core.schema.language import (
+    INVALID,
+    Either,
+    Field,
+    ListOf,
+    MapOf,
+    Mapping,
+    Spec,
+    Text,
+    Whole,
+    read,
+)
 from tracksite.core.widgets.body import Body, errors, read_body
-from tracksite.core.yamlsafe import parse
+from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem
+
+# -- the body, in the schema language (the validator, the editor schema and the guide's tables read it)
+DATA_FILE_RE = re.compile(r"^(?![/\\])(?!.*\.\.)(?!.*\\)(?!.*://)[^\n]*\.(?:[jJ][sS][oO][nN]|[yY][aA]?[mM][lL])$")
+_DATA_FILE: dict[str, Any] = dict(
+    pattern=DATA_FILE_RE, pattern_help="a .json, .yaml or .yml file beside the lesson, e.g. it-tired.json"
+)
+
+ATTENTION = Mapping(
+    help="The body of an `/// attention` block: which data file to draw, and what to point at.",
+    name=W.ATTENTION.name,
+    fields=(
+        Field(
+            "data",
+            Text(**_DATA_FILE, help="The data file `tracksite attention` wrote, beside lesson.md."),
+            required=True,
+            example="data: it-tired.json",
+        ),
+        Field("compare", Text(**_DATA_FILE, help="A second data file from the same model: a minimal pair.")),
+        Field("focus", Text(numbers=True, max_length=100, help="The token whose attention opens the widget.")),
+        Field(
+            "target",
+            Text(
+                numbers=True, max_length=100, help="The token it should attend to: opens on the head that attends most."
+            ),
+        ),
+    ),
+)
+
+MAX_FINDINGS_PER_FILE = 12
+
+
+class Weights(Spec):
+    """weights[layer][head][query][key]: every layer the same number of heads, every head a
+    square of rows, every row a softmax output (numbers from 0 to 1 summing to 1)."""
+
+    def _read(self, value, path, ctx):
+        before = len(ctx.findings)
+
+        def bad(p, message):
+            if len(ctx.findings) - before < MAX_FINDINGS_PER_FILE:
+                ctx.report(path + p, message, code="TS406")
+
+        if not isinstance(value, list) or not value:
+            bad((), "expected weights[layer][head][query][key]: a list of at least one layer")
+            return INVALID
+        heads = len(value[0]) if isinstance(value[0], list) else None
+        for li, layer in enumerate(value):
+            if not isinstance(layer, list) or not layer:
+                bad((li,), f"layer {li + 1}: expected a list of at least one head")
+            elif len(layer) != heads:
+                bad(
+                    (li,),
+                    f"layer {li + 1} has {len(layer)} heads, layer 1 has {heads}: every layer needs the same number",
+                )
+            else:
+                for hi, head in enumerate(layer):
+                    self._head(head, (li, hi), bad)
+        return value if len(ctx.findings) == before else INVALID
+
+    @staticmethod
+    def _head(head, p, bad):
+        where = f"layer {p[0] + 1}, head {p[1] + 1}"
+        if not isinstance(head, list) or not head:
+            bad(p, f"{where}: expected one row per token")
+            return
+        n = max((len(r) for r in head if isinstance(r, list)), default=len(head))  # tokens, as most rows say
+        if len(head) != n:
+            bad(p, f"{where}: expected {n} rows (one per token, as many as each row has weights), found {len(head)}")
+            return
+        for qi, row in enumerate(head):
+            if not isinstance(row, list) or len(row) != n:
+                bad(p + (qi,), f"{where}, query {qi + 1}: expected {n} weights (one per token)")
+            elif not all(isinstance(w, (int, float)) and not isinstance(w, bool) and math.isfinite(w) for w in row):
+                bad(p + (qi,), f"{where}, query {qi + 1}: every weight must be a number")
+            elif any(w < 0 or w > 1 for w in row):
+                bad(p + (qi,), f"{where}, query {qi + 1}: weights must lie between 0 and 1")
+            elif abs(sum(row) - 1) > 1e-3:
+                bad(
+                    p + (qi,),
+                    f"{where}, query {qi + 1}: weights sum to {sum(row):.4f}; expected 1 (within 0.001): "
+                    "each row is a softmax output",
+                )
+
+    def _json(self):
+        row = {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 1}
+        return {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 1, "items": row}},
+        }
+
+    def describe(self):
+        return "weights[layer][head][query][key], each row summing to 1"
+
+
+def _fits_tokens(data, path, ctx):
+    n = len(data["tokens"])
+    if len(data["weights"][0][0]) != n:
+        ctx.report(
+            path + ("weights",),
+            f"each head has {len(data['weights'][0][0])} rows; expected {n}, one per token",
+            code="TS406",
+        )
+    words = data["words"]
+    if words and [i for w in words for i in w] != list(range(n)):
+        ctx.report(
+            path + ("words",),
+            "expected words as lists of token indices covering every token once, in order, e.g. [[0], [1], [2, 3]]",
+            f"token indices run from 0 to {n - 1}",
+            code="TS406",
+        )
+
+
+ATTENTION_DATA = Mapping(
+    help="An attention data file (JSON or YAML) beside the lesson, as `tracksite attention` writes it.",
+    name="attention data",
+    rules=(_fits_tokens,),
+    fields=(
+        Field("sentence", Text(help="The sentence, as written."), required=True),
+        Field(
+            "tokens",
+            ListOf(
+                item=Text(max_length=100),
+                min_items=1,
+                max_items=512,
+                noun="token",
+                help="The tokens, as the model's tokenizer split the sentence.",
+            ),
+            required=True,
+        ),
+        Field(
+            "words",
+            ListOf(
+                item=ListOf(item=Whole(minimum=0, maximum=511), min_items=1, noun="index"),
+                noun="word",
+                help="Which tokens make each word, e.g. [[0], [1], [2, 3]].",
+            ),
+        ),
+        Field("weights", Weights(help="weights[layer][head][query][key]: each row a softmax output."), required=True),
+        Field(
+            "source",
+            Either(options=(Text(), MapOf(key=Text(max_length=100), value=Text(numbers=True), name="a mapping"))),
+            required=True,
+            example="source: {model: ..., package: ..., package_version: ..., tokenizer: ...}",
+        ),
+        Field("label", Text(max_length=60, help="A short label for the widget's sentence switch, e.g. tired.")),
+    ),
+)
 
 #: Tokens a model adds around the text; captions look past them (BERT heads often park their
 #: attention on [SEP] or [CLS] as a "no-op", so they say little about which word matters).
@@ -58,7 +219,7 @@ class AttentionData:
 
 def parse_attention_spec(body: str) -> tuple[AttentionSpec | None, list[Finding]]:
     value, findings, lines = read_body(
-        body, schema.ATTENTION, "expected 'data: <file>.json' (and optionally compare, focus, target)"
+        body, ATTENTION, "expected 'data: <file>.json' (and optionally compare, focus, target)"
     )
     if value is INVALID:
         return None, findings
@@ -86,7 +247,7 @@ def _load_attention_data_cached(path_str: str, size: int, mtime: int):
     data, lines, findings = _parse_data_text(text, path)
     if findings:
         return None, findings
-    value, findings = read(schema.ATTENTION_DATA, data, lines)
+    value, findings = read(ATTENTION_DATA, data, lines)
     findings = [dataclasses.replace(f, file=path) for f in findings]
     if value is INVALID:
         return None, findings
@@ -309,4 +470,10 @@ def parse_attention(body: str, source_dir: Path) -> tuple[AttentionBlock | None,
     return AttentionBlock(spec, main, compare, view), issues
 
 
-BODY = Body(W.ATTENTION, schema.ATTENTION, parse_attention, tables=((W.ATTENTION.name, schema.ATTENTION),))
+BODY = Body(
+    W.ATTENTION,
+    ATTENTION,
+    parse_attention,
+    tables=((W.ATTENTION.name, ATTENTION),),
+    files=(("attention-data.schema.json", ATTENTION_DATA, "tracksite attention data file (beside lesson.md)"),),
+)

@@ -16,7 +16,7 @@ import pkgutil
 from pathlib import Path
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.schemalang import Mapping, Spec
+from tracksite.core.schema.language import Mapping, Spec
 from tracksite.core.widgets.body import Body
 
 
@@ -44,4 +44,4 @@ EDITOR_SCHEMAS: tuple[tuple[str, Spec, str], ...] = tuple(
     (w.schema_file, BODIES[w.name].spec, w.schema_title)
     for w in W.WIDGETS
     if w.schema_file and w.schema_title and w.name in BODIES
-)
+) + tuple(file for body in BODIES.values() for file in body.files)

@@ -1,5 +1,5 @@
 """Reading a widget block's YAML body with the schema language: the project's strict YAML
-reader (tracksite.core.yamlsafe) and a description from tracksite.core.schema. Lines are
+reader (tracksite.core.yaml.safe) and a description from tracksite.core.schema.specs. Lines are
 relative to the body (1 = its first line)."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracksite.core.findings import Finding
 from tracksite.core.memo import memo
-from tracksite.core.schemalang import INVALID, Mapping, Spec, read
+from tracksite.core.problems.findings import Finding
+from tracksite.core.schema.language import INVALID, Mapping, Spec, read
 from tracksite.core.widgetregistry import Widget
-from tracksite.core.yamlsafe import parse
+from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem
 
 YAML_HINT = "quote text that contains ': ' or starts with a special character such as *, &, !, [, {, > or |"
@@ -36,6 +36,7 @@ class Body:
     parse: Callable[[str, Path], tuple[Any, list[Finding]]]  # (body, lesson folder) -> (value or None, findings)
     tables: tuple[tuple[str, Mapping], ...] = ()  # (marker name, spec): field tables of docs/authoring.md
     practice: Callable[[Any], list[str]] | None = None  # the text of each practice item a parsed value holds
+    files: tuple[tuple[str, Spec, str], ...] = ()  # editors' JSON Schemas of the data files it reads: name, spec, title
 
 
 def clean_text(value: str) -> str:

@@ -1,4 +1,4 @@
-"""`/// flashcards`: a YAML list of cards (tracksite.core.schema.FLASHCARDS), or a Markdown
+"""`/// flashcards`: a YAML list of cards (`FLASHCARDS`, below), or a Markdown
 definition list (`term` then `: answer`)."""
 
 from __future__ import annotations
@@ -6,11 +6,46 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracksite.core import schema
 from tracksite.core import widgetregistry as W
-from tracksite.core.findings import Finding
-from tracksite.core.schemalang import INVALID
+from tracksite.core.problems.findings import Finding
+from tracksite.core.schema.language import (
+    INVALID,
+    Field,
+    ListOf,
+    Mapping,
+    Text,
+    unique,
+)
 from tracksite.core.widgets.body import Body, clean_text, read_body
+
+# -- the body, in the schema language (the validator, the editor schema and the guide's tables read it)
+CARD = Mapping(
+    help="A flashcard: a term and what it means.",
+    name="card",
+    fields=(
+        Field(
+            "term",
+            Text(numbers=True, max_length=300, help="The front of the card."),
+            required=True,
+            example="term: Softmax",
+        ),
+        Field(
+            "answer",
+            Text(numbers=True, help="The back of the card."),
+            required=True,
+            example="answer: Turns scores into weights that sum to 1.",
+        ),
+    ),
+)
+
+FLASHCARDS = ListOf(
+    item=CARD,
+    min_items=1,
+    max_items=100,
+    noun="card",
+    rules=(unique("term", "term", "card"),),
+    help="The body of a `/// flashcards` block: a list of cards, each term once (or a Markdown definition list).",
+)
 
 RE_DEFLIST_ANSWER = re.compile(r"^:[ \t]+(.*)$")
 
@@ -24,7 +59,7 @@ class Flashcard:
 def parse_flashcards(body: str) -> tuple[list[Flashcard], list[Finding]]:
     if any(RE_DEFLIST_ANSWER.match(line) for line in body.split("\n")):
         return _parse_deflist(body)
-    value, findings, _ = read_body(body, schema.FLASHCARDS, "no cards: expected a list of cards with term and answer")
+    value, findings, _ = read_body(body, FLASHCARDS, "no cards: expected a list of cards with term and answer")
     if value is INVALID:
         return [], findings
     return [Flashcard(c["term"], c["answer"]) for c in value], findings
@@ -87,8 +122,8 @@ def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
 
 BODY = Body(
     W.FLASHCARDS,
-    schema.FLASHCARDS,
+    FLASHCARDS,
     lambda body, _: parse_flashcards(body),
-    tables=(("flashcard", schema.CARD),),
+    tables=(("flashcard", CARD),),
     practice=lambda cards: [f"{c.term}\n{c.answer}" for c in cards],
 )

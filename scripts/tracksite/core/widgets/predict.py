@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.findings import Finding
-from tracksite.core.schemalang import INVALID, Field, Mapping, Text
+from tracksite.core.problems.findings import Finding
+from tracksite.core.schema.language import INVALID, Field, Mapping, Text
 from tracksite.core.widgets.body import Body, read_body
 
 PREDICT = Mapping(

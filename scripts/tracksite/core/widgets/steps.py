@@ -1,5 +1,5 @@
 """`/// attention-steps`: attention computed step by step at build time from the tokens,
-embeddings and weight matrices of the body (tracksite.core.schema.ATTENTION_STEPS)."""
+embeddings and weight matrices of the body (`ATTENTION_STEPS`, below)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,72 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracksite.core import schema, widgetschema
 from tracksite.core import widgetregistry as W
-from tracksite.core.findings import Finding
-from tracksite.core.schemalang import INVALID
+from tracksite.core.problems.findings import Finding
+from tracksite.core.schema.language import (
+    INVALID,
+    Field,
+    ListOf,
+    Mapping,
+    Real,
+    Text,
+)
 from tracksite.core.widgets.body import Body, read_body
 
-MAX_STEP_TOKENS = widgetschema.MAX_STEP_TOKENS
-MAX_STEP_DIM = widgetschema.MAX_STEP_DIM
+# -- the body, in the schema language (the validator, the editor schema and the guide's tables read it)
+MAX_STEP_TOKENS = 12
+MAX_STEP_DIM = 12
+
+
+def _rectangular(rows, path, ctx):
+    width = len(rows[0])
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            ctx.report(
+                path + (i,),
+                f"row {i + 1} has {len(row)} entries, row 1 has {width}: every row needs the same length",
+                code="TS406",
+            )
+            return
+
+
+def _matrix(help: str) -> ListOf:
+    return ListOf(
+        item=ListOf(item=Real(), min_items=1, max_items=MAX_STEP_DIM, noun="entry"),
+        min_items=1,
+        max_items=MAX_STEP_TOKENS,
+        noun="row",
+        rules=(_rectangular,),
+        help=help,
+    )
+
+
+ATTENTION_STEPS = Mapping(
+    help="The body of an `/// attention-steps` block: tokens, embeddings and weight matrices; "
+    "the page computes Q, K, V, the scores, the softmax and the output.",
+    name=W.ATTENTION_STEPS.name,
+    fields=(
+        Field(
+            "tokens",
+            ListOf(
+                item=Text(numbers=True, max_length=40),
+                min_items=1,
+                max_items=MAX_STEP_TOKENS,
+                noun="token",
+                help="The tokens, e.g. [it, animal].",
+            ),
+            required=True,
+            example="tokens: [it, animal]",
+        ),
+        Field("x", _matrix("One embedding row per token."), required=True, example="x: [[1, 0], [0, 1]]"),
+        Field("w_q", _matrix("Query weights: d_model rows (the width of x)."), required=True),
+        Field("w_k", _matrix("Key weights: d_model rows and d_k columns, like w_q."), required=True),
+        Field("w_v", _matrix("Value weights: d_model rows (the width of x)."), required=True),
+    ),
+)
+
+MAX_STEP_TOKENS = MAX_STEP_TOKENS
+MAX_STEP_DIM = MAX_STEP_DIM
 
 
 @dataclass(frozen=True)
@@ -85,9 +143,7 @@ def _shapes(data: dict, lines: dict) -> list[Finding]:
 
 
 def parse_attention_steps(body: str) -> tuple[StepsData | None, list[Finding]]:
-    data, findings, lines = read_body(
-        body, schema.ATTENTION_STEPS, "expected a mapping with tokens, x, w_q, w_k and w_v"
-    )
+    data, findings, lines = read_body(body, ATTENTION_STEPS, "expected a mapping with tokens, x, w_q, w_k and w_v")
     if data is INVALID:
         return None, findings
     findings += _shapes(data, lines)
@@ -118,7 +174,7 @@ def fmt_matrix(matrix: Sequence[Sequence[float]], decimals: int = 2) -> list[lis
 
 BODY = Body(
     W.ATTENTION_STEPS,
-    schema.ATTENTION_STEPS,
+    ATTENTION_STEPS,
     lambda body, _: parse_attention_steps(body),
-    tables=((W.ATTENTION_STEPS.name, schema.ATTENTION_STEPS),),
+    tables=((W.ATTENTION_STEPS.name, ATTENTION_STEPS),),
 )

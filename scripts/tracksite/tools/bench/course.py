@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from tracksite import theme as theme_files
-from tracksite.core import references as refs
-from tracksite.core.readingtime import reading_minutes
+from tracksite.core.learning.readingtime import reading_minutes
+from tracksite.core.markdown import references as refs
 from tracksite.tools.bench import prose
 
 REPO = Path(__file__).resolve().parents[4]

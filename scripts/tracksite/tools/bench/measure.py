@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import tracksite
-from tracksite.core import references as refs
+from tracksite.core.markdown import references as refs
 from tracksite.errors import USAGE, UserError
 from tracksite.localserver import QuietHandler, serve_folder
 from tracksite.tools.bench.course import TrackPlan

@@ -15,8 +15,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from tracksite.core import readingtime
-from tracksite.core import references as refs
+from tracksite.core.learning import readingtime
+from tracksite.core.markdown import references as refs
 from tracksite.tools.bench.course import plan_course, write_plain_project, write_tracksite_project
 from tracksite.tools.bench.measure import (
     Run,

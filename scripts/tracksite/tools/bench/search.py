@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from tracksite.core import references as refs
+from tracksite.core.markdown import references as refs
 from tracksite.localserver import serve_folder
 from tracksite.tools.bench.course import plan_course, write_plain_project, write_tracksite_project
 from tracksite.tools.bench.measure import BenchError, byte_compile, mkdocs_build

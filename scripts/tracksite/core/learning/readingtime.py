@@ -1,0 +1,76 @@
+"""How long a lesson takes to read, estimated from what a learner actually reads.
+
+Instructors write `time.read`; `tracksite check` compares it with this estimate, and the
+scaffold and importers fill it in from it. Only prose counts (the lines `markdown/prose.prose_lines`
+keeps: no code blocks, no widget data such as quiz or flashcard YAML, no instructor notes; exercises are left out too, their minutes belong to `time.practice`), and
+a formula takes longer than its characters suggest, so each one adds a fixed number of seconds
+instead of being counted as words (its TeX would count `\\mathrm`, `frac` and every subscript).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracksite.core import widgetregistry
+from tracksite.core.markdown.prose import DATA_BLOCKS, prose_lines
+from tracksite.core.memo import memo
+
+WORDS_PER_MINUTE = 200
+SECONDS_PER_DISPLAY_FORMULA = 20  # a `$$ ... $$` block: read, then read again against the prose
+SECONDS_PER_INLINE_FORMULA = 4  # `$d_k$`, `$\sqrt{d_k}$`: a symbol or a short expression
+
+PRACTICE_BLOCKS = frozenset(DATA_BLOCKS | widgetregistry.PRACTICE)
+WORD = re.compile(r"[A-Za-z0-9']+")
+# Each starts with the literal `$`, the lookbehind after it: a pattern that starts with a literal
+# is scanned for it fast, one that starts with a lookbehind tries every position (15x slower).
+DISPLAY_MATH = re.compile(r"\$(?<!\\\$)\$.+?(?<!\\)\$\$", re.S)
+INLINE_MATH = re.compile(r"\$(?<![\\$]\$)(?![\s$])(?:\\.|[^$\\\n])+?(?<![\s\\])\$(?!\$)")
+
+
+@dataclass(frozen=True)
+class ReadingEstimate:
+    """Words of prose and formulas of a body, and the minutes they take."""
+
+    words: int
+    display_formulas: int
+    inline_formulas: int
+
+    @property
+    def minutes(self) -> float:
+        seconds = (
+            self.display_formulas * SECONDS_PER_DISPLAY_FORMULA + self.inline_formulas * SECONDS_PER_INLINE_FORMULA
+        )
+        return self.words / WORDS_PER_MINUTE + seconds / 60
+
+    def describe(self) -> str:
+        """How the estimate was made, for a warning an instructor can act on."""
+        parts = [f"{self.words} words of prose at {WORDS_PER_MINUTE} a minute"]
+        formulas = self.display_formulas + self.inline_formulas
+        if formulas:
+            parts.append(
+                f"{formulas} formulas ({self.display_formulas} displayed at "
+                f"{SECONDS_PER_DISPLAY_FORMULA} s, {self.inline_formulas} inline at "
+                f"{SECONDS_PER_INLINE_FORMULA} s)"
+            )
+        return " + ".join(parts) + f" ≈ {self.minutes:.1f} min"
+
+
+def estimate(body: str) -> ReadingEstimate:
+    """The reading estimate of a Markdown body (front-matter already removed), remembered per
+    text across `mkdocs serve` rebuilds."""
+    return memo(("reading", body), lambda: _estimate(body))
+
+
+def _estimate(body: str) -> ReadingEstimate:
+    text = "\n".join(line for _, line in prose_lines(body, 1, PRACTICE_BLOCKS))
+    display = DISPLAY_MATH.findall(text)
+    text = DISPLAY_MATH.sub(" ", text)
+    inline = INLINE_MATH.findall(text)
+    text = INLINE_MATH.sub(" ", text)
+    return ReadingEstimate(len(WORD.findall(text)), len(display), len(inline))
+
+
+def reading_minutes(body: str) -> int:
+    """Whole minutes for `time.read`: the estimate rounded, at least 1."""
+    return max(1, round(estimate(body).minutes))

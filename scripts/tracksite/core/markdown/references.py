@@ -1,0 +1,234 @@
+"""`lesson:`, `overview:`, `cheatsheet:` and `track:` links: finding, resolving, rewriting.
+
+Instructors link by meaning (`lesson:transformers-and-llms/attention-mechanism#queries-keys-and-values`)
+and never by URL, so lessons can move and be renumbered without a link breaking. This module also
+owns the URL contract: which page lives at which path of the site.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import html
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tracksite.core.markdown.blocks import fence_spans
+from tracksite.core.memo import memo
+from tracksite.core.model.course import Curriculum
+
+SCHEMES = ("lesson", "overview", "cheatsheet", "track", "glossary")
+GLOSSARY_ANCHOR = "term-"  # a term's id on the track's glossary page (glossary.Term.anchor)
+# A fence opens a code block; a backtick fence's info string holds no backtick (CommonMark),
+# so "```` ```output ```` blocks" in a sentence is a code span, not a fence.
+_CODE_SPAN_MULTI = re.compile(r"(`(?<!``)`*)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
+# Inline links and images `](target)` and reference definitions `[id]: target` (not footnotes `[^id]:`).
+_INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+_DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
+# Where a URL starts: `](target)`, `](<target>)`, `]: target` (also on the next line), TeX's
+# `\href{target}` (MathML keeps it as a link) and the URL attributes of HTML or attr_list
+# `{: href="target" }`. Values are checked with entities decoded. The leading lookahead only
+# skips, fast, the places where no branch can start (it halves the time; `xlink:href` is still
+# found, at its `href`).
+_URL_AT = re.compile(
+    r"""(?=[\]\\hsafpdbcHSAFPDBC])(?:\]\(|\]:|\\(?:href|url)\s*\{|(?<![\w-])(?:[\w-]+:)?(?:href|src|action|formaction|poster|data|srcset|background|cite|ping)\s*=)"""
+    r"""\s*(?:<([^>\n]*)>|"([^"]*)"|'([^']*)'|([^\s)>"'{}]+))""",
+    re.I,
+)
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_TARGET = re.compile(rf"^(?:(?P<track>{_SLUG})/)?(?P<lesson>{_SLUG})(?:#(?P<anchor>[^\s#]*))?$")
+_TRACK_TARGET = re.compile(rf"^(?P<track>{_SLUG})/?(?:#(?P<anchor>[^\s#]*))?$")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link target as written in a Markdown body, with its file line."""
+
+    target: str
+    line: int
+    start: int  # offset of the target within the body text
+    end: int
+
+
+@dataclass(frozen=True)
+class Ref:
+    kind: str
+    track: str
+    lesson: str | None
+    anchor: str | None
+
+    @property
+    def src_uri(self) -> str:
+        return src_uri(self.kind, self.track, self.lesson)
+
+
+def src_uri(kind: str, track: str, lesson: str | None = None) -> str:
+    """The virtual source path of a page; MkDocs turns `x/index.md` into the URL `x/`."""
+    if kind == "track":
+        return f"{track}/index.md"
+    if kind == "glossary":  # the track's glossary page (trackpages.src_uri)
+        return f"{track}/glossary.md"
+    if kind == "lesson":
+        return f"{track}/{lesson}/index.md"
+    return f"{track}/{lesson}/{kind}.md"
+
+
+def url(kind: str, track: str, lesson: str | None = None) -> str:
+    """The page's URL relative to the site root, as the core issue's URL contract fixes it."""
+    if kind == "track":
+        return f"{track}/"
+    if kind == "lesson":
+        return f"{track}/{lesson}/"
+    return f"{track}/{lesson}/{kind}/"
+
+
+def find_links(body: str, first_line: int) -> Iterator[Link]:
+    """Every link target in a Markdown body outside code, with offsets to rewrite it in place."""
+    offset = 0
+    for n, line in enumerate(mask_code(body).split("\n")):
+        for rx in (_INLINE, _DEFINITION):
+            for lm in rx.finditer(line):
+                yield Link(lm.group(1), first_line + n, offset + lm.start(1), offset + lm.end(1))
+        offset += len(line) + 1
+
+
+def scheme_of(target: str) -> str | None:
+    head, sep, _ = target.partition(":")
+    return head if sep and head in SCHEMES else None
+
+
+def is_unsafe(target: str) -> bool:
+    """A URL that runs code or embeds a document, as a browser reads it: HTML entities decoded,
+    tabs and newlines dropped, leading spaces and control characters ignored, any letter case."""
+    return unsafe_scheme(target) is not None
+
+
+_BROWSER_DROPS = "".join(map(chr, range(33)))
+
+
+def unsafe_scheme(target: str) -> str | None:
+    if "&" in target or "\t" in target or "\n" in target or "\r" in target:
+        url = re.sub(r"[\t\n\r]", "", html.unescape(target)).lstrip(_BROWSER_DROPS)
+    else:
+        url = target.lstrip(_BROWSER_DROPS)
+    m = _UNSAFE.match(url)
+    return m.group(1).lower() if m else None
+
+
+def code_lines(lines: list[str]) -> list[bool]:
+    """For each line, whether it is fenced code (the fence lines included), as the build's
+    superfences reads fences (blocksyntax.fence_spans, the one fence reader)."""
+    flags = [False] * len(lines)
+    for first, last in fence_spans(lines):
+        flags[first : last + 1] = [True] * (last + 1 - first)
+    return flags
+
+
+def mask_code(body: str) -> str:
+    """The body with fenced code and code spans blanked out (same length, same lines). A code
+    span may run over a line break inside a paragraph, as Markdown allows. Remembered per text:
+    the loader, the link, image and active-content checks all mask the same bodies."""
+    return memo(("mask-code", body), lambda: _mask_code(body))
+
+
+def _mask_code(body: str) -> str:
+    lines = body.split("\n")
+    out: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            text = _CODE_SPAN_MULTI.sub(lambda c: re.sub(r"[^\n]", " ", c.group(0)), "\n".join(paragraph))
+            out.extend(text.split("\n"))
+            paragraph.clear()
+
+    for line, code in zip(lines, code_lines(lines)):
+        if code or not line.strip():
+            flush()
+            out.append(" " * len(line) if code else line)
+        else:
+            paragraph.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def unsafe_urls(masked: str, first_line: int) -> Iterator[tuple[int, str, str]]:
+    """(line, scheme, target) of every javascript:, vbscript:, data: or file: URL in link,
+    reference-definition or attribute position, over line breaks too; `masked` is a body with
+    its code blanked out (`mask_code`)."""
+    line_at = line_finder(masked, first_line)
+    for m in _URL_AT.finditer(masked):
+        i = next(g for g in range(1, 5) if m.group(g) is not None)
+        scheme = unsafe_scheme(m.group(i))
+        if scheme:
+            yield line_at(m.start(i)), scheme, m.group(i)
+
+
+def line_finder(text: str, first_line: int):
+    """offset -> file line, in log time (counting newlines per finding is quadratic)."""
+    starts = [m.start() for m in re.finditer("\n", text)]
+    return lambda offset: first_line + bisect.bisect_left(starts, offset)
+
+
+@functools.lru_cache(maxsize=65536)
+def parse(target: str, current_track: str | None) -> Ref | str:
+    """A `scheme:rest` target as a Ref, or the reason it is malformed (remembered: every check
+    pass of every rebuild under `mkdocs serve` asks again for the same targets)."""
+    kind, _, rest = target.partition(":")
+    if kind == "track":
+        m = _TRACK_TARGET.match(rest)
+        if not m:
+            return f"{target!r} is not `track:<track-slug>`"
+        return Ref("track", m["track"], None, m["anchor"] or None)
+    if kind == "glossary":  # `glossary:term` or `glossary:track/term`: a term of a track's glossary
+        m = _TARGET.match(rest)
+        if not m or m["anchor"] is not None:
+            return f"{target!r} is not `glossary:<term>` or `glossary:<track>/<term>` (the term's anchor slug, no `#`)"
+        track = m["track"] or current_track
+        if track is None:
+            return f"{target!r} names no track; outside a track write `glossary:<track>/<term>`"
+        return Ref("glossary", track, None, GLOSSARY_ANCHOR + m["lesson"])
+    m = _TARGET.match(rest)
+    if not m:
+        return (
+            f"{target!r} is not `{kind}:<lesson>` or `{kind}:<track>/<lesson>` with an optional "
+            "`#anchor` (slugs are lower-case letters, digits and hyphens; no `..` or `/` at the start)"
+        )
+    track = m["track"] or current_track
+    if track is None:
+        return f"{target!r} names no track; outside a track write `{kind}:<track>/<lesson>`"
+    return Ref(kind, track, m["lesson"], m["anchor"] or None)
+
+
+def resolve(ref: Ref, curriculum: Curriculum) -> str | None:
+    """None when the target exists in this build, else why not."""
+    track = curriculum.track(ref.track)
+    if track is None:
+        known = ", ".join(t.slug for t in curriculum.tracks)
+        return f"no track {ref.track!r} (tracks: {known})"
+    if ref.kind in ("track", "glossary"):  # a glossary's terms: checks/lessons.resolve, which has them
+        return None
+    key = f"{ref.track}/{ref.lesson}"
+    lesson = curriculum.lesson(key)
+    if lesson is None:  # links to drafts: checks/lessons.py says so first, in check and build alike
+        return f"no lesson {ref.lesson!r} in track {ref.track!r}"
+    if ref.kind == "overview" and lesson.sources.overview is None:
+        return f"lesson {key!r} has no overview.md"
+    if ref.kind == "cheatsheet" and lesson.sources.cheatsheet is None:
+        return f"lesson {key!r} has no cheatsheet"
+    return None
+
+
+def relative_src(from_src_uri: str, to_src_uri: str) -> str:
+    """A Markdown link from one page's source to another's, which the engine turns into a URL."""
+    return posixpath.relpath(to_src_uri, posixpath.dirname(from_src_uri) or ".")
+
+
+def rewrite(body: str, replacements: dict[tuple[int, int], str]) -> str:
+    """Replace link targets at the given (start, end) offsets, right to left to keep offsets valid."""
+    for (start, end), new in sorted(replacements.items(), reverse=True):
+        body = body[:start] + new + body[end:]
+    return body

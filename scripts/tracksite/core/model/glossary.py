@@ -1,0 +1,65 @@
+"""A course's glossary as data: its terms and the lessons each is used in.
+
+The model's `Project` holds one; the reading of glossary.yml and the checks of its terms live in
+tracksite.core.learning.glossary, which uses the project, so the data sits here, below both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracksite.core.markdown.references import GLOSSARY_ANCHOR
+
+
+def term_slug(term: str) -> str:
+    """A term as its anchor (after `term-`) and its `glossary:` link name it: `Pull request` -> `pull-request`."""
+    return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Term:
+    track: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...]
+    lesson: str  # "track/slug" of the lesson that teaches it
+    introduced: str | None  # "track/slug" of an earlier lesson that names it briefly, or None
+    line: int | None
+    path: Path
+
+    @property
+    def anchor(self) -> str:
+        return GLOSSARY_ANCHOR + term_slug(self.term)
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+
+@dataclass
+class Glossary:
+    """Every track's terms, and (after `find_uses`) the lessons each term is used in."""
+
+    terms: list[Term] = field(default_factory=list)
+    used_in: dict[Term, list[str]] = field(default_factory=dict)  # lesson keys, in course order
+    _matchers: dict[str, tuple] = field(default_factory=dict, repr=False)
+
+    def of_track(self, track: str) -> list[Term]:
+        return sorted((t for t in self.terms if t.track == track), key=lambda t: t.term.lower())
+
+    def matcher(self, track: str) -> tuple[re.Pattern[str] | None, dict[str, Term]]:
+        """A regex for the forms of this track's terms (group 1 is the form, an -s or -es plural
+        is allowed after it) and a lookup from lower-cased form to term. Longest forms first,
+        so "feature map" wins over "feature"."""
+        if track not in self._matchers:
+            by_form = {form.lower(): t for t in self.of_track(track) for form in t.forms}
+            pattern = None
+            if by_form:
+                alternatives = "|".join(re.escape(f) for f in sorted(by_form, key=len, reverse=True))
+                # the lookahead of first letters lets the scan skip, fast, where no form starts
+                first = re.escape("".join(sorted({c for f in by_form for c in (f[0].lower(), f[0].upper())})))
+                pattern = re.compile(rf"(?=[{first}])(?<![\w-])({alternatives})(?:e?s)?(?![\w-])", re.I)
+            self._matchers[track] = (pattern, by_form)
+        return self._matchers[track]

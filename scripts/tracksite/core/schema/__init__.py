@@ -1,0 +1,10 @@
+"""The shapes of what an instructor writes, described once in the schema language.
+
+Owns the schema language (`language`), the words an instructor chooses from (`choices`), the
+front-matter and course-file specs (`specs`), remote-files.yml (`remote`) and the authoring
+guide's generated field tables (`tables`); each data widget's body is described in its own
+module under core/widgets/.
+Imports `yaml`, `problems`, `sources` and the widget registry (`tables`, which writes the
+authoring guide, also reads the widgets' bodies); never the model, the loader, the site plan or
+the checks.
+"""

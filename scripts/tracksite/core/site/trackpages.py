@@ -1,0 +1,246 @@
+"""The learner's pages of a track besides its lessons: glossary, key points, review and exercises.
+
+Each is drawn from sources that already exist (glossary.yml, the lessons' `keypoints`, their
+flashcards, quizzes and exercises), so nothing is written twice. This module says where each page
+lives and gives the templates plain data (or Markdown, for the exercise pack, whose widgets the
+Markdown adapter renders as on the lessons). URLs are relative to the site root.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING, Any
+
+from tracksite.core import widgetregistry as W
+from tracksite.core.markdown import references as refs
+from tracksite.core.memo import memo
+from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
+
+if TYPE_CHECKING:
+    from tracksite.core.model.course import Curriculum, Lesson, Track
+    from tracksite.core.model.project import Project
+
+# kind -> (title, what the link says on the track page)
+PAGES: dict[str, tuple[str, str]] = {
+    "glossary": ("Glossary", "Every term of the track, with the lesson that teaches it"),
+    "keypoints": ("Key points", "What to remember from each lesson, on one printable page"),
+    "review": ("Review", "Flashcards of the lessons you completed, when they are due"),
+    "exercises": ("Exercise pack", "Every exercise, quiz and prediction of the track, in lesson order"),
+}
+# Lesson slugs these pages (and the instructor's schedule) would collide with.
+RESERVED_SLUGS = frozenset(PAGES) | {"schedule"}
+
+
+def src_uri(kind: str, track: str) -> str:
+    return f"{track}/{kind}.md"
+
+
+def url(kind: str, track: str) -> str:
+    return f"{track}/{kind}/"
+
+
+def kind_of(src: str) -> tuple[str, str] | None:
+    """(kind, track) of a generated track page's src_uri, else None."""
+    parts = src.split("/")
+    if len(parts) == 2 and parts[1].endswith(".md") and parts[1][:-3] in PAGES:
+        return parts[1][:-3], parts[0]
+    return None
+
+
+def pdf_url(kind: str, track: str, lesson: str | None = None) -> str:
+    """Where `tracksite pdf --publish` puts each PDF in the site, relative to its root: one name
+    for the command that prints it and the track page that links it."""
+    if kind == "cheatsheet":
+        return f"{track}/{lesson}.pdf"
+    return f"{track}.pdf" if kind == "booklet" else f"{track}-exercises.pdf"
+
+
+def downloads(project: Project, track: Track) -> list[dict[str, str]]:
+    """The PDFs a track page offers when the course publishes them (the plugin's `pdfs`): the
+    booklet of its cheatsheets and its exercise pack, each only where the track has one."""
+    lessons = project.curriculum.lessons_of(track.slug)
+    sheets = sum(1 for lesson in lessons if lesson.sources.cheatsheet is not None)
+    out = []
+    if sheets:
+        about = f"{sheets} cheatsheet{'s' if sheets != 1 else ''}, one printed page each"
+        out.append({"title": "Cheatsheets", "about": about, "url": pdf_url("booklet", track.slug)})
+    if "exercises" in pages_of(project, track):
+        about = "every exercise, quiz and prediction, in lesson order, answers left out"
+        out.append({"title": "Exercise pack", "about": about, "url": pdf_url("exercises", track.slug)})
+    return out
+
+
+def pages_of(project: Project, track: Track) -> list[str]:
+    """The kinds of page this track has: only those with something to show."""
+    lessons = project.curriculum.lessons_of(track.slug)
+    out = []
+    if project.glossary.of_track(track.slug):
+        out.append("glossary")
+    if any(l.keypoints for l in lessons):
+        out.append("keypoints")
+    if any(_blocks(project, l, (W.FLASHCARDS.name,)) for l in lessons):
+        out.append("review")
+    if any(_blocks(project, l, W.GRADED) for l in lessons):
+        out.append("exercises")
+    return out
+
+
+def links(project: Project, track: Track) -> list[dict[str, str]]:
+    return [
+        {"kind": k, "title": PAGES[k][0], "about": PAGES[k][1], "url": url(k, track.slug)}
+        for k in pages_of(project, track)
+    ]
+
+
+def _lesson(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
+    return {
+        "key": lesson.key,
+        "title": lesson.title,
+        "number": c.position(lesson).number,
+        "url": refs.url("lesson", lesson.track, lesson.slug),
+    }
+
+
+def _where(c: Curriculum, key: str, track: str) -> dict[str, Any] | None:
+    lesson = c.lesson(key)
+    if lesson is None:
+        return None
+    out = _lesson(c, lesson)
+    t = c.track_of(lesson)
+    out["label"] = f"Lesson {out['number']}" if lesson.track == track else f"Track {t.number}, Lesson {out['number']}"
+    return out
+
+
+def glossary_view(project: Project, track: Track) -> list[dict[str, Any]]:
+    """Every term of the track, sorted, with the lesson that teaches it and the lessons using it."""
+    c = project.curriculum
+    out = []
+    for term in project.glossary.of_track(track.slug):
+        out.append(
+            {
+                "term": term.term,
+                "anchor": term.anchor,
+                "definition": term.definition,
+                "aliases": list(term.aliases),
+                "taught": _where(c, term.lesson, track.slug),
+                "introduced": _where(c, term.introduced, track.slug) if term.introduced else None,
+                "used": [w for w in (_where(c, k, track.slug) for k in project.glossary.used_in.get(term, [])) if w],
+            }
+        )
+    return out
+
+
+def keypoints_view(c: Curriculum, track: Track) -> list[dict[str, Any]]:
+    """Each lesson's key points, in lesson order."""
+    return [{**_lesson(c, l), "keypoints": list(l.keypoints)} for l in c.lessons_of(track.slug) if l.keypoints]
+
+
+def review_view(project: Project, track: Track) -> list[dict[str, Any]]:
+    """Each lesson's flashcards, in lesson order: the review page's deck."""
+    out = []
+    for lesson in project.curriculum.lessons_of(track.slug):
+        cards = []
+        for block in _blocks(project, lesson, (W.FLASHCARDS.name,)):
+            parsed, _ = parse_flashcards(block.body)
+            cards += [{"term": card.term, "answer": card.answer} for card in parsed]
+        if cards:
+            out.append({**_lesson(project.curriculum, lesson), "cards": cards})
+    return out
+
+
+def _blocks(project: Project, lesson: Lesson, names: tuple[str, ...]):
+    doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
+    if doc is None:
+        return []
+    top, _ = find_blocks(doc.body, doc.body_line)
+    return [b for b in iter_blocks(top) if b.name in names and b.parent is None]
+
+
+def practice_blocks(body: str, with_solutions: bool) -> list[str]:
+    """The source of every top-level block that checks an answer (the registry's `graded`:
+    exercises, quizzes) of a lesson body, in order; without their `/// solution` blocks unless
+    `with_solutions` (the learner's pack is a worksheet, and the print stylesheet hides the
+    other widgets' answers)."""
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    top, _ = find_blocks(body)
+    out: list[str] = []
+    for block in top:
+        if block.name not in W.GRADED or block.indent:
+            continue
+        last = block.end_line if block.end_line is not None else len(lines)
+        dropped: set[int] = set()
+        if not with_solutions:
+            for child in iter_blocks(block.children):
+                if child.name == W.SOLUTION.name:
+                    dropped.update(range(child.line, (child.end_line or last) + 1))
+        out.append("\n".join(lines[n - 1] for n in range(block.line, last + 1) if n not in dropped))
+    return out
+
+
+def exercises_markdown(project: Project, track: Track, instructor: bool) -> str:
+    """The exercise pack: every lesson's exercises and quizzes under a heading per lesson."""
+    c = project.curriculum
+    here = src_uri("exercises", track.slug)
+    lines = [f"# Exercise pack: Track {track.number}, {_md(track.title)}", ""]
+    lines.append(
+        "Every exercise and quiz of the track, in lesson order. "
+        + (
+            "This instructor copy shows the solutions."
+            if instructor
+            else "Solutions are on each lesson's page, under its exercises."
+        )
+    )
+    lines.append("")
+    for lesson in c.lessons_of(track.slug):
+        doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
+        if doc is not None:  # remembered by the lesson's text: a serve rebuild redoes the saved one
+            number = c.position(lesson).number
+            key = ("exercise-pack", doc.body, instructor, here, lesson.track, lesson.slug, number, lesson.title)
+            lines += memo(key, lambda d=doc, le=lesson, n=number: _lesson_part(d.body, instructor, here, le, n))
+    return "\n".join(lines)
+
+
+def _lesson_part(body: str, instructor: bool, here: str, lesson, number: int) -> list[str]:
+    """One lesson's part of the exercise pack: its heading and its practice blocks, relinked."""
+    blocks = practice_blocks(body, instructor)
+    if not blocks:
+        return []
+    lesson_src = refs.src_uri("lesson", lesson.track, lesson.slug)
+    lines = [
+        f"## Lesson {number}: {_md(lesson.title)}",
+        "",
+        f"From [Lesson {number}]({refs.relative_src(here, lesson_src)}).",
+        "",
+    ]
+    for block in blocks:
+        lines += [_relink(block, lesson_src, here, lesson.track), ""]
+    return lines
+
+
+def _relink(block: str, from_src: str, to_src: str, track: str) -> str:
+    """A block copied from a lesson, its links and images pointed from the pack's address:
+    course links (`lesson:x`) resolved, relative files and `#anchors` kept on the lesson's."""
+    replacements = {}
+    for link in refs.find_links(block, 1):
+        target = link.target
+        if refs.scheme_of(target) is not None:
+            ref = refs.parse(target, track)
+            if isinstance(ref, str):
+                continue
+            new = refs.relative_src(to_src, ref.src_uri) + (f"#{ref.anchor}" if ref.anchor else "")
+        elif target.startswith("#"):
+            new = refs.relative_src(to_src, from_src) + target
+        elif re.match(r"^[a-z][a-z0-9+.-]*:|^/", target, re.I):
+            continue
+        else:
+            path, _, anchor = target.partition("#")
+            full = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), path))
+            new = refs.relative_src(to_src, full) + (f"#{anchor}" if anchor else "")
+        replacements[(link.start, link.end)] = new
+    return refs.rewrite(block, replacements)
+
+
+def _md(text: str) -> str:
+    """Instructor text as Markdown text, never as markup."""
+    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text)

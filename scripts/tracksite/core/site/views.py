@@ -1,0 +1,256 @@
+"""What each kind of page shows, as plain data for the templates.
+
+Kept out of the adapter so that another engine can draw the same header, tabs, pager and
+track listings from the same numbers. URLs are relative to the site root; the template layer
+makes them relative to the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracksite.core.markdown import references as refs
+from tracksite.core.model.course import Curriculum, Lesson, Track
+from tracksite.core.schema import specs as schema
+
+TAB_LABELS = {"overview": "Overview", "lesson": "Lesson", "cheatsheet": "Cheatsheet"}
+
+
+def track_label(track: Track) -> str:
+    return f"Track {track.number}"
+
+
+def lesson_link(c: Curriculum, lesson: Lesson, kind: str = "lesson") -> dict[str, Any]:
+    pos = c.position(lesson)
+    return {
+        "key": lesson.key,
+        "url": refs.url(kind, lesson.track, lesson.slug),
+        "title": lesson.title,
+        "number": pos.number,
+        "of": pos.of,
+    }
+
+
+def lesson_row(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
+    """A lesson as listed on its track page."""
+    return {
+        **lesson_link(c, lesson),
+        "summary": lesson.summary,
+        "read": lesson.read,
+        "practice": lesson.practice,
+        "minutes": lesson.minutes,
+        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
+        "difficulty_key": lesson.difficulty,
+        "math": schema.label(schema.LESSON, "math", lesson.math),
+        "draft": lesson.is_draft,
+    }
+
+
+def track_summary(c: Curriculum, track: Track) -> dict[str, Any]:
+    lessons = c.lessons_of(track.slug)
+    return {
+        "slug": track.slug,
+        "label": track_label(track),
+        "number": track.number,
+        "title": track.title,
+        "summary": track.summary,
+        "url": refs.url("track", track.slug),
+        "lesson_count": len(lessons),
+        "minutes": c.track_minutes(track),
+        "lesson_minutes": {l.key: l.minutes for l in lessons},
+        # "Continue" picks one of these (learner.js): key and "Lesson N, title", in course order
+        "continue_lessons": [[l.key, f"Lesson {c.position(l).number}, {l.title}"] for l in lessons],
+        "first_lesson": lesson_link(c, lessons[0]) if lessons else None,
+    }
+
+
+def track_view(c: Curriculum, track: Track) -> dict[str, Any]:
+    return {
+        **track_summary(c, track),
+        "phases": [
+            {"number": i, "title": phase.title, "lessons": [lesson_row(c, l) for l in lessons]}
+            for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
+        ],
+    }
+
+
+def home_view(c: Curriculum) -> dict[str, Any]:
+    return {"tracks": [track_summary(c, t) for t in c.tracks if c.lessons_of(t.slug)], "start": start_here(c)}
+
+
+def start_here(c: Curriculum) -> dict[str, Any] | None:
+    """For someone new to the course: the first track (in number order) whose lessons build on no
+    other track's, how long it takes, what its first lesson asks of the learner, and the tracks
+    that follow. A home page that lists the tracks alone leaves the newcomer to guess."""
+    tracks = [t for t in c.tracks if c.lessons_of(t.slug)]
+    if not tracks:
+        return None
+
+    def builds_on_another(track: Track) -> bool:
+        return any(
+            p.lesson and "/" in p.lesson and p.lesson.split("/")[0] != track.slug
+            for lesson in c.lessons_of(track.slug)
+            for p in lesson.prerequisites
+        )
+
+    first = next((t for t in tracks if not builds_on_another(t)), tracks[0])
+    lesson = c.lessons_of(first.slug)[0]
+    return {
+        "track": track_summary(c, first),
+        "needs": [need for p in lesson.prerequisites if (need := _need(c, lesson, p.lesson, p.text))],
+        "then": [track_summary(c, t) for t in tracks if t is not first],
+    }
+
+
+def _need(c: Curriculum, lesson: Lesson, slug: str | None, text: str | None) -> dict[str, Any] | None:
+    """One thing the first lesson asks for, as the home page lists it: a lesson of the course
+    (linked), or the instructor's words, linked to the track they name when the course has it
+    ("Track 4", or its title). The words are the instructor's own, never recased."""
+    if slug:
+        ref = refs.parse(f"lesson:{slug}", lesson.track)
+        target = c.lesson(f"{ref.track}/{ref.lesson}") if isinstance(ref, refs.Ref) else None
+        if target is None:
+            return None
+        return {"text": target.title, "url": refs.url("lesson", target.track, target.slug)}
+    if not text:
+        return None
+    named = next((t for t in c.tracks if t.slug != lesson.track and names_track(text, t)), None)
+    return {"text": text, "url": refs.url("track", named.slug) if named else None}
+
+
+def names_track(text: str, track: Track) -> bool:
+    """Whether a prerequisite's words name this track: "Track 4" or its title, in any case."""
+    lowered = f" {' '.join(text.lower().split())} "
+    return f" {track_label(track).lower()} " in lowered.replace(":", " ").replace(",", " ") or (
+        f" {track.title.lower()}" in lowered
+    )
+
+
+def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]:
+    """The sidebar for one track: its phases and lessons only, so a page's size stays bounded."""
+    return {
+        "track": {
+            "label": track_label(track),
+            "title": track.title,
+            "url": refs.url("track", track.slug),
+            "slug": track.slug,
+        },
+        "phases": [
+            {
+                "title": phase.title,
+                "number": i,
+                "lessons": [{**lesson_link(c, l), "current": l.key == current, "draft": l.is_draft} for l in lessons],
+            }
+            for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
+        ],
+    }
+
+
+def prerequisites_view(c: Curriculum, lesson: Lesson) -> list[dict[str, Any]]:
+    """A lesson's prerequisites: lessons linked with their track and number, then free text."""
+    prerequisites: list[dict[str, Any]] = []
+    for pre in lesson.prerequisites:
+        if pre.lesson:
+            ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
+            target = c.lesson(f"{ref.track}/{ref.lesson}") if isinstance(ref, refs.Ref) else None
+            if target is not None:
+                t = c.track(target.track)
+                prerequisites.append(
+                    {
+                        "url": refs.url("lesson", target.track, target.slug),
+                        "title": target.title,
+                        "where": f"{track_label(t)}, Lesson {c.position(target).number}" if t else "",
+                        "order": (t.number if t else 0, c.position(target).number),
+                    }
+                )
+        elif pre.text:
+            prerequisites.append({"url": None, "title": pre.text, "where": ""})
+    # lessons in course order (Lesson 1 before Lesson 2, whatever order the author wrote), then
+    # the free-text prerequisites in the order written
+    prerequisites.sort(key=lambda p: (p.get("order") is None, p.get("order") or (0, 0)))
+    return prerequisites
+
+
+def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
+    """Header, tabs, prerequisites, deep dives, backlinks and pager of one lesson page."""
+    track = c.track(lesson.track)
+    assert track is not None
+    pos = c.position(lesson)
+    prev, nxt = c.previous(lesson), c.next(lesson)
+    track_url = refs.url("track", track.slug)
+    prerequisites = prerequisites_view(c, lesson)
+
+    def other_track_lesson(target: Lesson) -> dict[str, Any]:
+        t = c.track_of(target)
+        return {
+            **lesson_link(c, target),
+            "track_label": track_label(t),
+            "track_title": t.title,
+            "summary": target.summary,
+        }
+
+    deep = [c.lesson(k) for k in lesson.deep_dives]
+    return {
+        "kind": kind,
+        "key": lesson.key,
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "track": {"label": track_label(track), "title": track.title, "url": track_url, "slug": track.slug},
+        "phase": {"number": pos.phase_number, "title": pos.phase.title},
+        "number": pos.number,
+        "of": pos.of,
+        "read": lesson.read,
+        "practice": lesson.practice,
+        "minutes": lesson.minutes,
+        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
+        "difficulty_key": lesson.difficulty,
+        "math": schema.label(schema.LESSON, "math", lesson.math),
+        "objectives": list(lesson.objectives),
+        "questions": list(lesson.questions),
+        "keypoints": list(lesson.keypoints),
+        "prerequisites": prerequisites,
+        "deep_dives": [other_track_lesson(d) for d in deep if d is not None],
+        "backlinks": [other_track_lesson(b) for b in c.backlinks(lesson)],
+        "credits": lesson.credits,
+        "draft": lesson.is_draft,
+        "tabs": _tabs(lesson, kind),
+        "prev": _neighbour(c, track, prev, "prev"),
+        "next": _neighbour(c, track, nxt, "next"),
+        "nav": nav_view(c, track, lesson.key),
+    }
+
+
+def _neighbour(c: Curriculum, track: Track, other: Lesson | None, rel: str) -> dict[str, Any]:
+    """The pager's previous or next link: a lesson, or the track page at either end."""
+    if other is None:
+        return {
+            "rel": rel,
+            "url": refs.url("track", track.slug),
+            "title": f"{track_label(track)}: {track.title}",
+            "label": "Back to the track" if rel == "prev" else "Track complete: back to the track",
+        }
+    link = lesson_link(c, other)
+    return {
+        "rel": rel,
+        "url": link["url"],
+        "title": other.title,
+        "number": link["number"],
+        "label": f"{'Previous' if rel == 'prev' else 'Next'}: Lesson {link['number']} of {link['of']}",
+    }
+
+
+def _tabs(lesson: Lesson, kind: str) -> list[dict[str, Any]]:
+    """The overview, lesson and cheatsheet tabs the lesson has, the current one marked."""
+    tabs = []
+    for tab in ("overview", "lesson", "cheatsheet"):
+        exists = {"overview": lesson.sources.overview, "lesson": True, "cheatsheet": lesson.sources.cheatsheet}[tab]
+        if exists:
+            tabs.append(
+                {
+                    "kind": tab,
+                    "label": TAB_LABELS[tab],
+                    "url": refs.url(tab, lesson.track, lesson.slug),
+                    "current": tab == kind,
+                }
+            )
+    return tabs
