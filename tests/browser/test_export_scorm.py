@@ -1,0 +1,131 @@
+"""`tracksite export scorm` played in Chromium under scorm-again (issue 43), the SCORM runtime
+LMS plug-ins use: a test page holds the API (scorm-again's Scorm12API on window.API) and shows
+the package's launch page in a frame, as an LMS does. The learner marks a lesson complete and
+answers a quiz question; the LMS is told the status, the score, the session time and the
+progress (suspend_data); a relaunch in a fresh browser (no storage) with that suspend_data shows
+the progress again.
+
+scorm-again comes from npm: `.ci/run` installs it into tests/.npm (git-ignored); outside CI the
+test is skipped when it is absent (TRACKSITE_SCORM_AGAIN may name its dist folder)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tracksite.commands.cli import main
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+LESSON = "deep-learning-survey/convolutions/"
+HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title>
+<script src="scorm12.min.js"></script><script src="harness.js"></script></head>
+<body><iframe id="sco" title="course" style="width:1200px;height:850px"></iframe></body></html>"""
+HARNESS_JS = """
+window.API = new Scorm12API({ logLevel: 5, autocommit: false });
+const saved = new URLSearchParams(location.search).get("suspend");
+if (saved) window.API.loadFromJSON({ suspend_data: saved, core: { entry: "resume" } });
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("sco").src = "pkg/scorm-launch.html";
+});
+"""
+
+
+def scorm_again() -> Path:
+    given = os.environ.get("TRACKSITE_SCORM_AGAIN")
+    folder = Path(given) if given else REPO / "tests/.npm/node_modules/scorm-again/dist"
+    if not (folder / "scorm12.min.js").is_file():
+        if os.environ.get("CI"):
+            pytest.fail("scorm-again is not installed; .ci/run installs it into tests/.npm")
+        pytest.skip("scorm-again is not installed (npm install --prefix tests/.npm scorm-again)")
+    return folder / "scorm12.min.js"
+
+
+@pytest.fixture(scope="module")
+def lms(built_site, tmp_path_factory, serve_site) -> str:
+    """The served folder: the test LMS page, scorm-again, and the unzipped package under pkg/."""
+    runtime = scorm_again()
+    folder = tmp_path_factory.mktemp("lms")
+    out = folder / "course-scorm.zip"
+    assert main(["export", "scorm", "--version", "1.2", "--site", str(built_site), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(folder / "pkg")
+    shutil.copyfile(runtime, folder / "scorm12.min.js")
+    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
+    return serve_site(folder)
+
+
+def course_frame(page):
+    """The course page inside the launch page's frame, once its scripts have run."""
+    page.wait_for_function(
+        "() => { const f = document.getElementById('sco').contentDocument;"
+        " const c = f && f.getElementById('ts-scorm-frame');"
+        " return c && c.contentDocument && c.contentDocument.querySelector('[data-ts-search]:not([hidden])'); }",
+        timeout=30_000,
+    )
+    return page.frame_locator("#sco").frame_locator("#ts-scorm-frame")
+
+
+def cmi(page) -> dict:
+    return page.evaluate(
+        """() => { const c = JSON.parse(JSON.stringify(API.cmi));
+        return { status: c.core.lesson_status, raw: c.core.score.raw, time: c.core.session_time,
+                 suspend: c.suspend_data }; }"""
+    )
+
+
+def test_scorm_package_plays_under_scorm_again(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    foreign: list[str] = []
+    page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(lms) else None)
+    page.goto(lms)
+    course_frame(page)
+    assert page.evaluate("API.isInitialized()"), "the package did not initialise the LMS session"
+    assert cmi(page)["status"] == "incomplete"
+
+    # the learner opens a lesson from the course's own navigation, marks it complete, answers a quiz
+    launch = page.frame_locator("#sco")
+    launch.locator("#ts-scorm-frame").evaluate(f"f => f.contentWindow.location.assign('{LESSON}index.html')")
+    frame = course_frame(page)
+    frame.locator(".ts-progress__toggle").click()
+    quiz = frame.locator(".ts-quiz").first
+    quiz.get_by_label("It needs an enormous number of weights and ignores which pixels are neighbours.").check()
+    quiz.get_by_role("button", name="Check answer").first.click()
+    page.wait_for_function("() => API.cmi.core.score.raw !== '' && API.cmi.suspend_data.length > 0", timeout=10_000)
+    during = cmi(page)
+    assert during["status"] == "incomplete"  # one lesson of 16: the course's rule is all of them
+    assert 0 < int(during["raw"]) < 100
+
+    # the learner leaves: the launch page ends the session on page hide
+    page.evaluate("document.getElementById('sco').remove()")
+    page.wait_for_function("() => API.isTerminated()", timeout=10_000)
+    after = cmi(page)
+    assert after["time"] not in ("", "00:00:00"), after
+    suspend = after["suspend"]
+    assert 0 < len(suspend) < 4096
+    assert not errors, errors
+    assert not foreign, foreign
+    context.close()
+
+    # a relaunch on another machine: no storage, the LMS's suspend_data only
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(lms + "?suspend=" + __import__("urllib.parse").parse.quote(suspend))
+    course_frame(page)
+    page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
+        f"f => f.contentWindow.location.assign('{LESSON}index.html')"
+    )
+    frame = course_frame(page)
+    assert frame.locator(".ts-progress__toggle").get_attribute("aria-pressed") == "true"
+    restored = frame.locator(".ts-quiz").first.locator(".ts-quiz__feedback").first
+    assert restored.inner_text().strip(), "the quiz answer did not come back"
+    context.close()
