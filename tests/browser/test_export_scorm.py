@@ -129,3 +129,94 @@ def test_scorm_package_plays_under_scorm_again(chromium, lms):
     restored = frame.locator(".ts-quiz").first.locator(".ts-quiz__feedback").first
     assert restored.inner_text().strip(), "the quiz answer did not come back"
     context.close()
+
+
+# -- suspend_data for a 50-lesson course ---------------------------------------------------------
+
+STUB = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stub LMS</title>
+<script src="stub.js"></script></head><body>
+<iframe id="ts-scorm-frame" title="course"></iframe>
+<script src="assets/tracksite-export/scorm-course.js"></script>
+<script src="assets/tracksite-export/scorm.js"></script></body></html>"""
+STUB_JS = """window.lmsData = {};
+window.API = { LMSInitialize: () => "true", LMSGetValue: (k) => window.lmsData[k] || "",
+  LMSSetValue: (k, v) => { window.lmsData[k] = v; return "true"; }, LMSCommit: () => "true",
+  LMSFinish: () => "true", LMSGetLastError: () => "0" };"""
+# everything a learner can leave in storage, for every lesson, card and question of the course
+FILL_JS = """() => {
+  const c = window.tracksiteCourse, now = Date.now(), DAY = 86400000, state = {};
+  const progress = {}, cards = {}, decks = {};
+  c.lessons.forEach((id, i) => {
+    progress[id] = true;
+    decks[id] = c.terms[i].map((t) => id + "|" + t);
+    const marks = {};
+    c.terms[i].forEach((t, n) => {
+      cards[id + "|" + t] = { box: 1 + (n % 5), due: now + (n % 17) * DAY };
+      marks[t] = n % 2 ? "known" : "again";
+    });
+    state["tracksite:cards:" + new URL(id + "/index.html", location.href).pathname] = marks;
+  });
+  state["tracksite:progress"] = progress;
+  state["tracksite:review"] = { cards, decks };
+  for (const [key, n] of c.quizzes) {
+    const answers = {};
+    for (let q = 0; q < n; q++) answers[q] = q % 3 ? [q % 4] : [0, 2];
+    state[key] = { answers };
+  }
+  state["tracksite:learner"] = { id: "k2j4h5g6f7d8s9a0" };
+  for (const [k, v] of Object.entries(state)) localStorage.setItem(k, JSON.stringify(v));
+  return state;
+}"""
+
+
+def fifty_lesson_course() -> str:
+    """scorm-course.js of a 50-lesson course with 8 flashcards and 2 five-question quizzes a lesson."""
+    import json
+
+    lessons = [f"track-{t}/a-lesson-with-a-long-descriptive-slug-{n:02d}" for t in range(5) for n in range(10)]
+    data = {
+        "version": "1.2",
+        "threshold": 1.0,
+        "start": "index.html",
+        "lessons": lessons,
+        "terms": [[f"A flashcard term of some length {n}" for n in range(8)] for _ in lessons],
+        "quizzes": [[f"tracksite:quiz:{lesson}:{k}:0123abcd", 5, [[0]] * 5] for lesson in lessons for k in (1, 2)],
+    }
+    return "window.tracksiteCourse = " + json.dumps(data) + ";\n"
+
+
+def test_suspend_data_of_a_50_lesson_course_fits_scorm_12(chromium, tmp_path, serve_site):
+    assets = tmp_path / "assets/tracksite-export"
+    assets.mkdir(parents=True)
+    export = REPO / "scripts/tracksite/theme/export"
+    shutil.copyfile(export / "scorm.js", assets / "scorm.js")
+    (assets / "scorm-course.js").write_text(fifty_lesson_course(), encoding="utf-8")
+    (tmp_path / "launch.html").write_text(STUB, encoding="utf-8")
+    (tmp_path / "stub.js").write_text(STUB_JS, encoding="utf-8")
+    (tmp_path / "index.html").write_text("<!doctype html><title>course</title>", encoding="utf-8")
+    base = serve_site(tmp_path)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(base + "launch.html")
+    page.wait_for_function("() => window.tracksiteScorm")
+    state = page.evaluate(FILL_JS)
+    suspend = page.evaluate("() => window.tracksiteScorm.encode()")
+    print(f"suspend_data of a full 50-lesson course: {len(suspend)} characters")
+    assert len(suspend) < 4096, len(suspend)
+    # and back: everything but the due times' hours comes back as it was
+    page.evaluate("(s) => { localStorage.clear(); window.tracksiteScorm.restore(s); }", suspend)
+    back = page.evaluate(
+        "(keys) => Object.fromEntries(keys.map((k) => [k, JSON.parse(localStorage.getItem(k))]))", list(state)
+    )
+    assert back["tracksite:progress"] == state["tracksite:progress"]
+    assert back["tracksite:learner"] == state["tracksite:learner"]
+    for key, value in state.items():
+        if key.startswith(("tracksite:quiz:", "tracksite:cards:")):
+            assert back[key] == value, key
+    day = 86_400_000
+    cards = back["tracksite:review"]["cards"]
+    assert cards.keys() == state["tracksite:review"]["cards"].keys()
+    for card, was in state["tracksite:review"]["cards"].items():
+        assert cards[card]["box"] == was["box"]
+        assert 0 <= cards[card]["due"] - was["due"] < day  # due on the same day, at its start at the latest
+    context.close()
