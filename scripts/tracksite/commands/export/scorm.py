@@ -14,11 +14,10 @@ import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from tracksite import theme as theme_files
 from tracksite.commands.export import coursedata, staging
 
-EXPORT = Path(theme_files.__file__).parent / "export"
-ASSETS = "assets/tracksite-export"  # where the export's own scripts go in the copy
+EXPORT = staging.EXPORT
+ASSETS = staging.ASSETS
 LAUNCH = "scorm-launch.html"
 
 SCHEMAS = {
@@ -88,19 +87,6 @@ def course_script(course: coursedata.Course, version: str, threshold: float) -> 
     return "window.tracksiteCourse = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
-def prepare(staged: Path, scripts: tuple[str, ...]) -> None:
-    """Every page of the copy: links made explicit, and `scripts` (files of theme/export) loaded
-    first, from the copy's assets folder."""
-    (staged / ASSETS).mkdir(parents=True, exist_ok=True)
-    for name in scripts:
-        shutil.copyfile(EXPORT / name, staged / ASSETS / name)
-    for page in staging.pages(staged):
-        text = page.read_text(encoding="utf-8")
-        up = staging.relative_root(page, staged)
-        text = staging.make_explicit(text, page, staged)
-        page.write_text(staging.add_scripts(text, [f"{up}{ASSETS}/{s}" for s in scripts]), encoding="utf-8")
-
-
 def manifest(staged: Path, course: coursedata.Course, version: str) -> bytes:
     ns = _NS[version]
     for prefix, uri in ns.items():
@@ -139,7 +125,7 @@ def package(site: Path, out: Path, work: Path, *, version: str, threshold: float
     staged = work / "package"
     staging.copy_site(site, staged)
     staging.refuse_remote(staged)
-    prepare(staged, ("portable.js",))
+    staging.prepare(staged, ("portable.js",))
     for name in ("scorm.js", "scorm.css"):
         shutil.copyfile(EXPORT / name, staged / ASSETS / name)
     (staged / ASSETS / "scorm-course.js").write_text(course_script(course, version, threshold), encoding="utf-8")

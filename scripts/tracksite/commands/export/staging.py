@@ -20,7 +20,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tracksite import theme as theme_files
 from tracksite.errors import USAGE, UserError
+
+EXPORT = Path(theme_files.__file__).parent / "export"  # the export's own files
+ASSETS = "assets/tracksite-export"  # where they go in the copy
 
 # The built files no copy needs: the sitemaps name the live host's addresses, and the page a
 # server answers a missing address with (its links are absolute) has no server to answer with it.
@@ -172,3 +176,16 @@ def output_path(root: Path, out: str, suffixes: tuple[str, ...]) -> Path:
     if path.is_dir():
         raise UserError(f"--out {out} is a folder; give a file name", exit_code=USAGE)
     return path
+
+
+def prepare(staged: Path, scripts: tuple[str, ...]) -> None:
+    """Every page of the copy: links made explicit, and `scripts` (files of theme/export) loaded
+    first, from the copy's assets folder."""
+    (staged / ASSETS).mkdir(parents=True, exist_ok=True)
+    for name in scripts:
+        shutil.copyfile(EXPORT / name, staged / ASSETS / name)
+    for page in pages(staged):
+        text = page.read_text(encoding="utf-8")
+        up = relative_root(page, staged)
+        text = make_explicit(text, page, staged)
+        page.write_text(add_scripts(text, [f"{up}{ASSETS}/{s}" for s in scripts]), encoding="utf-8")
