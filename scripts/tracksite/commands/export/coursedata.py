@@ -116,6 +116,7 @@ class Lesson:
     terms: list[str]  # flashcard terms, as widgets.js keys them
     quizzes: list[Quiz]
     pages: list[str]  # the lesson's pages (lesson, overview, cheatsheet) that the site has
+    phase: str = ""  # its phase's title, as the track page's navigation shows it
 
 
 @dataclass
@@ -172,11 +173,26 @@ def read(site: Path) -> Course:
             continue
         heading = next((n for n in _walk(tree) if n.attrs.get("id") == f"track-{slug}"), None)
         tracks.append((slug, heading.text() if heading else slug))
+        phases = _phases(site / slug / "index.html")
         for lesson_id, label in json.loads(p.attrs["data-continue-lessons"]):
             lessons.append(_lesson(site, slug, lesson_id, label))
+            lessons[-1].phase = phases.get(lesson_id, "")
     if not lessons:
         raise UserError(f"{home} lists no lessons: is it a tracksite course's built site?")
     return Course(title, tracks, lessons)
+
+
+def _phases(track_page: Path) -> dict[str, str]:
+    """lesson id -> the title of its phase, from the track page's navigation."""
+    if not track_page.is_file():
+        return {}
+    out = {}
+    for phase in parse(track_page.read_text(encoding="utf-8")).find_all("ts-nav__phase"):
+        title = phase.find("ts-nav__phase-title")
+        for node in _walk(phase):
+            if "data-nav-lesson" in node.attrs and title is not None:
+                out.setdefault(node.attrs["data-nav-lesson"], title.text())
+    return out
 
 
 def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
