@@ -45,6 +45,7 @@ ALLOWED_LOCAL = {
     ("tracksite.adapter.mkdocsconfig", "mkdocs.config"): "on demand: a command loads the site's config",
     ("tracksite.adapter.mkdocsconfig", "mkdocs.exceptions"): "on demand: a command loads the site's config",
     ("tracksite.commands.importers.verify", "tracksite.adapter.build"): "on demand: import builds what it verifies",
+    ("tracksite.commands.export.staging", "tracksite.adapter.build"): "on demand: export builds the site it packages",
 }
 
 

@@ -14,6 +14,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from tracksite.commands.export import cc, offline, scorm, staging
 from tracksite.errors import USAGE, UserError
 
 KINDS = {
@@ -39,23 +40,15 @@ def _threshold(value: str) -> float:
 def cmd_export(args: argparse.Namespace) -> int:
     root = Path(getattr(args, "root", ".") or ".").resolve()
     suffixes, default = KINDS[args.kind]
-    from tracksite.commands.export import staging
-
     out = staging.output_path(root, args.out or default, suffixes)
     with staging.built_site(root, args.site, getattr(args, "config_file", None)) as site:
         with tempfile.TemporaryDirectory(prefix="tracksite-export-") as tmp:
             work = Path(tmp)
             if args.kind == "scorm":
-                from tracksite.commands.export import scorm
-
                 count = scorm.package(site, out, work, version=args.scorm_version, threshold=args.complete)
             elif args.kind == "offline":
-                from tracksite.commands.export import offline
-
                 count = offline.package(site, out, work)
             elif args.kind == "cc":
-                from tracksite.commands.export import cc
-
                 count = cc.package(site, out, work)
             else:  # argparse's choices keep this out
                 raise UserError(f"unknown export {args.kind}", exit_code=USAGE)

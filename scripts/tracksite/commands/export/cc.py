@@ -100,77 +100,83 @@ def assessment(lesson: coursedata.Lesson, ident: str) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
 
 
-def manifest(course: coursedata.Course, staged: Path) -> bytes:
-    ET.register_namespace("", CC)
-    ET.register_namespace("xsi", XSI)
-    ET.register_namespace("lomimscc", LOMIMSCC)
+def _q(tag: str, ns: str = CC) -> str:
+    return f"{{{ns}}}{tag}"
 
-    def q(tag: str, ns: str = CC) -> str:
-        return f"{{{ns}}}{tag}"
 
-    m = ET.Element(q("manifest"), {"identifier": "tracksite_cartridge"})
-    m.set(
-        q("schemaLocation", XSI),
-        f"{CC} http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imscp_v1p2_v1p0.xsd",
-    )
-    meta = ET.SubElement(m, q("metadata"))
-    ET.SubElement(meta, q("schema")).text = "IMS Common Cartridge"
-    ET.SubElement(meta, q("schemaversion")).text = "1.1.0"
-    lom = ET.SubElement(meta, q("lom", LOMIMSCC))
-    general = ET.SubElement(lom, q("general", LOMIMSCC))
-    title = ET.SubElement(general, q("title", LOMIMSCC))
-    ET.SubElement(title, q("string", LOMIMSCC)).text = course.title
-    org = ET.SubElement(
-        ET.SubElement(m, q("organizations")),
-        q("organization"),
-        {"identifier": "org", "structure": "rooted-hierarchy"},
-    )
-    top = ET.SubElement(org, q("item"), {"identifier": "root"})
-    resources = ET.SubElement(m, q("resources"))
+def _titled(parent: ET.Element, ident: str, text: str, ref: str | None = None) -> ET.Element:
+    item = ET.SubElement(parent, _q("item"), {"identifier": ident, **({"identifierref": ref} if ref else {})})
+    ET.SubElement(item, _q("title")).text = text
+    return item
 
-    shared = ET.SubElement(resources, q("resource"), {"identifier": "site_files", "type": "webcontent"})
-    pages = {f"{WEB}/{p.relative_to(staged / WEB).as_posix()}" for p in staging.pages(staged / WEB)}
+
+def _head(course: coursedata.Course) -> tuple[ET.Element, ET.Element, ET.Element]:
+    """The manifest with its metadata; its root item and its resources, empty."""
+    m = ET.Element(_q("manifest"), {"identifier": "tracksite_cartridge"})
+    m.set(_q("schemaLocation", XSI), f"{CC} http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imscp_v1p2_v1p0.xsd")
+    meta = ET.SubElement(m, _q("metadata"))
+    ET.SubElement(meta, _q("schema")).text = "IMS Common Cartridge"
+    ET.SubElement(meta, _q("schemaversion")).text = "1.1.0"
+    general = ET.SubElement(ET.SubElement(meta, _q("lom", LOMIMSCC)), _q("general", LOMIMSCC))
+    ET.SubElement(ET.SubElement(general, _q("title", LOMIMSCC)), _q("string", LOMIMSCC)).text = course.title
+    organizations = ET.SubElement(m, _q("organizations"))
+    org = ET.SubElement(organizations, _q("organization"), {"identifier": "org", "structure": "rooted-hierarchy"})
+    top = ET.SubElement(org, _q("item"), {"identifier": "root"})
+    return m, top, ET.SubElement(m, _q("resources"))
+
+
+def _shared_files(resources: ET.Element, staged: Path) -> None:
+    """One resource with every file of the site but its pages (styles, scripts, figures), which
+    each page resource depends on."""
+    shared = ET.SubElement(resources, _q("resource"), {"identifier": "site_files", "type": "webcontent"})
+    pages = {p.relative_to(staged).as_posix() for p in staging.pages(staged / WEB)}
     for path in sorted(p for p in (staged / WEB).rglob("*") if p.is_file()):
         name = path.relative_to(staged).as_posix()
         if name not in pages:
-            ET.SubElement(shared, q("file"), {"href": name})
+            ET.SubElement(shared, _q("file"), {"href": name})
 
-    def titled(parent: ET.Element, ident: str, text: str, ref: str | None = None) -> ET.Element:
-        item = ET.SubElement(parent, q("item"), {"identifier": ident, **({"identifierref": ref} if ref else {})})
-        ET.SubElement(item, q("title")).text = text
-        return item
 
-    def page(href: str, ident: str) -> str:
-        res = ET.SubElement(resources, q("resource"), {"identifier": ident, "type": "webcontent", "href": href})
-        ET.SubElement(res, q("file"), {"href": href})
-        ET.SubElement(res, q("dependency"), {"identifierref": "site_files"})
-        return ident
+def _lesson(parent: ET.Element, resources: ET.Element, lesson: coursedata.Lesson, staged: Path) -> None:
+    """A lesson's pages, as web content, and its quiz, as a QTI assessment, under `parent`."""
+    base = _safe_id(lesson.id)
+    for url in lesson.pages:
+        kind = url[len(lesson.url) :]
+        ref = f"page_{base}_{_safe_id(kind) or 'lesson'}"
+        href = f"{WEB}/{url}index.html"
+        res = ET.SubElement(resources, _q("resource"), {"identifier": ref, "type": "webcontent", "href": href})
+        ET.SubElement(res, _q("file"), {"href": href})
+        ET.SubElement(res, _q("dependency"), {"identifierref": "site_files"})
+        _titled(parent, f"item_{ref}", _KINDS.get(kind, "") + lesson.title, ref)
+    if any(quiz.questions for quiz in lesson.quizzes):
+        ident = f"quiz_{base}"
+        href = f"{ident}/assessment.xml"
+        (staged / ident).mkdir()
+        (staged / href).write_bytes(assessment(lesson, ident))
+        res = ET.SubElement(resources, _q("resource"), {"identifier": ident, "type": ASSESSMENT_TYPE})
+        ET.SubElement(res, _q("file"), {"href": href})
+        _titled(parent, f"item_{ident}", f"Quiz: {lesson.title}", ident)
 
-    kinds = {"": "", "overview/": "Overview: ", "cheatsheet/": "Cheatsheet: "}
+
+_KINDS = {"": "", "overview/": "Overview: ", "cheatsheet/": "Cheatsheet: "}
+
+
+def manifest(course: coursedata.Course, staged: Path) -> bytes:
+    """imsmanifest.xml: a module per track, a folder per phase, each lesson's pages and quiz."""
+    m, top, resources = _head(course)
+    _shared_files(resources, staged)
     for slug, track_title in course.tracks:
-        module = titled(top, f"track_{_safe_id(slug)}", track_title)
+        module = _titled(top, f"track_{_safe_id(slug)}", track_title)
         folders: dict[str, ET.Element] = {}
         for lesson in (x for x in course.lessons if x.track == slug):
             parent = module
             if lesson.phase:
                 if lesson.phase not in folders:
-                    folders[lesson.phase] = titled(module, f"phase_{_safe_id(slug)}_{len(folders) + 1}", lesson.phase)
+                    folders[lesson.phase] = _titled(module, f"phase_{_safe_id(slug)}_{len(folders) + 1}", lesson.phase)
                 parent = folders[lesson.phase]
-            base = _safe_id(lesson.id)
-            for url in lesson.pages:
-                kind = url[len(lesson.url) :]
-                ref = page(f"{WEB}/{url}index.html", f"page_{base}_{_safe_id(kind) or 'lesson'}")
-                titled(parent, f"item_{ref}", kinds.get(kind, "") + lesson.title, ref)
-            if any(quiz.questions for quiz in lesson.quizzes):
-                ident = f"quiz_{base}"
-                href = f"{ident}/assessment.xml"
-                (staged / ident).mkdir()
-                (staged / href).write_bytes(assessment(lesson, ident))
-                res = ET.SubElement(resources, q("resource"), {"identifier": ident, "type": ASSESSMENT_TYPE})
-                ET.SubElement(res, q("file"), {"href": href})
-                titled(parent, f"item_{ident}", f"Quiz: {lesson.title}", ident)
+            _lesson(parent, resources, lesson, staged)
     ET.indent(m)
-    ET.register_namespace("", CC)
+    for prefix, uri in (("", CC), ("xsi", XSI), ("lomimscc", LOMIMSCC)):
+        ET.register_namespace(prefix, uri)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(m, encoding="utf-8")
 
 

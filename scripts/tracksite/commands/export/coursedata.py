@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -164,7 +165,8 @@ def read(site: Path) -> Course:
     tree = parse(home.read_text(encoding="utf-8"))
     title_node = next((n for n in _walk(tree) if n.tag == "title"), None)
     title = title_node.text() if title_node else "Course"
-    tracks, lessons = [], []
+    tracks: list[tuple[str, str]] = []
+    lessons: list[Lesson] = []
     for p in _walk(tree):
         if "data-continue-track" not in p.attrs or "data-continue-lessons" not in p.attrs:
             continue
@@ -186,7 +188,7 @@ def _phases(track_page: Path) -> dict[str, str]:
     """lesson id -> the title of its phase, from the track page's navigation."""
     if not track_page.is_file():
         return {}
-    out = {}
+    out: dict[str, str] = {}
     for phase in parse(track_page.read_text(encoding="utf-8")).find_all("ts-nav__phase"):
         title = phase.find("ts-nav__phase-title")
         for node in _walk(phase):
@@ -209,7 +211,7 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
     return Lesson(lesson_id, label, track, url, terms, quizzes, pages)
 
 
-def _walk(node: Node):  # type: ignore[no-untyped-def]
+def _walk(node: Node) -> Iterator[Node]:
     for kid in node.children:
         if isinstance(kid, Node):
             yield kid
