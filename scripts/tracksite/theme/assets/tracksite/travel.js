@@ -133,6 +133,6 @@
       start(root);
     }
   };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go);
-  else go();
+  if (window.tracksite) go();
+  else document.addEventListener("DOMContentLoaded", go); /* deferred scripts all run before it */
 })();
