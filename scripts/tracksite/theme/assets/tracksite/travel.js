@@ -79,6 +79,8 @@
     const saveButton = root.querySelector("[data-ts-travel-save]");
     const loadInput = root.querySelector("[data-ts-travel-load]");
     const reset = root.querySelector("[data-ts-travel-reset]");
+    /* the file input stays hidden: its button takes the focus, with the theme's focus ring */
+    root.querySelector("[data-ts-travel-pick]").addEventListener("click", () => loadInput.click());
     root.hidden = false;
     saveButton.addEventListener("click", () => {
       const blob = new Blob([toFile()], { type: "application/json" });
