@@ -131,6 +131,61 @@ def test_scorm_package_plays_under_scorm_again(chromium, lms):
     context.close()
 
 
+HARNESS_2004_JS = """
+window.API_1484_11 = new Scorm2004API({ logLevel: 5, autocommit: false });
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("sco").src = "pkg/scorm-launch.html";
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def lms2004(built_site, tmp_path_factory, serve_site) -> str:
+    runtime = scorm_again().with_name("scorm2004.min.js")
+    folder = tmp_path_factory.mktemp("lms2004")
+    out = folder / "course-scorm.zip"
+    assert main(["export", "scorm", "--version", "2004", "--site", str(built_site), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(folder / "pkg")
+    shutil.copyfile(runtime, folder / "scorm12.min.js")  # the harness page's one script name
+    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_2004_JS, encoding="utf-8")
+    return serve_site(folder)
+
+
+def test_scorm_2004_package_plays_under_scorm_again(chromium, lms2004, tmp_path):
+    """SCORM 2004: the same session under Scorm2004API; and a progress file loaded on the
+    package's home page (progress that travels) reaches the LMS."""
+    import json
+
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(lms2004)
+    frame = course_frame(page)
+    assert page.evaluate("API_1484_11.isInitialized()")
+    saved = tmp_path / "progress.json"
+    state = {
+        "tracksite:progress": {
+            "deep-learning-survey/convolutions": True,
+            "deep-learning-survey/deep-learning-era": True,
+        }
+    }
+    saved.write_text(json.dumps({"format": "tracksite-progress", "version": 1, "state": state}), encoding="utf-8")
+    frame.locator("[data-ts-travel-load]").set_input_files(str(saved))
+    page.wait_for_function("() => API_1484_11.cmi.suspend_data.length > 0", timeout=10_000)
+    page.evaluate("document.getElementById('sco').remove()")
+    page.wait_for_function("() => API_1484_11.isTerminated()", timeout=10_000)
+    c = page.evaluate("() => JSON.parse(JSON.stringify(API_1484_11.cmi))")
+    assert c["completion_status"] == "incomplete"
+    assert c["session_time"].startswith("PT"), c["session_time"]
+    assert c["exit"] == "suspend"
+    assert json.loads(c["suspend_data"])["d"] == "9"  # lessons 1 and 4 of the course: bits 0 and 3
+    assert not errors, errors
+    context.close()
+
+
 # -- suspend_data for a 50-lesson course ---------------------------------------------------------
 
 STUB = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stub LMS</title>
