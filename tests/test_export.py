@@ -197,3 +197,45 @@ def test_export_refuses_a_page_that_loads_from_the_network(fixture_site, tmp_pat
     err = capsys.readouterr().err
     assert "https://cdn.example.org/x.js" in err and page.relative_to(site).as_posix() in err
     assert not (tmp_path / "o.zip").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("../convolutions/", "../convolutions/index.html"),
+        ("../convolutions/#stride", "../convolutions/index.html#stride"),
+        ("./", "index.html"),
+        (".", "index.html"),
+        ("..", "../index.html"),
+        ("../../", "../../index.html"),
+        ("figure.svg", "figure.svg"),
+        ("#top", "#top"),
+        ("https://example.org/", "https://example.org/"),
+        ("mailto:a@example.org", "mailto:a@example.org"),
+    ],
+)
+def test_links_name_their_file(tmp_path, url, expected):
+    page = tmp_path / "track/lesson/index.html"
+    page.parent.mkdir(parents=True)
+    assert staging.explicit(url, page, tmp_path) == expected
+
+
+def test_a_link_to_a_folder_without_its_slash_names_its_file(tmp_path):
+    (tmp_path / "track/other").mkdir(parents=True)
+    page = tmp_path / "track/lesson/index.html"
+    page.parent.mkdir(parents=True)
+    assert staging.explicit("../other", page, tmp_path) == "../other/index.html"
+
+
+@pytest.mark.parametrize(("rule", "share"), [("all", 1.0), ("80%", 0.8), ("80", 0.8), ("0.5", 0.5)])
+def test_completion_rule(rule, share):
+    from tracksite.commands.export import _threshold
+
+    assert _threshold(rule) == pytest.approx(share)
+
+
+@pytest.mark.parametrize("rule", ["0", "150%", "most"])
+def test_completion_rule_refused(rule, capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "scorm", "--complete", rule])
+    assert "--complete" in capsys.readouterr().err

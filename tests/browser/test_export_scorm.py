@@ -131,6 +131,15 @@ def test_scorm_package_plays_under_scorm_again(chromium, lms):
     context.close()
 
 
+def test_without_an_lms_the_package_is_the_site(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(lms + "pkg/scorm-launch.html")
+    page.wait_for_url(lms + "pkg/index.html")
+    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
+    context.close()
+
+
 HARNESS_2004_JS = """
 window.API_1484_11 = new Scorm2004API({ logLevel: 5, autocommit: false });
 document.addEventListener("DOMContentLoaded", () => {
