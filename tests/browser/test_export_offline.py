@@ -68,6 +68,14 @@ def test_offline_copy_works_from_file_urls(chromium, offline_copy):
     page.reload()
     assert page.locator(".ts-progress__toggle").get_attribute("aria-pressed") == "true"
 
+    # the home page's "Continue" link, which learner.js writes with a folder's address, opens a file
+    page.goto(root + "index.html")
+    resume = page.locator("[data-continue-track='deep-learning-survey'] a")
+    assert resume.inner_text().startswith("Continue")
+    resume.click()
+    page.wait_for_url(lambda url: url.startswith(root + "deep-learning-survey/") and url.endswith("/index.html"))
+    assert page.locator("article h1").count() == 1
+
     assert not errors, errors
     assert not outside, outside
     context.close()
