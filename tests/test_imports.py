@@ -40,6 +40,7 @@ ALLOWED_LOCAL = {
     # The commands find the config file (`-f`) without MkDocs; only loading it needs the engine.
     ("tracksite.adapter.mkdocsconfig", "mkdocs.config"): "on demand: a command loads the site's config",
     ("tracksite.commands.importers.verify", "tracksite.adapter.build"): "on demand: import builds what it verifies",
+    ("tracksite.commands.export.staging", "tracksite.adapter.build"): "on demand: export builds the site it packages",
 }
 
 

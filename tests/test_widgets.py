@@ -727,7 +727,7 @@ def test_coexists_with_admonitions_whatever_the_order(order):
 
 # == assets =====================================================================================
 
-WIDGET_SCRIPTS = ("widgets.js", "attention.js", "progress.js", "predict.js")
+WIDGET_SCRIPTS = ("widgets.js", "attention.js", "progress.js", "predict.js", "travel.js")
 EVERY_PAGE = ("widgets.js", "progress.js", "widgets.css")  # what every page links for its widgets
 
 

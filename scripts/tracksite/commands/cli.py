@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "tracksite.commands.scaffold",
     "tracksite.commands.linkcheck",
     "tracksite.commands.pdf",
+    "tracksite.commands.export",
     "tracksite.commands.importers.command",
     "tracksite.commands.init",
     "tracksite.commands.upgrade",
@@ -45,7 +46,7 @@ COMMAND_MODULES = (
     "tracksite.tools.minilm",
 )
 #: The commands that read the course, and so its site configuration: each takes `-f` as MkDocs does.
-READS_CONFIG = ("check", "build", "new", "move", "rename", "pdf", "import", "lsp")
+READS_CONFIG = ("check", "build", "new", "move", "rename", "pdf", "export", "import", "lsp")
 
 
 def _project_root(args: argparse.Namespace) -> Path:

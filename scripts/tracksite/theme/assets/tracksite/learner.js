@@ -243,14 +243,16 @@
         Object.assign(link.dataset, { start: link.textContent, startHref: link.getAttribute("href") });
         box.dataset.startHidden = box.hidden ? "1" : "";
       }
-      const first = new URL(link.dataset.startHref, location.href).href;
+      /* an exported copy's links name their file (tracksite export): so do the ones made here */
+      const file = /\/index\.html$/.test(link.dataset.startHref) ? "index.html" : "";
+      const first = new URL(link.dataset.startHref, location.href).href.slice(0, -file.length || undefined);
       const root = first.slice(0, first.length - items[0][0].length - 1);
       const last = items.map(isDone).lastIndexOf(true);
       const next = items.slice(last + 1).find((i) => !isDone(i)) || items.find((i) => !isDone(i));
       const review = box.dataset.continueReview;
       box.hidden = last < 0 && box.dataset.startHidden === "1";
       if (last < 0) [link.textContent, link.href] = [link.dataset.start, link.dataset.startHref];
-      else if (next) [link.textContent, link.href] = [`Continue: ${next[1]}`, `${root}${next[0]}/`];
+      else if (next) [link.textContent, link.href] = [`Continue: ${next[1]}`, `${root}${next[0]}/${file}`];
       else [link.textContent, link.href] = ["Track complete: review its cards", review || link.dataset.startHref];
     }
   };

@@ -1,0 +1,139 @@
+"""`tracksite export scorm`: the built course as a SCORM 1.2 or 2004 (4th edition) package.
+
+The course is one SCO. Its launch page (scorm-launch.html) holds the LMS session and shows the
+course's pages in a frame (theme/export/scorm.js says how progress reaches the LMS), so moving
+between pages neither ends the session nor needs the LMS to know the pages; one SCO per lesson
+would make the LMS's menu the course's navigation and lose the course's own. The manifest lists
+every file of the package, and the schema files it names sit at the package root.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from tracksite.commands.export import coursedata, staging
+
+EXPORT = staging.EXPORT
+ASSETS = staging.ASSETS
+LAUNCH = "scorm-launch.html"
+
+SCHEMAS = {
+    "1.2": ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"),
+    "2004": tuple(sorted(p.name for p in (EXPORT / "scorm2004").glob("*.xsd"))),
+}
+_NS = {
+    "1.2": {
+        "": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+        "adlcp": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+        "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    },
+    "2004": {
+        "": "http://www.imsglobal.org/xsd/imscp_v1p1",
+        "adlcp": "http://www.adlnet.org/xsd/adlcp_v1p3",
+        "adlseq": "http://www.adlnet.org/xsd/adlseq_v1p3",
+        "adlnav": "http://www.adlnet.org/xsd/adlnav_v1p3",
+        "imsss": "http://www.imsglobal.org/xsd/imsss",
+        "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    },
+}
+_LOCATIONS = {
+    "1.2": "http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd "
+    "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
+    "http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd",
+    "2004": "http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd "
+    "http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd "
+    "http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd "
+    "http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd "
+    "http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd",
+}
+
+_LAUNCH_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self'; \
+frame-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="{assets}/scorm.css">
+</head>
+<body>
+<iframe id="ts-scorm-frame" title="{title}"></iframe>
+<noscript><p><a href="index.html">Open the course</a></p></noscript>
+<script src="{assets}/scorm-course.js"></script>
+<script src="{assets}/scorm.js"></script>
+</body>
+</html>
+"""
+
+
+def course_script(course: coursedata.Course, version: str, threshold: float) -> str:
+    """scorm-course.js: what scorm.js lays suspend_data out by, and the answer key of the score."""
+    data = {
+        "version": version,
+        "threshold": threshold,
+        "start": "index.html",
+        "lessons": [lesson.id for lesson in course.lessons],
+        "terms": [lesson.terms for lesson in course.lessons],
+        "quizzes": [
+            [q.key, len(q.questions), [question.correct for question in q.questions]]
+            for lesson in course.lessons
+            for q in lesson.quizzes
+        ],
+    }
+    return "window.tracksiteCourse = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
+
+
+def manifest(staged: Path, course: coursedata.Course, version: str) -> bytes:
+    ns = _NS[version]
+    for prefix, uri in ns.items():
+        ET.register_namespace(prefix, uri)
+
+    def q(tag: str, prefix: str = "") -> str:
+        return f"{{{ns[prefix]}}}{tag}"
+
+    ident = "tracksite-" + "".join(ch if ch.isalnum() else "-" for ch in course.title.lower()).strip("-")
+    m = ET.Element(q("manifest"), {"identifier": ident[:60] or "tracksite-course", "version": "1"})
+    m.set(q("schemaLocation", "xsi"), _LOCATIONS[version])
+    meta = ET.SubElement(m, q("metadata"))
+    ET.SubElement(meta, q("schema")).text = "ADL SCORM"
+    ET.SubElement(meta, q("schemaversion")).text = "1.2" if version == "1.2" else "2004 4th Edition"
+    orgs = ET.SubElement(m, q("organizations"), {"default": "org"})
+    org = ET.SubElement(orgs, q("organization"), {"identifier": "org"})
+    ET.SubElement(org, q("title")).text = course.title
+    item = ET.SubElement(org, q("item"), {"identifier": "course", "identifierref": "sco", "isvisible": "true"})
+    ET.SubElement(item, q("title")).text = course.title
+    resources = ET.SubElement(m, q("resources"))
+    type_attr = "scormtype" if version == "1.2" else "scormType"
+    res = ET.SubElement(resources, q("resource"), {"identifier": "sco", "type": "webcontent", "href": LAUNCH})
+    res.set(q(type_attr, "adlcp"), "sco")
+    skip = {"imsmanifest.xml", *SCHEMAS[version]}
+    for path in sorted(p for p in staged.rglob("*") if p.is_file()):
+        name = path.relative_to(staged).as_posix()
+        if name not in skip:
+            ET.SubElement(res, q("file"), {"href": name})
+    ET.indent(m)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(m, encoding="utf-8")
+
+
+def package(site: Path, out: Path, work: Path, *, version: str, threshold: float) -> int:
+    """Write the package of the built `site` to `out`; returns the number of files."""
+    course = coursedata.read(site)
+    staged = work / "package"
+    staging.copy_site(site, staged)
+    staging.refuse_remote(staged)
+    staging.prepare(staged, ("portable.js",))
+    for name in ("scorm.js", "scorm.css"):
+        shutil.copyfile(EXPORT / name, staged / ASSETS / name)
+    (staged / ASSETS / "scorm-course.js").write_text(course_script(course, version, threshold), encoding="utf-8")
+    title = course.title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    (staged / LAUNCH).write_text(_LAUNCH_PAGE.format(title=title, assets=ASSETS), encoding="utf-8")
+    folder = EXPORT / ("scorm12" if version == "1.2" else "scorm2004")
+    for name in SCHEMAS[version]:
+        shutil.copyfile(folder / name, staged / name)
+    shutil.copyfile(EXPORT / "SCHEMAS-NOTICE.txt", staged / ASSETS / "SCHEMAS-NOTICE.txt")
+    (staged / "imsmanifest.xml").write_bytes(manifest(staged, course, version))
+    return staging.write_zip(staged, out, first=("imsmanifest.xml",))

@@ -1,0 +1,140 @@
+/* tracksite: progress that travels. On the home page (partials/home.html), a learner saves
+   everything this browser keeps of the course (lessons done, the flashcard schedule, flashcard
+   marks, quiz answers: the "tracksite:" entries of localStorage that widgets.js, progress.js and
+   learner.js write) to a small JSON file, loads such a file in another browser, or resets it all.
+   A loaded file is checked before anything is written: only "tracksite:" keys holding plain
+   objects, within a size bound, are taken. The same state moves into and out of a SCORM
+   package (tracksite export scorm; scorm.js). Uses widgets.js's helpers (window.tracksite). */
+(() => {
+  "use strict";
+  const FORMAT = "tracksite-progress";
+  const PREFIX = "tracksite:";
+  const SKIP = new Set(["tracksite:probe"]);
+  const MAX_BYTES = 2 * 1024 * 1024; /* a course's state is kilobytes: a bigger file is not ours */
+
+  const storage = () => {
+    try { return window.localStorage; } catch (e) { return null; }
+  };
+  const keys = () => {
+    const ls = storage();
+    if (!ls) return [];
+    const out = [];
+    for (let i = 0; i < ls.length; i++) {
+      const k = ls.key(i);
+      if (k && k.startsWith(PREFIX) && !SKIP.has(k)) out.push(k);
+    }
+    return out.sort();
+  };
+  const plain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+  /* every entry of the course's state, parsed */
+  const snapshot = () => {
+    const state = {};
+    for (const k of keys()) {
+      const v = window.tracksite.load(k, null);
+      if (plain(v)) state[k] = v;
+    }
+    return state;
+  };
+
+  /* what a file (or suspend_data) holds, checked: a list of problems, or the state */
+  const check = (doc) => {
+    if (!plain(doc) || doc.format !== FORMAT || !plain(doc.state)) {
+      return { error: "This is not a tracksite progress file." };
+    }
+    for (const [k, v] of Object.entries(doc.state)) {
+      if (!k.startsWith(PREFIX) || k.length > 400 || SKIP.has(k) || !plain(v)) {
+        return { error: `The file holds an entry tracksite does not keep (${k.slice(0, 60)}).` };
+      }
+    }
+    return { state: doc.state };
+  };
+
+  /* the pages' scripts re-read their state on a storage event (another tab saving): one with no
+     key says "everything changed" */
+  const announce = () => {
+    try { window.dispatchEvent(new StorageEvent("storage", { key: null })); } catch (e) { /* old browser */ }
+  };
+
+  const clear = () => {
+    const ls = storage();
+    for (const k of keys()) {
+      window.tracksite.forget(k);
+      if (ls) ls.removeItem(k);
+    }
+  };
+
+  const restore = (state, replace) => {
+    if (replace) clear();
+    for (const [k, v] of Object.entries(state)) window.tracksite.save(k, v);
+    announce();
+  };
+
+  const toFile = () => JSON.stringify({ format: FORMAT, version: 1, course: document.title,
+    saved: new Date().toISOString(), state: snapshot() });
+
+  function start(root) {
+    const status = root.querySelector(".ts-travel__status");
+    const tell = (text) => window.tracksite.say(status, text);
+    const saveButton = root.querySelector("[data-ts-travel-save]");
+    const loadInput = root.querySelector("[data-ts-travel-load]");
+    const reset = root.querySelector("[data-ts-travel-reset]");
+    /* the file input stays hidden: its button takes the focus, with the theme's focus ring */
+    root.querySelector("[data-ts-travel-pick]").addEventListener("click", () => loadInput.click());
+    root.hidden = false;
+    saveButton.addEventListener("click", () => {
+      const blob = new Blob([toFile()], { type: "application/json" });
+      const a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = "course-progress.json";
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      tell("Progress saved to course-progress.json. Load it on the home page of another browser.");
+    });
+    loadInput.addEventListener("change", () => {
+      const file = loadInput.files && loadInput.files[0];
+      if (!file) return;
+      if (file.size > MAX_BYTES) { tell("That file is too big to be a progress file."); return; }
+      file.text().then((text) => {
+        let doc = null;
+        try { doc = JSON.parse(text); } catch (e) { doc = null; }
+        const got = check(doc);
+        if (got.error) { tell(got.error + " Nothing was changed."); return; }
+        restore(got.state, true);
+        tell(`Progress loaded (${Object.keys(got.state).length} entries).`);
+      }).finally(() => { loadInput.value = ""; });
+    });
+    const label = reset.textContent;
+    let armed = false;
+    reset.addEventListener("click", () => {
+      if (!armed) {
+        armed = true;
+        reset.textContent = "Press again to reset all progress";
+        tell("Press again to confirm: this clears every lesson done, flashcard and quiz answer in this browser.");
+        return;
+      }
+      armed = false;
+      reset.textContent = label;
+      clear();
+      announce();
+      tell("All progress in this browser was reset.");
+    });
+    reset.addEventListener("blur", () => { armed = false; reset.textContent = label; });
+  }
+
+  /* loaded by the home page before widgets.js (the shared scripts close the body): it starts
+     once they have run */
+  const go = () => {
+    if (!window.tracksite) return;
+    window.tracksite.travel = { snapshot, check, restore, clear, FORMAT };
+    for (const root of document.querySelectorAll("[data-ts-travel]")) {
+      if (root.dataset.tsReady) continue;
+      root.dataset.tsReady = "1";
+      start(root);
+    }
+  };
+  if (window.tracksite) go();
+  else document.addEventListener("DOMContentLoaded", go); /* deferred scripts all run before it */
+})();

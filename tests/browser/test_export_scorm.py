@@ -1,0 +1,286 @@
+"""`tracksite export scorm` played in Chromium under scorm-again (issue 43), the SCORM runtime
+LMS plug-ins use: a test page holds the API (scorm-again's Scorm12API on window.API) and shows
+the package's launch page in a frame, as an LMS does. The learner marks a lesson complete and
+answers a quiz question; the LMS is told the status, the score, the session time and the
+progress (suspend_data); a relaunch in a fresh browser (no storage) with that suspend_data shows
+the progress again.
+
+scorm-again comes from npm: `.ci/run` installs it into tests/.npm (git-ignored); outside CI the
+test is skipped when it is absent (TRACKSITE_SCORM_AGAIN may name its dist folder)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tracksite.commands.cli import main
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+LESSON = "deep-learning-survey/convolutions/"
+HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title>
+<script src="scorm12.min.js"></script><script src="harness.js"></script></head>
+<body><iframe id="sco" title="course" style="width:1200px;height:850px"></iframe></body></html>"""
+HARNESS_JS = """
+window.API = new Scorm12API({ logLevel: 5, autocommit: false });
+const saved = new URLSearchParams(location.search).get("suspend");
+if (saved) window.API.loadFromJSON({ suspend_data: saved, core: { entry: "resume" } });
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("sco").src = "pkg/scorm-launch.html";
+});
+"""
+
+
+def scorm_again() -> Path:
+    given = os.environ.get("TRACKSITE_SCORM_AGAIN")
+    folder = Path(given) if given else REPO / "tests/.npm/node_modules/scorm-again/dist"
+    if not (folder / "scorm12.min.js").is_file():
+        if os.environ.get("CI"):
+            pytest.fail("scorm-again is not installed; .ci/run installs it into tests/.npm")
+        pytest.skip("scorm-again is not installed (npm install --prefix tests/.npm scorm-again)")
+    return folder / "scorm12.min.js"
+
+
+@pytest.fixture(scope="module")
+def lms(built_site, tmp_path_factory, serve_site) -> str:
+    """The served folder: the test LMS page, scorm-again, and the unzipped package under pkg/."""
+    runtime = scorm_again()
+    folder = tmp_path_factory.mktemp("lms")
+    out = folder / "course-scorm.zip"
+    assert main(["export", "scorm", "--version", "1.2", "--site", str(built_site), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(folder / "pkg")
+    shutil.copyfile(runtime, folder / "scorm12.min.js")
+    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
+    return serve_site(folder)
+
+
+def course_frame(page):
+    """The course page inside the launch page's frame, once its scripts have run."""
+    page.wait_for_function(
+        "() => { const f = document.getElementById('sco').contentDocument;"
+        " const c = f && f.getElementById('ts-scorm-frame');"
+        " return c && c.contentDocument && c.contentDocument.querySelector('[data-ts-search]:not([hidden])'); }",
+        timeout=30_000,
+    )
+    return page.frame_locator("#sco").frame_locator("#ts-scorm-frame")
+
+
+def cmi(page) -> dict:
+    return page.evaluate(
+        """() => { const c = JSON.parse(JSON.stringify(API.cmi));
+        return { status: c.core.lesson_status, raw: c.core.score.raw, time: c.core.session_time,
+                 suspend: c.suspend_data }; }"""
+    )
+
+
+def test_scorm_package_plays_under_scorm_again(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    foreign: list[str] = []
+    page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(lms) else None)
+    page.goto(lms)
+    course_frame(page)
+    assert page.evaluate("API.isInitialized()"), "the package did not initialise the LMS session"
+    assert cmi(page)["status"] == "incomplete"
+
+    # the learner opens a lesson from the course's own navigation, marks it complete, answers a quiz
+    launch = page.frame_locator("#sco")
+    launch.locator("#ts-scorm-frame").evaluate(f"f => f.contentWindow.location.assign('{LESSON}index.html')")
+    frame = course_frame(page)
+    frame.locator(".ts-progress__toggle").click()
+    quiz = frame.locator(".ts-quiz").first
+    quiz.get_by_label("It needs an enormous number of weights and ignores which pixels are neighbours.").check()
+    quiz.get_by_role("button", name="Check answer").first.click()
+    page.wait_for_function("() => API.cmi.core.score.raw !== '' && API.cmi.suspend_data.length > 0", timeout=10_000)
+    during = cmi(page)
+    assert during["status"] == "incomplete"  # one lesson of 16: the course's rule is all of them
+    assert 0 < int(during["raw"]) < 100
+
+    # the learner leaves: the launch page ends the session on page hide
+    page.evaluate("document.getElementById('sco').remove()")
+    page.wait_for_function("() => API.isTerminated()", timeout=10_000)
+    after = cmi(page)
+    assert after["time"] not in ("", "00:00:00"), after
+    suspend = after["suspend"]
+    assert 0 < len(suspend) < 4096
+    assert not errors, errors
+    assert not foreign, foreign
+    context.close()
+
+    # a relaunch on another machine: no storage, the LMS's suspend_data only
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(lms + "?suspend=" + __import__("urllib.parse").parse.quote(suspend))
+    course_frame(page)
+    page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
+        f"f => f.contentWindow.location.assign('{LESSON}index.html')"
+    )
+    frame = course_frame(page)
+    assert frame.locator(".ts-progress__toggle").get_attribute("aria-pressed") == "true"
+    restored = frame.locator(".ts-quiz").first.locator(".ts-quiz__feedback").first
+    assert restored.inner_text().strip(), "the quiz answer did not come back"
+    context.close()
+
+
+def test_without_an_lms_the_package_is_the_site(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(lms + "pkg/scorm-launch.html")
+    page.wait_for_url(lms + "pkg/index.html")
+    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
+    context.close()
+
+
+HARNESS_2004_JS = """
+window.API_1484_11 = new Scorm2004API({ logLevel: 5, autocommit: false });
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("sco").src = "pkg/scorm-launch.html";
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def lms2004(built_site, tmp_path_factory, serve_site) -> str:
+    runtime = scorm_again().with_name("scorm2004.min.js")
+    folder = tmp_path_factory.mktemp("lms2004")
+    out = folder / "course-scorm.zip"
+    assert main(["export", "scorm", "--version", "2004", "--site", str(built_site), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(folder / "pkg")
+    shutil.copyfile(runtime, folder / "scorm12.min.js")  # the harness page's one script name
+    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_2004_JS, encoding="utf-8")
+    return serve_site(folder)
+
+
+def test_scorm_2004_package_plays_under_scorm_again(chromium, lms2004, tmp_path):
+    """SCORM 2004: the same session under Scorm2004API; and a progress file loaded on the
+    package's home page (progress that travels) reaches the LMS."""
+    import json
+
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(lms2004)
+    frame = course_frame(page)
+    assert page.evaluate("API_1484_11.isInitialized()")
+    saved = tmp_path / "progress.json"
+    state = {
+        "tracksite:progress": {
+            "deep-learning-survey/convolutions": True,
+            "deep-learning-survey/deep-learning-era": True,
+        }
+    }
+    saved.write_text(json.dumps({"format": "tracksite-progress", "version": 1, "state": state}), encoding="utf-8")
+    frame.locator("[data-ts-travel-load]").set_input_files(str(saved))
+    page.wait_for_function("() => API_1484_11.cmi.suspend_data.length > 0", timeout=10_000)
+    page.evaluate("document.getElementById('sco').remove()")
+    page.wait_for_function("() => API_1484_11.isTerminated()", timeout=10_000)
+    c = page.evaluate("() => JSON.parse(JSON.stringify(API_1484_11.cmi))")
+    assert c["completion_status"] == "incomplete"
+    assert c["session_time"].startswith("PT"), c["session_time"]
+    assert c["exit"] == "suspend"
+    assert json.loads(c["suspend_data"])["d"] == "9"  # lessons 1 and 4 of the course: bits 0 and 3
+    assert not errors, errors
+    context.close()
+
+
+# -- suspend_data for a 50-lesson course ---------------------------------------------------------
+
+STUB = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stub LMS</title>
+<script src="stub.js"></script></head><body>
+<iframe id="ts-scorm-frame" title="course"></iframe>
+<script src="assets/tracksite-export/scorm-course.js"></script>
+<script src="assets/tracksite-export/scorm.js"></script></body></html>"""
+STUB_JS = """window.lmsData = {};
+window.API = { LMSInitialize: () => "true", LMSGetValue: (k) => window.lmsData[k] || "",
+  LMSSetValue: (k, v) => { window.lmsData[k] = v; return "true"; }, LMSCommit: () => "true",
+  LMSFinish: () => "true", LMSGetLastError: () => "0" };"""
+# everything a learner can leave in storage, for every lesson, card and question of the course
+FILL_JS = """() => {
+  const c = window.tracksiteCourse, now = Date.now(), DAY = 86400000, state = {};
+  const progress = {}, cards = {}, decks = {};
+  c.lessons.forEach((id, i) => {
+    progress[id] = true;
+    decks[id] = c.terms[i].map((t) => id + "|" + t);
+    const marks = {};
+    c.terms[i].forEach((t, n) => {
+      cards[id + "|" + t] = { box: 1 + (n % 5), due: now + (n % 17) * DAY };
+      marks[t] = n % 2 ? "known" : "again";
+    });
+    state["tracksite:cards:" + new URL(id + "/index.html", location.href).pathname] = marks;
+  });
+  state["tracksite:progress"] = progress;
+  state["tracksite:review"] = { cards, decks };
+  for (const [key, n] of c.quizzes) {
+    const answers = {};
+    for (let q = 0; q < n; q++) answers[q] = q % 3 ? [q % 4] : [0, 2];
+    state[key] = { answers };
+  }
+  state["tracksite:learner"] = { id: "k2j4h5g6f7d8s9a0" };
+  for (const [k, v] of Object.entries(state)) localStorage.setItem(k, JSON.stringify(v));
+  return state;
+}"""
+
+
+def fifty_lesson_course() -> str:
+    """scorm-course.js of a 50-lesson course with 8 flashcards and 2 five-question quizzes a lesson."""
+    import json
+
+    lessons = [f"track-{t}/a-lesson-with-a-long-descriptive-slug-{n:02d}" for t in range(5) for n in range(10)]
+    data = {
+        "version": "1.2",
+        "threshold": 1.0,
+        "start": "index.html",
+        "lessons": lessons,
+        "terms": [[f"A flashcard term of some length {n}" for n in range(8)] for _ in lessons],
+        "quizzes": [[f"tracksite:quiz:{lesson}:{k}:0123abcd", 5, [[0]] * 5] for lesson in lessons for k in (1, 2)],
+    }
+    return "window.tracksiteCourse = " + json.dumps(data) + ";\n"
+
+
+def test_suspend_data_of_a_50_lesson_course_fits_scorm_12(chromium, tmp_path, serve_site):
+    assets = tmp_path / "assets/tracksite-export"
+    assets.mkdir(parents=True)
+    export = REPO / "scripts/tracksite/theme/export"
+    shutil.copyfile(export / "scorm.js", assets / "scorm.js")
+    (assets / "scorm-course.js").write_text(fifty_lesson_course(), encoding="utf-8")
+    (tmp_path / "launch.html").write_text(STUB, encoding="utf-8")
+    (tmp_path / "stub.js").write_text(STUB_JS, encoding="utf-8")
+    (tmp_path / "index.html").write_text("<!doctype html><title>course</title>", encoding="utf-8")
+    base = serve_site(tmp_path)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(base + "launch.html")
+    page.wait_for_function("() => window.tracksiteScorm")
+    state = page.evaluate(FILL_JS)
+    suspend = page.evaluate("() => window.tracksiteScorm.encode()")
+    print(f"suspend_data of a full 50-lesson course: {len(suspend)} characters")
+    assert len(suspend) < 4096, len(suspend)
+    # and back: everything but the due times' hours comes back as it was
+    page.evaluate("(s) => { localStorage.clear(); window.tracksiteScorm.restore(s); }", suspend)
+    back = page.evaluate(
+        "(keys) => Object.fromEntries(keys.map((k) => [k, JSON.parse(localStorage.getItem(k))]))", list(state)
+    )
+    assert back["tracksite:progress"] == state["tracksite:progress"]
+    assert back["tracksite:learner"] == state["tracksite:learner"]
+    for key, value in state.items():
+        if key.startswith(("tracksite:quiz:", "tracksite:cards:")):
+            assert back[key] == value, key
+    day = 86_400_000
+    cards = back["tracksite:review"]["cards"]
+    assert cards.keys() == state["tracksite:review"]["cards"].keys()
+    for card, was in state["tracksite:review"]["cards"].items():
+        assert cards[card]["box"] == was["box"]
+        assert 0 <= cards[card]["due"] - was["due"] < day  # due on the same day, at its start at the latest
+    context.close()
