@@ -33,14 +33,11 @@ ALLOWED_LOCAL = {
     # checks (Markdown, YAML, MathML), MkDocs or the file watcher they never use.
     ("tracksite.commands.cli", "tracksite.core.checks"): "on demand: `tracksite check`",
     ("tracksite.commands.cli", "tracksite.commands.watch"): "on demand: `tracksite check --watch` (watchdog)",
-    ("tracksite.commands.cli", "tracksite.adapter.build"): "on demand: `tracksite build` (MkDocs)",
     ("tracksite.commands.common", "tracksite.core.checks"): "on demand: new/move/rename check their result",
+    ("tracksite.commands.common", "tracksite.adapter.build"): "on demand: build, pdf, import and export build (MkDocs)",
     ("tracksite.commands.pdf", "tracksite.core.checks"): "on demand: `tracksite pdf` loads the course",
-    ("tracksite.commands.pdf", "tracksite.adapter.build"): "on demand: `tracksite pdf` builds a stale site",
     # The commands find the config file (`-f`) without MkDocs; only loading it needs the engine.
     ("tracksite.adapter.mkdocsconfig", "mkdocs.config"): "on demand: a command loads the site's config",
-    ("tracksite.commands.importers.verify", "tracksite.adapter.build"): "on demand: import builds what it verifies",
-    ("tracksite.commands.export.staging", "tracksite.adapter.build"): "on demand: export builds the site it packages",
 }
 
 

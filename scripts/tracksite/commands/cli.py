@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tracksite import __version__
 from tracksite.adapter import mkdocsconfig
-from tracksite.commands.common import SafeLines, annotation_stream
+from tracksite.commands.common import SafeLines, annotation_stream, build_site
 from tracksite.core.problems.problem import (
     format_github,
     format_json,
@@ -106,8 +106,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # -- build ----------------------------------------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> int:
-    from tracksite.adapter.build import build_site
-
     root = _project_root(args)
     out = Path(args.site_dir) if args.site_dir else root / ("site-instructor" if args.instructor else "site")
     return build_site(

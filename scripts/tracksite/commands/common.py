@@ -9,6 +9,7 @@ import difflib
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tracksite.adapter import mkdocsconfig
 from tracksite.commands.changes import JOURNAL, Changes, recover
@@ -104,6 +105,15 @@ def _open_track(root: Path, folder: Path) -> TrackFile:
 
 def _lesson_files(root: Path, track: str, slug: str) -> list[Path]:
     return [root / "lessons" / track / slug, root / "cheatsheets" / track / f"{slug}.md"]
+
+
+def build_site(root: Path, out: Path, **options: Any) -> int:
+    """Build the course with the engine (adapter/build.build_site, same options). MkDocs is
+    imported here, on demand, and only here: the CLI imports every command module to build its
+    parser, so `tracksite --help`, `init` or `linkcheck` must not load the engine they never use."""
+    from tracksite.adapter.build import build_site as engine_build
+
+    return engine_build(root, out, **options)
 
 
 def _errors(root: Path, config_file: str | None = None):

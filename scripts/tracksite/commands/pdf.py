@@ -27,6 +27,7 @@ from typing import Any
 
 from tracksite import theme as theme_files
 from tracksite.adapter import mkdocsconfig
+from tracksite.commands.common import build_site
 from tracksite.core.markdown import references as refs
 from tracksite.core.site import trackpages
 from tracksite.errors import USAGE, UserError
@@ -372,8 +373,6 @@ def _run(args: argparse.Namespace) -> int:
         if not (site / "index.html").is_file():
             raise UserError(f"{site} holds no built site; build it first (mkdocs build) or drop --no-build")
     elif args.publish or not site_is_current(root, site):
-        from tracksite.adapter.build import build_site
-
         why = "with links to the PDFs" if args.publish else "it is missing or older than its sources"
         print(f"building the site into {site} first ({why})", file=sys.stderr)
         config_file = mkdocsconfig.config_file(root, given)

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tracksite.core.widgetregistry import BY_NAME
 from tracksite.errors import UserError
+
+# the quiz and flashcard widgets' rendered classes, named by the widget registry (adapter/blocks draws them)
+_QUIZ = BY_NAME["quiz"].css_class or ""
+_CARDS = BY_NAME["flashcards"].css_class or ""
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -132,21 +137,21 @@ class Course:
 
 def _quiz(node: Node) -> Quiz:
     questions = []
-    for li in node.find_all("ts-quiz__question"):
-        inputs = [n for n in li.find_all("ts-quiz__input")]
-        labels = li.find_all("ts-quiz__label")
+    for li in node.find_all(f"{_QUIZ}__question"):
+        inputs = [n for n in li.find_all(f"{_QUIZ}__input")]
+        labels = li.find_all(f"{_QUIZ}__label")
         by_place: dict[int, str] = {}
         for inp, label in zip(inputs, labels, strict=False):
             by_place[int(inp.attrs.get("value", "0"))] = label.inner_html().strip()
         verdicts = {}
-        for x in li.find_all("ts-quiz__explanation"):
-            explain = x.find("ts-quiz__explain")
+        for x in li.find_all(f"{_QUIZ}__explanation"):
+            explain = x.find(f"{_QUIZ}__explain")
             verdicts[int(x.attrs.get("data-option", "0"))] = (
                 x.attrs.get("data-correct") == "true",
                 explain.inner_html().strip() if explain else "",
             )
         places = sorted(by_place)
-        text = li.find("ts-quiz__question-text")
+        text = li.find(f"{_QUIZ}__question-text")
         questions.append(
             Question(
                 text=text.inner_html().strip() if text else "",
@@ -203,8 +208,8 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
     if not page.is_file():
         raise UserError(f"{site}: the home page lists lesson {lesson_id}, but {url}index.html is not in the site")
     tree = parse(page.read_text(encoding="utf-8"))
-    terms = [t.text() for cards in tree.find_all("ts-cards") for t in cards.find_all("ts-card__term")]
-    quizzes = [_quiz(q) for q in tree.find_all("ts-quiz")]
+    terms = [t.text() for cards in tree.find_all(_CARDS) for t in cards.find_all("ts-card__term")]
+    quizzes = [_quiz(q) for q in tree.find_all(_QUIZ)]
     pages = [url] + [
         f"{url}{kind}/" for kind in ("overview", "cheatsheet") if (site / lesson_id / kind / "index.html").is_file()
     ]

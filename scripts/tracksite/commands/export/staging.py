@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from tracksite import theme as theme_files
 from tracksite.adapter import mkdocsconfig
+from tracksite.commands.common import build_site
 from tracksite.errors import USAGE, UserError
 
 EXPORT = Path(theme_files.__file__).parent / "export"  # the export's own files
@@ -52,8 +53,6 @@ def built_site(root: Path, site: str | None, config_file: str | None) -> Iterato
             raise UserError(f"{folder} holds no built site (no index.html); build it first or leave out --site")
         yield folder
         return
-    from tracksite.adapter.build import build_site
-
     given = mkdocsconfig.config_file(root, config_file)
     if given is None:
         raise UserError(

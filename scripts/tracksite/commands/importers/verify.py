@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracksite.commands.common import build_site
 from tracksite.commands.importers import counting, knitr
 from tracksite.commands.importers.converted import learner_only
 from tracksite.commands.importers.plan import Planned
@@ -62,8 +63,6 @@ def source_counts(p: Planned) -> dict[str, Counter]:
 def verify(root: Path, p: Planned, track: str, config_file: Path | None = None) -> Verified:
     """Build the learner site of the course at `root` (with `-f config_file`, as check read it)
     and compare (see the module's docstring)."""
-    from tracksite.adapter.build import build_site
-
     result = Verified(source=source_counts(p), listed=p.plan.changes)
     with tempfile.TemporaryDirectory(prefix="tracksite-verify-") as tmp:
         site = Path(tmp) / "site"
