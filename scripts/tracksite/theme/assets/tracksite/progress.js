@@ -16,13 +16,17 @@
     const status = root.querySelector(".ts-progress__status");
     if (!id || !toggle) return;
     toggle.hidden = false;
+    /* the words in the page's language (tracksite's message catalogue, in data-messages) */
+    let words = {};
+    try { words = JSON.parse(toggle.dataset.messages || "{}"); } catch (e) { words = {}; }
+    const text = (key, english) => words[key] || english;
     const render = (announce) => {
       const done = doneMap()[id] === true;
       toggle.setAttribute("aria-pressed", done ? "true" : "false");
-      toggle.textContent = done ? "Completed \u2713 (undo)" : "Mark lesson complete";
+      toggle.textContent = done ? text("completedUndo", "Completed \u2713 (undo)") : text("markComplete", "Mark lesson complete");
       root.classList.toggle("is-done", done);
       if (announce && status) {
-        say(status, done ? "Lesson marked complete." : "Lesson marked as not complete.");
+        say(status, done ? text("markedComplete", "Lesson marked complete.") : text("markedNotComplete", "Lesson marked as not complete."));
       }
     };
     toggle.addEventListener("click", () => {
