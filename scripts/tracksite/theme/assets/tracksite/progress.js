@@ -16,9 +16,10 @@
     const status = root.querySelector(".ts-progress__status");
     if (!id || !toggle) return;
     toggle.hidden = false;
-    /* the words in the page's language (tracksite's message catalogue, in data-messages) */
+    /* the words in the page's language: tracksite's message catalogue, written once on the page
+       (the search box's data-messages) */
     let words = {};
-    try { words = JSON.parse(toggle.dataset.messages || "{}"); } catch (e) { words = {}; }
+    try { words = JSON.parse((document.querySelector("[data-messages]") || { dataset: {} }).dataset.messages || "{}"); } catch (e) { words = {}; }
     const text = (key, english) => words[key] || english;
     const render = (announce) => {
       const done = doneMap()[id] === true;

@@ -114,9 +114,12 @@ export function matchGroups(shard, word, langs = ["en"]) {
 }
 
 /* The word of a word file nearest a word no page has (one edit for a short word, two for a longer
-   one), the word on most pages among the nearest; null when there is none. */
+   one), the word on most pages among the nearest; null when there is none, or when the word has
+   fewer than three letters (most often the start of a word still being typed). */
 export function nearest(shard, word) {
-  const most = Array.from(word).length <= 4 ? 1 : 2;
+  const length = Array.from(word).length;
+  if (length < 3) return null;
+  const most = length <= 4 ? 1 : 2;
   let best = null, bestD = most + 1, bestPages = 0;
   for (const [w, g] of Object.entries(shard.words)) {
     const d = distance(word, w, most);
