@@ -90,7 +90,7 @@ def test_the_index_stems_spanish_pages_in_spanish(spanish_course):
     index = json.loads((spanish_course / "site/search-index/index.json").read_text(encoding="utf-8"))
     assert "es" in index["languages"]
     shard = json.loads(
-        (spanish_course / "site/search-index/words" / ("in".encode().hex() + ".json")).read_text(encoding="utf-8")
+        (spanish_course / "site/search-index/words" / (b"in".hex() + ".json")).read_text(encoding="utf-8")
     )
     group = shard["words"]["informacion"]  # folded: a learner types it without the accent
     assert shard["stems"][group] == searchwords.stem("información", "es") == "inform"
