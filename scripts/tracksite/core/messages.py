@@ -58,7 +58,7 @@ class Catalogue:
         return string.Formatter().vformat(template, (), _Defaults(filled))
 
 
-class _Defaults(dict):  # type: ignore[type-arg]
+class _Defaults(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
