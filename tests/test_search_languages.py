@@ -203,3 +203,13 @@ def test_a_typo_offers_the_word_the_course_has_one_click_or_key_away(chromium, s
         assert named[0].endswith("-title") and link.get_attribute("aria-describedby").endswith("-excerpt")
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(
+    "value, ok", [("es", True), ("pt-BR", True), ("zh-Hant-TW", True), ("Spanish!", False), ("e", False)]
+)
+def test_a_tracks_language_is_a_language_tag(value, ok):
+    from tracksite.core import schema
+
+    spec = next(f.spec for f in schema.TRACK.fields if f.name == "language")
+    assert bool(spec.pattern.fullmatch(value)) is ok

@@ -269,7 +269,8 @@ TRACK = Mapping(
                     "(`es`, `pt-BR`): its pages carry it as `lang`, its interface strings come from that language's "
                     "catalogue and search stems its words in it. `tracksite import` sets it from a lesson's `lang:`."
                 ),
-                pattern=re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*"),
+                pattern=re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,3}$"),
+                max_length=35,
                 pattern_help="a language tag such as `es` or `pt-BR`",
             ),
             example="language: es",

@@ -16,18 +16,14 @@
     const status = root.querySelector(".ts-progress__status");
     if (!id || !toggle) return;
     toggle.hidden = false;
-    /* the words in the page's language: tracksite's message catalogue, written once on the page
-       (the search box's data-messages) */
-    let words = {};
-    try { words = JSON.parse((document.querySelector("[data-messages]") || { dataset: {} }).dataset.messages || "{}"); } catch (e) { words = {}; }
-    const text = (key, english) => words[key] || english;
+    const words = JSON.parse(document.querySelector("[data-messages]").dataset.messages); /* catalogue */
     const render = (announce) => {
       const done = doneMap()[id] === true;
       toggle.setAttribute("aria-pressed", done ? "true" : "false");
-      toggle.textContent = done ? text("completedUndo", "Completed \u2713 (undo)") : text("markComplete", "Mark lesson complete");
+      toggle.textContent = done ? words.completedUndo : words.markComplete;
       root.classList.toggle("is-done", done);
       if (announce && status) {
-        say(status, done ? text("markedComplete", "Lesson marked complete.") : text("markedNotComplete", "Lesson marked as not complete."));
+        say(status, done ? words.markedComplete : words.markedNotComplete);
       }
     };
     toggle.addEventListener("click", () => {
