@@ -17,7 +17,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from tracksite.adapter import language, searchwords
+from tracksite.adapter import language
+from tracksite.adapter.search import words as searchwords
 from tracksite.commands.cli import main
 from tracksite.core import messages
 

@@ -36,7 +36,6 @@ from tracksite.adapter import (
     mkdocsconfig,
     notfound,
     rebuild,
-    search,
     sitedir,
     widgetassets,
 )
@@ -45,7 +44,8 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.remotecopy import Copies
-from tracksite.adapter.searchpage import unmarked
+from tracksite.adapter.search import index as search
+from tracksite.adapter.search.page import unmarked
 from tracksite.adapter.theme import COMPILED, drop_unused_search_files, install_theme
 from tracksite.core import remotefiles, trackpages, views
 from tracksite.core import widgetregistry as W

@@ -17,7 +17,7 @@ const CJK = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff
 const ISE = /(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)$/;
 const EXCERPT = 18; /* words in an excerpt */
 
-/* The query read as the index reads a page (tracksite.adapter.searchwords, its twin): lower
+/* The query read as the index reads a page (tracksite.adapter.search.words, its twin): lower
    case, accents folded, a hyphenated word also whole, -ise read as -ize in English, CJK text
    cut into characters. */
 export const fold = (text) => String(text).toLowerCase().normalize("NFKD").replace(/\p{Mn}/gu, "").normalize("NFC");
@@ -29,17 +29,18 @@ export function words(text, lang = "en") {
   return found.map((w) => normalise(w, lang));
 }
 
-/* The endings a word of the language may have beyond its stem (accents folded): a query word the
+/* The endings a word of the language may have beyond its stem (accents folded; "oes>ao": an ending
+   the stem's own form replaces, "funcoes" of "funcao"): a query word the
    course never uses ("tokenization") finds the group whose Snowball stem it is made of
    ("token"), the index's word files naming each group's stem. */
 const SUFFIXES = {
-  en: "s es ed d ing ly er ers or ors ation ations ization izations ize izes ized izing izer izers ement ements ment ments ness ity ities ive ives al als ally ial ion ions ence ences ance ances able ible ful ous ist ists ism isms ical ic ics y ies ied est",
-  es: "s es a as o os ar er ir ando iendo ado ada ados adas ido ida idos idas cion ciones acion aciones mente amente idad idades able ables ible ibles ista istas ismo ismos ador adora adores adoras an en amos emos imos aron ieron aba aban ia ian",
-  fr: "s x e es er ee ees ant ants ante antes ment ement tion tions ation ations ique iques eur eurs euse euses ite ites isme ismes iste istes able ables ible ibles ais ait aient ons ez ent ir ie",
+  en: "ies>y s es ed d ing ly er ers or ors ation ations ization izations ize izes ized izing izer izers ement ements ment ments ness ity ities ive ives al als ally ial ion ions ence ences ance ances able ible ful ous ist ists ism isms ical ic ics y ies ied est",
+  es: "ces>z s es a as o os ar er ir ando iendo ado ada ados adas ido ida idos idas cion ciones acion aciones mente amente idad idades able ables ible ibles ista istas ismo ismos ador adora adores adoras an en amos emos imos aron ieron aba aban ia ian",
+  fr: "aux>al s x e es er ee ees ant ants ante antes ment ement tion tions ation ations ique iques eur eurs euse euses ite ites isme ismes iste istes able ables ible ibles ais ait aient ons ez ent ir ie",
   de: "e en er ern es s n st et ung ungen heit heiten keit keiten lich liche lichen isch ische ischen end ende enden te ten",
-  pt: "s es a as o os ar er ir ando endo indo ado ada ados adas ido ida idos idas cao coes acao acoes mente amente idade idades avel aveis ivel iveis ista istas ismo ismos dor dora dores",
+  pt: "oes>ao aes>ao s es a as o os ar er ir ando endo indo ado ada ados adas ido ida idos idas cao coes acao acoes mente amente idade idades avel aveis ivel iveis ista istas ismo ismos dor dora dores",
 };
-const ENDINGS = Object.fromEntries(Object.entries(SUFFIXES).map(([lang, s]) => [lang, s.split(" ")]));
+const ENDINGS = Object.fromEntries(Object.entries(SUFFIXES).map(([lang, s]) => [lang, s.split(" ").map((e) => e.split(">"))]));
 
 /* The stems a query word can be of: the word, the word less one or two endings, and each of
    those with a doubled last letter single ("embedd"), a final "e" dropped ("encode") or a final
@@ -50,9 +51,9 @@ export function forms(word, lang = "en") {
   for (let round = 0; round < 2; round++) {
     const next = [];
     for (const w of frontier) {
-      for (const ending of ENDINGS[lang] || []) {
+      for (const [ending, instead = ""] of ENDINGS[lang] || []) {
         if (w.length - ending.length < 3 || !w.endsWith(ending)) continue;
-        const base = w.slice(0, -ending.length);
+        const base = w.slice(0, -ending.length) + instead;
         if (!out.has(base)) { out.add(base); next.push(base); }
       }
     }

@@ -1,6 +1,6 @@
 """The search's words: how a page's text and a learner's query become the same words and stems.
 
-The browser reads a query exactly as this module reads a page (`search-words.js` is its twin,
+The browser reads a query exactly as this module reads a page (`search-engine.js`'s `words` is its twin,
 and the JavaScript tests check the two agree on the same words): lower case, accents folded
 ("Atención" = "atencion"), a hyphenated word also whole ("multi-head" gives "multi", "head" and
 "multihead"), British -ise spellings read as -ize in English, and Chinese, Japanese and Korean

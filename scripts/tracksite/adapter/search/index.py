@@ -34,9 +34,9 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from tracksite.adapter.searchpage import SearchPage, read_page
-from tracksite.adapter.searchwords import fold, stem
-from tracksite.adapter.searchwords import words as title_words
+from tracksite.adapter.search.page import SearchPage, read_page
+from tracksite.adapter.search.words import fold, stem
+from tracksite.adapter.search.words import words as title_words
 from tracksite.core.siteplan import SEARCH_FOLDER
 from tracksite.errors import UserError
 
@@ -325,7 +325,7 @@ def _shard(
     words: list[str], groups: dict[str, tuple[list[int], list[int], list[int]]], stem_of: dict[str, str]
 ) -> bytes:
     """A word file: each word's group, each group's stem (the browser matches a query's other word
-    forms to it: search-words.js), pages, scores and sections."""
+    forms to it: search-engine.js's `forms`), pages, scores and sections."""
     order: dict[str, int] = {}
     for w in words:
         order.setdefault(stem_of[w], len(order))

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tracksite.adapter import searchwords
+from tracksite.adapter.search import words as searchwords
 from tracksite.htmlscan import tag_attributes
 
 #: Parts of an indexed page that are not teaching text. Every widget (`data-widget`: quizzes,
