@@ -16,6 +16,7 @@ const HYPHENATED = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu;
 const CJK = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])/gu;
 const ISE = /(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)$/;
 const EXCERPT = 18; /* words in an excerpt */
+export const TITLE = 1; /* what a word of a page's title adds to a match of it (a whole match) */
 
 /* The query read as the index reads a page (tracksite.adapter.search.words, its twin): lower
    case, accents folded, a hyphenated word also whole, -ise read as -ize in English, CJK text
@@ -103,7 +104,10 @@ export function matchGroups(shard, word, langs = ["en"]) {
   else {
     const stems = new Set();
     for (const lang of langs) for (const f of forms(word, lang)) stems.add(f);
-    (shard.stems || []).forEach((s, group) => { if (stems.has(s)) put(group, 1); });
+    /* the longest stem the word is a form of: "embeding" is "embed" + "ing", not "emb" + "eding" */
+    const found = (shard.stems || []).map((s, group) => [s, group]).filter(([s]) => stems.has(s));
+    const longest = Math.max(0, ...found.map(([s]) => s.length));
+    for (const [s, group] of found) if (s.length === longest) put(group, 1);
   }
   if (Array.from(word).length >= 3) {
     const begun = Object.entries(shard.words).filter(([w]) => w !== word && w.startsWith(word));
@@ -179,7 +183,7 @@ export class Index {
       const idf = Math.log(1 + (n - gaps.length + 0.5) / (gaps.length + 0.5));
       ungap(gaps).forEach((page, i) => {
         const q = scores[i]; /* over 100: a word of the page's title, worth half a match more */
-        const score = idf * f * ((q % 100) / 100 + (q > 100 ? 0.5 : 0));
+        const score = idf * f * ((q % 100) / 100 + (q > 100 ? TITLE : 0));
         if (score > ((pages.get(page) || [0])[0])) pages.set(page, [score, sections[i], score / f]);
       });
     }
