@@ -10,6 +10,7 @@ the page's language (the stemmer most site searches use), with its accents folde
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -18,8 +19,10 @@ import snowballstemmer
 #: A word: letters and digits. A CJK character is a word of its own (`_CJK` cuts them apart).
 WORD = re.compile(r"[^\W_]+")
 _HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
-_CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])")
-_ISE = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)$")
+_HAS_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(f"({_HAS_CJK.pattern})")
+#: British -ise spellings as -ize, in English only ("normalise" = "normalize")
+_ISE_TEXT = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)\b")
 
 #: The languages Snowball stems, by their two-letter code (the `lang` a page carries).
 SNOWBALL = {
@@ -36,6 +39,7 @@ def language(lang: str | None) -> str:
     return (lang or "en").split("-")[0].split("_")[0].lower() or "en"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case with accents taken off: a learner types "atencion" for "atención"."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -43,17 +47,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
-def normalise(word: str, lang: str) -> str:
-    """A folded word as the index keys it: in English, -ise spellings as -ize ("normalise")."""
-    return _ISE.sub(r"iz\1", word) if lang == "en" else word
-
-
 def words(text: str, lang: str = "en") -> list[str]:
     """The words of `text` in lower case, accents kept for the stemmer (`fold` takes them off
-    after it), see the module's docstring."""
-    lowered = _CJK.sub(r" \1 ", text.lower())
-    found = [normalise(w, lang) for w in WORD.findall(lowered)]
-    found.extend(normalise(m.group(0).replace("-", ""), lang) for m in _HYPHENATED.finditer(lowered))
+    after it), see the module's docstring. Each rule runs once over the text, not per word: this
+    is on the build's path for every page."""
+    lowered = text.lower()
+    if _HAS_CJK.search(lowered):
+        lowered = _CJK.sub(r" \1 ", lowered)
+    if lang == "en" and "is" in lowered:
+        lowered = _ISE_TEXT.sub(r"iz\1", lowered)
+    found = WORD.findall(lowered)
+    if "-" in lowered:
+        found.extend(m.group(0).replace("-", "") for m in _HYPHENATED.finditer(lowered))
     return found
 
 
