@@ -385,6 +385,21 @@ def targets(data: dict[str, Any]) -> list[str]:
         f"- Bundled course, first query transfers less than Material's search: {_kb(first)} against "
         f"{_kb(b['material']['visit_bytes'])}, " + ("met." if first < b["material"]["visit_bytes"] else "**missed**.")
     )
+    # issue 42: word forms, suggestions and languages keep the first query small
+    for where, size in (
+        ("the bundled course", first),
+        *([(f"{big['lessons']:,} lessons", big["ours"]["one word"]["bytes"])] if big else []),
+    ):
+        out.append(
+            f"- First one word query at most 20 KB on {where}: {_kb(size)}, "
+            + ("met." if size <= 20 * 1024 else f"**missed** by {_kb(size - 20 * 1024)}.")
+        )
+    if "precision" in b:
+        ours_p, theirs = b["precision"]["tracksite"]["all"], b["precision"]["pagefind"]["all"]
+        out.append(
+            f"- Precision at 3 on the bundled course's query set at least Pagefind's: {ours_p:.2f} against {theirs:.2f}, "
+            + ("met." if ours_p >= theirs else "**missed**.")
+        )
     return out
 
 
