@@ -27,6 +27,10 @@ ALLOWED_LOCAL = {
     ("tracksite.commands.pdf", "pypdf"): "optional: page counts fall back to a scan of the PDF",
     ("tracksite.tools.minilm", "tracksite.tools.minilmpass"): "optional extra [attention]: numpy and friends",
     ("tracksite.tools.bench.search", "playwright.sync_api"): "optional: the search benchmark drives Chromium",
+    (
+        "tracksite.tools.bench.precision",
+        "playwright.sync_api",
+    ): "optional: Pagefind's side of the precision drives Chromium",
     ("tracksite.tools.bench.measure", "playwright.sync_api"): "optional: the serve benchmark drives Chromium",
     # Commands loaded on demand: the CLI imports every command module to build its parser, so a
     # module-level import here would make `tracksite --help`, `init` or `linkcheck` load the

@@ -19,7 +19,8 @@ from bs4 import BeautifulSoup
 from conftest import run_mkdocs
 from course import REPO, lesson_md, write
 from search_index import all_text, content, filters, fragments, sections
-from tracksite.adapter import search, searchpage
+from tracksite.adapter.search import index as search
+from tracksite.adapter.search import page as searchpage
 
 NOTE = "Ask the class to guess the zanzibarian weights first."
 

@@ -160,7 +160,7 @@ def test_the_checker_finds_a_class_spelled_elsewhere(tmp_path):
 
 
 def test_search_leaves_out_what_the_registry_says():
-    from tracksite.adapter.searchpage import EXCLUDED_CLASSES
+    from tracksite.adapter.search.page import EXCLUDED_CLASSES
 
     assert W.NOT_SEARCHED == {
         "ts-solution",

@@ -32,10 +32,10 @@ from tracksite.adapter import (
     coursepages,
     csp,
     figures,
+    language,
     mkdocsconfig,
     notfound,
     rebuild,
-    search,
     sitedir,
     widgetassets,
 )
@@ -44,7 +44,8 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.remotecopy import Copies
-from tracksite.adapter.searchpage import unmarked
+from tracksite.adapter.search import index as search
+from tracksite.adapter.search.page import unmarked
 from tracksite.adapter.theme import COMPILED, drop_unused_search_files, install_theme
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
@@ -249,6 +250,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             if doc.kind == "page":
                 page.meta = coursepages.escaped_meta(dict(page.meta))
         self.widget_context = self._widget_context(page, doc)
+        language.begin_page(language.page_language(config, self.project.curriculum, page.file.src_uri))
         return coursepages.set_meta(markdown, page, doc, self.project.curriculum, config)
 
     def _widget_context(self, page: Page, doc: Document | None):
@@ -312,6 +314,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
         env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
         env.bytecode_cache = COMPILED  # serve: compiled once, not at every rebuild
+        language.install(env)  # `t("key")`: the interface's strings in the page's language
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):  # type: ignore[override]  # mkdocs types the context as a closed TypedDict; plugins add keys
@@ -354,12 +357,16 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if ts.get("nav"):
             ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"])
         ts["instructor"] = self.config.instructor
+        ts.update(language.context(language.page_language(config, c, page.file.src_uri)))
         context["ts"] = ts
         return context
 
     @event_priority(-100)  # last: under serve the page may be written here, as MkDocs writes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         output = csp.apply(widgetassets.link(output, page.url))
+        if self.project is not None:
+            lang = language.page_language(config, self.project.curriculum, page.file.src_uri)
+            output = language.mark_html(output, lang)
         self.edits.write_early(output, page)  # under serve, the saved page: the browsers may reload
         # Read for the search index now (under serve too: the rebuilds render only what changed,
         # and the first build's pages are then read in the build, not in the background)

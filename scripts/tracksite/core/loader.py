@@ -157,6 +157,7 @@ class _Loader:
             expects=tuple(str(e) for e in schema.value(schema.TRACK, data, "expects") or ()),
             practice=schema.value(schema.TRACK, data, "practice"),
             imported=_imported(data),
+            language=schema.value(schema.TRACK, data, "language"),
         )
         self.track_files[slug] = (track_file, located)
         folders = {p.name: p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}

@@ -45,7 +45,7 @@ class Widget:
     # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
     answers: str | None = None  # class of the <details> holding its answers: the instructor's pack opens it
     searched: bool = True  # site search indexes its text; False for answers and instructor notes
-    # (an `answers` element is never searched either: adapter/searchpage.py reads NOT_SEARCHED)
+    # (an `answers` element is never searched either: adapter/search/page.py reads NOT_SEARCHED)
     usage: str | None = None  # how an instructor writes it, for a hint where another format's
     # markup stands in its place (core/markdown/bodychecks.py)
     schema_title: str | None = None  # title of the editors' JSON Schema of its body, if data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from tracksite.adapter.blocks.common import WidgetBlock, el, inline_title
+from tracksite.adapter.language import text
 from tracksite.core import widgetregistry as W
 
 
@@ -23,7 +24,7 @@ class Exercise(WidgetBlock):
         root = etree.SubElement(parent, "div", {"class": css, "data-widget": self.NAME})
         heading = el(root, "h3", None, "ts-exercise__title")
         title = (self.argument or "").strip()
-        label = el(heading, "span", f"Exercise {number}" + (":" if title else ""), "ts-exercise__number")
+        label = el(heading, "span", text("exerciseNumbered", n=number) + (":" if title else ""), "ts-exercise__number")
         if title:
             label.tail = " " + inline_title(title)  # inline Markdown (emphasis, `code`)
         self.task = el(root, "div", None, "ts-exercise__task")
@@ -47,7 +48,7 @@ class Solution(WidgetBlock):
             el(parent, "p", "A solution must sit inside an exercise block.", "ts-widget-error", role="note")
         details = etree.SubElement(parent, "details", {"class": "ts-solution success"})
         summary = el(details, "summary")  # theme CSS shows the label that matches the state
-        el(summary, "span", "Show solution", "ts-solution__show")
+        el(summary, "span", text("showSolution"), "ts-solution__show")
         el(summary, "span", "Hide solution", "ts-solution__hide")
         self.body = el(details, "div", None, "ts-solution__body")
         return details

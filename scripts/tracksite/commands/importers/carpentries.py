@@ -89,7 +89,18 @@ def read_source(root: Path) -> Source:
         authors=read_authors(root),
         link_defs=_shared_links(root),
         unlisted=unlisted,
+        lang=_language(data.get("lang")),
     )
+
+
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+
+
+def _language(value: object) -> str:
+    """config.yaml's `lang:` when it is a language tag (the file is the lesson's, not ours: anything
+    else is left out, and the track takes the course's language)."""
+    text = str(value or "").strip()
+    return text if _LANGUAGE_TAG.fullmatch(text) and len(text) <= 35 else ""
 
 
 def _shared_links(root: Path) -> dict[str, str]:
@@ -379,6 +390,7 @@ def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, 
         "summary": summary or f'The Carpentries lesson "{src.title}", imported with its episodes in order.',
         "phases": _phases(slugs),
         "expects": expects,
+        **({"language": src.lang} if src.lang and src.lang.split("-")[0].split("_")[0].lower() != "en" else {}),
         # check warns about the lesson's own broken anchors (TS308); `broken_links: error` makes them errors
         "imported": {"source": src.url or src.root.name, "broken_links": "warning"},
     }

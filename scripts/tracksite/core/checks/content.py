@@ -27,7 +27,7 @@ ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|
 # HTML attribute names are not case-sensitive: `ONERROR=` runs as `onerror=` does.
 TAG_HANDLER = re.compile(r"<[a-z][^<>]*?[\s/\"'](on[a-z]+)\s*=", re.I)
 _ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-z]+)\s*=[^{}\n]{0,300}\}", re.I)
-# The search's marks that only tracksite's templates write (adapter/searchpage.py): in a page they
+# The search's marks that only tracksite's templates write (adapter/search/page.py): in a page they
 # would retitle its result, add a filter, move the indexed part or weigh it (`nan` broke the build).
 _SEARCH_MARK = r"(data-search-(?:body|meta|filter|weight))(?![\w-])"
 TAG_SEARCH_MARK = re.compile(r"<[a-z][^<>]*?[\s/\"']" + _SEARCH_MARK, re.I)

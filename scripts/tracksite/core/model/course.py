@@ -97,6 +97,7 @@ class Track:
     expects: tuple[str, ...] = (QUIZ.name, FLASHCARDS.name, "solutions")  # schema.EXPECTED_PRACTICE
     practice: PracticeRule = PracticeRule.SUGGESTED  # track.yml: "required" makes unpractised objectives errors
     imported: Imported | None = None  # set by `tracksite import`: where the track came from
+    language: str | None = None  # track.yml `language:` when not the course's (`theme.language`)
 
     @property
     def lesson_slugs(self) -> tuple[str, ...]:

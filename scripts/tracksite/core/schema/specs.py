@@ -252,6 +252,21 @@ TRACK = Mapping(
             note="`required`: an objective no quiz question or exercise practises is an error",
         ),
         Field(
+            "language",
+            Text(
+                help=(
+                    "The track's language when it differs from the course's (`theme.language`), as a language tag "
+                    "(`es`, `pt-BR`): its pages carry it as `lang`, its interface strings come from that language's "
+                    "catalogue and search stems its words in it. `tracksite import` sets it from a lesson's `lang:`."
+                ),
+                pattern=re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,3}$"),
+                max_length=35,
+                pattern_help="a language tag such as `es` or `pt-BR`",
+            ),
+            example="language: es",
+            note="the track's language when it is not the course's; pages get `lang` and a translated interface",
+        ),
+        Field(
             "imported",
             IMPORTED,
             example="imported:\n  source: https://github.com/swcarpentry/git-novice\n  broken_links: warning",

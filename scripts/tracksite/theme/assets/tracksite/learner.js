@@ -175,7 +175,7 @@
         status.textContent = !completed
           ? "No cards yet: mark a lesson complete (the button at the foot of each lesson) and its flashcards come here."
           : "All caught up: no card is due." + (waiting.length
-            ? ` The next one is due on ${new Date(waiting[0]).toLocaleDateString()}.` : "");
+            ? ` The next one is due on ${new Date(waiting[0]).toLocaleDateString(document.documentElement.lang || undefined)}.` : "");
         return;
       }
       const c = deck.get(current), box = (s.cards[current] && s.cards[current].box) || 1;

@@ -16,13 +16,14 @@
     const status = root.querySelector(".ts-progress__status");
     if (!id || !toggle) return;
     toggle.hidden = false;
+    const words = JSON.parse(document.querySelector("[data-messages]").dataset.messages); /* catalogue */
     const render = (announce) => {
       const done = doneMap()[id] === true;
       toggle.setAttribute("aria-pressed", done ? "true" : "false");
-      toggle.textContent = done ? "Completed \u2713 (undo)" : "Mark lesson complete";
+      toggle.textContent = done ? words.completedUndo : words.markComplete;
       root.classList.toggle("is-done", done);
       if (announce && status) {
-        say(status, done ? "Lesson marked complete." : "Lesson marked as not complete.");
+        say(status, done ? words.markedComplete : words.markedNotComplete);
       }
     };
     toggle.addEventListener("click", () => {

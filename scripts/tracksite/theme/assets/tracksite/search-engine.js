@@ -12,12 +12,127 @@
    for each page, the section where the word weighs most: a result leads to the section most of
    the query's weight points to, and its excerpt is cut from that section's text. */
 const WORD = /[\p{L}\p{N}]+/gu;
+const HYPHENATED = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu;
+const CJK = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])/gu;
+const ISE = /(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)$/;
 const EXCERPT = 18; /* words in an excerpt */
+export const TITLE = 1; /* what a word of a page's title adds to a match of it (a whole match) */
 
-export const words = (text) => (String(text).toLowerCase().match(WORD) || []);
+/* The query read as the index reads a page (tracksite.adapter.search.words, its twin): lower
+   case, accents folded, a hyphenated word also whole, -ise read as -ize in English, CJK text
+   cut into characters. */
+export const fold = (text) => String(text).toLowerCase().normalize("NFKD").replace(/\p{Mn}/gu, "").normalize("NFC");
+export const normalise = (word, lang) => (lang === "en" ? word.replace(ISE, "iz$1") : word);
+export function words(text, lang = "en") {
+  const folded = fold(text).replace(CJK, " $1 ");
+  const found = folded.match(WORD) || [];
+  for (const m of folded.matchAll(HYPHENATED)) found.push(m[0].replace(/-/g, ""));
+  return found.map((w) => normalise(w, lang));
+}
+
+/* The endings a word of the language may have beyond its stem (accents folded; "oes>ao": an ending
+   the stem's own form replaces, "funcoes" of "funcao"): a query word the
+   course never uses ("tokenization") finds the group whose Snowball stem it is made of
+   ("token"), the index's word files naming each group's stem. */
+const SUFFIXES = {
+  en: "ies>y s es ed d ing ly er ers or ors ation ations ization izations ize izes ized izing izer izers ement ements ment ments ness ity ities ive ives al als ally ial ion ions ence ences ance ances able ible ful ous ist ists ism isms ical ic ics y ies ied est",
+  es: "ces>z s es a as o os ar er ir ando iendo ado ada ados adas ido ida idos idas cion ciones acion aciones mente amente idad idades able ables ible ibles ista istas ismo ismos ador adora adores adoras an en amos emos imos aron ieron aba aban ia ian",
+  fr: "aux>al s x e es er ee ees ant ants ante antes ment ement tion tions ation ations ique iques eur eurs euse euses ite ites isme ismes iste istes able ables ible ibles ais ait aient ons ez ent ir ie",
+  de: "e en er ern es s n st et ung ungen heit heiten keit keiten lich liche lichen isch ische ischen end ende enden te ten",
+  pt: "oes>ao aes>ao s es a as o os ar er ir ando endo indo ado ada ados adas ido ida idos idas cao coes acao acoes mente amente idade idades avel aveis ivel iveis ista istas ismo ismos dor dora dores",
+};
+const ENDINGS = Object.fromEntries(Object.entries(SUFFIXES).map(([lang, s]) => [lang, s.split(" ").map((e) => e.split(">"))]));
+
+/* The stems a query word can be of: the word, the word less one or two endings, and each of
+   those with a doubled last letter single ("embedd"), a final "e" dropped ("encode") or a final
+   "y" as Snowball's "i" ("studi"). */
+export function forms(word, lang = "en") {
+  const out = new Set([word]);
+  let frontier = [word];
+  for (let round = 0; round < 2; round++) {
+    const next = [];
+    for (const w of frontier) {
+      for (const [ending, instead = ""] of ENDINGS[lang] || []) {
+        if (w.length - ending.length < 3 || !w.endsWith(ending)) continue;
+        const base = w.slice(0, -ending.length) + instead;
+        if (!out.has(base)) { out.add(base); next.push(base); }
+      }
+    }
+    frontier = next;
+  }
+  for (const base of [...out]) {
+    if (base === word) continue;
+    if (/(.)\1$/u.test(base)) out.add(base.slice(0, -1));
+    if (base.endsWith("e")) out.add(base.slice(0, -1));
+    if (base.endsWith("y")) out.add(base.slice(0, -1) + "i");
+  }
+  return out;
+}
+
+/* Edit distance with transpositions ("atention", "transfomer", "teh"), given up past `most`. */
+export function distance(a, b, most = 2) {
+  a = Array.from(a); b = Array.from(b);
+  if (Math.abs(a.length - b.length) > most) return most + 1;
+  let before = null, row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    let low = i;
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      next.push(d);
+      low = Math.min(low, d);
+    }
+    if (low > most) return most + 1;
+    before = row; row = next;
+  }
+  return row[b.length];
+}
+
 const head = (word, n) => Array.from(word).slice(0, n).join("");
 const hex = (key) => Array.from(new TextEncoder().encode(key), (b) => b.toString(16).padStart(2, "0")).join("");
 const ungap = (gaps) => { let at = -1; return gaps.map((g) => (at += g)); };
+
+/* The pages each group of a word file leads to, matched by a query word: group -> factor. The
+   word itself, or a group whose stem the word is a form of, counts whole; from three letters on,
+   the words it begins count half, the more pages a completion is on the nearer to half ("grad"
+   finds "gradient" before "grades"). */
+export function matchGroups(shard, word, langs = ["en"]) {
+  const factor = new Map(), matched = new Set();
+  const put = (group, f) => factor.set(group, Math.max(factor.get(group) || 0, f));
+  if (word in shard.words) put(shard.words[word], 1);
+  else {
+    const stems = new Set();
+    for (const lang of langs) for (const f of forms(word, lang)) stems.add(f);
+    /* the longest stem the word is a form of: "embeding" is "embed" + "ing", not "emb" + "eding" */
+    const found = (shard.stems || []).map((s, group) => [s, group]).filter(([s]) => stems.has(s));
+    const longest = Math.max(0, ...found.map(([s]) => s.length));
+    for (const [s, group] of found) if (s.length === longest) put(group, 1);
+  }
+  if (Array.from(word).length >= 3) {
+    const begun = Object.entries(shard.words).filter(([w]) => w !== word && w.startsWith(word));
+    const most = Math.max(1, ...begun.map(([, g]) => shard.groups[g][0].length));
+    for (const [, g] of begun) put(g, 0.5 * shard.groups[g][0].length / most);
+  }
+  for (const [w, g] of Object.entries(shard.words)) if (factor.has(g)) matched.add(w);
+  return { factor, matched };
+}
+
+/* The word of a word file nearest a word no page has (one edit for a short word, two for a longer
+   one), the word on most pages among the nearest; null when there is none, or when the word has
+   fewer than three letters (most often the start of a word still being typed). */
+export function nearest(shard, word) {
+  const length = Array.from(word).length;
+  if (length < 3) return null;
+  const most = length <= 4 ? 1 : 2;
+  let best = null, bestD = most + 1, bestPages = 0;
+  for (const [w, g] of Object.entries(shard.words)) {
+    const d = distance(word, w, most);
+    const pages = shard.groups[g][0].length;
+    if (d < bestD || (d === bestD && d <= most && pages > bestPages)) { best = w; bestD = d; bestPages = pages; }
+  }
+  return bestD <= most ? best : null;
+}
 
 export class Index {
   constructor(url) {
@@ -28,6 +143,7 @@ export class Index {
       this.entry = entry;
       this.shards = new Set(entry.shards);
       this.split = new Set(entry.split);
+      this.languages = entry.languages || ["en"];
       return this;
     });
   }
@@ -58,31 +174,36 @@ export class Index {
      the word pulls the result towards its section. */
   async match(word) {
     const shard = await this.shardOf(word);
-    const pages = new Map(), matched = new Set();
-    if (!shard) return { pages, matched };
-    const prefix = Array.from(word).length >= 3;
-    const factor = new Map(); /* group -> 1 for the word itself, 0.5 for words it begins */
-    for (const [w, group] of Object.entries(shard.words)) {
-      if (w === word || (prefix && w.startsWith(word))) {
-        matched.add(w);
-        factor.set(group, Math.max(factor.get(group) || 0, w === word ? 1 : 0.5));
-      }
-    }
+    const pages = new Map();
+    if (!shard) return { pages, matched: new Set() };
+    const { factor, matched } = matchGroups(shard, word, this.languages);
     const n = this.entry.pages;
     for (const [group, f] of factor) {
       const [gaps, scores, sections] = shard.groups[group];
       const idf = Math.log(1 + (n - gaps.length + 0.5) / (gaps.length + 0.5));
       ungap(gaps).forEach((page, i) => {
         const q = scores[i]; /* over 100: a word of the page's title, worth half a match more */
-        const score = idf * f * ((q % 100) / 100 + (q > 100 ? 0.5 : 0));
+        const score = idf * f * ((q % 100) / 100 + (q > 100 ? TITLE : 0));
         if (score > ((pages.get(page) || [0])[0])) pages.set(page, [score, sections[i], score / f]);
       });
-      for (const [w, g] of Object.entries(shard.words)) if (g === group) matched.add(w);
     }
     return { pages, matched };
   }
 
-  preload(query) { return this.ready.then(() => Promise.all(words(query).map((w) => this.shardOf(w)))); }
+  /* For each word no page has, the nearest word of its word file (already fetched to match it). */
+  async suggest(terms) {
+    const out = {};
+    for (const word of terms) {
+      const shard = await this.shardOf(word);
+      const near = shard && nearest(shard, word);
+      if (near) out[word] = near;
+    }
+    return out;
+  }
+
+  terms(query) { return [...new Set(this.languages.flatMap((lang) => words(query, lang)))]; }
+
+  preload(query) { return this.ready.then(() => Promise.all(this.terms(query).map((w) => this.shardOf(w)))); }
 
   /* The track and kind menus: each value with its number of pages. */
   async filters() {
@@ -113,12 +234,13 @@ export class Index {
      whole query fail (a typo, a word the course never uses). */
   async search(query, { filters } = {}) {
     await this.ready;
-    const terms = [...new Set(words(query))];
-    if (!terms.length) return { results: [], ignored: [] };
+    const terms = this.terms(query);
+    if (!terms.length) return { results: [], ignored: [], suggestions: {} };
     const [all, keep] = await Promise.all([Promise.all(terms.map((w) => this.match(w))), this.allowed(filters)]);
     const ignored = terms.filter((_, i) => !all[i].pages.size);
+    const suggestions = await this.suggest(ignored);
     const found = all.filter((f) => f.pages.size).sort((a, b) => a.pages.size - b.pages.size);
-    if (!found.length) return { results: [], ignored };
+    if (!found.length) return { results: [], ignored, suggestions };
     const matched = new Set(found.flatMap((f) => [...f.matched]));
     const results = [];
     for (const page of found[0].pages.keys()) {
@@ -137,7 +259,7 @@ export class Index {
     for (const r of results) {
       r.data = () => this.file("pages/" + r.id + "-" + r.section + ".json").then((f) => this.result(f, matched));
     }
-    return { results, ignored: ignored.length < terms.length ? ignored : [] };
+    return { results, ignored: ignored.length < terms.length ? ignored : [], suggestions };
   }
 
   /* A result as the list shows it, from its section's fragment: an excerpt around the densest
@@ -168,7 +290,7 @@ export function excerpt(text, matched) {
   const pieces = [];
   let at = 0;
   for (const m of shown.matchAll(WORD)) {
-    if (!matched.has(m[0].toLowerCase())) continue;
+    if (!matched.has(fold(m[0]))) continue;
     if (m.index > at) pieces.push([shown.slice(at, m.index), false]);
     pieces.push([m[0], true]);
     at = m.index + m[0].length;

@@ -3,7 +3,27 @@
    file start loading as soon as this module runs, while the learner types; each query then
    fetches the word files of its words. Closed with Esc; the arrow keys move between the box and
    the results. Every text goes in through textContent, an excerpt's marks as <mark> elements. */
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+/* The interface's words in the page's language, from tracksite's message catalogue
+   (theme/messages/, written into the search box's data-messages by the template). */
+export function messages(root) {
+  let found = {};
+  try { found = JSON.parse(root.dataset.messages || "{}"); } catch (e) { found = {}; }
+  const lang = document.documentElement.lang || "en";
+  return (key, vars = {}) => String(found[key] || key).replace(/\{(\w+)\}/g, (_, name) => {
+    const value = vars[name];
+    return typeof value === "number" ? value.toLocaleString(lang) : (value ?? "");
+  });
+}
+
 export function attach(root) {
+  const text = messages(root);
   const $ = (sel) => root.querySelector(sel);
   const openBtn = $(".ts-search__open"), dialog = $(".ts-search__dialog"), input = $(".ts-search__input");
   const status = $(".ts-search__status"), list = $(".ts-search__results"), more = $(".ts-search__more");
@@ -11,7 +31,11 @@ export function attach(root) {
   const PAGE = 5; /* results drawn at a time: each one fetches its page's fragment (docs/benchmarks.md) */
   const WAIT = 120; /* ms without a keystroke before a query runs: no fragments for half-typed words */
   const KIND_ORDER = ["Lesson", "Overview", "Cheatsheet", "Track", "Glossary", "Key points", "Review", "Exercise pack", "Guide"];
-  let loading = null, shown = [], drawn = 0, generation = 0, followed = false;
+  let loading = null, shown = [], drawn = 0, generation = 0, followed = false, hits = 0, seen = new Set();
+  let suggested = ""; /* the query with each word no page has replaced by the nearest word that one has */
+  const suggest = el("p", "ts-search__suggest");
+  suggest.hidden = true;
+  status.after(suggest);
 
   const load = () => {
     if (!loading) {
@@ -55,26 +79,43 @@ export function attach(root) {
     return filters;
   };
 
-  const el = (tag, cls, text) => {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text != null) node.textContent = text;
-    return node;
-  };
 
+  /* A result's link is named by its title and section; its kind and place and the excerpt are
+     its description (a screen reader reads the name first, the rest after a pause). */
   const renderHit = (data) => {
     const meta = data.meta || {};
+    const id = "ts-search-hit-" + (++hits);
     const item = el("li", "ts-search__hit");
     const link = el("a", "ts-search__link");
     link.href = data.url;
-    link.append(el("span", "ts-search__hit-title", meta.title || data.url));
-    link.append(el("span", "ts-search__hit-meta", [meta.kind, meta.where].filter(Boolean).join(" · ")));
-    if (data.section && data.section !== meta.title) link.append(el("span", "ts-search__hit-section", data.section));
+    const title = el("span", "ts-search__hit-title", meta.title || data.url);
+    const where = el("span", "ts-search__hit-meta", [meta.kind, meta.where].filter(Boolean).join(" · "));
+    title.id = id + "-title"; where.id = id + "-meta";
+    link.append(title, where);
+    const named = [title.id];
+    if (data.section && data.section !== meta.title) {
+      const section = el("span", "ts-search__hit-section", data.section);
+      section.id = id + "-section";
+      named.push(section.id);
+      link.append(section);
+    }
     const excerpt = el("span", "ts-search__excerpt");
+    excerpt.id = id + "-excerpt";
     for (const [text, marked] of data.excerpt) excerpt.append(marked ? el("mark", null, text) : document.createTextNode(text));
     link.append(excerpt);
+    link.setAttribute("aria-labelledby", named.join(" "));
+    link.setAttribute("aria-describedby", where.id + " " + excerpt.id);
     item.append(link);
     return item;
+  };
+
+  /* Two tracks' glossaries often define a term in the same words: one definition is shown once. */
+  const duplicate = (data) => {
+    if ((data.meta || {}).kind !== "Glossary") return false;
+    const key = data.section + "\n" + data.excerpt.map(([text]) => text).join("");
+    if (seen.has(key)) return true;
+    seen.add(key);
+    return false;
   };
 
   /* Each result goes on screen as soon as its own fragment (and those of the results above it)
@@ -89,8 +130,9 @@ export function attach(root) {
       for (const next of pending) {
         const data = await next;
         if (mine !== generation) return;
-        list.append(renderHit(data));
         drawn += 1;
+        if (duplicate(data)) continue;
+        list.append(renderHit(data));
         if (announce) { announce(); announce = null; }
       }
       more.hidden = drawn >= shown.length;
@@ -101,6 +143,33 @@ export function attach(root) {
 
   const say = (text) => { status.textContent = text; };
 
+  /* "Did you mean ...?" for the words no page has, from the word files the query already
+     fetched: one click on the suggestion, or Enter in the box while there is no result. */
+  const offer = (term, suggestions) => {
+    const swaps = Object.entries(suggestions || {});
+    suggested = "";
+    suggest.replaceChildren();
+    suggest.hidden = !swaps.length;
+    if (!swaps.length) return;
+    suggested = term;
+    for (const [typed, near] of swaps) {
+      suggested = suggested.replace(new RegExp("(^|[^\\p{L}\\p{N}])" + typed.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "(?![\\p{L}\\p{N}])", "iu"), "$1" + near);
+      if (!suggested.toLowerCase().includes(near)) suggested += " " + near; /* typed with accents or another case */
+    }
+    const button = el("button", "ts-search__suggestion", suggested);
+    button.type = "button";
+    const [before, after] = text("searchDidYouMean").split("{query}");
+    suggest.append(document.createTextNode(before || ""), button, document.createTextNode(after || ""));
+  };
+
+  const follow = () => {
+    if (!suggested) return false;
+    input.value = suggested;
+    input.focus();
+    run();
+    return true;
+  };
+
   /* A word of one or two letters is matched whole, not as the start of longer words, and its
      word file is that of its two letters, not the one the finished word will need: the word
      being typed is fetched ahead from its third letter on (docs/benchmarks.md). */
@@ -109,7 +178,9 @@ export function attach(root) {
   const run = async () => {
     const term = input.value.trim();
     const mine = ++generation;
+    list.removeAttribute("aria-busy"); /* an earlier query's batch is overtaken: no longer busy */
     if (!term) {
+      offer(term, {});
       list.replaceChildren(); list.removeAttribute("aria-busy"); more.hidden = true; shown = []; say("");
       return;
     }
@@ -117,7 +188,7 @@ export function attach(root) {
     try {
       index = await load();
     } catch (e) {
-      say("Search is not available: its index did not load (" + (e && e.message ? e.message : e) + ").");
+      say(text("searchIndexFailed", { reason: e && e.message ? e.message : String(e) }));
       return;
     }
     if (longEnough(term)) index.preload(term).catch(() => {}); /* word files, while typing */
@@ -130,18 +201,19 @@ export function attach(root) {
     try {
       search = await index.search(term, { filters: chosenFilters() });
     } catch (e) {
-      if (mine === generation) say("Search is not available: part of its index did not load (" + (e && e.message ? e.message : e) + ").");
+      if (mine === generation) say(text("searchPartFailed", { reason: e && e.message ? e.message : String(e) }));
       return;
     }
     if (mine !== generation) return;
-    shown = search.results; drawn = 0;
+    shown = search.results; drawn = 0; seen = new Set();
     list.replaceChildren();
+    offer(term, search.suggestions);
     more.hidden = true;
     const n = shown.length;
-    const quote = (w) => "\u201c" + w + "\u201d";
-    const left = search.ignored.length ? " No page has " + search.ignored.map(quote).join(" or ") + "." : "";
-    if (n === 0) say("No results for " + quote(term) + "." + left);
-    else await drawMore(() => say(n + (n === 1 ? " result" : " results") + " for " + quote(term) + "." + left));
+    const quote = (w) => text("quoted", { text: w });
+    const left = search.ignored.length ? " " + text("searchNoPageHas", { words: search.ignored.map(quote).join(text("or")) }) : "";
+    if (n === 0) say(text("searchNoResults", { query: quote(term) }) + left);
+    else await drawMore(() => say(text(n === 1 ? "searchOneResult" : "searchResults", { n, query: quote(term) }) + left));
   };
 
   /* Esc closes at once, as Material's did (a search field would first clear itself); the arrow
@@ -174,8 +246,10 @@ export function attach(root) {
     e.preventDefault();
     const first = list.querySelector("a");
     if (first) first.click();
+    else follow();
   });
   input.addEventListener("input", run);
+  suggest.addEventListener("click", (e) => { if (e.target.closest("button")) follow(); });
   for (const select of Object.values(selects)) {
     select.addEventListener("change", run);
     for (const type of ["focus", "pointerdown"]) select.addEventListener(type, () => { loadFilters().catch(() => {}); });

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from tracksite.adapter.search import words as searchwords
 from tracksite.core import widgetregistry as W
 from tracksite.htmlscan import tag_attributes
 
@@ -67,7 +68,7 @@ _TOKEN = re.compile(
     re.S | re.I,
 )
 #: A word: letters and digits; "self-attention" and "d_model" are two words each, as typed.
-WORD = re.compile(r"[^\W_]+")
+_LANG = re.compile(r"""<html\b[^>]*?\slang\s*=\s*["']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)""", re.I)
 BODY = "data-search-body"
 #: Written by the templates right after the element they mark `data-search-body`, so the
 #: element's end is found without reading the tags inside it.
@@ -94,6 +95,7 @@ class SearchPage:
     words: dict[str, float]
     length: int
     weight: float = 1.0  # the marked element's own `data-search-weight`: the page's against others
+    lang: str = "en"  # the page's language (its `lang`): how its words are stemmed
     #: Each section's words with their weights (`words` is their sum): where a word weighs most is
     #: the section a result for it leads to.
     section_words: list[dict[str, float]] = field(default_factory=list)
@@ -253,7 +255,7 @@ class _Reader:
             self.captured.append(text)
         if self.excluded:
             return
-        if self.capture is None:
+        if self.capture is None and not self.open.get("pre"):  # an excerpt is prose, not code
             self.page.sections[-1].text.append(text)
         # the title's words (`data-search-meta`) count for the page, not for a section of it
         section = -1 if self.capture is not None and self.capture.startswith("meta:") else len(self.page.sections) - 1
@@ -275,7 +277,7 @@ class _Reader:
         page = self.page
         page.section_words = [{} for _ in page.sections]
         for (section, weight), chunks in self.runs.items():
-            found = WORD.findall(" ".join(chunks).lower())
+            found = searchwords.words(" ".join(chunks), page.lang)
             page.length += len(found)
             here = page.section_words[section] if section >= 0 else {}
             for word, n in Counter(found).items():
@@ -324,6 +326,8 @@ def read_page(html: str, url: str) -> SearchPage | None:
     if span is None:
         return None
     reader = _Reader(url)
+    declared = _LANG.search(html, 0, span[0])
+    reader.page.lang = searchwords.language(declared.group(1) if declared else None)
     pos, stop = span
     while pos < stop:
         for m in _TOKEN.finditer(html, pos, stop):

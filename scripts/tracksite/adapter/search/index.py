@@ -34,14 +34,14 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import snowballstemmer
-
-from tracksite.adapter.searchpage import WORD, SearchPage, read_page
+from tracksite.adapter.search.page import SearchPage, read_page
+from tracksite.adapter.search.words import fold, stem
+from tracksite.adapter.search.words import words as title_words
 from tracksite.core.site.plan import SEARCH_FOLDER
 from tracksite.errors import UserError
 
 OUTPUT = SEARCH_FOLDER
-FORMAT = 1
+FORMAT = 2
 #: Ranking (BM25): how fast repeats of a word stop adding to a page's score, and how much a long
 #: page is held back for being long. 0.3 rather than the usual 0.75: a full lesson that teaches a
 #: term is not ranked below its own short cheatsheet for being long.
@@ -67,25 +67,13 @@ def weigh_code(html: str) -> str:
     return _CODE_BLOCK.sub(lambda m: f'{m.group(0)} data-search-weight="{CODE_WEIGHT}"', html)
 
 
-_STEMS: dict[str, str] = {}
-_STEMMER = snowballstemmer.stemmer("english")
-
-
-def stem(word: str) -> str:
-    """The word's English stem (Snowball's, the stemmer most site searches use), remembered."""
-    found = _STEMS.get(word)
-    if found is None:
-        found = _STEMS[word] = _STEMMER.stemWord(word)
-    return found
-
-
 def best_sections(page: SearchPage) -> dict[str, int]:
     """For each stem, the section of the page where it weighs most (the first, on a tie): where a
     result for it leads, and the one fragment of the page the browser fetches for it."""
     weights: dict[tuple[str, int], float] = {}
     for index, words in enumerate(page.section_words):
         for word, weight in words.items():
-            key = (stem(word), index)
+            key = (stem(word, page.lang), index)
             weights[key] = weights.get(key, 0.0) + weight
     best: dict[str, tuple[float, int]] = {}
     for (s, index), weight in weights.items():
@@ -102,9 +90,9 @@ def scores(page: SearchPage) -> dict[str, int]:
     every page that uses it often. The idf part is the query's, from the stem's page count."""
     per_stem: dict[str, float] = {}
     for word, weight in page.words.items():
-        s = stem(word)
+        s = stem(word, page.lang)
         per_stem[s] = per_stem.get(s, 0.0) + weight
-    titled = {stem(w) for w in WORD.findall(page.meta.get("title", "").lower())}
+    titled = {stem(w, page.lang) for w in title_words(page.meta.get("title", ""), page.lang)}
     norm = K1 * (1 - B + B * page.length / REFERENCE_LENGTH)
     return {
         s: max(1, min(99, round(99 * page.weight * tf / (tf + norm)))) + (100 if s in titled else 0)
@@ -116,10 +104,12 @@ class _Read:
     """One page read for the index: its scores, each stem's section, its fragments (kept for the
     next build)."""
 
-    __slots__ = ("page", "scores", "sections", "fragments")
+    __slots__ = ("page", "scores", "sections", "fragments", "keys")
 
     def __init__(self, page: SearchPage) -> None:
         self.page, self.scores = page, scores(page)
+        #: each word as a query finds it (folded) -> its stem
+        self.keys = {fold(w): stem(w, page.lang) for w in page.words}
         best = best_sections(page)
         self.sections = {s: best.get(s, 0) for s in self.scores}  # a title-only stem: the top
         self.fragments = [_dump(f) for f in page.fragments()]
@@ -235,6 +225,7 @@ class _Index:
         self.groups: dict[str, tuple[list[int], list[int], list[int]]] = {}  # stem -> pages, scores, sections
         self.pairs: dict[str, dict[str, int]] = {}  # first two letters -> word -> pages with it
         self.stem_pairs: dict[str, set[str]] = {}  # the pairs a stem's words start with
+        self.stem_of: dict[str, str] = {}  # each word's stem
         self.keys: dict[str, list[str]] = {}  # pair -> the keys of its word files
         self.files: dict[str, bytes] = {}
         for pid, read in enumerate(self.reads):
@@ -254,7 +245,7 @@ class _Index:
             for read, sign in ((old, -1), (new, 1)):
                 self._count(pid, read, sign)
                 stems.update(read.scores)
-                pairs.update(w[:2] for w in read.page.words)
+                pairs.update(w[:2] for w in read.keys)
             for path in old.files(pid):
                 del self.files[path]
             self.files.update(new.files(pid))
@@ -276,11 +267,12 @@ class _Index:
                 sections.insert(at, read.sections[s])
             elif at < len(ids) and ids[at] == pid:
                 del ids[at], scores[at], sections[at]
-        for word in read.page.words:
+        for word, s in read.keys.items():
             counts = self.pairs.setdefault(word[:2], {})
             counts[word] = counts.get(word, 0) + sign
             if sign > 0:
-                self.stem_pairs.setdefault(stem(word), set()).add(word[:2])
+                self.stem_of[word] = s
+                self.stem_pairs.setdefault(s, set()).add(word[:2])
 
     def _shards(self, pair: str) -> None:
         """The word files of the words starting with `pair`: one, or one per third letter when
@@ -290,14 +282,14 @@ class _Index:
         words = [w for w, n in self.pairs.get(pair, {}).items() if n > 0]
         if not words:
             return
-        pages = sum(len(self.groups[s][0]) for s in {stem(w) for w in words})
+        pages = sum(len(self.groups[s][0]) for s in {self.stem_of[w] for w in words})
         split = pages > SPLIT_AT and any(len(w) > 2 for w in words)
         by_key: dict[str, list[str]] = {}
         for w in words:
             by_key.setdefault(w[:3] if split else pair, []).append(w)
         self.keys[pair] = sorted(by_key)
         for key, in_key in by_key.items():
-            self.files[f"words/{_key_hex(key)}.json"] = _shard(sorted(in_key), self.groups)
+            self.files[f"words/{_key_hex(key)}.json"] = _shard(sorted(in_key), self.groups, self.stem_of)
 
     def _entry(self) -> None:
         """The filter file and the entry file, which name every page and every word file."""
@@ -320,6 +312,7 @@ class _Index:
                 "pages": len(self.reads),
                 "shards": sorted(k for keys in self.keys.values() for k in keys),
                 "split": split,
+                "languages": sorted({read.page.lang for read in self.reads}),
             }
         )
 
@@ -328,13 +321,18 @@ def _gaps(ids: list[int]) -> list[int]:
     return [b - a for a, b in zip([-1, *ids], ids, strict=False)]
 
 
-def _shard(words: list[str], groups: dict[str, tuple[list[int], list[int], list[int]]]) -> bytes:
+def _shard(
+    words: list[str], groups: dict[str, tuple[list[int], list[int], list[int]]], stem_of: dict[str, str]
+) -> bytes:
+    """A word file: each word's group, each group's stem (the browser matches a query's other word
+    forms to it: search-engine.js's `forms`), pages, scores and sections."""
     order: dict[str, int] = {}
     for w in words:
-        order.setdefault(stem(w), len(order))
+        order.setdefault(stem_of[w], len(order))
     return _dump(
         {
-            "words": {w: order[stem(w)] for w in words},
+            "words": {w: order[stem_of[w]] for w in words},
+            "stems": list(order),
             "groups": [[_gaps(groups[s][0]), groups[s][1], groups[s][2]] for s in order],
         }
     )

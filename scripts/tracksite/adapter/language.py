@@ -1,0 +1,94 @@
+"""The language of each page: the course's (`theme.language`), or its track's (`language:` in
+track.yml, set by `tracksite import` from a lesson's `lang:`). It picks the interface strings
+(core/messages.py) the templates, the Markdown blocks and the page's JavaScript show, the page's
+`lang` and `dir`, and so the stemmer search reads the page with."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from typing import Any
+
+import jinja2
+
+from tracksite.core import messages
+from tracksite.core.model.course import Curriculum
+
+log = logging.getLogger("mkdocs.plugins.tracksite")
+
+#: The language of the page being rendered: the Markdown blocks ("Show solution", "Exercise 1")
+#: render inside MkDocs' Markdown call, which passes them nothing of the page.
+_current = ["en"]
+_warned: set[str] = set()
+
+
+def course_language(config: Any) -> str:
+    theme = getattr(config, "theme", None)
+    found = theme.get("language") if theme is not None and hasattr(theme, "get") else None
+    return str(found or "en")
+
+
+def page_language(config: Any, curriculum: Curriculum | None, src_uri: str) -> str:
+    """The page's language: its track's when the track declares one, else the course's."""
+    track = curriculum.track(src_uri.split("/")[0]) if curriculum is not None and "/" in src_uri else None
+    return (track.language if track is not None else None) or course_language(config)
+
+
+def begin_page(lang: str) -> messages.Catalogue:
+    """Make `lang` the language of the page about to render; warn once about missing strings."""
+    _current[0] = lang
+    found = messages.catalogue(lang)
+    if found.missing and found.lang not in _warned:
+        _warned.add(found.lang)
+        log.warning(
+            "tracksite: the interface has no '%s' for %d string(s), shown in English: %s",
+            found.lang,
+            len(found.missing),
+            ", ".join(found.missing),
+        )
+    return found
+
+
+def text(key: str, **values: Any) -> str:
+    """An interface string in the language of the page being rendered."""
+    return messages.catalogue(_current[0]).text(key, **values)
+
+
+def context(lang: str) -> dict[str, Any]:
+    """What the templates need of the page's language: `lang`, `dir` and the script's strings."""
+    found = begin_page(lang)
+    return {
+        "lang": lang,
+        "dir": messages.direction(lang),
+        "messages": json.dumps(found.script, ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+@jinja2.pass_context
+def template_text(ctx: Any, key: str, **values: Any) -> str:
+    """`t("key")` in a template: the string in the page's language (`ts.lang`)."""
+    ts = ctx.get("ts") if hasattr(ctx, "get") else None
+    lang = (ts.get("lang") if isinstance(ts, dict) else None) or _current[0]
+    return messages.catalogue(lang).text(key, **values)
+
+
+def install(env: jinja2.Environment) -> None:
+    env.globals["t"] = template_text
+
+
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
+_LANG_ATTR = re.compile(r"""\s(?:lang|dir)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+
+
+def mark_html(output: str, lang: str) -> str:
+    """The page's `<html>` with its own `lang` and `dir` (Material writes the course's there): a
+    track in Spanish is read aloud, hyphenated and searched as Spanish, Arabic laid out right to
+    left."""
+    found = _HTML_TAG.search(output)
+    if found is None:
+        return output
+    tag = _LANG_ATTR.sub("", found.group(0))
+    marked = f'{tag[:5]} lang="{html.escape(lang)}" dir="{messages.direction(lang)}"{tag[5:]}'
+    return output[: found.start()] + marked + output[found.end() :]

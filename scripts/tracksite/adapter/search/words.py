@@ -1,0 +1,82 @@
+"""The search's words: how a page's text and a learner's query become the same words and stems.
+
+The browser reads a query exactly as this module reads a page (`search-engine.js`'s `words` is its twin,
+and the JavaScript tests check the two agree on the same words): lower case, accents folded
+("Atención" = "atencion"), a hyphenated word also whole ("multi-head" gives "multi", "head" and
+"multihead"), British -ise spellings read as -ize in English, and Chinese, Japanese and Korean
+text cut into characters (it has no spaces between words). Each word's stem is Snowball's for
+the page's language (the stemmer most site searches use), with its accents folded too.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import snowballstemmer
+
+#: A word: letters and digits. A CJK character is a word of its own (`_CJK` cuts them apart).
+WORD = re.compile(r"[^\W_]+")
+_HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+_HAS_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_CJK = re.compile(f"({_HAS_CJK.pattern})")
+#: British -ise spellings as -ize, in English only ("normalise" = "normalize")
+_ISE_TEXT = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)\b")
+
+#: The languages Snowball stems, by their two-letter code (the `lang` a page carries).
+SNOWBALL = {
+    "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek", "en": "english",
+    "es": "spanish", "eu": "basque", "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi",
+    "hu": "hungarian", "hy": "armenian", "id": "indonesian", "it": "italian", "lt": "lithuanian",
+    "ne": "nepali", "nl": "dutch", "no": "norwegian", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sr": "serbian", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+
+
+def language(lang: str | None) -> str:
+    """The two-letter code of a `lang` attribute ("pt-BR" -> "pt"); English when there is none."""
+    return (lang or "en").split("-")[0].split("_")[0].lower() or "en"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """Lower case with accents taken off: a learner types "atencion" for "atención"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")  # as \p{Mn} in JavaScript
+    return unicodedata.normalize("NFC", kept)
+
+
+def words(text: str, lang: str = "en") -> list[str]:
+    """The words of `text` in lower case, accents kept for the stemmer (`fold` takes them off
+    after it), see the module's docstring. Each rule runs once over the text, not per word: this
+    is on the build's path for every page."""
+    lowered = text.lower()
+    if _HAS_CJK.search(lowered):
+        lowered = _CJK.sub(r" \1 ", lowered)
+    if lang == "en" and "is" in lowered:
+        lowered = _ISE_TEXT.sub(r"iz\1", lowered)
+    found = WORD.findall(lowered)
+    if "-" in lowered:
+        found.extend(m.group(0).replace("-", "") for m in _HYPHENATED.finditer(lowered))
+    return found
+
+
+_STEMMERS: dict[str, object] = {}
+_STEMS: dict[tuple[str, str], str] = {}
+
+
+def stem(word: str, lang: str = "en") -> str:
+    """The word's stem in the language (the word itself where Snowball has no stemmer), accents
+    folded after stemming (Snowball's rules know the accented suffixes), remembered."""
+    key = (word, lang)
+    found = _STEMS.get(key)
+    if found is None:
+        name = SNOWBALL.get(lang)
+        if name is None:
+            found = fold(word)
+        else:
+            stemmer = _STEMMERS.get(lang) or _STEMMERS.setdefault(lang, snowballstemmer.stemmer(name))
+            found = fold(stemmer.stemWord(word))  # type: ignore[attr-defined]
+        _STEMS[key] = found
+    return found

@@ -1,0 +1,93 @@
+"""tracksite's interface strings: one catalogue (`theme/messages/<language>.yml`) for the templates,
+the Markdown blocks and the JavaScript alike, so a course in Spanish reads "Mostrar la solución"
+wherever tracksite writes words of its own.
+
+English is complete by definition; any other language's missing string falls back to English,
+and `Catalogue.missing` lists them for the build's warning (a course is never left with a key
+shown where a word should be).
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+#: The languages the catalogue ships complete (tests/test_messages.py checks every key).
+COMPLETE = ("en", "es", "fr", "de", "pt")
+#: Languages written right to left: their pages carry dir="rtl".
+RIGHT_TO_LEFT = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
+
+
+def language_code(lang: str | None) -> str:
+    """The primary subtag of a language tag ("pt-BR" -> "pt", "es_ES" -> "es"); English if none."""
+    return (lang or "en").replace("_", "-").split("-")[0].lower() or "en"
+
+
+def direction(lang: str | None) -> str:
+    return "rtl" if language_code(lang) in RIGHT_TO_LEFT else "ltr"
+
+
+@functools.cache
+def _read(code: str) -> dict[str, dict[str, str]]:
+    """One language's file as `{section: {key: text}}`; empty when the catalogue has none."""
+    found = resources.files("tracksite").joinpath("theme", "messages", f"{code}.yml")
+    if not found.is_file():
+        return {}
+    data = yaml.safe_load(found.read_text(encoding="utf-8")) or {}
+    return {section: {str(k): str(v) for k, v in (data.get(section) or {}).items()} for section in ("page", "script")}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The strings of one language, English where it has none; `missing` names those."""
+
+    lang: str
+    page: dict[str, str]
+    script: dict[str, str]
+    missing: tuple[str, ...]
+
+    def text(self, key: str, **values: Any) -> str:
+        """The string for `key` with its `{name}` parts filled in (numbers in the language's way)."""
+        template = self.page.get(key) or self.script.get(key) or key
+        filled = {name: number(v, self.lang) if isinstance(v, int) else v for name, v in values.items()}
+        return string.Formatter().vformat(template, (), _Defaults(filled))
+
+
+class _Defaults(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+#: Digit group separators: a number reads as the language writes it (12,345 / 12.345 / 12 345).
+_GROUPS = {"en": ",", "es": ".", "pt": ".", "de": ".", "it": ".", "nl": ".", "fr": "\u202f"}
+
+
+def number(value: int, lang: str) -> str:
+    """An integer as the language writes it; Spanish leaves four digits ungrouped (RAE)."""
+    code = language_code(lang)
+    text = f"{value:,}"
+    if code == "es" and abs(value) < 10000:
+        return str(value)
+    return text.replace(",", _GROUPS.get(code, ","))
+
+
+@functools.cache
+def catalogue(lang: str | None) -> Catalogue:
+    """The catalogue for a page in `lang`."""
+    code = language_code(lang)
+    english, own = _read("en"), _read(code)
+    missing: list[str] = []
+    merged: dict[str, dict[str, str]] = {}
+    for section in ("page", "script"):
+        merged[section] = dict(english.get(section, {}))
+        for key in english.get(section, {}):
+            if key in own.get(section, {}):
+                merged[section][key] = own[section][key]
+            elif code != "en":
+                missing.append(key)
+    return Catalogue(code, merged["page"], merged["script"], tuple(dict.fromkeys(missing)))

@@ -1,0 +1,112 @@
+// The course search's engine (scripts/tracksite/theme/assets/tracksite/search-engine.js) under
+// `node --test`: how a query is read in each language, which groups of a word file it matches,
+// how results rank, and what "Did you mean" offers. Word files are written here in the index's
+// format (scripts/tracksite/adapter/search/README.md); the stems are Snowball's, as the
+// Python indexer writes them (tests/test_search_languages.py checks the two sides agree).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+
+const source = readFileSync(new URL("../../scripts/tracksite/theme/assets/tracksite/search-engine.js", import.meta.url), "utf8");
+const engine = await import("data:text/javascript;base64," + Buffer.from(source).toString("base64"));
+const { words, fold, forms, distance, matchGroups, nearest, excerpt, Index } = engine;
+
+test("a query is folded like the index: case, accents, hyphens, -ise, CJK", () => {
+  assert.deepEqual(words("Multi-Head ATENCIÓN"), ["multi", "head", "atencion", "multihead"]);
+  assert.deepEqual(words("normalise tokenisation"), ["normalize", "tokenization"]);
+  assert.deepEqual(words("normalise", "fr"), ["normalise"]);
+  assert.deepEqual(words("中文字"), ["中", "文", "字"]);
+  assert.equal(fold("Übung Ação Réseau"), "ubung acao reseau");
+});
+
+// each language: a query's word form -> the Snowball stem of the page's word (from Python's snowballstemmer)
+const STEMS = {
+  en: [["tokenization", "token"], ["embedded", "embed"], ["normalization", "normal"], ["studying", "studi"], ["encodes", "encod"]],
+  es: [["informaciones", "inform"], ["funciones", "funcion"], ["graficos", "grafic"], ["visualizacion", "visualiz"], ["aprendiendo", "aprend"]],
+  fr: [["fonctions", "fonction"], ["reseaux", "reseau"], ["normalisation", "normalis"], ["entrainement", "entrain"]],
+  de: [["Übungen", "ubung"], ["Netzwerke", "netzwerk"], ["Funktionen", "funktion"]],
+  pt: [["informações", "inform"], ["funcoes", "funca"], ["aprendendo", "aprend"], ["redes", "red"], ["graficos", "grafic"]],
+};
+for (const [lang, pairs] of Object.entries(STEMS)) {
+  test(`${lang}: other word forms reach the page's stem`, () => {
+    for (const [query, stem] of pairs) {
+      const [word] = words(query, lang);
+      assert.ok(forms(word, lang).has(stem), `${query} -> ${[...forms(word, lang)]} lacks ${stem}`);
+    }
+  });
+}
+
+test("edit distance counts a transposition as one edit and gives up past the limit", () => {
+  assert.equal(distance("atention", "attention"), 1);
+  assert.equal(distance("transfomer", "transformer"), 1);
+  assert.equal(distance("teh", "the"), 1);
+  assert.equal(distance("embeding", "embedding"), 1);
+  assert.equal(distance("softmax", "sigmoid"), 3);
+});
+
+// A word file: words -> group, each group's stem, and [page ids as gaps from -1, scores, sections].
+const SHARD = {
+  words: { gradient: 0, gradients: 0, grades: 1, gradually: 2, grad: 3 },
+  stems: ["gradient", "grade", "gradual", "grad"],
+  groups: [[[0, 1, 1, 1, 1], [50, 40, 30, 20, 10], [0, 0, 0, 0, 0]], [[5], [90], [1]], [[6], [60], [0]], [[7], [10], [0]]],
+};
+
+test("matching: the word's own group counts whole, words it begins by how many pages use them", () => {
+  const { factor } = matchGroups(SHARD, "gra");
+  assert.ok(factor.get(0) > 0.4, "gradient, on five pages");
+  assert.ok(factor.get(1) < 0.15 && factor.get(2) < 0.15, "grades and gradually, on one page each");
+  const exact = matchGroups(SHARD, "grad").factor;
+  assert.equal(exact.get(3), 1);
+});
+
+test("matching: a form no page uses reaches its stem's group", () => {
+  const shard = { words: { token: 0, tokens: 0, tokenizer: 0, topic: 1 }, stems: ["token", "topic"], groups: [[[0], [50], [0]], [[1], [50], [0]]] };
+  const { factor, matched } = matchGroups(shard, "tokenization");
+  assert.deepEqual([...factor.keys()], [0]);
+  assert.ok(matched.has("tokenizer"));
+  assert.equal(matchGroups(shard, "tokenization", ["fr"]).factor.size, 0, "English endings only for English");
+});
+
+test("suggestions: the nearest word, the most used on a tie, nothing for a short or far word", () => {
+  const shard = { words: { attention: 0, attend: 1, atlas: 2 }, stems: ["attent", "attend", "atlas"], groups: [[[0, 1, 1], [1, 1, 1], [0, 0, 0]], [[0], [1], [0]], [[0], [1], [0]]] };
+  assert.equal(nearest(shard, "atention"), "attention");
+  assert.equal(nearest(shard, "atend"), "attend");
+  assert.equal(nearest(shard, "at"), null);
+  assert.equal(nearest(shard, "zebra"), null);
+});
+
+test("excerpts mark the matched words, accents folded", () => {
+  const pieces = excerpt("La información se guarda en una variable.", new Set(["informacion"]));
+  assert.deepEqual(pieces.filter(([, marked]) => marked).map(([t]) => t), ["información"]);
+});
+
+// The whole engine on a small index served from memory: ranking and suggestions end to end.
+function serve(files) {
+  globalThis.document = { baseURI: "https://course.example/" };
+  globalThis.fetch = async (href) => {
+    const path = new URL(href).pathname.replace(/^\//, "");
+    return path in files ? { ok: true, json: async () => files[path] } : { ok: false, status: 404 };
+  };
+}
+const hex = (s) => Buffer.from(s).toString("hex");
+
+test("ranking: the page a word weighs most on comes first; a typo gets a suggestion", async () => {
+  const page = (id, title) => ({ url: `/p${id}/`, meta: { title, kind: "Lesson" }, anchor: "", title, text: `${title} text` });
+  serve({
+    "search-index/index.json": { format: 2, version: "v1", pages: 3, shards: ["at", "so"], split: [], languages: ["en"] },
+    [`search-index/words/${hex("at")}.json`]: { words: { attention: 0 }, stems: ["attent"], groups: [[[1, 1], [20, 180], [0, 0]]] },
+    [`search-index/words/${hex("so")}.json`]: { words: { softmax: 0 }, stems: ["softmax"], groups: [[[1, 2], [30, 90], [0, 0]]] },
+    "search-index/pages/0-0.json": page(0, "Zero"),
+    "search-index/pages/1-0.json": page(1, "Attention"),
+    "search-index/pages/2-0.json": page(2, "Softmax"),
+  });
+  const index = await new Index("search-index/index.json").ready;
+  const found = await index.search("attention");
+  assert.deepEqual(found.results.map((r) => r.id), [1, 0]);
+  assert.equal((await found.results[0].data()).meta.title, "Attention");
+  const both = await index.search("softmax attention");
+  assert.deepEqual(both.results.map((r) => r.id), [0], "every word must be on the page");
+  const typo = await index.search("atention");
+  assert.deepEqual(typo.results, []);
+  assert.deepEqual(typo.suggestions, { atention: "attention" });
+});

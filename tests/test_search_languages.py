@@ -1,0 +1,214 @@
+"""Issue 42: search reads a query as it reads a page, in the page's language, and a course speaks
+the learner's language.
+
+A small Spanish Carpentries lesson (`lang: es` in its config.yaml, written here) is imported into
+a new course and built once; its pages must say `lang="es"`, show tracksite's interface in Spanish
+and be found in Chromium from Spanish word forms and unaccented spellings. On the bundled course,
+a typo gets "Did you mean ...?" and the suggestion is one click (or Enter) away.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import run_mkdocs
+from tracksite.adapter import language
+from tracksite.adapter.search import words as searchwords
+from tracksite.commands.cli import main
+from tracksite.core import messages
+
+EPISODES = (
+    (
+        "01-variables.md",
+        "Variables y funciones",
+        "Una función recibe información y devuelve un resultado. Las funciones de Python se definen "
+        "con def. La información que guardamos en una variable se puede reutilizar.",
+    ),
+    (
+        "02-graficos.md",
+        "Gráficos con matplotlib",
+        "Dibujamos gráficos de líneas para visualizar la evolución de los datos a lo largo del tiempo.",
+    ),
+)
+
+
+def spanish_lesson(tmp: Path) -> Path:
+    src = tmp / "leccion"
+    (src / "episodes").mkdir(parents=True)
+    names = "".join(f"- {name}\n" for name, _, _ in EPISODES)
+    (src / "config.yaml").write_text(
+        f"title: 'Programación con Python'\nlicense: 'CC-BY 4.0'\nlang: 'es'\nepisodes:\n{names}", encoding="utf-8"
+    )
+    for name, title, text in EPISODES:
+        (src / "episodes" / name).write_text(
+            f"---\ntitle: {title}\nteaching: 5\nexercises: 5\n---\n\n::: objectives\n\n- entender {title.lower()}\n\n"
+            f":::\n\n## Ideas principales\n\n{text}\n\n::: challenge\n\n## Prueba\n\nEjecútalo.\n\n"
+            "::: solution\n\nFunciona.\n\n:::\n\n:::\n",
+            encoding="utf-8",
+        )
+    return src
+
+
+@pytest.fixture(scope="module")
+def spanish_course(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("spanish")
+    course = tmp / "course"
+    assert main(["init", str(course), "--site-name", "Curso"]) == 0
+    assert main(["--root", str(course), "import", "carpentries", str(spanish_lesson(tmp)), "--track", "python-es"]) == 0
+    result = run_mkdocs(course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return course
+
+
+def test_the_import_sets_the_tracks_language_from_config_yaml(spanish_course):
+    track = yaml.safe_load((spanish_course / "lessons/python-es/track.yml").read_text(encoding="utf-8"))
+    assert track["language"] == "es"
+
+
+def test_a_spanish_track_has_lang_es_and_a_spanish_interface(spanish_course):
+    site = spanish_course / "site"
+    lesson = site / "python-es/variables/index.html"
+    soup = BeautifulSoup(lesson.read_text(encoding="utf-8"), "lxml")
+    assert soup.html["lang"] == "es" and soup.html["dir"] == "ltr"
+    assert soup.select_one(".ts-search__label").get_text(strip=True) == "Buscar"
+    assert soup.select_one(".ts-search__title").get_text(strip=True) == "Buscar en el curso"
+    assert soup.select_one(".ts-exercise__number").get_text(strip=True).startswith("Ejercicio 1")
+    assert soup.select_one(".ts-solution__show").get_text(strip=True) == "Mostrar la solución"
+    assert soup.select_one(".ts-progress__toggle").get_text(strip=True) == "Marcar la lección como completada"
+    # the course's own (English) pages stay English
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert home.html["lang"] == "en" and home.select_one(".ts-search__label").get_text(strip=True) == "Search"
+
+
+def test_the_index_stems_spanish_pages_in_spanish(spanish_course):
+    import json
+
+    index = json.loads((spanish_course / "site/search-index/index.json").read_text(encoding="utf-8"))
+    assert "es" in index["languages"]
+    shard = json.loads(
+        (spanish_course / "site/search-index/words" / (b"in".hex() + ".json")).read_text(encoding="utf-8")
+    )
+    group = shard["words"]["informacion"]  # folded: a learner types it without the accent
+    assert shard["stems"][group] == searchwords.stem("información", "es") == "inform"
+
+
+def test_words_and_stems_read_alike_on_both_sides():
+    assert searchwords.words("Multi-Head ATENCIÓN") == ["multi", "head", "atención", "multihead"]
+    assert searchwords.fold("Atención Übung") == "atencion ubung"
+    assert searchwords.words("normalise tokenisation") == ["normalize", "tokenization"]
+    assert searchwords.words("normalise", "fr") == ["normalise"]  # -ise is English's only
+    assert searchwords.words("中文字") == ["中", "文", "字"]
+    assert searchwords.stem("tokenization") == searchwords.stem("tokenizer") == "token"
+    assert searchwords.stem("funciones", "es") == searchwords.stem("función", "es")
+    assert searchwords.stem("xyz", "ja") == "xyz"  # no Snowball stemmer: the word itself
+
+
+@pytest.mark.parametrize("lang", messages.COMPLETE)
+def test_each_shipped_language_has_every_string(lang):
+    found = messages.catalogue(lang)
+    assert found.missing == ()
+    assert all(value.strip() for value in {**found.page, **found.script}.values())
+    english = messages.catalogue("en")
+    for key in english.page:  # the same {names} to fill in
+        assert sorted(_names(found.page[key])) == sorted(_names(english.page[key])), (lang, key)
+
+
+def _names(template: str) -> list[str]:
+    import string
+
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def test_a_missing_string_falls_back_to_english_with_a_warning_naming_it(caplog):
+    found = messages.catalogue("it")
+    assert found.text("showSolution") == "Show solution" and "showSolution" in found.missing
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.tracksite"):
+        language.begin_page("it")
+    assert any("'it'" in r.getMessage() and "showSolution" in r.getMessage() for r in caplog.records)
+    language.begin_page("en")
+
+
+def test_numbers_and_direction_follow_the_language():
+    assert messages.number(12345, "en") == "12,345"
+    assert messages.number(12345, "de") == "12.345"
+    assert messages.number(1234, "es") == "1234"
+    assert messages.catalogue("es").text("lessonNumbered", n=3, title="Gráficos") == "Lección 3, Gráficos"
+    assert messages.direction("ar") == "rtl" and messages.direction("pt-BR") == "ltr"
+    marked = language.mark_html('<!doctype html><html lang="en" class="no-js"><body></body></html>', "ar")
+    assert '<html lang="ar" dir="rtl" class="no-js">' in marked
+
+
+# -- Chromium ---------------------------------------------------------------------------------
+
+
+def _search(page, query: str) -> list[str]:
+    """The titles of a query's results, the query filled in at once (not typed key by key)."""
+    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
+    page.keyboard.press("/")
+    page.fill(".ts-search__input", query)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.ts-search__hit').length > 0"
+        " && !document.querySelector('.ts-search__results').hasAttribute('aria-busy')",
+        timeout=45_000,
+    )
+    return page.eval_on_selector_all(".ts-search__hit .ts-search__hit-title", "els => els.map(e => e.textContent)")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["informacion", "funcion", "graficos", "visualizacion"])
+def test_a_spanish_page_is_found_from_other_forms_and_without_accents(spanish_course, chromium, serve_site, query):
+    page = chromium.new_page()
+    try:
+        page.goto(serve_site(spanish_course / "site") + "python-es/variables/")
+        titles = _search(page, query)
+        expected = "Gráficos con matplotlib" if query.startswith(("graf", "visual")) else "Variables y funciones"
+        assert titles and titles[0] == expected, titles
+        status = page.text_content(".ts-search__status")
+        assert "resultado" in status, status  # the dialog speaks Spanish
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_a_typo_offers_the_word_the_course_has_one_click_or_key_away(chromium, site_url):
+    page = chromium.new_page()
+    try:
+        page.goto(site_url + "transformers-and-llms/attention-mechanism/")
+        page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
+        page.keyboard.press("/")
+        page.keyboard.type("atention", delay=20)
+        suggestion = page.wait_for_selector(".ts-search__suggestion >> text=attention", timeout=45_000)
+        assert "Did you mean" in page.text_content(".ts-search__suggest")
+        suggestion.click()
+        page.wait_for_function("() => document.querySelectorAll('.ts-search__hit').length > 0")
+        assert page.input_value(".ts-search__input") == "attention"
+        titles = page.eval_on_selector_all(".ts-search__hit-title", "els => els.map(e => e.textContent)")
+        assert "Transformers and the attention mechanism" in titles[:3], titles
+        # Enter in the box takes the suggestion when nothing was found
+        page.fill(".ts-search__input", "transfomer")
+        page.wait_for_selector(".ts-search__suggestion >> text=transformer")
+        page.focus(".ts-search__input")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('.ts-search__input').value === 'transformer'")
+        page.wait_for_function("() => document.querySelectorAll('.ts-search__hit').length > 0")
+        # a result's link: named by its title and section, described by its excerpt
+        link = page.query_selector(".ts-search__hit a")
+        named = link.get_attribute("aria-labelledby").split()
+        assert named[0].endswith("-title") and link.get_attribute("aria-describedby").endswith("-excerpt")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize(
+    "value, ok", [("es", True), ("pt-BR", True), ("zh-Hant-TW", True), ("Spanish!", False), ("e", False)]
+)
+def test_a_tracks_language_is_a_language_tag(value, ok):
+    from tracksite.core.schema import specs as schema
+
+    spec = next(f.spec for f in schema.TRACK.fields if f.name == "language")
+    assert bool(spec.pattern.fullmatch(value)) is ok
