@@ -436,7 +436,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def _close_cache(self, *, prune: bool) -> None:
         if self.cache is not None:
             if self.cache.hits or self.cache.misses:
-                log.info("tracksite: build cache: %d pages converted, %d from the cache", self.cache.misses, self.cache.hits)
+                log.info(
+                    "tracksite: build cache: %d pages converted, %d from the cache", self.cache.misses, self.cache.hits
+                )
             self.cache.close(prune=prune)
             self.cache = None
 
