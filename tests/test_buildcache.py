@@ -165,7 +165,7 @@ def test_versions_config_and_extensions_are_in_every_key(tmp_path, monkeypatch):
     monkeypatch.setattr(buildcache, "_version", lambda n: "9.9" if n == "Markdown" else real(n))
     assert common() != base
     monkeypatch.undo()
-    monkeypatch.setattr(buildcache, "_CODE_DIGEST", "another tracksite")
+    monkeypatch.setattr(buildcache, "code_digest", lambda: "another tracksite")
     assert common() != base
 
 
@@ -173,3 +173,25 @@ def test_an_extension_that_reads_files_turns_the_cache_off():
     assert buildcache.extension_problem(["toc", "pymdownx.superfences"]) is None
     assert "reads other files" in (buildcache.extension_problem(["pymdownx.snippets"]) or "")
     assert "not one the cache knows" in (buildcache.extension_problem(["someone.elses_extension"]) or "")
+
+
+def test_the_checks_findings_are_kept_for_unchanged_sources_and_found_again_after_an_edit(tmp_path):
+    """A second build of unchanged sources says the same warnings without running the passes
+    (core/checkcache.py); a source that changed is checked again, and an error still stops it."""
+    root = make_course(tmp_path / "course")
+    first = build(root, tmp_path / "a")
+    assert (root / ".cache/tracksite/checks.json").is_file()
+    second = build(root, tmp_path / "b")
+    warnings = [line for line in first.splitlines() if "[TS" in line]
+    assert warnings and warnings == [line for line in second.splitlines() if "[TS" in line]
+    lesson = root / "lessons/beta/b1/lesson.md"
+    lesson.write_text(lesson.read_text() + "\nSee [the missing lesson](lesson:no-such-lesson).\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "c")],
+        cwd=root,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode != 0 and "no-such-lesson" in run.stderr

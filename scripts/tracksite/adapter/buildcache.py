@@ -42,7 +42,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-import tracksite
+from tracksite.core.checkcache import code_digest
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -71,21 +71,6 @@ def _digest(parts: Iterable[str | bytes]) -> str:
         h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
-
-
-_CODE_DIGEST: str | None = None
-
-
-def code_digest() -> str:
-    """tracksite's own modules and templates, by content: a changed install invalidates the cache."""
-    global _CODE_DIGEST
-    if _CODE_DIGEST is None:
-        root = Path(tracksite.__file__).parent
-        files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".html", ".yml") and p.is_file())
-        _CODE_DIGEST = _digest(
-            [tracksite.__version__] + [f"{p.relative_to(root)}:{_digest([p.read_bytes()])}" for p in files]
-        )
-    return _CODE_DIGEST
 
 
 def _version(name: str) -> str:

@@ -135,6 +135,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             include_drafts=self.config.drafts or serving,
             instructor=self.config.instructor,
             serving=serving,
+            cached=self.config.cache,
         )
         self._home, self._track_pages = None, {}
         assert self.project.problems is not None
