@@ -12,8 +12,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from tests.course import make_course, write
 
+from course import make_course, write
 from tracksite.adapter import buildcache
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
