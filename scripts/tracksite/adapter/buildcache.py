@@ -26,7 +26,6 @@ match its checksum) is deleted with a note and the build converts everything; it
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -43,6 +42,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from tracksite.core.checkcache import code_digest
+from tracksite.core.memo import digest
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -63,14 +63,6 @@ _BUILTIN = {
 _IMPURE = {"pymdownx.snippets"}
 _VERSIONED = ("mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material", "Pygments")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-
-
-def _digest(parts: Iterable[str | bytes]) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def _version(name: str) -> str:
@@ -126,7 +118,7 @@ class BuildCache:
         self.off = extension_problem(list(config.markdown_extensions))
         config_file = config.config_file_path
         config_bytes = Path(config_file).read_bytes() if config_file and os.path.isfile(config_file) else b""
-        self._common = _digest(
+        self._common = digest(
             [
                 FORMAT,
                 platform.python_version(),
@@ -149,6 +141,9 @@ class BuildCache:
     def _open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():  # ignored by git whatever the project's own .gitignore says
+                ignore.write_text("# tracksite's build cache: safe to delete\n*\n", encoding="utf-8")
             self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
             self._db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
             self._db.execute("SELECT count(*) FROM pages").fetchone()
@@ -185,7 +180,7 @@ class BuildCache:
             return None
         value, check = row
         try:
-            if not isinstance(value, str) or _digest([key, value]) != check:
+            if not isinstance(value, str) or digest([key, value]) != check:
                 raise ValueError("an entry does not match its checksum")
             entry = json.loads(value)
             if not isinstance(entry, dict) or not isinstance(entry.get("content"), str):
@@ -205,7 +200,7 @@ class BuildCache:
                 db.execute("BEGIN")
                 db.executemany(
                     "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
-                    [(k, v, _digest([k, v])) for k, v in self._new.items()],
+                    [(k, v, digest([k, v])) for k, v in self._new.items()],
                 )
                 if prune:
                     db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
@@ -220,7 +215,7 @@ class BuildCache:
     # -- pages -------------------------------------------------------------------------------
     def _files(self, files: Files) -> str:
         if self._files_digest is None:
-            self._files_digest = _digest(f"{f.src_uri}>{f.url}>{f.inclusion.name}" for f in files)
+            self._files_digest = digest(f"{f.src_uri}>{f.url}>{f.inclusion.name}" for f in files)
         return self._files_digest
 
     def _folder(self, folder: Path) -> str:
@@ -233,14 +228,14 @@ class BuildCache:
                 for name in sorted(names):
                     path = os.path.join(dirpath, name)
                     with contextlib.suppress(OSError), open(path, "rb") as fh:
-                        parts.append(f"{os.path.relpath(path, folder)}:{_digest([fh.read()])}")
-            self._folders[folder] = _digest(parts)
+                        parts.append(f"{os.path.relpath(path, folder)}:{digest([fh.read()])}")
+            self._folders[folder] = digest(parts)
         return self._folders[folder]
 
     def key(self, page: Page, files: Files, source_dir: Path, context: Iterable[str]) -> str:
         assert page.markdown is not None
         folder = self._folder(source_dir) if "///" in page.markdown else "-"
-        return _digest(
+        return digest(
             [self._common, self._files(files), page.file.src_uri, page.file.url, folder, *context, page.markdown]
         )
 

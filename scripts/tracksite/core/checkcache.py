@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import json
 import os
 import platform
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import tracksite
+from tracksite.core.memo import digest
 from tracksite.core.problems import Problem
 
 FILE = Path(".cache") / "tracksite" / "checks.json"
@@ -35,21 +35,11 @@ _WHOLE = 2_000_000  # bytes: files up to this size are read whole; larger ones b
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
-def _digest(parts: list[str]) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
-
-
 def _file(path: str, st: os.stat_result) -> str:
     if st.st_size > _WHOLE:
         return f"{st.st_size}:{st.st_mtime_ns}"
-    h = hashlib.blake2b(digest_size=20)
     with open(path, "rb") as fh:
-        h.update(fh.read())
-    return h.hexdigest()
+        return digest([fh.read()])
 
 
 def _tree(root: Path) -> list[str]:
@@ -81,12 +71,12 @@ def code_digest() -> str:
             path = os.path.join(dirpath, name)
             with contextlib.suppress(OSError):
                 parts.append(f"{os.path.relpath(path, package)}:{_file(path, os.stat(path))}")
-    return _digest(parts)
+    return digest(parts)
 
 
 def key(config: Any, options: dict[str, Any]) -> str:
     """Everything the passes can read, as one digest (computed before the loader runs)."""
-    return _digest(
+    return digest(
         [
             platform.python_version(),
             code_digest(),
@@ -97,24 +87,24 @@ def key(config: Any, options: dict[str, Any]) -> str:
     )
 
 
-def load(root: Path, digest: str) -> list[Problem] | None:
-    """The findings kept for `digest`, or None (none kept, another digest, or unreadable)."""
+def load(root: Path, wanted: str) -> list[Problem] | None:
+    """The findings kept for the key `wanted`, or None (none kept, another digest, or unreadable)."""
     try:
         data = json.loads((root / FILE).read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("key") != digest:
+        if not isinstance(data, dict) or data.get("key") != wanted:
             return None
         items = data["problems"]
-        if _digest([json.dumps(items, sort_keys=True)]) != data.get("sum"):
+        if digest([json.dumps(items, sort_keys=True)]) != data.get("sum"):
             return None
         return [Problem(**item) for item in items]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def save(root: Path, digest: str, problems: list[Problem]) -> None:
+def save(root: Path, wanted: str, problems: list[Problem]) -> None:
     """Keep the findings for the next build; a folder that cannot be written keeps nothing."""
     items = [dataclasses.asdict(p) for p in problems]
-    data = {"key": digest, "problems": items, "sum": _digest([json.dumps(items, sort_keys=True)])}
+    data = {"key": wanted, "problems": items, "sum": digest([json.dumps(items, sort_keys=True)])}
     path = root / FILE
     with contextlib.suppress(OSError, TypeError, ValueError):
         path.parent.mkdir(parents=True, exist_ok=True)

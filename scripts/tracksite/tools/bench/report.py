@@ -359,7 +359,8 @@ def _method_text(data: dict[str, Any], command: str) -> str:
     return f"""# Benchmarks
 
 How long tracksite takes to build, check and serve a large course, measured against plain MkDocs
-with the same theme and pages. The numbers below are the latest run of the benchmark; nothing on
++ Material with the same theme and pages (with `navigation.prune`, as Material recommends for a
+large site, and without it), and against Zensical on the same pages. The numbers below are the latest run of the benchmark; nothing on
 this page is typed in by hand.
 
 ## Reproduce
@@ -373,17 +374,32 @@ of 10 to 20 lessons, each lesson with a body of about 1,200 words (headings, lis
 `/// note` admonition, a code block, links to other lessons, across tracks and to anchors, and a
 Practice section with an exercise and a quiz), an overview and a cheatsheet, and per track a
 glossary of 12 terms that every page uses (so each page carries its term tooltips and each track
-its glossary page), written in the authoring format. It writes the very same pages a second time as a plain MkDocs project: the same
-theme, features, Markdown extensions, stylesheets and scripts, the same navigation (tracks, phases
-and lessons) in `nav:`, every course link already a relative `.md` path, the Practice widgets as
-admonitions, and no tracksite plugin. That plain build is the floor tracksite adds to.
+its glossary page), written in the authoring format. It writes the very same pages again as a
+plain MkDocs project: the same theme, features, Markdown extensions, stylesheets and scripts, the
+same navigation (tracks, phases and lessons) in `nav:`, every course link already a relative
+`.md` path, the Practice widgets as admonitions, Material's own search, and no tracksite plugin.
+That project is built three ways:
 
-Each build is `mkdocs build` in its own process, into an empty folder, {data["repeat"]} runs of
-each, alternating the two builds; the tables show the median and, in brackets, the fastest and
-slowest run. tracksite's modules are compiled to bytecode before the first run, as pip compiles
-MkDocs and Material when it installs them (an editable install writes bytecode only on a first
-import, and not at all where `PYTHONDONTWRITEBYTECODE` is set). The CPU column compares processor time, which other work on the
-machine disturbs less than wall-clock time.
+- **B, Material + prune, the fair peer**: with Material's `navigation.prune` and
+  `navigation.indexes` on, as Material's documentation recommends for a large site: each page's
+  sidebar holds its own section only, as tracksite's holds the current track.
+- **C, Material without prune** (only up to `--unpruned-up-to` lessons): every page carries the
+  whole navigation, so its build grows with the square of the course. It is the floor earlier
+  versions of this page compared with; it is kept, labelled, for that comparison only.
+- **Z, Zensical** on project B's pages and `mkdocs.yml`, installed with pip into a virtual
+  environment of its own in the benchmark's temporary folder (it resolves its own Markdown
+  packages); where it does not install the table says why.
+
+Each build runs in its own process, into an empty folder, {data["repeat"]} runs of each, the order of
+the cold builds alternated between runs; the tables show the median and, in brackets, the
+fastest and slowest run. Cold: tracksite's build cache (`.cache/tracksite/`) removed, Zensical's
+cleaned (`--clean`). Warm: the same sources built again right after, in a new process, with the
+cache the cold build left. tracksite's modules are compiled to bytecode before the first run, as
+pip compiles MkDocs and Material when it installs them (an editable install writes bytecode only
+on a first import, and not at all where `PYTHONDONTWRITEBYTECODE` is set). The machine is shared:
+other work slows every build, so the tables compare configurations by their ratios in the same
+run, and the CPU column compares processor time, which that work disturbs less than wall-clock
+time.
 
 """
 
@@ -410,8 +426,8 @@ def _results_text(data: dict[str, Any]) -> str:
 {render_tables(data)}
 ## What is measured
 
-- **Builds**: wall-clock seconds of `mkdocs build`, start of the process to its end, Python's
-  start-up included. Pages: lessons, overviews and cheatsheets, one page per track and the home page.
+- **Builds**: wall-clock seconds of `mkdocs build` (or `zensical build`), start of the process to
+  its end, Python's start-up included. Pages: lessons, overviews and cheatsheets, one page per track and the home page.
 - **One lesson page**: the third lesson of the first track. First visit: the page's HTML and
   everything it loads on an empty cache (stylesheets, scripts, the favicon, fonts, images and
   search: on the plain site Material's search worker and its whole index, which load with every
@@ -427,7 +443,9 @@ def _results_text(data: dict[str, Any]) -> str:
   with internal links only (its default) and its AnchorCheck plugin on, so that both check the same
   things. {_limit_note(limit)}
 - **`mkdocs serve`** on the bundled course and on each synthetic course, the edited lesson open in
-  Chromium as an instructor previews it: seconds until the first page is served, then for each
+  Chromium as an instructor previews it: seconds until the first page is served (the build cache
+  removed before; then once more after the server is stopped and started again on the same
+  sources, with the cache its first build left), then for each
   edit of the lesson (a sentence added to its text), from saving the file to the new sentence on the
   open page: the server noticing the save, its rebuild (only the pages the save can change are
   rendered again, `tracksite/adapter/rebuild.py`), its reload signal, and the browser's reload.
