@@ -135,7 +135,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             include_drafts=self.config.drafts or serving,
             instructor=self.config.instructor,
             serving=serving,
-            cached=self.config.cache,
+            # the process's first build only: a `mkdocs serve` rebuild follows a save, which
+            # changes what the passes read, and walking every file would slow the edit loop
+            cached=self.config.cache and self.project is None,
         )
         self._home, self._track_pages = None, {}
         assert self.project.problems is not None

