@@ -15,6 +15,7 @@ from course import load
 from tracksite.commands.cli import main
 from tracksite.core.learning.readingtime import estimate
 from tracksite.tools import bench
+from tracksite.tools.bench import peers, report
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -111,3 +112,39 @@ def test_benchmark_runs_end_to_end_at_20_lessons(tmp_path, capsys):
     page = md.read_text()
     assert page.startswith("# Benchmarks") and "tracksite bench --sizes 20 --repeat 1" in page
     assert "cores" in page and "### Targets" in page
+
+
+def test_the_fair_peer_is_the_plain_project_with_navigation_prune(tmp_path):
+    tracks = bench.plan_course(25)
+    root = peers.write_pruned_project(tmp_path / "pruned", tracks, bench.REPO)
+    config = yaml.safe_load((root / "mkdocs.yml").read_text())
+    assert {"navigation.prune", "navigation.indexes"} <= set(config["theme"]["features"])
+    plain = bench.write_plain_project(tmp_path / "plain", tracks)
+    assert "navigation.prune" not in yaml.safe_load((plain / "mkdocs.yml").read_text())["theme"]["features"]
+    # the same pages, word for word
+    pages = sorted(p.relative_to(root).as_posix() for p in (root / "docs").rglob("*.md"))
+    assert all((root / p).read_text() == (plain / p).read_text() for p in pages)
+
+
+def _run(wall: float) -> bench.Run:
+    return bench.Run(wall, wall, 0, "", "")
+
+
+def test_the_cost_of_one_more_lesson_and_the_targets_come_from_the_measured_builds():
+    def size(n: int, ts: float, prune: float, warm: float) -> bench.SizeResult:
+        r = bench.SizeResult(n, 1, 3 * n + 2, 1200, "t/l/")
+        r.tracksite, r.prune, r.warm = [_run(ts)], [_run(prune)], [_run(warm)]
+        r.weight_tracksite = {"html": 40_000, "html_gzip": 9_000, "weight_gzip": 90_000}
+        return r
+
+    rows = [size(30, 3.0, 2.0, 1.0), size(300, 30.0, 20.0, 8.0)]
+    assert report.marginal(rows, "tracksite") == [(30, 300, pytest.approx(0.1))]
+    assert report.marginal(rows, "prune") == [(30, 300, pytest.approx(18 / 270))]
+    tables = report.render_tables({"sizes": rows, "bundled_serve": None})
+    assert "| 30 → 300 | 100.0 | 25.9 | 66.7 | n/a | n/a | 1.50x |" in tables
+    goals = {goal: (what, met) for goal, what, met in report.targets({"sizes": rows, "bundled_serve": None})}
+    assert goals["30 → 300 lessons: a lesson's build cost at most 1.0x Material + prune"][1] is False
+    assert goals["N = 300: a warm build of unchanged sources at most 30% of the cold build"] == (
+        "8.00 s of 30.0 s: 27%",
+        True,
+    )

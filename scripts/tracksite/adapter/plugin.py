@@ -28,6 +28,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
 from tracksite.adapter import (
+    buildcache,
     console,
     coursepages,
     csp,
@@ -72,6 +73,8 @@ class TracksiteConfig(Config):
     pdfs = c.Type(bool, default=False)
     """Track pages link the PDFs (cheatsheets, exercise pack) that `tracksite pdf --publish`
     prints into the site; that command turns it on for its own build."""
+    cache = c.Type(bool, default=True)
+    """Keep each page's converted Markdown in `.cache/tracksite/` for the next build (buildcache.py)."""
 
 
 class TracksitePlugin(BasePlugin[TracksiteConfig]):
@@ -97,6 +100,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.remote = Copies()  # per build: the files of remote-files.yml, copied into the site
         #: what mkdocsconfig.guard found in the config file while MkDocs loaded it (None: not guarded)
         self.config_problems: tuple[ConfigProblem, ...] | None = None
+        self.cache: buildcache.BuildCache | None = None  # per build: converted pages kept across processes
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
@@ -134,6 +138,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             include_drafts=self.config.drafts or serving,
             instructor=self.config.instructor,
             serving=serving,
+            # the process's first build only: a `mkdocs serve` rebuild follows a save, which
+            # changes what the passes read, and walking every file would slow the edit loop
+            cached=self.config.cache and self.project is None,
         )
         self._home, self._track_pages = None, {}
         assert self.project.problems is not None
@@ -156,6 +163,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             )
         self._register_markdown(config)
         install_theme(config)
+        self._close_cache(prune=False)
+        if self.config.cache and not errors:
+            self.cache = buildcache.BuildCache(root, config, extra=[buildcache.describe(dict(self.config))])
         for folder in ("lessons", "cheatsheets", remotefiles.FILE_NAME):  # remote-files.yml, if there is one
             path = str(root / folder)
             if os.path.exists(path) and path not in config.watch:
@@ -249,8 +259,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             markdown = coursepages.rewrite_links(markdown, doc)
             if doc.kind == "page":
                 page.meta = coursepages.escaped_meta(dict(page.meta))
-        self.widget_context = self._widget_context(page, doc)
-        language.begin_page(language.page_language(config, self.project.curriculum, page.file.src_uri))
+        self.widget_context = ctx = self._widget_context(page, doc)
+        lang = language.page_language(config, self.project.curriculum, page.file.src_uri)
+        language.begin_page(lang)
+        if self.cache is not None and not self.cache.off:
+            # the page's language is part of the key: the blocks write its interface strings
+            buildcache.wrap(page, self.cache, ctx.source_dir, [ctx.page_id, str(ctx.instructor), lang])
         return coursepages.set_meta(markdown, page, doc, self.project.curriculum, config)
 
     def _widget_context(self, page: Page, doc: Document | None):
@@ -399,6 +413,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         strict_failed = config.strict and _strict_warnings()
         self.edits.finish(config.site_dir, bool(self.failed) or strict_failed)  # serve: reload, tidy
         indexer, self.indexer = self.indexer, None
+        self._close_cache(prune=self.command == "build" and not self.dirty and not strict_failed)
         if not self.failed and not strict_failed and self.command == "serve":  # search while authoring
             self._background = search.Background(
                 indexer or search.Indexer(),
@@ -432,6 +447,15 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             raise PluginError(str(e)) from None
         _log_index(indexer)
 
+    def _close_cache(self, *, prune: bool) -> None:
+        if self.cache is not None:
+            if self.cache.hits or self.cache.misses:
+                log.info(
+                    "tracksite: build cache: %d pages converted, %d from the cache", self.cache.misses, self.cache.hits
+                )
+            self.cache.close(prune=prune)
+            self.cache = None
+
     def on_shutdown(self) -> None:
         if self._background is not None:
             self._background.stop()
@@ -444,6 +468,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             self.indexer.close()
             self.indexer = None
         self.edits.forget()
+        self._close_cache(prune=False)
         if self.real_site_dir is not None and self.staging_dir is not None:
             shutil.rmtree(self.staging_dir, ignore_errors=True)
         self.real_site_dir = self.staging_dir = None

@@ -8,7 +8,9 @@ remembered here, keyed by that text, so a rebuild redoes it only for the files t
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 _MEMO: dict[tuple, object] = {}
@@ -23,6 +25,16 @@ def memo(key: tuple, compute):
             _MEMO.clear()
         value = _MEMO[key] = compute()
         return value
+
+
+def digest(parts: Iterable[str | bytes], size: int = 20) -> str:
+    """One digest of many parts (text or bytes), each ended so that no two lists give the same
+    stream: the keys of what is remembered here and in `.cache/tracksite/`."""
+    h = hashlib.blake2b(digest_size=size)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 def folder_stamp(folder: Path) -> tuple:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from tracksite.core import checkcache
 from tracksite.core.checks import (
     content,
     docs_pages,
@@ -67,20 +68,31 @@ def check(
     include_drafts: bool = False,
     instructor: bool = False,
     serving: bool = False,
+    cached: bool = False,
 ):
     """Load the project of `config` (in `config.root`; the site configuration as the engine
     loaded it, adapter/mkdocsconfig.py), plan its site and run every pass: the model with all its
     problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
     which also publishes mkdocs.yml's `draft_docs`. Every pass runs in this process, in the build
     as in `tracksite check` (a build once ran some beside the rendering in a forked copy; making
-    them fast made that unnecessary, and one way of running them is easier to trust)."""
+    them fast made that unnecessary, and one way of running them is easier to trust).
+    `cached`: the build's findings of sources that did not change since the last build are
+    taken from `.cache/tracksite/` (core/checkcache.py)."""
+    options = {"drafts": include_drafts, "instructor": instructor, "serving": serving}
+    digest = checkcache.key(config, options) if cached else None
     project = read(config.root, include_drafts=include_drafts, docs_dir=config.docs_dir, config=config, serving=serving)
     project.site = siteplan.plan(project, config, instructor=instructor)
     assert project.problems is not None
+    kept = checkcache.load(config.root, digest) if digest else None
+    if kept is not None:
+        project.problems.items = kept
+        return project
     for run in PASSES:
         project.problems.extend(run(project))
     rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
     expectations.apply(project.problems, project.curriculum)  # track.yml `expects`
+    if digest:
+        checkcache.save(config.root, digest, project.problems.items)
     return project
 
 

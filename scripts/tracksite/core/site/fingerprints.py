@@ -20,7 +20,6 @@ the theme or a guide's title renders everything.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,15 +27,11 @@ from typing import Any
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.memo import folder_stamp, memo
+from tracksite.core.memo import digest, folder_stamp, memo
 
 
 def _hash(parts: Iterable[str]) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
+    return digest(parts, size=16)
 
 
 def _links(project: Any) -> dict[str, set[str]]:

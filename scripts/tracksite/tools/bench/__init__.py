@@ -172,6 +172,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         "at least 90 s; 0: no limit)",
     )
     p.add_argument("--no-linkchecker", action="store_true", help="do not run linkchecker")
+    p.add_argument(
+        "--unpruned-up-to",
+        type=int,
+        metavar="N",
+        help="build the plain project without navigation.prune only at sizes up to N lessons (its build grows "
+        "with the square of the course: minutes at 1,000 lessons); default every size",
+    )
+    p.add_argument(
+        "--no-zensical",
+        action="store_true",
+        help="do not install and time Zensical (by default: pip install zensical into a virtual environment "
+        "in the benchmark's temporary folder)",
+    )
     p.add_argument("--keep", metavar="DIR", help="copy the generated projects here")
     p.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help="stop any one build after this long")
     p.add_argument(
@@ -198,6 +211,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         command += f" --linkchecker-limit {args.linkchecker_limit or 0:g}"
     if args.no_linkchecker:
         command += " --no-linkchecker"
+    if args.unpruned_up_to is not None:
+        command += f" --unpruned-up-to {args.unpruned_up_to}"
+    if args.no_zensical:
+        command += " --no-zensical"
     if args.markdown:
         command += f" --markdown {args.markdown}"
     data = run_benchmark(
@@ -210,6 +227,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         use_linkchecker=not args.no_linkchecker,
         timeout=args.timeout,
         keep=Path(args.keep).resolve() if args.keep else None,
+        unpruned_up_to=args.unpruned_up_to,
+        zensical=not args.no_zensical,
     )
     print_report(data)
     if args.markdown:
@@ -238,6 +257,12 @@ def to_json(data: dict[str, Any]) -> dict[str, Any]:
                 "lesson_url": r.lesson_url,
                 "tracksite_build": [run(x) for x in r.tracksite],
                 "plain_build": [run(x) for x in r.plain],
+                "prune_build": [run(x) for x in r.prune],
+                "tracksite_warm_build": [run(x) for x in r.warm],
+                "zensical_build": [run(x) for x in r.zensical],
+                "zensical_warm_build": [run(x) for x in r.zensical_warm],
+                "weight_prune": r.weight_prune,
+                "serve_restart": r.restart,
                 "weight_tracksite": r.weight_tracksite,
                 "weight_plain": r.weight_plain,
                 "planted": sorted(r.planted),
@@ -262,6 +287,7 @@ def to_json(data: dict[str, Any]) -> dict[str, Any]:
         "date": data["date"],
         "repeat": data["repeat"],
         "seconds": data["seconds"],
+        "zensical": data.get("zensical"),
         "sizes": sizes,
         "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(data)],
     }

@@ -28,6 +28,7 @@ from tracksite.tools.bench.measure import (
     plant_broken_links,
     tracksite_linkcheck,
 )
+from tracksite.tools.bench.peers import Zensical, clear_cache, write_pruned_project
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -43,9 +44,15 @@ class SizeResult:
     lesson_words: int
     lesson_url: str
     tracksite: list[Run] = field(default_factory=list)
-    plain: list[Run] = field(default_factory=list)
+    plain: list[Run] = field(default_factory=list)  # Material without navigation.prune
+    prune: list[Run] = field(default_factory=list)  # Material with navigation.prune: the fair peer
+    warm: list[Run] = field(default_factory=list)  # tracksite again, sources unchanged, new process
+    zensical: list[Run] = field(default_factory=list)
+    zensical_warm: list[Run] = field(default_factory=list)
+    restart: dict[str, Any] | None = None  # mkdocs serve started again on the same sources
     weight_tracksite: dict[str, Any] = field(default_factory=dict)
     weight_plain: dict[str, Any] = field(default_factory=dict)
+    weight_prune: dict[str, Any] = field(default_factory=dict)
     planted: set[str] = field(default_factory=set)
     ours: list[Run] = field(default_factory=list)
     ours_problems: int = 0
@@ -69,12 +76,15 @@ def bench_size(
     linkchecker_limit: float | str | None,
     use_linkchecker: bool,
     timeout: float,
+    unpruned: bool = True,
+    zensical: Zensical | None = None,
 ) -> SizeResult:
     tracks = plan_course(n)
     lesson = tracks[0].lessons[min(2, len(tracks[0].lessons) - 1)]
     _log(f"N={n}: writing {n} lessons in {len(tracks)} tracks, twice (tracksite sources and plain Markdown)")
     ts_project = write_tracksite_project(work / "tracksite", tracks, repo)
-    plain_project = write_plain_project(work / "plain", tracks, repo)
+    plain_project = write_plain_project(work / "plain", tracks, repo) if unpruned else None
+    pruned_project = write_pruned_project(work / "pruned", tracks, repo)
     body = (ts_project / "lessons" / lesson.track / lesson.slug / "lesson.md").read_text(encoding="utf-8")
     result = SizeResult(
         n,
@@ -83,26 +93,30 @@ def bench_size(
         readingtime.estimate(body.split("---", 2)[2]).words,
         refs.url("lesson", lesson.track, lesson.slug),
     )
-    ts_site, plain_site = work / "site-tracksite", work / "site-plain"
-    order = [("tracksite", ts_project, ts_site), ("plain", plain_project, plain_site)]
-    _builds(result, order, repeat, timeout)
+    ts_site, plain_site, pruned_site = work / "site-tracksite", work / "site-plain", work / "site-pruned"
+    order = [("tracksite", ts_project, ts_site), ("prune", pruned_project, pruned_site)]
+    if plain_project is not None:
+        order.append(("plain", plain_project, plain_site))
+    if zensical is not None and zensical.exe is not None:
+        order.append(("zensical", pruned_project, pruned_project / "site"))
+    _builds(result, order, repeat, timeout, zensical)
     result.weight_tracksite = page_weight(ts_site, result.lesson_url)
-    result.weight_plain = page_weight(plain_site, result.lesson_url)
-    shutil.rmtree(plain_site, ignore_errors=True)  # 2 GB at N = 1,000
+    result.weight_prune = page_weight(pruned_site, result.lesson_url)
+    result.weight_plain = page_weight(plain_site, result.lesson_url) if plain_project is not None else {}
+    for site in (plain_site, pruned_site, pruned_project / "site"):
+        shutil.rmtree(site, ignore_errors=True)  # 2 GB at N = 1,000
 
-    result.planted = plant_broken_links(ts_site, tracks)
-    for r in range(repeat):
-        run, problems, targets = tracksite_linkcheck(ts_site, timeout)
-        result.ours.append(run)
-        result.ours_problems, result.ours_targets = len(problems), targets
-        _log(f"N={n}: tracksite linkcheck {r + 1}/{repeat}: {run.wall:.2f} s, {len(problems)} problems")
+    _linkcheck(result, ts_site, tracks, repeat, timeout)
     if use_linkchecker:
         _linkchecker(result, ts_site, work, linkchecker_limit)
     shutil.rmtree(ts_site, ignore_errors=True)
     if serve:
         _log(f"N={n}: mkdocs serve, {serve_edits} edits of {lesson.key}, the page open in Chromium")
         source = ts_project / "lessons" / lesson.track / lesson.slug / "lesson.md"
+        clear_cache(ts_project)  # the first start converts every page; the restart finds them kept
         result.serve = measure_serve(ts_project, source, result.lesson_url, edits=serve_edits)
+        result.restart = measure_serve(ts_project, source, result.lesson_url, edits=0)
+        _log(f"N={n}: serve started again (sources as the last save left them): {result.restart['ready']:.1f} s")
         _log(
             f"N={n}: serve ready after {result.serve['ready']:.1f} s; edits served after "
             + ", ".join(f"{t:.2f}" for t in result.serve["edits"])
@@ -111,16 +125,40 @@ def bench_size(
     return result
 
 
-def _builds(result: SizeResult, order: list[tuple[str, Path, Path]], repeat: int, timeout: float) -> None:
-    """Both builds `repeat` times, into `result.tracksite` and `result.plain`."""
+def _linkcheck(result: SizeResult, ts_site: Path, tracks: list, repeat: int, timeout: float) -> None:
+    """tracksite's link check on the built site, with broken links planted to be found."""
+    result.planted = plant_broken_links(ts_site, tracks)
     for r in range(repeat):
-        # Alternate which build goes first, so that a slow spell of the machine hits both alike.
+        run, problems, targets = tracksite_linkcheck(ts_site, timeout)
+        result.ours.append(run)
+        result.ours_problems, result.ours_targets = len(problems), targets
+        _log(f"N={result.n}: tracksite linkcheck {r + 1}/{repeat}: {run.wall:.2f} s, {len(problems)} problems")
+
+
+def _builds(
+    result: SizeResult, order: list[tuple[str, Path, Path]], repeat: int, timeout: float, zensical: Zensical | None
+) -> None:
+    """Every build `repeat` times, cold (tracksite's cache removed, Zensical's cleaned), then the
+    warm builds of tracksite and Zensical: the same sources again in a new process."""
+    for r in range(repeat):
+        # Alternate the order, so that a slow spell of the machine hits every build alike.
         for name, project, site in order if r % 2 == 0 else order[::-1]:
-            run = mkdocs_build(project, site, timeout)
+            if name == "zensical":
+                assert zensical is not None
+                run = zensical.build(project, timeout, cold=True)
+            else:
+                clear_cache(project)
+                run = mkdocs_build(project, site, timeout)
             getattr(result, name).append(run)
             _log(
                 f"N={result.n}: build {r + 1}/{repeat} {name}: {run.wall:.2f} s (CPU {run.cpu:.2f} s; load {_loadavg()})"
             )
+        for name, project, site in order:
+            if name in ("tracksite", "zensical"):
+                warm = zensical.build(project, timeout, cold=False) if name == "zensical" and zensical else None
+                warm = warm or mkdocs_build(project, site, timeout)
+                getattr(result, "warm" if name == "tracksite" else "zensical_warm").append(warm)
+                _log(f"N={result.n}: build {r + 1}/{repeat} {name}, warm: {warm.wall:.2f} s (CPU {warm.cpu:.2f} s)")
 
 
 def _linkchecker(result: SizeResult, ts_site: Path, work: Path, linkchecker_limit: float | str | None) -> None:
@@ -176,6 +214,8 @@ def run_benchmark(
     use_linkchecker: bool = True,
     timeout: float = 1800,
     keep: Path | None = None,
+    unpruned_up_to: int | None = None,
+    zensical: bool = True,
 ) -> dict[str, Any]:
     """Every size in turn, each in its own temporary folder; returns the raw results."""
     started = time.time()
@@ -187,24 +227,26 @@ def run_benchmark(
     if serve_sizes - {None, 0}:
         with tempfile.TemporaryDirectory(prefix="tracksite-bench-bundled-") as tmp:
             bundled = bench_bundled_serve(repo, Path(tmp), serve_edits)
-    for n in sizes:
-        with tempfile.TemporaryDirectory(prefix=f"tracksite-bench-{n}-") as tmp:
-            work = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="tracksite-bench-zensical-") as ztmp:
+        peer = _zensical(Path(ztmp)) if zensical else None
+        if peer is not None:
+            machine["versions"]["zensical"] = peer.version
+        for n in sizes:
             results.append(
-                bench_size(
+                _one_size(
                     n,
                     repeat,
-                    repo=repo,
-                    work=work,
-                    serve=(n in serve_sizes),
-                    serve_edits=serve_edits,
-                    linkchecker_limit=linkchecker_limit,
-                    use_linkchecker=use_linkchecker,
-                    timeout=timeout,
+                    repo,
+                    serve_sizes,
+                    serve_edits,
+                    linkchecker_limit,
+                    use_linkchecker,
+                    timeout,
+                    keep,
+                    unpruned=unpruned_up_to is None or n <= unpruned_up_to,
+                    zensical=peer,
                 )
             )
-            if keep is not None:
-                shutil.copytree(work, keep / f"n{n}", ignore=shutil.ignore_patterns("site-*"), dirs_exist_ok=True)
     machine["load_after"] = _loadavg()
     return {
         "machine": machine,
@@ -214,7 +256,50 @@ def run_benchmark(
         "bundled_serve": bundled,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
         "linkchecker_limit": linkchecker_limit,
+        "zensical": None if peer is None else (peer.error or peer.version),
     }
+
+
+def _zensical(work: Path) -> Zensical:
+    _log("installing Zensical into its own virtual environment (pip install zensical)")
+    peer = Zensical(work)
+    _log(f"Zensical: {peer.error or peer.version}")
+    return peer
+
+
+def _one_size(
+    n: int,
+    repeat: int,
+    repo: Path,
+    serve_sizes: set[int] | set[int | None],
+    serve_edits: int,
+    linkchecker_limit: float | str | None,
+    use_linkchecker: bool,
+    timeout: float,
+    keep: Path | None,
+    *,
+    unpruned: bool,
+    zensical: Zensical | None,
+) -> SizeResult:
+    """One size in its own temporary folder (copied to `keep` when asked)."""
+    with tempfile.TemporaryDirectory(prefix=f"tracksite-bench-{n}-") as tmp:
+        work = Path(tmp)
+        result = bench_size(
+            n,
+            repeat,
+            repo=repo,
+            work=work,
+            serve=(n in serve_sizes),
+            serve_edits=serve_edits,
+            linkchecker_limit=linkchecker_limit,
+            use_linkchecker=use_linkchecker,
+            timeout=timeout,
+            unpruned=unpruned,
+            zensical=zensical,
+        )
+        if keep is not None:
+            shutil.copytree(work, keep / f"n{n}", ignore=shutil.ignore_patterns("site-*"), dirs_exist_ok=True)
+    return result
 
 
 def _loadavg() -> str:

@@ -1,0 +1,324 @@
+"""The persistent build cache: a page's Markdown converted to HTML, kept across processes.
+
+Converting Markdown is most of a build's time per page, and a new process (a second `mkdocs
+build`, a restart of `mkdocs serve`, CI with the folder restored) converts every page again even
+when no source changed. This cache keeps, in `.cache/tracksite/build.sqlite` under the project
+(git-ignored, safe to delete), what MkDocs' `Page.render` leaves on a page: its HTML, table of
+contents, title from the first heading, anchor ids and links to other pages' anchors.
+
+An entry is keyed by the digest of everything the conversion reads, conservatively:
+
+- the page's Markdown as the plugins left it (course links already resolved), its address and
+  source path, and what the widgets know of the page (its id, the instructor switch);
+- the files of the page's source folder, by content (widgets read data files from there);
+- every file of the site with its address (links resolve against them), the Markdown extensions
+  and their settings, the `validation` settings, the configuration file itself;
+- the versions of Python, MkDocs, Python-Markdown, pymdown-extensions, Material and Pygments, and
+  the digest of tracksite's own modules (so an editable install that changed invalidates too).
+
+A conversion that logged anything (a broken link MkDocs warns about) is not kept: its warning must
+be said again by the next build, and `strict` must fail it again. An extension that reads other
+files by itself (`pymdownx.snippets`) or one the cache does not know turns the cache off for the
+build, with a note. A cache that cannot be read (truncated, not a database, an entry that does not
+match its checksum) is deleted with a note and the build converts everything; it is never trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import platform
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from tracksite.core.checkcache import code_digest
+from tracksite.core.memo import digest
+
+log = logging.getLogger("mkdocs.plugins.tracksite")
+
+#: Where the cache lives, under the project's root.
+FOLDER = Path(".cache") / "tracksite"
+DB_NAME = "build.sqlite"
+#: Bumped when what an entry holds changes.
+FORMAT = "1"
+
+#: Extensions whose output depends on the page's text and their settings alone. `snippets` reads
+#: other files, so it is not here; an extension not here turns the cache off.
+_PURE_PREFIXES = ("markdown.extensions.", "pymdownx.", "material.extensions.", "tracksite.")
+_BUILTIN = {
+    "abbr", "admonition", "attr_list", "codehilite", "def_list", "extra", "fenced_code", "footnotes",
+    "legacy_attrs", "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc",
+    "wikilinks",
+}  # fmt: skip
+_IMPURE = {"pymdownx.snippets"}
+_VERSIONED = ("mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material", "Pygments")
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def describe(value: Any) -> str:
+    """A setting as text that is the same in every process: functions by their qualified name,
+    objects by their class and their own settings; memory addresses dropped (an object whose
+    text still differs only makes the cache miss, never hit wrongly)."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{describe(k)}:{describe(v)}" for k, v in sorted(value.items(), key=str)) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(map(describe, value)) if isinstance(value, set | frozenset) else map(describe, value)
+        return "[" + ",".join(items) + "]"
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '?')}.{value.__qualname__}"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return repr(value)
+    cls = type(value)
+    state = getattr(value, "config", None)
+    own = describe({k: v[0] if isinstance(v, list) and v else v for k, v in state.items()}) if state else ""
+    return f"{cls.__module__}.{cls.__qualname__}({own})" if state else _ADDRESS.sub("", repr(value))
+
+
+def extension_problem(extensions: list[Any]) -> str | None:
+    """Why the configured Markdown extensions cannot be cached, or None."""
+    for ext in extensions:
+        name = ext if isinstance(ext, str) else f"{type(ext).__module__}.{type(ext).__qualname__}"
+        module = name.split(":")[0]
+        if module in _IMPURE:
+            return f"the Markdown extension {module} reads other files"
+        if module not in _BUILTIN and not module.startswith(_PURE_PREFIXES):
+            return f"the Markdown extension {module} is not one the cache knows"
+    return None
+
+
+class BuildCache:
+    """One build's view of the cache: looks pages up as they render, writes new entries at the end."""
+
+    def __init__(self, root: Path, config: Any, extra: Iterable[str] = ()) -> None:
+        self.path = root / FOLDER / DB_NAME
+        self.hits = self.misses = 0
+        self._new: dict[str, str] = {}
+        self._used: set[str] = set()
+        self._folders: dict[Path, str] = {}
+        self._files_digest: str | None = None
+        self._db: sqlite3.Connection | None = None
+        self.skip = {os.path.abspath(config.site_dir)}
+        self.off = extension_problem(list(config.markdown_extensions))
+        config_file = config.config_file_path
+        config_bytes = Path(config_file).read_bytes() if config_file and os.path.isfile(config_file) else b""
+        self._common = digest(
+            [
+                FORMAT,
+                platform.python_version(),
+                *(f"{n}={_version(n)}" for n in _VERSIONED),
+                code_digest(),
+                config_bytes,
+                describe(list(config.markdown_extensions)),
+                describe(dict(config.mdx_configs or {})),
+                describe(dict(config.validation)),
+                repr(config.use_directory_urls),
+                *extra,
+            ]
+        )
+        if self.off:
+            log.info("tracksite: the build cache is off for this build: %s", self.off)
+        else:
+            self._open()
+
+    # -- the database ----------------------------------------------------------------------
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.path.parent / ".gitignore"
+            if not ignore.exists():  # ignored by git whatever the project's own .gitignore says
+                ignore.write_text("# tracksite's build cache: safe to delete\n*\n", encoding="utf-8")
+            self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            self._db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
+            self._db.execute("SELECT count(*) FROM pages").fetchone()
+        except sqlite3.DatabaseError as e:
+            self._discard(f"it could not be read ({e})")
+            with contextlib.suppress(sqlite3.Error, OSError):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+                self._db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
+        except OSError as e:
+            self.off = f"its folder cannot be written ({e})"
+            log.info("tracksite: the build cache is off for this build: %s", self.off)
+
+    def _discard(self, why: str) -> None:
+        """Drop the whole cache: a part that cannot be trusted says nothing about the rest."""
+        log.info("tracksite: the build cache in %s was discarded: %s; every page is converted again", self.path, why)
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.remove(f"{self.path}{suffix}")
+
+    def _get(self, key: str) -> dict[str, Any] | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value, sum FROM pages WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as e:
+            self._discard(f"it could not be read ({e})")
+            return None
+        if row is None:
+            return None
+        value, check = row
+        try:
+            if not isinstance(value, str) or digest([key, value]) != check:
+                raise ValueError("an entry does not match its checksum")
+            entry = json.loads(value)
+            if not isinstance(entry, dict) or not isinstance(entry.get("content"), str):
+                raise ValueError("an entry is not a converted page")
+        except ValueError as e:
+            self._discard(str(e))
+            return None
+        return entry
+
+    def close(self, *, prune: bool) -> None:
+        """Write this build's new entries; after a full build, drop the entries it did not use."""
+        db, self._db = self._db, None
+        if db is None:
+            return
+        try:
+            with db:
+                db.execute("BEGIN")
+                db.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
+                    [(k, v, digest([k, v])) for k, v in self._new.items()],
+                )
+                if prune:
+                    db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                    db.executemany("INSERT INTO used VALUES (?)", [(k,) for k in self._used | set(self._new)])
+                    db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+        except sqlite3.Error as e:
+            log.info("tracksite: the build cache was not updated: %s", e)
+        finally:
+            db.close()
+            self._new.clear()
+
+    # -- pages -------------------------------------------------------------------------------
+    def _files(self, files: Files) -> str:
+        if self._files_digest is None:
+            self._files_digest = digest(f"{f.src_uri}>{f.url}>{f.inclusion.name}" for f in files)
+        return self._files_digest
+
+    def _folder(self, folder: Path) -> str:
+        """Every file under the page's source folder, by content (a widget's data files)."""
+        if folder not in self._folders:
+            parts = []
+            for dirpath, dirs, names in os.walk(folder):
+                # not hidden folders (this cache, git's), nor the site being built into
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.join(dirpath, d) not in self.skip)
+                for name in sorted(names):
+                    path = os.path.join(dirpath, name)
+                    with contextlib.suppress(OSError), open(path, "rb") as fh:
+                        parts.append(f"{os.path.relpath(path, folder)}:{digest([fh.read()])}")
+            self._folders[folder] = digest(parts)
+        return self._folders[folder]
+
+    def key(self, page: Page, files: Files, source_dir: Path, context: Iterable[str]) -> str:
+        assert page.markdown is not None
+        folder = self._folder(source_dir) if "///" in page.markdown else "-"
+        return digest(
+            [self._common, self._files(files), page.file.src_uri, page.file.url, folder, *context, page.markdown]
+        )
+
+    def render(self, page: Page, config: Any, files: Files, key: str, convert: Callable[[], None]) -> None:
+        """`Page.render`, from the cache when the same conversion was kept; otherwise converted
+        (by `convert`) and kept when it logged nothing."""
+        entry = None if self.off else self._get(key)
+        if entry is not None:
+            self.hits += 1
+            self._used.add(key)
+            _restore(page, files, entry)
+            return
+        self.misses += 1
+        log.debug("tracksite: %s is not in the build cache", page.file.src_uri)
+        with _Quiet() as quiet:
+            convert()
+        if quiet.said:
+            log.debug("tracksite: %s logged while it converted: not kept in the build cache", page.file.src_uri)
+        elif not self.off and self._db is not None and log.getEffectiveLevel() > logging.DEBUG:
+            # (at DEBUG, MkDocs leaves links_to_anchors unset: such a page would skip the anchor check)
+            self._new[key] = json.dumps(_entry(page), separators=(",", ":"))
+
+
+def _entry(page: Page) -> dict[str, Any]:
+    return {
+        "content": page.content,
+        "toc": _toc_tokens(page),
+        "title": page._title_from_render,
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links": None
+        if page.links_to_anchors is None
+        else {f.src_uri: dict(links) for f, links in page.links_to_anchors.items()},
+    }
+
+
+def _toc_tokens(page: Page) -> list[dict[str, Any]]:
+    def token(item: Any) -> dict[str, Any]:
+        return {"level": item.level, "id": item.id, "name": item.title, "children": [token(c) for c in item.children]}
+
+    return [token(item) for item in page.toc.items]
+
+
+def _restore(page: Page, files: Files, entry: dict[str, Any]) -> None:
+    page.content = entry["content"]
+    page.toc = get_toc(entry["toc"])
+    page._title_from_render = entry["title"]
+    page.present_anchor_ids = set(entry["anchors"])
+    if entry["links"] is None or logging.getLogger("mkdocs").getEffectiveLevel() <= logging.DEBUG:
+        return
+    links = {}
+    for src_uri, anchors in entry["links"].items():
+        target = files.get_file_from_path(src_uri)
+        if target is not None:  # the files are in the key: a file linked to is still there
+            links[target] = anchors
+    page.links_to_anchors = links
+
+
+class _Quiet(logging.Handler):
+    """Whether anything of level INFO or above was logged while a page converted."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.said = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.said = True
+
+    def __enter__(self) -> _Quiet:
+        for name in ("", "mkdocs"):
+            logging.getLogger(name).addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name in ("", "mkdocs"):
+            logging.getLogger(name).removeHandler(self)
+
+
+def wrap(page: Page, cache: BuildCache, source_dir: Path, context: list[str]) -> None:
+    """Make this page's `render` go through the cache. The key is taken when MkDocs renders, so
+    it holds the Markdown every plugin's `on_page_markdown` left, not only ours."""
+
+    def render(config: Any, files: Files) -> None:
+        key = cache.key(page, files, source_dir, context)
+        cache.render(page, config, files, key, lambda: Page.render(page, config, files))
+
+    page.render = render  # type: ignore[method-assign]  # this page only: MkDocs calls page.render next

@@ -1,0 +1,113 @@
+"""The check's findings kept across processes, for a build of sources that did not change.
+
+The passes of `checks.check` read every source again in every build: a second `mkdocs build`,
+or `mkdocs serve` started again, spends seconds on a large course to find what the last build
+found. When nothing the passes can read has changed, the build takes their findings from
+`.cache/tracksite/checks.json` instead (the loader and the site plan still run: the build needs
+the model). What the passes can read is taken conservatively: every file under the project's
+root, by content (a large one by size and time), with its permissions, except hidden folders
+(this cache, git's) and folders a tracksite build wrote (their marker file); the site
+configuration as the engine resolved it; the check's options; and the versions of tracksite's
+own code and of Python. Anything else, or a file that cannot be read as it was written, and the
+passes run again. Only the build uses this (`tracksite check` always runs every pass).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import json
+import os
+import platform
+import re
+from pathlib import Path
+from typing import Any
+
+import tracksite
+from tracksite.core.memo import digest
+from tracksite.core.problems.problem import Problem
+
+FILE = Path(".cache") / "tracksite" / "checks.json"
+#: Marks a folder a tracksite build wrote (adapter/sitedir.py): not a source.
+SITE_MARKER = ".tracksite-build"
+_WHOLE = 2_000_000  # bytes: files up to this size are read whole; larger ones by size and time
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _file(path: str, st: os.stat_result) -> str:
+    if st.st_size > _WHOLE:
+        return f"{st.st_size}:{st.st_mtime_ns}"
+    with open(path, "rb") as fh:
+        return digest([fh.read()])
+
+
+def _tree(root: Path) -> list[str]:
+    out = []
+    for dirpath, dirs, names in os.walk(root):
+        if dirpath != str(root) and SITE_MARKER in names:
+            dirs[:] = []
+            continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(names):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path)
+                out.append(f"{os.path.relpath(path, root)}:{st.st_mode:o}:{_file(path, st)}")
+            except OSError as e:
+                out.append(f"{os.path.relpath(path, root)}:unreadable:{e.errno}")
+    return out
+
+
+@functools.cache
+def code_digest() -> str:
+    """tracksite's own files (modules, templates, assets) by content, once per process: a
+    changed install, an editable one included, invalidates what was kept."""
+    package = Path(tracksite.__file__).parent
+    parts = [tracksite.__version__]
+    for dirpath, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            path = os.path.join(dirpath, name)
+            with contextlib.suppress(OSError):
+                parts.append(f"{os.path.relpath(path, package)}:{_file(path, os.stat(path))}")
+    return digest(parts)
+
+
+def key(config: Any, options: dict[str, Any]) -> str:
+    """Everything the passes can read, as one digest (computed before the loader runs)."""
+    return digest(
+        [
+            platform.python_version(),
+            code_digest(),
+            _ADDRESS.sub("", repr(config)),
+            repr(sorted(options.items())),
+            *_tree(Path(config.root)),
+        ]
+    )
+
+
+def load(root: Path, wanted: str) -> list[Problem] | None:
+    """The findings kept for the key `wanted`, or None (none kept, another digest, or unreadable)."""
+    try:
+        data = json.loads((root / FILE).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("key") != wanted:
+            return None
+        items = data["problems"]
+        if digest([json.dumps(items, sort_keys=True)]) != data.get("sum"):
+            return None
+        return [Problem(**item) for item in items]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save(root: Path, wanted: str, problems: list[Problem]) -> None:
+    """Keep the findings for the next build; a folder that cannot be written keeps nothing."""
+    items = [dataclasses.asdict(p) for p in problems]
+    data = {"key": wanted, "problems": items, "sum": digest([json.dumps(items, sort_keys=True)])}
+    path = root / FILE
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
