@@ -232,7 +232,8 @@ def audited_build(root: Path, log: Path, patch: str = "") -> tuple[list[list[str
     )
     assert result.returncode == 0, result.stderr[-3000:]
     events = [json.loads(line) for line in log.read_text().splitlines()]
-    allowed = (str(root / "site"), str(root / ".site."))
+    # the site, its staging folder, and the build cache (.cache/tracksite/, git-ignored, safe to delete)
+    allowed = (str(root / "site"), str(root / ".site."), str(root / ".cache" / "tracksite"))
     existing_folders = {str(p) for p in (root, *root.parents)}  # os.makedirs(parent, exist_ok=True)
     outside = sorted(
         {
@@ -241,6 +242,7 @@ def audited_build(root: Path, log: Path, patch: str = "") -> tuple[list[list[str
             if not path.startswith(allowed)
             and not path.startswith("/dev/")
             and not (event == "os.mkdir" and path in existing_folders)
+            and not (event == "os.mkdir" and path == str(root / ".cache"))
         }
     )
     return events, outside
@@ -248,13 +250,13 @@ def audited_build(root: Path, log: Path, patch: str = "") -> tuple[list[list[str
 
 def test_build_writes_only_under_the_site_folder(built, tmp_path):
     root, _ = built
-    sources_before = {k: v for k, v in snapshot(root).items() if not k.startswith("site")}
+    sources_before = {k: v for k, v in snapshot(root).items() if not k.startswith(("site", ".cache/"))}
     events, outside = audited_build(root, tmp_path / "audit.jsonl")
     staged = [path for event, path in events if event == "open" and path.startswith(str(root / ".site.staging-"))]
     assert len(staged) > 20, "the audit saw no pages written into the staging folder"
     assert ["os.rename", str(root / "site")] in events  # swapped in at the end
     assert outside == [], f"the build wrote outside site/ and its staging folder: {outside[:20]}"
-    assert {k: v for k, v in snapshot(root).items() if not k.startswith("site")} == sources_before
+    assert {k: v for k, v in snapshot(root).items() if not k.startswith(("site", ".cache/"))} == sources_before
     assert leftovers(root) == []
 
 

@@ -78,7 +78,7 @@ def check(
     them fast made that unnecessary, and one way of running them is easier to trust).
     `cached`: the build's findings of sources that did not change since the last build are
     taken from `.cache/tracksite/` (core/checkcache.py)."""
-    options = {"drafts": include_drafts, "instructor": instructor, "serving": serving}
+    options = {"drafts": include_drafts, "instructor_build": instructor, "serving": serving}
     digest = checkcache.key(config, options) if cached else None
     project = read(config.root, include_drafts=include_drafts, docs_dir=config.docs_dir, config=config, serving=serving)
     project.site = siteplan.plan(project, config, instructor=instructor)
