@@ -1,15 +1,15 @@
-"""Issue 41: the serve code (adapter/serve.py, adapter/devserver.py) reaches into MkDocs'
-live-reload server only where MkDocs has no public way, at most twice, lists each private
-attribute it uses (devserver.MKDOCS_PRIVATE, with why), and this test fails loudly when MkDocs
-renames or retypes one, or when the serve code starts using another: on the server it is handed
-(`server._x`, `getattr(server, "_x")`), or on its own subclass (`self._x` for a name MkDocs'
-class has)."""
+"""Issue 41: the serve code (adapter/serve.py, adapter/devserver.py) uses MkDocs' live-reload
+server through its public methods only (it used eight private attributes): a private one it
+starts using must be listed in devserver.MKDOCS_PRIVATE with why, at most two, and this test
+finds each: on the server it is handed (`server._x`, `getattr(server, "_x")`), or on its own
+subclass (`self._x` for a name MkDocs' class has)."""
 
 from __future__ import annotations
 
 import ast
 import inspect
 
+import pytest
 from mkdocs.livereload import LiveReloadServer
 
 from course import REPO
@@ -63,12 +63,31 @@ def test_the_scan_sees_a_private_use(tmp_path):
 
 
 def test_mkdocs_still_has_them(tmp_path):
+    missing = [name for name in devserver.MKDOCS_PRIVATE if not hasattr(LiveReloadServer, name)]
+    assert missing == [], f"MkDocs' LiveReloadServer no longer has {missing}: adapter/devserver.py must change"
+
+
+def test_what_mkdocs_watched_is_read_through_public_apis(tmp_path):
+    """devserver.watched_by: the paths MkDocs' server watches, from its observer's public
+    `emitters` (watchdog), with whether it watches below them; a changed MkDocs fails here."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
     try:
-        missing = [name for name in devserver.MKDOCS_PRIVATE if not hasattr(server, name)]
-        assert missing == [], f"MkDocs' LiveReloadServer no longer has {missing}: adapter/devserver.py must change"
-        server.watch(str(tmp_path))
-        assert server._watched_paths == {str(tmp_path): 1}
+        server.watch(str(tmp_path / "docs"))
+        server.watch(str(tmp_path / "mkdocs.yml"), recursive=False)
+        assert devserver.watched_by(server) == {str(tmp_path / "docs"): True, str(tmp_path / "mkdocs.yml"): False}
+        new = devserver.CourseServer.replacing(server, [])
+        try:
+            assert {p: n for p, (n, _) in new.watches.items()} == {
+                str(tmp_path / "docs"): 1,
+                str(tmp_path / "mkdocs.yml"): 1,
+            }
+            new.unwatch(str(tmp_path / "mkdocs.yml"))
+            with pytest.raises(KeyError):  # as MkDocs': serve.rewatch relies on it
+                new.unwatch(str(tmp_path / "mkdocs.yml"))
+        finally:
+            new.server_close()
     finally:
         server.server_close()
 

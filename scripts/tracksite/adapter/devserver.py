@@ -76,14 +76,10 @@ RELOAD_JS = b"""(function () {
 })();
 """
 
-#: The private attribute of MkDocs' live-reload server this package still reads, with why.
-#: tests/test_serve_private.py fails when MkDocs renames or retypes it, and when adapter/ starts
-#: using another.
-MKDOCS_PRIVATE = {
-    # the folders MkDocs watched before `on_serve` (the docs, mkdocs.yml, the theme under
-    # --watch-theme): MkDocs tells plugins no other way, and the server made here watches them too
-    "_watched_paths": "a dict: folder -> how many times it is watched",
-}
+#: The private attributes of MkDocs' live-reload server this package uses, each with why: none.
+#: What MkDocs watched before `on_serve` is read from its observer's public `emitters` (watchdog's
+#: API). tests/test_serve_private.py fails when adapter/ starts using one without listing it here.
+MKDOCS_PRIVATE: dict[str, str] = {}
 
 
 def timestamp() -> int:
@@ -132,7 +128,7 @@ class CourseServer(LiveReloadServer):
         """This server in place of the one MkDocs made (not yet bound to its port), watching
         what it watched; `more` are folders to watch that the observer is tried on first."""
         host, port = server.server_address[:2]
-        watched = dict(getattr(server, "_watched_paths", {}))
+        watched = watched_by(server)
         server.server_close()
         new = cls(
             builder=server.builder,
@@ -145,9 +141,8 @@ class CourseServer(LiveReloadServer):
         )
         new.build_delay = server.build_delay
         new.error_handler = server.error_handler
-        for path, count in watched.items():
-            for _ in range(count):
-                new.watch(path)
+        for path, recursive in watched.items():
+            new.watch(path, recursive=recursive)
         return new
 
     def __init__(self, *, trial: Sequence[str] = (), **kwargs: Any) -> None:
@@ -310,6 +305,14 @@ class CourseServer(LiveReloadServer):
         end = content.rfind(b"</body>")
         end = len(content) if end == -1 else end
         return content[:end] + tag + content[end:]
+
+
+def watched_by(server: LiveReloadServer) -> dict[str, bool]:
+    """The paths MkDocs' server watches (its docs, mkdocs.yml, the theme under --watch-theme, what
+    plugins asked for), each with whether below it too: from its observer, through watchdog's
+    public API (MkDocs tells plugins no other way). A path watched twice is watched once here."""
+    watches = [e.watch for e in server.observer.emitters]  # a file's watch is its folder's (watchdog 5+)
+    return {str(getattr(w, "raw_path", w.path)): w.is_recursive for w in watches}
 
 
 @functools.lru_cache  # one line per browser tab, as MkDocs
