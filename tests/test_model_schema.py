@@ -14,6 +14,7 @@ from course import REPO, lesson_md, load, make_course, write
 from tracksite.core.model import course as model
 from tracksite.core.model import generate, shapes
 from tracksite.core.model.glossary import Term
+from tracksite.core.remote.files import RemoteFile
 from tracksite.core.schema import choices
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.language import Choice, Field, ListOf, Mapping, Text
@@ -24,6 +25,7 @@ DERIVED = {
     model.Track: {"slug", "path"},
     model.Prerequisite: {"line"},
     Term: {"track", "line", "path"},
+    RemoteFile: {"line", "path"},
 }
 # Schema fields that are a mapping of their own and stand in the model as its leaves.
 FLATTENED = {"time"}
@@ -79,6 +81,7 @@ def test_a_field_added_to_the_schema_is_a_typed_field_of_the_model(monkeypatch):
         (schema.PREREQUISITE, model.Prerequisite),
         (schema.IMPORTED, model.Imported),
         (schema.TERM, Term),
+        (schema.REMOTE_FILE, RemoteFile),
     ],
 )
 def test_every_field_of_the_schema_has_its_place_in_the_model(spec, cls):

@@ -26,6 +26,7 @@ from pathlib import Path
 from tracksite.core import widgetregistry as W
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.language import Bool, Choice, Field, ListOf, Mapping, Real, Spec, Text, Whole
+from tracksite.core.schema.remote import REMOTE_FILE
 
 #: In `needs` (the names shapes.py imports: enums of choices.py), the widget registry: a
 #: default names a widget.
@@ -61,6 +62,12 @@ SHAPES: tuple[Shape, ...] = (
         "TermFields",
         schema.TERM,
         "One term of glossary.yml (core/model/glossary.py's `Term` adds its track and file).",
+        located=True,
+    ),
+    Shape(
+        "RemoteFileFields",
+        REMOTE_FILE,
+        "One entry of remote-files.yml (core/remote/files.py's `RemoteFile` adds its file).",
         located=True,
     ),
 )

@@ -124,3 +124,20 @@ class TermFields:
     introduced: str | None = None
     #: The line it was written on.
     line: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoteFileFields:
+    """One entry of remote-files.yml (core/remote/files.py's `RemoteFile` adds its file)."""
+
+    #: The file's address, exactly as the pages, drawings and style sheets name it.
+    url: str
+    #: The file's licence, as an SPDX id (or `public-domain`).
+    licence: str
+    #: Who made it, as its licence asks to be credited; shown to learners under every page that uses it. Required
+    #: unless the licence is CC0-1.0, Unlicense or public-domain.
+    credit: str | None = None
+    #: The page the file comes from (its author and licence), linked from the credit.
+    source: str | None = None
+    #: The line it was written on.
+    line: int | None = None
