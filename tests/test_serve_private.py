@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import ast
 import inspect
+import time
 
 import pytest
+from bs4 import BeautifulSoup
 from mkdocs.livereload import LiveReloadServer
 
 from course import REPO
@@ -98,3 +100,30 @@ def test_the_public_methods_overridden_keep_mkdocs_signatures():
         ours = inspect.signature(getattr(devserver.CourseServer, name))
         theirs = inspect.signature(getattr(LiveReloadServer, name))
         assert list(ours.parameters) == list(theirs.parameters), name
+
+
+def test_a_site_below_a_folder_reloads(tmp_path):
+    """With `site_url` below a folder (`/course/`), the page's reload script polls
+    `/course/livereload/...`; MkDocs' server answered only `/livereload/...`, so the poll met a
+    404 every three seconds and the page never reloaded. The server answers both."""
+    (tmp_path / "index.html").write_text("<html><body><p>hi</p></body></html>", encoding="utf-8")
+    server = devserver.CourseServer(
+        builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path), mount_path="/course/"
+    )
+    try:
+        server.watch(str(tmp_path))
+        status: list[str] = []
+        page = b"".join(server.serve_request({"PATH_INFO": "/course/"}, lambda s, h: status.append(s)))
+        script = BeautifulSoup(page, "html.parser").find("script")
+        assert script is not None and script["src"] == "/course/" + devserver.RELOAD_PATH
+        assert script["data-base"] == "/course/"
+        seen = int(script["data-epoch"])
+        time.sleep(0.01)
+        server.epochs.begin()  # a save: the site being built is newer than the page's
+        server.reload_now()
+        for path in ("/course/livereload/", "/livereload/"):
+            answer = b"".join(server.serve_request({"PATH_INFO": f"{path}{seen}/1"}, lambda s, h: status.append(s)))
+            assert int(answer) > seen, path
+        assert status == ["200 OK"] * 3
+    finally:
+        server.server_close()
