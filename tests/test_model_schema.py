@@ -155,3 +155,14 @@ def test_an_imported_track_holds_the_schemas_imported_fields(tmp_path):
         source="https://example.org/lesson", broken_links=choices.BrokenLinks.WARNING
     )
     assert load(root).curriculum.track("beta").imported is None  # type: ignore[union-attr]
+
+
+def test_the_generator_runs_without_the_file_it_writes():
+    """generate.py imports nothing that imports shapes.py: a stale or broken shapes.py (a class
+    the model's users import gone missing) must not stop `tracksite docs --write` from fixing it."""
+    import subprocess
+    import sys
+
+    code = "import sys, tracksite.core.model.generate; print('tracksite.core.model.shapes' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "False"
