@@ -124,26 +124,29 @@ def test_anchor_ids_like_toc():
 # -- model ----------------------------------------------------------------------------------
 def _lesson(track, slug, deep=()):
     return Lesson(
-        track,
-        slug,
-        slug.upper(),
-        "s",
-        ("o",),
-        (),
-        5,
-        3,
-        "standard",
-        "none",
-        tuple(deep),
-        None,
-        "published",
-        LessonSources(Path("."), Path("l.md"), None, None),
+        track=track,
+        slug=slug,
+        title=slug.upper(),
+        summary="s",
+        objectives=("o",),
+        prerequisites=(),
+        read=5,
+        practice=3,
+        difficulty="standard",
+        math="none",
+        deep_dives=tuple(deep),
+        credits=None,
+        status="published",
+        sources=LessonSources(Path("."), Path("l.md"), None, None),
     )
 
 
 def test_positions_neighbours_backlinks():
-    t = Track("t", 1, "T", "s", (Phase("P1", ("a", "b")), Phase("P2", ("c",))), Path("t.yml"))
-    u = Track("u", 2, "U", "s", (Phase("Q", ("z",)),), Path("u.yml"))
+    phases = (Phase(title="P1", lessons=("a", "b")), Phase(title="P2", lessons=("c",)))
+    t = Track(slug="t", number=1, title="T", summary="s", phases=phases, path=Path("t.yml"))
+    u = Track(
+        slug="u", number=2, title="U", summary="s", phases=(Phase(title="Q", lessons=("z",)),), path=Path("u.yml")
+    )
     lessons = {l.key: l for l in (_lesson("t", "a"), _lesson("t", "b", ["u/z"]), _lesson("t", "c"), _lesson("u", "z"))}
     c = Curriculum([u, t], lessons)
     assert [tr.slug for tr in c.tracks] == ["t", "u"]

@@ -1,7 +1,7 @@
-"""The model is held to the schema (issue 30): every field an instructor may write has a place
-in the model's dataclasses, a choice arrives as its enum, and a default stated in the schema is
-the one the loaded model shows. A field added to core/schema/specs.py without a place in
-core/model/course.py fails here, before a loader could forget it."""
+"""The model is the schema's (issues 30 and 41): the dataclasses of what an instructor writes
+(core/model/shapes.py) are generated from core/schema/specs.py by core/model/generate.py, and a
+stale file fails here; every field of the schema has its place, typed, a choice arrives as its
+enum, and a default stated in the schema is the one the loaded model shows."""
 
 from __future__ import annotations
 
@@ -10,16 +10,22 @@ import typing
 
 import pytest
 
-from course import lesson_md, load, make_course, write
+from course import REPO, lesson_md, load, make_course, write
 from tracksite.core.model import course as model
+from tracksite.core.model import generate, shapes
+from tracksite.core.model.glossary import Term
+from tracksite.core.remote.files import RemoteFile
 from tracksite.core.schema import choices
 from tracksite.core.schema import specs as schema
-from tracksite.core.schema.language import Choice, Mapping
+from tracksite.core.schema.language import Choice, Field, ListOf, Mapping, Text
 
-# Fields of a dataclass that no instructor writes: derived from folders, files and other pages.
+# Fields of a model class that no instructor writes: derived from folders, files and other pages.
 DERIVED = {
     model.Lesson: {"track", "slug", "sources", "overview_title", "cheatsheet_title"},
     model.Track: {"slug", "path"},
+    model.Prerequisite: {"line"},
+    Term: {"track", "line", "path"},
+    RemoteFile: {"line", "path"},
 }
 # Schema fields that are a mapping of their own and stand in the model as its leaves.
 FLATTENED = {"time"}
@@ -37,21 +43,75 @@ def leaves(spec: Mapping) -> dict[str, schema.Field]:
     return out
 
 
-@pytest.mark.parametrize("spec,cls", [(schema.LESSON, model.Lesson), (schema.TRACK, model.Track)])
+def test_the_generated_model_is_fresh():
+    """core/model/shapes.py is what `tracksite docs --write` writes from today's schema: an edit of
+    the schema without the run, or an edit of the generated file by hand, fails here."""
+    assert generate.TARGET == REPO / "scripts" / "tracksite" / "core" / "model" / "shapes.py"
+    assert generate.TARGET.read_text(encoding="utf-8") == generate.source(), "run `tracksite docs --write`"
+
+
+def test_a_field_added_to_the_schema_is_a_typed_field_of_the_model(monkeypatch):
+    """The generator reads the schema: a new field appears in the source with its type and
+    default, and a spec it has no model type for is refused (not silently dropped)."""
+    added = Field("level", Choice(kind=choices.Difficulty), default=choices.Difficulty.INTRO)
+    wider = dataclasses.replace(
+        schema.LESSON, fields=(*schema.LESSON.fields, added, Field("tags", ListOf(item=Text())))
+    )
+    shapes_ = tuple(dataclasses.replace(s, spec=wider) if s.spec is schema.LESSON else s for s in generate.SHAPES)
+    monkeypatch.setattr(generate, "SHAPES", shapes_)
+    text = generate.source()
+    assert "    level: Difficulty = Difficulty.INTRO\n" in text and "    tags: tuple[str, ...] = ()\n" in text
+    namespace: dict = {}
+    exec(compile(text, "shapes.py", "exec"), namespace)  # the generated source is valid Python
+    fields = {f.name: f for f in dataclasses.fields(namespace["LessonFields"])}
+    assert fields["level"].default is choices.Difficulty.INTRO and fields["tags"].default == ()
+    assert fields["title"].default is dataclasses.MISSING  # required: a loader that forgets it fails
+    odd = Field("odd", Mapping(name="unmodelled", fields=(Field("x", Text()),)))
+    monkeypatch.setattr(generate, "SHAPES", (generate.Shape("X", Mapping(fields=(odd,)), "x"),))
+    with pytest.raises(TypeError, match="unmodelled"):
+        generate.source()
+
+
+@pytest.mark.parametrize(
+    "spec,cls",
+    [
+        (schema.LESSON, model.Lesson),
+        (schema.TRACK, model.Track),
+        (schema.PHASE, model.Phase),
+        (schema.PREREQUISITE, model.Prerequisite),
+        (schema.IMPORTED, model.Imported),
+        (schema.TERM, Term),
+        (schema.REMOTE_FILE, RemoteFile),
+    ],
+)
 def test_every_field_of_the_schema_has_its_place_in_the_model(spec, cls):
     fields = {f.name: f for f in dataclasses.fields(cls)}
     hints = typing.get_type_hints(cls)
     written = leaves(spec)
-    assert set(written) == set(fields) - DERIVED[cls], "the schema and the model name different fields"
+    assert set(written) == set(fields) - DERIVED.get(cls, set()), "the schema and the model name different fields"
     for name, f in written.items():
-        if isinstance(f.spec, Choice):
-            assert f.spec.kind is not None, f"{name}: a choice the model keeps is an enum of core/schema/choices.py"
+        if isinstance(f.spec, Choice) and f.spec.kind is not None:
             assert hints[name] is f.spec.kind, f"{name}: the model's type is {hints[name]}, not {f.spec.kind}"
             assert f.spec.values == tuple(m.value for m in f.spec.kind)
         default, stated = fields[name].default, f.default
         stated = tuple(stated) if isinstance(stated, list) else stated  # the model's lists are tuples
-        if stated is not None and default is not dataclasses.MISSING:
+        if stated is not None:
             assert default == stated, f"{name}: the model's default {default!r} is not the schema's"
+
+
+def test_no_hand_copy_of_a_generated_shape():
+    """The model's classes of written shapes extend the generated ones; none restates a field."""
+    for cls, base in (
+        (model.Lesson, shapes.LessonFields),
+        (model.Track, shapes.TrackFields),
+        (Term, shapes.TermFields),
+    ):
+        assert issubclass(cls, base)
+        own = set(cls.__annotations__)
+        assert own == DERIVED[cls] - {f.name for f in dataclasses.fields(base)}, cls
+    assert (
+        model.Phase is shapes.Phase and model.Imported is shapes.Imported and model.Prerequisite is shapes.Prerequisite
+    )
 
 
 def test_the_choices_are_the_values_the_validator_takes():
@@ -91,5 +151,18 @@ def test_an_imported_track_holds_the_schemas_imported_fields(tmp_path):
     track_yml.write_text(track_yml.read_text() + "imported:\n  source: https://example.org/lesson\n")
     track = load(root).curriculum.track("alpha")
     assert track is not None
-    assert track.imported == model.Imported("https://example.org/lesson", choices.BrokenLinks.WARNING)
+    assert track.imported == model.Imported(
+        source="https://example.org/lesson", broken_links=choices.BrokenLinks.WARNING
+    )
     assert load(root).curriculum.track("beta").imported is None  # type: ignore[union-attr]
+
+
+def test_the_generator_runs_without_the_file_it_writes():
+    """generate.py imports nothing that imports shapes.py: a stale or broken shapes.py (a class
+    the model's users import gone missing) must not stop `tracksite docs --write` from fixing it."""
+    import subprocess
+    import sys
+
+    code = "import sys, tracksite.core.model.generate; print('tracksite.core.model.shapes' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "False"

@@ -304,7 +304,7 @@ def test_only_https_addresses_can_be_listed(course):
 )
 def test_file_names_from_addresses_stay_in_their_folder(url, name):
     assert remotefiles.safe_name(url) == name
-    item = remotefiles.RemoteFile(url, "CC0-1.0", None, None, Path("remote-files.yml"), 1)
+    item = remotefiles.RemoteFile(url=url, licence="CC0-1.0", path=Path("remote-files.yml"), line=1)
     parts = item.site_path.split("/")
     assert parts[0] == "_remote" and len(parts) == 3 and parts[2] == name and ".." not in parts
 
@@ -347,13 +347,17 @@ def test_a_listed_file_of_a_type_the_site_does_not_publish_fails_check(course, n
 
 @pytest.mark.parametrize("name", ["schema.xsd", "drawing.svgz", "page.htm", "file"])
 def test_a_downloaded_document_is_never_copied(name):
-    item = remotefiles.RemoteFile(f"https://h.example/{name}", "CC0-1.0", None, None, Path("remote-files.yml"), 2)
+    item = remotefiles.RemoteFile(
+        url=f"https://h.example/{name}", licence="CC0-1.0", path=Path("remote-files.yml"), line=2
+    )
     data, why = remotefiles.vet(item, XHTML_SCRIPT, frozenset())
     assert data is None and why and "not published" in why
 
 
 def test_a_picture_that_is_really_a_document_is_never_copied():
-    item = remotefiles.RemoteFile("https://h.example/photo.png", "CC0-1.0", None, None, Path("remote-files.yml"), 2)
+    item = remotefiles.RemoteFile(
+        url="https://h.example/photo.png", licence="CC0-1.0", path=Path("remote-files.yml"), line=2
+    )
     assert remotefiles.vet(item, XHTML_SCRIPT, frozenset())[0] is None
     assert remotefiles.vet(item, PNG, frozenset()) == (PNG, None)
 

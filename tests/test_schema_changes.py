@@ -128,6 +128,8 @@ def test_a_changed_default_is_one_edit(copy):
     assert "| `difficulty` | no | `intro`, `standard`, `advanced` | `intro` |" in (
         copy / "docs/authoring.md"
     ).read_text(encoding="utf-8")
+    shapes = (copy / "scripts/tracksite/core/model/shapes.py").read_text(encoding="utf-8")
+    assert "    difficulty: Difficulty = Difficulty.INTRO\n" in shapes  # the model's dataclass too
     starter = run(
         copy, "tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing", "--title", "Mixing experts"
     )

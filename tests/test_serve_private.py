@@ -1,62 +1,129 @@
-"""Issue 41: adapter/serve.py reaches into MkDocs' live-reload server only where MkDocs has no
-public way, lists each private attribute it uses (serve.MKDOCS_PRIVATE, with why), and this
-test fails loudly when MkDocs renames or retypes one, or when serve.py starts using another."""
+"""Issue 41: the serve code (adapter/serve.py, adapter/devserver.py) uses MkDocs' live-reload
+server through its public methods only (it used eight private attributes): a private one it
+starts using must be listed in devserver.MKDOCS_PRIVATE with why, at most two, and this test
+finds each: on the server it is handed (`server._x`, `getattr(server, "_x")`), or on its own
+subclass (`self._x` for a name MkDocs' class has)."""
 
 from __future__ import annotations
 
 import ast
 import inspect
-import threading
+import time
 
+import pytest
+from bs4 import BeautifulSoup
 from mkdocs.livereload import LiveReloadServer
 
 from course import REPO
-from tracksite.adapter import serve
+from tracksite.adapter import devserver
 
-SERVE = REPO / "scripts" / "tracksite" / "adapter" / "serve.py"
+ADAPTER = REPO / "scripts" / "tracksite" / "adapter"
+SERVERS = ("server", "self.server", "new")
 
 
-def private_uses() -> set[str]:
-    """Every `_name` attribute serve.py reads or sets on the server (`server._x`, `self.server._x`,
-    `getattr(server, "_x", ...)`)."""
+def mkdocs_names(tmp_path) -> set[str]:
+    """Every `_name` MkDocs' server has: its class's and an instance's."""
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        names = set(dir(LiveReloadServer)) | set(vars(server))
+    finally:
+        server.server_close()
+    return {n for n in names if n.startswith("_") and not n.startswith("__")}
+
+
+def private_uses(source: str, mkdocs: set[str]) -> set[str]:
+    """The `_name` attributes the code reads or sets on MkDocs' server or on its subclass."""
     found = set()
-    for node in ast.walk(ast.parse(SERVE.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
             base = ast.unparse(node.value)
-            if base in ("server", "self.server"):
+            if base in SERVERS or (base in ("self", "cls", "super()") and node.attr in mkdocs):
                 found.add(node.attr)
         if isinstance(node, ast.Call) and ast.unparse(node.func) in ("getattr", "setattr", "hasattr"):
             target, name = node.args[0], node.args[1] if len(node.args) > 1 else None
-            if ast.unparse(target) in ("server", "self.server") and isinstance(name, ast.Constant):
+            if ast.unparse(target) in (*SERVERS, "self") and isinstance(name, ast.Constant):
                 if str(name.value).startswith("_"):
                     found.add(str(name.value))
     return found
 
 
-def test_serve_uses_only_the_listed_private_attributes():
-    assert private_uses() == set(serve.MKDOCS_PRIVATE)
-    assert all(why.strip() for why in serve.MKDOCS_PRIVATE.values())
+def test_serve_uses_at_most_two_listed_private_attributes(tmp_path):
+    mkdocs = mkdocs_names(tmp_path)
+    used = set()
+    for module in ("serve.py", "devserver.py", "plugin.py"):
+        used |= private_uses((ADAPTER / module).read_text(encoding="utf-8"), mkdocs)
+    assert used == set(devserver.MKDOCS_PRIVATE)
+    assert len(used) <= 2
+    assert all(why.strip() for why in devserver.MKDOCS_PRIVATE.values())
+
+
+def test_the_scan_sees_a_private_use(tmp_path):
+    """The scan above is not blind: each form of reaching in is found."""
+    mkdocs = mkdocs_names(tmp_path)
+    code = "server._epoch_cond\nself._visible_epoch = 1\ngetattr(self.server, '_want_rebuild')\nself._ours\n"
+    assert private_uses(code, mkdocs) == {"_epoch_cond", "_visible_epoch", "_want_rebuild"}
 
 
 def test_mkdocs_still_has_them(tmp_path):
+    missing = [name for name in devserver.MKDOCS_PRIVATE if not hasattr(LiveReloadServer, name)]
+    assert missing == [], f"MkDocs' LiveReloadServer no longer has {missing}: adapter/devserver.py must change"
+
+
+def test_what_mkdocs_watched_is_read_through_public_apis(tmp_path):
+    """devserver.watched_by: the paths MkDocs' server watches, from its observer's public
+    `emitters` (watchdog), with whether it watches below them; a changed MkDocs fails here."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
     server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
     try:
-        missing = [name for name in serve.MKDOCS_PRIVATE if not hasattr(server, name)]
-        assert missing == [], f"MkDocs' LiveReloadServer no longer has {missing}: adapter/serve.py must change"
-        assert list(inspect.signature(server._inject_js_into_html).parameters) == ["content", "epoch"]
-        assert isinstance(server._inject_js_into_html(b"<body></body>", 1), bytes)
-        for name in ("_epoch_cond", "_rebuild_cond"):
-            assert isinstance(getattr(server, name), type(threading.Condition())), name
-        assert isinstance(server._visible_epoch, int) and isinstance(server._wanted_epoch, int)
-        assert server._want_rebuild is False
-        server.watch(str(tmp_path))
-        assert server._watched_paths == {str(tmp_path): 1} and set(server._watch_refs) == {str(tmp_path)}
-        server.unwatch(str(tmp_path))
+        server.watch(str(tmp_path / "docs"))
+        server.watch(str(tmp_path / "mkdocs.yml"), recursive=False)
+        assert devserver.watched_by(server) == {str(tmp_path / "docs"): True, str(tmp_path / "mkdocs.yml"): False}
+        new = devserver.CourseServer.replacing(server, [])
         try:
-            server.unwatch(str(tmp_path))
-        except KeyError:
-            pass  # serve.rewatch relies on this: unwatching a folder not watched raises KeyError
-        else:
-            raise AssertionError("MkDocs' unwatch of an unwatched folder no longer raises KeyError")
+            assert {p: n for p, (n, _) in new.watches.items()} == {
+                str(tmp_path / "docs"): 1,
+                str(tmp_path / "mkdocs.yml"): 1,
+            }
+            new.unwatch(str(tmp_path / "mkdocs.yml"))
+            with pytest.raises(KeyError):  # as MkDocs': serve.rewatch relies on it
+                new.unwatch(str(tmp_path / "mkdocs.yml"))
+        finally:
+            new.server_close()
+    finally:
+        server.server_close()
+
+
+def test_the_public_methods_overridden_keep_mkdocs_signatures():
+    """CourseServer overrides MkDocs' public methods only; MkDocs calls them by these names."""
+    for name in ("watch", "unwatch", "serve", "shutdown", "serve_request"):
+        ours = inspect.signature(getattr(devserver.CourseServer, name))
+        theirs = inspect.signature(getattr(LiveReloadServer, name))
+        assert list(ours.parameters) == list(theirs.parameters), name
+
+
+def test_a_site_below_a_folder_reloads(tmp_path):
+    """With `site_url` below a folder (`/course/`), the page's reload script polls
+    `/course/livereload/...`; MkDocs' server answered only `/livereload/...`, so the poll met a
+    404 every three seconds and the page never reloaded. The server answers both."""
+    (tmp_path / "index.html").write_text("<html><body><p>hi</p></body></html>", encoding="utf-8")
+    server = devserver.CourseServer(
+        builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path), mount_path="/course/"
+    )
+    try:
+        server.watch(str(tmp_path))
+        status: list[str] = []
+        page = b"".join(server.serve_request({"PATH_INFO": "/course/"}, lambda s, h: status.append(s)))
+        script = BeautifulSoup(page, "html.parser").find("script")
+        assert script is not None and script["src"] == "/course/" + devserver.RELOAD_PATH
+        assert script["data-base"] == "/course/"
+        seen = int(script["data-epoch"])
+        time.sleep(0.01)
+        server.epochs.begin()  # a save: the site being built is newer than the page's
+        server.reload_now()
+        for path in ("/course/livereload/", "/livereload/"):
+            answer = b"".join(server.serve_request({"PATH_INFO": f"{path}{seen}/1"}, lambda s, h: status.append(s)))
+            assert int(answer) > seen, path
+        assert status == ["200 OK"] * 3
     finally:
         server.server_close()

@@ -183,7 +183,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         pending = serving_tools.take_mkdocs_problems(self)
         if pending:  # the first build, made before this event, met problems only MkDocs reports
             session.show_problems(pending)
-        return server
+        return session.server  # MkDocs serves with the server returned here
 
     def _register_markdown(self, config: MkDocsConfig) -> None:
         # The guard stops engines that do not run this plugin (tracksite/guard.py); here it is not needed.

@@ -1,7 +1,8 @@
 """`mkdocs serve` as an instructor needs it: reloads under our CSP, problems on every URL, no hang.
 
-MkDocs' dev server is kept; three things are adjusted on the server instance the `on_serve`
-event hands us, and nothing of this runs during `mkdocs build`:
+MkDocs' dev server is kept, as a subclass that owns its reloading and watching state
+(adapter/devserver.py) returned from the `on_serve` event in place of the instance MkDocs made;
+nothing of this runs during `mkdocs build`:
 
 - **Live reload under the CSP.** MkDocs injects an inline `<script>` that our strict policy
   blocks. Instead the page gets `<script src="…/__tracksite__/livereload.js" data-epoch=…>`, a
@@ -37,70 +38,12 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-import watchdog.events as ev
 from mkdocs.commands.build import build
 from mkdocs.structure.files import File
 from mkdocs.utils import CountHandler
 
 from tracksite.adapter import console
-
-try:  # inotify is Linux's: elsewhere MkDocs' own observer stays (_quicker_watcher)
-    from watchdog.observers.inotify import InotifyObserver
-except ImportError:
-    InotifyObserver = None  # type: ignore[misc,assignment]  # a platform without inotify: checked before use
-
-RELOAD_PATH = "__tracksite__/livereload.js"
-
-#: The private attributes of MkDocs' live-reload server this module uses, each where MkDocs has
-#: no public way, with why. tests/test_serve_private.py fails loudly when MkDocs renames one or
-#: changes its type, and when this module uses one not listed here.
-MKDOCS_PRIVATE = {
-    # the inline reload script, which the site's CSP blocks, replaced by a same-origin one
-    "_inject_js_into_html": "a method (content: bytes, epoch: int) -> bytes",
-    # the browsers reload as soon as the saved page is written, before the rest of the build
-    "_epoch_cond": "a threading.Condition held to read or set the two epochs",
-    "_visible_epoch": "an int: the site the browsers may see",
-    "_wanted_epoch": "an int: the site being built",
-    # a watched folder that vanished and came back (or the edit journal that went) asks for a build
-    "_rebuild_cond": "a threading.Condition held to set _want_rebuild",
-    "_want_rebuild": "a bool the build loop waits on",
-    # the folders MkDocs watched before `on_serve`, moved to the inotify observer
-    "_watched_paths": "a dict: folder -> how many times it is watched",
-    "_watch_refs": "a dict: folder -> its watchdog watch",
-}
-
-# MkDocs' own polling logic (livereload.py), reading its two numbers from the script tag.
-RELOAD_JS = b"""(function () {
-  "use strict";
-  var me = document.currentScript;
-  var epoch = Number(me.dataset.epoch), requestId = me.dataset.request, base = me.dataset.base;
-  var req, timeout;
-  function poll() {
-    req = new XMLHttpRequest();
-    req.onloadend = function () {
-      if (parseFloat(this.responseText) > epoch) {
-        location.reload();
-      } else {
-        timeout = setTimeout(poll, this.status === 200 ? 0 : 3000);
-      }
-    };
-    req.open("GET", base + "livereload/" + epoch + "/" + requestId);
-    req.send();
-  }
-  function stop() {
-    if (req) { req.abort(); }
-    if (timeout) { clearTimeout(timeout); }
-    req = timeout = undefined;
-  }
-  window.addEventListener("load", function () {
-    if (document.visibilityState === "visible") { poll(); }
-  });
-  window.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") { poll(); } else { stop(); }
-  });
-  window.addEventListener("beforeunload", stop);
-})();
-"""
+from tracksite.adapter.devserver import CourseServer
 
 
 class MkDocsWarnings(logging.Handler):
@@ -149,23 +92,22 @@ class ServeSession:
     """What the plugin adds to one `mkdocs serve` run; the plugin keeps the course state."""
 
     def __init__(self, server: Any, plugin: Any, watched: list[str], markers: tuple[str, ...] = ()) -> None:
-        self.server = server
         self.plugin = plugin
-        self.mount = getattr(server, "mount_path", "/") or "/"
         self.watched = {os.path.abspath(p): os.path.isdir(p) for p in watched}
         # folders that are not watched inside but whose going away means "build again": the journal
         # of `tracksite new/move/rename`, whose removal is the last step of a change; a build that
         # started while it was there showed the course as half-changed, and no watched file
         # changes after it (the states are those the last build started with)
         self.markers = {os.path.abspath(p): False for p in markers}
-        self.build = self._dirty_builder(server.builder)
-        self.app = server.get_app()
-        _quicker_watcher(server, [p for p, exists in self.watched.items() if exists])
-        server.build_delay = min(getattr(server, "build_delay", SAVE_QUIET), SAVE_QUIET)
+        #: the server `on_serve` returns in place of MkDocs' (adapter/devserver.py)
+        self.server = CourseServer.replacing(server, [p for p, exists in self.watched.items() if exists])
+        self.mount = self.server.mount_path
+        self.build = self._dirty_builder(self.server.builder)
+        self.app = self.server.serve_request
+        self.server.build_delay = min(self.server.build_delay, SAVE_QUIET)
         logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
-        server.builder = self.safe_build
-        server.set_app(self.serve_request)
-        server._inject_js_into_html = self.inject_reload  # MkDocs' inline script, replaced
+        self.server.builder = self.safe_build
+        self.server.set_app(self.serve_request)
         self.fallback: list[str] | None = None  # problems shown without the theme (it failed too)
         self.stopping = threading.Event()
         self.settling: threading.Timer | None = None  # settle_memory, once the edits pause
@@ -192,40 +134,14 @@ class ServeSession:
         return run
 
     def reload_now(self) -> None:
-        """Tell the browsers the site has changed, before the build is over: the pages they show
-        are written (the server holds requests until then, and answers the poll at once)."""
-        cond = getattr(self.server, "_epoch_cond", None)
-        if cond is None:
-            return
-        with cond:
-            if self.server._visible_epoch != self.server._wanted_epoch:
-                self.server._visible_epoch = self.server._wanted_epoch
-                cond.notify_all()
+        """Tell the browsers the site has changed, before the build is over (rebuild.EditLoop)."""
+        self.server.reload_now()
 
     # -- live reload -----------------------------------------------------------------------
-    def inject_reload(self, content: bytes, epoch: int) -> bytes:
-        tag = (
-            f'<script src="{self.mount}{RELOAD_PATH}" data-epoch="{int(epoch)}" '
-            f'data-request="{_request_id()}" data-base="{self.mount}"></script>'
-        ).encode()
-        end = content.rfind(b"</body>")
-        end = len(content) if end == -1 else end
-        return content[:end] + tag + content[end:]
-
     def serve_request(self, environ: dict, start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "")
-        if path == self.mount + RELOAD_PATH:
-            start_response(
-                "200 OK",
-                [
-                    ("Content-Type", "application/javascript"),
-                    ("Content-Length", str(len(RELOAD_JS))),
-                    ("Cache-Control", "no-store"),
-                ],
-            )
-            return [RELOAD_JS]
         if self.fallback is not None and _is_page(path, self.mount):
-            page = self.inject_reload(_plain_problems_page(self.fallback), getattr(self.server, "_visible_epoch", 0))
+            page = self.server.inject_reload(_plain_problems_page(self.fallback), self.server.epochs.visible)
             start_response(
                 "200 OK",
                 [
@@ -298,88 +214,12 @@ class ServeSession:
             logging.getLogger("tracksite.serve").warning("could not watch %s again", path)
 
     def request_rebuild(self) -> None:
-        cond = getattr(self.server, "_rebuild_cond", None)
-        if cond is None:
-            return
-        with cond:
-            self.server._want_rebuild = True
-            cond.notify_all()
+        self.server.request_build()
 
 
 def _no_dirty_warning(record: logging.LogRecord) -> bool:
     """MkDocs warns on every dirty build; under serve the edit loop makes them exact (rebuild.py)."""
     return "'dirty' build is being performed" not in record.getMessage()
-
-
-def _quicker_watcher(server: Any, more: list[str]) -> None:
-    """Watch through inotify (a save is seen at once) instead of MkDocs' polling observer, which
-    scans every watched file every half second: on a large course that scan, and the wait for
-    it, were a good part of the time from save to page. Where inotify is missing or refuses
-    (too many watches: tried first on every folder to watch, `more` too), MkDocs' observer stays."""
-    if InotifyObserver is None:
-        return
-    if "event_filter" not in inspect.signature(InotifyObserver.schedule).parameters:
-        return  # watchdog before 4.0: reads could not be told apart from writes
-    paths = dict(getattr(server, "_watched_paths", {}))
-    refs = getattr(server, "_watch_refs", None)
-    if refs is None or server.observer.is_alive():
-        return
-    try:
-        trial = _WritesObserver()
-        for path in {*paths, *more}:
-            trial.schedule(watchdog_handler(), path, recursive=True)
-        trial.start()
-        trial.stop()
-        trial.join(5)
-    except (OSError, RuntimeError):
-        return
-    old = server.observer
-    server.observer = _WritesObserver(timeout=getattr(server, "shutdown_delay", 0.25))
-    server._watched_paths, server._watch_refs = {}, {}
-    for path, count in paths.items():
-        for _ in range(count):
-            server.watch(path)
-    for ref in refs.values():
-        old.unschedule(ref)
-
-
-def _WritesObserver(**kwargs: Any) -> Any:
-    """An inotify observer that reports changes only: to inotify, opening and reading a file (as
-    every build does with every source) is an event too, and MkDocs rebuilds on any event."""
-    changes = [
-        ev.FileCreatedEvent,
-        ev.FileDeletedEvent,
-        ev.FileModifiedEvent,
-        ev.FileMovedEvent,
-        ev.FileClosedEvent,
-        ev.DirCreatedEvent,
-        ev.DirDeletedEvent,
-        ev.DirMovedEvent,
-    ]
-
-    class Writes(InotifyObserver):
-        def schedule(
-            self,
-            event_handler: Any,
-            path: Any,
-            *,
-            recursive: bool = False,
-            event_filter: Any = None,
-            follow_symlink: bool = False,
-        ) -> Any:
-            return super().schedule(
-                event_handler,
-                path,
-                recursive=recursive,
-                event_filter=event_filter or changes,
-                follow_symlink=follow_symlink,
-            )
-
-    return Writes(**kwargs)
-
-
-def watchdog_handler() -> Any:
-    return ev.FileSystemEventHandler()
 
 
 def _is_page(path: str, mount: str) -> bool:
@@ -392,7 +232,7 @@ def _is_page(path: str, mount: str) -> bool:
 
 def _plain_problems_page(problems: list[str]) -> bytes:
     """The problems as a page of its own, for when the theme cannot draw one (no inline script or
-    style: the reload script is added by `inject_reload`)."""
+    style: the reload script is added by the server's `inject_reload`)."""
     items = "".join(f"<li><code>{escape(p)}</code></li>" for p in problems)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

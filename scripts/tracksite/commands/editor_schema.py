@@ -5,6 +5,8 @@
   language's own `json_schema`, so an editor and `tracksite check` give the same verdict
   (tests/test_schema.py); `.vscode/settings.json` maps them to files.
 - the field tables of docs/authoring.md, between `<!-- tracksite:fields NAME -->` markers.
+- tracksite/core/model/shapes.py: the model's dataclasses of what an instructor writes
+  (core/model/generate.py), so the model and the validator describe one shape once.
 
 Both commands rewrite only what changed; `--check` reports stale files with exit 1 instead.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tracksite import theme as theme_files
+from tracksite.core.model import generate as model_source
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema import tables as fieldtables
 from tracksite.core.schema.language import json_schema
@@ -42,6 +45,7 @@ def render(s: dict[str, Any]) -> str:
 def generated_files(root: Path) -> dict[Path, str]:
     """Every generated file of the project and the text it should have."""
     out = {theme_files.SCHEMAS / name: render(s) for name, s in schemas().items()}  # shipped in the package
+    out[model_source.TARGET] = model_source.source()  # the package's own source
     guide = root / "docs" / "authoring.md"
     if guide.is_file():
         out[guide] = fieldtables.fill(guide.read_text(encoding="utf-8"))
@@ -93,9 +97,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_schema)
     p = sub.add_parser(
         "docs",
-        help="refresh the field tables of docs/authoring.md and the JSON Schemas",
+        help="refresh the field tables of docs/authoring.md, the JSON Schemas and the model's dataclasses",
         description="Write the field tables between the <!-- tracksite:fields NAME --> markers "
-        "of docs/authoring.md, and the package's editor schemas (tracksite/theme/schemas/*.json), from the schema. Without "
+        "of docs/authoring.md, the package's editor schemas (tracksite/theme/schemas/*.json) and the model's "
+        "dataclasses of what an instructor writes (tracksite/core/model/shapes.py), from the schema. Without "
         "--write, print the guide with fresh tables.",
     )
     p.add_argument("--write", action="store_true", help="rewrite the files that are out of date")

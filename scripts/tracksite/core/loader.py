@@ -243,7 +243,7 @@ class _Loader:
                     continue
                 seen[s] = line or 0
                 slugs.append(s)
-            phases.append(Phase(str(phase.get("title") or f"Phase {pi + 1}"), tuple(slugs)))
+            phases.append(Phase(title=str(phase.get("title") or f"Phase {pi + 1}"), lessons=tuple(slugs)))
         return phases, seen
 
     def load_lesson(self, track: Track, slug: str, folder: Path):

@@ -4,9 +4,12 @@ Plain frozen dataclasses and no engine imports, so that a later move away from M
 all of this. A lesson never stores its own number or neighbours: the curriculum derives them
 from the order of slugs in track.yml, which is the one source of truth.
 
-What an instructor writes is described once, in core/schema/specs.py: the loader reads each field with
-the schema's default (`schema.value`), a choice arrives as its enum of core/schema/choices.py, and a
-test (tests/test_model_schema.py) fails when a field of the schema has no place here.
+What an instructor writes is described once, in core/schema/specs.py: the dataclasses of it
+(core/model/shapes.py: a lesson's front-matter, track.yml, a phase, a prerequisite, `imported:`)
+are generated from there (core/model/generate.py, `tracksite docs --write`); the classes here add
+what no one writes (a lesson's track, slug and files, a track's slug and path) and what is
+computed from it. The loader reads each field with the schema's default (`schema.value`), a
+choice arrives as its enum of core/schema/choices.py.
 """
 
 from __future__ import annotations
@@ -15,15 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.core.schema.choices import BrokenLinks, Difficulty, MathLevel, PracticeRule, Status
-from tracksite.core.widgetregistry import FLASHCARDS, QUIZ
+from tracksite.core.model.shapes import Imported, LessonFields, Phase, Prerequisite, TrackFields
+from tracksite.core.schema.choices import Status
 
-
-@dataclass(frozen=True)
-class Prerequisite:
-    lesson: str | None = None  # "slug" or "track/slug", as written
-    text: str | None = None
-    line: int | None = None
+__all__ = ["Curriculum", "Imported", "Lesson", "LessonSources", "Phase", "Position", "Prerequisite", "Track"]
 
 
 @dataclass(frozen=True)
@@ -37,27 +35,15 @@ class LessonSources:
     assets: tuple[Path, ...] = ()
 
 
-@dataclass(frozen=True)
-class Lesson:
+@dataclass(frozen=True, kw_only=True)
+class Lesson(LessonFields):
+    """A lesson: its front-matter (LessonFields, from the schema), where it lives and its companions' titles."""
+
     track: str
     slug: str
-    title: str
-    summary: str
-    objectives: tuple[str, ...]
-    prerequisites: tuple[Prerequisite, ...]
-    read: int
-    practice: int | None
-    difficulty: Difficulty
-    math: MathLevel
-    deep_dives: tuple[str, ...]
-    credits: str | None
-    status: Status
     sources: LessonSources
     overview_title: str | None = None
     cheatsheet_title: str | None = None
-    questions: tuple[str, ...] = ()  # what the lesson answers, shown at its top
-    keypoints: tuple[str, ...] = ()  # what to remember, shown at its foot and on the Key points page
-    dated_facts: bool = False  # the course's place for facts that date (checks/teaching.py)
 
     @property
     def key(self) -> str:
@@ -72,32 +58,12 @@ class Lesson:
         return self.status == Status.DRAFT
 
 
-@dataclass(frozen=True)
-class Phase:
-    title: str
-    lessons: tuple[str, ...]
+@dataclass(frozen=True, kw_only=True)
+class Track(TrackFields):
+    """A track: its track.yml (TrackFields, from the schema) and where it lives."""
 
-
-@dataclass(frozen=True)
-class Imported:
-    """track.yml `imported:` of a track `tracksite import` wrote."""
-
-    source: str
-    broken_links: BrokenLinks = BrokenLinks.WARNING  # `error`: the lesson's own broken anchors fail check
-
-
-@dataclass(frozen=True)
-class Track:
     slug: str
-    number: int
-    title: str
-    summary: str
-    phases: tuple[Phase, ...]
     path: Path
-    expects: tuple[str, ...] = (QUIZ.name, FLASHCARDS.name, "solutions")  # schema.EXPECTED_PRACTICE
-    practice: PracticeRule = PracticeRule.SUGGESTED  # track.yml: "required" makes unpractised objectives errors
-    imported: Imported | None = None  # set by `tracksite import`: where the track came from
-    language: str | None = None  # track.yml `language:` when not the course's (`theme.language`)
 
     @property
     def lesson_slugs(self) -> tuple[str, ...]:
@@ -167,7 +133,9 @@ class Curriculum:
         ordered = self._order[lesson.track]
         for i, phase in enumerate(track.phases, 1):
             if lesson.slug in phase.lessons:
-                visible = Phase(phase.title, tuple(s for s in phase.lessons if f"{track.slug}/{s}" in self.lessons))
+                visible = Phase(
+                    title=phase.title, lessons=tuple(s for s in phase.lessons if f"{track.slug}/{s}" in self.lessons)
+                )
                 return Position(self._index[lesson.key] + 1, len(ordered), i, visible)
         raise KeyError(lesson.key)  # pragma: no cover
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.core.markdown.references import GLOSSARY_ANCHOR
+from tracksite.core.model.shapes import TermFields
 
 
 def term_slug(term: str) -> str:
@@ -18,15 +19,12 @@ def term_slug(term: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 
-@dataclass(frozen=True)
-class Term:
+@dataclass(frozen=True, kw_only=True)
+class Term(TermFields):
+    """A term as glossary.yml writes it (TermFields, from the schema), with its track and file.
+    The loader gives `lesson` and `introduced` as "track/slug" (tracksite.core.learning.glossary)."""
+
     track: str
-    term: str
-    definition: str
-    aliases: tuple[str, ...]
-    lesson: str  # "track/slug" of the lesson that teaches it
-    introduced: str | None  # "track/slug" of an earlier lesson that names it briefly, or None
-    line: int | None
     path: Path
 
     @property

@@ -3,7 +3,8 @@
 The loader has reported already what does not fit the schema; here every field is read with
 the schema's own default (`schema.value`, which gives a choice as its enum of core/schema/choices.py),
 and what is malformed falls back to a harmless value so that a build with problems never
-crashes. tests/test_model_schema.py holds the fields read here to the schema's.
+crashes. The fields are the schema's (core/model/shapes.py is generated from it), and those
+without a default must be given: a field the schema makes required that this forgets fails.
 """
 
 from __future__ import annotations

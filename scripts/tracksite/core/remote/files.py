@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from tracksite.core.model.shapes import RemoteFileFields
 from tracksite.core.remote.addresses import CSS_URL, LISTING, LOADING, remote_in_css
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.language import INVALID, read
@@ -41,16 +42,12 @@ _ATTRIBUTE = re.compile(r"""(\s)([\w:.-]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""
 _STYLE_BLOCK = re.compile(r"(<style\b[^<>]*>)(.*?)(</style\s*>)", re.I | re.S)
 
 
-@dataclass(frozen=True)
-class RemoteFile:
-    """One listed file, with the line of its entry (problems are reported there)."""
+@dataclass(frozen=True, kw_only=True)
+class RemoteFile(RemoteFileFields):
+    """One listed file (RemoteFileFields, from the schema), with the line of its entry (problems
+    are reported there) and the listing's path."""
 
-    url: str
-    licence: str
-    credit: str | None
-    source: str | None
     path: Path
-    line: int | None
 
     @property
     def key(self) -> str:
@@ -110,7 +107,14 @@ def listing(path: Path, located: Located, report: Callable[..., None]) -> Listin
             seen[url] = line
         entry, _ = read(schema.REMOTE_FILE, item)
         if entry is not INVALID:
-            item = RemoteFile(entry["url"], entry["licence"], entry.get("credit"), entry.get("source"), path, line)
+            item = RemoteFile(
+                url=entry["url"],
+                licence=entry["licence"],
+                credit=entry.get("credit"),
+                source=entry.get("source"),
+                path=path,
+                line=line,
+            )
             out.files[entry["url"]] = item
             refused = refusal(item.site_path, checked=COPIED_DOCUMENTS)
             if refused is not None:  # listed all the same: the pages naming it are not refused twice

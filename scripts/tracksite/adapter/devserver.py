@@ -1,0 +1,390 @@
+"""The dev server `mkdocs serve` runs for a course: MkDocs' own `LiveReloadServer`, subclassed,
+with the state it reloads browsers by (the two epochs), waits for saves by (a condition) and
+watches folders by (an observer and its watches) owned here rather than reached for in MkDocs'.
+
+MkDocs lets `on_serve` return another server; the plugin returns this one, made from MkDocs'
+(its public builder, address, folder, mount path and error page). Overridden are MkDocs' public
+methods only: `watch`, `unwatch`, `serve`, `shutdown` and the WSGI app `serve_request`, whose
+bodies here use no attribute of MkDocs' class that starts with `_`. So the edit loop can tell the
+browsers to reload before the build is over (`reload_now`), the folder keeper can ask for a
+build (`request_build`), and pages carry a same-origin reload script the site's CSP allows.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import io
+import logging
+import mimetypes
+import os
+import posixpath
+import re
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+import webbrowser
+import wsgiref.util
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import watchdog.events as ev
+from mkdocs.livereload import LiveReloadServer
+from watchdog.observers.polling import PollingObserver
+
+try:  # inotify is Linux's: elsewhere the polling observer MkDocs uses stays
+    from watchdog.observers.inotify import InotifyObserver
+except ImportError:
+    InotifyObserver = None  # type: ignore[misc,assignment]  # a platform without inotify: checked before use
+
+log = logging.getLogger("mkdocs.livereload")
+
+RELOAD_PATH = "__tracksite__/livereload.js"
+
+# MkDocs' own polling logic (livereload.py), reading its two numbers from the script tag.
+RELOAD_JS = b"""(function () {
+  "use strict";
+  var me = document.currentScript;
+  var epoch = Number(me.dataset.epoch), requestId = me.dataset.request, base = me.dataset.base;
+  var req, timeout;
+  function poll() {
+    req = new XMLHttpRequest();
+    req.onloadend = function () {
+      if (parseFloat(this.responseText) > epoch) {
+        location.reload();
+      } else {
+        timeout = setTimeout(poll, this.status === 200 ? 0 : 3000);
+      }
+    };
+    req.open("GET", base + "livereload/" + epoch + "/" + requestId);
+    req.send();
+  }
+  function stop() {
+    if (req) { req.abort(); }
+    if (timeout) { clearTimeout(timeout); }
+    req = timeout = undefined;
+  }
+  window.addEventListener("load", function () {
+    if (document.visibilityState === "visible") { poll(); }
+  });
+  window.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { poll(); } else { stop(); }
+  });
+  window.addEventListener("beforeunload", stop);
+})();
+"""
+
+#: The private attributes of MkDocs' live-reload server this package uses, each with why: none.
+#: What MkDocs watched before `on_serve` is read from its observer's public `emitters` (watchdog's
+#: API). tests/test_serve_private.py fails when adapter/ starts using one without listing it here.
+MKDOCS_PRIVATE: dict[str, str] = {}
+
+
+def timestamp() -> int:
+    return round(time.monotonic() * 1000)
+
+
+class Epochs:
+    """Which site the browsers may see (`visible`) and which one is being built (`wanted`):
+    pages wait while they differ, the reload poll answers when `visible` passes its own."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.wanted = timestamp()
+        self.visible = self.wanted
+
+    def begin(self) -> None:
+        with self.cond:
+            self.wanted = timestamp()
+
+    def show(self) -> bool:
+        """The site being built may be seen; True if that is news to the browsers."""
+        with self.cond:
+            if self.visible == self.wanted:
+                return False
+            self.visible = self.wanted
+            self.cond.notify_all()
+            return True
+
+    def built(self) -> int:
+        """The site's epoch once no build is under way (a page is never served half-built)."""
+        with self.cond:
+            self.cond.wait_for(lambda: self.visible == self.wanted)
+            return self.visible
+
+    def newer_than(self, epoch: int, timeout: float) -> int:
+        with self.cond:
+            self.cond.wait_for(lambda: self.visible > epoch, timeout=timeout)
+            return self.visible
+
+
+class CourseServer(LiveReloadServer):
+    """MkDocs' dev server, its reloading, waiting and watching state owned here (see above)."""
+
+    @classmethod
+    def replacing(cls, server: LiveReloadServer, more: list[str]) -> CourseServer:
+        """This server in place of the one MkDocs made (not yet bound to its port), watching
+        what it watched; `more` are folders to watch that the observer is tried on first."""
+        host, port = server.server_address[:2]
+        watched = watched_by(server)
+        server.server_close()
+        new = cls(
+            builder=server.builder,
+            host=str(host),
+            port=int(port),
+            root=server.root,
+            mount_path=server.mount_path,
+            shutdown_delay=server.shutdown_delay,
+            trial=[*watched, *more],
+        )
+        new.build_delay = server.build_delay
+        new.error_handler = server.error_handler
+        for path, recursive in watched.items():
+            new.watch(path, recursive=recursive)
+        return new
+
+    def __init__(self, *, trial: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.epochs = Epochs()
+        self.changes = threading.Condition()  # held to read or set want_build and stopped
+        self.want_build = False
+        self.stopped = False
+        self.watches: dict[str, list[Any]] = {}  # folder -> [how many times watched, its watch]
+        self.observer = quicker_observer(trial, self.shutdown_delay) or PollingObserver(timeout=0.5)
+
+    # -- watching ---------------------------------------------------------------------------
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        """Rebuild when a file under `path` changes (MkDocs' contract: no `func`)."""
+        path = os.path.abspath(path)
+        if not (func is None or func is self.builder):
+            raise TypeError("Plugins can no longer pass a 'func' parameter to watch().")
+        if path in self.watches:
+            self.watches[path][0] += 1
+            return
+        handler = ev.FileSystemEventHandler()
+        handler.on_any_event = self.on_change  # type: ignore[method-assign]
+        self.watches[path] = [1, self.observer.schedule(handler, path, recursive=recursive)]
+
+    def unwatch(self, path: str) -> None:
+        """Stop watching `path`; KeyError if it is not watched (as MkDocs')."""
+        path = os.path.abspath(path)
+        entry = self.watches[path]
+        entry[0] -= 1
+        if entry[0] <= 0:
+            del self.watches[path]
+            self.observer.unschedule(entry[1])
+
+    def on_change(self, event: Any) -> None:
+        if not event.is_directory:
+            self.request_build()
+
+    def request_build(self) -> None:
+        with self.changes:
+            self.want_build = True
+            self.changes.notify_all()
+
+    def reload_now(self) -> None:
+        """Tell the browsers the site has changed, before the build is over: the pages they show
+        are written (requests wait until then, and the poll is answered at once)."""
+        self.epochs.show()
+
+    # -- the build loop ---------------------------------------------------------------------
+    def serve(self, *, open_in_browser: bool = False) -> None:
+        self.server_bind()
+        self.server_activate()
+        if self.watches:
+            self.observer.start()
+            log.info("Watching paths for changes: %s", ", ".join(f"'{_relative(p)}'" for p in self.watches))
+        log.info("Serving on %s%s", self.url, " and opening it in a browser" if open_in_browser else "")
+        self.serve_thread.start()
+        if open_in_browser:
+            webbrowser.open(self.url)
+        self.build_loop()
+
+    def build_loop(self) -> None:
+        while True:
+            with self.changes:
+                while not self.changes.wait_for(lambda: self.want_build or self.stopped, timeout=self.shutdown_delay):
+                    pass  # waits with a timeout: Ctrl-C reaches the main thread (Windows)
+                if self.stopped:
+                    return
+                log.info("Detected file changes")
+                while self.changes.wait(timeout=self.build_delay):
+                    pass  # the save's events have not stopped yet
+                self.epochs.begin()
+                self.want_build = False
+            try:
+                self.builder()
+            except Exception as e:  # noqa: BLE001 - MkDocs' loop: the server stays up
+                if isinstance(e, SystemExit):
+                    print(e, file=sys.stderr)  # noqa: T201
+                else:
+                    traceback.print_exc()
+                log.error(
+                    "An error happened during the rebuild. The server will appear stuck until build errors are resolved."
+                )
+                continue
+            if self.epochs.show():
+                log.info("Reloading browsers")
+
+    def shutdown(self, wait: bool = False) -> None:
+        self.observer.stop()
+        with self.changes:
+            self.stopped = True
+            self.changes.notify_all()
+        if self.serve_thread.is_alive():
+            super(LiveReloadServer, self).shutdown()  # socketserver's: stop serve_forever
+        self.server_close()
+        if wait:
+            self.serve_thread.join()
+            self.observer.join()
+
+    # -- requests ---------------------------------------------------------------------------
+    def serve_request(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        try:
+            result = self.answer(environ, start_response)
+        except Exception:
+            code, msg = 500, "500 Internal Server Error"
+            log.exception(msg)
+        else:
+            if result is not None:
+                return result
+            code, msg = 404, "404 Not Found"
+        content = None
+        try:
+            content = self.error_handler(code)
+        except Exception:
+            log.exception("Failed to render an error message!")
+        start_response(msg, [("Content-Type", "text/html")])
+        return [content if content is not None else msg.encode()]
+
+    def answer(self, environ: dict, start_response: Callable) -> Iterable[bytes] | None:
+        """MkDocs' answer to one request (a poll, the reload script, a file of the site)."""
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        poll = re.fullmatch(r"(?:/|" + re.escape(self.mount_path) + r")livereload/([0-9]+)/[0-9]+", path)
+        if poll:
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            _browser_connected(environ.get("HTTP_REFERER"))
+            return [b"%d" % self.epochs.newer_than(int(poll[1]), self.poll_response_timeout)]
+        if path == self.mount_path + RELOAD_PATH:
+            headers = [("Content-Type", "application/javascript"), ("Cache-Control", "no-store")]
+            start_response("200 OK", [*headers, ("Content-Length", str(len(RELOAD_JS)))])
+            return [RELOAD_JS]
+        if not (path + "/").startswith(self.mount_path):
+            if path == "/":
+                start_response("302 Found", [("Location", urllib.parse.quote(self.mount_path))])
+                return []
+            return None
+        relative = path[len(self.mount_path) :] + ("index.html" if path.endswith("/") else "")
+        file_path = os.path.join(self.root, posixpath.normpath("/" + relative).lstrip("/"))
+        epoch = self.epochs.built()
+        try:
+            file: Any = open(file_path, "rb")  # noqa: SIM115 - handed to the WSGI server, which closes it
+        except OSError:
+            if not path.endswith("/") and os.path.isfile(os.path.join(file_path, "index.html")):
+                start_response("302 Found", [("Location", urllib.parse.quote(path) + "/")])
+                return []
+            return None
+        if self.watches and file_path.endswith(".html"):
+            with file:
+                content = self.inject_reload(file.read(), epoch)
+            file, length = io.BytesIO(content), len(content)
+        else:
+            length = os.path.getsize(file_path)
+        start_response("200 OK", [("Content-Type", _guess_type(file_path)), ("Content-Length", str(length))])
+        return wsgiref.util.FileWrapper(file)
+
+    def inject_reload(self, content: bytes, epoch: int) -> bytes:
+        """MkDocs' inline reload script, which the site's CSP blocks, as a same-origin file."""
+        tag = (
+            f'<script src="{self.mount_path}{RELOAD_PATH}" data-epoch="{int(epoch)}" '
+            f'data-request="{timestamp()}" data-base="{self.mount_path}"></script>'
+        ).encode()
+        end = content.rfind(b"</body>")
+        end = len(content) if end == -1 else end
+        return content[:end] + tag + content[end:]
+
+
+def watched_by(server: LiveReloadServer) -> dict[str, bool]:
+    """The paths MkDocs' server watches (its docs, mkdocs.yml, the theme under --watch-theme, what
+    plugins asked for), each with whether below it too: from its observer, through watchdog's
+    public API (MkDocs tells plugins no other way). A path watched twice is watched once here."""
+    watches = [e.watch for e in server.observer.emitters]  # a file's watch is its folder's (watchdog 5+)
+    return {str(getattr(w, "raw_path", w.path)): w.is_recursive for w in watches}
+
+
+@functools.lru_cache  # one line per browser tab, as MkDocs
+def _browser_connected(url: str | None) -> None:
+    log.info("Browser connected: %s", url)
+
+
+def _guess_type(path: str) -> str:
+    """MkDocs' choice: scripts as JavaScript, .gz as gzip, else the standard library's guess."""
+    if path.endswith((".js", ".JS", ".mjs")):
+        return "application/javascript"
+    if path.endswith(".gz"):
+        return "application/gzip"
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+def _relative(path: str) -> str:
+    try:
+        return os.path.relpath(path) if os.path.abspath(path).startswith(os.getcwd() + os.sep) else path
+    except ValueError:
+        return path
+
+
+def quicker_observer(paths: Sequence[str], timeout: float) -> Any:
+    """An inotify observer (a save is seen at once) instead of the polling one, which scans every
+    watched file every half second: on a large course that scan, and the wait for it, were a good
+    part of the time from save to page. None where inotify is missing or refuses (too many
+    watches: tried first on every folder to watch), and the polling observer stays."""
+    if InotifyObserver is None or "event_filter" not in inspect.signature(InotifyObserver.schedule).parameters:
+        return None  # watchdog before 4.0: reads could not be told apart from writes
+    try:
+        trial = _WritesObserver()
+        for path in {p for p in paths if os.path.exists(p)}:
+            trial.schedule(ev.FileSystemEventHandler(), path, recursive=True)
+        trial.start()
+        trial.stop()
+        trial.join(5)
+    except (OSError, RuntimeError):
+        return None
+    return _WritesObserver(timeout=timeout)
+
+
+def _WritesObserver(**kwargs: Any) -> Any:
+    """An inotify observer that reports changes only: to inotify, opening and reading a file (as
+    every build does with every source) is an event too, and the server rebuilds on any event."""
+    changes = [
+        ev.FileCreatedEvent,
+        ev.FileDeletedEvent,
+        ev.FileModifiedEvent,
+        ev.FileMovedEvent,
+        ev.FileClosedEvent,
+        ev.DirCreatedEvent,
+        ev.DirDeletedEvent,
+        ev.DirMovedEvent,
+    ]
+
+    class Writes(InotifyObserver):
+        def schedule(
+            self,
+            event_handler: Any,
+            path: Any,
+            *,
+            recursive: bool = False,
+            event_filter: Any = None,
+            follow_symlink: bool = False,
+        ) -> Any:
+            return super().schedule(
+                event_handler,
+                path,
+                recursive=recursive,
+                event_filter=event_filter or changes,
+                follow_symlink=follow_symlink,
+            )
+
+    return Writes(**kwargs)
