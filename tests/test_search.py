@@ -107,47 +107,47 @@ def test_teaching_text_and_headings_are_indexed(built_site):
     [
         (
             "/transformers-and-llms/attention-mechanism/",
-            "Lesson",
+            "lesson",
             "Track 5 · Lesson 3 of 6",
             "Track 5: Transformers and LLMs",
         ),
         (
             "/transformers-and-llms/glossary/",
-            "Glossary",
+            "glossary",
             "Track 5: Transformers and LLMs",
             "Track 5: Transformers and LLMs",
         ),
         (
             "/deep-learning-survey/keypoints/",
-            "Key points",
+            "keypoints",
             "Track 4: Deep learning, a survey",
             "Track 4: Deep learning, a survey",
         ),
         (
             "/deep-learning-survey/review/",
-            "Review",
+            "review",
             "Track 4: Deep learning, a survey",
             "Track 4: Deep learning, a survey",
         ),
         (
             "/transformers-and-llms/exercises/",
-            "Exercise pack",
+            "exercises",
             "Track 5: Transformers and LLMs",
             "Track 5: Transformers and LLMs",
         ),
         (
             "/deep-learning-survey/attention-and-transformers/overview/",
-            "Overview",
+            "overview",
             "Track 4 · Lesson 3 of 10",
             "Track 4: Deep learning, a survey",
         ),
         (
             "/deep-learning-survey/convolutions/cheatsheet/",
-            "Cheatsheet",
+            "cheatsheet",
             "Track 4 · Lesson 4 of 10",
             "Track 4: Deep learning, a survey",
         ),
-        ("/transformers-and-llms/", "Track", "Track 5 · 6 lessons", "Track 5: Transformers and LLMs"),
+        ("/transformers-and-llms/", "track", "Track 5 · 6 lessons", "Track 5: Transformers and LLMs"),
     ],
 )
 def test_each_result_knows_its_kind_track_and_place(built_site, url, kind, where, track):
@@ -159,11 +159,11 @@ def test_each_result_knows_its_kind_track_and_place(built_site, url, kind, where
         ("track", track),
     }
     title = soup(built_site / url.strip("/") / "index.html").select_one("h1").get_text(" ", strip=True)
-    if kind in ("Lesson", "Track"):
+    if kind in ("lesson", "track"):
         assert page["meta"]["title"].endswith(title.removeprefix("Track 5: "))
     # the place in the track is shown by the page header too, and agrees
     header = soup(built_site / url.strip("/") / "index.html").select_one(".ts-lesson-header__where")
-    if kind not in ("Track", "Glossary", "Key points", "Review", "Exercise pack"):
+    if kind not in ("track", "glossary", "keypoints", "review", "exercises"):
         assert where.split(" · ")[1] in squash(header.get_text(" "))
 
 
@@ -283,7 +283,7 @@ def test_instructor_build_indexes_guides_never_notes(course, tmp_path):
     assert NOTE in (out / "alpha/a1/index.html").read_text(encoding="utf-8")
     assert "zanzibarian" not in all_text(out)
     guide = fragments(out)["/guide/"]
-    assert "/guide/" in filters(out)["kind"]["Guide"] and "grommetword" in content(guide)
+    assert "/guide/" in filters(out)["kind"]["page"] and "grommetword" in content(guide)
     # and the learner build of the same course keeps the guide out of its search
     assert run_mkdocs(course).returncode == 0
     assert "/guide/" not in fragments(course / "site") and "grommetword" not in all_text(course / "site")

@@ -10,6 +10,7 @@ a typo gets "Did you mean ...?" and the suggestion is one click (or Enter) away.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,42 @@ def test_a_tracks_language_is_a_language_tag(value, ok):
 
     spec = next(f.spec for f in schema.TRACK.fields if f.name == "language")
     assert bool(spec.pattern.fullmatch(value)) is ok
+
+
+def _english_fragments() -> dict[str, str]:
+    """Each English interface string's fixed words (the longest part between its `{name}`s), for
+    every string the Spanish catalogue words differently: what a Spanish page must not show."""
+    english, spanish = messages.catalogue("en"), messages.catalogue("es")
+    found = {}
+    for section in ("page", "script"):
+        for key, text in getattr(english, section).items():
+            if getattr(spanish, section)[key] == text:
+                continue
+            parts = [p.strip(" :,.()") for p in re.split(r"\{\w+\}|<[^>]+>", text)]
+            longest = max(parts, key=len)
+            if len(longest) >= 4:
+                found[key] = longest
+    return found
+
+
+def _interface_text(soup: BeautifulSoup) -> str:
+    """A page's words as a learner meets them: its text, and the labels and titles its controls carry."""
+    for hidden in soup.select("script, style, template"):
+        hidden.decompose()
+    said = [soup.get_text(" ")]
+    for tag in soup.find_all(True):
+        said += [str(tag.get(name, "")) for name in ("aria-label", "title", "placeholder", "alt")]
+        said += [str(v) for k, v in tag.attrs.items() if k.startswith("data-") and k != "data-messages"]
+    return " ".join(" ".join(said).split())
+
+
+def test_a_spanish_tracks_pages_carry_no_english_interface_string(spanish_course):
+    fragments = _english_fragments()
+    assert len(fragments) > 60  # the catalogue's words, not a hand-kept list
+    site = spanish_course / "site/python-es"
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) >= 5, pages  # the track page, its lessons' tabs and its own pages
+    for page in pages:
+        text = _interface_text(BeautifulSoup(page.read_text(encoding="utf-8"), "lxml"))
+        english = {key: words for key, words in fragments.items() if re.search(rf"\b{re.escape(words)}\b", text)}
+        assert not english, (page.relative_to(site).as_posix(), english)
