@@ -560,3 +560,28 @@ def test_materials_search_plugin_beside_ours_keeps_its_own_index(course):
     site = course / "site"
     assert (site / "search" / "search_index.json").is_file()
     assert (site / "search-index" / "index.json").is_file() and "/alpha/a1/" in fragments(site)
+
+
+def test_a_lessons_overview_and_cheatsheet_are_listed_as_part_of_it(built_site):
+    """Issue 42: the entry file says which pages are part of the lesson before them, so the engine
+    lists a lesson's pages together; only a lesson's own overview and cheatsheet are."""
+    entry = json.loads((built_site / "search-index/index.json").read_text(encoding="utf-8"))
+    ids, at = [], -1
+    for gap in entry["family"]:
+        at += gap
+        ids.append(at)
+    urls = {
+        page["url"]: n
+        for n, page in (
+            (int(p.name.split("-")[0]), json.loads(p.read_text(encoding="utf-8")))
+            for p in (built_site / "search-index/pages").glob("*-0.json")
+        )
+    }
+    by_id = {n: url for url, n in urls.items()}
+    parts = [by_id[i] for i in ids]
+    assert parts and all(url.endswith(("/overview/", "/cheatsheet/")) for url in parts), parts
+    assert "/transformers-and-llms/attention-mechanism/overview/" in parts
+    for i in ids:  # the lesson sorts just before its parts
+        head = by_id[max(j for j in range(i) if j not in ids)]
+        assert by_id[i] in (head + "overview/", head + "cheatsheet/"), (by_id[i], head)
+    assert search.lesson_parts(["/a/", "/a/cheatsheet/", "/a/overview/", "/b/overview/", "/c/"]) == [1, 2]
