@@ -297,3 +297,16 @@ def test_a_widgets_script_speaks_the_pages_language(spanish_course, chromium, se
         assert quiz.get_by_role("button", name="Reiniciar el cuestionario").is_visible()
     finally:
         page.close()
+
+
+def test_a_lessons_difficulty_and_math_read_in_the_pages_language():
+    """English pages show the schema's labels (the catalogue agrees with them); other languages
+    their own words."""
+    from tracksite.core.schema import choices
+    from tracksite.core.schema import specs as schema
+    from tracksite.core.site import views
+
+    for name, kind in (("difficulty", choices.Difficulty), ("math", choices.MathLevel)):
+        for value in kind:
+            assert views.choice_label(name, value, "en") == schema.label(schema.LESSON, name, value)
+            assert views.choice_label(name, value, "es") != views.choice_label(name, value, "en")

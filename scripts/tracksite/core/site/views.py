@@ -15,6 +15,13 @@ from tracksite.core.model.course import Curriculum, Lesson, Track
 from tracksite.core.schema import specs as schema
 
 
+def choice_label(name: str, value: str, lang: str = "en") -> str:
+    """What a page shows for a lesson's `difficulty:` or `math:`, in the page's language; the
+    schema's own label (what the editor and `tracksite schema` show) where the catalogue has none."""
+    found = messages.catalogue(lang).page.get(f"{name}_{value}")
+    return found or schema.label(schema.LESSON, name, value)
+
+
 def track_label(track: Track, lang: str = "en") -> str:
     """ "Track 4", in the language of the page that shows it (core/messages.py)."""
     return messages.catalogue(lang).text("trackN", n=track.number)
@@ -31,7 +38,7 @@ def lesson_link(c: Curriculum, lesson: Lesson, kind: str = "lesson") -> dict[str
     }
 
 
-def lesson_row(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
+def lesson_row(c: Curriculum, lesson: Lesson, lang: str = "en") -> dict[str, Any]:
     """A lesson as listed on its track page."""
     return {
         **lesson_link(c, lesson),
@@ -39,9 +46,9 @@ def lesson_row(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
         "read": lesson.read,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
-        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
+        "difficulty": choice_label("difficulty", lesson.difficulty, lang),
         "difficulty_key": lesson.difficulty,
-        "math": schema.label(schema.LESSON, "math", lesson.math),
+        "math": choice_label("math", lesson.math, lang),
         "draft": lesson.is_draft,
     }
 
@@ -71,7 +78,7 @@ def track_view(c: Curriculum, track: Track, lang: str = "en") -> dict[str, Any]:
     return {
         **track_summary(c, track, lang),
         "phases": [
-            {"number": i, "title": phase.title, "lessons": [lesson_row(c, l) for l in lessons]}
+            {"number": i, "title": phase.title, "lessons": [lesson_row(c, l, lang) for l in lessons]}
             for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
         ],
     }
@@ -212,9 +219,9 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str, lang: str = "en") -> d
         "read": lesson.read,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
-        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
+        "difficulty": choice_label("difficulty", lesson.difficulty, lang),
         "difficulty_key": lesson.difficulty,
-        "math": schema.label(schema.LESSON, "math", lesson.math),
+        "math": choice_label("math", lesson.math, lang),
         "objectives": list(lesson.objectives),
         "questions": list(lesson.questions),
         "keypoints": list(lesson.keypoints),
