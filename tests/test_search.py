@@ -107,47 +107,47 @@ def test_teaching_text_and_headings_are_indexed(built_site):
     [
         (
             "/transformers-and-llms/attention-mechanism/",
-            "Lesson",
+            "lesson",
             "Track 5 · Lesson 3 of 6",
             "Track 5: Transformers and LLMs",
         ),
         (
             "/transformers-and-llms/glossary/",
-            "Glossary",
+            "glossary",
             "Track 5: Transformers and LLMs",
             "Track 5: Transformers and LLMs",
         ),
         (
             "/deep-learning-survey/keypoints/",
-            "Key points",
+            "keypoints",
             "Track 4: Deep learning, a survey",
             "Track 4: Deep learning, a survey",
         ),
         (
             "/deep-learning-survey/review/",
-            "Review",
+            "review",
             "Track 4: Deep learning, a survey",
             "Track 4: Deep learning, a survey",
         ),
         (
             "/transformers-and-llms/exercises/",
-            "Exercise pack",
+            "exercises",
             "Track 5: Transformers and LLMs",
             "Track 5: Transformers and LLMs",
         ),
         (
             "/deep-learning-survey/attention-and-transformers/overview/",
-            "Overview",
+            "overview",
             "Track 4 · Lesson 3 of 10",
             "Track 4: Deep learning, a survey",
         ),
         (
             "/deep-learning-survey/convolutions/cheatsheet/",
-            "Cheatsheet",
+            "cheatsheet",
             "Track 4 · Lesson 4 of 10",
             "Track 4: Deep learning, a survey",
         ),
-        ("/transformers-and-llms/", "Track", "Track 5 · 6 lessons", "Track 5: Transformers and LLMs"),
+        ("/transformers-and-llms/", "track", "Track 5 · 6 lessons", "Track 5: Transformers and LLMs"),
     ],
 )
 def test_each_result_knows_its_kind_track_and_place(built_site, url, kind, where, track):
@@ -159,11 +159,11 @@ def test_each_result_knows_its_kind_track_and_place(built_site, url, kind, where
         ("track", track),
     }
     title = soup(built_site / url.strip("/") / "index.html").select_one("h1").get_text(" ", strip=True)
-    if kind in ("Lesson", "Track"):
+    if kind in ("lesson", "track"):
         assert page["meta"]["title"].endswith(title.removeprefix("Track 5: "))
     # the place in the track is shown by the page header too, and agrees
     header = soup(built_site / url.strip("/") / "index.html").select_one(".ts-lesson-header__where")
-    if kind not in ("Track", "Glossary", "Key points", "Review", "Exercise pack"):
+    if kind not in ("track", "glossary", "keypoints", "review", "exercises"):
         assert where.split(" · ")[1] in squash(header.get_text(" "))
 
 
@@ -283,7 +283,7 @@ def test_instructor_build_indexes_guides_never_notes(course, tmp_path):
     assert NOTE in (out / "alpha/a1/index.html").read_text(encoding="utf-8")
     assert "zanzibarian" not in all_text(out)
     guide = fragments(out)["/guide/"]
-    assert "/guide/" in filters(out)["kind"]["Guide"] and "grommetword" in content(guide)
+    assert "/guide/" in filters(out)["kind"]["page"] and "grommetword" in content(guide)
     # and the learner build of the same course keeps the guide out of its search
     assert run_mkdocs(course).returncode == 0
     assert "/guide/" not in fragments(course / "site") and "grommetword" not in all_text(course / "site")
@@ -560,3 +560,28 @@ def test_materials_search_plugin_beside_ours_keeps_its_own_index(course):
     site = course / "site"
     assert (site / "search" / "search_index.json").is_file()
     assert (site / "search-index" / "index.json").is_file() and "/alpha/a1/" in fragments(site)
+
+
+def test_a_lessons_overview_and_cheatsheet_are_listed_as_part_of_it(built_site):
+    """Issue 42: the entry file says which pages are part of the lesson before them, so the engine
+    lists a lesson's pages together; only a lesson's own overview and cheatsheet are."""
+    entry = json.loads((built_site / "search-index/index.json").read_text(encoding="utf-8"))
+    ids, at = [], -1
+    for gap in entry["family"]:
+        at += gap
+        ids.append(at)
+    urls = {
+        page["url"]: n
+        for n, page in (
+            (int(p.name.split("-")[0]), json.loads(p.read_text(encoding="utf-8")))
+            for p in (built_site / "search-index/pages").glob("*-0.json")
+        )
+    }
+    by_id = {n: url for url, n in urls.items()}
+    parts = [by_id[i] for i in ids]
+    assert parts and all(url.endswith(("/overview/", "/cheatsheet/")) for url in parts), parts
+    assert "/transformers-and-llms/attention-mechanism/overview/" in parts
+    for i in ids:  # the lesson sorts just before its parts
+        head = by_id[max(j for j in range(i) if j not in ids)]
+        assert by_id[i] in (head + "overview/", head + "cheatsheet/"), (by_id[i], head)
+    assert search.lesson_parts(["/a/", "/a/cheatsheet/", "/a/overview/", "/b/overview/", "/c/"]) == [1, 2]

@@ -10,6 +10,7 @@ a typo gets "Did you mean ...?" and the suggestion is one click (or Enter) away.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,19 @@ EPISODES = (
 )
 
 
+QUIZ = """
+/// quiz
+- question: ¿Qué devuelve una función?
+  options:
+    - text: Un resultado.
+      correct: true
+      explain: Lo dice el episodio.
+    - text: Nada nunca.
+      explain: Casi todas devuelven algo.
+///
+"""
+
+
 def spanish_lesson(tmp: Path) -> Path:
     src = tmp / "leccion"
     (src / "episodes").mkdir(parents=True)
@@ -60,6 +74,8 @@ def spanish_course(tmp_path_factory) -> Path:
     course = tmp / "course"
     assert main(["init", str(course), "--site-name", "Curso"]) == 0
     assert main(["--root", str(course), "import", "carpentries", str(spanish_lesson(tmp)), "--track", "python-es"]) == 0
+    with (course / "lessons/python-es/variables/lesson.md").open("a", encoding="utf-8") as lesson:
+        lesson.write(QUIZ)  # a widget whose words its script writes (widgets.js)
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
     return course
@@ -212,3 +228,85 @@ def test_a_tracks_language_is_a_language_tag(value, ok):
 
     spec = next(f.spec for f in schema.TRACK.fields if f.name == "language")
     assert bool(spec.pattern.fullmatch(value)) is ok
+
+
+def _english_fragments() -> dict[str, str]:
+    """Each English interface string's fixed words (the longest part between its `{name}`s), for
+    every string the Spanish catalogue words differently: what a Spanish page must not show."""
+    english, spanish = messages.catalogue("en"), messages.catalogue("es")
+    found = {}
+    for section in ("page", "script"):
+        for key, text in getattr(english, section).items():
+            if getattr(spanish, section)[key] == text:
+                continue
+            parts = [p.strip(" :,.()") for p in re.split(r"\{\w+\}|<[^>]+>", text)]
+            longest = max(parts, key=len)
+            if len(longest) >= 4:
+                found[key] = longest
+    return found
+
+
+def _interface_text(soup: BeautifulSoup) -> tuple[str, set[str]]:
+    """A page's words as a learner meets them (its text, and the labels and titles its controls
+    carry), and each element's own text and each label alone, digits left out."""
+    for hidden in soup.select("script, style, template"):
+        hidden.decompose()
+    said = [soup.get_text(" ")]
+    for tag in soup.find_all(True):
+        said += [str(tag.get(name, "")) for name in ("aria-label", "title", "placeholder", "alt")]
+        said += [str(v) for k, v in tag.attrs.items() if k.startswith("data-") and k != "data-messages"]
+        said += [str(s) for s in tag.find_all(string=True, recursive=False)]
+    alone = {" ".join(re.sub(r"[\d:.,·()]", " ", s).split()) for s in said}
+    return " ".join(" ".join(said).split()), alone
+
+
+def _shows(words: str, text: str, alone: set[str]) -> bool:
+    """Whether a page shows these English words: a phrase anywhere, a single word ("Read",
+    "Table") only as a label of its own (Material's "Table of contents" is Material's)."""
+    if " " in words:
+        return re.search(rf"\b{re.escape(words)}\b", text) is not None
+    return words in alone
+
+
+def test_a_spanish_tracks_pages_carry_no_english_interface_string(spanish_course):
+    fragments = _english_fragments()
+    assert len(fragments) > 60  # the catalogue's words, not a hand-kept list
+    site = spanish_course / "site/python-es"
+    pages = sorted(site.rglob("index.html"))
+    assert len(pages) >= 5, pages  # the track page, its lessons' tabs and its own pages
+    for page in pages:
+        text, alone = _interface_text(BeautifulSoup(page.read_text(encoding="utf-8"), "lxml"))
+        english = {key: words for key, words in fragments.items() if _shows(words, text, alone)}
+        assert not english, (page.relative_to(site).as_posix(), english)
+
+
+@pytest.mark.browser
+def test_a_widgets_script_speaks_the_pages_language(spanish_course, chromium, serve_site):
+    """The quiz's buttons, feedback and score are written by widgets.js, from the strings the page
+    carries (data-messages): in Spanish on a Spanish track."""
+    page = chromium.new_page()
+    try:
+        page.goto(serve_site(spanish_course / "site") + "python-es/variables/")
+        quiz = page.locator("[data-widget=quiz]").first
+        quiz.get_by_role("button", name="Comprobar la respuesta").click()
+        assert quiz.locator(".ts-quiz__feedback").inner_text() == "Elige primero una respuesta."
+        assert quiz.locator(".ts-quiz__score").inner_text() == "Puntuación: 0 de 1 (0 de 1 respondidas)"
+        quiz.locator(".ts-quiz__input").first.check()
+        quiz.get_by_role("button", name="Comprobar la respuesta").click()
+        assert quiz.locator(".ts-quiz__feedback").inner_text().startswith(("¡Correcto!", "No del todo:"))
+        assert quiz.get_by_role("button", name="Reiniciar el cuestionario").is_visible()
+    finally:
+        page.close()
+
+
+def test_a_lessons_difficulty_and_math_read_in_the_pages_language():
+    """English pages show the schema's labels (the catalogue agrees with them); other languages
+    their own words."""
+    from tracksite.core.schema import choices
+    from tracksite.core.schema import specs as schema
+    from tracksite.core.site import views
+
+    for name, kind in (("difficulty", choices.Difficulty), ("math", choices.MathLevel)):
+        for value in kind:
+            assert views.choice_label(name, value, "en") == schema.label(schema.LESSON, name, value)
+            assert views.choice_label(name, value, "es") != views.choice_label(name, value, "en")

@@ -174,7 +174,7 @@ def test_track_and_kind_filters_narrow(browser_page):
     )
     narrowed = hits(page)
     assert narrowed and all(" · Track 4" in h["meta"] for h in narrowed)
-    page.select_option("select[name=kind]", "Cheatsheet")
+    page.select_option("select[name=kind]", label="Cheatsheet")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.ts-search__hit-meta')]"
         ".every(m => m.textContent.startsWith('Cheatsheet · Track 4'))",

@@ -110,3 +110,15 @@ test("ranking: the page a word weighs most on comes first; a typo gets a suggest
   assert.deepEqual(typo.results, []);
   assert.deepEqual(typo.suggestions, { atention: "attention" });
 });
+
+test("ranking: the best lesson's overview and cheatsheet follow it, before another lesson's passing mention", async () => {
+  const page = (id) => ({ url: `/p${id}/`, meta: { title: `P${id}`, kind: "lesson" }, anchor: "", title: `P${id}`, text: "kv" });
+  /* pages 0 (a lesson), 1 and 2 (its cheatsheet and overview), 3 (another lesson) */
+  serve({
+    "search-index/index.json": { format: 2, version: "v2", pages: 4, shards: ["ca"], split: [], languages: ["en"], family: [2, 1] },
+    [`search-index/words/${hex("ca")}.json`]: { words: { cache: 0 }, stems: ["cach"], groups: [[[1, 1, 1, 1], [90, 40, 30, 60], [0, 0, 0, 0]]] },
+    ...Object.fromEntries([0, 1, 2, 3].map((id) => [`search-index/pages/${id}-0.json`, page(id)])),
+  });
+  const index = await new Index("search-index/index.json").ready;
+  assert.deepEqual((await index.search("cache")).results.map((r) => r.id), [0, 1, 2, 3]);
+});

@@ -17,6 +17,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from tracksite.adapter import language
+from tracksite.core import messages
 from tracksite.core.learning import coursemap, schedule
 from tracksite.core.markdown import references as refs
 from tracksite.core.model.course import Curriculum
@@ -73,14 +75,16 @@ def set_meta(markdown: str, page: Page, doc: Document | None, c: Curriculum, con
     """The title, template, description and kind (`tracksite`) of a course page, which the
     templates read; a generated exercises page has its course links rewritten here."""
     src_uri = page.file.src_uri
+    lang = language.page_language(config, c, src_uri)
+    words = messages.catalogue(lang)
     if doc is not None and doc.lesson:
         lesson = c.lesson(doc.lesson_key or "")
         assert lesson is not None
         title = lesson.title
         if doc.kind == "overview":
-            title = lesson.overview_title or f"Overview: {lesson.title}"
+            title = lesson.overview_title or words.text("overviewOf", title=lesson.title)
         elif doc.kind == "cheatsheet":
-            title = lesson.cheatsheet_title or f"Cheatsheet: {lesson.title}"
+            title = lesson.cheatsheet_title or words.text("cheatsheetOf", title=lesson.title)
         page.meta = {"title": safe(title), "description": safe(lesson.summary), "tracksite": doc.kind}
     elif src_uri == "index.md" and doc is None:
         page.meta = {
@@ -93,23 +97,24 @@ def set_meta(markdown: str, page: Page, doc: Document | None, c: Curriculum, con
         kind, slug = kind_slug
         track = c.track(slug)
         assert track is not None
-        title, about = trackpages.PAGES[kind]
+        title, about = trackpages.page_words(kind, lang)
+        label = views.track_label(track, lang)
         page.meta = {
-            "title": safe(f"{title}: {views.track_label(track)}, {track.title}"),
+            "title": safe(f"{title}: {label}, {track.title}"),
             "tracksite": kind,
-            "description": safe(f"{about}: {views.track_label(track)}, {track.title}."),
+            "description": safe(f"{about}: {label}, {track.title}."),
         }
         if kind == "exercises":
             markdown = rewrite_links(markdown, Generated(src_uri, slug))
         else:
             page.meta["template"] = f"{kind}.html"
     elif src_uri == schedule.schedule_src_uri(src_uri.split("/")[0]) and doc is None:
-        page.meta = {"tracksite": "schedule", "description": safe("Instructor schedule")}
+        page.meta = {"tracksite": "schedule", "description": safe(words.text("instructorSchedule"))}
     elif src_uri.endswith("/index.md") and c.track(src_uri.split("/")[0]) and doc is None:
         track = c.track(src_uri.split("/")[0])
         assert track is not None
         page.meta = {
-            "title": safe(f"{views.track_label(track)}: {track.title}"),
+            "title": safe(f"{views.track_label(track, lang)}: {track.title}"),
             "template": "track.html",
             "tracksite": "track",
             "description": safe(track.summary),
@@ -138,7 +143,7 @@ def rewrite_links(markdown: str, doc: Document | Generated) -> str:
     return refs.rewrite(markdown, replacements)
 
 
-def course_map(c: Curriculum, page: Page, track) -> dict[str, Any]:
+def course_map(c: Curriculum, page: Page, track, lang: str = "en") -> dict[str, Any]:
     """The course map (all tracks, on the home page) or one track's, with its neighbours in
     other tracks, drawn as SVG with links relative to `page`, and its text alternative."""
     here = page.file.url if page.file.url.endswith("/") else posixpath.dirname(page.file.url)
@@ -148,7 +153,11 @@ def course_map(c: Curriculum, page: Page, track) -> dict[str, Any]:
 
     tracks = [track] if track else [t for t in c.tracks if c.lessons_of(t.slug)]
     others = coursemap.neighbours(c, track) if track else []
-    title = f"Map of {views.track_label(track)}: {track.title}" if track else "Map of the course"
+    words = messages.catalogue(lang)
+    if track:
+        title = words.text("mapOf", track=views.track_label(track, lang), title=track.title)
+    else:
+        title = words.text("mapOfCourse")
     if not track and len(c.lessons) > coursemap.LESSON_MAP_LIMIT:  # a box per track, not per lesson
 
         def track_url(t) -> str:
@@ -156,15 +165,15 @@ def course_map(c: Curriculum, page: Page, track) -> dict[str, Any]:
 
         return {
             "title": title,
-            "legend": coursemap.TRACK_LEGEND,
+            "legend": words.text("mapTrackLegend"),
             "svg": Markup(coursemap.render_tracks_svg(c, track_url, title)),
             "text": Markup(coursemap.render_tracks_text(c, track_url)),
         }
     return {
         "title": title,
-        "legend": coursemap.LEGEND,
-        "svg": Markup(coursemap.render_svg(c, tracks, url, title, "ts-map", others)),
-        "text": Markup(coursemap.render_text(c, tracks, url, others)),
+        "legend": words.text("mapLegend"),
+        "svg": Markup(coursemap.render_svg(c, tracks, url, title, "ts-map", others, lang)),
+        "text": Markup(coursemap.render_text(c, tracks, url, others, lang)),
     }
 
 

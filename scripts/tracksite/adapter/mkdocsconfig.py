@@ -100,6 +100,7 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
         draft_docs=_lines(config.draft_docs),
         themes=engine,
         problems=problems,
+        language=str(config.theme.get("language") or "en"),
     )
 
 

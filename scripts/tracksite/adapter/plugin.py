@@ -88,7 +88,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.staging_dir: str | None = None
         self.widget_context: Any = None
         self._home: dict[str, Any] | None = None
-        self._track_pages: dict[str, list[dict[str, str]]] = {}  # per build: track -> its learner pages
+        self._track_pages: dict[tuple[str, str], list[dict[str, str]]] = {}  # per build: (track, language) -> its pages
         # Under `mkdocs serve` only: problems MkDocs found, to show on the problems page.
         self.forced_problems: list[str] = []
         self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
@@ -235,14 +235,14 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             self.edits.plan(self.project, config, self.config, files, incremental=True)
         return files
 
-    def track_pages(self, track: str) -> list[dict[str, str]]:
-        """The glossary, key points, review and exercise pages a track has (once per build)."""
-        if track not in self._track_pages:
+    def track_pages(self, track: str, lang: str) -> list[dict[str, str]]:
+        """The glossary, key points, review and exercise pages a track has (once per build and language)."""
+        if (track, lang) not in self._track_pages:
             assert self.project is not None
             track_obj = self.project.curriculum.track(track)
             assert track_obj is not None
-            self._track_pages[track] = trackpages.links(self.project, track_obj)
-        return self._track_pages[track]
+            self._track_pages[track, lang] = trackpages.links(self.project, track_obj, lang)
+        return self._track_pages[track, lang]
 
     # -- 3. nav: tracks, phases, lessons in track.yml order ----------------------------------
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -339,39 +339,40 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         doc = self.project.document(page.file.src_uri)
         kind = (page.meta or {}).get("tracksite", "page")
         ts: dict[str, Any] = {"kind": kind}
+        lang = language.page_language(config, c, page.file.src_uri)
         if kind in ("home", "page"):
-            if self._home is None:  # once per build: every track's totals
-                self._home = views.home_view(c)
+            if self._home is None:  # once per build: every track's totals, in the course's language
+                self._home = views.home_view(c, language.course_language(config))
             ts["home"] = self._home
         if kind == "home":
-            ts["map"] = coursepages.course_map(c, page, None)
-            ts["home_pages"] = {t["slug"]: self.track_pages(t["slug"]) for t in ts["home"]["tracks"]}
+            ts["map"] = coursepages.course_map(c, page, None, lang)
+            ts["home_pages"] = {t["slug"]: self.track_pages(t["slug"], lang) for t in ts["home"]["tracks"]}
         if doc is not None and doc.lesson:
             lesson = c.lesson(doc.lesson_key or "")
             assert lesson is not None
-            ts["lesson"] = views.lesson_view(c, lesson, doc.kind)
+            ts["lesson"] = views.lesson_view(c, lesson, doc.kind, lang)
             ts["nav"] = ts["lesson"]["nav"]
             if doc.kind == "cheatsheet" and self.config.pdfs:  # `pdf --publish` prints every one it links
                 ts["pdf"] = trackpages.pdf_url("cheatsheet", lesson.track, lesson.slug)
         elif kind in ("track", "schedule", *trackpages.PAGES):
             track = c.track(page.file.src_uri.split("/")[0])
             assert track is not None
-            ts["track"] = views.track_view(c, track)
-            ts["nav"] = views.nav_view(c, track, None)
+            ts["track"] = views.track_view(c, track, lang)
+            ts["nav"] = views.nav_view(c, track, None, lang)
             if kind == "track":
-                ts["map"] = coursepages.course_map(c, page, track)
+                ts["map"] = coursepages.course_map(c, page, track, lang)
                 if self.config.pdfs:
-                    ts["downloads"] = trackpages.downloads(self.project, track)
+                    ts["downloads"] = trackpages.downloads(self.project, track, lang)
             elif kind == "glossary":
-                ts["glossary"] = trackpages.glossary_view(self.project, track)
+                ts["glossary"] = trackpages.glossary_view(self.project, track, lang)
             elif kind == "keypoints":
                 ts["keypoints"] = trackpages.keypoints_view(c, track)
             elif kind == "review":
                 ts["review"] = trackpages.review_view(self.project, track)
         if ts.get("nav"):
-            ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"])
+            ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"], lang)
         ts["instructor"] = self.config.instructor
-        ts.update(language.context(language.page_language(config, c, page.file.src_uri)))
+        ts.update(language.context(lang))
         context["ts"] = ts
         return context
 
@@ -396,7 +397,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig):  # type: ignore[override]  # as on_page_context
         if template_name == "404.html" and not self.failed and self.project is not None:  # the course's tracks
             if self._home is None:
-                self._home = views.home_view(self.project.curriculum)
+                self._home = views.home_view(self.project.curriculum, language.course_language(config))
             context["ts"] = {"kind": "notfound", "home": self._home}
         return context
 

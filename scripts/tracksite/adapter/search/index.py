@@ -313,8 +313,28 @@ class _Index:
                 "shards": sorted(k for keys in self.keys.values() for k in keys),
                 "split": split,
                 "languages": sorted({read.page.lang for read in self.reads}),
+                "family": _gaps(lesson_parts([read.page.url for read in self.reads])),
             }
         )
+
+
+#: A lesson's other pages, at these addresses under its own.
+LESSON_PARTS = ("overview/", "cheatsheet/")
+
+
+def lesson_parts(urls: list[str]) -> list[int]:
+    """The ids of the pages that are part of the lesson just before them: its overview and
+    cheatsheet, which sort right after the lesson (ids are in URL order). The engine brings the
+    best result's overview and cheatsheet up after it, before another lesson's passing mention
+    (search-engine.js)."""
+    heads: dict[int, int] = {}  # part -> its lesson
+    at = {url: i for i, url in enumerate(urls)}
+    for i, url in enumerate(urls):
+        lesson = next((url[: -len(p)] for p in LESSON_PARTS if url.endswith("/" + p)), None)
+        head = at.get(lesson) if lesson else None
+        if head is not None and i > 0 and heads.get(i - 1, i - 1) == head:
+            heads[i] = head
+    return sorted(heads)
 
 
 def _gaps(ids: list[int]) -> list[int]:

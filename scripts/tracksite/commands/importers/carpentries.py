@@ -25,6 +25,7 @@ from tracksite.commands.importers.episode import convert
 from tracksite.commands.importers.pages import credit
 from tracksite.commands.importers.pandoc import definitions
 from tracksite.commands.importers.plan import Plan, Source
+from tracksite.core import messages
 from tracksite.core.learning.readingtime import reading_minutes
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.markdown.bodychecks import formulas
@@ -308,36 +309,33 @@ def _math_level(body: str) -> str:
 
 
 def _overview_text(src, meta, ep: Episode, i: int, n: int, prev, nxt, track: str) -> str:
-    parts = ["## What you'll learn\n"]
+    """The overview tracksite writes for an episode, in the lesson's language (core/messages.py)."""
+    words = messages.catalogue(src.lang)
+    parts = [f"## {words.text('impLearn')}\n"]
     if ep.questions:
-        parts.append("This episode answers:\n\n" + "\n".join(f"- {q}" for q in ep.questions) + "\n")
+        parts.append(words.text("impAnswers") + "\n\n" + "\n".join(f"- {q}" for q in ep.questions) + "\n")
     else:
         parts.append(f"{_summary(ep, meta['title'])}\n")
-    where = f'Episode {i + 1} of {n} of "{src.title}".'
+    where = words.text("impEpisodeOf", i=i + 1, n=n, title=src.title)
     if prev:
-        where += f" It follows [the previous episode](lesson:{prev})."
+        where += " " + words.text("impFollows", link=f"lesson:{prev}")
     if nxt:
-        where += f" Next comes [the following episode](lesson:{nxt})."
-    parts.append("## Where this fits\n\n" + where + "\n")
-    parts.append(
-        "## Before you start\n\n"
-        + ("Read the previous episode first." if prev else "Nothing beyond the track's set-up.")
-        + "\n"
-    )
+        where += " " + words.text("impNext", link=f"lesson:{nxt}")
+    parts.append(f"## {words.text('impWhere')}\n\n" + where + "\n")
+    parts.append(f"## {words.text('impBefore')}\n\n" + words.text("impReadPrev" if prev else "impNothing") + "\n")
     if isinstance(meta.get("teaching"), int) and meta["teaching"]:
-        parts.append(
-            f"## Teaching time\n\nThe source lesson plans {meta['teaching']} minutes of teaching"
-            + (f" and {meta['exercises']} of exercises." if meta.get("exercises") else ".")
-            + "\n"
-        )
-    parts.append("## Source\n\n" + credit(src, markdown=True) + "\n")
+        plans = "impPlansExercises" if meta.get("exercises") else "impPlans"
+        said = words.text(plans, teaching=meta["teaching"], exercises=meta.get("exercises"))
+        parts.append(f"## {words.text('impTeaching')}\n\n{said}\n")
+    parts.append(f"## {words.text('impSource')}\n\n" + credit(src, markdown=True) + "\n")
     return "\n".join(parts)
 
 
 def _cheatsheet_text(src: Source, ep: Episode) -> str:
+    words = messages.catalogue(src.lang)
     parts = []
     if ep.keypoints:
-        parts.append("## Key points\n\n" + "\n".join(f"- {k}" for k in ep.keypoints) + "\n")
+        parts.append(f"## {words.text('keyPoints')}\n\n" + "\n".join(f"- {k}" for k in ep.keypoints) + "\n")
     commands: list[str] = []
     for line in ep.learner_body.splitlines():
         m = COMMAND_LINE.match(line.strip())
@@ -345,10 +343,10 @@ def _cheatsheet_text(src: Source, ep: Episode) -> str:
         if command and command not in commands and "`" not in command:
             commands.append(command)
     if commands:
-        parts.append("## Commands in this episode\n\n" + "\n".join(f"- `{c}`" for c in commands[:14]) + "\n")
+        parts.append(f"## {words.text('impCommands')}\n\n" + "\n".join(f"- `{c}`" for c in commands[:14]) + "\n")
     if not parts:
-        parts.append("## Summary\n\n" + _summary(ep, "This episode") + "\n")
-    parts.append("## Source\n\n" + credit(src, markdown=True) + "\n")
+        parts.append(f"## {words.text('impSummary')}\n\n" + _summary(ep, words.text("impThisEpisode")) + "\n")
+    parts.append(f"## {words.text('impSource')}\n\n" + credit(src, markdown=True) + "\n")
     return "\n".join(parts)
 
 
@@ -370,15 +368,16 @@ def _expects(episodes, plan: Plan) -> list[str]:
     return ["solutions"]
 
 
-def _phases(slugs: list[str]) -> list[dict]:
+def _phases(slugs: list[str], lang: str = "en") -> list[dict]:
     """The episodes in order, in up to four phases of equal size: the track page's map draws a
     phase as a column, so eight episodes make two columns of four rather than one of eight."""
+    episodes = messages.catalogue(lang).text("impEpisodes")
     if len(slugs) <= 4:
-        return [{"title": "Episodes", "lessons": slugs}]
+        return [{"title": episodes, "lessons": slugs}]
     columns = min(-(-len(slugs) // 4), 4)
     size = -(-len(slugs) // columns)
     return [
-        {"title": f"Episodes {i + 1}\u2013{min(i + size, len(slugs))}", "lessons": slugs[i : i + size]}
+        {"title": f"{episodes} {i + 1}\u2013{min(i + size, len(slugs))}", "lessons": slugs[i : i + size]}
         for i in range(0, len(slugs), size)
     ]
 
@@ -388,7 +387,7 @@ def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, 
         "number": number,
         "title": src.title,
         "summary": summary or f'The Carpentries lesson "{src.title}", imported with its episodes in order.',
-        "phases": _phases(slugs),
+        "phases": _phases(slugs, src.lang),
         "expects": expects,
         **({"language": src.lang} if src.lang and src.lang.split("-")[0].split("_")[0].lower() != "en" else {}),
         # check warns about the lesson's own broken anchors (TS308); `broken_links: error` makes them errors

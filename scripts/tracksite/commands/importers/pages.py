@@ -24,6 +24,7 @@ from tracksite.commands.importers import anchorfix, limits
 from tracksite.commands.importers.converted import Context, Episode
 from tracksite.commands.importers.episode import convert
 from tracksite.commands.importers.plan import Plan, Source
+from tracksite.core import messages
 from tracksite.core.learning.glossary import _norm
 from tracksite.core.markdown.blocks import unwrap_blocks
 from tracksite.core.markdown.prose import prose_lines
@@ -35,10 +36,11 @@ from tracksite.core.sources import read_text, split_front_matter
 def credit(src: Source, *, markdown: bool = False) -> str:
     """The attribution the licence asks for; in a page body (`markdown`) the title links to the
     source (a printed cheatsheet adds a link's address after it: the address shows once)."""
+    words = messages.catalogue(src.lang)
     title = f"[{src.title}]({src.url})" if markdown and src.url else src.title
     where = f" ({src.url})" if src.url and not markdown else ""
-    who = f"{src.authors} and The Carpentries" if src.authors else "The Carpentries and its contributors"
-    return f'Adapted from "{title}"{where} by {who}, licensed {src.licence}. Changes: converted to tracksite\'s format.'
+    who = words.text("impByAuthors", authors=src.authors) if src.authors else words.text("impByCarpentries")
+    return words.text("impCredit", title=title, where=where, who=who, licence=src.licence)
 
 
 _TERM = re.compile(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from tracksite.core import messages
 from tracksite.core.model.course import Curriculum, Lesson, Track
 
 NODE_W, NODE_H = 176, 58
@@ -24,17 +25,6 @@ TRACK_H = 22  # a track's title above its phases, when the map shows several tra
 #: (each track page still draws its lessons), so the home page does not grow with every lesson.
 LESSON_MAP_LIMIT = 60
 TRACK_COLUMNS = 4
-LEGEND = (
-    "Each box is a lesson. A solid arrow leads from a lesson to one that builds on it; a dotted arrow "
-    "leads from a lesson in another track that is recommended first; a dashed arrow leads to a deeper "
-    "lesson in another track. Once you mark lessons complete, done lessons show a tick, and a filled dot "
-    "marks a lesson you can start: the lessons it builds on in its own track are done."
-)
-TRACK_LEGEND = (
-    "Each box is a track; its page has the map of its lessons. A solid arrow leads from a track to one "
-    "whose lessons build on it; a dashed arrow leads to a track that goes deeper. Once you mark lessons "
-    "complete, a finished track shows a tick, and a filled dot marks a track you have started."
-)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -72,14 +62,15 @@ class Node:
             lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 23, placeholder="…")]
         return lines
 
-    @property
-    def name(self) -> str:
+    def name(self, words: messages.Catalogue) -> str:
         """The link's accessible name: the box's text with the title in full, so that the name
         starts with what the box shows and a speech-input user who says it reaches the link
         (WCAG 2.5.3). A lesson of another track adds which track: "T4.3" alone says little when
         heard. learner.js appends the lesson's state, as in "1. The deep learning era (done)"."""
         text = f"{self.prefix} {self.lesson.title}"
-        return f"{text}, from Track {self.track_number}" if self.track_number else text
+        if not self.track_number:
+            return text
+        return words.text("mapFromTrack", name=text, track=words.text("trackN", n=self.track_number))
 
     @property
     def key(self) -> str:
@@ -230,8 +221,11 @@ def render_svg(
     title: str,
     map_id: str = "ts-map",
     others: Sequence[Lesson] = (),
+    lang: str = "en",
 ) -> str:
-    """The map as an inline <svg>; `url(lesson)` gives each node's link from the page it sits on."""
+    """The map as an inline <svg>; `url(lesson)` gives each node's link from the page it sits on;
+    its words in `lang` (core/messages.py)."""
+    words = messages.catalogue(lang)
     nodes, bands, width, height = layout(curriculum, tracks, others)
     by_key = {n.key: n for n in nodes}
     all_edges = edges(curriculum, set(by_key))
@@ -239,7 +233,7 @@ def render_svg(
     for track, y, columns in bands:
         if len(tracks) > 1:
             parts.append(
-                f'<text class="ts-map__track" x="{PAD}" y="{y + 12}">Track {track.number}: {escape(track.title)}</text>'
+                f'<text class="ts-map__track" x="{PAD}" y="{y + 12}">{escape(words.text("trackN", n=track.number))}: {escape(track.title)}</text>'
             )
         for phase_title, x in columns:
             head = HEAD_H + (TRACK_H if len(tracks) > 1 else 0)
@@ -262,7 +256,7 @@ def render_svg(
                 node.y,
                 node.lines,
                 16,
-                node.name,
+                node.name(words),
                 url(node.lesson),
                 f'data-lesson="{escape(node.key)}" data-needs="{escape(" ".join(needed))}"',
                 " ts-map__node--other" if node.track_number else "",
@@ -273,11 +267,16 @@ def render_svg(
 
 
 def render_text(
-    curriculum: Curriculum, tracks: list[Track], url: Callable[[Lesson], str], others: Sequence[Lesson] = ()
+    curriculum: Curriculum,
+    tracks: list[Track],
+    url: Callable[[Lesson], str],
+    others: Sequence[Lesson] = (),
+    lang: str = "en",
 ) -> str:
     """The same graph as nested lists: phases, lessons, what each needs and where it goes deeper.
     Each item carries its lesson and prerequisites, so learner.js can say "done" or "ready"."""
     keys = {l.key for t in tracks for l in curriculum.lessons_of(t.slug)} | {l.key for l in others}
+    words = messages.catalogue(lang)
     needs: dict[str, list[str]] = {}
     first: dict[str, list[str]] = {}
     deeper: dict[str, list[str]] = {}
@@ -292,20 +291,17 @@ def render_text(
     def name(key: str) -> str:
         lesson = curriculum.lesson(key)
         assert lesson is not None
-        return (
-            f"Track {curriculum.track_of(lesson).number}, Lesson {curriculum.position(lesson).number}: {lesson.title}"
-        )
+        track = words.text("trackN", n=curriculum.track_of(lesson).number)
+        return f"{words.text('trackLesson', track=track, n=curriculum.position(lesson).number)}: {lesson.title}"
 
     def item(lesson: Lesson) -> str:
         extra = []
         if needs.get(lesson.key):
-            extra.append("needs " + "; ".join(escape(name(k)) for k in needs[lesson.key]))
+            extra.append(words.text("mapNeeds", lessons="; ".join(escape(name(k)) for k in needs[lesson.key])))
         if first.get(lesson.key):
-            extra.append(
-                "recommended first, in another track: " + "; ".join(escape(name(k)) for k in first[lesson.key])
-            )
+            extra.append(words.text("mapFirst", lessons="; ".join(escape(name(k)) for k in first[lesson.key])))
         if deeper.get(lesson.key):
-            extra.append("goes deeper in " + "; ".join(escape(name(k)) for k in deeper[lesson.key]))
+            extra.append(words.text("mapDeeper", lessons="; ".join(escape(name(k)) for k in deeper[lesson.key])))
         note = f" ({', '.join(extra)})" if extra else ""
         return (
             f'<li data-map-lesson="{escape(lesson.key)}" data-needs="{escape(" ".join(needs_of(curriculum, lesson)))}">'
@@ -315,12 +311,12 @@ def render_text(
 
     out = ['<ul class="ts-map__list">']
     for track in tracks:
-        out.append(f"<li>Track {track.number}: {escape(track.title)}<ul>")
+        out.append(f"<li>{escape(words.text('trackN', n=track.number))}: {escape(track.title)}<ul>")
         for phase, lessons in curriculum.phases_of(track):
             out.append(f"<li>{escape(phase.title)}<ul>{''.join(item(l) for l in lessons)}</ul></li>")
         out.append("</ul></li>")
     if others:
-        out.append(f"<li>Other tracks<ul>{''.join(item(l) for l in others)}</ul></li>")
+        out.append(f"<li>{escape(words.text('otherTracks'))}<ul>{''.join(item(l) for l in others)}</ul></li>")
     out.append("</ul>")
     return "".join(out)
 

@@ -68,6 +68,7 @@ class SiteConfig:
     #: no usable mkdocs.yml, so the defaults apply and no block is called unknown for it.
     blocks: frozenset[str] | None = None
     engine_templates: Path | None = None  # the engine's own pages (Themes.engine_templates)
+    language: str = "en"  # the course's (`theme.language`); a track may have its own
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:
         """Whether the engine leaves this docs/ file out of the site, as MkDocs decides it: its
@@ -144,6 +145,7 @@ def settings(
     draft_docs: str = "",
     themes: Themes = NO_THEMES,
     problems: tuple[ConfigProblem, ...] = (),
+    language: str = "en",
 ) -> SiteConfig:
     """The site configuration from the values the engine validated (plain values: the adapter
     reads them from the engine's own loaded config, so `-f`, `INHERIT` and `!ENV` count as they
@@ -166,6 +168,7 @@ def settings(
         problems=problems,
         blocks=None if failed else _block_names(listed),
         engine_templates=themes.engine_templates,
+        language=language,
     )
 
 

@@ -110,7 +110,8 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
         if c.lessons_of(track.slug):
             site.entries.append(Entry(refs.src_uri("track", track.slug), "track", origin=track.path, content=""))
             for kind in trackpages.pages_of(project, track):  # glossary, key points, review, exercises
-                content = trackpages.exercises_markdown(project, track, instructor) if kind == "exercises" else ""
+                lang = track.language or config.language
+                content = trackpages.exercises_markdown(project, track, instructor, lang) if kind == "exercises" else ""
                 site.entries.append(
                     Entry(trackpages.src_uri(kind, track.slug), "track-page", origin=track.path, content=content)
                 )

@@ -12,6 +12,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, Any
 
+from tracksite.core import messages
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown import references as refs
 from tracksite.core.memo import memo
@@ -21,13 +22,21 @@ if TYPE_CHECKING:
     from tracksite.core.model.course import Curriculum, Lesson, Track
     from tracksite.core.model.project import Project
 
-# kind -> (title, what the link says on the track page)
+# kind -> the catalogue's keys of (its title, what the link says on the track page): core/messages.py
 PAGES: dict[str, tuple[str, str]] = {
-    "glossary": ("Glossary", "Every term of the track, with the lesson that teaches it"),
-    "keypoints": ("Key points", "What to remember from each lesson, on one printable page"),
-    "review": ("Review", "Flashcards of the lessons you completed, when they are due"),
-    "exercises": ("Exercise pack", "Every exercise, quiz and prediction of the track, in lesson order"),
+    "glossary": ("glossary", "aboutGlossary"),
+    "keypoints": ("keyPoints", "aboutKeyPoints"),
+    "review": ("review", "aboutReview"),
+    "exercises": ("exercisePack", "aboutExercisePack"),
 }
+
+
+def page_words(kind: str, lang: str = "en") -> tuple[str, str]:
+    """A track page's title and what its link says, in `lang`."""
+    words = messages.catalogue(lang)
+    return words.text(PAGES[kind][0]), words.text(PAGES[kind][1])
+
+
 # Lesson slugs these pages (and the instructor's schedule) would collide with.
 RESERVED_SLUGS = frozenset(PAGES) | {"schedule"}
 
@@ -56,18 +65,19 @@ def pdf_url(kind: str, track: str, lesson: str | None = None) -> str:
     return f"{track}.pdf" if kind == "booklet" else f"{track}-exercises.pdf"
 
 
-def downloads(project: Project, track: Track) -> list[dict[str, str]]:
+def downloads(project: Project, track: Track, lang: str = "en") -> list[dict[str, str]]:
     """The PDFs a track page offers when the course publishes them (the plugin's `pdfs`): the
     booklet of its cheatsheets and its exercise pack, each only where the track has one."""
     lessons = project.curriculum.lessons_of(track.slug)
     sheets = sum(1 for lesson in lessons if lesson.sources.cheatsheet is not None)
     out = []
+    words = messages.catalogue(lang)
     if sheets:
-        about = f"{sheets} cheatsheet{'s' if sheets != 1 else ''}, one printed page each"
-        out.append({"title": "Cheatsheets", "about": about, "url": pdf_url("booklet", track.slug)})
+        about = words.text("cheatsheetsAbout" if sheets != 1 else "cheatsheetAbout", n=sheets)
+        out.append({"title": words.text("cheatsheets"), "about": about, "url": pdf_url("booklet", track.slug)})
     if "exercises" in pages_of(project, track):
-        about = "every exercise, quiz and prediction, in lesson order, answers left out"
-        out.append({"title": "Exercise pack", "about": about, "url": pdf_url("exercises", track.slug)})
+        about = words.text("exercisePackAbout")
+        out.append({"title": words.text("exercisePack"), "about": about, "url": pdf_url("exercises", track.slug)})
     return out
 
 
@@ -86,9 +96,9 @@ def pages_of(project: Project, track: Track) -> list[str]:
     return out
 
 
-def links(project: Project, track: Track) -> list[dict[str, str]]:
+def links(project: Project, track: Track, lang: str = "en") -> list[dict[str, str]]:
     return [
-        {"kind": k, "title": PAGES[k][0], "about": PAGES[k][1], "url": url(k, track.slug)}
+        {"kind": k, "title": page_words(k, lang)[0], "about": page_words(k, lang)[1], "url": url(k, track.slug)}
         for k in pages_of(project, track)
     ]
 
@@ -102,17 +112,20 @@ def _lesson(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
     }
 
 
-def _where(c: Curriculum, key: str, track: str) -> dict[str, Any] | None:
+def _where(c: Curriculum, key: str, track: str, lang: str) -> dict[str, Any] | None:
     lesson = c.lesson(key)
     if lesson is None:
         return None
     out = _lesson(c, lesson)
-    t = c.track_of(lesson)
-    out["label"] = f"Lesson {out['number']}" if lesson.track == track else f"Track {t.number}, Lesson {out['number']}"
+    t, words = c.track_of(lesson), messages.catalogue(lang)
+    if lesson.track == track:
+        out["label"] = words.text("lessonN", n=out["number"])
+    else:
+        out["label"] = words.text("trackLesson", track=words.text("trackN", n=t.number), n=out["number"])
     return out
 
 
-def glossary_view(project: Project, track: Track) -> list[dict[str, Any]]:
+def glossary_view(project: Project, track: Track, lang: str = "en") -> list[dict[str, Any]]:
     """Every term of the track, sorted, with the lesson that teaches it and the lessons using it."""
     c = project.curriculum
     out = []
@@ -123,9 +136,11 @@ def glossary_view(project: Project, track: Track) -> list[dict[str, Any]]:
                 "anchor": term.anchor,
                 "definition": term.definition,
                 "aliases": list(term.aliases),
-                "taught": _where(c, term.lesson, track.slug),
-                "introduced": _where(c, term.introduced, track.slug) if term.introduced else None,
-                "used": [w for w in (_where(c, k, track.slug) for k in project.glossary.used_in.get(term, [])) if w],
+                "taught": _where(c, term.lesson, track.slug, lang),
+                "introduced": _where(c, term.introduced, track.slug, lang) if term.introduced else None,
+                "used": [
+                    w for w in (_where(c, k, track.slug, lang) for k in project.glossary.used_in.get(term, [])) if w
+                ],
             }
         )
     return out
@@ -178,39 +193,37 @@ def practice_blocks(body: str, with_solutions: bool) -> list[str]:
     return out
 
 
-def exercises_markdown(project: Project, track: Track, instructor: bool) -> str:
-    """The exercise pack: every lesson's exercises and quizzes under a heading per lesson."""
+def exercises_markdown(project: Project, track: Track, instructor: bool, lang: str = "en") -> str:
+    """The exercise pack: every lesson's exercises and quizzes under a heading per lesson, its
+    words in `lang` (core/messages.py)."""
     c = project.curriculum
     here = src_uri("exercises", track.slug)
-    lines = [f"# Exercise pack: Track {track.number}, {_md(track.title)}", ""]
-    lines.append(
-        "Every exercise and quiz of the track, in lesson order. "
-        + (
-            "This instructor copy shows the solutions."
-            if instructor
-            else "Solutions are on each lesson's page, under its exercises."
-        )
-    )
+    words = messages.catalogue(lang)
+    label = words.text("trackN", n=track.number)
+    lines = [f"# {_md(words.text('exercisePack'))}: {_md(label)}, {_md(track.title)}", ""]
+    lines.append(_md(words.text("packIntro") + " " + words.text("packSolutions" if instructor else "packNoSolutions")))
     lines.append("")
     for lesson in c.lessons_of(track.slug):
         doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
         if doc is not None:  # remembered by the lesson's text: a serve rebuild redoes the saved one
             number = c.position(lesson).number
-            key = ("exercise-pack", doc.body, instructor, here, lesson.track, lesson.slug, number, lesson.title)
-            lines += memo(key, lambda d=doc, le=lesson, n=number: _lesson_part(d.body, instructor, here, le, n))
+            key = ("exercise-pack", doc.body, instructor, here, lesson.track, lesson.slug, number, lesson.title, lang)
+            lines += memo(key, lambda d=doc, le=lesson, n=number: _lesson_part(d.body, instructor, here, le, n, words))
     return "\n".join(lines)
 
 
-def _lesson_part(body: str, instructor: bool, here: str, lesson, number: int) -> list[str]:
+def _lesson_part(body: str, instructor: bool, here: str, lesson, number: int, words: messages.Catalogue) -> list[str]:
     """One lesson's part of the exercise pack: its heading and its practice blocks, relinked."""
     blocks = practice_blocks(body, instructor)
     if not blocks:
         return []
     lesson_src = refs.src_uri("lesson", lesson.track, lesson.slug)
     lines = [
-        f"## Lesson {number}: {_md(lesson.title)}",
+        f"## {_md(words.text('lessonN', n=number))}: {_md(lesson.title)}",
         "",
-        f"From [Lesson {number}]({refs.relative_src(here, lesson_src)}).",
+        _md(words.text("fromLesson", lesson="\x00")).replace(
+            "\x00", f"[{_md(words.text('lessonN', n=number))}]({refs.relative_src(here, lesson_src)})"
+        ),
         "",
     ]
     for block in blocks:

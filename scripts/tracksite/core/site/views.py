@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracksite.core import messages
 from tracksite.core.markdown import references as refs
 from tracksite.core.model.course import Curriculum, Lesson, Track
 from tracksite.core.schema import specs as schema
 
-TAB_LABELS = {"overview": "Overview", "lesson": "Lesson", "cheatsheet": "Cheatsheet"}
+
+def choice_label(name: str, value: str, lang: str = "en") -> str:
+    """What a page shows for a lesson's `difficulty:` or `math:`, in the page's language; the
+    schema's own label (what the editor and `tracksite schema` show) where the catalogue has none."""
+    found = messages.catalogue(lang).page.get(f"{name}_{value}")
+    return found or schema.label(schema.LESSON, name, value)
 
 
-def track_label(track: Track) -> str:
-    return f"Track {track.number}"
+def track_label(track: Track, lang: str = "en") -> str:
+    """ "Track 4", in the language of the page that shows it (core/messages.py)."""
+    return messages.catalogue(lang).text("trackN", n=track.number)
 
 
 def lesson_link(c: Curriculum, lesson: Lesson, kind: str = "lesson") -> dict[str, Any]:
@@ -31,7 +38,7 @@ def lesson_link(c: Curriculum, lesson: Lesson, kind: str = "lesson") -> dict[str
     }
 
 
-def lesson_row(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
+def lesson_row(c: Curriculum, lesson: Lesson, lang: str = "en") -> dict[str, Any]:
     """A lesson as listed on its track page."""
     return {
         **lesson_link(c, lesson),
@@ -39,18 +46,19 @@ def lesson_row(c: Curriculum, lesson: Lesson) -> dict[str, Any]:
         "read": lesson.read,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
-        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
+        "difficulty": choice_label("difficulty", lesson.difficulty, lang),
         "difficulty_key": lesson.difficulty,
-        "math": schema.label(schema.LESSON, "math", lesson.math),
+        "math": choice_label("math", lesson.math, lang),
         "draft": lesson.is_draft,
     }
 
 
-def track_summary(c: Curriculum, track: Track) -> dict[str, Any]:
+def track_summary(c: Curriculum, track: Track, lang: str = "en") -> dict[str, Any]:
     lessons = c.lessons_of(track.slug)
+    words = messages.catalogue(lang)
     return {
         "slug": track.slug,
-        "label": track_label(track),
+        "label": track_label(track, lang),
         "number": track.number,
         "title": track.title,
         "summary": track.summary,
@@ -59,26 +67,31 @@ def track_summary(c: Curriculum, track: Track) -> dict[str, Any]:
         "minutes": c.track_minutes(track),
         "lesson_minutes": {l.key: l.minutes for l in lessons},
         # "Continue" picks one of these (learner.js): key and "Lesson N, title", in course order
-        "continue_lessons": [[l.key, f"Lesson {c.position(l).number}, {l.title}"] for l in lessons],
+        "continue_lessons": [
+            [l.key, words.text("lessonNumbered", n=c.position(l).number, title=l.title)] for l in lessons
+        ],
         "first_lesson": lesson_link(c, lessons[0]) if lessons else None,
     }
 
 
-def track_view(c: Curriculum, track: Track) -> dict[str, Any]:
+def track_view(c: Curriculum, track: Track, lang: str = "en") -> dict[str, Any]:
     return {
-        **track_summary(c, track),
+        **track_summary(c, track, lang),
         "phases": [
-            {"number": i, "title": phase.title, "lessons": [lesson_row(c, l) for l in lessons]}
+            {"number": i, "title": phase.title, "lessons": [lesson_row(c, l, lang) for l in lessons]}
             for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
         ],
     }
 
 
-def home_view(c: Curriculum) -> dict[str, Any]:
-    return {"tracks": [track_summary(c, t) for t in c.tracks if c.lessons_of(t.slug)], "start": start_here(c)}
+def home_view(c: Curriculum, lang: str = "en") -> dict[str, Any]:
+    return {
+        "tracks": [track_summary(c, t, lang) for t in c.tracks if c.lessons_of(t.slug)],
+        "start": start_here(c, lang),
+    }
 
 
-def start_here(c: Curriculum) -> dict[str, Any] | None:
+def start_here(c: Curriculum, lang: str = "en") -> dict[str, Any] | None:
     """For someone new to the course: the first track (in number order) whose lessons build on no
     other track's, how long it takes, what its first lesson asks of the learner, and the tracks
     that follow. A home page that lists the tracks alone leaves the newcomer to guess."""
@@ -96,9 +109,9 @@ def start_here(c: Curriculum) -> dict[str, Any] | None:
     first = next((t for t in tracks if not builds_on_another(t)), tracks[0])
     lesson = c.lessons_of(first.slug)[0]
     return {
-        "track": track_summary(c, first),
+        "track": track_summary(c, first, lang),
         "needs": [need for p in lesson.prerequisites if (need := _need(c, lesson, p.lesson, p.text))],
-        "then": [track_summary(c, t) for t in tracks if t is not first],
+        "then": [track_summary(c, t, lang) for t in tracks if t is not first],
     }
 
 
@@ -126,11 +139,11 @@ def names_track(text: str, track: Track) -> bool:
     )
 
 
-def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]:
+def nav_view(c: Curriculum, track: Track, current: str | None, lang: str = "en") -> dict[str, Any]:
     """The sidebar for one track: its phases and lessons only, so a page's size stays bounded."""
     return {
         "track": {
-            "label": track_label(track),
+            "label": track_label(track, lang),
             "title": track.title,
             "url": refs.url("track", track.slug),
             "slug": track.slug,
@@ -146,7 +159,7 @@ def nav_view(c: Curriculum, track: Track, current: str | None) -> dict[str, Any]
     }
 
 
-def prerequisites_view(c: Curriculum, lesson: Lesson) -> list[dict[str, Any]]:
+def prerequisites_view(c: Curriculum, lesson: Lesson, lang: str = "en") -> list[dict[str, Any]]:
     """A lesson's prerequisites: lessons linked with their track and number, then free text."""
     prerequisites: list[dict[str, Any]] = []
     for pre in lesson.prerequisites:
@@ -159,7 +172,11 @@ def prerequisites_view(c: Curriculum, lesson: Lesson) -> list[dict[str, Any]]:
                     {
                         "url": refs.url("lesson", target.track, target.slug),
                         "title": target.title,
-                        "where": f"{track_label(t)}, Lesson {c.position(target).number}" if t else "",
+                        "where": messages.catalogue(lang).text(
+                            "trackLesson", track=track_label(t, lang), n=c.position(target).number
+                        )
+                        if t
+                        else "",
                         "order": (t.number if t else 0, c.position(target).number),
                     }
                 )
@@ -171,20 +188,20 @@ def prerequisites_view(c: Curriculum, lesson: Lesson) -> list[dict[str, Any]]:
     return prerequisites
 
 
-def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
+def lesson_view(c: Curriculum, lesson: Lesson, kind: str, lang: str = "en") -> dict[str, Any]:
     """Header, tabs, prerequisites, deep dives, backlinks and pager of one lesson page."""
     track = c.track(lesson.track)
     assert track is not None
     pos = c.position(lesson)
     prev, nxt = c.previous(lesson), c.next(lesson)
     track_url = refs.url("track", track.slug)
-    prerequisites = prerequisites_view(c, lesson)
+    prerequisites = prerequisites_view(c, lesson, lang)
 
     def other_track_lesson(target: Lesson) -> dict[str, Any]:
         t = c.track_of(target)
         return {
             **lesson_link(c, target),
-            "track_label": track_label(t),
+            "track_label": track_label(t, lang),
             "track_title": t.title,
             "summary": target.summary,
         }
@@ -195,16 +212,16 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
         "key": lesson.key,
         "title": lesson.title,
         "summary": lesson.summary,
-        "track": {"label": track_label(track), "title": track.title, "url": track_url, "slug": track.slug},
+        "track": {"label": track_label(track, lang), "title": track.title, "url": track_url, "slug": track.slug},
         "phase": {"number": pos.phase_number, "title": pos.phase.title},
         "number": pos.number,
         "of": pos.of,
         "read": lesson.read,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
-        "difficulty": schema.label(schema.LESSON, "difficulty", lesson.difficulty),
+        "difficulty": choice_label("difficulty", lesson.difficulty, lang),
         "difficulty_key": lesson.difficulty,
-        "math": schema.label(schema.LESSON, "math", lesson.math),
+        "math": choice_label("math", lesson.math, lang),
         "objectives": list(lesson.objectives),
         "questions": list(lesson.questions),
         "keypoints": list(lesson.keypoints),
@@ -213,21 +230,22 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str) -> dict[str, Any]:
         "backlinks": [other_track_lesson(b) for b in c.backlinks(lesson)],
         "credits": lesson.credits,
         "draft": lesson.is_draft,
-        "tabs": _tabs(lesson, kind),
-        "prev": _neighbour(c, track, prev, "prev"),
-        "next": _neighbour(c, track, nxt, "next"),
-        "nav": nav_view(c, track, lesson.key),
+        "tabs": _tabs(lesson, kind, lang),
+        "prev": _neighbour(c, track, prev, "prev", lang),
+        "next": _neighbour(c, track, nxt, "next", lang),
+        "nav": nav_view(c, track, lesson.key, lang),
     }
 
 
-def _neighbour(c: Curriculum, track: Track, other: Lesson | None, rel: str) -> dict[str, Any]:
+def _neighbour(c: Curriculum, track: Track, other: Lesson | None, rel: str, lang: str) -> dict[str, Any]:
     """The pager's previous or next link: a lesson, or the track page at either end."""
+    words = messages.catalogue(lang)
     if other is None:
         return {
             "rel": rel,
             "url": refs.url("track", track.slug),
-            "title": f"{track_label(track)}: {track.title}",
-            "label": "Back to the track" if rel == "prev" else "Track complete: back to the track",
+            "title": f"{track_label(track, lang)}: {track.title}",
+            "label": words.text("backToTrack" if rel == "prev" else "trackDoneBack"),
         }
     link = lesson_link(c, other)
     return {
@@ -235,11 +253,11 @@ def _neighbour(c: Curriculum, track: Track, other: Lesson | None, rel: str) -> d
         "url": link["url"],
         "title": other.title,
         "number": link["number"],
-        "label": f"{'Previous' if rel == 'prev' else 'Next'}: Lesson {link['number']} of {link['of']}",
+        "label": words.text("pagerPrev" if rel == "prev" else "pagerNext", n=link["number"], of=link["of"]),
     }
 
 
-def _tabs(lesson: Lesson, kind: str) -> list[dict[str, Any]]:
+def _tabs(lesson: Lesson, kind: str, lang: str) -> list[dict[str, Any]]:
     """The overview, lesson and cheatsheet tabs the lesson has, the current one marked."""
     tabs = []
     for tab in ("overview", "lesson", "cheatsheet"):
@@ -248,7 +266,7 @@ def _tabs(lesson: Lesson, kind: str) -> list[dict[str, Any]]:
             tabs.append(
                 {
                     "kind": tab,
-                    "label": TAB_LABELS[tab],
+                    "label": messages.catalogue(lang).text(f"tab_{tab}"),
                     "url": refs.url(tab, lesson.track, lesson.slug),
                     "current": tab == kind,
                 }

@@ -10,7 +10,7 @@
      storage is memory, a lesson marked complete is the same mark here ---- */
   const PROGRESS = "tracksite:progress";
   const REVIEW = "tracksite:review";
-  const { save, forget, h, $$, spoken, say } = window.tracksite;
+  const { save, forget, h, $$, spoken, say, t } = window.tracksite;
   const load = (key) => window.tracksite.load(key, {});
   const done = () => load(PROGRESS);
 
@@ -128,8 +128,8 @@
     }
     link.setAttribute("href", href);
     /* short on a phone's header: "Review 6", the rest for screen readers */
-    link.replaceChildren("Review ", h("span", { class: "ts-review-due" }, String(total),
-      h("span", { class: "ts-sr" }, ` card${total === 1 ? "" : "s"} due`)));
+    link.replaceChildren(t("rvHeader") + " ", h("span", { class: "ts-review-due" }, String(total),
+      h("span", { class: "ts-sr" }, t(total === 1 ? "rvDue1" : "rvDueN"))));
   };
 
   function review(root) {
@@ -147,11 +147,11 @@
     const face = h("div", { class: "ts-review__face" });
     const card = h("div", { class: "ts-review__card-face", "aria-live": "polite" }, side, face);
     const count = h("p", { class: "ts-review__count" });
-    const flip = h("button", { type: "button", class: "ts-btn ts-btn--primary", onclick: () => show() }, "Show answer");
-    const again = h("button", { type: "button", class: "ts-btn", onclick: () => grade(false) }, "Again");
-    const knew = h("button", { type: "button", class: "ts-btn ts-btn--primary", onclick: () => grade(true) }, "Knew it");
+    const flip = h("button", { type: "button", class: "ts-btn ts-btn--primary", onclick: () => show() }, t("rvShow"));
+    const again = h("button", { type: "button", class: "ts-btn", onclick: () => grade(false) }, t("cAgain"));
+    const knew = h("button", { type: "button", class: "ts-btn ts-btn--primary", onclick: () => grade(true) }, t("cKnew"));
     const live = h("p", { class: "ts-sr", "aria-live": "polite" });
-    const help = h("p", { class: "ts-muted" }, "Keys: F shows the answer, A marks \u201cAgain\u201d, K marks \u201cKnew it\u201d.");
+    const help = h("p", { class: "ts-muted" }, t("rvKeys"));
     const app = h("div", { class: "ts-review__app" }, count, card, h("div", { class: "ts-review__buttons" }, flip, again, knew), help, live);
     root.append(app);
     let queue = [], current = null, flipped = false;
@@ -172,16 +172,14 @@
       if (!current) {
         const waiting = Array.from(deck.keys()).filter((id) => s.cards[id] && s.cards[id].due > Date.now())
           .map((id) => s.cards[id].due).sort((a, b) => a - b);
-        status.textContent = !completed
-          ? "No cards yet: mark a lesson complete (the button at the foot of each lesson) and its flashcards come here."
-          : "All caught up: no card is due." + (waiting.length
-            ? ` The next one is due on ${new Date(waiting[0]).toLocaleDateString(document.documentElement.lang || undefined)}.` : "");
+        status.textContent = !completed ? t("rvNone") : t("rvCaughtUp") + (waiting.length
+          ? t("rvNextDue", { date: new Date(waiting[0]).toLocaleDateString(document.documentElement.lang || undefined) }) : "");
         return;
       }
       const c = deck.get(current), box = (s.cards[current] && s.cards[current].box) || 1;
-      status.textContent = `${queue.length + 1} card${queue.length ? "s" : ""} to review now.`;
-      count.textContent = `${c.title} \u00b7 box ${box} of 5`;
-      side.textContent = flipped ? "Answer" : "Term";
+      status.textContent = t(queue.length ? "rvNowN" : "rvNow1", { n: queue.length + 1 });
+      count.textContent = t("rvBox", { title: c.title, box });
+      side.textContent = t(flipped ? "cAnswer" : "cTerm");
       face.replaceChildren(...Array.from((flipped ? c.answer : c.term).childNodes, (n) => n.cloneNode(true)));
       flip.hidden = flipped;
       again.hidden = knew.hidden = !flipped;
@@ -200,7 +198,7 @@
       s.cards[current] = { box, due: knewIt ? Date.now() + BOX_DAYS[box] * DAY : Date.now() };
       save(REVIEW, s);
       if (!knewIt) queue.push(current);  /* back at the end of this session */
-      say(live, knewIt ? `Moved to box ${box}; back in ${BOX_DAYS[box]} day${box > 1 ? "s" : ""}.` : "Back to box 1; it comes again in this session.");
+      say(live, knewIt ? t("rvMoved", { box, days: BOX_DAYS[box] }) : t("rvBack"));
       next();
       badges();
       if (current) flip.focus();
@@ -252,8 +250,8 @@
       const review = box.dataset.continueReview;
       box.hidden = last < 0 && box.dataset.startHidden === "1";
       if (last < 0) [link.textContent, link.href] = [link.dataset.start, link.dataset.startHref];
-      else if (next) [link.textContent, link.href] = [`Continue: ${next[1]}`, `${root}${next[0]}/${file}`];
-      else [link.textContent, link.href] = ["Track complete: review its cards", review || link.dataset.startHref];
+      else if (next) [link.textContent, link.href] = [t("rvContinue", { lesson: next[1] }), `${root}${next[0]}/${file}`];
+      else [link.textContent, link.href] = [t("rvTrackDone"), review || link.dataset.startHref];
     }
   };
 
@@ -262,8 +260,8 @@
      on a large course's home page, a box per track: done (every lesson), started, or not
      started. A box and its list item carry the same data-needs and go through `state`, so
      they agree; a box's name is its text (data-label) and then its state. ---- */
-  const STATES = { done: "done", ready: "ready to start", "not-yet": "not yet: a prerequisite is not done" };
-  const TRACK_STATES = { done: "done", ready: "started", "not-yet": "not started" };
+  const STATES = { done: "stDone", ready: "stReady", "not-yet": "stNotYet" };
+  const TRACK_STATES = { done: "stDone", ready: "stStarted", "not-yet": "stNotStarted" };
   const mapStates = () => {
     const map = done();
     const trackOf = (key) => key.split("/")[0];
@@ -279,14 +277,14 @@
         : state(node.dataset.lesson, (node.dataset.needs || "").split(" ").filter(Boolean));
       node.setAttribute("data-state", st);
       const label = node.dataset.label || "";
-      if (label) node.setAttribute("aria-label", `${label} (${(track ? TRACK_STATES : STATES)[st]})`);
+      if (label) node.setAttribute("aria-label", `${label} (${t((track ? TRACK_STATES : STATES)[st])})`);
     }
     for (const li of $$(document, "li[data-map-lesson], li[data-map-track]")) {
       const track = li.dataset.mapTrack;
       const out = li.querySelector(".ts-map__state");
       const st = track ? trackState(track, Number(li.dataset.lessonCount) || 0)
         : state(li.dataset.mapLesson, (li.dataset.needs || "").split(" ").filter(Boolean));
-      if (out) out.textContent = ` \u2014 ${(track ? TRACK_STATES : STATES)[st]}`;
+      if (out) out.textContent = ` \u2014 ${t((track ? TRACK_STATES : STATES)[st])}`;
     }
   };
 

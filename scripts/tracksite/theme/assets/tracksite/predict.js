@@ -5,7 +5,7 @@
    (widgets.js). No inline code, no eval; text goes in through textContent. */
 (() => {
   "use strict";
-  const { h, button, newId, say, widget } = window.tracksite;
+  const { h, button, newId, say, widget, t } = window.tracksite;
   /* blank lines, end spaces, runs of spaces and spaces by brackets and commas do not count:
      "[6,3,4,7]" is the "[6, 3, 4, 7]" Python prints */
   const canon = (s) => s.replace(/\r\n?/g, "\n").split("\n")
@@ -27,7 +27,7 @@
       "aria-describedby": id + "-hint",
     });
     const hint = h("p", { id: id + "-hint", class: "ts-predict__hint" },
-      "Type the output, then Check (or press Ctrl+Enter).");
+      t("pdHint"));
     const feedback = h("p", { class: "ts-predict__feedback", "aria-live": "polite" });
     let misses = 0;
     const check = () => {
@@ -36,8 +36,7 @@
       const reveal = right || misses >= TRIES;
       root.classList.toggle("is-right", right);
       root.classList.toggle("is-wrong", !right);
-      say(feedback, right ? "Matches" : reveal ? "Not quite: here is what it prints"
-        : "Not quite: have another try, or open \u201cShow the output\u201d");
+      say(feedback, t(right ? "pdRight" : reveal ? "pdShown" : "pdAgain"));
       if (reveal) answer.open = true;
     };
     input.addEventListener("keydown", (e) => {
@@ -45,7 +44,7 @@
     });
     input.addEventListener("input", () => root.classList.remove("is-right", "is-wrong"));
     const app = h("div", { class: "ts-predict__app" }, input, hint,
-      h("p", { class: "ts-predict__actions" }, button("Check", check, "ts-btn--primary")), feedback);
+      h("p", { class: "ts-predict__actions" }, button(t("pdCheck"), check, "ts-btn--primary")), feedback);
     question.after(app);
   }
 

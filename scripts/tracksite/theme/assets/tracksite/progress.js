@@ -3,7 +3,7 @@
    browser only; uses the helpers widgets.js shares (window.tracksite). */
 (() => {
   "use strict";
-  const { load, save, forget, h, $$, liveRegion, say, widget, onPage } = window.tracksite;
+  const { load, save, forget, h, $$, liveRegion, say, widget, onPage, t } = window.tracksite;
 
   /* ---- progress: lesson pages, track page, home page ---- */
   const PROGRESS = "tracksite:progress";
@@ -16,14 +16,13 @@
     const status = root.querySelector(".ts-progress__status");
     if (!id || !toggle) return;
     toggle.hidden = false;
-    const words = JSON.parse(document.querySelector("[data-messages]").dataset.messages); /* catalogue */
     const render = (announce) => {
       const done = doneMap()[id] === true;
       toggle.setAttribute("aria-pressed", done ? "true" : "false");
-      toggle.textContent = done ? words.completedUndo : words.markComplete;
+      toggle.textContent = t(done ? "completedUndo" : "markComplete");
       root.classList.toggle("is-done", done);
       if (announce && status) {
-        say(status, done ? words.markedComplete : words.markedNotComplete);
+        say(status, t(done ? "markedComplete" : "markedNotComplete"));
       }
     };
     toggle.addEventListener("click", () => {
@@ -54,7 +53,7 @@
       bar.max = Math.max(lessons.length, 1);
       bar.value = done;
       if (!bar.hasAttribute("aria-label") && !bar.hasAttribute("aria-labelledby")) {
-        bar.setAttribute("aria-label", "Lessons completed");
+        bar.setAttribute("aria-label", t("lessonsDone"));
       }
       bar.setAttribute("aria-valuetext", text);
     }
@@ -101,8 +100,8 @@
       reset.addEventListener("click", () => {
         if (!armed) {
           armed = true;
-          reset.textContent = "Press again to confirm the reset";
-          say(live, "Press again to confirm: this clears the completed lessons of this track.");
+          reset.textContent = t("pConfirm");
+          say(live, t("pConfirmSay"));
           return;
         }
         const map = doneMap();
@@ -112,7 +111,7 @@
         render();
         const resume = document.querySelector("[data-continue-track] a");
         if (resume) resume.focus();  /* the reset button hides itself at no progress */
-        say(live, "Progress reset.");
+        say(live, t("pResetDone"));
       });
       reset.addEventListener("blur", disarm);
     }

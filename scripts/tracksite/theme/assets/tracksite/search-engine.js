@@ -144,6 +144,9 @@ export class Index {
       this.shards = new Set(entry.shards);
       this.split = new Set(entry.split);
       this.languages = entry.languages || ["en"];
+      /* each page's lesson: a lesson's overview and cheatsheet follow it (ids in URL order) */
+      this.lessonOf = new Map();
+      for (const id of ungap(entry.family || [])) this.lessonOf.set(id, this.lessonOf.get(id - 1) ?? id - 1);
       return this;
     });
   }
@@ -256,6 +259,13 @@ export class Index {
       results.push({ id: page, score: hits.reduce((t, h) => t + h[0], 0), section });
     }
     results.sort((a, b) => b.score - a.score || a.id - b.id);
+    /* the best result's lesson: its overview and cheatsheet rank with it, just after it, up to
+       twice their own score (they weigh half in the index so that the lesson comes first), so the
+       lesson that teaches the query and its summaries come before another lesson's passing mention */
+    const top = results.length ? this.lessonOf.get(results[0].id) ?? results[0].id : -1;
+    const topScore = results.length ? results[0].score : 0;
+    const rank = (r) => ((this.lessonOf.get(r.id) ?? r.id) === top ? Math.min(topScore, 2 * r.score) : r.score);
+    results.sort((a, b) => rank(b) - rank(a) || a.id - b.id);
     for (const r of results) {
       r.data = () => this.file("pages/" + r.id + "-" + r.section + ".json").then((f) => this.result(f, matched));
     }

@@ -30,7 +30,8 @@ export function attach(root) {
   const selects = { track: $("select[name=track]"), kind: $("select[name=kind]") };
   const PAGE = 5; /* results drawn at a time: each one fetches its page's fragment (docs/benchmarks.md) */
   const WAIT = 120; /* ms without a keystroke before a query runs: no fragments for half-typed words */
-  const KIND_ORDER = ["Lesson", "Overview", "Cheatsheet", "Track", "Glossary", "Key points", "Review", "Exercise pack", "Guide"];
+  const KIND_ORDER = ["lesson", "overview", "cheatsheet", "track", "glossary", "keypoints", "review", "exercises", "page"];
+  const kindName = (kind) => kind && text("kind_" + kind); /* the index holds the page kind, the dialog names it */
   let loading = null, shown = [], drawn = 0, generation = 0, followed = false, hits = 0, seen = new Set();
   let suggested = ""; /* the query with each word no page has replaced by the nearest word that one has */
   const suggest = el("p", "ts-search__suggest");
@@ -61,12 +62,13 @@ export function attach(root) {
   const fillFilters = (filters) => {
     for (const [name, select] of Object.entries(selects)) {
       const values = Object.keys((filters && filters[name]) || {})
-        .filter((v) => name !== "kind" || v !== "Guide" || "guide" in root.dataset);
+        .filter((v) => name !== "kind" || v !== "page" || "guide" in root.dataset);
       values.sort(name === "kind" ? (a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b)
         : (a, b) => a.localeCompare(b, undefined, { numeric: true }));
       for (const value of values) {
         const option = document.createElement("option");
-        option.value = option.textContent = value;
+        option.value = value;
+        option.textContent = name === "kind" ? kindName(value) : value;
         select.append(option);
       }
       select.closest("label").hidden = values.length < 2;
@@ -89,7 +91,7 @@ export function attach(root) {
     const link = el("a", "ts-search__link");
     link.href = data.url;
     const title = el("span", "ts-search__hit-title", meta.title || data.url);
-    const where = el("span", "ts-search__hit-meta", [meta.kind, meta.where].filter(Boolean).join(" · "));
+    const where = el("span", "ts-search__hit-meta", [kindName(meta.kind), meta.where].filter(Boolean).join(" · "));
     title.id = id + "-title"; where.id = id + "-meta";
     link.append(title, where);
     const named = [title.id];
@@ -111,7 +113,7 @@ export function attach(root) {
 
   /* Two tracks' glossaries often define a term in the same words: one definition is shown once. */
   const duplicate = (data) => {
-    if ((data.meta || {}).kind !== "Glossary") return false;
+    if ((data.meta || {}).kind !== "glossary") return false;
     const key = data.section + "\n" + data.excerpt.map(([text]) => text).join("");
     if (seen.has(key)) return true;
     seen.add(key);

@@ -40,11 +40,11 @@
   /* what a file (or suspend_data) holds, checked: a list of problems, or the state */
   const check = (doc) => {
     if (!plain(doc) || doc.format !== FORMAT || !plain(doc.state)) {
-      return { error: "This is not a tracksite progress file." };
+      return { error: window.tracksite.t("tNotOurs") };
     }
     for (const [k, v] of Object.entries(doc.state)) {
       if (!k.startsWith(PREFIX) || k.length > 400 || SKIP.has(k) || !plain(v)) {
-        return { error: `The file holds an entry tracksite does not keep (${k.slice(0, 60)}).` };
+        return { error: window.tracksite.t("tStrange", { key: k.slice(0, 60) }) };
       }
     }
     return { state: doc.state };
@@ -75,7 +75,7 @@
 
   function start(root) {
     const status = root.querySelector(".ts-travel__status");
-    const tell = (text) => window.tracksite.say(status, text);
+    const tell = (key, vars) => window.tracksite.say(status, window.tracksite.t(key, vars));
     const saveButton = root.querySelector("[data-ts-travel-save]");
     const loadInput = root.querySelector("[data-ts-travel-load]");
     const reset = root.querySelector("[data-ts-travel-reset]");
@@ -91,19 +91,19 @@
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-      tell("Progress saved to course-progress.json. Load it on the home page of another browser.");
+      tell("tSaved");
     });
     loadInput.addEventListener("change", () => {
       const file = loadInput.files && loadInput.files[0];
       if (!file) return;
-      if (file.size > MAX_BYTES) { tell("That file is too big to be a progress file."); return; }
+      if (file.size > MAX_BYTES) { tell("tTooBig"); return; }
       file.text().then((text) => {
         let doc = null;
         try { doc = JSON.parse(text); } catch (e) { doc = null; }
         const got = check(doc);
-        if (got.error) { tell(got.error + " Nothing was changed."); return; }
+        if (got.error) { tell("tRefused", { why: got.error }); return; }
         restore(got.state, true);
-        tell(`Progress loaded (${Object.keys(got.state).length} entries).`);
+        tell("tLoaded", { n: Object.keys(got.state).length });
       }).finally(() => { loadInput.value = ""; });
     });
     const label = reset.textContent;
@@ -111,15 +111,15 @@
     reset.addEventListener("click", () => {
       if (!armed) {
         armed = true;
-        reset.textContent = "Press again to reset all progress";
-        tell("Press again to confirm: this clears every lesson done, flashcard and quiz answer in this browser.");
+        reset.textContent = window.tracksite.t("tConfirm");
+        tell("tConfirmSay");
         return;
       }
       armed = false;
       reset.textContent = label;
       clear();
       announce();
-      tell("All progress in this browser was reset.");
+      tell("tResetDone");
     });
     reset.addEventListener("blur", () => { armed = false; reset.textContent = label; });
   }

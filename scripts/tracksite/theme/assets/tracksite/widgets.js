@@ -58,6 +58,13 @@
     setTimeout(() => { region.textContent = text; }, 30);
   };
   const q = (s) => "\u201c" + s + "\u201d";
+  /* an interface string in the page's language: the catalogue's `script:` part, which the page
+     carries in data-messages (core/messages.py); {name} filled from `vars` */
+  const t = (key, vars) => {
+    let words = {};
+    try { words = JSON.parse(document.querySelector("[data-messages]").dataset.messages); } catch (e) { /* none */ }
+    return String(words[key] ?? key).replace(/\{(\w+)\}/g, (_, n) => (vars || {})[n] ?? "");
+  };
   const num = (x) => (Math.round(x * 100) / 100).toFixed(2);
   let uid = 0;
   const newId = (p) => p + "-" + ++uid;
@@ -94,16 +101,14 @@
     const card = h("button", { type: "button", class: "ts-cards__card", "aria-describedby": help,
       onclick: () => flip() }, side, face);
     const count = h("p", { class: "ts-cards__count" });
-    const prev = button("Previous", () => go(-1));
-    const next = button("Next", () => go(1));
-    const again = button("Again", () => mark("again"));
-    const knew = button("Knew it", () => mark("known"), "ts-btn--primary");
+    const prev = button(t("cPrev"), () => go(-1));
+    const next = button(t("cNext"), () => go(1));
+    const again = button(t("cAgain"), () => mark("again"));
+    const knew = button(t("cKnew"), () => mark("known"), "ts-btn--primary");
     const live = liveRegion();
     const app = h("div", { class: "ts-cards__app" }, count, card,
       h("div", { class: "ts-cards__nav" }, prev, again, knew, next),
-      h("p", { class: "ts-cards__help", id: help },
-        "Select the card (Enter or Space) to flip it; the left and right arrow keys move " +
-        "between cards. Cards marked \u201cAgain\u201d come back first."), live);
+      h("p", { class: "ts-cards__help", id: help }, t("cHelp")), live);
     root.querySelector(".ts-cards__list").hidden = true;
     root.append(app);
     const current = () => cards[seq[pos]];
@@ -112,9 +117,9 @@
       const m = marks[c.term];
       const known = cards.filter((x) => marks[x.term] === "known").length;
       const redo = cards.filter((x) => marks[x.term] === "again").length;
-      count.textContent = `Card ${pos + 1} of ${seq.length} \u00b7 ${known} known \u00b7 ` +
-        `${redo} to see again` + (m ? ` \u00b7 this card: ${m === "known" ? "knew it" : "again"}` : "");
-      side.textContent = flipped ? "Answer" : "Term";
+      count.textContent = t("cCount", { n: pos + 1, of: seq.length, known, redo }) +
+        (m ? t(m === "known" ? "cThisKnew" : "cThisAgain") : "");
+      side.textContent = t(flipped ? "cAnswer" : "cTerm");
       face.replaceChildren(...copyOf(flipped ? c.answerNode : c.termNode));
       card.classList.toggle("is-flipped", flipped);
       card.classList.remove("is-turning");
@@ -125,7 +130,7 @@
     const flip = () => {
       flipped = !flipped;
       render();
-      say(live, flipped ? "Answer: " + spoken(current().answerNode) : "Term: " + spoken(current().termNode));
+      say(live, t(flipped ? "cAnswer" : "cTerm") + ": " + spoken(flipped ? current().answerNode : current().termNode));
     };
     const go = (step, prefix) => {
       let note = "";
@@ -133,16 +138,16 @@
       if (pos >= seq.length) {
         seq = order();
         pos = 0;
-        note = "Back to the start; cards marked Again come first. ";
+        note = t("cRestart");
       } else if (pos < 0) pos = seq.length - 1;
       flipped = false;
       render();
-      say(live, (prefix || "") + note + `Card ${pos + 1} of ${seq.length}: ${current().term}`);
+      say(live, (prefix || "") + note + t("cCard", { n: pos + 1, of: seq.length, term: current().term }));
     };
     const mark = (m) => {
       marks[current().term] = m;
       save(key, marks);
-      go(1, m === "known" ? "Marked as known. " : "Marked to see again. ");
+      go(1, t(m === "known" ? "cMarkedKnown" : "cMarkedAgain"));
     };
     app.addEventListener("keydown", (e) => {
       if (e.altKey || e.ctrlKey || e.metaKey) return;
@@ -211,8 +216,8 @@
       if (details) details.hidden = true;
       const feedback = h("p", { class: "ts-quiz__feedback", tabindex: "-1" });
       const item = { li, qi, inputs, explained, feedback, done: false, right: false };
-      item.check = button("Check answer", () => check(item, true), "ts-btn--primary");
-      item.retry = button("Try this question again", () => retry(item));
+      item.check = button(t("qCheck"), () => check(item, true), "ts-btn--primary");
+      item.retry = button(t("qRetry"), () => retry(item));
       item.retry.hidden = true;
       item.notes = inputs.map((input) => {
         const note = h("p", { class: "ts-quiz__note", id: input.id + "-note", hidden: true });
@@ -225,15 +230,15 @@
     const updateScore = () => {
       const done = questions.filter((x) => x.done);
       const right = done.filter((x) => x.right).length;
-      score.textContent = `Score: ${right} of ${questions.length}` +
-        (done.length < questions.length ? ` (${done.length} of ${questions.length} answered)` : "");
+      score.textContent = t("qScore", { right, n: questions.length }) +
+        (done.length < questions.length ? t("qAnswered", { done: done.length, n: questions.length }) : "");
       return score.textContent;
     };
     const check = (item, byUser) => {
       const chosen = item.inputs.filter((i) => i.checked).map((i) => Number(i.value));
       if (!chosen.length) {
         if (byUser) {
-          item.feedback.textContent = "Choose an answer first.";
+          item.feedback.textContent = t("qChoose");
           item.feedback.focus();
         }
         return;
@@ -247,8 +252,8 @@
         const note = item.notes[i];
         const mine = chosen.includes(i);
         note.textContent = "";
-        note.append(h("strong", null, (x.correct ? "\u2713 Right answer" : "\u2717 Wrong answer") +
-          (mine ? " (your choice)" : "") + ": "), ...(x.text ? copyOf(x.text) : []));
+        note.append(h("strong", null, t(x.correct ? "qRight" : "qWrong") + (mine ? t("qMine") : "") + ": "),
+          ...(x.text ? copyOf(x.text) : []));
         note.hidden = false;
         input.disabled = true;
         input.setAttribute("aria-describedby", note.id);
@@ -260,8 +265,7 @@
       item.retry.hidden = false;
       const total = updateScore();
       const many = item.explained.filter((x) => x.correct).length > 1;
-      item.feedback.textContent = (item.right ? "Correct! " : `Not quite: the right answer${many ? "s are" : " is"} ` +
-        "marked, with why each option is right or wrong. ") + total + ".";
+      item.feedback.textContent = t(item.right ? "qCorrect" : many ? "qNotMany" : "qNotOne") + total + ".";
       item.feedback.classList.toggle("is-right", item.right);
       if (byUser) item.feedback.focus();
     };
@@ -286,14 +290,14 @@
       save(key, { answers });
       const total = updateScore();
       firstInput(item).focus();
-      say(live, `Question ${item.qi + 1} cleared: choose again. ${total}.`);
+      say(live, t("qCleared", { n: item.qi + 1, total }));
     };
-    const reset = button("Reset quiz", () => {
+    const reset = button(t("qReset"), () => {
       questions.forEach(clear);
       save(key, { answers });
       updateScore();
       if (questions[0] && firstInput(questions[0])) firstInput(questions[0]).focus();
-      say(live, "Quiz reset: every answer cleared.");
+      say(live, t("qResetDone"));
     });
     root.append(h("div", { class: "ts-quiz__footer" }, score, reset), live);
     questions.forEach((item) => {
@@ -315,7 +319,7 @@
       if (p.classList.contains("ts-figure") || p.childElementCount !== 1 || p.textContent.trim()) continue;
       p.classList.add("ts-figure");
       p.after(h("p", { class: "ts-figure__more" }, h("a", { class: "ts-figure__open",
-        href: img.getAttribute("src") }, "Open the figure full size")));
+        href: img.getAttribute("src") }, t("fullSize"))));
     }
   };
   const scrollRegions = () => {
@@ -333,12 +337,12 @@
       const scrolls = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("ts-scrolls", scrolls);
       if (scrolls && (!box.hasAttribute("tabindex") || box.getAttribute("role") === "region")) {
-        const kind = box.matches(".ts-figure") ? "Figure" : box.matches("[class*=ts-math]") ? "Formula"
-          : box.matches(".ts-map__scroll") ? "Map" : "Table";
+        const kind = t(box.matches(".ts-figure") ? "rFigure" : box.matches("[class*=ts-math]") ? "rFormula"
+          : box.matches(".ts-map__scroll") ? "rMap" : "rTable");
         counts[kind] = (counts[kind] || 0) + 1;
         box.tabIndex = 0;
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", `${kind} ${counts[kind]} (scrolls sideways)`);
+        box.setAttribute("aria-label", t("rScrolls", { kind, n: counts[kind] }));
       } else if (!scrolls && box.getAttribute("role") === "region") {
         for (const a of ["tabindex", "role", "aria-label"]) box.removeAttribute(a);
       }
@@ -346,7 +350,7 @@
     /* Material gives each code block's buttons a <nav> without a name: name each after its
        block, so that the page's navigation landmarks stay distinguishable (axe landmark-unique) */
     $$(document, ".md-content .md-code__nav").forEach((nav, i) => {
-      if (!nav.hasAttribute("aria-label")) nav.setAttribute("aria-label", `Code block ${i + 1} actions`);
+      if (!nav.hasAttribute("aria-label")) nav.setAttribute("aria-label", t("codeActions", { n: i + 1 }));
     });
   };
   let resizeTimer = 0;
@@ -383,7 +387,7 @@
     startWidgets();
   };
   window.tracksite = {
-    load, save, forget: (key) => { delete mem[key]; }, h, $$, button, liveRegion, say, q, num, newId,
+    load, save, forget: (key) => { delete mem[key]; }, h, $$, button, liveRegion, say, q, num, newId, t,
     setDisabled, isDisabled, copyOf, spoken,
     widget: (name, start) => { widgets[name] = start; if (started) startWidgets(name); },
     onPage: (hook) => { pageHooks.push(hook); if (started) hook(); },
