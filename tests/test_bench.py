@@ -85,6 +85,11 @@ def test_benchmark_runs_end_to_end_at_20_lessons(tmp_path, capsys):
             "1",
             "--serve-edits",
             "1",
+            # serve measured on the synthetic course only (the bundled course's serve is the browser
+            # tests' ground: tests/browser/test_live_reload.py), and no Zensical install in a test
+            "--serve-size",
+            "20",
+            "--no-zensical",
             "--linkchecker-limit",
             "15",
             "--markdown",
@@ -95,7 +100,7 @@ def test_benchmark_runs_end_to_end_at_20_lessons(tmp_path, capsys):
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert "### Builds" in out and "| 20 | 1 | 62 |" in out
+    assert "### Builds" in out and "| 20 | 62 |" in out
     import json
 
     data = json.loads(js.read_text())

@@ -161,9 +161,13 @@ def test_print_button_prints_cheatsheets_only(tmp_path, chromium, serve_site):
 
 def test_print_button_stays_hidden_without_javascript(tmp_path):
     html = (REPO / "scripts/tracksite/theme/templates/partials/print-button.html").read_text()
+    # hidden until print.js shows it; its label is the catalogue's, in the page's language
     assert re.search(
-        r'<button type="button" class="ts-print md-button" data-print hidden>Print this cheatsheet</button>', html
+        r'<button type="button" class="ts-print md-button" data-print hidden>\{\{ t\(\'printCheatsheet\'\) \}\}</button>',
+        html,
     )
+    catalogue = (REPO / "scripts/tracksite/theme/messages/en.yml").read_text()
+    assert "printCheatsheet: Print this cheatsheet" in catalogue
     js = (REPO / "scripts/tracksite/theme/assets/tracksite/print.js").read_text()
     assert "window.print()" in js and len(js) < 2000
 
