@@ -120,10 +120,21 @@ def test_fonts_formulas_and_diagrams_come_from_the_site(browser_page):
 
 @pytest.mark.parametrize("url", [LESSON, "deep-learning-survey/attention-and-transformers/"])
 def test_first_visit_weight_counts_what_chromium_loads(browser_page, built_site, url):
-    loaded = visit(browser_page, url)
-    site_paths = {u[len(browser_page.base_url) :].split("#")[0].split("?")[0] for u in loaded}
-    site_paths = {p + "index.html" if p.endswith("/") or p == "" else p for p in site_paths}
     counted = {r["url"] for r in first_visit_weight(built_site, url)["resources"]}
+
+    def paths(loaded: list[str]) -> set[str]:
+        site = {u[len(browser_page.base_url) :].split("#")[0].split("?")[0] for u in loaded}
+        return {p + "index.html" if p.endswith("/") or p == "" else p for p in site}
+
+    site_paths = paths(visit(browser_page, url))
+    if counted - site_paths:
+        # on a loaded CI machine the request events of a first load were once cut short: a second
+        # visit in a fresh context decides (what is loaded but not counted still fails at once)
+        context = browser_page.context.browser.new_context()
+        again = context.new_page()
+        again.base_url = browser_page.base_url
+        site_paths |= paths(visit(again, url))
+        context.close()
     assert counted == site_paths, (
         f"counted but not loaded: {sorted(counted - site_paths)}; "
         f"loaded but not counted: {sorted(site_paths - counted)}"
