@@ -24,6 +24,7 @@ from tracksite import theme as theme_files
 from tracksite.adapter import mkdocsconfig
 from tracksite.commands.common import build_site
 from tracksite.errors import USAGE, UserError
+from tracksite.htmlscan import scan_stylesheet
 
 EXPORT = Path(theme_files.__file__).parent / "export"  # the export's own files
 ASSETS = "assets/tracksite-export"  # where they go in the copy
@@ -38,7 +39,6 @@ _LOADS = re.compile(
     r"""|<link\b[^>]*?\shref=["'](?P<href>[^"']+)["'][^>]*>""",
     re.I,
 )
-_CSS_URL = re.compile(r"""url\(\s*["']?(?P<url>[^"')]+)["']?\s*\)""")
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 
 
@@ -113,9 +113,9 @@ def remote_loads(staging: Path) -> list[str]:
             if _REMOTE.match(url) or url.startswith("/"):
                 found.append(f"{page.relative_to(staging).as_posix()}: loads {url}")
     for sheet in sorted(staging.rglob("*.css")):
-        for m in _CSS_URL.finditer(sheet.read_text(encoding="utf-8", errors="replace")):
-            if _REMOTE.match(m["url"]):
-                found.append(f"{sheet.relative_to(staging).as_posix()}: loads {m['url']}")
+        for link in scan_stylesheet(sheet):  # url() and @import, as linkcheck reads them
+            if _REMOTE.match(link.raw):
+                found.append(f"{sheet.relative_to(staging).as_posix()}: loads {link.raw}")
     return found
 
 
