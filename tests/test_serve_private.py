@@ -127,3 +127,27 @@ def test_a_site_below_a_folder_reloads(tmp_path):
         assert status == ["200 OK"] * 3
     finally:
         server.server_close()
+
+
+def test_a_page_written_early_is_answered_whole_while_mkdocs_writes_it_again(tmp_path):
+    """The edit loop writes a saved page and reloads the browsers before the build is over; MkDocs
+    then writes the same page again, truncating it first. A browser that asked in between got an
+    empty page (on a loaded machine: its poll then waited for a build that never came, and the
+    benchmark's edit never showed). The page written early is answered from memory until the
+    build is over."""
+    page = tmp_path / "index.html"
+    page.write_text("", encoding="utf-8")  # MkDocs has opened it to write it again
+    server = devserver.CourseServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        server.watch(str(tmp_path))
+        server.hold(str(page), b"<html><body><p>the new sentence</p></body></html>")
+        answer = b"".join(server.serve_request({"PATH_INFO": "/"}, lambda s, h: None))
+        soup = BeautifulSoup(answer, "html.parser")
+        assert soup.p is not None and soup.p.get_text() == "the new sentence"
+        assert soup.find("script", src="/" + devserver.RELOAD_PATH) is not None
+        server.release()  # the build is over: the file is what the site holds
+        page.write_text("<html><body><p>written by MkDocs</p></body></html>", encoding="utf-8")
+        answer = b"".join(server.serve_request({"PATH_INFO": "/"}, lambda s, h: None))
+        assert BeautifulSoup(answer, "html.parser").p.get_text() == "written by MkDocs"
+    finally:
+        server.server_close()

@@ -11,11 +11,13 @@ test is skipped when it is absent (TRACKSITE_SCORM_AGAIN may name its dist folde
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tracksite.commands.cli import main
 
@@ -61,12 +63,16 @@ def lms(built_site, tmp_path_factory, serve_site) -> str:
     return serve_site(folder)
 
 
-def course_frame(page):
-    """The course page inside the launch page's frame, once its scripts have run."""
+def course_frame(page, path: str = ""):
+    """The course page inside the launch page's frame, once its scripts have run; with `path`, once
+    the frame shows that page (a navigation just asked for leaves the old page there a moment)."""
     page.wait_for_function(
-        "() => { const f = document.getElementById('sco').contentDocument;"
+        "(path) => { const f = document.getElementById('sco').contentDocument;"
         " const c = f && f.getElementById('ts-scorm-frame');"
-        " return c && c.contentDocument && c.contentDocument.querySelector('[data-ts-search]:not([hidden])'); }",
+        " return c && c.contentDocument && c.contentWindow.location.pathname.endsWith(path)"
+        " && c.contentDocument.readyState === 'complete'"
+        " && c.contentDocument.querySelector('[data-ts-search]:not([hidden])'); }",
+        arg=path,
         timeout=30_000,
     )
     return page.frame_locator("#sco").frame_locator("#ts-scorm-frame")
@@ -95,7 +101,7 @@ def test_scorm_package_plays_under_scorm_again(chromium, lms):
     # the learner opens a lesson from the course's own navigation, marks it complete, answers a quiz
     launch = page.frame_locator("#sco")
     launch.locator("#ts-scorm-frame").evaluate(f"f => f.contentWindow.location.assign('{LESSON}index.html')")
-    frame = course_frame(page)
+    frame = course_frame(page, LESSON + "index.html")
     frame.locator(".ts-progress__toggle").click()
     quiz = frame.locator(".ts-quiz").first
     quiz.get_by_label("It needs an enormous number of weights and ignores which pixels are neighbours.").check()
@@ -124,10 +130,10 @@ def test_scorm_package_plays_under_scorm_again(chromium, lms):
     page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
         f"f => f.contentWindow.location.assign('{LESSON}index.html')"
     )
-    frame = course_frame(page)
-    assert frame.locator(".ts-progress__toggle").get_attribute("aria-pressed") == "true"
+    frame = course_frame(page, LESSON + "index.html")
+    expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
     restored = frame.locator(".ts-quiz").first.locator(".ts-quiz__feedback").first
-    assert restored.inner_text().strip(), "the quiz answer did not come back"
+    expect(restored).to_have_text(re.compile(r"\S"), timeout=15_000)  # the quiz answer came back
     context.close()
 
 

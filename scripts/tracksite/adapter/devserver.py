@@ -153,6 +153,8 @@ class CourseServer(LiveReloadServer):
         self.stopped = False
         self.watches: dict[str, list[Any]] = {}  # folder -> [how many times watched, its watch]
         self.observer = quicker_observer(trial, self.shutdown_delay) or PollingObserver(timeout=0.5)
+        #: pages written before the build is over (see `hold`), answered from here until it is
+        self.held: dict[str, bytes] = {}
 
     # -- watching ---------------------------------------------------------------------------
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
@@ -190,6 +192,17 @@ class CourseServer(LiveReloadServer):
         are written (requests wait until then, and the poll is answered at once)."""
         self.epochs.show()
 
+    def hold(self, path: str, content: bytes) -> None:
+        """Answer requests for the page at `path` with `content` until `release`: MkDocs writes
+        every page again when its hooks return, truncating the file first, and a browser told to
+        reload early could read it empty in between (it did on a loaded machine, and the page then
+        stayed blank: an empty page's poll waits for a build that never comes)."""
+        self.held[os.path.abspath(path)] = content
+
+    def release(self) -> None:
+        """The build has written every page: the files are whole again."""
+        self.held = {}
+
     # -- the build loop ---------------------------------------------------------------------
     def serve(self, *, open_in_browser: bool = False) -> None:
         self.server_bind()
@@ -226,6 +239,8 @@ class CourseServer(LiveReloadServer):
                     "An error happened during the rebuild. The server will appear stuck until build errors are resolved."
                 )
                 continue
+            finally:
+                self.release()  # whatever the build did, the files are what the site holds now
             if self.epochs.show():
                 log.info("Reloading browsers")
 
@@ -280,6 +295,11 @@ class CourseServer(LiveReloadServer):
         relative = path[len(self.mount_path) :] + ("index.html" if path.endswith("/") else "")
         file_path = os.path.join(self.root, posixpath.normpath("/" + relative).lstrip("/"))
         epoch = self.epochs.built()
+        held = self.held.get(os.path.abspath(file_path))
+        if held is not None:
+            content = self.inject_reload(held, epoch) if self.watches else held
+            start_response("200 OK", [("Content-Type", _guess_type(file_path)), ("Content-Length", str(len(content)))])
+            return [content]
         try:
             file: Any = open(file_path, "rb")  # noqa: SIM115 - handed to the WSGI server, which closes it
         except OSError:

@@ -121,7 +121,9 @@ class EditLoop:
             return
         self.edited.discard(page.file.src_uri)
         if output.strip():
-            utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+            content = output.encode("utf-8", errors="xmlcharrefreplace")
+            utils.write_file(content, page.file.abs_dest_path)
+            self.session.hold(page.file.abs_dest_path, content)  # MkDocs writes it again later
         if not self.edited:
             self.session.reload_now()
 
@@ -130,6 +132,8 @@ class EditLoop:
         have left (files of addresses that are gone), and remember the pages' titles."""
         if not self.serving:
             return
+        if self.session is not None:
+            self.session.release()
         if self.session is not None and not failed:
             self.session.reload_now()
         if self.files is not None:

@@ -137,6 +137,13 @@ class ServeSession:
         """Tell the browsers the site has changed, before the build is over (rebuild.EditLoop)."""
         self.server.reload_now()
 
+    def hold(self, path: str, content: bytes) -> None:
+        """A page written before the build is over, answered from memory until `release`."""
+        self.server.hold(path, content)
+
+    def release(self) -> None:
+        self.server.release()
+
     # -- live reload -----------------------------------------------------------------------
     def serve_request(self, environ: dict, start_response: Callable) -> Any:
         path = environ.get("PATH_INFO", "")

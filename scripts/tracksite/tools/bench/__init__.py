@@ -160,7 +160,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--serve-size",
         type=int,
         metavar="N",
-        help="measure mkdocs serve at this size only (default: every size, and the bundled course; 0: never)",
+        help="measure mkdocs serve at this size only, and not on the bundled course (default: every size and the "
+        "bundled course; 0: never)",
     )
     p.add_argument("--serve-edits", type=int, default=3, metavar="K", help="edits timed under mkdocs serve (default 3)")
     p.add_argument(
@@ -222,6 +223,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         args.repeat,
         repo=repo,
         serve_size=serve_size or None,
+        serve_bundled=args.serve_size is None,
         serve_edits=args.serve_edits,
         linkchecker_limit=args.linkchecker_limit,
         use_linkchecker=not args.no_linkchecker,

@@ -343,7 +343,10 @@ def _edits_in_browser(
                             times.append(time.perf_counter() - saved)
                             break
                     if time.perf_counter() - saved > timeout:
-                        raise BenchError(f"the edit of {source} did not show within {timeout:.0f} s")
+                        raise BenchError(
+                            f"the edit of {source} did not show within {timeout:.0f} s; the server's last "
+                            f"lines:\n{log.read_text(errors='replace')[-2000:]}"
+                        )
                     if proc.poll() is not None:
                         raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
                     time.sleep(0.01)

@@ -210,6 +210,7 @@ def run_benchmark(
     repo: Path = REPO,
     serve_size: int | set[int] | None = None,
     serve_edits: int = 3,
+    serve_bundled: bool = True,
     linkchecker_limit: float | str | None = "auto",
     use_linkchecker: bool = True,
     timeout: float = 1800,
@@ -224,7 +225,7 @@ def run_benchmark(
     results = []
     serve_sizes = serve_size if isinstance(serve_size, set) else {serve_size}
     bundled = None
-    if serve_sizes - {None, 0}:
+    if serve_bundled and serve_sizes - {None, 0}:
         with tempfile.TemporaryDirectory(prefix="tracksite-bench-bundled-") as tmp:
             bundled = bench_bundled_serve(repo, Path(tmp), serve_edits)
     with tempfile.TemporaryDirectory(prefix="tracksite-bench-zensical-") as ztmp:
