@@ -261,3 +261,16 @@ def test_the_checks_findings_are_kept_for_unchanged_sources_and_found_again_afte
         timeout=300,
     )
     assert run.returncode != 0 and "no-such-lesson" in run.stderr
+
+
+def test_whole_pages_are_not_kept_beside_another_plugin_and_a_shown_build_date_is_in_the_key(tmp_path):
+    """Another plugin may read a page's content or context as it is built, which a kept page
+    does not have; a course template that shows the build's date makes the date part of the key."""
+    config = SimpleNamespace(plugins={"tracksite": object()}, theme=SimpleNamespace(custom_dir=str(tmp_path)))
+    assert pagecache.refusal(config) is None
+    config.plugins["search"] = object()
+    assert "search" in (pagecache.refusal(config) or "")
+    write(tmp_path, "partials/footer.html", "<footer>{{ config.copyright }}</footer>")
+    assert pagecache.dated(config) == []
+    write(tmp_path, "partials/footer.html", "<footer>Built {{ build_date_utc }}</footer>")
+    assert len(pagecache.dated(config)) == 1

@@ -20,15 +20,22 @@ whose output is kept gets `CACHED_TEMPLATE`, a one-line template that prints the
 and the plugin's `on_page_context` and `on_post_page` skip their work for it while still feeding
 the search index the page's kept reading. A page is kept only when nothing was logged while it
 was converted and while it was built (its warning must be said again by the next build).
+
+Whole pages are not kept when another plugin is configured (it may read a page's content or
+context as it is built, which a kept page does not have), and a course template that shows the
+build's date (`build_date_utc`) puts that date in the key.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable
 from typing import Any
 
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
 from tracksite.adapter import buildcache
 from tracksite.core.memo import digest
@@ -53,6 +60,49 @@ def settings(config: Any) -> str:
     return buildcache.describe([shown, plugins])
 
 
+_SAID: set[str] = set()  # the refusals this process logged (once, not at every serve rebuild)
+
+
+def start(
+    cache: buildcache.BuildCache | None,
+    config: Any,
+    digests: Callable[[], dict[str, tuple[str, str]]],
+    extra: list[str],
+) -> Outputs | None:
+    """This build's kept pages, or None when the cache is off or cannot keep whole pages."""
+    if cache is None or cache.off:
+        return None
+    why = refusal(config)
+    if why is not None:
+        if why not in _SAID:
+            buildcache.log.info("tracksite: whole pages are not kept in the build cache: %s", why)
+            _SAID.add(why)
+        return None
+    return Outputs(cache, config, digests(), extra)
+
+
+def refusal(config: Any) -> str | None:
+    """Why whole pages cannot be kept in this build, or None."""
+    others = sorted(name for name in config.plugins if name != "tracksite")
+    if others:
+        return f"the plugin {others[0]} may read the pages as they are built"
+    return None
+
+
+def dated(config: Any) -> list[str]:
+    """The build's date, when one of the course's own templates shows it."""
+    folder = config.theme.custom_dir
+    for dirpath, _, names in os.walk(folder) if folder else ():
+        for name in names:
+            try:
+                with open(os.path.join(dirpath, name), "rb") as fh:
+                    if b"build_date_utc" in fh.read():
+                        return [get_build_date()]
+            except OSError:
+                return [get_build_date()]
+    return []
+
+
 class _Counter(logging.Handler):
     """How many records of level INFO or above were logged while it was installed."""
 
@@ -73,7 +123,7 @@ class Outputs:
         self.cache = cache
         self.digests = digests
         self.hits = 0
-        self._common = digest([FORMAT, settings(config), *extra])
+        self._common = digest([FORMAT, settings(config), *dated(config), *extra])
         self._replayed: dict[str, dict[str, Any]] = {}  # src_uri -> its entry
         self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> its key, the log count it began at
         self._counter = _Counter()

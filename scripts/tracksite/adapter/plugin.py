@@ -235,10 +235,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.remote.add_files(files, config)
         if self.command == "serve":  # the edit loop: only the pages this save can change (rebuild.py)
             self.edits.plan(self.project, config, self.config, files, incremental=True)
-        if self.cache is not None and not self.cache.off:
-            digests = self.edits.digests if self.command == "serve" else None
-            digests = digests or rebuild.page_digests(self.project, config, self.config)
-            self.outputs = pagecache.Outputs(self.cache, config, digests, self.remote.digest_parts())
+        self.outputs = pagecache.start(  # with each page's digest: the edit loop's under serve
+            self.cache,
+            config,
+            lambda: self.edits.digests or rebuild.page_digests(self.project, config, self.config),
+            self.remote.digest_parts(),
+        )
         return files
 
     def track_pages(self, track: str, lang: str) -> list[dict[str, str]]:
@@ -299,14 +301,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             page.meta["title"] = (
                 Markup(from_heading) if from_heading == page.title else coursepages.safe(page.title or "")
             )
-        if self.outputs is not None:
-            if self.outputs.kept(page) is not None:  # its output is kept: printed as it was (pagecache.py)
-                page.meta["template"] = pagecache.CACHED_TEMPLATE
-                return html
-            html = self._page_content(html, page)
-            self.outputs.converted(page)
+        if self.outputs is not None and self.outputs.kept(page) is not None:  # printed as kept (pagecache.py)
+            page.meta["template"] = pagecache.CACHED_TEMPLATE
             return html
-        return self._page_content(html, page)
+        html = self._page_content(html, page)
+        if self.outputs is not None:
+            self.outputs.converted(page)  # (kept only if it logged nothing)
+        return html
 
     def _page_content(self, html: str, page: Page) -> str:
         html = search.weigh_code(code_block_ids(table_code_pipes(render_math(unmarked(html)))))
