@@ -155,6 +155,11 @@ class Outputs:
         """The page's kept entry ("output", "search"), when its output is replayed in this build."""
         return self._replayed.get(page.file.src_uri)
 
+    def written(self, page: Page) -> dict[str, Any] | None:
+        """The kept entry, for the page's `on_post_page`, forgotten then (a large course's kept
+        pages are not all held until the build ends)."""
+        return self._replayed.pop(page.file.src_uri, None)
+
     def converted(self, page: Page) -> None:
         """After the page's `on_page_content`: a page that logged while it converted is not kept."""
         pending = self._pending.get(page.file.src_uri)

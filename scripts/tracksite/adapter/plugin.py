@@ -402,7 +402,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     @event_priority(-100)  # last: under serve the page may be written here, as MkDocs writes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        kept = self.outputs.kept(page) if self.outputs is not None else None
+        kept = self.outputs.written(page) if self.outputs is not None else None
         if kept is not None:  # as the last build wrote it, read for the search index as it was read
             output = kept["output"]
             self.edits.write_early(output, page)
