@@ -41,7 +41,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from tracksite.core.checkcache import code_digest
+from tracksite.core.checkcache import SITE_MARKER, code_digest
 from tracksite.core.memo import digest
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
@@ -243,6 +243,9 @@ class BuildCache:
         if folder not in self._folders:
             parts = []
             for dirpath, dirs, names in os.walk(folder):
+                if SITE_MARKER in names and dirpath != str(folder):  # a site tracksite built: not a source
+                    dirs[:] = []
+                    continue
                 # not hidden folders (this cache, git's), nor the site being built into
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.join(dirpath, d) not in self.skip)
                 for name in sorted(names):

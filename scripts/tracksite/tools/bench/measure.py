@@ -282,7 +282,7 @@ def measure_serve(
     port = port or _free_port()
     url = f"http://127.0.0.1:{port}/{page_url}"
     original = source.read_text(encoding="utf-8")
-    log = project / "serve.log"
+    log = project.parent / f"{project.name}-serve.log"  # not in the project: the caches read every file there
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
     with open(log, "wb") as out:
         proc = subprocess.Popen(
