@@ -274,3 +274,21 @@ def test_whole_pages_are_not_kept_beside_another_plugin_and_a_shown_build_date_i
     assert pagecache.dated(config) == []
     write(tmp_path, "partials/footer.html", "<footer>Built {{ build_date_utc }}</footer>")
     assert len(pagecache.dated(config)) == 1
+
+
+def test_a_site_tracksite_built_under_a_pages_folder_is_not_read_as_its_data(tmp_path):
+    """A generated page (a track's page) has the project's root as its folder, where the last
+    `mkdocs serve` or `mkdocs build` may have left a site: its files are no page's data, and read
+    whole they cost a large course seconds and changed the key at every build."""
+    cache = buildcache.BuildCache(tmp_path, _config(tmp_path))
+    write(tmp_path, "lessons/a/data.csv", "x\n1\n")
+    write(tmp_path, "old-site/.tracksite-build", "built by tracksite\n")
+    write(tmp_path, "old-site/index.html", "<p>one</p>")
+    before = cache._folder(tmp_path)
+    write(tmp_path, "old-site/index.html", "<p>two</p>")
+    cache._folders.clear()
+    assert cache._folder(tmp_path) == before
+    write(tmp_path, "lessons/a/data.csv", "x\n2\n")
+    cache._folders.clear()
+    assert cache._folder(tmp_path) != before
+    cache.close(prune=False)
