@@ -292,3 +292,28 @@ def test_a_site_tracksite_built_under_a_pages_folder_is_not_read_as_its_data(tmp
     cache._folders.clear()
     assert cache._folder(tmp_path) != before
     cache.close(prune=False)
+
+
+def test_the_checks_key_is_the_same_in_every_process(tmp_path):
+    """The key of the check's findings was `repr` of the configuration, whose set of block names
+    is ordered by the process's random string hashing: every build made a new key, and the passes
+    ran again on unchanged sources (a restarted `mkdocs serve` spent most of its start on them)."""
+    root = make_course(tmp_path / "course")
+    script = (
+        "import sys\n"
+        "from tracksite.adapter import mkdocsconfig\n"
+        "from tracksite.core import checkcache\n"
+        "from mkdocs.config import load_config\n"
+        "config = mkdocsconfig.from_mkdocs(load_config(sys.argv[1]))\n"
+        "print(checkcache.key(config, {'drafts': False}))\n"
+    )
+
+    def key(seed: str) -> str:
+        env = {**ENV, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(root / "mkdocs.yml")], env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        return run.stdout.strip()
+
+    assert key("1") == key("2") == key("3")
