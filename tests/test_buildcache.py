@@ -109,6 +109,13 @@ def test_unchanged_pages_are_written_as_the_last_build_wrote_them(course):
     cold(root, tmp / "kept-edited-cold")
     assert same_trees(tmp / "kept-edited", tmp / "kept-edited-cold") == []
     assert "This is an edited lesson." in (tmp / "kept-edited" / "beta/b1/index.html").read_text()
+    # A build that wrote every page as kept still keeps their conversions: a track's new title
+    # (every page shows the tracks' titles) renders every page again, converting none
+    assert f"{pages} written as kept" in build(root, tmp / "kept-again")
+    track = root / "lessons/beta/track.yml"
+    track.write_text(track.read_text().replace("title: ", "title: Retitled ", 1))
+    log = build(root, tmp / "kept-retitled")
+    assert f"0 pages converted, {pages} from the cache, 0 written as kept" in log, log
 
 
 def test_a_kept_page_that_does_not_match_its_checksum_is_never_used(course):

@@ -201,6 +201,11 @@ class BuildCache:
         self._used.add((table, key))
         return entry
 
+    def touch(self, key: str, table: str = "pages") -> None:
+        """An entry this build did not read but still stands for (a kept page's conversion):
+        not pruned, so that the page's next edit finds it."""
+        self._used.add((table, key))
+
     def keep(self, key: str, entry: dict[str, Any], table: str = "pages") -> None:
         """An entry to write when the build ends."""
         if self._db is not None and not self.off:

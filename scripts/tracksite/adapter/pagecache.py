@@ -147,6 +147,7 @@ class Outputs:
             self._pending[src] = (key, self._counter.count)
             return False
         buildcache.restore(page, files, {**entry["conversion"], "content": ""})
+        self.cache.touch(conversion_key)
         self._replayed[src] = entry
         self.hits += 1
         return True
