@@ -116,3 +116,10 @@ def test_a_module_missing_from_the_page_is_found(tmp_path):
     page.write_text(text.replace("sizes.py", "other.py").replace("`adapter/buildcache.py`", "`adapter/gone.py`"))
     assert "tools/sizes.py" not in drawn(page.read_text()) and "tools/other.py" in drawn(page.read_text())
     assert not exists("adapter/gone.py") and "adapter/gone.py" in named_paths(page.read_text())
+
+
+def test_core_keeps_at_most_twelve_modules_at_its_top():
+    """Issue 41: core/ had 42 modules at its top, split by size; its concepts are folders now,
+    and what stays at the top is the few modules every folder uses (the page draws each)."""
+    top = sorted(p.name for p in (PACKAGE / "core").glob("*.py") if p.name != "__init__.py")
+    assert len(top) <= 12, top
