@@ -20,7 +20,8 @@ from tracksite.core.schema import specs as schema
 from tracksite.core.schema.flashcards import CARD
 from tracksite.core.schema.language import Choice, Field, ListOf, Mapping, Text
 from tracksite.core.schema.predict import PREDICT
-from tracksite.core.widgets import flashcards, predict
+from tracksite.core.schema.quiz import OPTION, QUESTION
+from tracksite.core.widgets import flashcards, predict, quiz
 from tracksite.core.widgets import shapes as widget_shapes
 
 # Fields of a model class that no instructor writes: derived from folders, files and other pages.
@@ -180,17 +181,24 @@ def test_the_generator_runs_without_the_file_it_writes():
 
 @pytest.mark.parametrize(
     "spec,cls,module",
-    [(CARD, widget_shapes.Flashcard, flashcards), (PREDICT, widget_shapes.Prediction, predict)],
+    [
+        (CARD, widget_shapes.Flashcard, flashcards),
+        (PREDICT, widget_shapes.Prediction, predict),
+        (OPTION, widget_shapes.QuizOption, quiz),
+        (QUESTION, widget_shapes.QuizQuestionFields, quiz),
+    ],
 )
 def test_the_widgets_values_are_generated_from_their_bodies_description(spec, cls, module):
-    """Issue 41: the flashcards' and predict blocks' dataclasses mirrored their body specs by
-    hand; they are generated from them now, and the widget's code uses the generated class."""
+    """Issue 41: the quiz's, flashcards' and predict blocks' dataclasses mirrored their body specs
+    by hand; they are generated from them now, and the widget's code uses the generated class
+    (extended only with what it computes: a quiz question's `multiple`)."""
     fields = {f.name: f for f in dataclasses.fields(cls)}
     assert list(fields) == [f.name for f in spec.fields]
     assert all(fields[f.name].default == f.default for f in spec.fields if f.default is not None)
-    assert getattr(module, cls.__name__) is cls  # no hand copy left in the widget's module
-    hand_written = [n for n in vars(module).values() if dataclasses.is_dataclass(n) and n.__module__ == module.__name__]
-    assert hand_written == []
+    assert getattr(module, cls.__name__, cls) is cls  # no hand copy left in the widget's module
+    for own in [n for n in vars(module).values() if dataclasses.is_dataclass(n) and n.__module__ == module.__name__]:
+        base = next(b for b in own.__mro__[1:] if b.__module__ == widget_shapes.__name__)
+        assert [f.name for f in dataclasses.fields(own)] == [f.name for f in dataclasses.fields(base)], own
 
 
 def test_a_widget_value_parsed_is_the_generated_class():

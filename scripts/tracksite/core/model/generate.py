@@ -29,6 +29,7 @@ from tracksite.core.schema import specs as schema
 from tracksite.core.schema.flashcards import CARD
 from tracksite.core.schema.language import Bool, Choice, Field, ListOf, Mapping, Real, Spec, Text, Whole
 from tracksite.core.schema.predict import PREDICT
+from tracksite.core.schema.quiz import OPTION, QUESTION
 from tracksite.core.schema.remote import REMOTE_FILE
 
 #: In `needs` (the names shapes.py imports: enums of choices.py), the widget registry: a
@@ -76,9 +77,15 @@ SHAPES: tuple[Shape, ...] = (
 )
 
 #: The values of the data widgets whose parsers return dataclasses, generated beside the widgets'
-#: code (core/widgets/shapes.py) from their bodies' descriptions (core/schema/flashcards.py,
-#: core/schema/predict.py): spec-only modules, so that reading them imports no widget.
+#: code (core/widgets/shapes.py) from their bodies' descriptions (core/schema/quiz.py,
+#: flashcards.py, predict.py): spec-only modules, so that reading them imports no widget.
 WIDGET_SHAPES: tuple[Shape, ...] = (
+    Shape("QuizOption", OPTION, "One option of a quiz question."),
+    Shape(
+        "QuizQuestionFields",
+        QUESTION,
+        "One question of a `/// quiz` block (core/widgets/quiz.py's `QuizQuestion` adds what it computes).",
+    ),
     Shape("Flashcard", CARD, "One card of a `/// flashcards` block (a YAML item or a definition list's term)."),
     Shape("Prediction", PREDICT, "The body of a `/// predict` block."),
 )
@@ -93,7 +100,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 '''
 WIDGET_HEADER = '''"""The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/flashcards.py, core/schema/predict.py) by core/model/generate.py. Do not edit: change
+(core/schema/quiz.py, flashcards.py, predict.py) by core/model/generate.py. Do not edit: change
 the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations

@@ -1,10 +1,32 @@
 """The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/flashcards.py, core/schema/predict.py) by core/model/generate.py. Do not edit: change
+(core/schema/quiz.py, flashcards.py, predict.py) by core/model/generate.py. Do not edit: change
 the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuizOption:
+    """One option of a quiz question."""
+
+    #: What the learner picks (inline Markdown).
+    text: str
+    #: Whether this option is right; at least one per question is.
+    correct: bool = False
+    #: Why the option is right or wrong, shown after answering.
+    explain: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuizQuestionFields:
+    """One question of a `/// quiz` block (core/widgets/quiz.py's `QuizQuestion` adds what it computes)."""
+
+    #: The question (inline Markdown).
+    question: str
+    #: Two or more options, at least one correct, each text once.
+    options: tuple[QuizOption, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
