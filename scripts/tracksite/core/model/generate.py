@@ -26,6 +26,7 @@ from pathlib import Path
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.schema import specs as schema
+from tracksite.core.schema.attention import ATTENTION
 from tracksite.core.schema.flashcards import CARD
 from tracksite.core.schema.language import Bool, Choice, Field, ListOf, Mapping, Real, Spec, Text, Whole
 from tracksite.core.schema.predict import PREDICT
@@ -78,7 +79,7 @@ SHAPES: tuple[Shape, ...] = (
 
 #: The values of the data widgets whose parsers return dataclasses, generated beside the widgets'
 #: code (core/widgets/shapes.py) from their bodies' descriptions (core/schema/quiz.py,
-#: flashcards.py, predict.py): spec-only modules, so that reading them imports no widget.
+#: flashcards.py, predict.py, attention.py): spec-only modules, so reading them imports no widget.
 WIDGET_SHAPES: tuple[Shape, ...] = (
     Shape("QuizOption", OPTION, "One option of a quiz question."),
     Shape(
@@ -88,6 +89,11 @@ WIDGET_SHAPES: tuple[Shape, ...] = (
     ),
     Shape("Flashcard", CARD, "One card of a `/// flashcards` block (a YAML item or a definition list's term)."),
     Shape("Prediction", PREDICT, "The body of a `/// predict` block."),
+    Shape(
+        "AttentionSpecFields",
+        ATTENTION,
+        "The body of an `/// attention` block (core/widgets/attention.py's `AttentionSpec` adds its lines).",
+    ),
 )
 #: The generated module of the widgets' values.
 WIDGET_TARGET = TARGET.parents[1] / "widgets" / "shapes.py"
@@ -100,8 +106,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 '''
 WIDGET_HEADER = '''"""The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/quiz.py, flashcards.py, predict.py) by core/model/generate.py. Do not edit: change
-the description, then run `tracksite docs --write`."""
+(core/schema/quiz.py, flashcards.py, predict.py, attention.py) by core/model/generate.py. Do not
+edit: change the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations
 

@@ -14,8 +14,9 @@ The YAML bodies are described in the schema language and read like front-matter;
 widget's module ends with a `BODY` (found by tracksite.core.widgets.bodies). Every parser
 returns `(value, findings)` and never raises on bad input: a finding's line is relative to the
 block body (1 = first body line) unless it names a data `file`, in which case the line is the
-file's own. The quiz's, flashcards' and predict values are dataclasses generated from their
-bodies' descriptions (core/schema/quiz.py, flashcards.py, predict.py) into `shapes`.
+file's own. The quiz's, flashcards', predict and attention values are dataclasses generated
+from their bodies' descriptions (core/schema/quiz.py, flashcards.py, predict.py, attention.py)
+into `shapes`.
 """
 
 from tracksite.core.markdown.blocks import RAW_BLOCKS, BlockSource, find_blocks, iter_blocks

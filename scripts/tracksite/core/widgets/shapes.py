@@ -1,6 +1,6 @@
 """The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/quiz.py, flashcards.py, predict.py) by core/model/generate.py. Do not edit: change
-the description, then run `tracksite docs --write`."""
+(core/schema/quiz.py, flashcards.py, predict.py, attention.py) by core/model/generate.py. Do not
+edit: change the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations
 
@@ -52,3 +52,17 @@ class Prediction:
     output: str
     #: Why it prints that, shown with the output (inline Markdown).
     explain: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttentionSpecFields:
+    """The body of an `/// attention` block (core/widgets/attention.py's `AttentionSpec` adds its lines)."""
+
+    #: The data file `tracksite attention` wrote, beside lesson.md.
+    data: str
+    #: A second data file from the same model: a minimal pair.
+    compare: str | None = None
+    #: The token whose attention opens the widget.
+    focus: str | None = None
+    #: The token it should attend to: opens on the head that attends most.
+    target: str | None = None
