@@ -22,7 +22,8 @@ from tracksite.core.schema.flashcards import CARD
 from tracksite.core.schema.language import Choice, Field, ListOf, Mapping, Text
 from tracksite.core.schema.predict import PREDICT
 from tracksite.core.schema.quiz import OPTION, QUESTION
-from tracksite.core.widgets import attention, flashcards, predict, quiz
+from tracksite.core.schema.steps import ATTENTION_STEPS
+from tracksite.core.widgets import attention, flashcards, predict, quiz, steps
 from tracksite.core.widgets import shapes as widget_shapes
 
 # Fields of a model class that no instructor writes: derived from folders, files and other pages.
@@ -34,7 +35,11 @@ DERIVED = {
     RemoteFile: {"line", "path"},
 }
 # What the widgets' classes add to the generated ones: what no one writes.
-WIDGET_EXTRAS = {"QuizQuestion": set(), "AttentionSpec": {"lines"}}
+WIDGET_EXTRAS = {
+    "QuizQuestion": set(),
+    "AttentionSpec": {"lines"},
+    "StepsData": {"q", "k", "v", "scores", "scaled", "weights", "output"},
+}
 # Schema fields that are a mapping of their own and stand in the model as its leaves.
 FLATTENED = {"time"}
 
@@ -190,6 +195,7 @@ def test_the_generator_runs_without_the_file_it_writes():
         (OPTION, widget_shapes.QuizOption, quiz),
         (QUESTION, widget_shapes.QuizQuestionFields, quiz),
         (ATTENTION, widget_shapes.AttentionSpecFields, attention),
+        (ATTENTION_STEPS, widget_shapes.StepsFields, steps),
     ],
 )
 def test_the_widgets_values_are_generated_from_their_bodies_description(spec, cls, module):

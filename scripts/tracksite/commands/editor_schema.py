@@ -6,7 +6,7 @@
   (tests/test_schema.py); `.vscode/settings.json` maps them to files.
 - the field tables of docs/authoring.md, between `<!-- tracksite:fields NAME -->` markers.
 - tracksite/core/model/shapes.py and tracksite/core/widgets/shapes.py: the model's dataclasses of
-  what an instructor writes and the quiz's, flashcards', predict and attention blocks' values (core/model/generate.py),
+  what an instructor writes and the data widgets' values (core/model/generate.py),
   so the model and the validator describe one shape once.
 
 Both commands rewrite only what changed; `--check` reports stale files with exit 1 instead.

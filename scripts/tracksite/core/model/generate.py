@@ -32,6 +32,7 @@ from tracksite.core.schema.language import Bool, Choice, Field, ListOf, Mapping,
 from tracksite.core.schema.predict import PREDICT
 from tracksite.core.schema.quiz import OPTION, QUESTION
 from tracksite.core.schema.remote import REMOTE_FILE
+from tracksite.core.schema.steps import ATTENTION_STEPS
 
 #: In `needs` (the names shapes.py imports: enums of choices.py), the widget registry: a
 #: default names a widget.
@@ -79,7 +80,8 @@ SHAPES: tuple[Shape, ...] = (
 
 #: The values of the data widgets whose parsers return dataclasses, generated beside the widgets'
 #: code (core/widgets/shapes.py) from their bodies' descriptions (core/schema/quiz.py,
-#: flashcards.py, predict.py, attention.py): spec-only modules, so reading them imports no widget.
+#: flashcards.py, predict.py, attention.py, steps.py): spec-only modules, so reading them imports
+#: no widget.
 WIDGET_SHAPES: tuple[Shape, ...] = (
     Shape("QuizOption", OPTION, "One option of a quiz question."),
     Shape(
@@ -94,6 +96,11 @@ WIDGET_SHAPES: tuple[Shape, ...] = (
         ATTENTION,
         "The body of an `/// attention` block (core/widgets/attention.py's `AttentionSpec` adds its lines).",
     ),
+    Shape(
+        "StepsFields",
+        ATTENTION_STEPS,
+        "The body of an `/// attention-steps` block (core/widgets/steps.py's `StepsData` adds what it computes).",
+    ),
 )
 #: The generated module of the widgets' values.
 WIDGET_TARGET = TARGET.parents[1] / "widgets" / "shapes.py"
@@ -106,8 +113,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 '''
 WIDGET_HEADER = '''"""The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/quiz.py, flashcards.py, predict.py, attention.py) by core/model/generate.py. Do not
-edit: change the description, then run `tracksite docs --write`."""
+(core/schema/quiz.py, flashcards.py, predict.py, attention.py, steps.py) by core/model/generate.py.
+Do not edit: change the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/quiz.py, flashcards.py, predict.py, attention.py) by core/model/generate.py. Do not
-edit: change the description, then run `tracksite docs --write`."""
+(core/schema/quiz.py, flashcards.py, predict.py, attention.py, steps.py) by core/model/generate.py.
+Do not edit: change the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations
 
@@ -66,3 +66,19 @@ class AttentionSpecFields:
     focus: str | None = None
     #: The token it should attend to: opens on the head that attends most.
     target: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepsFields:
+    """The body of an `/// attention-steps` block (core/widgets/steps.py's `StepsData` adds what it computes)."""
+
+    #: The tokens, e.g. [it, animal].
+    tokens: tuple[str, ...]
+    #: One embedding row per token.
+    x: tuple[tuple[float, ...], ...]
+    #: Query weights: d_model rows (the width of x).
+    w_q: tuple[tuple[float, ...], ...]
+    #: Key weights: d_model rows and d_k columns, like w_q.
+    w_k: tuple[tuple[float, ...], ...]
+    #: Value weights: d_model rows (the width of x).
+    w_v: tuple[tuple[float, ...], ...]
