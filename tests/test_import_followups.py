@@ -137,6 +137,15 @@ def test_learner_pages_point_reference_terms_at_the_track_glossary(imported, tmp
     assert glossary.find(id="term-widget") is not None
 
 
+def test_an_html_link_is_read_as_a_markdown_link_outside_code_only():
+    from tracksite.commands.importers.pandoc import rewrite_html
+
+    line = 'See <a href="02-two.md">next</a>, <a href="https://e.org">web</a> and `<a href="x.md">y</a>`.'
+    assert rewrite_html(line, lambda *_: None) == (
+        'See [next](02-two.md), <a href="https://e.org">web</a> and `<a href="x.md">y</a>`.'
+    )
+
+
 def test_to_glossary_leaves_the_reference_page_and_code_alone():
     files = {
         "lessons/t/a/lesson.md": "A [commit](../learners/reference.md#commit).\n",

@@ -56,7 +56,8 @@ def rewrite_html(line: str, note) -> str:
         text = m.group("text").strip()
         return f"[{text}]({href})" if text and _RELATIVE.match(href) else m.group(0)
 
-    return _ANCHOR.sub(anchor, _IMG.sub(image, _EMBED.sub(embed, line)))
+    parts = re.split(r"(`+[^`]*`+)", _IMG.sub(image, _EMBED.sub(embed, line)))  # a code span shows HTML as typed
+    return "".join(part if i % 2 else _ANCHOR.sub(anchor, part) for i, part in enumerate(parts))
 
 
 def inline_r(line: str) -> bool:
