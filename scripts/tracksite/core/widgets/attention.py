@@ -1,6 +1,6 @@
 """`/// attention`: a real model's attention weights, from a data file beside the lesson.
 
-The block body (`ATTENTION`, below) names the file; the file (ATTENTION_DATA) holds
+The block body (`ATTENTION`, core/schema/attention.py) names the file; the file (ATTENTION_DATA) holds
 the sentence, tokens, weights[layer][head][query][key] and where they come from. The opening
 view (layer, head, caption) is chosen here, at build time, so the page reads without script.
 """
@@ -11,14 +11,13 @@ import dataclasses
 import functools
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
+from tracksite.core.schema.attention import ATTENTION
 from tracksite.core.schema.language import (
     INVALID,
     Either,
@@ -32,35 +31,12 @@ from tracksite.core.schema.language import (
     read,
 )
 from tracksite.core.widgets.body import Body, errors, read_body
+from tracksite.core.widgets.shapes import AttentionSpecFields
 from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem
 
-# -- the body, in the schema language (the validator, the editor schema and the guide's tables read it)
-DATA_FILE_RE = re.compile(r"^(?![/\\])(?!.*\.\.)(?!.*\\)(?!.*://)[^\n]*\.(?:[jJ][sS][oO][nN]|[yY][aA]?[mM][lL])$")
-_DATA_FILE: dict[str, Any] = dict(
-    pattern=DATA_FILE_RE, pattern_help="a .json, .yaml or .yml file beside the lesson, e.g. it-tired.json"
-)
-
-ATTENTION = Mapping(
-    help="The body of an `/// attention` block: which data file to draw, and what to point at.",
-    name=W.ATTENTION.name,
-    fields=(
-        Field(
-            "data",
-            Text(**_DATA_FILE, help="The data file `tracksite attention` wrote, beside lesson.md."),
-            required=True,
-            example="data: it-tired.json",
-        ),
-        Field("compare", Text(**_DATA_FILE, help="A second data file from the same model: a minimal pair.")),
-        Field("focus", Text(numbers=True, max_length=100, help="The token whose attention opens the widget.")),
-        Field(
-            "target",
-            Text(
-                numbers=True, max_length=100, help="The token it should attend to: opens on the head that attends most."
-            ),
-        ),
-    ),
-)
+# The body's description (ATTENTION) is core/schema/attention.py; `AttentionSpecFields` is generated
+# from it (core/widgets/shapes.py, `tracksite docs --write`).
 
 MAX_FINDINGS_PER_FILE = 12
 
@@ -190,12 +166,10 @@ SPECIAL_TOKENS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class AttentionSpec:
-    data: str
-    compare: str | None = None
-    focus: str | None = None
-    target: str | None = None
+@dataclass(frozen=True, kw_only=True)
+class AttentionSpec(AttentionSpecFields):
+    """A block's body as written, with the line of each key (to point a data file's problem at)."""
+
     lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
@@ -223,7 +197,10 @@ def parse_attention_spec(body: str) -> tuple[AttentionSpec | None, list[Finding]
     )
     if value is INVALID:
         return None, findings
-    return AttentionSpec(value["data"], value["compare"], value["focus"], value["target"], dict(lines)), findings
+    spec = AttentionSpec(
+        data=value["data"], compare=value["compare"], focus=value["focus"], target=value["target"], lines=dict(lines)
+    )
+    return spec, findings
 
 
 def load_attention_data(path: Path) -> tuple[AttentionData | None, list[Finding]]:
