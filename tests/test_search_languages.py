@@ -39,6 +39,11 @@ EPISODES = (
 
 
 QUIZ = """
+
+```python
+print(resultado)
+```
+
 /// quiz
 - question: ¿Qué devuelve una función?
   options:
@@ -99,6 +104,49 @@ def test_a_spanish_track_has_lang_es_and_a_spanish_interface(spanish_course):
     # the course's own (English) pages stay English
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
     assert home.html["lang"] == "en" and home.select_one(".ts-search__label").get_text(strip=True) == "Search"
+
+
+def _material_strings(lang: str) -> dict[str, str]:
+    """Material's own interface strings in `lang`, read from its installed language file."""
+    import jinja2
+    import material
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(material.__file__).parent / "templates"))
+    module = env.get_template(f"partials/languages/{lang}.html").module
+    keys = re.findall(
+        r'"([\w.]+)":', (Path(material.__file__).parent / "templates/partials/languages/en.html").read_text()
+    )
+    return {key: str(module.t(key)) for key in keys}
+
+
+def test_materials_own_strings_follow_the_tracks_language(spanish_course):
+    """Material's parts of the page (the skip link, the header's name, the copy button's title
+    its script reads from the page's configuration) speak the track's language, not only
+    theme.language's; the course's English pages keep Material's English."""
+    import json
+
+    spanish, english = _material_strings("es"), _material_strings("en")
+    site = spanish_course / "site"
+    for path, words in (("python-es/variables/index.html", spanish), ("index.html", english)):
+        soup = BeautifulSoup((site / path).read_text(encoding="utf-8"), "lxml")
+        assert soup.select_one("header nav")["aria-label"] == words["header"], path
+        translations = json.loads(soup.select_one("#__config").string)["translations"]
+        assert translations["clipboard.copy"] == words["clipboard.copy"], path
+    lesson = BeautifulSoup((site / "python-es/variables/index.html").read_text(encoding="utf-8"), "lxml")
+    assert lesson.select_one(".md-skip").get_text(strip=True) == "Saltar a contenido"
+    assert lesson.select_one("body")["dir"] == "ltr"
+
+
+def test_a_tracks_language_names_materials_file_for_it():
+    class Theme(dict):
+        dirs = [str(Path(__import__("material").__file__).parent / "templates")]
+
+    class Config:
+        theme = Theme(language="fr")
+
+    assert language.material_language(Config(), "pt-BR") == "pt-BR"  # Material's regional file
+    assert language.material_language(Config(), "es-MX") == "es"  # the primary subtag's
+    assert language.material_language(Config(), "xx") == "fr"  # the course's, where Material has none
 
 
 def test_the_index_stems_spanish_pages_in_spanish(spanish_course):
@@ -243,6 +291,10 @@ def _english_fragments() -> dict[str, str]:
             longest = max(parts, key=len)
             if len(longest) >= 4:
                 found[key] = longest
+    material_en, material_es = _material_strings("en"), _material_strings("es")
+    for key, text in material_en.items():  # Material's own parts, in the track's language too
+        if material_es.get(key) != text and "#" not in text and len(text) >= 4:
+            found["material:" + key] = text
     return found
 
 
@@ -278,6 +330,19 @@ def test_a_spanish_tracks_pages_carry_no_english_interface_string(spanish_course
         text, alone = _interface_text(BeautifulSoup(page.read_text(encoding="utf-8"), "lxml"))
         english = {key: words for key, words in fragments.items() if _shows(words, text, alone)}
         assert not english, (page.relative_to(site).as_posix(), english)
+
+
+@pytest.mark.browser
+def test_materials_copy_button_speaks_the_tracks_language(spanish_course, chromium, serve_site):
+    """The copy button Material's script adds to a code block takes its title from the page's
+    translations: Spanish on a Spanish track of an English course."""
+    page = chromium.new_page()
+    try:
+        page.goto(serve_site(spanish_course / "site") + "python-es/variables/")
+        copy = page.wait_for_selector("button.md-code__button[data-md-type=copy]", state="attached")
+        assert copy.get_attribute("title") == "Copiar al portapapeles"
+    finally:
+        page.close()
 
 
 @pytest.mark.browser

@@ -372,7 +372,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if ts.get("nav"):
             ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"], lang)
         ts["instructor"] = self.config.instructor
-        ts.update(language.context(lang))
+        ts.update(language.context(lang, config))
         context["ts"] = ts
         return context
 
