@@ -9,6 +9,7 @@ a typo gets "Did you mean ...?" and the suggestion is one click (or Enter) away.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -56,6 +57,30 @@ print(resultado)
 """
 
 
+_ROW = [0.1, 0.2, 0.6, 0.1]
+ATTENTION_DATA = {
+    "sentence": "el gato duerme",
+    "tokens": ["[CLS]", "el", "gato", "duerme"],
+    "weights": [[[_ROW] * 4, [list(reversed(_ROW))] * 4]],
+    "source": "escrito a mano para la prueba",
+}
+ATTENTION = """
+
+/// attention
+data: gato.json
+focus: el
+///
+
+/// attention-steps
+tokens: [el, gato]
+x: [[1, 0], [0, 1]]
+w_q: [[1, 0], [0, 1]]
+w_k: [[1, 0], [0, 1]]
+w_v: [[1, 0], [0, 1]]
+///
+"""
+
+
 def spanish_lesson(tmp: Path) -> Path:
     src = tmp / "leccion"
     (src / "episodes").mkdir(parents=True)
@@ -79,8 +104,10 @@ def spanish_course(tmp_path_factory) -> Path:
     course = tmp / "course"
     assert main(["init", str(course), "--site-name", "Curso"]) == 0
     assert main(["--root", str(course), "import", "carpentries", str(spanish_lesson(tmp)), "--track", "python-es"]) == 0
-    with (course / "lessons/python-es/variables/lesson.md").open("a", encoding="utf-8") as lesson:
-        lesson.write(QUIZ)  # a widget whose words its script writes (widgets.js)
+    lesson_dir = course / "lessons/python-es/variables"
+    (lesson_dir / "gato.json").write_text(json.dumps(ATTENTION_DATA), encoding="utf-8")
+    with (lesson_dir / "lesson.md").open("a", encoding="utf-8") as lesson:
+        lesson.write(QUIZ + ATTENTION)  # widgets whose words their scripts write (widgets.js, attention.js)
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
     return course
@@ -341,6 +368,40 @@ def test_materials_copy_button_speaks_the_tracks_language(spanish_course, chromi
         page.goto(serve_site(spanish_course / "site") + "python-es/variables/")
         copy = page.wait_for_selector("button.md-code__button[data-md-type=copy]", state="attached")
         assert copy.get_attribute("title") == "Copiar al portapapeles"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_attention_widgets_and_progress_speak_the_pages_language(spanish_course, chromium, serve_site):
+    """attention.js's heatmap and stepper and progress.js's summary write their words from the
+    page's catalogue strings, and numbers with the language's decimal sign: Spanish here."""
+    base = serve_site(spanish_course / "site")
+    page = chromium.new_page()
+    try:
+        page.goto(base + "python-es/variables/")
+        heat = page.locator("[data-widget=attention]").first
+        heat.scroll_into_view_if_needed()
+        caption = heat.locator(".ts-attn__caption")
+        page.wait_for_function("() => document.querySelector('.ts-attn__controls') !== null", timeout=30_000)
+        assert heat.locator(".ts-attn__field").first.inner_text().startswith("Capa")
+        assert heat.locator("select.ts-attn__select").nth(1).locator("option").first.inner_text() == (
+            "Media de las cabezas"
+        )
+        heat.locator("select.ts-attn__select").nth(1).select_option("1")  # head 2, away from the opening view
+        assert (
+            caption.inner_text()
+            == "Capa 1, cabeza 2: «el» pone 0,20 de su atención en «gato», más que en ningún otro token."
+        )
+        assert heat.locator(".ts-attn__help").inner_text().startswith("Elige un token")
+        steps = page.locator("[data-widget=attention-steps]").first
+        assert steps.get_by_role("button", name="Siguiente").is_visible()
+        assert steps.get_by_role("button", name="Atrás").is_visible()
+        assert steps.locator(".ts-steps__status").inner_text().startswith("Paso 1 de ")
+        page.goto(base + "python-es/")
+        summary = page.locator(".ts-progress__summary").first
+        page.wait_for_function("() => document.querySelector('.ts-progress__summary').textContent.trim() !== ''")
+        assert re.fullmatch(r"0 de 2 lecciones · 0 de \d+ minutos", summary.inner_text()), summary.inner_text()
     finally:
         page.close()
 

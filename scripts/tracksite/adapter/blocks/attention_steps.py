@@ -10,6 +10,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Sequence
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
+from tracksite.adapter.language import text as interface_text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import StepsData, fmt, fmt_matrix, parse_attention_steps
 
@@ -46,7 +47,7 @@ class AttentionSteps(DataBlock):
         for index, (name, formula, text, tables, example) in enumerate(steps, start=1):
             li = el(ol, "li", None, "ts-steps__step", id=f"{sid}-{index}")
             p = el(li, "p", None, "ts-steps__name")
-            tail(el(p, "span", f"Step {index} of {len(steps)}:", "ts-steps__count"), " " + name)
+            tail(el(p, "span", interface_text("stStep", n=index, of=len(steps)) + ":", "ts-steps__count"), " " + name)
             if formula is not None:
                 formula(_math(li))
             el_math(li, "p", text, "ts-steps__text")  # W_Q, d_k, $...$ drawn as math
