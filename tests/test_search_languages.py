@@ -178,6 +178,11 @@ def test_the_heatmap_the_build_writes_speaks_the_tracks_language(spanish_course)
     assert [th.get_text() for th in heat.select("thead th")] == ["Token", "Peso"]
     steps = soup.select_one("[data-widget=attention-steps]")
     assert steps.select_one(".ts-steps__count").get_text() == "Paso 1 de 8:"
+    assert steps.select_one(".ts-widget__title").get_text(strip=True) == "La atención, paso a paso"
+    quiz = soup.select_one("[data-widget=quiz]")  # the other blocks' own words too (adapter/blocks/)
+    assert quiz.select_one(".ts-widget__title").get_text(strip=True) == "Cuestionario"
+    assert quiz.select_one("details summary").get_text(strip=True) == "Mostrar la respuesta"
+    assert soup.select_one(".ts-solution__hide").get_text(strip=True) == "Ocultar la solución"
 
 
 def test_the_heatmaps_caption_with_a_target_in_each_language():

@@ -41,7 +41,7 @@ class AttentionSteps(DataBlock):
         css = self.WIDGET.css_class
         assert css is not None  # every block widget declares its root's class
         sid = widget_root(block, css, self.NAME, f"ts-steps-{number}")
-        title_line(block, "Attention, step by step", self.argument)
+        title_line(block, interface_text("wSteps"), self.argument)
         ol = el(block, "ol", None, "ts-steps__list")
         steps = _steps(data)
         for index, (name, formula, text, tables, example) in enumerate(steps, start=1):
