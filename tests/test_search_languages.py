@@ -179,6 +179,8 @@ def test_the_heatmap_the_build_writes_speaks_the_tracks_language(spanish_course)
     steps = soup.select_one("[data-widget=attention-steps]")
     assert steps.select_one(".ts-steps__count").get_text() == "Paso 1 de 8:"
     assert steps.select_one(".ts-widget__title").get_text(strip=True) == "La atención, paso a paso"
+    assert steps.select_one(".ts-steps__text").get_text().startswith("Cada fila de X es el embedding de un token")
+    assert steps.select(".ts-steps__example")[-1].get_text().startswith("Por ejemplo, «el», columna 1: ")
     quiz = soup.select_one("[data-widget=quiz]")  # the other blocks' own words too (adapter/blocks/)
     assert quiz.select_one(".ts-widget__title").get_text(strip=True) == "Cuestionario"
     assert quiz.select_one("details summary").get_text(strip=True) == "Mostrar la respuesta"
@@ -369,9 +371,7 @@ def _english_fragments() -> dict[str, str]:
 def _interface_text(soup: BeautifulSoup) -> tuple[str, set[str]]:
     """A page's words as a learner meets them (its text, and the labels and titles its controls
     carry), and each element's own text and each label alone, digits left out."""
-    # the stepper's worked explanation (adapter/blocks/attention_steps.py) is generated teaching
-    # text, English only for now; its counter and buttons are interface strings and stay checked
-    for hidden in soup.select("script, style, template, .ts-steps__text, .ts-steps__example"):
+    for hidden in soup.select("script, style, template"):
         hidden.decompose()
     said = [soup.get_text(" ")]
     for tag in soup.find_all(True):
