@@ -79,3 +79,24 @@ def test_the_index_is_written_into_its_folders_and_rewritten_clean(tmp_path):
     search._write_files(out, {"index.json": b"{}", "pages/1-0.json": b"[4]"})
     written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert written == {"index.json": b"{}", "pages/1-0.json": b"[4]"}
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("This is ſtate-of-the-art.", "ſtate-of-the-art"),  # IGNORECASE folds ſ to s; lower() does not
+        ("As<b>of 2024, it leads.", "As of 2024"),  # a tag between the words: the prose reads "As of"
+        ("THE LARGEST MODELS are big.", "THE LARGEST MODELS"),
+        ("Nowadays every lab ships one.", "Nowadays"),
+    ],
+)
+def test_a_dated_phrase_is_found_however_it_is_written(text, phrase):
+    from tracksite.core.checks import teaching
+
+    assert [found for _, _, found in teaching._dated(f"Intro.\n\n{text}\n", 5)] == [phrase]
+
+
+def test_prose_without_a_dated_word_has_no_dated_phrase():
+    from tracksite.core.checks import teaching
+
+    assert teaching._dated("A plain lesson about attention.\n\nNothing here dates.\n", 1) == []
