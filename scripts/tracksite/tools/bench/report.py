@@ -361,7 +361,7 @@ def _method_text(data: dict[str, Any], command: str) -> str:
 How long tracksite takes to build, check and serve a large course, measured against plain MkDocs
 + Material with the same theme and pages (with `navigation.prune`, as Material recommends for a
 large site, and without it), and against Zensical on the same pages. The numbers below are the latest run of the benchmark; nothing on
-this page is typed in by hand.
+this page is typed in by hand but the profile of where a lesson's time goes, which says how it was measured.
 
 ## Reproduce
 
