@@ -5,7 +5,6 @@ track.yml, set by `tracksite import` from a lesson's `lang:`). It picks the inte
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import logging
@@ -59,18 +58,12 @@ def text(key: str, **values: Any) -> str:
 
 def context(lang: str) -> dict[str, Any]:
     """What the templates need of the page's language: `lang`, `dir` and the script's strings."""
-    begin_page(lang)
+    found = begin_page(lang)
     return {
         "lang": lang,
         "dir": messages.direction(lang),
-        "messages": _script_json(lang),
+        "messages": json.dumps(found.script, ensure_ascii=False, separators=(",", ":")),
     }
-
-
-@functools.cache
-def _script_json(lang: str) -> str:
-    """The script's strings of the language's catalogue as JSON: in every page, encoded once."""
-    return json.dumps(messages.catalogue(lang).script, ensure_ascii=False, separators=(",", ":"))
 
 
 @jinja2.pass_context
