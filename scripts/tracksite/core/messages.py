@@ -10,7 +10,6 @@ shown where a word should be).
 from __future__ import annotations
 
 import functools
-import string
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -56,8 +55,10 @@ class Catalogue:
     def text(self, key: str, **values: Any) -> str:
         """The string for `key` with its `{name}` parts filled in (numbers in the language's way)."""
         template = self.page.get(key) or self.script.get(key) or key
+        if "{" not in template and "}" not in template:  # most strings: nothing to fill (templates ask ~50 a page)
+            return template
         filled = {name: number(v, self.lang) if isinstance(v, int) else v for name, v in values.items()}
-        return string.Formatter().vformat(template, (), _Defaults(filled))
+        return template.format_map(_Defaults(filled))
 
 
 class _Defaults(dict):
