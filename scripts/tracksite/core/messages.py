@@ -71,6 +71,7 @@ class _Defaults(dict):
 _MIN_GROUPING_2 = frozenset({"es", "pl", "bg"})
 
 
+@functools.cache  # parsed once per language: templates write about 40 numbers a page
 def _locale(lang: str | None) -> babel.Locale:
     """Babel's locale for a language tag ("pt-BR" -> pt_BR), its primary subtag's when Babel has
     no such region, English when it has neither."""
