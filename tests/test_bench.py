@@ -153,3 +153,16 @@ def test_the_cost_of_one_more_lesson_and_the_targets_come_from_the_measured_buil
         "8.00 s of 30.0 s: 27%",
         True,
     )
+
+
+def test_a_new_run_keeps_the_profile_section_before_the_search_section():
+    """The hand-made profile of where a lesson's time goes stays when the tables are rewritten."""
+    profile = "<!-- build-profile -->\n## Where a lesson's time goes\n\nfigures\n<!-- /build-profile -->"
+    old = f"# Benchmarks\n\nold tables\n\n{profile}\n\n<!-- search-bench -->\nsearch\n<!-- /search-bench -->\n"
+    new = "# Benchmarks\n\nnew tables\n\n<!-- search-bench -->\nsearch\n<!-- /search-bench -->\n"
+    kept = report.keep_profile(old, new)
+    assert kept.index("new tables") < kept.index(profile) < kept.index("<!-- search-bench -->")
+    assert "old tables" not in kept and kept.count("<!-- build-profile -->") == 1
+    assert report.keep_profile(kept, kept) == kept
+    assert report.keep_profile("# no profile yet", new) == new
+    assert profile in report.keep_profile(old, "# Benchmarks\n\nnew tables\n")

@@ -3,6 +3,7 @@ build of the same sources writes, and a cache that cannot be trusted is dropped,
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -324,3 +325,20 @@ def test_the_checks_key_is_the_same_in_every_process(tmp_path):
         return run.stdout.strip()
 
     assert key("1") == key("2") == key("3")
+
+
+def test_an_anchor_without_a_value_is_kept_not_a_crash():
+    """MkDocs records None for a raw-HTML `<a name>` or `id` written without a value (a real
+    Carpentries lesson has one): the cache sorted the anchors and the import stopped on a
+    TypeError. The set goes in and comes back as it was."""
+    page = SimpleNamespace(
+        content="<p>x</p>",
+        toc=SimpleNamespace(items=[]),
+        _title_from_render="T",
+        present_anchor_ids={"b", None, "a"},
+        links_to_anchors=None,
+    )
+    entry = buildcache.conversion(page)  # type: ignore[arg-type]
+    back = SimpleNamespace()
+    buildcache.restore(back, None, json.loads(json.dumps(entry)))  # type: ignore[arg-type]
+    assert back.present_anchor_ids == {"a", "b", None}

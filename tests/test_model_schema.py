@@ -17,7 +17,14 @@ from tracksite.core.model.glossary import Term
 from tracksite.core.remote.files import RemoteFile
 from tracksite.core.schema import choices
 from tracksite.core.schema import specs as schema
+from tracksite.core.schema.attention import ATTENTION
+from tracksite.core.schema.flashcards import CARD
 from tracksite.core.schema.language import Choice, Field, ListOf, Mapping, Text
+from tracksite.core.schema.predict import PREDICT
+from tracksite.core.schema.quiz import OPTION, QUESTION
+from tracksite.core.schema.steps import ATTENTION_STEPS
+from tracksite.core.widgets import attention, flashcards, predict, quiz, steps
+from tracksite.core.widgets import shapes as widget_shapes
 
 # Fields of a model class that no instructor writes: derived from folders, files and other pages.
 DERIVED = {
@@ -26,6 +33,12 @@ DERIVED = {
     model.Prerequisite: {"line"},
     Term: {"track", "line", "path"},
     RemoteFile: {"line", "path"},
+}
+# What the widgets' classes add to the generated ones: what no one writes.
+WIDGET_EXTRAS = {
+    "QuizQuestion": set(),
+    "AttentionSpec": {"lines"},
+    "StepsData": {"q", "k", "v", "scores", "scaled", "weights", "output"},
 }
 # Schema fields that are a mapping of their own and stand in the model as its leaves.
 FLATTENED = {"time"}
@@ -48,6 +61,9 @@ def test_the_generated_model_is_fresh():
     the schema without the run, or an edit of the generated file by hand, fails here."""
     assert generate.TARGET == REPO / "scripts" / "tracksite" / "core" / "model" / "shapes.py"
     assert generate.TARGET.read_text(encoding="utf-8") == generate.source(), "run `tracksite docs --write`"
+    assert generate.WIDGET_TARGET == REPO / "scripts" / "tracksite" / "core" / "widgets" / "shapes.py"
+    for path, text in generate.files().items():
+        assert path.read_text(encoding="utf-8") == text, f"{path.name}: run `tracksite docs --write`"
 
 
 def test_a_field_added_to_the_schema_is_a_typed_field_of_the_model(monkeypatch):
@@ -163,6 +179,77 @@ def test_the_generator_runs_without_the_file_it_writes():
     import subprocess
     import sys
 
-    code = "import sys, tracksite.core.model.generate; print('tracksite.core.model.shapes' in sys.modules)"
+    code = (
+        "import sys, tracksite.core.model.generate as g; g.files(); "
+        "print([m for m in ('tracksite.core.model.shapes', 'tracksite.core.widgets.shapes') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "spec,cls,module",
+    [
+        (CARD, widget_shapes.Flashcard, flashcards),
+        (PREDICT, widget_shapes.Prediction, predict),
+        (OPTION, widget_shapes.QuizOption, quiz),
+        (QUESTION, widget_shapes.QuizQuestionFields, quiz),
+        (ATTENTION, widget_shapes.AttentionSpecFields, attention),
+        (ATTENTION_STEPS, widget_shapes.StepsFields, steps),
+    ],
+)
+def test_the_widgets_values_are_generated_from_their_bodies_description(spec, cls, module):
+    """Issue 41: the quiz's, flashcards', predict and attention blocks' dataclasses mirrored their
+    body specs by hand; they are generated from them now, and the widget's code uses the generated
+    class (extended only with what no one writes: an attention body's key lines)."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    assert list(fields) == [f.name for f in spec.fields]
+    assert all(fields[f.name].default == f.default for f in spec.fields if f.default is not None)
+    assert getattr(module, cls.__name__, cls) is cls  # no hand copy left in the widget's module
+    for own in [n for n in vars(module).values() if dataclasses.is_dataclass(n) and n.__module__ == module.__name__]:
+        names = {f.name for f in dataclasses.fields(own)}
+        if issubclass(own, cls):  # extends the generated class with what no one writes
+            assert names - set(fields) == WIDGET_EXTRAS[own.__name__], own
+        else:
+            assert not set(fields) <= names, f"{own.__name__} restates {cls.__name__}'s fields by hand"
+
+
+def test_a_widget_value_parsed_is_the_generated_class():
+    cards, findings = flashcards.parse_flashcards("Softmax\n: Turns scores into weights.\n")
+    assert findings == [] and cards == [widget_shapes.Flashcard(term="Softmax", answer="Turns scores into weights.")]
+    value, findings = predict.parse_predict('code: print(1)\noutput: "1"\nexplain: It prints one.\n')
+    assert findings == [] and value == widget_shapes.Prediction(code="print(1)", output="1", explain="It prints one.")
+    assert value.language == "python"  # the description's default
+
+
+def test_docs_check_fails_when_a_widget_body_drifts_from_its_dataclass(monkeypatch, tmp_path, capsys):
+    """A field added to a widget body's description without `tracksite docs --write` makes
+    `tracksite docs --check` fail and name core/widgets/shapes.py; `--write` brings it in step."""
+    from tracksite.commands import editor_schema
+    from tracksite.commands.cli import main
+
+    assert main(["--root", str(REPO), "docs", "--check"]) == 0
+    wider = dataclasses.replace(CARD, fields=(*CARD.fields, Field("hint", Text())))
+    monkeypatch.setattr(
+        generate,
+        "WIDGET_SHAPES",
+        tuple(dataclasses.replace(s, spec=wider) if s.spec is CARD else s for s in generate.WIDGET_SHAPES),
+    )
+    target = tmp_path / "shapes.py"
+    target.write_text(widget_shapes.__loader__.get_source(widget_shapes.__name__) or "", encoding="utf-8")
+    monkeypatch.setattr(generate, "WIDGET_TARGET", target)
+    assert main(["--root", str(REPO), "docs", "--check"]) == 1
+    assert f"{target}: out of date with the schema" in capsys.readouterr().err
+    assert editor_schema.generated_files(REPO)[target].count("    hint: str | None = None\n") == 1
+
+
+def test_the_generator_alone_repairs_a_broken_module(monkeypatch, tmp_path):
+    """`python -m tracksite.core.model.generate` writes the generated modules with nothing else
+    loaded: the command line imports the widgets, which a broken shapes.py would stop."""
+    target = tmp_path / "shapes.py"
+    target.write_text("broken = True\n", encoding="utf-8")
+    monkeypatch.setattr(generate, "WIDGET_TARGET", target)
+    assert generate.main(["--check"]) == 1
+    assert generate.main([]) == 0
+    assert target.read_text(encoding="utf-8") == generate.files()[target]
+    assert generate.main(["--check"]) == 0

@@ -155,6 +155,7 @@ def test_a_wheel_starts_a_course_that_builds_and_works(venv, demo, chromium, ser
         if p.is_file() and "__pycache__" not in p.parts
     }
     assert shipped - listed == set(), "theme files missing from the wheel"
+    assert "tracksite/adapter/search/search-engine.js" in listed  # the search's engine, beside its indexer
 
     config = yaml.safe_load((demo / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
     assert config["site_name"] == "Demo"  # from the folder's name

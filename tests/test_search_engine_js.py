@@ -13,7 +13,7 @@ from conftest import IN_CI
 from course import REPO
 from tracksite.adapter.search import words as searchwords
 
-ENGINE = REPO / "scripts/tracksite/theme/assets/tracksite/search-engine.js"
+ENGINE = REPO / "scripts/tracksite/adapter/search/search-engine.js"
 
 
 def _node() -> str:

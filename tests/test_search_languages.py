@@ -9,6 +9,7 @@ a typo gets "Did you mean ...?" and the suggestion is one click (or Enter) away.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -39,6 +40,11 @@ EPISODES = (
 
 
 QUIZ = """
+
+```python
+print(resultado)
+```
+
 /// quiz
 - question: ¿Qué devuelve una función?
   options:
@@ -47,6 +53,30 @@ QUIZ = """
       explain: Lo dice el episodio.
     - text: Nada nunca.
       explain: Casi todas devuelven algo.
+///
+"""
+
+
+_ROW = [0.1, 0.2, 0.6, 0.1]
+ATTENTION_DATA = {
+    "sentence": "el gato duerme",
+    "tokens": ["[CLS]", "el", "gato", "duerme"],
+    "weights": [[[_ROW] * 4, [list(reversed(_ROW))] * 4]],
+    "source": "escrito a mano para la prueba",
+}
+ATTENTION = """
+
+/// attention
+data: gato.json
+focus: el
+///
+
+/// attention-steps
+tokens: [el, gato]
+x: [[1, 0], [0, 1]]
+w_q: [[1, 0], [0, 1]]
+w_k: [[1, 0], [0, 1]]
+w_v: [[1, 0], [0, 1]]
 ///
 """
 
@@ -74,8 +104,10 @@ def spanish_course(tmp_path_factory) -> Path:
     course = tmp / "course"
     assert main(["init", str(course), "--site-name", "Curso"]) == 0
     assert main(["--root", str(course), "import", "carpentries", str(spanish_lesson(tmp)), "--track", "python-es"]) == 0
-    with (course / "lessons/python-es/variables/lesson.md").open("a", encoding="utf-8") as lesson:
-        lesson.write(QUIZ)  # a widget whose words its script writes (widgets.js)
+    lesson_dir = course / "lessons/python-es/variables"
+    (lesson_dir / "gato.json").write_text(json.dumps(ATTENTION_DATA), encoding="utf-8")
+    with (lesson_dir / "lesson.md").open("a", encoding="utf-8") as lesson:
+        lesson.write(QUIZ + ATTENTION)  # widgets whose words their scripts write (widgets.js, attention.js)
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
     return course
@@ -99,6 +131,88 @@ def test_a_spanish_track_has_lang_es_and_a_spanish_interface(spanish_course):
     # the course's own (English) pages stay English
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
     assert home.html["lang"] == "en" and home.select_one(".ts-search__label").get_text(strip=True) == "Search"
+
+
+def _material_strings(lang: str) -> dict[str, str]:
+    """Material's own interface strings in `lang`, read from its installed language file."""
+    import jinja2
+    import material
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(material.__file__).parent / "templates"))
+    module = env.get_template(f"partials/languages/{lang}.html").module
+    keys = re.findall(
+        r'"([\w.]+)":', (Path(material.__file__).parent / "templates/partials/languages/en.html").read_text()
+    )
+    return {key: str(module.t(key)) for key in keys}
+
+
+def test_materials_own_strings_follow_the_tracks_language(spanish_course):
+    """Material's parts of the page (the skip link, the header's name, the copy button's title
+    its script reads from the page's configuration) speak the track's language, not only
+    theme.language's; the course's English pages keep Material's English."""
+    import json
+
+    spanish, english = _material_strings("es"), _material_strings("en")
+    site = spanish_course / "site"
+    for path, words in (("python-es/variables/index.html", spanish), ("index.html", english)):
+        soup = BeautifulSoup((site / path).read_text(encoding="utf-8"), "lxml")
+        assert soup.select_one("header nav")["aria-label"] == words["header"], path
+        translations = json.loads(soup.select_one("#__config").string)["translations"]
+        assert translations["clipboard.copy"] == words["clipboard.copy"], path
+    lesson = BeautifulSoup((site / "python-es/variables/index.html").read_text(encoding="utf-8"), "lxml")
+    assert lesson.select_one(".md-skip").get_text(strip=True) == "Saltar a contenido"
+    assert lesson.select_one("body")["dir"] == "ltr"
+
+
+def test_the_heatmap_the_build_writes_speaks_the_tracks_language(spanish_course):
+    """Before any script runs, the heatmap's caption, labels and table (written by the build:
+    core/widgets/attention.py, adapter/blocks/attention.py) are in the page's language, its
+    shares with the language's decimal sign."""
+    soup = BeautifulSoup((spanish_course / "site/python-es/variables/index.html").read_text(encoding="utf-8"), "lxml")
+    heat = soup.select_one("[data-widget=attention]")
+    assert heat.select_one(".ts-attn__caption").get_text() == (
+        "Capa 1, cabeza 1: cuánta atención da «el» a cada token. Elige otro token, otra capa u otra cabeza para comparar."
+    )
+    assert heat.select_one(".ts-attn__sentence strong").get_text() == "Frase:"
+    assert heat.select_one("table caption").get_text() == "Atención desde «el» en la capa 1, cabeza 1"
+    assert [th.get_text() for th in heat.select("thead th")] == ["Token", "Peso"]
+    steps = soup.select_one("[data-widget=attention-steps]")
+    assert steps.select_one(".ts-steps__count").get_text() == "Paso 1 de 8:"
+    assert steps.select_one(".ts-widget__title").get_text(strip=True) == "La atención, paso a paso"
+    assert steps.select_one(".ts-steps__text").get_text().startswith("Cada fila de X es el embedding de un token")
+    assert steps.select(".ts-steps__example")[-1].get_text().startswith("Por ejemplo, «el», columna 1: ")
+    quiz = soup.select_one("[data-widget=quiz]")  # the other blocks' own words too (adapter/blocks/)
+    assert quiz.select_one(".ts-widget__title").get_text(strip=True) == "Cuestionario"
+    assert quiz.select_one("details summary").get_text(strip=True) == "Mostrar la respuesta"
+    assert soup.select_one(".ts-solution__hide").get_text(strip=True) == "Ocultar la solución"
+
+
+def test_the_heatmaps_caption_with_a_target_in_each_language():
+    from tracksite.core.widgets import attention_view
+    from tracksite.core.widgets.attention import AttentionData
+
+    data = AttentionData(
+        sentence="el gato", tokens=("el", "gato"), words=None, weights=((((0.4, 0.6), (0.5, 0.5)),),), source="s"
+    )
+    assert attention_view(data, "el", "gato").caption == (
+        "Layer 1, head 1: \u201cel\u201d puts 0.60 of its attention on \u201cgato\u201d, more than in any"
+        " other head, and more than on any other token."
+    )
+    assert attention_view(data, "el", "gato", "de").caption.startswith(
+        "Schicht 1, Kopf 1: \u201eel\u201c richtet 0,60 "
+    )
+
+
+def test_a_tracks_language_names_materials_file_for_it():
+    class Theme(dict):
+        dirs = [str(Path(__import__("material").__file__).parent / "templates")]
+
+    class Config:
+        theme = Theme(language="fr")
+
+    assert language.material_language(Config(), "pt-BR") == "pt-BR"  # Material's regional file
+    assert language.material_language(Config(), "es-MX") == "es"  # the primary subtag's
+    assert language.material_language(Config(), "xx") == "fr"  # the course's, where Material has none
 
 
 def test_the_index_stems_spanish_pages_in_spanish(spanish_course):
@@ -152,7 +266,11 @@ def test_a_missing_string_falls_back_to_english_with_a_warning_naming_it(caplog)
 def test_numbers_and_direction_follow_the_language():
     assert messages.number(12345, "en") == "12,345"
     assert messages.number(12345, "de") == "12.345"
-    assert messages.number(1234, "es") == "1234"
+    assert messages.number(1234, "es") == "1234" and messages.number(12345, "es") == "12.345"
+    assert messages.number(12345, "fr") == "12\u202f345" and messages.number(12345, "pt-BR") == "12.345"
+    assert messages.number(12345, "xx-YY") == "12,345"  # a language Babel does not know: English
+    assert messages.decimal(0.6, "es") == "0,60" and messages.decimal(0.6, "en") == "0.60"
+    assert messages.catalogue("de").text("lessonsAbout", n=1200, minutes=15000).startswith("1.200 ")
     assert messages.catalogue("es").text("lessonNumbered", n=3, title="Gráficos") == "Lección 3, Gráficos"
     assert messages.direction("ar") == "rtl" and messages.direction("pt-BR") == "ltr"
     marked = language.mark_html('<!doctype html><html lang="en" class="no-js"><body></body></html>', "ar")
@@ -243,6 +361,10 @@ def _english_fragments() -> dict[str, str]:
             longest = max(parts, key=len)
             if len(longest) >= 4:
                 found[key] = longest
+    material_en, material_es = _material_strings("en"), _material_strings("es")
+    for key, text in material_en.items():  # Material's own parts, in the track's language too
+        if material_es.get(key) != text and "#" not in text and len(text) >= 4:
+            found["material:" + key] = text
     return found
 
 
@@ -278,6 +400,53 @@ def test_a_spanish_tracks_pages_carry_no_english_interface_string(spanish_course
         text, alone = _interface_text(BeautifulSoup(page.read_text(encoding="utf-8"), "lxml"))
         english = {key: words for key, words in fragments.items() if _shows(words, text, alone)}
         assert not english, (page.relative_to(site).as_posix(), english)
+
+
+@pytest.mark.browser
+def test_materials_copy_button_speaks_the_tracks_language(spanish_course, chromium, serve_site):
+    """The copy button Material's script adds to a code block takes its title from the page's
+    translations: Spanish on a Spanish track of an English course."""
+    page = chromium.new_page()
+    try:
+        page.goto(serve_site(spanish_course / "site") + "python-es/variables/")
+        copy = page.wait_for_selector("button.md-code__button[data-md-type=copy]", state="attached")
+        assert copy.get_attribute("title") == "Copiar al portapapeles"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_attention_widgets_and_progress_speak_the_pages_language(spanish_course, chromium, serve_site):
+    """attention.js's heatmap and stepper and progress.js's summary write their words from the
+    page's catalogue strings, and numbers with the language's decimal sign: Spanish here."""
+    base = serve_site(spanish_course / "site")
+    page = chromium.new_page()
+    try:
+        page.goto(base + "python-es/variables/")
+        heat = page.locator("[data-widget=attention]").first
+        heat.scroll_into_view_if_needed()
+        caption = heat.locator(".ts-attn__caption")
+        page.wait_for_function("() => document.querySelector('.ts-attn__controls') !== null", timeout=30_000)
+        assert heat.locator(".ts-attn__field").first.inner_text().startswith("Capa")
+        assert heat.locator("select.ts-attn__select").nth(1).locator("option").first.inner_text() == (
+            "Media de las cabezas"
+        )
+        heat.locator("select.ts-attn__select").nth(1).select_option("1")  # head 2, away from the opening view
+        assert (
+            caption.inner_text()
+            == "Capa 1, cabeza 2: «el» pone 0,20 de su atención en «gato», más que en ningún otro token."
+        )
+        assert heat.locator(".ts-attn__help").inner_text().startswith("Elige un token")
+        steps = page.locator("[data-widget=attention-steps]").first
+        assert steps.get_by_role("button", name="Siguiente").is_visible()
+        assert steps.get_by_role("button", name="Atrás").is_visible()
+        assert steps.locator(".ts-steps__status").inner_text().startswith("Paso 1 de ")
+        page.goto(base + "python-es/")
+        summary = page.locator(".ts-progress__summary").first
+        page.wait_for_function("() => document.querySelector('.ts-progress__summary').textContent.trim() !== ''")
+        assert re.fullmatch(r"0 de 2 lecciones · 0 de \d+ minutos", summary.inner_text()), summary.inner_text()
+    finally:
+        page.close()
 
 
 @pytest.mark.browser

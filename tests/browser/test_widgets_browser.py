@@ -7,11 +7,14 @@ browser context (empty localStorage) from the `browser_page` fixture in tests/co
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
 
 import pytest
+
+from tracksite.core import messages
 
 # The lesson has short checks of one question after its sections; tests that walk through
 # several questions use the first quiz that has at least three.
@@ -536,8 +539,9 @@ def pieces_url(tmp_path_factory, serve_site):
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pieces</title>'
         '<link rel="stylesheet" href="../widgets.css"><script src="../widgets.js" defer></script>'
         '<script src="../attention.js" defer></script>'
-        f'</head><body><main class="md-typeset">{body}</main></body></html>'
-    )
+        f'</head><body><div data-messages="{html.escape(json.dumps(messages.catalogue("en").script))}"></div>'
+        f'<main class="md-typeset">{body}</main></body></html>'
+    )  # data-messages: the interface strings a built page carries (the search box's, core/messages.py)
     return serve_site(root) + "lesson/", data
 
 

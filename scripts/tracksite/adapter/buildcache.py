@@ -292,7 +292,8 @@ def conversion(page: Page) -> dict[str, Any]:
         "content": page.content,
         "toc": _toc_tokens(page),
         "title": page._title_from_render,
-        "anchors": sorted(page.present_anchor_ids or ()),
+        # MkDocs adds None for a raw-HTML `id` or `<a name>` written without a value: kept as it is
+        "anchors": sorted(page.present_anchor_ids or (), key=lambda a: (a is None, a or "")),
         "links": None
         if page.links_to_anchors is None
         else {f.src_uri: dict(links) for f, links in page.links_to_anchors.items()},

@@ -13,6 +13,7 @@ browser blocks it and reports the violation.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 import secrets
@@ -44,14 +45,20 @@ def mark(template_source: str) -> str:
     return _SCRIPT_TAG.sub(lambda m: m.group(0) + _MARK, template_source)
 
 
+_SRC = re.compile(r"\bsrc\s*=", re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
 def _executes(attrs: str) -> bool:
-    if re.search(r"\bsrc\s*=", attrs, re.I):
+    if _SRC.search(attrs):
         return False
-    m = re.search(r"""\btype\s*=\s*["']?([^"'\s>]+)""", attrs, re.I)
+    m = _TYPE.search(attrs)
     return m is None or m.group(1).lower() in ("text/javascript", "module", "application/javascript")
 
 
+@functools.lru_cache(maxsize=256)
 def _hash(body: str) -> str:
+    """Remembered: the theme writes the same few inline scripts into every page."""
     digest = hashlib.sha256(body.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 

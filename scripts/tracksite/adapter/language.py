@@ -5,9 +5,11 @@ track.yml, set by `tracksite import` from a lesson's `lang:`). It picks the inte
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
+import os
 import re
 from typing import Any
 
@@ -51,19 +53,43 @@ def begin_page(lang: str) -> messages.Catalogue:
     return found
 
 
+def current() -> str:
+    """The language of the page being rendered (for a block that writes words of its own)."""
+    return _current[0]
+
+
 def text(key: str, **values: Any) -> str:
     """An interface string in the language of the page being rendered."""
     return messages.catalogue(_current[0]).text(key, **values)
 
 
-def context(lang: str) -> dict[str, Any]:
-    """What the templates need of the page's language: `lang`, `dir` and the script's strings."""
+def context(lang: str, config: Any = None) -> dict[str, Any]:
+    """What the templates need of the page's language: `lang`, `dir`, the script's strings, and
+    the name of Material's file of its own strings for it (partials/language.html)."""
     found = begin_page(lang)
     return {
         "lang": lang,
         "dir": messages.direction(lang),
         "messages": json.dumps(found.script, ensure_ascii=False, separators=(",", ":")),
+        "material_lang": material_language(config, lang) if config is not None else None,
     }
+
+
+def material_language(config: Any, lang: str) -> str:
+    """Which of the theme's `partials/languages/*.html` speaks `lang`: the tag itself ("pt-BR"),
+    its primary subtag ("es" for "es-MX"), else the course's language, else English. Material
+    names a few files by region ("pt-BR", "zh-TW"), most by the primary subtag alone."""
+    dirs = tuple(str(d) for d in getattr(getattr(config, "theme", None), "dirs", ()) or ())
+    tag = lang.replace("_", "-")
+    for name in (tag, messages.language_code(tag), course_language(config)):
+        if _theme_has_language(dirs, name):
+            return name
+    return "en"
+
+
+@functools.cache
+def _theme_has_language(dirs: tuple[str, ...], name: str) -> bool:
+    return bool(name) and any(os.path.isfile(os.path.join(d, "partials", "languages", f"{name}.html")) for d in dirs)
 
 
 @jinja2.pass_context

@@ -46,6 +46,7 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.remotecopy import Copies
+from tracksite.adapter.search import engine as search_engine
 from tracksite.adapter.search import index as search
 from tracksite.adapter.search.page import unmarked
 from tracksite.adapter.theme import COMPILED, drop_unused_search_files, install_theme
@@ -232,6 +233,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
         figures.strip_svgs(files, config, self.project.remote.urls)
         drop_unused_search_files(files, config)
+        search_engine.publish(files, config)  # the browser's engine, kept beside the indexer
         self.remote.add_files(files, config)
         if self.command == "serve":  # the edit loop: only the pages this save can change (rebuild.py)
             self.edits.plan(self.project, config, self.config, files, incremental=True)
@@ -396,7 +398,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if ts.get("nav"):
             ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"], lang)
         ts["instructor"] = self.config.instructor
-        ts.update(language.context(lang))
+        ts.update(language.context(lang, config))
         context["ts"] = ts
         return context
 

@@ -5,8 +5,9 @@
   language's own `json_schema`, so an editor and `tracksite check` give the same verdict
   (tests/test_schema.py); `.vscode/settings.json` maps them to files.
 - the field tables of docs/authoring.md, between `<!-- tracksite:fields NAME -->` markers.
-- tracksite/core/model/shapes.py: the model's dataclasses of what an instructor writes
-  (core/model/generate.py), so the model and the validator describe one shape once.
+- tracksite/core/model/shapes.py and tracksite/core/widgets/shapes.py: the model's dataclasses of
+  what an instructor writes and the data widgets' values (core/model/generate.py),
+  so the model and the validator describe one shape once.
 
 Both commands rewrite only what changed; `--check` reports stale files with exit 1 instead.
 """
@@ -45,7 +46,7 @@ def render(s: dict[str, Any]) -> str:
 def generated_files(root: Path) -> dict[Path, str]:
     """Every generated file of the project and the text it should have."""
     out = {theme_files.SCHEMAS / name: render(s) for name, s in schemas().items()}  # shipped in the package
-    out[model_source.TARGET] = model_source.source()  # the package's own source
+    out.update(model_source.files())  # the package's own source
     guide = root / "docs" / "authoring.md"
     if guide.is_file():
         out[guide] = fieldtables.fill(guide.read_text(encoding="utf-8"))

@@ -10,11 +10,12 @@ shown where a word should be).
 from __future__ import annotations
 
 import functools
-import string
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import babel
+import babel.numbers
 import yaml
 
 #: The languages the catalogue ships complete (tests/test_messages.py checks every key).
@@ -54,8 +55,10 @@ class Catalogue:
     def text(self, key: str, **values: Any) -> str:
         """The string for `key` with its `{name}` parts filled in (numbers in the language's way)."""
         template = self.page.get(key) or self.script.get(key) or key
+        if "{" not in template and "}" not in template:  # most strings: nothing to fill (templates ask ~50 a page)
+            return template
         filled = {name: number(v, self.lang) if isinstance(v, int) else v for name, v in values.items()}
-        return string.Formatter().vformat(template, (), _Defaults(filled))
+        return template.format_map(_Defaults(filled))
 
 
 class _Defaults(dict):
@@ -63,17 +66,34 @@ class _Defaults(dict):
         return "{" + key + "}"
 
 
-#: Digit group separators: a number reads as the language writes it (12,345 / 12.345 / 12 345).
-_GROUPS = {"en": ",", "es": ".", "pt": ".", "de": ".", "it": ".", "nl": ".", "fr": "\u202f"}
+#: Languages whose CLDR data leaves a four-digit number ungrouped (minimumGroupingDigits 2: "1234",
+#: but "12.345"), as the browser's Intl writes them; Babel does not apply that rule.
+_MIN_GROUPING_2 = frozenset({"es", "pl", "bg"})
+
+
+@functools.cache  # parsed once per language: templates write about 40 numbers a page
+def _locale(lang: str | None) -> babel.Locale:
+    """Babel's locale for a language tag ("pt-BR" -> pt_BR), its primary subtag's when Babel has
+    no such region, English when it has neither."""
+    tag = (lang or "en").replace("_", "-")
+    for candidate in (tag, language_code(tag)):
+        try:
+            return babel.Locale.parse(candidate, sep="-")
+        except (babel.UnknownLocaleError, ValueError):
+            continue
+    return babel.Locale("en")
 
 
 def number(value: int, lang: str) -> str:
-    """An integer as the language writes it; Spanish leaves four digits ungrouped (RAE)."""
-    code = language_code(lang)
-    text = f"{value:,}"
-    if code == "es" and abs(value) < 10000:
+    """An integer as the language writes it (12,345 / 12.345 / 12 345), by Babel's CLDR data."""
+    if language_code(lang) in _MIN_GROUPING_2 and abs(value) < 10000:
         return str(value)
-    return text.replace(",", _GROUPS.get(code, ","))
+    return babel.numbers.format_decimal(value, locale=_locale(lang))
+
+
+def decimal(value: float, lang: str, places: int = 2) -> str:
+    """A fraction with `places` decimals in the language's decimal sign (0.25 / 0,25)."""
+    return babel.numbers.format_decimal(value, format="0." + "0" * places, locale=_locale(lang))
 
 
 @functools.cache

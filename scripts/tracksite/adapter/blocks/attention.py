@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as etree
 
+from tracksite.adapter import language
 from tracksite.adapter.blocks.common import DataBlock, el, tail, widget_root
 from tracksite.core import widgetregistry as W
-from tracksite.core.widgets import fmt, parse_attention
+from tracksite.core.widgets import attention_view, fmt, parse_attention
 
 
 class Attention(DataBlock):
@@ -25,7 +26,9 @@ class Attention(DataBlock):
 
     def render(self, block: etree.Element, parsed, number: int) -> None:
         ctx = self.context()
-        spec, data, compare, view = parsed.spec, parsed.data, parsed.compare, parsed.view
+        spec, data, compare = parsed.spec, parsed.data, parsed.compare
+        view = attention_view(data, spec.focus, spec.target, language.current())  # its caption in the page's language
+        text = language.text
         sets = [_set(ctx, spec.data, data)]
         if compare is not None:
             sets.append(_set(ctx, spec.compare, compare))
@@ -42,17 +45,18 @@ class Attention(DataBlock):
         block.set("data-config", json.dumps(config, ensure_ascii=False, separators=(",", ":")))
         el(block, "figcaption", view.caption, "ts-attn__caption")
         p = el(block, "p", None, "ts-attn__sentence")
-        tail(el(p, "strong", "Sentence:"), " " + data.sentence)
+        tail(el(p, "strong", text("atSentenceLabel")), " " + data.sentence)
         if compare is not None:
             p = el(block, "p", None, "ts-attn__sentence ts-attn__compare")
-            tail(el(p, "strong", "Compare with:"), " " + compare.sentence)
+            tail(el(p, "strong", text("atCompareLabel")), " " + compare.sentence)
         el(block, "div", None, "ts-attn__app", hidden="hidden")
         focus = data.tokens[view.focus]
         table = el(block, "table", None, "ts-attn__table")
-        el(table, "caption", f"Attention from \u201c{focus}\u201d in layer {view.layer + 1}, head {view.head + 1}")
+        quoted = text("quoted", text=focus)
+        el(table, "caption", text("atTableCaption", token=quoted, layer=view.layer + 1, head=view.head + 1))
         tr = el(el(table, "thead"), "tr")
-        el(tr, "th", "Token", scope="col")
-        el(tr, "th", "Weight", scope="col")
+        el(tr, "th", text("atToken"), scope="col")
+        el(tr, "th", text("atWeight"), scope="col")
         tbody = el(table, "tbody")
         for index, (token, weight) in enumerate(view.rows):
             row = el(tbody, "tr", None, "is-target" if index == view.target else None)
@@ -60,7 +64,7 @@ class Attention(DataBlock):
             el(row, "td", fmt(weight))
         if data.source:
             p = el(block, "p", None, "ts-attn__source")
-            tail(el(p, "span", "Weights from"), " " + data.source + ".")
+            tail(el(p, "span", text("atWeightsFrom")), " " + data.source + ".")
 
 
 def _set(ctx, name: str, data) -> dict:

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Sequence
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
+from tracksite.adapter.language import text as interface_text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import StepsData, fmt, fmt_matrix, parse_attention_steps
 
@@ -40,13 +41,13 @@ class AttentionSteps(DataBlock):
         css = self.WIDGET.css_class
         assert css is not None  # every block widget declares its root's class
         sid = widget_root(block, css, self.NAME, f"ts-steps-{number}")
-        title_line(block, "Attention, step by step", self.argument)
+        title_line(block, interface_text("wSteps"), self.argument)
         ol = el(block, "ol", None, "ts-steps__list")
         steps = _steps(data)
         for index, (name, formula, text, tables, example) in enumerate(steps, start=1):
             li = el(ol, "li", None, "ts-steps__step", id=f"{sid}-{index}")
             p = el(li, "p", None, "ts-steps__name")
-            tail(el(p, "span", f"Step {index} of {len(steps)}:", "ts-steps__count"), " " + name)
+            tail(el(p, "span", interface_text("stStep", n=index, of=len(steps)) + ":", "ts-steps__count"), " " + name)
             if formula is not None:
                 formula(_math(li))
             el_math(li, "p", text, "ts-steps__text")  # W_Q, d_k, $...$ drawn as math
@@ -98,16 +99,17 @@ def _most(name: str, tokens: Sequence[str], row: Sequence[float]) -> str:
     if len(tokens) < 2:
         return ""
     top = max(row)
-    best = [f"\u201c{t}\u201d" for t, w in zip(tokens, row) if abs(w - top) < 5e-4]
+    best = [_q(t) for t, w in zip(tokens, row) if abs(w - top) < 5e-4]
     if len(best) == len(tokens):
-        return f" \u201c{name}\u201d spreads its attention evenly."
+        return " " + interface_text("spEven", token=_q(name))
     if len(best) > 1:
-        return (
-            f" \u201c{name}\u201d attends equally to "
-            + ", ".join(best[:-1])
-            + f" and {best[-1]}, more than to the rest."
-        )
-    return f" \u201c{name}\u201d attends most to {best[0]}."
+        return " " + interface_text("spEqual", token=_q(name), list=", ".join(best[:-1]), last=best[-1])
+    return " " + interface_text("spMost", token=_q(name), other=best[0])
+
+
+def _q(token: str) -> str:
+    """A token in the page's language's quotation marks."""
+    return interface_text("quoted", text=token)
 
 
 def _dims(k: int) -> list[str]:
@@ -193,11 +195,9 @@ def _step_inputs(d: StepsData):
     tokens = list(d.tokens)
     n, d_model, d_k, d_v = len(tokens), len(d.x[0]), d.d_k, len(d.w_v[0])
     return (
-        "The inputs",
+        interface_text("spInputs"),
         _f_inputs,
-        f"Each row of X is one token's embedding ({n} tokens, $d_{{\\text{{model}}}} = {d_model}$). "
-        f"Training would learn the three weight matrices; here they are given. "
-        f"W_Q and W_K map an embedding to d_k = {d_k} numbers, W_V to d_v = {d_v}.",
+        interface_text("spInputsText", n=n, d_model=d_model, d_k=d_k, d_v=d_v),
         [
             (f"X ({n} \u00d7 {d_model})", tokens, _dims(d_model), _inputs(d.x)),
             (f"W_Q ({d_model} \u00d7 {d_k})", _dims(d_model), _dims(d_k), _inputs(d.w_q)),
@@ -213,22 +213,26 @@ def _step_projections(d: StepsData) -> list:
     tokens = list(d.tokens)
     n, d_k, d_v = len(tokens), d.d_k, len(d.w_v[0])
     steps = []
-    for letter, name, w, result, width, role in (
-        ("Q", "Queries", d.w_q, d.q, d_k, "what each token is looking for"),
-        ("K", "Keys", d.w_k, d.k, d_k, "what each token offers to be found by"),
-        ("V", "Values", d.w_v, d.v, d_v, "what each token passes on when attended to"),
+    for letter, name, w, result, width in (
+        ("Q", "spQueries", d.w_q, d.q, d_k),
+        ("K", "spKeys", d.w_k, d.k, d_k),
+        ("V", "spValues", d.w_v, d.v, d_v),
     ):
         col = [row[0] for row in w]
         shown = fmt_matrix(result)
-        example = (
-            f"For example, {letter.lower()} of \u201c{tokens[0]}\u201d, column 1 = its row of X "
-            f"times column 1 of W_{letter}: {_dot_text(d.x[0], col)}{shown[0][0]}."
+        example = interface_text(
+            "spProjectionExample",
+            small=letter.lower(),
+            token=_q(tokens[0]),
+            letter=letter,
+            sum=_dot_text(d.x[0], col),
+            value=shown[0][0],
         )
         steps.append(
             (
-                name,
+                interface_text(name),
                 _f_projection(letter),
-                f"Multiply X by W_{letter}: row i of {letter} is {role}.",
+                interface_text("spProjection", letter=letter, role=interface_text(name + "Role")),
                 [(f"{letter} = X W_{letter} ({n} \u00d7 {width})", tokens, _dims(width), shown)],
                 example,
             )
@@ -244,21 +248,24 @@ def _step_scores_and_scale(d: StepsData) -> list:
     q_shown, k_shown = fmt_matrix(d.q), fmt_matrix(d.k)
     s_shown, scaled_shown = fmt_matrix(d.scores), fmt_matrix(d.scaled)
     scores = (
-        "Scores",
+        interface_text("spScores"),
         _f_scores,
-        "Compare every query with every key by a dot product: row i, column j says how "
-        "well token i's query matches token j's key.",
-        [("S = Q K\u1d40 (rows: queries, columns: keys)", tokens, tokens, s_shown)],
-        f"For example, \u201c{q_tok}\u201d looking at \u201c{tokens[qi_k]}\u201d: "
-        f"q \u00b7 k = {_dot_shown(q_shown[qi], k_shown[qi_k])}{s_shown[qi][qi_k]}.",
+        interface_text("spScoresText"),
+        [(interface_text("spScoresCaption"), tokens, tokens, s_shown)],
+        interface_text(
+            "spScoresExample",
+            token=_q(q_tok),
+            other=_q(tokens[qi_k]),
+            sum=_dot_shown(q_shown[qi], k_shown[qi_k]),
+            value=s_shown[qi][qi_k],
+        ),
     )
     scale = (
-        "Scale",
+        interface_text("spScale"),
         _f_scaled(d_k),
-        f"Divide by $\\sqrt{{d_k}} = \\sqrt{{{d_k}}} \\approx {fmt(rt)}$, so that scores do not "
-        "grow with the width of the vectors and the softmax stays smooth.",
+        interface_text("spScaleText", d_k=d_k, root=fmt(rt)),
         [(f"S / \u221a{d_k}", tokens, tokens, scaled_shown)],
-        f"For example, {s_shown[qi][qi_k]} / {fmt(rt)} = {scaled_shown[qi][qi_k]}.",
+        interface_text("spScaleExample", score=s_shown[qi][qi_k], root=fmt(rt), value=scaled_shown[qi][qi_k]),
     )
     return [scores, scale]
 
@@ -269,32 +276,32 @@ def _step_softmax_and_output(d: StepsData) -> list:
     n, d_v, q_tok = len(tokens), len(d.w_v[0]), tokens[0]
     row = d.weights[0]
     softmax = (
-        "Softmax",
+        interface_text("spSoftmax"),
         _f_softmax,
-        "Turn each row into attention weights: exponentiate and divide by the row's "
-        "total, so every weight lies between 0 and 1 and each row sums to 1.",
+        interface_text("spSoftmaxText"),
         [
             (
-                "A: attention weights (rows: queries, columns: keys)",
+                interface_text("spSoftmaxCaption"),
                 tokens,
                 tokens,
                 [[fmt(v) for v in r] for r in d.weights],
             )
         ],
-        f"Row \u201c{q_tok}\u201d: "
-        + " + ".join(fmt(v) for v in row)
-        + f" = {fmt(math.fsum(row))}."
+        interface_text("spRow", token=_q(q_tok), sum=" + ".join(fmt(v) for v in row), total=fmt(math.fsum(row)))
         + _most(q_tok, tokens, row),
     )
     col_v = [r[0] for r in fmt_matrix(d.v)]
     output = (
-        "Output",
+        interface_text("spOutput"),
         _f_out,
-        "Each token's new representation is the average of all value rows, weighted by its row of A.",
+        interface_text("spOutputText"),
         [(f"Z = A V ({n} \u00d7 {d_v})", tokens, _dims(d_v), fmt_matrix(d.output))],
-        f"For example, \u201c{q_tok}\u201d, column 1: "
-        + (" + ".join(f"{fmt(a)} \u00d7 {v}" for a, v in zip(row, col_v)) + " = " if n <= 6 else "")
-        + f"{fmt(d.output[0][0])}.",
+        interface_text(
+            "spOutputExample",
+            token=_q(q_tok),
+            sum=(" + ".join(f"{fmt(a)} \u00d7 {v}" for a, v in zip(row, col_v)) + " = " if n <= 6 else ""),
+            value=fmt(d.output[0][0]),
+        ),
     )
     return [softmax, output]
 

@@ -49,7 +49,7 @@ class Solution(WidgetBlock):
         details = etree.SubElement(parent, "details", {"class": "ts-solution success"})
         summary = el(details, "summary")  # theme CSS shows the label that matches the state
         el(summary, "span", text("showSolution"), "ts-solution__show")
-        el(summary, "span", "Hide solution", "ts-solution__hide")
+        el(summary, "span", text("hideSolution"), "ts-solution__hide")
         self.body = el(details, "div", None, "ts-solution__body")
         return details
 

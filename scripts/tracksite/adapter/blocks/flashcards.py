@@ -8,6 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, title_line, widget_root
+from tracksite.adapter.language import text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import parse_flashcards
 
@@ -25,11 +26,11 @@ class Flashcards(DataBlock):
         assert css is not None  # every block widget declares its root's class
         widget_root(block, css, self.NAME, f"ts-cards-{number}")
         block.set("data-key", f"tracksite:cards:{ctx.page_id}:{number}")
-        title_line(block, "Flashcards", self.argument)
+        title_line(block, text("wFlashcards"), self.argument)
         ol = el(block, "ol", None, "ts-cards__list")
         for card in cards:
             li = el(ol, "li", None, "ts-card")
             el_math(li, "p", card.term, "ts-card__term")
             details = el(li, "details", None, "ts-card__more")
-            el(details, "summary", "Show answer")
+            el(details, "summary", text("showAnswer"))
             el_math(details, "p", card.answer, "ts-card__answer")

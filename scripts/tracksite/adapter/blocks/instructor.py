@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from tracksite.adapter.blocks.common import WidgetBlock, el
+from tracksite.adapter.language import text
 from tracksite.core import widgetregistry as W
 
 
@@ -25,8 +26,8 @@ class Instructor(WidgetBlock):
         self.parent = parent
         if not self.show:
             return etree.SubElement(parent, "div")
-        aside = etree.SubElement(parent, "aside", {"class": "ts-instructor", "aria-label": "Instructor notes"})
-        el(aside, "p", "Instructor notes", "ts-instructor__label")
+        aside = etree.SubElement(parent, "aside", {"class": "ts-instructor", "aria-label": text("instructorNotes")})
+        el(aside, "p", text("instructorNotes"), "ts-instructor__label")
         self.body = el(aside, "div", None, "ts-instructor__body")
         return aside
 

@@ -18,6 +18,7 @@ from markdown import Markdown
 from markdown.util import AtomicString
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, title_line, widget_root
+from tracksite.adapter.language import text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets.predict import Prediction, parse_predict
 
@@ -33,7 +34,7 @@ class Predict(DataBlock):
         css = self.WIDGET.css_class
         assert css is not None  # every block widget declares its root's class
         root_id = widget_root(block, css, self.NAME, f"ts-predict-{number}")
-        title_line(block, "Predict the output", self.argument)
+        title_line(block, text("wPredict"), self.argument)
         code = el(block, "div", None, "ts-predict__code")
         highlighted = _highlight(self.md, parsed.code, parsed.language)
         if highlighted is not None:
@@ -43,7 +44,7 @@ class Predict(DataBlock):
             el(pre, "code", parsed.code, f"language-{parsed.language}")
         el(block, "p", "What will this print?", "ts-predict__question", id=f"{root_id}-question")
         answer = el(block, "details", None, "ts-predict__answer", data_search_ignore="")
-        el(answer, "summary", "Show the output")
+        el(answer, "summary", text("showOutput"))
         el(answer, "p", "It prints:", "ts-predict__prints")
         # <samp>, not <code>: the output is what the program printed, and pymdownx.highlight
         # would take a <pre><code> over as a code block of its own

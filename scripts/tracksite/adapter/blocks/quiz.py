@@ -15,6 +15,7 @@ import random
 import xml.etree.ElementTree as etree
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
+from tracksite.adapter.language import text as interface_text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import content_key, parse_quiz
 
@@ -32,7 +33,7 @@ class Quiz(DataBlock):
         assert css is not None  # every block widget declares its root's class
         qid = widget_root(block, css, self.NAME, f"ts-quiz-{number}")
         block.set("data-key", f"tracksite:quiz:{ctx.page_id}:{number}:{content_key(questions)}")
-        title_line(block, "Quiz", self.argument)
+        title_line(block, interface_text("wQuiz"), self.argument)
         ol = el(block, "ol", None, "ts-quiz__questions")
         for qn, question in enumerate(questions, start=1):
             li = el(ol, "li", None, "ts-quiz__question", data_multiple="true" if question.multiple else "false")
@@ -55,7 +56,7 @@ class Quiz(DataBlock):
                 el(item, "input", None, "ts-quiz__input", type=kind, id=oid, name=f"{qid}-{qn}", value=str(i))
                 el_math(item, "label", option.text, "ts-quiz__label", for_=oid)
             details = el(li, "details", None, "ts-quiz__answers")
-            el(details, "summary", "Show the answer" if not question.multiple else "Show the answers")
+            el(details, "summary", interface_text("qShowAnswers" if question.multiple else "qShowAnswer"))
             answers = el(details, "ul", None, "ts-quiz__explanations")
             for i in order:
                 option = question.options[i]

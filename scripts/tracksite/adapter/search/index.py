@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import os
 import re
 import shutil
 import threading
@@ -67,13 +68,14 @@ def weigh_code(html: str) -> str:
     return _CODE_BLOCK.sub(lambda m: f'{m.group(0)} data-search-weight="{CODE_WEIGHT}"', html)
 
 
-def best_sections(page: SearchPage) -> dict[str, int]:
+def best_sections(page: SearchPage, stems: dict[str, str]) -> dict[str, int]:
     """For each stem, the section of the page where it weighs most (the first, on a tie): where a
-    result for it leads, and the one fragment of the page the browser fetches for it."""
+    result for it leads, and the one fragment of the page the browser fetches for it. `stems`:
+    each word of the page's to its stem (`page_stems`)."""
     weights: dict[tuple[str, int], float] = {}
     for index, words in enumerate(page.section_words):
         for word, weight in words.items():
-            key = (stem(word, page.lang), index)
+            key = (stems[word], index)
             weights[key] = weights.get(key, 0.0) + weight
     best: dict[str, tuple[float, int]] = {}
     for (s, index), weight in weights.items():
@@ -82,7 +84,13 @@ def best_sections(page: SearchPage) -> dict[str, int]:
     return {s: index for s, (_, index) in best.items()}
 
 
-def scores(page: SearchPage) -> dict[str, int]:
+def page_stems(page: SearchPage) -> dict[str, str]:
+    """Each word of the page with its stem, looked up once for the page's three uses of it."""
+    lang = page.lang
+    return {w: stem(w, lang) for w in page.words}
+
+
+def scores(page: SearchPage, stems: dict[str, str]) -> dict[str, int]:
     """Each stem's score on the page: BM25's term-frequency part (from 1 to 99), with the length
     normalised against `REFERENCE_LENGTH` and times the page's weight, plus 100 for a stem of the
     page's title (search-engine.js adds half a match for it). A word a page teaches saturates
@@ -90,7 +98,7 @@ def scores(page: SearchPage) -> dict[str, int]:
     every page that uses it often. The idf part is the query's, from the stem's page count."""
     per_stem: dict[str, float] = {}
     for word, weight in page.words.items():
-        s = stem(word, page.lang)
+        s = stems[word]
         per_stem[s] = per_stem.get(s, 0.0) + weight
     titled = {stem(w, page.lang) for w in title_words(page.meta.get("title", ""), page.lang)}
     norm = K1 * (1 - B + B * page.length / REFERENCE_LENGTH)
@@ -107,10 +115,11 @@ class _Read:
     __slots__ = ("page", "scores", "sections", "fragments", "keys")
 
     def __init__(self, page: SearchPage) -> None:
-        self.page, self.scores = page, scores(page)
+        stems = page_stems(page)
+        self.page, self.scores = page, scores(page, stems)
         #: each word as a query finds it (folded) -> its stem
-        self.keys = {fold(w): stem(w, page.lang) for w in page.words}
-        best = best_sections(page)
+        self.keys = {fold(w): s for w, s in stems.items()}
+        best = best_sections(page, stems)
         self.sections = {s: best.get(s, 0) for s in self.scores}  # a title-only stem: the top
         self.fragments = [_dump(f) for f in page.fragments()]
 
@@ -395,10 +404,16 @@ def _write_files(out: Path, files: dict[str, bytes]) -> None:
         if out.exists():
             shutil.rmtree(out)
         before = {}
+    made: set[str] = set()  # folders known to exist: thousands of files go into a few folders
     for path, data in files.items():
-        if before.get(path) != digests[path] or not (out / path).is_file():
-            (out / path).parent.mkdir(parents=True, exist_ok=True)
-            (out / path).write_bytes(data)
+        target = os.path.join(folder, path)
+        if before.get(path) != digests[path] or not os.path.isfile(target):
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            with open(target, "wb") as f:
+                f.write(data)
     for path in set(before) - set(files):
         (out / path).unlink(missing_ok=True)
     _WRITTEN[folder] = digests

@@ -119,10 +119,13 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-def _excluded(attrs: dict[str, str]) -> bool:
-    if any(a in attrs for a in EXCLUDED_ATTRIBUTES):
-        return True
-    return bool(EXCLUDED_CLASSES.intersection(attrs.get("class", "").split()))
+def _excluded(attrs: dict[str, str], classes: list[str] | None = None) -> bool:
+    for name in EXCLUDED_ATTRIBUTES:
+        if name in attrs:
+            return True
+    if classes is None:
+        classes = attrs.get("class", "").split()
+    return not EXCLUDED_CLASSES.isdisjoint(classes)
 
 
 def body_span(html: str) -> tuple[int, int] | None:
@@ -205,7 +208,7 @@ class _Reader:
             capture = "meta:" + attrs["data-search-meta"]
         elif "data-search-filter" in attrs:
             capture = "filter:" + attrs["data-search-filter"]
-        excluded = self.excluded or _excluded(attrs)
+        excluded = self.excluded or _excluded(attrs, classes)
         if capture is None and (tag in HEADING_WEIGHTS or (tag == "dt" and self.entry)) and not excluded:
             capture = "head:" + (attrs.get("id", "") if tag != "dt" else self.entry)
             weight *= HEADING_WEIGHTS.get(tag, HEADING_WEIGHTS["h2"])

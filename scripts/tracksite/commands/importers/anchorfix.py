@@ -98,27 +98,38 @@ def upstream_ids(path: Path | None) -> set[str]:
 _TO_REFERENCE = re.compile(
     r"(?P<lead>\]\(\s*|^\s{0,3}\[[^\]]+\]:\s*)(?:\.\./)?learners/reference\.md#(?P<id>[^)\s]+)", re.M
 )
+# From a learner page beside it (docs/<track>/learners/): `reference.md#commit`, as links.py writes it.
+_TO_REFERENCE_BESIDE = re.compile(
+    r"(?P<lead>\]\(\s*|^\s{0,3}\[[^\]]+\]:\s*)(?:\./)?(?:\.\./learners/)?reference\.md#(?P<id>[^)\s]+)", re.M
+)
 
 
 def to_glossary(files: dict, track: str, terms: list[tuple[str, str]]) -> int:
     """Links to a term of learners/reference.md (`../learners/reference.md#commit`: the id
     kramdown's `{:auto_ids}` gave it) pointed at the term on the track's glossary page
     (`glossary:commit`), where the import moved it; `terms` are (as upstream, as in glossary.yml).
-    The reference page keeps its own ids, so its links, and links from other pages, still work.
-    Returns how many links changed."""
+    The track's learner pages under docs/ (its introduction, setup, discussion) point at it too, as
+    `glossary:<track>/commit` (a docs page is in no track); the reference page itself keeps its
+    own ids and links, so a link from outside the import still works. Returns how many links changed."""
     names = {pandoc.auto_id(upstream): term_slug(ours) for upstream, ours in terms}
     changed = 0
 
-    def relink(m: re.Match, masked: str) -> str:
+    def relink(m: re.Match, masked: str, prefix: str) -> str:
         nonlocal changed
         if m["id"] not in names or masked[m.start() : m.end()] != m.group(0):  # a link shown as code stays
             return m.group(0)
         changed += 1
-        return f"{m['lead']}glossary:{names[m['id']]}"
+        return f"{m['lead']}glossary:{prefix}{names[m['id']]}"
 
+    learners = f"docs/{track}/learners/"
     for rel, text in files.items():
-        ours = rel.startswith((f"lessons/{track}/", f"cheatsheets/{track}/"))
-        if isinstance(text, str) and rel.endswith(".md") and ours:
-            masked = mask_code(text)
-            files[rel] = _TO_REFERENCE.sub(functools.partial(relink, masked=masked), text)
+        if not isinstance(text, str) or not rel.endswith(".md") or rel == f"{learners}reference.md":
+            continue
+        if rel.startswith((f"lessons/{track}/", f"cheatsheets/{track}/")):
+            pattern, prefix = _TO_REFERENCE, ""
+        elif rel.startswith(learners):
+            pattern, prefix = _TO_REFERENCE_BESIDE, f"{track}/"
+        else:
+            continue
+        files[rel] = pattern.sub(functools.partial(relink, masked=mask_code(text), prefix=prefix), text)
     return changed

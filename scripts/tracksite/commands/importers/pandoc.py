@@ -14,6 +14,10 @@ from tracksite.htmlscan import tag_attributes
 
 _EMBED = re.compile(r"<\s*(iframe|script|object|embed|video|audio)\b(?P<attrs>[^>]*)>(?:.*?</\s*\1\s*>)?", re.I | re.S)
 _IMG = re.compile(r"<\s*img\b(?P<attrs>[^>]*?)/?>", re.I)
+# `<a href="...">text</a>` on one line, its text plain: a Markdown link, so its target is resolved
+# (and a file the lesson lacks reported) like any other link's
+_ANCHOR = re.compile(r"<a\s(?P<attrs>[^>]*)>(?P<text>[^<>\[\]]*)</a\s*>", re.I)
+_RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:|#|/)\S+$", re.I)
 _INLINE_R = re.compile(r"`r\s[^`]+`")
 _GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -22,7 +26,8 @@ _USED_REF = re.compile(r"\]\[(?P<ref>[^\]]*)\]|\[(?P<short>[^\]\[]+)\](?![\[(:])
 
 
 def rewrite_html(line: str, note) -> str:
-    """Embedded players and scripts become links; `<img>` becomes a Markdown image."""
+    """Embedded players and scripts become links; `<img>` becomes a Markdown image, and an `<a>`
+    to a file of the lesson a Markdown link."""
 
     def embed(m: re.Match) -> str:
         attrs = tag_attributes(m.group("attrs"))
@@ -46,7 +51,13 @@ def rewrite_html(line: str, note) -> str:
         alt = attrs.get("alt", "").replace("'", "\u2019")
         return f"![]({src}){{alt='{alt}'" + (f" {size}" if size else "") + "}"
 
-    return _IMG.sub(image, _EMBED.sub(embed, line))
+    def anchor(m: re.Match) -> str:
+        href = tag_attributes(m.group("attrs")).get("href", "")
+        text = m.group("text").strip()
+        return f"[{text}]({href})" if text and _RELATIVE.match(href) else m.group(0)
+
+    parts = re.split(r"(`+[^`]*`+)", _IMG.sub(image, _EMBED.sub(embed, line)))  # a code span shows HTML as typed
+    return "".join(part if i % 2 else _ANCHOR.sub(anchor, part) for i, part in enumerate(parts))
 
 
 def inline_r(line: str) -> bool:

@@ -45,12 +45,15 @@ def build(p, verified) -> dict:
                 "hidden_chunks_left_out": u.hidden,
             }
         entry["notes"] = [n for n in p.plan.notes if n.startswith(rel + ":")]
+        # the source's own problems (a link to a file the lesson does not have), file:line, kept as text
+        entry["warnings"] = [w for w in p.plan.warnings if w.startswith(rel + ":")]
         episodes.append(entry)
-    mentioned = {n for e in episodes for n in e["notes"]}
+    mentioned = {n for e in episodes for n in (*e["notes"], *e["warnings"])}
     report: dict = {
         "lesson": getattr(p.src, "title", ""),
         "episodes": episodes,
         "other_notes": [n for n in p.plan.notes if n not in mentioned],
+        "other_warnings": [w for w in p.plan.warnings if w not in mentioned],  # learner pages, the home page
         "no_equivalent": [n for n in p.plan.notes if NO_EQUIVALENT.search(n)],
     }
     if prepared:
@@ -75,8 +78,10 @@ def write_report(path: Path, p, verified) -> dict:
         print(f"report: {source}: {key.replace('_', ' ')}: {s} in the source{listed}, {shown} on the built page")
     report["errors"] = verified.errors
     path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    warned = sum(len(e["warnings"]) for e in report["episodes"]) + len(report["other_warnings"])
     print(
         f"report: {len(report['episodes'])} episode(s) counted, {len(differ)} count(s) differ from the built pages; "
-        f"{len(report['no_equivalent'])} element(s) had no equivalent; written to {path}"
+        f"{len(report['no_equivalent'])} element(s) had no equivalent; {warned} warning(s) about the source "
+        f"lesson; written to {path}"
     )
     return report

@@ -44,6 +44,32 @@ DATED = re.compile(
     re.I,
 )
 _NOT_SHOWN = frozenset({W.INSTRUCTOR.name})  # the instructor's notes: not what a learner reads
+#: A word every match of DATED contains: a page's prose without any of them (most pages) is not
+#: scanned line by line. The four letters other than ASCII that IGNORECASE matches to an ASCII one
+#: (U+0130, U+0131, U+017F, U+212A) are not lower-cased to it, so prose holding one is scanned.
+_DATED_WORDS = (
+    "as of",
+    "writing",
+    "currently",
+    "nowadays",
+    "these days",
+    "today",
+    "state",
+    "largest",
+    "biggest",
+    "latest",
+    "newest",
+    "most capable",
+    "strongest",
+)
+_FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _may_date(prose: str) -> bool:
+    if any(c in prose for c in _FOLDED_TO_ASCII):
+        return True
+    lowered = prose.lower()
+    return any(word in lowered for word in _DATED_WORDS)
 
 
 @dataclass(frozen=True)
@@ -156,9 +182,12 @@ def dated_phrases(project) -> list:
 def _dated(body: str, body_line: int) -> list[tuple[int, int | None, str]]:
     """(file line, column, phrase) of each dated phrase a learner reads: prose, quiz and card
     texts (not code, not the instructor's notes)."""
+    lines = prose_lines(body, body_line, _NOT_SHOWN)
+    if not _may_date("\n".join(text for _, text in lines)):
+        return []
     original = body.split("\n")
     found = []
-    for line, text in prose_lines(body, body_line, _NOT_SHOWN):
+    for line, text in lines:
         for m in DATED.finditer(text):
             source = original[line - body_line] if 0 <= line - body_line < len(original) else ""
             at = source.find(m.group())

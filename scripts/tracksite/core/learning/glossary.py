@@ -74,7 +74,9 @@ def _first_forms(pattern: re.Pattern, body: str, first_line: int) -> list[tuple[
     starts = list(itertools.accumulate((len(line) + 1 for _, line in lines), initial=0))
     found: dict[str, int] = {}
     for m in pattern.finditer(text):  # one scan of the page: a form never spans two lines
-        found.setdefault(m.group(1).lower(), lines[bisect.bisect_right(starts, m.start()) - 1][0])
+        form = m.group(1).lower()
+        if form not in found:  # its first use: the line of a later one is never asked for
+            found[form] = lines[bisect.bisect_right(starts, m.start()) - 1][0]
     return list(found.items())
 
 

@@ -19,14 +19,20 @@ from __future__ import annotations
 
 import enum
 import json
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.schema import specs as schema
+from tracksite.core.schema.attention import ATTENTION
+from tracksite.core.schema.flashcards import CARD
 from tracksite.core.schema.language import Bool, Choice, Field, ListOf, Mapping, Real, Spec, Text, Whole
+from tracksite.core.schema.predict import PREDICT
+from tracksite.core.schema.quiz import OPTION, QUESTION
 from tracksite.core.schema.remote import REMOTE_FILE
+from tracksite.core.schema.steps import ATTENTION_STEPS
 
 #: In `needs` (the names shapes.py imports: enums of choices.py), the widget registry: a
 #: default names a widget.
@@ -72,6 +78,33 @@ SHAPES: tuple[Shape, ...] = (
     ),
 )
 
+#: The values of the data widgets whose parsers return dataclasses, generated beside the widgets'
+#: code (core/widgets/shapes.py) from their bodies' descriptions (core/schema/quiz.py,
+#: flashcards.py, predict.py, attention.py, steps.py): spec-only modules, so reading them imports
+#: no widget.
+WIDGET_SHAPES: tuple[Shape, ...] = (
+    Shape("QuizOption", OPTION, "One option of a quiz question."),
+    Shape(
+        "QuizQuestionFields",
+        QUESTION,
+        "One question of a `/// quiz` block (core/widgets/quiz.py's `QuizQuestion` adds what it computes).",
+    ),
+    Shape("Flashcard", CARD, "One card of a `/// flashcards` block (a YAML item or a definition list's term)."),
+    Shape("Prediction", PREDICT, "The body of a `/// predict` block."),
+    Shape(
+        "AttentionSpecFields",
+        ATTENTION,
+        "The body of an `/// attention` block (core/widgets/attention.py's `AttentionSpec` adds its lines).",
+    ),
+    Shape(
+        "StepsFields",
+        ATTENTION_STEPS,
+        "The body of an `/// attention-steps` block (core/widgets/steps.py's `StepsData` adds what it computes).",
+    ),
+)
+#: The generated module of the widgets' values.
+WIDGET_TARGET = TARGET.parents[1] / "widgets" / "shapes.py"
+
 HEADER = '''"""What an instructor writes, as the model's dataclasses: GENERATED from core/schema/specs.py
 by core/model/generate.py. Do not edit: change the schema, then run `tracksite docs --write`."""
 
@@ -79,18 +112,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 '''
+WIDGET_HEADER = '''"""The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
+(core/schema/quiz.py, flashcards.py, predict.py, attention.py, steps.py) by core/model/generate.py.
+Do not edit: change the description, then run `tracksite docs --write`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+'''
 
 
-def source() -> str:
-    """The text of core/model/shapes.py."""
-    names = {id(s.spec): s.name for s in SHAPES}
+def files() -> dict[Path, str]:
+    """Every module this generator writes and the text it should have. Reading the descriptions
+    imports neither module, so a stale or broken one never stops its own repair."""
+    return {TARGET: source(), WIDGET_TARGET: source(WIDGET_SHAPES, WIDGET_HEADER)}
+
+
+def source(shapes: tuple[Shape, ...] | None = None, header: str = HEADER) -> str:
+    """The text of core/model/shapes.py (or of another module of `shapes`)."""
+    shapes = SHAPES if shapes is None else shapes
+    names = {id(s.spec): s.name for s in shapes}
     needs: set[str] = set()
-    classes = "".join(_class(shape, names, needs) for shape in SHAPES)
+    classes = "".join(_class(shape, names, needs) for shape in shapes)
     imports = ["from tracksite.core import widgetregistry as W"] if REGISTRY in needs else []
     needs.discard(REGISTRY)
     if needs:
         imports.append(f"from tracksite.core.schema.choices import {', '.join(sorted(needs))}")
-    return HEADER + ("\n" + "\n".join(imports) + "\n" if imports else "") + classes
+    return header + ("\n" + "\n".join(imports) + "\n" if imports else "") + classes
 
 
 def _class(shape: Shape, names: dict[int, str], needs: set[str]) -> str:
@@ -164,3 +212,20 @@ def _literal(value: object, needs: set[str]) -> str:
 
 #: The registry's constant of each widget, by its name (`quiz` -> `QUIZ`).
 _WIDGETS = {w.name: attr for attr, w in vars(W).items() if isinstance(w, W.Widget)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tracksite.core.model.generate [--check]`: write (or check) the generated modules
+    with nothing else of tracksite loaded. The command line loads the model and the widgets, which
+    import these modules, so when one is broken (a class gone) this is how to write it again."""
+    check = "--check" in (sys.argv[1:] if argv is None else argv)
+    stale = [p for p, text in files().items() if not p.is_file() or p.read_text(encoding="utf-8") != text]
+    for p in stale:
+        if not check:
+            p.write_text(files()[p], encoding="utf-8")
+        print(f"{'stale' if check else 'wrote'} {p.name} ({p.parent.name}/)")
+    return 1 if check and stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -10,11 +10,12 @@ of tracksite.core.widgetregistry, e.g.
     //// exercise | Title         task Markdown, with a nested `/// solution` block
     /// quiz                       YAML list of {question, options: [{text, correct, explain}]}
 
-The YAML bodies are described in the schema language and read like front-matter; each data
-widget's module ends with a `BODY` (found by tracksite.core.widgets.bodies). Every parser
+The YAML bodies are described in the schema language (core/schema/) and read like front-matter;
+each data widget's module ends with a `BODY` (found by tracksite.core.widgets.bodies). Every parser
 returns `(value, findings)` and never raises on bad input: a finding's line is relative to the
 block body (1 = first body line) unless it names a data `file`, in which case the line is the
-file's own.
+file's own. The values are dataclasses generated from the bodies' descriptions (core/schema/:
+quiz.py, flashcards.py, predict.py, attention.py, steps.py) into `shapes`.
 """
 
 from tracksite.core.markdown.blocks import RAW_BLOCKS, BlockSource, find_blocks, iter_blocks

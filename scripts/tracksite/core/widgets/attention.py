@@ -1,6 +1,6 @@
 """`/// attention`: a real model's attention weights, from a data file beside the lesson.
 
-The block body (`ATTENTION`, below) names the file; the file (ATTENTION_DATA) holds
+The block body (`ATTENTION`, core/schema/attention.py) names the file; the file (ATTENTION_DATA) holds
 the sentence, tokens, weights[layer][head][query][key] and where they come from. The opening
 view (layer, head, caption) is chosen here, at build time, so the page reads without script.
 """
@@ -11,14 +11,14 @@ import dataclasses
 import functools
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from tracksite.core import messages
 from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
+from tracksite.core.schema.attention import ATTENTION
 from tracksite.core.schema.language import (
     INVALID,
     Either,
@@ -32,35 +32,12 @@ from tracksite.core.schema.language import (
     read,
 )
 from tracksite.core.widgets.body import Body, errors, read_body
+from tracksite.core.widgets.shapes import AttentionSpecFields
 from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem
 
-# -- the body, in the schema language (the validator, the editor schema and the guide's tables read it)
-DATA_FILE_RE = re.compile(r"^(?![/\\])(?!.*\.\.)(?!.*\\)(?!.*://)[^\n]*\.(?:[jJ][sS][oO][nN]|[yY][aA]?[mM][lL])$")
-_DATA_FILE: dict[str, Any] = dict(
-    pattern=DATA_FILE_RE, pattern_help="a .json, .yaml or .yml file beside the lesson, e.g. it-tired.json"
-)
-
-ATTENTION = Mapping(
-    help="The body of an `/// attention` block: which data file to draw, and what to point at.",
-    name=W.ATTENTION.name,
-    fields=(
-        Field(
-            "data",
-            Text(**_DATA_FILE, help="The data file `tracksite attention` wrote, beside lesson.md."),
-            required=True,
-            example="data: it-tired.json",
-        ),
-        Field("compare", Text(**_DATA_FILE, help="A second data file from the same model: a minimal pair.")),
-        Field("focus", Text(numbers=True, max_length=100, help="The token whose attention opens the widget.")),
-        Field(
-            "target",
-            Text(
-                numbers=True, max_length=100, help="The token it should attend to: opens on the head that attends most."
-            ),
-        ),
-    ),
-)
+# The body's description (ATTENTION) is core/schema/attention.py; `AttentionSpecFields` is generated
+# from it (core/widgets/shapes.py, `tracksite docs --write`).
 
 MAX_FINDINGS_PER_FILE = 12
 
@@ -190,12 +167,10 @@ SPECIAL_TOKENS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class AttentionSpec:
-    data: str
-    compare: str | None = None
-    focus: str | None = None
-    target: str | None = None
+@dataclass(frozen=True, kw_only=True)
+class AttentionSpec(AttentionSpecFields):
+    """A block's body as written, with the line of each key (to point a data file's problem at)."""
+
     lines: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
@@ -223,7 +198,10 @@ def parse_attention_spec(body: str) -> tuple[AttentionSpec | None, list[Finding]
     )
     if value is INVALID:
         return None, findings
-    return AttentionSpec(value["data"], value["compare"], value["focus"], value["target"], dict(lines)), findings
+    spec = AttentionSpec(
+        data=value["data"], compare=value["compare"], focus=value["focus"], target=value["target"], lines=dict(lines)
+    )
+    return spec, findings
 
 
 def load_attention_data(path: Path) -> tuple[AttentionData | None, list[Finding]]:
@@ -353,12 +331,22 @@ def _default_focus(tokens: Sequence[str]) -> int:
     return next((i for i, t in enumerate(tokens) if t not in SPECIAL_TOKENS), 0)
 
 
-def attention_view(data: AttentionData, focus: str | None = None, target: str | None = None) -> AttentionView:
-    """Pick the opening (layer, head) and write an honest caption.
+def attention_view(
+    data: AttentionData, focus: str | None = None, target: str | None = None, lang: str = "en"
+) -> AttentionView:
+    """Pick the opening (layer, head) and write an honest caption, in the page's language.
 
     With a target: the head where focus gives target the largest weight. The caption then says
     whether, in that head, target is also the token focus attends to most, looking past the
     special tokens ([CLS], [SEP], ...) but not past focus itself."""
+    words = messages.catalogue(lang)
+
+    def q(token: str) -> str:
+        return words.text("quoted", text=token)
+
+    def share(weight: float) -> str:
+        return messages.decimal(weight, lang)
+
     tokens = data.tokens
     fi = tokens.index(focus) if focus in tokens else _default_focus(tokens)
     ti = tokens.index(target) if target in tokens else None
@@ -366,10 +354,7 @@ def attention_view(data: AttentionData, focus: str | None = None, target: str | 
     if ti is None:
         layer = head = 0
         row = data.weights[0][0][fi]
-        caption = (
-            f"Layer 1, head 1: how much attention \u201c{f}\u201d gives each token. "
-            "Choose another token, layer or head to compare."
-        )
+        caption = words.text("atOpening", token=q(f))
     else:
         best = (-1.0, 0, 0)
         for li, heads in enumerate(data.weights):
@@ -380,25 +365,18 @@ def attention_view(data: AttentionData, focus: str | None = None, target: str | 
         weight, layer, head = best
         row = data.weights[layer][head][fi]
         t = tokens[ti]
-        lead = (
-            f"Layer {layer + 1}, head {head + 1}: \u201c{f}\u201d puts {weight:.2f} of its "
-            f"attention on \u201c{t}\u201d, more than in any other head"
-        )
+        lead = words.text("atLead", layer=layer + 1, head=head + 1, token=q(f), share=share(weight), target=q(t))
         ranked = sorted(range(len(tokens)), key=lambda k: -row[k])
         top = ranked[0]
         top_plain = next(k for k in ranked if tokens[k] not in SPECIAL_TOKENS or k == ti)
         if top == ti:
-            caption = lead + ", and more than on any other token."
+            caption = words.text("atLeadTop", lead=lead)
         elif top_plain == ti:
-            caption = (
-                lead + f". Only the special token {tokens[top]} gets more "
-                f"({row[top]:.2f}); among the words, \u201c{t}\u201d gets the most."
-            )
+            caption = words.text("atLeadSpecial", lead=lead, special=tokens[top], share=share(row[top]), target=q(t))
         else:
-            other = "itself" if top_plain == fi else f"\u201c{tokens[top_plain]}\u201d"
-            caption = (
-                lead + f". Even here \u201c{f}\u201d attends more to {other} "
-                f"({row[top_plain]:.2f}): no head makes \u201c{t}\u201d its main focus."
+            other = words.text("atItself") if top_plain == fi else q(tokens[top_plain])
+            caption = words.text(
+                "atLeadOther", lead=lead, token=q(f), other=other, share=share(row[top_plain]), target=q(t)
             )
     rows_out = tuple((tok, float(row[k])) for k, tok in enumerate(tokens))
     return AttentionView(layer, head, fi, ti, caption, rows_out)

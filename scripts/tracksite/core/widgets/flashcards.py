@@ -1,59 +1,20 @@
-"""`/// flashcards`: a YAML list of cards (`FLASHCARDS`, below), or a Markdown
+"""`/// flashcards`: a YAML list of cards (`FLASHCARDS`, core/schema/flashcards.py), or a Markdown
 definition list (`term` then `: answer`)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
-from tracksite.core.schema.language import (
-    INVALID,
-    Field,
-    ListOf,
-    Mapping,
-    Text,
-    unique,
-)
+from tracksite.core.schema.flashcards import CARD, FLASHCARDS
+from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, clean_text, read_body
+from tracksite.core.widgets.shapes import Flashcard
 
-# -- the body, in the schema language (the validator, the editor schema and the guide's tables read it)
-CARD = Mapping(
-    help="A flashcard: a term and what it means.",
-    name="card",
-    fields=(
-        Field(
-            "term",
-            Text(numbers=True, max_length=300, help="The front of the card."),
-            required=True,
-            example="term: Softmax",
-        ),
-        Field(
-            "answer",
-            Text(numbers=True, help="The back of the card."),
-            required=True,
-            example="answer: Turns scores into weights that sum to 1.",
-        ),
-    ),
-)
-
-FLASHCARDS = ListOf(
-    item=CARD,
-    min_items=1,
-    max_items=100,
-    noun="card",
-    rules=(unique("term", "term", "card"),),
-    help="The body of a `/// flashcards` block: a list of cards, each term once (or a Markdown definition list).",
-)
-
+# The body's description (CARD, FLASHCARDS) is core/schema/flashcards.py; `Flashcard` is generated
+# from it (core/widgets/shapes.py, `tracksite docs --write`).
 RE_DEFLIST_ANSWER = re.compile(r"^:[ \t]+(.*)$")
-
-
-@dataclass(frozen=True)
-class Flashcard:
-    term: str
-    answer: str
 
 
 def parse_flashcards(body: str) -> tuple[list[Flashcard], list[Finding]]:
@@ -62,7 +23,7 @@ def parse_flashcards(body: str) -> tuple[list[Flashcard], list[Finding]]:
     value, findings, _ = read_body(body, FLASHCARDS, "no cards: expected a list of cards with term and answer")
     if value is INVALID:
         return [], findings
-    return [Flashcard(c["term"], c["answer"]) for c in value], findings
+    return [Flashcard(term=c["term"], answer=c["answer"]) for c in value], findings
 
 
 def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
@@ -86,7 +47,7 @@ def _parse_deflist(body: str) -> tuple[list[Flashcard], list[Finding]]:
                 )
             )
         else:
-            cards.append(Flashcard(term, clean_text(" ".join(answer))))
+            cards.append(Flashcard(term=term, answer=clean_text(" ".join(answer))))
 
     for number, line in enumerate(body.split("\n"), start=1):
         m = RE_DEFLIST_ANSWER.match(line)

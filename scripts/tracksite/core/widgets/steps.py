@@ -1,5 +1,5 @@
 """`/// attention-steps`: attention computed step by step at build time from the tokens,
-embeddings and weight matrices of the body (`ATTENTION_STEPS`, below)."""
+embeddings and weight matrices of the body (`ATTENTION_STEPS`, core/schema/steps.py)."""
 
 from __future__ import annotations
 
@@ -9,79 +9,22 @@ from dataclasses import dataclass
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
-from tracksite.core.schema.language import (
-    INVALID,
-    Field,
-    ListOf,
-    Mapping,
-    Real,
-    Text,
-)
+from tracksite.core.schema.language import INVALID
+from tracksite.core.schema.steps import ATTENTION_STEPS, MAX_STEP_DIM, MAX_STEP_TOKENS
 from tracksite.core.widgets.body import Body, read_body
+from tracksite.core.widgets.shapes import StepsFields
 
-# -- the body, in the schema language (the validator, the editor schema and the guide's tables read it)
-MAX_STEP_TOKENS = 12
-MAX_STEP_DIM = 12
-
-
-def _rectangular(rows, path, ctx):
-    width = len(rows[0])
-    for i, row in enumerate(rows):
-        if len(row) != width:
-            ctx.report(
-                path + (i,),
-                f"row {i + 1} has {len(row)} entries, row 1 has {width}: every row needs the same length",
-                code="TS406",
-            )
-            return
-
-
-def _matrix(help: str) -> ListOf:
-    return ListOf(
-        item=ListOf(item=Real(), min_items=1, max_items=MAX_STEP_DIM, noun="entry"),
-        min_items=1,
-        max_items=MAX_STEP_TOKENS,
-        noun="row",
-        rules=(_rectangular,),
-        help=help,
-    )
-
-
-ATTENTION_STEPS = Mapping(
-    help="The body of an `/// attention-steps` block: tokens, embeddings and weight matrices; "
-    "the page computes Q, K, V, the scores, the softmax and the output.",
-    name=W.ATTENTION_STEPS.name,
-    fields=(
-        Field(
-            "tokens",
-            ListOf(
-                item=Text(numbers=True, max_length=40),
-                min_items=1,
-                max_items=MAX_STEP_TOKENS,
-                noun="token",
-                help="The tokens, e.g. [it, animal].",
-            ),
-            required=True,
-            example="tokens: [it, animal]",
-        ),
-        Field("x", _matrix("One embedding row per token."), required=True, example="x: [[1, 0], [0, 1]]"),
-        Field("w_q", _matrix("Query weights: d_model rows (the width of x)."), required=True),
-        Field("w_k", _matrix("Key weights: d_model rows and d_k columns, like w_q."), required=True),
-        Field("w_v", _matrix("Value weights: d_model rows (the width of x)."), required=True),
-    ),
-)
+# The body's description (ATTENTION_STEPS) is core/schema/steps.py; `StepsFields` is generated
+# from it (core/widgets/shapes.py, `tracksite docs --write`).
 
 MAX_STEP_TOKENS = MAX_STEP_TOKENS
 MAX_STEP_DIM = MAX_STEP_DIM
 
 
-@dataclass(frozen=True)
-class StepsData:
-    tokens: tuple[str, ...]
-    x: list[list[float]]
-    w_q: list[list[float]]
-    w_k: list[list[float]]
-    w_v: list[list[float]]
+@dataclass(frozen=True, kw_only=True)
+class StepsData(StepsFields):
+    """The body as written, and every matrix computed from it at build time."""
+
     q: list[list[float]]
     k: list[list[float]]
     v: list[list[float]]
@@ -156,7 +99,26 @@ def parse_attention_steps(body: str) -> tuple[StepsData | None, list[Finding]]:
     scaled = [[s / scale for s in row] for row in scores]
     weights = softmax_rows(scaled)
     output = matmul(weights, v)
-    return StepsData(tuple(data["tokens"]), x, w_q, w_k, w_v, q, k, v, scores, scaled, weights, output), findings
+    steps = StepsData(
+        tokens=tuple(data["tokens"]),
+        x=_rows(x),
+        w_q=_rows(w_q),
+        w_k=_rows(w_k),
+        w_v=_rows(w_v),
+        q=q,
+        k=k,
+        v=v,
+        scores=scores,
+        scaled=scaled,
+        weights=weights,
+        output=output,
+    )
+    return steps, findings
+
+
+def _rows(matrix: list[list[float]]) -> tuple[tuple[float, ...], ...]:
+    """A written matrix as the generated field holds it (the numbers as read)."""
+    return tuple(tuple(row) for row in matrix)
 
 
 def fmt(value: float, decimals: int = 2) -> str:

@@ -62,7 +62,7 @@ from tracksite.tools.bench.measure import (
     tracksite_linkcheck,
 )
 from tracksite.tools.bench.prose import ANCHORS
-from tracksite.tools.bench.report import print_report, render_markdown, render_tables, targets
+from tracksite.tools.bench.report import keep_profile, print_report, render_markdown, render_tables, targets
 from tracksite.tools.bench.run import SizeResult, _log, bench_size, machine_info, run_benchmark
 
 __all__ = [
@@ -234,8 +234,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     )
     print_report(data)
     if args.markdown:
-        page = Path(args.markdown)  # the search part of the page stays
-        page.write_text(search.keep_section(page, render_markdown(data, command)), encoding="utf-8")
+        page = Path(args.markdown)  # the search part of the page stays, and the profile
+        old = page.read_text(encoding="utf-8") if page.is_file() else ""
+        page.write_text(keep_profile(old, search.keep_section(page, render_markdown(data, command))), encoding="utf-8")
         _log(f"wrote {args.markdown}")
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(data), indent=2), encoding="utf-8")

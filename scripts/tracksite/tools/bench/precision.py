@@ -22,9 +22,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tracksite.adapter.search import engine as search_engine
 from tracksite.localserver import serve_folder
 
-ENGINE = Path(__file__).resolve().parents[2] / "theme" / "assets" / "tracksite" / "search-engine.js"
+ENGINE = search_engine.ENGINE
 
 T5 = "transformers-and-llms"
 T4 = "deep-learning-survey"

@@ -361,7 +361,7 @@ def _method_text(data: dict[str, Any], command: str) -> str:
 How long tracksite takes to build, check and serve a large course, measured against plain MkDocs
 + Material with the same theme and pages (with `navigation.prune`, as Material recommends for a
 large site, and without it), and against Zensical on the same pages. The numbers below are the latest run of the benchmark; nothing on
-this page is typed in by hand.
+this page is typed in by hand but the profile of where a lesson's time goes, which says how it was measured.
 
 ## Reproduce
 
@@ -470,3 +470,17 @@ def _limit_note(limit: float | str | None) -> str:
 
 def print_report(data: dict[str, Any]) -> None:
     print(render_tables(data))
+
+
+#: A part of docs/benchmarks.md the benchmark does not measure (where a lesson's build time goes,
+#: profiled by hand): a new run keeps it, before the search benchmark's section.
+PROFILE_START, PROFILE_END = "<!-- build-profile -->", "<!-- /build-profile -->"
+
+
+def keep_profile(old: str, new: str) -> str:
+    """`new` (the page as this run writes it) with the profile section of `old`, if it has one."""
+    if PROFILE_START not in old or PROFILE_END not in old or PROFILE_START in new:
+        return new
+    section = PROFILE_START + old.split(PROFILE_START, 1)[1].split(PROFILE_END, 1)[0] + PROFILE_END
+    head, marker, rest = new.partition("<!-- search-bench -->")
+    return head.rstrip("\n") + "\n\n" + section + "\n" + (f"\n{marker}{rest}" if marker else "")

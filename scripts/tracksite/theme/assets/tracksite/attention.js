@@ -3,7 +3,7 @@
    widgets.js shares (window.tracksite), and fetches the heatmap's data from the site only. */
 (() => {
   "use strict";
-  const { h, $$, button, say, q, num, newId, setDisabled, isDisabled, widget } = window.tracksite;
+  const { h, $$, button, say, q, num, newId, setDisabled, isDisabled, widget, t } = window.tracksite;
 
   /* ---- attention heatmap ---- */
   const SPECIAL = new Set(["[CLS]", "[SEP]", "[PAD]", "<s>", "</s>", "<pad>", "<|endoftext|>"]);
@@ -20,7 +20,7 @@
     const app = root.querySelector(".ts-attn__app");
     const table = root.querySelector(".ts-attn__table");
     if (!app || !table || !Array.isArray(cfg.sets) || !cfg.sets.length) return;
-    const status = h("p", { class: "ts-attn__status", role: "status" }, "Loading the attention weights\u2026");
+    const status = h("p", { class: "ts-attn__status", role: "status" }, t("atLoading"));
     app.hidden = false;
     app.append(status);
     let sets;
@@ -33,8 +33,7 @@
       if (!sets.every((d) => Array.isArray(d.tokens) && Array.isArray(d.weights) && d.weights.length &&
           d.weights[0].length)) throw new Error("unexpected data");
     } catch (e) {
-      status.textContent = "The interactive view could not load its data, so the table below " +
-        "shows the opening head only.";
+      status.textContent = t("atFailed");
       return;
     }
     status.remove();
@@ -47,18 +46,18 @@
     const layerSel = h("select", { class: "ts-attn__select" });
     const headSel = h("select", { class: "ts-attn__select" });
     const controls = h("div", { class: "ts-attn__controls" });
-    const tokensBox = h("div", { class: "ts-attn__tokens", role: "toolbar", "aria-label": "Tokens",
+    const tokensBox = h("div", { class: "ts-attn__tokens", role: "toolbar", "aria-label": t("atTokens"),
       "aria-describedby": help });
     const readout = h("p", { class: "ts-attn__readout", "aria-live": "polite" });
     const fillSelects = () => {
       const d = data();
-      const opts = (sel, n, label, extra) => {
+      const opts = (sel, n, key, extra) => {
         sel.textContent = "";
         if (extra) sel.append(h("option", { value: "avg" }, extra));
-        for (let i = 0; i < n; i++) sel.append(h("option", { value: String(i) }, `${label} ${i + 1}`));
+        for (let i = 0; i < n; i++) sel.append(h("option", { value: String(i) }, t(key, { n: i + 1 })));
       };
-      opts(layerSel, d.weights.length, "Layer");
-      opts(headSel, d.weights[0].length, "Head", "Average of heads");
+      opts(layerSel, d.weights.length, "atLayerN");
+      opts(headSel, d.weights[0].length, "atHeadN", t("atAverage"));
       state.layer = Math.min(state.layer, d.weights.length - 1);
       if (state.head !== "avg") state.head = Math.min(state.head, d.weights[0].length - 1);
       layerSel.value = String(state.layer);
@@ -67,7 +66,7 @@
     const field = (label, control) => h("label", { class: "ts-attn__field" }, label + " ", control);
     if (sets.length > 1) {
       const name = newId("ts-attn-set");
-      const group = h("fieldset", { class: "ts-attn__sets" }, h("legend", null, "Sentence"));
+      const group = h("fieldset", { class: "ts-attn__sets" }, h("legend", null, t("atSentence")));
       sets.forEach((d, i) => {
         const id = name + "-" + i;
         group.append(h("span", { class: "ts-attn__set" },
@@ -77,14 +76,14 @@
       });
       controls.append(group);
     }
-    controls.append(field("Layer", layerSel), field("Head", headSel));
+    controls.append(field(t("atLayer"), layerSel), field(t("atHead"), headSel));
     const hasSpecial = sets.some((d) => d.tokens.some((t) => SPECIAL.has(t)));
     if (hasSpecial) {
       const hideBox = h("input", { type: "checkbox", class: "ts-attn__hide", onchange: () => {
         state.hide = hideBox.checked;
         draw(true);
       } });
-      controls.append(h("label", { class: "ts-attn__field" }, hideBox, " Hide [CLS] and [SEP]"));
+      controls.append(h("label", { class: "ts-attn__field" }, hideBox, " " + t("atHideSpecial")));
     }
     const canMerge = sets.some((d) => Array.isArray(d.words) && d.words.some((w) => w.length > 1));
     let mergeBox = null;
@@ -95,12 +94,10 @@
         state.focus = Math.max(0, groups().findIndex((g) => g.includes(piece)));
         draw(true);
       } });
-      controls.append(h("label", { class: "ts-attn__field" }, mergeBox, " Merge word pieces into words"));
+      controls.append(h("label", { class: "ts-attn__field" }, mergeBox, " " + t("atMerge")));
     }
     app.append(controls,
-      h("p", { class: "ts-attn__help", id: help }, "Choose a token (click it, or move with the " +
-        "arrow keys) to see how its attention is spread over the sentence: the number under each " +
-        "token is its share, and the more strongly coloured a token, the more attention it gets."),
+      h("p", { class: "ts-attn__help", id: help }, t("atHelp")),
       tokensBox, readout);
     table.classList.add("ts-sr");
 
@@ -129,9 +126,9 @@
       const i = labels().indexOf(label);
       return i >= 0 ? i : Math.max(0, labels().findIndex((t) => !SPECIAL.has(t)));
     };
-    const where = () => `Layer ${state.layer + 1}, ` +
-      (state.head === "avg" ? "average of heads" : `head ${state.head + 1}`);
-    const HIDDEN_NOTE = "[CLS] and [SEP] hidden; the other tokens' shares are rescaled to sum to 1";
+    const where = () => (state.head === "avg" ? t("atWhereAverage", { layer: state.layer + 1 })
+      : t("atWhere", { layer: state.layer + 1, head: state.head + 1 }));
+    const HIDDEN_NOTE = t("atHidden");
     /* the sentence lines name the sentence on screen first, then the one(s) to compare with */
     const showSentences = () => {
       const order = [state.set].concat(sets.map((_, i) => i).filter((i) => i !== state.set));
@@ -151,11 +148,11 @@
       if (opening && authored) return authored;
       const others = shown.filter((i) => i !== state.focus);
       const best = (others.length ? others : shown).reduce((a, b) => (row[b] > row[a] ? b : a));
-      let text = `${where()}: ${q(names[state.focus])} puts ${num(row[best])} of its attention on ` +
-        `${q(names[best])}, more than on any other ${others.length ? "token" : "one"}`;
+      let text = t(others.length ? "atPuts" : "atPutsSelf",
+        { where: where(), token: q(names[state.focus]), share: num(row[best]), other: q(names[best]) });
       const target = shown.find((i) => names[i] === cfg.target);
       if (target !== undefined && target !== best && target !== state.focus) {
-        text += `; ${num(row[target])} on ${q(names[target])}`;
+        text += t("atAlso", { share: num(row[target]), token: q(names[target]) });
       }
       return text + (state.hide ? ` (${HIDDEN_NOTE})` : "") + ".";
     };
@@ -193,7 +190,7 @@
       if (caption) caption.textContent = describe(names, row, shown);
       /* the screen-reader table */
       if (table.caption) {
-        table.caption.textContent = `Attention from ${q(names[state.focus])}: ${where()}` +
+        table.caption.textContent = t("atFrom", { token: q(names[state.focus]), where: where() }) +
           (state.hide ? ` (${HIDDEN_NOTE})` : "");
       }
       const body = table.tBodies[0];
@@ -201,8 +198,8 @@
       shown.forEach((i) => body.append(h("tr", null, h("th", { scope: "row" }, names[i]),
         h("td", null, num(row[i])))));
       const ranked = shown.slice().sort((a, b) => row[b] - row[a]).slice(0, 3);
-      const text = `${where()}: ${q(names[state.focus])} attends most to ` +
-        ranked.map((i) => `${q(names[i])} (${num(row[i])})`).join(", then ") + ".";
+      const text = t("atMost", { where: where(), token: q(names[state.focus]),
+        list: ranked.map((i) => `${q(names[i])} (${num(row[i])})`).join(t("atThen")) });
       if (announce !== false) say(readout, text);
       else readout.textContent = text;
     };
@@ -243,8 +240,8 @@
     if (items.length < 2) return;
     let at = 0;
     const status = h("p", { class: "ts-steps__status", "aria-live": "polite" });
-    const back = button("Back", () => show(at - 1, true));
-    const next = button("Next", () => show(at + 1, true), "ts-btn--primary");
+    const back = button(t("stBack"), () => show(at - 1, true));
+    const next = button(t("stNext"), () => show(at + 1, true), "ts-btn--primary");
     const show = (i, byUser) => {
       if (i < 0 || i >= items.length) return;
       at = i;
@@ -252,7 +249,7 @@
       setDisabled(back, i === 0);
       setDisabled(next, i === items.length - 1);
       const name = items[i].querySelector(".ts-steps__name");
-      const text = name ? name.textContent : `Step ${i + 1} of ${items.length}`;
+      const text = name ? name.textContent : t("stStep", { n: i + 1, of: items.length });
       if (byUser) say(status, text);
       else status.textContent = text;
     };

@@ -109,7 +109,7 @@
     for (const span of $$(document, "[data-review-due]")) {
       const n = dueCount(span.dataset.reviewDue);
       span.hidden = n === 0;
-      span.replaceChildren(...(n ? [String(n), h("span", { class: "ts-sr" }, ` card${n === 1 ? "" : "s"} due`)] : []));
+      span.replaceChildren(...(n ? [String(n), h("span", { class: "ts-sr" }, t(n === 1 ? "rvDue1" : "rvDueN"))] : []));
       const link = span.closest("a") || span.parentNode.querySelector("a");
       if (link && n && (!best || n > best.n)) best = { n, href: link.getAttribute("href") };
     }

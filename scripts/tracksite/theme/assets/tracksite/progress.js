@@ -46,7 +46,7 @@
     }
     const summary = root.querySelector(".ts-progress__summary");
     const bar = root.querySelector("progress");
-    const text = `${done} of ${lessons.length} lessons \u00b7 ${minutes} of ${total} minutes`;
+    const text = t("pSummary", { done, n: lessons.length, minutes, total });
     if (summary) summary.textContent = text;
     if (bar) {
       bar.hidden = false;
@@ -71,7 +71,7 @@
       const badge = title.querySelector(".ts-progress__done");
       if (done && !badge) {
         title.append(h("span", { class: "ts-progress__done" }, h("span", { "aria-hidden": "true" }, " \u2713"),
-          h("span", { class: "ts-sr" }, " completed")));
+          h("span", { class: "ts-sr" }, t("pCompleted"))));
       } else if (!done && badge) badge.remove();
     }
   };

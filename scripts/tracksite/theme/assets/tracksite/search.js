@@ -17,7 +17,7 @@
       started.catch(() => {
         started = null;
         const status = root.querySelector(".ts-search__status");
-        status.textContent = root.dataset.unavailable || "Search is not available: its script did not load.";
+        status.textContent = root.dataset.unavailable || "";  /* the catalogue's searchUnavailable */
       });
     }
   };

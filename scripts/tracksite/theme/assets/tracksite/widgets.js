@@ -57,15 +57,18 @@
     region.textContent = "";
     setTimeout(() => { region.textContent = text; }, 30);
   };
-  const q = (s) => "\u201c" + s + "\u201d";
+  const lang = () => document.documentElement.lang || undefined;
   /* an interface string in the page's language: the catalogue's `script:` part, which the page
-     carries in data-messages (core/messages.py); {name} filled from `vars` */
+     carries in data-messages (core/messages.py); {name} filled from `vars`, numbers as the
+     language writes them; q() quotes, num() a share (0,25 in Spanish) */
   const t = (key, vars) => {
     let words = {};
     try { words = JSON.parse(document.querySelector("[data-messages]").dataset.messages); } catch (e) { /* none */ }
-    return String(words[key] ?? key).replace(/\{(\w+)\}/g, (_, n) => (vars || {})[n] ?? "");
+    const fill = (v) => (typeof v === "number" ? v.toLocaleString(lang()) : v ?? "");
+    return String(words[key] ?? key).replace(/\{(\w+)\}/g, (_, n) => fill((vars || {})[n]));
   };
-  const num = (x) => (Math.round(x * 100) / 100).toFixed(2);
+  const q = (s) => t("quoted", { text: s });
+  const num = (x) => x.toLocaleString(lang(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   let uid = 0;
   const newId = (p) => p + "-" + ++uid;
   const setDisabled = (btn, off) => btn.setAttribute("aria-disabled", off ? "true" : "false");

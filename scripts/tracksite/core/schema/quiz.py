@@ -1,0 +1,72 @@
+"""The body of a `/// quiz` block, described in the schema language: only the description.
+
+It lives apart from the widget's code (core/widgets/quiz.py) so that core/model/generate.py can
+read it without importing the widget, whose `QuizOption` and `QuizQuestionFields` are generated
+from `OPTION` and `QUESTION` into core/widgets/shapes.py: the validator, the editor schema, the
+guide's tables and the dataclasses come from this one description. Widget texts keep a number as
+written (`text: 42` is the option "42"), so an answer can be one.
+"""
+
+from __future__ import annotations
+
+from tracksite.core.schema.language import Bool, Field, ListOf, Mapping, Text, unique
+
+
+def _one_correct(options, path, ctx):
+    if not any(o["correct"] for o in options):
+        ctx.report(path, "no correct option", "mark at least one option with 'correct: true'", code="TS406")
+
+
+OPTION = Mapping(
+    help="One answer to choose: its text, whether it is right, and why.",
+    name="option",
+    fields=(
+        Field(
+            "text",
+            Text(numbers=True, max_length=500, help="What the learner picks (inline Markdown)."),
+            required=True,
+            example="text: A softmax over the scores",
+        ),
+        Field("correct", Bool(help="Whether this option is right; at least one per question is."), default=False),
+        Field(
+            "explain",
+            Text(numbers=True, help="Why the option is right or wrong, shown after answering."),
+            required=True,
+            example="explain: Each row of weights sums to 1.",
+        ),
+    ),
+)
+
+QUESTION = Mapping(
+    help="A question and its options.",
+    name="question",
+    fields=(
+        Field(
+            "question",
+            Text(numbers=True, max_length=1000, help="The question (inline Markdown)."),
+            required=True,
+            example="question: What turns scores into weights?",
+        ),
+        Field(
+            "options",
+            ListOf(
+                item=OPTION,
+                min_items=2,
+                max_items=12,
+                noun="option",
+                help="Two or more options, at least one correct, each text once.",
+                rules=(unique("text", "option text", "option"), _one_correct),
+                json_extra={"contains": {"required": ["correct"], "properties": {"correct": {"const": True}}}},
+            ),
+            required=True,
+        ),
+    ),
+)
+
+QUIZ = ListOf(
+    item=QUESTION,
+    min_items=1,
+    max_items=50,
+    noun="question",
+    help="The body of a `/// quiz` block: a list of questions.",
+)

@@ -1,0 +1,84 @@
+"""The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
+(core/schema/quiz.py, flashcards.py, predict.py, attention.py, steps.py) by core/model/generate.py.
+Do not edit: change the description, then run `tracksite docs --write`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuizOption:
+    """One option of a quiz question."""
+
+    #: What the learner picks (inline Markdown).
+    text: str
+    #: Whether this option is right; at least one per question is.
+    correct: bool = False
+    #: Why the option is right or wrong, shown after answering.
+    explain: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuizQuestionFields:
+    """One question of a `/// quiz` block (core/widgets/quiz.py's `QuizQuestion` adds what it computes)."""
+
+    #: The question (inline Markdown).
+    question: str
+    #: Two or more options, at least one correct, each text once.
+    options: tuple[QuizOption, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flashcard:
+    """One card of a `/// flashcards` block (a YAML item or a definition list's term)."""
+
+    #: The front of the card.
+    term: str
+    #: The back of the card.
+    answer: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prediction:
+    """The body of a `/// predict` block."""
+
+    #: The program the learner reads; write it as a literal block (`code: |`).
+    code: str
+    #: The code's language, for highlighting (a Pygments name).
+    language: str = "python"
+    #: Exactly what the program prints. An answer matches it when they differ only in blank lines, runs of spaces and
+    #: the spaces beside brackets, commas and colons.
+    output: str
+    #: Why it prints that, shown with the output (inline Markdown).
+    explain: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttentionSpecFields:
+    """The body of an `/// attention` block (core/widgets/attention.py's `AttentionSpec` adds its lines)."""
+
+    #: The data file `tracksite attention` wrote, beside lesson.md.
+    data: str
+    #: A second data file from the same model: a minimal pair.
+    compare: str | None = None
+    #: The token whose attention opens the widget.
+    focus: str | None = None
+    #: The token it should attend to: opens on the head that attends most.
+    target: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepsFields:
+    """The body of an `/// attention-steps` block (core/widgets/steps.py's `StepsData` adds what it computes)."""
+
+    #: The tokens, e.g. [it, animal].
+    tokens: tuple[str, ...]
+    #: One embedding row per token.
+    x: tuple[tuple[float, ...], ...]
+    #: Query weights: d_model rows (the width of x).
+    w_q: tuple[tuple[float, ...], ...]
+    #: Key weights: d_model rows and d_k columns, like w_q.
+    w_k: tuple[tuple[float, ...], ...]
+    #: Value weights: d_model rows (the width of x).
+    w_v: tuple[tuple[float, ...], ...]

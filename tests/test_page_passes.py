@@ -1,0 +1,102 @@
+"""The per-page passes made cheaper for large courses (issue 45) still answer as before: which
+widget files a page links, the interface strings with and without values, each page's script
+strings, and the search index written file by file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tracksite.adapter import csp, language, widgetassets
+from tracksite.adapter.search import index as search
+from tracksite.core import messages
+
+PREDICT = ["assets/tracksite/predict.js", "assets/tracksite/predict.css"]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<div class="ts-predict">',
+        '<div class="a ts-predict b">',
+        '<p class="x"></p><div id="p" class="ts-widget ts-predict">',
+        '<div class="foo class=" ts-predict">',  # a `class="` that starts inside another value
+        '<div class="ts-predict',  # a value the page never closes
+        '<div class="ts-box ts-predict.x">',
+    ],
+)
+def test_a_widget_class_anywhere_in_a_class_value_links_its_files(html):
+    assert sorted(widgetassets.needed(html)) == sorted(PREDICT)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        '<div class="ts-predictor">',
+        '<div class="x-ts-predict">',
+        '<div class="ts-predict_x">',
+        "<p>ts-predict</p>",
+        '<div data-kind="ts-predict">',
+        "<p>class=&quot;ts-predict&quot;</p>",
+    ],
+)
+def test_lookalikes_and_text_outside_class_values_link_nothing(html):
+    assert widgetassets.needed(html) == []
+
+
+def test_interface_strings_fill_their_values_and_keep_unknown_ones():
+    words = messages.catalogue("en")
+    assert words.text("trackN", n=4) == "Track 4"
+    assert words.text("pagerNext", n=1234, of=5) == "Next: Lesson 1,234 of 5"
+    assert words.text("trackN") == "Track {n}"  # a value the caller did not give stays visible
+    assert words.text("no-such-key") == "no-such-key"
+
+
+def test_each_page_carries_its_own_language_script_strings():
+    for lang in ("en", "es", "en"):
+        found = json.loads(language.context(lang)["messages"])
+        assert found == messages.catalogue(lang).script
+    assert json.loads(language.context("es")["messages"]) != json.loads(language.context("en")["messages"])
+
+
+def test_inline_script_hashes_are_those_of_each_script_seen():
+    page = "<script>a()</script><script type='module'>b()</script><script src='x.js'></script><script>a()</script>"
+    hashes = csp.inline_script_hashes(page)
+    assert len(hashes) == 2
+    assert csp.inline_script_hashes("<script>b()</script>")[0] in hashes
+
+
+def test_the_index_is_written_into_its_folders_and_rewritten_clean(tmp_path):
+    out = tmp_path / "search-index"
+    files = {"index.json": b"{}", "words/6162.json": b"[1]", "pages/0-0.json": b"[2]", "pages/0-1.json": b"[3]"}
+    search._write_files(out, files)
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert written == files
+    search._WRITTEN.pop(str(out.resolve()), None)  # another process: what it finds is replaced
+    (out / "pages" / "stale.json").write_bytes(b"old")
+    search._write_files(out, {"index.json": b"{}", "pages/1-0.json": b"[4]"})
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert written == {"index.json": b"{}", "pages/1-0.json": b"[4]"}
+
+
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("This is ſtate-of-the-art.", "ſtate-of-the-art"),  # IGNORECASE folds ſ to s; lower() does not
+        ("As<b>of 2024, it leads.", "As of 2024"),  # a tag between the words: the prose reads "As of"
+        ("THE LARGEST MODELS are big.", "THE LARGEST MODELS"),
+        ("Nowadays every lab ships one.", "Nowadays"),
+    ],
+)
+def test_a_dated_phrase_is_found_however_it_is_written(text, phrase):
+    from tracksite.core.checks import teaching
+
+    assert [found for _, _, found in teaching._dated(f"Intro.\n\n{text}\n", 5)] == [phrase]
+
+
+def test_prose_without_a_dated_word_has_no_dated_phrase():
+    from tracksite.core.checks import teaching
+
+    assert teaching._dated("A plain lesson about attention.\n\nNothing here dates.\n", 1) == []
