@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 
 from course import make_course, write
-from tracksite.adapter import buildcache
+from tracksite.adapter import buildcache, pagecache
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 CACHE = Path(".cache") / "tracksite" / "build.sqlite"
@@ -54,10 +54,19 @@ def course(tmp_path_factory):
         "lessons/alpha/a1/lesson.md",
         (root / "lessons/alpha/a1/lesson.md").read_text() + "\n/// note\nA note.\n///\n",
     )
+    write(
+        root, "lessons/alpha/glossary.yml", "terms:\n  - term: Widget\n    definition: A small part.\n    lesson: a1\n"
+    )
+    a3 = root / "lessons/alpha/a3/lesson.md"
+    a3.write_text(a3.read_text().replace("This is a lesson.", "This is a lesson about a widget.", 1))
     log = build(root, tmp / "first")
     assert "0 from the cache" in log and (root / CACHE).is_file()
-    # The edit: one lesson's text, and a track's title (which every page of the track shows,
-    # outside the converted Markdown)
+    # The edit: one lesson's text, a glossary entry (its glossary page and the lessons that use
+    # the term show it) and a track's title (which every page of the track shows, outside the
+    # converted Markdown)
+    write(
+        root, "lessons/alpha/glossary.yml", "terms:\n  - term: Widget\n    definition: A tiny part.\n    lesson: a1\n"
+    )
     lesson = root / "lessons/alpha/a2/lesson.md"
     lesson.write_text(lesson.read_text().replace("Filler words", "Edited filler words", 1))
     track = root / "lessons/beta/track.yml"
@@ -80,6 +89,69 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build_byte_for_byte(course):
     cold(root, tmp / "cold")
     assert same_trees(tmp / "warm", tmp / "cold") == []
     assert "Edited filler words" in (tmp / "warm" / "alpha/a2/index.html").read_text()
+    assert "A tiny part." in (tmp / "warm" / "alpha/glossary/index.html").read_text()
+
+
+def test_unchanged_pages_are_written_as_the_last_build_wrote_them(course):
+    """Whole rendered pages (adapter/pagecache.py): a build of unchanged sources in a new process
+    writes every page from the cache; after a lesson's prose changes, that page alone is rendered
+    again; both sites equal a cold build of the same sources byte for byte (search index included:
+    the kept pages' readings make it)."""
+    root, tmp = course
+    first = cold(root, tmp / "kept-cold")
+    pages = int(first.split("tracksite: build cache: ")[1].split(" pages converted")[0])
+    log = build(root, tmp / "kept-warm")
+    assert f"0 pages converted, 0 from the cache, {pages} written as kept" in log, log
+    assert same_trees(tmp / "kept-warm", tmp / "kept-cold") == []
+    b1 = root / "lessons/beta/b1/lesson.md"
+    b1.write_text(b1.read_text().replace("This is a lesson.", "This is an edited lesson.", 1))
+    log = build(root, tmp / "kept-edited")
+    assert f"1 pages converted, 0 from the cache, {pages - 1} written as kept" in log, log
+    cold(root, tmp / "kept-edited-cold")
+    assert same_trees(tmp / "kept-edited", tmp / "kept-edited-cold") == []
+    assert "This is an edited lesson." in (tmp / "kept-edited" / "beta/b1/index.html").read_text()
+    # A build that wrote every page as kept still keeps their conversions: a track's new title
+    # (every page shows the tracks' titles) renders every page again, converting none
+    assert f"{pages} written as kept" in build(root, tmp / "kept-again")
+    track = root / "lessons/beta/track.yml"
+    track.write_text(track.read_text().replace("title: ", "title: Retitled ", 1))
+    log = build(root, tmp / "kept-retitled")
+    assert f"0 pages converted, {pages} from the cache, 0 written as kept" in log, log
+
+
+def test_a_kept_page_that_does_not_match_its_checksum_is_never_used(course):
+    root, tmp = course
+    cold(root, tmp / "kept-reference")
+    with sqlite3.connect(root / CACHE) as db:
+        assert db.execute("SELECT count(*) FROM outputs").fetchone()[0] > 0
+        db.execute("UPDATE outputs SET value = replace(value, 'Edited filler words', 'Forged words')")
+    log = build(root, tmp / "kept-tamper")
+    assert "does not match its checksum" in log
+    assert "Forged words" not in (tmp / "kept-tamper" / "alpha/a2/index.html").read_text()
+    assert same_trees(tmp / "kept-tamper", tmp / "kept-reference") == []
+
+
+def test_what_the_configuration_resolves_to_is_in_the_page_key(tmp_path, monkeypatch):
+    """An `!ENV` value changes what pages show without changing mkdocs.yml's bytes: the
+    configuration as MkDocs resolved it is in every kept page's key; where the site is written
+    is not (the build writes into a staging folder of a new name every time)."""
+    from mkdocs.config import load_config
+
+    write(tmp_path, "docs/index.md", "# Home\n")
+    write(tmp_path, "mkdocs.yml", "site_name: x\nsite_url: !ENV [TS_TEST_URL, 'https://a.example/']\n")
+
+    def settings(**env: str) -> str:
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        return pagecache.settings(load_config(str(tmp_path / "mkdocs.yml")))
+
+    base = settings()
+    assert settings() == base
+    assert settings(TS_TEST_URL="https://b.example/") != base
+    monkeypatch.delenv("TS_TEST_URL")
+    config = load_config(str(tmp_path / "mkdocs.yml"))
+    config.site_dir = str(tmp_path / "elsewhere")
+    assert pagecache.settings(config) == base
 
 
 def test_a_corrupt_cache_is_discarded_with_a_note(course):
@@ -97,6 +169,7 @@ def test_an_entry_that_does_not_match_its_checksum_is_never_used(course):
     root, tmp = course
     cold(root, tmp / "reference2")
     with sqlite3.connect(root / CACHE) as db:
+        db.execute("DELETE FROM outputs")  # whole pages: the converted ones are read then
         db.execute("UPDATE pages SET value = replace(value, 'Edited filler words', 'Forged words')")
     log = build(root, tmp / "after-tamper")
     assert "does not match its checksum" in log
@@ -125,8 +198,8 @@ def test_a_conversion_that_logged_is_not_kept(tmp_path):
     cache.render(quiet, None, None, "quiet", lambda: None)
     cache.close(prune=False)
     again = buildcache.BuildCache(tmp_path, _config(tmp_path))
-    assert again._get("warned") is None
-    assert (again._get("quiet") or {}).get("content") == "<p>quiet</p>"
+    assert again.get("warned") is None
+    assert (again.get("quiet") or {}).get("content") == "<p>quiet</p>"
     again.close(prune=False)
 
 
@@ -198,6 +271,62 @@ def test_the_checks_findings_are_kept_for_unchanged_sources_and_found_again_afte
     assert run.returncode != 0 and "no-such-lesson" in run.stderr
 
 
+def test_whole_pages_are_not_kept_beside_another_plugin_and_a_shown_build_date_is_in_the_key(tmp_path):
+    """Another plugin may read a page's content or context as it is built, which a kept page
+    does not have; a course template that shows the build's date makes the date part of the key."""
+    config = SimpleNamespace(plugins={"tracksite": object()}, theme=SimpleNamespace(custom_dir=str(tmp_path)))
+    assert pagecache.refusal(config) is None
+    config.plugins["search"] = object()
+    assert "search" in (pagecache.refusal(config) or "")
+    write(tmp_path, "partials/footer.html", "<footer>{{ config.copyright }}</footer>")
+    assert pagecache.dated(config) == []
+    write(tmp_path, "partials/footer.html", "<footer>Built {{ build_date_utc }}</footer>")
+    assert len(pagecache.dated(config)) == 1
+
+
+def test_a_site_tracksite_built_under_a_pages_folder_is_not_read_as_its_data(tmp_path):
+    """A generated page (a track's page) has the project's root as its folder, where the last
+    `mkdocs serve` or `mkdocs build` may have left a site: its files are no page's data, and read
+    whole they cost a large course seconds and changed the key at every build."""
+    cache = buildcache.BuildCache(tmp_path, _config(tmp_path))
+    write(tmp_path, "lessons/a/data.csv", "x\n1\n")
+    write(tmp_path, "old-site/.tracksite-build", "built by tracksite\n")
+    write(tmp_path, "old-site/index.html", "<p>one</p>")
+    before = cache._folder(tmp_path)
+    write(tmp_path, "old-site/index.html", "<p>two</p>")
+    cache._folders.clear()
+    assert cache._folder(tmp_path) == before
+    write(tmp_path, "lessons/a/data.csv", "x\n2\n")
+    cache._folders.clear()
+    assert cache._folder(tmp_path) != before
+    cache.close(prune=False)
+
+
+def test_the_checks_key_is_the_same_in_every_process(tmp_path):
+    """The key of the check's findings was `repr` of the configuration, whose set of block names
+    is ordered by the process's random string hashing: every build made a new key, and the passes
+    ran again on unchanged sources (a restarted `mkdocs serve` spent most of its start on them)."""
+    root = make_course(tmp_path / "course")
+    script = (
+        "import sys\n"
+        "from tracksite.adapter import mkdocsconfig\n"
+        "from tracksite.core import checkcache\n"
+        "from mkdocs.config import load_config\n"
+        "config = mkdocsconfig.from_mkdocs(load_config(sys.argv[1]))\n"
+        "print(checkcache.key(config, {'drafts': False}))\n"
+    )
+
+    def key(seed: str) -> str:
+        env = {**ENV, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(root / "mkdocs.yml")], env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        return run.stdout.strip()
+
+    assert key("1") == key("2") == key("3")
+
+
 def test_an_anchor_without_a_value_is_kept_not_a_crash():
     """MkDocs records None for a raw-HTML `<a name>` or `id` written without a value (a real
     Carpentries lesson has one): the cache sorted the anchors and the import stopped on a
@@ -209,7 +338,7 @@ def test_an_anchor_without_a_value_is_kept_not_a_crash():
         present_anchor_ids={"b", None, "a"},
         links_to_anchors=None,
     )
-    entry = buildcache._entry(page)  # type: ignore[arg-type]
+    entry = buildcache.conversion(page)  # type: ignore[arg-type]
     back = SimpleNamespace()
-    buildcache._restore(back, None, json.loads(json.dumps(entry)))  # type: ignore[arg-type]
+    buildcache.restore(back, None, json.loads(json.dumps(entry)))  # type: ignore[arg-type]
     assert back.present_anchor_ids == {"a", "b", None}

@@ -41,7 +41,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from tracksite.core.checkcache import code_digest
+from tracksite.core.checkcache import SITE_MARKER, code_digest
 from tracksite.core.memo import digest
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
@@ -63,6 +63,15 @@ _BUILTIN = {
 _IMPURE = {"pymdownx.snippets"}
 _VERSIONED = ("mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material", "Pygments")
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+#: The tables, each with the text field every entry has: converted pages, and whole rendered
+#: pages (pagecache.py).
+_MAIN = {"pages": "content", "outputs": "output"}
+TABLES = tuple(_MAIN)
+
+
+def _create(db: sqlite3.Connection) -> None:
+    for table in TABLES:
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
 
 
 def _version(name: str) -> str:
@@ -109,8 +118,8 @@ class BuildCache:
     def __init__(self, root: Path, config: Any, extra: Iterable[str] = ()) -> None:
         self.path = root / FOLDER / DB_NAME
         self.hits = self.misses = 0
-        self._new: dict[str, str] = {}
-        self._used: set[str] = set()
+        self._new: dict[tuple[str, str], str] = {}  # (table, key) -> entry
+        self._used: set[tuple[str, str]] = set()
         self._folders: dict[Path, str] = {}
         self._files_digest: str | None = None
         self._db: sqlite3.Connection | None = None
@@ -145,14 +154,15 @@ class BuildCache:
             if not ignore.exists():  # ignored by git whatever the project's own .gitignore says
                 ignore.write_text("# tracksite's build cache: safe to delete\n*\n", encoding="utf-8")
             self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-            self._db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
-            self._db.execute("SELECT count(*) FROM pages").fetchone()
+            _create(self._db)
+            for table in TABLES:
+                self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
         except sqlite3.DatabaseError as e:
             self._discard(f"it could not be read ({e})")
             with contextlib.suppress(sqlite3.Error, OSError):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-                self._db.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
+                _create(self._db)
         except OSError as e:
             self.off = f"its folder cannot be written ({e})"
             log.info("tracksite: the build cache is off for this build: %s", self.off)
@@ -168,11 +178,11 @@ class BuildCache:
             with contextlib.suppress(OSError):
                 os.remove(f"{self.path}{suffix}")
 
-    def _get(self, key: str) -> dict[str, Any] | None:
+    def get(self, key: str, table: str = "pages") -> dict[str, Any] | None:
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT value, sum FROM pages WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(f"SELECT value, sum FROM {table} WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError as e:
             self._discard(f"it could not be read ({e})")
             return None
@@ -183,12 +193,23 @@ class BuildCache:
             if not isinstance(value, str) or digest([key, value]) != check:
                 raise ValueError("an entry does not match its checksum")
             entry = json.loads(value)
-            if not isinstance(entry, dict) or not isinstance(entry.get("content"), str):
+            if not isinstance(entry, dict) or not isinstance(entry.get(_MAIN[table]), str):
                 raise ValueError("an entry is not a converted page")
         except ValueError as e:
             self._discard(str(e))
             return None
+        self._used.add((table, key))
         return entry
+
+    def touch(self, key: str, table: str = "pages") -> None:
+        """An entry this build did not read but still stands for (a kept page's conversion):
+        not pruned, so that the page's next edit finds it."""
+        self._used.add((table, key))
+
+    def keep(self, key: str, entry: dict[str, Any], table: str = "pages") -> None:
+        """An entry to write when the build ends."""
+        if self._db is not None and not self.off:
+            self._new[table, key] = json.dumps(entry, separators=(",", ":"))
 
     def close(self, *, prune: bool) -> None:
         """Write this build's new entries; after a full build, drop the entries it did not use."""
@@ -198,14 +219,18 @@ class BuildCache:
         try:
             with db:
                 db.execute("BEGIN")
-                db.executemany(
-                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
-                    [(k, v, digest([k, v])) for k, v in self._new.items()],
-                )
+                for table in TABLES:
+                    db.executemany(
+                        f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
+                        [(k, v, digest([k, v])) for (t, k), v in self._new.items() if t == table],
+                    )
                 if prune:
-                    db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-                    db.executemany("INSERT INTO used VALUES (?)", [(k,) for k in self._used | set(self._new)])
-                    db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+                    db.execute("CREATE TEMP TABLE used (tab TEXT, key TEXT, PRIMARY KEY (tab, key))")
+                    db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", list(self._used | set(self._new)))
+                    for table in TABLES:
+                        db.execute(
+                            f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used WHERE tab = ?)", (table,)
+                        )
         except sqlite3.Error as e:
             log.info("tracksite: the build cache was not updated: %s", e)
         finally:
@@ -223,6 +248,9 @@ class BuildCache:
         if folder not in self._folders:
             parts = []
             for dirpath, dirs, names in os.walk(folder):
+                if SITE_MARKER in names and dirpath != str(folder):  # a site tracksite built: not a source
+                    dirs[:] = []
+                    continue
                 # not hidden folders (this cache, git's), nor the site being built into
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.join(dirpath, d) not in self.skip)
                 for name in sorted(names):
@@ -242,11 +270,10 @@ class BuildCache:
     def render(self, page: Page, config: Any, files: Files, key: str, convert: Callable[[], None]) -> None:
         """`Page.render`, from the cache when the same conversion was kept; otherwise converted
         (by `convert`) and kept when it logged nothing."""
-        entry = None if self.off else self._get(key)
+        entry = None if self.off else self.get(key)
         if entry is not None:
             self.hits += 1
-            self._used.add(key)
-            _restore(page, files, entry)
+            restore(page, files, entry)
             return
         self.misses += 1
         log.debug("tracksite: %s is not in the build cache", page.file.src_uri)
@@ -254,12 +281,13 @@ class BuildCache:
             convert()
         if quiet.said:
             log.debug("tracksite: %s logged while it converted: not kept in the build cache", page.file.src_uri)
-        elif not self.off and self._db is not None and log.getEffectiveLevel() > logging.DEBUG:
+        elif log.getEffectiveLevel() > logging.DEBUG:
             # (at DEBUG, MkDocs leaves links_to_anchors unset: such a page would skip the anchor check)
-            self._new[key] = json.dumps(_entry(page), separators=(",", ":"))
+            self.keep(key, conversion(page))
 
 
-def _entry(page: Page) -> dict[str, Any]:
+def conversion(page: Page) -> dict[str, Any]:
+    """What `Page.render` leaves on a page, as JSON (`restore` puts it back)."""
     return {
         "content": page.content,
         "toc": _toc_tokens(page),
@@ -279,7 +307,7 @@ def _toc_tokens(page: Page) -> list[dict[str, Any]]:
     return [token(item) for item in page.toc.items]
 
 
-def _restore(page: Page, files: Files, entry: dict[str, Any]) -> None:
+def restore(page: Page, files: Files, entry: dict[str, Any]) -> None:
     page.content = entry["content"]
     page.toc = get_toc(entry["toc"])
     page._title_from_render = entry["title"]
@@ -314,12 +342,17 @@ class _Quiet(logging.Handler):
             logging.getLogger(name).removeHandler(self)
 
 
-def wrap(page: Page, cache: BuildCache, source_dir: Path, context: list[str]) -> None:
+def wrap(
+    page: Page, cache: BuildCache, source_dir: Path, context: list[str], replay: Callable[..., bool] | None = None
+) -> None:
     """Make this page's `render` go through the cache. The key is taken when MkDocs renders, so
-    it holds the Markdown every plugin's `on_page_markdown` left, not only ours."""
+    it holds the Markdown every plugin's `on_page_markdown` left, not only ours. `replay`
+    (pagecache.Outputs.replay) restores instead a page whose whole output is kept."""
 
     def render(config: Any, files: Files) -> None:
         key = cache.key(page, files, source_dir, context)
+        if replay is not None and replay(page, files, key):
+            return
         cache.render(page, config, files, key, lambda: Page.render(page, config, files))
 
     page.render = render  # type: ignore[method-assign]  # this page only: MkDocs calls page.render next

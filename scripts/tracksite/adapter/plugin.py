@@ -36,6 +36,7 @@ from tracksite.adapter import (
     language,
     mkdocsconfig,
     notfound,
+    pagecache,
     rebuild,
     sitedir,
     widgetassets,
@@ -102,6 +103,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         #: what mkdocsconfig.guard found in the config file while MkDocs loaded it (None: not guarded)
         self.config_problems: tuple[ConfigProblem, ...] | None = None
         self.cache: buildcache.BuildCache | None = None  # per build: converted pages kept across processes
+        self.outputs: pagecache.Outputs | None = None  # per build: whole rendered pages kept across processes
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
@@ -235,6 +237,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.remote.add_files(files, config)
         if self.command == "serve":  # the edit loop: only the pages this save can change (rebuild.py)
             self.edits.plan(self.project, config, self.config, files, incremental=True)
+        self.outputs = pagecache.start(  # with each page's digest: the edit loop's under serve
+            self.cache,
+            config,
+            lambda: self.edits.digests or rebuild.page_digests(self.project, config, self.config),
+            self.remote.digest_parts(),
+        )
         return files
 
     def track_pages(self, track: str, lang: str) -> list[dict[str, str]]:
@@ -266,7 +274,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         language.begin_page(lang)
         if self.cache is not None and not self.cache.off:
             # the page's language is part of the key: the blocks write its interface strings
-            buildcache.wrap(page, self.cache, ctx.source_dir, [ctx.page_id, str(ctx.instructor), lang])
+            replay = self.outputs.replay if self.outputs is not None else None
+            buildcache.wrap(page, self.cache, ctx.source_dir, [ctx.page_id, str(ctx.instructor), lang], replay)
         return coursepages.set_meta(markdown, page, doc, self.project.curriculum, config)
 
     def _widget_context(self, page: Page, doc: Document | None):
@@ -294,6 +303,15 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             page.meta["title"] = (
                 Markup(from_heading) if from_heading == page.title else coursepages.safe(page.title or "")
             )
+        if self.outputs is not None and self.outputs.kept(page) is not None:  # printed as kept (pagecache.py)
+            page.meta["template"] = pagecache.CACHED_TEMPLATE
+            return html
+        html = self._page_content(html, page)
+        if self.outputs is not None:
+            self.outputs.converted(page)  # (kept only if it logged nothing)
+        return html
+
+    def _page_content(self, html: str, page: Page) -> str:
         html = search.weigh_code(code_block_ids(table_code_pipes(render_math(unmarked(html)))))
         if self.failed or self.project is None:
             return html
@@ -337,6 +355,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.failed or self.project is None:
             context["ts"] = {"kind": "error"}
             return context
+        if self.outputs is not None:
+            kept = self.outputs.kept(page)
+            if kept is not None:
+                context[pagecache.CONTEXT_KEY] = kept["output"]
+                return context
+            self.outputs.begin(page)
         c = self.project.curriculum
         doc = self.project.document(page.file.src_uri)
         kind = (page.meta or {}).get("tracksite", "page")
@@ -380,6 +404,14 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     @event_priority(-100)  # last: under serve the page may be written here, as MkDocs writes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        kept = self.outputs.written(page) if self.outputs is not None else None
+        if kept is not None:  # as the last build wrote it, read for the search index as it was read
+            output = kept["output"]
+            self.edits.write_early(output, page)
+            if not self.failed:
+                self.indexer = self.indexer or search.Indexer()
+                self.indexer.add_record("/" + page.file.url, output, kept["search"])
+            return output
         output = csp.apply(widgetassets.link(output, page.url))
         if self.project is not None:
             lang = language.page_language(config, self.project.curriculum, page.file.src_uri)
@@ -394,6 +426,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 self.indexer.add(output, "/" + page.file.url)
             except search.SearchIndexError as e:
                 raise PluginError(str(e)) from None
+            if self.outputs is not None:
+                self.outputs.keep(page, output, self.indexer.record("/" + page.file.url))
         return output
 
     def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig):  # type: ignore[override]  # as on_page_context
@@ -451,10 +485,16 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         _log_index(indexer)
 
     def _close_cache(self, *, prune: bool) -> None:
+        outputs, self.outputs = self.outputs, None
+        if outputs is not None:
+            outputs.close()
         if self.cache is not None:
-            if self.cache.hits or self.cache.misses:
+            if self.cache.hits or self.cache.misses or (outputs and outputs.hits):
                 log.info(
-                    "tracksite: build cache: %d pages converted, %d from the cache", self.cache.misses, self.cache.hits
+                    "tracksite: build cache: %d pages converted, %d from the cache, %d written as kept",
+                    self.cache.misses,
+                    self.cache.hits,
+                    outputs.hits if outputs else 0,
                 )
             self.cache.close(prune=prune)
             self.cache = None

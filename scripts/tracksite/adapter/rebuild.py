@@ -51,6 +51,12 @@ def _shared(config: Any, options: Any) -> str:
     return "\n".join(parts)
 
 
+def page_digests(project: Any, config: Any, options: Any) -> dict[str, tuple[str, str]]:
+    """Each page's digest of what it is made from (`fingerprints.site_digests`): the edit loop's
+    and the whole-page cache's (pagecache.py)."""
+    return fingerprints.site_digests(project, _shared(config, options))
+
+
 class EditLoop:
     """What the last build of a serve session rendered: each page's digest, title and meta."""
 
@@ -64,11 +70,12 @@ class EditLoop:
         self.files: Any = None  # this build's, under serve
         self.serving = False  # `plan` was called: this is a serve session
         self.session: Any = None  # the ServeSession, once the server runs
+        self.digests: dict[str, tuple[str, str]] = {}  # this build's, under serve
 
     def plan(self, project: Any, config: Any, options: Any, files: Any, incremental: bool) -> None:
         """Mark each page of `files` to be rendered or kept, and remember this build's digests."""
         self.serving = True
-        digests = fingerprints.site_digests(project, _shared(config, options))
+        self.digests = digests = page_digests(project, config, options)
         pages = files.documentation_pages()
         keep: set[str] = set()
         if incremental and self.complete:

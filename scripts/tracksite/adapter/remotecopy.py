@@ -281,6 +281,15 @@ class Copies:
                 files.remove(file)
                 files.append(File.generated(config, file.src_uri, content=new, inclusion=file.inclusion))
 
+    def digest_parts(self) -> list[str]:
+        """What the pages' links to the copies and their credits depend on (the whole-page cache's
+        key, pagecache.py): each copy's address, place in the site, credits and content, and the
+        site's files that show one."""
+        parts = [
+            f"{url}>{item!r}>{hashlib.sha256(self.data[url]).hexdigest()}" for url, item in sorted(self.files.items())
+        ]
+        return [*parts, *(f"{dest}<{sorted(met)}" for dest, met in sorted(self.named_by.items()))]
+
     def page(self, html: str, url: str) -> str:
         """A page's content pointing at the copies, with the credits of the files it shows."""
         if not self.files:

@@ -74,13 +74,29 @@ def code_digest() -> str:
     return digest(parts)
 
 
+def _stable(value: Any) -> str:
+    """`repr` that is the same in every process: a set's order follows the process's random
+    string hashing (so the configuration's set of block names made a new key at every build)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ",".join(f"{f.name}={_stable(getattr(value, f.name))}" for f in dataclasses.fields(value))
+        return f"{type(value).__qualname__}({fields})"
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(map(_stable, value))) + "}"
+    if isinstance(value, dict):
+        return "{" + ",".join(sorted(f"{_stable(k)}:{_stable(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, list | tuple):
+        inner = ",".join(map(_stable, value))
+        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
+    return _ADDRESS.sub("", repr(value))
+
+
 def key(config: Any, options: dict[str, Any]) -> str:
     """Everything the passes can read, as one digest (computed before the loader runs)."""
     return digest(
         [
             platform.python_version(),
             code_digest(),
-            _ADDRESS.sub("", repr(config)),
+            _stable(config),
             repr(sorted(options.items())),
             *_tree(Path(config.root)),
         ]

@@ -168,6 +168,34 @@ class Indexer:
         self._kept[url] = (stamp, key, read)
         self.seconds += time.perf_counter() - start
 
+    def record(self, url: str) -> dict | None:
+        """What `add` read of the page at `url`, as JSON the whole-page cache keeps
+        (adapter/pagecache.py): the index is then made alike from it in a later process."""
+        read = self.pages.get(url)
+        if read is None:
+            return None
+        p = read.page
+        return {
+            "url": p.url,
+            "lang": p.lang,
+            "filters": p.filters,
+            "scores": read.scores,
+            "sections": read.sections,
+            "keys": read.keys,
+            "fragments": [f.decode("utf-8") for f in read.fragments],
+        }
+
+    def add_record(self, url: str, html: str, record: dict | None) -> None:
+        """The page at `url`, rendered as `html`, as `record` says `add` read it."""
+        read = None
+        if record is not None:
+            read = _Read.__new__(_Read)
+            page = SearchPage(record["url"], {}, dict(record["filters"]), [], {}, 0, lang=record["lang"])
+            read.page, read.scores, read.sections = page, dict(record["scores"]), dict(record["sections"])
+            read.keys, read.fragments = dict(record["keys"]), [f.encode("utf-8") for f in record["fragments"]]
+        self.pages[url] = read
+        self._kept[url] = (None, (len(html), hash(html)), read)
+
     def add_from_disk(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
         """The pages (URL, file in the site) this build did not render, as the site holds them:
         a page file with the stamp it had when last read is not read again."""

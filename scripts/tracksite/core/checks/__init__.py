@@ -86,6 +86,7 @@ def check(
     kept = checkcache.load(config.root, digest) if digest else None
     if kept is not None:
         project.problems.items = kept
+        content.glossary(project)  # its findings are kept; where each term is used (the glossary pages) is not
         return project
     for run in PASSES:
         project.problems.extend(run(project))

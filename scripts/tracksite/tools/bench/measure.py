@@ -265,16 +265,24 @@ def _fetch(url: str, timeout: float = 30) -> str | None:
 
 
 def measure_serve(
-    project: Path, source: Path, page_url: str, *, edits: int = 3, start_timeout: float = 900, edit_timeout: float = 60
+    project: Path,
+    source: Path,
+    page_url: str,
+    *,
+    edits: int = 3,
+    start_timeout: float = 900,
+    edit_timeout: float = 60,
+    port: int | None = None,
 ) -> dict[str, Any]:
     """`mkdocs serve` on 127.0.0.1 with the page open in Chromium, as an instructor previews a
     lesson: seconds until the first page is served, then, for each edit of `source` (a lesson's
     text), seconds from saving the file to the new sentence on the open page (the server's
-    rebuild, its reload signal, the browser's reload of the page)."""
-    port = _free_port()
+    rebuild, its reload signal, the browser's reload of the page). `port`: a restart's, the
+    first start's (the served pages name their address: another port renders them anew)."""
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}/{page_url}"
     original = source.read_text(encoding="utf-8")
-    log = project / "serve.log"
+    log = project.parent / f"{project.name}-serve.log"  # not in the project: the caches read every file there
     cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
     with open(log, "wb") as out:
         proc = subprocess.Popen(
@@ -296,7 +304,7 @@ def measure_serve(
             time.sleep(0.2)
         ready = time.perf_counter() - start
         times = _edits_in_browser(url, source, original, edits, edit_timeout, proc, log)
-        return {"ready": ready, "edits": times}
+        return {"ready": ready, "edits": times, "port": port}
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)

@@ -115,7 +115,7 @@ def bench_size(
         source = ts_project / "lessons" / lesson.track / lesson.slug / "lesson.md"
         clear_cache(ts_project)  # the first start converts every page; the restart finds them kept
         result.serve = measure_serve(ts_project, source, result.lesson_url, edits=serve_edits)
-        result.restart = measure_serve(ts_project, source, result.lesson_url, edits=0)
+        result.restart = measure_serve(ts_project, source, result.lesson_url, edits=0, port=result.serve["port"])
         _log(f"N={n}: serve started again (sources as the last save left them): {result.restart['ready']:.1f} s")
         _log(
             f"N={n}: serve ready after {result.serve['ready']:.1f} s; edits served after "
