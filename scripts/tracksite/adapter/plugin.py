@@ -3,8 +3,8 @@
 It follows the build in order (config, files, nav, page markdown, content, context, post build),
 and delegates every decision about the course to the core: loading and validation (`loader`),
 links (`references`) and what a page shows (`views`); the MkDocs navigation and page titles it
-fills in from them are `coursepages.py`. A move to another engine rewrites these two files and
-the templates, nothing else.
+fills in from them are `coursepages.py`, what each page's templates read is `pagecontext.py`.
+A move to another engine rewrites these files and the templates, nothing else.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from tracksite.adapter import (
     mkdocsconfig,
     notfound,
     pagecache,
+    pagecontext,
     rebuild,
     sitedir,
     widgetassets,
@@ -58,7 +59,7 @@ from tracksite.core.loader import JOURNAL
 from tracksite.core.model.project import Document, Project
 from tracksite.core.problems.problem import Problem, format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
-from tracksite.core.site import trackpages, views
+from tracksite.core.site import trackpages
 from tracksite.core.site.config import ConfigProblem
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
@@ -89,8 +90,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.real_site_dir: str | None = None
         self.staging_dir: str | None = None
         self.widget_context: Any = None
-        self._home: dict[str, Any] | None = None
-        self._track_pages: dict[tuple[str, str], list[dict[str, str]]] = {}  # per build: (track, language) -> its pages
+        self.contexts: pagecontext.Contexts | None = None  # per build: each page's `ts` (pagecontext.py)
         # Under `mkdocs serve` only: problems MkDocs found, to show on the problems page.
         self.forced_problems: list[str] = []
         self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
@@ -145,7 +145,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             # changes what the passes read, and walking every file would slow the edit loop
             cached=self.config.cache and self.project is None,
         )
-        self._home, self._track_pages = None, {}
+        self.contexts = pagecontext.Contexts(self.project, pdfs=self.config.pdfs, instructor=self.config.instructor)
         assert self.project.problems is not None
         if not self.project.problems.errors:  # remote-files.yml: downloaded once, then from the cache
             self.project.problems.extend(self.remote.fetch(self.project))
@@ -244,15 +244,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             self.remote.digest_parts(),
         )
         return files
-
-    def track_pages(self, track: str, lang: str) -> list[dict[str, str]]:
-        """The glossary, key points, review and exercise pages a track has (once per build and language)."""
-        if (track, lang) not in self._track_pages:
-            assert self.project is not None
-            track_obj = self.project.curriculum.track(track)
-            assert track_obj is not None
-            self._track_pages[track, lang] = trackpages.links(self.project, track_obj, lang)
-        return self._track_pages[track, lang]
 
     # -- 3. nav: tracks, phases, lessons in track.yml order ----------------------------------
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -361,45 +352,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 context[pagecache.CONTEXT_KEY] = kept["output"]
                 return context
             self.outputs.begin(page)
-        c = self.project.curriculum
-        doc = self.project.document(page.file.src_uri)
-        kind = (page.meta or {}).get("tracksite", "page")
-        ts: dict[str, Any] = {"kind": kind}
-        lang = language.page_language(config, c, page.file.src_uri)
-        if kind in ("home", "page"):
-            if self._home is None:  # once per build: every track's totals, in the course's language
-                self._home = views.home_view(c, language.course_language(config))
-            ts["home"] = self._home
-        if kind == "home":
-            ts["map"] = coursepages.course_map(c, page, None, lang)
-            ts["home_pages"] = {t["slug"]: self.track_pages(t["slug"], lang) for t in ts["home"]["tracks"]}
-        if doc is not None and doc.lesson:
-            lesson = c.lesson(doc.lesson_key or "")
-            assert lesson is not None
-            ts["lesson"] = views.lesson_view(c, lesson, doc.kind, lang)
-            ts["nav"] = ts["lesson"]["nav"]
-            if doc.kind == "cheatsheet" and self.config.pdfs:  # `pdf --publish` prints every one it links
-                ts["pdf"] = trackpages.pdf_url("cheatsheet", lesson.track, lesson.slug)
-        elif kind in ("track", "schedule", *trackpages.PAGES):
-            track = c.track(page.file.src_uri.split("/")[0])
-            assert track is not None
-            ts["track"] = views.track_view(c, track, lang)
-            ts["nav"] = views.nav_view(c, track, None, lang)
-            if kind == "track":
-                ts["map"] = coursepages.course_map(c, page, track, lang)
-                if self.config.pdfs:
-                    ts["downloads"] = trackpages.downloads(self.project, track, lang)
-            elif kind == "glossary":
-                ts["glossary"] = trackpages.glossary_view(self.project, track, lang)
-            elif kind == "keypoints":
-                ts["keypoints"] = trackpages.keypoints_view(c, track)
-            elif kind == "review":
-                ts["review"] = trackpages.review_view(self.project, track)
-        if ts.get("nav"):
-            ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"], lang)
-        ts["instructor"] = self.config.instructor
-        ts.update(language.context(lang, config))
-        context["ts"] = ts
+        assert self.contexts is not None
+        context["ts"] = self.contexts.page(page, config)
         return context
 
     @event_priority(-100)  # last: under serve the page may be written here, as MkDocs writes it
@@ -432,9 +386,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig):  # type: ignore[override]  # as on_page_context
         if template_name == "404.html" and not self.failed and self.project is not None:  # the course's tracks
-            if self._home is None:
-                self._home = views.home_view(self.project.curriculum, language.course_language(config))
-            context["ts"] = {"kind": "notfound", "home": self._home}
+            assert self.contexts is not None
+            context["ts"] = {"kind": "notfound", "home": self.contexts.home(config)}
         return context
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:

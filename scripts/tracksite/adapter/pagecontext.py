@@ -1,0 +1,84 @@
+"""What each page's templates read as `ts`: the course model's views of the page (its lesson,
+track, navigation, map, the track's extra pages) in the page's language. Built here rather than
+in the plugin's event so that the plugin stays a list of events; what every page of a build
+shares (the home page's totals, each track's extra pages per language) is made once per build."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+from tracksite.adapter import coursepages, language
+from tracksite.core.model.project import Project
+from tracksite.core.site import trackpages, views
+
+
+class Contexts:
+    """The `ts` of each page of one build (a new one per build: the course may have changed)."""
+
+    def __init__(self, project: Project, *, pdfs: bool, instructor: bool) -> None:
+        self.project = project
+        self.pdfs = pdfs
+        self.instructor = instructor
+        self._home: dict[str, Any] | None = None
+        self._track_pages: dict[tuple[str, str], list[dict[str, str]]] = {}  # (track, language) -> its pages
+
+    def home(self, config: MkDocsConfig) -> dict[str, Any]:
+        """Every track's totals, in the course's language (the home page, the 404 page, every page's footer)."""
+        if self._home is None:
+            self._home = views.home_view(self.project.curriculum, language.course_language(config))
+        return self._home
+
+    def track_pages(self, track: str, lang: str) -> list[dict[str, str]]:
+        """The glossary, key points, review and exercise pages a track has."""
+        if (track, lang) not in self._track_pages:
+            track_obj = self.project.curriculum.track(track)
+            assert track_obj is not None
+            self._track_pages[track, lang] = trackpages.links(self.project, track_obj, lang)
+        return self._track_pages[track, lang]
+
+    def page(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:
+        """The page's `ts`: what kind of page it is and the views its templates draw."""
+        c = self.project.curriculum
+        doc = self.project.document(page.file.src_uri)
+        kind = (page.meta or {}).get("tracksite", "page")
+        ts: dict[str, Any] = {"kind": kind}
+        lang = language.page_language(config, c, page.file.src_uri)
+        if kind in ("home", "page"):
+            ts["home"] = self.home(config)
+        if kind == "home":
+            ts["map"] = coursepages.course_map(c, page, None, lang)
+            ts["home_pages"] = {t["slug"]: self.track_pages(t["slug"], lang) for t in ts["home"]["tracks"]}
+        if doc is not None and doc.lesson:
+            lesson = c.lesson(doc.lesson_key or "")
+            assert lesson is not None
+            ts["lesson"] = views.lesson_view(c, lesson, doc.kind, lang)
+            ts["nav"] = ts["lesson"]["nav"]
+            if doc.kind == "cheatsheet" and self.pdfs:  # `pdf --publish` prints every one it links
+                ts["pdf"] = trackpages.pdf_url("cheatsheet", lesson.track, lesson.slug)
+        elif kind in ("track", "schedule", *trackpages.PAGES):
+            self._track_context(ts, page, kind, lang)
+        if ts.get("nav"):
+            ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"], lang)
+        ts["instructor"] = self.instructor
+        ts.update(language.context(lang, config))
+        return ts
+
+    def _track_context(self, ts: dict[str, Any], page: Page, kind: str, lang: str) -> None:
+        c = self.project.curriculum
+        track = c.track(page.file.src_uri.split("/")[0])
+        assert track is not None
+        ts["track"] = views.track_view(c, track, lang)
+        ts["nav"] = views.nav_view(c, track, None, lang)
+        if kind == "track":
+            ts["map"] = coursepages.course_map(c, page, track, lang)
+            if self.pdfs:
+                ts["downloads"] = trackpages.downloads(self.project, track, lang)
+        elif kind == "glossary":
+            ts["glossary"] = trackpages.glossary_view(self.project, track, lang)
+        elif kind == "keypoints":
+            ts["keypoints"] = trackpages.keypoints_view(c, track)
+        elif kind == "review":
+            ts["review"] = trackpages.review_view(self.project, track)
