@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -28,7 +29,11 @@ QUIZ = (
 
 
 def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` in its own process; `patch` is Python run first (to break things)."""
+    """`mkdocs build --strict` in its own process; `patch` is Python run first (to break things).
+    A patch changes tracksite's code at run time, which the build cache's key (the code's files)
+    cannot see: with one, the cache is removed, or every page would be written as kept."""
+    if patch:
+        shutil.rmtree(root / ".cache", ignore_errors=True)
     code = f"{patch}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict', *{list(args)!r}]\ncli()"
     return subprocess.run(
         [sys.executable, "-c", code],

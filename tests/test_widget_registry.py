@@ -34,7 +34,7 @@ PACKAGE = REPO / "scripts" / "tracksite"
 OTHER_MEANINGS = {
     ("adapter/blocks/__init__.py", "instructor"): "the extension's option for the instructor build",
     ("adapter/blocks/common.py", "instructor"): "the extension's option for the instructor build",
-    ("adapter/plugin.py", "instructor"): "the plugin's option for the instructor build",
+    ("adapter/pagecontext.py", "instructor"): "the plugin's option for the instructor build, in each page's context",
     ("core/site/config.py", "attention"): "one of pymdown-extensions' default admonition types",
 }
 
