@@ -72,8 +72,10 @@ def test_no_request_leaves_the_site(browser_page, built_site, name):
 def test_search_and_palette_stay_on_the_site(browser_page):
     page = browser_page
     loaded = visit(page, LESSON)
-    page.keyboard.press("/")
-    page.keyboard.type("attention")
+    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")  # search.js has run
+    page.keyboard.press("/")  # (on a loaded machine a key pressed before that went nowhere)
+    page.wait_for_selector(".ts-search__dialog[open]")
+    page.keyboard.type("attention", delay=20)
     # on a loaded CI machine the dialog's code, the engine and the word files can take a while: wait
     # long, and say what the dialog showed if no result came
     try:
