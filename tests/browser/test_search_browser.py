@@ -154,9 +154,9 @@ def test_a_pause_after_one_letter_waits_longer_but_still_searches(browser_page):
     requests: list[tuple[float, str]] = []
     page.on(
         "request",
-        lambda r: requests.append((time.monotonic(), r.url))
-        if re.search(r"/search-index/(words|pages)/", r.url)
-        else None,
+        lambda r: (
+            requests.append((time.monotonic(), r.url)) if re.search(r"/search-index/(words|pages)/", r.url) else None
+        ),
     )
     page.keyboard.press("/")
     page.wait_for_selector(".ts-search__dialog[open]")
