@@ -277,7 +277,7 @@ class BuildCache:
             return
         self.misses += 1
         log.debug("tracksite: %s is not in the build cache", page.file.src_uri)
-        with _Quiet() as quiet:
+        with Said() as quiet:
             convert()
         if quiet.said:
             log.debug("tracksite: %s logged while it converted: not kept in the build cache", page.file.src_uri)
@@ -322,24 +322,35 @@ def restore(page: Page, files: Files, entry: dict[str, Any]) -> None:
     page.links_to_anchors = links
 
 
-class _Quiet(logging.Handler):
-    """Whether anything of level INFO or above was logged while a page converted."""
+class Said(logging.Handler):
+    """How many records of level INFO or above were logged (to the root or MkDocs' logger) while
+    it was installed: a page that logged is not kept, so its warning is said again next time."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
-        self.said = False
+        self.count = 0
+
+    @property
+    def said(self) -> bool:
+        return self.count > 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.said = True
+        self.count += 1
 
-    def __enter__(self) -> _Quiet:
+    def install(self) -> None:
         for name in ("", "mkdocs"):
             logging.getLogger(name).addHandler(self)
+
+    def remove(self) -> None:
+        for name in ("", "mkdocs"):
+            logging.getLogger(name).removeHandler(self)
+
+    def __enter__(self) -> Said:
+        self.install()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for name in ("", "mkdocs"):
-            logging.getLogger(name).removeHandler(self)
+        self.remove()
 
 
 def wrap(

@@ -103,17 +103,6 @@ def dated(config: Any) -> list[str]:
     return []
 
 
-class _Counter(logging.Handler):
-    """How many records of level INFO or above were logged while it was installed."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
 class Outputs:
     """One build's view of the kept pages: `replay` as a page renders, `keep` after it is built."""
 
@@ -126,13 +115,11 @@ class Outputs:
         self._common = digest([FORMAT, settings(config), *dated(config), *extra])
         self._replayed: dict[str, dict[str, Any]] = {}  # src_uri -> its entry
         self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> its key, the log count it began at
-        self._counter = _Counter()
-        for name in ("", "mkdocs"):
-            logging.getLogger(name).addHandler(self._counter)
+        self._counter = buildcache.Said()
+        self._counter.install()
 
     def close(self) -> None:
-        for name in ("", "mkdocs"):
-            logging.getLogger(name).removeHandler(self._counter)
+        self._counter.remove()
 
     def replay(self, page: Page, files: Files, conversion_key: str) -> bool:
         """Restore what rendering the page leaves on it (title, table of contents, anchors) when
