@@ -139,8 +139,6 @@ class EditLoop:
         have left (files of addresses that are gone), and remember the pages' titles."""
         if not self.serving:
             return
-        if self.session is not None:
-            self.session.release()
         if self.session is not None and not failed:
             self.session.reload_now()
         if self.files is not None:

@@ -138,11 +138,8 @@ class ServeSession:
         self.server.reload_now()
 
     def hold(self, path: str, content: bytes) -> None:
-        """A page written before the build is over, answered from memory until `release`."""
+        """A page written before the build is over, answered from memory until the build ends."""
         self.server.hold(path, content)
-
-    def release(self) -> None:
-        self.server.release()
 
     # -- live reload -----------------------------------------------------------------------
     def serve_request(self, environ: dict, start_response: Callable) -> Any:
