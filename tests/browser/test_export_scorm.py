@@ -189,7 +189,11 @@ def test_scorm_2004_package_plays_under_scorm_again(chromium, lms2004, tmp_path)
     }
     saved.write_text(json.dumps({"format": "tracksite-progress", "version": 1, "state": state}), encoding="utf-8")
     frame.locator("[data-ts-travel-load]").set_input_files(str(saved))
-    page.wait_for_function("() => API_1484_11.cmi.suspend_data.length > 0", timeout=10_000)
+    # the launch itself reports an empty suspend_data; wait for the report the loaded file causes
+    # (FileReader, storage event, 200 ms debounce), not for any report
+    page.wait_for_function(
+        "() => { const s = API_1484_11.cmi.suspend_data; return s && JSON.parse(s).d === '9'; }", timeout=15_000
+    )
     page.evaluate("document.getElementById('sco').remove()")
     page.wait_for_function("() => API_1484_11.isTerminated()", timeout=10_000)
     c = page.evaluate("() => JSON.parse(JSON.stringify(API_1484_11.cmi))")
