@@ -5,8 +5,8 @@ A copy of the bundled course is served; a sequence of saves (a lesson's prose, i
 a new link between lessons, a quiz, a rename with a redirect, a glossary definition) each waits
 for the server to have rebuilt (its log says how many pages it rendered again); then a second
 `mkdocs serve` on the same address builds the final sources from scratch, and both site folders
-(`mkdocs serve` builds into a temporary folder, here under the test's own TMPDIR) are compared
-file by file.
+(each run's folder under `.cache/tracksite/serve/`, where tracksite keeps a serve run's site) are
+compared file by file.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Server:
 
     def __init__(self, course: Path, tmp: Path, port: int) -> None:
         tmp.mkdir(parents=True, exist_ok=True)
-        self.tmp, self.base = tmp, f"http://127.0.0.1:{port}/"
+        self.tmp, self.course, self.base = tmp, course, f"http://127.0.0.1:{port}/"
         self.log = tmp.parent / f"{tmp.name}.log"
         env = {**os.environ, "TMPDIR": str(tmp), "NO_MKDOCS_2_WARNING": "1"}
         self.proc = subprocess.Popen(
@@ -82,7 +82,8 @@ class Server:
             time.sleep(0.2)
 
     def site(self) -> Path:
-        (found,) = [p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_")]
+        """This run's site: kept under the course (adapter/lastsite.py), not in MkDocs' temporary folder."""
+        (found,) = (self.course / ".cache/tracksite/serve").glob(f"{self.proc.pid}-*/site")
         return found
 
     def stop(self) -> None:

@@ -45,9 +45,9 @@ def wait_for(url: str, needle: str, seconds: float = 30) -> str:
 
 
 @contextlib.contextmanager
-def serving(course, *options: str):
-    """`mkdocs serve` on a free port; yields (base URL, process); its output is in `proc.output`."""
-    port = free_port()
+def serving(course, *options: str, port: int | None = None):
+    """`mkdocs serve` on `port` or a free one; yields (base URL, process); its output is in `proc.output`."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *options],
         cwd=course,

@@ -81,6 +81,12 @@ def _version(name: str) -> str:
         return "-"
 
 
+def environment() -> list[str]:
+    """What every build depends on besides the course: Python's version, the versions of the
+    libraries that render a page, and tracksite's own files."""
+    return [platform.python_version(), *(f"{n}={_version(n)}" for n in _VERSIONED), code_digest()]
+
+
 def describe(value: Any) -> str:
     """A setting as text that is the same in every process: functions by their qualified name,
     objects by their class and their own settings; memory addresses dropped (an object whose
@@ -130,9 +136,7 @@ class BuildCache:
         self._common = digest(
             [
                 FORMAT,
-                platform.python_version(),
-                *(f"{n}={_version(n)}" for n in _VERSIONED),
-                code_digest(),
+                *environment(),
                 config_bytes,
                 describe(list(config.markdown_extensions)),
                 describe(dict(config.mdx_configs or {})),

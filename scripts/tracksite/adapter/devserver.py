@@ -94,6 +94,7 @@ class Epochs:
         self.cond = threading.Condition()
         self.wanted = timestamp()
         self.visible = self.wanted
+        self.released = False  # set when another server takes the port: polls answer at once
 
     def begin(self) -> None:
         with self.cond:
@@ -116,17 +117,27 @@ class Epochs:
 
     def newer_than(self, epoch: int, timeout: float) -> int:
         with self.cond:
-            self.cond.wait_for(lambda: self.visible > epoch, timeout=timeout)
+            self.cond.wait_for(lambda: self.visible > epoch or self.released, timeout=timeout)
             return self.visible
+
+    def release(self) -> None:
+        """Answer every waiting poll now, with no news: the browsers poll the next server."""
+        with self.cond:
+            self.released = True
+            self.cond.notify_all()
 
 
 class CourseServer(LiveReloadServer):
     """MkDocs' dev server, its reloading, waiting and watching state owned here (see above)."""
 
     @classmethod
-    def replacing(cls, server: LiveReloadServer, more: list[str]) -> CourseServer:
+    def replacing(
+        cls, server: LiveReloadServer, more: list[str], *, root: str | None = None, early: CourseServer | None = None
+    ) -> CourseServer:
         """This server in place of the one MkDocs made (not yet bound to its port), watching
-        what it watched; `more` are folders to watch that the observer is tried on first."""
+        what it watched; `more` are folders to watch that the observer is tried on first. `root`:
+        the site's folder when the plugin moved it (lastsite.py); `early`: a stopped server that
+        answered on the port during the first build, whose socket and epoch this one takes on."""
         host, port = server.server_address[:2]
         watched = watched_by(server)
         server.server_close()
@@ -134,19 +145,23 @@ class CourseServer(LiveReloadServer):
             builder=server.builder,
             host=str(host),
             port=int(port),
-            root=server.root,
+            root=root or server.root,
             mount_path=server.mount_path,
             shutdown_delay=server.shutdown_delay,
             trial=[*watched, *more],
         )
         new.build_delay = server.build_delay
-        new.error_handler = server.error_handler
+        new.error_handler = new.error_page if root else server.error_handler
         for path, recursive in watched.items():
             new.watch(path, recursive=recursive)
+        if early is not None:
+            new.take_socket(early)
         return new
 
-    def __init__(self, *, trial: Sequence[str] = (), **kwargs: Any) -> None:
+    def __init__(self, *, trial: Sequence[str] = (), reloads: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.reloads = reloads  # pages get the reload script even with nothing watched (an early server)
+        self.bound = False
         self.epochs = Epochs()
         self.changes = threading.Condition()  # held to read or set want_build and stopped
         self.want_build = False
@@ -203,10 +218,38 @@ class CourseServer(LiveReloadServer):
         """The build has written every page: the files are whole again."""
         self.held = {}
 
+    # -- the socket ---------------------------------------------------------------------------
+    def take_socket(self, early: CourseServer) -> None:
+        """Listen on the early server's socket (connections made meanwhile wait in its backlog)
+        and show the browsers' pages as current: they are the site just built again."""
+        self.socket.close()
+        self.socket, self.server_address = early.socket, early.server_address
+        self.server_name, self.server_port = early.server_name, early.server_port
+        self.setup_environ()
+        self.bound = True
+        with self.epochs.cond:
+            self.epochs.wanted = self.epochs.visible = early.epochs.visible
+
+    def stop_serving(self) -> None:
+        """Stop answering (socketserver's own stop) and let go of the requests still waiting
+        for a reload, keeping the socket open for the server that takes it."""
+        if self.serve_thread.is_alive():
+            super(LiveReloadServer, self).shutdown()
+        self.epochs.release()
+
+    def error_page(self, code: int) -> bytes | None:
+        """The site's own 404 or 500 page, as MkDocs' serve answers with."""
+        try:
+            with open(os.path.join(self.root, f"{code}.html"), "rb") as fh:
+                return fh.read()
+        except OSError:
+            return None
+
     # -- the build loop ---------------------------------------------------------------------
     def serve(self, *, open_in_browser: bool = False) -> None:
-        self.server_bind()
-        self.server_activate()
+        if not self.bound:
+            self.server_bind()
+            self.server_activate()
         if self.watches:
             self.observer.start()
             log.info("Watching paths for changes: %s", ", ".join(f"'{_relative(p)}'" for p in self.watches))
@@ -297,7 +340,7 @@ class CourseServer(LiveReloadServer):
         epoch = self.epochs.built()
         held = self.held.get(os.path.abspath(file_path))
         if held is not None:
-            content = self.inject_reload(held, epoch) if self.watches else held
+            content = self.inject_reload(held, epoch) if self.watches or self.reloads else held
             start_response("200 OK", [("Content-Type", _guess_type(file_path)), ("Content-Length", str(len(content)))])
             return [content]
         try:
@@ -307,7 +350,7 @@ class CourseServer(LiveReloadServer):
                 start_response("302 Found", [("Location", urllib.parse.quote(path) + "/")])
                 return []
             return None
-        if self.watches and file_path.endswith(".html"):
+        if (self.watches or self.reloads) and file_path.endswith(".html"):
             with file:
                 content = self.inject_reload(file.read(), epoch)
             file, length = io.BytesIO(content), len(content)

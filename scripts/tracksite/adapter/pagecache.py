@@ -56,7 +56,10 @@ def settings(config: Any) -> str:
     shown = {k: v for k, v in config.items() if k not in _UNSHOWN}
     theme = config.theme
     shown["theme"] = {"name": theme.name, "dirs": list(theme.dirs), **dict(theme.items())}
-    plugins = {name: (type(p).__module__, type(p).__qualname__, dict(p.config)) for name, p in config.plugins.items()}
+    plugins = {  # (a `hooks:` file is a module among them, with no settings: its bytes are a source)
+        name: (type(p).__module__, type(p).__qualname__, dict(getattr(p, "config", None) or {}))
+        for name, p in config.plugins.items()
+    }
     return buildcache.describe([shown, plugins])
 
 

@@ -9,6 +9,7 @@ A move to another engine rewrites these files and the templates, nothing else.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import posixpath
@@ -34,6 +35,7 @@ from tracksite.adapter import (
     csp,
     figures,
     language,
+    lastsite,
     mkdocsconfig,
     notfound,
     pagecache,
@@ -100,6 +102,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.dirty = False
         self.edits = rebuild.EditLoop()  # serve: what the last build rendered, for the next one
         self.remote = Copies()  # per build: the files of remote-files.yml, copied into the site
+        self.kept: lastsite.LastSite | None = None  # serve: the site kept for the next start
         #: what mkdocsconfig.guard found in the config file while MkDocs loaded it (None: not guarded)
         self.config_problems: tuple[ConfigProblem, ...] | None = None
         self.cache: buildcache.BuildCache | None = None  # per build: converted pages kept across processes
@@ -132,6 +135,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         serving = self.command == "serve"
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
+        if serving and self.config.cache:
+            self.kept = self.kept or lastsite.LastSite(root)
+            self.kept.configure(config, root, first=self.project is None)
         if not serving:
             self._check_site_dir(config, root)
         # The same entry point as `tracksite check`, on the config MkDocs validated for this
@@ -409,7 +415,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 indexer or search.Indexer(),
                 config.site_dir,
                 list(self._pages),
-                _log_index,
+                functools.partial(_log_index, kept=self.kept),
                 lambda e: serving_tools.terminal_log().error("ERROR    -  tracksite: %s", e),
                 delay=search.SERVE_DELAY,
             )
@@ -456,6 +462,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self._background is not None:
             self._background.stop()
             self._background = None
+        if self.kept is not None:
+            self.kept.close()  # (after the first build it has nothing to close)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Drop this build's staging folder (the last good site was never touched), and say in
@@ -472,8 +480,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             raise PluginError(os_error("the build could not write or read a file", error)) from None
 
 
-def _log_index(indexer: search.Indexer) -> None:
+def _log_index(indexer: search.Indexer, kept: lastsite.LastSite | None = None) -> None:
     log.info("tracksite: search index of %d pages: %.2f s of the build's time", indexer.indexed, indexer.seconds)
+    if kept is not None:
+        kept.built()  # the serve run's site is whole: a restart may answer from it
 
 
 def _refusal(errors: list) -> str:

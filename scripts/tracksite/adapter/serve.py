@@ -100,7 +100,13 @@ class ServeSession:
         # changes after it (the states are those the last build started with)
         self.markers = {os.path.abspath(p): False for p in markers}
         #: the server `on_serve` returns in place of MkDocs' (adapter/devserver.py)
-        self.server = CourseServer.replacing(server, [p for p, exists in self.watched.items() if exists])
+        kept = plugin.kept  # the site's folder and the early server, when the plugin keeps the site
+        self.server = CourseServer.replacing(
+            server,
+            [p for p, exists in self.watched.items() if exists],
+            root=str(kept.site) if kept else None,
+            early=kept.hand_over() if kept else None,
+        )
         self.mount = self.server.mount_path
         self.build = self._dirty_builder(self.server.builder)
         self.app = self.server.serve_request

@@ -42,7 +42,9 @@ def _file(path: str, st: os.stat_result) -> str:
         return digest([fh.read()])
 
 
-def _tree(root: Path) -> list[str]:
+def tree(root: Path, *, by_content: bool = True) -> list[str]:
+    """Every file under `root` a build can read, by content or (`by_content=False`, a walk of
+    stat calls only) by size and modification time."""
     out = []
     for dirpath, dirs, names in os.walk(root):
         if dirpath != str(root) and SITE_MARKER in names:
@@ -53,7 +55,8 @@ def _tree(root: Path) -> list[str]:
             path = os.path.join(dirpath, name)
             try:
                 st = os.stat(path)
-                out.append(f"{os.path.relpath(path, root)}:{st.st_mode:o}:{_file(path, st)}")
+                what = _file(path, st) if by_content else f"{st.st_size}:{st.st_mtime_ns}"
+                out.append(f"{os.path.relpath(path, root)}:{st.st_mode:o}:{what}")
             except OSError as e:
                 out.append(f"{os.path.relpath(path, root)}:unreadable:{e.errno}")
     return out
@@ -98,7 +101,7 @@ def key(config: Any, options: dict[str, Any]) -> str:
             code_digest(),
             _stable(config),
             repr(sorted(options.items())),
-            *_tree(Path(config.root)),
+            *tree(Path(config.root)),
         ]
     )
 

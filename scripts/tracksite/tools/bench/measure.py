@@ -304,6 +304,11 @@ def measure_serve(
             time.sleep(0.2)
         ready = time.perf_counter() - start
         times = _edits_in_browser(url, source, original, edits, edit_timeout, proc, log)
+        since = time.time() - (time.perf_counter() - start)  # the server's start: its first build counts
+        if edits:
+            since = time.time()
+            source.write_text(original, encoding="utf-8")  # the restart finds the sources as they began
+        _wait_kept(project, proc.pid, since, log)
         return {"ready": ready, "edits": times, "port": port}
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -314,10 +319,30 @@ def measure_serve(
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(10)
-        source.write_text(original, encoding="utf-8")
+        if source.read_text(encoding="utf-8") != original:  # (rewritten, its time would count as a change)
+            source.write_text(original, encoding="utf-8")
 
 
 _SHOWS = "(m) => !!document.body && document.body.innerText.includes(m)"
+
+
+def _wait_kept(project: Path, pid: int, since: float, log: Path, timeout: float = 120) -> None:
+    """Until the server has kept a build that began after `since` (adapter/lastsite.py writes the
+    run's key once the build and its search index are done), as an instructor stops a server
+    some time after the last save; the restart is measured on what a real session leaves."""
+
+    def kept() -> bool:
+        keys = (project / ".cache" / "tracksite" / "serve").glob(f"{pid}-*/key")
+        return any(k.stat().st_mtime > since for k in keys if k.exists())
+
+    deadline = time.perf_counter() + timeout
+    while not kept():
+        if time.perf_counter() > deadline:
+            raise BenchError(
+                f"mkdocs serve did not keep its site within {timeout:.0f} s of the last save; its last "
+                f"lines:\n{log.read_text(errors='replace')[-2000:]}"
+            )
+        time.sleep(0.2)
 
 
 def _edits_in_browser(
