@@ -125,3 +125,11 @@ def test_without_the_cache_the_site_is_not_kept(course):
         assert "First lesson" in wait_for(base + "alpha/a1/", "First lesson", 60)
         assert fetch(base + "alpha/a1/")
     assert not (course / ".cache/tracksite/serve").exists()
+
+
+def test_a_project_whose_cache_folder_cannot_be_made_is_served_as_before(course):
+    (course / ".cache").write_text("not a folder", encoding="utf-8")  # (as root, a mode would not stop it)
+    with serving(course) as (base, proc):
+        assert "First lesson" in wait_for(base + "alpha/a1/", "First lesson", 60)
+    assert "the serve run's site is not kept" in proc.output
+    assert "Traceback" not in proc.output

@@ -81,6 +81,14 @@ def _version(name: str) -> str:
         return "-"
 
 
+def make_folder(folder: Path) -> None:
+    """The cache's folder, ignored by git whatever the project's own .gitignore says."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# tracksite's build cache: safe to delete\n*\n", encoding="utf-8")
+
+
 def environment() -> list[str]:
     """What every build depends on besides the course: Python's version, the versions of the
     libraries that render a page, and tracksite's own files."""
@@ -153,10 +161,7 @@ class BuildCache:
     # -- the database ----------------------------------------------------------------------
     def _open(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():  # ignored by git whatever the project's own .gitignore says
-                ignore.write_text("# tracksite's build cache: safe to delete\n*\n", encoding="utf-8")
+            make_folder(self.path.parent)
             self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
             _create(self._db)
             for table in TABLES:

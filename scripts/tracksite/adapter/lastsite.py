@@ -63,19 +63,26 @@ class LastSite:
         self.site = self.run / "site"
         self.early: CourseServer | None = None
         self._key: str | None = None
-        self._from: Path | None = None  # the earlier run the early server answers from
+        self.off: str | None = None  # why nothing is kept (the folder cannot be written)
 
     def configure(self, config: Any, root: Path, *, first: bool) -> None:
         """At the start of each serve build's `on_config`: note what the build is about to read,
         and build into this run's folder. The first build of the process first looks for an
         earlier run that built exactly this, and serves it while the build runs."""
+        if self.off:
+            return
+        try:
+            buildcache.make_folder(self.folder.parent)
+            self.site.mkdir(parents=True, exist_ok=True)
+            (self.run / "key").unlink(missing_ok=True)
+        except OSError as e:  # a read-only project: MkDocs' temporary folder, as without the cache
+            self.off = f"tracksite: the serve run's site is not kept: its folder cannot be written ({e})"
+            log.info(self.off)
+            return
         self._key = fingerprint(root, config)
-        with contextlib.suppress(FileNotFoundError):
-            (self.run / "key").unlink()
         if first and "--no-livereload" not in sys.argv:  # (without it, no `on_serve` takes the socket)
             with contextlib.suppress(OSError):
                 self._serve_earlier(config)
-        self.site.mkdir(parents=True, exist_ok=True)
         config.site_dir = str(self.site)
 
     def built(self) -> None:
@@ -116,7 +123,7 @@ class LastSite:
             log.info(
                 "tracksite: nothing changed since the last `mkdocs serve`: its site is served while this one builds"
             )
-            self.early, self._from = server, run
+            self.early = server
             return
 
     def hand_over(self) -> CourseServer | None:

@@ -100,7 +100,7 @@ class ServeSession:
         # changes after it (the states are those the last build started with)
         self.markers = {os.path.abspath(p): False for p in markers}
         #: the server `on_serve` returns in place of MkDocs' (adapter/devserver.py)
-        kept = plugin.kept  # the site's folder and the early server, when the plugin keeps the site
+        kept = plugin.kept if plugin.kept and not plugin.kept.off else None  # the site's folder, the early server
         self.server = CourseServer.replacing(
             server,
             [p for p, exists in self.watched.items() if exists],
