@@ -30,7 +30,6 @@ import json
 import logging
 import os
 import platform
-import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from importlib import metadata
@@ -41,8 +40,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from tracksite.core.checkcache import SITE_MARKER, code_digest
-from tracksite.core.memo import digest
+from tracksite.core.checkcache import code_digest, tree
+from tracksite.core.memo import digest, stable_text
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -62,7 +61,6 @@ _BUILTIN = {
 }  # fmt: skip
 _IMPURE = {"pymdownx.snippets"}
 _VERSIONED = ("mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material", "Pygments")
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 #: The tables, each with the text field every entry has: converted pages, and whole rendered
 #: pages (pagecache.py).
 _MAIN = {"pages": "content", "outputs": "output"}
@@ -93,25 +91,6 @@ def environment() -> list[str]:
     """What every build depends on besides the course: Python's version, the versions of the
     libraries that render a page, and tracksite's own files."""
     return [platform.python_version(), *(f"{n}={_version(n)}" for n in _VERSIONED), code_digest()]
-
-
-def describe(value: Any) -> str:
-    """A setting as text that is the same in every process: functions by their qualified name,
-    objects by their class and their own settings; memory addresses dropped (an object whose
-    text still differs only makes the cache miss, never hit wrongly)."""
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{describe(k)}:{describe(v)}" for k, v in sorted(value.items(), key=str)) + "}"
-    if isinstance(value, list | tuple | set | frozenset):
-        items = sorted(map(describe, value)) if isinstance(value, set | frozenset) else map(describe, value)
-        return "[" + ",".join(items) + "]"
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"{getattr(value, '__module__', '?')}.{value.__qualname__}"
-    if isinstance(value, str | int | float | bool) or value is None:
-        return repr(value)
-    cls = type(value)
-    state = getattr(value, "config", None)
-    own = describe({k: v[0] if isinstance(v, list) and v else v for k, v in state.items()}) if state else ""
-    return f"{cls.__module__}.{cls.__qualname__}({own})" if state else _ADDRESS.sub("", repr(value))
 
 
 def extension_problem(extensions: list[Any]) -> str | None:
@@ -146,9 +125,9 @@ class BuildCache:
                 FORMAT,
                 *environment(),
                 config_bytes,
-                describe(list(config.markdown_extensions)),
-                describe(dict(config.mdx_configs or {})),
-                describe(dict(config.validation)),
+                stable_text(list(config.markdown_extensions)),
+                stable_text(dict(config.mdx_configs or {})),
+                stable_text(dict(config.validation)),
                 repr(config.use_directory_urls),
                 *extra,
             ]
@@ -253,20 +232,10 @@ class BuildCache:
         return self._files_digest
 
     def _folder(self, folder: Path) -> str:
-        """Every file under the page's source folder, by content (a widget's data files)."""
+        """Every file under the page's source folder, by content (a widget's data files), as the
+        check cache walks the project (not the site being built into)."""
         if folder not in self._folders:
-            parts = []
-            for dirpath, dirs, names in os.walk(folder):
-                if SITE_MARKER in names and dirpath != str(folder):  # a site tracksite built: not a source
-                    dirs[:] = []
-                    continue
-                # not hidden folders (this cache, git's), nor the site being built into
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.join(dirpath, d) not in self.skip)
-                for name in sorted(names):
-                    path = os.path.join(dirpath, name)
-                    with contextlib.suppress(OSError), open(path, "rb") as fh:
-                        parts.append(f"{os.path.relpath(path, folder)}:{digest([fh.read()])}")
-            self._folders[folder] = digest(parts)
+            self._folders[folder] = digest(tree(folder, skip=self.skip))
         return self._folders[folder]
 
     def key(self, page: Page, files: Files, source_dir: Path, context: Iterable[str]) -> str:

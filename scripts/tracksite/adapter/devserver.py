@@ -151,7 +151,6 @@ class CourseServer(LiveReloadServer):
             trial=[*watched, *more],
         )
         new.build_delay = server.build_delay
-        new.error_handler = new.error_page if root else server.error_handler
         for path, recursive in watched.items():
             new.watch(path, recursive=recursive)
         if early is not None:
@@ -162,6 +161,7 @@ class CourseServer(LiveReloadServer):
         super().__init__(**kwargs)
         self.reloads = reloads  # pages get the reload script even with nothing watched (an early server)
         self.bound = False
+        self.error_handler = self.error_page  # (MkDocs' reads the same file of the folder it serves)
         self.epochs = Epochs()
         self.changes = threading.Condition()  # held to read or set want_build and stopped
         self.want_build = False

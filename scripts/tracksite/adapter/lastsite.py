@@ -97,7 +97,7 @@ class LastSite:
     def _serve_earlier(self, config: Any) -> None:
         if not self.folder.is_dir():
             return
-        for run in sorted(self.folder.iterdir(), reverse=True):
+        for run in self.folder.iterdir():
             try:
                 if (run / "key").read_text(encoding="utf-8") != self._key or not (run / "site").is_dir():
                     continue
@@ -118,7 +118,6 @@ class LastSite:
             except OSError:  # the address is taken: MkDocs will say so when it binds
                 server.server_close()
                 return
-            server.error_handler = server.error_page
             server.serve_thread.start()
             log.info(
                 "tracksite: nothing changed since the last `mkdocs serve`: its site is served while this one builds"

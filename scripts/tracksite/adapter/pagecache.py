@@ -38,7 +38,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
 from tracksite.adapter import buildcache
-from tracksite.core.memo import digest
+from tracksite.core.memo import digest, stable_text
 
 #: Bumped when what an entry holds changes.
 FORMAT = "1"
@@ -60,7 +60,7 @@ def settings(config: Any) -> str:
         name: (type(p).__module__, type(p).__qualname__, dict(getattr(p, "config", None) or {}))
         for name, p in config.plugins.items()
     }
-    return buildcache.describe([shown, plugins])
+    return stable_text([shown, plugins])
 
 
 _SAID: set[str] = set()  # the refusals this process logged (once, not at every serve rebuild)
@@ -131,7 +131,7 @@ class Outputs:
         site = self.digests.get(src)
         if site is None or self.cache.off:
             return False
-        key = digest([self._common, conversion_key, site[0], buildcache.describe(dict(page.meta))])
+        key = digest([self._common, conversion_key, site[0], stable_text(dict(page.meta))])
         entry = self.cache.get(key, TABLE)
         if entry is None or not isinstance(entry.get("conversion"), dict):
             self._pending[src] = (key, self._counter.count)

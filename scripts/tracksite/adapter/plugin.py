@@ -58,6 +58,7 @@ from tracksite.core.checks import check
 from tracksite.core.checks import links as link_checks
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
+from tracksite.core.memo import stable_text
 from tracksite.core.model.project import Document, Project
 from tracksite.core.problems.problem import Problem, format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
@@ -174,7 +175,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         install_theme(config)
         self._close_cache(prune=False)
         if self.config.cache and not errors:
-            self.cache = buildcache.BuildCache(root, config, extra=[buildcache.describe(dict(self.config))])
+            self.cache = buildcache.BuildCache(root, config, extra=[stable_text(dict(self.config))])
         for folder in ("lessons", "cheatsheets", remotefiles.FILE_NAME):  # remote-files.yml, if there is one
             path = str(root / folder)
             if os.path.exists(path) and path not in config.watch:

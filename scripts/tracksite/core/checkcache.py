@@ -20,19 +20,18 @@ import functools
 import json
 import os
 import platform
-import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import tracksite
-from tracksite.core.memo import digest
+from tracksite.core.memo import digest, stable_text
 from tracksite.core.problems.problem import Problem
 
 FILE = Path(".cache") / "tracksite" / "checks.json"
 #: Marks a folder a tracksite build wrote (adapter/sitedir.py): not a source.
 SITE_MARKER = ".tracksite-build"
 _WHOLE = 2_000_000  # bytes: files up to this size are read whole; larger ones by size and time
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _file(path: str, st: os.stat_result) -> str:
@@ -42,10 +41,12 @@ def _file(path: str, st: os.stat_result) -> str:
         return digest([fh.read()])
 
 
-def tree(root: Path, *, by_content: bool = True) -> list[str]:
+def tree(root: Path, *, by_content: bool = True, skip: Collection[str] = ()) -> list[str]:
     """Every file under `root` a build can read, by content or (`by_content=False`, stat calls
     only: 45 ms for the 3,100 files of a 1,000-lesson course, taken at every `mkdocs serve`
-    save by adapter/lastsite.py) by size and modification time. Linked folders are not entered."""
+    save by adapter/lastsite.py) by size and modification time. Not read: hidden folders (the
+    caches, git's), folders a tracksite build wrote (their marker file), the absolute paths in
+    `skip` (a site being built into, not yet marked), linked folders."""
     out: list[str] = []
 
     def walk(folder: str, rel: str) -> None:
@@ -56,7 +57,12 @@ def tree(root: Path, *, by_content: bool = True) -> list[str]:
         for e in entries:
             try:
                 if e.is_dir():
-                    if not e.is_symlink() and not e.name.startswith(".") and e.name != "__pycache__":
+                    if (
+                        not e.is_symlink()
+                        and not e.name.startswith(".")
+                        and e.name != "__pycache__"
+                        and e.path not in skip
+                    ):
                         walk(e.path, f"{rel}{e.name}/")
                     continue
                 st = e.stat()
@@ -84,29 +90,13 @@ def code_digest() -> str:
     return digest(parts)
 
 
-def _stable(value: Any) -> str:
-    """`repr` that is the same in every process: a set's order follows the process's random
-    string hashing (so the configuration's set of block names made a new key at every build)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = ",".join(f"{f.name}={_stable(getattr(value, f.name))}" for f in dataclasses.fields(value))
-        return f"{type(value).__qualname__}({fields})"
-    if isinstance(value, set | frozenset):
-        return "{" + ",".join(sorted(map(_stable, value))) + "}"
-    if isinstance(value, dict):
-        return "{" + ",".join(sorted(f"{_stable(k)}:{_stable(v)}" for k, v in value.items())) + "}"
-    if isinstance(value, list | tuple):
-        inner = ",".join(map(_stable, value))
-        return f"[{inner}]" if isinstance(value, list) else f"({inner})"
-    return _ADDRESS.sub("", repr(value))
-
-
 def key(config: Any, options: dict[str, Any]) -> str:
     """Everything the passes can read, as one digest (computed before the loader runs)."""
     return digest(
         [
             platform.python_version(),
             code_digest(),
-            _stable(config),
+            stable_text(config),
             repr(sorted(options.items())),
             *tree(Path(config.root)),
         ]

@@ -8,11 +8,15 @@ remembered here, keyed by that text, so a rebuild redoes it only for the files t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _MEMO: dict[tuple, object] = {}
 _MEMO_MAX = 200_000  # about 12 entries a page: a 10,000-page course still reuses them
 
@@ -35,6 +39,32 @@ def digest(parts: Iterable[str | bytes], size: int = 20) -> str:
         h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     return h.hexdigest()
+
+
+def stable_text(value: Any) -> str:
+    """A value as text that is the same in every process, for the keys of `.cache/tracksite/`:
+    sets and dicts in sorted order (their own order follows the process's random string
+    hashing), dataclasses field by field, functions by their qualified name, an object with a
+    `config` of settings (a Markdown extension) by its class and those settings; memory
+    addresses dropped (a text that still differs only makes a cache miss, never hit wrongly)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ",".join(f"{f.name}={stable_text(getattr(value, f.name))}" for f in dataclasses.fields(value))
+        return f"{type(value).__qualname__}({fields})"
+    if isinstance(value, dict):
+        return "{" + ",".join(sorted(f"{stable_text(k)}:{stable_text(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(map(stable_text, value)) if isinstance(value, set | frozenset) else map(stable_text, value)
+        return "[" + ",".join(items) + "]"
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '?')}.{value.__qualname__}"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return repr(value)
+    state = getattr(value, "config", None)
+    if isinstance(state, dict) and state:
+        cls = type(value)
+        own = stable_text({k: v[0] if isinstance(v, list) and v else v for k, v in state.items()})
+        return f"{cls.__module__}.{cls.__qualname__}({own})"
+    return _ADDRESS.sub("", repr(value))
 
 
 def folder_stamp(folder: Path) -> tuple:

@@ -295,7 +295,7 @@ def measure_serve(
             start_new_session=True,
         )
     try:
-        start = time.perf_counter()
+        start, started = time.perf_counter(), time.time()
         while _fetch(url, timeout=5) is None:
             if proc.poll() is not None:
                 raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
@@ -304,7 +304,7 @@ def measure_serve(
             time.sleep(0.2)
         ready = time.perf_counter() - start
         times = _edits_in_browser(url, source, original, edits, edit_timeout, proc, log)
-        since = time.time() - (time.perf_counter() - start)  # the server's start: its first build counts
+        since = started  # with no edit, the first build is the one kept
         if edits:
             since = time.time()
             source.write_text(original, encoding="utf-8")  # the restart finds the sources as they began
