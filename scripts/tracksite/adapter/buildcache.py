@@ -111,11 +111,13 @@ class BuildCache:
     def __init__(self, root: Path, config: Any, extra: Iterable[str] = ()) -> None:
         self.path = root / FOLDER / DB_NAME
         self.hits = self.misses = 0
+        self.handed = 0  # of the hits: converted in this build by a helper process (parallel.py)
         self._new: dict[tuple[str, str], str] = {}  # (table, key) -> entry
         self._used: set[tuple[str, str]] = set()
         self._folders: dict[Path, str] = {}
         self._files_digest: str | None = None
         self._db: sqlite3.Connection | None = None
+        self._inherited: sqlite3.Connection | None = None  # a helper's: the build's, never used
         self.skip = {os.path.abspath(config.site_dir)}
         self.off = extension_problem(list(config.markdown_extensions))
         config_file = config.config_file_path
@@ -167,6 +169,11 @@ class BuildCache:
                 os.remove(f"{self.path}{suffix}")
 
     def get(self, key: str, table: str = "pages") -> dict[str, Any] | None:
+        made = self._new.get((table, key))  # (made in this build: by a helper, parallel.py)
+        if made is not None:
+            self._used.add((table, key))
+            self.handed += table == "pages"
+            return json.loads(made)
         if self._db is None:
             return None
         try:
@@ -198,6 +205,24 @@ class BuildCache:
         """An entry to write when the build ends."""
         if self._db is not None and not self.off:
             self._new[table, key] = json.dumps(entry, separators=(",", ":"))
+
+    def forked(self) -> None:
+        """In a helper process (parallel.py): a connection of its own (SQLite's must not cross a
+        fork; the build's is left open, untouched) and nothing made yet."""
+        self._inherited, self._db = self._db, None
+        self._new = {}
+        if not self.off:
+            with contextlib.suppress(sqlite3.Error):
+                self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+
+    def made(self) -> list[tuple[tuple[str, str], str]]:
+        """The entries this build made, for the process a helper hands them to."""
+        return list(self._new.items())
+
+    def take(self, entries: list[tuple[tuple[str, str], str]]) -> None:
+        """A helper's entries: read by `get` as the build reaches their pages, written at the end."""
+        if self._db is not None and not self.off:
+            self._new.update(entries)
 
     def close(self, *, prune: bool) -> None:
         """Write this build's new entries; after a full build, drop the entries it did not use."""

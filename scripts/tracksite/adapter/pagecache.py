@@ -142,6 +142,18 @@ class Outputs:
         self.hits += 1
         return True
 
+    def adopt(self, page: Page) -> bool:
+        """A page a helper process rendered (parallel.py): written as kept when the helper kept
+        it, otherwise rendered by this build as any page."""
+        pending = self._pending.get(page.file.src_uri)
+        entry = None if pending is None else self.cache.get(pending[0], TABLE)
+        if entry is not None and isinstance(entry.get("output"), str):
+            del self._pending[page.file.src_uri]
+            self._replayed[page.file.src_uri] = entry
+            page.meta["template"] = CACHED_TEMPLATE
+            return True
+        return False
+
     def kept(self, page: Page) -> dict[str, Any] | None:
         """The page's kept entry ("output", "search"), when its output is replayed in this build."""
         return self._replayed.get(page.file.src_uri)

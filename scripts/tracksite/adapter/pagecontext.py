@@ -5,13 +5,16 @@ shares (the home page's totals, each track's extra pages per language) is made o
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from tracksite.adapter import coursepages, language
-from tracksite.core.model.project import Project
+from tracksite.adapter.blocks import WidgetContext
+from tracksite.core.model.project import Document, Project
 from tracksite.core.site import trackpages, views
 
 
@@ -82,3 +85,22 @@ class Contexts:
             ts["keypoints"] = trackpages.keypoints_view(c, track)
         elif kind == "review":
             ts["review"] = trackpages.review_view(self.project, track)
+
+
+def widget_context(page: Page, doc: Document | None, instructor: bool) -> WidgetContext:
+    """What the widget blocks know of the page they render on: its id, its folder (data files),
+    where its data files are published, and whether the instructor's notes show."""
+    src_dir = doc.path.parent if doc is not None else Path(page.file.abs_src_path or ".").parent
+    page_id = doc.lesson_key if doc is not None and doc.lesson_key else page.file.src_uri.removesuffix(".md")
+    src_dir_uri = os.path.dirname(page.file.src_uri)
+    lesson_dir = (
+        f"{doc.track}/{doc.lesson}/" if doc is not None and doc.lesson else (f"{src_dir_uri}/" if src_dir_uri else "")
+    )
+    page_dir = page.file.url if page.file.url.endswith("/") else os.path.dirname(page.file.url) + "/"
+
+    def data_url(name: str) -> str:
+        target = f"{lesson_dir}{name}"
+        rel = os.path.relpath(target, page_dir or ".")
+        return rel.replace(os.sep, "/")
+
+    return WidgetContext(page_id=page_id, source_dir=src_dir, data_url=data_url, instructor=instructor)

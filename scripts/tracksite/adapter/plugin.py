@@ -40,12 +40,13 @@ from tracksite.adapter import (
     notfound,
     pagecache,
     pagecontext,
+    parallel,
     rebuild,
     sitedir,
     widgetassets,
 )
 from tracksite.adapter import serve as serving_tools
-from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+from tracksite.adapter.blocks import TracksiteBlocksExtension
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
 from tracksite.adapter.remotecopy import Copies
@@ -59,7 +60,7 @@ from tracksite.core.checks import links as link_checks
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
 from tracksite.core.memo import stable_text
-from tracksite.core.model.project import Document, Project
+from tracksite.core.model.project import Project
 from tracksite.core.problems.problem import Problem, format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import trackpages
@@ -108,6 +109,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.config_problems: tuple[ConfigProblem, ...] | None = None
         self.cache: buildcache.BuildCache | None = None  # per build: converted pages kept across processes
         self.outputs: pagecache.Outputs | None = None  # per build: whole rendered pages kept across processes
+        self.pool: parallel.Pool | None = None  # per build: the processes that share its pages
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
@@ -256,18 +258,22 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.failed or self.project is None:
             return nav
-        return coursepages.navigation(self.project, files)
+        nav = coursepages.navigation(self.project, files)
+        self.pool = parallel.Pool.start(self.command, self.cache, self.outputs, self.dirty, config, files, nav)
+        return nav
 
     # -- 4. page markdown: resolve course links, set titles and templates ---------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.failed or self.project is None:
             return markdown
+        if self.pool is not None:
+            self.pool.before(page)  # a helper's first page: take the pages it converted
         doc = self.project.document(page.file.src_uri)
         if doc is not None:
             markdown = coursepages.rewrite_links(markdown, doc)
             if doc.kind == "page":
                 page.meta = coursepages.escaped_meta(dict(page.meta))
-        self.widget_context = ctx = self._widget_context(page, doc)
+        self.widget_context = ctx = pagecontext.widget_context(page, doc, self.config.instructor)
         lang = language.page_language(config, self.project.curriculum, page.file.src_uri)
         language.begin_page(lang)
         if self.cache is not None and not self.cache.off:
@@ -275,24 +281,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             replay = self.outputs.replay if self.outputs is not None else None
             buildcache.wrap(page, self.cache, ctx.source_dir, [ctx.page_id, str(ctx.instructor), lang], replay)
         return coursepages.set_meta(markdown, page, doc, self.project.curriculum, config)
-
-    def _widget_context(self, page: Page, doc: Document | None):
-        src_dir = doc.path.parent if doc is not None else Path(page.file.abs_src_path or ".").parent
-        page_id = doc.lesson_key if doc is not None and doc.lesson_key else page.file.src_uri.removesuffix(".md")
-        src_dir_uri = os.path.dirname(page.file.src_uri)
-        lesson_dir = (
-            f"{doc.track}/{doc.lesson}/"
-            if doc is not None and doc.lesson
-            else (f"{src_dir_uri}/" if src_dir_uri else "")
-        )
-        page_dir = page.file.url if page.file.url.endswith("/") else os.path.dirname(page.file.url) + "/"
-
-        def data_url(name: str) -> str:
-            target = f"{lesson_dir}{name}"
-            rel = os.path.relpath(target, page_dir or ".")
-            return rel.replace(os.sep, "/")
-
-        return WidgetContext(page_id=page_id, source_dir=src_dir, data_url=data_url, instructor=self.config.instructor)
 
     # -- 5. content: formulas to MathML -----------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -347,6 +335,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
         env.bytecode_cache = COMPILED  # serve: compiled once, not at every rebuild
         language.install(env)  # `t("key")`: the interface's strings in the page's language
+        if self.pool is not None:
+            self.pool.render(config, files, env)
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):  # type: ignore[override]  # mkdocs types the context as a closed TypedDict; plugins add keys
@@ -365,6 +355,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     @event_priority(-100)  # last: under serve the page may be written here, as MkDocs writes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.pool is not None:
+            self.pool.after(page)  # a helper's share comes next: take the pages it rendered
         kept = self.outputs.written(page) if self.outputs is not None else None
         if kept is not None:  # as the last build wrote it, read for the search index as it was read
             output = kept["output"]
@@ -421,7 +413,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 delay=search.SERVE_DELAY,
             )
         elif not self.failed and not strict_failed:
-            self._write_index(indexer, config.site_dir)
+            self._write_index(indexer, config)
         elif indexer is not None:
             indexer.close()
         if self.real_site_dir is None:
@@ -435,16 +427,22 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         config.site_dir = real
         self.real_site_dir = self.staging_dir = None
 
-    def _write_index(self, indexer: search.Indexer | None, site_dir: str) -> None:
-        """Finish the search index: the pages `--dirty` did not render are read from the site."""
+    def _write_index(self, indexer: search.Indexer | None, config: MkDocsConfig) -> None:
+        """Finish the search index: the pages `--dirty` did not render are read from the site;
+        its files are kept in the build cache's folder, linked into the next build's site."""
+        root = Path(config.config_file_path or ".").resolve().parent
+        kept = root / buildcache.FOLDER / search.OUTPUT if self.config.cache and self.command == "build" else None
         try:
             indexer = indexer or search.Indexer()
-            indexer.finish(site_dir, self._pages)
+            indexer.finish(config.site_dir, self._pages, kept)
         except search.SearchIndexError as e:
             raise PluginError(str(e)) from None
         _log_index(indexer)
 
     def _close_cache(self, *, prune: bool) -> None:
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.close(prune)
         outputs, self.outputs = self.outputs, None
         if outputs is not None:
             outputs.close()
@@ -452,8 +450,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             if self.cache.hits or self.cache.misses or (outputs and outputs.hits):
                 log.info(
                     "tracksite: build cache: %d pages converted, %d from the cache, %d written as kept",
-                    self.cache.misses,
-                    self.cache.hits,
+                    self.cache.misses + self.cache.handed,
+                    self.cache.hits - self.cache.handed,
                     outputs.hits if outputs else 0,
                 )
             self.cache.close(prune=prune)

@@ -84,6 +84,7 @@ def _locale(lang: str | None) -> babel.Locale:
     return babel.Locale("en")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few numbers on every page: Babel's formatting is slow
 def number(value: int, lang: str) -> str:
     """An integer as the language writes it (12,345 / 12.345 / 12 345), by Babel's CLDR data."""
     if language_code(lang) in _MIN_GROUPING_2 and abs(value) < 10000:

@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from tracksite.adapter import keptfiles
 from tracksite.adapter.search.page import SearchPage, read_page
 from tracksite.adapter.search.words import fold, stem
 from tracksite.adapter.search.words import words as title_words
@@ -217,13 +218,14 @@ class Indexer:
             else:
                 self.add(path.read_text(encoding="utf-8", errors="replace"), url, stamp)
 
-    def finish(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
+    def finish(self, site_dir: str | Path, pages: Iterable[tuple[str, str]], kept: Path | None = None) -> None:
         """Index the pages this build did not render, then write the index."""
         self.add_from_disk(site_dir, pages)
-        self.write(site_dir)
+        self.write(site_dir, kept)
 
-    def write(self, site_dir: str | Path) -> None:
-        """Write the index into `site_dir/search-index/`, replacing what was there."""
+    def write(self, site_dir: str | Path, kept: Path | None = None) -> None:
+        """Write the index into `site_dir/search-index/`, replacing what was there; `kept`: the
+        folder of the last build's files, linked where they are the same (keptfiles.py)."""
         start = time.perf_counter()
         try:
             if self._closing:  # a newer build replaces this index: keep only what was read
@@ -234,7 +236,7 @@ class Indexer:
             self.indexed = len(read)
             files = _next_index(list(read), list(read.values()))
             if not self._closing:  # stopped while working out the index: the next build writes its own
-                _write_files(Path(site_dir) / OUTPUT, files)
+                _write_files(Path(site_dir) / OUTPUT, files, kept)
             with _READ_LOCK:
                 _READ.clear()
                 _READ.update(self._kept)
@@ -395,7 +397,7 @@ def _shard(
     )
 
 
-def _write_files(out: Path, files: dict[str, bytes]) -> None:
+def _write_files(out: Path, files: dict[str, bytes], kept: Path | None = None) -> None:
     """Write the index; under serve, only the files that changed since the last write there."""
     folder = str(out.resolve())
     before = _WRITTEN.get(folder) if out.is_dir() else None
@@ -405,6 +407,7 @@ def _write_files(out: Path, files: dict[str, bytes]) -> None:
             shutil.rmtree(out)
         before = {}
     made: set[str] = set()  # folders known to exist: thousands of files go into a few folders
+    store = keptfiles.Kept(kept if not before else None)  # (a folder written anew only)
     for path, data in files.items():
         target = os.path.join(folder, path)
         if before.get(path) != digests[path] or not os.path.isfile(target):
@@ -412,10 +415,14 @@ def _write_files(out: Path, files: dict[str, bytes]) -> None:
             if parent not in made:
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
-            with open(target, "wb") as f:
-                f.write(data)
+            if before:
+                with open(target, "wb") as f:
+                    f.write(data)
+            else:
+                store.put(path, target, data)
     for path in set(before) - set(files):
         (out / path).unlink(missing_ok=True)
+    store.prune(set(files))
     _WRITTEN[folder] = digests
 
 

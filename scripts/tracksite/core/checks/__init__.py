@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from tracksite.core import checkcache
+from tracksite.core import checkcache, forked
 from tracksite.core.checks import (
     content,
     docs_pages,
@@ -73,9 +73,8 @@ def check(
     """Load the project of `config` (in `config.root`; the site configuration as the engine
     loaded it, adapter/mkdocsconfig.py), plan its site and run every pass: the model with all its
     problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
-    which also publishes mkdocs.yml's `draft_docs`. Every pass runs in this process, in the build
-    as in `tracksite check` (a build once ran some beside the rendering in a forked copy; making
-    them fast made that unnecessary, and one way of running them is easier to trust).
+    which also publishes mkdocs.yml's `draft_docs`. The build and `tracksite check` run the same
+    passes in the same way (`_run`: on a large course some beside the others in a helper).
     `cached`: the build's findings of sources that did not change since the last build are
     taken from `.cache/tracksite/` (core/checkcache.py)."""
     options = {"drafts": include_drafts, "instructor_build": instructor, "serving": serving}
@@ -88,13 +87,31 @@ def check(
         project.problems.items = kept
         content.glossary(project)  # its findings are kept; where each term is used (the glossary pages) is not
         return project
-    for run in PASSES:
-        project.problems.extend(run(project))
+    project.problems.extend(_run(project))
     rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
     expectations.apply(project.problems, project.curriculum)  # track.yml `expects`
     if digest:
         checkcache.save(config.root, digest, project.problems.items)
     return project
+
+
+#: Passes that only read the model and are among the slowest: on a course of `_BESIDE_FROM`
+#: documents or more, with a core to spare, a forked helper (core/forked.py) runs them while this
+#: process runs the others. Their findings are taken in PASSES' order, as if run here; when the
+#: helper hands back nothing, they are run here.
+_BESIDE = (content.active_content, content.body_rules, content.page_warnings, teaching.dated_phrases)
+_BESIDE_FROM = 200
+
+
+def _run(project) -> list[Problem]:
+    helper = None
+    if forked.processes(len(project.documents), _BESIDE_FROM) > 1:
+        helper = forked.start(lambda: [list(run(project)) for run in _BESIDE])
+    found = {run: list(run(project)) for run in PASSES if helper is None or run not in _BESIDE}
+    beside = helper.result() if helper is not None else None
+    if isinstance(beside, list) and len(beside) == len(_BESIDE):
+        found.update(zip(_BESIDE, beside))
+    return [problem for run in PASSES for problem in (found[run] if run in found else run(project))]
 
 
 def check_everything(config: siteconfig.SiteConfig):

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from tracksite.tools.bench.course import TrackPlan, write_plain_project
-from tracksite.tools.bench.measure import BenchError, Run, run_timed
+from tracksite.tools.bench.measure import BenchError, Run, aside, run_timed
 
 #: The features a large plain Material site turns on: only the current section's pages in the
 #: sidebar, and a section's first page as its index (the track page).
@@ -81,7 +81,7 @@ class Zensical:
         cmd = [str(self.exe), "build"]
         if cold:
             cmd.append("--clean")
-            shutil.rmtree(project / "site", ignore_errors=True)
+            aside(project / "site")
         run = run_timed(cmd, project, timeout)
         if run.returncode != 0:
             raise BenchError(f"zensical build failed in {project}:\n{(run.stderr or run.stdout)[-3000:]}")

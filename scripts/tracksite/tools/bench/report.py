@@ -399,7 +399,11 @@ pip compiles MkDocs and Material when it installs them (an editable install writ
 on a first import, and not at all where `PYTHONDONTWRITEBYTECODE` is set). The machine is shared:
 other work slows every build, so the tables compare configurations by their ratios in the same
 run, and the CPU column compares processor time, which that work disturbs less than wall-clock
-time.
+time (tracksite's builds use every core, see "Where a lesson's build time goes": their processor
+time is the sum over its processes). The last run's site is moved aside before a build and
+removed only after all builds of a size: on ext4 without a journal, the allocation of a new file
+skips, with a lookup each, the inodes freed in the last minute, so deleting thousands of files
+just before a build put seconds of the kernel's time into that build, whichever tool it was.
 
 """
 

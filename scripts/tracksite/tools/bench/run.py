@@ -21,6 +21,7 @@ from tracksite.tools.bench.course import plan_course, write_plain_project, write
 from tracksite.tools.bench.measure import (
     Run,
     byte_compile,
+    drop_aside,
     linkchecker,
     measure_serve,
     mkdocs_build,
@@ -105,6 +106,7 @@ def bench_size(
     result.weight_plain = page_weight(plain_site, result.lesson_url) if plain_project is not None else {}
     for site in (plain_site, pruned_site, pruned_project / "site"):
         shutil.rmtree(site, ignore_errors=True)  # 2 GB at N = 1,000
+    drop_aside()
 
     _linkcheck(result, ts_site, tracks, repeat, timeout)
     if use_linkchecker:

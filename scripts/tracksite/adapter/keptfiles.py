@@ -1,0 +1,110 @@
+"""Files a build writes that the last build wrote alike: linked from a kept copy, not written again.
+
+The search index is thousands of small files (one per page section: what a result shows is
+fetched alone, a few hundred bytes), and a page is a file too. Writing them was two thirds of a
+warm build of 300 lessons, and not for the bytes: on ext4, a new file right after thousands were deleted (the last site, a
+staging folder) costs its inode allocator a scan past the recently freed inodes, a millisecond
+each. A hard link to a file that already exists allocates no inode. So a build keeps a link to
+each file it writes under `.cache/tracksite/` and the next build links the kept file into the
+site when its bytes are the ones it would write (compared, not assumed: a kept file is read
+before it is used, and one that differs is written anew).
+
+A kept file is never written in place: it is replaced by renaming a new link over it, so a site
+that links it keeps its own bytes. Where links cannot be made (another file system, a file
+system without them), files are written as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+class Kept:
+    """One folder's kept copies: `put` writes a file of the site, linked from here when it can."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = str(folder) if folder is not None else None
+        self.linked = 0
+        self.written: set[str] = set()
+        if self.folder is not None:
+            try:
+                os.makedirs(self.folder, exist_ok=True)
+            except OSError:
+                self.folder = None
+
+    def put(self, rel: str, target: str, data: bytes, write: Callable[[bytes, str], None] | None = None) -> None:
+        """Write `data` at `target` (a file of the site, known not to exist), by `write` when
+        it is not linked (the engine's own function, with whatever wraps it)."""
+        self.written.add(rel)
+        kept = os.path.join(self.folder, rel) if self.folder is not None else None
+        if kept is not None and _same(kept, data):
+            try:
+                os.link(kept, target)
+                self.linked += 1
+                return
+            except OSError:
+                pass
+        if write is not None:
+            write(data, target)
+        else:
+            with open(target, "wb") as f:
+                f.write(data)
+        if kept is not None:
+            self._keep(target, kept)
+
+    def _keep(self, target: str, kept: str) -> None:
+        spare = kept + ".new"
+        try:
+            os.makedirs(os.path.dirname(kept), exist_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(spare)
+            os.link(target, spare)
+            os.replace(spare, kept)
+        except OSError:  # no links here: keep nothing more
+            self.folder = None
+
+    def prune(self, rels: set[str] | None = None) -> None:
+        """Drop the kept files this build did not write (pages and sections no longer there)."""
+        if self.folder is None:
+            return
+        rels = self.written if rels is None else rels
+        for dirpath, _, names in os.walk(self.folder):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                if os.path.relpath(path, self.folder).replace(os.sep, "/") not in rels:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+
+
+def _same(path: str, data: bytes) -> bool:
+    try:
+        if os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
+
+
+def route_writes(utils: Any, kept: Kept, site_dir: str) -> Callable[[], None]:
+    """Send the engine's writes into `site_dir` (its pages, 404.html, the sitemap) through `kept`;
+    the function that undoes it. A file already there is unlinked first, not truncated: it may be
+    a link to a kept file that other sites share."""
+    original = utils.write_file
+    site = os.path.abspath(site_dir)
+
+    def write_file(content: bytes, output_path: str) -> None:
+        path = os.path.abspath(output_path)
+        if not path.startswith(site + os.sep):
+            return original(content, output_path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        kept.put(os.path.relpath(path, site).replace(os.sep, "/"), path, content, original)
+
+    utils.write_file = write_file
+    return lambda: setattr(utils, "write_file", original)

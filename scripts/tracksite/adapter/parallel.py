@@ -1,0 +1,172 @@
+"""`mkdocs build` converts and renders its pages in more than one process, one per core.
+
+MkDocs converts every page's Markdown, then renders every page into its template, one page at a
+time in one process: on a 300-lesson course those two loops are two thirds of a cold build, and
+a second core sits idle. The build cache already turns a page's conversion (buildcache.py) and
+its whole output (pagecache.py) into entries that a later build replays byte for byte. So just
+before each loop the build forks one helper per other core (`os.fork`: a helper has every page,
+the navigation and the templates as the build has them). A helper takes a contiguous share of the
+pages from the end of the list, does for each what MkDocs' loop does (`_populate_page`,
+`_build_page`), and hands back through a pipe the cache entries it made. Meanwhile the build does
+its own share; at the first page of a helper's share it waits for that helper and takes its
+entries, and the helper's pages are then replayed as in a warm build (core/forked.py).
+
+Whatever a helper did not keep, the build does itself: a page that logged (its warning must be
+said by the build, once), a page that raised, a helper that died. Only `mkdocs build` forks: not
+with the build cache off, not under `mkdocs serve`, whose rebuilds render a few pages.
+`TRACKSITE_PROCESSES` sets how many processes (1: none forked); by default one per core, up to
+four, each with at least `MIN_SHARE` pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from tracksite.adapter import buildcache, keptfiles, pagecache
+from tracksite.adapter.buildcache import log
+from tracksite.core import forked
+
+#: Pages a process must have to be worth forking (a fork and a hand-over cost a few milliseconds).
+MIN_SHARE = 40
+#: The build's own share against a helper's: it also replays the helpers' pages (measured on
+#: 300 lessons, two processes: each loop's helper then ends as the build reaches its pages).
+OWN_WEIGHT = 0.92
+
+
+def engine(config: Any) -> ModuleType | None:
+    """The build module of the engine running this build (MkDocs or ProperDocs), when it has the
+    two per-page functions a helper calls."""
+    package = type(config).__module__.split(".")[0]
+    try:
+        module = importlib.import_module(f"{package}.commands.build")
+    except ImportError:
+        return None
+    ok = all(hasattr(module, name) for name in ("_populate_page", "_build_page", "utils"))
+    return module if ok else None
+
+
+@dataclass
+class _Share:
+    helper: forked.Helper
+    pages: list[Page]
+
+
+@dataclass
+class Pool:
+    """One build's helpers: `convert` and `render` fork them, `before` and `after` wait for them."""
+
+    cache: buildcache.BuildCache
+    outputs: pagecache.Outputs | None
+    module: ModuleType
+    dirty: bool
+    nav: Navigation
+    _kept: keptfiles.Kept | None = None
+    _unroute: Callable[[], None] | None = None
+    _at: dict[str, _Share] = field(default_factory=dict)  # page src_uri -> the helper to wait for there
+    rendered: int = 0  # pages a helper rendered that the build wrote as kept
+
+    @classmethod
+    def start(
+        cls, command: str, cache: Any, outputs: Any, dirty: bool, config: Any, files: Files, nav: Navigation
+    ) -> Pool | None:
+        """At the end of `on_nav`: the build's pool, its conversion helpers started, or None."""
+        if command != "build" or cache is None or cache.off:
+            return None
+        module = engine(config)
+        if module is None:
+            return None
+        pool = cls(cache, outputs, module, dirty, nav)
+        pool.convert(config, files)
+        return pool
+
+    # -- the conversion loop ------------------------------------------------------------------
+    def convert(self, config: Any, files: Files) -> None:
+        """Fork helpers that convert the end of the list of pages, before MkDocs' loop does."""
+        docs = files.documentation_pages(inclusion=InclusionLevel.is_included)
+
+        def work(file: File) -> None:
+            if file.page is None:
+                Page(None, file, config)
+            self.module._populate_page(file.page, config, files, self.dirty)
+
+        for share, first in self._fork(docs, work):
+            self._at[first.src_uri] = share
+
+    def before(self, page: Page) -> None:
+        """As the build reaches a page: at a helper's first page, take what that helper converted."""
+        share = self._at.pop(page.file.src_uri, None)
+        if share is not None:
+            self.cache.take(share.helper.result() or [])
+
+    # -- the rendering loop -------------------------------------------------------------------
+    def render(self, config: Any, files: Files, env: Any) -> None:
+        """Fork helpers that render the end of the pages not kept whole, before MkDocs' loop does.
+        The pages are written through the kept copies of the last build (keptfiles.py)."""
+        self._kept = keptfiles.Kept(self.cache.path.parent / "pages")
+        self._unroute = keptfiles.route_writes(self.module.utils, self._kept, config.site_dir)
+        if self.outputs is None or self.dirty:
+            return
+        docs = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        todo = [f for f in docs if f.page is not None and self.outputs.kept(f.page) is None]
+        order = {f.src_uri: i for i, f in enumerate(docs)}
+
+        def work(file: File) -> None:
+            self.module._build_page(file.page, config, docs, self.nav, env, self.dirty, excluded=False)
+
+        for share, first in self._fork(todo, work, quiet_writes=True):
+            self._at[docs[order[first.src_uri] - 1].src_uri] = share  # (the build's own share is first)
+
+    def after(self, page: Page) -> None:
+        """As a page is written: when a helper's share comes next, take its pages, which are then
+        written as kept (their template is chosen before the next event)."""
+        share = self._at.pop(page.file.src_uri, None)
+        if share is not None and self.outputs is not None:
+            self.cache.take(share.helper.result() or [])
+            self.rendered += sum(self.outputs.adopt(done) for done in share.pages)
+
+    # -- the helpers ----------------------------------------------------------------------------
+    def _fork(self, items: Sequence[File], work: Callable[[File], None], quiet_writes: bool = False):
+        n = forked.processes(len(items), MIN_SHARE)
+        if n < 2 or len(items) < 2:
+            return
+        for share in forked.shares(len(items), n, OWN_WEIGHT)[1:]:
+            mine = [items[i] for i in share]
+            helper = forked.start(functools.partial(self._helper, mine, work, quiet_writes))
+            if helper is None:
+                return
+            yield _Share(helper, [f.page for f in mine if f.page is not None]), mine[0]
+
+    def _helper(self, files: list[File], work: Callable[[File], None], quiet_writes: bool) -> list:
+        """In the helper: its share, then the cache entries it made."""
+        self.cache.forked()
+        if quiet_writes:  # the build writes every page itself
+            self.module.utils.write_file = lambda *_a, **_k: None
+        for file in files:
+            try:
+                work(file)
+            except Exception:  # the build converts it, and says why
+                break
+        return self.cache.made()
+
+    def close(self, prune: bool = False) -> None:
+        """Say what the helpers did; stop those still running (a build that failed first); after
+        a whole build, drop the kept copies of pages it no longer writes."""
+        if self.cache.handed or self.rendered:
+            log.info("tracksite: helper processes converted %d pages, rendered %d", self.cache.handed, self.rendered)
+        for share in self._at.values():
+            share.helper.stop()
+        self._at.clear()
+        if self._unroute is not None:
+            self._unroute()
+            self._unroute = None
+        if self._kept is not None and prune:
+            self._kept.prune()

@@ -1,0 +1,79 @@
+"""Files the last build wrote alike are linked from their kept copies, not written again
+(adapter/keptfiles.py): the site is the one a cold build writes, byte for byte; a kept copy that
+changed is never used; a site that links a kept file keeps its bytes when the next build
+writes that file differently."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from course import make_course
+from test_buildcache import CACHE, build, same_trees
+from tracksite.adapter import keptfiles
+
+KEPT = CACHE.parent
+
+
+def _inode(path: Path) -> int:
+    return path.stat().st_ino
+
+
+def test_a_warm_build_links_the_last_builds_files_and_writes_the_same_site(tmp_path):
+    root = make_course(tmp_path / "course")
+    build(root, tmp_path / "first")
+    build(root, tmp_path / "second")
+    assert same_trees(tmp_path / "first", tmp_path / "second") == []
+    page = Path("alpha/a1/index.html")
+    section = next((tmp_path / "second" / "search-index" / "pages").iterdir())
+    for rel in (page, Path("search-index/index.json"), section.relative_to(tmp_path / "second")):
+        kept = root / KEPT / ("pages" if rel == page else "") / rel
+        assert _inode(tmp_path / "second" / rel) == _inode(kept) == _inode(tmp_path / "first" / rel), rel
+
+    # A kept copy changed behind the build's back (a tool that edits the site in place) is
+    # read, found different and never linked: the site gets the bytes the build made.
+    kept_page = root / KEPT / "pages" / page
+    good = kept_page.read_bytes()
+    with open(kept_page, "r+b") as f:  # in place: the first two sites share this file
+        f.write(b"<!-- tampered -->")
+    build(root, tmp_path / "third")
+    assert (tmp_path / "third" / page).read_bytes() == good
+    assert _inode(tmp_path / "third" / page) != _inode(tmp_path / "first" / page)
+
+
+def test_a_site_that_links_a_kept_file_keeps_its_bytes_when_the_next_build_changes_it(tmp_path):
+    root = make_course(tmp_path / "course")
+    build(root, tmp_path / "first")
+    page = tmp_path / "first" / "alpha/a1/index.html"
+    before = page.read_bytes()
+    lesson = root / "lessons/alpha/a1/lesson.md"
+    lesson.write_text(lesson.read_text() + "\nA new closing sentence.\n")
+    build(root, tmp_path / "second")
+    assert b"A new closing sentence." in (tmp_path / "second" / "alpha/a1/index.html").read_bytes()
+    assert page.read_bytes() == before  # the kept copy was replaced, not written through
+    assert (root / KEPT / "pages/alpha/a1/index.html").read_bytes() == (
+        tmp_path / "second" / "alpha/a1/index.html"
+    ).read_bytes()
+
+
+def test_kept_copies_of_files_no_longer_written_are_dropped(tmp_path):
+    root = make_course(tmp_path / "course")
+    (root / "docs" / "extra.md").write_text("# Extra\n\nA page that will go.\n")
+    build(root, tmp_path / "first")
+    assert (root / KEPT / "pages/extra/index.html").is_file()
+    (root / "docs" / "extra.md").unlink()
+    build(root, tmp_path / "second")
+    assert not (root / KEPT / "pages/extra/index.html").exists()
+
+
+def test_without_links_files_are_written(tmp_path, monkeypatch):
+    def refuse(*_a, **_k):
+        raise OSError("no links on this file system")
+
+    monkeypatch.setattr(os, "link", refuse)
+    kept = keptfiles.Kept(tmp_path / "kept")
+    (tmp_path / "site").mkdir()
+    kept.put("a.json", str(tmp_path / "site" / "a.json"), b"{}")
+    kept.put("b.json", str(tmp_path / "site" / "b.json"), b"[]")
+    assert (tmp_path / "site" / "a.json").read_bytes() == b"{}" and (tmp_path / "site" / "b.json").read_bytes() == b"[]"
+    assert kept.folder is None and kept.linked == 0
