@@ -67,15 +67,14 @@ class Kept:
         except OSError:  # no links here: keep nothing more
             self.folder = None
 
-    def prune(self, rels: set[str] | None = None) -> None:
+    def prune(self) -> None:
         """Drop the kept files this build did not write (pages and sections no longer there)."""
         if self.folder is None:
             return
-        rels = self.written if rels is None else rels
         for dirpath, _, names in os.walk(self.folder):
             for name in names:
                 path = os.path.join(dirpath, name)
-                if os.path.relpath(path, self.folder).replace(os.sep, "/") not in rels:
+                if os.path.relpath(path, self.folder).replace(os.sep, "/") not in self.written:
                     with contextlib.suppress(OSError):
                         os.unlink(path)
 

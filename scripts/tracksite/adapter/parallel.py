@@ -62,7 +62,9 @@ class _Share:
 
 @dataclass
 class Pool:
-    """One build's helpers: `convert` and `render` fork them, `before` and `after` wait for them."""
+    """One build's helpers: `convert` and `render` fork them, `before` and `after` wait for them.
+    From `render` on, the engine's writes into the site go through the pages' kept copies
+    (keptfiles.py), which `close` stops; the pool exists exactly when those copies can be kept."""
 
     cache: buildcache.BuildCache
     outputs: pagecache.Outputs | None

@@ -407,7 +407,7 @@ def _write_files(out: Path, files: dict[str, bytes], kept: Path | None = None) -
             shutil.rmtree(out)
         before = {}
     made: set[str] = set()  # folders known to exist: thousands of files go into a few folders
-    store = keptfiles.Kept(kept if not before else None)  # (a folder written anew only)
+    store = keptfiles.Kept(kept if not before else None)  # (a folder written anew only; else plain writes)
     for path, data in files.items():
         target = os.path.join(folder, path)
         if before.get(path) != digests[path] or not os.path.isfile(target):
@@ -415,14 +415,10 @@ def _write_files(out: Path, files: dict[str, bytes], kept: Path | None = None) -
             if parent not in made:
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
-            if before:
-                with open(target, "wb") as f:
-                    f.write(data)
-            else:
-                store.put(path, target, data)
+            store.put(path, target, data)
     for path in set(before) - set(files):
         (out / path).unlink(missing_ok=True)
-    store.prune(set(files))
+    store.prune()
     _WRITTEN[folder] = digests
 
 
