@@ -26,6 +26,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    # the workers already keep every core busy: a build that forked helpers beside them would only
+    # share the same cores, and pay the forks. Helpers are tested where they are asked for
+    # (tests/test_parallel.py), and the bundled course below is built with them.
+    os.environ.setdefault("TRACKSITE_PROCESSES", "1")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -35,21 +40,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: "browser" in item.path.parts or item.get_closest_marker("browser") is not None)
 
 
-def run_mkdocs(project: Path, *args: str, site: Path | None = None) -> subprocess.CompletedProcess:
-    """`mkdocs build` as a user runs it, in its own process, with output captured."""
+def run_mkdocs(
+    project: Path, *args: str, site: Path | None = None, processes: int | None = None
+) -> subprocess.CompletedProcess:
+    """`mkdocs build` as a user runs it, in its own process, with output captured; `processes`
+    sets TRACKSITE_PROCESSES for it (the test session's own setting otherwise)."""
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", *args]
     if site is not None:
         cmd += ["--site-dir", str(site)]
-    return subprocess.run(
-        cmd, cwd=project, capture_output=True, text=True, timeout=600, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    )
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if processes is not None:
+        env["TRACKSITE_PROCESSES"] = str(processes)
+    return subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=600, env=env)
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The bundled course, built once with --strict from a copy of the repository."""
+    """The bundled course, built once with --strict, with helper processes as a user's machine
+    builds it by default."""
     out = tmp_path_factory.mktemp("bundled") / "site"
-    result = run_mkdocs(REPO, site=out)
+    result = run_mkdocs(REPO, site=out, processes=2)
     assert result.returncode == 0, result.stderr[-5000:]
     return out
 

@@ -166,3 +166,28 @@ def test_a_new_run_keeps_the_profile_section_before_the_search_section():
     assert report.keep_profile(kept, kept) == kept
     assert report.keep_profile("# no profile yet", new) == new
     assert profile in report.keep_profile(old, "# Benchmarks\n\nnew tables\n")
+
+
+def test_a_cold_build_follows_no_mass_deletion(tmp_path):
+    """Before a timed cold build the last build cache and site are moved out of the way, not
+    deleted (deleting thousands of files would slow the next build's file creation); they are
+    removed after the size's builds."""
+    from tracksite.tools.bench import measure
+
+    project = tmp_path / "course"
+    cache = project / ".cache" / "tracksite"
+    (cache / "pages").mkdir(parents=True)
+    (cache / "pages" / "index.html").write_text("kept")
+    (project / "site").mkdir()
+    peers.clear_cache(project)
+    measure.aside(project / "site")
+    assert not cache.exists() and not (project / "site").exists()
+    moved = sorted(p.name for p in tmp_path.iterdir() if p.name != "course")
+    assert (
+        moved == ["tracksite.old-0"] and (tmp_path / "tracksite.old-0" / "pages" / "index.html").read_text() == "kept"
+    )
+    assert sorted(p.name for p in project.iterdir()) == [".cache", "site.old-1"]  # .cache/ holds nothing
+    measure.drop_aside()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course"] and [p.name for p in project.iterdir()] == [
+        ".cache"
+    ]

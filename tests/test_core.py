@@ -24,6 +24,23 @@ def test_lines_of_keys_and_items():
     assert doc.line("c", "missing") == 9  # a missing key points at its parent
 
 
+@pytest.mark.parametrize("brk", ["\x85", "\u2028", "\u2029"])
+def test_lines_are_the_editors_where_yaml_counts_more_breaks(brk):
+    """NEL and the Unicode separators (pasted from word processors) break lines for YAML, not
+    for editors: every line and column given is the one the editor shows."""
+    doc = yamlsafe.parse(f"a: 1{brk}b: 2\nc: 3\n", first_line=3)
+    assert (doc.line("a"), doc.line("b"), doc.line("c")) == (3, 3, 4)
+    with pytest.raises(SourceProblem) as e:
+        yamlsafe.parse(f"a: 1{brk}b: 2\nc: &x 3\n", first_line=3)
+    assert (e.value.line, e.value.column) == (4, 4)
+    with pytest.raises(SourceProblem) as e:  # the line a message names, too
+        yamlsafe.parse(f'x: 1{brk}y: "a\n\n', first_line=1)
+    assert e.value.line == 3 and e.value.message.endswith("that starts on line 1")
+    with pytest.raises(SourceProblem) as e:  # a refused character: its line was counted by newlines
+        yamlsafe.parse(f"a: 1{brk}b: 2\nc: \x00\n", first_line=3)
+    assert e.value.line == 4
+
+
 @pytest.mark.parametrize(
     "text, needle",
     [

@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from course import REPO
 
 PACKAGE = REPO / "scripts" / "tracksite"
@@ -79,6 +81,43 @@ def test_building_never_imports_the_tools(tmp_path):
     assert "tracksite.adapter.plugin" in loaded and "tracksite.core.loader" in loaded  # the probe saw the build
     assert not [m for m in loaded if m.startswith("tracksite.tools")], loaded
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+CLI_PROBE = """
+import sys
+from tracksite.commands import cli
+parser = cli.build_parser(sys.argv[1:])
+print(" ".join(m for m in cli.COMMAND_MODULES if m in sys.modules))
+print(" ".join(parser._subparsers._group_actions[0].choices))
+"""
+
+
+@pytest.mark.parametrize(
+    "argv, imported",
+    [
+        (["check", "--strict"], []),  # check and build are the command line's own
+        (["--root", "x", "build"], []),
+        (["new", "lesson", "t/l"], ["tracksite.commands.scaffold"]),
+        (["--help"], None),  # every command listed
+        ([], None),
+        (["no-such-command"], None),  # argparse's error lists every command
+    ],
+)
+def test_a_command_imports_only_the_modules_up_to_its_own(argv, imported):
+    """The command line starts in the time its command needs: the modules of the other commands
+    (PDF, export, import, the benchmark...) are not imported to run `tracksite check`."""
+    from tracksite.commands import cli
+
+    run = subprocess.run(
+        [sys.executable, "-c", CLI_PROBE, *argv], capture_output=True, text=True, timeout=120, check=True
+    )
+    modules, commands = (line.split() for line in run.stdout.splitlines())
+    if imported is None:
+        assert modules == list(cli.COMMAND_MODULES)
+        assert {"check", "build", "new", "rename", "pdf", "export", "import", "bench"} <= set(commands)
+    else:
+        assert modules == imported
+        assert argv[argv.index("--root") + 2 if "--root" in argv else 0] in commands
 
 
 def test_one_user_error_type_with_documented_exit_codes(tmp_path):

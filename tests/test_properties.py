@@ -9,6 +9,7 @@ with one key replaced by a random value (so the rest of the loader runs too).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course import lesson_md, load, make_course
+from course import lesson_md, make_course
 from tracksite.core.problems.problem import Problem
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.choices import Status
@@ -148,9 +149,20 @@ class Restore:
         self.path.write_bytes(self.original)
 
 
+@functools.cache
+def _site_config(root: Path):
+    """The course's mkdocs.yml as MkDocs loads it: the same for every example (they change the
+    course's sources, never its configuration), so loaded once, not at each of thousands."""
+    from tracksite.adapter import mkdocsconfig
+
+    return mkdocsconfig.load(root)
+
+
 def check_result(root: Path, rel: str):
     """The property: a valid model, or located problems. Never an exception."""
-    project = load(root)
+    from tracksite.core import checks
+
+    project = checks.load(_site_config(root))
     problems = project.problems
     assert problems is not None
     text_lines = None

@@ -160,24 +160,22 @@ FOCUS_JS = """() => {
   window.__tsSeen = window.__tsSeen || new WeakSet();
   if (window.__tsSeen.has(e)) return null;  // Tab came round again
   window.__tsSeen.add(e);
-  window.__tsFocused = e;
   const s = getComputedStyle(window.__tsRingOf(e));
-  return {html: e.outerHTML.slice(0, 140).replace(' focus-visible', ''),
+  const out = {html: e.outerHTML.slice(0, 140).replace(' focus-visible', ''),
           check: e.matches('a[href], button, summary, select, [tabindex], input:not([type]), input')
                  && !e.matches('input[type=text], input[type=search], input:not([type]), textarea'),
           style: [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow],
           shown: window.__tsRingOf(e).getClientRects().length > 0};
+  if (out.check && out.shown) {  // the same element's style unfocused, then the focus back
+    e.blur();
+    const u = getComputedStyle(window.__tsRingOf(e));
+    out.unfocused = [u.outlineStyle, u.outlineWidth, u.outlineColor, u.boxShadow];
+    e.focus({preventScroll: true});  // so that the next Tab goes on from here
+  }
+  return out;
 }"""
 # Material's palette switch is a hidden radio button whose ring is drawn on the label after it.
 RING_OF_JS = """() => { window.__tsRingOf = e => e.matches('input.md-option') ? e.nextElementSibling : e; }"""
-UNFOCUSED_JS = """() => {
-  const e = window.__tsFocused;
-  e.blur();
-  const s = getComputedStyle(window.__tsRingOf(e));
-  const style = [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow];
-  e.focus({preventScroll: true});  // so that the next Tab goes on from here
-  return style;
-}"""
 
 
 def focus_problems(page, max_stops: int = 250) -> tuple[int, list[str]]:
@@ -196,7 +194,7 @@ def focus_problems(page, max_stops: int = 250) -> tuple[int, list[str]]:
         checked += 1
         outline_style, outline_width, _, shadow = focused["style"]
         has_ring = (outline_style != "none" and outline_width != "0px") or shadow != "none"
-        unfocused = page.evaluate(UNFOCUSED_JS)
+        unfocused = focused["unfocused"]  # read in the same call: one round trip a Tab
         if not has_ring or unfocused == focused["style"]:
             problems.append(
                 f"{focused['html']}: no visible focus indicator (focused {focused['style']}, unfocused {unfocused})"

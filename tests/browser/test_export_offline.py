@@ -51,7 +51,11 @@ def test_offline_copy_works_from_file_urls(chromium, offline_copy):
     page.keyboard.press("/")
     page.wait_for_selector(".ts-search__dialog[open]")
     page.keyboard.type("convolution", delay=20)
-    page.wait_for_selector(".ts-search__hit", timeout=30_000)
+    page.wait_for_function(  # the results for the whole word are drawn (earlier ones are replaced)
+        "() => document.querySelector('.ts-search__status').textContent.includes('convolution') && "
+        "!document.querySelector('.ts-search__results').hasAttribute('aria-busy')",
+        timeout=30_000,
+    )
     titles = page.locator(".ts-search__hit-title").all_inner_texts()
     assert any("Convolutions" in t for t in titles), titles
     # a result leads to the page's file (portable.js names index.html in the link the search drew)

@@ -32,6 +32,12 @@ def search(page, query: str, *, open_with: str = "/"):
     page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")  # search.js has run
     page.keyboard.press(open_with)
     page.wait_for_selector(".ts-search__dialog[open]")
+    return type_and_settle(page, query)
+
+
+def type_and_settle(page, query: str) -> list[dict]:
+    """Type into the open dialog and wait until the results for the whole query are drawn: hits
+    found after an earlier keystroke are replaced, so a locator taken before then can detach."""
     page.keyboard.type(query, delay=20)
     page.wait_for_function(
         "q => document.querySelector('.ts-search__status').textContent.includes(q) && "
@@ -275,8 +281,8 @@ def test_phone_390(browser_page):
     box = button.bounding_box()
     assert box["x"] + box["width"] <= 390 and box["width"] >= 24 and box["height"] >= 24
     button.click()
-    page.keyboard.type("attention heatmap", delay=20)
-    page.wait_for_selector(HITS)
+    page.wait_for_selector(".ts-search__dialog[open]")
+    assert type_and_settle(page, "attention heatmap")
     dialog = page.locator(".ts-search__dialog").bounding_box()
     assert dialog["x"] >= 0 and dialog["x"] + dialog["width"] <= 390
     assert page.evaluate("document.querySelector('.ts-search__dialog').scrollWidth <= 390")

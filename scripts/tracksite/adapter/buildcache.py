@@ -40,6 +40,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from tracksite.adapter import converter
 from tracksite.core.checkcache import code_digest, tree
 from tracksite.core.memo import digest, stable_text
 
@@ -367,6 +368,6 @@ def wrap(
         key = cache.key(page, files, source_dir, context)
         if replay is not None and replay(page, files, key):
             return
-        cache.render(page, config, files, key, lambda: Page.render(page, config, files))
+        cache.render(page, config, files, key, lambda: converter.render(Page.render, page, config, files))
 
     page.render = render  # type: ignore[method-assign]  # this page only: MkDocs calls page.render next

@@ -30,6 +30,7 @@ class Kept:
         self.folder = str(folder) if folder is not None else None
         self.linked = 0
         self.written: set[str] = set()
+        self._folders: set[str] = set()  # made already
         if self.folder is not None:
             try:
                 os.makedirs(self.folder, exist_ok=True)
@@ -57,9 +58,19 @@ class Kept:
             self._keep(target, kept)
 
     def _keep(self, target: str, kept: str) -> None:
-        spare = kept + ".new"
+        """Link `target` as the kept copy: directly where there is none (a cold build), else by
+        a rename over the old one, which a site may still link."""
         try:
-            os.makedirs(os.path.dirname(kept), exist_ok=True)
+            folder = os.path.dirname(kept)
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+            try:
+                os.link(target, kept)
+                return
+            except FileExistsError:
+                pass
+            spare = kept + ".new"
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(spare)
             os.link(target, spare)

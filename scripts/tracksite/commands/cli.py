@@ -118,7 +118,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the arguments, only the modules up to the one that
+    registers their command are imported (`tracksite check` imports none of them): each
+    command's module imports what it runs, and all of them took half a second at every start."""
     parser = argparse.ArgumentParser(
         prog="tracksite",
         description="Check, build and manage a course of tracks, lessons, overviews and cheatsheets.",
@@ -169,11 +172,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
     p.set_defaults(handler=cmd_build)
 
+    wanted = _command_name(argv) if argv is not None else None
     for module in COMMAND_MODULES:
+        if wanted is not None and wanted in sub.choices:
+            break
         importlib.import_module(module).register(sub)
     for name in READS_CONFIG:
-        _config_option(sub.choices[name])
+        if name in sub.choices:
+            _config_option(sub.choices[name])
     return parser
+
+
+def _command_name(argv: list[str]) -> str | None:
+    """The command the arguments name: the first one that is not an option (nor `--root`'s
+    value); None for `--help`, `--version` or no command, which list every command."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--root":
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+        elif not arg.startswith("--root="):
+            return None
+    return None
 
 
 def _config_option(parser: argparse.ArgumentParser) -> None:
@@ -210,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     # Material prints a banner about MkDocs 2.0 when it takes the process for MkDocs; set before
     # any command imports MkDocs or Material, and inherited by the processes they start.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     _settle_root(parser, args)
     if not getattr(args, "handler", None):

@@ -96,20 +96,22 @@ def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None
         )
 
 
-#: The last runs' sites, moved aside before a build and removed after a size's builds.
+#: The last runs' sites and caches, moved aside before a build and removed after a size's builds.
 _ASIDE: list[Path] = []
 
 
-def aside(site: Path) -> None:
-    """Move the last run's site out of the way rather than delete it just before a timed build:
-    on ext4 without a journal (this machine's), an inode freed in the last minute is skipped,
-    with a lookup, by the next allocations, so thousands of files deleted here put seconds of
-    the kernel's time into the next build, whichever tool it is."""
-    if site.exists():
+def aside(folder: Path, into: Path | None = None) -> None:
+    """Move the last run's site (or cache) out of the way, into `into` (beside it by default),
+    rather than delete it just before a timed build: on ext4 without a journal (this machine's),
+    an inode freed in the last minute is skipped, with a lookup, by the next allocations, so
+    thousands of files deleted here put seconds of the kernel's time into the next build,
+    whichever tool it is."""
+    if folder.exists():
+        into = into or folder.parent
         n = len(_ASIDE)
-        while (moved := site.with_name(f"{site.name}.old-{n}")).exists():
+        while (moved := into / f"{folder.name}.old-{n}").exists():
             n += 1
-        site.rename(moved)
+        folder.rename(moved)
         _ASIDE.append(moved)
 
 

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,8 +37,10 @@ def write_pruned_project(root: Path, tracks: list[TrackPlan], repo: Path) -> Pat
 
 
 def clear_cache(project: Path) -> None:
-    """tracksite's persistent build cache (adapter/buildcache.py): removed before a cold build."""
-    shutil.rmtree(project / ".cache" / "tracksite", ignore_errors=True)
+    """tracksite's persistent build cache (adapter/buildcache.py, keptfiles.py) out of the way of
+    a cold build: moved out of the project, as the last site is, and removed with it after the
+    size's builds (its thousands of files deleted right before the build would slow it)."""
+    aside(project / ".cache" / "tracksite", project.parent)
 
 
 class Zensical:
