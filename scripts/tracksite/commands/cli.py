@@ -172,7 +172,13 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
     p.set_defaults(handler=cmd_build)
 
-    wanted = _command_name(argv) if argv is not None else None
+    _register(sub, _command_name(argv) if argv is not None else None)
+    return parser
+
+
+def _register(sub: argparse._SubParsersAction, wanted: str | None) -> None:
+    """The other modules' commands, up to `wanted`'s (all of them for None), with `-f` on those
+    that read the course."""
     for module in COMMAND_MODULES:
         if wanted is not None and wanted in sub.choices:
             break
@@ -180,7 +186,6 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     for name in READS_CONFIG:
         if name in sub.choices:
             _config_option(sub.choices[name])
-    return parser
 
 
 def _command_name(argv: list[str]) -> str | None:

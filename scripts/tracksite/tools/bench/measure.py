@@ -108,7 +108,7 @@ def aside(folder: Path, into: Path | None = None) -> None:
     whichever tool it is."""
     if folder.exists():
         into = into or folder.parent
-        n = len(_ASIDE)
+        n = 0
         while (moved := into / f"{folder.name}.old-{n}").exists():
             n += 1
         folder.rename(moved)

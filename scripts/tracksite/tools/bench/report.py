@@ -176,7 +176,7 @@ def _build_table(rows: list) -> list[str]:
     lines = [
         "### Builds",
         "",
-        "Seconds of wall-clock time. **A**: tracksite, cold (`.cache/tracksite/` removed). **A, warm**: tracksite "
+        "Seconds of wall-clock time. **A**: tracksite, cold (no `.cache/tracksite/`). **A, warm**: tracksite "
         "again on the unchanged sources, a new process, its build cache kept. **B**: plain MkDocs + Material with "
         "`navigation.prune` and `navigation.indexes`, the same pages (the fair peer). **C**: the same plain project "
         "without `navigation.prune`: every page carries the whole navigation. **Z**: Zensical on project B's pages "
@@ -392,16 +392,17 @@ That project is built three ways:
 
 Each build runs in its own process, into an empty folder, {data["repeat"]} runs of each, the order of
 the cold builds alternated between runs; the tables show the median and, in brackets, the
-fastest and slowest run. Cold: tracksite's build cache (`.cache/tracksite/`) removed, Zensical's
-cleaned (`--clean`). Warm: the same sources built again right after, in a new process, with the
+fastest and slowest run. Cold: tracksite's build cache (`.cache/tracksite/`) moved out of the
+project, Zensical's cleaned (`--clean`). Warm: the same sources built again right after, in a new process, with the
 cache the cold build left. tracksite's modules are compiled to bytecode before the first run, as
 pip compiles MkDocs and Material when it installs them (an editable install writes bytecode only
 on a first import, and not at all where `PYTHONDONTWRITEBYTECODE` is set). The machine is shared:
 other work slows every build, so the tables compare configurations by their ratios in the same
 run, and the CPU column compares processor time, which that work disturbs less than wall-clock
 time (tracksite's builds use every core, see "Where a lesson's build time goes": their processor
-time is the sum over its processes). The last run's site is moved aside before a build and
-removed only after all builds of a size: on ext4 without a journal, the allocation of a new file
+time is the sum over its processes). The last run's site, and before a cold tracksite build the
+last build cache (a file per page and per search-index section), are moved aside and removed
+only after all builds of a size: on ext4 without a journal, the allocation of a new file
 skips, with a lookup each, the inodes freed in the last minute, so deleting thousands of files
 just before a build put seconds of the kernel's time into that build, whichever tool it was.
 
@@ -448,7 +449,7 @@ def _results_text(data: dict[str, Any]) -> str:
   things. {_limit_note(limit)}
 - **`mkdocs serve`** on the bundled course and on each synthetic course, the edited lesson open in
   Chromium as an instructor previews it: seconds until the first page is served (the build cache
-  removed before; then once more after the server is stopped and started again on the same
+  moved aside before; then once more after the server is stopped and started again on the same
   sources, with the cache its first build left), then for each
   edit of the lesson (a sentence added to its text), from saving the file to the new sentence on the
   open page: the server noticing the save, its rebuild (only the pages the save can change are
