@@ -271,6 +271,29 @@ def test_the_checks_findings_are_kept_for_unchanged_sources_and_found_again_afte
     assert run.returncode != 0 and "no-such-lesson" in run.stderr
 
 
+def test_kept_findings_bring_back_where_each_term_is_used_without_reading_the_pages_again(tmp_path, monkeypatch):
+    """The glossary pages list the lessons that use each term: a check answered from the kept
+    findings gets those lists from the cache too (reading every page for them was a tenth of a
+    warm build), equal to the ones a full check finds."""
+    from tracksite.adapter import mkdocsconfig
+    from tracksite.core import checks
+    from tracksite.core.learning import glossary
+
+    root = make_course(tmp_path / "course")
+    (root / "lessons/alpha/glossary.yml").write_text(
+        "terms:\n  - term: Lesson\n    definition: A unit.\n    lesson: a1\n"
+        "  - term: Wombat\n    definition: Unused.\n    lesson: a1\n"
+    )
+    config = mkdocsconfig.load(root)
+    first = checks.check(config, cached=True)
+    found = {t.term: keys for t, keys in first.glossary.used_in.items()}
+    assert found["Lesson"] and found["Wombat"] == []
+    monkeypatch.setattr(glossary, "check", lambda *a: pytest.fail("the pages were read again"))
+    again = checks.check(config, cached=True)
+    assert {t.term: keys for t, keys in again.glossary.used_in.items()} == found
+    assert [p.text() for p in again.problems.items] == [p.text() for p in first.problems.items]
+
+
 def test_whole_pages_are_not_kept_beside_another_plugin_and_a_shown_build_date_is_in_the_key(tmp_path):
     """Another plugin may read a page's content or context as it is built, which a kept page
     does not have; a course template that shows the build's date makes the date part of the key."""

@@ -103,24 +103,29 @@ def key(config: Any, options: dict[str, Any]) -> str:
     )
 
 
-def load(root: Path, wanted: str) -> list[Problem] | None:
-    """The findings kept for the key `wanted`, or None (none kept, another digest, or unreadable)."""
+def load(root: Path, wanted: str) -> tuple[list[Problem], list[list[str]]] | None:
+    """The findings kept for the key `wanted` and the lessons each glossary term is used in (in
+    the glossary's order), or None (none kept, another digest, or unreadable)."""
     try:
         data = json.loads((root / FILE).read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("key") != wanted:
             return None
-        items = data["problems"]
-        if digest([json.dumps(items, sort_keys=True)]) != data.get("sum"):
+        items, uses = data["problems"], data["uses"]
+        if digest([json.dumps([items, uses], sort_keys=True)]) != data.get("sum"):
             return None
-        return [Problem(**item) for item in items]
+        if not all(isinstance(u, list) and all(isinstance(k, str) for k in u) for u in uses):
+            return None
+        return [Problem(**item) for item in items], uses
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def save(root: Path, wanted: str, problems: list[Problem]) -> None:
-    """Keep the findings for the next build; a folder that cannot be written keeps nothing."""
+def save(root: Path, wanted: str, problems: list[Problem], uses: list[list[str]]) -> None:
+    """Keep the findings, and where each term is used (what the glossary pages show, found by
+    the same reading of every page), for the next build; a folder that cannot be written keeps
+    nothing."""
     items = [dataclasses.asdict(p) for p in problems]
-    data = {"key": wanted, "problems": items, "sum": digest([json.dumps(items, sort_keys=True)])}
+    data = {"key": wanted, "problems": items, "uses": uses, "sum": digest([json.dumps([items, uses], sort_keys=True)])}
     path = root / FILE
     with contextlib.suppress(OSError, TypeError, ValueError):
         path.parent.mkdir(parents=True, exist_ok=True)

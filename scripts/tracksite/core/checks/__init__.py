@@ -83,15 +83,17 @@ def check(
     project.site = siteplan.plan(project, config, instructor=instructor)
     assert project.problems is not None
     kept = checkcache.load(config.root, digest) if digest else None
-    if kept is not None:
-        project.problems.items = kept
-        content.glossary(project)  # its findings are kept; where each term is used (the glossary pages) is not
+    terms = project.glossary.terms
+    if kept is not None and len(kept[1]) == len(terms):
+        project.problems.items = kept[0]
+        project.glossary.used_in.update(zip(terms, kept[1]))  # what the glossary pages show
         return project
     project.problems.extend(_run(project))
     rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
     expectations.apply(project.problems, project.curriculum)  # track.yml `expects`
     if digest:
-        checkcache.save(config.root, digest, project.problems.items)
+        uses = [project.glossary.used_in.get(term, []) for term in terms]
+        checkcache.save(config.root, digest, project.problems.items, uses)
     return project
 
 
