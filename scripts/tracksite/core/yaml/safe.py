@@ -78,9 +78,9 @@ class _StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-#: Characters YAML reads as line breaks and editors do not (NEL, LINE and PARAGRAPH SEPARATOR):
-#: pasted from word processors and PDFs, they would put YAML's line numbers past the editor's.
-_YAML_ONLY_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+#: Every line break YAML reads: editors do not read NEL, LINE and PARAGRAPH SEPARATOR as breaks
+#: (pasted from word processors and PDFs, they would put YAML's line numbers past the editor's).
+_YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _LINE_WORD = re.compile(r"\bline (\d+)")
 _COUNTED_BY_NEWLINES = {"TS011", "TS012"}  # a tab's and a refused character's lines: the editor's already
 
@@ -90,18 +90,20 @@ def parse(text: str, first_line: int = 1) -> Located:
     columns are the editor's (counted by newlines) even where YAML counts more breaks."""
     if not any(c in text for c in "\x85\u2028\u2029"):
         return _parse(text, first_line)
-    starts = [0] + [m.end() for m in _YAML_ONLY_BREAKS.finditer(text)]  # YAML's lines
+    starts = [0] + [m.end() for m in _YAML_BREAKS.finditer(text)]  # YAML's lines
+
+    def start(yaml_line: int) -> int:
+        return starts[min(max(yaml_line - first_line, 0), len(starts) - 1)]
 
     def line(yaml_line: int) -> int:
-        at = starts[min(max(yaml_line - first_line, 0), len(starts) - 1)]
-        return text.count("\n", 0, at) + first_line
+        return text.count("\n", 0, start(yaml_line)) + first_line
 
     try:
         located = _parse(text, first_line)
     except SourceProblem as e:
         if e.line is None or e.code in _COUNTED_BY_NEWLINES:
             raise
-        at = starts[min(max(e.line - first_line, 0), len(starts) - 1)]
+        at = start(e.line)
         column = e.column + at - (text.rfind("\n", 0, at) + 1) if e.column is not None else None
         message = _LINE_WORD.sub(lambda m: f"line {line(int(m.group(1)))}", e.message)
         raise SourceProblem(message, line(e.line), code=e.code, column=column) from None
