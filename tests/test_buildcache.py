@@ -124,7 +124,7 @@ def test_a_kept_page_that_does_not_match_its_checksum_is_never_used(course):
     cold(root, tmp / "kept-reference")
     with sqlite3.connect(root / CACHE) as db:
         assert db.execute("SELECT count(*) FROM outputs").fetchone()[0] > 0
-        db.execute("UPDATE outputs SET value = replace(value, 'Edited filler words', 'Forged words')")
+        db.execute("UPDATE outputs SET text = replace(text, 'Edited filler words', 'Forged words')")
     log = build(root, tmp / "kept-tamper")
     assert "does not match its checksum" in log
     assert "Forged words" not in (tmp / "kept-tamper" / "alpha/a2/index.html").read_text()
@@ -165,12 +165,26 @@ def test_a_corrupt_cache_is_discarded_with_a_note(course):
     assert "0 pages converted" in build(root, tmp / "again")
 
 
+def test_a_cache_with_the_tables_of_an_older_tracksite_is_made_again(course):
+    root, tmp = course
+    cold(root, tmp / "reference3")
+    (root / CACHE).unlink()
+    with sqlite3.connect(root / CACHE) as db:  # the columns before each entry's text had its own
+        for table in ("pages", "outputs"):
+            db.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
+            db.execute(f"INSERT INTO {table} VALUES ('k', '{{}}', 'x')")
+    log = build(root, tmp / "after-old")
+    assert "pages converted, 0 from the cache" in log, log
+    assert same_trees(tmp / "after-old", tmp / "reference3") == []
+    assert "0 pages converted" in build(root, tmp / "after-old-again")
+
+
 def test_an_entry_that_does_not_match_its_checksum_is_never_used(course):
     root, tmp = course
     cold(root, tmp / "reference2")
     with sqlite3.connect(root / CACHE) as db:
         db.execute("DELETE FROM outputs")  # whole pages: the converted ones are read then
-        db.execute("UPDATE pages SET value = replace(value, 'Edited filler words', 'Forged words')")
+        db.execute("UPDATE pages SET text = replace(text, 'Edited filler words', 'Forged words')")
     log = build(root, tmp / "after-tamper")
     assert "does not match its checksum" in log
     assert "Forged words" not in (tmp / "after-tamper" / "alpha/a2/index.html").read_text()
@@ -294,6 +308,31 @@ def test_kept_findings_bring_back_where_each_term_is_used_without_reading_the_pa
     assert [p.text() for p in again.problems.items] == [p.text() for p in first.problems.items]
 
 
+def test_kept_findings_spare_measuring_pages_only_where_none_was_too_complex(tmp_path, monkeypatch):
+    """Measuring every page for shapes too complex to build is skipped when the kept findings
+    stand for the same files and hold no such page; a page that is too complex is refused by
+    every check, kept findings or not."""
+    from tracksite.adapter import mkdocsconfig
+    from tracksite.core import checks
+    from tracksite.core.markdown import complexity
+
+    root = make_course(tmp_path / "course")
+    config = mkdocsconfig.load(root)
+    measured: list[str] = []
+    measure = complexity.too_complex
+    monkeypatch.setattr(complexity, "too_complex", lambda body, line: measured.append(body) or measure(body, line))
+    first = checks.check(config, cached=True)
+    assert measured and not first.problems.errors
+    measured.clear()
+    again = checks.check(config, cached=True)
+    assert measured == [] and [p.text() for p in again.problems.items] == [p.text() for p in first.problems.items]
+    lesson = root / "lessons/alpha/a1/lesson.md"
+    lesson.write_text(lesson.read_text() + "<div>" * 1_100)
+    for _ in range(2):
+        refused = checks.check(config, cached=True)
+        assert [p.code for p in refused.problems.errors][0] == complexity.CODE  # (then the lesson it leaves out)
+
+
 def test_whole_pages_are_not_kept_beside_another_plugin_and_a_shown_build_date_is_in_the_key(tmp_path):
     """Another plugin may read a page's content or context as it is built, which a kept page
     does not have; a course template that shows the build's date makes the date part of the key."""
@@ -365,3 +404,33 @@ def test_an_anchor_without_a_value_is_kept_not_a_crash():
     back = SimpleNamespace()
     buildcache.restore(back, None, json.loads(json.dumps(entry)))  # type: ignore[arg-type]
     assert back.present_anchor_ids == {"a", "b", None}
+
+
+def test_compiled_templates_are_kept_for_the_next_process_and_a_damaged_one_is_compiled_again(tmp_path):
+    import jinja2
+
+    from tracksite.adapter.theme import CompiledTemplates
+
+    write(tmp_path, "templates/page.html", "{% for i in items %}<p>{{ i }}</p>{% endfor %}")
+    kept = tmp_path / "kept"
+
+    def render(compiles: bool) -> str:
+        """A new environment, as a new process makes: compiled by Jinja only when `compiles`."""
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path / "templates"))
+        env.bytecode_cache = CompiledTemplates().using(env, kept)
+        compiled = []
+        compile_ = env.compile
+        env.compile = lambda *a, **k: compiled.append(a) or compile_(*a, **k)  # type: ignore[method-assign]
+        html = env.get_template("page.html").render(items=[1, 2])
+        assert bool(compiled) == compiles
+        return html
+
+    assert render(compiles=True) == "<p>1</p><p>2</p>"
+    (file,) = kept.iterdir()
+    assert render(compiles=False) == "<p>1</p><p>2</p>"
+    data = file.read_bytes()
+    file.write_bytes(data[:-20] + b"\0" * 20)  # damaged: no longer matches its digest
+    assert render(compiles=True) == "<p>1</p><p>2</p>"
+    write(tmp_path, "templates/page.html", "{% for i in items %}<b>{{ i }}</b>{% endfor %}")
+    assert render(compiles=True) == "<b>1</b><b>2</b>"  # an edited template: compiled again
+    assert render(compiles=False) == "<b>1</b><b>2</b>"

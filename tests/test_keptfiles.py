@@ -5,6 +5,7 @@ writes that file differently."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -77,3 +78,40 @@ def test_without_links_files_are_written(tmp_path, monkeypatch):
     kept.put("b.json", str(tmp_path / "site" / "b.json"), b"[]")
     assert (tmp_path / "site" / "a.json").read_bytes() == b"{}" and (tmp_path / "site" / "b.json").read_bytes() == b"[]"
     assert kept.folder is None and kept.linked == 0
+
+
+def test_an_index_of_pages_all_kept_is_linked_from_its_list_and_a_changed_file_is_not_trusted(tmp_path):
+    """Every page kept whole: the search index's files are linked from the last build's list,
+    each checked by its size and time; a file written since (in place, through a site that
+    links it) makes the build work the index out again."""
+    root = make_course(tmp_path / "course")
+    build(root, tmp_path / "first")
+    log = build(root, tmp_path / "second")  # (its index is linked from the list the first one wrote)
+    assert "0 pages converted, 0 from the cache" in log, log  # every page kept whole
+    assert same_trees(tmp_path / "first", tmp_path / "second") == []
+    listed = root / KEPT / "search-index.json"
+    assert '"files"' in listed.read_text()
+    shown = tmp_path / "second" / "search-index" / "index.json"
+    good = shown.read_bytes()
+    with open(shown, "r+b") as f:  # in place: the kept copy is this very file
+        f.write(b"{}")
+    os.utime(shown, ns=(1, 1))
+    build(root, tmp_path / "third")
+    assert (tmp_path / "third" / "search-index" / "index.json").read_bytes() == good
+
+
+def test_a_list_naming_a_file_outside_its_folder_links_nothing(tmp_path):
+    kept = tmp_path / "cache" / "search-index"
+    kept.mkdir(parents=True)
+    secret = tmp_path / "cache" / "secret.txt"
+    secret.write_text("not for the site")
+    st = secret.stat()
+    files = {"../secret.txt": [st.st_size, st.st_mtime_ns]}
+    (tmp_path / "cache" / "search-index.json").write_text(json.dumps({"key": "k", "files": files}))
+    assert not keptfiles.link_listed(kept, str(tmp_path / "site"), "k")
+    assert not (tmp_path / "secret.txt").exists() and not (tmp_path / "site").exists()
+    (kept / "a.json").write_text("{}")
+    keptfiles.keep_list(kept, ["a.json"], "k")
+    assert not keptfiles.link_listed(kept, str(tmp_path / "site"), "another key")
+    assert keptfiles.link_listed(kept, str(tmp_path / "site"), "k")
+    assert (tmp_path / "site" / "a.json").read_text() == "{}"

@@ -103,6 +103,7 @@ def test_helpers_build_the_site_one_process_builds_byte_for_byte(course, tmp_pat
     # the helpers' entries were kept: the next build replays them and writes the same site
     warm = build(course, tmp_path / "warm", 3, cold=False)
     assert warm.returncode == 0 and _said(warm.stderr) == _said(one.stderr)
+    assert "helper processes" not in warm.stderr  # (a helper would only replay what the build replays)
     counts = re.search(r"build cache: (\d+) pages converted, \d+ from the cache, (\d+) written as kept", warm.stderr)
     assert counts and int(counts[1]) == 3 and int(counts[2]) > 30, warm.stderr[-3000:]  # the 3 that logged: again
     assert same_trees(tmp_path / "one", tmp_path / "warm") == []

@@ -63,14 +63,20 @@ _BUILTIN = {
 _IMPURE = {"pymdownx.snippets"}
 _VERSIONED = ("mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material", "Pygments")
 #: The tables, each with the text field every entry has: converted pages, and whole rendered
-#: pages (pagecache.py).
+#: pages (pagecache.py). That text (most of an entry's bytes) has a column of its own, apart from
+#: the entry's other fields as JSON: decoding it from JSON was most of a warm build's reading.
 _MAIN = {"pages": "content", "outputs": "output"}
 TABLES = tuple(_MAIN)
+_COLUMNS = ["key", "value", "text", "sum"]
 
 
 def _create(db: sqlite3.Connection) -> None:
+    """The tables, made again where an older cache has them with other columns."""
     for table in TABLES:
-        db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+        if columns and columns != _COLUMNS:
+            db.execute(f"DROP TABLE {table}")
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT, text TEXT, sum TEXT)")
 
 
 def _version(name: str) -> str:
@@ -86,6 +92,11 @@ def make_folder(folder: Path) -> None:
     ignore = folder / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# tracksite's build cache: safe to delete\n*\n", encoding="utf-8")
+
+
+def subfolder(cache: BuildCache | None, name: str) -> Path | None:
+    """A folder beside the cache's database for other kept files, or None when the cache is off."""
+    return None if cache is None or cache.off else cache.path.parent / name
 
 
 def environment() -> list[str]:
@@ -113,7 +124,7 @@ class BuildCache:
         self.path = root / FOLDER / DB_NAME
         self.hits = self.misses = 0
         self.handed = 0  # of the hits: converted in this build by a helper process (parallel.py)
-        self._new: dict[tuple[str, str], str] = {}  # (table, key) -> entry
+        self._new: dict[tuple[str, str], tuple[str, str]] = {}  # (table, key) -> entry as (value, text)
         self._used: set[tuple[str, str]] = set()
         self._folders: dict[Path, str] = {}
         self._files_digest: str | None = None
@@ -174,27 +185,28 @@ class BuildCache:
         if made is not None:
             self._used.add((table, key))
             self.handed += table == "pages"
-            return json.loads(made)
+            return {**json.loads(made[0]), _MAIN[table]: made[1]}
         if self._db is None:
             return None
         try:
-            row = self._db.execute(f"SELECT value, sum FROM {table} WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(f"SELECT value, text, sum FROM {table} WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError as e:
             self._discard(f"it could not be read ({e})")
             return None
         if row is None:
             return None
-        value, check = row
+        value, text, check = row
         try:
-            if not isinstance(value, str) or digest([key, value]) != check:
+            if not isinstance(value, str) or not isinstance(text, str) or digest([key, value, text]) != check:
                 raise ValueError("an entry does not match its checksum")
             entry = json.loads(value)
-            if not isinstance(entry, dict) or not isinstance(entry.get(_MAIN[table]), str):
+            if not isinstance(entry, dict):
                 raise ValueError("an entry is not a converted page")
         except ValueError as e:
             self._discard(str(e))
             return None
         self._used.add((table, key))
+        entry[_MAIN[table]] = text
         return entry
 
     def touch(self, key: str, table: str = "pages") -> None:
@@ -205,7 +217,9 @@ class BuildCache:
     def keep(self, key: str, entry: dict[str, Any], table: str = "pages") -> None:
         """An entry to write when the build ends."""
         if self._db is not None and not self.off:
-            self._new[table, key] = json.dumps(entry, separators=(",", ":"))
+            main = _MAIN[table]
+            rest = {k: v for k, v in entry.items() if k != main}
+            self._new[table, key] = (json.dumps(rest, separators=(",", ":")), entry[main])
 
     def forked(self) -> None:
         """In a helper process (parallel.py): a connection of its own (SQLite's must not cross a
@@ -216,11 +230,11 @@ class BuildCache:
             with contextlib.suppress(sqlite3.Error):
                 self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
 
-    def made(self) -> list[tuple[tuple[str, str], str]]:
+    def made(self) -> list[tuple[tuple[str, str], tuple[str, str]]]:
         """The entries this build made, for the process a helper hands them to."""
         return list(self._new.items())
 
-    def take(self, entries: list[tuple[tuple[str, str], str]]) -> None:
+    def take(self, entries: list[tuple[tuple[str, str], tuple[str, str]]]) -> None:
         """A helper's entries: read by `get` as the build reaches their pages, written at the end."""
         if self._db is not None and not self.off:
             self._new.update(entries)
@@ -235,8 +249,8 @@ class BuildCache:
                 db.execute("BEGIN")
                 for table in TABLES:
                     db.executemany(
-                        f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
-                        [(k, v, digest([k, v])) for (t, k), v in self._new.items() if t == table],
+                        f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
+                        [(k, v, text, digest([k, v, text])) for (t, k), (v, text) in self._new.items() if t == table],
                     )
                 if prune:
                     db.execute("CREATE TEMP TABLE used (tab TEXT, key TEXT, PRIMARY KEY (tab, key))")
@@ -358,16 +372,28 @@ class Said(logging.Handler):
 
 
 def wrap(
-    page: Page, cache: BuildCache, source_dir: Path, context: list[str], replay: Callable[..., bool] | None = None
+    page: Page,
+    cache: BuildCache,
+    source_dir: Path,
+    context: list[str],
+    replay: Callable[..., bool] | None = None,
+    missed: Callable[[Page], None] | None = None,
 ) -> None:
     """Make this page's `render` go through the cache. The key is taken when MkDocs renders, so
     it holds the Markdown every plugin's `on_page_markdown` left, not only ours. `replay`
-    (pagecache.Outputs.replay) restores instead a page whose whole output is kept."""
+    (pagecache.Outputs.replay) restores instead a page whose whole output is kept; `missed`
+    (parallel.Pool.missed) hears of a page about to be converted."""
 
     def render(config: Any, files: Files) -> None:
         key = cache.key(page, files, source_dir, context)
         if replay is not None and replay(page, files, key):
             return
-        cache.render(page, config, files, key, lambda: converter.render(Page.render, page, config, files))
+
+        def convert() -> None:
+            if missed is not None:
+                missed(page)
+            converter.render(Page.render, page, config, files)
+
+        cache.render(page, config, files, key, convert)
 
     page.render = render  # type: ignore[method-assign]  # this page only: MkDocs calls page.render next

@@ -9,6 +9,11 @@ each file it writes under `.cache/tracksite/` and the next build links the kept 
 site when its bytes are the ones it would write (compared, not assumed: a kept file is read
 before it is used, and one that differs is written anew).
 
+A folder whose files depend only on what a build already knows it replays (the search index of
+pages all kept whole) is linked from a list instead (`link_listed`): the files the last build
+kept under that key, each with its size and modified time, checked by one `stat` each rather
+than read and compared.
+
 A kept file is never written in place: it is replaced by renaming a new link over it, so a site
 that links it keeps its own bytes. Where links cannot be made (another file system, a file
 system without them), files are written as before.
@@ -17,6 +22,7 @@ system without them), files are written as before.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -118,3 +124,53 @@ def route_writes(utils: Any, kept: Kept, site_dir: str) -> Callable[[], None]:
 
     utils.write_file = write_file
     return lambda: setattr(utils, "write_file", original)
+
+
+def _list(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".json")
+
+
+def keep_list(folder: Path, names: list[str], key: str | None) -> None:
+    """After the kept copies in `folder` were written: the list of `names` with their sizes and
+    times, under `key` (None: nothing to list, the last list is dropped)."""
+    path = _list(folder)
+    try:
+        if key is None:
+            raise FileNotFoundError
+        files = {}
+        for name in names:
+            st = os.stat(os.path.join(folder, name))
+            files[name] = [st.st_size, st.st_mtime_ns]
+        spare = path.with_name(f"{path.name}.{os.getpid()}")
+        spare.write_text(json.dumps({"key": key, "files": files}), encoding="utf-8")
+        os.replace(spare, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def link_listed(folder: Path, target: str, key: str) -> bool:
+    """Link into `target` every file listed in `folder` under `key`; False, and some files
+    perhaps linked, when the list is for another key, names a file outside the folder, or a kept
+    file's size or time is not the listed one (it was written since: its bytes are not trusted)."""
+    try:
+        listed = json.loads(_list(folder).read_text(encoding="utf-8"))
+        if not isinstance(listed, dict) or listed.get("key") != key or not isinstance(listed.get("files"), dict):
+            return False
+        made: set[str] = set()
+        for name, stamp in listed["files"].items():
+            if os.path.isabs(name) or os.path.normpath(name).split(os.sep)[0] in ("..", ""):
+                return False
+            kept = os.path.join(folder, name)
+            st = os.stat(kept)
+            if [st.st_size, st.st_mtime_ns] != stamp:
+                return False
+            path = os.path.join(target, name)
+            parent = os.path.dirname(path)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            os.link(kept, path)
+    except (OSError, ValueError, TypeError):
+        return False
+    return True

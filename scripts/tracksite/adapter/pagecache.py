@@ -138,6 +138,7 @@ class Outputs:
             return False
         buildcache.restore(page, files, {**entry["conversion"], "content": ""})
         self.cache.touch(conversion_key)
+        entry["key"] = key  # (the search index of pages all kept is kept too: search/index.py)
         self._replayed[src] = entry
         self.hits += 1
         return True
@@ -146,9 +147,12 @@ class Outputs:
         """A page a helper process rendered (parallel.py): written as kept when the helper kept
         it, otherwise rendered by this build as any page."""
         pending = self._pending.get(page.file.src_uri)
-        entry = None if pending is None else self.cache.get(pending[0], TABLE)
+        if pending is None:
+            return False
+        entry = self.cache.get(pending[0], TABLE)
         if entry is not None and isinstance(entry.get("output"), str):
             del self._pending[page.file.src_uri]
+            entry["key"] = pending[0]
             self._replayed[page.file.src_uri] = entry
             page.meta["template"] = CACHED_TEMPLATE
             return True
@@ -175,11 +179,13 @@ class Outputs:
         if pending is not None:
             self._pending[page.file.src_uri] = (pending[0], self._counter.count)
 
-    def keep(self, page: Page, output: str, search: dict | None) -> None:
-        """Keep the page's output, with what the search index read of it, for the next build."""
+    def keep(self, page: Page, output: str, search: dict | None) -> str | None:
+        """Keep the page's output, with what the search index read of it, for the next build;
+        the key it is kept under, or None."""
         pending = self._pending.pop(page.file.src_uri, None)
         if pending is None or pending[1] != self._counter.count or buildcache.log.getEffectiveLevel() <= logging.DEBUG:
-            return  # (at DEBUG, MkDocs leaves links_to_anchors unset: see buildcache.py)
+            return None  # (at DEBUG, MkDocs leaves links_to_anchors unset: see buildcache.py)
         conversion = buildcache.conversion(page)
         conversion["content"] = ""
         self.cache.keep(pending[0], {"output": output, "search": search, "conversion": conversion}, TABLE)
+        return pending[0]

@@ -3,13 +3,20 @@
 MkDocs converts every page's Markdown, then renders every page into its template, one page at a
 time in one process: on a 300-lesson course those two loops are two thirds of a cold build, and
 a second core sits idle. The build cache already turns a page's conversion (buildcache.py) and
-its whole output (pagecache.py) into entries that a later build replays byte for byte. So just
-before each loop the build forks one helper per other core (`os.fork`: a helper has every page,
+its whole output (pagecache.py) into entries that a later build replays byte for byte. So in
+each loop the build forks one helper per other core (`os.fork`: a helper has every page,
 the navigation and the templates as the build has them). A helper takes a contiguous share of the
 pages from the end of the list, does for each what MkDocs' loop does (`_populate_page`,
 `_build_page`), and hands back through a pipe the cache entries it made. Meanwhile the build does
 its own share; at the first page of a helper's share it waits for that helper and takes its
 entries, and the helper's pages are then replayed as in a warm build (core/forked.py).
+
+A helper is forked only where it has work, and late enough to share what the build already
+did: the conversion helpers at the page where the cache first looks cold (`MIN_MISSES` pages
+converted, at least half of those reached), for the pages after it, since in a warm build a
+helper would only replay pages the build replays again; the rendering helpers at the first page
+rendered, when enough pages are not kept whole, after the theme's own pages (404.html) have
+compiled the templates that a helper would otherwise compile again.
 
 Whatever a helper did not keep, the build does itself: a page that logged (its warning must be
 said by the build, once), a page that raised, a helper that died. Only `mkdocs build` forks: not
@@ -37,6 +44,8 @@ from tracksite.core import forked
 
 #: Pages a process must have to be worth forking (a fork and a hand-over cost a few milliseconds).
 MIN_SHARE = 40
+#: Conversions missed in the cache before helpers are forked for the rest (see above).
+MIN_MISSES = 3
 #: The build's own share against a helper's: it also replays the helpers' pages (measured on
 #: 300 lessons, two processes: each loop's helper then ends as the build reaches its pages).
 OWN_WEIGHT = 0.92
@@ -74,6 +83,10 @@ class Pool:
     _kept: keptfiles.Kept | None = None
     _unroute: Callable[[], None] | None = None
     _at: dict[str, _Share] = field(default_factory=dict)  # page src_uri -> the helper to wait for there
+    _waiting: Callable[[Page], None] | None = None  # forks the conversion helpers at a page (`missed`)
+    _rendering: Callable[[], None] | None = None  # forks the rendering helpers (`building`)
+    _reached: int = 0  # pages the conversion loop reached
+    _missed: int = 0  # of which were converted (not in the cache)
     rendered: int = 0  # pages a helper rendered that the build wrote as kept
 
     @classmethod
@@ -92,40 +105,67 @@ class Pool:
 
     # -- the conversion loop ------------------------------------------------------------------
     def convert(self, config: Any, files: Files) -> None:
-        """Fork helpers that convert the end of the list of pages, before MkDocs' loop does."""
+        """Get ready to fork helpers that convert the end of the list of pages (`missed`)."""
         docs = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        order = {f.src_uri: i for i, f in enumerate(docs)}
 
         def work(file: File) -> None:
             if file.page is None:
                 Page(None, file, config)
             self.module._populate_page(file.page, config, files, self.dirty)
 
-        for share, first in self._fork(docs, work):
-            self._at[first.src_uri] = share
+        def fork(page: Page) -> None:
+            rest = docs[order.get(page.file.src_uri, len(docs)) + 1 :]
+            for share, first in self._fork(rest, work):
+                self._at[first.src_uri] = share
+
+        self._waiting = fork
 
     def before(self, page: Page) -> None:
         """As the build reaches a page: at a helper's first page, take what that helper converted."""
+        self._reached += 1
         share = self._at.pop(page.file.src_uri, None)
         if share is not None:
             self.cache.take(share.helper.result() or [])
 
+    def missed(self, page: Page) -> None:
+        """The build converts `page` (not in the cache): where the cache looks cold, the pages
+        after it go to helpers (before this one is converted: they are forked idle)."""
+        self._missed += 1
+        if self._waiting is not None and self._missed >= MIN_MISSES and 2 * self._missed >= self._reached:
+            fork, self._waiting = self._waiting, None
+            fork(page)
+
     # -- the rendering loop -------------------------------------------------------------------
     def render(self, config: Any, files: Files, env: Any) -> None:
-        """Fork helpers that render the end of the pages not kept whole, before MkDocs' loop does.
-        The pages are written through the kept copies of the last build (keptfiles.py)."""
+        """Route the engine's writes into the site through the kept copies of the last build
+        (keptfiles.py); get ready to fork helpers that render the end of the pages not kept whole
+        (`building`)."""
         self._kept = keptfiles.Kept(self.cache.path.parent / "pages")
         self._unroute = keptfiles.route_writes(self.module.utils, self._kept, config.site_dir)
         if self.outputs is None or self.dirty:
             return
-        docs = files.documentation_pages(inclusion=InclusionLevel.is_included)
-        todo = [f for f in docs if f.page is not None and self.outputs.kept(f.page) is None]
-        order = {f.src_uri: i for i, f in enumerate(docs)}
+        outputs = self.outputs
 
-        def work(file: File) -> None:
-            self.module._build_page(file.page, config, docs, self.nav, env, self.dirty, excluded=False)
+        def fork() -> None:
+            docs = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            todo = [f for f in docs if f.page is not None and outputs.kept(f.page) is None]
+            order = {f.src_uri: i for i, f in enumerate(docs)}
 
-        for share, first in self._fork(todo, work, quiet_writes=True):
-            self._at[docs[order[first.src_uri] - 1].src_uri] = share  # (the build's own share is first)
+            def work(file: File) -> None:
+                self.module._build_page(file.page, config, docs, self.nav, env, self.dirty, excluded=False)
+
+            for share, first in self._fork(todo, work, quiet_writes=True):
+                self._at[docs[order[first.src_uri] - 1].src_uri] = share  # (the build's own share is first)
+
+        self._rendering = fork
+
+    def building(self) -> None:
+        """As the build renders its first page, the theme's pages (404.html) rendered: the
+        rendering helpers are forked now, so that they have the templates compiled."""
+        fork, self._rendering = self._rendering, None
+        if fork is not None:
+            fork()
 
     def after(self, page: Page) -> None:
         """As a page is written: when a helper's share comes next, take its pages, which are then
@@ -167,6 +207,7 @@ class Pool:
         for share in self._at.values():
             share.helper.stop()
         self._at.clear()
+        self._waiting = self._rendering = None
         if self._unroute is not None:
             self._unroute()
             self._unroute = None

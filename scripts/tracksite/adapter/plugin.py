@@ -279,7 +279,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.cache is not None and not self.cache.off:
             # the page's language is part of the key: the blocks write its interface strings
             replay = self.outputs.replay if self.outputs is not None else None
-            buildcache.wrap(page, self.cache, ctx.source_dir, [ctx.page_id, str(ctx.instructor), lang], replay)
+            missed = self.pool.missed if self.pool is not None else None
+            buildcache.wrap(page, self.cache, ctx.source_dir, [ctx.page_id, str(ctx.instructor), lang], replay, missed)
         return coursepages.set_meta(markdown, page, doc, self.project.curriculum, config)
 
     # -- 5. content: formulas to MathML -----------------------------------------------------
@@ -333,7 +334,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.edits.restore(files, failed=bool(self.failed))  # serve: the unrendered pages' titles
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
         env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
-        env.bytecode_cache = COMPILED  # serve: compiled once, not at every rebuild
+        env.bytecode_cache = COMPILED.using(env, buildcache.subfolder(self.cache, "templates"))
         language.install(env)  # `t("key")`: the interface's strings in the page's language
         if self.pool is not None:
             self.pool.render(config, files, env)
@@ -343,6 +344,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.failed or self.project is None:
             context["ts"] = {"kind": "error"}
             return context
+        if self.pool is not None:
+            self.pool.building()  # the first page: the theme's templates are compiled for the helpers
         if self.outputs is not None:
             kept = self.outputs.kept(page)
             if kept is not None:
@@ -363,7 +366,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             self.edits.write_early(output, page)
             if not self.failed:
                 self.indexer = self.indexer or search.Indexer()
-                self.indexer.add_record("/" + page.file.url, output, kept["search"])
+                self.indexer.add_record("/" + page.file.url, output, kept["search"], kept["key"])
             return output
         output = csp.apply(widgetassets.link(output, page.url))
         if self.project is not None:
@@ -373,14 +376,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         # Read for the search index now (under serve too: the rebuilds render only what changed,
         # and the first build's pages are then read in the build, not in the background)
         if not self.failed:
+            url, self.indexer = "/" + page.file.url, self.indexer or search.Indexer()
             try:
-                if self.indexer is None:
-                    self.indexer = search.Indexer()
-                self.indexer.add(output, "/" + page.file.url)
+                self.indexer.add(output, url)
             except search.SearchIndexError as e:
                 raise PluginError(str(e)) from None
             if self.outputs is not None:
-                self.outputs.keep(page, output, self.indexer.record("/" + page.file.url))
+                self.indexer.keys[url] = self.outputs.keep(page, output, self.indexer.record(url))
         return output
 
     def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig):  # type: ignore[override]  # as on_page_context

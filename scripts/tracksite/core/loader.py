@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from tracksite.core.learning import glossary as glossary_mod
+from tracksite.core.markdown import complexity
 from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.complexity import parse_markdown
 from tracksite.core.memo import memo
@@ -35,14 +36,23 @@ JOURNAL = ".tracksite-journal"
 
 
 def read(
-    root: Path, *, include_drafts: bool = False, docs_dir: Path | None = None, config=None, serving: bool = False
+    root: Path,
+    *,
+    include_drafts: bool = False,
+    docs_dir: Path | None = None,
+    config=None,
+    serving: bool = False,
+    measure: bool = True,
 ) -> Project:
     """Only load: the model and the problems of files that cannot be read or do not fit their
     schema. `config` (siteconfig.SiteConfig) and `serving` say which docs/ files the engine
-    leaves out."""
+    leaves out. `measure` False: no page is measured for shapes too complex to build, the
+    caller knows none is (the same files, found none in last time: core/checks/__init__.py)."""
     root = root.resolve()
     problems = ProblemList(root)
-    project = _Loader(root, problems, include_drafts, config, serving).run(docs_dir)
+    loader = _Loader(root, problems, include_drafts, config, serving)
+    loader.measure = measure
+    project = loader.run(docs_dir)
     project.problems = problems
     return project
 
@@ -62,6 +72,7 @@ class _Loader:
         self.left_out: dict[str, list[Path]] = {}  # lesson key -> what its folder holds unpublished
         self.drafts: set[str] = set()
         self._plain_folders: dict[Path, bool] = {}
+        self.measure = True  # pages measured for shapes too complex to build (`read`)
 
     # -- driving -----------------------------------------------------------------------------
     def run(self, docs_dir: Path | None) -> Project:
@@ -371,13 +382,13 @@ class _Loader:
         except SourceProblem as e:
             self.problems.add(path, e.line, e.message, code=e.code, column=e.column)
             return None
-        parsed = memo(("markdown", path, text), lambda: parse_markdown(path, text))
+        parsed = memo(("markdown", path, text, self.measure), lambda: parse_markdown(path, text, self.measure))
         if isinstance(parsed, SourceProblem):
             self.problems.add(path, parsed.line, parsed.message, code=parsed.code, column=parsed.column)
             return None
         src, too_complex = parsed
         if too_complex:
-            self.problems.add(path, *too_complex, hint="split the page or the paragraph", code="TS512")
+            self.problems.add(path, *too_complex, hint="split the page or the paragraph", code=complexity.CODE)
             return None
         return src
 

@@ -39,6 +39,7 @@ from tracksite.adapter import keptfiles
 from tracksite.adapter.search.page import SearchPage, read_page
 from tracksite.adapter.search.words import fold, stem
 from tracksite.adapter.search.words import words as title_words
+from tracksite.core.memo import digest
 from tracksite.core.site.plan import SEARCH_FOLDER
 from tracksite.errors import UserError
 
@@ -149,6 +150,8 @@ class Indexer:
 
     def __init__(self) -> None:
         self.pages: dict[str, _Read | None] = {}
+        #: each page's key in the whole-page cache (adapter/pagecache.py), None where not kept
+        self.keys: dict[str, str | None] = {}
         self._kept: dict[str, _Kept] = {}
         self._closing = False
         self.seconds = 0.0
@@ -186,8 +189,10 @@ class Indexer:
             "fragments": [f.decode("utf-8") for f in read.fragments],
         }
 
-    def add_record(self, url: str, html: str, record: dict | None) -> None:
-        """The page at `url`, rendered as `html`, as `record` says `add` read it."""
+    def add_record(self, url: str, html: str, record: dict | None, key: str | None = None) -> None:
+        """The page at `url`, rendered as `html`, as `record` says `add` read it; `key`: the
+        page's in the whole-page cache."""
+        self.keys[url] = key
         read = None
         if record is not None:
             read = _Read.__new__(_Read)
@@ -234,9 +239,13 @@ class Indexer:
                 return
             read = {url: r for url, r in sorted(self.pages.items()) if r is not None}
             self.indexed = len(read)
-            files = _next_index(list(read), list(read.values()))
-            if not self._closing:  # stopped while working out the index: the next build writes its own
-                _write_files(Path(site_dir) / OUTPUT, files, kept)
+            out, key = Path(site_dir) / OUTPUT, self._pages_key()  # (pages all kept whole: the index too)
+            if kept is None or key is None or not keptfiles.link_listed(kept, str(out), key):
+                files = _next_index(list(read), list(read.values()))
+                if not self._closing:  # stopped while working out the index: the next build writes its own
+                    _write_files(out, files, kept)
+                    if kept is not None:
+                        keptfiles.keep_list(kept, list(files), key)
             with _READ_LOCK:
                 _READ.clear()
                 _READ.update(self._kept)
@@ -244,6 +253,12 @@ class Indexer:
             raise SearchIndexError(f"the search index could not be written: {e}") from None
         finally:
             self.seconds += time.perf_counter() - start
+
+    def _pages_key(self) -> str | None:
+        """The index's key when every page's output was kept whole (its reading follows from it)."""
+        if any(self.keys.get(url) is None for url in self.pages):
+            return None
+        return digest(f"{url} {self.keys[url]}" for url in sorted(self.pages))
 
     def close(self, *, now: bool = False) -> None:
         """Stop: an index finishing in the background writes nothing more (a rebuild replaces it)."""

@@ -25,6 +25,7 @@ from tracksite.core.checks import (
 )
 from tracksite.core.learning import expectations
 from tracksite.core.loader import read
+from tracksite.core.markdown import complexity
 from tracksite.core.problems import rootcause
 from tracksite.core.problems.problem import Problem
 from tracksite.core.site import config as siteconfig
@@ -79,10 +80,19 @@ def check(
     taken from `.cache/tracksite/` (core/checkcache.py)."""
     options = {"drafts": include_drafts, "instructor_build": instructor, "serving": serving}
     digest = checkcache.key(config, options) if cached else None
-    project = read(config.root, include_drafts=include_drafts, docs_dir=config.docs_dir, config=config, serving=serving)
+    kept = checkcache.load(config.root, digest) if digest else None
+    # the same files as last time, none too complex to build then: none is measured again
+    measure = kept is None or any(p.code == complexity.CODE for p in kept[0])
+    project = read(
+        config.root,
+        include_drafts=include_drafts,
+        docs_dir=config.docs_dir,
+        config=config,
+        serving=serving,
+        measure=measure,
+    )
     project.site = siteplan.plan(project, config, instructor=instructor)
     assert project.problems is not None
-    kept = checkcache.load(config.root, digest) if digest else None
     terms = project.glossary.terms
     if kept is not None and len(kept[1]) == len(terms):
         project.problems.items = kept[0]

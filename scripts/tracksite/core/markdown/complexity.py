@@ -15,14 +15,18 @@ from tracksite.core.markdown.blocks import blank_data_blocks
 from tracksite.core.sources import split_front_matter
 from tracksite.errors import SourceProblem
 
+#: The code of the loader's finding (problems/codes.py).
+CODE = "TS512"
 
-def parse_markdown(path: Path, text: str):
-    """(source, too-complex finding) of a Markdown file's text, or the SourceProblem it raises."""
+
+def parse_markdown(path: Path, text: str, measure: bool = True):
+    """(source, too-complex finding) of a Markdown file's text, or the SourceProblem it raises;
+    `measure` False: not measured (the finding None)."""
     try:
         src = split_front_matter(path, text)
     except SourceProblem as e:
         return e
-    return src, too_complex(src.body, src.body_line)
+    return src, too_complex(src.body, src.body_line) if measure else None
 
 
 MAX_HEADINGS = 300
