@@ -5,6 +5,7 @@ strings, and the search index written file by file."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -100,3 +101,12 @@ def test_prose_without_a_dated_word_has_no_dated_phrase():
     from tracksite.core.checks import teaching
 
     assert teaching._dated("A plain lesson about attention.\n\nNothing here dates.\n", 1) == []
+
+
+def test_every_widget_class_is_one_class_name_whole():
+    """The pages' class values are cut into names of word characters and hyphens, and a widget's
+    class is looked up among them: a class with any other character would never be found."""
+    from tracksite.core import widgetregistry
+
+    classes = [w.css_class for w in widgetregistry.WIDGETS if w.css_class]
+    assert classes and all(re.fullmatch(r"[\w-]+", c) for c in classes), classes

@@ -31,6 +31,7 @@ import logging
 import os
 import platform
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
@@ -94,6 +95,26 @@ def make_folder(folder: Path) -> None:
         ignore.write_text("# tracksite's build cache: safe to delete\n*\n", encoding="utf-8")
 
 
+def _write(db: sqlite3.Connection, new: dict[tuple[str, str], tuple[str, str]], used: set, prune: bool) -> None:
+    try:
+        with db:
+            db.execute("BEGIN")
+            for table in TABLES:
+                db.executemany(
+                    f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
+                    [(k, v, text, digest([k, v, text])) for (t, k), (v, text) in new.items() if t == table],
+                )
+            if prune:
+                db.execute("CREATE TEMP TABLE used (tab TEXT, key TEXT, PRIMARY KEY (tab, key))")
+                db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", list(used))
+                for table in TABLES:
+                    db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used WHERE tab = ?)", (table,))
+    except sqlite3.Error as e:
+        log.info("tracksite: the build cache was not updated: %s", e)
+    finally:
+        db.close()
+
+
 def subfolder(cache: BuildCache | None, name: str) -> Path | None:
     """A folder beside the cache's database for other kept files, or None when the cache is off."""
     return None if cache is None or cache.off else cache.path.parent / name
@@ -155,7 +176,7 @@ class BuildCache:
     def _open(self) -> None:
         try:
             make_folder(self.path.parent)
-            self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+            self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
             _create(self._db)
             for table in TABLES:
                 self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
@@ -163,7 +184,7 @@ class BuildCache:
             self._discard(f"it could not be read ({e})")
             with contextlib.suppress(sqlite3.Error, OSError):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+                self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
                 _create(self._db)
         except OSError as e:
             self.off = f"its folder cannot be written ({e})"
@@ -228,7 +249,7 @@ class BuildCache:
         self._new = {}
         if not self.off:
             with contextlib.suppress(sqlite3.Error):
-                self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+                self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
 
     def made(self) -> list[tuple[tuple[str, str], tuple[str, str]]]:
         """The entries this build made, for the process a helper hands them to."""
@@ -239,31 +260,21 @@ class BuildCache:
         if self._db is not None and not self.off:
             self._new.update(entries)
 
-    def close(self, *, prune: bool) -> None:
-        """Write this build's new entries; after a full build, drop the entries it did not use."""
+    def close(self, *, prune: bool, wait: bool = True) -> threading.Thread | None:
+        """Write this build's new entries; after a full build, drop the entries it did not use.
+        `wait` False: a thread writes them while the build finishes its search index and site
+        (SQLite and the digests let go of the interpreter's lock), and is returned to be joined."""
         db, self._db = self._db, None
         if db is None:
-            return
-        try:
-            with db:
-                db.execute("BEGIN")
-                for table in TABLES:
-                    db.executemany(
-                        f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
-                        [(k, v, text, digest([k, v, text])) for (t, k), (v, text) in self._new.items() if t == table],
-                    )
-                if prune:
-                    db.execute("CREATE TEMP TABLE used (tab TEXT, key TEXT, PRIMARY KEY (tab, key))")
-                    db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", list(self._used | set(self._new)))
-                    for table in TABLES:
-                        db.execute(
-                            f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used WHERE tab = ?)", (table,)
-                        )
-        except sqlite3.Error as e:
-            log.info("tracksite: the build cache was not updated: %s", e)
-        finally:
-            db.close()
-            self._new.clear()
+            return None
+        new, used = self._new, self._used | set(self._new)
+        self._new = {}
+        if wait:
+            _write(db, new, used, prune)
+            return None
+        writer = threading.Thread(target=_write, args=(db, new, used, prune), name="tracksite-build-cache")
+        writer.start()
+        return writer
 
     # -- pages -------------------------------------------------------------------------------
     def _files(self, files: Files) -> str:

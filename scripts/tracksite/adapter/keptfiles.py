@@ -89,11 +89,12 @@ class Kept:
         if self.folder is None:
             return
         for dirpath, _, names in os.walk(self.folder):
+            rel = os.path.relpath(dirpath, self.folder).replace(os.sep, "/")  # (once a folder: thousands of files)
+            prefix = "" if rel == "." else rel + "/"
             for name in names:
-                path = os.path.join(dirpath, name)
-                if os.path.relpath(path, self.folder).replace(os.sep, "/") not in self.written:
+                if prefix + name not in self.written:
                     with contextlib.suppress(OSError):
-                        os.unlink(path)
+                        os.unlink(os.path.join(dirpath, name))
 
 
 def _same(path: str, data: bytes) -> bool:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -213,3 +214,29 @@ class Pool:
             self._unroute = None
         if self._kept is not None and prune:
             self._kept.prune()
+
+
+def finish(
+    pool: Pool | None,
+    outputs: pagecache.Outputs | None,
+    cache: buildcache.BuildCache | None,
+    *,
+    prune: bool,
+    wait: bool,
+) -> threading.Thread | None:
+    """At the end of a build: stop its helpers and kept pages, say what the cache did, and write
+    it (`wait` False: by a thread, returned, that the build joins once its search index is written)."""
+    if pool is not None:
+        pool.close(prune)
+    if outputs is not None:
+        outputs.close()
+    if cache is None:
+        return None
+    if cache.hits or cache.misses or (outputs and outputs.hits):
+        log.info(
+            "tracksite: build cache: %d pages converted, %d from the cache, %d written as kept",
+            cache.misses + cache.handed,
+            cache.hits - cache.handed,
+            outputs.hits if outputs else 0,
+        )
+    return cache.close(prune=prune, wait=wait)

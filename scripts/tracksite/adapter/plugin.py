@@ -14,6 +14,7 @@ import logging
 import os
 import posixpath
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -404,7 +405,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         strict_failed = config.strict and _strict_warnings()
         self.edits.finish(config.site_dir, bool(self.failed) or strict_failed)  # serve: reload, tidy
         indexer, self.indexer = self.indexer, None
-        self._close_cache(prune=self.command == "build" and not self.dirty and not strict_failed)
+        prune = self.command == "build" and not self.dirty and not strict_failed
+        writer = self._close_cache(prune=prune, wait=self.command != "build")
         if not self.failed and not strict_failed and self.command == "serve":  # search while authoring
             self._background = search.Background(
                 indexer or search.Indexer(),
@@ -418,6 +420,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             self._write_index(indexer, config)
         elif indexer is not None:
             indexer.close()
+        if writer is not None:  # (it wrote the cache while the index was written)
+            writer.join()
         if self.real_site_dir is None:
             if self.command != "serve":
                 sitedir.mark(Path(config.site_dir))  # built in place (`atomic: false`)
@@ -441,23 +445,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             raise PluginError(str(e)) from None
         _log_index(indexer)
 
-    def _close_cache(self, *, prune: bool) -> None:
-        pool, self.pool = self.pool, None
-        if pool is not None:
-            pool.close(prune)
-        outputs, self.outputs = self.outputs, None
-        if outputs is not None:
-            outputs.close()
-        if self.cache is not None:
-            if self.cache.hits or self.cache.misses or (outputs and outputs.hits):
-                log.info(
-                    "tracksite: build cache: %d pages converted, %d from the cache, %d written as kept",
-                    self.cache.misses + self.cache.handed,
-                    self.cache.hits - self.cache.handed,
-                    outputs.hits if outputs else 0,
-                )
-            self.cache.close(prune=prune)
-            self.cache = None
+    def _close_cache(self, *, prune: bool, wait: bool = True) -> threading.Thread | None:
+        """Stop this build's helpers and caches; the thread still writing the cache, if any."""
+        pool, outputs, cache = self.pool, self.outputs, self.cache
+        self.pool = self.outputs = self.cache = None
+        return parallel.finish(pool, outputs, cache, prune=prune, wait=wait)
 
     def on_shutdown(self) -> None:
         if self._background is not None:

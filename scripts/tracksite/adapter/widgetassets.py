@@ -18,10 +18,12 @@ from mkdocs.utils import get_relative_url
 from tracksite.core import widgetregistry
 
 _USES = tuple(
-    (re.compile(rf"(?<![\w-]){re.escape(w.css_class)}(?![\w-])"), widgetregistry.widget_assets(w))
+    (w.css_class, widgetregistry.widget_assets(w))
     for w in widgetregistry.WIDGETS
     if w.css_class and widgetregistry.widget_assets(w)
 )
+#: A class name as the pages' class values hold them (a widget's class is one such run whole).
+_NAME = re.compile(r"[\w-]+")
 #: Every `class="` of the page and the run of text after it up to a quote.
 _CLASS_VALUE = re.compile(r'class="([^"]*)')
 
@@ -29,15 +31,15 @@ _CLASS_VALUE = re.compile(r'class="([^"]*)')
 def needed(html: str) -> list[str]:
     """The own files of the widgets a rendered page shows, each once, in the registry's order.
     The page's class values are gathered in one pass, each between quotes as on the page, and
-    each widget's class is looked for in those only: one pattern per widget over the whole
-    page (one regex per widget) cost more than the rest of the page's HTML passes."""
+    each widget's class is looked up among the names they hold: one pattern per widget over the
+    whole page cost more than the rest of the page's HTML passes."""
     runs = _CLASS_VALUE.findall(html)
     if any(run.endswith("class=") for run in runs):  # a `class="` that starts inside the last run
         runs = [m.group(1) for m in re.finditer(r'(?=class="([^"]*))', html)]
-    values = '"' + '"'.join(runs) + '"'
+    names = set(_NAME.findall('"'.join(runs)))
     found: dict[str, None] = {}
-    for uses, files in _USES:
-        if uses.search(values):
+    for name, files in _USES:
+        if name in names:
             found.update(dict.fromkeys(files))
     return list(found)
 
