@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from test_accessibility import SCHEMES, axe_violations, open_page
 
+from conftest import build_once
 from course import REPO
 
 pytestmark = pytest.mark.browser
@@ -50,17 +51,19 @@ def test_every_axe_rule_with_progress(browser_page, name):
 def published_site(tmp_path_factory) -> Path:
     """The bundled course as `tracksite pdf --publish` leaves it: PDFs in the site, and on each
     track page the list that links them (a plain build has no such list)."""
-    site = tmp_path_factory.mktemp("published") / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "pdf", "--publish", "--site-dir", str(site)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
+
+    def build(folder):
+        result = subprocess.run(
+            [sys.executable, "-m", "tracksite.commands.cli", "pdf", "--publish", "--site-dir", str(folder / "site")],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return build_once(tmp_path_factory, "published", build) / "site"
 
 
 def test_every_axe_rule_on_a_track_page_with_its_downloads(chromium, serve_site, published_site):
