@@ -4,10 +4,12 @@ Chromium driven by Playwright. With CI=true a missing browser fails the run inst
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,23 +56,49 @@ def run_mkdocs(
     return subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=600, env=env)
 
 
+def build_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder `build` makes, made once a test run however many xdist workers ask for it: each
+    worker is a process with its own session and module fixtures, and a course build takes tens
+    of seconds on the two cores CI has. The first worker to ask builds under a lock; the others
+    wait and read the same folder (tests only read it). A build that failed leaves no mark, so the
+    next worker to ask builds again and fails with its own message."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's own
+    shared = shared / "built-once"
+    shared.mkdir(exist_ok=True)
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed build left
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
+def _build_bundled(folder: Path) -> None:
+    result = run_mkdocs(REPO, site=folder / "site", processes=2)
+    assert result.returncode == 0, result.stderr[-5000:]
+
+
+def _build_fixture_course(folder: Path) -> None:
+    result = run_mkdocs(make_course(folder / "course"))
+    assert result.returncode == 0, result.stderr[-5000:]
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The bundled course, built once with --strict, with helper processes as a user's machine
     builds it by default."""
-    out = tmp_path_factory.mktemp("bundled") / "site"
-    result = run_mkdocs(REPO, site=out, processes=2)
-    assert result.returncode == 0, result.stderr[-5000:]
-    return out
+    return build_once(tmp_path_factory, "bundled", _build_bundled) / "site"
 
 
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> Path:
     """The small two-track fixture course, built once."""
-    root = make_course(tmp_path_factory.mktemp("fixture") / "course")
-    result = run_mkdocs(root)
-    assert result.returncode == 0, result.stderr[-5000:]
-    return root / "site"
+    return build_once(tmp_path_factory, "fixture", _build_fixture_course) / "course" / "site"
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """axe-core with every rule it has (WCAG at every level and its best practices, moderate and
 minor included) on the kinds of page test_accessibility.py does not open, in the light and the
 dark palette. test_accessibility.py runs every rule on the home, track, lesson, overview and
-cheatsheet pages, and holds the checks axe leaves out."""
+cheatsheet pages, and holds the checks axe leaves out; test_learner_pages.py runs every rule on
+the learner's pages of both tracks (glossary, key points, review, exercise pack), so that no page
+is loaded and checked twice in one palette."""
 
 from __future__ import annotations
 
@@ -13,15 +15,13 @@ from pathlib import Path
 import pytest
 from test_accessibility import SCHEMES, axe_violations, open_page
 
+from conftest import build_once
 from course import REPO
 
 pytestmark = pytest.mark.browser
 
+# the learner's pages (glossary, key points, review, exercise pack) are test_learner_pages.py's
 PAGES = {
-    "glossary": "deep-learning-survey/glossary/",
-    "keypoints": "deep-learning-survey/keypoints/",
-    "review": "deep-learning-survey/review/",
-    "exercises": "transformers-and-llms/exercises/",
     "404": "404.html",
 }
 
@@ -51,28 +51,33 @@ def test_every_axe_rule_with_progress(browser_page, name):
 def published_site(tmp_path_factory) -> Path:
     """The bundled course as `tracksite pdf --publish` leaves it: PDFs in the site, and on each
     track page the list that links them (a plain build has no such list)."""
-    site = tmp_path_factory.mktemp("published") / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "pdf", "--publish", "--site-dir", str(site)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
+
+    def build(folder):
+        result = subprocess.run(
+            [sys.executable, "-m", "tracksite.commands.cli", "pdf", "--publish", "--site-dir", str(folder / "site")],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return build_once(tmp_path_factory, "published", build) / "site"
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_axe_rule_on_a_track_page_with_its_downloads(chromium, serve_site, published_site, scheme):
-    context = chromium.new_context()
-    try:
-        page = context.new_page()
-        page.base_url = serve_site(published_site)
-        page = open_page(page, "transformers-and-llms/", scheme)
-        assert page.locator("section.ts-downloads a[href$='.pdf']").count() == 2
-        violations = axe_violations(page, every_rule=True)
-        assert not violations, f"track page with downloads ({scheme}):\n" + "\n".join(violations)
-    finally:
-        context.close()
+def test_every_axe_rule_on_a_track_page_with_its_downloads(chromium, serve_site, published_site):
+    """Both palettes in one test: `tracksite pdf --publish` takes half a minute, and a module
+    fixture is built again in each xdist worker that runs one of its tests."""
+    base_url = serve_site(published_site)
+    for scheme in SCHEMES:
+        context = chromium.new_context()
+        try:
+            page = context.new_page()
+            page.base_url = base_url
+            page = open_page(page, "transformers-and-llms/", scheme)
+            assert page.locator("section.ts-downloads a[href$='.pdf']").count() == 2
+            violations = axe_violations(page, every_rule=True)
+            assert not violations, f"track page with downloads ({scheme}):\n" + "\n".join(violations)
+        finally:
+            context.close()

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 from test_accessibility import axe_violations
 
-from conftest import run_mkdocs
+from conftest import build_once, run_mkdocs
 from tracksite.core.learning import coursemap
 from tracksite.tools.bench import course as bench
 
@@ -22,12 +22,15 @@ LESSONS = coursemap.LESSON_MAP_LIMIT + 20
 
 @pytest.fixture(scope="module")
 def large(tmp_path_factory):
+    """The course's plan (the same in every worker) and its site, built once a run."""
     tracks = bench.plan_course(LESSONS)
-    root = bench.write_tracksite_project(tmp_path_factory.mktemp("large") / "course", tracks)
-    site = root.parent / "site"
-    result = run_mkdocs(root, site=site)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return tracks, site
+
+    def build(folder):
+        root = bench.write_tracksite_project(folder / "course", tracks)
+        result = run_mkdocs(root, site=folder / "site")
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    return tracks, build_once(tmp_path_factory, "large-course", build) / "site"
 
 
 def test_home_map_draws_tracks_not_lessons(large):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import build_once
 from tracksite.commands.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "carpentries" / "git-novice"
@@ -32,7 +33,11 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 @pytest.fixture(scope="module")
 def imported_url(tmp_path_factory, serve_site) -> str:
-    root = tmp_path_factory.mktemp("imported")
+    """The imported course's site, built once a run (build_once) and served in each worker."""
+    return serve_site(build_once(tmp_path_factory, "imported", _import_and_build) / "site")
+
+
+def _import_and_build(root: Path) -> None:
     course = root / "course"
     assert main(["init", str(course), "--site-name", "Imported course"]) == 0
     assert main(["--root", str(course), "import", "carpentries", str(EXAMPLE), "--track", "version-control"]) == 0
@@ -46,7 +51,6 @@ def imported_url(tmp_path_factory, serve_site) -> str:
         timeout=600,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    return serve_site(root / "site")
 
 
 @pytest.fixture
