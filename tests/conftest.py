@@ -4,7 +4,6 @@ Chromium driven by Playwright. With CI=true a missing browser fails the run inst
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import shutil
 import subprocess
@@ -56,6 +55,12 @@ def run_mkdocs(
     return subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=600, env=env)
 
 
+try:
+    import fcntl
+except ImportError:  # (Windows: no such lock; each worker builds its own)
+    fcntl = None  # type: ignore[assignment]
+
+
 def build_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
     """The folder `build` makes, made once a test run however many xdist workers ask for it: each
     worker is a process with its own session and module fixtures, and a course build takes tens
@@ -63,13 +68,14 @@ def build_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
     wait and read the same folder (tests only read it). A build that failed leaves no mark, so the
     next worker to ask builds again and fails with its own message."""
     shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
+    if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None:
         shared = shared.parent  # the run's folder, above each worker's own
     shared = shared / "built-once"
     shared.mkdir(exist_ok=True)
     folder, done = shared / name, shared / f"{name}.done"
     with open(shared / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not done.exists():
             shutil.rmtree(folder, ignore_errors=True)  # what a failed build left
             folder.mkdir()
