@@ -406,7 +406,7 @@ def test_an_anchor_without_a_value_is_kept_not_a_crash():
     assert back.present_anchor_ids == {"a", "b", None}
 
 
-def test_compiled_templates_are_kept_for_the_next_process_and_a_damaged_one_is_compiled_again(tmp_path):
+def test_compiled_templates_are_kept_for_the_next_process_and_a_damaged_one_is_compiled_again(tmp_path, caplog):
     import jinja2
 
     from tracksite.adapter.theme import CompiledTemplates
@@ -430,7 +430,9 @@ def test_compiled_templates_are_kept_for_the_next_process_and_a_damaged_one_is_c
     assert render(compiles=False) == "<p>1</p><p>2</p>"
     data = file.read_bytes()
     file.write_bytes(data[:-20] + b"\0" * 20)  # damaged: no longer matches its digest
-    assert render(compiles=True) == "<p>1</p><p>2</p>"
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.tracksite"):
+        assert render(compiles=True) == "<p>1</p><p>2</p>"
+    assert "compiled template" in caplog.text and "damaged" in caplog.text
     write(tmp_path, "templates/page.html", "{% for i in items %}<b>{{ i }}</b>{% endfor %}")
     assert render(compiles=True) == "<b>1</b><b>2</b>"  # an edited template: compiled again
     assert render(compiles=False) == "<b>1</b><b>2</b>"

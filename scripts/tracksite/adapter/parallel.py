@@ -85,7 +85,7 @@ class Pool:
     _unroute: Callable[[], None] | None = None
     _at: dict[str, _Share] = field(default_factory=dict)  # page src_uri -> the helper to wait for there
     _waiting: Callable[[Page], None] | None = None  # forks the conversion helpers at a page (`missed`)
-    _rendering: Callable[[], None] | None = None  # forks the rendering helpers (`building`)
+    _rendering: Callable[[Page], None] | None = None  # forks the rendering helpers (`building`)
     _reached: int = 0  # pages the conversion loop reached
     _missed: int = 0  # of which were converted (not in the cache)
     rendered: int = 0  # pages a helper rendered that the build wrote as kept
@@ -148,12 +148,13 @@ class Pool:
             return
         outputs = self.outputs
 
-        def fork() -> None:
+        def fork(current: Page) -> None:
             docs = files.documentation_pages(inclusion=InclusionLevel.is_included)
             todo = [f for f in docs if f.page is not None and outputs.kept(f.page) is None]
             order = {f.src_uri: i for i, f in enumerate(docs)}
 
             def work(file: File) -> None:
+                current.active = False  # (forked as the build renders it: not active in a helper's pages)
                 self.module._build_page(file.page, config, docs, self.nav, env, self.dirty, excluded=False)
 
             for share, first in self._fork(todo, work, quiet_writes=True):
@@ -161,12 +162,12 @@ class Pool:
 
         self._rendering = fork
 
-    def building(self) -> None:
+    def building(self, page: Page) -> None:
         """As the build renders its first page, the theme's pages (404.html) rendered: the
         rendering helpers are forked now, so that they have the templates compiled."""
         fork, self._rendering = self._rendering, None
         if fork is not None:
-            fork()
+            fork(page)
 
     def after(self, page: Page) -> None:
         """As a page is written: when a helper's share comes next, take its pages, which are then

@@ -346,7 +346,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             context["ts"] = {"kind": "error"}
             return context
         if self.pool is not None:
-            self.pool.building()  # the first page: the theme's templates are compiled for the helpers
+            self.pool.building(page)  # the first page: the theme's templates are compiled for the helpers
         if self.outputs is not None:
             kept = self.outputs.kept(page)
             if kept is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import platform
 from pathlib import Path
@@ -17,6 +18,8 @@ from mkdocs.structure.files import Files
 
 from tracksite import theme as theme_files
 from tracksite.core.memo import digest, stable_text
+
+_log = logging.getLogger("mkdocs.plugins.tracksite")
 
 
 def install_theme(config: MkDocsConfig) -> None:
@@ -88,6 +91,7 @@ class CompiledTemplates(BytecodeCache):
                 with open(path, "rb") as f:
                     check, _, code = f.read().partition(b"\n")
                 if check.decode("ascii", "replace") != digest([code]):
+                    _log.info("tracksite: a compiled template in %s was damaged: compiled again", self.folder)
                     code = None
         if code is None:
             return
