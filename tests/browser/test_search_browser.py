@@ -205,6 +205,22 @@ def test_track_and_kind_filters_narrow(browser_page):
     ]
 
 
+def test_focus_returns_to_the_button_when_the_dialog_closes_before_its_code_arrives(browser_page):
+    """The dialog opens at once and its code (search-ui.js) loads then: a learner who presses
+    "/" and Escape before it has arrived still gets focus back on the header button."""
+    held = []
+    browser_page.route("**/search-ui*.js*", lambda route: held.append(route))  # the dialog's code, held back
+    page = open_page(browser_page)
+    page.keyboard.press("/")
+    page.wait_for_selector(".ts-search__dialog[open]")
+    page.wait_for_function("() => document.activeElement.classList.contains('ts-search__input')")
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".ts-search__dialog:not([open])", state="attached")
+    page.wait_for_function("() => document.activeElement.classList.contains('ts-search__open')", timeout=5000)
+    assert held, "the dialog's code was not requested when the dialog opened"
+    browser_page.unroute("**/search-ui*.js*")  # (the held request goes on)
+
+
 def test_keyboard_open_close_and_focus(browser_page):
     page = open_page(browser_page)
     for key in ("/", "s"):

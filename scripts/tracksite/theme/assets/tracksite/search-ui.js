@@ -25,14 +25,14 @@ export function messages(root) {
 export function attach(root) {
   const text = messages(root);
   const $ = (sel) => root.querySelector(sel);
-  const openBtn = $(".ts-search__open"), dialog = $(".ts-search__dialog"), input = $(".ts-search__input");
+  const dialog = $(".ts-search__dialog"), input = $(".ts-search__input");
   const status = $(".ts-search__status"), list = $(".ts-search__results"), more = $(".ts-search__more");
   const selects = { track: $("select[name=track]"), kind: $("select[name=kind]") };
   const PAGE = 5; /* results drawn at a time: each one fetches its page's fragment (docs/benchmarks.md) */
   const WAIT = 120; /* ms without a keystroke before a query runs: no fragments for half-typed words */
   const KIND_ORDER = ["lesson", "overview", "cheatsheet", "track", "glossary", "keypoints", "review", "exercises", "page"];
   const kindName = (kind) => kind && text("kind_" + kind); /* the index holds the page kind, the dialog names it */
-  let loading = null, shown = [], drawn = 0, generation = 0, followed = false, hits = 0, seen = new Set();
+  let loading = null, shown = [], drawn = 0, generation = 0, hits = 0, seen = new Set();
   let suggested = ""; /* the query with each word no page has replaced by the nearest word that one has */
   const suggest = el("p", "ts-search__suggest");
   suggest.hidden = true;
@@ -240,9 +240,10 @@ export function attach(root) {
 
   $(".ts-search__close").addEventListener("click", () => dialog.close());
   dialog.addEventListener("click", (e) => { if (e.target === dialog) dialog.close(); }); /* the backdrop */
-  dialog.addEventListener("close", () => { if (!followed) openBtn.focus(); followed = false; });
+  /* (focus goes back to the header button in search.js's `close` listener: this code may arrive
+     after a learner has already closed the dialog; a result followed keeps it) */
   list.addEventListener("click", (e) => { /* a result on this very page: close over it */
-    if (e.target.closest("a")) { followed = true; dialog.close(); }
+    if (e.target.closest("a")) { dialog.dataset.followed = "1"; dialog.close(); }
   });
   $(".ts-search__form").addEventListener("submit", (e) => {
     e.preventDefault();

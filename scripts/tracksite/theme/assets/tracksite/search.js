@@ -40,6 +40,12 @@
       open();
     }
   });
-  root.querySelector(".ts-search__open").addEventListener("click", open);
+  const button = root.querySelector(".ts-search__open");
+  button.addEventListener("click", open);
+  /* here, not with the dialog's code: a dialog closed before that code arrived gives focus back too */
+  dialog.addEventListener("close", () => {
+    if (!dialog.dataset.followed) button.focus();
+    delete dialog.dataset.followed;
+  });
   root.hidden = false;
 })();
