@@ -95,6 +95,12 @@ def make_folder(folder: Path) -> None:
         ignore.write_text("# tracksite's build cache: safe to delete\n*\n", encoding="utf-8")
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection to the cache (the build's, or a helper's): autocommit, and usable by the
+    thread that writes it at the end of a build (`BuildCache.close`)."""
+    return sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+
+
 def _write(db: sqlite3.Connection, new: dict[tuple[str, str], tuple[str, str]], used: set, prune: bool) -> None:
     try:
         with db:
@@ -176,7 +182,7 @@ class BuildCache:
     def _open(self) -> None:
         try:
             make_folder(self.path.parent)
-            self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+            self._db = _connect(self.path)
             _create(self._db)
             for table in TABLES:
                 self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
@@ -184,7 +190,7 @@ class BuildCache:
             self._discard(f"it could not be read ({e})")
             with contextlib.suppress(sqlite3.Error, OSError):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+                self._db = _connect(self.path)
                 _create(self._db)
         except OSError as e:
             self.off = f"its folder cannot be written ({e})"
@@ -249,7 +255,7 @@ class BuildCache:
         self._new = {}
         if not self.off:
             with contextlib.suppress(sqlite3.Error):
-                self._db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+                self._db = _connect(self.path)
 
     def made(self) -> list[tuple[tuple[str, str], tuple[str, str]]]:
         """The entries this build made, for the process a helper hands them to."""
