@@ -103,3 +103,22 @@ def test_one_story_for_where_tracksite_lives(tmp_path):
     assert ".venv/bin/tracksite new track" in steps and ".venv/bin/mkdocs serve" in steps
     tasks = json.loads((theme_files.STARTER / "vscode/tasks.json").read_text(encoding="utf-8"))["tasks"]
     assert {t["command"] for t in tasks} == {"${workspaceFolder}/.venv/bin/tracksite"}
+
+
+def test_init_says_to_set_up_pages_before_the_first_push_on_main(tmp_path):
+    """Issue 54: pushing first and enabling Pages after made the workflow's `configure-pages` fail
+    on the first run, and a plain `git init` may make `master` while the workflow publishes from
+    `main`. The advice names Pages' source first, then a `main` branch, the branch the workflow
+    publishes from."""
+    import yaml
+
+    from tracksite import theme as theme_files
+    from tracksite.commands import init, pinning
+
+    steps = init.next_steps("c", tmp_path / "c", "C", pinning.Pin("tracksite==1", "pinned")).splitlines()
+    pages = next(i for i, line in enumerate(steps) if "Settings > Pages" in line and "GitHub Actions" in line)
+    branch = next(i for i, line in enumerate(steps) if "git init -b main" in line)
+    push = next(i for i, line in enumerate(steps) if "git push -u origin main" in line)
+    assert pages < branch < push
+    workflow = yaml.safe_load((theme_files.STARTER / "publish.yml").read_text(encoding="utf-8"))
+    assert workflow[True]["push"]["branches"] == ["main"]  # YAML 1.1 reads the key `on` as True

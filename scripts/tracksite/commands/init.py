@@ -122,6 +122,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Publishing, in the order that works: Pages must have GitHub Actions as its source before the
+#: first push (the workflow's `configure-pages` step fails otherwise), and the workflow publishes
+#: from `main`, which `git init` does not make everywhere (older Gits and some settings make
+#: `master`).
+PUBLISH_STEPS = (
+    "publish on GitHub Pages, in this order:",
+    "  1. create an empty repository on GitHub; in its Settings > Pages, set Source to GitHub Actions",
+    '  2. git init -b main && git add -A && git commit -m "Start the course"',
+    "  3. git remote add origin URL-OF-THE-REPOSITORY && git push -u origin main",
+    "  .github/workflows/publish.yml then checks, builds and deploys every push to main",
+)
+
+
 def next_steps(given: str, folder: Path, site_name: str, pinned: pinning.Pin) -> str:
     """What to do next, with the course's own environment: `.venv` in the course folder, made
     from requirements.txt (the README's story, and where the editor tasks look), unless this
@@ -141,8 +154,7 @@ def next_steps(given: str, folder: Path, site_name: str, pinned: pinning.Pin) ->
         *install,
         '  .venv/bin/tracksite new track SLUG --number 1 --title "..."   # or: tracksite import carpentries PATH --track SLUG',
         "  .venv/bin/mkdocs serve                                        # preview with live reload",
-        "publish: commit everything, push to GitHub and choose GitHub Actions as the source in the "
-        "repository's Settings > Pages; .github/workflows/publish.yml checks, builds and deploys",
+        *PUBLISH_STEPS,
     ]
     return "\n".join(steps)
 
