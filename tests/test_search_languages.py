@@ -54,6 +54,14 @@ print(resultado)
     - text: Nada nunca.
       explain: Casi todas devuelven algo.
 ///
+
+/// predict
+code: |
+  x = [1, 2, 3]
+  print(x[-1] * 2)
+output: "6"
+explain: Los índices negativos cuentan desde el final.
+///
 """
 
 
@@ -128,6 +136,11 @@ def test_a_spanish_track_has_lang_es_and_a_spanish_interface(spanish_course):
     assert soup.select_one(".ts-exercise__number").get_text(strip=True).startswith("Ejercicio 1")
     assert soup.select_one(".ts-solution__show").get_text(strip=True) == "Mostrar la solución"
     assert soup.select_one(".ts-progress__toggle").get_text(strip=True) == "Marcar la lección como completada"
+    # the widgets' words the build writes (issue 54: they were English in every language)
+    assert soup.select_one(".ts-quiz__hint").get_text(strip=True) == "Elige una respuesta."
+    assert {v.get_text(strip=True) for v in soup.select(".ts-quiz__verdict")} == {"Correcta:", "Incorrecta:"}
+    assert soup.select_one(".ts-predict__question").get_text(strip=True) == "¿Qué imprimirá?"
+    assert soup.select_one(".ts-predict__prints").get_text(strip=True) == "Imprime:"
     # the course's own (English) pages stay English
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
     assert home.html["lang"] == "en" and home.select_one(".ts-search__label").get_text(strip=True) == "Search"

@@ -42,10 +42,10 @@ class Predict(DataBlock):
         else:
             pre = el(code, "pre")
             el(pre, "code", parsed.code, f"language-{parsed.language}")
-        el(block, "p", "What will this print?", "ts-predict__question", id=f"{root_id}-question")
+        el(block, "p", text("pdQuestion"), "ts-predict__question", id=f"{root_id}-question")
         answer = el(block, "details", None, "ts-predict__answer", data_search_ignore="")
         el(answer, "summary", text("showOutput"))
-        el(answer, "p", "It prints:", "ts-predict__prints")
+        el(answer, "p", text("pdPrints"), "ts-predict__prints")
         # <samp>, not <code>: the output is what the program printed, and pymdownx.highlight
         # would take a <pre><code> over as a code block of its own
         el(el(answer, "pre", None, "ts-predict__output"), "samp", parsed.output)

@@ -44,7 +44,7 @@ class Quiz(DataBlock):
             el(
                 fieldset,
                 "p",
-                "Choose every answer that applies." if question.multiple else "Choose one answer.",
+                interface_text("qChooseAll" if question.multiple else "qChooseOne"),
                 "ts-quiz__hint",
             )
             ul = el(fieldset, "ul", None, "ts-quiz__options")
@@ -68,7 +68,12 @@ class Quiz(DataBlock):
                     data_option=str(i),
                     data_correct="true" if option.correct else "false",
                 )
-                mark = el(item, "strong", "Right:" if option.correct else "Wrong:", "ts-quiz__verdict")
+                mark = el(
+                    item,
+                    "strong",
+                    interface_text("qVerdictRight" if option.correct else "qVerdictWrong"),
+                    "ts-quiz__verdict",
+                )
                 tail(mark, " ")
                 text = el_math(item, "span", option.text, "ts-quiz__option-text")
                 tail(text, " \u2014 ")
