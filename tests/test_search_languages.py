@@ -141,6 +141,12 @@ def test_a_spanish_track_has_lang_es_and_a_spanish_interface(spanish_course):
     assert {v.get_text(strip=True) for v in soup.select(".ts-quiz__verdict")} == {"Correcta:", "Incorrecta:"}
     assert soup.select_one(".ts-predict__question").get_text(strip=True) == "¿Qué imprimirá?"
     assert soup.select_one(".ts-predict__prints").get_text(strip=True) == "Imprime:"
+    # and the words mkdocs.yml gives the whole site, as `init` writes them
+    assert {a["title"] for a in soup.select("a.headerlink")} == {"Enlace a esta sección"}
+    assert [i["aria-label"] for i in soup.select("input.md-option")] == [
+        "Cambiar al modo oscuro",
+        "Cambiar al modo claro",
+    ]
     # the course's own (English) pages stay English
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
     assert home.html["lang"] == "en" and home.select_one(".ts-search__label").get_text(strip=True) == "Search"

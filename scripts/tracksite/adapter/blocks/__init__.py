@@ -14,9 +14,11 @@ import importlib
 import pkgutil
 
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import BlocksExtension
 
 from tracksite.adapter.blocks.common import WidgetBlock, WidgetContext, default_context
+from tracksite.adapter.language import text as interface_text
 from tracksite.core import widgetregistry as W
 
 __all__ = ["TracksiteBlocksExtension", "WidgetContext", "default_context", "makeExtension", "BLOCKS"]
@@ -64,6 +66,8 @@ class TracksiteBlocksExtension(BlocksExtension):
         working; a course that wants the admonition lists its `types` without "attention"."""
         config = {"context": self.getConfig("context"), "instructor": self.getConfig("instructor")}
         md.preprocessors.register(_Register(md, block_mgr, config), "tracksite-blocks", 200)
+        # after `toc` (5), which writes the section links
+        md.treeprocessors.register(_HeaderlinkTitles(md), "tracksite-headerlink-titles", 1)
 
 
 class _Register(Preprocessor):
@@ -80,6 +84,24 @@ class _Register(Preprocessor):
                 mgr.blocks.pop(block.NAME, None)  # an admonition type of the same name gives way
                 mgr.register(block, self.config)
         return lines
+
+
+#: The section links' title as `tracksite init` and the bundled course write it in mkdocs.yml
+#: (`toc`'s `permalink_title`): one setting for the whole site, so a Spanish track's headings
+#: said "Link to this section". Left at that English, it is the page's own language's.
+STARTER_PERMALINK_TITLE = "Link to this section"
+
+
+class _HeaderlinkTitles(Treeprocessor):
+    """Each section link's title in the page's language, where the course kept the starter's."""
+
+    def run(self, root):
+        title = None
+        for a in root.iter("a"):
+            if a.get("class") == "headerlink" and a.get("title") == STARTER_PERMALINK_TITLE:
+                title = title or interface_text("permalinkTitle")
+                a.set("title", title)
+        return None
 
 
 def makeExtension(*args, **kwargs):
