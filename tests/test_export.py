@@ -157,6 +157,20 @@ def test_cartridge_quiz_answer_matches_the_page(cartridge):
     assert text_of(label.find(f".//{QTI}mattext").text).startswith("It needs an enormous number of weights")
 
 
+def test_cartridge_right_answers_are_not_first_in_most_questions(cartridge):
+    """Issue 54: the cartridge listed options in source order, where authors put the right one
+    first (125 of 126 questions). An LMS shows them as listed, so they come in the page's fixed
+    shuffle: the right option's place varies, and is first in no more than half the questions."""
+    firsts = places = 0
+    for path in cartridge.glob("quiz_*/assessment.xml"):
+        for item in etree.parse(str(path)).iter(f"{QTI}item"):
+            labels = [lab.get("ident") for lab in item.iter(f"{QTI}response_label")]
+            right = {v.text for v in item.find(f".//{QTI}respcondition[@continue='No']").iter(f"{QTI}varequal")}
+            firsts += labels[0] in right and len(right) == 1
+            places += 1
+    assert places > 50 and firsts <= places // 2, (firsts, places)
+
+
 def test_cartridge_modules_by_track_and_phase_with_figures(built_site, cartridge):
     manifest = etree.parse(str(cartridge / "imsmanifest.xml"))
     root = manifest.find(f".//{CC}organization/{CC}item")

@@ -150,7 +150,7 @@ def _quiz(node: Node) -> Quiz:
                 x.attrs.get("data-correct") == "true",
                 explain.inner_html().strip() if explain else "",
             )
-        places = sorted(by_place)
+        places = list(by_place)  # the page's order: the build's fixed shuffle, not the source's
         text = li.find(f"{_QUIZ}__question-text")
         questions.append(
             Question(
