@@ -21,6 +21,7 @@ from tracksite.core.checks import (
     remote_files,
     structure,
     teaching,
+    templates,
     urls,
 )
 from tracksite.core.learning import expectations
@@ -44,6 +45,7 @@ PASSES: tuple[Pass, ...] = (
     lessons.prerequisite_cycles,
     lessons.prerequisite_tracks,
     docs_pages.front_matter,
+    templates.override_templates,
     content.active_content,
     content.body_rules,
     content.page_warnings,
@@ -77,7 +79,7 @@ def check(
     which also publishes mkdocs.yml's `draft_docs`. The build and `tracksite check` run the same
     passes in the same way (`_run`: on a large course some beside the others in a helper).
     `cached`: the build's findings of sources that did not change since the last build are
-    taken from `.cache/tracksite/` (core/checkcache.py)."""
+    taken from the course's state folder (core/checkcache.py, core/localstate.py)."""
     options = {"drafts": include_drafts, "instructor_build": instructor, "serving": serving}
     digest = checkcache.key(config, options) if cached else None
     kept = checkcache.load(config.root, digest) if digest else None
