@@ -8,12 +8,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from course import REPO, make_course
+from tracksite.core import localstate
 from tracksite.localserver import serve_folder
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -32,6 +34,18 @@ if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     # share the same cores, and pay the forks. Helpers are tested where they are asked for
     # (tests/test_parallel.py), and the bundled course below is built with them.
     os.environ.setdefault("TRACKSITE_PROCESSES", "1")
+
+
+# Every course's state folder (core/localstate.py: build caches, journals, downloads) in a
+# temporary folder of this process's (each xdist worker's own), set before any test module is
+# imported (several copy os.environ for their subprocesses then): the suite never writes into the
+# user's real cache folder, and commands run as subprocesses inherit the setting.
+LOCAL_STATE = Path(tempfile.mkdtemp(prefix="tracksite-test-state-"))
+os.environ[localstate.ENV] = str(LOCAL_STATE)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(LOCAL_STATE, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

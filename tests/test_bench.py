@@ -13,6 +13,7 @@ import yaml
 
 from course import load
 from tracksite.commands.cli import main
+from tracksite.core import localstate
 from tracksite.core.learning.readingtime import estimate
 from tracksite.tools import bench
 from tracksite.tools.bench import peers, report
@@ -176,19 +177,16 @@ def test_a_cold_build_follows_no_mass_deletion(tmp_path):
 
     measure.drop_aside()  # (what an earlier run in this process left)
     project = tmp_path / "course"
-    cache = project / ".cache" / "tracksite"
+    project.mkdir()
+    cache = localstate.folder(project, "tracksite")  # the course's state folder (core/localstate.py)
     (cache / "pages").mkdir(parents=True)
     (cache / "pages" / "index.html").write_text("kept")
     (project / "site").mkdir()
     peers.clear_cache(project)
     measure.aside(project / "site")
     assert not cache.exists() and not (project / "site").exists()
-    moved = sorted(p.name for p in tmp_path.iterdir() if p.name != "course")
-    assert (
-        moved == ["tracksite.old-0"] and (tmp_path / "tracksite.old-0" / "pages" / "index.html").read_text() == "kept"
-    )
-    assert sorted(p.name for p in project.iterdir()) == [".cache", "site.old-0"]  # .cache/ holds nothing
+    moved = sorted(p.name for p in cache.parent.iterdir())  # beside it, on its own file system
+    assert moved == ["tracksite.old-0"] and (cache.parent / moved[0] / "pages" / "index.html").read_text() == "kept"
+    assert sorted(p.name for p in project.iterdir()) == ["site.old-0"]
     measure.drop_aside()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["course"] and [p.name for p in project.iterdir()] == [
-        ".cache"
-    ]
+    assert list(cache.parent.iterdir()) == [] and list(project.iterdir()) == []

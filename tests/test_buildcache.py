@@ -16,9 +16,14 @@ import pytest
 
 from course import make_course, write
 from tracksite.adapter import buildcache, pagecache
+from tracksite.core import localstate
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-CACHE = Path(".cache") / "tracksite" / "build.sqlite"
+
+
+def cache_file(root: Path) -> Path:
+    """The build cache's database: in the course's state folder (core/localstate.py)."""
+    return localstate.path(root, "tracksite") / "build.sqlite"
 
 
 def build(root: Path, out: Path) -> str:
@@ -60,7 +65,7 @@ def course(tmp_path_factory):
     a3 = root / "lessons/alpha/a3/lesson.md"
     a3.write_text(a3.read_text().replace("This is a lesson.", "This is a lesson about a widget.", 1))
     log = build(root, tmp / "first")
-    assert "0 from the cache" in log and (root / CACHE).is_file()
+    assert "0 from the cache" in log and cache_file(root).is_file()
     # The edit: one lesson's text, a glossary entry (its glossary page and the lessons that use
     # the term show it) and a track's title (which every page of the track shows, outside the
     # converted Markdown)
@@ -75,7 +80,7 @@ def course(tmp_path_factory):
 
 
 def cold(root: Path, out: Path) -> str:
-    (root / CACHE).unlink(missing_ok=True)
+    cache_file(root).unlink(missing_ok=True)
     log = build(root, out)
     assert "0 from the cache" in log
     return log
@@ -122,7 +127,7 @@ def test_unchanged_pages_are_written_as_the_last_build_wrote_them(course):
 def test_a_kept_page_that_does_not_match_its_checksum_is_never_used(course):
     root, tmp = course
     cold(root, tmp / "kept-reference")
-    with sqlite3.connect(root / CACHE) as db:
+    with sqlite3.connect(cache_file(root)) as db:
         assert db.execute("SELECT count(*) FROM outputs").fetchone()[0] > 0
         db.execute("UPDATE outputs SET text = replace(text, 'Edited filler words', 'Forged words')")
     log = build(root, tmp / "kept-tamper")
@@ -157,7 +162,7 @@ def test_what_the_configuration_resolves_to_is_in_the_page_key(tmp_path, monkeyp
 def test_a_corrupt_cache_is_discarded_with_a_note(course):
     root, tmp = course
     cold(root, tmp / "reference")
-    (root / CACHE).write_bytes(b"this is not a database" * 100)
+    cache_file(root).write_bytes(b"this is not a database" * 100)
     log = build(root, tmp / "after-garbage")
     assert "build cache" in log and "was discarded" in log
     assert same_trees(tmp / "after-garbage", tmp / "reference") == []
@@ -168,8 +173,8 @@ def test_a_corrupt_cache_is_discarded_with_a_note(course):
 def test_a_cache_with_the_tables_of_an_older_tracksite_is_made_again(course):
     root, tmp = course
     cold(root, tmp / "reference3")
-    (root / CACHE).unlink()
-    with sqlite3.connect(root / CACHE) as db:  # the columns before each entry's text had its own
+    cache_file(root).unlink()
+    with sqlite3.connect(cache_file(root)) as db:  # the columns before each entry's text had its own
         for table in ("pages", "outputs"):
             db.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value TEXT, sum TEXT)")
             db.execute(f"INSERT INTO {table} VALUES ('k', '{{}}', 'x')")
@@ -182,7 +187,7 @@ def test_a_cache_with_the_tables_of_an_older_tracksite_is_made_again(course):
 def test_an_entry_that_does_not_match_its_checksum_is_never_used(course):
     root, tmp = course
     cold(root, tmp / "reference2")
-    with sqlite3.connect(root / CACHE) as db:
+    with sqlite3.connect(cache_file(root)) as db:
         db.execute("DELETE FROM outputs")  # whole pages: the converted ones are read then
         db.execute("UPDATE pages SET text = replace(text, 'Edited filler words', 'Forged words')")
     log = build(root, tmp / "after-tamper")
@@ -268,7 +273,7 @@ def test_the_checks_findings_are_kept_for_unchanged_sources_and_found_again_afte
     (core/checkcache.py); a source that changed is checked again, and an error still stops it."""
     root = make_course(tmp_path / "course")
     first = build(root, tmp_path / "a")
-    assert (root / ".cache/tracksite/checks.json").is_file()
+    assert (localstate.path(root, "tracksite") / "checks.json").is_file()
     second = build(root, tmp_path / "b")
     warnings = [line for line in first.splitlines() if "[TS" in line]
     assert warnings and warnings == [line for line in second.splitlines() if "[TS" in line]

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from course import make_course, run_cli
+from tracksite.core import localstate
 
 TIMEOUT = 120
 KILL = textwrap.dedent("""
@@ -97,6 +98,7 @@ def fresh(pristine: Path, tmp_path: Path) -> Path:
     root = tmp_path / "course"
     if root.exists():
         shutil.rmtree(root)
+    shutil.rmtree(localstate.project_folder(root), ignore_errors=True)  # (its journal: a new course)
     shutil.copytree(pristine, root)
     return root
 
@@ -129,7 +131,7 @@ def test_killed_at_any_step_then_rerun_completes(pristine, expected, tmp_path, n
             killed += 1
             for path, data in tree(root).items():
                 assert data != b"" or path.endswith(".gitkeep"), f"kill at {n}: {path} is empty"
-        finished = {k: v for k, v in tree(root).items() if not k.startswith(".tracksite-journal")} == expected[name]
+        finished = tree(root) == expected[name]  # (the journal is in the state folder, not the course)
         again = rerun(root, args)
         assert "Traceback" not in again.stderr
         if not finished:  # (killed after the commit, the change stands and the rerun may refuse to redo it)
@@ -194,7 +196,7 @@ def test_reported_case_read_only_track_yml(pristine, tmp_path):
         "and run the command again; nothing was changed"
     ]
     assert tree(root) == before and stat.S_IMODE(track.stat().st_mode) == 0o444
-    assert not (root / ".tracksite-journal").exists()
+    assert not localstate.path(root, "journal").exists()
 
 
 @pytest.mark.parametrize("code, says", [("EACCES", "permission denied"), ("ENOSPC", "the disk is full")])
@@ -242,10 +244,11 @@ def test_rollback_never_raises_and_finishes_later(tmp_path):
     finally:
         os.rename = real
     assert left and "b" in left[0]
-    assert (tmp_path / JOURNAL / "journal.json").is_file()  # kept: there is still something to undo
+    journal = localstate.path(tmp_path, JOURNAL)  # the course's state folder (core/localstate.py)
+    assert (journal / "journal.json").is_file()  # kept: there is still something to undo
     assert recover(tmp_path) is not None
     assert (tmp_path / "a/f.md").read_text() == "one" and not (tmp_path / "b").exists()
-    assert not (tmp_path / JOURNAL).exists()
+    assert not journal.exists()
 
 
 def test_writes_keep_the_file_mode(tmp_path):
@@ -292,4 +295,4 @@ def test_a_symbolic_link_out_of_the_course_is_never_written_through(pristine, tm
         if linked != "lessons/alpha/track.yml":  # that one the loader already refuses to read
             assert "leads outside the course" in lines[0] and "nothing was changed" in lines[0], lines
     assert files_under(shared.parent) == before
-    assert not (root / ".tracksite-journal").exists()
+    assert not localstate.path(root, "journal").exists()

@@ -5,8 +5,8 @@ A copy of the bundled course is served; a sequence of saves (a lesson's prose, i
 a new link between lessons, a quiz, a rename with a redirect, a glossary definition) each waits
 for the server to have rebuilt (its log says how many pages it rendered again); then a second
 `mkdocs serve` on the same address builds the final sources from scratch, and both site folders
-(each run's folder under `.cache/tracksite/serve/`, where tracksite keeps a serve run's site) are
-compared file by file.
+(each run's folder under `tracksite/serve/` in the course's state folder, where tracksite keeps
+a serve run's site) are compared file by file.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import pytest
 
 from course import REPO
 from test_serve import free_port, wait_for
+from tracksite.core import localstate
 
 RENDERED = re.compile(r"(\d+) of (\d+) pages rendered again")
 INDEXED = "tracksite: search index of"
@@ -82,8 +83,8 @@ class Server:
             time.sleep(0.2)
 
     def site(self) -> Path:
-        """This run's site: kept under the course (adapter/lastsite.py), not in MkDocs' temporary folder."""
-        (found,) = (self.course / ".cache/tracksite/serve").glob(f"{self.proc.pid}-*/site")
+        """This run's site: kept in the course's state folder (adapter/lastsite.py), not in MkDocs' temporary folder."""
+        (found,) = (localstate.path(self.course, "tracksite") / "serve").glob(f"{self.proc.pid}-*/site")
         return found
 
     def stop(self) -> None:

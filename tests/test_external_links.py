@@ -15,6 +15,7 @@ import pytest
 
 from tracksite.commands import linkcheck
 from tracksite.commands.cli import main
+from tracksite.core import localstate
 
 STALL_LIMIT = 15.0  # the server never holds a request longer than this, whatever the client does
 
@@ -218,9 +219,11 @@ def test_cache_spares_good_urls_and_asks_failures_again(project, server, capsys)
     assert re.search(r"\(1 ignored, [1-9]\d* from the cache\)", err), err
 
 
-def test_default_cache_lives_in_the_project(project, capsys):
+def test_default_cache_lives_in_the_courses_state_folder(project, capsys):
+    """Not in the checkout, where a committed cache would pass broken links (core/localstate.py)."""
     run(capsys, project, "--ignore", "stall|missing|moved")
-    assert (project / ".cache/linkcheck/.lycheecache").is_file()
+    assert (localstate.path(project, "linkcheck") / ".lycheecache").is_file()
+    assert not (project / ".cache").exists()
 
 
 def test_no_external_links(tmp_path, capsys):

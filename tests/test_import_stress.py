@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tracksite.commands.cli import main
+from tracksite.core import localstate
 
 STRESS = Path(__file__).resolve().parent / "data" / "carpentries-stress"
 BAITS = ("INSTRUCTOR-ONLY-SUMMARY-BAIT", "INSTRUCTOR-NOTES-BAIT", "instructor-secret-command")
@@ -229,11 +230,12 @@ def test_an_import_killed_between_its_renames_is_undone_and_made_by_the_next_run
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert killed.returncode == 9, killed.stderr[-2000:]
-    assert (course / ".tracksite-journal").exists() and not (course / "docs/st").exists()
+    journal = localstate.path(course, "journal")  # the course's state folder (core/localstate.py)
+    assert journal.exists() and not (course / "docs/st").exists()
     assert _import(course, STRESS, "--no-execute") == 0
     for top in ("lessons/st/track.yml", "cheatsheets/st/wrappers.md", "docs/st/learners/setup.md"):
         assert (course / top).is_file(), top
-    assert not (course / ".tracksite-journal").exists()
+    assert not journal.exists()
     assert not list(course.glob(".tracksite-import-*"))
 
 

@@ -10,10 +10,13 @@ import os
 from pathlib import Path
 
 from course import make_course
-from test_buildcache import CACHE, build, same_trees
+from test_buildcache import build, cache_file, same_trees
 from tracksite.adapter import keptfiles
 
-KEPT = CACHE.parent
+
+def kept_folder(root: Path) -> Path:
+    """The course's build-cache folder, where the kept copies are (core/localstate.py)."""
+    return cache_file(root).parent
 
 
 def _inode(path: Path) -> int:
@@ -28,12 +31,12 @@ def test_a_warm_build_links_the_last_builds_files_and_writes_the_same_site(tmp_p
     page = Path("alpha/a1/index.html")
     section = next((tmp_path / "second" / "search-index" / "pages").iterdir())
     for rel in (page, Path("search-index/index.json"), section.relative_to(tmp_path / "second")):
-        kept = root / KEPT / ("pages" if rel == page else "") / rel
+        kept = kept_folder(root) / ("pages" if rel == page else "") / rel
         assert _inode(tmp_path / "second" / rel) == _inode(kept) == _inode(tmp_path / "first" / rel), rel
 
     # A kept copy changed behind the build's back (a tool that edits the site in place) is
     # read, found different and never linked: the site gets the bytes the build made.
-    kept_page = root / KEPT / "pages" / page
+    kept_page = kept_folder(root) / "pages" / page
     good = kept_page.read_bytes()
     with open(kept_page, "r+b") as f:  # in place: the first two sites share this file
         f.write(b"<!-- tampered -->")
@@ -52,7 +55,7 @@ def test_a_site_that_links_a_kept_file_keeps_its_bytes_when_the_next_build_chang
     build(root, tmp_path / "second")
     assert b"A new closing sentence." in (tmp_path / "second" / "alpha/a1/index.html").read_bytes()
     assert page.read_bytes() == before  # the kept copy was replaced, not written through
-    assert (root / KEPT / "pages/alpha/a1/index.html").read_bytes() == (
+    assert (kept_folder(root) / "pages/alpha/a1/index.html").read_bytes() == (
         tmp_path / "second" / "alpha/a1/index.html"
     ).read_bytes()
 
@@ -61,10 +64,10 @@ def test_kept_copies_of_files_no_longer_written_are_dropped(tmp_path):
     root = make_course(tmp_path / "course")
     (root / "docs" / "extra.md").write_text("# Extra\n\nA page that will go.\n")
     build(root, tmp_path / "first")
-    assert (root / KEPT / "pages/extra/index.html").is_file()
+    assert (kept_folder(root) / "pages/extra/index.html").is_file()
     (root / "docs" / "extra.md").unlink()
     build(root, tmp_path / "second")
-    assert not (root / KEPT / "pages/extra/index.html").exists()
+    assert not (kept_folder(root) / "pages/extra/index.html").exists()
 
 
 def test_without_links_files_are_written(tmp_path, monkeypatch):
@@ -89,7 +92,7 @@ def test_an_index_of_pages_all_kept_is_linked_from_its_list_and_a_changed_file_i
     log = build(root, tmp_path / "second")  # (its index is linked from the list the first one wrote)
     assert "0 pages converted, 0 from the cache" in log, log  # every page kept whole
     assert same_trees(tmp_path / "first", tmp_path / "second") == []
-    listed = root / KEPT / "search-index.json"
+    listed = kept_folder(root) / "search-index.json"
     assert '"files"' in listed.read_text()
     shown = tmp_path / "second" / "search-index" / "index.json"
     good = shown.read_bytes()

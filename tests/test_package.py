@@ -125,8 +125,8 @@ def _digests(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        # not the built site, nor the build cache (.cache/: a new version invalidates it, by design)
-        if p.is_file() and not p.relative_to(root).as_posix().startswith(("site", ".cache/"))
+        # not the built site (the build cache is in the course's state folder, outside the course)
+        if p.is_file() and not p.relative_to(root).as_posix().startswith("site")
     }
 
 

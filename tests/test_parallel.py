@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from course import make_course, write
-from test_buildcache import CACHE, same_trees, tree
+from test_buildcache import cache_file, same_trees, tree
 from tracksite.core import forked
 from tracksite.tools.bench.course import plan_course, write_tracksite_project
 
@@ -51,7 +51,7 @@ def build(
     root: Path, out: Path, processes: int, *, cold: bool = True, strict: bool = False
 ) -> subprocess.CompletedProcess:
     if cold:
-        (root / CACHE).unlink(missing_ok=True)
+        cache_file(root).unlink(missing_ok=True)
     driver = root.parent / "driver.py"
     driver.write_text(DRIVER, encoding="utf-8")
     return subprocess.run(
@@ -175,7 +175,7 @@ def test_properdocs_builds_with_helpers_as_with_one_process(course, tmp_path):
         pytest.fail("properdocs is not installed (pip install -e '.[test]')")
     logs = {}
     for n in (1, 2):
-        (course / CACHE).unlink(missing_ok=True)
+        cache_file(course).unlink(missing_ok=True)
         run = subprocess.run(
             [engine, "build", "-d", str(tmp_path / str(n))],
             cwd=course,

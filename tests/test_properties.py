@@ -223,8 +223,23 @@ def test_parse_returns_plain_data_or_a_located_problem(text, first_line):
 @SETTINGS
 @given(value=values)
 def test_parse_round_trips_plain_values(value):
-    located = parse(dump(value))
+    try:
+        located = parse(dump(value))
+    except SourceProblem as e:  # text no page or export can hold, even written as an escape
+        assert e.code == "TS012" and _unshowable(value), (value, e.message)
+        return
     assert located.value == value or _has_nan_or_date(value)
+
+
+def _unshowable(v) -> bool:
+    """Whether text in `v` holds a character the parser refuses even escaped (U+0001, U+FFFE)."""
+    if isinstance(v, str):
+        return bool(yamlsafe._UNSHOWABLE.search(v))
+    if isinstance(v, dict):
+        return any(_unshowable(k) or _unshowable(x) for k, x in v.items())
+    if isinstance(v, list):
+        return any(_unshowable(x) for x in v)
+    return False
 
 
 def _has_nan_or_date(v) -> bool:

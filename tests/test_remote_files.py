@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup
 from course import lesson_md, write
 from tracksite.adapter import remotecopy
 from tracksite.commands.editor_schema import schemas
+from tracksite.core import localstate
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.schema import specs as schema
 from tracksite.core.yaml.safe import Located
@@ -265,7 +266,7 @@ def test_a_failed_download_is_one_clean_error_and_the_last_site_stays(course, re
     after = {p: p.read_bytes() for p in (course / "site").rglob("*") if p.is_file()}
     assert after == before
     assert not list(course.glob(".site.staging-*"))
-    cache = course / remotefiles.CACHE
+    cache = localstate.path(course, remotefiles.CACHE)
     assert not cache.exists() or all(p.name.startswith(".") for p in cache.iterdir())  # nothing half-cached
 
 

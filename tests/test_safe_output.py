@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from course import REPO, lesson_md, override, write
+from tracksite.core import localstate
 
 TIMEOUT = 60
 QUIZ = (
@@ -33,7 +34,7 @@ def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProce
     A patch changes tracksite's code at run time, which the build cache's key (the code's files)
     cannot see: with one, the cache is removed, or every page would be written as kept."""
     if patch:
-        shutil.rmtree(root / ".cache", ignore_errors=True)
+        shutil.rmtree(localstate.project_folder(root), ignore_errors=True)
     code = f"{patch}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict', *{list(args)!r}]\ncli()"
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -237,9 +238,12 @@ def audited_build(root: Path, log: Path, patch: str = "") -> tuple[list[list[str
     )
     assert result.returncode == 0, result.stderr[-3000:]
     events = [json.loads(line) for line in log.read_text().splitlines()]
-    # the site, its staging folder, and the build cache (.cache/tracksite/, git-ignored, safe to delete)
-    allowed = (str(root / "site"), str(root / ".site."), str(root / ".cache" / "tracksite"))
-    existing_folders = {str(p) for p in (root, *root.parents)}  # os.makedirs(parent, exist_ok=True)
+    # the site, its staging folder, and the course's build cache (in its state folder, outside the
+    # checkout: core/localstate.py; safe to delete)
+    state = localstate.project_folder(root)
+    allowed = (str(root / "site"), str(root / ".site."), str(state / "tracksite"))
+    # os.makedirs(parent, exist_ok=True), and the state folders on the way to the course's
+    existing_folders = {str(p) for p in (root, *root.parents, state, *state.parents)}
     outside = sorted(
         {
             (event, path)
@@ -247,7 +251,6 @@ def audited_build(root: Path, log: Path, patch: str = "") -> tuple[list[list[str
             if not path.startswith(allowed)
             and not path.startswith("/dev/")
             and not (event == "os.mkdir" and path in existing_folders)
-            and not (event == "os.mkdir" and path == str(root / ".cache"))
         }
     )
     return events, outside
@@ -255,13 +258,13 @@ def audited_build(root: Path, log: Path, patch: str = "") -> tuple[list[list[str
 
 def test_build_writes_only_under_the_site_folder(built, tmp_path):
     root, _ = built
-    sources_before = {k: v for k, v in snapshot(root).items() if not k.startswith(("site", ".cache/"))}
+    sources_before = {k: v for k, v in snapshot(root).items() if not k.startswith("site")}
     events, outside = audited_build(root, tmp_path / "audit.jsonl")
     staged = [path for event, path in events if event == "open" and path.startswith(str(root / ".site.staging-"))]
     assert len(staged) > 20, "the audit saw no pages written into the staging folder"
     assert ["os.rename", str(root / "site")] in events  # swapped in at the end
     assert outside == [], f"the build wrote outside site/ and its staging folder: {outside[:20]}"
-    assert {k: v for k, v in snapshot(root).items() if not k.startswith(("site", ".cache/"))} == sources_before
+    assert {k: v for k, v in snapshot(root).items() if not k.startswith("site")} == sources_before
     assert leftovers(root) == []
 
 

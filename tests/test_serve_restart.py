@@ -8,10 +8,12 @@ import re
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from test_serve import fetch, free_port, serving, wait_for
+from tracksite.core import localstate
 
 EARLY = "nothing changed since the last `mkdocs serve`"
 # A hook that keeps the first build from ending while a file beside the course says so: the test
@@ -26,7 +28,12 @@ def on_post_build(config):
 
 
 def _kept_key(course) -> bool:
-    return any((course / ".cache/tracksite/serve").glob("*/key"))
+    return any(runs_folder(course).glob("*/key"))
+
+
+def runs_folder(course) -> Path:
+    """Where serve runs keep their sites: the course's state folder (core/localstate.py)."""
+    return localstate.path(course, "tracksite") / "serve"
 
 
 def _first_run(course, port: int) -> str:
@@ -109,12 +116,12 @@ def test_a_changed_source_is_built_before_anything_is_answered(course):
 def test_a_run_stopped_before_its_site_was_whole_is_not_answered_from(course):
     port = free_port()
     _first_run(course, port)
-    for key in (course / ".cache/tracksite/serve").glob("*/key"):
+    for key in runs_folder(course).glob("*/key"):
         key.unlink()  # as a run killed during a build leaves it
     with serving(course, port=port) as (base, proc):
         wait_for(base + "alpha/a1/", "First lesson", 60)
     assert EARLY not in proc.output
-    runs = list((course / ".cache/tracksite/serve").iterdir())
+    runs = list(runs_folder(course).iterdir())
     assert len(runs) == 1, runs  # the dead run's folder was removed after the first build
 
 
@@ -124,11 +131,13 @@ def test_without_the_cache_the_site_is_not_kept(course):
     with serving(course) as (base, _):
         assert "First lesson" in wait_for(base + "alpha/a1/", "First lesson", 60)
         assert fetch(base + "alpha/a1/")
-    assert not (course / ".cache/tracksite/serve").exists()
+    assert not runs_folder(course).exists()
 
 
 def test_a_project_whose_cache_folder_cannot_be_made_is_served_as_before(course):
-    (course / ".cache").write_text("not a folder", encoding="utf-8")  # (as root, a mode would not stop it)
+    state = localstate.project_folder(course)
+    state.mkdir(parents=True)
+    (state / "tracksite").write_text("not a folder", encoding="utf-8")  # (as root, a mode would not stop it)
     with serving(course) as (base, proc):
         assert "First lesson" in wait_for(base + "alpha/a1/", "First lesson", 60)
     assert "the serve run's site is not kept" in proc.output

@@ -154,7 +154,10 @@ def test_external_links_job_is_weekly_and_separate(workflow):
     commands = runs(job)
     assert any(re.match(r"tracksite linkcheck --external site\b", c) for c in commands)
     cache = [s for s in steps(job) if s.get("uses", "").startswith("actions/cache@")]
-    assert cache and cache[0]["with"]["path"] == ".cache/linkcheck"
+    # the answers are in the state folder TRACKSITE_CACHE_DIR names (core/localstate.py), never the checkout
+    check = [s for s in steps(job) if s.get("run", "").startswith("tracksite linkcheck --external")]
+    assert cache and cache[0]["with"]["path"] == "${{ runner.temp }}/tracksite-state"
+    assert check[0]["env"]["TRACKSITE_CACHE_DIR"] == cache[0]["with"]["path"]
 
 
 def test_every_tracksite_command_parses(workflow):

@@ -40,7 +40,7 @@ def test_every_axe_rule_with_progress(browser_page, name):
     page = browser_page
     page.goto(page.base_url, wait_until="load")
     page.evaluate(
-        "localStorage.setItem('tracksite:progress', JSON.stringify({'transformers-and-llms/tokens-and-embeddings': true}))"
+        "localStorage.setItem(tracksite.key('tracksite:progress'), JSON.stringify({'transformers-and-llms/tokens-and-embeddings': true}))"
     )
     page = open_page(page, {"home": "", "track": "transformers-and-llms/"}[name])
     violations = axe_violations(page, every_rule=True)

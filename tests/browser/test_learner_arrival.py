@@ -77,7 +77,7 @@ def test_map_boxes_and_list_agree(browser_page, url, done):
     page = browser_page
     page.goto(page.base_url, wait_until="load")
     page.evaluate(
-        "(keys) => localStorage.setItem('tracksite:progress', JSON.stringify(Object.fromEntries(keys.map(k => [k, true]))))",
+        "(keys) => localStorage.setItem(tracksite.key('tracksite:progress'), JSON.stringify(Object.fromEntries(keys.map(k => [k, true]))))",
         done,
     )
     page.goto(page.base_url + url, wait_until="load")

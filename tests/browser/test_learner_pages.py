@@ -146,7 +146,7 @@ def test_review_schedules_the_cards_of_completed_lessons(browser_page):
     page.keyboard.press("f")
     page.keyboard.press("a")  # again: box 1, back at the end of this session
     expect(status).to_have_text(f"{cards - 1} cards to review now.")
-    state = page.evaluate("JSON.parse(localStorage.getItem('tracksite:review')).cards")
+    state = page.evaluate("JSON.parse(localStorage.getItem(tracksite.key('tracksite:review'))).cards")
     boxes = sorted(v["box"] for v in state.values())
     assert boxes == [1, 2]
     # a reload keeps the boxes: the known card is no longer due
@@ -182,7 +182,7 @@ def test_course_map_shows_progress_and_home_offers_continue(browser_page):
     nodes = page.locator(".ts-map__svg a.ts-map__node")
     assert nodes.count() == 16
     assert not page.locator("[data-continue-track]").first.is_visible()  # no progress yet
-    page.evaluate("""localStorage.setItem('tracksite:progress', JSON.stringify({
+    page.evaluate("""localStorage.setItem(tracksite.key('tracksite:progress'), JSON.stringify({
         'deep-learning-survey/deep-learning-era': true, 'deep-learning-survey/recurrence-and-its-limits': true}))""")
     page = open_page(page, "")
     states = page.evaluate("""Object.fromEntries([...document.querySelectorAll('.ts-map__svg a.ts-map__node')]
@@ -229,7 +229,7 @@ def test_continue_picks_up_after_the_last_lesson_done(browser_page, done, expect
     ]
     page = open_page(browser_page, "")
     progress = {f"deep-learning-survey/{slugs[n - 1]}": True for n in done}
-    page.evaluate(f"localStorage.setItem('tracksite:progress', JSON.stringify({json.dumps(progress)}))")
+    page.evaluate(f"localStorage.setItem(tracksite.key('tracksite:progress'), JSON.stringify({json.dumps(progress)}))")
     for url in ("", "deep-learning-survey/"):
         page = open_page(page, url)
         cont = page.locator("[data-continue-track='deep-learning-survey'] a")

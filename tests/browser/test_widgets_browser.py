@@ -126,7 +126,7 @@ def test_flashcards_again_comes_back_first_after_reload(browser_page, lesson_url
     assert root.locator(".ts-cards__face").inner_text() == terms[0], "the known card comes last"
     key = root.get_attribute("data-key")
     assert key.startswith("tracksite:cards:") and lesson_url.strip("/") in key
-    stored = json.loads(page.evaluate("k => localStorage.getItem(k)", key))
+    stored = json.loads(page.evaluate("k => localStorage.getItem(tracksite.key(k))", key))
     assert stored == {terms[0]: "known", terms[1]: "again"}
     assert not page.console_errors
 
@@ -322,7 +322,7 @@ def test_mark_complete_shows_on_track_page_after_reload(browser_page, lesson_url
     assert toggle.get_attribute("aria-pressed") == "true"
     assert "Completed" in toggle.inner_text()
     assert _live_text(page, widget.locator(".ts-progress__status")) == "Lesson marked complete."
-    assert json.loads(page.evaluate("localStorage.getItem('tracksite:progress')")) == {lesson: True}
+    assert json.loads(page.evaluate("localStorage.getItem(tracksite.key('tracksite:progress'))")) == {lesson: True}
 
     track = _track_of(lesson_url)
     page.goto(page.base_url + track + "/")

@@ -14,6 +14,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
+from tracksite.adapter import mkdocsconfig
 from tracksite.core.problems.problem import no_workflow_commands, os_error, printable
 
 
@@ -42,7 +43,13 @@ def build_site(
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
     try:
-        config = load_config(str(config_file or root / "mkdocs.yml"), site_dir=str(out.resolve()), strict=strict)
+        given = Path(config_file or root / "mkdocs.yml")
+        # before MkDocs reads any of its files: a YAML bomb costs nothing to refuse here
+        stop = mkdocsconfig.refusal(given, mkdocsconfig.guard(given)) if given.is_file() else None
+        if stop:
+            print(no_workflow_commands(f"tracksite build: {stop}"), file=sys.stderr)
+            return 1
+        config = load_config(str(given), site_dir=str(out.resolve()), strict=strict)
         plugin = config.plugins.get("tracksite")
         if plugin is None:
             print("tracksite build: error: mkdocs.yml does not list the tracksite plugin", file=sys.stderr)

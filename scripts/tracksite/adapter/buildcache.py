@@ -2,8 +2,8 @@
 
 Converting Markdown is most of a build's time per page, and a new process (a second `mkdocs
 build`, a restart of `mkdocs serve`, CI with the folder restored) converts every page again even
-when no source changed. This cache keeps, in `.cache/tracksite/build.sqlite` under the project
-(git-ignored, safe to delete), what MkDocs' `Page.render` leaves on a page: its HTML, table of
+when no source changed. This cache keeps, in `build.sqlite` in the course's state folder (the
+user's, never the checkout: core/localstate.py; safe to delete), what MkDocs' `Page.render` leaves on a page: its HTML, table of
 contents, title from the first heading, anchor ids and links to other pages' anchors.
 
 An entry is keyed by the digest of everything the conversion reads, conservatively:
@@ -42,13 +42,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from tracksite.adapter import converter
+from tracksite.core import localstate
 from tracksite.core.checkcache import code_digest, tree
 from tracksite.core.memo import digest, stable_text
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
-#: Where the cache lives, under the project's root.
-FOLDER = Path(".cache") / "tracksite"
+#: Which of the course's state folders holds the cache (core/localstate.py).
+STATE = "tracksite"
 DB_NAME = "build.sqlite"
 #: Bumped when what an entry holds changes.
 FORMAT = "1"
@@ -85,14 +86,6 @@ def _version(name: str) -> str:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "-"
-
-
-def make_folder(folder: Path) -> None:
-    """The cache's folder, ignored by git whatever the project's own .gitignore says."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# tracksite's build cache: safe to delete\n*\n", encoding="utf-8")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -148,7 +141,8 @@ class BuildCache:
     """One build's view of the cache: looks pages up as they render, writes new entries at the end."""
 
     def __init__(self, root: Path, config: Any, extra: Iterable[str] = ()) -> None:
-        self.path = root / FOLDER / DB_NAME
+        self.root = root
+        self.path = localstate.path(root, STATE) / DB_NAME
         self.hits = self.misses = 0
         self.handed = 0  # of the hits: converted in this build by a helper process (parallel.py)
         self._new: dict[tuple[str, str], tuple[str, str]] = {}  # (table, key) -> entry as (value, text)
@@ -181,18 +175,18 @@ class BuildCache:
     # -- the database ----------------------------------------------------------------------
     def _open(self) -> None:
         try:
-            make_folder(self.path.parent)
+            localstate.folder(self.root, STATE)  # (checked: never a link, never another user's)
             self._db = _connect(self.path)
             _create(self._db)
             for table in TABLES:
                 self._db.execute(f"SELECT count(*) FROM {table}").fetchone()
         except sqlite3.DatabaseError as e:
             self._discard(f"it could not be read ({e})")
-            with contextlib.suppress(sqlite3.Error, OSError):
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(sqlite3.Error, OSError, localstate.StateError):
+                localstate.folder(self.root, STATE)
                 self._db = _connect(self.path)
                 _create(self._db)
-        except OSError as e:
+        except (OSError, localstate.StateError) as e:
             self.off = f"its folder cannot be written ({e})"
             log.info("tracksite: the build cache is off for this build: %s", self.off)
 

@@ -5,7 +5,7 @@ fetched alone, a few hundred bytes), and a page is a file too. Writing them was 
 warm build of 300 lessons, and not for the bytes: on ext4, a new file right after thousands were deleted (the last site, a
 staging folder) costs its inode allocator a scan past the recently freed inodes, a millisecond
 each. A hard link to a file that already exists allocates no inode. So a build keeps a link to
-each file it writes under `.cache/tracksite/` and the next build links the kept file into the
+each file it writes in the course's state folder (core/localstate.py) and the next build links the kept file into the
 site when its bytes are the ones it would write (compared, not assumed: a kept file is read
 before it is used, and one that differs is written anew).
 

@@ -17,6 +17,7 @@ import jinja2
 
 from tracksite.core import messages
 from tracksite.core.model.course import Curriculum
+from tracksite.core.site import courseid
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -102,6 +103,8 @@ def template_text(ctx: Any, key: str, **values: Any) -> str:
 
 def install(env: jinja2.Environment) -> None:
     env.globals["t"] = template_text
+    # the namespace of the learner's state in the browser (main.html: <meta name="tracksite-course">)
+    env.globals["ts_course_id"] = courseid.of_config
 
 
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)

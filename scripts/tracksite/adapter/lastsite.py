@@ -3,8 +3,9 @@ that site was built from has changed.
 
 MkDocs builds the whole site before its server listens, so a restart on a large course waited
 for that build even when every page came out of the build cache (25 to 31 s at 1,000 lessons).
-This module keeps each serve run's site under the project, in `.cache/tracksite/serve/RUN/site`
-rather than in a temporary folder, and beside it, in `RUN/key`, the digest of everything the
+This module keeps each serve run's site in the course's state folder (the user's, never the
+checkout: core/localstate.py), in `tracksite/serve/RUN/site` rather than in a temporary folder,
+and beside it, in `RUN/key`, the digest of everything the
 last finished build of that run read, taken before the build read it:
 
 - every file under the project's root by path, size, mode and modification time (the walk of the
@@ -21,7 +22,8 @@ digest is served from its folder by the dev server's own request handling (devse
 the reload script) while the first build runs; when the build is over, the listening socket is
 handed to the server MkDocs serves with, so no browser is refused in between, and the browsers
 are not reloaded (the site they see is the one just built). Folders of runs no longer alive are
-removed after that first build. The configuration's `cache: false` turns all of this off.
+removed after that first build: only real folders named as runs are (a link is never followed,
+nor removed through), and only under the state folder. The configuration's `cache: false` turns all of this off.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import sys
 import threading
@@ -39,6 +42,7 @@ from urllib.parse import urlsplit
 
 from tracksite.adapter import buildcache, pagecache
 from tracksite.adapter.devserver import CourseServer
+from tracksite.core import localstate
 from tracksite.core.checkcache import tree
 from tracksite.core.memo import digest
 
@@ -46,7 +50,9 @@ log = logging.getLogger("mkdocs.plugins.tracksite")
 
 #: Bumped when what a kept run holds changes.
 FORMAT = "1"
-FOLDER = buildcache.FOLDER / "serve"
+#: The runs' folder, in the course's "tracksite" state folder.
+FOLDER = "serve"
+_RUN = re.compile(r"[0-9]+-[0-9]+")
 
 
 def fingerprint(root: Path, config: Any) -> str:
@@ -58,7 +64,8 @@ class LastSite:
     """One serve run's kept site: where it is built, its key, and the last run's early server."""
 
     def __init__(self, root: Path) -> None:
-        self.folder = root / FOLDER
+        self.root = root
+        self.folder = localstate.path(root, buildcache.STATE) / FOLDER
         self.run = self.folder / f"{os.getpid()}-{time.time_ns()}"
         self.site = self.run / "site"
         self.early: CourseServer | None = None
@@ -72,10 +79,13 @@ class LastSite:
         if self.off:
             return
         try:
-            buildcache.make_folder(self.folder.parent)
+            localstate.folder(self.root, buildcache.STATE)  # (checked: never a link, never another user's)
             self.site.mkdir(parents=True, exist_ok=True)
             (self.run / "key").unlink(missing_ok=True)
-        except OSError as e:  # a read-only project: MkDocs' temporary folder, as without the cache
+        except (
+            OSError,
+            localstate.StateError,
+        ) as e:  # a read-only project: MkDocs' temporary folder, as without the cache
             self.off = f"tracksite: the serve run's site is not kept: its folder cannot be written ({e})"
             log.info(self.off)
             return
@@ -142,10 +152,18 @@ class LastSite:
             self.early = None
 
     def _tidy(self) -> None:
-        for run in self.folder.iterdir() if self.folder.is_dir() else ():
-            if run == self.run or _alive(run.name):
+        """Remove the folders of runs no longer alive: each a real folder named PID-TIME directly
+        under the runs' folder, itself in the checked state folder; a link is left alone."""
+        try:
+            localstate.folder(self.root, buildcache.STATE, create=False)
+            runs = list(os.scandir(self.folder)) if not os.path.islink(self.folder) else []
+        except (OSError, localstate.StateError):
+            return
+        for run in runs:
+            if run.path == str(self.run) or not _RUN.fullmatch(run.name) or _alive(run.name):
                 continue
-            shutil.rmtree(run, ignore_errors=True)
+            if run.is_dir(follow_symlinks=False):
+                shutil.rmtree(run.path, ignore_errors=True)
 
 
 def _alive(name: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from tracksite.adapter import enginethemes
+from tracksite.core.problems.problem import Problem
 from tracksite.core.site import config as siteconfig
 from tracksite.core.site.config import ConfigProblem, SiteConfig
 from tracksite.core.yaml import configfile as configyaml
@@ -45,22 +47,48 @@ def config_file(root: Path, given: str | Path | None = None) -> Path | None:
 
 
 def guard(path: Path) -> tuple[ConfigProblem, ...]:
-    """What the file holds that the engine must not be handed, or should be warned about, read
-    from its YAML nodes before MkDocs loads it (core/yaml/configfile.py): aliases that grow past
-    what a real configuration holds once written out (MkDocs writes every setting out in a
-    debug line while it loads, so the build and the check refuse the file before that), and
-    tags that make MkDocs' loader run Python code (a warning: the build runs them, and so does
-    the check, which loads the configuration as the build does)."""
+    """What the file, and every file it INHERITs, holds that the engine must not be handed, or
+    should be warned about, read from their YAML nodes before MkDocs loads any of them
+    (core/yaml/configfile.py): a file too large or nested too deeply to read, aliases that grow
+    past what a real configuration holds once written out (MkDocs writes every setting out in a
+    debug line while it loads, so the build and the check refuse the file before that), an
+    INHERIT that leaves the project or comes back to a file already read, and tags that make
+    MkDocs' loader run Python code (a warning: the build runs them, and so does the check, which
+    loads the configuration as the build does). The project is the folder of `path`, as the
+    build takes it."""
+    root = path.resolve().parent
+    found: list[ConfigProblem] = []
+    seen: set[Path] = set()
+    current: Path | None = path
+    while current is not None:
+        seen.add(current.resolve())
+        problems, parent = _guard_file(current)
+        found += problems
+        if parent is None or refused(tuple(problems)):
+            break
+        line, column, written = parent
+        # as MkDocs finds it: beside the file that names it, the path as written (not resolved)
+        named = Path(os.path.normpath(os.path.join(os.path.dirname(current), written)))
+        why = _not_inheritable(named, root, seen)
+        if why:
+            hint = "copy the settings it needs into the project's own files"
+            found.append(ConfigProblem(current, line, f"INHERIT: {written}: {why}", column, code="TS901", hint=hint))
+            break
+        current = named if named.is_file() else None  # a missing one: the engine says so, at its line
+    return tuple(found)
+
+
+def _guard_file(path: Path) -> tuple[list[ConfigProblem], tuple[int, int, str] | None]:
+    """One file's problems, and its `INHERIT:` (line, column, path as written) if any."""
     try:
-        # composed, not constructed: aliases stay shared nodes, and no tag runs
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return ()  # the engine reports these itself, at their line
-    too_big = configyaml.expansion_problem(node)
-    if too_big is not None:
-        line, message = too_big
-        return (ConfigProblem(path, line, message, code="TS015", hint=configyaml.HINT),)
-    return tuple(
+        refusal = configyaml.too_large(path.stat().st_size)
+        node, refusal = (None, refusal) if refusal else configyaml.bounded(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return [], None  # the engine reports these itself
+    if refusal is not None:
+        line, column, message, hint = refusal
+        return [ConfigProblem(path, line, message, column, code="TS015", hint=hint)], None
+    problems = [
         ConfigProblem(
             path,
             line,
@@ -70,11 +98,46 @@ def guard(path: Path) -> tuple[ConfigProblem, ...]:
             hint="remove it unless you wrote it yourself; a value or `!!python/name:` does what settings need",
         )
         for line, tag in configyaml.code_tags(node)
-    )
+    ]
+    return problems, configyaml.inherited(node)
+
+
+def _not_inheritable(path: Path, root: Path, seen: set[Path]) -> str | None:
+    """Why the engine must not read `path` as a parent configuration, or None: the project's
+    settings come from the project (a file outside it, or a link leading out, is another
+    folder's, which a pull request cannot show), and a file read again would be read forever."""
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        return "the file is outside the project folder"
+    if real in seen:
+        return "the file is already read: INHERIT goes round in a circle"
+    return None
 
 
 def refused(problems: tuple[ConfigProblem, ...]) -> bool:
     return any(not p.warning for p in problems)
+
+
+def refusal(path: Path, problems: tuple[ConfigProblem, ...]) -> str | None:
+    """The text a build stops with when `guard` refused the configuration (None: it did not),
+    each problem at its file (the one given, or one it INHERITs) relative to the project."""
+    errors = [p for p in problems if not p.warning]
+    if not errors:
+        return None
+    root = path.resolve().parent
+    shown = "\n".join(
+        Problem(
+            p.path.resolve().relative_to(root).as_posix() if p.path.resolve().is_relative_to(root) else str(p.path),
+            p.line,
+            p.message,
+            hint=p.hint,
+            column=p.column,
+            code=p.code or "TS901",
+        ).text()
+        for p in errors
+    )
+    count = f"{len(errors)} problem{'s' if len(errors) > 1 else ''}"
+    return f"tracksite found {count} in the course sources; nothing was built:\n{shown}"
 
 
 def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None = None) -> SiteConfig:
@@ -84,6 +147,8 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
     if problems is None:
         problems = guard(Path(config.config_file_path)) if config.config_file_path else ()
     custom = config.theme.custom_dir
+    if custom and config.config_file_path:
+        problems += _custom_dir_problems(root, Path(custom), Path(config.config_file_path))
     engine = enginethemes.installed()
     theme_dirs = tuple(Path(d) for d in config.theme.dirs if d != custom and Path(d) != engine.engine_templates)
     return siteconfig.settings(
@@ -102,6 +167,65 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
         problems=problems,
         language=str(config.theme.get("language") or "en"),
     )
+
+
+#: Folders of overrides/ looked at for links out: a theme's partials are a few dozen files.
+_MAX_OVERRIDES = 10_000
+
+
+def _custom_dir_problems(root: Path, custom: Path, config_file: Path) -> tuple[ConfigProblem, ...]:
+    """The theme's `custom_dir` (overrides/) is read by the build's template engine: a folder
+    outside the project, or reached through a symbolic link that leads out, or a link inside it
+    that does, would put another folder's files (any file the build can read) into every page."""
+    link = next((p for p in (custom, *custom.parents) if p.is_symlink() and p.is_relative_to(root)), None)
+    if not custom.resolve().is_relative_to(root):
+        line, column = _nested_line(config_file, ("theme", "custom_dir"))
+        what = "a symbolic link that leads" if link is not None else "a folder"
+        return (
+            ConfigProblem(
+                config_file,
+                line,
+                f"theme.custom_dir: {custom.name}/ is {what} outside the project",
+                column,
+                code="TS004",
+                hint="copy the templates into the project's own overrides/ folder",
+            ),
+        )
+    found = []
+    for n, (folder, dirs, files) in enumerate(os.walk(custom)):  # links to folders are listed, not followed
+        for name in [*dirs, *files]:
+            entry = Path(folder, name)
+            if entry.is_symlink() and not entry.resolve().is_relative_to(root):
+                found.append(
+                    ConfigProblem(
+                        entry,
+                        None,
+                        "symbolic link points outside the project; the theme would read it into every page",
+                        code="TS004",
+                        hint="copy the file into the project instead",
+                    )
+                )
+        if n > _MAX_OVERRIDES:
+            break
+    return tuple(found)
+
+
+def _nested_line(path: Path, keys: tuple[str, ...]) -> tuple[int | None, int | None]:
+    """(line, column) of a nested setting (`theme:` `custom_dir:`) in the file; (None, None)
+    where the file does not write it (an INHERITed file does, or the engine's default)."""
+    try:
+        node, _ = configyaml.bounded(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            return None, None
+        pair = next((p for p in node.value if isinstance(p[0], yaml.ScalarNode) and p[0].value == key), None)
+        if pair is None:
+            return None, None
+        node = pair[1]
+    assert node is not None
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 def load(root: Path, given: str | Path | None = None) -> SiteConfig:

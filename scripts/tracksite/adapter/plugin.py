@@ -44,6 +44,7 @@ from tracksite.adapter import (
     parallel,
     rebuild,
     sitedir,
+    statichtml,
     widgetassets,
 )
 from tracksite.adapter import serve as serving_tools
@@ -55,6 +56,7 @@ from tracksite.adapter.search import engine as search_engine
 from tracksite.adapter.search import index as search
 from tracksite.adapter.search.page import unmarked
 from tracksite.adapter.theme import COMPILED, drop_unused_search_files, install_theme
+from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
 from tracksite.core.checks import links as link_checks
@@ -62,7 +64,7 @@ from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
 from tracksite.core.memo import stable_text
 from tracksite.core.model.project import Project
-from tracksite.core.problems.problem import Problem, format_text, os_error, sorted_problems
+from tracksite.core.problems.problem import format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import trackpages
 from tracksite.core.site.config import ConfigProblem
@@ -82,7 +84,8 @@ class TracksiteConfig(Config):
     """Track pages link the PDFs (cheatsheets, exercise pack) that `tracksite pdf --publish`
     prints into the site; that command turns it on for its own build."""
     cache = c.Type(bool, default=True)
-    """Keep each page's converted Markdown in `.cache/tracksite/` for the next build (buildcache.py)."""
+    """Keep each page's converted Markdown in the course's state folder for the next build
+    (buildcache.py, core/localstate.py)."""
 
 
 class TracksitePlugin(BasePlugin[TracksiteConfig]):
@@ -122,12 +125,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if config_file_path:
             path = Path(config_file_path)
             self.config_problems = mkdocsconfig.guard(path)  # its warnings are reported in on_config
-            for problem in self.config_problems:
-                if not problem.warning:
-                    shown = Problem(
-                        path.name, problem.line, problem.message, hint=problem.hint, code=problem.code or "TS901"
-                    ).text()
-                    raise Abort(f"tracksite found 1 problem in the course sources; nothing was built:\n{shown}")
+            stop = mkdocsconfig.refusal(path, self.config_problems)  # (with every file it INHERITs)
+            if stop:
+                raise Abort(stop)
         return super().load_config(options, config_file_path)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -138,6 +138,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
         serving = self.command == "serve"
+        try:  # a state folder that is a link or another user's: refused before anything reads it
+            localstate.check(root)
+        except localstate.StateError as e:
+            raise PluginError(str(e)) from None
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         if serving and self.config.cache:
             self.kept = self.kept or lastsite.LastSite(root)
@@ -190,7 +194,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         root = Path(config.config_file_path or ".").resolve().parent
         watched = [config.docs_dir, str(root / "lessons"), str(root / "cheatsheets")]
-        session = serving_tools.ServeSession(server, self, watched, markers=(str(root / JOURNAL),))
+        journal = localstate.path(root, JOURNAL)  # (the editing commands' journal: core/localstate.py)
+        session = serving_tools.ServeSession(server, self, watched, markers=(str(journal),))
         serving_tools.settle_memory()  # after the first build: the next one walks less
         self.edits.session = session
         pending = serving_tools.take_mkdocs_problems(self)
@@ -242,6 +247,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
             files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
         figures.strip_svgs(files, config, self.project.remote.urls)
+        statichtml.protect(files, config)  # HTML beside pages: the pages' policy first in its head
         drop_unused_search_files(files, config)
         search_engine.publish(files, config)  # the browser's engine, kept beside the indexer
         self.remote.add_files(files, config)
@@ -437,7 +443,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         """Finish the search index: the pages `--dirty` did not render are read from the site;
         its files are kept in the build cache's folder, linked into the next build's site."""
         root = Path(config.config_file_path or ".").resolve().parent
-        kept = root / buildcache.FOLDER / search.OUTPUT if self.config.cache and self.command == "build" else None
+        state = localstate.path(root, buildcache.STATE)  # (checked in on_config)
+        kept = state / search.OUTPUT if self.config.cache and self.command == "build" else None
         try:
             indexer = indexer or search.Indexer()
             indexer.finish(config.site_dir, self._pages, kept)

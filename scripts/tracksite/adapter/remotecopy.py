@@ -2,9 +2,11 @@
 and point every use at it (what is listed, and how a use is rewritten, is core/remote/files.py).
 
 `tracksite check` lets a listed file through without the network; only the build downloads. It
-does so once: the bytes are kept in `.cache/remote-files/` in the project (outside the site,
-ignored by git), named by the address's hash, so rebuilds and `mkdocs serve` never download
-again and a course builds offline once its files are cached. Delete that folder to fetch again.
+does so once: the bytes are kept in the course's `remote-files` state folder (the user's, outside
+the checkout: core/localstate.py; a cached file a pull request could commit, or a link to a local
+file, would be published), named by the address's hash, so rebuilds and `mkdocs serve` never
+download again and a course builds offline once its files are cached. Delete that folder to fetch
+again.
 
 Only https:// is fetched, redirects included (a file fetched over plain HTTP could be changed on
 the way), and only from the public internet: the address each connection goes to (after the
@@ -38,6 +40,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from tracksite.core import localstate
 from tracksite.core.checks.remote_files import used
 from tracksite.core.problems.problem import Problem, ProblemList
 from tracksite.core.remote import files as remotefiles
@@ -187,25 +190,26 @@ def _failure(e: BaseException, deadline: _Deadline) -> DownloadError:
 
 
 def cached(root: Path, url: str) -> bytes:
-    """The file at `url`, from the project's cache if it was downloaded before, else downloaded
-    and kept there (a cache that cannot be written only costs a download next time)."""
-    folder = root / remotefiles.CACHE
-    path = folder / hashlib.sha256(url.encode("utf-8")).hexdigest()
+    """The file at `url`, from the course's cache if it was downloaded before, else downloaded
+    and kept there (a cache that cannot be written only costs a download next time). A cached
+    file that is a link is not read (O_NOFOLLOW): only what a download wrote is published."""
+    name = hashlib.sha256(url.encode("utf-8")).hexdigest()
     try:
-        return path.read_bytes()
-    except OSError:
+        folder = localstate.folder(root, remotefiles.CACHE, create=False)
+        handle = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(handle, "rb") as kept:
+            return kept.read()
+    except (OSError, localstate.StateError):
         pass
     data = download(url)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# downloads of remote-files.yml (tracksite); never committed\n*\n", encoding="utf-8")
+        folder = localstate.folder(root, remotefiles.CACHE)
+        path = folder / name
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".part-")
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)  # whole or absent: an interrupted build leaves no half file
-    except OSError:
+    except (OSError, localstate.StateError):
         pass
     return data
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import marshal
 import os
 import platform
+import types
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
+from jinja2.bccache import Bucket, bc_magic
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
@@ -60,13 +62,18 @@ def _deferred(path: str) -> c.ExtraScriptValue:
 
 
 class CompiledTemplates(BytecodeCache):
-    """Compiled templates kept in memory across `mkdocs serve` rebuilds, and on disk beside the
-    build cache for the next process. MkDocs makes a new template environment for every build,
-    and compiling the templates a page uses (Material's and ours) took a build about 0.3 s, in
-    each process that renders pages. Jinja keys a bucket by the template's name and file and the
-    checksum of its source, so an edited template is compiled again; the file's name adds the
-    versions of Jinja and Python and the environment's settings, and its content carries a
-    digest: a file that does not match it, or that Jinja cannot load, is compiled again."""
+    """Compiled templates kept in memory across `mkdocs serve` rebuilds, and on disk in the
+    course's state folder (core/localstate.py) for the next process. MkDocs makes a new template
+    environment for every build, and compiling the templates a page uses (Material's and ours)
+    took a build about 0.3 s, in each process that renders pages. Jinja keys a bucket by the
+    template's name and file and the checksum of its source, so an edited template is compiled
+    again; the file's name adds the versions of Jinja and Python and the environment's settings,
+    and its content carries a digest: a file that does not match it is compiled again.
+
+    Jinja's own bucket format stores the checksum pickled, and unpickling runs whatever the file
+    says: a file planted in the checkout's old `.cache/` ran a command at the next build. Here
+    the checksum is plain text and the code is read with `marshal` alone (`_encode`, `_decode`),
+    and only from the user's own state folder: `pickle` is never called."""
 
     def __init__(self) -> None:
         self.code: dict[str, bytes] = {}
@@ -77,7 +84,7 @@ class CompiledTemplates(BytecodeCache):
         """This cache, its files under `folder` (None: in memory only, the build cache is off)."""
         self.folder = None if folder is None else str(folder)
         settings = (env.autoescape, sorted(env.extensions), env.trim_blocks, env.lstrip_blocks, env.optimized)
-        self.salt = stable_text([platform.python_version(), jinja2.__version__, settings])
+        self.salt = stable_text([_FORMAT, platform.python_version(), jinja2.__version__, settings])
         return self
 
     def _path(self, bucket: Bucket) -> str | None:
@@ -93,15 +100,11 @@ class CompiledTemplates(BytecodeCache):
                 if check.decode("ascii", "replace") != digest([code]):
                     _log.info("tracksite: a compiled template in %s was damaged: compiled again", self.folder)
                     code = None
-        if code is None:
-            return
-        try:
-            bucket.bytecode_from_string(code)
-        except Exception:  # (not what this Jinja and Python wrote): compiled again
-            bucket.reset()
+        if code is not None:
+            _decode(bucket, code)  # (not what this Jinja and Python wrote: left empty, compiled again)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        code = self.code[bucket.key] = bucket.bytecode_to_string()
+        code = self.code[bucket.key] = _encode(bucket)
         path = self._path(bucket)
         if path is None:
             return
@@ -111,6 +114,35 @@ class CompiledTemplates(BytecodeCache):
             with open(spare, "wb") as f:
                 f.write(digest([code]).encode("ascii") + b"\n" + code)
             os.replace(spare, path)
+
+
+#: Bumped when what a kept file holds changes (2: the checksum as text, not pickled).
+_FORMAT = "2"
+
+
+def _encode(bucket: Bucket) -> bytes:
+    """A compiled template as Jinja's magic bytes, the source's checksum as text, and the code
+    by `marshal` (Jinja's `write_bytecode` pickles the checksum)."""
+    if bucket.code is None:
+        raise TypeError("can't write empty bucket")
+    return bc_magic + str(bucket.checksum).encode("ascii") + b"\n" + marshal.dumps(bucket.code)
+
+
+def _decode(bucket: Bucket, data: bytes) -> None:
+    """Put the code of `data` (`_encode`) in `bucket` when it is for this Jinja and Python and
+    the same source; otherwise leave the bucket empty, so the template is compiled again."""
+    bucket.reset()
+    if not data.startswith(bc_magic):
+        return
+    checksum, newline, code = data[len(bc_magic) :].partition(b"\n")
+    if not newline or checksum.decode("ascii", "replace") != str(bucket.checksum):
+        return
+    try:
+        loaded = marshal.loads(code)
+    except (EOFError, ValueError, TypeError):
+        return
+    if isinstance(loaded, types.CodeType):
+        bucket.code = loaded
 
 
 COMPILED = CompiledTemplates()

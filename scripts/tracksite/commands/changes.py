@@ -2,29 +2,39 @@
 
 `new`, `move` and `rename` change several files. Each file is written to a temporary file
 beside it and renamed over the old one (a reader, or a crash, sees the old file or the new one,
-never half of one), and the whole operation keeps a journal in `.tracksite-journal/`: before each
-step, what the step will do and a copy of the file it replaces. `commit` drops the journal once
+never half of one), and the whole operation keeps a journal in the course's `journal` state
+folder (the user's, never the checkout: core/localstate.py): before each step, what the step
+will do and a copy of the file it replaces. `commit` drops the journal once
 the course checks; if the process dies first (a kill, a power cut, Ctrl-C), the next editing
 command finds the journal and undoes the half-made change before doing anything else, so
 rerunning the command completes it. Undoing is idempotent, so it survives being interrupted
 too, and it never raises: what it could not undo stays in the journal and is reported.
+
+A journal is read as data, not trusted as orders: every path it names must be relative, without
+`..`, and inside the course once symbolic links are followed, and its backups plain names in the
+journal's folder. A journal that names anything else is set aside, with a warning, and nothing
+it names is read, written or deleted.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import sys
+import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from tracksite.core import localstate
 from tracksite.core.loader import JOURNAL
 from tracksite.core.problems.problem import os_error, printable
 from tracksite.errors import UserError
 
 _TMP = ".tracksite-tmp"
+_BACKUP = re.compile(r"[0-9]+\.bak")
 
 
 @dataclass
@@ -58,10 +68,13 @@ class Changes:
 
     def commit(self) -> None:
         """The change stands: drop the journal (removing its record first is the commit)."""
-        folder = self.root / JOURNAL
-        (folder / "journal.json").unlink(missing_ok=True)
-        shutil.rmtree(folder, ignore_errors=True)
         self._done.clear()
+        try:  # (checked again: nothing is deleted through a folder the state refuses)
+            folder = localstate.folder(self.root, JOURNAL, create=False)
+        except (OSError, localstate.StateError):
+            return
+        (folder / "journal.json").unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)  # (never through a link: rmtree refuses one)
 
     def rollback(self) -> list[str]:
         """Undo every applied step; never raises. Returns what could not be undone (kept in the
@@ -76,7 +89,7 @@ class Changes:
     def _refuse_read_only(self) -> None:
         """A read-only file is the user's decision, and a file a symbolic link puts outside the
         course is not the command's to change: say so before anything changes."""
-        for path in [self.root / JOURNAL, *(p for op in self.ops for p in (op[1:] if op[0] == "move" else op[1:2]))]:
+        for path in (p for op in self.ops for p in (op[1:] if op[0] == "move" else op[1:2])):
             if leaves_course(self.root, path):
                 raise UserError(
                     f"{_rel(self.root, path)} leads outside the course through a symbolic link "
@@ -95,14 +108,13 @@ class Changes:
                     )
 
     def _start(self) -> None:
-        folder = self.root / JOURNAL
-        if folder.exists():
+        if localstate.folder(self.root, JOURNAL, create=False).exists():
             recover(self.root)
-        folder.mkdir()
+        localstate.folder(self.root, JOURNAL)  # made (mode 0o700) and checked
         self._save()
 
     def _step(self, n: int, op: tuple) -> None:
-        folder = self.root / JOURNAL
+        folder = localstate.path(self.root, JOURNAL)
         if op[0] == "write":
             _, path, text = op
             backup = None
@@ -127,22 +139,24 @@ class Changes:
 
     def _save(self) -> None:
         data = json.dumps({"command": self.command, "steps": self._done}, indent=1).encode("utf-8")
-        _write_file(self.root / JOURNAL / "journal.json", data, mode=None)
+        _write_file(localstate.path(self.root, JOURNAL) / "journal.json", data, mode=None)
 
 
 # -- undoing ------------------------------------------------------------------------------------
 def pending(root: Path) -> str | None:
     """The command an interrupted change was made by, if its journal is still there."""
     try:
-        return json.loads((root / JOURNAL / "journal.json").read_text(encoding="utf-8")).get("command", "tracksite")
-    except (OSError, ValueError, AttributeError):
+        journal = localstate.folder(root, JOURNAL, create=False) / "journal.json"
+        return json.loads(journal.read_text(encoding="utf-8")).get("command", "tracksite")
+    except (OSError, ValueError, AttributeError, localstate.StateError):
         return None
 
 
 def recover(root: Path) -> str | None:
     """Undo what an interrupted command left half-made; a message saying so, or None.
-    Raises UserError only if the undo itself cannot finish (the journal is kept)."""
-    folder = root / JOURNAL
+    Raises UserError only if the undo itself cannot finish (the journal is kept), or if the
+    journal's folder is refused (localstate.StateError: a link, another user's)."""
+    folder = localstate.folder(root, JOURNAL, create=False)
     if not folder.exists():
         return None
     try:
@@ -150,16 +164,24 @@ def recover(root: Path) -> str | None:
         steps, command = data["steps"], data.get("command", "tracksite")
     except FileNotFoundError:  # interrupted while committing: the change stands
         shutil.rmtree(folder, ignore_errors=True)
-        return "the interrupted command had finished its change; removed what it left in " + JOURNAL
-    except (OSError, ValueError, KeyError, TypeError) as e:
+        return f"the interrupted command had finished its change; removed what it left in {folder}"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
         raise UserError(
-            f"{JOURNAL}/journal.json cannot be read ({e}); look at the files it names, then delete {JOURNAL}/"
+            f"{folder}/journal.json cannot be read ({e}); look at the files it names, then delete {folder}/"
         ) from None
+    refused = _refused(root, steps)
+    if refused:
+        aside = folder.with_name(f"{JOURNAL}.refused-{time.time_ns()}")
+        os.rename(folder, aside)
+        return (
+            f"warning: the journal of an interrupted command named {refused}, not a file of the course; "
+            f"nothing was undone, and it was set aside in {aside}: check the course's files (git status)"
+        )
     failed = undo(root, steps)
     if failed:
         raise UserError(
             f"could not undo the interrupted `{command}`: {'; '.join(failed)}; "
-            f"fix that and run the command again ({JOURNAL}/ keeps what is left to undo)"
+            f"fix that and run the command again ({folder}/ keeps what is left to undo)"
         )
     shutil.rmtree(folder, ignore_errors=True)
     return f"undid the interrupted `{command}` (the course is as it was before it)"
@@ -168,15 +190,17 @@ def recover(root: Path) -> str | None:
 def undo(root: Path, steps: list[dict]) -> list[str]:
     """Undo journalled steps, last first; each step may or may not have happened. Never raises."""
     failed: list[str] = []
+    journal = localstate.path(root, JOURNAL)
     for record in reversed(steps):
         try:
+            _check_record(root, record)
             if record["op"] == "write":
                 path = root / record["path"]
                 (path.parent / f".{path.name}{_TMP}").unlink(missing_ok=True)
                 if record["backup"] is None:
                     path.unlink(missing_ok=True)
-                elif (root / JOURNAL / record["backup"]).exists():
-                    data = (root / JOURNAL / record["backup"]).read_bytes()
+                elif (journal / record["backup"]).exists():
+                    data = (journal / record["backup"]).read_bytes()
                     if not path.exists() or path.read_bytes() != data:
                         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
                         _write_file(path, data, mode=mode)
@@ -189,9 +213,53 @@ def undo(root: Path, steps: list[dict]) -> list[str]:
                     (root / folder).rmdir()
                 except OSError:
                     pass
-        except (OSError, KeyError, TypeError) as e:
-            failed.append(f"{record.get('path') or record.get('dst')}: {getattr(e, 'strerror', None) or e}")
+        except (OSError, KeyError, TypeError, ValueError, AttributeError) as e:
+            where = record.get("path") or record.get("dst") if isinstance(record, dict) else record
+            failed.append(f"{where}: {getattr(e, 'strerror', None) or e}")
     return failed
+
+
+def _refused(root: Path, steps: object) -> str | None:
+    """What in a journal's steps is not a file of the course (see the module's notes), or None."""
+    if not isinstance(steps, list):
+        return "steps that are not a list"
+    for record in steps:
+        try:
+            _check_record(root, record)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            return str(e)
+    return None
+
+
+def _check_record(root: Path, record: dict) -> None:
+    """ValueError unless every path `record` names is inside the course (`_inside`) and its
+    backup, if any, a plain name the journal itself gave (`N.bak`)."""
+    if record["op"] == "write":
+        _inside(root, record["path"])
+        backup = record["backup"]
+        if backup is not None and not (isinstance(backup, str) and _BACKUP.fullmatch(backup)):
+            raise ValueError(f"the backup {backup!r}")
+    elif record["op"] == "move":
+        _inside(root, record["src"])
+        _inside(root, record["dst"])
+    else:
+        raise ValueError(f"the step {record['op']!r}")
+    for folder in record["made"]:
+        _inside(root, folder)
+
+
+def _inside(root: Path, rel: object) -> Path:
+    """The course's path a journal names as `rel`: relative, without `..`, and still inside the
+    course once the symbolic links on its way are followed; ValueError otherwise."""
+    if not isinstance(rel, str) or not rel or "\0" in rel:
+        raise ValueError(f"the path {rel!r}")
+    posix, windows = PurePosixPath(rel), PureWindowsPath(rel)
+    if posix.is_absolute() or windows.is_absolute() or windows.drive or ".." in posix.parts + windows.parts:
+        raise ValueError(f"the path {rel!r}")
+    path = root / rel
+    if leaves_course(root, path) or os.path.realpath(path) == os.path.realpath(root):
+        raise ValueError(f"the path {rel!r}, which leads outside the course")
+    return path
 
 
 # -- files --------------------------------------------------------------------------------------
@@ -256,5 +324,6 @@ def _failure(root: Path, e: OSError, undo_failed: list[str]) -> str:
         e.filename = _rel(root, Path(os.fsdecode(where)))
     message = os_error("could not change the files", e)
     if undo_failed:
-        return f"{message}; and could not undo: {'; '.join(undo_failed)} ({JOURNAL}/ keeps what is left to undo)"
+        kept = localstate.path(root, JOURNAL)
+        return f"{message}; and could not undo: {'; '.join(undo_failed)} ({kept}/ keeps what is left to undo)"
     return f"{message}; nothing was changed"

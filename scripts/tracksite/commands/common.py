@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tracksite.adapter import mkdocsconfig
-from tracksite.commands.changes import JOURNAL, Changes, recover
+from tracksite.commands.changes import Changes, recover
 from tracksite.commands.trackfile import TrackFile
 from tracksite.core.problems.problem import format_text, printable, starts_workflow_command
 from tracksite.core.schema.specs import SLUG_RE, slugify
@@ -133,7 +133,7 @@ def _apply_checked(root: Path, changes: Changes, errors_before: int, config_file
     except BaseException:
         changes.rollback()
         raise
-    errors = [e for e in errors if e.path != JOURNAL]  # this change's own journal, until committed
+    errors = [e for e in errors if e.code != "TS005"]  # this change's own journal, until committed
     if len(errors) > errors_before:
         left = changes.rollback()
         undone = "nothing was changed" if not left else f"undoing failed ({'; '.join(left)})"

@@ -17,6 +17,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -28,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from tracksite import __version__
-from tracksite.errors import UserError
+from tracksite.errors import USAGE, UserError
 
 WHEELS = ".tracksite/wheels"  # in the course, committed with it
 #: A line of requirements.txt that installs tracksite: a pin, a URL, or a wheel's path.
@@ -123,11 +124,12 @@ def place(p: Pin, course: Path) -> Pin:
     pin naming it; older tracksite wheels there are removed. A pin without a wheel is as is."""
     if p.wheel is None:
         return p
-    folder = course / WHEELS
+    folder = wheel_folder(course)
     folder.mkdir(parents=True, exist_ok=True)
     if p.wheel.is_file():
         name, note = p.wheel.name, p.note
         if p.wheel.resolve() != (folder / name).resolve():
+            _unlink_link(folder / name)
             shutil.copy2(p.wheel, folder / name)
     else:
         try:
@@ -135,12 +137,34 @@ def place(p: Pin, course: Path) -> Pin:
         except UserError as e:
             return _fallback(__version__, str(e))
         name = built.name
+        _unlink_link(folder / name)
         shutil.copy2(built, folder / name)
         note = f"{p.note}: built {_wheel_note(name).removeprefix('copied ')}"
     for old in folder.glob("tracksite-*.whl"):
         if old.name != name:
-            old.unlink()
+            old.unlink()  # in the course's own folder (wheel_folder); a link is removed, not followed
     return Pin(wheel_line(name), note)
+
+
+def wheel_folder(course: Path) -> Path:
+    """The course's wheel folder, refused (a UserError, before anything is written) where it, or
+    `.tracksite/` above it, is a symbolic link that leads out of the course: the older wheels
+    are deleted there, and the new one written, which would be another folder's files."""
+    folder = course / WHEELS
+    real, base = os.path.realpath(folder), os.path.realpath(course)
+    if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
+        raise UserError(
+            f"{WHEELS}/ leads outside the course through a symbolic link (to {real}); tracksite "
+            f"writes the wheel there and deletes older ones: replace the link with a folder, then run again",
+            exit_code=USAGE,
+        )
+    return folder
+
+
+def _unlink_link(path: Path) -> None:
+    """A link in the wheel's place is removed: copying onto it would write where it leads."""
+    if path.is_symlink():
+        path.unlink()
 
 
 #: What a wheel of tracksite is built from, besides the package: the checkout's other files

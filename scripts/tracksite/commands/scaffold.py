@@ -19,7 +19,9 @@ Decisions (also in the authoring guide):
   the author what each section is for; it is never meant to be read by learners.
 - A track.yml needs at least one phase with at least one lesson, so `new track` also starts the
   track's first phase ("Getting started" unless --phase says otherwise) with a first draft lesson
-  (`introduction` unless --first-lesson says otherwise). `rename` and `move` reshape it later.
+  (`introduction` unless --first-lesson says otherwise). Starter text, default phase and titles
+  are in the lesson's language (its track's `language:`, else the course's `theme.language`;
+  English where tracksite's catalogue is not complete for it). `rename` and `move` reshape it later.
 - A phase left empty by `move` is removed from track.yml; `--phase` with a title no phase has
   creates that phase at the end of the track (a title close to an existing one is refused as a
   likely typo).
@@ -51,13 +53,11 @@ from tracksite.commands.common import (
 )
 from tracksite.commands.rename import cmd_rename
 from tracksite.commands.starter import (
-    STARTER_CHEATSHEET,
-    STARTER_OVERVIEW,
+    starter_cheatsheet,
     starter_lesson,
+    starter_overview,
+    starter_text,
     starter_track,
-)
-from tracksite.commands.starter import (
-    in_sentence as _in_sentence,
 )
 from tracksite.commands.trackfile import TrackFile
 from tracksite.core.site import redirects
@@ -100,15 +100,20 @@ def _add_lesson_files(
     summary: str | None,
     objectives: list[str],
     previous: str | None,
+    lang: str | None,
 ) -> None:
-    front, body = starter_lesson(title, summary=summary, objectives=objectives, previous=previous)
+    front, body = starter_lesson(title, summary=summary, objectives=objectives, previous=previous, lang=lang)
     folder = root / "lessons" / track / slug
     changes.write(folder / "lesson.md", front + body)
-    changes.write(folder / "overview.md", STARTER_OVERVIEW)
-    cell = title.replace("|", "\\|")
-    changes.write(
-        root / "cheatsheets" / track / f"{slug}.md", STARTER_CHEATSHEET.format(t=_in_sentence(title), cell=cell)
-    )
+    changes.write(folder / "overview.md", starter_overview(lang))
+    changes.write(root / "cheatsheets" / track / f"{slug}.md", starter_cheatsheet(title, lang))
+
+
+def _language(project, track: str | None = None) -> str:
+    """The language a new lesson's starter text is written in, as its pages will be: its track's
+    (`language:` in track.yml), else the course's (`theme.language`)."""
+    found = project.curriculum.track(track) if track else None
+    return (found.language if found is not None else None) or project.site.config.language
 
 
 # -- where a lesson goes ------------------------------------------------------------------------
@@ -206,11 +211,9 @@ def cmd_new_track(args: argparse.Namespace) -> int:
     slug = _slug(args.slug, "track")
     title = _title(args.title)
     summary = _title(args.summary, "--summary", 400) if args.summary else None
-    phase = _title(args.phase, "--phase") if args.phase else DEFAULT_PHASE
+    phase_given = _title(args.phase, "--phase") if args.phase else None
     first = _slug(args.first_lesson, "--first-lesson")
-    first_title = (
-        _title(args.first_lesson_title) if args.first_lesson_title else f"Introduction to {_in_sentence(title)}"
-    )
+    first_title_given = _title(args.first_lesson_title) if args.first_lesson_title else None
     if not 1 <= args.number <= 999:
         raise CommandError(f"--number {args.number} is out of range; expected 1 to 999")
     folder = root / "lessons" / slug
@@ -228,12 +231,15 @@ def cmd_new_track(args: argparse.Namespace) -> int:
                 f"{_rel(root, other)}: track number {args.number} is taken by "
                 f"{other.parent.name!r}; pick another --number"
             )
-    _, errors_before = _errors(root, _config(args))
-    summary_text = summary or f"A track on {_in_sentence(title)}."
+    project_before, errors_before = _errors(root, _config(args))
+    lang = _language(project_before)  # a new track is in the course's language
+    phase = phase_given or starter_text("phase", lang)
+    first_title = first_title_given or starter_text("firstLesson", lang, title)
+    summary_text = summary or starter_text("trackSummary", lang, title)
     track_yml = starter_track(slug, args.number, title, summary_text, phase, first)
     changes = Changes(root)
     changes.write(folder / "track.yml", track_yml)
-    _add_lesson_files(changes, root, slug, first, first_title, summary=None, objectives=[], previous=None)
+    _add_lesson_files(changes, root, slug, first, first_title, summary=None, objectives=[], previous=None, lang=lang)
     _apply_checked(root, changes, len(errors_before), _config(args))
     print(f"created lessons/{slug}/track.yml: Track {args.number}, {title!r}, phase {phase!r}")
     print(
@@ -273,7 +279,17 @@ def cmd_new_lesson(args: argparse.Namespace) -> int:
     index = new_order.index(slug)
     previous = new_order[index - 1] if index > 0 else None
     changes = Changes(root)
-    _add_lesson_files(changes, root, track, slug, title, summary=summary, objectives=objectives, previous=previous)
+    _add_lesson_files(
+        changes,
+        root,
+        track,
+        slug,
+        title,
+        summary=summary,
+        objectives=objectives,
+        previous=previous,
+        lang=_language(project_before, track),
+    )
     changes.write(tf.path, tf.dump())
     project = _apply_checked(root, changes, len(errors_before), _config(args))
     print(f"created lessons/{track}/{slug}/lesson.md (status: draft), overview.md and cheatsheets/{track}/{slug}.md")
@@ -379,7 +395,7 @@ def _register_new_track(new_sub: argparse._SubParsersAction, fmt: type[argparse.
     t.add_argument("--number", type=int, required=True, help="the track's number, unique in the course (1-999)")
     t.add_argument("--title", required=True, help="the track's title")
     t.add_argument("--summary", help="one or two sentences for the home page")
-    t.add_argument("--phase", help=f"the first phase's title (default: {DEFAULT_PHASE!r})")
+    t.add_argument("--phase", help=f"the first phase's title (default: {DEFAULT_PHASE!r}, in the course's language)")
     t.add_argument(
         "--first-lesson",
         default=DEFAULT_FIRST_LESSON,
@@ -389,7 +405,7 @@ def _register_new_track(new_sub: argparse._SubParsersAction, fmt: type[argparse.
     t.add_argument(
         "--first-lesson-title",
         metavar="TITLE",
-        help="the first lesson's title (default: 'Introduction to' and the track's title)",
+        help="the first lesson's title (default: 'Introduction to' and the track's title, in the course's language)",
     )
     t.set_defaults(handler=cmd_new_track)
 

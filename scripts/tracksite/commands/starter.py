@@ -1,23 +1,54 @@
 """The starter text of `tracksite new`: a lesson's front-matter is generated from the lesson
 schema (tracksite.core.schema.specs.LESSON), so a new field, choice or default shows up here with no
-edit; the bodies are prose that tells the author what each section is for."""
+edit; the bodies are prose that tells the author what each section is for.
+
+The prose is in the lesson's language (its track's `language:`, else the course's): it lives in
+the `starter:` section of the interface catalogue (theme/messages/<language>.yml), beside the
+words tracksite puts on the pages, so a translator finds every string of a language in one file.
+A language without a complete catalogue (`messages.COMPLETE`) gets the English text, never a
+mixture. In each text `{title}` is the title as given and `{t}` the title as it reads inside a
+sentence (`in_sentence`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tracksite.commands.trackfile import yaml_scalar
+from tracksite.core import messages
 from tracksite.core.learning.readingtime import reading_minutes
 from tracksite.core.schema import specs as schema
 
 COMMENT_COLUMN = 29
+#: Languages that capitalise every noun: a title keeps its capital inside a sentence there.
+CAPITALISED_NOUNS = frozenset({"de"})
 
 
-def in_sentence(title: str) -> str:
-    """A title inside a sentence: "Gradient descent" -> "gradient descent", "LSTMs" stays."""
+def in_sentence(title: str, lang: str | None = None) -> str:
+    """A title inside a sentence: "Gradient descent" -> "gradient descent", "LSTMs" stays; in
+    German "Gradientenverfahren" stays too, since German writes nouns with a capital."""
+    if messages.language_code(lang) in CAPITALISED_NOUNS:
+        return title
     if len(title) > 1 and title[0].isupper() and title[1].islower():
         return title[0].lower() + title[1:]
     return title
+
+
+def _section(code: str) -> dict[str, str]:
+    """The `starter:` section of one language's catalogue file; empty when there is none."""
+    return messages.section(code, "starter")
+
+
+def starter_texts(lang: str | None) -> dict[str, str]:
+    """Every starter text in `lang`: its own where its catalogue is complete, else English."""
+    code = messages.language_code(lang)
+    english = _section("en")
+    own = _section(code) if code in messages.COMPLETE else {}
+    return {key: own.get(key) or text for key, text in english.items()}
+
+
+def starter_text(key: str, lang: str | None, title: str = "", **values: str) -> str:
+    """One starter text in `lang` with `{title}`, `{t}` and `values` filled in."""
+    return starter_texts(lang)[key].format(title=title, t=in_sentence(title, lang), **values)
 
 
 def _with_comment(line: str, note: str) -> str:
@@ -66,20 +97,26 @@ def front_matter_lines(spec: schema.Mapping, values: dict[str, Any], indent: str
 
 
 def starter_lesson(
-    title: str, *, summary: str | None, objectives: list[str], previous: str | None, body_read: int | None = None
+    title: str,
+    *,
+    summary: str | None,
+    objectives: list[str],
+    previous: str | None,
+    body_read: int | None = None,
+    lang: str | None = None,
 ) -> tuple[str, str]:
-    """(front-matter, body) of a new lesson; the read time is filled in from the body's words."""
-    t = in_sentence(title)
-    body = STARTER_BODY.format(
-        title=title,
-        t=t,
+    """(front-matter, body) of a new lesson in `lang`; the read time is filled in from the body's words."""
+    body = starter_text(
+        "lesson",
+        lang,
+        title,
         card_term=yaml_scalar(title),
-        card_answer=yaml_scalar(f"The main idea of {t}, in one or two sentences a learner can recall."),
+        card_answer=yaml_scalar(starter_text("cardAnswer", lang, title)),
     )
     values = {
         "title": title,
-        "summary": summary or f"The idea behind {t}, how it works and where it is used.",
-        "objectives": objectives or [f"explain the main idea of {t} and give an example of it"],
+        "summary": summary or starter_text("summary", lang, title),
+        "objectives": objectives or [starter_text("objective", lang, title)],
         "time": {"read": body_read or reading_minutes(body), "practice": 5},
         "status": "draft",
     }
@@ -102,73 +139,11 @@ def starter_track(slug: str, number: int, title: str, summary: str, phase: str, 
     return head + "\n".join(lines) + "\n"
 
 
-STARTER_BODY = """\
-Start with the question this lesson answers: which problem its subject solves, and why a learner \
-meets that problem at this point in the track. Two or three sentences are enough.
+def starter_overview(lang: str | None = None) -> str:
+    """overview.md of a new lesson in `lang`."""
+    return starter_text("overview", lang)
 
-## The idea, step by step
 
-Build the idea in short steps, each with its own concrete example, and prefer small worked \
-numbers to general definitions. Put diagrams beside this file as SVG files and describe each one \
-in its alt text. Link other lessons by name, never by address, so links survive renumbering and \
-renaming.
-
-## Where it goes wrong
-
-Name the usual misunderstandings and the cases where the idea does not apply, with one example \
-of each.
-
-## Practice
-
-//// exercise | Explain it in your own words
-Explain {t} to a classmate who missed this lesson, in three or four sentences, with one example.
-
-/// solution
-A strong answer names the problem, states the idea in plain words and shows it working on a \
-small example.
-///
-////
-
-/// flashcards
-- term: {card_term}
-  answer: {card_answer}
-///
-"""
-
-STARTER_OVERVIEW = """\
-## What you'll learn
-
-Say in a few sentences what this lesson covers and what a learner takes away from it. The \
-objectives from the lesson's front-matter are listed above this text, so describe the path \
-through the lesson rather than repeating them.
-
-## Where this fits
-
-Name the lesson that comes before this one and the one after it, and say how this lesson \
-connects them.
-
-## Before you start
-
-Say what a learner should already know. Lessons listed as prerequisites are linked from the \
-lesson header.
-
-## About the math
-
-Say how much mathematics the lesson uses and of which kind, so that a learner can plan.
-"""
-
-STARTER_CHEATSHEET = """\
-## Key ideas
-
-- The three or four facts about {t} a learner needs at a glance.
-
-## Terms
-
-| Term | What it means |
-|---|---|
-| {cell} | One line a learner can recall. |
-
-## Pitfalls
-
-- A common mistake, and how to avoid it.
-"""
+def starter_cheatsheet(title: str, lang: str | None = None) -> str:
+    """The cheatsheet of a new lesson in `lang`; the title also fills a table cell, so its `|` is escaped."""
+    return starter_text("cheatsheet", lang, title, cell=title.replace("|", "\\|"))

@@ -86,6 +86,8 @@ def plan(root: Path) -> Plan:
         elif not (root / dest).exists():
             out.add.append(dest)
     out.pin = _repin(root)
+    if out.pin is not None and out.pin[1].wheel is not None:
+        pinning.wheel_folder(root)  # refused before anything changes, as the dry run shows
     return out
 
 

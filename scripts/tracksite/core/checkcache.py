@@ -3,10 +3,11 @@
 The passes of `checks.check` read every source again in every build: a second `mkdocs build`,
 or `mkdocs serve` started again, spends seconds on a large course to find what the last build
 found. When nothing the passes can read has changed, the build takes their findings from
-`.cache/tracksite/checks.json` instead (the loader and the site plan still run: the build needs
-the model). What the passes can read is taken conservatively: every file under the project's
-root, by content (a large one by size and time), with its permissions, except hidden folders
-(this cache, git's) and folders a tracksite build wrote (their marker file); the site
+`checks.json` in the course's state folder instead (the loader and the site plan still run: the
+build needs the model). That folder is the user's, never the checkout (core/localstate.py): a
+`checks.json` a pull request planted would silence every check. What the passes can read is
+taken conservatively: every file under the project's root, by content (a large one by size and
+time), with its permissions, except hidden folders (git's) and folders a tracksite build wrote (their marker file); the site
 configuration as the engine resolved it; the check's options; and the versions of tracksite's
 own code and of Python. Anything else, or a file that cannot be read as it was written, and the
 passes run again. Only the build uses this (`tracksite check` always runs every pass).
@@ -25,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import tracksite
+from tracksite.core import localstate
 from tracksite.core.memo import digest, stable_text
 from tracksite.core.problems.problem import Problem
 
-FILE = Path(".cache") / "tracksite" / "checks.json"
+#: The file, in the course's "tracksite" state folder.
+FILE = "checks.json"
 #: Marks a folder a tracksite build wrote (adapter/sitedir.py): not a source.
 SITE_MARKER = ".tracksite-build"
 _WHOLE = 2_000_000  # bytes: files up to this size are read whole; larger ones by size and time
@@ -107,7 +110,7 @@ def load(root: Path, wanted: str) -> tuple[list[Problem], list[list[str]]] | Non
     """The findings kept for the key `wanted` and the lessons each glossary term is used in (in
     the glossary's order), or None (none kept, another digest, or unreadable)."""
     try:
-        data = json.loads((root / FILE).read_text(encoding="utf-8"))
+        data = json.loads((localstate.folder(root, "tracksite", create=False) / FILE).read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("key") != wanted:
             return None
         items, uses = data["problems"], data["uses"]
@@ -116,7 +119,7 @@ def load(root: Path, wanted: str) -> tuple[list[Problem], list[list[str]]] | Non
         if not all(isinstance(u, list) and all(isinstance(k, str) for k in u) for u in uses):
             return None
         return [Problem(**item) for item in items], uses
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, localstate.StateError):
         return None
 
 
@@ -126,9 +129,8 @@ def save(root: Path, wanted: str, problems: list[Problem], uses: list[list[str]]
     nothing."""
     items = [dataclasses.asdict(p) for p in problems]
     data = {"key": wanted, "problems": items, "uses": uses, "sum": digest([json.dumps([items, uses], sort_keys=True)])}
-    path = root / FILE
-    with contextlib.suppress(OSError, TypeError, ValueError):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError, TypeError, ValueError, localstate.StateError):
+        path = localstate.folder(root, "tracksite") / FILE
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, path)

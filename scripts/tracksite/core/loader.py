@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tracksite.core import localstate
 from tracksite.core.learning import glossary as glossary_mod
 from tracksite.core.markdown import complexity
 from tracksite.core.markdown import references as refs
@@ -30,9 +31,10 @@ from tracksite.core.yaml import safe as yamlsafe
 from tracksite.core.yaml.safe import Located
 from tracksite.errors import SourceProblem
 
-#: The journal of `tracksite new`, `move` and `rename` (commands/changes.py): while it exists the
-#: course is half-changed.
-JOURNAL = ".tracksite-journal"
+#: The journal of `tracksite new`, `move` and `rename` (commands/changes.py), a folder of the
+#: course's state (core/localstate.py; never the checkout): while it exists the course is
+#: half-changed.
+JOURNAL = "journal"
 
 
 def read(
@@ -81,9 +83,10 @@ class _Loader:
         drafts: set[str] = set()
         documents: list[Document] = []
         assets: dict[str, Path] = {}
-        if (self.root / JOURNAL).exists():
+        journal = localstate.path(self.root, JOURNAL)
+        if journal.exists():
             self.problems.add(
-                self.root / JOURNAL,
+                journal,
                 None,
                 "an interrupted `tracksite new`, `move` or `rename` left the course half-changed",
                 hint="run that command again: it first undoes the half-made change, then makes it",

@@ -33,7 +33,7 @@ def memo(key: tuple, compute):
 
 def digest(parts: Iterable[str | bytes], size: int = 20) -> str:
     """One digest of many parts (text or bytes), each ended so that no two lists give the same
-    stream: the keys of what is remembered here and in `.cache/tracksite/`."""
+    stream: the keys of what is remembered here and in the course's state folder."""
     h = hashlib.blake2b(digest_size=size)
     for part in parts:
         h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))
@@ -42,7 +42,7 @@ def digest(parts: Iterable[str | bytes], size: int = 20) -> str:
 
 
 def stable_text(value: Any) -> str:
-    """A value as text that is the same in every process, for the keys of `.cache/tracksite/`:
+    """A value as text that is the same in every process, for the keys of the state folder's caches:
     sets and dicts in sorted order (their own order follows the process's random string
     hashing), dataclasses field by field, functions by their qualified name, an object with a
     `config` of settings (a Markdown extension) by its class and those settings; memory

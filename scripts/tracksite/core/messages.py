@@ -40,7 +40,16 @@ def _read(code: str) -> dict[str, dict[str, str]]:
     if not found.is_file():
         return {}
     data = yaml.safe_load(found.read_text(encoding="utf-8")) or {}
-    return {section: {str(k): str(v) for k, v in (data.get(section) or {}).items()} for section in ("page", "script")}
+    return {
+        section: {str(k): str(v) for k, v in (data.get(section) or {}).items()}
+        for section in ("page", "script", "starter")
+    }
+
+
+def section(code: str, name: str) -> dict[str, str]:
+    """One section of a language's file as written, no English filled in: `starter`, the texts
+    `tracksite new` writes (commands/starter.py), which pick a whole language or English."""
+    return _read(code).get(name, {})
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def assessment(lesson: coursedata.Lesson, ident: str) -> bytes:
             _item(section, f"{ident}_q{quiz_number}_{q_number}", n, question)
     root.set("xmlns", QTI)
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    return staging.xml_document(root)
 
 
 def _q(tag: str, ns: str = CC) -> str:
@@ -177,7 +177,7 @@ def manifest(course: coursedata.Course, staged: Path) -> bytes:
     ET.indent(m)
     for prefix, uri in (("", CC), ("xsi", XSI), ("lomimscc", LOMIMSCC)):
         ET.register_namespace(prefix, uri)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(m, encoding="utf-8")
+    return staging.xml_document(m)
 
 
 def package(site: Path, out: Path, work: Path) -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tracksite.core.site import courseid
 from tracksite.core.widgetregistry import BY_NAME
 from tracksite.errors import UserError
 
@@ -111,6 +112,7 @@ class Question:
 class Quiz:
     key: str
     questions: list[Question]
+    also: list[str] = field(default_factory=list)  # the keys of its copies (a track's exercise pack)
 
 
 @dataclass
@@ -123,6 +125,7 @@ class Lesson:
     quizzes: list[Quiz]
     pages: list[str]  # the lesson's pages (lesson, overview, cheatsheet) that the site has
     phase: str = ""  # its phase's title, as the track page's navigation shows it
+    decks: list[tuple[str, list[str]]] = field(default_factory=list)  # each flashcards widget: its key, its terms
 
 
 @dataclass
@@ -130,6 +133,7 @@ class Course:
     title: str
     tracks: list[tuple[str, str]]  # slug, title
     lessons: list[Lesson]
+    course_id: str = ""  # the namespace of the learner's state in the browser (core/site/courseid.py)
 
     def questions(self) -> int:
         return sum(len(q.questions) for lesson in self.lessons for q in lesson.quizzes)
@@ -186,7 +190,29 @@ def read(site: Path) -> Course:
             lessons[-1].phase = phases.get(lesson_id, "")
     if not lessons:
         raise UserError(f"{home} lists no lessons: is it a tracksite course's built site?")
-    return Course(title, tracks, lessons)
+    _copies(site, tracks, lessons)
+    meta = next((n for n in _walk(tree) if n.tag == "meta" and n.attrs.get("name") == "tracksite-course"), None)
+    given = meta.attrs.get("content", "") if meta is not None else ""
+    # none on a site built before the namespace: its pages keep their keys without one
+    return Course(title, tracks, lessons, given if courseid.PATTERN.match(given) else "")
+
+
+def _copies(site: Path, tracks: list[tuple[str, str]], lessons: list[Lesson]) -> None:
+    """Note in each lesson quiz the keys of its copies on the tracks' exercise packs: a copy's key
+    ends with the same content key (adapter/blocks/quiz.py), its answers are kept apart."""
+    by_content: dict[str, Quiz] = {}
+    for lesson in lessons:
+        for quiz in lesson.quizzes:
+            by_content.setdefault(quiz.key.rsplit(":", 1)[-1], quiz)
+    for slug, _ in tracks:
+        pack = site / slug / "exercises" / "index.html"
+        if not pack.is_file():
+            continue
+        for node in parse(pack.read_text(encoding="utf-8")).find_all(_QUIZ):
+            key = node.attrs.get("data-key", "")
+            original = by_content.get(key.rsplit(":", 1)[-1])
+            if original is not None and key and key != original.key and key not in original.also:
+                original.also.append(key)
 
 
 def _phases(track_page: Path) -> dict[str, str]:
@@ -208,12 +234,16 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
     if not page.is_file():
         raise UserError(f"{site}: the home page lists lesson {lesson_id}, but {url}index.html is not in the site")
     tree = parse(page.read_text(encoding="utf-8"))
-    terms = [t.text() for cards in tree.find_all(_CARDS) for t in cards.find_all("ts-card__term")]
+    decks = [
+        (cards.attrs.get("data-key", ""), [t.text() for t in cards.find_all("ts-card__term")])
+        for cards in tree.find_all(_CARDS)
+    ]
+    terms = [term for _, deck in decks for term in deck]
     quizzes = [_quiz(q) for q in tree.find_all(_QUIZ)]
     pages = [url] + [
         f"{url}{kind}/" for kind in ("overview", "cheatsheet") if (site / lesson_id / kind / "index.html").is_file()
     ]
-    return Lesson(lesson_id, label, track, url, terms, quizzes, pages)
+    return Lesson(lesson_id, label, track, url, terms, quizzes, pages, decks=decks)
 
 
 def _walk(node: Node) -> Iterator[Node]:

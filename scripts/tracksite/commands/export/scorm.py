@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from tracksite.commands.export import coursedata, staging
+from tracksite.commands.export import coursedata, scormstate, staging
+from tracksite.errors import UserError
 
 EXPORT = staging.EXPORT
 ASSETS = staging.ASSETS
@@ -71,19 +73,8 @@ frame-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form
 
 
 def course_script(course: coursedata.Course, version: str, threshold: float) -> str:
-    """scorm-course.js: what scorm.js lays suspend_data out by, and the answer key of the score."""
-    data = {
-        "version": version,
-        "threshold": threshold,
-        "start": "index.html",
-        "lessons": [lesson.id for lesson in course.lessons],
-        "terms": [lesson.terms for lesson in course.lessons],
-        "quizzes": [
-            [q.key, len(q.questions), [question.correct for question in q.questions]]
-            for lesson in course.lessons
-            for q in lesson.quizzes
-        ],
-    }
+    """scorm-course.js: what scorm.js lays suspend_data out by (scormstate), and the answer key."""
+    data = scormstate.course_data(course, version, threshold)
     return "window.tracksiteCourse = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
@@ -116,12 +107,18 @@ def manifest(staged: Path, course: coursedata.Course, version: str) -> bytes:
         if name not in skip:
             ET.SubElement(res, q("file"), {"href": name})
     ET.indent(m)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(m, encoding="utf-8")
+    return staging.xml_document(m)
 
 
 def package(site: Path, out: Path, work: Path, *, version: str, threshold: float) -> int:
     """Write the package of the built `site` to `out`; returns the number of files."""
     course = coursedata.read(site)
+    try:
+        warning = scormstate.check(course, version)
+    except ValueError as e:
+        raise UserError(f"tracksite export scorm: {e}") from None
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     staged = work / "package"
     staging.copy_site(site, staged)
     staging.refuse_remote(staged)

@@ -19,10 +19,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
 
 from tracksite import theme as theme_files
 from tracksite.adapter import mkdocsconfig
 from tracksite.commands.common import build_site
+from tracksite.core.problems.problem import printable
+from tracksite.core.site import published
 from tracksite.errors import USAGE, UserError
 from tracksite.htmlscan import scan_stylesheet
 
@@ -147,12 +150,37 @@ def add_scripts(html: str, srcs: list[str]) -> str:
     return html[:at] + tags + html[at:]
 
 
+#: What XML 1.0 cannot hold (C0 controls but tab and line breaks, surrogates, U+FFFE, U+FFFF):
+#: the check refuses such escapes in course text, and a built site read with `--site` was built
+#: by whoever built it, so the manifests drop them rather than be refused by the LMS.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_document(root: ET.Element) -> bytes:
+    """The document of `root` as a file (declaration and UTF-8), its text and attribute values
+    kept to the characters of XML 1.0: ElementTree writes any character as it is, and a title
+    holding U+0001 made a manifest no XML parser reads."""
+    for element in root.iter():
+        element.text = _NOT_XML.sub("", element.text) if element.text else element.text
+        element.tail = _NOT_XML.sub("", element.tail) if element.tail else element.tail
+        for key, value in element.attrib.items():
+            element.set(key, _NOT_XML.sub("", value))
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
 def write_zip(folder: Path, out: Path, first: tuple[str, ...] = ()) -> int:
     """Zip `folder` into `out` (names relative to it, sorted, `first` ones first); returns the
     number of files. Written to a temporary file and moved, so a failed export leaves no half file."""
     out.parent.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     names = {p.relative_to(folder).as_posix(): p for p in files}
+    refused = [f"{printable(n)}: {why}" for n in names if (why := published.unsafe_name(n))]
+    if refused:  # the members' names are the site's relative paths with `/`, and nothing else
+        raise UserError(
+            "the export cannot hold these files, whose names an unzip would read as another place:\n  "
+            + "\n  ".join(refused[:20])
+            + "\nrename them in the course (tracksite check names them) and export again"
+        )
     order = [n for n in first if n in names] + [n for n in names if n not in first]
     fd, tmp = tempfile.mkstemp(prefix=".tracksite-", suffix=".zip", dir=out.parent)
     os.close(fd)

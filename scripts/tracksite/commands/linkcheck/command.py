@@ -19,6 +19,7 @@ from tracksite.commands.linkcheck.external import (
 )
 from tracksite.commands.linkcheck.internal import check_internal
 from tracksite.commands.linkcheck.report import CheckError
+from tracksite.core import localstate
 from tracksite.core.problems.problem import format_github, format_json, format_text
 
 
@@ -59,7 +60,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--retry-wait", type=int, default=2, metavar="SECONDS", help="with --external: wait before a retry (default 2)"
     )
     p.add_argument(
-        "--cache-dir", metavar="DIR", help=f"with --external: where the cache lives (default: {CACHE_DIR} in --root)"
+        "--cache-dir",
+        metavar="DIR",
+        help="with --external: where the cache lives (default: the course's state folder, never the checkout; "
+        "TRACKSITE_CACHE_DIR moves it)",
     )
     p.add_argument("--no-cache", action="store_true", help="with --external: ask every URL again")
     p.add_argument(
@@ -74,6 +78,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_linkcheck)
 
 
+def _state(root: Path) -> Path:
+    """The cache's default folder: the course's state folder (core/localstate.py), never the
+    checkout, where a committed cache would pass links that are broken."""
+    try:
+        return localstate.folder(root, CACHE_DIR)
+    except OSError as e:
+        raise CheckError(
+            f"the link cache's folder {localstate.path(root, CACHE_DIR)} cannot be made ({e.strerror or e}); "
+            f"pass --cache-dir or --no-cache, or set {localstate.ENV} to a folder you can write"
+        ) from None
+
+
 def cmd_linkcheck(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     site = Path(args.site_dir) if args.site_dir else root / "site"
@@ -86,7 +102,7 @@ def cmd_linkcheck(args: argparse.Namespace) -> int:
         if args.ignore_file or ignore_file.is_file():
             patterns += read_ignore_file(ignore_file)
         patterns += [compile_ignore(p, "--ignore") for p in args.ignore]
-        cache = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else root / CACHE_DIR)
+        cache = None if args.no_cache else (Path(args.cache_dir) if args.cache_dir else _state(root))
         ext = check_external(
             site,
             ignore=patterns,

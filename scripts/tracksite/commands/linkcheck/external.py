@@ -21,7 +21,8 @@ from tracksite.htmlscan import Link, kind_of, scan_file
 from tracksite.sitepaths import site_url_of
 
 IGNORE_FILE = ".linkcheck-ignore"
-CACHE_DIR = Path(".cache") / "linkcheck"
+#: The course's state folder of the cache (core/localstate.py), never the checkout.
+CACHE_DIR = "linkcheck"
 
 
 @dataclass

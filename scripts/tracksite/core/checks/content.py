@@ -6,8 +6,10 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections import Counter
 from pathlib import Path
 
+from tracksite.core.checks import rawhtml
 from tracksite.core.checks.common import problems_of
 from tracksite.core.learning import glossary as glossary_mod
 from tracksite.core.learning import readingtime
@@ -23,22 +25,14 @@ from tracksite.core.widgets import validate_widgets
 _VAGUE_LINK = re.compile(r"\[(?<!!\[)(here|click here|this link|this|link|read more|more)\]\(", re.I)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
-ACTIVE_TAG = re.compile(r"<\s*(script|iframe|frame|frameset|object|embed|applet|base|meta|foreignobject)\b", re.I)
-# HTML attribute names are not case-sensitive: `ONERROR=` runs as `onerror=` does.
-TAG_HANDLER = re.compile(r"<[a-z][^<>]*?[\s/\"'](on[a-z]+)\s*=", re.I)
 _ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-z]+)\s*=[^{}\n]{0,300}\}", re.I)
 # The search's marks that only tracksite's templates write (adapter/search/page.py): in a page they
 # would retitle its result, add a filter, move the indexed part or weigh it (`nan` broke the build).
 _SEARCH_MARK = r"(data-search-(?:body|meta|filter|weight))(?![\w-])"
-TAG_SEARCH_MARK = re.compile(r"<[a-z][^<>]*?[\s/\"']" + _SEARCH_MARK, re.I)
 _ATTR_LIST_SEARCH_MARK = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])" + _SEARCH_MARK + r"[^{}\n]{0,300}\}", re.I)
 MAX_FINDINGS = 20  # of one kind in one file: enough to act on, never a flood
-# Raw HTML in a page that would load a file from another host (a Markdown image is checked by
-# links.images; a link to another site is fine, it loads nothing until followed).
-REMOTE_TAG = re.compile(
-    r"""<\s*(img|audio|video|source|track|input|link|image)\b[^<>]*?\s(src|srcset|poster|href)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]*)""",
-    re.I,
-)
+# `url()` and `@import` anywhere outside code, `{: style=... }` of attr_list included (raw HTML's
+# tags and style sheets are read as a browser reads them, by rawhtml.py).
 REMOTE_STYLE = re.compile(
     r"""url\(\s*["']?((?:https?:)?//[^"')\s]*)|@import\s+(?:url\(\s*)?["']?((?:https?:)?//[^"')\s;]*)""", re.I
 )
@@ -79,40 +73,34 @@ def _active_content(
                 "TS503",
             )
         )
-    for m in itertools.islice(ACTIVE_TAG.finditer(masked), MAX_FINDINGS):
-        found.append(
-            (
-                line_at(m.start()),
-                column_at(masked, m.start()),
-                f"HTML <{m.group(1).lower()}> is not allowed in course pages",
-                "write Markdown; interactive parts come from the widget blocks",
-                "TS501",
-            )
-        )
-    for m in itertools.islice(
-        itertools.chain(REMOTE_TAG.finditer(masked), REMOTE_STYLE.finditer(masked)), MAX_FINDINGS
-    ):
-        url = m.group(3) if m.re is REMOTE_TAG else (m.group(1) or m.group(2))
+    for m in itertools.islice(REMOTE_STYLE.finditer(masked), MAX_FINDINGS):
+        url = m.group(1) or m.group(2)
         if html.unescape(url) in allowed:
             continue
-        where = f"HTML <{m.group(1).lower()}>" if m.re is REMOTE_TAG else "style"
         found.append(
-            (line_at(m.start()), column_at(masked, m.start()), f"{where} {remote_message(url)}", REMOTE_HINT, "TS504")
+            (line_at(m.start()), column_at(masked, m.start()), f"style {remote_message(url)}", REMOTE_HINT, "TS504")
         )
+    seen = {(line, code) for line, _, _, _, code in found}  # a URL the patterns above found too
+    counts: Counter[str] = Counter()
+    for finding in rawhtml.findings(masked, body_line, allowed):
+        code = finding[4]
+        if ((finding[0], code) not in seen or code not in ("TS503", "TS504")) and counts[code] < MAX_FINDINGS:
+            counts[code] += 1
+            found.append(finding)
     found += _attribute_findings(masked, line_at)
     return found
 
 
-#: The attributes a page may not carry, in HTML and in `{: attr_list }`: (patterns, message, hint, code).
+#: The attributes a page may not carry in `{: attr_list }` (raw HTML's: rawhtml.py): (patterns, message, hint, code).
 _ATTRIBUTE_RULES = (
     (
-        (TAG_HANDLER, _ATTR_LIST_HANDLER),
+        (_ATTR_LIST_HANDLER,),
         "event handler attribute {}= is not allowed in course pages",
         "interactive parts come from the widget blocks",
         "TS502",
     ),
     (
-        (TAG_SEARCH_MARK, _ATTR_LIST_SEARCH_MARK),
+        (_ATTR_LIST_SEARCH_MARK,),
         "{}= is a mark of tracksite's own templates: in a page it would change the search's title, "
         "filters or weights of the page",
         "remove it; to keep text out of the search, mark it data-search-ignore",

@@ -82,7 +82,9 @@ CATALOGUE = (
     Code("TS219", "track-file-uneditable", "a track.yml a command could not edit safely (nothing was written)"),
     # issue 44 (the instructors' checks): TS220, TS420, TS421, TS521, TS620
     Code("TS220", "prerequisite-unknown-track", "a prerequisite's text naming a track the course does not have"),
-    Code("TS221", "template-loop", "a template of the course that extends or includes itself, directly or through others"),
+    Code(
+        "TS221", "template-loop", "a template of the course that extends or includes itself, directly or through others"
+    ),
     Code("TS222", "template-syntax", "a template of the course that Jinja cannot read"),
     Code("TS301", "broken-link", "a course link (`lesson:...`) or relative link that leads nowhere"),
     Code("TS302", "broken-anchor", "a link to a heading the target page does not have"),

@@ -31,7 +31,7 @@ from tracksite.core.yaml.safe import Located
 
 FILE_NAME = LISTING
 FOLDER = "_remote"  # in the site: one folder per listed file, named by its address's hash
-CACHE = Path(".cache") / "remote-files"  # in the project, outside the site
+CACHE = "remote-files"  # the course's state folder of the downloads (core/localstate.py), never the checkout
 MAX_BYTES = 10_000_000  # like any other file the site publishes (statics.MAX_FILE_BYTES)
 # The types a copy may have (core/site/published.py's allow-list): of the documents that can hold
 # script, only SVG, which is held to the drawing rules; never HTML, which could not be checked.

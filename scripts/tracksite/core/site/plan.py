@@ -23,7 +23,7 @@ from tracksite import theme as theme_files
 from tracksite.core.learning import schedule
 from tracksite.core.markdown import references as refs
 from tracksite.core.problems.findings import Finding
-from tracksite.core.site import redirects, statics, trackpages
+from tracksite.core.site import published, redirects, statics, trackpages
 from tracksite.core.site.config import SiteConfig
 
 #: The folder the search index is written to, after the build, replacing what was there.
@@ -106,6 +106,8 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
             site.entries.append(Entry(doc.src_uri, doc.kind, path=doc.path))
     for src_uri, path in project.assets.items():
         site.entries.append(Entry(src_uri, "asset", path=path))
+        if unsafe := published.unsafe_name(src_uri):  # a lesson's file, named as docs/ files may not be
+            site.unreadable.append((path, f"{unsafe}; rename the file"))
     for track in c.tracks:
         if c.lessons_of(track.slug):
             site.entries.append(Entry(refs.src_uri("track", track.slug), "track", origin=track.path, content=""))
@@ -174,6 +176,8 @@ def walk_docs(root: Path, docs_dir: Path, config: SiteConfig | None = None, *, s
         if config.leaves_out(uri, serving=serving):
             continue
         why = _unreadable(path)
+        if not why and (unsafe := published.unsafe_name(uri)):
+            why = f"{unsafe}; rename the file (the site's file names go into the exports' zip files as they are)"
         if why:
             walk.unreadable.append((path, why))
         else:

@@ -185,3 +185,24 @@ def unpublished_reason(folder: Path, path: Path) -> tuple[str, str]:
         f"{kind} are not published from a lesson folder (published: {', '.join(sorted(ASSET_SUFFIXES))})",
         "save it as one of those types, or put it under docs/ and link to it there",
     )
+
+
+#: Characters no published file name may hold: C0 controls and DEL (a terminal or an LMS's file
+#: list would act on them) and the backslash, Windows' folder separator.
+_UNSAFE_NAME_CHARACTERS = frozenset(chr(c) for c in (*range(32), 127)) | {"\\"}
+
+
+def unsafe_name(rel: str) -> str | None:
+    """Why a site path (`alpha/a1/figure.svg`, relative, with `/`) cannot be a file of the site
+    or a member of an export's zip, or None. On Linux `a\\..\\..\\x.html` is one legal file
+    name; a Windows unzip or an LMS reads it as a way out of the folder it extracts into."""
+    if not rel or rel.startswith("/") or PurePosixPath(rel).is_absolute() or (rel[1:2] == ":" and rel[0].isalpha()):
+        return "the name is an absolute path"
+    bad = next((c for c in rel if c in _UNSAFE_NAME_CHARACTERS), None)
+    if bad == "\\":
+        return "the name holds `\\`, which Windows and zip readers take for a folder separator"
+    if bad is not None:
+        return f"the name holds the control character U+{ord(bad):04X}"
+    if any(part in ("", ".", "..") for part in rel.split("/")):
+        return "the name holds an empty, `.` or `..` part"
+    return None

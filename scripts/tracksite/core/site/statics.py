@@ -3,8 +3,9 @@
 A static file is served from the site's own origin, so a browser that opens it directly runs
 whatever it holds with the site's rights: an SVG or HTML file may only be a plain document.
 SVG is parsed as XML by defusedxml (no DTD, no entities, no external references) and every
-element and attribute must be on an allow-list; HTML is parsed by the standard library and held
-to the same rules. Any other type is published only if it is on the allow-list of types that
+element and attribute must be on an allow-list; HTML is parsed as browsers parse it (the WHATWG
+algorithm, core/htmlread.py) and held to the same rules, and the build gives each published HTML
+file the pages' Content-Security-Policy (adapter/statichtml.py). Any other type is published only if it is on the allow-list of types that
 cannot run as a page (core/site/published.py): an XML file, say, is refused. Symbolic links may not leave the project or reach a hidden folder (`.git`),
 loops are errors, and files a learner's browser downloads are capped in size.
 
@@ -16,11 +17,18 @@ from __future__ import annotations
 
 import errno
 import os
-from html.parser import HTMLParser
 from pathlib import Path
 
+from tracksite.core import htmlread
 from tracksite.core.problems.problem import Problem
-from tracksite.core.remote.addresses import LOADING, REMOTE_HINT, remote_in_css, remote_message, unlisted
+from tracksite.core.remote.addresses import (
+    LOADING,
+    REMOTE_HINT,
+    css_imports,
+    remote_in_css,
+    remote_message,
+    unlisted,
+)
 from tracksite.core.site.published import refusal
 from tracksite.core.site.svgsafe import ANIMATED_URL as _ANIMATED_URL
 from tracksite.core.site.svgsafe import ANIMATIONS, SVG_ATTRIBUTES, SVG_ELEMENTS, URL_LIKE, review
@@ -242,61 +250,56 @@ def _kind(suffix: str) -> str:
 # -- HTML ----------------------------------------------------------------------------------------
 
 
-class _HtmlRules(HTMLParser):
-    def __init__(self, allowed: frozenset[str] = frozenset()) -> None:
-        super().__init__(convert_charrefs=True)
-        self.allowed = allowed  # listed remote addresses (remote-files.yml)
-        self.found: list[tuple[int, str]] = []
-        self.in_style = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
-        if tag not in HTML_ELEMENTS:
-            self.found.append((line, f"contains a <{tag}> element, which is not plain text"))
-            return
-        self.in_style = tag == "style"
-        for name, value in attrs:
-            plain = _INVISIBLE.sub("", value or "")
-            if name.startswith("on"):
-                self.found.append((line, f"has an {name}= event handler"))
-            elif (name in LOADING or name == "href" and tag != "a") and unlisted(plain, self.allowed):
-                self.found.append((line, f"<{tag}> {remote_message(value or '')}"))
-            elif name == "style" and remote_in_css(value or "", allowed=self.allowed):
-                self.found.append(
-                    (line, f"style= {remote_message(remote_in_css(value or '', allowed=self.allowed)[0][1])}")
-                )
-            elif _SCRIPT_URL.search(plain) or name in URL_LIKE and _DOCUMENT_URL.search(plain):
-                self.found.append((line, f"has a script or document URL in {name}="))
-            elif tag in {a.lower() for a in ANIMATIONS} and name == "attributename" and _ANIMATED_URL.match(plain):
-                self.found.append((line, f"<{tag}> changes {plain}=, which can turn it into a script link"))
-            elif (
-                name not in HTML_ATTRIBUTES
-                and not name.startswith(("aria-", "data-", "xmlns"))
-                and name != "xlink:href"
-            ):
-                self.found.append((line, f"has a {name}= attribute, which is not allowed"))
-
-    handle_startendtag = handle_starttag
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "style":
-            self.in_style = False
-
-    def handle_data(self, data: str) -> None:
-        if self.in_style and remote_in_css(data, allowed=self.allowed):
-            self.found.append(
-                (self.getpos()[0], f"<style> {remote_message(remote_in_css(data, allowed=self.allowed)[0][1])}")
-            )
-        elif self.in_style and (_SCRIPT_URL.search(_INVISIBLE.sub("", data)) or "@import" in data.lower()):
-            self.found.append((self.getpos()[0], "has a style sheet that imports or links to a script"))
-
-    def handle_pi(self, data: str) -> None:
-        self.found.append((self.getpos()[0], "contains a processing instruction"))
+_FORM_URLS = {"action", "formaction", "ping"}  # where a form or a click sends the reader's data
 
 
 def html_findings(text: str, allowed: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
-    """(line, what) for everything in an HTML file that is not plain text and drawings."""
-    rules = _HtmlRules(allowed)
-    rules.feed(text)
-    rules.close()
-    return rules.found
+    """(line, what) for everything in an HTML file that is not plain text and drawings, read
+    as a browser reads it (core/htmlread.py): what a comment or CDATA section hides from another
+    parser is seen here where Chromium sees it."""
+    reading = htmlread.read(text)
+    found: list[tuple[int, str]] = []
+    for tag in reading.tags:
+        found += _tag_findings(tag, allowed)
+    if reading.refused:
+        found.append((reading.refused[0], f"is too complex to check: {reading.refused[1]}"))
+    for style in reading.styles:
+        remote = remote_in_css(style.text, style.line, allowed=allowed)
+        if remote:
+            found.append((remote[0][0], f"<style> {remote_message(remote[0][1])}"))
+        elif _SCRIPT_URL.search(_INVISIBLE.sub("", style.text)) or css_imports(style.text):
+            found.append((style.line, "has a style sheet that imports or links to a script"))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _tag_findings(tag: htmlread.Tag, allowed: frozenset[str]) -> list[tuple[int, str]]:
+    """What one start tag holds that is not plain: the element itself, or each attribute."""
+    name, line = tag.name, tag.line
+    if name.lower() not in HTML_ELEMENTS:
+        return [(line, f"contains a <{name}> element, which is not plain text")]
+    found: list[tuple[int, str]] = []
+    for attribute, value in tag.attributes.items():
+        lowered, line = attribute.lower(), tag.where(attribute)[0]
+        plain = _INVISIBLE.sub("", value)
+        if lowered.startswith("on"):
+            found.append((line, f"has an {lowered}= event handler"))
+        elif (lowered in LOADING | _FORM_URLS or lowered in ("href", "xlink:href") and name != "a") and unlisted(
+            value, allowed
+        ):
+            found.append((line, f"<{name}> {remote_message(value)}"))
+        elif lowered == "style" and remote_in_css(value, allowed=allowed):
+            found.append((line, f"style= {remote_message(remote_in_css(value, allowed=allowed)[0][1])}"))
+        elif _SCRIPT_URL.search(plain) or lowered in URL_LIKE and _DOCUMENT_URL.search(plain):
+            found.append((line, f"has a script or document URL in {lowered}="))
+        elif name.lower() in _ANIMATION_NAMES and lowered == "attributename" and _ANIMATED_URL.match(plain):
+            found.append((line, f"<{name}> changes {plain}=, which can turn it into a script link"))
+        elif (
+            lowered not in HTML_ATTRIBUTES
+            and not lowered.startswith(("aria-", "data-", "xmlns"))
+            and lowered != "xlink:href"
+        ):
+            found.append((line, f"has a {lowered}= attribute, which is not allowed"))
+    return found
+
+
+_ANIMATION_NAMES = {a.lower() for a in ANIMATIONS}

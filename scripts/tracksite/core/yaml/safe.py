@@ -34,6 +34,11 @@ _PLAIN_TAGS = {
 
 Path_ = tuple[Any, ...]
 
+#: What a double-quoted escape (`"\x01"`, `"\uFFFE"`) can put into text that YAML refuses
+#: written as it is: C0 controls but tab and line breaks, lone surrogates, U+FFFE and U+FFFF.
+#: None is a character of XML 1.0, so an export's manifest that held one would not parse.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 
 @dataclass
 class Located:
@@ -271,14 +276,7 @@ def _convert(
             column=column,
         )
     if isinstance(node, ScalarNode):
-        value = loader.construct_object(node, deep=True)
-        if isinstance(value, (datetime.date, datetime.datetime)):
-            return node.value  # keep dates as the text the author wrote
-        if isinstance(value, bool) and node.value.lower() not in ("true", "false"):
-            return node.value  # YAML 1.2, as editors read it: `title: no` is the text "no"
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and located is not None:
-            located.raw[path] = node.value
-        return value
+        return _scalar(node, path, located, line, column, loader)
     if isinstance(node, SequenceNode):
         out = []
         for i, child in enumerate(node.value):
@@ -305,6 +303,28 @@ def _convert(
             result[key] = _convert(value_node, path + (key,), located, offset, depth + 1, counter, loader)
         return result
     raise SourceProblem("unsupported YAML node", line, code="TS010")  # pragma: no cover
+
+
+def _scalar(node: ScalarNode, path: Path_, located: Located | None, line: int, column: int, loader) -> Any:
+    """A scalar's value as an editor reads it: dates and YAML 1.1 booleans stay the text written,
+    numbers keep their text too, and text YAML would carry through an escape only is refused."""
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str) and (bad := _UNSHOWABLE.search(value)):
+        raise SourceProblem(
+            f"character U+{ord(bad.group()):04X}, written as an escape, is not allowed in course text: "
+            "no page can show it, and the SCORM and Common Cartridge exports' XML cannot hold it; "
+            "delete the escape",
+            line,
+            code="TS012",
+            column=column,
+        )
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return node.value  # keep dates as the text the author wrote
+    if isinstance(value, bool) and node.value.lower() not in ("true", "false"):
+        return node.value  # YAML 1.2, as editors read it: `title: no` is the text "no"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and located is not None:
+        located.raw[path] = node.value
+    return value
 
 
 def _refuse_key(key_node: Node, line: int) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import tracksite
+from tracksite.core import localstate
 from tracksite.core.markdown import references as refs
 from tracksite.errors import USAGE, UserError
 from tracksite.localserver import QuietHandler, serve_folder
@@ -358,7 +359,7 @@ def _wait_kept(project: Path, pid: int, since: float, log: Path, timeout: float 
     some time after the last save; the restart is measured on what a real session leaves."""
 
     def kept() -> bool:
-        keys = (project / ".cache" / "tracksite" / "serve").glob(f"{pid}-*/key")
+        keys = (localstate.path(project, "tracksite") / "serve").glob(f"{pid}-*/key")
         return any(k.stat().st_mtime > since for k in keys if k.exists())
 
     deadline = time.perf_counter() + timeout

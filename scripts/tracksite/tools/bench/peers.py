@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from tracksite.core import localstate
 from tracksite.tools.bench.course import TrackPlan, write_plain_project
 from tracksite.tools.bench.measure import BenchError, Run, aside, run_timed
 
@@ -39,8 +40,10 @@ def write_pruned_project(root: Path, tracks: list[TrackPlan], repo: Path) -> Pat
 def clear_cache(project: Path) -> None:
     """tracksite's persistent build cache (adapter/buildcache.py, keptfiles.py) out of the way of
     a cold build: moved out of the project, as the last site is, and removed with it after the
-    size's builds (its thousands of files deleted right before the build would slow it)."""
-    aside(project / ".cache" / "tracksite", project.parent)
+    size's builds (its thousands of files deleted right before the build would slow it). The
+    cache is the course's state folder (core/localstate.py): moved beside itself, on its own
+    file system."""
+    aside(localstate.path(project, "tracksite"))
 
 
 class Zensical:

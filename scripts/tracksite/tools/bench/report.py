@@ -176,7 +176,7 @@ def _build_table(rows: list) -> list[str]:
     lines = [
         "### Builds",
         "",
-        "Seconds of wall-clock time. **A**: tracksite, cold (no `.cache/tracksite/`). **A, warm**: tracksite "
+        "Seconds of wall-clock time. **A**: tracksite, cold (no build cache). **A, warm**: tracksite "
         "again on the unchanged sources, a new process, its build cache kept. **B**: plain MkDocs + Material with "
         "`navigation.prune` and `navigation.indexes`, the same pages (the fair peer). **C**: the same plain project "
         "without `navigation.prune`: every page carries the whole navigation. **Z**: Zensical on project B's pages "
@@ -392,8 +392,8 @@ That project is built three ways:
 
 Each build runs in its own process, into an empty folder, {data["repeat"]} runs of each, the order of
 the cold builds alternated between runs; the tables show the median and, in brackets, the
-fastest and slowest run. Cold: tracksite's build cache (`.cache/tracksite/`) moved out of the
-project, Zensical's cleaned (`--clean`). Warm: the same sources built again right after, in a new process, with the
+fastest and slowest run. Cold: tracksite's build cache (the course's state folder) moved out of the
+way, Zensical's cleaned (`--clean`). Warm: the same sources built again right after, in a new process, with the
 cache the cold build left. tracksite's modules are compiled to bytecode before the first run, as
 pip compiles MkDocs and Material when it installs them (an editable install writes bytecode only
 on a first import, and not at all where `PYTHONDONTWRITEBYTECODE` is set). The machine is shared:

@@ -319,7 +319,7 @@
     }
   };
   window.addEventListener("storage", (e) => {
-    if (e.key && e.key !== PROGRESS && e.key !== REVIEW) return;
+    if (e.key && e.key !== window.tracksite.key(PROGRESS) && e.key !== window.tracksite.key(REVIEW)) return;
     forget(PROGRESS);
     forget(REVIEW);
     refresh();

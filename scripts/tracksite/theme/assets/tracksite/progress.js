@@ -133,7 +133,7 @@
   }
 
   window.addEventListener("storage", (e) => {
-    if (e.key && e.key !== PROGRESS) return;
+    if (e.key && e.key !== window.tracksite.key(PROGRESS)) return;  /* storage names it with the course's namespace */
     forget(PROGRESS);
     progressRenders.forEach((render) => render());
     markLessons();

@@ -1,7 +1,7 @@
 /* tracksite: progress that travels. On the home page (partials/home.html), a learner saves
    everything this browser keeps of the course (lessons done, the flashcard schedule, flashcard
-   marks, quiz answers: the "tracksite:" entries of localStorage that widgets.js, progress.js and
-   learner.js write) to a small JSON file, loads such a file in another browser, or resets it all.
+   marks, quiz answers: the course's entries of localStorage that widgets.js, progress.js and
+   learner.js write, named without the course's namespace) to a small JSON file, loads such a file in another browser, or resets it all.
    A loaded file is checked before anything is written: only "tracksite:" keys holding plain
    objects, within a size bound, are taken. The same state moves into and out of a SCORM
    package (tracksite export scorm; scorm.js). Uses widgets.js's helpers (window.tracksite). */
@@ -9,22 +9,12 @@
   "use strict";
   const FORMAT = "tracksite-progress";
   const PREFIX = "tracksite:";
-  const SKIP = new Set(["tracksite:probe"]);
+  const SKIP = new Set(["tracksite:probe", "tracksite:copied"]);
   const MAX_BYTES = 2 * 1024 * 1024; /* a course's state is kilobytes: a bigger file is not ours */
 
-  const storage = () => {
-    try { return window.localStorage; } catch (e) { return null; }
-  };
-  const keys = () => {
-    const ls = storage();
-    if (!ls) return [];
-    const out = [];
-    for (let i = 0; i < ls.length; i++) {
-      const k = ls.key(i);
-      if (k && k.startsWith(PREFIX) && !SKIP.has(k)) out.push(k);
-    }
-    return out.sort();
-  };
+  /* the course's own keys (widgets.js keeps them under its namespace), named without it: a file
+     saved here loads into another copy of the course, or one published before the namespace */
+  const keys = () => window.tracksite.stored().filter((k) => !SKIP.has(k)).sort();
   const plain = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
   /* every entry of the course's state, parsed */
@@ -57,16 +47,25 @@
   };
 
   const clear = () => {
-    const ls = storage();
-    for (const k of keys()) {
-      window.tracksite.forget(k);
-      if (ls) ls.removeItem(k);
-    }
+    for (const k of keys()) window.tracksite.remove(k);
   };
 
+  /* A quiz's first checks (widgets.js: what an LMS scores) are this browser's own: a file's
+     never replaces them, so that a file cannot change a score (scorm.js reports first checks) */
   const restore = (state, replace) => {
+    const firsts = {};
+    for (const k of keys()) {
+      const first = k.startsWith("tracksite:quiz:") && window.tracksite.load(k, {}).first;
+      if (plain(first)) firsts[k] = first;
+    }
     if (replace) clear();
-    for (const [k, v] of Object.entries(state)) window.tracksite.save(k, v);
+    for (const [k, v] of Object.entries(state)) {
+      const { first, ...rest } = v;
+      window.tracksite.save(k, firsts[k] ? { ...rest, first: firsts[k] } : rest);
+    }
+    for (const [k, first] of Object.entries(firsts)) {
+      if (!(k in state)) window.tracksite.save(k, { ...window.tracksite.load(k, {}), first });
+    }
     announce();
   };
 

@@ -7,6 +7,13 @@
   "use strict";
 
   /* ---- storage: localStorage when it works, memory when it does not (private mode) ---- */
+  /* Keys live under the course's namespace (<meta name="tracksite-course">, courseid.py): an
+     origin (an LMS, user.github.io) may hold several courses. ns() adds it to callers' keys. */
+  const PREFIX = "tracksite:";
+  const meta = document.querySelector('meta[name="tracksite-course"]');
+  const course = meta && /^[0-9a-f]{8}$/.test(meta.content) ? meta.content : "";
+  const ns = (k) => (course && k.startsWith(PREFIX) ? PREFIX + course + ":" + k.slice(PREFIX.length) : k);
+  const COPIED = "tracksite:copied"; /* set once the earlier, un-namespaced keys were copied in */
   const mem = {};
   let ls = null;
   try {
@@ -16,11 +23,25 @@
   } catch (e) {
     ls = null;
   }
-  const load = (key, fallback) => {
+  /* Keys of a site built before the namespace are copied in once (not moved: another course
+     of the origin may read them); a SCORM launch marks it done, the LMS's state wins there. */
+  const earlier = (k) => k.startsWith(PREFIX) && !/^tracksite:[0-9a-f]{8}:/.test(k) && k !== "tracksite:probe";
+  if (ls && course) {
+    try {
+      if (ls.getItem(ns(COPIED)) === null) {
+        const old = [];
+        for (let i = 0; i < ls.length; i++) { const k = ls.key(i); if (k && earlier(k)) old.push(k); }
+        for (const k of old) if (ls.getItem(ns(k)) === null) ls.setItem(ns(k), ls.getItem(k));
+        ls.setItem(ns(COPIED), "{}");
+      }
+    } catch (e) { /* full: the earlier keys stay where they are */ }
+  }
+  const load = (k, fallback) => {
+    const real = ns(k);
     let raw = null;
-    if (key in mem) raw = mem[key];
+    if (real in mem) raw = mem[real];
     else if (ls) {
-      try { raw = ls.getItem(key); } catch (e) { raw = null; }
+      try { raw = ls.getItem(real); } catch (e) { raw = null; }
     }
     try {
       const value = raw == null ? null : JSON.parse(raw);
@@ -29,12 +50,28 @@
       return fallback;
     }
   };
-  const save = (key, value) => {
-    const raw = JSON.stringify(value);
-    mem[key] = raw;
+  const save = (k, value) => {
+    const real = ns(k), raw = JSON.stringify(value);
+    mem[real] = raw;
     if (ls) {
-      try { ls.setItem(key, raw); delete mem[key]; } catch (e) { /* keep it in memory */ }
+      try { ls.setItem(real, raw); delete mem[real]; } catch (e) { /* keep it in memory */ }
     }
+  };
+  /* the course's keys in storage, as callers name them (travel.js saves and clears them) */
+  const stored = () => {
+    const out = [], own = ns(PREFIX);
+    if (!ls) return out;
+    for (let i = 0; i < ls.length; i++) {
+      const k = ls.key(i);
+      if (!k || !k.startsWith(own)) continue;
+      const name = course ? PREFIX + k.slice(own.length) : k;
+      if (course || earlier(k)) out.push(name);
+    }
+    return out;
+  };
+  const remove = (k) => {
+    delete mem[ns(k)];
+    try { if (ls) ls.removeItem(ns(k)); } catch (e) { /* off */ }
   };
 
   /* ---- DOM helpers ---- */
@@ -202,6 +239,10 @@
     const key = root.dataset.key || "tracksite:quiz:" + location.pathname;
     const saved = load(key, {});
     const answers = saved.answers && typeof saved.answers === "object" ? saved.answers : {};
+    /* each question's first check, right (1) or not (0): what an LMS scores (scorm.js). A wrong
+       answer shows the right one and Retry clears it, so later checks do not change it */
+    const first = saved.first && typeof saved.first === "object" && !Array.isArray(saved.first) ? saved.first : {};
+    const keep = () => save(key, Object.keys(first).length ? { answers, first } : { answers });
     const live = liveRegion();
     const score = h("p", { class: "ts-quiz__score" });
     const learner = learnerId();
@@ -247,8 +288,9 @@
         return;
       }
       answers[item.qi] = chosen;
-      if (byUser) save(key, { answers });
       item.right = item.explained.every((x, i) => x.correct === chosen.includes(i));
+      if (byUser && !(item.qi in first)) first[item.qi] = item.right ? 1 : 0;
+      if (byUser) keep();
       item.done = true;
       item.inputs.forEach((input, i) => {
         const x = item.explained[i] || { correct: false, text: null };
@@ -290,14 +332,14 @@
     const firstInput = (item) => item.li.querySelector(".ts-quiz__input");
     const retry = (item) => {
       clear(item);
-      save(key, { answers });
+      keep();
       const total = updateScore();
       firstInput(item).focus();
       say(live, t("qCleared", { n: item.qi + 1, total }));
     };
     const reset = button(t("qReset"), () => {
       questions.forEach(clear);
-      save(key, { answers });
+      keep();
       updateScore();
       if (questions[0] && firstInput(questions[0])) firstInput(questions[0]).focus();
       say(live, t("qResetDone"));
@@ -390,7 +432,7 @@
     startWidgets();
   };
   window.tracksite = {
-    load, save, forget: (key) => { delete mem[key]; }, h, $$, button, liveRegion, say, q, num, newId, t,
+    load, save, forget: (k) => { delete mem[ns(k)]; }, key: ns, stored, remove, course, COPIED, h, $$, button, liveRegion, say, q, num, newId, t,
     setDisabled, isDisabled, copyOf, spoken,
     widget: (name, start) => { widgets[name] = start; if (started) startWidgets(name); },
     onPage: (hook) => { pageHooks.push(hook); if (started) hook(); },

@@ -1,0 +1,151 @@
+"""The learner's state in a SCORM package's suspend_data: what scorm.js needs to lay it out, and
+how long it can grow.
+
+suspend_data is keyed by stable ids, not positions, so that a new version of the course (a lesson
+inserted, a quiz edited) restores what still exists and drops what does not: each lesson is a
+record under a short code of its id (`track/lesson`), and its quiz and flashcard parts carry a
+check of the quizzes and terms they were written for (an edited lesson's part is dropped, its
+"done" kept). Inside a part, bits: per question the first check (what the LMS scores) and the
+options chosen; per card its mark ("Knew it", "Again") and its review schedule (box, due day).
+
+SCORM 1.2 keeps 4,096 characters of suspend_data, 2004 64,000. When the state would not fit,
+scorm.js drops parts in LEVELS order (card schedules first, then marks, then the options chosen)
+and keeps lessons done and first checks to the end; the export measures each level's worst case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any
+
+from tracksite.commands.export.coursedata import Course, Lesson
+
+ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"  # 6 bits a character
+LIMITS = {"1.2": 4096, "2004": 64000}
+CODE = 3  # characters of a lesson's code: 18 bits
+SCHEDULE_BITS = 7  # a card's box (1-5) and days until due (0-16): 5 * 17 values
+#: What each level of scorm.js's encoder keeps, fullest first.
+LEVELS = (
+    "everything",
+    "all but the flashcard review schedule",
+    "lessons done and quiz answers",
+    "lessons done and each question's first check",
+    "lessons done",
+)
+ESSENTIAL = 3  # the level that still tells the LMS completion and score
+
+
+def _chars(text: str, n: int) -> str:
+    digest = hashlib.sha1(text.encode("utf-8")).digest()
+    value = int.from_bytes(digest[:8], "big")
+    return "".join(ALPHABET[(value >> (6 * i)) & 63] for i in range(n))
+
+
+def codes(ids: list[str]) -> dict[str, str]:
+    """Each lesson's code: the same in every version of the course, unique within this one (a
+    lesson whose code another, earlier by id, already has takes the code of its id with a suffix)."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for ident in sorted(ids):
+        code, n = _chars(ident, CODE), 0
+        while code in taken:
+            n += 1
+            code = _chars(f"{ident}#{n}", CODE)
+        taken.add(code)
+        out[ident] = code
+    return out
+
+
+def _quiz_check(lesson: Lesson) -> str:
+    return _chars("\n".join(q.key for q in lesson.quizzes), 2)
+
+
+def _cards_check(lesson: Lesson) -> str:
+    return _chars("\n".join(lesson.terms), 2)
+
+
+def course_data(course: Course, version: str, threshold: float) -> dict[str, Any]:
+    """scorm-course.js: the layout of suspend_data and the answer key of the score."""
+    code = codes([lesson.id for lesson in course.lessons])
+    return {
+        "version": version,
+        "threshold": threshold,
+        "start": "index.html",
+        "id": course.course_id,
+        "limit": LIMITS[version],
+        "lessons": [
+            {
+                "id": lesson.id,
+                "code": code[lesson.id],
+                "qc": _quiz_check(lesson),
+                "cc": _cards_check(lesson),
+                "decks": [[key, terms] for key, terms in lesson.decks],
+                "quizzes": [
+                    {
+                        "key": q.key,
+                        "also": q.also,
+                        "options": [len(question.options) for question in q.questions],
+                        "correct": [question.correct for question in q.questions],
+                    }
+                    for q in lesson.quizzes
+                ],
+            }
+            for lesson in course.lessons
+        ],
+    }
+
+
+def _record(questions: list[int], cards: int, level: int) -> int:
+    """The longest record of a lesson with these questions (their option counts) and cards."""
+    quiz_bits = sum(2 + (n if level <= 2 else 0) for n in questions) if level <= 3 else 0
+    card_bits = cards * (2 + (SCHEDULE_BITS if level == 0 else 0)) if level <= 1 else 0
+    fields = [CODE + 1]
+    fields.append(2 + math.ceil(quiz_bits / 6) if quiz_bits else 0)
+    fields.append(2 + math.ceil(card_bits / 6) if card_bits else 0)
+    while len(fields) > 1 and not fields[-1]:
+        fields.pop()
+    return sum(fields) + len(fields) - 1  # and the commas between them
+
+
+def worst_case(course: Course, level: int = 0) -> int:
+    """The longest suspend_data scorm.js writes for `course` at `level`: every lesson done, every
+    question checked with every option chosen, every card marked and scheduled."""
+    header = json.dumps(
+        {"v": 2, "k": course.course_id, "t": 99999, "z": 0, "l": "x" * 24, "s": ""}, separators=(",", ":")
+    )
+    records = [
+        _record([len(question.options) for q in lesson.quizzes for question in q.questions], len(lesson.terms), level)
+        for lesson in course.lessons
+    ]
+    return len(header) + sum(records) + max(len(records) - 1, 0)
+
+
+def check(course: Course, version: str) -> str | None:
+    """A warning when the learner's whole state may not fit the version's suspend_data (scorm.js
+    then drops parts of it); a refusal (ValueError) when not even completion and score fit."""
+    limit = LIMITS[version]
+    full = worst_case(course)
+    if full <= limit:
+        return None
+    essential = worst_case(course, ESSENTIAL)
+    lessons = len(course.lessons)
+    if essential > limit:
+        raise ValueError(
+            f"the learner's state of this {lessons}-lesson course needs up to {essential:,} characters of "
+            f"suspend_data to keep lessons done and quiz scores, and SCORM {version} keeps {limit:,}: "
+            + (
+                "export it for SCORM 2004 (--version 2004, 64,000 characters), or "
+                if version == "1.2"
+                else "export a track at a time, or "
+            )
+            + "split the course into smaller packages"
+        )
+    kept = next(name for n, name in enumerate(LEVELS) if worst_case(course, n) <= limit)
+    return (
+        f"the learner's whole state of this {lessons}-lesson course needs up to {full:,} characters of "
+        f"suspend_data and SCORM {version} keeps {limit:,}: a learner who uses every flashcard and quiz keeps "
+        f"{kept} in the LMS (at worst {essential:,} characters keep lessons done and scores)"
+        + ("; SCORM 2004 (--version 2004) keeps 64,000 characters" if version == "1.2" else "")
+    )

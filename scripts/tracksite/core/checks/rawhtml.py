@@ -1,0 +1,109 @@
+"""The raw HTML a page's Markdown carries, read as a browser reads it (issue 51).
+
+Markdown passes raw HTML through to the page, where the browser parses it with the WHATWG
+algorithm; a regular expression reads it otherwise (a `>` inside a quoted value ends its tag,
+`<!-->` does not end its comment), so a handler could pass the check and run. The page's text,
+code blanked out (`references.mask_code`), is parsed here by the same algorithm
+(core/htmlread.py) as the content of the page's `<div>`; only a text with something a browser
+could read as markup (`<` before a letter, `!` or `?`) is parsed, from the line it first appears.
+
+Findings are (line, column, message, hint, code), with the codes of content.py: TS501 (an
+element that runs or embeds something), TS502 (an event handler), TS503 (a script URL), TS504
+(a file from another host), TS520 (the search's own marks).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracksite.core import htmlread
+from tracksite.core.markdown import references as refs
+from tracksite.core.remote.addresses import REMOTE_HINT, remote_in_css, remote_message, unlisted
+
+Finding = tuple[int, int | None, str, str, str]
+
+ACTIVE = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "foreignobject"}
+_ANIMATIONS = {"animate", "set", "animatetransform", "animatemotion"}
+_ANIMATED = re.compile(r"^(?:xlink:)?href$|^on", re.I)  # an animation that turns a link into a script
+_SEARCH_MARK = re.compile(r"^data-search-(?:body|meta|filter|weight)$")
+# Attributes whose URL a browser opens or sends to: a script URL in any of them runs.
+URL_ATTRIBUTES = {
+    "href",
+    "xlink:href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "data",
+    "srcset",
+    "background",
+    "cite",
+    "ping",
+}
+# Attributes whose address the browser fetches (or sends the reader's data to) by itself.
+LOADS = {"src", "srcset", "poster", "background", "data", "ping", "action", "formaction"}
+_LOADS_HREF = {"link", "image", "use", "feimage"}
+_ACTIVE_HINT = "write Markdown; interactive parts come from the widget blocks"
+_COMPLEX_HINT = "write it as Markdown, or split the page"
+
+
+def findings(masked: str, first_line: int, allowed: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every element, handler, script URL, remote load and search mark of the raw HTML in
+    `masked` (a page body with its code blanked out, starting on file line `first_line`)."""
+    start = htmlread.first_markup(masked)
+    if start is None:
+        return []
+    line_start = masked.rfind("\n", 0, start) + 1
+    reading = htmlread.read(
+        masked[line_start:], fragment=True, first_line=first_line + masked.count("\n", 0, line_start)
+    )
+    found: list[Finding] = []
+    for tag in reading.tags:
+        found += _tag(tag, allowed)
+    if reading.refused:
+        line, what = reading.refused
+        found.append((line, None, f"raw HTML too complex to check or build: {what}", _COMPLEX_HINT, "TS512"))
+    for style in reading.styles:
+        for line, url in remote_in_css(style.text, style.line, allowed=allowed):
+            found.append((line, None, f"style {remote_message(url)}", REMOTE_HINT, "TS504"))
+    return found
+
+
+def _tag(tag: htmlread.Tag, allowed: frozenset[str]) -> list[Finding]:
+    name = tag.name.lower()
+    if name in ACTIVE:
+        return [(tag.line, tag.column, f"HTML <{name}> is not allowed in course pages", _ACTIVE_HINT, "TS501")]
+    found: list[Finding] = []
+    for attribute, value in tag.attributes.items():
+        lowered = attribute.lower()
+        line, column = tag.where(attribute)
+        if lowered.startswith("on"):
+            message = f"event handler attribute {lowered}= is not allowed in course pages"
+            found.append((line, column, message, "interactive parts come from the widget blocks", "TS502"))
+        elif _SEARCH_MARK.match(lowered):
+            found.append((line, column, *_search_mark(lowered)))
+        elif name in _ANIMATIONS and lowered == "attributename" and _ANIMATED.match(value.strip()):
+            message = f"HTML <{name}> that changes {value.strip()}= (it can turn a link into a script) is not allowed in course pages"
+            found.append((line, column, message, _ACTIVE_HINT, "TS501"))
+        elif lowered in URL_ATTRIBUTES and (scheme := refs.unsafe_scheme(value)):
+            message = f"link to {scheme}: URL {value[:60]!r} is not allowed"
+            found.append(
+                (line, column, message, "course pages link only to pages, files and http(s) addresses", "TS503")
+            )
+        elif (lowered in LOADS or lowered in ("href", "xlink:href") and name in _LOADS_HREF) and (
+            url := unlisted(value, allowed)
+        ):
+            found.append((line, column, f"HTML <{name}> {remote_message(url)}", REMOTE_HINT, "TS504"))
+        elif lowered == "style":
+            for at, url in remote_in_css(value, line, allowed=allowed):
+                found.append((at, column if at == line else None, f"style {remote_message(url)}", REMOTE_HINT, "TS504"))
+    return found
+
+
+def _search_mark(name: str) -> tuple[str, str, str]:
+    return (
+        f"{name}= is a mark of tracksite's own templates: in a page it would change the search's title, "
+        "filters or weights of the page",
+        "remove it; to keep text out of the search, mark it data-search-ignore",
+        "TS520",
+    )

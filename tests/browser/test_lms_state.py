@@ -1,0 +1,258 @@
+"""The learner's state in an LMS (issue 54), played in Chromium under scorm-again as an LMS plays
+a package: every package served from ONE origin, as Moodle serves them from pluginfile.php.
+
+- Two courses on one origin: launching course B leaves course A's storage and A's committed
+  suspend_data as they were (the keys live under each course's namespace).
+- A new version: a lesson inserted before the one done; relaunched with the old suspend_data,
+  the same lessons are done (by id), no answer shows that was not given, and the score is each
+  question's first check (a retry after a wrong answer does not raise it).
+- The calls: SetValue only on changes, a commit 2 s after the last change and one at exit,
+  nothing after LMSFinish.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import urllib.parse
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from test_export_scorm import scorm_again
+
+from conftest import run_mkdocs
+from course import make_course, write
+from tracksite.commands.cli import main
+
+pytestmark = pytest.mark.browser
+
+QUIZ = """
+/// quiz
+- question: Which is a prime number?
+  options:
+    - text: Seven
+      correct: true
+      explain: Only 1 and 7 divide it.
+    - text: Nine
+      explain: Three divides it.
+- question: Which is even?
+  options:
+    - text: Four
+      correct: true
+      explain: Two divides it.
+    - text: Five
+      explain: It is odd.
+///
+
+/// flashcards
+- term: Prime
+  answer: Divisible only by 1 and itself.
+- term: Even
+  answer: Divisible by two.
+///
+"""
+HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">
+<script src="scorm12.min.js"></script><script src="harness.js"></script></head>
+<body><iframe id="sco" title="course" style="width:1200px;height:850px"></iframe></body></html>"""
+# the LMS page: scorm-again's API, every call logged (and whether it came after LMSFinish)
+HARNESS_JS = """
+const params = new URLSearchParams(location.search);
+window.API = new Scorm12API({ logLevel: 5, autocommit: false });
+const saved = params.get("suspend");
+if (saved) window.API.loadFromJSON({ suspend_data: saved, core: { entry: "resume" } });
+window.calls = [];
+let finished = false;
+for (const name of ["LMSSetValue", "LMSCommit", "LMSFinish", "LMSGetValue"]) {
+  const real = window.API[name].bind(window.API);
+  window.API[name] = (...args) => {
+    window.calls.push({ name, args, late: finished });
+    if (name === "LMSFinish") finished = true;
+    return real(...args);
+  };
+}
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("sco").src = params.get("pkg") + "/scorm-launch.html";
+});
+"""
+
+
+def _course(root: Path, name: str, *, inserted: bool = False) -> Path:
+    """The fixture course named `name`, its lesson a1 with a quiz and flashcards; `inserted` puts
+    a new lesson a0 (with a quiz of its own) before a1."""
+    make_course(root)
+    yml = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(yml.replace("site_name: Fixture course", f"site_name: {name}"), encoding="utf-8")
+    lesson = root / "lessons/alpha/a1/lesson.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + QUIZ, encoding="utf-8")
+    if inserted:
+        track = root / "lessons/alpha/track.yml"
+        track.write_text(track.read_text(encoding="utf-8").replace("[a1, a2]", "[a0, a1, a2]"), encoding="utf-8")
+        text = lesson.read_text(encoding="utf-8").replace("First lesson", "New first lesson")
+        write(root, "lessons/alpha/a0/lesson.md", text.replace("Seven", "Eleven").replace("Prime", "Prime number"))
+        write(root, "lessons/alpha/a0/overview.md", (root / "lessons/alpha/a1/overview.md").read_text(encoding="utf-8"))
+        write(root, "cheatsheets/alpha/a0.md", "## Key ideas\n\n| a | b |\n|---|---|\n| a0 | 1 |\n")
+    return root
+
+
+def _export(root: Path, out: Path) -> None:
+    result = run_mkdocs(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert main(["export", "scorm", "--version", "1.2", "--site", str(root / "site"), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(out.with_suffix(""))
+
+
+@pytest.fixture(scope="module")
+def lms(tmp_path_factory, serve_site) -> str:
+    """One origin serving the LMS page and three packages: a/ (course A), a2/ (course A with a
+    lesson inserted), b/ (course B)."""
+    runtime = scorm_again()
+    folder = tmp_path_factory.mktemp("lms-one-origin")
+    work = tmp_path_factory.mktemp("courses")
+    _export(_course(work / "a", "Course A"), folder / "a.zip")
+    _export(_course(work / "a2", "Course A", inserted=True), folder / "a2.zip")
+    _export(_course(work / "b", "Course B"), folder / "b.zip")
+    shutil.copyfile(runtime, folder / "scorm12.min.js")
+    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
+    return serve_site(folder)
+
+
+def launch(page, lms: str, pkg: str, suspend: str = ""):
+    page.goto(f"{lms}?pkg={pkg}" + (f"&suspend={urllib.parse.quote(suspend)}" if suspend else ""))
+    return course_frame(page)
+
+
+def course_frame(page, path: str = ""):
+    page.wait_for_function(
+        "(path) => { const f = document.getElementById('sco').contentDocument;"
+        " const c = f && f.getElementById('ts-scorm-frame');"
+        " return c && c.contentDocument && c.contentWindow.location.pathname.endsWith(path)"
+        " && c.contentDocument.readyState === 'complete'"
+        " && c.contentDocument.querySelector('[data-ts-search]:not([hidden])'); }",
+        arg=path,
+        timeout=30_000,
+    )
+    return page.frame_locator("#sco").frame_locator("#ts-scorm-frame")
+
+
+def open_lesson(page, lesson: str):
+    page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
+        f"f => f.contentWindow.location.assign('{lesson}index.html')"
+    )
+    return course_frame(page, lesson + "index.html")
+
+
+def storage(page) -> dict:
+    """tracksite's keys in the origin's storage (Material keeps its own there too)."""
+    return page.evaluate(
+        "() => Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith('tracksite:'))"
+        ".map((k) => [k, localStorage[k]]))"
+    )
+
+
+def suspend(page) -> str:
+    return page.evaluate("() => API.cmi.suspend_data")
+
+
+def leave(page) -> None:
+    page.evaluate("document.getElementById('sco').remove()")
+    page.wait_for_function("() => API.isTerminated()", timeout=10_000)
+
+
+def progress_in_a1(page):
+    """Lesson a1: marked done, question 1 answered wrong then (after Retry) right, question 2
+    right, the first flashcard marked known."""
+    frame = open_lesson(page, "alpha/a1/")
+    frame.locator(".ts-progress__toggle").click()
+    quiz = frame.locator(".ts-quiz").first
+    quiz.get_by_label("Nine").check()
+    quiz.get_by_role("button", name="Check answer").first.click()
+    quiz.get_by_role("button", name="Try this question again").first.click()
+    quiz.get_by_label("Seven").check()
+    quiz.get_by_role("button", name="Check answer").first.click()
+    quiz.get_by_label("Four").check()
+    quiz.get_by_role("button", name="Check answer").first.click()
+    frame.locator(".ts-cards").get_by_role("button", name="Knew it").click()
+    return frame
+
+
+def test_a_second_course_on_the_origin_leaves_the_first_alone(chromium, lms):
+    context = chromium.new_context()
+    a = context.new_page()
+    errors: list[str] = []
+    a.on("pageerror", lambda e: errors.append(str(e)))
+    launch(a, lms, "a")
+    progress_in_a1(a)
+    a.wait_for_function("() => calls.some((c) => c.name === 'LMSCommit')", timeout=10_000)
+    before = {"storage": storage(a), "suspend": suspend(a), "calls": a.evaluate("calls.length")}
+    assert json.loads(before["suspend"])["s"], before
+    ids = {k.split(":")[1] for k in before["storage"]}
+    assert len(ids) == 1, before["storage"]  # every key of A under A's namespace
+
+    b = context.new_page()
+    b.on("pageerror", lambda e: errors.append(str(e)))
+    frame = launch(b, lms, "b")
+    open_lesson(b, "alpha/a1/")
+    frame = course_frame(b, "alpha/a1/index.html")
+    expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "false")
+    time.sleep(2.5)  # past A's and B's commit delay
+    after = storage(a)
+    assert {k: v for k, v in after.items() if k in before["storage"]} == before["storage"]
+    assert suspend(a) == before["suspend"]
+    assert a.evaluate("calls.length") == before["calls"], a.evaluate("calls.slice(-5)")
+    assert {k.split(":")[1] for k in after} - ids, after  # B wrote under a namespace of its own
+    assert not errors, errors
+    context.close()
+
+
+def test_a_new_version_keeps_progress_by_lesson_and_calls_are_batched(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(f"{m.text} {m.location}") if m.type == "error" else None)
+    page.on("response", lambda r: errors.append(r.url) if r.status == 404 else None)
+    launch(page, lms, "a")
+    progress_in_a1(page)
+    page.wait_for_function("() => API.cmi.core.score.raw !== ''", timeout=10_000)
+    assert page.evaluate("API.cmi.core.score.raw") == "50"  # question 1's first check was wrong
+    leave(page)
+    calls = page.evaluate("calls")
+    late = [c for c in calls if c["late"]]
+    assert not late, late
+    sets = [c for c in calls if c["name"] == "LMSSetValue"]
+    commits = [c for c in calls if c["name"] == "LMSCommit"]
+    print(f"a session of 7 actions: {len(sets)} SetValue, {len(commits)} Commit")
+    assert len(commits) <= 3, commits  # 2 s after the last change, and once at exit
+    assert len(sets) <= 20, sets
+    assert len({json.dumps(c["args"]) for c in sets}) == len(sets), "a value set twice"
+    old = suspend(page)
+    assert not errors, errors
+    context.close()
+
+    # the new version, a lesson inserted before a1, relaunched with the old suspend_data
+    context = chromium.new_context()
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    launch(page, lms, "a2", old)
+    frame = open_lesson(page, "alpha/a1/")
+    expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
+    quiz = frame.locator(".ts-quiz").first
+    expect(quiz.get_by_label("Seven")).to_be_checked()
+    expect(quiz.get_by_label("Four")).to_be_checked()
+    expect(frame.locator(".ts-cards__count")).to_contain_text("1")
+    frame = open_lesson(page, "alpha/a0/")
+    expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "false")
+    assert frame.locator(".ts-quiz__input:checked").count() == 0  # no answer that was not given
+    assert frame.locator(".ts-quiz__question.is-answered").count() == 0
+    page.wait_for_timeout(300)
+    # the score: a1's first checks (1 of 2) of the 4 questions the course now has
+    assert page.evaluate("() => window.frames[0].tracksiteScorm.score()") == 25
+    state = json.loads(page.evaluate("() => window.frames[0].tracksiteScorm.encode()"))
+    assert state["s"].count(".") == 0  # one lesson with state: a1
+    assert not errors, errors
+    context.close()
