@@ -22,6 +22,7 @@ import yaml
 
 from tracksite.adapter import enginethemes
 from tracksite.core.problems.problem import Problem
+from tracksite.core.remote import addresses
 from tracksite.core.site import config as siteconfig
 from tracksite.core.site.config import ConfigProblem, SiteConfig
 from tracksite.core.yaml import configfile as configyaml
@@ -149,6 +150,8 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
     custom = config.theme.custom_dir
     if custom and config.config_file_path:
         problems += _custom_dir_problems(root, Path(custom), Path(config.config_file_path))
+    if config.config_file_path:
+        problems += _remote_assets(config, Path(config.config_file_path))
     engine = enginethemes.installed()
     theme_dirs = tuple(Path(d) for d in config.theme.dirs if d != custom and Path(d) != engine.engine_templates)
     return siteconfig.settings(
@@ -207,6 +210,30 @@ def _custom_dir_problems(root: Path, custom: Path, config_file: Path) -> tuple[C
                 )
         if n > _MAX_OVERRIDES:
             break
+    return tuple(found)
+
+
+def _remote_assets(config: MkDocsConfig, config_file: Path) -> tuple[ConfigProblem, ...]:
+    """`extra_javascript` and `extra_css` from another host: every page's policy blocks them
+    (`script-src 'self'`, `style-src 'self'`), so the site would carry a dead reference, and
+    only `tracksite export` refused it, after check had passed."""
+    found = []
+    for key in ("extra_javascript", "extra_css"):
+        for entry in config[key] or ():
+            url = str(getattr(entry, "path", entry))
+            if addresses.is_remote(url):
+                line, column = _nested_line(config_file, (key,))
+                found.append(
+                    ConfigProblem(
+                        config_file,
+                        line,
+                        f"{key}: {url} loads from another host, which every page's policy blocks "
+                        "and no exported copy can carry",
+                        column,
+                        code="TS504",
+                        hint="download the file into docs/ and list its path there instead",
+                    )
+                )
     return tuple(found)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from tracksite.commands.export import coursedata, staging
+from tracksite.core import messages
 
 CC = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/resource"
@@ -44,8 +45,8 @@ def _field(meta: ET.Element, label: str, entry: str) -> None:
     ET.SubElement(f, "fieldentry").text = entry
 
 
-def _item(section: ET.Element, ident: str, n: int, question: coursedata.Question) -> None:
-    item = ET.SubElement(section, "item", {"ident": ident, "title": f"Question {n}"})
+def _item(section: ET.Element, ident: str, n: int, question: coursedata.Question, lang: str) -> None:
+    item = ET.SubElement(section, "item", {"ident": ident, "title": messages.catalogue(lang).text("ccQuestion", n=n)})
     meta = ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata")
     _field(meta, "cc_profile", PROFILE[question.multiple])
     _field(meta, "cc_weighting", "1")
@@ -85,7 +86,7 @@ def _item(section: ET.Element, ident: str, n: int, question: coursedata.Question
 def assessment(lesson: coursedata.Lesson, ident: str) -> bytes:
     """The lesson's quiz: every question of its quizzes, as QTI 1.2 items."""
     root = ET.Element("questestinterop")
-    test = ET.SubElement(root, "assessment", {"ident": ident, "title": f"Quiz: {lesson.title}"})
+    test = ET.SubElement(root, "assessment", {"ident": ident, "title": _said(lesson, "ccQuiz")})
     meta = ET.SubElement(ET.SubElement(test, "qtimetadata"), "qtimetadatafield")
     ET.SubElement(meta, "fieldlabel").text = "cc_maxattempts"
     ET.SubElement(meta, "fieldentry").text = "unlimited"
@@ -94,7 +95,7 @@ def assessment(lesson: coursedata.Lesson, ident: str) -> bytes:
     for quiz_number, quiz in enumerate(lesson.quizzes, 1):
         for q_number, question in enumerate(quiz.questions, 1):
             n += 1
-            _item(section, f"{ident}_q{quiz_number}_{q_number}", n, question)
+            _item(section, f"{ident}_q{quiz_number}_{q_number}", n, question, lesson.lang)
     root.set("xmlns", QTI)
     ET.indent(root)
     return staging.xml_document(root)
@@ -125,14 +126,15 @@ def _head(course: coursedata.Course) -> tuple[ET.Element, ET.Element, ET.Element
     return m, top, ET.SubElement(m, _q("resources"))
 
 
-def _shared_files(resources: ET.Element, staged: Path) -> None:
-    """One resource with every file of the site but its pages (styles, scripts, figures), which
-    each page resource depends on."""
+def _shared_files(resources: ET.Element, staged: Path, course: coursedata.Course) -> None:
+    """One resource with every file of the site but the lessons' pages, which are resources of
+    their own that depend on it: styles, scripts, figures, and the pages the lessons link to
+    (home, track pages, glossary, review), which an LMS must keep though no module lists them."""
     shared = ET.SubElement(resources, _q("resource"), {"identifier": "site_files", "type": "webcontent"})
-    pages = {p.relative_to(staged).as_posix() for p in staging.pages(staged / WEB)}
+    own = {f"{WEB}/{url}index.html" for lesson in course.lessons for url in lesson.pages}
     for path in sorted(p for p in (staged / WEB).rglob("*") if p.is_file()):
         name = path.relative_to(staged).as_posix()
-        if name not in pages:
+        if name not in own:
             ET.SubElement(shared, _q("file"), {"href": name})
 
 
@@ -146,7 +148,7 @@ def _lesson(parent: ET.Element, resources: ET.Element, lesson: coursedata.Lesson
         res = ET.SubElement(resources, _q("resource"), {"identifier": ref, "type": "webcontent", "href": href})
         ET.SubElement(res, _q("file"), {"href": href})
         ET.SubElement(res, _q("dependency"), {"identifierref": "site_files"})
-        _titled(parent, f"item_{ref}", _KINDS.get(kind, "") + lesson.title, ref)
+        _titled(parent, f"item_{ref}", _said(lesson, _KINDS[kind]) if kind in _KINDS else lesson.title, ref)
     if any(quiz.questions for quiz in lesson.quizzes):
         ident = f"quiz_{base}"
         href = f"{ident}/assessment.xml"
@@ -154,16 +156,22 @@ def _lesson(parent: ET.Element, resources: ET.Element, lesson: coursedata.Lesson
         (staged / href).write_bytes(assessment(lesson, ident))
         res = ET.SubElement(resources, _q("resource"), {"identifier": ident, "type": ASSESSMENT_TYPE})
         ET.SubElement(res, _q("file"), {"href": href})
-        _titled(parent, f"item_{ident}", f"Quiz: {lesson.title}", ident)
+        _titled(parent, f"item_{ident}", _said(lesson, "ccQuiz"), ident)
 
 
-_KINDS = {"": "", "overview/": "Overview: ", "cheatsheet/": "Cheatsheet: "}
+#: A lesson's pages other than the lesson itself, by the catalogue's key for their LMS title.
+_KINDS = {"overview/": "ccOverview", "cheatsheet/": "ccCheatsheet"}
+
+
+def _said(lesson: coursedata.Lesson, key: str) -> str:
+    """A title the LMS lists, in the lesson's own language ("Resumen: ..." in a Spanish track)."""
+    return messages.catalogue(lesson.lang).text(key, title=lesson.title)
 
 
 def manifest(course: coursedata.Course, staged: Path) -> bytes:
     """imsmanifest.xml: a module per track, a folder per phase, each lesson's pages and quiz."""
     m, top, resources = _head(course)
-    _shared_files(resources, staged)
+    _shared_files(resources, staged, course)
     for slug, track_title in course.tracks:
         module = _titled(top, f"track_{_safe_id(slug)}", track_title)
         folders: dict[str, ET.Element] = {}
@@ -187,6 +195,6 @@ def package(site: Path, out: Path, work: Path) -> int:
     staging.copy_site(site, staged / WEB)
     shutil.rmtree(staged / WEB / "search-index", ignore_errors=True)  # no search in an LMS's file view
     staging.refuse_remote(staged / WEB)
-    staging.prepare(staged / WEB, ("portable.js",))
+    staging.prepare(staged / WEB, ("portable.js",), search=False)
     (staged / "imsmanifest.xml").write_bytes(manifest(course, staged))
     return staging.write_zip(staged, out, first=("imsmanifest.xml",))

@@ -126,6 +126,7 @@ class Lesson:
     pages: list[str]  # the lesson's pages (lesson, overview, cheatsheet) that the site has
     phase: str = ""  # its phase's title, as the track page's navigation shows it
     decks: list[tuple[str, list[str]]] = field(default_factory=list)  # each flashcards widget: its key, its terms
+    lang: str = "en"  # its page's language (a track may have its own): the LMS's titles for it
 
 
 @dataclass
@@ -134,6 +135,7 @@ class Course:
     tracks: list[tuple[str, str]]  # slug, title
     lessons: list[Lesson]
     course_id: str = ""  # the namespace of the learner's state in the browser (core/site/courseid.py)
+    lang: str = "en"  # the home page's language: the launch page's
 
     def questions(self) -> int:
         return sum(len(q.questions) for lesson in self.lessons for q in lesson.quizzes)
@@ -194,7 +196,8 @@ def read(site: Path) -> Course:
     meta = next((n for n in _walk(tree) if n.tag == "meta" and n.attrs.get("name") == "tracksite-course"), None)
     given = meta.attrs.get("content", "") if meta is not None else ""
     # none on a site built before the namespace: its pages keep their keys without one
-    return Course(title, tracks, lessons, given if courseid.PATTERN.match(given) else "")
+    course_id = given if courseid.PATTERN.match(given) else ""
+    return Course(title, tracks, lessons, course_id, lang=page_language(home.read_text(encoding="utf-8")))
 
 
 def _copies(site: Path, tracks: list[tuple[str, str]], lessons: list[Lesson]) -> None:
@@ -233,7 +236,8 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
     page = site / lesson_id / "index.html"
     if not page.is_file():
         raise UserError(f"{site}: the home page lists lesson {lesson_id}, but {url}index.html is not in the site")
-    tree = parse(page.read_text(encoding="utf-8"))
+    text = page.read_text(encoding="utf-8")
+    tree = parse(text)
     decks = [
         (cards.attrs.get("data-key", ""), [t.text() for t in cards.find_all("ts-card__term")])
         for cards in tree.find_all(_CARDS)
@@ -243,7 +247,16 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
     pages = [url] + [
         f"{url}{kind}/" for kind in ("overview", "cheatsheet") if (site / lesson_id / kind / "index.html").is_file()
     ]
-    return Lesson(lesson_id, label, track, url, terms, quizzes, pages, decks=decks)
+    return Lesson(lesson_id, label, track, url, terms, quizzes, pages, decks=decks, lang=page_language(text))
+
+
+_LANG = re.compile(r"<html\b[^>]*?\blang=\"([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\"")
+
+
+def page_language(text: str) -> str:
+    """The `lang` of a built page's `<html>` (the templates write it; English where absent)."""
+    m = _LANG.search(text[:4096])
+    return m.group(1) if m else "en"
 
 
 def _walk(node: Node) -> Iterator[Node]:

@@ -9,6 +9,7 @@ every file of the package, and the schema files it names sit at the package root
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from tracksite.commands.export import coursedata, scormstate, staging
+from tracksite.core import messages
 from tracksite.errors import UserError
 
 EXPORT = staging.EXPORT
@@ -53,7 +55,7 @@ _LOCATIONS = {
 }
 
 _LAUNCH_PAGE = """<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -64,7 +66,7 @@ frame-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form
 </head>
 <body>
 <iframe id="ts-scorm-frame" title="{title}"></iframe>
-<noscript><p><a href="index.html">Open the course</a></p></noscript>
+<noscript><p><a href="index.html">{open}</a></p></noscript>
 <script src="{assets}/scorm-course.js"></script>
 <script src="{assets}/scorm.js"></script>
 </body>
@@ -127,7 +129,9 @@ def package(site: Path, out: Path, work: Path, *, version: str, threshold: float
         shutil.copyfile(EXPORT / name, staged / ASSETS / name)
     (staged / ASSETS / "scorm-course.js").write_text(course_script(course, version, threshold), encoding="utf-8")
     title = course.title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-    (staged / LAUNCH).write_text(_LAUNCH_PAGE.format(title=title, assets=ASSETS), encoding="utf-8")
+    opening = html.escape(messages.catalogue(course.lang).text("scormOpen"))
+    page = _LAUNCH_PAGE.format(title=title, assets=ASSETS, lang=html.escape(course.lang), open=opening)
+    (staged / LAUNCH).write_text(page, encoding="utf-8")
     folder = EXPORT / ("scorm12" if version == "1.2" else "scorm2004")
     for name in SCHEMAS[version]:
         shutil.copyfile(folder / name, staged / name)

@@ -184,6 +184,9 @@ def write_zip(folder: Path, out: Path, first: tuple[str, ...] = ()) -> int:
     order = [n for n in first if n in names] + [n for n in names if n not in first]
     fd, tmp = tempfile.mkstemp(prefix=".tracksite-", suffix=".zip", dir=out.parent)
     os.close(fd)
+    mask = os.umask(0)  # mkstemp makes the file for its owner alone; an export is to be shared
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             for name in order:
@@ -205,9 +208,15 @@ def output_path(root: Path, out: str, suffixes: tuple[str, ...]) -> Path:
     return path
 
 
-def prepare(staged: Path, scripts: tuple[str, ...]) -> None:
+#: The search box's mark, which search.js looks for before it shows the box (partials/search-box.html).
+SEARCH_MARK = 'class="ts-search" data-ts-search'
+
+
+def prepare(staged: Path, scripts: tuple[str, ...], *, search: bool = True) -> None:
     """Every page of the copy: links made explicit, and `scripts` (files of theme/export) loaded
-    first, from the copy's assets folder."""
+    first, from the copy's assets folder. `search=False` for a copy without the search's index
+    (the Common Cartridge): the box loses its mark, so search.js leaves it hidden rather than
+    showing a button whose index is not there."""
     (staged / ASSETS).mkdir(parents=True, exist_ok=True)
     for name in scripts:
         shutil.copyfile(EXPORT / name, staged / ASSETS / name)
@@ -215,4 +224,6 @@ def prepare(staged: Path, scripts: tuple[str, ...]) -> None:
         text = page.read_text(encoding="utf-8")
         up = relative_root(page, staged)
         text = make_explicit(text, page, staged)
+        if not search:
+            text = text.replace(SEARCH_MARK, 'class="ts-search"', 1)
         page.write_text(add_scripts(text, [f"{up}{ASSETS}/{s}" for s in scripts]), encoding="utf-8")
