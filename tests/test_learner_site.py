@@ -25,3 +25,17 @@ def test_material_search_files_stay_when_a_course_turns_its_search_on(course):
     assert any((site / "assets/javascripts/workers").glob("search.*.min.js"))
     assert (site / "assets/javascripts/lunr/min").is_dir()
     assert (site / "search/search_index.json").is_file()
+
+
+def test_no_source_map_is_published(built_site, course):
+    """Issue 56: Material's source maps (about 1 MB) went into every site; a browser fetches one
+    only while its developer tools are open. A course's own file in docs/ is still published."""
+    assert any(built_site.glob("assets/javascripts/bundle.*.min.js")), "Material's bundle stays"
+    maps = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.map"))
+    assert maps == [], maps
+    write(course, "docs/data/route.map", "a course's own file\n")
+    built = run_mkdocs(course)
+    assert built.returncode == 0, built.stderr
+    assert sorted(p.relative_to(course / "site").as_posix() for p in (course / "site").rglob("*.map")) == [
+        "data/route.map"
+    ]

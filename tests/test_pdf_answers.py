@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -185,3 +186,55 @@ def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_pat
     assert "Which is first?" in pack and not any(secret in pack for secret in [*EXPLAIN, SOLUTION])
     checked = tracksite(root, "linkcheck", "site")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def pdf_links(site: Path) -> dict[str, list[str]]:
+    """The address of every link annotation (/Annots, /A /URI) of each PDF in the site."""
+    found = {}
+    for path in sorted(site.rglob("*.pdf")):
+        uris = []
+        for page in pypdf.PdfReader(str(path), strict=True).pages:
+            for annot in page.get("/Annots") or []:
+                action = annot.get_object().get("/A")
+                if action is not None and "/URI" in action:
+                    uris.append(str(action["/URI"]))
+        found[path.relative_to(site).as_posix()] = uris
+    return found
+
+
+def page_file(site: Path, path: str) -> Path:
+    """The built file a URL path (from the site's root) serves."""
+    return site / unquote(path).lstrip("/") / ("index.html" if path.endswith("/") or not path else "")
+
+
+@pytest.mark.slow
+def test_links_in_the_published_pdfs_lead_to_the_site(tmp_path):
+    """Issue 56: Chromium prints the site from a local server and wrote every link as its
+    address (http://127.0.0.1:<port>/...), dead for a reader. A published PDF links the site
+    relative to its own place in it, or on site_url when mkdocs.yml sets one."""
+    need_browser()
+    root = make_course(tmp_path / "course")
+    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + QUIZ))
+    published = tracksite(root, "pdf", "--publish")
+    assert published.returncode == 0, published.stdout + published.stderr
+    site = root / "site"
+    links = pdf_links(site)
+    assert {"alpha.pdf", "alpha-exercises.pdf", "alpha/a1.pdf"} <= set(links), links
+    # the exercise pack's "From Lesson 1" leads to the lesson
+    assert "alpha/a1/" in links["alpha-exercises.pdf"], links["alpha-exercises.pdf"]
+    for pdf, uris in links.items():
+        assert uris, f"{pdf} has no link"
+        for uri in uris:
+            assert not urlsplit(uri).scheme and "127.0.0.1" not in uri, f"{pdf}: {uri}"
+            target = urlsplit(urljoin(f"https://example.invalid/{pdf}", uri)).path
+            assert page_file(site, target).is_file(), f"{pdf}: {uri} leads to no page"
+
+    config = root / "mkdocs.yml"
+    config.write_text("site_url: https://example.org/course/\n" + config.read_text())
+    again = tracksite(root, "pdf", "--publish")
+    assert again.returncode == 0, again.stdout + again.stderr
+    for pdf, uris in pdf_links(site).items():
+        assert uris, f"{pdf} has no link"
+        for uri in uris:
+            assert uri.startswith("https://example.org/course/"), f"{pdf}: {uri}"
+            assert page_file(site, uri.removeprefix("https://example.org/course/")).is_file(), f"{pdf}: {uri}"

@@ -291,3 +291,43 @@ def test_without_storage_a_completed_lesson_still_says_next_up(chromium, site_ur
     expect(page.locator(".md-header .ts-review-due-link")).to_be_visible()  # its cards are due now
     assert errors == []
     context.close()
+
+
+def _display(page, selector: str) -> list[str]:
+    return page.eval_on_selector_all(selector, "els => els.map(e => getComputedStyle(e).display)")
+
+
+def test_review_shows_again_and_knew_it_only_with_the_answer(browser_page):
+    """Issue 56: "Again" and "Knew it" carry `hidden` before the answer shows, and a button's
+    display rule (.ts-btn) drew them anyway, as buttons that did nothing."""
+    page = open_page(browser_page, T5L1)
+    page.locator(".ts-progress__toggle").click()
+    page = open_page(page, REVIEW)
+    again = ".ts-review__buttons button:text-is('Again')"
+    knew = ".ts-review__buttons button:text-is('Knew it')"
+    expect(page.locator(".ts-review__buttons button", has_text="Show answer")).to_be_visible()
+    assert page.eval_on_selector_all(f"{again}, {knew}", "els => els.map(e => e.hidden)") == [True, True]
+    assert _display(page, f"{again}, {knew}") == ["none", "none"]
+    expect(page.locator(again)).to_be_hidden()
+    page.get_by_role("button", name="Show answer").click()
+    assert "none" not in _display(page, f"{again}, {knew}")
+    assert _display(page, ".ts-review__buttons button:text-is('Show answer')") == ["none"]
+
+
+def test_home_main_button_continues_where_the_track_card_does(browser_page):
+    """Issue 56: the home page's main button said "Start with Track 4, Lesson 1" whatever the
+    progress, while the track's card said "Continue"; both now read the same progress."""
+    page = open_page(browser_page, "")
+    main = page.locator("section.ts-start a.md-button--primary")
+    assert main.inner_text() == "Start with Track 4, Lesson 1: The deep learning era"
+    page.evaluate(
+        "localStorage.setItem(tracksite.key('tracksite:progress'),"
+        " JSON.stringify({'deep-learning-survey/deep-learning-era': true}))"
+    )
+    page = open_page(page, "")
+    card = page.locator("[data-continue-track='deep-learning-survey'] a")
+    assert main.inner_text() == "Continue: Lesson 2, Recurrence and its limits" == card.inner_text()
+    assert main.get_attribute("href") == card.get_attribute("href")
+    main.click()
+    page.wait_for_url("**/deep-learning-survey/recurrence-and-its-limits/")
+    assert page.console_errors == [] and page.foreign_requests == []

@@ -187,7 +187,9 @@ def test_a_second_course_on_the_origin_leaves_the_first_alone(chromium, lms):
     a.on("pageerror", lambda e: errors.append(str(e)))
     launch(a, lms, "a")
     progress_in_a1(a)
-    a.wait_for_function("() => calls.some((c) => c.name === 'LMSCommit')", timeout=10_000)
+    # settled: the last check's score set, and the commit that follows the last change made
+    a.wait_for_function("() => API.cmi.core.score.raw === '50'", timeout=15_000)
+    a.wait_for_function("() => calls.length && calls[calls.length - 1].name === 'LMSCommit'", timeout=15_000)
     before = {"storage": storage(a), "suspend": suspend(a), "calls": a.evaluate("calls.length")}
     assert json.loads(before["suspend"])["s"], before
     ids = {k.split(":")[1] for k in before["storage"]}
@@ -218,7 +220,8 @@ def test_a_new_version_keeps_progress_by_lesson_and_calls_are_batched(chromium, 
     page.on("response", lambda r: errors.append(r.url) if r.status == 404 else None)
     launch(page, lms, "a")
     progress_in_a1(page)
-    page.wait_for_function("() => API.cmi.core.score.raw !== ''", timeout=10_000)
+    # the score follows each check (0 after question 1's wrong first check): wait for the last one
+    page.wait_for_function("() => API.cmi.core.score.raw === '50'", timeout=15_000)
     assert page.evaluate("API.cmi.core.score.raw") == "50"  # question 1's first check was wrong
     leave(page)
     calls = page.evaluate("calls")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -417,3 +418,48 @@ def test_two_words_lead_to_the_section_of_the_rarer_one(browser_page):
     assert lesson["section"] == "Generating text", lesson
     marks = {m.lower() for m in lesson["marks"]}
     assert "softmax" in marks and "temperature" in marks, lesson
+
+
+def test_no_more_button_without_more_results(browser_page):
+    """Issue 56: "Show more results" carries `hidden` while there is nothing more, and Material's
+    .md-button display rule drew it anyway, under "No results"."""
+    page = open_page(browser_page)
+    search(page, "softmax")
+    page.fill(".ts-search__input", "zqxwvword")
+    page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.startsWith('No results')")
+    assert page.eval_on_selector(".ts-search__more", "e => [e.hidden, getComputedStyle(e).display]") == [True, "none"]
+    assert not page.locator(".ts-search__more").is_visible()
+
+
+def test_did_you_mean_reads_as_a_sentence_with_a_link_and_enter_takes_it(browser_page):
+    """Issue 56: the suggestion read "Did you mean ?attention", as an unstyled button, and Enter
+    on "transfomer architecture" opened the first result for "architecture" alone."""
+    page = open_page(browser_page)
+    search(page, "softmax")
+    page.fill(".ts-search__input", "atention")
+    page.wait_for_selector(".ts-search__suggestion >> text=attention", timeout=45_000)
+    assert page.text_content(".ts-search__suggest") == "Did you mean attention?"
+    style = page.eval_on_selector(
+        ".ts-search__suggestion",
+        """b => { const s = getComputedStyle(b), link = document.createElement('a');
+        link.href = '#'; b.closest('.md-typeset').append(link);
+        const a = getComputedStyle(link).color; link.remove();
+        return [s.backgroundColor, s.borderTopStyle, s.textDecorationLine, s.color === a, s.cursor]; }""",
+    )
+    assert style == ["rgba(0, 0, 0, 0)", "none", "underline", True, "pointer"], style
+    url = page.url
+    page.fill(".ts-search__input", "transfomer architecture")
+    page.wait_for_selector(".ts-search__suggestion >> text=transformer architecture", timeout=45_000)
+    page.focus(".ts-search__input")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.ts-search__input').value === 'transformer architecture'")
+    page.wait_for_function(
+        "() => document.querySelector('.ts-search__status').textContent.includes('transformer architecture')",
+        timeout=45_000,
+    )
+    assert page.url == url and page.locator(".ts-search__dialog[open]").count() == 1
+    first = hits(page)[0]
+    assert "transformer" in (first["title"] + first["excerpt"]).lower(), first
+    page.keyboard.press("Enter")  # now the first result of the corrected query
+    expected = urljoin(url, first["href"]).split("#")[0]
+    page.wait_for_url(lambda u: u.split("#")[0] == expected)

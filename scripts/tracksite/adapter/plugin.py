@@ -55,7 +55,7 @@ from tracksite.adapter.remotecopy import Copies
 from tracksite.adapter.search import engine as search_engine
 from tracksite.adapter.search import index as search
 from tracksite.adapter.search.page import unmarked
-from tracksite.adapter.theme import COMPILED, drop_unused_search_files, install_theme
+from tracksite.adapter.theme import COMPILED, drop_source_maps, drop_unused_search_files, install_theme
 from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
@@ -249,6 +249,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         figures.strip_svgs(files, config, self.project.remote.urls)
         statichtml.protect(files, config)  # HTML beside pages: the pages' policy first in its head
         drop_unused_search_files(files, config)
+        drop_source_maps(files, config)
         search_engine.publish(files, config)  # the browser's engine, kept beside the indexer
         self.remote.add_files(files, config)
         if self.command == "serve":  # the edit loop: only the pages this save can change (rebuild.py)

@@ -55,6 +55,17 @@ def drop_unused_search_files(files: Files, config: MkDocsConfig) -> None:
             files.remove(file)
 
 
+def drop_source_maps(files: Files, config: MkDocsConfig) -> None:
+    """Leave the theme's source maps (Material's *.map, about 1 MB) out of the site: a browser
+    fetches one only while its developer tools are open, to show Material's sources, and its
+    absence costs nothing else, while every copy of the site and every deploy carried them. A
+    course's own files in docs/ are published as they are."""
+    theme_dirs = set(config.theme.dirs)
+    for file in list(files):
+        if file.dest_uri.endswith(".map") and file.src_dir in theme_dirs:
+            files.remove(file)
+
+
 def _deferred(path: str) -> c.ExtraScriptValue:
     script = c.ExtraScriptValue(path)
     script.defer = True

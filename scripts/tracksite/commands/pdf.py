@@ -32,6 +32,7 @@ from tracksite.core.markdown import references as refs
 from tracksite.core.site import trackpages
 from tracksite.errors import USAGE, UserError
 from tracksite.localserver import serve_folder
+from tracksite.sitepaths import site_url_of
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -65,8 +66,8 @@ class Sheet:
 
 def _missing_printer() -> str | None:
     """What of the PDF printer is not installed (the `pdf` extra's Playwright, Chromium), if any."""
-    if importlib.util.find_spec("playwright") is None:
-        return "Playwright's Python package is not installed"
+    if importlib.util.find_spec("playwright") is None or importlib.util.find_spec("pypdf") is None:
+        return "Playwright's or pypdf's Python package is not installed"
     if find_chromium() is None:
         return "no Chromium was found (looked for `chromium` and `chromium-browser`, or TRACKSITE_CHROMIUM)"
     return None
@@ -225,9 +226,18 @@ def print_pdfs(
     options: dict[str, Any] = {"format": PAPERS[paper], "print_background": True, "prefer_css_page_size": False}
     with serve_folder(site) as base:
         if launch is None:
-            return _print_in(browser, base, out, sheets, packs, booklets, options), []
-        with launch() as launched:
-            return _print_in(launched, base, out, sheets, packs, booklets, options), []
+            written = _print_in(browser, base, out, sheets, packs, booklets, options)
+        else:
+            with launch() as launched:
+                written = _print_in(launched, base, out, sheets, packs, booklets, options)
+    # Chromium wrote the links as the local server's addresses: they lead to the site instead,
+    # from where each PDF is published (its place under `out` is its place in the site).
+    from tracksite.commands import pdflinks  # pypdf, of the `pdf` extra: imported when printing
+
+    own = site_url_of(site)
+    for path, _, _ in written:
+        pdflinks.relink(path, base, path.relative_to(out).as_posix(), own)
+    return written, []
 
 
 def _launcher(chromium: str | None) -> Callable[[], AbstractContextManager[Any]]:

@@ -224,15 +224,16 @@
     if (!box || !lesson) return;
     box.hidden = done()[lesson.dataset.lesson] !== true;
   };
-  /* "Continue" (a home page card; the track page's "Start with Lesson 1", which it becomes):
-     the first lesson not done after the last one done, as "Next up" said; lessons skipped
+  /* "Continue", on a home page card, the home page's main button and the track page's "Start
+     with Lesson 1", which it becomes (the main button is data-continue-start, so that a look-up
+     of a track's own box by data-continue-track does not find it first): the first lesson not done after the last one done, as "Next up" said; lessons skipped
      before it come back once every later one is done. Each box lists its track's lessons in
      course order (key, "Lesson N, title"); its link's first address is Lesson 1's, so the
      others are found beside it. */
   const continueLinks = () => {
     const map = done();
     const isDone = ([key]) => map[key] === true;
-    for (const box of $$(document, "[data-continue-track]")) {
+    for (const box of $$(document, "[data-continue-track], [data-continue-start]")) {
       const link = box.querySelector("a");
       let items = [];
       try { items = JSON.parse(box.dataset.continueLessons || "[]"); } catch (e) { items = []; }

@@ -146,7 +146,7 @@ export function attach(root) {
   const say = (text) => { status.textContent = text; };
 
   /* "Did you mean ...?" for the words no page has, from the word files the query already
-     fetched: one click on the suggestion, or Enter in the box while there is no result. */
+     fetched: one click on the suggestion, or Enter in the box. */
   const offer = (term, suggestions) => {
     const swaps = Object.entries(suggestions || {});
     suggested = "";
@@ -160,7 +160,8 @@ export function attach(root) {
     }
     const button = el("button", "ts-search__suggestion", suggested);
     button.type = "button";
-    const [before, after] = text("searchDidYouMean").split("{query}");
+    /* the placeholder is kept (filled with itself) to split the sentence around the button */
+    const [before, after] = text("searchDidYouMean", { query: "{query}" }).split("{query}");
     suggest.append(document.createTextNode(before || ""), button, document.createTextNode(after || ""));
   };
 
@@ -245,11 +246,14 @@ export function attach(root) {
   list.addEventListener("click", (e) => { /* a result on this very page: close over it */
     if (e.target.closest("a")) { dialog.dataset.followed = "1"; dialog.close(); }
   });
+  /* Enter opens the first result, unless a word of the query is on no page and has a suggestion:
+     the results then match the other words only ("transfomer architecture" found pages about
+     architecture), so Enter runs the corrected query first, whose first result a second Enter opens. */
   $(".ts-search__form").addEventListener("submit", (e) => {
     e.preventDefault();
+    if (follow()) return;
     const first = list.querySelector("a");
     if (first) first.click();
-    else follow();
   });
   input.addEventListener("input", run);
   suggest.addEventListener("click", (e) => { if (e.target.closest("button")) follow(); });
