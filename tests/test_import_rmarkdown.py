@@ -208,16 +208,26 @@ def _import(course: Path, lesson: Path, *extra: str) -> int:
     return main(["--root", str(course), "import", "carpentries", str(lesson), "--track", "gapminder", *extra])
 
 
-def test_a_chunk_header_split_over_two_lines_is_an_error_with_its_line(tmp_path, capsys):
-    """Issue 38: knitr read such a header as text, the chunk swallowed the next exercise and `////`
-    was printed on the page, and nothing was flagged. With R or without, it stops the import."""
+def test_a_chunk_header_split_over_two_lines_is_joined_and_noted(tmp_path, capsys):
+    """Issue 38 then 53: knitr reads such a header as text (the chunk swallowed the next exercise
+    and `////` was printed on the page); the import stopped. Its author meant one header: the
+    import joins it, notes where, and the chunk is a chunk (here shown as code, not run)."""
     lesson = _variant(
         tmp_path, "## Challenge 1", '```{r, fig.alt="a plot\nin two lines"}\nplot(1)\n```\n\n## Challenge 1'
     )
     line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index('```{r, fig.alt="a plot') + 1
+    assert _import(tmp_path / "course", lesson, "--no-execute") == 0
+    out = capsys.readouterr().out
+    assert f"episodes/08-plot-ggplot2.Rmd:{line}: a code chunk header over several lines was joined" in out
+    text = (tmp_path / "course/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
+    assert "```r\nplot(1)\n```" in text and "in two lines" not in text
+
+
+def test_a_chunk_header_that_never_closes_is_still_an_error_with_its_line(tmp_path, capsys):
+    lesson = _variant(tmp_path, "## Challenge 1", '```{r, fig.alt="a plot\nplot(1)\n```\n\n## Challenge 1')
+    line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index('```{r, fig.alt="a plot') + 1
     assert _import(tmp_path / "course", lesson, "--no-execute") == 2
-    err = capsys.readouterr().err
-    assert f"episodes/08-plot-ggplot2.Rmd:{line}: the code chunk header" in err
+    assert f"episodes/08-plot-ggplot2.Rmd:{line}: the code chunk header" in capsys.readouterr().err
     assert not (tmp_path / "course/lessons/gapminder").exists()
 
 

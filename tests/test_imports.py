@@ -24,7 +24,7 @@ ALLOWED_LOCAL = {
     # every command for a user without them; each function says how to install the extra.
     ("tracksite.commands.lsp", "tracksite.commands.lspserver"): "optional extra [lsp] (pygls), and the checks",
     ("tracksite.commands.pdf", "playwright.sync_api"): "optional: the PDF printer drives Chromium",
-    ("tracksite.commands.pdf", "pypdf"): "optional: page counts fall back to a scan of the PDF",
+    ("tracksite.commands.pdf", "tracksite.commands.pdffile"): "optional extra [pdf]: pypdf reads and relinks the PDFs",
     ("tracksite.tools.minilm", "tracksite.tools.minilmpass"): "optional extra [attention]: numpy and friends",
     ("tracksite.tools.bench.search", "playwright.sync_api"): "optional: the search benchmark drives Chromium",
     (

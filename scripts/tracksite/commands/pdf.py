@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import re
 import shutil
 import sys
 import textwrap
@@ -81,13 +80,10 @@ def find_chromium() -> str | None:
 
 
 def count_pages(path: Path) -> int:
-    """Pages of a PDF: pypdf when installed, else the /Type /Page objects Chromium writes."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        data = path.read_bytes()
-        return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
-    return len(PdfReader(str(path)).pages)
+    """Pages of a printed PDF (commands/pdffile.py: pypdf, of the `pdf` extra)."""
+    from tracksite.commands import pdffile
+
+    return pdffile.count_pages(path)
 
 
 def _load(root: Path, config_file: str | None):
@@ -232,11 +228,11 @@ def print_pdfs(
                 written = _print_in(launched, base, out, sheets, packs, booklets, options)
     # Chromium wrote the links as the local server's addresses: they lead to the site instead,
     # from where each PDF is published (its place under `out` is its place in the site).
-    from tracksite.commands import pdflinks  # pypdf, of the `pdf` extra: imported when printing
+    from tracksite.commands import pdffile  # pypdf, of the `pdf` extra: imported when printing
 
     own = site_url_of(site)
     for path, _, _ in written:
-        pdflinks.relink(path, base, path.relative_to(out).as_posix(), own)
+        pdffile.relink(path, base, path.relative_to(out).as_posix(), own)
     return written, []
 
 

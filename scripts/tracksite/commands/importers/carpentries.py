@@ -21,7 +21,7 @@ import yaml
 from tracksite.commands import changes
 from tracksite.commands.importers import anchorfix, confine, limits, pages, svgclean
 from tracksite.commands.importers.converted import Episode, Note
-from tracksite.commands.importers.episode import convert
+from tracksite.commands.importers.episode import LIQUID, convert
 from tracksite.commands.importers.pages import credit
 from tracksite.commands.importers.pandoc import definitions
 from tracksite.commands.importers.plan import Plan, Source
@@ -215,7 +215,7 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     pages.publish(plan, ctx, track, f"lessons/{track}/{slug}")
     title = limits.fit_episode(
         ep,
-        str(meta.get("title") or path.stem),
+        _plain_title(str(meta.get("title") or path.stem), ep),
         lambda message, counts: ep.notes.append(Note(1, message, False, counts)),
     )
     _plain_links(ep)
@@ -228,6 +228,15 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
         plan.instructor_text[str(rel)] = list(ep.instructor)
     meta = {"title": title, "teaching": meta.get("teaching"), "exercises": meta.get("exercises"), "source": str(rel)}
     return slug, meta, ep
+
+
+def _plain_title(title: str, ep: Episode) -> str:
+    """The title as the words a reader sees: the site shows titles as plain text, so `*alpha*`
+    would keep its asterisks (and Liquid its braces)."""
+    plain = pages.plain_text(LIQUID.sub("", title)) or title
+    if plain != title.strip():
+        ep.notes.append(Note(1, f"the title's Markdown or Liquid was removed (titles are plain text): {plain!r}"))
+    return plain
 
 
 _FIELD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\([^)\s]+\)")

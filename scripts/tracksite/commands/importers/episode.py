@@ -18,8 +18,8 @@ from tracksite.commands.importers.converted import Context, Episode, Note
 from tracksite.commands.importers.links import IMAGE, LINK
 
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
-DIV_OPEN = re.compile(r"^(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
-DIV_CLOSE = re.compile(r"^:{3,}\s*$")
+DIV_OPEN = re.compile(r"^\s*(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
+DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(`{3,}|~{3,})")  # also `1. ```bash`: a list item of code
 ITEM_FENCE = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)]))\s+(?P<fence>(?:`{3,}|~{3,}).*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -28,6 +28,7 @@ WARNING_FENCE = re.compile(r"^(\s*(?:`{3,}|~{3,}))\s*warning\s*$")
 CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
 LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
+LIQUID = re.compile(r"\{\{[^{}]*\}\}|\{%[^%]*%\}")  # Jekyll's `{{ site.x }}` and `{% include x %}`
 KNITR_CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{\s*([A-Za-z][\w]*)[^}]*\}\s*$")  # ```{r, echo=TRUE}
 
 # Fenced-div kinds and the block each one becomes. Admonition types must be ones mkdocs.yml lists.
@@ -41,6 +42,8 @@ CALLOUTS = {
     "hint": "tip",
     "spoiler": "details",
 }
+# A challenge title that only names the kind of block (the site numbers exercises itself)
+GENERIC_TITLE = re.compile(r"^\W*(?:exercise|challenge|task|question|problem|activity)s?(?:\s+\d+[a-z]?)?\W*$", re.I)
 FIELD_DIVS = ("questions", "objectives", "keypoints")
 
 
@@ -133,11 +136,12 @@ def depth(node) -> int:
 def convert(text: str, first_line: int, ctx: Context) -> Episode:
     """Convert an episode body (front-matter already removed) starting at `first_line`."""
     notes: list[Note] = []
-    lines, found = pandoc.kramdown_lines(text.splitlines())
-    notes.extend(Note(first_line + i, message) for i, message in found)
-    lines = _grid_tables(lines, first_line, notes)
+    lines, indexes, found = pandoc.kramdown_lines(text.splitlines())
+    notes.extend(Note(first_line + i, message, False, counts) for i, message, counts in found)
+    numbers = [first_line + i for i in indexes]
+    lines = _grid_tables(lines, numbers, notes)
     lines = list_indents(lines)
-    lines, numbers, unwrapped = htmlwrap.unwrap(lines, first_line)
+    lines, numbers, unwrapped = htmlwrap.unwrap(lines, first_line, numbers)
     notes.extend(Note(n, message) for n, message in unwrapped)
     tree = parse_divs(lines, first_line, notes, numbers)
     ep = Episode(body="", notes=notes)
@@ -208,7 +212,7 @@ def list_indents(lines: list[str]) -> list[str]:
     return out
 
 
-def _grid_tables(lines: list[str], first_line: int, notes: list[Note]) -> list[str]:
+def _grid_tables(lines: list[str], numbers: list[int], notes: list[Note]) -> list[str]:
     """Pandoc grid tables outside code, as pipe tables where possible (pandoc.grid_tables)."""
     out, start, fence = list(lines), 0, None
     runs = []
@@ -223,7 +227,7 @@ def _grid_tables(lines: list[str], first_line: int, notes: list[Note]) -> list[s
         converted, found = pandoc.grid_tables(lines[a:b])
         out[a:b] = converted
         notes.extend(
-            Note(first_line + a + i, message, False, {"tables": -1} if "kept as text" in message else None)
+            Note(numbers[a + i], message, False, {"tables": -1} if "kept as text" in message else None)
             for i, message in found
         )
     return out
@@ -390,8 +394,15 @@ def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
     for part in parts:
         title, rest = _title(part)
         if title is None:
-            ep.notes.append(Note(div.line, 'a challenge without a `## title`; titled "Challenge"'))
-        out.extend(_block(Div("challenge", div.line, rest), "exercise", title or "Challenge", ep, ctx))
+            ep.notes.append(Note(div.line, "a challenge without a `## title`; shown as a numbered exercise"))
+        if title is not None and not any(isinstance(c, str) and c.strip() for c in rest):
+            # the question is the title (`## What does X match?` then the solution): it is the task
+            ep.notes.append(Note(div.line, "a challenge whose title is its only text: the title is the task"))
+            rest = [_line(title, div.line), _line("", div.line), *rest]
+            title = None
+        if title is not None and GENERIC_TITLE.match(title):
+            title = None  # "Exercise 2: Exercise" says nothing the number does not
+        out.extend(_block(Div("challenge", div.line, rest), "exercise", title, ep, ctx))
     ctx.in_exercise = outer
     return out
 
@@ -401,6 +412,7 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
     if term:  # a glossary term with an anchor: attr_list puts the id on the <dt>
         return f"{term.group('text')} {{ #{term.group('id')} }}"
     line = _dashes(line)
+    line = _outside_code(LIQUID, line, lambda m: _liquid(m, ep, ctx))
     if pandoc.DEFINITION.match(line):
         return links.definition_line(line, ep, ctx)
     line = _outside_code(SPAN, line, lambda m: _span(m, ep, ctx))
@@ -425,6 +437,13 @@ def _dashes(line: str) -> str:
         text = re.sub(r"(?<=\s)--(?=\s)", "\u2013", text)
         parts[i] = text.replace("\\<", "&lt;").replace("\\>", "&gt;")  # Pandoc's escapes; Python-Markdown keeps them
     return "".join(parts)
+
+
+def _liquid(m: re.Match, ep: Episode, ctx: Context) -> str:
+    """A Jekyll Liquid tag (`{{ page.maintainers | join: ', ' }}`, `{% include x.md %}`): nothing
+    renders it any more (the Workbench printed it as typed), so it goes, with a note."""
+    ep.notes.append(Note(ctx.line, f"Liquid (Jekyll) `{m.group(0)}` removed: nothing fills it in outside Jekyll"))
+    return ""
 
 
 def _span(m: re.Match, ep: Episode, ctx: Context) -> str:

@@ -32,16 +32,20 @@ _SUMMARY = re.compile(r"<\s*summary\b[^>]*>(?P<text>.*?)</\s*summary\s*>", re.I 
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 
 
-def unwrap(lines: list[str], first_line: int) -> tuple[list[str], list[int], list[tuple[int, str]]]:
+def unwrap(
+    lines: list[str], first_line: int, given: list[int] | None = None
+) -> tuple[list[str], list[int], list[tuple[int, str]]]:
     """The lines with wrappers dropped or translated, each line's source number, and the notes
-    (source line, message). A `<details>` line may become several lines, hence the numbers."""
+    (source line, message). A `<details>` line may become several lines, hence the numbers;
+    `given`: each line's source number, where earlier steps added lines."""
+    given = given or list(range(first_line, first_line + len(lines)))
     out: list[str] = []
     numbers: list[int] = []
     notes: list[tuple[int, str]] = []
     fence = ""
     i = 0
     while i < len(lines):
-        line, number = lines[i], first_line + i
+        line, number = lines[i], given[i]
         m = _FENCE.match(line)
         if fence or m:
             if fence and m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
@@ -59,7 +63,7 @@ def unwrap(lines: list[str], first_line: int) -> tuple[list[str], list[int], lis
                 if image is not None:
                     notes.append((number, "an HTML <figure> became a Markdown image with its caption"))
                     out.extend([image, *[""] * (end - i)])
-                    numbers.extend(range(number, number + end - i + 1))
+                    numbers.extend(given[i : end + 1])
                     i = end + 1
                     continue
         summary = _SUMMARY.fullmatch(line.strip())

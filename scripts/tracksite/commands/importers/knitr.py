@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands.importers import confine, rpackages
+from tracksite.commands.importers.chunkheaders import CHUNK_OPEN, join_headers, malformed
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import UserError
 
 # ```{r label, echo=FALSE, fig.alt="..."} (the engine, then the label and options)
-CHUNK_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})\s*\{\s*(?P<engine>[A-Za-z][\w]*)\s*,?\s*(?P<rest>.*?)\}\s*$")
 PIPE_OPTION = re.compile(r"^\s*#\|\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")  # knitr's `#| echo: false`
 KNITTED_CLASS = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})\s*\{\.(?P<cls>output|error|warning|message)\b[^}]*\}\s*$")
 PACKAGE_CALL = re.compile(
@@ -171,30 +171,6 @@ def loads(texts: dict[str, str]) -> list[tuple[str, str]]:
     return list(found.items())
 
 
-_HEADER_START = re.compile(r"^\s*`{3,}\s*\{\s*[A-Za-z]")
-
-
-def malformed(texts: dict[str, str]) -> list[str]:
-    """ "episodes/NAME:LINE: ..." for each chunk header knitr would not read as one (split over
-    two lines, say): the chunk would swallow what follows it, exercises included."""
-    found = []
-    for name, text in texts.items():
-        fence = ""
-        for n, line in enumerate(text.splitlines(), 1):
-            plain = re.match(r"^\s*(`{3,}|~{3,})", line)
-            if fence:
-                fence = "" if plain and plain.group(1)[0] == fence[0] and not line.strip().strip(fence[0]) else fence
-                continue
-            if _HEADER_START.match(line) and not CHUNK_OPEN.match(line):
-                found.append(
-                    f"episodes/{name}:{n}: the code chunk header `{line.strip()[:60]}` does not close with `}}` on "
-                    "its line (knitr reads a header on one line): join it into one line"
-                )
-            if plain:
-                fence = plain.group(1)
-    return found
-
-
 def debian_names(names: list[str]) -> str:
     return " ".join(f"r-cran-{n.lower()}" for n in names)
 
@@ -211,7 +187,7 @@ class Unrun:
 def without_r(text: str) -> tuple[str, Unrun]:
     """The episode as learners may see it without running it: hidden chunks blanked (the line
     count stays, so notes keep pointing at the source's lines); shown chunks are left as written."""
-    lines = text.splitlines()
+    lines = join_headers(text)[0].splitlines()
     missing = Unrun()
     for chunk in chunks(lines):
         if chunk.runs and chunk.flag("include"):
@@ -259,6 +235,7 @@ class Prepared:
     problems: list[str] = field(default_factory=list)  # "episodes/x.Rmd: what went wrong"
     why_not: str = ""  # why nothing ran, when nothing did
     line_maps: dict[str, list[int]] = field(default_factory=dict)  # knitted line -> .Rmd line
+    joined: list[str] = field(default_factory=list)  # "episodes/x.Rmd:N: ..." chunk headers joined
 
     def source_line(self, note: str) -> str:
         """A note about a knitted episode, pointing at the `.Rmd` line instead of the knitted one."""
@@ -271,7 +248,7 @@ class Prepared:
 
     def summary(self, rerun: str) -> list[str]:
         """What the user reads after the import: what ran, what is missing, how to get it."""
-        lines = []
+        lines = list(self.joined)
         if self.executed:
             lines.append(
                 f"ran the R code of {len(self.executed)} R Markdown episode(s) with knitr, as the "
@@ -308,7 +285,8 @@ def prepare(
 ) -> Prepared | None:
     """A copy of the lesson in `work` whose `.Rmd` episodes hold Markdown: knitted when R and
     knitr are there (and `execute`), else with hidden chunks left out. None: no R Markdown.
-    A chunk header split over lines stops the import (file:line), R or not. When R runs, a
+    A chunk header over several lines is joined into one (join_headers) and noted; one that never
+    closes stops the import (file:line), R or not. When R runs, a
     package the lesson's code loads and this machine lacks stops it before anything runs, and
     an R error a missing or older package causes stops it with the chunk's line, unless
     `allow_errors` (then R's errors are printed where the output would be). Errors the lesson
@@ -316,7 +294,10 @@ def prepare(
     rmd = [e for e in episodes if e.lower().endswith(".rmd")]
     if not rmd:
         return None
-    texts = {name: confine.read(source, source / "episodes" / name) for name in rmd}
+    texts, joined = {}, []
+    for name in rmd:
+        texts[name], lines = join_headers(confine.read(source, source / "episodes" / name))
+        joined += [f"episodes/{name}:{n}: a code chunk header over several lines was joined into one" for n in lines]
     broken = malformed(texts)
     if broken:
         raise UserError("\n".join(broken))
@@ -329,7 +310,9 @@ def prepare(
         copy_function=_copy_small,
     )
     folder = copy / "episodes"
-    prepared = Prepared(copy)
+    prepared = Prepared(copy, joined=joined)
+    for name in rmd:  # the copy knitr reads has the headers joined
+        (folder / name).write_text(texts[name], encoding="utf-8")
     runner = None
     if execute:
         runner = _runner(work, rpackages.needs(source, loads(texts)), prepared, allow_errors)

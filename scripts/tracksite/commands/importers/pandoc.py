@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from tracksite.commands.importers import codeattrs
 from tracksite.htmlscan import tag_attributes
 
 _EMBED = re.compile(r"<\s*(iframe|script|object|embed|video|audio)\b(?P<attrs>[^>]*)>(?:.*?</\s*\1\s*>)?", re.I | re.S)
@@ -121,12 +122,16 @@ _DEFINITION_START = re.compile(r"^:\s+\S")
 _TERM_WITH_ID = re.compile(r"\{\s*#[\w-]+\s*\}\s*$|^\[[^\]]+\]\{#[\w-]+\}\s*$")
 
 
-def kramdown_lines(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
+def kramdown_lines(lines: list[str]) -> tuple[list[str], list[int], list[codeattrs.Found]]:
     """Jekyll-era kramdown attribute lines (`{:auto_ids}`, `{: .solution}`) outside code, which
-    neither Pandoc nor Python-Markdown reads: blanked (line numbers stay right) and reported.
+    neither Pandoc nor Python-Markdown reads: one right after a code block says what the block is
+    (codeattrs.py applies it); the others are blanked and reported.
     `{:auto_ids}` gives the definition terms after it ids made from their text, as kramdown did,
-    so the page's `[term](#term)` links keep working. Returns the lines and (index, message)."""
-    out, found, fence = list(lines), [], None
+    so the page's `[term](#term)` links keep working. Returns the lines, each one's index in
+    `lines` (codeattrs may add a fence line) and (index, message, counts)."""
+    lines, numbers, applied = codeattrs.apply(lines)
+    out, fence = list(lines), None
+    found: list[codeattrs.Found] = list(applied)
     auto = False
     for i, line in enumerate(lines):
         m = _FENCE.match(line)
@@ -145,11 +150,21 @@ def kramdown_lines(lines: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
         if ial["what"].strip() == "auto_ids":
             auto = True
             found.append(
-                (i, "`{:auto_ids}` (kramdown) removed; the glossary terms after it got ids made from their text")
+                (
+                    numbers[i],
+                    "`{:auto_ids}` (kramdown) removed; the glossary terms after it got ids made from their text",
+                    None,
+                )
             )
         else:
-            found.append((i, f"kramdown attribute line `{{:{ial['what']}}}` has no effect outside Jekyll; removed"))
-    return out, found
+            found.append(
+                (
+                    numbers[i],
+                    f"kramdown attribute line `{{:{ial['what']}}}` has no effect outside Jekyll; removed",
+                    None,
+                )
+            )
+    return out, numbers, sorted(found, key=lambda f: f[0])
 
 
 def _is_term(lines: list[str], i: int) -> bool:

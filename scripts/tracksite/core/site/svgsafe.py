@@ -7,7 +7,9 @@ whatever it holds with the site's rights. Three outcomes, decided by one parser 
 - **refused** (an error, with the line and the reason): scripts, `on*` event handlers,
   `javascript:` and document URLs, references that load something from elsewhere,
   `foreignObject` (HTML inside a drawing), DTDs that declare anything, processing
-  instructions, and every element or attribute that is not on the SVG allow-list;
+  instructions, and every element or attribute that is not on the SVG allow-list; Inkscape's
+  flowed text (`<flowRoot>`) too, which no browser draws. Each message says how to fix the file
+  (the importer fixes figures it copies: commands/importers/svgclean.py);
 - **removed** (a warning of `tracksite check`, once per figure, and stripped from the published
   copy at import and at build): what drawing programs keep for themselves and no browser acts
   on: elements and attributes in their own namespaces (Inkscape, Sodipodi, LibreOffice,
@@ -77,6 +79,10 @@ INERT_ELEMENTS = {
 }
 # The doctype SVG 1.0/1.1 files carry: a public name and the DTD's address, declaring nothing.
 PLAIN_DOCTYPE = re.compile(r"<!DOCTYPE\s+svg\s+PUBLIC\s+(\"[^\"]*\"|'[^']*')\s+(\"[^\"]*\"|'[^']*')\s*>", re.I)
+FLOWED_TEXT = (
+    "contains Inkscape flowed text (<flowRoot>), which browsers do not draw: in Inkscape, select it and "
+    "use Text > Convert to Text (tracksite import converts it)"
+)
 DRAWIO_SOURCE = re.compile(r"^\s*<(?:mxfile|mxGraphModel)\b")
 
 SVG_ELEMENTS = {
@@ -168,6 +174,10 @@ class _Rules:
         self.inert.append(what is not None)
         if what is not None:
             self.removed[what] += 1
+            return
+        if ns == SVG_NS and local == "flowRoot":
+            self.inert[-1] = True  # its flowPara/flowRegion: one finding for the whole text
+            self.found.append((self.line(), FLOWED_TEXT))
             return
         if ns != SVG_NS or local not in SVG_ELEMENTS:
             self.found.append((self.line(), f"contains a <{_name(ns, local)}> element, which is not a plain drawing"))
@@ -273,8 +283,8 @@ def review(text: str, allowed: frozenset[str] = frozenset()) -> Review:
     try:
         parser.feed(body)
         parser.close()
-    except DefusedXmlException as e:
-        return Review([(rules.line(), f"declares a DTD or entities ({type(e).__name__}), which could hide a script")])
+    except DefusedXmlException:
+        return Review([(rules.line(), _dtd_message(body))])
     except ParseError as e:
         return Review([(e.position[0], f"is not well-formed XML: {getattr(e, 'msg', None) or e}")])
     by_program: dict[str, list[str]] = {}
@@ -286,6 +296,19 @@ def review(text: str, allowed: frozenset[str] = frozenset()) -> Review:
     if had_doctype:
         removed.append("the <!DOCTYPE> line")
     return Review(rules.found, removed)
+
+
+def _dtd_message(text: str) -> str:
+    """Why a doctype with declarations is refused, and how to fix the file."""
+    if re.search(r"<!ENTITY\b", text):
+        return (
+            "declares entities (<!ENTITY ...>), which could hide a script: write each entity's value "
+            "where it is used and delete the <!DOCTYPE ...> (tracksite import does this for plain-text entities)"
+        )
+    return (
+        "has a <!DOCTYPE> with declarations ([...]), which could hide a script: delete it from <!DOCTYPE to ]> "
+        "and put a namespace it fixes (xmlns:xlink) on the <svg> element (tracksite import does this)"
+    )
 
 
 def svg_findings(text: str) -> list[tuple[int, str]]:
@@ -300,12 +323,28 @@ def clean(text: str, allowed: frozenset[str] = frozenset()) -> str | None:
     if found.refused or not found.removed:
         return None
     root = safe_fromstring(_without_doctype(text)[0], forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    return plain_text(root)
+
+
+def plain_text(root: ET.Element) -> str:
+    """A parsed drawing written out without its inert parts, its names as the file had them. Only
+    for a tree whose every element is SVG or inert (`only_known`): other names would lose their
+    namespace."""
     _strip(root, is_root=True)
     uses_xlink = _plain_names(root)
     root.set("xmlns", SVG_NS)
     if uses_xlink:
         root.set("xmlns:xlink", XLINK_NS)
     return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def only_known(root: ET.Element) -> bool:
+    """Whether every element is SVG or a drawing program's, and every attribute plain, xlink,
+    xml or a drawing program's: what `plain_text` can write out without changing a name."""
+    known = {"", XLINK_NS, XML_NS, *INERT}
+    return all(
+        _split(e.tag)[0] in (SVG_NS, *INERT) and all(_split(a)[0] in known for a in e.attrib) for e in root.iter()
+    )
 
 
 def _strip(element: ET.Element, *, is_root: bool = False) -> None:

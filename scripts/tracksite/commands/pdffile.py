@@ -1,5 +1,5 @@
-"""The links of a printed PDF lead to the published site, not to the local server it was printed
-from.
+"""A printed PDF: its page count, and its links made to lead to the published site, not to the
+local server it was printed from.
 
 Chromium prints the site served on 127.0.0.1 and writes every link as the absolute address it
 resolved there, which is dead for anyone who downloads the PDF. Each such link is rewritten: to
@@ -17,8 +17,13 @@ import os
 import posixpath
 from pathlib import Path
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
+
+
+def count_pages(path: Path) -> int:
+    """The number of pages of the PDF at `path` (a cheatsheet must print on one)."""
+    return len(PdfReader(str(path)).pages)
 
 
 def site_root(site_url: str | None) -> str | None:
