@@ -134,7 +134,7 @@ def test_an_image_refused_by_its_own_check_is_reported_once(course):
     assert len(lines) == 1 and lines[0].startswith("lessons/alpha/a2/diagram.svg"), lines
     # The refused file stays in the site plan (the build fails on it anyway), so the image that
     # shows it is found and no "not found" echo follows from it.
-    assert "DTD" in lines[0]
+    assert "declares entities" in lines[0]
 
 
 def test_hints_for_link_text_and_alt_text_use_no_bundled_course_example(course):

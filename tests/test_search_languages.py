@@ -179,7 +179,7 @@ def test_materials_own_strings_follow_the_tracks_language(spanish_course):
         translations = json.loads(soup.select_one("#__config").string)["translations"]
         assert translations["clipboard.copy"] == words["clipboard.copy"], path
     lesson = BeautifulSoup((site / "python-es/variables/index.html").read_text(encoding="utf-8"), "lxml")
-    assert lesson.select_one(".md-skip").get_text(strip=True) == "Saltar a contenido"
+    assert lesson.select_one(".ts-skip").get_text(strip=True) == "Saltar a contenido"
     assert lesson.select_one("body")["dir"] == "ltr"
 
 

@@ -186,7 +186,7 @@ def use_the_page(page) -> None:
         page.keyboard.type("attention")
         page.wait_for_selector(".ts-search__hit", timeout=60_000)
         page.keyboard.press("Escape")
-    toggle = page.locator("label.md-header__button[for^='__palette']:visible").first
+    toggle = page.locator("button[data-ts-palette]:visible").first
     if toggle.count():
         toggle.click()
     buttons = page.locator("[data-widget] button:visible")

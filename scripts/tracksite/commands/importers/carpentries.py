@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from tracksite.commands import changes
-from tracksite.commands.importers import anchorfix, confine, limits, pages, svgclean
+from tracksite.commands.importers import anchorfix, confine, credits, datafiles, limits, pages, svgclean
 from tracksite.commands.importers.converted import Episode, Note
 from tracksite.commands.importers.episode import LIQUID, convert
 from tracksite.commands.importers.pages import credit
@@ -78,6 +78,7 @@ def read_source(root: Path) -> Source:
             pages += [p for p in found if p not in pages]
         return pages
 
+    authors = credits.read_authors(root, data)
     return Source(
         root=root,
         title=str(data.get("title") or root.name),
@@ -87,7 +88,8 @@ def read_source(root: Path) -> Source:
         learners=listed_pages("learners", data.get("learners")),
         instructors=listed_pages("instructors", data.get("instructors")),
         profiles=listed_pages("profiles", data.get("profiles")),
-        authors=read_authors(root),
+        authors=authors.text(),
+        credit_notes=authors.notes,
         link_defs=_shared_links(root),
         unlisted=unlisted,
         lang=_language(data.get("lang")),
@@ -122,42 +124,10 @@ def lesson_slug(path: Path, taken: set[str]) -> str:
     return slug
 
 
-def read_citation(root: Path) -> dict | None:
-    """The lesson's CITATION.cff as a mapping (authors, version, release date), or None."""
-    cff = root / "CITATION.cff"
-    if not cff.is_file():
-        return None
-    try:
-        data = yaml.safe_load(confine.read(root, cff))
-    except yaml.YAMLError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def read_authors(root: Path) -> str:
-    """The lesson's authors from CITATION.cff (or AUTHORS), as "A, B and others"; "" if none."""
-    names: list[str] = []
-    data = read_citation(root)
-    if data is not None:
-        for person in data.get("authors") or []:
-            if isinstance(person, dict):
-                name = " ".join(str(person.get(k, "")).strip() for k in ("given-names", "family-names")).strip()
-                names.append(name or str(person.get("name", "")).strip())
-    for file in (root / "AUTHORS", root / "AUTHORS.md"):
-        if not names and file.is_file():
-            lines = confine.read(root, file).splitlines()
-            names = [re.sub(r"^[-*]\s*", "", l).strip() for l in lines if l.strip() and not l.startswith("#")]
-    names = [n for n in names if n][:200]
-    if not names:
-        return ""
-    if len(names) > 5:
-        return ", ".join(names[:5]) + f" and {len(names) - 5} others"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
-
-
 def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | None = None) -> Plan:
     """Every file of the new track; `defined` holds the glossary terms of the course's other tracks."""
     plan = Plan()
+    plan.notes += src.credit_notes
     taken: set[str] = set()
     slugs = {p.name: lesson_slug(p, taken) for p in src.episodes}
     first = f"{track}/{slugs[src.episodes[0].name]}"
@@ -166,13 +136,21 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
         episodes.append(_episode(src, path, track, slugs, plan, first))
     pages.instructor_notes(src, track, slugs, episodes[0], plan)
     _fix_anchors(src, track, episodes, plan)
+    setup = pages.setup_line(src)
+    if setup:
+        plan.notes.append(
+            "learners/setup.md:1: linked at the top of every lesson and in its overview, "
+            "as the Workbench links Setup from every page"
+        )
     for i, (slug, meta, ep) in enumerate(episodes):
         prev = episodes[i - 1][0] if i else None
         nxt = episodes[i + 1][0] if i + 1 < len(episodes) else None
         base = f"lessons/{track}/{slug}"
-        plan.files[f"{base}/lesson.md"] = _lesson_text(src, meta, ep, prev)
+        plan.files[f"{base}/lesson.md"] = _lesson_text(src, meta, ep, prev, setup)
         plan.sources[meta["source"]] = f"{base}/lesson.md"
-        plan.files[f"{base}/overview.md"] = _overview_text(src, meta, ep, i, len(episodes), prev, nxt, track)
+        if setup:
+            plan.changes.setdefault(meta["source"], Counter()).update({"links": 1})
+        plan.files[f"{base}/overview.md"] = _overview_text(src, meta, ep, (i, len(episodes)), (prev, nxt), setup)
         plan.files[f"cheatsheets/{track}/{slug}.md"] = _cheatsheet_text(src, ep)
     summary = pages.introduction(src, track, slugs, plan, first)
     plan.files[f"lessons/{track}/track.yml"] = _track_yml(
@@ -185,6 +163,7 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
                 f"{page.relative_to(src.root)}:1: not listed in config.yaml `learners:`; imported as a learner page, "
                 "as the Workbench shows it"
             )
+    datafiles.publish_unlinked(src, track, plan)
     texts = [
         (
             slug,
@@ -293,7 +272,7 @@ def _front(data: dict) -> str:
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100) + "---\n\n"
 
 
-def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None) -> str:
+def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None, setup: str | None = None) -> str:
     objectives = ep.objectives or [f'work through the episode "{meta["title"]}"']
     data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives}
     if ep.questions:
@@ -308,7 +287,7 @@ def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None) -> str:
     data["time"] = time
     data["math"] = _math_level(ep.body)
     data["credits"] = credit(src)
-    return _front(data) + ep.body
+    return _front(data) + (f"{setup}\n\n" if setup else "") + ep.body
 
 
 def _math_level(body: str) -> str:
@@ -317,9 +296,10 @@ def _math_level(body: str) -> str:
     return "none" if not found else "light" if found < 10 else "heavy"
 
 
-def _overview_text(src, meta, ep: Episode, i: int, n: int, prev, nxt, track: str) -> str:
+def _overview_text(src, meta, ep: Episode, at: tuple[int, int], around: tuple, setup: str | None) -> str:
     """The overview tracksite writes for an episode, in the lesson's language (core/messages.py)."""
     words = messages.catalogue(src.lang)
+    (i, n), (prev, nxt) = at, around
     parts = [f"## {words.text('impLearn')}\n"]
     if ep.questions:
         parts.append(words.text("impAnswers") + "\n\n" + "\n".join(f"- {q}" for q in ep.questions) + "\n")
@@ -331,7 +311,8 @@ def _overview_text(src, meta, ep: Episode, i: int, n: int, prev, nxt, track: str
     if nxt:
         where += " " + words.text("impNext", link=f"lesson:{nxt}")
     parts.append(f"## {words.text('impWhere')}\n\n" + where + "\n")
-    parts.append(f"## {words.text('impBefore')}\n\n" + words.text("impReadPrev" if prev else "impNothing") + "\n")
+    before = words.text("impReadPrev" if prev else "impNothing")
+    parts.append(f"## {words.text('impBefore')}\n\n" + before + (f"\n\n{setup}" if setup else "") + "\n")
     if isinstance(meta.get("teaching"), int) and meta["teaching"]:
         plans = "impPlansExercises" if meta.get("exercises") else "impPlans"
         said = words.text(plans, teaching=meta["teaching"], exercises=meta.get("exercises"))

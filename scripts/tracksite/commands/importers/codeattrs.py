@@ -20,7 +20,7 @@ from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
 _IAL = re.compile(r"^(?P<indent>[ \t]*)\{:\s*(?P<what>[^}]*)\}\s*$")
-_FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})")
+_FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}(?=[^`]*$)|~{3,})")
 # the kinds of block a class names; `source` is input code, whose fence keeps its language
 OUTPUT_INFO = {"output", "error"}  # the fences verify.py (counting.py) counts as output
 _KINDS = {"output": "output", "error": "error", "warning": "output", "source": "", "code": ""}

@@ -32,7 +32,7 @@ KEYS = (
     "objectives",
 )
 OUTPUT_INFO = {"output", "error", "warning", "message"}
-FENCE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?(`{3,}|~{3,})\s*\{?\s*\.?(?P<info>[\w+-]*)")
+FENCE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?(`{3,}(?=[^`]*$)|~{3,})\s*\{?\s*\.?(?P<info>[\w+-]*)")
 DIV = re.compile(r"^\s*:{3,}\s*(?:\{[^}]*?\.(?P<a>[\w-]+)[^}]*\}|(?P<b>[A-Za-z][\w-]*))\s*:*\s*$")
 DIV_END = re.compile(r"^\s*:{3,}\s*$")
 ITEM = re.compile(r"^( {0,1})(?:[-*+]|\d+\.)\s+\S")

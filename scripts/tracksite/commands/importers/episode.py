@@ -20,11 +20,11 @@ from tracksite.commands.importers.links import IMAGE, LINK
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
 DIV_OPEN = re.compile(r"^\s*(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
 DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
-FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(`{3,}|~{3,})")  # also `1. ```bash`: a list item of code
-ITEM_FENCE = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)]))\s+(?P<fence>(?:`{3,}|~{3,}).*)$")
+FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(`{3,}(?=[^`]*$)|~{3,})")  # also `1. ```bash`: a list item of code
+ITEM_FENCE = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)]))\s+(?P<fence>(?:`{3,}(?=[^`]*$)|~{3,}).*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
-WARNING_FENCE = re.compile(r"^(\s*(?:`{3,}|~{3,}))\s*warning\s*$")
+WARNING_FENCE = re.compile(r"^(\s*(?:`{3,}(?=[^`]*$)|~{3,}))\s*warning\s*$")
 CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
 LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
@@ -155,7 +155,7 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
             )
         )
     out = _render(tree, ep, ctx, nested=False)
-    body = "\n".join(out)
+    body = "\n".join(pandoc.separate_blocks("\n".join(out).split("\n")))
     body += links.shared_definitions(body, ep, ctx)
     ep.body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return ep

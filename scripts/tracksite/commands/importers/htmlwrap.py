@@ -20,7 +20,7 @@ from tracksite.htmlscan import tag_attributes
 WRAPPERS = "div|p|center|section|article|aside|main|header|footer|span"
 _WRAPPER = re.compile(rf"</?\s*(?:{WRAPPERS})\b[^>]*>", re.I)
 _WRAPPER_OPEN = re.compile(rf"<\s*(?P<name>{WRAPPERS})\b(?P<attrs>[^>]*)>", re.I)
-_FENCE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?(`{3,}|~{3,})")
+_FENCE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?(`{3,}(?=[^`]*$)|~{3,})")
 _FIGURE_OPEN = re.compile(r"<\s*figure\b[^>]*>", re.I)
 _FIGURE_CLOSE = re.compile(r"</\s*figure\s*>", re.I)
 _IMG = re.compile(r"<\s*img\b(?P<attrs>[^>]*?)/?>", re.I)

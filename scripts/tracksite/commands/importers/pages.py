@@ -111,6 +111,18 @@ def learner_page(
     return ep
 
 
+def setup_line(src: Source) -> str | None:
+    """ "Before you start: [Setup](../learners/setup.md)", for the top of every lesson and its
+    overview (the Workbench links its Setup page from every page's top bar); None without one."""
+    for page in src.learners:
+        if page.stem.lower() == "setup" and page.is_file():
+            meta = split_front_matter(page, read_text(page)).meta
+            title = plain_text(_title(meta, "Setup")).replace("[", "").replace("]", "") or "Setup"
+            label = messages.catalogue(src.lang).text("beforeYouStart")
+            return f"{label} [{title}](../learners/{Path(page.name).with_suffix('.md').name})"
+    return None
+
+
 def introduction(src: Source, track: str, slugs: dict[str, str], plan: Plan, notes_lesson: str) -> str | None:
     """The lesson's home page as the track's introduction; returns its summary (plain text)."""
     index = src.root / "index.md"

@@ -117,7 +117,7 @@ def definitions(text: str) -> dict[str, str]:
 
 
 _IAL = re.compile(r"^\s*(?:>\s*)*\{:\s*(?P<what>[^}]*)\}\s*$")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_FENCE = re.compile(r"^\s*(`{3,}(?=[^`]*$)|~{3,})")
 _DEFINITION_START = re.compile(r"^:\s+\S")
 _TERM_WITH_ID = re.compile(r"\{\s*#[\w-]+\s*\}\s*$|^\[[^\]]+\]\{#[\w-]+\}\s*$")
 
@@ -182,3 +182,37 @@ def auto_id(text: str) -> str:
     plain = re.sub(r"[^\w\s-]", "", plain.lower()).strip()
     plain = re.sub(r"\s+", "-", plain)
     return re.sub(r"^[^a-z]+", "", plain) or "section"
+
+
+_CODE_FENCE = re.compile(r"^(?P<lead>\s*(?:(?:[-*+]|\d+[.)])\s+)?)(?P<fence>`{3,}(?=[^`]*$)|~{3,})(?P<rest>.*)$")
+
+
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+
+
+def separate_blocks(lines: list[str]) -> list[str]:
+    """A blank line after each closing code fence, and after each pipe table's last row, that the
+    next line touches. In Pandoc a closing fence ends the block, and a table ends at its first line
+    without a `|`: a table, list or heading may start on the very next line (knitr and Jupyter write
+    a pandas table right under its code). Python-Markdown reads such a line as the rest of the
+    code's paragraph, or as another row of the table: a table would show as text, a heading as a row."""
+    out: list[str] = []
+    fence, table = "", False
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        out.append(line)
+        m = _CODE_FENCE.match(line)
+        if fence:
+            if m and m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence) and not m["rest"].strip():
+                fence = ""
+                if nxt.strip():
+                    out.append("")
+            continue
+        if m:
+            fence, table = m["fence"], False
+            continue
+        table = bool(line.strip()) and (table or bool(_DELIMITER_ROW.match(nxt) and "|" in line))
+        if table and nxt.strip() and "|" not in nxt:
+            out.append("")
+            table = False
+    return out

@@ -26,7 +26,8 @@ class Source:
     learners: list[Path] = field(default_factory=list)
     instructors: list[Path] = field(default_factory=list)
     profiles: list[Path] = field(default_factory=list)
-    authors: str = ""
+    authors: str = ""  # plain names (credits.py)
+    credit_notes: list[str] = field(default_factory=list)  # what reading the authors left out
     link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
     unlisted: list[Path] = field(default_factory=list)  # learner pages config.yaml does not list
     lang: str = ""  # config.yaml `lang:` (a language tag), the track's `language:` when not English

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands import changes
-from tracksite.commands.importers import carpentries, flow
+from tracksite.commands.importers import carpentries, credits, flow
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 
@@ -79,7 +79,7 @@ def source_version(path: Path) -> dict[str, str]:
             run = subprocess.run([git, "-C", str(path), *cmd], capture_output=True, text=True)
             if run.returncode == 0 and run.stdout.strip():
                 info[key] = run.stdout.strip()
-    data = carpentries.read_citation(path)
+    data = credits.read_citation(path)
     for key in ("version", "date-released"):
         if data and data.get(key):
             info[f"citation-{key}"] = str(data[key])

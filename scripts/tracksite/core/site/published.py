@@ -25,6 +25,7 @@ ASSET_SUFFIXES = {
     ".yaml",
     ".csv",
     ".tsv",
+    ".tab",  # tab-separated values under another name (plain text)
     ".txt",  # widget data and data sets
     ".pdf",
     ".ipynb",

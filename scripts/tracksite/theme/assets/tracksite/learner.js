@@ -301,9 +301,40 @@
     }
   };
 
+  /* ---- the skip link (main.html) lands on the page's title: the templates' titles take the
+     focus already; a Markdown h1 (exercise packs, guides) is made to, so that the next Tab goes
+     on from the title and not from the top of the page ---- */
+  const skipTarget = () => {
+    const link = document.querySelector("a.ts-skip[href^='#']");
+    const target = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (target && !target.hasAttribute("tabindex")) target.tabIndex = -1;
+  };
+
+  /* ---- the palette toggle (partials/palette.html): a button that clicks the radio Material
+     switches on. Material hides the button just pressed and shows the other one, so the focus
+     moves to it, or it would fall back to the top of the page. Enter stops here: Material's form
+     switches on Enter too, which with the button's own click switched twice. ---- */
+  const palette = () => {
+    for (const button of $$(document, "[data-ts-palette]")) {
+      if (button.dataset.tsReady) continue;
+      button.dataset.tsReady = "1";
+      button.addEventListener("keydown", (e) => { if (e.key === "Enter") e.stopPropagation(); });
+      button.addEventListener("click", () => {
+        const radio = document.getElementById(button.dataset.tsPalette);
+        if (!radio) return;
+        const hadFocus = document.activeElement === button;
+        radio.click();
+        const shown = button.form && button.form.querySelector("[data-ts-palette]:not([hidden])");
+        if (hadFocus && shown) shown.focus();
+      });
+    }
+  };
+
   /* ---- start, again after each of Material's instant page loads, and on every change ---- */
   const refresh = () => { badges(); nextUp(); continueLinks(); mapStates(); };
   const init = () => {
+    skipTarget();
+    palette();
     terms();
     codeFocus();
     recordDecks();

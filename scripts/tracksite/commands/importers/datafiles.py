@@ -1,0 +1,66 @@
+"""The lesson's data folders, published whole, as the Workbench publishes them.
+
+sandpaper copies `episodes/data/` (and `learners/data/`, `instructors/data/`) to the lesson site
+whether or not a page links a file there: an episode says "download `gapminder.csv`" as often as it
+links it. The import publishes each such file no page linked under `docs/<track>/data/`, where the
+linked ones go (workbench.download_path), if the site publishes its type and size; a file it
+cannot publish is left out with a note, never refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracksite.commands.importers import confine
+from tracksite.commands.importers.plan import Plan, Source
+from tracksite.commands.importers.workbench import download_path
+from tracksite.core.site.published import refusal
+from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES, OTHER_MARKDOWN_SUFFIXES
+
+FOLDERS = ("episodes/data", "learners/data", "instructors/data")
+MAX_FILES = 2000
+
+
+def publish_unlinked(src: Source, track: str, plan: Plan) -> None:
+    """Add the data files no page linked to the plan; note what was published and left out."""
+    published: list[str] = []
+    for folder in FOLDERS:
+        base = src.root / folder
+        if not base.is_dir() or not confine.inside(src.root, base):
+            continue
+        files = sorted(p for p in base.rglob("*") if p.is_file() or p.is_symlink())[:MAX_FILES]
+        for path in files:
+            rel = path.relative_to(src.root).as_posix()
+            if any(part.startswith(".") for part in path.relative_to(src.root).parts):
+                continue
+            target = f"docs/{track}/{download_path(src.layout, path)}"
+            if target in plan.files:
+                continue
+            why = _why_not(src.root, path)
+            if why:
+                plan.notes.append(f"{rel}:1: a data file no page links, {why}: left out of the site")
+                continue
+            plan.files[target] = path
+            published.append(rel)
+    if published:
+        more = f" and {len(published) - 3} more" if len(published) > 3 else ""
+        plan.notes.append(
+            f"{published[0]}:1: data files no page links ({', '.join(published[:3])}{more}) published under "
+            f"docs/{track}/data/, as the Workbench publishes its data folders"
+        )
+
+
+def _why_not(root: Path, path: Path) -> str | None:
+    """Why the site cannot publish `path`; None when it can."""
+    if not confine.inside(root, path) or not path.is_file():
+        return "a link that leads outside the lesson"
+    suffix = path.suffix.lower()
+    if suffix in (".md", *OTHER_MARKDOWN_SUFFIXES):
+        return "a Markdown file (the site would make a page of it)"
+    refused = refusal(path.name)
+    if refused is not None:
+        return refused[0]
+    limit = MAX_DATA_BYTES if suffix in DATA_SUFFIXES else MAX_FILE_BYTES
+    if path.stat().st_size > limit:
+        return f"larger than the site publishes ({limit:,} bytes for this type)"
+    return None
