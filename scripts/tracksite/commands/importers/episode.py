@@ -142,6 +142,7 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     lines = _grid_tables(lines, numbers, notes)
     lines = list_indents(lines)
     lines, numbers, unwrapped = htmlwrap.unwrap(lines, first_line, numbers)
+    lines, numbers = pandoc.join_images(lines, numbers)
     notes.extend(Note(n, message) for n, message in unwrapped)
     tree = parse_divs(lines, first_line, notes, numbers)
     ep = Episode(body="", notes=notes)
@@ -417,6 +418,7 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
         return links.definition_line(line, ep, ctx)
     line = _outside_code(SPAN, line, lambda m: _span(m, ep, ctx))
     line = _outside_code(IMAGE, line, lambda m: links.image(m, ep, ctx))
+    line = _outside_code(links.SPACED_ANCHOR, line, links.spaced_anchor)
     return _outside_code(LINK, line, lambda m: links.link(m, ep, ctx))
 
 

@@ -81,6 +81,15 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
     return f"{shown}\n\n/// caption\n{caption}\n///\n" if caption else shown
 
 
+# `[CLI](#command-line interface)`: an anchor written with spaces, which Pandoc keeps in the link
+SPACED_ANCHOR = re.compile(r"(?<!!)(?P<head>\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)\s#]*#)(?P<id>[^)#]*\s[^)#]*)\)")
+
+
+def spaced_anchor(m: re.Match) -> str:
+    """The anchor slugged as Pandoc makes the ids it points at (`#command-line-interface`)."""
+    return f"{m['head']}{pandoc.auto_id(m['id'].strip())})"
+
+
 def link(m: re.Match, ep: Episode, ctx: Context) -> str:
     """An inline link `[text](target)` with its target rewritten (see the module's docstring)."""
     text, target = m.group("text"), m.group("target")

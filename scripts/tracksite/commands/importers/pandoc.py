@@ -216,3 +216,56 @@ def separate_blocks(lines: list[str]) -> list[str]:
             out.append("")
             table = False
     return out
+
+
+_IMAGE_START = re.compile(r"!\[")
+_IMAGE_END = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]*\)\s*$")
+_ATTRS_LINE = re.compile(r"^\s*\{[^{}]*\}\s*$")
+_WHOLE_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]*\)(?:\{[^}]*\})?")
+_OPEN_ATTRS = re.compile(r"\]\([^)]*\)\{[^}]*$")
+
+
+def join_images(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int]]:
+    """Images Pandoc reads across lines, each made one line (with the number of its first):
+    `![` with its caption, `](fig/x.png){` and `alt='...'` and `}` on lines of their own, and an
+    attribute block on the line under an image (`![](fig/x.png)` then `{alt='...'}`)."""
+    out: list[str] = []
+    nums: list[int] = []
+    fence = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = _CODE_FENCE.match(line)
+        if fence or m:
+            if m and fence and m["fence"][0] == fence[0] and len(m["fence"]) >= len(fence):
+                fence = ""
+            elif m and not fence:
+                fence = m["fence"]
+            out.append(line)
+            nums.append(numbers[i])
+            i += 1
+            continue
+        end = _image_end(lines, i)
+        joined = " ".join(part.strip() if k else part.rstrip() for k, part in enumerate(lines[i : end + 1]))
+        if _IMAGE_END.search(joined) and end + 1 < len(lines) and _ATTRS_LINE.match(lines[end + 1]):
+            joined, end = joined + lines[end + 1].strip(), end + 1
+        out.append(joined)
+        nums.append(numbers[i])
+        i = end + 1
+    return out, nums
+
+
+def _image_end(lines: list[str], i: int, most: int = 8) -> int:
+    """The last line of an image that starts on line `i` and goes on below it (else `i`)."""
+    if not _IMAGE_START.search(lines[i]):
+        return i
+    text = lines[i]
+    for j in range(i, min(i + most, len(lines))):
+        if j > i:
+            if not lines[j].strip():
+                return i
+            text += " " + lines[j].strip()
+        last = text[text.rfind("![") :]
+        if _WHOLE_IMAGE.match(last) and not _OPEN_ATTRS.search(last):
+            return j
+    return i
