@@ -143,7 +143,7 @@ def test_a_spanish_track_has_lang_es_and_a_spanish_interface(spanish_course):
     assert soup.select_one(".ts-predict__prints").get_text(strip=True) == "Imprime:"
     # and the words mkdocs.yml gives the whole site, as `init` writes them
     assert {a["title"] for a in soup.select("a.headerlink")} == {"Enlace a esta sección"}
-    assert [i["aria-label"] for i in soup.select("input.md-option")] == [
+    assert [b["aria-label"] for b in soup.select("button[data-ts-palette]")] == [
         "Cambiar al modo oscuro",
         "Cambiar al modo claro",
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,14 @@ class SiteServer(http.server.ThreadingHTTPServer):
 
     request_queue_size = 128
     daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that drops a connection while a file is sent (a page printed or closed before
+        its favicon or a prefetch arrived) is no error of the site: the standard library printed a
+        traceback on stderr for each, in `tracksite pdf`'s output. Anything else is still shown."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)):
+            return
+        super().handle_error(request, client_address)
 
 
 @contextlib.contextmanager

@@ -87,7 +87,7 @@ def test_search_and_palette_stay_on_the_site(browser_page):
         )
         raise AssertionError(f"no search result for 'attention'; box and status: {state}") from error
     page.keyboard.press("Escape")
-    page.locator("form[data-md-component=palette] label:not([hidden])").first.click()
+    page.locator("form[data-md-component=palette] button[data-ts-palette]:not([hidden])").first.click()
     page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     page.wait_for_load_state("networkidle")
     assert any("/search-index/words/" in u for u in loaded) and any("/search-index/pages/" in u for u in loaded)
