@@ -217,11 +217,13 @@ def test_a_wheel_starts_a_course_that_builds_and_works(venv, demo, chromium, ser
 EXPRESSIONS = {"${{ steps.pages.outputs.base_url }}": "https://user.github.io/demo"}
 
 
-def _step_env(*levels: dict) -> dict[str, str]:
+def _step_env(*levels: dict, expressions: dict[str, str] = EXPRESSIONS) -> dict[str, str]:
+    """A step's env as Actions gives it: the workflow's, the job's and the step's own, with the
+    `${{ ... }}` expressions they use replaced by what the event gives (`expressions`)."""
     env: dict[str, str] = {}
     for level in levels:
         for key, value in (level.get("env") or {}).items():
-            value = EXPRESSIONS.get(str(value), str(value))
+            value = expressions.get(str(value), str(value))
             assert "${{" not in value, f"no value known for {value}"
             env[key] = value
     return env

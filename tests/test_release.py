@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from course import REPO
-from test_package import _source_copy
+from test_package import _source_copy, _step_env
 from test_workflow import actionlint
 
 RELEASE = REPO / ".github" / "workflows" / "release.yml"
@@ -80,18 +80,6 @@ def test_the_version_step_reads_the_package_version(release, tmp_path):
         assert (result.returncode == 0) is ok, (tag, section, result.stdout + result.stderr)
 
 
-def _job_env(*levels: dict, expressions: dict[str, str]) -> dict[str, str]:
-    """The env of a step as Actions gives it: the workflow's, the job's and the step's own, with
-    the `${{ ... }}` expressions they use replaced by what a tag push gives."""
-    env: dict[str, str] = {}
-    for level in levels:
-        for key, value in (level.get("env") or {}).items():
-            value = expressions.get(str(value), str(value))
-            assert "${{" not in value, f"no value known for {value}"
-            env[key] = value
-    return env
-
-
 @pytest.mark.slow
 def test_the_build_job_runs_to_the_end_as_written(release, tmp_path):
     """Issue 54: the release had never run to the end (its smoke step's `sed` missed the starter's
@@ -119,7 +107,7 @@ def test_the_build_job_runs_to_the_end_as_written(release, tmp_path):
     for step in job["steps"]:
         if "run" not in step:
             continue
-        env = {**base, **_job_env(release, job, step, expressions={"${{ github.ref_name }}": f"v{__version__}"})}
+        env = {**base, **_step_env(release, job, step, expressions={"${{ github.ref_name }}": f"v{__version__}"})}
         result = subprocess.run(
             ["bash", "-e", "-c", step["run"]], cwd=source, env=env, capture_output=True, text=True, timeout=1500
         )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_export_scorm import scorm_again
+from test_export_scorm import course_frame, scorm_again
 
 from conftest import run_mkdocs
 from course import make_course, write
@@ -124,19 +124,6 @@ def lms(tmp_path_factory, serve_site) -> str:
 def launch(page, lms: str, pkg: str, suspend: str = ""):
     page.goto(f"{lms}?pkg={pkg}" + (f"&suspend={urllib.parse.quote(suspend)}" if suspend else ""))
     return course_frame(page)
-
-
-def course_frame(page, path: str = ""):
-    page.wait_for_function(
-        "(path) => { const f = document.getElementById('sco').contentDocument;"
-        " const c = f && f.getElementById('ts-scorm-frame');"
-        " return c && c.contentDocument && c.contentWindow.location.pathname.endsWith(path)"
-        " && c.contentDocument.readyState === 'complete'"
-        " && c.contentDocument.querySelector('[data-ts-search]:not([hidden])'); }",
-        arg=path,
-        timeout=30_000,
-    )
-    return page.frame_locator("#sco").frame_locator("#ts-scorm-frame")
 
 
 def open_lesson(page, lesson: str):
