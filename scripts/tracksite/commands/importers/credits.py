@@ -18,12 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers import confine
+from tracksite.commands.importers import confine, pages
 
 SHOWN = 5  # authors named before "and N others"
 _IMAGE_LINK = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>]*>")
 _EMAIL = re.compile(r"<?\b(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b>?")
 _URL = re.compile(r"\bhttps?://\S+")
@@ -134,13 +133,11 @@ def _keep(found: Authors, line: str, where: str) -> None:
 
 
 def plain_name(text: str) -> str:
-    """`text` as plain text: links as their text, without e-mail addresses, web addresses or images."""
+    """`text` as plain text: links as their text (pages.plain_text, as titles are read), without
+    images, e-mail addresses or web addresses, which say nothing of who a person is."""
     text = _IMAGE_LINK.sub("", text)
-    text = _LINK.sub(lambda m: "" if _EMAIL.fullmatch(m[1].strip()) else m[1], text)
-    text = _REF_LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub("", text)
-    text = _EMAIL.sub("", text)
-    text = _URL.sub("", text)
-    text = re.sub(r"[*_`]+", "", text)
+    text = _LINK.sub(lambda m: "" if _EMAIL.fullmatch(m[1].strip()) else m[0], text)
+    text = pages.plain_text(_AUTOLINK.sub("", text))
+    text = _URL.sub("", _EMAIL.sub("", text))
     text = re.sub(r"\(\s*\)|<\s*>|\[\s*\]", "", text)
     return re.sub(r"\s+", " ", text).strip(" ,;-–—|")
