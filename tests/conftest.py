@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import harness
 from course import REPO, make_course
 from tracksite.core import localstate
 from tracksite.localserver import serve_folder
@@ -48,25 +49,83 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(LOCAL_STATE, ignore_errors=True)
 
 
+# -- the suite's processor time: what a run costs on a shared machine, where wall time is noise ---
+def _processor_seconds() -> tuple[float, float]:
+    """User and system seconds of this process and of every child it has waited for (the
+    builds and commands tests start as subprocesses)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + children.ru_utime, own.ru_stime + children.ru_stime
+
+
+_WORKERS: list[tuple[float, float]] = []  # what each xdist worker reported when it finished
+_BY_FILE: dict[str, float] = {}  # processor seconds of each test file's tests (setup and teardown included)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item):
+    before = sum(_processor_seconds())
+    yield
+    _BY_FILE[item.location[0]] = _BY_FILE.get(item.location[0], 0.0) + sum(_processor_seconds()) - before
+
+
+@pytest.hookimpl(trylast=True)  # after the session's fixtures (Chromium, servers) are torn down
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: its figures travel to the controller
+        workeroutput["processor_seconds"] = _processor_seconds()
+        workeroutput["processor_seconds_by_file"] = dict(_BY_FILE)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    output = getattr(node, "workeroutput", {})
+    if output.get("processor_seconds"):
+        _WORKERS.append(tuple(output["processor_seconds"]))
+    for name, seconds in output.get("processor_seconds_by_file", {}).items():
+        _BY_FILE[name] = _BY_FILE.get(name, 0.0) + seconds
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The run's processor time, user and system, of every process it started: this one, the
+    xdist workers and the subprocesses each waited for (the figure to compare between runs;
+    `--durations` lists the slowest tests)."""
+    own_user, own_system = resource.getrusage(resource.RUSAGE_SELF)[:2]
+    if not _WORKERS:  # no workers: the children waited for are the tests' own subprocesses
+        own_user, own_system = _processor_seconds()
+    user = own_user + sum(w[0] for w in _WORKERS)
+    system = own_system + sum(w[1] for w in _WORKERS)
+    processes = f"this process, {len(_WORKERS)} xdist workers and" if _WORKERS else "this process and"
+    if len(_BY_FILE) > 1:
+        top = sorted(_BY_FILE.items(), key=lambda kv: -kv[1])[:15]
+        terminalreporter.write_line("processor time by test file (the 15 costliest):")
+        for name, seconds in top:
+            terminalreporter.write_line(f"{seconds:8.1f} s  {name}")
+    terminalreporter.write_line(
+        f"processor time: {user + system:.0f} s (user {user:.0f} s, system {system:.0f} s) of {processes} "
+        "the subprocesses waited for"
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run last: the quick tests report first, and a run stopped by its time budget
+    """Every test that starts Chromium (through the `chromium` fixture, however indirectly) is
+    marked `browser`, so `-m "not browser"` leaves out exactly those, wherever they live. Browser
+    tests run last: the quick tests report first, and a run stopped by its time budget
     (pyproject.toml's session_timeout) has still run everything that needs no browser. The order
     is the same in every xdist worker, as xdist requires."""
-    items.sort(key=lambda item: "browser" in item.path.parts or item.get_closest_marker("browser") is not None)
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 def run_mkdocs(
-    project: Path, *args: str, site: Path | None = None, processes: int | None = None
+    project: Path, *args: str, site: Path | None = None, processes: int | None = None, process: bool = False
 ) -> subprocess.CompletedProcess:
-    """`mkdocs build` as a user runs it, in its own process, with output captured; `processes`
-    sets TRACKSITE_PROCESSES for it (the test session's own setting otherwise)."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", *args]
-    if site is not None:
-        cmd += ["--site-dir", str(site)]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if processes is not None:
-        env["TRACKSITE_PROCESSES"] = str(processes)
-    return subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=600, env=env)
+    """`mkdocs build --strict` of `project`, with output captured: in this process through MkDocs'
+    own command line (tests/harness.py), or as a user runs it in a process of its own with
+    `process=True`; `processes` sets TRACKSITE_PROCESSES for it (the test session's own
+    setting otherwise)."""
+    return harness.mkdocs(project, *args, site=site, processes=processes, process=process)
 
 
 try:
@@ -99,7 +158,7 @@ def build_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
 
 
 def _build_bundled(folder: Path) -> None:
-    result = run_mkdocs(REPO, site=folder / "site", processes=2)
+    result = run_mkdocs(REPO, site=folder / "site", processes=2, process=True)
     assert result.returncode == 0, result.stderr[-5000:]
 
 

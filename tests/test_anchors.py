@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from bs4 import BeautifulSoup
 
+import harness
 from conftest import run_mkdocs
 from course import lesson_md, write
 from tracksite.adapter import mkdocsconfig
@@ -85,12 +83,7 @@ def test_ids_match_the_built_page_and_links_to_them_pass_both(course, tmp_path):
         "lessons/alpha/a1/lesson.md",
         lesson_md("First lesson", body="## Intro\n\n" + links + "\n\n" + "Words to read. " * 40),
     )
-    check = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(course), "check", "--errors-only"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    check = harness.tracksite("--root", str(course), "check", "--errors-only")
     assert check.returncode == 0, check.stdout
     result = run_mkdocs(course)  # strict: MkDocs validates the rewritten anchors itself
     assert result.returncode == 0, result.stderr[-3000:]
@@ -107,12 +100,7 @@ def test_a_wrong_anchor_fails_both(course):
         "lessons/alpha/a1/lesson.md",
         lesson_md("First lesson", body="## Intro\n\n[init](lesson:a3#__init__-method)\n\n" + "Words to read. " * 40),
     )
-    check = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(course), "check"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    check = harness.tracksite("--root", str(course), "check")
     assert check.returncode == 1
     assert "no heading with anchor #__init__-method on that page (did you mean 'init-method'?)" in check.stdout
     assert run_mkdocs(course).returncode == 1

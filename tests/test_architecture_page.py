@@ -19,7 +19,7 @@ ROOTS = {"tracksite/": "", "core/": "core/"}
 _FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.M | re.S)
 _LINE = re.compile(r"^(?P<indent> *)(?P<first>\S+)")
 _MODULE = re.compile(r"(?<![\w/.-])(\w+\.py)\b")
-# A path with a folder in it: `adapter/blocks/`, `core/site/config.py`, `tests/test_imports.py`.
+# A path with a folder in it: `adapter/blocks/`, `core/model/shapes.py`, `tests/test_imports.py`.
 _PATH = re.compile(r"(?<![\w./<>*-])((?:[\w-]+/){2,}|(?:[\w-]+/)+[\w-]+\.(?:py|md|js|css|json))(?![\w*<>-])")
 
 

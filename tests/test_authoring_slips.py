@@ -3,23 +3,15 @@ learners: `tracksite check` names each at its file:line, with what to do."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
+import harness
 from course import lesson_md, write
 
 
 def check(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "check"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    return harness.tracksite("check", cwd=root)
 
 
 def test_an_over_indented_list_item_is_reported_at_its_line(course):

@@ -2,13 +2,12 @@
 
 Each case breaks one thing in a fresh fixture course (tests/course.py) and runs the two commands
 an instructor or CI runs: `tracksite check` (through its entry point, in this process) and
-`mkdocs build --strict` (as a subprocess). Both must exit non-zero, name the file (and the line,
-where there is one), print no traceback, and the failed build must leave no site/ and no staging
-folder behind. A hang is caught by a generous time limit, not by timing a command.
+`mkdocs build --strict` (through MkDocs' command line in this process, and for a few cases as a
+subprocess). Both must exit non-zero, name the file (and the line, where there is one), print
+no traceback, and the failed build must leave no site/ and no staging folder behind. A hang is caught by a generous time limit, not by timing a command.
 
-`check` runs for every case; the build, which costs an interpreter start-up and a whole MkDocs
-run, runs for a representative subset (BUILD_CASES: at least one per file kind and per kind of
-breakage). TRACKSITE_BAD_INPUT_FULL=1 runs the build for every case too.
+`check` runs for every case; the build, a whole MkDocs run, runs for a representative subset
+(BUILD_CASES: at least one per file kind and per kind of breakage). TRACKSITE_BAD_INPUT_FULL=1 runs the build for every case too.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+import harness
 from course import run_cli
 
 TIMEOUT = (
@@ -64,8 +64,14 @@ def check(root: Path) -> tuple[int, str, float]:
     return result.returncode, result.stdout + result.stderr, time.monotonic() - start
 
 
-def build(root: Path) -> tuple[int, str, float]:
-    return run([sys.executable, "-m", "mkdocs", "build", "--strict"], root)
+def build(root: Path, process: bool = False) -> tuple[int, str, float]:
+    """`mkdocs build --strict` through MkDocs' command line in this process (tests/harness.py),
+    or in a process of its own for the cases in PROCESS_CASES."""
+    if process:
+        return run([sys.executable, "-m", "mkdocs", "build", "--strict"], root)
+    start = time.monotonic()
+    result = harness.mkdocs(root)
+    return result.returncode, result.stdout + result.stderr, time.monotonic() - start
 
 
 # -- ways to break a course ----------------------------------------------------------------------
@@ -784,12 +790,15 @@ BUILD_CASES = {
     "data-row-sum",
     "data-symlink-outside",
 }
+# ... and of those, these run as a process of their own, as CI runs them: the exit code and the
+# output a shell sees for a YAML bomb, a file outside the project and a control character
+PROCESS_CASES = {"track-billion-laughs", "symlink-lesson-md-outside", "lesson-control-character"}
 
 
 def test_enough_cases():
     assert len(CASES) >= 40
     assert len({c.id for c in CASES}) == len(CASES)
-    assert BUILD_CASES <= {c.id for c in CASES}
+    assert PROCESS_CASES <= BUILD_CASES <= {c.id for c in CASES}
     kinds = {c.id.split("-")[0] for c in CASES}
     assert {"track", "lesson", "overview", "cheatsheet", "widget", "data", "symlink"} <= kinds
 
@@ -805,7 +814,10 @@ RUNS = [(case, "check") for case in CASES] + [
 def test_bad_input_fails_cleanly(course, case: Case, command: str):
     case.breaks(course)
     line = case.line(course) if callable(case.line) else case.line
-    code, out, seconds = (check if command == "check" else build)(course)
+    if command == "check":
+        code, out, seconds = check(course)
+    else:
+        code, out, seconds = build(course, process=case.id in PROCESS_CASES)
     assert code != 0, f"{command} accepted the broken course:\n{out[-3000:]}"
     assert "Traceback" not in out, out[-5000:]
     # the column, when known, follows the line (`path:line:column: `); its value is the YAML

@@ -724,7 +724,7 @@ def test_docs_left_out_as_mkdocs_leaves_them_out(tmp_path, serving):
     import pathspec
     from mkdocs.structure.files import File, InclusionLevel, set_exclusions
 
-    from tracksite.core.site.config import SiteConfig
+    from tracksite.core.siteconfig import SiteConfig
 
     exclude, drafts = "notes/\n*.psd\n!keep.psd\n/top.md\n", "wip/\n*.draft.md\n"
     config = SiteConfig(tmp_path, None, exclude_docs=exclude, draft_docs=drafts)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import harness
 from course import REPO
 
 TASKS = json.loads((REPO / ".vscode" / "tasks.json").read_text(encoding="utf-8"))["tasks"]
@@ -234,12 +235,7 @@ def test_the_task_file_reads_real_check_output(tmp_path):
     stray = root / "lessons" / "transformers-and-llms" / "stray"
     stray.mkdir()
     (stray / "lesson.md").write_text("---\ntitle: Stray\n---\nText.\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = harness.tracksite("--root", str(root), "check")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 3, lines

@@ -4,19 +4,19 @@ The checks once re-read mkdocs.yml from disk themselves, even inside `mkdocs bui
 `INHERIT:` and `!ENV` were not what tracksite checked, and a `toc` slugify given as
 `!!python/object/apply:` (which keeps `ö` in heading ids) was lost, so a valid
 `#größe-der-matrix` link failed with "did you mean 'groe-der-matrix'". Both now take the config
-MkDocs loads; the builds here run as a user runs them, in their own process.
+MkDocs loads; the builds here run through MkDocs' and tracksite's command lines, with COURSE_URL
+in the environment (tests/harness.py).
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+import harness
 from course import MKDOCS_YML, lesson_md, make_course, write
 
 UMLAUT_BODY = (
@@ -32,17 +32,17 @@ OTHER_YML = "INHERIT: mkdocs.yml\nsite_url: !ENV [COURSE_URL, 'https://wrong.exa
     "  - toc:\n      permalink: true\n"
     "      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\n",
 )
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "COURSE_URL": "https://teacher.example/course/"}
+COURSE_ENV = {"COURSE_URL": "https://teacher.example/course/"}
 
 
 def tracksite(root: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "tracksite.commands.cli", *args]
-    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300, env=ENV)
+    """The CLI in `root` with COURSE_URL set, in this process (tests/harness.py)."""
+    return harness.tracksite(*args, cwd=root, env=COURSE_ENV)
 
 
 def mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root.parent / "site"), *args]
-    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=600, env=ENV)
+    """`mkdocs build --strict` with COURSE_URL set, through MkDocs' command line in this process."""
+    return harness.mkdocs(root, "-d", str(root.parent / "site"), *args, env=COURSE_ENV)
 
 
 @pytest.fixture()
@@ -104,7 +104,9 @@ def test_a_broken_inherited_file_is_a_located_problem_in_both(umlaut_course):
 def test_a_setting_mkdocs_refuses_is_reported_at_its_line(umlaut_course):
     root = umlaut_course
     write(root, "other.yml", "INHERIT: mkdocs.yml\nnav: 3\nsite_colour: blue\n")
-    checked = tracksite(root, "check", "-f", "other.yml")
+    # in a process of its own: after other tests in the same xdist worker, the in-process check
+    # once lost the TS902 warning below (not reproduced alone; to be found)
+    checked = harness.tracksite("check", "-f", "other.yml", cwd=root, env=COURSE_ENV, process=True)
     assert checked.returncode == 1, checked.stdout
     lines = checked.stdout.splitlines()
     assert any(out.startswith("other.yml:2: [TS901] nav:") for out in lines), lines

@@ -3,14 +3,12 @@ one a converter built per page gives, byte for byte, and a converter that raised
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import markdown
 import pytest
 
+import harness
 from course import lesson_md, make_course, write
 from tracksite.adapter import converter
 
@@ -51,14 +49,7 @@ A note.
 
 
 def _build(root: Path, out: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-        cwd=root,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TRACKSITE_PROCESSES": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = harness.mkdocs(root, "-d", str(out), processes=1)
     assert run.returncode == 0, run.stderr[-3000:]
 
 

@@ -153,11 +153,14 @@ def test_mixture_of_experts_with_active_parameters():
 
 def test_context_windows_kv_cache_and_vocabularies_are_current():
     body = prose("language-models-at-scale")
-    assert "about a million for GPT-4.1 and Gemini 2.5 Pro (2025)" in body and "#the-state-of-the-field" in body
+    # issue 56: the sizes that date (windows, vocabularies) live only in the dated section
+    assert "since the 2,048 tokens of GPT-3 (2020)" in body and "#the-state-of-the-field" in body
+    assert "about a million" not in body and "262,144" not in body and "100,000 to 262,000" not in body
     assert "as of 2026" not in body.lower() and "hundreds of thousands" not in body
     assert "grouped-query attention" in body and "64 query heads but 8 KV heads" in body
     assert "multi-head latent attention" in body and "Nearly every" not in body
-    assert "Llama 3: 128,256; Gemma 3: 262,144" in body
+    dated = prose("limits-and-frontiers")
+    assert "Llama 3 128,256; Gemma 3 262,144" in dated and "Llama 4 Scout (April 2025) advertises 10 million" in dated
     assert "rotary position embeddings, RoPE" in body
     assert "grouped-query attention" in prose("attention-and-transformers")
 
@@ -197,7 +200,13 @@ def test_scaling_exponents_and_the_compute_optimal_ratio():
 @pytest.mark.parametrize(
     "phrase",
     [
-        "As of 2026",
+        "As of late 2026",
+        "Kimi K2 (Moonshot AI, July 2025) 32 of about 1 trillion",
+        "GPT-5 (OpenAI, August 2025)",
+        "Gemini 3 (November 2025)",
+        "the Claude 4.5 models",
+        "gpt-oss-120b and gpt-oss-20b (August 2025)",
+        "Qwen3-Coder-480B-A35B (July 2025)",
         "Reasoning models and test-time compute",
         "o1 (2024)",
         "DeepSeek-R1 (2025)",
@@ -227,4 +236,25 @@ def test_issue_44_track4_facts():
     assert "    lesson: deep-learning-era" in glossary.split("term: Overfitting", 1)[1].split("- term:", 1)[0]
     assert "introduced" not in glossary.split("term: Residual connection", 1)[1].split("- term:", 1)[0]
     assert "a detail that lesson left out" in prose("beyond-classification")
-    assert "about 100,000 to 262,000 tokens" in prose("language-models-at-scale")
+    assert "about 100,000 to 262,000 tokens" in prose("limits-and-frontiers")
+    assert "50,257" in prose("language-models-at-scale")
+
+
+# -- issue 56: few-step sampling, audio beyond log-Mel, hallucination practised ---------------------
+
+
+def test_flow_matching_step_counts_are_precise():
+    body = prose("gans-and-diffusion")
+    assert "a few tens of Euler steps" in body and "one to four steps" in body and "FLUX.1 [schnell]" in body
+    assert "so tens of steps" not in body
+    assert "1 to 4" in (SHEETS / "gans-and-diffusion.md").read_text()
+
+
+def test_audio_is_not_only_log_mel():
+    assert "wav2vec 2.0" in prose("deep-learning-era") and "waveform" in prose("deep-learning-era")
+
+
+def test_hallucination_objective_has_a_quiz_question():
+    body = text("language-models-at-scale")
+    quiz = body[body.index("- question: An assistant cites a paper") :]
+    assert "plausible continuations" in quiz.split("- question:", 2)[1]

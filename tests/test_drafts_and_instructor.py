@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 from bs4 import BeautifulSoup
 
+import harness
 from conftest import run_mkdocs
 from course import lesson_md, run_cli, write
 
@@ -41,13 +40,7 @@ def test_draft_left_out_of_build_numbering_and_nav(course):
 def test_drafts_built_on_request_with_banner(course, tmp_path):
     write(course, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", status="draft"))
     out = tmp_path / "drafts-site"
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "build", "--drafts", "--site-dir", str(out)],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = harness.tracksite("build", "--drafts", "--site-dir", str(out), cwd=course)
     assert result.returncode == 0, result.stderr
     page = html(out / "alpha/a2/index.html")
     assert "Draft" in page.select_one(".ts-banner--draft").get_text()
@@ -71,13 +64,7 @@ def test_instructor_notes_only_in_instructor_build(course, tmp_path):
         if page.is_file():
             assert NOTE.encode() not in page.read_bytes(), page
     out = tmp_path / "instructor"
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = harness.tracksite("build", "--instructor", "--site-dir", str(out), cwd=course)
     assert result.returncode == 0, result.stderr
     assert NOTE in (out / "alpha/a1/index.html").read_text()
     schedule = html(out / "alpha/schedule/index.html")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+import harness
 from course import REPO
 from test_serve import free_port, wait_for
 from tracksite.core import localstate
@@ -158,21 +159,8 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
             "recurrent wombat struggle",
         )
         # a rename, with a redirect from the old address
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tracksite.commands.cli",
-                "rename",
-                "transformers-and-llms",
-                "scaling-and-context",
-                "scaling-laws",
-                "--redirect",
-            ],
-            cwd=course,
-            capture_output=True,
-            text=True,
-            timeout=120,
+        result = harness.tracksite(
+            "rename", "transformers-and-llms", "scaling-and-context", "scaling-laws", "--redirect", cwd=course
         )
         assert result.returncode == 0, result.stdout + result.stderr
         wait_for(server.base + "transformers-and-llms/scaling-laws/", "Scaling", 600)

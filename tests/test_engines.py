@@ -46,6 +46,10 @@ def html_tree(path: Path) -> tuple[str, str]:
     return generator, etree.tostring(doc, method="html", encoding="unicode")
 
 
+def _is_redirect(path: Path) -> bool:
+    return b'http-equiv="refresh"' in path.read_bytes()[:1024]
+
+
 def content(path: Path) -> bytes:
     data = path.read_bytes()
     if path.suffix == ".gz":
@@ -55,17 +59,21 @@ def content(path: Path) -> bytes:
     return data
 
 
-def test_properdocs_and_mkdocs_build_the_same_site(tmp_path):
-    build("mkdocs", tmp_path / "mkdocs")
+def test_properdocs_and_mkdocs_build_the_same_site(tmp_path, built_site):
+    """MkDocs' side is the session's build of the bundled course (`built_site`: `mkdocs build
+    --strict` in the repository, as `build` below runs it); ProperDocs builds in its own process."""
     build("properdocs", tmp_path / "properdocs")
-    a = sorted(p.relative_to(tmp_path / "mkdocs") for p in (tmp_path / "mkdocs").rglob("*") if p.is_file())
+    a = sorted(p.relative_to(built_site) for p in built_site.rglob("*") if p.is_file())
     b = sorted(p.relative_to(tmp_path / "properdocs") for p in (tmp_path / "properdocs").rglob("*") if p.is_file())
     assert a == b and any(p.parts[0] == "search-index" for p in a)
     pages = [p for p in a if p.suffix == ".html"]
     assert len(pages) > 50
     for rel in a:
-        left, right = tmp_path / "mkdocs" / rel, tmp_path / "properdocs" / rel
-        if rel.suffix == ".html":
+        left, right = built_site / rel, tmp_path / "properdocs" / rel
+        if rel.suffix == ".html" and _is_redirect(left):
+            # a renamed lesson's old address: tracksite writes the same small page on every engine
+            assert content(left) == content(right), rel
+        elif rel.suffix == ".html":
             (gen_a, tree_a), (gen_b, tree_b) = html_tree(left), html_tree(right)
             assert "mkdocs-1." in gen_a and "ProperDocs" in gen_b, rel
             assert tree_a == tree_b, f"{rel} differs beyond the generator tag"

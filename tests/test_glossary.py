@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import harness
 from conftest import run_mkdocs
 from course import REPO, lesson_md, load, write
 
@@ -201,13 +202,7 @@ def test_exercise_pack_hides_solutions_for_learners_and_shows_them_to_instructor
     assert pack.select(".ts-quiz") and "THE-ANSWER" not in pack.get_text()
     assert pack.find("a", string="the next lesson")["href"] == "../a3/"
     out = tmp_path / "instructor"
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = harness.tracksite("build", "--instructor", "--site-dir", str(out), cwd=course)
     assert result.returncode == 0, result.stderr
     solution = html(out / "alpha/exercises/index.html").select_one("details.ts-solution")
     assert solution.has_attr("open") and "THE-ANSWER" in solution.get_text()
@@ -364,13 +359,7 @@ def test_rename_updates_glossary_references(course):
     uses(course, "alpha", "a1", "First lesson", "A widget, a gear.")
     uses(course, "alpha", "a3", "Third lesson", "Widgets in depth.")
     uses(course, "beta", "b1", "Beta one", "A gear.")
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "rename", "alpha", "a3", "widgets"],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = harness.tracksite("rename", "alpha", "a3", "widgets", cwd=course)
     assert result.returncode == 0, result.stderr
     assert "lessons/alpha/glossary.yml:5: a3 -> widgets" in result.stdout
     assert (

@@ -21,8 +21,8 @@ from tracksite.adapter import statichtml
 from tracksite.commands.cli import main
 from tracksite.core.checks import rawhtml
 from tracksite.core.htmlread import first_markup, read
-from tracksite.core.remote.addresses import remote_in_css
 from tracksite.core.site import statics
+from tracksite.core.site.addresses import remote_in_css
 from tracksite.core.site.statics import html_findings
 
 PAYLOADS = {

@@ -9,16 +9,15 @@ the built HTML is read with a real parser.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers.episode import Context, convert
 
@@ -138,14 +137,7 @@ def test_git_novice_imports_and_builds_strict_and_reads_right(tmp_path):
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "Git course"]) == 0
     assert main(["--root", str(course), "import", "carpentries", str(EXAMPLE), "--track", "version-control"]) == 0
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    run = harness.mkdocs(course, "-d", str(tmp_path / "site"))
     assert run.returncode == 0, run.stderr[-3000:]
     site = tmp_path / "site" / "version-control"
 
@@ -230,13 +222,7 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
         "episodes/04-review.md:1: keypoints: 10 items, 8 fit the lesson header",
     ):
         assert note in out, out
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-        cwd=course,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-        capture_output=True,
-        text=True,
-    )
+    run = harness.mkdocs(course, "-d", str(tmp_path / "site"))
     assert run.returncode == 0, run.stderr[-3000:]
 
     def page(path: str) -> BeautifulSoup:
@@ -313,14 +299,12 @@ def test_teaching_notes_fold_into_one_instructor_block_and_keep_their_code(tmp_p
 
 
 def _run(course: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-    )
+    """`python -m tracksite.commands.cli ...` or `python -m mkdocs build --strict ...` in `course`,
+    through their entry points in this process (tests/harness.py)."""
+    if args[:2] == ("-m", "tracksite.commands.cli"):
+        return harness.tracksite(*args[2:], cwd=course)
+    assert args[:4] == ("-m", "mkdocs", "build", "--strict"), args
+    return harness.mkdocs(course, *args[4:])
 
 
 @pytest.mark.slow

@@ -13,12 +13,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers import knitr
 
@@ -45,13 +45,7 @@ def r_ready():
 
 
 def _build(course: Path, site: Path) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=course,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-        capture_output=True,
-        text=True,
-    )
+    run = harness.mkdocs(course, "-d", str(site))
     assert run.returncode == 0, run.stderr[-3000:]
 
 

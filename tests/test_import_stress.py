@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import harness
 from tracksite.commands.cli import main
 from tracksite.core import localstate
 
@@ -52,11 +53,17 @@ def imported(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("stress")
     course = _course(tmp)
     out = tmp / "out.txt"
-    code = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(course), "import", "carpentries", str(STRESS),
-         "--track", "st", "--report", str(tmp / "report.json")],
-        capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-    )  # fmt: skip
+    code = harness.tracksite(
+        "--root",
+        str(course),
+        "import",
+        "carpentries",
+        str(STRESS),
+        "--track",
+        "st",
+        "--report",
+        str(tmp / "report.json"),
+    )
     out.write_text(code.stdout + code.stderr)
     assert code.returncode == 0, (code.stdout + code.stderr)[-4000:]
     assert main(["--root", str(course), "build", "--site-dir", str(tmp / "site")]) == 0
@@ -313,10 +320,7 @@ def test_the_sources_own_broken_anchor_stays_a_link_that_check_warns_about(impor
     out = capsys.readouterr()
     assert f"lessons/st/links/lesson.md:{line}:" in out.out + out.err
     assert "warning: [TS308] broken link '#silence-failure'" in out.out + out.err
-    strict = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(tmp_path / "strict")],
-        cwd=course, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-    )  # fmt: skip
+    strict = harness.mkdocs(course, "-q", "-d", str(tmp_path / "strict"))
     assert strict.returncode == 0, strict.stderr[-3000:]
 
     copy = tmp_path / "course"

@@ -26,7 +26,7 @@ ALLOWED_LOCAL = {
     ("tracksite.commands.pdf", "playwright.sync_api"): "optional: the PDF printer drives Chromium",
     ("tracksite.commands.pdf", "tracksite.commands.pdffile"): "optional extra [pdf]: pypdf reads and relinks the PDFs",
     ("tracksite.tools.minilm", "tracksite.tools.minilmpass"): "optional extra [attention]: numpy and friends",
-    ("tracksite.tools.bench.search", "playwright.sync_api"): "optional: the search benchmark drives Chromium",
+    ("tracksite.tools.bench.run", "playwright.sync_api"): "optional: the browser benchmarks drive Chromium",
     (
         "tracksite.tools.bench.precision",
         "playwright.sync_api",

@@ -71,7 +71,7 @@ def test_a_planted_compiled_template_is_never_unpickled(tmp_path):
     first = make_course(tmp_path / "a" / "course")
     # a process of its own: this one may hold the templates compiled in memory by an earlier test,
     # and then writes none
-    assert run_mkdocs(first).returncode == 0
+    assert run_mkdocs(first, process=True).returncode == 0
     names = sorted({p.name for folder in kept(first, "templates") for p in folder.iterdir()})
     assert names, "the first build kept no compiled template"
     victim = clone(first, tmp_path / "b" / "course")
@@ -82,7 +82,7 @@ def test_a_planted_compiled_template_is_never_unpickled(tmp_path):
         folder.mkdir(parents=True, exist_ok=True)
         for name in names:
             (folder / name).write_bytes(planted)
-    result = run_mkdocs(victim)  # a process of its own: no template compiled in memory yet
+    result = run_mkdocs(victim, process=True)  # a process of its own: no template compiled in memory yet
     assert result.returncode == 0, result.stderr[-3000:]
     assert not marker.exists(), "a planted compiled template ran its code"
 

@@ -14,7 +14,7 @@ from course import REPO, lesson_md, load, make_course, write
 from tracksite.core.model import course as model
 from tracksite.core.model import generate, shapes
 from tracksite.core.model.glossary import Term
-from tracksite.core.remote.files import RemoteFile
+from tracksite.core.model.listing import RemoteFile
 from tracksite.core.schema import choices
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.attention import ATTENTION
@@ -229,7 +229,7 @@ def test_docs_check_fails_when_a_widget_body_drifts_from_its_dataclass(monkeypat
     from tracksite.commands.cli import main
 
     assert main(["--root", str(REPO), "docs", "--check"]) == 0
-    wider = dataclasses.replace(CARD, fields=(*CARD.fields, Field("hint", Text())))
+    wider = dataclasses.replace(CARD, fields=(*CARD.fields, Field("mnemonic", Text())))
     monkeypatch.setattr(
         generate,
         "WIDGET_SHAPES",
@@ -240,7 +240,7 @@ def test_docs_check_fails_when_a_widget_body_drifts_from_its_dataclass(monkeypat
     monkeypatch.setattr(generate, "WIDGET_TARGET", target)
     assert main(["--root", str(REPO), "docs", "--check"]) == 1
     assert f"{target}: out of date with the schema" in capsys.readouterr().err
-    assert editor_schema.generated_files(REPO)[target].count("    hint: str | None = None\n") == 1
+    assert editor_schema.generated_files(REPO)[target].count("    mnemonic: str | None = None\n") == 1
 
 
 def test_the_generator_alone_repairs_a_broken_module(monkeypatch, tmp_path):

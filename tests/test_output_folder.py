@@ -19,12 +19,17 @@ from pathlib import Path
 
 import pytest
 
+import harness
 from course import make_course
 
 TIMEOUT = 120
 
 
 def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` in `root`: in this process (tests/harness.py), or with `patch`
+    (code that breaks the machine under it) run first in a process of its own."""
+    if not patch:
+        return harness.mkdocs(root, *args)
     code = f"{patch}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict', *{list(args)!r}]\ncli()"
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -37,6 +42,10 @@ def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProce
 
 
 def tracksite(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
+    """The CLI in `root`: in this process (tests/harness.py), or with `patch` (code that breaks
+    the machine under it) run first in a process of its own."""
+    if not patch:
+        return harness.tracksite(*args, cwd=root)
     code = f"{patch}\nimport sys\nfrom tracksite.commands.cli import main\nsys.exit(main({list(args)!r}))"
     return subprocess.run(
         [sys.executable, "-c", code],

@@ -61,7 +61,7 @@ def test_every_bundled_cheatsheet_prints_on_one_page(built_site, tmp_path, paper
     )
     assert result.returncode == 0, result.stdout + result.stderr
     sheets = cheatsheets(REPO)
-    assert len(sheets) == 16
+    assert len(sheets) == 17
     for sheet in sheets:
         pdf = out / sheet.track / f"{sheet.lesson}.pdf"
         assert count_pages(pdf) == 1, f"{sheet.source} prints on {count_pages(pdf)} {paper} pages"

@@ -17,7 +17,6 @@ import posixpath
 import shutil
 import ssl
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -26,10 +25,12 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
+import harness
 from course import lesson_md, write
 from tracksite.adapter import remotecopy
 from tracksite.commands.editor_schema import schemas
 from tracksite.core import localstate
+from tracksite.core.model import listing as remotelisting
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.schema import specs as schema
 from tracksite.core.yaml.safe import Located
@@ -119,17 +120,16 @@ def remote(certificate, monkeypatch):
 
 
 def run(root: Path, tls: Path, *args: str) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` or `tracksite check` as a user runs them, trusting the test's certificate."""
+    """`mkdocs build --strict` or `tracksite check` through their entry points in this process
+    (tests/harness.py), trusting the test's certificate (read by each HTTPS connection)."""
     env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
         "SSL_CERT_FILE": str(tls / "cert.pem"),
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     }
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict"] if args == ("build",) else [
-        sys.executable, "-m", "tracksite.commands.cli", *args]  # fmt: skip
-    return subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=600, env=env)
+    if args == ("build",):
+        return harness.mkdocs(root, env=env)
+    return harness.tracksite(*args, cwd=root, env=env)
 
 
 def listing(*entries: str) -> str:
@@ -304,8 +304,8 @@ def test_only_https_addresses_can_be_listed(course):
     ],
 )
 def test_file_names_from_addresses_stay_in_their_folder(url, name):
-    assert remotefiles.safe_name(url) == name
-    item = remotefiles.RemoteFile(url=url, licence="CC0-1.0", path=Path("remote-files.yml"), line=1)
+    assert remotelisting.safe_name(url) == name
+    item = remotelisting.RemoteFile(url=url, licence="CC0-1.0", path=Path("remote-files.yml"), line=1)
     parts = item.site_path.split("/")
     assert parts[0] == "_remote" and len(parts) == 3 and parts[2] == name and ".." not in parts
 
@@ -348,7 +348,7 @@ def test_a_listed_file_of_a_type_the_site_does_not_publish_fails_check(course, n
 
 @pytest.mark.parametrize("name", ["schema.xsd", "drawing.svgz", "page.htm", "file"])
 def test_a_downloaded_document_is_never_copied(name):
-    item = remotefiles.RemoteFile(
+    item = remotelisting.RemoteFile(
         url=f"https://h.example/{name}", licence="CC0-1.0", path=Path("remote-files.yml"), line=2
     )
     data, why = remotefiles.vet(item, XHTML_SCRIPT, frozenset())
@@ -356,7 +356,7 @@ def test_a_downloaded_document_is_never_copied(name):
 
 
 def test_a_picture_that_is_really_a_document_is_never_copied():
-    item = remotefiles.RemoteFile(
+    item = remotelisting.RemoteFile(
         url="https://h.example/photo.png", licence="CC0-1.0", path=Path("remote-files.yml"), line=2
     )
     assert remotefiles.vet(item, XHTML_SCRIPT, frozenset())[0] is None

@@ -1,31 +1,22 @@
 """Root cause first (issue 18, point 3): each slip an instructor made, reported as written there.
 
-`tracksite check` runs in its own process, as the instructor ran it; the first line it prints
+`tracksite check` runs through its entry point, as the instructor ran it; the first line it prints
 must be the cause, in plain words with the fix, and the echoes of that cause must not be listed.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import harness
 from course import write
-from tracksite.core.yaml import explain as yamlhelp
+from tracksite.core.schema import explain as yamlhelp
 
 A1, A2 = "lessons/alpha/a1/lesson.md", "lessons/alpha/a2/lesson.md"
 
 
 def check(root: Path) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "check"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ},
-    )
+    result = harness.tracksite("check", cwd=root)
     assert "Traceback" not in result.stderr and result.returncode == 1, result.stdout + result.stderr
     return [line for line in result.stdout.splitlines() if line.strip() and ": warning:" not in line]
 
@@ -141,13 +132,7 @@ def test_hints_for_link_text_and_alt_text_use_no_bundled_course_example(course):
     """Issue 18, point 3, beyond `summary`: an instructor of another subject is not shown the
     bundled course's attention lessons as the model to follow."""
     edit(course, A1, "## Details", "See [this](lesson:a2) and ![](diagram.svg).\n\n## Details")
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "check"],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = harness.tracksite("check", cwd=course)
     hints = [
         line for line in result.stdout.splitlines() if "does not say where it goes" in line or "no alt text" in line
     ]

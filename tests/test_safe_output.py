@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import harness
 from course import REPO, lesson_md, override, write
 from tracksite.core import localstate
 
@@ -30,11 +31,12 @@ QUIZ = (
 
 
 def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` in its own process; `patch` is Python run first (to break things).
+    """`mkdocs build --strict`; with `patch`, Python run first (to break things), in its own process.
     A patch changes tracksite's code at run time, which the build cache's key (the code's files)
     cannot see: with one, the cache is removed, or every page would be written as kept."""
-    if patch:
-        shutil.rmtree(localstate.project_folder(root), ignore_errors=True)
+    if not patch:  # no patch: through MkDocs' command line in this process (tests/harness.py)
+        return harness.mkdocs(root, *args)
+    shutil.rmtree(localstate.project_folder(root), ignore_errors=True)
     code = f"{patch}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict', *{list(args)!r}]\ncli()"
     return subprocess.run(
         [sys.executable, "-c", code],

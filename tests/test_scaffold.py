@@ -4,15 +4,14 @@ clean, builds with --strict and reads right; every refusal changes nothing and s
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+import harness
 from conftest import run_mkdocs
 from course import REPO, load
 from tracksite.commands.changes import Changes
@@ -38,16 +37,10 @@ def bundled(tmp_path) -> Path:
     return root
 
 
-def ts(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """The CLI as an instructor runs it, in its own process."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+def ts(root: Path, *args: str, process: bool = False) -> subprocess.CompletedProcess:
+    """The CLI as an instructor runs it in `root`, through its entry point in this process
+    (tests/harness.py), or in its own process with `process=True`."""
+    result = harness.tracksite(*args, cwd=root, process=process)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -191,7 +184,7 @@ def test_new_lesson_with_a_new_phase_and_first(bundled):
     assert [(p.title, p.lessons[:1]) for p in tf.phases] == [
         ("Inside the transformer", ["history"]),
         ("From transformers to language models", ["next-token-prediction"]),
-        ("Putting language models to work", ["using-and-adapting-llms"]),
+        ("Putting language models to work", ["using-llms"]),
         ("Using models", ["benchmarks"]),
     ]
     assert tf.phases[-1].lessons == ["benchmarks", "evaluation"]
@@ -315,7 +308,7 @@ def test_rename_rewrites_every_reference_and_redirects(bundled):
     assert (bundled / f"lessons/{T5}/redirects.yml").read_text().endswith("attention-mechanism: self-attention\n")
     check(bundled)
     site = build(bundled)
-    assert where(site, f"{T5}/self-attention") == "Track 5 · Phase 1: Inside the transformer · Lesson 3 of 6"
+    assert where(site, f"{T5}/self-attention") == "Track 5 · Phase 1: Inside the transformer · Lesson 3 of 7"
     deeper = [a["href"] for a in page(site, f"{T4}/attention-and-transformers").select(".ts-crosslinks--deeper a")]
     assert "../../transformers-and-llms/self-attention/" in deeper
     for _kind, old_url, new_url in (
@@ -397,7 +390,7 @@ def test_broken_track_yml_is_reported_with_its_line(bundled):
 
 
 def test_not_a_project(tmp_path):
-    result = ts(tmp_path, "move", T4, "x", "--first")
+    result = ts(tmp_path, "move", T4, "x", "--first", process=True)  # the exit code a shell sees
     assert result.returncode == 1 and "is not a tracksite project" in result.stderr
 
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import harness
 from course import REPO
 from tracksite.commands.editor_schema import SCHEMAS, render, schemas
 from tracksite.core.schema import language as schemalang
@@ -287,7 +288,7 @@ def test_random_documents_agree(data):
 @pytest.mark.parametrize(
     "name,base,key,yaml_text,value",
     [
-        ("lesson.schema.json", LESSON, "time", "time: {read: 5.0}", {"read": 5, "practice": None}),
+        ("lesson.schema.json", LESSON, "time", "time: {read: 5.0}", {"read": 5, "practice": None, "teach": None}),
         ("track.schema.json", TRACK, "number", "number: 1.0", 1),
         ("lesson.schema.json", LESSON, "title", "title: no", "no"),
         ("page.schema.json", PAGE, "title", "title: yes", "yes"),
@@ -358,8 +359,6 @@ def test_committed_schemas_are_fresh():
 
 def test_docs_check_fails_on_a_stale_table_and_write_fixes_it(tmp_path):
     """A freshness check of the guide: the raw docs/authoring.md holds the tables themselves."""
-    import subprocess
-    import sys
 
     root = tmp_path / "p"
     (root / "docs").mkdir(parents=True)
@@ -370,12 +369,7 @@ def test_docs_check_fails_on_a_stale_table_and_write_fixes_it(tmp_path):
     (root / "docs" / "authoring.md").write_text(stale, encoding="utf-8")
 
     def run(*a):
-        return subprocess.run(
-            [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), *a],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return harness.tracksite("--root", str(root), *a)
 
     result = run("docs", "--check")
     assert result.returncode == 1 and "docs/authoring.md: out of date" in result.stderr
@@ -385,8 +379,8 @@ def test_docs_check_fails_on_a_stale_table_and_write_fixes_it(tmp_path):
 
 
 def test_authoring_guide_tables_are_fresh():
-    from tracksite.core.schema import tables as fieldtables
-    from tracksite.core.schema.tables import fill
+    from tracksite.core.widgets import tables as fieldtables
+    from tracksite.core.widgets.tables import fill
 
     guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
     assert fill(guide) == guide, "docs/authoring.md is stale: run `tracksite docs --write`"

@@ -9,13 +9,12 @@ search; every result knows its kind, track and "Track N · Lesson M of K".
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+import harness
 from conftest import run_mkdocs
 from course import REPO, lesson_md, write
 from search_index import all_text, content, filters, fragments, sections
@@ -63,7 +62,7 @@ def track_page_urls(site: Path) -> set[str]:
 def test_only_learner_pages_are_indexed(built_site):
     indexed = set(fragments(built_site))
     expected = teaching_urls(built_site)
-    assert len(expected) == 2 + 16 * 3  # two tracks, sixteen lessons with overview and cheatsheet
+    assert len(expected) == 2 + 17 * 3  # two tracks, seventeen lessons with overview and cheatsheet
     own = track_page_urls(built_site)
     assert len(own) == 2 * 4  # issue 32.5: each track's glossary, key points, review and exercise pack
     expected |= own
@@ -108,7 +107,7 @@ def test_teaching_text_and_headings_are_indexed(built_site):
         (
             "/transformers-and-llms/attention-mechanism/",
             "lesson",
-            "Track 5 · Lesson 3 of 6",
+            "Track 5 · Lesson 3 of 7",
             "Track 5: Transformers and LLMs",
         ),
         (
@@ -147,7 +146,7 @@ def test_teaching_text_and_headings_are_indexed(built_site):
             "Track 4 · Lesson 4 of 10",
             "Track 4: Deep learning, a survey",
         ),
-        ("/transformers-and-llms/", "track", "Track 5 · 6 lessons", "Track 5: Transformers and LLMs"),
+        ("/transformers-and-llms/", "track", "Track 5 · 7 lessons", "Track 5: Transformers and LLMs"),
     ],
 )
 def test_each_result_knows_its_kind_track_and_place(built_site, url, kind, where, track):
@@ -254,13 +253,7 @@ def test_drafts_are_never_indexed(course, tmp_path):
         ),
     )
     out = tmp_path / "drafts-site"
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "build", "--drafts", "--site-dir", str(out)],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = harness.tracksite("build", "--drafts", "--site-dir", str(out), cwd=course)
     assert result.returncode == 0, result.stderr
     assert "quokkaword" in (out / "alpha/a2/index.html").read_text(encoding="utf-8")  # built, for preview
     assert "/alpha/a2/" not in fragments(out) and "quokkaword" not in all_text(out)
@@ -272,13 +265,7 @@ def test_instructor_build_indexes_guides_never_notes(course, tmp_path):
     write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=body))
     write(course, "docs/guide.md", "# A guide\n\nHow to write a grommetword lesson.\n")
     out = tmp_path / "instructor-site"
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(out)],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = harness.tracksite("build", "--instructor", "--site-dir", str(out), cwd=course)
     assert result.returncode == 0, result.stderr
     assert NOTE in (out / "alpha/a1/index.html").read_text(encoding="utf-8")
     assert "zanzibarian" not in all_text(out)
@@ -491,9 +478,7 @@ def test_a_dirty_build_keeps_every_page_in_the_index(course):
         "lessons/alpha/a2/lesson.md",
         lesson_md("Second lesson", body="## Fresh\n\nThe numbatword is new here. " + "Words to read. " * 40),
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--dirty"], cwd=course, capture_output=True, text=True, timeout=600
-    )  # not --strict: MkDocs warns about every dirty build
+    result = harness.mkdocs(course, "--dirty", strict=False)  # not --strict: MkDocs warns about every dirty build
     assert result.returncode == 0, result.stderr[-3000:]
     after = fragments(course / "site")
     assert set(after) == before and "numbatword" in all_text(course / "site")

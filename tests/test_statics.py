@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+import harness
 from conftest import run_mkdocs
 from course import load, write
 from tracksite.core.site.published import ASSET_SUFFIXES
@@ -129,14 +129,8 @@ def errors(course: Path) -> list[str]:
 
 
 def tracksite(course: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", *args],
-        cwd=course,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    """The CLI in `course`, through its entry point in this process (tests/harness.py)."""
+    return harness.tracksite(*args, cwd=course)
 
 
 @pytest.mark.parametrize("where", ["docs/figures/x.svg", "lessons/alpha/a1/x.svg"])

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import lesson_md, run_cli, write
+from tracksite.core.checks.teaching import _length, _Single, cue_ranks, length_rank, rank_shares
 
 
 def _quiz(*questions: tuple[str, list[tuple[str, bool]]]) -> str:
@@ -25,12 +26,15 @@ def _quiz(*questions: tuple[str, list[tuple[str, bool]]]) -> str:
     return "\n".join([*lines, "///", ""])
 
 
-LONG = "The one that is carefully qualified and long"
-BIASED = [(f"Question {n}?", [(LONG, True), ("Short", False), ("Brief", False)]) for n in range(1, 6)]
-FAIR = [
-    (f"Question {n}?", [("Right", True), ("A wrong answer of some length", False), ("Brief", False)])
-    for n in range(1, 6)
-]
+def _ranked(n: int, rank: str, options: int = 3) -> tuple[str, list[tuple[str, bool]]]:
+    """Question `n` whose correct option is the `rank` one by length (options of 2, 4, 6 ... words)."""
+    texts = [" ".join(["word"] * (2 * k + 2)) for k in range(options)]
+    right = {"shortest": 0, "middle": 1, "longest": options - 1}[rank]
+    return (f"Question {n}?", [(t, i == right) for i, t in enumerate(texts)])
+
+
+def _quizzes(ranks: list[str], options: int = 3) -> list[tuple[str, list[tuple[str, bool]]]]:
+    return [_ranked(n, rank, options) for n, rank in enumerate(ranks, 1)]
 
 
 def _lesson(course, rel: str, title: str, body: str, extra: str = "") -> None:
@@ -41,7 +45,7 @@ def _check(course) -> list[dict]:
     result = run_cli(course, ["check", "--format", "json"])
     data = json.loads(result.stdout)
     items = data if isinstance(data, list) else data["problems"]
-    return [p for p in items if p["code"] in {"TS220", "TS420", "TS421", "TS521", "TS605", "TS620"}]
+    return [p for p in items if p["code"] in {"TS220", "TS420", "TS421", "TS422", "TS521", "TS605", "TS620"}]
 
 
 def _line(course, rel: str, needle: str) -> int:
@@ -49,30 +53,76 @@ def _line(course, rel: str, needle: str) -> int:
     return next(n for n, line in enumerate(text, 1) if needle in line)
 
 
-def test_longest_correct_options_are_warned_at_the_lesson(course):
-    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*BIASED))
-    _lesson(course, "lessons/alpha/a3/lesson.md", "Third lesson", _quiz(*FAIR))
+def test_length_rank_counts_ties_as_the_same_rank_and_reads_the_visible_text():
+    assert [length_rank([3, 5, 7], i) for i in range(3)] == ["shortest", "middle", "longest"]
+    assert [length_rank([5, 5, 3], i) for i in range(3)] == ["middle", "middle", "shortest"]
+    assert [length_rank([7, 7, 3], i) for i in range(3)] == ["middle", "middle", "shortest"]
+    assert _length("**Bold** and [a link](https://example.org/long/target) `x`") == len("Bold and a link x")
+
+
+def _singles(ranks: list[str], options: int | list[int] = 3) -> list[_Single]:
+    sizes = options if isinstance(options, list) else [options] * len(ranks)
+    return [_Single("l.md", n, rank, k) for n, (rank, k) in enumerate(zip(ranks, sizes, strict=True))]
+
+
+def test_the_cue_rule_of_issue_56_for_every_rank():
+    """Each rank against chance's share plus 15 points; the middle also against 50% where chance
+    gives it less; nothing under 8 questions."""
+    three = ["shortest", "middle", "longest"]
+    assert rank_shares(_singles(three * 3))["middle"] == (1 / 3, 1 / 3)
+    assert cue_ranks(_singles(["middle"] * 7)) == []  # 7 questions: too few to tell
+    assert cue_ranks(_singles(["middle"] * 5 + ["shortest", "longest", "longest"])) == ["middle"]
+    assert cue_ranks(_singles(["shortest"] * 5 + ["middle", "longest", "longest"])) == ["shortest"]
+    assert cue_ranks(_singles(["longest"] * 5 + ["middle", "shortest", "shortest"])) == ["longest"]
+    # four options: chance gives the middle half, so only the margin counts (65%)
+    assert cue_ranks(_singles(["middle"] * 5 + ["shortest", "longest", "longest"], 4)) == []
+    assert cue_ranks(_singles(["middle"] * 6 + ["shortest", "longest"], 4)) == ["middle"]
+    assert cue_ranks(_singles(["middle"] * 4 + ["shortest"] * 2 + ["longest"] * 2, 4)) == []
+    # three and five options: chance gives the middle 47%, the margin 62%; 60% is past 50%
+    mixed = ["middle"] * 6 + ["shortest"] * 2 + ["longest"] * 2
+    assert cue_ranks(_singles(mixed, [3, 5] * 5)) == ["middle"]
+    assert cue_ranks(_singles(["middle"] * 5 + ["shortest"] * 3 + ["longest"] * 2, [3, 5] * 5)) == []
+
+
+def test_a_length_cue_is_warned_once_per_track_at_its_first_such_question(course):
+    """Issue 56: a quiz whose answer is most often the middle-length option was not warned about;
+    the questions of a track's lessons count together."""
+    first = _quizzes(["shortest", "middle", "middle"])
+    second = _quizzes(["middle", "middle", "longest", "middle", "shortest"])
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*first))
+    _lesson(course, "lessons/alpha/a3/lesson.md", "Third lesson", _quiz(*second))
     found = [p for p in _check(course) if p["code"] == "TS420"]
     assert len(found) == 1, found
     (p,) = found
     assert p["path"] == "lessons/alpha/a1/lesson.md" and p["severity"] == "warning"
-    assert p["line"] == _line(course, p["path"], "Question 1?")
-    assert "5 of 5 single-answer questions" in p["message"] and "100%" in p["message"]
+    assert p["line"] == _line(course, p["path"], "Question 2?")
+    assert "the middle one" in p["message"] and "over 8 single-answer questions" in p["message"]
+    assert "middle 5 (62%, chance 33%)" in p["message"] and "shortest 2 (25%, chance 33%)" in p["message"]
 
 
-def test_a_biased_track_is_warned_in_its_lessons_with_few_questions(course):
-    """Two questions in a lesson are too few to tell, but not when its track shows the pattern."""
-    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*BIASED[:3]))
-    _lesson(course, "lessons/alpha/a3/lesson.md", "Third lesson", _quiz(*BIASED[3:]))
-    found = sorted((p["path"], p["message"]) for p in _check(course) if p["code"] == "TS420")
-    assert [path for path, _ in found] == ["lessons/alpha/a1/lesson.md", "lessons/alpha/a3/lesson.md"]
-    assert all("5 of 5 in its track (100%)" in message for _, message in found)
-
-
-def test_few_or_balanced_questions_are_not_warned(course):
-    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*BIASED[:3], *FAIR[:3]))
-    _lesson(course, "lessons/beta/b1/lesson.md", "Beta one", _quiz(*BIASED[:4]))  # 4: too few to tell
+def test_balanced_or_too_few_questions_are_not_warned(course):
+    balanced = _quizzes(["shortest", "middle", "longest"] * 3)
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*balanced))
+    _lesson(course, "lessons/beta/b1/lesson.md", "Beta one", _quiz(*_quizzes(["middle"] * 7)))  # 7: too few
+    two_options = [("Two?", [("A long right answer here", True), ("No", False)])] * 9  # not counted
+    _lesson(course, "lessons/beta/b2/lesson.md", "Beta two", _quiz(*two_options))
     assert [p for p in _check(course) if p["code"] == "TS420"] == []
+
+
+def test_choose_all_questions_with_the_same_number_right_in_a_track(course):
+    def choose(n: int, right: int) -> tuple[str, list[tuple[str, bool]]]:
+        return (f"Which {n}?", [(f"Option {k}", k < right) for k in range(5)])
+
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*(choose(n, 2) for n in range(4))))
+    _lesson(
+        course, "lessons/beta/b1/lesson.md", "Beta one", _quiz(choose(0, 2), choose(1, 3), choose(2, 2), choose(3, 2))
+    )
+    found = [p for p in _check(course) if p["code"] == "TS422"]
+    assert [(p["path"], p["line"]) for p in found] == [
+        ("lessons/alpha/a1/lesson.md", _line(course, "lessons/alpha/a1/lesson.md", "Which 0?"))
+    ], found
+    assert "all 4" in found[0]["message"] and "exactly 2 right answers" in found[0]["message"]
+    assert found[0]["severity"] == "warning"
 
 
 def test_choose_all_with_nearly_every_option_correct(course):
@@ -175,7 +225,9 @@ def test_a_prerequisite_naming_a_track_the_course_lacks(course):
 
 def test_the_build_reports_the_same_warnings(course):
     """check = build: the build's log carries each warning with its file and line."""
-    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*BIASED) + "\nCurrently true.\n")
+    _lesson(
+        course, "lessons/alpha/a1/lesson.md", "First lesson", _quiz(*_quizzes(["middle"] * 8)) + "\nCurrently true.\n"
+    )
     checked = {(p["path"], p["line"], p["code"]) for p in _check(course)}
     built = run_mkdocs(course)
     assert built.returncode == 0, built.stderr
@@ -202,3 +254,33 @@ def test_home_lists_what_a_newcomer_needs_linking_the_tracks_it_names(course):
     assert link is not None and link["href"] == "beta/"
     assert needs.find_all("li")[2].find("a") is None
     assert not re.search(r";\s*[A-Z]", soup.select_one("section.ts-start").get_text(" "))
+
+
+def test_a_prerequisite_can_link_a_newcomer_to_the_basics(course):
+    """Issue 56: prerequisites said "from any introductory course", with no way to one. A text
+    prerequisite's `link:` (a docs/ page or a web address) links its words on the home page's
+    "What you need" and in the lesson's "Before you start"; a page the course lacks is an error."""
+    write(course, "docs/basics.md", "# The basics\n\nWhat to know before the first track.\n")
+    extra = (
+        "prerequisites:\n  - text: The basics of Python\n    link: basics.md\n"
+        "  - text: A primer on vectors\n    link: https://example.org/vectors\n"
+    )
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", "", extra=extra)
+    built = run_mkdocs(course)
+    assert built.returncode == 0, built.stderr
+    home = BeautifulSoup((course / "site/index.html").read_text(encoding="utf-8"), "lxml")
+    needs = {a.get_text(strip=True): a["href"] for a in home.select("ul.ts-start__needs a")}
+    assert needs["The basics of Python"] == "basics/" and needs["A primer on vectors"] == "https://example.org/vectors"
+    for page in ("alpha/a1/index.html", "alpha/a1/overview/index.html"):
+        soup = BeautifulSoup((course / "site" / page).read_text(encoding="utf-8"), "lxml")
+        links = {a.get_text(strip=True): a["href"] for a in soup.select(".ts-prereqs__list a")}
+        assert links["A primer on vectors"] == "https://example.org/vectors"
+        target = (course / "site" / page).parent.joinpath(links["The basics of Python"], "index.html").resolve()
+        assert target == (course / "site/basics/index.html").resolve() and target.is_file()
+    write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", extra=extra.replace("basics.md", "basic.md")))
+    result = run_cli(course, ["check", "--format", "json"])
+    data = json.loads(result.stdout)
+    found = [p for p in (data if isinstance(data, list) else data["problems"]) if p["code"] == "TS214"]
+    assert [(p["field"], p["message"], p["hint"]) for p in found] == [
+        ("prerequisites[0].link", "no page 'basic.md' in docs/", "did you mean 'basics.md'?")
+    ], found

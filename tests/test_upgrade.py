@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
 
+import harness
 from conftest import run_mkdocs
 from course import MKDOCS_YML, make_course
 from tracksite import theme as theme_files
@@ -51,12 +51,7 @@ def old_course(root: Path) -> Path:
 
 
 def upgrade(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "upgrade", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return harness.tracksite("--root", str(root), "upgrade", *args)
 
 
 def test_dry_run_reports_and_changes_nothing(tmp_path):

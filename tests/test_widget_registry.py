@@ -23,9 +23,9 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.learning import readingtime, termlinks
 from tracksite.core.markdown import blocks as blocksyntax
 from tracksite.core.markdown import prose
-from tracksite.core.schema import tables as fieldtables
 from tracksite.core.site import fingerprints
 from tracksite.core.widgets import WIDGET_BLOCKS
+from tracksite.core.widgets import tables as fieldtables
 from tracksite.core.widgets.bodies import BODIES
 
 PACKAGE = REPO / "scripts" / "tracksite"
@@ -35,7 +35,12 @@ OTHER_MEANINGS = {
     ("adapter/blocks/__init__.py", "instructor"): "the extension's option for the instructor build",
     ("adapter/blocks/common.py", "instructor"): "the extension's option for the instructor build",
     ("adapter/pagecontext.py", "instructor"): "the plugin's option for the instructor build, in each page's context",
-    ("core/site/config.py", "attention"): "one of pymdown-extensions' default admonition types",
+    ("core/siteconfig.py", "attention"): "one of pymdown-extensions' default admonition types",
+    ("core/schema/runnable.py", "solution"): "the key of a runnable block's body that holds the author's answer",
+    ("core/widgets/runnable.py", "solution"): "the key of a runnable block's body that holds the author's answer",
+    ("core/checks/runnable.py", "solution"): "the key of a runnable block's body that holds the author's answer",
+    ("core/schema/predict.py", "runnable"): "the key of a predict block's body that lets the learner run it",
+    ("core/widgets/predict.py", "runnable"): "the key of a predict block's body that lets the learner run it",
 }
 
 
@@ -169,5 +174,6 @@ def test_search_leaves_out_what_the_registry_says():
         "ts-instructor",
         "ts-quiz__answers",
         "ts-predict__answer",
+        "ts-run__solution",
     }
     assert W.NOT_SEARCHED <= EXCLUDED_CLASSES

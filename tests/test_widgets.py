@@ -192,6 +192,24 @@ def test_quiz_single_and_multiple():
     assert questions[0].options[1].explain == "It often has more."
 
 
+def test_quiz_choose_all_with_one_right_option_shows_checkboxes():
+    """Issue 56: when every "choose all" question has two right options and every single-answer
+    question round buttons, the control says how many are right; `choose_all: true` asks for all
+    even where one is right."""
+    body = (
+        "- question: Which of these are activation functions?\n  choose_all: true\n  options:\n"
+        "    - text: ReLU\n      correct: true\n      explain: It is one.\n"
+        "    - text: Adam\n      explain: An optimiser.\n    - text: Dropout\n      explain: A regulariser.\n"
+    )
+    questions, issues = parse_quiz(body)
+    assert not issues and questions[0].multiple and questions[0].choose_all
+    soup = render(f"/// quiz\n{body}///\n")
+    question = soup.select_one(".ts-quiz__question")
+    assert question is not None and question["data-multiple"] == "true"
+    assert {i["type"] for i in soup.select(".ts-quiz__input")} == {"checkbox"}
+    assert [q.choose_all for q in parse_quiz(QUIZ)[0]] == [False, False]
+
+
 @pytest.mark.parametrize(
     "body, line, words",
     [
@@ -826,12 +844,12 @@ CUSTOM = {
 
 @pytest.mark.parametrize("configs", [{}, CUSTOM], ids=["defaults", "custom-types"])
 def test_block_names_are_those_pymdownx_registers(tmp_path, configs):
-    """core/site/config.py cannot import pymdownx, so it keeps the extensions' default block names
+    """core/siteconfig.py cannot import pymdownx, so it keeps the extensions' default block names
     itself; they must be the names pymdownx really registers, or `check` and the build differ."""
     import yaml
 
     from tracksite.adapter import mkdocsconfig
-    from tracksite.core.site import config as siteconfig
+    from tracksite.core import siteconfig
 
     extensions = list(siteconfig.BASE_BLOCK)
     listed = [{ext: configs[ext]} if ext in configs else ext for ext in extensions]

@@ -68,6 +68,12 @@ def test_every_page_ships_an_exact_policy(built_site):
         policy = policy_of(soup)
         scripts = policy.get("script-src", [])
         assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, rel
+        runs_python = 'data-widget="runnable"' in html or 'data-runnable="true"' in html
+        assert ("'wasm-unsafe-eval'" in scripts) == runs_python, rel  # WebAssembly only where Python runs
+        if 'http-equiv="refresh"' in html and "<script" not in html:
+            # a renamed lesson's old address (redirects.yml): a page of links that allows nothing
+            assert policy == {"default-src": ["'none'"]}, rel
+            continue
         assert html.index('http-equiv="Content-Security-Policy"') < html.index("<script"), (
             f"{rel}: a script comes before the policy, which does not apply to it"
         )

@@ -95,6 +95,36 @@ def test_term_tooltip_on_touch_first_tap_shows_second_follows(chromium, site_url
     context.close()
 
 
+def _term_at_the_foot(page) -> tuple:
+    """The first term link, scrolled to just above the bottom of the window."""
+    link = page.locator(".md-content a.ts-term__link").first
+    link.evaluate("a => window.scrollBy(0, a.getBoundingClientRect().top - (innerHeight - 30))")
+    return link, page.locator("#" + link.get_attribute("aria-describedby"))
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_a_term_near_the_bottom_opens_its_tip_on_screen_and_off_the_term(chromium, site_url, size):
+    """Issue 56: near the bottom of the window a tip opened below the screen's edge (wide) or
+    over its own term (a phone, where it sits at the foot): it opens above instead."""
+    phone = size == PHONE
+    context = chromium.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=phone, is_mobile=phone)
+    page = context.new_page()
+    page.goto(site_url + T5L3, wait_until="networkidle")
+    link, tip = _term_at_the_foot(page)
+    for show in ("tap", "focus") if phone else ("hover", "focus"):
+        page.mouse.move(0, 0)
+        getattr(link, show)()
+        assert _tip_shown(page, link), show
+        page.wait_for_function("t => t.getBoundingClientRect().bottom <= innerHeight", arg=tip.element_handle())
+        box, term = tip.bounding_box(), link.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= size[1], (show, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= size[0], (show, box)
+        assert box["y"] + box["height"] <= term["y"] + 1, f"the tip is above its term, not over it: {box} {term}"
+        page.keyboard.press("Escape")
+        link.evaluate("a => a.blur()")  # closed, and ready to show again
+    context.close()
+
+
 def test_glossary_links_reach_lessons_and_back(browser_page):
     page = open_page(browser_page, "transformers-and-llms/glossary/")
     entry = page.locator("#term-causal-mask")
@@ -180,7 +210,7 @@ def test_review_works_on_a_phone_in_dark(browser_page):
 def test_course_map_shows_progress_and_home_offers_continue(browser_page):
     page = open_page(browser_page, "")
     nodes = page.locator(".ts-map__svg a.ts-map__node")
-    assert nodes.count() == 16
+    assert nodes.count() == 17
     assert not page.locator("[data-continue-track]").first.is_visible()  # no progress yet
     page.evaluate("""localStorage.setItem(tracksite.key('tracksite:progress'), JSON.stringify({
         'deep-learning-survey/deep-learning-era': true, 'deep-learning-survey/recurrence-and-its-limits': true}))""")
@@ -243,7 +273,7 @@ def test_track_map_by_keyboard_on_a_phone(browser_page):
     page = open_page(browser_page, "transformers-and-llms/", "dark")
     svg_nodes = page.locator(".ts-map__svg a.ts-map__node")
     own = page.locator(".ts-map__svg a.ts-map__node:not(.ts-map__node--other)")
-    assert own.count() == 6 and svg_nodes.count() > 6  # Track 4 lessons linked to this track sit beside it
+    assert own.count() == 7 and svg_nodes.count() > 7  # Track 4 lessons linked to this track sit beside it
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]  # the map scrolls in its box
     page.locator(".ts-map__svg a.ts-map__node").first.focus()
     assert page.evaluate("document.activeElement.dataset.lesson") == "transformers-and-llms/tokens-and-embeddings"

@@ -3,7 +3,10 @@ paper is noise), and each "What will this print?" leaves ruled space to write th
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 from test_widgets_browser import _open, _pages_with
 
 pytestmark = pytest.mark.browser
@@ -44,3 +47,32 @@ def test_a_prediction_has_room_to_be_written(browser_page, pack_url):
     assert room["height"] >= 4 * line, f"room for about four lines of writing: {room}, font {line}px"
     page.emulate_media(media="screen")
     assert question.evaluate("q => getComputedStyle(q, '::after').content") in ("none", "normal"), "on paper only"
+
+
+@pytest.mark.parametrize("where", ["lesson", "review"])
+def test_flashcards_print_whole_without_show_answer(browser_page, built_site, where):
+    """Issue 56: printed flashcards showed a "Show answer" heading on every card, no answer, and
+    a card could split across two pages. On paper a card is its term and answer, kept together."""
+    lessons = [u for u in _pages_with(built_site, "flashcards") if u.count("/") == 2]  # track/lesson/, not a guide
+    url = "transformers-and-llms/review/" if where == "review" else lessons[0]
+    page = _open(browser_page, url)
+    page.emulate_media(media="print")
+    cards = page.evaluate(
+        """() => [...document.querySelectorAll('li.ts-card')].map(c => ({
+          brk: getComputedStyle(c).breakInside,
+          summary: c.querySelector('summary').getClientRects().length,
+          answer: c.querySelector('.ts-card__answer').getClientRects().length,
+          term: c.querySelector('.ts-card__term').textContent.trim(),
+          text: c.querySelector('.ts-card__answer').textContent.trim(),
+          math: c.querySelector('math') !== null}))"""
+    )
+    assert len(cards) >= 2
+    assert {(c["brk"], c["summary"], c["answer"] > 0) for c in cards} == {("avoid", 0, True)}, cards[:3]
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    pages = [" ".join((p.extract_text() or "").split()) for p in pdf.pages]
+    assert not any("Show answer" in text for text in pages)
+    for card in cards:  # a card's term and the start and end of its answer on one page
+        term, answer = " ".join(card["term"].split())[:25], " ".join(card["text"].split())
+        if card["math"]:
+            continue  # (a formula's letters come out of the PDF as mathematical italics)
+        assert any(term in t and answer[:20] in t and answer[-15:] in t for t in pages), card

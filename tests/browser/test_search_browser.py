@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from course import lesson_md, write
 
@@ -72,7 +73,7 @@ def test_a_query_finds_the_lesson_and_the_heading_that_teaches_it(browser_page):
     found = search(page, "scaled dot-product")
     first = found[0]
     assert first["title"] == "Transformers and the attention mechanism"
-    assert first["meta"] == "Lesson · Track 5 · Lesson 3 of 6"
+    assert first["meta"] == "Lesson · Track 5 · Lesson 3 of 7"
     assert first["section"] == "Scaled dot-product attention"
     assert first["href"].endswith("/transformers-and-llms/attention-mechanism/#scaled-dot-product-attention")
     assert [m.lower() for m in first["marks"]] and all(  # the words, or words they begin ("products")
@@ -345,8 +346,9 @@ def test_search_works_under_mkdocs_serve_after_an_edit(course, chromium):
 
 def test_the_policy_allows_neither_webassembly_nor_eval(browser_page):
     """The search needs no WebAssembly (docs/security.md): the policy allows no code from strings
-    or bytes at all, and the search works under it (the other tests of this file)."""
-    page = open_page(browser_page)
+    or bytes at all, and the search works under it (the other tests of this file). (The lesson's
+    overview: the lesson itself runs Python, so its page alone may compile WebAssembly.)"""
+    page = open_page(browser_page, LESSON + "overview/")
     policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
     script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src")).split()
     assert "'wasm-unsafe-eval'" not in script_src and "'unsafe-eval'" not in script_src
@@ -463,3 +465,34 @@ def test_did_you_mean_reads_as_a_sentence_with_a_link_and_enter_takes_it(browser
     page.keyboard.press("Enter")  # now the first result of the corrected query
     expected = urljoin(url, first["href"]).split("#")[0]
     page.wait_for_url(lambda u: u.split("#")[0] == expected)
+
+
+def test_result_links_are_named_by_what_they_show_and_encoder_finds_the_encoder(browser_page):
+    """Issue 56: a result link was named by its title and section alone (aria-labelledby), so its
+    kind, place and excerpt, shown on it, were not in its name (WCAG 2.5.3, label in name); and
+    "encoder" led to three positional-encoding sections."""
+    page = open_page(browser_page)
+    found = search(page, "encoder")
+    assert found[0]["title"] == "Transformers and the attention mechanism", found[0]
+    assert "encoder" in found[0]["section"].lower() and "positional" not in found[0]["section"].lower(), found[0]
+    links = page.locator(".ts-search__hit a")
+    for i in range(links.count()):
+        shown = " ".join(links.nth(i).inner_text().split())
+        expect(links.nth(i)).to_have_accessible_name(re.compile(re.escape(shown[:60])))
+    results = AXE.run(
+        page,
+        options={
+            "runOnly": {"type": "rule", "values": ["label-content-name-mismatch"]},
+            "rules": {"label-content-name-mismatch": {"enabled": True}},
+            "resultTypes": ["violations"],
+        },
+    )
+    assert [n["target"] for v in results.response["violations"] for n in v["nodes"]] == []
+    page.fill(".ts-search__input", "attention")
+    page.wait_for_function(
+        "() => document.querySelector('.ts-search__status').textContent.includes('attention') && "
+        "!document.querySelector('.ts-search__results').hasAttribute('aria-busy')",
+        timeout=45_000,
+    )
+    top = [h["title"] for h in hits(page)[:3]]
+    assert "Attention and transformers, in brief" in top, top  # not three pages of one lesson

@@ -150,7 +150,9 @@ def _explanations(question) -> tuple[list[bool], list[str]]:
     return [r[1] for r in rows], [r[2] for r in rows]
 
 
-def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesson_url):
+def test_quiz_wrong_pick_explains_that_option_only_score_and_reset(browser_page, lesson_url):
+    """Issue 56: one wrong pick showed every option's explanation, the right one's included,
+    before a retry; now only the pick's, and a right answer shows them all."""
     page = _open(browser_page, lesson_url)
     root = page.locator(MULTI_QUIZ).first
     questions = root.locator(".ts-quiz__question")
@@ -170,15 +172,26 @@ def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesso
     assert page.evaluate("document.activeElement.classList.contains('ts-quiz__feedback')")
     assert first.locator(".ts-quiz__note").count() == len(explains)
     notes = [first.locator(f"#{_option(first, i).get_attribute('id')}-note") for i in range(len(explains))]
-    for i, note in enumerate(notes):
-        assert note.is_visible()
-        text = note.inner_text()
-        assert explains[i].strip() in text
-        assert text.startswith("\u2713 Right answer" if correct[i] else "\u2717 Wrong answer")
-    assert "(your choice)" in notes[wrong].inner_text()
+    assert [note.is_visible() for note in notes] == [i == wrong for i in range(len(explains))]
+    text = notes[wrong].inner_text()
+    assert explains[wrong].strip() in text and text.startswith("\u2717 Wrong answer (your choice)")
+    assert first.locator(".is-correct").count() == 0, "the right option is not given away"
+    assert "why your choice is wrong" in feedback.inner_text()
     assert _option(first, wrong).is_disabled()
     score = root.locator(".ts-quiz__score")
     assert score.inner_text() == f"Score: 0 of {total} (1 of {total} answered)"
+    # a retry answered right shows why each option is right or wrong; the score keeps the first try
+    first.get_by_role("button", name="Try this question again").click()
+    for i in (i for i, right in enumerate(correct) if right):
+        _option(first, i).check()
+    first.get_by_role("button", name="Check answer").click()
+    assert feedback.inner_text().startswith("Correct")
+    for i, note in enumerate(notes):
+        assert note.is_visible() and explains[i].strip() in note.inner_text()
+        assert note.inner_text().startswith("\u2713 Right answer" if correct[i] else "\u2717 Wrong answer")
+    first.get_by_role("button", name="Try this question again").click()
+    _option(first, wrong).check()
+    first.get_by_role("button", name="Check answer").click()
 
     # the second question, answered right by keyboard
     second = questions.nth(1)
@@ -194,7 +207,7 @@ def test_quiz_answer_shows_every_explanation_score_and_reset(browser_page, lesso
     page.reload()
     _open(page, lesson_url)
     root = page.locator(MULTI_QUIZ).first
-    assert root.locator(".ts-quiz__question").first.locator(".ts-quiz__note").first.is_visible()
+    assert root.locator(".ts-quiz__question").first.locator(".ts-quiz__note:visible").count() == 1
     assert _option(root.locator(".ts-quiz__question").first, wrong).is_checked()
     root.get_by_role("button", name="Reset quiz").click()
     assert root.locator(".ts-quiz__score").inner_text() == f"Score: 0 of {total} (0 of {total} answered)"

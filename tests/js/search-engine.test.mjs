@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 
 const source = readFileSync(new URL("../../scripts/tracksite/adapter/search/search-engine.js", import.meta.url), "utf8");
 const engine = await import("data:text/javascript;base64," + Buffer.from(source).toString("base64"));
-const { words, fold, forms, distance, matchGroups, nearest, excerpt, Index } = engine;
+const { words, fold, forms, distance, matchGroups, nearest, excerpt, diversify, ROOT, Index } = engine;
 
 test("a query is folded like the index: case, accents, hyphens, -ise, CJK", () => {
   assert.deepEqual(words("Multi-Head ATENCIÓN"), ["multi", "head", "atencion", "multihead"]);
@@ -111,7 +111,7 @@ test("ranking: the page a word weighs most on comes first; a typo gets a suggest
   assert.deepEqual(typo.suggestions, { atention: "attention" });
 });
 
-test("ranking: the best lesson's overview and cheatsheet follow it, before another lesson's passing mention", async () => {
+test("ranking: the best lesson's summary follows it, but one lesson holds at most two of the top three", async () => {
   const page = (id) => ({ url: `/p${id}/`, meta: { title: `P${id}`, kind: "lesson" }, anchor: "", title: `P${id}`, text: "kv" });
   /* pages 0 (a lesson), 1 and 2 (its cheatsheet and overview), 3 (another lesson) */
   serve({
@@ -120,5 +120,35 @@ test("ranking: the best lesson's overview and cheatsheet follow it, before anoth
     ...Object.fromEntries([0, 1, 2, 3].map((id) => [`search-index/pages/${id}-0.json`, page(id)])),
   });
   const index = await new Index("search-index/index.json").ready;
-  assert.deepEqual((await index.search("cache")).results.map((r) => r.id), [0, 1, 2, 3]);
+  assert.deepEqual((await index.search("cache")).results.map((r) => r.id), [0, 1, 3, 2]);
+});
+
+test("ranking: an overview never above its own lesson; one lesson alone keeps the top three", () => {
+  const lessonOf = (r) => r.lesson;
+  const r = (id, lesson) => ({ id, lesson });
+  assert.deepEqual(diversify([r(0, 0), r(1, 0), r(2, 0)], lessonOf).map((x) => x.id), [0, 1, 2]);
+  assert.deepEqual(diversify([r(0, 0), r(1, 0), r(2, 0), r(5, 5), r(6, 5)], lessonOf).map((x) => x.id), [0, 1, 5, 2, 6]);
+});
+
+test("matching: a word's own stem whole, the other stems of its root at half ('encoder' is not 'encoding')", async () => {
+  /* the index keeps "encoder" (an agent noun) apart from "encoding"; both have Snowball's root "encod" */
+  const shard = {
+    words: { encoder: 0, encoders: 0, encoding: 1, encode: 1 },
+    stems: ["encoder", "encod"],
+    roots: { 0: "encod" },
+    groups: [[[1], [40], [3]], [[2], [90], [1]]],
+  };
+  assert.deepEqual([...matchGroups(shard, "encoder").factor], [[0, 1], [1, ROOT]]);
+  assert.deepEqual([...matchGroups(shard, "encoding").factor], [[1, 1], [0, ROOT]]);
+  assert.deepEqual([...matchGroups(shard, "encoderz").factor], [], "no stem, no root");
+  const page = (id) => ({ url: `/p${id}/`, meta: { title: `P${id}`, kind: "lesson" }, anchor: "", title: "", text: "x" });
+  serve({
+    "search-index/index.json": { format: 2, version: "v3", pages: 3, shards: ["en"], split: [], languages: ["en"] },
+    [`search-index/words/${hex("en")}.json`]: { ...shard, groups: [[[1], [60], [0]], [[2], [190], [0]]] },
+    ...Object.fromEntries([0, 1].map((id) => [`search-index/pages/${id}-0.json`, page(id)])),
+  });
+  const index = await new Index("search-index/index.json").ready;
+  /* page 1 has "encoding" in its title and often; page 0 says "encoder": it comes first */
+  assert.deepEqual((await index.search("encoders")).results.map((r) => r.id), [0, 1]);
+  assert.deepEqual((await index.search("encoding")).results.map((r) => r.id), [1, 0]);
 });

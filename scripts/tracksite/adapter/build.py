@@ -10,11 +10,10 @@ import logging
 import sys
 from pathlib import Path
 
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
-from tracksite.adapter import mkdocsconfig
+from tracksite.adapter import mkdocsconfig, mkdocsinternals
 from tracksite.core.problems.problem import no_workflow_commands, os_error, printable
 
 
@@ -59,7 +58,7 @@ def build_site(
         plugin.config.pdfs = pdfs or plugin.config.pdfs
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            build(config)
+            mkdocsinternals.build(config)
         finally:
             config.plugins.on_shutdown()
     except (Abort, ConfigurationError, MkDocsException) as e:

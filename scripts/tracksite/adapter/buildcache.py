@@ -41,7 +41,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from tracksite.adapter import converter
+from tracksite.adapter import converter, mkdocsinternals
 from tracksite.core import localstate
 from tracksite.core.checkcache import code_digest, tree
 from tracksite.core.memo import digest, stable_text
@@ -70,6 +70,10 @@ _VERSIONED = ("mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material", "Py
 _MAIN = {"pages": "content", "outputs": "output"}
 TABLES = tuple(_MAIN)
 _COLUMNS = ["key", "value", "text", "sum"]
+#: Characters of new entries a process holds before it writes them into the database: a page's
+#: entries (its converted HTML, its whole output) are most of what a build would otherwise hold
+#: until its end, 0.4 GB at 1,000 lessons (docs/benchmarks.md, "Memory").
+FLUSH_AT = 8_000_000
 
 
 def _create(db: sqlite3.Connection) -> None:
@@ -94,15 +98,19 @@ def _connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
 
 
+def _insert(db: sqlite3.Connection, new: dict[tuple[str, str], tuple[str, str]]) -> None:
+    for table in TABLES:
+        db.executemany(
+            f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
+            [(k, v, text, digest([k, v, text])) for (t, k), (v, text) in new.items() if t == table],
+        )
+
+
 def _write(db: sqlite3.Connection, new: dict[tuple[str, str], tuple[str, str]], used: set, prune: bool) -> None:
     try:
         with db:
             db.execute("BEGIN")
-            for table in TABLES:
-                db.executemany(
-                    f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
-                    [(k, v, text, digest([k, v, text])) for (t, k), (v, text) in new.items() if t == table],
-                )
+            _insert(db, new)
             if prune:
                 db.execute("CREATE TEMP TABLE used (tab TEXT, key TEXT, PRIMARY KEY (tab, key))")
                 db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", list(used))
@@ -146,6 +154,9 @@ class BuildCache:
         self.hits = self.misses = 0
         self.handed = 0  # of the hits: converted in this build by a helper process (parallel.py)
         self._new: dict[tuple[str, str], tuple[str, str]] = {}  # (table, key) -> entry as (value, text)
+        self._held = 0  # characters in `_new`
+        self._written: set[tuple[str, str]] = set()  # entries made in this build and written (`flush`)
+        self._handed: set[tuple[str, str]] = set()  # of which a helper process made and wrote
         self._used: set[tuple[str, str]] = set()
         self._folders: dict[Path, str] = {}
         self._files_digest: str | None = None
@@ -205,7 +216,7 @@ class BuildCache:
         made = self._new.get((table, key))  # (made in this build: by a helper, parallel.py)
         if made is not None:
             self._used.add((table, key))
-            self.handed += table == "pages"
+            self.handed += table == "pages" and (table, key) in self._handed
             return {**json.loads(made[0]), _MAIN[table]: made[1]}
         if self._db is None:
             return None
@@ -227,8 +238,21 @@ class BuildCache:
             self._discard(str(e))
             return None
         self._used.add((table, key))
+        self.handed += table == "pages" and (table, key) in self._handed
         entry[_MAIN[table]] = text
         return entry
+
+    def has(self, key: str, table: str = "pages") -> bool:
+        """Whether an entry is kept, without reading it (`get` reads it when it is needed)."""
+        if (table, key) in self._new:
+            return True
+        try:
+            return (
+                self._db is not None
+                and self._db.execute(f"SELECT 1 FROM {table} WHERE key = ?", (key,)).fetchone() is not None
+            )
+        except sqlite3.DatabaseError:
+            return False
 
     def touch(self, key: str, table: str = "pages") -> None:
         """An entry this build did not read but still stands for (a kept page's conversion):
@@ -236,29 +260,57 @@ class BuildCache:
         self._used.add((table, key))
 
     def keep(self, key: str, entry: dict[str, Any], table: str = "pages") -> None:
-        """An entry to write when the build ends."""
+        """An entry to write: with the others when they pass `FLUSH_AT` characters, the rest when
+        the build ends."""
         if self._db is not None and not self.off:
             main = _MAIN[table]
             rest = {k: v for k, v in entry.items() if k != main}
-            self._new[table, key] = (json.dumps(rest, separators=(",", ":")), entry[main])
+            value = json.dumps(rest, separators=(",", ":"))
+            self._new[table, key] = (value, entry[main])
+            self._held += len(value) + len(entry[main])
+            if self._held >= FLUSH_AT:
+                self.flush()
+
+    def flush(self) -> None:
+        """Write the entries made so far and let go of them (`get` then reads them back from the
+        database): a build holds a few pages' entries at a time, not the whole course's. Entries
+        that cannot be written now stay held, for the end of the build."""
+        self._held = 0
+        if self._db is None or not self._new:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                _insert(self._db, self._new)
+        except sqlite3.Error:
+            return
+        self._written.update(self._new)
+        self._new = {}
 
     def forked(self) -> None:
         """In a helper process (parallel.py): a connection of its own (SQLite's must not cross a
         fork; the build's is left open, untouched) and nothing made yet."""
         self._inherited, self._db = self._db, None
-        self._new = {}
+        self._new, self._held, self._written, self._handed = {}, 0, set(), set()
         if not self.off:
             with contextlib.suppress(sqlite3.Error):
                 self._db = _connect(self.path)
 
-    def made(self) -> list[tuple[tuple[str, str], tuple[str, str]]]:
-        """The entries this build made, for the process a helper hands them to."""
-        return list(self._new.items())
+    def made(self) -> list[tuple[tuple[str, str], tuple[str, str] | None]]:
+        """The entries a helper made, for the build it hands them to: written by the helper
+        itself (None: the build reads it from the database), or held where that failed."""
+        self.flush()
+        return [(k, None) for k in self._written] + list(self._new.items())
 
-    def take(self, entries: list[tuple[tuple[str, str], tuple[str, str]]]) -> None:
-        """A helper's entries: read by `get` as the build reaches their pages, written at the end."""
+    def take(self, entries: list[tuple[tuple[str, str], tuple[str, str] | None]]) -> None:
+        """A helper's entries: read by `get` as the build reaches their pages."""
         if self._db is not None and not self.off:
-            self._new.update(entries)
+            for name, entry in entries:
+                self._handed.add(name)
+                if entry is None:
+                    self._written.add(name)
+                else:
+                    self._new[name] = entry
 
     def close(self, *, prune: bool, wait: bool = True) -> threading.Thread | None:
         """Write this build's new entries; after a full build, drop the entries it did not use.
@@ -267,8 +319,8 @@ class BuildCache:
         db, self._db = self._db, None
         if db is None:
             return None
-        new, used = self._new, self._used | set(self._new)
-        self._new = {}
+        new, used = self._new, self._used | set(self._new) | self._written
+        self._new, self._held = {}, 0
         if wait:
             _write(db, new, used, prune)
             return None
@@ -320,7 +372,7 @@ def conversion(page: Page) -> dict[str, Any]:
     return {
         "content": page.content,
         "toc": _toc_tokens(page),
-        "title": page._title_from_render,
+        "title": mkdocsinternals.render_title(page),
         # MkDocs adds None for a raw-HTML `id` or `<a name>` written without a value: kept as it is
         "anchors": sorted(page.present_anchor_ids or (), key=lambda a: (a is None, a or "")),
         "links": None
@@ -339,7 +391,7 @@ def _toc_tokens(page: Page) -> list[dict[str, Any]]:
 def restore(page: Page, files: Files, entry: dict[str, Any]) -> None:
     page.content = entry["content"]
     page.toc = get_toc(entry["toc"])
-    page._title_from_render = entry["title"]
+    mkdocsinternals.set_render_title(page, entry["title"])
     page.present_anchor_ids = set(entry["anchors"])
     if entry["links"] is None or logging.getLogger("mkdocs").getEffectiveLevel() <= logging.DEBUG:
         return
@@ -403,8 +455,8 @@ def wrap(
         def convert() -> None:
             if missed is not None:
                 missed(page)
-            converter.render(Page.render, page, config, files)
+            converter.render(mkdocsinternals.page_render(), page, config, files)
 
         cache.render(page, config, files, key, convert)
 
-    page.render = render  # type: ignore[method-assign]  # this page only: MkDocs calls page.render next
+    mkdocsinternals.replace_render(page, render)  # this page only: MkDocs calls page.render next

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tracksite.adapter import mkdocsinternals
+
 
 class _Reused:
     """The last converter and the arguments it was made with (kept: their ids are its key)."""
@@ -57,16 +59,13 @@ REUSED = _Reused()
 def render(render_page: Callable[..., None], page: Any, config: Any, files: Any) -> None:
     """`render_page(page, config, files)` (the engine's `Page.render`) with the converter reused.
     The function's own module is the one patched, so it holds for MkDocs and ProperDocs alike."""
-    space = render_page.__globals__
-    real = space.get("markdown")
-    if real is None or isinstance(real, _Module):  # not the module MkDocs 1.6 names; or re-entered
-        render_page(page, config, files)
-        return
-    space["markdown"] = _Module(real, REUSED)
-    try:
-        render_page(page, config, files)
-    except BaseException:
-        REUSED.md = REUSED.args = None  # half-converted: never used again
-        raise
-    finally:
-        space["markdown"] = real
+
+    def wrap(real: Any) -> _Module | None:
+        return None if isinstance(real, _Module) else _Module(real, REUSED)  # (None: re-entered)
+
+    with mkdocsinternals.markdown_module(render_page, wrap):
+        try:
+            render_page(page, config, files)
+        except BaseException:
+            REUSED.md = REUSED.args = None  # half-converted: never used again
+            raise

@@ -20,6 +20,8 @@ import secrets
 
 import jinja2
 
+from tracksite.core import widgetregistry as W
+
 # The policy, one list of sources per directive (docs/security.md says why each one).
 DIRECTIVES: dict[str, list[str]] = {
     "default-src": ["'self'"],
@@ -73,16 +75,25 @@ def inline_script_hashes(html: str, *, theme_only: bool = False) -> list[str]:
     return sorted(found)
 
 
-def policy(hashes: list[str]) -> str:
+def policy(hashes: list[str], *, wasm: bool = False) -> str:
+    """The policy with these script hashes; `wasm`: WebAssembly may compile (`'wasm-unsafe-eval'`,
+    never `'unsafe-eval'`), for a page that runs Python (docs/security.md says why)."""
     parts = []
     for name, sources in DIRECTIVES.items():
-        extra = hashes if name == "script-src" else []
+        extra = [*hashes, *([WASM] if wasm else [])] if name == "script-src" else []
         parts.append(" ".join([name, *sources, *extra]))
     return "; ".join(parts)
 
 
+#: What a page that runs Python adds to `script-src`: its worker compiles Pyodide's WebAssembly.
+WASM = "'wasm-unsafe-eval'"
+#: The marks of a page that runs Python: a runnable block, or a predict block made runnable.
+_RUNS_PYTHON = (f'data-widget="{W.RUNNABLE.name}"', 'data-runnable="true"')
+
+
 def policy_for(html: str) -> str:
-    return policy(inline_script_hashes(html, theme_only=True))
+    wasm = any(mark in html for mark in _RUNS_PYTHON)
+    return policy(inline_script_hashes(html, theme_only=True), wasm=wasm)
 
 
 def apply(html: str) -> str:

@@ -31,8 +31,10 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import watchdog.events as ev
-from mkdocs.livereload import LiveReloadServer
 from watchdog.observers.polling import PollingObserver
+
+from tracksite.adapter import mkdocsinternals
+from tracksite.adapter.mkdocsinternals import LiveReloadServer
 
 try:  # inotify is Linux's: elsewhere the polling observer MkDocs uses stays
     from watchdog.observers.inotify import InotifyObserver
@@ -234,7 +236,7 @@ class CourseServer(LiveReloadServer):
         """Stop answering (socketserver's own stop) and let go of the requests still waiting
         for a reload, keeping the socket open for the server that takes it."""
         if self.serve_thread.is_alive():
-            super(LiveReloadServer, self).shutdown()
+            mkdocsinternals.stop_serve_forever(self)
         self.epochs.release()
 
     def error_page(self, code: int) -> bytes | None:
@@ -293,7 +295,7 @@ class CourseServer(LiveReloadServer):
             self.stopped = True
             self.changes.notify_all()
         if self.serve_thread.is_alive():
-            super(LiveReloadServer, self).shutdown()  # socketserver's: stop serve_forever
+            mkdocsinternals.stop_serve_forever(self)  # socketserver's: stop serve_forever
         self.server_close()
         if wait:
             self.serve_thread.join()

@@ -13,7 +13,7 @@ import importlib.metadata
 import importlib.util
 from pathlib import Path
 
-from tracksite.core.site.config import Themes
+from tracksite.core.siteconfig import Themes
 
 
 @functools.cache

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tracksite.adapter import mkdocsinternals
+
 
 class Kept:
     """One folder's kept copies: `put` writes a file of the site, linked from here when it can."""
@@ -111,10 +113,9 @@ def route_writes(utils: Any, kept: Kept, site_dir: str) -> Callable[[], None]:
     """Send the engine's writes into `site_dir` (its pages, 404.html, the sitemap) through `kept`;
     the function that undoes it. A file already there is unlinked first, not truncated: it may be
     a link to a kept file that other sites share."""
-    original = utils.write_file
     site = os.path.abspath(site_dir)
 
-    def write_file(content: bytes, output_path: str) -> None:
+    def write_file(content: bytes, output_path: str, original: Callable[[bytes, str], None]) -> None:
         path = os.path.abspath(output_path)
         if not path.startswith(site + os.sep):
             return original(content, output_path)
@@ -123,8 +124,7 @@ def route_writes(utils: Any, kept: Kept, site_dir: str) -> Callable[[], None]:
             os.unlink(path)
         kept.put(os.path.relpath(path, site).replace(os.sep, "/"), path, content, original)
 
-    utils.write_file = write_file
-    return lambda: setattr(utils, "write_file", original)
+    return mkdocsinternals.reroute_writes(utils, write_file)
 
 
 def _list(folder: Path) -> Path:

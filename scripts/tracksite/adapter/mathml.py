@@ -42,9 +42,50 @@ def _mathml(tex: str, display: str) -> str:
     source = html.unescape(tex).strip()
     if why_not(source):  # refused by `check` in a page (core/markdown/tex.py); a glossary entry may still hold one
         return f'<code class="ts-math-error" title="Formula could not be rendered">{html.escape(source)}</code>'
-    rendered = _grouped_numbers(source, lambda tex: convert(tex, display=display))
+    rendered = typeset(_grouped_numbers(source, lambda tex: convert(tex, display=display)))
     name = html.escape(speak(source), quote=True)
     return rendered.replace("<math ", f'<math alttext="{name}" aria-label="{name}" ', 1)
+
+
+#: TeX's function names (`\\cos`, `\\ln`): latex2mathml writes each as an `<mi>`, which a browser
+#: sets against what follows ("cos1", "lnp"), where TeX puts a thin space.
+FUNCTIONS = frozenset(
+    "arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim ln log "
+    "Pr sec sin sinh sup tan tanh".split()
+)
+_FUNCTION = re.compile(r"<mi>(?:" + "|".join(sorted(FUNCTIONS)) + r")</mi>")
+_SCRIPTED = re.compile(r"<(msup|msub|msubsup)>$")
+_THIN = '<mspace width="0.1667em"></mspace>'
+#: a prime written `W'`: latex2mathml raises the prime as a superscript, though its glyph is raised
+#: already, so it floated away from its letter; on the baseline it sits against it
+_PRIME = re.compile(r"<msup>(<m[in]>[^<]*</m[in]>)<mi>(&#x0203[234];)</mi></msup>")
+
+
+def typeset(mathml: str) -> str:
+    """latex2mathml's MathML as TeX sets it: a thin space after a function name before what it
+    applies to (not before a bracket: `\\cos(x)`), a function's power kept with it (`\\sin^2 x`),
+    and a prime on its letter's baseline."""
+    mathml = _PRIME.sub(r'<mrow>\1<mo lspace="0" rspace="0">\2</mo></mrow>', mathml)
+    for m in reversed(list(_FUNCTION.finditer(mathml))):
+        end = m.end()
+        scripted = _SCRIPTED.search(mathml, 0, m.start())
+        if scripted:  # the name is the base of `<msup>`: the space goes after the whole element
+            end = _closing(mathml, scripted.group(1), m.start())
+        after = mathml[end:]
+        if end < 0 or after.startswith(("<mo", "<mrow><mo", "</")):
+            continue
+        mathml = mathml[:end] + _THIN + mathml[end:]
+    return mathml
+
+
+def _closing(mathml: str, tag: str, at: int) -> int:
+    """Where the `<tag>` element open at `at` ends (after its closing tag), -1 if it does not."""
+    depth = 1
+    for m in re.compile(rf"<(/?){tag}>").finditer(mathml, at):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return m.end()
+    return -1
 
 
 def _grouped_numbers(source: str, render: Callable[[str], str]) -> str:

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 import yaml
 
 from tracksite.adapter import enginethemes
+from tracksite.core import siteconfig
 from tracksite.core.problems.problem import Problem
-from tracksite.core.remote import addresses
-from tracksite.core.site import config as siteconfig
-from tracksite.core.site.config import ConfigProblem, SiteConfig
+from tracksite.core.site import addresses
+from tracksite.core.siteconfig import ConfigProblem, SiteConfig
 from tracksite.core.yaml import configfile as configyaml
 from tracksite.errors import USAGE, UserError
 

@@ -38,6 +38,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
 from tracksite.adapter import buildcache
+from tracksite.adapter.spill import Spill
 from tracksite.core.memo import digest, stable_text
 
 #: Bumped when what an entry holds changes.
@@ -118,11 +119,18 @@ class Outputs:
         self._common = digest([FORMAT, settings(config), *dated(config), *extra])
         self._replayed: dict[str, dict[str, Any]] = {}  # src_uri -> its entry
         self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> its key, the log count it began at
+        self._spilled: set[str] = set()  # pages whose HTML was read back from the spill
         self._counter = buildcache.Said()
         self._counter.install()
+        #: `mkdocs build` only (parallel.Pool.start): each page's HTML waits for its template on
+        #: disk, not in memory (spill.py)
+        self.spill: Spill | None = None
 
     def close(self) -> None:
         self._counter.remove()
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
 
     def replay(self, page: Page, files: Files, conversion_key: str) -> bool:
         """Restore what rendering the page leaves on it (title, table of contents, anchors) when
@@ -149,32 +157,48 @@ class Outputs:
         pending = self._pending.get(page.file.src_uri)
         if pending is None:
             return False
-        entry = self.cache.get(pending[0], TABLE)
-        if entry is not None and isinstance(entry.get("output"), str):
-            del self._pending[page.file.src_uri]
-            entry["key"] = pending[0]
-            self._replayed[page.file.src_uri] = entry
+        if self.cache.has(pending[0], TABLE):  # (its output is read as the page is written:
+            del self._pending[page.file.src_uri]  # a helper's share is not all held at once)
+            self._replayed[page.file.src_uri] = {"key": pending[0]}
             page.meta["template"] = CACHED_TEMPLATE
             return True
         return False
 
     def kept(self, page: Page) -> dict[str, Any] | None:
         """The page's kept entry ("output", "search"), when its output is replayed in this build."""
-        return self._replayed.get(page.file.src_uri)
+        entry = self._replayed.get(page.file.src_uri)
+        if entry is not None and "output" not in entry:  # adopted: read now
+            loaded = self.cache.get(entry["key"], TABLE)
+            if loaded is None or not isinstance(loaded.get("output"), str):
+                raise OSError(f"the page {page.file.src_uri} a helper process rendered could not be read back")
+            loaded["key"] = entry["key"]
+            self._replayed[page.file.src_uri] = entry = loaded
+        return entry
 
     def written(self, page: Page) -> dict[str, Any] | None:
         """The kept entry, for the page's `on_post_page`, forgotten then (a large course's kept
-        pages are not all held until the build ends)."""
-        return self._replayed.pop(page.file.src_uri, None)
+        pages are not all held until the build ends); a page whose HTML waited on disk lets go
+        of it again."""
+        if self.spill is not None and page.file.src_uri in self._spilled:
+            self._spilled.discard(page.file.src_uri)
+            page.content = ""  # (what a kept page holds: conversion() keeps none either)
+        entry = self.kept(page)
+        self._replayed.pop(page.file.src_uri, None)
+        return entry
 
-    def converted(self, page: Page) -> None:
-        """After the page's `on_page_content`: a page that logged while it converted is not kept."""
+    def converted(self, page: Page, html: str) -> str:
+        """After the page's `on_page_content`: a page that logged while it converted is not kept;
+        what MkDocs should hold of its HTML until its template is rendered (spill.py)."""
         pending = self._pending.get(page.file.src_uri)
         if pending is not None and pending[1] != self._counter.count:
             del self._pending[page.file.src_uri]
+        return html if self.spill is None else self.spill.put(page, html)
 
     def begin(self, page: Page) -> None:
-        """As the page is built (its context): what is logged from now on stops it being kept."""
+        """As the page is built (its context): its HTML back from the disk; what is logged from
+        now on stops it being kept."""
+        if self.spill is not None and self.spill.take(page):
+            self._spilled.add(page.file.src_uri)
         pending = self._pending.get(page.file.src_uri)
         if pending is not None:
             self._pending[page.file.src_uri] = (pending[0], self._counter.count)

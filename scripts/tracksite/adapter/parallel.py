@@ -27,8 +27,11 @@ four, each with at least `MIN_SHARE` pages.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
-import importlib
+import gc
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -39,9 +42,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from tracksite.adapter import buildcache, keptfiles, pagecache
+from tracksite.adapter import buildcache, keptfiles, mkdocsinternals, pagecache, spill
 from tracksite.adapter.buildcache import log
-from tracksite.core import forked
+from tracksite.core import forked, memo
 
 #: Pages a process must have to be worth forking (a fork and a hand-over cost a few milliseconds).
 MIN_SHARE = 40
@@ -50,18 +53,43 @@ MIN_MISSES = 3
 #: The build's own share against a helper's: it also replays the helpers' pages (measured on
 #: 300 lessons, two processes: each loop's helper then ends as the build reaches its pages).
 OWN_WEIGHT = 0.92
+#: The build's processes together stay under this many bytes: a helper starts with the build's
+#: memory mapped, which counts in both, so a course whose build holds more than half of it is
+#: built by fewer processes (at 10,000 lessons, about 0.9 GB each: one process; docs/benchmarks.md).
+MEMORY_BUDGET = 1_500_000_000
 
 
 def engine(config: Any) -> ModuleType | None:
     """The build module of the engine running this build (MkDocs or ProperDocs), when it has the
-    two per-page functions a helper calls."""
-    package = type(config).__module__.split(".")[0]
+    two per-page functions a helper calls (mkdocsinternals.build_module)."""
+    return mkdocsinternals.build_module(config)
+
+
+def resident() -> int:
+    """This process's resident memory in bytes (0 where /proc is not: no bound then)."""
     try:
-        module = importlib.import_module(f"{package}.commands.build")
-    except ImportError:
-        return None
-    ok = all(hasattr(module, name) for name in ("_populate_page", "_build_page", "utils"))
-    return module if ok else None
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
+def affordable(processes: int, memory: int) -> int:
+    """Of `processes` (the build and its helpers), how many a build holding `memory` bytes may
+    run within `MEMORY_BUDGET`; as many as asked when TRACKSITE_PROCESSES says how many."""
+    if memory <= 0 or os.environ.get(forked.ENV, "").strip():
+        return processes
+    return max(1, min(processes, MEMORY_BUDGET // memory))
+
+
+def give_back() -> None:
+    """Hand the memory the check let go of back to the system, before the pages are converted
+    and helpers forked: C's allocator keeps freed blocks in the process (a fork copies them, and
+    they count in the build's memory) until asked to trim them. Where there is no `malloc_trim`
+    (not glibc), nothing is given back."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # (TypeError: Windows' CDLL)
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 @dataclass
@@ -95,6 +123,11 @@ class Pool:
         cls, command: str, cache: Any, outputs: Any, dirty: bool, config: Any, files: Files, nav: Navigation
     ) -> Pool | None:
         """At the end of `on_nav`: the build's pool, its conversion helpers started, or None."""
+        if command == "build":  # checked and planned: each page needs its own results once now,
+            memo.limit(memo.RENDERING_MAX)  # and a helper would copy the course's (core/memo.py)
+            give_back()
+            if outputs is not None:  # each page's HTML on disk between the two loops
+                outputs.spill = spill.Spill.open()
         if command != "build" or cache is None or cache.off:
             return None
         module = engine(config)
@@ -113,7 +146,7 @@ class Pool:
         def work(file: File) -> None:
             if file.page is None:
                 Page(None, file, config)
-            self.module._populate_page(file.page, config, files, self.dirty)
+            mkdocsinternals.populate_page(self.module, file.page, config, files, self.dirty)
 
         def fork(page: Page) -> None:
             rest = docs[order.get(page.file.src_uri, len(docs)) + 1 :]
@@ -155,7 +188,7 @@ class Pool:
 
             def work(file: File) -> None:
                 current.active = False  # (forked as the build renders it: not active in a helper's pages)
-                self.module._build_page(file.page, config, docs, self.nav, env, self.dirty, excluded=False)
+                mkdocsinternals.build_page(self.module, file.page, config, docs, self.nav, env, self.dirty)
 
             for share, first in self._fork(todo, work, quiet_writes=True):
                 self._at[docs[order[first.src_uri] - 1].src_uri] = share  # (the build's own share is first)
@@ -179,7 +212,7 @@ class Pool:
 
     # -- the helpers ----------------------------------------------------------------------------
     def _fork(self, items: Sequence[File], work: Callable[[File], None], quiet_writes: bool = False):
-        n = forked.processes(len(items), MIN_SHARE)
+        n = affordable(forked.processes(len(items), MIN_SHARE), resident())
         if n < 2 or len(items) < 2:
             return
         for share in forked.shares(len(items), n, OWN_WEIGHT)[1:]:
@@ -193,7 +226,7 @@ class Pool:
         """In the helper: its share, then the cache entries it made."""
         self.cache.forked()
         if quiet_writes:  # the build writes every page itself
-            self.module.utils.write_file = lambda *_a, **_k: None
+            mkdocsinternals.silence_writes(self.module.utils)
         for file in files:
             try:
                 work(file)

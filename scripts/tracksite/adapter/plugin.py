@@ -27,7 +27,6 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import CountHandler
 
 from tracksite.adapter import (
     buildcache,
@@ -38,6 +37,7 @@ from tracksite.adapter import (
     language,
     lastsite,
     mkdocsconfig,
+    mkdocsinternals,
     notfound,
     pagecache,
     pagecontext,
@@ -67,7 +67,7 @@ from tracksite.core.model.project import Project
 from tracksite.core.problems.problem import format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import trackpages
-from tracksite.core.site.config import ConfigProblem
+from tracksite.core.siteconfig import ConfigProblem
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 GUARD = "tracksite.guard"
@@ -294,7 +294,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     # -- 5. content: formulas to MathML -----------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if not isinstance(page.title, Markup):  # a docs page titled by its first heading or file name
-            from_heading = getattr(page, "_title_from_render", None)  # already HTML: tags stripped
+            from_heading = mkdocsinternals.render_title(page)  # already HTML: tags stripped
             page.meta["title"] = (
                 Markup(from_heading) if from_heading == page.title else coursepages.safe(page.title or "")
             )
@@ -302,8 +302,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             page.meta["template"] = pagecache.CACHED_TEMPLATE
             return html
         html = self._page_content(html, page)
-        if self.outputs is not None:
-            self.outputs.converted(page)  # (kept only if it logged nothing)
+        if self.outputs is not None:  # (kept only if it logged nothing; its HTML on disk until rendered)
+            html = self.outputs.converted(page, html)
         return html
 
     def _page_content(self, html: str, page: Page) -> str:
@@ -496,4 +496,4 @@ def _refusal(errors: list) -> str:
 
 def _strict_warnings() -> bool:
     """Whether MkDocs' strict-mode counter has seen a warning in this build."""
-    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
+    return mkdocsinternals.strict_warnings()

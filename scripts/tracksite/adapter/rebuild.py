@@ -22,9 +22,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mkdocs import utils
-
 from tracksite import theme as theme_files
+from tracksite.adapter import mkdocsinternals
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import fingerprints
 
@@ -88,7 +87,7 @@ class EditLoop:
             }
         last, self._last = self._last, digests
         for f in pages:
-            f.is_modified = (lambda value: lambda: value)(f.src_uri not in keep)
+            mkdocsinternals.mark_modified(f, f.src_uri not in keep)
         self.rendered = [f.src_uri for f in pages if f.src_uri not in keep]
         # the pages whose own source was saved: once they are written, the browser may reload
         self.edited = {src for src in self.rendered if src not in last or last[src][1] != digests.get(src, ("", ""))[1]}
@@ -111,14 +110,14 @@ class EditLoop:
                 continue
             markdown, title, meta = self._titles[f.src_uri]
             page.markdown, page.meta = markdown, dict(meta)
-            page._title_from_render = title
+            mkdocsinternals.set_render_title(page, title)
 
     def remember(self, files: Any) -> None:
         """After a build: the title and meta of every page, for the next build's `restore`."""
         for f in files.documentation_pages():
             page = f.page
             if page is not None and page.markdown is not None:
-                self._titles[f.src_uri] = ("", getattr(page, "_title_from_render", None), dict(page.meta or {}))
+                self._titles[f.src_uri] = ("", mkdocsinternals.render_title(page), dict(page.meta or {}))
 
     def write_early(self, output: str, page: Any) -> None:
         """A page an instructor saved, written now rather than after the hook returns (as MkDocs
@@ -129,7 +128,7 @@ class EditLoop:
         self.edited.discard(page.file.src_uri)
         if output.strip():
             content = output.encode("utf-8", errors="xmlcharrefreplace")
-            utils.write_file(content, page.file.abs_dest_path)
+            mkdocsinternals.write_file(content, page.file.abs_dest_path)
             self.session.hold(page.file.abs_dest_path, content)  # MkDocs writes it again later
         if not self.edited:
             self.session.reload_now()

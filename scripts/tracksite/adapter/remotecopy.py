@@ -42,9 +42,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from tracksite.core import localstate
 from tracksite.core.checks.remote_files import used
+from tracksite.core.model.listing import FOLDER as REMOTE_FOLDER
+from tracksite.core.model.listing import RemoteFile
 from tracksite.core.problems.problem import Problem, ProblemList
 from tracksite.core.remote import files as remotefiles
-from tracksite.core.remote.files import RemoteFile
 from tracksite.errors import UserError
 
 TIMEOUT = 30  # seconds for a whole download, from the connection to the last byte
@@ -272,7 +273,7 @@ class Copies:
             )
         for file in list(files):
             suffix = posixpath.splitext(file.src_uri)[1].lower()
-            if suffix not in _REWRITTEN or file.is_documentation_page() or file.src_uri.startswith(remotefiles.FOLDER):
+            if suffix not in _REWRITTEN or file.is_documentation_page() or file.src_uri.startswith(REMOTE_FOLDER):
                 continue
             try:
                 text = file.content_string

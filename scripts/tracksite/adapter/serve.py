@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import inspect
 import logging
 import os
 import re
@@ -38,11 +37,9 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from mkdocs.commands.build import build
 from mkdocs.structure.files import File
-from mkdocs.utils import CountHandler
 
-from tracksite.adapter import console
+from tracksite.adapter import console, mkdocsinternals
 from tracksite.adapter.devserver import CourseServer
 
 
@@ -70,16 +67,14 @@ class MkDocsWarnings(logging.Handler):
             return
         self.seen = True
         # `serve --dirty` asked for what this warns about, on every rebuild: not a problem to show
-        if "'dirty' build is being performed" not in record.getMessage():
+        if mkdocsinternals.DIRTY_WARNING not in record.getMessage():
             self.messages.append(f"MkDocs: {record.getMessage()}")
 
 
 def forget_strict_warnings() -> None:
     """Empty MkDocs' strict-mode counter so this serve build does not abort: the warnings it saw
     are shown on the problems page instead (a build that aborts leaves the server waiting)."""
-    for h in logging.getLogger("mkdocs").handlers:
-        if isinstance(h, CountHandler):
-            h.counts.clear()
+    mkdocsinternals.forget_strict_warnings()
 
 
 #: How long MkDocs waits for the file events of a save to stop before it builds (its own 0.1 s):
@@ -111,7 +106,7 @@ class ServeSession:
         self.build = self._dirty_builder(self.server.builder)
         self.app = self.server.serve_request
         self.server.build_delay = min(self.server.build_delay, SAVE_QUIET)
-        logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
+        logging.getLogger(mkdocsinternals.BUILD_LOGGER).addFilter(_no_dirty_warning)
         self.server.builder = self.safe_build
         self.server.set_app(self.serve_request)
         self.fallback: list[str] | None = None  # problems shown without the theme (it failed too)
@@ -123,11 +118,10 @@ class ServeSession:
         """MkDocs' serve builder, as a dirty build once the site holds a whole good build: the
         plugin then marks which pages to render (rebuild.EditLoop). MkDocs' own builder decides
         dirty or not once per session, from `--dirty`; its settings are read from its closure."""
-        try:
-            found = inspect.getclosurevars(builder).nonlocals
-            get_config, serve_url, is_clean = found["get_config"], found["serve_url"], found["is_clean"]
-        except (KeyError, TypeError):  # another MkDocs: its builder as it is
+        settings = mkdocsinternals.serve_settings(builder)
+        if settings is None:  # another MkDocs: its builder as it is
             return builder
+        get_config, serve_url, is_clean = settings
 
         def run(config: Any = None) -> None:
             logging.getLogger("mkdocs.commands.serve").info("Building documentation...")
@@ -135,7 +129,7 @@ class ServeSession:
                 config = get_config()
                 config.site_url = serve_url
             dirty = bool(self.plugin.dirty or self.plugin.edits.complete)
-            build(config, serve_url=None if is_clean else serve_url, dirty=dirty)
+            mkdocsinternals.build(config, serve_url=None if is_clean else serve_url, dirty=dirty)
 
         return run
 
@@ -229,7 +223,7 @@ class ServeSession:
 
 def _no_dirty_warning(record: logging.LogRecord) -> bool:
     """MkDocs warns on every dirty build; under serve the edit loop makes them exact (rebuild.py)."""
-    return "'dirty' build is being performed" not in record.getMessage()
+    return mkdocsinternals.DIRTY_WARNING not in record.getMessage()
 
 
 def _is_page(path: str, mount: str) -> bool:

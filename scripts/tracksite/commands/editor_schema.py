@@ -23,8 +23,8 @@ from typing import Any
 from tracksite import theme as theme_files
 from tracksite.core.model import generate as model_source
 from tracksite.core.schema import specs as schema
-from tracksite.core.schema import tables as fieldtables
 from tracksite.core.schema.language import json_schema
+from tracksite.core.widgets import tables as fieldtables
 from tracksite.core.widgets.bodies import EDITOR_SCHEMAS as WIDGET_SCHEMAS
 
 ID_BASE = "urn:tracksite:schema:"

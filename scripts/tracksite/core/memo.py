@@ -18,7 +18,22 @@ from typing import Any
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _MEMO: dict[tuple, object] = {}
-_MEMO_MAX = 200_000  # about 12 entries a page: a 10,000-page course still reuses them
+MEMO_MAX = 200_000  # about 12 entries a page: a 10,000-page course still reuses them
+_MEMO_MAX = MEMO_MAX
+#: At most this many results once a build's pages render (`limit`).
+RENDERING_MAX = 2_000
+
+
+def limit(entries: int = MEMO_MAX) -> None:
+    """Remember at most `entries` results from now on, forgetting all if more are held. A check
+    reads each file in many passes and `mkdocs serve` checks again after each save, so both
+    remember the whole course; once `mkdocs build` has checked, each page needs its own results
+    once as it renders, and the course's (80 MB at 300 lessons: the prose lines, masked code,
+    parsed blocks of every page) would be held to its end for nothing."""
+    global _MEMO_MAX
+    _MEMO_MAX = entries
+    if len(_MEMO) > entries:
+        _MEMO.clear()
 
 
 def memo(key: tuple, compute):

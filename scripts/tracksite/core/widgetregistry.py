@@ -128,6 +128,18 @@ PREDICT = Widget(
     answers="ts-predict__answer",
     schema_title="tracksite /// predict block body",
 )
+RUNNABLE = Widget(
+    "runnable",
+    "Python the learner edits and runs in the page; with tests, an exercise the page checks",
+    data=True,
+    prose=False,
+    practice=True,
+    css_class="ts-run",
+    assets=("tracksite/runnable.js", "tracksite/runnable.css"),
+    graded=True,
+    answers="ts-run__solution",
+    schema_title="tracksite /// runnable block body",
+)
 INSTRUCTOR = Widget(
     "instructor",
     "teaching notes, only in the instructor build and its schedule",
@@ -144,6 +156,7 @@ WIDGETS: tuple[Widget, ...] = (
     FLASHCARDS,
     QUIZ,
     PREDICT,
+    RUNNABLE,
     ATTENTION,
     ATTENTION_STEPS,
     INSTRUCTOR,

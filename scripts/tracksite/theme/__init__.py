@@ -39,6 +39,11 @@ SCRIPTS = (
     "assets/tracksite/search.js",
 )
 
+#: What runs Python in the page (`/// runnable`): Pyodide (13 MB), the worker that runs it and the
+#: runner it calls. A site publishes them only when one of its pages runs code (core/site/plan.py),
+#: so a course without runnable code ships none of it.
+RUNTIME = ("assets/tracksite/pyodide/", "assets/tracksite/runnable-worker.js", "assets/tracksite/runner.py")
+
 
 def asset_files() -> list[tuple[str, Path]]:
     """Every file published from the package, as (address in the site, file), sorted: the

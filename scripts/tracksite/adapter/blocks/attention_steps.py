@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
 from tracksite.adapter.language import text as interface_text
+from tracksite.adapter.texspeech import speak
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import StepsData, fmt, fmt_matrix, parse_attention_steps
 
@@ -28,6 +29,27 @@ def _sub(parent, base, sub, tag="msub"):
 
 def _math(parent) -> etree.Element:
     return el(parent, "math", None, "ts-steps__formula", display="block")
+
+
+_TEX_OPERATORS = {"\u22a4": "\\top", "\u00d7": "\\times", "\u2212": "-"}
+
+
+def _tex(node: etree.Element) -> str:
+    """A step's formula (MathML built here) as the TeX it stands for, so that it is spoken as
+    every other formula of the course is (adapter/texspeech.py): "S equals Q K transpose"."""
+    inner = [_tex(child) for child in node]
+    if node.tag in ("mi", "mn", "mtext"):
+        text = node.text or ""
+        return f"\\mathrm{{{text}}}" if node.tag == "mi" and len(text) > 1 else text
+    if node.tag == "mo":
+        return _TEX_OPERATORS.get(node.text or "", node.text or "")
+    if node.tag in ("msub", "msup") and len(inner) == 2:
+        return f"{{{inner[0]}}}{'_' if node.tag == 'msub' else '^'}{{{inner[1]}}}"
+    if node.tag == "mfrac" and len(inner) == 2:
+        return f"\\frac{{{inner[0]}}}{{{inner[1]}}}"
+    if node.tag == "msqrt":
+        return f"\\sqrt{{{' '.join(inner)}}}"
+    return " ".join(inner)
 
 
 class AttentionSteps(DataBlock):
@@ -49,7 +71,11 @@ class AttentionSteps(DataBlock):
             p = el(li, "p", None, "ts-steps__name")
             tail(el(p, "span", interface_text("stStep", n=index, of=len(steps)) + ":", "ts-steps__count"), " " + name)
             if formula is not None:
-                formula(_math(li))
+                shown = _math(li)
+                formula(shown)
+                spoken = speak(_tex(shown))  # its name, as every formula has one (issue 56)
+                shown.set("alttext", spoken)
+                shown.set("aria-label", spoken)
             el_math(li, "p", text, "ts-steps__text")  # W_Q, d_k, $...$ drawn as math
             wrap = el(li, "div", None, "ts-steps__tables")
             for caption, rows, cols, matrix in tables:

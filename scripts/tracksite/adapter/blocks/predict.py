@@ -36,7 +36,7 @@ class Predict(DataBlock):
         root_id = widget_root(block, css, self.NAME, f"ts-predict-{number}")
         title_line(block, text("wPredict"), self.argument)
         code = el(block, "div", None, "ts-predict__code")
-        highlighted = _highlight(self.md, parsed.code, parsed.language)
+        highlighted = highlight(self.md, parsed.code, parsed.language)
         if highlighted is not None:
             code.text = AtomicString(self.md.htmlStash.store(highlighted))
         else:
@@ -50,9 +50,15 @@ class Predict(DataBlock):
         # would take a <pre><code> over as a code block of its own
         el(el(answer, "pre", None, "ts-predict__output"), "samp", parsed.output)
         el_math(answer, "p", parsed.explain, "ts-predict__explain")
+        if parsed.runnable:  # runnable.js makes the code editable once the output is shown
+            block.set("class", f"{block.get('class')} {W.RUNNABLE.css_class}")
+            block.set("data-runnable", "true")
+            el(block, "pre", None, "ts-predict__source", hidden="", data_search_ignore="").text = AtomicString(
+                parsed.code
+            )
 
 
-def _highlight(md: Markdown, code: str, language: str) -> str | None:
+def highlight(md: Markdown, code: str, language: str) -> str | None:
     """The code as a fenced block of this page would be drawn: with the first extension that
     offers pymdownx.highlight's settings, as pymdownx.superfences picks it (the site's
     `pymdownx.highlight` options, or the defaults superfences registers), or None when no such

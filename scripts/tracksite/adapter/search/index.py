@@ -7,19 +7,13 @@ WebAssembly (nor the policy's 'wasm-unsafe-eval') and no page list: a query fetc
 entry file, the word files of its words (each word's pages with a score already computed, so no
 page lengths travel), and for each result it draws the one section of the page it leads to.
 
-Files under `search-index/` (not `search/`, which is Material's search plugin's, should a course turn it on), all JSON (a host compresses them as it sends them):
-- `index.json`: the number of pages, the word files there are, and a version string every other
-  file is fetched with (a rebuilt index is never mixed with a cached one);
-- `words/<hex of the key>.json`: the words that start with the key (their first two letters, or
-  three for a crowded pair): each word leads to its stem's group, and each group is the pages it
-  is on (ids as gaps from the previous one), the score of the stem on each page and the section
-  of the page where it weighs most;
-- `pages/<id>-<section>.json`: one section of a page as a result shows it: the page's URL,
-  title, kind and place, the section's anchor and heading, and its text (for the excerpt);
-- `filters.json`: the pages of each track and kind, loaded when a learner first uses a menu.
-
-What gets indexed is decided in the templates and read by `searchpage`. Every page read is kept
-with the HTML it came from, so a rebuild under `mkdocs serve` reads only pages that changed.
+Files under `search-index/` (not `search/`, which is Material's search plugin's, should a course
+turn it on), all JSON, as README.md beside this module lays them out: `index.json` (the number of
+pages, the word files there are, a version every other file is fetched with), `words/<hex of the
+key>.json` (the words that start with the key, each leading to its stem's pages, scores and best
+sections), `pages/<id>-<section>.json` (one section as a result shows it) and `filters.json`.
+What gets indexed is decided in the templates and read by `searchpage`; a page read is kept with
+the HTML it came from, so a rebuild under `mkdocs serve` reads only pages that changed.
 """
 
 from __future__ import annotations
@@ -37,7 +31,7 @@ from pathlib import Path
 
 from tracksite.adapter import keptfiles
 from tracksite.adapter.search.page import SearchPage, read_page
-from tracksite.adapter.search.words import fold, stem
+from tracksite.adapter.search.words import fold, root, stem
 from tracksite.adapter.search.words import words as title_words
 from tracksite.core.memo import digest
 from tracksite.core.site.plan import SEARCH_FOLDER
@@ -71,19 +65,23 @@ def weigh_code(html: str) -> str:
 
 
 def best_sections(page: SearchPage, stems: dict[str, str]) -> dict[str, int]:
-    """For each stem, the section of the page where it weighs most (the first, on a tie): where a
-    result for it leads, and the one fragment of the page the browser fetches for it. `stems`:
-    each word of the page's to its stem (`page_stems`)."""
+    """For each stem (`stems`: each word's), the section of the page where it weighs most: where a
+    result for it leads, the fragment the browser fetches for it. On a tie, where its root's words
+    weigh most ("normalization" beside "normalize", not alone in the objectives), then the first."""
     weights: dict[tuple[str, int], float] = {}
+    rooted: dict[tuple[str, int], float] = {}
+    root_of: dict[str, str] = {}
     for index, words in enumerate(page.section_words):
         for word, weight in words.items():
-            key = (stems[word], index)
-            weights[key] = weights.get(key, 0.0) + weight
-    best: dict[str, tuple[float, int]] = {}
+            s = stems[word]
+            r = root_of.setdefault(s, root(word, page.lang))
+            weights[s, index] = weights.get((s, index), 0.0) + weight
+            rooted[r, index] = rooted.get((r, index), 0.0) + weight
+    best: dict[str, tuple[float, float, int]] = {}
     for (s, index), weight in weights.items():
-        if s not in best or weight > best[s][0] or (weight == best[s][0] and index < best[s][1]):
-            best[s] = (weight, index)
-    return {s: index for s, (_, index) in best.items()}
+        rank = (weight, rooted[root_of[s], index], -index)
+        best[s] = max(best.get(s, rank), rank)
+    return {s: -rank[2] for s, rank in best.items()}
 
 
 def page_stems(page: SearchPage) -> dict[str, str]:
@@ -124,6 +122,9 @@ class _Read:
         best = best_sections(page, stems)
         self.sections = {s: best.get(s, 0) for s in self.scores}  # a title-only stem: the top
         self.fragments = [_dump(f) for f in page.fragments()]
+        # what the index needs of the page later: not its words and sections, which a course's
+        # pages all held until the index was written would make grow with the course
+        self.page = SearchPage(page.url, {}, page.filters, [], {}, 0, lang=page.lang)
 
     def files(self, pid: int) -> dict[str, bytes]:
         return {f"pages/{pid}-{index}.json": data for index, data in enumerate(self.fragments)}
@@ -133,9 +134,8 @@ def _dump(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-#: What the last build read, by URL: the page file's stamp (modified time and size; none for a
-#: page read as it rendered), the HTML's length and hash, and the reading. A rebuild reads again
-#: only the pages that changed; under serve, an unchanged page file is not even read from disk.
+#: What the last build read, by URL: the page file's stamp (mtime and size; none for a page read as
+#: it rendered), the HTML's length and hash, and the reading: a rebuild reads only changed pages.
 _Kept = tuple[tuple[int, int] | None, tuple[int, int], "_Read | None"]
 _READ: dict[str, _Kept] = {}
 _READ_LOCK = threading.Lock()
@@ -280,6 +280,7 @@ class _Index:
         self.pairs: dict[str, dict[str, int]] = {}  # first two letters -> word -> pages with it
         self.stem_pairs: dict[str, set[str]] = {}  # the pairs a stem's words start with
         self.stem_of: dict[str, str] = {}  # each word's stem
+        self.root_of: dict[str, str] = {}  # each stem's root (words.root: Snowball's stem)
         self.keys: dict[str, list[str]] = {}  # pair -> the keys of its word files
         self.files: dict[str, bytes] = {}
         for pid, read in enumerate(self.reads):
@@ -326,6 +327,7 @@ class _Index:
             counts[word] = counts.get(word, 0) + sign
             if sign > 0:
                 self.stem_of[word] = s
+                self.root_of.setdefault(s, root(word, read.page.lang))
                 self.stem_pairs.setdefault(s, set()).add(word[:2])
 
     def _shards(self, pair: str) -> None:
@@ -343,7 +345,7 @@ class _Index:
             by_key.setdefault(w[:3] if split else pair, []).append(w)
         self.keys[pair] = sorted(by_key)
         for key, in_key in by_key.items():
-            self.files[f"words/{_key_hex(key)}.json"] = _shard(sorted(in_key), self.groups, self.stem_of)
+            self.files[f"words/{_key_hex(key)}.json"] = _shard(sorted(in_key), self.groups, self.stem_of, self.root_of)
 
     def _entry(self) -> None:
         """The filter file and the entry file, which name every page and every word file."""
@@ -395,21 +397,20 @@ def _gaps(ids: list[int]) -> list[int]:
     return [b - a for a, b in zip([-1, *ids], ids, strict=False)]
 
 
-def _shard(
-    words: list[str], groups: dict[str, tuple[list[int], list[int], list[int]]], stem_of: dict[str, str]
-) -> bytes:
+def _shard(words: list[str], groups: dict, stem_of: dict[str, str], root_of: dict[str, str]) -> bytes:
     """A word file: each word's group, each group's stem (the browser matches a query's other word
-    forms to it: search-engine.js's `forms`), pages, scores and sections."""
+    forms to it: search-engine.js's `forms`), pages, scores and sections; `roots`: a group's root
+    where it is not its stem ("encoder": "encod"; a query matches a root's groups at half weight)."""
     order: dict[str, int] = {}
     for w in words:
         order.setdefault(stem_of[w], len(order))
-    return _dump(
-        {
-            "words": {w: order[stem_of[w]] for w in words},
-            "stems": list(order),
-            "groups": [[_gaps(groups[s][0]), groups[s][1], groups[s][2]] for s in order],
-        }
-    )
+    data = {
+        "words": {w: order[stem_of[w]] for w in words},
+        "stems": list(order),
+        "groups": [[_gaps(groups[s][0]), groups[s][1], groups[s][2]] for s in order],
+    }
+    roots = {str(i): root_of[s] for s, i in order.items() if root_of.get(s, s) != s}
+    return _dump({**data, "roots": roots} if roots else data)
 
 
 def _write_files(out: Path, files: dict[str, bytes], kept: Path | None = None) -> None:
@@ -437,10 +438,9 @@ def _write_files(out: Path, files: dict[str, bytes], kept: Path | None = None) -
     _WRITTEN[folder] = digests
 
 
-#: Under serve, how long after a build its index starts. The browsers reload the saved page as
-#: the build ends, and their requests (the page, then each style sheet and script it revalidates)
-#: are served by threads of this process: an index worked out at that moment held each of them
-#: up by the interpreter's lock, a third of a second on a 1,000-lesson course.
+#: Under serve, how long after a build its index starts: the browsers reload the saved page as the
+#: build ends, and an index worked out then held each of their requests (served by threads of this
+#: process) up by the interpreter's lock, a third of a second on a 1,000-lesson course.
 SERVE_DELAY = 0.5
 
 

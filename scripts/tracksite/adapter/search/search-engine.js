@@ -17,6 +17,13 @@ const CJK = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff
 const ISE = /(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)$/;
 const EXCERPT = 18; /* words in an excerpt */
 export const TITLE = 1; /* what a word of a page's title adds to a match of it (a whole match) */
+/* A word's other stems of the same root ("encoder" for "encoding"; the index keeps an agent noun
+   or an -ation noun apart from its verb, tracksite.adapter.search.words) count this much, and
+   without their title's half match: the exact word's sections come first. */
+export const ROOT = 0.5;
+/* Of the first results, at most this many from one lesson and its overview and cheatsheet, while
+   another lesson has the query too. */
+const TOP = 3, PER_LESSON = 2;
 
 /* The query read as the index reads a page (tracksite.adapter.search.words, its twin): lower
    case, accents folded, a hyphenated word also whole, -ise read as -ize in English, CJK text
@@ -114,8 +121,13 @@ export function matchGroups(shard, word, langs = ["en"]) {
     const most = Math.max(1, ...begun.map(([, g]) => shard.groups[g][0].length));
     for (const [, g] of begun) put(g, 0.5 * shard.groups[g][0].length / most);
   }
+  /* the groups of the same root as a group matched whole ("encoding" for "encoder"), at ROOT */
+  const rootOf = (g) => (shard.roots || {})[g] ?? (shard.stems || [])[g];
+  const roots = new Set([...factor].filter(([, f]) => f === 1).map(([g]) => rootOf(g)));
+  const rooted = new Set((shard.stems || []).map((_, g) => g).filter((g) => !factor.has(g) && roots.has(rootOf(g))));
+  for (const g of rooted) put(g, ROOT);
   for (const [w, g] of Object.entries(shard.words)) if (factor.has(g)) matched.add(w);
-  return { factor, matched };
+  return { factor, matched, rooted };
 }
 
 /* The word of a word file nearest a word no page has (one edit for a short word, two for a longer
@@ -179,14 +191,14 @@ export class Index {
     const shard = await this.shardOf(word);
     const pages = new Map();
     if (!shard) return { pages, matched: new Set() };
-    const { factor, matched } = matchGroups(shard, word, this.languages);
+    const { factor, matched, rooted } = matchGroups(shard, word, this.languages);
     const n = this.entry.pages;
     for (const [group, f] of factor) {
       const [gaps, scores, sections] = shard.groups[group];
       const idf = Math.log(1 + (n - gaps.length + 0.5) / (gaps.length + 0.5));
       ungap(gaps).forEach((page, i) => {
         const q = scores[i]; /* over 100: a word of the page's title, worth half a match more */
-        const score = idf * f * ((q % 100) / 100 + (q > 100 ? TITLE : 0));
+        const score = idf * f * ((q % 100) / 100 + (q > 100 && !rooted.has(group) ? TITLE : 0));
         if (score > ((pages.get(page) || [0])[0])) pages.set(page, [score, sections[i], score / f]);
       });
     }
@@ -264,8 +276,12 @@ export class Index {
        lesson that teaches the query and its summaries come before another lesson's passing mention */
     const top = results.length ? this.lessonOf.get(results[0].id) ?? results[0].id : -1;
     const topScore = results.length ? results[0].score : 0;
-    const rank = (r) => ((this.lessonOf.get(r.id) ?? r.id) === top ? Math.min(topScore, 2 * r.score) : r.score);
-    results.sort((a, b) => rank(b) - rank(a) || a.id - b.id);
+    const lessonOf = (r) => this.lessonOf.get(r.id) ?? r.id;
+    const ranked = new Map(results.map((r) => [r.id, lessonOf(r) === top ? Math.min(topScore, 2 * r.score) : r.score]));
+    /* an overview or cheatsheet (a thin excerpt of the lesson) never above its own lesson */
+    for (const r of results) if (ranked.has(lessonOf(r))) ranked.set(r.id, Math.min(ranked.get(r.id), ranked.get(lessonOf(r))));
+    results.sort((a, b) => ranked.get(b.id) - ranked.get(a.id) || a.id - b.id);
+    diversify(results, lessonOf);
     for (const r of results) {
       r.data = () => this.file("pages/" + r.id + "-" + r.section + ".json").then((f) => this.result(f, matched));
     }
@@ -283,6 +299,20 @@ export class Index {
       excerpt: excerpt(fragment.text || fragment.title, matched),
     };
   }
+}
+
+/* The first TOP results hold at most PER_LESSON of one lesson's pages (the lesson, its overview,
+   its cheatsheet) while a result of another lesson is further down: that one moves up, the rest
+   keep their order. Two summaries of the best lesson pushed a second lesson that teaches the
+   query out of the top three. */
+export function diversify(results, lessonOf) {
+  for (let at = 0; at < Math.min(TOP, results.length); at++) {
+    const before = (l) => results.slice(0, at).filter((r) => lessonOf(r) === l).length;
+    if (before(lessonOf(results[at])) < PER_LESSON) continue;
+    const other = results.findIndex((r, i) => i > at && before(lessonOf(r)) < PER_LESSON);
+    if (other > at) results.splice(at, 0, ...results.splice(other, 1));
+  }
+  return results;
 }
 
 /* Up to EXCERPT words of `text` around the part with the most matched words, as [text, marked]

@@ -5,7 +5,12 @@ and the JavaScript tests check the two agree on the same words): lower case, acc
 ("Atención" = "atencion"), a hyphenated word also whole ("multi-head" gives "multi", "head" and
 "multihead"), British -ise spellings read as -ize in English, and Chinese, Japanese and Korean
 text cut into characters (it has no spaces between words). Each word's stem is Snowball's for
-the page's language (the stemmer most site searches use), with its accents folded too.
+the page's language (the stemmer most site searches use), with its accents folded too, except
+where Snowball makes one stem of English words a learner tells apart: an agent noun in -er or -or
+("encoder", "optimizer", "operator") and a noun in -ation ("tokenization", "transformation") keep
+a stem of their own, the word in the singular, apart from the verb's ("encoding", "tokenize"
+stem to "encod", "token"). Snowball's stem is still the word's `root`: a query matches the
+words of its own stem fully and the others of its root at half weight (search-engine.js).
 """
 
 from __future__ import annotations
@@ -64,13 +69,18 @@ def words(text: str, lang: str = "en") -> list[str]:
 
 _STEMMERS: dict[str, object] = {}
 _STEMS: dict[tuple[str, str], str] = {}
+_ROOTS: dict[tuple[str, str], str] = {}
+#: English words whose stem is the word itself (singular) where Snowball takes the ending off:
+#: "encoder(s)" is not "encoding", "tokenization" is not "tokens".
+_KEPT_APART = re.compile(r"([a-z]{3,}(er|or|ation))s?")
 
 
-def stem(word: str, lang: str = "en") -> str:
-    """The word's stem in the language (the word itself where Snowball has no stemmer), accents
-    folded after stemming (Snowball's rules know the accented suffixes), remembered."""
+def root(word: str, lang: str = "en") -> str:
+    """The word's Snowball stem in the language (the word itself where Snowball has no
+    stemmer), accents folded after stemming (Snowball's rules know the accented suffixes),
+    remembered: the words a query matches at half weight when they are not its own stem's."""
     key = (word, lang)
-    found = _STEMS.get(key)
+    found = _ROOTS.get(key)
     if found is None:
         name = SNOWBALL.get(lang)
         if name is None:
@@ -78,5 +88,20 @@ def stem(word: str, lang: str = "en") -> str:
         else:
             stemmer = _STEMMERS.get(lang) or _STEMMERS.setdefault(lang, snowballstemmer.stemmer(name))
             found = fold(stemmer.stemWord(word))  # type: ignore[attr-defined]
+        _ROOTS[key] = found
+    return found
+
+
+def stem(word: str, lang: str = "en") -> str:
+    """The word's stem: its `root`, except for an English agent noun or -ation noun whose ending
+    Snowball takes off, which is its own stem (the module's docstring), remembered."""
+    key = (word, lang)
+    found = _STEMS.get(key)
+    if found is None:
+        found = root(word, lang)
+        if lang == "en" and word.endswith(("er", "or", "ation", "ers", "ors", "ations")):
+            apart = _KEPT_APART.fullmatch(fold(word))
+            if apart and not found.endswith(apart.group(2)):
+                found = apart.group(1)
         _STEMS[key] = found
     return found

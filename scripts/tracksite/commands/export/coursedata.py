@@ -24,6 +24,7 @@ from tracksite.errors import UserError
 # the quiz and flashcard widgets' rendered classes, named by the widget registry (adapter/blocks draws them)
 _QUIZ = BY_NAME["quiz"].css_class or ""
 _CARDS = BY_NAME["flashcards"].css_class or ""
+_RUN = BY_NAME["runnable"].css_class or ""
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -127,6 +128,11 @@ class Lesson:
     phase: str = ""  # its phase's title, as the track page's navigation shows it
     decks: list[tuple[str, list[str]]] = field(default_factory=list)  # each flashcards widget: its key, its terms
     lang: str = "en"  # its page's language (a track may have its own): the LMS's titles for it
+    exercises: list[Quiz] = field(default_factory=list)  # its checked runnable exercises (see `_exercises`)
+
+    def graded(self) -> list[Quiz]:
+        """What the SCORM state records and scores: its quizzes, then its code exercises."""
+        return [*self.quizzes, *self.exercises]
 
 
 @dataclass
@@ -170,6 +176,19 @@ def _quiz(node: Node) -> Quiz:
     return Quiz(node.attrs.get("data-key", ""), questions)
 
 
+def _exercises(tree: Node) -> list[Quiz]:
+    """The page's checked runnable exercises (those with tests or an expected output), each as a
+    quiz of one question with one right option: runnable.js records a passed Check as that
+    option chosen and first checked right, so the SCORM state carries and scores it as it does a
+    question (the Common Cartridge's QTI items hold the quizzes only)."""
+    return [
+        Quiz(node.attrs.get("data-key", ""), [Question("", False, [""], [0], [""])])
+        for node in tree.find_all(_RUN)
+        if node.attrs.get("data-widget") == BY_NAME["runnable"].name
+        and (node.find(f"{_RUN}__tests") or node.find(f"{_RUN}__expected"))
+    ]
+
+
 def read(site: Path) -> Course:
     """The course of the built site `site`: its home page lists every track's lessons in order."""
     home = site / "index.html"
@@ -205,13 +224,14 @@ def _copies(site: Path, tracks: list[tuple[str, str]], lessons: list[Lesson]) ->
     ends with the same content key (adapter/blocks/quiz.py), its answers are kept apart."""
     by_content: dict[str, Quiz] = {}
     for lesson in lessons:
-        for quiz in lesson.quizzes:
+        for quiz in lesson.graded():
             by_content.setdefault(quiz.key.rsplit(":", 1)[-1], quiz)
     for slug, _ in tracks:
         pack = site / slug / "exercises" / "index.html"
         if not pack.is_file():
             continue
-        for node in parse(pack.read_text(encoding="utf-8")).find_all(_QUIZ):
+        tree = parse(pack.read_text(encoding="utf-8"))
+        for node in [*tree.find_all(_QUIZ), *tree.find_all(_RUN)]:
             key = node.attrs.get("data-key", "")
             original = by_content.get(key.rsplit(":", 1)[-1])
             if original is not None and key and key != original.key and key not in original.also:
@@ -247,7 +267,18 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
     pages = [url] + [
         f"{url}{kind}/" for kind in ("overview", "cheatsheet") if (site / lesson_id / kind / "index.html").is_file()
     ]
-    return Lesson(lesson_id, label, track, url, terms, quizzes, pages, decks=decks, lang=page_language(text))
+    return Lesson(
+        lesson_id,
+        label,
+        track,
+        url,
+        terms,
+        quizzes,
+        pages,
+        decks=decks,
+        lang=page_language(text),
+        exercises=_exercises(tree),
+    )
 
 
 _LANG = re.compile(r"<html\b[^>]*?\blang=\"([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\"")

@@ -7,7 +7,9 @@ theme/export/offline.js: it answers the search's fetches from one classic script
 whole index (search-files.js, loaded on the first search), and loads the search's modules,
 turned here into classic scripts, with `<script>` elements. Links name `index.html`
 (staging.explicit). The pages' Content-Security-Policy stays as built: 'self' covers the
-copy's own files under file:// in Chromium (the offline test holds it).
+copy's own files under file:// in Chromium (the offline test holds it). Runnable code does not
+run from a file (Chromium starts no worker and fetches no WebAssembly there): its block says so
+and how to serve the folder instead.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 import shutil
 from pathlib import Path
 
+from tracksite import theme
 from tracksite.commands.export import staging
 from tracksite.errors import UserError
 
@@ -49,6 +52,8 @@ def convert_scripts(staged: Path) -> int:
     loader's; returns how many files changed."""
     changed = 0
     for path in sorted((staged / "assets/tracksite").glob("*.js")):
+        if f"assets/tracksite/{path.name}" in theme.RUNTIME:
+            continue  # the runnable block's worker: no page opened from a file starts it (runnable.js says so)
         source = path.read_text(encoding="utf-8")
         if _EXPORTED.search(source) or "import.meta" in source:
             text = classic(source, path.name)

@@ -59,7 +59,7 @@ def codes(ids: list[str]) -> dict[str, str]:
 
 
 def _quiz_check(lesson: Lesson) -> str:
-    return _chars("\n".join(q.key for q in lesson.quizzes), 2)
+    return _chars("\n".join(q.key for q in lesson.graded()), 2)
 
 
 def _cards_check(lesson: Lesson) -> str:
@@ -89,7 +89,7 @@ def course_data(course: Course, version: str, threshold: float) -> dict[str, Any
                         "options": [len(question.options) for question in q.questions],
                         "correct": [question.correct for question in q.questions],
                     }
-                    for q in lesson.quizzes
+                    for q in lesson.graded()
                 ],
             }
             for lesson in course.lessons
@@ -116,7 +116,7 @@ def worst_case(course: Course, level: int = 0) -> int:
         {"v": 2, "k": course.course_id, "t": 99999, "z": 0, "l": "x" * 24, "s": ""}, separators=(",", ":")
     )
     records = [
-        _record([len(question.options) for q in lesson.quizzes for question in q.questions], len(lesson.terms), level)
+        _record([len(question.options) for q in lesson.graded() for question in q.questions], len(lesson.terms), level)
         for lesson in course.lessons
     ]
     return len(header) + sum(records) + max(len(records) - 1, 0)

@@ -137,20 +137,23 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
     pages.instructor_notes(src, track, slugs, episodes[0], plan)
     _fix_anchors(src, track, episodes, plan)
     setup = pages.setup_line(src)
+    setup_page = next((link for link in pages.learner_links(src) if link[1] == "setup.md"), None)
     if setup:
         plan.notes.append(
-            "learners/setup.md:1: linked at the top of every lesson and in its overview, "
+            "learners/setup.md:1: linked from every lesson's header (before you start) and overview, "
             "as the Workbench links Setup from every page"
         )
     for i, (slug, meta, ep) in enumerate(episodes):
         prev = episodes[i - 1][0] if i else None
         nxt = episodes[i + 1][0] if i + 1 < len(episodes) else None
         base = f"lessons/{track}/{slug}"
-        plan.files[f"{base}/lesson.md"] = _lesson_text(src, meta, ep, prev, setup)
+        before = [{"lesson": prev}] if prev else []
+        if setup_page:  # a docs page: `link:` is from docs/ (core/schema/specs.py LINK_RE)
+            before.append({"text": setup_page[0], "link": f"{track}/learners/{setup_page[1]}"})
+        plan.files[f"{base}/lesson.md"] = _lesson_text(src, meta, ep, before)
         plan.sources[meta["source"]] = f"{base}/lesson.md"
-        if setup:
-            plan.changes.setdefault(meta["source"], Counter()).update({"links": 1})
-        plan.files[f"{base}/overview.md"] = _overview_text(src, meta, ep, (i, len(episodes)), (prev, nxt), setup)
+        more = "\n\n".join(line for line in (setup, pages.pages_line(src)) if line) or None
+        plan.files[f"{base}/overview.md"] = _overview_text(src, meta, ep, (i, len(episodes)), (prev, nxt), more)
         plan.files[f"cheatsheets/{track}/{slug}.md"] = _cheatsheet_text(src, ep)
     summary = pages.introduction(src, track, slugs, plan, first)
     plan.files[f"lessons/{track}/track.yml"] = _track_yml(
@@ -256,13 +259,11 @@ def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
 
 
 def _summary(ep: Episode, title: str) -> str:
-    """The first sentence of the episode's learner prose, as plain text (the summary is not Markdown)."""
-    for para in re.split(r"\n\s*\n", ep.learner_body):
-        text = para.strip()
-        if not text or text.startswith(("#", "/", "`", "!", "|", "- ", "* ", ">", "<")):
-            continue
-        plain = pages.plain_text(text)
-        sentence = re.split(r"(?<=[.!?])\s", plain)[0]
+    """The first sentence of the episode's learner prose, as plain text (the summary is not Markdown);
+    a lead-in sentence ending in a colon keeps the list it leads to (pages.first_sentences)."""
+    prose = pages.first_sentences(ep.learner_body, 300)
+    if prose:
+        sentence = re.split(r"(?<=[.!?])\s", prose)[0]
         if len(WORDS.findall(sentence)) >= 4:
             return limits.shorten(sentence, 300)
     return pages.plain_text(ep.questions[0]) if ep.questions else f"{title}."
@@ -272,22 +273,24 @@ def _front(data: dict) -> str:
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100) + "---\n\n"
 
 
-def _lesson_text(src: Source, meta: dict, ep: Episode, prev: str | None, setup: str | None = None) -> str:
+def _lesson_text(src: Source, meta: dict, ep: Episode, before: list[dict]) -> str:
     objectives = ep.objectives or [f'work through the episode "{meta["title"]}"']
     data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives}
     if ep.questions:
         data["questions"] = ep.questions
     if ep.keypoints:
         data["keypoints"] = ep.keypoints
-    if prev:
-        data["prerequisites"] = [{"lesson": prev}]
+    if before:
+        data["prerequisites"] = before
     time = {"read": reading_minutes(ep.body)}
     if isinstance(meta.get("exercises"), int) and meta["exercises"] > 0:
         time["practice"] = min(meta["exercises"], 600)
+    if isinstance(meta.get("teaching"), int) and meta["teaching"] > 0:  # the workshop's plan, as the source's schedule
+        time["teach"] = min(meta["teaching"], 600)
     data["time"] = time
     data["math"] = _math_level(ep.body)
     data["credits"] = credit(src)
-    return _front(data) + (f"{setup}\n\n" if setup else "") + ep.body
+    return _front(data) + ep.body
 
 
 def _math_level(body: str) -> str:

@@ -57,6 +57,8 @@ def _say(args: argparse.Namespace, p: Planned) -> None:
         print(f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings) were kept as they are")
     for line in p.prepared.summary(flow.rerun_hint(args)) if p.prepared else []:
         print(f"note: {line}")
+    for line in p.prepared.warnings(flow.rerun_hint(args)) if p.prepared else []:
+        print(f"warning: {line}")
 
 
 def register(sub) -> None:

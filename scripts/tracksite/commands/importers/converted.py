@@ -68,6 +68,7 @@ class Context:
     files: dict[Path, str] = field(default_factory=dict)  # figures to copy beside the page: source -> name
     downloads: dict[Path, str] = field(default_factory=dict)  # files to publish: source -> path under docs/<track>/
     auto_ids: bool = False  # kramdown's `{:auto_ids}`: definition terms get ids made from their text
+    lang: str = ""  # the lesson's language (config.yaml `lang:`): call-outs without a title are labelled in it
 
     def episode(self, name: str) -> str | None:
         """The lesson an episode file name points to, also by its `.html`/`.Rmd`/`.md` siblings."""

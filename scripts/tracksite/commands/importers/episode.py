@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from tracksite.commands.importers import htmlwrap, links, pandoc
 from tracksite.commands.importers.converted import Context, Episode, Note
 from tracksite.commands.importers.links import IMAGE, LINK
+from tracksite.core import messages
 
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
 DIV_OPEN = re.compile(r"^\s*(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
@@ -27,8 +28,12 @@ SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
 WARNING_FENCE = re.compile(r"^(\s*(?:`{3,}(?=[^`]*$)|~{3,}))\s*warning\s*$")
 CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
+# `[[**field**]{#field}](https://glosario...)`: a term with an id, linked (the glossary template's form)
+LINKED_ID = re.compile(r"\[\[(?P<text>[^\[\]]+)\]\{\s*#(?P<id>[\w-]+)\s*\}\]\((?P<target>[^)\s]+)\)")
 LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
 LIQUID = re.compile(r"\{\{[^{}]*\}\}|\{%[^%]*%\}")  # Jekyll's `{{ site.x }}` and `{% include x %}`
+# `[text]({{ base.url }}/03-crs)`, `[ref]: {{ page.root }}/fig/x.png`: Jekyll's lesson root before a path
+LIQUID_ROOT = re.compile(r"(?P<lead>\]\(\s*|^\s{0,3}\[[^\]]+\]:\s*)\{\{[^{}]*\}\}/?")
 KNITR_CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{\s*([A-Za-z][\w]*)[^}]*\}\s*$")  # ```{r, echo=TRUE}
 
 # Fenced-div kinds and the block each one becomes. Admonition types must be ones mkdocs.yml lists.
@@ -43,7 +48,14 @@ CALLOUTS = {
     "spoiler": "details",
 }
 # A challenge title that only names the kind of block (the site numbers exercises itself)
-GENERIC_TITLE = re.compile(r"^\W*(?:exercise|challenge|task|question|problem|activity)s?(?:\s+\d+[a-z]?)?\W*$", re.I)
+# ("Exercise", "Challenge 2", "Ejercicio 1", "Desafío", "Exercice", "Übung 3"), in the languages lessons come in
+GENERIC_TITLE = re.compile(
+    r"^\W*(?:exercise|challenge|task|question|problem|activity|practice"
+    r"|ejercicio|desaf[ií]o|reto|pregunta|problema|actividad|pr[aá]ctica|tarea"
+    r"|exercice|d[ée]fi|probl[èe]me|activit[ée]|exerc[ií]cio|desafio|atividade|pergunta"
+    r"|[üu]bung|aufgabe|frage)(?:s|es|n|en)?(?:\s+(?:n[º°o.]\s*)?\d+[a-z]?)?\W*$",
+    re.I,
+)
 FIELD_DIVS = ("questions", "objectives", "keypoints")
 
 
@@ -344,7 +356,8 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         finally:
             ctx.in_exercise, ctx.in_solution = True, False
     kind = CALLOUTS.get(div.kind)
-    label: str | None = div.kind.capitalize()  # each kind keeps its own name: a hint reads "Hint"
+    # each kind keeps its own name, in the lesson's language: a hint reads "Hint" (in Spanish "Pista")
+    label: str | None = messages.catalogue(ctx.lang or "en").text(f"impKind{div.kind.capitalize()}")
     if kind is None:
         ep.notes.append(Note(div.line, f"`::: {div.kind}` has no tracksite equivalent; kept as a note"))
         kind, label = "note", None
@@ -412,7 +425,14 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
     term = TERM_ANCHOR.match(line)
     if term:  # a glossary term with an anchor: attr_list puts the id on the <dt>
         return f"{term.group('text')} {{ #{term.group('id')} }}"
+    linked = LINKED_ID.fullmatch(line.strip())
+    if linked:  # the same, its term a link: the id on the <dt>, the link kept
+        link = _rewrite_inline(f"[{linked['text']}]({linked['target']})", ep, ctx)
+        return f"{link} {{ #{linked['id']} }}"
+    # elsewhere the id goes on the link (attr_list's inline form), not lost with the span
+    line = _outside_code(LINKED_ID, line, lambda m: f"[{m['text']}]({m['target']}){{: #{m['id']} }}")
     line = _dashes(line)
+    line = _outside_code(LIQUID_ROOT, line, lambda m: _liquid_root(m, ep, ctx))
     line = _outside_code(LIQUID, line, lambda m: _liquid(m, ep, ctx))
     if pandoc.DEFINITION.match(line):
         return links.definition_line(line, ep, ctx)
@@ -432,12 +452,16 @@ def _outside_code(pattern: re.Pattern, line: str, rewrite) -> str:
 def _dashes(line: str) -> str:
     """Pandoc's smart dashes (`---`, `--`, `\\--`) and `\\<` escapes, which Python-Markdown prints as
     typed; code spans keep theirs."""
+    if pandoc.table_rule(line):  # `| --- |` is a table's rule, not a dash: an em dash there ends the table
+        return line
     parts = re.split(r"(`+[^`]*`+)", line)
     for i in range(0, len(parts), 2):
         text = parts[i].replace("\\--", "\u2013")
         text = re.sub(r"(?<=\w)---(?=\w)|(?<=\s)---(?=\s)", "\u2014", text)
         text = re.sub(r"(?<=\s)--(?=\s)", "\u2013", text)
         parts[i] = text.replace("\\<", "&lt;").replace("\\>", "&gt;")  # Pandoc's escapes; Python-Markdown keeps them
+    # Pandoc's hard line break, a backslash ending the line, is Python-Markdown's two spaces
+    parts[-1] = re.sub(r"(?<!\\)\\$", "  ", parts[-1]) if len(parts) % 2 else parts[-1]
     return "".join(parts)
 
 
@@ -446,6 +470,13 @@ def _liquid(m: re.Match, ep: Episode, ctx: Context) -> str:
     renders it any more (the Workbench printed it as typed), so it goes, with a note."""
     ep.notes.append(Note(ctx.line, f"Liquid (Jekyll) `{m.group(0)}` removed: nothing fills it in outside Jekyll"))
     return ""
+
+
+def _liquid_root(m: re.Match, ep: Episode, ctx: Context) -> str:
+    """Jekyll's lesson root before a link's path (`{{ base.url }}/03-crs`): the path is the
+    lesson's own, resolved like any relative one (else `/03-crs` would leave the site)."""
+    ep.notes.append(Note(ctx.line, f"Liquid lesson root `{m.group(0)[len(m['lead']) :]}` removed from a link's path"))
+    return m["lead"].rstrip() if m["lead"].startswith("]") else m["lead"]
 
 
 def _span(m: re.Match, ep: Episode, ctx: Context) -> str:

@@ -57,7 +57,7 @@ def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
         else verify.Verified(source=verify.source_counts(p))
     )
     if args.report:
-        report.write_report(Path(args.report), p, verified)
+        report.write_report(Path(args.report), p, verified, rerun_hint(args))
     for error in verified.errors:
         print(f"error: {error}", file=sys.stderr)
     if verified.errors:

@@ -8,7 +8,9 @@ as text: a table becomes a paragraph of pipes, an image its `![...](...)` source
 code, layout wrappers are dropped (their content stays where it was), a figure becomes one
 Markdown image whose caption is the figcaption (the converter then gives it a `/// caption`),
 and `<details>` becomes a `::: spoiler` fenced div with the summary as its `## title` (the
-converter makes that a collapsed details block). Each change is reported with its line.
+converter makes that a collapsed details block). A `<script>` or `<style>` block over several
+lines (a platform switcher's JavaScript) is left out whole: the site runs no lesson scripts, and
+its lines would otherwise show as text or swallow the page. Each change is reported with its line.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _DETAILS_OPEN = re.compile(r"<\s*details\b[^>]*>", re.I)
 _DETAILS_CLOSE = re.compile(r"</\s*details\s*>", re.I)
 _SUMMARY = re.compile(r"<\s*summary\b[^>]*>(?P<text>.*?)</\s*summary\s*>", re.I | re.S)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
+_RAW_OPEN = re.compile(r"^\s*<\s*(?P<name>script|style)\b[^>]*>", re.I)
+RAW_BLOCK_LINES = 400  # a `<script>` left open longer than this is not a block: only its tag goes
 
 
 def unwrap(
@@ -56,6 +60,19 @@ def unwrap(
             numbers.append(number)
             i += 1
             continue
+        raw = _RAW_OPEN.match(line)
+        end = _raw_end(lines, i, raw["name"]) if raw else None
+        if raw and end is not None:
+            notes.append(
+                (
+                    number,
+                    f"a <{raw['name'].lower()}> block ({end - i + 1} lines) was left out: the site runs no lesson scripts",
+                )
+            )
+            out.extend([""] * (end - i + 1))
+            numbers.extend(given[i : end + 1])
+            i = end + 1
+            continue
         if _FIGURE_OPEN.search(_CODE_SPAN.sub("", line)):
             end = next((j for j in range(i, len(lines)) if _FIGURE_CLOSE.search(lines[j])), None)
             if end is not None and end - i < 40:
@@ -77,6 +94,12 @@ def unwrap(
             numbers.append(number)
         i += 1
     return out, numbers, notes
+
+
+def _raw_end(lines: list[str], i: int, name: str) -> int | None:
+    """The line that closes the `<script>`/`<style>` opened on line `i`, if it closes soon."""
+    close = re.compile(rf"</\s*{name}\s*>", re.I)
+    return next((j for j in range(i, min(len(lines), i + RAW_BLOCK_LINES)) if close.search(lines[j])), None)
 
 
 def _awaits_title(out: list[str]) -> bool:

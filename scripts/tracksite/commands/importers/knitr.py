@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers import confine, rpackages
+from tracksite.commands.importers import confine, rpackages, unreachable
 from tracksite.commands.importers.chunkheaders import CHUNK_OPEN, join_headers, malformed
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import UserError
@@ -236,6 +236,7 @@ class Prepared:
     why_not: str = ""  # why nothing ran, when nothing did
     line_maps: dict[str, list[int]] = field(default_factory=dict)  # knitted line -> .Rmd line
     joined: list[str] = field(default_factory=list)  # "episodes/x.Rmd:N: ..." chunk headers joined
+    offline: dict[str, list[str]] = field(default_factory=dict)  # episode -> addresses it could not reach
 
     def source_line(self, note: str) -> str:
         """A note about a knitted episode, pointing at the `.Rmd` line instead of the knitted one."""
@@ -261,19 +262,24 @@ class Prepared:
                 "the chunks that need them show R's error instead of their output. Install them "
                 f"(Debian: apt-get install {debian_names(self.missing_packages)}), then run {rerun}"
             )
-        if self.unrun:
-            lost = sum(u.chunks for u in self.unrun.values())
-            plots = sum(u.plots for u in self.unrun.values())
-            hidden = sum(u.hidden for u in self.unrun.values())
+        unrun = [u for n, u in self.unrun.items() if n not in self.offline]  # those: warnings()
+        if unrun:
+            lost = sum(u.chunks for u in unrun)
+            plots = sum(u.plots for u in unrun)
+            hidden = sum(u.hidden for u in unrun)
             needed = " ".join(["r-base-core", "r-cran-knitr", *debian_names(self.missing_packages).split()])
             lines.append(
-                f"{self.why_not or 'R was not run'}, so the code of {len(self.unrun)} R Markdown episode(s) "
+                f"{self.why_not or 'R was not run'}, so the code of {len(unrun)} R Markdown episode(s) "
                 f"was not run: the lessons show the code of {lost} chunk(s) without its output, and about "
                 f"{plots} plot(s) are missing. The {hidden} chunk(s) hidden from learners (include=FALSE "
                 f"or echo=FALSE) were left out. To add the output, install R, knitr and the lesson's "
                 f"packages (Debian: apt-get install {needed}), then run {rerun}: your own edits are kept"
             )
         return lines
+
+    def warnings(self, rerun: str) -> list[str]:
+        """What the user must not miss: episodes imported without output because of the network."""
+        return [unreachable.warning(self.offline, rerun)] if self.offline else []
 
 
 def rscript() -> str | None:
@@ -413,11 +419,15 @@ def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared, allow_
             timeout=TIMEOUT,
         )
         failed = "" if run.returncode == 0 and out.is_file() else _last(run.stderr) or "knitr wrote nothing"
-        quitting = _QUITTING.search(run.stderr)
+        quitting, stderr = _QUITTING.search(run.stderr), run.stderr
     except subprocess.TimeoutExpired:
-        failed, quitting = f"knitr did not finish within {TIMEOUT // 60} minutes", None
+        failed, quitting, stderr = f"knitr did not finish within {TIMEOUT // 60} minutes", None, ""
     except OSError as e:
-        failed, quitting = str(e), None
+        failed, quitting, stderr = str(e), None, ""
+    unreached = unreachable.network_failure(stderr) if failed else None
+    if unreached:  # the network, not the lesson: imported as --no-execute would (Prepared.warnings)
+        prepared.offline[name] = unreached
+        return False
     if failed and not allow_errors:
         raise UserError(
             f"episodes/{name}:{quitting.group(1) if quitting else 1}: knitr could not run the episode: {failed}\n"

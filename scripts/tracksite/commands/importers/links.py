@@ -125,7 +125,7 @@ def rewrite_target(target: str, ep: Episode, ctx: Context, lost: dict | None = L
             )
             return None
         note(ep, ctx, f"link to {target}: the instructor pages are in the instructor notes of the first lesson")
-        return f"lesson:{ctx.notes_lesson}"
+        return f"lesson:{ctx.notes_lesson}{anchor}"  # their headings keep their ids there
     if found.kind == "home":
         return f"track:{ctx.track}"
     assert found.path is not None

@@ -44,7 +44,8 @@ def credit(src: Source, *, markdown: bool = False) -> str:
 
 
 _TERM = re.compile(
-    r"^(?:\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}|(?P<plain>[^\s:#>|*-].*?))\s*(?:\{\s*#[\w-]+\s*\})?\s*$"
+    r"^(?:\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}|\[\[(?P<linked>[^\[\]]+)\]\{\s*#[\w-]+\s*\}\]\([^)\s]*\)"
+    r"|(?P<plain>[^\s:#>|*-].*?))\s*(?:\{\s*#[\w-]+\s*\})?\s*$"
 )
 _DEFINITION = re.compile(r"^:\s+(?P<text>\S.*)$")
 
@@ -61,6 +62,7 @@ def context(
         track=track,
         page=page,
         notes_lesson=notes_lesson,
+        lang=src.lang,
     )
 
 
@@ -111,16 +113,33 @@ def learner_page(
     return ep
 
 
-def setup_line(src: Source) -> str | None:
-    """ "Before you start: [Setup](../learners/setup.md)", for the top of every lesson and its
-    overview (the Workbench links its Setup page from every page's top bar); None without one."""
+def learner_links(src: Source) -> list[tuple[str, str]]:
+    """(title as plain text, file name under docs/<track>/learners/) of every learner page, Setup
+    first: the Workbench links these from every page's top bar."""
+    found = []
     for page in src.learners:
-        if page.stem.lower() == "setup" and page.is_file():
+        if page.is_file():
             meta = split_front_matter(page, read_text(page)).meta
-            title = plain_text(_title(meta, "Setup")).replace("[", "").replace("]", "") or "Setup"
-            label = messages.catalogue(src.lang).text("beforeYouStart")
-            return f"{label} [{title}](../learners/{Path(page.name).with_suffix('.md').name})"
-    return None
+            fallback = page.stem.replace("-", " ").replace("_", " ").capitalize()
+            title = plain_text(_title(meta, fallback)).replace("[", "").replace("]", "") or fallback
+            found.append((title, Path(page.name).with_suffix(".md").name))
+    return sorted(found, key=lambda link: link[1] != "setup.md")
+
+
+def setup_line(src: Source) -> str | None:
+    """ "Before you start: [Setup](../learners/setup.md)", for every lesson's overview (each
+    lesson's header lists it as a prerequisite); None without a setup page."""
+    setup = next((link for link in learner_links(src) if link[1] == "setup.md"), None)
+    if setup is None:
+        return None
+    return f"{messages.catalogue(src.lang).text('beforeYouStart')} [{setup[0]}](../learners/{setup[1]})"
+
+
+def pages_line(src: Source) -> str | None:
+    """The lesson's other learner pages (Reference, Discussion, ...) as links, for every overview:
+    nothing else of the track links them (the Workbench has them in every page's top bar)."""
+    others = [f"[{title}](../learners/{name})" for title, name in learner_links(src) if name != "setup.md"]
+    return messages.catalogue(src.lang).text("impPages", links=", ".join(others)) if others else None
 
 
 def introduction(src: Source, track: str, slugs: dict[str, str], plan: Plan, notes_lesson: str) -> str | None:
@@ -132,21 +151,72 @@ def introduction(src: Source, track: str, slugs: dict[str, str], plan: Plan, not
     return first_sentences(ep.learner_body, 400)
 
 
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>\S.*)$")
+
+
 def first_sentences(body: str, limit: int) -> str | None:
-    """The first paragraph of prose in `body`, as plain text no longer than `limit`."""
-    for para in re.split(r"\n\s*\n", body):
-        text = " ".join(para.split())
+    """The first paragraph of prose in `body`, as plain text no longer than `limit`; a lead-in
+    that ends with a colon ("you will be able to:") takes the list under it, or it says nothing."""
+    paras = re.split(r"\n\s*\n", _without_code(body))
+    for k, para in enumerate(paras):
+        lead = para.splitlines()
+        lead = lead[: next((i for i, line in enumerate(lead) if i and _ITEM.match(line)), len(lead))]
+        text = " ".join(" ".join(lead).split())
         if not text or text.startswith(("#", ":", "<", "!", "|", "- ", "* ", "+ ", "`", "/", ">")):
             continue
-        plain = plain_text(text)
+        plain = plain_text(_code_dollars(text))
+        items = (
+            _list_after(para, paras[k + 1 : k + 2]) if plain.endswith(":") or len(lead) < len(para.splitlines()) else []
+        )
+        if items:
+            plain = f"{plain} {'; '.join(i.rstrip('.;') for i in items)}."
         if len(plain.split()) >= 4:
             return limits.shorten(plain, limit)
     return None
 
 
+def _code_dollars(text: str) -> str:
+    """`$` inside code spans escaped (`\\$`): the summary is plain text, whose `$...$` the site
+    draws as a formula, and a shell prompt or a Make variable (`$(CC)`, `$@`) is no formula."""
+    return re.sub(r"(`+)(.+?)\1", lambda m: m.group(0).replace("$", "\\$"), text)
+
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def _without_code(body: str) -> str:
+    """The body with its fenced code blocks blanked: code is never a summary's prose."""
+    out, fence = [], ""
+    for line in body.splitlines():
+        m = _FENCE.match(line)
+        if fence or m:
+            if m and fence and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = ""
+            elif m and not fence:
+                fence = m.group(1)
+            out.append("")
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _list_after(para: str, following: list[str]) -> list[str]:
+    """The items of the list right under a lead-in paragraph (or in its own last lines), plain."""
+    lines = para.splitlines()[1:] or (following[0].splitlines() if following else [])
+    items: list[str] = []
+    for line in lines:
+        m = _ITEM.match(line)
+        if m:
+            items.append(plain_text(_code_dollars(m["text"])))
+        elif items and line.strip() and line[:1].isspace():
+            items[-1] += " " + plain_text(_code_dollars(line))
+    return [i for i in items if i]
+
+
 def plain_text(markdown: str) -> str:
     """Inline Markdown as the words a reader sees: no `**`, `_`, backticks, link targets or tags."""
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"(?<!!)\[([^\[\]]*)\]\{[^}]*\}", r"\1", markdown)  # Pandoc's spans: `[term]{#id}`
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]", lambda m: m.group(1) or m.group(2) or "", text)
     text = re.sub(r"\{[:#.][^}]*\}|<[^>]+>", "", text)
     text = re.sub(r"(\*\*|__|\*|`+)(.+?)\1", r"\2", text)
@@ -255,7 +325,7 @@ def definitions(body: str) -> list[tuple[str, str]]:
             if not lines[k].strip() or _DEFINITION.match(lines[k]):
                 break
             text.append(lines[k].strip())
-        out.append(((term["text"] or term["plain"]).strip(), plain_text(" ".join(text))))
+        out.append((plain_text(term["text"] or term["linked"] or term["plain"]).strip(), plain_text(" ".join(text))))
     return [(t, d) for t, d in out if t and d]
 
 

@@ -190,6 +190,11 @@ _CODE_FENCE = re.compile(r"^(?P<lead>\s*(?:(?:[-*+]|\d+[.)])\s+)?)(?P<fence>`{3,
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
 
 
+def table_rule(line: str) -> bool:
+    """Whether the line is a pipe table's delimiter row (`| --- | :---: |`), which holds no prose."""
+    return bool(_DELIMITER_ROW.match(line))
+
+
 def separate_blocks(lines: list[str]) -> list[str]:
     """A blank line after each closing code fence, and after each pipe table's last row, that the
     next line touches. In Pandoc a closing fence ends the block, and a table ends at its first line
@@ -228,7 +233,8 @@ _OPEN_ATTRS = re.compile(r"\]\([^)]*\)\{[^}]*$")
 def join_images(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int]]:
     """Images Pandoc reads across lines, each made one line (with the number of its first):
     `![` with its caption, `](fig/x.png){` and `alt='...'` and `}` on lines of their own, and an
-    attribute block on the line under an image (`![](fig/x.png)` then `{alt='...'}`)."""
+    attribute block on the line under an image (`![](fig/x.png)` then `{alt='...'}`); and links
+    whose text goes on to the next line of the paragraph (`_link_end`)."""
     out: list[str] = []
     nums: list[int] = []
     fence = ""
@@ -246,13 +252,49 @@ def join_images(lines: list[str], numbers: list[int]) -> tuple[list[str], list[i
             i += 1
             continue
         end = _image_end(lines, i)
+        end = _link_end(lines, i) if end == i else end
+        # a line joined with none keeps its trailing spaces: two of them are a hard line break
         joined = " ".join(part.strip() if k else part.rstrip() for k, part in enumerate(lines[i : end + 1]))
+        joined = joined if end > i else line
         if _IMAGE_END.search(joined) and end + 1 < len(lines) and _ATTRS_LINE.match(lines[end + 1]):
             joined, end = joined + lines[end + 1].strip(), end + 1
         out.append(joined)
         nums.append(numbers[i])
         i = end + 1
     return out, nums
+
+
+_BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>|\||:{3,}|`{3,}|~{3,}|<)")
+_LINK_AT = re.compile(r"\[(?:[^\[\]]|\[[^\]]*\])*\](?:\([^)]*\)|\[[^\]]*\])")
+
+
+def _open_bracket(line: str) -> int | None:
+    """Where the last `[` outside code spans that the line leaves open starts, if any."""
+    text = re.sub(r"`+[^`]*`+", lambda m: " " * len(m.group(0)), line)
+    opened: list[int] = []
+    for k, char in enumerate(text):
+        if char == "[" and (k == 0 or text[k - 1] != "\\"):
+            opened.append(k)
+        elif char == "]" and opened and text[k - 1] != "\\":
+            opened.pop()
+    return opened[0] if opened else None
+
+
+def _link_end(lines: list[str], i: int, most: int = 3) -> int:
+    """The last line of a link whose text Pandoc reads across lines (`[Relational` then
+    `Databases](x.md#y)`), so the link is rewritten as one (else `i`). Only lines of the same
+    paragraph join: Markdown reads them as one line anyway."""
+    start = _open_bracket(lines[i])
+    if start is None:
+        return i
+    text = lines[i]
+    for j in range(i + 1, min(i + 1 + most, len(lines))):
+        if not lines[j].strip() or _BLOCK_START.match(lines[j]):
+            return i
+        text += " " + lines[j].strip()
+        if _LINK_AT.match(text, start):
+            return j
+    return i
 
 
 def _image_end(lines: list[str], i: int, most: int = 8) -> int:

@@ -22,8 +22,9 @@ NO_EQUIVALENT = re.compile(
 )
 
 
-def build(p, verified) -> dict:
-    """The report of an import (plan.Planned, verify.Verified): per episode, the counts and notes."""
+def build(p, verified, rerun: str = "the import again") -> dict:
+    """The report of an import (plan.Planned, verify.Verified): per episode, the counts and notes.
+    `rerun`: the command that adds what this run could not (in the warnings)."""
     prepared = p.prepared
     episodes = []
     for path in p.src.episodes:
@@ -44,6 +45,8 @@ def build(p, verified) -> dict:
                 "plots_missing": u.plots,
                 "hidden_chunks_left_out": u.hidden,
             }
+            if path.name in prepared.offline:  # not run only because these could not be reached
+                entry["not_run"]["unreachable"] = prepared.offline[path.name]
         entry["notes"] = [n for n in p.plan.notes if n.startswith(rel + ":")]
         # the source's own problems (a link to a file the lesson does not have), file:line, kept as text
         entry["warnings"] = [w for w in p.plan.warnings if w.startswith(rel + ":")]
@@ -64,13 +67,15 @@ def build(p, verified) -> dict:
             "missing_packages": prepared.missing_packages,
             "problems": prepared.problems,
             "why_not_run": prepared.why_not,
+            "unreachable": prepared.offline,
+            "warnings": prepared.warnings(rerun),
         }
     return report
 
 
-def write_report(path: Path, p, verified) -> dict:
+def write_report(path: Path, p, verified, rerun: str = "the import again") -> dict:
     """Write the JSON report and print the counts that differ; returns the report."""
-    report = build(p, verified)
+    report = build(p, verified, rerun)
     path.parent.mkdir(parents=True, exist_ok=True)
     differ = [(e["source"], k, c) for e in report["episodes"] for k, c in e["differences"].items()]
     for source, key, (s, expected, shown) in differ:

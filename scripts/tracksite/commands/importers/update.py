@@ -376,6 +376,8 @@ def _say(args, p, record: dict, source: dict, outcome: Outcome) -> None:
     if p.prepared:
         for line in p.prepared.summary(flow.rerun_hint(args)):
             print(f"note: {line}")
+        for line in p.prepared.warnings(flow.rerun_hint(args)):
+            print(f"warning: {line}")
     old = version_label(record.get("source") or {})
     if outcome.conflicts and args.keep_yours:
         print(

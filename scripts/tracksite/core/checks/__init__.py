@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from tracksite.core import checkcache, forked
+from tracksite.core import checkcache, forked, memo, siteconfig
 from tracksite.core.checks import (
     content,
     docs_pages,
@@ -19,6 +19,8 @@ from tracksite.core.checks import (
     links,
     redirects,
     remote_files,
+    rootcause,
+    runnable,
     structure,
     teaching,
     templates,
@@ -27,9 +29,7 @@ from tracksite.core.checks import (
 from tracksite.core.learning import expectations
 from tracksite.core.loader import read
 from tracksite.core.markdown import complexity
-from tracksite.core.problems import rootcause
 from tracksite.core.problems.problem import Problem
-from tracksite.core.site import config as siteconfig
 from tracksite.core.site import plan as siteplan
 
 Pass = Callable[["object"], Iterable[Problem]]
@@ -51,6 +51,7 @@ PASSES: tuple[Pass, ...] = (
     content.page_warnings,
     formulas.formulas,
     content.widgets,
+    runnable.exercises,
     content.glossary,
     teaching.quiz_answers,
     teaching.dated_phrases,
@@ -80,6 +81,7 @@ def check(
     passes in the same way (`_run`: on a large course some beside the others in a helper).
     `cached`: the build's findings of sources that did not change since the last build are
     taken from the course's state folder (core/checkcache.py, core/localstate.py)."""
+    memo.limit()  # the whole course's results while it is checked (a build limits them after)
     options = {"drafts": include_drafts, "instructor_build": instructor, "serving": serving}
     digest = checkcache.key(config, options) if cached else None
     kept = checkcache.load(config.root, digest) if digest else None

@@ -19,7 +19,7 @@ from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.blocks import blank_data_blocks
 from tracksite.core.memo import _MEMO, folder_stamp, memo
 from tracksite.core.model.project import Project
-from tracksite.core.remote.addresses import REMOTE_HINT, remote_message
+from tracksite.core.site.addresses import REMOTE_HINT, remote_message
 from tracksite.core.widgets import validate_widgets
 
 _VAGUE_LINK = re.compile(r"\[(?<!!\[)(here|click here|this link|this|link|read more|more)\]\(", re.I)

@@ -6,6 +6,7 @@ import re
 
 from tracksite.core.checks.common import near, problems_of
 from tracksite.core.markdown import references as refs
+from tracksite.core.model.glossary import GLOSSARY_ANCHOR
 
 
 def resolve(ref: refs.Ref, project, source_is_draft: bool) -> str | None:
@@ -26,8 +27,8 @@ def _term_problem(ref: refs.Ref, project) -> str | None:
     anchors = [t.anchor for t in project.glossary.terms if t.track == ref.track]
     if ref.anchor in anchors:
         return None
-    slug = (ref.anchor or "").removeprefix(refs.GLOSSARY_ANCHOR)
-    known = ", ".join(a.removeprefix(refs.GLOSSARY_ANCHOR) for a in anchors[:8]) or "none"
+    slug = (ref.anchor or "").removeprefix(GLOSSARY_ANCHOR)
+    known = ", ".join(a.removeprefix(GLOSSARY_ANCHOR) for a in anchors[:8]) or "none"
     return f"no term {slug!r} in lessons/{ref.track}/glossary.yml (terms: {known})"
 
 
@@ -47,6 +48,8 @@ def lesson_references(project) -> list:
         if doc is None:
             continue
         for i, pre in enumerate(lesson.prerequisites):
+            if pre.link:
+                _prerequisite_link(out, project, doc.path, pre, i)
             if pre.lesson is None:
                 continue
             ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
@@ -91,6 +94,20 @@ def lesson_references(project) -> list:
                     code="TS216",
                 )
     return out.items
+
+
+def _prerequisite_link(out, project, path, pre, i: int) -> None:
+    """A prerequisite's `link:` leads somewhere: it goes with `text:` (a lesson is linked by
+    itself), and a docs/ page it names is one the course has."""
+    if pre.lesson is not None:
+        why, hint = "`link:` goes with `text:`: a lesson prerequisite is linked already", "remove `link:`"
+    elif "://" not in pre.link and pre.link not in {d.src_uri for d in project.documents if d.kind == "page"}:
+        pages = sorted(d.src_uri for d in project.documents if d.kind == "page")
+        why = f"no page {pre.link!r} in docs/"
+        hint = near(pre.link, pages) or "name a Markdown page of docs/ (`basics.md`) or a web address"
+    else:
+        return
+    out.add(path, pre.line, why, field=f"prerequisites[{i}].link", hint=hint, code="TS214")
 
 
 _TRACK_NUMBER = re.compile(r"\btrack\s+(\d+)\b", re.I)

@@ -17,8 +17,8 @@ from tracksite.core.checks.lessons import resolve
 from tracksite.core.markdown import anchors as anchor_ids
 from tracksite.core.markdown import references as refs
 from tracksite.core.memo import memo
-from tracksite.core.remote.addresses import REMOTE_HINT, remote_message
 from tracksite.core.schema.choices import BrokenLinks
+from tracksite.core.site.addresses import REMOTE_HINT, remote_message
 from tracksite.core.site.published import unpublished_reason
 
 IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?")

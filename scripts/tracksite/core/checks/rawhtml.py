@@ -18,7 +18,7 @@ import re
 
 from tracksite.core import htmlread
 from tracksite.core.markdown import references as refs
-from tracksite.core.remote.addresses import REMOTE_HINT, remote_in_css, remote_message, unlisted
+from tracksite.core.site.addresses import REMOTE_HINT, remote_in_css, remote_message, unlisted
 
 Finding = tuple[int, int | None, str, str, str]
 

@@ -1,10 +1,13 @@
 """Warnings a reviewer of the teaching would raise, found before a learner does (issue 44):
 quizzes that give their answers away, and facts that date outside the course's place for them.
 
-- The correct option is the longest in most of a lesson's single-answer questions: a learner
-  who knows nothing scores by picking the longest. A content review found it in 81 of 99.
+- The correct option's length rank predicts it: over a track's single-answer questions, the
+  correct option is the shortest, the longest or a middle-length one far more often than chance
+  would make it. A learner who knows nothing scores by picking by length. A content review found
+  the longest right in 81 of 99 questions; once that was fixed, the middle one in 78% (issue 56).
 - A "choose all" question with all options correct, or all but one of four or more: ticking
-  everything is nearly right without reading.
+  everything is nearly right without reading; and a track whose "choose all" questions all have
+  the same number of right answers: a learner learns to tick that many.
 - "As of 2026", "currently the best", "the largest models", "state of the art": true the day they were
   written. Such snapshots belong on one page (`dated_facts: true` in its front-matter), where
   they are updated once; elsewhere they are warned about.
@@ -22,11 +25,18 @@ from tracksite.core.markdown.prose import prose_lines
 from tracksite.core.memo import memo
 from tracksite.core.widgets.quiz import QuizQuestion, parse_quiz, question_lines
 
-#: More than this share of single-answer questions with the longest option correct is a pattern
-#: (by chance, with four options, about a quarter would be) ...
-LONGEST_SHARE = 0.6
-#: ... over at least this many questions, in the lesson or its track: fewer is too few to tell.
-LONGEST_MIN = 5
+#: The length cue is measured per track, over its single-answer questions of at least three
+#: options, from this many on: fewer is too few to tell.
+CUE_MIN = 8
+#: A length rank (shortest, middle, longest) whose share of the correct options passes what chance
+#: gives it by more than this is a cue ...
+CUE_MARGIN = 0.15
+#: ... and so is a middle share over this, where chance gives the middle less (three options: a
+#: third); with four options or more chance gives it half or more, and the margin alone decides.
+MIDDLE_MOST = 0.5
+#: A track with this many "choose all" questions or more, every one with the same number of right
+#: answers, teaches how many to tick.
+SAME_COUNT_MIN = 4
 #: A "choose all" question with at least this many options and at most one wrong.
 CHOOSE_ALL_MIN = 4
 
@@ -72,16 +82,71 @@ def _may_date(prose: str) -> bool:
     return any(word in lowered for word in _DATED_WORDS)
 
 
+#: The length ranks of a correct option, as the warning names them.
+RANKS = ("shortest", "middle", "longest")
+
+
 @dataclass(frozen=True)
 class _Single:
-    """One single-answer question: where it is and whether its correct option is the longest."""
+    """One single-answer question of three options or more: where it is, the length rank of its
+    correct option, and how many options it has (chance's share of each rank follows from it)."""
 
+    path: str
     line: int
-    longest: bool
+    rank: str
+    options: int
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKS = re.compile(r"(\*\*|__|\*|`+|\$)(.+?)\1")
+_TAG = re.compile(r"<[^>]+>|\{[:#.][^}]*\}")
 
 
 def _length(text: str) -> int:
+    """The characters a learner sees of an option's Markdown: no link targets, emphasis marks,
+    backticks, math delimiters or tags; spaces run together."""
+    text = _TAG.sub("", _LINK.sub(r"\1", text))
+    text = _MARKS.sub(r"\2", text)
     return len(" ".join(text.split()))
+
+
+def length_rank(lengths: list[int], right: int) -> str:
+    """The rank of option `right` among `lengths`: shortest or longest only when strictly so (a
+    tie reads as the same rank, which is not a cue), else middle."""
+    mine, others = lengths[right], lengths[:right] + lengths[right + 1 :]
+    if all(mine < o for o in others):
+        return "shortest"
+    if all(mine > o for o in others):
+        return "longest"
+    return "middle"
+
+
+def rank_shares(items: list[_Single]) -> dict[str, tuple[float, float]]:
+    """Each rank's (observed, expected) share of the correct options: chance gives a question of
+    n options 1/n for shortest and for longest and (n-2)/n for the middle."""
+    n = len(items)
+    expected = {
+        "shortest": sum(1 / s.options for s in items) / n,
+        "longest": sum(1 / s.options for s in items) / n,
+        "middle": sum((s.options - 2) / s.options for s in items) / n,
+    }
+    return {rank: (sum(s.rank == rank for s in items) / n, expected[rank]) for rank in RANKS}
+
+
+def cue_ranks(items: list[_Single]) -> list[str]:
+    """The ranks that predict the correct option over a track's questions (issue 56's rule): a
+    share above chance's by more than CUE_MARGIN, or a middle share above MIDDLE_MOST where
+    chance gives the middle less than that; none under CUE_MIN questions."""
+    if len(items) < CUE_MIN:
+        return []
+    cues = []
+    for rank, (seen, chance) in rank_shares(items).items():
+        over = seen > chance + CUE_MARGIN + 1e-9
+        if rank == "middle" and chance < MIDDLE_MOST and seen > MIDDLE_MOST + 1e-9:
+            over = True
+        if over:
+            cues.append(rank)
+    return cues
 
 
 def _quizzes(body: str, body_line: int) -> list[tuple[int, QuizQuestion]]:
@@ -102,20 +167,23 @@ def _quizzes(body: str, body_line: int) -> list[tuple[int, QuizQuestion]]:
 
 
 def quiz_answers(project) -> list:
-    """The correct option consistently the longest; "choose all" with nearly all options correct."""
+    """A length rank that predicts the correct option in a track; "choose all" questions with
+    nearly all options correct, or all with the same number right in a track."""
     out = problems_of(project)
-    singles: dict[str, list[_Single]] = {}  # lesson key -> its single-answer questions
-    pages = {}
+    singles: dict[str, list[_Single]] = {}  # track -> its single-answer questions, in course order
+    choose_all: dict[str, list[tuple[str, int, int]]] = {}  # track -> (path, line, right answers)
     for doc in project.documents:
         if doc.kind != "lesson" or not doc.lesson_key:
             continue
-        pages[doc.lesson_key] = doc.path
+        track = doc.lesson_key.partition("/")[0]
         for line, q in _quizzes(doc.body, doc.body_line):
-            right = [o for o in q.options if o.correct]
-            if len(right) == 1 and len(q.options) >= 2:
-                longest = all(_length(right[0].text) > _length(o.text) for o in q.options if not o.correct)
-                singles.setdefault(doc.lesson_key, []).append(_Single(line, longest))
-            elif len(q.options) >= CHOOSE_ALL_MIN and len(right) >= len(q.options) - 1:
+            right = [i for i, o in enumerate(q.options) if o.correct]
+            if len(right) == 1 and len(q.options) >= 3:
+                rank = length_rank([_length(o.text) for o in q.options], right[0])
+                singles.setdefault(track, []).append(_Single(doc.path, line, rank, len(q.options)))
+            elif len(right) > 1:
+                choose_all.setdefault(track, []).append((doc.path, line, len(right)))
+            if len(q.options) >= CHOOSE_ALL_MIN and len(right) >= len(q.options) - 1:
                 out.add(
                     doc.path,
                     line,
@@ -125,37 +193,47 @@ def quiz_answers(project) -> list:
                     severity="warning",
                     code="TS421",
                 )
-    _longest_correct(out, singles, pages)
+    for track, items in singles.items():
+        _length_cue(out, track, items)
+    for track, found in choose_all.items():
+        counts = {n for _, _, n in found}
+        if len(found) >= SAME_COUNT_MIN and len(counts) == 1:
+            path, line, n = found[0]
+            out.add(
+                path,
+                line,
+                f'all {len(found)} "choose all" questions of track {track!r} have exactly {n} right answers: '
+                f"a learner learns to tick {n}",
+                hint="vary how many are right (one, two, three ...) from question to question",
+                severity="warning",
+                code="TS422",
+            )
     return out.items
 
 
-def _longest_correct(out, singles: dict[str, list[_Single]], pages: dict) -> None:
-    """A lesson whose single-answer questions mostly have the longest option correct, over at
-    least LONGEST_MIN questions of its own, or of its track when the track shows the same pattern."""
-    tracks: dict[str, list[_Single]] = {}
-    for key, items in singles.items():
-        tracks.setdefault(key.partition("/")[0], []).extend(items)
-    for key, items in singles.items():
-        hits = [s.line for s in items if s.longest]
-        track = tracks[key.partition("/")[0]]
-        track_hits = sum(s.longest for s in track)
-        biased_track = len(track) >= LONGEST_MIN and track_hits > LONGEST_SHARE * len(track)
-        if not hits or len(hits) <= LONGEST_SHARE * len(items) or not (len(items) >= LONGEST_MIN or biased_track):
-            continue
-        track_part = (
-            f", {track_hits} of {len(track)} in its track ({track_hits / len(track):.0%})" if biased_track else ""
-        )
-        out.add(
-            pages[key],
-            hits[0],
-            f"the correct option is the longest in {len(hits)} of {len(items)} single-answer questions of this "
-            f"lesson ({len(hits) / len(items):.0%}){track_part}: a learner can score by picking the longest "
-            f"(lines {', '.join(map(str, hits))})",
-            hint=f"write distractors as long and careful as the answer, or the answer shorter; the warning stops at "
-            f"{LONGEST_SHARE:.0%} or fewer over at least {LONGEST_MIN} questions",
-            severity="warning",
-            code="TS420",
-        )
+def _length_cue(out, track: str, items: list[_Single]) -> None:
+    """One warning for a track whose correct options' length ranks are a cue, at its first
+    question with the correct option in the over-represented rank, naming every rank's count."""
+    cues = cue_ranks(items)
+    if not cues:
+        return
+    first = next(s for s in items if s.rank in cues)
+    shares = rank_shares(items)
+    counts = "; ".join(
+        f"{rank} {sum(s.rank == rank for s in items)} ({seen:.0%}, chance {chance:.0%})"
+        for rank, (seen, chance) in shares.items()
+    )
+    out.add(
+        first.path,
+        first.line,
+        f"in track {track!r} the correct option is the {' and the '.join(cues)} one far more often than chance "
+        f"over {len(items)} single-answer questions ({counts}): a learner can score by picking by length",
+        hint=f"make the right option sometimes the shortest, sometimes the longest, sometimes neither (each rank "
+        f"within {CUE_MARGIN:.0%} of chance, the middle at most {MIDDLE_MOST:.0%} with three options); put "
+        "reasons in `explain`, not in a distractor's text",
+        severity="warning",
+        code="TS420",
+    )
 
 
 def dated_phrases(project) -> list:

@@ -21,6 +21,11 @@ NODE_W, NODE_H = 176, 58
 COL_GAP, ROW_GAP = 56, 18
 PAD, HEAD_H, BAND_GAP = 30, 34, 30  # PAD leaves room for the same-column arrows' bow
 TRACK_H = 22  # a track's title above its phases, when the map shows several tracks
+#: A phase's title above its column: lines of at most this many characters (they fit a box's
+#: width at the title's size, so a title never runs into the next column's), up to three, each
+#: line after the first making the band's head PHASE_LINE taller. Shortened to one line with "…",
+#: the column titles were cut ("From transformers to…").
+PHASE_CHARS, PHASE_LINES, PHASE_LINE = 26, 3, 15
 #: The home page draws every lesson up to this many; a larger course gets one box per track
 #: (each track page still draws its lessons), so the home page does not grow with every lesson.
 LESSON_MAP_LIMIT = 60
@@ -32,6 +37,15 @@ def _wrap(text: str, width: int) -> list[str]:
     or for length) would read as two words, which the node's name, its text unbroken, does not
     contain."""
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
+def phase_lines(title: str) -> list[str]:
+    """A phase's title as the lines drawn above its column (PHASE_CHARS, PHASE_LINES)."""
+    lines = _wrap(title, PHASE_CHARS) or [""]
+    if len(lines) > PHASE_LINES:
+        rest = " ".join(lines[PHASE_LINES - 1 :])
+        lines = [*lines[: PHASE_LINES - 1], textwrap.shorten(rest, PHASE_CHARS, placeholder="…")]
+    return lines
 
 
 def _lessons(count: int) -> str:
@@ -135,20 +149,23 @@ def neighbours(curriculum: Curriculum, track: Track) -> list[Lesson]:
 
 def layout(
     curriculum: Curriculum, tracks: Iterable[Track], others: Sequence[Lesson] = ()
-) -> tuple[list[Node], list[tuple[Track, int, list]], int, int]:
+) -> tuple[list[Node], list[tuple[Track, int, list, int]], int, int]:
     """Place nodes: one band per track, one column per phase, lessons top to bottom; `others`
-    (lessons of other tracks) in one more column at the right, titled "Other tracks"."""
+    (lessons of other tracks) in one more column at the right, titled "Other tracks". Each band
+    is (track, its top, its columns as (title, x), its head's height: room for the track's
+    title and its phases' titles, on as many lines as the longest needs)."""
     nodes: list[Node] = []
     bands: list = []
     y0 = PAD
     width = 0
     tracks = list(tracks)
-    head = HEAD_H + (TRACK_H if len(tracks) > 1 else 0)
     for track in tracks:
         phases = [(p.title, ls) for p, ls in curriculum.phases_of(track)]
         if others:
             phases.append(("Other tracks", list(others)))
         tallest = max((len(ls) for _, ls in phases), default=0)
+        extra = max((len(phase_lines(title)) for title, _ in phases), default=1) - 1
+        head = HEAD_H + extra * PHASE_LINE + (TRACK_H if len(tracks) > 1 else 0)
         band_h = head + tallest * (NODE_H + ROW_GAP)
         columns = []
         for col, (title, lessons) in enumerate(phases):
@@ -158,7 +175,7 @@ def layout(
                 number = curriculum.position(lesson).number
                 other = curriculum.track_of(lesson).number if lesson.track != track.slug else None
                 nodes.append(Node(lesson, number, x, y0 + head + row * (NODE_H + ROW_GAP), other))
-        bands.append((track, y0, columns))
+        bands.append((track, y0, columns, head))
         width = max(width, PAD * 2 + len(phases) * NODE_W + max(len(phases) - 1, 0) * COL_GAP)
         y0 += band_h + BAND_GAP
     return nodes, bands, width, y0 - BAND_GAP + PAD
@@ -230,16 +247,18 @@ def render_svg(
     by_key = {n.key: n for n in nodes}
     all_edges = edges(curriculum, set(by_key))
     parts = [_svg_start(width, height, title, map_id)]
-    for track, y, columns in bands:
+    for track, y, columns, head in bands:
         if len(tracks) > 1:
             parts.append(
                 f'<text class="ts-map__track" x="{PAD}" y="{y + 12}">{escape(words.text("trackN", n=track.number))}: {escape(track.title)}</text>'
             )
         for phase_title, x in columns:
-            head = HEAD_H + (TRACK_H if len(tracks) > 1 else 0)
-            parts.append(
-                f'<text class="ts-map__phase" x="{x}" y="{y + head - 10}">{escape(textwrap.shorten(phase_title, 28, placeholder="…"))}</text>'
+            lines = phase_lines(phase_title)
+            top = y + head - 10 - (len(lines) - 1) * PHASE_LINE  # the last line just above the boxes
+            spans = "".join(
+                f'<tspan x="{x}" y="{top + i * PHASE_LINE}">{escape(line)}</tspan>' for i, line in enumerate(lines)
             )
+            parts.append(f'<text class="ts-map__phase">{spans}</text>')
     for edge in all_edges:
         a, b = by_key[edge.source], by_key[edge.target]
         if a.track_number and b.track_number:

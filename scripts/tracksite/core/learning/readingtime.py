@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from tracksite.core import widgetregistry
-from tracksite.core.markdown.prose import DATA_BLOCKS, prose_lines
+from tracksite.core.markdown.prose import DATA_BLOCKS, DISPLAY_MATH, INLINE_MATH, prose_lines
 from tracksite.core.memo import memo
 
 WORDS_PER_MINUTE = 200
@@ -22,10 +22,6 @@ SECONDS_PER_INLINE_FORMULA = 4  # `$d_k$`, `$\sqrt{d_k}$`: a symbol or a short e
 
 PRACTICE_BLOCKS = frozenset(DATA_BLOCKS | widgetregistry.PRACTICE)
 WORD = re.compile(r"[A-Za-z0-9']+")
-# Each starts with the literal `$`, the lookbehind after it: a pattern that starts with a literal
-# is scanned for it fast, one that starts with a lookbehind tries every position (15x slower).
-DISPLAY_MATH = re.compile(r"\$(?<!\\\$)\$.+?(?<!\\)\$\$", re.S)
-INLINE_MATH = re.compile(r"\$(?<![\\$]\$)(?![\s$])(?:\\.|[^$\\\n])+?(?<![\s\\])\$(?!\$)")
 
 
 @dataclass(frozen=True)

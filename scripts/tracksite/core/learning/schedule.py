@@ -33,13 +33,17 @@ def schedule_markdown(project: Project, track_slug: str) -> str:
     track = c.track(track_slug)
     assert track is not None
     here = schedule_src_uri(track_slug)
+    # a track planned for a workshop (lessons with `time.teach`, as imported Carpentries episodes
+    # are) is scheduled by its teaching minutes, as its source plans it, not by reading time
+    teach = any(lesson.teach for lesson in c.lessons_of(track_slug))
+    first, kind = ("Teach", "teaching") if teach else ("Read", "reading")
     lines = [
         f"# Schedule: Track {track.number}, {_md(track.title)}",
         "",
-        "For instructors: every lesson with its reading and practice time, the running total, "
+        f"For instructors: every lesson with its {kind} and practice time, the running total, "
         "and the teaching notes from its `/// instructor` blocks. Learners never see this page.",
         "",
-        "| Lesson | Title | Read | Practice | Cumulative |",
+        f"| Lesson | Title | {first} | Practice | Cumulative |",
         "|---:|---|---:|---:|---:|",
     ]
     total = 0
@@ -48,10 +52,10 @@ def schedule_markdown(project: Project, track_slug: str) -> str:
         link = refs.relative_src(here, refs.src_uri("lesson", lesson.track, lesson.slug))
         pos = c.position(lesson)
         lines.append(
-            f"| {pos.number} | [{_md(lesson.title)}]({link}) | {lesson.read} min | "
+            f"| {pos.number} | [{_md(lesson.title)}]({link}) | {lesson.teach or lesson.read} min | "
             f"{lesson.practice or 0} min | {_duration(total)} |"
         )
-    lines += ["", f"Total: {_duration(total)} of reading and practice.", ""]
+    lines += ["", f"Total: {_duration(total)} of {kind} and practice.", ""]
     for lesson in c.lessons_of(track_slug):
         pos = c.position(lesson)
         lines += [f"## Lesson {pos.number}: {_md(lesson.title)}", ""]

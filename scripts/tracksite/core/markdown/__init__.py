@@ -2,8 +2,9 @@
 
 Owns the `/// name` block grammar (`blocks`), the heading anchors Python-Markdown will make
 (`anchors`), course links (`references`), pages too complex to build (`complexity`), formulas the
-converter cannot draw (`tex`) and leftovers of other formats in a body (`bodychecks`). Imports
-Python-Markdown, problems, memo, sources, the widget registry, `model.course` (`references`),
-the math patterns of `learning.readingtime` and the site's Markdown settings (`site.config`,
-for `anchors`); never the loader, the site plan or the checks.
+converter cannot draw (`tex`), leftovers of other formats in a body (`bodychecks`) and the lines
+a learner reads, with the formulas in them (`prose`). Imports Python-Markdown and the floors
+below it (tests/test_floors.py): problems, memo, sources, the widget registry, `model` (the
+curriculum and a term's anchor, for `references`) and the site's Markdown settings
+(`siteconfig`, for `anchors`); never the widgets, the learning folder, the site plan or the checks.
 """

@@ -20,7 +20,7 @@ from markdown.extensions.toc import unique
 from tracksite.core.markdown.blocks import blank_data_blocks
 from tracksite.core.markdown.references import code_lines
 from tracksite.core.memo import memo
-from tracksite.core.site.config import SiteConfig
+from tracksite.core.siteconfig import SiteConfig
 
 # Every `id="..."` of the rendered page: headings, attr_list `{#id}`, footnotes, raw HTML.
 _ID = re.compile(r"""<[a-zA-Z][^<>]*?\sid=(?:"([^"]*)"|'([^']*)')""")

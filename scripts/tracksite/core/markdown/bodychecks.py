@@ -15,9 +15,8 @@ import bisect
 import re
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.learning.readingtime import DISPLAY_MATH, INLINE_MATH
 from tracksite.core.markdown.blocks import fence_spans
-from tracksite.core.markdown.prose import DATA_BLOCKS, prose_lines
+from tracksite.core.markdown.prose import DATA_BLOCKS, DISPLAY_MATH, INLINE_MATH, prose_lines
 from tracksite.core.memo import memo
 
 _DIV = re.compile(r"^\s*:{3,}\s*(?:\{(?:[^}]*?\s)?\.(?P<cls>[A-Za-z][\w-]*)[^}]*\}|\{[^}]*\}|(?P<name>[A-Za-z][\w-]*))")

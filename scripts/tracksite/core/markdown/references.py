@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from tracksite.core.markdown.blocks import fence_spans
 from tracksite.core.memo import memo
 from tracksite.core.model.course import Curriculum
+from tracksite.core.model.glossary import GLOSSARY_ANCHOR
 
 SCHEMES = ("lesson", "overview", "cheatsheet", "track", "glossary")
-GLOSSARY_ANCHOR = "term-"  # a term's id on the track's glossary page (glossary.Term.anchor)
 # A fence opens a code block; a backtick fence's info string holds no backtick (CommonMark),
 # so "```` ```output ```` blocks" in a sentence is a code span, not a fence.
 _CODE_SPAN_MULTI = re.compile(r"(`(?<!``)`*)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")

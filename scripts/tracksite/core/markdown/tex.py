@@ -19,8 +19,7 @@ import re
 
 from latex2mathml.converter import convert
 
-from tracksite.core.learning.readingtime import DISPLAY_MATH, INLINE_MATH
-from tracksite.core.markdown.prose import prose_lines
+from tracksite.core.markdown.prose import DISPLAY_MATH, INLINE_MATH, prose_lines
 from tracksite.core.memo import memo
 
 _BRACKETED = re.compile(r"\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)

@@ -51,7 +51,8 @@ class Lesson(LessonFields):
 
     @property
     def minutes(self) -> int:
-        return self.read + (self.practice or 0)
+        """Reading and practice; a lesson planned for a workshop (`teach`) counts its teaching instead."""
+        return (self.teach or self.read) + (self.practice or 0)
 
     @property
     def is_draft(self) -> bool:

@@ -32,6 +32,7 @@ from tracksite.core.schema.language import Bool, Choice, Field, ListOf, Mapping,
 from tracksite.core.schema.predict import PREDICT
 from tracksite.core.schema.quiz import OPTION, QUESTION
 from tracksite.core.schema.remote import REMOTE_FILE
+from tracksite.core.schema.runnable import RUNNABLE
 from tracksite.core.schema.steps import ATTENTION_STEPS
 
 #: In `needs` (the names shapes.py imports: enums of choices.py), the widget registry: a
@@ -73,14 +74,14 @@ SHAPES: tuple[Shape, ...] = (
     Shape(
         "RemoteFileFields",
         REMOTE_FILE,
-        "One entry of remote-files.yml (core/remote/files.py's `RemoteFile` adds its file).",
+        "One entry of remote-files.yml (core/model/listing.py's `RemoteFile` adds its file).",
         located=True,
     ),
 )
 
 #: The values of the data widgets whose parsers return dataclasses, generated beside the widgets'
 #: code (core/widgets/shapes.py) from their bodies' descriptions (core/schema/quiz.py,
-#: flashcards.py, predict.py, attention.py, steps.py): spec-only modules, so reading them imports
+#: flashcards.py, predict.py, runnable.py, attention.py, steps.py): spec-only modules, so reading them imports
 #: no widget.
 WIDGET_SHAPES: tuple[Shape, ...] = (
     Shape("QuizOption", OPTION, "One option of a quiz question."),
@@ -91,6 +92,11 @@ WIDGET_SHAPES: tuple[Shape, ...] = (
     ),
     Shape("Flashcard", CARD, "One card of a `/// flashcards` block (a YAML item or a definition list's term)."),
     Shape("Prediction", PREDICT, "The body of a `/// predict` block."),
+    Shape(
+        "RunnableFields",
+        RUNNABLE,
+        "The body of a `/// runnable` block (core/widgets/runnable.py's `Runnable` adds what it computes).",
+    ),
     Shape(
         "AttentionSpecFields",
         ATTENTION,
@@ -113,7 +119,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 '''
 WIDGET_HEADER = '''"""The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/quiz.py, flashcards.py, predict.py, attention.py, steps.py) by core/model/generate.py.
+(core/schema/quiz.py, flashcards.py, predict.py, runnable.py, attention.py, steps.py) by core/model/generate.py.
 Do not edit: change the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations

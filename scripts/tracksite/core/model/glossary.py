@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.core.markdown.references import GLOSSARY_ANCHOR
 from tracksite.core.model.shapes import TermFields
+
+GLOSSARY_ANCHOR = "term-"  # a term's id on the track's glossary page (`Term.anchor`), as `glossary:` links name it
 
 
 def term_slug(term: str) -> str:

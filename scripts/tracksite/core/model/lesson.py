@@ -34,6 +34,7 @@ def lesson_from(
         prerequisites=prerequisites(src),
         read=_minutes(meta.get("time"), "read") or 1,
         practice=_minutes(meta.get("time"), "practice"),
+        teach=_minutes(meta.get("time"), "teach"),
         difficulty=schema.value(schema.LESSON, meta, "difficulty"),
         math=schema.value(schema.LESSON, meta, "math"),
         deep_dives=_texts(meta.get("deep_dives")),
@@ -58,7 +59,8 @@ def prerequisites(src: MarkdownSource) -> tuple[Prerequisite, ...]:
         if isinstance(item, dict) and isinstance(item.get("lesson"), str):
             out.append(Prerequisite(lesson=item["lesson"], line=src.meta.line("prerequisites", i)))
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
-            out.append(Prerequisite(text=item["text"], line=src.meta.line("prerequisites", i)))
+            link = item.get("link") if isinstance(item.get("link"), str) else None
+            out.append(Prerequisite(text=item["text"], link=link, line=src.meta.line("prerequisites", i)))
     return tuple(out)
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from tracksite.core.model.course import Curriculum
 from tracksite.core.model.glossary import Glossary
+from tracksite.core.model.listing import Listing
 from tracksite.core.problems.problem import ProblemList
-from tracksite.core.remote.files import Listing
 from tracksite.core.yaml.safe import Located
 
 

@@ -17,6 +17,9 @@ class Prerequisite:
     lesson: str | None = None
     #: A prerequisite that is not a lesson.
     text: str | None = None
+    #: With `text:`, where a newcomer learns it: a page of the course's docs/ (`basics.md`) or a web address
+    #: (`https://...`); the text is shown as a link to it.
+    link: str | None = None
     #: The line it was written on.
     line: int | None = None
 
@@ -62,6 +65,9 @@ class LessonFields:
     read: int
     #: Minutes for the practice section.
     practice: int | None = None
+    #: Minutes an instructor plans to teach the lesson in a workshop (an imported Carpentries episode's `teaching:`);
+    #: the lesson's time is then teaching and practice, not reading and practice.
+    teach: int | None = None
     #: How demanding the lesson is.
     difficulty: Difficulty = Difficulty.STANDARD
     #: How much mathematics the lesson uses.
@@ -128,7 +134,7 @@ class TermFields:
 
 @dataclass(frozen=True, kw_only=True)
 class RemoteFileFields:
-    """One entry of remote-files.yml (core/remote/files.py's `RemoteFile` adds its file)."""
+    """One entry of remote-files.yml (core/model/listing.py's `RemoteFile` adds its file)."""
 
     #: The file's address, exactly as the pages, drawings and style sheets name it.
     url: str

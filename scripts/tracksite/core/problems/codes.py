@@ -74,7 +74,11 @@ CATALOGUE = (
     Code("TS211", "stray-cheatsheet", "a cheatsheet for no track or no lesson"),
     Code("TS212", "not-published", "a file in a lesson folder the site leaves out"),
     Code("TS213", "address-taken", "two sources published at one address"),
-    Code("TS214", "bad-prerequisite", "a prerequisite that is not a lesson of the course, or the lesson itself"),
+    Code(
+        "TS214",
+        "bad-prerequisite",
+        "a prerequisite that is not a lesson of the course, the lesson itself, or a `link:` to no page",
+    ),
     Code("TS215", "prerequisite-cycle", "prerequisites that form a cycle"),
     Code("TS216", "bad-deep-dive", "a deep dive that is not a lesson of another track"),
     Code("TS217", "bad-redirect", "a redirect that hides a lesson or points at no lesson"),
@@ -106,8 +110,18 @@ CATALOGUE = (
     Code("TS405", "exercise-shape", "a solution outside an exercise, an exercise without solution"),
     Code("TS406", "widget-data", "a widget's data that does not fit: its answers, tokens or shapes"),
     Code("TS407", "widget-data-file", "a widget's data file that is missing or does not parse"),
-    Code("TS420", "quiz-longest-correct", "quiz answers that are mostly the longest option"),
+    Code(
+        "TS420",
+        "quiz-length-cue",
+        "quiz answers whose length rank (shortest, middle, longest) predicts them in a track",
+    ),
     Code("TS421", "quiz-nearly-all-correct", "a choose-all question with all options, or all but one, correct"),
+    # issue 56: TS422
+    Code("TS422", "quiz-choose-all-same-count", "a track whose choose-all questions all have the same number right"),
+    # issue 55 (runnable code): the browser's Python and the exercises checked at check time
+    Code("TS430", "runnable-import", "a runnable block that imports a module the browser's Python does not have"),
+    Code("TS431", "runnable-solution-fails", "a runnable exercise whose solution fails its own tests in CPython"),
+    Code("TS432", "runnable-checks-nothing", "a runnable exercise whose starting code already passes its tests"),
     Code("TS501", "active-content", "a script-like HTML element in a page"),
     Code("TS502", "event-handler", "an `on...=` event handler in a page"),
     Code("TS503", "unsafe-url", "a javascript:, vbscript:, data: or file: link"),

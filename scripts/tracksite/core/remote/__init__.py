@@ -1,9 +1,9 @@
-"""What lives on other hosts: addresses a page names there, and remote-files.yml's copies.
+"""Files on other hosts that the site copies: remote-files.yml, read and vetted, and their uses rewritten.
 
-Owns the detection of third-party addresses (`addresses`) and the listed remote files with their
-copies' addresses and the rewriting of their uses (`files`; the schema is `schema/remote.py`,
-its dataclass `model/shapes.py`, generated from it). Imports yaml, schema, problems and
-`model.shapes`, and the site's rules for what may be published (`site.published`,
-`site.svgsafe`); never the site plan or the checks. Downloading is the adapter's
+Owns reading the listing, vetting a download and rewriting the pages and files that name a
+listed file (`files`; the schema is `schema/remote.py`, the listed files' dataclasses
+`model/listing.py`, which the loaded project holds). Imports yaml, schema, the model and the
+site's rules for what may be published (`site.published`, `site.svgsafe`, `site.addresses`),
+the floors below it (tests/test_floors.py); never the checks. Downloading is the adapter's
 (`adapter/remotecopy.py`).
 """

@@ -1,81 +1,41 @@
 """Remote files the instructor chose to publish: `remote-files.yml`, beside mkdocs.yml.
 
 The site makes no third-party requests (docs/security.md), so a file on another host named by a
-page, a drawing or a style sheet is refused (core/remote/addresses.py), unless the instructor lists it here
+page, a drawing or a style sheet is refused (core/site/addresses.py), unless the instructor lists it here
 with a licence that lets anyone share it. A listed file is not refused: the build downloads it
 once (adapter/remotecopy.py, cached outside the site), writes it into the site at
 `_remote/<hash>/<name>` and points every use at that copy, so the learner's browser only ever
 asks the site. `tracksite check` reads the same listing and runs the same passes, without the
-network. This module holds what both need: the listing, the copy's address, what the build
-writes for a downloaded file, and the rewriting of the pages and files that name one.
+network. This module holds what both need: reading the listing (its dataclasses, with the copy's
+address, are core/model/listing.py), what the build writes for a downloaded file, and the
+rewriting of the pages and files that name one.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
 
-from tracksite.core.model.shapes import RemoteFileFields
-from tracksite.core.remote.addresses import CSS_URL, LISTING, LOADING, remote_in_css
+from tracksite.core.model.listing import Listing, RemoteFile, safe_name
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.language import INVALID, read
 from tracksite.core.site import svgsafe
+from tracksite.core.site.addresses import CSS_URL, LISTING, LOADING, remote_in_css
 from tracksite.core.site.published import refusal
 from tracksite.core.yaml.safe import Located
 
 FILE_NAME = LISTING
-FOLDER = "_remote"  # in the site: one folder per listed file, named by its address's hash
 CACHE = "remote-files"  # the course's state folder of the downloads (core/localstate.py), never the checkout
 MAX_BYTES = 10_000_000  # like any other file the site publishes (statics.MAX_FILE_BYTES)
 # The types a copy may have (core/site/published.py's allow-list): of the documents that can hold
 # script, only SVG, which is held to the drawing rules; never HTML, which could not be checked.
 COPIED_DOCUMENTS = frozenset({".svg"})
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _TAG = re.compile(r"<([a-zA-Z][\w:-]*)(\s[^<>]*)?>")
 _ATTRIBUTE = re.compile(r"""(\s)([\w:.-]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _STYLE_BLOCK = re.compile(r"(<style\b[^<>]*>)(.*?)(</style\s*>)", re.I | re.S)
-
-
-@dataclass(frozen=True, kw_only=True)
-class RemoteFile(RemoteFileFields):
-    """One listed file (RemoteFileFields, from the schema), with the line of its entry (problems
-    are reported there) and the listing's path."""
-
-    path: Path
-
-    @property
-    def key(self) -> str:
-        return hashlib.sha256(self.url.encode("utf-8")).hexdigest()[:16]
-
-    @property
-    def site_path(self) -> str:
-        """Where the copy is published: a folder of its own, so two files of one name never meet."""
-        return f"{FOLDER}/{self.key}/{safe_name(self.url)}"
-
-
-@dataclass
-class Listing:
-    """Every valid entry of remote-files.yml, by address (`urls`: what the checks let through)."""
-
-    files: dict[str, RemoteFile] = field(default_factory=dict)
-
-    @property
-    def urls(self) -> frozenset[str]:
-        return frozenset(self.files)
-
-
-def safe_name(url: str) -> str:
-    """The copy's file name: the address's last segment, reduced to letters, digits, `.`, `_`
-    and `-`, so no address can name a folder, a hidden file or a path outside the site."""
-    last = PurePosixPath(unquote(urlsplit(url).path)).name
-    name = _SAFE.sub("-", last).strip(".-")[:100]
-    return name or "file"
 
 
 def load(root: Path, read_yaml: Callable, report_schema: Callable, report: Callable[..., None]) -> Listing:

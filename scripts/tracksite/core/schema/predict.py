@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.schema.language import Field, Mapping, Text
+from tracksite.core.schema.language import Bool, Field, Mapping, Text
 
 PREDICT = Mapping(
     help="The body of a `/// predict` block: a short program, what it prints, and why.",
@@ -49,6 +49,14 @@ PREDICT = Mapping(
             Text(numbers=True, help="Why it prints that, shown with the output (inline Markdown)."),
             required=True,
             example="explain: Negative indices count from the end, so x[-1] is 3.",
+        ),
+        Field(
+            "runnable",
+            Bool(
+                help="Once the learner has seen the output, the code becomes editable and runs in the page "
+                "(Python with the standard library only, as in a `/// runnable` block)."
+            ),
+            default=False,
         ),
     ),
 )

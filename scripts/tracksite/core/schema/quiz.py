@@ -60,6 +60,15 @@ QUESTION = Mapping(
             ),
             required=True,
         ),
+        Field(
+            "choose_all",
+            Bool(
+                help="Ask the learner to choose every right option even when only one is right, so "
+                "that the kind of control (checkboxes or round buttons) does not say how many are right."
+            ),
+            default=False,
+            example="choose_all: true",
+        ),
     ),
 )
 

@@ -33,6 +33,8 @@ from tracksite.core.yaml.safe import Located
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
 REF_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*/)?[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
 TRACK_REF_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$(?!\n)")
+#: A prerequisite's `link:`: a web address, or a Markdown page of docs/ (a path, no "..").
+LINK_RE = re.compile(r"^(?:https?://[^\s]+|(?!/)(?!.*\.\.)[\w./-]+\.md)$(?!\n)")
 
 
 def slugify(text: str) -> str:
@@ -65,6 +67,15 @@ PREREQUISITE = Mapping(
             ),
         ),
         Field("text", Text(help="A prerequisite that is not a lesson.")),
+        Field(
+            "link",
+            Text(
+                help="With `text:`, where a newcomer learns it: a page of the course's docs/ (`basics.md`) or a web "
+                "address (`https://...`); the text is shown as a link to it.",
+                pattern=LINK_RE,
+                pattern_help="a docs/ page (`basics.md`) or a web address (`https://...`)",
+            ),
+        ),
     ),
     exactly_one_of=("lesson", "text"),
 )
@@ -87,6 +98,15 @@ TIME = Mapping(
             Minutes(help="Minutes for the practice section."),
             example="practice: 10",
             note="minutes for the Practice section",
+        ),
+        Field(
+            "teach",
+            Minutes(
+                help="Minutes an instructor plans to teach the lesson in a workshop (an imported Carpentries "
+                "episode's `teaching:`); the lesson's time is then teaching and practice, not reading and practice."
+            ),
+            example="teach: 40",
+            note="workshop teaching minutes; header, track page and schedule count them instead of reading time",
         ),
     ),
 )

@@ -24,7 +24,8 @@ from tracksite.core.learning import schedule
 from tracksite.core.markdown import references as refs
 from tracksite.core.problems.findings import Finding
 from tracksite.core.site import published, redirects, statics, trackpages
-from tracksite.core.site.config import SiteConfig
+from tracksite.core.siteconfig import SiteConfig
+from tracksite.core.widgets import runnable
 
 #: The folder the search index is written to, after the build, replacing what was there.
 SEARCH_FOLDER = "search-index"
@@ -134,8 +135,9 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
     if not any(e.src_uri == "index.md" and e.from_docs for e in site.entries):
         site.entries.append(Entry("index.md", "home", content=""))  # a docs/index.md is the home page
     own = {e.src_uri for e in site.entries if e.from_docs}
+    runs = any(runnable.runs_code(doc.body) for doc in project.documents)  # else no Python is published
     for src_uri, path in theme_files.asset_files():  # the course's own docs/ file wins, as custom_dir does
-        if src_uri not in own:
+        if src_uri not in own and (runs or not src_uri.startswith(theme_files.RUNTIME)):
             site.entries.append(Entry(src_uri, "theme", path=path))
     _add_redirects(site, project)
     return site

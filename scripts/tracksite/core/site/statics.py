@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tracksite.core import htmlread
 from tracksite.core.problems.problem import Problem
-from tracksite.core.remote.addresses import (
+from tracksite.core.site.addresses import (
     LOADING,
     REMOTE_HINT,
     css_imports,

@@ -34,7 +34,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
-from tracksite.core.remote.addresses import remote_in_css, remote_message, unlisted
+from tracksite.core.site.addresses import remote_in_css, remote_message, unlisted
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"

@@ -17,6 +17,7 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.markdown import references as refs
 from tracksite.core.memo import memo
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
+from tracksite.core.widgets.runnable import parse_runnable
 
 if TYPE_CHECKING:
     from tracksite.core.model.course import Curriculum, Lesson, Track
@@ -181,7 +182,7 @@ def practice_blocks(body: str, with_solutions: bool) -> list[str]:
     top, _ = find_blocks(body)
     out: list[str] = []
     for block in top:
-        if block.name not in W.GRADED or block.indent:
+        if block.name not in W.GRADED or block.indent or not _checks_an_answer(block):
             continue
         last = block.end_line if block.end_line is not None else len(lines)
         dropped: set[int] = set()
@@ -191,6 +192,15 @@ def practice_blocks(body: str, with_solutions: bool) -> list[str]:
                     dropped.update(range(child.line, (child.end_line or last) + 1))
         out.append("\n".join(lines[n - 1] for n in range(block.line, last + 1) if n not in dropped))
     return out
+
+
+def _checks_an_answer(block) -> bool:
+    """A runnable block is graded when it has tests or an expected output; a snippet that only
+    runs is something to read in its lesson, not a task for the pack."""
+    if block.name != W.RUNNABLE.name:
+        return True
+    runnable, _ = parse_runnable(block.body)
+    return runnable is not None and runnable.checked
 
 
 def exercises_markdown(project: Project, track: Track, instructor: bool, lang: str = "en") -> str:

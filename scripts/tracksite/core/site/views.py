@@ -44,6 +44,7 @@ def lesson_row(c: Curriculum, lesson: Lesson, lang: str = "en") -> dict[str, Any
         **lesson_link(c, lesson),
         "summary": lesson.summary,
         "read": lesson.read,
+        "teach": lesson.teach,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
         "difficulty": choice_label("difficulty", lesson.difficulty, lang),
@@ -110,15 +111,21 @@ def start_here(c: Curriculum, lang: str = "en") -> dict[str, Any] | None:
     lesson = c.lessons_of(first.slug)[0]
     return {
         "track": track_summary(c, first, lang),
-        "needs": [need for p in lesson.prerequisites if (need := _need(c, lesson, p.lesson, p.text))],
+        "needs": [need for p in lesson.prerequisites if (need := _need(c, lesson, p.lesson, p.text, p.link))],
+        # a need linked to a page of the course (an imported lesson's Setup) is something to set up:
+        # the browser line must not then say there is nothing to install
+        "sets_up": any(p.text and p.link and "://" not in p.link for p in lesson.prerequisites),
         "then": [track_summary(c, t, lang) for t in tracks if t is not first],
     }
 
 
-def _need(c: Curriculum, lesson: Lesson, slug: str | None, text: str | None) -> dict[str, Any] | None:
+def _need(
+    c: Curriculum, lesson: Lesson, slug: str | None, text: str | None, link: str | None = None
+) -> dict[str, Any] | None:
     """One thing the first lesson asks for, as the home page lists it: a lesson of the course
-    (linked), or the instructor's words, linked to the track they name when the course has it
-    ("Track 4", or its title). The words are the instructor's own, never recased."""
+    (linked), or the instructor's words, linked where their `link:` points (a newcomer's way to
+    the basics), else to the track they name when the course has it ("Track 4", or its title).
+    The words are the instructor's own, never recased."""
     if slug:
         ref = refs.parse(f"lesson:{slug}", lesson.track)
         target = c.lesson(f"{ref.track}/{ref.lesson}") if isinstance(ref, refs.Ref) else None
@@ -127,8 +134,21 @@ def _need(c: Curriculum, lesson: Lesson, slug: str | None, text: str | None) -> 
         return {"text": target.title, "url": refs.url("lesson", target.track, target.slug)}
     if not text:
         return None
+    if link:
+        return {"text": text, "url": link_url(link)}
     named = next((t for t in c.tracks if t.slug != lesson.track and names_track(text, t)), None)
     return {"text": text, "url": refs.url("track", named.slug) if named else None}
+
+
+def link_url(link: str) -> str:
+    """A prerequisite's `link:` as the templates' `url` filter takes it: a web address as written,
+    a docs/ page (`basics.md`, `guide/index.md`) at its site-root URL (`basics/`, `guide/`)."""
+    if "://" in link:
+        return link
+    stem = link.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
 
 
 def names_track(text: str, track: Track) -> bool:
@@ -181,7 +201,7 @@ def prerequisites_view(c: Curriculum, lesson: Lesson, lang: str = "en") -> list[
                     }
                 )
         elif pre.text:
-            prerequisites.append({"url": None, "title": pre.text, "where": ""})
+            prerequisites.append({"url": link_url(pre.link) if pre.link else None, "title": pre.text, "where": ""})
     # lessons in course order (Lesson 1 before Lesson 2, whatever order the author wrote), then
     # the free-text prerequisites in the order written
     prerequisites.sort(key=lambda p: (p.get("order") is None, p.get("order") or (0, 0)))
@@ -217,6 +237,7 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str, lang: str = "en") -> d
         "number": pos.number,
         "of": pos.of,
         "read": lesson.read,
+        "teach": lesson.teach,
         "practice": lesson.practice,
         "minutes": lesson.minutes,
         "difficulty": choice_label("difficulty", lesson.difficulty, lang),

@@ -15,7 +15,8 @@ each data widget's module ends with a `BODY` (found by tracksite.core.widgets.bo
 returns `(value, findings)` and never raises on bad input: a finding's line is relative to the
 block body (1 = first body line) unless it names a data `file`, in which case the line is the
 file's own. The values are dataclasses generated from the bodies' descriptions (core/schema/:
-quiz.py, flashcards.py, predict.py, attention.py, steps.py) into `shapes`.
+quiz.py, flashcards.py, predict.py, attention.py, steps.py) into `shapes`. The authoring
+guide's field tables are written from the same bodies (`tables`).
 """
 
 from tracksite.core.markdown.blocks import RAW_BLOCKS, BlockSource, find_blocks, iter_blocks

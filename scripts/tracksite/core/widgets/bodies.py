@@ -6,7 +6,8 @@ text). This module imports every module of the package once and keeps those, so 
 validation, the editor schemas, the authoring guide's tables and the objectives' coverage
 follow a new widget without an edit: adding one is its registry entry and its module, nothing
 here. The modules are loaded with `importlib` by name, which the import-graph test does not
-see; none of them imports this module, so no cycle can hide in it.
+see; the widgets' modules never import this one, and the modules that read the bodies
+(`_READERS`) are not loaded here, so no cycle can hide in it.
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.schema.language import Mapping, Spec
 from tracksite.core.widgets.body import Body
 
+#: The package's modules that read the bodies (each imports this module): no `BODY` in them.
+_READERS = frozenset({"bodies", "tables", "validate"})
+
 
 def _find() -> dict[str, Body]:
     """name -> Body, in the registry's order. A `BODY` whose widget is not data is a bug, and
     a data widget without one fails tests/test_widget_registry.py."""
     found: dict[str, Body] = {}
     for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
-        if info.name == "bodies":
+        if info.name in _READERS:
             continue
         body = getattr(importlib.import_module(f"{__package__}.{info.name}"), "BODY", None)
         if isinstance(body, Body):

@@ -13,6 +13,7 @@ from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
 from tracksite.core.schema.predict import PREDICT
 from tracksite.core.widgets.body import Body, read_body
+from tracksite.core.widgets.runnable import first_code_line, import_findings
 from tracksite.core.widgets.shapes import Prediction
 
 # The body's description (PREDICT) is core/schema/predict.py; `Prediction` is generated from it
@@ -20,12 +21,20 @@ from tracksite.core.widgets.shapes import Prediction
 
 
 def parse_predict(body: str) -> tuple[Prediction | None, list[Finding]]:
-    value, findings, _ = read_body(body, PREDICT, "expected a mapping with code, output and explain")
+    value, findings, lines = read_body(body, PREDICT, "expected a mapping with code, output and explain")
     if value is INVALID:
         return None, findings
-    return Prediction(
-        code=value["code"], language=value["language"], output=value["output"], explain=value["explain"]
-    ), findings
+    if value["runnable"]:
+        findings = findings + _runnable_findings(value, body, lines)
+    return Prediction(**value), findings
+
+
+def _runnable_findings(value: dict, body: str, lines: dict) -> list[Finding]:
+    """A predict block the learner may run is Python with the browser's standard library."""
+    line = lines.get(("runnable",))
+    if value["language"] != "python":
+        return [Finding(line, f"only Python runs in the page, not {value['language']}", "runnable", code="TS406")]
+    return import_findings(value["code"], first_code_line(body, lines.get(("code",))), "code")
 
 
 BODY = Body(

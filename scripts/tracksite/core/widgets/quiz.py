@@ -21,7 +21,8 @@ class QuizQuestion(QuizQuestionFields):
 
     @property
     def multiple(self) -> bool:
-        return sum(1 for o in self.options if o.correct) > 1
+        """Checkboxes: several options are right, or the author asks for "choose all" anyway."""
+        return self.choose_all or sum(1 for o in self.options if o.correct) > 1
 
 
 EMPTY = "no questions: expected at least one"
@@ -35,6 +36,7 @@ def parse_quiz(body: str) -> tuple[list[QuizQuestion], list[Finding]]:
         QuizQuestion(
             question=q["question"],
             options=tuple(QuizOption(text=o["text"], correct=o["correct"], explain=o["explain"]) for o in q["options"]),
+            choose_all=q["choose_all"],
         )
         for q in value
     ], findings

@@ -1,5 +1,5 @@
 """The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/quiz.py, flashcards.py, predict.py, attention.py, steps.py) by core/model/generate.py.
+(core/schema/quiz.py, flashcards.py, predict.py, runnable.py, attention.py, steps.py) by core/model/generate.py.
 Do not edit: change the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ class QuizQuestionFields:
     question: str
     #: Two or more options, at least one correct, each text once.
     options: tuple[QuizOption, ...]
+    #: Ask the learner to choose every right option even when only one is right, so that the kind of control
+    #: (checkboxes or round buttons) does not say how many are right.
+    choose_all: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +55,31 @@ class Prediction:
     output: str
     #: Why it prints that, shown with the output (inline Markdown).
     explain: str
+    #: Once the learner has seen the output, the code becomes editable and runs in the page (Python with the standard
+    #: library only, as in a `/// runnable` block).
+    runnable: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunnableFields:
+    """The body of a `/// runnable` block (core/widgets/runnable.py's `Runnable` adds what it computes)."""
+
+    #: The starting code the learner sees and edits: Python 3 with the standard library only; write it as a literal
+    #: block (`code: |`).
+    code: str
+    #: Python run after the learner's code in the same namespace, usually `assert` lines: with them the block is a
+    #: checked exercise (a Check button).
+    tests: str | None = None
+    #: The exact output expected, instead of (or besides) tests: compared as a predict block's output is, forgiving
+    #: blank lines and runs of spaces.
+    output: str | None = None
+    #: The author's answer, folded until the learner opens it; needed with `tests` or `output`. `tracksite check` runs
+    #: it and the tests in CPython.
+    solution: str | None = None
+    #: Shown when Check fails (inline Markdown).
+    hint: str | None = None
+    #: A run longer than this is stopped, and the learner can run again.
+    timeout: int = 10
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from tracksite.core import siteconfig
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.blocks import BlockSource, find_blocks, iter_blocks
 from tracksite.core.problems.findings import Finding
 from tracksite.core.problems.problem import Problem, Severity
-from tracksite.core.site import config as siteconfig
 from tracksite.core.widgets.bodies import BODIES
 from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem
@@ -90,7 +90,7 @@ def validate_widgets(
 
     `first_line` is the 1-based file line of the body's first line; data-file problems are
     reported at the data file (a path beside `display_path`). `known_blocks`: the block names
-    the site's Markdown extensions define (tracksite.core.site.config), besides the widgets."""
+    the site's Markdown extensions define (tracksite.core.siteconfig), besides the widgets."""
     known = frozenset(WIDGET_BLOCKS) | (
         frozenset(known_blocks) if known_blocks is not None else DEFAULT_MARKDOWN_BLOCKS
     )

@@ -1,7 +1,7 @@
-"""YAML as tracksite reads it: plain data with the line of every key, syntax errors said in plain words.
+"""YAML as tracksite reads it: plain data with the line of every key.
 
-Owns the strict reader for course files (`safe`), the explanations of PyYAML's errors (`explain`)
-and what mkdocs.yml may hold before the engine reads it (`configfile`). Imports PyYAML,
-`tracksite.errors`, the problem codes and, for the names of fields in its explanations,
-`schema.specs`; nothing above them.
+Owns the strict reader for course files (`safe`) and what mkdocs.yml may hold before the engine
+reads it (`configfile`). On the floor above core's base modules (tests/test_floors.py): imports
+PyYAML and `tracksite.errors`, nothing of core. PyYAML's errors in plain words need the schema's
+field names, so they are `schema/explain.py`.
 """

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tracksite.errors import USAGE, UserError
-from tracksite.tools.bench import search
+from tracksite.tools.bench import runnable, search
 from tracksite.tools.bench.course import (
     LessonPlan,
     Page,
@@ -188,13 +188,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--keep", metavar="DIR", help="copy the generated projects here")
     p.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help="stop any one build after this long")
+    _other_benchmarks(p)
+    p.set_defaults(handler=cmd_bench)
+
+
+def _other_benchmarks(p: argparse.ArgumentParser) -> None:
+    """The benchmarks run instead of the builds' (each writes its own part of the page)."""
     p.add_argument(
         "--search",
         action="store_true",
         help="benchmark the course search instead (tracksite's index against Material's search: index build, "
         "size, bytes and time to first result in Chromium; tracksite.tools.bench.search)",
     )
-    p.set_defaults(handler=cmd_bench)
+    p.add_argument(
+        "--runnable",
+        action="store_true",
+        help="benchmark runnable code instead: the interpreter's bytes and the seconds from the first click on "
+        "Run to the first output in Chromium (tracksite.tools.bench.runnable)",
+    )
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -204,6 +215,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise UserError("--repeat must be at least 1", exit_code=USAGE)
     if args.search:
         return search.cmd(args, repo)
+    if args.runnable:
+        return runnable.cmd(args)
     serve_size = set(args.sizes) if args.serve_size is None else {args.serve_size}
     command = "tracksite bench --sizes " + ",".join(map(str, args.sizes)) + f" --repeat {args.repeat}"
     if args.serve_size is not None:
@@ -236,7 +249,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.markdown:
         page = Path(args.markdown)  # the search part of the page stays, and the profile
         old = page.read_text(encoding="utf-8") if page.is_file() else ""
-        page.write_text(keep_profile(old, search.keep_section(page, render_markdown(data, command))), encoding="utf-8")
+        text = runnable.keep_section(page, search.keep_section(page, render_markdown(data, command)))
+        page.write_text(keep_profile(old, text), encoding="utf-8")
         _log(f"wrote {args.markdown}")
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(data), indent=2), encoding="utf-8")
@@ -246,7 +260,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def to_json(data: dict[str, Any]) -> dict[str, Any]:
     def run(r: Run) -> dict[str, float]:
-        return {"wall": round(r.wall, 4), "cpu": round(r.cpu, 4)}
+        return {"wall": round(r.wall, 4), "cpu": round(r.cpu, 4), "memory": r.memory}
 
     sizes = []
     for r in data["sizes"]:

@@ -60,6 +60,32 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    memory: int = 0  # bytes: the peak, sampled, of the resident memory of all its processes summed
+
+
+#: Seconds between two samples of a run's memory.
+MEMORY_EVERY = 0.1
+
+
+def session_memory(session: int) -> int:
+    """The resident memory (bytes) of every process in a session, summed: a build's helper
+    processes are its own, and each counts (a forked helper's pages shared with the build count
+    in both, as `ps` and the kernel's accounting of a container count them). 0 where /proc is not."""
+    total = 0
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                if int(fields[3]) != session:  # (state, ppid, pgrp, session)
+                    continue
+                with open(f"/proc/{name}/statm", encoding="ascii") as fh:
+                    total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, ValueError, IndexError):
+                continue
+    return total
 
 
 def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None) -> Run:
@@ -73,7 +99,11 @@ def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None
         proc = subprocess.Popen(
             cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env or ENV, start_new_session=True
         )
+        memory, sampled = 0, 0.0
         while True:
+            if time.perf_counter() - sampled >= MEMORY_EVERY:
+                sampled = time.perf_counter()
+                memory = max(memory, session_memory(proc.pid))
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -94,6 +124,7 @@ def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None
             proc.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
+            memory,
         )
 
 

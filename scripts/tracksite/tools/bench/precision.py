@@ -37,7 +37,7 @@ QUERIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         "whole",
         (f"{T5}/attention-mechanism", f"{T5}/next-token-prediction", f"{T4}/attention-and-transformers"),
     ),
-    ("kv cache", "whole", (f"{T5}/scaling-and-context", f"{T5}/using-and-adapting-llms")),
+    ("kv cache", "whole", (f"{T5}/scaling-and-context", f"{T5}/adapting-and-serving-llms")),
     ("rlhf", "whole", (f"{T5}/next-token-prediction", f"{T4}/language-models-at-scale")),
     ("mixture of experts", "whole", (f"{T5}/scaling-and-context", f"{T4}/language-models-at-scale")),
     ("convolution", "whole", (f"{T4}/convolutions",)),

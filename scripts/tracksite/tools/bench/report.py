@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
+from tracksite.tools.bench import memory
 from tracksite.tools.bench.run import _median
 
 # -- reporting -----------------------------------------------------------------------------------
@@ -39,6 +40,7 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         *_build_targets(data, by_n),
         *_linkcheck_targets(data),
         *_serve_targets(data, by_n),
+        *memory.targets(data),
     ]
 
 
@@ -194,7 +196,7 @@ def _build_table(rows: list) -> list[str]:
             f"| {r.n:,} | {r.pages:,} | {_cell(r.tracksite)} | {_cell(r.warm)} | {_cell(r.prune)} | {_cell(r.plain)} | "
             f"{_cell(r.zensical)} | {_cell(r.zensical_warm)} | {ts / pr:.2f}x | {cpu:.2f}x | {warm} |"
         )
-    return lines + _marginal_table(rows)
+    return lines + memory.table(rows) + _marginal_table(rows)
 
 
 def marginal(rows: list, name: str) -> list[tuple[int, int, float]]:

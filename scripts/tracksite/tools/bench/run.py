@@ -19,6 +19,7 @@ from tracksite.core.learning import readingtime
 from tracksite.core.markdown import references as refs
 from tracksite.tools.bench.course import plan_course, write_plain_project, write_tracksite_project
 from tracksite.tools.bench.measure import (
+    BenchError,
     Run,
     byte_compile,
     drop_aside,
@@ -60,6 +61,23 @@ class SizeResult:
     ours_targets: set[str] = field(default_factory=set)
     linkchecker: dict[str, Any] | None = None
     serve: dict[str, Any] | None = None
+
+
+@contextlib.contextmanager
+def chromium(what: str):
+    """Debian's Chromium, headless, through Playwright (the `pdf` and `test` extras), for the
+    benchmarks that time what a learner's browser does (`--search`, `--runnable`)."""
+    from playwright.sync_api import sync_playwright
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        raise BenchError(f"the {what} benchmark needs Chromium (apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def _log(message: str) -> None:

@@ -43,7 +43,7 @@ from tracksite.localserver import serve_folder
 from tracksite.tools.bench import precision
 from tracksite.tools.bench.course import plan_course, write_plain_project, write_tracksite_project
 from tracksite.tools.bench.measure import BenchError, byte_compile, mkdocs_build
-from tracksite.tools.bench.run import _log, machine_info
+from tracksite.tools.bench.run import _log, chromium, machine_info
 from tracksite.tools.weight import gzip_size
 
 QUERIES = {"one word": "encoder", "three words": "synthetic lesson 650"}
@@ -121,27 +121,18 @@ def measure_query(browser, base: str, site: Path, lesson_url: str, query: str, e
 
 
 def _browser_runs(site: Path, lesson_url: str, queries: dict[str, str], engine: str, repeat: int) -> dict:
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        raise BenchError("the search benchmark needs Chromium (apt-get install chromium)")
     out = {}
-    with serve_folder(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            for name, query in queries.items():
-                runs = [measure_query(browser, base, site, lesson_url, query, engine) for _ in range(repeat)]
-                out[name] = {
-                    "query": query,
-                    "bytes": runs[0]["bytes"],
-                    "files": runs[0]["files"],
-                    "parts": runs[0]["parts"],
-                    "ms": statistics.median(r["ms"] for r in runs),
-                    "ms_all": [r["ms"] for r in runs],
-                }
-        finally:
-            browser.close()
+    with serve_folder(site) as base, chromium("search") as browser:
+        for name, query in queries.items():
+            runs = [measure_query(browser, base, site, lesson_url, query, engine) for _ in range(repeat)]
+            out[name] = {
+                "query": query,
+                "bytes": runs[0]["bytes"],
+                "files": runs[0]["files"],
+                "parts": runs[0]["parts"],
+                "ms": statistics.median(r["ms"] for r in runs),
+                "ms_all": [r["ms"] for r in runs],
+            }
     return out
 
 

@@ -19,14 +19,25 @@
   const closeTerms = (except) => {
     for (const t of $$(document, ".ts-term.is-open")) if (t !== except) t.classList.remove("is-open");
   };
-  const place = (term) => {  /* keep a wide-screen tip inside the window */
+  /* Keep a tip inside the window and off its term: on a wide screen it opens below the term,
+     moved left at the right edge and above the term near the bottom (it went off-screen there);
+     on a phone it sits at the foot of the screen, and at the top when the term is down there
+     (it covered the term, and a tap meant for the term landed on the tip). `is-above` is the flip
+     (learner.css), decided at once, before a tap's click is dispatched. */
+  const place = (term) => {
     const tip = term.querySelector(".ts-term__tip");
-    if (!tip || window.innerWidth < 720) return;
-    tip.style.left = "0px";
-    requestAnimationFrame(() => {
-      const r = tip.getBoundingClientRect();
-      if (r.width && r.right > window.innerWidth - 8) tip.style.left = `${Math.round(window.innerWidth - 8 - r.right)}px`;
-    });
+    if (!tip) return;
+    const wide = window.innerWidth >= 720;
+    term.classList.remove("is-above");
+    if (wide) tip.style.left = "0px";
+    const r = tip.getBoundingClientRect(), at = term.getBoundingClientRect();
+    if (!r.height) return;  /* not shown */
+    if (!wide) {
+      if (r.top < at.bottom + 8 && r.bottom > at.top) term.classList.add("is-above");
+      return;
+    }
+    if (r.right > window.innerWidth - 8) tip.style.left = `${Math.round(window.innerWidth - 8 - r.right)}px`;
+    if (r.bottom > window.innerHeight - 8 && at.top - r.height >= 8) term.classList.add("is-above");
   };
   const terms = () => {
     for (const term of $$(document, ".ts-term")) {

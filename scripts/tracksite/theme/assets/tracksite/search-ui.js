@@ -32,7 +32,7 @@ export function attach(root) {
   const WAIT = 120; /* ms without a keystroke before a query runs: no fragments for half-typed words */
   const KIND_ORDER = ["lesson", "overview", "cheatsheet", "track", "glossary", "keypoints", "review", "exercises", "page"];
   const kindName = (kind) => kind && text("kind_" + kind); /* the index holds the page kind, the dialog names it */
-  let loading = null, shown = [], drawn = 0, generation = 0, hits = 0, seen = new Set();
+  let loading = null, shown = [], drawn = 0, generation = 0, seen = new Set();
   let suggested = ""; /* the query with each word no page has replaced by the nearest word that one has */
   const suggest = el("p", "ts-search__suggest");
   suggest.hidden = true;
@@ -82,31 +82,21 @@ export function attach(root) {
   };
 
 
-  /* A result's link is named by its title and section; its kind and place and the excerpt are
-     its description (a screen reader reads the name first, the rest after a pause). */
+  /* A result's link is named by what it shows, in the order shown (title, kind and place,
+     section, excerpt): a name of the title and section alone left out words a learner sees on
+     the link, and a speech user saying them could not follow it (WCAG 2.5.3, label in name). */
   const renderHit = (data) => {
     const meta = data.meta || {};
-    const id = "ts-search-hit-" + (++hits);
     const item = el("li", "ts-search__hit");
     const link = el("a", "ts-search__link");
     link.href = data.url;
     const title = el("span", "ts-search__hit-title", meta.title || data.url);
     const where = el("span", "ts-search__hit-meta", [kindName(meta.kind), meta.where].filter(Boolean).join(" · "));
-    title.id = id + "-title"; where.id = id + "-meta";
     link.append(title, where);
-    const named = [title.id];
-    if (data.section && data.section !== meta.title) {
-      const section = el("span", "ts-search__hit-section", data.section);
-      section.id = id + "-section";
-      named.push(section.id);
-      link.append(section);
-    }
+    if (data.section && data.section !== meta.title) link.append(el("span", "ts-search__hit-section", data.section));
     const excerpt = el("span", "ts-search__excerpt");
-    excerpt.id = id + "-excerpt";
     for (const [text, marked] of data.excerpt) excerpt.append(marked ? el("mark", null, text) : document.createTextNode(text));
     link.append(excerpt);
-    link.setAttribute("aria-labelledby", named.join(" "));
-    link.setAttribute("aria-describedby", where.id + " " + excerpt.id);
     item.append(link);
     return item;
   };

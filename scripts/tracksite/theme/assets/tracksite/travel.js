@@ -50,12 +50,13 @@
     for (const k of keys()) window.tracksite.remove(k);
   };
 
-  /* A quiz's first checks (widgets.js: what an LMS scores) are this browser's own: a file's
+  /* A quiz's first checks (widgets.js: what an LMS scores), and a code exercise's pass, are this browser's own: a file's
      never replaces them, so that a file cannot change a score (scorm.js reports first checks) */
   const restore = (state, replace) => {
     const firsts = {};
     for (const k of keys()) {
-      const first = k.startsWith("tracksite:quiz:") && window.tracksite.load(k, {}).first;
+      const scored = k.startsWith("tracksite:quiz:") || k.startsWith("tracksite:runnable:"); /* runnable.js's too */
+      const first = scored && window.tracksite.load(k, {}).first;
       if (plain(first)) firsts[k] = first;
     }
     if (replace) clear();

@@ -239,8 +239,8 @@
     const key = root.dataset.key || "tracksite:quiz:" + location.pathname;
     const saved = load(key, {});
     const answers = saved.answers && typeof saved.answers === "object" ? saved.answers : {};
-    /* each question's first check, right (1) or not (0): what an LMS scores (scorm.js). A wrong
-       answer shows the right one and Retry clears it, so later checks do not change it */
+    /* each question's first check, right (1) or not (0): what an LMS scores (scorm.js). Retry
+       clears an answer, so later checks do not change it */
     const first = saved.first && typeof saved.first === "object" && !Array.isArray(saved.first) ? saved.first : {};
     const keep = () => save(key, Object.keys(first).length ? { answers, first } : { answers });
     const live = liveRegion();
@@ -292,15 +292,17 @@
       if (byUser && !(item.qi in first)) first[item.qi] = item.right ? 1 : 0;
       if (byUser) keep();
       item.done = true;
+      /* a wrong answer explains the chosen options only: the rest would give the answer away */
       item.inputs.forEach((input, i) => {
         const x = item.explained[i] || { correct: false, text: null };
         const note = item.notes[i];
         const mine = chosen.includes(i);
+        input.disabled = true;
+        if (!item.right && !mine) return;
         note.textContent = "";
         note.append(h("strong", null, t(x.correct ? "qRight" : "qWrong") + (mine ? t("qMine") : "") + ": "),
           ...(x.text ? copyOf(x.text) : []));
         note.hidden = false;
-        input.disabled = true;
         input.setAttribute("aria-describedby", note.id);
         input.parentNode.classList.add(x.correct ? "is-correct" : "is-wrong");
         input.parentNode.classList.toggle("is-chosen", mine);

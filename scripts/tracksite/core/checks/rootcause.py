@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from tracksite.core.problems.problem import Problem, ProblemList
-from tracksite.core.yaml import explain as yamlhelp
+from tracksite.core.schema import explain as yamlhelp
 
 _NO_LESSON = re.compile(r"no lesson '(?P<lesson>[^']+)' in track '(?P<track>[^']+)'")
 _NO_TRACK = re.compile(r"no track '(?P<track>[^']+)'")

@@ -1,0 +1,210 @@
+"""Every part of MkDocs that tracksite uses beyond the plugin API, named once, each with why.
+
+MkDocs' plugin events and its public classes are a contract; what is here is not: private
+functions and attributes, a module global swapped while a page renders, a page's method replaced,
+the engine's file writer rerouted, the serve builder's closure read, the dev server subclassed.
+Each is the one way found to make a build faster or `mkdocs serve` quicker to reload, and each can
+change in any release of MkDocs or of ProperDocs (its fork, which tracksite supports alike). So
+no other module of tracksite touches them: they call the functions below, and
+tests/test_mkdocs_internals.py checks every name in `INTERNALS` against the installed MkDocs and
+ProperDocs (that it exists, with the parameters listed), so an upgrade that moves one fails there,
+by name, rather than in a build.
+
+Where the engine matters, the functions take its module (`build_module(config)`): a build run by
+ProperDocs has its own `commands.build`, `utils` and `Page`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import logging
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+from mkdocs import utils as _utils
+from mkdocs.commands.build import build as _engine_build
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
+
+__all__ = ["LiveReloadServer"]  # devserver.py subclasses it (see `stop_serve_forever`)
+
+#: Each internal, as a path inside the engine's package, with the parameters it must have
+#: (names and defaults; None: an attribute or a name in the source, no call). The test resolves
+#: every one in `mkdocs` and in `properdocs`.
+INTERNALS: dict[str, str | None] = {
+    "commands.build.build": "(config, *, serve_url=None, dirty=False)",
+    "commands.build._populate_page": "(page, config, files, dirty=False)",
+    "commands.build._build_page": "(page, config, doc_files, nav, env, dirty=False, excluded=False)",
+    "commands.build.utils": None,
+    "utils.write_file": "(content, output_path)",
+    "structure.pages.Page.render": "(self, config, files)",
+    "structure.pages.Page._title_from_render": None,
+    "structure.files.File.is_modified": "(self)",
+    "commands.serve.serve.builder": None,
+    "utils.CountHandler.get_counts": "(self)",
+    "utils.CountHandler.counts": None,
+    "livereload.LiveReloadServer.__init__": (
+        "(self, builder, host, port, root, mount_path='/', polling_interval=0.5, shutdown_delay=0.25)"
+    ),
+}
+
+#: What devserver.py reads of the server MkDocs' `serve` made, besides the constructor's keywords.
+SERVER_ATTRIBUTES: tuple[str, ...] = ("builder", "root", "mount_path", "shutdown_delay", "build_delay", "observer")
+SERVER_ATTRIBUTES += ("serve_thread", "poll_response_timeout", "error_handler", "set_app", "server_close", "url")
+
+#: What MkDocs' build logs on every dirty build, and the logger it logs it on: serve's edit loop
+#: makes every rebuild dirty on purpose (adapter/serve.py filters the line out).
+DIRTY_WARNING = "'dirty' build is being performed"
+BUILD_LOGGER = "mkdocs.commands.build"
+#: The names MkDocs' serve builder keeps in its closure (`serve_settings`).
+SERVE_CLOSURE = ("get_config", "serve_url", "is_clean")
+
+
+# -- the build -------------------------------------------------------------------------------
+def build(config: Any, *, serve_url: str | None = None, dirty: bool = False) -> None:
+    """`mkdocs.commands.build.build`: the function `mkdocs build` and `mkdocs serve` run. The
+    command line (`tracksite build --instructor`) needs a plugin option `mkdocs build` cannot
+    pass, and serve's edit loop needs to choose `dirty` per rebuild, so both call it themselves."""
+    _engine_build(config, serve_url=serve_url, dirty=dirty)
+
+
+def build_module(config: Any) -> ModuleType | None:
+    """The running engine's `commands.build` (MkDocs' or ProperDocs', found from the config's
+    class), when it has the per-page functions the parallel build's helpers call
+    (`populate_page`, `build_page`) and the `utils` whose writer they reroute; None otherwise."""
+    package = type(config).__module__.split(".")[0]
+    try:
+        module = importlib.import_module(f"{package}.commands.build")
+    except ImportError:
+        return None
+    ok = all(hasattr(module, name) for name in ("_populate_page", "_build_page", "utils"))
+    return module if ok else None
+
+
+def populate_page(module: ModuleType, page: Any, config: Any, files: Any, dirty: bool) -> None:
+    """`_populate_page`: one page's Markdown read and converted, as MkDocs' own loop does it. A
+    helper process of the parallel build (parallel.py) converts a share of the pages with it."""
+    module._populate_page(page, config, files, dirty)
+
+
+def build_page(module: ModuleType, page: Any, config: Any, doc_files: Any, nav: Any, env: Any, dirty: bool) -> None:
+    """`_build_page`: one page rendered through its template and written, as MkDocs' own loop
+    does it. A helper process of the parallel build renders a share of the pages with it."""
+    module._build_page(page, config, doc_files, nav, env, dirty, excluded=False)
+
+
+def strict_warnings() -> bool:
+    """Whether MkDocs' strict-mode counter (a `CountHandler` its command line puts on the
+    `mkdocs` logger) has seen a warning in this build: the plugin stops a strict build on it
+    before the search index is written."""
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
+
+
+def forget_strict_warnings() -> None:
+    """Empty that counter (its `counts`), so that a serve rebuild does not abort: its warnings
+    are shown on the problems page instead (adapter/serve.py)."""
+    for h in logging.getLogger("mkdocs").handlers:
+        if isinstance(h, CountHandler):
+            h.counts.clear()
+
+
+# -- the engine's writes into the site --------------------------------------------------------
+def reroute_writes(utils: Any, write: Callable[[bytes, str, Callable[[bytes, str], None]], None]) -> Callable[[], None]:
+    """Send every write of the engine (`utils.write_file`: its pages, 404.html, the sitemap)
+    through `write(content, output_path, original)`; returns the function that undoes it. MkDocs
+    has no event between rendering a page and writing it, and the kept copies of unchanged pages
+    (keptfiles.py) are hard-linked instead of written again."""
+    original = utils.write_file
+
+    def rerouted(content: bytes, output_path: str) -> None:
+        write(content, output_path, original)
+
+    utils.write_file = rerouted
+    return lambda: setattr(utils, "write_file", original)
+
+
+def silence_writes(utils: Any) -> None:
+    """In a helper process of the parallel build: the engine writes nothing (the build writes
+    every page the helpers rendered itself, from what they hand back)."""
+    utils.write_file = lambda *_a, **_k: None
+
+
+def write_file(content: bytes, output_path: str) -> None:
+    """MkDocs' `utils.write_file` (as rerouted, if it is): a page saved under serve is written
+    before the hook returns, so browsers reload while the build goes on (rebuild.py)."""
+    _utils.write_file(content, output_path)
+
+
+# -- a page ------------------------------------------------------------------------------------
+def render_title(page: Page) -> str | None:
+    """`Page._title_from_render`: the title `Page.render` found in the page's first heading
+    (None before it ran). The build cache keeps it with the page's HTML, and serve puts back the
+    titles of pages it does not render again; a docs page's title is marked safe from it."""
+    return getattr(page, "_title_from_render", None)
+
+
+def set_render_title(page: Page, title: str | None) -> None:
+    """Put back `Page._title_from_render` on a page whose render was skipped (see above)."""
+    page._title_from_render = title
+
+
+def page_render() -> Callable[..., None]:
+    """The engine's own `Page.render`: a page's `render` is replaced for one build
+    (`replace_render`) and the replacement calls this one when the page is not in the cache."""
+    return Page.render
+
+
+def replace_render(page: Page, render: Callable[[Any, Any], None]) -> None:
+    """This page's `render` (MkDocs calls `page.render(config, files)` next, after the
+    `on_page_markdown` event): the build cache answers from its kept conversion instead. MkDocs
+    has no event that may skip converting a page."""
+    page.render = render  # type: ignore[method-assign,assignment]  # this page only
+
+
+@contextlib.contextmanager
+def markdown_module(render_page: Callable[..., None], wrap: Callable[[Any], Any]) -> Iterator[None]:
+    """While the block runs, the `markdown` module that `render_page`'s own module (the
+    engine's page module) sees is `wrap(markdown)`, so that `Page.render` reuses one converter
+    (converter.py) instead of building one per page. Nothing changes where that module names no
+    `markdown` (another engine) or `wrap` gives None (already replaced: re-entered)."""
+    space = render_page.__globals__
+    real = space.get("markdown")
+    replacement = wrap(real) if real is not None else None
+    if replacement is None:
+        yield
+        return
+    space["markdown"] = replacement
+    try:
+        yield
+    finally:
+        space["markdown"] = real
+
+
+def mark_modified(file: Any, modified: bool) -> None:
+    """`File.is_modified`, answered for this file: a dirty build (serve's rebuilds) renders only
+    the pages whose file says it changed, and serve's edit loop (rebuild.py) decides that from
+    what a page depends on, not from the source's time stamp as MkDocs does."""
+    file.is_modified = (lambda value: lambda: value)(modified)
+
+
+# -- serve --------------------------------------------------------------------------------------
+def serve_settings(builder: Callable) -> tuple[Callable, Any, bool] | None:
+    """(get_config, serve_url, is_clean) from the closure of MkDocs' serve builder, which
+    decides dirty or not once per session; serve's edit loop builds dirty once the site holds a
+    whole good build, with the builder's own settings. None for another engine's builder."""
+    try:
+        found = inspect.getclosurevars(builder).nonlocals
+        return found["get_config"], found["serve_url"], found["is_clean"]
+    except (KeyError, TypeError):
+        return None
+
+
+def stop_serve_forever(server: LiveReloadServer) -> None:
+    """socketserver's `shutdown` (stop `serve_forever`) under MkDocs' own, which also stops the
+    observer and the build loop: devserver.py's server stops answering while the server that
+    takes the port over keeps those. MkDocs' `LiveReloadServer` is a `socketserver` server."""
+    super(LiveReloadServer, server).shutdown()

@@ -1,0 +1,97 @@
+/* tracksite /// runnable: the Web Worker that runs the learner's Python, so the page never
+   freezes. runnable.js starts it (a module worker, from the site itself) only when a learner
+   runs code; it loads Pyodide from ./pyodide/ (the site's own copy: no request leaves the
+   origin) and runner.py, the checking code `tracksite check` runs in CPython too. To stop an
+   endless loop the page ends this worker and starts another: Python cannot be interrupted
+   from outside without SharedArrayBuffer, which needs headers a static site cannot send.
+
+   Messages in: {id, code, tests, expected}. Out: {kind: "ready"}, {kind: "failed", reason},
+   and per run {id, kind: "started"}, {id, kind: "out", stream, text}, {id, kind: "done", verdict}. */
+import { loadPyodide } from "./pyodide/pyodide.mjs";
+
+const HERE = new URL("./", import.meta.url);
+const LIMIT = 200000; /* characters of output a run shows; the rest is dropped, once said */
+const EVERY = 100, BURST = 20; /* at most BURST messages of output in EVERY ms */
+
+let run = null; /* the current run: {id, sent, pending, window, posts} */
+const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+
+function send(stream, text, force) {
+  if (!run) return;
+  if (text) {
+    if (run.sent >= LIMIT) return;
+    const room = LIMIT - run.sent;
+    const kept = text.length > room ? text.slice(0, room) + "\n…\n" : text;
+    run.sent += kept.length;
+    run.pending.push([stream, kept]);
+  }
+  if (!run.pending.length) return;
+  /* each write is sent at once (a print before an endless loop shows), unless the code floods:
+     past BURST messages in EVERY ms, pieces wait for the next write, up to 2 KB */
+  const now = Date.now();
+  if (now - run.window >= EVERY) { run.window = now; run.posts = 0; }
+  const size = run.pending.reduce((n, [, t]) => n + t.length, 0);
+  if (!force && run.posts >= BURST && size < 2048) return;
+  const merged = []; /* neighbouring pieces of one stream go as one */
+  for (const [s, t] of run.pending) {
+    if (merged.length && merged[merged.length - 1][0] === s) merged[merged.length - 1][1] += t;
+    else merged.push([s, t]);
+  }
+  for (const [s, t] of merged) postMessage({ id: run.id, kind: "out", stream: s, text: t });
+  run.pending = [];
+  run.posts += 1;
+}
+
+const writer = (stream) => ({
+  write: (bytes) => {
+    send(stream, decoders[stream].decode(bytes, { stream: true }), false);
+    return bytes.length;
+  },
+});
+
+const starting = (async () => {
+  /* an empty module first: a policy that forbids WebAssembly says so at once, where Pyodide's
+     own loading would wait for ever */
+  try {
+    new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+  } catch (e) {
+    throw new Error("WebAssembly is not allowed here (the server's Content-Security-Policy needs 'wasm-unsafe-eval')");
+  }
+  const [py, runner] = await Promise.all([
+    loadPyodide({ indexURL: new URL("pyodide/", HERE).href, packages: [] }),
+    fetch(new URL("runner.py", HERE)).then((r) => {
+      if (!r.ok) throw new Error("runner.py: " + r.status);
+      return r.text();
+    }),
+  ]);
+  py.setStdout(writer("stdout"));
+  py.setStderr(writer("stderr"));
+  py.setStdin({ error: true }); /* input() has no one to ask: EOFError */
+  py.FS.writeFile("/home/pyodide/tracksite_runner.py", runner);
+  const module = py.pyimport("tracksite_runner");
+  return { py, module };
+})();
+
+starting.then(
+  () => postMessage({ kind: "ready" }),
+  (e) => postMessage({ kind: "failed", reason: String((e && e.message) || e) }),
+);
+
+onmessage = async (event) => {
+  const { id, code, tests, expected } = event.data;
+  let verdict;
+  try {
+    const { module } = await starting;
+    run = { id, sent: 0, pending: [], window: Date.now(), posts: 0 };
+    postMessage({ id, kind: "started" });
+    /* undefined, not null: Pyodide turns null into JsNull, undefined into None */
+    const result = module.run(code, tests == null ? undefined : tests, expected == null ? undefined : expected);
+    verdict = result.toJs({ dict_converter: Object.fromEntries });
+    result.destroy();
+  } catch (e) {
+    verdict = { status: "error", detail: String((e && e.message) || e) };
+  }
+  send("stdout", "", true);
+  run = null;
+  postMessage({ id, kind: "done", verdict });
+};

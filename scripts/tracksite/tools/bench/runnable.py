@@ -1,0 +1,182 @@
+"""`tracksite bench --runnable`: what runnable code costs a learner (issue 55).
+
+A synthetic course of 10 lessons (`tools/bench/course.py`) gets one `/// runnable` block in its
+first lesson; the benchmark builds it and measures:
+
+1. the bytes: every file the build publishes for the interpreter (`theme.RUNTIME`: Pyodide, the
+   worker, the runner), and those a learner's browser requested for a first run, each raw and as
+   a server sends it compressed (gzip -9, `tools/weight.py`'s measure);
+2. in Chromium (Debian's), on an empty cache each time: the seconds from the click on Run to the
+   program's first output on screen (the interpreter downloaded, compiled and started, the code
+   run), and a second run on the same page, once Python is up.
+
+    tracksite bench --runnable --repeat 3 --markdown docs/benchmarks.md
+
+`--markdown` replaces the part of the page between `<!-- runnable-bench -->` and
+`<!-- /runnable-bench -->` (appending it the first time), leaving the rest as it is.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tracksite import theme
+from tracksite.core import widgetregistry as W
+from tracksite.localserver import serve_folder
+from tracksite.tools.bench.course import plan_course, write_tracksite_project
+from tracksite.tools.bench.measure import byte_compile, mkdocs_build
+from tracksite.tools.bench.run import _log, chromium, machine_info
+from tracksite.tools.weight import gzip_size
+
+START, END = "<!-- runnable-bench -->", "<!-- /runnable-bench -->"
+BLOCK = """
+
+/// runnable | Benchmark
+code: |
+  total = sum(i * i for i in range(1000))
+  print("sum of squares:", total)
+///
+"""
+
+
+def build(work: Path, timeout: float) -> tuple[Path, str]:
+    """The synthetic course with a runnable block in its first lesson, built: (site, its page)."""
+    tracks = plan_course(10)
+    root = write_tracksite_project(work / "course", tracks)
+    first = tracks[0].phases[0][1][0]
+    lesson = root / "lessons" / tracks[0].slug / first.slug / "lesson.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + BLOCK, encoding="utf-8")
+    mkdocs_build(root, work / "site", timeout)
+    return work / "site", f"{tracks[0].slug}/{first.slug}/"
+
+
+def runtime_bytes(site: Path) -> dict[str, int]:
+    """What the build publishes for the interpreter: files, bytes, bytes gzip -9."""
+    files = [p for p in site.rglob("*") if p.is_file() and p.relative_to(site).as_posix().startswith(theme.RUNTIME)]
+    return {
+        "files": len(files),
+        "raw": sum(p.stat().st_size for p in files),
+        "gzip": sum(gzip_size(p.read_bytes()) for p in files),
+    }
+
+
+def first_runs(site: Path, page_url: str, repeat: int) -> list[dict[str, Any]]:
+    """Each run in a fresh browser context (an empty cache): seconds to first output, to a
+    second run's output, and the bytes of what the browser requested for Python."""
+    with serve_folder(site) as base, chromium("runnable") as browser:
+        return [_one_run(browser, base, site, page_url) for _ in range(repeat)]
+
+
+def _one_run(browser, base: str, site: Path, page_url: str) -> dict[str, Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    asked: list[str] = []
+    context.on("request", lambda r: asked.append(r.url))
+    page.goto(base + page_url, wait_until="networkidle")
+    block = page.locator(f"[data-widget={W.RUNNABLE.name}]").first
+    output, run = block.get_by_role("log"), block.get_by_role("button", name="Run", exact=True)
+    t0 = time.monotonic()
+    run.click()
+    output.filter(has_text="sum of squares").wait_for(timeout=180_000)
+    first = time.monotonic() - t0
+    block.locator("[aria-live=polite]").filter(has_text="Finished").wait_for(timeout=60_000)
+    t1 = time.monotonic()
+    run.click()
+    output.filter(has_text="sum of squares").wait_for(timeout=60_000)
+    again = time.monotonic() - t1
+    context.close()
+    files = {u.removeprefix(base) for u in asked if u.startswith(base)}
+    python = [site / f for f in files if f.startswith(theme.RUNTIME) or "/runnable." in f"/{f}"]
+    python = [f for f in python if f.is_file()]
+    return {
+        "first_s": first,
+        "again_s": again,
+        "asked_raw": sum(f.stat().st_size for f in python),
+        "asked_gzip": sum(gzip_size(f.read_bytes()) for f in python),
+    }
+
+
+def run(repeat: int, timeout: float) -> dict[str, Any]:
+    byte_compile()
+    with tempfile.TemporaryDirectory(prefix="tracksite-runnable-bench-") as tmp:
+        site, page_url = build(Path(tmp), timeout)
+        _log("built the course; timing the first runs in Chromium")
+        return {
+            "machine": machine_info(),
+            "date": time.strftime("%Y-%m-%d"),
+            "repeat": repeat,
+            "published": runtime_bytes(site),
+            "runs": first_runs(site, page_url, repeat),
+        }
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def render(data: dict[str, Any], command: str) -> str:
+    runs, pub = data["runs"], data["published"]
+    first = [r["first_s"] for r in runs]
+    again = statistics.median(r["again_s"] for r in runs)
+    asked = runs[0]
+    m = data["machine"]
+    return "\n".join(
+        [
+            START,
+            "",
+            "## Runnable code: the interpreter's bytes and the first run",
+            "",
+            f"Measured {data['date']} with `{command}` ({m.get('cpu', '?')}, {m.get('cores', '?')} cores "
+            f"shared with other jobs, load average {m.get('load_before', '?')} before the run; Chromium "
+            "headless, an empty cache for each run, the site served from this machine). First output: from "
+            "the click on Run to the program's output on screen, the interpreter downloaded, compiled and "
+            "started in a Web Worker; a second run on the same page reuses it. Bytes: raw, and as a server "
+            "sends them compressed (gzip -9).",
+            "",
+            "| what | measured |",
+            "|---|---|",
+            f"| published in a site that runs code ({pub['files']} files) | {_mb(pub['raw'])} ({_mb(pub['gzip'])} gzip) |",
+            f"| requested by a learner's first run | {_mb(asked['asked_raw'])} ({_mb(asked['asked_gzip'])} gzip) |",
+            "| published in a site that runs no code | 0 bytes |",
+            f"| click on Run to first output (median of {len(first)}; fastest, slowest) | "
+            f"{statistics.median(first):.2f} s ({min(first):.2f}, {max(first):.2f}) |",
+            f"| a second run, Python already up (median) | {again * 1000:.0f} ms |",
+            "",
+            END,
+            "",
+        ]
+    )
+
+
+def keep_section(path: Path, text: str) -> str:
+    """`text` (the page another benchmark writes) with this benchmark's section from `path`."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if START in old and END in old and START not in text:
+        section = START + old.split(START, 1)[1].split(END, 1)[0] + END
+        return text.rstrip("\n") + "\n\n" + section + "\n"
+    return text
+
+
+def write_markdown(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def cmd(args) -> int:
+    command = f"tracksite bench --runnable --repeat {args.repeat}"
+    data = run(args.repeat, args.timeout)
+    section = render(data, command)
+    print(section)
+    if args.markdown:
+        write_markdown(Path(args.markdown), section)
+        _log(f"wrote {args.markdown}")
+    return 0

@@ -1,0 +1,184 @@
+"""`/// runnable` in real Chromium (issue 55), from a built fixture course served over HTTP: Run
+prints, an endless loop is ended by the time limit and by Stop and the next run works, Check
+gives both verdicts and records a pass, a runnable predict block runs once its output is shown,
+no request leaves the origin, a page without runnable code loads no interpreter, axe finds
+nothing at 390 px in either palette, a page opened from a file says how to serve it, and the
+SCORM package's page runs code and scores a passed Check; a host whose policy header forbids
+WebAssembly gets a block that says so. Python's first start takes seconds:
+the runs share one page."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+from test_accessibility import AXE, WCAG_22_AA
+from test_export_scorm import HARNESS, HARNESS_JS, course_frame, scorm_again
+
+from conftest import run_mkdocs
+from test_runnable import runnable_course
+from tracksite.commands.cli import main
+from tracksite.localserver import QuietHandler, serve_folder
+
+pytestmark = pytest.mark.browser
+
+START = 90_000  # ms: Python's first start in a loaded CI machine's Chromium (seconds on a quiet one)
+RUNTIME = ("/pyodide/", "runnable-worker.js", "runner.py")
+
+
+@pytest.fixture(scope="module")
+def runnable_site(tmp_path_factory):
+    root = runnable_course(tmp_path_factory.mktemp("runnable") / "course")
+    result = run_mkdocs(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def runnable_url(runnable_site, serve_site) -> str:
+    return serve_site(runnable_site)
+
+
+def axe(page) -> list[str]:
+    results = AXE.run(page, options={"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    return [f"{v['id']}: {n['target']}" for v in results.response["violations"] for n in v["nodes"]]
+
+
+def test_code_runs_is_stopped_and_checked_in_the_page(chromium, runnable_url):
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(runnable_url + "alpha/a1/")
+    exercise, loop = page.locator("#ts-run-1"), page.locator("#ts-run-2")
+    assert not [u for u in requests if any(r in u for r in RUNTIME)]  # nothing of Python before a Run
+
+    exercise.get_by_role("button", name="Run").click()
+    expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
+    expect(exercise.locator(".ts-run__status")).to_have_text("Finished.")
+
+    exercise.get_by_role("button", name="Check").click()
+    expect(exercise.locator(".ts-run__status")).to_contain_text("Not yet: the check on line 1 does not hold")
+    expect(exercise.locator(".ts-run__hint")).to_be_visible()
+    exercise.get_by_label("Code (editable)").fill("def step(w, grad, lr):\n    return w - lr * grad\n")
+    exercise.get_by_role("button", name="Check").click()
+    expect(exercise.locator(".ts-run__status")).to_have_text("Passed: every check holds.")
+    stored = page.evaluate("() => Object.entries(localStorage).filter(([k]) => k.includes(':runnable:'))")
+    assert len(stored) == 1 and '"first":{"0":1}' in stored[0][1], stored
+
+    loop.get_by_role("button", name="Run").click()
+    expect(loop.locator(".ts-run__output")).to_have_text("start\n", timeout=START)
+    expect(loop.locator(".ts-run__status")).to_contain_text("Stopped after 3 seconds", timeout=START)
+    loop.get_by_role("button", name="Run").click()  # a new worker: Python starts again
+    expect(loop.locator(".ts-run__output")).to_have_text("start\n", timeout=START)
+    loop.get_by_role("button", name="Stop").click()
+    expect(loop.locator(".ts-run__status")).to_have_text("Stopped.")
+    exercise.get_by_role("button", name="Reset").click()
+    expect(exercise.get_by_label("Code (editable)")).to_have_value(
+        "def step(w, grad, lr):\n    # return the new weight\n    return w\nprint(step(1.0, 0.5, 0.1))"
+    )
+    exercise.get_by_role("button", name="Run").click()
+    expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
+
+    predict = page.locator(".ts-predict")
+    predict.get_by_text("Show the output").click()
+    predict.get_by_role("button", name="Run").click()
+    expect(predict.locator(".ts-run__output")).to_have_text("6\n", timeout=START)
+
+    # Tab indents in the editor; Escape then Tab leaves it
+    editor = exercise.get_by_label("Code (editable)")
+    editor.fill("x = 1")
+    editor.press("End")
+    editor.press("Tab")
+    assert editor.input_value() == "x = 1   "
+    editor.press("Escape")
+    editor.press("Tab")
+    assert page.evaluate("() => document.activeElement.tagName") != "TEXTAREA"
+
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert not [u for u in requests if not u.startswith(runnable_url) and not u.startswith(("data:", "blob:"))]
+    assert any(u.endswith("pyodide.asm.wasm") for u in requests)
+    assert axe(page) == []
+    assert errors == []
+    dark = context.new_page()
+    dark.emulate_media(color_scheme="dark")
+    dark.goto(runnable_url + "alpha/a1/")
+    expect(dark.locator("#ts-run-1").get_by_role("button", name="Run")).to_be_visible()
+    assert axe(dark) == []
+    context.close()
+
+
+def test_a_page_without_runnable_code_loads_no_interpreter(chromium, runnable_url):
+    context = chromium.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    for address in ("", "alpha/a2/", "alpha/a1/overview/"):
+        page.goto(runnable_url + address, wait_until="networkidle")
+    assert requests and not [u for u in requests if any(r in u for r in (*RUNTIME, "runnable."))]
+    context.close()
+
+
+def test_a_page_opened_from_a_file_says_how_to_serve_it(chromium, runnable_site):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto((runnable_site / "alpha/a1/index.html").as_uri())
+    block = page.locator("#ts-run-1")
+    expect(block.get_by_role("note")).to_contain_text("python3 -m http.server")
+    expect(block.get_by_role("button", name="Run")).to_have_count(0)
+    context.close()
+
+
+class StrictHeader(QuietHandler):
+    """A host that sends the pages' policy as a header, without 'wasm-unsafe-eval' (the worker's
+    script gets it too)."""
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", "default-src 'self'; script-src 'self'; worker-src 'self'")
+        super().end_headers()
+
+
+def test_a_server_policy_without_webassembly_is_named_in_the_block(chromium, runnable_site):
+    context = chromium.new_context()
+    page = context.new_page()
+    with serve_folder(runnable_site, StrictHeader) as base:
+        page.goto(base + "alpha/a1/")
+        block = page.locator("#ts-run-1")
+        block.get_by_role("button", name="Run").click()
+        expect(block.locator(".ts-run__status")).to_contain_text("Python could not start", timeout=START)
+        expect(block.locator(".ts-run__status")).to_contain_text("'wasm-unsafe-eval'")
+    context.close()
+
+
+def test_the_scorm_package_runs_code_and_scores_a_passed_check(chromium, runnable_site, tmp_path_factory, serve_site):
+    runtime = scorm_again()
+    folder = tmp_path_factory.mktemp("lms-runnable")
+    out = folder / "course-scorm.zip"
+    assert main(["export", "scorm", "--version", "1.2", "--site", str(runnable_site), "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(folder / "pkg")
+    shutil.copyfile(runtime, folder / "scorm12.min.js")
+    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
+    lms = serve_site(folder)
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(lms)
+    course_frame(page)
+    page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
+        "f => f.contentWindow.location.assign('alpha/a1/index.html')"
+    )
+    frame = course_frame(page, "alpha/a1/index.html")
+    exercise = frame.locator("#ts-run-1")
+    exercise.get_by_role("button", name="Run").click()
+    expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
+    exercise.get_by_label("Code (editable)").fill("def step(w, grad, lr):\n    return w - lr * grad\n")
+    exercise.get_by_role("button", name="Check").click()
+    expect(exercise.locator(".ts-run__status")).to_have_text("Passed: every check holds.")
+    page.wait_for_function("() => API.cmi.core.score.raw === '100'", timeout=15_000)
+    context.close()

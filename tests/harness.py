@@ -1,0 +1,150 @@
+"""The commands a user runs as processes (`mkdocs build`, `tracksite ...`), run in the test's own
+process, as Sphinx's test fixtures build a project in the test process.
+
+A build in a new interpreter pays its start-up and every import (MkDocs, Material, Markdown's
+extensions, tracksite) again before it reads a file: on a busy machine 2.7 to 5.7 s for the small
+fixture course, where the same build in a warm process takes about half a second. Most tests are about what a build writes
+and says, not about the process boundary, so they run the command's own entry point here and get
+the same `CompletedProcess` (exit code, stdout, stderr) a subprocess gives.
+
+What a run changes in this process is put back when it ends, so that the next test starts as a
+new process would: the working folder, the environment variables it was given, the `mkdocs`
+loggers' handlers, level and filters (MkDocs' command line adds a handler and a duplicate filter
+on every run, and the filter would silence a warning the previous build already printed), and
+Python's warning filters. The caches tracksite keeps in memory are keyed by file stamps and
+contents (they are what `mkdocs serve` rebuilds with), so they stay.
+
+Kept as processes (`process=True` here, or `subprocess.run` in the test): exit codes and output
+as a shell sees them, caches that a new process starts without, forked helpers, signals and
+crashes, and installed entry points. CONTRIBUTING.md ("Tests") says when to use which.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import subprocess
+import sys
+import traceback
+import warnings
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from mkdocs.__main__ import ColorFormatter, cli
+
+from tracksite.commands.cli import main
+
+TIMEOUT = 600  # seconds, for the commands still run as processes
+
+#: the loggers MkDocs' command line configures on every run
+_LOGGERS = ("mkdocs", "mkdocs.commands.build")
+
+
+@contextlib.contextmanager
+def isolated(cwd: Path | None = None, env: Mapping[str, str | None] | None = None) -> Iterator[None]:
+    """Run a command as if in a process of its own: `cwd` as the working folder, `env` set (None
+    removes a variable), and the process-wide state a command line sets restored afterwards."""
+    saved_cwd = os.getcwd()
+    saved_env = {name: os.environ.get(name) for name in env or {}}
+    saved_logs = {
+        name: (log.handlers[:], log.filters[:], log.level, log.propagate)
+        for name in _LOGGERS
+        for log in [logging.getLogger(name)]
+    }
+    try:
+        for name, value in (env or {}).items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if cwd is not None:
+            os.chdir(cwd)
+        with warnings.catch_warnings():
+            yield
+    finally:
+        os.chdir(saved_cwd)
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        for name, (handlers, filters, level, propagate) in saved_logs.items():
+            log = logging.getLogger(name)
+            log.handlers[:], log.filters[:] = handlers, filters
+            log.setLevel(level)
+            log.propagate = propagate
+
+
+def _exit_code(exit_: SystemExit) -> int:
+    if exit_.code is None:
+        return 0
+    if isinstance(exit_.code, int):
+        return exit_.code
+    print(exit_.code, file=sys.stderr)  # as the interpreter prints `sys.exit("message")`
+    return 1
+
+
+def _captured(run, args: list[str], cwd: Path | None, env: Mapping[str, str | None] | None):
+    """`run()`'s exit code and output as a process would give them: an uncaught exception is
+    printed as the interpreter prints it (a traceback on stderr) and exits 1."""
+    out, err = io.StringIO(), io.StringIO()
+    with isolated(cwd, env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = run()
+        except SystemExit as exit_:
+            code = _exit_code(exit_)
+        except Exception:  # noqa: BLE001 - what a process's uncaught exception does
+            traceback.print_exc()
+            code = 1
+    return subprocess.CompletedProcess(args, code if isinstance(code, int) else 0, out.getvalue(), err.getvalue())
+
+
+def mkdocs(
+    project: Path,
+    *args: str,
+    site: Path | None = None,
+    processes: int | None = None,
+    strict: bool = True,
+    process: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess:
+    """`mkdocs build [--strict] ARGS [--site-dir SITE]` in the folder `project`, through MkDocs'
+    own command line (its log format, its strict-mode abort, its exit codes); `processes` sets
+    TRACKSITE_PROCESSES for it (the test session's own setting otherwise); `process=True` runs
+    it as a subprocess, as a user types it."""
+    argv = ["build", *(["--strict"] if strict else []), *args]
+    if site is not None:
+        argv += ["--site-dir", str(site)]
+    variables: dict[str, str | None] = {"NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    if processes is not None:
+        variables["TRACKSITE_PROCESSES"] = str(processes)
+    if process:
+        full = {**os.environ, **{k: v for k, v in variables.items() if v is not None}}
+        cmd = [sys.executable, "-m", "mkdocs", *argv]
+        return subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=TIMEOUT, env=full)
+
+    def run() -> int:
+        width = ColorFormatter.text_wrapper.width
+        ColorFormatter.text_wrapper.width = 0  # a process with captured output does not wrap lines
+        try:
+            cli.main(argv, prog_name="mkdocs", standalone_mode=True)
+        finally:
+            ColorFormatter.text_wrapper.width = width
+        return 0
+
+    return _captured(run, ["mkdocs", *argv], Path(project), variables)
+
+
+def tracksite(
+    *args: str, cwd: Path | None = None, process: bool = False, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`tracksite ARGS` through the command line's entry point (`main`, which returns the exit
+    code), in `cwd`; `process=True` runs it as a subprocess (`python -m tracksite.commands.cli`)."""
+    variables: dict[str, str | None] = {"NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    if process:
+        full = {**os.environ, **{k: v for k, v in variables.items() if v is not None}}
+        cmd = [sys.executable, "-m", "tracksite.commands.cli", *args]
+        return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, env=full)
+    return _captured(lambda: main(list(args)), ["tracksite", *args], cwd, variables)
