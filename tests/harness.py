@@ -16,7 +16,10 @@ contents (they are what `mkdocs serve` rebuilds with), so they stay.
 
 Kept as processes (`process=True` here, or `subprocess.run` in the test): exit codes and output
 as a shell sees them, caches that a new process starts without, forked helpers, signals and
-crashes, and installed entry points. CONTRIBUTING.md ("Tests") says when to use which.
+crashes, and installed entry points. CONTRIBUTING.md ("Tests") says when to use which. Where a
+test needs a process of its own but not a cold one (a second build that finds only what the
+first left on disk), `forked` runs the work in a fork of this process, and `forget_plugins`
+makes a build there the process's first; the crash-safety tests fork their killed commands too.
 """
 
 from __future__ import annotations
@@ -25,18 +28,25 @@ import contextlib
 import io
 import logging
 import os
+import pickle
+import signal
 import subprocess
 import sys
+import tempfile
 import traceback
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from mkdocs.__main__ import ColorFormatter, cli
+from mkdocs.config.defaults import MkDocsConfig
 
 from tracksite.commands.cli import main
 
 TIMEOUT = 600  # seconds, for the commands still run as processes
+
+T = TypeVar("T")
 
 #: the loggers MkDocs' command line configures on every run
 _LOGGERS = ("mkdocs", "mkdocs.commands.build")
@@ -148,3 +158,46 @@ def tracksite(
         cmd = [sys.executable, "-m", "tracksite.commands.cli", *args]
         return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, env=full)
     return _captured(lambda: main(list(args)), ["tracksite", *args], cwd, variables)
+
+
+def forked(run: Callable[[], T]) -> T:
+    """`run()` in a fork of this process, its result handed back (pickled): for what must happen
+    in a process of its own but not a cold one, say a second build that may find only what the
+    first left on disk. The fork has all imports loaded (a new
+    interpreter pays about half a second for them); it leaves by `os._exit`, so neither pytest's
+    exit handlers nor its buffers run twice, and only the forking thread exists in it (xdist's
+    threads stay in the parent). An exception in `run` is raised here again."""
+    with tempfile.TemporaryFile() as kept:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            try:
+                for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
+                    signal.signal(sig, signal.SIG_DFL)
+                try:
+                    outcome: tuple[bool, object] = (True, run())
+                except BaseException as error:  # handed to the parent, which raises it
+                    outcome = (False, RuntimeError("".join(traceback.format_exception(error))))
+                pickle.dump(outcome, kept, protocol=pickle.HIGHEST_PROTOCOL)
+                kept.flush()
+            finally:
+                os._exit(0)
+        status = os.waitpid(pid, 0)[1]
+        kept.seek(0)
+        try:
+            ok, value = pickle.load(kept)
+        except EOFError:
+            raise RuntimeError(f"the forked run ended with {os.waitstatus_to_exitcode(status)} and no result") from None
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
+def forget_plugins() -> None:
+    """Make the next build in this process its first: MkDocs keeps an instance of each plugin
+    with an `on_startup` hook (tracksite's) for the whole process, which is how `mkdocs serve`
+    carries state from one rebuild to the next, and tracksite's first build does what later ones
+    do not (it reads and writes the check's findings in the state folder). For a fork that
+    stands for a new process (`forked`)."""
+    vars(MkDocsConfig)["plugins"].plugin_cache.clear()

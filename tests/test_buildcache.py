@@ -1,5 +1,14 @@
 """The persistent build cache (adapter/buildcache.py): a warm build writes exactly what a cold
-build of the same sources writes, and a cache that cannot be trusted is dropped, never used."""
+build of the same sources writes, and a cache that cannot be trusted is dropped, never used.
+
+Each build runs in a process of its own, so that a second build finds only what the first left
+in the course's state folder: a fork of this test process (`harness.forked`, imports loaded, no
+build of these courses in its memory) rather than a new interpreter. Before the first fork this
+process builds a course of other lessons once (`warm`), so that every fork starts with what any
+first build loads (Markdown's extensions, the theme's templates): a fork's build then costs a
+third of a cold one. The check of the findings' key stays a new interpreter per run: it is about
+the string hashing a new process seeds afresh, which a fork inherits.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +23,7 @@ from types import SimpleNamespace
 
 import pytest
 
+import harness
 from course import make_course, write
 from tracksite.adapter import buildcache, pagecache
 from tracksite.core import localstate
@@ -28,16 +38,15 @@ def cache_file(root: Path) -> Path:
 
 def build(root: Path, out: Path) -> str:
     """`mkdocs build` in its own process, as a second build or a restarted server runs; its log."""
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", str(out)],
-        cwd=root,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = harness.forked(lambda: new_process_build(root, out))
     assert run.returncode == 0, run.stderr[-3000:]
     return run.stderr
+
+
+def new_process_build(root: Path, out: Path) -> subprocess.CompletedProcess:
+    """In the fork: the build as a new process's first (MkDocs' kept plugin instance dropped)."""
+    harness.forget_plugins()
+    return harness.mkdocs(root, site=out, strict=False)
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -47,6 +56,15 @@ def tree(site: Path) -> dict[str, bytes]:
 def same_trees(a: Path, b: Path) -> list[str]:
     ta, tb = tree(a), tree(b)
     return sorted(k for k in ta.keys() | tb.keys() if ta.get(k) != tb.get(k))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm(tmp_path_factory) -> None:
+    """One build in this process, of lessons whose text no test builds (see the docstring)."""
+    root = make_course(tmp_path_factory.mktemp("warm") / "course")
+    for lesson in root.rglob("lesson.md"):
+        lesson.write_text(lesson.read_text().replace("Words to read here.", "Warming words."))
+    assert harness.mkdocs(root, site=root.parent / "site", strict=False).returncode == 0
 
 
 @pytest.fixture(scope="module")
@@ -279,14 +297,7 @@ def test_the_checks_findings_are_kept_for_unchanged_sources_and_found_again_afte
     assert warnings and warnings == [line for line in second.splitlines() if "[TS" in line]
     lesson = root / "lessons/beta/b1/lesson.md"
     lesson.write_text(lesson.read_text() + "\nSee [the missing lesson](lesson:no-such-lesson).\n")
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "c")],
-        cwd=root,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = harness.forked(lambda: new_process_build(root, tmp_path / "c"))
     assert run.returncode != 0 and "no-such-lesson" in run.stderr
 
 

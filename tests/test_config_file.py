@@ -10,6 +10,7 @@ in the environment (tests/harness.py).
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 
@@ -104,14 +105,28 @@ def test_a_broken_inherited_file_is_a_located_problem_in_both(umlaut_course):
 def test_a_setting_mkdocs_refuses_is_reported_at_its_line(umlaut_course):
     root = umlaut_course
     write(root, "other.yml", "INHERIT: mkdocs.yml\nnav: 3\nsite_colour: blue\n")
-    # in a process of its own: after other tests in the same xdist worker, the in-process check
-    # once lost the TS902 warning below (not reproduced alone; to be found)
-    checked = harness.tracksite("check", "-f", "other.yml", cwd=root, env=COURSE_ENV, process=True)
+    checked = harness.tracksite("check", "-f", "other.yml", cwd=root, env=COURSE_ENV)
     assert checked.returncode == 1, checked.stdout
     lines = checked.stdout.splitlines()
     assert any(out.startswith("other.yml:2: [TS901] nav:") for out in lines), lines
     assert any(out.startswith("other.yml:3: warning: [TS902] site_colour:") for out in lines), lines
     assert mkdocs_build(root, "-f", "other.yml").returncode != 0
+
+
+def test_the_config_warnings_survive_a_quiet_build_in_the_same_process(umlaut_course):
+    """`mkdocs build -q` raises the engine's logger to errors; a `check` after it in the same
+    process (`check --watch`, the language server, these tests) lost TS902 with it."""
+    write(umlaut_course, "other.yml", "INHERIT: mkdocs.yml\nsite_colour: blue\n")
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # what `-q` leaves behind
+    try:
+        checked = harness.tracksite("check", "-f", "other.yml", cwd=umlaut_course, env=COURSE_ENV)
+    finally:
+        logger.setLevel(level)
+    assert any(out.startswith("other.yml:2: warning: [TS902] site_colour:") for out in checked.stdout.splitlines()), (
+        checked.stdout
+    )
 
 
 def test_check_watch_runs_again_when_the_file_given_with_f_changes(tmp_path):

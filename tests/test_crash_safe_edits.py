@@ -6,25 +6,37 @@ read-only `track.yml`, `new lesson` failed, its rollback raised `PermissionError
 half-made lesson stayed. The kills here are triggered by the command's own file operations
 (before and after each rename, replace, folder creation, removal and fsync), not by timers: each
 interrupted command is run again and must end with exactly the tree an uninterrupted run makes.
+
+The commands that get killed or patched run in a fork of this test process (`tracksite` here),
+not in a new interpreter: a kill needs a process of its own, but not a cold one, and a fork
+starts with tracksite and its imports already loaded (a new interpreter paid for them again,
+about 0.4 s of processor time, a hundred times in this file). What a process boundary shows is kept: the patch
+changes only the child's `os`, the kill ends only the child, the exit code is the one a shell
+sees (-9 for SIGKILL), and the child leaves by `os._exit`, so neither pytest's exit handlers nor
+its buffers run twice. The reruns after a kill run in this process (`run_cli`).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
+import traceback
 from pathlib import Path
 
 import pytest
 
+import harness
 from course import make_course, run_cli
+from tracksite.commands.cli import main
 from tracksite.core import localstate
 
-TIMEOUT = 120
 KILL = textwrap.dedent("""
     import os, signal
     N, SIG = int(os.environ["KILL_AT"]), getattr(signal, os.environ.get("KILL_SIG", "SIGKILL"))
@@ -51,15 +63,55 @@ COMMANDS = {
 
 
 def tracksite(root: Path, args: list[str], patch: str = "", **env: str) -> subprocess.CompletedProcess:
-    code = f"{patch}\nimport sys\nfrom tracksite.commands.cli import main\nsys.argv = ['tracksite', *{args!r}]\nsys.exit(main({args!r}))"
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env},
-    )
+    """`tracksite ARGS` in `root` as a process of its own (a fork of this one, see the module's
+    docstring), after running `patch` (Python source) in it; the `at_exit()` a patch defines runs
+    after the command, as an exit handler would in a process that was not killed."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the command's process: never returns
+            _child(root, args, patch, env, out.fileno(), err.fileno())
+        status = os.waitpid(pid, 0)[1]
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = (f.read().decode("utf-8", "replace") for f in (out, err))
+    return subprocess.CompletedProcess(args, os.waitstatus_to_exitcode(status), stdout, stderr)
+
+
+def _child(root: Path, args: list[str], patch: str, env: dict[str, str], out: int, err: int) -> None:
+    """The forked command: its own standard output and error, default signal handling, the
+    patch, `main`, then `os._exit` with its code (an uncaught exception: a traceback and 1)."""
+    code = 1
+    try:
+        os.dup2(out, 1)
+        os.dup2(err, 2)
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace")
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
+            signal.signal(sig, signal.SIG_DFL)
+        harness.forget_plugins()  # (a new process has no MkDocs plugin instance yet)
+        os.chdir(root)
+        os.environ.update(env)
+        sys.argv = ["tracksite", *args]
+        namespace: dict = {}
+        exec(patch, namespace)  # the test's own patch, in the child only
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        if "at_exit" in namespace:
+            namespace["at_exit"]()
+    except BaseException:  # what a process's uncaught exception does
+        traceback.print_exc()
+        code = 1
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:  # (leaving anyway)
+                pass
+        os._exit(code if isinstance(code, int) else 0)
 
 
 def rerun(root: Path, args: list[str]) -> subprocess.CompletedProcess:
@@ -108,7 +160,7 @@ def operations(pristine: Path, tmp_path: Path, args: list[str]) -> int:
     root = fresh(pristine, tmp_path)
     probe = (
         KILL.replace("if calls[0] == N:", "if False:")
-        + "\nimport atexit\natexit.register(lambda: open(os.environ['COUNT_FILE'], 'w').write(str(calls[0])))"
+        + "\ndef at_exit():\n    open(os.environ['COUNT_FILE'], 'w').write(str(calls[0]))"
     )
     result = tracksite(root, args, probe, KILL_AT="0", COUNT_FILE=str(tmp_path / "count"))
     assert result.returncode == 0, result.stderr

@@ -92,16 +92,23 @@ edits = st.builds(Edit, st.sampled_from(sorted(EDITS)), st.sampled_from(LESSONS)
 
 
 def build(root: Path, site: Path) -> None:
-    """`mkdocs build` in this process, as `mkdocs serve` rebuilds: MkDocs' own loader and build."""
+    """`mkdocs build` in this process, as `mkdocs serve` rebuilds: MkDocs' own loader and build,
+    quiet (its logger put back after, so later tests in this process see every warning)."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
-    config.plugins.on_startup(command="build", dirty=False)
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
     try:
-        mkdocs_build(config)
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
     finally:
-        config.plugins.on_shutdown()
+        logger.setLevel(level)
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -137,7 +144,6 @@ def test_warm_equals_cold_and_helpers_equal_one_process(sequence, base, tmp_path
         for p in (root / "lessons").rglob("*")
         if p.suffix in (".md", ".yml")
     }
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
     monkeypatch.setenv(forked.ENV, "1")
     monkeypatch.setenv(localstate.ENV, str(work / "state-warm"))
     build(root, work / "warm")  # the first build fills the caches

@@ -294,18 +294,23 @@ class _Keep(logging.Handler):
 @contextlib.contextmanager
 def _captured() -> Iterator[list[logging.LogRecord]]:
     """MkDocs' warnings and errors while it loads the config, kept (not printed) to be reported
-    as problems with their lines."""
+    as problems with their lines. The logger's level is lowered to warnings while it loads: a
+    quiet build earlier in the same process (`mkdocs build -q`, then `check --watch` or the
+    language server) raised it to errors, and the config's warnings would be lost."""
     handler = _Keep(logging.WARNING)
     records = handler.records
     logger = logging.getLogger("mkdocs")
-    propagate = logger.propagate
+    propagate, level = logger.propagate, logger.level
     logger.addHandler(handler)
     logger.propagate = False
+    if logger.getEffectiveLevel() > logging.WARNING:
+        logger.setLevel(logging.WARNING)
     try:
         yield records
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
+        logger.setLevel(level)
 
 
 def _yaml_problem(path: Path, error: ConfigurationError) -> ConfigProblem:

@@ -126,8 +126,10 @@ class Pool:
         if command == "build":  # checked and planned: each page needs its own results once now,
             memo.limit(memo.RENDERING_MAX)  # and a helper would copy the course's (core/memo.py)
             give_back()
-            if outputs is not None:  # each page's HTML on disk between the two loops
-                outputs.spill = spill.Spill.open()
+            if outputs is not None:  # each page's HTML on disk between the two loops, in the state folder
+                outputs.spill = spill.Spill.open(
+                    str(cache.path.parent) if cache is not None and not cache.off else None
+                )
         if command != "build" or cache is None or cache.off:
             return None
         module = engine(config)

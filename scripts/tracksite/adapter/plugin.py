@@ -14,7 +14,6 @@ import logging
 import os
 import posixpath
 import shutil
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from mkdocs.structure.pages import Page
 
 from tracksite.adapter import (
     buildcache,
+    buildstate,
     console,
     coursepages,
     csp,
@@ -41,9 +41,10 @@ from tracksite.adapter import (
     notfound,
     pagecache,
     pagecontext,
-    parallel,
     rebuild,
+    servesession,
     sitedir,
+    speed,
     statichtml,
     widgetassets,
 )
@@ -51,7 +52,6 @@ from tracksite.adapter import serve as serving_tools
 from tracksite.adapter.blocks import TracksiteBlocksExtension
 from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
 from tracksite.adapter.mathml import render_math, render_text
-from tracksite.adapter.remotecopy import Copies
 from tracksite.adapter.search import engine as search_engine
 from tracksite.adapter.search import index as search
 from tracksite.adapter.search.page import unmarked
@@ -63,7 +63,6 @@ from tracksite.core.checks import links as link_checks
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
 from tracksite.core.memo import stable_text
-from tracksite.core.model.project import Project
 from tracksite.core.problems.problem import format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import trackpages
@@ -92,28 +91,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.command = "build"
-        self.project: Project | None = None
-        self.failed: list[str] = []
-        self.real_site_dir: str | None = None
-        self.staging_dir: str | None = None
-        self.widget_context: Any = None
-        self.contexts: pagecontext.Contexts | None = None  # per build: each page's `ts` (pagecontext.py)
-        # Under `mkdocs serve` only: problems MkDocs found, to show on the problems page.
-        self.forced_problems: list[str] = []
-        self._mkdocs_warnings: serving_tools.MkDocsWarnings | None = None
-        self.indexer: search.Indexer | None = None  # per build: the search index, read as pages render
-        self._background: search.Background | None = None  # serve: the last build's index, finishing
-        self._pages: list[tuple[str, str]] = []  # per build: every page's URL and file in the site
-        self.dirty = False
-        self.edits = rebuild.EditLoop()  # serve: what the last build rendered, for the next one
-        self.remote = Copies()  # per build: the files of remote-files.yml, copied into the site
-        self.kept: lastsite.LastSite | None = None  # serve: the site kept for the next start
+        self.session = servesession.Session()  # the process: across `mkdocs serve` rebuilds
+        self.build = buildstate.BuildState()  # this build: replaced in on_config
+        self.speed = speed.Speed()  # this build's caches and helpers
         #: what mkdocsconfig.guard found in the config file while MkDocs loaded it (None: not guarded)
         self.config_problems: tuple[ConfigProblem, ...] | None = None
-        self.cache: buildcache.BuildCache | None = None  # per build: converted pages kept across processes
-        self.outputs: pagecache.Outputs | None = None  # per build: whole rendered pages kept across processes
-        self.pool: parallel.Pool | None = None  # per build: the processes that share its pages
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
@@ -132,43 +114,46 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps the plugin instance alive across `mkdocs serve` rebuilds.
-        self.command, self.dirty = command, dirty
+        self.session.command, self.session.dirty = command, dirty
         console.install("mkdocs", "tracksite.serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
-        serving = self.command == "serve"
+        session = self.session
+        serving = session.serving
         try:  # a state folder that is a link or another user's: refused before anything reads it
             localstate.check(root)
         except localstate.StateError as e:
             raise PluginError(str(e)) from None
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
+        first = self.build.project is None  # the process's first build
         if serving and self.config.cache:
-            self.kept = self.kept or lastsite.LastSite(root)
-            self.kept.configure(config, root, first=self.project is None)
+            session.kept = session.kept or lastsite.LastSite(root)
+            session.kept.configure(config, root, first=first)
         if not serving:
             self._check_site_dir(config, root)
         # The same entry point as `tracksite check`, on the config MkDocs validated for this
         # build (-f, INHERIT, !ENV, overrides): one load, every pass, one site plan.
-        self.project = check(
+        project = check(
             mkdocsconfig.from_mkdocs(config, self.config_problems),
             include_drafts=self.config.drafts or serving,
             instructor=self.config.instructor,
             serving=serving,
             # the process's first build only: a `mkdocs serve` rebuild follows a save, which
             # changes what the passes read, and walking every file would slow the edit loop
-            cached=self.config.cache and self.project is None,
+            cached=self.config.cache and first,
         )
-        self.contexts = pagecontext.Contexts(self.project, pdfs=self.config.pdfs, instructor=self.config.instructor)
-        assert self.project.problems is not None
-        if not self.project.problems.errors:  # remote-files.yml: downloaded once, then from the cache
-            self.project.problems.extend(self.remote.fetch(self.project))
-        for warning in self.project.problems.warnings:
+        self.build = build = buildstate.BuildState(project)
+        build.contexts = pagecontext.Contexts(project, pdfs=self.config.pdfs, instructor=self.config.instructor)
+        assert project.problems is not None
+        if not project.problems.errors:  # remote-files.yml: downloaded once, then from the cache
+            project.problems.extend(session.remote.fetch(project))
+        for warning in project.problems.warnings:
             log.info(warning.text())
-        errors = self.project.problems.errors
-        self.failed = [p.text() for p in sorted_problems(errors)] + list(self.forced_problems)  # causes first
+        errors = project.problems.errors
+        build.failed = [p.text() for p in sorted_problems(errors)] + list(session.forced_problems)  # causes first
         if serving:
-            self._mkdocs_warnings = serving_tools.MkDocsWarnings.install(self._mkdocs_warnings)
+            session.mkdocs_warnings = serving_tools.MkDocsWarnings.install(session.mkdocs_warnings)
         if errors:
             report = format_text(errors)
             if not serving:
@@ -180,14 +165,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             )
         self._register_markdown(config)
         install_theme(config)
-        self._close_cache(prune=False)
-        if self.config.cache and not errors:
-            self.cache = buildcache.BuildCache(root, config, extra=[stable_text(dict(self.config))])
+        keep = self.config.cache and not errors
+        self.speed.start(root, config, [stable_text(dict(self.config))], keep=keep)
         for folder in ("lessons", "cheatsheets", remotefiles.FILE_NAME):  # remote-files.yml, if there is one
             path = str(root / folder)
             if os.path.exists(path) and path not in config.watch:
                 config.watch.append(path)
-        if self.command == "build" and self.config.atomic:
+        if session.command == "build" and self.config.atomic:
             self._stage(config)
         return config
 
@@ -197,7 +181,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         journal = localstate.path(root, JOURNAL)  # (the editing commands' journal: core/localstate.py)
         session = serving_tools.ServeSession(server, self, watched, markers=(str(journal),))
         serving_tools.settle_memory()  # after the first build: the next one walks less
-        self.edits.session = session
+        self.session.edits.session = session
         pending = serving_tools.take_mkdocs_problems(self)
         if pending:  # the first build, made before this event, met problems only MkDocs reports
             session.show_problems(pending)
@@ -209,7 +193,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             e for e in config.markdown_extensions if not isinstance(e, TracksiteBlocksExtension) and e != GUARD
         ]
         config.mdx_configs.pop(GUARD, None)
-        config.markdown_extensions.append(TracksiteBlocksExtension(context=lambda: self.widget_context))
+        config.markdown_extensions.append(TracksiteBlocksExtension(context=lambda: self.build.widget_context))
 
     def _check_site_dir(self, config: MkDocsConfig, root: Path) -> None:
         """Refuse, before anything is written, an output folder the build must not replace."""
@@ -225,71 +209,73 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         """Build into a sibling folder so a failed build leaves the last good site as it was."""
         real = os.path.abspath(config.site_dir)
         try:
-            self.staging_dir, left = sitedir.stage(Path(real))
+            self.build.staging_dir, left = sitedir.stage(Path(real))
         except OSError as e:
             raise PluginError(os_error("cannot prepare the site folder", e)) from None
         for path in left:
             log.info("tracksite: could not remove %s, left by an interrupted build; remove it by hand", path)
-        self.real_site_dir = real
-        config.site_dir = self.staging_dir
+        self.build.real_site_dir = real
+        config.site_dir = self.build.staging_dir
 
     # -- 2. files: the course's sources become pages and assets at the contract's URLs --------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        assert self.project is not None
-        if self.failed:
-            self.edits.forget()
-            return serving_tools.problems_files(files, config, self.failed)
+        project, session = self.build.project, self.session
+        assert project is not None
+        if self.build.failed:
+            session.edits.forget()
+            return serving_tools.problems_files(files, config, self.build.failed)
         # Exactly the site plan's entries: the checks already refused two sources for one address.
-        assert self.project.site is not None
-        for entry in self.project.site.generated():
+        assert project.site is not None
+        for entry in project.site.generated():
             # INCLUDED: mkdocs.yml's exclude_docs and draft_docs are patterns for docs/ only;
             # what the course publishes is decided by track.yml and `status:`.
             source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
             files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
-        figures.strip_svgs(files, config, self.project.remote.urls)
+        figures.strip_svgs(files, config, project.remote.urls)
         statichtml.protect(files, config)  # HTML beside pages: the pages' policy first in its head
         drop_unused_search_files(files, config)
         drop_source_maps(files, config)
         search_engine.publish(files, config)  # the browser's engine, kept beside the indexer
-        self.remote.add_files(files, config)
-        if self.command == "serve":  # the edit loop: only the pages this save can change (rebuild.py)
-            self.edits.plan(self.project, config, self.config, files, incremental=True)
-        self.outputs = pagecache.start(  # with each page's digest: the edit loop's under serve
-            self.cache,
+        session.remote.add_files(files, config)
+        if session.serving:  # the edit loop: only the pages this save can change (rebuild.py)
+            session.edits.plan(project, config, self.config, files, incremental=True)
+        self.speed.files(  # with each page's digest: the edit loop's under serve
             config,
-            lambda: self.edits.digests or rebuild.page_digests(self.project, config, self.config),
-            self.remote.digest_parts(),
+            lambda: session.edits.digests or rebuild.page_digests(project, config, self.config),
+            session.remote.digest_parts(),
         )
         return files
 
     # -- 3. nav: tracks, phases, lessons in track.yml order ----------------------------------
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        if self.failed or self.project is None:
+        if self.build.failed or self.build.project is None:
             return nav
-        nav = coursepages.navigation(self.project, files)
-        self.pool = parallel.Pool.start(self.command, self.cache, self.outputs, self.dirty, config, files, nav)
+        nav = coursepages.navigation(self.build.project, files)
+        self.speed.nav(self.session.command, self.session.dirty, config, files, nav)
         return nav
 
     # -- 4. page markdown: resolve course links, set titles and templates ---------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self.failed or self.project is None:
+        if self.build.failed or self.build.project is None:
             return markdown
-        if self.pool is not None:
-            self.pool.before(page)  # a helper's first page: take the pages it converted
-        doc = self.project.document(page.file.src_uri)
+        return self.speed.markdown(page, lambda: self._page_markdown(markdown, page, config))
+
+    def _page_markdown(self, markdown: str, page: Page, config: MkDocsConfig) -> tuple[str, Path, list[str]]:
+        """The page's Markdown with the course's links and titles; its folder and what its
+        conversion's cache key holds besides the Markdown."""
+        project = self.build.project
+        assert project is not None
+        doc = project.document(page.file.src_uri)
         if doc is not None:
             markdown = coursepages.rewrite_links(markdown, doc)
             if doc.kind == "page":
                 page.meta = coursepages.escaped_meta(dict(page.meta))
-        self.widget_context = ctx = pagecontext.widget_context(page, doc, self.config.instructor)
-        lang = language.page_language(config, self.project.curriculum, page.file.src_uri)
+        self.build.widget_context = ctx = pagecontext.widget_context(page, doc, self.config.instructor)
+        lang = language.page_language(config, project.curriculum, page.file.src_uri)
         language.begin_page(lang)
-        if self.cache is not None and not self.cache.off:
-            # the page's language is part of the key: the blocks write its interface strings
-            replay = self.outputs.replay if self.outputs is not None else None
-            missed = self.pool.missed if self.pool is not None else None
-            buildcache.wrap(page, self.cache, ctx.source_dir, [ctx.page_id, str(ctx.instructor), lang], replay, missed)
-        return coursepages.set_meta(markdown, page, doc, self.project.curriculum, config)
+        # the page's language is part of the key: the blocks write its interface strings
+        key = [ctx.page_id, str(ctx.instructor), lang]
+        return coursepages.set_meta(markdown, page, doc, project.curriculum, config), ctx.source_dir, key
 
     # -- 5. content: formulas to MathML -----------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -298,36 +284,34 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             page.meta["title"] = (
                 Markup(from_heading) if from_heading == page.title else coursepages.safe(page.title or "")
             )
-        if self.outputs is not None and self.outputs.kept(page) is not None:  # printed as kept (pagecache.py)
+        html, kept = self.speed.content(page, html, lambda html: self._page_content(html, page))
+        if kept:  # printed as kept (pagecache.py)
             page.meta["template"] = pagecache.CACHED_TEMPLATE
-            return html
-        html = self._page_content(html, page)
-        if self.outputs is not None:  # (kept only if it logged nothing; its HTML on disk until rendered)
-            html = self.outputs.converted(page, html)
         return html
 
     def _page_content(self, html: str, page: Page) -> str:
         html = search.weigh_code(code_block_ids(table_code_pipes(render_math(unmarked(html)))))
-        if self.failed or self.project is None:
+        project = self.build.project
+        if self.build.failed or project is None:
             return html
-        html = self.remote.page(html, page.file.url)  # the copies of remote-files.yml, and their credits
+        html = self.session.remote.page(html, page.file.url)  # the copies of remote-files.yml, and their credits
         # `glossary:term` links (on lessons, and on the exercise pack that copies their text):
         # check finds the term, which the glossary template draws where MkDocs' anchor check cannot see it
         anchors = page.links_to_anchors or {}
         for to_file in [f for f in anchors if (trackpages.kind_of(f.src_uri) or ("",))[0] == "glossary"]:
             del anchors[to_file]
-        doc = self.project.document(page.file.src_uri)
+        doc = project.document(page.file.src_uri)
         if doc is not None and doc.lesson and doc.kind in ("lesson", "overview", "cheatsheet"):
             here = posixpath.dirname(page.file.url.rstrip("/")) if not page.file.url.endswith("/") else page.file.url
             assert doc.track is not None
             glossary_url = trackpages.url("glossary", doc.track)
             html, _ = mark_first_uses(
                 html,
-                self.project.glossary,
+                project.glossary,
                 doc.track,
                 lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor,
             )
-            if link_checks.tolerated(self.project, doc):
+            if link_checks.tolerated(project, doc):
                 # The lesson's own broken anchors are check's warnings (TS308); MkDocs' validation,
                 # which runs after every page is rendered, would make them warnings that fail --strict.
                 page.links_to_anchors = None
@@ -338,65 +322,60 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        self._pages = [("/" + f.url, f.dest_uri) for f in files.documentation_pages()]
-        self.edits.restore(files, failed=bool(self.failed))  # serve: the unrendered pages' titles
+        self.build.pages = [("/" + f.url, f.dest_uri) for f in files.documentation_pages()]
+        self.session.edits.restore(files, failed=bool(self.build.failed))  # serve: the unrendered pages' titles
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
         env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
-        env.bytecode_cache = COMPILED.using(env, buildcache.subfolder(self.cache, "templates"))
+        folder = self.speed.templates(config, files, env)  # (the helpers fork later: `speed.context`)
+        env.bytecode_cache = COMPILED.using(env, folder)
         language.install(env)  # `t("key")`: the interface's strings in the page's language
-        if self.pool is not None:
-            self.pool.render(config, files, env)
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):  # type: ignore[override]  # mkdocs types the context as a closed TypedDict; plugins add keys
-        if self.failed or self.project is None:
+        if self.build.failed or self.build.project is None:
             context["ts"] = {"kind": "error"}
             return context
-        if self.pool is not None:
-            self.pool.building(page)  # the first page: the theme's templates are compiled for the helpers
-        if self.outputs is not None:
-            kept = self.outputs.kept(page)
-            if kept is not None:
-                context[pagecache.CONTEXT_KEY] = kept["output"]
-                return context
-            self.outputs.begin(page)
-        assert self.contexts is not None
-        context["ts"] = self.contexts.page(page, config)
+        kept = self.speed.context(page)
+        if kept is not None:
+            context[pagecache.CONTEXT_KEY] = kept
+            return context
+        assert self.build.contexts is not None
+        context["ts"] = self.build.contexts.page(page, config)
         return context
 
     @event_priority(-100)  # last: under serve the page may be written here, as MkDocs writes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.pool is not None:
-            self.pool.after(page)  # a helper's share comes next: take the pages it rendered
-        kept = self.outputs.written(page) if self.outputs is not None else None
+        build, edits = self.build, self.session.edits
+        kept = self.speed.written(page)
         if kept is not None:  # as the last build wrote it, read for the search index as it was read
             output = kept["output"]
-            self.edits.write_early(output, page)
-            if not self.failed:
-                self.indexer = self.indexer or search.Indexer()
-                self.indexer.add_record("/" + page.file.url, output, kept["search"], kept["key"])
+            edits.write_early(output, page)
+            if not build.failed:
+                build.indexer = build.indexer or search.Indexer()
+                build.indexer.add_record("/" + page.file.url, output, kept["search"], kept["key"])
             return output
         output = csp.apply(widgetassets.link(output, page.url))
-        if self.project is not None:
-            lang = language.page_language(config, self.project.curriculum, page.file.src_uri)
+        if build.project is not None:
+            lang = language.page_language(config, build.project.curriculum, page.file.src_uri)
             output = language.mark_html(output, lang)
-        self.edits.write_early(output, page)  # under serve, the saved page: the browsers may reload
+        edits.write_early(output, page)  # under serve, the saved page: the browsers may reload
         # Read for the search index now (under serve too: the rebuilds render only what changed,
         # and the first build's pages are then read in the build, not in the background)
-        if not self.failed:
-            url, self.indexer = "/" + page.file.url, self.indexer or search.Indexer()
+        if not build.failed:
+            url, build.indexer = "/" + page.file.url, build.indexer or search.Indexer()
             try:
-                self.indexer.add(output, url)
+                build.indexer.add(output, url)
             except search.SearchIndexError as e:
                 raise PluginError(str(e)) from None
-            if self.outputs is not None:
-                self.indexer.keys[url] = self.outputs.keep(page, output, self.indexer.record(url))
+            if self.speed.keeping:
+                build.indexer.keys[url] = self.speed.keep(page, output, build.indexer.record(url))
         return output
 
     def on_template_context(self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig):  # type: ignore[override]  # as on_page_context
-        if template_name == "404.html" and not self.failed and self.project is not None:  # the course's tracks
-            assert self.contexts is not None
-            context["ts"] = {"kind": "notfound", "home": self.contexts.home(config)}
+        build = self.build
+        if template_name == "404.html" and not build.failed and build.project is not None:  # the course's tracks
+            assert build.contexts is not None
+            context["ts"] = {"kind": "notfound", "home": build.contexts.home(config)}
         return context
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -407,77 +386,70 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     # -- 7. post build: index the pages for search, swap the staged site in -----------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.command == "serve" and config.strict and self._mkdocs_warnings and self._mkdocs_warnings.seen:
+        build, session = self.build, self.session
+        warnings = session.mkdocs_warnings
+        if session.serving and config.strict and warnings and warnings.seen:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         strict_failed = config.strict and _strict_warnings()
-        self.edits.finish(config.site_dir, bool(self.failed) or strict_failed)  # serve: reload, tidy
-        indexer, self.indexer = self.indexer, None
-        prune = self.command == "build" and not self.dirty and not strict_failed
-        writer = self._close_cache(prune=prune, wait=self.command != "build")
-        if not self.failed and not strict_failed and self.command == "serve":  # search while authoring
-            self._background = search.Background(
+        session.edits.finish(config.site_dir, bool(build.failed) or strict_failed)  # serve: reload, tidy
+        indexer, build.indexer = build.indexer, None
+        prune = session.command == "build" and not session.dirty and not strict_failed
+        writer = self.speed.finish(prune=prune, wait=session.command != "build")
+        if not build.failed and not strict_failed and session.serving:  # search while authoring
+            session.background = search.Background(
                 indexer or search.Indexer(),
                 config.site_dir,
-                list(self._pages),
-                functools.partial(_log_index, kept=self.kept),
+                list(build.pages),
+                functools.partial(_log_index, kept=session.kept),
                 lambda e: serving_tools.terminal_log().error("ERROR    -  tracksite: %s", e),
                 delay=search.SERVE_DELAY,
             )
-        elif not self.failed and not strict_failed:
+        elif not build.failed and not strict_failed:
             self._write_index(indexer, config)
         elif indexer is not None:
             indexer.close()
         if writer is not None:  # (it wrote the cache while the index was written)
             writer.join()
-        if self.real_site_dir is None:
-            if self.command != "serve":
+        if build.real_site_dir is None:
+            if not session.serving:
                 sitedir.mark(Path(config.site_dir))  # built in place (`atomic: false`)
             return
         if strict_failed:
             return  # MkDocs aborts right after this event; on_build_error drops the staging folder
-        staged, real = config.site_dir, self.real_site_dir
+        staged, real = config.site_dir, build.real_site_dir
         sitedir.swap(staged, Path(real))
         config.site_dir = real
-        self.real_site_dir = self.staging_dir = None
+        build.real_site_dir = build.staging_dir = None
 
     def _write_index(self, indexer: search.Indexer | None, config: MkDocsConfig) -> None:
         """Finish the search index: the pages `--dirty` did not render are read from the site;
         its files are kept in the build cache's folder, linked into the next build's site."""
         root = Path(config.config_file_path or ".").resolve().parent
         state = localstate.path(root, buildcache.STATE)  # (checked in on_config)
-        kept = state / search.OUTPUT if self.config.cache and self.command == "build" else None
+        kept = state / search.OUTPUT if self.config.cache and self.session.command == "build" else None
         try:
             indexer = indexer or search.Indexer()
-            indexer.finish(config.site_dir, self._pages, kept)
+            indexer.finish(config.site_dir, self.build.pages, kept)
         except search.SearchIndexError as e:
             raise PluginError(str(e)) from None
         _log_index(indexer)
 
-    def _close_cache(self, *, prune: bool, wait: bool = True) -> threading.Thread | None:
-        """Stop this build's helpers and caches; the thread still writing the cache, if any."""
-        pool, outputs, cache = self.pool, self.outputs, self.cache
-        self.pool = self.outputs = self.cache = None
-        return parallel.finish(pool, outputs, cache, prune=prune, wait=wait)
-
     def on_shutdown(self) -> None:
-        if self._background is not None:
-            self._background.stop()
-            self._background = None
-        if self.kept is not None:
-            self.kept.close()  # (after the first build it has nothing to close)
+        self.session.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
         """Drop this build's staging folder (the last good site was never touched), and say in
         one line what the machine refused: a read-only folder, a full disk, a permission."""
-        if self.indexer is not None:
-            self.indexer.close()
-            self.indexer = None
-        self.edits.forget()
-        self._close_cache(prune=False)
-        if self.real_site_dir is not None and self.staging_dir is not None:
-            shutil.rmtree(self.staging_dir, ignore_errors=True)
-        self.real_site_dir = self.staging_dir = None
-        if isinstance(error, OSError) and self.command != "serve":
+        build = self.build
+        if build.indexer is not None:
+            build.indexer.close()
+            build.indexer = None
+        self.session.edits.forget()
+        self.speed.finish(prune=False)
+        if build.real_site_dir is not None and build.staging_dir is not None:
+            shutil.rmtree(build.staging_dir, ignore_errors=True)
+        build.real_site_dir = build.staging_dir = None
+        if isinstance(error, OSError) and not self.session.serving:
             raise PluginError(os_error("the build could not write or read a file", error)) from None
 
 

@@ -95,7 +95,8 @@ class ServeSession:
         # changes after it (the states are those the last build started with)
         self.markers = {os.path.abspath(p): False for p in markers}
         #: the server `on_serve` returns in place of MkDocs' (adapter/devserver.py)
-        kept = plugin.kept if plugin.kept and not plugin.kept.off else None  # the site's folder, the early server
+        kept = plugin.session.kept  # the site's folder, the early server
+        kept = kept if kept and not kept.off else None
         self.server = CourseServer.replacing(
             server,
             [p for p, exists in self.watched.items() if exists],
@@ -128,7 +129,7 @@ class ServeSession:
             if config is None:
                 config = get_config()
                 config.site_url = serve_url
-            dirty = bool(self.plugin.dirty or self.plugin.edits.complete)
+            dirty = bool(self.plugin.session.dirty or self.plugin.session.edits.complete)
             mkdocsinternals.build(config, serve_url=None if is_clean else serve_url, dirty=dirty)
 
         return run
@@ -155,7 +156,7 @@ class ServeSession:
                 ],
             )
             return [page]
-        if self.plugin.failed and _is_page(path, self.mount):
+        if self.plugin.build.failed and _is_page(path, self.mount):
             environ = {**environ, "PATH_INFO": self.mount}  # the problems page, at every page URL
         return self.app(environ, start_response)
 
@@ -164,7 +165,7 @@ class ServeSession:
         """Build; if MkDocs itself failed, build the problems page listing why. Never raises."""
         if self.settling is not None:  # a save came before the pause: no collection mid-build
             self.settling.cancel()
-        self.plugin.forced_problems = []
+        self.plugin.session.forced_problems = []
         self.fallback = None
         self.markers = {path: os.path.isdir(path) for path in self.markers}
         try:
@@ -181,14 +182,14 @@ class ServeSession:
         self.settling.start()
 
     def show_problems(self, problems: list[str]) -> None:
-        self.plugin.forced_problems = problems
+        self.plugin.session.forced_problems = problems
         try:
             self.build()
         except Exception as e:  # the theme itself is broken: a plain page lists the problems
             traceback.print_exc()
             self.fallback = problems + ([_describe(e)] if _describe(e) not in problems else [])
         finally:
-            self.plugin.forced_problems = []
+            self.plugin.session.forced_problems = []
 
     # -- watched folders that vanish and come back -----------------------------------------
     def keep_watching(self) -> None:
@@ -266,13 +267,13 @@ _DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
 def take_mkdocs_problems(plugin) -> list[str]:
     """The warnings MkDocs logged in the plugin's last serve build that `strict` turns into
     failures, each naming the source an instructor edits rather than the generated page."""
-    handler, plugin._mkdocs_warnings = plugin._mkdocs_warnings, None
+    handler, plugin.session.mkdocs_warnings = plugin.session.mkdocs_warnings, None
     if handler is None:
         return []
     logging.getLogger("mkdocs").removeHandler(handler)
-    if plugin.failed or plugin.project is None:
+    if plugin.build.failed or plugin.build.project is None:
         return []
-    project = plugin.project
+    project = plugin.build.project
 
     def source(m: re.Match) -> str:
         doc = project.document(m.group(1))

@@ -28,20 +28,22 @@ from mkdocs.structure.pages import Page
 class Spill:
     """The build's pages waiting to be rendered: `put` after conversion, `take` before rendering."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: str | None = None) -> None:
         self._pid = os.getpid()
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="tracksite-pages-")
+        self._folder = folder  # the course's state folder: the build writes nowhere else outside site/
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="tracksite-pages-", dir=folder)
         self._end = 0
         self._at: dict[str, tuple[int, int, int]] = {}  # src_uri -> (file descriptor, offset, bytes)
         self._files = [self._file]
 
     @classmethod
-    def open(cls) -> Spill | None:
-        """A new spill, or None where pages must stay in memory."""
+    def open(cls, folder: str | None = None) -> Spill | None:
+        """A new spill in `folder` (the system's temporary folder when None), or None where pages
+        must stay in memory."""
         if not hasattr(os, "pread") or not hasattr(os, "pwrite"):
             return None
         try:
-            return cls()
+            return cls(folder)
         except OSError:
             return None
 
@@ -50,7 +52,7 @@ class Spill:
         could not be written)."""
         if self._pid != os.getpid():  # a helper: its own file (the build's offsets are the build's)
             self._pid, self._end = os.getpid(), 0
-            self._file = tempfile.TemporaryFile(prefix="tracksite-pages-")
+            self._file = tempfile.TemporaryFile(prefix="tracksite-pages-", dir=self._folder)
             self._files.append(self._file)
         data = html.encode("utf-8", "surrogatepass")
         fd, at = self._file.fileno(), self._end

@@ -1,0 +1,41 @@
+"""What lives across the rebuilds of one `mkdocs serve` run (and, for `mkdocs build`, its one build).
+
+MkDocs keeps the plugin instance for a whole serve run and builds again on every save; some of
+what the plugin holds must outlive a build (the edit loop's memory of the last build, the site
+kept for the next start, the index still being finished), the rest must not (buildstate.py).
+Kept apart, a value's lifetime is read from where it lives rather than from comments.
+"""
+
+from __future__ import annotations
+
+from tracksite.adapter import lastsite, rebuild
+from tracksite.adapter import serve as serving_tools
+from tracksite.adapter.remotecopy import Copies
+from tracksite.adapter.search import index as search
+
+
+class Session:
+    """The process's command and what one serve run carries from one build to the next."""
+
+    def __init__(self) -> None:
+        self.command = "build"  # MkDocs' command: "build", "serve" or "gh-deploy"
+        self.dirty = False  # `--dirty`
+        self.edits = rebuild.EditLoop()  # what the last build rendered, for the next one
+        self.remote = Copies()  # the files of remote-files.yml: downloaded once, then from the cache
+        self.kept: lastsite.LastSite | None = None  # the site kept for the next start
+        self.background: search.Background | None = None  # the last build's index, finishing
+        # problems MkDocs found, to show on the problems page (set by serve.ServeSession)
+        self.forced_problems: list[str] = []
+        self.mkdocs_warnings: serving_tools.MkDocsWarnings | None = None  # what this build's MkDocs logged
+
+    @property
+    def serving(self) -> bool:
+        return self.command == "serve"
+
+    def stop(self) -> None:
+        """The index still being finished stopped; the kept site closed (on a rebuild, at the end)."""
+        if self.background is not None:
+            self.background.stop()
+            self.background = None
+        if self.kept is not None:
+            self.kept.close()  # (after the first build it has nothing to close)
