@@ -63,6 +63,9 @@ def isolated(cwd: Path | None = None, env: Mapping[str, str | None] | None = Non
         for name in _LOGGERS
         for log in [logging.getLogger(name)]
     }
+    # a process starts without MkDocs' kept plugin instances: one kept from another test's course
+    # would take this build for a rebuild of that course (as `mkdocs serve` rebuilds)
+    forget_plugins()
     try:
         for name, value in (env or {}).items():
             if value is None:
