@@ -66,6 +66,11 @@ def isolated(cwd: Path | None = None, env: Mapping[str, str | None] | None = Non
     # a process starts without MkDocs' kept plugin instances: one kept from another test's course
     # would take this build for a rebuild of that course (as `mkdocs serve` rebuilds)
     forget_plugins()
+    for name in _LOGGERS:  # as a new process has them: a filter left by an earlier run in this
+        log = logging.getLogger(name)  # process (MkDocs' duplicate filter remembers every message
+        log.handlers[:], log.filters[:] = [], []  # it let through) hid this run's same errors
+        log.setLevel(logging.NOTSET)
+        log.propagate = True
     try:
         for name, value in (env or {}).items():
             if value is None:
