@@ -365,3 +365,24 @@ def machine_info() -> dict[str, Any]:
 
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+def keep_bench_section(path: Path, text: str, start: str, end: str) -> str:
+    """`text` (the page another benchmark writes) with the section between `start` and `end`
+    that `path` holds, if any: each benchmark rewrites only its own part of docs/benchmarks.md."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if start in old and end in old and start not in text:
+        section = start + old.split(start, 1)[1].split(end, 1)[0] + end
+        return text.rstrip("\n") + "\n\n" + section + "\n"
+    return text
+
+
+def write_bench_section(path: Path, section: str, start: str, end: str) -> None:
+    """`section` (from `start` to `end`) into `path`: in place of the old one, else at the end."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + section.rstrip("\n") + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")

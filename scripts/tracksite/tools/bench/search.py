@@ -43,7 +43,7 @@ from tracksite.localserver import serve_folder
 from tracksite.tools.bench import precision
 from tracksite.tools.bench.course import plan_course, write_plain_project, write_tracksite_project
 from tracksite.tools.bench.measure import BenchError, byte_compile, mkdocs_build
-from tracksite.tools.bench.run import _log, chromium, machine_info
+from tracksite.tools.bench.run import _log, chromium, keep_bench_section, machine_info, write_bench_section
 from tracksite.tools.weight import gzip_size
 
 QUERIES = {"one word": "encoder", "three words": "synthetic lesson 650"}
@@ -395,22 +395,12 @@ def targets(data: dict[str, Any]) -> list[str]:
 
 
 def keep_section(path: Path, text: str) -> str:
-    """`text` (the main benchmark's page) with this benchmark's section from `path`, if it has one."""
-    old = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if START in old and END in old and START not in text:
-        section = START + old.split(START, 1)[1].split(END, 1)[0] + END
-        return text.rstrip("\n") + "\n\n" + section + "\n"
-    return text
+    """`text` (the page another benchmark writes) with this benchmark's section from `path`."""
+    return keep_bench_section(path, text, START, END)
 
 
 def write_markdown(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    write_bench_section(path, section, START, END)
 
 
 def cmd(args, repo: Path) -> int:
