@@ -158,8 +158,8 @@ def run_cli(root: Path, args: list[str]) -> subprocess.CompletedProcess:
 
 def load(root: Path, **options):
     """The project in `root` checked as its build checks it: its mkdocs.yml loaded by MkDocs
-    (adapter/mkdocsconfig.py), then `tracksite.core.checks.load` with `options`."""
-    from tracksite.adapter import mkdocsconfig
+    (adapter/config/mkdocsconfig.py), then `tracksite.core.checks.load` with `options`."""
+    from tracksite.adapter.config import mkdocsconfig
     from tracksite.core import checks
 
     return checks.load(mkdocsconfig.load(Path(root)), **options)

@@ -1,6 +1,6 @@
 """Reading a built site's search index back, for tests: each section of a page is a JSON file
 (`pages/<id>-<section>.json`: the page's URL and metadata, the section's anchor, heading and
-text; tracksite.adapter.search), put together here as one entry per page."""
+text; tracksite.search), put together here as one entry per page."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 import harness
 from conftest import run_mkdocs
 from course import lesson_md, write
-from tracksite.adapter import mkdocsconfig
+from tracksite.adapter.config import mkdocsconfig
 from tracksite.core.markdown import anchors
 
 TRICKY = """\

@@ -113,7 +113,7 @@ def test_the_drawings_are_read_by_folder(drawing, expected):
 def test_a_module_missing_from_the_page_is_found(tmp_path):
     page = tmp_path / "architecture.md"
     text = PAGE.read_text(encoding="utf-8")
-    page.write_text(text.replace("sizes.py", "other.py").replace("`adapter/buildcache.py`", "`adapter/gone.py`"))
+    page.write_text(text.replace("sizes.py", "other.py").replace("`adapter/caches/buildcache.py`", "`adapter/gone.py`"))
     assert "tools/sizes.py" not in drawn(page.read_text()) and "tools/other.py" in drawn(page.read_text())
     assert not exists("adapter/gone.py") and "adapter/gone.py" in named_paths(page.read_text())
 

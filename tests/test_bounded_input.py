@@ -16,7 +16,7 @@ import pytest
 
 from conftest import run_mkdocs
 from course import run_cli, write
-from tracksite.adapter import mkdocsconfig
+from tracksite.adapter.config import mkdocsconfig
 from tracksite.core.markdown import complexity
 from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem, UserError

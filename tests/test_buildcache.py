@@ -1,4 +1,4 @@
-"""The persistent build cache (adapter/buildcache.py): a warm build writes exactly what a cold
+"""The persistent build cache (adapter/caches/buildcache.py): a warm build writes exactly what a cold
 build of the same sources writes, and a cache that cannot be trusted is dropped, never used.
 
 Each build runs in a process of its own, so that a second build finds only what the first left
@@ -25,7 +25,7 @@ import pytest
 
 import harness
 from course import make_course, write
-from tracksite.adapter import buildcache, pagecache
+from tracksite.adapter.caches import buildcache, pagecache
 from tracksite.core import localstate
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -116,7 +116,7 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build_byte_for_byte(course):
 
 
 def test_unchanged_pages_are_written_as_the_last_build_wrote_them(course):
-    """Whole rendered pages (adapter/pagecache.py): a build of unchanged sources in a new process
+    """Whole rendered pages (adapter/caches/pagecache.py): a build of unchanged sources in a new process
     writes every page from the cache; after a lesson's prose changes, that page alone is rendered
     again; both sites equal a cold build of the same sources byte for byte (search index included:
     the kept pages' readings make it)."""
@@ -305,7 +305,7 @@ def test_kept_findings_bring_back_where_each_term_is_used_without_reading_the_pa
     """The glossary pages list the lessons that use each term: a check answered from the kept
     findings gets those lists from the cache too (reading every page for them was a tenth of a
     warm build), equal to the ones a full check finds."""
-    from tracksite.adapter import mkdocsconfig
+    from tracksite.adapter.config import mkdocsconfig
     from tracksite.core import checks
     from tracksite.core.learning import glossary
 
@@ -328,7 +328,7 @@ def test_kept_findings_spare_measuring_pages_only_where_none_was_too_complex(tmp
     """Measuring every page for shapes too complex to build is skipped when the kept findings
     stand for the same files and hold no such page; a page that is too complex is refused by
     every check, kept findings or not."""
-    from tracksite.adapter import mkdocsconfig
+    from tracksite.adapter.config import mkdocsconfig
     from tracksite.core import checks
     from tracksite.core.markdown import complexity
 
@@ -387,7 +387,7 @@ def test_the_checks_key_is_the_same_in_every_process(tmp_path):
     root = make_course(tmp_path / "course")
     script = (
         "import sys\n"
-        "from tracksite.adapter import mkdocsconfig\n"
+        "from tracksite.adapter.config import mkdocsconfig\n"
         "from tracksite.core import checkcache\n"
         "from mkdocs.config import load_config\n"
         "config = mkdocsconfig.from_mkdocs(load_config(sys.argv[1]))\n"
@@ -425,7 +425,7 @@ def test_an_anchor_without_a_value_is_kept_not_a_crash():
 def test_compiled_templates_are_kept_for_the_next_process_and_a_damaged_one_is_compiled_again(tmp_path, caplog):
     import jinja2
 
-    from tracksite.adapter.theme import CompiledTemplates
+    from tracksite.adapter.config.theme import CompiledTemplates
 
     write(tmp_path, "templates/page.html", "{% for i in items %}<p>{{ i }}</p>{% endfor %}")
     kept = tmp_path / "kept"

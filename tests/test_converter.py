@@ -1,4 +1,4 @@
-"""One Markdown converter reused across a build's pages (adapter/converter.py): the site is the
+"""One Markdown converter reused across a build's pages (adapter/pages/converter.py): the site is the
 one a converter built per page gives, byte for byte, and a converter that raised is not reused."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 import harness
 from course import lesson_md, make_course, write
-from tracksite.adapter import converter
+from tracksite.adapter.pages import converter
 
 #: What one document leaves in a converter and the next must not see: footnotes and their
 #: numbers, heading ids already used, HTML stashed by md_in_html, math, fenced code, blocks.

@@ -84,7 +84,7 @@ class Server:
             time.sleep(0.2)
 
     def site(self) -> Path:
-        """This run's site: kept in the course's state folder (adapter/lastsite.py), not in MkDocs' temporary folder."""
+        """This run's site: kept in the course's state folder (adapter/serve/lastsite.py), not in MkDocs' temporary folder."""
         (found,) = (localstate.path(self.course, "tracksite") / "serve").glob(f"{self.proc.pid}-*/site")
         return found
 

@@ -20,7 +20,7 @@ from test_imports import PACKAGE, Edge, import_edges
 # each other. Every folder and top-level module of core/ stands on exactly one floor.
 FLOORS: tuple[tuple[str, ...], ...] = (
     # the base: import nothing of core (the site's settings, the widget registry, memo, ...)
-    ("forked", "htmlread", "localstate", "memo", "messages", "siteconfig", "widgetregistry"),
+    ("forked", "htmlread", "keptfiles", "localstate", "memo", "messages", "siteconfig", "widgetregistry"),
     ("problems", "yaml"),  # located problems and their codes; the strict YAML reader
     ("sources",),  # course files: bytes to text, front-matter split off (reads yaml)
     ("schema",),  # what an instructor writes, described once
@@ -141,3 +141,19 @@ def test_the_checker_names_each_edge_that_goes_up_or_sideways(made_up):
     apart = violations(edges, (("base",), ("base2",), ("low",), ("high",)), made_up)
     assert [f.split(": ")[0] for f in apart] == [f"{core}/low/a.py:2", f"{core}/low/c.py:4"]
     assert units(made_up) == {"base", "base2", "low", "high"}
+
+
+def test_the_adapter_is_in_folders_by_concept():
+    """Issue 52: the adapter's modules stand in folders by concept (config/, pages/, published/,
+    caches/, serve/, blocks/) with at most 12 modules at its top, so a reader finds a module by
+    what it is about; the search is a unit of its own beside it, and MkDocs-free."""
+    adapter = PACKAGE / "adapter"
+    top = sorted(p.name for p in adapter.glob("*.py"))
+    assert len(top) <= 12, top
+    assert not (adapter / "search" / "__init__.py").exists()
+    search = PACKAGE / "search"
+    assert {"index.py", "page.py", "words.py", "search-engine.js"} <= {p.name for p in search.iterdir()}
+    engine_imports = [
+        e for e in import_edges() if e.source.startswith("tracksite.search") and e.target.startswith("mkdocs")
+    ]
+    assert engine_imports == []

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import run_mkdocs
 from course import load, write
-from tracksite.adapter import statichtml
+from tracksite.adapter.published import statichtml
 from tracksite.commands.cli import main
 from tracksite.core.checks import rawhtml
 from tracksite.core.htmlread import first_markup, read

@@ -3,7 +3,9 @@
 Every module under `scripts/tracksite` is parsed (never imported) and every `import` in it is
 read, at module level and inside functions alike, so an import hidden in a function to dodge a
 cycle still counts as an edge. The graph must be acyclic; `core` must not reach up into
-`adapter`, `commands` or `tools`; `commands` and `tools` must not import each other; and an
+`search`, `adapter`, `commands` or `tools`; `search` (engine-free, between core and the adapter)
+reads only core and the neutral modules, never MkDocs; `commands` and `tools` must not import
+each other; and an
 import inside a function is allowed only where the allow-list below says why.
 """
 
@@ -41,7 +43,7 @@ ALLOWED_LOCAL = {
     ("tracksite.commands.common", "tracksite.adapter.build"): "on demand: build, pdf, import and export build (MkDocs)",
     ("tracksite.commands.pdf", "tracksite.core.checks"): "on demand: `tracksite pdf` loads the course",
     # The commands find the config file (`-f`) without MkDocs; only loading it needs the engine.
-    ("tracksite.adapter.mkdocsconfig", "mkdocs.config"): "on demand: a command loads the site's config",
+    ("tracksite.adapter.config.mkdocsconfig", "mkdocs.config"): "on demand: a command loads the site's config",
 }
 
 
@@ -156,7 +158,11 @@ def layer_violations(edges: list[Edge]) -> list[str]:
     for e in edges:
         src, dst = layer(e.source), layer(e.target) if e.target.startswith("tracksite.") else ""
         bad = (
-            (src == "core" and (dst in ("adapter", "commands", "tools") or e.target.split(".")[0] == "mkdocs"))
+            (
+                src == "core"
+                and (dst in ("search", "adapter", "commands", "tools") or e.target.split(".")[0] == "mkdocs")
+            )
+            or (src == "search" and (dst in ("adapter", "commands", "tools") or e.target.split(".")[0] == "mkdocs"))
             or ({src, dst} == {"commands", "tools"})
             # the theme's data files and their lists: the bottom layer, imports nothing of tracksite
             or (src == "theme" and e.target.startswith("tracksite."))
@@ -179,7 +185,7 @@ def test_the_layers_point_down():
 
 
 def test_core_never_asks_for_the_engines_entry_points():
-    """The installed themes are engine knowledge: adapter/enginethemes.py finds them and the
+    """The installed themes are engine knowledge: adapter/config/enginethemes.py finds them and the
     callers hand them to `checks.check`."""
     readers = [
         f"{e.source}:{e.line}"
@@ -202,9 +208,10 @@ def test_imports_inside_functions_are_the_allowed_few():
 
 def test_the_checker_sees_cycles_layers_and_hidden_imports(tmp_path):
     """The walker itself: a made-up package with a cycle hidden in a function, a core module
-    importing a command and a command importing a tool."""
+    importing a command and the search, a search module importing MkDocs and a command importing
+    a tool."""
     pkg = tmp_path / "tracksite"
-    for folder in ("core", "commands", "tools"):
+    for folder in ("core", "commands", "tools", "search"):
         (pkg / folder).mkdir(parents=True)
         (pkg / folder / "__init__.py").write_text("")
     (pkg / "__init__.py").write_text("")
@@ -217,6 +224,8 @@ def test_the_checker_sees_cycles_layers_and_hidden_imports(tmp_path):
     (pkg / "theme").mkdir()
     (pkg / "theme" / "__init__.py").write_text("from tracksite.core import a\n")
     (pkg / "tools" / "bench.py").write_text("")
+    (pkg / "search" / "index.py").write_text("from mkdocs.structure.files import File\nfrom tracksite.core import a\n")
+    (pkg / "core" / "f.py").write_text("from tracksite.search import index\n")
     edges = import_edges(pkg)
     assert cycles(internal_graph(edges)) == [
         ["tracksite.core.a", "tracksite.core.b"],
@@ -226,5 +235,7 @@ def test_the_checker_sees_cycles_layers_and_hidden_imports(tmp_path):
     assert layer_violations(edges) == [
         "tracksite.commands.run:1 imports tracksite.tools.bench",
         "tracksite.core.c:1 imports tracksite.commands.run",
+        "tracksite.core.f:1 imports tracksite.search.index",
+        "tracksite.search.index:1 imports mkdocs.structure.files",
         "tracksite.theme:1 imports tracksite.core.a",
     ]

@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "tracksite"
 #: The scripts pages load. The search engine (beside the indexer) is left out: its words are its
 #: own suffix tables, and it writes nothing on a page, which the test below holds.
 SCRIPTS = sorted(p for p in (PACKAGE / "theme" / "assets" / "tracksite").glob("*.js"))
-ENGINE = PACKAGE / "adapter" / "search" / "search-engine.js"
+ENGINE = PACKAGE / "search" / "search-engine.js"
 
 #: Not shown to a learner: where a literal's preceding code ends like this.
 NOT_SHOWN = re.compile(r"(\bkey\s*[!=]==?\s*|\bconsole\.\w+\(\s*|\bnew Error\(\s*|\"use strict\"|^)$")

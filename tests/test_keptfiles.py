@@ -1,5 +1,5 @@
 """Files the last build wrote alike are linked from their kept copies, not written again
-(adapter/keptfiles.py): the site is the one a cold build writes, byte for byte; a kept copy that
+(core/keptfiles.py): the site is the one a cold build writes, byte for byte; a kept copy that
 changed is never used; a site that links a kept file keeps its bytes when the next build
 writes that file differently."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from course import make_course
 from test_buildcache import build, cache_file, same_trees
-from tracksite.adapter import keptfiles
+from tracksite.core import keptfiles
 
 
 def kept_folder(root: Path) -> Path:

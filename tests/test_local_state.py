@@ -24,7 +24,7 @@ from jinja2.bccache import bc_magic
 from conftest import run_mkdocs
 from course import make_course, run_cli, write
 from test_remote_files import entry, lesson_with, listing
-from tracksite.adapter import lastsite
+from tracksite.adapter.serve import lastsite
 from tracksite.core import localstate
 from tracksite.core.memo import digest
 

@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import lesson_md, write
-from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
+from tracksite.adapter.pages.markup_fixes import code_block_ids, table_code_pipes
 
 
 def test_escaped_pipe_in_table_code_loses_its_backslash(course):

@@ -1,6 +1,6 @@
 """A build's memory stays flat as the course grows (issue 57): each page's cache entries are
-written as the build goes (adapter/buildcache.py `FLUSH_AT`), the search index keeps a few
-fields of each page rather than its words (adapter/search/index.py), and the results remembered
+written as the build goes (adapter/caches/buildcache.py `FLUSH_AT`), the search index keeps a few
+fields of each page rather than its words (search/index.py), and the results remembered
 while the course was checked are let go before its pages render (core/memo.py `limit`)."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 
 from harness import mkdocs
 from test_buildcache import cache_file, same_trees
-from tracksite.adapter import buildcache, parallel
-from tracksite.adapter.spill import Spill
+from tracksite.adapter.caches import buildcache, parallel
+from tracksite.adapter.caches.spill import Spill
 from tracksite.core import forked, memo
 from tracksite.tools.bench.course import plan_course, write_tracksite_project
 

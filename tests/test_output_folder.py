@@ -156,7 +156,7 @@ def test_a_file_in_the_way_is_refused(course, tmp_path):
 
 KILL_AT = textwrap.dedent("""
     import os, signal
-    import tracksite.adapter.sitedir as sitedir
+    import tracksite.adapter.caches.sitedir as sitedir
     N = int(os.environ["KILL_AT"])
     calls = [0]
     def counting(real):
@@ -229,7 +229,7 @@ def test_stale_leftovers_are_removed_and_a_lost_site_comes_back(course):
     old = course / ".site.old-99999999-xyz"  # no such process: the build that made it is gone
     (old / ".git").mkdir(parents=True)
     (old / "index.html").write_text("the last good site")
-    from tracksite.adapter import sitedir
+    from tracksite.adapter.caches import sitedir
 
     assert sitedir.recover(course / "site") == []
     assert (course / "site/index.html").read_text() == "the last good site"  # renamed back
@@ -237,7 +237,7 @@ def test_stale_leftovers_are_removed_and_a_lost_site_comes_back(course):
 
 
 def test_a_concurrent_builds_staging_folder_is_left_alone(course):
-    from tracksite.adapter import sitedir
+    from tracksite.adapter.caches import sitedir
 
     mine = course / f".site.staging-{os.getppid()}-abc"  # a live process: the test runner's parent
     mine.mkdir()

@@ -9,9 +9,10 @@ import re
 
 import pytest
 
-from tracksite.adapter import csp, language, widgetassets
-from tracksite.adapter.search import index as search
+from tracksite.adapter.pages import csp, language
+from tracksite.adapter.published import widgetassets
 from tracksite.core import messages
+from tracksite.search import index as search
 
 PREDICT = ["assets/tracksite/predict.js", "assets/tracksite/predict.css"]
 

@@ -1,4 +1,4 @@
-"""Pages converted and rendered by helper processes (adapter/parallel.py, core/forked.py) and the
+"""Pages converted and rendered by helper processes (adapter/caches/parallel.py, core/forked.py) and the
 checks' passes run beside each other (core/checks/__init__.py): the site, the log and the
 findings are those of one process, byte for byte; what a helper did not keep the build does
 itself, and says once."""
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="helpers are for
 DRIVER = """
 import logging, sys
 import markdown.core
-from tracksite.adapter import pagecontext
+from tracksite.adapter.pages import pagecontext
 convert = markdown.core.Markdown.convert
 def logging_convert(self, source):
     for mark in ("LOG-CONVERT-1", "LOG-CONVERT-2", "LOG-CONVERT-3"):

@@ -153,7 +153,7 @@ class Restore:
 def _site_config(root: Path):
     """The course's mkdocs.yml as MkDocs loads it: the same for every example (they change the
     course's sources, never its configuration), so loaded once, not at each of thousands."""
-    from tracksite.adapter import mkdocsconfig
+    from tracksite.adapter.config import mkdocsconfig
 
     return mkdocsconfig.load(root)
 

@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup
 
 import harness
 from course import lesson_md, write
-from tracksite.adapter import remotecopy
+from tracksite.adapter.published import remotecopy
 from tracksite.commands.editor_schema import schemas
 from tracksite.core import localstate
 from tracksite.core.model import listing as remotelisting

@@ -16,8 +16,8 @@ from bs4 import BeautifulSoup
 
 from course import lesson_md, make_course, run_cli, write
 from tracksite import theme
-from tracksite.adapter import csp
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+from tracksite.adapter.pages import csp
 from tracksite.commands.export import coursedata
 from tracksite.core.widgets import validate_widgets
 from tracksite.core.widgets.predict import parse_predict

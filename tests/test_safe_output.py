@@ -107,7 +107,7 @@ def break_widget(root: Path) -> str:
 def break_late_page(root: Path) -> str:
     """A failure after several pages were already written into the staging folder."""
     return textwrap.dedent("""
-        import tracksite.adapter.csp as csp
+        import tracksite.adapter.pages.csp as csp
         real, calls = csp.apply, [0]
         def apply(html):
             calls[0] += 1
@@ -274,7 +274,7 @@ def test_the_audit_sees_writes_outside(built, tmp_path):
     """The audit above is not blind: a plugin writing beside the project is caught."""
     root, _ = built
     patch = textwrap.dedent("""
-        import tracksite.adapter.csp as csp
+        import tracksite.adapter.pages.csp as csp
         real = csp.apply
         def apply(html):
             with open("../leak.txt", "a") as f:

@@ -103,7 +103,7 @@ def test_a_changed_default_is_one_edit(copy):
 
     probe = (
         "from pathlib import Path; from tracksite.core.checks import load; "
-        "from tracksite.adapter.mkdocsconfig import load as config; "
+        "from tracksite.adapter.config.mkdocsconfig import load as config; "
         "p = load(config(Path('.'))); print(p.curriculum.lesson('transformers-and-llms/positional-encoding').difficulty)"
     )
     out = subprocess.run(

@@ -1,4 +1,4 @@
-"""The course search index (tracksite.adapter.search, built by every `mkdocs build`): what it holds
+"""The course search index (tracksite.search, built by every `mkdocs build`): what it holds
 and what it never holds, read back from the built site's files and compared with the built pages.
 
 Issue 16 and issue 14 (3, 4): teaching text and headings only; no quiz explanation, solution or
@@ -18,8 +18,8 @@ import harness
 from conftest import run_mkdocs
 from course import REPO, lesson_md, write
 from search_index import all_text, content, filters, fragments, sections
-from tracksite.adapter.search import index as search
-from tracksite.adapter.search import page as searchpage
+from tracksite.search import index as search
+from tracksite.search import page as searchpage
 
 NOTE = "Ask the class to guess the zanzibarian weights first."
 

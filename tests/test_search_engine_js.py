@@ -11,9 +11,9 @@ import pytest
 
 from conftest import IN_CI
 from course import REPO
-from tracksite.adapter.search import words as searchwords
+from tracksite.search import words as searchwords
 
-ENGINE = REPO / "scripts/tracksite/adapter/search/search-engine.js"
+ENGINE = REPO / "scripts/tracksite/search/search-engine.js"
 
 
 def _node() -> str:

@@ -19,10 +19,10 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
-from tracksite.adapter import language
-from tracksite.adapter.search import words as searchwords
+from tracksite.adapter.pages import language
 from tracksite.commands.cli import main
 from tracksite.core import messages
+from tracksite.search import words as searchwords
 
 EPISODES = (
     (

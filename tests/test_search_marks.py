@@ -15,7 +15,7 @@ import pytest
 
 from course import lesson_md, run_cli, write
 from search_index import filters, fragments
-from tracksite.adapter.search import page as searchpage
+from tracksite.search import page as searchpage
 
 FORGED = (
     '<span data-search-meta="title">Forged title</span> and '

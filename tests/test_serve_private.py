@@ -1,4 +1,4 @@
-"""Issue 41: the serve code (adapter/serve.py, adapter/devserver.py) uses MkDocs' live-reload
+"""Issue 41: the serve code (adapter/serve/serve.py, adapter/serve/devserver.py) uses MkDocs' live-reload
 server through its public methods only (it used eight private attributes): a private one it
 starts using must be listed in devserver.MKDOCS_PRIVATE with why, at most two, and this test
 finds each: on the server it is handed (`server._x`, `getattr(server, "_x")`), or on its own
@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from mkdocs.livereload import LiveReloadServer
 
 from course import REPO
-from tracksite.adapter import devserver
+from tracksite.adapter.serve import devserver
 
 ADAPTER = REPO / "scripts" / "tracksite" / "adapter"
 SERVERS = ("server", "self.server", "new")
@@ -50,7 +50,7 @@ def private_uses(source: str, mkdocs: set[str]) -> set[str]:
 def test_serve_uses_at_most_two_listed_private_attributes(tmp_path):
     mkdocs = mkdocs_names(tmp_path)
     used = set()
-    for module in ("serve.py", "devserver.py", "plugin.py"):
+    for module in ("serve/serve.py", "serve/devserver.py", "plugin.py"):
         used |= private_uses((ADAPTER / module).read_text(encoding="utf-8"), mkdocs)
     assert used == set(devserver.MKDOCS_PRIVATE)
     assert len(used) <= 2
@@ -66,7 +66,7 @@ def test_the_scan_sees_a_private_use(tmp_path):
 
 def test_mkdocs_still_has_them(tmp_path):
     missing = [name for name in devserver.MKDOCS_PRIVATE if not hasattr(LiveReloadServer, name)]
-    assert missing == [], f"MkDocs' LiveReloadServer no longer has {missing}: adapter/devserver.py must change"
+    assert missing == [], f"MkDocs' LiveReloadServer no longer has {missing}: adapter/serve/devserver.py must change"
 
 
 def test_what_mkdocs_watched_is_read_through_public_apis(tmp_path):

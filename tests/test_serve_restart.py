@@ -1,5 +1,5 @@
 """`mkdocs serve` started again on unchanged sources answers with the last run's site while it
-builds (adapter/lastsite.py), and only then: a changed source, or a run stopped before its build
+builds (adapter/serve/lastsite.py), and only then: a changed source, or a run stopped before its build
 and search index were finished, is never answered from."""
 
 from __future__ import annotations

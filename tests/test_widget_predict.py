@@ -17,8 +17,8 @@ from course import REPO
 from test_course_code import Block, course_files, run
 from test_schema import VALIDATORS, WRONG_TYPES, verdicts
 from tracksite import theme
-from tracksite.adapter import widgetassets
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+from tracksite.adapter.published import widgetassets
 from tracksite.core import widgetregistry as W
 from tracksite.core.learning import coverage
 from tracksite.core.site import trackpages

@@ -34,7 +34,10 @@ PACKAGE = REPO / "scripts" / "tracksite"
 OTHER_MEANINGS = {
     ("adapter/blocks/__init__.py", "instructor"): "the extension's option for the instructor build",
     ("adapter/blocks/common.py", "instructor"): "the extension's option for the instructor build",
-    ("adapter/pagecontext.py", "instructor"): "the plugin's option for the instructor build, in each page's context",
+    (
+        "adapter/pages/pagecontext.py",
+        "instructor",
+    ): "the plugin's option for the instructor build, in each page's context",
     ("core/siteconfig.py", "attention"): "one of pymdown-extensions' default admonition types",
     ("core/schema/runnable.py", "solution"): "the key of a runnable block's body that holds the author's answer",
     ("core/widgets/runnable.py", "solution"): "the key of a runnable block's body that holds the author's answer",
@@ -165,7 +168,7 @@ def test_the_checker_finds_a_class_spelled_elsewhere(tmp_path):
 
 
 def test_search_leaves_out_what_the_registry_says():
-    from tracksite.adapter.search.page import EXCLUDED_CLASSES
+    from tracksite.search.page import EXCLUDED_CLASSES
 
     assert W.NOT_SEARCHED == {
         "ts-solution",

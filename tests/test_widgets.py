@@ -755,7 +755,7 @@ def _gz(name: str) -> int:
 
 def test_assets_fit_the_budget():
     """What every page pays for widgets, and what a page adds for a widget of its own (its own
-    files are linked only where it is shown: adapter/widgetassets.py)."""
+    files are linked only where it is shown: adapter/published/widgetassets.py)."""
     # 15.5 KiB when the attention script loaded on every page too; without it, 11 KiB; 12 KiB
     # since every key is under the course's namespace (issue 54: two courses on one LMS origin)
     size = sum(_gz(name) for name in EVERY_PAGE)
@@ -789,7 +789,7 @@ def test_script_is_csp_safe(name):
 def test_widget_texts_draw_math_and_keep_the_rest_as_text():
     """Quiz and flashcard strings read math as front matter does: `$...$` and a bare `d_k`
     become MathML in the page; tags stay text and `\\$` is a dollar sign."""
-    from tracksite.adapter.mathml import render_math
+    from tracksite.adapter.pages.mathml import render_math
 
     text = (
         "/// quiz\n- question: Why divide by $\\sqrt{d_k}$?\n  options:\n"
@@ -848,7 +848,7 @@ def test_block_names_are_those_pymdownx_registers(tmp_path, configs):
     itself; they must be the names pymdownx really registers, or `check` and the build differ."""
     import yaml
 
-    from tracksite.adapter import mkdocsconfig
+    from tracksite.adapter.config import mkdocsconfig
     from tracksite.core import siteconfig
 
     extensions = list(siteconfig.BASE_BLOCK)

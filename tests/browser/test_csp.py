@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import REPO, make_course, override, write
-from tracksite.adapter import csp
+from tracksite.adapter.pages import csp
 
 LESSON = "transformers-and-llms/attention-mechanism/"  # formulas, a diagram, every widget
 PAGES = {
@@ -108,7 +108,7 @@ def test_policy_allows_only_the_templates_scripts():
 
 
 def test_policy_directives_can_be_extended(monkeypatch):
-    # (the search adds this very source when tracksite.adapter.search is imported: set, not append)
+    # (the search adds this very source when tracksite.search is imported: set, not append)
     monkeypatch.setitem(csp.DIRECTIVES, "script-src", ["'self'", "'wasm-unsafe-eval'"])
     assert csp.policy(["'sha256-x'"]).startswith("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-x';")
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import run_mkdocs
 from course import write
 from test_html_as_browsers import PAYLOADS, page_with
-from tracksite.adapter import statichtml
+from tracksite.adapter.published import statichtml
 
 pytestmark = pytest.mark.browser
 

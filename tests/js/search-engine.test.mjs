@@ -1,13 +1,13 @@
-// The course search's engine (scripts/tracksite/adapter/search/search-engine.js) under
+// The course search's engine (scripts/tracksite/search/search-engine.js) under
 // `node --test`: how a query is read in each language, which groups of a word file it matches,
 // how results rank, and what "Did you mean" offers. Word files are written here in the index's
-// format (scripts/tracksite/adapter/search/README.md); the stems are Snowball's, as the
+// format (scripts/tracksite/search/README.md); the stems are Snowball's, as the
 // Python indexer writes them (tests/test_search_languages.py checks the two sides agree).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
-const source = readFileSync(new URL("../../scripts/tracksite/adapter/search/search-engine.js", import.meta.url), "utf8");
+const source = readFileSync(new URL("../../scripts/tracksite/search/search-engine.js", import.meta.url), "utf8");
 const engine = await import("data:text/javascript;base64," + Buffer.from(source).toString("base64"));
 const { words, fold, forms, distance, matchGroups, nearest, excerpt, diversify, ROOT, Index } = engine;
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
-from tracksite.adapter import mkdocsconfig, mkdocsinternals
+from tracksite.adapter import mkdocsinternals
+from tracksite.adapter.config import mkdocsconfig
 from tracksite.core.problems.problem import no_workflow_commands, os_error, printable
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracksite.adapter import pagecontext
-from tracksite.adapter.search import index as search
+from tracksite.adapter.pages import pagecontext
 from tracksite.core.model.project import Project
+from tracksite.search import index as search
 
 
 class BuildState:

@@ -57,7 +57,7 @@ SERVER_ATTRIBUTES: tuple[str, ...] = ("builder", "root", "mount_path", "shutdown
 SERVER_ATTRIBUTES += ("serve_thread", "poll_response_timeout", "error_handler", "set_app", "server_close", "url")
 
 #: What MkDocs' build logs on every dirty build, and the logger it logs it on: serve's edit loop
-#: makes every rebuild dirty on purpose (adapter/serve.py filters the line out).
+#: makes every rebuild dirty on purpose (adapter/serve/serve.py filters the line out).
 DIRTY_WARNING = "'dirty' build is being performed"
 BUILD_LOGGER = "mkdocs.commands.build"
 #: The names MkDocs' serve builder keeps in its closure (`serve_settings`).
@@ -106,7 +106,7 @@ def strict_warnings() -> bool:
 
 def forget_strict_warnings() -> None:
     """Empty that counter (its `counts`), so that a serve rebuild does not abort: its warnings
-    are shown on the problems page instead (adapter/serve.py)."""
+    are shown on the problems page instead (adapter/serve/serve.py)."""
     for h in logging.getLogger("mkdocs").handlers:
         if isinstance(h, CountHandler):
             h.counts.clear()

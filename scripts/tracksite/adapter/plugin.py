@@ -27,35 +27,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from tracksite.adapter import (
-    buildcache,
-    buildstate,
-    console,
-    coursepages,
-    csp,
-    figures,
-    language,
-    lastsite,
-    mkdocsconfig,
-    mkdocsinternals,
-    notfound,
-    pagecache,
-    pagecontext,
-    rebuild,
-    servesession,
-    sitedir,
-    speed,
-    statichtml,
-    widgetassets,
-)
-from tracksite.adapter import serve as serving_tools
+from tracksite.adapter import buildstate, mkdocsinternals, speed
 from tracksite.adapter.blocks import TracksiteBlocksExtension
-from tracksite.adapter.markup_fixes import code_block_ids, table_code_pipes
-from tracksite.adapter.mathml import render_math, render_text
-from tracksite.adapter.search import engine as search_engine
-from tracksite.adapter.search import index as search
-from tracksite.adapter.search.page import unmarked
-from tracksite.adapter.theme import COMPILED, drop_source_maps, drop_unused_search_files, install_theme
+from tracksite.adapter.caches import buildcache, pagecache, sitedir
+from tracksite.adapter.config import console, mkdocsconfig
+from tracksite.adapter.config.theme import COMPILED, drop_source_maps, drop_unused_search_files, install_theme
+from tracksite.adapter.pages import coursepages, csp, language, notfound, pagecontext
+from tracksite.adapter.pages.markup_fixes import code_block_ids, table_code_pipes
+from tracksite.adapter.pages.mathml import render_math, render_text
+from tracksite.adapter.published import figures, statichtml, widgetassets
+from tracksite.adapter.published import searchengine as search_engine
+from tracksite.adapter.serve import lastsite, rebuild, servesession
+from tracksite.adapter.serve import serve as serving_tools
 from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
@@ -67,6 +50,8 @@ from tracksite.core.problems.problem import format_text, os_error, sorted_proble
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import trackpages
 from tracksite.core.siteconfig import ConfigProblem
+from tracksite.search import index as search
+from tracksite.search.page import unmarked
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 GUARD = "tracksite.guard"

@@ -21,7 +21,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from tracksite.adapter import buildcache, pagecache, parallel
+from tracksite.adapter.caches import buildcache, pagecache, parallel
 
 
 class Speed:

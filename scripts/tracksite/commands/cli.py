@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tracksite import __version__
-from tracksite.adapter import mkdocsconfig
+from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.common import SafeLines, annotation_stream, build_site
 from tracksite.core.problems.problem import (
     format_github,

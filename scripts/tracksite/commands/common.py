@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tracksite.adapter import mkdocsconfig
+from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.changes import Changes, recover
 from tracksite.commands.trackfile import TrackFile
 from tracksite.core.problems.problem import format_text, printable, starts_workflow_command

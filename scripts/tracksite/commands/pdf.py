@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tracksite import theme as theme_files
-from tracksite.adapter import mkdocsconfig
+from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.common import build_site
 from tracksite.core.markdown import references as refs
 from tracksite.core.site import trackpages

@@ -32,7 +32,7 @@ from tracksite.core.problems.problem import Problem
 
 #: The file, in the course's "tracksite" state folder.
 FILE = "checks.json"
-#: Marks a folder a tracksite build wrote (adapter/sitedir.py): not a source.
+#: Marks a folder a tracksite build wrote (adapter/caches/sitedir.py): not a source.
 SITE_MARKER = ".tracksite-build"
 _WHOLE = 2_000_000  # bytes: files up to this size are read whole; larger ones by size and time
 
@@ -47,7 +47,7 @@ def _file(path: str, st: os.stat_result) -> str:
 def tree(root: Path, *, by_content: bool = True, skip: Collection[str] = ()) -> list[str]:
     """Every file under `root` a build can read, by content or (`by_content=False`, stat calls
     only: 45 ms for the 3,100 files of a 1,000-lesson course, taken at every `mkdocs serve`
-    save by adapter/lastsite.py) by size and modification time. Not read: hidden folders (the
+    save by adapter/serve/lastsite.py) by size and modification time. Not read: hidden folders (the
     caches, git's), folders a tracksite build wrote (their marker file), the absolute paths in
     `skip` (a site being built into, not yet marked), linked folders."""
     out: list[str] = []

@@ -3,7 +3,7 @@
 `tracksite check` and the build must see the same site: the docs folder, the templates a page
 may name in `template:`, the Markdown extensions and the `toc` settings that make heading ids.
 Neither reads mkdocs.yml here: the engine loads and validates it (with `-f`, `INHERIT`, `!ENV`
-and the command line's overrides), the adapter hands its values down (adapter/mkdocsconfig.py,
+and the command line's overrides), the adapter hands its values down (adapter/config/mkdocsconfig.py,
 from the build's own config in the plugin's `on_config`, from the same loader in the commands),
 and `settings()` makes them the `SiteConfig` the checks use.
 
@@ -38,7 +38,7 @@ OWN_EXTENSIONS = ("tracksite", "tracksite.guard")
 class Themes:
     """What the engine has installed: each theme's template folder by name, and the engine's own
     templates (MkDocs' sitemap.xml). Engine knowledge: the adapter looks it up
-    (adapter/enginethemes.py) and hands it down, so nothing in core reads the engine's entry points."""
+    (adapter/config/enginethemes.py) and hands it down, so nothing in core reads the engine's entry points."""
 
     folders: tuple[tuple[str, Path], ...] = ()
     engine_templates: Path | None = None

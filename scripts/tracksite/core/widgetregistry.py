@@ -9,7 +9,7 @@ the schema of its body for editors. The validation (`core/widgets/validate.py`),
 (`core/markdown/blocks.py`), the glossary and term linking (`core/learning/glossary.py`, `core/learning/termlinks.py`),
 the objectives' coverage (`core/learning/coverage.py`), the exercise pack (`core/site/trackpages.py`), the
 scripts and stylesheets a page that shows the widget links (`theme/__init__.py`,
-`adapter/widgetassets.py`) and the Markdown extension (`adapter/blocks/`) all read this module.
+`adapter/published/widgetassets.py`) and the Markdown extension (`adapter/blocks/`) all read this module.
 
 What cannot be stated here without importing the rest of tracksite is found by looking, never
 listed by hand: the renderer of a widget is the `WidgetBlock` subclass with `WIDGET = <entry>`
@@ -45,7 +45,7 @@ class Widget:
     # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
     answers: str | None = None  # class of the <details> holding its answers: the instructor's pack opens it
     searched: bool = True  # site search indexes its text; False for answers and instructor notes
-    # (an `answers` element is never searched either: adapter/search/page.py reads NOT_SEARCHED)
+    # (an `answers` element is never searched either: search/page.py reads NOT_SEARCHED)
     usage: str | None = None  # how an instructor writes it, for a hint where another format's
     # markup stands in its place (core/markdown/bodychecks.py)
     schema_title: str | None = None  # title of the editors' JSON Schema of its body, if data
@@ -183,7 +183,7 @@ NOT_SEARCHED: frozenset[str] = frozenset({*(w.css_class for w in WIDGETS if not 
 
 def widget_assets(widget: Widget) -> tuple[str, ...]:
     """A widget's own files (its registry entry's `assets` that not every page links): linked
-    only from the pages that show it (adapter/widgetassets.py)."""
+    only from the pages that show it (adapter/published/widgetassets.py)."""
     shared = {*theme.STYLESHEETS, *theme.SCRIPTS}
     return tuple(f"assets/{a}" for a in widget.assets if f"assets/{a}" not in shared)
 

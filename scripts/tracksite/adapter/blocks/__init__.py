@@ -18,7 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import BlocksExtension
 
 from tracksite.adapter.blocks.common import WidgetBlock, WidgetContext, default_context
-from tracksite.adapter.language import text as interface_text
+from tracksite.adapter.pages.language import text as interface_text
 from tracksite.core import widgetregistry as W
 
 __all__ = ["TracksiteBlocksExtension", "WidgetContext", "default_context", "makeExtension", "BLOCKS"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as etree
 
-from tracksite.adapter import language
 from tracksite.adapter.blocks.common import DataBlock, el, tail, widget_root
+from tracksite.adapter.pages import language
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import attention_view, fmt, parse_attention
 

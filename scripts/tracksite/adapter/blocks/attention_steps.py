@@ -10,8 +10,8 @@ import xml.etree.ElementTree as etree
 from collections.abc import Sequence
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
-from tracksite.adapter.language import text as interface_text
-from tracksite.adapter.texspeech import speak
+from tracksite.adapter.pages.language import text as interface_text
+from tracksite.adapter.pages.texspeech import speak
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import StepsData, fmt, fmt_matrix, parse_attention_steps
 
@@ -36,7 +36,7 @@ _TEX_OPERATORS = {"\u22a4": "\\top", "\u00d7": "\\times", "\u2212": "-"}
 
 def _tex(node: etree.Element) -> str:
     """A step's formula (MathML built here) as the TeX it stands for, so that it is spoken as
-    every other formula of the course is (adapter/texspeech.py): "S equals Q K transpose"."""
+    every other formula of the course is (adapter/pages/texspeech.py): "S equals Q K transpose"."""
     inner = [_tex(child) for child in node]
     if node.tag in ("mi", "mn", "mtext"):
         text = node.text or ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from tracksite.adapter.blocks.common import WidgetBlock, el, inline_title
-from tracksite.adapter.language import text
+from tracksite.adapter.pages.language import text
 from tracksite.core import widgetregistry as W
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, title_line, widget_root
-from tracksite.adapter.language import text
+from tracksite.adapter.pages.language import text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import parse_flashcards
 

@@ -22,7 +22,7 @@ import xml.etree.ElementTree as etree
 import markdown
 from markdown.util import AtomicString
 
-from tracksite.adapter.mathml import split_math
+from tracksite.adapter.pages.mathml import split_math
 from tracksite.core.widgets import clean_text
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)

@@ -18,7 +18,7 @@ from markdown import Markdown
 from markdown.util import AtomicString
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, title_line, widget_root
-from tracksite.adapter.language import text
+from tracksite.adapter.pages.language import text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets.predict import Prediction, parse_predict
 

@@ -15,7 +15,7 @@ import random
 import xml.etree.ElementTree as etree
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
-from tracksite.adapter.language import text as interface_text
+from tracksite.adapter.pages.language import text as interface_text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import content_key, parse_quiz
 

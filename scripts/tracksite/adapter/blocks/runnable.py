@@ -17,7 +17,7 @@ from markdown.util import AtomicString
 
 from tracksite.adapter.blocks.common import DataBlock, el, el_math, title_line, widget_root
 from tracksite.adapter.blocks.predict import highlight
-from tracksite.adapter.language import text
+from tracksite.adapter.pages.language import text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import content_key
 from tracksite.core.widgets.runnable import Runnable, parse_runnable

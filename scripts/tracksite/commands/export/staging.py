@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from tracksite import theme as theme_files
-from tracksite.adapter import mkdocsconfig
+from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.common import build_site
 from tracksite.core.problems.problem import printable
 from tracksite.core.site import published

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tracksite.adapter import mkdocsconfig
+from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.importers import carpentries, knitr, report, verify
 from tracksite.commands.importers.plan import Planned
 from tracksite.core.checks import load

@@ -75,7 +75,7 @@ def check(
     cached: bool = False,
 ):
     """Load the project of `config` (in `config.root`; the site configuration as the engine
-    loaded it, adapter/mkdocsconfig.py), plan its site and run every pass: the model with all its
+    loaded it, adapter/config/mkdocsconfig.py), plan its site and run every pass: the model with all its
     problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
     which also publishes mkdocs.yml's `draft_docs`. The build and `tracksite check` run the same
     passes in the same way (`_run`: on a large course some beside the others in a helper).

@@ -26,7 +26,7 @@ _VAGUE_LINK = re.compile(r"\[(?<!!\[)(here|click here|this link|this|link|read m
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ATTR_LIST_HANDLER = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])(on[a-z]+)\s*=[^{}\n]{0,300}\}", re.I)
-# The search's marks that only tracksite's templates write (adapter/search/page.py): in a page they
+# The search's marks that only tracksite's templates write (search/page.py): in a page they
 # would retitle its result, add a filter, move the indexed part or weigh it (`nan` broke the build).
 _SEARCH_MARK = r"(data-search-(?:body|meta|filter|weight))(?![\w-])"
 _ATTR_LIST_SEARCH_MARK = re.compile(r"\{:?[^{}\n]{0,300}?(?<![\w-])" + _SEARCH_MARK + r"[^{}\n]{0,300}\}", re.I)

@@ -5,5 +5,5 @@ listed file (`files`; the schema is `schema/remote.py`, the listed files' datacl
 `model/listing.py`, which the loaded project holds). Imports yaml, schema, the model and the
 site's rules for what may be published (`site.published`, `site.svgsafe`, `site.addresses`),
 the floors below it (tests/test_floors.py); never the checks. Downloading is the adapter's
-(`adapter/remotecopy.py`).
+(`adapter/published/remotecopy.py`).
 """

@@ -3,7 +3,7 @@
 The site makes no third-party requests (docs/security.md), so a file on another host named by a
 page, a drawing or a style sheet is refused (core/site/addresses.py), unless the instructor lists it here
 with a licence that lets anyone share it. A listed file is not refused: the build downloads it
-once (adapter/remotecopy.py, cached outside the site), writes it into the site at
+once (adapter/published/remotecopy.py, cached outside the site), writes it into the site at
 `_remote/<hash>/<name>` and points every use at that copy, so the learner's browser only ever
 asks the site. `tracksite check` reads the same listing and runs the same passes, without the
 network. This module holds what both need: reading the listing (its dataclasses, with the copy's

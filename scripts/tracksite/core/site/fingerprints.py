@@ -1,7 +1,7 @@
 """What each page of the site is made from, as one digest per page: the edit loop of `mkdocs serve`.
 
 `mkdocs serve` renders again only the pages whose digest changed since the last build of the
-session (adapter/rebuild.py), and must still write exactly what a full build writes. A page is
+session (adapter/serve/rebuild.py), and must still write exactly what a full build writes. A page is
 made from its own source (for a lesson, overview or cheatsheet: its file and its folder's data
 files and images), from what every page shares (the site configuration and templates, the list
 of tracks, the glossary, the guides' titles, the drafts), and from the tracks it shows: its own

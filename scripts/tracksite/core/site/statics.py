@@ -5,7 +5,7 @@ whatever it holds with the site's rights: an SVG or HTML file may only be a plai
 SVG is parsed as XML by defusedxml (no DTD, no entities, no external references) and every
 element and attribute must be on an allow-list; HTML is parsed as browsers parse it (the WHATWG
 algorithm, core/htmlread.py) and held to the same rules, and the build gives each published HTML
-file the pages' Content-Security-Policy (adapter/statichtml.py). Any other type is published only if it is on the allow-list of types that
+file the pages' Content-Security-Policy (adapter/published/statichtml.py). Any other type is published only if it is on the allow-list of types that
 cannot run as a page (core/site/published.py): an XML file, say, is refused. Symbolic links may not leave the project or reach a hidden folder (`.git`),
 loops are errors, and files a learner's browser downloads are capped in size.
 

@@ -385,7 +385,7 @@ _SHOWS = "(m) => !!document.body && document.body.innerText.includes(m)"
 
 
 def _wait_kept(project: Path, pid: int, since: float, log: Path, timeout: float = 120) -> None:
-    """Until the server has kept a build that began after `since` (adapter/lastsite.py writes the
+    """Until the server has kept a build that began after `since` (adapter/serve/lastsite.py writes the
     run's key once the build and its search index are done), as an instructor stops a server
     some time after the last save; the restart is measured on what a real session leaves."""
 

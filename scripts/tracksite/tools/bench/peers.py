@@ -38,7 +38,7 @@ def write_pruned_project(root: Path, tracks: list[TrackPlan], repo: Path) -> Pat
 
 
 def clear_cache(project: Path) -> None:
-    """tracksite's persistent build cache (adapter/buildcache.py, keptfiles.py) out of the way of
+    """tracksite's persistent build cache (adapter/caches/buildcache.py, keptfiles.py) out of the way of
     a cold build: moved out of the project, as the last site is, and removed with it after the
     size's builds (its thousands of files deleted right before the build would slow it). The
     cache is the course's state folder (core/localstate.py): moved beside itself, on its own

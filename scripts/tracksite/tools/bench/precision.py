@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tracksite.adapter.search import engine as search_engine
+from tracksite.adapter.published import searchengine as search_engine
 from tracksite.localserver import serve_folder
 
 ENGINE = search_engine.ENGINE

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from tracksite.adapter import enginethemes
+from tracksite.adapter.config import enginethemes
 from tracksite.core import siteconfig
 from tracksite.core.problems.problem import Problem
 from tracksite.core.site import addresses

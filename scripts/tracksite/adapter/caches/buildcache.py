@@ -41,7 +41,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from tracksite.adapter import converter, mkdocsinternals
+from tracksite.adapter import mkdocsinternals
+from tracksite.adapter.pages import converter
 from tracksite.core import localstate
 from tracksite.core.checkcache import code_digest, tree
 from tracksite.core.memo import digest, stable_text

@@ -8,10 +8,10 @@ Kept apart, a value's lifetime is read from where it lives rather than from comm
 
 from __future__ import annotations
 
-from tracksite.adapter import lastsite, rebuild
-from tracksite.adapter import serve as serving_tools
-from tracksite.adapter.remotecopy import Copies
-from tracksite.adapter.search import index as search
+from tracksite.adapter.published.remotecopy import Copies
+from tracksite.adapter.serve import lastsite, rebuild
+from tracksite.adapter.serve import serve as serving_tools
+from tracksite.search import index as search
 
 
 class Session:

@@ -42,9 +42,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from tracksite.adapter import buildcache, keptfiles, mkdocsinternals, pagecache, spill
-from tracksite.adapter.buildcache import log
-from tracksite.core import forked, memo
+from tracksite.adapter import mkdocsinternals
+from tracksite.adapter.caches import buildcache, pagecache, spill
+from tracksite.adapter.caches.buildcache import log
+from tracksite.core import forked, keptfiles, memo
 
 #: Pages a process must have to be worth forking (a fork and a hand-over cost a few milliseconds).
 MIN_SHARE = 40
@@ -178,7 +179,7 @@ class Pool:
         (keptfiles.py); get ready to fork helpers that render the end of the pages not kept whole
         (`building`)."""
         self._kept = keptfiles.Kept(self.cache.path.parent / "pages")
-        self._unroute = keptfiles.route_writes(self.module.utils, self._kept, config.site_dir)
+        self._unroute = _route_writes(self.module.utils, self._kept, config.site_dir)
         if self.outputs is None or self.dirty:
             return
         outputs = self.outputs
@@ -276,3 +277,21 @@ def finish(
             outputs.hits if outputs else 0,
         )
     return cache.close(prune=prune, wait=wait)
+
+
+def _route_writes(utils: Any, kept: keptfiles.Kept, site_dir: str) -> Callable[[], None]:
+    """Send the engine's writes into `site_dir` (its pages, 404.html, the sitemap) through `kept`;
+    the function that undoes it. A file already there is unlinked first, not truncated: it may be
+    a link to a kept file that other sites share."""
+    site = os.path.abspath(site_dir)
+
+    def write_file(content: bytes, output_path: str, original: Callable[[bytes, str], None]) -> None:
+        path = os.path.abspath(output_path)
+        if not path.startswith(site + os.sep):
+            return original(content, output_path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        kept.put(os.path.relpath(path, site).replace(os.sep, "/"), path, content, original)
+
+    return mkdocsinternals.reroute_writes(utils, write_file)

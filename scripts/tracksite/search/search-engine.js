@@ -1,4 +1,4 @@
-/* tracksite: the course search's engine, on the index the build writes (tracksite.adapter.search).
+/* tracksite: the course search's engine, on the index the build writes (tracksite.search).
    Loaded by search-ui.js when a learner opens the search. A query fetches the word files of its
    words (each lists the pages of a word's stem with the stem's score there) and, for each result
    drawn, the fragment of the one section of the page it leads to: no WebAssembly, no list of
@@ -18,14 +18,14 @@ const ISE = /(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)$/;
 const EXCERPT = 18; /* words in an excerpt */
 export const TITLE = 1; /* what a word of a page's title adds to a match of it (a whole match) */
 /* A word's other stems of the same root ("encoder" for "encoding"; the index keeps an agent noun
-   or an -ation noun apart from its verb, tracksite.adapter.search.words) count this much, and
+   or an -ation noun apart from its verb, tracksite.search.words) count this much, and
    without their title's half match: the exact word's sections come first. */
 export const ROOT = 0.5;
 /* Of the first results, at most this many from one lesson and its overview and cheatsheet, while
    another lesson has the query too. */
 const TOP = 3, PER_LESSON = 2;
 
-/* The query read as the index reads a page (tracksite.adapter.search.words, its twin): lower
+/* The query read as the index reads a page (tracksite.search.words, its twin): lower
    case, accents folded, a hyphenated word also whole, -ise read as -ize in English, CJK text
    cut into characters. */
 export const fold = (text) => String(text).toLowerCase().normalize("NFKD").replace(/\p{Mn}/gu, "").normalize("NFC");

@@ -3,7 +3,7 @@
 `tracksite check` refuses an HTML file that is not plain text (core/site/statics.py), but a
 browser that opens one directly gives it the site's origin, and a rule that missed something
 would let it run. So the published copy starts its `<head>` with the strict policy pages ship
-(adapter/csp.py; a file of its own holds no template script, so the policy lists no hash): no
+(adapter/pages/csp.py; a file of its own holds no template script, so the policy lists no hash): no
 inline script or event handler runs, whatever the file holds. A policy the author wrote as well
 cannot loosen it: a browser enforces every policy a page declares, so their intersection holds.
 
@@ -22,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from tracksite.adapter import csp
+from tracksite.adapter.pages import csp
 from tracksite.errors import UserError
 
 SUFFIXES = (".html", ".htm")

@@ -17,7 +17,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from tracksite.adapter import language
+from tracksite.adapter.pages import language
 from tracksite.core import messages
 from tracksite.core.learning import coursemap, schedule
 from tracksite.core.markdown import references as refs

@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tracksite.adapter import buildcache, pagecache
-from tracksite.adapter.devserver import CourseServer
+from tracksite.adapter.caches import buildcache, pagecache
+from tracksite.adapter.serve.devserver import CourseServer
 from tracksite.core import localstate
 from tracksite.core.checkcache import tree
 from tracksite.core.memo import digest

@@ -16,9 +16,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tracksite.adapter.search import words as searchwords
 from tracksite.core import widgetregistry as W
 from tracksite.htmlscan import tag_attributes
+from tracksite.search import words as searchwords
 
 #: Parts of an indexed page that are not teaching text. Every widget (`data-widget`: quizzes,
 #: flashcards, exercises, the worked example's stepper, the heatmap, progress) is practice or

@@ -29,13 +29,13 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from tracksite.adapter import keptfiles
-from tracksite.adapter.search.page import SearchPage, read_page
-from tracksite.adapter.search.words import fold, root, stem
-from tracksite.adapter.search.words import words as title_words
+from tracksite.core import keptfiles
 from tracksite.core.memo import digest
 from tracksite.core.site.plan import SEARCH_FOLDER
 from tracksite.errors import UserError
+from tracksite.search.page import SearchPage, read_page
+from tracksite.search.words import fold, root, stem
+from tracksite.search.words import words as title_words
 
 OUTPUT = SEARCH_FOLDER
 FORMAT = 2
@@ -150,7 +150,7 @@ class Indexer:
 
     def __init__(self) -> None:
         self.pages: dict[str, _Read | None] = {}
-        #: each page's key in the whole-page cache (adapter/pagecache.py), None where not kept
+        #: each page's key in the whole-page cache (adapter/caches/pagecache.py), None where not kept
         self.keys: dict[str, str | None] = {}
         self._kept: dict[str, _Kept] = {}
         self._closing = False
@@ -174,7 +174,7 @@ class Indexer:
 
     def record(self, url: str) -> dict | None:
         """What `add` read of the page at `url`, as JSON the whole-page cache keeps
-        (adapter/pagecache.py): the index is then made alike from it in a later process."""
+        (adapter/caches/pagecache.py): the index is then made alike from it in a later process."""
         read = self.pages.get(url)
         if read is None:
             return None

@@ -16,7 +16,7 @@ from tracksite.core.site import svgsafe
 
 def strip_svgs(files: Files, config: MkDocsConfig, allowed: frozenset[str] = frozenset()) -> None:
     """Replace each SVG that holds inert editor data by its plain copy, in place. `allowed`: the
-    remote addresses of remote-files.yml, which a figure may name (adapter/remotecopy.py)."""
+    remote addresses of remote-files.yml, which a figure may name (adapter/published/remotecopy.py)."""
     for file in list(files):
         if not file.src_uri.lower().endswith(".svg") or not file.abs_src_path:
             continue

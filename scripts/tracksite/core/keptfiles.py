@@ -26,9 +26,6 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from tracksite.adapter import mkdocsinternals
 
 
 class Kept:
@@ -107,24 +104,6 @@ def _same(path: str, data: bytes) -> bool:
             return f.read() == data
     except OSError:
         return False
-
-
-def route_writes(utils: Any, kept: Kept, site_dir: str) -> Callable[[], None]:
-    """Send the engine's writes into `site_dir` (its pages, 404.html, the sitemap) through `kept`;
-    the function that undoes it. A file already there is unlinked first, not truncated: it may be
-    a link to a kept file that other sites share."""
-    site = os.path.abspath(site_dir)
-
-    def write_file(content: bytes, output_path: str, original: Callable[[bytes, str], None]) -> None:
-        path = os.path.abspath(output_path)
-        if not path.startswith(site + os.sep):
-            return original(content, output_path)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        kept.put(os.path.relpath(path, site).replace(os.sep, "/"), path, content, original)
-
-    return mkdocsinternals.reroute_writes(utils, write_file)
 
 
 def _list(folder: Path) -> Path:

@@ -1,6 +1,7 @@
-"""The browser half of the search: `search-engine.js` lives here, beside the indexer whose files it
-reads and whose reading of words it repeats (`words.py`), so the two change together. The build
-publishes it where the dialog imports it from (`assets/tracksite/`, beside `search-ui.js`); a course's
+"""The browser half of the search published: `search-engine.js` lives in the search package
+(`tracksite/search/`), beside the indexer whose files it reads and whose reading of words it repeats
+(`words.py`), so the two change together; adding a file to MkDocs' files is engine knowledge, so it is
+done here. The build publishes it where the dialog imports it from (`assets/tracksite/`, beside `search-ui.js`); a course's
 own docs/ file at that address wins, as it does for the theme's other assets."""
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+import tracksite.search
+
 #: The engine's source in the package, and its address in the site.
-ENGINE = Path(__file__).resolve().with_name("search-engine.js")
+ENGINE = Path(tracksite.search.__file__).resolve().with_name("search-engine.js")
 ENGINE_URI = "assets/tracksite/search-engine.js"
 
 

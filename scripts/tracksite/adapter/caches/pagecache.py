@@ -37,8 +37,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
-from tracksite.adapter import buildcache
-from tracksite.adapter.spill import Spill
+from tracksite.adapter.caches import buildcache
+from tracksite.adapter.caches.spill import Spill
 from tracksite.core.memo import digest, stable_text
 
 #: Bumped when what an entry holds changes.

@@ -1,7 +1,7 @@
 """`mkdocs serve` as an instructor needs it: reloads under our CSP, problems on every URL, no hang.
 
 MkDocs' dev server is kept, as a subclass that owns its reloading and watching state
-(adapter/devserver.py) returned from the `on_serve` event in place of the instance MkDocs made;
+(adapter/serve/devserver.py) returned from the `on_serve` event in place of the instance MkDocs made;
 nothing of this runs during `mkdocs build`:
 
 - **Live reload under the CSP.** MkDocs injects an inline `<script>` that our strict policy
@@ -14,7 +14,7 @@ nothing of this runs during `mkdocs build`:
   the build that failed is followed by a small build of just the problems page, so the server's
   "latest good build" always advances and requests never wait for a build that will not come.
 - **The edit loop.** After the first build, every rebuild is a dirty MkDocs build in which only
-  the pages a save can change are rendered (adapter/rebuild.py decides which), and the browsers
+  the pages a save can change are rendered (adapter/serve/rebuild.py decides which), and the browsers
   are told to reload as soon as the saved page is written, before the rest of the build (the
   search index, tidying) is done. Saves are noticed through inotify where the system has it,
   at once, rather than by MkDocs' scan of every watched file twice a second.
@@ -39,8 +39,9 @@ from typing import Any
 
 from mkdocs.structure.files import File
 
-from tracksite.adapter import console, mkdocsinternals
-from tracksite.adapter.devserver import CourseServer
+from tracksite.adapter import mkdocsinternals
+from tracksite.adapter.config import console
+from tracksite.adapter.serve.devserver import CourseServer
 
 
 class MkDocsWarnings(logging.Handler):
@@ -94,7 +95,7 @@ class ServeSession:
         # started while it was there showed the course as half-changed, and no watched file
         # changes after it (the states are those the last build started with)
         self.markers = {os.path.abspath(p): False for p in markers}
-        #: the server `on_serve` returns in place of MkDocs' (adapter/devserver.py)
+        #: the server `on_serve` returns in place of MkDocs' (adapter/serve/devserver.py)
         kept = plugin.session.kept  # the site's folder, the early server
         kept = kept if kept and not kept.off else None
         self.server = CourseServer.replacing(

@@ -12,8 +12,8 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from tracksite.adapter import coursepages, language
 from tracksite.adapter.blocks import WidgetContext
+from tracksite.adapter.pages import coursepages, language
 from tracksite.core.model.project import Document, Project
 from tracksite.core.site import trackpages, views
 

@@ -2,7 +2,7 @@
 
 Browsers render MathML natively, so a lesson with formulas costs no math library download and
 makes no request to a CDN. A formula's accessible name (`aria-label`, and `alttext` for the
-readers that take it) is the formula in words (`adapter/texspeech.py`), not its TeX; a number
+readers that take it) is the formula in words (`adapter/pages/texspeech.py`), not its TeX; a number
 written with digit groups (`4{,}096`) is one number, "4,096", not "4", ",", "096".
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from latex2mathml.converter import convert
 from markupsafe import Markup
 
-from tracksite.adapter.texspeech import speak
+from tracksite.adapter.pages.texspeech import speak
 from tracksite.core.markdown.tex import TEXT_MATH, why_not
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
