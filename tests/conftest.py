@@ -180,6 +180,18 @@ def fixture_site(tmp_path_factory) -> Path:
     return build_once(tmp_path_factory, "fixture", _build_fixture_course) / "course" / "site"
 
 
+def _build_for_export(project: Path, site: Path) -> None:
+    result = harness.tracksite("build", "--for-export", "--site-dir", str(site), cwd=project)
+    assert result.returncode == 0, result.stderr[-5000:]
+
+
+@pytest.fixture(scope="session")
+def export_site(tmp_path_factory) -> Path:
+    """The bundled course built as `tracksite export` builds it (`build --for-export`): each quiz,
+    deck and exercise gives the exports its data, which the published site holds none of."""
+    return build_once(tmp_path_factory, "bundled-export", lambda f: _build_for_export(REPO, f / "site")) / "site"
+
+
 @pytest.fixture
 def course(tmp_path) -> Path:
     """A fresh fixture course to modify and break."""

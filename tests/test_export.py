@@ -6,6 +6,7 @@ lesson pages (BeautifulSoup); and the command's refusals."""
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from collections import Counter
@@ -33,13 +34,13 @@ def export(kind: str, site: Path, out: Path, *extra: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def scorm12(built_site, tmp_path_factory) -> Path:
-    return export("scorm", built_site, tmp_path_factory.mktemp("scorm") / "course.zip")
+def scorm12(export_site, tmp_path_factory) -> Path:
+    return export("scorm", export_site, tmp_path_factory.mktemp("scorm") / "course.zip")
 
 
 @pytest.fixture(scope="module")
-def cartridge(built_site, tmp_path_factory) -> Path:
-    return export("cc", built_site, tmp_path_factory.mktemp("cc") / "course.imscc")
+def cartridge(export_site, tmp_path_factory) -> Path:
+    return export("cc", export_site, tmp_path_factory.mktemp("cc") / "course.imscc")
 
 
 def scorm12_schema(folder: Path) -> etree.XMLSchema:
@@ -93,8 +94,8 @@ def test_scorm_pages_name_their_files_and_load_nothing_remote(scorm12):
     assert staging.remote_loads(scorm12) == []
 
 
-def test_scorm_2004_package(built_site, tmp_path):
-    folder = export("scorm", built_site, tmp_path / "course.zip", "--version", "2004", "--complete", "80%")
+def test_scorm_2004_package(export_site, tmp_path):
+    folder = export("scorm", export_site, tmp_path / "course.zip", "--version", "2004", "--complete", "80%")
     manifest = etree.parse(str(folder / "imsmanifest.xml"))
     assert manifest.getroot().tag == "{http://www.imsglobal.org/xsd/imscp_v1p1}manifest"
     assert (folder / "imscp_v1p1.xsd").is_file() and (folder / "adlcp_v1p3.xsd").is_file()
@@ -193,6 +194,45 @@ def test_export_refuses_what_is_not_a_built_site(tmp_path, capsys):
     assert not (tmp_path / "x.zip").exists()
     assert main(["export", "cc", "--site", str(tmp_path), "--out", str(tmp_path / "x.txt")]) != 0
     assert "should end in" in capsys.readouterr().err
+
+
+def test_export_of_a_site_built_for_the_web_says_how_to_build_one_for_it(built_site, tmp_path, capsys):
+    """The published site holds none of the widgets' data (issue 52): `--site` of it is refused
+    with the way out, not exported without its quizzes."""
+    assert main(["export", "cc", "--site", str(built_site), "--out", str(tmp_path / "c.imscc")]) != 0
+    err = capsys.readouterr().err
+    assert "tracksite build --for-export" in err and "leave out --site" in err and "Traceback" not in err
+    assert not (tmp_path / "c.imscc").exists()
+
+
+def test_scorm_package_scores_every_quiz_question_and_exercise_of_the_pages(built_site, scorm12):
+    """scorm-course.js, the answer key of the SCORM score, holds every quiz of the published
+    lesson pages with its number of questions and options and its right ones, and every checked
+    exercise, under the pages' own keys."""
+    script = (scorm12 / "assets/tracksite-export/scorm-course.js").read_text(encoding="utf-8")
+    course = json.loads(script.removeprefix("window.tracksiteCourse = ").rstrip().removesuffix(";"))
+    keyed = {q["key"]: q for lesson in course["lessons"] for q in lesson["quizzes"]}
+    lessons = {lesson["id"] for lesson in course["lessons"]}
+    quizzes = exercises = 0
+    for page in built_site.rglob("index.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        progress = soup.select_one("[data-widget=progress][data-lesson]")
+        if progress is None or progress["data-lesson"] not in lessons:
+            continue
+        for quiz in soup.select(".ts-quiz[data-key]"):
+            questions = quiz.select(".ts-quiz__question")
+            assert keyed[quiz["data-key"]]["options"] == [len(q.select(".ts-quiz__input")) for q in questions]
+            right = [
+                [n for n, x in enumerate(q.select(".ts-quiz__explanation")) if x["data-correct"] == "true"]
+                for q in questions
+            ]
+            assert keyed[quiz["data-key"]]["correct"] == right
+            quizzes += 1
+        for run in soup.select(".ts-run[data-key]"):
+            if run.select_one(".ts-run__tests, .ts-run__expected") is not None:
+                assert keyed[run["data-key"]]["options"] == [1]
+                exercises += 1
+    assert quizzes > 50 and exercises > 10 and quizzes + exercises == len(keyed), (quizzes, exercises, len(keyed))
 
 
 def test_export_refuses_a_page_that_loads_from_the_network(fixture_site, tmp_path, capsys):

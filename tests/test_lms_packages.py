@@ -40,7 +40,7 @@ def spanish(tmp_path_factory) -> Path:
     config.write_text(config.read_text(encoding="utf-8").replace("  font: false\n", "  font: false\n  language: es\n"))
     lesson = root / "lessons/alpha/a1/lesson.md"
     lesson.write_text(lesson.read_text(encoding="utf-8") + QUIZ, encoding="utf-8")
-    built = run_cli(root, ["build"])
+    built = run_cli(root, ["build", "--for-export"])
     assert built.returncode == 0, built.stdout + built.stderr
     return root
 

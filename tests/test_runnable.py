@@ -69,8 +69,8 @@ def runnable_course(root: Path) -> Path:
     return root
 
 
-def render(text: str) -> BeautifulSoup:
-    context = WidgetContext("track/lesson", Path.cwd())
+def render(text: str, islands: bool = False) -> BeautifulSoup:
+    context = WidgetContext("track/lesson", Path.cwd(), islands=islands)
     md = markdown.Markdown(
         extensions=["pymdownx.highlight", "pymdownx.superfences", TracksiteBlocksExtension(context=lambda: context)]
     )
@@ -267,9 +267,8 @@ def test_every_library_compiled_into_the_interpreter_has_its_notice_beside_it():
 
 
 def test_the_scorm_state_counts_a_checked_exercise_as_a_question(tmp_path):
-    soup = render(EXERCISE + "\n" + LOOP)
-    tree = coursedata.parse(str(soup))
-    exercises = coursedata._exercises(tree)
+    soup = render(EXERCISE + "\n" + LOOP, islands=True)
+    exercises = coursedata.exercises(coursedata.islands(str(soup))["exercises"])
     assert [len(q.questions) for q in exercises] == [1]  # the exercise; the loop checks nothing
     assert exercises[0].key.startswith("tracksite:runnable:")
 

@@ -49,12 +49,12 @@ def scorm_again() -> Path:
 
 
 @pytest.fixture(scope="module")
-def lms(built_site, tmp_path_factory, serve_site) -> str:
+def lms(export_site, tmp_path_factory, serve_site) -> str:
     """The served folder: the test LMS page, scorm-again, and the unzipped package under pkg/."""
     runtime = scorm_again()
     folder = tmp_path_factory.mktemp("lms")
     out = folder / "course-scorm.zip"
-    assert main(["export", "scorm", "--version", "1.2", "--site", str(built_site), "--out", str(out)]) == 0
+    assert main(["export", "scorm", "--version", "1.2", "--site", str(export_site), "--out", str(out)]) == 0
     with zipfile.ZipFile(out) as z:
         z.extractall(folder / "pkg")
     shutil.copyfile(runtime, folder / "scorm12.min.js")
@@ -155,11 +155,11 @@ document.addEventListener("DOMContentLoaded", () => {
 
 
 @pytest.fixture(scope="module")
-def lms2004(built_site, tmp_path_factory, serve_site) -> str:
+def lms2004(export_site, tmp_path_factory, serve_site) -> str:
     runtime = scorm_again().with_name("scorm2004.min.js")
     folder = tmp_path_factory.mktemp("lms2004")
     out = folder / "course-scorm.zip"
-    assert main(["export", "scorm", "--version", "2004", "--site", str(built_site), "--out", str(out)]) == 0
+    assert main(["export", "scorm", "--version", "2004", "--site", str(export_site), "--out", str(out)]) == 0
     with zipfile.ZipFile(out) as z:
         z.extractall(folder / "pkg")
     shutil.copyfile(runtime, folder / "scorm12.min.js")  # the harness page's one script name

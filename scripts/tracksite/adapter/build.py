@@ -31,11 +31,13 @@ def build_site(
     drafts: bool = False,
     strict: bool = True,
     pdfs: bool = False,
+    export_data: bool = False,
     config_file: Path | None = None,
     quiet: bool = False,
 ) -> int:
     """`mkdocs build` of the project in `root` (with `-f config_file`, default its mkdocs.yml);
-    `quiet` (a build another command runs) prints warnings only."""
+    `quiet` (a build another command runs) prints warnings only; `export_data`, the widgets'
+    data for `tracksite export` in the pages (the plugin's option of that name)."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
@@ -57,6 +59,7 @@ def build_site(
         plugin.config.instructor = instructor
         plugin.config.drafts = drafts
         plugin.config.pdfs = pdfs or plugin.config.pdfs
+        plugin.config.export_data = export_data or plugin.config.export_data
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocsinternals.build(config)

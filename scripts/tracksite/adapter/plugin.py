@@ -70,6 +70,10 @@ class TracksiteConfig(Config):
     cache = c.Type(bool, default=True)
     """Keep each page's converted Markdown in the course's state folder for the next build
     (buildcache.py, core/localstate.py)."""
+    export_data = c.Type(bool, default=False)
+    """Give each widget an export reads (its registry entry's `export`) its parsed data as a JSON
+    island: `tracksite export` turns it on for its own build, `tracksite build --for-export` for
+    a site `export --site` reads. Off, the published pages hold none."""
 
 
 class TracksitePlugin(BasePlugin[TracksiteConfig]):
@@ -255,11 +259,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             markdown = coursepages.rewrite_links(markdown, doc)
             if doc.kind == "page":
                 page.meta = coursepages.escaped_meta(dict(page.meta))
-        self.build.widget_context = ctx = pagecontext.widget_context(page, doc, self.config.instructor)
+        self.build.widget_context = ctx = pagecontext.widget_context(
+            page, doc, self.config.instructor, self.config.export_data
+        )
         lang = language.page_language(config, project.curriculum, page.file.src_uri)
         language.begin_page(lang)
         # the page's language is part of the key: the blocks write its interface strings
-        key = [ctx.page_id, str(ctx.instructor), lang]
+        key = [ctx.page_id, str(ctx.instructor), lang] + (["islands"] if ctx.islands else [])
         return coursepages.set_meta(markdown, page, doc, project.curriculum, config), ctx.source_dir, key
 
     # -- 5. content: formulas to MathML -----------------------------------------------------

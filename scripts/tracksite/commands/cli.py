@@ -114,6 +114,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         instructor=args.instructor,
         drafts=args.drafts,
         strict=not args.no_strict,
+        export_data=args.for_export,
         config_file=mkdocsconfig.config_file(root, args.config_file),
     )
 
@@ -170,6 +171,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="include draft lessons")
     p.add_argument("--site-dir", help="output folder")
     p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
+    p.add_argument("--for-export", action="store_true", help="with the widgets' data `tracksite export --site` reads")
     p.set_defaults(handler=cmd_build)
 
     _register(sub, _command_name(argv) if argv is not None else None)

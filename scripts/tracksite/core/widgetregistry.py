@@ -11,15 +11,21 @@ the objectives' coverage (`core/learning/coverage.py`), the exercise pack (`core
 scripts and stylesheets a page that shows the widget links (`theme/__init__.py`,
 `adapter/published/widgetassets.py`) and the Markdown extension (`adapter/blocks/`) all read this module.
 
-What cannot be stated here without importing the rest of tracksite is found by looking, never
-listed by hand: the renderer of a widget is the `WidgetBlock` subclass with `WIDGET = <entry>`
-in a module of `adapter/blocks/`, and the body of a data widget (its parser, schema, field
-tables and practice text) is the `BODY` of a module of `core/widgets/` (`core/widgets/bodies.py`).
-A test checks that every entry has both.
+Where each piece of a widget lives is stated here too, as names: its renderer's module under
+`adapter/blocks/` (`renderer`), its body's parser under `core/widgets/` (`body`, whose module ends
+with a `BODY`), its body's description under `core/schema/` (`description`, whose module ends
+with the `SHAPES` core/model/generate.py writes), its files under `theme/assets/` (`assets`) and
+its editors' schema under `theme/schemas/` (`schema_file`). Each layer resolves the names of its
+own folder (the Markdown extension imports `tracksite.adapter.blocks.<renderer>`,
+core/widgets/bodies.py `tracksite.core.widgets.<body>`), so nothing here imports them and no
+layer keeps a list of its own. `pieces()` lists every file of a widget;
+tests/test_widget_home.py finds each from the registry alone, and fails on a widget file the
+registry does not name.
 
 Adding a widget: an entry here, its block module under `adapter/blocks/` (and a body module
-under `core/widgets/` when the body is data), its assets under `theme/assets/tracksite/`, and
-its tests (docs/architecture.md, "How to add a widget").
+under `core/widgets/` and its description under `core/schema/` when the body is data), its
+assets under `theme/assets/tracksite/`, and its tests (docs/architecture.md, "How to add a
+widget").
 
 This module imports only the theme's lists of files (`tracksite.theme`, which imports nothing of\ntracksite): everything else may depend on it.
 """
@@ -49,10 +55,42 @@ class Widget:
     usage: str | None = None  # how an instructor writes it, for a hint where another format's
     # markup stands in its place (core/markdown/bodychecks.py)
     schema_title: str | None = None  # title of the editors' JSON Schema of its body, if data
+    renderer: str = ""  # its module under adapter/blocks/: the `WidgetBlock` with `WIDGET = <entry>`
+    body: str | None = None  # its module under core/widgets/ that ends with its `BODY` (data widgets)
+    description: str | None = None  # its body's description under core/schema/ (with its `SHAPES`)
+    export: str | None = None  # what the exports take from the data its block gives them (EXPORTS)
 
     @property
     def schema_file(self) -> str | None:
         return f"{self.name}.schema.json" if self.schema_title else None
+
+    def pieces(self) -> tuple[str, ...]:
+        """Every file of the widget, relative to the tracksite package, in the order of its
+        layers: what an instructor writes (description, body), how a page shows it (renderer,
+        assets) and the editors' schema."""
+        return tuple(
+            dict.fromkeys(
+                [
+                    *([f"core/schema/{self.description}.py"] if self.description else []),
+                    *([f"core/widgets/{self.body}.py"] if self.body else []),
+                    f"adapter/blocks/{self.renderer}.py",
+                    *(f"theme/assets/{a}" for a in self.assets),
+                    *([f"theme/schemas/{self.schema_file}"] if self.schema_file else []),
+                ]
+            )
+        )
+
+
+#: What an export takes from a widget (its entry's `export`): each of these kinds is a list of
+#: a lesson in commands/export/coursedata.py, read from the data the widget's block gives an
+#: export build (adapter/blocks/common.py, `island`). `quizzes`: questions with options, the
+#: right ones and the feedback (Common Cartridge QTI items, the SCORM score); `exercises`: a
+#: checked task the SCORM score counts as one question; `decks`: flashcard terms (the SCORM
+#: state's cards).
+EXPORTS = ("quizzes", "exercises", "decks")
+#: The attribute of a JSON island (`<script type="application/json" data-ts-island="NAME">`) that
+#: names the widget whose data it holds.
+ISLAND = "data-ts-island"
 
 
 EXERCISE = Widget(
@@ -62,6 +100,7 @@ EXERCISE = Widget(
     css_class="ts-exercise",
     graded=True,
     usage="an exercise: `//// exercise | Title`, its solution in `/// solution` inside it, closed by `////`",
+    renderer="exercise",
 )
 SOLUTION = Widget(
     "solution",
@@ -71,6 +110,7 @@ SOLUTION = Widget(
     answers="ts-solution",
     searched=False,
     usage="a `/// solution` block inside the `//// exercise` it answers",
+    renderer="exercise",
 )
 FLASHCARDS = Widget(
     "flashcards",
@@ -82,6 +122,10 @@ FLASHCARDS = Widget(
     assets=("tracksite/widgets.js",),
     searched=False,
     schema_title="tracksite /// flashcards block body",
+    renderer="flashcards",
+    body="flashcards",
+    description="flashcards",
+    export="decks",
 )
 QUIZ = Widget(
     "quiz",
@@ -95,6 +139,10 @@ QUIZ = Widget(
     graded=True,
     answers="ts-quiz__answers",
     schema_title="tracksite /// quiz block body",
+    renderer="quiz",
+    body="quiz",
+    description="quiz",
+    export="quizzes",
 )
 ATTENTION = Widget(
     "attention",
@@ -105,6 +153,9 @@ ATTENTION = Widget(
     css_class="ts-attn",
     assets=("tracksite/attention.js",),
     schema_title="tracksite /// attention block body",
+    renderer="attention",
+    body="attention",
+    description="attention",
 )
 ATTENTION_STEPS = Widget(
     "attention-steps",
@@ -115,6 +166,9 @@ ATTENTION_STEPS = Widget(
     css_class="ts-steps",
     assets=("tracksite/attention.js",),
     schema_title="tracksite /// attention-steps block body",
+    renderer="attention_steps",
+    body="steps",
+    description="steps",
 )
 PREDICT = Widget(
     "predict",
@@ -127,6 +181,9 @@ PREDICT = Widget(
     graded=True,
     answers="ts-predict__answer",
     schema_title="tracksite /// predict block body",
+    renderer="predict",
+    body="predict",
+    description="predict",
 )
 RUNNABLE = Widget(
     "runnable",
@@ -139,6 +196,10 @@ RUNNABLE = Widget(
     graded=True,
     answers="ts-run__solution",
     schema_title="tracksite /// runnable block body",
+    renderer="runnable",
+    body="runnable",
+    description="runnable",
+    export="exercises",
 )
 INSTRUCTOR = Widget(
     "instructor",
@@ -147,6 +208,7 @@ INSTRUCTOR = Widget(
     css_class="ts-instructor",
     searched=False,
     usage="an instructor note: `/// instructor` ... `///` (left out of the learner site)",
+    renderer="instructor",
 )
 
 #: Every widget, in the order the authoring guide lists them.

@@ -11,7 +11,6 @@ error element instead of raising when a body is broken.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -25,21 +24,20 @@ __all__ = ["TracksiteBlocksExtension", "WidgetContext", "default_context", "make
 
 
 def _renderers() -> dict[str, type[WidgetBlock]]:
-    """The renderer of each widget: the `WidgetBlock` subclass of a module of this package whose
-    `WIDGET` is the widget's entry in core/widgetregistry.py. Found by looking, so that a new
-    widget's block module is all the extension needs; the modules are loaded with `importlib`
-    by name, and none imports this one back. A widget without a renderer fails here, at import."""
+    """The renderer of each widget: the `WidgetBlock` subclass whose `WIDGET` is the widget's
+    entry, in the module of this package the entry names (`renderer`). The registry holds the
+    module's name, not the module (core imports nothing of the adapter); the modules are loaded
+    with `importlib` by that name, and none imports this one back. A widget without a renderer
+    fails here, at import."""
     found: dict[str, type[WidgetBlock]] = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    for w in W.WIDGETS:
+        module = importlib.import_module(f"{__name__}.{w.renderer}")
         for value in vars(module).values():
-            widget = getattr(value, "WIDGET", None)
-            if isinstance(value, type) and issubclass(value, WidgetBlock) and widget in W.WIDGETS:
-                found[widget.name] = value
-    missing = [w.name for w in W.WIDGETS if w.name not in found]
-    if missing:
-        raise ImportError(f"no block under tracksite/adapter/blocks/ renders: {', '.join(missing)}")
-    return {w.name: found[w.name] for w in W.WIDGETS}
+            if isinstance(value, type) and issubclass(value, WidgetBlock) and getattr(value, "WIDGET", None) is w:
+                found[w.name] = value
+        if w.name not in found:
+            raise ImportError(f"tracksite/adapter/blocks/{w.renderer}.py has no block that renders {w.name}")
+    return found
 
 
 #: The renderer of each widget, in the registry's order.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
@@ -12,6 +14,8 @@ from markdown.util import AtomicString
 from pymdownx.blocks.block import Block
 
 from tracksite.adapter.blocks.inline import render_into
+from tracksite.adapter.pages.mathml import render_math
+from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import Issue, clean_text
 
 
@@ -23,6 +27,7 @@ class WidgetContext:
     source_dir: Path  # folder of the page's Markdown source (data files)
     data_url: Callable[[str], str] = field(default=lambda name: name)  # file -> URL from page
     instructor: bool = False
+    islands: bool = False  # an export's build: each exported widget gives its data (`island`)
 
 
 def default_context() -> WidgetContext:
@@ -111,6 +116,11 @@ class DataBlock(WidgetBlock):
     def render(self, block: etree.Element, parsed, number: int) -> None:
         raise NotImplementedError
 
+    def island(self, block: etree.Element, parsed) -> dict | None:
+        """What an export takes of the rendered widget (its entry's `export` says which kind),
+        or None: the widget's own data, its texts as the page shows them (`shown_html`)."""
+        return None
+
     def on_end(self, block: etree.Element) -> None:
         number = self.next_number()
         parsed, issues = self.parse(self.take_raw(block))
@@ -118,6 +128,36 @@ class DataBlock(WidgetBlock):
             render_error(block, self.NAME, issues)
             return
         self.render(block, parsed, number)
+        if self.WIDGET.export and self.context().islands:
+            data = self.island(block, parsed)
+            if data is not None:
+                add_island(block, self.NAME, data)
+
+
+def add_island(block: etree.Element, name: str, data: dict) -> None:
+    """The widget's data for an export, as a JSON island (`<script type="application/json">`, which
+    a browser neither runs nor shows) at the end of its root. Only an export's build writes one
+    (`islands` in the page's context): the published site stays as it was, and the exports read
+    the data the block parsed rather than scraping it back out of the markup. `<`, `>` and `&`
+    are written as JSON escapes, so no text can close the element or be read as markup."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    island = etree.SubElement(block, "script", {"type": "application/json", W.ISLAND: name})
+    island.text = AtomicString(text)
+
+
+def shown_html(md, text: str) -> str:
+    """A widget text (inline Markdown with math) as the page shows it: the HTML `el_math` writes,
+    with its formulas in MathML as the build writes them (adapter/pages/mathml.py)."""
+    holder = etree.Element("div")
+    render_into(holder, text)
+    return render_math(md.serializer(holder).removeprefix("<div>").removesuffix("</div>")).strip()
+
+
+def shown_text(md, text: str) -> str:
+    """A widget text as the page's `textContent` has it, white space folded (what widgets.js keys
+    a flashcard by)."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", "", shown_html(md, text)))).strip()
 
 
 def widget_root(block: etree.Element, cls: str, widget: str, default_id: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, title_line, widget_root
+from tracksite.adapter.blocks.common import DataBlock, el, el_math, shown_text, title_line, widget_root
 from tracksite.adapter.pages.language import text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import parse_flashcards
@@ -34,3 +34,8 @@ class Flashcards(DataBlock):
             details = el(li, "details", None, "ts-card__more")
             el(details, "summary", text("showAnswer"))
             el_math(details, "p", card.answer, "ts-card__answer")
+
+    def island(self, block: etree.Element, cards) -> dict:
+        """For an export: the deck's key and its terms, as widgets.js keys the cards (the SCORM
+        state keeps which cards a learner knew)."""
+        return {"key": block.get("data-key", ""), "terms": [shown_text(self.md, card.term) for card in cards]}

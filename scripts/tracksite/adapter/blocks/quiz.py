@@ -14,7 +14,7 @@ import functools
 import random
 import xml.etree.ElementTree as etree
 
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
+from tracksite.adapter.blocks.common import DataBlock, el, el_math, shown_html, tail, title_line, widget_root
 from tracksite.adapter.pages.language import text as interface_text
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import content_key, parse_quiz
@@ -78,6 +78,23 @@ class Quiz(DataBlock):
                 text = el_math(item, "span", option.text, "ts-quiz__option-text")
                 tail(text, " \u2014 ")
                 el_math(item, "span", option.explain, "ts-quiz__explain")
+
+    def island(self, block: etree.Element, questions) -> dict:
+        """For an export: each question, its options in the page's order, which are right, and
+        each option's feedback, their texts as the page shows them (the cartridge's QTI items)."""
+        shown = []
+        for question in questions:
+            order = shown_order(question)
+            shown.append(
+                {
+                    "text": shown_html(self.md, question.question),
+                    "multiple": question.multiple,
+                    "options": [shown_html(self.md, question.options[i].text) for i in order],
+                    "correct": [n for n, i in enumerate(order) if question.options[i].correct],
+                    "feedback": [shown_html(self.md, question.options[i].explain) for i in order],
+                }
+            )
+        return {"key": block.get("data-key", ""), "questions": shown}
 
 
 def shown_order(question) -> list[int]:

@@ -51,6 +51,11 @@ class RunnableBlock(DataBlock):
             el(answer, "summary", text("showSolution"))
             draw_code(self, answer, parsed.solution)
 
+    def island(self, block: etree.Element, parsed: Runnable) -> dict:
+        """For an export: the block's key and whether the page checks it (a checked exercise counts
+        in the SCORM score)."""
+        return {"key": block.get("data-key", ""), "checked": parsed.checked}
+
 
 def draw_code(block: DataBlock, parent: etree.Element, code: str) -> None:
     """Python drawn as the page draws a fenced block (predict.py's `highlight`)."""

@@ -87,9 +87,10 @@ class Contexts:
             ts["review"] = trackpages.review_view(self.project, track)
 
 
-def widget_context(page: Page, doc: Document | None, instructor: bool) -> WidgetContext:
+def widget_context(page: Page, doc: Document | None, instructor: bool, islands: bool = False) -> WidgetContext:
     """What the widget blocks know of the page they render on: its id, its folder (data files),
-    where its data files are published, and whether the instructor's notes show."""
+    where its data files are published, whether the instructor's notes show, and whether the
+    widgets give an export their data (an export's build)."""
     src_dir = doc.path.parent if doc is not None else Path(page.file.abs_src_path or ".").parent
     page_id = doc.lesson_key if doc is not None and doc.lesson_key else page.file.src_uri.removesuffix(".md")
     src_dir_uri = os.path.dirname(page.file.src_uri)
@@ -103,4 +104,4 @@ def widget_context(page: Page, doc: Document | None, instructor: bool) -> Widget
         rel = os.path.relpath(target, page_dir or ".")
         return rel.replace(os.sep, "/")
 
-    return WidgetContext(page_id=page_id, source_dir=src_dir, data_url=data_url, instructor=instructor)
+    return WidgetContext(page_id=page_id, source_dir=src_dir, data_url=data_url, instructor=instructor, islands=islands)

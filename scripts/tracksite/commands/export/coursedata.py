@@ -1,10 +1,15 @@
 """What the exports need to know of a course, read from its built pages: the lessons in course
-order, each lesson's flashcard terms and quizzes (question, options in the instructor's order,
-which are right, the feedback).
+order, each lesson's flashcard terms and quizzes (question, options in the order the page shows
+them, which are right, the feedback) and its checked exercises.
 
 Read from the build, not the sources, so that `--site DIR` exports exactly the site it is given
-and a package's answer key is the one its pages show. The pages are ours (the widgets' HTML is
-written by adapter/blocks), so a small tree built with the standard library's parser is enough.
+and a package's answer key is the one its pages show. The widgets' data is not scraped back out
+of their markup: in an export's build (the one `tracksite export` makes, or `tracksite build
+--for-export`) each widget an export takes gives the data its block parsed, as a JSON island
+(adapter/blocks/common.py). Which widgets those are, and what each gives (a lesson's quizzes,
+exercises or decks), is their registry entries' `export`; nothing here names a widget. The home
+page and the tracks' navigation are read with a small tree built with the standard library's
+parser.
 """
 
 from __future__ import annotations
@@ -17,14 +22,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from tracksite.core import widgetregistry as W
 from tracksite.core.site import courseid
-from tracksite.core.widgetregistry import BY_NAME
 from tracksite.errors import UserError
-
-# the quiz and flashcard widgets' rendered classes, named by the widget registry (adapter/blocks draws them)
-_QUIZ = BY_NAME["quiz"].css_class or ""
-_CARDS = BY_NAME["flashcards"].css_class or ""
-_RUN = BY_NAME["runnable"].css_class or ""
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -57,15 +57,6 @@ class Node:
 
     def _raw_text(self) -> str:
         return "".join(k if isinstance(k, str) else k._raw_text() for k in self.children)
-
-    def inner_html(self) -> str:
-        return "".join(html.escape(k, quote=False) if isinstance(k, str) else k.outer_html() for k in self.children)
-
-    def outer_html(self) -> str:
-        attrs = "".join(f' {k}="{html.escape(v)}"' for k, v in self.attrs.items())
-        if self.tag in _VOID:
-            return f"<{self.tag}{attrs}>"
-        return f"<{self.tag}{attrs}>{self.inner_html()}</{self.tag}>"
 
 
 class _Builder(HTMLParser):
@@ -128,7 +119,7 @@ class Lesson:
     phase: str = ""  # its phase's title, as the track page's navigation shows it
     decks: list[tuple[str, list[str]]] = field(default_factory=list)  # each flashcards widget: its key, its terms
     lang: str = "en"  # its page's language (a track may have its own): the LMS's titles for it
-    exercises: list[Quiz] = field(default_factory=list)  # its checked runnable exercises (see `_exercises`)
+    exercises: list[Quiz] = field(default_factory=list)  # its checked runnable exercises (see `exercises`)
 
     def graded(self) -> list[Quiz]:
         """What the SCORM state records and scores: its quizzes, then its code exercises."""
@@ -147,46 +138,49 @@ class Course:
         return sum(len(q.questions) for lesson in self.lessons for q in lesson.quizzes)
 
 
-def _quiz(node: Node) -> Quiz:
-    questions = []
-    for li in node.find_all(f"{_QUIZ}__question"):
-        inputs = [n for n in li.find_all(f"{_QUIZ}__input")]
-        labels = li.find_all(f"{_QUIZ}__label")
-        by_place: dict[int, str] = {}
-        for inp, label in zip(inputs, labels, strict=False):
-            by_place[int(inp.attrs.get("value", "0"))] = label.inner_html().strip()
-        verdicts = {}
-        for x in li.find_all(f"{_QUIZ}__explanation"):
-            explain = x.find(f"{_QUIZ}__explain")
-            verdicts[int(x.attrs.get("data-option", "0"))] = (
-                x.attrs.get("data-correct") == "true",
-                explain.inner_html().strip() if explain else "",
-            )
-        places = list(by_place)  # the page's order: the build's fixed shuffle, not the source's
-        text = li.find(f"{_QUIZ}__question-text")
-        questions.append(
-            Question(
-                text=text.inner_html().strip() if text else "",
-                multiple=li.attrs.get("data-multiple") == "true",
-                options=[by_place[p] for p in places],
-                correct=[i for i, p in enumerate(places) if verdicts.get(p, (False, ""))[0]],
-                feedback=[verdicts.get(p, (False, ""))[1] for p in places],
-            )
-        )
-    return Quiz(node.attrs.get("data-key", ""), questions)
+#: A widget's JSON island, as adapter/blocks/common.py writes it: the widget's name, its data.
+_ISLAND = re.compile(rf'<script\b[^>]*\s{W.ISLAND}="([^"]+)"[^>]*>(.*?)</script>', re.S)
+#: The widgets an export takes, and what of a lesson each gives (W.EXPORTS).
+_EXPORTED = {w.name: w.export for w in W.WIDGETS if w.export}
 
 
-def _exercises(tree: Node) -> list[Quiz]:
-    """The page's checked runnable exercises (those with tests or an expected output), each as a
-    quiz of one question with one right option: runnable.js records a passed Check as that
-    option chosen and first checked right, so the SCORM state carries and scores it as it does a
-    question (the Common Cartridge's QTI items hold the quizzes only)."""
-    return [
-        Quiz(node.attrs.get("data-key", ""), [Question("", False, [""], [0], [""])])
-        for node in tree.find_all(_RUN)
-        if node.attrs.get("data-widget") == BY_NAME["runnable"].name
-        and (node.find(f"{_RUN}__tests") or node.find(f"{_RUN}__expected"))
-    ]
+def islands(text: str) -> dict[str, list[dict]]:
+    """The data of the exported widgets of a built page, in page order, by what each gives (a
+    lesson's `quizzes`, `exercises` or `decks`)."""
+    found: dict[str, list[dict]] = {kind: [] for kind in W.EXPORTS}
+    for m in _ISLAND.finditer(text):
+        kind = _EXPORTED.get(html.unescape(m.group(1)))
+        if kind is not None:
+            try:
+                found[kind].append(json.loads(m.group(2)))
+            except ValueError as e:
+                raise UserError(
+                    f"a page holds the data of a widget that is not JSON ({e}); build the site again"
+                ) from None
+    return found
+
+
+def _unexported(text: str) -> bool:
+    """The page shows a widget an export takes, but was built without the widgets' data."""
+    return not _ISLAND.search(text) and any(f'data-widget="{name}"' in text for name in _EXPORTED)
+
+
+def _quiz(data: dict) -> Quiz:
+    return Quiz(
+        str(data.get("key", "")),
+        [
+            Question(q["text"], bool(q["multiple"]), list(q["options"]), list(q["correct"]), list(q["feedback"]))
+            for q in data.get("questions", [])
+        ],
+    )
+
+
+def exercises(found: list[dict]) -> list[Quiz]:
+    """The checked exercises (code with tests or an expected output) among a page's `exercises`,
+    each as a quiz of one question with one right option: runnable.js records a passed Check as
+    that option chosen and first checked right, so the SCORM state carries and scores it as it
+    does a question (the Common Cartridge's QTI items hold the quizzes only)."""
+    return [Quiz(str(d.get("key", "")), [Question("", False, [""], [0], [""])]) for d in found if d.get("checked")]
 
 
 def read(site: Path) -> Course:
@@ -221,7 +215,7 @@ def read(site: Path) -> Course:
 
 def _copies(site: Path, tracks: list[tuple[str, str]], lessons: list[Lesson]) -> None:
     """Note in each lesson quiz the keys of its copies on the tracks' exercise packs: a copy's key
-    ends with the same content key (adapter/blocks/quiz.py), its answers are kept apart."""
+    ends with the same content key (the block writes it), its answers are kept apart."""
     by_content: dict[str, Quiz] = {}
     for lesson in lessons:
         for quiz in lesson.graded():
@@ -230,9 +224,9 @@ def _copies(site: Path, tracks: list[tuple[str, str]], lessons: list[Lesson]) ->
         pack = site / slug / "exercises" / "index.html"
         if not pack.is_file():
             continue
-        tree = parse(pack.read_text(encoding="utf-8"))
-        for node in [*tree.find_all(_QUIZ), *tree.find_all(_RUN)]:
-            key = node.attrs.get("data-key", "")
+        found = islands(pack.read_text(encoding="utf-8"))
+        for data in [*found["quizzes"], *found["exercises"]]:
+            key = str(data.get("key", ""))
             original = by_content.get(key.rsplit(":", 1)[-1])
             if original is not None and key and key != original.key and key not in original.also:
                 original.also.append(key)
@@ -257,13 +251,16 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
     if not page.is_file():
         raise UserError(f"{site}: the home page lists lesson {lesson_id}, but {url}index.html is not in the site")
     text = page.read_text(encoding="utf-8")
-    tree = parse(text)
-    decks = [
-        (cards.attrs.get("data-key", ""), [t.text() for t in cards.find_all("ts-card__term")])
-        for cards in tree.find_all(_CARDS)
-    ]
+    if _unexported(text):
+        raise UserError(
+            f"{page}: the page was built without the data of its quizzes, cards and exercises that an export "
+            "reads; leave out --site (the export builds the course itself), or build the site with "
+            "`tracksite build --for-export`"
+        )
+    found = islands(text)
+    decks = [(str(d.get("key", "")), [str(t) for t in d.get("terms", [])]) for d in found["decks"]]
     terms = [term for _, deck in decks for term in deck]
-    quizzes = [_quiz(q) for q in tree.find_all(_QUIZ)]
+    quizzes = [_quiz(q) for q in found["quizzes"]]
     pages = [url] + [
         f"{url}{kind}/" for kind in ("overview", "cheatsheet") if (site / lesson_id / kind / "index.html").is_file()
     ]
@@ -277,7 +274,7 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
         pages,
         decks=decks,
         lang=page_language(text),
-        exercises=_exercises(tree),
+        exercises=exercises(found["exercises"]),
     )
 
 

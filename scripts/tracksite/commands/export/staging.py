@@ -48,7 +48,8 @@ _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 @contextmanager
 def built_site(root: Path, site: str | None, config_file: str | None) -> Iterator[Path]:
     """The built course: `site` as given (checked to be one), or a fresh strict build of the
-    project in a temporary folder, removed afterwards."""
+    project in a temporary folder, removed afterwards, whose widgets give the export their data
+    (JSON islands: coursedata.py reads them)."""
     if site:
         folder = Path(site)
         folder = folder if folder.is_absolute() else root / folder
@@ -64,7 +65,7 @@ def built_site(root: Path, site: str | None, config_file: str | None) -> Iterato
     with tempfile.TemporaryDirectory(prefix="tracksite-export-") as tmp:
         out = Path(tmp) / "site"
         print("building the site first", file=sys.stderr)
-        if build_site(root, out, config_file=given, quiet=True) != 0:
+        if build_site(root, out, config_file=given, quiet=True, export_data=True) != 0:
             raise UserError("the site does not build; fix the problems above (tracksite check lists them)")
         yield out
 

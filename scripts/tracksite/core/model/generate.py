@@ -18,6 +18,7 @@ required one has none, so a loader that forgets it fails. The classes take their
 from __future__ import annotations
 
 import enum
+import importlib
 import json
 import sys
 import textwrap
@@ -26,14 +27,8 @@ from pathlib import Path
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.schema import specs as schema
-from tracksite.core.schema.attention import ATTENTION
-from tracksite.core.schema.flashcards import CARD
 from tracksite.core.schema.language import Bool, Choice, Field, ListOf, Mapping, Real, Spec, Text, Whole
-from tracksite.core.schema.predict import PREDICT
-from tracksite.core.schema.quiz import OPTION, QUESTION
 from tracksite.core.schema.remote import REMOTE_FILE
-from tracksite.core.schema.runnable import RUNNABLE
-from tracksite.core.schema.steps import ATTENTION_STEPS
 
 #: In `needs` (the names shapes.py imports: enums of choices.py), the widget registry: a
 #: default names a widget.
@@ -80,33 +75,14 @@ SHAPES: tuple[Shape, ...] = (
 )
 
 #: The values of the data widgets whose parsers return dataclasses, generated beside the widgets'
-#: code (core/widgets/shapes.py) from their bodies' descriptions (core/schema/quiz.py,
-#: flashcards.py, predict.py, runnable.py, attention.py, steps.py): spec-only modules, so reading them imports
-#: no widget.
-WIDGET_SHAPES: tuple[Shape, ...] = (
-    Shape("QuizOption", OPTION, "One option of a quiz question."),
-    Shape(
-        "QuizQuestionFields",
-        QUESTION,
-        "One question of a `/// quiz` block (core/widgets/quiz.py's `QuizQuestion` adds what it computes).",
-    ),
-    Shape("Flashcard", CARD, "One card of a `/// flashcards` block (a YAML item or a definition list's term)."),
-    Shape("Prediction", PREDICT, "The body of a `/// predict` block."),
-    Shape(
-        "RunnableFields",
-        RUNNABLE,
-        "The body of a `/// runnable` block (core/widgets/runnable.py's `Runnable` adds what it computes).",
-    ),
-    Shape(
-        "AttentionSpecFields",
-        ATTENTION,
-        "The body of an `/// attention` block (core/widgets/attention.py's `AttentionSpec` adds its lines).",
-    ),
-    Shape(
-        "StepsFields",
-        ATTENTION_STEPS,
-        "The body of an `/// attention-steps` block (core/widgets/steps.py's `StepsData` adds what it computes).",
-    ),
+#: code (core/widgets/shapes.py) from their bodies' descriptions: the module of core/schema/ each
+#: data widget's registry entry names (`description`) ends with its `SHAPES`. Spec-only modules,
+#: so reading them imports no widget; loaded by name, so a new widget needs no line here.
+WIDGET_SHAPES: tuple[Shape, ...] = tuple(
+    Shape(name, spec, doc)
+    for w in W.WIDGETS
+    if w.description
+    for name, spec, doc in importlib.import_module(f"tracksite.core.schema.{w.description}").SHAPES
 )
 #: The generated module of the widgets' values.
 WIDGET_TARGET = TARGET.parents[1] / "widgets" / "shapes.py"
@@ -119,7 +95,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 '''
 WIDGET_HEADER = '''"""The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/quiz.py, flashcards.py, predict.py, runnable.py, attention.py, steps.py) by core/model/generate.py.
+(the modules of core/schema/ their registry entries name) by core/model/generate.py.
 Do not edit: change the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations

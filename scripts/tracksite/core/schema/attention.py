@@ -39,3 +39,13 @@ ATTENTION = Mapping(
         ),
     ),
 )
+
+
+#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+SHAPES = (
+    (
+        "AttentionSpecFields",
+        ATTENTION,
+        "The body of an `/// attention` block (core/widgets/attention.py's `AttentionSpec` adds its lines).",
+    ),
+)

@@ -37,3 +37,7 @@ FLASHCARDS = ListOf(
     rules=(unique("term", "term", "card"),),
     help="The body of a `/// flashcards` block: a list of cards, each term once (or a Markdown definition list).",
 )
+
+
+#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+SHAPES = (("Flashcard", CARD, "One card of a `/// flashcards` block (a YAML item or a definition list's term)."),)

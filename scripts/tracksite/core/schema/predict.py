@@ -60,3 +60,7 @@ PREDICT = Mapping(
         ),
     ),
 )
+
+
+#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+SHAPES = (("Prediction", PREDICT, "The body of a `/// predict` block."),)

@@ -79,3 +79,15 @@ QUIZ = ListOf(
     noun="question",
     help="The body of a `/// quiz` block: a list of questions.",
 )
+
+
+#: The dataclasses core/model/generate.py writes from this description (core/widgets/shapes.py):
+#: name, description, docstring.
+SHAPES = (
+    ("QuizOption", OPTION, "One option of a quiz question."),
+    (
+        "QuizQuestionFields",
+        QUESTION,
+        "One question of a `/// quiz` block (core/widgets/quiz.py's `QuizQuestion` adds what it computes).",
+    ),
+)

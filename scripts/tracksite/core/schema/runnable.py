@@ -85,3 +85,13 @@ RUNNABLE = Mapping(
         ),
     ),
 )
+
+
+#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+SHAPES = (
+    (
+        "RunnableFields",
+        RUNNABLE,
+        "The body of a `/// runnable` block (core/widgets/runnable.py's `Runnable` adds what it computes).",
+    ),
+)

@@ -60,3 +60,13 @@ ATTENTION_STEPS = Mapping(
         Field("w_v", _matrix("Value weights: d_model rows (the width of x)."), required=True),
     ),
 )
+
+
+#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+SHAPES = (
+    (
+        "StepsFields",
+        ATTENTION_STEPS,
+        "The body of an `/// attention-steps` block (core/widgets/steps.py's `StepsData` adds what it computes).",
+    ),
+)

@@ -11,11 +11,12 @@ of tracksite.core.widgetregistry, e.g.
     /// quiz                       YAML list of {question, options: [{text, correct, explain}]}
 
 The YAML bodies are described in the schema language (core/schema/) and read like front-matter;
-each data widget's module ends with a `BODY` (found by tracksite.core.widgets.bodies). Every parser
+each data widget's module ends with a `BODY` (loaded by tracksite.core.widgets.bodies from the
+module its registry entry names). Every parser
 returns `(value, findings)` and never raises on bad input: a finding's line is relative to the
 block body (1 = first body line) unless it names a data `file`, in which case the line is the
-file's own. The values are dataclasses generated from the bodies' descriptions (core/schema/:
-quiz.py, flashcards.py, predict.py, attention.py, steps.py) into `shapes`. The authoring
+file's own. The values are dataclasses generated from the bodies' descriptions (the modules of
+core/schema/ the registry entries name) into `shapes`. The authoring
 guide's field tables are written from the same bodies (`tables`).
 """
 

@@ -26,10 +26,10 @@ Issue = Finding  # a widget problem is a schema finding
 class Body:
     """A data widget's body, as its module under core/widgets/ declares it in `BODY`.
 
-    The registry cannot name these (it imports nothing from tracksite), so
-    core/widgets/bodies.py finds every `BODY` and the validation, the editor schemas, the
-    authoring guide's field tables and the objectives' coverage read them from there: a new
-    data widget adds its module and touches none of those."""
+    The registry names the module (its entry's `body`) but cannot import it (it imports nothing
+    of tracksite), so core/widgets/bodies.py loads every `BODY` by that name and the validation,
+    the editor schemas, the authoring guide's field tables and the objectives' coverage read them
+    from there: a new data widget adds its entry and its module and touches none of those."""
 
     widget: Widget
     spec: Spec  # the schema of the body: editors' JSON Schema (the registry's `schema_title`)

@@ -1,10 +1,20 @@
 """The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(core/schema/quiz.py, flashcards.py, predict.py, runnable.py, attention.py, steps.py) by core/model/generate.py.
+(the modules of core/schema/ their registry entries name) by core/model/generate.py.
 Do not edit: change the description, then run `tracksite docs --write`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flashcard:
+    """One card of a `/// flashcards` block (a YAML item or a definition list's term)."""
+
+    #: The front of the card.
+    term: str
+    #: The back of the card.
+    answer: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,16 +40,6 @@ class QuizQuestionFields:
     #: Ask the learner to choose every right option even when only one is right, so that the kind of control
     #: (checkboxes or round buttons) does not say how many are right.
     choose_all: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class Flashcard:
-    """One card of a `/// flashcards` block (a YAML item or a definition list's term)."""
-
-    #: The front of the card.
-    term: str
-    #: The back of the card.
-    answer: str
 
 
 @dataclass(frozen=True, kw_only=True)

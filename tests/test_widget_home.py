@@ -1,0 +1,129 @@
+"""Issue 52: one home per widget. Each widget's registry entry (core/widgetregistry.py) names
+where every piece of it lives: its body's description (core/schema/), its parser (core/widgets/),
+its renderer (adapter/blocks/), its files (theme/assets/) and its editors' schema
+(theme/schemas/). These tests start from the registry alone: every piece it names exists and is
+the piece it says, and no widget file exists that no entry names."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+
+from course import REPO
+from tracksite import theme
+from tracksite.commands.editor_schema import SCHEMAS
+from tracksite.core import widgetregistry as W
+
+PACKAGE = REPO / "scripts" / "tracksite"
+
+#: The modules of the widgets' folders that belong to no one widget, and why.
+SHARED = {
+    "adapter/blocks/__init__.py": "the Markdown extension, which loads each entry's renderer",
+    "adapter/blocks/common.py": "the blocks' base classes, element helpers and JSON islands",
+    "adapter/blocks/inline.py": "widget texts as inline Markdown with math",
+    "core/widgets/__init__.py": "the package's public names",
+    "core/widgets/bodies.py": "loads each entry's body",
+    "core/widgets/body.py": "reading a body with the schema language",
+    "core/widgets/shapes.py": "the bodies' dataclasses, generated from the descriptions",
+    "core/widgets/tables.py": "the authoring guide's field tables",
+    "core/widgets/validate.py": "the check of every widget block of a page",
+    "core/schema/__init__.py": "the package's docstring",
+    "core/schema/language.py": "the schema language",
+    "core/schema/choices.py": "the words an instructor chooses from",
+    "core/schema/specs.py": "front matter and the course files",
+    "core/schema/remote.py": "remote-files.yml",
+    "core/schema/explain.py": "YAML's errors in plain words",
+}
+#: The folders whose modules are widgets' pieces, but for those above.
+FOLDERS = ("adapter/blocks", "core/widgets", "core/schema")
+
+
+def named_pieces() -> dict[str, set[str]]:
+    """Every file the registry names -> the widgets that name it."""
+    named: dict[str, set[str]] = {}
+    for w in W.WIDGETS:
+        for piece in w.pieces():
+            named.setdefault(piece, set()).add(w.name)
+    return named
+
+
+def test_the_registry_finds_every_piece_of_every_widget():
+    for w in W.WIDGETS:
+        pieces = w.pieces()
+        assert f"adapter/blocks/{w.renderer}.py" in pieces
+        for piece in pieces:
+            assert (PACKAGE / piece).is_file(), f"{w.name}: {piece} does not exist"
+        renderer = importlib.import_module(f"tracksite.adapter.blocks.{w.renderer}")
+        blocks = [v for v in vars(renderer).values() if isinstance(v, type) and getattr(v, "WIDGET", None) is w]
+        assert len({b.NAME for b in blocks}) == 1 and blocks[0].NAME == w.name, w.name
+        assert bool(w.body) == bool(w.description) == w.data, w.name  # a data widget has both
+        if w.body:
+            body = importlib.import_module(f"tracksite.core.widgets.{w.body}").BODY
+            assert body.widget is w
+        if w.description:
+            shapes = importlib.import_module(f"tracksite.core.schema.{w.description}").SHAPES
+            assert shapes and all(spec is not None for _, spec, _ in shapes)
+            assert _reaches(body.spec, [spec for _, spec, _ in shapes]), w.name
+        if w.schema_file:
+            assert w.schema_file in {name for name, _, _ in SCHEMAS}
+        assert w.export in (None, *W.EXPORTS)
+
+
+def _reaches(spec, targets) -> bool:
+    """The body's spec is one of the description's shapes or holds one (a list of questions)."""
+    item = getattr(spec, "item", None)
+    return any(spec is t for t in targets) or (item is not None and _reaches(item, targets))
+
+
+def test_no_widget_file_exists_that_the_registry_does_not_name():
+    named = named_pieces()
+    for folder in FOLDERS:
+        for path in sorted((PACKAGE / folder).glob("*.py")):
+            rel = path.relative_to(PACKAGE).as_posix()
+            assert rel in named or rel in SHARED, f"{rel}: no widget's registry entry names it"
+            assert not (rel in named and rel in SHARED), rel
+    assert set(SHARED) <= {p.relative_to(PACKAGE).as_posix() for f in FOLDERS for p in (PACKAGE / f).glob("*.py")}
+
+
+def test_every_theme_file_is_a_widgets_or_the_themes():
+    """A file under theme/assets/tracksite/ is a widget's (its entry names it), or the theme's:
+    linked by every page (theme.STYLESHEETS, theme.SCRIPTS), the runtime of `/// runnable`
+    (theme.RUNTIME), or named by a template."""
+    named = named_pieces()
+    themes = {a.removeprefix("assets/") for a in (*theme.STYLESHEETS, *theme.SCRIPTS)}
+    templates = "\n".join(p.read_text(encoding="utf-8") for p in theme.TEMPLATES.rglob("*.html"))
+    for path in sorted((theme.ASSETS / "tracksite").iterdir()):
+        rel = path.relative_to(theme.ASSETS).as_posix()
+        if path.name == "__pycache__" or f"theme/assets/{rel}" in named or rel in themes or path.name in templates:
+            continue
+        assert any(f"assets/{rel}".startswith(r.rstrip("/")) for r in theme.RUNTIME), f"{rel}: no one names it"
+    schemas = {name for name, _, _ in SCHEMAS}
+    for path in sorted(theme.SCHEMAS.glob("*.schema.json")):
+        assert path.name in schemas, f"theme/schemas/{path.name}: no schema of `tracksite editor-schema` writes it"
+
+
+def test_no_module_finds_a_widget_by_listing_a_folder():
+    """The renderers and bodies are found from the entries: nothing walks the widgets' folders
+    (`pkgutil.iter_modules`) to find them, which let a stray module become a widget's."""
+    for folder in FOLDERS:
+        for path in sorted((PACKAGE / folder).glob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            calls = {
+                n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            }
+            assert "iter_modules" not in calls, path
+
+
+def test_a_renderer_the_registry_does_not_name_is_not_used(monkeypatch):
+    """The extension reads the registry's names: an entry naming another module gets that
+    module's block or fails at import, whatever modules the folder holds."""
+    from tracksite.adapter import blocks
+
+    moved = W.Widget(**{**W.QUIZ.__dict__, "renderer": "flashcards"})
+    monkeypatch.setattr(W, "WIDGETS", (*[w for w in W.WIDGETS if w is not W.QUIZ], moved))
+    try:
+        blocks._renderers()
+    except ImportError as e:
+        assert "adapter/blocks/flashcards.py" in str(e) and W.QUIZ.name in str(e)
+    else:
+        raise AssertionError("a widget whose named module has no block for it was accepted")
