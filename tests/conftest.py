@@ -8,9 +8,11 @@ import os
 import resource
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -30,6 +32,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Hundreds of the suite's processes import tracksite (commands, builds, forks' children, xdist
+# workers). Where the machine sets PYTHONDONTWRITEBYTECODE, a clean clone has no bytecode and
+# each of them compiled the package again (about 0.1 s each, and each worker rewrote every test
+# module's asserts): the first compiles it into __pycache__ (git-ignored; no wheel takes it) and
+# the others read it. Benchmarks keep their own setting (tools/bench/measure.py).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     # the workers already keep every core busy: a build that forked helpers beside them would only
     # share the same cores, and pay the forks. Helpers are tested where they are asked for
@@ -59,13 +68,49 @@ def _processor_seconds() -> tuple[float, float]:
 
 _WORKERS: list[tuple[float, float]] = []  # what each xdist worker reported when it finished
 _BY_FILE: dict[str, float] = {}  # processor seconds of each test file's tests (setup and teardown included)
+# what session fixtures cost, on lines of their own: the first test to ask for a shared build is
+# not what it costs, and a session's Chromium is counted when it is reaped, in the last test's
+# teardown, though every browser test used it
+_SHARED = [0.0]  # processor seconds already given to such a line (the test's own figure leaves them out)
+SESSION_TEARDOWN = "(session fixtures' teardown: Chromium, servers and what they started)"
+
+
+def _shared(name: str, before: float) -> None:
+    spent = sum(_processor_seconds()) - before
+    _BY_FILE[name] = _BY_FILE.get(name, 0.0) + spent
+    _SHARED[0] += spent
+
+
+class _SessionFixtures:
+    """A plugin of its own (pytest_configure), not a hook of this file: pytest asks a conftest's
+    hooks only about nodes in its folder, and a session fixture's node is the session."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        before = sum(_processor_seconds())
+        yield
+        if fixturedef.scope == "session":
+            _shared(f"(session fixture {fixturedef.argname})", before)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_SessionFixtures(), "tracksite-session-fixtures")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    before = sum(_processor_seconds())
+    yield
+    if nextitem is None:  # the session's last test: its teardown is the session fixtures'
+        _shared(SESSION_TEARDOWN, before)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item):
-    before = sum(_processor_seconds())
+    before, shared = sum(_processor_seconds()), _SHARED[0]
     yield
-    _BY_FILE[item.location[0]] = _BY_FILE.get(item.location[0], 0.0) + sum(_processor_seconds()) - before
+    own = sum(_processor_seconds()) - before - (_SHARED[0] - shared)
+    _BY_FILE[item.location[0]] = _BY_FILE.get(item.location[0], 0.0) + own
 
 
 @pytest.hookimpl(trylast=True)  # after the session's fixtures (Chromium, servers) are torn down
@@ -97,7 +142,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     processes = f"this process, {len(_WORKERS)} xdist workers and" if _WORKERS else "this process and"
     if len(_BY_FILE) > 1:
         top = sorted(_BY_FILE.items(), key=lambda kv: -kv[1])[:15]
-        terminalreporter.write_line("processor time by test file (the 15 costliest):")
+        terminalreporter.write_line("processor time by test file and shared fixture (the 15 costliest):")
         for name, seconds in top:
             terminalreporter.write_line(f"{seconds:8.1f} s  {name}")
     terminalreporter.write_line(
@@ -231,12 +276,40 @@ def site_url(built_site, serve_site) -> str:
     return serve_site(built_site)
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@pytest.fixture(scope="session")
+def _page_context(chromium):
+    """The browser context `browser_page` opens its pages in, one while tests keep to the bundled
+    site: a context of its own for each test parsed and compiled the site's scripts and styles
+    again, half of what a page load costs. Its first page holds the DevTools session that wipes
+    storage between tests; `seen` holds the origins the context's pages have requested."""
+    shared: dict = {"context": None}
+
+    def current() -> dict:
+        if shared["context"] is None:
+            context, seen = chromium.new_context(), set()
+            context.on("request", lambda r: seen.add(_origin(r.url)))
+            shared.update(context=context, cdp=context.new_cdp_session(context.new_page()), seen=seen)
+        return shared
+
+    yield current
+    if shared["context"] is not None:
+        shared["context"].close()
+
+
 @pytest.fixture
-def browser_page(chromium, site_url):
-    """A fresh page (own storage) on the bundled site; console errors and off-site requests
-    are collected in `page.console_errors` and `page.foreign_requests`."""
-    context = chromium.new_context()
-    page = context.new_page()
+def browser_page(_page_context, site_url):
+    """A fresh page, with empty storage, on the bundled site; console errors and off-site
+    requests are collected in `page.console_errors` and `page.foreign_requests`. The page shares
+    the session's context (its HTTP cache) with the other tests' pages: afterwards the pages the
+    test opened close and the site's storage (local storage, IndexedDB, cookies, service workers,
+    caches) is wiped; a test that reached any other origin gets the context closed instead."""
+    shared = _page_context()
+    page = shared["context"].new_page()
     page.console_errors = []
     page.foreign_requests = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
@@ -251,4 +324,12 @@ def browser_page(chromium, site_url):
     )
     page.base_url = site_url
     yield page
-    context.close()
+    context, seen = shared["context"], shared["seen"]
+    if seen - {_origin(site_url), "data://", "about://"}:
+        context.close()
+        shared["context"] = None
+        return
+    for other in context.pages[1:]:  # the first holds the DevTools session
+        other.close()
+    shared["cdp"].send("Storage.clearDataForOrigin", {"origin": _origin(site_url), "storageTypes": "all"})
+    seen.clear()

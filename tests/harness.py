@@ -19,7 +19,8 @@ as a shell sees them, caches that a new process starts without, forked helpers, 
 crashes, and installed entry points. CONTRIBUTING.md ("Tests") says when to use which. Where a
 test needs a process of its own but not a cold one (a second build that finds only what the
 first left on disk), `forked` runs the work in a fork of this process, and `forget_plugins`
-makes a build there the process's first; the crash-safety tests fork their killed commands too.
+makes a build there the process's first; the crash-safety tests fork their killed commands too,
+and `forked_command` runs a command in a fork after a patch that breaks or kills it.
 """
 
 from __future__ import annotations
@@ -175,6 +176,41 @@ def forked(run: Callable[[], T]) -> T:
     interpreter pays about half a second for them); it leaves by `os._exit`, so neither pytest's
     exit handlers nor its buffers run twice, and only the forking thread exists in it (xdist's
     threads stay in the parent). An exception in `run` is raised here again."""
+    status, outcome = _fork(run)
+    if outcome is None:
+        raise RuntimeError(f"the forked run ended with {os.waitstatus_to_exitcode(status)} and no result")
+    ok, value = outcome
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
+def forked_command(
+    command: Callable[[], subprocess.CompletedProcess], patch: str = "", env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """`command` (say `lambda: mkdocs(root)`) as a process of its own, a fork of this one, with
+    `env` set and `patch` (Python source: code that breaks the machine under the command, or
+    kills it at some step) run first, in the fork only. Its exit code is the one a shell sees:
+    -9 when the patch killed it with SIGKILL, and then nothing of what it printed (its output
+    was still in its buffers)."""
+
+    def run() -> subprocess.CompletedProcess:
+        os.environ.update(env or {})
+        exec(patch, {})  # noqa: S102 - the test's own patch, in the fork only
+        return command()
+
+    status, outcome = _fork(run)
+    if outcome is None:
+        return subprocess.CompletedProcess(["forked"], os.waitstatus_to_exitcode(status), "", "")
+    ok, value = outcome
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
+def _fork(run: Callable[[], T]) -> tuple[int, tuple[bool, object] | None]:
+    """The wait status of a fork that ran `run()`, and what it handed back: (True, the result),
+    (False, the exception as a RuntimeError), or None when it ended before it could."""
     with tempfile.TemporaryFile() as kept:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -194,12 +230,9 @@ def forked(run: Callable[[], T]) -> T:
         status = os.waitpid(pid, 0)[1]
         kept.seek(0)
         try:
-            ok, value = pickle.load(kept)
+            return status, pickle.load(kept)
         except EOFError:
-            raise RuntimeError(f"the forked run ended with {os.waitstatus_to_exitcode(status)} and no result") from None
-    if not ok:
-        raise value  # type: ignore[misc]
-    return value  # type: ignore[return-value]
+            return status, None
 
 
 def forget_plugins() -> None:

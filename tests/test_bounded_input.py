@@ -18,6 +18,7 @@ from conftest import run_mkdocs
 from course import run_cli, write
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.core.markdown import complexity
+from tracksite.core.yaml import safe
 from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem, UserError
 
@@ -240,3 +241,34 @@ def test_check_names_a_docs_file_whose_name_holds_a_backslash(course):
     result = run_cli(course, ["check"])
     assert result.returncode != 0
     assert "docs/a\\..\\..\\x.html: [TS703] the name holds `\\`" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "question: What does it do?\noptions:\n  - text: It scales\n    correct: true\n  - text: It sorts\n",
+        "[" * 40 + "]" * 40,  # deeper than the parser's 32 levels
+        "- " * 40 + "x",  # as deep, with no bracket
+        "[" * 1_100 + "]" * 1_100,  # deeper than libyaml's own bound
+        "[" + ",".join(["1"] * 60_000) + "]",  # more values than a document may hold
+        "a: 1\na: 2",
+        "a: !!python/object x",
+        "a: [1, 2",
+        "- one\n    - two",
+        "a: 3.10\nb: 042",
+    ],
+)
+def test_yaml_composed_directly_reads_as_after_its_events(monkeypatch, text):
+    """A document with no `&` and no `*` is composed by libyaml without reading its events first
+    (safe.py, a third of a quiz body's parse): its value, lines and numbers as written, or its
+    located problem, are the same as when the events are read first."""
+
+    def read(direct: bool):
+        monkeypatch.setattr(safe, "_SHALLOW_BY_LIBYAML", direct)
+        try:
+            located = parse(text, first_line=5)
+        except SourceProblem as e:
+            return ("problem", e.code, e.line, e.column, e.message)
+        return ("value", located.value, located.lines, located.raw)
+
+    assert read(True) == read(False)

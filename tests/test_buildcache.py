@@ -154,10 +154,11 @@ def test_a_kept_page_that_does_not_match_its_checksum_is_never_used(course):
     assert same_trees(tmp / "kept-tamper", tmp / "kept-reference") == []
 
 
-def test_what_the_configuration_resolves_to_is_in_the_page_key(tmp_path, monkeypatch):
+def test_what_the_configuration_resolves_to_is_in_the_served_sites_key(tmp_path, monkeypatch):
     """An `!ENV` value changes what pages show without changing mkdocs.yml's bytes: the
-    configuration as MkDocs resolved it is in every kept page's key; where the site is written
-    is not (the build writes into a staging folder of a new name every time)."""
+    configuration as MkDocs resolved it is in the key of a served site kept for a restart
+    (lastsite.py; a kept page's key holds the values its templates read: test_pagedeps.py); where
+    the site is written is not (the build writes into a staging folder of a new name every time)."""
     from mkdocs.config import load_config
 
     write(tmp_path, "docs/index.md", "# Home\n")
@@ -349,17 +350,13 @@ def test_kept_findings_spare_measuring_pages_only_where_none_was_too_complex(tmp
         assert [p.code for p in refused.problems.errors][0] == complexity.CODE  # (then the lesson it leaves out)
 
 
-def test_whole_pages_are_not_kept_beside_another_plugin_and_a_shown_build_date_is_in_the_key(tmp_path):
+def test_whole_pages_are_not_kept_beside_another_plugin():
     """Another plugin may read a page's content or context as it is built, which a kept page
-    does not have; a course template that shows the build's date makes the date part of the key."""
-    config = SimpleNamespace(plugins={"tracksite": object()}, theme=SimpleNamespace(custom_dir=str(tmp_path)))
+    does not have (a template that shows the build's date: test_pagedeps.py)."""
+    config = SimpleNamespace(plugins={"tracksite": object()})
     assert pagecache.refusal(config) is None
     config.plugins["search"] = object()
     assert "search" in (pagecache.refusal(config) or "")
-    write(tmp_path, "partials/footer.html", "<footer>{{ config.copyright }}</footer>")
-    assert pagecache.dated(config) == []
-    write(tmp_path, "partials/footer.html", "<footer>Built {{ build_date_utc }}</footer>")
-    assert len(pagecache.dated(config)) == 1
 
 
 def test_a_site_tracksite_built_under_a_pages_folder_is_not_read_as_its_data(tmp_path):

@@ -187,9 +187,16 @@ def test_chunk_options_are_read_as_knitr_reads_them():
     assert (missing.chunks, missing.plots, missing.hidden) == (1, 1, 2)
 
 
-def _variant(tmp: Path, old: str, new: str) -> Path:
+def _variant(tmp: Path, old: str, new: str, *, alone: bool = False) -> Path:
+    """The lesson with `old` replaced by `new` in episode 08, and with `alone` its only episode:
+    for a test about that episode alone (R knits episode 01 for about two seconds of processor
+    time at each import)."""
     lesson = tmp / "lesson"
     shutil.copytree(LESSON, lesson)
+    if alone:
+        config = lesson / "config.yaml"
+        config.write_text(config.read_text().replace("- 01-rstudio-intro.Rmd\n", "", 1))
+        assert "01-rstudio-intro" not in config.read_text()
     episode = lesson / "episodes/08-plot-ggplot2.Rmd"
     text = episode.read_text()
     assert old in text
@@ -244,7 +251,7 @@ def test_an_error_from_the_machine_stops_the_import_and_one_the_lesson_teaches_s
     an error a missing package causes is this machine's, and names the package at its line."""
     taught = '```{r}\nstop("a lesson about errors")\n```\n\n'
     missing = '```{r}\nloadNamespace("nosuchpackagehere")\n```\n\n'
-    lesson = _variant(tmp_path, "## Challenge 1", taught + missing + "## Challenge 1")
+    lesson = _variant(tmp_path, "## Challenge 1", taught + missing + "## Challenge 1", alone=True)
     line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index(
         'loadNamespace("nosuchpackagehere")'
     ) + 1
@@ -259,8 +266,7 @@ def test_an_error_from_the_machine_stops_the_import_and_one_the_lesson_teaches_s
 
 
 def test_packages_older_than_the_lessons_renv_lock_are_named(tmp_path, capsys, r_ready):
-    lesson = tmp_path / "lesson"
-    shutil.copytree(LESSON, lesson)
+    lesson = _variant(tmp_path, "## Challenge 1", "## Challenge 1", alone=True)  # (episode 08 loads ggplot2)
     lock = lesson / "renv/profiles/lesson-requirements/renv.lock"
     lock.parent.mkdir(parents=True)
     lock.write_text(json.dumps({"Packages": {"ggplot2": {"Package": "ggplot2", "Version": "999.1.0"}}}, indent=2))

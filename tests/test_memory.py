@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from course import load, make_course
 from harness import mkdocs
 from test_buildcache import cache_file, same_trees
 from tracksite.adapter.caches import buildcache, parallel
@@ -125,9 +126,28 @@ def test_a_build_too_large_for_the_memory_budget_forks_fewer_helpers(monkeypatch
     monkeypatch.delenv(forked.ENV, raising=False)
     budget = parallel.MEMORY_BUDGET
     assert parallel.affordable(2, 250_000_000) == 2  # 1,000 lessons: a helper
-    assert parallel.affordable(4, budget // 3) == 3
+    assert parallel.affordable(4, budget // 4) == 3  # (each counted as it grows beside its helpers)
     assert parallel.affordable(2, 900_000_000) == 1  # 10,000 lessons: the build alone
+    assert parallel.affordable(2, 750_000_000) == 1  # (its check: 1.56 GB summed with a helper)
     assert parallel.affordable(2, 0) == 2  # (no /proc: no bound)
     monkeypatch.setenv(forked.ENV, "2")  # asked for: as many as asked
     assert parallel.affordable(2, 900_000_000) == 2
     assert 0 < parallel.resident() < 10 * budget or parallel.resident() == 0
+
+
+def test_the_checks_helper_is_bound_by_the_same_budget(tmp_path, monkeypatch):
+    """At 10,000 lessons the check's helper was forked from a build of 0.75 GB, both grew beside
+    each other to 1.56 GB: the check forks it only within `forked.MEMORY_BUDGET`, as the pages' do."""
+    root = make_course(tmp_path / "course")
+    started: list[int] = []
+    monkeypatch.delenv(forked.ENV, raising=False)
+    monkeypatch.setattr(forked, "processes", lambda items, share: 2)
+    monkeypatch.setattr(forked, "start", lambda work: started.append(1))  # (no helper: all passes here)
+    monkeypatch.setattr(forked, "resident", lambda: 200_000_000)
+    small = load(root)
+    assert started == [1]
+    monkeypatch.setattr(forked, "resident", lambda: 750_000_000)
+    large = load(root)
+    assert started == [1]  # not forked this time
+    assert small.problems is not None and large.problems is not None
+    assert small.problems.items == large.problems.items

@@ -6,6 +6,11 @@ Issue 13, case 3 as reported (`tracksite build --site-dir lessons` deleted every
 case 5 (staging folders left by killed builds; read-only project, full disk and an unreadable
 file ending in tracebacks; a folder name with a newline and `::warning` printed as a GitHub
 Actions command). Kills are triggered by the build's own file operations, not by timers.
+
+A build that is killed or whose machine is broken by a patch runs in a fork of this test process
+(tests/harness.py `forked_command`): a process of its own, as a kill and a patched `os` need,
+but not a new interpreter, which paid about a second of processor time for its imports, thirty
+times in this file.
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -22,39 +26,21 @@ import pytest
 import harness
 from course import make_course
 
-TIMEOUT = 120
-
 
 def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
     """`mkdocs build --strict` in `root`: in this process (tests/harness.py), or with `patch`
-    (code that breaks the machine under it) run first in a process of its own."""
+    (code that breaks the machine under it) run first in a process of its own (a fork)."""
     if not patch:
         return harness.mkdocs(root, *args)
-    code = f"{patch}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict', *{list(args)!r}]\ncli()"
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    return harness.forked_command(lambda: harness.mkdocs(root, *args), patch)
 
 
 def tracksite(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
     """The CLI in `root`: in this process (tests/harness.py), or with `patch` (code that breaks
-    the machine under it) run first in a process of its own."""
+    the machine under it) run first in a process of its own (a fork)."""
     if not patch:
         return harness.tracksite(*args, cwd=root)
-    code = f"{patch}\nimport sys\nfrom tracksite.commands.cli import main\nsys.exit(main({list(args)!r}))"
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    return harness.forked_command(lambda: harness.tracksite(*args, cwd=root), patch)
 
 
 def tree(folder: Path) -> dict[str, bytes | None]:
@@ -180,15 +166,8 @@ KILL_AT = textwrap.dedent("""
 
 
 def killed_build(root: Path, n: int) -> subprocess.CompletedProcess:
-    code = f"{KILL_AT}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict']\ncli()"
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KILL_AT": str(n)},
-    )
+    """`mkdocs build --strict` killed (SIGKILL) at its `n`th step, in a process of its own."""
+    return harness.forked_command(lambda: harness.mkdocs(root), KILL_AT, env={"KILL_AT": str(n)})
 
 
 def test_kill_at_every_step_then_the_next_build_finishes_the_job(tmp_path):

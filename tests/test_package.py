@@ -4,6 +4,11 @@ The built wheel, not the checkout: it is installed in a fresh virtual environmen
 `tracksite init` starts a course there, `tracksite check` and `mkdocs build --strict` pass, the
 workflow `init` writes passes actionlint, and a lesson works in Chromium. A second wheel with a
 changed asset then reaches the same course with no file of the course touched.
+
+The wheel, its environment and the course are made once a test run (conftest.build_once), not
+once for this file's quick tests and again for its browser test (which runs last, with the other
+browser tests), nor once in each xdist worker: they cost about fifteen seconds of processor time.
+One test at a time uses them, and the upgrade test puts the first wheel back when it is done.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ import subprocess
 import sys
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from conftest import build_once, fcntl
 from course import REPO
 from test_workflow import actionlint
 from tracksite import __version__
@@ -96,10 +103,9 @@ def _wheel(source: Path, out: Path) -> Path:
     return next(out.glob("tracksite-*.whl"))
 
 
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory) -> dict:
-    """A fresh virtual environment with only the built wheel (and its dependencies) installed."""
-    base = tmp_path_factory.mktemp("wheel")
+def _install(base: Path) -> None:
+    """The wheel built, a fresh virtual environment with only it (and its dependencies)
+    installed, and the `demo` course made with its CLI, in `base`."""
     wheel = _wheel(_source_copy(base / "src"), base / "dist")
     env_dir = base / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, timeout=300)
@@ -110,7 +116,26 @@ def venv(tmp_path_factory) -> dict:
         timeout=900,
     )
     assert pip.returncode == 0, pip.stderr[-3000:]
-    return {"base": base, "wheel": wheel, "bin": env_dir / "bin"}
+    _make_demo({"base": base, "wheel": wheel, "bin": env_dir / "bin"})
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> Path:
+    return build_once(tmp_path_factory, "wheel", _install)
+
+
+@pytest.fixture
+def venv(installed) -> Iterator[dict]:
+    """A fresh virtual environment with only the built wheel (and its dependencies) installed,
+    for this test alone while it runs (a lock, across xdist workers)."""
+    with open(installed / "in-use.lock", "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield {
+            "base": installed,
+            "wheel": next((installed / "dist").glob("tracksite-*.whl")),
+            "bin": installed / "venv/bin",
+        }
 
 
 def _run(venv: dict, cwd: Path, *cmd: str) -> subprocess.CompletedProcess:
@@ -130,9 +155,13 @@ def _digests(root: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def demo(venv) -> Path:
     """`tracksite init demo` (no --site-name) with one published lesson, made with the wheel's CLI."""
+    return venv["base"] / "work" / "demo"
+
+
+def _make_demo(venv: dict) -> None:
     work = venv["base"] / "work"
     work.mkdir()
     init = _run(venv, work, "tracksite", "init", "demo")
@@ -144,7 +173,6 @@ def demo(venv) -> Path:
     new = _run(venv, course, "tracksite", "new", "lesson", "basics", "counting", "--title", "Counting things")
     assert new.returncode == 0, new.stderr
     (course / "lessons/basics/counting/lesson.md").write_text(LESSON, encoding="utf-8")
-    return course
 
 
 def test_a_wheel_starts_a_course_that_builds_and_works(venv, demo, chromium, serve_site):
@@ -155,7 +183,7 @@ def test_a_wheel_starts_a_course_that_builds_and_works(venv, demo, chromium, ser
         if p.is_file() and "__pycache__" not in p.parts
     }
     assert shipped - listed == set(), "theme files missing from the wheel"
-    assert "tracksite/adapter/search/search-engine.js" in listed  # the search's engine, beside its indexer
+    assert "tracksite/search/search-engine.js" in listed  # the search's engine, beside its indexer
 
     config = yaml.safe_load((demo / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
     assert config["site_name"] == "Demo"  # from the folder's name
@@ -268,21 +296,29 @@ def test_an_upgraded_wheel_reaches_the_course_without_touching_it(venv, demo, se
     newer = _wheel(
         _source_copy(venv["base"] / "src2", asset_marker=marker, version=f"{__version__}.post1"), venv["base"] / "dist2"
     )
+    try:
+        assert _pip_install(venv, "-U", newer).returncode == 0
+        build = _run(venv, demo, "mkdocs", "build", "--strict")
+        assert build.returncode == 0, build.stderr[-3000:]
+        assert _digests(demo) == before, "the upgrade changed a file of the course"
+        base = serve_site(demo / "site")
+        with urllib.request.urlopen(base + "assets/tracksite/widgets.css", timeout=30) as response:
+            assert marker in response.read().decode("utf-8")
+        html = BeautifulSoup((demo / "site/basics/counting/index.html").read_text(encoding="utf-8"), "lxml")
+        assert html.find("link", href="../../assets/tracksite/widgets.css") is not None
+    finally:  # the environment as the other tests know it: the first wheel installed
+        assert _pip_install(venv, "--force-reinstall", venv["wheel"]).returncode == 0
+
+
+def _pip_install(venv: dict, how: str, wheel: Path) -> subprocess.CompletedProcess:
     pip = subprocess.run(
-        [str(venv["bin"] / "python"), "-m", "pip", "install", "-q", "--no-deps", "-U", str(newer)],
+        [str(venv["bin"] / "python"), "-m", "pip", "install", "-q", "--no-deps", how, str(wheel)],
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert pip.returncode == 0, pip.stderr[-2000:]
-    build = _run(venv, demo, "mkdocs", "build", "--strict")
-    assert build.returncode == 0, build.stderr[-3000:]
-    assert _digests(demo) == before, "the upgrade changed a file of the course"
-    base = serve_site(demo / "site")
-    with urllib.request.urlopen(base + "assets/tracksite/widgets.css", timeout=30) as response:
-        assert marker in response.read().decode("utf-8")
-    html = BeautifulSoup((demo / "site/basics/counting/index.html").read_text(encoding="utf-8"), "lxml")
-    assert html.find("link", href="../../assets/tracksite/widgets.css") is not None
+    return pip
 
 
 # -- the bundled course is a course like any other ---------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, run_mkdocs
+from conftest import IN_CI, build_once, run_mkdocs
 from course import REPO, make_course
 from tracksite.commands.pdf import cheatsheets, count_pages, find_chromium
 from tracksite.localserver import QuietHandler, serve_folder
@@ -49,17 +49,41 @@ def tracksite(root: Path, *args: str, env: dict | None = None) -> subprocess.Com
     return result
 
 
+def published_bundled(tmp_path_factory) -> Path:
+    """The bundled course as `tracksite pdf --publish --strict` leaves it: the site built with the
+    track pages' lists of PDFs, and every A4 PDF printed into it (no cheatsheet longer than a
+    page). Made once a test run (conftest.build_once), however many xdist workers ask: printing
+    the whole course is the costliest thing the PDF tests do, and the A4 cheatsheet test, the
+    bundled learner packs test (tests/test_pdf_answers.py) and the axe test of a track page with
+    its downloads (tests/browser/test_accessibility_all_rules.py) read the same files."""
+
+    def publish(folder: Path) -> None:
+        result = tracksite(REPO, "pdf", "--publish", "--strict", "--site-dir", str(folder / "site"))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return build_once(tmp_path_factory, "published", publish) / "site"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_every_bundled_cheatsheet_prints_on_one_page(built_site, tmp_path, paper):
+def test_every_bundled_cheatsheet_prints_on_one_page(request, tmp_path_factory, tmp_path, paper):
+    """A4: the PDFs `--publish` printed into the site; Letter: the plain build printed with
+    --no-build into a folder of its own, the exercise packs left out (the A4 ones are read by
+    tests/test_pdf_answers.py). Both with --strict, which fails on a longer sheet."""
     from pypdf import PdfReader
 
     need_browser()
-    out = tmp_path / "pdf"
-    result = tracksite(
-        REPO, "pdf", "--site-dir", str(built_site), "--no-build", "--out", str(out), "--paper", paper, "--strict"
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    if paper == "a4":
+        out = published_bundled(tmp_path_factory)
+    else:
+        built_site = request.getfixturevalue("built_site")
+        out = tmp_path / "pdf"
+        result = tracksite(
+            REPO,
+            *("pdf", "--site-dir", str(built_site), "--no-build", "--no-exercises", "--out", str(out)),
+            *("--paper", paper, "--strict"),
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
     sheets = cheatsheets(REPO)
     assert len(sheets) == 17
     for sheet in sheets:

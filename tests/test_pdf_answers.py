@@ -5,14 +5,16 @@ instructor's pack shows every one of them. The PDFs are read back with pypdf."""
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
+from conftest import build_once
 from course import lesson_md, make_course, write
-from test_pdf import need_browser, tracksite
+from test_pdf import need_browser, published_bundled, tracksite
 from tracksite.commands.pdf import count_pages
 
 pytestmark = pytest.mark.browser
@@ -105,16 +107,18 @@ def test_learner_pack_has_no_answers_and_instructor_pack_has_them_all(quiz_cours
 
 
 @pytest.mark.slow
-def test_bundled_learner_packs_give_no_answer_away(built_site, chromium, tmp_path):
-    """Printed with the session's browser: a second sync Playwright cannot start beside it."""
+def test_bundled_learner_packs_give_no_answer_away(tmp_path_factory):
+    """The packs `tracksite pdf --publish` printed into the bundled site, which the A4 cheatsheet
+    test of tests/test_pdf.py reads too (printed once a run)."""
     need_browser()
     from course import REPO
-    from tracksite.commands.pdf import exercise_packs, print_pdfs
+    from tracksite.commands.pdf import exercise_packs
+    from tracksite.core.site import trackpages
 
     packs = exercise_packs(REPO)
     assert packs
-    written, _ = print_pdfs(built_site, [], tmp_path, booklets=False, packs=packs, browser=chromium)
-    for path, _, _ in written:
+    site = published_bundled(tmp_path_factory)
+    for path in [site / trackpages.pdf_url("exercises", pack.track) for pack in packs]:
         text = pdf_text(path)
         assert "Right:" not in text and "Wrong:" not in text, f"{path.name} shows quiz answers"
         assert "Show solution" not in text, f"{path.name} shows a solution"
@@ -144,16 +148,30 @@ def test_print_view_of_a_lesson_hides_answers_and_numbers_questions(quiz_course,
     page.close()
 
 
+def published_quiz_course(tmp_path_factory, tmp_path: Path) -> Path:
+    """A copy, in `tmp_path`, of the fixture course with QUIZ in its first lesson as `tracksite
+    pdf --publish` leaves it. Published once a run (conftest.build_once) for the two tests that
+    read it: each gets a copy of its own to build or publish again."""
+
+    def publish(folder: Path) -> None:
+        root = make_course(folder / "course")
+        write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + QUIZ))
+        published = tracksite(root, "pdf", "--publish")
+        assert published.returncode == 0, published.stdout + published.stderr
+
+    shared = build_once(tmp_path_factory, "answers-published", publish) / "course"
+    return Path(shutil.copytree(shared, tmp_path / "course", symlinks=True))
+
+
 @pytest.mark.slow
-def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_path):
+def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_path_factory, tmp_path):
     """Issue 32: the PDFs reach learners. `tracksite pdf --publish` builds the site with a "To
     print" list on each track page and prints every PDF it links into the site; the offline link
     check then finds each link's file. A plain build offers no link to a PDF it did not print."""
     from bs4 import BeautifulSoup
 
     need_browser()
-    root = make_course(tmp_path / "course")
-    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + QUIZ))
+    root = published_quiz_course(tmp_path_factory, tmp_path)
     plain = tracksite(root, "build", "--site-dir", str(tmp_path / "plain"))
     assert plain.returncode == 0, plain.stderr
     assert not BeautifulSoup((tmp_path / "plain/alpha/index.html").read_text(), "lxml").select(".ts-downloads a")
@@ -163,8 +181,6 @@ def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_pat
     refused = tracksite(root, "pdf", "--publish", "alpha")
     assert refused.returncode != 0 and "leave out TRACK" in refused.stderr
 
-    published = tracksite(root, "pdf", "--publish")
-    assert published.returncode == 0, published.stdout + published.stderr
     track_page = root / "site" / "alpha" / "index.html"
     links = {
         a.get_text(" ", strip=True): (track_page.parent / a["href"]).resolve()
@@ -208,15 +224,12 @@ def page_file(site: Path, path: str) -> Path:
 
 
 @pytest.mark.slow
-def test_links_in_the_published_pdfs_lead_to_the_site(tmp_path):
+def test_links_in_the_published_pdfs_lead_to_the_site(tmp_path_factory, tmp_path):
     """Issue 56: Chromium prints the site from a local server and wrote every link as its
     address (http://127.0.0.1:<port>/...), dead for a reader. A published PDF links the site
     relative to its own place in it, or on site_url when mkdocs.yml sets one."""
     need_browser()
-    root = make_course(tmp_path / "course")
-    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + QUIZ))
-    published = tracksite(root, "pdf", "--publish")
-    assert published.returncode == 0, published.stdout + published.stderr
+    root = published_quiz_course(tmp_path_factory, tmp_path)
     site = root / "site"
     links = pdf_links(site)
     assert {"alpha.pdf", "alpha-exercises.pdf", "alpha/a1.pdf"} <= set(links), links

@@ -1,18 +1,25 @@
 """`tracksite new`, `move` and `rename` on a copy of the bundled course: every result checks
-clean, builds with --strict and reads right; every refusal changes nothing and says why."""
+clean, builds with --strict and reads right; every refusal changes nothing and says why.
+
+A new lesson (track 4), a new track and a rename (track 5) touch different tracks, so they are
+made one after the other on one copy (`scaffolded`), each checked when it is made, and that copy
+is built once for learners and once as the drafts' preview: three tests read those two sites,
+where each built its own (a build of the bundled course is seconds of processor time)."""
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 import harness
-from conftest import run_mkdocs
+from conftest import build_once, run_mkdocs
 from course import REPO, load
 from tracksite.commands.changes import Changes
 from tracksite.commands.cli import main as cli_main
@@ -26,15 +33,18 @@ T4, T5 = "deep-learning-survey", "transformers-and-llms"
 BANNED = ("coming soon", "todo", "tbd", "lorem", "placeholder", "fixme")
 
 
-@pytest.fixture
-def bundled(tmp_path) -> Path:
-    """A copy of the repository's course: config, sources, theme and guides."""
-    root = tmp_path / "course"
+def copy_bundled(root: Path) -> Path:
+    """A copy of the repository's course in `root`: config, sources, theme and guides."""
     root.mkdir()
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for name in ("lessons", "cheatsheets", "overrides", "docs"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
     return root
+
+
+@pytest.fixture
+def bundled(tmp_path) -> Path:
+    return copy_bundled(tmp_path / "course")
 
 
 def ts(root: Path, *args: str, process: bool = False) -> subprocess.CompletedProcess:
@@ -90,17 +100,73 @@ def tree_digest(root: Path) -> str:
     return h.hexdigest()
 
 
+# -- one copy, three changes, two builds ----------------------------------------------------------
+@dataclass
+class Scaffolded:
+    """The copy after a new lesson in track 4, a new track and a rename in track 5, what each
+    command said (and the tree or check right after it), and the copy's two sites."""
+
+    root: Path
+    runs: dict[str, subprocess.CompletedProcess] = field(default_factory=dict)
+    kept: dict[str, object] = field(default_factory=dict)
+    site: Path = Path()
+    preview: Path = Path()
+
+
+def _new_lesson(made: Scaffolded) -> None:
+    yml = made.root / f"lessons/{T4}/track.yml"
+    made.kept["before_yml"] = yml.read_text()
+    made.runs["new lesson"] = ts(
+        made.root, "new", "lesson", T4, "normalisation", "--title", "Normalisation layers", "--after", "convolutions"
+    )
+    made.kept["after_yml"] = yml.read_text()
+    made.kept["warnings after new lesson"] = check(made.root)
+
+
+def _new_track(made: Scaffolded) -> None:
+    made.runs["new track"] = ts(
+        made.root,
+        "new",
+        "track",
+        "nlp-basics",
+        "--number",
+        "6",
+        "--title",
+        "Language processing basics",
+        "--summary",
+        "Text as data, from characters to tokens.",
+    )
+    made.kept["nlp track.yml"] = (made.root / "lessons/nlp-basics/track.yml").read_text()
+    made.runs["new lesson in the new track"] = ts(
+        made.root, "new", "lesson", "nlp-basics", "tokenizers", "--title", "Tokenizers"
+    )
+    check(made.root)
+
+
+def _scaffold(folder: Path) -> None:
+    made = Scaffolded(copy_bundled(folder / "course"))
+    _new_lesson(made)
+    _new_track(made)
+    made.runs["rename"] = ts(made.root, "rename", T5, "attention-mechanism", "self-attention", "--redirect")
+    made.site, made.preview = build(made.root), build(made.root, drafts=True)
+    (folder / "made.pickle").write_bytes(pickle.dumps(made))
+
+
+@pytest.fixture(scope="session")
+def scaffolded(tmp_path_factory) -> Scaffolded:
+    """Made once a test run, whichever xdist worker asks first (conftest.build_once); the tests
+    read what it recorded and its two sites, and only the rename test changes its sources after."""
+    return pickle.loads((build_once(tmp_path_factory, "scaffolded", _scaffold) / "made.pickle").read_bytes())
+
+
 # -- new lesson ---------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_new_lesson_checks_builds_and_renumbers(bundled):
-    before_yml = (bundled / f"lessons/{T4}/track.yml").read_text()
-    result = ts(
-        bundled, "new", "lesson", T4, "normalisation", "--title", "Normalisation layers", "--after", "convolutions"
-    )
+def test_new_lesson_checks_builds_and_renumbers(scaffolded):
+    result = scaffolded.runs["new lesson"]
     assert result.returncode == 0, result.stderr
     assert "Lesson 5 of 11" in result.stdout
     # track.yml: exactly one line more, every comment and line kept
-    after_yml = (bundled / f"lessons/{T4}/track.yml").read_text()
+    before_yml, after_yml = scaffolded.kept["before_yml"], scaffolded.kept["after_yml"]
     added = [l for l in after_yml.splitlines() if l not in before_yml.splitlines()]
     assert added == ["      - normalisation"]
     assert after_yml.replace("      - normalisation\n", "", 1) == before_yml
@@ -110,13 +176,12 @@ def test_new_lesson_checks_builds_and_renumbers(bundled):
         < after_yml.index("- beyond-classification")
     )
     # clean check: no error, and no warning about the new lesson
-    assert not [w for w in check(bundled) if "normalisation" in w]
+    assert not [w for w in scaffolded.kept["warnings after new lesson"] if "normalisation" in w]
     # the learner site leaves the draft out, and its numbering is unchanged
-    site = build(bundled)
+    site, preview = scaffolded.site, scaffolded.preview
     assert not (site / T4 / "normalisation").exists()
     assert where(site, f"{T4}/beyond-classification") == "Track 4 · Phase 2: Seeing with networks · Lesson 5 of 10"
     # the preview shows it in place, and everything after it moves up one
-    preview = build(bundled, drafts=True)
     assert where(preview, f"{T4}/normalisation") == "Track 4 · Phase 2: Seeing with networks · Lesson 5 of 11"
     assert where(preview, f"{T4}/beyond-classification") == "Track 4 · Phase 2: Seeing with networks · Lesson 6 of 11"
     assert where(preview, f"{T4}/limits-and-frontiers").endswith("Lesson 11 of 11")
@@ -193,30 +258,18 @@ def test_new_lesson_with_a_new_phase_and_first(bundled):
 
 # -- new track ----------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_new_track_and_its_lessons_build(bundled):
-    result = ts(
-        bundled,
-        "new",
-        "track",
-        "nlp-basics",
-        "--number",
-        "6",
-        "--title",
-        "Language processing basics",
-        "--summary",
-        "Text as data, from characters to tokens.",
-    )
+def test_new_track_and_its_lessons_build(scaffolded):
+    result = scaffolded.runs["new track"]
     assert result.returncode == 0, result.stderr
-    text = (bundled / "lessons/nlp-basics/track.yml").read_text()
+    text = scaffolded.kept["nlp track.yml"]
     assert "number: 6\ntitle: Language processing basics\nsummary: Text as data, from characters to tokens.\n" in text
     assert "  - title: Getting started\n    lessons:\n      - introduction\n" in text
-    assert ts(bundled, "new", "lesson", "nlp-basics", "tokenizers", "--title", "Tokenizers").returncode == 0
-    check(bundled)
-    site = build(bundled)  # a track of drafts only is left out of the learner site
+    assert scaffolded.runs["new lesson in the new track"].returncode == 0  # and the copy checked clean after it
+    site = scaffolded.site  # a track of drafts only is left out of the learner site
     assert not (site / "nlp-basics").exists()
     home = page(site, "")
     assert "Language processing basics" not in home.get_text()
-    preview = build(bundled, drafts=True)
+    preview = scaffolded.preview
     assert where(preview, "nlp-basics/introduction") == "Track 6 · Phase 1: Getting started · Lesson 1 of 2"
     assert where(preview, "nlp-basics/tokenizers") == "Track 6 · Phase 1: Getting started · Lesson 2 of 2"
     assert (
@@ -287,8 +340,9 @@ def test_move_to_where_it_is_changes_nothing(bundled):
 
 # -- rename -------------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_rename_rewrites_every_reference_and_redirects(bundled):
-    result = ts(bundled, "rename", T5, "attention-mechanism", "self-attention", "--redirect")
+def test_rename_rewrites_every_reference_and_redirects(scaffolded):
+    bundled = scaffolded.root  # (nothing after the rename changed its sources)
+    result = scaffolded.runs["rename"]
     assert result.returncode == 0, result.stderr
     assert not (bundled / f"lessons/{T5}/attention-mechanism").exists()
     assert (bundled / f"lessons/{T5}/self-attention/lesson.md").is_file()
@@ -307,7 +361,7 @@ def test_rename_rewrites_every_reference_and_redirects(bundled):
     assert "  - transformers-and-llms/self-attention\n" in front
     assert (bundled / f"lessons/{T5}/redirects.yml").read_text().endswith("attention-mechanism: self-attention\n")
     check(bundled)
-    site = build(bundled)
+    site = scaffolded.site
     assert where(site, f"{T5}/self-attention") == "Track 5 · Phase 1: Inside the transformer · Lesson 3 of 7"
     deeper = [a["href"] for a in page(site, f"{T4}/attention-and-transformers").select(".ts-crosslinks--deeper a")]
     assert "../../transformers-and-llms/self-attention/" in deeper
@@ -366,10 +420,18 @@ REFUSALS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def refused(tmp_path_factory) -> Path:
+    """One copy for every refusal: each must leave it as it found it (which each test checks),
+    and the course read once stays in memory for the next (its files' stamps unchanged)."""
+    return copy_bundled(tmp_path_factory.mktemp("refused") / "course")
+
+
 @pytest.mark.parametrize(
     "args,needle", REFUSALS, ids=[" ".join(a[:3]) + f" [{i}]" for i, (a, _) in enumerate(REFUSALS)]
 )
-def test_refusals_change_nothing(bundled, args, needle, capsys):
+def test_refusals_change_nothing(refused, args, needle, capsys):
+    bundled = refused
     digest = tree_digest(bundled)
     assert cli_main(["--root", str(bundled), *args]) == 1  # in-process: quicker than a process each
     err = capsys.readouterr().err

@@ -2,10 +2,15 @@
 (a new choice value in core/schema/choices.py, whose enums the schema and the model share; a changed
 default in core/schema/specs.py) is followed by `tracksite check`, the
 build, the pages' labels, the loader, the JSON Schema and the authoring guide's tables, with
-nothing else touched."""
+nothing else touched.
+
+The copy's commands run in forks of this test process that drop every tracksite module and
+import the copy's (`run`): a new interpreter paid again for MkDocs', Material's and Markdown's
+imports, about a second of processor time for each of a dozen commands."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -17,6 +22,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import harness
 from course import REPO
 
 LESSON = "lessons/transformers-and-llms/positional-encoding/lesson.md"
@@ -34,12 +40,33 @@ def copy(tmp_path) -> Path:
     return root
 
 
+def copy_code(root: Path) -> None:
+    """In a fork: tracksite's modules from the copy, not this checkout: every one this process
+    has imported forgotten, the copy first on the path (the plugin and the Markdown extension
+    are imported again by their entry points when a build asks for them)."""
+    sys.path.insert(0, str(root / "scripts"))
+    os.environ["PYTHONPATH"] = str(root / "scripts")  # (for a process the command starts)
+    sys.dont_write_bytecode = False  # the copy's modules compiled once for all its commands
+    for name in [name for name in sys.modules if name == "tracksite" or name.startswith("tracksite.")]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+    assert Path(importlib.import_module("tracksite").__file__).is_relative_to(root)
+    harness.main = importlib.import_module("tracksite.commands.cli").main  # what harness.tracksite runs
+
+
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """A command with the copy's code first on the path (the plugin included)."""
-    env = {**os.environ, "PYTHONPATH": str(root / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", *args], cwd=root, capture_output=True, text=True, timeout=600, env=env
-    )
+    """`python -m ARGS` (`mkdocs build --strict ...` or `tracksite.commands.cli ...`) with the
+    copy's code, the plugin included: in a process of its own, a fork of this one (copy_code)."""
+
+    def command() -> subprocess.CompletedProcess:
+        copy_code(root)
+        if args[0] == "mkdocs":
+            assert args[1:3] == ("build", "--strict"), args
+            return harness.mkdocs(root, *args[3:])
+        assert args[0] == "tracksite.commands.cli", args
+        return harness.tracksite(*args[1:], cwd=root)
+
+    result = harness.forked(command)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -101,20 +128,14 @@ def test_a_changed_default_is_one_edit(copy):
     assert "\ndifficulty: advanced\n" in text
     lesson.write_text(text.replace("\ndifficulty: advanced\n", "\n"), encoding="utf-8")
 
-    probe = (
-        "from pathlib import Path; from tracksite.core.checks import load; "
-        "from tracksite.adapter.config.mkdocsconfig import load as config; "
-        "p = load(config(Path('.'))); print(p.curriculum.lesson('transformers-and-llms/positional-encoding').difficulty)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=copy,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(copy / "scripts")},
-    )
-    assert out.stdout.strip() == "intro", out.stderr
+    def probe() -> str:  # the copy's loader, in a fork (copy_code)
+        copy_code(copy)
+        checks = importlib.import_module("tracksite.core.checks")
+        mkdocsconfig = importlib.import_module("tracksite.adapter.config.mkdocsconfig")
+        project = checks.load(mkdocsconfig.load(copy))
+        return str(project.curriculum.lesson("transformers-and-llms/positional-encoding").difficulty)
+
+    assert harness.forked(probe) == "intro"
 
     build = run(copy, "mkdocs", "build", "--strict", "--site-dir", str(copy / "site"))
     assert build.returncode == 0, build.stderr[-3000:]

@@ -570,3 +570,48 @@ def test_a_lessons_overview_and_cheatsheet_are_listed_as_part_of_it(built_site):
         head = by_id[max(j for j in range(i) if j not in ids)]
         assert by_id[i] in (head + "overview/", head + "cheatsheet/"), (by_id[i], head)
     assert search.lesson_parts(["/a/", "/a/cheatsheet/", "/a/overview/", "/b/overview/", "/c/"]) == [1, 2]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_builds_index_from_its_temporary_file_is_the_index_made_in_memory(tmp_path, monkeypatch):
+    """`mkdocs build` keeps each page's reading in a temporary file, not in memory, and writes the
+    index from it (search/stream.py); `mkdocs serve` keeps them in memory. Over pages added out of
+    URL order, in two languages, with filters, sections, lesson parts, a page with nothing to index,
+    a page read twice and a pair of letters split by its third letter, both write the same files."""
+    monkeypatch.setattr(search, "SPLIT_AT", 3)
+
+    def page(lang: str, track: str, *parts: str) -> str:
+        body = "".join(f'<h2 id="s{i}">Part {i} {t}</h2><p>{t} {t}s</p>' for i, t in enumerate(parts))
+        return (
+            f'<html lang="{lang}"><body><div data-search-body><div hidden data-search-ignore><span '
+            f'data-search-filter="track">{track}</span></div><p hidden data-search-meta="title">{parts[0]}</p>'
+            f"<p>Intro about {parts[-1]}.</p>{body}</div></body></html>"
+        )
+
+    pages = [
+        ("/t/b/", page("en", "T1", "encoder", "decoder attention")),
+        ("/t/a/", page("en", "T1", "entropy encoding", "tables")),
+        ("/t/a/overview/", page("en", "T1", "encoders entry", "enter")),
+        ("/t/a/cheatsheet/", page("en", "T2", "cat", "encoders")),
+        ("/fr/a/", page("fr", "T2", "entrée tables", "chats")),
+        ("/none/", "<html><body><p>nothing marked</p></body></html>"),
+        ("/t/b/", page("en", "T1", "encoder", "decoders again")),  # read again: the last reading counts
+        *((f"/t/c{i}/", page("en", f"T{i % 3}", f"entry {i}", "tables " * i + "cats")) for i in range(9)),
+    ]
+    sites = []
+    for name, indexer in (("memory", search.Indexer()), ("spilled", search.Indexer.streamed(str(tmp_path)))):
+        for url, html in pages:
+            indexer.add(html, url)
+        assert indexer.record("/t/c8/") is not None  # (the whole-page cache's record of the page just read)
+        site = tmp_path / name
+        indexer.finish(site, [])
+        assert indexer.indexed == 14  # (more than 10: ids sort as text in the files' names)
+        sites.append(_files(site / search.OUTPUT))
+    memory, spilled = sites
+    assert any(len(k) == 3 for k in json.loads(memory["index.json"])["shards"])  # "en" split
+    assert json.loads(memory["filters.json"])["track"].keys() == {"T0", "T1", "T2"}
+    assert len(memory) > 15 and spilled == memory
+    assert list(tmp_path.glob("tracksite-search-*")) == []  # the temporary file is anonymous

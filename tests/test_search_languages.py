@@ -18,7 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import run_mkdocs
+from conftest import build_once, run_mkdocs
 from tracksite.adapter.pages import language
 from tracksite.commands.cli import main
 from tracksite.core import messages
@@ -106,9 +106,14 @@ def spanish_lesson(tmp: Path) -> Path:
     return src
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def spanish_course(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("spanish")
+    """Made once a run (conftest.build_once), not once for this file's quick tests and again for
+    its browser tests, which run last; every test only reads it."""
+    return build_once(tmp_path_factory, "spanish", _spanish_course) / "course"
+
+
+def _spanish_course(tmp: Path) -> None:
     course = tmp / "course"
     assert main(["init", str(course), "--site-name", "Curso"]) == 0
     assert main(["--root", str(course), "import", "carpentries", str(spanish_lesson(tmp)), "--track", "python-es"]) == 0
@@ -118,7 +123,6 @@ def spanish_course(tmp_path_factory) -> Path:
         lesson.write(QUIZ + ATTENTION)  # widgets whose words their scripts write (widgets.js, attention.js)
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
-    return course
 
 
 def test_the_import_sets_the_tracks_language_from_config_yaml(spanish_course):

@@ -7,16 +7,12 @@ is loaded and checked twice in one palette."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from test_accessibility import SCHEMES, axe_violations, open_page
 
-from conftest import build_once
-from course import REPO
+from test_pdf import published_bundled
 
 pytestmark = pytest.mark.browser
 
@@ -50,25 +46,13 @@ def test_every_axe_rule_with_progress(browser_page, name):
 @pytest.fixture(scope="module")
 def published_site(tmp_path_factory) -> Path:
     """The bundled course as `tracksite pdf --publish` leaves it: PDFs in the site, and on each
-    track page the list that links them (a plain build has no such list)."""
-
-    def build(folder):
-        result = subprocess.run(
-            [sys.executable, "-m", "tracksite.commands.cli", "pdf", "--publish", "--site-dir", str(folder / "site")],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-
-    return build_once(tmp_path_factory, "published", build) / "site"
+    track page the list that links them (a plain build has no such list). Published once a run
+    for this test and the PDF tests that read its PDFs (tests/test_pdf.py)."""
+    return published_bundled(tmp_path_factory)
 
 
 def test_every_axe_rule_on_a_track_page_with_its_downloads(chromium, serve_site, published_site):
-    """Both palettes in one test: `tracksite pdf --publish` takes half a minute, and a module
-    fixture is built again in each xdist worker that runs one of its tests."""
+    """Both palettes in one test: `tracksite pdf --publish` takes half a minute."""
     base_url = serve_site(published_site)
     for scheme in SCHEMES:
         context = chromium.new_context()

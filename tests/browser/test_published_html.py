@@ -28,9 +28,9 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-def _ran(chromium, url: str) -> tuple[list[str], list[str]]:
-    """(the alerts the page raised, the policy violations it reported) once it has loaded."""
-    context = chromium.new_context()
+def _ran(context, url: str) -> tuple[list[str], list[str]]:
+    """(the alerts the page raised, the policy violations it reported) once it has loaded, in a
+    page of its own (the files hold no storage: one context serves them all)."""
     page = context.new_page()
     alerts: list[str] = []
     page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
@@ -40,7 +40,7 @@ def _ran(chromium, url: str) -> tuple[list[str], list[str]]:
         page.wait_for_timeout(300)  # the broken image's error event, after load
         return alerts, page.evaluate("window.__violations")
     finally:
-        context.close()
+        page.close()
 
 
 def test_published_html_carries_the_policy_and_no_payload_runs(course, chromium, serve_site):
@@ -62,11 +62,15 @@ def test_published_html_carries_the_policy_and_no_payload_runs(course, chromium,
         loosened = raw.replace("<head>", "<head>" + LOOSE, 1)
         (site / f"loosened-{name}.html").write_text(statichtml.with_policy(loosened), encoding="utf-8")
     base = serve_site(site)
-    alerts, _ = _ran(chromium, base + "notes.html")
-    assert alerts == []
-    for name in PAYLOADS:
-        assert _ran(chromium, f"{base}raw-{name}.html")[0] == ["1"], f"{name}: the payload is not live"
-        for kind in ("published", "loosened"):
-            alerts, violations = _ran(chromium, f"{base}{kind}-{name}.html")
-            assert alerts == [], f"{kind}-{name} ran its handler"
-            assert any(v.startswith("script-src") for v in violations), (kind, name, violations)
+    context = chromium.new_context()
+    try:
+        alerts, _ = _ran(context, base + "notes.html")
+        assert alerts == []
+        for name in PAYLOADS:
+            assert _ran(context, f"{base}raw-{name}.html")[0] == ["1"], f"{name}: the payload is not live"
+            for kind in ("published", "loosened"):
+                alerts, violations = _ran(context, f"{base}{kind}-{name}.html")
+                assert alerts == [], f"{kind}-{name} ran its handler"
+                assert any(v.startswith("script-src") for v in violations), (kind, name, violations)
+    finally:
+        context.close()

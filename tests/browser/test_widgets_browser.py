@@ -2,7 +2,7 @@
 
 Pages are found by the widgets they hold, so the tests follow the content: the heatmap and the
 worked example live in transformers-and-llms/attention-mechanism today. Each test gets a fresh
-browser context (empty localStorage) from the `browser_page` fixture in tests/conftest.py.
+page with empty storage from the `browser_page` fixture in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -397,7 +397,7 @@ def _use_widgets_without_saving(page, lesson_url):
 def test_widgets_work_when_storage_is_full(browser_page, lesson_url):
     """Safari's private mode: setItem throws a QuotaExceededError."""
     page = browser_page
-    page.context.add_init_script(
+    page.add_init_script(
         "Storage.prototype.setItem = function () {"
         " throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };"
     )
@@ -409,7 +409,7 @@ def test_widgets_work_when_storage_is_blocked(browser_page, lesson_url):
     """Blocked site data: even reading window.localStorage throws. (Material's own inline
     scripts then fail too; only errors from our script count here.)"""
     page = browser_page
-    page.context.add_init_script(
+    page.add_init_script(
         SCRIPT_ERRORS
         + (
             "Object.defineProperty(window, 'localStorage', {configurable: true, get() {"

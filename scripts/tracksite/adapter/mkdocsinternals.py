@@ -26,6 +26,7 @@ from typing import Any
 
 from mkdocs import utils as _utils
 from mkdocs.commands.build import build as _engine_build
+from mkdocs.commands.build import get_context as _get_context
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
@@ -40,6 +41,7 @@ INTERNALS: dict[str, str | None] = {
     "commands.build._populate_page": "(page, config, files, dirty=False)",
     "commands.build._build_page": "(page, config, doc_files, nav, env, dirty=False, excluded=False)",
     "commands.build.utils": None,
+    "commands.build.get_context": "(nav, files, config, page=None, base_url='')",
     "utils.write_file": "(content, output_path)",
     "structure.pages.Page.render": "(self, config, files)",
     "structure.pages.Page._title_from_render": None,
@@ -70,6 +72,13 @@ def build(config: Any, *, serve_url: str | None = None, dirty: bool = False) -> 
     command line (`tracksite build --instructor`) needs a plugin option `mkdocs build` cannot
     pass, and serve's edit loop needs to choose `dirty` per rebuild, so both call it themselves."""
     _engine_build(config, serve_url=serve_url, dirty=dirty)
+
+
+def page_context(nav: Any, files: Any, config: Any, page: Page) -> dict[str, Any]:
+    """What MkDocs gives a page's templates besides the plugins' additions (`get_context`, as
+    `_build_page` calls it): the whole-page cache looks a template's read of it up again
+    (caches/pagedeps.py)."""
+    return dict(_get_context(nav, files, config, page))
 
 
 def build_module(config: Any) -> ModuleType | None:

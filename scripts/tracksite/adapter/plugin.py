@@ -29,7 +29,7 @@ from mkdocs.structure.pages import Page
 
 from tracksite.adapter import buildstate, mkdocsinternals, speed
 from tracksite.adapter.blocks import TracksiteBlocksExtension
-from tracksite.adapter.caches import buildcache, pagecache, sitedir
+from tracksite.adapter.caches import buildcache, pagecache, pagedeps, sitedir
 from tracksite.adapter.config import console, mkdocsconfig
 from tracksite.adapter.config.theme import COMPILED, drop_source_maps, drop_unused_search_files, install_theme
 from tracksite.adapter.pages import coursepages, csp, language, notfound, pagecontext
@@ -37,7 +37,7 @@ from tracksite.adapter.pages.markup_fixes import code_block_ids, table_code_pipe
 from tracksite.adapter.pages.mathml import render_math, render_text
 from tracksite.adapter.published import figures, statichtml, widgetassets
 from tracksite.adapter.published import searchengine as search_engine
-from tracksite.adapter.serve import lastsite, rebuild, servesession
+from tracksite.adapter.serve import lastsite, servesession
 from tracksite.adapter.serve import serve as serving_tools
 from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
@@ -131,6 +131,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             # the process's first build only: a `mkdocs serve` rebuild follows a save, which
             # changes what the passes read, and walking every file would slow the edit loop
             cached=self.config.cache and first,
+            # under serve, what each pass finds per file is remembered in this process: a
+            # rebuild after a save works on the changed files only
+            incremental=serving,
         )
         self.build = build = buildstate.BuildState(project)
         build.contexts = pagecontext.Contexts(project, pdfs=self.config.pdfs, instructor=self.config.instructor)
@@ -228,9 +231,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         session.remote.add_files(files, config)
         if session.serving:  # the edit loop: only the pages this save can change (rebuild.py)
             session.edits.plan(project, config, self.config, files, incremental=True)
-        self.speed.files(  # with each page's digest: the edit loop's under serve
+        contexts = self.build.contexts
+        assert contexts is not None
+        self.speed.files(  # with what notes each page's reads, and looks them up again
             config,
-            lambda: session.edits.digests or rebuild.page_digests(project, config, self.config),
+            lambda: pagedeps.Reads(config, project, lambda page: contexts.page(page, config)),
             session.remote.digest_parts(),
         )
         return files
@@ -296,12 +301,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             here = posixpath.dirname(page.file.url.rstrip("/")) if not page.file.url.endswith("/") else page.file.url
             assert doc.track is not None
             glossary_url = trackpages.url("glossary", doc.track)
-            html, _ = mark_first_uses(
-                html,
-                project.glossary,
-                doc.track,
-                lambda term: posixpath.relpath(glossary_url, here or ".") + "/#" + term.anchor,
-            )
+            self.speed.note(page, "glossary")  # (its terms are linked: a kept output depends on it)
+            to_glossary = posixpath.relpath(glossary_url, here or ".") + "/#"  # once a page, not once a term
+            html, _ = mark_first_uses(html, project.glossary, doc.track, lambda term: to_glossary + term.anchor)
+            self.speed.note(page, "track", doc.track)
             if link_checks.tolerated(project, doc):
                 # The lesson's own broken anchors are check's warnings (TS308); MkDocs' validation,
                 # which runs after every page is rendered, would make them warnings that fail --strict.
@@ -317,16 +320,16 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.session.edits.restore(files, failed=bool(self.build.failed))  # serve: the unrendered pages' titles
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
         env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
+        language.install(env)  # `t("key")`: the interface's strings in the page's language
         folder = self.speed.templates(config, files, env)  # (the helpers fork later: `speed.context`)
         env.bytecode_cache = COMPILED.using(env, folder)
-        language.install(env)  # `t("key")`: the interface's strings in the page's language
         return env
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):  # type: ignore[override]  # mkdocs types the context as a closed TypedDict; plugins add keys
         if self.build.failed or self.build.project is None:
             context["ts"] = {"kind": "error"}
             return context
-        kept = self.speed.context(page)
+        kept = self.speed.context(page, context)
         if kept is not None:
             context[pagecache.CONTEXT_KEY] = kept
             return context
@@ -342,7 +345,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             output = kept["output"]
             edits.write_early(output, page)
             if not build.failed:
-                build.indexer = build.indexer or search.Indexer()
+                build.indexer = build.indexer or self._indexer(config)
                 build.indexer.add_record("/" + page.file.url, output, kept["search"], kept["key"])
             return output
         output = csp.apply(widgetassets.link(output, page.url))
@@ -353,7 +356,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         # Read for the search index now (under serve too: the rebuilds render only what changed,
         # and the first build's pages are then read in the build, not in the background)
         if not build.failed:
-            url, build.indexer = "/" + page.file.url, build.indexer or search.Indexer()
+            url, build.indexer = "/" + page.file.url, build.indexer or self._indexer(config)
             try:
                 build.indexer.add(output, url)
             except search.SearchIndexError as e:
@@ -411,6 +414,14 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         sitedir.swap(staged, Path(real))
         config.site_dir = real
         build.real_site_dir = build.staging_dir = None
+
+    def _indexer(self, config: MkDocsConfig) -> search.Indexer:
+        """This build's search index: under serve each page's reading stays in memory for the next
+        build; in `mkdocs build` it waits in a temporary file in the state folder (search/stream.py)."""
+        if self.session.serving:
+            return search.Indexer()
+        state = localstate.path(Path(config.config_file_path or ".").resolve().parent, buildcache.STATE)
+        return search.Indexer.streamed(str(state) if state.is_dir() else None)
 
     def _write_index(self, indexer: search.Indexer | None, config: MkDocsConfig) -> None:
         """Finish the search index: the pages `--dirty` did not render are read from the site;

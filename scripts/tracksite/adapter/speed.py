@@ -21,7 +21,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from tracksite.adapter.caches import buildcache, pagecache, parallel
+from tracksite.adapter.caches import buildcache, pagecache, pagedeps, parallel
 
 
 class Speed:
@@ -40,18 +40,23 @@ class Speed:
         if keep:
             self.cache = buildcache.BuildCache(root, config, extra=extra)
 
-    def files(self, config: Any, digests: Callable[[], dict[str, tuple[str, str]]], extra: list[str]) -> None:
-        """At the end of `on_files`: the kept whole pages, with each page's digest."""
-        self.outputs = pagecache.start(self.cache, config, digests, extra)
+    def files(self, config: Any, reads: Callable[[], pagedeps.Reads], extra: list[str]) -> None:
+        """At the end of `on_files`: the kept whole pages, with what notes each page's reads."""
+        self.outputs = pagecache.start(self.cache, config, reads, extra)
 
     def nav(self, command: str, dirty: bool, config: Any, files: Files, nav: Navigation) -> None:
         """At the end of `on_nav`: the helpers that convert the pages the cache misses."""
+        if self.outputs is not None:  # (a page's reads of the navigation are looked up in it)
+            self.outputs.reads.files, self.outputs.reads.nav = files, nav
         self.pool = parallel.Pool.start(command, self.cache, self.outputs, dirty, config, files, nav)
 
     def templates(self, config: Any, files: Files, env: Any) -> Path | None:
-        """In `on_env`: the engine's writes routed through the kept pages; the folder of the
-        compiled templates (None: kept in memory only)."""
+        """In `on_env`, its globals installed: the engine's writes routed through the kept pages,
+        what its templates read noted; the folder of the compiled templates (None: kept in memory
+        only)."""
         folder = buildcache.subfolder(self.cache, "templates")
+        if self.outputs is not None:
+            self.outputs.reads.install(env)
         if self.pool is not None:
             self.pool.render(config, files, env)
         return folder
@@ -80,8 +85,9 @@ class Speed:
             html = self.outputs.converted(page, html)
         return html, False
 
-    def context(self, page: Page) -> str | None:
-        """In `on_page_context`: the kept output of the page, or None when it renders now."""
+    def context(self, page: Page, context: dict[str, Any]) -> str | None:
+        """In `on_page_context`: the kept output of the page, or None when it renders now (with
+        `context`: what its templates read of it is noted)."""
         if self.pool is not None:
             self.pool.building(page)  # the first page: the theme's templates are compiled for the helpers
         if self.outputs is None:
@@ -89,7 +95,7 @@ class Speed:
         kept = self.outputs.kept(page)
         if kept is not None:
             return kept["output"]
-        self.outputs.begin(page)
+        self.outputs.begin(page, context)
         return None
 
     def written(self, page: Page) -> dict[str, Any] | None:
@@ -104,6 +110,11 @@ class Speed:
         its search `record`; its key, or None."""
         assert self.outputs is not None
         return self.outputs.keep(page, output, record)
+
+    def note(self, page: Page, kind: str, name: str = "") -> None:
+        """The plugin's passes over the page read `name` of `kind` (pagedeps.py)."""
+        if self.outputs is not None:
+            self.outputs.reads.note(page, kind, name)
 
     @property
     def keeping(self) -> bool:

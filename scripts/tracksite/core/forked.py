@@ -41,6 +41,35 @@ def processes(items: int, min_share: int) -> int:
     return max(1, min(cores, MAX_AUTO, items // max(1, min_share)))
 
 
+#: The build's processes together stay under this many bytes: a helper starts with the build's
+#: memory mapped, which counts in both, so a course whose build holds more than half of it is
+#: built by fewer processes (at 10,000 lessons, about 0.75-0.9 GB each: one process;
+#: docs/benchmarks.md). The checks' helper (core/checks) and the pages' (adapter/caches/parallel.py)
+#: are both bound by it.
+MEMORY_BUDGET = 1_500_000_000
+#: A process keeps growing while its helpers work, and they with it: at 10,000 lessons the checks'
+#: helper was forked from a build of 0.75 GB, which grew to 0.81 GB beside it (1.56 GB summed).
+GROWTH = 1.25
+
+
+def resident() -> int:
+    """This process's resident memory in bytes (0 where /proc is not: no bound then)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0
+
+
+def affordable(processes: int, memory: int) -> int:
+    """Of `processes` (the build and its helpers), how many a build holding `memory` bytes may
+    run within `MEMORY_BUDGET`, each counted as it will grow; as many as asked when
+    TRACKSITE_PROCESSES says how many."""
+    if memory <= 0 or os.environ.get(ENV, "").strip():
+        return processes
+    return max(1, min(processes, int(MEMORY_BUDGET // (memory * GROWTH))))
+
+
 def shares(count: int, n: int, own: float) -> list[range]:
     """`count` items in `n` contiguous shares; the first, the caller's own, weighs `own` of another."""
     weights = [own] + [1.0] * (n - 1)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tracksite.core import localstate
+from tracksite.core import localstate, sources
 from tracksite.core.learning import glossary as glossary_mod
 from tracksite.core.markdown import complexity
 from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.complexity import parse_markdown
-from tracksite.core.memo import memo
+from tracksite.core.memo import memo, stable_text
 from tracksite.core.model.course import Curriculum, Imported, Lesson, LessonSources, Phase, Track
 from tracksite.core.model.lesson import lesson_from
 from tracksite.core.model.project import Document, Project
@@ -74,6 +74,7 @@ class _Loader:
         self.left_out: dict[str, list[Path]] = {}  # lesson key -> what its folder holds unpublished
         self.drafts: set[str] = set()
         self._plain_folders: dict[Path, bool] = {}
+        self._track_texts: dict[int, tuple[Track, str]] = {}  # each track as text, for the lessons' keys
         self.measure = True  # pages measured for shapes too complex to build (`read`)
 
     # -- driving -----------------------------------------------------------------------------
@@ -261,8 +262,39 @@ class _Loader:
         return phases, seen
 
     def load_lesson(self, track: Track, slug: str, folder: Path):
+        """The lesson, its pages and files; a lesson whose folder and cheatsheet have the stamps
+        a load of this process found (`sources.stamps`) is taken as that load made it, with the
+        problems it found (a `mkdocs serve` rebuild loads again only what the save changed)."""
         if self.escapes(folder):
             return None
+        cheatsheet = self.cheatsheets_dir / track.slug / f"{slug}.md"
+        stamp = sources.stamps(folder, cheatsheet) if self._plain(folder) and self._plain(cheatsheet) else None
+        if stamp is None:
+            return self._load_lesson(track, slug, folder)
+        if id(track) not in self._track_texts:
+            self._track_texts[id(track)] = (track, stable_text(track))  # (the track kept: its id stays its own)
+        key = ("lesson", str(folder), self._track_texts[id(track)][1], self.include_drafts, self.measure, stamp)
+        key_out = f"{track.slug}/{slug}"
+
+        ran = []
+
+        def load() -> tuple:
+            ran.append(True)
+            problems, links, left = len(self.problems.items), len(self.links), len(self.left_out.get(key_out, []))
+            loaded = self._load_lesson(track, slug, folder)
+            return loaded, self.problems.items[problems:], self.links[links:], self.left_out.get(key_out, [])[left:]
+
+        loaded, problems, links, left = memo(key, load)
+        if not ran:  # remembered: what that load found, found again
+            self.problems.items += problems
+            self.links += links
+            if left:
+                self.left_out.setdefault(key_out, []).extend(left)
+            if loaded is not None and loaded[0].is_draft:
+                self.drafts.add(loaded[0].key)
+        return loaded
+
+    def _load_lesson(self, track: Track, slug: str, folder: Path):
         lesson_file = folder / "lesson.md"
         if not lesson_file.exists():
             self.problems.add(folder, None, "lesson folder has no lesson.md", code="TS207")

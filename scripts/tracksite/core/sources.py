@@ -53,6 +53,35 @@ def read_text(path: Path) -> str:
     return text
 
 
+def stamps(folder: Path, *files: Path) -> tuple | None:
+    """The stamp of every entry of `folder` (its name, whether it is a link or leads to a folder,
+    its times, size and inode) and of each of `files` (None where missing): what a loader that
+    reads only these keys its result by, so a `mkdocs serve` rebuild takes a lesson the save did
+    not touch as it was (core/loader.py). None when one was modified within `RACY_NS`, as a
+    second save in the same clock tick could leave its stamp as it was, or cannot be listed."""
+    out: list = []
+    newest = 0
+    try:
+        with os.scandir(folder) as it:
+            for e in sorted(it, key=lambda e: e.name):
+                info = e.stat(follow_symlinks=False)
+                newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+                out.append(
+                    (e.name, e.is_symlink(), e.is_dir(), info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+                )
+        for path in files:
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:
+                out.append((str(path), None))
+                continue
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+            out.append((str(path), info.st_mode, info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino))
+    except OSError:
+        return None
+    return tuple(out) if time.time_ns() - newest > RACY_NS else None
+
+
 def _decode(data: bytes) -> str:
     """The file's bytes as text with `\n` line ends, or a SourceProblem at the line at fault."""
     if data.startswith(b"\xef\xbb\xbf"):

@@ -20,10 +20,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import json
-import os
 import re
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -33,7 +30,12 @@ from tracksite.core import keptfiles
 from tracksite.core.memo import digest
 from tracksite.core.site.plan import SEARCH_FOLDER
 from tracksite.errors import UserError
+from tracksite.search import stream
 from tracksite.search.page import SearchPage, read_page
+from tracksite.search.stream import dump as _dump
+from tracksite.search.stream import key_hex as _key_hex
+from tracksite.search.stream import lesson_parts as lesson_parts  # (the engine's tests call it here)
+from tracksite.search.stream import shard as _shard
 from tracksite.search.words import fold, root, stem
 from tracksite.search.words import words as title_words
 
@@ -130,10 +132,6 @@ class _Read:
         return {f"pages/{pid}-{index}.json": data for index, data in enumerate(self.fragments)}
 
 
-def _dump(data: object) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 #: What the last build read, by URL: the page file's stamp (mtime and size; none for a page read as
 #: it rendered), the HTML's length and hash, and the reading: a rebuild reads only changed pages.
 _Kept = tuple[tuple[int, int] | None, tuple[int, int], "_Read | None"]
@@ -148,14 +146,39 @@ class Indexer:
     """One build's index: `add` reads each page as it renders, `finish` reads the pages a
     `--dirty` build did not render from the site and writes the index."""
 
-    def __init__(self) -> None:
-        self.pages: dict[str, _Read | None] = {}
+    def __init__(self, spill: stream.Spill | None = None) -> None:
+        #: each page's reading, or where it waits in `spill`
+        self.pages: dict[str, _Read | stream.Handle | None] = {}
         #: each page's key in the whole-page cache (adapter/caches/pagecache.py), None where not kept
         self.keys: dict[str, str | None] = {}
         self._kept: dict[str, _Kept] = {}
+        self._spill = spill
+        self._recent: tuple[str, _Read | None] | None = None  # the last page read (`record`)
         self._closing = False
         self.seconds = 0.0
         self.indexed = 0
+
+    @classmethod
+    def streamed(cls, folder: str | None = None) -> Indexer:
+        """The index of a `mkdocs build`: each page's reading waits in a temporary file in
+        `folder` (stream.py), not in memory, and nothing is kept for a next build."""
+        return cls(stream.Spill.open(folder))
+
+    def _put(self, url: str, read: _Read | None, kept: _Kept) -> None:
+        if self._spill is None:
+            self.pages[url], self._kept[url] = read, kept
+            return
+        self._recent = (url, read)
+        if read is None:
+            self.pages[url] = None
+            return
+        p = read.page
+        try:
+            self.pages[url] = self._spill.put(
+                p.url, p.lang, p.filters, read.scores, read.sections, read.keys, read.fragments
+            )
+        except OSError as e:
+            raise SearchIndexError(f"the search index could not be written: {e}") from None
 
     def add(self, html: str, url: str, stamp: tuple[int, int] | None = None) -> None:
         """Read a rendered page for the index, at its site-root URL ("/track/lesson/")."""
@@ -168,15 +191,14 @@ class Indexer:
         else:
             page = read_page(html, url)
             read = _Read(page) if page is not None else None
-        self.pages[url] = read
-        self._kept[url] = (stamp, key, read)
+        self._put(url, read, (stamp, key, read))
         self.seconds += time.perf_counter() - start
 
     def record(self, url: str) -> dict | None:
         """What `add` read of the page at `url`, as JSON the whole-page cache keeps
         (adapter/caches/pagecache.py): the index is then made alike from it in a later process."""
-        read = self.pages.get(url)
-        if read is None:
+        read = self._recent[1] if self._recent is not None and self._recent[0] == url else self.pages.get(url)
+        if not isinstance(read, _Read):
             return None
         p = read.page
         return {
@@ -199,8 +221,7 @@ class Indexer:
             page = SearchPage(record["url"], {}, dict(record["filters"]), [], {}, 0, lang=record["lang"])
             read.page, read.scores, read.sections = page, dict(record["scores"]), dict(record["sections"])
             read.keys, read.fragments = dict(record["keys"]), [f.encode("utf-8") for f in record["fragments"]]
-        self.pages[url] = read
-        self._kept[url] = (None, (len(html), hash(html)), read)
+        self._put(url, read, (None, (len(html), hash(html)), read))
 
     def add_from_disk(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
         """The pages (URL, file in the site) this build did not render, as the site holds them:
@@ -219,7 +240,7 @@ class Indexer:
             with _READ_LOCK:
                 kept = _READ.get(url)
             if kept is not None and kept[0] == stamp:
-                self.pages[url], self._kept[url] = kept[2], kept
+                self._put(url, kept[2], kept)
             else:
                 self.add(path.read_text(encoding="utf-8", errors="replace"), url, stamp)
 
@@ -241,11 +262,13 @@ class Indexer:
             self.indexed = len(read)
             out, key = Path(site_dir) / OUTPUT, self._pages_key()  # (pages all kept whole: the index too)
             if kept is None or key is None or not keptfiles.link_listed(kept, str(out), key):
-                files = _next_index(list(read), list(read.values()))
-                if not self._closing:  # stopped while working out the index: the next build writes its own
-                    _write_files(out, files, kept)
-                    if kept is not None:
-                        keptfiles.keep_list(kept, list(files), key)
+                names = self._write_streamed(out, read, kept) if self._spill is not None else None
+                if self._spill is None:
+                    files = _next_index(list(read), list(read.values()))  # type: ignore[arg-type]  # (readings, no spill)
+                    if not self._closing:  # stopped while working out the index: the next build writes its own
+                        names = _write_files(out, files, kept)
+                if names is not None and kept is not None:
+                    keptfiles.keep_list(kept, names, key)
             with _READ_LOCK:
                 _READ.clear()
                 _READ.update(self._kept)
@@ -253,6 +276,19 @@ class Indexer:
             raise SearchIndexError(f"the search index could not be written: {e}") from None
         finally:
             self.seconds += time.perf_counter() - start
+            if self._spill is not None:
+                self._spill.close()
+
+    def _write_streamed(self, out: Path, read: dict, kept: Path | None) -> list[str] | None:
+        """Write the index from the spill: each file as it is made (stream.py)."""
+        assert self._spill is not None
+        _LAST.clear()  # (an earlier build's index in this process: let go, not this one's base)
+        writer = stream.Writer(out, kept, _WRITTEN, remember=False)
+        self._spill.write(list(read.items()), writer, SPLIT_AT, FORMAT, lambda: self._closing)
+        if self._closing:  # stopped halfway: what is in the folder is not what `_WRITTEN` says
+            _WRITTEN.pop(writer.folder, None)
+            return None
+        return writer.close()
 
     def _pages_key(self) -> str | None:
         """The index's key when every page's output was kept whole (its reading follows from it)."""
@@ -263,10 +299,8 @@ class Indexer:
     def close(self, *, now: bool = False) -> None:
         """Stop: an index finishing in the background writes nothing more (a rebuild replaces it)."""
         self._closing = True
-
-
-def _key_hex(key: str) -> str:
-    return key.encode("utf-8").hex()
+        if self._spill is not None:  # (a build's: written by the thread that closes it)
+            self._spill.close()
 
 
 class _Index:
@@ -339,10 +373,7 @@ class _Index:
         if not words:
             return
         pages = sum(len(self.groups[s][0]) for s in {self.stem_of[w] for w in words})
-        split = pages > SPLIT_AT and any(len(w) > 2 for w in words)
-        by_key: dict[str, list[str]] = {}
-        for w in words:
-            by_key.setdefault(w[:3] if split else pair, []).append(w)
+        by_key = stream.split_keys(words, pages, SPLIT_AT)
         self.keys[pair] = sorted(by_key)
         for key, in_key in by_key.items():
             self.files[f"words/{_key_hex(key)}.json"] = _shard(sorted(in_key), self.groups, self.stem_of, self.root_of)
@@ -353,89 +384,22 @@ class _Index:
         for pid, read in enumerate(self.reads):
             for name, value in read.page.filters.items():
                 filters.setdefault(name, {}).setdefault(value, []).append(pid)
-        self.files["filters.json"] = _dump(
-            {n: {v: _gaps(ids) for v, ids in sorted(f.items())} for n, f in sorted(filters.items())}
-        )
+        self.files["filters.json"] = stream.filters_file(filters)
         self.files.pop("index.json", None)
         version = hashlib.sha256()
         for path in sorted(self.files):
             version.update(path.encode() + b"\0" + self.files[path] + b"\0")
-        split = sorted(pair for pair, keys in self.keys.items() if keys != [pair])
-        self.files["index.json"] = _dump(
-            {
-                "format": FORMAT,
-                "version": version.hexdigest()[:12],
-                "pages": len(self.reads),
-                "shards": sorted(k for keys in self.keys.values() for k in keys),
-                "split": split,
-                "languages": sorted({read.page.lang for read in self.reads}),
-                "family": _gaps(lesson_parts([read.page.url for read in self.reads])),
-            }
-        )
+        languages = {read.page.lang for read in self.reads}
+        urls = [read.page.url for read in self.reads]
+        self.files["index.json"] = stream.entry_file(version.hexdigest()[:12], FORMAT, self.keys, languages, urls)
 
 
-#: A lesson's other pages, at these addresses under its own.
-LESSON_PARTS = ("overview/", "cheatsheet/")
-
-
-def lesson_parts(urls: list[str]) -> list[int]:
-    """The ids of the pages that are part of the lesson just before them: its overview and
-    cheatsheet, which sort right after the lesson (ids are in URL order). The engine brings the
-    best result's overview and cheatsheet up after it, before another lesson's passing mention
-    (search-engine.js)."""
-    heads: dict[int, int] = {}  # part -> its lesson
-    at = {url: i for i, url in enumerate(urls)}
-    for i, url in enumerate(urls):
-        lesson = next((url[: -len(p)] for p in LESSON_PARTS if url.endswith("/" + p)), None)
-        head = at.get(lesson) if lesson else None
-        if head is not None and i > 0 and heads.get(i - 1, i - 1) == head:
-            heads[i] = head
-    return sorted(heads)
-
-
-def _gaps(ids: list[int]) -> list[int]:
-    return [b - a for a, b in zip([-1, *ids], ids, strict=False)]
-
-
-def _shard(words: list[str], groups: dict, stem_of: dict[str, str], root_of: dict[str, str]) -> bytes:
-    """A word file: each word's group, each group's stem (the browser matches a query's other word
-    forms to it: search-engine.js's `forms`), pages, scores and sections; `roots`: a group's root
-    where it is not its stem ("encoder": "encod"; a query matches a root's groups at half weight)."""
-    order: dict[str, int] = {}
-    for w in words:
-        order.setdefault(stem_of[w], len(order))
-    data = {
-        "words": {w: order[stem_of[w]] for w in words},
-        "stems": list(order),
-        "groups": [[_gaps(groups[s][0]), groups[s][1], groups[s][2]] for s in order],
-    }
-    roots = {str(i): root_of[s] for s, i in order.items() if root_of.get(s, s) != s}
-    return _dump({**data, "roots": roots} if roots else data)
-
-
-def _write_files(out: Path, files: dict[str, bytes], kept: Path | None = None) -> None:
+def _write_files(out: Path, files: dict[str, bytes], kept: Path | None = None) -> list[str]:
     """Write the index; under serve, only the files that changed since the last write there."""
-    folder = str(out.resolve())
-    before = _WRITTEN.get(folder) if out.is_dir() else None
-    digests = {path: hashlib.blake2b(data, digest_size=16).digest() for path, data in files.items()}
-    if before is None:
-        if out.exists():
-            shutil.rmtree(out)
-        before = {}
-    made: set[str] = set()  # folders known to exist: thousands of files go into a few folders
-    store = keptfiles.Kept(kept if not before else None)  # (a folder written anew only; else plain writes)
+    writer = stream.Writer(out, kept, _WRITTEN)
     for path, data in files.items():
-        target = os.path.join(folder, path)
-        if before.get(path) != digests[path] or not os.path.isfile(target):
-            parent = os.path.dirname(target)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            store.put(path, target, data)
-    for path in set(before) - set(files):
-        (out / path).unlink(missing_ok=True)
-    store.prune()
-    _WRITTEN[folder] = digests
+        writer.put(path, data)
+    return writer.close()
 
 
 #: Under serve, how long after a build its index starts: the browsers reload the saved page as the

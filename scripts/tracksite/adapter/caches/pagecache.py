@@ -3,17 +3,19 @@
 The conversion cache (buildcache.py) spares a new process the Markdown; the page's template, the
 plugin's passes over its HTML and the search index's reading of it were still most of a build
 of unchanged sources. This layer keeps, in the same database (table `outputs`), each page's
-final HTML and what the search index read of it, keyed on everything the page's output depends
-on, conservatively:
+final HTML and what the search index read of it, under a key made of two parts:
 
-- the key of its conversion (its Markdown as the plugins left it, the site's files, the Markdown
-  extensions and their settings, mkdocs.yml's bytes, the versions of Python, MkDocs, Material,
-  Python-Markdown, pymdown-extensions and Pygments, the digest of tracksite's own files);
-- the page's digest in the edit loop of `mkdocs serve` (`rebuild.page_digests`: its source and
-  folder, the tracks it shows, the glossary, the guides' titles, the drafts, the plugin's options,
-  the templates of the course's `custom_dir` and tracksite's theme);
-- the configuration as MkDocs resolved it (an `!ENV` value the file does not show), the page's
-  front-matter as the plugins left it, and the copies of remote-files.yml.
+- what the page is made from, known before it renders: the key of its conversion (its Markdown
+  as the plugins left it, the site's files, the Markdown extensions and their settings,
+  mkdocs.yml's bytes, the plugin's options, the versions of Python, MkDocs, Material,
+  Python-Markdown, pymdown-extensions and Pygments, the digest of tracksite's own files), its
+  front-matter as the plugins left it, and the copies of remote-files.yml;
+- what it read while it was built, with each read's value (pagedeps.py): the templates Jinja
+  loaded for it, the parts of `ts` and of the configuration they drew, the navigation's shape
+  and the other pages' titles they showed, the interface strings, the glossary its terms link
+  to. These are noted as they happen, not listed here: the read's names are kept beside the
+  output (under `READS` + the first part), and the next build looks them up again, so a change
+  to anything the page read misses, and a change to anything else still finds it.
 
 MkDocs picks a page's template after `on_page_content`, from `page.meta["template"]`: a page
 whose output is kept gets `CACHED_TEMPLATE`, a one-line template that prints the kept output,
@@ -22,32 +24,33 @@ the search index the page's kept reading. A page is kept only when nothing was l
 was converted and while it was built (its warning must be said again by the next build).
 
 Whole pages are not kept when another plugin is configured (it may read a page's content or
-context as it is built, which a kept page does not have), and a course template that shows the
-build's date (`build_date_utc`) puts that date in the key.
+context as it is built, which a kept page does not have); a page whose template shows the build's
+date (`build_date_utc`) reads a value that differs in every build.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from typing import Any
 
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_build_date
 
-from tracksite.adapter.caches import buildcache
+from tracksite.adapter.caches import buildcache, pagedeps
 from tracksite.adapter.caches.spill import Spill
 from tracksite.core.memo import digest, stable_text
 
 #: Bumped when what an entry holds changes.
-FORMAT = "1"
+FORMAT = "2"
 #: The template of a page whose output is kept (theme/templates/).
 CACHED_TEMPLATE = "tracksite-cached.html"
 #: What the cached template prints.
 CONTEXT_KEY = "ts_cached"
 TABLE = "outputs"
+#: The prefix of the key under which a page's reads are kept (pagedeps.py), beside its output: a
+#: line per read, its kind, name and value's digest apart by tabs.
+READS = "reads:"
 #: Settings that say where this build writes or watches, not what a page shows.
 _UNSHOWN = {"site_dir", "watch", "dev_addr", "config_file_path", "markdown_extensions", "mdx_configs", "plugins"}
 
@@ -70,7 +73,7 @@ _SAID: set[str] = set()  # the refusals this process logged (once, not at every 
 def start(
     cache: buildcache.BuildCache | None,
     config: Any,
-    digests: Callable[[], dict[str, tuple[str, str]]],
+    reads: Callable[[], pagedeps.Reads],
     extra: list[str],
 ) -> Outputs | None:
     """This build's kept pages, or None when the cache is off or cannot keep whole pages."""
@@ -82,7 +85,7 @@ def start(
             buildcache.log.info("tracksite: whole pages are not kept in the build cache: %s", why)
             _SAID.add(why)
         return None
-    return Outputs(cache, config, digests(), extra)
+    return Outputs(cache, reads(), extra)
 
 
 def refusal(config: Any) -> str | None:
@@ -93,32 +96,16 @@ def refusal(config: Any) -> str | None:
     return None
 
 
-def dated(config: Any) -> list[str]:
-    """The build's date, when one of the course's own templates shows it."""
-    folder = config.theme.custom_dir
-    for dirpath, _, names in os.walk(folder) if folder else ():
-        for name in names:
-            try:
-                with open(os.path.join(dirpath, name), "rb") as fh:
-                    if b"build_date_utc" in fh.read():
-                        return [get_build_date()]
-            except OSError:
-                return [get_build_date()]
-    return []
-
-
 class Outputs:
     """One build's view of the kept pages: `replay` as a page renders, `keep` after it is built."""
 
-    def __init__(
-        self, cache: buildcache.BuildCache, config: Any, digests: dict[str, tuple[str, str]], extra: list[str]
-    ):
+    def __init__(self, cache: buildcache.BuildCache, reads: pagedeps.Reads, extra: list[str]):
         self.cache = cache
-        self.digests = digests
+        self.reads = reads  # what each page read as it was built
         self.hits = 0
-        self._common = digest([FORMAT, settings(config), *dated(config), *extra])
+        self._common = digest([FORMAT, *extra])
         self._replayed: dict[str, dict[str, Any]] = {}  # src_uri -> its entry
-        self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> its key, the log count it began at
+        self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> its sources' key, the log count it began at
         self._spilled: set[str] = set()  # pages whose HTML was read back from the spill
         self._counter = buildcache.Said()
         self._counter.install()
@@ -134,15 +121,15 @@ class Outputs:
 
     def replay(self, page: Page, files: Files, conversion_key: str) -> bool:
         """Restore what rendering the page leaves on it (title, table of contents, anchors) when
-        its whole output is kept; otherwise remember its key, for `keep`."""
+        its whole output is kept; otherwise remember what it is made from, for `keep`."""
         src = page.file.src_uri
-        site = self.digests.get(src)
-        if site is None or self.cache.off:
+        if self.cache.off:
             return False
-        key = digest([self._common, conversion_key, site[0], stable_text(dict(page.meta))])
-        entry = self.cache.get(key, TABLE)
+        sources = digest([self._common, conversion_key, stable_text(dict(page.meta))])
+        key = self._key(page, sources)
+        entry = self.cache.get(key, TABLE) if key is not None else None
         if entry is None or not isinstance(entry.get("conversion"), dict):
-            self._pending[src] = (key, self._counter.count)
+            self._pending[src] = (sources, self._counter.count)
             return False
         buildcache.restore(page, files, {**entry["conversion"], "content": ""})
         self.cache.touch(conversion_key)
@@ -151,15 +138,37 @@ class Outputs:
         self.hits += 1
         return True
 
+    def _key(self, page: Page, sources: str) -> str | None:
+        """The key of the page's output: what it is made from and what it read, each read
+        looked up now (None: the last build kept no reads of it, or one cannot be looked up)."""
+        kept = self.cache.get(READS + sources, TABLE)
+        if kept is None:
+            return None
+        reads = [line.split("\t") for line in kept["output"].split("\n")]  # kind, name, value
+        if any(len(read) != 3 for read in reads):
+            return None
+        values = self.reads.values(page, [(kind, name) for kind, name, _ in reads])
+        self.reads.let_go(page)  # (its `ts`: a build holds a few pages' at a time)
+        if values is None:
+            return None
+        if buildcache.log.isEnabledFor(logging.DEBUG):  # (`mkdocs build -v`: why a page is rendered again)
+            for (kind, name, was), value in zip(reads, values, strict=True):
+                if was != value:
+                    buildcache.log.debug("tracksite: %s read %s %r, which changed", page.file.src_uri, kind, name)
+        return digest([sources, *values])
+
     def adopt(self, page: Page) -> bool:
         """A page a helper process rendered (parallel.py): written as kept when the helper kept
         it, otherwise rendered by this build as any page."""
         pending = self._pending.get(page.file.src_uri)
         if pending is None:
             return False
-        if self.cache.has(pending[0], TABLE):  # (its output is read as the page is written:
-            del self._pending[page.file.src_uri]  # a helper's share is not all held at once)
-            self._replayed[page.file.src_uri] = {"key": pending[0]}
+        key = self._key(page, pending[0])  # (the reads the helper noted, looked up here)
+        if key is not None and self.cache.has(key, TABLE):  # (its output is read as the page is
+            del self._pending[page.file.src_uri]  # written: a helper's share is not all held at once)
+            self.reads.taken(page)  # (what this process noted of it: the helper built it)
+            self.reads.let_go(page)
+            self._replayed[page.file.src_uri] = {"key": key}
             page.meta["template"] = CACHED_TEMPLATE
             return True
         return False
@@ -182,6 +191,7 @@ class Outputs:
         if self.spill is not None and page.file.src_uri in self._spilled:
             self._spilled.discard(page.file.src_uri)
             page.content = ""  # (what a kept page holds: conversion() keeps none either)
+        self.reads.end()  # (its templates are rendered)
         entry = self.kept(page)
         self._replayed.pop(page.file.src_uri, None)
         return entry
@@ -194,22 +204,33 @@ class Outputs:
             del self._pending[page.file.src_uri]
         return html if self.spill is None else self.spill.put(page, html)
 
-    def begin(self, page: Page) -> None:
+    def begin(self, page: Page, context: dict[str, Any]) -> None:
         """As the page is built (its context): its HTML back from the disk; what is logged from
-        now on stops it being kept."""
+        now on stops it being kept; what its templates read is noted."""
         if self.spill is not None and self.spill.take(page):
             self._spilled.add(page.file.src_uri)
         pending = self._pending.get(page.file.src_uri)
         if pending is not None:
             self._pending[page.file.src_uri] = (pending[0], self._counter.count)
+            self.reads.begin(page, context)
 
     def keep(self, page: Page, output: str, search: dict | None) -> str | None:
-        """Keep the page's output, with what the search index read of it, for the next build;
-        the key it is kept under, or None."""
+        """Keep the page's output, with what the search index read of it and what the page read,
+        for the next build; the key it is kept under, or None."""
+        self.reads.end()
         pending = self._pending.pop(page.file.src_uri, None)
+        names = self.reads.taken(page)
         if pending is None or pending[1] != self._counter.count or buildcache.log.getEffectiveLevel() <= logging.DEBUG:
+            self.reads.let_go(page)
             return None  # (at DEBUG, MkDocs leaves links_to_anchors unset: see buildcache.py)
+        values = self.reads.values(page, names)
+        self.reads.let_go(page)
+        if values is None or any("\t" in n or "\n" in n for read in names for n in read):
+            return None  # (it read what cannot be looked up again)
+        key = digest([pending[0], *values])
         conversion = buildcache.conversion(page)
         conversion["content"] = ""
-        self.cache.keep(pending[0], {"output": output, "search": search, "conversion": conversion}, TABLE)
-        return pending[0]
+        reads = "\n".join(f"{kind}\t{name}\t{value}" for (kind, name), value in zip(names, values, strict=True))
+        self.cache.keep(READS + pending[0], {"output": reads}, TABLE)  # (the values: for `-v`)
+        self.cache.keep(key, {"output": output, "search": search, "conversion": conversion}, TABLE)
+        return key

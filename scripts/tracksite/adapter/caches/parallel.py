@@ -46,6 +46,8 @@ from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.caches import buildcache, pagecache, spill
 from tracksite.adapter.caches.buildcache import log
 from tracksite.core import forked, keptfiles, memo
+from tracksite.core.forked import MEMORY_BUDGET as MEMORY_BUDGET  # (where the budget is, for the tests)
+from tracksite.core.forked import affordable, resident
 
 #: Pages a process must have to be worth forking (a fork and a hand-over cost a few milliseconds).
 MIN_SHARE = 40
@@ -54,33 +56,12 @@ MIN_MISSES = 3
 #: The build's own share against a helper's: it also replays the helpers' pages (measured on
 #: 300 lessons, two processes: each loop's helper then ends as the build reaches its pages).
 OWN_WEIGHT = 0.92
-#: The build's processes together stay under this many bytes: a helper starts with the build's
-#: memory mapped, which counts in both, so a course whose build holds more than half of it is
-#: built by fewer processes (at 10,000 lessons, about 0.9 GB each: one process; docs/benchmarks.md).
-MEMORY_BUDGET = 1_500_000_000
 
 
 def engine(config: Any) -> ModuleType | None:
     """The build module of the engine running this build (MkDocs or ProperDocs), when it has the
     two per-page functions a helper calls (mkdocsinternals.build_module)."""
     return mkdocsinternals.build_module(config)
-
-
-def resident() -> int:
-    """This process's resident memory in bytes (0 where /proc is not: no bound then)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return 0
-
-
-def affordable(processes: int, memory: int) -> int:
-    """Of `processes` (the build and its helpers), how many a build holding `memory` bytes may
-    run within `MEMORY_BUDGET`; as many as asked when TRACKSITE_PROCESSES says how many."""
-    if memory <= 0 or os.environ.get(forked.ENV, "").strip():
-        return processes
-    return max(1, min(processes, MEMORY_BUDGET // memory))
 
 
 def give_back() -> None:

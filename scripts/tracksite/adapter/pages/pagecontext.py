@@ -27,6 +27,7 @@ class Contexts:
         self.instructor = instructor
         self._home: dict[str, Any] | None = None
         self._track_pages: dict[tuple[str, str], list[dict[str, str]]] = {}  # (track, language) -> its pages
+        self._languages: dict[str, dict[str, Any]] = {}  # language -> what the templates need of it
 
     def home(self, config: MkDocsConfig) -> dict[str, Any]:
         """Every track's totals, in the course's language (the home page, the 404 page, every page's footer)."""
@@ -66,7 +67,10 @@ class Contexts:
         if ts.get("nav"):
             ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"], lang)
         ts["instructor"] = self.instructor
-        ts.update(language.context(lang, config))
+        if lang not in self._languages:  # (its strings as JSON: once per build, not per page)
+            self._languages[lang] = language.context(lang, config)
+        language.begin_page(lang)
+        ts.update(self._languages[lang])
         return ts
 
     def _track_context(self, ts: dict[str, Any], page: Page, kind: str, lang: str) -> None:

@@ -73,6 +73,7 @@ def check(
     instructor: bool = False,
     serving: bool = False,
     cached: bool = False,
+    incremental: bool = False,
 ):
     """Load the project of `config` (in `config.root`; the site configuration as the engine
     loaded it, adapter/config/mkdocsconfig.py), plan its site and run every pass: the model with all its
@@ -80,7 +81,10 @@ def check(
     which also publishes mkdocs.yml's `draft_docs`. The build and `tracksite check` run the same
     passes in the same way (`_run`: on a large course some beside the others in a helper).
     `cached`: the build's findings of sources that did not change since the last build are
-    taken from the course's state folder (core/checkcache.py, core/localstate.py)."""
+    taken from the course's state folder (core/checkcache.py, core/localstate.py). `incremental`:
+    for `mkdocs serve`, whose rebuild after a save checks again: every pass runs in this process,
+    so that what it found in each file is remembered (core/memo.py) and a rebuild reads again
+    only the files whose stamp changed (core/sources.py) and works on those alone."""
     memo.limit()  # the whole course's results while it is checked (a build limits them after)
     options = {"drafts": include_drafts, "instructor_build": instructor, "serving": serving}
     digest = checkcache.key(config, options) if cached else None
@@ -102,7 +106,7 @@ def check(
         project.problems.items = kept[0]
         project.glossary.used_in.update(zip(terms, kept[1]))  # what the glossary pages show
         return project
-    project.problems.extend(_run(project))
+    project.problems.extend(_run(project, fork=not incremental))
     rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
     expectations.apply(project.problems, project.curriculum)  # track.yml `expects`
     if digest:
@@ -114,14 +118,17 @@ def check(
 #: Passes that only read the model and are among the slowest: on a course of `_BESIDE_FROM`
 #: documents or more, with a core to spare, a forked helper (core/forked.py) runs them while this
 #: process runs the others. Their findings are taken in PASSES' order, as if run here; when the
-#: helper hands back nothing, they are run here.
+#: helper hands back nothing, they are run here. Not in an `incremental` check: what a helper
+#: finds per file is remembered in the helper, which ends, so every rebuild would find it again
+#: in a new helper (two seconds of processor time at 1,000 lessons, with the cost of copying the
+#: pages of a process that holds the course); remembered here, a rebuild takes a few hundredths.
 _BESIDE = (content.active_content, content.body_rules, content.page_warnings, teaching.dated_phrases)
 _BESIDE_FROM = 200
 
 
-def _run(project) -> list[Problem]:
+def _run(project, *, fork: bool = True) -> list[Problem]:
     helper = None
-    if forked.processes(len(project.documents), _BESIDE_FROM) > 1:
+    if fork and forked.affordable(forked.processes(len(project.documents), _BESIDE_FROM), forked.resident()) > 1:
         helper = forked.start(lambda: [list(run(project)) for run in _BESIDE])
     found = {run: list(run(project)) for run in PASSES if helper is None or run not in _BESIDE}
     beside = helper.result() if helper is not None else None

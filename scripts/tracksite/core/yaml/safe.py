@@ -127,6 +127,10 @@ def _parse(text: str, first_line: int) -> Located:
         raise SourceProblem(
             "tab used for indentation; YAML indents with spaces only", line + offset, code="TS011", column=tab
         )
+    if _SHALLOW_BY_LIBYAML and "&" not in text and "*" not in text:
+        unscanned = _unscanned(text, offset, first_line)
+        if unscanned is not None:
+            return unscanned
     node, loader = _compose_fast(text)
     if loader is not None:
         located = _located(node, loader, offset, first_line)
@@ -197,14 +201,38 @@ def _dash_continuations(node: Node | None, text: str, offset: int) -> None:
 _CLoader = getattr(yaml, "CSafeLoader", None)
 
 
-def _compose_fast(text: str) -> tuple[Node | None, Any]:
+#: libyaml from 0.2.5 on refuses nesting deeper than 1,000 levels itself, so its composer cannot
+#: recurse deep enough to crash the process: a text with no `&` and no `*` (no anchor, no alias)
+#: is then composed without reading its events first (a third of the parse of a quiz body), and
+#: `_convert` measures its depth and size as it walks the nodes.
+_SHALLOW_BY_LIBYAML = _CLoader is not None and yaml.__with_libyaml__ and yaml._yaml.get_version() >= (0, 2, 5)
+
+
+def _unscanned(text: str, offset: int, first_line: int) -> Located | None:
+    """The document composed by libyaml without reading its events first; None where libyaml
+    refuses it or it is too deep or too large (read again as before, for the same message)."""
+    node, loader = _compose_fast(text, scan=False)
+    if loader is None:
+        return None
+    try:
+        located = _located(node, loader, offset, first_line)
+    except SourceProblem as e:
+        if e.code == "TS015":
+            return None
+        raise
+    _dash_continuations(node, text, offset)
+    return located
+
+
+def _compose_fast(text: str, scan: bool = True) -> tuple[Node | None, Any]:
     """(node, loader) from libyaml for a document with no anchor, alias or error; (None, None)
     otherwise, and the pure-Python strict loader reads it instead: anchors are refused there
-    before anything is expanded, and its error messages are the ones yamlhelp explains."""
+    before anything is expanded, and its error messages are the ones yamlhelp explains.
+    `scan`: its events are read first (see `_plain_events`)."""
     if _CLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(text):
         return None, None
     try:
-        if not _plain_events(text):
+        if scan and not _plain_events(text):
             return None, None
         loader = _CLoader(text)
         try:

@@ -16,6 +16,9 @@ builds and repeating them:
 5. `mkdocs serve --dirty` at the largest size: seconds from saving an edited lesson to the new
    text being served.
 
+Every build's peak memory is sampled (all its processes summed). `--large` adds a course of
+10,000 lessons after the other sizes, measured once: opt-in, as it takes an hour or more.
+
     tracksite bench --sizes 10,100,1000 --repeat 3 --markdown docs/benchmarks.md
 
 Everything runs in a temporary folder; the course in the project is not touched.
@@ -61,6 +64,7 @@ from tracksite.tools.bench.measure import (
     run_timed,
     tracksite_linkcheck,
 )
+from tracksite.tools.bench.memory import LARGE
 from tracksite.tools.bench.prose import ANCHORS
 from tracksite.tools.bench.report import keep_profile, print_report, render_markdown, render_tables, targets
 from tracksite.tools.bench.run import SizeResult, _log, bench_size, machine_info, run_benchmark
@@ -173,6 +177,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "at least 90 s; 0: no limit)",
     )
     p.add_argument("--no-linkchecker", action="store_true", help="do not run linkchecker")
+    p.add_argument("--keep", metavar="DIR", help="copy the generated projects here")
+    p.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help="stop any one build after this long")
+    _peer_options(p)
+    _other_benchmarks(p)
+    p.set_defaults(handler=cmd_bench)
+
+
+def _peer_options(p: argparse.ArgumentParser) -> None:
+    """What is built beside tracksite, and the large size."""
     p.add_argument(
         "--unpruned-up-to",
         type=int,
@@ -186,10 +199,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="do not install and time Zensical (by default: pip install zensical into a virtual environment "
         "in the benchmark's temporary folder)",
     )
-    p.add_argument("--keep", metavar="DIR", help="copy the generated projects here")
-    p.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help="stop any one build after this long")
-    _other_benchmarks(p)
-    p.set_defaults(handler=cmd_bench)
+    p.add_argument(
+        "--large",
+        type=int,
+        nargs="?",
+        const=LARGE,
+        metavar="N",
+        help=f"after the other sizes, a course of N lessons ({LARGE:,} when no number is given), measured once: "
+        "builds A, A warm, B and Z with their peak memory, then mkdocs serve (first start, restart, saves); "
+        "Material without prune and link checking are not run at that size. An hour or more at 10,000 lessons "
+        "on two cores, so not in a default run",
+    )
 
 
 def _other_benchmarks(p: argparse.ArgumentParser) -> None:
@@ -217,20 +237,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return search.cmd(args, repo)
     if args.runnable:
         return runnable.cmd(args)
+    if args.large is not None and args.large < 1:
+        raise UserError("--large takes a positive number of lessons, e.g. --large 10000", exit_code=USAGE)
     serve_size = set(args.sizes) if args.serve_size is None else {args.serve_size}
-    command = "tracksite bench --sizes " + ",".join(map(str, args.sizes)) + f" --repeat {args.repeat}"
-    if args.serve_size is not None:
-        command += f" --serve-size {args.serve_size}"
-    if args.linkchecker_limit != "auto":
-        command += f" --linkchecker-limit {args.linkchecker_limit or 0:g}"
-    if args.no_linkchecker:
-        command += " --no-linkchecker"
-    if args.unpruned_up_to is not None:
-        command += f" --unpruned-up-to {args.unpruned_up_to}"
-    if args.no_zensical:
-        command += " --no-zensical"
-    if args.markdown:
-        command += f" --markdown {args.markdown}"
+    command = _command(args)
     data = run_benchmark(
         args.sizes,
         args.repeat,
@@ -244,8 +254,37 @@ def cmd_bench(args: argparse.Namespace) -> int:
         keep=Path(args.keep).resolve() if args.keep else None,
         unpruned_up_to=args.unpruned_up_to,
         zensical=not args.no_zensical,
+        large=args.large,
+        progress=lambda data: _write(args, data, command),
     )
     print_report(data)
+    _write(args, data, command)
+    return 0
+
+
+def _command(args: argparse.Namespace) -> str:
+    """The command line that reproduces the run, for the page."""
+    command = "tracksite bench --sizes " + ",".join(map(str, args.sizes)) + f" --repeat {args.repeat}"
+    if args.serve_size is not None:
+        command += f" --serve-size {args.serve_size}"
+    if args.linkchecker_limit != "auto":
+        command += f" --linkchecker-limit {args.linkchecker_limit or 0:g}"
+    if args.no_linkchecker:
+        command += " --no-linkchecker"
+    if args.unpruned_up_to is not None:
+        command += f" --unpruned-up-to {args.unpruned_up_to}"
+    if args.no_zensical:
+        command += " --no-zensical"
+    if args.large is not None:
+        command += " --large" + ("" if args.large == LARGE else f" {args.large}")
+    if args.markdown:
+        command += f" --markdown {args.markdown}"
+    return command
+
+
+def _write(args: argparse.Namespace, data: dict[str, Any], command: str) -> None:
+    """The page and the JSON, after each build and at the end: a run stopped during a long size
+    (`--large`) leaves the builds it finished, and says which size it was measuring."""
     if args.markdown:
         page = Path(args.markdown)  # the search part of the page stays, and the profile
         old = page.read_text(encoding="utf-8") if page.is_file() else ""
@@ -255,7 +294,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(to_json(data), indent=2), encoding="utf-8")
         _log(f"wrote {args.json}")
-    return 0
 
 
 def to_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -268,6 +306,8 @@ def to_json(data: dict[str, Any]) -> dict[str, Any]:
         sizes.append(
             {
                 "lessons": r.n,
+                "large": r.large,
+                "stopped": r.stopped,
                 "tracks": r.tracks,
                 "pages": r.pages,
                 "lesson_words": r.lesson_words,
@@ -305,6 +345,8 @@ def to_json(data: dict[str, Any]) -> dict[str, Any]:
         "repeat": data["repeat"],
         "seconds": data["seconds"],
         "zensical": data.get("zensical"),
+        "pending": data.get("pending", []),
+        "bundled_serve": data.get("bundled_serve"),
         "sizes": sizes,
         "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(data)],
     }

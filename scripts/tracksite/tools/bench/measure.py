@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -86,6 +87,27 @@ def session_memory(session: int) -> int:
             except (OSError, ValueError, IndexError):
                 continue
     return total
+
+
+class PeakMemory:
+    """The peak of `session_memory`, sampled by a thread every `MEMORY_EVERY` s while a process
+    that does not end by itself runs (`mkdocs serve`: its first build, its rebuilds and what it
+    keeps between them); `run_timed` samples between its own waits instead."""
+
+    def __init__(self, session: int) -> None:
+        self.session, self.peak = session, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(MEMORY_EVERY):
+            self.peak = max(self.peak, session_memory(self.session))
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
 
 
 def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None) -> Run:
@@ -328,15 +350,17 @@ def measure_serve(
     page_url: str,
     *,
     edits: int = 3,
-    start_timeout: float = 900,
-    edit_timeout: float = 60,
+    timeouts: tuple[float, float] = (900, 60),
     port: int | None = None,
 ) -> dict[str, Any]:
     """`mkdocs serve` on 127.0.0.1 with the page open in Chromium, as an instructor previews a
     lesson: seconds until the first page is served, then, for each edit of `source` (a lesson's
     text), seconds from saving the file to the new sentence on the open page (the server's
-    rebuild, its reload signal, the browser's reload of the page). `port`: a restart's, the
-    first start's (the served pages name their address: another port renders them anew)."""
+    rebuild, its reload signal, the browser's reload of the page), and the server's peak memory
+    over it all. `timeouts`: seconds allowed for the first page, and for each edit. `port`: a
+    restart's, the first start's (the served pages name their address: another port renders
+    them anew)."""
+    start_timeout, edit_timeout = timeouts
     port = port or _free_port()
     url = f"http://127.0.0.1:{port}/{page_url}"
     original = source.read_text(encoding="utf-8")
@@ -352,23 +376,19 @@ def measure_serve(
             env=ENV,
             start_new_session=True,
         )
+    memory = PeakMemory(proc.pid)
     try:
-        start, started = time.perf_counter(), time.time()
-        while _fetch(url, timeout=5) is None:
-            if proc.poll() is not None:
-                raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
-            if time.perf_counter() - start > start_timeout:
-                raise BenchError(f"mkdocs serve did not serve {url} within {start_timeout:.0f} s")
-            time.sleep(0.2)
-        ready = time.perf_counter() - start
+        started = time.time()
+        ready = _first_page(url, proc, log, start_timeout)
         times = _edits_in_browser(url, source, original, edits, edit_timeout, proc, log)
         since = started  # with no edit, the first build is the one kept
         if edits:
             since = time.time()
             source.write_text(original, encoding="utf-8")  # the restart finds the sources as they began
-        _wait_kept(project, proc.pid, since, log)
-        return {"ready": ready, "edits": times, "port": port}
+        _wait_kept(project, proc.pid, since, log, start_timeout)
+        return {"ready": ready, "edits": times, "port": port, "memory": memory.stop()}
     finally:
+        memory.stop()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -379,6 +399,18 @@ def measure_serve(
             proc.wait(10)
         if source.read_text(encoding="utf-8") != original:  # (rewritten, its time would count as a change)
             source.write_text(original, encoding="utf-8")
+
+
+def _first_page(url: str, proc: Any, log: Path, timeout: float) -> float:
+    """Seconds until the started server serves `url`."""
+    start = time.perf_counter()
+    while _fetch(url, timeout=5) is None:
+        if proc.poll() is not None:
+            raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
+        if time.perf_counter() - start > timeout:
+            raise BenchError(f"mkdocs serve did not serve {url} within {timeout:.0f} s")
+        time.sleep(0.2)
+    return time.perf_counter() - start
 
 
 _SHOWS = "(m) => !!document.body && document.body.innerText.includes(m)"

@@ -58,7 +58,8 @@ def table(rows: list) -> list[str]:
         peaks = {name: peak(getattr(r, name)) for name, _ in _COLUMNS}
         a, b = peaks["tracksite"], peaks["prune"]
         ratio = f"{a / b:.2f}x" if a and b else "n/a"
-        lines.append(f"| {r.n:,} | " + " | ".join(_mb(peaks[name]) for name, _ in _COLUMNS) + f" | {ratio} |")
+        cells = ["stopped" if name in r.stopped and not peaks[name] else _mb(peaks[name]) for name, _ in _COLUMNS]
+        lines.append(f"| {r.n:,} | " + " | ".join(cells) + f" | {ratio} |")
     return lines
 
 

