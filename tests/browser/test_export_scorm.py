@@ -315,6 +315,11 @@ def test_suspend_data_of_a_200_lesson_course_fits_scorm_12(chromium, tmp_path, s
     # a denser course: the LMS refuses the whole state; the card schedules go, lessons and scores stay
     dense = big_course(200, 6, 8)
     (assets / "scorm-course.js").write_text(scorm.course_script(dense, "1.2", 1.0), encoding="utf-8")
+    # a context of its own: the first one's HTTP cache may still hold the first course's script
+    # (fresh for a tenth of its age by Chromium's heuristic), and the page would fill that course
+    context.close()
+    context = chromium.new_context()
+    page = context.new_page()
     page.goto(base + "launch.html")
     page.wait_for_function("() => window.tracksiteScorm")
     page.evaluate(FILL_JS, ns)
