@@ -15,7 +15,7 @@ import pytest
 from course import load, make_course
 from harness import mkdocs
 from test_buildcache import cache_file, same_trees
-from tracksite.adapter.caches import buildcache, parallel
+from tracksite.adapter.caches import buildcache
 from tracksite.adapter.caches.spill import Spill
 from tracksite.core import forked, memo
 from tracksite.tools.bench.course import plan_course, write_tracksite_project
@@ -124,15 +124,15 @@ def _in_helper(spill: Spill, pages: dict, texts: dict) -> str:
 
 def test_a_build_too_large_for_the_memory_budget_forks_fewer_helpers(monkeypatch):
     monkeypatch.delenv(forked.ENV, raising=False)
-    budget = parallel.MEMORY_BUDGET
-    assert parallel.affordable(2, 250_000_000) == 2  # 1,000 lessons: a helper
-    assert parallel.affordable(4, budget // 4) == 3  # (each counted as it grows beside its helpers)
-    assert parallel.affordable(2, 900_000_000) == 1  # 10,000 lessons: the build alone
-    assert parallel.affordable(2, 750_000_000) == 1  # (its check: 1.56 GB summed with a helper)
-    assert parallel.affordable(2, 0) == 2  # (no /proc: no bound)
+    budget = forked.MEMORY_BUDGET
+    assert forked.affordable(2, 250_000_000) == 2  # 1,000 lessons: a helper
+    assert forked.affordable(4, budget // 4) == 3  # (each counted as it grows beside its helpers)
+    assert forked.affordable(2, 900_000_000) == 1  # 10,000 lessons: the build alone
+    assert forked.affordable(2, 750_000_000) == 1  # (its check: 1.56 GB summed with a helper)
+    assert forked.affordable(2, 0) == 2  # (no /proc: no bound)
     monkeypatch.setenv(forked.ENV, "2")  # asked for: as many as asked
-    assert parallel.affordable(2, 900_000_000) == 2
-    assert 0 < parallel.resident() < 10 * budget or parallel.resident() == 0
+    assert forked.affordable(2, 900_000_000) == 2
+    assert 0 < forked.resident() < 10 * budget or forked.resident() == 0
 
 
 def test_the_checks_helper_is_bound_by_the_same_budget(tmp_path, monkeypatch):

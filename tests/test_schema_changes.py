@@ -46,7 +46,6 @@ def copy_code(root: Path) -> None:
     are imported again by their entry points when a build asks for them)."""
     sys.path.insert(0, str(root / "scripts"))
     os.environ["PYTHONPATH"] = str(root / "scripts")  # (for a process the command starts)
-    sys.dont_write_bytecode = False  # the copy's modules compiled once for all its commands
     for name in [name for name in sys.modules if name == "tracksite" or name.startswith("tracksite.")]:
         del sys.modules[name]
     importlib.invalidate_caches()

@@ -46,7 +46,6 @@ from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.caches import buildcache, pagecache, spill
 from tracksite.adapter.caches.buildcache import log
 from tracksite.core import forked, keptfiles, memo
-from tracksite.core.forked import MEMORY_BUDGET as MEMORY_BUDGET  # (where the budget is, for the tests)
 from tracksite.core.forked import affordable, resident
 
 #: Pages a process must have to be worth forking (a fork and a hand-over cost a few milliseconds).

@@ -51,8 +51,9 @@ def _shared(config: Any, options: Any) -> str:
 
 
 def page_digests(project: Any, config: Any, options: Any) -> dict[str, tuple[str, str]]:
-    """Each page's digest of what it is made from (`fingerprints.site_digests`): the edit loop's
-    and the whole-page cache's (pagecache.py)."""
+    """Each page's digest of what it is made from (`fingerprints.site_digests`): what the edit
+    loop compares to find the pages a save can change (the whole-page cache keys pages by what
+    they read instead: caches/pagedeps.py)."""
     return fingerprints.site_digests(project, _shared(config, options))
 
 
