@@ -127,3 +127,22 @@ def test_a_renderer_the_registry_does_not_name_is_not_used(monkeypatch):
         assert "adapter/blocks/flashcards.py" in str(e) and W.QUIZ.name in str(e)
     else:
         raise AssertionError("a widget whose named module has no block for it was accepted")
+
+
+def test_a_widgets_check_and_benchmark_are_its_entrys():
+    """What the check runs of a widget (a runnable's code against its tests) and its benchmark
+    are named by its entry: the check runs each named `PASS` (and no module of core/checks/ or
+    tools/bench/ named after a widget is left unnamed), and the exercise pack asks the body,
+    not the widget's name, whether a block checks an answer."""
+    from tracksite.core import checks
+
+    for w in W.WIDGETS:
+        if w.check:
+            module = importlib.import_module(f"tracksite.core.checks.{w.check}")
+            assert module.PASS in checks.PASSES, w.name
+        for folder in ("core/checks", "tools/bench"):
+            if (PACKAGE / folder / f"{w.name}.py").is_file():
+                assert f"{folder}/{w.name}.py" in w.pieces(), f"{folder}/{w.name}.py: its entry does not name it"
+    assert [p.__module__ for p in checks.PASSES].count("tracksite.core.checks.runnable") == 1
+    pack = (PACKAGE / "core/site/trackpages.py").read_text(encoding="utf-8")
+    assert "RUNNABLE" not in pack and "runnable" not in pack.replace("runnable snippet", "")

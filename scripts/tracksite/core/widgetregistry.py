@@ -14,11 +14,13 @@ scripts and stylesheets a page that shows the widget links (`theme/__init__.py`,
 Where each piece of a widget lives is stated here too, as names: its renderer's module under
 `adapter/blocks/` (`renderer`), its body's parser under `core/widgets/` (`body`, whose module ends
 with a `BODY`), its body's description under `core/schema/` (`description`, whose module ends
-with the `SHAPES` core/model/generate.py writes), its files under `theme/assets/` (`assets`) and
-its editors' schema under `theme/schemas/` (`schema_file`). Each layer resolves the names of its
-own folder (the Markdown extension imports `tracksite.adapter.blocks.<renderer>`,
-core/widgets/bodies.py `tracksite.core.widgets.<body>`), so nothing here imports them and no
-layer keeps a list of its own. `pieces()` lists every file of a widget;
+with the `SHAPES` core/model/generate.py writes), the pass the check runs on it under
+`core/checks/` (`check`, whose module ends with a `PASS`), its files under `theme/assets/`
+(`assets`), its editors' schema under `theme/schemas/` (`schema_file`) and its benchmark under
+`tools/bench/` (`bench`). Each layer resolves the names of its own folder (the Markdown
+extension imports `tracksite.adapter.blocks.<renderer>`, core/widgets/bodies.py
+`tracksite.core.widgets.<body>`, core/checks/__init__.py `tracksite.core.checks.<check>`), so
+nothing here imports them and no layer keeps a list of its own. `pieces()` lists every file of a widget;
 tests/test_widget_home.py finds each from the registry alone, and fails on a widget file the
 registry does not name.
 
@@ -59,6 +61,9 @@ class Widget:
     body: str | None = None  # its module under core/widgets/ that ends with its `BODY` (data widgets)
     description: str | None = None  # its body's description under core/schema/ (with its `SHAPES`)
     export: str | None = None  # what the exports take from the data its block gives them (EXPORTS)
+    check: str | None = None  # its module under core/checks/ whose `PASS` every check runs (a
+    # runnable's code is run against its tests): core/checks/__init__.py runs it in the entry's place
+    bench: str | None = None  # its module under tools/bench/ (`tracksite bench --<bench>`)
 
     @property
     def schema_file(self) -> str | None:
@@ -66,16 +71,18 @@ class Widget:
 
     def pieces(self) -> tuple[str, ...]:
         """Every file of the widget, relative to the tracksite package, in the order of its
-        layers: what an instructor writes (description, body), how a page shows it (renderer,
-        assets) and the editors' schema."""
+        layers: what an instructor writes (description, body), what the check runs of it, how a
+        page shows it (renderer, assets), the editors' schema and its benchmark."""
         return tuple(
             dict.fromkeys(
                 [
                     *([f"core/schema/{self.description}.py"] if self.description else []),
                     *([f"core/widgets/{self.body}.py"] if self.body else []),
+                    *([f"core/checks/{self.check}.py"] if self.check else []),
                     f"adapter/blocks/{self.renderer}.py",
                     *(f"theme/assets/{a}" for a in self.assets),
                     *([f"theme/schemas/{self.schema_file}"] if self.schema_file else []),
+                    *([f"tools/bench/{self.bench}.py"] if self.bench else []),
                 ]
             )
         )
@@ -200,6 +207,8 @@ RUNNABLE = Widget(
     body="runnable",
     description="runnable",
     export="exercises",
+    check="runnable",
+    bench="runnable",
 )
 INSTRUCTOR = Widget(
     "instructor",

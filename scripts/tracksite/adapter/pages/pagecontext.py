@@ -28,6 +28,7 @@ class Contexts:
         self._home: dict[str, Any] | None = None
         self._track_pages: dict[tuple[str, str], list[dict[str, str]]] = {}  # (track, language) -> its pages
         self._languages: dict[str, dict[str, Any]] = {}  # language -> what the templates need of it
+        self._navs: dict[tuple[str, str], dict[str, Any]] = {}  # (track, language) -> its sidebar
 
     def home(self, config: MkDocsConfig) -> dict[str, Any]:
         """Every track's totals, in the course's language (the home page, the 404 page, every page's footer)."""
@@ -42,6 +43,15 @@ class Contexts:
             assert track_obj is not None
             self._track_pages[track, lang] = trackpages.links(self.project, track_obj, lang)
         return self._track_pages[track, lang]
+
+    def nav(self, track: str, lang: str) -> dict[str, Any]:
+        """A track's sidebar, the same object for each of its pages (caches/pagedeps.py digests
+        it once)."""
+        if (track, lang) not in self._navs:
+            track_obj = self.project.curriculum.track(track)
+            assert track_obj is not None
+            self._navs[track, lang] = views.nav_view(self.project.curriculum, track_obj, lang)
+        return self._navs[track, lang]
 
     def page(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:
         """The page's `ts`: what kind of page it is and the views its templates draw."""
@@ -59,7 +69,7 @@ class Contexts:
             lesson = c.lesson(doc.lesson_key or "")
             assert lesson is not None
             ts["lesson"] = views.lesson_view(c, lesson, doc.kind, lang)
-            ts["nav"] = ts["lesson"]["nav"]
+            ts["nav"] = self.nav(lesson.track, lang)
             if doc.kind == "cheatsheet" and self.pdfs:  # `pdf --publish` prints every one it links
                 ts["pdf"] = trackpages.pdf_url("cheatsheet", lesson.track, lesson.slug)
         elif kind in ("track", "schedule", *trackpages.PAGES):
@@ -78,7 +88,7 @@ class Contexts:
         track = c.track(page.file.src_uri.split("/")[0])
         assert track is not None
         ts["track"] = views.track_view(c, track, lang)
-        ts["nav"] = views.nav_view(c, track, None, lang)
+        ts["nav"] = self.nav(track.slug, lang)
         if kind == "track":
             ts["map"] = coursepages.course_map(c, page, track, lang)
             if self.pdfs:

@@ -8,9 +8,11 @@ message. A pass never raises for bad input and never stops at the first problem.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 
 from tracksite.core import checkcache, forked, memo, siteconfig
+from tracksite.core import widgetregistry as W
 from tracksite.core.checks import (
     content,
     docs_pages,
@@ -20,7 +22,6 @@ from tracksite.core.checks import (
     redirects,
     remote_files,
     rootcause,
-    runnable,
     structure,
     teaching,
     templates,
@@ -33,6 +34,13 @@ from tracksite.core.problems.problem import Problem
 from tracksite.core.site import plan as siteplan
 
 Pass = Callable[["object"], Iterable[Problem]]
+
+
+def _widget_passes() -> tuple[Pass, ...]:
+    """The `PASS` of each widget whose registry entry names a module of this folder (`check`):
+    a new widget's pass runs without an edit here."""
+    return tuple(importlib.import_module(f"{__name__}.{w.check}").PASS for w in W.WIDGETS if w.check)
+
 
 # In order: what is wrong with the course's shape first, then pages, links and the site's URLs.
 PASSES: tuple[Pass, ...] = (
@@ -51,7 +59,7 @@ PASSES: tuple[Pass, ...] = (
     content.page_warnings,
     formulas.formulas,
     content.widgets,
-    runnable.exercises,
+    *_widget_passes(),  # after the widgets' bodies are checked, before the glossary's terms
     content.glossary,
     teaching.quiz_answers,
     teaching.dated_phrases,

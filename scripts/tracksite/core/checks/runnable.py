@@ -73,6 +73,10 @@ def exercises(project) -> list:
     return out.items
 
 
+#: The pass every check runs (core/checks/__init__.py finds it from the registry's `check`).
+PASS = exercises
+
+
 def _exercises(project):
     for doc in project.documents:
         if W.RUNNABLE.name not in doc.body:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracksite.core import messages
@@ -17,7 +18,7 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.markdown import references as refs
 from tracksite.core.memo import memo
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
-from tracksite.core.widgets.runnable import parse_runnable
+from tracksite.core.widgets.bodies import BODIES
 
 if TYPE_CHECKING:
     from tracksite.core.model.course import Curriculum, Lesson, Track
@@ -195,12 +196,14 @@ def practice_blocks(body: str, with_solutions: bool) -> list[str]:
 
 
 def _checks_an_answer(block) -> bool:
-    """A runnable block is graded when it has tests or an expected output; a snippet that only
-    runs is something to read in its lesson, not a task for the pack."""
-    if block.name != W.RUNNABLE.name:
+    """Whether the graded block asks something its page checks, as its body says
+    (`Body.checks_answer`): a runnable snippet that only runs is something to read in its
+    lesson, not a task for the pack."""
+    body = BODIES.get(block.name)
+    if body is None or body.checks_answer is None:
         return True
-    runnable, _ = parse_runnable(block.body)
-    return runnable is not None and runnable.checked
+    value, _ = body.parse(block.body, Path("."))  # (a body that asks needs no data file to say so)
+    return value is not None and body.checks_answer(value)
 
 
 def exercises_markdown(project: Project, track: Track, instructor: bool, lang: str = "en") -> str:

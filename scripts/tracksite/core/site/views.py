@@ -159,8 +159,10 @@ def names_track(text: str, track: Track) -> bool:
     )
 
 
-def nav_view(c: Curriculum, track: Track, current: str | None, lang: str = "en") -> dict[str, Any]:
-    """The sidebar for one track: its phases and lessons only, so a page's size stays bounded."""
+def nav_view(c: Curriculum, track: Track, lang: str = "en") -> dict[str, Any]:
+    """The sidebar for one track: its phases and lessons only, so a page's size stays bounded.
+    The same for every page of the track (the template marks the page's own lesson): made once
+    per track, not once per lesson, which grew with the square of a track's lessons."""
     return {
         "track": {
             "label": track_label(track, lang),
@@ -172,7 +174,7 @@ def nav_view(c: Curriculum, track: Track, current: str | None, lang: str = "en")
             {
                 "title": phase.title,
                 "number": i,
-                "lessons": [{**lesson_link(c, l), "current": l.key == current, "draft": l.is_draft} for l in lessons],
+                "lessons": [{**lesson_link(c, l), "draft": l.is_draft} for l in lessons],
             }
             for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
         ],
@@ -254,7 +256,6 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str, lang: str = "en") -> d
         "tabs": _tabs(lesson, kind, lang),
         "prev": _neighbour(c, track, prev, "prev", lang),
         "next": _neighbour(c, track, nxt, "next", lang),
-        "nav": nav_view(c, track, lesson.key, lang),
     }
 
 

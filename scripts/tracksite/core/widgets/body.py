@@ -36,6 +36,9 @@ class Body:
     parse: Callable[[str, Path], tuple[Any, list[Finding]]]  # (body, lesson folder) -> (value or None, findings)
     tables: tuple[tuple[str, Mapping], ...] = ()  # (marker name, spec): field tables of docs/authoring.md
     practice: Callable[[Any], list[str]] | None = None  # the text of each practice item a parsed value holds
+    # whether a parsed value of a graded widget checks an answer (the exercise pack gathers it):
+    # None for all of them; a runnable snippet without tests runs and checks nothing
+    checks_answer: Callable[[Any], bool] | None = None
     files: tuple[tuple[str, Spec, str], ...] = ()  # editors' JSON Schemas of the data files it reads: name, spec, title
 
 

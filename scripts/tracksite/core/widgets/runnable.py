@@ -139,4 +139,5 @@ BODY = Body(
     lambda body, _: parse_runnable(body),
     tables=((W.RUNNABLE.name, RUNNABLE),),
     practice=practice_items,
+    checks_answer=lambda r: r.checked,
 )
