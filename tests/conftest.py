@@ -4,12 +4,15 @@ Chromium driven by Playwright. With CI=true a missing browser fails the run inst
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import json
 import os
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -66,17 +69,67 @@ def _processor_seconds() -> tuple[float, float]:
     return own.ru_utime + children.ru_utime, own.ru_stime + children.ru_stime
 
 
+_BROWSERS: list[int] = []  # the session's Playwright driver (its Chromium's parent), while it runs
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _browser_seconds() -> float:
+    """Processor seconds the session's Chromium has used so far: utime, stime and the reaped
+    children's cutime and cstime of each live process under the Playwright driver (renderers come
+    and go with pages; each is reaped by the browser's zygote). Without it a browser test's figure
+    leaves out what its pages cost Chromium, most of what it costs, and the driver is reaped only
+    when the session ends. A scan of /proc, about a millisecond, made only while a browser runs."""
+    return sum(_browser_tree().values()) / _TICKS
+
+
+def _browser_tree() -> dict[int, int]:
+    """Each process under the session's Playwright driver, with its processor time in ticks."""
+    if not _BROWSERS:
+        return {}
+    processes = _processes()
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in processes.items():
+        children.setdefault(parent, []).append(pid)
+    tree, found = list(_BROWSERS), {}
+    while tree:
+        pid = tree.pop()
+        found[pid] = processes.get(pid, (0, 0))[1]
+        tree += children.get(pid, [])
+    return found
+
+
+def _processes() -> dict[int, tuple[int, int]]:
+    """Each live process's parent and processor time in clock ticks, its reaped children's
+    included (/proc; none where there is no /proc)."""
+    found = {}
+    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    fields = stat.read().rsplit(b")", 1)[1].split()
+            except OSError:  # it ended meanwhile: its parent's cutime has it
+                continue
+            found[int(name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]))
+    return found
+
+
+def _spent() -> float:
+    return sum(_processor_seconds()) + _browser_seconds()
+
+
 _WORKERS: list[tuple[float, float]] = []  # what each xdist worker reported when it finished
 _BY_FILE: dict[str, float] = {}  # processor seconds of each test file's tests (setup and teardown included)
 # what session fixtures cost, on lines of their own: the first test to ask for a shared build is
-# not what it costs, and a session's Chromium is counted when it is reaped, in the last test's
-# teardown, though every browser test used it
+# not what it costs (the session's Chromium is counted as each test uses it: _browser_seconds)
+# TRACKSITE_TEST_CPU=file: every test's own figure too, as JSON lines (one per process), to find
+# what to cut
+_BY_TEST: dict[str, float] | None = {} if os.environ.get("TRACKSITE_TEST_CPU") else None
 _SHARED = [0.0]  # processor seconds already given to such a line (the test's own figure leaves them out)
 SESSION_TEARDOWN = "(session fixtures' teardown: Chromium, servers and what they started)"
 
 
 def _shared(name: str, before: float) -> None:
-    spent = sum(_processor_seconds()) - before
+    spent = _spent() - before
     _BY_FILE[name] = _BY_FILE.get(name, 0.0) + spent
     _SHARED[0] += spent
 
@@ -87,7 +140,7 @@ class _SessionFixtures:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_fixture_setup(self, fixturedef, request):
-        before = sum(_processor_seconds())
+        before = _spent() if fixturedef.scope == "session" else 0.0
         yield
         if fixturedef.scope == "session":
             _shared(f"(session fixture {fixturedef.argname})", before)
@@ -99,7 +152,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
-    before = sum(_processor_seconds())
+    before = _spent() if nextitem is None else 0.0
     yield
     if nextitem is None:  # the session's last test: its teardown is the session fixtures'
         _shared(SESSION_TEARDOWN, before)
@@ -107,15 +160,21 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item):
-    before, shared = sum(_processor_seconds()), _SHARED[0]
+    before, shared = _spent(), _SHARED[0]
     yield
-    own = sum(_processor_seconds()) - before - (_SHARED[0] - shared)
+    own = _spent() - before - (_SHARED[0] - shared)
     _BY_FILE[item.location[0]] = _BY_FILE.get(item.location[0], 0.0) + own
+    if _BY_TEST is not None:
+        _BY_TEST[item.nodeid] = own
 
 
 @pytest.hookimpl(trylast=True)  # after the session's fixtures (Chromium, servers) are torn down
 def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(session.config, "workeroutput", None)
+    if _BY_TEST is not None and not _WORKERS:  # each process that ran tests writes its own line
+        shared = {name: seconds for name, seconds in _BY_FILE.items() if name.startswith("(")}
+        with open(os.environ["TRACKSITE_TEST_CPU"], "a") as out:
+            out.write(json.dumps({**_BY_TEST, **shared}) + "\n")
     if workeroutput is not None:  # an xdist worker: its figures travel to the controller
         workeroutput["processor_seconds"] = _processor_seconds()
         workeroutput["processor_seconds_by_file"] = dict(_BY_FILE)
@@ -265,10 +324,39 @@ def chromium():
         if IN_CI:
             pytest.fail("playwright is not installed")
         pytest.skip("playwright is not installed")
-    with sync_playwright() as p:
+    others = _processes()
+    with sync_playwright() as p:  # its driver, Chromium's parent, is the child this process gained
+        _BROWSERS[:] = [pid for pid, (parent, _) in _processes().items() if parent == os.getpid() and pid not in others]
         browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
-        browser.close()
+        with _adopting(set(_browser_tree()) - set(_BROWSERS)):  # the driver is reaped on leaving
+            browser.close()
+    _BROWSERS.clear()  # reaped: this process's children's time holds it now
+
+
+@contextlib.contextmanager
+def _adopting(pids: set[int]):
+    """Reap those of `pids` the block leaves orphaned, so that their processor time counts:
+    Chromium's browser process exits before its zygotes, which held the renderers' time (about
+    half of what Chromium costs), and init reaped them. This process is their subreaper meanwhile
+    (Linux's prctl; elsewhere they stay uncounted)."""
+    subreaper = 36  # PR_SET_CHILD_SUBREAPER
+    libc = ctypes.CDLL(None) if sys.platform == "linux" else None
+    if libc is None or libc.prctl(subreaper, 1, 0, 0, 0) != 0:
+        yield
+        return
+    try:
+        yield
+        deadline = time.monotonic() + 10
+        while orphans := {pid for pid, (parent, _) in _processes().items() if parent == os.getpid() and pid in pids}:
+            for pid in orphans:
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, os.WNOHANG)
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
+    finally:
+        libc.prctl(subreaper, 0, 0, 0, 0)
 
 
 @pytest.fixture(scope="session")
@@ -301,17 +389,28 @@ def _page_context(chromium):
         shared["context"].close()
 
 
-@pytest.fixture
-def browser_page(_page_context, site_url):
-    """A fresh page, with empty storage, on the bundled site; console errors and off-site
-    requests are collected in `page.console_errors` and `page.foreign_requests`. The page shares
-    the session's context (its HTTP cache) with the other tests' pages: afterwards the pages the
-    test opened close and the site's storage (local storage, IndexedDB, cookies, service workers,
-    caches) is wiped; a test that reached any other origin gets the context closed instead."""
-    shared = _page_context()
+# what a test may leave on its page beyond one navigation: a page where any was used is closed
+# after the test, and the next test gets a new one
+_STICKY = (
+    "route",
+    "route_from_har",
+    "route_web_socket",
+    "expose_function",
+    "expose_binding",
+    "set_extra_http_headers",
+    "add_locator_handler",
+    "set_default_timeout",
+    "set_default_navigation_timeout",
+)
+
+
+def _site_page(shared: dict, site_url: str):
+    """The context's page for tests, made on first use: it collects console errors and off-site
+    requests, notes its listeners and init scripts (removed after each test) and marks itself
+    sticky when a test adds anything else that outlives a navigation."""
+    if shared.get("page") is not None and not shared["page"].is_closed():
+        return shared["page"]
     page = shared["context"].new_page()
-    page.console_errors = []
-    page.foreign_requests = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     page.on(
@@ -322,14 +421,69 @@ def browser_page(_page_context, site_url):
             else None
         ),
     )
+
+    def noting(method, kind: str):
+        def call(*args, **kwargs):
+            result = method(*args, **kwargs)
+            page.sticky |= kind == "sticky"
+            page.listeners.append((args[0], args[1]) if kind == "listener" else result)
+            return result
+
+        return call
+
+    page.on, page.once = noting(page.on, "listener"), noting(page.once, "listener")
+    page.add_init_script = noting(page.add_init_script, "script")  # returns what removes it
+    for name in _STICKY:
+        setattr(page, name, noting(getattr(page, name), "sticky"))
+    shared.update(page=page, viewport=page.viewport_size)
+    return page
+
+
+def _reuse(page, viewport: dict) -> bool:
+    """Bring a test's page back to a new page's state (about:blank, no listener of the test's,
+    the context's viewport, no emulated media, the pointer at the corner); False if it cannot."""
+    if page.is_closed() or page.sticky:
+        return False
+    try:
+        for added in page.listeners:
+            page.remove_listener(*added) if isinstance(added, tuple) else added.close()
+        page.mouse.move(0, 0)
+        page.evaluate("() => { try { sessionStorage.clear(); } catch (e) {} }")  # per tab, not per origin
+        page.goto("about:blank")  # before the wipe: the site's scripts may still store on leaving
+        page.set_viewport_size(viewport)
+        page.emulate_media(media="null", color_scheme="null", reduced_motion="null", forced_colors="null")
+    except Exception:  # noqa: BLE001 (a crashed page, a dialog left open: a new page then)
+        return False
+    return True
+
+
+@pytest.fixture
+def browser_page(_page_context, site_url):
+    """A page as new, with empty storage, on the bundled site; console errors and off-site
+    requests are collected in `page.console_errors` and `page.foreign_requests`. The page shares
+    the session's context (its HTTP cache) with the other tests' pages, and is the same page as
+    the last test's where it can be: a new page costs Chromium a renderer process and its first
+    navigation, about a third of what loading a lesson costs. Afterwards the page goes back to
+    about:blank with the test's listeners and init scripts removed, its viewport and media reset
+    (or closes, when the test added routes or bindings to it), the other pages the test opened
+    close and the site's storage (local and session storage, IndexedDB, cookies, service workers,
+    caches) is wiped; a test that reached any other origin gets the context closed instead."""
+    shared = _page_context()
+    page = _site_page(shared, site_url)
+    page.console_errors, page.foreign_requests, page.listeners, page.sticky = [], [], [], False
     page.base_url = site_url
     yield page
     context, seen = shared["context"], shared["seen"]
     if seen - {_origin(site_url), "data://", "about://"}:
         context.close()
-        shared["context"] = None
+        shared.update(context=None, page=None)
         return
+    if not _reuse(page, shared["viewport"]):
+        if not page.is_closed():
+            page.close()
+        shared["page"] = None
     for other in context.pages[1:]:  # the first holds the DevTools session
-        other.close()
+        if other is not shared["page"]:
+            other.close()
     shared["cdp"].send("Storage.clearDataForOrigin", {"origin": _origin(site_url), "storageTypes": "all"})
     seen.clear()

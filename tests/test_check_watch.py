@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 import harness
-from course import REPO
+from course import REPO, share_verdicts
+from tracksite.commands.cli import main
 
 TASKS = json.loads((REPO / ".vscode" / "tasks.json").read_text(encoding="utf-8"))["tasks"]
 WATCH_TASK = next(t for t in TASKS if t.get("isBackground"))
@@ -61,7 +62,7 @@ def course_copy(tmp_path: Path) -> Path:
     for part in ("lessons", "cheatsheets", "docs", "overrides"):
         shutil.copytree(REPO / part, root / part)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return root
+    return share_verdicts(root)
 
 
 class Watcher:
@@ -69,8 +70,10 @@ class Watcher:
     out of the output by the task's beginsPattern and endsPattern."""
 
     def __init__(self, root: Path, command: list[str] | None = None) -> None:
-        command = command or [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check", "--watch"]
-        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
+        if command is None:  # `tracksite check --watch`, a process of its own: a fork of this one (tests/harness.py)
+            self.proc = harness.Spawned(lambda: main(["--root", str(root), "check", "--watch"]), root)
+        else:  # the command an editor starts, started as the editor starts it
+            self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
         self.lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._pump, daemon=True).start()
         bg = matchers(WATCH_TASK)[0]["background"]
@@ -214,12 +217,7 @@ def test_the_watch_survives_a_yaml_slip_and_a_deleted_folder(tmp_path):
 
 def test_watch_refuses_a_machine_format(tmp_path):
     root = course_copy(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", "--root", str(root), "check", "--watch", "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = harness.tracksite("--root", str(root), "check", "--watch", "--format", "json")
     assert result.returncode == 2 and "--watch prints text" in result.stderr
 
 
@@ -289,8 +287,6 @@ def test_the_task_file_is_a_background_task_that_starts_with_the_folder():
 def test_a_new_course_gets_the_editor_tasks_and_they_run(tmp_path):
     """`tracksite init` gives the course the same tasks, run by the Python that made it: the
     watch task, started as VS Code starts it (its command and args, in the folder), reports."""
-    from tracksite.commands.cli import main
-
     course = tmp_path / "new course"
     assert main(["init", str(course), "--site-name", "T"]) == 0
     assert main(["--root", str(course), "new", "track", "shell", "--number", "1", "--title", "The shell"]) == 0

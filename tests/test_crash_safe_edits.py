@@ -84,6 +84,7 @@ def _child(root: Path, args: list[str], patch: str, env: dict[str, str], out: in
     patch, `main`, then `os._exit` with its code (an uncaught exception: a traceback and 1)."""
     code = 1
     try:
+        harness.freeze_inherited()
         os.dup2(out, 1)
         os.dup2(err, 2)
         sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")

@@ -18,10 +18,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from mkdocs.__main__ import cli
 
 import harness
 from course import REPO
@@ -42,24 +44,37 @@ def copy_course(to: Path) -> Path:
 
 
 class Server:
-    """`mkdocs serve` in a subprocess whose temporary site folder lands in `tmp`; its log is read
-    line by line into `lines`."""
+    """`mkdocs serve` in a process of its own whose temporary site folder lands in `tmp`; its log
+    (standard output and error) is read back with `text`. The edit loop's server is a fork of this
+    process (tests/harness.py `Spawned`): a new interpreter paid about a second of processor time
+    for its imports, and what it is about is what it writes as the sources change. The server
+    whose first build the loop is compared with is `cold`: a new interpreter, which starts with
+    nothing a build of this process remembers in memory."""
 
-    def __init__(self, course: Path, tmp: Path, port: int) -> None:
+    def __init__(self, course: Path, tmp: Path, port: int, *, cold: bool = False) -> None:
         tmp.mkdir(parents=True, exist_ok=True)
         self.tmp, self.course, self.base = tmp, course, f"http://127.0.0.1:{port}/"
-        self.log = tmp.parent / f"{tmp.name}.log"
-        env = {**os.environ, "TMPDIR": str(tmp), "NO_MKDOCS_2_WARNING": "1"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=course,
-            stdout=open(self.log, "wb"),
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
+        argv = ["serve", "--dev-addr", f"127.0.0.1:{port}"]
+        self.proc: subprocess.Popen | harness.Spawned
+        if cold:
+            self.log = tempfile.TemporaryFile()
+            env = {**os.environ, "TMPDIR": str(tmp), "NO_MKDOCS_2_WARNING": "1"}
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", *argv], cwd=course, stdout=self.log, stderr=subprocess.STDOUT, env=env
+            )
+            return
+
+        def serve() -> None:
+            tempfile.tempdir = str(tmp)  # (TMPDIR, which this process has read already)
+            cli.main(argv, prog_name="mkdocs", standalone_mode=True)
+
+        self.proc = harness.Spawned(serve, course, stdout_pipe=False, merge_stderr=True, env={"TMPDIR": str(tmp)})
 
     def text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+        if isinstance(self.proc, harness.Spawned):
+            return self.proc.written()
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
 
     def wait(self, predicate, seconds: float = 900) -> str:
         deadline = time.monotonic() + seconds
@@ -181,7 +196,7 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
     finally:
         server.stop()
 
-    full = Server(course, tmp_path / "full", port)  # the same address: the same absolute URLs
+    full = Server(course, tmp_path / "full", port, cold=True)  # the same address: the same absolute URLs
     try:
         text = full.settle()
         assert not RENDERED.search(text)  # a first build renders every page

@@ -10,10 +10,11 @@ import json
 import re
 import zipfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, SoupStrainer
 from lxml import etree
 
 from tracksite.commands.cli import main
@@ -103,24 +104,65 @@ def test_scorm_2004_package(export_site, tmp_path):
     assert '"version":"2004"' in course and '"threshold":0.8' in course
 
 
-def lesson_questions(site: Path) -> Counter[str]:
-    """The question texts of every quiz on the built lesson pages (a lesson page has the
-    progress widget with its lesson's id)."""
-    found: Counter[str] = Counter()
-    for page in site.rglob("index.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        if soup.select_one("[data-widget=progress][data-lesson]") is None:
+@dataclass
+class LessonPage:
+    """What the exports are compared with on one built lesson page (a page with the progress
+    widget with its lesson's id): its quizzes' question texts, each quiz's number of options per
+    question and right ones, and each exercise's key and whether it is checked."""
+
+    lesson: str
+    questions: list[str]
+    quizzes: list[tuple[str, list[int], list[list[int]]]]
+    exercises: list[tuple[str, bool]]
+
+
+@pytest.fixture(scope="module")
+def lesson_pages(built_site) -> list[LessonPage]:
+    """Every lesson page of the bundled site, read once for the module's tests (parsing the
+    site's pages was most of what they cost), and of each only the widgets read here."""
+    found = []
+    widgets = SoupStrainer(attrs={"data-widget": ["progress", "quiz", "runnable"]})
+    for page in sorted(built_site.rglob("index.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml", parse_only=widgets)
+        progress = soup.select_one("[data-widget=progress][data-lesson]")
+        if progress is None:
             continue
-        for q in soup.select(".ts-quiz .ts-quiz__question"):
-            found[q.select_one(".ts-quiz__question-text").get_text(" ", strip=True)] += 1
+        quizzes = []
+        for quiz in soup.select(".ts-quiz[data-key]"):
+            questions = quiz.select(".ts-quiz__question")
+            options = [len(q.select(".ts-quiz__input")) for q in questions]
+            right = [
+                [n for n, x in enumerate(q.select(".ts-quiz__explanation")) if x["data-correct"] == "true"]
+                for q in questions
+            ]
+            quizzes.append((quiz["data-key"], options, right))
+        found.append(
+            LessonPage(
+                progress["data-lesson"],
+                [
+                    q.select_one(".ts-quiz__question-text").get_text(" ", strip=True)
+                    for q in soup.select(".ts-quiz .ts-quiz__question")
+                ],
+                quizzes,
+                [
+                    (run["data-key"], run.select_one(".ts-run__tests, .ts-run__expected") is not None)
+                    for run in soup.select(".ts-run[data-key]")
+                ],
+            )
+        )
     return found
+
+
+def lesson_questions(pages: list[LessonPage]) -> Counter[str]:
+    """The question texts of every quiz on the built lesson pages."""
+    return Counter(text for page in pages for text in page.questions)
 
 
 def text_of(html: str) -> str:
     return BeautifulSoup(html, "html.parser").get_text(" ", strip=True)
 
 
-def test_cartridge_holds_every_quiz_question_as_a_qti_item(built_site, cartridge):
+def test_cartridge_holds_every_quiz_question_as_a_qti_item(lesson_pages, cartridge):
     manifest = etree.parse(str(cartridge / "imsmanifest.xml"))
     resources = {r.get("identifier"): r for r in manifest.iter(f"{CC}resource")}
     for item in manifest.iter(f"{CC}item"):
@@ -136,7 +178,7 @@ def test_cartridge_holds_every_quiz_question_as_a_qti_item(built_site, cartridge
         assert doc.getroot().tag == f"{QTI}questestinterop"
         items += list(doc.iter(f"{QTI}item"))
     assert Counter(text_of(i.find(f".//{QTI}presentation/{QTI}material/{QTI}mattext").text) for i in items) == (
-        lesson_questions(built_site)
+        lesson_questions(lesson_pages)
     )
     for item in items:
         labels = [lab.get("ident") for lab in item.iter(f"{QTI}response_label")]
@@ -172,7 +214,7 @@ def test_cartridge_right_answers_are_not_first_in_most_questions(cartridge):
     assert places > 50 and firsts <= places // 2, (firsts, places)
 
 
-def test_cartridge_modules_by_track_and_phase_with_figures(built_site, cartridge):
+def test_cartridge_modules_by_track_and_phase_with_figures(cartridge):
     manifest = etree.parse(str(cartridge / "imsmanifest.xml"))
     root = manifest.find(f".//{CC}organization/{CC}item")
     tracks = [i.find(f"{CC}title").text for i in root.findall(f"{CC}item")]
@@ -182,7 +224,8 @@ def test_cartridge_modules_by_track_and_phase_with_figures(built_site, cartridge
     titles = [t.text for t in manifest.iter(f"{CC}title")]
     assert any(t.startswith("Overview: ") for t in titles) and any(t.startswith("Cheatsheet: ") for t in titles)
     for page in (cartridge / "web_resources").rglob("index.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        # only the images parsed (SoupStrainer): the rest of each page was most of the test's cost
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml", parse_only=SoupStrainer("img"))
         for img in soup.find_all("img", src=True):
             if not img["src"].startswith("data:"):
                 assert (page.parent / img["src"]).resolve().is_file(), (page, img["src"])
@@ -205,7 +248,7 @@ def test_export_of_a_site_built_for_the_web_says_how_to_build_one_for_it(built_s
     assert not (tmp_path / "c.imscc").exists()
 
 
-def test_scorm_package_scores_every_quiz_question_and_exercise_of_the_pages(built_site, scorm12):
+def test_scorm_package_scores_every_quiz_question_and_exercise_of_the_pages(lesson_pages, scorm12):
     """scorm-course.js, the answer key of the SCORM score, holds every quiz of the published
     lesson pages with its number of questions and options and its right ones, and every checked
     exercise, under the pages' own keys."""
@@ -214,23 +257,16 @@ def test_scorm_package_scores_every_quiz_question_and_exercise_of_the_pages(buil
     keyed = {q["key"]: q for lesson in course["lessons"] for q in lesson["quizzes"]}
     lessons = {lesson["id"] for lesson in course["lessons"]}
     quizzes = exercises = 0
-    for page in built_site.rglob("index.html"):
-        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        progress = soup.select_one("[data-widget=progress][data-lesson]")
-        if progress is None or progress["data-lesson"] not in lessons:
+    for page in lesson_pages:
+        if page.lesson not in lessons:
             continue
-        for quiz in soup.select(".ts-quiz[data-key]"):
-            questions = quiz.select(".ts-quiz__question")
-            assert keyed[quiz["data-key"]]["options"] == [len(q.select(".ts-quiz__input")) for q in questions]
-            right = [
-                [n for n, x in enumerate(q.select(".ts-quiz__explanation")) if x["data-correct"] == "true"]
-                for q in questions
-            ]
-            assert keyed[quiz["data-key"]]["correct"] == right
+        for key, options, right in page.quizzes:
+            assert keyed[key]["options"] == options
+            assert keyed[key]["correct"] == right
             quizzes += 1
-        for run in soup.select(".ts-run[data-key]"):
-            if run.select_one(".ts-run__tests, .ts-run__expected") is not None:
-                assert keyed[run["data-key"]]["options"] == [1]
+        for key, checked in page.exercises:
+            if checked:
+                assert keyed[key]["options"] == [1]
                 exercises += 1
     assert quizzes > 50 and exercises > 10 and quizzes + exercises == len(keyed), (quizzes, exercises, len(keyed))
 

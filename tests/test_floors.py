@@ -20,8 +20,10 @@ from test_imports import PACKAGE, Edge, import_edges
 # each other. Every folder and top-level module of core/ stands on exactly one floor.
 FLOORS: tuple[tuple[str, ...], ...] = (
     # the base: import nothing of core (the site's settings, the widget registry, memo, ...)
-    ("forked", "htmlread", "keptfiles", "localstate", "memo", "messages", "siteconfig", "widgetregistry"),
-    ("problems", "yaml"),  # located problems and their codes; the strict YAML reader
+    ("htmlread", "keptfiles", "localstate", "memo", "messages", "siteconfig", "widgetregistry"),
+    # located problems and their codes; the strict YAML reader; helper processes (a helper keeps
+    # little of its own memo)
+    ("forked", "problems", "yaml"),
     ("sources",),  # course files: bytes to text, front-matter split off (reads yaml)
     ("schema",),  # what an instructor writes, described once
     ("model",),  # the course as dataclasses, the loaded project

@@ -5,8 +5,6 @@ built bundled course, parsed with a real HTML parser."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from bs4 import BeautifulSoup
 import harness
 from conftest import run_mkdocs
 from course import REPO, lesson_md, load, write
+from pdfs import COUNT_SOLUTION, need_browser, pdf_pages, printed_answers
 
 TRACKS = ("deep-learning-survey", "transformers-and-llms")
 
@@ -316,34 +315,19 @@ def test_every_bundled_lesson_feeds_the_review_page(built_site):
 
 
 @pytest.mark.browser
-def test_pdf_prints_the_exercise_pack_without_then_with_solutions(course):
-    from tracksite.commands.pdf import find_chromium
-
-    if find_chromium() is None:
-        pytest.skip("chromium is not installed")
-    pypdf = pytest.importorskip("pypdf")
-    body = (
-        "## Practice\n\n//// exercise | Count\nCount the parts.\n\n/// solution\nTHEANSWER is three.\n///\n////\n\n"
-        + "Filler words to read. " * 40
-    )
-    write(course, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body=body))
-
-    def pack_text(*args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "tracksite.commands.cli", "pdf", "alpha", "--no-booklet", "--out", "pdf", *args],
-            cwd=course,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert result.returncode == 0, result.stderr
-        assert "wrote pdf/alpha-exercises.pdf" in result.stdout
-        return " ".join(p.extract_text() for p in pypdf.PdfReader(str(course / "pdf/alpha-exercises.pdf")).pages)
-
-    learner = pack_text()
-    assert "Count the parts." in learner and "THEANSWER" not in learner
-    instructor = pack_text("--instructor")
-    assert "THEANSWER" in instructor and (course / "site-instructor/alpha/exercises/index.html").is_file()
+def test_pdf_prints_the_exercise_pack_without_then_with_solutions(tmp_path_factory, chromium):
+    """The pack of a course whose second lesson has COUNT_EXERCISE, as `tracksite pdf --publish`
+    and `tracksite pdf alpha --instructor` printed it (tests/pdfs.py: printed once a run, with
+    the pack tests of tests/test_pdf_answers.py)."""
+    need_browser()
+    printed = printed_answers(tmp_path_factory, chromium)
+    course = printed / "course"
+    assert "wrote site/alpha-exercises.pdf" in (printed / "publish.out").read_text()
+    assert "wrote pdf/alpha-exercises.pdf" in (printed / "instructor.out").read_text()
+    learner = " ".join(pdf_pages(course / "site/alpha-exercises.pdf"))
+    assert "Count the parts." in learner and COUNT_SOLUTION not in learner
+    instructor = " ".join(pdf_pages(course / "pdf/alpha-exercises.pdf"))
+    assert COUNT_SOLUTION in instructor and (course / "site-instructor/alpha/exercises/index.html").is_file()
 
 
 def test_rename_updates_glossary_references(course):

@@ -9,6 +9,8 @@ the built HTML is read with a real parser.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import subprocess
 from pathlib import Path
@@ -18,6 +20,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 import harness
+from conftest import build_once
 from tracksite.commands.cli import main
 from tracksite.commands.importers.episode import Context, convert
 
@@ -307,23 +310,38 @@ def _run(course: Path, *args: str) -> subprocess.CompletedProcess:
     return harness.mkdocs(course, *args[4:])
 
 
+def imported(tmp_path_factory, name: str, track: str) -> tuple[Path, str]:
+    """The excerpt `name` imported as `track` into a new course (`course/`) and built strictly
+    (`site/`), once a test run for the tests that read it (conftest's `build_once`: Python
+    ecology's import and build were made twice); with what the import printed."""
+
+    def make(folder: Path) -> None:
+        course, out = folder / "course", io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["init", str(course), "--site-name", name]) == 0
+            code = main(["--root", str(course), "import", "carpentries", str(LESSONS / name), "--track", track])
+        assert code == 0, out.getvalue()[-3000:]
+        (folder / "import.out").write_text(out.getvalue(), encoding="utf-8")
+        strict = _run(course, "-m", "mkdocs", "build", "--strict", "-d", str(folder / "site"))
+        assert strict.returncode == 0, strict.stderr[-3000:]
+
+    folder = build_once(tmp_path_factory, f"carpentries-{name}-{track}", make)
+    return folder, (folder / "import.out").read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name,track", [("python-ecology", "python"), ("r-gapminder", "r")])
-def test_each_workbench_excerpt_imports_and_every_build_agrees(name, track, tmp_path, capsys):
+def test_each_workbench_excerpt_imports_and_every_build_agrees(name, track, tmp_path, tmp_path_factory):
     """Issue 28, points 2-4: import exits 0 with the source's own problems as warnings (file:line),
     and check, the strict build and the instructor build all pass on the result."""
-    course = tmp_path / "course"
-    assert main(["init", str(course), "--site-name", name]) == 0
-    assert main(["--root", str(course), "import", "carpentries", str(LESSONS / name), "--track", track]) == 0
-    out = capsys.readouterr().out
+    folder, out = imported(tmp_path_factory, name, track)  # (the import's and the build's exit codes: 0)
+    course = folder / "course"
     assert "tracksite check: the imported track has no errors" in out
     for line in (l for l in out.splitlines() if l.startswith("warning: ")):
         assert re.match(r"warning: [\w./-]+\.(?:R?md|yaml):\d+: ", line), line
     check = _run(course, "-m", "tracksite.commands.cli", "check")
     assert check.returncode == 0, check.stdout[-3000:]
     assert "no quiz or flashcards" not in check.stdout  # imported tracks expect none (track.yml `expects`)
-    strict = _run(course, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site"))
-    assert strict.returncode == 0, strict.stderr[-3000:]
     instructor = _run(
         course, "-m", "tracksite.commands.cli", "build", "--instructor", "--site-dir", str(tmp_path / "instr")
     )
@@ -332,31 +350,27 @@ def test_each_workbench_excerpt_imports_and_every_build_agrees(name, track, tmp_
     assert "quiz" not in track_yml["expects"] and "**" not in track_yml["summary"]
     glossary = yaml.safe_load((course / f"lessons/{track}/glossary.yml").read_text())
     assert len(glossary["terms"]) >= 3
-    intro = BeautifulSoup((tmp_path / f"site/{track}/learners/index.html").read_text(), "lxml")
+    intro = BeautifulSoup((folder / f"site/{track}/learners/index.html").read_text(), "lxml")
     assert intro.find("h1").get_text(strip=True).startswith("Introduction")
-    reference = BeautifulSoup((tmp_path / f"site/{track}/learners/reference/index.html").read_text(), "lxml")
+    reference = BeautifulSoup((folder / f"site/{track}/learners/reference/index.html").read_text(), "lxml")
     assert "{:" not in reference.get_text() and reference.select("dl dt")
 
 
 @pytest.mark.slow
-def test_python_excerpt_publishes_downloads_links_md_and_hides_notes(tmp_path, capsys):
-    course = tmp_path / "course"
-    main(["init", str(course), "--site-name", "Py"])
-    assert main(["--root", str(course), "import", "carpentries", str(LESSONS / "python-ecology"), "--track", "py"]) == 0
-    out = capsys.readouterr().out
+def test_python_excerpt_publishes_downloads_links_md_and_hides_notes(tmp_path_factory):
+    folder, out = imported(tmp_path_factory, "python-ecology", "python")  # (imported and built strictly: 0)
+    course, site = folder / "course", folder / "site"
     assert (
         "warning: learners/setup.md:19: link to data/yearly_files/surveys2001.csv points nowhere" in out
     )  # not in the excerpt: kept as text
-    assert (course / "docs/py/data/speciesSubset.csv").is_file()  # a download, at the Workbench site's path
-    assert (course / "docs/py/files/environment.yml").is_file()
-    run = _run(course, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site"))
-    assert run.returncode == 0, run.stderr[-3000:]
-    setup = BeautifulSoup((tmp_path / "site/py/learners/setup/index.html").read_text(), "lxml")
+    assert (course / "docs/python/data/speciesSubset.csv").is_file()  # a download, at the Workbench site's path
+    assert (course / "docs/python/files/environment.yml").is_file()
+    setup = BeautifulSoup((site / "python/learners/setup/index.html").read_text(), "lxml")
     assert setup.find("a", href="../../data/speciesSubset.csv") is not None
-    counting = BeautifulSoup((tmp_path / "site/py/data-types-and-format/index.html").read_text(), "lxml")
+    counting = BeautifulSoup((site / "python/data-types-and-format/index.html").read_text(), "lxml")
     exercise = next(e for e in counting.select(".ts-exercise") if "Counting" in e.get_text())
     assert exercise.select_one("details.ts-solution") is not None  # a solution within the solution
-    assert "Learner Profiles" not in (tmp_path / "site/py/short-introduction-to-python/index.html").read_text()
+    assert "Learner Profiles" not in (site / "python/short-introduction-to-python/index.html").read_text()
 
 
 def test_paths_resolve_the_way_the_workbench_resolves_them(tmp_path):

@@ -14,13 +14,12 @@ import os
 import pickle
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from jinja2.bccache import bc_magic
 
+import harness
 from conftest import run_mkdocs
 from course import make_course, run_cli, write
 from test_remote_files import entry, lesson_with, listing
@@ -228,14 +227,9 @@ def key(*args, **kwargs):
         json.dump(planted, f)
     return found
 checkcache.key = key
-from mkdocs.__main__ import cli
-sys.argv = ["mkdocs", "build", "--strict"]
-cli()
 """
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", plant], cwd=course, capture_output=True, text=True, timeout=600, env=env
-    )
+    # the build a process's first: a fork of this one (tests/harness.py) with the patch
+    result = harness.forked_command(lambda: harness.mkdocs(course), plant)
     assert json.loads((course / ".cache/tracksite/checks.json").read_text())["problems"] == []
     assert result.returncode == 1 and "[TS501] HTML <script>" in result.stderr, result.stderr[-3000:]
     assert not (course / "site").exists()

@@ -8,26 +8,23 @@ from __future__ import annotations
 
 import json
 import queue
-import subprocess
 import sys
 import threading
 
 import pytest
 
+import harness
 from test_check_watch import LESSON, QUIZ_LINE, course_copy, save
+from tracksite.commands.cli import main
 
 pytest.importorskip("pygls")
 
 
 class Client:
     def __init__(self, root):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tracksite.commands.cli", "lsp"],
-            cwd=root,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        # `tracksite lsp`, a process of its own with its stdio on pipes, as an editor starts it:
+        # a fork of this one (tests/harness.py), not a new interpreter
+        self.proc = harness.Spawned(lambda: main(["lsp"]), root, stdin=True, text=False)
         self.messages: queue.Queue = queue.Queue()
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -130,8 +127,6 @@ def test_the_language_server_publishes_the_checks_and_clears_them(tmp_path):
 
 
 def test_without_the_extra_the_command_says_how_to_install_it(monkeypatch, capsys):
-    from tracksite.commands.cli import main
-
     monkeypatch.setitem(sys.modules, "pygls", None)
     assert main(["lsp"]) == 2
     assert 'pip install "tracksite[lsp]"' in capsys.readouterr().err  # as a wheel's user installs it

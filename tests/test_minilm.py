@@ -7,6 +7,7 @@ skip, except under CI=true, where a missing package is a failure: CI must run th
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import importlib
 import json
@@ -16,6 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
+
+try:
+    from threadpoolctl import threadpool_limits
+except ImportError:  # (no limit: the same results, more processor time)
+    threadpool_limits = None
 
 REPO = Path(__file__).resolve().parents[1]
 LESSON_DIR = REPO / "lessons" / "transformers-and-llms" / "attention-mechanism"
@@ -50,7 +56,14 @@ def need_attention():
 
 @pytest.fixture(scope="module")
 def minilm():
-    return need_attention()
+    """The module, with numpy's BLAS on one thread while this file's tests run: a sentence's
+    matrices are a few dozen rows, and OpenBLAS's threads spin while they wait (0.23 s of
+    processor time a forward pass on two cores, 0.04 s on one; the same weights)."""
+    module = need_attention()
+    with contextlib.ExitStack() as limits:
+        if threadpool_limits is not None:  # (scikit-learn's, installed with the attention extra)
+            limits.enter_context(threadpool_limits(limits=1, user_api="blas"))
+        yield module
 
 
 @pytest.fixture(scope="module")
@@ -63,27 +76,41 @@ def reference(minilm):
         need("transformers")
         from transformers import BertModel
 
-        model = BertModel.from_pretrained(str(minilm.model_dir()), attn_implementation="eager", local_files_only=True)
-        model.eval()
-        results = {}
-        for sentence in SENTENCES:
-            encoded = minilm.encode(sentence)
-            ids = torch.tensor([encoded.ids], dtype=torch.long)
-            mask = torch.ones_like(ids)
-            with torch.no_grad():
-                out = model(
-                    input_ids=ids,
-                    attention_mask=mask,
-                    token_type_ids=torch.zeros_like(ids),
-                    output_attentions=True,
-                )
-            attentions = torch.stack([a[0] for a in out.attentions]).double().numpy()
-            hidden = out.last_hidden_state[0].double()
-            m = mask[0].double().unsqueeze(-1)
-            pooled = (hidden * m).sum(0) / m.sum().clamp(min=1e-9)
-            embedding = torch.nn.functional.normalize(pooled, dim=0).numpy()
-            results[sentence] = (attentions, embedding)
-        return results
+        # One thread: three sentences of a few tokens each are too small to share, and torch's
+        # threads spin while they wait (1.5 s of processor time more on two cores; the outputs
+        # agree far within TOLERANCE either way)
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return _reference_outputs(minilm, torch, BertModel.from_pretrained)
+        finally:
+            torch.set_num_threads(threads)
+
+
+def _reference_outputs(minilm, torch, load) -> dict:
+    """Each sentence's attentions and sentence embedding, from transformers' model (`load`:
+    BertModel.from_pretrained)."""
+    model = load(str(minilm.model_dir()), attn_implementation="eager", local_files_only=True)
+    model.eval()
+    results = {}
+    for sentence in SENTENCES:
+        encoded = minilm.encode(sentence)
+        ids = torch.tensor([encoded.ids], dtype=torch.long)
+        mask = torch.ones_like(ids)
+        with torch.no_grad():
+            out = model(
+                input_ids=ids,
+                attention_mask=mask,
+                token_type_ids=torch.zeros_like(ids),
+                output_attentions=True,
+            )
+        attentions = torch.stack([a[0] for a in out.attentions]).double().numpy()
+        hidden = out.last_hidden_state[0].double()
+        m = mask[0].double().unsqueeze(-1)
+        pooled = (hidden * m).sum(0) / m.sum().clamp(min=1e-9)
+        embedding = torch.nn.functional.normalize(pooled, dim=0).numpy()
+        results[sentence] = (attentions, embedding)
+    return results
 
 
 # --- against the reference ----------------------------------------------------------------
@@ -236,7 +263,7 @@ def test_forward_pass_never_imports_torch(minilm):
         "minilm.attention_data('it was too tired'); minilm.sentence_embedding('it')\n"
         "assert sys.modules['torch'] is None\n"
     )
-    env = dict(os.environ)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}  # (as the `minilm` fixture limits this process)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "scripts"), env.get("PYTHONPATH")]))
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

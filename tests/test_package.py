@@ -5,19 +5,23 @@ The built wheel, not the checkout: it is installed in a fresh virtual environmen
 workflow `init` writes passes actionlint, and a lesson works in Chromium. A second wheel with a
 changed asset then reaches the same course with no file of the course touched.
 
-The wheel, its environment and the course are made once a test run (conftest.build_once), not
-once for this file's quick tests and again for its browser test (which runs last, with the other
-browser tests), nor once in each xdist worker: they cost about fifteen seconds of processor time.
-One test at a time uses them, and the upgrade test puts the first wheel back when it is done.
+The wheel and its environment are the release workflow's (tests/test_release.py runs its build
+job: `python -m build`, then the wheel installed in a fresh virtual environment), made once a test
+run (conftest.build_once) and the course once more, not once for this file's quick tests and again
+for its browser test (which runs last, with the other browser tests), nor once in each xdist worker:
+a second wheel and environment cost about fifteen seconds of processor time. One test at a time
+uses them, and the upgrade test puts the first wheel back when it is done.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -103,39 +107,117 @@ def _wheel(source: Path, out: Path) -> Path:
     return next(out.glob("tracksite-*.whl"))
 
 
-def _install(base: Path) -> None:
-    """The wheel built, a fresh virtual environment with only it (and its dependencies)
-    installed, and the `demo` course made with its CLI, in `base`."""
-    wheel = _wheel(_source_copy(base / "src"), base / "dist")
-    env_dir = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True, timeout=300)
-    pip = subprocess.run(
-        [str(env_dir / "bin/python"), "-m", "pip", "install", "-q", str(wheel)],
-        capture_output=True,
-        text=True,
-        timeout=900,
+def fresh_venv(dest: Path) -> Path:
+    """A new virtual environment with nothing but pip (as Python 3.12's `python -m venv` makes
+    it: no setuptools), this environment's pip copied in rather than installed by ensurepip (2.5 s
+    of processor time an environment, each time the same pip)."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(dest)], check=True, timeout=300)
+    ours = Path(sysconfig.get_path("purelib"))
+    theirs = Path(sysconfig.get_path("purelib", vars={"base": str(dest), "platbase": str(dest)}))
+    for found in [ours / "pip", *ours.glob("pip-*.dist-info")]:
+        shutil.copytree(found, theirs / found.name, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def _run_steps(job: dict, levels: list[dict], cwd: Path, base: dict, expressions: dict[str, str]) -> list[dict]:
+    """Every `run:` step of `job`, in order, as Actions runs it (`bash -e`, the env of `levels` and
+    of the step), until one fails: each step's name, exit code and the end of its output."""
+    ran = []
+    for step in job["steps"]:
+        if "run" not in step:
+            continue
+        env = {**base, **_step_env(*levels, job, step, expressions=expressions)}
+        result = subprocess.run(
+            ["bash", "-e", "-c", step["run"]], cwd=cwd, env=env, capture_output=True, text=True, timeout=1500
+        )
+        ran.append(
+            {
+                "name": step.get("name", step["run"]),
+                "run": step["run"],
+                "returncode": result.returncode,
+                "stdout": result.stdout[-2000:],
+                "stderr": result.stderr[-3000:],
+                "banner": "MkDocs 2.0" in result.stderr,
+            }
+        )
+        if result.returncode != 0:
+            break
+    return ran
+
+
+def clean_env(python: Path) -> dict[str, str]:
+    """This process's environment for a step, with `python`'s environment first on PATH and
+    nothing of the test's own (its PYTHONPATH, its virtual environment, its MkDocs setting)."""
+    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NO_MKDOCS_2_WARNING")}
+    return {**base, "PATH": f"{python / 'bin'}{os.pathsep}{base.get('PATH', '')}"}
+
+
+RELEASE = REPO / ".github" / "workflows" / "release.yml"
+
+
+def release_workflow() -> dict:
+    data = yaml.safe_load(RELEASE.read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as True
+    return data
+
+
+def _release_job(folder: Path) -> None:
+    """The release workflow's build job (tests/test_release.py), run in `folder`: a copy of the
+    tree with the changelog's section named as the release checklist says, a `python` with
+    nothing but pip, each step's outcome in steps.json. Its wheel, installed by its last step in
+    a fresh environment ($RUNNER_TEMP/clean), is the one this file's tests use."""
+    source = _source_copy(folder / "src")
+    changelog = source / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace("## [Unreleased]", f"## [{__version__}] - 2026-12-01", 1),
+        encoding="utf-8",
     )
-    assert pip.returncode == 0, pip.stderr[-3000:]
-    _make_demo({"base": base, "wheel": wheel, "bin": env_dir / "bin"})
+    runner_temp = folder / "runner"
+    runner_temp.mkdir()
+    base = {**clean_env(fresh_venv(folder / "python")), "RUNNER_TEMP": str(runner_temp)}
+    release = release_workflow()
+    tag = {"${{ github.ref_name }}": f"v{__version__}"}
+    ran = _run_steps(release["jobs"]["build"], [release], source, base, tag)
+    (folder / "steps.json").write_text(json.dumps(ran), encoding="utf-8")
+
+
+def release_job(tmp_path_factory) -> tuple[Path, list[dict]]:
+    """The release job's folder and its steps' outcomes, run once a test run."""
+    folder = build_once(tmp_path_factory, "release-job", _release_job)
+    return folder, json.loads((folder / "steps.json").read_text(encoding="utf-8"))
+
+
+def _step_failed(ran: list[dict]) -> str:
+    last = ran[-1] if ran else {"name": "(no step ran)", "stdout": "", "stderr": ""}
+    return f"{last['name']}:\n{last['stdout']}{last['stderr']}"
+
+
+def _install(base: Path, release: Path) -> None:
+    """The `demo` course made, in `base`, with the CLI of the release job's wheel, installed (with
+    its dependencies and nothing else) in the job's fresh environment."""
+    _make_demo({"base": base, "wheel": next((release / "src/dist").glob("tracksite-*.whl")), "bin": _bin(release)})
+
+
+def _bin(release: Path) -> Path:
+    return release / "runner/clean/bin"
 
 
 @pytest.fixture(scope="session")
-def installed(tmp_path_factory) -> Path:
-    return build_once(tmp_path_factory, "wheel", _install)
+def installed(tmp_path_factory) -> tuple[Path, Path]:
+    release, ran = release_job(tmp_path_factory)
+    assert ran and all(step["returncode"] == 0 for step in ran), _step_failed(ran)
+    return build_once(tmp_path_factory, "wheel", lambda base: _install(base, release)), release
 
 
 @pytest.fixture
 def venv(installed) -> Iterator[dict]:
-    """A fresh virtual environment with only the built wheel (and its dependencies) installed,
-    for this test alone while it runs (a lock, across xdist workers)."""
-    with open(installed / "in-use.lock", "w") as lock:
+    """A fresh virtual environment with only the built wheel (and its dependencies) installed
+    (the release job's), for this test alone while it runs (a lock, across xdist workers)."""
+    base, release = installed
+    with open(base / "in-use.lock", "w") as lock:
         if fcntl is not None:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        yield {
-            "base": installed,
-            "wheel": next((installed / "dist").glob("tracksite-*.whl")),
-            "bin": installed / "venv/bin",
-        }
+        yield {"base": base, "wheel": next((release / "src/dist").glob("tracksite-*.whl")), "bin": _bin(release)}
 
 
 def _run(venv: dict, cwd: Path, *cmd: str) -> subprocess.CompletedProcess:
@@ -266,23 +348,11 @@ def test_the_workflow_build_job_passes_step_by_step_in_a_clean_venv(venv, demo):
     assert lint.returncode == 0, lint.stdout + lint.stderr
     workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
     job = workflow["jobs"]["build"]
-    clean = venv["base"] / "clean"
-    subprocess.run([sys.executable, "-m", "venv", str(clean)], check=True, timeout=300)
-    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NO_MKDOCS_2_WARNING")}
-    base["PATH"] = f"{clean / 'bin'}{os.pathsep}{base.get('PATH', '')}"
-    ran = []
-    for step in job["steps"]:
-        if "run" not in step:
-            continue
-        env = {**base, **_step_env(workflow, job, step)}
-        result = subprocess.run(
-            ["bash", "-e", "-c", step["run"]], cwd=demo, env=env, capture_output=True, text=True, timeout=1200
-        )
-        assert result.returncode == 0, (
-            f"{step.get('name', step['run'])}:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
-        )
-        assert "MkDocs 2.0" not in result.stderr  # the workflow silences Material's banner
-        ran.append(step["run"].split("\n")[0])
+    clean = fresh_venv(venv["base"] / "clean")
+    steps = _run_steps(job, [workflow], demo, clean_env(clean), EXPRESSIONS)
+    assert all(step["returncode"] == 0 for step in steps), _step_failed(steps)
+    assert not any(step["banner"] for step in steps)  # the workflow silences Material's banner
+    ran = [step["run"].split("\n")[0] for step in steps]
     assert [r.split()[0] for r in ran] == ["python", "echo", "tracksite", "mkdocs", "tracksite"], ran
     assert (clean / "bin/tracksite").is_file()
     page = BeautifulSoup((demo / "site/basics/counting/index.html").read_text(encoding="utf-8"), "lxml")

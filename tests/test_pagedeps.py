@@ -139,3 +139,46 @@ def test_what_a_page_read_is_kept_beside_its_output(course):
     assert reads and all(len(read) == 3 for read in reads)
     kinds = {kind for kind, *_ in reads}
     assert rows and {"template", "ts", "config", "string", "nav"} <= kinds, kinds
+
+
+def test_the_same_course_model_takes_each_pages_ts_as_noted(tmp_path):
+    """A build of the same course model (every file under the root, the configuration, the code:
+    core/checkcache.py's key) takes the values of each page's `ts` reads as the build that kept
+    the page noted them, and makes no page's `ts` again; a change to the model, then undone,
+    still gives the site a cold build writes."""
+    root, tmp = make_course(tmp_path / "course"), tmp_path
+    from tracksite.adapter.pages import pagecontext
+
+    def counted(out: str):
+        def run():
+            made = [0]
+            page = pagecontext.Contexts.page
+
+            def counting(self, *args, **kwargs):
+                made[0] += 1
+                return page(self, *args, **kwargs)
+
+            pagecontext.Contexts.page = counting  # (in the fork only)
+            harness.forget_plugins()
+            return harness.mkdocs(root, site=tmp / out, strict=False), made[0]
+
+        done, made = harness.forked(run)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stderr, made
+
+    build(root, tmp / "model-first")
+    log, made = counted("model-same")
+    assert kept(log) == len(showing(tmp / "model-same", "<html")) and made == 0, (made, log)
+
+    lesson = root / "lessons/alpha/a2/lesson.md"
+    text = lesson.read_text(encoding="utf-8")
+    assert "\ntitle: " in text
+    lesson.write_text(re.sub(r"\ntitle: .*", "\ntitle: A title the pager shows", text, count=1), encoding="utf-8")
+    log, made = counted("model-changed")
+    assert made > 0 and showing(tmp / "model-changed", "A title the pager shows"), log
+    lesson.write_text(text, encoding="utf-8")  # undone: the noted values of the changed build do not hold
+    log, _ = counted("model-undone")
+    assert showing(tmp / "model-undone", "A title the pager shows") == []
+    localstate.path(root, "tracksite").joinpath("build.sqlite").unlink()
+    build(root, tmp / "model-cold")
+    assert tree(tmp / "model-cold") == tree(tmp / "model-undone")

@@ -5,6 +5,8 @@ itself, and says once."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import shutil
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import harness
 from course import make_course, write
 from test_buildcache import cache_file, same_trees, tree
 from tracksite.core import forked
@@ -22,7 +25,7 @@ from tracksite.tools.bench.course import plan_course, write_tracksite_project
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="helpers are forked copies of the build")
 
 #: `mkdocs build` with two slips planted, as an extension or a template might make them: the
-#: conversion of a page holding LOG-CONVERT, and the context of a page holding LOG-RENDER, log a
+#: conversion of a page holding LOG-CONVERT, and the context of a page whose source holds LOG-RENDER, log a
 #: warning. The patches are made before the build starts, so the helpers have them too.
 DRIVER = """
 import logging, sys
@@ -37,8 +40,10 @@ def logging_convert(self, source):
 markdown.core.Markdown.convert = logging_convert
 context = pagecontext.Contexts.page
 def logging_context(self, page, config):
+    source = page.file.abs_src_path  # (not page.markdown: a build lets it go once converted)
+    text = open(source, encoding="utf-8").read() if source else ""
     for mark in ("LOG-RENDER-1", "LOG-RENDER-2"):
-        if mark in (page.markdown or ""):
+        if mark in text:
             logging.getLogger("mkdocs.plugins.tracksite").warning("rendering %s", mark)
     return context(self, page, config)
 pagecontext.Contexts.page = logging_context
@@ -133,9 +138,15 @@ print("helpers: ok")
 
 
 def test_a_helper_that_fails_leaves_its_work_to_the_caller():
-    # in a process of its own: the test runner's threads would (rightly) stop any fork here
-    run = subprocess.run([sys.executable, "-c", HELPERS], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0 and run.stdout.strip() == "helpers: ok", run.stderr[-3000:]
+    # in a process of its own, a fork of this one (tests/harness.py): the test runner's threads
+    # would (rightly) stop any fork here, and a fork holds only the thread that made it
+    def run() -> str:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(HELPERS, {})  # noqa: S102 - the test's own code, in the fork
+        return out.getvalue()
+
+    assert harness.forked(run).strip() == "helpers: ok"
 
 
 def test_shares_cover_every_item_once_the_callers_first():
@@ -153,15 +164,8 @@ def test_check_finds_the_same_problems_in_the_same_order_with_helpers(tmp_path):
     lesson = root / "lessons/alpha/a1/lesson.md"
     lesson.write_text(lesson.read_text() + "\n<script>alert(1)</script>\n\n[broken](lesson:nowhere)\n\nTODO: finish\n")
     runs = {}
-    for n in ("1", "2"):
-        runs[n] = subprocess.run(
-            [sys.executable, "-m", "tracksite", "check"],
-            cwd=root,
-            env={**os.environ, forked.ENV: n},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+    for n in ("1", "2"):  # each in a process of its own (a fork), whose first check it is
+        runs[n] = harness.forked_command(lambda: harness.tracksite("check", cwd=root), env={forked.ENV: n})
     assert runs["1"].returncode == runs["2"].returncode == 1
     assert runs["1"].stdout == runs["2"].stdout and runs["1"].stderr == runs["2"].stderr
     out = runs["1"].stdout + runs["1"].stderr

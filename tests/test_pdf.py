@@ -3,85 +3,38 @@ per track; the Print button works with the site's CSP; a missing Chromium is exp
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import IN_CI, build_once, run_mkdocs
+from conftest import run_mkdocs
 from course import REPO, make_course
-from tracksite.commands.pdf import cheatsheets, count_pages, find_chromium
+from pdfs import command, need_browser, pdf_command, pdf_text, published_bundled, tracksite
+from tracksite.commands.pdf import cheatsheets, count_pages
 from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
 
 
-def need_browser() -> None:
-    """Chromium and Playwright, or a skip (a failure in CI, as for the other browser tests)."""
-    missing = None
-    if find_chromium() is None:
-        missing = "chromium is not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright  # noqa: F401
-        except ImportError:
-            missing = "playwright is not installed"
-    if missing:
-        if IN_CI:
-            pytest.fail(missing)
-        pytest.skip(missing)
-
-
-def tracksite(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def published_bundled(tmp_path_factory) -> Path:
-    """The bundled course as `tracksite pdf --publish --strict` leaves it: the site built with the
-    track pages' lists of PDFs, and every A4 PDF printed into it (no cheatsheet longer than a
-    page). Made once a test run (conftest.build_once), however many xdist workers ask: printing
-    the whole course is the costliest thing the PDF tests do, and the A4 cheatsheet test, the
-    bundled learner packs test (tests/test_pdf_answers.py) and the axe test of a track page with
-    its downloads (tests/browser/test_accessibility_all_rules.py) read the same files."""
-
-    def publish(folder: Path) -> None:
-        result = tracksite(REPO, "pdf", "--publish", "--strict", "--site-dir", str(folder / "site"))
-        assert result.returncode == 0, result.stdout + result.stderr
-
-    return build_once(tmp_path_factory, "published", publish) / "site"
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_every_bundled_cheatsheet_prints_on_one_page(request, tmp_path_factory, tmp_path, paper):
+def test_every_bundled_cheatsheet_prints_on_one_page(request, tmp_path_factory, tmp_path, chromium, paper):
     """A4: the PDFs `--publish` printed into the site; Letter: the plain build printed with
     --no-build into a folder of its own, the exercise packs left out (the A4 ones are read by
     tests/test_pdf_answers.py). Both with --strict, which fails on a longer sheet."""
-    from pypdf import PdfReader
-
     need_browser()
     if paper == "a4":
-        out = published_bundled(tmp_path_factory)
+        out = published_bundled(tmp_path_factory, chromium)
     else:
         built_site = request.getfixturevalue("built_site")
         out = tmp_path / "pdf"
-        result = tracksite(
+        result = pdf_command(
             REPO,
-            *("pdf", "--site-dir", str(built_site), "--no-build", "--no-exercises", "--out", str(out)),
+            *("--site-dir", str(built_site), "--no-build", "--no-exercises", "--out", str(out)),
             *("--paper", paper, "--strict"),
+            browser=chromium,
         )
         assert result.returncode == 0, result.stdout + result.stderr
     sheets = cheatsheets(REPO)
@@ -95,7 +48,7 @@ def test_every_bundled_cheatsheet_prints_on_one_page(request, tmp_path_factory, 
         # the fallback counter (no pypdf) reads Chromium's PDFs the same
         assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", booklet.read_bytes())) == count_pages(booklet)
         # a link into the site, made absolute for the booklet, does not print the server's address
-        text = "".join(page.extract_text() or "" for page in PdfReader(str(booklet)).pages)
+        text = pdf_text(booklet)
         assert "127.0.0.1" not in text, f"{booklet.name} prints the local server's address of a link"
     size = (595, 842) if paper == "a4" else (612, 792)
     first = (out / sheets[0].track / f"{sheets[0].lesson}.pdf").read_bytes()
@@ -104,10 +57,12 @@ def test_every_bundled_cheatsheet_prints_on_one_page(request, tmp_path_factory, 
 
 
 @pytest.mark.slow
-def test_pdf_builds_the_site_first_and_prints_one_track(tmp_path):
+def test_pdf_builds_the_site_first_and_prints_one_track(tmp_path, chromium):
+    """The first print starts Chromium as a user's command does; the second prints with the
+    session's."""
     need_browser()
     root = make_course(tmp_path / "course")
-    result = tracksite(root, "pdf", "beta")
+    result = pdf_command(root, "beta")
     assert result.returncode == 0, result.stderr
     assert "building the site" in result.stderr
     assert (root / "site" / "index.html").is_file()
@@ -115,7 +70,7 @@ def test_pdf_builds_the_site_first_and_prints_one_track(tmp_path):
     assert count_pages(root / "pdf" / "beta.pdf") == 2
     assert not (root / "pdf" / "alpha").exists()
     # an up-to-date site is not built again
-    again = tracksite(root, "pdf", "beta", "--no-booklet")
+    again = pdf_command(root, "beta", "--no-booklet", browser=chromium)
     assert again.returncode == 0 and "building" not in again.stderr
 
 
@@ -130,7 +85,7 @@ def test_missing_chromium_is_explained(tmp_path):
 
 def test_unknown_track_is_explained(tmp_path):
     root = make_course(tmp_path / "course")
-    result = tracksite(root, "pdf", "gamma")
+    result = command(root, "pdf", "gamma")
     assert result.returncode == 1 and "no track 'gamma' (tracks: alpha, beta)" in result.stderr
 
 
@@ -157,11 +112,10 @@ def wire_print_button(root: Path) -> None:
 
 
 @pytest.mark.slow
-def test_print_button_prints_cheatsheets_only(tmp_path, chromium, serve_site):
-    root = make_course(tmp_path / "course")
-    wire_print_button(root)
-    assert run_mkdocs(root).returncode == 0
-    base = serve_site(root / "site")
+def test_print_button_prints_cheatsheets_only(fixture_site, chromium, serve_site):
+    """On the fixture course built once a run (conftest's `fixture_site`, built with --strict)."""
+    wire_print_button(fixture_site.parent)
+    base = serve_site(fixture_site)
     context = chromium.new_context()
     context.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
     page = context.new_page()
@@ -210,7 +164,7 @@ class _Recorder(QuietHandler):
         self.end_headers()
 
 
-def test_handler_in_a_cheatsheet_fails_check_and_never_runs_while_printing(tmp_path):
+def test_handler_in_a_cheatsheet_fails_check_and_never_runs_while_printing(tmp_path, chromium):
     """An upper-case `ONERROR=` in a cheatsheet passed check, and `tracksite pdf` printed with the
     site's policy bypassed: the handler ran on the printing machine and reached a local service.
     Check refuses it at its line; and with the check skipped (the handler, an inline script and an
@@ -221,7 +175,7 @@ def test_handler_in_a_cheatsheet_fails_check_and_never_runs_while_printing(tmp_p
     with serve_folder(tmp_path, handler=_Recorder) as listener:
         payload = f'<img src="nope.png" ONERROR="fetch(\'{listener}handler\')">'
         sheet.write_text(sheet.read_text() + "\n" + payload + "\n", encoding="utf-8")
-        check = tracksite(root, "check")
+        check = command(root, "check")
         assert check.returncode == 1
         line = sheet.read_text().splitlines().index(payload) + 1
         column = payload.index("ONERROR") + 1
@@ -241,7 +195,8 @@ def test_handler_in_a_cheatsheet_fails_check_and_never_runs_while_printing(tmp_p
         )
         built.write_text(html.replace("<h2", hostile + "<h2", 1), encoding="utf-8")
         _Recorder.seen.clear()
-        result = tracksite(root, "pdf", "alpha", "--no-build", "--no-exercises", "--out", str(tmp_path / "pdf"))
+        out = str(tmp_path / "pdf")
+        result = pdf_command(root, "alpha", "--no-build", "--no-exercises", "--out", out, browser=chromium)
         assert result.returncode == 0, result.stdout + result.stderr
         assert count_pages(tmp_path / "pdf/alpha/a1.pdf") >= 1
         assert count_pages(tmp_path / "pdf/alpha.pdf") >= 3  # the booklet's own script still runs

@@ -1,113 +1,45 @@
 """A learner's printout is a worksheet: the exercise pack PDF and the browser's print view of a
 lesson show the questions, numbered 1., 2., 3., but no answer, solution or explanation; the
-instructor's pack shows every one of them. The PDFs are read back with pypdf."""
+instructor's pack shows every one of them. The PDFs are read back with pdftotext (tests/pdfs.py)
+and their links with pypdf."""
 
 from __future__ import annotations
 
 import re
 import shutil
-import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from conftest import build_once
-from course import lesson_md, make_course, write
-from test_pdf import need_browser, published_bundled, tracksite
+from pdfs import EXPLAIN, SOLUTION, command, need_browser, pdf_command, pdf_text, printed_answers, published_bundled
 from tracksite.commands.pdf import count_pages
 
 pytestmark = pytest.mark.browser
 pypdf = pytest.importorskip("pypdf")
 
-EXPLAIN = [
-    "Explained-alpha-one",
-    "Explained-alpha-two",
-    "Explained-beta-one",
-    "Explained-beta-two",
-    "Explained-gamma-one",
-    "Explained-gamma-two",
-]
-SOLUTION = "Solution-text-zeta"
-QUIZ = f"""
-/// quiz
-- question: Which is first?
-  options:
-    - text: The first option
-      correct: true
-      explain: {EXPLAIN[0]}
-    - text: The other option
-      correct: false
-      explain: {EXPLAIN[1]}
-- question: Which is second?
-  options:
-    - text: Second right
-      correct: true
-      explain: {EXPLAIN[2]}
-    - text: Second wrong
-      correct: false
-      explain: {EXPLAIN[3]}
-- question: Which is third?
-  options:
-    - text: Third right
-      correct: true
-      explain: {EXPLAIN[4]}
-    - text: Third wrong
-      correct: false
-      explain: {EXPLAIN[5]}
-///
-
-//// exercise | Try it
-Do the task.
-
-/// solution
-{SOLUTION}
-///
-////
-"""
-
-
-def pdf_text(path: Path) -> str:
-    """The PDF's text as a reader's search sees it: NFKC-normalised, because fonts that set "fi"
-    as one ligature glyph make pypdf return U+FB01, and "first" would then be missing from the
-    text (and an answer with a ligature would slip past the checks for answers)."""
-    text = "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages)
-    return unicodedata.normalize("NFKC", text)
-
-
-@pytest.fixture(scope="module")
-def quiz_course(tmp_path_factory) -> Path:
-    root = make_course(tmp_path_factory.mktemp("answers") / "course")
-    write(
-        root,
-        "lessons/alpha/a1/lesson.md",
-        lesson_md("First lesson", body="## Practice\n\n" + "Words to read here. " * 40 + "\n" + QUIZ),
-    )
-    return root
-
 
 @pytest.mark.slow
-def test_learner_pack_has_no_answers_and_instructor_pack_has_them_all(quiz_course, tmp_path):
+def test_learner_pack_has_no_answers_and_instructor_pack_has_them_all(tmp_path_factory, chromium):
+    """The learner's pack as `tracksite pdf --publish` printed it into the site, the instructor's
+    as `tracksite pdf --instructor` printed it (tests/pdfs.py: printed once a run)."""
     need_browser()
-    learner = tracksite(quiz_course, "pdf", "alpha", "--out", str(tmp_path / "learner"))
-    assert learner.returncode == 0, learner.stdout + learner.stderr
-    text = pdf_text(tmp_path / "learner" / "alpha-exercises.pdf")
+    printed = printed_answers(tmp_path_factory, chromium)
+    text = pdf_text(printed / "course" / "site" / "alpha-exercises.pdf")
     assert "Which is first?" in text and "Which is third?" in text and "Do the task." in text
     for secret in [*EXPLAIN, SOLUTION, "Right:", "Wrong:"]:
         assert secret not in text, f"the learner's pack shows {secret!r}"
     for n, question in enumerate(["Which is first?", "Which is second?", "Which is third?"], 1):
         assert re.search(rf"{n}\.\s*{re.escape(question)}", text), f"question {n} is not numbered {n}.:\n{text}"
 
-    instructor = tracksite(quiz_course, "pdf", "alpha", "--instructor", "--out", str(tmp_path / "instructor"))
-    assert instructor.returncode == 0, instructor.stdout + instructor.stderr
-    text = pdf_text(tmp_path / "instructor" / "alpha-exercises.pdf")
+    text = pdf_text(printed / "course" / "pdf" / "alpha-exercises.pdf")
     for secret in [*EXPLAIN, SOLUTION]:
         assert secret in text, f"the instructor's pack leaves out {secret!r}"
     assert text.count("Right:") == 3
 
 
 @pytest.mark.slow
-def test_bundled_learner_packs_give_no_answer_away(tmp_path_factory):
+def test_bundled_learner_packs_give_no_answer_away(tmp_path_factory, chromium):
     """The packs `tracksite pdf --publish` printed into the bundled site, which the A4 cheatsheet
     test of tests/test_pdf.py reads too (printed once a run)."""
     need_browser()
@@ -117,18 +49,16 @@ def test_bundled_learner_packs_give_no_answer_away(tmp_path_factory):
 
     packs = exercise_packs(REPO)
     assert packs
-    site = published_bundled(tmp_path_factory)
+    site = published_bundled(tmp_path_factory, chromium)
     for path in [site / trackpages.pdf_url("exercises", pack.track) for pack in packs]:
         text = pdf_text(path)
         assert "Right:" not in text and "Wrong:" not in text, f"{path.name} shows quiz answers"
         assert "Show solution" not in text, f"{path.name} shows a solution"
 
 
-def test_print_view_of_a_lesson_hides_answers_and_numbers_questions(quiz_course, chromium, serve_site, tmp_path):
-    from conftest import run_mkdocs
-
-    assert run_mkdocs(quiz_course).returncode == 0
-    base = serve_site(quiz_course / "site")
+def test_print_view_of_a_lesson_hides_answers_and_numbers_questions(tmp_path_factory, chromium, serve_site):
+    """On the site `tracksite pdf --publish` built (with --strict, as `mkdocs build --strict`)."""
+    base = serve_site(printed_answers(tmp_path_factory, chromium) / "course" / "site")
     page = chromium.new_page()
     page.goto(base + "alpha/a1/", wait_until="load")
     page.wait_for_selector(".ts-quiz__actions")
@@ -140,45 +70,36 @@ def test_print_view_of_a_lesson_hides_answers_and_numbers_questions(quiz_course,
     assert "Which is second?" in shown
     for secret in [*EXPLAIN, SOLUTION, "Right:", "Right answer", "Wrong answer"]:
         assert secret not in shown, f"the print view shows {secret!r}"
-    out = tmp_path / "lesson.pdf"
-    page.pdf(path=str(out))
-    text = pdf_text(out)
+    text = pdf_text(page.pdf())
     for n, question in enumerate(["Which is first?", "Which is second?", "Which is third?"], 1):
         assert re.search(rf"{n}\.\s*{re.escape(question)}", text), f"question {n} is not numbered {n}.:\n{text}"
     page.close()
 
 
-def published_quiz_course(tmp_path_factory, tmp_path: Path) -> Path:
+def published_quiz_course(tmp_path_factory, tmp_path: Path, browser) -> Path:
     """A copy, in `tmp_path`, of the fixture course with QUIZ in its first lesson as `tracksite
-    pdf --publish` leaves it. Published once a run (conftest.build_once) for the two tests that
-    read it: each gets a copy of its own to build or publish again."""
-
-    def publish(folder: Path) -> None:
-        root = make_course(folder / "course")
-        write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + QUIZ))
-        published = tracksite(root, "pdf", "--publish")
-        assert published.returncode == 0, published.stdout + published.stderr
-
-    shared = build_once(tmp_path_factory, "answers-published", publish) / "course"
+    pdf --publish` leaves it (tests/pdfs.py `printed_answers`, printed once a run): each test
+    gets a copy of its own to build or publish again."""
+    shared = printed_answers(tmp_path_factory, browser) / "course"
     return Path(shutil.copytree(shared, tmp_path / "course", symlinks=True))
 
 
 @pytest.mark.slow
-def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_path_factory, tmp_path):
+def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_path_factory, tmp_path, chromium):
     """Issue 32: the PDFs reach learners. `tracksite pdf --publish` builds the site with a "To
     print" list on each track page and prints every PDF it links into the site; the offline link
     check then finds each link's file. A plain build offers no link to a PDF it did not print."""
     from bs4 import BeautifulSoup
 
     need_browser()
-    root = published_quiz_course(tmp_path_factory, tmp_path)
-    plain = tracksite(root, "build", "--site-dir", str(tmp_path / "plain"))
+    root = published_quiz_course(tmp_path_factory, tmp_path, chromium)
+    plain = command(root, "build", "--site-dir", str(tmp_path / "plain"))
     assert plain.returncode == 0, plain.stderr
     assert not BeautifulSoup((tmp_path / "plain/alpha/index.html").read_text(), "lxml").select(".ts-downloads a")
     plain_sheet = BeautifulSoup((tmp_path / "plain/alpha/a1/cheatsheet/index.html").read_text(), "lxml")
     assert not plain_sheet.select("a.ts-pdf"), "a plain build prints no PDF, so it links none"
 
-    refused = tracksite(root, "pdf", "--publish", "alpha")
+    refused = command(root, "pdf", "--publish", "alpha")
     assert refused.returncode != 0 and "leave out TRACK" in refused.stderr
 
     track_page = root / "site" / "alpha" / "index.html"
@@ -200,7 +121,7 @@ def test_publish_puts_the_pdfs_on_the_site_and_the_track_page_links_them(tmp_pat
         assert target.read_bytes().startswith(b"%PDF") and count_pages(target) == 1, target
     pack = pdf_text(links["Exercise pack (PDF)"])
     assert "Which is first?" in pack and not any(secret in pack for secret in [*EXPLAIN, SOLUTION])
-    checked = tracksite(root, "linkcheck", "site")
+    checked = command(root, "linkcheck", "site")
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -224,12 +145,12 @@ def page_file(site: Path, path: str) -> Path:
 
 
 @pytest.mark.slow
-def test_links_in_the_published_pdfs_lead_to_the_site(tmp_path_factory, tmp_path):
+def test_links_in_the_published_pdfs_lead_to_the_site(tmp_path_factory, tmp_path, chromium):
     """Issue 56: Chromium prints the site from a local server and wrote every link as its
     address (http://127.0.0.1:<port>/...), dead for a reader. A published PDF links the site
     relative to its own place in it, or on site_url when mkdocs.yml sets one."""
     need_browser()
-    root = published_quiz_course(tmp_path_factory, tmp_path)
+    root = published_quiz_course(tmp_path_factory, tmp_path, chromium)
     site = root / "site"
     links = pdf_links(site)
     assert {"alpha.pdf", "alpha-exercises.pdf", "alpha/a1.pdf"} <= set(links), links
@@ -244,7 +165,7 @@ def test_links_in_the_published_pdfs_lead_to_the_site(tmp_path_factory, tmp_path
 
     config = root / "mkdocs.yml"
     config.write_text("site_url: https://example.org/course/\n" + config.read_text())
-    again = tracksite(root, "pdf", "--publish")
+    again = pdf_command(root, "--publish", browser=chromium)
     assert again.returncode == 0, again.stdout + again.stderr
     for pdf, uris in pdf_links(site).items():
         assert uris, f"{pdf} has no link"

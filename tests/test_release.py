@@ -1,12 +1,11 @@
 """Releasing tracksite (issue 40): `.github/workflows/release.yml` builds the sdist and the wheel on
 a tag, checks them with `twine check --strict`, tries the wheel in a clean environment and
 publishes with trusted publishing. Here the workflow passes actionlint and has that shape, and
-the build and the check it runs pass on this tree (built from a copy, offline, as
-tests/test_package.py builds the wheel)."""
+the build and the check it runs pass on this tree (built from a copy, once a test run: its wheel
+and the environment its last step installs it in are the ones tests/test_package.py tries)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,20 +14,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 
 from course import REPO
-from test_package import _source_copy, _step_env
+from test_package import RELEASE, _step_failed, release_job, release_workflow
 from test_workflow import actionlint
-
-RELEASE = REPO / ".github" / "workflows" / "release.yml"
 
 
 @pytest.fixture(scope="module")
 def release() -> dict:
-    data = yaml.safe_load(RELEASE.read_text(encoding="utf-8"))
-    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as True
-    return data
+    return release_workflow()
 
 
 def test_actionlint_passes_on_the_release_workflow():
@@ -81,40 +75,21 @@ def test_the_version_step_reads_the_package_version(release, tmp_path):
 
 
 @pytest.mark.slow
-def test_the_build_job_runs_to_the_end_as_written(release, tmp_path):
+def test_the_build_job_runs_to_the_end_as_written(release, tmp_path_factory):
     """Issue 54: the release had never run to the end (its smoke step's `sed` missed the starter's
     `status: draft   # ...` line, so `test -f site/basics/index.html` failed and `publish` never
     ran). Every `run:` step of the build job, in order, as Actions runs it (`bash -e`, the
     workflow's, job's and step's env, the tag of this version), in a copy of the tree with the
     changelog's section named as the release checklist says, with a `python` that has nothing but
-    what the steps install. Then what it built is what the index must get."""
-    from tracksite import __version__
-
-    source = _source_copy(tmp_path / "src")
-    changelog = source / "CHANGELOG.md"
-    changelog.write_text(
-        changelog.read_text(encoding="utf-8").replace("## [Unreleased]", f"## [{__version__}] - 2026-12-01", 1),
-        encoding="utf-8",
-    )
-    clean = tmp_path / "python"
-    subprocess.run([sys.executable, "-m", "venv", str(clean)], check=True, timeout=300)
-    runner_temp = tmp_path / "runner"
-    runner_temp.mkdir()
-    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NO_MKDOCS_2_WARNING")}
-    base.update(PATH=f"{clean / 'bin'}{os.pathsep}{base.get('PATH', '')}", RUNNER_TEMP=str(runner_temp))
-    job = release["jobs"]["build"]
-    ran = []
-    for step in job["steps"]:
-        if "run" not in step:
-            continue
-        env = {**base, **_step_env(release, job, step, expressions={"${{ github.ref_name }}": f"v{__version__}"})}
-        result = subprocess.run(
-            ["bash", "-e", "-c", step["run"]], cwd=source, env=env, capture_output=True, text=True, timeout=1500
-        )
-        assert result.returncode == 0, f"{step.get('name')}:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
-        assert "MkDocs 2.0" not in result.stderr  # the workflow silences Material's banner
-        ran.append(step["name"])
+    what the steps install (test_package.py's `_release_job`, run once a test run: its wheel is
+    the one tests/test_package.py tries). Then what it built is what the index must get."""
+    folder, steps = release_job(tmp_path_factory)
+    assert all(step["returncode"] == 0 for step in steps), _step_failed(steps)
+    assert not any(step["banner"] for step in steps)  # the workflow silences Material's banner
+    ran = [step["name"] for step in steps]
     assert len(ran) == 5 and ran[-1].startswith("Install the wheel"), ran
+    assert ran == [s["name"] for s in release["jobs"]["build"]["steps"] if "run" in s]
+    source, runner_temp = folder / "src", folder / "runner"
     smoke = runner_temp / "smoke"
     assert (smoke / "site/basics/index.html").is_file()
     assert not list(smoke.rglob("lesson.md"))[0].read_text(encoding="utf-8").count("status: draft")

@@ -170,7 +170,9 @@ def test_check_runs_the_solution_and_the_starting_code(tmp_path):
         EXERCISE,
         "/// runnable | Wrong solution\ncode: x = 1\ntests: assert x == 2\nsolution: x = 3\n///\n",
         "/// runnable | Checks nothing\ncode: x = 2\ntests: assert x == 2\nsolution: x = 2\n///\n",
-        "/// runnable | Too slow\ncode: x = 1\ntests: assert x == 2\nsolution: |\n  while True:\n      pass\ntimeout: 1\n///\n",
+        # too slow by the clock, not the processor: a solution that waits out the limit asleep
+        # is stopped as a busy loop is, without burning the limit's seconds of processor time
+        "/// runnable | Too slow\ncode: x = 1\ntests: assert x == 2\nsolution: |\n  import time\n  time.sleep(60)\ntimeout: 1\n///\n",
     ]
     text = lesson_md("First lesson", body="## Practice\n\n" + "\n".join(blocks) + "Words here. " * 40)
     write(root, "lessons/alpha/a1/lesson.md", text)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import harness
-from course import REPO, lesson_md, override, write
+from course import REPO, lesson_md, make_course, override, write
 from tracksite.core import localstate
 
 TIMEOUT = 60
@@ -37,15 +37,8 @@ def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProce
     if not patch:  # no patch: through MkDocs' command line in this process (tests/harness.py)
         return harness.mkdocs(root, *args)
     shutil.rmtree(localstate.project_folder(root), ignore_errors=True)
-    code = f"{patch}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', 'build', '--strict', *{list(args)!r}]\ncli()"
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    # the patched build in a process of its own: a fork of this one (tests/harness.py)
+    return harness.forked_command(lambda: harness.mkdocs(root, *args), patch)
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
@@ -61,13 +54,24 @@ def leftovers(root: Path) -> list[str]:
     ]
 
 
-@pytest.fixture
-def built(course) -> tuple[Path, dict]:
-    """The fixture course with a quiz in a1, built once: the "last good site"."""
+@pytest.fixture(scope="module")
+def last_good(tmp_path_factory) -> Path:
+    """The fixture course with a quiz in a1, built once for the module."""
+    course = make_course(tmp_path_factory.mktemp("last-good") / "course")
     path = course / "lessons/alpha/a1/lesson.md"
     path.write_text(path.read_text(encoding="utf-8") + "\n## Practice\n\n" + QUIZ, encoding="utf-8")
     result = mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
+    return course
+
+
+@pytest.fixture
+def built(last_good, tmp_path) -> tuple[Path, dict]:
+    """A copy of that course and its site for each test to break: the "last good site" (a copy
+    of a build is what the build left, marker file included; a build for each test wrote the
+    same site again)."""
+    course = tmp_path / "course"
+    shutil.copytree(last_good, course, symlinks=True)
     site = snapshot(course / "site")
     assert "alpha/a1/index.html" in site
     return course, site
@@ -170,8 +174,7 @@ def test_failed_first_build_leaves_no_site(course):
 def test_failed_cli_build_keeps_site(built):
     root, before = built
     break_validation(root)
-    tracksite = Path(sys.executable).with_name("tracksite")
-    result = subprocess.run([str(tracksite), "build"], cwd=root, capture_output=True, text=True, timeout=TIMEOUT)
+    result = harness.tracksite("build", cwd=root)  # (the installed command itself: tests/test_package.py)
     assert result.returncode != 0
     assert "Traceback" not in result.stdout + result.stderr
     assert "lessons/alpha/a1/lesson.md:2:" in result.stderr
@@ -227,17 +230,27 @@ AUDIT = textwrap.dedent("""
 """)
 
 
-def audited_build(root: Path, log: Path, patch: str = "") -> tuple[list[list[str]], list[tuple[str, str]]]:
-    """Build under an audit hook; every write event, and those outside site/ and its staging."""
-    env = {**os.environ, "AUDIT_LOG": str(log), "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-    code = (
-        AUDIT
-        + patch
-        + "\nfrom mkdocs.__main__ import cli\nimport sys\nsys.argv = ['mkdocs', 'build', '--strict']\ncli()"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=TIMEOUT, env=env
-    )
+def audited_build(
+    root: Path, log: Path, patch: str = "", *, new_interpreter: bool = True
+) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """Build under an audit hook; every write event, and those outside site/ and its staging. The
+    build runs in a process of its own, which the hook cannot leave: a new interpreter, which
+    imports every module as a user's build does (one that wrote a file when imported is seen),
+    or a fork of this one (tests/harness.py) where only the hook is under test. Neither writes
+    bytecode (a module compiled on the way is not the build's writing)."""
+    if new_interpreter:
+        env = {**os.environ, "AUDIT_LOG": str(log), "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+        code = (
+            AUDIT
+            + patch
+            + "\nfrom mkdocs.__main__ import cli\nimport sys\nsys.argv = ['mkdocs', 'build', '--strict']\ncli()"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=TIMEOUT, env=env
+        )
+    else:
+        setup = "import sys\nsys.dont_write_bytecode = True\n"
+        result = harness.forked_command(lambda: harness.mkdocs(root), setup + AUDIT + patch, {"AUDIT_LOG": str(log)})
     assert result.returncode == 0, result.stderr[-3000:]
     events = [json.loads(line) for line in log.read_text().splitlines()]
     # the site, its staging folder, and the course's build cache (in its state folder, outside the
@@ -282,7 +295,7 @@ def test_the_audit_sees_writes_outside(built, tmp_path):
             return real(html)
         csp.apply = apply
     """)
-    _, outside = audited_build(root, tmp_path / "audit.jsonl", patch)
+    _, outside = audited_build(root, tmp_path / "audit.jsonl", patch, new_interpreter=False)
     assert ("open", str(root.parent / "leak.txt")) in outside
 
 
@@ -303,29 +316,47 @@ def test_snippets_extension_is_not_enabled():
     assert not [n for n in names if "snippets" in n or n in ("markdown_include.include", "mdx_include")]
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        '--8<-- "{secret}"',
-        "--8<-- {secret}",
-        ';--8<-- "{secret}"',
-        '--8<-- "../../../../secret.txt"',
-        '--8<-- "/etc/passwd"',
-        '```\n--8<-- "{secret}"\n```',
-        "{{% include '{secret}' %}}",
-        "{{{{ config.site_name }}}} and {{% raw %}}",
-    ],
-)
-def test_markdown_does_not_include_files(course, line):
+INCLUDES = [
+    '--8<-- "{secret}"',
+    "--8<-- {secret}",
+    ';--8<-- "{secret}"',
+    '--8<-- "../../../../secret.txt"',
+    '--8<-- "/etc/passwd"',
+    '```\n--8<-- "{secret}"\n```',
+    "{{% include '{secret}' %}}",
+    "{{{{ config.site_name }}}} and {{% raw %}}",
+]
+#: a lesson for each line: the fixture course's five and three of a third track
+LESSONS = ["alpha/a1", "alpha/a2", "alpha/a3", "beta/b1", "beta/b2", "gamma/g1", "gamma/g2", "gamma/g3"]
+
+
+@pytest.fixture(scope="module")
+def included(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The fixture course with each line of INCLUDES in a lesson of its own, built once (the
+    lines are harmless text, each on its page; one build shows what each does, where a build
+    for each showed the same eight times). A secret file lies beside the course."""
+    course = make_course(tmp_path_factory.mktemp("include") / "course")
     secret = course.parent / "secret.txt"
     secret.write_text(f"{SECRET}\nroot:x:0:0:root:/root:/bin/bash\n")
-    text = line.format(secret=secret)
     write(
         course,
-        "lessons/alpha/a1/lesson.md",
-        lesson_md("First lesson", body="## Intro\n\n" + text + "\n\n" + "Words here. " * 40),
+        "lessons/gamma/track.yml",
+        "number: 3\ntitle: Gamma track\nsummary: The third track.\nphases:\n  - title: One\n    lessons: [g1, g2, g3]\n",
     )
-    result = mkdocs(course)
+    for slug in ("g1", "g2", "g3"):
+        write(course, f"lessons/gamma/{slug}/overview.md", "## What you'll learn\n\nThings.\n")
+        write(course, f"cheatsheets/gamma/{slug}.md", "## Key ideas\n\nSome.\n")
+    for line, lesson in zip(INCLUDES, LESSONS, strict=True):
+        text = line.format(secret=secret)
+        body = "## Intro\n\n" + text + "\n\n" + "Words here. " * 40
+        write(course, f"lessons/{lesson}/lesson.md", lesson_md(f"Lesson {lesson}", body=body))
+    return course, mkdocs(course)
+
+
+@pytest.mark.parametrize("line", INCLUDES)
+def test_markdown_does_not_include_files(included, line):
+    course, result = included
+    text = line.format(secret=course.parent / "secret.txt")
     out = result.stdout + result.stderr
     assert result.returncode == 0, out[-3000:]  # harmless text: the page builds, showing the line as text
     assert SECRET not in out
@@ -334,7 +365,7 @@ def test_markdown_does_not_include_files(course, line):
             data = path.read_bytes()
             assert SECRET.encode() not in data, path
             assert b"root:x:0:0" not in data, path
-    html = (course / "site/alpha/a1/index.html").read_text(encoding="utf-8")
+    html = (course / "site" / LESSONS[INCLUDES.index(line)] / "index.html").read_text(encoding="utf-8")
     if "config.site_name" in text:
         assert "{{ config.site_name }}" in html  # Markdown is not a template
     elif text.startswith("{%"):

@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 import harness
 from conftest import build_once, run_mkdocs
-from course import REPO, load
+from course import REPO, load, share_verdicts
 from tracksite.commands.changes import Changes
 from tracksite.commands.cli import main as cli_main
 from tracksite.commands.rename import rewrite_references
@@ -39,7 +39,7 @@ def copy_bundled(root: Path) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     for name in ("lessons", "cheatsheets", "overrides", "docs"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    return root
+    return share_verdicts(root)
 
 
 @pytest.fixture

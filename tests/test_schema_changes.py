@@ -4,9 +4,11 @@ default in core/schema/specs.py) is followed by `tracksite check`, the
 build, the pages' labels, the loader, the JSON Schema and the authoring guide's tables, with
 nothing else touched.
 
-The copy's commands run in forks of this test process that drop every tracksite module and
-import the copy's (`run`): a new interpreter paid again for MkDocs', Material's and Markdown's
-imports, about a second of processor time for each of a dozen commands."""
+The copy's commands run one after another in a fork of this test process that drops every
+tracksite module and imports the copy's (`run`), as the suite runs commands one after another in
+its own process (tests/harness.py): a new interpreter paid again for MkDocs', Material's and
+Markdown's imports, about a second of processor time for each of a dozen commands, and a fork
+for each command checked the bundled course again for the build that followed."""
 
 from __future__ import annotations
 
@@ -53,21 +55,29 @@ def copy_code(root: Path) -> None:
     harness.main = importlib.import_module("tracksite.commands.cli").main  # what harness.tracksite runs
 
 
-def run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """`python -m ARGS` (`mkdocs build --strict ...` or `tracksite.commands.cli ...`) with the
-    copy's code, the plugin included: in a process of its own, a fork of this one (copy_code)."""
+def command(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """`python -m ARGS` (`mkdocs build --strict ...` or `tracksite.commands.cli ...`) in `root`."""
+    if args[0] == "mkdocs":
+        assert args[1:3] == ("build", "--strict"), args
+        return harness.mkdocs(root, *args[3:])
+    assert args[0] == "tracksite.commands.cli", args
+    return harness.tracksite(*args[1:], cwd=root)
 
-    def command() -> subprocess.CompletedProcess:
+
+def run(root: Path, *steps) -> list:
+    """Each step in turn with the copy's code, the plugin included, in a process of their own, a
+    fork of this one (copy_code): a command's `python -m` arguments (`command`), or a function
+    whose result is wanted. What each step gave, in order; no command printed a traceback."""
+
+    def all_steps() -> list:
         copy_code(root)
-        if args[0] == "mkdocs":
-            assert args[1:3] == ("build", "--strict"), args
-            return harness.mkdocs(root, *args[3:])
-        assert args[0] == "tracksite.commands.cli", args
-        return harness.tracksite(*args[1:], cwd=root)
+        return [step() if callable(step) else command(root, *step) for step in steps]
 
-    result = harness.forked(command)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    results = harness.forked(all_steps)
+    for result in results:
+        if isinstance(result, subprocess.CompletedProcess):
+            assert "Traceback" not in result.stderr, result.stderr
+    return results
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -89,16 +99,22 @@ def test_a_new_choice_value_is_one_edit(copy):
     text = lesson.read_text(encoding="utf-8")
     lesson.write_text(re.sub(r"\ndifficulty: \w+", "\ndifficulty: expert", text, count=1), encoding="utf-8")
 
-    check = run(copy, "tracksite.commands.cli", "check")
+    check, build, stale, written, starter = run(
+        copy,
+        ("tracksite.commands.cli", "check"),
+        ("mkdocs", "build", "--strict", "--site-dir", str(copy / "site")),
+        ("tracksite.commands.cli", "docs", "--check"),
+        ("tracksite.commands.cli", "docs", "--write"),
+        ("tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing", "--title", "Mixing experts"),
+    )
     assert check.returncode == 0 and " 0 errors" in check.stderr, check.stdout + check.stderr
-    build = run(copy, "mkdocs", "build", "--strict", "--site-dir", str(copy / "site"))
     assert build.returncode == 0, build.stderr[-3000:]
     assert shown_difficulty(copy / "site") == "Expert"
     track = BeautifulSoup((copy / "site/transformers-and-llms/index.html").read_text(encoding="utf-8"), "lxml")
     assert "Expert" in track.get_text(" ")
 
-    assert run(copy, "tracksite.commands.cli", "docs", "--check").returncode == 1  # the guide and schemas are stale
-    assert run(copy, "tracksite.commands.cli", "docs", "--write").returncode == 0
+    assert stale.returncode == 1  # the guide and schemas are stale
+    assert written.returncode == 0
     lesson_schema = json.loads(
         (copy / "scripts/tracksite/theme/schemas/lesson.schema.json").read_text(encoding="utf-8")
     )
@@ -106,9 +122,6 @@ def test_a_new_choice_value_is_one_edit(copy):
     assert "| `difficulty` | no | `intro`, `standard`, `advanced`, `expert` |" in (
         copy / "docs/authoring.md"
     ).read_text(encoding="utf-8")
-    starter = run(
-        copy, "tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing", "--title", "Mixing experts"
-    )
     assert starter.returncode == 0, starter.stderr
     assert "difficulty: standard         # intro | standard | advanced | expert\n" in (
         copy / "lessons/transformers-and-llms/mixing/lesson.md"
@@ -127,20 +140,25 @@ def test_a_changed_default_is_one_edit(copy):
     assert "\ndifficulty: advanced\n" in text
     lesson.write_text(text.replace("\ndifficulty: advanced\n", "\n"), encoding="utf-8")
 
-    def probe() -> str:  # the copy's loader, in a fork (copy_code)
-        copy_code(copy)
+    def probe() -> str:  # the copy's loader (run: after copy_code)
         checks = importlib.import_module("tracksite.core.checks")
         mkdocsconfig = importlib.import_module("tracksite.adapter.config.mkdocsconfig")
         project = checks.load(mkdocsconfig.load(copy))
         return str(project.curriculum.lesson("transformers-and-llms/positional-encoding").difficulty)
 
-    assert harness.forked(probe) == "intro"
+    loaded, build, written, starter = run(
+        copy,
+        probe,
+        ("mkdocs", "build", "--strict", "--site-dir", str(copy / "site")),
+        ("tracksite.commands.cli", "docs", "--write"),
+        ("tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing", "--title", "Mixing experts"),
+    )
+    assert loaded == "intro"
 
-    build = run(copy, "mkdocs", "build", "--strict", "--site-dir", str(copy / "site"))
     assert build.returncode == 0, build.stderr[-3000:]
     assert shown_difficulty(copy / "site") == "Introductory"
 
-    assert run(copy, "tracksite.commands.cli", "docs", "--write").returncode == 0
+    assert written.returncode == 0
     lesson_schema = json.loads(
         (copy / "scripts/tracksite/theme/schemas/lesson.schema.json").read_text(encoding="utf-8")
     )
@@ -150,9 +168,6 @@ def test_a_changed_default_is_one_edit(copy):
     ).read_text(encoding="utf-8")
     shapes = (copy / "scripts/tracksite/core/model/shapes.py").read_text(encoding="utf-8")
     assert "    difficulty: Difficulty = Difficulty.INTRO\n" in shapes  # the model's dataclass too
-    starter = run(
-        copy, "tracksite.commands.cli", "new", "lesson", "transformers-and-llms", "mixing", "--title", "Mixing experts"
-    )
     assert starter.returncode == 0, starter.stderr
     assert "\ndifficulty: intro " in (copy / "lessons/transformers-and-llms/mixing/lesson.md").read_text(
         encoding="utf-8"

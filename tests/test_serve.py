@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 
 import pytest
+from mkdocs.__main__ import cli
 
+import harness
 from course import lesson_md, override, write
 
 
@@ -46,15 +46,15 @@ def wait_for(url: str, needle: str, seconds: float = 30) -> str:
 
 @contextlib.contextmanager
 def serving(course, *options: str, port: int | None = None):
-    """`mkdocs serve` on `port` or a free one; yields (base URL, process); its output is in `proc.output`."""
+    """`mkdocs serve` on `port` or a free one; yields (base URL, process); its output is in `proc.output`.
+
+    The server is a process of its own, stopped as a user stops it, but a fork of this one
+    (tests/harness.py `Spawned`), not a new interpreter: what these tests are about is what it
+    serves while its sources change, not how it starts."""
     port = port or free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", *options],
-        cwd=course,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    argv = ["serve", "--dev-addr", f"127.0.0.1:{port}", *options]
+    proc = harness.Spawned(
+        lambda: cli.main(argv, prog_name="mkdocs", standalone_mode=True), course, stdout_pipe=False, merge_stderr=True
     )
     proc.output = ""
     try:
@@ -62,9 +62,11 @@ def serving(course, *options: str, port: int | None = None):
     finally:
         proc.terminate()
         try:
-            proc.output, _ = proc.communicate(timeout=10)
+            proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        proc.output = proc.written()
 
 
 @pytest.fixture

@@ -39,17 +39,25 @@ FOCUSED = """() => {
 
 
 @pytest.fixture
-def context_page(chromium, site_url):
-    """A fresh context (own cache and storage) on the bundled site: `open(url, **context options)`."""
+def context_page(chromium, browser_page):
+    """`open(url, **context options)`: a page with empty storage on the bundled site, `browser_page`
+    (its colour scheme emulated as the context's would be), or in a context of its own where the
+    options are more than a page takes (a touch phone's): a context costs Chromium its own cache,
+    each script and style parsed and compiled again."""
     contexts = []
 
     def open_page(url: str, **options):
-        context = chromium.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
+        scheme = options.pop("color_scheme", None)
+        if options:
+            context = chromium.new_context(**options, color_scheme=scheme)
+            contexts.append(context)
+            page = context.new_page()
+        else:
+            page = browser_page
+            page.emulate_media(color_scheme=scheme)
         page.errors = []
         page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.goto(site_url + url, wait_until="networkidle")
+        page.goto(browser_page.base_url + url, wait_until="networkidle")
         return page
 
     yield open_page

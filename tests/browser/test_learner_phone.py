@@ -16,15 +16,25 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 CODE_PAGES = ["transformers-and-llms/attention-mechanism/", "transformers-and-llms/tokens-and-embeddings/"]
 
 
-@pytest.fixture
-def phone(chromium, site_url):
+@pytest.fixture(scope="module")
+def phone_context(chromium):
+    """One touch phone's context for the module's tests: a context of its own for each parsed
+    and compiled the site's scripts and styles again. Each test has a page of its own, and the
+    storage its pages left is wiped after it."""
     context = chromium.new_context(**PHONE, color_scheme="light")
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone(phone_context, site_url):
+    page = phone_context.new_page()
     page.base_url = site_url
     page.console_errors = []
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
     yield page
-    context.close()
+    page.evaluate("() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }")
+    page.close()
 
 
 def _settle(page) -> None:
@@ -61,35 +71,32 @@ def test_wide_code_blocks_are_keyboard_reachable_on_a_touch_phone(phone, url):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("url", ["", "transformers-and-llms/"])
-def test_the_course_map_says_it_scrolls_on_a_phone(chromium, site_url, url, scheme, tmp_path):
+def test_the_course_map_says_it_scrolls_on_a_phone(phone, url, scheme, tmp_path):
     """A 640 px map in a 358 px box was cut off with no sign that it scrolls: now a visible line
     says so, the edge shows a shadow, and the box is a named region the keyboard scrolls."""
-    context = chromium.new_context(**PHONE, color_scheme=scheme)
-    try:
-        page = context.new_page()
-        page.goto(site_url + url)
-        _settle(page)
-        box = page.locator(".ts-map__scroll")
-        box.scroll_into_view_if_needed()
-        assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the map should be wider than a phone"
-        hint = page.locator(".ts-map__hint")
-        assert hint.is_visible() and "sideways" in hint.inner_text()
-        hint_box, map_box = hint.bounding_box(), box.bounding_box()
-        assert hint_box["y"] < map_box["y"], "the cue comes before the map"
-        assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"
-        assert box.get_attribute("aria-label") == "Map 1 (scrolls sideways)"
-        assert "gradient" in box.evaluate("b => getComputedStyle(b).backgroundImage"), "an edge shadow"
-        # a screenshot to look at (compared with nothing): in $TRACKSITE_SHOTS when set
-        shots = Path(os.environ.get("TRACKSITE_SHOTS") or tmp_path)
-        page.screenshot(path=str(shots / f"course-map-390-{scheme}-{url.strip('/') or 'home'}.png"))
-        box.focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle())
-        options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
-        results = AXE.run(page, context=".ts-map", options=options)
-        assert results.response["violations"] == [], [v["id"] for v in results.response["violations"]]
-    finally:
-        context.close()
+    page = phone
+    page.emulate_media(color_scheme=scheme)
+    page.goto(page.base_url + url)
+    _settle(page)
+    box = page.locator(".ts-map__scroll")
+    box.scroll_into_view_if_needed()
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the map should be wider than a phone"
+    hint = page.locator(".ts-map__hint")
+    assert hint.is_visible() and "sideways" in hint.inner_text()
+    hint_box, map_box = hint.bounding_box(), box.bounding_box()
+    assert hint_box["y"] < map_box["y"], "the cue comes before the map"
+    assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"
+    assert box.get_attribute("aria-label") == "Map 1 (scrolls sideways)"
+    assert "gradient" in box.evaluate("b => getComputedStyle(b).backgroundImage"), "an edge shadow"
+    # a screenshot to look at (compared with nothing): in $TRACKSITE_SHOTS when set
+    shots = Path(os.environ.get("TRACKSITE_SHOTS") or tmp_path)
+    page.screenshot(path=str(shots / f"course-map-390-{scheme}-{url.strip('/') or 'home'}.png"))
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle())
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+    results = AXE.run(page, context=".ts-map", options=options)
+    assert results.response["violations"] == [], [v["id"] for v in results.response["violations"]]
 
 
 def test_the_course_map_is_a_plain_picture_on_a_desktop(browser_page):

@@ -3,11 +3,10 @@ paper is noise), and each "What will this print?" leaves ruled space to write th
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
 from test_widgets_browser import _open, _pages_with
+
+from pdfs import pdf_pages
 
 pytestmark = pytest.mark.browser
 
@@ -68,8 +67,7 @@ def test_flashcards_print_whole_without_show_answer(browser_page, built_site, wh
     )
     assert len(cards) >= 2
     assert {(c["brk"], c["summary"], c["answer"] > 0) for c in cards} == {("avoid", 0, True)}, cards[:3]
-    pdf = PdfReader(io.BytesIO(page.pdf(format="A4")))
-    pages = [" ".join((p.extract_text() or "").split()) for p in pdf.pages]
+    pages = [" ".join(text.split()) for text in pdf_pages(page.pdf(format="A4"))]
     assert not any("Show answer" in text for text in pages)
     for card in cards:  # a card's term and the start and end of its answer on one page
         term, answer = " ".join(card["term"].split())[:25], " ".join(card["text"].split())

@@ -45,7 +45,7 @@ from tracksite.core.checks import check
 from tracksite.core.checks import links as link_checks
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
-from tracksite.core.memo import stable_text
+from tracksite.core.memo import digest, stable_text
 from tracksite.core.problems.problem import format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import trackpages
@@ -235,7 +235,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         assert contexts is not None
         self.speed.files(  # with what notes each page's reads, and looks them up again
             config,
-            lambda: pagedeps.Reads(config, project, lambda page: contexts.page(page, config)),
+            lambda: pagedeps.Reads(
+                config,
+                project,
+                lambda page: contexts.page(page, config),
+                model=project.model_key and digest([project.model_key, str(contexts.pdfs), str(contexts.instructor)]),
+            ),
             session.remote.digest_parts(),
         )
         return files

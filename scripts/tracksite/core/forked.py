@@ -16,6 +16,7 @@ stay locked in the copy).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -24,6 +25,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from tracksite.core import memo
 
 ENV = "TRACKSITE_PROCESSES"
 MAX_AUTO = 4
@@ -120,13 +123,18 @@ def start(work: Callable[[], Any]) -> Helper | None:
         return None
     sys.stdout.flush()
     sys.stderr.flush()
+    parent, frozen = os.getpid(), gc.get_freeze_count()
     read, write = os.pipe()
+    gc.freeze()  # (the helper's collector leaves the build's objects alone: its passes would copy their pages)
     try:
         pid = os.fork()
     except OSError:
         os.close(read)
         os.close(write)
         return None
+    finally:
+        if os.getpid() == parent and not frozen:  # (frozen by whoever forked this process: left so)
+            gc.unfreeze()
     if pid == 0:  # the helper: never returns
         try:
             os.close(read)
@@ -134,6 +142,7 @@ def start(work: Callable[[], Any]) -> Helper | None:
             null = os.open(os.devnull, os.O_WRONLY)
             os.dup2(null, 1)
             os.dup2(null, 2)
+            memo.inherit()  # (what it works out for itself is not kept after the page it is on)
             value = work()
             with os.fdopen(write, "wb") as pipe:
                 pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)

@@ -20,8 +20,14 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _MEMO: dict[tuple, object] = {}
 MEMO_MAX = 200_000  # about 12 entries a page: a 10,000-page course still reuses them
 _MEMO_MAX = MEMO_MAX
-#: At most this many results once a build's pages render (`limit`).
-RENDERING_MAX = 2_000
+#: At most this many results once a build's pages render (`limit`): a page reads its own a few
+#: times as it converts, none of another page's.
+RENDERING_MAX = 256
+#: At most this many results of its own in a forked helper (`inherit`).
+HELPER_MAX = 256
+#: In a forked helper, what the process it was forked from remembered, looked up but never changed.
+_INHERITED: dict[tuple, object] = {}
+_MISSING = object()
 
 
 def limit(entries: int = MEMO_MAX) -> None:
@@ -36,10 +42,26 @@ def limit(entries: int = MEMO_MAX) -> None:
         _MEMO.clear()
 
 
+def inherit(entries: int = HELPER_MAX) -> None:
+    """In a helper forked from the build (core/forked.py): what the build remembered stays as it
+    is, looked up, and at most `entries` results of the helper's own are kept. A helper reads each
+    page in each of its passes and then ends, so it needs a page's results only while on that
+    page; kept, they grew it by 56 MB at 1,000 lessons, memory counted beside the build's."""
+    global _INHERITED, _MEMO_MAX
+    if _MEMO:  # (the same dict stays: some passes read it by name)
+        _INHERITED = {**_INHERITED, **_MEMO}
+        _MEMO.clear()
+    _MEMO_MAX = entries
+
+
 def memo(key: tuple, compute):
     try:
         return _MEMO[key]
     except KeyError:
+        if _INHERITED:
+            found = _INHERITED.get(key, _MISSING)
+            if found is not _MISSING:
+                return found
         if len(_MEMO) >= _MEMO_MAX:
             _MEMO.clear()
         value = _MEMO[key] = compute()

@@ -53,6 +53,13 @@ def read_text(path: Path) -> str:
     return text
 
 
+def forget() -> None:
+    """Let go of the texts read so far: `mkdocs build` reads each file once (a whole course's
+    texts, 11 MB at 1,000 lessons, would otherwise be held to its end, and by every helper process
+    forked from it)."""
+    _TEXTS.clear()
+
+
 def stamps(folder: Path, *files: Path) -> tuple | None:
     """The stamp of every entry of `folder` (its name, whether it is a link or leads to a folder,
     its times, size and inode) and of each of `files` (None where missing): what a loader that

@@ -73,8 +73,9 @@ TABLES = tuple(_MAIN)
 _COLUMNS = ["key", "value", "text", "sum"]
 #: Characters of new entries a process holds before it writes them into the database: a page's
 #: entries (its converted HTML, its whole output) are most of what a build would otherwise hold
-#: until its end, 0.4 GB at 1,000 lessons (docs/benchmarks.md, "Memory").
-FLUSH_AT = 8_000_000
+#: until its end, 0.4 GB at 1,000 lessons (docs/benchmarks.md, "Memory"). A build and its helper
+#: each hold this much beside the other: at 8 million their peak at 1,000 lessons was 31 MB higher.
+FLUSH_AT = 2_000_000
 
 
 def _create(db: sqlite3.Connection) -> None:

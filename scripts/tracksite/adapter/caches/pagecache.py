@@ -51,6 +51,9 @@ TABLE = "outputs"
 #: The prefix of the key under which a page's reads are kept (pagedeps.py), beside its output: a
 #: line per read, its kind, name and value's digest apart by tabs.
 READS = "reads:"
+#: The prefix of the key under which the model a page's noted reads of `ts` are valid for is kept
+#: (pagedeps.Reads.model): written when the page is kept, or found again with every value as noted.
+MODEL = "model:"
 #: Settings that say where this build writes or watches, not what a page shows.
 _UNSHOWN = {"site_dir", "watch", "dev_addr", "config_file_path", "markdown_extensions", "mdx_configs", "plugins"}
 
@@ -112,6 +115,9 @@ class Outputs:
         #: `mkdocs build` only (parallel.Pool.start): each page's HTML waits for its template on
         #: disk, not in memory (spill.py)
         self.spill: Spill | None = None
+        #: `mkdocs build` only, where nothing reads a page's Markdown after its conversion
+        #: (parallel.markdown_unread): let go then
+        self.forget_markdown = False
 
     def close(self) -> None:
         self._counter.remove()
@@ -147,10 +153,16 @@ class Outputs:
         reads = [line.split("\t") for line in kept["output"].split("\n")]  # kind, name, value
         if any(len(read) != 3 for read in reads):
             return None
-        values = self.reads.values(page, [(kind, name) for kind, name, _ in reads])
+        model = self.reads.model
+        marked = model is not None and (self.cache.get(MODEL + sources, TABLE) or {}).get("output") == model
+        noted = {(k, n): v for k, n, v in reads if k == "ts"} if marked else None
+        values = self.reads.values(page, [(kind, name) for kind, name, _ in reads], noted)
         self.reads.let_go(page)  # (its `ts`: a build holds a few pages' at a time)
         if values is None:
             return None
+        if model is not None and not marked and values == [value for _, _, value in reads]:
+            # every value as noted, this model's own: the next build of it takes those of `ts` as noted
+            self.cache.keep(MODEL + sources, {"output": model}, TABLE)
         if buildcache.log.isEnabledFor(logging.DEBUG):  # (`mkdocs build -v`: why a page is rendered again)
             for (kind, name, was), value in zip(reads, values, strict=True):
                 if was != value:
@@ -202,7 +214,11 @@ class Outputs:
         pending = self._pending.get(page.file.src_uri)
         if pending is not None and pending[1] != self._counter.count:
             del self._pending[page.file.src_uri]
-        return html if self.spill is None else self.spill.put(page, html)
+        if self.spill is None:
+            return html
+        if self.forget_markdown:  # (converted: 17 MB at 1,000 lessons; "", as None is unread to MkDocs)
+            page.markdown = ""
+        return self.spill.put(page, html)
 
     def begin(self, page: Page, context: dict[str, Any]) -> None:
         """As the page is built (its context): its HTML back from the disk; what is logged from
@@ -232,5 +248,8 @@ class Outputs:
         conversion["content"] = ""
         reads = "\n".join(f"{kind}\t{name}\t{value}" for (kind, name), value in zip(names, values, strict=True))
         self.cache.keep(READS + pending[0], {"output": reads}, TABLE)  # (the values: for `-v`)
+        # and the model those of `ts` are valid for (pagedeps.Reads; none under serve, which
+        # computes no model key: a mark left by a build must not vouch for these values)
+        self.cache.keep(MODEL + pending[0], {"output": self.reads.model or ""}, TABLE)
         self.cache.keep(key, {"output": output, "search": search, "conversion": conversion}, TABLE)
         return key

@@ -68,10 +68,17 @@ _WHOLE = frozenset({"get", "items", "keys", "values"})
 class Reads:
     """One build's noted reads, page by page, and how each kind of read is looked up again."""
 
-    def __init__(self, config: Any, project: Any, ts_of: Callable[[Page], dict[str, Any]]) -> None:
+    def __init__(
+        self, config: Any, project: Any, ts_of: Callable[[Page], dict[str, Any]], model: str | None = None
+    ) -> None:
         self.config = config
         self.project = project
         self.ts_of = ts_of  # the page's `ts` (pagecontext.Contexts.page)
+        # the digest of what every page's `ts` is made from (the course's files, the configuration,
+        # the code, the plugin's options), when the build computed it: reads of `ts` noted under
+        # the same one have the same values, which `values` takes as noted (`ts` is made of the
+        # course model alone: a page's own, made again, was a sixth of a warm build at 300 lessons)
+        self.model = model
         self.files: Any = None  # set as MkDocs makes them (`on_nav`)
         self.nav: Any = None
         self._noted: dict[str, dict[Read, None]] = {}  # src_uri -> its reads, in the order noted
@@ -213,9 +220,12 @@ class Reads:
                 self._note(OPAQUE, f"{type(obj).__name__}.{attribute}")
 
     # -- looking the reads up again ----------------------------------------------------------
-    def values(self, page: Page, reads: list[Read]) -> list[str] | None:
-        """Each read's value, now, as a digest; None when one cannot be looked up."""
+    def values(self, page: Page, reads: list[Read], noted: dict[Read, str] | None = None) -> list[str] | None:
+        """Each read's value, now, as a digest; None when one cannot be looked up. `noted`: the
+        values of the page's `ts` reads a build noted under this build's `model`."""
         shared, own = self._shared, self._own.setdefault(page.file.src_uri, {})
+        if noted:
+            own.update(noted)
         out = []
         for read in reads:
             value = shared.get(read) or own.get(read)  # (most reads: the same for every page)

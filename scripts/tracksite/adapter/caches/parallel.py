@@ -45,7 +45,7 @@ from mkdocs.structure.pages import Page
 from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.caches import buildcache, pagecache, spill
 from tracksite.adapter.caches.buildcache import log
-from tracksite.core import forked, keptfiles, memo
+from tracksite.core import forked, keptfiles, memo, sources
 from tracksite.core.forked import affordable, resident
 
 #: Pages a process must have to be worth forking (a fork and a hand-over cost a few milliseconds).
@@ -63,14 +63,34 @@ def engine(config: Any) -> ModuleType | None:
     return mkdocsinternals.build_module(config)
 
 
-def give_back() -> None:
+def give_back(collect: bool = True) -> None:
     """Hand the memory the check let go of back to the system, before the pages are converted
     and helpers forked: C's allocator keeps freed blocks in the process (a fork copies them, and
     they count in the build's memory) until asked to trim them. Where there is no `malloc_trim`
-    (not glibc), nothing is given back."""
-    gc.collect()
+    (not glibc), nothing is given back. `collect`: the cycles the collector finds freed first."""
+    if collect:
+        gc.collect()
     with contextlib.suppress(OSError, AttributeError, TypeError):  # (TypeError: Windows' CDLL)
         ctypes.CDLL(None).malloc_trim(0)
+
+
+def markdown_unread(config: Any) -> bool:
+    """Whether nothing reads a page's Markdown once it is converted, so that the build can let it
+    go (17 MB at 1,000 lessons, held until the page is written and copied into every rendering
+    helper): no plugin but tracksite's, and no template of the course's own that names
+    `page.markdown` (a reading time drawn from it, say). Otherwise the Markdown stays."""
+    if any(name != "tracksite" for name in config.plugins):
+        return False
+    custom = config.theme.custom_dir
+    if not custom or not os.path.isdir(custom):
+        return True
+    for folder, _, names in os.walk(custom):
+        for name in names:
+            if name.endswith(".html"):
+                with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as fh:
+                    if "markdown" in fh.read():
+                        return False
+    return True
 
 
 @dataclass
@@ -106,11 +126,13 @@ class Pool:
         """At the end of `on_nav`: the build's pool, its conversion helpers started, or None."""
         if command == "build":  # checked and planned: each page needs its own results once now,
             memo.limit(memo.RENDERING_MAX)  # and a helper would copy the course's (core/memo.py)
+            sources.forget()  # (the sources' texts: read again, if ever, from the disk)
             give_back()
             if outputs is not None:  # each page's HTML on disk between the two loops, in the state folder
                 outputs.spill = spill.Spill.open(
                     str(cache.path.parent) if cache is not None and not cache.off else None
                 )
+                outputs.forget_markdown = markdown_unread(config)
         if command != "build" or cache is None or cache.off:
             return None
         module = engine(config)
@@ -183,6 +205,8 @@ class Pool:
         rendering helpers are forked now, so that they have the templates compiled."""
         fork, self._rendering = self._rendering, None
         if fork is not None:
+            self.cache.flush()  # (the conversions made so far: not held, and not copied, by both)
+            give_back(collect=False)  # (each page's Markdown, let go of as it was converted)
             fork(page)
 
     def after(self, page: Page) -> None:

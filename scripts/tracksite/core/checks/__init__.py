@@ -108,6 +108,7 @@ def check(
         measure=measure,
     )
     project.site = siteplan.plan(project, config, instructor=instructor)
+    project.model_key = digest
     assert project.problems is not None
     terms = project.glossary.terms
     if kept is not None and len(kept[1]) == len(terms):

@@ -51,6 +51,9 @@ class Project:
     site: Any = None  # the siteplan.SitePlan, once checks.check made it
     glossary: Glossary = field(default_factory=Glossary)
     remote: Listing = field(default_factory=Listing)  # remote-files.yml
+    # the digest of everything the model is made from (core/checkcache.py's key: every file
+    # under the root, the configuration, the options, the code), when the build computed it
+    model_key: str | None = None
 
     def document(self, src_uri: str) -> Document | None:
         return self._by_src.get(src_uri)

@@ -380,7 +380,8 @@ def measure_serve(
     try:
         started = time.time()
         ready = _first_page(url, proc, log, start_timeout)
-        times = _edits_in_browser(url, source, original, edits, edit_timeout, proc, log)
+        # no edit (a restart): only the first page is timed, and no browser is started for it
+        times = _edits_in_browser(url, source, original, edits, edit_timeout, proc, log) if edits else []
         since = started  # with no edit, the first build is the one kept
         if edits:
             since = time.time()
