@@ -78,7 +78,7 @@ class Speed:
     def content(self, page: Page, html: str, convert: Callable[[str], str]) -> tuple[str, bool]:
         """In `on_page_content`: the page's HTML, `convert`ed unless the whole page is kept; and
         whether it is (then it is printed through pagecache's one-line template)."""
-        if self.outputs is not None and self.outputs.kept(page) is not None:
+        if self.outputs is not None and self.outputs.replayed(page):  # (its output is read when written)
             return html, True
         html = convert(html)
         if self.outputs is not None:  # (kept only if it logged nothing; its HTML on disk until rendered)

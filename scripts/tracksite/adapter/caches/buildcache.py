@@ -156,6 +156,9 @@ class BuildCache:
         self.hits = self.misses = 0
         self.handed = 0  # of the hits: converted in this build by a helper process (parallel.py)
         self._new: dict[tuple[str, str], tuple[str, str]] = {}  # (table, key) -> entry as (value, text)
+        # called before the cache is discarded, while it can still be read: what a build owes
+        # pages it took as kept but has not read yet (pagecache.Outputs)
+        self.before_discard: list[Callable[[], None]] = []
         self._held = 0  # characters in `_new`
         self._written: set[tuple[str, str]] = set()  # entries made in this build and written (`flush`)
         self._handed: set[tuple[str, str]] = set()  # of which a helper process made and wrote
@@ -206,6 +209,9 @@ class BuildCache:
     def _discard(self, why: str) -> None:
         """Drop the whole cache: a part that cannot be trusted says nothing about the rest."""
         log.info("tracksite: the build cache in %s was discarded: %s; every page is converted again", self.path, why)
+        owed, self.before_discard = self.before_discard, []
+        for read_owed in owed:
+            read_owed()
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
@@ -214,7 +220,9 @@ class BuildCache:
             with contextlib.suppress(OSError):
                 os.remove(f"{self.path}{suffix}")
 
-    def get(self, key: str, table: str = "pages") -> dict[str, Any] | None:
+    def get(self, key: str, table: str = "pages", *, verify: bool = True) -> dict[str, Any] | None:
+        """The entry kept under `key`, or None. `verify=False`: its checksum is not computed again
+        (an entry this build read whole and verified before, read once more)."""
         made = self._new.get((table, key))  # (made in this build: by a helper, parallel.py)
         if made is not None:
             self._used.add((table, key))
@@ -231,7 +239,11 @@ class BuildCache:
             return None
         value, text, check = row
         try:
-            if not isinstance(value, str) or not isinstance(text, str) or digest([key, value, text]) != check:
+            if (
+                not isinstance(value, str)
+                or not isinstance(text, str)
+                or (verify and digest([key, value, text]) != check)
+            ):
                 raise ValueError("an entry does not match its checksum")
             entry = json.loads(value)
             if not isinstance(entry, dict):

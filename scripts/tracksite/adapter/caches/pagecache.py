@@ -107,7 +107,8 @@ class Outputs:
         self.reads = reads  # what each page read as it was built
         self.hits = 0
         self._common = digest([FORMAT, *extra])
-        self._replayed: dict[str, dict[str, Any]] = {}  # src_uri -> its entry
+        self._replayed: dict[str, dict[str, Any]] = {}  # src_uri -> its entry (its key until read)
+        cache.before_discard.append(self._read_owed)
         self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> its sources' key, the log count it began at
         self._spilled: set[str] = set()  # pages whose HTML was read back from the spill
         self._counter = buildcache.Said()
@@ -139,8 +140,9 @@ class Outputs:
             return False
         buildcache.restore(page, files, {**entry["conversion"], "content": ""})
         self.cache.touch(conversion_key)
-        entry["key"] = key  # (the search index of pages all kept is kept too: search/index.py)
-        self._replayed[src] = entry
+        # its output and search readings are read again as the page is written (`kept`): held from
+        # here, a warm build of 1,000 lessons held every page's at once (about 60 KB a page)
+        self._replayed[src] = {"key": key, "verified": True}  # (the search index of pages all kept: search/index.py)
         self.hits += 1
         return True
 
@@ -185,13 +187,25 @@ class Outputs:
             return True
         return False
 
+    def replayed(self, page: Page) -> bool:
+        """Whether the page's whole output is kept in this build (its entry perhaps not read yet)."""
+        return page.file.src_uri in self._replayed
+
+    def _read_owed(self) -> None:
+        """Before the cache is discarded: the entries of the pages taken as kept, read now."""
+        for src, entry in list(self._replayed.items()):
+            if "output" not in entry:
+                loaded = self.cache.get(entry["key"], TABLE)
+                if loaded is not None and isinstance(loaded.get("output"), str):
+                    self._replayed[src] = {**loaded, "key": entry["key"]}
+
     def kept(self, page: Page) -> dict[str, Any] | None:
         """The page's kept entry ("output", "search"), when its output is replayed in this build."""
         entry = self._replayed.get(page.file.src_uri)
-        if entry is not None and "output" not in entry:  # adopted: read now
-            loaded = self.cache.get(entry["key"], TABLE)
+        if entry is not None and "output" not in entry:  # replayed or adopted: read now
+            loaded = self.cache.get(entry["key"], TABLE, verify=not entry.get("verified"))
             if loaded is None or not isinstance(loaded.get("output"), str):
-                raise OSError(f"the page {page.file.src_uri} a helper process rendered could not be read back")
+                raise OSError(f"the kept output of the page {page.file.src_uri} could not be read back")
             loaded["key"] = entry["key"]
             self._replayed[page.file.src_uri] = entry = loaded
         return entry

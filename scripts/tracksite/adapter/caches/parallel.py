@@ -188,7 +188,7 @@ class Pool:
 
         def fork(current: Page) -> None:
             docs = files.documentation_pages(inclusion=InclusionLevel.is_included)
-            todo = [f for f in docs if f.page is not None and outputs.kept(f.page) is None]
+            todo = [f for f in docs if f.page is not None and not outputs.replayed(f.page)]
             order = {f.src_uri: i for i, f in enumerate(docs)}
 
             def work(file: File) -> None:
