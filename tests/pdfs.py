@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shutil
 import subprocess
-import sys
 import threading
 import unicodedata
 from pathlib import Path
@@ -101,24 +99,11 @@ def need_browser() -> None:
         pytest.skip(missing)
 
 
-def tracksite(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`tracksite ARGS` as a process of its own, for the tests about what a process does (its
+def command(root: Path, *args: str, process: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`tracksite ARGS` in `root` (tests/harness.py), with no traceback: in this process, or
+    with `process=True` as a process of its own, for the tests about what a process does (its
     exit code before any work, its environment)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "tracksite.commands.cli", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def command(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """`tracksite ARGS` in `root`, in this process (tests/harness.py), with no traceback."""
-    result = harness.tracksite(*args, cwd=root)
+    result = harness.tracksite(*args, cwd=root, process=process, env=env)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 

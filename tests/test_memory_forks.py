@@ -9,6 +9,8 @@ import os
 
 import pytest
 
+import harness
+from course import make_course, override
 from tracksite.core import forked, memo, sources
 
 
@@ -50,9 +52,6 @@ def test_a_template_that_reads_a_pages_markdown_still_gets_it(tmp_path):
     """`mkdocs build` lets a page's Markdown go once it is converted (adapter/caches/parallel.py,
     17 MB at 1,000 lessons) only where nothing reads it then: a course template that shows
     `page.markdown` (a reading time, say) gets the page's text as `mkdocs serve` gives it."""
-    import harness
-    from course import make_course, override
-
     root = make_course(tmp_path / "course")
     pager = override(root, "partials/lesson-pager.html")
     pager.write_text(pager.read_text() + '<p class="ts-test-words">{{ page.markdown | wordcount }}</p>\n')

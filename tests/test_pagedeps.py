@@ -21,6 +21,7 @@ import pytest
 import harness
 from course import make_course, override, write
 from tracksite.adapter.caches import pagecache
+from tracksite.adapter.pages import pagecontext
 from tracksite.core import localstate, messages
 
 DESCRIPTION = "site_description: A course used by the tests."
@@ -147,7 +148,6 @@ def test_the_same_course_model_takes_each_pages_ts_as_noted(tmp_path):
     the page noted them, and makes no page's `ts` again; a change to the model, then undone,
     still gives the site a cold build writes."""
     root, tmp = make_course(tmp_path / "course"), tmp_path
-    from tracksite.adapter.pages import pagecontext
 
     def counted(out: str):
         def run():

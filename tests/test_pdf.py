@@ -11,7 +11,7 @@ import pytest
 
 from conftest import run_mkdocs
 from course import REPO, make_course
-from pdfs import command, need_browser, pdf_command, pdf_text, published_bundled, tracksite
+from pdfs import command, need_browser, pdf_command, pdf_text, published_bundled
 from tracksite.commands.pdf import cheatsheets, count_pages
 from tracksite.localserver import QuietHandler, serve_folder
 
@@ -78,7 +78,8 @@ def test_missing_chromium_is_explained(tmp_path):
     root = make_course(tmp_path / "course")
     (root / "site").mkdir()
     (root / "site" / "index.html").write_text("")
-    result = tracksite(root, "pdf", "--no-build", env={"TRACKSITE_CHROMIUM": str(tmp_path / "no-such-chromium")})
+    env = {"TRACKSITE_CHROMIUM": str(tmp_path / "no-such-chromium")}
+    result = command(root, "pdf", "--no-build", process=True, env=env)
     assert result.returncode == 2  # what is missing is refused before any work, as a usage error
     assert "apt-get install chromium" in result.stderr and 'pip install "tracksite[pdf]"' in result.stderr
 

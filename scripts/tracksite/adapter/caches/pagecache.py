@@ -193,21 +193,27 @@ class Outputs:
 
     def _read_owed(self) -> None:
         """Before the cache is discarded: the entries of the pages taken as kept, read now."""
-        for src, entry in list(self._replayed.items()):
-            if "output" not in entry:
-                loaded = self.cache.get(entry["key"], TABLE)
-                if loaded is not None and isinstance(loaded.get("output"), str):
-                    self._replayed[src] = {**loaded, "key": entry["key"]}
+        for src in list(self._replayed):
+            self._read(src)
+
+    def _read(self, src: str) -> dict[str, Any] | None:
+        """The page's kept entry, read now if it was taken as kept with its key only (a page
+        replayed or adopted); None when it cannot be read back."""
+        entry = self._replayed[src]
+        if "output" not in entry:
+            loaded = self.cache.get(entry["key"], TABLE, verify=not entry.get("verified"))
+            if loaded is None or not isinstance(loaded.get("output"), str):
+                return None
+            self._replayed[src] = entry = {**loaded, "key": entry["key"]}
+        return entry
 
     def kept(self, page: Page) -> dict[str, Any] | None:
         """The page's kept entry ("output", "search"), when its output is replayed in this build."""
-        entry = self._replayed.get(page.file.src_uri)
-        if entry is not None and "output" not in entry:  # replayed or adopted: read now
-            loaded = self.cache.get(entry["key"], TABLE, verify=not entry.get("verified"))
-            if loaded is None or not isinstance(loaded.get("output"), str):
-                raise OSError(f"the kept output of the page {page.file.src_uri} could not be read back")
-            loaded["key"] = entry["key"]
-            self._replayed[page.file.src_uri] = entry = loaded
+        if page.file.src_uri not in self._replayed:
+            return None
+        entry = self._read(page.file.src_uri)
+        if entry is None:
+            raise OSError(f"the kept output of the page {page.file.src_uri} could not be read back")
         return entry
 
     def written(self, page: Page) -> dict[str, Any] | None:
