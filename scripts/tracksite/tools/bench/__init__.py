@@ -298,7 +298,7 @@ def _write(args: argparse.Namespace, data: dict[str, Any], command: str) -> None
 
 def to_json(data: dict[str, Any]) -> dict[str, Any]:
     def run(r: Run) -> dict[str, float]:
-        return {"wall": round(r.wall, 4), "cpu": round(r.cpu, 4), "memory": r.memory}
+        return {"wall": round(r.wall, 4), "cpu": round(r.cpu, 4), "memory": r.memory, "resident": r.resident}
 
     sizes = []
     for r in data["sizes"]:

@@ -61,18 +61,34 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
-    memory: int = 0  # bytes: the peak, sampled, of the resident memory of all its processes summed
+    memory: int = 0  # bytes: the peak, sampled, of all its processes' memory summed (PSS: shared pages once)
+    resident: int = 0  # bytes: the same peak with each process's resident memory counted in full (RSS)
 
 
 #: Seconds between two samples of a run's memory.
 MEMORY_EVERY = 0.1
 
 
-def session_memory(session: int) -> int:
-    """The resident memory (bytes) of every process in a session, summed: a build's helper
-    processes are its own, and each counts (a forked helper's pages shared with the build count
-    in both, as `ps` and the kernel's accounting of a container count them). 0 where /proc is not."""
-    total = 0
+def _proportional(pid: str) -> int | None:
+    """A process's proportional set size in bytes: each page counted once over every process that
+    maps it (a page a forked helper still shares with the build counts half in each). None where
+    the kernel does not say (no smaps_rollup: before Linux 4.14)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    return None
+
+
+def session_memory(session: int) -> tuple[int, int]:
+    """The memory of every process in a session, summed, in bytes, two ways: (proportional,
+    resident). Proportional (PSS) counts each physical page once however many of the build's
+    processes share it, as a container's memory controller charges it: a forked helper's pages that
+    are still the build's are not counted twice. Resident (RSS) counts each process in full, as `ps`
+    does, so a forked helper's shared pages count twice; it is shown beside. A build's helper
+    processes are its own. (0, 0) where /proc is not; RSS stands in where PSS is not known."""
+    pss = rss = 0
     with contextlib.suppress(OSError):
         for name in os.listdir("/proc"):
             if not name.isdigit():
@@ -83,10 +99,13 @@ def session_memory(session: int) -> int:
                 if int(fields[3]) != session:  # (state, ppid, pgrp, session)
                     continue
                 with open(f"/proc/{name}/statm", encoding="ascii") as fh:
-                    total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+                    resident = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
             except (OSError, ValueError, IndexError):
                 continue
-    return total
+            rss += resident
+            proportional = _proportional(name)
+            pss += resident if proportional is None else proportional
+    return pss, rss
 
 
 class PeakMemory:
@@ -95,14 +114,15 @@ class PeakMemory:
     keeps between them); `run_timed` samples between its own waits instead."""
 
     def __init__(self, session: int) -> None:
-        self.session, self.peak = session, 0
+        self.session, self.peak, self.resident = session, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
         while not self._stop.wait(MEMORY_EVERY):
-            self.peak = max(self.peak, session_memory(self.session))
+            pss, rss = session_memory(self.session)
+            self.peak, self.resident = max(self.peak, pss), max(self.resident, rss)
 
     def stop(self) -> int:
         self._stop.set()
@@ -121,11 +141,12 @@ def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None
         proc = subprocess.Popen(
             cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env or ENV, start_new_session=True
         )
-        memory, sampled = 0, 0.0
+        memory, resident, sampled = 0, 0, 0.0
         while True:
             if time.perf_counter() - sampled >= MEMORY_EVERY:
                 sampled = time.perf_counter()
-                memory = max(memory, session_memory(proc.pid))
+                pss, rss = session_memory(proc.pid)
+                memory, resident = max(memory, pss), max(resident, rss)
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -147,6 +168,7 @@ def run_timed(cmd: list[str], cwd: Path, timeout: float, env: dict | None = None
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             memory,
+            resident,
         )
 
 
@@ -387,7 +409,8 @@ def measure_serve(
             since = time.time()
             source.write_text(original, encoding="utf-8")  # the restart finds the sources as they began
         _wait_kept(project, proc.pid, since, log, start_timeout)
-        return {"ready": ready, "edits": times, "port": port, "memory": memory.stop()}
+        peak = memory.stop()
+        return {"ready": ready, "edits": times, "port": port, "memory": peak, "resident": memory.resident}
     finally:
         memory.stop()
         with contextlib.suppress(ProcessLookupError):

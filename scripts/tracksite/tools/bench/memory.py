@@ -1,11 +1,13 @@
-"""The benchmark's memory table: each build's peak resident memory, all its processes summed.
+"""The benchmark's memory table: each build's peak memory, all its processes summed.
 
 A wall-clock figure hides what a build holds: a course of 10,000 lessons must build on a laptop
 or a small CI runner, and a build that keeps every page's HTML until its end grows with the
 course until the machine runs out. `measure.run_timed` samples the memory of every process of
-a build's session every `MEMORY_EVERY` seconds (a helper process counts in full, its pages shared
-with the build included, as the kernel charges a container); this module prints the peaks, and
-the targets of issue 57.
+a build's session every `MEMORY_EVERY` seconds, two ways: proportional (PSS: a page that a forked
+helper still shares with the build counts once, as a container's memory controller charges it),
+the figure the table and issue 57's targets use, and resident (RSS: each process in full, a shared
+page once per process, as `ps` shows), printed beside it for tracksite's builds, the only ones
+that fork. This module prints the peaks, and the targets of issue 57.
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ _COLUMNS = (
 )
 
 
-def peak(runs: list) -> float | None:
-    """The median of the runs' peaks, in bytes (None: not run, or not sampled)."""
-    sampled = [r.memory for r in runs if getattr(r, "memory", 0)]
+def peak(runs: list, field: str = "memory") -> float | None:
+    """The median of the runs' peaks, in bytes (None: not run, or not sampled); `field`
+    "resident" for the peaks with each process counted in full."""
+    sampled = [getattr(r, field) for r in runs if getattr(r, field, 0)]
     return _median(sampled) if sampled else None
 
 
@@ -48,18 +51,23 @@ def table(rows: list) -> list[str]:
         "",
         "### Peak memory",
         "",
-        "The highest resident memory of the build's processes summed (a helper process counts in full), "
-        "sampled every 0.1 s; the median over the runs. The columns are those of the builds above.",
+        "The highest memory of the build's processes summed, sampled every 0.1 s: proportional set "
+        "size (PSS), where a page a forked helper still shares with the build counts once, as a "
+        "container's memory controller charges it; the median over the runs. The columns are those of "
+        "the builds above. The last two count each of tracksite's processes in full (resident memory "
+        "summed, a shared page once per process, as `ps` shows): only tracksite's builds fork.",
         "",
-        "| Lessons | " + " | ".join(title for _, title in _COLUMNS) + " | A / B |",
-        "|---:|" + "---:|" * (len(_COLUMNS) + 1),
+        "| Lessons | " + " | ".join(title for _, title in _COLUMNS) + " | A / B | A, each process in full | its / B |",
+        "|---:|" + "---:|" * (len(_COLUMNS) + 3),
     ]
     for r in rows:
         peaks = {name: peak(getattr(r, name)) for name, _ in _COLUMNS}
         a, b = peaks["tracksite"], peaks["prune"]
         ratio = f"{a / b:.2f}x" if a and b else "n/a"
         cells = ["stopped" if name in r.stopped and not peaks[name] else _mb(peaks[name]) for name, _ in _COLUMNS]
-        lines.append(f"| {r.n:,} | " + " | ".join(cells) + f" | {ratio} |")
+        full = peak(r.tracksite, "resident")
+        full_ratio = f"{full / b:.2f}x" if full and b else "n/a"
+        lines.append(f"| {r.n:,} | " + " | ".join(cells) + f" | {ratio} | {_mb(full)} | {full_ratio} |")
     return lines
 
 
@@ -74,7 +82,7 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             out.append(
                 (
                     f"N = 1,000: a cold build's peak memory at most {PEER_RATIO}x Material + prune",
-                    f"{_mb(a)} vs {_mb(b)}: {a / b:.2f}x",
+                    f"{_mb(a)} vs {_mb(b)}: {a / b:.2f}x{_in_full(r.tracksite, b)}",
                     a <= PEER_RATIO * b,
                 )
             )
@@ -82,5 +90,14 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     if r is not None and peak(r.tracksite):
         a = peak(r.tracksite)
         assert a is not None
-        out.append((f"N = {LARGE:,}: a cold build in at most {LARGE_LIMIT / 1e9:.1f} GB", _mb(a), a <= LARGE_LIMIT))
+        title = f"N = {LARGE:,}: a cold build in at most {LARGE_LIMIT / 1e9:.1f} GB"
+        out.append((title, _mb(a) + _in_full(r.tracksite, None), a <= LARGE_LIMIT))
     return out
+
+
+def _in_full(runs: list, b: float | None) -> str:
+    """The same peak with each process counted in full, said beside the target's figure."""
+    full = peak(runs, "resident")
+    if not full:
+        return ""
+    return f" (each process in full: {_mb(full)}" + (f", {full / b:.2f}x)" if b else ")")

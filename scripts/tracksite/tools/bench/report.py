@@ -415,10 +415,13 @@ def _results_text(data: dict[str, Any]) -> str:
 
 - **Builds**: wall-clock seconds of `mkdocs build` (or `zensical build`), start of the process to
   its end, Python's start-up included. Pages: lessons, overviews and cheatsheets, one page per track and the home page.
-- **Peak memory**: the resident memory of all of a build's processes summed (a forked helper
-  counts in full, the pages it shares with the build included), sampled every 0.1 s from
-  `/proc`; for `mkdocs serve`, over its first start and the edits (`tools/bench/memory.py`,
-  `tools/bench/serving.py`).
+- **Peak memory**: the memory of all of a build's processes summed, sampled every 0.1 s from
+  `/proc`: each process's proportional set size (PSS), so that a page a forked helper still
+  shares with the build counts once, as a container's memory controller charges it. The same
+  peak with each process's resident memory counted in full (RSS summed, a shared page once per
+  process) is shown beside tracksite's, the only builds that fork. For `mkdocs serve`, over its
+  first start and the edits (`tools/bench/memory.py`, `tools/bench/serving.py`). Until
+  2026-11-27 the table showed RSS summed alone, which counts a helper's shared pages twice.
 - **One lesson page**: the third lesson of the first track. First visit: the page's HTML and
   everything it loads on an empty cache (stylesheets, scripts, the favicon, fonts, images and
   search: on the plain site Material's search worker and its whole index, which load with every

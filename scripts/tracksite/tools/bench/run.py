@@ -217,7 +217,10 @@ def _build_once(name: str, project: Path, site: Path, timeout: float, zensical: 
 
 
 def _figures(run: Run) -> str:
-    return f"{run.wall:.2f} s (CPU {run.cpu:.2f} s, peak memory {run.memory / 1e6:,.0f} MB)"
+    return (
+        f"{run.wall:.2f} s (CPU {run.cpu:.2f} s, peak memory {run.memory / 1e6:,.0f} MB, "
+        f"{run.resident / 1e6:,.0f} MB with each process in full)"
+    )
 
 
 def _linkchecker(result: SizeResult, ts_site: Path, work: Path, linkchecker_limit: float | str | None) -> None:
