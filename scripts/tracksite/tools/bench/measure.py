@@ -70,9 +70,8 @@ MEMORY_EVERY = 0.1
 
 
 def _proportional(pid: str) -> int | None:
-    """A process's proportional set size in bytes: each page counted once over every process that
-    maps it (a page a forked helper still shares with the build counts half in each). None where
-    the kernel does not say (no smaps_rollup: before Linux 4.14)."""
+    """A process's proportional set size in bytes (a page shared by two processes counts half in
+    each); None where the kernel does not say (no smaps_rollup: before Linux 4.14)."""
     with contextlib.suppress(OSError, ValueError, IndexError):
         with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as fh:
             for line in fh:
@@ -82,12 +81,10 @@ def _proportional(pid: str) -> int | None:
 
 
 def session_memory(session: int) -> tuple[int, int]:
-    """The memory of every process in a session, summed, in bytes, two ways: (proportional,
-    resident). Proportional (PSS) counts each physical page once however many of the build's
-    processes share it, as a container's memory controller charges it: a forked helper's pages that
-    are still the build's are not counted twice. Resident (RSS) counts each process in full, as `ps`
-    does, so a forked helper's shared pages count twice; it is shown beside. A build's helper
-    processes are its own. (0, 0) where /proc is not; RSS stands in where PSS is not known."""
+    """The memory of every process in a session (a build and its helpers), summed, in bytes, as
+    (proportional, resident). PSS counts each physical page once however many processes share it,
+    as a container's memory controller charges it; RSS counts each process in full, as `ps` does, so
+    a forked helper's shared pages count twice. (0, 0) without /proc; RSS stands in for a PSS not known."""
     pss = rss = 0
     with contextlib.suppress(OSError):
         for name in os.listdir("/proc"):
