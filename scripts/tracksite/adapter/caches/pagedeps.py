@@ -283,7 +283,9 @@ class Reads:
             own.update(noted)
         out = []
         for read in reads:
-            value = shared.get(read) or own.get(read)  # (most reads: the same for every page)
+            value = shared.get(read)  # (most reads: the same for every page)
+            if value is None:
+                value = own.get(read)
             if value is None:
                 value = self.value(page, *read)
                 if value is None:

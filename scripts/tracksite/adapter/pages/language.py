@@ -96,7 +96,7 @@ def _theme_has_language(dirs: tuple[str, ...], name: str) -> bool:
 @jinja2.pass_context
 def template_text(ctx: Any, key: str, **values: Any) -> str:
     """`t("key")` in a template: the string in the page's language (`ts.lang`)."""
-    ts = ctx.get("ts") if hasattr(ctx, "get") else None
+    ts = ctx.resolve_or_missing("ts") if hasattr(ctx, "resolve_or_missing") else None  # (`get`, less two calls)
     lang = (ts.get("lang") if isinstance(ts, dict) else None) or _current[0]
     return messages.catalogue(lang).text(key, **values)
 
