@@ -45,8 +45,9 @@ Read = tuple[str, str]
 OPAQUE = "opaque"
 #: The names MkDocs gives a page's templates whose attributes are read apart.
 _ROOTS = ("ts", "config", "page", "nav")
-#: Jinja's own globals: the same in every build.
-_PURE_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "t"})
+#: Jinja's own globals, the same in every build; `t` and `ts_material_text`, whose strings are
+#: reads of their own (`string`, and the language files Material's template imports).
+_PURE_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "t", "ts_material_text"})
 #: Template globals whose value is a function of the configuration alone: the course's id, and the
 #: theme's translations of MkDocs' i18n (those of its `locale`, from the theme's package).
 CALLS: dict[str, Callable[[Any], Any]] = {"ts_course_id": courseid.of_config}
@@ -54,6 +55,10 @@ CALLS.update(dict.fromkeys(("_", "gettext", "ngettext", "pgettext", "npgettext")
 #: Of the page itself, what its own key holds (its conversion, front-matter and address).
 _OWN = frozenset({"content", "toc", "title", "meta", "file", "url", "is_homepage", "active", "markdown"})
 _OWN |= {"is_page", "is_section", "is_link"}
+#: Of what MkDocs gives a page's templates, what the page's own key holds: `base_url` is made of
+#: its address alone. And what is the same for every page of a build: looked up once.
+_OWN_CONTEXT = frozenset({"base_url"})
+_SAME_CONTEXT = frozenset({"mkdocs_version"})
 #: Of the page or another page, what the navigation's shape says.
 _NAV = frozenset({"previous_page", "next_page", "parent", "ancestors", "children", "is_top_level", "is_index"})
 _NAV |= {"url", "abs_url", "is_page", "is_section", "is_link", "is_homepage", "active"}
@@ -224,6 +229,11 @@ class Reads:
         env.get_template, env.select_template = get_template, select_template  # type: ignore[method-assign]
 
     def _strings(self, text: Callable[..., str]) -> Callable[..., str]:
+        """`t`, noting each string a page shows; once the page's `ts` gives its language, the
+        string is taken from that language's catalogue here (what `language.template_text`
+        does, less its look-up of `ts`: 50 strings a page)."""
+        direct = text is language.template_text
+
         @jinja2.pass_context
         def t(ctx: Any, key: str, **values: Any) -> str:
             if self._page is not None:
@@ -234,6 +244,8 @@ class Reads:
                     if isinstance(ts, dict):
                         self._lang = lang
                 self._current["string", f"{lang}\0{key}"] = None
+                if direct and self._lang is not None:
+                    return messages.catalogue(lang).text(key, **values)
             return text(ctx, key, **values)
 
         return t
@@ -250,7 +262,7 @@ class Reads:
         elif key in self._globals and value is self._globals[key]:
             if key not in _PURE_GLOBALS:
                 self._note("call" if key in CALLS else OPAQUE, key)
-        elif key in self._context and value is self._context[key]:
+        elif key in self._context and value is self._context[key] and key not in _OWN_CONTEXT:
             self._note("context", key)
 
     def _attribute(self, obj: Any, attribute: str, root: tuple[Any, str] | None) -> None:
@@ -305,6 +317,8 @@ class Reads:
         value = self._own.setdefault(page.file.src_uri, {})[kind, name] = digest(
             [kind, name, own(self, page, name)], size=12
         )
+        if kind == "context" and name in _SAME_CONTEXT:
+            self._shared[kind, name] = value
         return value
 
     def _ts_value(self, page: Page, name: str) -> str:
