@@ -15,13 +15,15 @@ from __future__ import annotations
 import re
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
 import pytest
 
 import harness
 from course import make_course, override, write
-from tracksite.adapter.caches import pagecache
-from tracksite.adapter.pages import pagecontext
+from tracksite.adapter.caches import pagecache, pagedeps
+from tracksite.adapter.pages import language, pagecontext
 from tracksite.core import localstate, messages
 
 DESCRIPTION = "site_description: A course used by the tests."
@@ -182,3 +184,45 @@ def test_the_same_course_model_takes_each_pages_ts_as_noted(tmp_path):
     localstate.path(root, "tracksite").joinpath("build.sqlite").unlink()
     build(root, tmp / "model-cold")
     assert tree(tmp / "model-cold") == tree(tmp / "model-undone")
+
+
+def test_the_recorder_renders_what_jinja_renders_and_notes_each_read_once():
+    """With the recorder installed, a template gives what it gives without it (a dict's items and
+    methods, a missing key as undefined, a string's methods, a list walked, Material's strings in
+    a language and English where it has none), each top-level part of `ts` it reads is noted once,
+    and the parts it walks are no reads of their own."""
+    ts = {
+        "lang": "es",
+        "lesson": {"title": "A <b>", "keys": "own"},
+        "nav": {"lessons": [{"key": "a", "url": "u/"}, {"key": "b"}]},
+        "material_lang": "es",
+    }
+    source = (
+        "{{ ts.lesson.title }}|{{ ts.lesson.missing is defined }}|{{ ts.lesson['title'] }}|"
+        "{{ ts.lesson.items() | list | length }}|{{ ts.lesson.keys is callable }}|{{ ts.lesson['keys'] }}|"
+        "{% for l in ts.nav.lessons %}{{ l.key.upper() }}{{ l.get('url') }}{{ l.url }}{% endfor %}|"
+        "{{ ts.lesson.title }}{% for k in ts.nav %}{{ k }}{% endfor %}|{{ t('home') }}|"
+        '{% import "partials/language.html" as lang with context %}'
+        '{{ lang.t("search.placeholder") }}|{{ lang.t("search.placeholder") }}|{{ lang.t("no.such.key") }}'
+    )
+
+    def environment() -> jinja2.Environment:
+        env = jinja2.Environment(loader=jinja2.PackageLoader("material", "templates"))
+        env.loader = jinja2.ChoiceLoader([jinja2.PackageLoader("tracksite", "theme/templates"), env.loader])
+        language.install(env)
+        return env
+
+    plain, recorded = environment(), environment()
+    reads = pagedeps.Reads(None, None, lambda page: ts)
+    reads.install(recorded)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="x.md"), meta={})
+    reads.begin(page, {"ts": ts})
+    got = recorded.from_string(source).render(ts=ts)
+    reads.end()
+    assert got == plain.from_string(source).render(ts=ts)
+    assert got == "A <b>|False|A <b>|2|True|own|Au/u/BNone|A <b>lessons|Inicio|Búsqueda|Búsqueda|no.such.key"
+    noted = reads.taken(page)
+    assert noted.count(("ts", "lesson")) == 1 and ("ts", "nav") in noted and ("string", "es\0home") in noted
+    templates = {name for kind, name in noted if kind == "template"}
+    assert {"partials/language.html", "partials/languages/es.html", "partials/languages/en.html"} <= templates
+    assert {kind for kind, _ in noted} == {"template", "ts", "string"}, noted

@@ -42,18 +42,17 @@ from tracksite.adapter.caches.spill import Spill
 from tracksite.core.memo import digest, stable_text
 
 #: Bumped when what an entry holds changes.
-FORMAT = "2"
+FORMAT = "3"
 #: The template of a page whose output is kept (theme/templates/).
 CACHED_TEMPLATE = "tracksite-cached.html"
 #: What the cached template prints.
 CONTEXT_KEY = "ts_cached"
 TABLE = "outputs"
 #: The prefix of the key under which a page's reads are kept (pagedeps.py), beside its output: a
-#: line per read, its kind, name and value's digest apart by tabs.
+#: line per read, its kind, name and value's digest apart by tabs; and in the same entry
+#: ("model"), the model its noted reads of `ts` are valid for (pagedeps.Reads.model), written when
+#: the page is kept or found again with every value as noted (one row a page to read, not two).
 READS = "reads:"
-#: The prefix of the key under which the model a page's noted reads of `ts` are valid for is kept
-#: (pagedeps.Reads.model): written when the page is kept, or found again with every value as noted.
-MODEL = "model:"
 #: Settings that say where this build writes or watches, not what a page shows.
 _UNSHOWN = {"site_dir", "watch", "dev_addr", "config_file_path", "markdown_extensions", "mdx_configs", "plugins"}
 
@@ -152,24 +151,25 @@ class Outputs:
         kept = self.cache.get(READS + sources, TABLE)
         if kept is None:
             return None
-        reads = [line.split("\t") for line in kept["output"].split("\n")]  # kind, name, value
-        if any(len(read) != 3 for read in reads):
+        cells = kept["output"].replace("\n", "\t").split("\t")  # kind, name, value: a line each
+        if len(cells) % 3:
             return None
+        names, noted_values = list(zip(cells[0::3], cells[1::3], strict=True)), cells[2::3]
         model = self.reads.model
-        marked = model is not None and (self.cache.get(MODEL + sources, TABLE) or {}).get("output") == model
-        noted = {(k, n): v for k, n, v in reads if k == "ts"} if marked else None
-        values = self.reads.values(page, [(kind, name) for kind, name, _ in reads], noted)
+        marked = model is not None and kept.get("model") == model
+        noted = {read: v for read, v in zip(names, noted_values, strict=True) if read[0] == "ts"} if marked else None
+        values = self.reads.values(page, names, noted)
         self.reads.let_go(page)  # (its `ts`: a build holds a few pages' at a time)
         if values is None:
             return None
-        if model is not None and not marked and values == [value for _, _, value in reads]:
+        if model is not None and not marked and values == noted_values:
             # every value as noted, this model's own: the next build of it takes those of `ts` as noted
-            self.cache.keep(MODEL + sources, {"output": model}, TABLE)
+            self.cache.keep(READS + sources, {"output": kept["output"], "model": model}, TABLE)
         if buildcache.log.isEnabledFor(logging.DEBUG):  # (`mkdocs build -v`: why a page is rendered again)
-            for (kind, name, was), value in zip(reads, values, strict=True):
+            for (kind, name), was, value in zip(names, noted_values, values, strict=True):
                 if was != value:
                     buildcache.log.debug("tracksite: %s read %s %r, which changed", page.file.src_uri, kind, name)
-        return digest([sources, *values])
+        return _output_key(sources, values)
 
     def adopt(self, page: Page) -> bool:
         """A page a helper process rendered (parallel.py): written as kept when the helper kept
@@ -263,13 +263,19 @@ class Outputs:
         self.reads.let_go(page)
         if values is None or any("\t" in n or "\n" in n for read in names for n in read):
             return None  # (it read what cannot be looked up again)
-        key = digest([pending[0], *values])
+        key = _output_key(pending[0], values)
         conversion = buildcache.conversion(page)
         conversion["content"] = ""
         reads = "\n".join(f"{kind}\t{name}\t{value}" for (kind, name), value in zip(names, values, strict=True))
-        self.cache.keep(READS + pending[0], {"output": reads}, TABLE)  # (the values: for `-v`)
-        # and the model those of `ts` are valid for (pagedeps.Reads; none under serve, which
-        # computes no model key: a mark left by a build must not vouch for these values)
-        self.cache.keep(MODEL + pending[0], {"output": self.reads.model or ""}, TABLE)
+        # (the values: for `-v`), and the model those of `ts` are valid for (pagedeps.Reads; none
+        # under serve, which computes no model key: a mark left by a build must not vouch for them)
+        self.cache.keep(READS + pending[0], {"output": reads, "model": self.reads.model or ""}, TABLE)
         self.cache.keep(key, {"output": output, "search": search, "conversion": conversion}, TABLE)
         return key
+
+
+def _output_key(sources: str, values: list[str]) -> str:
+    """The key of a page's output: what it is made from and its reads' values (digests, no line
+    break in any), the values as one part (a hundred a page, each a part of its own took a
+    tenth of the check)."""
+    return digest([sources, "\n".join(values)])

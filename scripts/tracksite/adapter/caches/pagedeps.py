@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jinja2
+import markupsafe
 from mkdocs.structure import StructureItem
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.pages import Page
@@ -44,8 +45,9 @@ Read = tuple[str, str]
 OPAQUE = "opaque"
 #: The names MkDocs gives a page's templates whose attributes are read apart.
 _ROOTS = ("ts", "config", "page", "nav")
-#: Jinja's own globals: the same in every build.
-_PURE_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "t"})
+#: Jinja's own globals, the same in every build; `t` and `ts_material_text`, whose strings are
+#: reads of their own (`string`, and the language files Material's template imports).
+_PURE_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "t", "ts_material_text"})
 #: Template globals whose value is a function of the configuration alone: the course's id, and the
 #: theme's translations of MkDocs' i18n (those of its `locale`, from the theme's package).
 CALLS: dict[str, Callable[[Any], Any]] = {"ts_course_id": courseid.of_config}
@@ -53,6 +55,10 @@ CALLS.update(dict.fromkeys(("_", "gettext", "ngettext", "pgettext", "npgettext")
 #: Of the page itself, what its own key holds (its conversion, front-matter and address).
 _OWN = frozenset({"content", "toc", "title", "meta", "file", "url", "is_homepage", "active", "markdown"})
 _OWN |= {"is_page", "is_section", "is_link"}
+#: Of what MkDocs gives a page's templates, what the page's own key holds: `base_url` is made of
+#: its address alone. And what is the same for every page of a build: looked up once.
+_OWN_CONTEXT = frozenset({"base_url"})
+_SAME_CONTEXT = frozenset({"mkdocs_version"})
 #: Of the page or another page, what the navigation's shape says.
 _NAV = frozenset({"previous_page", "next_page", "parent", "ancestors", "children", "is_top_level", "is_index"})
 _NAV |= {"url", "abs_url", "is_page", "is_section", "is_link", "is_homepage", "active"}
@@ -63,6 +69,12 @@ _SETEXT = re.compile(r"^=+[ \t]*$", re.M)
 _TEXTS_KEPT = 256
 #: A mapping's methods: read whole.
 _WHOLE = frozenset({"get", "items", "keys", "values"})
+#: Values whose attributes and items are never a read of their own: the parts of `ts` (dicts,
+#: lists, text) a template walks, reads of `ts` noted where the template took the part.
+_PLAIN = frozenset({dict, list, tuple, str, int, float, bool, type(None), markupsafe.Markup})
+#: A dict's own attributes: any other name Jinja's `getattr` looks up as an item.
+_DICT_NAMES = frozenset(dir(dict))
+_UNSEEN = object()
 
 
 class Reads:
@@ -95,6 +107,11 @@ class Reads:
         self._context: dict[str, Any] = {}
         self._roots: dict[int, tuple[Any, str]] = {}
         self._globals: dict[str, Any] = {}
+        # of the page being built: its reads (the dict `_noted` holds), the names its templates
+        # took with the value each stood for (noted once), the language of its strings
+        self._current: dict[Read, None] = {}
+        self._seen: dict[str, Any] = {}
+        self._lang: str | None = None
 
     # -- noting ----------------------------------------------------------------------------
     def note(self, page: Page, kind: str, name: str = "") -> None:
@@ -103,15 +120,20 @@ class Reads:
 
     def begin(self, page: Page, context: dict[str, Any]) -> None:
         """The page's templates render now, with `context` (its `ts` may still be added)."""
-        self._page, self._context, self._roots = page, context, {}
-        self.note(page, "template", page.meta.get("template", "main.html"))  # (MkDocs loads it first)
+        self._page, self._context, self._roots, self._seen, self._lang = page, context, {}, {}, None
+        self._current = self._noted.setdefault(page.file.src_uri, {})
+        self._current["template", page.meta.get("template", "main.html")] = None  # (MkDocs loads it first)
 
     def end(self) -> None:
-        self._page, self._context, self._roots = None, {}, {}
+        self._page, self._context, self._roots, self._seen, self._lang = None, {}, {}, {}, None
+        self._current = {}
 
     def taken(self, page: Page) -> list[Read]:
         """The page's reads, forgotten here (`let_go` forgets their values)."""
-        return list(self._noted.pop(page.file.src_uri, {}))
+        noted = self._noted.pop(page.file.src_uri, {})
+        if noted is self._current:  # (taken while its templates render: what follows is not its)
+            self._current = {}
+        return list(noted)
 
     def let_go(self, page: Page) -> None:
         """Forget the page's `ts` and the values looked up of it (its reads stay noted)."""
@@ -120,64 +142,110 @@ class Reads:
         self._mkdocs.pop(page.file.src_uri, None)
 
     def _note(self, kind: str, name: str = "") -> None:
-        assert self._page is not None
-        self.note(self._page, kind, name)
+        """A read of the page being built (`begin` to `end`)."""
+        self._current[kind, name] = None
 
     # -- the template engine's access points -------------------------------------------------
     def install(self, env: jinja2.Environment) -> None:
         """Note what the templates read, for the page being built (`begin` to `end`)."""
-        reads = self
-
-        class Recording(env.context_class):  # type: ignore[name-defined]  # a class of the env's own
-            def resolve_or_missing(self, key: str) -> Any:
-                value = super().resolve_or_missing(key)
-                if reads._page is not None:
-                    reads._resolved(key, value)
-                return value
-
-        env.context_class = Recording
-        getattr_, getitem, get, select = env.getattr, env.getitem, env.get_template, env.select_template
-
-        def read_attribute(obj: Any, attribute: str) -> Any:
-            if self._page is not None:
-                self._attribute(obj, attribute)
-            return getattr_(obj, attribute)
-
-        def read_item(obj: Any, argument: Any) -> Any:
-            if self._page is not None and isinstance(argument, str):
-                self._attribute(obj, argument)
-            return getitem(obj, argument)
-
-        def get_template(name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
-            template = get(name, parent, globals)
-            if self._page is not None and template.name:
-                self._note("template", template.name)
-            return template
-
-        def select_template(names: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
-            template = select(names, parent, globals)
-            if self._page is not None and not isinstance(names, jinja2.Undefined):
-                for name in names:  # the names tried before the one found, too: one may appear
-                    name = name.name if isinstance(name, jinja2.Template) else env.join_path(name, parent or "")
-                    self._note("template", name or "")
-                    if name == template.name:
-                        break
-            return template
-
-        env.getattr, env.getitem = read_attribute, read_item  # type: ignore[method-assign]
-        env.get_template, env.select_template = get_template, select_template  # type: ignore[method-assign]
+        self._install_context(env)
+        self._install_attributes(env)
+        self._install_templates(env)
         self._globals = env.globals
         text = env.globals.get("t")
         if callable(text):
             env.globals["t"] = self._strings(text)
 
+    def _install_context(self, env: jinja2.Environment) -> None:
+        """The names a template takes from its context, each noted once a page (a template
+        resolves a name at each block and include: 270 a page, a fifth of them distinct)."""
+        reads, resolve = self, env.context_class.resolve_or_missing
+
+        class Recording(env.context_class):  # type: ignore[name-defined]  # a class of the env's own
+            def resolve_or_missing(self, key: str) -> Any:
+                value = resolve(self, key)
+                if reads._page is not None and reads._seen.get(key, _UNSEEN) is not value:
+                    reads._seen[key] = value
+                    reads._resolved(key, value)
+                return value
+
+        env.context_class = Recording
+
+    def _install_attributes(self, env: jinja2.Environment) -> None:
+        """The attributes and items read of the roots (`ts`, `config`, the page, the navigation)
+        and of the navigation's items. Most reads a template makes are of the parts of `ts` it
+        walks (a sidebar's lessons: 600 a page), plain values that are no read of their own:
+        those go straight through, and a dict's item is taken without the exception Jinja's
+        `getattr` raises and catches first (same value, same undefined)."""
+        reads, getattr_, getitem, undefined = self, env.getattr, env.getitem, env.undefined
+
+        def read_attribute(obj: Any, attribute: str) -> Any:
+            if reads._page is not None:
+                root = reads._roots.get(id(obj))
+                if root is not None or type(obj) not in _PLAIN:
+                    reads._attribute(obj, attribute, root)
+            if type(obj) is dict and attribute not in _DICT_NAMES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    return undefined(obj=obj, name=attribute)
+            return getattr_(obj, attribute)
+
+        def read_item(obj: Any, argument: Any) -> Any:
+            if reads._page is not None and isinstance(argument, str):
+                root = reads._roots.get(id(obj))
+                if root is not None or type(obj) not in _PLAIN:
+                    reads._attribute(obj, argument, root)
+            return getitem(obj, argument)
+
+        env.getattr, env.getitem = read_attribute, read_item  # type: ignore[method-assign]
+
+    def _install_templates(self, env: jinja2.Environment) -> None:
+        """The templates Jinja loads for the page; each found once a build by its name (Jinja's
+        own cache takes a weak reference and a lock at each of a page's 40 includes)."""
+        reads, get, select = self, env.get_template, env.select_template
+        loaded: dict[tuple[str, str | None], jinja2.Template] = {}
+
+        def get_template(name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
+            template = loaded.get((name, parent)) if globals is None and isinstance(name, str) else None
+            if template is None:
+                template = get(name, parent, globals)
+                if globals is None and isinstance(name, str) and not env.auto_reload:
+                    loaded[name, parent] = template
+            if reads._page is not None and template.name:
+                reads._current["template", template.name] = None
+            return template
+
+        def select_template(names: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
+            template = select(names, parent, globals)
+            if reads._page is not None and not isinstance(names, jinja2.Undefined):
+                for name in names:  # the names tried before the one found, too: one may appear
+                    name = name.name if isinstance(name, jinja2.Template) else env.join_path(name, parent or "")
+                    reads._note("template", name or "")
+                    if name == template.name:
+                        break
+            return template
+
+        env.get_template, env.select_template = get_template, select_template  # type: ignore[method-assign]
+
     def _strings(self, text: Callable[..., str]) -> Callable[..., str]:
+        """`t`, noting each string a page shows; once the page's `ts` gives its language, the
+        string is taken from that language's catalogue here (what `language.template_text`
+        does, less its look-up of `ts`: 50 strings a page)."""
+        direct = text is language.template_text
+
         @jinja2.pass_context
         def t(ctx: Any, key: str, **values: Any) -> str:
             if self._page is not None:
-                ts = self._ts.get(self._page.file.src_uri)
-                lang = (ts.get("lang") if isinstance(ts, dict) else None) or language.current()
-                self._note("string", f"{lang}\0{key}")
+                lang = self._lang
+                if lang is None:  # (the page's `ts` gives it once taken: then the same for the page)
+                    ts = self._ts.get(self._page.file.src_uri)
+                    lang = (ts.get("lang") if isinstance(ts, dict) else None) or language.current()
+                    if isinstance(ts, dict):
+                        self._lang = lang
+                self._current["string", f"{lang}\0{key}"] = None
+                if direct and self._lang is not None:
+                    return messages.catalogue(lang).text(key, **values)
             return text(ctx, key, **values)
 
         return t
@@ -194,11 +262,10 @@ class Reads:
         elif key in self._globals and value is self._globals[key]:
             if key not in _PURE_GLOBALS:
                 self._note("call" if key in CALLS else OPAQUE, key)
-        elif key in self._context and value is self._context[key]:
+        elif key in self._context and value is self._context[key] and key not in _OWN_CONTEXT:
             self._note("context", key)
 
-    def _attribute(self, obj: Any, attribute: str) -> None:
-        root = self._roots.get(id(obj))
+    def _attribute(self, obj: Any, attribute: str, root: tuple[Any, str] | None) -> None:
         kind = root[1] if root is not None and root[0] is obj else None
         if kind is None and obj is self._page:
             kind = "page"
@@ -228,7 +295,9 @@ class Reads:
             own.update(noted)
         out = []
         for read in reads:
-            value = shared.get(read) or own.get(read)  # (most reads: the same for every page)
+            value = shared.get(read)  # (most reads: the same for every page)
+            if value is None:
+                value = own.get(read)
             if value is None:
                 value = self.value(page, *read)
                 if value is None:
@@ -248,6 +317,8 @@ class Reads:
         value = self._own.setdefault(page.file.src_uri, {})[kind, name] = digest(
             [kind, name, own(self, page, name)], size=12
         )
+        if kind == "context" and name in _SAME_CONTEXT:
+            self._shared[kind, name] = value
         return value
 
     def _ts_value(self, page: Page, name: str) -> str:

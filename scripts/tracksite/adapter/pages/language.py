@@ -96,15 +96,34 @@ def _theme_has_language(dirs: tuple[str, ...], name: str) -> bool:
 @jinja2.pass_context
 def template_text(ctx: Any, key: str, **values: Any) -> str:
     """`t("key")` in a template: the string in the page's language (`ts.lang`)."""
-    ts = ctx.get("ts") if hasattr(ctx, "get") else None
+    ts = ctx.resolve_or_missing("ts") if hasattr(ctx, "resolve_or_missing") else None  # (`get`, less two calls)
     lang = (ts.get("lang") if isinstance(ts, dict) else None) or _current[0]
     return messages.catalogue(lang).text(key, **values)
 
 
 def install(env: jinja2.Environment) -> None:
     env.globals["t"] = template_text
+    # Material's own strings (partials/language.html), each looked up once a build
+    env.globals["ts_material_text"] = _material_text({})
     # the namespace of the learner's state in the browser (main.html: <meta name="tracksite-course">)
     env.globals["ts_course_id"] = courseid.of_config
+
+
+def _material_text(known: dict[tuple[str, str, str], str]) -> Any:
+    """`lang.t(key)` of Material's file of strings for a language, else English's, else the key:
+    remembered by the files' names and the key for the build (the environment's), as each call
+    of the file's macro builds its whole table of strings again (20 a page)."""
+
+    def text(lang: Any, fallback: Any, key: Any) -> str:
+        files = getattr(lang, "__name__", None), getattr(fallback, "__name__", None)
+        if not (isinstance(files[0], str) and isinstance(files[1], str) and isinstance(key, str)):
+            return str(lang.t(key) or fallback.t(key) or key)
+        found = known.get((files[0], files[1], key))
+        if found is None:
+            found = known[files[0], files[1], key] = str(lang.t(key) or fallback.t(key) or key)
+        return found
+
+    return text
 
 
 _HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
