@@ -42,18 +42,18 @@ from tracksite.adapter.caches.spill import Spill
 from tracksite.core.memo import digest, stable_text
 
 #: Bumped when what an entry holds changes.
-FORMAT = "2"
+FORMAT = "3"
 #: The template of a page whose output is kept (theme/templates/).
 CACHED_TEMPLATE = "tracksite-cached.html"
 #: What the cached template prints.
 CONTEXT_KEY = "ts_cached"
 TABLE = "outputs"
 #: The prefix of the key under which a page's reads are kept (pagedeps.py), beside its output: a
-#: line per read, its kind, name and value's digest apart by tabs.
+#: line per read, its kind, name and value's digest apart by tabs; and in the same row ("model"),
+#: the model its noted reads of `ts` are valid for (pagedeps.Reads.model): written when the page
+#: is kept, or when it is found again with every value as noted (a row of its own before: one
+#: more row written for every page of a cold build).
 READS = "reads:"
-#: The prefix of the key under which the model a page's noted reads of `ts` are valid for is kept
-#: (pagedeps.Reads.model): written when the page is kept, or found again with every value as noted.
-MODEL = "model:"
 #: Settings that say where this build writes or watches, not what a page shows.
 _UNSHOWN = {"site_dir", "watch", "dev_addr", "config_file_path", "markdown_extensions", "mdx_configs", "plugins"}
 
@@ -156,7 +156,7 @@ class Outputs:
         if any(len(read) != 3 for read in reads):
             return None
         model = self.reads.model
-        marked = model is not None and (self.cache.get(MODEL + sources, TABLE) or {}).get("output") == model
+        marked = model is not None and kept.get("model") == model
         noted = {(k, n): v for k, n, v in reads if k == "ts"} if marked else None
         values = self.reads.values(page, [(kind, name) for kind, name, _ in reads], noted)
         self.reads.let_go(page)  # (its `ts`: a build holds a few pages' at a time)
@@ -164,7 +164,7 @@ class Outputs:
             return None
         if model is not None and not marked and values == [value for _, _, value in reads]:
             # every value as noted, this model's own: the next build of it takes those of `ts` as noted
-            self.cache.keep(MODEL + sources, {"output": model}, TABLE)
+            self.cache.keep(READS + sources, {"output": kept["output"], "model": model}, TABLE)
         if buildcache.log.isEnabledFor(logging.DEBUG):  # (`mkdocs build -v`: why a page is rendered again)
             for (kind, name, was), value in zip(reads, values, strict=True):
                 if was != value:
@@ -267,9 +267,8 @@ class Outputs:
         conversion = buildcache.conversion(page)
         conversion["content"] = ""
         reads = "\n".join(f"{kind}\t{name}\t{value}" for (kind, name), value in zip(names, values, strict=True))
-        self.cache.keep(READS + pending[0], {"output": reads}, TABLE)  # (the values: for `-v`)
-        # and the model those of `ts` are valid for (pagedeps.Reads; none under serve, which
-        # computes no model key: a mark left by a build must not vouch for these values)
-        self.cache.keep(MODEL + pending[0], {"output": self.reads.model or ""}, TABLE)
+        # (the values: for `-v`), and the model those of `ts` are valid for (pagedeps.Reads; none
+        # under serve, which computes no model key: a mark left by a build must not vouch for them)
+        self.cache.keep(READS + pending[0], {"output": reads, "model": self.reads.model or ""}, TABLE)
         self.cache.keep(key, {"output": output, "search": search, "conversion": conversion}, TABLE)
         return key
