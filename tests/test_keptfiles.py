@@ -9,6 +9,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from course import make_course
 from test_buildcache import build, cache_file, same_trees
 from tracksite.core import keptfiles
@@ -118,3 +120,26 @@ def test_a_list_naming_a_file_outside_its_folder_links_nothing(tmp_path):
     assert not keptfiles.link_listed(kept, str(tmp_path / "site"), "another key")
     assert keptfiles.link_listed(kept, str(tmp_path / "site"), "k")
     assert (tmp_path / "site" / "a.json").read_text() == "{}"
+
+
+def test_a_file_made_new_is_made_only_where_none_is_and_a_fresh_folder_is_only_linked_into(tmp_path):
+    """`new=True` (the engine's page writes into a staged site): a file already there is never
+    written through (it may be a link to a kept copy) and nothing is written; a kept folder the
+    build made itself holds no copy to compare, the next build's does."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    kept = keptfiles.Kept(tmp_path / "kept")
+    assert kept.fresh
+    kept.put("a/page.html", str(first / "page.html"), b"<p>page</p>", new=True)
+    (first / "other.html").write_bytes(b"old")
+    with pytest.raises(FileExistsError):
+        kept.put("other.html", str(first / "other.html"), b"new", new=True)
+    assert (first / "other.html").read_bytes() == b"old"
+    assert (tmp_path / "kept" / "a/page.html").read_bytes() == b"<p>page</p>"
+    again = keptfiles.Kept(tmp_path / "kept")
+    assert not again.fresh
+    again.put("a/page.html", str(second / "page.html"), b"<p>page</p>", new=True)
+    assert again.linked == 1 and _inode(second / "page.html") == _inode(first / "page.html")
+    with pytest.raises(FileExistsError):
+        again.put("a/page.html", str(second / "page.html"), b"<p>page</p>", new=True)

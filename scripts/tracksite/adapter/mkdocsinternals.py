@@ -136,6 +136,14 @@ def reroute_writes(utils: Any, write: Callable[[bytes, str, Callable[[bytes, str
     return lambda: setattr(utils, "write_file", original)
 
 
+def plain_writes(utils: Any) -> bool:
+    """Whether the engine's `utils.write_file` is its own, unwrapped: it only makes the file's
+    folder and writes the bytes, which the rerouted writes then do themselves (each folder made
+    once, a file made only where none is, rather than removed first on the chance)."""
+    write = utils.write_file
+    return getattr(write, "__module__", None) == utils.__name__ and getattr(write, "__qualname__", None) == "write_file"
+
+
 def silence_writes(utils: Any) -> None:
     """In a helper process of the parallel build: the engine writes nothing (the build writes
     every page the helpers rendered itself, from what they hand back)."""

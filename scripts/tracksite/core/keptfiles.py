@@ -36,28 +36,48 @@ class Kept:
         self.linked = 0
         self.written: set[str] = set()
         self._folders: set[str] = set()  # made already
+        #: made by this build (a cold one): it holds no kept copy to compare, none to replace,
+        #: and nothing to prune (25 files a lesson: a `stat` each saved)
+        self.fresh = False
         if self.folder is not None:
             try:
-                os.makedirs(self.folder, exist_ok=True)
+                os.makedirs(self.folder)
+                self.fresh = True
+            except FileExistsError:
+                if not os.path.isdir(self.folder):
+                    self.folder = None
             except OSError:
                 self.folder = None
 
-    def put(self, rel: str, target: str, data: bytes, write: Callable[[bytes, str], None] | None = None) -> None:
+    def put(
+        self,
+        rel: str,
+        target: str,
+        data: bytes,
+        write: Callable[[bytes, str], None] | None = None,
+        *,
+        new: bool = False,
+    ) -> None:
         """Write `data` at `target` (a file of the site, known not to exist), by `write` when
-        it is not linked (the engine's own function, with whatever wraps it)."""
+        it is not linked (the engine's own function, with whatever wraps it). `new`: `target`
+        is made only if it does not exist (FileExistsError otherwise, nothing written), so that
+        a caller need not remove it first on the chance that it does."""
         self.written.add(rel)
         kept = os.path.join(self.folder, rel) if self.folder is not None else None
-        if kept is not None and _same(kept, data):
+        if kept is not None and not self.fresh and _same(kept, data):
             try:
                 os.link(kept, target)
                 self.linked += 1
                 return
+            except FileExistsError:
+                if new:
+                    raise
             except OSError:
                 pass
         if write is not None:
             write(data, target)
         else:
-            with open(target, "wb") as f:
+            with open(target, "xb" if new else "wb") as f:
                 f.write(data)
         if kept is not None:
             self._keep(target, kept)
@@ -85,7 +105,7 @@ class Kept:
 
     def prune(self) -> None:
         """Drop the kept files this build did not write (pages and sections no longer there)."""
-        if self.folder is None:
+        if self.folder is None or self.fresh:
             return
         for dirpath, _, names in os.walk(self.folder):
             rel = os.path.relpath(dirpath, self.folder).replace(os.sep, "/")  # (once a folder: thousands of files)

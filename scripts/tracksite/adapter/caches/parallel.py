@@ -285,17 +285,28 @@ def finish(
 
 def _route_writes(utils: Any, kept: keptfiles.Kept, site_dir: str) -> Callable[[], None]:
     """Send the engine's writes into `site_dir` (its pages, 404.html, the sitemap) through `kept`;
-    the function that undoes it. A file already there is unlinked first, not truncated: it may be
-    a link to a kept file that other sites share."""
+    the function that undoes it. A file already there is replaced, not truncated: it may be a
+    link to a kept file that other sites share. Where the engine's write is its own, a file is
+    made only where none is (a staged site is new: nothing to remove first), and each folder once."""
     site = os.path.abspath(site_dir)
+    plain = mkdocsinternals.plain_writes(utils)
+    folders: set[str] = set()  # made already
 
     def write_file(content: bytes, output_path: str, original: Callable[[bytes, str], None]) -> None:
         path = os.path.abspath(output_path)
         if not path.startswith(site + os.sep):
             return original(content, output_path)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        folder, rel = os.path.dirname(path), path[len(site) + 1 :].replace(os.sep, "/")
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        if plain:
+            try:
+                return kept.put(rel, path, content, new=True)
+            except FileExistsError:  # (written before: `--dirty`, a second write of the same file)
+                pass
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
-        kept.put(os.path.relpath(path, site).replace(os.sep, "/"), path, content, original)
+        kept.put(rel, path, content, None if plain else original)
 
     return mkdocsinternals.reroute_writes(utils, write_file)
