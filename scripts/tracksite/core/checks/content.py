@@ -215,9 +215,9 @@ def _named_header(row: str) -> str:
 def _empty_table_headers(lines: list[str]) -> list[int]:
     """The 0-based lines of pipe-table header rows with an empty cell, outside code fences: axe
     reports them (empty-table-header), and the fix is a word in the Markdown."""
-    found, fenced = [], False
     if not any("|" in line for line in lines):
-        return found
+        return []
+    found, fenced = [], False
     for n, (line, after) in enumerate(zip(lines, [*lines[1:], ""])):
         if ("```" in line or "~~~" in line) and _FENCE.match(line):  # (the test is much faster)
             fenced = not fenced

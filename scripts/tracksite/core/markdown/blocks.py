@@ -235,14 +235,11 @@ def unwrap_blocks(body: str) -> str:
 def blank_data_blocks(body: str) -> str:
     """The body with every closed data block (flashcards, quiz, attention, attention-steps:
     header to closing line) blanked out, line lengths kept: data is not prose, links or HTML.
-    Only headers indented at most 3 spaces, which pymdownx always reads as a block. Remembered
-    per text: the loader's measure and the active-content check blank the same masked bodies."""
+    Only headers indented at most 3 spaces, which pymdownx always reads as a block. Not
+    remembered: a whole page's text for each page, held while the course is checked (21 KB a
+    lesson at the peak of a build), for one blanking saved."""
     if "///" not in body:  # no header and no end line: no block
         return body
-    return memo(("blank-data", body), lambda: _blank_data_blocks(body))
-
-
-def _blank_data_blocks(body: str) -> str:
     lines = body.split("\n")
     blocks, _ = find_blocks(body)
     for block in iter_blocks(blocks):
