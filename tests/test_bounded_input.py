@@ -123,6 +123,12 @@ def test_table_cells_and_nesting_are_bounded_and_real_pages_pass():
     assert complexity.too_complex("- " * 600 + "\n", 1) is None  # a thematic break, not lists
     assert complexity.too_complex("> - 1. a\n\n```\n" + "- " * 600 + "x\n```\n", 1) is None  # code
     assert complexity.too_complex("Text with a | pipe\n---\n", 1) is None
+    # a page the bounds pass at once, and the same shapes past each limit, found at their line
+    assert complexity.too_complex("- a\n> b\n1. c\n| x |\n|---|\n[a](b)\n" * 40, 1) is None
+    line, message = complexity.too_complex("Words.\n\n" + "`a` " + "> " * 60 + "deep\n", 1)
+    assert line == 3 and "more than 50 block quotes" in message  # after a code span, masked
+    line, message = complexity.too_complex("text\n" * 10 + "# h\n\n" * 301, 1)
+    assert line == 11 + 2 * 300 and "300 headings" in message
 
 
 # -- 3. the theme's overrides come from the project ---------------------------------------------

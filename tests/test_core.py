@@ -129,6 +129,25 @@ def test_unsafe_urls(url):
     assert refs.is_unsafe(url)
 
 
+def test_unsafe_urls_are_found_in_every_position_and_in_order():
+    # links and attributes interleaved, an attribute over a line break, a prefixed attribute, an
+    # attribute's `=` inside a link's value and prose with an `=` that starts no attribute
+    masked = (
+        "x = y and [a](javascript:one) then <a\nhref =\n'vbscript:two'> and\n"
+        '<svg><a xlink:href="data:text/html,three"></a></svg> [b](href=javascript:four)\n'
+        "[c]: file:///five\n\\href{javascript:six} {: data-x=1 src=javascript:seven }\n"
+    )
+    found = [(line, target) for line, _, target in refs.unsafe_urls(masked, 10)]
+    assert found == [
+        (10, "javascript:one"),
+        (12, "vbscript:two"),
+        (13, "data:text/html,three"),  # `href=javascript:four` is the link's value, read whole: no attribute
+        (14, "file:///five"),
+        (15, "javascript:six"),
+        (15, "javascript:seven"),
+    ]
+
+
 # -- anchors --------------------------------------------------------------------------------
 def test_anchor_ids_like_toc():
     ids = anchors.anchors(

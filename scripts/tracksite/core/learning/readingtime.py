@@ -64,7 +64,19 @@ def _estimate(body: str) -> ReadingEstimate:
     text = DISPLAY_MATH.sub(" ", text)
     inline = INLINE_MATH.findall(text)
     text = INLINE_MATH.sub(" ", text)
-    return ReadingEstimate(len(WORD.findall(text)), len(display), len(inline))
+    return ReadingEstimate(_words(text), len(display), len(inline))
+
+
+# every byte that is not a character of WORD, as a space: the runs left between spaces are words
+_WORD_BYTES = bytes(c if re.fullmatch(WORD, chr(c)) else 32 for c in range(256))
+
+
+def _words(text: str) -> int:
+    """How many words WORD finds, counted without making each one a string when the text is
+    ASCII (a third of the time)."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(_WORD_BYTES).split())
+    return len(WORD.findall(text))
 
 
 def reading_minutes(body: str) -> int:

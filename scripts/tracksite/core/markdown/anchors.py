@@ -110,7 +110,9 @@ def skeleton(markdown_text: str) -> str:
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        if _HAS_ID.search(line):  # its whole block: `term { #id }` needs its `:   definition`
+        if ("id" in line or "{" in line) and _HAS_ID.search(
+            line
+        ):  # its whole block: `term { #id }` needs its `:   definition`
             start = end = i
             while start > 0 and lines[start - 1].strip():
                 start -= 1

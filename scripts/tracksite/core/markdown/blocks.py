@@ -47,6 +47,13 @@ def fence_spans(lines: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
+def text_fence_spans(text: str) -> list[tuple[int, int]]:
+    """`fence_spans` of `text.split("\n")`, remembered per text: the block parser, the prose
+    lines, the masked code and the body checks each walk a page's fences, and a page's are found
+    once. Callers only read the result."""
+    return memo(("fences", text), lambda: fence_spans(text.split("\n")))
+
+
 @dataclass
 class BlockSource:
     name: str
@@ -72,6 +79,7 @@ class _Parser:
     clash-checking is O(1) however deep (or unclosed) the nesting an author wrote."""
 
     def __init__(self, text: str, first_line: int) -> None:
+        self.text = text
         self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.first_line = first_line
         self.top: list[BlockSource] = []
@@ -158,7 +166,8 @@ class _Parser:
         return i
 
     def run(self) -> tuple[list[BlockSource], list[Finding]]:
-        fenced = {j for start, end in fence_spans(self.lines) for j in range(start, end + 1)}
+        spans = text_fence_spans(self.text) if "\r" not in self.text else fence_spans(self.lines)
+        fenced = {j for start, end in spans for j in range(start, end + 1)}
         i = 0
         while i < len(self.lines):
             raw, lineno = self.lines[i], self.first_line + i
@@ -226,7 +235,11 @@ def unwrap_blocks(body: str) -> str:
 def blank_data_blocks(body: str) -> str:
     """The body with every closed data block (flashcards, quiz, attention, attention-steps:
     header to closing line) blanked out, line lengths kept: data is not prose, links or HTML.
-    Only headers indented at most 3 spaces, which pymdownx always reads as a block."""
+    Only headers indented at most 3 spaces, which pymdownx always reads as a block. Not
+    remembered: a whole page's text for each page, held while the course is checked (21 KB a
+    lesson at the peak of a build), for one blanking saved."""
+    if "///" not in body:  # no header and no end line: no block
+        return body
     lines = body.split("\n")
     blocks, _ = find_blocks(body)
     for block in iter_blocks(blocks):

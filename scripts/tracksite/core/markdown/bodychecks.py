@@ -15,7 +15,7 @@ import bisect
 import re
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.markdown.blocks import fence_spans
+from tracksite.core.markdown.blocks import text_fence_spans
 from tracksite.core.markdown.prose import DATA_BLOCKS, DISPLAY_MATH, INLINE_MATH, prose_lines
 from tracksite.core.memo import memo
 
@@ -116,7 +116,9 @@ def _fence_in_list(doc, problems) -> None:
     """A fence indented 1-3 spaces under a list item (GitHub's way) ends the list here: Python-
     Markdown wants list content indented by 4 spaces, so the numbering starts again after it."""
     lines = doc.body.split("\n")
-    fences = dict(fence_spans(lines))
+    fences = dict(text_fence_spans(doc.body))
+    if not any(_SHALLOW_FENCE.match(lines[start]) for start in fences):
+        return  # no fence indented 1-3 spaces: nothing to find, whatever the lists
     in_list, i = False, 0
     while i < len(lines):
         line = lines[i]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from array import array
+from itertools import compress
 
 from tracksite.core import widgetregistry
-from tracksite.core.markdown.blocks import fence_spans, find_blocks, iter_blocks
+from tracksite.core.markdown.blocks import fence_spans, find_blocks, iter_blocks, text_fence_spans
 from tracksite.core.memo import memo
 
 DATA_BLOCKS = set(widgetregistry.NOT_PROSE)  # widget data and instructor notes: not learner prose
@@ -39,23 +40,39 @@ def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DA
 
 
 def _packed(body: str, first_line: int, skip: frozenset[str] | set[str]) -> tuple[array, str]:
-    lines = _prose_lines(body, first_line, skip)
-    return array("q", [n for n, _ in lines]), "\n".join(line for _, line in lines)
-
-
-def _prose_lines(body: str, first_line: int, skip) -> list[tuple[int, str]]:
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    hidden = [False] * len(lines)
-    for start, end in fence_spans(lines):
-        hidden[start : end + 1] = [True] * (end + 1 - start)
-    blocks, _ = find_blocks(body)
-    for block in iter_blocks(blocks):
-        last = block.end_line if block.end_line is not None else len(lines)
+    fenced, prose = _walk(body)
+    hidden = bytearray(fenced)
+    size = len(hidden)
+    # the blocks as the widget check reads them, from the page's own first line (the same parse)
+    for block in iter_blocks(find_blocks(body, first_line)[0]):
+        line, body_line = block.line - first_line, block.body_line - first_line  # 0-based
+        end = block.end_line - first_line if block.end_line is not None else None
+        last = end + 1 if end is not None else size
         if block.name in skip:
-            hidden[block.line - 1 : last] = [True] * (last - block.line + 1)
+            hidden[line:last] = b"\1" * (last - line)
             continue
-        hidden[block.line - 1 : block.body_line - 1] = [True] * (block.body_line - block.line)
-        if block.end_line is not None:
-            hidden[block.end_line - 1] = True
-    prose = _NOT_PROSE.sub(" ", "\n".join(lines)).split("\n")
-    return [(first_line + i, line) for i, line in enumerate(prose) if not hidden[i]]
+        hidden[line:body_line] = b"\1" * (body_line - line)
+        if end is not None:
+            hidden[end] = 1
+    shown = hidden.translate(_SHOWN)
+    numbers = array("q", compress(range(first_line, first_line + size), shown))
+    return numbers, "\n".join(compress(prose.split("\n"), shown))
+
+
+_SHOWN = bytes([1, 0]) + bytes(254)  # hidden (1) -> not shown (0), and the other way
+
+
+def _walk(body: str) -> tuple[bytes, str]:
+    """What every set of skipped blocks shares: which lines are fenced code (1), and the body with
+    inline code, link targets and tags blanked. Remembered per body, as one walk of its lines:
+    a page's prose is asked for with three or four different sets."""
+
+    def walk() -> tuple[bytes, str]:
+        lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        text = "\n".join(lines)
+        fenced = bytearray(len(lines))
+        for start, end in text_fence_spans(text) if text == body else fence_spans(lines):
+            fenced[start : end + 1] = b"\1" * (end + 1 - start)
+        return bytes(fenced), _NOT_PROSE.sub(" ", text)
+
+    return memo(("prose-walk", body), walk)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tracksite.core.markdown.blocks import fence_spans
+from tracksite.core.markdown.blocks import fence_spans, text_fence_spans
 from tracksite.core.memo import memo
 from tracksite.core.model.course import Curriculum
 from tracksite.core.model.glossary import GLOSSARY_ANCHOR
@@ -30,14 +30,21 @@ _DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
 # Where a URL starts: `](target)`, `](<target>)`, `]: target` (also on the next line), TeX's
 # `\href{target}` (MathML keeps it as a link) and the URL attributes of HTML or attr_list
-# `{: href="target" }`. Values are checked with entities decoded. The leading lookahead only
-# skips, fast, the places where no branch can start (it halves the time; `xlink:href` is still
-# found, at its `href`).
-_URL_AT = re.compile(
-    r"""(?=[\]\\hsafpdbcHSAFPDBC])(?:\]\(|\]:|\\(?:href|url)\s*\{|(?<![\w-])(?:[\w-]+:)?(?:href|src|action|formaction|poster|data|srcset|background|cite|ping)\s*=)"""
-    r"""\s*(?:<([^>\n]*)>|"([^"]*)"|'([^']*)'|([^\s)>"'{}]+))""",
-    re.I,
+# `{: href="target" }`. Values are checked with entities decoded. Two patterns, read as one
+# (`url_values`): the links' start with a literal, scanned fast; an attribute's runs up to an `=`,
+# so it is looked for only before each `=` of the page (most prose has none), where it tried
+# every word of the page. Its leading lookahead keeps what the single pattern found: `xlink:href`
+# is found at its `href`.
+_URL_VALUE = r"""\s*(?:<([^>\n]*)>|"([^"]*)"|'([^']*)'|([^\s)>"'{}]+))"""
+_URL_LINK = re.compile(r"(?:\]\(|\]:|\\(?:href|url)\s*\{)" + _URL_VALUE, re.I)
+_URL_ATTRIBUTE_AT = (
+    r"(?=[hsafpdbcHSAFPDBC])(?<![\w-])(?:[\w-]+:)?"
+    r"(?:href|src|action|formaction|poster|data|srcset|background|cite|ping)\s*=" + _URL_VALUE
 )
+_URL_ATTRIBUTE = re.compile(_URL_ATTRIBUTE_AT, re.I)
+# the first place, from where the match starts, at which an attribute's URL starts, before one `=`
+_URL_ATTRIBUTE_START = re.compile(rf"[\w:\s-]*?(?={_URL_ATTRIBUTE_AT})", re.I)
+_BEFORE_EQUALS = re.compile(r"[\w:\s-]*")  # read on the reversed text: what an attribute's start may pass
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _TARGET = re.compile(rf"^(?:(?P<track>{_SLUG})/)?(?P<lesson>{_SLUG})(?:#(?P<anchor>[^\s#]*))?$")
 _TRACK_TARGET = re.compile(rf"^(?P<track>{_SLUG})/?(?:#(?P<anchor>[^\s#]*))?$")
@@ -132,6 +139,14 @@ def code_lines(lines: list[str]) -> list[bool]:
     return flags
 
 
+def _code_flags(text: str, size: int) -> list[bool]:
+    """`code_lines` of `text.split("\n")` from its remembered fences (blocks.text_fence_spans)."""
+    flags = [False] * size
+    for first, last in text_fence_spans(text):
+        flags[first : last + 1] = [True] * (last + 1 - first)
+    return flags
+
+
 def mask_code(body: str) -> str:
     """The body with fenced code and code spans blanked out (same length, same lines). A code
     span may run over a line break inside a paragraph, as Markdown allows. Remembered per text:
@@ -150,7 +165,7 @@ def _mask_code(body: str) -> str:
             out.extend(text.split("\n"))
             paragraph.clear()
 
-    for line, code in zip(lines, code_lines(lines)):
+    for line, code in zip(lines, _code_flags(body, len(lines))):
         if code or not line.strip():
             flush()
             out.append(" " * len(line) if code else line)
@@ -165,11 +180,46 @@ def unsafe_urls(masked: str, first_line: int) -> Iterator[tuple[int, str, str]]:
     reference-definition or attribute position, over line breaks too; `masked` is a body with
     its code blanked out (`mask_code`)."""
     line_at = line_finder(masked, first_line)
-    for m in _URL_AT.finditer(masked):
+    for m in url_values(masked):
         i = next(g for g in range(1, 5) if m.group(g) is not None)
         scheme = unsafe_scheme(m.group(i))
         if scheme:
             yield line_at(m.start(i)), scheme, m.group(i)
+
+
+def url_values(text: str) -> Iterator[re.Match]:
+    """The URLs in link, reference-definition, TeX and attribute position, in order, none inside
+    another: what one pattern of both kinds finds scanning left to right (each match starts at a
+    `]`, a backslash or a letter, so never two kinds at one place). Groups 1-4: the value."""
+    link = _URL_LINK.search(text)
+    reverse = text[::-1] if "=" in text else ""  # (no `=`: no attribute)
+    attribute = _next_attribute(text, reverse, 0)
+    while link is not None or attribute is not None:
+        if attribute is None or (link is not None and link.start() < attribute.start()):
+            found = link
+        else:
+            found = attribute
+        assert found is not None
+        yield found
+        end = found.end()
+        if link is not None and link.start() < end:
+            link = _URL_LINK.search(text, end)
+        if attribute is not None and attribute.start() < end:
+            attribute = _next_attribute(text, reverse, end)
+
+
+def _next_attribute(text: str, reverse: str, start: int) -> re.Match | None:
+    """The first attribute's URL from `start`: it starts in the run of word characters, `:`, `-`
+    and spaces just before an `=`, so only those runs are tried, one `=` at a time."""
+    equals = text.find("=", start) if reverse else -1
+    while equals >= 0:
+        before = _BEFORE_EQUALS.match(reverse, len(text) - equals)  # (always: it may match nothing)
+        run = before.end() - before.start() if before is not None else 0
+        head = _URL_ATTRIBUTE_START.match(text, max(start, equals - run))
+        if head is not None:
+            return _URL_ATTRIBUTE.match(text, head.end())
+        equals = text.find("=", equals + 1)
+    return None
 
 
 def line_finder(text: str, first_line: int):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from tracksite.core import widgetregistry as W
@@ -28,7 +29,12 @@ class QuizQuestion(QuizQuestionFields):
 EMPTY = "no questions: expected at least one"
 
 
+@functools.lru_cache(maxsize=2048)
 def parse_quiz(body: str) -> tuple[list[QuizQuestion], list[Finding]]:
+    """The questions of a quiz's body. Remembered per text, beyond the check's own memory
+    (core/memo.py, emptied once the pages render): the widget check, the quiz answers' check, the
+    objectives' coverage and the page itself (adapter/blocks/quiz.py) read the model parsed here
+    once. Callers only read the result."""
     value, findings, _ = read_body(body, QUIZ, EMPTY)
     if value is INVALID:
         return [], findings
