@@ -70,19 +70,22 @@ def best_sections(page: SearchPage, stems: dict[str, str]) -> dict[str, int]:
     """For each stem (`stems`: each word's), the section of the page where it weighs most: where a
     result for it leads, the fragment the browser fetches for it. On a tie, where its root's words
     weigh most ("normalization" beside "normalize", not alone in the objectives), then the first."""
-    weights: dict[tuple[str, int], float] = {}
-    rooted: dict[tuple[str, int], float] = {}
-    root_of: dict[str, str] = {}
-    for index, words in enumerate(page.section_words):
+    lang, root_of = page.lang, dict[str, str]()
+    best: dict[str, tuple[float, float, int]] = {}
+    for index, words in enumerate(page.section_words):  # one section at a time: its sums are its own
+        weights: dict[str, float] = {}
+        rooted: dict[str, float] = {}
         for word, weight in words.items():
             s = stems[word]
-            r = root_of.setdefault(s, root(word, page.lang))
-            weights[s, index] = weights.get((s, index), 0.0) + weight
-            rooted[r, index] = rooted.get((r, index), 0.0) + weight
-    best: dict[str, tuple[float, float, int]] = {}
-    for (s, index), weight in weights.items():
-        rank = (weight, rooted[root_of[s], index], -index)
-        best[s] = max(best.get(s, rank), rank)
+            r = root_of.get(s)
+            if r is None:  # a stem's root: its first word's
+                r = root_of[s] = root(word, lang)
+            weights[s] = weights.get(s, 0.0) + weight
+            rooted[r] = rooted.get(r, 0.0) + weight
+        for s, weight in weights.items():
+            rank = (weight, rooted[root_of[s]], -index)
+            if s not in best or rank > best[s]:
+                best[s] = rank
     return {s: -rank[2] for s, rank in best.items()}
 
 
