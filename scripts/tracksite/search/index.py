@@ -167,8 +167,10 @@ class Indexer:
         `folder` (stream.py), not in memory, and nothing is kept for a next build."""
         return cls(stream.Spill.open(folder))
 
-    def _put(self, url: str, read: _Read | None, kept: _Kept) -> None:
+    def _put(self, url: str, read: _Read | None, kept: _Kept | None) -> None:
+        """Keep a page's reading; `kept`: what a next build compares (None in a build's spill)."""
         if self._spill is None:
+            assert kept is not None
             self.pages[url], self._kept[url] = read, kept
             return
         self._recent = (url, read)
@@ -186,6 +188,11 @@ class Indexer:
     def add(self, html: str, url: str, stamp: tuple[int, int] | None = None) -> None:
         """Read a rendered page for the index, at its site-root URL ("/track/lesson/")."""
         start = time.perf_counter()
+        if self._spill is not None:  # a build's: nothing is kept for a next one, so the page is not hashed
+            page = read_page(html, url)
+            self._put(url, _Read(page) if page is not None else None, None)
+            self.seconds += time.perf_counter() - start
+            return
         key = (len(html), hash(html))
         with _READ_LOCK:
             kept = _READ.get(url)
@@ -224,7 +231,7 @@ class Indexer:
             page = SearchPage(record["url"], {}, dict(record["filters"]), [], {}, 0, lang=record["lang"])
             read.page, read.scores, read.sections = page, dict(record["scores"]), dict(record["sections"])
             read.keys, read.fragments = dict(record["keys"]), [f.encode("utf-8") for f in record["fragments"]]
-        self._put(url, read, (None, (len(html), hash(html)), read))
+        self._put(url, read, (None, (len(html), hash(html)), read) if self._spill is None else None)
 
     def add_from_disk(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
         """The pages (URL, file in the site) this build did not render, as the site holds them:
