@@ -70,19 +70,22 @@ def best_sections(page: SearchPage, stems: dict[str, str]) -> dict[str, int]:
     """For each stem (`stems`: each word's), the section of the page where it weighs most: where a
     result for it leads, the fragment the browser fetches for it. On a tie, where its root's words
     weigh most ("normalization" beside "normalize", not alone in the objectives), then the first."""
-    weights: dict[tuple[str, int], float] = {}
-    rooted: dict[tuple[str, int], float] = {}
-    root_of: dict[str, str] = {}
-    for index, words in enumerate(page.section_words):
+    lang, root_of = page.lang, dict[str, str]()
+    best: dict[str, tuple[float, float, int]] = {}
+    for index, words in enumerate(page.section_words):  # one section at a time: its sums are its own
+        weights: dict[str, float] = {}
+        rooted: dict[str, float] = {}
         for word, weight in words.items():
             s = stems[word]
-            r = root_of.setdefault(s, root(word, page.lang))
-            weights[s, index] = weights.get((s, index), 0.0) + weight
-            rooted[r, index] = rooted.get((r, index), 0.0) + weight
-    best: dict[str, tuple[float, float, int]] = {}
-    for (s, index), weight in weights.items():
-        rank = (weight, rooted[root_of[s], index], -index)
-        best[s] = max(best.get(s, rank), rank)
+            r = root_of.get(s)
+            if r is None:  # a stem's root: its first word's
+                r = root_of[s] = root(word, lang)
+            weights[s] = weights.get(s, 0.0) + weight
+            rooted[r] = rooted.get(r, 0.0) + weight
+        for s, weight in weights.items():
+            rank = (weight, rooted[root_of[s]], -index)
+            if s not in best or rank > best[s]:
+                best[s] = rank
     return {s: -rank[2] for s, rank in best.items()}
 
 
@@ -164,8 +167,10 @@ class Indexer:
         `folder` (stream.py), not in memory, and nothing is kept for a next build."""
         return cls(stream.Spill.open(folder))
 
-    def _put(self, url: str, read: _Read | None, kept: _Kept) -> None:
+    def _put(self, url: str, read: _Read | None, kept: _Kept | None) -> None:
+        """Keep a page's reading; `kept`: what a next build compares (None in a build's spill)."""
         if self._spill is None:
+            assert kept is not None
             self.pages[url], self._kept[url] = read, kept
             return
         self._recent = (url, read)
@@ -183,6 +188,11 @@ class Indexer:
     def add(self, html: str, url: str, stamp: tuple[int, int] | None = None) -> None:
         """Read a rendered page for the index, at its site-root URL ("/track/lesson/")."""
         start = time.perf_counter()
+        if self._spill is not None:  # a build's: nothing is kept for a next one, so the page is not hashed
+            page = read_page(html, url)
+            self._put(url, _Read(page) if page is not None else None, None)
+            self.seconds += time.perf_counter() - start
+            return
         key = (len(html), hash(html))
         with _READ_LOCK:
             kept = _READ.get(url)
@@ -221,7 +231,7 @@ class Indexer:
             page = SearchPage(record["url"], {}, dict(record["filters"]), [], {}, 0, lang=record["lang"])
             read.page, read.scores, read.sections = page, dict(record["scores"]), dict(record["sections"])
             read.keys, read.fragments = dict(record["keys"]), [f.encode("utf-8") for f in record["fragments"]]
-        self._put(url, read, (None, (len(html), hash(html)), read))
+        self._put(url, read, (None, (len(html), hash(html)), read) if self._spill is None else None)
 
     def add_from_disk(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
         """The pages (URL, file in the site) this build did not render, as the site holds them:

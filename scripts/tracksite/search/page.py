@@ -60,11 +60,12 @@ _INLINE = frozenset(
     "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup time u var".split()
 )
 _TOKEN = re.compile(
-    r"<!--.*?-->"
-    r"|<(script|style|template|textarea|svg)\b[^>]*>.*?</\1\s*>"
+    r"([^<]+)"  # text, first: most of a page's pieces
+    r"|<!--.*?-->"
+    r"|<(script|style|template|textarea|svg)\b[^>]*>.*?</\2\s*>"
     r"|<math\b[^>]*>(.*?)</math\s*>"
     r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^>]*)?)>"
-    r"|[^<]+|<",
+    r"|(<)",
     re.S | re.I,
 )
 #: A word: letters and digits; "self-attention" and "d_model" are two words each, as typed.
@@ -128,6 +129,25 @@ def _excluded(attrs: dict[str, str], classes: list[str] | None = None) -> bool:
     return not EXCLUDED_CLASSES.isdisjoint(classes)
 
 
+#: A start tag's attributes, its classes and whether they leave its element out, by the tag's
+#: text after its name: a page's code blocks repeat a few (`class="n"`) hundreds of times, and
+#: reading them again was a fifth of a page's reading. At most `_ATTRIBUTES_KEPT`, then anew.
+_ATTRIBUTES: dict[str, tuple[dict[str, str], list[str], bool]] = {}
+_ATTRIBUTES_KEPT = 4096
+_NO_ATTRIBUTES: tuple[dict[str, str], list[str], bool] = ({}, [], False)
+
+
+def _attributes(raw: str) -> tuple[dict[str, str], list[str], bool]:
+    found = _ATTRIBUTES.get(raw)
+    if found is None:
+        if len(_ATTRIBUTES) >= _ATTRIBUTES_KEPT:
+            _ATTRIBUTES.clear()
+        attrs = tag_attributes(raw)
+        classes = attrs.get("class", "").split()
+        found = _ATTRIBUTES[raw] = (attrs, classes, _excluded(attrs, classes))
+    return found
+
+
 def body_span(html: str) -> tuple[int, int] | None:
     """Where the element marked `data-search-body` starts and (by the end mark after it, or
     else the page's end) stops; None for a page never indexed (drafts, the home page). The mark
@@ -188,56 +208,84 @@ class _Reader:
         self.runs: dict[tuple[int, float], list[str]] = {}  # the counted text, by section and weight
         self.run_key, self.run = (0, 1.0), list[str]()  # the text since either last changed
         self.heading = 0  # the section a heading being read starts
+        self.to_captured: list[str] | None = None  # where text goes now (`_sinks`)
+        self.to_excerpt: list[str] | None = self.page.sections[0].text
+        self.key: tuple[int, float] | None = (0, 1.0)
 
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
+    def start(self, tag: str, raw: str) -> None:
+        """An element opens (`raw`: its start tag's text after the name)."""
         if tag in _VOID:
             if not self.excluded:
                 self.text(" ")
             return
+        attrs, classes, own = _attributes(raw) if raw else _NO_ATTRIBUTES
         weight, capture = self.weight, None
-        if "data-search-weight" in attrs:
-            factor = search_weight(attrs["data-search-weight"])
-            if self.stack:
-                weight *= factor
-            else:
-                self.page.weight = factor
-        classes = attrs.get("class", "").split()
-        if "ts-glossary__entry" in classes and attrs.get("id"):
-            self.entry = attrs["id"]
-        if "data-search-meta" in attrs:
-            capture = "meta:" + attrs["data-search-meta"]
-        elif "data-search-filter" in attrs:
-            capture = "filter:" + attrs["data-search-filter"]
-        excluded = self.excluded or _excluded(attrs, classes)
+        if attrs:
+            if "data-search-weight" in attrs:
+                factor = search_weight(attrs["data-search-weight"])
+                if self.stack:
+                    weight *= factor
+                else:
+                    self.page.weight = factor
+            if "ts-glossary__entry" in classes and attrs.get("id"):
+                self.entry = attrs["id"]
+            if "data-search-meta" in attrs:
+                capture = "meta:" + attrs["data-search-meta"]
+            elif "data-search-filter" in attrs:
+                capture = "filter:" + attrs["data-search-filter"]
+        excluded = self.excluded or own
         if capture is None and (tag in HEADING_WEIGHTS or (tag == "dt" and self.entry)) and not excluded:
             capture = "head:" + (attrs.get("id", "") if tag != "dt" else self.entry)
             weight *= HEADING_WEIGHTS.get(tag, HEADING_WEIGHTS["h2"])
             self.entry = ""
+        changed = excluded != self.excluded or weight != self.weight or tag == "pre"
         self.stack.append((tag, self.weight, self.excluded, self.capture))
         self.open[tag] = self.open.get(tag, 0) + 1
         self.excluded = excluded
         self.weight = weight
         if capture is not None and self.capture is None:
-            self.capture, self.captured = capture, []
+            self.capture, self.captured, changed = capture, [], True
             if capture.startswith("head:") and len(capture) > 5:  # its words are its section's
                 self.heading = len(self.page.sections)
                 self.page.sections.append(Section(capture[5:], ""))
+        if changed:
+            self._sinks()
         if tag not in _INLINE:
             self.text(" ")
 
     def end(self, tag: str) -> None:
         if not self.open.get(tag):
             return  # a stray end tag, or a void element's
+        weight, excluded, capture, changed = self.weight, self.excluded, self.capture, False
         while self.stack:
-            open_tag, self.weight, excluded, capture = self.stack.pop()
+            open_tag, self.weight, self.excluded, outer = self.stack.pop()
             self.open[open_tag] -= 1
-            if self.capture is not None and capture != self.capture:
+            if self.capture is not None and outer != self.capture:
                 self._captured(self.capture)
-            self.capture, self.excluded = capture, excluded
+            self.capture = outer
+            changed = changed or open_tag == "pre"
             if open_tag == tag:
                 break
+        if changed or self.capture != capture or self.excluded != excluded or self.weight != weight:
+            self._sinks()
         if tag not in _INLINE:
             self.text(" ")
+
+    def _sinks(self) -> None:
+        """Where text goes in the state the last tag left (`text`'s rules), worked out once a
+        tag rather than once a piece of text: the lists it is added to, and its count's key."""
+        capture, excluded = self.capture, self.excluded
+        head = capture is not None and capture.startswith("head:")
+        self.to_captured = self.captured if capture is not None and (not excluded or not head) else None
+        if excluded:
+            self.to_excerpt, self.key = None, None
+            return
+        sections = self.page.sections
+        # an excerpt is prose, not code; the title's words (`data-search-meta`) count for the
+        # page, not for a section of it
+        self.to_excerpt = sections[-1].text if capture is None and not self.open.get("pre") else None
+        meta = capture is not None and capture.startswith("meta:")
+        self.key = (-1 if meta else len(sections) - 1, self.weight)
 
     def _captured(self, what: str) -> None:
         text = _squeeze("".join(self.captured))
@@ -253,16 +301,15 @@ class _Reader:
 
     def text(self, text: str) -> None:
         """Words count where they are not excluded; a heading's and the title's words count
-        with their weight but are not excerpt text; metadata is read even where excluded."""
-        if self.capture is not None and (not self.excluded or not self.capture.startswith("head:")):
-            self.captured.append(text)
-        if self.excluded:
+        with their weight but are not excerpt text; metadata is read even where excluded
+        (`_sinks`)."""
+        if self.to_captured is not None:
+            self.to_captured.append(text)
+        key = self.key
+        if key is None:
             return
-        if self.capture is None and not self.open.get("pre"):  # an excerpt is prose, not code
-            self.page.sections[-1].text.append(text)
-        # the title's words (`data-search-meta`) count for the page, not for a section of it
-        section = -1 if self.capture is not None and self.capture.startswith("meta:") else len(self.page.sections) - 1
-        key = (section, self.weight)
+        if self.to_excerpt is not None:
+            self.to_excerpt.append(text)
         if key != self.run_key:
             self._flush()
             self.run_key = key
@@ -279,13 +326,15 @@ class _Reader:
         self._flush()
         page = self.page
         page.section_words = [{} for _ in page.sections]
+        everywhere = page.words
         for (section, weight), chunks in self.runs.items():
             found = searchwords.words(" ".join(chunks), page.lang)
             page.length += len(found)
             here = page.section_words[section] if section >= 0 else {}
             for word, n in Counter(found).items():
-                here[word] = here.get(word, 0.0) + n * weight
-                page.words[word] = page.words.get(word, 0.0) + n * weight
+                weighed = n * weight
+                here[word] = here.get(word, 0.0) + weighed
+                everywhere[word] = everywhere.get(word, 0.0) + weighed
 
 
 _MO = re.compile(r"<mo\b[^>]*>(.*?)</mo>", re.S)
@@ -331,30 +380,33 @@ def read_page(html: str, url: str) -> SearchPage | None:
     reader = _Reader(url)
     declared = _LANG.search(html, 0, span[0])
     reader.page.lang = searchwords.language(declared.group(1) if declared else None)
+    text, start, end = reader.text, reader.start, reader.end
     pos, stop = span
     while pos < stop:
         for m in _TOKEN.finditer(html, pos, stop):
-            pos = m.end()
             last = m.lastindex
-            if last == 5:  # a tag
-                name = m.group(4).lower()
-                if m.group(3):
-                    reader.end(name)
+            if last == 1:  # text
+                token = m.group(1)
+                text(htmllib.unescape(token) if "&" in token else token)
+            elif last == 6:  # a tag
+                closing, name, raw = m.group(4, 5, 6)
+                name = name.lower()
+                if closing:
+                    end(name)
                     continue
                 was = reader.excluded
-                reader.start(name, tag_attributes(m.group(5)))
+                start(name, raw)
                 if reader.excluded and not was and name not in _VOID:
-                    skip = _skippable(html, name, pos, stop)
+                    skip = _skippable(html, name, m.end(), stop)
                     if skip is not None:  # an excluded element with no metadata in it: jump over it
-                        reader.end(name)
+                        end(name)
                         pos = skip
                         break
-            elif last is None:  # text, a comment, a lone "<"
-                token = m.group(0)
-                if not token.startswith("<!--"):
-                    reader.text(htmllib.unescape(token) if "&" in token else token)
-            elif last == 2:
-                reader.text(math_text(m.group(2)))
+            elif last == 7:  # a lone "<"
+                text("<")
+            elif last == 3:
+                text(math_text(m.group(3)))
+            # (a comment, or an element whose text is not read: script, style, template, ...)
         else:
             break
     while reader.stack:  # an element left open at the end of the marked part

@@ -215,7 +215,7 @@ class Spill:
             for name, value in page_filters.items():
                 filters.setdefault(name, {}).setdefault(value, []).append(pid)
             for s, q in scores.items():
-                ids, qs, secs = groups.setdefault(s, (array("I"), array("H"), array("I")))
+                ids, qs, secs = groups.get(s) or groups.setdefault(s, (array("I"), array("H"), array("I")))
                 ids.append(pid)
                 qs.append(q)
                 secs.append(sections[s])

@@ -23,11 +23,14 @@ import snowballstemmer
 
 #: A word: letters and digits. A CJK character is a word of its own (`_CJK` cuts them apart).
 WORD = re.compile(r"[^\W_]+")
-_HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+#: (Only at a word's start, and never giving back letters: the same words, without trying each
+#: letter of every word, which was most of the time a page's words took.)
+_HYPHENATED = re.compile(r"(?<![^\W_])[^\W_]++(?:-[^\W_]++)+")
 _HAS_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _CJK = re.compile(f"({_HAS_CJK.pattern})")
 #: British -ise spellings as -ize, in English only ("normalise" = "normalize")
-_ISE_TEXT = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)\b")
+#: (The "is" first, so the pattern is looked for by its letters rather than at every place.)
+_ISE_TEXT = re.compile(r"is(?<=[a-z]{3}is)(e|es|ed|ing|er|ers|ation|ations)\b")
 
 #: The languages Snowball stems, by their two-letter code (the `lang` a page carries).
 SNOWBALL = {
@@ -63,7 +66,7 @@ def words(text: str, lang: str = "en") -> list[str]:
         lowered = _ISE_TEXT.sub(r"iz\1", lowered)
     found = WORD.findall(lowered)
     if "-" in lowered:
-        found.extend(m.group(0).replace("-", "") for m in _HYPHENATED.finditer(lowered))
+        found.extend(w.replace("-", "") for w in _HYPHENATED.findall(lowered))
     return found
 
 

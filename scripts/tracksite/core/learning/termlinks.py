@@ -63,36 +63,48 @@ def mark_first_uses(
         return html, []
     used: list[Term] = []
     stack: list[bool] = []  # one entry per open element: does it (or an ancestor) forbid marking?
-    out: list[str] = []
-    tokens = _TOKEN.split(html)
+    tokens = _TOKEN.split(html)  # each piece of text replaced by its marked text, in place
     every = len({id(t) for t in by_form.values()})
     for n, token in enumerate(tokens):
         if token.startswith("<"):
-            out.append(token)
-            _track(token, stack)
-        elif not token or (stack and stack[-1]):
-            out.append(token)
-        else:
-            out.append(_mark_text(token, pattern, by_form, used, href, id_prefix))
+            action = _ACTIONS.get(token)
+            if action is None:
+                action = _action(token)
+            if action == _POP:
+                if stack:
+                    stack.pop()
+            elif action:
+                stack.append(action == _PUSH_SKIP or (stack[-1] if stack else False))
+        elif token and not (stack and stack[-1]):
+            tokens[n] = _mark_text(token, pattern, by_form, used, href, id_prefix)
             if len(used) == every:  # each term has its link: the rest of the page stays as it is
-                out.extend(tokens[n + 1 :])
                 break
-    return "".join(out), used
+    return "".join(tokens), used
 
 
-def _track(token: str, stack: list[bool]) -> None:
+#: What a tag does to the stack of open elements (`_action`), by the tag's text: a page repeats
+#: most of its tags (`<p>`, `</li>`, a code block's `<span class="n">`), and reading each again
+#: was half of the pass. At most `_ACTIONS_KEPT`, then anew.
+_ACTIONS: dict[str, int] = {}
+_ACTIONS_KEPT = 4096
+_POP, _PUSH, _PUSH_SKIP = 1, 2, 3
+
+
+def _action(token: str) -> int:
+    """0 for a comment, a void or self-closing element's tag; `_POP` for an end tag; `_PUSH_SKIP`
+    for an element whose text is never marked (and everything inside it), else `_PUSH`."""
     m = _TAG.match(token)
-    if m is None or token.startswith("<!"):
-        return
-    closing, name, attrs, self_closing = m.group(1), m.group(2).lower(), m.group(3), m.group(4)
-    if closing:
-        if stack:
-            stack.pop()
-        return
-    if name in _VOID or self_closing:
-        return
-    parent = stack[-1] if stack else False
-    stack.append(parent or name in _SKIP_TAGS or bool(_SKIP_CLASS.search(attrs)))
+    action = 0
+    if m is not None and not token.startswith("<!"):
+        closing, name, attrs, self_closing = m.group(1), m.group(2).lower(), m.group(3), m.group(4)
+        if closing:
+            action = _POP
+        elif name not in _VOID and not self_closing:
+            action = _PUSH_SKIP if name in _SKIP_TAGS or _SKIP_CLASS.search(attrs) else _PUSH
+    if len(_ACTIONS) >= _ACTIONS_KEPT:
+        _ACTIONS.clear()
+    _ACTIONS[token] = action
+    return action
 
 
 def _mark_text(
