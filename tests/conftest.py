@@ -25,9 +25,7 @@ from tracksite.core import localstate
 from tracksite.localserver import serve_folder
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-# Playwright's own --disable-features list (1.65): Chromium keeps only the last value of a
-# switch, so a list of ours must repeat it
-_PLAYWRIGHT_DISABLED = (
+_PLAYWRIGHT_DISABLED = (  # Playwright 1.65's --disable-features, repeated: Chromium keeps the last
     "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
     "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
     "AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,OptimizationHints,NetworkTimeServiceQuerying,"
@@ -41,11 +39,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # What a new browser context costs Chromium (the tests open about 60): by default each new
-    # page also starts a spare renderer process in advance, mostly left unused here, and the
-    # software compositor runs in a GPU process of its own. Without both, ten contexts that
-    # load a lesson each cost about 15.0 instead of 15.9 processor seconds; a reused page's
-    # loads and axe's runs cost the same. Nothing the pages do changes.
+    # A new context (the tests open about 60) starts a spare renderer, mostly unused here, and
+    # the software compositor has a GPU process of its own: without both, ten contexts loading a
+    # lesson each cost 15.0 instead of 15.9 processor seconds. Nothing the pages do changes.
     "--in-process-gpu",
     f"--disable-features={_PLAYWRIGHT_DISABLED},SpareRendererForSitePerProcess",
 ]
