@@ -54,8 +54,9 @@ def table(rows: list) -> list[str]:
         "The highest memory of the build's processes summed, sampled every 0.1 s: proportional set "
         "size (PSS), where a page a forked helper still shares with the build counts once, as a "
         "container's memory controller charges it; the median over the runs. The columns are those of "
-        "the builds above. The last two count each of tracksite's processes in full (resident memory "
-        "summed, a shared page once per process, as `ps` shows): only tracksite's builds fork.",
+        "the builds above. The last two count each process in full (resident memory summed, a shared "
+        "page once per process, as `ps` shows): tracksite's peak that way, against B's that way "
+        "(only tracksite's builds fork).",
         "",
         "| Lessons | " + " | ".join(title for _, title in _COLUMNS) + " | A / B | A, each process in full | its / B |",
         "|---:|" + "---:|" * (len(_COLUMNS) + 3),
@@ -65,8 +66,8 @@ def table(rows: list) -> list[str]:
         a, b = peaks["tracksite"], peaks["prune"]
         ratio = f"{a / b:.2f}x" if a and b else "n/a"
         cells = ["stopped" if name in r.stopped and not peaks[name] else _mb(peaks[name]) for name, _ in _COLUMNS]
-        full = peak(r.tracksite, "resident")
-        full_ratio = f"{full / b:.2f}x" if full and b else "n/a"
+        full, b_full = peak(r.tracksite, "resident"), peak(r.prune, "resident")
+        full_ratio = f"{full / b_full:.2f}x" if full and b_full else "n/a"
         lines.append(f"| {r.n:,} | " + " | ".join(cells) + f" | {ratio} | {_mb(full)} | {full_ratio} |")
     return lines
 
@@ -82,7 +83,7 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             out.append(
                 (
                     f"N = 1,000: a cold build's peak memory at most {PEER_RATIO}x Material + prune",
-                    f"{_mb(a)} vs {_mb(b)}: {a / b:.2f}x{_in_full(r.tracksite, b)}",
+                    f"{_mb(a)} vs {_mb(b)}: {a / b:.2f}x{_in_full(r.tracksite, peak(r.prune, 'resident'))}",
                     a <= PEER_RATIO * b,
                 )
             )
@@ -96,7 +97,8 @@ def targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
 
 
 def _in_full(runs: list, b: float | None) -> str:
-    """The same peak with each process counted in full, said beside the target's figure."""
+    """The same peak with each process counted in full, said beside the target's figure (against
+    `b`, the peer's peak counted in the same way)."""
     full = peak(runs, "resident")
     if not full:
         return ""
