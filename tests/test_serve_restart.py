@@ -102,6 +102,27 @@ def test_a_restart_answers_from_the_last_site_while_it_builds_then_hands_over(ho
     assert EARLY in proc.output
 
 
+def test_a_save_during_the_first_build_of_a_restart_reloads_the_open_page(hooked):
+    """The instructor's browser is open on the last run's site while the restart builds; a save
+    made after the build read the lesson, before the watcher started, is built and reloads it."""
+    course = hooked
+    port = free_port()
+    _first_run(course, port)
+    gate = course.parent / "hold-build"
+    gate.write_text("", encoding="utf-8")
+    lesson = course / "lessons/alpha/a1/lesson.md"
+    with serving(course, port=port) as (base, proc):
+        early = wait_for(base + "alpha/a1/", "First lesson", 60)
+        epoch = re.search(r'data-epoch="(\d+)"', early)[1]
+        # the hook holds the build after every page is written: the save comes after the read
+        lesson.write_text(lesson.read_text().replace("title: First lesson", "title: First lesson, saved early"))
+        gate.unlink()
+        assert "First lesson, saved early" in wait_for(base + "alpha/a1/", "saved early", 60)
+        with urllib.request.urlopen(f"{base}livereload/{epoch}/3", timeout=30) as r:
+            assert int(r.read()) > int(epoch)  # the open page is told to reload, with no second save
+    assert "file changes made during the first build" in proc.output
+
+
 def test_a_changed_source_is_built_before_anything_is_answered(course):
     port = free_port()
     _first_run(course, port)

@@ -84,6 +84,31 @@ RELOAD_JS = b"""(function () {
 MKDOCS_PRIVATE: dict[str, str] = {}
 
 
+def _newer_files(path: str, since: float) -> bool:
+    """A file under `path` (or `path` itself) last modified after `since`; links are not
+    followed, and a folder that cannot be read is passed over."""
+    try:
+        entry = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    if entry.st_mtime > since:
+        return True
+    if not os.path.isdir(path) or os.path.islink(path):
+        return False
+    stack = [path]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for child in it:
+                    if child.is_dir(follow_symlinks=False):
+                        stack.append(child.path)
+                    elif child.stat(follow_symlinks=False).st_mtime > since:
+                        return True
+        except OSError:
+            continue
+    return False
+
+
 def timestamp() -> int:
     return round(time.monotonic() * 1000)
 
@@ -172,6 +197,9 @@ class CourseServer(LiveReloadServer):
         self.observer = quicker_observer(trial, self.shutdown_delay) or PollingObserver(timeout=0.5)
         #: pages written before the build is over (see `hold`), answered from here until it is
         self.held: dict[str, bytes] = {}
+        #: when the first build began (`time.time()`): a save since then, made before the watcher
+        #: started, is caught by `_saved_since` (set by the serve session; None: nothing to catch)
+        self.first_build_began: float | None = None
 
     # -- watching ---------------------------------------------------------------------------
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
@@ -255,6 +283,9 @@ class CourseServer(LiveReloadServer):
         if self.watches:
             self.observer.start()
             log.info("Watching paths for changes: %s", ", ".join(f"'{_relative(p)}'" for p in self.watches))
+            if self.first_build_began is not None:
+                since, paths = self.first_build_began, list(self.watches)
+                threading.Thread(target=self._saved_since, args=(paths, since), daemon=True).start()
         log.info("Serving on %s%s", self.url, " and opening it in a browser" if open_in_browser else "")
         self.serve_thread.start()
         if open_in_browser:
@@ -288,6 +319,16 @@ class CourseServer(LiveReloadServer):
                 self.release()  # whatever the build did, the files are what the site holds now
             if self.epochs.show():
                 log.info("Reloading browsers")
+
+    def _saved_since(self, paths: list[str], since: float) -> None:
+        """Build again if a watched file was saved after the first build began: the watcher only
+        starts after that build, which may have read the file before the save (an instructor
+        saving during a start that takes seconds; after a restart the browser is already open
+        on the last run's site, and only a build's reload shows the save). The observer is
+        running when this looks, so a save is caught by one or the other."""
+        if any(_newer_files(path, since - 0.05) for path in paths):  # (mtimes lag the clock a tick)
+            log.info("Detected file changes made during the first build")
+            self.request_build()
 
     def shutdown(self, wait: bool = False) -> None:
         self.observer.stop()

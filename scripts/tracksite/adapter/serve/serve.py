@@ -104,6 +104,7 @@ class ServeSession:
             root=str(kept.site) if kept else None,
             early=kept.hand_over() if kept else None,
         )
+        self.server.first_build_began = plugin.session.began
         self.mount = self.server.mount_path
         self.build = self._dirty_builder(self.server.builder)
         self.app = self.server.serve_request

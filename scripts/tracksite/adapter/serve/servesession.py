@@ -8,6 +8,8 @@ Kept apart, a value's lifetime is read from where it lives rather than from comm
 
 from __future__ import annotations
 
+import time
+
 from tracksite.adapter.published.remotecopy import Copies
 from tracksite.adapter.serve import lastsite, rebuild
 from tracksite.adapter.serve import serve as serving_tools
@@ -19,6 +21,7 @@ class Session:
 
     def __init__(self) -> None:
         self.command = "build"  # MkDocs' command: "build", "serve" or "gh-deploy"
+        self.began = time.time()  # before the process's first build (the plugin is made as its config loads)
         self.dirty = False  # `--dirty`
         self.edits = rebuild.EditLoop()  # what the last build rendered, for the next one
         self.remote = Copies()  # the files of remote-files.yml: downloaded once, then from the cache
