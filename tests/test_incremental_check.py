@@ -130,7 +130,7 @@ def shown(project) -> list:
 def from_scratch(config) -> list:
     """The check of a process that remembers nothing (the remembered results put back after)."""
     kept_memo, kept_texts, kept_facts = dict(memo._MEMO), dict(sources._TEXTS), dict(memo._FACTS)
-    watched, changed = memo._WATCHED, memo._CHANGED
+    watched, above, below = memo._WATCHED, memo._ABOVE, memo._BELOW
     memo._MEMO.clear()
     sources._TEXTS.clear()
     memo.watching(None)
@@ -142,7 +142,7 @@ def from_scratch(config) -> list:
         sources._TEXTS.clear()
         sources._TEXTS.update(kept_texts)
         memo._FACTS.update(kept_facts)
-        memo._WATCHED, memo._CHANGED = watched, changed
+        memo._WATCHED, memo._ABOVE, memo._BELOW = watched, above, below
 
 
 WATCHED = ("lessons", "cheatsheets", "docs")

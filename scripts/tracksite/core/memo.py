@@ -111,11 +111,13 @@ def stable_text(value: Any) -> str:
 
 
 #: The folders whose every change the watcher of `mkdocs serve` reports (`watching`), each
-#: ending in the separator; what the watcher reported changed since the build before; and what
-#: the system said of paths in those folders, by kind and paths (`kept_fact`).
+#: ending in the separator; what the system said of paths in those folders, by kind and paths
+#: (`kept_fact`); and, of the paths the watcher reported changed since the build before, each with
+#: every folder above it (`_ABOVE`) and each as a folder (`_BELOW`, ending in the separator).
 _WATCHED: tuple[str, ...] = ()
-_CHANGED: tuple[str, ...] = ()
 _FACTS: dict[tuple[str, tuple[str, ...]], object] = {}
+_ABOVE: frozenset[str] = frozenset()
+_BELOW: tuple[str, ...] = ()
 #: More changes than this in one build (a checkout, a new copy of the course): every fact is asked again.
 _CHANGED_MAX = 100
 
@@ -125,24 +127,26 @@ def watching(folders: Iterable[str] | None, changed: Iterable[str] | None = None
     again) and the paths it reported changed since the last build (None: not known, as for a
     build the watcher did not ask for, so nothing is taken without asking). A folder whose path
     holds a symbolic link is not trusted: its files would be reported under another path."""
-    global _WATCHED, _CHANGED
+    global _WATCHED, _ABOVE, _BELOW
     roots = tuple(
         os.path.join(os.path.abspath(f), "") for f in folders or () if os.path.realpath(f) == os.path.abspath(f)
     )
-    _CHANGED = tuple(os.path.abspath(p) for p in changed or ())
-    if changed is None or roots != _WATCHED or len(_CHANGED) > _CHANGED_MAX:
+    paths = [os.path.abspath(p) for p in changed or ()]
+    if changed is None or roots != _WATCHED or len(paths) > _CHANGED_MAX:
         _FACTS.clear()
     _WATCHED = roots
-    for key in [k for k in _FACTS if not all(map(_unchanged, k[1]))]:  # what the save touched: asked again
-        del _FACTS[key]
+    _ABOVE = frozenset(folder for p in paths for folder in (p, *map(str, Path(p).parents)))
+    _BELOW = tuple(os.path.join(p, "") for p in paths)
+    if paths and _FACTS:  # what the save touched: asked again
+        for key in [k for k in _FACTS if not all(map(_unchanged, k[1]))]:
+            del _FACTS[key]
 
 
 def _unchanged(path: str) -> bool:
     """Whether `path` is in a watched folder and no reported change is it, under it or above it."""
-    mine = os.path.join(path, "")
-    if not _WATCHED or not mine.startswith(_WATCHED):  # (a watched folder itself: its entries are reported)
+    if not _WATCHED or not (path + os.sep).startswith(_WATCHED):  # (a watched folder itself: its entries are reported)
         return False
-    return not any(c == path or c.startswith(mine) or mine.startswith(os.path.join(c, "")) for c in _CHANGED)
+    return path not in _ABOVE and not path.startswith(_BELOW)
 
 
 def kept_fact(kind: str, paths: tuple[str, ...], ask):
