@@ -10,6 +10,9 @@ course, among them saves that make problems in one file seen from another (a lin
 another save adds or removes, a glossary term used before its lesson, a prerequisite cycle, a
 broken front-matter, a file removed and written again, a cheatsheet, an image), and after every save the incremental
 check must equal, problem for problem and in order, a check in a process that remembers nothing.
+The same holds where a watcher reports each save's paths and what the system said of every other
+file is taken again without asking (core/memo.py `watching`, as `mkdocs serve` runs it), and
+there a save of one lesson's body asks nothing of the other lessons' files.
 
 The checks run in this process (a fraction of a second each); the examples are few and
 derandomized, and hypothesis keeps no database (tests/test_differential.py does the same).
@@ -17,6 +20,7 @@ derandomized, and hypothesis keeps no database (tests/test_differential.py does 
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,7 +69,8 @@ def _cycle(s: Save, root: Path, path: Path, text: str, original: dict[str, str])
     # a1 needs this lesson, which a2 needs, which needs a1: a cycle through three files
     fields = f"prerequisites:\n  - lesson: {s.lesson.split('/')[1] if s.lesson.startswith('alpha/') else 'a3'}\n"
     a1 = root / "lessons/alpha/a1/lesson.md"
-    a1.write_text(a1.read_text(encoding="utf-8").replace("---\n", "---\n" + fields, 1), encoding="utf-8")
+    text = a1.read_text(encoding="utf-8") if a1.exists() else original["lessons/alpha/a1/lesson.md"]
+    a1.write_text(text.replace("---\n", "---\n" + fields, 1), encoding="utf-8")
 
 
 def _broken_front_matter(s: Save, root: Path, path: Path, text: str, original: dict[str, str]) -> None:
@@ -124,9 +129,11 @@ def shown(project) -> list:
 
 def from_scratch(config) -> list:
     """The check of a process that remembers nothing (the remembered results put back after)."""
-    kept_memo, kept_texts = dict(memo._MEMO), dict(sources._TEXTS)
+    kept_memo, kept_texts, kept_facts = dict(memo._MEMO), dict(sources._TEXTS), dict(memo._FACTS)
+    watched, above, below = memo._WATCHED, memo._ABOVE, memo._BELOW
     memo._MEMO.clear()
     sources._TEXTS.clear()
+    memo.watching(None)
     try:
         return shown(checks.check(config, include_drafts=True, serving=True))
     finally:
@@ -134,6 +141,21 @@ def from_scratch(config) -> list:
         memo._MEMO.update(kept_memo)
         sources._TEXTS.clear()
         sources._TEXTS.update(kept_texts)
+        memo._FACTS.update(kept_facts)
+        memo._WATCHED, memo._ABOVE, memo._BELOW = watched, above, below
+
+
+WATCHED = ("lessons", "cheatsheets", "docs")
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of the watched folders and its bytes: what a watcher would report as changed."""
+    return {str(p): p.read_bytes() for w in WATCHED for p in (root / w).rglob("*") if p.is_file()}
+
+
+def reported(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
+    """The paths a watcher reports for a save: each file written, made or removed."""
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
 @pytest.fixture(scope="module")
@@ -158,20 +180,69 @@ def base(tmp_path_factory) -> Path:
 @example(sequence=[Save("cycle", "alpha/a2"), Save("remove", "alpha/a2"), Save("undo", "alpha/a2")])
 @example(sequence=[Save("front-matter", "alpha/a1"), Save("quiz", "beta/b2"), Save("undo", "alpha/a1")])
 @example(sequence=[Save("cheatsheet", "beta/b1"), Save("image", "alpha/a2"), Save("image", "alpha/a2")])
-def test_an_incremental_check_finds_what_a_check_from_scratch_finds(sequence, base, tmp_path_factory, monkeypatch):
+@pytest.mark.parametrize("watcher", [False, True], ids=["stamps", "watcher"])
+def test_an_incremental_check_finds_what_a_check_from_scratch_finds(
+    sequence, watcher, base, tmp_path_factory, monkeypatch
+):
     root = tmp_path_factory.mktemp("run") / "course"
     shutil.copytree(base, root)
     original = {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in (root / "lessons").rglob("*.md")}
     # Every file's stamp is trusted, even one written in the last two seconds: the saves here are
     # a check apart (many clock ticks), where the racy rule guards two saves in one tick.
     monkeypatch.setattr(sources, "RACY_NS", 0)
+    folders = [str(root / w) for w in WATCHED] if watcher else None
+    memo.watching(folders)  # the first build's: nothing known yet
     config = mkdocsconfig.load(root)
     checks.check(config, include_drafts=True, serving=True, incremental=True)  # the first build's
     found_any = False
-    for step, save in enumerate(sequence):
-        save.apply(root, original)
+    try:
+        for step, save in enumerate(sequence):
+            before = snapshot(root)
+            save.apply(root, original)
+            memo.watching(folders, reported(before, snapshot(root)))
+            config = mkdocsconfig.load(root)
+            incremental = shown(checks.check(config, include_drafts=True, serving=True, incremental=True))
+            assert incremental == from_scratch(config), f"after {sequence[: step + 1]}"
+            found_any = found_any or bool(incremental[0])
+    finally:
+        memo.watching(None)
+    assert found_any or all(s.kind in ("undo", "section") for s in sequence)
+
+
+def test_a_save_of_one_lessons_body_asks_nothing_of_the_other_lessons(base, tmp_path, monkeypatch):
+    """Under serve, the check after a save of a1's prose reads, stats and lists a1's files and
+    none of another lesson's (the watcher reported a1 alone), and finds what a check from scratch
+    finds: the save costs what it changed, not the course."""
+    root = tmp_path / "course"
+    shutil.copytree(base, root)
+    monkeypatch.setattr(sources, "RACY_NS", 0)
+    folders = [str(root / w) for w in WATCHED]
+    memo.watching(folders)
+    checks.check(mkdocsconfig.load(root), include_drafts=True, serving=True, incremental=True)
+    memo.watching(folders, [])  # a build with nothing saved: what the first one asked is known now
+    checks.check(mkdocsconfig.load(root), include_drafts=True, serving=True, incremental=True)
+    saved = root / "lessons/alpha/a1/lesson.md"
+    saved.write_text(saved.read_text(encoding="utf-8") + "\nOne more sentence of prose.\n", encoding="utf-8")
+    asked: list[str] = []
+
+    def noting(call):
+        def noted(path, *args, **kwargs):
+            asked.append(str(path))
+            return call(path, *args, **kwargs)
+
+        return noted
+
+    for name in ("lstat", "stat", "scandir", "listdir"):
+        monkeypatch.setattr(os, name, noting(getattr(os, name)))
+    monkeypatch.setattr(Path, "read_bytes", noting(Path.read_bytes))
+    try:
+        memo.watching(folders, [str(saved)])
         config = mkdocsconfig.load(root)
         incremental = shown(checks.check(config, include_drafts=True, serving=True, incremental=True))
-        assert incremental == from_scratch(config), f"after {sequence[: step + 1]}"
-        found_any = found_any or bool(incremental[0])
-    assert found_any or all(s.kind in ("undo", "section") for s in sequence)
+    finally:
+        monkeypatch.undo()
+        memo.watching(None)
+    others = [str(root / "lessons" / key) + os.sep for key in LESSONS if key != "alpha/a1"]
+    assert [p for p in asked if p.startswith(tuple(others))] == []
+    assert str(saved) in asked  # (the saved file is looked at again)
+    assert incremental == from_scratch(config)

@@ -116,6 +116,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             raise PluginError(str(e)) from None
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         first = self.build.project is None  # the process's first build
+        session.trust_watcher()  # a serve rebuild asks the system only of what the watcher saw change
         if serving and self.config.cache:
             session.kept = session.kept or lastsite.LastSite(root)
             session.kept.configure(config, root, first=first)
@@ -131,8 +132,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             # the process's first build only: a `mkdocs serve` rebuild follows a save, which
             # changes what the passes read, and walking every file would slow the edit loop
             cached=self.config.cache and first,
-            # under serve, what each pass finds per file is remembered in this process: a
-            # rebuild after a save works on the changed files only
+            # under serve, what each pass finds per file is remembered: a rebuild works on the changed files
             incremental=serving,
         )
         self.build = build = buildstate.BuildState(project)

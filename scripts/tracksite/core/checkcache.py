@@ -27,7 +27,7 @@ from typing import Any
 
 import tracksite
 from tracksite.core import localstate
-from tracksite.core.memo import digest, stable_text
+from tracksite.core.memo import digest, kept_fact, stable_text
 from tracksite.core.problems.problem import Problem
 
 #: The file, in the course's "tracksite" state folder.
@@ -50,13 +50,14 @@ def tree(root: Path, *, by_content: bool = True, skip: Collection[str] = ()) -> 
     save by adapter/serve/lastsite.py) by size and modification time. Not read: hidden folders (the
     caches, git's), folders a tracksite build wrote (their marker file), the absolute paths in
     `skip` (a site being built into, not yet marked), linked folders."""
-    out: list[str] = []
+    kind = f"tree:{by_content}:{sorted(skip)}"  # (a folder's listing kept under serve: core/memo.py)
 
-    def walk(folder: str, rel: str) -> None:
+    def walk(folder: str, rel: str) -> list[str]:
+        out: list[str] = []
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
         if rel and any(e.name == SITE_MARKER for e in entries):
-            return
+            return out
         for e in entries:
             try:
                 if e.is_dir():
@@ -66,16 +67,17 @@ def tree(root: Path, *, by_content: bool = True, skip: Collection[str] = ()) -> 
                         and e.name != "__pycache__"
                         and e.path not in skip
                     ):
-                        walk(e.path, f"{rel}{e.name}/")
+                        sub = f"{rel}{e.name}/"
+                        out += kept_fact(f"{kind}:{sub}", (e.path,), lambda e=e, sub=sub: walk(e.path, sub))
                     continue
                 st = e.stat()
                 what = _file(e.path, st) if by_content else f"{st.st_size}:{st.st_mtime_ns}"
                 out.append(f"{rel}{e.name}:{st.st_mode:o}:{what}")
             except OSError as x:
                 out.append(f"{rel}{e.name}:unreadable:{x.errno}")
+        return out
 
-    walk(str(root), "")
-    return out
+    return walk(str(root), "")
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from tracksite.core.learning import glossary as glossary_mod
 from tracksite.core.markdown import complexity
 from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.complexity import parse_markdown
-from tracksite.core.memo import memo, stable_text
+from tracksite.core.memo import kept_fact, memo, stable_text
 from tracksite.core.model.course import Curriculum, Imported, Lesson, LessonSources, Phase, Track
 from tracksite.core.model.lesson import lesson_from
 from tracksite.core.model.project import Document, Project
@@ -439,9 +439,9 @@ class _Loader:
             elif folder == folder.parent or not str(folder).startswith(str(self.root)):
                 plain = False
             else:
-                plain = not os.path.islink(folder) and self._plain(folder)
+                plain = not _islink(folder) and self._plain(folder)
             self._plain_folders[folder] = plain
-        return plain and not os.path.islink(path)
+        return plain and not _islink(path)
 
     def report_schema(self, path: Path, spec: schema.Mapping, located: Located) -> None:
         if located.value is None:
@@ -449,6 +449,11 @@ class _Loader:
             return
         for f in _findings(spec, located):
             self.problems.add(path, f.line, f.message, field=f.field, hint=f.hint, code=f.code, column=f.column)
+
+
+def _islink(path: Path) -> bool:
+    """Whether `path` is a symbolic link, asked again under serve only after a change there (core/memo.py)."""
+    return kept_fact("islink", (str(path),), lambda: os.path.islink(path))
 
 
 def _parse_or_problem(text: str) -> Located | SourceProblem:

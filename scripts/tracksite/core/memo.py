@@ -3,6 +3,12 @@
 `mkdocs serve` loads and checks the whole project again after every save. What depends on one
 file's text alone (its parsed front-matter, its links, anchors and active-content findings) is
 remembered here, keyed by that text, so a rebuild redoes it only for the files that changed.
+
+Finding which files changed cost a call to the file system per file (a stamp, a walk of each
+lesson's folder): at 1,000 lessons a third of a rebuild. Under `mkdocs serve` the watcher reports
+every change in the folders it watches, so what the system said of a file there (`kept_fact`:
+its text's stamp, a folder's stamps) is taken again without asking while the watcher reported
+no change at or under or above it since (`watching`); elsewhere, and without a watcher, the system is asked.
 """
 
 from __future__ import annotations
@@ -104,8 +110,64 @@ def stable_text(value: Any) -> str:
     return _ADDRESS.sub("", repr(value))
 
 
+#: The folders whose every change the watcher of `mkdocs serve` reports (`watching`), each
+#: ending in the separator; what the system said of paths in those folders, by kind and paths
+#: (`kept_fact`); and, of the paths the watcher reported changed since the build before, each with
+#: every folder above it (`_ABOVE`) and each as a folder (`_BELOW`, ending in the separator).
+_WATCHED: tuple[str, ...] = ()
+_FACTS: dict[tuple[str, tuple[str, ...]], object] = {}
+_ABOVE: frozenset[str] = frozenset()
+_BELOW: tuple[str, ...] = ()
+#: More changes than this in one build (a checkout, a new copy of the course): every fact is asked again.
+_CHANGED_MAX = 100
+
+
+def watching(folders: Iterable[str] | None, changed: Iterable[str] | None = None) -> None:
+    """Before a build: the folders a watcher follows (None: none, and every fact is asked for
+    again) and the paths it reported changed since the last build (None: not known, as for a
+    build the watcher did not ask for, so nothing is taken without asking). A folder whose path
+    holds a symbolic link is not trusted: its files would be reported under another path."""
+    global _WATCHED, _ABOVE, _BELOW
+    roots = tuple(
+        os.path.join(os.path.abspath(f), "") for f in folders or () if os.path.realpath(f) == os.path.abspath(f)
+    )
+    paths = [os.path.abspath(p) for p in changed or ()]
+    if changed is None or roots != _WATCHED or len(paths) > _CHANGED_MAX:
+        _FACTS.clear()
+    _WATCHED = roots
+    _ABOVE = frozenset(folder for p in paths for folder in (p, *map(str, Path(p).parents)))
+    _BELOW = tuple(os.path.join(p, "") for p in paths)
+    if paths and _FACTS:  # what the save touched: asked again
+        for key in [k for k in _FACTS if not all(map(_unchanged, k[1]))]:
+            del _FACTS[key]
+
+
+def _unchanged(path: str) -> bool:
+    """Whether `path` is in a watched folder and no reported change is it, under it or above it."""
+    if not _WATCHED or not (path + os.sep).startswith(_WATCHED):  # (a watched folder itself: its entries are reported)
+        return False
+    return path not in _ABOVE and not path.startswith(_BELOW)
+
+
+def kept_fact(kind: str, paths: tuple[str, ...], ask):
+    """What the system says of `paths` (`ask()`), asked once while the watcher reports no change
+    at, under or above any of them (`watching`); asked every time otherwise. None is not kept."""
+    key = (kind, paths)
+    found = _FACTS.get(key, _MISSING)
+    if found is not _MISSING:
+        return found
+    value = ask()
+    if value is not None and _WATCHED and all(map(_unchanged, paths)):
+        _FACTS[key] = value
+    return value
+
+
 def folder_stamp(folder: Path) -> tuple:
     """Names, sizes and times of the files under a page's folder (its widgets' data files)."""
+    return kept_fact("walk", (str(folder),), lambda: _folder_stamp(folder))
+
+
+def _folder_stamp(folder: Path) -> tuple:
     out = []
     for dirpath, _, names in os.walk(folder):
         for name in names:

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracksite.core.memo import kept_fact
 from tracksite.core.yaml.safe import Located, parse
 from tracksite.errors import SourceProblem
 
@@ -31,7 +32,7 @@ def read_text(path: Path) -> str:
     """UTF-8 with or without BOM, any line ending; a clear error for anything else."""
     try:
         try:
-            info = os.lstat(path)
+            info = kept_fact("lstat", (str(path),), lambda: os.lstat(path))  # (under serve: core/memo.py)
         except FileNotFoundError:
             raise SourceProblem("not a regular file (symbolic links are not followed)", code="TS001") from None
         if not stat.S_ISREG(info.st_mode):
@@ -61,6 +62,11 @@ def forget() -> None:
 
 
 def stamps(folder: Path, *files: Path) -> tuple | None:
+    """`_stamps`, asked again only where the watcher of `mkdocs serve` reported a change (core/memo.py)."""
+    return kept_fact("stamps", (str(folder), *map(str, files)), lambda: _stamps(folder, *files))
+
+
+def _stamps(folder: Path, *files: Path) -> tuple | None:
     """The stamp of every entry of `folder` (its name, whether it is a link or leads to a folder,
     its times, size and inode) and of each of `files` (None where missing): what a loader that
     reads only these keys its result by, so a `mkdocs serve` rebuild takes a lesson the save did

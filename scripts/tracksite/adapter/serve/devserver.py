@@ -193,6 +193,8 @@ class CourseServer(LiveReloadServer):
         self.changes = threading.Condition()  # held to read or set want_build and stopped
         self.want_build = False
         self.stopped = False
+        self.changed: set[str] | None = set()  # paths reported since the last build began (None: unknown)
+        self.saved: set[str] | None = None  # those of the build that runs (core/memo.py `watching`)
         self.watches: dict[str, list[Any]] = {}  # folder -> [how many times watched, its watch]
         self.observer = quicker_observer(trial, self.shutdown_delay) or PollingObserver(timeout=0.5)
         #: pages written before the build is over (see `hold`), answered from here until it is
@@ -211,7 +213,7 @@ class CourseServer(LiveReloadServer):
             self.watches[path][0] += 1
             return
         handler = ev.FileSystemEventHandler()
-        handler.on_any_event = self.on_change  # type: ignore[method-assign]
+        handler.on_any_event = self.request_build  # type: ignore[method-assign]
         self.watches[path] = [1, self.observer.schedule(handler, path, recursive=recursive)]
 
     def unwatch(self, path: str) -> None:
@@ -223,14 +225,15 @@ class CourseServer(LiveReloadServer):
             del self.watches[path]
             self.observer.unschedule(entry[1])
 
-    def on_change(self, event: Any) -> None:
-        if not event.is_directory:
-            self.request_build()
-
-    def request_build(self) -> None:
-        with self.changes:
-            self.want_build = True
-            self.changes.notify_all()
+    def request_build(self, event: Any = None) -> None:
+        with self.changes:  # the watcher's `event`: its paths noted (a folder's not built for); None: unknown
+            if event is not None and self.changed is not None:
+                self.changed.update(str(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p)
+            else:
+                self.changed = None  # a build with no path to name: every file is looked at again
+            if event is None or not event.is_directory:
+                self.want_build = True
+                self.changes.notify_all()
 
     def reload_now(self) -> None:
         """Tell the browsers the site has changed, before the build is over: the pages they show
@@ -303,7 +306,7 @@ class CourseServer(LiveReloadServer):
                 while self.changes.wait(timeout=self.build_delay):
                     pass  # the save's events have not stopped yet
                 self.epochs.begin()
-                self.want_build = False
+                self.want_build, self.saved, self.changed = False, self.changed, set()
             try:
                 self.builder()
             except Exception as e:  # noqa: BLE001 - MkDocs' loop: the server stays up

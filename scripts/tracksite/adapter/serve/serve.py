@@ -38,6 +38,7 @@ from html import escape
 from typing import Any
 
 from mkdocs.structure.files import File
+from watchdog.observers.polling import PollingObserver
 
 from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.config import console
@@ -135,6 +136,14 @@ class ServeSession:
             mkdocsinternals.build(config, serve_url=None if is_clean else serve_url, dirty=dirty)
 
         return run
+
+    def followed(self) -> list[str]:
+        """The folders whose every change, below them too, the watcher reports (none with the
+        polling observer, which compares times and sizes and can miss a second save in the same
+        tick): a build may take what it knew of their files where it reports none (core/memo.py)."""
+        if isinstance(self.server.observer, PollingObserver):
+            return []
+        return [p for p, (_, w) in self.server.watches.items() if w.is_recursive and os.path.isdir(p)]
 
     def reload_now(self) -> None:
         """Tell the browsers the site has changed, before the build is over (rebuild.EditLoop)."""

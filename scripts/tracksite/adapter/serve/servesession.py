@@ -13,6 +13,7 @@ import time
 from tracksite.adapter.published.remotecopy import Copies
 from tracksite.adapter.serve import lastsite, rebuild
 from tracksite.adapter.serve import serve as serving_tools
+from tracksite.core import memo
 from tracksite.search import index as search
 
 
@@ -34,6 +35,13 @@ class Session:
     @property
     def serving(self) -> bool:
         return self.command == "serve"
+
+    def trust_watcher(self) -> None:
+        """Before each build: under serve, once the watcher runs, what the system said of a file is
+        taken again where the watcher reported no change since the last build, so a save costs
+        what it changed (core/memo.py); in any other build every file is asked about."""
+        running = self.edits.session if self.serving else None
+        memo.watching(running.followed() if running else None, running.server.saved if running else None)
 
     def stop(self) -> None:
         """The index still being finished stopped; the kept site closed (on a rebuild, at the end)."""

@@ -4,6 +4,7 @@ cheatsheets without a lesson, files in lesson folders the site leaves out."""
 from __future__ import annotations
 
 from tracksite.core.checks.common import near, problems_of
+from tracksite.core.memo import kept_fact
 from tracksite.core.model.course import Track
 from tracksite.core.site import trackpages
 from tracksite.core.site.published import unpublished_reason
@@ -80,8 +81,9 @@ def orphan_cheatsheets(project) -> list:
     if not folder.is_dir():
         return []
     known = {t.slug: set(t.lesson_slugs) for t in project.curriculum.tracks}
-    for path in sorted(folder.rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
+    files = kept_fact("files-below", (str(folder),), lambda: [p for p in sorted(folder.rglob("*")) if not p.is_dir()])
+    for path in files:  # (listed again under serve only after a change there: core/memo.py)
+        if path.name.startswith("."):
             continue
         rel = path.relative_to(folder).parts
         if len(rel) != 2 or path.suffix != ".md":

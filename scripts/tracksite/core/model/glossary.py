@@ -45,8 +45,17 @@ class Glossary:
     used_in: dict[Term, list[str]] = field(default_factory=dict)  # lesson keys, in course order
     _matchers: dict[str, tuple] = field(default_factory=dict, repr=False)
 
+    _by_track: dict[str, list[Term]] | None = field(default=None, repr=False, compare=False)
+
     def of_track(self, track: str) -> list[Term]:
-        return sorted((t for t in self.terms if t.track == track), key=lambda t: t.term.lower())
+        """The track's terms in alphabetical order; the terms sorted by track once (as `matcher`
+        keeps its patterns, the terms are taken as loaded): asked per track and per page, each
+        call sorted every term of the course."""
+        if self._by_track is None:
+            self._by_track = {}
+            for t in sorted(self.terms, key=lambda t: t.term.lower()):
+                self._by_track.setdefault(t.track, []).append(t)
+        return list(self._by_track.get(track, ()))
 
     def matcher(self, track: str) -> tuple[re.Pattern[str] | None, dict[str, Term]]:
         """A regex for the forms of this track's terms (group 1 is the form, an -s or -es plural

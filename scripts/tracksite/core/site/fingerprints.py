@@ -27,7 +27,7 @@ from typing import Any
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.memo import digest, folder_stamp, memo
+from tracksite.core.memo import digest, folder_stamp, kept_fact, memo
 
 
 def _hash(parts: Iterable[str]) -> str:
@@ -106,6 +106,11 @@ def track_states(project: Any, lessons: dict[str, str]) -> dict[str, str]:
 
 
 def _stat(path: Path | None) -> str:
+    """The file's size and time (asked again under serve only after a change there: core/memo.py)."""
+    return kept_fact("size-time", (str(path),), lambda: _ask_stat(path)) if path is not None else "None:missing"
+
+
+def _ask_stat(path: Path | None) -> str:
     try:
         st = os.stat(path) if path is not None else None
     except OSError:

@@ -20,6 +20,7 @@ import os
 from pathlib import Path
 
 from tracksite.core import htmlread
+from tracksite.core.memo import kept_fact
 from tracksite.core.problems.problem import Problem
 from tracksite.core.site.addresses import (
     LOADING,
@@ -65,7 +66,13 @@ start reversed type value open loading decoding srcset sizes media target rel
 
 
 def static_problems(root: Path, path: Path, allowed: frozenset[str] = frozenset()) -> list[Problem]:
-    """Everything that keeps one static file (or folder link) off the site (`allowed`: remote-files.yml's)."""
+    """Everything that keeps one static file (or folder link) off the site (`allowed`: remote-files.yml's);
+    under serve, found again only after the watcher reported a change there (core/memo.py)."""
+    kind = f"static-problems:{root}:{sorted(allowed)}"
+    return kept_fact(kind, (str(path),), lambda: _static_problems(root, path, allowed))
+
+
+def _static_problems(root: Path, path: Path, allowed: frozenset[str]) -> list[Problem]:
     shown = _shown(root, path)
     found = _link_problems(root, path)
     if found or path.is_dir():
