@@ -15,13 +15,15 @@ quizzes that give their answers away, and facts that date outside the course's p
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks.common import problems_of
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.markdown.prose import prose_lines
+from tracksite.core.markdown.prose import prose_text
 from tracksite.core.memo import memo
 from tracksite.core.widgets.quiz import QuizQuestion, parse_quiz, question_lines
 
@@ -260,14 +262,34 @@ def dated_phrases(project) -> list:
 def _dated(body: str, body_line: int) -> list[tuple[int, int | None, str]]:
     """(file line, column, phrase) of each dated phrase a learner reads: prose, quiz and card
     texts (not code, not the instructor's notes)."""
-    lines = prose_lines(body, body_line, _NOT_SHOWN)
-    if not _may_date("\n".join(text for _, text in lines)):
+    numbers, prose = prose_text(body, body_line, _NOT_SHOWN)
+    if not _may_date(prose):
         return []
+    texts = prose.split("\n")
     original = body.split("\n")
     found = []
-    for line, text in lines:
+    for i in _dated_lines(prose, texts):
+        line, text = numbers[i], texts[i]
         for m in DATED.finditer(text):
             source = original[line - body_line] if 0 <= line - body_line < len(original) else ""
             at = source.find(m.group())
             found.append((line, at + 1 if at >= 0 else None, m.group()))
     return found
+
+
+def _dated_lines(prose: str, texts: list[str]) -> list[int]:
+    """The index of each line of `prose` (split: `texts`) that holds one of _DATED_WORDS, in
+    order: every match of DATED holds one, and the regex, tried at every place of every line, was
+    most of this check. All lines when a letter IGNORECASE folds to ASCII is there, or when
+    lower-casing changes the offsets."""
+    lowered = prose.lower()
+    if len(lowered) != len(prose) or any(c in prose for c in _FOLDED_TO_ASCII):
+        return list(range(len(texts)))
+    starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+    lines = set()
+    for word in _DATED_WORDS:
+        at = lowered.find(word)
+        while at >= 0:
+            lines.add(bisect.bisect_right(starts, at) - 1)
+            at = lowered.find(word, at + 1)
+    return sorted(lines)

@@ -152,11 +152,12 @@ def objective_warnings(project: Project) -> list[Problem]:
     """One problem per objective of a lesson that no practice touches: a warning, or an error
     in a track whose track.yml says `practice: required`."""
     problems: list[Problem] = []
+    root = project.root.resolve()  # (once: each resolve asks the file system about every folder)
     for doc in project.documents:
         if doc.kind != "lesson":
             continue
         try:
-            path = doc.path.resolve().relative_to(project.root.resolve()).as_posix()
+            path = doc.path.resolve().relative_to(root).as_posix()
         except ValueError:
             path = doc.path.as_posix()
         track = project.curriculum.track((doc.lesson_key or "").partition("/")[0])

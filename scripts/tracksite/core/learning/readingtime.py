@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from tracksite.core import widgetregistry
-from tracksite.core.markdown.prose import DATA_BLOCKS, DISPLAY_MATH, INLINE_MATH, prose_lines
+from tracksite.core.markdown.prose import DATA_BLOCKS, DISPLAY_MATH, INLINE_MATH, prose_text
 from tracksite.core.memo import memo
 
 WORDS_PER_MINUTE = 200
@@ -59,7 +59,7 @@ def estimate(body: str) -> ReadingEstimate:
 
 
 def _estimate(body: str) -> ReadingEstimate:
-    text = "\n".join(line for _, line in prose_lines(body, 1, PRACTICE_BLOCKS))
+    text = prose_text(body, 1, PRACTICE_BLOCKS)[1]
     display = DISPLAY_MATH.findall(text)
     text = DISPLAY_MATH.sub(" ", text)
     inline = INLINE_MATH.findall(text)

@@ -168,13 +168,22 @@ class _Parser:
     def run(self) -> tuple[list[BlockSource], list[Finding]]:
         spans = text_fence_spans(self.text) if "\r" not in self.text else fence_spans(self.lines)
         fenced = {j for start, end in spans for j in range(start, end + 1)}
-        i = 0
-        while i < len(self.lines):
-            raw, lineno = self.lines[i], self.first_line + i
-            i += 1
-            if i - 1 in fenced or "///" not in raw:  # a header or end line holds `///`
-                self.add_line(raw)
-            elif end_match := RE_END.match(raw):
+        lines = self.lines
+        # a header or end line holds `///`: the lines between two such lines go to the open block
+        # at once (one line at a time was most of the parse)
+        marked = [j for j, raw in enumerate(lines) if "///" in raw and j not in fenced]
+        i = k = 0
+        while True:
+            while k < len(marked) and marked[k] < i:  # (header options taken by `start`)
+                k += 1
+            at = marked[k] if k < len(marked) else len(lines)
+            if self.stack and at > i:
+                self.stack[-1].body_lines.extend(lines[i:at])
+            if at >= len(lines):
+                break
+            raw, lineno = lines[at], self.first_line + at
+            i, k = at + 1, k + 1
+            if end_match := RE_END.match(raw):
                 self.end(len(end_match.group(1)), lineno, raw)
             elif (start_match := RE_START.match(raw)) and not (self.stack and self.stack[-1].name in RAW_BLOCKS):
                 i = self.start(start_match, raw, lineno, i)

@@ -35,8 +35,16 @@ def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DA
     Remembered per text: reading time, math level and the glossary all ask, on every serve rebuild.
     Remembered packed (the line numbers in an array, the lines as one string): a course's lines
     as tuples were the largest part of a check's memory (24 MB at 300 lessons)."""
-    numbers, text = memo(("prose", body, first_line, frozenset(skip)), lambda: _packed(body, first_line, skip))
+    numbers, text = prose_text(body, first_line, skip)
     return list(zip(numbers, text.split("\n"), strict=False))  # (no lines: no numbers, one "")
+
+
+def prose_text(body: str, first_line: int, skip: frozenset[str] | set[str] = DATA_BLOCKS) -> tuple[array, str]:
+    """The lines of `prose_lines` as it remembers them: their numbers, and the lines joined by
+    newlines (no lines: no numbers, ""). For a caller that scans the prose as one text (the
+    glossary, the dated phrases, reading time): splitting it into pairs and joining them again
+    cost more than the scan. Callers only read the result."""
+    return memo(("prose", body, first_line, frozenset(skip)), lambda: _packed(body, first_line, skip))
 
 
 def _packed(body: str, first_line: int, skip: frozenset[str] | set[str]) -> tuple[array, str]:
