@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -36,13 +37,20 @@ def default_context() -> WidgetContext:
 
 def el(parent: etree.Element, tag: str, text: str | None = None, cls: str | None = None, **attrs: str) -> etree.Element:
     """A child element whose text is plain (escaped on output, never parsed as Markdown)."""
-    attrib = {k.rstrip("_").replace("_", "-"): str(v) for k, v in attrs.items() if v is not None}
+    # (most calls give no attribute but the class: a quiz asks for a hundred elements a page)
+    attrib = {_attr_name(k): str(v) for k, v in attrs.items() if v is not None} if attrs else {}
     if cls:
         attrib["class"] = cls
     child = etree.SubElement(parent, tag, attrib)
     if text is not None:
         child.text = AtomicString(clean_text(text))
     return child
+
+
+@functools.cache
+def _attr_name(keyword: str) -> str:
+    """`for_` -> "for", `data_option` -> "data-option": the HTML name of an `el` keyword."""
+    return keyword.rstrip("_").replace("_", "-")
 
 
 def el_math(parent: etree.Element, tag: str, text: str, cls: str | None = None, **attrs: str) -> etree.Element:
@@ -59,6 +67,8 @@ def tail(node: etree.Element, text: str) -> None:
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+#: A line that starts with neither a space nor its end (take_raw).
+_AT_MARGIN = re.compile(r"(?m)^[^ \n]")
 
 
 def inline_title(text: str) -> str:
@@ -90,11 +100,14 @@ class WidgetBlock(Block):
         return self.tracker["count"]
 
     def take_raw(self, block: etree.Element) -> str:
-        text = block.text or ""
+        """The body's text, taken out of the block. pymdownx has dedented a raw body already
+        (`Block._end`); dedenting again changes it only when every line is still indented, so
+        a body with a line at the margin (nearly all) skips the second, line-by-line pass."""
+        text = str(block.text or "")
         block.text = None
         for child in list(block):  # raw mode keeps everything in .text; be safe anyway
             block.remove(child)
-        return self.dedent(str(text))
+        return text if _AT_MARGIN.search(text) else self.dedent(text)
 
 
 class DataBlock(WidgetBlock):

@@ -10,6 +10,7 @@ printout and every build agree), and widgets.js reshuffles them per learner. Eac
 
 from __future__ import annotations
 
+import functools
 import random
 import xml.etree.ElementTree as etree
 
@@ -31,7 +32,7 @@ class Quiz(DataBlock):
         css = self.WIDGET.css_class
         assert css is not None  # every block widget declares its root's class
         qid = widget_root(block, css, self.NAME, f"ts-quiz-{number}")
-        block.set("data-key", f"tracksite:quiz:{ctx.page_id}:{number}:{content_key(questions)}")
+        block.set("data-key", f"tracksite:quiz:{ctx.page_id}:{number}:{_content_key(tuple(questions))}")
         title_line(block, interface_text("wQuiz"), self.argument)
         ol = el(block, "ol", None, "ts-quiz__questions")
         for qn, question in enumerate(questions, start=1):
@@ -96,10 +97,19 @@ class Quiz(DataBlock):
         return {"key": block.get("data-key", ""), "questions": shown}
 
 
-def shown_order(question) -> list[int]:
+@functools.lru_cache(maxsize=1024)
+def _content_key(questions: tuple) -> str:
+    """The quiz's fingerprint, remembered: a lesson's quiz is drawn again in its track's
+    exercise pack, from the same parsed questions (parse_quiz remembers them by text)."""
+    return content_key(list(questions))
+
+
+@functools.lru_cache(maxsize=4096)
+def shown_order(question) -> tuple[int, ...]:
     """The options' order on the built page: a shuffle seeded by the question's own text, so it
-    is the same on every build and changes only when the question does."""
+    is the same on every build and changes only when the question does. (Remembered, as
+    `_content_key` is, for the exercise pack.)"""
     order = list(range(len(question.options)))
     seed = "\n".join([question.question, *(o.text for o in question.options)])
     random.Random(seed).shuffle(order)
-    return order
+    return tuple(order)
