@@ -424,9 +424,8 @@ def test_widgets_work_when_storage_is_blocked(browser_page, lesson_url):
 # -- no script: everything readable, answers behind disclosures ---------------------------------
 
 
-def test_without_javascript_content_is_readable(chromium, site_url, lesson_url):
-    context = chromium.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_content_is_readable(site_page, site_url, lesson_url):
+    page = site_page(java_script_enabled=False)
     page.goto(site_url + lesson_url)
     cards = page.locator("[data-widget=flashcards]").first
     assert cards.locator(".ts-card__term").first.is_visible()
@@ -446,7 +445,6 @@ def test_without_javascript_content_is_readable(chromium, site_url, lesson_url):
     solution = page.locator("[data-widget=exercise] .ts-solution").first
     assert solution.evaluate("d => d.tagName") == "DETAILS" and not solution.get_attribute("open")
     assert page.locator(".ts-progress__toggle").is_hidden()
-    context.close()
 
 
 # -- motion, accessibility ------------------------------------------------------------------------
