@@ -382,22 +382,26 @@ def _origin(url: str) -> str:
 
 @pytest.fixture(scope="session")
 def _page_context(chromium):
-    """The browser context `browser_page` opens its pages in, one while tests keep to the bundled
-    site: a context of its own for each test parsed and compiled the site's scripts and styles
-    again, half of what a page load costs. Its first page holds the DevTools session that wipes
-    storage between tests; `seen` holds the origins the context's pages have requested."""
-    shared: dict = {"context": None}
+    """The browser contexts `browser_page` and `site_page` open their pages in, one for each set
+    of context options while tests keep to the bundled site: a context of its own for each test
+    parsed and compiled the site's scripts and styles again, half of what a page load costs, and
+    started a renderer (a second a context, with its first load). Each one's first page holds the
+    DevTools session that wipes storage between tests; `seen` holds the origins its pages have
+    requested."""
+    contexts: dict[str, dict] = {}
 
-    def current() -> dict:
+    def current(options: dict | None = None) -> dict:
+        shared = contexts.setdefault(json.dumps(options or {}, sort_keys=True), {"context": None})
         if shared["context"] is None:
-            context, seen = chromium.new_context(), set()
+            context, seen = chromium.new_context(**(options or {})), set()
             context.on("request", lambda r: seen.add(_origin(r.url)))
             shared.update(context=context, cdp=context.new_cdp_session(context.new_page()), seen=seen)
         return shared
 
     yield current
-    if shared["context"] is not None:
-        shared["context"].close()
+    for shared in contexts.values():
+        if shared["context"] is not None:
+            shared["context"].close()
 
 
 # what a test may leave on its page beyond one navigation: a page where any was used is closed
@@ -468,6 +472,41 @@ def _reuse(page, viewport: dict) -> bool:
     return True
 
 
+def _handed(shared: dict, site_url: str):
+    """The shared context's page, as new for a test (see `browser_page`)."""
+    page = _site_page(shared, site_url)
+    page.console_errors, page.foreign_requests, page.listeners, page.sticky = [], [], [], False
+    page.base_url = site_url
+    # the site's storage wiped as between tests, for a test that needs a new profile's midway
+    page.wipe_storage = lambda: _wipe(shared, site_url)
+    return page
+
+
+def _wipe(shared: dict, site_url: str) -> None:
+    shared["cdp"].send("Storage.clearDataForOrigin", {"origin": _origin(site_url), "storageTypes": "all"})
+
+
+def _tidy(shared: dict, site_url: str) -> None:
+    """After a test: the page back to a new page's state, the other pages closed and the site's
+    storage wiped; the context closed instead where a test reached another origin."""
+    context, seen, page = shared["context"], shared["seen"], shared["page"]
+    if context is None:  # closed already (a test that had it from both fixtures)
+        return
+    if seen - {_origin(site_url), "data://", "about://"}:
+        context.close()
+        shared.update(context=None, page=None)
+        return
+    if page is not None and not _reuse(page, shared["viewport"]):
+        if not page.is_closed():
+            page.close()
+        shared["page"] = None
+    for other in context.pages[1:]:  # the first holds the DevTools session
+        if other is not shared["page"]:
+            other.close()
+    _wipe(shared, site_url)
+    seen.clear()
+
+
 @pytest.fixture
 def browser_page(_page_context, site_url):
     """A page as new, with empty storage, on the bundled site; console errors and off-site
@@ -480,21 +519,24 @@ def browser_page(_page_context, site_url):
     close and the site's storage (local and session storage, IndexedDB, cookies, service workers,
     caches) is wiped; a test that reached any other origin gets the context closed instead."""
     shared = _page_context()
-    page = _site_page(shared, site_url)
-    page.console_errors, page.foreign_requests, page.listeners, page.sticky = [], [], [], False
-    page.base_url = site_url
-    yield page
-    context, seen = shared["context"], shared["seen"]
-    if seen - {_origin(site_url), "data://", "about://"}:
-        context.close()
-        shared.update(context=None, page=None)
-        return
-    if not _reuse(page, shared["viewport"]):
-        if not page.is_closed():
-            page.close()
-        shared["page"] = None
-    for other in context.pages[1:]:  # the first holds the DevTools session
-        if other is not shared["page"]:
-            other.close()
-    shared["cdp"].send("Storage.clearDataForOrigin", {"origin": _origin(site_url), "storageTypes": "all"})
-    seen.clear()
+    yield _handed(shared, site_url)
+    _tidy(shared, site_url)
+
+
+@pytest.fixture
+def site_page(_page_context, site_url):
+    """`site_page(**context options)`: a page as `browser_page` hands one, in a context made with
+    those options (a touch phone's, one without JavaScript, which a page cannot change) and
+    shared with the other tests that ask for the same, each left as `browser_page` leaves its
+    own. Its colour scheme is the page's to emulate (`browser_page` resets it after each test)."""
+    used: list[dict] = []
+
+    def open_page(**options):
+        shared = _page_context(options)
+        if all(shared is not other for other in used):
+            used.append(shared)
+        return _handed(shared, site_url)
+
+    yield open_page
+    for shared in used:
+        _tidy(shared, site_url)

@@ -39,30 +39,23 @@ FOCUSED = """() => {
 
 
 @pytest.fixture
-def context_page(chromium, browser_page):
+def context_page(site_page):
     """`open(url, **context options)`: a page with empty storage on the bundled site, `browser_page`
-    (its colour scheme emulated as the context's would be), or in a context of its own where the
-    options are more than a page takes (a touch phone's): a context costs Chromium its own cache,
-    each script and style parsed and compiled again."""
-    contexts = []
+    (its colour scheme emulated as the context's would be), or where the options are more than a
+    page takes (a touch phone's) in the context the tests with those options share (conftest.py's
+    `site_page`): a context of its own costs Chromium its own cache, each script and style parsed
+    and compiled again."""
 
     def open_page(url: str, **options):
         scheme = options.pop("color_scheme", None)
-        if options:
-            context = chromium.new_context(**options, color_scheme=scheme)
-            contexts.append(context)
-            page = context.new_page()
-        else:
-            page = browser_page
-            page.emulate_media(color_scheme=scheme)
+        page = site_page(**options)
+        page.emulate_media(color_scheme=scheme)
         page.errors = []
         page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.goto(browser_page.base_url + url, wait_until="networkidle")
+        page.goto(page.base_url + url, wait_until="networkidle")
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 @pytest.mark.parametrize("url", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())

@@ -19,6 +19,8 @@ NEW_PAGES = [
     for k in ("glossary", "keypoints", "review", "exercises")
 ]
 PHONE, DESKTOP = (390, 844), (1280, 800)
+# a touch phone's context, shared with the other tests that ask for one (conftest.py's `site_page`)
+TOUCH = {"viewport": {"width": PHONE[0], "height": PHONE[1]}, "has_touch": True, "is_mobile": True}
 
 
 def _tip_shown(page, link) -> bool:
@@ -72,9 +74,8 @@ def test_term_tooltip_on_hover_focus_and_escape(browser_page, scheme):
     assert page.console_errors == []
 
 
-def test_term_tooltip_on_touch_first_tap_shows_second_follows(chromium, site_url):
-    context = chromium.new_context(viewport={"width": PHONE[0], "height": PHONE[1]}, has_touch=True, is_mobile=True)
-    page = context.new_page()
+def test_term_tooltip_on_touch_first_tap_shows_second_follows(site_page, site_url):
+    page = site_page(**TOUCH)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(site_url + T5L3, wait_until="networkidle")
@@ -92,7 +93,6 @@ def test_term_tooltip_on_touch_first_tap_shows_second_follows(chromium, site_url
     page.wait_for_url("**/glossary/#term-*")
     assert page.locator(":target").first.get_attribute("class") == "ts-glossary__entry"
     assert errors == []
-    context.close()
 
 
 def _term_at_the_foot(page) -> tuple:
@@ -103,12 +103,12 @@ def _term_at_the_foot(page) -> tuple:
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "390"])
-def test_a_term_near_the_bottom_opens_its_tip_on_screen_and_off_the_term(chromium, site_url, size):
+def test_a_term_near_the_bottom_opens_its_tip_on_screen_and_off_the_term(site_page, site_url, size):
     """Issue 56: near the bottom of the window a tip opened below the screen's edge (wide) or
     over its own term (a phone, where it sits at the foot): it opens above instead."""
     phone = size == PHONE
-    context = chromium.new_context(viewport={"width": size[0], "height": size[1]}, has_touch=phone, is_mobile=phone)
-    page = context.new_page()
+    page = site_page(**TOUCH) if phone else site_page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     page.goto(site_url + T5L3, wait_until="networkidle")
     link, tip = _term_at_the_foot(page)
     for show in ("tap", "focus") if phone else ("hover", "focus"):
@@ -122,7 +122,6 @@ def test_a_term_near_the_bottom_opens_its_tip_on_screen_and_off_the_term(chromiu
         assert box["y"] + box["height"] <= term["y"] + 1, f"the tip is above its term, not over it: {box} {term}"
         page.keyboard.press("Escape")
         link.evaluate("a => a.blur()")  # closed, and ready to show again
-    context.close()
 
 
 def test_glossary_links_reach_lessons_and_back(browser_page):
@@ -303,15 +302,15 @@ def test_due_cards_show_on_home_and_in_the_header_everywhere(browser_page):
     assert page.console_errors == []
 
 
-def test_without_storage_a_completed_lesson_still_says_next_up(chromium, site_url):
+def test_without_storage_a_completed_lesson_still_says_next_up(browser_page, site_url):
     """A browser that refuses to store (a private window's quota of zero) keeps progress in memory:
     the mark the lesson's button stores (progress.js) is the one "Next up" and the review badge
     read (learner.js)."""
-    context = chromium.new_context(viewport={"width": PHONE[0], "height": PHONE[1]})
-    context.add_init_script(
+    page = browser_page
+    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})
+    page.add_init_script(
         "Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };"
     )
-    page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(site_url + "deep-learning-survey/attention-and-transformers/", wait_until="networkidle")
@@ -320,7 +319,6 @@ def test_without_storage_a_completed_lesson_still_says_next_up(chromium, site_ur
     expect(page.locator("[data-next-up]")).to_contain_text("Next up: Lesson 4")
     expect(page.locator(".md-header .ts-review-due-link")).to_be_visible()  # its cards are due now
     assert errors == []
-    context.close()
 
 
 def _display(page, selector: str) -> list[str]:

@@ -16,25 +16,12 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobil
 CODE_PAGES = ["transformers-and-llms/attention-mechanism/", "transformers-and-llms/tokens-and-embeddings/"]
 
 
-@pytest.fixture(scope="module")
-def phone_context(chromium):
-    """One touch phone's context for the module's tests: a context of its own for each parsed
-    and compiled the site's scripts and styles again. Each test has a page of its own, and the
-    storage its pages left is wiped after it."""
-    context = chromium.new_context(**PHONE, color_scheme="light")
-    yield context
-    context.close()
-
-
 @pytest.fixture
-def phone(phone_context, site_url):
-    page = phone_context.new_page()
-    page.base_url = site_url
-    page.console_errors = []
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    yield page
-    page.evaluate("() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }")
-    page.close()
+def phone(site_page):
+    """A page of the touch phone's context, which the module's tests share (conftest.py's
+    `site_page`): a context of its own for each parsed and compiled the site's scripts and styles
+    again. The storage its pages left is wiped after each test."""
+    return site_page(**PHONE)
 
 
 def _settle(page) -> None:

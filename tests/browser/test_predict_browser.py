@@ -118,20 +118,16 @@ def test_different_words_or_numbers_still_differ(browser_page, list_url):
     assert _answer(page, root, _expected(root).replace("3", "33")) != "Matches"
 
 
-def test_without_javascript_the_output_waits_in_a_closed_disclosure(chromium, site_url, predict_url):
-    context = chromium.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.goto(site_url + predict_url)
-        root = page.locator(ROOT).first
-        assert root.locator("textarea").count() == 0
-        summary = root.locator("details.ts-predict__answer > summary")
-        assert summary.inner_text() == "Show the output"
-        assert not root.locator(".ts-predict__output").is_visible()
-        summary.click()
-        assert root.locator(".ts-predict__output").is_visible()
-    finally:
-        context.close()
+def test_without_javascript_the_output_waits_in_a_closed_disclosure(site_page, site_url, predict_url):
+    page = site_page(java_script_enabled=False)
+    page.goto(site_url + predict_url)
+    root = page.locator(ROOT).first
+    assert root.locator("textarea").count() == 0
+    summary = root.locator("details.ts-predict__answer > summary")
+    assert summary.inner_text() == "Show the output"
+    assert not root.locator(".ts-predict__output").is_visible()
+    summary.click()
+    assert root.locator(".ts-predict__output").is_visible()
 
 
 def test_a_printout_shows_the_code_but_not_the_answer(browser_page, predict_url):

@@ -105,7 +105,7 @@ def test_code_runs_is_stopped_and_checked_in_the_page(chromium, runnable_url):
     assert any(u.endswith("pyodide.asm.wasm") for u in requests)
     assert axe(page) == []
     assert errors == []
-    dark = context.new_page()
+    dark = page  # a new load, in the dark palette (a page of its own cost Chromium a renderer)
     dark.emulate_media(color_scheme="dark")
     dark.goto(runnable_url + "alpha/a1/")
     expect(dark.locator("#ts-run-1").get_by_role("button", name="Run")).to_be_visible()

@@ -309,13 +309,11 @@ def test_phone_390(browser_page):
     assert axe_violations(page) == []
 
 
-def test_without_javascript_there_is_no_dead_search_button(chromium, site_url):
-    context = chromium.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_there_is_no_dead_search_button(site_page, site_url):
+    page = site_page(java_script_enabled=False)
     page.goto(site_url + LESSON)
     assert page.locator(".ts-search").get_attribute("hidden") is not None
     assert not page.locator(".ts-search__open").is_visible()
-    context.close()
 
 
 def test_search_works_under_mkdocs_serve_after_an_edit(course, chromium):

@@ -424,9 +424,8 @@ def test_widgets_work_when_storage_is_blocked(browser_page, lesson_url):
 # -- no script: everything readable, answers behind disclosures ---------------------------------
 
 
-def test_without_javascript_content_is_readable(chromium, site_url, lesson_url):
-    context = chromium.new_context(java_script_enabled=False)
-    page = context.new_page()
+def test_without_javascript_content_is_readable(site_page, site_url, lesson_url):
+    page = site_page(java_script_enabled=False)
     page.goto(site_url + lesson_url)
     cards = page.locator("[data-widget=flashcards]").first
     assert cards.locator(".ts-card__term").first.is_visible()
@@ -446,7 +445,6 @@ def test_without_javascript_content_is_readable(chromium, site_url, lesson_url):
     solution = page.locator("[data-widget=exercise] .ts-solution").first
     assert solution.evaluate("d => d.tagName") == "DETAILS" and not solution.get_attribute("open")
     assert page.locator(".ts-progress__toggle").is_hidden()
-    context.close()
 
 
 # -- motion, accessibility ------------------------------------------------------------------------
@@ -465,12 +463,13 @@ def test_reduced_motion_turns_off_the_card_animation(browser_page, lesson_url):
     assert card.evaluate("c => getComputedStyle(c).animationName") != "none"
 
 
-def _axe(page, include: str) -> list[str]:
+def _axe(page, *include: str) -> list[str]:
+    """axe's rules on the elements each selector finds (one run checks them all)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(
         page,
-        context={"include": [[include]]},
+        context={"include": [[selector] for selector in include]},
         options={
             "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
             "resultTypes": ["violations"],
@@ -501,7 +500,7 @@ def test_widgets_pass_axe_in_both_palettes(browser_page, lesson_url, scheme):
     violations = _axe(page, "[data-widget]")
     assert not violations, "\n".join(violations)
     page.goto(page.base_url + _track_of(lesson_url) + "/")
-    violations = _axe(page, "[data-widget=progress-track]") + _axe(page, "li[data-lesson]")
+    violations = _axe(page, "[data-widget=progress-track]", "li[data-lesson]")
     assert not violations, "\n".join(violations)
     assert not page.console_errors
 
