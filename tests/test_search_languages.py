@@ -256,6 +256,16 @@ def test_words_and_stems_read_alike_on_both_sides():
     assert searchwords.words("normalise tokenisation") == ["normalize", "tokenization"]
     assert searchwords.words("normalise", "fr") == ["normalise"]  # -ise is English's only
     assert searchwords.words("中文字") == ["中", "文", "字"]
+    # each word in order, then each hyphenated word whole; "--", "_" and a trailing "-" join nothing
+    assert searchwords.words("a self-attention, x--y d_model-2 pre- post-layer-norm") == [
+        "a", "self", "attention", "x", "y", "d", "model", "2", "pre", "post", "layer", "norm",
+        "selfattention", "model2", "postlayernorm",
+    ]  # fmt: skip
+    assert searchwords.forms(["Encoders", "informaciones"], "es")["informaciones"] == (
+        searchwords.stem("informaciones", "es"),
+        searchwords.root("informaciones", "es"),
+        "informaciones",
+    )
     assert searchwords.root("tokenization") == searchwords.root("tokenizer") == searchwords.stem("tokens") == "token"
     # issue 56: an agent noun and an -ation noun keep a stem of their own, the root still shared
     assert [searchwords.stem(w) for w in ("encoder", "encoders", "encoding", "tokenization")] == [

@@ -36,7 +36,8 @@ from tracksite.search.stream import dump as _dump
 from tracksite.search.stream import key_hex as _key_hex
 from tracksite.search.stream import lesson_parts as lesson_parts  # (the engine's tests call it here)
 from tracksite.search.stream import shard as _shard
-from tracksite.search.words import fold, root, stem
+from tracksite.search.words import forms as word_forms
+from tracksite.search.words import root, stem
 from tracksite.search.words import words as title_words
 
 OUTPUT = SEARCH_FOLDER
@@ -66,45 +67,37 @@ def weigh_code(html: str) -> str:
     return _CODE_BLOCK.sub(lambda m: f'{m.group(0)} data-search-weight="{CODE_WEIGHT}"', html)
 
 
-def best_sections(page: SearchPage, stems: dict[str, str]) -> dict[str, int]:
-    """For each stem (`stems`: each word's), the section of the page where it weighs most: where a
-    result for it leads, the fragment the browser fetches for it. On a tie, where its root's words
-    weigh most ("normalization" beside "normalize", not alone in the objectives), then the first."""
-    lang, root_of = page.lang, dict[str, str]()
-    best: dict[str, tuple[float, float, int]] = {}
+def best_sections(page: SearchPage, forms: dict[str, tuple[str, str, str]]) -> dict[str, int]:
+    """For each stem (`forms`: each word's stem, root and folded form), the section of the page
+    where it weighs most: where a result for it leads, the fragment the browser fetches for it.
+    On a tie, where its root's words weigh most ("normalization" beside "normalize", not alone in
+    the objectives), then the first (sections come in order: a later one must weigh more)."""
+    root_of: dict[str, str] = {}  # a stem's root on the page: its first word's
+    best: dict[str, tuple[float, float]] = {}
+    where: dict[str, int] = {}
     for index, words in enumerate(page.section_words):  # one section at a time: its sums are its own
         weights: dict[str, float] = {}
         rooted: dict[str, float] = {}
         for word, weight in words.items():
-            s = stems[word]
-            r = root_of.get(s)
-            if r is None:  # a stem's root: its first word's
-                r = root_of[s] = root(word, lang)
+            s, r, _ = forms[word]
+            r = root_of.setdefault(s, r)
             weights[s] = weights.get(s, 0.0) + weight
             rooted[r] = rooted.get(r, 0.0) + weight
         for s, weight in weights.items():
-            rank = (weight, rooted[root_of[s]], -index)
-            if s not in best or rank > best[s]:
-                best[s] = rank
-    return {s: -rank[2] for s, rank in best.items()}
+            rank = (weight, rooted[root_of[s]])
+            old = best.get(s)
+            if old is None or rank > old:
+                best[s], where[s] = rank, index
+    return where
 
 
-def page_stems(page: SearchPage) -> dict[str, str]:
-    """Each word of the page with its stem, looked up once for the page's three uses of it."""
-    lang = page.lang
-    return {w: stem(w, lang) for w in page.words}
-
-
-def scores(page: SearchPage, stems: dict[str, str]) -> dict[str, int]:
-    """Each stem's score on the page: BM25's term-frequency part (from 1 to 99), with the length
-    normalised against `REFERENCE_LENGTH` and times the page's weight, plus 100 for a stem of the
-    page's title (search-engine.js adds half a match for it). A word a page teaches saturates
-    its count within a few uses, so without the title a lesson named after a word would tie with
-    every page that uses it often. The idf part is the query's, from the stem's page count."""
-    per_stem: dict[str, float] = {}
-    for word, weight in page.words.items():
-        s = stems[word]
-        per_stem[s] = per_stem.get(s, 0.0) + weight
+def scores(page: SearchPage, per_stem: dict[str, float]) -> dict[str, int]:
+    """Each stem's score on the page (`per_stem`: its words' weights summed): BM25's
+    term-frequency part (from 1 to 99), with the length normalised against `REFERENCE_LENGTH`
+    and times the page's weight, plus 100 for a stem of the page's title (search-engine.js adds
+    half a match for it). A word a page teaches saturates its count within a few uses, so
+    without the title a lesson named after a word would tie with every page that uses it often.
+    The idf part is the query's, from the stem's page count."""
     titled = {stem(w, page.lang) for w in title_words(page.meta.get("title", ""), page.lang)}
     norm = K1 * (1 - B + B * page.length / REFERENCE_LENGTH)
     return {
@@ -120,11 +113,16 @@ class _Read:
     __slots__ = ("page", "scores", "sections", "fragments", "keys")
 
     def __init__(self, page: SearchPage) -> None:
-        stems = page_stems(page)
-        self.page, self.scores = page, scores(page, stems)
+        forms = word_forms(page.words, page.lang)  # each word's stem, root and folded form
+        per_stem: dict[str, float] = {}
         #: each word as a query finds it (folded) -> its stem
-        self.keys = {fold(w): s for w, s in stems.items()}
-        best = best_sections(page, stems)
+        keys: dict[str, str] = {}
+        for word, weight in page.words.items():
+            s, _, folded = forms[word]
+            per_stem[s] = per_stem.get(s, 0.0) + weight
+            keys[folded] = s
+        self.scores, self.keys = scores(page, per_stem), keys
+        best = best_sections(page, forms)
         self.sections = {s: best.get(s, 0) for s in self.scores}  # a title-only stem: the top
         self.fragments = [_dump(f) for f in page.fragments()]
         # what the index needs of the page later: not its words and sections, which a course's

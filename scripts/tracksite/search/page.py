@@ -366,7 +366,7 @@ def _skippable(html: str, tag: str, pos: int, stop: int) -> int | None:
             continue
         depth += -1 if token.group(2) else 1
         if depth == 0:
-            if "data-search-" in html[pos : token.start()]:
+            if html.find("data-search-", pos, token.start()) >= 0:
                 return None
             return token.end()
     return None

@@ -220,6 +220,8 @@ class Spill:
                 qs.append(q)
                 secs.append(sections[s])
             for word, s in keys.items():
+                if stem_of.get(word) == s:  # (most of a page's words: an earlier page had them)
+                    continue
                 pairs.setdefault(word[:2], {})[word] = None
                 stem_of[word] = s
                 if s not in root_of:

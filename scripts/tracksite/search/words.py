@@ -18,14 +18,16 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import snowballstemmer
 
 #: A word: letters and digits. A CJK character is a word of its own (`_CJK` cuts them apart).
 WORD = re.compile(r"[^\W_]+")
-#: (Only at a word's start, and never giving back letters: the same words, without trying each
-#: letter of every word, which was most of the time a page's words took.)
-_HYPHENATED = re.compile(r"(?<![^\W_])[^\W_]++(?:-[^\W_]++)+")
+#: A word with the words hyphenated to it ("multi-head"): one pass over the text finds both the
+#: words (these split at "-") and the hyphenated ones. (A pattern for the hyphenated words alone
+#: tried every letter of the text, and was a tenth of a page's reading.)
+_RUN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _HAS_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _CJK = re.compile(f"({_HAS_CJK.pattern})")
 #: British -ise spellings as -ize, in English only ("normalise" = "normalize")
@@ -64,9 +66,14 @@ def words(text: str, lang: str = "en") -> list[str]:
         lowered = _CJK.sub(r" \1 ", lowered)
     if lang == "en" and "is" in lowered:
         lowered = _ISE_TEXT.sub(r"iz\1", lowered)
-    found = WORD.findall(lowered)
-    if "-" in lowered:
-        found.extend(w.replace("-", "") for w in _HYPHENATED.findall(lowered))
+    runs = _RUN.findall(lowered)
+    if "-" not in lowered:
+        return runs
+    hyphenated = [run for run in runs if "-" in run]
+    if not hyphenated:
+        return runs
+    found = "-".join(runs).split("-")  # each word, in order, as WORD finds them
+    found.extend(run.replace("-", "") for run in hyphenated)
     return found
 
 
@@ -93,6 +100,25 @@ def root(word: str, lang: str = "en") -> str:
             found = fold(stemmer.stemWord(word))  # type: ignore[attr-defined]
         _ROOTS[key] = found
     return found
+
+
+#: Each word's stem, root and folded form, by language: a page's words looked up once each.
+_FORMS: dict[str, dict[str, tuple[str, str, str]]] = {}
+
+
+def forms(found: Iterable[str], lang: str = "en") -> dict[str, tuple[str, str, str]]:
+    """Each of the words with its `stem`, `root` and `fold`, remembered together: the index
+    needs all three for every word of every page, and one look-up a word is a third of three."""
+    known = _FORMS.get(lang)
+    if known is None:
+        known = _FORMS[lang] = {}
+    out = {}
+    for word in found:
+        form = known.get(word)
+        if form is None:
+            form = known[word] = (stem(word, lang), root(word, lang), fold(word))
+        out[word] = form
+    return out
 
 
 def stem(word: str, lang: str = "en") -> str:
