@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import ast
 import inspect
+import logging
 import time
 
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.livereload import LiveReloadServer
+from watchdog.observers import inotify_c
 
 from course import REPO
-from tracksite.adapter.serve import devserver
+from tracksite.adapter.serve import devserver, serve
 
 ADAPTER = REPO / "scripts" / "tracksite" / "adapter"
 SERVERS = ("server", "self.server", "new")
@@ -150,4 +152,22 @@ def test_a_page_written_early_is_answered_whole_while_mkdocs_writes_it_again(tmp
         answer = b"".join(server.serve_request({"PATH_INFO": "/"}, lambda s, h: None))
         assert BeautifulSoup(answer, "html.parser").p.get_text() == "written by MkDocs"
     finally:
+        server.server_close()
+
+
+def test_an_inotify_overflow_makes_the_next_build_ask_about_every_file(tmp_path):
+    """Saves lost in an overflow of the kernel's inotify queue are never reported; the watcher is
+    then not trusted for the next build (core/memo.py `watching`): it asks about every file."""
+    assert "Inotify queue overflowed" in inspect.getsource(inotify_c)  # what the pinned watchdog logs
+    server = devserver.CourseServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    logger = logging.getLogger(serve._LostEvents.LOGGER)
+    before = list(logger.handlers)
+    try:
+        assert serve._LostEvents.listen(server)
+        server.changed = {str(tmp_path / "lessons/a/a1/lesson.md")}  # a save the watcher reported
+        server.want_build = False
+        logger.warning("Inotify queue overflowed; filesystem events were lost")
+        assert server.want_build and server.changed is None  # no path to name: every file is asked about
+    finally:
+        logger.handlers[:] = before
         server.server_close()

@@ -36,10 +36,11 @@ from watchdog.observers.polling import PollingObserver
 from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.mkdocsinternals import LiveReloadServer
 
-try:  # inotify is Linux's: elsewhere the polling observer MkDocs uses stays
+try:  # inotify is Linux's: elsewhere (ImportError, or watchdog's UnsupportedLibcError) the polling observer stays
+    from watchdog.observers import inotify_c
     from watchdog.observers.inotify import InotifyObserver
-except ImportError:
-    InotifyObserver = None  # type: ignore[misc,assignment]  # a platform without inotify: checked before use
+except Exception:  # noqa: BLE001 - a platform without inotify: both checked before use
+    inotify_c = InotifyObserver = None  # type: ignore[misc,assignment]
 
 log = logging.getLogger("mkdocs.livereload")
 

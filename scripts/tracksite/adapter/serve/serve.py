@@ -42,6 +42,7 @@ from watchdog.observers.polling import PollingObserver
 
 from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.config import console
+from tracksite.adapter.serve import devserver
 from tracksite.adapter.serve.devserver import CourseServer
 
 
@@ -85,6 +86,32 @@ def forget_strict_warnings() -> None:
 SAVE_QUIET = 0.05
 
 
+class _LostEvents(logging.Handler):
+    """When the kernel's inotify queue overflows, watchdog (7.x) logs it and the lost saves are
+    never reported: the next build then asks about every file again, as after a start."""
+
+    LOGGER = "watchdog.observers.inotify_c"
+
+    def __init__(self, server: Any) -> None:
+        super().__init__(logging.WARNING)
+        self.server = server
+
+    @classmethod
+    def listen(cls, server: Any) -> bool:
+        """Listen for the overflow; False where this watchdog does not say it (nothing trusted)."""
+        if devserver.inotify_c is None or not hasattr(devserver.inotify_c.InotifyEvent, "is_queue_overflow"):
+            return False  # (no inotify: the polling observer, which is never trusted)
+        logger = logging.getLogger(cls.LOGGER)
+        if not logger.isEnabledFor(logging.WARNING):
+            logger.setLevel(logging.WARNING)
+        logger.addHandler(cls(server))
+        return True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage():
+            self.server.request_build()  # (no event: no path to name, every file asked about)
+
+
 class ServeSession:
     """What the plugin adds to one `mkdocs serve` run; the plugin keeps the course state."""
 
@@ -106,6 +133,7 @@ class ServeSession:
             early=kept.hand_over() if kept else None,
         )
         self.server.first_build_began = plugin.session.began
+        self.lost_events_heard = _LostEvents.listen(self.server)
         self.mount = self.server.mount_path
         self.build = self._dirty_builder(self.server.builder)
         self.app = self.server.serve_request
@@ -141,7 +169,7 @@ class ServeSession:
         """The folders whose every change, below them too, the watcher reports (none with the
         polling observer, which compares times and sizes and can miss a second save in the same
         tick): a build may take what it knew of their files where it reports none (core/memo.py)."""
-        if isinstance(self.server.observer, PollingObserver):
+        if isinstance(self.server.observer, PollingObserver) or not self.lost_events_heard:
             return []
         return [p for p, (_, w) in self.server.watches.items() if w.is_recursive and os.path.isdir(p)]
 
