@@ -27,6 +27,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+_FLAGS = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
 
 class Kept:
     """One folder's kept copies: `put` writes a file of the site, linked from here when it can."""
@@ -77,8 +79,7 @@ class Kept:
         if write is not None:
             write(data, target)
         else:
-            with open(target, "xb" if new else "wb") as f:
-                f.write(data)
+            _write(target, data, new)
         if kept is not None:
             self._keep(target, kept)
 
@@ -114,6 +115,19 @@ class Kept:
                 if prefix + name not in self.written:
                     with contextlib.suppress(OSError):
                         os.unlink(os.path.join(dirpath, name))
+
+
+def _write(path: str, data: bytes, new: bool) -> None:
+    """`data` into the file at `path` by the system's calls alone: Python's file object asks a
+    new file its size and whether it is a terminal, and where it stands, before the one write
+    (three calls of seven, 25 files a lesson); the same bytes, the same mode as `open` gives."""
+    fd = os.open(path, _FLAGS | (os.O_EXCL if new else os.O_TRUNC), 0o666)
+    try:
+        view = memoryview(data)
+        while view:  # (a write may take fewer bytes than asked)
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _same(path: str, data: bytes) -> bool:
