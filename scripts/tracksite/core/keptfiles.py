@@ -27,6 +27,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+_FLAGS = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
 
 class Kept:
     """One folder's kept copies: `put` writes a file of the site, linked from here when it can."""
@@ -113,10 +115,6 @@ class Kept:
                 if prefix + name not in self.written:
                     with contextlib.suppress(OSError):
                         os.unlink(os.path.join(dirpath, name))
-
-
-#: How `put` opens a file it writes: as `open(target, "wb")` does (or "xb" for a `new` one).
-_FLAGS = os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def _write(target: str, data: bytes, new: bool) -> None:
