@@ -130,10 +130,9 @@ def _spent() -> float:
 
 _WORKERS: list[tuple[float, float]] = []  # what each xdist worker reported when it finished
 _BY_FILE: dict[str, float] = {}  # processor seconds of each test file's tests (setup and teardown included)
-# what session fixtures cost, on lines of their own: the first test to ask for a shared build is
-# not what it costs (the session's Chromium is counted as each test uses it: _browser_seconds)
-# TRACKSITE_TEST_CPU=file: every test's own figure too, as JSON lines (one per process), to find
-# what to cut
+# what session fixtures cost, on lines of their own: the first test to ask for a shared build is not what it
+# costs (the session's Chromium is counted as each test uses it: _browser_seconds)
+# TRACKSITE_TEST_CPU=file: every test's own figure too, as JSON lines (one per process), to find what to cut
 _BY_TEST: dict[str, float] | None = {} if os.environ.get("TRACKSITE_TEST_CPU") else None
 _SHARED = [0.0]  # processor seconds already given to such a line (the test's own figure leaves them out)
 SESSION_TEARDOWN = "(session fixtures' teardown: Chromium, servers and what they started)"
@@ -231,15 +230,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "chromium" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    harness.freeze_session()  # the collected tests and the modules, out of the collector's passes
 
 
 def run_mkdocs(
     project: Path, *args: str, site: Path | None = None, processes: int | None = None, process: bool = False
 ) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of `project`, with output captured: in this process through MkDocs'
-    own command line (tests/harness.py), or as a user runs it in a process of its own with
-    `process=True`; `processes` sets TRACKSITE_PROCESSES for it (the test session's own
-    setting otherwise)."""
+    """`mkdocs build --strict` of `project`, with output captured: in this process through MkDocs' own command
+    line (tests/harness.py), or as a user runs it in a process of its own with `process=True`;
+    `processes` sets TRACKSITE_PROCESSES for it (the test session's own setting otherwise)."""
     return harness.mkdocs(project, *args, site=site, processes=processes, process=process)
 
 
