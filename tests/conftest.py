@@ -92,15 +92,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "chromium" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    harness.freeze_session()  # the collected tests and the modules, out of the collector's passes
 
 
 def run_mkdocs(
     project: Path, *args: str, site: Path | None = None, processes: int | None = None, process: bool = False
 ) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of `project`, with output captured: in this process through MkDocs'
-    own command line (tests/harness.py), or as a user runs it in a process of its own with
-    `process=True`; `processes` sets TRACKSITE_PROCESSES for it (the test session's own
-    setting otherwise)."""
+    """`mkdocs build --strict` of `project`, with output captured: in this process through MkDocs' own command
+    line (tests/harness.py), or as a user runs it in a process of its own with `process=True`;
+    `processes` sets TRACKSITE_PROCESSES for it (the test session's own setting otherwise)."""
     return harness.mkdocs(project, *args, site=site, processes=processes, process=process)
 
 

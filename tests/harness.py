@@ -248,6 +248,18 @@ def freeze_inherited() -> None:
     gc.freeze()
 
 
+def freeze_session() -> None:
+    """Once the tests are collected (conftest.py, `pytest_collection_modifyitems`): what the test
+    session holds until it ends, every module imported so far and the collected tests, is left
+    out of the garbage collector's passes from then on. A build in this process ends with a full
+    collection (caches/parallel.py `give_back`), which walked them all on every build, where a
+    new process's build walks only its own: a build of the small course in a process that had
+    collected the suite cost 0.40 s of processor time, 0.24 s with them left out. Collected
+    first, so that nothing already garbage stays."""
+    gc.collect()
+    gc.freeze()
+
+
 def forget_plugins() -> None:
     """Make the next build in this process its first: MkDocs keeps an instance of each plugin
     with an `on_startup` hook (tracksite's) for the whole process, which is how `mkdocs serve`

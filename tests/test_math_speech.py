@@ -115,7 +115,7 @@ def test_the_bundled_course_has_no_unspaced_function_name_or_raised_prime(built_
 
 
 @pytest.mark.browser
-def test_a_screen_reader_hears_words_and_a_pdf_prints_one_number(built_site, chromium, site_url):
+def test_a_screen_reader_hears_words_and_a_pdf_prints_one_number(built_site, browser_page):
     """Chromium's accessibility tree names the tokens lesson's formula in words, and the page
     printed to PDF (as `tracksite pdf` prints) has "4,096", not "4, 096"."""
     from pypdf import PdfReader
@@ -125,15 +125,11 @@ def test_a_screen_reader_hears_words_and_a_pdf_prints_one_number(built_site, chr
         for p in sorted(built_site.rglob("index.html"))
         if re.search(r'aria-label="[^"]*equals 4,096"', p.read_text(encoding="utf-8"))
     )
-    context = chromium.new_context()
-    try:
-        page = context.new_page()
-        page.goto(site_url + url)
-        formula = page.get_by_role("math", name=re.compile(r"equals 4,096$")).first
-        assert formula.count() == 1
-        assert formula.evaluate("m => m.textContent").endswith("4,096")
-        pdf = page.pdf(format="A4")
-    finally:
-        context.close()
+    page = browser_page  # the session's page on the bundled site (its scripts and styles cached)
+    page.goto(page.base_url + url)
+    formula = page.get_by_role("math", name=re.compile(r"equals 4,096$")).first
+    assert formula.count() == 1
+    assert formula.evaluate("m => m.textContent").endswith("4,096")
+    pdf = page.pdf(format="A4")
     text = "".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "4,096" in text and "4, 096" not in text and "4 , 096" not in text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -324,6 +325,38 @@ def test_numbers_and_direction_follow_the_language():
 # -- Chromium ---------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def _spanish_context(chromium, spanish_course, serve_site) -> Iterator[dict]:
+    """One browser context for the Spanish site's tests, and one page in it while a test can leave
+    it as it found it (as conftest's `browser_page` for the bundled site): a context and a page of
+    their own for each test loaded, parsed and compiled the site's scripts and styles again, and
+    started a renderer each time, most of what these tests cost Chromium."""
+    context = chromium.new_context()
+    shared = {"base": serve_site(spanish_course / "site"), "context": context, "page": None}
+    shared["cdp"] = context.new_cdp_session(context.new_page())  # its page holds the session
+    yield shared
+    context.close()
+
+
+@pytest.fixture
+def spanish_page(_spanish_context):
+    """A page with empty storage in the Spanish site's context; afterwards back at about:blank,
+    with the site's storage (local and session storage, IndexedDB, cookies, caches) wiped."""
+    shared = _spanish_context
+    if shared["page"] is None or shared["page"].is_closed():
+        shared["page"] = shared["context"].new_page()
+    page = shared["page"]
+    page.base_url = shared["base"]
+    yield page
+    try:
+        page.evaluate("() => { try { sessionStorage.clear(); } catch (e) {} }")  # per tab, not per origin
+        page.goto("about:blank")
+    except Exception:  # noqa: BLE001 (a crashed page, a dialog left open: a new page next time)
+        page.close()
+    origin = shared["base"].split("/", 3)
+    shared["cdp"].send("Storage.clearDataForOrigin", {"origin": "/".join(origin[:3]), "storageTypes": "all"})
+
+
 def _search(page, query: str) -> list[str]:
     """The titles of a query's results, the query filled in at once (not typed key by key)."""
     page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
@@ -339,47 +372,41 @@ def _search(page, query: str) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("query", ["informacion", "funcion", "graficos", "visualizacion"])
-def test_a_spanish_page_is_found_from_other_forms_and_without_accents(spanish_course, chromium, serve_site, query):
-    page = chromium.new_page()
-    try:
-        page.goto(serve_site(spanish_course / "site") + "python-es/variables/")
-        titles = _search(page, query)
-        expected = "Gráficos con matplotlib" if query.startswith(("graf", "visual")) else "Variables y funciones"
-        assert titles and titles[0] == expected, titles
-        status = page.text_content(".ts-search__status")
-        assert "resultado" in status, status  # the dialog speaks Spanish
-    finally:
-        page.close()
+def test_a_spanish_page_is_found_from_other_forms_and_without_accents(spanish_page, query):
+    page = spanish_page
+    page.goto(page.base_url + "python-es/variables/")
+    titles = _search(page, query)
+    expected = "Gráficos con matplotlib" if query.startswith(("graf", "visual")) else "Variables y funciones"
+    assert titles and titles[0] == expected, titles
+    status = page.text_content(".ts-search__status")
+    assert "resultado" in status, status  # the dialog speaks Spanish
 
 
 @pytest.mark.browser
-def test_a_typo_offers_the_word_the_course_has_one_click_or_key_away(chromium, site_url):
-    page = chromium.new_page()
-    try:
-        page.goto(site_url + "transformers-and-llms/attention-mechanism/")
-        page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
-        page.keyboard.press("/")
-        page.keyboard.type("atention", delay=20)
-        suggestion = page.wait_for_selector(".ts-search__suggestion >> text=attention", timeout=45_000)
-        assert "Did you mean" in page.text_content(".ts-search__suggest")
-        suggestion.click()
-        page.wait_for_function("() => document.querySelectorAll('.ts-search__hit').length > 0")
-        assert page.input_value(".ts-search__input") == "attention"
-        titles = page.eval_on_selector_all(".ts-search__hit-title", "els => els.map(e => e.textContent)")
-        assert "Transformers and the attention mechanism" in titles[:3], titles
-        # Enter in the box takes the suggestion when nothing was found
-        page.fill(".ts-search__input", "transfomer")
-        page.wait_for_selector(".ts-search__suggestion >> text=transformer")
-        page.focus(".ts-search__input")
-        page.keyboard.press("Enter")
-        page.wait_for_function("() => document.querySelector('.ts-search__input').value === 'transformer'")
-        page.wait_for_function("() => document.querySelectorAll('.ts-search__hit').length > 0")
-        # a result's link: named by what it shows (issue 56: label in name), title first
-        link = page.query_selector(".ts-search__hit a")
-        assert link.get_attribute("aria-labelledby") is None and link.get_attribute("aria-label") is None
-        assert link.query_selector(":scope > *").get_attribute("class") == "ts-search__hit-title"
-    finally:
-        page.close()
+def test_a_typo_offers_the_word_the_course_has_one_click_or_key_away(browser_page):
+    page = browser_page
+    page.goto(page.base_url + "transformers-and-llms/attention-mechanism/")
+    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
+    page.keyboard.press("/")
+    page.keyboard.type("atention", delay=20)
+    suggestion = page.wait_for_selector(".ts-search__suggestion >> text=attention", timeout=45_000)
+    assert "Did you mean" in page.text_content(".ts-search__suggest")
+    suggestion.click()
+    page.wait_for_function("() => document.querySelectorAll('.ts-search__hit').length > 0")
+    assert page.input_value(".ts-search__input") == "attention"
+    titles = page.eval_on_selector_all(".ts-search__hit-title", "els => els.map(e => e.textContent)")
+    assert "Transformers and the attention mechanism" in titles[:3], titles
+    # Enter in the box takes the suggestion when nothing was found
+    page.fill(".ts-search__input", "transfomer")
+    page.wait_for_selector(".ts-search__suggestion >> text=transformer")
+    page.focus(".ts-search__input")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.ts-search__input').value === 'transformer'")
+    page.wait_for_function("() => document.querySelectorAll('.ts-search__hit').length > 0")
+    # a result's link: named by what it shows (issue 56: label in name), title first
+    link = page.query_selector(".ts-search__hit a")
+    assert link.get_attribute("aria-labelledby") is None and link.get_attribute("aria-label") is None
+    assert link.query_selector(":scope > *").get_attribute("class") == "ts-search__hit-title"
 
 
 @pytest.mark.parametrize(
@@ -447,69 +474,60 @@ def test_a_spanish_tracks_pages_carry_no_english_interface_string(spanish_course
 
 
 @pytest.mark.browser
-def test_materials_copy_button_speaks_the_tracks_language(spanish_course, chromium, serve_site):
+def test_materials_copy_button_speaks_the_tracks_language(spanish_page):
     """The copy button Material's script adds to a code block takes its title from the page's
     translations: Spanish on a Spanish track of an English course."""
-    page = chromium.new_page()
-    try:
-        page.goto(serve_site(spanish_course / "site") + "python-es/variables/")
-        copy = page.wait_for_selector("button.md-code__button[data-md-type=copy]", state="attached")
-        assert copy.get_attribute("title") == "Copiar al portapapeles"
-    finally:
-        page.close()
+    page = spanish_page
+    page.goto(page.base_url + "python-es/variables/")
+    copy = page.wait_for_selector("button.md-code__button[data-md-type=copy]", state="attached")
+    assert copy.get_attribute("title") == "Copiar al portapapeles"
 
 
 @pytest.mark.browser
-def test_the_attention_widgets_and_progress_speak_the_pages_language(spanish_course, chromium, serve_site):
+def test_the_attention_widgets_and_progress_speak_the_pages_language(spanish_page):
     """attention.js's heatmap and stepper and progress.js's summary write their words from the
     page's catalogue strings, and numbers with the language's decimal sign: Spanish here."""
-    base = serve_site(spanish_course / "site")
-    page = chromium.new_page()
-    try:
-        page.goto(base + "python-es/variables/")
-        heat = page.locator("[data-widget=attention]").first
-        heat.scroll_into_view_if_needed()
-        caption = heat.locator(".ts-attn__caption")
-        page.wait_for_function("() => document.querySelector('.ts-attn__controls') !== null", timeout=30_000)
-        assert heat.locator(".ts-attn__field").first.inner_text().startswith("Capa")
-        assert heat.locator("select.ts-attn__select").nth(1).locator("option").first.inner_text() == (
-            "Media de las cabezas"
-        )
-        heat.locator("select.ts-attn__select").nth(1).select_option("1")  # head 2, away from the opening view
-        assert (
-            caption.inner_text()
-            == "Capa 1, cabeza 2: «el» pone 0,20 de su atención en «gato», más que en ningún otro token."
-        )
-        assert heat.locator(".ts-attn__help").inner_text().startswith("Elige un token")
-        steps = page.locator("[data-widget=attention-steps]").first
-        assert steps.get_by_role("button", name="Siguiente").is_visible()
-        assert steps.get_by_role("button", name="Atrás").is_visible()
-        assert steps.locator(".ts-steps__status").inner_text().startswith("Paso 1 de ")
-        page.goto(base + "python-es/")
-        summary = page.locator(".ts-progress__summary").first
-        page.wait_for_function("() => document.querySelector('.ts-progress__summary').textContent.trim() !== ''")
-        assert re.fullmatch(r"0 de 2 lecciones · 0 de \d+ minutos", summary.inner_text()), summary.inner_text()
-    finally:
-        page.close()
+    page = spanish_page
+    base = page.base_url
+    page.goto(base + "python-es/variables/")
+    heat = page.locator("[data-widget=attention]").first
+    heat.scroll_into_view_if_needed()
+    caption = heat.locator(".ts-attn__caption")
+    page.wait_for_function("() => document.querySelector('.ts-attn__controls') !== null", timeout=30_000)
+    assert heat.locator(".ts-attn__field").first.inner_text().startswith("Capa")
+    assert heat.locator("select.ts-attn__select").nth(1).locator("option").first.inner_text() == (
+        "Media de las cabezas"
+    )
+    heat.locator("select.ts-attn__select").nth(1).select_option("1")  # head 2, away from the opening view
+    assert (
+        caption.inner_text()
+        == "Capa 1, cabeza 2: «el» pone 0,20 de su atención en «gato», más que en ningún otro token."
+    )
+    assert heat.locator(".ts-attn__help").inner_text().startswith("Elige un token")
+    steps = page.locator("[data-widget=attention-steps]").first
+    assert steps.get_by_role("button", name="Siguiente").is_visible()
+    assert steps.get_by_role("button", name="Atrás").is_visible()
+    assert steps.locator(".ts-steps__status").inner_text().startswith("Paso 1 de ")
+    page.goto(base + "python-es/")
+    summary = page.locator(".ts-progress__summary").first
+    page.wait_for_function("() => document.querySelector('.ts-progress__summary').textContent.trim() !== ''")
+    assert re.fullmatch(r"0 de 2 lecciones · 0 de \d+ minutos", summary.inner_text()), summary.inner_text()
 
 
 @pytest.mark.browser
-def test_a_widgets_script_speaks_the_pages_language(spanish_course, chromium, serve_site):
+def test_a_widgets_script_speaks_the_pages_language(spanish_page):
     """The quiz's buttons, feedback and score are written by widgets.js, from the strings the page
     carries (data-messages): in Spanish on a Spanish track."""
-    page = chromium.new_page()
-    try:
-        page.goto(serve_site(spanish_course / "site") + "python-es/variables/")
-        quiz = page.locator("[data-widget=quiz]").first
-        quiz.get_by_role("button", name="Comprobar la respuesta").click()
-        assert quiz.locator(".ts-quiz__feedback").inner_text() == "Elige primero una respuesta."
-        assert quiz.locator(".ts-quiz__score").inner_text() == "Puntuación: 0 de 1 (0 de 1 respondidas)"
-        quiz.locator(".ts-quiz__input").first.check()
-        quiz.get_by_role("button", name="Comprobar la respuesta").click()
-        assert quiz.locator(".ts-quiz__feedback").inner_text().startswith(("¡Correcto!", "No del todo:"))
-        assert quiz.get_by_role("button", name="Reiniciar el cuestionario").is_visible()
-    finally:
-        page.close()
+    page = spanish_page
+    page.goto(page.base_url + "python-es/variables/")
+    quiz = page.locator("[data-widget=quiz]").first
+    quiz.get_by_role("button", name="Comprobar la respuesta").click()
+    assert quiz.locator(".ts-quiz__feedback").inner_text() == "Elige primero una respuesta."
+    assert quiz.locator(".ts-quiz__score").inner_text() == "Puntuación: 0 de 1 (0 de 1 respondidas)"
+    quiz.locator(".ts-quiz__input").first.check()
+    quiz.get_by_role("button", name="Comprobar la respuesta").click()
+    assert quiz.locator(".ts-quiz__feedback").inner_text().startswith(("¡Correcto!", "No del todo:"))
+    assert quiz.get_by_role("button", name="Reiniciar el cuestionario").is_visible()
 
 
 def test_a_lessons_difficulty_and_math_read_in_the_pages_language():
