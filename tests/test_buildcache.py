@@ -215,9 +215,10 @@ def test_an_entry_that_does_not_match_its_checksum_is_never_used(course):
     assert same_trees(tmp / "after-tamper", tmp / "reference2") == []
 
 
-def test_a_conversion_that_logged_is_not_kept(tmp_path):
+def test_a_conversion_that_logged_is_not_kept(tmp_path, mkdocs_level):
     """A warning MkDocs (or an extension) logs while a page converts must be said again by the
     next build, and fail it again under `strict`: such a page is converted every time."""
+    mkdocs_level(logging.INFO)  # (an earlier quiet build in this process left ERROR)
     cache = buildcache.BuildCache(tmp_path, _config(tmp_path))
 
     def page(text: str) -> SimpleNamespace:
@@ -258,10 +259,20 @@ def _config(tmp_path: Path, **change):
     return config
 
 
-def test_versions_config_and_extensions_are_in_every_key(tmp_path, monkeypatch):
+@pytest.fixture
+def mkdocs_level():
+    """Set MkDocs' logger level (`-q` sets ERROR) for the test; the level it had comes back."""
+    log = logging.getLogger("mkdocs")
+    before = log.level
+    yield log.setLevel  # (setLevel, not the attribute: the logger caches what it is enabled for)
+    log.setLevel(before)
+
+
+def test_versions_config_and_extensions_are_in_every_key(tmp_path, monkeypatch, mkdocs_level):
     """A changed Python-Markdown (or any converting package), tracksite's code, the config file
-    or an extension's settings gives every page a new key."""
+    or an extension's settings gives every page a new key, and so does a quiet build."""
     config_file = tmp_path / "mkdocs.yml"
+    mkdocs_level(logging.INFO)
 
     def common(**change) -> str:
         return buildcache.BuildCache(tmp_path, _config(tmp_path, **change))._common
@@ -278,6 +289,12 @@ def test_versions_config_and_extensions_are_in_every_key(tmp_path, monkeypatch):
     assert common() != base
     monkeypatch.undo()
     monkeypatch.setattr(buildcache, "code_digest", lambda: "another tracksite")
+    assert common() != base
+    monkeypatch.undo()
+    # `mkdocs build -q`: the warnings a conversion logs are never made, so its pages are kept apart
+    # (the next build that hears warnings converts them again and says them)
+    assert common() == base
+    mkdocs_level(logging.ERROR)
     assert common() != base
 
 

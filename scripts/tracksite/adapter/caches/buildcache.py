@@ -185,6 +185,10 @@ class BuildCache:
                 stable_text(dict(config.mdx_configs or {})),
                 stable_text(dict(config.validation)),
                 repr(config.use_directory_urls),
+                # a quiet build (`mkdocs build -q`) cannot hear the warnings a conversion logs, so
+                # it cannot tell which pages not to keep: what it keeps is apart from what a build
+                # that hears them keeps, which says every warning again (pagecache keys too)
+                "heard" if logging.getLogger("mkdocs").isEnabledFor(logging.WARNING) else "unheard",
                 *extra,
             ]
         )
