@@ -103,7 +103,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps the plugin instance alive across `mkdocs serve` rebuilds.
-        self.session.command, self.session.dirty = command, dirty
+        self.session.start(command, dirty)
         console.install("mkdocs", "tracksite.serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:

@@ -330,7 +330,7 @@ class CourseServer(LiveReloadServer):
         saving during a start that takes seconds; after a restart the browser is already open
         on the last run's site, and only a build's reload shows the save). The observer is
         running when this looks, so a save is caught by one or the other."""
-        if any(_newer_files(path, since - 0.05) for path in paths):  # (mtimes lag the clock a tick)
+        if any(_newer_files(path, since - 0.01) for path in paths):  # (an mtime lags the clock by under a tick)
             log.info("Detected file changes made during the first build")
             self.request_build()
 

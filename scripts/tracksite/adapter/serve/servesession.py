@@ -22,7 +22,7 @@ class Session:
 
     def __init__(self) -> None:
         self.command = "build"  # MkDocs' command: "build", "serve" or "gh-deploy"
-        self.began = time.time()  # before the process's first build (the plugin is made as its config loads)
+        self.began = time.time()  # when the command began (`start`), before its first build
         self.dirty = False  # `--dirty`
         self.edits = rebuild.EditLoop()  # what the last build rendered, for the next one
         self.remote = Copies()  # the files of remote-files.yml: downloaded once, then from the cache
@@ -31,6 +31,10 @@ class Session:
         # problems MkDocs found, to show on the problems page (set by serve.ServeSession)
         self.forced_problems: list[str] = []
         self.mkdocs_warnings: serving_tools.MkDocsWarnings | None = None  # what this build's MkDocs logged
+
+    def start(self, command: str, dirty: bool) -> None:
+        """MkDocs' command begins (`on_startup`, once a run: a plugin instance may be older)."""
+        self.command, self.dirty, self.began = command, dirty, time.time()
 
     @property
     def serving(self) -> bool:
