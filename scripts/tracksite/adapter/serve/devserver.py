@@ -87,27 +87,17 @@ MKDOCS_PRIVATE: dict[str, str] = {}
 
 def _newer_files(path: str, since: float) -> bool:
     """A file under `path` (or `path` itself) last modified after `since`; links are not
-    followed, and a folder that cannot be read is passed over."""
-    try:
-        entry = os.stat(path, follow_symlinks=False)
-    except OSError:
-        return False
-    if entry.st_mtime > since:
-        return True
-    if not os.path.isdir(path) or os.path.islink(path):
-        return False
-    stack = [path]
-    while stack:
+    followed (os.walk's own rule for folders), and what cannot be read is passed over."""
+
+    def newer(file: str) -> bool:
         try:
-            with os.scandir(stack.pop()) as it:
-                for child in it:
-                    if child.is_dir(follow_symlinks=False):
-                        stack.append(child.path)
-                    elif child.stat(follow_symlinks=False).st_mtime > since:
-                        return True
+            return os.stat(file, follow_symlinks=False).st_mtime > since
         except OSError:
-            continue
-    return False
+            return False
+
+    if newer(path):
+        return True
+    return any(newer(os.path.join(folder, n)) for folder, _, names in os.walk(path) for n in names)
 
 
 def timestamp() -> int:

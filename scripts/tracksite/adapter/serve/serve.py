@@ -104,6 +104,10 @@ class _LostEvents(logging.Handler):
         logger = logging.getLogger(cls.LOGGER)
         if not logger.isEnabledFor(logging.WARNING):
             logger.setLevel(logging.WARNING)
+        for handler in logger.handlers:
+            if isinstance(handler, cls):  # one a process: the server serving now is the one told
+                handler.server = server
+                return True
         logger.addHandler(cls(server))
         return True
 
