@@ -5,6 +5,7 @@ while the course was checked are let go before its pages render (core/memo.py `l
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import tracemalloc
@@ -13,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from course import load, make_course
+from harness import forked as in_fork
 from harness import mkdocs
 from test_buildcache import cache_file, same_trees
+from tracksite.adapter import buildstate
 from tracksite.adapter.caches import buildcache
 from tracksite.adapter.caches.spill import Spill
 from tracksite.core import forked, memo
@@ -153,3 +156,63 @@ def test_the_checks_helper_is_bound_by_the_same_budget(tmp_path, monkeypatch):
     assert started == [1]  # not forked this time
     assert small.problems is not None and large.problems is not None
     assert small.problems.items == large.problems.items
+
+
+_GC_PROBE = """
+import gc
+from pathlib import Path
+
+def on_post_page(output, page, config, **kwargs):
+    with open(Path(config.config_file_path).parent / "gc-seen", "a") as f:
+        f.write(f"{gc.get_freeze_count()} {gc.get_threshold()[0]}\\n")
+    if page.file.src_uri.endswith("a2/index.md") and (Path(config.config_file_path).parent / "fail").exists():
+        raise RuntimeError("a page that fails after the course was frozen")
+    return output
+"""
+
+
+def _probed(course: Path) -> Path:
+    (course / "gcprobe.py").write_text(_GC_PROBE, encoding="utf-8")
+    yml = course / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "\nhooks:\n  - gcprobe.py\n", encoding="utf-8")
+    return course / "gc-seen"
+
+
+def _fresh_process_build(course: Path, site: Path):
+    """A build in a fork whose collector has nothing frozen, as in a new `mkdocs build`: the
+    collector's state while the pages rendered (the probe's lines) and after the build."""
+
+    def run():
+        gc.unfreeze()  # (the test session's freeze, inherited: a new process has none)
+        threshold = gc.get_threshold()
+        result = mkdocs(course, site=site, processes=1)
+        return result.returncode, result.stderr, threshold, gc.get_threshold(), gc.get_freeze_count()
+
+    return in_fork(run)
+
+
+def test_a_build_sets_its_checked_course_aside_from_the_collector_while_pages_render(course, tmp_path):
+    seen = _probed(course)
+    code, err, threshold, after, frozen = _fresh_process_build(course, tmp_path / "site")
+    assert code == 0, err[-3000:]
+    rows = [tuple(map(int, line.split())) for line in seen.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) > 5
+    assert all(count > 1000 and young == buildstate.YOUNG_THRESHOLD for count, young in rows)
+    assert (after, frozen) == (threshold, 0)  # given back as it was, the build over
+
+    (course / "fail").write_text("", encoding="utf-8")  # a build that stops on a page: as it was too
+    seen.unlink()
+    code, _, threshold, after, frozen = _fresh_process_build(course, tmp_path / "site2")
+    assert code != 0 and seen.exists()
+    assert (after, frozen) == (threshold, 0)
+
+
+def test_a_build_leaves_a_freeze_it_did_not_make_as_it_is(course, tmp_path):
+    """In a process that froze its own objects first (a serve run, this test session), the build
+    neither freezes nor lets go of theirs."""
+    seen = _probed(course)
+    gc.freeze()
+    frozen, threshold = gc.get_freeze_count(), gc.get_threshold()
+    _build(course, tmp_path / "site")
+    assert gc.get_freeze_count() > frozen // 2 and gc.get_threshold() == threshold  # (not 0: not let go)
+    assert {line.split()[1] for line in seen.read_text(encoding="utf-8").splitlines()} == {str(threshold[0])}

@@ -285,3 +285,47 @@ def test_serve_dirty_renders_again_only_the_generated_pages_a_save_changes(cours
     assert len(kept) == 3, proc.output[-3000:]
     # the gamma edit leaves alpha's and beta's pages as they were; the others leave only gamma's
     assert kept[0] > kept[1] and kept[0] > kept[2], kept
+
+
+_ORDER_HOOK = """
+from pathlib import Path
+
+def _note(config, what):
+    with open(Path(config.config_file_path).parent / "written-order", "a") as f:
+        f.write(what + "\\n")
+
+def on_post_page(output, page, config, **kwargs):
+    _note(config, "page " + page.file.src_uri)
+    return output
+
+def on_post_template(output, template_name, config, **kwargs):
+    _note(config, "template " + template_name)
+    return output
+"""
+
+
+def test_a_saved_page_is_written_before_the_engine_renders_its_own_pages_and_once(course):
+    """The edit loop renders the saved page as soon as the build has gathered what pages need,
+    so that the browser reloads before MkDocs copies the theme's files and renders its sitemap
+    and 404 page (adapter/serve/rebuild.py `render_saved`); MkDocs' own loop then leaves it."""
+    (course / "order.py").write_text(_ORDER_HOOK, encoding="utf-8")
+    yml = course / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "\nhooks:\n  - order.py\n", encoding="utf-8")
+    order = course / "written-order"
+    lesson = course / "lessons/alpha/a1/lesson.md"
+    with serving(course) as (base, proc):
+        wait_for(base + "alpha/a1/", "First lesson")
+        deadline = time.monotonic() + 30
+        while "Serving on" not in proc.written():
+            assert time.monotonic() < deadline, proc.written()[-2000:]
+            time.sleep(0.1)
+        order.unlink()
+        lesson.write_text(lesson.read_text(encoding="utf-8") + "\nA sentence saved just now.\n", encoding="utf-8")
+        wait_for(base + "alpha/a1/", "A sentence saved just now.")
+        deadline = time.monotonic() + 30
+        while not order.exists() or "template sitemap.xml" not in order.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, proc.written()[-2000:]
+            time.sleep(0.1)
+    lines = order.read_text(encoding="utf-8").splitlines()
+    assert lines.count("page alpha/a1/index.md") == 1, lines
+    assert lines.index("page alpha/a1/index.md") < lines.index("template sitemap.xml"), lines

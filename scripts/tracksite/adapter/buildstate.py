@@ -7,11 +7,16 @@ last build leaks into it unless it is meant to (servesession.py holds what is).
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from tracksite.adapter.pages import pagecontext
 from tracksite.core.model.project import Project
 from tracksite.search import index as search
+
+#: Allocations between two collections of the young generation while a build renders its pages
+#: (Python's default is 700): see `BuildState.freeze`.
+YOUNG_THRESHOLD = 10_000
 
 
 class BuildState:
@@ -24,5 +29,31 @@ class BuildState:
         self.widget_context: Any = None  # the page being converted, for the blocks extension
         self.indexer: search.Indexer | None = None  # the search index, read as pages render
         self.pages: list[tuple[str, str]] = []  # every page's URL and file in the site
+        self.nav: Any = None  # the course's navigation (`on_nav`)
         self.real_site_dir: str | None = None  # `atomic`: the site folder the staged one replaces
         self.staging_dir: str | None = None  # `atomic`: the folder the build writes into
+        self.froze: tuple[int, ...] | None = None  # the collector's thresholds `freeze` replaced
+
+    def freeze(self) -> None:
+        """Once the course is checked and planned and the check's garbage collected (at the end
+        of `on_nav`, `caches/parallel.give_back`): what is left, the course, its plan and MkDocs'
+        pages, lives until the build ends, so it is taken out of the cyclic collector's passes.
+        Each full pass walked all of it again as the pages rendered, and those passes grew with
+        the course (about 2 ms a lesson in a one-process cold build). Only where nothing is
+        frozen yet: a serve run's or a test session's freeze is theirs (`gc.unfreeze` would let
+        go of theirs too). The young generation's threshold is raised meanwhile: a page's objects
+        mostly die with the page, and collected every 700 allocations, the survivors of each
+        collection were walked again in the older generations (the collector's time a lesson,
+        measured in a one-process cold build of 100 and 400 lessons: 2.0 ms, 1.25 ms frozen,
+        0.8 ms frozen with this threshold; peak memory the same)."""
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            self.froze = gc.get_threshold()
+            gc.set_threshold(YOUNG_THRESHOLD, *self.froze[1:])
+
+    def thaw(self) -> None:
+        """The build is over (or failed): what `freeze` set aside can be collected again."""
+        if self.froze is not None:
+            gc.set_threshold(*self.froze)
+            self.froze = None
+            gc.unfreeze()

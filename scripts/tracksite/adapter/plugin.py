@@ -22,7 +22,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -135,6 +135,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             # under serve, what each pass finds per file is remembered: a rebuild works on the changed files
             incremental=serving,
         )
+        self.build.thaw()  # (a build that stopped with neither event)
         self.build = build = buildstate.BuildState(project)
         build.contexts = pagecontext.Contexts(project, pdfs=self.config.pdfs, instructor=self.config.instructor)
         assert project.problems is not None
@@ -249,8 +250,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.build.failed or self.build.project is None:
             return nav
-        nav = coursepages.navigation(self.build.project, files)
+        nav = self.build.nav = coursepages.navigation(self.build.project, files)
         self.speed.nav(self.session.command, self.session.dirty, config, files, nav)
+        if self.session.command == "build":  # (the check's garbage just collected: speed.nav)
+            self.build.freeze()
         return nav
 
     # -- 4. page markdown: resolve course links, set titles and templates ---------------------
@@ -320,7 +323,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return html
 
     # -- 6. context: what the theme's partials draw -----------------------------------------
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+    def _env(self, env, *, config: MkDocsConfig, files: Files):
         self.build.pages = [("/" + f.url, f.dest_uri) for f in files.documentation_pages()]
         self.session.edits.restore(files, failed=bool(self.build.failed))  # serve: the unrendered pages' titles
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
@@ -329,6 +332,14 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         folder = self.speed.templates(config, files, env)  # (the helpers fork later: `speed.context`)
         env.bytecode_cache = COMPILED.using(env, folder)
         return env
+
+    @event_priority(-100)  # last: every plugin's globals are in the environment
+    def _saved_first(self, env, *, config: MkDocsConfig, files: Files):
+        if not self.build.failed and self.build.nav is not None:  # serve: the saved page, before the sitemap
+            self.session.edits.render_saved(config, files, self.build.nav, env)
+        return env
+
+    on_env = CombinedEvent(_env, _saved_first)
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation):  # type: ignore[override]  # mkdocs types the context as a closed TypedDict; plugins add keys
         if self.build.failed or self.build.project is None:
@@ -385,6 +396,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     # -- 7. post build: index the pages for search, swap the staged site in -----------------
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self._post_build(config)
+        finally:
+            self.build.thaw()
+
+    def _post_build(self, config: MkDocsConfig) -> None:
         build, session = self.build, self.session
         warnings = session.mkdocs_warnings
         if session.serving and config.strict and warnings and warnings.seen:
@@ -448,6 +465,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         """Drop this build's staging folder (the last good site was never touched), and say in
         one line what the machine refused: a read-only folder, a full disk, a permission."""
         build = self.build
+        build.thaw()
         if build.indexer is not None:
             build.indexer.close()
             build.indexer = None

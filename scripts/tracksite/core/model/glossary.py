@@ -6,6 +6,7 @@ tracksite.core.learning.glossary, which uses the project, so the data sits here,
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,11 @@ from tracksite.core.model.shapes import TermFields
 GLOSSARY_ANCHOR = "term-"  # a term's id on the track's glossary page (`Term.anchor`), as `glossary:` links name it
 
 
+@functools.lru_cache(maxsize=8192)
 def term_slug(term: str) -> str:
-    """A term as its anchor (after `term-`) and its `glossary:` link name it: `Pull request` -> `pull-request`."""
+    """A term as its anchor (after `term-`) and its `glossary:` link name it: `Pull request` -> `pull-request`.
+    Remembered: every save under `mkdocs serve` asks for the anchor of every term of the course
+    for every lesson that uses it (core/site/fingerprints.py)."""
     return re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
 
 

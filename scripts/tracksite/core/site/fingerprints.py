@@ -89,10 +89,22 @@ def lesson_states(project: Any) -> dict[str, str]:
     for doc in project.documents:
         if doc.lesson_key is not None:
             blocks.setdefault(doc.lesson_key, []).extend((doc.kind, _shared_blocks(doc.body)))
+    global _TEXTS
+    texts, _TEXTS = _TEXTS, {}
+    for lesson in project.curriculum.all_lessons():
+        kept = texts.get(id(lesson))
+        _TEXTS[id(lesson)] = kept if kept is not None and kept[0] is lesson else (lesson, repr(lesson))
     return {
-        lesson.key: _hash([repr(lesson), *sorted(used.get(lesson.key, ())), *blocks.get(lesson.key, ())])
+        lesson.key: _hash([_TEXTS[id(lesson)][1], *sorted(used.get(lesson.key, ())), *blocks.get(lesson.key, ())])
         for lesson in project.curriculum.all_lessons()
     }
+
+
+#: The last call's lessons and their texts, by the lesson object's identity (the object is held,
+#: so its id stays its own): a rebuild under `mkdocs serve` loads only the lessons a save changed
+#: and keeps the others' objects (core/loader.py), whose frozen fields nothing changes after the
+#: load, so their text is not worked out again at every save (a fifth of the digests' time).
+_TEXTS: dict[int, tuple[Any, str]] = {}
 
 
 def track_states(project: Any, lessons: dict[str, str]) -> dict[str, str]:
