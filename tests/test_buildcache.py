@@ -242,6 +242,26 @@ def test_a_conversion_that_logged_is_not_kept(tmp_path, mkdocs_level):
     again.close(prune=False)
 
 
+def test_a_cold_build_finds_what_it_wrote_and_a_warm_one_what_others_wrote(tmp_path):
+    """A cache that was empty when the build opened it answers a miss without asking the database,
+    but an entry the build itself wrote there (flushed midway) is still read back; a cache that was
+    not empty asks the database for every key, entries other processes wrote included."""
+    cold = buildcache.BuildCache(tmp_path, _config(tmp_path))
+    assert cold.get("absent") is None and not cold.has("absent")
+    cold.keep("flushed", {"content": "<p>one</p>", "toc": []})
+    cold.flush()
+    assert (cold.get("flushed") or {}).get("content") == "<p>one</p>" and cold.has("flushed")
+    other = buildcache.BuildCache(tmp_path, _config(tmp_path))  # (another process: sees it written)
+    assert (other.get("flushed") or {}).get("content") == "<p>one</p>"
+    other.keep("theirs", {"content": "<p>two</p>", "toc": []})
+    other.close(prune=False)
+    assert cold.get("theirs") is None  # (a miss is never wrong: the page is converted again)
+    cold.close(prune=False)
+    warm = buildcache.BuildCache(tmp_path, _config(tmp_path))
+    assert (warm.get("theirs") or {}).get("content") == "<p>two</p>" and warm.has("flushed")
+    warm.close(prune=False)
+
+
 def _config(tmp_path: Path, **change):
     config_file = tmp_path / "mkdocs.yml"
     if not config_file.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,18 @@ def test_url_contract():
     assert refs.url("cheatsheet", "t", "l") == "t/l/cheatsheet/"
     assert refs.url("track", "t") == "t/"
     assert refs.relative_src("t/l/index.md", "u/m/overview.md") == "../../u/m/overview.md"
+
+
+@pytest.mark.parametrize(
+    ("path", "start"),
+    [
+        ("t/l/", "t/m"), ("t/glossary", "t/l"), ("t/l/", "."), ("a", "a"), ("x/y", "x/y/z/"), ("a//b/./c", "a/b"),
+        ("../up", "t"), ("t", "../../up"), ("/root/x", "t"), ("t", "/root"), ("a..b/c", "a"),
+    ],
+)  # fmt: skip
+def test_relative_is_relpath_without_the_working_folder(path, start):
+    """Paths within the site, seen from its root: what `posixpath.relpath` says from any folder."""
+    assert refs.relative(path, start) == posixpath.relpath(path, start)
 
 
 def test_find_links_skips_code():

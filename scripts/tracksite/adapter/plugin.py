@@ -45,6 +45,7 @@ from tracksite.core.checks import check
 from tracksite.core.checks import links as link_checks
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
+from tracksite.core.markdown import references as refs
 from tracksite.core.memo import digest, stable_text
 from tracksite.core.problems.problem import format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
@@ -310,7 +311,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             assert doc.track is not None
             glossary_url = trackpages.url("glossary", doc.track)
             self.speed.note(page, "glossary")  # (its terms are linked: a kept output depends on it)
-            to_glossary = posixpath.relpath(glossary_url, here or ".") + "/#"  # once a page, not once a term
+            to_glossary = refs.relative(glossary_url, here or ".") + "/#"  # once a page, not once a term
             html, _ = mark_first_uses(html, project.glossary, doc.track, lambda term: to_glossary + term.anchor)
             self.speed.note(page, "track", doc.track)
             if link_checks.tolerated(project, doc):

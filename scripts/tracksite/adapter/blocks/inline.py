@@ -138,8 +138,17 @@ def _atomic(node: etree.Element, formulas: list[str]) -> None:
 def _put_text(node: etree.Element, text: str | None, after: etree.Element | None, formulas: list[str]) -> None:
     """Add `text` to `node` after its child `after` (or at its start). A `{` gets a span of its
     own: the page's attribute lists read `{...}` right after an element or at a line's start as
-    attributes, and widget texts must never set one (`*x*{onclick=...}`)."""
-    for n, part in enumerate(_MATH.split(text or "")):
+    attributes, and widget texts must never set one (`*x*{onclick=...}`). Most texts hold
+    neither a brace nor math: added whole, without splitting them."""
+    if not text:
+        return
+    if "{" not in text and "\ue000" not in text:
+        if after is None:
+            node.text = AtomicString((node.text or "") + text)
+        else:
+            after.tail = AtomicString((after.tail or "") + text)
+        return
+    for n, part in enumerate(_MATH.split(text)):
         if n % 2:
             span = etree.Element("span", {"class": "arithmatex"})
             span.text = AtomicString(f"\\({formulas[int(part)]}\\)")

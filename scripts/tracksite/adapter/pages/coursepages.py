@@ -149,7 +149,7 @@ def course_map(c: Curriculum, page: Page, track, lang: str = "en") -> dict[str, 
     here = page.file.url if page.file.url.endswith("/") else posixpath.dirname(page.file.url)
 
     def url(lesson) -> str:
-        return posixpath.relpath(refs.url("lesson", lesson.track, lesson.slug), here or ".") + "/"
+        return refs.relative(refs.url("lesson", lesson.track, lesson.slug), here or ".") + "/"
 
     tracks = [track] if track else [t for t in c.tracks if c.lessons_of(t.slug)]
     others = coursemap.neighbours(c, track) if track else []
@@ -161,7 +161,7 @@ def course_map(c: Curriculum, page: Page, track, lang: str = "en") -> dict[str, 
     if not track and len(c.lessons) > coursemap.LESSON_MAP_LIMIT:  # a box per track, not per lesson
 
         def track_url(t) -> str:
-            return posixpath.relpath(refs.url("track", t.slug), here or ".") + "/"
+            return refs.relative(refs.url("track", t.slug), here or ".") + "/"
 
         return {
             "title": title,

@@ -24,6 +24,9 @@ _USES = tuple(
 )
 #: A class name as the pages' class values hold them (a widget's class is one such run whole).
 _NAME = re.compile(r"[\w-]+")
+#: Any widget's class anywhere in a page's text, as a class or not (one pattern: a search of the
+#: text for each name was slower than gathering the class values).
+_ANY = re.compile("|".join(re.escape(name) for name, _ in _USES))
 #: Every `class="` of the page and the run of text after it up to a quote.
 _CLASS_VALUE = re.compile(r'class="([^"]*)')
 
@@ -32,7 +35,11 @@ def needed(html: str) -> list[str]:
     """The own files of the widgets a rendered page shows, each once, in the registry's order.
     The page's class values are gathered in one pass, each between quotes as on the page, and
     each widget's class is looked up among the names they hold: one pattern per widget over the
-    whole page cost more than the rest of the page's HTML passes."""
+    whole page cost more than the rest of the page's HTML passes. Most pages show no such widget:
+    a page whose text holds none of the classes anywhere (one search, a third of the time of
+    gathering its class values) needs none of their files."""
+    if _ANY.search(html) is None:
+        return []
     runs = _CLASS_VALUE.findall(html)
     if any(run.endswith("class=") for run in runs):  # a `class="` that starts inside the last run
         runs = [m.group(1) for m in re.finditer(r'(?=class="([^"]*))', html)]

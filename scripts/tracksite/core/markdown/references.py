@@ -280,9 +280,18 @@ def resolve(ref: Ref, curriculum: Curriculum) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def relative_src(from_src_uri: str, to_src_uri: str) -> str:
     """A Markdown link from one page's source to another's, which the engine turns into a URL.
-    Remembered: a page links to the same few pages many times, and `relpath` asks the system for
-    the working folder at each call."""
-    return posixpath.relpath(to_src_uri, posixpath.dirname(from_src_uri) or ".")
+    Remembered: a page links to the same few pages many times."""
+    return relative(to_src_uri, posixpath.dirname(from_src_uri) or ".")
+
+
+def relative(path: str, start: str) -> str:
+    """`posixpath.relpath` of two paths within the site (addresses, source paths), as seen from
+    its root: `relpath` of relative paths asks the system for the working folder twice a call,
+    the same answer at each page. A path that could climb out of the root (`..`) or is absolute
+    or empty goes to `relpath` as it is."""
+    if not path or not start or path[0] == "/" or start[0] == "/" or ".." in path or ".." in start:
+        return posixpath.relpath(path, start)
+    return posixpath.relpath("/" + path, "/" + start)
 
 
 def rewrite(body: str, replacements: dict[tuple[int, int], str]) -> str:
