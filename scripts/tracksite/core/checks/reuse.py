@@ -108,7 +108,8 @@ def _keep(new: _Kept, p, rule: Rule | None, project, found: list[Problem]) -> No
 def _splice(p, project, segments: dict, changed: list[int], new: _Kept) -> list[Problem]:
     """A per-page pass's findings: those kept of the pages that did not change, the others found
     again (in one run over the changed pages, or one run each when that run's are not each at its page)."""
-    fresh = {i: found for i, found in segments.items() if i not in set(changed)}
+    again = set(changed)
+    fresh = {i: found for i, found in segments.items() if i not in again}
     pages = [new.pages[i] for i in changed]
     split = _segments(list(p(_Only(project, pages))), pages, project)
     if split is None:
@@ -131,7 +132,7 @@ def _segments(found: list[Problem], pages: tuple | list, project) -> dict | None
     last = -1
     for problem in found:
         i = index.get(problem.path, -1)
-        if i < last:
+        if i < 0 or i < last:  # at no page (a data file's), or before the page it follows
             return None
         out.setdefault(i, []).append(problem)
         last = i
