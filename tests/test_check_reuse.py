@@ -4,7 +4,8 @@ cannot have changed them (core/checks/reuse.py), and still finds what a check fr
 The findings at risk are those one page's save changes on another page, or that a file beside
 the pages changes while no page does: a link to a heading that a save of the linked lesson
 removes, a glossary term whose first use moves down or to another lesson, an image whose file
-appears deep in a lesson's folder. Each save here is reported by a simulated watcher, as serve's
+appears deep in a lesson's folder, a widget's data file removed beside a cheatsheet. Each test
+fails when the part of the comparison it is about is left out. Each save here is reported by a simulated watcher, as serve's
 is, and after each the rebuild's check must equal, problem for problem and in order, a check in a
 process that remembers nothing (tests/test_incremental_check.py draws many more save sequences).
 """
@@ -109,3 +110,29 @@ def test_a_file_made_deep_in_a_lesson_folder_changes_what_an_image_says(course, 
 
 def _text(root: Path, lesson: str) -> str:
     return (root / "lessons" / lesson / "lesson.md").read_text(encoding="utf-8")
+
+
+def test_a_data_file_beside_a_cheatsheet_changes_what_its_widget_says(course, monkeypatch):
+    """The cheatsheets of a track share one folder, and no stamp of a cheatsheet's own says that
+    a data file beside it changed: the widgets' findings there are taken again only while the
+    files beside the pages are as they were."""
+    sheet = "cheatsheets/alpha/a1.md"
+    write(course, sheet, _text_of(course, sheet) + "\n/// attention\ndata: tiny.json\nfocus: it\ntarget: rests\n///\n")
+    source = '{"model": "m", "package": "none", "package_version": "0", "tokenizer": "t"}'
+    tiny = f'{{"sentence": "it rests", "tokens": ["it", "rests"], "weights": [[[[0.25, 0.75], [0.5, 0.5]]]], "source": {source}}}'
+    write(course, "cheatsheets/alpha/tiny.json", tiny)
+    serve = Serve(course, monkeypatch)
+    assert serve.changed[-1] is None  # (the first check: nothing kept)
+    data = "cheatsheets/alpha/tiny.json"  # (a data file's findings are reported at it)
+    before = serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n"))
+    assert serve.changed[-1] and _widget_findings(before, data) == []  # (b2's pages alone changed)
+    assert _widget_findings(serve.save((course / data).unlink), data) == [("TS407", "data file not found: tiny.json")]
+    assert _widget_findings(serve.save(lambda: write(course, data, tiny)), data) == []
+
+
+def _widget_findings(problems: list, path: str) -> list[tuple[str, str]]:
+    return [(p.code, p.message) for p in problems if p.path == path and p.code.startswith("TS4")]
+
+
+def _text_of(root: Path, rel: str) -> str:
+    return (root / rel).read_text(encoding="utf-8")
