@@ -116,6 +116,8 @@ _BESIDE_PAGES: dict[str, tuple[tuple, frozenset, tuple]] = {}
 
 
 def _beside(folder: str, pages: set) -> tuple:
+    """A folder's stamp less the entries of `pages`: filtered once per stamp (a save changes one
+    folder's), not every folder's entries on every save."""
     stamp = memo.folder_stamp(Path(folder))
     kept = _BESIDE_PAGES.get(folder)
     if kept is None or kept[0] is not stamp or not kept[1] <= pages:

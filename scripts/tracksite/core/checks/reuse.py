@@ -4,8 +4,8 @@ cannot have changed it (issue 57).
 A save under serve changes one lesson's prose, and every pass walked the course's pages again to
 assemble the same problems once more: at 1,000 lessons two thirds of the check's processor time,
 though what each page yields was remembered already (core/memo.py). So the model of the check
-before is kept, and compared with this one (`_changed`): when nothing but some pages' text is as
-it was not, a pass is not run over the whole course again:
+before is kept, and compared with this one (`_changed`): when only some pages' texts differ, a
+pass is not run over the whole course again:
 
 - a *per-page* pass (`Rule.per_page`: what it finds while on a page it reports at that page, from
   that page and the course around it) takes its findings on each page that did not change as
@@ -44,6 +44,8 @@ class Rule:
 
 @dataclass
 class _Kept:
+    """The check before: what it was run on, and what each pass found there."""
+
     outline: tuple
     pages: tuple
     found: dict = field(default_factory=dict)  # pass -> its findings
