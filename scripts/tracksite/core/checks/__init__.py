@@ -9,7 +9,9 @@ message. A pass never raises for bad input and never stops at the first problem.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from tracksite.core import checkcache, forked, memo, siteconfig
 from tracksite.core import widgetregistry as W
@@ -21,13 +23,16 @@ from tracksite.core.checks import (
     links,
     redirects,
     remote_files,
+    reuse,
     rootcause,
+    runnable,
     structure,
     teaching,
     templates,
     urls,
 )
 from tracksite.core.learning import expectations
+from tracksite.core.learning import glossary as glossary_mod
 from tracksite.core.loader import read
 from tracksite.core.markdown import complexity
 from tracksite.core.problems.problem import Problem
@@ -57,6 +62,7 @@ PASSES: tuple[Pass, ...] = (
     content.active_content,
     content.body_rules,
     content.page_warnings,
+    content.objective_coverage,
     formulas.formulas,
     content.widgets,
     *_widget_passes(),  # after the widgets' bodies are checked, before the glossary's terms
@@ -72,6 +78,78 @@ PASSES: tuple[Pass, ...] = (
     redirects.redirect_files,
     remote_files.unused,
 )
+
+
+def _nothing(project, page) -> None:
+    """What a pass reads of a page's text: nothing (it reads the model around the pages)."""
+
+
+def _terms_used(project, page) -> object:
+    """The glossary reads of a page the first line of each of its track's terms (core/learning/glossary.py)."""
+    return page.track and glossary_mod.first_uses(project.glossary, page.track, page.body, page.body_line)
+
+
+def _quizzes(project, page) -> object:
+    """The quiz pass reads of a lesson page its questions and their lines."""
+    return page.kind == "lesson" and teaching.quiz_questions(page.body, page.body_line)
+
+
+def _exercises(project, page) -> object:
+    """The runnable pass reads of a page its checked exercises (told apart by value here)."""
+    return [(e.path, e.line, e.lines, e.body_line, e.value) for e in runnable.exercises_in([page])]
+
+
+def _folders(project) -> tuple:
+    """What the files beside the pages say (widget data, images, link targets): the stamp of every
+    page's folder and all below it, and of docs/ (asked again only where the watcher saw a change),
+    less the pages' own files, whose text is compared on its own (core/checks/reuse.py)."""
+    docs = project.site.config.docs_dir if project.site is not None else None
+    pages = [os.path.split(page.path) for page in project.documents]
+    folders = [str(docs)] if docs is not None else []
+    folders += dict.fromkeys(folder for folder, _ in pages)
+    named = set(pages)
+    return tuple(_beside(folder, named) for folder in folders)
+
+
+#: Each folder's stamp less its pages, by folder: worked out again only when its stamp is new.
+_BESIDE_PAGES: dict[str, tuple[tuple, frozenset, tuple]] = {}
+
+
+def _beside(folder: str, pages: set) -> tuple:
+    """A folder's stamp less the entries of `pages`: filtered once per stamp (a save changes one
+    folder's), not every folder's entries on every save."""
+    stamp = memo.folder_stamp(Path(folder))
+    kept = _BESIDE_PAGES.get(folder)
+    if kept is None or kept[0] is not stamp or not kept[1] <= pages:
+        own = frozenset(e[:2] for e in stamp if e[:2] in pages)
+        kept = _BESIDE_PAGES[folder] = (stamp, own, tuple(e for e in stamp if e[:2] not in own))
+    return kept[2]
+
+
+_PAGE = reuse.Rule(per_page=True)
+_FILES = reuse.Rule(per_page=True, context=_folders)
+_COURSE = reuse.Rule(reads=_nothing)
+#: Which passes a `mkdocs serve` rebuild may take partly or wholly from the check before, and how
+#: (core/checks/reuse.py); a pass not named here runs whole on every check.
+REUSE: dict[Pass, reuse.Rule] = {
+    lessons.lesson_references: _COURSE,
+    lessons.prerequisite_cycles: _COURSE,
+    lessons.prerequisite_tracks: _COURSE,
+    content.active_content: _PAGE,
+    content.body_rules: _PAGE,
+    content.page_warnings: _PAGE,
+    content.objective_coverage: _PAGE,
+    formulas.formulas: _PAGE,
+    content.widgets: _FILES,
+    content.glossary: reuse.Rule(reads=_terms_used, keeps=lambda project: project.glossary.used_in),
+    teaching.quiz_answers: reuse.Rule(reads=_quizzes),
+    runnable.exercises: reuse.Rule(reads=_exercises),
+    teaching.dated_phrases: _PAGE,
+    links.course_links: _PAGE,
+    links.relative_links: _FILES,
+    links.images: _FILES,
+    urls.collisions: _COURSE,
+}
 
 
 def check(
@@ -115,7 +193,11 @@ def check(
         project.problems.items = kept[0]
         project.glossary.used_in.update(zip(terms, kept[1]))  # what the glossary pages show
         return project
-    project.problems.extend(_run(project, fork=not incremental))
+    if incremental:
+        found = reuse.run(project, PASSES, REUSE, (include_drafts, instructor, serving))
+        project.problems.extend(problem for run in PASSES for problem in found[run])
+    else:
+        project.problems.extend(_run(project))
     rootcause.refine(project.problems, project.curriculum)  # causes first, their echoes dropped
     expectations.apply(project.problems, project.curriculum)  # track.yml `expects`
     if digest:
@@ -131,13 +213,19 @@ def check(
 #: finds per file is remembered in the helper, which ends, so every rebuild would find it again
 #: in a new helper (two seconds of processor time at 1,000 lessons, with the cost of copying the
 #: pages of a process that holds the course); remembered here, a rebuild takes a few hundredths.
-_BESIDE = (content.active_content, content.body_rules, content.page_warnings, teaching.dated_phrases)
+_BESIDE = (
+    content.active_content,
+    content.body_rules,
+    content.page_warnings,
+    content.objective_coverage,
+    teaching.dated_phrases,
+)
 _BESIDE_FROM = 200
 
 
-def _run(project, *, fork: bool = True) -> list[Problem]:
+def _run(project) -> list[Problem]:
     helper = None
-    if fork and forked.affordable(forked.processes(len(project.documents), _BESIDE_FROM), forked.resident()) > 1:
+    if forked.affordable(forked.processes(len(project.documents), _BESIDE_FROM), forked.resident()) > 1:
         helper = forked.start(lambda: [list(run(project)) for run in _BESIDE])
     found = {run: list(run(project)) for run in PASSES if helper is None or run not in _BESIDE}
     beside = helper.result() if helper is not None else None

@@ -78,7 +78,12 @@ PASS = exercises
 
 
 def _exercises(project):
-    for doc in project.documents:
+    return exercises_in(project.documents)
+
+
+def exercises_in(documents):
+    """The checked runnable exercises of `documents`, in order."""
+    for doc in documents:
         if W.RUNNABLE.name not in doc.body:
             continue
         blocks, _ = find_blocks(doc.body, doc.body_line)

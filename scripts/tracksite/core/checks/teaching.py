@@ -151,7 +151,7 @@ def cue_ranks(items: list[_Single]) -> list[str]:
     return cues
 
 
-def _quizzes(body: str, body_line: int) -> list[tuple[int, QuizQuestion]]:
+def quiz_questions(body: str, body_line: int) -> list[tuple[int, QuizQuestion]]:
     """(file line, question) of every quiz question of a page, remembered by text."""
 
     def compute() -> list[tuple[int, QuizQuestion]]:
@@ -178,7 +178,7 @@ def quiz_answers(project) -> list:
         if doc.kind != "lesson" or not doc.lesson_key:
             continue
         track = doc.lesson_key.partition("/")[0]
-        for line, q in _quizzes(doc.body, doc.body_line):
+        for line, q in quiz_questions(doc.body, doc.body_line):
             right = [i for i, o in enumerate(q.options) if o.correct]
             if len(right) == 1 and len(q.options) >= 3:
                 rank = length_rank([_length(o.text) for o in q.options], right[0])
