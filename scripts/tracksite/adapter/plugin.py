@@ -136,7 +136,6 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             # under serve, what each pass finds per file is remembered: a rebuild works on the changed files
             incremental=serving,
         )
-        self.build.thaw()  # (a build that stopped with neither event)
         self.build = build = buildstate.BuildState(project)
         build.contexts = pagecontext.Contexts(project, pdfs=self.config.pdfs, instructor=self.config.instructor)
         assert project.problems is not None
@@ -461,6 +460,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     def on_shutdown(self) -> None:
         self.session.stop()
+        self.build.thaw()  # (also at each build's start: one that stopped with neither event)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Drop this build's staging folder (the last good site was never touched), and say in
