@@ -62,11 +62,17 @@ _INLINE = frozenset(
 #: The elements whose opening may change the walk's state whatever their attributes: a heading
 #: (a glossary entry's <dt>) starts a section, a <pre> keeps its text out of the excerpt.
 _STATEFUL = frozenset((*HEADING_WEIGHTS, "dt", "pre"))
+#: The elements read as one piece when they hold only text (`_Reader.leaf`): a code block's
+#: `<span class="n">x</span>`, a link, a list item, a cell. None of them changes the walk's state
+#: by its name (`_STATEFUL`), nor is void or raw text.
+_LEAVES = sorted(_INLINE | {"p", "li", "td", "th", "dd", "div", "label", "caption", "figcaption", "summary", "button"})
 _TOKEN = re.compile(
     r"([^<]+)"  # text, first: most of a page's pieces
     r"|<!--.*?-->"
     r"|<(script|style|template|textarea|svg)\b[^>]*>.*?</\2\s*>"
     r"|<math\b[^>]*>(.*?)</math\s*>"
+    # an element holding only text, whole: three pieces in one (its start tag as below)
+    rf"|<({'|'.join(_LEAVES)})((?:\s[^>]*)?)>([^<]*+)</\4>"
     r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^>]*)?)>"
     r"|(<)",
     re.S | re.I,
@@ -266,6 +272,28 @@ class _Reader:
         if tag not in _INLINE:
             self.text(" ")
 
+    def leaf(self, tag: str, raw: str, inner: str) -> None:
+        """An element holding only text (`inner`), read as its start tag, its text and its end
+        tag would be: where it changes nothing (most), its text alone (with the spaces a block
+        element's tags add); else as `read_page` reads the three, an excluded one skipped."""
+        marked = "data-search-" in inner  # (before unescaping, as `_skippable` looks)
+        if "&" in inner:
+            inner = htmllib.unescape(inner)
+        if (_attributes(raw) if raw else _NO_ATTRIBUTES)[3]:
+            block = tag not in _INLINE
+            if block:
+                self.text(" ")
+            if inner:
+                self.text(inner)
+            if block:
+                self.text(" ")
+            return
+        was = self.excluded
+        self.start(tag, raw)
+        if inner and not (self.excluded and not was and not marked):
+            self.text(inner)
+        self.end(tag)
+
     def end(self, tag: str) -> None:
         stack = self.stack
         if stack and stack[-1] == (tag, self.weight, self.excluded, self.capture) and tag != "pre":
@@ -414,8 +442,10 @@ def read_page(html: str, url: str) -> SearchPage | None:
             if last == 1:  # text
                 token = m.group(1)
                 text(htmllib.unescape(token) if "&" in token else token)
-            elif last == 6:  # a tag
-                closing, name, raw = m.group(4, 5, 6)
+            elif last == 6:  # an element holding only text
+                reader.leaf(m.group(4).lower(), m.group(5), m.group(6))
+            elif last == 9:  # a tag
+                closing, name, raw = m.group(7, 8, 9)
                 name = name.lower()
                 if closing:
                     end(name)
@@ -428,7 +458,7 @@ def read_page(html: str, url: str) -> SearchPage | None:
                         end(name)
                         pos = skip
                         break
-            elif last == 7:  # a lone "<"
+            elif last == 10:  # a lone "<"
                 text("<")
             elif last == 3:
                 text(math_text(m.group(3)))
