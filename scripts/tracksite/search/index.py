@@ -32,7 +32,6 @@ from tracksite.core.site.plan import SEARCH_FOLDER
 from tracksite.errors import UserError
 from tracksite.search import stream
 from tracksite.search.page import SearchPage, read_page
-from tracksite.search.stream import dump as _dump
 from tracksite.search.stream import key_hex as _key_hex
 from tracksite.search.stream import lesson_parts as lesson_parts  # (the engine's tests call it here)
 from tracksite.search.stream import shard as _shard
@@ -84,10 +83,11 @@ def best_sections(page: SearchPage, forms: dict[str, tuple[str, str, str]]) -> d
             weights[s] = weights.get(s, 0.0) + weight
             rooted[r] = rooted.get(r, 0.0) + weight
         for s, weight in weights.items():
-            rank = (weight, rooted[root_of[s]])
             old = best.get(s)
-            if old is None or rank > old:
-                best[s], where[s] = rank, index
+            if old is None or weight >= old[0]:  # (the rank's second part only where it may tell)
+                rank = (weight, rooted[root_of[s]])
+                if old is None or rank > old:
+                    best[s], where[s] = rank, index
     return where
 
 
@@ -100,10 +100,12 @@ def scores(page: SearchPage, per_stem: dict[str, float]) -> dict[str, int]:
     The idf part is the query's, from the stem's page count."""
     titled = {stem(w, page.lang) for w in title_words(page.meta.get("title", ""), page.lang)}
     norm = K1 * (1 - B + B * page.length / REFERENCE_LENGTH)
-    return {
-        s: max(1, min(99, round(99 * page.weight * tf / (tf + norm)))) + (100 if s in titled else 0)
-        for s, tf in per_stem.items()
-    }
+    top = 99 * page.weight
+    out = {}
+    for s, tf in per_stem.items():
+        q = round(top * tf / (tf + norm))
+        out[s] = (1 if q < 1 else 99 if q > 99 else q) + (100 if s in titled else 0)
+    return out
 
 
 class _Read:
@@ -124,7 +126,7 @@ class _Read:
         self.scores, self.keys = scores(page, per_stem), keys
         best = best_sections(page, forms)
         self.sections = {s: best.get(s, 0) for s in self.scores}  # a title-only stem: the top
-        self.fragments = [_dump(f) for f in page.fragments()]
+        self.fragments = stream.fragment_files(page.url, page.meta, page.section_texts())
         # what the index needs of the page later: not its words and sections, which a course's
         # pages all held until the index was written would make grow with the course
         self.page = SearchPage(page.url, {}, page.filters, [], {}, 0, lang=page.lang)

@@ -59,11 +59,20 @@ _VOID = frozenset("area base br col embed hr img input link meta source track wb
 _INLINE = frozenset(
     "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup time u var".split()
 )
+#: The elements whose opening may change the walk's state whatever their attributes: a heading
+#: (a glossary entry's <dt>) starts a section, a <pre> keeps its text out of the excerpt.
+_STATEFUL = frozenset((*HEADING_WEIGHTS, "dt", "pre"))
+#: The elements read as one piece when they hold only text (`_Reader.leaf`): a code block's
+#: `<span class="n">x</span>`, a link, a list item, a cell. None of them changes the walk's state
+#: by its name (`_STATEFUL`), nor is void or raw text.
+_LEAVES = sorted(_INLINE | {"p", "li", "td", "th", "dd", "div", "label", "caption", "figcaption", "summary", "button"})
 _TOKEN = re.compile(
     r"([^<]+)"  # text, first: most of a page's pieces
     r"|<!--.*?-->"
     r"|<(script|style|template|textarea|svg)\b[^>]*>.*?</\2\s*>"
     r"|<math\b[^>]*>(.*?)</math\s*>"
+    # an element holding only text, whole: three pieces in one (its start tag as below)
+    rf"|<({'|'.join(_LEAVES)})((?:\s[^>]*)?)>([^<]*+)</\4>"
     r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s[^>]*)?)>"
     r"|(<)",
     re.S | re.I,
@@ -105,15 +114,13 @@ class SearchPage:
         """What a learner's browser downloads to show this page as a result, one per section:
         a result fetches only the section it leads to (its heading and text, for the excerpt)."""
         return [
-            {
-                "url": self.url,
-                "meta": self.meta,
-                "anchor": s.anchor,
-                "title": s.title,
-                "text": _squeeze("".join(s.text)),
-            }
-            for s in self.sections
+            {"url": self.url, "meta": self.meta, "anchor": anchor, "title": title, "text": text}
+            for anchor, title, text in self.section_texts()
         ]
+
+    def section_texts(self) -> list[tuple[str, str, str]]:
+        """Each section's anchor, title and excerpt text, as its fragment has them."""
+        return [(s.anchor, s.title, _squeeze("".join(s.text))) for s in self.sections]
 
 
 def _squeeze(text: str) -> str:
@@ -129,22 +136,28 @@ def _excluded(attrs: dict[str, str], classes: list[str] | None = None) -> bool:
     return not EXCLUDED_CLASSES.isdisjoint(classes)
 
 
-#: A start tag's attributes, its classes and whether they leave its element out, by the tag's
-#: text after its name: a page's code blocks repeat a few (`class="n"`) hundreds of times, and
-#: reading them again was a fifth of a page's reading. At most `_ATTRIBUTES_KEPT`, then anew.
-_ATTRIBUTES: dict[str, tuple[dict[str, str], list[str], bool]] = {}
+#: A start tag's attributes, its classes, whether they leave its element out, and whether they
+#: change nothing of what the walk keeps (`_PLAIN`), by the tag's text after its name: a page's
+#: code blocks repeat a few (`class="n"`) hundreds of times, and reading them again was a fifth
+#: of a page's reading. At most `_ATTRIBUTES_KEPT`, then anew.
+_ATTRIBUTES: dict[str, tuple[dict[str, str], list[str], bool, bool]] = {}
 _ATTRIBUTES_KEPT = 4096
-_NO_ATTRIBUTES: tuple[dict[str, str], list[str], bool] = ({}, [], False)
+_NO_ATTRIBUTES: tuple[dict[str, str], list[str], bool, bool] = ({}, [], False, True)
+#: The attributes that change the walk's state: an element with none of them (and not left out,
+#: nor a glossary entry) only opens and closes (`_Reader.start`'s first case).
+_MARKING = ("data-search-weight", "data-search-meta", "data-search-filter")
 
 
-def _attributes(raw: str) -> tuple[dict[str, str], list[str], bool]:
+def _attributes(raw: str) -> tuple[dict[str, str], list[str], bool, bool]:
     found = _ATTRIBUTES.get(raw)
     if found is None:
         if len(_ATTRIBUTES) >= _ATTRIBUTES_KEPT:
             _ATTRIBUTES.clear()
         attrs = tag_attributes(raw)
         classes = attrs.get("class", "").split()
-        found = _ATTRIBUTES[raw] = (attrs, classes, _excluded(attrs, classes))
+        own = _excluded(attrs, classes)
+        plain = not own and "ts-glossary__entry" not in classes and not any(name in attrs for name in _MARKING)
+        found = _ATTRIBUTES[raw] = (attrs, classes, own, plain)
     return found
 
 
@@ -218,7 +231,13 @@ class _Reader:
             if not self.excluded:
                 self.text(" ")
             return
-        attrs, classes, own = _attributes(raw) if raw else _NO_ATTRIBUTES
+        attrs, classes, own, plain = _attributes(raw) if raw else _NO_ATTRIBUTES
+        if plain and tag not in _STATEFUL:  # most elements: nothing changes but the open ones
+            self.stack.append((tag, self.weight, self.excluded, self.capture))
+            self.open[tag] = self.open.get(tag, 0) + 1
+            if tag not in _INLINE:
+                self.text(" ")
+            return
         weight, capture = self.weight, None
         if attrs:
             if "data-search-weight" in attrs:
@@ -253,7 +272,36 @@ class _Reader:
         if tag not in _INLINE:
             self.text(" ")
 
+    def leaf(self, tag: str, raw: str, inner: str) -> None:
+        """An element holding only text (`inner`), read as its start tag, its text and its end
+        tag would be: where it changes nothing (most), its text alone (with the spaces a block
+        element's tags add); else as `read_page` reads the three, an excluded one skipped."""
+        marked = "data-search-" in inner  # (before unescaping, as `_skippable` looks)
+        if "&" in inner:
+            inner = htmllib.unescape(inner)
+        if (_attributes(raw) if raw else _NO_ATTRIBUTES)[3]:
+            block = tag not in _INLINE
+            if block:
+                self.text(" ")
+            if inner:
+                self.text(inner)
+            if block:
+                self.text(" ")
+            return
+        was = self.excluded
+        self.start(tag, raw)
+        if inner and not (self.excluded and not was and not marked):
+            self.text(inner)
+        self.end(tag)
+
     def end(self, tag: str) -> None:
+        stack = self.stack
+        if stack and stack[-1] == (tag, self.weight, self.excluded, self.capture) and tag != "pre":
+            stack.pop()  # the last element opened, which changed nothing (most of them)
+            self.open[tag] -= 1
+            if tag not in _INLINE:
+                self.text(" ")
+            return
         if not self.open.get(tag):
             return  # a stray end tag, or a void element's
         weight, excluded, capture, changed = self.weight, self.excluded, self.capture, False
@@ -325,13 +373,19 @@ class _Reader:
         pattern for each section and weight, rather than one for each piece between two tags."""
         self._flush()
         page = self.page
-        page.section_words = [{} for _ in page.sections]
-        everywhere = page.words
+        sections: list[dict[str, float]] = [{} for _ in page.sections]
+        page.section_words, everywhere, lang = sections, page.words, page.lang
         for (section, weight), chunks in self.runs.items():
-            found = searchwords.words(" ".join(chunks), page.lang)
+            found = searchwords.words(" ".join(chunks), lang)
             page.length += len(found)
-            here = page.section_words[section] if section >= 0 else {}
-            for word, n in Counter(found).items():
+            counted = Counter(found).items()
+            if section >= 0 and not sections[section]:  # the section's first run: its counts as they are
+                sections[section] = here = {word: n * weight for word, n in counted}
+                for word, weighed in here.items():
+                    everywhere[word] = everywhere.get(word, 0.0) + weighed
+                continue
+            here = sections[section] if section >= 0 else {}
+            for word, n in counted:
                 weighed = n * weight
                 here[word] = here.get(word, 0.0) + weighed
                 everywhere[word] = everywhere.get(word, 0.0) + weighed
@@ -388,8 +442,10 @@ def read_page(html: str, url: str) -> SearchPage | None:
             if last == 1:  # text
                 token = m.group(1)
                 text(htmllib.unescape(token) if "&" in token else token)
-            elif last == 6:  # a tag
-                closing, name, raw = m.group(4, 5, 6)
+            elif last == 6:  # an element holding only text
+                reader.leaf(m.group(4).lower(), m.group(5), m.group(6))
+            elif last == 9:  # a tag
+                closing, name, raw = m.group(7, 8, 9)
                 name = name.lower()
                 if closing:
                     end(name)
@@ -402,7 +458,7 @@ def read_page(html: str, url: str) -> SearchPage | None:
                         end(name)
                         pos = skip
                         break
-            elif last == 7:  # a lone "<"
+            elif last == 10:  # a lone "<"
                 text("<")
             elif last == 3:
                 text(math_text(m.group(3)))

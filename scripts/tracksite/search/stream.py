@@ -36,8 +36,19 @@ Handle = tuple[int, int, int, tuple[int, ...]]
 Group = tuple[Any, Any, Any]
 
 
+#: One encoder for every file (`json.dumps` with options makes a new one each call).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def dump(data: object) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _encode(data).encode("utf-8")
+
+
+def fragment_files(url: str, meta: dict[str, str], sections: Iterable[tuple[str, str, str]]) -> list[bytes]:
+    """Each section's fragment (anchor, title, text) as `dump` writes page.py's
+    `SearchPage.fragments`: the page's URL and metadata, the same in each, encoded once."""
+    head = _encode({"url": url, "meta": meta})[:-1]
+    return [f'{head},"anchor":{_encode(a)},"title":{_encode(t)},"text":{_encode(x)}}}'.encode() for a, t, x in sections]
 
 
 def gaps(ids: Iterable[int]) -> list[int]:

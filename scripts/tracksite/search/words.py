@@ -19,6 +19,8 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import compress, repeat
+from operator import contains
 
 import snowballstemmer
 
@@ -69,7 +71,7 @@ def words(text: str, lang: str = "en") -> list[str]:
     runs = _RUN.findall(lowered)
     if "-" not in lowered:
         return runs
-    hyphenated = [run for run in runs if "-" in run]
+    hyphenated = list(compress(runs, map(contains, runs, repeat("-"))))  # (a loop in C, not Python)
     if not hyphenated:
         return runs
     found = "-".join(runs).split("-")  # each word, in order, as WORD finds them

@@ -65,6 +65,7 @@ def mark_first_uses(
     stack: list[bool] = []  # one entry per open element: does it (or an ancestor) forbid marking?
     tokens = _TOKEN.split(html)  # each piece of text replaced by its marked text, in place
     every = len({id(t) for t in by_form.values()})
+    replace = _replacer(by_form, used, href, id_prefix)
     for n, token in enumerate(tokens):
         if token.startswith("<"):
             action = _ACTIONS.get(token)
@@ -76,7 +77,7 @@ def mark_first_uses(
             elif action:
                 stack.append(action == _PUSH_SKIP or (stack[-1] if stack else False))
         elif token and not (stack and stack[-1]):
-            tokens[n] = _mark_text(token, pattern, by_form, used, href, id_prefix)
+            tokens[n] = pattern.sub(replace, token)
             if len(used) == every:  # each term has its link: the rest of the page stays as it is
                 break
     return "".join(tokens), used
@@ -107,17 +108,20 @@ def _action(token: str) -> int:
     return action
 
 
-def _mark_text(
-    text: str,
-    pattern: re.Pattern[str],
-    by_form: dict[str, Term],
-    used: list[Term],
-    href: Callable[[Term], str],
-    id_prefix: str,
-) -> str:
-    def replace(m: re.Match) -> str:
+def _replacer(
+    by_form: dict[str, Term], used: list[Term], href: Callable[[Term], str], id_prefix: str
+) -> Callable[[re.Match[str]], str]:
+    """What a use of a term becomes: its link and tooltip the first time, else itself. Made once a
+    page (not once a piece of text); a term already linked is known by its identity first, since
+    comparing it with each linked term (`used`) was a quarter of the links' time."""
+    linked: set[int] = set()
+
+    def replace(m: re.Match[str]) -> str:
         term = by_form[m.group(1).lower()]
-        if term in used:
+        if id(term) in linked:
+            return m.group(0)
+        linked.add(id(term))
+        if term in used:  # (a term equal to one already linked)
             return m.group(0)
         used.append(term)
         tip_id = f"{id_prefix}-{len(used)}"
@@ -128,4 +132,4 @@ def _mark_text(
             f"{escape(term.definition)}</span></span>"
         )
 
-    return pattern.sub(replace, text)
+    return replace
