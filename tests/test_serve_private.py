@@ -171,3 +171,35 @@ def test_an_inotify_overflow_makes_the_next_build_ask_about_every_file(tmp_path)
     finally:
         logger.handlers[:] = before
         server.server_close()
+
+
+def test_files_are_revalidated_or_kept_so_a_reload_fetches_only_what_changed(tmp_path):
+    """A reload after a save fetched every stylesheet and script of the page again, whole, while
+    the build went on. A file named by its digest is kept by the browser; any other file is sent
+    with an ETag and answered 304 while it is the same, and again in full once it changed (an
+    instructor's edited stylesheet shows at the next reload)."""
+    (tmp_path / "assets" / "stylesheets").mkdir(parents=True)
+    (tmp_path / "assets" / "stylesheets" / "main.0123abcd.min.css").write_text("a{}", encoding="utf-8")
+    extra = tmp_path / "assets" / "extra.css"
+    extra.write_text("b{}", encoding="utf-8")
+    server = devserver.CourseServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+
+    def get(path: str, tag: str | None = None) -> tuple[str, dict, bytes]:
+        answered: list = []
+        environ = {"PATH_INFO": path, **({"HTTP_IF_NONE_MATCH": tag} if tag else {})}
+        body = b"".join(server.serve_request(environ, lambda status, headers: answered.extend([status, dict(headers)])))
+        return answered[0], answered[1], body
+
+    try:
+        status, headers, body = get("/assets/stylesheets/main.0123abcd.min.css")
+        assert (status, body) == ("200 OK", b"a{}") and "immutable" in headers["Cache-Control"]
+        status, headers, body = get("/assets/extra.css")
+        assert (status, body, headers["Cache-Control"]) == ("200 OK", b"b{}", "no-cache")
+        tag = headers["ETag"]
+        status, headers, body = get("/assets/extra.css", tag)
+        assert (status, body, headers["ETag"]) == ("304 Not Modified", b"", tag)
+        extra.write_text("b{color:red}", encoding="utf-8")
+        status, headers, body = get("/assets/extra.css", tag)
+        assert (status, body) == ("200 OK", b"b{color:red}") and headers["ETag"] != tag
+    finally:
+        server.server_close()

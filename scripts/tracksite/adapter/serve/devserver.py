@@ -95,9 +95,7 @@ def _newer_files(path: str, since: float) -> bool:
         except OSError:
             return False
 
-    if newer(path):
-        return True
-    return any(newer(os.path.join(folder, n)) for folder, _, names in os.walk(path) for n in names)
+    return newer(path) or any(newer(os.path.join(folder, n)) for folder, _, names in os.walk(path) for n in names)
 
 
 def timestamp() -> int:
@@ -373,7 +371,8 @@ class CourseServer(LiveReloadServer):
                 return []
             return None
         relative = path[len(self.mount_path) :] + ("index.html" if path.endswith("/") else "")
-        file_path = os.path.join(self.root, posixpath.normpath("/" + relative).lstrip("/"))
+        relative = posixpath.normpath("/" + relative).lstrip("/")
+        file_path = os.path.join(self.root, relative)
         epoch = self.epochs.built()
         held = self.held.get(os.path.abspath(file_path))
         if held is not None:
@@ -387,13 +386,20 @@ class CourseServer(LiveReloadServer):
                 start_response("302 Found", [("Location", urllib.parse.quote(path) + "/")])
                 return []
             return None
+        headers = [("Content-Type", _guess_type(file_path))]
         if (self.watches or self.reloads) and file_path.endswith(".html"):
             with file:
                 content = self.inject_reload(file.read(), epoch)
             file, length = io.BytesIO(content), len(content)
         else:
-            length = os.path.getsize(file_path)
-        start_response("200 OK", [("Content-Type", _guess_type(file_path)), ("Content-Length", str(length))])
+            info = os.fstat(file.fileno())
+            length, tag = info.st_size, f'"{info.st_mtime_ns:x}-{info.st_size:x}"'
+            headers += [("ETag", tag), ("Cache-Control", _caching(relative))]
+            if environ.get("HTTP_IF_NONE_MATCH") == tag:
+                file.close()
+                start_response("304 Not Modified", headers[1:])
+                return []
+        start_response("200 OK", [*headers, ("Content-Length", str(length))])
         return wsgiref.util.FileWrapper(file)
 
     def inject_reload(self, content: bytes, epoch: int) -> bytes:
@@ -418,6 +424,17 @@ def watched_by(server: LiveReloadServer) -> dict[str, bool]:
 @functools.lru_cache  # one line per browser tab, as MkDocs
 def _browser_connected(url: str | None) -> None:
     log.info("Browser connected: %s", url)
+
+
+#: Theme files named by their content's digest (Material's `main.<digest>.min.css`): kept as they are.
+_DIGEST_NAMED = re.compile(r"assets/(?:stylesheets|javascripts)/(?:[\w-]+/)*[\w-]+\.[0-9a-f]{8}\.min\.(?:css|js)")
+
+
+def _caching(relative: str) -> str:
+    """How long a browser may keep a file: a reload after a save fetched every stylesheet and script
+    whole, each request waiting for the interpreter while the build went on and the page shown only
+    once they came. Digest-named files are kept; others are asked about again by ETag (304)."""
+    return "max-age=31536000, immutable" if _DIGEST_NAMED.fullmatch(relative) else "no-cache"
 
 
 def _guess_type(path: str) -> str:
@@ -458,16 +475,8 @@ def quicker_observer(paths: Sequence[str], timeout: float) -> Any:
 def _WritesObserver(**kwargs: Any) -> Any:
     """An inotify observer that reports changes only: to inotify, opening and reading a file (as
     every build does with every source) is an event too, and the server rebuilds on any event."""
-    changes = [
-        ev.FileCreatedEvent,
-        ev.FileDeletedEvent,
-        ev.FileModifiedEvent,
-        ev.FileMovedEvent,
-        ev.FileClosedEvent,
-        ev.DirCreatedEvent,
-        ev.DirDeletedEvent,
-        ev.DirMovedEvent,
-    ]
+    files = [ev.FileCreatedEvent, ev.FileDeletedEvent, ev.FileModifiedEvent, ev.FileMovedEvent, ev.FileClosedEvent]
+    changes = [*files, ev.DirCreatedEvent, ev.DirDeletedEvent, ev.DirMovedEvent]
 
     class Writes(InotifyObserver):
         def schedule(
