@@ -203,3 +203,19 @@ def test_files_are_revalidated_or_kept_so_a_reload_fetches_only_what_changed(tmp
         assert (status, body) == ("200 OK", b"b{color:red}") and headers["ETag"] != tag
     finally:
         server.server_close()
+
+
+def test_a_304_is_no_warning_that_would_stop_a_strict_served_build(tmp_path, caplog):
+    """MkDocs' request handler logs any answer but a 200 as a warning on its logger, and under
+    `strict` a served build's warnings are problems: the reloads' 304s stopped the next build."""
+    server = devserver.CourseServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    handler = server.RequestHandlerClass.__new__(server.RequestHandlerClass)
+    handler.requestline = "GET /assets/extra.css HTTP/1.1"
+    try:
+        with caplog.at_level(logging.DEBUG, logger="mkdocs"):
+            handler.log_request(304)
+            handler.log_request(404)
+    finally:
+        server.server_close()
+    levels = {record.getMessage().rsplit(" ", 1)[-1]: record.levelno for record in caplog.records}
+    assert levels == {"304": logging.DEBUG, "404": logging.WARNING}

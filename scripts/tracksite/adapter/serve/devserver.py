@@ -13,7 +13,6 @@ build (`request_build`), and pages carry a same-origin reload script the site's 
 from __future__ import annotations
 
 import functools
-import inspect
 import io
 import logging
 import mimetypes
@@ -35,12 +34,7 @@ from watchdog.observers.polling import PollingObserver
 
 from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.mkdocsinternals import LiveReloadServer
-
-try:  # inotify is Linux's: elsewhere (ImportError, or watchdog's UnsupportedLibcError) the polling observer stays
-    from watchdog.observers import inotify_c
-    from watchdog.observers.inotify import InotifyObserver
-except Exception:  # noqa: BLE001 - a platform without inotify: both checked before use
-    inotify_c = InotifyObserver = None  # type: ignore[misc,assignment]
+from tracksite.adapter.serve.watcher import quicker_observer
 
 log = logging.getLogger("mkdocs.livereload")
 
@@ -175,6 +169,7 @@ class CourseServer(LiveReloadServer):
 
     def __init__(self, *, trial: Sequence[str] = (), reloads: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.RequestHandlerClass = _quiet_when_unchanged(self.RequestHandlerClass)
         self.reloads = reloads  # pages get the reload script even with nothing watched (an early server)
         self.bound = False
         self.error_handler = self.error_page  # (MkDocs' reads the same file of the folder it serves)
@@ -453,47 +448,16 @@ def _relative(path: str) -> str:
         return path
 
 
-def quicker_observer(paths: Sequence[str], timeout: float) -> Any:
-    """An inotify observer (a save is seen at once) instead of the polling one, which scans every
-    watched file every half second: on a large course that scan, and the wait for it, were a good
-    part of the time from save to page. None where inotify is missing or refuses (too many
-    watches: tried first on every folder to watch), and the polling observer stays."""
-    if InotifyObserver is None or "event_filter" not in inspect.signature(InotifyObserver.schedule).parameters:
-        return None  # watchdog before 4.0: reads could not be told apart from writes
-    try:
-        trial = _WritesObserver()
-        for path in {p for p in paths if os.path.exists(p)}:
-            trial.schedule(ev.FileSystemEventHandler(), path, recursive=True)
-        trial.start()
-        trial.stop()
-        trial.join(5)
-    except (OSError, RuntimeError):
-        return None
-    return _WritesObserver(timeout=timeout)
+def _quiet_when_unchanged(handler: Any) -> Any:
+    """The engine's request handler, logging a 304 (a file the browser has: `_caching`) as it logs
+    a 200, at debug level: it logs any other code as a warning, and a served build's warnings
+    are problems under `strict` (a reload's 304s made the next build stop)."""
 
+    class Handler(handler):
+        def log_request(self, code: Any = "-", size: Any = "-") -> None:
+            if str(code) == "304":
+                log.debug('"%s" code 304', getattr(self, "requestline", ""))
+            else:
+                super().log_request(code, size)
 
-def _WritesObserver(**kwargs: Any) -> Any:
-    """An inotify observer that reports changes only: to inotify, opening and reading a file (as
-    every build does with every source) is an event too, and the server rebuilds on any event."""
-    files = [ev.FileCreatedEvent, ev.FileDeletedEvent, ev.FileModifiedEvent, ev.FileMovedEvent, ev.FileClosedEvent]
-    changes = [*files, ev.DirCreatedEvent, ev.DirDeletedEvent, ev.DirMovedEvent]
-
-    class Writes(InotifyObserver):
-        def schedule(
-            self,
-            event_handler: Any,
-            path: Any,
-            *,
-            recursive: bool = False,
-            event_filter: Any = None,
-            follow_symlink: bool = False,
-        ) -> Any:
-            return super().schedule(
-                event_handler,
-                path,
-                recursive=recursive,
-                event_filter=event_filter or changes,
-                follow_symlink=follow_symlink,
-            )
-
-    return Writes(**kwargs)
+    return Handler

@@ -42,7 +42,7 @@ from watchdog.observers.polling import PollingObserver
 
 from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.config import console
-from tracksite.adapter.serve import devserver
+from tracksite.adapter.serve import watcher
 from tracksite.adapter.serve.devserver import CourseServer
 
 
@@ -99,7 +99,7 @@ class _LostEvents(logging.Handler):
     @classmethod
     def listen(cls, server: Any) -> bool:
         """Listen for the overflow; False where this watchdog does not say it (nothing trusted)."""
-        if devserver.inotify_c is None or not hasattr(devserver.inotify_c.InotifyEvent, "is_queue_overflow"):
+        if watcher.inotify_c is None or not hasattr(watcher.inotify_c.InotifyEvent, "is_queue_overflow"):
             return False  # (no inotify: the polling observer, which is never trusted)
         logger = logging.getLogger(cls.LOGGER)
         if not logger.isEnabledFor(logging.WARNING):
