@@ -45,7 +45,7 @@ class BuildState:
         mostly die with the page, and collected every 700 allocations, the survivors of each
         collection were walked again in the older generations (the collector's time a lesson,
         measured in a one-process cold build of 100 and 400 lessons: 2.0 ms, 1.25 ms frozen,
-        0.8 ms frozen with this threshold; peak memory the same)."""
+        1.0 ms frozen with this threshold; peak memory the same)."""
         if gc.get_freeze_count() == 0:
             gc.freeze()
             self.froze = gc.get_threshold()
