@@ -21,6 +21,7 @@ from course import REPO, lesson_md, write
 from search_index import all_text, content, filters, fragments, sections
 from tracksite.search import index as search
 from tracksite.search import page as searchpage
+from tracksite.search import stream
 
 NOTE = "Ask the class to guess the zanzibarian weights first."
 
@@ -446,7 +447,7 @@ def test_sections_metadata_exclusions_and_formulas():
     assert "tooltip" not in page.words and "secret" not in page.words and "quiz" not in page.words
     assert "so" in page.words  # the formula's letters, run together as on the page
     assert [(s.anchor, s.title) for s in page.sections] == [("", ""), ("one", "First"), ("term-a", "Alpha term")]
-    fragments = page.fragments()
+    fragments = [json.loads(f) for f in stream.fragment_files(page.url, page.meta, page.section_texts())]
     assert [f["text"] for f in fragments] == ["Intro text.", "Body and so ( x ) . No id", "Defined here."]
     assert {f["url"] for f in fragments} == {"/x/"} and fragments[1]["anchor"] == "one"
     # each word weighs in its own section: the heading's words in the section it starts

@@ -17,7 +17,7 @@ from mkdocs.livereload import LiveReloadServer
 from watchdog.observers import inotify_c
 
 from course import REPO
-from tracksite.adapter.serve import devserver, serve
+from tracksite.adapter.serve import devserver, watcher
 
 ADAPTER = REPO / "scripts" / "tracksite" / "adapter"
 SERVERS = ("server", "self.server", "new")
@@ -160,10 +160,10 @@ def test_an_inotify_overflow_makes_the_next_build_ask_about_every_file(tmp_path)
     then not trusted for the next build (core/memo.py `watching`): it asks about every file."""
     assert "Inotify queue overflowed" in inspect.getsource(inotify_c)  # what the pinned watchdog logs
     server = devserver.CourseServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
-    logger = logging.getLogger(serve._LostEvents.LOGGER)
+    logger = logging.getLogger(watcher.LostEvents.LOGGER)
     before = list(logger.handlers)
     try:
-        assert serve._LostEvents.listen(server)
+        assert watcher.LostEvents.listen(server)
         server.changed = {str(tmp_path / "lessons/a/a1/lesson.md")}  # a save the watcher reported
         server.want_build = False
         logger.warning("Inotify queue overflowed; filesystem events were lost")

@@ -110,16 +110,10 @@ class SearchPage:
     #: the section a result for it leads to.
     section_words: list[dict[str, float]] = field(default_factory=list)
 
-    def fragments(self) -> list[dict]:
-        """What a learner's browser downloads to show this page as a result, one per section:
-        a result fetches only the section it leads to (its heading and text, for the excerpt)."""
-        return [
-            {"url": self.url, "meta": self.meta, "anchor": anchor, "title": title, "text": text}
-            for anchor, title, text in self.section_texts()
-        ]
-
     def section_texts(self) -> list[tuple[str, str, str]]:
-        """Each section's anchor, title and excerpt text, as its fragment has them."""
+        """Each section's anchor, title and excerpt text: with the page's URL and metadata, what a
+        learner's browser downloads to show it as a result (one fragment per section: a result
+        fetches only the section it leads to; stream.py `fragment_files`)."""
         return [(s.anchor, s.title, _squeeze("".join(s.text))) for s in self.sections]
 
 

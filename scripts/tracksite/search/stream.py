@@ -45,8 +45,9 @@ def dump(data: object) -> bytes:
 
 
 def fragment_files(url: str, meta: dict[str, str], sections: Iterable[tuple[str, str, str]]) -> list[bytes]:
-    """Each section's fragment (anchor, title, text) as `dump` writes page.py's
-    `SearchPage.fragments`: the page's URL and metadata, the same in each, encoded once."""
+    """Each section's fragment, as `dump` writes {"url", "meta", "anchor", "title", "text"}
+    (`sections`: page.py's `SearchPage.section_texts`): the page's URL and metadata, the same in
+    each, encoded once."""
     head = _encode({"url": url, "meta": meta})[:-1]
     return [f'{head},"anchor":{_encode(a)},"title":{_encode(t)},"text":{_encode(x)}}}'.encode() for a, t, x in sections]
 

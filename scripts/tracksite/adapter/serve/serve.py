@@ -86,36 +86,6 @@ def forget_strict_warnings() -> None:
 SAVE_QUIET = 0.05
 
 
-class _LostEvents(logging.Handler):
-    """When the kernel's inotify queue overflows, watchdog (7.x) logs it and the lost saves are
-    never reported: the next build then asks about every file again, as after a start."""
-
-    LOGGER = "watchdog.observers.inotify_c"
-
-    def __init__(self, server: Any) -> None:
-        super().__init__(logging.WARNING)
-        self.server = server
-
-    @classmethod
-    def listen(cls, server: Any) -> bool:
-        """Listen for the overflow; False where this watchdog does not say it (nothing trusted)."""
-        if watcher.inotify_c is None or not hasattr(watcher.inotify_c.InotifyEvent, "is_queue_overflow"):
-            return False  # (no inotify: the polling observer, which is never trusted)
-        logger = logging.getLogger(cls.LOGGER)
-        if not logger.isEnabledFor(logging.WARNING):
-            logger.setLevel(logging.WARNING)
-        for handler in logger.handlers:
-            if isinstance(handler, cls):  # one a process: the server serving now is the one told
-                handler.server = server
-                return True
-        logger.addHandler(cls(server))
-        return True
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if "overflow" in record.getMessage():
-            self.server.request_build()  # (no event: no path to name, every file asked about)
-
-
 class ServeSession:
     """What the plugin adds to one `mkdocs serve` run; the plugin keeps the course state."""
 
@@ -137,7 +107,7 @@ class ServeSession:
             early=kept.hand_over() if kept else None,
         )
         self.server.first_build_began = plugin.session.began
-        self.lost_events_heard = _LostEvents.listen(self.server)
+        self.lost_events_heard = watcher.LostEvents.listen(self.server)
         self.mount = self.server.mount_path
         self.build = self._dirty_builder(self.server.builder)
         self.app = self.server.serve_request

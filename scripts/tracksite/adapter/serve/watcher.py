@@ -1,9 +1,11 @@
 """Which watcher `mkdocs serve` uses: inotify where the system has it, so that a save is seen at
-once, with the polling observer MkDocs uses everywhere else (adapter/serve/devserver.py)."""
+once, with the polling observer MkDocs uses everywhere else (adapter/serve/devserver.py); and
+whether what it reports can be trusted (`LostEvents`: the kernel's queue overflowed)."""
 
 from __future__ import annotations
 
 import inspect
+import logging
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -61,3 +63,33 @@ def _WritesObserver(**kwargs: Any) -> Any:
             )
 
     return Writes(**kwargs)
+
+
+class LostEvents(logging.Handler):
+    """When the kernel's inotify queue overflows, watchdog (7.x) logs it and the lost saves are
+    never reported: the next build then asks about every file again, as after a start."""
+
+    LOGGER = "watchdog.observers.inotify_c"
+
+    def __init__(self, server: Any) -> None:
+        super().__init__(logging.WARNING)
+        self.server = server
+
+    @classmethod
+    def listen(cls, server: Any) -> bool:
+        """Listen for the overflow; False where this watchdog does not say it (nothing trusted)."""
+        if inotify_c is None or not hasattr(inotify_c.InotifyEvent, "is_queue_overflow"):
+            return False  # (no inotify: the polling observer, which is never trusted)
+        logger = logging.getLogger(cls.LOGGER)
+        if not logger.isEnabledFor(logging.WARNING):
+            logger.setLevel(logging.WARNING)
+        for handler in logger.handlers:
+            if isinstance(handler, cls):  # one a process: the server serving now is the one told
+                handler.server = server
+                return True
+        logger.addHandler(cls(server))
+        return True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage():
+            self.server.request_build()  # (no event: no path to name, every file asked about)

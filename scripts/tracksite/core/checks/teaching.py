@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks.common import problems_of
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.markdown.prose import prose_text
+from tracksite.core.markdown.prose import offsets, prose_text
 from tracksite.core.memo import memo
 from tracksite.core.widgets.quiz import QuizQuestion, parse_quiz, question_lines
 
@@ -286,10 +286,4 @@ def _dated_lines(prose: str, texts: list[str]) -> list[int]:
     if len(lowered) != len(prose) or any(c in prose for c in _FOLDED_TO_ASCII):
         return list(range(len(texts)))
     starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
-    lines = set()
-    for word in _DATED_WORDS:
-        at = lowered.find(word)
-        while at >= 0:
-            lines.add(bisect.bisect_right(starts, at) - 1)
-            at = lowered.find(word, at + 1)
-    return sorted(lines)
+    return sorted({bisect.bisect_right(starts, at) - 1 for at in offsets(lowered, _DATED_WORDS)})

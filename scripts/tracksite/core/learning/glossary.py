@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracksite.core.markdown.prose import prose_text
+from tracksite.core.markdown.prose import offsets, prose_text
 from tracksite.core.memo import memo
 from tracksite.core.model.glossary import Glossary, Term
 
@@ -92,15 +92,8 @@ def _matches(pattern: re.Pattern, forms: tuple[str, ...], text: str) -> Iterator
     if not (text.isascii() and forms and all(f and f.isascii() for f in forms)):
         yield from pattern.finditer(text)
         return
-    lowered = text.lower()
-    starts = set()
-    for form in forms:
-        i = lowered.find(form)
-        while i >= 0:
-            starts.add(i)
-            i = lowered.find(form, i + 1)
     end = 0
-    for i in sorted(starts):
+    for i in sorted(offsets(text.lower(), forms)):
         if i >= end and (m := pattern.match(text, i)) is not None:
             end = m.end()
             yield m

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Iterable
 from itertools import compress
 
 from tracksite.core import widgetregistry
@@ -45,6 +46,19 @@ def prose_text(body: str, first_line: int, skip: frozenset[str] | set[str] = DAT
     glossary, the dated phrases, reading time): splitting it into pairs and joining them again
     cost more than the scan. Callers only read the result."""
     return memo(("prose", body, first_line, frozenset(skip)), lambda: _packed(body, first_line, skip))
+
+
+def offsets(lowered: str, words: Iterable[str]) -> set[int]:
+    """Every offset in `lowered` where one of `words` (lower-cased) starts, found with `str.find`:
+    a regex of those words tried at every place of a page cost several times more, so the checks
+    that scan prose for a few words (the glossary's terms, the dated phrases) ask here first."""
+    found = set()
+    for word in words:
+        at = lowered.find(word)
+        while at >= 0:
+            found.add(at)
+            at = lowered.find(word, at + 1)
+    return found
 
 
 def _packed(body: str, first_line: int, skip: frozenset[str] | set[str]) -> tuple[array, str]:
