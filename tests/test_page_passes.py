@@ -5,13 +5,14 @@ strings, and the search index written file by file."""
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
 
 from tracksite.adapter.pages import csp, language
 from tracksite.adapter.published import widgetassets
-from tracksite.core import messages
+from tracksite.core import keptfiles, messages
 from tracksite.search import index as search
 
 PREDICT = ["assets/tracksite/predict.js", "assets/tracksite/predict.css"]
@@ -81,6 +82,30 @@ def test_the_index_is_written_into_its_folders_and_rewritten_clean(tmp_path):
     search._write_files(out, {"index.json": b"{}", "pages/1-0.json": b"[4]"})
     written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert written == {"index.json": b"{}", "pages/1-0.json": b"[4]"}
+
+
+def test_a_serve_write_writes_what_changed_and_puts_back_what_was_removed(tmp_path, monkeypatch):
+    """Under serve the index is written again after each save: only the files that changed are
+    written, the others are not looked for one by one while their folder is as the last write left
+    it, and a file removed from the folder since is written again."""
+    out = tmp_path / "search-index"
+    written: list[str] = []
+    put = keptfiles.Kept.put
+    monkeypatch.setattr(keptfiles.Kept, "put", lambda self, path, *a: written.append(path) or put(self, path, *a))
+    files = {"index.json": b"{}", "words/6162.json": b"[1]", "pages/0-0.json": b"[2]", "pages/0-1.json": b"[3]"}
+    search._write_files(out, files)
+    assert sorted(written) == sorted(files)
+    written.clear()
+    looked: list[str] = []
+    isfile = os.path.isfile
+    monkeypatch.setattr(os.path, "isfile", lambda path: looked.append(path) or isfile(path))
+    search._write_files(out, {**files, "pages/0-1.json": b"[5]"})
+    assert written == ["pages/0-1.json"] and looked == []
+    written.clear()
+    (out / "pages" / "0-0.json").unlink()  # (not by the index: the folder's stamp moves)
+    search._write_files(out, {**files, "pages/0-1.json": b"[5]"})
+    assert written == ["pages/0-0.json"] and len(looked) == 2  # (the files of the folder that moved)
+    assert (out / "pages" / "0-0.json").read_bytes() == b"[2]"
 
 
 @pytest.mark.parametrize(

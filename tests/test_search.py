@@ -19,6 +19,7 @@ import harness
 from conftest import run_mkdocs
 from course import REPO, lesson_md, write
 from search_index import all_text, content, filters, fragments, sections
+from tracksite.adapter.serve import servesession
 from tracksite.search import index as search
 from tracksite.search import page as searchpage
 from tracksite.search import stream
@@ -516,7 +517,7 @@ def test_a_dirty_build_keeps_every_page_in_the_index(course):
 
 
 def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
-    """`mkdocs serve` finishes the index after the build returns (search.Background): left
+    """`mkdocs serve` finishes the index after the build returns (servesession.Background): left
     alone it writes a working index; stopped by the next build it reports nothing, because that
     build writes its own index."""
     page = (
@@ -529,7 +530,7 @@ def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
         done, failed = [], []
         indexer = search.Indexer()
         indexer.add(page, "/wombat/")
-        running = search.Background(indexer, str(site), [], done.append, failed.append)
+        running = servesession.Background(indexer, str(site), [], done.append, failed.append)
         if stop:
             running.stop()
         else:
@@ -537,6 +538,35 @@ def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
             assert done == [indexer] and (site / "search-index" / "index.json").is_file()
             assert "wombat" in (site / "search-index" / "pages" / "0-1.json").read_text(encoding="utf-8")
         assert failed == []
+
+
+def test_a_page_read_as_it_rendered_is_not_read_back_from_the_site(tmp_path, monkeypatch):
+    """Under serve the first build reads every page as it renders. The next build's index takes
+    the pages that build did not render from those readings, not from the site's files read
+    back (at 1,000 lessons that made the first save's index a third of a second longer); a page
+    file changed since is read again."""
+    page = (
+        '<html lang="en"><body><main data-search-body><h1 id="w">Wombat</h1>'
+        "<p>A wombat digs burrows.</p></main></body></html>"
+    )
+    site, pages = tmp_path / "site", [("/w/", "w/index.html")]
+    (site / "w").mkdir(parents=True)
+    (site / "w" / "index.html").write_text(page, encoding="utf-8")
+    first = search.Indexer()
+    first.add(page, "/w/")
+    first.finish(site, pages)
+    read_back: list[str] = []
+    add = search.Indexer.add
+    monkeypatch.setattr(
+        search.Indexer, "add", lambda self, html, url, *a: read_back.append(url) or add(self, html, url, *a)
+    )
+    search.Indexer().finish(site, pages)
+    assert read_back == [] and "wombat" in (site / search.OUTPUT / "pages" / "0-1.json").read_text(encoding="utf-8")
+    (site / "w" / "index.html").write_text(page.replace("wombat", "numbat"), encoding="utf-8")
+    search.Indexer().finish(site, pages)
+    assert read_back == ["/w/"] and "numbat" in (site / search.OUTPUT / "pages" / "0-1.json").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_an_index_made_by_difference_is_the_index_made_anew(monkeypatch):

@@ -412,13 +412,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         prune = session.command == "build" and not session.dirty and not strict_failed
         writer = self.speed.finish(prune=prune, wait=session.command != "build")
         if not build.failed and not strict_failed and session.serving:  # search while authoring
-            session.background = search.Background(
+            session.background = servesession.Background(
                 indexer or search.Indexer(),
                 config.site_dir,
                 list(build.pages),
                 functools.partial(_log_index, kept=session.kept),
                 lambda e: serving_tools.terminal_log().error("ERROR    -  tracksite: %s", e),
-                delay=search.SERVE_DELAY,
+                delay=servesession.SERVE_DELAY,
             )
         elif not build.failed and not strict_failed:
             self._write_index(indexer, config)

@@ -19,11 +19,11 @@ the HTML it came from, so a rebuild under `mkdocs serve` reads only pages that c
 from __future__ import annotations
 
 import bisect
-import hashlib
+import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from tracksite.core import keptfiles
@@ -142,7 +142,7 @@ _READ: dict[str, _Kept] = {}
 _READ_LOCK = threading.Lock()
 #: What was last written into a site folder (file -> bytes digest): under serve, unchanged files
 #: are not written again.
-_WRITTEN: dict[str, dict[str, bytes]] = {}
+_WRITTEN: dict[str, stream.Written] = {}
 
 
 class Indexer:
@@ -236,14 +236,18 @@ class Indexer:
     def add_from_disk(self, site_dir: str | Path, pages: Iterable[tuple[str, str]]) -> None:
         """The pages (URL, file in the site) this build did not render, as the site holds them:
         a page file with the stamp it had when last read is not read again."""
+        folder = str(site_dir)
         for url, dest in pages:
             if self._closing:
                 return
-            if url in self.pages or not dest.endswith(".html"):
+            if not dest.endswith(".html"):
                 continue
-            path = Path(site_dir) / dest
+            path = os.path.join(folder, dest)  # (not a Path: 3,000 pages a save at 1,000 lessons)
+            if url in self.pages:
+                self._stamp_rendered(url, path)
+                continue
             try:
-                info = path.stat()
+                info = os.stat(path)
             except OSError:
                 continue
             stamp = (info.st_mtime_ns, info.st_size)
@@ -252,7 +256,21 @@ class Indexer:
             if kept is not None and kept[0] == stamp:
                 self._put(url, kept[2], kept)
             else:
-                self.add(path.read_text(encoding="utf-8", errors="replace"), url, stamp)
+                self.add(Path(path).read_text(encoding="utf-8", errors="replace"), url, stamp)
+
+    def _stamp_rendered(self, url: str, path: str) -> None:
+        """A page read as it rendered, with the stamp of the file the build wrote from the same
+        text: the next build does not read it again. Without it, the first save under serve read
+        all 3,000 pages of a 1,000-lesson course back from the site (a third of a second, while
+        the next save waited). Nothing else writes the site meanwhile: the next build stops this
+        index before it renders."""
+        kept = self._kept.get(url)
+        if kept is not None and kept[0] is None:
+            try:
+                info = os.stat(path)
+            except OSError:
+                return
+            self._kept[url] = ((info.st_mtime_ns, info.st_size), kept[1], kept[2])
 
     def finish(self, site_dir: str | Path, pages: Iterable[tuple[str, str]], kept: Path | None = None) -> None:
         """Index the pages this build did not render, then write the index."""
@@ -274,9 +292,9 @@ class Indexer:
             if kept is None or key is None or not keptfiles.link_listed(kept, str(out), key):
                 names = self._write_streamed(out, read, kept) if self._spill is not None else None
                 if self._spill is None:
-                    files = _next_index(list(read), list(read.values()))  # type: ignore[arg-type]  # (readings, no spill)
+                    files, digests = _next_index(list(read), list(read.values()))  # type: ignore[arg-type]  # (readings, no spill)
                     if not self._closing:  # stopped while working out the index: the next build writes its own
-                        names = _write_files(out, files, kept)
+                        names = _write_files(out, files, kept, digests)
                 if names is not None and kept is not None:
                     keptfiles.keep_list(kept, names, key)
             with _READ_LOCK:
@@ -327,9 +345,11 @@ class _Index:
         self.root_of: dict[str, str] = {}  # each stem's root (words.root: Snowball's stem)
         self.keys: dict[str, list[str]] = {}  # pair -> the keys of its word files
         self.files: dict[str, bytes] = {}
+        self.digests: dict[str, bytes] = {}  # each file's `stream.file_digest`, kept as it changes
+        self._order: list[str] | None = None  # the files' paths sorted, until one comes or goes
         for pid, read in enumerate(self.reads):
             self._count(pid, read, 1)
-            self.files.update(read.files(pid))
+            self._set_all(read.files(pid))
         for pair in list(self.pairs):
             self._shards(pair)
         self._entry()
@@ -346,8 +366,8 @@ class _Index:
                 stems.update(read.scores)
                 pairs.update(w[:2] for w in read.keys)
             for path in old.files(pid):
-                del self.files[path]
-            self.files.update(new.files(pid))
+                self._drop(path)
+            self._set_all(new.files(pid))
         self.reads = list(reads)
         for s in stems:
             pairs.update(self.stem_pairs.get(s, ()))
@@ -378,7 +398,7 @@ class _Index:
         """The word files of the words starting with `pair`: one, or one per third letter when
         the pair's pages pass SPLIT_AT."""
         for key in self.keys.pop(pair, []):
-            self.files.pop(f"words/{_key_hex(key)}.json", None)
+            self._drop(f"words/{_key_hex(key)}.json")
         words = [w for w, n in self.pairs.get(pair, {}).items() if n > 0]
         if not words:
             return
@@ -386,7 +406,7 @@ class _Index:
         by_key = stream.split_keys(words, pages, SPLIT_AT)
         self.keys[pair] = sorted(by_key)
         for key, in_key in by_key.items():
-            self.files[f"words/{_key_hex(key)}.json"] = _shard(sorted(in_key), self.groups, self.stem_of, self.root_of)
+            self._set(f"words/{_key_hex(key)}.json", _shard(sorted(in_key), self.groups, self.stem_of, self.root_of))
 
     def _entry(self) -> None:
         """The filter file and the entry file, which name every page and every word file."""
@@ -394,28 +414,41 @@ class _Index:
         for pid, read in enumerate(self.reads):
             for name, value in read.page.filters.items():
                 filters.setdefault(name, {}).setdefault(value, []).append(pid)
-        self.files["filters.json"] = stream.filters_file(filters)
-        self.files.pop("index.json", None)
-        version = hashlib.sha256()
-        for path in sorted(self.files):
-            version.update(path.encode() + b"\0" + self.files[path] + b"\0")
+        self._set("filters.json", stream.filters_file(filters))
+        self._drop("index.json")
+        if self._order is None:
+            self._order = sorted(self.files)
+        version = stream.version_of((path, self.digests[path]) for path in self._order)
         languages = {read.page.lang for read in self.reads}
         urls = [read.page.url for read in self.reads]
-        self.files["index.json"] = stream.entry_file(version.hexdigest()[:12], FORMAT, self.keys, languages, urls)
+        self._set("index.json", stream.entry_file(version, FORMAT, self.keys, languages, urls))
+
+    def _set(self, path: str, data: bytes) -> None:
+        if path not in self.files and path != "index.json":
+            self._order = None
+        self.files[path], self.digests[path] = data, stream.file_digest(data)
+
+    def _set_all(self, files: dict[str, bytes]) -> None:
+        for path, data in files.items():
+            self._set(path, data)
+
+    def _drop(self, path: str) -> None:
+        if self.files.pop(path, None) is not None:
+            del self.digests[path]
+            if path != "index.json":
+                self._order = None
 
 
-def _write_files(out: Path, files: dict[str, bytes], kept: Path | None = None) -> list[str]:
-    """Write the index; under serve, only the files that changed since the last write there."""
+def _write_files(
+    out: Path, files: dict[str, bytes], kept: Path | None = None, digests: dict[str, bytes] | None = None
+) -> list[str]:
+    """Write the index; under serve, only the files that changed since the last write there
+    (`digests`: the files' own, when the index kept them)."""
     writer = stream.Writer(out, kept, _WRITTEN)
+    digests = digests or {}
     for path, data in files.items():
-        writer.put(path, data)
+        writer.put(path, data, digests.get(path))
     return writer.close()
-
-
-#: Under serve, how long after a build its index starts: the browsers reload the saved page as the
-#: build ends, and an index worked out then held each of their requests (served by threads of this
-#: process) up by the interpreter's lock, a third of a second on a 1,000-lesson course.
-SERVE_DELAY = 0.5
 
 
 #: The last index this process wrote, by the URLs of its pages: the next one of the same pages is
@@ -423,52 +456,13 @@ SERVE_DELAY = 0.5
 _LAST: list[tuple[list[str], _Index]] = []
 
 
-def _next_index(urls: list[str], reads: list[_Read]) -> dict[str, bytes]:
-    """The index of these pages: from the last one when it had the same pages, else anew."""
+def _next_index(urls: list[str], reads: list[_Read]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The index of these pages (its files and their digests): from the last one when it had the
+    same pages, else anew."""
     if _LAST and _LAST[0][0] == urls:
         index = _LAST[0][1]
         index.update(reads)
     else:
         index = _Index(reads)
         _LAST[:] = [(urls, index)]
-    return dict(index.files)
-
-
-class Background:
-    """An index finished after the build has returned, under `mkdocs serve`, `delay` seconds
-    later: the server holds every request until a build is over, and the saved page should show
-    at once; search catches up a moment later. The next build stops an index not yet finished
-    (or not yet started), which that build replaces."""
-
-    def __init__(
-        self,
-        indexer: Indexer,
-        site_dir: str,
-        pages: list[tuple[str, str]],
-        done: Callable[[Indexer], None],
-        failed: Callable[[str], None],
-        delay: float = 0.0,
-    ) -> None:
-        self.indexer, self._stopped = indexer, False
-        self._stop = threading.Event()
-
-        def run() -> None:
-            if delay and self._stop.wait(delay):
-                return  # a newer build came first
-            try:
-                indexer.finish(site_dir, pages)
-            except (SearchIndexError, OSError) as e:
-                if not self._stopped:
-                    failed(str(e))
-            else:
-                if not self._stopped:
-                    done(indexer)
-
-        self._thread = threading.Thread(target=run, name="tracksite-search-index", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopped = True
-        self._stop.set()
-        self.indexer.close(now=True)
-        self._thread.join(timeout=30)
+    return dict(index.files), dict(index.digests)

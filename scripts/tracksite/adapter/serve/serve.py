@@ -323,7 +323,7 @@ def terminal_log() -> logging.Logger:
 
 
 #: Seconds without a save after a served build before settle_memory runs: after the browsers
-#: have reloaded the saved page (search.SERVE_DELAY, the index, comes first), and before an
+#: have reloaded the saved page (servesession.SERVE_DELAY, the index, comes first), and before an
 #: instructor's next save, which seldom follows within a second; later, it ran into that save's
 #: build when edits came every second or two.
 SETTLE_AFTER = 0.8

@@ -8,7 +8,9 @@ Kept apart, a value's lifetime is read from where it lives rather than from comm
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 
 from tracksite.adapter.published.remotecopy import Copies
 from tracksite.adapter.serve import lastsite, rebuild
@@ -27,7 +29,7 @@ class Session:
         self.edits = rebuild.EditLoop()  # what the last build rendered, for the next one
         self.remote = Copies()  # the files of remote-files.yml: downloaded once, then from the cache
         self.kept: lastsite.LastSite | None = None  # the site kept for the next start
-        self.background: search.Background | None = None  # the last build's index, finishing
+        self.background: Background | None = None  # the last build's index, finishing
         # problems MkDocs found, to show on the problems page (set by serve.ServeSession)
         self.forced_problems: list[str] = []
         self.mkdocs_warnings: serving_tools.MkDocsWarnings | None = None  # what this build's MkDocs logged
@@ -54,3 +56,49 @@ class Session:
             self.background = None
         if self.kept is not None:
             self.kept.close()  # (after the first build it has nothing to close)
+
+
+#: Under serve, how long after a build its index starts: the browsers reload the saved page as the
+#: build ends, and an index worked out then held each of their requests (served by threads of this
+#: process) up by the interpreter's lock, a third of a second on a 1,000-lesson course.
+SERVE_DELAY = 0.5
+
+
+class Background:
+    """An index finished after the build has returned, under `mkdocs serve`, `delay` seconds
+    later: the server holds every request until a build is over, and the saved page should show
+    at once; search catches up a moment later. The next build stops an index not yet finished
+    (or not yet started), which that build replaces."""
+
+    def __init__(
+        self,
+        indexer: search.Indexer,
+        site_dir: str,
+        pages: list[tuple[str, str]],
+        done: Callable[[search.Indexer], None],
+        failed: Callable[[str], None],
+        delay: float = 0.0,
+    ) -> None:
+        self.indexer, self._stopped = indexer, False
+        self._stop = threading.Event()
+
+        def run() -> None:
+            if delay and self._stop.wait(delay):
+                return  # a newer build came first
+            try:
+                indexer.finish(site_dir, pages)
+            except (search.SearchIndexError, OSError) as e:
+                if not self._stopped:
+                    failed(str(e))
+            else:
+                if not self._stopped:
+                    done(indexer)
+
+        self._thread = threading.Thread(target=run, name="tracksite-search-index", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._stop.set()
+        self.indexer.close(now=True)
+        self._thread.join(timeout=30)
