@@ -136,3 +136,18 @@ def _widget_findings(problems: list, path: str) -> list[tuple[str, str]]:
 
 def _text_of(root: Path, rel: str) -> str:
     return (root / rel).read_text(encoding="utf-8")
+
+
+def test_a_course_past_the_fixed_memory_limit_still_checks_only_the_saved_page(course, monkeypatch):
+    """Under serve the check remembers every page's results however large the course: with the
+    build's fixed limit, a 10,000-lesson course (800,000 results, 200,000 allowed) forgot them all
+    in each check, every page looked changed and each save checked the whole course (96-169 s).
+    Here the limit is set below this small course's results, as it was below the large one's."""
+    monkeypatch.setattr(memo, "MEMO_MAX", 40)
+    monkeypatch.setattr(memo.limit, "__defaults__", (40,))
+    monkeypatch.setattr(memo, "_MEMO_MAX", 40)
+    serve = Serve(course, monkeypatch)
+    serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n"))
+    serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nAnd more.\n"))
+    pages = len(serve.changed[-2] or []) and serve.changed[-1]
+    assert pages and len(pages) <= 3, pages  # b2's pages alone (its lesson, and what copies its text)

@@ -24,7 +24,9 @@ from typing import Any
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _MEMO: dict[tuple, object] = {}
-MEMO_MAX = 200_000  # about 12 entries a page: a 10,000-page course still reuses them
+MEMO_MAX = 200_000  # a course's whole check up to about 8,000 pages (25 entries a page)
+#: Under `mkdocs serve`, at least this many results a page (`grow`): a check remembers about 25.
+SERVE_PER_PAGE = 40
 _MEMO_MAX = MEMO_MAX
 #: At most this many results once a build's pages render (`limit`): a page reads its own a few
 #: times as it converts, none of another page's.
@@ -46,6 +48,16 @@ def limit(entries: int = MEMO_MAX) -> None:
     _MEMO_MAX = entries
     if len(_MEMO) > entries:
         _MEMO.clear()
+
+
+def grow(pages: int) -> None:
+    """Under `mkdocs serve`: remember every page's results, however large the course. With
+    the fixed limit a 10,000-lesson course (32,000 pages, 800,000 results) filled it twice in
+    each check, so every save forgot them all, every page looked changed and the save's check
+    read the whole course again: 96-169 s a save. Kept, they cost about 0.12 MB a lesson, the
+    memory a serve run holds anyway."""
+    global _MEMO_MAX
+    _MEMO_MAX = max(_MEMO_MAX, MEMO_MAX, pages * SERVE_PER_PAGE)
 
 
 def inherit(entries: int = HELPER_MAX) -> None:

@@ -171,7 +171,10 @@ def check(
     for `mkdocs serve`, whose rebuild after a save checks again: every pass runs in this process,
     so that what it found in each file is remembered (core/memo.py) and a rebuild reads again
     only the files whose stamp changed (core/sources.py) and works on those alone."""
-    memo.limit()  # the whole course's results while it is checked (a build limits them after)
+    if incremental:  # serve: what the last save's check remembered stays (`memo.grow` below)
+        memo.grow(0)
+    else:
+        memo.limit()  # the whole course's results while it is checked (a build limits them after)
     options = {"drafts": include_drafts, "instructor_build": instructor, "serving": serving}
     digest = checkcache.key(config, options) if cached else None
     kept = checkcache.load(config.root, digest) if digest else None
@@ -185,6 +188,8 @@ def check(
         serving=serving,
         measure=measure,
     )
+    if incremental:  # (before the plan and the passes: each page's results stay for the next save)
+        memo.grow(len(project.documents))
     project.site = siteplan.plan(project, config, instructor=instructor)
     project.model_key = digest
     assert project.problems is not None
