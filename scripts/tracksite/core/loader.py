@@ -118,6 +118,7 @@ class _Loader:
             walk = siteplan.walk_docs(self.root, Path(os.path.abspath(docs_dir)), self.config, serving=self.serving)
             documents += self.load_docs(walk)
         curriculum = Curriculum(tracks, lessons, draft_keys=drafts)
+        taught = {lesson.track for lesson in lessons.values()}  # (once: not once a track, 3,000 at 10,000 lessons)
         project = Project(
             self.root,
             curriculum,
@@ -128,7 +129,7 @@ class _Loader:
             docs_walk=walk,
             lesson_links=self.links,
             left_out=[p for key, paths in self.left_out.items() if key not in drafts for p in paths],
-            glossary=self.load_glossaries([t for t in tracks if t.slug in {l.track for l in lessons.values()}]),
+            glossary=self.load_glossaries([t for t in tracks if t.slug in taught]),
             remote=remotefiles.load(self.root, self.yaml, self.report_schema, self.problems.add),
         )
         project.index()
