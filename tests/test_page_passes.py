@@ -136,3 +136,20 @@ def test_every_widget_class_is_one_class_name_whole():
 
     classes = [w.css_class for w in widgetregistry.WIDGETS if w.css_class]
     assert classes and all(re.fullmatch(r"[\w-]+", c) for c in classes), classes
+
+
+def test_a_serve_write_stopped_halfway_is_finished_by_the_next(tmp_path):
+    """A newer build stops the index being written (at 10,000 lessons a whole write takes
+    seconds, and the next save waited for it): what was written by then is remembered, and the
+    next write leaves the folder holding exactly its own files."""
+    out = tmp_path / "search-index"
+    old = {f"pages/{i}-0.json": b"[%d]" % i for i in range(3000)}
+    search._write_files(out, old)
+    new = {**{f"pages/{i}-0.json": b"[-%d]" % i for i in range(2500)}, "index.json": b"{}"}
+    asked = []
+    assert search._write_files(out, new, stop=lambda: asked.append(1) or len(asked) > 2) is None
+    halfway = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert halfway != new and halfway.keys() == old.keys()  # (nothing removed before the end)
+    assert search._write_files(out, new) is not None
+    written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert written == new

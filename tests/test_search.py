@@ -569,6 +569,20 @@ def test_a_page_read_as_it_rendered_is_not_read_back_from_the_site(tmp_path, mon
     )
 
 
+def test_an_index_made_anew_is_stopped_by_a_newer_build(monkeypatch):
+    """Under serve the first index after a start is made anew (seconds at 10,000 lessons): a
+    newer build stops it rather than wait, and the next index is made anew in its turn."""
+    monkeypatch.setattr(search, "_LAST", [])
+    reads = [
+        search._Read(searchpage.read_page(f'<div data-search-body><h2 id="s">P{i}</h2><p>word{i}</p></div>', f"/p{i}/"))
+        for i in range(3)
+    ]
+    urls = [f"/p{i}/" for i in range(3)]
+    assert search._next_index(urls, reads, stop=lambda: True) is None and search._LAST == []
+    made = search._next_index(urls, reads)
+    assert made is not None and made[0] == search._Index(reads).files and search._LAST[0][0] == urls
+
+
 def test_an_index_made_by_difference_is_the_index_made_anew(monkeypatch):
     """Under serve the next index of the same pages is made from the last one (`_Index.update`):
     after edits that add, drop and move words, and that push a pair of letters past the size at

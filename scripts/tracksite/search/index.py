@@ -23,7 +23,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tracksite.core import keptfiles
@@ -292,9 +292,10 @@ class Indexer:
             if kept is None or key is None or not keptfiles.link_listed(kept, str(out), key):
                 names = self._write_streamed(out, read, kept) if self._spill is not None else None
                 if self._spill is None:
-                    files, digests = _next_index(list(read), list(read.values()))  # type: ignore[arg-type]  # (readings, no spill)
-                    if not self._closing:  # stopped while working out the index: the next build writes its own
-                        names = _write_files(out, files, kept, digests)
+                    stop = lambda: self._closing  # noqa: E731 - (a newer build: it writes its own index)
+                    made = _next_index(list(read), list(read.values()), stop)  # type: ignore[arg-type]  # (readings, no spill)
+                    if made is not None and not stop():
+                        names = _write_files(out, made[0], kept, made[1], stop)
                 if names is not None and kept is not None:
                     keptfiles.keep_list(kept, names, key)
             with _READ_LOCK:
@@ -336,7 +337,8 @@ class _Index:
     same pages is made from this one by difference (only the changed pages' stems, word files
     and fragments), where making it anew took a third of a second at 1,000 lessons."""
 
-    def __init__(self, reads: list[_Read]) -> None:
+    def __init__(self, reads: list[_Read], stop: Callable[[], bool] = bool) -> None:
+        """`stop`: asked now and then; True (a newer build started) raises `_Stopped`."""
         self.reads = list(reads)
         self.groups: dict[str, tuple[list[int], list[int], list[int]]] = {}  # stem -> pages, scores, sections
         self.pairs: dict[str, dict[str, int]] = {}  # first two letters -> word -> pages with it
@@ -348,9 +350,13 @@ class _Index:
         self.digests: dict[str, bytes] = {}  # each file's `stream.file_digest`, kept as it changes
         self._order: list[str] | None = None  # the files' paths sorted, until one comes or goes
         for pid, read in enumerate(self.reads):
+            if pid % 512 == 0 and stop():
+                raise _Stopped
             self._count(pid, read, 1)
             self._set_all(read.files(pid))
-        for pair in list(self.pairs):
+        for n, pair in enumerate(list(self.pairs)):
+            if n % 64 == 0 and stop():
+                raise _Stopped
             self._shards(pair)
         self._entry()
 
@@ -440,13 +446,21 @@ class _Index:
 
 
 def _write_files(
-    out: Path, files: dict[str, bytes], kept: Path | None = None, digests: dict[str, bytes] | None = None
-) -> list[str]:
+    out: Path,
+    files: dict[str, bytes],
+    kept: Path | None = None,
+    digests: dict[str, bytes] | None = None,
+    stop: Callable[[], bool] = bool,
+) -> list[str] | None:
     """Write the index; under serve, only the files that changed since the last write there
-    (`digests`: the files' own, when the index kept them)."""
+    (`digests`: the files' own, when the index kept them). None when `stop` said so first: what
+    was written by then is remembered, and the next write goes on from there."""
     writer = stream.Writer(out, kept, _WRITTEN)
     digests = digests or {}
-    for path, data in files.items():
+    for n, (path, data) in enumerate(files.items()):
+        if n % 1024 == 0 and stop():
+            writer.abandon()
+            return None
         writer.put(path, data, digests.get(path))
     return writer.close()
 
@@ -456,13 +470,25 @@ def _write_files(
 _LAST: list[tuple[list[str], _Index]] = []
 
 
-def _next_index(urls: list[str], reads: list[_Read]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+class _Stopped(Exception):
+    """A newer build started while an index was made anew: it makes its own."""
+
+
+def _next_index(
+    urls: list[str], reads: list[_Read], stop: Callable[[], bool] = bool
+) -> tuple[dict[str, bytes], dict[str, bytes]] | None:
     """The index of these pages (its files and their digests): from the last one when it had the
-    same pages, else anew."""
+    same pages, else anew; None when `stop` said so first. Made anew, at 10,000 lessons, it takes
+    seconds, and the next save's build waited for it (an update by difference is not stopped: it
+    takes a tenth of a second, and stopped halfway it would leave the last index wrong)."""
     if _LAST and _LAST[0][0] == urls:
         index = _LAST[0][1]
         index.update(reads)
     else:
-        index = _Index(reads)
+        _LAST.clear()
+        try:
+            index = _Index(reads, stop)
+        except _Stopped:
+            return None
         _LAST[:] = [(urls, index)]
     return dict(index.files), dict(index.digests)

@@ -200,6 +200,17 @@ class Writer:
             self._made.add(parent)
         self._store.put(path, target, data)
 
+    def abandon(self) -> None:
+        """Stop before the last file: each file put so far is as its digest says, every other one
+        as the last write left it (nothing is removed before `close`), and a next write starts
+        from that."""
+        if self._remember:
+            digests = {**self.before, **self.digests}
+            folders = {path.rpartition("/")[0] for path in digests}
+            self._written[self.folder] = Written(digests, {d: _stamp(self._at(d)) for d in folders})
+        else:
+            self._written.pop(self.folder, None)
+
     def close(self) -> list[str]:
         """Remove what the last write had and this one does not; the files written."""
         for path in set(self.before) - set(self.names) if self.before else ():
