@@ -119,8 +119,7 @@ class _Read:
         per_stem: dict[str, float] = {}
         #: each word as a query finds it (folded) -> its stem
         keys: dict[str, str] = {}
-        for word, weight in page.words.items():
-            s, _, folded = forms[word]
+        for (s, _, folded), weight in zip(forms.values(), page.words.values()):  # (in the words' order)
             per_stem[s] = per_stem.get(s, 0.0) + weight
             keys[folded] = s
         self.scores, self.keys = scores(page, per_stem), keys

@@ -40,6 +40,10 @@ Group = tuple[Any, Any, Any]
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+#: A string as `_encode` writes it (without ASCII escapes), with no encoder's call around it.
+_string = json.encoder.encode_basestring
+
+
 def dump(data: object) -> bytes:
     return _encode(data).encode("utf-8")
 
@@ -48,8 +52,8 @@ def fragment_files(url: str, meta: dict[str, str], sections: Iterable[tuple[str,
     """Each section's fragment, as `dump` writes {"url", "meta", "anchor", "title", "text"}
     (`sections`: page.py's `SearchPage.section_texts`): the page's URL and metadata, the same in
     each, encoded once."""
-    head = _encode({"url": url, "meta": meta})[:-1]
-    return [f'{head},"anchor":{_encode(a)},"title":{_encode(t)},"text":{_encode(x)}}}'.encode() for a, t, x in sections]
+    head, string = _encode({"url": url, "meta": meta})[:-1], _string
+    return [f'{head},"anchor":{string(a)},"title":{string(t)},"text":{string(x)}}}'.encode() for a, t, x in sections]
 
 
 def gaps(ids: Iterable[int]) -> list[int]:

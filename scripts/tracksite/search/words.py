@@ -30,6 +30,9 @@ WORD = re.compile(r"[^\W_]+")
 #: words (these split at "-") and the hyphenated ones. (A pattern for the hyphenated words alone
 #: tried every letter of the text, and was a tenth of a page's reading.)
 _RUN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+#: ASCII text's characters that are not a word's, as spaces: in ASCII, `_RUN`'s runs are then the
+#: text's pieces between spaces, where no piece starts or ends with "-" nor holds "--".
+_ASCII_GAPS = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "-")})
 _HAS_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _CJK = re.compile(f"({_HAS_CJK.pattern})")
 #: British -ise spellings as -ize, in English only ("normalise" = "normalize")
@@ -68,10 +71,20 @@ def words(text: str, lang: str = "en") -> list[str]:
         lowered = _CJK.sub(r" \1 ", lowered)
     if lang == "en" and "is" in lowered:
         lowered = _ISE_TEXT.sub(r"iz\1", lowered)
-    runs = _RUN.findall(lowered)
-    if "-" not in lowered:
-        return runs
-    hyphenated = list(compress(runs, map(contains, runs, repeat("-"))))  # (a loop in C, not Python)
+    hyphens = "-" in lowered
+    if lowered.isascii():  # (most text: its punctuation made spaces, then split, twice as fast)
+        runs = lowered.translate(_ASCII_GAPS).split()
+        if not hyphens:
+            return runs
+        hyphenated = list(compress(runs, map(contains, runs, repeat("-"))))
+        if any(run[0] == "-" or run[-1] == "-" or "--" in run for run in hyphenated):  # (as _RUN reads them)
+            runs = _RUN.findall(lowered)
+            hyphenated = list(compress(runs, map(contains, runs, repeat("-"))))
+    else:
+        runs = _RUN.findall(lowered)
+        if not hyphens:
+            return runs
+        hyphenated = list(compress(runs, map(contains, runs, repeat("-"))))  # (a loop in C, not Python)
     if not hyphenated:
         return runs
     found = "-".join(runs).split("-")  # each word, in order, as WORD finds them
