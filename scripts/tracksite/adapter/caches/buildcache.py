@@ -346,13 +346,16 @@ class BuildCache:
                     self._new[name] = entry
 
     def close(self, *, prune: bool, wait: bool = True) -> threading.Thread | None:
-        """Write this build's new entries; after a full build, drop the entries it did not use.
+        """Write this build's new entries; after a full build, drop the entries it did not use
+        (none when the database was empty as it opened: every entry is this build's or its
+        helpers', and looking them all up again was a tenth of a cold build's writing).
         `wait` False: a thread writes them while the build finishes its search index and site
         (SQLite and the digests let go of the interpreter's lock), and is returned to be joined."""
         db, self._db = self._db, None
         if db is None:
             return None
-        new, used = self._new, self._used | set(self._new) | self._written
+        prune = prune and not self._empty
+        new, used = self._new, self._used | set(self._new) | self._written if prune else set()
         self._new, self._held = {}, 0
         if wait:
             _write(db, new, used, prune)

@@ -39,6 +39,8 @@ _TOKEN = secrets.token_hex(16)
 _MARK = f' data-tracksite-theme="{_TOKEN}"'
 _META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S | re.I)
+_OPEN_TAG = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>", re.I)  # (`_INLINE_SCRIPT` in two parts)
+_CLOSE_TAG = re.compile(r"</script>", re.I)
 _SCRIPT_TAG = re.compile(r"<script(?=[\s>])", re.I)
 
 
@@ -67,12 +69,48 @@ def _hash(body: str) -> str:
 
 def inline_script_hashes(html: str, *, theme_only: bool = False) -> list[str]:
     """Hashes of the page's executable inline scripts; with `theme_only`, of the marked ones."""
+    if theme_only:
+        return _theme_hashes(html, _marks(html))
     found = set()
     for m in _INLINE_SCRIPT.finditer(html):
-        attrs = m.group("attrs")
-        if _executes(attrs) and (not theme_only or _MARK in attrs):
+        if _executes(m.group("attrs")):
             found.add(_hash(m.group("body")))
     return sorted(found)
+
+
+def _marks(html: str) -> list[int]:
+    """Where the theme's marks are: found as plain text (the token is random), not by scanning
+    the page for every `<script` without regard to case, which was most of a page's policy."""
+    found, at = [], html.find(_MARK)
+    while at >= 0:
+        found.append(at)
+        at = html.find(_MARK, at + len(_MARK))
+    return found
+
+
+def _theme_hashes(html: str, marks: list[int]) -> list[str]:
+    """Hashes of the theme's executable inline scripts, each read from its tag's start (the mark
+    follows the tag's name, `mark`); a mark inside the script read before it (whose end tag is
+    missing) is no script of its own, as for a scan of the whole page."""
+    found, end = set(), 0
+    for at in marks:
+        start = at - len("<script")
+        tag = _OPEN_TAG.match(html, start) if start >= end else None
+        close = _close(html, tag.end()) if tag is not None else -1
+        if tag is not None and close >= 0:
+            end = close + len("</script>")
+            if _executes(tag.group("attrs")):
+                found.add(_hash(html[tag.end() : close]))
+    return sorted(found)
+
+
+def _close(html: str, at: int) -> int:
+    """Where the first `</script>` after `at` is (as `_INLINE_SCRIPT` reads it, case aside), or
+    -1: looked for at each `</` (a few in a script), not tried at each character of its body."""
+    at = html.find("</", at)
+    while at >= 0 and _CLOSE_TAG.match(html, at) is None:
+        at = html.find("</", at + 2)
+    return at
 
 
 def policy(hashes: list[str], *, wasm: bool = False) -> str:
@@ -91,18 +129,33 @@ WASM = "'wasm-unsafe-eval'"
 _RUNS_PYTHON = (f'data-widget="{W.RUNNABLE.name}"', 'data-runnable="true"')
 
 
+def _runs_python(html: str) -> bool:
+    return any(mark in html for mark in _RUNS_PYTHON)
+
+
 def policy_for(html: str) -> str:
-    wasm = any(mark in html for mark in _RUNS_PYTHON)
-    return policy(inline_script_hashes(html, theme_only=True), wasm=wasm)
+    return policy(inline_script_hashes(html, theme_only=True), wasm=_runs_python(html))
 
 
 def apply(html: str) -> str:
     """Fill the page's CSP meta tag with the hashes of the theme's inline scripts on this page,
-    and drop the marks (the token never reaches the site)."""
-    if _META.search(html):
-        meta = f'<meta http-equiv="Content-Security-Policy" content="{policy_for(html)}">'
-        html = _META.sub(lambda _: meta, html, count=1)
-    return html.replace(_MARK, "")
+    and drop the marks (the token never reaches the site): the page cut once where its marks and
+    its tag are (a page's marks are found once, for its hashes and to be dropped)."""
+    marks = _marks(html)
+    cuts = [(at, at + len(_MARK), "") for at in marks]
+    tag = _META.search(html)  # (a mark holds quotes: never inside the tag's content)
+    if tag is not None:
+        content = policy(_theme_hashes(html, marks), wasm=_runs_python(html))
+        cuts.append((tag.start(), tag.end(), f'<meta http-equiv="Content-Security-Policy" content="{content}">'))
+        cuts.sort()
+    if not cuts:
+        return html
+    out, done = [], 0
+    for start, end, text in cuts:
+        out += (html[done:start], text)
+        done = end
+    out.append(html[done:])
+    return "".join(out)
 
 
 class ThemeLoader(jinja2.BaseLoader):
