@@ -71,6 +71,30 @@ def test_inline_script_hashes_are_those_of_each_script_seen():
     assert csp.inline_script_hashes("<script>b()</script>")[0] in hashes
 
 
+def test_a_pages_policy_hashes_the_theme_scripts_a_whole_page_scan_would():
+    """`apply` reads the theme's scripts from their marks: the same scripts a scan of every
+    `<script` in the page finds marked (an end tag in capitals, one whose end tag is missing and
+    runs into the next, a page's own script unmarked), the marks gone and the tag filled once."""
+    mark = csp.mark
+    page = (
+        '<head><meta http-equiv="Content-Security-Policy" content=""></head>'
+        + mark("<script>a()</SCRIPT><SCRIPT>b()<script type=module>c()</script>")
+        + "<script>mine()</script>"
+        + mark("<script src=x.js></script><script type=application/json>{}</script><script>d()</script >e</script>")
+    )
+    scanned = sorted(
+        {
+            csp._hash(m.group("body"))
+            for m in csp._INLINE_SCRIPT.finditer(page)
+            if csp._MARK in m.group("attrs") and csp._executes(m.group("attrs"))
+        }
+    )
+    assert len(scanned) == 3 and csp.inline_script_hashes(page, theme_only=True) == scanned
+    out = csp.apply(page)
+    assert csp._TOKEN not in out and out.count("Content-Security-Policy") == 1
+    assert f'content="{csp.policy(scanned)}"' in out and "<script>mine()</script>" in out
+
+
 def test_the_index_is_written_into_its_folders_and_rewritten_clean(tmp_path):
     out = tmp_path / "search-index"
     files = {"index.json": b"{}", "words/6162.json": b"[1]", "pages/0-0.json": b"[2]", "pages/0-1.json": b"[3]"}
