@@ -47,7 +47,7 @@ class _Ids:
         if doc is None:
             return None
         if src_uri not in self.cache:
-            self.cache[src_uri] = anchor_ids.anchors(doc.body, self.config)
+            self.cache[src_uri] = anchor_ids.anchors(doc.body, self.config, doc.body_line)
         return self.cache[src_uri]
 
 

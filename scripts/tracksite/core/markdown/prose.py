@@ -76,9 +76,11 @@ def _packed(body: str, first_line: int, skip: frozenset[str] | set[str]) -> tupl
         hidden[line:body_line] = b"\1" * (body_line - line)
         if end is not None:
             hidden[end] = 1
-    shown = hidden.translate(_SHOWN)
+    shown = bytes(hidden.translate(_SHOWN))
     numbers = array("q", compress(range(first_line, first_line + size), shown))
-    return numbers, "\n".join(compress(prose.split("\n"), shown))
+    # the text by the lines shown: the sets of blocks a page is asked for with mostly hide the
+    # same lines (no instructor notes, no data), and its prose is then joined once, not per set
+    return numbers, memo(("prose-shown", body, shown), lambda: "\n".join(compress(prose.split("\n"), shown)))
 
 
 _SHOWN = bytes([1, 0]) + bytes(254)  # hidden (1) -> not shown (0), and the other way

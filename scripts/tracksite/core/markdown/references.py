@@ -139,7 +139,7 @@ def code_lines(lines: list[str]) -> list[bool]:
     return flags
 
 
-def _code_flags(text: str, size: int) -> list[bool]:
+def code_flags(text: str, size: int) -> list[bool]:
     """`code_lines` of `text.split("\n")` from its remembered fences (blocks.text_fence_spans)."""
     flags = [False] * size
     for first, last in text_fence_spans(text):
@@ -165,7 +165,7 @@ def _mask_code(body: str) -> str:
             out.extend(text.split("\n"))
             paragraph.clear()
 
-    for line, code in zip(lines, _code_flags(body, len(lines))):
+    for line, code in zip(lines, code_flags(body, len(lines))):
         if code or not line.strip():
             flush()
             out.append(" " * len(line) if code else line)
