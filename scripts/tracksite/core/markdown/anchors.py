@@ -110,10 +110,12 @@ def skeleton(markdown_text: str, first_line: int = 1) -> str:
     code = "\n".join("" if c else line for line, c in zip(lines, code_flags(markdown_text, len(lines))))
     lines = blank_data_blocks_of(code, markdown_text, first_line).split("\n")
     keep = [False] * len(lines)
+    # each pattern is tried only on a line that holds a character every match of it holds (most
+    # lines of prose hold "id", in "did" or "side", none of `=` or `{`)
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        if ("id" in line or "{" in line) and _HAS_ID.search(
+        if ("=" in line or "{" in line) and _HAS_ID.search(
             line
         ):  # its whole block: `term { #id }` needs its `:   definition`
             start = end = i
@@ -122,9 +124,15 @@ def skeleton(markdown_text: str, first_line: int = 1) -> str:
             while end + 1 < len(lines) and lines[end + 1].strip():
                 end += 1
             keep[start : end + 1] = [True] * (end + 1 - start)
-        elif _ATX.match(line) or _DEFINITION.match(line):
+        elif ("#" in line and _ATX.match(line)) or ("]:" in line and _DEFINITION.match(line)):
             keep[i] = True
-        elif _SETEXT.match(line) and i > 0 and lines[i - 1].strip() and (i < 2 or not lines[i - 2].strip()):
+        elif (
+            ("=" in line or "-" in line)
+            and _SETEXT.match(line)
+            and i > 0
+            and lines[i - 1].strip()
+            and (i < 2 or not lines[i - 2].strip())
+        ):
             keep[i] = keep[i - 1] = True
     return "\n".join(line if k else "" for line, k in zip(lines, keep))
 

@@ -60,7 +60,7 @@ def _text_fence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     fence: str | None = None
     start = 0
-    for i, raw in lines_holding(text, ("```", "~~~")):
+    for i, _, raw in lines_holding(text, ("```", "~~~")):
         m = RE_FENCE.match(raw)
         if fence is None:
             if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
@@ -73,11 +73,11 @@ def _text_fence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def lines_holding(text: str, needles: tuple[str, ...]) -> list[tuple[int, str]]:
-    """(0-based index, line) of each line of `text.split("\n")` that holds one of `needles` (none
+def lines_holding(text: str, needles: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """(0-based index, offset, line) of each line of `text.split("\n")` that holds one of `needles` (none
     holding a line break), in order, found with `str.find`: the pages' `///` and fence lines
     without a Python step for each of their other lines."""
-    out: list[tuple[int, str]] = []
+    out: list[tuple[int, int, str]] = []
     found = [text.find(needle) for needle in needles]
     index = counted = 0  # the line index of offset `counted`
     while True:
@@ -89,7 +89,7 @@ def lines_holding(text: str, needles: tuple[str, ...]) -> list[tuple[int, str]]:
         end = len(text) if end < 0 else end
         index += text.count("\n", counted, begin)
         counted = begin
-        out.append((index, text[begin:end]))
+        out.append((index, begin, text[begin:end]))
         found = [f if f > end or f < 0 else text.find(needle, end) for f, needle in zip(found, needles)]
 
 
@@ -213,7 +213,7 @@ class _Parser:
             marked = [j for j, raw in enumerate(lines) if "///" in raw and j not in fenced]
         else:  # (the same lines, found in the text)
             fenced = {j for start, end in text_fence_spans(self.text) for j in range(start, end + 1)}
-            marked = [j for j, _ in lines_holding(self.text, ("///",)) if j not in fenced]
+            marked = [j for j, _, _ in lines_holding(self.text, ("///",)) if j not in fenced]
         i = k = 0
         while True:
             while k < len(marked) and marked[k] < i:  # (header options taken by `start`)

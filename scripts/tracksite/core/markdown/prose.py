@@ -7,9 +7,10 @@ use, and remembered per text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import compress
 
 from tracksite.core import widgetregistry
@@ -46,6 +47,16 @@ def prose_text(body: str, first_line: int, skip: frozenset[str] | set[str] = DAT
     glossary, the dated phrases, reading time): splitting it into pairs and joining them again
     cost more than the scan. Callers only read the result."""
     return memo(("prose", body, first_line, frozenset(skip)), lambda: _packed(body, first_line, skip))
+
+
+def line_index(text: str) -> Callable[[int], int]:
+    """offset -> index of its line in `text.split("\n")`, in log time (counting the line breaks
+    before each of many findings would be quadratic)."""
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+    return lambda offset: bisect.bisect_right(starts, offset) - 1
+
+
+_LINE_BREAK = re.compile("\n")
 
 
 def offsets(lowered: str, words: Iterable[str]) -> set[int]:

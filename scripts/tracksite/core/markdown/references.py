@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tracksite.core.markdown.blocks import fence_spans, text_fence_spans
+from tracksite.core.markdown.blocks import fence_spans, lines_holding, text_fence_spans
 from tracksite.core.memo import memo
 from tracksite.core.model.course import Curriculum
 from tracksite.core.model.glossary import GLOSSARY_ANCHOR
@@ -94,13 +94,13 @@ def url(kind: str, track: str, lesson: str | None = None) -> str:
 
 def find_links(body: str, first_line: int) -> Iterator[Link]:
     """Every link target in a Markdown body outside code, with offsets to rewrite it in place."""
-    offset = 0
-    for n, line in enumerate(mask_code(body).split("\n")):
+    # most lines hold no link: only those that hold a pattern's mark are walked, and scanned by
+    # the patterns whose mark they hold
+    for n, offset, line in lines_holding(mask_code(body), tuple(mark for _, mark in _LINK_MARKS)):
         for rx, mark in _LINK_MARKS:
-            if mark in line:  # most lines hold no link: a substring test is much cheaper than a scan
+            if mark in line:
                 for lm in rx.finditer(line):
                     yield Link(lm.group(1), first_line + n, offset + lm.start(1), offset + lm.end(1))
-        offset += len(line) + 1
 
 
 #: Each link pattern with the text every match of it holds.
@@ -155,6 +155,8 @@ def mask_code(body: str) -> str:
 
 
 def _mask_code(body: str) -> str:
+    if "`" not in body and "~~~" not in body:  # no code span and no fence: nothing to blank
+        return body
     lines = body.split("\n")
     out: list[str] = []
     paragraph: list[str] = []
