@@ -16,7 +16,7 @@ from tracksite.core.learning import readingtime
 from tracksite.core.learning.coverage import objective_warnings
 from tracksite.core.markdown import bodychecks
 from tracksite.core.markdown import references as refs
-from tracksite.core.markdown.blocks import blank_data_blocks
+from tracksite.core.markdown.blocks import blank_data_blocks_of
 from tracksite.core.memo import _MEMO, folder_stamp, memo
 from tracksite.core.model.project import Project
 from tracksite.core.site.addresses import REMOTE_HINT, remote_message
@@ -61,7 +61,7 @@ def _active_content(
     """(line, column, message, hint, code) of every script-like element, event handler and
     unsafe URL (masking keeps every character in place, so columns are the file's)."""
     found: list[tuple[int, int | None, str, str, str]] = []
-    masked = blank_data_blocks(refs.mask_code(body))
+    masked = blank_data_blocks_of(refs.mask_code(body), body, body_line)
     line_at = refs.line_finder(masked, body_line)
     for line, scheme, target in itertools.islice(refs.unsafe_urls(masked, body_line), MAX_FINDINGS):
         found.append(
@@ -73,7 +73,7 @@ def _active_content(
                 "TS503",
             )
         )
-    for m in itertools.islice(REMOTE_STYLE.finditer(masked), MAX_FINDINGS):
+    for m in itertools.islice(REMOTE_STYLE.finditer(masked) if _may_load_style(masked) else (), MAX_FINDINGS):
         url = m.group(1) or m.group(2)
         if html.unescape(url) in allowed:
             continue
@@ -89,6 +89,21 @@ def _active_content(
             found.append(finding)
     found += _attribute_findings(masked, line_at)
     return found
+
+
+#: The four letters other than ASCII that IGNORECASE matches to an ASCII one (U+0130, U+0131,
+#: U+017F, U+212A): `str.lower` does not turn them into it (checks/teaching.py's dated phrases).
+_FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _may_load_style(masked: str) -> bool:
+    """Whether REMOTE_STYLE can match: every match holds `url(` or `@import` in some case. Most
+    pages hold neither, and the pattern, case-insensitive from its first letter, was tried at
+    every place of every page (a tenth of the active-content pass)."""
+    if any(c in masked for c in _FOLDED_TO_ASCII):
+        return True
+    lowered = masked.lower()
+    return "url(" in lowered or "@import" in lowered
 
 
 #: The attributes a page may not carry in `{: attr_list }` (raw HTML's: rawhtml.py): (patterns, message, hint, code).
@@ -112,6 +127,8 @@ _ATTRIBUTE_RULES = (
 def _attribute_findings(masked: str, line_at) -> list[tuple[int, int | None, str, str, str]]:
     """(line, column, message, hint, code) of each event handler and search mark a page writes."""
     found: list[tuple[int, int | None, str, str, str]] = []
+    if "{" not in masked:  # every rule's pattern starts at the `{` of an attr_list
+        return found
     for patterns, message, hint, code in _ATTRIBUTE_RULES:
         for rx in patterns:
             for m in itertools.islice(rx.finditer(masked), MAX_FINDINGS):
@@ -239,7 +256,7 @@ def _reading_time(out, doc, project) -> None:
     lesson = project.curriculum.lesson(doc.lesson_key or "")
     if lesson is None:
         return
-    reading = readingtime.estimate(doc.body)
+    reading = readingtime.estimate(doc.body, doc.body_line)
     expected, suggested = reading.minutes, readingtime.reading_minutes(doc.body)
     if expected and lesson.read != suggested and abs(lesson.read - expected) > 0.3 * expected:
         out.add(

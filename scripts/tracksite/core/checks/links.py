@@ -16,6 +16,7 @@ from tracksite.core.checks.common import near, problems_of
 from tracksite.core.checks.lessons import resolve
 from tracksite.core.markdown import anchors as anchor_ids
 from tracksite.core.markdown import references as refs
+from tracksite.core.markdown.blocks import lines_holding
 from tracksite.core.memo import memo
 from tracksite.core.schema.choices import BrokenLinks
 from tracksite.core.site.addresses import REMOTE_HINT, remote_message
@@ -47,7 +48,7 @@ class _Ids:
         if doc is None:
             return None
         if src_uri not in self.cache:
-            self.cache[src_uri] = anchor_ids.anchors(doc.body, self.config)
+            self.cache[src_uri] = anchor_ids.anchors(doc.body, self.config, doc.body_line)
         return self.cache[src_uri]
 
 
@@ -203,7 +204,8 @@ def _images(doc) -> list[tuple[int, str, str, int]]:
 
     def compute() -> list[tuple[int, str, str, int]]:
         found = []
-        for n, line in enumerate(refs.mask_code(doc.body).split("\n")):  # an image shown as code is no image
+        # an image shown as code is no image; each image holds `![` (the other lines are not walked)
+        for n, _, line in lines_holding(refs.mask_code(doc.body), ("![",)):
             for m in IMAGE.finditer(line):
                 alt = m.group(1) if m.group(1).strip() or not _ALT_ATTR.match(line, m.end()) else "alt"
                 found.append((doc.body_line + n, alt, m.group(2), m.start(2) + 1))

@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -152,20 +153,26 @@ def objective_warnings(project: Project) -> list[Problem]:
     """One problem per objective of a lesson that no practice touches: a warning, or an error
     in a track whose track.yml says `practice: required`."""
     problems: list[Problem] = []
-    root = project.root.resolve()  # (once: each resolve asks the file system about every folder)
     for doc in project.documents:
         if doc.kind != "lesson":
             continue
-        try:
-            path = doc.path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            path = doc.path.as_posix()
         track = project.curriculum.track((doc.lesson_key or "").partition("/")[0])
-        problems += _lesson_warnings(doc, path, required=track is not None and track.practice == "required")
+        where = functools.partial(_relative, project.root, doc.path)
+        problems += _lesson_warnings(doc, where, required=track is not None and track.practice == "required")
     return problems
 
 
-def _lesson_warnings(doc: Document, path: str, *, required: bool = False) -> list[Problem]:
+def _relative(root: Path, path: Path) -> str:
+    """`path` from the project's root, as a warning names it: worked out only for a lesson that
+    has one (each resolve asks the file system about every folder above, and the check asks one
+    lesson at a time)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _lesson_warnings(doc: Document, where: Callable[[], str], *, required: bool = False) -> list[Problem]:
     meta = doc.meta.value if isinstance(doc.meta.value, dict) else {}
     objectives = meta.get("objectives")
     if not isinstance(objectives, list):
@@ -185,7 +192,7 @@ def _lesson_warnings(doc: Document, path: str, *, required: bool = False) -> lis
         n = len(objectives)
         return [
             Problem(
-                path,
+                where(),
                 doc.meta.line("objectives"),
                 f"the lesson has no {blocks}, so none of its {n} objective{'s' if n > 1 else ''} is practised",
                 field="objectives",
@@ -194,20 +201,18 @@ def _lesson_warnings(doc: Document, path: str, *, required: bool = False) -> lis
                 code="TS511",
             )
         ]
-    out = []
-    for i, objective in objectives:
-        if covers(objective, items):
-            continue
-        words = sorted(significant(objective))
-        out.append(
-            Problem(
-                path,
-                doc.meta.line("objectives", i),
-                f"objective {objective!r} is not practised by any {kinds}",
-                field=f"objectives[{i}]",
-                hint=f"add a question or exercise that uses its key words ({', '.join(words[:6])}), or reword the objective",
-                severity=severity,
-                code="TS511",
-            )
+    missed = [(i, objective) for i, objective in objectives if not covers(objective, items)]
+    path = where() if missed else ""
+    return [
+        Problem(
+            path,
+            doc.meta.line("objectives", i),
+            f"objective {objective!r} is not practised by any {kinds}",
+            field=f"objectives[{i}]",
+            hint=f"add a question or exercise that uses its key words ({', '.join(sorted(significant(objective))[:6])}), "
+            "or reword the objective",
+            severity=severity,
+            code="TS511",
         )
-    return out
+        for i, objective in missed
+    ]

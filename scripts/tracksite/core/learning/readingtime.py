@@ -52,14 +52,15 @@ class ReadingEstimate:
         return " + ".join(parts) + f" ≈ {self.minutes:.1f} min"
 
 
-def estimate(body: str) -> ReadingEstimate:
+def estimate(body: str, first_line: int = 1) -> ReadingEstimate:
     """The reading estimate of a Markdown body (front-matter already removed), remembered per
-    text across `mkdocs serve` rebuilds."""
-    return memo(("reading", body), lambda: _estimate(body))
+    text across `mkdocs serve` rebuilds. `first_line`: the file line the body starts on, as the
+    checks parse its blocks (the same parse; the estimate does not depend on it)."""
+    return memo(("reading", body), lambda: _estimate(body, first_line))
 
 
-def _estimate(body: str) -> ReadingEstimate:
-    text = prose_text(body, 1, PRACTICE_BLOCKS)[1]
+def _estimate(body: str, first_line: int) -> ReadingEstimate:
+    text = prose_text(body, first_line, PRACTICE_BLOCKS)[1]
     display = DISPLAY_MATH.findall(text)
     text = DISPLAY_MATH.sub(" ", text)
     inline = INLINE_MATH.findall(text)

@@ -17,8 +17,8 @@ import markdown
 from markdown.extensions.toc import slugify as toc_slugify
 from markdown.extensions.toc import unique
 
-from tracksite.core.markdown.blocks import blank_data_blocks
-from tracksite.core.markdown.references import code_lines
+from tracksite.core.markdown.blocks import blank_data_blocks_of
+from tracksite.core.markdown.references import code_flags
 from tracksite.core.memo import memo
 from tracksite.core.siteconfig import SiteConfig
 
@@ -30,10 +30,12 @@ DEFAULT_EXTENSIONS = ("toc", "attr_list", "md_in_html", "footnotes", "tables", "
 Key = tuple  # SiteConfig.extensions: hashable (name, options) pairs
 
 
-def anchors(markdown_text: str, config: SiteConfig | None = None) -> set[str]:
-    """Every id the page will have: headings (as `toc` makes them), `{#id}`, HTML ids, footnotes."""
+def anchors(markdown_text: str, config: SiteConfig | None = None, first_line: int = 1) -> set[str]:
+    """Every id the page will have: headings (as `toc` makes them), `{#id}`, HTML ids, footnotes.
+    `first_line`: the file line the text starts on, as the other passes parse its blocks (the
+    ids do not depend on it: their parse is shared)."""
     key = config.extensions if config is not None and config.extensions else _default_key()
-    return set(memo(("anchors", markdown_text, key), lambda: _ids(skeleton(markdown_text), key)))
+    return set(memo(("anchors", markdown_text, key), lambda: _ids(skeleton(markdown_text, first_line), key)))
 
 
 def _ids(skeleton_text: str, key: Key) -> frozenset[str]:
@@ -99,18 +101,21 @@ _DEFINITION = re.compile(r"^\s{0,3}(?:\*?\[[^\]]+\]:)")
 _HAS_ID = re.compile(r"""\bid\s*=|\{[:\s]*[^}]*#""")
 
 
-def skeleton(markdown_text: str) -> str:
+def skeleton(markdown_text: str, first_line: int = 1) -> str:
     """The page with every line that cannot change a heading id blanked (lines kept, so block
     structure stays): rendering it gives the ids of the whole page, about 20 times faster, which
     is what keeps checking a course of 1,000 lessons in seconds. Fenced code and widget data are
     blanked first: a `#` line there is no heading."""
     lines = markdown_text.split("\n")
-    lines = blank_data_blocks("\n".join("" if c else line for line, c in zip(lines, code_lines(lines)))).split("\n")
+    code = "\n".join("" if c else line for line, c in zip(lines, code_flags(markdown_text, len(lines))))
+    lines = blank_data_blocks_of(code, markdown_text, first_line).split("\n")
     keep = [False] * len(lines)
+    # each pattern is tried only on a line that holds a character every match of it holds (most
+    # lines of prose hold "id", in "did" or "side", none of `=` or `{`)
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        if ("id" in line or "{" in line) and _HAS_ID.search(
+        if ("=" in line or "{" in line) and _HAS_ID.search(
             line
         ):  # its whole block: `term { #id }` needs its `:   definition`
             start = end = i
@@ -119,9 +124,15 @@ def skeleton(markdown_text: str) -> str:
             while end + 1 < len(lines) and lines[end + 1].strip():
                 end += 1
             keep[start : end + 1] = [True] * (end + 1 - start)
-        elif _ATX.match(line) or _DEFINITION.match(line):
+        elif ("#" in line and _ATX.match(line)) or ("]:" in line and _DEFINITION.match(line)):
             keep[i] = True
-        elif _SETEXT.match(line) and i > 0 and lines[i - 1].strip() and (i < 2 or not lines[i - 2].strip()):
+        elif (
+            ("=" in line or "-" in line)
+            and _SETEXT.match(line)
+            and i > 0
+            and lines[i - 1].strip()
+            and (i < 2 or not lines[i - 2].strip())
+        ):
             keep[i] = keep[i - 1] = True
     return "\n".join(line if k else "" for line, k in zip(lines, keep))
 

@@ -51,7 +51,46 @@ def text_fence_spans(text: str) -> list[tuple[int, int]]:
     """`fence_spans` of `text.split("\n")`, remembered per text: the block parser, the prose
     lines, the masked code and the body checks each walk a page's fences, and a page's are found
     once. Callers only read the result."""
-    return memo(("fences", text), lambda: fence_spans(text.split("\n")))
+    return memo(("fences", text), lambda: _text_fence_spans(text))
+
+
+def _text_fence_spans(text: str) -> list[tuple[int, int]]:
+    """`fence_spans(text.split("\n"))` from the lines that hold ``` or ~~~ alone: no other line
+    opens or closes a fence, and a page has a few such lines among hundreds."""
+    spans: list[tuple[int, int]] = []
+    fence: str | None = None
+    start = 0
+    for i, _, raw in lines_holding(text, ("```", "~~~")):
+        m = RE_FENCE.match(raw)
+        if fence is None:
+            if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
+                fence, start = m.group(1), i
+        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
+            spans.append((start, i))
+            fence = None
+    if fence is not None:
+        spans.append((start, text.count("\n")))
+    return spans
+
+
+def lines_holding(text: str, needles: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """(0-based index, offset, line) of each line of `text.split("\n")` that holds one of `needles` (none
+    holding a line break), in order, found with `str.find`: the pages' `///` and fence lines
+    without a Python step for each of their other lines."""
+    out: list[tuple[int, int, str]] = []
+    found = [text.find(needle) for needle in needles]
+    index = counted = 0  # the line index of offset `counted`
+    while True:
+        at = min((f for f in found if f >= 0), default=-1)
+        if at < 0:
+            return out
+        begin = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        index += text.count("\n", counted, begin)
+        counted = begin
+        out.append((index, begin, text[begin:end]))
+        found = [f if f > end or f < 0 else text.find(needle, end) for f, needle in zip(found, needles)]
 
 
 @dataclass
@@ -166,12 +205,15 @@ class _Parser:
         return i
 
     def run(self) -> tuple[list[BlockSource], list[Finding]]:
-        spans = text_fence_spans(self.text) if "\r" not in self.text else fence_spans(self.lines)
-        fenced = {j for start, end in spans for j in range(start, end + 1)}
         lines = self.lines
         # a header or end line holds `///`: the lines between two such lines go to the open block
         # at once (one line at a time was most of the parse)
-        marked = [j for j, raw in enumerate(lines) if "///" in raw and j not in fenced]
+        if "\r" in self.text:
+            fenced = {j for start, end in fence_spans(lines) for j in range(start, end + 1)}
+            marked = [j for j, raw in enumerate(lines) if "///" in raw and j not in fenced]
+        else:  # (the same lines, found in the text)
+            fenced = {j for start, end in text_fence_spans(self.text) for j in range(start, end + 1)}
+            marked = [j for j, _, _ in lines_holding(self.text, ("///",)) if j not in fenced]
         i = k = 0
         while True:
             while k < len(marked) and marked[k] < i:  # (header options taken by `start`)
@@ -254,5 +296,43 @@ def blank_data_blocks(body: str) -> str:
     for block in iter_blocks(blocks):
         if block.name in RAW_BLOCKS and block.end_line is not None and block.indent <= 3:
             for j in range(block.line - 1, block.end_line):
+                lines[j] = " " * len(lines[j])
+    return "\n".join(lines)
+
+
+def blank_data_blocks_of(text: str, source: str, first_line: int = 1) -> str:
+    """`blank_data_blocks(text)` for a `text` made from `source` line for line, code blanked or
+    emptied (`references.mask_code`, `anchors.skeleton`), from the blocks of `source` as every
+    other pass parses them (`first_line`: theirs), so a page's blocks are parsed once, not once
+    more for each masking. Those are the blocks of `text` too when no header of `source` takes
+    header options and no line of `text` that differs from `source`'s, nor any of its fenced
+    code, holds `///`, a fence or what could read as an option: then `text` has no fence, the same
+    `///` lines as `source` outside its fences, and no header's next line reads as an option in
+    either. Otherwise `text` is parsed on its own."""
+    blocks, _ = find_blocks(source, first_line)
+    if "\r" in source or any(block.options for block in iter_blocks(blocks)):
+        return blank_data_blocks(text)
+    if "///" not in text:  # no header and no end line: no block
+        return text
+    lines = text.split("\n")
+    if text != source:
+        original = source.split("\n")
+        if len(original) != len(lines):
+            return blank_data_blocks(text)
+        fenced = bytearray(len(lines))
+        for start, end in text_fence_spans(source):
+            fenced[start : end + 1] = b"\1" * (end + 1 - start)
+        for line, was, code in zip(lines, original, fenced):
+            if (line != was or code) and (
+                "///" in line
+                or "```" in line
+                or "~~~" in line
+                or (line.startswith("    ") and line.strip())
+                or (not code and "///" in was)
+            ):
+                return blank_data_blocks(text)
+    for block in iter_blocks(blocks):
+        if block.name in RAW_BLOCKS and block.end_line is not None and block.indent <= 3:
+            for j in range(block.line - first_line, block.end_line - first_line + 1):
                 lines[j] = " " * len(lines[j])
     return "\n".join(lines)

@@ -11,12 +11,11 @@ a `math:` level that says something else than the lesson does.
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.markdown.blocks import text_fence_spans
-from tracksite.core.markdown.prose import DATA_BLOCKS, DISPLAY_MATH, INLINE_MATH, prose_lines
+from tracksite.core.markdown.blocks import lines_holding, text_fence_spans
+from tracksite.core.markdown.prose import DATA_BLOCKS, DISPLAY_MATH, INLINE_MATH, line_index, prose_text
 from tracksite.core.memo import memo
 
 _DIV = re.compile(r"^\s*:{3,}\s*(?:\{(?:[^}]*?\s)?\.(?P<cls>[A-Za-z][\w-]*)[^}]*\}|\{[^}]*\}|(?P<name>[A-Za-z][\w-]*))")
@@ -75,8 +74,15 @@ def _body_findings(doc, math) -> list[tuple[int | None, str, dict]]:
     return found.items
 
 
+def _prose_lines_holding(doc, needle: str):
+    """(line number, line) of each prose line of `doc` that holds `needle`, which every line a
+    rule looks for holds: the page's other lines are not walked one by one."""
+    numbers, text = prose_text(doc.body, doc.body_line, DATA_BLOCKS)
+    return [(numbers[i], line) for i, _, line in lines_holding(text, (needle,))]
+
+
 def _fenced_divs(doc, problems) -> None:
-    for number, line in prose_lines(doc.body, doc.body_line, DATA_BLOCKS):
+    for number, line in _prose_lines_holding(doc, ":::"):
         m = _DIV.match(line)
         if not m or not (m.group("name") or m.group("cls")):
             continue  # a closing `:::` (or attributes with no class)
@@ -95,7 +101,7 @@ def _fenced_divs(doc, problems) -> None:
 
 
 def _second_title(doc, problems) -> None:
-    for number, line in prose_lines(doc.body, doc.body_line, DATA_BLOCKS):
+    for number, line in _prose_lines_holding(doc, "#"):
         m = _ATX_H1.match(line)
         if m:
             problems.add(
@@ -154,14 +160,12 @@ def formulas(body: str, first_line: int) -> list[int]:
 
 def _formulas(body: str, first_line: int) -> list[int]:
     found = []
-    lines = prose_lines(body, first_line, frozenset())
-    text = "\n".join(line for _, line in lines)
-    starts = [0]
-    for _, line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    numbers, text = prose_text(body, first_line, frozenset())
+    index = None
     for rx in (DISPLAY_MATH, INLINE_MATH, _TEXT_MATH):
         for m in rx.finditer(text):
-            found.append(lines[bisect.bisect_right(starts, m.start()) - 1][0])
+            index = index or line_index(text)  # (most pages have no formula)
+            found.append(numbers[index(m.start())])
     return sorted(found)
 
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from tracksite.core.markdown import references as refs
-from tracksite.core.markdown.blocks import blank_data_blocks
+from tracksite.core.markdown.blocks import blank_data_blocks_of
 from tracksite.core.sources import split_front_matter
 from tracksite.errors import SourceProblem
 
@@ -56,7 +56,7 @@ def too_complex(body: str, first_line: int) -> tuple[int, str] | None:
     page holds, block quotes and lists nested past any page's. No real page comes near."""
     headings = brackets = 0
     start = first_line
-    masked = blank_data_blocks(refs.mask_code(body))
+    masked = blank_data_blocks_of(refs.mask_code(body), body, first_line)
     tags = list(itertools.islice(_HTML_TAG.finditer(masked), MAX_HTML_TAGS + 1))
     if len(tags) > MAX_HTML_TAGS:
         return refs.line_finder(masked, first_line)(tags[-1].start()), f"page has more than {MAX_HTML_TAGS} HTML tags"

@@ -7,9 +7,10 @@ use, and remembered per text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import compress
 
 from tracksite.core import widgetregistry
@@ -48,6 +49,16 @@ def prose_text(body: str, first_line: int, skip: frozenset[str] | set[str] = DAT
     return memo(("prose", body, first_line, frozenset(skip)), lambda: _packed(body, first_line, skip))
 
 
+def line_index(text: str) -> Callable[[int], int]:
+    """offset -> index of its line in `text.split("\n")`, in log time (counting the line breaks
+    before each of many findings would be quadratic)."""
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+    return lambda offset: bisect.bisect_right(starts, offset) - 1
+
+
+_LINE_BREAK = re.compile("\n")
+
+
 def offsets(lowered: str, words: Iterable[str]) -> set[int]:
     """Every offset in `lowered` where one of `words` (lower-cased) starts, found with `str.find`:
     a regex of those words tried at every place of a page cost several times more, so the checks
@@ -76,9 +87,11 @@ def _packed(body: str, first_line: int, skip: frozenset[str] | set[str]) -> tupl
         hidden[line:body_line] = b"\1" * (body_line - line)
         if end is not None:
             hidden[end] = 1
-    shown = hidden.translate(_SHOWN)
+    shown = bytes(hidden.translate(_SHOWN))
     numbers = array("q", compress(range(first_line, first_line + size), shown))
-    return numbers, "\n".join(compress(prose.split("\n"), shown))
+    # the text by the lines shown: the sets of blocks a page is asked for with mostly hide the
+    # same lines (no instructor notes, no data), and its prose is then joined once, not per set
+    return numbers, memo(("prose-shown", body, shown), lambda: "\n".join(compress(prose.split("\n"), shown)))
 
 
 _SHOWN = bytes([1, 0]) + bytes(254)  # hidden (1) -> not shown (0), and the other way

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tracksite.core.markdown.blocks import fence_spans, text_fence_spans
+from tracksite.core.markdown.blocks import fence_spans, lines_holding, text_fence_spans
 from tracksite.core.memo import memo
 from tracksite.core.model.course import Curriculum
 from tracksite.core.model.glossary import GLOSSARY_ANCHOR
@@ -94,13 +94,13 @@ def url(kind: str, track: str, lesson: str | None = None) -> str:
 
 def find_links(body: str, first_line: int) -> Iterator[Link]:
     """Every link target in a Markdown body outside code, with offsets to rewrite it in place."""
-    offset = 0
-    for n, line in enumerate(mask_code(body).split("\n")):
+    # most lines hold no link: only those that hold a pattern's mark are walked, and scanned by
+    # the patterns whose mark they hold
+    for n, offset, line in lines_holding(mask_code(body), tuple(mark for _, mark in _LINK_MARKS)):
         for rx, mark in _LINK_MARKS:
-            if mark in line:  # most lines hold no link: a substring test is much cheaper than a scan
+            if mark in line:
                 for lm in rx.finditer(line):
                     yield Link(lm.group(1), first_line + n, offset + lm.start(1), offset + lm.end(1))
-        offset += len(line) + 1
 
 
 #: Each link pattern with the text every match of it holds.
@@ -139,7 +139,7 @@ def code_lines(lines: list[str]) -> list[bool]:
     return flags
 
 
-def _code_flags(text: str, size: int) -> list[bool]:
+def code_flags(text: str, size: int) -> list[bool]:
     """`code_lines` of `text.split("\n")` from its remembered fences (blocks.text_fence_spans)."""
     flags = [False] * size
     for first, last in text_fence_spans(text):
@@ -155,6 +155,8 @@ def mask_code(body: str) -> str:
 
 
 def _mask_code(body: str) -> str:
+    if "`" not in body and "~~~" not in body:  # no code span and no fence: nothing to blank
+        return body
     lines = body.split("\n")
     out: list[str] = []
     paragraph: list[str] = []
@@ -165,7 +167,7 @@ def _mask_code(body: str) -> str:
             out.extend(text.split("\n"))
             paragraph.clear()
 
-    for line, code in zip(lines, _code_flags(body, len(lines))):
+    for line, code in zip(lines, code_flags(body, len(lines))):
         if code or not line.strip():
             flush()
             out.append(" " * len(line) if code else line)

@@ -12,14 +12,13 @@ prose and in the widgets' texts (never in code), and `$...$` in front-matter str
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import re
 
 from latex2mathml.converter import convert
 
-from tracksite.core.markdown.prose import DISPLAY_MATH, INLINE_MATH, prose_lines
+from tracksite.core.markdown.prose import DISPLAY_MATH, INLINE_MATH, line_index, prose_text
 from tracksite.core.memo import memo
 
 _BRACKETED = re.compile(r"\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
@@ -58,16 +57,16 @@ def bad_formulas(body: str, first_line: int) -> list[tuple[int, str, str]]:
 
 
 def _bad_formulas(body: str, first_line: int) -> list[tuple[int, str, str]]:
-    lines = prose_lines(body, first_line, frozenset())  # widget texts too: they draw math alike
-    text = "\n".join(line for _, line in lines)
-    starts = list(itertools.accumulate((len(line) + 1 for _, line in lines), initial=0))
+    numbers, text = prose_text(body, first_line, frozenset())  # widget texts too: they draw math alike
     found = []
+    index = None
     for m in itertools.chain(DISPLAY_MATH.finditer(text), _BRACKETED.finditer(text), INLINE_MATH.finditer(text)):
         whole = m.group(0)
         tex = whole.strip("$") if whole.startswith("$") else next(g for g in m.groups() if g is not None)
         reason = why_not(tex)
         if reason:
-            found.append((lines[bisect.bisect_right(starts, m.start()) - 1][0], tex.strip(), reason))
+            index = index or line_index(text)
+            found.append((numbers[index(m.start())], tex.strip(), reason))
     return sorted(found)[:MAX_FINDINGS]
 
 

@@ -174,24 +174,25 @@ def _blocks(project: Project, lesson: Lesson, names: tuple[str, ...]):
     return [b for b in iter_blocks(top) if b.name in names and b.parent is None]
 
 
-def practice_blocks(body: str, with_solutions: bool) -> list[str]:
+def practice_blocks(body: str, with_solutions: bool, first_line: int = 1) -> list[str]:
     """The source of every top-level block that checks an answer (the registry's `graded`:
     exercises, quizzes) of a lesson body, in order; without their `/// solution` blocks unless
     `with_solutions` (the learner's pack is a worksheet, and the print stylesheet hides the
-    other widgets' answers)."""
+    other widgets' answers). `first_line`: the file line the body starts on, as the checks parse
+    its blocks (the same parse; the blocks' text does not depend on it)."""
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    top, _ = find_blocks(body)
+    top, _ = find_blocks(body, first_line)
     out: list[str] = []
     for block in top:
         if block.name not in W.GRADED or block.indent or not _checks_an_answer(block):
             continue
-        last = block.end_line if block.end_line is not None else len(lines)
+        last = block.end_line if block.end_line is not None else len(lines) + first_line - 1
         dropped: set[int] = set()
         if not with_solutions:
             for child in iter_blocks(block.children):
                 if child.name == W.SOLUTION.name:
                     dropped.update(range(child.line, (child.end_line or last) + 1))
-        out.append("\n".join(lines[n - 1] for n in range(block.line, last + 1) if n not in dropped))
+        out.append("\n".join(lines[n - first_line] for n in range(block.line, last + 1) if n not in dropped))
     return out
 
 
@@ -221,13 +222,18 @@ def exercises_markdown(project: Project, track: Track, instructor: bool, lang: s
         if doc is not None:  # remembered by the lesson's text: a serve rebuild redoes the saved one
             number = c.position(lesson).number
             key = ("exercise-pack", doc.body, instructor, here, lesson.track, lesson.slug, number, lesson.title, lang)
-            lines += memo(key, lambda d=doc, le=lesson, n=number: _lesson_part(d.body, instructor, here, le, n, words))
+            lines += memo(
+                key,
+                lambda d=doc, le=lesson, n=number: _lesson_part(d.body, d.body_line, instructor, here, le, n, words),
+            )
     return "\n".join(lines)
 
 
-def _lesson_part(body: str, instructor: bool, here: str, lesson, number: int, words: messages.Catalogue) -> list[str]:
+def _lesson_part(
+    body: str, first_line: int, instructor: bool, here: str, lesson, number: int, words: messages.Catalogue
+) -> list[str]:
     """One lesson's part of the exercise pack: its heading and its practice blocks, relinked."""
-    blocks = practice_blocks(body, instructor)
+    blocks = practice_blocks(body, instructor, first_line)
     if not blocks:
         return []
     lesson_src = refs.src_uri("lesson", lesson.track, lesson.slug)

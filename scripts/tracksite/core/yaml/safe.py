@@ -333,10 +333,15 @@ def _convert(
     raise SourceProblem("unsupported YAML node", line, code="TS010")  # pragma: no cover
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _scalar(node: ScalarNode, path: Path_, located: Located | None, line: int, column: int, loader) -> Any:
     """A scalar's value as an editor reads it: dates and YAML 1.1 booleans stay the text written,
     numbers keep their text too, and text YAML would carry through an escape only is refused."""
-    value = loader.construct_object(node, deep=True)
+    # a plain string is its node's text (what SafeConstructor's `construct_yaml_str` returns),
+    # taken without the constructor's bookkeeping: most scalars of a course are strings
+    value = node.value if node.tag == _STR else loader.construct_object(node, deep=True)
     if isinstance(value, str) and (bad := _UNSHOWABLE.search(value)):
         raise SourceProblem(
             f"character U+{ord(bad.group()):04X}, written as an escape, is not allowed in course text: "
