@@ -150,7 +150,8 @@ def apply(html: str) -> str:
         cuts.sort()
     if not cuts:
         return html
-    out, done = [], 0
+    out: list[str] = []
+    done = 0
     for start, end, text in cuts:
         out += (html[done:start], text)
         done = end
