@@ -337,7 +337,7 @@ class _Index:
     and fragments), where making it anew took a third of a second at 1,000 lessons."""
 
     def __init__(self, reads: list[_Read], stop: Callable[[], bool] = bool) -> None:
-        """`stop`: asked now and then; True (a newer build started) raises `_Stopped`."""
+        """`stop`: asked now and then; True (a newer build started) leaves it unfinished."""
         self.reads = list(reads)
         self.groups: dict[str, tuple[list[int], list[int], list[int]]] = {}  # stem -> pages, scores, sections
         self.pairs: dict[str, dict[str, int]] = {}  # first two letters -> word -> pages with it
@@ -348,16 +348,20 @@ class _Index:
         self.files: dict[str, bytes] = {}
         self.digests: dict[str, bytes] = {}  # each file's `stream.file_digest`, kept as it changes
         self._order: list[str] | None = None  # the files' paths sorted, until one comes or goes
+        self.finished = self._fill(stop)
+
+    def _fill(self, stop: Callable[[], bool]) -> bool:
         for pid, read in enumerate(self.reads):
             if pid % 512 == 0 and stop():
-                raise _Stopped
+                return False
             self._count(pid, read, 1)
             self._set_all(read.files(pid))
         for n, pair in enumerate(list(self.pairs)):
             if n % 64 == 0 and stop():
-                raise _Stopped
+                return False
             self._shards(pair)
         self._entry()
+        return True
 
     def update(self, reads: list[_Read]) -> None:
         """The index of the same pages (in the same order), some of them read anew."""
@@ -469,10 +473,6 @@ def _write_files(
 _LAST: list[tuple[list[str], _Index]] = []
 
 
-class _Stopped(Exception):
-    """A newer build started while an index was made anew: it makes its own."""
-
-
 def _next_index(
     urls: list[str], reads: list[_Read], stop: Callable[[], bool] = bool
 ) -> tuple[dict[str, bytes], dict[str, bytes]] | None:
@@ -485,9 +485,8 @@ def _next_index(
         index.update(reads)
     else:
         _LAST.clear()
-        try:
-            index = _Index(reads, stop)
-        except _Stopped:
+        index = _Index(reads, stop)
+        if not index.finished:  # (a newer build started: it makes its own)
             return None
         _LAST[:] = [(urls, index)]
     return dict(index.files), dict(index.digests)
