@@ -267,6 +267,8 @@ def _command(args: argparse.Namespace) -> str:
     command = "tracksite bench --sizes " + ",".join(map(str, args.sizes)) + f" --repeat {args.repeat}"
     if args.serve_size is not None:
         command += f" --serve-size {args.serve_size}"
+    if args.serve_edits != 3:
+        command += f" --serve-edits {args.serve_edits}"
     if args.linkchecker_limit != "auto":
         command += f" --linkchecker-limit {args.linkchecker_limit or 0:g}"
     if args.no_linkchecker:

@@ -442,7 +442,8 @@ def _results_text(data: dict[str, Any]) -> str:
   sources, with the cache its first build left), then for each
   edit of the lesson (a sentence added to its text), from saving the file to the new sentence on the
   open page: the server noticing the save, its rebuild (only the pages the save can change are
-  rendered again, `tracksite/adapter/rebuild.py`), its reload signal, and the browser's reload.
+  rendered again, `tracksite/adapter/serve/rebuild.py`; the file system is asked only about the paths
+  the watcher reported changed, `core/memo.py` `watching`), its reload signal, and the browser's reload.
 """
 
 
