@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tracksite.core.learning import coursemap
 from tracksite.core.markdown import anchors
 from tracksite.core.markdown import references as refs
 from tracksite.core.model.course import Curriculum, Lesson, LessonSources, Phase, Track
@@ -206,6 +207,23 @@ def test_positions_neighbours_backlinks():
     assert c.previous(lessons["t/a"]) is None
     assert c.backlinks(lessons["u/z"]) == [lessons["t/b"]]
     assert c.track_minutes(t) == 24
+
+
+def test_every_tracks_neighbours_as_each_track_finds_its_own():
+    """The course map's lessons of other tracks, found for every track in one walk, are each
+    track's own (`neighbours`): prerequisites and deep dives both ways, in course order, a
+    missing lesson named, a lesson named twice."""
+    p1 = (Phase(title="P", lessons=("a", "b", "c")),)
+    tracks = [
+        Track(slug=s, number=n, title=s, summary="s", phases=p1, path=Path(f"{s}.yml"))
+        for n, s in enumerate(("t", "u", "v"), 1)
+    ]
+    deep = {"t/a": ["u/b", "v/c"], "u/b": ["t/a", "t/a"], "v/a": ["w/x"], "v/c": ["u/a", "v/b"]}
+    lessons = {l.key: l for l in (_lesson(t.slug, s, deep.get(f"{t.slug}/{s}", [])) for t in tracks for s in "abc")}
+    c = Curriculum(tracks, lessons)
+    every = coursemap.every_neighbours(c)
+    assert every == {t.slug: coursemap.neighbours(c, t) for t in tracks}
+    assert [l.key for l in every["u"]] == ["t/a", "v/c"]
 
 
 # -- problem formats ------------------------------------------------------------------------

@@ -143,16 +143,18 @@ def rewrite_links(markdown: str, doc: Document | Generated) -> str:
     return refs.rewrite(markdown, replacements)
 
 
-def course_map(c: Curriculum, page: Page, track, lang: str = "en") -> dict[str, Any]:
+def course_map(c: Curriculum, page: Page, track, lang: str = "en", others: list | None = None) -> dict[str, Any]:
     """The course map (all tracks, on the home page) or one track's, with its neighbours in
-    other tracks, drawn as SVG with links relative to `page`, and its text alternative."""
+    other tracks (`others`, when already known: `coursemap.every_neighbours`), drawn as SVG with
+    links relative to `page`, and its text alternative."""
     here = page.file.url if page.file.url.endswith("/") else posixpath.dirname(page.file.url)
 
     def url(lesson) -> str:
         return refs.relative(refs.url("lesson", lesson.track, lesson.slug), here or ".") + "/"
 
     tracks = [track] if track else [t for t in c.tracks if c.lessons_of(t.slug)]
-    others = coursemap.neighbours(c, track) if track else []
+    if others is None:
+        others = coursemap.neighbours(c, track) if track else []
     words = messages.catalogue(lang)
     if track:
         title = words.text("mapOf", track=views.track_label(track, lang), title=track.title)

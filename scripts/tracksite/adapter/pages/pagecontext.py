@@ -14,6 +14,7 @@ from mkdocs.structure.pages import Page
 
 from tracksite.adapter.blocks import WidgetContext
 from tracksite.adapter.pages import coursepages, language
+from tracksite.core.learning import coursemap
 from tracksite.core.model.project import Document, Project
 from tracksite.core.site import trackpages, views
 
@@ -29,6 +30,7 @@ class Contexts:
         self._track_pages: dict[tuple[str, str], list[dict[str, str]]] = {}  # (track, language) -> its pages
         self._languages: dict[str, dict[str, Any]] = {}  # language -> what the templates need of it
         self._navs: dict[tuple[str, str], dict[str, Any]] = {}  # (track, language) -> its sidebar
+        self._neighbours: dict[str, list] | None = None  # track -> its map's lessons of other tracks
 
     def home(self, config: MkDocsConfig) -> dict[str, Any]:
         """Every track's totals, in the course's language (the home page, the 404 page, every page's footer)."""
@@ -90,7 +92,10 @@ class Contexts:
         ts["track"] = views.track_view(c, track, lang)
         ts["nav"] = self.nav(track.slug, lang)
         if kind == "track":
-            ts["map"] = coursepages.course_map(c, page, track, lang)
+            if self._neighbours is None:  # (one walk of the course for every track page)
+                self._neighbours = coursemap.every_neighbours(c)
+            others = self._neighbours.get(track.slug)
+            ts["map"] = coursepages.course_map(c, page, track, lang, others)
             if self.pdfs:
                 ts["downloads"] = trackpages.downloads(self.project, track, lang)
         elif kind == "glossary":

@@ -147,6 +147,34 @@ def neighbours(curriculum: Curriculum, track: Track) -> list[Lesson]:
     return [l for l in curriculum.all_lessons() if l.key in keys]
 
 
+def every_neighbours(curriculum: Curriculum) -> dict[str, list[Lesson]]:
+    """`neighbours` of every track of the course, by slug, in one walk of the course: each track
+    page asked for its own walked every lesson, a walk of the course per track."""
+    owners: dict[str, list[str]] = {}  # lesson key -> the tracks that list it
+    for track in curriculum.tracks:
+        for lesson in curriculum.lessons_of(track.slug):
+            owners.setdefault(lesson.key, []).append(track.slug)
+    keys: dict[str, set[str]] = {track.slug: set() for track in curriculum.tracks}
+    for lesson in curriculum.all_lessons():
+        refs = [p.lesson for p in lesson.prerequisites if p.lesson and "/" in p.lesson] + list(lesson.deep_dives)
+        mine = owners.get(lesson.key, [])
+        for slug in mine:
+            keys[slug].update(k for k in refs if slug not in owners.get(k, ()))
+        for k in refs:
+            for slug in owners.get(k, ()):
+                if slug not in mine:
+                    keys[slug].add(lesson.key)
+    named: dict[str, list[str]] = {}  # lesson key -> the tracks it is a neighbour of
+    for slug, found in keys.items():
+        for k in found:
+            named.setdefault(k, []).append(slug)
+    out: dict[str, list[Lesson]] = {slug: [] for slug in keys}
+    for lesson in curriculum.all_lessons():
+        for slug in named.get(lesson.key, ()):
+            out[slug].append(lesson)
+    return out
+
+
 def layout(
     curriculum: Curriculum, tracks: Iterable[Track], others: Sequence[Lesson] = ()
 ) -> tuple[list[Node], list[tuple[Track, int, list, int]], int, int]:
