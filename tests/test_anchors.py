@@ -151,10 +151,10 @@ def test_skeleton_gives_the_ids_of_the_whole_page():
 
 
 def test_a_code_span_of_fences_opens_no_code_block():
-    from tracksite.core.markdown.references import code_lines
+    from tracksite.core.markdown.references import code_flags
 
     lines = ["Use ```` ```output ```` blocks.", "", "## Heading", "```python", "# comment", "```"]
-    assert code_lines(lines) == [False, False, False, True, True, True]
+    assert code_flags("\n".join(lines), len(lines)) == [False, False, False, True, True, True]
 
 
 PLAIN = """\

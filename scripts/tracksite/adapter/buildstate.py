@@ -11,12 +11,9 @@ import gc
 from typing import Any
 
 from tracksite.adapter.pages import pagecontext
+from tracksite.core.checks import YOUNG_THRESHOLD  # (as while the check runs: see `BuildState.freeze`)
 from tracksite.core.model.project import Project
 from tracksite.search import index as search
-
-#: Allocations between two collections of the young generation while a build renders its pages
-#: (Python's default is 700): see `BuildState.freeze`.
-YOUNG_THRESHOLD = 10_000
 
 
 class BuildState:

@@ -71,25 +71,26 @@ def words(text: str, lang: str = "en") -> list[str]:
         lowered = _CJK.sub(r" \1 ", lowered)
     if lang == "en" and "is" in lowered:
         lowered = _ISE_TEXT.sub(r"iz\1", lowered)
-    hyphens = "-" in lowered
-    if lowered.isascii():  # (most text: its punctuation made spaces, then split, twice as fast)
-        runs = lowered.translate(_ASCII_GAPS).split()
-        if not hyphens:
-            return runs
-        hyphenated = list(compress(runs, map(contains, runs, repeat("-"))))
-        if any(run[0] == "-" or run[-1] == "-" or "--" in run for run in hyphenated):  # (as _RUN reads them)
-            runs = _RUN.findall(lowered)
-            hyphenated = list(compress(runs, map(contains, runs, repeat("-"))))
-    else:
-        runs = _RUN.findall(lowered)
-        if not hyphens:
-            return runs
-        hyphenated = list(compress(runs, map(contains, runs, repeat("-"))))  # (a loop in C, not Python)
+    runs = _runs(lowered)
+    if "-" not in lowered:
+        return runs
+    hyphenated = list(compress(runs, map(contains, runs, repeat("-"))))  # (a loop in C, not Python)
     if not hyphenated:
         return runs
     found = "-".join(runs).split("-")  # each word, in order, as WORD finds them
     found.extend(run.replace("-", "") for run in hyphenated)
     return found
+
+
+def _runs(lowered: str) -> list[str]:
+    """`_RUN`'s runs of `lowered`: for ASCII text (most of it) its punctuation made spaces and the
+    text split, twice as fast, unless a hyphenated piece reads otherwise than `_RUN` reads it."""
+    if lowered.isascii():
+        runs = lowered.translate(_ASCII_GAPS).split()
+        hyphenated = compress(runs, map(contains, runs, repeat("-"))) if "-" in lowered else ()
+        if not any(run[0] == "-" or run[-1] == "-" or "--" in run for run in hyphenated):
+            return runs
+    return _RUN.findall(lowered)
 
 
 _STEMMERS: dict[str, object] = {}

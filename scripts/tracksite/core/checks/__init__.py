@@ -153,8 +153,8 @@ REUSE: dict[Pass, reuse.Rule] = {
 }
 
 
-#: Allocations between two collections of the young generation while a check runs (Python's
-#: default is 700): see `check`.
+#: Allocations between two collections of the young generation while a check runs, and while a
+#: build renders its pages (adapter/buildstate.py; Python's default is 700): see `check`.
 YOUNG_THRESHOLD = 10_000
 
 

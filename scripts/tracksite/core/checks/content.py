@@ -17,6 +17,7 @@ from tracksite.core.learning.coverage import objective_warnings
 from tracksite.core.markdown import bodychecks
 from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.blocks import blank_data_blocks_of
+from tracksite.core.markdown.prose import FOLDED_TO_ASCII
 from tracksite.core.memo import _MEMO, folder_stamp, memo
 from tracksite.core.model.project import Project
 from tracksite.core.site.addresses import REMOTE_HINT, remote_message
@@ -91,16 +92,11 @@ def _active_content(
     return found
 
 
-#: The four letters other than ASCII that IGNORECASE matches to an ASCII one (U+0130, U+0131,
-#: U+017F, U+212A): `str.lower` does not turn them into it (checks/teaching.py's dated phrases).
-_FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
-
-
 def _may_load_style(masked: str) -> bool:
     """Whether REMOTE_STYLE can match: every match holds `url(` or `@import` in some case. Most
     pages hold neither, and the pattern, case-insensitive from its first letter, was tried at
     every place of every page (a tenth of the active-content pass)."""
-    if any(c in masked for c in _FOLDED_TO_ASCII):
+    if any(c in masked for c in FOLDED_TO_ASCII):
         return True
     lowered = masked.lower()
     return "url(" in lowered or "@import" in lowered

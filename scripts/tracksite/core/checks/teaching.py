@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks.common import problems_of
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.markdown.prose import offsets, prose_text
+from tracksite.core.markdown.prose import FOLDED_TO_ASCII, offsets, prose_text
 from tracksite.core.memo import memo
 from tracksite.core.widgets.quiz import QuizQuestion, parse_quiz, question_lines
 
@@ -74,11 +74,10 @@ _DATED_WORDS = (
     "most capable",
     "strongest",
 )
-_FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def _may_date(prose: str) -> bool:
-    if any(c in prose for c in _FOLDED_TO_ASCII):
+    if any(c in prose for c in FOLDED_TO_ASCII):
         return True
     lowered = prose.lower()
     return any(word in lowered for word in _DATED_WORDS)
@@ -283,7 +282,7 @@ def _dated_lines(prose: str, texts: list[str]) -> list[int]:
     most of this check. All lines when a letter IGNORECASE folds to ASCII is there, or when
     lower-casing changes the offsets."""
     lowered = prose.lower()
-    if len(lowered) != len(prose) or any(c in prose for c in _FOLDED_TO_ASCII):
+    if len(lowered) != len(prose) or any(c in prose for c in FOLDED_TO_ASCII):
         return list(range(len(texts)))
     starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
     return sorted({bisect.bisect_right(starts, at) - 1 for at in offsets(lowered, _DATED_WORDS)})

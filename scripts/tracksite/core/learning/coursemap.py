@@ -136,20 +136,13 @@ def needs_of(curriculum: Curriculum, lesson: Lesson) -> list[str]:
 def neighbours(curriculum: Curriculum, track: Track) -> list[Lesson]:
     """Lessons of other tracks linked to this track's: its cross-track prerequisites, the lessons
     its lessons go deeper in, and the brief lessons that go deeper into it (in course order)."""
-    own = {l.key for l in curriculum.lessons_of(track.slug)}
-    keys: set[str] = set()
-    for lesson in curriculum.all_lessons():
-        refs = [p.lesson for p in lesson.prerequisites if p.lesson and "/" in p.lesson] + list(lesson.deep_dives)
-        if lesson.key in own:
-            keys.update(k for k in refs if k not in own)
-        elif any(k in own for k in refs):
-            keys.add(lesson.key)
-    return [l for l in curriculum.all_lessons() if l.key in keys]
+    return every_neighbours(curriculum).get(track.slug, [])
 
 
 def every_neighbours(curriculum: Curriculum) -> dict[str, list[Lesson]]:
-    """`neighbours` of every track of the course, by slug, in one walk of the course: each track
-    page asked for its own walked every lesson, a walk of the course per track."""
+    """`neighbours` of every track of the course, by slug, in one walk of the course: the track
+    pages ask for all of them once a build (`pagecontext.Contexts`), where each track page
+    walked every lesson for its own."""
     owners: dict[str, list[str]] = {}  # lesson key -> the tracks that list it
     for track in curriculum.tracks:
         for lesson in curriculum.lessons_of(track.slug):

@@ -59,6 +59,12 @@ def line_index(text: str) -> Callable[[int], int]:
 _LINE_BREAK = re.compile("\n")
 
 
+#: The four letters other than ASCII that IGNORECASE matches to an ASCII one (U+0130, U+0131,
+#: U+017F, U+212A) and `str.lower` does not turn into it: a text holding one is scanned with the
+#: pattern itself, not prefiltered by `offsets` or a lower-cased substring test.
+FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
 def offsets(lowered: str, words: Iterable[str]) -> set[int]:
     """Every offset in `lowered` where one of `words` (lower-cased) starts, found with `str.find`:
     a regex of those words tried at every place of a page cost several times more, so the checks

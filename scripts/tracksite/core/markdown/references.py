@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tracksite.core.markdown.blocks import fence_spans, lines_holding, text_fence_spans
+from tracksite.core.markdown.blocks import lines_holding, text_fence_spans
 from tracksite.core.memo import memo
 from tracksite.core.model.course import Curriculum
 from tracksite.core.model.glossary import GLOSSARY_ANCHOR
@@ -130,17 +130,10 @@ def unsafe_scheme(target: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def code_lines(lines: list[str]) -> list[bool]:
-    """For each line, whether it is fenced code (the fence lines included), as the build's
-    superfences reads fences (blocksyntax.fence_spans, the one fence reader)."""
-    flags = [False] * len(lines)
-    for first, last in fence_spans(lines):
-        flags[first : last + 1] = [True] * (last + 1 - first)
-    return flags
-
-
 def code_flags(text: str, size: int) -> list[bool]:
-    """`code_lines` of `text.split("\n")` from its remembered fences (blocks.text_fence_spans)."""
+    """For each line of `text.split("\n")` (`size` of them), whether it is fenced code (the fence
+    lines included), as the build's superfences reads fences (blocks.text_fence_spans, the one
+    fence reader, its result remembered per text)."""
     flags = [False] * size
     for first, last in text_fence_spans(text):
         flags[first : last + 1] = [True] * (last + 1 - first)
