@@ -1,6 +1,7 @@
-"""Reading a built site's search index back, for tests: each section of a page is a JSON file
-(`pages/<id>-<section>.json`: the page's URL and metadata, the section's anchor, heading and
-text; tracksite.search), put together here as one entry per page."""
+"""Reading a built site's search index back, for tests: a page's sections are packed into JSON
+files (`pages/<id>-<n>.json`: the page's URL and metadata and, in order, each section's anchor,
+heading and text; tracksite.search.stream `fragment_files`), put together here as one entry per
+page."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ def fragments(site: Path) -> dict[str, dict]:
     """Every indexed page, by URL (`/track/lesson/`): its metadata and its sections in order,
     each `[anchor, heading, text]`."""
     found: dict[str, dict] = {}
-    for _page, _section, part in _section_files(site):
+    for _page, _n, part in _section_files(site):
         page = found.setdefault(part["url"], {"url": part["url"], "meta": part["meta"], "sections": []})
         assert page["meta"] == part["meta"], part["url"]
-        page["sections"].append([part["anchor"], part["title"], part["text"]])
+        page["sections"].extend(part["sections"])
     return found
 
 
@@ -39,7 +40,7 @@ def sections(fragment: dict) -> dict[str, str]:
 
 def filters(site: Path) -> dict[str, dict[str, list[str]]]:
     """Each filter's values, with the URLs of the pages each one keeps."""
-    urls = {page: part["url"] for page, _section, part in _section_files(site)}
+    urls = {page: part["url"] for page, _n, part in _section_files(site)}
     out: dict[str, dict[str, list[str]]] = {}
     for name, values in json.loads((site / "search-index" / "filters.json").read_text(encoding="utf-8")).items():
         for value, gaps in values.items():

@@ -33,12 +33,16 @@ def test_a_warm_build_links_the_last_builds_files_and_writes_the_same_site(tmp_p
     page = Path("alpha/a1/index.html")
     section = next((tmp_path / "second" / "search-index" / "pages").iterdir())
     for rel in (page, Path("search-index/index.json"), section.relative_to(tmp_path / "second")):
-        kept = kept_folder(root) / ("pages" if rel == page else "") / rel
+        kept = (
+            kept_folder(root)
+            / ("pages" if rel == page else "search-index")
+            / keptfiles.kept_name(str(rel.relative_to("search-index") if rel != page else rel))
+        )
         assert _inode(tmp_path / "second" / rel) == _inode(kept) == _inode(tmp_path / "first" / rel), rel
 
     # A kept copy changed behind the build's back (a tool that edits the site in place) is
     # read, found different and never linked: the site gets the bytes the build made.
-    kept_page = kept_folder(root) / "pages" / page
+    kept_page = kept_folder(root) / "pages" / keptfiles.kept_name(str(page))
     good = kept_page.read_bytes()
     with open(kept_page, "r+b") as f:  # in place: the first two sites share this file
         f.write(b"<!-- tampered -->")
@@ -57,7 +61,7 @@ def test_a_site_that_links_a_kept_file_keeps_its_bytes_when_the_next_build_chang
     build(root, tmp_path / "second")
     assert b"A new closing sentence." in (tmp_path / "second" / "alpha/a1/index.html").read_bytes()
     assert page.read_bytes() == before  # the kept copy was replaced, not written through
-    assert (kept_folder(root) / "pages/alpha/a1/index.html").read_bytes() == (
+    assert (kept_folder(root) / "pages" / keptfiles.kept_name("alpha/a1/index.html")).read_bytes() == (
         tmp_path / "second" / "alpha/a1/index.html"
     ).read_bytes()
 
@@ -66,10 +70,21 @@ def test_kept_copies_of_files_no_longer_written_are_dropped(tmp_path):
     root = make_course(tmp_path / "course")
     (root / "docs" / "extra.md").write_text("# Extra\n\nA page that will go.\n")
     build(root, tmp_path / "first")
-    assert (kept_folder(root) / "pages/extra/index.html").is_file()
+    kept = kept_folder(root) / "pages"
+    assert (kept / "extra%2Findex.html").is_file()
+    (kept / "old" / "tree").mkdir(parents=True)  # (an earlier version kept copies as the site's tree)
+    (kept / "old" / "tree" / "index.html").write_text("old")
     (root / "docs" / "extra.md").unlink()
     build(root, tmp_path / "second")
-    assert not (kept_folder(root) / "pages/extra/index.html").exists()
+    assert not (kept / "extra%2Findex.html").exists() and not (kept / "old").exists()
+    assert (kept / "alpha%2Fa1%2Findex.html").is_file() and not [p for p in kept.iterdir() if p.is_dir()]
+
+
+def test_kept_names_are_one_per_path_and_short_enough_for_any_file_system():
+    names = {keptfiles.kept_name(rel) for rel in ("a/b.html", "a%2Fb.html", "a%b.html", "a%25b.html")}
+    assert len(names) == 4 and all("/" not in n for n in names)
+    deep = "/".join(["a-rather-long-folder-name"] * 20) + "/index.html"
+    assert len(keptfiles.kept_name(deep)) < 100 and keptfiles.kept_name(deep) != keptfiles.kept_name(deep + "x")
 
 
 def test_without_links_files_are_written(tmp_path, monkeypatch):
@@ -136,7 +151,7 @@ def test_a_file_made_new_is_made_only_where_none_is_and_a_fresh_folder_is_only_l
     with pytest.raises(FileExistsError):
         kept.put("other.html", str(first / "other.html"), b"new", new=True)
     assert (first / "other.html").read_bytes() == b"old"
-    assert (tmp_path / "kept" / "a/page.html").read_bytes() == b"<p>page</p>"
+    assert (tmp_path / "kept" / "a%2Fpage.html").read_bytes() == b"<p>page</p>"
     again = keptfiles.Kept(tmp_path / "kept")
     assert not again.fresh
     again.put("a/page.html", str(second / "page.html"), b"<p>page</p>", new=True)

@@ -248,10 +248,15 @@ def test_chrome_and_widgets_stay_out(built_site):
 def test_every_word_file_the_entry_names_is_there(built_site):
     """The entry file names each word file a query may fetch, and the page count the ranking
     uses; every word leads to a group, every group lists pages that exist, each with a section of
-    the page that has its own fragment file."""
+    the page that its fragment files hold (a section's number: its file's times `PER_FILE` plus
+    its place there)."""
     folder = built_site / "search-index"
     entry = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-    sections = {tuple(map(int, p.stem.split("-"))) for p in (folder / "pages").glob("*.json")}
+    sections = set()
+    for p in (folder / "pages").glob("*.json"):
+        page, n = map(int, p.stem.split("-"))
+        held = json.loads(p.read_text(encoding="utf-8"))["sections"]
+        sections |= {(page, n * stream.PER_FILE + place) for place in range(len(held))}
     pages = sorted({page for page, _ in sections})
     assert entry["pages"] == len(pages) and pages == list(range(len(pages)))
     named = {(folder / "words" / f"{key.encode().hex()}.json") for key in entry["shards"]}
@@ -448,12 +453,41 @@ def test_sections_metadata_exclusions_and_formulas():
     assert "tooltip" not in page.words and "secret" not in page.words and "quiz" not in page.words
     assert "so" in page.words  # the formula's letters, run together as on the page
     assert [(s.anchor, s.title) for s in page.sections] == [("", ""), ("one", "First"), ("term-a", "Alpha term")]
-    fragments = [json.loads(f) for f in stream.fragment_files(page.url, page.meta, page.section_texts())]
-    assert [f["text"] for f in fragments] == ["Intro text.", "Body and so ( x ) . No id", "Defined here."]
-    assert {f["url"] for f in fragments} == {"/x/"} and fragments[1]["anchor"] == "one"
+    files, numbers = stream.fragment_files(page.url, page.meta, page.section_texts())
+    assert len(files) == 1 and numbers == [0, 1, 2]  # (short sections: one file)
+    fragment = json.loads(files[0])
+    assert [text for _, _, text in fragment["sections"]] == [
+        "Intro text.",
+        "Body and so ( x ) . No id",
+        "Defined here.",
+    ]
+    assert fragment["url"] == "/x/" and fragment["sections"][1][0] == "one"
     # each word weighs in its own section: the heading's words in the section it starts
     assert page.section_words[1]["first"] == 6.0 and "first" not in page.section_words[0]
     assert "big" not in page.section_words[0]  # the title counts for the page, not its top
+
+
+def test_a_pages_sections_are_packed_into_files_of_about_a_block():
+    """A result fetches the file holding its section: short sections share a file until it
+    holds `FRAGMENT_BYTES`, a long one starts the next, and a section's number says its file
+    and its place there, in page order (the browser takes the first of tied sections)."""
+    long = "word " * 700  # (3,500 bytes)
+    sections = [("a", "A", long), ("b", "B", "short"), ("c", "C", long), ("d", "D", "tail")]
+    files, numbers = stream.fragment_files("/p/", {"title": "P"}, sections)
+    parts = [json.loads(f) for f in files]
+    assert len(files) == 2 and numbers == [0, 1, 2, stream.PER_FILE]
+    assert [[s[0] for s in p["sections"]] for p in parts] == [["a", "b", "c"], ["d"]]
+    assert all(p["url"] == "/p/" and p["meta"] == {"title": "P"} for p in parts)
+    assert numbers == sorted(numbers)
+    many = [(str(i), "", "") for i in range(stream.PER_FILE + 3)]  # (a file's places run out first)
+    files, numbers = stream.fragment_files("/q/", {}, many)
+    assert len(files) == 2 and numbers[-4:] == [
+        stream.PER_FILE - 1,
+        stream.PER_FILE,
+        stream.PER_FILE + 1,
+        stream.PER_FILE + 2,
+    ]
+    assert [len(json.loads(f)["sections"]) for f in files] == [stream.PER_FILE, 3]
 
 
 def test_the_templates_mark_where_the_indexed_element_ends(built_site):
@@ -536,7 +570,7 @@ def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
         else:
             running._thread.join(60)
             assert done == [indexer] and (site / "search-index" / "index.json").is_file()
-            assert "wombat" in (site / "search-index" / "pages" / "0-1.json").read_text(encoding="utf-8")
+            assert "wombat" in (site / "search-index" / "pages" / "0-0.json").read_text(encoding="utf-8")
         assert failed == []
 
 
@@ -561,10 +595,10 @@ def test_a_page_read_as_it_rendered_is_not_read_back_from_the_site(tmp_path, mon
         search.Indexer, "add", lambda self, html, url, *a: read_back.append(url) or add(self, html, url, *a)
     )
     search.Indexer().finish(site, pages)
-    assert read_back == [] and "wombat" in (site / search.OUTPUT / "pages" / "0-1.json").read_text(encoding="utf-8")
+    assert read_back == [] and "wombat" in (site / search.OUTPUT / "pages" / "0-0.json").read_text(encoding="utf-8")
     (site / "w" / "index.html").write_text(page.replace("wombat", "numbat"), encoding="utf-8")
     search.Indexer().finish(site, pages)
-    assert read_back == ["/w/"] and "numbat" in (site / search.OUTPUT / "pages" / "0-1.json").read_text(
+    assert read_back == ["/w/"] and "numbat" in (site / search.OUTPUT / "pages" / "0-0.json").read_text(
         encoding="utf-8"
     )
 

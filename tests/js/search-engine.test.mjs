@@ -91,9 +91,9 @@ function serve(files) {
 const hex = (s) => Buffer.from(s).toString("hex");
 
 test("ranking: the page a word weighs most on comes first; a typo gets a suggestion", async () => {
-  const page = (id, title) => ({ url: `/p${id}/`, meta: { title, kind: "Lesson" }, anchor: "", title, text: `${title} text` });
+  const page = (id, title) => ({ url: `/p${id}/`, meta: { title, kind: "Lesson" }, sections: [["", title, `${title} text`]] });
   serve({
-    "search-index/index.json": { format: 2, version: "v1", pages: 3, shards: ["at", "so"], split: [], languages: ["en"] },
+    "search-index/index.json": { format: 3, version: "v1", pages: 3, shards: ["at", "so"], split: [], languages: ["en"] },
     [`search-index/words/${hex("at")}.json`]: { words: { attention: 0 }, stems: ["attent"], groups: [[[1, 1], [20, 180], [0, 0]]] },
     [`search-index/words/${hex("so")}.json`]: { words: { softmax: 0 }, stems: ["softmax"], groups: [[[1, 2], [30, 90], [0, 0]]] },
     "search-index/pages/0-0.json": page(0, "Zero"),
@@ -111,11 +111,27 @@ test("ranking: the page a word weighs most on comes first; a typo gets a suggest
   assert.deepEqual(typo.suggestions, { atention: "attention" });
 });
 
+test("a result's section is fetched from the file its number names, at its place there", async () => {
+  const file = (sections) => ({ url: "/p0/", meta: { title: "P0", kind: "lesson" }, sections });
+  serve({
+    "search-index/index.json": { format: 3, version: "v3", pages: 1, shards: ["de"], split: [], languages: ["en"] },
+    [`search-index/words/${hex("de")}.json`]: { words: { deep: 0 }, stems: ["deep"], groups: [[[1], [50], [257]]] },
+    "search-index/pages/0-0.json": file([["top", "Top", "nothing here"]]),
+    "search-index/pages/0-1.json": file([["a", "A", "not this one"], ["deeper", "Deeper", "a deep dive"]]),
+  });
+  const index = await new Index("search-index/index.json").ready;
+  const [result] = (await index.search("deep")).results;
+  const shown = await result.data();
+  assert.equal(shown.url, "https://course.example/p0/#deeper");
+  assert.equal(shown.section, "Deeper");
+  assert.deepEqual(shown.excerpt.filter(([, marked]) => marked).map(([t]) => t), ["deep"]);
+});
+
 test("ranking: the best lesson's summary follows it, but one lesson holds at most two of the top three", async () => {
-  const page = (id) => ({ url: `/p${id}/`, meta: { title: `P${id}`, kind: "lesson" }, anchor: "", title: `P${id}`, text: "kv" });
+  const page = (id) => ({ url: `/p${id}/`, meta: { title: `P${id}`, kind: "lesson" }, sections: [["", `P${id}`, "kv"]] });
   /* pages 0 (a lesson), 1 and 2 (its cheatsheet and overview), 3 (another lesson) */
   serve({
-    "search-index/index.json": { format: 2, version: "v2", pages: 4, shards: ["ca"], split: [], languages: ["en"], family: [2, 1] },
+    "search-index/index.json": { format: 3, version: "v2", pages: 4, shards: ["ca"], split: [], languages: ["en"], family: [2, 1] },
     [`search-index/words/${hex("ca")}.json`]: { words: { cache: 0 }, stems: ["cach"], groups: [[[1, 1, 1, 1], [90, 40, 30, 60], [0, 0, 0, 0]]] },
     ...Object.fromEntries([0, 1, 2, 3].map((id) => [`search-index/pages/${id}-0.json`, page(id)])),
   });
@@ -143,7 +159,7 @@ test("matching: a word's own stem whole, the other stems of its root at half ('e
   assert.deepEqual([...matchGroups(shard, "encoderz").factor], [], "no stem, no root");
   const page = (id) => ({ url: `/p${id}/`, meta: { title: `P${id}`, kind: "lesson" }, anchor: "", title: "", text: "x" });
   serve({
-    "search-index/index.json": { format: 2, version: "v3", pages: 3, shards: ["en"], split: [], languages: ["en"] },
+    "search-index/index.json": { format: 3, version: "v3", pages: 3, shards: ["en"], split: [], languages: ["en"] },
     [`search-index/words/${hex("en")}.json`]: { ...shard, groups: [[[1], [60], [0]], [[2], [190], [0]]] },
     ...Object.fromEntries([0, 1].map((id) => [`search-index/pages/${id}-0.json`, page(id)])),
   });

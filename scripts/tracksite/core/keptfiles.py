@@ -17,17 +17,35 @@ than read and compared.
 A kept file is never written in place: it is replaced by renaming a new link over it, so a site
 that links it keeps its own bytes. Where links cannot be made (another file system, a file
 system without them), files are written as before.
+
+The kept copies lie side by side in one folder, named by their path in the site (`kept_name`):
+a folder for each page, as the site has, was a `mkdir` for each page a cold build wrote, a
+tenth of its processor time for the kept copies (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+#: Longer kept names (a long path in the site) are a digest of the path: a file name's limit is
+#: 255 bytes.
+_LONGEST = 200
 _FLAGS = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def kept_name(rel: str) -> str:
+    """The kept copy's name of the site's file at `rel` ("track/lesson/index.html"): the path
+    with "%" and "/" written as "%25" and "%2F", one name per path."""
+    name = rel.replace("%", "%25").replace("/", "%2F")
+    if len(name.encode("utf-8", "surrogatepass")) > _LONGEST:
+        name = "%" + hashlib.sha256(rel.encode("utf-8", "surrogatepass")).hexdigest()
+    return name
 
 
 class Kept:
@@ -36,8 +54,7 @@ class Kept:
     def __init__(self, folder: Path | None) -> None:
         self.folder = str(folder) if folder is not None else None
         self.linked = 0
-        self.written: set[str] = set()
-        self._folders: set[str] = set()  # made already
+        self.written: set[str] = set()  # (their kept names)
         #: made by this build (a cold one): it holds no kept copy to compare, none to replace,
         #: and nothing to prune (25 files a lesson: a `stat` each saved)
         self.fresh = False
@@ -64,8 +81,9 @@ class Kept:
         it is not linked (the engine's own function, with whatever wraps it). `new`: `target`
         is made only if it does not exist (FileExistsError otherwise, nothing written), so that
         a caller need not remove it first on the chance that it does."""
-        self.written.add(rel)
-        kept = os.path.join(self.folder, rel) if self.folder is not None else None
+        name = kept_name(rel)
+        self.written.add(name)
+        kept = os.path.join(self.folder, name) if self.folder is not None else None
         if kept is not None and not self.fresh and _same(kept, data):
             try:
                 os.link(kept, target)
@@ -87,10 +105,6 @@ class Kept:
         """Link `target` as the kept copy: directly where there is none (a cold build), else by
         a rename over the old one, which a site may still link."""
         try:
-            folder = os.path.dirname(kept)
-            if folder not in self._folders:
-                os.makedirs(folder, exist_ok=True)
-                self._folders.add(folder)
             try:
                 os.link(target, kept)
                 return
@@ -105,16 +119,17 @@ class Kept:
             self.folder = None
 
     def prune(self) -> None:
-        """Drop the kept files this build did not write (pages and sections no longer there)."""
+        """Drop the kept files this build did not write (pages and sections no longer there),
+        and any folder (the copies of an earlier version, kept as the site's tree)."""
         if self.folder is None or self.fresh:
             return
-        for dirpath, _, names in os.walk(self.folder):
-            rel = os.path.relpath(dirpath, self.folder).replace(os.sep, "/")  # (once a folder: thousands of files)
-            prefix = "" if rel == "." else rel + "/"
-            for name in names:
-                if prefix + name not in self.written:
+        with contextlib.suppress(OSError), os.scandir(self.folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                elif entry.name not in self.written:
                     with contextlib.suppress(OSError):
-                        os.unlink(os.path.join(dirpath, name))
+                        os.unlink(entry.path)
 
 
 def _write(target: str, data: bytes, new: bool) -> None:
@@ -153,7 +168,7 @@ def keep_list(folder: Path, names: list[str], key: str | None) -> None:
             raise FileNotFoundError
         files = {}
         for name in names:
-            st = os.stat(os.path.join(folder, name))
+            st = os.stat(os.path.join(folder, kept_name(name)))
             files[name] = [st.st_size, st.st_mtime_ns]
         spare = path.with_name(f"{path.name}.{os.getpid()}")
         spare.write_text(json.dumps({"key": key, "files": files}), encoding="utf-8")
@@ -175,8 +190,8 @@ def link_listed(folder: Path, target: str, key: str) -> bool:
         for name, stamp in listed["files"].items():
             if os.path.isabs(name) or os.path.normpath(name).split(os.sep)[0] in ("..", ""):
                 return False
-            kept = os.path.join(folder, name)
-            st = os.stat(kept)
+            kept = os.path.join(folder, kept_name(name))
+            st = os.lstat(kept)
             if [st.st_size, st.st_mtime_ns] != stamp:
                 return False
             path = os.path.join(target, name)

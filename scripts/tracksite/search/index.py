@@ -40,7 +40,7 @@ from tracksite.search.words import root, stem
 from tracksite.search.words import words as title_words
 
 OUTPUT = SEARCH_FOLDER
-FORMAT = 2
+FORMAT = 3
 #: Ranking (BM25): how fast repeats of a word stop adding to a page's score, and how much a long
 #: page is held back for being long. 0.3 rather than the usual 0.75: a full lesson that teaches a
 #: term is not ranked below its own short cheatsheet for being long.
@@ -124,14 +124,15 @@ class _Read:
             keys[folded] = s
         self.scores, self.keys = scores(page, per_stem), keys
         best = best_sections(page, forms)
-        self.sections = {s: best.get(s, 0) for s in self.scores}  # a title-only stem: the top
-        self.fragments = stream.fragment_files(page.url, page.meta, page.section_texts())
+        self.fragments, numbers = stream.fragment_files(page.url, page.meta, page.section_texts())
+        top = numbers[0] if numbers else 0  # (a title-only stem: the top)
+        self.sections = {s: numbers[best[s]] if s in best else top for s in self.scores}
         # what the index needs of the page later: not its words and sections, which a course's
         # pages all held until the index was written would make grow with the course
         self.page = SearchPage(page.url, {}, page.filters, [], {}, 0, lang=page.lang)
 
     def files(self, pid: int) -> dict[str, bytes]:
-        return {f"pages/{pid}-{index}.json": data for index, data in enumerate(self.fragments)}
+        return {f"pages/{pid}-{number}.json": data for number, data in enumerate(self.fragments)}
 
 
 #: What the last build read, by URL: the page file's stamp (mtime and size; none for a page read as

@@ -1,8 +1,8 @@
 /* tracksite: the course search's engine, on the index the build writes (tracksite.search).
    Loaded by search-ui.js when a learner opens the search. A query fetches the word files of its
    words (each lists the pages of a word's stem with the stem's score there) and, for each result
-   drawn, the fragment of the one section of the page it leads to: no WebAssembly, no list of
-   every page (docs/benchmarks.md).
+   drawn, the fragment file holding the section of the page it leads to (a page's sections packed
+   into files of about 4 KB): no WebAssembly, no list of every page (docs/benchmarks.md).
 
    A word matches the words of the index it equals or, from three letters on, that it begins
    ("enc" finds "encoder"); each word of the query must be on a page for the page to be a result
@@ -24,6 +24,9 @@ export const ROOT = 0.5;
 /* Of the first results, at most this many from one lesson and its overview and cheatsheet, while
    another lesson has the query too. */
 const TOP = 3, PER_LESSON = 2;
+/* A section's number: its fragment file's number times this plus its place in the file
+   (tracksite.search.stream PER_FILE). */
+const PER_FILE = 256;
 
 /* The query read as the index reads a page (tracksite.search.words, its twin): lower
    case, accents folded, a hyphenated word also whole, -ise read as -ize in English, CJK text
@@ -283,20 +286,22 @@ export class Index {
     results.sort((a, b) => ranked.get(b.id) - ranked.get(a.id) || a.id - b.id);
     diversify(results, lessonOf);
     for (const r of results) {
-      r.data = () => this.file("pages/" + r.id + "-" + r.section + ".json").then((f) => this.result(f, matched));
+      const file = Math.floor(r.section / PER_FILE), place = r.section % PER_FILE;
+      r.data = () => this.file("pages/" + r.id + "-" + file + ".json").then((f) => this.result(f, place, matched));
     }
     return { results, ignored: ignored.length < terms.length ? ignored : [], suggestions };
   }
 
-  /* A result as the list shows it, from its section's fragment: an excerpt around the densest
-     hits in the section's text. */
-  result(fragment, matched) {
+  /* A result as the list shows it, from the section at `place` of its fragment file: an excerpt
+     around the densest hits in the section's text. */
+  result(fragment, place, matched) {
     const page = new URL(fragment.url.replace(/^\//, ""), this.root).href;
+    const [anchor, title, text] = fragment.sections[place];
     return {
-      url: fragment.anchor ? page + "#" + fragment.anchor : page,
+      url: anchor ? page + "#" + anchor : page,
       meta: fragment.meta,
-      section: fragment.anchor ? fragment.title : "",
-      excerpt: excerpt(fragment.text || fragment.title, matched),
+      section: anchor ? title : "",
+      excerpt: excerpt(text || title, matched),
     };
   }
 }

@@ -5,8 +5,8 @@ Why: a 10,000-lesson build held every page's reading (each stem's score and best
 word's stem, the text of every section) from the page's rendering to the build's end, then the
 whole index in memory before writing it: what made its build's process grow from 1.0 to 1.68 GB
 (docs/benchmarks.md, "Memory"). Here each reading goes into an anonymous temporary file in the
-course's state folder as the page is read (`Spill.put`: marshal, and each section's fragment as
-it will be written), and `Spill.write` goes over the readings once, in the index's page order:
+course's state folder as the page is read (`Spill.put`: marshal, and the page's fragment files as
+they will be written), and `Spill.write` goes over the readings once, in the index's page order:
 each stem's pages, scores and sections are packed in arrays (10 bytes a page), the words are the
 course's vocabulary, and every file is written as it is made and let go. Under `mkdocs serve` the
 readings stay in memory instead (index.py): a rebuild reads only the pages that changed and makes
@@ -48,12 +48,38 @@ def dump(data: object) -> bytes:
     return _encode(data).encode("utf-8")
 
 
-def fragment_files(url: str, meta: dict[str, str], sections: Iterable[tuple[str, str, str]]) -> list[bytes]:
-    """Each section's fragment, as `dump` writes {"url", "meta", "anchor", "title", "text"}
-    (`sections`: page.py's `SearchPage.section_texts`): the page's URL and metadata, the same in
-    each, encoded once."""
-    head, string = _encode({"url": url, "meta": meta})[:-1], _string
-    return [f'{head},"anchor":{string(a)},"title":{string(t)},"text":{string(x)}}}'.encode() for a, t, x in sections]
+#: A fragment file's size up to which a page's next section joins it (bytes, before the section):
+#: a result fetches the file holding its section, so a page's short sections share one file of
+#: about a disk block rather than a file each. Writing a file was most of the index's cost (a
+#: tenth of a millisecond a file on ext4, 23 a lesson: docs/benchmarks.md).
+FRAGMENT_BYTES = 4096
+#: A section's number in the index: its file's number times this plus its place in the file.
+PER_FILE = 256
+
+
+def fragment_files(
+    url: str, meta: dict[str, str], sections: Iterable[tuple[str, str, str]]
+) -> tuple[list[bytes], list[int]]:
+    """A page's fragment files, each {"url", "meta", "sections": [[anchor, title, text], ...]}
+    (`sections`: page.py's `SearchPage.section_texts`, in page order, packed into files of
+    about `FRAGMENT_BYTES`), and each section's number: `PER_FILE` times its file's number
+    plus its place there, which keeps the sections' order (search-engine.js takes the first
+    of tied sections)."""
+    head, string = _encode({"url": url, "meta": meta})[:-1] + ',"sections":[', _string
+    files: list[bytes] = []
+    numbers: list[int] = []
+    parts: list[str] = []
+    size = 0
+    for a, t, x in sections:
+        if parts and (size >= FRAGMENT_BYTES or len(parts) == PER_FILE):
+            files.append((head + ",".join(parts) + "]}").encode())
+            parts, size = [], 0
+        part = f"[{string(a)},{string(t)},{string(x)}]"
+        numbers.append(len(files) * PER_FILE + len(parts))
+        parts.append(part)
+        size += len(part)
+    files.append((head + ",".join(parts) + "]}").encode())
+    return files, numbers
 
 
 def gaps(ids: Iterable[int]) -> list[int]:
@@ -132,8 +158,9 @@ def entry_file(version: str, fmt: int, keys: dict[str, list[str]], languages: se
 
 def file_digest(data: bytes) -> bytes:
     """A file's digest: what the index's version is made from, and what serve compares to leave
-    a file that did not change alone."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    a file that did not change alone (SHA-256: twice BLAKE2's speed where the processor computes
+    it, as most do now)."""
+    return hashlib.sha256(data).digest()[:16]
 
 
 def version_of(digests: Iterable[tuple[str, bytes]]) -> str:

@@ -157,14 +157,15 @@ def missing(link: Link, target: Target, path: Path, site: Path) -> str:
 
 def _search_index_problems(layout: Layout, ids_of) -> Iterator[tuple[Path, str, str]]:
     """(fragment file, location, message) for each search result that leads nowhere: every
-    search fragment (one section of a page) names the page, and the element its section starts at."""
+    search fragment file (a page's sections, packed) names the page, and the element each section
+    starts at."""
     site = layout.folder
     for source in sorted((site / SEARCH_FOLDER / "pages").glob("*.json")):
         try:
             fragment = json.loads(source.read_text(encoding="utf-8"))
             url, title = fragment["url"], fragment.get("meta", {}).get("title") or fragment["url"]
-            anchors = [str(fragment["anchor"])] if fragment["anchor"] else []
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            anchors = [str(section[0]) for section in fragment["sections"] if section[0]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             yield source, "", "not a readable search index fragment; rebuild the site"
             continue
         for location in [url.lstrip("/")] + [f"{url.lstrip('/')}#{a}" for a in anchors]:
