@@ -467,11 +467,11 @@ def test_sections_metadata_exclusions_and_formulas():
     assert "big" not in page.section_words[0]  # the title counts for the page, not its top
 
 
-def test_a_pages_sections_are_packed_into_files_of_about_a_block():
+def test_a_pages_sections_are_packed_into_small_files(monkeypatch):
     """A result fetches the file holding its section: short sections share a file until it
     holds `FRAGMENT_BYTES`, a long one starts the next, and a section's number says its file
     and its place there, in page order (the browser takes the first of tied sections)."""
-    long = "word " * 700  # (3,500 bytes)
+    long = "w " * int(stream.FRAGMENT_BYTES * 0.85 / 2)  # (short of a file alone, not of two)
     sections = [("a", "A", long), ("b", "B", "short"), ("c", "C", long), ("d", "D", "tail")]
     files, numbers = stream.fragment_files("/p/", {"title": "P"}, sections)
     parts = [json.loads(f) for f in files]
@@ -479,7 +479,8 @@ def test_a_pages_sections_are_packed_into_files_of_about_a_block():
     assert [[s[0] for s in p["sections"]] for p in parts] == [["a", "b", "c"], ["d"]]
     assert all(p["url"] == "/p/" and p["meta"] == {"title": "P"} for p in parts)
     assert numbers == sorted(numbers)
-    many = [(str(i), "", "") for i in range(stream.PER_FILE + 3)]  # (a file's places run out first)
+    monkeypatch.setattr(stream, "FRAGMENT_BYTES", 100_000)  # (a file's places run out first)
+    many = [(str(i), "", "") for i in range(stream.PER_FILE + 3)]
     files, numbers = stream.fragment_files("/q/", {}, many)
     assert len(files) == 2 and numbers[-4:] == [
         stream.PER_FILE - 1,

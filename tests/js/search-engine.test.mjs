@@ -67,6 +67,14 @@ test("matching: a form no page uses reaches its stem's group", () => {
   assert.equal(matchGroups(shard, "tokenization", ["fr"]).factor.size, 0, "English endings only for English");
 });
 
+test("matching: a form of a root no group is the stem of reaches that root's groups, at half", () => {
+  const shard = { words: { autoencoder: 0, autoencoders: 0, autumn: 1 }, stems: ["autoencoder", "autumn"], groups: [[[0], [50], [0]], [[1], [50], [0]]], roots: { 0: "autoencod" } };
+  const { factor, matched, rooted } = matchGroups(shard, "autoencoding");
+  assert.deepEqual([...factor], [[0, ROOT]]);
+  assert.ok(rooted.has(0) && matched.has("autoencoder"));
+  assert.equal(matchGroups(shard, "autumnal").factor.has(0), false, "an unrelated word reaches nothing of that root");
+});
+
 test("suggestions: the nearest word, the most used on a tie, nothing for a short or far word", () => {
   const shard = { words: { attention: 0, attend: 1, atlas: 2 }, stems: ["attent", "attend", "atlas"], groups: [[[0, 1, 1], [1, 1, 1], [0, 0, 0]], [[0], [1], [0]], [[0], [1], [0]]] };
   assert.equal(nearest(shard, "atention"), "attention");

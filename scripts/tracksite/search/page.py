@@ -113,7 +113,7 @@ class SearchPage:
     def section_texts(self) -> list[tuple[str, str, str]]:
         """Each section's anchor, title and excerpt text: with the page's URL and metadata, what a
         learner's browser downloads to show it as a result (a page's sections packed into files
-        of about 4 KB: a result fetches the one holding its section; stream.py `fragment_files`)."""
+        of about half a KB: a result fetches the one holding its section; stream.py `fragment_files`)."""
         return [(s.anchor, s.title, _squeeze("".join(s.text))) for s in self.sections]
 
 

@@ -2,7 +2,7 @@
    Loaded by search-ui.js when a learner opens the search. A query fetches the word files of its
    words (each lists the pages of a word's stem with the stem's score there) and, for each result
    drawn, the fragment file holding the section of the page it leads to (a page's sections packed
-   into files of about 4 KB): no WebAssembly, no list of every page (docs/benchmarks.md).
+   into files of about half a KB): no WebAssembly, no list of every page (docs/benchmarks.md).
 
    A word matches the words of the index it equals or, from three letters on, that it begins
    ("enc" finds "encoder"); each word of the query must be on a page for the page to be a result
@@ -124,9 +124,12 @@ export function matchGroups(shard, word, langs = ["en"]) {
     const most = Math.max(1, ...begun.map(([, g]) => shard.groups[g][0].length));
     for (const [, g] of begun) put(g, 0.5 * shard.groups[g][0].length / most);
   }
-  /* the groups of the same root as a group matched whole ("encoding" for "encoder"), at ROOT */
+  /* the groups of the same root as a group matched whole ("encoding" for "encoder"), at ROOT; where
+     none matched whole, those whose root the word is a form of ("autoencoding" finds "autoencoder",
+     which the index keeps apart from the verb the course never uses) */
   const rootOf = (g) => (shard.roots || {})[g] ?? (shard.stems || [])[g];
   const roots = new Set([...factor].filter(([, f]) => f === 1).map(([g]) => rootOf(g)));
+  if (!roots.size) for (const lang of langs) for (const f of forms(word, lang)) roots.add(f);
   const rooted = new Set((shard.stems || []).map((_, g) => g).filter((g) => !factor.has(g) && roots.has(rootOf(g))));
   for (const g of rooted) put(g, ROOT);
   for (const [w, g] of Object.entries(shard.words)) if (factor.has(g)) matched.add(w);

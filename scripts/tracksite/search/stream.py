@@ -49,10 +49,13 @@ def dump(data: object) -> bytes:
 
 
 #: A fragment file's size up to which a page's next section joins it (bytes, before the section):
-#: a result fetches the file holding its section, so a page's short sections share one file of
-#: about a disk block rather than a file each. Writing a file was most of the index's cost (a
-#: tenth of a millisecond a file on ext4, 23 a lesson: docs/benchmarks.md).
-FRAGMENT_BYTES = 4096
+#: a result fetches the file holding its section, so a page's short sections share a file
+#: rather than having a file each. Writing a file was most of the index's cost (a tenth of a
+#: millisecond a file on ext4, 21 a lesson); a larger file is more bytes for each result a
+#: learner's search draws (five at a time). At 512 bytes a lesson's pages have about 13 files
+#: rather than 21, and a result fetches about 0.45 KB gzipped rather than 0.3 KB: at 1 KB, 8 files
+#: but 0.6 KB, which took a first query on the bundled course past its 20 KB (docs/benchmarks.md).
+FRAGMENT_BYTES = 512
 #: A section's number in the index: its file's number times this plus its place in the file.
 PER_FILE = 256
 

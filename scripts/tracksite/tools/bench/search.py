@@ -298,8 +298,9 @@ TUNING = [
     "lessons, over the 100 KB target by themselves (146 KB with its index chunks). The engine "
     "(`search-engine.js`) is plain JavaScript of a few KB; a query fetches the entry file (the "
     "number of pages and the list of word files), one word file per word and, for each result drawn, "
-    "the fragment of the one section of the page it leads to (its heading and text, for the excerpt), "
-    "not the whole page's text as Pagefind's fragments held. No list of every page travels: each word file gives, for each page a stem is on, the "
+    "the fragment file holding the section of the page it leads to (its heading and text, for the "
+    "excerpt; a page's short sections share a file of about half a KB, since a file for each was most "
+    "of the index's write), not the whole page's text as Pagefind's fragments held. No list of every page travels: each word file gives, for each page a stem is on, the "
     "stem's score there, computed at build time (BM25's term part, with page lengths compared with a "
     "fixed length, so the score depends on that page alone), and the section where the stem weighs "
     "most; the browser adds the idf from the number of pages the stem is on.",
