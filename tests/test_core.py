@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tracksite.core import messages
 from tracksite.core.learning import coursemap
 from tracksite.core.markdown import anchors
 from tracksite.core.markdown import references as refs
@@ -224,6 +225,24 @@ def test_every_tracks_neighbours_as_each_track_finds_its_own():
     every = coursemap.every_neighbours(c)
     assert every == {t.slug: coursemap.neighbours(c, t) for t in tracks}
     assert [l.key for l in every["u"]] == ["t/a", "v/c"]
+
+
+def test_a_long_track_title_is_drawn_within_its_column_on_several_lines():
+    """A track's title above its band wraps as a phase title does, and the band's head grows by a
+    line for each line more: on one line "Track 5: Transformers and LLMs" ran into the gap where
+    the lines from the band above pass (tests/browser/test_course_map.py measures it)."""
+    phases = (Phase(title="P", lessons=("a",)),)
+    short = Track(slug="t", number=1, title="T", summary="s", phases=phases, path=Path("t.yml"))
+    long = Track(slug="u", number=2, title="Transformers and LLMs", summary="s", phases=phases, path=Path("u.yml"))
+    lessons = {l.key: l for l in (_lesson("t", "a"), _lesson("u", "a"))}
+    c = Curriculum([short, long], lessons)
+    words = messages.catalogue("en")
+    lines = coursemap.track_lines(long, words)
+    assert lines == ["Track 2: Transformers and", "LLMs"] and all(len(x) <= coursemap.PHASE_CHARS for x in lines)
+    _, bands, _, _ = coursemap.layout(c, c.tracks, (), words)
+    assert bands[1][3] - bands[0][3] == coursemap.PHASE_LINE
+    svg = coursemap.render_svg(c, c.tracks, lambda lesson: "#", "Map")
+    assert '<text class="ts-map__track"><tspan x="30" y="' in svg and ">LLMs</tspan></text>" in svg
 
 
 # -- problem formats ------------------------------------------------------------------------

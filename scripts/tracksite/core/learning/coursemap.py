@@ -39,6 +39,14 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
+def track_lines(track: Track, words: messages.Catalogue) -> list[str]:
+    """A track's title as the lines drawn above its band, each as wide as a phase title's at
+    most: drawn on one line, a long title ran past its column into the gap where lines from the
+    band above pass ("Track 5: Transformers and LLMs" is 215 px in DejaVu Sans Bold, the column
+    176), and they crossed it. Each line after the first makes the band's head PHASE_LINE taller."""
+    return _wrap(f"{words.text('trackN', n=track.number)}: {track.title}", PHASE_CHARS) or [""]
+
+
 def phase_lines(title: str) -> list[str]:
     """A phase's title as the lines drawn above its column (PHASE_CHARS, PHASE_LINES)."""
     lines = _wrap(title, PHASE_CHARS) or [""]
@@ -169,12 +177,16 @@ def every_neighbours(curriculum: Curriculum) -> dict[str, list[Lesson]]:
 
 
 def layout(
-    curriculum: Curriculum, tracks: Iterable[Track], others: Sequence[Lesson] = ()
+    curriculum: Curriculum,
+    tracks: Iterable[Track],
+    others: Sequence[Lesson] = (),
+    words: messages.Catalogue | None = None,
 ) -> tuple[list[Node], list[tuple[Track, int, list, int]], int, int]:
     """Place nodes: one band per track, one column per phase, lessons top to bottom; `others`
     (lessons of other tracks) in one more column at the right, titled "Other tracks". Each band
     is (track, its top, its columns as (title, x), its head's height: room for the track's
-    title and its phases' titles, on as many lines as the longest needs)."""
+    title (`track_lines`, in `words`) and its phases' titles, on as many lines as they need)."""
+    words = words or messages.catalogue("en")
     nodes: list[Node] = []
     bands: list = []
     y0 = PAD
@@ -186,7 +198,8 @@ def layout(
             phases.append(("Other tracks", list(others)))
         tallest = max((len(ls) for _, ls in phases), default=0)
         extra = max((len(phase_lines(title)) for title, _ in phases), default=1) - 1
-        head = HEAD_H + extra * PHASE_LINE + (TRACK_H if len(tracks) > 1 else 0)
+        titled = TRACK_H + (len(track_lines(track, words)) - 1) * PHASE_LINE if len(tracks) > 1 else 0
+        head = HEAD_H + extra * PHASE_LINE + titled
         band_h = head + tallest * (NODE_H + ROW_GAP)
         columns = []
         for col, (title, lessons) in enumerate(phases):
@@ -264,15 +277,17 @@ def render_svg(
     """The map as an inline <svg>; `url(lesson)` gives each node's link from the page it sits on;
     its words in `lang` (core/messages.py)."""
     words = messages.catalogue(lang)
-    nodes, bands, width, height = layout(curriculum, tracks, others)
+    nodes, bands, width, height = layout(curriculum, tracks, others, words)
     by_key = {n.key: n for n in nodes}
     all_edges = edges(curriculum, set(by_key))
     parts = [_svg_start(width, height, title, map_id)]
     for track, y, columns, head in bands:
         if len(tracks) > 1:
-            parts.append(
-                f'<text class="ts-map__track" x="{PAD}" y="{y + 12}">{escape(words.text("trackN", n=track.number))}: {escape(track.title)}</text>'
+            spans = "".join(
+                f'<tspan x="{PAD}" y="{y + 12 + i * PHASE_LINE}">{escape(line)}</tspan>'
+                for i, line in enumerate(track_lines(track, words))
             )
+            parts.append(f'<text class="ts-map__track">{spans}</text>')
         for phase_title, x in columns:
             lines = phase_lines(phase_title)
             top = y + head - 10 - (len(lines) - 1) * PHASE_LINE  # the last line just above the boxes
