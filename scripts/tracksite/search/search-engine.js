@@ -110,9 +110,9 @@ const ungap = (gaps) => { let at = -1; return gaps.map((g) => (at += g)); };
 export function matchGroups(shard, word, langs = ["en"]) {
   const factor = new Map(), matched = new Set();
   const put = (group, f) => factor.set(group, Math.max(factor.get(group) || 0, f));
+  const stems = new Set(); /* the stems the word may be a form of, when it is no word of the file */
   if (word in shard.words) put(shard.words[word], 1);
   else {
-    const stems = new Set();
     for (const lang of langs) for (const f of forms(word, lang)) stems.add(f);
     /* the longest stem the word is a form of: "embeding" is "embed" + "ing", not "emb" + "eding" */
     const found = (shard.stems || []).map((s, group) => [s, group]).filter(([s]) => stems.has(s));
@@ -129,7 +129,7 @@ export function matchGroups(shard, word, langs = ["en"]) {
      which the index keeps apart from the verb the course never uses) */
   const rootOf = (g) => (shard.roots || {})[g] ?? (shard.stems || [])[g];
   const roots = new Set([...factor].filter(([, f]) => f === 1).map(([g]) => rootOf(g)));
-  if (!roots.size) for (const lang of langs) for (const f of forms(word, lang)) roots.add(f);
+  if (!roots.size) for (const f of stems) roots.add(f);
   const rooted = new Set((shard.stems || []).map((_, g) => g).filter((g) => !factor.has(g) && roots.has(rootOf(g))));
   for (const g of rooted) put(g, ROOT);
   for (const [w, g] of Object.entries(shard.words)) if (factor.has(g)) matched.add(w);

@@ -179,14 +179,13 @@ def every_neighbours(curriculum: Curriculum) -> dict[str, list[Lesson]]:
 def layout(
     curriculum: Curriculum,
     tracks: Iterable[Track],
-    others: Sequence[Lesson] = (),
-    words: messages.Catalogue | None = None,
+    others: Sequence[Lesson],
+    words: messages.Catalogue,
 ) -> tuple[list[Node], list[tuple[Track, int, list, int]], int, int]:
     """Place nodes: one band per track, one column per phase, lessons top to bottom; `others`
     (lessons of other tracks) in one more column at the right, titled "Other tracks". Each band
     is (track, its top, its columns as (title, x), its head's height: room for the track's
     title (`track_lines`, in `words`) and its phases' titles, on as many lines as they need)."""
-    words = words or messages.catalogue("en")
     nodes: list[Node] = []
     bands: list = []
     y0 = PAD
