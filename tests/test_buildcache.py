@@ -30,6 +30,9 @@ from tracksite.core import localstate
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
+#: A kept text edited in place, its checksum left as it was (SQL on the entries' UTF-8 bytes).
+FORGE = "UPDATE {table} SET text = CAST(replace(CAST(text AS TEXT), 'Edited filler words', 'Forged words') AS BLOB)"
+
 
 def cache_file(root: Path) -> Path:
     """The build cache's database: in the course's state folder (core/localstate.py)."""
@@ -147,7 +150,7 @@ def test_a_kept_page_that_does_not_match_its_checksum_is_never_used(course):
     cold(root, tmp / "kept-reference")
     with sqlite3.connect(cache_file(root)) as db:
         assert db.execute("SELECT count(*) FROM outputs").fetchone()[0] > 0
-        db.execute("UPDATE outputs SET text = replace(text, 'Edited filler words', 'Forged words')")
+        db.execute(FORGE.format(table="outputs"))
     log = build(root, tmp / "kept-tamper")
     assert "does not match its checksum" in log
     assert "Forged words" not in (tmp / "kept-tamper" / "alpha/a2/index.html").read_text()
@@ -208,7 +211,7 @@ def test_an_entry_that_does_not_match_its_checksum_is_never_used(course):
     cold(root, tmp / "reference2")
     with sqlite3.connect(cache_file(root)) as db:
         db.execute("DELETE FROM outputs")  # whole pages: the converted ones are read then
-        db.execute("UPDATE pages SET text = replace(text, 'Edited filler words', 'Forged words')")
+        db.execute(FORGE.format(table="pages"))
     log = build(root, tmp / "after-tamper")
     assert "does not match its checksum" in log
     assert "Forged words" not in (tmp / "after-tamper" / "alpha/a2/index.html").read_text()

@@ -23,6 +23,7 @@ import harness
 from conftest import run_mkdocs
 from course import make_course, run_cli, write
 from test_remote_files import entry, lesson_with, listing
+from tracksite.adapter.caches.cachedb import checksum
 from tracksite.adapter.serve import lastsite
 from tracksite.core import localstate
 from tracksite.core.memo import digest
@@ -100,9 +101,9 @@ def test_planted_build_cache_rows_never_reach_the_site(tmp_path):
     with sqlite3.connect(planted) as db:
         for table in ("pages", "outputs"):
             for key, value, text in db.execute(f"SELECT key, value, text FROM {table}").fetchall():
-                text += '<script src="../../evil.js"></script>'
+                text += b'<script src="../../evil.js"></script>'
                 db.execute(
-                    f"UPDATE {table} SET text = ?, sum = ? WHERE key = ?", (text, digest([key, value, text]), key)
+                    f"UPDATE {table} SET text = ?, crc = ? WHERE key = ?", (text, checksum(key, value, text), key)
                 )
     result = run_mkdocs(victim)
     assert result.returncode == 0, result.stderr[-3000:]

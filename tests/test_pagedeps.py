@@ -138,7 +138,7 @@ def test_what_a_page_read_is_kept_beside_its_output(course):
     root, _ = course
     with sqlite3.connect(localstate.path(root, "tracksite") / "build.sqlite") as db:
         rows = db.execute("SELECT text FROM outputs WHERE key LIKE ?", (pagecache.READS + "%",)).fetchall()
-    reads = [line.split("\t") for (text,) in rows for line in text.splitlines()]
+    reads = [line.split("\t") for (text,) in rows for line in text.decode().splitlines()]
     assert reads and all(len(read) == 3 for read in reads)
     kinds = {kind for kind, *_ in reads}
     assert rows and {"template", "ts", "config", "string", "nav"} <= kinds, kinds

@@ -89,9 +89,8 @@ def memo(key: tuple, compute):
 
 def digest(parts: Iterable[str | bytes], size: int = 20) -> str:
     """One digest of many parts (text or bytes), each ended so that no two lists give the same
-    stream: the keys of what is remembered here and in the course's state folder, and the
-    checksums of its entries (a whole page's HTML each: SHA-256, twice BLAKE2's speed where the
-    processor computes it, as most do now), `size` bytes of it."""
+    stream: the keys of what is remembered here and in the course's state folder (SHA-256, twice
+    BLAKE2's speed where the processor computes it, as most do now), `size` bytes of it."""
     h = hashlib.sha256()
     for part in parts:
         h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass"))

@@ -42,6 +42,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from tracksite.adapter import mkdocsinternals
+from tracksite.adapter.caches import cachedb
 from tracksite.adapter.pages import converter
 from tracksite.core import localstate
 from tracksite.core.checkcache import code_digest, tree
@@ -65,12 +66,6 @@ _BUILTIN = {
 }  # fmt: skip
 _IMPURE = {"pymdownx.snippets"}
 _VERSIONED = ("mkdocs", "Markdown", "pymdown-extensions", "mkdocs-material", "Pygments")
-#: The tables, each with the text field every entry has: converted pages, and whole rendered
-#: pages (pagecache.py). That text (most of an entry's bytes) has a column of its own, apart from
-#: the entry's other fields as JSON: decoding it from JSON was most of a warm build's reading.
-_MAIN = {"pages": "content", "outputs": "output"}
-TABLES = tuple(_MAIN)
-_COLUMNS = ["key", "value", "text", "sum"]
 #: Characters of new entries a process holds before it writes them into the database: a page's
 #: entries (its converted HTML, its whole output) are most of what a build would otherwise hold
 #: until its end, 0.4 GB at 1,000 lessons (docs/benchmarks.md, "Memory"). A build and its helper
@@ -78,58 +73,11 @@ _COLUMNS = ["key", "value", "text", "sum"]
 FLUSH_AT = 2_000_000
 
 
-def _create(db: sqlite3.Connection) -> None:
-    """The tables, made again where an older cache has them with other columns."""
-    for table in TABLES:
-        columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
-        if columns and columns != _COLUMNS:
-            db.execute(f"DROP TABLE {table}")
-        db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT, text TEXT, sum TEXT)")
-
-
 def _version(name: str) -> str:
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "-"
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection to the cache (the build's, or a helper's): autocommit, and usable by the
-    thread that writes it at the end of a build (`BuildCache.close`). Its writes are not synced
-    to the disk: a build killed midway still leaves a whole database (SQLite's journal is kept),
-    and one that a system crash left damaged fails its checks and is discarded as any other
-    (`get`); syncing was most of the processor time of writing a page's entries. A new database
-    gets pages of 16 KB, not 4: a page's entries (60 KB of HTML) then take a quarter of the
-    overflow pages, and a cold build wrote them in three quarters of the time."""
-    db = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("PRAGMA page_size=16384")  # (a database already made keeps its own)
-    return db
-
-
-def _insert(db: sqlite3.Connection, new: dict[tuple[str, str], tuple[str, str]]) -> None:
-    for table in TABLES:
-        db.executemany(
-            f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?)",
-            [(k, v, text, digest([k, v, text])) for (t, k), (v, text) in new.items() if t == table],
-        )
-
-
-def _write(db: sqlite3.Connection, new: dict[tuple[str, str], tuple[str, str]], used: set, prune: bool) -> None:
-    try:
-        with db:
-            db.execute("BEGIN")
-            _insert(db, new)
-            if prune:
-                db.execute("CREATE TEMP TABLE used (tab TEXT, key TEXT, PRIMARY KEY (tab, key))")
-                db.executemany("INSERT OR IGNORE INTO used VALUES (?, ?)", list(used))
-                for table in TABLES:
-                    db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used WHERE tab = ?)", (table,))
-    except sqlite3.Error as e:
-        log.info("tracksite: the build cache was not updated: %s", e)
-    finally:
-        db.close()
 
 
 def subfolder(cache: BuildCache | None, name: str) -> Path | None:
@@ -207,16 +155,16 @@ class BuildCache:
     def _open(self) -> None:
         try:
             localstate.folder(self.root, STATE)  # (checked: never a link, never another user's)
-            self._db = _connect(self.path)
-            _create(self._db)
-            counts = [self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES]
+            self._db = cachedb.connect(self.path)
+            cachedb.create(self._db)
+            counts = [self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in cachedb.TABLES]
             self._empty = not any(counts)
         except sqlite3.DatabaseError as e:
             self._discard(f"it could not be read ({e})")
             with contextlib.suppress(sqlite3.Error, OSError, localstate.StateError):
                 localstate.folder(self.root, STATE)
-                self._db = _connect(self.path)
-                _create(self._db)
+                self._db = cachedb.connect(self.path)
+                cachedb.create(self._db)
                 self._empty = True
         except (OSError, localstate.StateError) as e:
             self.off = f"its folder cannot be written ({e})"
@@ -243,24 +191,25 @@ class BuildCache:
         if made is not None:
             self._used.add((table, key))
             self.handed += table == "pages" and (table, key) in self._handed
-            return {**json.loads(made[0]), _MAIN[table]: made[1]}
+            return {**json.loads(made[0]), cachedb.MAIN[table]: made[1]}
         if self._db is None or (self._empty and (table, key) not in self._written):
             return None
         try:
-            row = self._db.execute(f"SELECT value, text, sum FROM {table} WHERE key = ?", (key,)).fetchone()
+            row = self._db.execute(f"SELECT value, text, crc FROM {table} WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError as e:
             self._discard(f"it could not be read ({e})")
             return None
         if row is None:
             return None
-        value, text, check = row
+        value, data, check = row
         try:
             if (
                 not isinstance(value, str)
-                or not isinstance(text, str)
-                or (verify and digest([key, value, text]) != check)
+                or not isinstance(data, bytes)
+                or (verify and cachedb.checksum(key, value, data) != check)
             ):
                 raise ValueError("an entry does not match its checksum")
+            text = data.decode("utf-8", "surrogatepass")
             entry = json.loads(value)
             if not isinstance(entry, dict):
                 raise ValueError("an entry is not a converted page")
@@ -269,7 +218,7 @@ class BuildCache:
             return None
         self._used.add((table, key))
         self.handed += table == "pages" and (table, key) in self._handed
-        entry[_MAIN[table]] = text
+        entry[cachedb.MAIN[table]] = text
         return entry
 
     def has(self, key: str, table: str = "pages") -> bool:
@@ -295,7 +244,7 @@ class BuildCache:
         """An entry to write: with the others when they pass `FLUSH_AT` characters, the rest when
         the build ends."""
         if self._db is not None and not self.off:
-            main = _MAIN[table]
+            main = cachedb.MAIN[table]
             rest = {k: v for k, v in entry.items() if k != main}
             value = json.dumps(rest, separators=(",", ":"))
             self._new[table, key] = (value, entry[main])
@@ -313,7 +262,7 @@ class BuildCache:
         try:
             with self._db:
                 self._db.execute("BEGIN")
-                _insert(self._db, self._new)
+                cachedb.insert(self._db, self._new)
         except sqlite3.Error:
             return
         self._written.update(self._new)
@@ -327,7 +276,7 @@ class BuildCache:
         self._empty = False  # (what the build wrote before the fork is not in `_written` here)
         if not self.off:
             with contextlib.suppress(sqlite3.Error):
-                self._db = _connect(self.path)
+                self._db = cachedb.connect(self.path)
 
     def made(self) -> list[tuple[tuple[str, str], tuple[str, str] | None]]:
         """The entries a helper made, for the build it hands them to: written by the helper
@@ -358,9 +307,9 @@ class BuildCache:
         new, used = self._new, self._used | set(self._new) | self._written if prune else set()
         self._new, self._held = {}, 0
         if wait:
-            _write(db, new, used, prune)
+            cachedb.write(db, new, used, prune)
             return None
-        writer = threading.Thread(target=_write, args=(db, new, used, prune), name="tracksite-build-cache")
+        writer = threading.Thread(target=cachedb.write, args=(db, new, used, prune), name="tracksite-build-cache")
         writer.start()
         return writer
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tracksite.adapter import mkdocsinternals
+from tracksite.adapter.pages import needles
 
 
 class _Reused:
@@ -36,6 +37,7 @@ class _Reused:
                 return self.md
         self.md = None  # a new configuration (serve reloaded it): build a new converter
         self.md = module.Markdown(extensions=extensions, extension_configs=extension_configs)
+        needles.gate(self.md)  # (once a converter: its patterns stay from page to page)
         self.args = (extensions, extension_configs)
         return self.md
 
