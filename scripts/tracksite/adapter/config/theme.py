@@ -29,6 +29,7 @@ def install_theme(config: MkDocsConfig) -> None:
     scripts, from the installed package: the course's `custom_dir` still comes first (its own
     partials win), then ours, then Material's. Nothing is copied into the course, so an upgraded
     package is what the next build uses. Idempotent, for `mkdocs serve` rebuilds."""
+    _list_without_dot_folders(config.theme)
     dirs = config.theme.dirs
     if str(theme_files.TEMPLATES) not in dirs:
         dirs.insert(1 if config.theme.custom_dir else 0, str(theme_files.TEMPLATES))
@@ -36,6 +37,44 @@ def install_theme(config: MkDocsConfig) -> None:
     config.extra_css[:0] = [css for css in theme_files.STYLESHEETS if css not in listed_css]
     listed_js = {str(getattr(x, "path", x)) for x in config.extra_javascript}
     config.extra_javascript[:0] = [_deferred(js) for js in theme_files.SCRIPTS if js not in listed_js]
+
+
+class ThemeListing(jinja2.BaseLoader):
+    """The theme's loader, listing its files without walking its dot folders. MkDocs lists every
+    file of the theme's folders at each build to publish its assets, and leaves out any under a
+    folder whose name starts with a dot; Material's `.icons` holds 14,000 of its 14,500 files, and
+    walking and matching them took 0.14 s of every build, a save under `mkdocs serve` too."""
+
+    def __init__(self, inner: jinja2.FileSystemLoader) -> None:
+        self.inner = inner
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        return self.inner.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for root in self.inner.searchpath:
+            for folder, subfolders, names in os.walk(root, followlinks=self.inner.followlinks):
+                subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+                rel = os.path.relpath(folder, root).replace(os.sep, "/")
+                found.update(n if rel == "." else f"{rel}/{n}" for n in names if not n.startswith("."))
+        return sorted(found)
+
+
+def _list_without_dot_folders(theme: Any) -> None:
+    """Have the theme's environments list their files with `ThemeListing` (once per theme)."""
+    get_env = theme.get_env
+    if getattr(get_env, "tracksite_listing", False):
+        return
+
+    def listing_env() -> jinja2.Environment:
+        env = get_env()
+        if type(env.loader) is jinja2.FileSystemLoader:
+            env.loader = ThemeListing(env.loader)
+        return env
+
+    listing_env.tracksite_listing = True  # type: ignore[attr-defined]
+    theme.get_env = listing_env
 
 
 # Material's own search: its lunr language files and its web worker (about 1.2 MB), which only
