@@ -9,27 +9,27 @@ from pathlib import Path
 
 import markdown
 import pytest
+import yaml
 
 from tracksite.adapter.pages import needles
 
 ROOT = Path(__file__).resolve().parents[1]
-#: The bundled course's extensions (mkdocs.yml), less the guard; the blocks are Material's.
-EXTENSIONS = [
-    "toc",
-    "attr_list",
-    "md_in_html",
-    "tables",
-    "def_list",
-    "footnotes",
-    "pymdownx.arithmatex",
-    "pymdownx.highlight",
-    "pymdownx.inlinehilite",
-    "pymdownx.superfences",
-    "pymdownx.blocks.admonition",
-    "pymdownx.blocks.details",
-    "pymdownx.blocks.caption",
-]
-CONFIGS = {"pymdownx.arithmatex": {"generic": True}, "toc": {"permalink": True}}
+
+
+def _course_extensions() -> tuple[list[str], dict]:
+    """The bundled course's Markdown extensions and their settings, as mkdocs.yml lists them,
+    less the guard (it only stops other engines)."""
+    listed = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
+    names, configs = [], {}
+    for item in listed:
+        name, config = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        if name != "tracksite.guard":
+            names.append(name)
+            configs.update({name: config} if config else {})
+    return names, configs
+
+
+EXTENSIONS, CONFIGS = _course_extensions()
 
 #: Each gate's edges: its needle only before the text searched, escaped, at a block's first or
 #: last character, inside code; setext underlines after the first line or not; rules of each

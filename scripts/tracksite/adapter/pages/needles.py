@@ -25,6 +25,7 @@ from typing import Any
 
 _END = sys.maxsize
 _LINK = r"(?<!\!)\["
+_BACKTICK = r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)"
 
 
 class Gated:
@@ -57,8 +58,8 @@ class Gated:
 #: reference a "[".
 INLINE: dict[str, tuple[Callable[[str], bool], tuple[str, ...]]] = {
     "InlineArithmatexPattern": (lambda p: "\\$" in p, ("$", "\\")),
-    "InlineHilitePattern": (lambda p: p == r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", ("`",)),
-    "BacktickInlineProcessor": (lambda p: p == r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)", ("`",)),
+    "InlineHilitePattern": (lambda p: p == _BACKTICK, ("`",)),
+    "BacktickInlineProcessor": (lambda p: p == _BACKTICK, ("`",)),
     "ReferenceInlineProcessor": (lambda p: p == _LINK, ("[",)),
     "LinkInlineProcessor": (lambda p: p == _LINK, ("[",)),
     "ShortReferenceInlineProcessor": (lambda p: p == _LINK, ("[",)),
