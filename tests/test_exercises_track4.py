@@ -210,7 +210,79 @@ ADAM_VARIANTS = [
     params = out""")),  # fmt: skip
 ]
 
-VARIANTS = GRAD_VARIANTS + BP_VARIANTS + ADAM_VARIANTS
+# -- Lesson 3: softmax and attention (issue 71: the minimum passed, a log-sum-exp failed) -------------
+
+ATT, SOFT = "attention-and-transformers", "Softmax and attention on lists"
+SOFT_BODY = """    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]"""
+SOFT_VARIANTS = [
+    wrong(ATT, SOFT, "subtract the minimum", ("top = max(scores)", "top = min(scores)")),
+    wrong(ATT, SOFT, "no shift at all", ("top = max(scores)", "top = 0.0")),
+    wrong(ATT, SOFT, "subtract the mean", ("top = max(scores)", "top = sum(scores) / len(scores)")),
+    wrong(ATT, SOFT, "shares of the scores themselves", (SOFT_BODY, "    total = sum(scores)\n    return [s / total for s in scores]")),  # fmt: skip
+    wrong(ATT, SOFT, "shifted scores normalised without exp", (SOFT_BODY, "    top = max(scores)\n    exps = [1 + s - top for s in scores]\n    total = sum(exps)\n    return [e / total for e in exps]")),  # fmt: skip
+    wrong(ATT, SOFT, "scores by distance, not dot product", ("scores = [sum(q * k for q, k in zip(query, key)) for key in keys]", "scores = [-sum((q - k) ** 2 for q, k in zip(query, key)) for key in keys]")),  # fmt: skip
+    right(ATT, SOFT, "log-sum-exp", (SOFT_BODY, "    top = max(scores)\n    lse = top + math.log(sum(math.exp(s - top) for s in scores))\n    return [math.exp(s - lse) for s in scores]")),  # fmt: skip
+    right(ATT, SOFT, "the maximum by sorting, fsum for the total", (SOFT_BODY, "    top = sorted(scores)[-1]\n    exps = [math.exp(s - top) for s in scores]\n    total = math.fsum(exps)\n    return [e / total for e in exps]")),  # fmt: skip
+    right(ATT, SOFT, "divide by the total through a loop", (SOFT_BODY, "    top = max(scores)\n    out = []\n    for s in scores:\n        out.append(math.exp(s - top))\n    total = sum(out)\n    for i in range(len(out)):\n        out[i] /= total\n    return out")),  # fmt: skip
+]
+
+# -- Lesson 6: the reparameterisation trick and the KL term, from a log-variance -----------------------
+
+VAE, KL = "autoencoders-and-vaes", "The reparameterisation trick and the KL term, from a log-variance"
+KL_SUM = "return sum(0.5 * (math.exp(lv) + m**2 - 1 - lv) for m, lv in zip(mu, logvar))"
+KL_VARIANTS = [
+    wrong(VAE, KL, "sigma = exp(logvar), the variance", ("math.exp(lv / 2) * e", "math.exp(lv) * e")),
+    wrong(VAE, KL, "sigma = logvar / 2", ("math.exp(lv / 2) * e", "(lv / 2) * e")),
+    wrong(VAE, KL, "the mean over dimensions", (KL_SUM, KL_SUM.replace("return sum(", "return (1 / len(mu)) * sum("))),  # fmt: skip
+    wrong(VAE, KL, "log of sigma for log of sigma squared", (KL_SUM, KL_SUM.replace("- 1 - lv)", "- 1 - lv / 2)"))),
+    wrong(VAE, KL, "logvar read as log sigma", (KL_SUM, KL_SUM.replace("math.exp(lv)", "math.exp(2 * lv)").replace("- 1 - lv)", "- 1 - 2 * lv)"))),  # fmt: skip
+    wrong(VAE, KL, "no factor one half", (KL_SUM, KL_SUM.replace("0.5 * ", ""))),
+    wrong(VAE, KL, "the mean left out", (KL_SUM, KL_SUM.replace(" + m**2", ""))),
+    right(VAE, KL, "back to sigma, then the text's formula", ("math.exp(lv / 2) * e", "math.sqrt(math.exp(lv)) * e"), (KL_SUM, "total = 0.0\n    for m, lv in zip(mu, logvar):\n        sigma = math.sqrt(math.exp(lv))\n        total += 0.5 * (sigma**2 + m**2 - 1 - math.log(sigma**2))\n    return total")),  # fmt: skip
+    right(VAE, KL, "a half outside the sum", (KL_SUM, "return 0.5 * sum(math.exp(lv) + m * m - 1 - lv for m, lv in zip(mu, logvar))")),  # fmt: skip
+    right(VAE, KL, "exp of a half-log", ("math.exp(lv / 2) * e", "math.exp(0.5 * lv) * e")),
+]
+
+# -- Lesson 7: two noise schedules ------------------------------------------------------------------
+
+GAN, SCHED = "gans-and-diffusion", "Two noise schedules, from betas and back"
+BARS = """    out, product = [], 1.0
+    for beta in betas:
+        product *= 1 - beta
+        out.append(product)
+    return out"""
+FROM = "return [1 - bar / prev for prev, bar in zip([1.0] + bars[:-1], bars)]"
+HALF = "return next(t for t, bar in enumerate(alpha_bars(betas), start=1) if bar < 0.5)"
+SCHED_VARIANTS = [
+    wrong(GAN, SCHED, "one minus the summed betas", (BARS, "    return [1 - sum(betas[:t]) for t in range(1, len(betas) + 1)]")),  # fmt: skip
+    wrong(GAN, SCHED, "the product before the step is multiplied in", (BARS, "    out, product = [], 1.0\n    for beta in betas:\n        out.append(product)\n        product *= 1 - beta\n    return out")),  # fmt: skip
+    wrong(GAN, SCHED, "betas as differences of alpha_bar", (FROM, "return [prev - bar for prev, bar in zip([1.0] + bars[:-1], bars)]")),  # fmt: skip
+    wrong(GAN, SCHED, "betas as ratios, without one minus", (FROM, "return [bar / prev for prev, bar in zip([1.0] + bars[:-1], bars)]")),  # fmt: skip
+    wrong(GAN, SCHED, "halfway by the image weight, not its variance", (HALF, "return next(t for t, bar in enumerate(alpha_bars(betas), start=1) if bar ** 0.5 < 0.5)")),  # fmt: skip
+    wrong(GAN, SCHED, "halfway counted from 0", (HALF, "return next(t for t, bar in enumerate(alpha_bars(betas)) if bar < 0.5)")),  # fmt: skip
+    right(GAN, SCHED, "math.prod over each prefix", (BARS, "    return [math.prod(1 - b for b in betas[:t]) for t in range(1, len(betas) + 1)]")),  # fmt: skip
+    right(GAN, SCHED, "betas by index, halfway where the noise's variance overtakes", (FROM, "out = []\n    for i, bar in enumerate(bars):\n        prev = bars[i - 1] if i else 1.0\n        out.append((prev - bar) / prev)\n    return out"), (HALF, "for t, bar in enumerate(alpha_bars(betas), start=1):\n        if 1 - bar > bar:\n            return t")),  # fmt: skip
+]
+
+# -- Lesson 10: the smallest nudge that flips a linear classifier ---------------------------------------
+
+LIM, FLIP = "limits-and-frontiers", "The smallest nudge that flips a linear classifier"
+FLIP_RETURN = "return abs(score(w, x)) / sum(abs(wi) for wi in w)"
+FLIP_VARIANTS = [
+    wrong(LIM, FLIP, "always nudge downwards", ("moved.append(xi - step if down else xi + step)", "moved.append(xi - step)")),  # fmt: skip
+    wrong(LIM, FLIP, "nudge by epsilon times the weight", ("step = epsilon if wi > 0 else -epsilon if wi < 0 else 0.0", "step = epsilon * wi")),  # fmt: skip
+    wrong(LIM, FLIP, "divide by the signed sum of the weights", (FLIP_RETURN, "return abs(score(w, x)) / abs(sum(w))")),
+    wrong(LIM, FLIP, "divide by the weights' length (an L2 step)", (FLIP_RETURN, "return abs(score(w, x)) / sum(wi * wi for wi in w) ** 0.5")),  # fmt: skip
+    wrong(LIM, FLIP, "every weight as large as the first", (FLIP_RETURN, "return abs(score(w, x)) / (len(w) * abs(w[0]))")),  # fmt: skip
+    wrong(LIM, FLIP, "a signed epsilon", (FLIP_RETURN, "return score(w, x) / sum(abs(wi) for wi in w)")),
+    right(LIM, FLIP, "copysign and a measured rate", ("        step = epsilon if wi > 0 else -epsilon if wi < 0 else 0.0\n", "        step = math.copysign(epsilon, wi) if wi else 0.0\n"), ("import random", "import math, random"), (FLIP_RETURN, "s = score(w, x)\n    return abs(s) / abs(s - score(w, nudge(w, x, 1.0)))")),  # fmt: skip
+    right(LIM, FLIP, "sign as a difference of comparisons", ("step = epsilon if wi > 0 else -epsilon if wi < 0 else 0.0", "step = epsilon * ((wi > 0) - (wi < 0))")),  # fmt: skip
+]
+
+VARIANTS = GRAD_VARIANTS + BP_VARIANTS + ADAM_VARIANTS + SOFT_VARIANTS + KL_VARIANTS + SCHED_VARIANTS + FLIP_VARIANTS
 EXERCISES = sorted({(v.slug, v.title) for v in VARIANTS})
 
 
