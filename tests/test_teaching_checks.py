@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import lesson_md, run_cli, write
-from tracksite.core.checks.teaching import _length, _Single, cue_ranks, length_rank, rank_shares
+from tracksite.core.checks.teaching import _length, _Single, count_follows_options, cue_ranks, length_rank, rank_shares
 
 
 def _quiz(*questions: tuple[str, list[tuple[str, bool]]]) -> str:
@@ -45,7 +45,7 @@ def _check(course) -> list[dict]:
     result = run_cli(course, ["check", "--format", "json"])
     data = json.loads(result.stdout)
     items = data if isinstance(data, list) else data["problems"]
-    return [p for p in items if p["code"] in {"TS220", "TS420", "TS421", "TS422", "TS521", "TS605", "TS620"}]
+    return [p for p in items if p["code"] in {"TS220", "TS420", "TS421", "TS422", "TS423", "TS521", "TS605", "TS620"}]
 
 
 def _line(course, rel: str, needle: str) -> int:
@@ -123,6 +123,88 @@ def test_choose_all_questions_with_the_same_number_right_in_a_track(course):
     ], found
     assert "all 4" in found[0]["message"] and "exactly 2 right answers" in found[0]["message"]
     assert found[0]["severity"] == "warning"
+
+
+def _choose(n: int, right: int, options: int, *, flag: bool = False) -> str:
+    """A "choose all" question `n` with `right` of `options` correct (`choose_all: true` if `flag`)."""
+    lines = [f"- question: Which {n}?", *(["  choose_all: true"] if flag else []), "  options:"]
+    for k in range(options):
+        lines += [
+            f"    - text: Option {k}.",
+            *(["      correct: true"] if k < right else []),
+            "      explain: Because.",
+        ]
+    return "\n".join(lines)
+
+
+def test_choose_all_counts_that_follow_from_the_option_count_are_warned(course):
+    """Issue 71: every 4-option question 2 right and every 5-option one 3 right passed TS422,
+    since the counts were not all the same; one right answer with `choose_all: true` counts too."""
+    given = [_choose(0, 2, 4), _choose(1, 3, 5), _choose(2, 2, 4), _choose(3, 3, 5)]
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", "/// quiz\n" + "\n".join(given) + "\n///\n")
+    varied = [_choose(0, 2, 4), _choose(1, 1, 4, flag=True), _choose(2, 3, 5), _choose(3, 2, 5), _choose(4, 4, 6)]
+    _lesson(course, "lessons/beta/b1/lesson.md", "Beta one", "/// quiz\n" + "\n".join(varied) + "\n///\n")
+    found = sorted((p["path"], p["message"]) for p in _check(course) if p["code"] == "TS422")
+    assert [path for path, _ in found] == ["lessons/alpha/a1/lesson.md"], found
+    assert "(4 options: 2 right, 5 options: 3 right)" in found[0][1] and "counts the boxes" in found[0][1]
+
+
+def test_which_choose_all_counts_give_themselves_away():
+    def track(*pairs: tuple[int, int]) -> list[tuple[str, int, int, int]]:
+        return [("l.md", n, right, options) for n, (right, options) in enumerate(pairs)]
+
+    assert count_follows_options(track((1, 4), (1, 5), (1, 4), (1, 6))) == {4: 1, 5: 1, 6: 1}  # all the same
+    assert count_follows_options(track((2, 4), (3, 5), (2, 4), (3, 5))) == {4: 2, 5: 3}
+    assert count_follows_options(track((2, 4), (3, 5), (2, 4))) is None  # too few to tell
+    assert count_follows_options(track((2, 4), (3, 5), (2, 6), (4, 7))) is None  # no option count repeats
+    assert count_follows_options(track((2, 4), (1, 4), (3, 5), (3, 5), (2, 5))) is None  # varied
+
+
+def test_a_right_option_alone_ending_differently_is_warned(course):
+    """Issue 71: the right option alone had a full stop (or alone lacked one), in a single-answer
+    question and in a "choose all" one; options that all end alike are not warned."""
+    body = """/// quiz
+- question: Cued by a stop?
+  options:
+    - text: The right one.
+      correct: true
+      explain: Because.
+    - text: A wrong one
+      explain: Because.
+    - text: Another wrong one
+      explain: Because.
+- question: Cued by a missing stop?
+  options:
+    - text: Right
+      correct: true
+      explain: Because.
+    - text: Right too
+      correct: true
+      explain: Because.
+    - text: "Wrong: **bold**."
+      explain: Because.
+    - text: Wrong again.
+      explain: Because.
+- question: Not cued?
+  options:
+    - text: Right.
+      correct: true
+      explain: Because.
+    - text: Wrong.
+      explain: Because.
+    - text: Wrong, but ends in a question?
+      explain: Because.
+///
+"""
+    _lesson(course, "lessons/alpha/a1/lesson.md", "First lesson", body)
+    found = [p for p in _check(course) if p["code"] == "TS423"]
+    rel = "lessons/alpha/a1/lesson.md"
+    assert [(p["line"], p["severity"]) for p in found] == [
+        (_line(course, rel, "Cued by a stop?"), "warning"),
+        (_line(course, rel, "Cued by a missing stop?"), "warning"),
+    ], found
+    assert "the right option alone ends with '.', the others with no punctuation" in found[0]["message"]
+    assert "the right options alone end with no punctuation, the others with '.'" in found[1]["message"]
 
 
 def test_choose_all_with_nearly_every_option_correct(course):

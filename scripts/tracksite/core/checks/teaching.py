@@ -7,7 +7,11 @@ quizzes that give their answers away, and facts that date outside the course's p
   the longest right in 81 of 99 questions; once that was fixed, the middle one in 78% (issue 56).
 - A "choose all" question with all options correct, or all but one of four or more: ticking
   everything is nearly right without reading; and a track whose "choose all" questions all have
-  the same number of right answers: a learner learns to tick that many.
+  the same number of right answers, or whose number of right answers follows from the number of
+  options (every 4-option question 2 right, every 5-option one 3, issue 71): a learner learns
+  to tick that many.
+- The right option alone ending differently: a full stop after the right answer and none after
+  the others (or the reverse) is read before the words are (issue 71).
 - "As of 2026", "currently the best", "the largest models", "state of the art": true the day they were
   written. Such snapshots belong on one page (`dated_facts: true` in its front-matter), where
   they are updated once; elsewhere they are warned about.
@@ -172,18 +176,20 @@ def quiz_answers(project) -> list:
     nearly all options correct, or all with the same number right in a track."""
     out = problems_of(project)
     singles: dict[str, list[_Single]] = {}  # track -> its single-answer questions, in course order
-    choose_all: dict[str, list[tuple[str, int, int]]] = {}  # track -> (path, line, right answers)
+    choose_all: dict[str, list[tuple[str, int, int, int]]] = {}  # track -> (path, line, right, options)
     for doc in project.documents:
         if doc.kind != "lesson" or not doc.lesson_key:
             continue
         track = doc.lesson_key.partition("/")[0]
         for line, q in quiz_questions(doc.body, doc.body_line):
             right = [i for i, o in enumerate(q.options) if o.correct]
-            if len(right) == 1 and len(q.options) >= 3:
+            if len(right) == 1 and len(q.options) >= 3 and not q.multiple:
                 rank = length_rank([_length(o.text) for o in q.options], right[0])
                 singles.setdefault(track, []).append(_Single(doc.path, line, rank, len(q.options)))
-            elif len(right) > 1:
-                choose_all.setdefault(track, []).append((doc.path, line, len(right)))
+            if q.multiple:
+                choose_all.setdefault(track, []).append((doc.path, line, len(right), len(q.options)))
+            if punctuation_cue(q):
+                _punctuation(out, doc.path, line, q)
             if len(q.options) >= CHOOSE_ALL_MIN and len(right) >= len(q.options) - 1:
                 out.add(
                     doc.path,
@@ -197,19 +203,82 @@ def quiz_answers(project) -> list:
     for track, items in singles.items():
         _length_cue(out, track, items)
     for track, found in choose_all.items():
-        counts = {n for _, _, n in found}
-        if len(found) >= SAME_COUNT_MIN and len(counts) == 1:
-            path, line, n = found[0]
-            out.add(
-                path,
-                line,
-                f'all {len(found)} "choose all" questions of track {track!r} have exactly {n} right answers: '
-                f"a learner learns to tick {n}",
-                hint="vary how many are right (one, two, three ...) from question to question",
-                severity="warning",
-                code="TS422",
-            )
+        _count_cue(out, track, found)
     return out.items
+
+
+def count_follows_options(found: list[tuple[str, int, int, int]]) -> dict[int, int] | None:
+    """{options: right answers} when a track's choose-all questions give it away: all with the same
+    number right, or every question of one option count with the same number right as the others
+    of that count, over SAME_COUNT_MIN questions or more that share their option count with
+    another. None when the count varies."""
+    counts: dict[int, set[int]] = {}
+    for _, _, right, options in found:
+        counts.setdefault(options, set()).add(right)
+    if any(len(c) > 1 for c in counts.values()):
+        return None
+    shared = sum(1 for *_, options in found if sum(1 for *_, o in found if o == options) > 1)
+    if len({n for _, _, n, _ in found}) == 1 and len(found) >= SAME_COUNT_MIN or shared >= SAME_COUNT_MIN:
+        return {options: next(iter(c)) for options, c in sorted(counts.items())}
+    return None
+
+
+def _count_cue(out, track: str, found: list[tuple[str, int, int, int]]) -> None:
+    given = count_follows_options(found)
+    if given is None:
+        return
+    path, line, n, _ = found[0]
+    if len(set(given.values())) == 1:
+        message = f'all {len(found)} "choose all" questions of track {track!r} have exactly {n} right answers'
+        lesson = f"a learner learns to tick {n}"
+    else:
+        pairs = ", ".join(f"{o} options: {r} right" for o, r in given.items())
+        message = f'the {len(found)} "choose all" questions of track {track!r} have as many right answers as their option count gives ({pairs})'
+        lesson = "a learner who counts the boxes knows how many to tick"
+    out.add(
+        path,
+        line,
+        f"{message}: {lesson}",
+        hint="vary how many are right (one, two, three, four) from question to question, whatever the number of options",
+        severity="warning",
+        code="TS422",
+    )
+
+
+_ENDINGS = ".!?;:…"
+
+
+def _ending(text: str) -> str:
+    """The punctuation mark an option's visible text ends with, or "" for none."""
+    text = _TAG.sub("", text).rstrip().rstrip("*_`)\"'’”").rstrip()
+    return text[-1] if text and text[-1] in _ENDINGS else ""
+
+
+def _ending_name(mark: str) -> str:
+    return f"{mark!r}" if mark else "no punctuation"
+
+
+def punctuation_cue(q: QuizQuestion) -> bool:
+    """The right options end one way and the wrong ones, at least two, another: the learner can
+    pick by the full stop."""
+    rights = {_ending(o.text) for o in q.options if o.correct}
+    wrongs = [_ending(o.text) for o in q.options if not o.correct]
+    return len(rights) == 1 and len(wrongs) >= 2 and len(set(wrongs)) == 1 and rights != set(wrongs)
+
+
+def _punctuation(out, path, line: int, q: QuizQuestion) -> None:
+    right = next(o.text for o in q.options if o.correct)
+    wrong = next(o.text for o in q.options if not o.correct)
+    several = sum(1 for o in q.options if o.correct) > 1
+    out.add(
+        path,
+        line,
+        f"the right option{'s alone end' if several else ' alone ends'} with {_ending_name(_ending(right))}, "
+        f"the others with {_ending_name(_ending(wrong))}: a learner can pick by the punctuation",
+        hint="end every option the same way (all with a full stop, or none)",
+        severity="warning",
+        code="TS423",
+    )
 
 
 def _length_cue(out, track: str, items: list[_Single]) -> None:

@@ -116,8 +116,13 @@ CATALOGUE = (
         "quiz answers whose length rank (shortest, middle, longest) predicts them in a track",
     ),
     Code("TS421", "quiz-nearly-all-correct", "a choose-all question with all options, or all but one, correct"),
-    # issue 56: TS422
-    Code("TS422", "quiz-choose-all-same-count", "a track whose choose-all questions all have the same number right"),
+    # issue 56: TS422; issue 71: TS422 also when the count follows the option count, and TS423
+    Code(
+        "TS422",
+        "quiz-choose-all-same-count",
+        "a track whose choose-all questions all have the same number right, or as many as their option count gives",
+    ),
+    Code("TS423", "quiz-punctuation-cue", "a quiz question whose right options alone end with other punctuation"),
     # issue 55 (runnable code): the browser's Python and the exercises checked at check time
     Code("TS430", "runnable-import", "a runnable block that imports a module the browser's Python does not have"),
     Code("TS431", "runnable-solution-fails", "a runnable exercise whose solution fails its own tests in CPython"),
