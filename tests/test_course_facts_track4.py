@@ -160,7 +160,8 @@ def test_context_windows_kv_cache_and_vocabularies_are_current():
     assert "grouped-query attention" in body and "64 query heads but 8 KV heads" in body
     assert "multi-head latent attention" in body and "Nearly every" not in body
     dated = prose("limits-and-frontiers")
-    assert "Llama 3 128,256; Gemma 3 262,144" in dated and "Llama 4 Scout (April 2025) advertises 10 million" in dated
+    assert "Llama 3 128,256; DeepSeek-V3 and DeepSeek-V4 129,280; Qwen3 151,936; Gemma 3 262,144" in dated
+    assert "Llama 4 Scout (April 2025) advertises 10 million" in dated
     assert "rotary position embeddings, RoPE" in body
     assert "grouped-query attention" in prose("attention-and-transformers")
 
@@ -202,7 +203,7 @@ def test_scaling_exponents_and_the_compute_optimal_ratio():
     [
         "As of late 2026",
         "Kimi K2 (Moonshot AI, July 2025) 32 of about 1 trillion",
-        "GPT-5 (OpenAI, August 2025)",
+        "OpenAI: GPT-5 (August 2025)",
         "Gemini 3 (November 2025)",
         "the Claude 4.5 models",
         "gpt-oss-120b and gpt-oss-20b (August 2025)",
@@ -236,7 +237,7 @@ def test_issue_44_track4_facts():
     assert "    lesson: deep-learning-era" in glossary.split("term: Overfitting", 1)[1].split("- term:", 1)[0]
     assert "introduced" not in glossary.split("term: Residual connection", 1)[1].split("- term:", 1)[0]
     assert "a detail that lesson left out" in prose("beyond-classification")
-    assert "about 100,000 to 262,000 tokens" in prose("limits-and-frontiers")
+    assert "100,000 to 262,000" not in prose("limits-and-frontiers")  # issue 71: stated per model
     assert "50,257" in prose("language-models-at-scale")
 
 
@@ -258,3 +259,99 @@ def test_hallucination_objective_has_a_quiz_question():
     body = text("language-models-at-scale")
     quiz = body[body.index("- question: An assistant cites a paper") :]
     assert "plausible continuations" in quiz.split("- question:", 2)[1]
+
+
+# -- issue 71: the state of the field to November 2026, each entry dated and sourced ---------------------
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "checked in November 2026, the rest in December 2025",
+        "GPT-5.1 (November 2025) came as Instant and Thinking models",
+        "GPT-5.2 followed in December 2025",
+        "GPT-5.1 system card addendum (12 November 2025)",
+        "Claude Opus 4.6 (February 2026) and Claude Opus 5 (July 2026) accept 1M tokens",
+        "Gemini 3 Pro (preview, November 2025) 1,048,576 input tokens",
+        "Gemini 3.1 Pro (preview, February 2026), Gemini 3.5 Flash (May 2026) and Gemini 3.6 Flash (July 2026)",
+        "DeepSeek-V4 (preview, April 2026): V4-Pro 49 of 1.6 trillion, V4-Flash 13 of 284 billion",
+        "Qwen3-Next-80B-A3B (September 2025) 3 of 80 billion",
+        "pairs Gated DeltaNet layers with a few gated full-attention layers",
+        "on 9 December 2025 Anthropic gave it to the Agentic AI Foundation, a fund of the Linux Foundation",
+        "Kimi K2 with MuonClip over 15.5 trillion tokens (July 2025), and DeepSeek-V4 (April 2026)",
+        "MMLU, GSM8K and HumanEval are saturated",
+        "Terminal-Bench 2.0 (89 tasks",
+        "Humanity's Last Exam (2,500 expert-written questions, launched January 2025",
+        "ARC-AGI-2 (March 2025",
+        "GPQA Diamond",
+        "doubled about every seven months since 2019",
+    ],
+)
+def test_the_state_of_the_field_reaches_november_2026(phrase):
+    assert phrase in prose("limits-and-frontiers")
+
+
+def test_the_state_of_the_field_names_a_source_and_a_month_for_every_row():
+    body = text("limits-and-frontiers")
+    section = body[body.index("## The state of the field") : body.index("Four frontiers stand out.")]
+    rows = [r for r in section.splitlines() if r.startswith("| ") and not r.startswith("| Topic") and "---" not in r]
+    assert len(rows) >= 10
+    for row in rows:
+        checked = row.rstrip(" |").rsplit("|", 1)[1]
+        assert re.search(r"\((November 2026|December 2025)\)", checked), row[:60]
+    assert "announcements up to December 2025, so 2026's releases are not in them yet" not in body
+
+
+def test_dated_model_names_stay_in_the_dated_section():
+    """The 2026 releases are named only in the state of the field; other lessons link to it."""
+    for slug in sorted(p.parent.name for p in TRACK.glob("*/lesson.md")):
+        if slug == "limits-and-frontiers":
+            continue
+        body = prose(slug)
+        for name in ("Opus 4.6", "Opus 5", "GPT-5.1", "GPT-5.2", "DeepSeek-V4", "Gemini 3.5", "1M tokens"):
+            assert name not in body, (slug, name)
+    era = prose("deep-learning-era")
+    assert "Kimi K2 (July 2025)" in era and "lesson:limits-and-frontiers#the-state-of-the-field" in era
+
+
+def test_fast_samplers_are_credited_with_tens_of_steps():
+    body = prose("gans-and-diffusion")
+    assert "DDIM (Song, Meng and Ermon, 2021)" in body and "10 to 50 times faster" in body
+    assert "in tens of steps rather than a thousand" in body
+    assert "DPM-Solver (Lu et al., 2022)" in body and "only 10 to 20 network passes" in body
+
+
+# -- issue 71: teacher forcing, choose-all counts, overviews -----------------------------------------------
+
+
+def test_teacher_forcing_is_taught_and_practised():
+    body = text("recurrence-and-its-limits")
+    assert "teacher forcing" in body.split("objectives:", 1)[1].split("questions:", 1)[0]
+    assert "**teacher forcing** (Williams and Zipser, 1989)" in body and "**exposure bias**" in body
+    quiz = body[body.index("- question: A translation RNN is being trained with teacher forcing") :]
+    right = quiz.split("correct: true", 1)[0].rsplit("- text:", 1)[1]
+    assert '"dog"' in right
+
+
+def test_choose_all_counts_vary_independently_of_the_option_count():
+    from tracksite.core.checks.teaching import count_follows_options, quiz_questions
+
+    found = []
+    for lesson in sorted(TRACK.glob("*/lesson.md")):
+        for line, q in quiz_questions(lesson.read_text(encoding="utf-8"), 1):
+            if q.multiple:
+                found.append((lesson.name, line, sum(o.correct for o in q.options), len(q.options)))
+                assert "which two" not in q.question.lower(), q.question
+    assert {right for *_, right, _ in found} == {1, 2, 3, 4}
+    assert count_follows_options(found) is None
+    for options in {o for *_, o in found}:
+        assert len({r for *_, r, o in found if o == options}) > 1 or sum(o == options for *_, o in found) == 1
+
+
+def test_track4_overviews_say_what_the_lesson_asks():
+    for overview in sorted(TRACK.glob("*/overview.md")):
+        words = overview.read_text(encoding="utf-8")
+        for phrase in ("No coding is required", "No programming is needed", "optional numpy program"):
+            assert phrase not in words, (overview.parent.name, phrase)
+    era = (TRACK / "deep-learning-era" / "overview.md").read_text(encoding="utf-8")
+    assert "write backpropagation yourself" in era and "one AdamW step" in era
