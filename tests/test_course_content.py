@@ -43,7 +43,8 @@ def test_tracks_and_lesson_counts():
 def test_lesson_size_time_and_practice(lesson):
     doc = PROJECT.document(f"{lesson.key}/index.md")
     reading = estimate(doc.body)
-    assert 500 <= reading.words <= 1800, f"{lesson.key}: {reading.words} words of prose"
+    # issue 71: a lesson that trains a model and teaches its optimisers, or holds the dated table, runs to 2,500
+    assert 500 <= reading.words <= 2500, f"{lesson.key}: {reading.words} words of prose"
     assert abs(lesson.read - reading.minutes) <= 0.3 * reading.minutes, reading.describe()
     practice = doc.body.split("## Practice", 1)
     assert len(practice) == 2, f"{lesson.key} has no ## Practice section"
@@ -71,8 +72,8 @@ def test_every_objective_is_practised_by_a_quiz_or_an_exercise(lesson):
                 "\n".join([q.question] + [f"{o.text}\n{o.explain}" for o in q.options])
                 for q in parse_quiz(block.body)[0]
             ]
-        elif block.name == "exercise":
-            items.append(block.body)
+        elif block.name == "exercise" or block.name == "runnable" and "tests:" in block.body:
+            items.append(block.body)  # a runnable block with tests is a checked exercise
     assert [o for o in lesson.objectives if not covers(o, items)] == []
 
 
