@@ -585,7 +585,78 @@ FLIP_VARIANTS = [
     ),  # fmt: skip
 ]
 
-VARIANTS = GRAD_VARIANTS + BP_VARIANTS + ADAM_VARIANTS + SOFT_VARIANTS + KL_VARIANTS + SCHED_VARIANTS + FLIP_VARIANTS
+# -- Lesson 2: teacher forcing and free running -------------------------------------------------------
+
+REC, TF = "recurrence-and-its-limits", "Teacher forcing and free running"
+TF_LOSS = "return sum(-math.log(model[prev].get(word, 1e-9)) for prev, word in zip(inputs, target)) / len(target)"
+TF_VARIANTS = [
+    wrong(REC, TF, "inputs without the start marker", ('return ["<s>"] + target[:-1]', "return target[:-1]")),
+    wrong(REC, TF, "inputs that include the last word", ('return ["<s>"] + target[:-1]', 'return ["<s>"] + target')),
+    wrong(
+        REC,
+        TF,
+        "the loss fed the model's own guesses",
+        (
+            "    inputs = teacher_forced_inputs(target)\n",
+            '    inputs = ["<s>"] + free_running(model, len(target) - 1)\n',
+        ),
+    ),  # fmt: skip
+    wrong(REC, TF, "summed, not averaged", (TF_LOSS, TF_LOSS.replace(" / len(target)", ""))),
+    wrong(
+        REC,
+        TF,
+        "scored on the most likely word, not the target",
+        (TF_LOSS, "return sum(-math.log(max(model[prev].values())) for prev in inputs) / len(target)"),
+    ),  # fmt: skip
+    wrong(
+        REC,
+        TF,
+        "generation fed the target sentence",
+        (
+            "        prev = max(model[prev], key=model[prev].get)\n        words.append(prev)",
+            "        words.append(max(model[prev], key=model[prev].get))\n        prev = target[len(words) - 1] if len(words) <= len(target) else words[-1]",
+        ),
+    ),  # fmt: skip
+    wrong(
+        REC,
+        TF,
+        "generation that never moves on from <s>",
+        (
+            "        prev = max(model[prev], key=model[prev].get)\n        words.append(prev)",
+            '        words.append(max(model["<s>"], key=model["<s>"].get))',
+        ),
+    ),  # fmt: skip
+    right(
+        REC,
+        TF,
+        "inputs by a loop, loss by math.fsum",
+        (
+            'return ["<s>"] + target[:-1]',
+            'out = ["<s>"]\n    for word in target[:-1]:\n        out.append(word)\n    return out',
+        ),
+        (TF_LOSS, "return math.fsum(-math.log(model[p][w]) for p, w in zip(inputs, target)) / len(target)"),
+    ),  # fmt: skip
+    right(
+        REC,
+        TF,
+        "the most likely word by sorting",
+        (
+            "prev = max(model[prev], key=model[prev].get)",
+            "prev = sorted(model[prev].items(), key=lambda kv: kv[1])[-1][0]",
+        ),
+    ),  # fmt: skip
+]
+
+VARIANTS = (
+    GRAD_VARIANTS
+    + BP_VARIANTS
+    + ADAM_VARIANTS
+    + SOFT_VARIANTS
+    + KL_VARIANTS
+    + SCHED_VARIANTS
+    + FLIP_VARIANTS
+    + TF_VARIANTS
+)
 EXERCISES = sorted({(v.slug, v.title) for v in VARIANTS})
 
 
