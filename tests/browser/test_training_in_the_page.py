@@ -1,0 +1,65 @@
+"""Issue 71: the lesson that trains a model in the page does it in the learners' interpreter.
+
+The backpropagation exercise of Track 4's first lesson is copied, as the lesson writes it, into a
+fixture course, built and served; in Chromium the starting code's Check fails, the author's
+solution typed into the editor prints a falling loss, passes its Check, and the whole run stays
+well inside the block's time limit (20 s) in Pyodide, the runtime a learner has.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import run_mkdocs
+from course import REPO, lesson_md, make_course, write
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
+
+pytestmark = pytest.mark.browser
+
+START = 90_000  # ms: Python's first start on a loaded CI machine
+TITLE = "Backpropagation, then train a network with it"
+
+
+def lesson_block() -> tuple[str, str]:
+    """The exercise block as the lesson writes it, and its solution."""
+    text = (REPO / "lessons/deep-learning-survey/deep-learning-era/lesson.md").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    blocks, _ = find_blocks(text)
+    [block] = [b for b in iter_blocks(blocks) if b.name == "runnable" and (b.argument or "").strip() == TITLE]
+    source = "\n".join(lines[block.line - 1 : block.end_line])
+    solution = source.split("\nsolution: |\n", 1)[1].split("\nhint:", 1)[0]
+    return source + "\n", "\n".join(line[2:] for line in solution.split("\n"))
+
+
+@pytest.fixture(scope="module")
+def training_url(tmp_path_factory, serve_site):
+    root = make_course(tmp_path_factory.mktemp("training") / "course")
+    block, _ = lesson_block()
+    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Train\n\n" + block))
+    result = run_mkdocs(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return serve_site(root / "site")
+
+
+def test_the_network_trains_in_the_page_within_its_limit(chromium, training_url):
+    page = chromium.new_page()
+    page.goto(training_url + "alpha/a1/")
+    block = page.locator("#ts-run-1")
+    block.get_by_role("button", name="Check").click()
+    expect(block.locator(".ts-run__status")).to_contain_text("Not yet", timeout=START)
+
+    _, solution = lesson_block()
+    block.get_by_label("Code (editable)").fill(solution)
+    started = time.monotonic()
+    block.get_by_role("button", name="Check").click()
+    expect(block.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
+    elapsed = time.monotonic() - started
+    losses = [float(x) for x in re.findall(r"loss (\d+\.\d+)", block.locator(".ts-run__output").inner_text())]
+    assert len(losses) == 9 and losses == sorted(losses, reverse=True) and losses[-1] < 0.1 < 0.6 < losses[0]
+    print(f"training and its checks: {elapsed:.1f} s in Chromium")
+    assert elapsed < 20, f"training took {elapsed:.1f} s in the page"
+    page.close()
