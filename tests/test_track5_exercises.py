@@ -521,6 +521,908 @@ RIGHT["Verifiable rewards and group advantages"] = [
 ]
 
 
+# Track 5, lesson 1: tokens and embeddings
+
+WRONG["Learn BPE merges"] = [
+    (
+        "counts each pair once per word, not per occurrence",
+        """
+        def learn(corpus, n):
+            words = {w: list(w) for w in corpus}
+            merges = []
+            for _ in range(n):
+                pairs = Counter()
+                for w, symbols in words.items():
+                    for a, b in zip(symbols, symbols[1:]):
+                        pairs[a, b] += 1
+                (a, b), count = pairs.most_common(1)[0]
+                merges.append((a, b))
+                words = {w: merge(s, a, b) for w, s in words.items()}
+            return merges
+        """,
+        "weight each pair",
+    ),
+    (
+        "never applies a merge before counting again",
+        """
+        def learn(corpus, n):
+            pairs = Counter()
+            for w in corpus:
+                for a, b in zip(w, w[1:]):
+                    pairs[a, b] += corpus[w]
+            return [pair for pair, _ in pairs.most_common(n)]
+        """,
+        "apply each merge",
+    ),
+    (
+        "tokenises by applying only the first merge",
+        """
+        def tokenise(word, merges):
+            return merge(list(word), *merges[0])
+        """,
+        "sea",
+    ),
+]
+RIGHT["Learn BPE merges"] = [
+    (
+        "counts with a dict and picks the pair with max()",
+        """
+        def learn(corpus, n):
+            words = {w: list(w) for w in corpus}
+            merges = []
+            for _ in range(n):
+                pairs = {}
+                for w, symbols in words.items():
+                    for pair in zip(symbols, symbols[1:]):
+                        pairs[pair] = pairs.get(pair, 0) + corpus[w]
+                best = max(pairs, key=pairs.get)
+                merges.append(best)
+                words = {w: merge(s, *best) for w, s in words.items()}
+            return merges
+        """,
+    ),
+]
+
+# Track 5, lesson 2: positional encoding
+
+WRONG["Sinusoidal encodings on plain lists"] = [
+    (
+        "one frequency per dimension instead of per pair",
+        """
+        def pe(pos, d_model):
+            out = []
+            for i in range(d_model):
+                omega = 1 / 10000 ** (i / d_model)
+                out.append(sin(pos * omega) if i % 2 == 0 else cos(pos * omega))
+            return out
+        """,
+        "row 1 of the table",
+    ),
+    (
+        "the exponent uses i / d_model, not 2i / d_model",
+        """
+        def pe(pos, d_model):
+            out = []
+            for i in range(d_model // 2):
+                omega = 1 / 10000 ** (i / d_model)
+                out += [sin(pos * omega), cos(pos * omega)]
+            return out
+        """,
+        "row 1 of the table",
+    ),
+    (
+        "all sines first, then all cosines",
+        """
+        def pe(pos, d_model):
+            omegas = [1 / 10000 ** (2 * i / d_model) for i in range(d_model // 2)]
+            return [sin(pos * w) for w in omegas] + [cos(pos * w) for w in omegas]
+        """,
+        "row 1 of the table",
+    ),
+]
+RIGHT["Sinusoidal encodings on plain lists"] = [
+    (
+        "a comprehension over dimensions, pairing by index",
+        """
+        def pe(pos, d_model):
+            return [
+                (sin if j % 2 == 0 else cos)(pos / 10000 ** ((j - j % 2) / d_model))
+                for j in range(d_model)
+            ]
+        """,
+    ),
+]
+
+WRONG["RoPE on whole vectors"] = [
+    (
+        "every pair turns at the same speed",
+        """
+        def rope(v, pos, base=10000):
+            out = []
+            for i in range(len(v) // 2):
+                x, y = v[2 * i], v[2 * i + 1]
+                out += [x * cos(pos) - y * sin(pos), x * sin(pos) + y * cos(pos)]
+            return out
+        """,
+        "pair 1 of a 4-number vector",
+    ),
+    (
+        "the exponent uses i / d, not 2i / d",
+        """
+        def rope(v, pos, base=10000):
+            out = []
+            for i in range(len(v) // 2):
+                a = pos / base ** (i / len(v))
+                x, y = v[2 * i], v[2 * i + 1]
+                out += [x * cos(a) - y * sin(a), x * sin(a) + y * cos(a)]
+            return out
+        """,
+        "pair 1 of a 4-number vector",
+    ),
+    (
+        "adds a sinusoidal position vector instead of rotating",
+        """
+        def rope(v, pos, base=10000):
+            out = []
+            for i in range(len(v) // 2):
+                a = pos / base ** (2 * i / len(v))
+                out += [v[2 * i] + sin(a), v[2 * i + 1] + cos(a)]
+            return out
+        """,
+        "pair 0 turns by 1 radian",
+    ),
+    (
+        "pairs dimension i with i + d/2, as some libraries lay them out",
+        """
+        def rope(v, pos, base=10000):
+            h = len(v) // 2
+            out = list(v)
+            for i in range(h):
+                a = pos / base ** (2 * i / len(v))
+                x, y = v[i], v[i + h]
+                out[i], out[i + h] = x * cos(a) - y * sin(a), x * sin(a) + y * cos(a)
+            return out
+        """,
+        "pair 0 turns by 1 radian",
+    ),
+    (
+        "ignores the base it is given",
+        """
+        def rope(v, pos, base=10000):
+            out = []
+            for i in range(len(v) // 2):
+                a = pos / 10000 ** (2 * i / len(v))
+                x, y = v[2 * i], v[2 * i + 1]
+                out += [x * cos(a) - y * sin(a), x * sin(a) + y * cos(a)]
+            return out
+        """,
+        "base",
+    ),
+]
+RIGHT["RoPE on whole vectors"] = [
+    (
+        "turns the other way round, with complex numbers",
+        """
+        def rope(v, pos, base=10000):
+            out = []
+            for i in range(len(v) // 2):
+                z = complex(v[2 * i], v[2 * i + 1]) * complex(cos(pos / base ** (2 * i / len(v))),
+                                                             -sin(pos / base ** (2 * i / len(v))))
+                out += [z.real, z.imag]
+            return out
+        """,
+    ),
+    (
+        "cmath.exp on each pair",
+        """
+        import cmath
+
+        def rope(v, pos, base=10000):
+            d = len(v)
+            out = []
+            for i in range(0, d, 2):
+                z = complex(v[i], v[i + 1]) * cmath.exp(1j * pos * base ** (-i / d))
+                out.extend((z.real, z.imag))
+            return out
+        """,
+    ),
+]
+
+# Track 5, lesson 3: the attention mechanism
+
+WRONG["Attention on plain lists"] = [
+    (
+        "subtracts the minimum score",
+        """
+        def softmax(scores):
+            low = min(scores)
+            e = [exp(s - low) for s in scores]
+            return [x / sum(e) for x in e]
+        """,
+        "subtract the largest score",
+    ),
+    (
+        "no shift at all",
+        """
+        def softmax(scores):
+            e = [exp(s) for s in scores]
+            return [x / sum(e) for x in e]
+        """,
+        "subtract the largest score",
+    ),
+    (
+        "divides by d_k instead of its square root",
+        """
+        def attend(q, keys, values):
+            scores = [sum(a * b for a, b in zip(q, k)) / len(q) for k in keys]
+            weights = softmax(scores)
+            output = [sum(w * v[j] for w, v in zip(weights, values)) for j in range(len(values[0]))]
+            return weights, output
+        """,
+        "sqrt(d_k)",
+    ),
+    (
+        "does not scale the scores",
+        """
+        def attend(q, keys, values):
+            scores = [sum(a * b for a, b in zip(q, k)) for k in keys]
+            weights = softmax(scores)
+            output = [sum(w * v[j] for w, v in zip(weights, values)) for j in range(len(values[0]))]
+            return weights, output
+        """,
+        "sqrt(d_k)",
+    ),
+    (
+        "normalises by the sum of the scores, not of their exponentials",
+        """
+        def softmax(scores):
+            top = max(scores)
+            return [exp(s - top) / sum(scores) for s in scores]
+        """,
+        "sum to 1",
+    ),
+]
+RIGHT["Attention on plain lists"] = [
+    (
+        "log-sum-exp softmax",
+        """
+        from math import log
+
+        def softmax(scores):
+            top = max(scores)
+            lse = top + log(sum(exp(s - top) for s in scores))
+            return [exp(s - lse) for s in scores]
+        """,
+    ),
+    (
+        "fsum and the total computed once",
+        """
+        from math import fsum
+
+        def softmax(scores):
+            top = max(scores)
+            e = [exp(s - top) for s in scores]
+            total = fsum(e)
+            return [x / total for x in e]
+        """,
+    ),
+]
+
+WRONG["Split into heads, attend, merge"] = [
+    (
+        "deals the numbers out to the heads in turn",
+        """
+        def split_heads(X, h):
+            return [[x[i::h] for x in X] for i in range(h)]
+
+        def merge_heads(heads):
+            h = len(heads)
+            return [[heads[j % h][t][j // h] for j in range(h * len(heads[0][0]))] for t in range(len(heads[0]))]
+        """,
+        "head 0 holds each token's first 2 numbers",
+    ),
+    (
+        "gives each head a slice of the sentence",
+        """
+        def split_heads(X, h):
+            size = -(-len(X) // h)
+            return [X[i * size:(i + 1) * size] for i in range(h)]
+
+        def merge_heads(heads):
+            return [x for head in heads for x in head]
+        """,
+        "heads divide each token's vector, not the sentence",
+    ),
+    (
+        "attends on the whole vectors, then splits",
+        """
+        def multi_head(X, h):
+            return merge_heads(split_heads(attention(X), h))
+        """,
+        "each head scores its own 2 numbers",
+    ),
+    (
+        "merges by adding the heads' outputs",
+        """
+        def merge_heads(heads):
+            return [[sum(vals) for vals in zip(*(head[t] for head in heads))] for t in range(len(heads[0]))]
+        """,
+        "give back the vectors you split",
+    ),
+]
+RIGHT["Split into heads, attend, merge"] = [
+    (
+        "itertools.chain to merge, range steps to split",
+        """
+        from itertools import chain
+
+        def split_heads(X, h):
+            d_k = len(X[0]) // h
+            return [[x[start:start + d_k] for x in X] for start in range(0, len(X[0]), d_k)]
+
+        def merge_heads(heads):
+            return [list(chain.from_iterable(parts)) for parts in zip(*heads)]
+        """,
+    ),
+]
+
+# Track 5, lesson 5: scaling laws and context windows
+
+WRONG["Route a token to its top-k experts"] = [
+    (
+        "a softmax over every expert, then the top k",
+        """
+        def route(scores, k):
+            top = max(scores)
+            e = [exp(s - top) for s in scores]
+            probs = [x / sum(e) for x in e]
+            chosen = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)[:k]
+            return [(c, probs[c]) for c in chosen]
+        """,
+        "softmax over the k chosen scores only",
+    ),
+    (
+        "equal gates for the chosen experts",
+        """
+        def route(scores, k):
+            chosen = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)[:k]
+            return [(c, 1 / k) for c in chosen]
+        """,
+        "0.622",
+    ),
+    (
+        "the chosen experts in index order, not best first",
+        """
+        def route(scores, k):
+            chosen = sorted(sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)[:k])
+            top = max(scores[c] for c in chosen)
+            e = [exp(scores[c] - top) for c in chosen]
+            return [(c, x / sum(e)) for c, x in zip(chosen, e)]
+        """,
+        "expert 3 (2.0), then expert 1",
+    ),
+    (
+        "the lowest scores",
+        """
+        def route(scores, k):
+            chosen = sorted(range(len(scores)), key=lambda i: scores[i])[:k]
+            top = max(scores[c] for c in chosen)
+            e = [exp(scores[c] - top) for c in chosen]
+            return [(c, x / sum(e)) for c, x in zip(chosen, e)]
+        """,
+        "best scores",
+    ),
+    (
+        "adds the experts' outputs without their gates",
+        """
+        def moe(x, scores, experts, k):
+            out = [0.0] * len(x)
+            for e, _ in route(scores, k):
+                out = [o + v for o, v in zip(out, experts[e](x))]
+            return out
+        """,
+        "gate times",
+    ),
+]
+RIGHT["Route a token to its top-k experts"] = [
+    (
+        "heapq.nlargest and a softmax without a shift",
+        """
+        import heapq
+
+        def route(scores, k):
+            chosen = heapq.nlargest(k, range(len(scores)), key=scores.__getitem__)
+            e = [exp(scores[c]) for c in chosen]
+            total = sum(e)
+            return [(c, x / total) for c, x in zip(chosen, e)]
+
+        def moe(x, scores, experts, k):
+            outs = [[g * v for v in experts[e](x)] for e, g in route(scores, k)]
+            return [sum(col) for col in zip(*outs)]
+        """,
+    ),
+]
+
+WRONG["A KV cache, one token at a time"] = [
+    (
+        "attends before storing the new key and value",
+        """
+        def decode_step(cache, q, k, v):
+            out = attend(q, cache["keys"], cache["values"])
+            cache["keys"].append(k)
+            cache["values"].append(v)
+            return out
+        """,
+        "attend to itself",
+    ),
+    (
+        "replaces the cache instead of adding to it",
+        """
+        def decode_step(cache, q, k, v):
+            cache["keys"] = [k]
+            cache["values"] = [v]
+            return attend(q, cache["keys"], cache["values"])
+        """,
+        "never replace it",
+    ),
+    (
+        "caches the queries in place of the keys",
+        """
+        def decode_step(cache, q, k, v):
+            cache["keys"].append(q)
+            cache["values"].append(v)
+            return attend(q, cache["keys"], cache["values"])
+        """,
+        "queries are used once and never cached",
+    ),
+    (
+        "attends with the new key instead of the new query",
+        """
+        def decode_step(cache, q, k, v):
+            cache["keys"].append(k)
+            cache["values"].append(v)
+            return attend(k, cache["keys"], cache["values"])
+        """,
+        "attention over all",
+    ),
+]
+RIGHT["A KV cache, one token at a time"] = [
+    (
+        "extends with +=, and attends through a copy of the lists",
+        """
+        def decode_step(cache, q, k, v):
+            cache["keys"] += [k]
+            cache["values"] += [v]
+            return attend(q, list(cache["keys"]), list(cache["values"]))
+        """,
+    ),
+]
+
+WRONG["A sliding window and how far it reaches"] = [
+    (
+        "lets w positions before the token through, w + 1 in all",
+        """
+        def window_mask(n, w):
+            return [[i - w <= j <= i for j in range(n)] for i in range(n)]
+        """,
+        "itself and the one before it",
+    ),
+    (
+        "keeps the window but forgets the causal mask",
+        """
+        def window_mask(n, w):
+            return [[abs(i - j) < w for j in range(n)] for i in range(n)]
+        """,
+        "itself and the one before it",
+    ),
+    (
+        "a stack reaches w positions per layer",
+        """
+        def reach(layers, w):
+            return layers * w
+        """,
+        "4,095",
+    ),
+    (
+        "a stack reaches no further than one layer",
+        """
+        def reach(layers, w):
+            return w - 1
+        """,
+        "131,040",
+    ),
+]
+RIGHT["A sliding window and how far it reaches"] = [
+    (
+        "max() for the window's first position, and a loop",
+        """
+        def window_mask(n, w):
+            rows = []
+            for i in range(n):
+                first = max(0, i - w + 1)
+                rows.append([first <= j <= i for j in range(n)])
+            return rows
+        """,
+    ),
+]
+
+WRONG["How many conversations fit?"] = [
+    (
+        "a key but no value",
+        """
+        def kv_bytes_per_token(layers, kv_heads, head_dim, bytes_per_value=2):
+            return layers * kv_heads * head_dim * bytes_per_value
+        """,
+        "the factor 2",
+    ),
+    (
+        "the whole GPU for caches",
+        """
+        def conversations_that_fit(gpu_gb, weights_gb, tokens, layers, kv_heads, head_dim):
+            per_conversation = kv_bytes_per_token(layers, kv_heads, head_dim) * tokens
+            return int(gpu_gb * 1e9 // per_conversation)
+        """,
+        "16 GB of weights come first",
+    ),
+    (
+        "the whole GPU, counted in GiB",
+        """
+        def conversations_that_fit(gpu_gb, weights_gb, tokens, layers, kv_heads, head_dim):
+            per_conversation = kv_bytes_per_token(layers, kv_heads, head_dim) * tokens
+            return int(gpu_gb * 2**30 // per_conversation)
+        """,
+        "16 GB of weights come first",
+    ),
+    (
+        "rounds to the nearest conversation",
+        """
+        def conversations_that_fit(gpu_gb, weights_gb, tokens, layers, kv_heads, head_dim):
+            per_conversation = kv_bytes_per_token(layers, kv_heads, head_dim) * tokens
+            return round((gpu_gb - weights_gb) * 1e9 / per_conversation)
+        """,
+        "round down",
+    ),
+]
+RIGHT["How many conversations fit?"] = [
+    (
+        "memory counted in GiB",
+        """
+        def conversations_that_fit(gpu_gb, weights_gb, tokens, layers, kv_heads, head_dim):
+            free = (gpu_gb - weights_gb) * 2**30
+            return int(free // (kv_bytes_per_token(layers, kv_heads, head_dim) * tokens))
+        """,
+    ),
+    (
+        "math.floor on a true division",
+        """
+        from math import floor
+
+        def conversations_that_fit(gpu_gb, weights_gb, tokens, layers, kv_heads, head_dim):
+            return floor((gpu_gb - weights_gb) * 10**9 / (kv_bytes_per_token(layers, kv_heads, head_dim) * tokens))
+        """,
+    ),
+]
+
+# Track 5, lesson 6: using LLMs
+
+WRONG["Error bars for a benchmark score"] = [
+    (
+        "divides the spread by n, not its square root",
+        """
+        def standard_error(p, n):
+            return sqrt(p * (1 - p)) / n
+        """,
+        "SE of about 0.018",
+    ),
+    (
+        "an interval of one standard error",
+        """
+        def interval(p, n):
+            se = standard_error(p, n)
+            return p - se, p + se
+        """,
+        "1.96 SE",
+    ),
+    (
+        "an interval from the score up only",
+        """
+        def interval(p, n):
+            return p, p + 2 * 1.96 * standard_error(p, n)
+        """,
+        "centred",
+    ),
+]
+RIGHT["Error bars for a benchmark score"] = [
+    (
+        "the variance written as p - p**2, and statistics.NormalDist for 1.96",
+        """
+        from statistics import NormalDist
+
+        def standard_error(p, n):
+            return ((p - p**2) / n) ** 0.5
+
+        def interval(p, n):
+            z = NormalDist().inv_cdf(0.975)
+            return p - z * standard_error(p, n), p + z * standard_error(p, n)
+        """,
+    ),
+]
+
+WRONG["Retrieve a passage by cosine similarity"] = [
+    (
+        "ranks by the raw dot product",
+        """
+        def cosine(u, v):
+            return sum(a * b for a, b in zip(u, v))
+        """,
+        "whatever their length",
+    ),
+    (
+        "ranks by the dot product, with a right cosine unused",
+        """
+        def retrieve(question, passages, k=1):
+            vocab = sorted({w for text in passages + [question] for w in text.split()})
+            q = embed(question, vocab)
+            ranked = sorted(passages, key=lambda p: sum(a * b for a, b in zip(embed(p, vocab), q)), reverse=True)
+            return ranked[:k]
+        """,
+        "divide by both vectors' lengths",
+    ),
+    (
+        "ranks by the number of shared words",
+        """
+        def retrieve(question, passages, k=1):
+            asked = set(question.split())
+            ranked = sorted(passages, key=lambda p: len(asked & set(p.split())), reverse=True)
+            return ranked[:k]
+        """,
+        "divide by both vectors' lengths",
+    ),
+    (
+        "sorts the least similar first",
+        """
+        def retrieve(question, passages, k=1):
+            vocab = sorted({w for text in passages + [question] for w in text.split()})
+            q = embed(question, vocab)
+            return sorted(passages, key=lambda p: cosine(embed(p, vocab), q))[:k]
+        """,
+        "passage 1",
+    ),
+]
+RIGHT["Retrieve a passage by cosine similarity"] = [
+    (
+        "math.hypot for the lengths and heapq to pick",
+        """
+        import heapq
+        from math import hypot
+
+        def cosine(u, v):
+            return sum(a * b for a, b in zip(u, v)) / (hypot(*u) * hypot(*v))
+
+        def retrieve(question, passages, k=1):
+            vocab = sorted(set(" ".join(passages + [question]).split()))
+            q = embed(question, vocab)
+            return heapq.nlargest(k, passages, key=lambda p: cosine(embed(p, vocab), q))
+        """,
+    ),
+    (
+        "normalises each vector first, then takes the dot product",
+        """
+        def cosine(u, v):
+            nu = sqrt(sum(a * a for a in u))
+            nv = sqrt(sum(b * b for b in v))
+            return sum((a / nu) * (b / nv) for a, b in zip(u, v))
+        """,
+    ),
+]
+
+WRONG["Write a few-shot prompt"] = [
+    (
+        "writes the label on the review's line",
+        """
+        def few_shot_prompt(task, labels, examples, query):
+            lines = [task + " Labels: " + ", ".join(labels) + "."]
+            lines += [f"Review: {t} -> Sentiment: {l}" for t, l in examples]
+            lines.append(f"Review: {query}\\nSentiment:")
+            return "\\n".join(lines)
+        """,
+        "write every example the same way",
+    ),
+    (
+        "fills the query's slot with a placeholder",
+        """
+        def few_shot_prompt(task, labels, examples, query):
+            parts = [task + " Answer " + " or ".join(labels) + "."]
+            parts += [f"Review: {t}\\nSentiment: {l}" for t, l in examples]
+            parts.append(f"Review: {query}\\nSentiment: ?")
+            return "\\n\\n".join(parts)
+        """,
+        "empty 'Sentiment:' slot",
+    ),
+    (
+        "puts the instruction after the examples",
+        """
+        def few_shot_prompt(task, labels, examples, query):
+            parts = [f"Review: {t}\\nSentiment: {l}" for t, l in examples]
+            parts.append(task + " Answer " + " or ".join(labels) + ".")
+            parts.append(f"Review: {query}\\nSentiment:")
+            return "\\n\\n".join(parts)
+        """,
+        "start with the instruction",
+    ),
+    (
+        "never names the labels allowed",
+        """
+        def few_shot_prompt(task, labels, examples, query):
+            parts = [task]
+            parts += [f"Review: {t}\\nSentiment: {l}" for t, l in examples]
+            parts.append(f"Review: {query}\\nSentiment:")
+            return "\\n\\n".join(parts)
+        """,
+        "name the allowed labels",
+    ),
+]
+RIGHT["Write a few-shot prompt"] = [
+    (
+        "labels on a line of their own, examples joined with single newlines",
+        """
+        def few_shot_prompt(task, labels, examples, query):
+            text = task + "\\n" + "Possible answers: " + " / ".join(labels) + "\\n"
+            for review, label in examples:
+                text += "Review: " + review + "\\n" + "Sentiment: " + label + "\\n"
+            return text + "Review: " + query + "\\n" + "Sentiment:"
+        """,
+    ),
+]
+
+# Track 5, lesson 7: adapting and serving LLMs
+
+WRONG["Count a LoRA adapter for a whole model"] = [
+    (
+        "counts the full product B A",
+        """
+        def lora_params(shapes, r):
+            return sum(d * k for d, k in shapes)
+        """,
+        "one square 4,096 matrix",
+    ),
+    (
+        "counts r times d times k",
+        """
+        def lora_params(shapes, r):
+            return sum(r * d * k for d, k in shapes)
+        """,
+        "one square 4,096 matrix",
+    ),
+    (
+        "counts two d by r matrices, as if every matrix were square",
+        """
+        def lora_params(shapes, r):
+            return sum(2 * d * r for d, k in shapes)
+        """,
+        "r(d + k)",
+    ),
+]
+RIGHT["Count a LoRA adapter for a whole model"] = [
+    (
+        "a loop that adds B and A separately",
+        """
+        def lora_params(shapes, r):
+            total = 0
+            for d, k in shapes:
+                total += d * r
+                total += r * k
+            return total
+        """,
+    ),
+]
+
+WRONG["Quantise a block of weights"] = [
+    (
+        "15 steps a side at 4 bits (2 ** bits - 1)",
+        """
+        def quantise(block, bits):
+            biggest = max(abs(w) for w in block)
+            if biggest == 0:
+                return [0.0 for _ in block]
+            scale = biggest / (2**bits - 1)
+            return [round(w / scale) * scale for w in block]
+        """,
+        "scale 1/7",
+    ),
+    (
+        "truncates instead of rounding",
+        """
+        def quantise(block, bits):
+            biggest = max(abs(w) for w in block)
+            if biggest == 0:
+                return [0.0 for _ in block]
+            scale = biggest / (2 ** (bits - 1) - 1)
+            return [int(w / scale) * scale for w in block]
+        """,
+        "scale 1/7",
+    ),
+    (
+        "divides by the scale when the block is all zeros",
+        """
+        def quantise(block, bits):
+            scale = max(abs(w) for w in block) / (2 ** (bits - 1) - 1)
+            return [round(w / scale) * scale for w in block]
+        """,
+        "ZeroDivisionError",
+    ),
+]
+RIGHT["Quantise a block of weights"] = [
+    (
+        "keeps the integers, then rebuilds",
+        """
+        def quantise(block, bits):
+            top = (1 << (bits - 1)) - 1
+            biggest = max(map(abs, block))
+            scale = biggest / top if biggest else 1.0
+            integers = [max(-top, min(top, round(w / scale))) for w in block]
+            return [q * scale for q in integers]
+        """,
+    ),
+]
+
+WRONG["A LoRA layer's forward pass"] = [
+    (
+        "forgets the scale",
+        """
+        def lora_forward(W, A, B, x, alpha):
+            return [w + c for w, c in zip(matvec(W, x), matvec(B, matvec(A, x)))]
+        """,
+        "scaled by alpha / r",
+    ),
+    (
+        "scales by alpha, not alpha over the rank",
+        """
+        def lora_forward(W, A, B, x, alpha):
+            return [w + alpha * c for w, c in zip(matvec(W, x), matvec(B, matvec(A, x)))]
+        """,
+        "alpha / r = 2",
+    ),
+    (
+        "takes the rank from B's rows (d) instead of A's",
+        """
+        def lora_forward(W, A, B, x, alpha):
+            scale = alpha / len(B)
+            return [w + scale * c for w, c in zip(matvec(W, x), matvec(B, matvec(A, x)))]
+        """,
+        "alpha / r",
+    ),
+    (
+        "merges by adding A B's shape the wrong way round",
+        """
+        def merge(W, A, B, alpha):
+            scale = alpha / len(A)
+            return [[W[i][j] + scale * B[i][0] * A[0][j] for j in range(len(W[0]))] for i in range(len(W))]
+        """,
+        "same output as the adapter",
+    ),
+]
+RIGHT["A LoRA layer's forward pass"] = [
+    (
+        "merges first, then multiplies",
+        """
+        def lora_forward(W, A, B, x, alpha):
+            return matvec(merge(W, A, B, alpha), x)
+        """,
+    ),
+    (
+        "zip(*A) to read A's columns",
+        """
+        def merge(W, A, B, alpha):
+            s = alpha / len(A)
+            cols = list(zip(*A))
+            return [[w + s * sum(b * a for b, a in zip(brow, col)) for w, col in zip(wrow, cols)]
+                    for wrow, brow in zip(W, B)]
+        """,
+    ),
+]
+
+
 # -- the tests ---------------------------------------------------------------------------------
 
 
