@@ -1467,3 +1467,44 @@ def test_a_variant_replaces_what_it_names():
     code = variant(exercise, "def prob(prev, nxt):\n    return 0.5\n")
     assert re.search(r"def prob\(prev, nxt\):\n    return 0\.5", code)
     assert run(code, exercise.tests)["status"] == "failed"
+
+
+# -- choose-all items and punctuation: no count or full stop gives an answer away ---------------
+
+
+def track5_questions() -> list[tuple[str, object]]:
+    from tracksite.core.widgets import parse_quiz
+
+    found = []
+    for path in sorted(TRACK.glob("*/lesson.md")):
+        blocks, _ = find_blocks(path.read_text(encoding="utf-8"), 1)
+        for block in iter_blocks(blocks):
+            if block.name == "quiz":
+                found += [(path.parent.name, q) for q in parse_quiz("\n".join(block.body_lines) + "\n")[0]]
+    return found
+
+
+def test_choose_all_counts_do_not_follow_the_option_count():
+    """How many options are right varies from 1 to 4, and not as a function of how many there are."""
+    multi = [(slug, q) for slug, q in track5_questions() if q.multiple]
+    shapes = {(len(q.options), sum(o.correct for o in q.options)) for _, q in multi}
+    rights = {right for _, right in shapes}
+    assert {1, 2, 3, 4} <= rights, sorted(shapes)
+    by_options: dict[int, set[int]] = {}
+    for options, right in shapes:
+        by_options.setdefault(options, set()).add(right)
+    assert any(len(r) > 1 for r in by_options.values()), f"each option count has a single right count: {by_options}"
+    assert all(not q.question.lower().startswith("which two") for _, q in track5_questions())
+
+
+def test_the_right_option_is_not_the_only_one_with_a_full_stop():
+    def ends(text: str) -> bool:
+        return text.rstrip().endswith(".")
+
+    cues = []
+    for slug, q in track5_questions():
+        right = {ends(o.text) for o in q.options if o.correct}
+        wrong = {ends(o.text) for o in q.options if not o.correct}
+        if len(right) == 1 and len(wrong) == 1 and right != wrong:
+            cues.append((slug, q.question))
+    assert cues == []
