@@ -1508,3 +1508,12 @@ def test_the_right_option_is_not_the_only_one_with_a_full_stop():
         if len(right) == 1 and len(wrong) == 1 and right != wrong:
             cues.append((slug, q.question))
     assert cues == []
+
+
+def test_overviews_say_what_the_learner_writes():
+    """An overview beside runnable exercises says the learner writes code, never that none is needed."""
+    for path in sorted(TRACK.glob("*/overview.md")):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        assert not re.search(r"no (coding|programming) is (required|needed)", text, re.I), path.parent.name
+        if "/// runnable" in (path.parent / "lesson.md").read_text(encoding="utf-8"):
+            assert re.search(r"\bwrite\b|\bfinish\b", text) and "in the page" in text.lower(), path.parent.name
