@@ -739,7 +739,7 @@ WRONG["Attention on plain lists"] = [
             e = [exp(s - low) for s in scores]
             return [x / sum(e) for x in e]
         """,
-        "subtract the largest score",
+        "subtract the maximum score",
     ),
     (
         "no shift at all",
@@ -748,7 +748,7 @@ WRONG["Attention on plain lists"] = [
             e = [exp(s) for s in scores]
             return [x / sum(e) for x in e]
         """,
-        "subtract the largest score",
+        "subtract the maximum score",
     ),
     (
         "divides by d_k instead of its square root",
