@@ -1132,7 +1132,51 @@ WRONG["Error bars for a benchmark score"] = [
         "centred",
     ),
 ]
+WRONG["Error bars for a benchmark score"] += [
+    (
+        "combines two independent standard errors for the gap",
+        """
+        def paired_gap(a, b):
+            n = len(a)
+            pa, pb = sum(a) / n, sum(b) / n
+            return pa - pb, sqrt(standard_error(pa, n) ** 2 + standard_error(pb, n) ** 2)
+        """,
+        "ignore that both models got the same 150 right",
+    ),
+    (
+        "calls a gap clearly better when it is one standard error above 0",
+        """
+        def clearly_better(a, b):
+            gap, se = paired_gap(a, b)
+            return gap - se > 0
+        """,
+        "not clearly better",
+    ),
+    (
+        "calls any positive gap clearly better",
+        """
+        def clearly_better(a, b):
+            return paired_gap(a, b)[0] > 0
+        """,
+        "not clearly better",
+    ),
+]
 RIGHT["Error bars for a benchmark score"] = [
+    (
+        "the sample standard deviation of the differences, and a lower bound compared with 0",
+        """
+        from statistics import fmean, stdev
+
+        def paired_gap(a, b):
+            d = [x - y for x, y in zip(a, b)]
+            return fmean(d), stdev(d) / len(d) ** 0.5
+
+        def clearly_better(a, b):
+            gap, se = paired_gap(a, b)
+            low = gap - 1.96 * se
+            return low > 0
+        """,
+    ),
     (
         "the variance written as p - p**2, and statistics.NormalDist for 1.96",
         """
