@@ -1347,7 +1347,35 @@ WRONG["Count a LoRA adapter for a whole model"] = [
         "r(d + k)",
     ),
 ]
+WRONG["Count a LoRA adapter for a whole model"] += [
+    (
+        "rounds the rank to the nearest whole number",
+        """
+        def largest_rank(shapes, budget):
+            return round(budget / lora_params(shapes, 1))
+        """,
+        "round down",
+    ),
+    (
+        "counts a rank's cost as if every matrix were square",
+        """
+        def largest_rank(shapes, budget):
+            return budget // sum(2 * d for d, k in shapes)
+        """,
+        "allows rank 16",
+    ),
+]
 RIGHT["Count a LoRA adapter for a whole model"] = [
+    (
+        "raises the rank one step at a time until the next would not fit",
+        """
+        def largest_rank(shapes, budget):
+            r = 0
+            while lora_params(shapes, r + 1) <= budget:
+                r += 1
+            return r
+        """,
+    ),
     (
         "a loop that adds B and A separately",
         """
