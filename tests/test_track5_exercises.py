@@ -299,6 +299,13 @@ WRONG["Mask the future, then count the lessons"] = [
 ]
 RIGHT["Mask the future, then count the lessons"] = [
     (
+        "contexts as tuples",
+        """
+        def training_pairs(tokens):
+            return [(tuple(tokens[:t]), tokens[t]) for t in range(1, len(tokens))]
+        """,
+    ),
+    (
         "minus infinity, then a softmax over the whole row",
         """
         def masked_weights(scores):
@@ -564,6 +571,24 @@ WRONG["Learn BPE merges"] = [
     ),
 ]
 RIGHT["Learn BPE merges"] = [
+    (
+        "Counter.update with a generator, and most_common",
+        """
+        def learn(corpus, n):
+            words = {w: list(w) for w in corpus}
+            merges = []
+            for _ in range(n):
+                pairs = Counter()
+                for w, s in words.items():
+                    pairs.update({p: 0 for p in zip(s, s[1:])})
+                    for p in zip(s, s[1:]):
+                        pairs[p] += corpus[w]
+                best = pairs.most_common(1)[0][0]
+                merges.append(best)
+                words = {w: merge(s, *best) for w, s in words.items()}
+            return merges
+        """,
+    ),
     (
         "counts with a dict and picks the pair with max()",
         """
@@ -852,6 +877,20 @@ WRONG["Split into heads, attend, merge"] = [
 ]
 RIGHT["Split into heads, attend, merge"] = [
     (
+        "tuples for the pieces",
+        """
+        def split_heads(X, h):
+            d_k = len(X[0]) // h
+            return [[tuple(x[i * d_k:(i + 1) * d_k]) for x in X] for i in range(h)]
+
+        def merge_heads(heads):
+            return [tuple(v for head in heads for v in head[t]) for t in range(len(heads[0]))]
+
+        def multi_head(X, h):
+            return merge_heads([attention([list(v) for v in head]) for head in split_heads(X, h)])
+        """,
+    ),
+    (
         "itertools.chain to merge, range steps to split",
         """
         from itertools import chain
@@ -926,6 +965,19 @@ WRONG["Route a token to its top-k experts"] = [
 ]
 RIGHT["Route a token to its top-k experts"] = [
     (
+        "lists for the picks, and a loop that removes the best each time",
+        """
+        def route(scores, k):
+            left, chosen = list(range(len(scores))), []
+            for _ in range(k):
+                best = max(left, key=lambda e: scores[e])
+                chosen.append(best)
+                left.remove(best)
+            total = sum(exp(scores[c]) for c in chosen)
+            return [[c, exp(scores[c]) / total] for c in chosen]
+        """,
+    ),
+    (
         "heapq.nlargest and a softmax without a shift",
         """
         import heapq
@@ -988,6 +1040,15 @@ WRONG["A KV cache, one token at a time"] = [
 ]
 RIGHT["A KV cache, one token at a time"] = [
     (
+        "keys and values stored as tuples",
+        """
+        def decode_step(cache, q, k, v):
+            cache.setdefault("keys", []).append(tuple(k))
+            cache.setdefault("values", []).append(tuple(v))
+            return attend(q, cache["keys"], cache["values"])
+        """,
+    ),
+    (
         "extends with +=, and attends through a copy of the lists",
         """
         def decode_step(cache, q, k, v):
@@ -1033,6 +1094,16 @@ WRONG["A sliding window and how far it reaches"] = [
     ),
 ]
 RIGHT["A sliding window and how far it reaches"] = [
+    (
+        "ones and zeros instead of True and False, and reach as a sum",
+        """
+        def window_mask(n, w):
+            return [[1 if 0 <= i - j < w else 0 for j in range(n)] for i in range(n)]
+
+        def reach(layers, w):
+            return sum(w - 1 for _ in range(layers))
+        """,
+    ),
     (
         "max() for the window's first position, and a loop",
         """
@@ -1307,6 +1378,17 @@ WRONG["Write a few-shot prompt"] = [
     ),
 ]
 RIGHT["Write a few-shot prompt"] = [
+    (
+        "a list of lines and a labels sentence after the task",
+        """
+        def few_shot_prompt(task, labels, examples, query):
+            lines = [task, "Reply with " + ", ".join(labels[:-1]) + " or " + labels[-1] + ".", ""]
+            for review, label in examples:
+                lines += ["Review: " + review, "Sentiment: " + label, ""]
+            lines += ["Review: " + query, "Sentiment:"]
+            return "\\n".join(lines)
+        """,
+    ),
     (
         "labels on a line of their own, examples joined with single newlines",
         """
