@@ -68,6 +68,19 @@ WRONG["Route a token to its top-k experts"] = [
         "gate times",
     ),
 ]
+WRONG["Route a token to its top-k experts"].append(
+    (
+        "ranks the experts by the size of their scores",
+        """
+        def route(scores, k):
+            chosen = sorted(range(len(scores)), key=lambda e: abs(scores[e]), reverse=True)[:k]
+            top = max(scores[c] for c in chosen)
+            e = [exp(scores[c] - top) for c in chosen]
+            return [(c, x / sum(e)) for c, x in zip(chosen, e)]
+        """,
+        "not their sizes",
+    )
+)
 RIGHT["Route a token to its top-k experts"] = [
     (
         "lists for the picks, and a loop that removes the best each time",
