@@ -189,9 +189,9 @@ def practice_blocks(body: str, with_solutions: bool, first_line: int = 1) -> lis
         if block.name not in W.GRADED or block.indent or not _checks_an_answer(block):
             continue
         last = block.end_line if block.end_line is not None else len(lines) + first_line - 1
-        # a runnable block's task is the paragraph that leads into it: the two go together
-        runs = block.name == W.RUNNABLE.name
-        task = task_paragraph(lines, block.line - first_line, after_previous - first_line) if runs else []
+        # a block whose task is the paragraph that leads into it (the registry's `lead_in`) comes with it
+        lead_in = block.name in W.LEAD_IN
+        task = task_paragraph(lines, block.line - first_line, after_previous - first_line) if lead_in else []
         lead = "\n".join(task) + "\n\n" if task else ""
         dropped: set[int] = set()
         if not with_solutions:
@@ -207,10 +207,10 @@ _NOT_PROSE = re.compile(r"^\s*(#|```|~~~|///|<|\$\$|\||[-*_]{3,}\s*$)")
 
 
 def task_paragraph(lines: list[str], at: int, floor: int) -> list[str]:
-    """The paragraph just above line index `at` (a runnable block's header), no higher than
-    `floor`: a runnable block holds code, tests and a hint, and its task ("Fill in `softmax`...")
-    is the prose that leads into it, which the exercise pack must carry with it. Empty when
-    what stands above is not a paragraph of prose (a heading, code, another block)."""
+    """The paragraph just above line index `at` (a block's header), no higher than `floor`: a
+    block that holds code, tests and a hint has its task ("Fill in `softmax`...") in the prose
+    that leads into it, which the exercise pack must carry with it. Empty when what stands
+    above is not a paragraph of prose (a heading, code, another block)."""
     end = at
     while end > floor and not lines[end - 1].strip():
         end -= 1

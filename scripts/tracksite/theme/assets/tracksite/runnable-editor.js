@@ -25,7 +25,7 @@ const errorLine = StateField.define({
       if (n == null || n < 1 || n > tr.state.doc.lines) out = Decoration.none;
       else {
         const line = tr.state.doc.line(n);
-        out = Decoration.set([Decoration.line({ class: "ts-run__errline", attributes: { title: "Error" } }).range(line.from)]);
+        out = Decoration.set([Decoration.line({ class: "ts-run__errline" }).range(line.from)]);
       }
     }
     return out;
