@@ -370,7 +370,14 @@ def test_the_exercise_pack_carries_each_exercises_task():
     from tracksite.core.site import trackpages
 
     task = "Fill in `step` so that it moves\nagainst the gradient."
-    body = "## Practice\n\n" + task + "\n\n" + EXERCISE + "\n```python\nx = 1\n```\n\n" + EXERCISE.replace("Gradient", "Again")
+    body = (
+        "## Practice\n\n"
+        + task
+        + "\n\n"
+        + EXERCISE
+        + "\n```python\nx = 1\n```\n\n"
+        + EXERCISE.replace("Gradient", "Again")
+    )
     blocks = trackpages.practice_blocks(body, with_solutions=False)
     assert len(blocks) == 2
     assert blocks[0].startswith(task + "\n\n/// runnable | Gradient step")

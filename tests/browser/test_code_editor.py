@@ -12,11 +12,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from pdfs import pdf_command, pdf_text
 from playwright.sync_api import expect
 
 from conftest import run_mkdocs
 from course import lesson_md, write
+from pdfs import pdf_command, pdf_text
 from test_runnable import runnable_course
 
 pytestmark = pytest.mark.browser

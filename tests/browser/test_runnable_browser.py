@@ -116,7 +116,9 @@ def test_a_page_without_runnable_code_loads_no_interpreter(chromium, runnable_ur
     context.on("request", lambda r: requests.append(r.url))
     for address in ("", "alpha/a2/", "alpha/a1/overview/"):
         page.goto(runnable_url + address, wait_until="networkidle")
-    assert requests and not [u for u in requests if any(r in u for r in (*RUNTIME, "runnable.", "runnable-editor", "codemirror"))]
+    assert requests and not [
+        u for u in requests if any(r in u for r in (*RUNTIME, "runnable.", "runnable-editor", "codemirror"))
+    ]
     context.close()
 
 

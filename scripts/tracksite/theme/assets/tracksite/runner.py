@@ -28,7 +28,7 @@ AVAILABLE = (
 )
 NO_INPUT = (
     "input() cannot ask for text in this page: give the value in the code instead, "
-    "for example name = \"Ada\" rather than name = input()."
+    'for example name = "Ada" rather than name = input().'
 )
 
 
