@@ -25,7 +25,8 @@
     jobs.forEach((job) => job.finish({ status: why, detail }));
     /* after Stop or the time limit the next Run should not wait: a fresh interpreter starts
        now, from the HTTP cache and Chromium's cache of compiled WebAssembly */
-    if (why === "stopped" || why === "timeout") setTimeout(() => { if (!py.worker) startWorker(); }, 0);
+    delete document.documentElement.dataset.tsPython;
+    if (why === "stopped" || why === "timeout") setTimeout(startEarly, 0);
   };
   const STARTUP = 90; /* seconds Python may take to start before the run is given up */
   const startWorker = () => {
@@ -92,12 +93,24 @@
      else when they show intent (focus, a key, a pointer over the editor or Run). Either way
      the files come from the HTTP cache after the first lesson: no download on a page view. */
   const USED = "tracksite:runnable-used";
+  /* a start before any Run; the page says how far it got (<html data-ts-python>: "starting",
+     then "ready"), which the tests and the benchmark read */
+  const startEarly = () => {
+    if (py.worker || location.protocol === "file:") return;
+    startWorker();
+    const worker = py.worker;
+    if (!worker) return;
+    document.documentElement.dataset.tsPython = "starting";
+    worker.addEventListener("message", (e) => {
+      if (e.data && e.data.kind === "ready" && py.worker === worker) document.documentElement.dataset.tsPython = "ready";
+    });
+  };
   const warmWhenSeen = (roots) => {
     if (!load(USED, {}).ran || !("IntersectionObserver" in window) || location.protocol === "file:") return;
     const seen = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       seen.disconnect();
-      if (!py.worker) startWorker();
+      startEarly();
     }, { rootMargin: "200px" });
     roots.forEach((r) => seen.observe(r));
   };
@@ -149,7 +162,7 @@
     const kept = codeStore(key);
     const saved = kept.get();
     const named = (what) => t("rnOf", { what, title });
-    const warm = () => { if (!py.worker && location.protocol !== "file:") startWorker(); };
+    const warm = startEarly;
     let saveTimer = null;
     const ed = editor(typeof saved === "string" ? saved : code, title, shown, {
       onRun: () => runIt(false),
