@@ -128,6 +128,12 @@ def test_code_survives_a_reload_and_reset_can_be_undone(chromium, editor_url):
     expect(block.locator(".ts-run__status")).to_contain_text("Undo reset")
     block.get_by_role("button", name="Undo reset").click()
     assert text_of(block) == mine
+    # printed, the live editor gives way to its code as text: every line, no editor chrome
+    page.emulate_media(media="print")
+    expect(block.locator(".ts-run__print")).to_be_visible()
+    expect(block.locator(".cm-editor")).to_be_hidden()
+    expect(block.locator(".ts-run__label")).to_be_hidden()
+    expect(block.get_by_role("button", name="Run")).to_be_hidden()
     context.close()
 
 
