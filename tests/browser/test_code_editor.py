@@ -13,6 +13,7 @@ import time
 
 import pytest
 from playwright.sync_api import expect
+from test_accessibility import axe_violations
 
 from conftest import run_mkdocs
 from course import lesson_md, write
@@ -153,6 +154,7 @@ def test_errors_editors_and_imports_as_a_learner_meets_them(chromium, editor_url
     names = [page.locator(".ts-run").nth(i).get_by_role("textbox").get_attribute("aria-label") for i in range(2)]
     assert names == ["Code (editable): Add them up", "Code (editable): Hello"]
     assert blocks.nth(0).get_by_role("button", name="Run: Add them up").count() == 1
+    assert axe_violations(page, every_rule=True) == []  # the gutter's contrast, no scrolling box
 
     first = blocks.nth(0)
     first.get_by_role("textbox").click()
