@@ -147,19 +147,22 @@
     return ed;
   }
 
-  /* the exercise's title, for the names of its editor and buttons ("Run: Gradient step") */
-  const titleOf = (root, fallback) => {
+  /* the exercise's title, for the names of its editor and buttons ("Run: Gradient step"); a
+     block without one is named by its kind and its place among the page's blocks ("Run the
+     code 2"), so that no two sound the same */
+  const titleOf = (root) => {
     const line = root.querySelector(".ts-widget__title");
-    if (!line) return fallback;
-    const strong = line.querySelector("strong");
-    const own = line.textContent.slice(strong ? strong.textContent.length : 0).trim();
-    return own || line.textContent.trim() || fallback;
+    const strong = line && line.querySelector("strong");
+    const own = line ? line.textContent.slice(strong ? strong.textContent.length : 0).trim() : "";
+    if (own) return own;
+    const place = Array.from(document.querySelectorAll("[data-widget]")).indexOf(root) + 1;
+    return ((line && line.textContent.trim()) || t("rnEditor")) + " " + place;
   };
 
   /* ---- one block: editor, buttons, output ---- */
   function mount(root, place, opts) {
-    const { code, tests, expected, seconds, hint, key, title, shown } = opts;
-    const kept = codeStore(key);
+    const { code, tests, expected, seconds, hint, key, title, shown, store } = opts;
+    const kept = codeStore(store);
     const saved = kept.get();
     const named = (what) => t("rnOf", { what, title });
     const warm = startEarly;
@@ -310,8 +313,8 @@
     shown.replaceWith(holder);
     mount(root, (...parts) => { holder.replaceWith(...parts); }, {
       code, tests: text(root, ".ts-run__tests"), expected: text(root, ".ts-run__expected"),
-      seconds: Number(root.dataset.timeout) || 10, hint, title: titleOf(root, root.id), shown,
-      key: checked ? root.dataset.key : null,
+      seconds: Number(root.dataset.timeout) || 10, hint, title: titleOf(root), shown,
+      key: checked ? root.dataset.key : null, store: root.dataset.key,
     });
     if (hint) {
       hint.setAttribute("role", "note");
@@ -331,7 +334,7 @@
       done = true;
       mount(root, (...parts) => { answer.after(h("div", { class: "ts-run__inpredict" }, ...parts)); }, {
         code, tests: null, expected: null, seconds: Number(root.dataset.timeout) || 10, hint: null, key: null,
-        title: titleOf(root, root.id), shown: null,
+        title: titleOf(root), shown: null,
       });
     });
   }
