@@ -45,3 +45,14 @@ def test_each_code_block_gets_its_own_id():
     assert 'class="highlight" id="ts-code-2"' in out
     assert 'id="mine"' in out and out.count("ts-code-") == 2
     assert '<div class="highlighted-note">' in out
+
+
+def test_a_lesson_page_has_one_skip_link_tracksites_to_its_title(fixture_site):
+    """Issue 70 (bar 56): Material writes its own skip link, to the first section, before the
+    template's; the page keeps only tracksite's, which goes to the lesson's title."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup((fixture_site / "alpha/a2/index.html").read_text(encoding="utf-8"), "lxml")
+    skips = page.select("a.md-skip")
+    assert [(a.get("href"), "ts-skip" in a.get("class", [])) for a in skips] == [("#ts-title", True)]
+    assert page.select_one('[data-md-component="skip"]') is not None  # Material's script finds its element

@@ -151,8 +151,10 @@ def test_the_runner_gives_each_verdict():
     )
     assert verdicts[0] == {
         "status": "failed",
+        "kind": "assert",
         "line": 2,
         "source": "assert x == 2, 'not two'",
+        "message": "not two",
         "detail": "AssertionError: not two",
     }
     assert verdicts[1] == {"status": "passed"}
@@ -325,3 +327,58 @@ def test_the_exercise_pack_gathers_checked_exercises_not_snippets():
     body = "## Practice\n\n" + EXERCISE + "\nBetween.\n\n" + LOOP
     blocks = trackpages.practice_blocks(body, with_solutions=False)
     assert len(blocks) == 1 and blocks[0].startswith("/// runnable | Gradient step")
+
+
+def test_the_runner_says_what_a_learner_can_act_on():
+    """Issue 70: a name the tests use that the code lacks is an error, not a check that "does not
+    hold"; an assert's own message (an f-string's value, not its source); the traceback quotes the
+    learner's line; input() and an unavailable import are explained in words."""
+    missing, message, line, asked, imported = run_runner(
+        [
+            {"code": "x = 1", "tests": "assert total == 1"},
+            {"code": "x = 1", "tests": "assert x == 2, f'x is {x}'"},
+            {"code": "x = 1\nprint(x + y)\n"},
+            {"code": "name = input('Name? ')"},
+            {"code": "import not_a_module_anywhere"},
+        ]
+    )
+    assert missing["kind"] == "error" and missing["detail"] == "NameError: name 'total' is not defined"
+    assert message["kind"] == "assert" and message["message"] == "x is 1"
+    assert line == {"status": "error", "detail": "NameError: name 'y' is not defined", "line": 2}
+    assert asked["status"] == "error" and "input() cannot ask for text" in asked["detail"]
+    assert "Only Python's standard library is available here (math, random" in imported["detail"]
+    # the run's stderr (what the page shows) was set aside by main(); run one in this process
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tracksite_runner", RUNNER)
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    err, sys.stderr = sys.stderr, __import__("io").StringIO()
+    try:
+        runner.run("x = 1\nprint(x + y)\n")
+        runner.run("input()")
+        shown = sys.stderr.getvalue()
+    finally:
+        sys.stderr = err
+    assert 'File "<code>", line 2, in <module>\n    print(x + y)' in shown
+    assert "runner.py" not in shown  # its own frame (input() refused) is not the learner's
+
+
+def test_the_exercise_pack_carries_each_exercises_task():
+    """Issue 70: a runnable exercise's task is the paragraph that leads into it; the pack copies
+    it with the block (and nothing when a heading or another block stands above)."""
+    from tracksite.core.site import trackpages
+
+    task = "Fill in `step` so that it moves\nagainst the gradient."
+    body = (
+        "## Practice\n\n"
+        + task
+        + "\n\n"
+        + EXERCISE
+        + "\n```python\nx = 1\n```\n\n"
+        + EXERCISE.replace("Gradient", "Again")
+    )
+    blocks = trackpages.practice_blocks(body, with_solutions=False)
+    assert len(blocks) == 2
+    assert blocks[0].startswith(task + "\n\n/// runnable | Gradient step")
+    assert blocks[1].startswith("/// runnable | Again step")  # code above it, not a task

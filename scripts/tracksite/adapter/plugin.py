@@ -33,7 +33,7 @@ from tracksite.adapter.caches import buildcache, pagecache, pagedeps, sitedir
 from tracksite.adapter.config import console, mkdocsconfig
 from tracksite.adapter.config.theme import COMPILED, drop_source_maps, drop_unused_search_files, install_theme
 from tracksite.adapter.pages import coursepages, csp, language, notfound, pagecontext
-from tracksite.adapter.pages.markup_fixes import code_block_ids, table_code_pipes
+from tracksite.adapter.pages.markup_fixes import code_block_ids, drop_materials_skip_link, table_code_pipes
 from tracksite.adapter.pages.mathml import render_math, render_text
 from tracksite.adapter.published import figures, statichtml, widgetassets
 from tracksite.adapter.published import searchengine as search_engine
@@ -364,7 +364,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 build.indexer = build.indexer or self._indexer(config)
                 build.indexer.add_record("/" + page.file.url, output, kept["search"], kept["key"])
             return output
-        output = csp.apply(widgetassets.link(output, page.url))
+        output = csp.apply(widgetassets.link(drop_materials_skip_link(output), page.url))
         if build.project is not None:
             lang = language.page_language(config, build.project.curriculum, page.file.src_uri)
             output = language.mark_html(output, lang)

@@ -64,6 +64,8 @@ class Widget:
     check: str | None = None  # its module under core/checks/ whose `PASS` every check runs (a
     # runnable's code is run against its tests): core/checks/__init__.py runs it in the entry's place
     bench: str | None = None  # its module under tools/bench/ (`tracksite bench --<bench>`)
+    lead_in: bool = False  # its task is the paragraph of prose just above it (a runnable block
+    # holds code and tests, not the words "Fill in `softmax`..."): the exercise pack copies both
 
     @property
     def schema_file(self) -> str | None:
@@ -209,6 +211,7 @@ RUNNABLE = Widget(
     export="exercises",
     check="runnable",
     bench="runnable",
+    lead_in=True,
 )
 INSTRUCTOR = Widget(
     "instructor",
@@ -245,6 +248,7 @@ PRACTICE: frozenset[str] = frozenset(w.name for w in WIDGETS if w.practice)
 NO_TERM_LINKS: tuple[str, ...] = tuple(w.css_class for w in WIDGETS if not w.prose and w.css_class)
 #: Blocks that check an answer, in the guide's order: the exercise pack, `practice: required`.
 GRADED: tuple[str, ...] = tuple(w.name for w in WIDGETS if w.graded)
+LEAD_IN: tuple[str, ...] = tuple(w.name for w in WIDGETS if w.lead_in)
 #: Classes of the answers' <details> elements that the instructor's exercise pack opens.
 ANSWERS: tuple[str, ...] = tuple(w.answers for w in WIDGETS if w.answers)
 #: Classes of rendered elements site search leaves out: the widgets not searched, and every

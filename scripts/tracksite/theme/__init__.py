@@ -40,9 +40,16 @@ SCRIPTS = (
 )
 
 #: What runs Python in the page (`/// runnable`): Pyodide (13 MB), the worker that runs it and the
-#: runner it calls. A site publishes them only when one of its pages runs code (core/site/plan.py),
-#: so a course without runnable code ships none of it.
-RUNTIME = ("assets/tracksite/pyodide/", "assets/tracksite/runnable-worker.js", "assets/tracksite/runner.py")
+#: runner it calls, and the code editor (CodeMirror 6, vendored by scripts/codemirror/build.sh, and
+#: the module that sets it up). A site publishes them only when one of its pages runs code
+#: (core/site/plan.py), so a course without runnable code ships none of it.
+RUNTIME = (
+    "assets/tracksite/pyodide/",
+    "assets/tracksite/runnable-worker.js",
+    "assets/tracksite/runner.py",
+    "assets/tracksite/codemirror/",
+    "assets/tracksite/runnable-editor.js",
+)
 
 
 def asset_files() -> list[tuple[str, Path]]:

@@ -41,3 +41,15 @@ def code_block_ids(html: str) -> str:
         return f'<div class="{m.group(1)}" id="ts-code-{count}">'
 
     return _HIGHLIGHT.sub(number, html)
+
+
+#: Material's own skip link, in the page before tracksite's (theme/templates/main.html): Material
+#: writes it outside any template block, to the first heading of the table of contents, which on
+#: a lesson is its first section, past the title, prerequisites and objectives. theme.css hides
+#: it; it is taken out of the HTML too, so that a screen reader's list of links, a browser
+#: without the style sheet and the page's weight know only tracksite's, which goes to the title.
+_MATERIAL_SKIP = re.compile(r'(<div data-md-component="skip">)\s*<a [^>]*class="md-skip">[^<]*</a>\s*(</div>)')
+
+
+def drop_materials_skip_link(html: str) -> str:
+    return _MATERIAL_SKIP.sub(r"\1\2", html, count=1)

@@ -183,17 +183,44 @@ def practice_blocks(body: str, with_solutions: bool, first_line: int = 1) -> lis
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     top, _ = find_blocks(body, first_line)
     out: list[str] = []
+    floor = first_line  # the first line after the block before: a task paragraph starts here or later
     for block in top:
+        after_previous, floor = floor, (block.end_line or block.line) + 1
         if block.name not in W.GRADED or block.indent or not _checks_an_answer(block):
             continue
         last = block.end_line if block.end_line is not None else len(lines) + first_line - 1
+        # a block whose task is the paragraph that leads into it (the registry's `lead_in`) comes with it
+        lead_in = block.name in W.LEAD_IN
+        task = task_paragraph(lines, block.line - first_line, after_previous - first_line) if lead_in else []
+        lead = "\n".join(task) + "\n\n" if task else ""
         dropped: set[int] = set()
         if not with_solutions:
             for child in iter_blocks(block.children):
                 if child.name == W.SOLUTION.name:
                     dropped.update(range(child.line, (child.end_line or last) + 1))
-        out.append("\n".join(lines[n - first_line] for n in range(block.line, last + 1) if n not in dropped))
+        out.append(lead + "\n".join(lines[n - first_line] for n in range(block.line, last + 1) if n not in dropped))
     return out
+
+
+#: Lines that open no paragraph of prose: a heading, a fence, a block's line, HTML, display math.
+_NOT_PROSE = re.compile(r"^\s*(#|```|~~~|///|<|\$\$|\||[-*_]{3,}\s*$)")
+
+
+def task_paragraph(lines: list[str], at: int, floor: int) -> list[str]:
+    """The paragraph just above line index `at` (a block's header), no higher than `floor`: a
+    block that holds code, tests and a hint has its task ("Fill in `softmax`...") in the prose
+    that leads into it, which the exercise pack must carry with it. Empty when what stands
+    above is not a paragraph of prose (a heading, code, another block)."""
+    end = at
+    while end > floor and not lines[end - 1].strip():
+        end -= 1
+    start = end
+    while start > floor and lines[start - 1].strip():
+        start -= 1
+    para = lines[start:end]
+    if not para or any(_NOT_PROSE.match(line) for line in para):
+        return []
+    return para
 
 
 def _checks_an_answer(block) -> bool:

@@ -1,14 +1,17 @@
 /* tracksite /// runnable: editor, Run, Stop, Reset and Check over the build's HTML. Python runs
-   in a Web Worker (runnable-worker.js) started at the first Run, so a page whose learner runs
-   nothing loads no interpreter; Stop and the time limit end it, the next run starts afresh.
-   A predict block with `runnable: true` gets the editor once its output is shown. The editor
-   is a <textarea>: Tab indents, Escape then Tab leaves it. No inline code, no eval. */
+   in a Web Worker (runnable-worker.js) started when the learner shows intent (focus, a key, a
+   pointer over the editor or Run), so a page whose learner runs nothing loads no interpreter;
+   Stop and the time limit end it, and a fresh one starts at once from the browser's caches, so
+   the next Run does not wait. A predict block with `runnable: true` gets the editor once its
+   output is shown. The editor is CodeMirror 6 (runnable-editor.js), imported on these pages
+   only; the learner's code is kept per exercise in this browser (codeStore). No inline code,
+   no eval. */
 (() => {
   "use strict";
-  const { h, button, say, widget, t, load, save, newId, setDisabled, isDisabled } = window.tracksite;
+  const { h, button, widget, t, load, save, remove, newId, setDisabled, isDisabled } = window.tracksite;
   const script = document.currentScript;
   const WORKER = new URL("runnable-worker.js", script ? script.src : location.href);
-  const INDENT = "    ";
+  const EDITOR = new URL("runnable-editor.js", script ? script.src : location.href);
   const SHOWN = 200000; /* characters of output a block shows */
 
   /* ---- the interpreter: one worker for the page, shared by its blocks ---- */
@@ -20,6 +23,10 @@
     const jobs = Array.from(py.jobs.values());
     py.jobs.clear();
     jobs.forEach((job) => job.finish({ status: why, detail }));
+    /* after Stop or the time limit the next Run should not wait: a fresh interpreter starts
+       now, from the HTTP cache and Chromium's cache of compiled WebAssembly */
+    delete document.documentElement.dataset.tsPython;
+    if (why === "stopped" || why === "timeout") setTimeout(startEarly, 0);
   };
   const STARTUP = 90; /* seconds Python may take to start before the run is given up */
   const startWorker = () => {
@@ -63,147 +70,231 @@
     return id;
   };
 
-  /* ---- the editor ---- */
-  const lineStart = (text, at) => text.lastIndexOf("\n", at - 1) + 1;
-  const insert = (area, text) => {
-    /* execCommand keeps the browser's undo; where it is gone, setRangeText */
-    if (!(document.execCommand && document.execCommand("insertText", false, text))) {
-      area.setRangeText(text, area.selectionStart, area.selectionEnd, "end");
-      area.dispatchEvent(new Event("input"));
-    }
+  /* ---- the learner's code, kept per exercise in this browser ---- */
+  /* Under the course's storage namespace (widgets.js's save/load, as progress.js's keys), by the
+     block's content fingerprint (the last part of its data-key): the same exercise in its lesson
+     and in the track's exercise pack shares its code and its pass; an edited exercise starts
+     afresh. Kept apart from the pass (data-key), which the LMS state carries. */
+  const fingerprint = (key) => (key ? key.slice(key.lastIndexOf(":") + 1) : "");
+  const codeStore = (key) => {
+    const name = key ? "tracksite:code:" + fingerprint(key) : null;
+    return {
+      get: () => (name ? load(name, {}).code : undefined),
+      set: (code) => { if (name) save(name, { code }); },
+      clear: () => { if (name) remove(name); },
+    };
   };
-  const outdent = (area) => {
-    const v = area.value, from = lineStart(v, area.selectionStart);
-    const spaces = v.slice(from, from + INDENT.length).match(/^ */)[0].length;
-    if (!spaces) return;
-    area.setSelectionRange(from, from + spaces);
-    insert(area, "");
+  const sharedPass = (key) => (key ? "tracksite:passed:" + fingerprint(key) : null);
+
+  /* ---- starting early: a learner who has run code in this course is likely to run again ---- */
+  /* Python takes seconds to start even from the browser's caches (compiling 9 MB of WebAssembly,
+     starting the interpreter). A learner who ran code before (in any lesson of the course: a
+     mark under its storage namespace) gets it started when a block comes into view; anyone
+     else when they show intent (focus, a key, a pointer over the editor or Run). Either way
+     the files come from the HTTP cache after the first lesson: no download on a page view. */
+  const USED = "tracksite:runnable-used";
+  /* a start before any Run; the page says how far it got (<html data-ts-python>: "starting",
+     then "ready"), which the tests and the benchmark read */
+  const startEarly = () => {
+    if (py.worker || location.protocol === "file:") return;
+    startWorker();
+    const worker = py.worker;
+    if (!worker) return;
+    document.documentElement.dataset.tsPython = "starting";
+    worker.addEventListener("message", (e) => {
+      if (e.data && e.data.kind === "ready" && py.worker === worker) document.documentElement.dataset.tsPython = "ready";
+    });
   };
-  function editor(code, labelText, onRun) {
+  const warmWhenSeen = (roots) => {
+    if (!load(USED, {}).ran || !("IntersectionObserver" in window) || location.protocol === "file:") return;
+    const seen = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      seen.disconnect();
+      startEarly();
+    }, { rootMargin: "200px" });
+    roots.forEach((r) => seen.observe(r));
+  };
+
+  /* ---- the editor: CodeMirror, loaded once for the page ---- */
+  let editorModule = null;
+  const loadEditor = () => (editorModule = editorModule || import(EDITOR.href));
+
+  /* the box, its visible label and keys; the highlighted code stays until CodeMirror is there,
+     so a page whose module fails still shows the code (and runs what it shows) */
+  function editor(code, title, shown, hooks) {
     const id = newId("ts-run-code");
-    const rows = () => Math.min(Math.max(area.value.split("\n").length + 1, 4), 30);
-    const area = h("textarea", {
-      id, class: "ts-run__editor", spellcheck: "false", autocomplete: "off", autocapitalize: "off",
-      wrap: "off", "aria-describedby": id + "-keys",
-    });
-    area.value = code;
-    area.rows = rows();
-    let leaving = false; /* Escape pressed: the next Tab moves focus on, as it normally does */
-    area.addEventListener("keydown", (e) => {
-      if (e.key === "Escape") { leaving = true; return; }
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); onRun(); return; }
-      if (e.key === "Tab" && !leaving && !e.ctrlKey && !e.altKey && !e.metaKey) {
-        e.preventDefault();
-        if (e.shiftKey) outdent(area);
-        else insert(area, INDENT.slice((area.selectionStart - lineStart(area.value, area.selectionStart)) % INDENT.length));
-        return;
-      }
-      if (e.key === "Enter" && !e.shiftKey && area.selectionStart === area.selectionEnd) {
-        /* keep the line's indentation, one step more after a colon */
-        const v = area.value, at = area.selectionStart, line = v.slice(lineStart(v, at), at);
-        const indent = line.match(/^ */)[0] + (/:\s*$/.test(line) ? INDENT : "");
-        if (indent) { e.preventDefault(); insert(area, "\n" + indent); }
-      }
-      if (e.key !== "Shift") leaving = false;
-    });
-    area.addEventListener("blur", () => { leaving = false; });
-    area.addEventListener("input", () => { area.rows = rows(); });
-    const label = h("label", { for: id, class: "ts-run__label" }, labelText);
+    const holder = h("div", { class: "ts-run__cm" });
+    const label = h("p", { id: id + "-label", class: "ts-run__label" }, t("rnEditor"));
     const keys = h("p", { id: id + "-keys", class: "ts-run__keys" }, t("rnKeys"));
-    return { area, box: h("div", { class: "ts-run__edit" }, label, area, keys) };
+    /* a printout gets the code whole as text (CodeMirror draws only the lines in view) */
+    const print = h("pre", { class: "ts-run__print" });
+    print.textContent = code;
+    const box = h("div", { class: "ts-run__edit" }, label, holder, print, keys);
+    if (shown) holder.append(shown);
+    const ed = { box, value: code, ready: null, cm: null };
+    /* a page opened as a file cannot import modules (nor run code): the highlighted code stays */
+    if (location.protocol === "file:") return ed;
+    ed.ready = loadEditor().then((m) => {
+      holder.replaceChildren();
+      box.classList.add("is-live");
+      ed.cm = m.createEditor({
+        parent: holder, doc: ed.value, label: t("rnOf", { what: t("rnEditor"), title }),
+        describedBy: id + "-keys", onRun: hooks.onRun, onIntent: hooks.onIntent,
+        onChange: (text) => { ed.value = text; print.textContent = text; hooks.onChange(text); },
+      });
+      return ed.cm;
+    }, (e) => { keys.textContent = t("rnLoadFailed", { reason: String((e && e.message) || e) }); });
+    return ed;
   }
+
+  /* the exercise's title, for the names of its editor and buttons ("Run: Gradient step"); a
+     block without one is named by its kind and its place among the page's blocks ("Run the
+     code 2"), so that no two sound the same */
+  const titleOf = (root) => {
+    const line = root.querySelector(".ts-widget__title");
+    const strong = line && line.querySelector("strong");
+    const own = line ? line.textContent.slice(strong ? strong.textContent.length : 0).trim() : "";
+    if (own) return own;
+    const place = Array.from(document.querySelectorAll("[data-widget]")).indexOf(root) + 1;
+    return ((line && line.textContent.trim()) || t("rnEditor")) + " " + place;
+  };
 
   /* ---- one block: editor, buttons, output ---- */
   function mount(root, place, opts) {
-    const { code, tests, expected, seconds, hint, key } = opts;
-    const ed = editor(code, t("rnEditor"), () => runIt(false));
-    const output = h("pre", { class: "ts-run__output", role: "log", tabindex: "0", "aria-label": t("rnOutput") });
-    const status = h("p", { class: "ts-run__status", "aria-live": "polite" });
+    const { code, tests, expected, seconds, hint, key, title, shown, store } = opts;
+    const kept = codeStore(store);
+    const saved = kept.get();
+    const named = (what) => t("rnOf", { what, title });
+    const warm = startEarly;
+    let saveTimer = null;
+    const ed = editor(typeof saved === "string" ? saved : code, title, shown, {
+      onRun: () => runIt(false),
+      onIntent: warm,
+      onChange: (text) => {
+        clearTimeout(saveTimer);
+        saveTimer = setTimeout(() => (text === code ? kept.clear() : kept.set(text)), 300);
+      },
+    });
+    const output = h("pre", { class: "ts-run__output", role: "region", tabindex: "0", "aria-label": named(t("rnOutput")) });
+    const status = h("p", { class: "ts-run__status", role: "status" });
     const outBox = h("div", { class: "ts-run__result", hidden: true }, status, output);
     let running = null;
-    const runB = button(t("rnRun"), () => runIt(false), "ts-btn--primary ts-run__run");
-    const stopB = button(t("rnStop"), () => { if (running && !isDisabled(stopB)) stopAll("stopped"); }, "ts-run__stop");
-    const resetB = button(t("rnReset"), () => {
-      ed.area.value = code;
-      ed.area.rows = Math.min(Math.max(code.split("\n").length + 1, 4), 30);
-      say(status, t("rnResetDone"));
-      outBox.hidden = false;
-      ed.area.focus();
-    }, "ts-run__reset");
-    const checkB = tests != null || expected != null ? button(t("rnCheck"), () => runIt(true), "ts-run__check") : null;
+    const labelled = (b, what) => { b.setAttribute("aria-label", named(what)); return b; };
+    const runB = labelled(button(t("rnRun"), () => runIt(false), "ts-btn--primary ts-run__run"), t("rnRun"));
+    const stopB = labelled(button(t("rnStop"), () => { if (running && !isDisabled(stopB)) stopAll("stopped"); }, "ts-run__stop"), t("rnStop"));
+    const undoB = labelled(button(t("rnUndoReset"), () => {
+      if (ed.cm) ed.cm.undo();
+      undoB.hidden = true;
+      tell(t("rnUndoneReset"));
+      if (ed.cm) ed.cm.focus();
+    }, "ts-run__undo"), t("rnUndoReset"));
+    undoB.hidden = true;
+    const resetB = labelled(button(t("rnReset"), () => {
+      if (ed.value === code) { tell(t("rnResetDone")); return; }
+      if (ed.cm) ed.cm.replace(code); /* one undoable step: Ctrl+Z or "Undo reset" brings it back */
+      ed.value = code;
+      kept.clear();
+      undoB.hidden = !ed.cm;
+      tell(t("rnResetDone") + (ed.cm ? " " + t("rnResetUndo") : ""));
+    }, "ts-run__reset"), t("rnReset"));
+    const checkB = tests != null || expected != null ? labelled(button(t("rnCheck"), () => runIt(true), "ts-run__check"), t("rnCheck")) : null;
     setDisabled(stopB, true);
-    const actions = h("div", { class: "ts-run__actions" }, runB, checkB, stopB, resetB);
+    const actions = h("div", { class: "ts-run__actions" }, runB, checkB, stopB, resetB, undoB);
     place(ed.box, actions, outBox);
+    /* the status first, then the output: set at once (a live region's text said before the
+       output it introduces), never after */
+    function tell(text, extra) {
+      outBox.hidden = false;
+      status.replaceChildren(text);
+      if (extra) status.append(h("span", { class: "ts-sr" }, " " + extra));
+    }
     if (location.protocol === "file:") {
       /* Chromium refuses workers and WebAssembly fetched from file:// pages */
       actions.replaceChildren(h("p", { class: "ts-run__note", role: "note" }, t("rnFileUrl")));
       return;
     }
-    /* a learner who starts editing, or reaches for Run, is about to run: Python starts then,
-       seconds earlier, rather than at a page's mere visit */
-    const warm = () => { if (!py.worker) startWorker(); };
-    ed.area.addEventListener("focus", warm, { once: true });
+    /* a learner who reaches for Run is about to run: Python starts then, seconds earlier */
     [runB, checkB].forEach((b) => b && b.addEventListener("pointerenter", warm, { once: true }));
+    ed.box.addEventListener("pointerenter", warm, { once: true });
+    const shareKey = sharedPass(key);
     const passed = () => {
       root.classList.add("is-passed");
       if (key) save(key, { answers: { 0: [0] }, first: { 0: 1 } });
+      if (shareKey) save(shareKey, { passed: true });
     };
     const before = key ? load(key, {}) : {};
-    /* passed here (first), or in a progress file loaded from another browser (answers) */
-    if ((before.first || {})[0] === 1 || String((before.answers || {})[0]) === "0") {
+    /* passed here (first), in a progress file loaded from another browser (answers), or in the
+       same exercise's other page (its lesson, its pack) */
+    const here = (before.first || {})[0] === 1 || String((before.answers || {})[0]) === "0";
+    if (here && shareKey) save(shareKey, { passed: true });
+    if (here || (shareKey && load(shareKey, {}).passed === true)) {
       root.classList.add("is-passed");
       actions.after(h("p", { class: "ts-run__before" }, t("rnPassedBefore")));
     }
+    let shownChars = 0, cut = false;
     const show = (stream, text) => {
-      if (output.textContent.length >= SHOWN) return;
+      if (cut) return;
+      if (shownChars + text.length >= SHOWN) {
+        text = text.slice(0, Math.max(0, SHOWN - shownChars));
+        cut = true;
+      }
+      shownChars += text.length;
       const span = h("span", stream === "stderr" ? { class: "ts-run__err" } : null);
       span.textContent = text;
       output.append(span);
+      if (cut) output.append(h("span", { class: "ts-run__cut" }, "\n" + t("rnCut", { n: SHOWN })));
     };
+    const where = (v) => (v.line ? t("rnAtLine", { n: v.line }) : "");
     const verdictText = (v) => {
       if (v.status === "passed") return t("rnPassed");
       if (v.output) return t("rnFailed", { why: t("rnWrongOutput") });
-      if (v.status === "error") return t("rnFailed", { why: t("rnRaised", { error: v.detail || "" }) });
-      return t("rnFailed", { why: t("rnTestFailed", { n: v.line || "?", test: v.source || v.detail || "" }) });
+      if (v.status === "error") return t("rnCodeError", { error: v.detail || "", where: where(v) });
+      if (v.kind === "assert") return t("rnFailed", { why: t("rnTestFailed", { n: v.line || "?", test: v.message || v.source || "" }) });
+      return t("rnTestError", { n: v.line || "?", error: v.detail || "" });
     };
     function runIt(checking) {
       if (running) return;
-      outBox.hidden = false;
       output.replaceChildren();
+      shownChars = 0;
+      cut = false;
       root.classList.remove("is-right", "is-wrong");
       if (hint) hint.hidden = true;
-      say(status, py.ready ? t("rnRunning") : t("rnStarting"));
+      if (ed.cm) ed.cm.markLine(null);
+      tell(py.ready ? t("rnRunning") : t("rnStarting"));
       setDisabled(runB, true);
       if (checkB) setDisabled(checkB, true);
       setDisabled(stopB, false);
       running = {
-        code: ed.area.value,
+        code: ed.value,
         tests: checking ? tests : null,
         expected: checking ? expected : null,
-        started: () => say(status, t("rnRunning")),
+        started: () => { if (status.textContent !== t("rnRunning")) tell(t("rnRunning")); },
         out: show,
-        finish: (v) => {
-          running = null;
-          setDisabled(runB, false);
-          if (checkB) setDisabled(checkB, false);
-          setDisabled(stopB, true);
-          if (v.status === "timeout") say(status, t("rnTimeout", { n: seconds }));
-          else if (v.status === "stopped") say(status, t("rnStopped"));
-          else if (v.status === "unavailable") say(status, t("rnLoadFailed", { reason: v.detail || "" }));
-          else if (!checking) {
-            if (!output.textContent) show("stdout", t("rnNoOutput"));
-            say(status, v.status === "error" ? t("rnFailed", { why: t("rnRaised", { error: v.detail || "" }) }) : t("rnDone"));
-          } else {
-            const right = v.status === "passed";
-            root.classList.toggle("is-right", right);
-            root.classList.toggle("is-wrong", !right);
-            say(status, verdictText(v));
-            if (right) passed();
-            else if (hint) hint.hidden = false;
-          }
-        },
+        finish: (v) => finish(v, checking),
       };
+      if (!load(USED, {}).ran) save(USED, { ran: true });
       submit(running, seconds);
+    }
+    function finish(v, checking) {
+      running = null;
+      setDisabled(runB, false);
+      if (checkB) setDisabled(checkB, false);
+      setDisabled(stopB, true);
+      if (v.status === "error" && v.line && ed.cm) ed.cm.markLine(v.line);
+      if (v.status === "timeout") tell(t("rnTimeout", { n: seconds }));
+      else if (v.status === "stopped") tell(t("rnStopped"));
+      else if (v.status === "unavailable") tell(t("rnLoadFailed", { reason: v.detail || "" }));
+      else if (!checking) {
+        if (!output.textContent) show("stdout", t("rnNoOutput"));
+        tell(v.status === "error" ? t("rnCodeError", { error: v.detail || "", where: where(v) }) : t("rnDone"));
+      } else {
+        const right = v.status === "passed";
+        root.classList.toggle("is-right", right);
+        root.classList.toggle("is-wrong", !right);
+        if (right) passed();
+        else if (hint) hint.hidden = false;
+        tell(verdictText(v), !right && hint ? t("rnHintSay", { hint: hint.textContent.trim() }) : "");
+      }
     }
   }
 
@@ -217,12 +308,18 @@
     const shown = root.querySelector(".ts-run__code");
     if (code == null || !shown) return;
     const hint = root.querySelector(".ts-run__hint");
-    mount(root, (...parts) => { shown.replaceWith(...parts); }, {
+    const checked = text(root, ".ts-run__tests") != null || text(root, ".ts-run__expected") != null;
+    const holder = h("div", { class: "ts-run__code" });
+    shown.replaceWith(holder);
+    mount(root, (...parts) => { holder.replaceWith(...parts); }, {
       code, tests: text(root, ".ts-run__tests"), expected: text(root, ".ts-run__expected"),
-      seconds: Number(root.dataset.timeout) || 10, hint,
-      key: text(root, ".ts-run__tests") != null || text(root, ".ts-run__expected") != null ? root.dataset.key : null,
+      seconds: Number(root.dataset.timeout) || 10, hint, title: titleOf(root), shown,
+      key: checked ? root.dataset.key : null, store: root.dataset.key,
     });
-    if (hint) hint.setAttribute("role", "note");
+    if (hint) {
+      hint.setAttribute("role", "note");
+      hint.setAttribute("aria-label", t("rnHint"));
+    }
   }
 
   /* a predict block with `runnable: true`: once the learner has seen the output, its code
@@ -237,11 +334,12 @@
       done = true;
       mount(root, (...parts) => { answer.after(h("div", { class: "ts-run__inpredict" }, ...parts)); }, {
         code, tests: null, expected: null, seconds: Number(root.dataset.timeout) || 10, hint: null, key: null,
+        title: titleOf(root), shown: null,
       });
     });
   }
 
-  widget("runnable", runnable);
+  widget("runnable", (root) => { runnable(root); warmWhenSeen([root]); });
   window.tracksite.onPage(() => {
     document.querySelectorAll('[data-widget="predict"][data-runnable="true"]').forEach((root) => {
       if (root.dataset.tsRunReady) return;

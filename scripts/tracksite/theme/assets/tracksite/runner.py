@@ -11,13 +11,44 @@ brackets and commas, as a predict block compares an answer (predict.js's `canon`
 It imports only the standard library and nothing of tracksite: the browser has no tracksite.
 """
 
+import builtins
 import io
 import json
+import linecache
 import re
 import sys
 import traceback
 
 CODE, TESTS = "<code>", "<tests>"
+#: Said with an import of what the page's Python does not have (core/widgets/runnable.py's
+#: AVAILABLE says the same to the author at check time).
+AVAILABLE = (
+    "Only Python's standard library is available here (math, random, collections, itertools, "
+    "statistics, json, re, functools, ...): packages such as numpy or pandas are not installed."
+)
+NO_INPUT = (
+    "input() cannot ask for text in this page: give the value in the code instead, "
+    'for example name = "Ada" rather than name = input().'
+)
+
+
+def _no_input(prompt=""):
+    """input() in the page: nobody can type into a Web Worker's stdin, so it says so plainly
+    rather than raising the OSError or EOFError of an empty stdin."""
+    raise RuntimeError(NO_INPUT)
+
+
+def _register(source, filename):
+    """The source under its name in linecache, so a traceback shows the learner's line, not just
+    its number (`File "<code>", line 3` followed by the line itself)."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+
+
+def _explain(exc):
+    """A note on an exception the learner cannot act on from its message alone."""
+    if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.split(".")[0] not in sys.stdlib_module_names:
+        if hasattr(exc, "add_note") and AVAILABLE not in getattr(exc, "__notes__", ()):
+            exc.add_note(AVAILABLE)
 
 
 def canon(text):
@@ -62,6 +93,7 @@ def _source_line(text, number):
 
 def _run_part(source, filename, namespace):
     """Execute one part; None, or (the exception, its innermost line in `filename`)."""
+    _register(source, filename)
     try:
         exec(compile(source, filename, "exec"), namespace)
     except BaseException as exc:  # noqa: BLE001 - the learner's code may raise anything, SystemExit too
@@ -69,9 +101,21 @@ def _run_part(source, filename, namespace):
         for frame, number in traceback.walk_tb(tb):
             if frame.f_code.co_filename == filename:
                 line = number
-        traceback.print_exception(type(exc), exc, _frames(exc.__traceback__), file=sys.stderr)
+        if line is None and isinstance(exc, SyntaxError) and exc.filename == filename:
+            line = exc.lineno
+        _explain(exc)
+        shown = traceback.TracebackException(type(exc), exc, _frames(exc.__traceback__))
+        # this file's own frames (input() refused) are no part of the learner's story
+        shown.stack = traceback.StackSummary.from_list([f for f in shown.stack if f.filename != __file__])
+        sys.stderr.write("".join(shown.format()))
         return exc, line
     return None
+
+
+def _detail(exc):
+    """`NameError: name 'x' is not defined`, with the exception's notes (what is available)."""
+    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return " ".join([text, *getattr(exc, "__notes__", ())])
 
 
 def run(code, tests=None, expected=None):
@@ -80,21 +124,25 @@ def run(code, tests=None, expected=None):
     status: "ok" (ran, nothing to check), "error" (the code raised: its traceback went to
     stderr), "passed", or "failed" with `line` and `source` (the test that failed), `detail`
     (the exception's message) or `output` True (the printed output differs)."""
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    namespace = {"__name__": "__main__", "__builtins__": builtins, "input": _no_input}
     out, sys.stdout = sys.stdout, Tee(sys.stdout)
     try:
         failed = _run_part(code, CODE, namespace)
         if failed is not None:
-            return {"status": "error", "detail": f"{type(failed[0]).__name__}: {failed[0]}", "line": failed[1]}
+            return {"status": "error", "detail": _detail(failed[0]), "line": failed[1]}
         if tests:
             failed = _run_part(tests, TESTS, namespace)
             if failed is not None:
                 exc, line = failed
                 return {
                     "status": "failed",
+                    # a test that does not hold (assert), or a test that could not run (a name
+                    # the learner's code does not define): told apart on the page
+                    "kind": "assert" if isinstance(exc, AssertionError) else "error",
                     "line": line,
                     "source": _source_line(tests, line or 0),
-                    "detail": f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
+                    "message": str(exc),  # an assert's own message, as the author wrote it
+                    "detail": _detail(exc),
                 }
         printed = sys.stdout.kept.getvalue()
     finally:

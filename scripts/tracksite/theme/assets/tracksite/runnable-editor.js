@@ -1,0 +1,96 @@
+/* tracksite /// runnable: the code editor, CodeMirror 6 (codemirror/codemirror.js, vendored and
+   rebuilt by scripts/codemirror/build.sh). runnable.js imports this module on pages with
+   runnable code only, and keeps the block's highlighted code until it has loaded, so a page
+   whose scripts fail still shows the code. What a learner expects of a code editor, CodeMirror
+   does: Python highlighting and indentation, Tab and Shift+Tab indenting or dedenting the line
+   or every line of a selection (never replacing it), undo, line numbers, long lines wrapped
+   rather than scrolled sideways on a phone, and its accessibility (a named textbox; Escape then
+   Tab moves the focus on). Reset is a transaction like any edit, so Ctrl+Z undoes it. */
+import {
+  EditorState, EditorView, StateEffect, StateField, Decoration, keymap, lineNumbers, drawSelection,
+  highlightActiveLine, highlightSpecialChars, history, defaultKeymap, historyKeymap, indentWithTab,
+  LanguageSupport, indentUnit, syntaxHighlighting, bracketMatching, indentOnInput, pythonLanguage,
+  classHighlighter, undo,
+} from "./codemirror/codemirror.js";
+
+/* the line an error names: marked until the code changes */
+const markError = StateEffect.define();
+const errorLine = StateField.define({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    let out = tr.docChanged ? Decoration.none : marks;
+    for (const e of tr.effects) {
+      if (!e.is(markError)) continue;
+      const n = e.value;
+      if (n == null || n < 1 || n > tr.state.doc.lines) out = Decoration.none;
+      else {
+        const line = tr.state.doc.line(n);
+        out = Decoration.set([Decoration.line({ class: "ts-run__errline" }).range(line.from)]);
+      }
+    }
+    return out;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+/* {parent, doc, label, describedBy, onRun, onChange, onIntent}: an editor in `parent`.
+   label: the accessible name (the exercise's title); onChange(text) after each edit;
+   onIntent() at the first focus or key (Python starts downloading then). */
+export function createEditor(opts) {
+  const { parent, doc, label, describedBy, onRun, onChange, onIntent } = opts;
+  let intent = false;
+  const intended = () => { if (!intent) { intent = true; if (onIntent) onIntent(); } };
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc,
+      extensions: [
+        lineNumbers(),
+        highlightSpecialChars(),
+        history(),
+        drawSelection(),
+        indentOnInput(),
+        bracketMatching(),
+        highlightActiveLine(),
+        new LanguageSupport(pythonLanguage),
+        syntaxHighlighting(classHighlighter),
+        indentUnit.of("    "),
+        EditorState.tabSize.of(4),
+        EditorView.lineWrapping,
+        errorLine,
+        keymap.of([
+          { key: "Mod-Enter", run: () => { onRun(); return true; } },
+          indentWithTab,
+          /* Escape only ever readies the Tab that leaves (the keys' help says so), never
+             first folds a selection, as CodeMirror's default binding does */
+          ...defaultKeymap.filter((b) => b.key !== "Escape"),
+          ...historyKeymap,
+        ]),
+        EditorView.contentAttributes.of({
+          "aria-label": label,
+          ...(describedBy ? { "aria-describedby": describedBy } : {}),
+          spellcheck: "false", autocorrect: "off", autocapitalize: "off", translate: "no",
+        }),
+        EditorView.updateListener.of((u) => { if (u.docChanged && onChange) onChange(u.state.doc.toString()); }),
+        EditorView.domEventHandlers({ focus: intended, keydown: intended, pointerdown: intended }),
+      ],
+    }),
+  });
+  return {
+    view,
+    get value() { return view.state.doc.toString(); },
+    /* the whole text replaced as one undoable step (Reset; Ctrl+Z brings the code back) */
+    replace(text) {
+      view.dispatch({
+        changes: { from: 0, to: view.state.doc.length, insert: text },
+        selection: { anchor: 0 },
+        userEvent: "input.reset",
+        scrollIntoView: true,
+      });
+    },
+    undo() { return undo(view); },
+    /* mark line n (1-based) of the code as where an error was raised; null clears it */
+    markLine(n) { view.dispatch({ effects: markError.of(n) }); },
+    focus() { view.focus(); },
+  };
+}

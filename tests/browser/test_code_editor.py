@@ -1,0 +1,256 @@
+"""The runnable block's code editor (issue 70) in real Chromium, on a built fixture course served
+over HTTP: CodeMirror's Tab and Shift+Tab on a line and on a selection, the learner's code kept
+across a reload, Reset that can be undone, an error shown at its line (the traceback quotes it,
+the editor marks it), long lines wrapped at 390 px, one accessible name per exercise, an
+unavailable import that names what is available, a second lesson that starts from the browser's
+caches, and the exercise pack printed with each exercise's task and every line of its code.
+tests/browser/test_runnable_browser.py has the runner's own behaviour (Stop, the time limit,
+Check, the SCORM package)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+from test_accessibility import axe_violations
+
+from conftest import run_mkdocs
+from course import lesson_md, write
+from pdfs import pdf_command, pdf_text
+from test_runnable import runnable_course
+
+pytestmark = pytest.mark.browser
+
+START = 90_000  # ms: Python's first start in a loaded CI machine's Chromium
+#: A line wider than a phone's editor, and thirty-odd lines, the last of which a printout must show.
+LONG = "greeting = 'a line of starting code that is much wider than the editor of a 390 px phone, so it wraps'"
+BODY = "\n".join(f"value_{n} = {n}  # line {n + 2}" for n in range(34))
+TASKED = f"""## Practice
+
+Make `total` the sum of the thirty-four values below, then print it: the task of this exercise.
+
+/// runnable | Add them up
+code: |
+  {LONG}
+  total = 0
+{chr(10).join("  " + line for line in BODY.split(chr(10)))}
+  print(total)  # the last line of the starting code
+tests: |
+  assert total == sum(range(34)), f"total is {{total}}"
+solution: |
+  total = sum(range(34))
+  print(total)
+///
+
+/// runnable | Hello
+code: |
+  print("hello")
+///
+"""
+
+
+def soon(page, condition, seconds: float = 10) -> bool:
+    """Whether `condition()` holds within `seconds`, asked every 100 ms of the page's time."""
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        page.wait_for_timeout(100)
+    return True
+
+
+@pytest.fixture(scope="module")
+def editor_site(tmp_path_factory):
+    root = runnable_course(tmp_path_factory.mktemp("editor") / "course")
+    write(root, "lessons/alpha/a3/lesson.md", lesson_md("Third lesson", body=TASKED))
+    result = run_mkdocs(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root
+
+
+@pytest.fixture(scope="module")
+def editor_url(editor_site, serve_site):
+    return serve_site(editor_site / "site")
+
+
+def text_of(block) -> str:
+    """The editor's text, as the block prints it (the print copy follows every edit)."""
+    return block.locator(".ts-run__print").text_content()
+
+
+def test_tab_and_shift_tab_indent_and_dedent_a_line_and_a_selection(chromium, editor_url):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(editor_url + "alpha/a1/")
+    block = page.locator("#ts-run-1")
+    editor = block.get_by_role("textbox")
+    expect(editor).to_be_visible()
+    # one line: the caret inside `    return w`; Shift+Tab dedents the whole line, text kept
+    editor.get_by_text("return w").click()
+    page.keyboard.press("End")
+    page.keyboard.press("Shift+Tab")
+    assert text_of(block).split("\n")[2] == "return w"
+    page.keyboard.press("Tab")
+    assert text_of(block).split("\n")[2] == "    return w"
+    # a selection: Tab indents every line and replaces nothing; Shift+Tab dedents every line
+    start = text_of(block)
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Tab")
+    assert text_of(block) == "\n".join("    " + line for line in start.split("\n"))
+    page.keyboard.press("Shift+Tab")
+    assert text_of(block) == start
+    page.keyboard.press("Shift+Tab")
+    assert text_of(block).split("\n")[1] == "# return the new weight"
+    page.keyboard.press("Control+z")
+    assert text_of(block) == start
+    # Escape, then Tab, leaves the editor
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !document.activeElement.closest('.cm-editor')")
+    context.close()
+
+
+def test_code_survives_a_reload_and_reset_can_be_undone(chromium, editor_url):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(editor_url + "alpha/a1/")
+    block = page.locator("#ts-run-1")
+    block.get_by_role("textbox").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nprint('mine')")
+    mine = text_of(block)
+    page.wait_for_timeout(600)  # kept a moment after the last key
+    page.reload()
+    expect(block.get_by_role("textbox")).to_be_visible()
+    assert text_of(block) == mine
+    block.get_by_role("button", name="Reset").click()
+    assert "mine" not in text_of(block)
+    expect(block.locator(".ts-run__status")).to_contain_text("Undo reset")
+    block.get_by_role("button", name="Undo reset").click()
+    assert text_of(block) == mine
+    # printed, the live editor gives way to its code as text: every line, no editor chrome
+    page.emulate_media(media="print")
+    expect(block.locator(".ts-run__print")).to_be_visible()
+    expect(block.locator(".cm-editor")).to_be_hidden()
+    expect(block.locator(".ts-run__label")).to_be_hidden()
+    expect(block.get_by_role("button", name="Run")).to_be_hidden()
+    context.close()
+
+
+def test_errors_editors_and_imports_as_a_learner_meets_them(chromium, editor_url):
+    """At 390 px: no editor scrolls sideways, every editor and button names its exercise, an
+    error quotes its line and the editor marks it, `import numpy` says what there is."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(editor_url + "alpha/a3/")
+    blocks = page.locator(".ts-run")
+    expect(blocks.nth(1).get_by_role("textbox")).to_be_visible()
+    overflow = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.cm-scroller'), s => s.scrollWidth - s.clientWidth)"
+    )
+    assert len(overflow) == 2 and max(overflow) <= 1, overflow
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    names = [page.locator(".ts-run").nth(i).get_by_role("textbox").get_attribute("aria-label") for i in range(2)]
+    assert names == ["Code (editable): Add them up", "Code (editable): Hello"]
+    assert blocks.nth(0).get_by_role("button", name="Run: Add them up").count() == 1
+    assert axe_violations(page, every_rule=True) == []  # the gutter's contrast, no scrolling box
+
+    first = blocks.nth(0)
+    first.get_by_role("textbox").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("x = 1\nprint(x + y)\n")
+    first.get_by_role("button", name="Run").click()
+    expect(first.locator(".ts-run__status")).to_contain_text("line 2", timeout=START)
+    expect(first.locator(".ts-run__status")).not_to_contain_text("Not yet")
+    expect(first.locator(".ts-run__output")).to_contain_text('File "<code>", line 2')
+    expect(first.locator(".ts-run__output")).to_contain_text("print(x + y)")  # the line itself
+    expect(first.locator(".ts-run__errline")).to_have_count(1)
+    assert first.locator(".ts-run__errline").text_content() == "print(x + y)"
+
+    first.get_by_role("textbox").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("import numpy\n")
+    first.get_by_role("button", name="Run").click()
+    expect(first.locator(".ts-run__status")).to_contain_text("standard library", timeout=START)
+    expect(first.locator(".ts-run__status")).to_contain_text("math, random")
+
+    first.get_by_role("textbox").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("total = 1\n")
+    first.get_by_role("button", name="Check").click()
+    # the author's assert message, not its f-string source
+    expect(first.locator(".ts-run__status")).to_contain_text("total is 1", timeout=START)
+    first.get_by_role("textbox").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("name = input()\n")
+    first.get_by_role("button", name="Run").click()
+    expect(first.locator(".ts-run__status")).to_contain_text("input() cannot ask", timeout=START)
+    first.get_by_role("textbox").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("print('x' * 250_000)\n")
+    first.get_by_role("button", name="Run").click()
+    expect(first.locator(".ts-run__cut")).to_contain_text("output cut here", timeout=START)
+
+    # a pass and the code are the exercise's, in its lesson and in the track's exercise pack
+    first.get_by_role("textbox").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("total = sum(range(34))\n")
+    first.get_by_role("button", name="Check").click()
+    expect(first.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
+    page.wait_for_timeout(600)  # the code is kept a moment after the last key
+    page.goto(editor_url + "alpha/exercises/")
+    packed = page.locator(".ts-run").filter(has_text="Add them up")
+    expect(packed.locator(".ts-run__before")).to_have_text("You passed this exercise before.")
+    expect(packed.locator(".ts-run__print")).to_have_text("total = sum(range(34))\n")
+    expect(page.get_by_text("the task of this exercise")).to_be_visible()
+    context.close()
+
+
+def test_a_second_lesson_starts_python_early_from_the_browsers_caches(chromium, editor_url):
+    """A learner who has not run code loads no Python on a page view, only on intent (a pointer
+    over the editor); one who has run code gets Python started as the next lesson's block comes
+    into view, so that it is ready by the time they press Run, and its files come from the HTTP
+    cache (the WebAssembly, 9 MB, is too big for a private window's memory cache: a profile's
+    disk cache keeps it, as `tracksite bench --runnable` measures)."""
+    context = chromium.new_context()
+    page = context.new_page()
+    asked: list[tuple[float, str]] = []
+    context.on("request", lambda r: asked.append((time.monotonic(), r.url)) if "/pyodide/" in r.url else None)
+    page.goto(editor_url + "alpha/a1/")
+    block = page.locator("#ts-run-1")
+    expect(block.get_by_role("textbox")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert asked == [], "Python was loaded on a mere page view"
+    block.get_by_role("textbox").hover()
+    assert soon(page, lambda: asked), "a pointer over the editor did not start Python"
+    block.get_by_role("button", name="Run").click()
+    expect(block.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
+
+    asked.clear()
+    page.goto(editor_url + "alpha/a3/")
+    hello = page.locator(".ts-run").nth(1)
+    expect(hello.get_by_role("textbox")).to_be_visible()
+    hello.scroll_into_view_if_needed()
+    assert soon(page, lambda: any(u.endswith("pyodide.asm.wasm") for _, u in asked)), "no early start"
+    # ready while the learner reads the task: the first Run's output is there at once
+    page.wait_for_function("() => document.documentElement.dataset.tsPython === 'ready'", timeout=START)
+    started = time.monotonic()
+    hello.get_by_role("button", name="Run").click()
+    expect(hello.locator(".ts-run__output")).to_have_text("hello\n", timeout=START)
+    elapsed = time.monotonic() - started
+    print(f"second lesson: click on Run to output {elapsed:.2f} s")
+    assert elapsed < 3, f"the second lesson's first Run took {elapsed:.1f} s"
+    context.close()
+
+
+def test_the_exercise_pack_prints_each_task_and_every_line_of_code(chromium, editor_site):
+    result = pdf_command(editor_site, "alpha", "--no-build", "--no-booklet", browser=chromium)
+    assert result.returncode == 0, result.stderr
+    packs = sorted(editor_site.glob("pdf/**/*xercise*.pdf"))
+    assert packs, sorted(p.name for p in editor_site.glob("pdf/**/*"))
+    text = " ".join(pdf_text(packs[0]).split())
+    assert "the task of this exercise" in text
+    assert "the last line of the starting code" in text and "line 35" in text
+    assert "wraps" in text  # the long line's end, wrapped rather than cut at the edge
+    assert "Code (editable)" not in text
