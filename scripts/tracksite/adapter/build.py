@@ -34,10 +34,13 @@ def build_site(
     export_data: bool = False,
     config_file: Path | None = None,
     quiet: bool = False,
+    beside: bool = False,
 ) -> int:
     """`mkdocs build` of the project in `root` (with `-f config_file`, default its mkdocs.yml);
     `quiet` (a build another command runs) prints warnings only; `export_data`, the widgets'
-    data for `tracksite export` in the pages (the plugin's option of that name)."""
+    data for `tracksite export` in the pages (the plugin's option of that name); `beside`, the
+    instructor view published inside the learner site (`out` is SITE/instructor): its address is
+    the site's followed by `instructor/`, and a course that publishes none builds nothing."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
@@ -56,6 +59,15 @@ def build_site(
         if plugin is None:
             print("tracksite build: error: mkdocs.yml does not list the tracksite plugin", file=sys.stderr)
             return 2
+        if beside and not plugin.config.instructor_view:
+            print(
+                "tracksite build: the course publishes no instructor view (mkdocs.yml: the tracksite plugin's "
+                "`instructor_view` is not true): nothing built",
+                file=sys.stderr,
+            )
+            return 0
+        if beside and config.site_url:  # its sitemap and canonical links, under the learner site's address
+            config.site_url = config.site_url.rstrip("/") + "/instructor/"
         plugin.config.instructor = instructor
         plugin.config.drafts = drafts
         plugin.config.pdfs = pdfs or plugin.config.pdfs

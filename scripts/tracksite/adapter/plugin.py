@@ -63,6 +63,10 @@ class TracksiteConfig(Config):
     """Build draft lessons too (always on under `mkdocs serve`)."""
     instructor = c.Type(bool, default=False)
     """Show `/// instructor` notes and the per-track schedule pages."""
+    instructor_view = c.Type(bool, default=False)
+    """The course publishes its instructor view beside the learner site, under `instructor/`
+    (`tracksite build --instructor --beside site`, which the generated workflow runs): every
+    page links its other view."""
     atomic = c.Type(bool, default=True)
     """Build into a staging folder and replace the site only when the build succeeded."""
     pdfs = c.Type(bool, default=False)
@@ -137,7 +141,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             incremental=serving,
         )
         self.build = build = buildstate.BuildState(project)
-        build.contexts = pagecontext.Contexts(project, pdfs=self.config.pdfs, instructor=self.config.instructor)
+        build.contexts = pagecontext.Contexts(
+            project,
+            pdfs=self.config.pdfs,
+            instructor=self.config.instructor,
+            instructor_view=self.config.instructor_view and not serving,
+        )
         assert project.problems is not None
         if not project.problems.errors:  # remote-files.yml: downloaded once, then from the cache
             project.problems.extend(session.remote.fetch(project))
@@ -240,7 +249,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 config,
                 project,
                 lambda page: contexts.page(page, config),
-                model=project.model_key and digest([project.model_key, str(contexts.pdfs), str(contexts.instructor)]),
+                model=project.model_key and digest(
+                    [project.model_key, str(contexts.pdfs), str(contexts.instructor), str(contexts.instructor_view)]
+                ),
             ),
             session.remote.digest_parts(),
         )

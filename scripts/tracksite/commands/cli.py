@@ -107,7 +107,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 # -- build ----------------------------------------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> int:
     root = _project_root(args)
+    if args.beside and (not args.instructor or args.site_dir):
+        raise UserError(
+            "--beside SITE builds the instructor view into SITE/instructor/: give it with --instructor "
+            "and without --site-dir",
+            exit_code=USAGE,
+        )
     out = Path(args.site_dir) if args.site_dir else root / ("site-instructor" if args.instructor else "site")
+    if args.beside:
+        out = Path(args.beside) / "instructor"
     return build_site(
         root,
         out,
@@ -116,6 +124,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         strict=not args.no_strict,
         export_data=args.for_export,
         config_file=mkdocsconfig.config_file(root, args.config_file),
+        beside=bool(args.beside),
     )
 
 
@@ -167,6 +176,13 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         "--instructor",
         action="store_true",
         help="include instructor notes and schedule pages; builds into site-instructor/",
+    )
+    p.add_argument(
+        "--beside",
+        metavar="SITE",
+        help="with --instructor: build the instructor view into SITE/instructor/, beside the learner site "
+        "built into SITE, when mkdocs.yml publishes one (the tracksite plugin's `instructor_view: true`); "
+        "otherwise say so and build nothing",
     )
     p.add_argument("--drafts", action="store_true", help="include draft lessons")
     p.add_argument("--site-dir", help="output folder")

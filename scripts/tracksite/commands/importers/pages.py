@@ -6,8 +6,8 @@
   `docs/<track>/learners/`, listed with the track in the navigation;
 - the glossary of `learners/reference.md` (a definition list) also becomes the track's
   `glossary.yml`, so its terms get tooltips where lessons use them and the track a glossary page;
-- `instructors/*.md` and `profiles/*.md` go into one instructor block of the first lesson, which
-  the learner site leaves out.
+- `instructors/*.md` become pages of the instructor view only (`audience: instructors`, under
+  `docs/<track>/instructors/`), and `profiles/*.md` learner pages beside Setup.
 
 Each page's links and figures are resolved like an episode's (links.py, workbench.py).
 """
@@ -103,6 +103,9 @@ def learner_page(
     ctx = context(src, track, slugs, page, page="learners", notes_lesson=notes_lesson)
     ep = convert(md.body, md.body_line, ctx)
     heading = title or _title(md.meta, page.stem.replace("-", " ").replace("_", " ").capitalize())
+    words = messages.catalogue(src.lang)
+    if page.stem == "reference" and plain_text(heading).casefold() == words.text("glossary").casefold():
+        heading = words.text("impReference")  # the track's glossary page has that name already
     folder = f"docs/{track}/learners"
     target = name or Path(page.name).with_suffix(".md").name
     plan.files[f"{folder}/{target}"] = (
@@ -147,8 +150,26 @@ def introduction(src: Source, track: str, slugs: dict[str, str], plan: Plan, not
     index = src.root / "index.md"
     if not index.is_file():
         return None
-    ep = learner_page(src, index, track, slugs, plan, notes_lesson=notes_lesson, name="index.md", title="Introduction")
+    words = messages.catalogue(src.lang)
+    ep = learner_page(
+        src, index, track, slugs, plan, notes_lesson=notes_lesson, name="index.md", title=words.text("impLanding")
+    )
+    if src.life_cycle:  # the Workbench's status badge, on the lesson's landing page
+        target = f"docs/{track}/learners/index.md"
+        text = str(plan.files[target])
+        end = text.index("---\n\n", 4) + 5
+        plan.files[target] = text[:end] + status_badge(src) + "\n" + text[end:]
     return first_sentences(ep.learner_body, 400)
+
+
+def status_badge(src: Source) -> str:
+    """The lesson's stage (config.yaml `life_cycle`) as the Workbench shows it: a stable lesson's
+    status in one line, a lesson still in the making with a warning that it may change."""
+    words = messages.catalogue(src.lang)
+    stage = src.life_cycle.capitalize()
+    if src.life_cycle == "stable":
+        return f"/// info | {stage}\n{words.text('impStable')}\n///\n"
+    return f"/// warning | {stage}\n{words.text('impLifeCycle', stage=stage)}\n///\n"
 
 
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>\S.*)$")
@@ -224,22 +245,35 @@ def plain_text(markdown: str) -> str:
     return " ".join(text.split())
 
 
-def instructor_notes(
-    src: Source, track: str, slugs: dict[str, str], first: tuple[str, dict, Episode], plan: Plan
-) -> None:
-    """Instructor and profile pages into one instructor block of the first lesson: never to learners."""
-    slug, _, ep = first
-    for page in [*src.instructors, *src.profiles]:
+def instructor_pages(src: Source, track: str, slugs: dict[str, str], plan: Plan) -> None:
+    """Each page of instructors/ as a page of the instructor view (`audience: instructors`, under
+    docs/<track>/instructors/), as the Workbench's instructor view has it: never on the learner site."""
+    for page in src.instructors:
         md = split_front_matter(page, read_text(page))
-        ctx = context(src, track, slugs, page, notes_lesson=f"{track}/{slug}")
+        ctx = context(src, track, slugs, page, page="instructors")
         notes = convert(md.body, md.body_line, ctx)
-        body = unwrap_blocks(notes.body)  # one flat instructor block: no block may open inside it
         rel = page.relative_to(src.root)
-        plan.instructor_text.setdefault(rel.as_posix(), []).append(body)
-        ep.body += f"\n//// instructor\n**{_title(md.meta, page.stem)}** (from the source lesson's `{rel}`)\n\n{body.strip()}\n////\n"
-        publish(plan, ctx, track, f"lessons/{track}/{slug}")
+        plan.instructor_text.setdefault(rel.as_posix(), []).append(notes.body)
+        title = plain_text(_title(md.meta, page.stem.replace("-", " ").replace("_", " ").capitalize()))
+        folder = f"docs/{track}/instructors"
+        plan.files[f"{folder}/{Path(page.name).with_suffix('.md').name}"] = (
+            _front({"title": title, "audience": "instructors"}) + notes.body + "\n---\n\n" + credit(src, markdown=True) + "\n"
+        )
+        publish(plan, ctx, track, folder)
         report(plan, src, page, notes)
-        plan.notes.append(f"{rel}:1: instructor page moved into an instructor block of lesson {slug}")
+        plan.notes.append(f"{rel}:1: a page of the instructor view (docs/{track}/instructors/), as the Workbench's")
+
+
+def profile_pages(src: Source, track: str, slugs: dict[str, str], plan: Plan) -> None:
+    """Learner profiles (profiles/) are for learners too: pages beside Setup, as the Workbench's
+    "Learner Profiles" link in every page's bar."""
+    for page in src.profiles:
+        name = Path(page.name).with_suffix(".md").name
+        if any(p.name == page.name for p in src.learners):
+            name = f"profiles-{name}"
+        title = messages.catalogue(src.lang).text("impProfiles") if len(src.profiles) == 1 else None
+        learner_page(src, page, track, slugs, plan, notes_lesson=None, name=name, title=title)
+        plan.notes.append(f"{page.relative_to(src.root)}:1: a learner page (docs/{track}/learners/{name}), as the Workbench shows it")
 
 
 def _note_left_out(plan: Plan, rel: Path, why: str, terms: list[str]) -> None:
