@@ -233,6 +233,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             # what the course publishes is decided by track.yml and `status:`.
             source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
             files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
+        if not self.config.instructor:  # a docs page for instructors (`audience: instructors`): their view only
+            for f in [f for f in files.documentation_pages() if trackpages.instructors_only(project.document(f.src_uri))]:
+                files.remove(f)
         figures.strip_svgs(files, config, project.remote.urls)
         statichtml.protect(files, config)  # HTML beside pages: the pages' policy first in its head
         drop_unused_search_files(files, config)
