@@ -21,6 +21,11 @@ _TOP = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):\s*(?:#.*)?$")
 _ITEM = re.compile(r"^(?P<indent>\s*)-\s+(?P<name>[\w.]+)(?P<colon>:)?\s*(?:#.*)?$")
 
 
+#: The settings each extension the import may add is written with (Material draws pymdownx's
+#: tabs in their alternate style only).
+SETTINGS = {"pymdownx.blocks.tab": ("alternate_style: true",)}
+
+
 def ensure(root: Path, *, instructor_view: bool, extensions: list[str]) -> list[str]:
     """Turn on what the imported track needs in `root`/mkdocs.yml; the notes to report."""
     path = root / "mkdocs.yml"
@@ -34,7 +39,10 @@ def ensure(root: Path, *, instructor_view: bool, extensions: list[str]) -> list[
             if _add_item(lines, "markdown_extensions", name):
                 notes.append(f"mkdocs.yml: `{name}` added to markdown_extensions (the lesson's tabs)")
             else:
-                notes.append(f"mkdocs.yml: add `- {name}` to markdown_extensions: the lesson's tabs need it")
+                notes.append(
+                    f"mkdocs.yml: add `- {name}` ({', '.join(SETTINGS.get(name, ())) or 'no settings'}) to "
+                    "markdown_extensions: the lesson's tabs need it"
+                )
     if instructor_view:
         found = _plugin_option(lines)
         if found is True:
@@ -89,7 +97,9 @@ def _add_item(lines: list[str], key: str, name: str) -> bool:
     span = _section(lines, key)
     if not items or span is None:
         return False
-    lines.insert(span[1], f"{items[0][1]['indent']}- {name}")
+    indent = items[0][1]["indent"]
+    settings = SETTINGS.get(name, ())
+    lines[span[1] : span[1]] = [f"{indent}- {name}{':' if settings else ''}", *(f"{indent}    {s}" for s in settings)]
     return True
 
 

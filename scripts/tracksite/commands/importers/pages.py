@@ -45,7 +45,17 @@ def credit(src: Source, *, markdown: bool = False) -> str:
 
 _TERM = re.compile(
     r"^(?:\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}|\[\[(?P<linked>[^\[\]]+)\]\{\s*#[\w-]+\s*\}\]\([^)\s]*\)"
-    r"|(?P<plain>[^\s:#>|*-].*?))\s*(?:\{\s*#[\w-]+\s*\})?\s*$"
+    r"|(?P<plain>(?![*+-]\s)[^\s:#>|].*?))\s*(?:\{\s*#[\w-]+\s*\})?\s*$"
+)
+# In a glossary section: `- **term**: definition`, `**term** - definition` (a term in bold, then its definition)
+_BOLD_ENTRY = re.compile(
+    r"^(?:[-*+]\s+)?(?P<term>\*\*[^*]+\*\*|__[^_]+__)\s*(?:[:\u2013\u2014]|-\s)\s*(?P<text>\S.*)$"
+)
+_HEADING_LINE = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+# The names a glossary section goes by, in the languages lessons come in
+GLOSSARY_HEADING = re.compile(
+    r"gloss?ar(?:y|io|ium)?|glossaire|gloss[aá]rio|glosar|vocabul[aá]ri[oe]|t[eé]rminos|terms|definitions|用語",
+    re.I,
 )
 _DEFINITION = re.compile(r"^:\s+(?P<text>\S.*)$")
 
@@ -343,6 +353,65 @@ def glossary(
 
 
 def definitions(body: str) -> list[tuple[str, str]]:
+    """(term, definition as plain text) of every glossary entry of a reference page, in every form
+    the Workbench's pages write one: a Pandoc definition list (the term plain, bold, `[term]{#id}`
+    or linked), and in a glossary section also a bold term followed by its definition on its line
+    (`- **term**: text`) and a heading with the paragraph under it (`### term`). Each term once."""
+    found = _definition_list(body) + _glossary_section_entries(body)
+    seen: set[str] = set()
+    out = []
+    for term, text in found:
+        if term.casefold() not in seen:
+            seen.add(term.casefold())
+            out.append((term, text))
+    return out
+
+
+def _glossary_section_entries(body: str) -> list[tuple[str, str]]:
+    """Bold-term lines and heading-and-paragraph entries under a glossary heading, to the next
+    heading of its level or above."""
+    lines = _without_code(body).splitlines()
+    out: list[tuple[str, str]] = []
+    level = 0  # the glossary heading's level while inside its section
+    for i, line in enumerate(lines):
+        h = _HEADING_LINE.match(line)
+        if h and (not level or len(h["level"]) <= level):
+            level = len(h["level"]) if GLOSSARY_HEADING.search(h["text"]) else 0
+            continue
+        if not level:
+            continue
+        if h:  # a heading inside the section: the term, its definition the paragraph under it
+            text = _paragraph(lines, i + 1)
+            if text:
+                out.append((plain_text(h["text"]), text))
+            continue
+        m = _BOLD_ENTRY.match(line.strip())
+        if m:
+            rest = [m["text"], *_continuation(lines, i + 1)]
+            out.append((plain_text(m["term"]).rstrip(":").strip(), plain_text(" ".join(rest))))
+    return [(t, d) for t, d in out if t and d]
+
+
+def _paragraph(lines: list[str], start: int) -> str:
+    """The plain text of the paragraph that starts at or after `start` (blank lines skipped), if
+    it is prose: a list, a table or a definition line is not a heading's definition."""
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or _HEADING_LINE.match(lines[start]) or re.match(r"^\s*(?:[-*+|:>]|\d+[.)])", lines[start]):
+        return ""
+    return plain_text(" ".join([lines[start], *_continuation(lines, start + 1)]))
+
+
+def _continuation(lines: list[str], start: int) -> list[str]:
+    out = []
+    for line in lines[start:]:
+        if not line.strip() or _HEADING_LINE.match(line) or re.match(r"^\s*(?:[-*+]\s|\*\*|__)", line):
+            break
+        out.append(line.strip())
+    return out
+
+
+def _definition_list(body: str) -> list[tuple[str, str]]:
     """(term, definition as plain text) of every definition list entry in a Pandoc body."""
     lines = body.splitlines()
     out: list[tuple[str, str]] = []
