@@ -64,9 +64,7 @@ class TracksiteConfig(Config):
     instructor = c.Type(bool, default=False)
     """Show `/// instructor` notes and the per-track schedule pages."""
     instructor_view = c.Type(bool, default=False)
-    """The course publishes its instructor view beside the learner site, under `instructor/`
-    (`tracksite build --instructor --beside site`, which the generated workflow runs): every
-    page links its other view."""
+    """The instructor view is published under `instructor/` (`build --instructor --beside`): pages link it."""
     atomic = c.Type(bool, default=True)
     """Build into a staging folder and replace the site only when the build succeeded."""
     pdfs = c.Type(bool, default=False)
@@ -141,12 +139,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             incremental=serving,
         )
         self.build = build = buildstate.BuildState(project)
-        build.contexts = pagecontext.Contexts(
-            project,
-            pdfs=self.config.pdfs,
-            instructor=self.config.instructor,
-            instructor_view=self.config.instructor_view and not serving,
-        )
+        build.contexts = pagecontext.Contexts(project, self.config, serving=serving)
         assert project.problems is not None
         if not project.problems.errors:  # remote-files.yml: downloaded once, then from the cache
             project.problems.extend(session.remote.fetch(project))
@@ -233,9 +226,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             # what the course publishes is decided by track.yml and `status:`.
             source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
             files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
-        if not self.config.instructor:  # a docs page for instructors (`audience: instructors`): their view only
-            for f in [f for f in files.documentation_pages() if trackpages.instructors_only(project.document(f.src_uri))]:
-                files.remove(f)
+        coursepages.drop_instructor_pages(files, project, instructor=self.config.instructor)
         figures.strip_svgs(files, config, project.remote.urls)
         statichtml.protect(files, config)  # HTML beside pages: the pages' policy first in its head
         drop_unused_search_files(files, config)
@@ -252,9 +243,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 config,
                 project,
                 lambda page: contexts.page(page, config),
-                model=project.model_key and digest(
-                    [project.model_key, str(contexts.pdfs), str(contexts.instructor), str(contexts.instructor_view)]
-                ),
+                model=project.model_key and digest([project.model_key, contexts.key()]),
             ),
             session.remote.digest_parts(),
         )

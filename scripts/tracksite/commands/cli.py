@@ -128,6 +128,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
 
 
+def _build_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--instructor",
+        action="store_true",
+        help="include instructor notes and schedule pages; builds into site-instructor/",
+    )
+    p.add_argument(
+        "--beside",
+        metavar="SITE",
+        help="with --instructor: build the instructor view into SITE/instructor/, beside the learner site "
+        "built into SITE, when mkdocs.yml publishes one (the tracksite plugin's `instructor_view: true`); "
+        "otherwise say so and build nothing",
+    )
+    p.add_argument("--drafts", action="store_true", help="include draft lessons")
+    p.add_argument("--site-dir", help="output folder")
+    p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
+    p.add_argument("--for-export", action="store_true", help="with the widgets' data `tracksite export --site` reads")
+
+
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The command line's parser. Given the arguments, only the modules up to the one that
     registers their command are imported (`tracksite check` imports none of them): each
@@ -172,22 +191,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         help="build the site (the learner site, or the instructor view)",
         description="Build with MkDocs; a failed build leaves the previous site untouched.",
     )
-    p.add_argument(
-        "--instructor",
-        action="store_true",
-        help="include instructor notes and schedule pages; builds into site-instructor/",
-    )
-    p.add_argument(
-        "--beside",
-        metavar="SITE",
-        help="with --instructor: build the instructor view into SITE/instructor/, beside the learner site "
-        "built into SITE, when mkdocs.yml publishes one (the tracksite plugin's `instructor_view: true`); "
-        "otherwise say so and build nothing",
-    )
-    p.add_argument("--drafts", action="store_true", help="include draft lessons")
-    p.add_argument("--site-dir", help="output folder")
-    p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
-    p.add_argument("--for-export", action="store_true", help="with the widgets' data `tracksite export --site` reads")
+    _build_arguments(p)
     p.set_defaults(handler=cmd_build)
 
     _register(sub, _command_name(argv) if argv is not None else None)

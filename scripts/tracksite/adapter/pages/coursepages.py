@@ -86,6 +86,14 @@ def _docs_page(project: Project, src_uri: str) -> bool:
     return doc is not None and doc.kind == "page"
 
 
+def drop_instructor_pages(files: Files, project: Project, *, instructor: bool) -> None:
+    """The learner build leaves out the docs pages for instructors (`audience: instructors`)."""
+    if instructor:
+        return
+    for f in [f for f in files.documentation_pages() if trackpages.instructors_only(project.document(f.src_uri))]:
+        files.remove(f)
+
+
 def track_of_page(c: Curriculum, src_uri: str) -> str | None:
     """The track a docs page belongs to (`docs/<track>/...`), or None for a guide."""
     head, sep, _ = src_uri.partition("/")

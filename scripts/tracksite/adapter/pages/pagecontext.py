@@ -18,7 +18,6 @@ from tracksite.core.learning import coursemap
 from tracksite.core.model.project import Document, Project
 from tracksite.core.site import trackpages, views
 
-
 #: Where the instructor view is published, inside the learner site (as the Workbench publishes it).
 VIEW_FOLDER = "instructor"
 
@@ -26,16 +25,21 @@ VIEW_FOLDER = "instructor"
 class Contexts:
     """The `ts` of each page of one build (a new one per build: the course may have changed)."""
 
-    def __init__(self, project: Project, *, pdfs: bool, instructor: bool, instructor_view: bool = False) -> None:
+    def __init__(self, project: Project, options: Any, *, serving: bool = False) -> None:
+        """`options`: the plugin's (pdfs, instructor, instructor_view); no other view under serve."""
         self.project = project
-        self.pdfs = pdfs
-        self.instructor = instructor
-        self.instructor_view = instructor_view  # the instructor view is published under instructor/
+        self.pdfs: bool = options.pdfs
+        self.instructor: bool = options.instructor
+        self.instructor_view: bool = options.instructor_view and not serving  # published under instructor/
         self._home: dict[str, Any] | None = None
         self._track_pages: dict[tuple[str, str], list[dict[str, str]]] = {}  # (track, language) -> its pages
         self._languages: dict[str, dict[str, Any]] = {}  # language -> what the templates need of it
         self._navs: dict[tuple[str, str], dict[str, Any]] = {}  # (track, language) -> its sidebar
         self._neighbours: dict[str, list] | None = None  # track -> its map's lessons of other tracks
+
+    def key(self) -> str:
+        """What of the build's options every page's HTML depends on (the build cache's key)."""
+        return f"{self.pdfs} {self.instructor} {self.instructor_view}"
 
     def home(self, config: MkDocsConfig) -> dict[str, Any]:
         """Every track's totals, in the course's language (the home page, the 404 page, every page's footer)."""

@@ -432,9 +432,7 @@ def write_plan(root: Path, track: str, plan: Plan, record=None) -> None:
     journal.commit()
     shutil.rmtree(staging)
     tabs = any(isinstance(text, str) and TAB_BLOCK.search(text) for text in plan.files.values())
-    plan.notes += courseconfig.ensure(
-        root, instructor_view=True, extensions=["pymdownx.blocks.tab"] if tabs else []
-    )
+    plan.notes += courseconfig.ensure(root, instructor_view=True, extensions=["pymdownx.blocks.tab"] if tabs else [])
 
 
 def course_terms(root: Path, besides: str | None = None) -> dict[str, str]:

@@ -63,7 +63,9 @@ class Context:
     link_defs: dict[str, str] = field(default_factory=dict)  # links.md's `[ref]: target` lines
     layout: Layout | None = None  # the whole lesson, for resolving paths (workbench.py)
     track: str = ""
-    page: str = "lesson"  # where the text lands: "lesson" (a lesson folder), "learners" or "instructors" (docs/<track>/...)
+    page: str = (
+        "lesson"  # where the text lands: "lesson" (a lesson folder), "learners" or "instructors" (docs/<track>/...)
+    )
     notes_lesson: str | None = None  # "track/slug" of the first lesson
     in_instructor: bool = False  # rendering a `::: instructor` div: shown in the instructor view only
     files: dict[Path, str] = field(default_factory=dict)  # figures to copy beside the page: source -> name

@@ -118,7 +118,9 @@ def _plugin_option(lines: list[str]) -> bool | None:
             lines.insert(i + 1, f"{indent}instructor_view: true")
             return True
         j = i + 1
-        while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > len(m["indent"]) + 1):
+        while j < len(lines) and (
+            not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > len(m["indent"]) + 1
+        ):
             if re.match(r"^\s*instructor_view\s*:", lines[j]):
                 return False
             j += 1

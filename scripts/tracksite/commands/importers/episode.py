@@ -360,7 +360,9 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
             return _block(div, "solution", None, ep, ctx)
         finally:
             ctx.in_exercise, ctx.in_solution = True, False
-    if div.kind in tabs.KINDS and (drawn := tabs.render(div, ep, depth(div), lambda c: _render(c, ep, ctx, nested=True))):
+    if div.kind in tabs.KINDS and (
+        drawn := tabs.render(div, ep, depth(div), lambda c: _render(c, ep, ctx, nested=True))
+    ):
         return drawn
     kind = CALLOUTS.get(div.kind)
     # each kind keeps its own name, in the lesson's language: a hint reads "Hint" (in Spanish "Pista")

@@ -114,8 +114,10 @@ def rewrite_target(target: str, ep: Episode, ctx: Context, lost: dict | None = L
         )
     if found.kind in ("learner", "profile"):  # profiles are learner pages (pages.profile_pages)
         name = PurePosixPath(found.path.name).with_suffix(".md").name if found.path else ""
-        if found.kind == "profile" and ctx.layout is not None and any(
-            p.name == found.path.name for p, kind in ctx.layout.pages.items() if kind == "learner"
+        if (
+            found.kind == "profile"
+            and ctx.layout is not None
+            and any(p.name == found.path.name for p, kind in ctx.layout.pages.items() if kind == "learner")
         ):
             name = f"profiles-{name}"
         return (f"{name}" if ctx.page == "learners" else f"../learners/{name}") + anchor

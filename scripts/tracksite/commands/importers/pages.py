@@ -26,7 +26,6 @@ from tracksite.commands.importers.episode import convert
 from tracksite.commands.importers.plan import Plan, Source
 from tracksite.core import messages
 from tracksite.core.learning.glossary import _norm
-from tracksite.core.markdown.blocks import unwrap_blocks
 from tracksite.core.markdown.prose import prose_lines
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.language import ListOf, Text
@@ -48,9 +47,7 @@ _TERM = re.compile(
     r"|(?P<plain>(?![*+-]\s)[^\s:#>|].*?))\s*(?:\{\s*#[\w-]+\s*\})?\s*$"
 )
 # In a glossary section: `- **term**: definition`, `**term** - definition` (a term in bold, then its definition)
-_BOLD_ENTRY = re.compile(
-    r"^(?:[-*+]\s+)?(?P<term>\*\*[^*]+\*\*|__[^_]+__)\s*(?:[:\u2013\u2014]|-\s)\s*(?P<text>\S.*)$"
-)
+_BOLD_ENTRY = re.compile(r"^(?:[-*+]\s+)?(?P<term>\*\*[^*]+\*\*|__[^_]+__)\s*(?:[:\u2013\u2014]|-\s)\s*(?P<text>\S.*)$")
 _HEADING_LINE = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 # The names a glossary section goes by, in the languages lessons come in
 GLOSSARY_HEADING = re.compile(
@@ -267,7 +264,11 @@ def instructor_pages(src: Source, track: str, slugs: dict[str, str], plan: Plan)
         title = plain_text(_title(md.meta, page.stem.replace("-", " ").replace("_", " ").capitalize()))
         folder = f"docs/{track}/instructors"
         plan.files[f"{folder}/{Path(page.name).with_suffix('.md').name}"] = (
-            _front({"title": title, "audience": "instructors"}) + notes.body + "\n---\n\n" + credit(src, markdown=True) + "\n"
+            _front({"title": title, "audience": "instructors"})
+            + notes.body
+            + "\n---\n\n"
+            + credit(src, markdown=True)
+            + "\n"
         )
         publish(plan, ctx, track, folder)
         report(plan, src, page, notes)
@@ -283,7 +284,9 @@ def profile_pages(src: Source, track: str, slugs: dict[str, str], plan: Plan) ->
             name = f"profiles-{name}"
         title = messages.catalogue(src.lang).text("impProfiles") if len(src.profiles) == 1 else None
         learner_page(src, page, track, slugs, plan, notes_lesson=None, name=name, title=title)
-        plan.notes.append(f"{page.relative_to(src.root)}:1: a learner page (docs/{track}/learners/{name}), as the Workbench shows it")
+        plan.notes.append(
+            f"{page.relative_to(src.root)}:1: a learner page (docs/{track}/learners/{name}), as the Workbench shows it"
+        )
 
 
 def _note_left_out(plan: Plan, rel: Path, why: str, terms: list[str]) -> None:

@@ -51,7 +51,14 @@ def render(div, ep: Episode, depth: int, draw: Callable[[list], list[str]]) -> l
     slashes = "/" * (2 + depth)
     out = draw(lead) if lead else []
     for i, (label, children) in enumerate(tabs):
-        out += ["", f"{slashes} tab | {label}", *(["    new: true", ""] if i == 0 else [""]), *draw(children), slashes, ""]
+        out += [
+            "",
+            f"{slashes} tab | {label}",
+            *(["    new: true", ""] if i == 0 else [""]),
+            *draw(children),
+            slashes,
+            "",
+        ]
     message = f"`::: {div.kind}` became {len(tabs)} tabs: {', '.join(t for t, _ in tabs)}"
     ep.notes.append(Note(div.line, message, False, {"callouts": -1}))  # tabs, not a call-out
     return out

@@ -105,7 +105,11 @@ def links(project: Project, track: Track, lang: str = "en", *, instructor: bool 
     schedule = messages.catalogue(lang).text("instructorSchedule")
     return (
         docs_pages(project, track, instructor=instructor)
-        + ([{"kind": "schedule", "title": schedule, "about": schedule, "url": f"{track.slug}/schedule/"}] if instructor else [])
+        + (
+            [{"kind": "schedule", "title": schedule, "about": schedule, "url": f"{track.slug}/schedule/"}]
+            if instructor
+            else []
+        )
         + [
             {"kind": k, "title": page_words(k, lang)[0], "about": page_words(k, lang)[1], "url": url(k, track.slug)}
             for k in pages_of(project, track)
