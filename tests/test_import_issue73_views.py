@@ -368,3 +368,57 @@ def test_a_sqlite_database_is_published_and_its_link_reaches_it(site):
     assert link is not None
     published = target(site, "survey/opening/", link["href"])
     assert published.is_file() and published.read_bytes()[:15] == b"SQLite format 3"
+
+
+STARTER_LIKE = """\
+site_name: T
+plugins:
+  # the course search is tracksite's own
+  - tracksite{options}
+
+markdown_extensions:
+  - toc:
+      permalink: true
+  - attr_list   # for figures
+validation:
+  anchors: warn
+"""
+
+
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        ("", {"instructor_view": True}),
+        (":\n      pdfs: true", {"pdfs": True, "instructor_view": True}),
+        (":\n        pdfs: true", {"pdfs": True, "instructor_view": True}),
+        (":\n      instructor_view: false", {"instructor_view": False}),  # the user's choice stays
+    ],
+)
+def test_the_import_turns_on_what_the_lesson_needs_in_mkdocs_yml_and_keeps_the_rest(tmp_path, options, expected):
+    from tracksite.commands.importers import courseconfig
+
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(STARTER_LIKE.format(options=options), encoding="utf-8")
+    courseconfig.ensure(tmp_path, instructor_view=True, extensions=["pymdownx.blocks.tab"])
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data["plugins"] == [{"tracksite": expected}]
+    assert data["markdown_extensions"] == [
+        {"toc": {"permalink": True}},
+        "attr_list",
+        {"pymdownx.blocks.tab": {"alternate_style": True}},
+    ]
+    assert "# the course search is tracksite's own" in text and "attr_list   # for figures" in text
+    assert data["validation"] == {"anchors": "warn"}
+    assert courseconfig.ensure(tmp_path, instructor_view=True, extensions=["pymdownx.blocks.tab"]) == []
+    assert path.read_text(encoding="utf-8") == text  # a second import changes nothing
+
+
+def test_a_plugin_list_the_import_cannot_edit_is_left_with_a_note(tmp_path):
+    from tracksite.commands.importers import courseconfig
+
+    path = tmp_path / "mkdocs.yml"
+    path.write_text("site_name: T\nplugins: [tracksite]\n", encoding="utf-8")
+    notes = courseconfig.ensure(tmp_path, instructor_view=True, extensions=[])
+    assert path.read_text(encoding="utf-8") == "site_name: T\nplugins: [tracksite]\n"
+    assert notes and "instructor_view: true" in notes[0]

@@ -111,7 +111,7 @@ def _plugin_option(lines: list[str]) -> bool | None:
             continue
         indent = " " * (len(m["indent"]) + 4)
         below = lines[i + 1] if i + 1 < len(lines) else ""
-        if m["colon"] and below.strip() and len(below) - len(below.lstrip()) > len(m["indent"]) + 1:
+        if m["colon"] and below.strip() and len(below) - len(below.lstrip()) > len(m["indent"]) + 2:
             indent = below[: len(below) - len(below.lstrip())]  # the options' own indentation
         if not m["colon"]:
             lines[i] = f"{m['indent']}- tracksite:"
