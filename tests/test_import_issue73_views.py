@@ -295,6 +295,8 @@ def test_every_page_links_its_instructor_version_and_back(site):
         assert there == site / "instructor" / url / "index.html" and there.is_file(), url
         back = BeautifulSoup(there.read_text(encoding="utf-8"), "lxml").select_one("a[data-ts-view=learner]")
         assert target(site, f"instructor/{url}", back["href"]) == site / url / "index.html", url
+    for missing in (site / "404.html", site / "instructor/404.html"):  # shown at any address: no other view
+        assert BeautifulSoup(missing.read_text(encoding="utf-8"), "lxml").select("a[data-ts-view]") == []
     spanish = page(site, "instructor/ordenados/ordenados/").select_one("a[data-ts-view=learner]")
     assert spanish.get_text(strip=True) == "Vista para estudiantes"
 

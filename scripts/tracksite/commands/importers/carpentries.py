@@ -431,8 +431,14 @@ def write_plan(root: Path, track: str, plan: Plan, record=None) -> None:
     journal.apply()
     journal.commit()
     shutil.rmtree(staging)
+    plan.notes += course_settings(root, plan)
+
+
+def course_settings(root: Path, plan: Plan) -> list[str]:
+    """mkdocs.yml given what the track needs (courseconfig.py): the instructor view published,
+    as the Workbench publishes it, and the tab blocks where the lesson has tabs; the notes."""
     tabs = any(isinstance(text, str) and TAB_BLOCK.search(text) for text in plan.files.values())
-    plan.notes += courseconfig.ensure(root, instructor_view=True, extensions=["pymdownx.blocks.tab"] if tabs else [])
+    return courseconfig.ensure(root, instructor_view=True, extensions=["pymdownx.blocks.tab"] if tabs else [])
 
 
 def course_terms(root: Path, besides: str | None = None) -> dict[str, str]:
