@@ -126,9 +126,7 @@ SITE_SUFFIXES = ASSET_SUFFIXES | {
     ".gtf",
     ".bed",
     ".mrc",
-    ".mk",
-    ".pkl",
-    ".pickle",  # more data sets lessons ship: spreadsheets, R, GIS, genomics, MARC, Make, Python objects
+    ".mk",  # more data sets lessons ship: spreadsheets, R, GIS, genomics, MARC, Make (not pickles: code when loaded)
 }
 #: A compressed file's inner type counts too: a server may send `x.xml.gz` as XML with a gzip encoding.
 COMPRESSION_SUFFIXES = {".gz", ".bz2", ".xz"}
