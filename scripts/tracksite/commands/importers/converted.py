@@ -67,7 +67,6 @@ class Context:
         "lesson"  # where the text lands: "lesson" (a lesson folder), "learners" or "instructors" (docs/<track>/...)
     )
     notes_lesson: str | None = None  # "track/slug" of the first lesson
-    in_instructor: bool = False  # rendering a `::: instructor` div: shown in the instructor view only
     files: dict[Path, str] = field(default_factory=dict)  # figures to copy beside the page: source -> name
     downloads: dict[Path, str] = field(default_factory=dict)  # files to publish: source -> path under docs/<track>/
     auto_ids: bool = False  # kramdown's `{:auto_ids}`: definition terms get ids made from their text

@@ -340,14 +340,9 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         getattr(ep, div.kind).extend(list_items(div.children))
         return []
     if div.kind == "instructor":
-        outer, ctx.in_instructor = ctx.in_instructor, True
-        try:
-            inner = _render(div.children, ep, ctx, nested=True)
-        finally:
-            ctx.in_instructor = outer
-        ep.instructor.append("\n".join(inner).strip())
+        ep.instructor.append("\n".join(_render(div.children, ep, ctx, nested=True)).strip())
         slashes = "/" * (2 + depth(div))
-        return ["", f"{slashes} instructor", *inner, slashes, ""]
+        return ["", f"{slashes} instructor", *_render(div.children, ep, ctx, nested=True), slashes, ""]
     if div.kind == "challenge":
         return _render_challenge(div, ep, ctx)
     if div.kind == "solution" and not ctx.in_exercise:

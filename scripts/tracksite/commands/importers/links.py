@@ -125,8 +125,6 @@ def rewrite_target(target: str, ep: Episode, ctx: Context, lost: dict | None = L
         name = PurePosixPath(found.path.name).with_suffix(".md").name if found.path else ""
         if ctx.page == "instructors":
             return name + anchor
-        if ctx.in_instructor:  # shown in the instructor view only, where the page is
-            return f"../instructors/{name}{anchor}"
         note(
             ep,
             ctx,
