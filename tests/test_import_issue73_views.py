@@ -424,3 +424,15 @@ def test_a_plugin_list_the_import_cannot_edit_is_left_with_a_note(tmp_path):
     notes = courseconfig.ensure(tmp_path, instructor_view=True, extensions=[])
     assert path.read_text(encoding="utf-8") == "site_name: T\nplugins: [tracksite]\n"
     assert notes and "instructor_view: true" in notes[0]
+
+
+def test_the_workflows_instructor_step_builds_nothing_for_a_course_that_publishes_no_instructor_view(tmp_path):
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Plain"]) == 0
+    command = workflow_run("Build the instructor view")
+    out = harness.tracksite(*command[1:], cwd=course)
+    assert out.returncode == 0, out.stderr
+    assert "publishes no instructor view" in out.stderr and "nothing built" in out.stderr
+    assert not (course / "site/instructor").exists()
+    wrong = harness.tracksite("build", "--beside", "site", cwd=course)  # without --instructor: a usage error
+    assert wrong.returncode == 2 and "--beside" in wrong.stderr
