@@ -281,9 +281,9 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
         assert "CC-BY 4.0" in page(path).get_text(), path
 
 
-def test_teaching_notes_fold_into_one_instructor_block_and_keep_their_code(tmp_path):
-    """The notes' own blocks are unwrapped by the one block parser: a `/// comment` line in a
-    code sample is code, not a block line, and stays."""
+def test_teaching_notes_are_a_page_of_the_instructor_view_and_keep_their_code(tmp_path):
+    """An instructors/ page is a page of the instructor view (`audience: instructors`), as the
+    Workbench's: its call-out a block, and a `/// comment` line in a code sample is code."""
     course = tmp_path / "course"
     main(["init", str(course), "--site-name", "T"])
     src = _lesson(tmp_path)
@@ -294,10 +294,15 @@ def test_teaching_notes_fold_into_one_instructor_block_and_keep_their_code(tmp_p
     config = src / "config.yaml"
     config.write_text(config.read_text() + "instructors:\n- notes.md\n")
     assert main(["--root", str(course), "import", "carpentries", str(src), "--track", "tiny"]) == 0
-    text = (course / "lessons/tiny/one/lesson.md").read_text()
-    notes = text[text.index("//// instructor") :]
-    assert "Say it twice." in notes and "/// the doc comment\nint x;" in notes
-    assert [l for l in notes.splitlines() if l.startswith("///")] == ["//// instructor", "/// the doc comment", "////"]
+    assert "Say it twice." not in (course / "lessons/tiny/one/lesson.md").read_text()
+    text = (course / "docs/tiny/instructors/notes.md").read_text()
+    assert "audience: instructors" in text.split("---")[1]
+    assert "Say it twice." in text and "```cpp\n/// the doc comment\nint x;\n```" in text
+    assert [l for l in text.splitlines() if l.startswith("///")] == [
+        "/// note | Callout",
+        "///",
+        "/// the doc comment",
+    ]
     assert main(["--root", str(course), "check"]) == 0
 
 
@@ -351,7 +356,7 @@ def test_each_workbench_excerpt_imports_and_every_build_agrees(name, track, tmp_
     glossary = yaml.safe_load((course / f"lessons/{track}/glossary.yml").read_text())
     assert len(glossary["terms"]) >= 3
     intro = BeautifulSoup((folder / f"site/{track}/learners/index.html").read_text(), "lxml")
-    assert intro.find("h1").get_text(strip=True).startswith("Introduction")
+    assert intro.find("h1").get_text(strip=True) == "About this lesson"
     reference = BeautifulSoup((folder / f"site/{track}/learners/reference/index.html").read_text(), "lxml")
     assert "{:" not in reference.get_text() and reference.select("dl dt")
 

@@ -34,10 +34,12 @@ def build_site(
     export_data: bool = False,
     config_file: Path | None = None,
     quiet: bool = False,
+    beside: bool = False,
 ) -> int:
     """`mkdocs build` of the project in `root` (with `-f config_file`, default its mkdocs.yml);
     `quiet` (a build another command runs) prints warnings only; `export_data`, the widgets'
-    data for `tracksite export` in the pages (the plugin's option of that name)."""
+    data for `tracksite export` in the pages (the plugin's option of that name); `beside`, the
+    instructor view published inside the learner site (`out` is SITE/instructor, see _beside)."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
@@ -56,6 +58,8 @@ def build_site(
         if plugin is None:
             print("tracksite build: error: mkdocs.yml does not list the tracksite plugin", file=sys.stderr)
             return 2
+        if beside and not _beside(config, plugin):
+            return 0
         plugin.config.instructor = instructor
         plugin.config.drafts = drafts
         plugin.config.pdfs = pdfs or plugin.config.pdfs
@@ -78,3 +82,19 @@ def build_site(
     if not quiet:
         print(f"built {printable(str(out))}", file=sys.stderr)
     return 0
+
+
+def _beside(config, plugin) -> bool:
+    """The instructor view published under `instructor/` of the learner site: its address is the
+    site's followed by `instructor/` (its sitemap and canonical links); False, with a line that
+    says so, for a course that publishes none (the plugin's `instructor_view`)."""
+    if not plugin.config.instructor_view:
+        print(
+            "tracksite build: the course publishes no instructor view (mkdocs.yml: the tracksite plugin's "
+            "`instructor_view` is not true): nothing built",
+            file=sys.stderr,
+        )
+        return False
+    if config.site_url:
+        config.site_url = config.site_url.rstrip("/") + "/instructor/"
+    return True

@@ -63,6 +63,8 @@ class TracksiteConfig(Config):
     """Build draft lessons too (always on under `mkdocs serve`)."""
     instructor = c.Type(bool, default=False)
     """Show `/// instructor` notes and the per-track schedule pages."""
+    instructor_view = c.Type(bool, default=False)
+    """The instructor view is published under `instructor/` (`build --instructor --beside`): pages link it."""
     atomic = c.Type(bool, default=True)
     """Build into a staging folder and replace the site only when the build succeeded."""
     pdfs = c.Type(bool, default=False)
@@ -137,7 +139,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             incremental=serving,
         )
         self.build = build = buildstate.BuildState(project)
-        build.contexts = pagecontext.Contexts(project, pdfs=self.config.pdfs, instructor=self.config.instructor)
+        build.contexts = pagecontext.Contexts(project, self.config, serving=serving)
         assert project.problems is not None
         if not project.problems.errors:  # remote-files.yml: downloaded once, then from the cache
             project.problems.extend(session.remote.fetch(project))
@@ -224,6 +226,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             # what the course publishes is decided by track.yml and `status:`.
             source = {"abs_src_path": str(entry.path)} if entry.path is not None else {"content": entry.content or ""}
             files.append(File.generated(config, entry.src_uri, inclusion=InclusionLevel.INCLUDED, **source))
+        coursepages.drop_instructor_pages(files, project, instructor=self.config.instructor)
         figures.strip_svgs(files, config, project.remote.urls)
         statichtml.protect(files, config)  # HTML beside pages: the pages' policy first in its head
         drop_unused_search_files(files, config)
@@ -240,7 +243,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 config,
                 project,
                 lambda page: contexts.page(page, config),
-                model=project.model_key and digest([project.model_key, str(contexts.pdfs), str(contexts.instructor)]),
+                model=project.model_key and digest([project.model_key, contexts.key()]),
             ),
             session.remote.digest_parts(),
         )

@@ -107,7 +107,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 # -- build ----------------------------------------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> int:
     root = _project_root(args)
+    if args.beside and (not args.instructor or args.site_dir):
+        raise UserError(
+            "--beside SITE builds the instructor view into SITE/instructor/: give it with --instructor "
+            "and without --site-dir",
+            exit_code=USAGE,
+        )
     out = Path(args.site_dir) if args.site_dir else root / ("site-instructor" if args.instructor else "site")
+    if args.beside:
+        out = Path(args.beside) / "instructor"
     return build_site(
         root,
         out,
@@ -116,7 +124,27 @@ def cmd_build(args: argparse.Namespace) -> int:
         strict=not args.no_strict,
         export_data=args.for_export,
         config_file=mkdocsconfig.config_file(root, args.config_file),
+        beside=bool(args.beside),
     )
+
+
+def _build_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--instructor",
+        action="store_true",
+        help="include instructor notes and schedule pages; builds into site-instructor/",
+    )
+    p.add_argument(
+        "--beside",
+        metavar="SITE",
+        help="with --instructor: build the instructor view into SITE/instructor/, beside the learner site "
+        "built into SITE, when mkdocs.yml publishes one (the tracksite plugin's `instructor_view: true`); "
+        "otherwise say so and build nothing",
+    )
+    p.add_argument("--drafts", action="store_true", help="include draft lessons")
+    p.add_argument("--site-dir", help="output folder")
+    p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
+    p.add_argument("--for-export", action="store_true", help="with the widgets' data `tracksite export --site` reads")
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -163,15 +191,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         help="build the site (the learner site, or the instructor view)",
         description="Build with MkDocs; a failed build leaves the previous site untouched.",
     )
-    p.add_argument(
-        "--instructor",
-        action="store_true",
-        help="include instructor notes and schedule pages; builds into site-instructor/",
-    )
-    p.add_argument("--drafts", action="store_true", help="include draft lessons")
-    p.add_argument("--site-dir", help="output folder")
-    p.add_argument("--no-strict", action="store_true", help="do not fail on MkDocs warnings")
-    p.add_argument("--for-export", action="store_true", help="with the widgets' data `tracksite export --site` reads")
+    _build_arguments(p)
     p.set_defaults(handler=cmd_build)
 
     _register(sub, _command_name(argv) if argv is not None else None)

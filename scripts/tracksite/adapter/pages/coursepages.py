@@ -56,6 +56,13 @@ def navigation(project: Project, files: Files) -> Navigation:
                 p.parent = section
             pages += phase_pages
             children.append(section)
+        own = [  # docs/<track>/: the track's own pages (an imported lesson's Setup, Reference), not guides
+            f.page
+            for f in files.documentation_pages()
+            if f.page and f.src_uri.startswith(f"{track.slug}/") and _docs_page(project, f.src_uri)
+        ]
+        children += own
+        pages += own
         section = Section(safe(f"{views.track_label(track)}: {track.title}"), children)
         for child in children:
             child.parent = section
@@ -63,12 +70,34 @@ def navigation(project: Project, files: Files) -> Navigation:
     guides: list[Any] = [
         f.page
         for f in files.documentation_pages()
-        if f.page and f.src_uri != "index.md" and (d := project.document(f.src_uri)) is not None and d.kind == "page"
+        if f.page
+        and f.src_uri != "index.md"
+        and _docs_page(project, f.src_uri)
+        and c.track(f.src_uri.split("/")[0]) is None
     ]
     if guides:
         items.append(Section("Guides", guides))
         pages += guides
     return Navigation(items, pages)
+
+
+def _docs_page(project: Project, src_uri: str) -> bool:
+    doc = project.document(src_uri)
+    return doc is not None and doc.kind == "page"
+
+
+def drop_instructor_pages(files: Files, project: Project, *, instructor: bool) -> None:
+    """The learner build leaves out the docs pages for instructors (`audience: instructors`)."""
+    if instructor:
+        return
+    for f in [f for f in files.documentation_pages() if trackpages.instructors_only(project.document(f.src_uri))]:
+        files.remove(f)
+
+
+def track_of_page(c: Curriculum, src_uri: str) -> str | None:
+    """The track a docs page belongs to (`docs/<track>/...`), or None for a guide."""
+    head, sep, _ = src_uri.partition("/")
+    return head if sep and c.track(head) is not None else None
 
 
 def set_meta(markdown: str, page: Page, doc: Document | None, c: Curriculum, config: MkDocsConfig) -> str:

@@ -18,19 +18,28 @@ from tracksite.core.learning import coursemap
 from tracksite.core.model.project import Document, Project
 from tracksite.core.site import trackpages, views
 
+#: Where the instructor view is published, inside the learner site (as the Workbench publishes it).
+VIEW_FOLDER = "instructor"
+
 
 class Contexts:
     """The `ts` of each page of one build (a new one per build: the course may have changed)."""
 
-    def __init__(self, project: Project, *, pdfs: bool, instructor: bool) -> None:
+    def __init__(self, project: Project, options: Any, *, serving: bool = False) -> None:
+        """`options`: the plugin's (pdfs, instructor, instructor_view); no other view under serve."""
         self.project = project
-        self.pdfs = pdfs
-        self.instructor = instructor
+        self.pdfs: bool = options.pdfs
+        self.instructor: bool = options.instructor
+        self.instructor_view: bool = options.instructor_view and not serving  # published under instructor/
         self._home: dict[str, Any] | None = None
         self._track_pages: dict[tuple[str, str], list[dict[str, str]]] = {}  # (track, language) -> its pages
         self._languages: dict[str, dict[str, Any]] = {}  # language -> what the templates need of it
         self._navs: dict[tuple[str, str], dict[str, Any]] = {}  # (track, language) -> its sidebar
         self._neighbours: dict[str, list] | None = None  # track -> its map's lessons of other tracks
+
+    def key(self) -> str:
+        """What of the build's options every page's HTML depends on (the build cache's key)."""
+        return f"{self.pdfs} {self.instructor} {self.instructor_view}"
 
     def home(self, config: MkDocsConfig) -> dict[str, Any]:
         """Every track's totals, in the course's language (the home page, the 404 page, every page's footer)."""
@@ -43,7 +52,7 @@ class Contexts:
         if (track, lang) not in self._track_pages:
             track_obj = self.project.curriculum.track(track)
             assert track_obj is not None
-            self._track_pages[track, lang] = trackpages.links(self.project, track_obj, lang)
+            self._track_pages[track, lang] = trackpages.links(self.project, track_obj, lang, instructor=self.instructor)
         return self._track_pages[track, lang]
 
     def nav(self, track: str, lang: str) -> dict[str, Any]:
@@ -76,14 +85,32 @@ class Contexts:
                 ts["pdf"] = trackpages.pdf_url("cheatsheet", lesson.track, lesson.slug)
         elif kind in ("track", "schedule", *trackpages.PAGES):
             self._track_context(ts, page, kind, lang)
+        elif kind == "page" and (own := coursepages.track_of_page(c, page.file.src_uri)):
+            # a track's own page (an imported lesson's Setup): the track's bar, in its language
+            ts["of_track"] = own
+            ts["nav"] = self.nav(own, lang)
         if ts.get("nav"):
             ts["pages"] = self.track_pages(ts["nav"]["track"]["slug"], lang)
         ts["instructor"] = self.instructor
+        ts["twin"] = self.twin(page, kind, doc) if self.instructor_view else None
         if lang not in self._languages:  # (its strings as JSON: once per build, not per page)
             self._languages[lang] = language.context(lang, config)
         language.begin_page(lang)
         ts.update(self._languages[lang])
         return ts
+
+    def twin(self, page: Page, kind: str, doc: Document | None) -> str:
+        """The same page in the other view, relative to this page: the instructor view is published
+        under `instructor/` of the learner site (VIEW_FOLDER). A page only the instructor view
+        has (a schedule, an instructor page) leads back to its track's page, else to the home page."""
+        here = page.url or ""
+        up = "../" * here.count("/") or "./"  # to the site's root (MkDocs' `url` filter drops a leading ../)
+        if not self.instructor:
+            return f"{up}{VIEW_FOLDER}/{here}"
+        if kind == "schedule" or trackpages.instructors_only(doc):
+            head = here.split("/")[0]
+            return f"{up}../{head}/" if self.project.curriculum.track(head) is not None else f"{up}../"
+        return f"{up}../{here}"
 
     def _track_context(self, ts: dict[str, Any], page: Page, kind: str, lang: str) -> None:
         c = self.project.curriculum

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from tracksite.commands import changes
-from tracksite.commands.importers import anchorfix, confine, credits, datafiles, limits, pages, svgclean
+from tracksite.commands.importers import anchorfix, confine, courseconfig, credits, datafiles, limits, pages, svgclean
 from tracksite.commands.importers.converted import Episode, Note
 from tracksite.commands.importers.episode import LIQUID, convert
 from tracksite.commands.importers.pages import credit
@@ -36,6 +36,7 @@ from tracksite.errors import SourceProblem, UserError
 WORDS = re.compile(r"[A-Za-z0-9']+")
 DOCS_FOLDERS = {"learners", "instructors", "profiles", "data", "files", "fig"}
 COMMAND_LINE = re.compile(r"^\$\s+(\S.*)$")
+TAB_BLOCK = re.compile(r"^/{3,} tab \|", re.M)  # the lesson's group tabs (episode.py): pymdownx.blocks.tab
 
 
 def read_source(root: Path) -> Source:
@@ -93,7 +94,17 @@ def read_source(root: Path) -> Source:
         link_defs=_shared_links(root),
         unlisted=unlisted,
         lang=_language(data.get("lang")),
+        life_cycle=_life_cycle(data.get("life_cycle")),
     )
+
+
+LIFE_CYCLES = ("pre-alpha", "alpha", "beta", "stable")
+
+
+def _life_cycle(value: object) -> str:
+    """config.yaml's `life_cycle:`, one of the Workbench's stages, else nothing."""
+    text = str(value or "").strip().lower()
+    return text if text in LIFE_CYCLES else ""
 
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
@@ -134,7 +145,8 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
     episodes: list[tuple[str, dict, Episode]] = []
     for path in src.episodes:
         episodes.append(_episode(src, path, track, slugs, plan, first))
-    pages.instructor_notes(src, track, slugs, episodes[0], plan)
+    pages.instructor_pages(src, track, slugs, plan)
+    pages.profile_pages(src, track, slugs, plan)
     _fix_anchors(src, track, episodes, plan)
     setup = pages.setup_line(src)
     setup_page = next((link for link in pages.learner_links(src) if link[1] == "setup.md"), None)
@@ -419,6 +431,14 @@ def write_plan(root: Path, track: str, plan: Plan, record=None) -> None:
     journal.apply()
     journal.commit()
     shutil.rmtree(staging)
+    plan.notes += course_settings(root, plan)
+
+
+def course_settings(root: Path, plan: Plan) -> list[str]:
+    """mkdocs.yml given what the track needs (courseconfig.py): the instructor view published,
+    as the Workbench publishes it, and the tab blocks where the lesson has tabs; the notes."""
+    tabs = any(isinstance(text, str) and TAB_BLOCK.search(text) for text in plan.files.values())
+    return courseconfig.ensure(root, instructor_view=True, extensions=["pymdownx.blocks.tab"] if tabs else [])
 
 
 def course_terms(root: Path, besides: str | None = None) -> dict[str, str]:

@@ -63,8 +63,10 @@ class Context:
     link_defs: dict[str, str] = field(default_factory=dict)  # links.md's `[ref]: target` lines
     layout: Layout | None = None  # the whole lesson, for resolving paths (workbench.py)
     track: str = ""
-    page: str = "lesson"  # where the text lands: "lesson" (a lesson folder) or "learners" (docs/<track>/learners)
-    notes_lesson: str | None = None  # "track/slug" of the lesson that holds the instructor pages
+    page: str = (
+        "lesson"  # where the text lands: "lesson" (a lesson folder), "learners" or "instructors" (docs/<track>/...)
+    )
+    notes_lesson: str | None = None  # "track/slug" of the first lesson
     files: dict[Path, str] = field(default_factory=dict)  # figures to copy beside the page: source -> name
     downloads: dict[Path, str] = field(default_factory=dict)  # files to publish: source -> path under docs/<track>/
     auto_ids: bool = False  # kramdown's `{:auto_ids}`: definition terms get ids made from their text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracksite.commands.importers import htmlwrap, links, pandoc
+from tracksite.commands.importers import htmlwrap, links, pandoc, tabs
 from tracksite.commands.importers.converted import Context, Episode, Note
 from tracksite.commands.importers.links import IMAGE, LINK
 from tracksite.core import messages
@@ -355,6 +355,10 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
             return _block(div, "solution", None, ep, ctx)
         finally:
             ctx.in_exercise, ctx.in_solution = True, False
+    if div.kind in tabs.KINDS and (
+        drawn := tabs.render(div, ep, depth(div), lambda c: _render(c, ep, ctx, nested=True))
+    ):
+        return drawn
     kind = CALLOUTS.get(div.kind)
     # each kind keeps its own name, in the lesson's language: a hint reads "Hint" (in Spanish "Pista")
     label: str | None = messages.catalogue(ctx.lang or "en").text(f"impKind{div.kind.capitalize()}")

@@ -112,20 +112,27 @@ def rewrite_target(target: str, ep: Episode, ctx: Context, lost: dict | None = L
         return (
             f"lesson:{ctx.episode(found.path.name if found.path else target.split('#')[0].rsplit('/', 1)[-1])}{anchor}"
         )
-    if found.kind == "learner":
+    if found.kind in ("learner", "profile"):  # profiles are learner pages (pages.profile_pages)
         name = PurePosixPath(found.path.name).with_suffix(".md").name if found.path else ""
+        if (
+            found.kind == "profile"
+            and ctx.layout is not None
+            and any(p.name == found.path.name for p, kind in ctx.layout.pages.items() if kind == "learner")
+        ):
+            name = f"profiles-{name}"
         return (f"{name}" if ctx.page == "learners" else f"../learners/{name}") + anchor
-    if found.kind in ("instructor", "profile"):
-        if ctx.notes_lesson is None:
-            note(
-                ep,
-                ctx,
-                f"link to {target}: the instructor pages have no page of their own; its text is kept",
-                counts=lost,
-            )
-            return None
-        note(ep, ctx, f"link to {target}: the instructor pages are in the instructor notes of the first lesson")
-        return f"lesson:{ctx.notes_lesson}{anchor}"  # their headings keep their ids there
+    if found.kind == "instructor":
+        name = PurePosixPath(found.path.name).with_suffix(".md").name if found.path else ""
+        if ctx.page == "instructors":
+            return name + anchor
+        note(
+            ep,
+            ctx,
+            f"link to {target}: the instructor pages are in the instructor view only (every page links it); "
+            "its text is kept",
+            counts=lost,
+        )
+        return None
     if found.kind == "home":
         return f"track:{ctx.track}"
     assert found.path is not None

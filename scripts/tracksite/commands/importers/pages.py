@@ -6,8 +6,8 @@
   `docs/<track>/learners/`, listed with the track in the navigation;
 - the glossary of `learners/reference.md` (a definition list) also becomes the track's
   `glossary.yml`, so its terms get tooltips where lessons use them and the track a glossary page;
-- `instructors/*.md` and `profiles/*.md` go into one instructor block of the first lesson, which
-  the learner site leaves out.
+- `instructors/*.md` become pages of the instructor view only (`audience: instructors`, under
+  `docs/<track>/instructors/`), and `profiles/*.md` learner pages beside Setup.
 
 Each page's links and figures are resolved like an episode's (links.py, workbench.py).
 """
@@ -26,7 +26,6 @@ from tracksite.commands.importers.episode import convert
 from tracksite.commands.importers.plan import Plan, Source
 from tracksite.core import messages
 from tracksite.core.learning.glossary import _norm
-from tracksite.core.markdown.blocks import unwrap_blocks
 from tracksite.core.markdown.prose import prose_lines
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.language import ListOf, Text
@@ -45,7 +44,15 @@ def credit(src: Source, *, markdown: bool = False) -> str:
 
 _TERM = re.compile(
     r"^(?:\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}|\[\[(?P<linked>[^\[\]]+)\]\{\s*#[\w-]+\s*\}\]\([^)\s]*\)"
-    r"|(?P<plain>[^\s:#>|*-].*?))\s*(?:\{\s*#[\w-]+\s*\})?\s*$"
+    r"|(?P<plain>(?![*+-]\s)[^\s:#>|].*?))\s*(?:\{\s*#[\w-]+\s*\})?\s*$"
+)
+# In a glossary section: `- **term**: definition`, `**term** - definition` (a term in bold, then its definition)
+_BOLD_ENTRY = re.compile(r"^(?:[-*+]\s+)?(?P<term>\*\*[^*]+\*\*|__[^_]+__)\s*(?:[:\u2013\u2014]|-\s)\s*(?P<text>\S.*)$")
+_HEADING_LINE = re.compile(r"^(?P<level>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+# The names a glossary section goes by, in the languages lessons come in
+GLOSSARY_HEADING = re.compile(
+    r"gloss?ar(?:y|io|ium)?|glossaire|gloss[aá]rio|glosar|vocabul[aá]ri[oe]|t[eé]rminos|terms|definitions|用語",
+    re.I,
 )
 _DEFINITION = re.compile(r"^:\s+(?P<text>\S.*)$")
 
@@ -103,6 +110,9 @@ def learner_page(
     ctx = context(src, track, slugs, page, page="learners", notes_lesson=notes_lesson)
     ep = convert(md.body, md.body_line, ctx)
     heading = title or _title(md.meta, page.stem.replace("-", " ").replace("_", " ").capitalize())
+    words = messages.catalogue(src.lang)
+    if page.stem == "reference" and plain_text(heading).casefold() == words.text("glossary").casefold():
+        heading = words.text("impReference")  # the track's glossary page has that name already
     folder = f"docs/{track}/learners"
     target = name or Path(page.name).with_suffix(".md").name
     plan.files[f"{folder}/{target}"] = (
@@ -147,8 +157,26 @@ def introduction(src: Source, track: str, slugs: dict[str, str], plan: Plan, not
     index = src.root / "index.md"
     if not index.is_file():
         return None
-    ep = learner_page(src, index, track, slugs, plan, notes_lesson=notes_lesson, name="index.md", title="Introduction")
+    words = messages.catalogue(src.lang)
+    ep = learner_page(
+        src, index, track, slugs, plan, notes_lesson=notes_lesson, name="index.md", title=words.text("impLanding")
+    )
+    if src.life_cycle:  # the Workbench's status badge, on the lesson's landing page
+        target = f"docs/{track}/learners/index.md"
+        text = str(plan.files[target])
+        end = text.index("---\n\n", 4) + 5
+        plan.files[target] = text[:end] + status_badge(src) + "\n" + text[end:]
     return first_sentences(ep.learner_body, 400)
+
+
+def status_badge(src: Source) -> str:
+    """The lesson's stage (config.yaml `life_cycle`) as the Workbench shows it: a stable lesson's
+    status in one line, a lesson still in the making with a warning that it may change."""
+    words = messages.catalogue(src.lang)
+    stage = src.life_cycle.capitalize()
+    if src.life_cycle == "stable":
+        return f"/// info | {stage}\n{words.text('impStable')}\n///\n"
+    return f"/// warning | {stage}\n{words.text('impLifeCycle', stage=stage)}\n///\n"
 
 
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>\S.*)$")
@@ -224,22 +252,41 @@ def plain_text(markdown: str) -> str:
     return " ".join(text.split())
 
 
-def instructor_notes(
-    src: Source, track: str, slugs: dict[str, str], first: tuple[str, dict, Episode], plan: Plan
-) -> None:
-    """Instructor and profile pages into one instructor block of the first lesson: never to learners."""
-    slug, _, ep = first
-    for page in [*src.instructors, *src.profiles]:
+def instructor_pages(src: Source, track: str, slugs: dict[str, str], plan: Plan) -> None:
+    """Each page of instructors/ as a page of the instructor view (`audience: instructors`, under
+    docs/<track>/instructors/), as the Workbench's instructor view has it: never on the learner site."""
+    for page in src.instructors:
         md = split_front_matter(page, read_text(page))
-        ctx = context(src, track, slugs, page, notes_lesson=f"{track}/{slug}")
+        ctx = context(src, track, slugs, page, page="instructors")
         notes = convert(md.body, md.body_line, ctx)
-        body = unwrap_blocks(notes.body)  # one flat instructor block: no block may open inside it
         rel = page.relative_to(src.root)
-        plan.instructor_text.setdefault(rel.as_posix(), []).append(body)
-        ep.body += f"\n//// instructor\n**{_title(md.meta, page.stem)}** (from the source lesson's `{rel}`)\n\n{body.strip()}\n////\n"
-        publish(plan, ctx, track, f"lessons/{track}/{slug}")
+        plan.instructor_text.setdefault(rel.as_posix(), []).append(notes.body)
+        title = plain_text(_title(md.meta, page.stem.replace("-", " ").replace("_", " ").capitalize()))
+        folder = f"docs/{track}/instructors"
+        plan.files[f"{folder}/{Path(page.name).with_suffix('.md').name}"] = (
+            _front({"title": title, "audience": "instructors"})
+            + notes.body
+            + "\n---\n\n"
+            + credit(src, markdown=True)
+            + "\n"
+        )
+        publish(plan, ctx, track, folder)
         report(plan, src, page, notes)
-        plan.notes.append(f"{rel}:1: instructor page moved into an instructor block of lesson {slug}")
+        plan.notes.append(f"{rel}:1: a page of the instructor view (docs/{track}/instructors/), as the Workbench's")
+
+
+def profile_pages(src: Source, track: str, slugs: dict[str, str], plan: Plan) -> None:
+    """Learner profiles (profiles/) are for learners too: pages beside Setup, as the Workbench's
+    "Learner Profiles" link in every page's bar."""
+    for page in src.profiles:
+        name = Path(page.name).with_suffix(".md").name
+        if any(p.name == page.name for p in src.learners):
+            name = f"profiles-{name}"
+        title = messages.catalogue(src.lang).text("impProfiles") if len(src.profiles) == 1 else None
+        learner_page(src, page, track, slugs, plan, notes_lesson=None, name=name, title=title)
+        plan.notes.append(
+            f"{page.relative_to(src.root)}:1: a learner page (docs/{track}/learners/{name}), as the Workbench shows it"
+        )
 
 
 def _note_left_out(plan: Plan, rel: Path, why: str, terms: list[str]) -> None:
@@ -309,6 +356,65 @@ def glossary(
 
 
 def definitions(body: str) -> list[tuple[str, str]]:
+    """(term, definition as plain text) of every glossary entry of a reference page, in every form
+    the Workbench's pages write one: a Pandoc definition list (the term plain, bold, `[term]{#id}`
+    or linked), and in a glossary section also a bold term followed by its definition on its line
+    (`- **term**: text`) and a heading with the paragraph under it (`### term`). Each term once."""
+    found = _definition_list(body) + _glossary_section_entries(body)
+    seen: set[str] = set()
+    out = []
+    for term, text in found:
+        if term.casefold() not in seen:
+            seen.add(term.casefold())
+            out.append((term, text))
+    return out
+
+
+def _glossary_section_entries(body: str) -> list[tuple[str, str]]:
+    """Bold-term lines and heading-and-paragraph entries under a glossary heading, to the next
+    heading of its level or above."""
+    lines = _without_code(body).splitlines()
+    out: list[tuple[str, str]] = []
+    level = 0  # the glossary heading's level while inside its section
+    for i, line in enumerate(lines):
+        h = _HEADING_LINE.match(line)
+        if h and (not level or len(h["level"]) <= level):
+            level = len(h["level"]) if GLOSSARY_HEADING.search(h["text"]) else 0
+            continue
+        if not level:
+            continue
+        if h:  # a heading inside the section: the term, its definition the paragraph under it
+            text = _paragraph(lines, i + 1)
+            if text:
+                out.append((plain_text(h["text"]), text))
+            continue
+        m = _BOLD_ENTRY.match(line.strip())
+        if m:
+            rest = [m["text"], *_continuation(lines, i + 1)]
+            out.append((plain_text(m["term"]).rstrip(":").strip(), plain_text(" ".join(rest))))
+    return [(t, d) for t, d in out if t and d]
+
+
+def _paragraph(lines: list[str], start: int) -> str:
+    """The plain text of the paragraph that starts at or after `start` (blank lines skipped), if
+    it is prose: a list, a table or a definition line is not a heading's definition."""
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start >= len(lines) or _HEADING_LINE.match(lines[start]) or re.match(r"^\s*(?:[-*+|:>]|\d+[.)])", lines[start]):
+        return ""
+    return plain_text(" ".join([lines[start], *_continuation(lines, start + 1)]))
+
+
+def _continuation(lines: list[str], start: int) -> list[str]:
+    out = []
+    for line in lines[start:]:
+        if not line.strip() or _HEADING_LINE.match(line) or re.match(r"^\s*(?:[-*+]\s|\*\*|__)", line):
+            break
+        out.append(line.strip())
+    return out
+
+
+def _definition_list(body: str) -> list[tuple[str, str]]:
     """(term, definition as plain text) of every definition list entry in a Pandoc body."""
     lines = body.splitlines()
     out: list[tuple[str, str]] = []

@@ -31,6 +31,7 @@ class Source:
     link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
     unlisted: list[Path] = field(default_factory=list)  # learner pages config.yaml does not list
     lang: str = ""  # config.yaml `lang:` (a language tag), the track's `language:` when not English
+    life_cycle: str = ""  # config.yaml `life_cycle:` (pre-alpha, alpha, beta, stable): the lesson's status
     layout: Layout = field(init=False)
 
     def __post_init__(self) -> None:

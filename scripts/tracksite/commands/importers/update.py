@@ -343,6 +343,7 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
             print(f"lessons/{track} is up to date with {version_label(source)}: nothing was written")
             return flow.check_course(root, getattr(args, "config_file", None))
         apply(root, track, outcome, theirs, source, executed, texts)
+        print("".join(f"note: {line}\n" for line in carpentries.course_settings(root, p.plan)), end="")
         print(
             f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
             f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"

@@ -264,20 +264,6 @@ def block_text(text: str, block: BlockSource, first_line: int = 1) -> str:
     return "\n".join(lines[block.body_line - first_line : end - first_line])
 
 
-def unwrap_blocks(body: str) -> str:
-    """The body without its blocks' header, header-option and closing lines, their contents
-    kept in place: what was inside blocks becomes plain text (the importer folds whole teaching
-    pages into one instructor block so). Lines in fenced code stay, `/// doc comments` included."""
-    lines = body.split("\n")
-    blocks, _ = find_blocks(body)
-    drop: set[int] = set()
-    for block in iter_blocks(blocks):
-        drop.update(range(block.line - 1, block.body_line - 1))
-        if block.end_line is not None:
-            drop.add(block.end_line - 1)
-    return "\n".join(line for j, line in enumerate(lines) if j not in drop)
-
-
 def blank_data_blocks(body: str) -> str:
     """The body with every closed data block (flashcards, quiz, attention, attention-steps:
     header to closing line) blanked out, line lengths kept: data is not prose, links or HTML.

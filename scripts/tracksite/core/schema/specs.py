@@ -320,6 +320,14 @@ DOCS_PAGE = Mapping(
         Field("icon", Text(help="A Material icon shown in the navigation, e.g. material/book.", max_length=120)),
         Field("subtitle", Text(help="A line under the title in the navigation.", max_length=120)),
         Field("status", Text(help="A Material page status (new, deprecated).", max_length=40)),
+        Field(
+            "audience",
+            Choice(
+                values=("learners", "instructors"),
+                help="`instructors`: the page is in the instructor view only (`tracksite build --instructor`), "
+                "never on the learner site; an imported lesson's instructors/ pages say so.",
+            ),
+        ),
         DATED_FACTS,
     ),
 )

@@ -131,6 +131,8 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
         site.unreadable += project.docs_walk.unreadable
         site.walk_problems += project.docs_walk.problems
         for src_uri, path in project.docs_walk.files:
+            if not instructor and trackpages.instructors_only(project.document(src_uri)):
+                continue  # an instructor page: in the instructor view only
             site.entries.append(Entry(src_uri, "docs-page" if src_uri.endswith(".md") else "docs-file", path=path))
     if not any(e.src_uri == "index.md" and e.from_docs for e in site.entries):
         site.entries.append(Entry("index.md", "home", content=""))  # a docs/index.md is the home page

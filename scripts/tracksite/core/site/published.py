@@ -97,6 +97,36 @@ SITE_SUFFIXES = ASSET_SUFFIXES | {
     ".h5",
     ".onnx",
     ".safetensors",  # data and model files
+    ".sqlite",
+    ".sqlite3",
+    ".db",  # SQLite databases (a lesson's data set: sql-ecology's portal_mammals.sqlite)
+    ".xls",
+    ".rds",
+    ".rdata",
+    ".rda",
+    ".feather",
+    ".arrow",
+    ".nc",
+    ".tif",
+    ".tiff",
+    ".geojson",
+    ".gpkg",
+    ".shp",
+    ".shx",
+    ".dbf",
+    ".prj",
+    ".fa",
+    ".fasta",
+    ".fastq",
+    ".fq",
+    ".vcf",
+    ".sam",
+    ".bam",
+    ".gff",
+    ".gtf",
+    ".bed",
+    ".mrc",
+    ".mk",  # more data sets lessons ship: spreadsheets, R, GIS, genomics, MARC, Make (not pickles: code when loaded)
 }
 #: A compressed file's inner type counts too: a server may send `x.xml.gz` as XML with a gzip encoding.
 COMPRESSION_SUFFIXES = {".gz", ".bz2", ".xz"}

@@ -98,11 +98,51 @@ def pages_of(project: Project, track: Track) -> list[str]:
     return out
 
 
-def links(project: Project, track: Track, lang: str = "en") -> list[dict[str, str]]:
-    return [
-        {"kind": k, "title": page_words(k, lang)[0], "about": page_words(k, lang)[1], "url": url(k, track.slug)}
-        for k in pages_of(project, track)
-    ]
+def links(project: Project, track: Track, lang: str = "en", *, instructor: bool = False) -> list[dict[str, str]]:
+    """The track's own pages, as every page of the track lists them in its bar: its docs pages
+    (an imported lesson's landing page, Setup, Reference, Learner profiles; the instructor pages
+    in the instructor view), then the glossary, key points, review and exercise pack."""
+    schedule = messages.catalogue(lang).text("instructorSchedule")
+    return (
+        docs_pages(project, track, instructor=instructor)
+        + (
+            [{"kind": "schedule", "title": schedule, "about": schedule, "url": f"{track.slug}/schedule/"}]
+            if instructor
+            else []
+        )
+        + [
+            {"kind": k, "title": page_words(k, lang)[0], "about": page_words(k, lang)[1], "url": url(k, track.slug)}
+            for k in pages_of(project, track)
+        ]
+    )
+
+
+def instructors_only(doc: Any) -> bool:
+    """Whether a docs page is for the instructor view only (its front-matter's `audience`)."""
+    meta = doc.meta.value if doc is not None and doc.kind == "page" else None
+    return isinstance(meta, dict) and meta.get("audience") == "instructors"
+
+
+def docs_pages(project: Project, track: Track, *, instructor: bool = False) -> list[dict[str, str]]:
+    """The pages under docs/<track>/ (the Workbench's landing page, learner pages and profiles,
+    and, for the instructor view, its instructor pages): the track's own, so every page of the
+    track links them, as the Workbench's bar does. The landing page (an `index.md`) comes first,
+    then Setup, then the others by file name; `kind` is `setup`, `instructor-page` or `page`."""
+    found: list[tuple[tuple, dict[str, str]]] = []
+    for doc in project.documents:
+        if doc.kind != "page" or not doc.src_uri.startswith(f"{track.slug}/"):
+            continue
+        only = instructors_only(doc)
+        if only and not instructor:
+            continue
+        folder, _, name = doc.src_uri.rpartition("/")
+        meta = doc.meta.value if isinstance(doc.meta.value, dict) else {}
+        title = str(meta.get("title") or Path(name).stem.replace("-", " ").replace("_", " ").capitalize())
+        page_url = f"{folder}/" if name in ("index.md", "README.md") else f"{folder}/{name[:-3]}/"
+        kind = "instructor-page" if only else "setup" if name == "setup.md" else "page"
+        order = (only, name not in ("index.md", "README.md"), name != "setup.md", doc.src_uri)
+        found.append((order, {"kind": kind, "title": title, "about": title, "url": page_url}))
+    return [link for _, link in sorted(found, key=lambda f: f[0])]
 
 
 def _lesson(c: Curriculum, lesson: Lesson) -> dict[str, Any]:

@@ -40,6 +40,11 @@ def content_key(*parts: Any) -> str:
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:8]
 
 
+#: The options a block takes besides `attrs`: pymdownx.blocks.tab's `new` (a tab that starts a
+#: new set, not the last set's next tab) and `select` (the set's tab shown first).
+OPTIONS: dict[str, tuple[str, ...]] = {"tab": ("new", "select")}
+
+
 def _check_options(block: BlockSource) -> list[Finding]:
     if not block.options.strip():
         return []
@@ -63,11 +68,13 @@ def _check_options(block: BlockSource) -> list[Finding]:
             line + (located.lines.get((key,), 1) - 1),
             f"unknown block option {key!r} for {block.name}",
             field=str(key),
-            hint="the only block option is attrs; other settings go in the body, not indented",
+            hint=f"the block options of {block.name} are {', '.join(('attrs', *OPTIONS[block.name]))}"
+            if block.name in OPTIONS
+            else "the only block option is attrs; other settings go in the body, not indented",
             code="TS403",
         )
         for key in located.value
-        if key != "attrs"
+        if key != "attrs" and key not in OPTIONS.get(block.name, ())
     ]
 
 
