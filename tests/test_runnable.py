@@ -177,7 +177,7 @@ def test_check_runs_the_solution_and_the_starting_code(tmp_path):
     text = lesson_md("First lesson", body="## Practice\n\n" + "\n".join(blocks) + "Words here. " * 40)
     write(root, "lessons/alpha/a1/lesson.md", text)
     lines = text.split("\n")
-    result = run_cli(root, ["check", "--format", "json"])
+    result = run_cli(root, ["check", "--run-code", "--format", "json"])
     found = [p for p in json.loads(result.stdout) if p["code"] in ("TS431", "TS432")]
     where = {(p["code"], p["line"]) for p in found}
     wrong = lines.index("solution: x = 3") + 1
@@ -186,7 +186,7 @@ def test_check_runs_the_solution_and_the_starting_code(tmp_path):
     assert where == {("TS431", wrong), ("TS432", nothing), ("TS431", slow)}, found
     assert any("did not finish within 1 seconds" in p["message"] for p in found)
     # kept by content: a second check starts no Python (the verdicts come from the state folder)
-    again = run_cli(root, ["check", "--format", "json"])
+    again = run_cli(root, ["check", "--run-code", "--format", "json"])
     assert [p for p in json.loads(again.stdout) if p["code"] in ("TS431", "TS432")] == found
 
 
