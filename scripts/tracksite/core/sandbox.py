@@ -184,7 +184,8 @@ def _bwrap(script: Path, seccomp: int) -> list[str]:
             argv += ["--ro-bind", prefix, prefix]
     argv += ["--ro-bind", str(script), INSIDE, "--proc", "/proc", "--dev", "/dev"]
     argv += ["--size", str(SCRATCH), "--tmpfs", "/tmp", "--chdir", "/tmp", "--setenv", "HOME", "/tmp"]
-    return [*argv, "--seccomp", str(seccomp)]
+    # the new root (bubblewrap's own tmpfs, without a size) read-only: /tmp is all that is written
+    return [*argv, "--remount-ro", "/", "--seccomp", str(seccomp)]
 
 
 # -- the seccomp filter: threads yes, processes no -------------------------------------------
