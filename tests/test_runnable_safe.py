@@ -114,9 +114,9 @@ def ran_nothing(listener: Listener, outside: Path, daemon: Path) -> None:
 def test_check_runs_no_exercise_and_says_so(attack):
     root, listener, outside, daemon = attack
     result = run_cli(root, ["check"])
+    ran_nothing(listener, outside, daemon)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 exercise not run (`--run-code` runs them in a sandbox)" in result.stderr
-    ran_nothing(listener, outside, daemon)
 
 
 def test_check_watch_runs_no_exercise(attack):
@@ -220,3 +220,21 @@ def test_run_code_refuses_without_a_sandbox(attack, monkeypatch):
     result = run_cli(root, ["check", "--run-code"])
     assert result.returncode == 2 and "--run-code runs exercises only in a sandbox" in result.stderr, result.stderr
     ran_nothing(listener, outside, daemon)
+
+
+def test_import_no_execute_runs_neither_r_nor_python(tmp_path):
+    """`import carpentries --no-execute`, offered for a lesson you do not trust, runs none of the
+    code a lesson carries: its R chunks, and the runnable exercises its Markdown holds, which the
+    import's own check and build of the course ran (issue 69)."""
+    from test_import_rmarkdown import _import, _variant
+
+    ran_py, ran_r = tmp_path / "python-ran.txt", tmp_path / "r-ran.txt"
+    block = (
+        "/// runnable | Double it\ncode: |\n  def double(x):\n      return x\ntests: |\n  assert double(2) == 4\n"
+        f"solution: |\n  open({str(ran_py)!r}, 'w').write('ran')\n  def double(x):\n      return 2 * x\n///\n\n"
+        f'```{{r}}\ncat("ran", file = "{ran_r}")\n```\n\n## Challenge 1'
+    )
+    lesson = _variant(tmp_path, "## Challenge 1", block)
+    _import(tmp_path / "course", lesson, "--no-execute")
+    assert "/// runnable | Double it" in (tmp_path / "course/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
+    assert not ran_py.exists() and not ran_r.exists()
