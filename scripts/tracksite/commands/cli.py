@@ -17,6 +17,7 @@ from pathlib import Path
 from tracksite import __version__
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.common import SafeLines, annotation_stream, build_site
+from tracksite.core import sandbox
 from tracksite.core.problems.problem import (
     format_github,
     format_json,
@@ -62,7 +63,7 @@ def _project_root(args: argparse.Namespace) -> Path:
 def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
     """One run of the checks: the report, the one-line summary and the exit code. `check` prints
     them once, `check --watch` after every save."""
-    from tracksite.core.checks import check_everything, runnable
+    from tracksite.core.checks import check_everything, exercises_not_run
 
     # The build's own entry point and passes; drafts, the instructor pages and the docs pages
     # only `mkdocs serve` shows are checked too, so nothing a build or the preview publishes
@@ -84,7 +85,7 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
         f"{len(project.curriculum.tracks)} tracks, {lessons} lessons: "
         f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
     )
-    unrun = runnable.not_run(project)
+    unrun = exercises_not_run(project)
     if unrun:  # a note, not a warning: leaving them unrun is the safe default, not a fault
         summary += f"; {unrun} exercise{'s' if unrun != 1 else ''} not run (`--run-code` runs them in a sandbox)"
     return out, summary, 1 if problems.errors or (args.strict and problems.warnings) else 0
@@ -93,8 +94,6 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
 def cmd_check(args: argparse.Namespace) -> int:
     root = _project_root(args)
     if args.run_code:
-        from tracksite.core import sandbox
-
         reason = sandbox.unavailable()
         if reason:  # never a run outside the sandbox
             raise UserError(
