@@ -11,6 +11,7 @@ tests made requests to the other origin)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -136,6 +137,33 @@ def test_hidden_tests_reach_no_other_origin_from_the_built_site(chromium, hostil
     page = context.new_page()
     page.goto(base + "alpha/a2/")
     out = press_check(page)
+    held(out)
+    context.close()
+
+
+def test_hidden_tests_reach_no_other_origin_under_a_header_policy(chromium, hostile_course, tmp_path):
+    """A host that sends the page's policy as a header (and no `<meta>` tag): the worker inherits
+    that one too; the worker's own files come with no header at all."""
+    site = tmp_path / "site"
+    shutil.copytree(hostile_course / "site", site)
+    page_file = site / "alpha/a2/index.html"
+    html = page_file.read_text(encoding="utf-8")
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+    assert meta is not None
+    page_file.write_text(html.replace(meta.group(0), ""), encoding="utf-8")
+
+    class Header(QuietHandler):
+        def end_headers(self) -> None:
+            if self.path.startswith("/alpha/a2/"):
+                self.send_header("Content-Security-Policy", meta.group(1))
+            super().end_headers()
+
+    Other.seen.clear()
+    context = chromium.new_context()
+    page = context.new_page()
+    with serve_folder(site, Header) as base:
+        page.goto(base + "alpha/a2/")
+        out = press_check(page)
     held(out)
     context.close()
 
