@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import lesson_md, make_course, run_cli, write
+from test_runnable_safe import needs_sandbox  # noqa: F401 - a fixture
 from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.pages import csp
@@ -164,7 +165,9 @@ def test_the_runner_gives_each_verdict():
 # -- tracksite check runs each exercise --------------------------------------------------------
 
 
+@pytest.mark.usefixtures("needs_sandbox")
 def test_check_runs_the_solution_and_the_starting_code(tmp_path):
+    """`check --run-code`: each exercise run in the sandbox (tests/test_runnable_safe.py holds it)."""
     root = make_course(tmp_path / "course")
     blocks = [
         EXERCISE,

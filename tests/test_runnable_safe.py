@@ -87,6 +87,16 @@ class Listener:
 
 
 @pytest.fixture
+def needs_sandbox():
+    """bubblewrap where .ci/run installs it (CI fails without it); a skip elsewhere."""
+    reason = sandbox.unavailable()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"no sandbox: {reason}; .ci/run installs bubblewrap")
+        pytest.skip(reason)
+
+
+@pytest.fixture
 def attack(tmp_path):
     """A fresh course whose lesson carries the hostile exercise: (root, listener, outside, daemon)."""
     root = make_course(tmp_path / "course")
@@ -157,8 +167,7 @@ def test_serve_runs_no_exercise(attack):
     ran_nothing(listener, outside, daemon)
 
 
-@pytest.mark.skipif(sandbox.unavailable() is not None, reason="no sandbox here")
-def test_run_code_runs_the_exercise_in_the_sandbox(attack):
+def test_run_code_runs_the_exercise_in_the_sandbox(attack, needs_sandbox):
     root, listener, outside, daemon = attack
     result = run_cli(root, ["check", "--run-code", "--format", "json"])
     found = [p for p in json.loads(result.stdout) if p["code"].startswith("TS43")]
@@ -169,8 +178,7 @@ def test_run_code_runs_the_exercise_in_the_sandbox(attack):
     assert [v[0]["status"] for v in verdicts.values()] == ["passed"]
 
 
-@pytest.mark.skipif(sandbox.unavailable() is not None, reason="no sandbox here")
-def test_the_sandbox_holds_what_the_solution_tries(tmp_path):
+def test_the_sandbox_holds_what_the_solution_tries(tmp_path, needs_sandbox):
     """The same attacks, with what the sandboxed code saw handed back."""
     listener = Listener()
     script = tmp_path / "probe.py"
@@ -238,3 +246,11 @@ def test_import_no_execute_runs_neither_r_nor_python(tmp_path):
     _import(tmp_path / "course", lesson, "--no-execute")
     assert "/// runnable | Double it" in (tmp_path / "course/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
     assert not ran_py.exists() and not ran_r.exists()
+
+
+def test_an_export_runs_no_exercise(attack, tmp_path):
+    """Every export builds the course as `mkdocs build` does: nothing runs by default."""
+    root, listener, outside, daemon = attack
+    result = run_cli(root, ["export", "offline", "--out", str(tmp_path / "course-offline.zip")])
+    assert result.returncode == 0, result.stderr[-2000:]
+    ran_nothing(listener, outside, daemon)
