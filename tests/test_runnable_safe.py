@@ -213,6 +213,10 @@ def test_the_sandbox_holds_what_the_solution_tries(tmp_path, needs_sandbox):
     assert {k: v for k, v in seen.items() if v == "done"} == {}, seen
     assert listener.received == [] and not (tmp_path / "out.txt").exists() and not home.exists()
     assert "TRACKSITE_CACHE_DIR" not in seen["env"] and "PATH" not in seen["env"], seen["env"]
+    # 400 MB printed: what is read back of it is bounded, whatever the run writes
+    script.write_text("import sys\nfor _ in range(400):\n    sys.stdout.write('x' * 2**20)\n", encoding="utf-8")
+    flood = sandbox.run_python(script, "", 20)
+    assert flood.returncode != 0 and len(flood.stdout) <= sandbox.OUTPUT, (flood.returncode, len(flood.stdout))
     # a busy loop is ended by the wall time, and what it started with it
     script.write_text("while True:\n    pass\n", encoding="utf-8")
     started = time.monotonic()
