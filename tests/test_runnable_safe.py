@@ -19,7 +19,8 @@ import pytest
 import harness
 from course import lesson_md, make_course, run_cli, write
 from tracksite.commands import cli
-from tracksite.core import sandbox
+from tracksite.core import localstate, sandbox
+from tracksite.core.checks import runnable
 
 SOLUTION = """\
 imp = getattr(__import__("builtins"), "__imp" + "ort__")
@@ -174,7 +175,7 @@ def test_run_code_runs_the_exercise_in_the_sandbox(attack, needs_sandbox):
     # the solution ran (it passed its test, with every escape refused) and the start did not pass
     assert found == [], found
     ran_nothing(listener, outside, daemon)
-    verdicts = json.loads(next(Path(os.environ["TRACKSITE_CACHE_DIR"]).rglob("runnable.json")).read_text())
+    verdicts = json.loads((localstate.path(root, "tracksite") / runnable.FILE).read_text(encoding="utf-8"))
     assert [v[0]["status"] for v in verdicts.values()] == ["passed"]
 
 

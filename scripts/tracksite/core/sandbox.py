@@ -163,8 +163,9 @@ def _tail(file, limit: int) -> str:
 
 
 def _interpreter() -> str:
-    """This CPython's own executable (a virtual environment's `python` is a link to it)."""
-    return os.path.realpath(sys.executable)
+    """This CPython's own executable, in its installation (which the sandbox shows): a virtual
+    environment's `python` is a link to it, or a copy of it (`_base_executable` names the real one)."""
+    return os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
 
 
 def _bwrap(script: Path, seccomp: int) -> list[str]:
