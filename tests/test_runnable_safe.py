@@ -259,3 +259,30 @@ def test_an_export_runs_no_exercise(attack, tmp_path):
     result = run_cli(root, ["export", "offline", "--out", str(tmp_path / "course-offline.zip")])
     assert result.returncode == 0, result.stderr[-2000:]
     ran_nothing(listener, outside, daemon)
+
+
+WRONG = "/// runnable | Wrong\ncode: x = 1\ntests: assert x == 2\nsolution: x = 3\n///\n"
+
+
+def test_run_code_in_mkdocs_yml_makes_the_build_run_the_exercises(tmp_path, needs_sandbox):
+    """The one setting for builds: off, a wrong solution builds (judged statically, noted); on,
+    the build runs it in the sandbox and stops at TS431."""
+    root = make_course(tmp_path / "course")
+    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + WRONG))
+    assert harness.mkdocs(root, site=root / "site").returncode == 0
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("- tracksite", "- tracksite:\n      run_code: true", 1)
+    )
+    result = harness.mkdocs(root, site=root / "site")
+    assert result.returncode != 0 and "TS431" in result.stderr, result.stderr[-2000:]
+
+
+def test_a_solution_that_is_not_python_is_found_without_running_it(tmp_path):
+    root = make_course(tmp_path / "course")
+    block = "/// runnable | Broken\ncode: x = 1\ntests: |\n  assert x == 2\nsolution: |\n  x = 2\n  x +* 1\n///\n"
+    text = lesson_md("First lesson", body="## Practice\n\n" + block)
+    write(root, "lessons/alpha/a1/lesson.md", text)
+    result = run_cli(root, ["check", "--format", "json"])
+    found = [(p["code"], p["line"]) for p in json.loads(result.stdout) if p["code"].startswith("TS43")]
+    assert found == [("TS433", text.split("\n").index("  x +* 1") + 1)], found
