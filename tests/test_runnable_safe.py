@@ -286,3 +286,15 @@ def test_a_solution_that_is_not_python_is_found_without_running_it(tmp_path):
     result = run_cli(root, ["check", "--format", "json"])
     found = [(p["code"], p["line"]) for p in json.loads(result.stdout) if p["code"].startswith("TS43")]
     assert found == [("TS433", text.split("\n").index("  x +* 1") + 1)], found
+
+
+def test_run_code_in_mkdocs_yml_without_a_sandbox_is_an_error_not_a_run(attack, monkeypatch):
+    root, listener, outside, daemon = attack
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("- tracksite", "- tracksite:\n      run_code: true", 1)
+    )
+    monkeypatch.setattr(sandbox, "unavailable", lambda: "bubblewrap (`bwrap`) could not make a sandbox here")
+    result = run_cli(root, ["check", "--format", "json"])
+    assert [p["code"] for p in json.loads(result.stdout) if p["code"].startswith("TS43")] == ["TS434"]
+    ran_nothing(listener, outside, daemon)

@@ -96,6 +96,8 @@ def unavailable() -> str | None:
     if done.returncode == 0 and done.stdout.strip() == "ok":
         return None
     said = done.stderr.strip().splitlines()
+    if said and "Unknown option" in said[-1]:
+        return f"the installed bubblewrap is too old ({said[-1]}): tracksite needs bwrap 0.8 or later"
     return (
         "bubblewrap (`bwrap`) could not make a sandbox here"
         + (f": {said[-1]}" if said else "")
