@@ -20,7 +20,8 @@ from test_imports import PACKAGE, Edge, import_edges
 # each other. Every folder and top-level module of core/ stands on exactly one floor.
 FLOORS: tuple[tuple[str, ...], ...] = (
     # the base: import nothing of core (the site's settings, the widget registry, memo, ...)
-    ("htmlread", "keptfiles", "localstate", "memo", "messages", "siteconfig", "widgetregistry"),
+    # (sandbox: course code run confined, only when asked)
+    ("htmlread", "keptfiles", "localstate", "memo", "messages", "sandbox", "siteconfig", "widgetregistry"),
     # located problems and their codes; the strict YAML reader; helper processes (a helper keeps
     # little of its own memo)
     ("forked", "problems", "yaml"),

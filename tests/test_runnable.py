@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import lesson_md, make_course, run_cli, write
+from test_runnable_safe import needs_sandbox  # noqa: F401 - a fixture
 from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.pages import csp
@@ -99,6 +100,24 @@ def test_an_exercise_is_read_with_its_defaults():
         ("code: x = 1\noutput: '2'\n", 1, "TS405", "needs a `solution:`"),
         ("code: |\n  x = 1\n  import numpy as np\n", 3, "TS430", "'numpy'"),
         ("code: x = 1\ntests: |\n  from scipy import stats\nsolution: x = 1\n", 3, "TS430", "'scipy'"),
+        # issue 69: what imports but cannot work in the page, and imports the static check missed
+        ("code: x = 1\ntests: |\n  import subprocess\nsolution: x = 1\n", 3, "TS430", "'subprocess'"),
+        ("code: x = 1\ntests: |\n  import socket\nsolution: x = 1\n", 3, "TS430", "'socket'"),
+        ("code: x = 1\ntests: |\n  import ctypes\nsolution: x = 1\n", 3, "TS430", "'ctypes'"),
+        ("code: x = 1\ntests: |\n  import os\n  os.system('id')\nsolution: x = 1\n", 4, "TS430", "os.system"),
+        ("code: x = 1\ntests: |\n  __import__('js').fetch('/')\nsolution: x = 1\n", 3, "TS430", "'js'"),
+        (
+            "code: x = 1\ntests: |\n  x = __import__('o' + 's')\nsolution: x = 1\n",
+            3,
+            "TS430",
+            "named only when it runs",
+        ),
+        (
+            "code: x = 1\ntests: |\n  from urllib.request import urlopen\nsolution: x = 1\n",
+            3,
+            "TS430",
+            "'urllib.request'",
+        ),
         ("code: x = 1\ntimeout: 61\n", 2, "TS104", "out of range"),
         ("code: x = 1\nanswer: 2\n", 2, "TS101", "unknown key"),
     ],
@@ -166,7 +185,9 @@ def test_the_runner_gives_each_verdict():
 # -- tracksite check runs each exercise --------------------------------------------------------
 
 
+@pytest.mark.usefixtures("needs_sandbox")
 def test_check_runs_the_solution_and_the_starting_code(tmp_path):
+    """`check --run-code`: each exercise run in the sandbox (tests/test_runnable_safe.py holds it)."""
     root = make_course(tmp_path / "course")
     blocks = [
         EXERCISE,
@@ -179,7 +200,7 @@ def test_check_runs_the_solution_and_the_starting_code(tmp_path):
     text = lesson_md("First lesson", body="## Practice\n\n" + "\n".join(blocks) + "Words here. " * 40)
     write(root, "lessons/alpha/a1/lesson.md", text)
     lines = text.split("\n")
-    result = run_cli(root, ["check", "--format", "json"])
+    result = run_cli(root, ["check", "--run-code", "--format", "json"])
     found = [p for p in json.loads(result.stdout) if p["code"] in ("TS431", "TS432")]
     where = {(p["code"], p["line"]) for p in found}
     wrong = lines.index("solution: x = 3") + 1
@@ -188,7 +209,7 @@ def test_check_runs_the_solution_and_the_starting_code(tmp_path):
     assert where == {("TS431", wrong), ("TS432", nothing), ("TS431", slow)}, found
     assert any("did not finish within 1 seconds" in p["message"] for p in found)
     # kept by content: a second check starts no Python (the verdicts come from the state folder)
-    again = run_cli(root, ["check", "--format", "json"])
+    again = run_cli(root, ["check", "--run-code", "--format", "json"])
     assert [p for p in json.loads(again.stdout) if p["code"] in ("TS431", "TS432")] == found
 
 

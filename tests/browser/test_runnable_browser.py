@@ -133,11 +133,11 @@ def test_a_page_opened_from_a_file_says_how_to_serve_it(chromium, runnable_site)
 
 
 class StrictHeader(QuietHandler):
-    """A host that sends the pages' policy as a header, without 'wasm-unsafe-eval' (the worker's
-    script gets it too)."""
+    """A host that sends the pages' policy as a header, without 'wasm-unsafe-eval': the worker,
+    started from a blob: URL, inherits it (issue 69), so the header reaches the worker's code."""
 
     def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", "default-src 'self'; script-src 'self'; worker-src 'self'")
+        self.send_header("Content-Security-Policy", "default-src 'self'; script-src 'self'; worker-src blob:")
         super().end_headers()
 
 

@@ -35,11 +35,13 @@ def build_site(
     config_file: Path | None = None,
     quiet: bool = False,
     beside: bool = False,
+    run_code: bool | None = None,
 ) -> int:
     """`mkdocs build` of the project in `root` (with `-f config_file`, default its mkdocs.yml);
     `quiet` (a build another command runs) prints warnings only; `export_data`, the widgets'
     data for `tracksite export` in the pages (the plugin's option of that name); `beside`, the
-    instructor view published inside the learner site (`out` is SITE/instructor, see _beside)."""
+    instructor view published inside the learner site (`out` is SITE/instructor, see _beside);
+    `run_code`: False, no exercise runs whatever mkdocs.yml says (an import's build); None, as it says."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
@@ -64,6 +66,8 @@ def build_site(
         plugin.config.drafts = drafts
         plugin.config.pdfs = pdfs or plugin.config.pdfs
         plugin.config.export_data = export_data or plugin.config.export_data
+        if run_code is not None:
+            plugin.config.run_code = run_code
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocsinternals.build(config)

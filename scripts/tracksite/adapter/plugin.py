@@ -41,7 +41,7 @@ from tracksite.adapter.serve import lastsite, servesession
 from tracksite.adapter.serve import serve as serving_tools
 from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
-from tracksite.core.checks import check
+from tracksite.core.checks import check, runnable
 from tracksite.core.checks import links as link_checks
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
@@ -73,6 +73,10 @@ class TracksiteConfig(Config):
     cache = c.Type(bool, default=True)
     """Keep each page's converted Markdown in the course's state folder for the next build
     (buildcache.py, core/localstate.py)."""
+    run_code = c.Type(bool, default=False)
+    """Run each runnable exercise's solution and starting code against its tests while the site
+    is checked (TS431, TS432), in a sandbox (core/sandbox.py); off, they are judged without being
+    run. `tracksite check --run-code` is the same for one check. docs/security.md says why off."""
     export_data = c.Type(bool, default=False)
     """Give each widget an export reads (its registry entry's `export`) its parsed data as a JSON
     island: `tracksite export` turns it on for its own build, `tracksite build --for-export` for
@@ -145,6 +149,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             project.problems.extend(session.remote.fetch(project))
         for warning in project.problems.warnings:
             log.info(warning.text())
+        unrun = runnable.not_run(project) if first else 0
+        if unrun:  # a note: not running them is the default, not a fault
+            log.info(
+                "tracksite: %d runnable exercise(s) judged without running them; `run_code: true` in the "
+                "plugin's settings (or `tracksite check --run-code`) runs them in a sandbox",
+                unrun,
+            )
         errors = project.problems.errors
         build.failed = [p.text() for p in sorted_problems(errors)] + list(session.forced_problems)  # causes first
         if serving:

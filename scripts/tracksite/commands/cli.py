@@ -17,6 +17,7 @@ from pathlib import Path
 from tracksite import __version__
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.common import SafeLines, annotation_stream, build_site
+from tracksite.core import sandbox
 from tracksite.core.problems.problem import (
     format_github,
     format_json,
@@ -62,12 +63,14 @@ def _project_root(args: argparse.Namespace) -> Path:
 def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
     """One run of the checks: the report, the one-line summary and the exit code. `check` prints
     them once, `check --watch` after every save."""
-    from tracksite.core.checks import check_everything
+    from tracksite.core.checks import check_everything, exercises_not_run
 
     # The build's own entry point and passes; drafts, the instructor pages and the docs pages
     # only `mkdocs serve` shows are checked too, so nothing a build or the preview publishes
     # goes unchecked.
-    project = check_everything(mkdocsconfig.load(root, getattr(args, "config_file", None)))
+    # the exercises run when asked: --run-code, else mkdocs.yml's `run_code`, as in the build
+    config = mkdocsconfig.load(root, getattr(args, "config_file", None), run_code=True if args.run_code else None)
+    project = check_everything(config)
     problems = project.problems
     assert problems is not None
     shown = problems.items if not args.errors_only else problems.errors
@@ -82,11 +85,20 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
         f"{len(project.curriculum.tracks)} tracks, {lessons} lessons: "
         f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
     )
+    unrun = exercises_not_run(project)
+    if unrun:  # a note, not a warning: leaving them unrun is the safe default, not a fault
+        summary += f"; {unrun} exercise{'s' if unrun != 1 else ''} not run (`--run-code` runs them in a sandbox)"
     return out, summary, 1 if problems.errors or (args.strict and problems.warnings) else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = _project_root(args)
+    if args.run_code:
+        reason = sandbox.unavailable()
+        if reason:  # never a run outside the sandbox
+            raise UserError(
+                f"--run-code runs exercises only in a sandbox, and there is none: {reason}", exit_code=USAGE
+            )
     if args.watch:
         from tracksite.commands.watch import watch
 
@@ -161,8 +173,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "check",
-        help="validate every source file without building",
-        description="Report every problem in lessons/, cheatsheets/ and docs/ at once.",
+        help="validate every source file without building (runs no exercise code unless --run-code)",
+        description="Report every problem in lessons/, cheatsheets/ and docs/ at once. No code of the course "
+        "runs: runnable exercises are judged without running them unless --run-code (or `run_code: true` in "
+        "mkdocs.yml's tracksite plugin) asks, and then only in a sandbox.",
     )
     p.add_argument(
         "--format",
@@ -178,6 +192,13 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         help="print a warning repeated in many places once per place (by default one line with a count and the files)",
     )
     p.add_argument(
+        "--run-code",
+        action="store_true",
+        help="also run each runnable exercise's solution and starting code against its tests (TS431, TS432), "
+        "in a sandbox (bubblewrap: no files, no network, no other process, time and memory limits); "
+        "without it (or `run_code: true` in mkdocs.yml's tracksite plugin), no code of the course runs",
+    )
+    p.add_argument(
         "--watch",
         action="store_true",
         help="check again after every change to lessons/, cheatsheets/, docs/ or mkdocs.yml, each run "
@@ -189,7 +210,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "build",
         help="build the site (the learner site, or the instructor view)",
-        description="Build with MkDocs; a failed build leaves the previous site untouched.",
+        description="Build with MkDocs; a failed build leaves the previous site untouched. Runs no exercise "
+        "code unless mkdocs.yml's tracksite plugin says `run_code: true` (then in a sandbox).",
     )
     _build_arguments(p)
     p.set_defaults(handler=cmd_build)

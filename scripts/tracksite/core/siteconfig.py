@@ -69,6 +69,9 @@ class SiteConfig:
     blocks: frozenset[str] | None = None
     engine_templates: Path | None = None  # the engine's own pages (Themes.engine_templates)
     language: str = "en"  # the course's (`theme.language`); a track may have its own
+    #: Whether the checks run the exercises' code (in a sandbox, core/sandbox.py): the plugin's
+    #: `run_code` setting for builds, `tracksite check --run-code` for a check; off by default.
+    run_code: bool = False
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:
         """Whether the engine leaves this docs/ file out of the site, as MkDocs decides it: its
@@ -149,6 +152,7 @@ def settings(
     themes: Themes = NO_THEMES,
     problems: tuple[ConfigProblem, ...] = (),
     language: str = "en",
+    run_code: bool = False,
 ) -> SiteConfig:
     """The site configuration from the values the engine validated (plain values: the adapter
     reads them from the engine's own loaded config, so `-f`, `INHERIT` and `!ENV` count as they
@@ -172,6 +176,7 @@ def settings(
         blocks=None if failed else _block_names(listed),
         engine_templates=themes.engine_templates,
         language=language,
+        run_code=run_code,
     )
 
 

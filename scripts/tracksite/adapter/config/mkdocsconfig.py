@@ -11,6 +11,7 @@ setting, found again at its line.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import re
@@ -169,7 +170,14 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
         themes=engine,
         problems=problems,
         language=str(config.theme.get("language") or "en"),
+        run_code=_run_code(config),
     )
+
+
+def _run_code(config: MkDocsConfig) -> bool:
+    """The tracksite plugin's `run_code` setting (off when the plugin is not listed)."""
+    plugin = config.plugins.get("tracksite") if isinstance(config.plugins, dict) else None
+    return bool(getattr(plugin, "config", {}).get("run_code", False)) if plugin is not None else False
 
 
 #: Folders of overrides/ looked at for links out: a theme's partials are a few dozen files.
@@ -255,9 +263,17 @@ def _nested_line(path: Path, keys: tuple[str, ...]) -> tuple[int | None, int | N
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def load(root: Path, given: str | Path | None = None) -> SiteConfig:
+def load(root: Path, given: str | Path | None = None, *, run_code: bool | None = False) -> SiteConfig:
     """The project's configuration as `mkdocs build -f given` would load it; the engine's
-    defaults when the project has no mkdocs.yml; its refusals as problems of the file."""
+    defaults when the project has no mkdocs.yml; its refusals as problems of the file.
+    `run_code`: whether the checks run the exercises' code; None, as the plugin's `run_code`
+    says (`tracksite check`); off by default, so that a command that only loads the course (the
+    language server, an import, `new`) never runs it, whatever a checkout's mkdocs.yml says."""
+    config = _load(root, given)
+    return config if run_code is None else dataclasses.replace(config, run_code=run_code)
+
+
+def _load(root: Path, given: str | Path | None) -> SiteConfig:
     import mkdocs.config  # on demand; it loads mkdocs.exceptions, whose errors are caught below
 
     path = config_file(root, given)

@@ -114,17 +114,24 @@ def _close(html: str, at: int) -> int:
 
 
 def policy(hashes: list[str], *, wasm: bool = False) -> str:
-    """The policy with these script hashes; `wasm`: WebAssembly may compile (`'wasm-unsafe-eval'`,
-    never `'unsafe-eval'`), for a page that runs Python (docs/security.md says why)."""
+    """The policy with these script hashes; `wasm`: for a page that runs Python, WebAssembly may
+    compile (`'wasm-unsafe-eval'`, never `'unsafe-eval'`) and the only worker is one started from
+    a `blob:` URL (`worker-src blob:`), which inherits this policy: a worker loaded from a URL of
+    the site would run under its response's headers alone, none under a `<meta>` policy, and its
+    code could reach any host and eval (issue 69; docs/security.md says why)."""
     parts = []
     for name, sources in DIRECTIVES.items():
         extra = [*hashes, *([WASM] if wasm else [])] if name == "script-src" else []
+        if wasm and name == "worker-src":
+            sources = [WORKER]
         parts.append(" ".join([name, *sources, *extra]))
     return "; ".join(parts)
 
 
 #: What a page that runs Python adds to `script-src`: its worker compiles Pyodide's WebAssembly.
 WASM = "'wasm-unsafe-eval'"
+#: A page that runs Python's `worker-src`: runnable.js starts the worker from a `blob:` URL.
+WORKER = "blob:"
 #: The marks of a page that runs Python: a runnable block, or a predict block made runnable.
 _RUNS_PYTHON = (f'data-widget="{W.RUNNABLE.name}"', 'data-runnable="true"')
 

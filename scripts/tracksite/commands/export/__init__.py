@@ -70,7 +70,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                        as a QTI 1.2 item
               offline  a zip that works opened from file:// on any machine, search included
             Nothing in the copy is loaded from the network; docs/lms-and-offline.md says how to
-            put each into Moodle or Canvas."""),
+            put each into Moodle or Canvas. The build runs no exercise code on this machine
+            unless mkdocs.yml's tracksite plugin says `run_code: true` (then in a sandbox); in
+            the learner's browser, exercise code runs in a worker under the page's policy."""),
         epilog="example: tracksite export scorm --version 1.2 --out course-scorm.zip",
     )
     p.add_argument("kind", choices=sorted(KINDS), metavar="KIND", help="scorm, cc or offline")

@@ -69,7 +69,8 @@ def register(sub) -> None:
         "instructors/) into a tracksite track that passes `tracksite check`, then build the learner "
         "site and compare each episode's page with its source (exit 1 on a difference the import did "
         "not list). R Markdown episodes are run with knitr when R is installed: that R code runs "
-        "unsandboxed, with your rights; --no-execute turns it off.",
+        "unsandboxed, with your rights; --no-execute turns it off. The lesson's runnable exercises are "
+        "never run by an import (its check and build judge them without running them).",
     )
     p.add_argument("format", choices=("carpentries",), help="the source format")
     p.add_argument("path", help="the lesson's folder (the one with config.yaml)")
@@ -95,9 +96,10 @@ def register(sub) -> None:
     p.add_argument(
         "--no-execute",
         action="store_true",
-        help="do not run the R code of R Markdown episodes. Without it, when R is installed, the lesson's "
-        "R code runs with knitr on this machine, unsandboxed, with your user's rights (files, network): "
-        "use --no-execute for a lesson you do not trust",
+        help="run no code of the lesson: no R code of R Markdown episodes (runnable exercises are never run "
+        "by an import). Without it, when R is installed, the lesson's R code runs with knitr on this "
+        "machine, unsandboxed, with your user's rights (files, network): use --no-execute for a lesson "
+        "you do not trust",
     )
     p.add_argument(
         "--allow-errors",

@@ -68,7 +68,8 @@ def verify(root: Path, p: Planned, track: str, config_file: Path | None = None) 
         site = Path(tmp) / "site"
         log = io.StringIO()
         with contextlib.redirect_stderr(log):
-            code = build_site(root, site, strict=True, quiet=True, config_file=config_file)
+            # an import runs no exercise of the course, whatever mkdocs.yml's `run_code` says
+            code = build_site(root, site, strict=True, quiet=True, config_file=config_file, run_code=False)
         if code != 0:
             lines = [line for line in log.getvalue().splitlines() if line.strip()]
             result.errors.append(

@@ -281,6 +281,11 @@ def check_everything(config: siteconfig.SiteConfig):
     return project
 
 
+def exercises_not_run(project) -> int:
+    """How many runnable exercises the check judged without running them (its note)."""
+    return runnable.not_run(project)
+
+
 #: What the commands and the tests call to load a project: the model with every check run on it,
 #: exactly as the build does (the loader itself only reads, so it sits below the checks).
 load = check

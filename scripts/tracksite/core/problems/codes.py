@@ -127,6 +127,8 @@ CATALOGUE = (
     Code("TS430", "runnable-import", "a runnable block that imports a module the browser's Python does not have"),
     Code("TS431", "runnable-solution-fails", "a runnable exercise whose solution fails its own tests in CPython"),
     Code("TS432", "runnable-checks-nothing", "a runnable exercise whose starting code already passes its tests"),
+    Code("TS433", "runnable-syntax", "a runnable exercise whose solution or tests are not valid Python"),
+    Code("TS434", "runnable-no-sandbox", "exercises asked to run where no sandbox can run them (bubblewrap missing)"),
     Code("TS501", "active-content", "a script-like HTML element in a page"),
     Code("TS502", "event-handler", "an `on...=` event handler in a page"),
     Code("TS503", "unsafe-url", "a javascript:, vbscript:, data: or file: link"),

@@ -77,11 +77,39 @@ starting.then(
   (e) => postMessage({ kind: "failed", reason: String((e && e.message) || e) }),
 );
 
+/* ---- issue 69: what the code of a run can reach (keep this block whole) ----
+   The page's policy (inherited: runnable.js starts this worker from a blob: URL) keeps requests
+   on the site's origin and forbids eval. On that origin the code reaches only the site's own
+   files: fetch is limited to the folder two levels above this file (the site, or the package in
+   an LMS, which serves other things on the same origin with the learner's cookies), and what
+   else makes requests or other workers is taken away, once Python has loaded and before any
+   code runs. */
+const SITE = new URL("../../", import.meta.url);
+let confined = false;
+function confine() {
+  if (confined) return;
+  confined = true;
+  const own = fetch.bind(self);
+  const inside = (url) => url.origin === SITE.origin && url.pathname.startsWith(SITE.pathname);
+  self.fetch = (input, init) => {
+    const url = new URL(typeof input === "string" || input instanceof URL ? String(input) : "about:blank", SITE);
+    if (!inside(url)) return Promise.reject(new TypeError("only the site's own files can be fetched here"));
+    return own(url.href, { ...(init || {}), credentials: "same-origin", mode: "same-origin" });
+  };
+  for (const name of ["XMLHttpRequest", "WebSocket", "WebTransport", "EventSource", "importScripts", "Worker",
+    "SharedWorker", "BroadcastChannel", "indexedDB", "caches"]) {
+    try { delete self[name]; } catch (e) { /* not configurable: left to the policy */ }
+    if (name in self) try { Object.defineProperty(self, name, { value: undefined }); } catch (e) { /* idem */ }
+  }
+}
+/* ---- end of issue 69's block ---- */
+
 onmessage = async (event) => {
   const { id, code, tests, expected } = event.data;
   let verdict;
   try {
     const { module } = await starting;
+    confine();
     run = { id, sent: 0, pending: [], window: Date.now(), posts: 0 };
     postMessage({ id, kind: "started" });
     /* undefined, not null: Pyodide turns null into JsNull, undefined into None */

