@@ -188,13 +188,14 @@ def manifest(course: coursedata.Course, staged: Path) -> bytes:
     return staging.xml_document(m)
 
 
-def package(site: Path, out: Path, work: Path) -> int:
-    course = coursedata.read(site)
+def package(site: Path, out: Path, work: Path, track: str | None = None) -> int:
+    """The cartridge of the built `site`, or of its `track` alone (its module and quizzes)."""
+    course = coursedata.read(site, track)
     staged = work / "cartridge"
     staged.mkdir()
     staging.copy_site(site, staged / WEB)
     shutil.rmtree(staged / WEB / "search-index", ignore_errors=True)  # no search in an LMS's file view
     staging.refuse_remote(staged / WEB)
-    staging.prepare(staged / WEB, ("portable.js",), search=False)
+    staging.prepare(staged / WEB, ("portable.js",), search=False, course_id=course.course_id or None)
     (staged / "imsmanifest.xml").write_bytes(manifest(course, staged))
     return staging.write_zip(staged, out, first=("imsmanifest.xml",))
