@@ -67,9 +67,11 @@ let finished = false;
 for (const name of ["LMSSetValue", "LMSCommit", "LMSFinish", "LMSGetValue"]) {
   const real = window.API[name].bind(window.API);
   window.API[name] = (...args) => {
-    window.calls.push({ name, args, late: finished });
+    const call = { name, args, late: finished };
+    window.calls.push(call);
     if (name === "LMSFinish") finished = true;
-    return real(...args);
+    call.ret = real(...args);
+    return call.ret;
   };
 }
 document.addEventListener("DOMContentLoaded", () => {
