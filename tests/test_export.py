@@ -269,7 +269,11 @@ def test_scorm_package_scores_every_quiz_question_and_exercise_of_the_pages(less
             if checked:
                 assert keyed[key]["n"] == 1 and keyed[key]["type"] == "code"
                 exercises += 1
-    assert questions > 100 and exercises > 10 and questions + exercises == len(keyed), (questions, exercises, len(keyed))
+    assert questions > 100 and exercises > 10 and questions + exercises == len(keyed), (
+        questions,
+        exercises,
+        len(keyed),
+    )
 
 
 def test_export_refuses_a_page_that_loads_from_the_network(fixture_site, tmp_path, capsys):

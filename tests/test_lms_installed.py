@@ -49,9 +49,15 @@ def test_each_question_is_kept_under_what_identifies_it():
     reworded = keys(QUIZ.replace("text: Nine", "text: Nine, a square"))
     assert reworded[0] != before[0] and reworded[1] == before[1]  # only the edited question's
     assert keys(QUIZ.replace("It is odd.", "Not a multiple of two.")) == before  # an explanation: none
-    moved = keys(QUIZ.replace("/// quiz\n", "/// quiz\n- question: New first?\n  options:\n"
-                              "    - text: A\n      correct: true\n      explain: a\n"
-                              "    - text: B\n      explain: b\n", 1))
+    moved = keys(
+        QUIZ.replace(
+            "/// quiz\n",
+            "/// quiz\n- question: New first?\n  options:\n"
+            "    - text: A\n      correct: true\n      explain: a\n"
+            "    - text: B\n      explain: b\n",
+            1,
+        )
+    )
     assert moved[1:] == before  # a question put before keeps the others'
     twice = keys(QUIZ + "\n" + QUIZ)
     assert len(set(twice)) == 4  # the same question twice on a page: two keys
@@ -138,13 +144,21 @@ def test_the_interpreter_needs_no_mjs_type(exported):
         root = Path(__file__).resolve().parents[1] / "scripts/tracksite/theme/assets/tracksite"
         names = {p.name for p in root.rglob("*")}
     assert {"pyodide.js", "pyodide.asm.js"} <= names and not {n for n in names if n.endswith(".mjs")}
-    worker = (Path(__file__).resolve().parents[1] / "scripts/tracksite/theme/assets/tracksite/runnable-worker.js").read_text()
+    worker = (
+        Path(__file__).resolve().parents[1] / "scripts/tracksite/theme/assets/tracksite/runnable-worker.js"
+    ).read_text()
     assert not re.search(r"pyodide(\.asm)?\.mjs", worker) and "instantiateStreaming" in worker
 
 
 def test_the_2004_refusal_advises_a_track_at_a_time():
     lesson = coursedata.Lesson(
-        "t/l", "L", "t", "t/l/", [], [coursedata.Quiz("k", [coursedata.Question("q", False, ["a"] * 12, [0], [""] * 12)] * 50)], []
+        "t/l",
+        "L",
+        "t",
+        "t/l/",
+        [],
+        [coursedata.Quiz("k", [coursedata.Question("q", False, ["a"] * 12, [0], [""] * 12)] * 50)],
+        [],
     )
     huge = coursedata.Course("Huge", [], [lesson] * 900, "0a1b2c3d")
     with pytest.raises(ValueError, match="--track SLUG"):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_export_scorm import course_frame, scorm_again
+from test_export_scorm import scorm_again
 from test_lms_state import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
 
 from course import make_course
@@ -290,7 +290,6 @@ def test_the_reason_python_could_not_start_is_given(chromium, tmp_path_factory):
         expect(status).to_contain_text("pyodide/pyodide.js")
         expect(status).to_contain_text("text/plain")
         context.close()
-
 
 
 def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_site):

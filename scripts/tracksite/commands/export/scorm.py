@@ -142,7 +142,9 @@ def package(
     staging.prepare(staged, ("portable.js",), course_id=course.course_id or None)
     for name in ("scorm.js", "scorm.css"):
         shutil.copyfile(EXPORT / name, staged / ASSETS / name)
-    (staged / ASSETS / "scorm-course.js").write_text(course_script(course, version, threshold, mastery), encoding="utf-8")
+    (staged / ASSETS / "scorm-course.js").write_text(
+        course_script(course, version, threshold, mastery), encoding="utf-8"
+    )
     title = course.title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     opening = html.escape(messages.catalogue(course.lang).text("scormOpen"))
     page = _LAUNCH_PAGE.format(title=title, assets=ASSETS, lang=html.escape(course.lang), open=opening)
