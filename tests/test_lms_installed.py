@@ -163,3 +163,14 @@ def test_the_2004_refusal_advises_a_track_at_a_time():
     huge = coursedata.Course("Huge", [], [lesson] * 900, "0a1b2c3d")
     with pytest.raises(ValueError, match="--track SLUG"):
         scormstate.check(huge, "2004")
+
+
+def test_init_writes_no_description_in_english(tmp_path, capsys):
+    """A Spanish course started with `init` showed "...: a course built with tracksite." on its
+    home page: without --description none is written, for the author to write in the course's
+    language."""
+    assert main(["init", str(tmp_path / "curso"), "--site-name", "Curso"]) == 0
+    text = (tmp_path / "curso/mkdocs.yml").read_text(encoding="utf-8")
+    assert 'site_description: ""' in text and "built with tracksite" not in text
+    assert main(["init", str(tmp_path / "other"), "--description", "Un curso."]) == 0
+    assert 'site_description: "Un curso."' in (tmp_path / "other/mkdocs.yml").read_text(encoding="utf-8")
