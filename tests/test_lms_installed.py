@@ -174,3 +174,15 @@ def test_init_writes_no_description_in_english(tmp_path, capsys):
     assert 'site_description: ""' in text and "built with tracksite" not in text
     assert main(["init", str(tmp_path / "other"), "--description", "Un curso."]) == 0
     assert 'site_description: "Un curso."' in (tmp_path / "other/mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_a_question_with_an_id_keeps_its_key_through_a_rewording():
+    given = QUIZ.replace("- question: Which is even?", "- id: even\n  question: Which is even?")
+    before = keys(given)
+    assert keys(given.replace("Which is even?", "Which of these is even?").replace("Five", "Seven")) == before
+    added = given.replace(
+        "      explain: It is odd.", "      explain: It is odd.\n    - text: Three\n      explain: Odd."
+    )
+    assert keys(added)[1] != before[1]  # an option added: the answer is a choice among others
+    twice = given.replace("- question: Which is a prime number?", "- id: even\n  question: Which is a prime number?")
+    assert not render(twice).select(".ts-quiz__question")  # one id on two questions: refused

@@ -109,10 +109,14 @@ class Quiz(DataBlock):
 
 
 def question_key(question) -> str:
-    """What identifies a question across versions of the course: its text, and its options' texts
-    and which are right (the learner's answer is a choice among them); not the explanations, whose
-    rewording changes no answer. A learner's answer is kept under it (widgets.js, a SCORM
-    package's suspend_data), so an edit drops the answer of the question it changed only."""
+    """What identifies a question across versions of the course: the author's `id`, or else its
+    text and its options' texts and which are right (the learner's answer is a choice among
+    them); never the explanations, whose rewording changes no answer. A learner's answer is kept
+    under it (widgets.js, a SCORM package's suspend_data), so an edit drops the answer of the
+    question it changed only. With an id, an option added or removed still drops it (the answer
+    is a choice among so many options)."""
+    if question.id:
+        return content_key("id", question.id, len(question.options))
     return content_key(question.question, [[o.text, bool(o.correct)] for o in question.options])
 
 
