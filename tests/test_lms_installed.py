@@ -186,3 +186,13 @@ def test_a_question_with_an_id_keeps_its_key_through_a_rewording():
     assert keys(added)[1] != before[1]  # an option added: the answer is a choice among others
     twice = given.replace("- question: Which is a prime number?", "- id: even\n  question: Which is a prime number?")
     assert not render(twice).select(".ts-quiz__question")  # one id on two questions: refused
+
+
+def test_the_cartridge_names_each_item_by_its_question(exported):
+    """The QTI items carry the question's identity, as the SCORM interactions do: a new import
+    of an edited cartridge keeps the other items' names."""
+    keys = [q["key"].rsplit(":", 1)[-1] for q in course_data(exported["alpha"])["lessons"][0]["questions"]]
+    idents = []
+    for qti in exported["cc-alpha"].rglob("*.xml"):
+        idents += re.findall(r'<item ident="([^"]+)"', qti.read_text(encoding="utf-8"))
+    assert len(idents) == 2 and [i.rsplit("_", 1)[-1] for i in idents] == keys, (idents, keys)

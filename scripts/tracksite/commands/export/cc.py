@@ -91,11 +91,15 @@ def assessment(lesson: coursedata.Lesson, ident: str) -> bytes:
     ET.SubElement(meta, "fieldlabel").text = "cc_maxattempts"
     ET.SubElement(meta, "fieldentry").text = "unlimited"
     section = ET.SubElement(test, "section", {"ident": "root_section"})
+    # each item is named by its question's identity (its text and options, or the author's id),
+    # as the SCORM package names its interactions: the same in every version of the cartridge,
+    # so that a new import's results line up with the last one's, question by question
     n = 0
     for quiz_number, quiz in enumerate(lesson.quizzes, 1):
         for q_number, question in enumerate(quiz.questions, 1):
             n += 1
-            _item(section, f"{ident}_q{quiz_number}_{q_number}", n, question, lesson.lang)
+            name = _safe_id(question.ident) if "|" not in question.key else f"q{quiz_number}_{q_number}"
+            _item(section, f"{ident}_{name}", n, question, lesson.lang)
     root.set("xmlns", QTI)
     ET.indent(root)
     return staging.xml_document(root)
