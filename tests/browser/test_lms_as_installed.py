@@ -95,6 +95,7 @@ def lms(tmp_path_factory, serve_site) -> str:
     )
     _export(other, folder / "same.zip")
     _export(_course(work / "mastery"), folder / "mastery.zip", "--mastery", "60")
+    _export(work / "mastery", folder / "track.zip", "--track", "alpha")
     shutil.copyfile(runtime, folder / "scorm12.min.js")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
     (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
@@ -215,6 +216,21 @@ def test_a_mastery_score_passes_or_fails_a_completed_course(chromium, lms):
     for lesson in ("alpha/a2/", "alpha/a3/", "beta/b1/", "beta/b2/"):
         open_lesson(page, lesson).locator(".ts-progress__toggle").click()
     page.wait_for_function("() => API.cmi.core.lesson_status === 'passed'", timeout=15_000)
+    context.close()
+
+
+def test_one_track_is_an_activity_of_its_own(chromium, lms):
+    """`--track alpha`: the activity starts at the track's page and is completed when the
+    track's three lessons are (the whole course has five)."""
+    context = chromium.new_context()
+    page = context.new_page()
+    launch(page, lms, "track")
+    assert page.evaluate("() => window.frames[0].frames[0].location.pathname").endswith("/track/alpha/index.html")
+    for lesson in ("alpha/a1/", "alpha/a2/", "alpha/a3/"):
+        open_lesson(page, lesson).locator(".ts-progress__toggle").click()
+    page.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=15_000)
+    records = page.evaluate("() => JSON.parse(window.frames[0].tracksiteScorm.encode()).s.split('.')")
+    assert len(records) == 3, records
     context.close()
 
 
