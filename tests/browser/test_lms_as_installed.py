@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_export_scorm import scorm_again
+from test_export_scorm import course_frame, scorm_again
 from test_lms_state import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
 
 from course import make_course
@@ -56,6 +56,16 @@ QUIZZES = """
     - text: Fifteen
       explain: Between two squares.
 ///
+"""
+
+
+# SCORM 2004: scorm-again's Scorm2004API, each SetValue logged with what it returned
+HARNESS_2004 = """
+window.API_1484_11 = new Scorm2004API({ logLevel: 5, autocommit: false });
+window.calls = [];
+const real = window.API_1484_11.SetValue.bind(window.API_1484_11);
+window.API_1484_11.SetValue = (...args) => { const ret = real(...args); window.calls.push({ args, ret }); return ret; };
+document.addEventListener("DOMContentLoaded", () => { document.getElementById("sco").src = "s4/scorm-launch.html"; });
 """
 
 
@@ -96,6 +106,16 @@ def lms(tmp_path_factory, serve_site) -> str:
     _export(other, folder / "same.zip")
     _export(_course(work / "mastery"), folder / "mastery.zip", "--mastery", "60")
     _export(work / "mastery", folder / "track.zip", "--track", "alpha")
+    assert (
+        main(["--root", str(work / "v1"), "export", "scorm", "--version", "2004", "--out", str(folder / "s4.zip")]) == 0
+    )
+    with zipfile.ZipFile(folder / "s4.zip") as z:
+        z.extractall(folder / "s4")
+    shutil.copyfile(runtime.with_name("scorm2004.min.js"), folder / "scorm2004.min.js")
+    (folder / "2004.html").write_text(
+        HARNESS.replace("scorm12.min.js", "scorm2004.min.js").replace("harness.js", "harness2004.js"), encoding="utf-8"
+    )
+    (folder / "harness2004.js").write_text(HARNESS_2004, encoding="utf-8")
     shutil.copyfile(runtime, folder / "scorm12.min.js")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
     (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
@@ -177,6 +197,31 @@ def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(c
     context.close()
     assert sent == 3
     assert not errors, errors
+
+
+def test_scorm_2004_receives_each_result_with_its_description(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(lms + "2004.html")
+    course_frame(page)
+    answer_all(page)
+    page.wait_for_function("() => API_1484_11.cmi.interactions.childArray.length === 3", timeout=15_000)
+    sets = page.evaluate("calls")
+    refused = [c for c in sets if c["args"][0].startswith("cmi.interactions.") and c["ret"] != "true"]
+    assert not refused, refused
+    got = page.evaluate(
+        """() => API_1484_11.cmi.interactions.childArray.map((i) => ({ id: i.id, type: i.type,
+        response: i.learner_response, result: i.result, weighting: i.weighting, latency: i.latency,
+        description: i.description, pattern: i.correct_responses.childArray[0].pattern }))"""
+    )
+    assert [(i["type"], i["response"], i["result"], i["pattern"]) for i in got] == [
+        ("choice", "a", "correct", "a"),
+        ("choice", "b", "incorrect", "a"),
+        ("choice", "a", "correct", "a"),
+    ], got
+    assert got[0]["description"] == "Which is a prime number?" and got[0]["latency"].startswith("PT")
+    assert page.evaluate("API_1484_11.cmi.score.raw") == "67"
+    context.close()
 
 
 def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_own(chromium, lms):
