@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import expect
 from test_export_scorm import course_frame, scorm_again
 from test_lms_state import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
+from test_widgets_browser import MULTI_QUIZ, _explanations, _open, lesson_url  # noqa: F401 (a fixture)
 
 from course import make_course
 from tracksite.commands.cli import main
@@ -388,3 +389,29 @@ def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_sit
     assert page.evaluate(days, ns) == before
     assert state
     context.close()
+
+
+# -- the website: answers a quiz kept by position before move to its questions' own keys ----------
+
+
+def test_answers_kept_by_the_quiz_before_move_to_each_questions_key(browser_page, lesson_url):  # noqa: F811
+    url = lesson_url
+    page = _open(browser_page, url)
+    root = page.locator(MULTI_QUIZ).first
+    quiz_key = root.get_attribute("data-key")
+    question = root.locator(".ts-quiz__question").nth(1)
+    right = _explanations(question)[0].index(True)
+    # what a page of the site before kept: the quiz's answers by the question's place
+    page.evaluate(
+        "([k, right]) => localStorage.setItem(tracksite.key(k), JSON.stringify({answers: {1: [right]}, first: {1: 1}}))",
+        [quiz_key, right],
+    )
+    page = _open(page, url)
+    root = page.locator(MULTI_QUIZ).first
+    question = root.locator(".ts-quiz__question").nth(1)
+    expect(question).to_have_class(re.compile("is-answered"))
+    own = question.get_attribute("data-key")
+    stored = page.evaluate("(k) => JSON.parse(localStorage.getItem(tracksite.key(k)))", own)
+    assert stored == {"answers": {"0": [right]}, "first": {"0": 1}}
+    assert page.evaluate("(k) => localStorage.getItem(tracksite.key(k))", quiz_key) is None
+    assert root.locator(".ts-quiz__question.is-answered").count() == 1
