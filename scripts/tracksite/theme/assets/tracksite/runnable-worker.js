@@ -60,7 +60,7 @@ const streaming = WebAssembly.instantiateStreaming;
 WebAssembly.instantiateStreaming = async (source, imports) => {
   try {
     const response = await source;
-    if (!response.ok) throw new Error(`${response.url}: the server answered ${response.status}`);
+    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
     const type = (response.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
     if (type === "application/wasm" && streaming) return await streaming.call(WebAssembly, response, imports);
     return await WebAssembly.instantiate(await response.arrayBuffer(), imports);
@@ -70,14 +70,15 @@ WebAssembly.instantiateStreaming = async (source, imports) => {
   }
 };
 
-/* a module that would not load: why, as far as the server's answer tells */
+/* a module that would not load: why, as the server's answer tells it (in its own terms, which
+   need no translation: "pyodide/pyodide.js: Content-Type text/plain") */
 const why = async (url, e) => {
   let detail = String((e && e.message) || e);
   try {
     const r = await fetch(url, { cache: "no-store" });
     const type = (r.headers.get("Content-Type") || "none").split(";")[0].trim();
-    if (!r.ok) detail = `the server answered ${r.status}`;
-    else if (!/javascript|ecmascript/i.test(type)) detail = `served as ${type}, where a script needs text/javascript`;
+    if (!r.ok) detail = `HTTP ${r.status}`;
+    else if (!/javascript|ecmascript/i.test(type)) detail = `Content-Type ${type}`;
   } catch (f) { /* unreachable: the first error says it */ }
   return new Error(`${url.pathname.split("/").slice(-2).join("/")}: ${detail}`);
 };
