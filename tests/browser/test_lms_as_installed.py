@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -70,6 +71,14 @@ document.addEventListener("DOMContentLoaded", () => { document.getElementById("s
 """
 
 
+# a relaunch of an activity whose LMS holds a score and a completed status already
+RELAUNCH = HARNESS_JS.replace(
+    'core: { entry: "resume" }',
+    'core: { entry: "resume", lesson_status: "completed", score: { raw: "67", min: "0", max: "100" } }',
+)
+assert RELAUNCH != HARNESS_JS
+
+
 def _course(root: Path, name: str = "Course A", edit: tuple[str, str] | None = None, mastery: bool = False) -> Path:
     make_course(root)
     yml = root / "mkdocs.yml"
@@ -117,6 +126,8 @@ def lms(tmp_path_factory, serve_site) -> str:
         HARNESS.replace("scorm12.min.js", "scorm2004.min.js").replace("harness.js", "harness2004.js"), encoding="utf-8"
     )
     (folder / "harness2004.js").write_text(HARNESS_2004, encoding="utf-8")
+    (folder / "relaunch.html").write_text(HARNESS.replace("harness.js", "relaunch.js"), encoding="utf-8")
+    (folder / "relaunch.js").write_text(RELAUNCH, encoding="utf-8")
     shutil.copyfile(runtime, folder / "scorm12.min.js")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
     (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
@@ -186,6 +197,19 @@ def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(c
     assert frame.locator(".ts-quiz__question.is-answered").count() == 2
     assert page.evaluate("() => window.frames[0].tracksiteScorm.score()") == 33  # question 3's first check
     assert interactions(page) == []  # nothing re-sent at a relaunch
+    context.close()
+
+    # the same version relaunched where the LMS holds the score and "completed" (a lesson of five
+    # done: completed by an earlier version's rule): neither is sent again, nor taken back
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(f"{lms}relaunch.html?pkg=v1&suspend={urllib.parse.quote(old)}")
+    course_frame(page)
+    open_lesson(page, "alpha/a2/")
+    time.sleep(2.5)  # past the commit delay
+    values = [c["args"][0] for c in page.evaluate("calls") if c["name"] == "LMSSetValue"]
+    assert not [v for v in values if v.startswith(("cmi.core.score", "cmi.core.lesson_status", "cmi.interactions"))]
+    assert page.evaluate("API.cmi.core.lesson_status") == "completed"
     context.close()
 
     # one explanation changed: every answer stays
