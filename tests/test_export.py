@@ -112,7 +112,7 @@ class LessonPage:
 
     lesson: str
     questions: list[str]
-    quizzes: list[tuple[str, list[int], list[list[int]]]]
+    quizzes: list[tuple[list[str], list[int], list[list[int]]]]  # its questions' keys, options, right ones
     exercises: list[tuple[str, bool]]
 
 
@@ -131,11 +131,11 @@ def lesson_pages(built_site) -> list[LessonPage]:
         for quiz in soup.select(".ts-quiz[data-key]"):
             questions = quiz.select(".ts-quiz__question")
             options = [len(q.select(".ts-quiz__input")) for q in questions]
-            right = [
-                [n for n, x in enumerate(q.select(".ts-quiz__explanation")) if x["data-correct"] == "true"]
+            right = [  # by their place in the source (the inputs' values), as a page stores a choice
+                sorted(int(x["data-option"]) for x in q.select(".ts-quiz__explanation") if x["data-correct"] == "true")
                 for q in questions
             ]
-            quizzes.append((quiz["data-key"], options, right))
+            quizzes.append(([q["data-key"] for q in questions], options, right))
         found.append(
             LessonPage(
                 progress["data-lesson"],
@@ -249,26 +249,31 @@ def test_export_of_a_site_built_for_the_web_says_how_to_build_one_for_it(built_s
 
 
 def test_scorm_package_scores_every_quiz_question_and_exercise_of_the_pages(lesson_pages, scorm12):
-    """scorm-course.js, the answer key of the SCORM score, holds every quiz of the published
-    lesson pages with its number of questions and options and its right ones, and every checked
-    exercise, under the pages' own keys."""
+    """scorm-course.js, the answer key of the SCORM score, holds every question of the published
+    lesson pages with its number of options and its right ones, and every checked exercise,
+    under the pages' own keys (a question's, an exercise's)."""
     script = (scorm12 / "assets/tracksite-export/scorm-course.js").read_text(encoding="utf-8")
     course = json.loads(script.removeprefix("window.tracksiteCourse = ").rstrip().removesuffix(";"))
-    keyed = {q["key"]: q for lesson in course["lessons"] for q in lesson["quizzes"]}
+    keyed = {q["key"]: q for lesson in course["lessons"] for q in lesson["questions"]}
     lessons = {lesson["id"] for lesson in course["lessons"]}
-    quizzes = exercises = 0
+    questions = exercises = 0
     for page in lesson_pages:
         if page.lesson not in lessons:
             continue
-        for key, options, right in page.quizzes:
-            assert keyed[key]["options"] == options
-            assert keyed[key]["correct"] == right
-            quizzes += 1
+        for keys, options, right in page.quizzes:
+            assert [keyed[k]["n"] for k in keys] == options
+            assert [keyed[k]["right"] for k in keys] == right
+            assert {keyed[k]["type"] for k in keys} <= {"choice", "multiple"}
+            questions += len(keys)
         for key, checked in page.exercises:
             if checked:
-                assert keyed[key]["options"] == [1]
+                assert keyed[key]["n"] == 1 and keyed[key]["type"] == "code"
                 exercises += 1
-    assert quizzes > 50 and exercises > 10 and quizzes + exercises == len(keyed), (quizzes, exercises, len(keyed))
+    assert questions > 100 and exercises > 10 and questions + exercises == len(keyed), (
+        questions,
+        exercises,
+        len(keyed),
+    )
 
 
 def test_export_refuses_a_page_that_loads_from_the_network(fixture_site, tmp_path, capsys):

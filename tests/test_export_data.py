@@ -111,11 +111,13 @@ def _shown(page: Path) -> dict[str, list]:
 def _question(li) -> dict:
     explanations = li.select(".ts-quiz__explanation")
     return {
+        "key": li["data-key"],
         "text": _html(li.select_one(".ts-quiz__question-text")),
         "multiple": li["data-multiple"] == "true",
         "options": [_html(label) for label in li.select(".ts-quiz__label")],
         "correct": [n for n, x in enumerate(explanations) if x["data-correct"] == "true"],
         "feedback": [_html(x.select_one(".ts-quiz__explain")) for x in explanations],
+        "order": [int(x["data-option"]) for x in explanations],
     }
 
 

@@ -249,7 +249,14 @@ def test_the_interpreter_is_published_only_for_a_course_that_runs_code(tmp_path)
     assert not {u for u in uris if u.startswith(theme.RUNTIME)}
     runs = runnable_course(tmp_path / "runs")
     uris = {e.src_uri for e in load(runs).site.entries}
-    published = ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs", "LICENSE-MPL-2.0.txt", "LICENSE-PSF.txt")
+    published = (
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide.js",
+        "pyodide.asm.js",
+        "LICENSE-MPL-2.0.txt",
+        "LICENSE-PSF.txt",
+    )
     for name in (*published, "THIRD-PARTY-NOTICES.txt"):
         assert f"assets/tracksite/pyodide/{name}" in uris
     assert {"assets/tracksite/runnable-worker.js", "assets/tracksite/runner.py"} <= uris

@@ -44,7 +44,7 @@ def test_worst_case_of_a_200_lesson_course_fits_scorm_12():
 
 def test_export_refuses_a_course_whose_scores_cannot_fit_scorm_12(fixture_site, tmp_path, monkeypatch, capsys):
     huge = course(600, 10, 0)
-    monkeypatch.setattr(coursedata, "read", lambda site: huge)
+    monkeypatch.setattr(coursedata, "read", lambda site, track=None: huge)
     out = tmp_path / "course-scorm.zip"
     code = main(["export", "scorm", "--version", "1.2", "--site", str(fixture_site), "--out", str(out)])
     err = capsys.readouterr().err
@@ -57,7 +57,7 @@ def test_export_refuses_a_course_whose_scores_cannot_fit_scorm_12(fixture_site, 
 
 
 def test_export_warns_when_card_schedules_may_not_fit(fixture_site, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(coursedata, "read", lambda site: course(200, 8, 8))
+    monkeypatch.setattr(coursedata, "read", lambda site, track=None: course(200, 8, 8))
     out = tmp_path / "course-scorm.zip"
     assert main(["export", "scorm", "--version", "1.2", "--site", str(fixture_site), "--out", str(out)]) == 0
     err = capsys.readouterr().err

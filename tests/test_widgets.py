@@ -757,9 +757,11 @@ def test_assets_fit_the_budget():
     """What every page pays for widgets, and what a page adds for a widget of its own (its own
     files are linked only where it is shown: adapter/published/widgetassets.py)."""
     # 15.5 KiB when the attention script loaded on every page too; without it, 11 KiB; 12 KiB
-    # since every key is under the course's namespace (issue 54: two courses on one LMS origin)
+    # since every key is under the course's namespace (issue 54: two courses on one LMS origin);
+    # 12.5 KiB since each question keeps its answer under its own key and an exported copy binds
+    # the namespace to its address (issue 72: an edit drops one answer, two activities apart)
     size = sum(_gz(name) for name in EVERY_PAGE)
-    assert size <= 12 * 1024, f"the widget files every page links are {size} bytes gzipped"
+    assert size <= 12.5 * 1024, f"the widget files every page links are {size} bytes gzipped"
     assert {f"assets/tracksite/{n}" for n in EVERY_PAGE} <= {*theme.SCRIPTS, *theme.STYLESHEETS}
     for widget in W.WIDGETS:
         own = sum(_gz(a.removeprefix("assets/tracksite/")) for a in W.widget_assets(widget))

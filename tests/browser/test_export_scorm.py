@@ -232,11 +232,9 @@ FILL_JS = """(ns) => {
     for (const [key, list] of lesson.decks) {
       state[key] = Object.fromEntries(list.map((t, n) => [t, n % 2 ? "known" : "again"]));
     }
-    for (const quiz of lesson.quizzes) {
-      const answers = {}, first = {};
-      quiz.options.forEach((n, q) => { answers[q] = Array.from({ length: n }, (_, i) => i); first[q] = q % 2; });
-      state[quiz.key] = { answers, first };
-    }
+    lesson.questions.forEach((q, i) => {
+      state[q.key] = { answers: { 0: Array.from({ length: q.n }, (_, o) => o) }, first: { 0: i % 2 } };
+    });
   }
   state["tracksite:progress"] = progress;
   state["tracksite:review"] = { cards, decks };
@@ -256,7 +254,10 @@ def big_course(lessons: int, questions: int, cards: int):
         terms = [f"A flashcard term of some length {k}" for k in range(cards)]
         quiz = cd.Quiz(
             f"tracksite:quiz:{ident}:1:0123abcd",
-            [cd.Question("q", False, ["a", "b", "c", "d"], [0], ["", "", "", ""]) for _ in range(questions)],
+            [
+                cd.Question("q", False, ["a", "b", "c", "d"], [0], [""] * 4, f"tracksite:quiz:{ident}:{k:08x}")
+                for k in range(questions)
+            ],
         )
         return cd.Lesson(
             ident,
@@ -270,6 +271,14 @@ def big_course(lessons: int, questions: int, cards: int):
         )
 
     return cd.Course("Big", [], [lesson(t, n) for t in range(lessons // 50) for n in range(50)], "0a1b2c3d")
+
+
+def namespace(page) -> str:
+    """The package's namespace in storage: the course's id bound to the package's address (scorm.js
+    marks it at launch with its `copied` key)."""
+    ns = page.evaluate("() => Object.keys(localStorage).find((k) => k.endsWith(':copied')).slice(0, -6)")
+    assert ns.startswith("tracksite:") and ns != "tracksite:0a1b2c3d:"  # not the course's id alone
+    return ns
 
 
 def test_suspend_data_of_a_200_lesson_course_fits_scorm_12(chromium, tmp_path, serve_site):
@@ -290,7 +299,7 @@ def test_suspend_data_of_a_200_lesson_course_fits_scorm_12(chromium, tmp_path, s
     page = context.new_page()
     page.goto(base + "launch.html")
     page.wait_for_function("() => window.tracksiteScorm")
-    ns = "tracksite:0a1b2c3d:"
+    ns = namespace(page)
     state = page.evaluate(FILL_JS, ns)
     suspend = page.evaluate("() => window.tracksiteScorm.encode()")
     print(f"suspend_data of a full 200-lesson course: {len(suspend)} characters")
@@ -322,6 +331,7 @@ def test_suspend_data_of_a_200_lesson_course_fits_scorm_12(chromium, tmp_path, s
     page = context.new_page()
     page.goto(base + "launch.html")
     page.wait_for_function("() => window.tracksiteScorm")
+    ns = namespace(page)
     page.evaluate(FILL_JS, ns)
     level = page.evaluate("() => window.tracksiteScorm.saveState()")
     kept = page.evaluate("() => window.lmsData['cmi.suspend_data']")

@@ -115,7 +115,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     folder = Path(args.folder).resolve()
     site_name = args.site_name or default_name(folder)
     try:
-        pinned = init_course(folder, site_name, args.description or f"{site_name}: a course built with tracksite.")
+        # no description given: none written, rather than an English sentence a course in another
+        # language would show on its home page (set site_description in the course's language)
+        pinned = init_course(folder, site_name, args.description or "")
     except OSError as e:
         raise UserError(f"cannot write the course: {e}", exit_code=USAGE) from None
     print(next_steps(args.folder, folder, site_name, pinned))
@@ -175,5 +177,8 @@ def register(sub) -> None:
         help="the new course's folder (default: this one; created if missing; must not hold a course)",
     )
     p.add_argument("--site-name", help="the course's name, shown in the header (default: from the folder's name)")
-    p.add_argument("--description", help="one sentence for search engines and link previews")
+    p.add_argument(
+        "--description",
+        help="one sentence in the course's language for its home page, search engines and link previews (default: none)",
+    )
     p.set_defaults(handler=cmd_init)

@@ -33,10 +33,18 @@ class Quiz(DataBlock):
         assert css is not None  # every block widget declares its root's class
         qid = widget_root(block, css, self.NAME, f"ts-quiz-{number}")
         block.set("data-key", f"tracksite:quiz:{ctx.page_id}:{number}:{_content_key(tuple(questions))}")
+        keys = question_keys(ctx.page_id, questions, self.tracker.setdefault("question keys", set()))
         title_line(block, interface_text("wQuiz"), self.argument)
         ol = el(block, "ol", None, "ts-quiz__questions")
         for qn, question in enumerate(questions, start=1):
-            li = el(ol, "li", None, "ts-quiz__question", data_multiple="true" if question.multiple else "false")
+            li = el(
+                ol,
+                "li",
+                None,
+                "ts-quiz__question",
+                data_multiple="true" if question.multiple else "false",
+                data_key=keys[qn - 1],
+            )
             fieldset = el(li, "fieldset", None, "ts-quiz__fieldset")
             legend = el(fieldset, "legend", None, "ts-quiz__legend")  # the number in the text: print keeps it
             tail(el(legend, "span", f"{qn}.", "ts-quiz__number"), " ")
@@ -83,18 +91,48 @@ class Quiz(DataBlock):
         """For an export: each question, its options in the page's order, which are right, and
         each option's feedback, their texts as the page shows them (the cartridge's QTI items)."""
         shown = []
-        for question in questions:
+        keys = [li.get("data-key", "") for li in block.iter("li") if "ts-quiz__question" in li.get("class", "")]
+        for question, key in zip(questions, keys, strict=True):
             order = shown_order(question)
             shown.append(
                 {
+                    "key": key,
                     "text": shown_html(self.md, question.question),
                     "multiple": question.multiple,
                     "options": [shown_html(self.md, question.options[i].text) for i in order],
                     "correct": [n for n, i in enumerate(order) if question.options[i].correct],
                     "feedback": [shown_html(self.md, question.options[i].explain) for i in order],
+                    "order": list(order),
                 }
             )
         return {"key": block.get("data-key", ""), "questions": shown}
+
+
+def question_key(question) -> str:
+    """What identifies a question across versions of the course: the author's `id`, or else its
+    text and its options' texts and which are right (the learner's answer is a choice among
+    them); never the explanations, whose rewording changes no answer. A learner's answer is kept
+    under it (widgets.js, a SCORM package's suspend_data), so an edit drops the answer of the
+    question it changed only. With an id, an option added or removed still drops it (the answer
+    is a choice among so many options)."""
+    if question.id:
+        return content_key("id", question.id, len(question.options))
+    return content_key(question.question, [[o.text, bool(o.correct)] for o in question.options])
+
+
+def question_keys(page_id: str, questions, taken: set[str]) -> list[str]:
+    """The storage key of each question of a quiz on page `page_id`: `tracksite:quiz:<page>:<key>`;
+    the same question asked twice on one page gets a suffix the second time (`taken`, the page's)."""
+    out = []
+    for question in questions:
+        base = f"tracksite:quiz:{page_id}:{question_key(question)}"
+        key, n = base, 1
+        while key in taken:
+            n += 1
+            key = f"{base}-{n}"
+        taken.add(key)
+        out.append(key)
+    return out
 
 
 @functools.lru_cache(maxsize=1024)

@@ -37,6 +37,16 @@ def _threshold(value: str) -> float:
     return share
 
 
+def _mastery(value: str) -> float:
+    try:
+        score = float(value.strip().rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: give the passing score, 0 to 100, as 80") from None
+    if not 0 <= score <= 100:
+        raise argparse.ArgumentTypeError(f"{value!r}: the passing score is 0 to 100")
+    return score
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     root = Path(getattr(args, "root", ".") or ".").resolve()
     suffixes, default = KINDS[args.kind]
@@ -44,12 +54,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     with staging.built_site(root, args.site, getattr(args, "config_file", None)) as site:
         with tempfile.TemporaryDirectory(prefix="tracksite-export-") as tmp:
             work = Path(tmp)
+            track = args.track
             if args.kind == "scorm":
-                count = scorm.package(site, out, work, version=args.scorm_version, threshold=args.complete)
+                count = scorm.package(
+                    site,
+                    out,
+                    work,
+                    version=args.scorm_version,
+                    threshold=args.complete,
+                    mastery=args.mastery,
+                    track=track,
+                )
             elif args.kind == "offline":
-                count = offline.package(site, out, work)
+                count = offline.package(site, out, work, track)
             elif args.kind == "cc":
-                count = cc.package(site, out, work)
+                count = cc.package(site, out, work, track)
             else:  # argparse's choices keep this out
                 raise UserError(f"unknown export {args.kind}", exit_code=USAGE)
     print(f"wrote {out} ({count} files)", file=sys.stdout)
@@ -69,10 +88,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                        cheatsheets as pages in modules by track and phase, every quiz question
                        as a QTI 1.2 item
               offline  a zip that works opened from file:// on any machine, search included
-            Nothing in the copy is loaded from the network; docs/lms-and-offline.md says how to
-            put each into Moodle or Canvas. The build runs no exercise code on this machine
-            unless mkdocs.yml's tracksite plugin says `run_code: true` (then in a sandbox); in
-            the learner's browser, exercise code runs in a worker under the page's policy."""),
+            --track SLUG packages one track as an activity of its own. Nothing in the copy is
+            loaded from the network; docs/lms-and-offline.md says how to put each into Moodle or
+            Canvas. The build runs no exercise code on this machine unless mkdocs.yml's tracksite
+            plugin says `run_code: true` (then in a sandbox); in the learner's browser, exercise
+            code runs in a worker under the page's policy."""),
         epilog="example: tracksite export scorm --version 1.2 --out course-scorm.zip",
     )
     p.add_argument("kind", choices=sorted(KINDS), metavar="KIND", help="scorm, cc or offline")
@@ -93,5 +113,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=1.0,
         metavar="RULE",
         help="scorm: when the course counts as completed: 'all' lessons done (default) or a share, as 80%%",
+    )
+    p.add_argument(
+        "--track",
+        default=None,
+        metavar="SLUG",
+        help="package one track: its own LMS activity, with its own completion, score and progress",
+    )
+    p.add_argument(
+        "--mastery",
+        type=_mastery,
+        default=None,
+        metavar="SCORE",
+        help="scorm: the passing score, 0 to 100: a completed course is then passed or failed",
     )
     p.set_defaults(handler=cmd_export)

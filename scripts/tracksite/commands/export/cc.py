@@ -91,11 +91,15 @@ def assessment(lesson: coursedata.Lesson, ident: str) -> bytes:
     ET.SubElement(meta, "fieldlabel").text = "cc_maxattempts"
     ET.SubElement(meta, "fieldentry").text = "unlimited"
     section = ET.SubElement(test, "section", {"ident": "root_section"})
+    # each item is named by its question's identity (its text and options, or the author's id),
+    # as the SCORM package names its interactions: the same in every version of the cartridge,
+    # so that a new import's results line up with the last one's, question by question
     n = 0
     for quiz_number, quiz in enumerate(lesson.quizzes, 1):
         for q_number, question in enumerate(quiz.questions, 1):
             n += 1
-            _item(section, f"{ident}_q{quiz_number}_{q_number}", n, question, lesson.lang)
+            name = _safe_id(question.ident) if "|" not in question.key else f"q{quiz_number}_{q_number}"
+            _item(section, f"{ident}_{name}", n, question, lesson.lang)
     root.set("xmlns", QTI)
     ET.indent(root)
     return staging.xml_document(root)
@@ -188,13 +192,14 @@ def manifest(course: coursedata.Course, staged: Path) -> bytes:
     return staging.xml_document(m)
 
 
-def package(site: Path, out: Path, work: Path) -> int:
-    course = coursedata.read(site)
+def package(site: Path, out: Path, work: Path, track: str | None = None) -> int:
+    """The cartridge of the built `site`, or of its `track` alone (its module and quizzes)."""
+    course = coursedata.read(site, track)
     staged = work / "cartridge"
     staged.mkdir()
     staging.copy_site(site, staged / WEB)
     shutil.rmtree(staged / WEB / "search-index", ignore_errors=True)  # no search in an LMS's file view
     staging.refuse_remote(staged / WEB)
-    staging.prepare(staged / WEB, ("portable.js",), search=False)
+    staging.prepare(staged / WEB, ("portable.js",), search=False, course_id=course.course_id or None)
     (staged / "imsmanifest.xml").write_bytes(manifest(course, staged))
     return staging.write_zip(staged, out, first=("imsmanifest.xml",))

@@ -98,13 +98,26 @@ class Question:
     options: list[str]  # HTML, in the instructor's order
     correct: list[int]  # places in `options`
     feedback: list[str]  # HTML per option
+    key: str = ""  # where the page keeps the learner's answer (blocks/quiz.py's `question_keys`)
+    order: list[int] = field(default_factory=list)  # each shown option's place in the source
+    also: list[str] = field(default_factory=list)  # the keys of its copies (a track's exercise pack)
+
+    def source_correct(self) -> list[int]:
+        """The right options by their place in the instructor's source (what a page stores)."""
+        order = self.order if len(self.order) == len(self.options) else list(range(len(self.options)))
+        return sorted(order[i] for i in self.correct)
+
+    @property
+    def ident(self) -> str:
+        """What identifies it across versions of the course: its key's last part (the question's
+        text and options, or an exercise's content)."""
+        return self.key.rsplit(":", 1)[-1]
 
 
 @dataclass
 class Quiz:
     key: str
     questions: list[Question]
-    also: list[str] = field(default_factory=list)  # the keys of its copies (a track's exercise pack)
 
 
 @dataclass
@@ -133,6 +146,7 @@ class Course:
     lessons: list[Lesson]
     course_id: str = ""  # the namespace of the learner's state in the browser (core/site/courseid.py)
     lang: str = "en"  # the home page's language: the launch page's
+    track: str = ""  # the track exported alone (`export --track`), or "" for the whole course
 
     def questions(self) -> int:
         return sum(len(q.questions) for lesson in self.lessons for q in lesson.quizzes)
@@ -166,11 +180,21 @@ def _unexported(text: str) -> bool:
 
 
 def _quiz(data: dict) -> Quiz:
+    key = str(data.get("key", ""))
     return Quiz(
-        str(data.get("key", "")),
+        key,
         [
-            Question(q["text"], bool(q["multiple"]), list(q["options"]), list(q["correct"]), list(q["feedback"]))
-            for q in data.get("questions", [])
+            Question(
+                q["text"],
+                bool(q["multiple"]),
+                list(q["options"]),
+                list(q["correct"]),
+                list(q["feedback"]),
+                # a site built before the questions' own keys: by the quiz's, and its place
+                str(q.get("key") or f"{key}|{n}"),
+                order=[int(i) for i in q.get("order", range(len(q["options"])))],
+            )
+            for n, q in enumerate(data.get("questions", []))
         ],
     )
 
@@ -180,11 +204,41 @@ def exercises(found: list[dict]) -> list[Quiz]:
     each as a quiz of one question with one right option: runnable.js records a passed Check as
     that option chosen and first checked right, so the SCORM state carries and scores it as it
     does a question (the Common Cartridge's QTI items hold the quizzes only)."""
-    return [Quiz(str(d.get("key", "")), [Question("", False, [""], [0], [""])]) for d in found if d.get("checked")]
+    return [
+        Quiz(str(d.get("key", "")), [Question("", False, [""], [0], [""], str(d.get("key", "")))])
+        for d in found
+        if d.get("checked")
+    ]
 
 
-def read(site: Path) -> Course:
-    """The course of the built site `site`: its home page lists every track's lessons in order."""
+def read(site: Path, track: str | None = None) -> Course:
+    """The course of the built site `site` (its home page lists every track's lessons in order),
+    or with `track` that track alone, as a course of its own (`only`)."""
+    course = _read(site)
+    return only(course, track) if track else course
+
+
+def only(course: Course, slug: str) -> Course:
+    """The track `slug` of `course` as a course of its own: its lessons, its title after the
+    course's, and an id of its own (its learners' state apart from the whole course's)."""
+    titles = dict(course.tracks)
+    if slug not in titles:
+        known = ", ".join(t for t, _ in course.tracks) or "none"
+        raise UserError(f"--track {slug}: the course has no such track; its tracks: {known}")
+    lessons = [lesson for lesson in course.lessons if lesson.track == slug]
+    if not lessons:
+        raise UserError(f"--track {slug}: the track lists no lessons on the home page")
+    return Course(
+        f"{course.title}: {titles[slug]}",
+        [(slug, titles[slug])],
+        lessons,
+        courseid.track_id(course.course_id, slug) if course.course_id else "",
+        lang=course.lang,
+        track=slug,
+    )
+
+
+def _read(site: Path) -> Course:
     home = site / "index.html"
     tree = parse(home.read_text(encoding="utf-8"))
     title_node = next((n for n in _walk(tree) if n.tag == "title"), None)
@@ -214,20 +268,23 @@ def read(site: Path) -> Course:
 
 
 def _copies(site: Path, tracks: list[tuple[str, str]], lessons: list[Lesson]) -> None:
-    """Note in each lesson quiz the keys of its copies on the tracks' exercise packs: a copy's key
-    ends with the same content key (the block writes it), its answers are kept apart."""
-    by_content: dict[str, Quiz] = {}
+    """Note in each lesson question and exercise the keys of its copies on the tracks' exercise
+    packs: a copy's key ends with the same identity (the block writes it), its answers are kept
+    apart."""
+    by_ident: dict[str, Question] = {}
     for lesson in lessons:
         for quiz in lesson.graded():
-            by_content.setdefault(quiz.key.rsplit(":", 1)[-1], quiz)
+            for question in quiz.questions:
+                by_ident.setdefault(question.ident, question)
     for slug, _ in tracks:
         pack = site / slug / "exercises" / "index.html"
         if not pack.is_file():
             continue
         found = islands(pack.read_text(encoding="utf-8"))
-        for data in [*found["quizzes"], *found["exercises"]]:
-            key = str(data.get("key", ""))
-            original = by_content.get(key.rsplit(":", 1)[-1])
+        copies = [q.key for data in found["quizzes"] for q in _quiz(data).questions]
+        copies += [str(d.get("key", "")) for d in found["exercises"]]
+        for key in copies:
+            original = by_ident.get(key.rsplit(":", 1)[-1])
             if original is not None and key and key != original.key and key not in original.also:
                 original.also.append(key)
 

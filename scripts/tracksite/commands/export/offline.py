@@ -20,7 +20,7 @@ import shutil
 from pathlib import Path
 
 from tracksite import theme
-from tracksite.commands.export import staging
+from tracksite.commands.export import coursedata, staging
 from tracksite.errors import UserError
 
 INDEX = "search-index"
@@ -74,11 +74,14 @@ def index_script(staged: Path) -> str:
     return "window.tracksiteFiles = " + json.dumps(files, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
-def package(site: Path, out: Path, work: Path) -> int:
+def package(site: Path, out: Path, work: Path, track: str | None = None) -> int:
+    """The offline copy of the built `site`; with `track`, the copy of that track's learners:
+    the whole site, its progress under the track's id (apart from the whole course's copy)."""
+    course_id = coursedata.read(site, track).course_id if track else None
     staged = work / "course"
     staging.copy_site(site, staged)
     staging.refuse_remote(staged)
-    staging.prepare(staged, ("portable.js", "offline.js"))
+    staging.prepare(staged, ("portable.js", "offline.js"), course_id=course_id or None)
     convert_scripts(staged)
     (staged / staging.ASSETS / "search-files.js").write_text(index_script(staged), encoding="utf-8")
     shutil.rmtree(staged / INDEX)  # served from search-files.js: a second copy would only weigh

@@ -74,13 +74,14 @@ frame-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form
 """
 
 
-def course_script(course: coursedata.Course, version: str, threshold: float) -> str:
+def course_script(course: coursedata.Course, version: str, threshold: float, mastery: float | None = None) -> str:
     """scorm-course.js: what scorm.js lays suspend_data out by (scormstate), and the answer key."""
-    data = scormstate.course_data(course, version, threshold)
+    start = f"{course.track}/index.html" if course.track else "index.html"
+    data = scormstate.course_data(course, version, threshold, mastery, start)
     return "window.tracksiteCourse = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
-def manifest(staged: Path, course: coursedata.Course, version: str) -> bytes:
+def manifest(staged: Path, course: coursedata.Course, version: str, mastery: float | None = None) -> bytes:
     ns = _NS[version]
     for prefix, uri in ns.items():
         ET.register_namespace(prefix, uri)
@@ -88,7 +89,8 @@ def manifest(staged: Path, course: coursedata.Course, version: str) -> bytes:
     def q(tag: str, prefix: str = "") -> str:
         return f"{{{ns[prefix]}}}{tag}"
 
-    ident = "tracksite-" + "".join(ch if ch.isalnum() else "-" for ch in course.title.lower()).strip("-")
+    named = course.title.lower() + (f"-{course.track}" if course.track else "")
+    ident = "tracksite-" + "".join(ch if ch.isalnum() else "-" for ch in named).strip("-")
     m = ET.Element(q("manifest"), {"identifier": ident[:60] or "tracksite-course", "version": "1"})
     m.set(q("schemaLocation", "xsi"), _LOCATIONS[version])
     meta = ET.SubElement(m, q("metadata"))
@@ -99,6 +101,8 @@ def manifest(staged: Path, course: coursedata.Course, version: str) -> bytes:
     ET.SubElement(org, q("title")).text = course.title
     item = ET.SubElement(org, q("item"), {"identifier": "course", "identifierref": "sco", "isvisible": "true"})
     ET.SubElement(item, q("title")).text = course.title
+    if mastery is not None and version == "1.2":  # the LMS's own passed/failed, as scorm.js reports it
+        ET.SubElement(item, q("masteryscore", "adlcp")).text = f"{mastery:g}"
     resources = ET.SubElement(m, q("resources"))
     type_attr = "scormtype" if version == "1.2" else "scormType"
     res = ET.SubElement(resources, q("resource"), {"identifier": "sco", "type": "webcontent", "href": LAUNCH})
@@ -112,9 +116,20 @@ def manifest(staged: Path, course: coursedata.Course, version: str) -> bytes:
     return staging.xml_document(m)
 
 
-def package(site: Path, out: Path, work: Path, *, version: str, threshold: float) -> int:
-    """Write the package of the built `site` to `out`; returns the number of files."""
-    course = coursedata.read(site)
+def package(
+    site: Path,
+    out: Path,
+    work: Path,
+    *,
+    version: str,
+    threshold: float,
+    mastery: float | None = None,
+    track: str | None = None,
+) -> int:
+    """Write the package of the built `site` (or of its `track`) to `out`; returns the number of
+    files. A track's package holds the whole site (its links to other tracks work) and starts at
+    the track's page; its activity records that track's lessons, under an id of its own."""
+    course = coursedata.read(site, track)
     try:
         warning = scormstate.check(course, version)
     except ValueError as e:
@@ -124,10 +139,12 @@ def package(site: Path, out: Path, work: Path, *, version: str, threshold: float
     staged = work / "package"
     staging.copy_site(site, staged)
     staging.refuse_remote(staged)
-    staging.prepare(staged, ("portable.js",))
+    staging.prepare(staged, ("portable.js",), course_id=course.course_id or None)
     for name in ("scorm.js", "scorm.css"):
         shutil.copyfile(EXPORT / name, staged / ASSETS / name)
-    (staged / ASSETS / "scorm-course.js").write_text(course_script(course, version, threshold), encoding="utf-8")
+    (staged / ASSETS / "scorm-course.js").write_text(
+        course_script(course, version, threshold, mastery), encoding="utf-8"
+    )
     title = course.title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     opening = html.escape(messages.catalogue(course.lang).text("scormOpen"))
     page = _LAUNCH_PAGE.format(title=title, assets=ASSETS, lang=html.escape(course.lang), open=opening)
@@ -136,5 +153,5 @@ def package(site: Path, out: Path, work: Path, *, version: str, threshold: float
     for name in SCHEMAS[version]:
         shutil.copyfile(folder / name, staged / name)
     shutil.copyfile(EXPORT / "SCHEMAS-NOTICE.txt", staged / ASSETS / "SCHEMAS-NOTICE.txt")
-    (staged / "imsmanifest.xml").write_bytes(manifest(staged, course, version))
+    (staged / "imsmanifest.xml").write_bytes(manifest(staged, course, version, mastery))
     return staging.write_zip(staged, out, first=("imsmanifest.xml",))

@@ -3,10 +3,13 @@ how long it can grow.
 
 suspend_data is keyed by stable ids, not positions, so that a new version of the course (a lesson
 inserted, a quiz edited) restores what still exists and drops what does not: each lesson is a
-record under a short code of its id (`track/lesson`), and its quiz and flashcard parts carry a
-check of the quizzes and terms they were written for (an edited lesson's part is dropped, its
-"done" kept). Inside a part, bits: per question the first check (what the LMS scores) and the
-options chosen; per card its mark ("Knew it", "Again") and its review schedule (box, due day).
+record under a short code of its id (`track/lesson`). Its quiz part holds an entry per question
+or code exercise the learner answered, each under a few bits of what identifies it (the
+question's text and options, blocks/quiz.py; the exercise's content), so that an edited question
+drops its own answer only, and questions moved keep theirs; its flashcard part carries a check
+of the terms it was written for. Inside a part, bits: per question its identity, the first check
+(what the LMS scores) and the options chosen; per card its mark ("Knew it", "Again") and its
+review schedule (box, due day).
 
 SCORM 1.2 keeps 4,096 characters of suspend_data, 2004 64,000. When the state would not fit,
 scorm.js drops parts in LEVELS order (card schedules first, then marks, then the options chosen)
@@ -16,8 +19,10 @@ and keeps lessons done and first checks to the end; the export measures each lev
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
+import re
 from typing import Any
 
 from tracksite.commands.export.coursedata import Course, Lesson
@@ -25,6 +30,7 @@ from tracksite.commands.export.coursedata import Course, Lesson
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"  # 6 bits a character
 LIMITS = {"1.2": 4096, "2004": 64000}
 CODE = 3  # characters of a lesson's code: 18 bits
+IDENT_BITS = 6  # of a question's identity: an edited question keeps its old answer 1 time in 64
 SCHEDULE_BITS = 7  # a card's box (1-5) and days until due (0-16): 5 * 17 values
 #: What each level of scorm.js's encoder keeps, fullest first.
 LEVELS = (
@@ -59,20 +65,57 @@ def codes(ids: list[str]) -> dict[str, str]:
 
 
 def _quiz_check(lesson: Lesson) -> str:
+    """What a suspend_data of version 2 (one check over a lesson's quizzes) was checked by."""
     return _chars("\n".join(q.key for q in lesson.graded()), 2)
+
+
+def _ident_bits(ident: str) -> int:
+    return ALPHABET.index(_chars(ident, 1))
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def _plain(text: str, limit: int = 250) -> str:
+    """A question's HTML as plain text, for the LMS's report (an interaction's description)."""
+    return re.sub(r"\s+", " ", html.unescape(_TAGS.sub(" ", text))).strip()[:limit]
+
+
+def _questions(lesson: Lesson) -> list[dict[str, Any]]:
+    out = []
+    for quiz in lesson.graded():
+        code = quiz in lesson.exercises
+        for question in quiz.questions:
+            out.append(
+                {
+                    "key": question.key,
+                    "also": question.also,
+                    "n": len(question.options),
+                    "h": _ident_bits(question.ident),
+                    "id": f"{lesson.id}/{question.ident}",
+                    "type": "code" if code else "multiple" if question.multiple else "choice",
+                    "right": [0] if code else question.source_correct(),
+                    "text": _plain(question.text) if not code else "",
+                }
+            )
+    return out
 
 
 def _cards_check(lesson: Lesson) -> str:
     return _chars("\n".join(lesson.terms), 2)
 
 
-def course_data(course: Course, version: str, threshold: float) -> dict[str, Any]:
-    """scorm-course.js: the layout of suspend_data and the answer key of the score."""
+def course_data(
+    course: Course, version: str, threshold: float, mastery: float | None = None, start: str = "index.html"
+) -> dict[str, Any]:
+    """scorm-course.js: the layout of suspend_data, the answer key of the score and of each
+    question's interaction, the completion rule and the mastery score (None: no pass or fail)."""
     code = codes([lesson.id for lesson in course.lessons])
     return {
         "version": version,
         "threshold": threshold,
-        "start": "index.html",
+        "mastery": mastery,
+        "start": start,
         "id": course.course_id,
         "limit": LIMITS[version],
         "lessons": [
@@ -82,15 +125,7 @@ def course_data(course: Course, version: str, threshold: float) -> dict[str, Any
                 "qc": _quiz_check(lesson),
                 "cc": _cards_check(lesson),
                 "decks": [[key, terms] for key, terms in lesson.decks],
-                "quizzes": [
-                    {
-                        "key": q.key,
-                        "also": q.also,
-                        "options": [len(question.options) for question in q.questions],
-                        "correct": [question.correct for question in q.questions],
-                    }
-                    for q in lesson.graded()
-                ],
+                "questions": _questions(lesson),
             }
             for lesson in course.lessons
         ],
@@ -99,10 +134,10 @@ def course_data(course: Course, version: str, threshold: float) -> dict[str, Any
 
 def _record(questions: list[int], cards: int, level: int) -> int:
     """The longest record of a lesson with these questions (their option counts) and cards."""
-    quiz_bits = sum(2 + (n if level <= 2 else 0) for n in questions) if level <= 3 else 0
+    quiz_bits = sum(IDENT_BITS + 2 + (n if level <= 2 else 0) for n in questions) if level <= 3 else 0
     card_bits = cards * (2 + (SCHEDULE_BITS if level == 0 else 0)) if level <= 1 else 0
     fields = [CODE + 1]
-    fields.append(2 + math.ceil(quiz_bits / 6) if quiz_bits else 0)
+    fields.append(math.ceil(quiz_bits / 6) if quiz_bits else 0)
     fields.append(2 + math.ceil(card_bits / 6) if card_bits else 0)
     while len(fields) > 1 and not fields[-1]:
         fields.pop()
@@ -113,7 +148,7 @@ def worst_case(course: Course, level: int = 0) -> int:
     """The longest suspend_data scorm.js writes for `course` at `level`: every lesson done, every
     question checked with every option chosen, every card marked and scheduled."""
     header = json.dumps(
-        {"v": 2, "k": course.course_id, "t": 99999, "z": 0, "l": "x" * 24, "s": ""}, separators=(",", ":")
+        {"v": 3, "k": course.course_id, "t": 99999, "z": 0, "l": "x" * 24, "s": ""}, separators=(",", ":")
     )
     records = [
         _record([len(question.options) for q in lesson.graded() for question in q.questions], len(lesson.terms), level)
@@ -138,7 +173,7 @@ def check(course: Course, version: str) -> str | None:
             + (
                 "export it for SCORM 2004 (--version 2004, 64,000 characters), or "
                 if version == "1.2"
-                else "export a track at a time, or "
+                else "export a track at a time (--track SLUG), or "
             )
             + "split the course into smaller packages"
         )

@@ -213,18 +213,30 @@ def output_path(root: Path, out: str, suffixes: tuple[str, ...]) -> Path:
 SEARCH_MARK = 'class="ts-search" data-ts-search'
 
 
-def prepare(staged: Path, scripts: tuple[str, ...], *, search: bool = True) -> None:
-    """Every page of the copy: links made explicit, and `scripts` (files of theme/export) loaded
-    first, from the copy's assets folder. `search=False` for a copy without the search's index
-    (the Common Cartridge): the box loses its mark, so search.js leaves it hidden rather than
-    showing a button whose index is not there."""
+_COURSE_META = re.compile(r'<meta name="tracksite-course" content="([0-9a-f]{8})"(?: data-bound="location")?>')
+
+
+def bind(text: str, course_id: str | None = None) -> str:
+    """The page's namespace bound to the copy's location (widgets.js): an LMS serves each activity
+    from a path of its own, so two activities of one package, or two courses of one name, keep
+    their own state; `course_id` replaces the course's id (a track's package has its own)."""
+    return _COURSE_META.sub(
+        lambda m: f'<meta name="tracksite-course" content="{course_id or m[1]}" data-bound="location">', text, count=1
+    )
+
+
+def prepare(staged: Path, scripts: tuple[str, ...], *, search: bool = True, course_id: str | None = None) -> None:
+    """Every page of the copy: links made explicit, its namespace bound to the copy's location
+    (`bind`), and `scripts` (files of theme/export) loaded first, from the copy's assets folder.
+    `search=False` for a copy without the search's index (the Common Cartridge): the box loses its
+    mark, so search.js leaves it hidden rather than showing a button whose index is not there."""
     (staged / ASSETS).mkdir(parents=True, exist_ok=True)
     for name in scripts:
         shutil.copyfile(EXPORT / name, staged / ASSETS / name)
     for page in pages(staged):
         text = page.read_text(encoding="utf-8")
         up = relative_root(page, staged)
-        text = make_explicit(text, page, staged)
+        text = bind(make_explicit(text, page, staged), course_id)
         if not search:
             text = text.replace(SEARCH_MARK, 'class="ts-search"', 1)
         page.write_text(add_scripts(text, [f"{up}{ASSETS}/{s}" for s in scripts]), encoding="utf-8")

@@ -17,6 +17,23 @@ def _one_correct(options, path, ctx):
         ctx.report(path, "no correct option", "mark at least one option with 'correct: true'", code="TS406")
 
 
+def _unique_ids(questions, path, ctx):
+    """Two questions of a quiz with one `id` would share one answer."""
+    seen: dict[str, int] = {}
+    for i, q in enumerate(questions):
+        ident = q.get("id") if isinstance(q, dict) else None
+        if ident is None:
+            continue
+        if ident in seen:
+            ctx.report(
+                path + (i, "id"),
+                f"the question id {ident!r} is already on question {seen[ident] + 1}",
+                "give each question its own id",
+                code="TS106",
+            )
+        seen.setdefault(ident, i)
+
+
 OPTION = Mapping(
     help="One answer to choose: its text, whether it is right, and why.",
     name="option",
@@ -61,6 +78,17 @@ QUESTION = Mapping(
             required=True,
         ),
         Field(
+            "id",
+            Text(
+                max_length=60,
+                help="What keeps a learner's answer when the question or its options are reworded "
+                "(not when an option is added or removed): without it a question is known by its text "
+                "and its options' texts, and an edit of either drops the answers given to it (in the "
+                "browser and in an LMS). Change it when the question asks something else.",
+            ),
+            example="id: softmax-weights",
+        ),
+        Field(
             "choose_all",
             Bool(
                 help="Ask the learner to choose every right option even when only one is right, so "
@@ -77,6 +105,7 @@ QUIZ = ListOf(
     min_items=1,
     max_items=50,
     noun="question",
+    rules=(_unique_ids,),
     help="The body of a `/// quiz` block: a list of questions.",
 )
 

@@ -6,6 +6,11 @@ namespace, two courses would read and wipe each other's progress. The id is deri
 names and places the course (its `site_name` and `site_url`), so it is the same on every build
 and differs between two courses; the pages carry it (`<meta name="tracksite-course">`, read by
 widgets.js) and so does a SCORM package (scorm-course.js, read by scorm.js).
+
+A name alone does not tell two courses apart (`tracksite init` leaves `site_url` empty), nor an
+address two activities of one package in an LMS: a site built without `site_url`, and every
+exported copy, bind the id to where the copy is served from (`data-bound="location"` on the meta;
+widgets.js and scorm.js combine the id with the address of the copy's root).
 """
 
 from __future__ import annotations
@@ -23,6 +28,12 @@ def course_id(site_name: object, site_url: object) -> str:
     name = str(site_name or "").strip()
     url = str(site_url or "").strip().rstrip("/")
     return hashlib.sha1(f"{name}\n{url}".encode()).hexdigest()[:8]
+
+
+def track_id(course: str, slug: str) -> str:
+    """The id of one track exported as a package of its own (`tracksite export --track`): its
+    learners' state apart from the whole course's package, and from another track's."""
+    return hashlib.sha1(f"{course}\ntrack:{slug}".encode()).hexdigest()[:8]
 
 
 def of_config(config: object) -> str:

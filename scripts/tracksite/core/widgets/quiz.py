@@ -43,6 +43,7 @@ def parse_quiz(body: str) -> tuple[list[QuizQuestion], list[Finding]]:
             question=q["question"],
             options=tuple(QuizOption(text=o["text"], correct=o["correct"], explain=o["explain"]) for o in q["options"]),
             choose_all=q["choose_all"],
+            id=q.get("id"),
         )
         for q in value
     ], findings

@@ -37,6 +37,10 @@ class QuizQuestionFields:
     question: str
     #: Two or more options, at least one correct, each text once.
     options: tuple[QuizOption, ...]
+    #: What keeps a learner's answer when the question or its options are reworded (not when an option is added or
+    #: removed): without it a question is known by its text and its options' texts, and an edit of either drops the
+    #: answers given to it (in the browser and in an LMS). Change it when the question asks something else.
+    id: str | None = None
     #: Ask the learner to choose every right option even when only one is right, so that the kind of control
     #: (checkboxes or round buttons) does not say how many are right.
     choose_all: bool = False

@@ -11,26 +11,38 @@
    score. It commits 2 s after the last change, when the page is hidden and once at exit, and
    calls nothing after the session ended.
 
-   Storage: only the course's own namespace ("tracksite:<course id>:", widgets.js), replaced at
-   launch: an LMS serves every package from one origin, and another course's state stays as it is.
+   Storage: only the course's own namespace ("tracksite:<id>:", widgets.js: the course's id bound
+   to the package's address), replaced at launch: an LMS serves every package from one origin,
+   each activity from a path of its own, and another activity's state stays as it is.
 
-   suspend_data (commands/export/scormstate.py lays it out): {"v":2,"k":course,"t":day,"z":level,
-   "l":learner,"s":records}, a record per lesson with any state, "<code><done>,<quiz part>,<cards part>", keyed
-   by the lesson's code and checked per part, so that a new version of the course keeps what still
-   exists. A part is two check characters and bits, 6 a character: per question its first check
-   (2 bits: none, right, wrong) and the options chosen (a bit each); per card its mark (2 bits) and
-   its review schedule (7 bits: box and days until due, due at the start of its day). When the
-   LMS refuses it (SCORM 1.2 keeps 4,096 characters), the card schedules go first, then the marks,
-   then the options chosen; lessons done and first checks stay. */
+   suspend_data (commands/export/scormstate.py lays it out): {"v":3,"k":course,"t":day,"z":level,
+   "l":learner,"s":records}, a record per lesson with any state, "<code><done>,<quiz part>,<cards part>",
+   keyed by the lesson's code, so that a new version of the course keeps what still exists. Parts
+   are bits, 6 a character. The quiz part: an entry per question or code exercise answered, its
+   identity (6 bits of its text and options), its first check (2 bits: none, right, wrong) and the
+   options chosen (a bit each): an edited question drops its own answer, no other. The cards part:
+   two check characters of the lesson's terms, then per card its mark (2 bits) and its review
+   schedule (7 bits: box and days until due, due at the start of its day). When the LMS refuses it
+   (SCORM 1.2 keeps 4,096 characters), the card schedules go first, then the marks, then the
+   options chosen; lessons done and first checks stay. Each first check is also reported as an
+   interaction (cmi.interactions.n), once. */
 (() => {
   "use strict";
   const course = window.tracksiteCourse;
   const frame = document.getElementById("ts-scorm-frame");
   const PREFIX = "tracksite:";
-  const OWN = PREFIX + (course.id ? course.id + ":" : "");
+  const root = new URL("../../", document.currentScript.src);
+  /* the pages' namespace: the course's id bound to the package's address (widgets.js's `placed`):
+     each LMS activity serves the package from a path of its own, and keeps its own state */
+  const placed = (id, where) => {
+    let a = 2166136261;
+    const text = id + "\n" + where;
+    for (let i = 0; i < text.length; i++) a = Math.imul(a ^ text.charCodeAt(i), 16777619);
+    return (a >>> 0).toString(16).padStart(8, "0");
+  };
+  const OWN = PREFIX + (course.id ? placed(course.id, root.href) + ":" : "");
   const DAY = 24 * 60 * 60 * 1000;
   const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
-  const root = new URL("../../", document.currentScript.src);
 
   /* ---- storage: the course's namespace, as widgets.js keeps it ---- */
   let ls = null;
@@ -96,42 +108,58 @@
     };
   };
   const reader = (text) => {
-    let pos = 0;
+    const total = text.length * 6;
     const bit = (i) => { const v = ALPHABET.indexOf(text[i / 6 | 0] || "0"); return v < 0 ? 0 : (v >> (5 - (i % 6))) & 1; };
-    return { get: (n) => { let v = 0; for (let i = 0; i < n; i++) v = (v << 1) | bit(pos++); return v; } };
+    const peek = (at, n) => { let v = 0; for (let i = 0; i < n; i++) v = (v << 1) | bit(at + i); return v; };
+    const r = {
+      pos: 0,
+      get: (n) => { const v = peek(r.pos, n); r.pos += n; return v; },
+      peek,
+      /* nothing but zeros from `at` on: the writer strips them, no entry is all zeros */
+      ended: (at) => { for (let i = at; i < total; i++) if (bit(i)) return false; return true; },
+    };
+    return r;
   };
 
   /* ---- the state in storage, per lesson ---- */
-  const today = () => Math.floor(Date.now() / DAY);
+  /* days as the learner's clock counts them: a card due on the 30th in Los Angeles stays due on
+     the 30th (UTC days moved it a day earlier) */
+  const dayOf = (ms) => Math.floor((ms - new Date(ms).getTimezoneOffset() * 60000) / DAY);
+  const startOf = (day) => { const ms = day * DAY; return ms + new Date(ms).getTimezoneOffset() * 60000; };
+  const today = () => dayOf(Date.now());
   const cardsOf = (lesson) => lesson.decks.flatMap(([key, terms]) => terms.map((term) => ({ key, term })));
   /* first checks reported to the LMS: never changed afterwards (a progress file loaded, a reset) */
   const locked = {};
-  const quizState = (quiz) => {
-    const copies = [quiz.key, ...quiz.also].map((k) => get(k) || {});
-    const answers = (copies.find((c) => c.answers && Object.keys(c.answers).length) || {}).answers || {};
-    return quiz.options.map((n, qi) => {
-      const id = quiz.key + "|" + qi;
-      let first = locked[id];
-      if (first === undefined) {
-        const seen = copies.map((c) => (c.first || {})[qi]).filter((f) => f === 0 || f === 1);
-        if (seen.length) first = Math.min(...seen); /* which copy came first is unknown: the lower */
-      }
-      const chosen = Array.isArray(answers[qi]) ? answers[qi].map(Number).filter((x) => x >= 0 && x < n) : [];
-      return { first, chosen };
-    });
+  const reported = {}; /* questions whose result the LMS has (interactions, below) */
+  /* a question's or code exercise's state (widgets.js, runnable.js: {answers: {0: chosen},
+     first: {0: 1 or 0}}), read from its key and its copies' (a track's exercise pack) */
+  const questionState = (q) => {
+    const copies = [q.key, ...q.also].map((k) => get(k) || {});
+    const a = (copies.find((c) => Array.isArray((c.answers || {})[0])) || { answers: {} }).answers[0] || [];
+    let first = locked[q.key];
+    if (first === undefined) {
+      const seen = copies.map((c) => (c.first || {})[0]).filter((f) => f === 0 || f === 1);
+      if (seen.length) first = Math.min(...seen); /* which copy came first is unknown: the lower */
+    }
+    const chosen = a.map(Number).filter((x) => x >= 0 && x < q.n);
+    return { first, chosen };
   };
 
+  /* an entry per question answered: its identity (IDENT bits), its first check (2 bits: none,
+     right, wrong) and, at levels 0-2, the options chosen (a bit each); no check characters */
+  const IDENT = 6;
   const quizPart = (lesson, level) => {
-    if (level > 3 || !lesson.quizzes.length) return "";
+    if (level > 3) return "";
     const w = writer();
-    for (const quiz of lesson.quizzes) {
-      quizState(quiz).forEach(({ first, chosen }, qi) => {
-        w.put(first === 1 ? 1 : first === 0 ? 2 : 0, 2);
-        if (level <= 2) for (let o = 0; o < quiz.options[qi]; o++) w.put(chosen.includes(o) ? 1 : 0, 1);
-      });
+    for (const q of lesson.questions) {
+      const { first, chosen } = questionState(q);
+      const f = first === 1 ? 1 : first === 0 ? 2 : 0;
+      if (!f && (level > 2 || !chosen.length)) continue;
+      w.put(q.h, IDENT);
+      w.put(f, 2);
+      if (level <= 2) for (let o = 0; o < q.n; o++) w.put(chosen.includes(o) ? 1 : 0, 1);
     }
-    const bits = w.text();
-    return bits ? lesson.qc + bits : "";
+    return w.text();
   };
 
   const cardsPart = (lesson, level, review, t) => {
@@ -146,7 +174,7 @@
         const c = review[`${lesson.id}|${term}`];
         const box = c && Math.min(5, Math.floor(Number(c.box)));
         /* due at the start of its day: a card due today stays due today */
-        const ahead = box >= 1 ? Math.min(16, Math.max(0, Math.floor(Number(c.due) / DAY) - t)) : 0;
+        const ahead = box >= 1 ? Math.min(16, Math.max(0, dayOf(Number(c.due)) - t)) : 0;
         w.put(box >= 1 ? (box - 1) * 17 + ahead + 1 : 0, 7);
       }
     }
@@ -165,7 +193,7 @@
       while (fields.length > 1 && !fields[fields.length - 1]) fields.pop();
       if (fields.length > 1 || fields[0].endsWith("1")) records.push(fields.join(","));
     }
-    const state = { v: 2, k: course.id, t, z: level };
+    const state = { v: 3, k: course.id, t, z: level };
     const learner = (get(PREFIX + "learner") || {}).id;
     if (typeof learner === "string") state.l = learner.slice(0, 24);
     state.s = records.join(".");
@@ -173,19 +201,45 @@
   };
 
   /* ---- suspend_data back into storage: what the course still has ---- */
+  const restoreQuestion = (q, f, chosen) => {
+    const value = {};
+    if (chosen.length) value.answers = { 0: chosen };
+    if (f === 1 || f === 2) value.first = { 0: (locked[q.key] = f === 1 ? 1 : 0) };
+    if (f === 1 || f === 2) reported[q.key] = true;
+    if (!Object.keys(value).length) return;
+    put(q.key, value);
+    if (chosen.length) q.also.forEach((k) => put(k, { answers: { 0: chosen } }));
+  };
+  /* each entry goes to the question of this version with its identity (the first not taken: two
+     may share 6 bits); an entry of a question this version changed or lost is skipped, its length
+     found by where the next entry of a known question starts */
   const restoreQuizzes = (lesson, part, options) => {
     const r = reader(part);
-    for (const quiz of lesson.quizzes) {
-      const answers = {}, first = {};
-      quiz.options.forEach((n, qi) => {
-        const f = r.get(2);
+    const free = lesson.questions.slice();
+    const known = (at) => free.some((q) => q.h === r.peek(at, IDENT));
+    while (!r.ended(r.pos)) {
+      const h = r.get(IDENT), f = r.get(2);
+      const at = free.findIndex((q) => q.h === h);
+      if (at >= 0) {
+        const q = free.splice(at, 1)[0];
         const chosen = [];
-        for (let o = 0; options && o < n; o++) if (r.get(1)) chosen.push(o);
-        if (f === 1 || f === 2) first[qi] = locked[quiz.key + "|" + qi] = f === 1 ? 1 : 0;
-        if (chosen.length) answers[qi] = chosen;
-      });
-      if (Object.keys(answers).length || Object.keys(first).length) put(quiz.key, { answers, first });
-      if (Object.keys(answers).length) quiz.also.forEach((k) => put(k, { answers }));
+        for (let o = 0; options && o < q.n; o++) if (r.get(1)) chosen.push(o);
+        restoreQuestion(q, f, chosen);
+      } else if (options) {
+        let n = 1;
+        while (n <= 12 && !r.ended(r.pos + n) && !known(r.pos + n)) n++;
+        if (n > 12) return;
+        r.pos += n;
+      }
+    }
+  };
+  /* a package's state of version 2: one check over the lesson's quizzes, questions by position */
+  const restoreV2 = (lesson, part, options) => {
+    const r = reader(part);
+    for (const q of lesson.questions) {
+      const f = r.get(2), chosen = [];
+      for (let o = 0; options && o < q.n; o++) if (r.get(1)) chosen.push(o);
+      restoreQuestion(q, f, chosen);
     }
   };
 
@@ -201,7 +255,7 @@
     }
     for (const { term } of list) {
       const v = r.get(7);
-      if (v) cards[`${lesson.id}|${term}`] = { box: Math.floor((v - 1) / 17) + 1, due: (t + ((v - 1) % 17)) * DAY };
+      if (v) cards[`${lesson.id}|${term}`] = { box: Math.floor((v - 1) / 17) + 1, due: startOf(t + ((v - 1) % 17)) };
     }
     for (const [key, m] of Object.entries(marks)) if (Object.keys(m).length) put(key, m);
   };
@@ -211,7 +265,7 @@
     try { s = JSON.parse(text); } catch (e) { s = null; }
     /* an earlier package's state (v 1) is positional over a course that may have changed; the
        course id (k) may differ (the course renamed): the codes and checks say what still exists */
-    if (!s || s.v !== 2 || typeof s.s !== "string") return false;
+    if (!s || (s.v !== 2 && s.v !== 3) || typeof s.s !== "string") return false;
     const level = Number(s.z) || 0; /* what the encoder dropped (encode) */
     const byCode = new Map(course.lessons.map((l) => [l.code, l]));
     const progress = {}, cards = {}, decks = {};
@@ -221,7 +275,8 @@
       const lesson = byCode.get(head.slice(0, -1));
       if (!lesson) continue; /* a lesson this version does not have */
       if (head.endsWith("1")) progress[lesson.id] = true;
-      if (quiz.startsWith(lesson.qc)) restoreQuizzes(lesson, quiz.slice(2), level <= 2);
+      if (s.v === 3) restoreQuizzes(lesson, quiz, level <= 2);
+      else if (quiz.startsWith(lesson.qc)) restoreV2(lesson, quiz.slice(2), level <= 2);
       if (deck.startsWith(lesson.cc)) restoreCards(lesson, deck.slice(2), t, cards);
     }
     for (const lesson of course.lessons) {
@@ -240,24 +295,27 @@
   const score = () => {
     let right = 0, total = 0, checked = 0;
     for (const lesson of course.lessons) {
-      for (const quiz of lesson.quizzes) {
-        quizState(quiz).forEach(({ first }, qi) => {
-          total++;
-          if (first === 0 || first === 1) {
-            checked++;
-            right += first;
-            locked[quiz.key + "|" + qi] = first;
-          }
-        });
+      for (const q of lesson.questions) {
+        const { first } = questionState(q);
+        total++;
+        if (first === 0 || first === 1) {
+          checked++;
+          right += first;
+          locked[q.key] = first;
+        }
       }
     }
     return checked ? Math.round((100 * right) / Math.max(total, 1)) : null;
   };
+  /* a course the LMS holds as completed stays so: a new version's added lesson does not take it
+     back (the learner finished the course they were given) */
+  let wasCompleted = false;
   const completed = () => {
     const progress = get(PREFIX + "progress") || {};
     const done = course.lessons.filter((l) => progress[l.id] === true).length;
-    return done / Math.max(course.lessons.length, 1) >= course.threshold;
+    return wasCompleted || done / Math.max(course.lessons.length, 1) >= course.threshold;
   };
+  const FINISHED = ["completed", "passed", "failed"];
   const elapsed = (ms) => {
     const s = Math.max(0, Math.round(ms / 1000));
     const hh = Math.floor(s / 3600), mm = Math.floor((s % 3600) / 60), ss = s % 60;
@@ -299,6 +357,42 @@
     }
     return -1;
   };
+  /* ---- each question's result, as SCORM interactions (the LMS's item analysis) ---- */
+  /* one per question or code exercise at its first check (what the score counts), sent once:
+     a first check restored from suspend_data was sent by the session that made it */
+  const LETTERS = "abcdefghijkl";
+  let nextInteraction = 0, lastSeen = Date.now();
+  const stamp = (ms) => {
+    const d = new Date(ms), two = (n) => String(n).padStart(2, "0");
+    const hms = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+    return v12 ? hms : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${hms}`;
+  };
+  const interactions = () => {
+    const now = Date.now();
+    for (const lesson of course.lessons) {
+      for (const q of lesson.questions) {
+        if (reported[q.key]) continue;
+        const { first, chosen } = questionState(q);
+        if (first !== 0 && first !== 1) continue;
+        reported[q.key] = true;
+        const p = `cmi.interactions.${nextInteraction}.`;
+        if (!set(p + "id", q.id)) continue;
+        nextInteraction++;
+        const code = q.type === "code", join = v12 ? "," : "[,]";
+        set(p + "type", code ? (v12 ? "performance" : "other") : "choice");
+        if (!code) set(p + "correct_responses.0.pattern", q.right.map((i) => LETTERS[i]).join(join));
+        set(p + (v12 ? "student_response" : "learner_response"),
+          code ? "passed" : chosen.map((i) => LETTERS[i]).join(join));
+        set(p + "result", first === 1 ? "correct" : v12 ? "wrong" : "incorrect");
+        set(p + "weighting", 1);
+        /* the time since the page was opened, or since the learner's previous check */
+        set(p + "latency", elapsed(now - lastSeen));
+        set(p + (v12 ? "time" : "timestamp"), stamp(now));
+        if (!v12 && q.text) set(p + "description", q.text);
+        lastSeen = now;
+      }
+    }
+  };
   const report = () => {
     clearTimeout(reportTimer);
     if (ended) return;
@@ -310,7 +404,16 @@
       set(cmi.raw, raw);
       if (!v12) set("cmi.score.scaled", (raw / 100).toFixed(2));
     }
-    set(cmi.status, completed() ? "completed" : "incomplete");
+    const done = completed();
+    /* with a mastery score (export --mastery): passed or failed, once the course is completed;
+       SCORM 1.2 has one status for both, 2004 a success status of its own */
+    const success = course.mastery == null || raw === null ? null : raw >= course.mastery ? "passed" : "failed";
+    if (v12) set(cmi.status, done ? (success || "completed") : "incomplete");
+    else {
+      set(cmi.status, done ? "completed" : "incomplete");
+      if (success) set("cmi.success_status", success);
+    }
+    interactions(raw);
     if (dirty) { clearTimeout(commitTimer); commitTimer = setTimeout(commit, 2000); } /* 2 s after the last change */
   };
 
@@ -318,9 +421,12 @@
   const saved = lms.get("cmi.suspend_data");
   if (saved) restore(saved);
   sent["cmi.suspend_data"] = String(saved || "");
-  for (const k of [cmi.status, cmi.where]) {
+  /* what the LMS holds already is not sent again (a relaunch re-sent the score) */
+  for (const k of [cmi.status, cmi.where, cmi.raw, cmi.min, cmi.max, ...(v12 ? [] : ["cmi.score.scaled", "cmi.success_status"])]) {
     try { sent[k] = String(lms.get(k)); } catch (e) { /* not readable: set when known */ }
   }
+  wasCompleted = FINISHED.includes(sent[cmi.status]);
+  nextInteraction = Number(lms.get("cmi.interactions._count")) || 0;
   window.addEventListener("storage", (e) => {
     if (e.key && !ours(e.key)) return; /* another course's */
     clearTimeout(reportTimer);
@@ -330,6 +436,7 @@
     try {
       const here = frame.contentWindow.location.href;
       if (here.startsWith(root.href)) set(cmi.where, here.slice(root.href.length).slice(0, 255));
+      lastSeen = Date.now();
     } catch (e) { /* a page of another origin: not ours to record */ }
   });
   /* the end, once: pagehide and beforeunload both come on most exits */

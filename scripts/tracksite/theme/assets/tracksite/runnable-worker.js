@@ -1,14 +1,12 @@
 /* tracksite /// runnable: the Web Worker that runs the learner's Python, so the page never
    freezes. runnable.js starts it (a module worker, from the site itself) only when a learner
    runs code; it loads Pyodide from ./pyodide/ (the site's own copy: no request leaves the
-   origin) and runner.py, the checking code `tracksite check` runs in CPython too. To stop an
+   origin; below, how it starts from hosts with few file types) and runner.py, the checking code `tracksite check` runs in CPython too. To stop an
    endless loop the page ends this worker and starts another: Python cannot be interrupted
    from outside without SharedArrayBuffer, which needs headers a static site cannot send.
 
    Messages in: {id, code, tests, expected}. Out: {kind: "ready"}, {kind: "failed", reason},
    and per run {id, kind: "started"}, {id, kind: "out", stream, text}, {id, kind: "done", verdict}. */
-import { loadPyodide } from "./pyodide/pyodide.mjs";
-
 const HERE = new URL("./", import.meta.url);
 const LIMIT = 200000; /* characters of output a run shows; the rest is dropped, once said */
 const EVERY = 100, BURST = 20; /* at most BURST messages of output in EVERY ms */
@@ -49,6 +47,46 @@ const writer = (stream) => ({
   },
 });
 
+/* ---- loading Pyodide wherever the site or package is served ---- */
+/* Pyodide's files are plain .js modules (pyodide.js, pyodide.asm.js: the vendored .mjs files,
+   renamed), since a module needs a JavaScript type and an LMS's file store (Moodle's stock list)
+   knows .js and not .mjs. The interpreter (pyodide.asm.wasm) is compiled from its bytes when the
+   host does not serve it as application/wasm, which streaming compilation requires. A file that
+   cannot be loaded gives its address and the reason, where Pyodide would wait for ever. */
+let refused = null; /* set when the interpreter cannot be compiled: the start fails with it */
+const failed = new Promise((_, reject) => { refused = reject; });
+failed.catch(() => {});
+const streaming = WebAssembly.instantiateStreaming;
+WebAssembly.instantiateStreaming = async (source, imports) => {
+  try {
+    const response = await source;
+    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+    const type = (response.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+    if (type === "application/wasm" && streaming) return await streaming.call(WebAssembly, response, imports);
+    return await WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  } catch (e) {
+    refused(new Error(String((e && e.message) || e)));
+    throw e;
+  }
+};
+
+/* a module that would not load: why, as the server's answer tells it (in its own terms, which
+   need no translation: "pyodide/pyodide.js: Content-Type text/plain") */
+const why = async (url, e) => {
+  let detail = String((e && e.message) || e);
+  try {
+    const r = await fetch(url, { cache: "no-store" });
+    const type = (r.headers.get("Content-Type") || "none").split(";")[0].trim();
+    if (!r.ok) detail = `HTTP ${r.status}`;
+    else if (!/javascript|ecmascript/i.test(type)) detail = `Content-Type ${type}`;
+  } catch (f) { /* unreachable: the first error says it */ }
+  return new Error(`${url.pathname.split("/").slice(-2).join("/")}: ${detail}`);
+};
+const load = async (name) => {
+  const url = new URL(name, HERE);
+  try { return await import(url.href); } catch (e) { throw await why(url, e); }
+};
+
 const starting = (async () => {
   /* an empty module first: a policy that forbids WebAssembly says so at once, where Pyodide's
      own loading would wait for ever */
@@ -57,13 +95,14 @@ const starting = (async () => {
   } catch (e) {
     throw new Error("WebAssembly is not allowed here (the server's Content-Security-Policy needs 'wasm-unsafe-eval')");
   }
-  const [py, runner] = await Promise.all([
-    loadPyodide({ indexURL: new URL("pyodide/", HERE).href, packages: [] }),
+  const [{ loadPyodide }, asm] = await Promise.all([load("pyodide/pyodide.js"), load("pyodide/pyodide.asm.js")]);
+  const [py, runner] = await Promise.race([failed, Promise.all([
+    loadPyodide({ indexURL: new URL("pyodide/", HERE).href, packages: [], createPyodideModule: asm.default }),
     fetch(new URL("runner.py", HERE)).then((r) => {
       if (!r.ok) throw new Error("runner.py: " + r.status);
       return r.text();
     }),
-  ]);
+  ])]);
   py.setStdout(writer("stdout"));
   py.setStderr(writer("stderr"));
   py.setStdin({ error: true }); /* input() has no one to ask: EOFError */

@@ -9,9 +9,19 @@
   /* ---- storage: localStorage when it works, memory when it does not (private mode) ---- */
   /* Keys live under the course's namespace (<meta name="tracksite-course">, courseid.py): an
      origin (an LMS, user.github.io) may hold several courses. ns() adds it to callers' keys. */
+  const fnv = (text) => {  /* FNV-1a */
+    let a = 2166136261;
+    for (let i = 0; i < text.length; i++) a = Math.imul(a ^ text.charCodeAt(i), 16777619);
+    return a;
+  };
   const PREFIX = "tracksite:";
   const meta = document.querySelector('meta[name="tracksite-course"]');
-  const course = meta && /^[0-9a-f]{8}$/.test(meta.content) ? meta.content : "";
+  const given = meta && /^[0-9a-f]{8}$/.test(meta.content) ? meta.content : "";
+  /* data-bound (an export, whose LMS activities each serve it from their own path; a site
+     without site_url): the id and the copy's root address, as scorm.js (courseid.py) */
+  const here = document.currentScript ? new URL("../../", document.currentScript.src).href : "";
+  const course = given && here && meta.dataset.bound === "location"
+    ? (fnv(given + "\n" + here) >>> 0).toString(16).padStart(8, "0") : given;
   const ns = (k) => (course && k.startsWith(PREFIX) ? PREFIX + course + ":" + k.slice(PREFIX.length) : k);
   const COPIED = "tracksite:copied"; /* set once the earlier, un-namespaced keys were copied in */
   const mem = {};
@@ -213,8 +223,7 @@
     return id;
   };
   const seeded = (text) => {  /* FNV-1a hash of the text seeds mulberry32 */
-    let a = 2166136261;
-    for (let i = 0; i < text.length; i++) a = Math.imul(a ^ text.charCodeAt(i), 16777619);
+    let a = fnv(text);
     return () => {
       a = (a + 0x6d2b79f5) | 0;
       let t = Math.imul(a ^ (a >>> 15), 1 | a);
@@ -237,12 +246,25 @@
 
   function quiz(root) {
     const key = root.dataset.key || "tracksite:quiz:" + location.pathname;
-    const saved = load(key, {});
-    const answers = saved.answers && typeof saved.answers === "object" ? saved.answers : {};
-    /* each question's first check, right (1) or not (0): what an LMS scores (scorm.js). Retry
-       clears an answer, so later checks do not change it */
-    const first = saved.first && typeof saved.first === "object" && !Array.isArray(saved.first) ? saved.first : {};
-    const keep = () => save(key, Object.keys(first).length ? { answers, first } : { answers });
+    /* A question's answer is kept under its key (blocks/quiz.py), as an exercise's pass:
+       {answers: {0: chosen}, first: {0: first check, 1 right}} (what scorm.js scores; Retry
+       keeps it). The quiz's key held them by position before: read once. */
+    const earlier = load(key, {});
+    const stored = (li, qi) => {
+      const own = li.dataset.key ? load(li.dataset.key, null) : null;
+      if (own) return own;
+      const was = {}, a = (earlier.answers || {})[qi], f = (earlier.first || {})[qi];
+      if (Array.isArray(a)) was.answers = { 0: a };
+      if (f === 0 || f === 1) was.first = { 0: f };
+      return was;
+    };
+    const keep = (item) => {
+      const value = {};
+      if (Array.isArray(item.chosen)) value.answers = { 0: item.chosen };
+      if (item.first !== undefined) value.first = { 0: item.first };
+      if (Object.keys(value).length) save(item.key, value);
+      else remove(item.key);
+    };
     const live = liveRegion();
     const score = h("p", { class: "ts-quiz__score" });
     const learner = learnerId();
@@ -259,7 +281,10 @@
       const details = li.querySelector(".ts-quiz__answers");
       if (details) details.hidden = true;
       const feedback = h("p", { class: "ts-quiz__feedback", tabindex: "-1" });
-      const item = { li, qi, inputs, explained, feedback, done: false, right: false };
+      const state = stored(li, qi);
+      const item = { li, qi, inputs, explained, feedback, done: false, right: false,
+        key: li.dataset.key || `${key}|${qi}`, chosen: (state.answers || {})[0],
+        first: [0, 1].includes((state.first || {})[0]) ? state.first[0] : undefined };
       item.check = button(t("qCheck"), () => check(item, true), "ts-btn--primary");
       item.retry = button(t("qRetry"), () => retry(item));
       item.retry.hidden = true;
@@ -287,10 +312,10 @@
         }
         return;
       }
-      answers[item.qi] = chosen;
+      item.chosen = chosen;
       item.right = item.explained.every((x, i) => x.correct === chosen.includes(i));
-      if (byUser && !(item.qi in first)) first[item.qi] = item.right ? 1 : 0;
-      if (byUser) keep();
+      if (byUser && item.first === undefined) item.first = item.right ? 1 : 0;
+      if (byUser) keep(item);
       item.done = true;
       /* a wrong answer explains the chosen options only: the rest would give the answer away */
       item.inputs.forEach((input, i) => {
@@ -317,7 +342,7 @@
       if (byUser) item.feedback.focus();
     };
     const clear = (item) => {
-      delete answers[item.qi];
+      item.chosen = undefined;
       item.done = item.right = false;
       item.li.classList.remove("is-answered");
       item.check.hidden = false;
@@ -334,21 +359,24 @@
     const firstInput = (item) => item.li.querySelector(".ts-quiz__input");
     const retry = (item) => {
       clear(item);
-      keep();
+      keep(item);
       const total = updateScore();
       firstInput(item).focus();
       say(live, t("qCleared", { n: item.qi + 1, total }));
     };
     const reset = button(t("qReset"), () => {
-      questions.forEach(clear);
-      keep();
+      questions.forEach((item) => { clear(item); keep(item); });
       updateScore();
       if (questions[0] && firstInput(questions[0])) firstInput(questions[0]).focus();
       say(live, t("qResetDone"));
     });
     root.append(h("div", { class: "ts-quiz__footer" }, score, reset), live);
+    if (Object.keys(earlier).length && root.dataset.key) {
+      questions.forEach(keep);
+      remove(key);
+    }
     questions.forEach((item) => {
-      const chosen = answers[item.qi];
+      const chosen = item.chosen;
       if (!Array.isArray(chosen)) return;
       item.inputs.forEach((input, i) => { input.checked = chosen.includes(i); });
       check(item, false);

@@ -1,0 +1,441 @@
+"""The course in an LMS as it is installed (issue 72), played in Chromium under scorm-again:
+
+- a new version that rewords one option of one question keeps the learner's other answers (and
+  their first checks: the score), and one that changes an explanation keeps every answer;
+- the LMS receives a `cmi.interactions` entry per question answered (1.2 and 2004);
+- two activities of one package, served from two paths of one origin as an LMS serves them, and
+  two courses of one name without `site_url`, keep their own progress;
+- code exercises start when the host serves `.wasm` (and anything it does not know) as
+  `application/octet-stream`, as Moodle's stock file types do;
+- `--mastery` turns a completed course into passed or failed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import urllib.parse
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from test_export_scorm import course_frame, scorm_again
+from test_lms_state import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
+from test_widgets_browser import MULTI_QUIZ, _explanations, _open, lesson_url  # noqa: F401 (a fixture)
+
+from course import make_course
+from tracksite.commands.cli import main
+from tracksite.localserver import QuietHandler, serve_folder
+
+pytestmark = pytest.mark.browser
+
+QUIZZES = """
+/// quiz
+- question: Which is a prime number?
+  options:
+    - text: Seven
+      correct: true
+      explain: Only 1 and 7 divide it.
+    - text: Nine
+      explain: Three divides it.
+- question: Which is even?
+  options:
+    - text: Four
+      correct: true
+      explain: Two divides it.
+    - text: Five
+      explain: It is odd.
+///
+
+/// quiz
+- question: Which is a square?
+  options:
+    - text: Sixteen
+      correct: true
+      explain: Four times four.
+    - text: Fifteen
+      explain: Between two squares.
+///
+"""
+
+
+# SCORM 2004: scorm-again's Scorm2004API, each SetValue logged with what it returned
+HARNESS_2004 = """
+window.API_1484_11 = new Scorm2004API({ logLevel: 5, autocommit: false });
+window.calls = [];
+const real = window.API_1484_11.SetValue.bind(window.API_1484_11);
+window.API_1484_11.SetValue = (...args) => { const ret = real(...args); window.calls.push({ args, ret }); return ret; };
+document.addEventListener("DOMContentLoaded", () => { document.getElementById("sco").src = "s4/scorm-launch.html"; });
+"""
+
+
+# a relaunch of an activity whose LMS holds a score and a completed status already
+RELAUNCH = HARNESS_JS.replace(
+    'core: { entry: "resume" }',
+    'core: { entry: "resume", lesson_status: "completed", score: { raw: "67", min: "0", max: "100" } }',
+)
+assert RELAUNCH != HARNESS_JS
+
+
+def _course(root: Path, name: str = "Course A", edit: tuple[str, str] | None = None, mastery: bool = False) -> Path:
+    make_course(root)
+    yml = root / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("site_name: Fixture course", f"site_name: {name}"))
+    lesson = root / "lessons/alpha/a1/lesson.md"
+    text = QUIZZES.replace(*edit) if edit else QUIZZES
+    lesson.write_text(lesson.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return root
+
+
+def _export(root: Path, out: Path, *extra: str) -> Path:
+    assert main(["--root", str(root), "export", "scorm", "--version", "1.2", *extra, "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(out.with_suffix(""))
+    return out.with_suffix("")
+
+
+@pytest.fixture(scope="module")
+def lms(tmp_path_factory, serve_site) -> str:
+    """One origin: v1/ (the course), reworded/ (one option of question 1 reworded), explained/ (one
+    explanation changed), x/ and y/ (the same zip as v1, two activities), same/ (another course of
+    the same name), mastery/ (v1 with --mastery 60)."""
+    runtime = scorm_again()
+    folder = tmp_path_factory.mktemp("lms-installed")
+    work = tmp_path_factory.mktemp("courses-installed")
+    v1 = _export(_course(work / "v1"), folder / "v1.zip")
+    _export(_course(work / "reworded", edit=("text: Nine", "text: Nine, a square")), folder / "reworded.zip")
+    _export(_course(work / "explained", edit=("Two divides it.", "It is twice two.")), folder / "explained.zip")
+    for name in ("x", "y"):
+        shutil.copytree(v1, folder / name)
+    other = _course(work / "same")
+    (other / "lessons/alpha/a1/lesson.md").write_text(
+        (other / "lessons/alpha/a1/lesson.md").read_text(encoding="utf-8").replace("Sixteen", "Nine"), encoding="utf-8"
+    )
+    _export(other, folder / "same.zip")
+    _export(_course(work / "mastery"), folder / "mastery.zip", "--mastery", "60")
+    _export(work / "mastery", folder / "track.zip", "--track", "alpha")
+    assert (
+        main(["--root", str(work / "v1"), "export", "scorm", "--version", "2004", "--out", str(folder / "s4.zip")]) == 0
+    )
+    with zipfile.ZipFile(folder / "s4.zip") as z:
+        z.extractall(folder / "s4")
+    shutil.copyfile(runtime.with_name("scorm2004.min.js"), folder / "scorm2004.min.js")
+    (folder / "2004.html").write_text(
+        HARNESS.replace("scorm12.min.js", "scorm2004.min.js").replace("harness.js", "harness2004.js"), encoding="utf-8"
+    )
+    (folder / "harness2004.js").write_text(HARNESS_2004, encoding="utf-8")
+    (folder / "relaunch.html").write_text(HARNESS.replace("harness.js", "relaunch.js"), encoding="utf-8")
+    (folder / "relaunch.js").write_text(RELAUNCH, encoding="utf-8")
+    shutil.copyfile(runtime, folder / "scorm12.min.js")
+    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
+    return serve_site(folder)
+
+
+def answer_all(page):
+    """Lesson a1 marked done; question 1 right, question 2 wrong first, question 3 right."""
+    frame = open_lesson(page, "alpha/a1/")
+    frame.locator(".ts-progress__toggle").click()
+    first, second = frame.locator(".ts-quiz").nth(0), frame.locator(".ts-quiz").nth(1)
+    first.get_by_label("Seven").check()
+    first.get_by_role("button", name="Check answer").first.click()
+    first.get_by_label("Five").check()
+    first.get_by_role("button", name="Check answer").first.click()
+    second.get_by_label("Sixteen").check()
+    second.get_by_role("button", name="Check answer").first.click()
+    return frame
+
+
+def interactions(page) -> list[dict]:
+    """What the package set of each interaction (SCORM 1.2's are write-only: read from the calls
+    the harness logs, each accepted by scorm-again)."""
+    found: dict[int, dict] = {}
+    for call in page.evaluate("calls"):
+        name, args = call["name"], call["args"]
+        m = re.match(r"cmi\.interactions\.(\d+)\.(.+)", args[0]) if name == "LMSSetValue" else None
+        if m:
+            assert call["ret"] == "true", call  # scorm-again took it
+            found.setdefault(int(m[1]), {})[m[2].replace("correct_responses.0.", "")] = args[1]
+    assert page.evaluate("API.cmi.interactions.childArray.length") == len(found)
+    return [found[n] for n in sorted(found)]
+
+
+def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    launch(page, lms, "v1")
+    answer_all(page)
+    page.wait_for_function("() => API.cmi.core.score.raw === '67'", timeout=15_000)
+    page.wait_for_function("() => API.cmi.interactions.childArray.length === 3", timeout=15_000)
+    got = interactions(page)
+    assert [i["type"] for i in got] == ["choice"] * 3
+    assert [i["result"] for i in got] == ["correct", "wrong", "correct"]
+    assert [i["student_response"] for i in got] == ["a", "b", "a"]  # the options in the source's order
+    assert [i["pattern"] for i in got] == ["a", "a", "a"]
+    assert all(i["weighting"] == "1" and i["latency"] and i["id"].startswith("alpha/a1/") for i in got), got
+    assert len({i["id"] for i in got}) == 3
+    leave(page)
+    old = suspend(page)
+    sent = len(interactions(page))
+    context.close()
+
+    # one option of question 1 reworded: questions 2 and 3 keep their answers and first checks
+    context = chromium.new_context()
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    launch(page, lms, "reworded", old)
+    frame = open_lesson(page, "alpha/a1/")
+    expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
+    first, second = frame.locator(".ts-quiz").nth(0), frame.locator(".ts-quiz").nth(1)
+    expect(first.get_by_label("Five")).to_be_checked()
+    expect(second.get_by_label("Sixteen")).to_be_checked()
+    assert first.get_by_label("Seven").is_checked() is False  # the edited question starts afresh
+    assert frame.locator(".ts-quiz__question.is-answered").count() == 2
+    assert page.evaluate("() => window.frames[0].tracksiteScorm.score()") == 33  # question 3's first check
+    assert interactions(page) == []  # nothing re-sent at a relaunch
+    context.close()
+
+    # the same version relaunched where the LMS holds the score and "completed" (a lesson of five
+    # done: completed by an earlier version's rule): neither is sent again, nor taken back
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(f"{lms}relaunch.html?pkg=v1&suspend={urllib.parse.quote(old)}")
+    course_frame(page)
+    open_lesson(page, "alpha/a2/")
+    time.sleep(2.5)  # past the commit delay
+    values = [c["args"][0] for c in page.evaluate("calls") if c["name"] == "LMSSetValue"]
+    assert not [v for v in values if v.startswith(("cmi.core.score", "cmi.core.lesson_status", "cmi.interactions"))]
+    assert page.evaluate("API.cmi.core.lesson_status") == "completed"
+    context.close()
+
+    # one explanation changed: every answer stays
+    context = chromium.new_context()
+    page = context.new_page()
+    launch(page, lms, "explained", old)
+    frame = open_lesson(page, "alpha/a1/")
+    expect(frame.locator(".ts-quiz__question.is-answered")).to_have_count(3, timeout=15_000)
+    assert page.evaluate("() => window.frames[0].tracksiteScorm.score()") == 67
+    context.close()
+    assert sent == 3
+    assert not errors, errors
+
+
+def test_scorm_2004_receives_each_result_with_its_description(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(lms + "2004.html")
+    course_frame(page)
+    answer_all(page)
+    page.wait_for_function("() => API_1484_11.cmi.interactions.childArray.length === 3", timeout=15_000)
+    sets = page.evaluate("calls")
+    refused = [c for c in sets if c["args"][0].startswith("cmi.interactions.") and c["ret"] != "true"]
+    assert not refused, refused
+    got = page.evaluate(
+        """() => API_1484_11.cmi.interactions.childArray.map((i) => ({ id: i.id, type: i.type,
+        response: i.learner_response, result: i.result, weighting: i.weighting, latency: i.latency,
+        description: i.description, pattern: i.correct_responses.childArray[0].pattern }))"""
+    )
+    assert [(i["type"], i["response"], i["result"], i["pattern"]) for i in got] == [
+        ("choice", "a", "correct", "a"),
+        ("choice", "b", "incorrect", "a"),
+        ("choice", "a", "correct", "a"),
+    ], got
+    assert got[0]["description"] == "Which is a prime number?" and got[0]["latency"].startswith("PT")
+    assert page.evaluate("API_1484_11.cmi.score.raw") == "67"
+    context.close()
+
+
+def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_own(chromium, lms):
+    context = chromium.new_context()
+    x = context.new_page()
+    errors: list[str] = []
+    x.on("pageerror", lambda e: errors.append(str(e)))
+    launch(x, lms, "x")
+    answer_all(x)
+    x.wait_for_function("() => API.cmi.core.score.raw === '67'", timeout=15_000)
+    x.wait_for_function("() => calls.length && calls[calls.length - 1].name === 'LMSCommit'", timeout=15_000)
+    before = {"storage": storage(x), "suspend": suspend(x), "calls": x.evaluate("calls.length")}
+
+    for other in ("y", "same"):
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        launch(page, lms, other)
+        frame = open_lesson(page, "alpha/a1/")
+        expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "false")
+        assert frame.locator(".ts-quiz__question.is-answered").count() == 0, other
+        frame.locator(".ts-progress__toggle").click()  # and a change of its own
+        page.wait_for_function("() => API.cmi.core.lesson_status === 'incomplete'", timeout=15_000)
+        time.sleep(2.5)  # past both commit delays
+        assert {k: v for k, v in storage(x).items() if k in before["storage"]} == before["storage"], other
+        assert suspend(x) == before["suspend"], other
+        assert x.evaluate("calls.length") == before["calls"], x.evaluate("calls.slice(-5)")
+        page.close()
+    assert not errors, errors
+    context.close()
+
+
+def test_a_mastery_score_passes_or_fails_a_completed_course(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    launch(page, lms, "mastery")
+    answer_all(page)  # 2 of 3 first checks right: 67, above 60
+    for lesson in ("alpha/a2/", "alpha/a3/", "beta/b1/", "beta/b2/"):
+        open_lesson(page, lesson).locator(".ts-progress__toggle").click()
+    page.wait_for_function("() => API.cmi.core.lesson_status === 'passed'", timeout=15_000)
+    context.close()
+
+
+def test_one_track_is_an_activity_of_its_own(chromium, lms):
+    """`--track alpha`: the activity starts at the track's page and is completed when the
+    track's three lessons are (the whole course has five)."""
+    context = chromium.new_context()
+    page = context.new_page()
+    launch(page, lms, "track")
+    assert page.evaluate("() => window.frames[0].frames[0].location.pathname").endswith("/track/alpha/index.html")
+    for lesson in ("alpha/a1/", "alpha/a2/", "alpha/a3/"):
+        open_lesson(page, lesson).locator(".ts-progress__toggle").click()
+    page.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=15_000)
+    records = page.evaluate("() => JSON.parse(window.frames[0].tracksiteScorm.encode()).s.split('.')")
+    assert len(records) == 3, records
+    context.close()
+
+
+# -- code exercises from a host that serves .wasm as application/octet-stream ---------------------
+
+
+class StockTypes(QuietHandler):
+    """A host with few file types (Moodle's stock list): JavaScript, HTML, CSS and JSON by their
+    types, everything else, `.wasm` and `.mjs` among them, as application/octet-stream."""
+
+    extensions_map = {
+        ".html": "text/html",
+        ".js": "application/javascript",
+        ".css": "text/css",
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        "": "application/octet-stream",
+    }
+
+    def guess_type(self, path):
+        suffix = Path(str(path)).suffix.lower()
+        return self.extensions_map.get(suffix, "application/octet-stream")
+
+
+@pytest.mark.slow
+def test_code_starts_where_wasm_is_served_as_octet_stream(chromium, tmp_path_factory):
+    from test_runnable import runnable_course
+
+    runtime = scorm_again()
+    folder = tmp_path_factory.mktemp("lms-stock-types")
+    pkg = _export(runnable_course(tmp_path_factory.mktemp("runs") / "course"), folder / "pkg.zip")
+    assert not list(pkg.rglob("*.mjs")), "a module the host may not know as JavaScript"
+    shutil.copyfile(runtime, folder / "scorm12.min.js")
+    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
+    with serve_folder(folder, StockTypes) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        types: dict[str, str] = {}
+        page.on("response", lambda r: types.update({r.url.rsplit("/", 1)[-1]: r.headers.get("content-type", "")}))
+        launch(page, base, "pkg")
+        frame = open_lesson(page, "alpha/a1/")
+        exercise = frame.locator("#ts-run-1")
+        exercise.get_by_label("Code (editable)").fill("def step(w, grad, lr):\n    return w - lr * grad\n")
+        exercise.get_by_role("button", name="Check").click()
+        expect(exercise.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=90_000)
+        assert types.get("pyodide.asm.wasm") == "application/octet-stream", types
+        page.wait_for_function("() => API.cmi.core.score.raw === '100'", timeout=15_000)
+        got = interactions(page)
+        assert [(i["type"], i["result"]) for i in got] == [("performance", "correct")], got
+        context.close()
+
+
+def test_the_reason_python_could_not_start_is_given(chromium, tmp_path_factory):
+    """A host that answers the interpreter's loader with a type no script may have: the block
+    names the file and the type, not "()"."""
+    from test_runnable import runnable_course
+
+    class Wrong(StockTypes):
+        def guess_type(self, path):
+            return "text/plain" if str(path).endswith("pyodide.js") else super().guess_type(path)
+
+    folder = tmp_path_factory.mktemp("wrong-type")
+    pkg = _export(runnable_course(tmp_path_factory.mktemp("runs2") / "course"), folder / "pkg.zip")
+    with serve_folder(pkg, Wrong) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(base + "alpha/a1/index.html")
+        exercise = page.locator("#ts-run-1")
+        exercise.get_by_role("button", name="Run").click()
+        status = exercise.locator(".ts-run__status")
+        expect(status).to_contain_text("Python could not start", timeout=60_000)
+        expect(status).to_contain_text("pyodide/pyodide.js")
+        expect(status).to_contain_text("text/plain")
+        context.close()
+
+
+def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_site):
+    """Outside UTC (Los Angeles), a card due on the 30th is due on the 30th after a relaunch."""
+    from test_export_scorm import FILL_JS, STUB, STUB_JS, big_course, namespace
+
+    from tracksite.commands.export import scorm
+
+    repo = Path(__file__).resolve().parents[2]
+    assets = tmp_path / "assets/tracksite-export"
+    assets.mkdir(parents=True)
+    shutil.copyfile(repo / "scripts/tracksite/theme/export/scorm.js", assets / "scorm.js")
+    (assets / "scorm-course.js").write_text(scorm.course_script(big_course(50, 1, 3), "1.2", 1.0), encoding="utf-8")
+    (tmp_path / "launch.html").write_text(STUB, encoding="utf-8")
+    (tmp_path / "stub.js").write_text(STUB_JS, encoding="utf-8")
+    (tmp_path / "index.html").write_text("<!doctype html><title>course</title>", encoding="utf-8")
+    base = serve_site(tmp_path)
+    context = chromium.new_context(timezone_id="America/Los_Angeles")
+    page = context.new_page()
+    page.goto(base + "launch.html")
+    page.wait_for_function("() => window.tracksiteScorm")
+    ns = namespace(page)
+    state = page.evaluate(FILL_JS, ns)
+    # every card due at 10:00 on its day, the learner's clock
+    page.evaluate(
+        """(ns) => { const r = JSON.parse(localStorage[ns + "review"]);
+        for (const c of Object.values(r.cards)) { const d = new Date(c.due); d.setHours(10, 0, 0, 0); c.due = +d; }
+        localStorage[ns + "review"] = JSON.stringify(r); }""",
+        ns,
+    )
+    days = "(ns) => Object.values(JSON.parse(localStorage[ns + 'review']).cards).map((c) => new Date(c.due).toDateString())"
+    before = page.evaluate(days, ns)
+    text = page.evaluate("() => window.tracksiteScorm.encode()")
+    page.evaluate("(s) => { localStorage.clear(); window.tracksiteScorm.restore(s); }", text)
+    assert page.evaluate(days, ns) == before
+    assert state
+    context.close()
+
+
+# -- the website: answers a quiz kept by position before move to its questions' own keys ----------
+
+
+def test_answers_kept_by_the_quiz_before_move_to_each_questions_key(browser_page, lesson_url):  # noqa: F811
+    url = lesson_url
+    page = _open(browser_page, url)
+    root = page.locator(MULTI_QUIZ).first
+    quiz_key = root.get_attribute("data-key")
+    question = root.locator(".ts-quiz__question").nth(1)
+    right = _explanations(question)[0].index(True)
+    # what a page of the site before kept: the quiz's answers by the question's place
+    page.evaluate(
+        "([k, right]) => localStorage.setItem(tracksite.key(k), JSON.stringify({answers: {1: [right]}, first: {1: 1}}))",
+        [quiz_key, right],
+    )
+    page = _open(page, url)
+    root = page.locator(MULTI_QUIZ).first
+    question = root.locator(".ts-quiz__question").nth(1)
+    expect(question).to_have_class(re.compile("is-answered"))
+    own = question.get_attribute("data-key")
+    stored = page.evaluate("(k) => JSON.parse(localStorage.getItem(tracksite.key(k)))", own)
+    assert stored == {"answers": {"0": [right]}, "first": {"0": 1}}
+    assert page.evaluate("(k) => localStorage.getItem(tracksite.key(k))", quiz_key) is None
+    assert root.locator(".ts-quiz__question.is-answered").count() == 1
