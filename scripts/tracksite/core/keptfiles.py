@@ -33,6 +33,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from tracksite.core import localstate
+
 #: Longer kept names (a long path in the site) are a digest of the path: a file name's limit is
 #: 255 bytes.
 _LONGEST = 200
@@ -60,12 +62,9 @@ class Kept:
         self.fresh = False
         if self.folder is not None:
             try:
-                os.makedirs(self.folder)
-                self.fresh = True
-            except FileExistsError:
-                if not os.path.isdir(self.folder):
-                    self.folder = None
-            except OSError:
+                self.fresh = not os.path.lexists(self.folder)
+                localstate.inner(self.folder)  # (never a link out, never another user's)
+            except (OSError, localstate.StateError):
                 self.folder = None
 
     def put(
@@ -183,6 +182,7 @@ def link_listed(folder: Path, target: str, key: str) -> bool:
     perhaps linked, when the list is for another key, names a file outside the folder, or a kept
     file's size or time is not the listed one (it was written since: its bytes are not trusted)."""
     try:
+        localstate.inner(folder, create=False)  # (a link out: refused, nothing read through it)
         listed = json.loads(_list(folder).read_text(encoding="utf-8"))
         if not isinstance(listed, dict) or listed.get("key") != key or not isinstance(listed.get("files"), dict):
             return False
@@ -200,6 +200,6 @@ def link_listed(folder: Path, target: str, key: str) -> bool:
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
             os.link(kept, path)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, localstate.StateError):
         return False
     return True
