@@ -70,9 +70,7 @@ WORST = {
 }
 
 
-@pytest.mark.parametrize(
-    "reader, unit", [(reader, unit) for reader, units in WORST.items() for unit in units], ids=str
-)
+@pytest.mark.parametrize("reader, unit", [(reader, unit) for reader, units in WORST.items() for unit in units], ids=str)
 def test_each_reader_grows_linearly_on_its_worst_input(reader, unit):
     ratio = _ratio(READERS[reader], unit, 5_000)
     assert ratio < 3, f"{reader} on {unit!r}: doubling the input took {ratio:.1f}x the time"

@@ -60,7 +60,7 @@ def test_code_spans_outside_raw_html_blocks_stay_text(course):
     path = course / A2
     before = path.read_text(encoding="utf-8")
     body = (
-        "Write `<meta http-equiv=\"refresh\">` only in code.\n\n"
+        'Write `<meta http-equiv="refresh">` only in code.\n\n'
         '<div markdown="1">\n\nA `<script>` tag, as code.\n\n</div>\n\n'
         "<div>\nplain <b>text</b>\n</div>\n"
     )
@@ -99,5 +99,7 @@ def test_todays_reading_adds_only_what_html5lib_missed():
     text = "Words\n" + PAYLOADS["select-style-meta"][0]
     reading = read(text, fragment=True, first_line=10)
     meta = [t for t in reading.tags if t.name == "meta"]
-    assert [(t.line, t.column, t.attributes["http-equiv"]) for t in meta] == [(11, text.split("\n")[1].index("<meta") + 1, "refresh")]
+    assert [(t.line, t.column, t.attributes["http-equiv"]) for t in meta] == [
+        (11, text.split("\n")[1].index("<meta") + 1, "refresh")
+    ]
     assert [s.text for s in reading.styles] == ['<a id="']

@@ -99,7 +99,9 @@ def test_every_shape_live_in_chromium_is_named_by_the_check(tmp_path, chromium, 
     for name, shape in SHAPES.items():
         for kind, live in (("handler", HANDLER), ("refresh", REFRESH)):
             markup = shape.replace(LIVE, live)
-            document = f"<!doctype html>\n<html><head><title>t</title></head><body>\n<div>{markup}</div>\n</body></html>\n"
+            document = (
+                f"<!doctype html>\n<html><head><title>t</title></head><body>\n<div>{markup}</div>\n</body></html>\n"
+            )
             (tmp_path / f"{name}-{kind}.html").write_text(document, encoding="utf-8")
             cases[f"{name}-{kind}"] = (markup, document, "onerror=" if kind == "handler" else "<meta>")
     base = serve_site(tmp_path)

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 
 import html5lib
 from html5lib import _tokenizer
-from justhtml import JustHTML
-from justhtml.parser.context import FragmentContext
 from html5lib.constants import namespaces, tokenTypes
 from html5lib.treebuilders import getTreeBuilder
+from justhtml import JustHTML
+from justhtml.parser.context import FragmentContext
 
 from tracksite.errors import UserError
 
