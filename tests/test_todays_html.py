@@ -103,3 +103,14 @@ def test_todays_reading_adds_only_what_html5lib_missed():
         (11, text.split("\n")[1].index("<meta") + 1, "refresh")
     ]
     assert [s.text for s in reading.styles] == ['<a id="']
+
+
+def test_the_build_reads_the_published_content_for_a_meta_http_equiv():
+    """The build's own reading of each rendered page (the check's readings holding, it never
+    fires): a `<meta http-equiv>` in the content is found as a browser reads it; the same words
+    shown as code are text."""
+    from tracksite.core.checks.rawhtml import published_refresh
+
+    assert published_refresh('<div title="`"><meta http-equiv="Refresh" content="0;url=x"></div>') == "Refresh"
+    assert published_refresh(f"<p>A</p>{PAYLOADS['select-style-meta'][0]}") == "refresh"
+    assert published_refresh("<pre><code>&lt;meta http-equiv=refresh&gt;</code></pre><p>http-equiv</p>") is None

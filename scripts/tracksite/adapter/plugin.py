@@ -43,6 +43,7 @@ from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check
 from tracksite.core.checks import links as link_checks
+from tracksite.core.checks import rawhtml
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
 from tracksite.core.markdown import references as refs
@@ -294,6 +295,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return html
 
     def _page_content(self, html: str, page: Page) -> str:
+        if (equiv := rawhtml.published_refresh(html)) is not None:  # (check named it first: issue 74)
+            raise PluginError(
+                f"{page.file.src_uri}: the page would publish <meta http-equiv={equiv!r}>, which may send "
+                "readers elsewhere or change the page's rules; remove it (tracksite check names its line)"
+            )
         html = search.weigh_code(code_block_ids(table_code_pipes(render_math(unmarked(html)))))
         project = self.build.project
         if self.build.failed or project is None:

@@ -149,3 +149,16 @@ def _search_mark(name: str) -> tuple[str, str, str]:
         "remove it; to keep text out of the search, mark it data-search-ignore",
         "TS520",
     )
+
+
+def published_refresh(page_html: str) -> str | None:
+    """The `http-equiv` of a `<meta http-equiv>` in a page's rendered content, as a browser reads
+    it, or None. The check reads the Markdown as the engine publishes it; this reads what it
+    published, so that no such tag reaches a page even where the two readings ever part (the
+    build refuses the page). Only a page whose HTML holds the word is parsed (almost none)."""
+    if "http-equiv" not in page_html.lower():
+        return None
+    for tag in htmlread.read(page_html, fragment=True).tags:
+        if tag.name == "meta" and "http-equiv" in (k.lower() for k in tag.attributes):
+            return next(v for k, v in tag.attributes.items() if k.lower() == "http-equiv")
+    return None
