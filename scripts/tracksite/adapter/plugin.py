@@ -41,9 +41,8 @@ from tracksite.adapter.serve import lastsite, servesession
 from tracksite.adapter.serve import serve as serving_tools
 from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
-from tracksite.core.checks import check
+from tracksite.core.checks import check, rawhtml
 from tracksite.core.checks import links as link_checks
-from tracksite.core.checks import rawhtml
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
 from tracksite.core.markdown import references as refs

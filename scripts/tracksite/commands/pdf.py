@@ -341,8 +341,6 @@ def _print_page(page: Any, url: str, target: Path, options: dict[str, Any], more
     page that leaves its address while it loads or prints (a `<meta http-equiv="refresh">` in a
     site built with the check skipped) stopped the command with a traceback and exit 70 (issue
     74): it is one line naming the page, and nothing is printed of another page in its place."""
-    import playwright.sync_api as playwright
-
     left: list[str] = []
 
     def leaving(request: Any) -> None:
@@ -366,7 +364,9 @@ def _print_page(page: Any, url: str, target: Path, options: dict[str, Any], more
             page.pdf(path=str(target), **options)
         if left or page.url != url:
             raise moved()
-    except playwright.Error as e:
+    except Exception as e:  # (Playwright's errors: its module is imported where Chromium starts)
+        if not type(e).__module__.startswith("playwright."):
+            raise
         if left or page.url != url:
             raise moved() from None
         raise UserError(f"{url} could not be printed: {str(e).splitlines()[0]}") from None

@@ -30,10 +30,9 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
-
-from tracksite.core import localstate
 
 #: Longer kept names (a long path in the site) are a digest of the path: a file name's limit is
 #: 255 bytes.
@@ -62,9 +61,12 @@ class Kept:
         self.fresh = False
         if self.folder is not None:
             try:
-                self.fresh = not os.path.lexists(self.folder)
-                localstate.inner(self.folder)  # (never a link out, never another user's)
-            except (OSError, localstate.StateError):
+                os.mkdir(self.folder, 0o700)
+                self.fresh = True
+            except FileExistsError:
+                if not _real_folder(self.folder):
+                    self.folder = None
+            except OSError:
                 self.folder = None
 
     def put(
@@ -131,6 +133,18 @@ class Kept:
                         os.unlink(entry.path)
 
 
+def _real_folder(folder: str) -> bool:
+    """Whether `folder` is a folder of this user's, not a link to one: a kept folder that a link
+    took elsewhere had the build delete that folder's files and write into it (issue 74; the
+    build refuses such a state folder first, core/localstate.py `check`)."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    getuid = getattr(os, "getuid", None)
+    return stat.S_ISDIR(st.st_mode) and (getuid is None or st.st_uid == getuid())
+
+
 def _write(target: str, data: bytes, new: bool) -> None:
     """Write a whole file with a descriptor, not a file object: thousands of small files (the
     search index's) and a file object's own checks (the file's block size, whether it is a
@@ -182,7 +196,8 @@ def link_listed(folder: Path, target: str, key: str) -> bool:
     perhaps linked, when the list is for another key, names a file outside the folder, or a kept
     file's size or time is not the listed one (it was written since: its bytes are not trusted)."""
     try:
-        localstate.inner(folder, create=False)  # (a link out: refused, nothing read through it)
+        if not _real_folder(str(folder)):
+            return False
         listed = json.loads(_list(folder).read_text(encoding="utf-8"))
         if not isinstance(listed, dict) or listed.get("key") != key or not isinstance(listed.get("files"), dict):
             return False
@@ -200,6 +215,6 @@ def link_listed(folder: Path, target: str, key: str) -> bool:
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
             os.link(kept, path)
-    except (OSError, ValueError, TypeError, localstate.StateError):
+    except (OSError, ValueError, TypeError):
         return False
     return True
