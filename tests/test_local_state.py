@@ -296,3 +296,28 @@ def test_a_state_folder_of_another_user_is_refused(tmp_path, monkeypatch):
     with pytest.raises(localstate.StateError, match="belongs to another user") as refused:
         localstate.folder(course, "journal")
     assert str(tmp_path / "state") in str(refused.value) and localstate.ENV in str(refused.value)
+
+
+@pytest.mark.parametrize("name", ("pages", "templates", "search-index", "serve"))
+def test_a_folder_inside_the_state_folder_linked_out_is_refused(tmp_path, name):
+    """Issue 74: `pages`, `search-index`, `templates` or `serve` inside the state folder made a
+    link to another folder: the build deleted that folder's files and wrote into it. Each is
+    refused as the state folder itself is, with one line, and the folder it names is unchanged."""
+    course = make_course(tmp_path / "course")
+    assert run_cli(course, ["build"]).returncode == 0  # (the state folder and its kept files)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "notes.txt").write_text("keep me")
+    inner = localstate.path(course, "tracksite") / name
+    if inner.exists():
+        shutil.rmtree(inner)
+    inner.symlink_to(victim, target_is_directory=True)
+    (course / "lessons/alpha/a1/lesson.md").write_text(
+        (course / "lessons/alpha/a1/lesson.md").read_text() + "\nA change.\n"
+    )
+    result = run_cli(course, ["build"])
+    said = result.stdout + result.stderr
+    assert result.returncode == 1 and f"{inner} is a symbolic link" in said, said[-2000:]
+    assert "Traceback" not in said
+    lastsite.LastSite(course)._tidy()  # what `mkdocs serve` runs after its first build
+    assert sorted(os.listdir(victim)) == ["notes.txt"] and (victim / "notes.txt").read_text() == "keep me"

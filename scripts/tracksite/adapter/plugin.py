@@ -41,7 +41,7 @@ from tracksite.adapter.serve import lastsite, servesession
 from tracksite.adapter.serve import serve as serving_tools
 from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
-from tracksite.core.checks import check, runnable
+from tracksite.core.checks import check, rawhtml, runnable
 from tracksite.core.checks import links as link_checks
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
@@ -308,6 +308,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return html
 
     def _page_content(self, html: str, page: Page) -> str:
+        if (equiv := rawhtml.published_refresh(html)) is not None:  # (check named it first: issue 74)
+            raise PluginError(
+                f"{page.file.src_uri}: the page would publish <meta http-equiv={equiv!r}>, which may send "
+                "readers elsewhere or change the page's rules; remove it (tracksite check names its line)"
+            )
         html = search.weigh_code(code_block_ids(table_code_pipes(render_math(unmarked(html)))))
         project = self.build.project
         if self.build.failed or project is None:

@@ -18,6 +18,7 @@ it names is read, written or deleted.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -45,6 +46,9 @@ class Changes:
     command: str = field(default_factory=lambda: printable(" ".join(["tracksite", *sys.argv[1:]])))
     ops: list[tuple] = field(default_factory=list)
     _done: list[dict] = field(default_factory=list)
+    #: the backups, where no journal can be kept (the state folder cannot be made): the change
+    #: is still undone if the check fails, but a kill half-way leaves it half-made (said)
+    _memory: dict[str, bytes] | None = None
 
     def write(self, path: Path, text: str | bytes) -> None:
         self.ops.append(("write", path, text))
@@ -73,13 +77,14 @@ class Changes:
             folder = localstate.folder(self.root, JOURNAL, create=False)
         except (OSError, localstate.StateError):
             return
-        (folder / "journal.json").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (folder / "journal.json").unlink(missing_ok=True)
         shutil.rmtree(folder, ignore_errors=True)  # (never through a link: rmtree refuses one)
 
     def rollback(self) -> list[str]:
         """Undo every applied step; never raises. Returns what could not be undone (kept in the
         journal for the next command to finish), or [] when the tree is as it was."""
-        failed = undo(self.root, self._done)
+        failed = undo(self.root, self._done, self._memory)
         if not failed:
             self.commit()
         self._done.clear()
@@ -108,9 +113,22 @@ class Changes:
                     )
 
     def _start(self) -> None:
-        if localstate.folder(self.root, JOURNAL, create=False).exists():
-            recover(self.root)
-        localstate.folder(self.root, JOURNAL)  # made (mode 0o700) and checked
+        """Finish an interrupted change, then start this one's journal. A user whose state folder
+        cannot be made (a home folder of another machine, read-only) changes the course without
+        one, told so: `new lesson` stopped on "permission denied" instead (issue 74)."""
+        try:
+            if localstate.folder(self.root, JOURNAL, create=False).exists():
+                recover(self.root)
+            localstate.folder(self.root, JOURNAL)  # made (mode 0o700) and checked
+        except OSError as e:
+            self._memory = {}
+            print(
+                f"note: the change is made without a journal: the state folder {localstate.path(self.root, JOURNAL)} "
+                f"cannot be made ({getattr(e, 'strerror', None) or e}); had the command been killed half-way, "
+                f"nothing would undo it (set {localstate.ENV} to a folder of yours to keep one)",
+                file=sys.stderr,
+            )
+            return
         self._save()
 
     def _step(self, n: int, op: tuple) -> None:
@@ -120,7 +138,10 @@ class Changes:
             backup = None
             if path.exists():
                 backup = f"{n}.bak"
-                _write_file(folder / backup, path.read_bytes(), mode=None)
+                if self._memory is not None:
+                    self._memory[backup] = path.read_bytes()
+                else:
+                    _write_file(folder / backup, path.read_bytes(), mode=None)
             made = _missing_folders(self.root, path.parent)
             self._done.append({"op": "write", "path": _rel(self.root, path), "backup": backup, "made": made})
             self._save()
@@ -138,6 +159,8 @@ class Changes:
             os.rename(src, dst)
 
     def _save(self) -> None:
+        if self._memory is not None:  # (no journal: see `_start`)
+            return
         data = json.dumps({"command": self.command, "steps": self._done}, indent=1).encode("utf-8")
         _write_file(localstate.path(self.root, JOURNAL) / "journal.json", data, mode=None)
 
@@ -187,8 +210,9 @@ def recover(root: Path) -> str | None:
     return f"undid the interrupted `{command}` (the course is as it was before it)"
 
 
-def undo(root: Path, steps: list[dict]) -> list[str]:
-    """Undo journalled steps, last first; each step may or may not have happened. Never raises."""
+def undo(root: Path, steps: list[dict], memory: dict[str, bytes] | None = None) -> list[str]:
+    """Undo journalled steps, last first; each step may or may not have happened. Never raises.
+    `memory`: the backups by name, kept in memory where no journal could be (Changes._start)."""
     failed: list[str] = []
     journal = localstate.path(root, JOURNAL)
     for record in reversed(steps):
@@ -199,8 +223,8 @@ def undo(root: Path, steps: list[dict]) -> list[str]:
                 (path.parent / f".{path.name}{_TMP}").unlink(missing_ok=True)
                 if record["backup"] is None:
                     path.unlink(missing_ok=True)
-                elif (journal / record["backup"]).exists():
-                    data = (journal / record["backup"]).read_bytes()
+                elif memory is not None or (journal / record["backup"]).exists():
+                    data = memory[record["backup"]] if memory is not None else (journal / record["backup"]).read_bytes()
                     if not path.exists() or path.read_bytes() != data:
                         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
                         _write_file(path, data, mode=mode)

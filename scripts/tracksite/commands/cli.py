@@ -17,7 +17,7 @@ from pathlib import Path
 from tracksite import __version__
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.common import SafeLines, annotation_stream, build_site
-from tracksite.core import sandbox
+from tracksite.core import localstate, sandbox
 from tracksite.core.problems.problem import (
     format_github,
     format_json,
@@ -112,6 +112,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         stream = annotation_stream() if args.format == "github" else sys.stdout
         print(out, file=stream)
     if args.format == "text":
+        if why := localstate.unkept(root):  # (checked all the same: nothing is kept for next time)
+            print(f"note: checked without a cache: {why}; set {localstate.ENV} to a folder of yours", file=sys.stderr)
         print(f"tracksite check: {summary}", file=sys.stderr)
     return code
 

@@ -70,6 +70,13 @@ def _slug(value: str, what: str) -> str:
 
 
 def _title(value: str, what: str = "--title", limit: int = 120) -> str:
+    """A one-line text given on the command line, its runs of spaces made one. A line break is
+    refused, not folded: `--title "$(cat notes)"` made the lines one title without a word (issue 74)."""
+    if len(value.strip().splitlines()) > 1:
+        raise CommandError(
+            f"{what} holds a line break; it is one line of text: write it on one line "
+            "(a title, summary or objective is shown on one line)"
+        )
     value = " ".join(value.split())
     if not value:
         raise CommandError(f"{what} must not be empty")
@@ -139,7 +146,22 @@ def _apply_checked(root: Path, changes: Changes, errors_before: int, config_file
         undone = "nothing was changed" if not left else f"undoing failed ({'; '.join(left)})"
         raise CommandError(f"the change would leave the course with errors, so {undone}:\n" + format_text(errors))
     changes.commit()
+    if errors:  # (the course's own, as many as before: CHANGE_RULE)
+        print(
+            f"note: the course still has the {len(errors)} error{'s' if len(errors) != 1 else ''} it had "
+            "before this change, which added none; `tracksite check` lists them"
+        )
     return project
+
+
+#: The one rule of the commands that change a course (new track, new lesson, move, rename), said
+#: in each one's help (issue 74: `rename` went ahead on a failing course without a word).
+CHANGE_RULE = (
+    "Like every command that changes a course (new, move, rename), it checks the course again "
+    "after the change: a change that would add an error to `tracksite check` is undone, nothing "
+    "changed. Errors the course already had are not the change's: it goes ahead and says how "
+    "many are left."
+)
 
 
 class SafeLines:

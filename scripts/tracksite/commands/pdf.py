@@ -318,8 +318,7 @@ def _print_all(
     for sheet in sheets:
         target = out / trackpages.pdf_url("cheatsheet", sheet.track, sheet.lesson)
         target.parent.mkdir(parents=True, exist_ok=True)
-        page.goto(base + sheet.url, wait_until="load")
-        page.pdf(path=str(target), **options)
+        _print_page(page, base + sheet.url, target, options)
         written.append((target, count_pages(target), sheet))
     if booklets:
         by_track: dict[str, list[Sheet]] = {}
@@ -327,17 +326,52 @@ def _print_all(
             by_track.setdefault(sheet.track, []).append(sheet)
         for track, group in by_track.items():
             target = out / trackpages.pdf_url("booklet", track)
-            page.goto(base + group[0].url, wait_until="load")
-            page.evaluate(_BOOKLET_JS, [base + s.url for s in group[1:]])
-            page.pdf(path=str(target), **options)
+            _print_page(page, base + group[0].url, target, options, [base + s.url for s in group[1:]])
             written.append((target, count_pages(target), None))
     for pack in packs:
         target = out / trackpages.pdf_url("exercises", pack.track)
         target.parent.mkdir(parents=True, exist_ok=True)
-        page.goto(base + pack.url, wait_until="load")
-        page.pdf(path=str(target), **options)
+        _print_page(page, base + pack.url, target, options)
         written.append((target, count_pages(target), None))
     return written
+
+
+def _print_page(page: Any, url: str, target: Path, options: dict[str, Any], more: list[str] | None = None) -> None:
+    """Print the page at `url` (with the pages at `more` appended: a booklet) into `target`. A
+    page that leaves its address while it loads or prints (a `<meta http-equiv="refresh">` in a
+    site built with the check skipped) stopped the command with a traceback and exit 70 (issue
+    74): it is one line naming the page, and nothing is printed of another page in its place."""
+    left: list[str] = []
+
+    def leaving(request: Any) -> None:
+        if request.is_navigation_request() and request.frame == page.main_frame and request.url != url:
+            left.append(request.url)
+
+    def moved() -> UserError:
+        target.unlink(missing_ok=True)  # (what was printed, if anything, is another page)
+        return UserError(
+            f"{url} left its address while it was printed (to {left[0] if left else page.url}): the page "
+            'holds a redirect, such as <meta http-equiv="refresh">; run `tracksite check`, which names it, '
+            "and build again"
+        )
+
+    page.on("request", leaving)
+    try:
+        page.goto(url, wait_until="load")
+        if more is not None and not left:
+            page.evaluate(_BOOKLET_JS, more)
+        if not left:
+            page.pdf(path=str(target), **options)
+        if left or page.url != url:
+            raise moved()
+    except Exception as e:  # (Playwright's errors: its module is imported where Chromium starts)
+        if not type(e).__module__.startswith("playwright."):
+            raise
+        if left or page.url != url:
+            raise moved() from None
+        raise UserError(f"{url} could not be printed: {str(e).splitlines()[0]}") from None
+    finally:
+        page.remove_listener("request", leaving)
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:

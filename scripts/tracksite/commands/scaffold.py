@@ -37,6 +37,7 @@ from pathlib import Path
 
 from tracksite.commands.changes import Changes
 from tracksite.commands.common import (
+    CHANGE_RULE,
     CommandError,
     _apply_checked,
     _command,
@@ -388,7 +389,9 @@ def _register_new_track(new_sub: argparse._SubParsersAction, fmt: type[argparse.
         description=textwrap.dedent("""\
             Create lessons/SLUG/track.yml with one phase. A track needs at least one lesson, so the
             phase starts with a first draft lesson (lessons/SLUG/introduction/, its overview and
-            cheatsheet); rename it with `tracksite rename`, or move lessons in front of it."""),
+            cheatsheet); rename it with `tracksite rename`, or move lessons in front of it.""")
+        + "\n\n"
+        + textwrap.fill(CHANGE_RULE, 92),
         epilog='example: tracksite new track nlp-basics --number 6 --title "Language processing basics"',
     )
     t.add_argument("slug", metavar="SLUG", help="the track's slug: lower-case letters, digits and hyphens")
@@ -420,7 +423,9 @@ def _register_new_lesson(new_sub: argparse._SubParsersAction, fmt: type[argparse
             Create lessons/TRACK/SLUG/lesson.md and overview.md and cheatsheets/TRACK/SLUG.md, and
             list SLUG in track.yml (its comments and layout are kept). The lesson starts as a draft
             (`status: draft`): `mkdocs serve` shows it, `mkdocs build` leaves it out until you delete
-            that line. Without --after, --first or --phase it goes at the end of the track."""),
+            that line. Without --after, --first or --phase it goes at the end of the track.""")
+        + "\n\n"
+        + textwrap.fill(CHANGE_RULE, 92),
         epilog='example: tracksite new lesson deep-learning-survey normalisation --title "Normalisation layers" --after convolutions',
     )
     l.add_argument("track", metavar="TRACK", help="the track's slug (its folder under lessons/)")
@@ -448,7 +453,9 @@ def _register_move_rename(sub: argparse._SubParsersAction) -> None:
             Move a lesson within its track by editing track.yml only. Lesson numbers, "Lesson N of M"
             and previous/next are computed from track.yml, and addresses carry slugs, not numbers, so
             no link changes. A phase left without lessons is removed; --phase with a new title
-            creates that phase at the end of the track."""),
+            creates that phase at the end of the track.""")
+        + "\n\n"
+        + textwrap.fill(CHANGE_RULE, 92),
         epilog="examples:\n  tracksite move deep-learning-survey convolutions --after deep-learning-era\n"
         '  tracksite move deep-learning-survey convolutions --first --phase "Seeing with networks"',
     )
@@ -466,7 +473,9 @@ def _register_move_rename(sub: argparse._SubParsersAction) -> None:
             every lesson:, overview: and cheatsheet: link, prerequisite and deep dive that names it,
             in every track and in docs/. The lesson's address changes from TRACK/OLD/ to TRACK/NEW/;
             --redirect records the old address in lessons/TRACK/redirects.yml so that it keeps
-            leading to the lesson."""),
+            leading to the lesson.""")
+        + "\n\n"
+        + textwrap.fill(CHANGE_RULE, 92),
         epilog="example: tracksite rename deep-learning-survey convolutions convolutional-networks --redirect",
     )
     r.add_argument("track", metavar="TRACK", help="the track's slug")

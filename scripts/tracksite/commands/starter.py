@@ -11,6 +11,8 @@ sentence (`in_sentence`)."""
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from tracksite.commands.trackfile import yaml_scalar
@@ -46,9 +48,24 @@ def starter_texts(lang: str | None) -> dict[str, str]:
     return {key: own.get(key) or text for key, text in english.items()}
 
 
-def starter_text(key: str, lang: str | None, title: str = "", **values: str) -> str:
-    """One starter text in `lang` with `{title}`, `{t}` and `values` filled in."""
-    return starter_texts(lang)[key].format(title=title, t=in_sentence(title, lang), **values)
+def starter_text(key: str, lang: str | None, title: str = "", *, markdown: bool = False, **values: str) -> str:
+    """One starter text in `lang` with `{title}`, `{t}` and `values` filled in; `markdown`: the
+    text is a page's Markdown, where the title is written as text (`markdown_text`)."""
+    t = in_sentence(title, lang)
+    if markdown:
+        title, t = markdown_text(title), markdown_text(t)
+    return starter_texts(lang)[key].format(title=title, t=t, **values)
+
+
+_MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]$|~])")
+
+
+def markdown_text(text: str) -> str:
+    """`text` as Markdown that reads as that text: `<`, `>` and `&` as entities, and the marks of
+    code, emphasis, links, formulas and tables escaped. A title is text: `Using <script> tags`
+    written into a new lesson's prose as it was made the check refuse the lesson's own starter
+    as markup (issue 74), and `|` broke the cheatsheet's table."""
+    return _MARKDOWN_MARKS.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def _with_comment(line: str, note: str) -> str:
@@ -110,7 +127,8 @@ def starter_lesson(
         "lesson",
         lang,
         title,
-        card_term=yaml_scalar(title),
+        markdown=True,
+        card_term=yaml_scalar(title),  # (a flashcard's term is text: shown escaped)
         card_answer=yaml_scalar(starter_text("cardAnswer", lang, title)),
     )
     values = {
@@ -145,5 +163,5 @@ def starter_overview(lang: str | None = None) -> str:
 
 
 def starter_cheatsheet(title: str, lang: str | None = None) -> str:
-    """The cheatsheet of a new lesson in `lang`; the title also fills a table cell, so its `|` is escaped."""
-    return starter_text("cheatsheet", lang, title, cell=title.replace("|", "\\|"))
+    """The cheatsheet of a new lesson in `lang`; the title also fills a table cell (its `|` escaped)."""
+    return starter_text("cheatsheet", lang, title, markdown=True, cell=markdown_text(title))

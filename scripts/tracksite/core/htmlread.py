@@ -1,4 +1,4 @@
-"""HTML read as browsers read it: the WHATWG parsing algorithm (html5lib), with where each tag starts.
+"""HTML read as browsers read it: the WHATWG parsing algorithm, today's and html5lib's, with where each tag starts.
 
 Python's `html.parser` and regular expressions disagree with browsers exactly where it matters
 (issue 51): `<!-->`, `<!--->` and `--!>` end a comment in a browser, `<![CDATA[` is a comment
@@ -13,17 +13,28 @@ DOM holds them (entities decoded, the first of a repeated name, SVG's `attribute
 ignores (a second `<body>`, a `<frameset>` late in a page) are kept: their attributes may still
 land on an element, and a rule is stricter for seeing them. Scripting is on, as in a browser:
 `<noscript>` holds text.
+
+html5lib 1.1 (2020) predates two changes of the specification that browsers ship (issue 74):
+`</p>` and `</br>` in SVG or MathML now leave the foreign element, and `<select>` now holds
+most elements ("customizable select"), so `<svg></p><style><a id="</style><meta ...>">` or
+`<select><style>...` hide a live `<meta http-equiv>` or handler inside a value that html5lib
+reads as text. So the text is read a second time by justhtml, which follows today's
+specification (html5lib-tests of 2025 and later), and every element of that tree html5lib did
+not see is added, at the line and column justhtml gives: a tag either reading sees is judged.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import html5lib
 from html5lib import _tokenizer
 from html5lib.constants import namespaces, tokenTypes
 from html5lib.treebuilders import getTreeBuilder
+from justhtml import JustHTML
+from justhtml.parser.context import FragmentContext
 
 from tracksite.errors import UserError
 
@@ -212,7 +223,88 @@ def read(text: str, *, fragment: bool = False, first_line: int = 1) -> Reading:
             token = made.get(element, {})
             own = (element.text or "") + "".join(child.tail or "" for child in element)
             styles.append(Style(token.get("end", (1, 0))[0] + shift, own))
-    return Reading(tags, styles)
+    return _with_todays_reading(text, fragment, shift, Reading(tags, styles))
+
+
+def _key(name: str, attributes: dict[str, str]) -> tuple[str, frozenset[tuple[str, str]]]:
+    return name.lower(), frozenset((k.lower(), v) for k, v in attributes.items())
+
+
+_JUST_NAMESPACES = {"svg": namespaces["svg"], "math": namespaces["mathml"]}
+
+
+def _with_todays_reading(text: str, fragment: bool, shift: int, reading: Reading) -> Reading:
+    """`reading` (html5lib's) with every element and style sheet of today's reading (justhtml's
+    tree) that html5lib did not see, in the order of the text. Linear in the text (justhtml keeps
+    no list it searches per tag), so it needs no bound of its own beyond MAX_TAGS."""
+    document = JustHTML(
+        text,
+        fragment=fragment,
+        fragment_context=FragmentContext("div") if fragment else None,
+        track_node_locations=True,
+        sanitize=False,
+        scripting_enabled=True,
+    )
+    seen = Counter(_key(tag.name, tag.attributes) for tag in reading.tags)
+    sheets = Counter(style.text for style in reading.styles)
+    tags, styles = list(reading.tags), list(reading.styles)
+    pending: list = [document.root]
+    while pending:
+        node = pending.pop()
+        content = getattr(node, "template_content", None)
+        pending += reversed([*(node.children or []), *([content] if content is not None else [])])
+        name = node.name
+        if not name or name[0] in "#!":  # (text, comments, the doctype)
+            continue
+        attributes = {str(k): "" if v is None else str(v) for k, v in (node.attrs or {}).items()}
+        if node.origin_line is None and not attributes:  # implied by the parser (`<html>`, `<tbody>`)
+            continue
+        line, column = node.origin_line or 1, node.origin_col or 1
+        if name.lower() == "style":  # its own text, as html5lib's reading takes it
+            own = "".join(child.data or "" for child in node.children or [] if child.name == "#text")
+            if sheets[own] > 0:
+                sheets[own] -= 1
+            else:
+                styles.append(Style(line + shift, own))
+        key = _key(name, attributes)
+        if seen[key] > 0:
+            seen[key] -= 1
+            continue
+        token = {"namespace": _JUST_NAMESPACES.get(node.namespace or "")}
+        places = _attribute_places(text, node.origin_offset, line + shift, column)
+        tags.append(Tag(name.lower(), attributes, line + shift, column, token, places))
+        if len(tags) > MAX_TAGS:
+            return Reading(sorted(tags, key=_place), styles, (line + shift, f"more than {MAX_TAGS:,} tags"))
+    return Reading(sorted(tags, key=_place), styles)
+
+
+#: An attribute of a start tag as the tokenizer reads it: its name, then an optional value.
+_ATTRIBUTE = re.compile(r"""[\s/]*([^\s/>][^\s/>=]*)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+
+
+def _attribute_places(text: str, offset: int | None, line: int, column: int) -> dict[str, tuple[int, int]]:
+    """(line, 1-based column) of each attribute of the start tag at `offset` of `text` (the `<`
+    at file `line`, `column`), the first of a repeated name, by its lower-cased name."""
+    places: dict[str, tuple[int, int]] = {}
+    if offset is None or offset >= len(text) or text[offset] != "<":
+        return places
+    at = offset + 1
+    while at < len(text) and not text[at].isspace() and text[at] not in "/>":
+        at += 1  # (the tag's name)
+    for _ in range(MAX_ATTRIBUTES):
+        m = _ATTRIBUTE.match(text, at)
+        if m is None or m.end() == at or not m.group(1):
+            break
+        start = m.start(1)
+        breaks = text.count("\n", offset, start)
+        where = column + start - offset if not breaks else start - text.rfind("\n", 0, start)
+        places.setdefault(m.group(1).lower(), (line + breaks, where))
+        at = m.end()
+    return places
+
+
+def _place(tag: Tag) -> tuple[int, int]:
+    return tag.line, tag.column
 
 
 def _attribute_name(key) -> str:

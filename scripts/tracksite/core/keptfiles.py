@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,10 +61,10 @@ class Kept:
         self.fresh = False
         if self.folder is not None:
             try:
-                os.makedirs(self.folder)
+                os.mkdir(self.folder, 0o700)
                 self.fresh = True
             except FileExistsError:
-                if not os.path.isdir(self.folder):
+                if not _real_folder(self.folder):
                     self.folder = None
             except OSError:
                 self.folder = None
@@ -132,6 +133,18 @@ class Kept:
                         os.unlink(entry.path)
 
 
+def _real_folder(folder: str) -> bool:
+    """Whether `folder` is a folder of this user's, not a link to one: a kept folder that a link
+    took elsewhere had the build delete that folder's files and write into it (issue 74; the
+    build refuses such a state folder first, core/localstate.py `check`)."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    getuid = getattr(os, "getuid", None)
+    return stat.S_ISDIR(st.st_mode) and (getuid is None or st.st_uid == getuid())
+
+
 def _write(target: str, data: bytes, new: bool) -> None:
     """Write a whole file with a descriptor, not a file object: thousands of small files (the
     search index's) and a file object's own checks (the file's block size, whether it is a
@@ -183,6 +196,8 @@ def link_listed(folder: Path, target: str, key: str) -> bool:
     perhaps linked, when the list is for another key, names a file outside the folder, or a kept
     file's size or time is not the listed one (it was written since: its bytes are not trusted)."""
     try:
+        if not _real_folder(str(folder)):
+            return False
         listed = json.loads(_list(folder).read_text(encoding="utf-8"))
         if not isinstance(listed, dict) or listed.get("key") != key or not isinstance(listed.get("files"), dict):
             return False

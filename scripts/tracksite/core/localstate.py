@@ -38,6 +38,9 @@ ENV = "TRACKSITE_CACHE_DIR"
 #: What each course's folder holds: the build's caches, remote-files.yml's downloads, the link
 #: checker's answers, the editing commands' journal.
 NAMES = ("tracksite", "remote-files", "linkcheck", "journal")
+#: The folders a build writes and prunes inside its state folder (`tracksite/`): the kept pages,
+#: the compiled templates, the search index's kept files, `mkdocs serve`'s runs.
+INNER = ("pages", "templates", "search-index", "serve")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -97,6 +100,36 @@ def folder(project_root: Path | str, name: str, *, create: bool = True) -> Path:
     return target
 
 
+def inner(folder_path: Path | str, *, create: bool = True) -> Path:
+    """A folder the build writes or prunes inside a checked state folder (`pages`, `templates`,
+    `search-index`, `serve`), held to the same rules: a symbolic link or another user's folder
+    is refused (StateError), whatever it points at, and a missing one is made with mode 0o700
+    (with `create`). A folder made a link by whoever could write there would otherwise have had
+    the build delete its target's files and write into it (issue 74)."""
+    target = Path(folder_path)
+    if not _checked(target) and create:
+        try:
+            os.mkdir(target, 0o700)
+        except FileExistsError:  # (made by another process just now: checked below)
+            pass
+        if not _checked(target):
+            raise FileNotFoundError(f"{target} could not be made")
+    return target
+
+
+def unkept(project_root: Path | str) -> str | None:
+    """Why nothing can be kept for the course (its state folder cannot be made: a read-only
+    home, a cache folder of another user's making), or None: the commands then work without
+    their caches and say so, once (issue 74)."""
+    try:
+        folder(project_root, "tracksite")
+    except StateError:
+        return None  # (refused with its own message by whoever uses it)
+    except OSError as e:
+        return f"the state folder {path(project_root, 'tracksite')} cannot be made ({e.strerror or e})"
+    return None
+
+
 def check(project_root: Path | str) -> None:
     """Refuse (StateError) the course's state folders, as far as they exist, before a command
     that uses several of them starts (a build: its caches, remote-files.yml's downloads). A
@@ -104,6 +137,10 @@ def check(project_root: Path | str) -> None:
     for name in NAMES:
         with contextlib.suppress(OSError):
             folder(project_root, name, create=False)
+    for name in INNER:  # (the folders the build writes and prunes inside its own)
+        with contextlib.suppress(OSError):
+            if _checked(path(project_root, "tracksite")):
+                inner(path(project_root, "tracksite") / name, create=False)
 
 
 def _checked(folder: Path) -> bool:

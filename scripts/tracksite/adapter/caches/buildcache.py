@@ -81,8 +81,14 @@ def _version(name: str) -> str:
 
 
 def subfolder(cache: BuildCache | None, name: str) -> Path | None:
-    """A folder beside the cache's database for other kept files, or None when the cache is off."""
-    return None if cache is None or cache.off else cache.path.parent / name
+    """A folder beside the cache's database for other kept files, or None when the cache is off
+    or the folder is a link or another user's (core/localstate.py: `check` refused it first)."""
+    if cache is None or cache.off:
+        return None
+    try:
+        return localstate.inner(cache.path.parent / name, create=False)
+    except localstate.StateError:
+        return None
 
 
 def environment() -> list[str]:

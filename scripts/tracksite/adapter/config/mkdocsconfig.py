@@ -101,6 +101,18 @@ def _guard_file(path: Path) -> tuple[list[ConfigProblem], tuple[int, int, str] |
         )
         for line, tag in configyaml.code_tags(node)
     ]
+    problems += [
+        ConfigProblem(
+            path,
+            line,
+            f"character {char}, written as an escape, cannot be written into a page or a file "
+            "(UTF-8 has no code for it)",
+            column,
+            code="TS012",
+            hint="delete the escape",
+        )
+        for line, column, char in configyaml.unencodable(node)
+    ]
     return problems, configyaml.inherited(node)
 
 

@@ -80,6 +80,7 @@ class LastSite:
             return
         try:
             localstate.folder(self.root, buildcache.STATE)  # (checked: never a link, never another user's)
+            localstate.inner(self.folder)  # (the runs' folder too)
             self.site.mkdir(parents=True, exist_ok=True)
             (self.run / "key").unlink(missing_ok=True)
         except (

@@ -83,7 +83,8 @@ def _active_content(
         )
     seen = {(line, code) for line, _, _, _, code in found}  # a URL the patterns above found too
     counts: Counter[str] = Counter()
-    for finding in rawhtml.findings(masked, body_line, allowed):
+    as_published = blank_data_blocks_of(rawhtml.published(refs.mask_code(body), body), body, body_line)
+    for finding in rawhtml.findings(as_published, body_line, allowed):
         code = finding[4]
         if ((finding[0], code) not in seen or code not in ("TS503", "TS504")) and counts[code] < MAX_FINDINGS:
             counts[code] += 1

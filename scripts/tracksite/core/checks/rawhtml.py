@@ -47,6 +47,48 @@ _ACTIVE_HINT = "write Markdown; interactive parts come from the widget blocks"
 _COMPLEX_HINT = "write it as Markdown, or split the page"
 
 
+#: The tags that open a raw HTML block in Python-Markdown (`Markdown.block_level_elements`): a
+#: line starting with one starts a block the engine passes through as it is, backticks and all.
+BLOCK_LEVEL = frozenset(
+    "address article aside blockquote body canvas center colgroup dd details div dl dt fieldset "
+    "figcaption figure footer form group h1 h2 h3 h4 h5 h6 header hgroup hr html iframe legend li "
+    "main map math menu nav noscript object ol option output p pre progress script section style "
+    "summary table tbody td textarea tfoot th thead tr ul video".split()
+)
+_BLOCK_START = re.compile(r" {0,3}<([A-Za-z][A-Za-z0-9]*)(?=[\s/>]|$)")
+
+
+def published(masked: str, body: str) -> str:
+    """`masked` (the body with its code blanked) with the lines of raw HTML blocks as written:
+    inside a block that starts with a block-level tag the engine passes the text through, so a
+    pair of backticks there is no code span but two characters of an attribute, and
+    ``<div title="`"><meta http-equiv="refresh" ...><i x="`"></i></div>`` published a live
+    `<meta>` that the masked text hid (issue 74). A block runs until its tag is closed as often as
+    opened and a blank line follows. A block marked `markdown` (md_in_html) is Markdown: kept
+    masked. Fenced code stays blank."""
+    if "`" not in body:
+        return masked
+    lines, source = masked.split("\n"), body.split("\n")
+    fenced = refs.code_flags(body, len(source))
+    at = 0
+    while at < len(lines):
+        start = _BLOCK_START.match(lines[at])
+        tag = start.group(1).lower() if start else ""
+        if tag not in BLOCK_LEVEL or fenced[at] or re.search(r"\smarkdown\s*=", source[at], re.I):
+            at += 1
+            continue
+        opens, closes = re.compile(rf"<{tag}(?=[\s/>]|$)", re.I), re.compile(rf"</{tag}\s*>", re.I)
+        depth, end = 0, at
+        while end < len(lines) and not fenced[end]:
+            depth += len(opens.findall(source[end])) - len(closes.findall(source[end]))
+            lines[end] = source[end]
+            end += 1
+            if depth <= 0 and (end == len(lines) or not source[end].strip()):
+                break
+        at = max(end, at + 1)
+    return "\n".join(lines)
+
+
 def findings(masked: str, first_line: int, allowed: frozenset[str] = frozenset()) -> list[Finding]:
     """Every element, handler, script URL, remote load and search mark of the raw HTML in
     `masked` (a page body with its code blanked out, starting on file line `first_line`)."""
@@ -107,3 +149,16 @@ def _search_mark(name: str) -> tuple[str, str, str]:
         "remove it; to keep text out of the search, mark it data-search-ignore",
         "TS520",
     )
+
+
+def published_refresh(page_html: str) -> str | None:
+    """The `http-equiv` of a `<meta http-equiv>` in a page's rendered content, as a browser reads
+    it, or None. The check reads the Markdown as the engine publishes it; this reads what it
+    published, so that no such tag reaches a page even where the two readings ever part (the
+    build refuses the page). Only a page whose HTML holds the word is parsed (almost none)."""
+    if "http-equiv" not in page_html.lower():
+        return None
+    for tag in htmlread.read(page_html, fragment=True).tags:
+        if tag.name == "meta" and "http-equiv" in (k.lower() for k in tag.attributes):
+            return next(v for k, v in tag.attributes.items() if k.lower() == "http-equiv")
+    return None

@@ -32,6 +32,7 @@ def parse_markdown(path: Path, text: str, measure: bool = True):
 MAX_HEADINGS = 300
 MAX_BRACKETS_PER_PARAGRAPH = 400
 MAX_HTML_TAGS = 1000
+MAX_OPEN_COMMENTS = 100
 #: A table as wide as no page needs: Python-Markdown pads every row to the header's cells, and a
 #: 20,000-column table (1.9 MB) took a build 70 s and 481 MB while the check passed it in 3 s.
 MAX_TABLE_COLUMNS = 100
@@ -57,6 +58,9 @@ def too_complex(body: str, first_line: int) -> tuple[int, str] | None:
     headings = brackets = 0
     start = first_line
     masked = blank_data_blocks_of(refs.mask_code(body), body, first_line)
+    found = _open_comments(body, first_line)
+    if found:
+        return found
     tags = list(itertools.islice(_HTML_TAG.finditer(masked), MAX_HTML_TAGS + 1))
     if len(tags) > MAX_HTML_TAGS:
         return refs.line_finder(masked, first_line)(tags[-1].start()), f"page has more than {MAX_HTML_TAGS} HTML tags"
@@ -85,6 +89,24 @@ def too_complex(body: str, first_line: int) -> tuple[int, str] | None:
                 start,
                 f"paragraph has more than {MAX_BRACKETS_PER_PARAGRAPH} `[` characters; Markdown would take minutes over it",
             )
+    return None
+
+
+def _open_comments(body: str, first_line: int) -> tuple[int, str] | None:
+    """More than MAX_OPEN_COMMENTS `<!--` that no `-->` after them closes: the engine's HTML
+    reader looks for the end of each one to the end of the page, so 80 KB of `<!--` took a build
+    20 s, growing four times with each doubling (issue 74). Counted in the whole text, code
+    included: a code span does not hide a comment from that reader."""
+    after = body.rfind("-->") + 1 if "-->" in body else 0
+    at, count = body.find("<!--", after), 0
+    while at >= 0:
+        count += 1
+        if count > MAX_OPEN_COMMENTS:
+            return first_line + body.count("\n", 0, at), (
+                f"page has more than {MAX_OPEN_COMMENTS} `<!--` that no `-->` closes; "
+                "Markdown would take minutes over it"
+            )
+        at = body.find("<!--", at + 4)
     return None
 
 

@@ -26,8 +26,10 @@ DISPLAY_MATH = re.compile(r"\$(?<!\\\$)\$.+?(?<!\\)\$\$", re.S)
 INLINE_MATH = re.compile(r"\$(?<![\\$]\$)(?![\s$])(?:\\.|[^$\\\n])+?(?<![\s\\])\$(?!\$)")
 
 
-# inline code, link targets and tags, within one line: replaced in the whole body at once
-_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\n]*\)|<[^>\n]+>")
+# inline code, link targets and tags, within one line: replaced in the whole body at once. A link
+# target stops at the next `]` and a tag at the next `<`: tried from each `](` or `<` of a line, a
+# run to the line's end made a line of `](` or `<` quadratic (issue 74).
+_NOT_PROSE = re.compile(r"`[^`\n]*`|\]\([^)\n\]]*\)|<[^<>\n]+>")
 
 
 def prose_lines(body: str, first_line: int, skip: frozenset[str] | set[str] = DATA_BLOCKS) -> list[tuple[int, str]]:

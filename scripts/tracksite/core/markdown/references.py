@@ -25,7 +25,11 @@ SCHEMES = ("lesson", "overview", "cheatsheet", "track", "glossary")
 # so "```` ```output ```` blocks" in a sentence is a code span, not a fence.
 _CODE_SPAN_MULTI = re.compile(r"(`(?<!``)`*)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
 # Inline links and images `](target)` and reference definitions `[id]: target` (not footnotes `[^id]:`).
-_INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+# Neither a target nor a title runs over the next `](`: tried from each `](` of a line, a target
+# up to the line's end made a line of `](` quadratic (40 KB took check 40 s, issue 74); a link
+# whose target holds `](` is none Markdown would write.
+_NO_NEXT_LINK = r"(?:[^)\s>\]]|\](?!\())"
+_INLINE = re.compile(rf"\]\(\s*<?({_NO_NEXT_LINK}++)>?(?:\s+[\"'(](?:[^)\]]|\](?!\())*+)?\)")
 _DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
 # Where a URL starts: `](target)`, `](<target>)`, `]: target` (also on the next line), TeX's

@@ -20,6 +20,7 @@ column. The adapter runs it on mkdocs.yml, a `-f` file and every file they INHER
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 import yaml
@@ -76,7 +77,12 @@ def bounded(text: str) -> tuple[yaml.Node | None, Refusal | None]:
         return None, refusal
     try:
         node = yaml.compose(text, Loader=_Loader)  # composed, not constructed: no tag runs
-    except (yaml.YAMLError, RecursionError):
+    except yaml.YAMLError:  # libyaml refuses what PyYAML, the engine's reader, reads (`"\uD800"`)
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)  # (within the bounds just counted)
+        except (yaml.YAMLError, RecursionError):
+            return None, None
+    except RecursionError:
         return None, None
     problem = expansion_problem(node)
     if problem is not None:
@@ -194,3 +200,25 @@ def code_tags(root: yaml.Node | None) -> list[tuple[int, str]]:
             found.append((node.start_mark.line + 1, "!!" + node.tag.removeprefix("tag:yaml.org,2002:")))
         stack.extend(_children(node))
     return sorted(found)
+
+
+def unencodable(root: yaml.Node | None) -> list[tuple[int, int, str]]:
+    """(line, column, "U+D800") of each value holding a lone surrogate, written as an escape
+    (`"\\uD800"`): YAML reads it, but no page can be written with it (UTF-8 cannot encode it), so
+    `site_name: "\\uD800"` checked clean and the build and export then stopped in a traceback
+    (issue 74). Refused here, before MkDocs reads the file, by check and build alike."""
+    found: list[tuple[int, int, str]] = []
+    seen: set[int] = set()
+    stack: list[Any] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and (bad := _SURROGATE.search(node.value)):
+            found.append((node.start_mark.line + 1, node.start_mark.column + 1, f"U+{ord(bad.group()):04X}"))
+        stack.extend(_children(node))
+    return sorted(found)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
