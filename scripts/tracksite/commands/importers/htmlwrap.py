@@ -10,13 +10,15 @@ Markdown image whose caption is the figcaption (the converter then gives it a `/
 and `<details>` becomes a `::: spoiler` fenced div with the summary as its `## title` (the
 converter makes that a collapsed details block). A `<script>` or `<style>` block over several
 lines (a platform switcher's JavaScript) is left out whole: the site runs no lesson scripts, and
-its lines would otherwise show as text or swallow the page. Each change is reported with its line.
+its lines would otherwise show as text or swallow the page; event handlers and script links of the
+rest are removed (rawclean.py). Each change is reported with its line.
 """
 
 from __future__ import annotations
 
 import re
 
+from tracksite.commands.importers import rawclean
 from tracksite.htmlscan import tag_attributes
 
 WRAPPERS = "div|p|center|section|article|aside|main|header|footer|span"
@@ -60,6 +62,8 @@ def unwrap(
             numbers.append(number)
             i += 1
             continue
+        line, made_inert = rawclean.sanitize(line)
+        notes.extend((number, message) for message in made_inert)
         raw = _RAW_OPEN.match(line)
         end = _raw_end(lines, i, raw["name"]) if raw else None
         if raw and end is not None:
