@@ -20,7 +20,7 @@ from tracksite.core.checks import rawhtml
 from tracksite.core.site import svgsafe
 
 SELECT = (
-    "**Please select the platform: <select id=\"id_platform\" name=\"platformlist\" "
+    '**Please select the platform: <select id="id_platform" name="platformlist" '
     "onchange=\"change_content_by_platform('id_platform');return false;\">"
     '<option value="aws" id="id_aws" selected> AWS </option>'
     '<option value="cyverse" id="id_cyverse"> CyVerse </option></select>**'
@@ -32,7 +32,10 @@ def test_a_form_control_only_a_script_worked_is_left_out_with_a_note():
     assert "**Please select the platform:**" in ep.body
     assert "select" not in ep.body.replace("Please select", "") and "onchange" not in ep.body
     assert [(n.line, n.message) for n in ep.notes] == [
-        (12, "an HTML <select> that only a lesson script worked (onchange=) was left out: the site runs no lesson scripts")
+        (
+            12,
+            "an HTML <select> that only a lesson script worked (onchange=) was left out: the site runs no lesson scripts",
+        )
     ]
     assert rawhtml.findings(ep.body, 1) == []
 
@@ -53,15 +56,15 @@ def test_handlers_and_script_links_go_and_the_element_stays(line, kept, removed)
 
 
 def test_html_shown_as_code_is_left_as_it_is():
-    line = "Write `<button onclick=\"go()\">` in the page."
+    line = 'Write `<button onclick="go()">` in the page.'
     assert rawclean.sanitize(line) == (line, [])
 
 
 MERMAID = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 40">'
     '<style>@import url("https://cdn.example.org/font-awesome/all.min.css");\'</style>'
-    "<style><![CDATA[\n@font-face { font-family: Virgil; src: url(\"https://excalidraw.example/Virgil.woff2\"); }\n"
-    "@font-face { font-family: Local; src: url(\"Local.woff2\"); }\n"
+    '<style><![CDATA[\n@font-face { font-family: Virgil; src: url("https://excalidraw.example/Virgil.woff2"); }\n'
+    '@font-face { font-family: Local; src: url("Local.woff2"); }\n'
     ".label { font-family: Virgil, sans-serif; fill: #333; }\n]]></style>"
     '<foreignObject width="100" height="40"><div xmlns="http://www.w3.org/1999/xhtml" '
     'style="display: inline-block;"><span class="edgeLabel">Checks periodically</span></div></foreignObject>'

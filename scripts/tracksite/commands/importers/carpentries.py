@@ -221,7 +221,8 @@ def _plain_title(title: str, ep: Episode) -> str:
     return plain
 
 
-_FIELD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\([^)\s]+\)")
+# `[text](target)` and `[text][label]` (the lesson's links.md or the page defines the label)
+_FIELD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\](?:\([^)\s]+\)|\[[^\]]*\])")
 
 
 def _plain_links(ep: Episode) -> None:

@@ -73,7 +73,8 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
             warning=True,
             counts={"figures": -1},
         )
-        return f"*(Image not available: {alt})*"
+        missing = f"*(Image not available: {alt})*"
+        return f"{missing}\n\n{caption}\n" if caption else missing  # the caption's words and links stay
     name = beside_page(ctx, found.path, name) if found.path is not None else name
     ep.images.append(src)
     size = " ".join(f'{k}="{v}"' for k, v in re.findall(r"""\b(width|height)\s*=\s*["']?([\d.]+(?:%|px|em)?)""", attrs))

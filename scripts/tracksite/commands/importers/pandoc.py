@@ -184,6 +184,44 @@ def auto_id(text: str) -> str:
     return re.sub(r"^[^a-z]+", "", plain) or "section"
 
 
+_QUOTED = re.compile(r"^(?P<indent>\s*)>[ ]?(?P<rest>.*)$")
+_DIV_FENCE = re.compile(r"^\s*:{3,}")
+
+
+def quoted_divs(lines: list[str]) -> tuple[list[str], int]:
+    """Block quotes that hold a fenced div (`> ::: solution` under a quiz question): Pandoc reads
+    the div inside the quote, and the Workbench shows it as its block; unquoted here (and out of
+    the list item the quote sat in: a block cannot open inside one), so the converter sees the div. Returns the lines and how many quotes changed."""
+    out, changed, i = list(lines), 0, 0
+    while i < len(lines):
+        start = _QUOTED.match(lines[i])
+        if start is None:
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and _QUOTED.match(lines[end]):
+            end += 1
+        inner = [_QUOTED.match(line)["rest"] for line in lines[i:end]]  # type: ignore[index]  # all quoted
+        first = next((line for line in inner if line.strip()), "")
+        if _DIV_FENCE.match(first):
+            for k in range(i, end):
+                m = _QUOTED.match(lines[k])
+                out[k] = m["rest"] if m["rest"].strip() else ""  # type: ignore[index]
+            changed += 1
+        i = end
+    return out, changed
+
+
+def heading_id(text: str) -> str:
+    """The id Pandoc's `auto_identifiers` gives a heading (what the Workbench site's links use):
+    its plain text lower-cased, each space a hyphen, only letters, digits, `_`, `-` and `.` kept
+    (accented letters too: `salida-estándar`), everything before the first letter dropped."""
+    plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    plain = re.sub(r"<[^>]+>", "", plain)
+    plain = "".join("-" if c.isspace() else c for c in plain.strip().lower() if c.isalnum() or c in "_-. \t")
+    return re.sub(r"^[\W\d_.-]+", "", plain) or "section"
+
+
 _CODE_FENCE = re.compile(r"^(?P<lead>\s*(?:(?:[-*+]|\d+[.)])\s+)?)(?P<fence>`{3,}(?=[^`]*$)|~{3,})(?P<rest>.*)$")
 
 

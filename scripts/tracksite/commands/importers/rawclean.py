@@ -20,7 +20,7 @@ from tracksite.htmlscan import tag_attributes
 
 _ATTR = r"""\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
 _TAG = re.compile(rf"<(?P<name>[A-Za-z][\w:-]*)(?P<attrs>(?:{_ATTR})*)\s*(?P<end>/?)>")
-_ONE_ATTR = re.compile(rf"(?P<all>\s+(?P<name>[^\s\"'<>/=]+)(?:\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)")
+_ONE_ATTR = re.compile(r"(?P<all>\s+(?P<name>[^\s\"'<>/=]+)(?:\s*=\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)")
 _CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 CONTROLS = {"select", "button", "textarea", "input"}
 _VOID = {"input"}

@@ -96,7 +96,9 @@ def _remote_rules(text: str) -> tuple[str, list[str]]:
     text = _STYLE.sub(one, text)
     if not dropped:
         return text, []
-    return text, [f"style rules that load from another host ({', '.join(dict.fromkeys(dropped))}): the page's fonts are used"]
+    return text, [
+        f"style rules that load from another host ({', '.join(dict.fromkeys(dropped))}): the page's fonts are used"
+    ]
 
 
 def _doctype(text: str) -> tuple[str, list[str]]:
