@@ -44,7 +44,7 @@ SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\]\[]+)\](?![\[(:])")  # `[label]`, a l
 DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
 QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)  # closed by a run of the same length
-TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)*\|?\s*$")  # `+`: Org's rule
 GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 DETAILS_OPEN = re.compile(r"<details\b", re.I)
 DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)

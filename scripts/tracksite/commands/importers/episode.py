@@ -156,6 +156,9 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     numbers = [first_line + i for i in indexes]
     lines = _grid_tables(lines, numbers, notes)
     lines, quoted = pandoc.quoted_divs(lines)
+    lines, org = pandoc.org_table_rules(lines)
+    if org:
+        notes.append(Note(first_line, f"{org} table rule(s) written `|---+---|` (Org's way) now use `|`"))
     if quoted:
         notes.append(
             Note(first_line, f"{quoted} block quote(s) holding a fenced div: the quote marks went, the block stays")

@@ -228,6 +228,27 @@ _CODE_FENCE = re.compile(r"^(?P<lead>\s*(?:(?:[-*+]|\d+[.)])\s+)?)(?P<fence>`{3,
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
 
 
+_ORG_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\+\s*:?-+:?\s*)+\|?\s*$")
+
+
+def org_table_rules(lines: list[str]) -> tuple[list[str], int]:
+    """A pipe table's rule written Org's way (`|-----+-----|`), which Pandoc reads and
+    Python-Markdown prints as text, written with `|` (outside code); how many changed."""
+    out, changed, fence = list(lines), 0, None
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if fence is not None:
+            fence = None if m and m.group(1)[0] == fence[0] else fence
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        if i and "|" in lines[i - 1] and _ORG_RULE.match(line):
+            out[i] = line.replace("+", "|")
+            changed += 1
+    return out, changed
+
+
 def table_rule(line: str) -> bool:
     """Whether the line is a pipe table's delimiter row (`| --- | :---: |`), which holds no prose."""
     return bool(_DELIMITER_ROW.match(line))
