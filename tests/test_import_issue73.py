@@ -11,8 +11,14 @@ The snippets are written for these tests in the shape the lessons have.
 
 from __future__ import annotations
 
+import contextlib
+import io
+from pathlib import Path
+
 import pytest
 
+from conftest import run_mkdocs
+from tracksite.commands.cli import main
 from tracksite.commands.importers import rawclean
 from tracksite.commands.importers.episode import Context, convert
 from tracksite.commands.importers.svgclean import publishable
@@ -81,3 +87,91 @@ def test_style_rules_that_load_from_another_host_are_removed_at_import():
         "@font-face https://excalidraw.example/Virgil.woff2): the page's fonts are used"
     ]
     assert "Local.woff2" in plain and ".label { font-family: Virgil" in plain and "Checks periodically" in plain
+
+
+def _convert(text: str, first_line: int = 1):
+    return convert(text, first_line, Context(episode_slugs={}))
+
+
+def test_links_to_headings_reach_them_as_pandoc_names_them():
+    """A call-out's `{#id}`, a challenge's title, a repeated heading (Pandoc numbers it `-1`), a
+    heading whose Pandoc id keeps a triple hyphen: each link of the source finds its target."""
+    from tracksite.core.markdown.anchors import anchors
+
+    ep = _convert(
+        "See [deps](#dependencies), [the exercise](#exercise-new-requirements), "
+        "[the second](#salida-estándar-1) and [proxy](#networks---proxy-needed).\n\n"
+        "::::: callout\n\n## Teaching Episodes with Dependencies {#dependencies}\n\nText.\n\n:::::\n\n"
+        "::::: challenge\n\n## Exercise: New Requirements\n\nDo it.\n\n:::: solution\n\nDone.\n\n::::\n\n:::::\n\n"
+        "## Salida estándar\n\nUno.\n\n## Salida estándar\n\nDos.\n\n"
+        "### Networks - Proxy Needed\n\nSet it.\n"
+    )
+    assert "{#dependencies}" not in ep.body and "/// note | Teaching Episodes with Dependencies\n" in ep.body
+    assert "networks---proxy-needed" in ep.body  # the link's target keeps its hyphens (no em dash)
+    ids = anchors(ep.body)
+    assert {"dependencies", "exercise-new-requirements", "salida-estándar", "salida-estándar-1"} <= ids
+    assert "networks---proxy-needed" in ids
+
+
+def test_a_fenced_div_inside_a_block_quote_is_the_block_it_is_in_pandoc():
+    ep = _convert(
+        "1. Which command starts a repository?\n\n  ```\n  a. git init\n  ```\n\n"
+        "  > :::::::::::::::  solution\n  > \n  > `git init` does.\n  > \n  > :::::::::::::::::::::::::\n"
+    )
+    assert ":::" not in ep.body and "> " not in ep.body
+    assert "/// details | Solution\n\n`git init` does.\n\n///" in ep.body
+
+
+def test_a_table_rule_written_orgs_way_makes_a_table():
+    import markdown as md
+
+    ep = _convert("| Good | Avoid |\n|------+-------|\n| a_b  | a b   |\n")
+    html = md.markdown(ep.body, extensions=["tables"])
+    assert "<table>" in html and "+" not in html
+
+
+def test_commented_out_text_is_not_counted_as_the_readers():
+    from tracksite.commands.importers.counting import count_source
+
+    text = "Text.\n\n<!--\n::: callout\n\n## Hidden\n\n![](fig/a.png){alt='a'}\n:::\n-->\n\n## Shown\n"
+    counts = count_source(text)
+    assert counts["callouts"] == 0 and counts["figures"] == 0 and counts["headings"] == 1
+
+
+EXCERPTS = Path(__file__).resolve().parent / "data" / "carpentries" / "issue73-excerpts"
+
+
+@pytest.fixture(scope="module")
+def excerpts(tmp_path_factory):
+    """Excerpts of four real lessons (tests/data/carpentries/README.md) imported into one course."""
+    tmp = tmp_path_factory.mktemp("issue73")
+    course = tmp / "course"
+    assert main(["init", str(course), "--site-name", "Excerpts"]) == 0
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(["--root", str(course), "import", "carpentries", str(EXCERPTS), "--track", "mixed"])
+    return course, code, out.getvalue()
+
+
+@pytest.mark.slow
+def test_the_excerpts_import_clean_and_check_agrees_with_the_strict_build(excerpts, tmp_path):
+    """Lucidchart's and Mermaid's SVGs, a platform `<select onchange>`, Org's table rule, quoted
+    solutions and call-outs with `{#id}` linked from a table: the import goes through, and
+    `tracksite check` and `mkdocs build --strict` give the same verdict on what it wrote."""
+    course, code, output = excerpts
+    assert code == 0, output[-3000:]
+    check_out = io.StringIO()
+    with contextlib.redirect_stdout(check_out), contextlib.redirect_stderr(check_out):
+        checked = main(["--root", str(course), "check", "--errors-only"])
+    built = run_mkdocs(course, site=tmp_path / "site")
+    assert (checked == 0) == (built.returncode == 0), (check_out.getvalue()[-2000:], built.stderr[-2000:])
+    assert checked == 0, check_out.getvalue()[-2000:]
+    site = tmp_path / "site" / "mixed"
+    demo = (site / "learners" / "demo_lessons" / "index.html").read_text(encoding="utf-8")
+    assert 'id="dependencies"' in demo and 'href="#dependencies"' in demo
+    svg = (site / "software-architecture-design" / "example-architecture-diagram.svg").read_text(encoding="utf-8")
+    assert "Checks periodically" in svg and "cdnjs" not in svg
+    cloud = (site / "logging-onto-cloud" / "index.html").read_text(encoding="utf-8")
+    assert "onchange" not in cloud and "Please select the platform" in cloud
+    mistakes = (site / "common-mistakes" / "index.html").read_text(encoding="utf-8")
+    assert "Max_temp_C</td>" in mistakes and "+----" not in mistakes

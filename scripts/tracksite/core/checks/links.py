@@ -138,7 +138,8 @@ def tolerated(project, doc) -> bool:
     """Whether a broken anchor on this page is a warning: a page of an imported track, whose
     track.yml keeps `imported.broken_links` at `warning` (the lesson's own typos, kept as links
     so the instructor sees and mends them, while the import and the build go through)."""
-    return tolerates(project, doc.track)
+    # a learner page of the import (docs/<track>/learners/) is the track's too, though no lesson
+    return tolerates(project, doc.track or doc.src_uri.split("/", 1)[0])
 
 
 def tolerates(project, slug: str | None) -> bool:

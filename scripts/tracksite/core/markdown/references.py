@@ -26,6 +26,9 @@ SCHEMES = ("lesson", "overview", "cheatsheet", "track", "glossary")
 _CODE_SPAN_MULTI = re.compile(r"(`(?<!``)`*)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)")
 # Inline links and images `](target)` and reference definitions `[id]: target` (not footnotes `[^id]:`).
 _INLINE = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+# `](<my data.csv>)`: a target in angle brackets may hold spaces (Python-Markdown links it, and
+# MkDocs' own validation lets it pass unseen); only those with a space, `_INLINE` reads the rest.
+_ANGLED = re.compile(r"\]\(\s*<([^<>\n]*?\s[^<>\n]*)>(?:\s+[\"'(][^)]*)?\)")
 _DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
 # Where a URL starts: `](target)`, `](<target>)`, `]: target` (also on the next line), TeX's
@@ -104,7 +107,7 @@ def find_links(body: str, first_line: int) -> Iterator[Link]:
 
 
 #: Each link pattern with the text every match of it holds.
-_LINK_MARKS = ((_INLINE, "]("), (_DEFINITION, "]:"))
+_LINK_MARKS = ((_INLINE, "]("), (_ANGLED, "](<"), (_DEFINITION, "]:"))
 
 
 def scheme_of(target: str) -> str | None:
