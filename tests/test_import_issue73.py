@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -175,3 +177,72 @@ def test_the_excerpts_import_clean_and_check_agrees_with_the_strict_build(excerp
     assert "onchange" not in cloud and "Please select the platform" in cloud
     mistakes = (site / "common-mistakes" / "index.html").read_text(encoding="utf-8")
     assert "Max_temp_C</td>" in mistakes and "+----" not in mistakes
+
+
+TINY = {
+    "config.yaml": "title: 'Tiny'\nlicense: 'CC-BY 4.0'\nepisodes:\n- 01-files.md\n",
+    "index.md": "---\nsite: sandpaper::sandpaper_site\n---\n\nA lesson about files.\n",
+    "episodes/01-files.md": "---\ntitle: Files\nteaching: 10\nexercises: 5\n---\n\n"
+    "::: objectives\n- List files.\n:::\n\nWe look at files in this episode and at what they hold.\n\n"
+    "::::: challenge\n\n:::::\n\n## Listing\n\nUse `ls`.\n",
+}
+
+
+def _lesson(root: Path) -> Path:
+    for rel, text in TINY.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def _run(args: list[str]) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(args)
+    return code, out.getvalue()
+
+
+@pytest.mark.slow
+def test_one_tracks_errors_never_stop_anothers_import_and_verify_compares_later(tmp_path):
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Two tracks"]) == 0
+    assert main(["--root", str(course), "new", "track", "other", "--number", "5", "--title", "Other"]) == 0
+    intro = course / "lessons" / "other" / "introduction" / "lesson.md"
+    published = re.sub(r"(?m)^status: draft.*\n", "", intro.read_text(encoding="utf-8"))  # a draft's errors wait
+    intro.write_text(published + "\nSee [gone](lesson:other/nowhere).\n", encoding="utf-8")
+    source = _lesson(tmp_path / "src")
+    report = tmp_path / "report.json"
+    code, out = _run(
+        ["--root", str(course), "import", "carpentries", str(source), "--track", "tiny", "--report", str(report)]
+    )
+    assert code == 0, out
+    assert "the imported track has no errors" in out and "other tracks have 1 error(s)" in out
+    assert "lessons/other/introduction/lesson.md" in out
+    # the empty upstream challenge is no error: left out with a note at its source line
+    assert "episodes/01-files.md:13: a challenge with no task text in the source was left out" in out
+    assert "no page was built, so none was compared" in out and "count(s) differ" not in out
+    assert all(e["page_counts"] is None for e in json.loads(report.read_text(encoding="utf-8"))["episodes"])
+    code, out = _run(["--root", str(course), "import", "carpentries", str(source), "--track", "tiny", "--verify"])
+    assert code == 1 and "no page was compared" in out
+    intro.write_text(intro.read_text(encoding="utf-8").replace("lesson:other/nowhere", "lesson:other/introduction"))
+    code, out = _run(["--root", str(course), "import", "carpentries", str(source), "--track", "tiny", "--verify"])
+    assert code == 0 and "verified: the built learner pages of 1 episodes" in out, out
+
+
+def test_remove_track_keeps_the_files_aside_and_refuses_while_another_track_links_to_it(tmp_path):
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Removal"]) == 0
+    for slug, number in (("gone", 5), ("stays", 6)):
+        assert main(["--root", str(course), "new", "track", slug, "--number", str(number), "--title", slug]) == 0
+    intro = course / "lessons" / "stays" / "introduction" / "lesson.md"
+    text = intro.read_text(encoding="utf-8")
+    intro.write_text(text + "\nSee [the other track](lesson:gone/introduction).\n", encoding="utf-8")
+    code, out = _run(["--root", str(course), "remove", "track", "gone"])
+    assert code == 1 and "lesson:gone/introduction" in out and (course / "lessons" / "gone").is_dir()
+    intro.write_text(text, encoding="utf-8")
+    code, out = _run(["--root", str(course), "remove", "track", "gone"])
+    assert code == 0 and "removed lessons/gone/" in out, out
+    assert not (course / "lessons" / "gone").exists() and not (course / "cheatsheets" / "gone").exists()
+    kept = list((course / ".tracksite" / "removed").glob("gone-*/lessons/track.yml"))
+    assert len(kept) == 1
+    assert _run(["--root", str(course), "check"])[0] == 0

@@ -463,6 +463,9 @@ def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
     outer, ctx.in_exercise = ctx.in_exercise, True
     for part in parts:
         title, rest = _title(part)
+        if title is None and not any(isinstance(c, str) and c.strip() for c in rest):
+            out.extend(_empty_challenge(Div("challenge", div.line, rest), ep, ctx))
+            continue
         if title is None:
             ep.notes.append(Note(div.line, "a challenge without a `## title`; shown as a numbered exercise"))
         if title is not None and not any(isinstance(c, str) and c.strip() for c in rest):
@@ -475,6 +478,21 @@ def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
         out.extend(_block(Div("challenge", div.line, rest), "exercise", title, ep, ctx))
     ctx.in_exercise = outer
     return out
+
+
+def _empty_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
+    """A challenge with no task at all (upstream left it empty, or wrote only its solution): no
+    exercise without a task is published; its solutions stay, as collapsed details blocks."""
+    solutions = sum(isinstance(c, Div) and c.kind == "solution" for c in div.children)
+    kept = f"; its {solutions} solution(s) stay as collapsed details blocks" if solutions else ""
+    ep.notes.append(
+        Note(div.line, f"a challenge with no task text in the source was left out{kept}", False, {"exercises": -1})
+    )
+    outer, ctx.in_exercise = ctx.in_exercise, False
+    try:
+        return _render(div.children, ep, ctx, nested=True)
+    finally:
+        ctx.in_exercise = outer
 
 
 def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
