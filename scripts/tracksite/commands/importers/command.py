@@ -21,7 +21,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     track = args.track
     try:
         if not SLUG_RE.fullmatch(track):
-            raise UserError(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
+            raise UserError(
+                f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)", exit_code=USAGE
+            )
         if args.update:
             return update.cmd_update(args, root)
         if args.verify:
@@ -32,8 +34,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
             if (root / top).exists():
                 raise UserError(
-                    f"{top} exists already: choose another --track, remove it first, "
-                    "or bring a newer release of the same lesson in with --update"
+                    f"{top} exists already: choose another --track, remove it first "
+                    f"(`tracksite remove track {track}`), or bring a newer release of the same lesson in with --update"
                 )
         with flow.planned(
             args, track, args.number or carpentries.next_track_number(root), carpentries.course_terms(root)
@@ -45,8 +47,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             _say(args, p)
             code = flow.check_course(root, getattr(args, "config_file", None), track)
             return flow.finish(args, root, p, code)
-    except UserError as e:
-        raise UserError(e.message, exit_code=USAGE) from None
+    except UserError as e:  # the lesson's problems (a missing R package, a path outside it) exit 1; usage 2
+        raise UserError(e.message, exit_code=e.exit_code) from None
 
 
 def _verify(args: argparse.Namespace, root: Path) -> int:
