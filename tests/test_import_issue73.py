@@ -15,6 +15,7 @@ import contextlib
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -184,7 +185,9 @@ TINY = {
     "index.md": "---\nsite: sandpaper::sandpaper_site\n---\n\nA lesson about files.\n",
     "episodes/01-files.md": "---\ntitle: Files\nteaching: 10\nexercises: 5\n---\n\n"
     "::: objectives\n- List files.\n:::\n\nWe look at files in this episode and at what they hold.\n\n"
-    "::::: challenge\n\n:::::\n\n## Listing\n\nUse `ls`.\n",
+    "::::: challenge\n\n:::::\n\n## Listing\n\nUse `ls`; the [cheat sheet](files/cheatsheet.html) lists more.\n",
+    "episodes/files/cheatsheet.html": '<!DOCTYPE html><html><head><meta charset="utf-8">'
+    "<script>document.title = 'Shell';</script></head><body><h1>Shell</h1><p><code>ls</code> lists.</p></body></html>",
 }
 
 
@@ -227,6 +230,12 @@ def test_one_tracks_errors_never_stop_anothers_import_and_verify_compares_later(
     intro.write_text(intro.read_text(encoding="utf-8").replace("lesson:other/nowhere", "lesson:other/introduction"))
     code, out = _run(["--root", str(course), "import", "carpentries", str(source), "--track", "tiny", "--verify"])
     assert code == 0 and "verified: the built learner pages of 1 episodes" in out, out
+    # the HTML cheat sheet with a <script> and a <meta> is a download, zipped: never a page of the site
+    archive = course / "docs" / "tiny" / "files" / "cheatsheet.html.zip"
+    assert zipfile.ZipFile(archive).read("cheatsheet.html").startswith(b"<!DOCTYPE html>")
+    assert "(../files/cheatsheet.html.zip)" in (course / "lessons/tiny/files-episode/lesson.md").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_remove_track_keeps_the_files_aside_and_refuses_while_another_track_links_to_it(tmp_path):

@@ -409,6 +409,8 @@ def write_plan(root: Path, track: str, plan: Plan, record=None) -> None:
                 plan.notes.append(f"{rel}: removed what browsers ignore: {'; '.join(removed)}")
         elif isinstance(content, Path):
             shutil.copyfile(content, target)
+        elif isinstance(content, bytes):  # made by the import (an HTML file zipped: datafiles.zipped)
+            target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
     if record is not None:

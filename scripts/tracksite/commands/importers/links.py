@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from tracksite.commands.importers import pandoc
+from tracksite.commands.importers import datafiles, pandoc
 from tracksite.commands.importers.converted import Context, Episode, Note
 from tracksite.commands.importers.workbench import Target, download_path
 from tracksite.core.site.published import ASSET_SUFFIXES as PUBLISHED
@@ -169,8 +169,14 @@ def _download(found: Target, target: str, ep: Episode, ctx: Context, lost: dict 
     if suffix in IMAGE_SUFFIXES:
         return beside_page(ctx, path, path.name) + anchor
     rel = download_path(ctx.layout, path)
+    active = datafiles.active_html(path)
+    if active:
+        rel += datafiles.ZIPPED
+        note(
+            ep, ctx, f"{target} {active}: published zipped ({rel.rsplit('/', 1)[-1]}), as a download to open from disk"
+        )
     ctx.downloads[path] = rel
-    return f"../{rel}{anchor}"
+    return f"../{rel}{anchor if not active else ''}"
 
 
 def beside_page(ctx: Context, path, name: str) -> str:
