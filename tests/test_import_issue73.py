@@ -255,3 +255,20 @@ def test_remove_track_keeps_the_files_aside_and_refuses_while_another_track_link
     kept = list((course / ".tracksite" / "removed").glob("gone-*/lessons/track.yml"))
     assert len(kept) == 1
     assert _run(["--root", str(course), "check"])[0] == 0
+
+
+def test_packages_a_lock_file_only_lists_are_one_line_per_file():
+    from tracksite.commands.importers.rpackages import Needs, Shortfall
+
+    lock = "renv/profiles/lesson-requirements/renv.lock"
+    short = Shortfall(
+        missing=[("dplyr", "episodes/01.Rmd:3")] + [(f"pkg{i}", f"{lock}:{10 + i}") for i in range(40)],
+        older=[("ggplot2", "3.4.0", "3.5.0", f"{lock}:5")],
+    )
+    lines = short.lines(Needs(loaded={"dplyr": "episodes/01.Rmd:3"}))
+    assert lines == [
+        "episodes/01.Rmd:3: the R package dplyr is not installed",
+        f"{lock}:1: 40 R package(s) it lists are not installed (the lesson's code does not load them): "
+        "pkg0, pkg1, pkg2, pkg3, pkg4, pkg5, pkg6, pkg7 and 32 more",
+        f"{lock}:5: the R package ggplot2 is 3.4.0 here, older than 3.5.0",
+    ]
