@@ -272,3 +272,15 @@ def test_packages_a_lock_file_only_lists_are_one_line_per_file():
         "pkg0, pkg1, pkg2, pkg3, pkg4, pkg5, pkg6, pkg7 and 32 more",
         f"{lock}:5: the R package ggplot2 is 3.4.0 here, older than 3.5.0",
     ]
+
+
+def test_a_caption_keeps_its_photo_credit_links_and_the_alt_text_its_words():
+    ep = _convert("![A plot. Photo: [Ann Lee](https://example.org/ann), CC BY](fig/plot.png)\n")
+    assert ep.body.startswith("![A plot. Photo: Ann Lee, CC BY](plot.png)")
+    assert "/// caption\nA plot. Photo: [Ann Lee](https://example.org/ann), CC BY\n///" in ep.body
+    figure = (
+        '<figure><img src="fig/cat.png" alt="A cat"><figcaption>A cat [asleep]. Photo: '
+        '<a href="https://example.org/c">Ann</a></figcaption></figure>'
+    )
+    ep = _convert(figure + "\n")
+    assert "/// caption\nA cat (asleep). Photo: [Ann](https://example.org/c)\n///" in ep.body

@@ -165,11 +165,24 @@ def _describe(m: re.Match) -> str:
     return f"<{m.group('name').lower()}{cls}>"
 
 
+_LINK_IN_CAPTION = re.compile(r"(\[[^\[\]]*\]\([^()\s]+\))")
+_HTML_LINK = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<href>[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I | re.S)
+
+
+def _html_links(text: str) -> str:
+    """`<a href="u">credit</a>` in a caption as `[credit](u)`, kept when the tags go."""
+    return _HTML_LINK.sub(lambda m: f"[{re.sub(r'<[^>]+>', '', m['text']).strip()}]({m['href']})", text)
+
+
 def _figure(block: str) -> str | None:
     """A `<figure>` block as one Workbench-style Markdown image, or None if it holds no image."""
     caption = _CAPTION.search(block)
-    text = " ".join(re.sub(r"<[^>]+>", "", caption["text"]).split()) if caption else ""
-    text = text.replace("[", "(").replace("]", ")")
+    text = " ".join(re.sub(r"<[^>]+>", "", _html_links(caption["text"])).split()) if caption else ""
+    # a caption's links (a photo credit) stay links; any other bracket would end the image's text
+    text = "".join(
+        part if _LINK_IN_CAPTION.fullmatch(part) else part.replace("[", "(").replace("]", ")")
+        for part in _LINK_IN_CAPTION.split(text)
+    )
     img = _IMG.search(block)
     if img:
         attrs = tag_attributes(img.group("attrs"))

@@ -63,7 +63,8 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
     if not alt:
         alt = caption or name
         note(ep, ctx, f"image {src} has no alt text; its caption is used")
-    alt = alt.replace("[", "(").replace("]", ")")
+    # alt text is plain text: a caption's link (a photo credit) is its words there, a link in the caption
+    alt = re.sub(r"(?<!!)\[([^\[\]]*)\]\([^()\s]*\)", r"\1", alt).replace("[", "(").replace("]", ")")
     found = _find(ctx, src)
     if found is None:
         note(
