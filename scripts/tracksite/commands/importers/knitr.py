@@ -268,8 +268,12 @@ class Prepared:
             plots = sum(u.plots for u in unrun)
             hidden = sum(u.hidden for u in unrun)
             needed = " ".join(["r-base-core", "r-cran-knitr", *debian_names(self.missing_packages).split()])
+            # beside "ran the R code of N episodes", "R was not run" would contradict it: say which part did not
+            why = self.why_not or (
+                "R was not run" if not self.executed else "knitr could not run the rest (above: why)"
+            )
             lines.append(
-                f"{self.why_not or 'R was not run'}, so the code of {len(unrun)} R Markdown episode(s) "
+                f"{why}, so the code of {len(unrun)} R Markdown episode(s) "
                 f"was not run: the lessons show the code of {lost} chunk(s) without its output, and about "
                 f"{plots} plot(s) are missing. The {hidden} chunk(s) hidden from learners (include=FALSE "
                 f"or echo=FALSE) were left out. To add the output, install R, knitr and the lesson's "
