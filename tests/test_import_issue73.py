@@ -156,6 +156,27 @@ def excerpts(tmp_path_factory):
     return course, code, out.getvalue()
 
 
+def _check_and_strict_build(course: Path, site: Path) -> None:
+    """`tracksite check` and `mkdocs build --strict` give one verdict, and it is a pass."""
+    check_out = io.StringIO()
+    with contextlib.redirect_stdout(check_out), contextlib.redirect_stderr(check_out):
+        checked = main(["--root", str(course), "check", "--errors-only"])
+    built = run_mkdocs(course, site=site)
+    assert (checked == 0) == (built.returncode == 0), (check_out.getvalue()[-2000:], built.stderr[-2000:])
+    assert checked == 0, check_out.getvalue()[-2000:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["git-novice", "python-ecology", "r-gapminder"])
+def test_check_and_the_strict_build_agree_on_every_vendored_lesson(name, tmp_path):
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", name]) == 0
+    source = EXCERPTS.parent / name
+    code, out = _run(["--root", str(course), "import", "carpentries", str(source), "--track", "t", "--no-execute"])
+    assert code == 0, out[-3000:]
+    _check_and_strict_build(course, tmp_path / "site")
+
+
 @pytest.mark.slow
 def test_the_excerpts_import_clean_and_check_agrees_with_the_strict_build(excerpts, tmp_path):
     """Lucidchart's and Mermaid's SVGs, a platform `<select onchange>`, Org's table rule, quoted
@@ -163,12 +184,7 @@ def test_the_excerpts_import_clean_and_check_agrees_with_the_strict_build(excerp
     `tracksite check` and `mkdocs build --strict` give the same verdict on what it wrote."""
     course, code, output = excerpts
     assert code == 0, output[-3000:]
-    check_out = io.StringIO()
-    with contextlib.redirect_stdout(check_out), contextlib.redirect_stderr(check_out):
-        checked = main(["--root", str(course), "check", "--errors-only"])
-    built = run_mkdocs(course, site=tmp_path / "site")
-    assert (checked == 0) == (built.returncode == 0), (check_out.getvalue()[-2000:], built.stderr[-2000:])
-    assert checked == 0, check_out.getvalue()[-2000:]
+    _check_and_strict_build(course, tmp_path / "site")
     site = tmp_path / "site" / "mixed"
     demo = (site / "learners" / "demo_lessons" / "index.html").read_text(encoding="utf-8")
     assert 'id="dependencies"' in demo and 'href="#dependencies"' in demo
