@@ -300,3 +300,20 @@ def test_a_caption_keeps_its_photo_credit_links_and_the_alt_text_its_words():
     )
     ep = _convert(figure + "\n")
     assert "/// caption\nA cat (asleep). Photo: [Ann](https://example.org/c)\n///" in ep.body
+
+
+def test_a_problem_of_the_imported_track_names_the_source_line_it_came_from(tmp_path):
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Lines"]) == 0
+    files = dict(TINY)
+    files["episodes/01-files.md"] += "\nSee [the other lesson](lesson:nowhere/at-all) for more.\n"
+    source = tmp_path / "src"
+    for rel, text in files.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text, encoding="utf-8")
+    code, out = _run(["--root", str(course), "import", "carpentries", str(source), "--track", "tiny"])
+    line = files["episodes/01-files.md"].splitlines().index("See [the other lesson](lesson:nowhere/at-all) for more.")
+    assert code == 1 and "[TS301] broken link 'lesson:nowhere/at-all'" in out
+    assert re.search(rf"lessons/tiny/files-episode/lesson\.md:\d+ comes from episodes/01-files\.md:{line + 1} ", out), (
+        out
+    )

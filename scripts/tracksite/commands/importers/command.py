@@ -45,7 +45,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 root, track, p.plan, record=lambda staged: update.save_record(staged, track, version, executed)
             )
             _say(args, p)
-            code = flow.check_course(root, getattr(args, "config_file", None), track)
+            code = flow.check_course(root, getattr(args, "config_file", None), track, p)
             return flow.finish(args, root, p, code)
     except UserError as e:  # the lesson's problems (a missing R package, a path outside it) exit 1; usage 2
         raise UserError(e.message, exit_code=e.exit_code) from None
@@ -57,7 +57,7 @@ def _verify(args: argparse.Namespace, root: Path) -> int:
     if not (root / "lessons" / args.track / "track.yml").is_file():
         raise UserError(f"there is no track {args.track!r} to verify: import the lesson first")
     with flow.planned(args, args.track, 0, carpentries.course_terms(root)) as p:
-        code = flow.check_course(root, getattr(args, "config_file", None), args.track)
+        code = flow.check_course(root, getattr(args, "config_file", None), args.track, p)
         if code == flow.OTHERS:
             return 1  # asked to compare, and nothing could be compared
         return flow.finish(args, root, p, code)

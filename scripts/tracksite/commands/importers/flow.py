@@ -76,7 +76,7 @@ def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
 OTHERS = 2  # check_course: only other tracks have errors
 
 
-def check_course(root: Path, config_file: str | None = None, track: str = "") -> int:
+def check_course(root: Path, config_file: str | None = None, track: str = "", planned: Planned | None = None) -> int:
     """`tracksite check` of the course the import wrote into, with the configuration `-f` names.
     Each track stands alone: the errors of the course's other tracks are listed, but they are not
     this import's (exit 0); the site cannot be built while they stand, so the pages are not
@@ -88,6 +88,8 @@ def check_course(root: Path, config_file: str | None = None, track: str = "") ->
     ours = [e for e in errors if not track or _in_track(e.path, track)]
     if ours:
         print(format_text(ours), file=sys.stderr)
+        for line in source_lines(root, ours, planned):
+            print(line, file=sys.stderr)
         print("the imported track has problems (listed above): fix them, then run `tracksite check`", file=sys.stderr)
         return 1
     print("tracksite check: the imported track has no errors")
@@ -101,6 +103,29 @@ def check_course(root: Path, config_file: str | None = None, track: str = "") ->
         )
         return OTHERS
     return 0
+
+
+def source_lines(root: Path, problems, planned: Planned | None) -> list[str]:
+    """For each problem in an imported lesson, the episode line it came from: the first line of
+    the source (as the import read it) that holds the generated line's text, so the instructor
+    mends the lesson where it is written (`lesson.md:261` is the source's `episodes/x.md:264`)."""
+    if planned is None:
+        return []
+    origin = {lesson: rel for rel, lesson in planned.plan.sources.items()}
+    out = []
+    for problem in problems:
+        rel = origin.get(problem.path)
+        if rel is None or not problem.line:
+            continue
+        try:
+            made = (root / problem.path).read_text(encoding="utf-8").splitlines()[problem.line - 1].strip()
+            source = (planned.src.root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
+        except (OSError, IndexError):
+            continue
+        found = next((n for n, text in enumerate(source, 1) if made and text.strip() == made), None)
+        if found is not None:
+            out.append(f"{problem.path}:{problem.line} comes from {rel}:{found} of the lesson")
+    return out
 
 
 def _in_track(path: str, track: str) -> bool:
