@@ -119,7 +119,8 @@ def test_links_to_headings_reach_them_as_pandoc_names_them():
 def test_a_fenced_div_inside_a_block_quote_is_the_block_it_is_in_pandoc():
     ep = _convert(
         "1. Which command starts a repository?\n\n  ```\n  a. git init\n  ```\n\n"
-        "  > :::::::::::::::  solution\n  > \n  > `git init` does.\n  > \n  > :::::::::::::::::::::::::\n"
+        "  > :::::::::::::::  solution\n  > \n  > ## Solution\n  > \n  > `git init` does.\n  > \n"
+        "  > :::::::::::::::::::::::::\n"
     )
     assert ":::" not in ep.body and "> " not in ep.body
     assert "/// details | Solution\n\n`git init` does.\n\n///" in ep.body

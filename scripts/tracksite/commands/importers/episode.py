@@ -360,7 +360,8 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
     if div.kind == "solution" and not ctx.in_exercise:
         where = "inside another solution" if ctx.in_solution else "outside any challenge"
         ep.notes.append(Note(div.line, f"a solution {where} became a collapsed `/// details | Solution`"))
-        return _block(div, "details", "Solution", ep, ctx, label=True)
+        _, rest = _title(div.children, only=("solution",))  # its `## Solution` is the block's title already
+        return _block(Div(div.kind, div.line, rest), "details", "Solution", ep, ctx, label=True)
     if div.kind == "solution":
         ctx.in_exercise, ctx.in_solution = False, True  # a solution in a solution: a collapsed details block
         try:
