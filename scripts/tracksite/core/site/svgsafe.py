@@ -49,7 +49,9 @@ XHTML_TEXT = set(
     "div span p br b i em strong u s sub sup small big code kbd samp var pre ul ol li dl dt dd hr "
     "table thead tbody tfoot tr td th caption font label h1 h2 h3 h4 h5 h6 center abbr mark q".split()
 )
-XHTML_ATTRIBUTES = set("class style id lang dir title align valign color face size colspan rowspan width height".split())
+XHTML_ATTRIBUTES = set(
+    "class style id lang dir title align valign color face size colspan rowspan width height".split()
+)
 _ILLUSTRATOR = "Illustrator"
 # Drawing programs' own namespaces: (the prefix they write, the program). Browsers ignore them.
 INERT: dict[str, tuple[str, str]] = {
