@@ -318,3 +318,16 @@ def test_a_problem_of_the_imported_track_names_the_source_line_it_came_from(tmp_
     assert re.search(rf"lessons/tiny/files-episode/lesson\.md:\d+ comes from episodes/01-files\.md:{line + 1} ", out), (
         out
     )
+
+
+@pytest.mark.parametrize("link", ["[the data](<my data.csv>)", "[a section](<#no such heading>)"])
+def test_a_link_target_with_spaces_is_checked_and_the_build_agrees(course, tmp_path, link):
+    """Python-Markdown links `](<my data.csv>)`, and MkDocs' validation let it pass: check read
+    no such target either, so the broken link was published. Both now stop at its line."""
+    from course import lesson_md, write
+
+    write(course, "lessons/alpha/a1/lesson.md", lesson_md("Alpha one", body=f"Intro {link} end.\n\n" + "Words. " * 60))
+    code, out = _run(["--root", str(course), "check", "--errors-only"])
+    built = run_mkdocs(course, site=tmp_path / "site")
+    assert code == 1 and "lessons/alpha/a1/lesson.md:12:" in out and "broken link" in out, out
+    assert built.returncode != 0 and "lessons/alpha/a1/lesson.md:12:" in built.stderr + built.stdout
