@@ -8,6 +8,7 @@ defined in the lesson's shared `links.md` gets its definition. Inline R code is 
 
 from __future__ import annotations
 
+import html
 import re
 
 from tracksite.commands.importers import codeattrs
@@ -217,7 +218,7 @@ def heading_id(text: str) -> str:
     its plain text lower-cased, each space a hyphen, only letters, digits, `_`, `-` and `.` kept
     (accented letters too: `salida-estándar`), everything before the first letter dropped."""
     plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    plain = re.sub(r"<[^>]+>", "", plain)
+    plain = html.unescape(re.sub(r"<[^>]+>", "", plain))  # `&amp;` is the reader's `&`, which Pandoc drops
     plain = "".join("-" if c.isspace() else c for c in plain.strip().lower() if c.isalnum() or c in "_-. \t")
     return re.sub(r"^[\W\d_.-]+", "", plain) or "section"
 
