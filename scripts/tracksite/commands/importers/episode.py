@@ -390,26 +390,35 @@ def _block(div: Div, name: str, title: str | None, ep: Episode, ctx: Context, *,
 
 
 HEADING_ATTRS = re.compile(r"\s*\{(?P<attrs>[^{}]*)\}\s*$")
+_WRITTEN_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
+
+
+def _attributes(text: str) -> tuple[str, str, str | None]:
+    """A heading's text without Pandoc's trailing `{#id .class}`, those attributes, and the id."""
+    attrs = HEADING_ATTRS.search(text)
+    if attrs is None:
+        return text, "", None
+    written = _WRITTEN_ID.search(attrs["attrs"])
+    return text[: attrs.start()].strip(), attrs["attrs"].strip(), written["id"] if written else None
 
 
 def _heading_with_id(text: str, ctx: Context) -> str:
     """A heading's text with `{ #id }` where the id Pandoc gives it (numbered `-1`, `-2` when
     the page repeats it) is not the one Python-Markdown's `toc` would make: links written for
     the Workbench site (`#salida-estándar-1`, `#networks---proxy-needed`) then reach it."""
-    attrs = HEADING_ATTRS.search(text)
-    if attrs and "#" in attrs["attrs"]:
-        written = re.search(r"(?:^|\s)#(?P<id>[^\s}]+)", attrs["attrs"])
-        ctx.block_ids.add(written["id"] if written else "")
-        return text
-    base = pandoc.heading_id(text)
+    plain, attrs, written = _attributes(text)
+    if written:
+        ctx.block_ids.add(written)
+        return text  # attr_list gives it the id written
+    base = pandoc.heading_id(plain)
     anchor, n = base, 0
     while anchor in ctx.block_ids:
         n += 1
         anchor = f"{base}-{n}"
     ctx.block_ids.add(anchor)
-    if n == 0 and anchor == toc_slugify(re.sub(r"[*_`]|!?\[([^\]]*)\]\([^)]*\)", r"\1", text), "-"):
+    if n == 0 and anchor == toc_slugify(re.sub(r"[*_`]|!?\[([^\]]*)\]\([^)]*\)", r"\1", plain), "-"):
         return text
-    return f"{text} {{ #{anchor} }}"
+    return f"{plain} {{ #{anchor} {attrs} }}" if attrs else f"{plain} {{ #{anchor} }}"
 
 
 def _anchor(title: str | None, ctx: Context, *, auto: bool = True) -> tuple[str | None, list[str]]:
@@ -420,11 +429,9 @@ def _anchor(title: str | None, ctx: Context, *, auto: bool = True) -> tuple[str 
     Pandoc makes (a block's title), not only one written (a heading inside a block)."""
     if not title:
         return title, []
-    attrs = HEADING_ATTRS.search(title)
-    written = re.search(r"(?:^|\s)#(?P<id>[^\s}]+)", attrs["attrs"]) if attrs else None
-    if attrs:
-        title = title[: attrs.start()].strip() or None
-    anchor = written["id"] if written else pandoc.heading_id(title or "")
+    plain, _, written = _attributes(title)
+    title = plain or None
+    anchor = written or pandoc.heading_id(title or "")
     if not title and not written or not auto and not written or anchor in ctx.block_ids:
         return title, []
     ctx.block_ids.add(anchor)
