@@ -108,7 +108,7 @@ def test_another_r_error_still_stops_the_import(tmp_path, capsys, knitr_ready):
     """A missing local file fails R's connection too ("cannot open the connection"), but it is
     the lesson's fault, not the network's: the import stops as before and writes nothing."""
     lesson = _lesson(tmp_path, 'read.csv("data/not-in-the-lesson.csv")')
-    assert _import(tmp_path, lesson) == 2
+    assert _import(tmp_path, lesson) == 1  # the lesson's problem (README: 2 is usage)
     err = capsys.readouterr().err
     assert "episodes/01-fetch.Rmd:" in err and "knitr could not run the episode" in err
     assert "cannot open" in err and "Nothing was written" in err

@@ -5,8 +5,9 @@ The samples in tests/data/svg/ have the shape each program writes (Inkscape, Lib
 Visio, matplotlib, draw.io, Illustrator): their own namespaces, `<metadata>` with RDF, SVG fonts,
 draw.io's `content=`, Illustrator's entities and private data. The refused samples in
 tests/data/svg/refused/ carry a script (LibreOffice Impress's presentation engine), an event
-handler, a `javascript:` link, an image from another site, HTML in a `foreignObject` (draw.io's
-HTML labels), an external entity and an element outside the allow-list.
+handler, a `javascript:` link, an image from another site, HTML in a `foreignObject` that is more
+than a label's text (an `<iframe>`, a handler), an external entity and an element outside the
+allow-list. draw.io's and Mermaid's HTML labels (issue 73) are kept.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ REFUSED = {
     "inkscape-onload.svg": "has an onload= event handler",
     "javascript-link.svg": "has a script or document URL in xlink:href=",
     "external-image.svg": "<image> loads 'https://tracker.example.com/pixel.png?who=learner' from a third party",
-    "drawio-html-labels.svg": "contains a <foreignObject> element",
+    "html-label-iframe.svg": "contains an HTML <iframe> element, which is not label text",
+    "html-label-handler.svg": "has an onmouseover= event handler",
     "external-entity.svg": "declares entities",
     "unknown-element.svg": "iframe> element, which is not a plain drawing",
 }
@@ -92,6 +94,27 @@ def test_illustrator_entities_are_written_out_at_import_and_its_private_data_rem
     assert svgsafe.review(plain).refused == []
     assert any(r.startswith("Illustrator") for r in removed)
     assert "pgf" not in plain and "foreignObject" not in plain and "Python" in plain
+
+
+def test_html_labels_of_diagram_tools_are_kept_in_their_namespace():
+    text = (DATA / "drawio-html-labels.svg").read_text(encoding="utf-8")
+    review = svgsafe.review(text)
+    assert review.refused == [] and review.removed == ["draw.io (content=)"]
+    root = etree.fromstring(svgsafe.clean(text).encode())
+    labels = root.findall(".//{http://www.w3.org/1999/xhtml}div")
+    assert labels and "local" in "".join(labels[0].itertext())  # still HTML: the browser lays it out
+
+
+def test_attributes_of_other_programs_namespaces_are_removed_not_refused():
+    text = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:lucid="lucid" '
+        'xmlns:osb="http://www.openswatchbook.org/uri/2009/osb" viewBox="0 0 10 10">'
+        '<g lucid:page-tab-id="0_0"><rect width="5" height="5" osb:paint="solid"/></g></svg>'
+    )
+    review = svgsafe.review(text)
+    assert review.refused == [] and review.removed == ["other programs (lucid:page-tab-id=, osb:paint=)"]
+    plain = svgsafe.clean(text)
+    assert "lucid" not in plain and "osb" not in plain and "<rect" in plain
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

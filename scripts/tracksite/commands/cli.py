@@ -40,6 +40,7 @@ COMMAND_MODULES = (
     "tracksite.commands.export",
     "tracksite.commands.importers.command",
     "tracksite.commands.init",
+    "tracksite.commands.remove",
     "tracksite.commands.upgrade",
     "tracksite.commands.editor_schema",
     "tracksite.commands.lsp",
@@ -47,7 +48,7 @@ COMMAND_MODULES = (
     "tracksite.tools.minilm",
 )
 #: The commands that read the course, and so its site configuration: each takes `-f` as MkDocs does.
-READS_CONFIG = ("check", "build", "new", "move", "rename", "pdf", "export", "import", "lsp")
+READS_CONFIG = ("check", "build", "new", "move", "rename", "remove", "pdf", "export", "import", "lsp")
 
 
 def _project_root(args: argparse.Namespace) -> Path:

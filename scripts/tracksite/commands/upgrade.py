@@ -282,10 +282,13 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     p = sub.add_parser(
         "upgrade",
-        help="move a course started by an earlier tracksite onto the packaged theme",
-        description="Remove the theme files an earlier `tracksite init` copied into the course when "
-        "they are unchanged, list the ones you changed, drop tracksite's own asset lines "
-        "from mkdocs.yml and add the CI workflow and requirements file if missing.",
+        help="move the course to the running tracksite (its requirements.txt pin, and an old course's theme copies)",
+        description="Move the course to the tracksite that runs this command: point requirements.txt's "
+        "tracksite line at it (a version, a commit, or a wheel built into .tracksite/wheels/), so the course "
+        "builds with it wherever it is built; and, for a course started by tracksite 0.1, remove the theme "
+        "files its `init` copied when they are unchanged, list the ones you changed, drop tracksite's own "
+        "asset lines from mkdocs.yml and add the CI workflow and requirements file if missing. Run it after "
+        "installing a newer tracksite.",
     )
     p.add_argument("--dry-run", action="store_true", help="only report what would change")
     p.set_defaults(handler=cmd_upgrade)

@@ -233,7 +233,8 @@ def _plain_title(title: str, ep: Episode) -> str:
     return plain
 
 
-_FIELD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\([^)\s]+\)")
+# `[text](target)` and `[text][label]` (the lesson's links.md or the page defines the label)
+_FIELD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\](?:\([^)\s]+\)|\[[^\]]*\])")
 
 
 def _plain_links(ep: Episode) -> None:
@@ -420,6 +421,8 @@ def write_plan(root: Path, track: str, plan: Plan, record=None) -> None:
                 plan.notes.append(f"{rel}: removed what browsers ignore: {'; '.join(removed)}")
         elif isinstance(content, Path):
             shutil.copyfile(content, target)
+        elif isinstance(content, bytes):  # made by the import (an HTML file zipped: datafiles.zipped)
+            target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
     if record is not None:

@@ -21,17 +21,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     track = args.track
     try:
         if not SLUG_RE.fullmatch(track):
-            raise UserError(f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)")
+            raise UserError(
+                f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)", exit_code=USAGE
+            )
         if args.update:
             return update.cmd_update(args, root)
+        if args.verify:
+            return _verify(args, root)
         undone = changes.recover(root)  # an import killed between its renames is undone, then made again
         if undone:
             print(undone)
         for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
             if (root / top).exists():
                 raise UserError(
-                    f"{top} exists already: choose another --track, remove it first, "
-                    "or bring a newer release of the same lesson in with --update"
+                    f"{top} exists already: choose another --track, remove it first "
+                    f"(`tracksite remove track {track}`), or bring a newer release of the same lesson in with --update"
                 )
         with flow.planned(
             args, track, args.number or carpentries.next_track_number(root), carpentries.course_terms(root)
@@ -41,10 +45,22 @@ def cmd_import(args: argparse.Namespace) -> int:
                 root, track, p.plan, record=lambda staged: update.save_record(staged, track, version, executed)
             )
             _say(args, p)
-            code = flow.check_course(root, getattr(args, "config_file", None))
+            code = flow.check_course(root, getattr(args, "config_file", None), track, p)
             return flow.finish(args, root, p, code)
-    except UserError as e:
-        raise UserError(e.message, exit_code=USAGE) from None
+    except UserError as e:  # the lesson's problems (a missing R package, a path outside it) exit 1; usage 2
+        raise UserError(e.message, exit_code=e.exit_code) from None
+
+
+def _verify(args: argparse.Namespace, root: Path) -> int:
+    """`--verify`: the track as it stands checked, built and compared with the lesson again,
+    nothing written (after fixing what stopped the first comparison; `--report` writes it anew)."""
+    if not (root / "lessons" / args.track / "track.yml").is_file():
+        raise UserError(f"there is no track {args.track!r} to verify: import the lesson first")
+    with flow.planned(args, args.track, 0, carpentries.course_terms(root)) as p:
+        code = flow.check_course(root, getattr(args, "config_file", None), args.track, p)
+        if code == flow.OTHERS:
+            return 1  # asked to compare, and nothing could be compared
+        return flow.finish(args, root, p, code)
 
 
 def _say(args: argparse.Namespace, p: Planned) -> None:
@@ -81,6 +97,12 @@ def register(sub) -> None:
         action="store_true",
         help="bring a newer release of a lesson imported before into its track, keeping your edits "
         "(stops and lists file:line where you and upstream changed the same lines)",
+    )
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="write nothing: check the imported track, build its learner pages and compare them with the "
+        "lesson again (after fixing what stopped the import's own comparison)",
     )
     p.add_argument(
         "--keep-yours",

@@ -60,6 +60,7 @@ class Context:
     said: set = field(default_factory=set)  # notes given once per episode
     in_exercise: bool = False  # rendering a challenge: a solution belongs to its exercise
     in_solution: bool = False  # rendering a solution: one inside it is a collapsed details block
+    block_ids: set = field(default_factory=set)  # ids given to blocks from their title heading (episode._anchor)
     link_defs: dict[str, str] = field(default_factory=dict)  # links.md's `[ref]: target` lines
     layout: Layout | None = None  # the whole lesson, for resolving paths (workbench.py)
     track: str = ""

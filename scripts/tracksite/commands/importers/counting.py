@@ -44,7 +44,7 @@ SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\]\[]+)\](?![\[(:])")  # `[label]`, a l
 DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
 QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)  # closed by a run of the same length
-TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)*\|?\s*$")  # `+`: Org's rule
 GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 DETAILS_OPEN = re.compile(r"<details\b", re.I)
 DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
@@ -69,6 +69,7 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
     """Counts in Workbench Markdown whose front matter, if any, is already removed; `shared`:
     the reference labels the lesson's links.md defines (lower case)."""
     counts: Counter = Counter()
+    text = _without_comments(text)
     defined = set(shared) | {" ".join(m.split()).lower() for m in DEFINITION.findall(text)}
     stack: list[list] = []  # [kind, seen_solution]
     fence, hidden, details, previous = None, 0, 0, ""
@@ -120,6 +121,32 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
         para.append(line)
         previous = line
     return counts
+
+
+def _without_comments(text: str) -> str:
+    """`text` with its HTML comments outside code blanked (their lines kept empty): what an author
+    commented out (a call-out, a figure) no reader sees, on the Workbench site or here."""
+    out: list[str] = []
+    fence, comment = None, False
+    for line in text.splitlines():
+        if comment:
+            comment = "-->" not in line
+            out.append(line.split("-->", 1)[1] if not comment else "")
+            continue
+        f = None if fence else FENCE.match(line)
+        if fence or f:
+            if fence and re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", line):
+                fence = None
+            elif f:
+                fence = f.group(1)
+            out.append(line)
+            continue
+        plain = CODE_SPAN.sub(lambda m: "x" * len(m.group(0)), line)
+        line = re.sub(r"<!--.*?-->", "", line) if "<!--" in plain and "-->" in plain[plain.find("<!--") :] else line
+        if "<!--" in CODE_SPAN.sub("", line):
+            line, comment = line.split("<!--", 1)[0], True
+        out.append(line)
+    return "\n".join(out)
 
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

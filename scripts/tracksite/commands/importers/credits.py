@@ -60,7 +60,7 @@ class Authors:
         if not shown:
             return ""
         if others:
-            return ", ".join(shown) + f" and {others} others"
+            return ", ".join(shown) + f" and {others} other{'s' if others != 1 else ''}"
         return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" and {shown[-1]}"
 
 

@@ -9,13 +9,21 @@ cannot publish is left out with a note, never refused.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from tracksite.commands.importers import confine
 from tracksite.commands.importers.plan import Plan, Source
 from tracksite.commands.importers.workbench import download_path
 from tracksite.core.site.published import refusal
-from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES, OTHER_MARKDOWN_SUFFIXES
+from tracksite.core.site.statics import (
+    DATA_SUFFIXES,
+    MAX_DATA_BYTES,
+    MAX_FILE_BYTES,
+    OTHER_MARKDOWN_SUFFIXES,
+    html_findings,
+)
 
 FOLDERS = ("episodes/data", "learners/data", "instructors/data")
 MAX_FILES = 2000
@@ -64,3 +72,28 @@ def _why_not(root: Path, path: Path) -> str | None:
     if path.stat().st_size > limit:
         return f"larger than the site publishes ({limit:,} bytes for this type)"
     return None
+
+
+HTML = (".html", ".htm")
+ZIPPED = ".zip"  # a download name's ending when the file is published zipped (`active_html`)
+
+
+def active_html(path: Path) -> str | None:
+    """What an HTML file the lesson offers as a file (a cheat sheet under `files/`) holds that the
+    site does not serve from its own origin (a `<script>`, a `<meta>`: it would run with the site's
+    rights), or None. Such a file is published zipped, as a download: the reader opens it from disk."""
+    if path.suffix.lower() not in HTML or not path.is_file():
+        return None
+    found = html_findings(path.read_text(encoding="utf-8", errors="replace"))
+    return found[0][1] if found else None
+
+
+def zipped(path: Path) -> bytes:
+    """`path` alone in a zip archive, dated as the archive format's earliest day, so that an
+    import of the same lesson writes the same bytes (an update then sees no change)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo(path.name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, path.read_bytes())
+    return out.getvalue()

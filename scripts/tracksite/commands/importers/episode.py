@@ -10,8 +10,11 @@ see what changed.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
+
+from markdown.extensions.toc import slugify as toc_slugify
 
 from tracksite.commands.importers import htmlwrap, links, pandoc, tabs
 from tracksite.commands.importers.converted import Context, Episode, Note
@@ -152,6 +155,14 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     notes.extend(Note(first_line + i, message, False, counts) for i, message, counts in found)
     numbers = [first_line + i for i in indexes]
     lines = _grid_tables(lines, numbers, notes)
+    lines, quoted = pandoc.quoted_divs(lines)
+    lines, org = pandoc.org_table_rules(lines)
+    if org:
+        notes.append(Note(first_line, f"{org} table rule(s) written `|---+---|` (Org's way) now use `|`"))
+    if quoted:
+        notes.append(
+            Note(first_line, f"{quoted} block quote(s) holding a fenced div: the quote marks went, the block stays")
+        )
     lines = list_indents(lines)
     lines, numbers, unwrapped = htmlwrap.unwrap(lines, first_line, numbers)
     lines, numbers = pandoc.join_images(lines, numbers)
@@ -303,11 +314,12 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
             continue
         h = HEADING.match(child)
         if nested and h:
-            out.append(f"**{h.group(2)}**")  # headings inside blocks stay out of the page's contents
+            text, anchor = _anchor(h.group(2), ctx, auto=False)
+            out.extend([*anchor, f"**{text}**" if text else ""])  # headings inside blocks stay out of the contents
             continue
         ctx.line = getattr(child, "no", 0)
-        if h and ctx.demote:
-            child = "#" * min(len(h.group(1)) + 1, 6) + " " + h.group(2)
+        if h:
+            child = "#" * min(len(h.group(1)) + int(ctx.demote), 6) + " " + _heading_with_id(h.group(2), ctx)
         out.append(_rewrite_inline(_pandoc_line(child, ep, ctx), ep, ctx))
     return out
 
@@ -348,7 +360,8 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
     if div.kind == "solution" and not ctx.in_exercise:
         where = "inside another solution" if ctx.in_solution else "outside any challenge"
         ep.notes.append(Note(div.line, f"a solution {where} became a collapsed `/// details | Solution`"))
-        return _block(div, "details", "Solution", ep, ctx)
+        _, rest = _title(div.children, only=("solution",))  # its `## Solution` is the block's title already
+        return _block(Div(div.kind, div.line, rest), "details", "Solution", ep, ctx, label=True)
     if div.kind == "solution":
         ctx.in_exercise, ctx.in_solution = False, True  # a solution in a solution: a collapsed details block
         try:
@@ -366,16 +379,67 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         ep.notes.append(Note(div.line, f"`::: {div.kind}` has no tracksite equivalent; kept as a note"))
         kind, label = "note", None
     title, rest = _title(div.children)
-    return _block(Div(div.kind, div.line, rest), kind, title or label, ep, ctx)
+    return _block(Div(div.kind, div.line, rest), kind, title or label, ep, ctx, label=title is None)
 
 
-def _block(div: Div, name: str, title: str | None, ep: Episode, ctx: Context) -> list[str]:
+def _block(div: Div, name: str, title: str | None, ep: Episode, ctx: Context, *, label: bool = False) -> list[str]:
+    """`label`: the title is the block's kind in words, not a heading of the source (no anchor)."""
     slashes = "/" * (2 + depth(div))
+    title, anchor = (title, []) if label else _anchor(title, ctx)
     head = f"{slashes} {name}" + (f" | {title}" if title else "")
     if name == "solution":
         _, rest = _title(div.children, only=("solution",))
         div = Div(div.kind, div.line, rest)
-    return ["", head, *_render(div.children, ep, ctx, nested=True), slashes, ""]
+    return ["", *anchor, head, *_render(div.children, ep, ctx, nested=True), slashes, ""]
+
+
+HEADING_ATTRS = re.compile(r"\s*\{(?P<attrs>[^{}]*)\}\s*$")
+_WRITTEN_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
+
+
+def _attributes(text: str) -> tuple[str, str, str | None]:
+    """A heading's text without Pandoc's trailing `{#id .class}`, those attributes, and the id."""
+    attrs = HEADING_ATTRS.search(text)
+    if attrs is None:
+        return text, "", None
+    written = _WRITTEN_ID.search(attrs["attrs"])
+    return text[: attrs.start()].strip(), attrs["attrs"].strip(), written["id"] if written else None
+
+
+def _heading_with_id(text: str, ctx: Context) -> str:
+    """A heading's text with `{ #id }` where the id Pandoc gives it (numbered `-1`, `-2` when
+    the page repeats it) is not the one Python-Markdown's `toc` would make: links written for
+    the Workbench site (`#salida-estándar-1`, `#networks---proxy-needed`) then reach it."""
+    plain, attrs, written = _attributes(text)
+    if written:
+        ctx.block_ids.add(written)
+        return text  # attr_list gives it the id written
+    base = pandoc.heading_id(plain)
+    anchor, n = base, 0
+    while anchor in ctx.block_ids:
+        n += 1
+        anchor = f"{base}-{n}"
+    ctx.block_ids.add(anchor)
+    if n == 0 and anchor == toc_slugify(re.sub(r"[*_`]|!?\[([^\]]*)\]\([^)]*\)", r"\1", plain), "-"):
+        return text
+    return f"{plain} {{ #{anchor} {attrs} }}" if attrs else f"{plain} {{ #{anchor} }}"
+
+
+def _anchor(title: str | None, ctx: Context, *, auto: bool = True) -> tuple[str | None, list[str]]:
+    """The block's title without Pandoc's `{#id .class}`, and an anchor line with the id Pandoc
+    gives the title's heading (the one written, else its auto identifier): links to it
+    (`#dependencies`, `episode.md#exercise-new-solution-requirements`) keep working, as on the
+    Workbench site, where the heading keeps its id inside the call-out. `auto`: also the id
+    Pandoc makes (a block's title), not only one written (a heading inside a block)."""
+    if not title:
+        return title, []
+    plain, _, written = _attributes(title)
+    title = plain or None
+    anchor = written or pandoc.heading_id(title or "")
+    if not title and not written or not auto and not written or anchor in ctx.block_ids:
+        return title, []
+    ctx.block_ids.add(anchor)
+    return title, [f'<div id="{html.escape(anchor)}"></div>', ""]
 
 
 def _title(children: list, only: tuple[str, ...] = ()) -> tuple[str | None, list]:
@@ -411,6 +475,9 @@ def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
     outer, ctx.in_exercise = ctx.in_exercise, True
     for part in parts:
         title, rest = _title(part)
+        if title is None and not any(isinstance(c, str) and c.strip() for c in rest):
+            out.extend(_empty_challenge(Div("challenge", div.line, rest), ep, ctx))
+            continue
         if title is None:
             ep.notes.append(Note(div.line, "a challenge without a `## title`; shown as a numbered exercise"))
         if title is not None and not any(isinstance(c, str) and c.strip() for c in rest):
@@ -423,6 +490,21 @@ def _render_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
         out.extend(_block(Div("challenge", div.line, rest), "exercise", title, ep, ctx))
     ctx.in_exercise = outer
     return out
+
+
+def _empty_challenge(div: Div, ep: Episode, ctx: Context) -> list[str]:
+    """A challenge with no task at all (upstream left it empty, or wrote only its solution): no
+    exercise without a task is published; its solutions stay, as collapsed details blocks."""
+    solutions = sum(isinstance(c, Div) and c.kind == "solution" for c in div.children)
+    kept = f"; its {solutions} solution(s) stay as collapsed details blocks" if solutions else ""
+    ep.notes.append(
+        Note(div.line, f"a challenge with no task text in the source was left out{kept}", False, {"exercises": -1})
+    )
+    outer, ctx.in_exercise = ctx.in_exercise, False
+    try:
+        return _render(div.children, ep, ctx, nested=True)
+    finally:
+        ctx.in_exercise = outer
 
 
 def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
@@ -455,10 +537,10 @@ def _outside_code(pattern: re.Pattern, line: str, rewrite) -> str:
 
 def _dashes(line: str) -> str:
     """Pandoc's smart dashes (`---`, `--`, `\\--`) and `\\<` escapes, which Python-Markdown prints as
-    typed; code spans keep theirs."""
+    typed; code spans and link targets (`#networks---proxy-needed`) keep theirs."""
     if pandoc.table_rule(line):  # `| --- |` is a table's rule, not a dash: an em dash there ends the table
         return line
-    parts = re.split(r"(`+[^`]*`+)", line)
+    parts = re.split(r"(`+[^`]*`+|\]\([^)\s]*|\{\s*#[^{}]*\})", line)  # code, link targets and ids keep their dashes
     for i in range(0, len(parts), 2):
         text = parts[i].replace("\\--", "\u2013")
         text = re.sub(r"(?<=\w)---(?=\w)|(?<=\s)---(?=\s)", "\u2014", text)

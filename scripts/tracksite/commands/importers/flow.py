@@ -56,6 +56,7 @@ def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
         if code == 0
         else verify.Verified(source=verify.source_counts(p))
     )
+    code = 0 if code == OTHERS else code  # the other tracks' errors are theirs: this import is complete
     if args.report:
         report.write_report(Path(args.report), p, verified, rerun_hint(args))
     for error in verified.errors:
@@ -72,13 +73,60 @@ def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
     return code
 
 
-def check_course(root: Path, config_file: str | None = None) -> int:
-    """`tracksite check` of the course the import wrote into, with the configuration `-f` names."""
+OTHERS = 2  # check_course: only other tracks have errors
+
+
+def check_course(root: Path, config_file: str | None = None, track: str = "", planned: Planned | None = None) -> int:
+    """`tracksite check` of the course the import wrote into, with the configuration `-f` names.
+    Each track stands alone: the errors of the course's other tracks are listed, but they are not
+    this import's (exit 0); the site cannot be built while they stand, so the pages are not
+    compared (the caller says so, and `--verify` compares them later). Returns 1 when the imported
+    track has errors, 2 when only other tracks have, 0 when the course has none."""
     project = load(mkdocsconfig.load(root, config_file))
     assert project.problems is not None  # load() always sets them
-    if project.problems.errors:
-        print(format_text(project.problems.errors), file=sys.stderr)
+    errors = project.problems.errors
+    ours = [e for e in errors if not track or _in_track(e.path, track)]
+    if ours:
+        print(format_text(ours), file=sys.stderr)
+        for line in source_lines(root, ours, planned):
+            print(line, file=sys.stderr)
         print("the imported track has problems (listed above): fix them, then run `tracksite check`", file=sys.stderr)
         return 1
     print("tracksite check: the imported track has no errors")
+    if errors:
+        print(format_text(errors), file=sys.stderr)
+        print(
+            f"the course's other tracks have {len(errors)} error(s) (listed above), which are not this import's: "
+            "the site cannot be built until they are fixed, so no page was compared with its source; then run "
+            f"`tracksite import carpentries PATH --track {track} --verify`",
+            file=sys.stderr,
+        )
+        return OTHERS
     return 0
+
+
+def source_lines(root: Path, problems, planned: Planned | None) -> list[str]:
+    """For each problem in an imported lesson, the episode line it came from: the first line of
+    the source (as the import read it) that holds the generated line's text, so the instructor
+    mends the lesson where it is written (`lesson.md:261` is the source's `episodes/x.md:264`)."""
+    if planned is None:
+        return []
+    origin = {lesson: rel for rel, lesson in planned.plan.sources.items()}
+    out = []
+    for problem in problems:
+        rel = origin.get(problem.path)
+        if rel is None or not problem.line:
+            continue
+        try:
+            made = (root / problem.path).read_text(encoding="utf-8").splitlines()[problem.line - 1].strip()
+            source = (planned.src.root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
+        except (OSError, IndexError):
+            continue
+        found = next((n for n, text in enumerate(source, 1) if made and text.strip() == made), None)
+        if found is not None:
+            out.append(f"{problem.path}:{problem.line} comes from {rel}:{found} of the lesson")
+    return out
+
+
+def _in_track(path: str, track: str) -> bool:
+    return path.startswith((f"lessons/{track}/", f"cheatsheets/{track}/", f"docs/{track}/"))

@@ -10,13 +10,15 @@ Markdown image whose caption is the figcaption (the converter then gives it a `/
 and `<details>` becomes a `::: spoiler` fenced div with the summary as its `## title` (the
 converter makes that a collapsed details block). A `<script>` or `<style>` block over several
 lines (a platform switcher's JavaScript) is left out whole: the site runs no lesson scripts, and
-its lines would otherwise show as text or swallow the page. Each change is reported with its line.
+its lines would otherwise show as text or swallow the page; event handlers and script links of the
+rest are removed (rawclean.py). Each change is reported with its line.
 """
 
 from __future__ import annotations
 
 import re
 
+from tracksite.commands.importers import rawclean
 from tracksite.htmlscan import tag_attributes
 
 WRAPPERS = "div|p|center|section|article|aside|main|header|footer|span"
@@ -60,6 +62,8 @@ def unwrap(
             numbers.append(number)
             i += 1
             continue
+        line, made_inert = rawclean.sanitize(line)
+        notes.extend((number, message) for message in made_inert)
         raw = _RAW_OPEN.match(line)
         end = _raw_end(lines, i, raw["name"]) if raw else None
         if raw and end is not None:
@@ -161,11 +165,24 @@ def _describe(m: re.Match) -> str:
     return f"<{m.group('name').lower()}{cls}>"
 
 
+_LINK_IN_CAPTION = re.compile(r"(\[[^\[\]]*\]\([^()\s]+\))")
+_HTML_LINK = re.compile(r"<a\s[^>]*?href\s*=\s*[\"'](?P<href>[^\"']+)[\"'][^>]*>(?P<text>.*?)</a\s*>", re.I | re.S)
+
+
+def _html_links(text: str) -> str:
+    """`<a href="u">credit</a>` in a caption as `[credit](u)`, kept when the tags go."""
+    return _HTML_LINK.sub(lambda m: f"[{re.sub(r'<[^>]+>', '', m['text']).strip()}]({m['href']})", text)
+
+
 def _figure(block: str) -> str | None:
     """A `<figure>` block as one Workbench-style Markdown image, or None if it holds no image."""
     caption = _CAPTION.search(block)
-    text = " ".join(re.sub(r"<[^>]+>", "", caption["text"]).split()) if caption else ""
-    text = text.replace("[", "(").replace("]", ")")
+    text = " ".join(re.sub(r"<[^>]+>", "", _html_links(caption["text"])).split()) if caption else ""
+    # a caption's links (a photo credit) stay links; any other bracket would end the image's text
+    text = "".join(
+        part if _LINK_IN_CAPTION.fullmatch(part) else part.replace("[", "(").replace("]", ")")
+        for part in _LINK_IN_CAPTION.split(text)
+    )
     img = _IMG.search(block)
     if img:
         attrs = tag_attributes(img.group("attrs"))

@@ -45,10 +45,14 @@ args <- commandArgs(TRUE)
 input <- args[1]; output <- args[2]; slug <- args[3]; fallback <- args[4]
 one <- function(v, i) { v <- unlist(v); if (length(v) >= i) v[[i]] else if (length(v)) v[[1]] else "" }
 flat <- function(s) gsub("[][]", "", gsub("[\r\n]+", " ", s))
+links <- function(s) {  # a caption's Markdown links (a photo credit) kept; other brackets would end it
+  s <- gsub("\\[([^][]*)\\]\\(([^()[:space:]]+)\\)", "\001\\1\002(\\2)", gsub("[\r\n]+", " ", s))
+  chartr("\001\002", "[]", gsub("[][]", "", s))
+}
 knitr::render_markdown()  # Markdown's hooks first (fenced output); knit() keeps hooks set before it
 knitr::knit_hooks$set(plot = function(x, options) {
   i <- if (is.null(options$fig.cur)) 1 else options$fig.cur
-  cap <- flat(one(options$fig.cap, i)); alt <- flat(one(options$fig.alt, i))
+  cap <- links(one(options$fig.cap, i)); alt <- flat(one(options$fig.alt, i))
   if (!nzchar(alt)) alt <- if (nzchar(cap)) cap else paste0(fallback, " (chunk ", options$label, ")")
   paste0("\n\n![", cap, "](", x, "){alt='", gsub("'", "\u2019", alt), "'}\n\n")
 })
@@ -268,8 +272,12 @@ class Prepared:
             plots = sum(u.plots for u in unrun)
             hidden = sum(u.hidden for u in unrun)
             needed = " ".join(["r-base-core", "r-cran-knitr", *debian_names(self.missing_packages).split()])
+            # beside "ran the R code of N episodes", "R was not run" would contradict it: say which part did not
+            why = self.why_not or (
+                "R was not run" if not self.executed else "knitr could not run the rest (above: why)"
+            )
             lines.append(
-                f"{self.why_not or 'R was not run'}, so the code of {len(unrun)} R Markdown episode(s) "
+                f"{why}, so the code of {len(unrun)} R Markdown episode(s) "
                 f"was not run: the lessons show the code of {lost} chunk(s) without its output, and about "
                 f"{plots} plot(s) are missing. The {hidden} chunk(s) hidden from learners (include=FALSE "
                 f"or echo=FALSE) were left out. To add the output, install R, knitr and the lesson's "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from tracksite.commands.importers import pandoc
+from tracksite.commands.importers import datafiles, pandoc
 from tracksite.commands.importers.converted import Context, Episode, Note
 from tracksite.commands.importers.workbench import Target, download_path
 from tracksite.core.site.published import ASSET_SUFFIXES as PUBLISHED
@@ -63,7 +63,8 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
     if not alt:
         alt = caption or name
         note(ep, ctx, f"image {src} has no alt text; its caption is used")
-    alt = alt.replace("[", "(").replace("]", ")")
+    # alt text is plain text: a caption's link (a photo credit) is its words there, a link in the caption
+    alt = re.sub(r"(?<!!)\[([^\[\]]*)\]\([^()\s]*\)", r"\1", alt).replace("[", "(").replace("]", ")")
     found = _find(ctx, src)
     if found is None:
         note(
@@ -73,7 +74,8 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
             warning=True,
             counts={"figures": -1},
         )
-        return f"*(Image not available: {alt})*"
+        missing = f"*(Image not available: {alt})*"
+        return f"{missing}\n\n{caption}\n" if caption else missing  # the caption's words and links stay
     name = beside_page(ctx, found.path, name) if found.path is not None else name
     ep.images.append(src)
     size = " ".join(f'{k}="{v}"' for k, v in re.findall(r"""\b(width|height)\s*=\s*["']?([\d.]+(?:%|px|em)?)""", attrs))
@@ -175,8 +177,14 @@ def _download(found: Target, target: str, ep: Episode, ctx: Context, lost: dict 
     if suffix in IMAGE_SUFFIXES:
         return beside_page(ctx, path, path.name) + anchor
     rel = download_path(ctx.layout, path)
+    active = datafiles.active_html(path)
+    if active:
+        rel += datafiles.ZIPPED
+        note(
+            ep, ctx, f"{target} {active}: published zipped ({rel.rsplit('/', 1)[-1]}), as a download to open from disk"
+        )
     ctx.downloads[path] = rel
-    return f"../{rel}{anchor}"
+    return f"../{rel}{anchor if not active else ''}"
 
 
 def beside_page(ctx: Context, path, name: str) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers import anchorfix, limits
+from tracksite.commands.importers import anchorfix, datafiles, limits
 from tracksite.commands.importers.converted import Context, Episode
 from tracksite.commands.importers.episode import convert
 from tracksite.commands.importers.plan import Plan, Source
@@ -78,7 +78,8 @@ def publish(plan: Plan, ctx: Context, track: str, folder: str) -> None:
     for source, name in ctx.files.items():
         plan.files[f"{folder}/{name}"] = source
     for source, rel in ctx.downloads.items():
-        plan.files[f"docs/{track}/{rel}"] = source
+        zipped = rel.endswith(datafiles.ZIPPED) and source.suffix.lower() in datafiles.HTML
+        plan.files[f"docs/{track}/{rel}"] = datafiles.zipped(source) if zipped else source
 
 
 def report(plan: Plan, src: Source, page: Path, ep: Episode) -> None:

@@ -8,6 +8,7 @@ defined in the lesson's shared `links.md` gets its definition. Inline R code is 
 
 from __future__ import annotations
 
+import html
 import re
 
 from tracksite.commands.importers import codeattrs
@@ -184,10 +185,69 @@ def auto_id(text: str) -> str:
     return re.sub(r"^[^a-z]+", "", plain) or "section"
 
 
+_QUOTED = re.compile(r"^(?P<indent>\s*)>[ ]?(?P<rest>.*)$")
+_DIV_FENCE = re.compile(r"^\s*:{3,}")
+
+
+def quoted_divs(lines: list[str]) -> tuple[list[str], int]:
+    """Block quotes that hold a fenced div (`> ::: solution` under a quiz question): Pandoc reads
+    the div inside the quote, and the Workbench shows it as its block; unquoted here (and out of
+    the list item the quote sat in: a block cannot open inside one), so the converter sees the div. Returns the lines and how many quotes changed."""
+    out, changed, i = list(lines), 0, 0
+    while i < len(lines):
+        start = _QUOTED.match(lines[i])
+        if start is None:
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and _QUOTED.match(lines[end]):
+            end += 1
+        inner = [_QUOTED.match(line)["rest"] for line in lines[i:end]]  # type: ignore[index]  # all quoted
+        first = next((line for line in inner if line.strip()), "")
+        if _DIV_FENCE.match(first):
+            for k in range(i, end):
+                m = _QUOTED.match(lines[k])
+                out[k] = m["rest"] if m["rest"].strip() else ""  # type: ignore[index]
+            changed += 1
+        i = end
+    return out, changed
+
+
+def heading_id(text: str) -> str:
+    """The id Pandoc's `auto_identifiers` gives a heading (what the Workbench site's links use):
+    its plain text lower-cased, each space a hyphen, only letters, digits, `_`, `-` and `.` kept
+    (accented letters too: `salida-estándar`), everything before the first letter dropped."""
+    plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    plain = html.unescape(re.sub(r"<[^>]+>", "", plain))  # `&amp;` is the reader's `&`, which Pandoc drops
+    plain = "".join("-" if c.isspace() else c for c in plain.strip().lower() if c.isalnum() or c in "_-. \t")
+    return re.sub(r"^[\W\d_.-]+", "", plain) or "section"
+
+
 _CODE_FENCE = re.compile(r"^(?P<lead>\s*(?:(?:[-*+]|\d+[.)])\s+)?)(?P<fence>`{3,}(?=[^`]*$)|~{3,})(?P<rest>.*)$")
 
 
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$")
+
+
+_ORG_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\+\s*:?-+:?\s*)+\|?\s*$")
+
+
+def org_table_rules(lines: list[str]) -> tuple[list[str], int]:
+    """A pipe table's rule written Org's way (`|-----+-----|`), which Pandoc reads and
+    Python-Markdown prints as text, written with `|` (outside code); how many changed."""
+    out, changed, fence = list(lines), 0, None
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if fence is not None:
+            fence = None if m and m.group(1)[0] == fence[0] else fence
+            continue
+        if m:
+            fence = m.group(1)
+            continue
+        if i and "|" in lines[i - 1] and _ORG_RULE.match(line):
+            out[i] = line.replace("+", "|")
+            changed += 1
+    return out, changed
 
 
 def table_rule(line: str) -> bool:

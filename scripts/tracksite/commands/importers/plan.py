@@ -44,7 +44,7 @@ class Source:
 class Plan:
     """Every file the import writes, relative to the project root, plus what it reports."""
 
-    files: dict[str, str | Path] = field(default_factory=dict)
+    files: dict[str, str | Path | bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the import changed
     sources: dict[str, str] = field(default_factory=dict)  # episode file (in the lesson) -> its lesson.md
     warnings: list[str] = field(default_factory=list)  # the source's own problems (file:line), kept as text

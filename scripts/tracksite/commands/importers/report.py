@@ -84,8 +84,16 @@ def write_report(path: Path, p, verified, rerun: str = "the import again") -> di
     report["errors"] = verified.errors
     path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     warned = sum(len(e["warnings"]) for e in report["episodes"]) + len(report["other_warnings"])
+    compared = sum(e["page_counts"] is not None for e in report["episodes"])
+    # only what was compared: no built page, no claim about the built pages
+    pages = (
+        f"{compared} compared with their built pages, {len(differ)} count(s) differ"
+        if compared
+        else "no page was built, so none was compared (run `tracksite import carpentries PATH --track SLUG "
+        "--verify` once `tracksite check` passes)"
+    )
     print(
-        f"report: {len(report['episodes'])} episode(s) counted, {len(differ)} count(s) differ from the built pages; "
+        f"report: {len(report['episodes'])} episode(s) counted in the source, {pages}; "
         f"{len(report['no_equivalent'])} element(s) had no equivalent; {warned} warning(s) about the source "
         f"lesson; written to {path}"
     )

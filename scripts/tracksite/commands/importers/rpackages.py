@@ -90,19 +90,52 @@ class Shortfall:
     failed: str = ""  # R could not say
 
     def lines(self, needs: Needs) -> list[str]:
+        """One line per package the lesson's code loads; those a lock file or DESCRIPTION only
+        lists (a renv.lock names a hundred) one line per file when more than GROUPED, so they do
+        not drown the rest of the import's output."""
         out = [
-            f"{where}: the R package {name} is not installed"
-            + ("" if name in needs.loaded else " (listed, not loaded by the lesson's code)")
-            for name, where in self.missing
+            f"{where}: the R package {name} is not installed" for name, where in self.missing if name in needs.loaded
         ]
-        out += [
-            f"{where}: the R package {name} is {have} here, older than {want}" for name, have, want, where in self.older
-        ]
+        listed = [(name, where) for name, where in self.missing if name not in needs.loaded]
+        out += _grouped(
+            [
+                (where, name, f"the R package {name} is not installed (listed, not loaded by the lesson's code)")
+                for name, where in listed
+            ],
+            "R package(s) it lists are not installed (the lesson's code does not load them)",
+        )
+        out += _grouped(
+            [
+                (where, f"{name} {have} (older than {want})", f"the R package {name} is {have} here, older than {want}")
+                for name, have, want, where in self.older
+            ],
+            "R package(s) here are older than it asks for",
+        )
         return out
 
     def blocking(self, needs: Needs) -> list[tuple[str, str]]:
         """The missing packages the lesson's code loads: running it would print R's errors."""
         return [(name, needs.loaded[name]) for name, _ in self.missing if name in needs.loaded]
+
+
+GROUPED = 3  # packages of one file named one line each; more, in one line
+
+
+def _grouped(items: list[tuple[str, str, str]], what: str) -> list[str]:
+    """(where, short, line) items as `where: line`, or one `file:1: N what: short, ...` per file
+    that has more than GROUPED of them."""
+    by_file: dict[str, list[tuple[str, str, str]]] = {}
+    for item in items:
+        by_file.setdefault(item[0].split(":")[0], []).append(item)
+    out = []
+    for file, found in by_file.items():
+        if len(found) <= GROUPED:
+            out += [f"{where}: {line}" for where, _, line in found]
+        else:
+            shorts = [short for _, short, _ in found]
+            more = f" and {len(shorts) - 8} more" if len(shorts) > 8 else ""
+            out.append(f"{file}:1: {len(found)} {what}: {', '.join(shorts[:8])}{more}")
+    return out
 
 
 def check(rscript: str, needs: Needs, work: Path) -> Shortfall:

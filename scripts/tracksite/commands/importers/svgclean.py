@@ -16,8 +16,9 @@ nothing, but no longer wrap to the frame. An empty one (Inkscape leaves them beh
 Then the site's SVG policy (core/site/svgsafe.py) strips what drawing programs keep for themselves
 (Inkscape, LibreOffice, Visio, Illustrator, draw.io, matplotlib metadata), so the imported copy
 is the one the site publishes and `check` has nothing to say about it; the import reports what
-went. A figure with a script, an event handler or an external reference is copied as it is:
-`check` refuses it with the reason.
+went. Style rules that load fonts or style sheets from another host (`@import`, `@font-face`) are
+removed, the page's fonts drawing the text. A figure with a script, an event handler or an
+external reference is copied as it is: `check` refuses it with the reason.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ import re
 from xml.etree import ElementTree as ET
 from xml.etree.ElementTree import ParseError
 
+import tinycss2
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
 
 from tracksite.core.site import svgsafe
+from tracksite.core.site.addresses import remote_in_css
 
 _DOCTYPE = re.compile(r"<!DOCTYPE\s[^\[>]*(?:\[(?P<subset>.*?)\]\s*)?>", re.S | re.I)
 _ENTITY = re.compile(r"""<!ENTITY\s+(?P<name>[A-Za-z_][\w.-]*)\s+(?P<q>["'])(?P<value>[^"'<>&%]*)(?P=q)\s*>""")
@@ -39,6 +42,7 @@ _ATTLIST = re.compile(r"<!ATTLIST\s+(?P<element>[\w:.-]+)(?P<defs>[^<>]*)>")
 _FIXED_XMLNS = re.compile(r"""(?P<name>xmlns(?::[\w.-]+)?)\s+CDATA\s+#FIXED\s+(?P<q>["'])(?P<uri>[^"'<>&%]*)(?P=q)""")
 _ROOT = re.compile(r"<svg\b(?P<attrs>[^>]*)>")
 _SVG = "{" + svgsafe.SVG_NS + "}"
+_STYLE = re.compile(r"(?P<open><style\b[^>]*>)(?P<css>.*?)(?P<close></style\s*>)", re.S | re.I)
 _LINE_HEIGHT = 1.25  # Inkscape's default, in em
 
 
@@ -50,6 +54,8 @@ def clean(text: str) -> str:
 def publishable(text: str) -> tuple[str, list[str]]:
     """`text` as the site publishes it, and what was removed or changed (svgsafe.Review.removed)."""
     text, changed = _doctype(text)
+    text, remote = _remote_rules(text)
+    changed += remote
     removed = svgsafe.review(text).removed
     text, flowed = _flowed_text(text)  # written out without the inert parts when it converts
     stripped = svgsafe.clean(text)
@@ -58,6 +64,41 @@ def publishable(text: str) -> tuple[str, list[str]]:
     elif not flowed or svgsafe.review(text).refused:
         removed = []  # refused (check says why) or nothing to remove: the file is copied as it is
     return text, changed + flowed + removed
+
+
+def _remote_rules(text: str) -> tuple[str, list[str]]:
+    """`text` without the style rules that load from another host: an `@import` (Mermaid's
+    Font Awesome) or an `@font-face` (Excalidraw's hand-drawn fonts). The drawing then uses the
+    page's fonts; the site makes no third-party requests (docs/security.md)."""
+    if "<style" not in text or not remote_in_css(text):
+        return text, []
+    dropped: list[str] = []
+
+    def one(m: re.Match) -> str:
+        body, cdata = m["css"], m["css"].strip().startswith("<![CDATA[")
+        css = body.strip()[9:-3] if cdata and body.strip().endswith("]]>") else body
+        rules = tinycss2.parse_stylesheet(css, skip_comments=False, skip_whitespace=False)
+        kept, before = [], len(dropped)
+        for rule in rules:
+            if rule.type == "error":  # what a browser skips too: it cannot be written back out
+                continue
+            if rule.type == "at-rule" and rule.lower_at_keyword in ("import", "font-face"):
+                urls = remote_in_css(rule.serialize())
+                if urls:
+                    dropped.append(f"@{rule.lower_at_keyword} {urls[0][1]}")
+                    continue
+            kept.append(rule)
+        if len(dropped) == before:
+            return m[0]
+        css = tinycss2.serialize(kept)
+        return m["open"] + (f"<![CDATA[{css}]]>" if cdata else css) + m["close"]
+
+    text = _STYLE.sub(one, text)
+    if not dropped:
+        return text, []
+    return text, [
+        f"style rules that load from another host ({', '.join(dict.fromkeys(dropped))}): the page's fonts are used"
+    ]
 
 
 def _doctype(text: str) -> tuple[str, list[str]]:

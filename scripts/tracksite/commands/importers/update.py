@@ -340,18 +340,21 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
             return 1
         idle = not (outcome.writes or outcome.removes or outcome.conflicted or record.get("pending"))
         if idle and record.get("source") == source and record.get("executed") == executed:
-            print(f"lessons/{track} is up to date with {version_label(source)}: nothing was written")
-            return flow.check_course(root, getattr(args, "config_file", None))
+            print(
+                f"lessons/{track} is up to date with {version_label(source)}: nothing was written "
+                "(`--verify` compares its pages with the lesson again)"
+            )
+            return int(flow.check_course(root, getattr(args, "config_file", None), args.track) == 1)
         apply(root, track, outcome, theirs, source, executed, texts)
         print("".join(f"note: {line}\n" for line in carpentries.course_settings(root, p.plan)), end="")
         print(
             f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
             f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
         )
-        code = flow.check_course(root, getattr(args, "config_file", None))
+        code = flow.check_course(root, getattr(args, "config_file", None), args.track)
         if outcome.kept or outcome.merged or outcome.conflicts:
             print("note: the built pages were not compared with the source: the track holds your own edits")
-            return code
+            return int(code == 1)
         return flow.finish(args, root, p, code)
 
 

@@ -138,7 +138,14 @@ def tolerated(project, doc) -> bool:
     """Whether a broken anchor on this page is a warning: a page of an imported track, whose
     track.yml keeps `imported.broken_links` at `warning` (the lesson's own typos, kept as links
     so the instructor sees and mends them, while the import and the build go through)."""
-    track = project.curriculum.track(doc.track) if doc.track else None
+    # a learner page of the import (docs/<track>/learners/) is the track's too, though no lesson
+    return tolerates(project, doc.track or doc.src_uri.split("/", 1)[0])
+
+
+def tolerates(project, slug: str | None) -> bool:
+    """Whether the track `slug` keeps its lesson's broken anchors as warnings (`tolerated`): its
+    generated pages that copy lesson text (the exercise pack) are held to the same rule."""
+    track = project.curriculum.track(slug) if slug else None
     return track is not None and track.imported is not None and track.imported.broken_links is BrokenLinks.WARNING
 
 

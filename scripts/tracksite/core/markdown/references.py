@@ -29,7 +29,12 @@ _CODE_SPAN_MULTI = re.compile(r"(`(?<!``)`*)(?!`)(?:(?!\1)[\s\S])+?(?<!`)\1(?!`)
 # up to the line's end made a line of `](` quadratic (40 KB took check 40 s, issue 74); a link
 # whose target holds `](` is none Markdown would write.
 _NO_NEXT_LINK = r"(?:[^)\s>\]]|\](?!\())"
-_INLINE = re.compile(rf"\]\(\s*<?({_NO_NEXT_LINK}++)>?(?:\s+[\"'(](?:[^)\]]|\](?!\())*+)?\)")
+_TITLE = r"(?:\s+[\"'(](?:[^)\]]|\](?!\())*+)?\)"
+_INLINE = re.compile(rf"\]\(\s*<?({_NO_NEXT_LINK}++)>?{_TITLE}")
+# `](<my data.csv>)`: a target in angle brackets may hold spaces (Python-Markdown links it, and
+# MkDocs' own validation lets it pass unseen); only those with a space, `_INLINE` reads the rest.
+# Possessive runs that stop at the next `<` or `>`: linear however the line repeats itself.
+_ANGLED = re.compile(rf"\]\(\s*<((?:[^<>\s]*+\s)++[^<>]*+)>{_TITLE}")
 _DEFINITION = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _UNSAFE = re.compile(r"^(javascript|vbscript|data|file):", re.I)
 # Where a URL starts: `](target)`, `](<target>)`, `]: target` (also on the next line), TeX's
@@ -108,7 +113,7 @@ def find_links(body: str, first_line: int) -> Iterator[Link]:
 
 
 #: Each link pattern with the text every match of it holds.
-_LINK_MARKS = ((_INLINE, "]("), (_DEFINITION, "]:"))
+_LINK_MARKS = ((_INLINE, "]("), (_ANGLED, "](<"), (_DEFINITION, "]:"))
 
 
 def scheme_of(target: str) -> str | None:

@@ -5,15 +5,18 @@ whatever it holds with the site's rights. Three outcomes, decided by one parser 
 (defusedxml: no entity, no external DTD is ever expanded or fetched):
 
 - **refused** (an error, with the line and the reason): scripts, `on*` event handlers,
-  `javascript:` and document URLs, references that load something from elsewhere,
-  `foreignObject` (HTML inside a drawing), DTDs that declare anything, processing
-  instructions, and every element or attribute that is not on the SVG allow-list; Inkscape's
+  `javascript:` and document URLs, references that load something from elsewhere, HTML
+  inside a `foreignObject` other than the text markup diagram tools write for their labels
+  (Mermaid, draw.io: `<div>`, `<span>`, `<p>`, `<br>` with `class`/`style`), DTDs that declare
+  anything, processing instructions, and every element or attribute that is not on the SVG
+  allow-list; Inkscape's
   flowed text (`<flowRoot>`) too, which no browser draws. Each message says how to fix the file
   (the importer fixes figures it copies: commands/importers/svgclean.py);
 - **removed** (a warning of `tracksite check`, once per figure, and stripped from the published
   copy at import and at build): what drawing programs keep for themselves and no browser acts
   on: elements and attributes in their own namespaces (Inkscape, Sodipodi, LibreOffice,
-  Visio, Illustrator, Sketch, Affinity), `<metadata>` (matplotlib's and Inkscape's RDF),
+  Visio, Illustrator, Sketch, Affinity), attributes in any other namespace but xlink and xml
+  (Lucidchart's `lucid:`, Open Swatchbook's `osb:`: a browser reads no other), `<metadata>` (matplotlib's and Inkscape's RDF),
   draw.io's copy of the diagram in `content=`, SVG fonts, Illustrator's private-data
   `foreignObject` (it names Illustrator as a required extension, so browsers skip it), and the
   standard `<!DOCTYPE svg PUBLIC ...>` line that declares nothing;
@@ -39,6 +42,16 @@ from tracksite.core.site.addresses import remote_in_css, remote_message, unliste
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+# The HTML diagram tools write in a <foreignObject> for a label's text: nothing that runs, loads,
+# links or submits, so a label is kept as the tool drew it.
+XHTML_TEXT = set(
+    "div span p br b i em strong u s sub sup small big code kbd samp var pre ul ol li dl dt dd hr "
+    "table thead tbody tfoot tr td th caption font label h1 h2 h3 h4 h5 h6 center abbr mark q".split()
+)
+XHTML_ATTRIBUTES = set(
+    "class style id lang dir title align valign color face size colspan rowspan width height".split()
+)
 _ILLUSTRATOR = "Illustrator"
 # Drawing programs' own namespaces: (the prefix they write, the program). Browsers ignore them.
 INERT: dict[str, tuple[str, str]] = {
@@ -107,7 +120,8 @@ tableValues slope intercept amplitude exponent k1 k2 k3 k4 operator radius stdDe
 lengthAdjust textLength startOffset method spacing side baseFrequency numOctaves seed stitchTiles scale
 xChannelSelector yChannelSelector surfaceScale diffuseConstant specularConstant specularExponent
 kernelMatrix kernelUnitLength order divisor bias targetX targetY edgeMode preserveAlpha azimuth elevation
-z pointsAtX pointsAtY pointsAtZ limitingConeAngle version baseProfile requiredExtensions systemLanguage
+z pointsAtX pointsAtY pointsAtZ limitingConeAngle version baseProfile requiredExtensions requiredFeatures
+systemLanguage target
 attributeName attributeType begin dur end min max restart repeatCount repeatDur fill calcMode keyTimes
 keySplines keyPoints from to by additive accumulate path
 alignment-baseline baseline-shift clip clip-path clip-rule color color-interpolation
@@ -160,6 +174,7 @@ class _Rules:
         self.inert: list[bool] = []  # per open element: is it (inside) something removed
         self.in_style = 0
         self.depth = 0
+        self.foreign = 0  # open <foreignObject> elements: HTML text is read inside them
 
     def line(self) -> int:
         return self.parser.parser.CurrentLineNumber if self.parser else 0
@@ -179,7 +194,12 @@ class _Rules:
             self.inert[-1] = True  # its flowPara/flowRegion: one finding for the whole text
             self.found.append((self.line(), FLOWED_TEXT))
             return
-        if ns != SVG_NS or local not in SVG_ELEMENTS:
+        if ns == XHTML_NS and self.foreign:
+            self.html(local, attrib)
+            return
+        if ns == SVG_NS and local == "foreignObject":
+            self.foreign += 1
+        elif ns != SVG_NS or local not in SVG_ELEMENTS:
             self.found.append((self.line(), f"contains a <{_name(ns, local)}> element, which is not a plain drawing"))
             return
         if local == "style":
@@ -219,9 +239,25 @@ class _Rules:
         elif ns or name not in SVG_ATTRIBUTES and not name.startswith(("aria-", "data-")):
             self.found.append((self.line(), f"has a {_name(ns, name)}= attribute, which is not a drawing attribute"))
 
+    def html(self, local: str, attrib: dict[str, str]) -> None:
+        """An HTML element of a label: text markup only, with inert attributes."""
+        if local not in XHTML_TEXT:
+            self.found.append((self.line(), f"contains an HTML <{local}> element, which is not label text"))
+            return
+        for name, value in attrib.items():
+            ns, plain_name = _split(name)
+            if ns or plain_name.lower().startswith("on") or SCRIPT_URL.search(INVISIBLE.sub("", value)):
+                self.attribute(local, ns, plain_name, value)  # refused there, with its reason
+            elif plain_name == "style" or plain_name.startswith(("aria-", "data-")):
+                self.attribute(local, ns, plain_name, value)
+            elif plain_name not in XHTML_ATTRIBUTES:
+                self.found.append((self.line(), f"has an HTML {plain_name}= attribute, which is not label text"))
+
     def end(self, tag: str) -> None:
         self.depth -= 1
         was_inert = self.inert.pop() if self.inert else False
+        if not was_inert and _split(tag) == (SVG_NS, "foreignObject") and self.foreign:
+            self.foreign -= 1
         if not was_inert and _split(tag) == (SVG_NS, "style") and self.in_style:
             self.in_style -= 1
 
@@ -262,6 +298,8 @@ def inert_attribute(ns: str, name: str, value: str, *, root: bool) -> tuple[str,
         return program, f"{prefix}:{name}="
     if root and not ns and name == "content" and DRAWIO_SOURCE.match(value):
         return "draw.io", "content="
+    if ns and ns not in (XLINK_NS, XML_NS, SVG_NS, XHTML_NS):  # a browser reads no attribute of another namespace
+        return "other programs", f"{ns.rsplit('/', 1)[-1] or ns}:{name}="
     return None
 
 
@@ -360,9 +398,14 @@ def _strip(element: ET.Element, *, is_root: bool = False) -> None:
 
 def _plain_names(root: ET.Element) -> bool:
     """Write the names as the file had them (`rect`, `xlink:href`), not ElementTree's `ns0:`
-    prefixes: every element left is SVG (anything else is refused). Whether xlink is used."""
+    prefixes: every element left is SVG or a label's HTML (anything else is refused). Whether
+    xlink is used."""
     prefixes = {XLINK_NS: "xlink:", XML_NS: "xml:"}
     uses_xlink = False
+    for parent in root.iter():  # a label's HTML keeps its namespace, written where it starts
+        for child in parent:
+            if _split(child.tag)[0] == XHTML_NS and _split(parent.tag)[0] != XHTML_NS:
+                child.set("xmlns", XHTML_NS)
     for element in root.iter():
         element.tag = _split(element.tag)[1]
         for name in [n for n in element.attrib if n.startswith("{")]:
