@@ -349,6 +349,7 @@ class _Index:
         self.files: dict[str, bytes] = {}
         self.digests: dict[str, bytes] = {}  # each file's `stream.file_digest`, kept as it changes
         self._order: list[str] | None = None  # the files' paths sorted, until one comes or goes
+        self._pending: set[str] = set()  # pairs whose word files an update stopped before making
         self.finished = self._fill(stop)
 
     def _fill(self, stop: Callable[[], bool]) -> bool:
@@ -364,10 +365,13 @@ class _Index:
         self._entry()
         return True
 
-    def update(self, reads: list[_Read]) -> None:
-        """The index of the same pages (in the same order), some of them read anew."""
+    def update(self, reads: list[_Read], stop: Callable[[], bool] = bool) -> bool:
+        """The index of the same pages (in the same order), some of them read anew; False when
+        `stop` said so first. The changed pages' counts are taken in whole (a save's page or
+        few); the word files they touch are made one at a time, asked `stop` before each, and
+        those left are made by the next update first: a newer build no longer waits for them."""
         stems: set[str] = set()
-        pairs: set[str] = set()
+        pairs = self._pending
         for pid, (old, new) in enumerate(zip(self.reads, reads, strict=True)):
             if old is new:
                 continue
@@ -381,9 +385,12 @@ class _Index:
         self.reads = list(reads)
         for s in stems:
             pairs.update(self.stem_pairs.get(s, ()))
-        for pair in pairs:
-            self._shards(pair)
+        while pairs:
+            if stop():
+                return False
+            self._shards(pairs.pop())
         self._entry()
+        return True
 
     def _count(self, pid: int, read: _Read, sign: int) -> None:
         """Add (sign 1) or take out (-1) one page's stems and words."""
@@ -479,11 +486,12 @@ def _next_index(
 ) -> tuple[dict[str, bytes], dict[str, bytes]] | None:
     """The index of these pages (its files and their digests): from the last one when it had the
     same pages, else anew; None when `stop` said so first. Made anew, at 10,000 lessons, it takes
-    seconds, and the next save's build waited for it (an update by difference is not stopped: it
-    takes a tenth of a second, and stopped halfway it would leave the last index wrong)."""
+    seconds, and the next save's build waited for it; an update by difference stops between
+    word files, and the next update makes those it left first (`_Index.update`)."""
     if _LAST and _LAST[0][0] == urls:
         index = _LAST[0][1]
-        index.update(reads)
+        if not index.update(reads, stop):
+            return None
     else:
         _LAST.clear()
         index = _Index(reads, stop)
