@@ -2,7 +2,8 @@
 
 MkDocs' plugin events and its public classes are a contract; what is here is not: private
 functions and attributes, a module global swapped while a page renders, a page's method replaced,
-the engine's file writer rerouted, the serve builder's closure read, the dev server subclassed.
+the engine's file writer rerouted, its navigation kept between serve's rebuilds, the serve
+builder's closure read, the dev server subclassed.
 Each is the one way found to make a build faster or `mkdocs serve` quicker to reload, and each can
 change in any release of MkDocs or of ProperDocs (its fork, which tracksite supports alike). So
 no other module of tracksite touches them: they call the functions below, and

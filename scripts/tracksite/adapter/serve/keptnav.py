@@ -18,9 +18,12 @@ and warns of what it finds on every build.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from tracksite.adapter import mkdocsinternals
+
+log = logging.getLogger("mkdocs.plugins.tracksite")
 
 #: The settings a page's addresses and links come from when MkDocs makes it (`Page.__init__`,
 #: the navigation's nesting).
@@ -66,6 +69,7 @@ class KeptNavigation:
             for f in pages:
                 page, state = self._pages[f.src_uri]
                 mkdocsinternals.reset_page(page, f, state, date)
+            log.info("tracksite: the navigation and its %d pages kept from the last build", len(pages))
             return self._nav
         self._key, self._nav, self._pages = None, None, {}
         nav = make(files, config)

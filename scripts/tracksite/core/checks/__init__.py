@@ -12,8 +12,8 @@ import gc
 import importlib
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from tracksite.core import checkcache, forked, memo, siteconfig
 from tracksite.core import widgetregistry as W
