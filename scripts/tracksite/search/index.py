@@ -375,10 +375,15 @@ class _Index:
         for pid, (old, new) in enumerate(zip(self.reads, reads, strict=True)):
             if old is new:
                 continue
+            stem_was = {w: self.stem_of.get(w) for w in new.keys}
             for read, sign in ((old, -1), (new, 1)):
                 self._count(pid, read, sign)
-                stems.update(read.scores)
-                pairs.update(w[:2] for w in read.keys)
+            # only the word files whose words or stems' pages, scores or sections changed: a
+            # sentence saved leaves most of a page's words as they were (each in a file that
+            # lists its pages, which grows with the course)
+            stems.update(s for s in old.scores.keys() | new.scores.keys() if _entry_of(old, s) != _entry_of(new, s))
+            pairs.update(w[:2] for w in old.keys.keys() | new.keys.keys() if old.keys.get(w) != new.keys.get(w))
+            pairs.update(w[:2] for w, was in stem_was.items() if self.stem_of.get(w) != was)
             for path in old.files(pid):
                 self._drop(path)
             self._set_all(new.files(pid))
@@ -454,6 +459,11 @@ class _Index:
             del self.digests[path]
             if path != "index.json":
                 self._order = None
+
+
+def _entry_of(read: _Read, s: str) -> tuple[int | None, int | None]:
+    """What a page gives a stem's list of pages: its score and section (None: not there)."""
+    return read.scores.get(s), read.sections.get(s)
 
 
 def _write_files(
