@@ -183,7 +183,7 @@ def _check(
     serving: bool = False,
     cached: bool = False,
     incremental: bool = False,
-    stop: Callable[[], bool] = bool,
+    stop: Callable[[], bool] = bool,  # (`remember`: asked before each pass)
 ):
     """Load the project of `config` (in `config.root`; the site configuration as the engine
     loaded it, adapter/config/mkdocsconfig.py), plan its site and run every pass: the model with all its
@@ -205,14 +205,8 @@ def _check(
     kept = checkcache.load(config.root, digest) if digest else None
     # the same files as last time, none too complex to build then: none is measured again
     measure = kept is None or any(p.code == complexity.CODE for p in kept[0])
-    project = read(
-        config.root,
-        include_drafts=include_drafts,
-        docs_dir=config.docs_dir,
-        config=config,
-        serving=serving,
-        measure=measure,
-    )
+    loading: dict[str, Any] = {"include_drafts": include_drafts, "serving": serving}
+    project = read(config.root, docs_dir=config.docs_dir, config=config, measure=measure, **loading)
     if incremental:  # (before the plan and the passes: each page's results stay for the next save)
         memo.grow(len(project.documents))
     project.site = siteplan.plan(project, config, instructor=instructor)
@@ -221,7 +215,7 @@ def _check(
     terms = project.glossary.terms
     if kept is not None and len(kept[1]) == len(terms):
         if incremental:  # serve: checked again in the first pause (`remember`), for the first save
-            _UNRUN[:] = [(config, {"include_drafts": include_drafts, "instructor": instructor, "serving": serving})]
+            _UNRUN[:] = [(config, {**loading, "instructor": instructor})]
         project.problems.items = kept[0]
         project.glossary.used_in.update(zip(terms, kept[1]))  # what the glossary pages show
         return project
