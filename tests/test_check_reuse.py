@@ -151,3 +151,49 @@ def test_a_course_past_the_fixed_memory_limit_still_checks_only_the_saved_page(c
     serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nAnd more.\n"))
     pages = len(serve.changed[-2] or []) and serve.changed[-1]
     assert pages and len(pages) <= 3, pages  # b2's pages alone (its lesson, and what copies its text)
+
+
+def test_the_first_save_after_a_restart_reuses_the_passes_run_in_the_pause(course, monkeypatch):
+    """Issue 76: a serve session whose first check was taken from the state folder (a restart)
+    remembered none of the passes' findings, and its first save ran every pass over the whole
+    course (about 5 s at 1,000 lessons). `checks.remember` runs them after that first build, so
+    the first save's check finds only the saved page changed, and still what a check from scratch
+    finds."""
+    config = mkdocsconfig.load(course)
+    options = {"include_drafts": True, "serving": True, "incremental": True}
+    checks.check(config, cached=True, **options)  # the run before: its findings saved
+    assert not checks.has_unrun()
+    monkeypatch.setattr(reuse, "_KEPT", None)  # a new process: nothing remembered of the passes
+    serve = Serve.__new__(Serve)
+    serve.root, serve.folders, serve.changed = course, [str(course / w) for w in WATCHED], []
+    seen = reuse._changed
+    monkeypatch.setattr(reuse, "_changed", lambda *args: serve.changed.append(seen(*args)) or serve.changed[-1])
+    memo.watching(serve.folders)
+    first = checks.check(mkdocsconfig.load(course), cached=True, **options)  # the restart's first build
+    assert checks.has_unrun() and serve.changed == []  # taken from the state folder: no pass ran
+    assert checks.remember() and not checks.has_unrun()
+    assert serve.changed == [None]  # the passes ran whole, once, in the pause
+    found, b2 = shown(first), (course / "lessons/beta/b2/lesson.md").read_text(encoding="utf-8")
+    serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n"))
+    pages = serve.changed[-1]
+    assert pages is not None and 1 <= len(pages) <= 3, pages  # b2's pages alone
+    monkeypatch.setattr(reuse, "_changed", seen)
+    write(course, "lessons/beta/b2/lesson.md", b2)  # (as at the restart)
+    assert found == from_scratch(mkdocsconfig.load(course))  # the restart's findings were a check's
+
+
+def test_a_save_during_the_pause_stops_the_passes_and_checks_all_the_same(course, monkeypatch):
+    """The passes of `remember` stop before the next pass once asked (a save came): what they ran
+    by then is taken, the others run whole, and the findings are a check from scratch's."""
+    config = mkdocsconfig.load(course)
+    options = {"include_drafts": True, "serving": True, "incremental": True}
+    checks.check(config, cached=True, **options)
+    monkeypatch.setattr(reuse, "_KEPT", None)
+    memo.watching([str(course / w) for w in WATCHED])
+    checks.check(mkdocsconfig.load(course), cached=True, **options)
+    asked = []
+    assert checks.remember(lambda: asked.append(1) or len(asked) > 3)
+    assert reuse._KEPT is not None and len(reuse._KEPT.found) == 3  # three passes ran
+    serve = Serve.__new__(Serve)
+    serve.root, serve.folders, serve.changed = course, [str(course / w) for w in WATCHED], []
+    serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n"))

@@ -32,6 +32,7 @@ from tracksite.core import localstate
 
 RENDERED = re.compile(r"(\d+) of (\d+) pages rendered again")
 INDEXED = "tracksite: search index of"
+KEPT_NAV = "the navigation and its"  # (pages kept from the last build: adapter/serve/keptnav.py)
 BUILDING = "Building documentation"
 
 
@@ -139,6 +140,8 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
         server.settle()
         site = server.site()
 
+        logs: list[str] = []  # each save's rebuild's log
+
         def save(change, page: str, needle: str) -> int | None:
             """Make a change, wait for the page to show it and the server to be done; how many
             pages the rebuild rendered (None: all of them)."""
@@ -146,7 +149,8 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
             change()
             wait_for(server.base + page, needle, 600)
             text = server.settle()
-            found = RENDERED.findall(text[_nth(text, BUILDING, before) :])
+            logs.append(text[_nth(text, BUILDING, before) :])
+            found = RENDERED.findall(logs[-1])
             return int(found[0][0]) if found else None
 
         # prose only: that page and nothing else
@@ -160,6 +164,7 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
             )
             == 1
         )
+        assert KEPT_NAV in logs[-1]  # issue 76: no page came or went, MkDocs' pages are kept
         # front-matter: its track's pages (neighbours, track page, map) and the linked track's
         rendered = save(
             lambda: edit(t5 / "positional-encoding" / "lesson.md", "title: ", "title: Revised "),
@@ -180,6 +185,23 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
         assert result.returncode == 0, result.stdout + result.stderr
         wait_for(server.base + "transformers-and-llms/scaling-laws/", "Scaling", 600)
         server.settle()
+        # a lesson added, then removed: the navigation is made anew each time
+        new = ["new", "lesson", "transformers-and-llms", "wombat-basics", "--title", "Wombat basics"]
+        result = harness.tracksite(*new, "--after", "using-llms", cwd=course)
+        assert result.returncode == 0, result.stdout + result.stderr
+        wait_for(server.base + "transformers-and-llms/wombat-basics/", "Wombat basics", 600)
+        server.settle()
+
+        def remove() -> None:
+            edit(t5 / "track.yml", "      - wombat-basics\n", "")
+            shutil.rmtree(t5 / "wombat-basics")
+            for sheet in (course / "cheatsheets").rglob("wombat-basics.md"):
+                sheet.unlink()
+            lesson.write_text(lesson.read_text(encoding="utf-8") + "\nA numbat sentence.\n", encoding="utf-8")
+
+        save(remove, "transformers-and-llms/attention-mechanism/", "A numbat sentence")
+        assert KEPT_NAV not in logs[-1].split(BUILDING)[1]  # (the build that saw the lesson go)
+        assert not (site / "transformers-and-llms" / "wombat-basics").exists()
         # a glossary definition (of a term only this track defines: a term defined in both tracks
         # must keep one definition): every page that shows its tooltip
         save(

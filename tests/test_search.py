@@ -643,6 +643,59 @@ def test_an_index_made_by_difference_is_the_index_made_anew(monkeypatch):
     assert index.files == search._Index(third).files
 
 
+def test_a_sentence_saved_makes_again_only_the_word_files_it_changes(monkeypatch):
+    """Issue 76: an update by difference makes again the word files whose words, or whose stems'
+    pages, scores or sections, the save changed, not every file holding one of the page's words
+    (each lists the words' pages, which grows with the course); the index is the one made anew."""
+    monkeypatch.setattr(search, "SPLIT_AT", 3)
+    words = "encoder decoder attention tokens embedding layers softmax gradient learning batch"
+
+    def reads(texts: list[str]) -> list:
+        pages = [
+            searchpage.read_page(f'<div data-search-body><h2 id="s{i}">Part {i}</h2><p>{t}</p></div>', f"/p{i}/")
+            for i, t in enumerate(texts)
+        ]
+        return [search._Read(p) for p in pages if p is not None]
+
+    first = reads([words, "tokens and the encoder", "a softmax layer"])
+    index = search._Index(first)
+    made: list[str] = []
+    shards = index._shards
+    monkeypatch.setattr(index, "_shards", lambda pair: made.append(pair) or shards(pair))
+    second = reads([words + " zebra", "tokens and the encoder", "a softmax layer"])
+    second[1:] = first[1:]
+    assert index.update(second)
+    assert index.files == search._Index(second).files
+    assert "ze" in made and len(made) < len({w[:2] for w in second[0].keys}), made
+
+
+def test_an_update_stopped_by_a_newer_build_is_finished_by_the_next(monkeypatch):
+    """Issue 76: a newer build stops an index made by difference at once (before its next word
+    file), not after the whole update; the next update makes the word files it left first, and
+    the index is again exactly the one made anew."""
+    monkeypatch.setattr(search, "_LAST", [])
+
+    def reads(texts: list[str]) -> list:
+        pages = [
+            searchpage.read_page(f'<div data-search-body><h2 id="s{i}">Part {i}</h2><p>{t}</p></div>', f"/p{i}/")
+            for i, t in enumerate(texts)
+        ]
+        return [search._Read(p) for p in pages if p is not None]
+
+    urls = [f"/p{i}/" for i in range(4)]
+    first = reads(["encoder decoder attention", "tokens and the encoder", "a cat", "dog days"])
+    assert search._next_index(urls, first) is not None
+    second = reads(["zebra yak xylophone wombat", "tokens and the encoder", "a cat", "dog days"])
+    second[1:] = first[1:]
+    asked: list[int] = []
+    assert search._next_index(urls, second, stop=lambda: asked.append(1) or len(asked) > 2) is None
+    assert len(asked) == 3  # stopped before its third word file: the two made are not made again
+    third = reads(["zebra yak xylophone wombat", "tokens and the encoder", "a cat", "dogs"])
+    third[:3] = second[:3]
+    made = search._next_index(urls, third)
+    assert made is not None and made[0] == search._Index(third).files
+
+
 def test_materials_search_plugin_beside_ours_keeps_its_own_index(course):
     """A course that also turns on Material's `search` plugin gets both indexes: Material's
     writes `search/`, ours `search-index/`, and neither removes the other's files."""

@@ -2,7 +2,8 @@
 
 MkDocs' plugin events and its public classes are a contract; what is here is not: private
 functions and attributes, a module global swapped while a page renders, a page's method replaced,
-the engine's file writer rerouted, the serve builder's closure read, the dev server subclassed.
+the engine's file writer rerouted, its navigation kept between serve's rebuilds, the serve
+builder's closure read, the dev server subclassed.
 Each is the one way found to make a build faster or `mkdocs serve` quicker to reload, and each can
 change in any release of MkDocs or of ProperDocs (its fork, which tracksite supports alike). So
 no other module of tracksite touches them: they call the functions below, and
@@ -42,6 +43,8 @@ INTERNALS: dict[str, str | None] = {
     "commands.build._build_page": "(page, config, doc_files, nav, env, dirty=False, excluded=False)",
     "commands.build.utils": None,
     "commands.build.get_context": "(nav, files, config, page=None, base_url='')",
+    "commands.build.get_navigation": "(files, config)",
+    "utils.get_build_date": "()",
     "utils.write_file": "(content, output_path)",
     "structure.pages.Page.render": "(self, config, files)",
     "structure.pages.Page._title_from_render": None,
@@ -206,6 +209,48 @@ def mark_modified(file: Any, modified: bool) -> None:
     the pages whose file says it changed, and serve's edit loop (rebuild.py) decides that from
     what a page depends on, not from the source's time stamp as MkDocs does."""
     file.is_modified = (lambda value: lambda: value)(modified)
+
+
+# -- serve: the navigation and pages kept between rebuilds -------------------------------------
+def replace_navigation(module: ModuleType, make: Callable[[Callable[[Any, Any], Any], Any, Any], Any]) -> None:
+    """The engine's `commands.build.get_navigation`, which its `build` calls right after the
+    `on_files` event, answered by `make(original, files, config)` for the rest of the process.
+    MkDocs makes the navigation and a `Page` for every page anew on every build (3,200 of them at
+    1,000 lessons, a fifth of a serve save); serve's edit loop keeps them when no page came, went
+    or moved (adapter/serve/keptnav.py). It has no event before the pages are made."""
+    current = module.get_navigation
+    if getattr(current, "tracksite_original", None) is not None:
+        current = current.tracksite_original  # (installed before: replaced, not wrapped twice)
+
+    def navigation(files: Any, config: Any) -> Any:
+        return make(current, files, config)
+
+    navigation.tracksite_original = current  # type: ignore[attr-defined]
+    setattr(module, "get_navigation", navigation)  # noqa: B010 - (a module global the engine looks up)
+
+
+def page_state(page: Page) -> dict[str, Any]:
+    """What a `Page` holds as the engine's navigation made it (its attributes, the private ones
+    `Page.__init__` sets included: `_title_from_render`, the name-mangled `active` flag), to give
+    it back to the same page on a later build (`reset_page`)."""
+    return dict(vars(page))
+
+
+def reset_page(page: Page, file: Any, state: dict[str, Any], build_date: str) -> None:
+    """A page kept from the last build made as `Page(title, file, config)` and the navigation
+    left it (`state`, from `page_state`): what the last build's rendering, the plugins' events
+    and the build cache's replaced `render` (`replace_render`) added is gone, it belongs to this
+    build's `file`, and it carries this build's date (`Page.update_date`, which the sitemap shows)."""
+    attributes = vars(page)
+    attributes.clear()
+    attributes.update(state)
+    file.page, page.file, page.update_date = page, file, build_date
+
+
+def build_date(module: ModuleType) -> str:
+    """`utils.get_build_date()` of the engine whose `commands.build` is `module`: what `Page`
+    sets as its `update_date` (SOURCE_DATE_EPOCH, when set, else today)."""
+    return module.utils.get_build_date()
 
 
 # -- serve --------------------------------------------------------------------------------------

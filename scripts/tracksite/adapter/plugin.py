@@ -186,7 +186,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         watched = [config.docs_dir, str(root / "lessons"), str(root / "cheatsheets")]
         journal = localstate.path(root, JOURNAL)  # (the editing commands' journal: core/localstate.py)
         session = serving_tools.ServeSession(server, self, watched, markers=(str(journal),))
-        serving_tools.settle_memory()  # after the first build: the next one walks less
+        self.session.settle()  # after the first build: the next one walks less (and checks less)
         self.session.edits.session = session
         pending = serving_tools.take_mkdocs_problems(self)
         if pending:  # the first build, made before this event, met problems only MkDocs reports

@@ -260,10 +260,8 @@ class Indexer:
 
     def _stamp_rendered(self, url: str, path: str) -> None:
         """A page read as it rendered, with the stamp of the file the build wrote from the same
-        text: the next build does not read it again. Without it, the first save under serve read
-        all 3,000 pages of a 1,000-lesson course back from the site (a third of a second, while
-        the next save waited). Nothing else writes the site meanwhile: the next build stops this
-        index before it renders."""
+        text: the next build does not read it again (the first save under serve read 3,000 pages
+        back at 1,000 lessons). Nothing else writes the site meanwhile (the next build stops this)."""
         kept = self._kept.get(url)
         if kept is not None and kept[0] is None:
             try:
@@ -333,9 +331,8 @@ class Indexer:
 
 
 class _Index:
-    """An index being written, with what it was made from: under serve, the next index of the
-    same pages is made from this one by difference (only the changed pages' stems, word files
-    and fragments), where making it anew took a third of a second at 1,000 lessons."""
+    """An index being written, with what it was made from: under serve, the next one of the same
+    pages is made from it by difference (anew, 0.3 s at 1,000 lessons)."""
 
     def __init__(self, reads: list[_Read], stop: Callable[[], bool] = bool) -> None:
         """`stop`: asked now and then; True (a newer build started) leaves it unfinished."""
@@ -349,6 +346,7 @@ class _Index:
         self.files: dict[str, bytes] = {}
         self.digests: dict[str, bytes] = {}  # each file's `stream.file_digest`, kept as it changes
         self._order: list[str] | None = None  # the files' paths sorted, until one comes or goes
+        self._pending: set[str] = set()  # pairs whose word files an update stopped before making
         self.finished = self._fill(stop)
 
     def _fill(self, stop: Callable[[], bool]) -> bool:
@@ -364,26 +362,33 @@ class _Index:
         self._entry()
         return True
 
-    def update(self, reads: list[_Read]) -> None:
-        """The index of the same pages (in the same order), some of them read anew."""
+    def update(self, reads: list[_Read], stop: Callable[[], bool] = bool) -> bool:
+        """The same pages' index, some read anew; False when `stop` said so first (asked before
+        each word file: the next update makes those left first)."""
         stems: set[str] = set()
-        pairs: set[str] = set()
+        pairs = self._pending
         for pid, (old, new) in enumerate(zip(self.reads, reads, strict=True)):
             if old is new:
                 continue
+            stem_was = {w: self.stem_of.get(w) for w in new.keys}
             for read, sign in ((old, -1), (new, 1)):
                 self._count(pid, read, sign)
-                stems.update(read.scores)
-                pairs.update(w[:2] for w in read.keys)
+            # only the word files whose words, or stems' pages, scores or sections, changed
+            stems.update(s for s in old.scores.keys() | new.scores.keys() if _given(old, s) != _given(new, s))
+            pairs.update(w[:2] for w in old.keys.keys() | new.keys.keys() if old.keys.get(w) != new.keys.get(w))
+            pairs.update(w[:2] for w, was in stem_was.items() if self.stem_of.get(w) != was)
             for path in old.files(pid):
                 self._drop(path)
             self._set_all(new.files(pid))
         self.reads = list(reads)
         for s in stems:
             pairs.update(self.stem_pairs.get(s, ()))
-        for pair in pairs:
-            self._shards(pair)
+        while pairs:
+            if stop():
+                return False
+            self._shards(pairs.pop())
         self._entry()
+        return True
 
     def _count(self, pid: int, read: _Read, sign: int) -> None:
         """Add (sign 1) or take out (-1) one page's stems and words."""
@@ -449,6 +454,10 @@ class _Index:
                 self._order = None
 
 
+def _given(read: _Read, s: str) -> tuple[int | None, int | None]:
+    return read.scores.get(s), read.sections.get(s)  # (a stem's score and section on a page)
+
+
 def _write_files(
     out: Path,
     files: dict[str, bytes],
@@ -457,8 +466,7 @@ def _write_files(
     stop: Callable[[], bool] = bool,
 ) -> list[str] | None:
     """Write the index; under serve, only the files that changed since the last write there
-    (`digests`: the files' own, when the index kept them). None when `stop` said so first: what
-    was written by then is remembered, and the next write goes on from there."""
+    (`digests`: theirs, when kept). None when `stop` said so first (the next write goes on)."""
     writer = stream.Writer(out, kept, _WRITTEN)
     digests = digests or {}
     for n, (path, data) in enumerate(files.items()):
@@ -478,12 +486,11 @@ def _next_index(
     urls: list[str], reads: list[_Read], stop: Callable[[], bool] = bool
 ) -> tuple[dict[str, bytes], dict[str, bytes]] | None:
     """The index of these pages (its files and their digests): from the last one when it had the
-    same pages, else anew; None when `stop` said so first. Made anew, at 10,000 lessons, it takes
-    seconds, and the next save's build waited for it (an update by difference is not stopped: it
-    takes a tenth of a second, and stopped halfway it would leave the last index wrong)."""
+    same pages, else anew (seconds at 10,000 lessons); None when `stop` said so first."""
     if _LAST and _LAST[0][0] == urls:
         index = _LAST[0][1]
-        index.update(reads)
+        if not index.update(reads, stop):
+            return None
     else:
         _LAST.clear()
         index = _Index(reads, stop)

@@ -32,8 +32,10 @@ def navigation(project: Project, files: Files) -> Navigation:
     items: list[Any] = []
     pages: list[Page] = []
 
+    by_uri = files.src_uris  # (not `get_file_from_path`, which parses each address as a path first)
+
     def page(src_uri: str) -> Page | None:
-        f = files.get_file_from_path(src_uri)
+        f = by_uri.get(src_uri)
         return f.page if f is not None else None
 
     home = page("index.md")

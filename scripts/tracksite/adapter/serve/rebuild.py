@@ -26,6 +26,7 @@ from mkdocs.structure.files import InclusionLevel
 
 from tracksite import theme as theme_files
 from tracksite.adapter import mkdocsinternals
+from tracksite.adapter.serve import keptnav
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import fingerprints
 
@@ -76,10 +77,12 @@ class EditLoop:
         self.serving = False  # `plan` was called: this is a serve session
         self.session: Any = None  # the ServeSession, once the server runs
         self.digests: dict[str, tuple[str, str]] = {}  # this build's, under serve
+        self.nav = keptnav.KeptNavigation()  # MkDocs' navigation and pages, while no page comes or goes
 
     def plan(self, project: Any, config: Any, options: Any, files: Any, incremental: bool) -> None:
         """Mark each page of `files` to be rendered or kept, and remember this build's digests."""
         self.serving = True
+        self.nav.arm(config)  # (MkDocs makes the navigation right after this event)
         self.digests = digests = page_digests(project, config, options)
         pages = files.documentation_pages()
         keep: set[str] = set()
@@ -173,6 +176,7 @@ class EditLoop:
     def forget(self) -> None:
         """After a failed build, whose pages may not have been written: render them all next time."""
         self._last, self.complete, self.edited = {}, False, set()
+        self.nav.forget()
 
     def remove_stale(self, site_dir: str, files: Any) -> list[str]:
         """Delete the files the last build wrote that this build's sources no longer produce (a

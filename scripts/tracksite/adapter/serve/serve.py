@@ -336,7 +336,28 @@ def settle_memory() -> None:
     rebuild's time. The last build's garbage is collected first (unfrozen, so the pages it
     replaced are freed). The collection holds the interpreter for about 0.3 s there, so it runs
     after the first build and then only in a pause of the edits (SETTLE_AFTER): run right after
-    a build, it held up the browser's request for the page just written."""
-    gc.unfreeze()
-    gc.collect()
+    a build, it held up the browser's request for the page just written.
+
+    That whole collection walked the course's objects once a save, as much work as the rest of
+    the save at 1,000 lessons, to free what the save replaced; MkDocs' pages are kept between
+    saves now (keptnav.py), so most saves replace little. So a save's pause collects only what
+    was allocated since the last pause (the frozen objects are not walked), and the whole
+    collection runs again once the frozen objects have grown by FULL_GROWTH (garbage in cycles
+    among them is freed then) or after FULL_EVERY pauses."""
+    frozen, last = gc.get_freeze_count(), _SETTLED["frozen"]
+    if not last or frozen > last * (1 + FULL_GROWTH) or _SETTLED["since"] >= FULL_EVERY:
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        _SETTLED.update(frozen=gc.get_freeze_count(), since=0)
+        return
+    gc.collect()  # (what the builds since the last pause allocated and still hold is frozen next)
     gc.freeze()
+    _SETTLED["since"] += 1
+
+
+#: `settle_memory`: the whole collection again once the frozen objects have grown by this share
+#: since the last one, or after this many pauses.
+FULL_GROWTH = 0.02
+FULL_EVERY = 8
+_SETTLED = {"frozen": 0, "since": 0}  # the frozen objects after the last whole collection; pauses since

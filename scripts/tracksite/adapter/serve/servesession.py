@@ -15,7 +15,7 @@ from collections.abc import Callable
 from tracksite.adapter.published.remotecopy import Copies
 from tracksite.adapter.serve import lastsite, rebuild
 from tracksite.adapter.serve import serve as serving_tools
-from tracksite.core import memo
+from tracksite.core import checks, memo
 from tracksite.search import index as search
 
 
@@ -33,6 +33,7 @@ class Session:
         # problems MkDocs found, to show on the problems page (set by serve.ServeSession)
         self.forced_problems: list[str] = []
         self.mkdocs_warnings: serving_tools.MkDocsWarnings | None = None  # what this build's MkDocs logged
+        self._remembering: tuple[threading.Thread, threading.Event] | None = None  # (`settle`)
 
     def start(self, command: str, dirty: bool) -> None:
         """MkDocs' command begins (`on_startup`, once a run: a plugin instance may be older)."""
@@ -49,8 +50,32 @@ class Session:
         running = self.edits.session if self.serving else None
         memo.watching(running.followed() if running else None, running.server.saved if running else None)
 
+    def settle(self) -> None:
+        """After the first build (`on_serve`): when its check was taken from the state folder, its
+        passes run now, in a thread, while the instructor reads (`checks.remember`: else the first
+        save ran them all); then, or at once, what the build keeps is moved out of the garbage
+        collector's way (serve.settle_memory). A save meanwhile stops them (`stop`)."""
+        if not checks.has_unrun():
+            serving_tools.settle_memory()
+            return
+        stop = threading.Event()
+
+        def run() -> None:
+            checks.remember(stop.is_set)
+            if not stop.is_set():
+                serving_tools.settle_memory()
+
+        thread = threading.Thread(target=run, name="tracksite-check-passes", daemon=True)
+        self._remembering = (thread, stop)
+        thread.start()
+
     def stop(self) -> None:
         """The index still being finished stopped; the kept site closed (on a rebuild, at the end)."""
+        if self._remembering is not None:  # (the pass it runs finishes first)
+            thread, stop = self._remembering
+            stop.set()
+            thread.join()
+            self._remembering = None
         if self.background is not None:
             self.background.stop()
             self.background = None

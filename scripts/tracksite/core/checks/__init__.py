@@ -13,6 +13,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from tracksite.core import checkcache, forked, memo, siteconfig
 from tracksite.core import widgetregistry as W
@@ -158,7 +159,7 @@ REUSE: dict[Pass, reuse.Rule] = {
 YOUNG_THRESHOLD = 10_000
 
 
-def check(config: siteconfig.SiteConfig, **options: bool):
+def check(config: siteconfig.SiteConfig, **options: Any):
     """`_check` (its options), with the cyclic collector's young generation collected every
     `YOUNG_THRESHOLD` allocations instead of 700 while it runs. What a check allocates is the
     course it keeps (pages, parsed front matter, remembered results), which every collection
@@ -182,6 +183,7 @@ def _check(
     serving: bool = False,
     cached: bool = False,
     incremental: bool = False,
+    stop: Callable[[], bool] = bool,  # (`remember`: asked before each pass)
 ):
     """Load the project of `config` (in `config.root`; the site configuration as the engine
     loaded it, adapter/config/mkdocsconfig.py), plan its site and run every pass: the model with all its
@@ -193,6 +195,7 @@ def _check(
     for `mkdocs serve`, whose rebuild after a save checks again: every pass runs in this process,
     so that what it found in each file is remembered (core/memo.py) and a rebuild reads again
     only the files whose stamp changed (core/sources.py) and works on those alone."""
+    _UNRUN.clear()  # (a check taken from the state folder and not run since: this one replaces it)
     if incremental:  # serve: what the last save's check remembered stays (`memo.grow` below)
         memo.grow(0)
     else:
@@ -202,14 +205,8 @@ def _check(
     kept = checkcache.load(config.root, digest) if digest else None
     # the same files as last time, none too complex to build then: none is measured again
     measure = kept is None or any(p.code == complexity.CODE for p in kept[0])
-    project = read(
-        config.root,
-        include_drafts=include_drafts,
-        docs_dir=config.docs_dir,
-        config=config,
-        serving=serving,
-        measure=measure,
-    )
+    loading: dict[str, Any] = {"include_drafts": include_drafts, "serving": serving}
+    project = read(config.root, docs_dir=config.docs_dir, config=config, measure=measure, **loading)
     if incremental:  # (before the plan and the passes: each page's results stay for the next save)
         memo.grow(len(project.documents))
     project.site = siteplan.plan(project, config, instructor=instructor)
@@ -217,11 +214,15 @@ def _check(
     assert project.problems is not None
     terms = project.glossary.terms
     if kept is not None and len(kept[1]) == len(terms):
+        if incremental:  # serve: checked again in the first pause (`remember`), for the first save
+            _UNRUN[:] = [(config, {**loading, "instructor": instructor})]
         project.problems.items = kept[0]
         project.glossary.used_in.update(zip(terms, kept[1]))  # what the glossary pages show
         return project
     if incremental:
-        found = reuse.run(project, PASSES, REUSE, (include_drafts, instructor, serving))
+        found = reuse.run(project, PASSES, REUSE, (include_drafts, instructor, serving), stop=stop)
+        if stop():  # (`remember`, stopped: its findings are not shown)
+            return project
         project.problems.extend(problem for run in PASSES for problem in found[run])
     else:
         project.problems.extend(_run(project))
@@ -231,6 +232,32 @@ def _check(
         uses = [project.glossary.used_in.get(term, []) for term in terms]
         checkcache.save(config.root, digest, project.problems.items, uses)
     return project
+
+
+#: Under `mkdocs serve`, a first check whose findings were taken from the state folder: its
+#: configuration and options (`remember` checks them again).
+_UNRUN: list[tuple[siteconfig.SiteConfig, dict[str, bool]]] = []
+
+
+def has_unrun() -> bool:
+    """Whether the last check took its findings from the state folder under serve (`remember`)."""
+    return bool(_UNRUN)
+
+
+def remember(stop: Callable[[], bool] = bool) -> bool:
+    """Check again, as a serve rebuild checks (its findings dropped: the first check's are those),
+    when a serve session's first check took its findings from the state folder: so that the first
+    save's check takes what each file and each pass gave from memory. Taken from the state folder,
+    nothing was remembered (and the pages were read without being measured, `read(measure=)`),
+    and the first save after a restart read every page and ran every pass again (about 5 s at
+    1,000 lessons), where the others took a few tenths. Run in a pause of the edits
+    (adapter/serve/servesession.py); `stop` is asked before each pass (a save came: what was
+    loaded and run by then is kept). Whether there was such a check."""
+    if not _UNRUN:
+        return False
+    config, options = _UNRUN.pop()
+    check(config, incremental=True, stop=stop, **options)
+    return True
 
 
 #: Passes that only read the model and are among the slowest: on a course of `_BESIDE_FROM`

@@ -67,8 +67,10 @@ class _Only:
         return getattr(self._project, name)
 
 
-def run(project, passes: Iterable, rules: dict, options: tuple) -> dict:
-    """Each pass's findings on `project`, taken from the check before where `rules` allow."""
+def run(project, passes: Iterable, rules: dict, options: tuple, *, stop: Callable = bool) -> dict:
+    """Each pass's findings on `project`, taken from the check before where `rules` allow.
+    `stop`: asked before each pass, True leaves the passes not yet run out of what is kept (the
+    next check runs them whole: `checks.remember`, stopped by a save)."""
     global _KEPT
     kept, pages = _KEPT, tuple(project.documents)
     outline = _outline(project, options)
@@ -77,6 +79,8 @@ def run(project, passes: Iterable, rules: dict, options: tuple) -> dict:
     found: dict = {}
     contexts: dict = {}
     for p in passes:
+        if stop():
+            break
         rule = rules.get(p)
         context = None
         if rule is not None and rule.context is not None:  # (passes that read the same share it)

@@ -175,6 +175,7 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
         return near_states[slug]
 
     stamps: dict[str, str] = {}
+    scopes: dict[str, str] = {}  # per lesson key
     shown_tracks = {t.slug: repr(t) for t in c.tracks}  # once, not once per lesson that links out
     out = {}
     for entry in project.site.entries:
@@ -187,7 +188,12 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
                 stamps[folder] = _hash(repr([f for f in folder_stamp(doc.path.parent) if not f[1].endswith(".md")]))
             own = _hash([_stat(doc.path), stamps[folder]])
             lesson = c.lesson(doc.lesson_key) if doc.lesson_key else None
-            shown = _lesson_scope(c, lesson, tracks, lessons, shown_tracks) if lesson is not None else scope(doc.track)
+            if lesson is None:
+                shown = scope(doc.track)
+            elif lesson.key in scopes:  # (its overview and cheatsheet show what the lesson shows)
+                shown = scopes[lesson.key]
+            else:
+                shown = scopes[lesson.key] = _lesson_scope(c, lesson, tracks, lessons, shown_tracks)
         elif "/" in entry.src_uri:
             own = entry.content if entry.content is not None else _stat(entry.path)
             shown = scope(entry.src_uri.split("/", 1)[0])
