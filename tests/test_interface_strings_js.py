@@ -25,7 +25,8 @@ SCRIPTS = sorted(p for p in (PACKAGE / "theme" / "assets" / "tracksite").glob("*
 ENGINE = PACKAGE / "search" / "search-engine.js"
 
 #: Not shown to a learner: where a literal's preceding code ends like this.
-NOT_SHOWN = re.compile(r"(\bkey\s*[!=]==?\s*|\bconsole\.\w+\(\s*|\bnew Error\(\s*|\"use strict\"|^)$")
+# a Blob's text is a script's source, never shown (runnable.js's worker boot)
+NOT_SHOWN = re.compile(r"(\bkey\s*[!=]==?\s*|\bconsole\.\w+\(\s*|\bnew Error\(\s*|\bnew Blob\(\[\s*|\"use strict\"|^)$")
 PROSE = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}|^\s*[A-Z][a-z]{2,}\b|^ [a-z]{3,}")
 
 

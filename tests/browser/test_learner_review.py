@@ -491,7 +491,8 @@ RAW_TEX_JS = r"""() => {
   for (const part of parts) {
     const walk = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-      if (n.parentElement.closest('math, code, pre, script, style')) continue;
+      /* code is code: in <code>, <pre> or the code editor (CodeMirror's lines are plain divs) */
+      if (n.parentElement.closest('math, code, pre, script, style, .cm-editor')) continue;
       if (raw.test(n.textContent)) found.push(n.textContent.trim().slice(0, 80));
     }
   }

@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -31,6 +29,7 @@ from tracksite.adapter import buildstate, mkdocsinternals, speed
 from tracksite.adapter.blocks import TracksiteBlocksExtension
 from tracksite.adapter.caches import buildcache, pagecache, pagedeps, sitedir
 from tracksite.adapter.config import console, mkdocsconfig
+from tracksite.adapter.config.pluginsettings import TracksiteConfig
 from tracksite.adapter.config.theme import COMPILED, drop_source_maps, drop_unused_search_files, install_theme
 from tracksite.adapter.pages import coursepages, csp, language, notfound, pagecontext
 from tracksite.adapter.pages.markup_fixes import code_block_ids, drop_materials_skip_link, table_code_pipes
@@ -56,31 +55,6 @@ from tracksite.search.page import unmarked
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 GUARD = "tracksite.guard"
-
-
-class TracksiteConfig(Config):
-    drafts = c.Type(bool, default=False)
-    """Build draft lessons too (always on under `mkdocs serve`)."""
-    instructor = c.Type(bool, default=False)
-    """Show `/// instructor` notes and the per-track schedule pages."""
-    instructor_view = c.Type(bool, default=False)
-    """The instructor view is published under `instructor/` (`build --instructor --beside`): pages link it."""
-    atomic = c.Type(bool, default=True)
-    """Build into a staging folder and replace the site only when the build succeeded."""
-    pdfs = c.Type(bool, default=False)
-    """Track pages link the PDFs (cheatsheets, exercise pack) that `tracksite pdf --publish`
-    prints into the site; that command turns it on for its own build."""
-    cache = c.Type(bool, default=True)
-    """Keep each page's converted Markdown in the course's state folder for the next build
-    (buildcache.py, core/localstate.py)."""
-    run_code = c.Type(bool, default=False)
-    """Run each runnable exercise's solution and starting code against its tests while the site
-    is checked (TS431, TS432), in a sandbox (core/sandbox.py); off, they are judged without being
-    run. `tracksite check --run-code` is the same for one check. docs/security.md says why off."""
-    export_data = c.Type(bool, default=False)
-    """Give each widget an export reads (its registry entry's `export`) its parsed data as a JSON
-    island: `tracksite export` turns it on for its own build, `tracksite build --for-export` for
-    a site `export --site` reads. Off, the published pages hold none."""
 
 
 class TracksitePlugin(BasePlugin[TracksiteConfig]):

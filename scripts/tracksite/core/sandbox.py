@@ -35,6 +35,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracksite.errors import UserError
+
 #: Bytes the scratch folder may hold; processor seconds are the run's own limit.
 SCRATCH = 16 * 2**20
 MEMORY = 768 * 2**20  # address space: CPython and its code, with room for a list of a few million
@@ -65,8 +67,9 @@ class Result:
     stderr: str
 
 
-class Unavailable(Exception):
-    """No sandbox can be made here: the message says why and what to do."""
+class Unavailable(UserError):
+    """No sandbox can be made here: the message says why and what to do (a UserError: the
+    command line prints it without a traceback)."""
 
 
 def run_python(script: Path, stdin: str, seconds: float) -> Result:

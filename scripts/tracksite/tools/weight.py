@@ -233,6 +233,8 @@ class _Visit:
             self.on_search.append({"url": rel, "kind": on_kind, "bytes": len(data), "gzip": gzip_size(data)})
             return []
         self.resources.append({"url": rel, "kind": kind, "bytes": len(data), "gzip": gzip_size(data)})
+        if kind == "js":
+            return _module_refs(data, rel)
         return _css_refs(data, rel) if kind == "css" else []
 
     def summary(self, page_url: str) -> dict:
@@ -253,6 +255,21 @@ class _Visit:
             "on_search": self.on_search,
             "on_search_gzip": sum(r["gzip"] for r in self.on_search),
         }
+
+
+#: `import ... from "./x.js"` in a module, and the modules a script imports as its page loads:
+#: runnable.js imports the code editor's module (runnable-editor.js, by an address it builds, so
+#: no literal names it) on every page with runnable code, before any Run (issue 70).
+_STATIC_IMPORT = re.compile(rb"""^\s*import\b[^;'"]*?\bfrom\s*["'](\.{1,2}/[^"']+)["']""", re.M)
+_LOADS_AS_PAGE_LOADS = {"runnable.js": ("runnable-editor.js",)}
+
+
+def _module_refs(data: bytes, rel: str) -> list[tuple[str, str, str]]:
+    """The modules a script fetches as the page loads: its static imports, and the editor module
+    runnable.js imports (relative to the script itself)."""
+    refs = [("js", m.decode("utf-8", "replace"), rel) for m in _STATIC_IMPORT.findall(data)]
+    refs += [("js", name, rel) for name in _LOADS_AS_PAGE_LOADS.get(posixpath.basename(rel), ())]
+    return refs
 
 
 def _css_refs(data: bytes, rel: str) -> list[tuple[str, str, str]]:

@@ -132,14 +132,16 @@ function confine() {
   const inside = (url) => url.origin === SITE.origin && url.pathname.startsWith(SITE.pathname);
   self.fetch = (input, init) => {
     const url = new URL(typeof input === "string" || input instanceof URL ? String(input) : "about:blank", SITE);
-    if (!inside(url)) return Promise.reject(new TypeError("only the site's own files can be fetched here"));
+    if (!inside(url)) return Promise.reject(new Error("only the site's own files can be fetched here"));
     return own(url.href, { ...(init || {}), credentials: "same-origin", mode: "same-origin" });
   };
-  for (const name of ["XMLHttpRequest", "WebSocket", "WebTransport", "EventSource", "importScripts", "Worker",
-    "SharedWorker", "BroadcastChannel", "indexedDB", "caches"]) {
+  const drop = (name) => {
     try { delete self[name]; } catch (e) { /* not configurable: left to the policy */ }
     if (name in self) try { Object.defineProperty(self, name, { value: undefined }); } catch (e) { /* idem */ }
-  }
+  };
+  ["XMLHttpRequest", "WebSocket", "WebTransport", "EventSource", "importScripts", "SharedWorker",
+    "BroadcastChannel", "indexedDB", "caches"].forEach(drop);
+  if (typeof Worker === "function") drop(Worker.name); /* nested workers */
 }
 /* ---- end of issue 69's block ---- */
 

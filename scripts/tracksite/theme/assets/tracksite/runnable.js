@@ -38,10 +38,9 @@
          module is imported, not named in a static import: those count as the worker's own script
          (worker-src, which allows blob: only), an import() as a script (script-src 'self'); the
          messages that arrive before it has loaded wait for it */
-      const source = `const early = []; onmessage = (e) => early.push(e);
+      boot = URL.createObjectURL(new Blob([`const early = []; onmessage = (e) => early.push(e);
 import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage(e)),
-  (e) => postMessage({ kind: "failed", reason: String((e && e.message) || e) }));\n`;
-      boot = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  (e) => postMessage({ kind: "failed", reason: String((e && e.message) || e) }));\n`], { type: "text/javascript" }));
       worker = new Worker(boot, { type: "module" });
     } catch (e) { /* a sandboxed frame, a browser without module workers */
       py.failed = String((e && e.message) || e);
@@ -65,7 +64,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       e.preventDefault();
       const first = !py.ready; /* it never started: the policy forbade a blob: worker, or the module */
       booted();
-      stopAll("unavailable", first ? "the page's Content-Security-Policy must allow worker-src blob:" : undefined);
+      stopAll("unavailable", first ? t("rnNeedsBlobWorker") : undefined);
     };
     py.worker = worker;
   };

@@ -1,0 +1,33 @@
+"""The tracksite plugin's settings in mkdocs.yml (`plugins: - tracksite: {...}`), declared as
+MkDocs' own `config_options` so that MkDocs validates them with the rest of the file; apart from
+the plugin, which reads them at each build, so that its events stay in one readable module."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class TracksiteConfig(Config):
+    drafts = c.Type(bool, default=False)
+    """Build draft lessons too (always on under `mkdocs serve`)."""
+    instructor = c.Type(bool, default=False)
+    """Show `/// instructor` notes and the per-track schedule pages."""
+    instructor_view = c.Type(bool, default=False)
+    """The instructor view is published under `instructor/` (`build --instructor --beside`): pages link it."""
+    atomic = c.Type(bool, default=True)
+    """Build into a staging folder and replace the site only when the build succeeded."""
+    pdfs = c.Type(bool, default=False)
+    """Track pages link the PDFs (cheatsheets, exercise pack) that `tracksite pdf --publish`
+    prints into the site; that command turns it on for its own build."""
+    cache = c.Type(bool, default=True)
+    """Keep each page's converted Markdown in the course's state folder for the next build
+    (buildcache.py, core/localstate.py)."""
+    run_code = c.Type(bool, default=False)
+    """Run each runnable exercise's solution and starting code against its tests while the site
+    is checked (TS431, TS432), in a sandbox (core/sandbox.py); off, they are judged without being
+    run. `tracksite check --run-code` is the same for one check. docs/security.md says why off."""
+    export_data = c.Type(bool, default=False)
+    """Give each widget an export reads (its registry entry's `export`) its parsed data as a JSON
+    island: `tracksite export` turns it on for its own build, `tracksite build --for-export` for
+    a site `export --site` reads. Off, the published pages hold none."""
