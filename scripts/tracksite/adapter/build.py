@@ -62,12 +62,9 @@ def build_site(
             return 2
         if beside and not _beside(config, plugin):
             return 0
-        plugin.config.instructor = instructor
-        plugin.config.drafts = drafts
-        plugin.config.pdfs = pdfs or plugin.config.pdfs
-        plugin.config.export_data = export_data or plugin.config.export_data
-        if run_code is not None:
-            plugin.config.run_code = run_code
+        _settings(
+            plugin.config, instructor=instructor, drafts=drafts, pdfs=pdfs, export_data=export_data, run_code=run_code
+        )
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocsinternals.build(config)
@@ -102,3 +99,16 @@ def _beside(config, plugin) -> bool:
     if config.site_url:
         config.site_url = config.site_url.rstrip("/") + "/instructor/"
     return True
+
+
+def _settings(
+    settings, *, instructor: bool, drafts: bool, pdfs: bool, export_data: bool, run_code: bool | None
+) -> None:
+    """The command line's options over the plugin's settings in mkdocs.yml: `pdfs` and
+    `export_data` only turn on; `run_code` None leaves what mkdocs.yml says."""
+    settings.instructor = instructor
+    settings.drafts = drafts
+    settings.pdfs = pdfs or settings.pdfs
+    settings.export_data = export_data or settings.export_data
+    if run_code is not None:
+        settings.run_code = run_code

@@ -121,15 +121,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         assert project.problems is not None
         if not project.problems.errors:  # remote-files.yml: downloaded once, then from the cache
             project.problems.extend(session.remote.fetch(project))
-        for warning in project.problems.warnings:
-            log.info(warning.text())
-        unrun = runnable.not_run(project) if first else 0
-        if unrun:  # a note: not running them is the default, not a fault
-            log.info(
-                "tracksite: %d runnable exercise(s) judged without running them; `run_code: true` in the "
-                "plugin's settings (or `tracksite check --run-code`) runs them in a sandbox",
-                unrun,
-            )
+        _log_findings(project, first)
         errors = project.problems.errors
         build.failed = [p.text() for p in sorted_problems(errors)] + list(session.forced_problems)  # causes first
         if serving:
@@ -479,6 +471,20 @@ def _log_index(indexer: search.Indexer, kept: lastsite.LastSite | None = None) -
     log.info("tracksite: search index of %d pages: %.2f s of the build's time", indexer.indexed, indexer.seconds)
     if kept is not None:
         kept.built()  # the serve run's site is whole: a restart may answer from it
+
+
+def _log_findings(project, first: bool) -> None:
+    """The check's warnings, and (the process's first build) how many exercises were not run: a
+    note, since not running them is the default, not a fault (issue 69)."""
+    for warning in project.problems.warnings:
+        log.info(warning.text())
+    unrun = runnable.not_run(project) if first else 0
+    if unrun:
+        log.info(
+            "tracksite: %d runnable exercise(s) judged without running them; `run_code: true` in the "
+            "plugin's settings (or `tracksite check --run-code`) runs them in a sandbox",
+            unrun,
+        )
 
 
 def _refusal(errors: list) -> str:

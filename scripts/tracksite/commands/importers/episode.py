@@ -18,14 +18,20 @@ from markdown.extensions.toc import slugify as toc_slugify
 
 from tracksite.commands.importers import htmlwrap, links, pandoc, tabs
 from tracksite.commands.importers.converted import Context, Episode, Note
+from tracksite.commands.importers.linerewrites import (
+    EMPTY_ITEM,
+    FENCE,
+    ITEM_FENCE,
+    ITEM_START,
+    grid_tables,
+    list_indents,
+)
 from tracksite.commands.importers.links import IMAGE, LINK
 from tracksite.core import messages
 
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
 DIV_OPEN = re.compile(r"^\s*(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][\w-]*))\s*:*\s*$")
 DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
-FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(`{3,}(?=[^`]*$)|~{3,})")  # also `1. ```bash`: a list item of code
-ITEM_FENCE = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)]))\s+(?P<fence>(?:`{3,}(?=[^`]*$)|~{3,}).*)$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
 WARNING_FENCE = re.compile(r"^(\s*(?:`{3,}(?=[^`]*$)|~{3,}))\s*warning\s*$")
@@ -154,7 +160,7 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     lines, indexes, found = pandoc.kramdown_lines(text.splitlines())
     notes.extend(Note(first_line + i, message, False, counts) for i, message, counts in found)
     numbers = [first_line + i for i in indexes]
-    lines = _grid_tables(lines, numbers, notes)
+    lines = grid_tables(lines, numbers, notes)
     lines, quoted = pandoc.quoted_divs(lines)
     lines, org = pandoc.org_table_rules(lines)
     if org:
@@ -183,78 +189,6 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     body += links.shared_definitions(body, ep, ctx)
     ep.body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return ep
-
-
-ITEM_START = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])(?:\s+\S|\s*$)")
-EMPTY_ITEM = re.compile(r"^(?P<marker> {0,3}(?:[-*+]|\d+[.)]))\s*$")
-
-
-def list_indents(lines: list[str]) -> list[str]:
-    """A list item's later paragraphs and code, indented 1-3 spaces (Pandoc's and CommonMark's
-    way), moved to the 4 spaces Python-Markdown wants: else the list ends there and an indented
-    fence becomes a code block that shows its own backticks. Blank lines are kept as they are."""
-    out: list[str] = []
-    item: int | None = None  # the indent of the open item's marker
-    base: int | None = None  # the indent of its first indented line
-    pad, fence, blank, opened = 0, "", False, 0  # opened: the indent of the open fence's opener
-    for line in lines:
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        if fence:
-            closes = stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " ")
-            # the closing fence at its opener's indent: superfences inside a list wants them equal
-            out.append(" " * opened + stripped if closes else " " * pad + line if stripped else line)
-            fence = "" if closes else fence
-            continue
-        if not stripped:
-            out.append(line)
-            blank = True
-            continue
-        if ITEM_START.match(line) and (item is None or indent <= item):
-            item, base, pad = indent, None, 0
-            opener = ITEM_FENCE.match(line)
-            if opener:  # `1. ```bash`: the code is the item's; its lines go to 4 spaces
-                fence = FENCE.match(line).group(2)  # type: ignore[union-attr]  # ITEM_FENCE matched
-                pad = max(0, 4 - (len(opener["marker"]) + 1))
-                opened = 4 + indent
-                out.append(line)
-                blank = False
-                continue
-        elif item is not None and indent == 0 and blank:
-            item, base, pad = None, None, 0
-        elif item is not None and indent > item:
-            if base is None:
-                base, pad = indent, max(0, 4 - indent)
-            line = " " * (pad if indent >= base else 4 - indent) + line
-        f = FENCE.match(line)
-        if f:
-            fence = f.group(2)
-            pad = pad if item is not None and indent > (item or 0) else 0
-            opened = len(line) - len(line.lstrip(" "))
-        out.append(line)
-        blank = False
-    return out
-
-
-def _grid_tables(lines: list[str], numbers: list[int], notes: list[Note]) -> list[str]:
-    """Pandoc grid tables outside code, as pipe tables where possible (pandoc.grid_tables)."""
-    out, start, fence = list(lines), 0, None
-    runs = []
-    for i, line in enumerate(lines + ["```"]):
-        m = FENCE.match(line)
-        if fence is None and m:
-            runs.append((start, i))
-            fence = m.group(2)
-        elif fence is not None and m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
-            fence, start = None, i + 1
-    for a, b in runs:
-        converted, found = pandoc.grid_tables(lines[a:b])
-        out[a:b] = converted
-        notes.extend(
-            Note(numbers[a + i], message, False, {"tables": -1} if "kept as text" in message else None)
-            for i, message in found
-        )
-    return out
 
 
 def _has_title_heading(children: list) -> bool:
@@ -517,7 +451,7 @@ def _rewrite_inline(line: str, ep: Episode, ctx: Context) -> str:
         return f"{link} {{ #{linked['id']} }}"
     # elsewhere the id goes on the link (attr_list's inline form), not lost with the span
     line = _outside_code(LINKED_ID, line, lambda m: f"[{m['text']}]({m['target']}){{: #{m['id']} }}")
-    line = _dashes(line)
+    line = pandoc.smart_dashes(line)
     line = _outside_code(LIQUID_ROOT, line, lambda m: _liquid_root(m, ep, ctx))
     line = _outside_code(LIQUID, line, lambda m: _liquid(m, ep, ctx))
     if pandoc.DEFINITION.match(line):
@@ -533,22 +467,6 @@ def _outside_code(pattern: re.Pattern, line: str, rewrite) -> str:
     shows Markdown as typed (`![logo](x.svg)` stays text), while a link's text may hold one."""
     spans = [m.span() for m in CODE_SPAN.finditer(line)]
     return pattern.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in spans) else rewrite(m), line)
-
-
-def _dashes(line: str) -> str:
-    """Pandoc's smart dashes (`---`, `--`, `\\--`) and `\\<` escapes, which Python-Markdown prints as
-    typed; code spans and link targets (`#networks---proxy-needed`) keep theirs."""
-    if pandoc.table_rule(line):  # `| --- |` is a table's rule, not a dash: an em dash there ends the table
-        return line
-    parts = re.split(r"(`+[^`]*`+|\]\([^)\s]*|\{\s*#[^{}]*\})", line)  # code, link targets and ids keep their dashes
-    for i in range(0, len(parts), 2):
-        text = parts[i].replace("\\--", "\u2013")
-        text = re.sub(r"(?<=\w)---(?=\w)|(?<=\s)---(?=\s)", "\u2014", text)
-        text = re.sub(r"(?<=\s)--(?=\s)", "\u2013", text)
-        parts[i] = text.replace("\\<", "&lt;").replace("\\>", "&gt;")  # Pandoc's escapes; Python-Markdown keeps them
-    # Pandoc's hard line break, a backslash ending the line, is Python-Markdown's two spaces
-    parts[-1] = re.sub(r"(?<!\\)\\$", "  ", parts[-1]) if len(parts) % 2 else parts[-1]
-    return "".join(parts)
 
 
 def _liquid(m: re.Match, ep: Episode, ctx: Context) -> str:

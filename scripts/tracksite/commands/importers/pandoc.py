@@ -371,3 +371,19 @@ def _image_end(lines: list[str], i: int, most: int = 8) -> int:
         if _WHOLE_IMAGE.match(last) and not _OPEN_ATTRS.search(last):
             return j
     return i
+
+
+def smart_dashes(line: str) -> str:
+    """Pandoc's smart dashes (`---`, `--`, `\\--`) and `\\<` escapes, which Python-Markdown prints as
+    typed; code spans and link targets (`#networks---proxy-needed`) keep theirs."""
+    if table_rule(line):  # `| --- |` is a table's rule, not a dash: an em dash there ends the table
+        return line
+    parts = re.split(r"(`+[^`]*`+|\]\([^)\s]*|\{\s*#[^{}]*\})", line)  # code, link targets and ids keep their dashes
+    for i in range(0, len(parts), 2):
+        text = parts[i].replace("\\--", "\u2013")
+        text = re.sub(r"(?<=\w)---(?=\w)|(?<=\s)---(?=\s)", "\u2014", text)
+        text = re.sub(r"(?<=\s)--(?=\s)", "\u2013", text)
+        parts[i] = text.replace("\\<", "&lt;").replace("\\>", "&gt;")  # Pandoc's escapes; Python-Markdown keeps them
+    # Pandoc's hard line break, a backslash ending the line, is Python-Markdown's two spaces
+    parts[-1] = re.sub(r"(?<!\\)\\$", "  ", parts[-1]) if len(parts) % 2 else parts[-1]
+    return "".join(parts)
