@@ -28,6 +28,9 @@ COLOURS = """() => Array.from(document.querySelectorAll('article div.highlight p
 def test_each_copy_button_copies_its_own_block(browser_page):
     page = browser_page
     page.goto(page.base_url + LESSON)
+    # a runnable block's code is shown as a plain block until the editor's module has loaded and
+    # replaced it (runnable.js): the page's own code blocks are those left after that
+    page.wait_for_function("() => !document.querySelector('article .ts-run__code div.language-python')")
     blocks = page.locator("article div.language-python.highlight")
     assert blocks.count() >= 2
     seen = set()
