@@ -343,9 +343,15 @@ def _print_page(page: Any, url: str, target: Path, options: dict[str, Any], more
     74): it is one line naming the page, and nothing is printed of another page in its place."""
     left: list[str] = []
 
-    def leaving(request: Any) -> None:
+    def leaving(route: Any) -> None:
+        """A navigation of the page elsewhere is refused, so the print never races it (Chromium's
+        print of a page that navigates meanwhile could wait for ever)."""
+        request = route.request
         if request.is_navigation_request() and request.frame == page.main_frame and request.url != url:
             left.append(request.url)
+            route.abort()
+        else:
+            route.continue_()
 
     def moved() -> UserError:
         target.unlink(missing_ok=True)  # (what was printed, if anything, is another page)
@@ -355,7 +361,7 @@ def _print_page(page: Any, url: str, target: Path, options: dict[str, Any], more
             "and build again"
         )
 
-    page.on("request", leaving)
+    page.route("**/*", leaving)
     try:
         page.goto(url, wait_until="load")
         if more is not None and not left:
@@ -371,7 +377,7 @@ def _print_page(page: Any, url: str, target: Path, options: dict[str, Any], more
             raise moved() from None
         raise UserError(f"{url} could not be printed: {str(e).splitlines()[0]}") from None
     finally:
-        page.remove_listener("request", leaving)
+        page.unroute("**/*", leaving)
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
