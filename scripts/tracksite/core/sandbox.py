@@ -86,9 +86,9 @@ def unavailable() -> str | None:
     """Why no sandbox can be made here (None: it can): tried once per process, for real."""
     bwrap = shutil.which("bwrap")
     if sys.platform != "linux" or _filter() is None:
-        return f"running exercises needs bubblewrap's sandbox, which runs on Linux (x86-64, arm64); this is {sys.platform} {platform.machine()}"
+        return f"the sandbox is bubblewrap's, which runs on Linux (x86-64, arm64); this is {sys.platform} {platform.machine()}"
     if bwrap is None:
-        return "running exercises needs bubblewrap (`bwrap`), which is not installed: install the `bubblewrap` package"
+        return "the sandbox needs bubblewrap (`bwrap`), which is not installed: install the `bubblewrap` package"
     with tempfile.TemporaryDirectory(prefix="tracksite-probe-") as folder:
         probe = Path(folder) / "probe.py"
         probe.write_text("print('ok')\n", encoding="utf-8")

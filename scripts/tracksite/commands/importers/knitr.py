@@ -22,7 +22,7 @@ from tracksite.commands.importers import confine, rpackages, rsandbox, unreachab
 from tracksite.commands.importers.chunkheaders import CHUNK_OPEN, join_headers, malformed
 from tracksite.core import sandbox
 from tracksite.core.site.statics import MAX_FILE_BYTES
-from tracksite.errors import UserError
+from tracksite.errors import USAGE, UserError
 
 # ```{r label, echo=FALSE, fig.alt="..."} (the engine, then the label and options)
 PIPE_OPTION = re.compile(r"^\s*#\|\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")  # knitr's `#| echo: false`
@@ -380,10 +380,11 @@ def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors
         return None
     reason = sandbox.unavailable()
     if reason:
-        raise UserError(
-            f"--execute runs the lesson's R code in a sandbox, and none can be made here: {reason}. "
+        raise UserError(  # as `check --run-code`: a tool the option needs is missing (README: exit 2)
+            f"--execute runs the lesson's R code only in a sandbox, and none can be made here: {reason}. "
             "Install bubblewrap (Debian: apt-get install bubblewrap), or import without --execute: the code is "
-            "then shown without its output. Nothing was written"
+            "then shown without its output. Nothing was written",
+            exit_code=USAGE,
         )
     prepared.missing_packages = [name for name, _ in short.blocking(needs)]
     prepared.problems.extend(short.lines(needs))
