@@ -449,7 +449,7 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
         quitting, stderr = _QUITTING.search(run.stderr), run.stderr
     except OSError as e:
         failed, quitting, stderr = str(e), None, ""
-    unreached = unreachable.network_failure(stderr, sandboxed=True) if failed else None
+    unreached = unreachable.network_failure(stderr) if failed else None
     if unreached:  # the sandbox has no network: imported as without --execute (Prepared.warnings)
         prepared.offline[name] = unreached
         return False
