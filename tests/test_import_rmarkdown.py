@@ -243,7 +243,9 @@ def test_a_missing_package_stops_the_import_naming_it_unless_errors_are_allowed(
         tmp_path, "## Challenge 1", "```{r}\nlibrary(nosuchpackagehere)\n```\n\n## Challenge 1", alone=True
     )
     line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index("library(nosuchpackagehere)") + 1
-    assert _import(tmp_path / "course", lesson, "--execute") == 1  # the lesson's problem, not usage (README: 2 is usage)
+    assert (
+        _import(tmp_path / "course", lesson, "--execute") == 1
+    )  # the lesson's problem, not usage (README: 2 is usage)
     err = capsys.readouterr().err
     assert f"episodes/08-plot-ggplot2.Rmd:{line}: nosuchpackagehere" in err
     assert "apt-get install r-cran-nosuchpackagehere" in err and "--allow-errors" in err
@@ -268,7 +270,9 @@ def test_an_error_from_the_machine_stops_the_import_and_one_the_lesson_teaches_s
     line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index(
         'loadNamespace("nosuchpackagehere")'
     ) + 1
-    assert _import(tmp_path / "course", lesson, "--execute") == 1  # the lesson's problem, not usage (README: 2 is usage)
+    assert (
+        _import(tmp_path / "course", lesson, "--execute") == 1
+    )  # the lesson's problem, not usage (README: 2 is usage)
     err = capsys.readouterr().err
     assert "episodes/08-plot-ggplot2.Rmd:" in err and "the R package nosuchpackagehere" in err, err
     assert f"episodes/08-plot-ggplot2.Rmd:{line}: the R package nosuchpackagehere" in err

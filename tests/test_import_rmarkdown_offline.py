@@ -140,7 +140,10 @@ DOWN = "http://127.0.0.1:9/f.csv"  # discard port: refused, as an unreachable ho
         (f"Error in f() : object \"cannot open URL '{DOWN}'\" not found\n", None),
         ("Error in library(terra) : there is no package called 'terra'\n", None),
         # a server on this machine's loopback: out of the sandbox's reach as any other
-        (f"Error in download.file(u, f) : \n  cannot open URL 'http://127.0.0.1:8000/x.csv'\n", ["http://127.0.0.1:8000/x.csv"]),
+        (
+            "Error in download.file(u, f) : \n  cannot open URL 'http://127.0.0.1:8000/x.csv'\n",
+            ["http://127.0.0.1:8000/x.csv"],
+        ),
     ],
 )
 def test_only_rs_messages_for_an_unreachable_address_count(stderr, found):

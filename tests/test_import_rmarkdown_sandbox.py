@@ -13,9 +13,10 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
-from test_import_rmarkdown import _build, _import, _variant, r_ready  # noqa: F401 (r_ready: a fixture)
 
+from test_import_rmarkdown import _build, _import, _variant, r_ready  # noqa: F401 (r_ready: the fixture used below)
 from tracksite.commands.importers import knitr
 from tracksite.core import sandbox
 
@@ -33,7 +34,8 @@ def test_without_execute_no_r_code_runs_and_the_import_says_how_to_run_it(tmp_pa
     assert f'cat("ran", file = "{ran}")' in (tmp_path / "course/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
 
 
-def test_an_r_chunk_run_with_execute_writes_nothing_outside_and_reaches_no_network(tmp_path, capsys, monkeypatch, r_ready):
+@pytest.mark.usefixtures("r_ready")
+def test_an_r_chunk_run_with_execute_writes_nothing_outside_and_reaches_no_network(tmp_path, capsys, monkeypatch):
     """Old: each attempt succeeded (the files written, the listener connected, `touch` run)."""
     home = tmp_path / "home"
     home.mkdir()
@@ -77,9 +79,12 @@ def test_an_r_chunk_run_with_execute_writes_nothing_outside_and_reaches_no_netwo
     assert "program 127" in said and "inside kept" in said, said  # the work copy is writable
 
 
-def test_execute_without_a_sandbox_stops_and_says_what_to_do(tmp_path, capsys, monkeypatch, r_ready):
+@pytest.mark.usefixtures("r_ready")
+def test_execute_without_a_sandbox_stops_and_says_what_to_do(tmp_path, capsys, monkeypatch):
     """Old: no sandbox was needed (R ran unsandboxed); there was no --execute (a usage error)."""
-    monkeypatch.setattr(sandbox, "unavailable", lambda: "the sandbox needs bubblewrap (`bwrap`), which is not installed")
+    monkeypatch.setattr(
+        sandbox, "unavailable", lambda: "the sandbox needs bubblewrap (`bwrap`), which is not installed"
+    )
     lesson = _variant(tmp_path, "## Challenge 1", "```{r}\n1 + 1\n```\n\n## Challenge 1", alone=True)
     assert _import(tmp_path / "course", lesson, "--execute") == 2  # an optional tool missing, as check --run-code
     err = " ".join(capsys.readouterr().err.split())
@@ -89,7 +94,8 @@ def test_execute_without_a_sandbox_stops_and_says_what_to_do(tmp_path, capsys, m
     assert not (tmp_path / "course/lessons/gapminder").exists()
 
 
-def test_warnings_are_published_as_the_workbench_shows_them_and_no_machine_noise(tmp_path, capsys, r_ready):
+@pytest.mark.usefixtures("r_ready")
+def test_warnings_are_published_as_the_workbench_shows_them_and_no_machine_noise(tmp_path, capsys):
     """sandpaper knits with knitr's `warning = TRUE` and `class.warning = "warning"`: a lesson's
     warning is a Warning block, unless the chunk says `warning=FALSE`. R asking the machine for
     its time zone (`timedatectl`, which warns where systemd is not running) is not the lesson's.
