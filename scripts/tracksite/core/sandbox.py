@@ -37,6 +37,9 @@ from pathlib import Path
 
 from tracksite.errors import UserError
 
+if sys.platform != "win32":  # (this module is imported everywhere; the sandbox runs on Linux)
+    import resource
+
 #: Bytes the scratch folder may hold; processor seconds are the run's own limit.
 SCRATCH = 16 * 2**20
 MEMORY = 768 * 2**20  # address space: CPython and its code, with room for a list of a few million
@@ -177,8 +180,6 @@ def run_program(
     where named, `env` is all its environment; it starts in /tmp, a tmpfs of `limits.scratch`
     bytes, and the descriptor `output` (a file opened here) is the one way it hands files back.
     Raises Unavailable when there is no sandbox."""
-    import resource  # (Unix only: this module is imported everywhere, the sandbox runs on Linux)
-
     reason = unavailable()
     if reason:
         raise Unavailable(reason)
