@@ -114,3 +114,26 @@ def test_warnings_are_published_as_the_workbench_shows_them_and_no_machine_noise
     assert "timedatectl" not in text and "eight" in text
     css = Path(__file__).resolve().parents[1] / "scripts/tracksite/theme/assets/tracksite/theme.css"
     assert '.language-warning > pre::before { content: "Warning"; }' in css.read_text()
+
+
+def test_a_course_made_before_gets_the_warning_blocks_name_in_its_mkdocs_yml(tmp_path):
+    """A course whose mkdocs.yml predates ```warning blocks names ```error's alone: pymdownx would
+    draw a warning as plain code (no label, counted as code). The import adds the name beside
+    error's, keeping the file's other lines. Old: `ensure` had no such setting (a TypeError)."""
+    from tracksite.commands.importers import courseconfig
+
+    before = (
+        "site_name: X\nmarkdown_extensions:\n  - pymdownx.highlight:\n      pygments_lang_class: true\n"
+        "      extend_pygments_lang:  # mine\n        - {name: error, lang: text}\n"
+        "        - {name: source, lang: text}\n  - pymdownx.superfences\n"
+    )
+    (tmp_path / "mkdocs.yml").write_text(before)
+    notes = courseconfig.ensure(tmp_path, instructor_view=False, extensions=[], warnings=True)
+    after = (tmp_path / "mkdocs.yml").read_text()
+    assert after == before.replace(
+        "        - {name: error, lang: text}\n",
+        "        - {name: error, lang: text}\n        - {name: warning, lang: text}\n",
+    )
+    assert notes == ["mkdocs.yml: ```warning blocks (R's warnings) named beside ```error's in extend_pygments_lang"]
+    assert courseconfig.ensure(tmp_path, instructor_view=False, extensions=[], warnings=True) == []
+    assert (tmp_path / "mkdocs.yml").read_text() == after
