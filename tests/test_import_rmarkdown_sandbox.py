@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from test_import_rmarkdown import _build, _import, _variant, r_ready  # noqa: F401 (r_ready: the fixture used below)
+from tracksite.commands.cli import main
 from tracksite.commands.importers import knitr
 from tracksite.core import sandbox
 
@@ -137,3 +138,26 @@ def test_a_course_made_before_gets_the_warning_blocks_name_in_its_mkdocs_yml(tmp
     assert notes == ["mkdocs.yml: ```warning blocks (R's warnings) named beside ```error's in extend_pygments_lang"]
     assert courseconfig.ensure(tmp_path, instructor_view=False, extensions=[], warnings=True) == []
     assert (tmp_path / "mkdocs.yml").read_text() == after
+
+
+@pytest.mark.usefixtures("r_ready")
+def test_verify_and_update_of_an_executed_import_ask_whether_to_run_again(tmp_path, capsys):
+    """The output in the pages came from --execute: a later --verify or --update runs the code
+    again only when asked, and says so rather than counting every output as lost.
+    Old: R ran again by default, unasked."""
+    lesson = tmp_path / "lesson"
+    (lesson / "episodes").mkdir(parents=True)
+    (lesson / "config.yaml").write_text("title: 'Powers'\nlicense: 'CC-BY 4.0'\nepisodes:\n- 01-powers.Rmd\n")
+    (lesson / "episodes/01-powers.Rmd").write_text(
+        "---\ntitle: Powers\nteaching: 5\nexercises: 0\n---\n\nPowers of two.\n\n```{r}\n2^(1:5)\n```\n"
+    )
+    assert _import(tmp_path / "course", lesson, "--execute") == 0
+    assert "[1]  2  4  8 16 32" in (tmp_path / "course/lessons/gapminder/powers/lesson.md").read_text()
+    again = ["--root", str(tmp_path / "course"), "import", "carpentries", str(lesson), "--track", "gapminder"]
+    capsys.readouterr()
+    for extra in ("--verify", "--update"):
+        assert main([*again, extra]) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert "lessons/gapminder was imported with --execute" in err and "Pass --execute to run" in err, err
+    assert main([*again, "--verify", "--execute"]) == 0
+    assert "verified: the built learner pages of 1 episodes" in capsys.readouterr().out

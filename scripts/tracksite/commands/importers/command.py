@@ -56,6 +56,7 @@ def _verify(args: argparse.Namespace, root: Path) -> int:
     nothing written (after fixing what stopped the first comparison; `--report` writes it anew)."""
     if not (root / "lessons" / args.track / "track.yml").is_file():
         raise UserError(f"there is no track {args.track!r} to verify: import the lesson first")
+    update.execution_chosen(args, root, args.track)
     with flow.planned(args, args.track, 0, carpentries.course_terms(root)) as p:
         code = flow.check_course(root, getattr(args, "config_file", None), args.track, p)
         if code == flow.OTHERS:
