@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers import knitr
+from tracksite.core import sandbox
 
 LESSON = Path(__file__).resolve().parent / "data" / "carpentries-rmd"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -28,7 +29,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 @pytest.fixture(scope="module")
 def r_ready():
-    """R with knitr and ggplot2 (Debian: r-base-core r-cran-knitr r-cran-ggplot2); CI must have them."""
+    """R with knitr and ggplot2 (Debian: r-base-core r-cran-knitr r-cran-ggplot2), and the sandbox
+    it runs in (bubblewrap); CI must have them."""
     rscript = shutil.which("Rscript")
     why = "R is not installed (apt-get install r-base-core r-cran-knitr r-cran-ggplot2)"
     if rscript:
@@ -38,6 +40,7 @@ def r_ready():
             text=True,
         )
         why = f"R lacks the packages: {run.stdout.strip()}" if run.stdout.strip() or run.returncode else ""
+    why = why or sandbox.unavailable() or ""
     if why:
         if IN_CI:
             pytest.fail(why + "; .ci/run installs them")
@@ -64,6 +67,7 @@ def knitted(r_ready, tmp_path_factory):
             str(LESSON),
             "--track",
             "gapminder",
+            "--execute",
             "--report",
             str(tmp / "report.json"),
         ]
@@ -140,6 +144,7 @@ def test_without_r_the_import_completes_and_says_what_is_missing(tmp_path, capsy
                 str(LESSON),
                 "--track",
                 "gapminder",
+                "--execute",
                 "--report",
                 str(tmp_path / "report.json"),
             ]
@@ -238,12 +243,14 @@ def test_a_missing_package_stops_the_import_naming_it_unless_errors_are_allowed(
         tmp_path, "## Challenge 1", "```{r}\nlibrary(nosuchpackagehere)\n```\n\n## Challenge 1", alone=True
     )
     line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index("library(nosuchpackagehere)") + 1
-    assert _import(tmp_path / "course", lesson) == 1  # the lesson's problem, not usage (README: 2 is usage)
+    assert (
+        _import(tmp_path / "course", lesson, "--execute") == 1
+    )  # the lesson's problem, not usage (README: 2 is usage)
     err = capsys.readouterr().err
     assert f"episodes/08-plot-ggplot2.Rmd:{line}: nosuchpackagehere" in err
     assert "apt-get install r-cran-nosuchpackagehere" in err and "--allow-errors" in err
     assert not (tmp_path / "course/lessons/gapminder").exists()
-    assert _import(tmp_path / "course2", lesson, "--allow-errors") == 0
+    assert _import(tmp_path / "course2", lesson, "--execute", "--allow-errors") == 0
     text = (tmp_path / "course2/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
     assert "there is no package called" in text, "allowed: R's error is what learners see"
 
@@ -263,12 +270,14 @@ def test_an_error_from_the_machine_stops_the_import_and_one_the_lesson_teaches_s
     line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index(
         'loadNamespace("nosuchpackagehere")'
     ) + 1
-    assert _import(tmp_path / "course", lesson) == 1  # the lesson's problem, not usage (README: 2 is usage)
+    assert (
+        _import(tmp_path / "course", lesson, "--execute") == 1
+    )  # the lesson's problem, not usage (README: 2 is usage)
     err = capsys.readouterr().err
     assert "episodes/08-plot-ggplot2.Rmd:" in err and "the R package nosuchpackagehere" in err, err
     assert f"episodes/08-plot-ggplot2.Rmd:{line}: the R package nosuchpackagehere" in err
     assert not (tmp_path / "course/lessons/gapminder").exists()
-    assert _import(tmp_path / "course2", lesson, "--allow-errors") == 0
+    assert _import(tmp_path / "course2", lesson, "--execute", "--allow-errors") == 0
     text = (tmp_path / "course2/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
     assert "a lesson about errors" in text and "nosuchpackagehere" in text
     # (what test_packages_older_than_the_lessons_renv_lock_are_named asserted of its own import;

@@ -1,10 +1,10 @@
-"""An R Markdown lesson that downloads its data while it runs, imported where the network is out of reach.
+"""An R Markdown lesson that downloads its data while it runs, imported with `--execute`.
 
-Many Workbench lessons call `download.file()` in a setup chunk; without network knitr stops on
-every such episode. The import then brings those episodes in as `--no-execute` would (code shown,
-no output), exits 0 and warns, naming the episodes and the addresses. Any other R error still
-stops it. The lesson is generated here; its download goes to 127.0.0.1 port 9 (discard), which
-no test machine serves, so R fails exactly as it does when a host cannot be reached.
+Many Workbench lessons call `download.file()` in a setup chunk; the sandbox the R code runs in
+has no network, so knitr stops on every such episode. The import then brings those episodes in
+as an import without `--execute` would (code shown, no output), exits 0 and warns, naming the
+episodes and the addresses. Any other R error still stops it. The lesson is generated here; its
+download goes to 127.0.0.1 port 9 (discard): from inside the sandbox no address answers.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 
 from tracksite.commands.cli import main
 from tracksite.commands.importers import unreachable
+from tracksite.core import sandbox
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ADDRESS = "http://127.0.0.1:9/lesson-data.zip"
@@ -63,6 +63,7 @@ def knitr_ready():
             [rscript, "-e", "cat(requireNamespace('knitr', quietly = TRUE))"], capture_output=True, text=True
         )
         why = "" if run.stdout.strip() == "TRUE" else "R lacks the package knitr"
+    why = why or sandbox.unavailable() or ""  # the R code runs only in the sandbox
     if why:
         if IN_CI:
             pytest.fail(why + "; .ci/run installs it")
@@ -83,16 +84,18 @@ def _import(tmp: Path, lesson: Path) -> int:
     course = tmp / "course"
     assert main(["init", str(course), "--site-name", "R course"]) == 0
     report = ["--report", str(tmp / "report.json")]
-    return main(["--root", str(course), "import", "carpentries", str(lesson), "--track", "offline", *report])
+    return main(
+        ["--root", str(course), "import", "carpentries", str(lesson), "--track", "offline", "--execute", *report]
+    )
 
 
 def test_an_unreachable_download_imports_the_episode_without_output_and_warns(tmp_path, capsys, knitr_ready):
     assert _import(tmp_path, _lesson(tmp_path)) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "warning: 1 R Markdown episode(s) have no outputs: episodes/01-fetch.Rmd." in out
-    assert f"this machine could not reach {ADDRESS}" in out
-    assert "on a machine that can reach those addresses" in out and "pass --no-execute" in out
-    assert "tracksite import carpentries" in out and "--update" in out
+    assert f"Their R code downloads data ({ADDRESS}), and the sandbox it runs in has no network" in out
+    assert "make the lesson read a copy of those files kept in its folder" in out
+    assert "tracksite import carpentries" in out and "--update --execute" in out
     fetched = (tmp_path / "course/lessons/offline/fetch/lesson.md").read_text()
     assert "values <- c(3, 1, 2)" in fetched and "sort(values)" in fetched, "the code is shown"
     assert "[1] 1 2 3" not in fetched and "download.file" not in fetched, "no output; the hidden chunk left out"
@@ -136,14 +139,12 @@ DOWN = "http://127.0.0.1:9/f.csv"  # discard port: refused, as an unreachable ho
         ("Error in download.file(\"file:///x\", f) : \n  cannot open URL 'file:///x', reason 'No such file'\n", None),
         (f"Error in f() : object \"cannot open URL '{DOWN}'\" not found\n", None),
         ("Error in library(terra) : there is no package called 'terra'\n", None),
+        # a server on this machine's loopback: out of the sandbox's reach as any other
+        (
+            "Error in download.file(u, f) : \n  cannot open URL 'http://127.0.0.1:8000/x.csv'\n",
+            ["http://127.0.0.1:8000/x.csv"],
+        ),
     ],
 )
 def test_only_rs_messages_for_an_unreachable_address_count(stderr, found):
     assert unreachable.network_failure(stderr) == found
-
-
-def test_an_address_whose_server_answers_is_the_lessons_error_not_the_networks():
-    """R says "cannot open URL" for a 404 too: a server that accepts the connection is reachable."""
-    with socket.create_server(("127.0.0.1", 0)) as server:
-        url = f"http://127.0.0.1:{server.getsockname()[1]}/missing.csv"
-        assert unreachable.network_failure(f"Error in download.file(u, f) : \n  cannot open URL '{url}'\n") is None

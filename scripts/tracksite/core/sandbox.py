@@ -37,6 +37,9 @@ from pathlib import Path
 
 from tracksite.errors import UserError
 
+if sys.platform != "win32":  # (this module is imported everywhere; the sandbox runs on Linux)
+    import resource
+
 #: Bytes the scratch folder may hold; processor seconds are the run's own limit.
 SCRATCH = 16 * 2**20
 MEMORY = 768 * 2**20  # address space: CPython and its code, with room for a list of a few million
@@ -86,9 +89,9 @@ def unavailable() -> str | None:
     """Why no sandbox can be made here (None: it can): tried once per process, for real."""
     bwrap = shutil.which("bwrap")
     if sys.platform != "linux" or _filter() is None:
-        return f"running exercises needs bubblewrap's sandbox, which runs on Linux (x86-64, arm64); this is {sys.platform} {platform.machine()}"
+        return f"the sandbox is bubblewrap's, which runs on Linux (x86-64, arm64); this is {sys.platform} {platform.machine()}"
     if bwrap is None:
-        return "running exercises needs bubblewrap (`bwrap`), which is not installed: install the `bubblewrap` package"
+        return "the sandbox needs bubblewrap (`bwrap`), which is not installed: install the `bubblewrap` package"
     with tempfile.TemporaryDirectory(prefix="tracksite-probe-") as folder:
         probe = Path(folder) / "probe.py"
         probe.write_text("print('ok')\n", encoding="utf-8")
@@ -151,6 +154,85 @@ def _run(script: Path, stdin: str, seconds: float) -> Result:
         return Result(code, _tail(out, OUTPUT), _tail(err, ERRORS))
 
 
+@dataclass(frozen=True)
+class Limits:
+    """A program's limits in the sandbox (run_program), set soft and hard before it starts."""
+
+    seconds: float  # wall time, kept here; processor seconds are the same number
+    memory: int  # address space
+    scratch: int  # bytes the new root's /tmp may hold: all the program can write
+    file_size: int = FILE_SIZE  # any one file written, the output file included
+    open_files: int = 256
+
+
+def run_program(
+    argv: list[str],
+    *,
+    readonly: list[Path],
+    files: dict[str, Path],
+    env: dict[str, str],
+    limits: Limits,
+    output: int,
+) -> Result:
+    """A program of this machine (`argv[0]`, under a folder `readonly` or the root shows) run in
+    the sandbox, as exercises run (the same empty read-only root, no network, no other process):
+    `readonly` folders and files are shown at their own paths, `files` (inside path -> file here)
+    where named, `env` is all its environment; it starts in /tmp, a tmpfs of `limits.scratch`
+    bytes, and the descriptor `output` (a file opened here) is the one way it hands files back.
+    Raises Unavailable when there is no sandbox."""
+    reason = unavailable()
+    if reason:
+        raise Unavailable(reason)
+    read, write = os.pipe()
+    os.write(write, _filter() or b"")
+    os.close(write)
+    bind = _root()
+    for path in readonly:
+        if path.exists() and not any(path.is_relative_to(top) for top in ("/usr", "/bin", "/lib")):
+            bind += ["--ro-bind", str(path), str(path)]
+    for inside, outside in files.items():
+        bind += ["--ro-bind", str(outside), inside]
+    bind += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.scratch), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    for key, value in env.items():
+        bind += ["--setenv", key, value]
+    bind += ["--remount-ro", "/", "--seccomp", str(read), "--", *argv]
+    caps = (
+        (resource.RLIMIT_CPU, max(1, int(limits.seconds))),
+        (resource.RLIMIT_AS, limits.memory),
+        (resource.RLIMIT_FSIZE, limits.file_size),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_CORE, 0),
+    )
+
+    def confine() -> None:  # in the child, before bubblewrap starts: inherited by all it runs
+        for key, value in caps:
+            resource.setrlimit(key, (value, value))
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            with subprocess.Popen(
+                bind,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env={},
+                pass_fds=(read, output),
+                start_new_session=True,
+                preexec_fn=confine,  # noqa: PLW1509 (no thread of this process holds a lock it needs)
+            ) as proc:
+                os.close(read)
+                read = -1
+                try:
+                    code: int | None = proc.wait(timeout=limits.seconds)
+                except subprocess.TimeoutExpired:
+                    _end(proc)
+                    code = None
+        finally:
+            if read >= 0:
+                os.close(read)
+        return Result(code, _tail(out, OUTPUT), _tail(err, ERRORS))
+
+
 def _end(proc: subprocess.Popen) -> None:
     """Kill the sandbox's process group (bubblewrap: its namespace's processes die with it)."""
     try:
@@ -173,8 +255,9 @@ def _interpreter() -> str:
     return os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
 
 
-def _bwrap(script: Path, seccomp: int) -> list[str]:
-    """bubblewrap's arguments; `seccomp`: the descriptor it reads the filter from."""
+def _root() -> list[str]:
+    """bubblewrap's arguments up to the new root's system folders: read-only `/usr`, `/bin`,
+    `/lib*` as the system has them, and where the libraries are (nothing else of /etc)."""
     argv = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--die-with-parent"]
     argv += ["--new-session", "--clearenv", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
     for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):  # merged /usr or not, as the system has them
@@ -185,6 +268,12 @@ def _bwrap(script: Path, seccomp: int) -> list[str]:
             argv += ["--ro-bind", str(path), str(path)]
     if Path("/etc/ld.so.cache").is_file():  # where the libraries are; nothing else of /etc
         argv += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    return argv
+
+
+def _bwrap(script: Path, seccomp: int) -> list[str]:
+    """bubblewrap's arguments; `seccomp`: the descriptor it reads the filter from."""
+    argv = _root()
     for prefix in {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}:
         if not prefix.startswith("/usr/") and prefix != "/usr":
             argv += ["--ro-bind", prefix, prefix]

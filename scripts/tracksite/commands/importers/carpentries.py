@@ -37,6 +37,7 @@ WORDS = re.compile(r"[A-Za-z0-9']+")
 DOCS_FOLDERS = {"learners", "instructors", "profiles", "data", "files", "fig"}
 COMMAND_LINE = re.compile(r"^\$\s+(\S.*)$")
 TAB_BLOCK = re.compile(r"^/{3,} tab \|", re.M)  # the lesson's group tabs (episode.py): pymdownx.blocks.tab
+WARNING_BLOCK = re.compile(r"^\s*`{3,}\s*warning\s*$", re.M)  # R's warnings (knitr.py): named in mkdocs.yml
 
 
 def read_source(root: Path) -> Source:
@@ -441,7 +442,10 @@ def course_settings(root: Path, plan: Plan) -> list[str]:
     """mkdocs.yml given what the track needs (courseconfig.py): the instructor view published,
     as the Workbench publishes it, and the tab blocks where the lesson has tabs; the notes."""
     tabs = any(isinstance(text, str) and TAB_BLOCK.search(text) for text in plan.files.values())
-    return courseconfig.ensure(root, instructor_view=True, extensions=["pymdownx.blocks.tab"] if tabs else [])
+    warnings = any(isinstance(text, str) and WARNING_BLOCK.search(text) for text in plan.files.values())
+    return courseconfig.ensure(
+        root, instructor_view=True, extensions=["pymdownx.blocks.tab"] if tabs else [], warnings=warnings
+    )
 
 
 def course_terms(root: Path, besides: str | None = None) -> dict[str, str]:

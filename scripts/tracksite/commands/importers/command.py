@@ -56,6 +56,7 @@ def _verify(args: argparse.Namespace, root: Path) -> int:
     nothing written (after fixing what stopped the first comparison; `--report` writes it anew)."""
     if not (root / "lessons" / args.track / "track.yml").is_file():
         raise UserError(f"there is no track {args.track!r} to verify: import the lesson first")
+    update.execution_chosen(args, root, args.track)
     with flow.planned(args, args.track, 0, carpentries.course_terms(root)) as p:
         code = flow.check_course(root, getattr(args, "config_file", None), args.track, p)
         if code == flow.OTHERS:
@@ -84,9 +85,11 @@ def register(sub) -> None:
         description="Turn a Carpentries Workbench lesson (config.yaml, episodes/, learners/, "
         "instructors/) into a tracksite track that passes `tracksite check`, then build the learner "
         "site and compare each episode's page with its source (exit 1 on a difference the import did "
-        "not list). R Markdown episodes are run with knitr when R is installed: that R code runs "
-        "unsandboxed, with your rights; --no-execute turns it off. The lesson's runnable exercises are "
-        "never run by an import (its check and build judge them without running them).",
+        "not list). The lesson's code is never run unless asked: with --execute, R Markdown episodes "
+        "are run with knitr as the Workbench runs them, in a sandbox (bubblewrap: no files, no network, no "
+        "other process, time and memory limits); without it their code is shown without its output. The "
+        "lesson's runnable exercises are never run by an import (its check and build judge them without "
+        "running them).",
     )
     p.add_argument("format", choices=("carpentries",), help="the source format")
     p.add_argument("path", help="the lesson's folder (the one with config.yaml)")
@@ -115,13 +118,19 @@ def register(sub) -> None:
         help="write a JSON report: per episode, the counts in the source, the changes the import listed "
         "and the counts on the built learner page, and what had no equivalent; counts that differ are printed",
     )
-    p.add_argument(
+    running = p.add_mutually_exclusive_group()
+    running.add_argument(
+        "--execute",
+        action="store_true",
+        help="run the R code of R Markdown episodes with knitr, as the Workbench does, so their output and "
+        "plots are published: in a sandbox (bubblewrap: no files but a copy of the lesson, no network, no "
+        "other process, time and memory limits); needs R, knitr, the lesson's packages and bubblewrap",
+    )
+    running.add_argument(
         "--no-execute",
         action="store_true",
-        help="run no code of the lesson: no R code of R Markdown episodes (runnable exercises are never run "
-        "by an import). Without it, when R is installed, the lesson's R code runs with knitr on this "
-        "machine, unsandboxed, with your user's rights (files, network): use --no-execute for a lesson "
-        "you do not trust",
+        help="run no code of the lesson (the default): R Markdown episodes show their code without its "
+        "output; runnable exercises are never run by an import",
     )
     p.add_argument(
         "--allow-errors",

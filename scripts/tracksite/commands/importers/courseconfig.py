@@ -19,6 +19,8 @@ from tracksite.core.sources import read_text
 
 _TOP = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):\s*(?:#.*)?$")
 _ITEM = re.compile(r"^(?P<indent>\s*)-\s+(?P<name>[\w.]+)(?P<colon>:)?\s*(?:#.*)?$")
+_ERROR_LANG = re.compile(r"^(?P<lead>\s*-\s*\{\s*name:\s*)error(?P<rest>\s*,\s*lang:\s*text\s*\}\s*)$")
+_WARNING_LANG = re.compile(r"^\s*-\s*\{\s*name:\s*warning\s*,")
 
 
 #: The settings each extension the import may add is written with (Material draws pymdownx's
@@ -26,8 +28,10 @@ _ITEM = re.compile(r"^(?P<indent>\s*)-\s+(?P<name>[\w.]+)(?P<colon>:)?\s*(?:#.*)
 SETTINGS = {"pymdownx.blocks.tab": ("alternate_style: true",)}
 
 
-def ensure(root: Path, *, instructor_view: bool, extensions: list[str]) -> list[str]:
-    """Turn on what the imported track needs in `root`/mkdocs.yml; the notes to report."""
+def ensure(root: Path, *, instructor_view: bool, extensions: list[str], warnings: bool = False) -> list[str]:
+    """Turn on what the imported track needs in `root`/mkdocs.yml; the notes to report.
+    `warnings`: the track has R's ```warning blocks, which the theme labels when pymdownx.highlight
+    keeps their name (`extend_pygments_lang`, as it keeps ```error's)."""
     path = root / "mkdocs.yml"
     if not path.is_file():
         return []
@@ -43,6 +47,16 @@ def ensure(root: Path, *, instructor_view: bool, extensions: list[str]) -> list[
                     f"mkdocs.yml: add `- {name}` ({', '.join(SETTINGS.get(name, ())) or 'no settings'}) to "
                     "markdown_extensions: the lesson's tabs need it"
                 )
+    if warnings and not any(_WARNING_LANG.match(line) for line in lines):
+        error = next((i for i, line in enumerate(lines) if _ERROR_LANG.match(line)), None)
+        if error is not None:
+            lines.insert(error + 1, _ERROR_LANG.sub(r"\g<lead>warning\g<rest>", lines[error]))
+            notes.append("mkdocs.yml: ```warning blocks (R's warnings) named beside ```error's in extend_pygments_lang")
+        else:
+            notes.append(
+                "mkdocs.yml: add `- {name: warning, lang: text}` to pymdownx.highlight's extend_pygments_lang: "
+                "R's warnings are shown as ```warning blocks"
+            )
     if instructor_view:
         found = _plugin_option(lines)
         if found is True:

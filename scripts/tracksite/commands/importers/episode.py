@@ -34,7 +34,6 @@ DIV_OPEN = re.compile(r"^\s*(:{3,})\s*(?:\{(?P<attrs>[^}]*)\}|(?P<name>[A-Za-z][
 DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 SPAN = re.compile(r"(?<![!\]])\[(?P<text>[^\]]+)\]\{(?P<attrs>[^}]*)\}")
-WARNING_FENCE = re.compile(r"^(\s*(?:`{3,}(?=[^`]*$)|~{3,}))\s*warning\s*$")
 CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
 # `[[**field**]{#field}](https://glosario...)`: a term with an id, linked (the glossary template's form)
@@ -235,9 +234,7 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
                 # Python-Markdown, which wants 4: move the whole block to 4.
                 indent = len(m.group(1).expandtabs(4))
                 pad = " " * (4 - indent) if 0 < indent < 4 else ""
-                child = _knitr_chunk(child, ep, ctx)
-                # R's warnings: the site styles output and error fences; `warning` would show as plain code
-                child = WARNING_FENCE.sub(r"\1output", child)
+                child = _knitr_chunk(child, ep, ctx)  # (R's `warning` fences stay: the theme labels them)
             elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
                 fence = None
             out.append(pad + child if child.strip() else child)

@@ -33,7 +33,7 @@ def planned(
             original,
             [p.name for p in src.episodes],
             Path(work),
-            execute=not getattr(args, "no_execute", False),
+            execute=getattr(args, "execute", False) and not getattr(args, "no_execute", False),
             allow_errors=getattr(args, "allow_errors", False),
         )
         if prepared is not None:
@@ -45,8 +45,8 @@ def planned(
 
 
 def rerun_hint(args: argparse.Namespace) -> str:
-    """The command that brings a later run (with R, or a newer release) into the track."""
-    return f"`tracksite import carpentries {args.path} --track {args.track} --update`"
+    """The command that brings a later run (with R's output, or a newer release) into the track."""
+    return f"`tracksite import carpentries {args.path} --track {args.track} --update --execute`"
 
 
 def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:

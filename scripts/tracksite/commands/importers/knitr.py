@@ -2,11 +2,12 @@
 
 A Workbench lesson's `.Rmd` episodes are executed at build time (sandpaper calls `knitr::knit`
 in a fresh R process per episode, from the episodes folder, with `error = TRUE` so an error
-becomes output): learners see each chunk's output and plots. The import does the same on a
-private copy of the lesson, so the converter reads ordinary Markdown whose plots sit in
-`fig/`, and the source is never written to. Where R or knitr is missing the import still
+becomes output): learners see each chunk's output and plots. The import does the same when asked
+(`--execute`), in the sandbox (rsandbox.py: no files, no network, no other process, limits), on a
+private copy of the lesson, so the converter reads ordinary Markdown whose plots sit in `fig/`,
+and the source is never written to. Not asked, or where R or knitr is missing, the import still
 completes: chunks hidden from learners (`include=FALSE`, `echo=FALSE`) are left out, the rest
-are shown as code, and `Prepared.summary` says what is missing and how to install it.
+are shown as code, and `Prepared.summary` says what is missing and how to get it.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers import confine, rpackages, unreachable
+from tracksite.commands.importers import confine, rpackages, rsandbox, unreachable
 from tracksite.commands.importers.chunkheaders import CHUNK_OPEN, join_headers, malformed
+from tracksite.core import sandbox
 from tracksite.core.site.statics import MAX_FILE_BYTES
-from tracksite.errors import UserError
+from tracksite.errors import USAGE, UserError
 
 # ```{r label, echo=FALSE, fig.alt="..."} (the engine, then the label and options)
 PIPE_OPTION = re.compile(r"^\s*#\|\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")  # knitr's `#| echo: false`
@@ -36,7 +37,10 @@ PLOT_CALL = re.compile(
 )
 BASE_PACKAGES = {"base", "stats", "utils", "graphics", "grDevices", "methods", "datasets", "tools", "knitr"}
 FALLBACK_ALT = "Plot drawn by the R code above"
-TIMEOUT = 1800  # seconds for one episode: a slow lesson on a slow machine, not a hung one
+NOT_ASKED = (
+    "an import runs a lesson's R code only when asked (--execute, in a sandbox: no files, no network, "
+    "limits), and it was not asked"
+)
 
 # The knitr set-up of sandpaper's episode build (class.* names the output fences), and a plot hook
 # that writes Workbench's own image syntax, `![caption](file){alt='...'}`, which the converter reads.
@@ -257,7 +261,8 @@ class Prepared:
         if self.executed:
             lines.append(
                 f"ran the R code of {len(self.executed)} R Markdown episode(s) with knitr, as the "
-                f"Workbench does: their output and {self.plots} plot(s) are in the lessons"
+                f"Workbench does, in the sandbox (no files, no network, limits): their output and "
+                f"{self.plots} plot(s) are in the lessons"
             )
         lines.extend(self.problems)
         if self.missing_packages and self.executed:
@@ -276,12 +281,16 @@ class Prepared:
             why = self.why_not or (
                 "R was not run" if not self.executed else "knitr could not run the rest (above: why)"
             )
+            how = (
+                f"run {rerun} (it needs R, knitr, the lesson's packages and bubblewrap)"
+                if why == NOT_ASKED
+                else f"install R, knitr and the lesson's packages (Debian: apt-get install {needed}), then run {rerun}"
+            )
             lines.append(
                 f"{why}, so the code of {len(unrun)} R Markdown episode(s) "
                 f"was not run: the lessons show the code of {lost} chunk(s) without its output, and about "
                 f"{plots} plot(s) are missing. The {hidden} chunk(s) hidden from learners (include=FALSE "
-                f"or echo=FALSE) were left out. To add the output, install R, knitr and the lesson's "
-                f"packages (Debian: apt-get install {needed}), then run {rerun}: your own edits are kept"
+                f"or echo=FALSE) were left out. To add the output, {how}: your own edits are kept"
             )
         return lines
 
@@ -295,10 +304,11 @@ def rscript() -> str | None:
 
 
 def prepare(
-    source: Path, episodes: list[str], work: Path, *, execute: bool = True, allow_errors: bool = False
+    source: Path, episodes: list[str], work: Path, *, execute: bool = False, allow_errors: bool = False
 ) -> Prepared | None:
-    """A copy of the lesson in `work` whose `.Rmd` episodes hold Markdown: knitted when R and
-    knitr are there (and `execute`), else with hidden chunks left out. None: no R Markdown.
+    """A copy of the lesson in `work` whose `.Rmd` episodes hold Markdown: knitted in the sandbox
+    when asked (`execute`) and R and knitr are there, else with hidden chunks left out. None: no
+    R Markdown. Asked where no sandbox can be made, it stops (nothing is run unsandboxed).
     A chunk header over several lines is joined into one (join_headers) and noted; one that never
     closes stops the import (file:line), R or not. When R runs, a
     package the lesson's code loads and this machine lacks stops it before anything runs, and
@@ -331,9 +341,9 @@ def prepare(
     if execute:
         runner = _runner(work, rpackages.needs(source, loads(texts)), prepared, allow_errors)
     else:
-        prepared.why_not = "--no-execute was given"
+        prepared.why_not = NOT_ASKED
     for name in rmd:
-        if runner and _knit(runner, folder, name, prepared, allow_errors):
+        if runner and _knit(runner, copy, name, prepared, allow_errors):
             continue
         text, missing = without_r(texts[name])
         (folder / name).write_text(text, encoding="utf-8")
@@ -350,8 +360,9 @@ def _copy_small(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
-def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors: bool) -> list[str] | None:
-    """The command that knits one episode, or None (with the reason) when R or knitr is missing."""
+def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors: bool) -> rsandbox.Runner | None:
+    """R in the sandbox, ready to knit one episode, or None (with the reason) when R or knitr is
+    missing. No sandbox here stops the import: asked to run, nothing runs outside one."""
     rs = rscript()
     loaded = [name for name in needs.wanted if name in needs.loaded]
     if rs is None:
@@ -367,6 +378,14 @@ def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors
         prepared.why_not = "the R package knitr is not installed"
         prepared.missing_packages = [name for name, _ in short.blocking(needs) if name != "knitr"]
         return None
+    reason = sandbox.unavailable()
+    if reason:
+        raise UserError(  # as `check --run-code`: a tool the option needs is missing (README: exit 2)
+            f"--execute runs the lesson's R code only in a sandbox, and none can be made here: {reason}. "
+            "Install bubblewrap (Debian: apt-get install bubblewrap), or import without --execute: the code is "
+            "then shown without its output. Nothing was written",
+            exit_code=USAGE,
+        )
     prepared.missing_packages = [name for name, _ in short.blocking(needs)]
     prepared.problems.extend(short.lines(needs))
     if prepared.missing_packages and not allow_errors:
@@ -375,12 +394,14 @@ def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors
             "errors instead of their output:\n"
             + "\n".join(f"{where}: {name}" for name, where in short.blocking(needs))
             + f"\ninstall them (Debian: apt-get install {debian_names(prepared.missing_packages)}) and run the "
-            "import again; or import with --allow-errors to publish R's errors, or --no-execute to run nothing. "
+            "import again; or import with --allow-errors to publish R's errors, or without --execute to run nothing. "
             "Nothing was written"
         )
-    script = work / "knit-episode.R"
-    script.write_text(KNIT_R, encoding="utf-8")
-    return [rs, "--no-init-file", str(script)]
+    runner = rsandbox.runner(rs, work, KNIT_R)
+    if isinstance(runner, str):
+        prepared.why_not = runner
+        return None
+    return runner
 
 
 # R's messages for a package that is missing or too old: the machine's fault, never the lesson's
@@ -414,33 +435,29 @@ def _environment_errors(knitted: str, name: str, lines: list[int]) -> list[str]:
 _QUITTING = re.compile(r"Quitting from lines (\d+)(?:-\d+)?")
 
 
-def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared, allow_errors: bool) -> bool:
-    """Knit one episode in its own R process, from the episodes folder, as sandpaper does."""
+def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, allow_errors: bool) -> bool:
+    """Knit one episode in its own R process in the sandbox, from the episodes folder, as sandpaper does."""
     slug = re.sub(r"\.[Rr]md$", "", name)
+    folder = copy / "episodes"
     out = folder / f"{slug}.knit.md"
     try:
-        run = subprocess.run(
-            [*runner, name, out.name, slug, FALLBACK_ALT],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
-        failed = "" if run.returncode == 0 and out.is_file() else _last(run.stderr) or "knitr wrote nothing"
+        run, _ = runner.knit(copy, name, out.name, slug, FALLBACK_ALT)
+        if run.returncode is None:
+            failed = f"knitr did not finish within {rsandbox.SECONDS // 60} minutes, the sandbox's limit"
+        else:
+            failed = "" if run.returncode == 0 and out.is_file() else _last(run.stderr) or "knitr wrote nothing"
         quitting, stderr = _QUITTING.search(run.stderr), run.stderr
-    except subprocess.TimeoutExpired:
-        failed, quitting, stderr = f"knitr did not finish within {TIMEOUT // 60} minutes", None, ""
     except OSError as e:
         failed, quitting, stderr = str(e), None, ""
     unreached = unreachable.network_failure(stderr) if failed else None
-    if unreached:  # the network, not the lesson: imported as --no-execute would (Prepared.warnings)
+    if unreached:  # the sandbox has no network: imported as without --execute (Prepared.warnings)
         prepared.offline[name] = unreached
         return False
     if failed and not allow_errors:
         raise UserError(
             f"episodes/{name}:{quitting.group(1) if quitting else 1}: knitr could not run the episode: {failed}\n"
             "fix the lesson or this machine's R, or import with --allow-errors to import it without its "
-            "output, or --no-execute to run nothing. Nothing was written"
+            "output, or without --execute to run nothing. Nothing was written"
         )
     if failed:
         prepared.problems.append(
@@ -456,7 +473,7 @@ def _knit(runner: list[str], folder: Path, name: str, prepared: Prepared, allow_
             "R's errors here come from this machine, not from the lesson:\n"
             + "\n".join(environment)
             + "\ninstall or update those packages and run the import again, or import with --allow-errors to "
-            "publish R's errors, or --no-execute to run nothing. Nothing was written"
+            "publish R's errors, or without --execute to run nothing. Nothing was written"
         )
     prepared.problems.extend(f"{e} (published, --allow-errors)" for e in environment)
     (folder / name).write_text(text, encoding="utf-8")

@@ -143,6 +143,27 @@ def save_record(staged: Path, track: str, source: dict, executed: list[str]) -> 
     record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD)
 
 
+def execution_chosen(args: argparse.Namespace, root: Path, track: str) -> None:
+    """--update and --verify of a track whose pages hold R's output (imported with --execute):
+    the lesson's code runs again only when asked, and without it the output would go (or, for
+    --verify, every output block would count as a difference), so the user says which."""
+    if getattr(args, "execute", False) or getattr(args, "no_execute", False):
+        return
+    try:
+        executed = json.loads((root / "lessons" / track / RECORD / "record.json").read_text(encoding="utf-8"))[
+            "executed"
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if executed:
+        raise UserError(
+            f"lessons/{track} was imported with --execute: its pages hold the output of {len(executed)} R Markdown "
+            "episode(s). Pass --execute to run their R code again in the sandbox (the output stays), or "
+            "--no-execute to run nothing and take the output out",
+            exit_code=USAGE,
+        )
+
+
 def load_record(root: Path, track: str) -> tuple[dict, dict[str, bytes]]:
     folder = root / "lessons" / track / RECORD
     try:
@@ -320,6 +341,7 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
             exit_code=USAGE,
         )
     record, texts = load_record(root, track)
+    execution_chosen(args, root, track)
     number = base_number(texts, track) or carpentries.next_track_number(root)
     with (
         flow.planned(args, track, number, carpentries.course_terms(root, track)) as p,

@@ -1,0 +1,171 @@
+"""A lesson's R code run in the sandbox: knitr over one R Markdown episode, in bubblewrap.
+
+The project's rule for code inside a lesson: never run unless asked (`import --execute`), and
+then only in a sandbox. This is the exercises' sandbox (core/sandbox.py: an empty read-only root,
+no network, no other process, limits) around R itself (`R_HOME/bin/exec/R`, not the `R` shell
+script, which starts other programs):
+
+- **read-only**: R's installation and its library folders (`.libPaths()` as R says here, so
+  packages installed for the user are found), R's configuration under /etc, the fonts and
+  the alternatives' links the libraries go through; nothing else of the machine;
+- **the lesson**: the import's private copy, read-only at `/lesson`; R copies it into the
+  sandbox's /tmp (a tmpfs of the lesson's size plus `SCRATCH`), knits the episode there, and
+  hands back the knitted Markdown and its figures as a tar on a descriptor of this process,
+  whose size the file-size limit bounds. Nothing it writes reaches the disk otherwise;
+- **no network**: a chunk that downloads fails, and the import says so (unreachable.py);
+- **no other program**: `system()` and `system2()` are replaced before any package loads by a
+  function that warns and returns 127 (R's `Sys.which()` calls `which` through them); the
+  seccomp filter refuses the rest;
+- **limits**: `SECONDS` of processor and wall time, `MEMORY` of address space, per episode.
+
+`TZ` is set, so R never asks `timedatectl` for the time zone (whose warning was published once).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracksite.core import sandbox
+
+SECONDS = 900  # processor and wall time of one episode
+MEMORY = 4 * 2**30  # address space: R with GDAL, PROJ and a raster or two
+SCRATCH = 512 * 2**20  # what the episode may write besides its copy of the lesson
+OUTPUT = 64 * 2**20  # the knitted episode and its figures, and any one file written
+LESSON = "/lesson"  # where the copy is seen inside
+
+# Where R is, as R says it (run here with this script only: no code of the lesson).
+PATHS_R = r"""
+cat(R.home(), R.home("share"), R.home("include"), R.home("doc"), Sys.getenv("LD_LIBRARY_PATH"), sep = "\n")
+cat(.libPaths(), sep = "\n")
+"""
+
+# Read before any package loads (R_PROFILE): no other program, said where a lesson tries one.
+PROFILE_R = r"""
+local({
+  refused <- function(command, ...) {
+    warning("the sandbox runs no other program (", command[1], ")", call. = FALSE)
+    args <- list(...)
+    if (isTRUE(args$intern) || isTRUE(args$stdout)) structure(character(), status = 127L) else invisible(127L)
+  }
+  for (name in c("system", "system2")) {
+    unlockBinding(name, baseenv()); assign(name, refused, envir = baseenv()); lockBinding(name, baseenv())
+  }
+})
+"""
+
+# Before knitr: the lesson copied into the scratch folder, the episodes folder the working one.
+PROLOGUE_R = r"""
+invisible(file.copy("/lesson", "/tmp", recursive = TRUE))
+setwd("/tmp/lesson/episodes")
+"""
+
+# After knitr: the knitted episode and its figures, handed back as a tar (args[5]).
+EPILOGUE_R = r"""
+figures <- list.files("fig", full.names = TRUE)
+figures <- figures[startsWith(basename(figures), paste0(slug, "-rendered-"))]
+utils::tar(args[5], files = c(output, figures), compression = "none", tar = "internal")
+"""
+
+
+@dataclass
+class Runner:
+    """R as this machine has it, and how the sandbox shows it."""
+
+    program: str  # R's own executable
+    readonly: list[Path]
+    env: dict[str, str]
+    script: Path  # the knitting program (PROLOGUE_R, knitr's set-up, EPILOGUE_R)
+    profile: Path
+
+    def knit(self, copy: Path, name: str, output: str, slug: str, fallback: str) -> tuple[sandbox.Result, list[str]]:
+        """Knit `episodes/NAME` of the lesson copy into `episodes/OUTPUT`; the files written
+        back into the copy's episodes folder (the Markdown, then the figures)."""
+        size = sum(f.stat().st_size for f in copy.rglob("*") if f.is_file() and not f.is_symlink())
+        limits = sandbox.Limits(seconds=SECONDS, memory=MEMORY, scratch=size + SCRATCH, file_size=OUTPUT)
+        argv = [self.program, "--no-echo", "--no-restore", "--no-save", "--no-init-file", "--file=/tracksite/knit.R"]
+        with tempfile.TemporaryFile() as tar:
+            fd = tar.fileno()
+            args = [name, output, slug, fallback, f"/proc/self/fd/{fd}"]
+            result = sandbox.run_program(
+                [*argv, "--args", *args],
+                readonly=self.readonly,
+                files={"/tracksite/knit.R": self.script, "/tracksite/profile.R": self.profile, LESSON: copy},
+                env=self.env,
+                limits=limits,
+                output=fd,
+            )
+            tar.seek(0)
+            written = _unpack(tar, copy / "episodes", output, f"{slug}-rendered-")
+        return result, written
+
+
+def runner(rscript: str, work: Path, knit_r: str) -> Runner | str:
+    """The sandbox's R, or why it cannot be had (R could not say where it is)."""
+    script = work / "r-paths.R"
+    script.write_text(PATHS_R, encoding="utf-8")
+    try:
+        run = subprocess.run(
+            [rscript, "--no-init-file", str(script)], capture_output=True, text=True, timeout=120, cwd=work
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return str(e)
+    lines = run.stdout.splitlines()
+    if run.returncode or len(lines) < 6:
+        return f"R could not say where it is installed ({' '.join(run.stderr.split())[:200]})"
+    home, share, include, doc, ld_path, *libraries = lines
+    program = Path(home, "bin", "exec", "R")
+    if not program.is_file():
+        return f"R's own program is not at {program}"
+    etc = Path(home, "etc")  # Debian links R_HOME/etc's files to /etc/R
+    configuration = {Path(os.path.realpath(f)).parent for f in etc.iterdir()} if etc.is_dir() else set()
+    readonly = [Path(home), Path(share), Path(include), Path(doc), *map(Path, libraries), *sorted(configuration)]
+    readonly += [Path(p) for p in ("/etc/alternatives", "/etc/fonts", "/var/cache/fontconfig")]
+    env = {
+        "R_HOME": home,
+        "R_SHARE_DIR": share,
+        "R_INCLUDE_DIR": include,
+        "R_DOC_DIR": doc,
+        "R_LIBS": ":".join(libraries),
+        "R_PROFILE": "/tracksite/profile.R",
+        "LD_LIBRARY_PATH": ld_path or str(Path(home, "lib")),
+        "HOME": "/tmp",
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "TZ": "UTC",
+    }
+    knit, profile = work / "knit.R", work / "profile.R"
+    knit.write_text(PROLOGUE_R + knit_r + EPILOGUE_R, encoding="utf-8")
+    profile.write_text(PROFILE_R, encoding="utf-8")
+    return Runner(str(program), list(dict.fromkeys(readonly)), env, knit, profile)
+
+
+def _unpack(tar, folder: Path, output: str, figure_prefix: str) -> list[str]:
+    """The tar's regular files that are the knitted episode or its figures, written into
+    `folder`; any other member (a link, a path elsewhere, what the lesson's code added) is left."""
+    written: list[str] = []
+    try:
+        archive = tarfile.open(fileobj=tar, mode="r:")
+    except tarfile.TarError:
+        return written
+    with archive:
+        for member in archive:
+            name = member.name
+            wanted = name == output or (
+                name.startswith("fig/")
+                and name[4:].startswith(figure_prefix)
+                and re.fullmatch(r"[\w.+-]+", name[4:]) is not None
+            )
+            source = archive.extractfile(member) if member.isfile() and wanted else None
+            if source is None:
+                continue
+            target = folder / name
+            target.parent.mkdir(exist_ok=True)
+            target.write_bytes(source.read())
+            written.append(name)
+    return written
