@@ -207,6 +207,50 @@ test("suspend_data carries lessons done, first checks, options chosen and cards,
   assert.deepEqual(read("learner"), { id: "k2j4h5g6" });
 });
 
+/* days as scorm.js counts them: the learner's local days */
+const DAY = 24 * 60 * 60 * 1000;
+const dayOf = (ms) => Math.floor((ms - new Date(ms).getTimezoneOffset() * 60000) / DAY);
+const startOf = (day) => { const ms = day * DAY; return ms + new Date(ms).getTimezoneOffset() * 60000; };
+
+test("the cards' review schedules travel in suspend_data, and go first when the LMS keeps less", () => {
+  const own = "tracksite:" + fnvHex("0a1b2c3d\n" + ROOT) + ":";
+  const api = lms();
+  const storage = new Storage();
+  const scorm = launch(storage, api);
+  const today = dayOf(Date.now());
+  const review = {
+    cards: { "t/one|alpha": { box: 3, due: startOf(today + 4) }, "t/one|beta": { box: 1, due: startOf(today) } },
+    decks: { "t/one": ["t/one|alpha", "t/one|beta"] },
+  };
+  const fill = (into) => { /* after the launch, which replaces the namespace's keys with the LMS's state */
+    into.setItem(own + "review", JSON.stringify(review));
+    into.setItem(own + "cards:t/one:1", JSON.stringify({ alpha: "known" }));
+    into.setItem(own + "quiz:t/one:q1", JSON.stringify({ answers: { 0: [1] }, first: { 0: 1 } }));
+    into.setItem(own + "quiz:t/one:q2", JSON.stringify({ answers: { 0: [0, 2] } })); /* not checked */
+  };
+  fill(storage);
+  assert.equal(scorm.saveState(), 0);
+  const again = new Storage();
+  launch(again, lms({ "cmi.suspend_data": api.data["cmi.suspend_data"] }));
+  assert.deepEqual(JSON.parse(again.getItem(own + "review")), review);
+
+  /* an LMS that keeps fewer characters: the schedules are dropped first, then the marks, then
+     the options chosen; the first checks stay */
+  const sizes = [0, 1, 2, 3].map((level) => scorm.encode(level).length);
+  assert.ok(sizes[0] > sizes[1] && sizes[1] > sizes[2] && sizes[2] > sizes[3], String(sizes));
+  const small = lms();
+  const fewer = new Storage();
+  const kept = launch(fewer, small, { ...COURSE, limit: sizes[3] });
+  fill(fewer);
+  assert.equal(kept.saveState(), 3);
+  const last = new Storage();
+  launch(last, lms({ "cmi.suspend_data": small.data["cmi.suspend_data"] }));
+  assert.deepEqual(JSON.parse(last.getItem(own + "quiz:t/one:q1")), { first: { 0: 1 } });
+  assert.equal(last.getItem(own + "quiz:t/one:q2"), null);
+  assert.equal(last.getItem(own + "cards:t/one:1"), null);
+  assert.deepEqual(JSON.parse(last.getItem(own + "review")).cards, {});
+});
+
 test("a question the new version changed loses its own answer, no other", () => {
   const own = "tracksite:" + fnvHex("0a1b2c3d\n" + ROOT) + ":";
   const api = lms();
