@@ -149,7 +149,7 @@ def exercises(found: list[dict]) -> list[Quiz]:
 
 
 def read(site: Path, track: str | None = None) -> Course:
-    """The course of the built site `site` (its home page lists every track's lessons in order),
+    """The course of the built site `site` (its course.json lists every track's lessons in order),
     or with `track` that track alone, as a course of its own (`only`)."""
     course = _read(site)
     return only(course, track) if track else course
@@ -164,7 +164,7 @@ def only(course: Course, slug: str) -> Course:
         raise UserError(f"--track {slug}: the course has no such track; its tracks: {known}")
     lessons = [lesson for lesson in course.lessons if lesson.track == slug]
     if not lessons:
-        raise UserError(f"--track {slug}: the track lists no lessons on the home page")
+        raise UserError(f"--track {slug}: the site publishes no lesson of the track")
     return Course(
         f"{course.title}: {titles[slug]}",
         [(slug, titles[slug])],

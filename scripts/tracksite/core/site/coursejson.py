@@ -41,7 +41,7 @@ def outline(project: Any, config: SiteConfig) -> dict[str, Any]:
         lessons = c.lessons_of(track.slug)
         if not lessons:
             continue
-        phases = {}
+        phases: dict[str, dict[str, Any]] = {}
         for number, (phase, members) in enumerate(c.phases_of(track), 1):
             for lesson in members:
                 phases.setdefault(lesson.key, {"number": number, "title": phase.title})
