@@ -127,6 +127,13 @@ CASES = [
     ),
     Case("docs-lesson-url", put("docs/alpha/a1.md", "# A1\n"), "docs/alpha/a1.md", None, "both published at alpha/a1/"),
     Case(
+        "docs-course-json",  # issue 75: the exports' outline has its address
+        put("docs/course.json", "{}\n"),
+        "docs/course.json",
+        None,
+        "the course's outline for the exports tracksite generates",
+    ),
+    Case(
         "docs-overview-url",
         put("docs/alpha/a1/overview.md", "# O\n"),
         "docs/alpha/a1/overview.md",

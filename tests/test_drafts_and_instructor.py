@@ -35,6 +35,14 @@ def test_draft_left_out_of_build_numbering_and_nav(course):
     pager = html(site / "alpha/a1/index.html").select_one('.ts-pager a[rel="next"]')
     assert pager["href"] == "../a3/"
     assert "Second lesson" not in (site / "alpha/index.html").read_text()
+    # issue 75: the outline the exports read (published) lists no draft, and numbers as the pages do
+    outline = json.loads((site / "course.json").read_text(encoding="utf-8"))
+    alpha = next(t for t in outline["tracks"] if t["slug"] == "alpha")
+    assert [(l["id"], l["number"], l["phase"]) for l in alpha["lessons"]] == [
+        ("alpha/a1", 1, {"number": 1, "title": "Phase A"}),
+        ("alpha/a3", 2, {"number": 2, "title": "Phase B"}),
+    ]
+    assert "Second lesson" not in (site / "course.json").read_text(encoding="utf-8")
 
 
 def test_drafts_built_on_request_with_banner(course, tmp_path):

@@ -8,15 +8,19 @@ from __future__ import annotations
 import ast
 import json
 import re
+import shutil
 from pathlib import Path
 
 import markdown
+import pytest
 from bs4 import BeautifulSoup, SoupStrainer
 
 from course import REPO
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.commands.export import coursedata
 from tracksite.core import widgetregistry as W
+from tracksite.core.site import coursejson
+from tracksite.errors import UserError
 
 EXPORT = REPO / "scripts" / "tracksite" / "commands" / "export"
 _TOKEN = re.compile(
@@ -162,3 +166,86 @@ def test_an_island_is_inert_json_that_no_text_can_close():
     question = data["questions"][0]
     assert BeautifulSoup(question["text"], "html.parser").get_text() == 'Is </script><b>x</b> & "y" code?'
     assert "<code>&lt;/script&gt;</code>" in question["options"]
+
+
+# Issue 75: the course's structure comes from course.json, written from the model; no export
+# reads it out of the built pages' markup.
+
+
+def test_the_outline_says_what_the_home_and_track_pages_show(built_site):
+    """course.json (written from the model) and the pages (written from the same model by the
+    templates) agree on every fact the exports took from the markup before: the course's title
+    and id, each track's title, its lessons in order with their numbers, each lesson's phase as
+    the navigation numbers it, and the lesson's pages the site has."""
+    outline = json.loads((built_site / coursejson.SRC_URI).read_text(encoding="utf-8"))
+    assert outline["version"] == coursejson.VERSION
+    home = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert outline["title"] == home.title.get_text(strip=True)
+    assert outline["id"] == home.find("meta", attrs={"name": "tracksite-course"})["content"]
+    assert outline["lang"] == home.html["lang"]
+    listed = [p["data-continue-track"] for p in home.find_all(attrs={"data-continue-track": True})]
+    assert [t["slug"] for t in outline["tracks"]] == list(dict.fromkeys(listed)) and listed
+    for track in outline["tracks"]:
+        lessons = {lesson["id"]: lesson for lesson in track["lessons"]}
+        assert " ".join(home.find(id=f"track-{track['slug']}").get_text().split()) == track["title"]
+        shown = json.loads(home.find(attrs={"data-continue-track": track["slug"]})["data-continue-lessons"])
+        assert shown == [[l["id"], f"Lesson {l['number']}, {l['title']}"] for l in track["lessons"]]
+        nav = BeautifulSoup((built_site / track["url"] / "index.html").read_text(encoding="utf-8"), "html.parser")
+        phased = 0
+        for phase in nav.select(".ts-nav__phase"):
+            title = " ".join(phase.select_one(".ts-nav__phase-title").get_text().split())
+            for item in phase.select("[data-nav-lesson]"):
+                found = lessons[item["data-nav-lesson"]]["phase"]
+                assert title == f"Phase {found['number']}: {found['title']}"
+                phased += 1
+        assert phased == len(lessons)
+        for lesson in track["lessons"]:
+            has = [lesson["url"]] + [
+                f"{lesson['url']}{kind}/"
+                for kind in coursejson.COMPANIONS
+                if (built_site / lesson["url"] / kind).is_dir()
+            ]
+            assert lesson["pages"] == has
+
+
+def _pages_only(folder: str, names: list[str]) -> list[str]:
+    """What a copy of a site for coursedata leaves out: every file but pages and the outline."""
+    here = Path(folder)
+    return [n for n in names if not ((here / n).is_dir() or n.endswith(".html") or n == coursejson.SRC_URI)]
+
+
+def test_the_exports_read_the_outline_not_the_home_pages_markup(export_site, tmp_path):
+    """A home page and track pages of other templates (no list of tracks, no navigation, no
+    title) change nothing of what an export reads: the outline holds the course's structure."""
+    site = tmp_path / "site"
+    shutil.copytree(export_site, site, ignore=_pages_only)
+    before = coursedata.read(site)
+    bare = "<!doctype html><html><head></head><body><p>Welcome</p></body></html>"
+    (site / "index.html").write_text(bare, encoding="utf-8")
+    for slug, _ in before.tracks:
+        (site / slug / "index.html").write_text(bare, encoding="utf-8")
+    after = coursedata.read(site)
+    assert after == before
+    assert after.lessons[0].phase.startswith("Phase 1: ") and after.lessons[0].title.startswith("Lesson 1, ")
+    track = coursedata.read(site, before.tracks[1][0])
+    assert track.lessons == [l for l in before.lessons if l.track == before.tracks[1][0]]
+
+
+def test_a_site_without_a_readable_outline_is_refused_with_the_way_out(tmp_path):
+    (tmp_path / "index.html").write_text("<!doctype html><title>A course</title>", encoding="utf-8")
+    outline = tmp_path / coursejson.SRC_URI
+    refused = {
+        None: "has no course.json",
+        "{not json": "not JSON",
+        '{"tracks": []}': "no version",
+        '{"version": 2, "tracks": []}': "written by a later tracksite (version 2",
+        '{"version": 1, "tracks": {}}': "not a list of tracks",
+        '{"version": 1, "tracks": []}': "lists no lessons",
+        # a hostile outline names no file outside the site
+        '{"version": 1, "tracks": [{"slug": "t", "lessons": [{"id": "../../etc"}]}]}': "index.html is not in the site",
+    }
+    for text, said in refused.items():
+        if text is not None:
+            outline.write_text(text, encoding="utf-8")
+        with pytest.raises(UserError, match=re.escape(said)):
+            coursedata.read(tmp_path)

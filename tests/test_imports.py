@@ -195,6 +195,41 @@ def test_core_never_asks_for_the_engines_entry_points():
     assert readers == []
 
 
+#: The HTML parsers a module could read built pages with (tracksite.core.htmlread wraps two).
+HTML_PARSERS = ("html.parser", "html5lib", "justhtml", "lxml", "bs4", "tracksite.core.htmlread")
+
+
+def html_readers(edges: list[Edge], under: str = "tracksite.commands.export") -> list[str]:
+    """`module:line imports parser` for each module under `under` that imports an HTML parser."""
+    return sorted(
+        f"{e.source}:{e.line} imports {e.target}"
+        for e in edges
+        if (e.source == under or e.source.startswith(under + "."))
+        and any(e.target == p or e.target.startswith(p + ".") for p in HTML_PARSERS)
+    )
+
+
+def test_no_export_parses_the_built_pages():
+    """Issue 75: the exports read the course's structure from its course.json and the widgets'
+    data from their JSON islands, never from the built pages' markup (which ties them to the
+    templates)."""
+    assert html_readers(import_edges()) == []
+
+
+def test_the_html_reader_check_sees_a_parser(tmp_path):
+    pkg = tmp_path / "tracksite"
+    (pkg / "commands" / "export").mkdir(parents=True)
+    for init in (pkg, pkg / "commands", pkg / "commands" / "export"):
+        (init / "__init__.py").write_text("")
+    (pkg / "commands" / "export" / "a.py").write_text("from html.parser import HTMLParser\nimport json\n")
+    (pkg / "commands" / "export" / "b.py").write_text("import re\n\ndef f():\n    import bs4\n")
+    (pkg / "commands" / "other.py").write_text("import html5lib\n")
+    assert html_readers(import_edges(pkg)) == [
+        "tracksite.commands.export.a:1 imports html.parser",
+        "tracksite.commands.export.b:4 imports bs4",
+    ]
+
+
 def test_imports_inside_functions_are_the_allowed_few():
     edges = import_edges()
     assert local_imports(edges) == []

@@ -58,6 +58,7 @@ class SiteConfig:
     theme_dirs: tuple[Path, ...] = ()
     extensions: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # (name, sorted options)
     site_url: str = ""
+    site_name: str = ""  # the course's name (course.json's title, and with site_url its id)
     use_directory_urls: bool = True
     exclude_docs: str = ""  # mkdocs.yml's gitignore-style lines: docs/ files never published
     draft_docs: str = ""  # ... and docs/ files published only by `mkdocs serve`
@@ -146,6 +147,7 @@ def settings(
     theme_dirs: tuple[Path, ...] = (),
     extensions: Iterable[tuple[str, Any]] = (),
     site_url: str = "",
+    site_name: str = "",
     use_directory_urls: bool = True,
     exclude_docs: str = "",
     draft_docs: str = "",
@@ -169,6 +171,7 @@ def settings(
         theme_dirs=(*([custom_dir.resolve()] if custom_dir else []), theme_files.TEMPLATES, *theme_dirs),
         extensions=() if failed else tuple(listed),
         site_url=site_url,
+        site_name=site_name,
         use_directory_urls=use_directory_urls,
         exclude_docs=exclude_docs,
         draft_docs=draft_docs,

@@ -176,6 +176,7 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
             (name, config.mdx_configs.get(name, {})) for name in config.markdown_extensions if isinstance(name, str)
         ],
         site_url=config.site_url or "",
+        site_name=str(config.site_name or ""),
         use_directory_urls=bool(config.use_directory_urls),
         exclude_docs=_lines(config.exclude_docs),
         draft_docs=_lines(config.draft_docs),

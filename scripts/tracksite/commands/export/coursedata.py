@@ -1,15 +1,16 @@
-"""What the exports need to know of a course, read from its built pages: the lessons in course
+"""What the exports need to know of a course, read from its built site: the lessons in course
 order, each lesson's flashcard terms and quizzes (question, options in the order the page shows
 them, which are right, the feedback) and its checked exercises.
 
 Read from the build, not the sources, so that `--site DIR` exports exactly the site it is given
-and a package's answer key is the one its pages show. The widgets' data is not scraped back out
-of their markup: in an export's build (the one `tracksite export` makes, or `tracksite build
---for-export`) each widget an export takes gives the data its block parsed, as a JSON island
-(adapter/blocks/common.py). Which widgets those are, and what each gives (a lesson's quizzes,
-exercises or decks), is their registry entries' `export`; nothing here names a widget. The home
-page and the tracks' navigation are read with a small tree built with the standard library's
-parser.
+and a package's answer key is the one its pages show. The course's structure (tracks, lessons,
+their order, titles, phases, languages, the course's id) is the site's `course.json`, written from
+the model when the site was built (core/site/coursejson.py). The widgets' data is not scraped
+back out of their markup: in an export's build (the one `tracksite export` makes, or `tracksite
+build --for-export`) each widget an export takes gives the data its block parsed, as a JSON
+island (adapter/blocks/common.py), found here by its mark and read as JSON. Which widgets those
+are, and what each gives (a lesson's quizzes, exercises or decks), is their registry entries'
+`export`; nothing here names a widget. No HTML is parsed here (tests/test_imports.py holds that).
 """
 
 from __future__ import annotations
@@ -17,78 +18,14 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+from tracksite.core import messages
 from tracksite.core import widgetregistry as W
-from tracksite.core.site import courseid
+from tracksite.core.site import courseid, coursejson
 from tracksite.errors import UserError
-
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str]
-    children: list[Node | str] = field(default_factory=list)
-
-    def classes(self) -> list[str]:
-        return self.attrs.get("class", "").split()
-
-    def find_all(self, cls: str) -> list[Node]:
-        out = []
-        for kid in self.children:
-            if isinstance(kid, Node):
-                if cls in kid.classes():
-                    out.append(kid)
-                out.extend(kid.find_all(cls))
-        return out
-
-    def find(self, cls: str) -> Node | None:
-        found = self.find_all(cls)
-        return found[0] if found else None
-
-    def text(self) -> str:
-        """The text as a browser's textContent has it, white space folded (widgets.js's `spoken`)."""
-        return re.sub(r"\s+", " ", self._raw_text()).strip()
-
-    def _raw_text(self) -> str:
-        return "".join(k if isinstance(k, str) else k._raw_text() for k in self.children)
-
-
-class _Builder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {k: v or "" for k, v in attrs})
-        self.stack[-1].children.append(node)
-        if tag not in _VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Node(tag, {k: v or "" for k, v in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-
-def parse(text: str) -> Node:
-    builder = _Builder()
-    builder.feed(text)
-    builder.close()
-    return builder.root
 
 
 @dataclass
@@ -212,7 +149,7 @@ def exercises(found: list[dict]) -> list[Quiz]:
 
 
 def read(site: Path, track: str | None = None) -> Course:
-    """The course of the built site `site` (its home page lists every track's lessons in order),
+    """The course of the built site `site` (its course.json lists every track's lessons in order),
     or with `track` that track alone, as a course of its own (`only`)."""
     course = _read(site)
     return only(course, track) if track else course
@@ -227,7 +164,7 @@ def only(course: Course, slug: str) -> Course:
         raise UserError(f"--track {slug}: the course has no such track; its tracks: {known}")
     lessons = [lesson for lesson in course.lessons if lesson.track == slug]
     if not lessons:
-        raise UserError(f"--track {slug}: the track lists no lessons on the home page")
+        raise UserError(f"--track {slug}: the site publishes no lesson of the track")
     return Course(
         f"{course.title}: {titles[slug]}",
         [(slug, titles[slug])],
@@ -239,32 +176,81 @@ def only(course: Course, slug: str) -> Course:
 
 
 def _read(site: Path) -> Course:
-    home = site / "index.html"
-    tree = parse(home.read_text(encoding="utf-8"))
-    title_node = next((n for n in _walk(tree) if n.tag == "title"), None)
-    title = title_node.text() if title_node else "Course"
+    outline = _outline(site)
+    words = messages.catalogue(outline["lang"])  # the home page's: "Lesson N, title" as it lists them
     tracks: list[tuple[str, str]] = []
     lessons: list[Lesson] = []
-    for p in _walk(tree):
-        if "data-continue-track" not in p.attrs or "data-continue-lessons" not in p.attrs:
-            continue
-        slug = p.attrs["data-continue-track"]
+    for track in outline["tracks"]:
+        slug = _text(track, "slug")
         if any(slug == t for t, _ in tracks):
             continue
-        heading = next((n for n in _walk(tree) if n.attrs.get("id") == f"track-{slug}"), None)
-        tracks.append((slug, heading.text() if heading else slug))
-        phases = _phases(site / slug / "index.html")
-        for lesson_id, label in json.loads(p.attrs["data-continue-lessons"]):
-            lessons.append(_lesson(site, slug, lesson_id, label))
-            lessons[-1].phase = phases.get(lesson_id, "")
+        tracks.append((slug, _fold(_text(track, "title")) or slug))
+        lang = _language(track.get("lang"))  # its pages' (a track may have its own)
+        phrases = messages.catalogue(lang)
+        for entry in _list(track, "lessons"):
+            label = words.text("lessonNumbered", n=entry.get("number"), title=_text(entry, "title"))
+            lessons.append(_lesson(site, slug, entry, label, lang))
+            phase = entry.get("phase")
+            if isinstance(phase, dict):
+                lessons[-1].phase = _fold(
+                    phrases.text("phaseNumbered", n=phase.get("number"), title=_text(phase, "title"))
+                )
     if not lessons:
-        raise UserError(f"{home} lists no lessons: is it a tracksite course's built site?")
+        raise UserError(f"{site / coursejson.SRC_URI} lists no lessons: is it a tracksite course's built site?")
     _copies(site, tracks, lessons)
-    meta = next((n for n in _walk(tree) if n.tag == "meta" and n.attrs.get("name") == "tracksite-course"), None)
-    given = meta.attrs.get("content", "") if meta is not None else ""
+    given = str(outline.get("id") or "")
     # none on a site built before the namespace: its pages keep their keys without one
     course_id = given if courseid.PATTERN.match(given) else ""
-    return Course(title, tracks, lessons, course_id, lang=page_language(home.read_text(encoding="utf-8")))
+    return Course(_fold(_text(outline, "title")), tracks, lessons, course_id, lang=outline["lang"])
+
+
+def _outline(site: Path) -> dict[str, Any]:
+    """The site's course.json, its version and its shape checked (a site given with `--site` was
+    built by whoever built it)."""
+    path = site / coursejson.SRC_URI
+    if not path.is_file():
+        raise UserError(
+            f"{site} has no {coursejson.SRC_URI}, the course's outline the exports read: it is not a tracksite "
+            "course's built site, or was built by an older tracksite; build it again, or leave out --site"
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise UserError(f"{path}: not JSON ({e}); build the site again") from None
+    if not isinstance(data, dict) or not isinstance(data.get("version"), int):
+        raise UserError(f"{path}: not a course outline (no version); build the site again")
+    if data["version"] > coursejson.VERSION:
+        raise UserError(
+            f"{path}: written by a later tracksite (version {data['version']}; this one reads "
+            f"{coursejson.VERSION}); export with the tracksite that built it, or build the site again"
+        )
+    if not isinstance(data.get("tracks"), list) or not all(isinstance(t, dict) for t in data["tracks"]):
+        raise UserError(f"{path}: its `tracks` are not a list of tracks; build the site again")
+    data["lang"] = _language(data.get("lang"))
+    return data
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _list(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = data.get(key)
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _fold(text: str) -> str:
+    """White space folded, as a page shows a title (and widgets.js's `spoken` reads it)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def _language(value: object) -> str:
+    """A language tag as a page's `lang` holds it; English where there is none or it is not one."""
+    return value if isinstance(value, str) and _LANG.match(value) else "en"
 
 
 def _copies(site: Path, tracks: list[tuple[str, str]], lessons: list[Lesson]) -> None:
@@ -289,24 +275,12 @@ def _copies(site: Path, tracks: list[tuple[str, str]], lessons: list[Lesson]) ->
                 original.also.append(key)
 
 
-def _phases(track_page: Path) -> dict[str, str]:
-    """lesson id -> the title of its phase, from the track page's navigation."""
-    if not track_page.is_file():
-        return {}
-    out: dict[str, str] = {}
-    for phase in parse(track_page.read_text(encoding="utf-8")).find_all("ts-nav__phase"):
-        title = phase.find("ts-nav__phase-title")
-        for node in _walk(phase):
-            if "data-nav-lesson" in node.attrs and title is not None:
-                out.setdefault(node.attrs["data-nav-lesson"], title.text())
-    return out
-
-
-def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
+def _lesson(site: Path, track: str, entry: dict[str, Any], label: str, lang: str) -> Lesson:
+    lesson_id = _text(entry, "id")
     url = f"{lesson_id}/"
     page = site / lesson_id / "index.html"
-    if not page.is_file():
-        raise UserError(f"{site}: the home page lists lesson {lesson_id}, but {url}index.html is not in the site")
+    if not lesson_id or not page.is_file() or not page.resolve().is_relative_to(site.resolve()):
+        raise UserError(f"{site}: course.json lists lesson {lesson_id!r}, but {url}index.html is not in the site")
     text = page.read_text(encoding="utf-8")
     if _unexported(text):
         raise UserError(
@@ -318,8 +292,9 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
     decks = [(str(d.get("key", "")), [str(t) for t in d.get("terms", [])]) for d in found["decks"]]
     terms = [term for _, deck in decks for term in deck]
     quizzes = [_quiz(q) for q in found["quizzes"]]
+    listed = entry.get("pages")
     pages = [url] + [
-        f"{url}{kind}/" for kind in ("overview", "cheatsheet") if (site / lesson_id / kind / "index.html").is_file()
+        p for p in (listed if isinstance(listed, list) else []) if isinstance(p, str) and p != url and _has(site, p)
     ]
     return Lesson(
         lesson_id,
@@ -330,22 +305,12 @@ def _lesson(site: Path, track: str, lesson_id: str, label: str) -> Lesson:
         quizzes,
         pages,
         decks=decks,
-        lang=page_language(text),
+        lang=lang,
         exercises=exercises(found["exercises"]),
     )
 
 
-_LANG = re.compile(r"<html\b[^>]*?\blang=\"([A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\"")
-
-
-def page_language(text: str) -> str:
-    """The `lang` of a built page's `<html>` (the templates write it; English where absent)."""
-    m = _LANG.search(text[:4096])
-    return m.group(1) if m else "en"
-
-
-def _walk(node: Node) -> Iterator[Node]:
-    for kid in node.children:
-        if isinstance(kid, Node):
-            yield kid
-            yield from _walk(kid)
+def _has(site: Path, url: str) -> bool:
+    """The site holds the page at `url` (a folder's index.html inside the site)."""
+    page = site / url / "index.html"
+    return page.is_file() and page.resolve().is_relative_to(site.resolve())

@@ -25,7 +25,7 @@ from tracksite import theme as theme_files
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.common import build_site
 from tracksite.core.problems.problem import printable
-from tracksite.core.site import published
+from tracksite.core.site import coursejson, published
 from tracksite.errors import USAGE, UserError
 from tracksite.htmlscan import scan_stylesheet
 
@@ -35,6 +35,9 @@ ASSETS = "assets/tracksite-export"  # where they go in the copy
 # The built files no copy needs: the sitemaps name the live host's addresses, and the page a
 # server answers a missing address with (its links are absolute) has no server to answer with it.
 LEFT_OUT = ("sitemap.xml", "sitemap.xml.gz", "404.html", ".tracksite-build")
+# ... and, at the site's root only, the course's outline: the export's to read (coursedata.py),
+# the package's manifest gives it to the LMS (a lesson's own file of that name is copied).
+LEFT_OUT_AT_ROOT = (coursejson.SRC_URI,)
 _ATTR = re.compile(r"""(?P<lead>\s(?:href|src|action|poster|data-continue-review)=)(?P<q>["'])(?P<url>[^"']*)(?P=q)""")
 # What a page loads, as opposed to what it links to: these must stay inside the copy.
 _LOADS = re.compile(
@@ -71,7 +74,13 @@ def built_site(root: Path, site: str | None, config_file: str | None) -> Iterato
 
 
 def copy_site(site: Path, staging: Path) -> None:
-    shutil.copytree(site, staging, ignore=shutil.ignore_patterns(*LEFT_OUT))
+    anywhere = shutil.ignore_patterns(*LEFT_OUT)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        left = set(anywhere(folder, names))
+        return left | (set(LEFT_OUT_AT_ROOT) & set(names)) if Path(folder) == site else left
+
+    shutil.copytree(site, staging, ignore=ignore)
 
 
 def explicit(url: str, page: Path, root: Path) -> str:

@@ -24,6 +24,7 @@ _WHAT = {
     "docs-file": "the docs file",
     "redirect": "the redirect page",
     "theme": "tracksite's theme file",
+    "course-data": "the course's outline for the exports",
 }
 
 

@@ -23,7 +23,7 @@ from tracksite import theme as theme_files
 from tracksite.core.learning import schedule
 from tracksite.core.markdown import references as refs
 from tracksite.core.problems.findings import Finding
-from tracksite.core.site import published, redirects, statics, trackpages
+from tracksite.core.site import coursejson, published, redirects, statics, trackpages
 from tracksite.core.siteconfig import SiteConfig
 from tracksite.core.widgets import runnable
 
@@ -37,7 +37,7 @@ class Entry:
     (the file that makes them: track.yml, redirects.yml) and, when known, their `content`."""
 
     src_uri: str
-    kind: str  # lesson overview cheatsheet asset home track track-page schedule docs-page docs-file redirect theme
+    kind: str  # lesson overview cheatsheet asset home track track-page schedule docs-page docs-file redirect theme course-data
     path: Path | None = None
     origin: Path | None = None
     line: int | None = None
@@ -136,6 +136,8 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
             site.entries.append(Entry(src_uri, "docs-page" if src_uri.endswith(".md") else "docs-file", path=path))
     if not any(e.src_uri == "index.md" and e.from_docs for e in site.entries):
         site.entries.append(Entry("index.md", "home", content=""))  # a docs/index.md is the home page
+    # the outline the exports read (core/site/coursejson.py); a docs/course.json is a collision
+    site.entries.append(Entry(coursejson.SRC_URI, "course-data", content=coursejson.text(project, config)))
     own = {e.src_uri for e in site.entries if e.from_docs}
     runs = any(runnable.runs_code(doc.body) for doc in project.documents)  # else no Python is published
     for src_uri, path in theme_files.asset_files():  # the course's own docs/ file wins, as custom_dir does

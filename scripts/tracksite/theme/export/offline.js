@@ -30,7 +30,8 @@
   const index = () => files || (files = script(here + "search-files.js").then(() => window.tracksiteFiles || {}));
   const own = window.fetch ? window.fetch.bind(window) : null;
   window.fetch = (input, init) => {
-    const url = new URL(typeof input === "string" ? input : input.url, document.baseURI);
+    /* a Request has its address in .url; a URL object (no .url) and a string are the address */
+    const url = new URL(input && typeof input.url === "string" ? input.url : String(input), document.baseURI);
     if (url.protocol === root.protocol && url.pathname.startsWith(root.pathname)) {
       const path = decodeURIComponent(url.pathname.slice(root.pathname.length));
       return index().then((all) => (Object.prototype.hasOwnProperty.call(all, path)
