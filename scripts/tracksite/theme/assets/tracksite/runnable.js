@@ -52,7 +52,14 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     worker.onmessage = (e) => {
       const m = e.data || {};
       booted();
-      if (m.kind === "ready") { py.ready = true; clearTimeout(limit); return; }
+      if (m.kind === "ready") {
+        py.ready = true;
+        clearTimeout(limit);
+        /* how it started (the tests and the benchmark read it): from the memory an earlier
+           start saved, or afresh */
+        document.documentElement.dataset.tsPythonStart = m.restored ? "saved" : "fresh";
+        return;
+      }
       if (m.kind === "failed") { stopAll("unavailable", m.reason); return; }
       const job = py.jobs.get(m.id);
       if (!job) return;
