@@ -101,14 +101,22 @@ const load = async (name) => {
    this machine), each page starts afresh, as before. */
 const CACHES = self.caches;
 const SAVED = "tracksite-python";
+/* a copy as Pyodide writes it (its magic number, then a header, then whole pages of 64 KiB of
+   memory): a copy cut short would make a memory Pyodide cannot start in, and wait for ever */
+const whole = (b) => {
+  if (b.length <= 48) return false;
+  const v = new DataView(b.buffer, b.byteOffset, 48);
+  return v.getUint32(0, true) === 1886286592 && (b.length - v.getUint32(4, true)) % 65536 === 0;
+};
 const savedStart = async (version) => {
   const key = new URL(`pyodide/python-${version}.memory`, HERE).href;
   let cache = null;
   try { cache = CACHES ? await CACHES.open(SAVED) : null; } catch (e) { /* storage refused: start afresh */ }
   const found = cache ? await cache.match(key).catch(() => undefined) : undefined;
   const bytes = found ? new Uint8Array(await found.arrayBuffer().catch(() => new ArrayBuffer(0))) : null;
+  if (bytes && !whole(bytes)) cache.delete(key).catch(() => {});
   return {
-    bytes: bytes && bytes.length ? bytes : null,
+    bytes: bytes && whole(bytes) ? bytes : null,
     save: (data) => cache && cache.put(key, new Response(data)).catch(() => {}),
     drop: () => cache && cache.delete(key).catch(() => {}),
   };
@@ -122,8 +130,10 @@ const starting = (async () => {
   } catch (e) {
     throw new Error("WebAssembly is not allowed here (the server's Content-Security-Policy needs 'wasm-unsafe-eval')");
   }
-  const [{ loadPyodide, version }, asm] = await Promise.all([load("pyodide/pyodide.js"), load("pyodide/pyodide.asm.js")]);
-  const saved = await savedStart(version);
+  const loader = load("pyodide/pyodide.js"); /* small: the saved memory is read while the rest loads */
+  const [{ loadPyodide }, asm, saved] = await Promise.all([
+    loader, load("pyodide/pyodide.asm.js"), loader.then((m) => savedStart(m.version)),
+  ]);
   const base = { indexURL: new URL("pyodide/", HERE).href, packages: [], createPyodideModule: asm.default };
   const pyodide = async () => {
     if (saved.bytes) {
