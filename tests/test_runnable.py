@@ -336,9 +336,17 @@ def test_the_benchmark_section_is_written_and_kept(tmp_path):
             {"first_s": 3.0, "again_s": 0.05, "asked_raw": 13_500_000, "asked_gzip": 6_200_000},
             {"first_s": 4.0, "again_s": 0.07, "asked_raw": 13_500_000, "asked_gzip": 6_200_000},
         ],
+        "next": [
+            {"seconds": [4.0, 0.5, 0.4], "started": ["fresh", "saved", "saved"]},
+            {"seconds": [5.0, 0.7, 0.6], "started": ["fresh", "saved", "saved"]},
+        ],
     }
     section = bench.render(data, "tracksite bench --runnable --repeat 2")
     assert "| click on Run to first output (median of 2; fastest, slowest) | 3.50 s (3.00, 4.00) |" in section
+    assert (
+        "| a second lesson's first Run, a browser profile kept (median of 2; fastest, slowest; "
+        "Python started: saved) | 0.60 s (0.50, 0.70) |" in section
+    )
     assert "13.6 MB (6.3 MB gzip)" in section
     page = tmp_path / "benchmarks.md"
     page.write_text("# Benchmarks\n\nold tables\n", encoding="utf-8")

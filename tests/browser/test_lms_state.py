@@ -8,6 +8,9 @@ a package: every package served from ONE origin, as Moodle serves them from plug
   question's first check (a retry after a wrong answer does not raise it).
 - The calls: SetValue only on changes, a commit 2 s after the last change and one at exit,
   nothing after LMSFinish.
+- The learner's code (issue 70): kept in suspend_data where it fits, back in the editor on a
+  relaunch from another browser; code too long for SCORM 1.2's 4,096 characters is left out,
+  and the lesson done is kept.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pytest
 from playwright.sync_api import expect
 from test_export_scorm import course_frame, scorm_again
 
-from course import make_course, write
+from course import lesson_md, make_course, write
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser
@@ -80,10 +83,22 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 
-def _course(root: Path, name: str, *, inserted: bool = False) -> Path:
+RUNNABLE = """## Practice
+
+/// runnable | Mine
+code: |
+  x = 1
+  print(x)
+///
+"""
+
+
+def _course(root: Path, name: str, *, inserted: bool = False, runnable: bool = False) -> Path:
     """The fixture course named `name`, its lesson a1 with a quiz and flashcards; `inserted` puts
-    a new lesson a0 (with a quiz of its own) before a1."""
+    a new lesson a0 (with a quiz of its own) before a1; `runnable` gives lesson a2 a runnable block."""
     make_course(root)
+    if runnable:
+        write(root, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body=RUNNABLE))
     yml = (root / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(yml.replace("site_name: Fixture course", f"site_name: {name}"), encoding="utf-8")
     lesson = root / "lessons/alpha/a1/lesson.md"
@@ -107,13 +122,13 @@ def _export(root: Path, out: Path) -> None:
 @pytest.fixture(scope="module")
 def lms(tmp_path_factory, serve_site) -> str:
     """One origin serving the LMS page and three packages: a/ (course A), a2/ (course A with a
-    lesson inserted), b/ (course B)."""
+    lesson inserted), b/ (course B, with a runnable block in lesson a2)."""
     runtime = scorm_again()
     folder = tmp_path_factory.mktemp("lms-one-origin")
     work = tmp_path_factory.mktemp("courses")
     _export(_course(work / "a", "Course A"), folder / "a.zip")
     _export(_course(work / "a2", "Course A", inserted=True), folder / "a2.zip")
-    _export(_course(work / "b", "Course B"), folder / "b.zip")
+    _export(_course(work / "b", "Course B", runnable=True), folder / "b.zip")
     shutil.copyfile(runtime, folder / "scorm12.min.js")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
     (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
@@ -244,5 +259,37 @@ def test_a_new_version_keeps_progress_by_lesson_and_calls_are_batched(chromium, 
     assert page.evaluate("() => window.frames[0].tracksiteScorm.score()") == 25
     state = json.loads(page.evaluate("() => window.frames[0].tracksiteScorm.encode()"))
     assert state["s"].count(".") == 0  # one lesson with state: a1
+    assert not errors, errors
+    context.close()
+
+
+def test_the_learners_code_is_kept_in_the_lms_where_it_fits(chromium, lms):
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    launch(page, lms, "b")
+    frame = open_lesson(page, "alpha/a2/")
+    frame.locator(".ts-progress__toggle").click()
+    editor = frame.locator("[data-widget=runnable]").first.get_by_label("Code (editable)")
+    editor.fill("x = 1\n" + "# a long note\n" * 400)  # about 5,600 characters: more than 1.2 keeps
+    page.wait_for_function("() => JSON.parse(API.cmi.suspend_data || '{}').s", timeout=15_000)
+    page.wait_for_timeout(1000)  # the code saved (300 ms after the last edit) and reported
+    state = json.loads(suspend(page))
+    assert "c" not in state and state["s"].endswith("1"), state  # the lesson done, no code
+    mine = "x = 41  # the learner's own\nprint(x + 1)\n"
+    editor.fill(mine)
+    page.wait_for_function("() => JSON.parse(API.cmi.suspend_data).c", timeout=15_000)
+    saved = suspend(page)
+    assert list(json.loads(saved)["c"].values()) == [mine] and len(saved) <= 4096
+    context.close()
+
+    context = chromium.new_context()  # another browser: only the LMS has the code
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    launch(page, lms, "b", saved)
+    frame = open_lesson(page, "alpha/a2/")
+    expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
+    expect(frame.locator(".ts-run__print")).to_have_text(mine)
     assert not errors, errors
     context.close()

@@ -1,9 +1,11 @@
 """Issue 69 in real Chromium: the Python worker runs under the page's policy, wherever the page is
 read. An exercise's hidden `tests:` (which a pull request writes) try `js.fetch` and `js.eval` to
 another origin, a dynamic `import()`, an XMLHttpRequest and a fetch of a file of the hosting
-origin outside the site, when a learner presses Check: on the built site, under `mkdocs serve`
-and in a SCORM package played as tests/browser/test_export_scorm.py plays it, no request reaches
-the other origin nor the hosting origin's other files, and Python still runs the exercise.
+origin outside the site, and the Cache Storage that keeps the interpreter's memory for the next
+start (issue 70), when a learner presses Check: on the built site (there again in a start from
+that memory), under `mkdocs serve` and in a SCORM package played as
+tests/browser/test_export_scorm.py plays it, no request reaches the other origin nor the hosting
+origin's other files, and Python still runs the exercise.
 
 The pages' policy is a `<meta>` tag; the worker, started from a blob: URL, inherits it (measured
 here: on the old code, a worker loaded from the site's URL had no policy at all, and the same
@@ -88,6 +90,7 @@ attempt("function", lambda: js.Function("return fetch('{other}function')")())
 attempt("xhr", lambda: js.XMLHttpRequest.new())
 attempt("outside", lambda: js.fetch("/secret.txt"))
 attempt("import", lambda: js.eval("import('{other}import.js')"))
+attempt("caches", lambda: js.caches.open("tracksite-python"))
 assert x == 2
 """
     return (
@@ -126,7 +129,7 @@ def press_check(frame) -> str:
 
 def held(out: str) -> None:
     assert Other.seen == [], f"requests reached another origin: {Other.seen}\n{out}"
-    for name in ("eval", "function", "xhr"):
+    for name in ("eval", "function", "xhr", "caches"):
         assert f"{name} refused" in out, out
 
 
@@ -137,6 +140,12 @@ def test_hidden_tests_reach_no_other_origin_from_the_built_site(chromium, hostil
     page = context.new_page()
     page.goto(base + "alpha/a2/")
     out = press_check(page)
+    held(out)
+    # issue 70: the next start is from the interpreter's memory the first one saved, and is held alike
+    page.wait_for_function("async () => (await (await caches.open('tracksite-python')).keys()).length", timeout=START)
+    page.reload()
+    out = press_check(page)
+    expect(page.locator("html")).to_have_attribute("data-ts-python-start", "saved")
     held(out)
     context.close()
 

@@ -14,6 +14,8 @@ review schedule (box, due day).
 SCORM 1.2 keeps 4,096 characters of suspend_data, 2004 64,000. When the state would not fit,
 scorm.js drops parts in LEVELS order (card schedules first, then marks, then the options chosen)
 and keeps lessons done and first checks to the end; the export measures each level's worst case.
+The learner's code per exercise goes in the room the fullest level leaves ("c", scorm.js's
+keepCode): as much as fits, never in place of the rest, so it adds nothing to the worst case.
 """
 
 from __future__ import annotations

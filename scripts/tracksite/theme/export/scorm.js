@@ -16,16 +16,18 @@
    each activity from a path of its own, and another activity's state stays as it is.
 
    suspend_data (commands/export/scormstate.py lays it out): {"v":3,"k":course,"t":day,"z":level,
-   "l":learner,"s":records}, a record per lesson with any state, "<code><done>,<quiz part>,<cards part>",
-   keyed by the lesson's code, so that a new version of the course keeps what still exists. Parts
-   are bits, 6 a character. The quiz part: an entry per question or code exercise answered, its
+   "l":learner,"s":records,"c":code}, a record per lesson with any state,
+   "<code><done>,<quiz part>,<cards part>", keyed by the lesson's code, so that a new version of
+   the course keeps what still exists. Parts are bits, 6 a character. The quiz part: an entry per question or code exercise answered, its
    identity (6 bits of its text and options), its first check (2 bits: none, right, wrong) and the
    options chosen (a bit each): an edited question drops its own answer, no other. The cards part:
    two check characters of the lesson's terms, then per card its mark (2 bits) and its review
    schedule (7 bits: box and days until due, due at the start of its day). When the LMS refuses it
    (SCORM 1.2 keeps 4,096 characters), the card schedules go first, then the marks, then the
-   options chosen; lessons done and first checks stay. Each first check is also reported as an
-   interaction (cmi.interactions.n), once. */
+   options chosen; lessons done and first checks stay. In the room left, "c": the learner's code
+   per exercise (its fingerprint: the code), as much of it as fits (SCORM 2004's 64,000
+   characters hold most courses' code; 1.2's 4,096, some), dropped before anything else. Each
+   first check is also reported as an interaction (cmi.interactions.n), once. */
 (() => {
   "use strict";
   const course = window.tracksiteCourse;
@@ -197,7 +199,29 @@
     const learner = (get(PREFIX + "learner") || {}).id;
     if (typeof learner === "string") state.l = learner.slice(0, 24);
     state.s = records.join(".");
+    if (level === 0) keepCode(state);
     return JSON.stringify(state);
+  };
+  /* the learner's code per exercise (runnable.js's "tracksite:code:<fingerprint>"), in "c", in
+     the room the rest leaves: never in place of progress or a check (level 0 only, so the
+     encoder's next level drops it first); an exercise's code that does not fit stays in this
+     browser only */
+  const CODE = PREFIX + "code:";
+  const keepCode = (state) => {
+    if (!ls) return;
+    let room = limit - JSON.stringify(state).length - ',"c":{}'.length;
+    const kept = {};
+    for (let i = 0; i < ls.length; i++) {
+      const k = ls.key(i);
+      if (!k || !k.startsWith(ns(CODE))) continue;
+      const fp = k.slice(ns(CODE).length), code = (get(CODE + fp) || {}).code;
+      if (typeof code !== "string" || !/^[\w-]{1,64}$/.test(fp)) continue;
+      const size = JSON.stringify(fp).length + JSON.stringify(code).length + 2; /* ":" and "," */
+      if (size > room) continue;
+      kept[fp] = code;
+      room -= size;
+    }
+    if (Object.keys(kept).length) state.c = kept;
   };
 
   /* ---- suspend_data back into storage: what the course still has ---- */
@@ -286,6 +310,9 @@
     put(PREFIX + "progress", progress);
     put(PREFIX + "review", { cards, decks });
     if (typeof s.l === "string" && s.l) put(PREFIX + "learner", { id: s.l });
+    if (s.c && typeof s.c === "object") {
+      for (const [fp, code] of Object.entries(s.c)) if (/^[\w-]{1,64}$/.test(fp) && typeof code === "string") put(CODE + fp, { code });
+    }
     return true;
   };
 

@@ -5,7 +5,7 @@
    endless loop the page ends this worker and starts another: Python cannot be interrupted
    from outside without SharedArrayBuffer, which needs headers a static site cannot send.
 
-   Messages in: {id, code, tests, expected}. Out: {kind: "ready"}, {kind: "failed", reason},
+   Messages in: {id, code, tests, expected}. Out: {kind: "ready", restored}, {kind: "failed", reason},
    and per run {id, kind: "started"}, {id, kind: "out", stream, text}, {id, kind: "done", verdict}. */
 const HERE = new URL("./", import.meta.url);
 const LIMIT = 200000; /* characters of output a run shows; the rest is dropped, once said */
@@ -87,6 +87,41 @@ const load = async (name) => {
   try { return await import(url.href); } catch (e) { throw await why(url, e); }
 };
 
+/* ---- a second start from the interpreter's memory, saved by the first ----
+   Measured (issue 70): once the files are in the HTTP cache and Chromium keeps the compiled
+   WebAssembly, compiling takes a fraction of a second and the rest of a start, seconds of
+   processor time on every page, is the interpreter starting itself (CPython's initialisation,
+   Pyodide's own modules). Pyodide can copy the interpreter's memory once it has started
+   (makeMemorySnapshot) and start from such a copy (_loadSnapshot): the first start in a browser
+   saves it in Cache Storage, named by the site's folder and Pyodide's version; the next pages,
+   and the restart after Stop, start from it. Pyodide refuses a copy from another build (its build
+   id is inside); a copy that fails to load is deleted and Python starts afresh. The copy is made
+   before any code of a lesson has run, and the cache is held here only: confine() takes `caches`
+   from the learner's code. Where Cache Storage is missing (a page not served over HTTPS or from
+   this machine), each page starts afresh, as before. */
+const CACHES = self.caches;
+const SAVED = "tracksite-python";
+/* a copy as Pyodide writes it (its magic number, then a header, then whole pages of 64 KiB of
+   memory): a copy cut short would make a memory Pyodide cannot start in, and wait for ever */
+const whole = (b) => {
+  if (b.length <= 48) return false;
+  const v = new DataView(b.buffer, b.byteOffset, 48);
+  return v.getUint32(0, true) === 1886286592 && (b.length - v.getUint32(4, true)) % 65536 === 0;
+};
+const savedStart = async (version) => {
+  const key = new URL(`pyodide/python-${version}.memory`, HERE).href;
+  let cache = null;
+  try { cache = CACHES ? await CACHES.open(SAVED) : null; } catch (e) { /* storage refused: start afresh */ }
+  const found = cache ? await cache.match(key).catch(() => undefined) : undefined;
+  const bytes = found ? new Uint8Array(await found.arrayBuffer().catch(() => new ArrayBuffer(0))) : null;
+  if (bytes && !whole(bytes)) cache.delete(key).catch(() => {});
+  return {
+    bytes: bytes && whole(bytes) ? bytes : null,
+    save: (data) => cache && cache.put(key, new Response(data)).catch(() => {}),
+    drop: () => cache && cache.delete(key).catch(() => {}),
+  };
+};
+
 const starting = (async () => {
   /* an empty module first: a policy that forbids WebAssembly says so at once, where Pyodide's
      own loading would wait for ever */
@@ -95,9 +130,25 @@ const starting = (async () => {
   } catch (e) {
     throw new Error("WebAssembly is not allowed here (the server's Content-Security-Policy needs 'wasm-unsafe-eval')");
   }
-  const [{ loadPyodide }, asm] = await Promise.all([load("pyodide/pyodide.js"), load("pyodide/pyodide.asm.js")]);
-  const [py, runner] = await Promise.race([failed, Promise.all([
-    loadPyodide({ indexURL: new URL("pyodide/", HERE).href, packages: [], createPyodideModule: asm.default }),
+  const loader = load("pyodide/pyodide.js"); /* small: the saved memory is read while the rest loads */
+  const [{ loadPyodide }, asm, saved] = await Promise.all([
+    loader, load("pyodide/pyodide.asm.js"), loader.then((m) => savedStart(m.version)),
+  ]);
+  const base = { indexURL: new URL("pyodide/", HERE).href, packages: [], createPyodideModule: asm.default };
+  const pyodide = async () => {
+    if (saved.bytes) {
+      try {
+        return { py: await loadPyodide({ ...base, _loadSnapshot: saved.bytes }), restored: true };
+      } catch (e) {
+        saved.drop(); /* another build's, or damaged: started afresh below */
+      }
+    }
+    const py = await loadPyodide({ ...base, _makeSnapshot: true });
+    try { saved.save(py.makeMemorySnapshot()); } catch (e) { /* not saved: the next page starts afresh */ }
+    return { py, restored: false };
+  };
+  const [{ py, restored }, runner] = await Promise.race([failed, Promise.all([
+    pyodide(),
     fetch(new URL("runner.py", HERE)).then((r) => {
       if (!r.ok) throw new Error("runner.py: " + r.status);
       return r.text();
@@ -108,11 +159,11 @@ const starting = (async () => {
   py.setStdin({ error: true }); /* input() has no one to ask: EOFError */
   py.FS.writeFile("/home/pyodide/tracksite_runner.py", runner);
   const module = py.pyimport("tracksite_runner");
-  return { py, module };
+  return { py, module, restored };
 })();
 
 starting.then(
-  () => postMessage({ kind: "ready" }),
+  ({ restored }) => postMessage({ kind: "ready", restored }),
   (e) => postMessage({ kind: "failed", reason: String((e && e.message) || e) }),
 );
 

@@ -24,8 +24,9 @@
     py.jobs.clear();
     jobs.forEach((job) => job.finish({ status: why, detail }));
     /* after Stop or the time limit the next Run should not wait: a fresh interpreter starts
-       now, from the HTTP cache and Chromium's cache of compiled WebAssembly */
+       now, from the HTTP cache, Chromium's cache of compiled WebAssembly and the saved memory */
     delete document.documentElement.dataset.tsPython;
+    delete document.documentElement.dataset.tsPythonStart;
     if (why === "stopped" || why === "timeout") setTimeout(startEarly, 0);
   };
   const STARTUP = 90; /* seconds Python may take to start before the run is given up */
@@ -52,7 +53,14 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     worker.onmessage = (e) => {
       const m = e.data || {};
       booted();
-      if (m.kind === "ready") { py.ready = true; clearTimeout(limit); return; }
+      if (m.kind === "ready") {
+        py.ready = true;
+        clearTimeout(limit);
+        /* how it started (the tests and the benchmark read it): from the memory an earlier
+           start saved, or afresh */
+        document.documentElement.dataset.tsPythonStart = m.restored ? "saved" : "fresh";
+        return;
+      }
       if (m.kind === "failed") { stopAll("unavailable", m.reason); return; }
       const job = py.jobs.get(m.id);
       if (!job) return;
@@ -103,11 +111,12 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
   const sharedPass = (key) => (key ? "tracksite:passed:" + fingerprint(key) : null);
 
   /* ---- starting early: a learner who has run code in this course is likely to run again ---- */
-  /* Python takes seconds to start even from the browser's caches (compiling 9 MB of WebAssembly,
-     starting the interpreter). A learner who ran code before (in any lesson of the course: a
-     mark under its storage namespace) gets it started when a block comes into view; anyone
-     else when they show intent (focus, a key, a pointer over the editor or Run). Either way
-     the files come from the HTTP cache after the first lesson: no download on a page view. */
+  /* Python takes seconds to start afresh, mostly CPython starting itself, and a second or less
+     from the memory a first start saved (runnable-worker.js). A learner who ran code before (in
+     any lesson of the course: a mark under its storage namespace) gets it started when a block
+     comes into view; anyone else when they show intent (focus, a key, a pointer over the editor
+     or Run). Either way the files come from the HTTP cache after the first lesson: no download
+     on a page view. */
   const USED = "tracksite:runnable-used";
   /* a start before any Run; the page says how far it got (<html data-ts-python>: "starting",
      then "ready"), which the tests and the benchmark read */
