@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tracksite.commands.cli import main
-from tracksite.commands.importers import unreachable
+from tracksite.commands.importers.carpentries import unreachable
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ADDRESS = "http://127.0.0.1:9/lesson-data.zip"

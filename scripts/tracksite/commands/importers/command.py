@@ -10,8 +10,9 @@ import argparse
 from pathlib import Path
 
 from tracksite.commands import changes
-from tracksite.commands.importers import carpentries, flow, update
-from tracksite.commands.importers.plan import Planned
+from tracksite.commands.importers.carpentries import lesson as carpentries
+from tracksite.commands.importers.pipeline import flow, update
+from tracksite.commands.importers.pipeline.plan import Planned
 from tracksite.core.schema.specs import SLUG_RE
 from tracksite.errors import USAGE, UserError
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands.common import build_site
-from tracksite.commands.importers import counting, knitr
-from tracksite.commands.importers.converted import learner_only
-from tracksite.commands.importers.plan import Planned
+from tracksite.commands.importers.carpentries import knitr
+from tracksite.commands.importers.pipeline import counting
+from tracksite.commands.importers.carpentries.converted import learner_only
+from tracksite.commands.importers.pipeline.plan import Planned
 from tracksite.core.sources import split_front_matter
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers.workbench import Layout
+from tracksite.commands.importers.carpentries.workbench import Layout
 
 
 @dataclass

@@ -19,12 +19,13 @@ from pathlib import Path
 import yaml
 
 from tracksite.commands import changes
-from tracksite.commands.importers import anchorfix, confine, courseconfig, credits, datafiles, limits, pages, svgclean
-from tracksite.commands.importers.converted import Episode, Note
-from tracksite.commands.importers.episode import LIQUID, convert
-from tracksite.commands.importers.pages import credit
-from tracksite.commands.importers.pandoc import definitions
-from tracksite.commands.importers.plan import Plan, Source
+from tracksite.commands.importers.carpentries import anchorfix, credits, datafiles, pages
+from tracksite.commands.importers.pipeline import confine, courseconfig, limits, svgclean
+from tracksite.commands.importers.carpentries.converted import Episode, Note
+from tracksite.commands.importers.carpentries.episode import LIQUID, convert
+from tracksite.commands.importers.carpentries.pages import credit
+from tracksite.commands.importers.carpentries.pandoc import definitions
+from tracksite.commands.importers.pipeline.plan import Plan, Source
 from tracksite.core import messages
 from tracksite.core.learning.readingtime import reading_minutes
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks

@@ -10,8 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers import knitr
-from tracksite.commands.importers.workbench import Layout
+from tracksite.commands.importers.carpentries import knitr
+from tracksite.commands.importers.carpentries.workbench import Layout
 
 
 @dataclass

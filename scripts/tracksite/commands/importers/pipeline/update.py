@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands import changes
-from tracksite.commands.importers import carpentries, credits, flow
+from tracksite.commands.importers.carpentries import lesson as carpentries, credits
+from tracksite.commands.importers.pipeline import flow
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 

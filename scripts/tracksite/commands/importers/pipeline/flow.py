@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tracksite.adapter.config import mkdocsconfig
-from tracksite.commands.importers import carpentries, knitr, report, verify
-from tracksite.commands.importers.plan import Planned
+from tracksite.commands.importers.carpentries import lesson as carpentries, knitr
+from tracksite.commands.importers.pipeline import report, verify
+from tracksite.commands.importers.pipeline.plan import Planned
 from tracksite.core.checks import load
 from tracksite.core.problems.problem import format_text
 
