@@ -170,8 +170,8 @@ def test_liquid_tags_are_removed_with_a_note_and_kept_in_code():
 
 
 def test_an_episode_title_loses_its_markdown_and_liquid_with_a_note():
-    from tracksite.commands.importers.carpentries.lesson import _plain_title
     from tracksite.commands.importers.carpentries.converted import Episode
+    from tracksite.commands.importers.carpentries.lesson import _plain_title
 
     ep = Episode(body="")
     assert _plain_title("Testing *alpha* diversity", ep) == "Testing alpha diversity"

@@ -23,7 +23,8 @@ from bs4 import BeautifulSoup
 
 import harness
 from tracksite.commands.cli import main
-from tracksite.commands.importers.carpentries import lesson as carpentries, pandoc
+from tracksite.commands.importers.carpentries import lesson as carpentries
+from tracksite.commands.importers.carpentries import pandoc
 from tracksite.commands.importers.carpentries.episode import Context, convert
 from tracksite.commands.importers.carpentries.pages import credit
 

@@ -22,8 +22,8 @@ import pytest
 
 from conftest import run_mkdocs
 from tracksite.commands.cli import main
-from tracksite.commands.importers.pipeline import rawclean
 from tracksite.commands.importers.carpentries.episode import Context, convert
+from tracksite.commands.importers.pipeline import rawclean
 from tracksite.commands.importers.pipeline.svgclean import publishable
 from tracksite.core.checks import rawhtml
 from tracksite.core.site import svgsafe

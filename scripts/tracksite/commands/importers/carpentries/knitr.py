@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands.importers.carpentries import rpackages, unreachable
-from tracksite.commands.importers.pipeline import confine
 from tracksite.commands.importers.carpentries.chunkheaders import CHUNK_OPEN, join_headers, malformed
+from tracksite.commands.importers.pipeline import confine
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import UserError
 

@@ -1,43 +1,76 @@
-"""An import's plan: the lesson as read, the files the import writes, and the R run behind them.
+"""An import's plan: the lesson as read, the files the import writes, and the code run behind them.
 
-`carpentries` reads the lesson and makes the plan, `pages` adds to it, `flow` runs it and
-`verify` checks what it built; all of them name these shapes, so the shapes sit here, below them.
+A source (source.py) reads the lesson and makes the plan, `flow` runs it and `verify` checks
+what it built; all of them name these shapes, so the shapes sit here, below them. The lesson as
+read and the run of its code are the source's own classes (carpentries/workbench.py's `Lesson`,
+carpentries/knitr.py's `Prepared`): the pipeline reads them through the protocols below.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from tracksite.commands.importers.carpentries import knitr
-from tracksite.commands.importers.carpentries.workbench import Layout
+from typing import Any, Protocol
 
 
-@dataclass
-class Source:
-    """The parts of a Workbench lesson the import reads."""
+class Lesson(Protocol):
+    """What the pipeline reads of a lesson as its source read it."""
 
-    root: Path
-    title: str
-    licence: str
-    url: str
-    episodes: list[Path]
-    learners: list[Path] = field(default_factory=list)
-    instructors: list[Path] = field(default_factory=list)
-    profiles: list[Path] = field(default_factory=list)
-    authors: str = ""  # plain names (credits.py)
-    credit_notes: list[str] = field(default_factory=list)  # what reading the authors left out
-    link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
-    unlisted: list[Path] = field(default_factory=list)  # learner pages config.yaml does not list
-    lang: str = ""  # config.yaml `lang:` (a language tag), the track's `language:` when not English
-    life_cycle: str = ""  # config.yaml `life_cycle:` (pre-alpha, alpha, beta, stable): the lesson's status
-    layout: Layout = field(init=False)
+    @property
+    def root(self) -> Path: ...  # the folder read (the copy the code ran in, when it ran)
 
-    def __post_init__(self) -> None:
-        self.layout = Layout.of(
-            self.root, episode=self.episodes, learner=self.learners, instructor=self.instructors, profile=self.profiles
-        )
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def episodes(self) -> Sequence[Path]: ...  # in order; each becomes a lesson of the track
+
+
+class Run(Protocol):
+    """What running the lesson's code gave (knitr for R Markdown), in the words the import prints
+    and reports: the pipeline shows it, it does not know how the code ran."""
+
+    @property
+    def root(self) -> Path: ...  # the private copy the code ran in
+
+    @property
+    def executed(self) -> list[str]: ...  # episode file names whose code ran
+
+    @property
+    def unrun(self) -> Mapping[str, Any]: ...  # episode -> what was left out (chunks, plots, hidden)
+
+    @property
+    def offline(self) -> Mapping[str, list[str]]: ...  # episode -> addresses it could not reach
+
+    @property
+    def plots(self) -> int: ...
+
+    @property
+    def missing_packages(self) -> list[str]: ...
+
+    @property
+    def problems(self) -> list[str]: ...
+
+    @property
+    def why_not(self) -> str: ...
+
+    def source_line(self, note: str) -> str: ...  # a note's file:line, pointed at the file as written
+
+    def summary(self, rerun: str) -> list[str]: ...
+
+    def warnings(self, rerun: str) -> list[str]: ...
+
+
+INSTRUCTOR_BLOCK = re.compile(r"^(/{3,}) instructor\b.*?^\1[ \t]*$", re.M | re.S)
+
+
+def learner_only(body: str) -> str:
+    """`body` without its instructor blocks: what summaries, cheatsheets and glossaries are made
+    from, since they are shown to learners (and printed, and indexed for search)."""
+    return INSTRUCTOR_BLOCK.sub("", body)
 
 
 @dataclass
@@ -57,6 +90,7 @@ class Planned:
     """A planned import: the lesson as read (original folder), as converted, and the R run."""
 
     original: Path
-    src: Source  # of the folder the plan was made from (the knitted copy for R Markdown)
+    src: Lesson  # of the folder the plan was made from (the knitted copy for R Markdown)
     plan: Plan
-    prepared: knitr.Prepared | None
+    prepared: Run | None
+    counts: dict[str, Counter] = field(default_factory=dict)  # source file -> what must survive (verify.py)

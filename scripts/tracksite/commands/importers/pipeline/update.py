@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands import changes
-from tracksite.commands.importers.carpentries import lesson as carpentries, credits
-from tracksite.commands.importers.pipeline import flow
+from tracksite.commands.importers.pipeline import flow, write
+from tracksite.commands.importers.pipeline.source import Source
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 
@@ -70,9 +70,9 @@ def tree(root: Path, track: str) -> dict[str, bytes]:
     return files
 
 
-def source_version(path: Path) -> dict[str, str]:
-    """What identifies the source release: git commit and tag, CITATION.cff version, and a digest
-    of the lesson's files (always there, so two imports of one release compare equal)."""
+def source_version(path: Path, source: Source) -> dict[str, str]:
+    """What identifies the source release: git commit and tag, what the source names (CITATION.cff's
+    version), and a digest of the lesson's files (always there, so two imports of one release compare equal)."""
     info: dict[str, str] = {"name": path.name}
     git = shutil.which("git")
     if git and (path / ".git").exists():
@@ -80,10 +80,7 @@ def source_version(path: Path) -> dict[str, str]:
             run = subprocess.run([git, "-C", str(path), *cmd], capture_output=True, text=True)
             if run.returncode == 0 and run.stdout.strip():
                 info[key] = run.stdout.strip()
-    data = credits.read_citation(path)
-    for key in ("version", "date-released"):
-        if data and data.get(key):
-            info[f"citation-{key}"] = str(data[key])
+    info.update(source.version(path))
     sha = hashlib.sha256()
     for p in sorted(path.rglob("*")):
         rel = p.relative_to(path)
@@ -114,7 +111,12 @@ def upstream_name(rel: str) -> str:
 
 
 def record_files(
-    files: dict[str, bytes], source: dict, executed: list[str], folder: Path, pending: dict[str, bytes] | None = None
+    files: dict[str, bytes],
+    source: dict,
+    executed: list[str],
+    folder: Path,
+    pending: dict[str, bytes] | None = None,
+    fmt: str = "carpentries",
 ) -> None:
     """Write a record (record.json and the text files' base copies) into `folder`; `pending`:
     upstream versions kept beside files by --keep-yours, offered again by the next update."""
@@ -128,7 +130,7 @@ def record_files(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
     record = {
-        "format": "carpentries",
+        "format": fmt,
         "source": source,
         "executed": executed,
         "imported": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -139,9 +141,9 @@ def record_files(
     (folder / "record.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
-def save_record(staged: Path, track: str, source: dict, executed: list[str]) -> None:
+def save_record(staged: Path, track: str, source: dict, executed: list[str], fmt: str = "carpentries") -> None:
     """At a first import, into the staged track: what it writes is the base of the next update."""
-    record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD)
+    record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD, fmt=fmt)
 
 
 def load_record(root: Path, track: str) -> tuple[dict, dict[str, bytes]]:
@@ -283,6 +285,7 @@ def apply(
     source: dict,
     executed: list[str],
     base: dict[str, bytes] | None = None,
+    fmt: str = "carpentries",
 ) -> None:
     """Every change through one journal (all or nothing); the record becomes the new base, except
     for the files whose upstream version --keep-yours set aside: their base stays (`base`, the
@@ -294,7 +297,7 @@ def apply(
     files.update({rel: data for rel, data in (base or {}).items() if rel in pending})
     for rel, data in pending.items():
         outcome.writes[upstream_name(rel)] = data
-    record_files(files, source, executed, work / "record", pending)
+    record_files(files, source, executed, work / "record", pending, fmt)
     journal = changes.Changes(root)
     for rel, data in outcome.writes.items():
         journal.write(root / rel, data)
@@ -309,7 +312,7 @@ def apply(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def cmd_update(args: argparse.Namespace, root: Path) -> int:
+def cmd_update(args: argparse.Namespace, root: Path, kind: Source) -> int:
     track = args.track
     undone = changes.recover(root)  # a half-made earlier change is undone first
     if undone:
@@ -321,14 +324,20 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
             exit_code=USAGE,
         )
     record, texts = load_record(root, track)
-    number = base_number(texts, track) or carpentries.next_track_number(root)
+    if record.get("format", kind.name) != kind.name:
+        raise UserError(
+            f"lessons/{track} was imported from a {record['format']} lesson: bring its newer release in with "
+            f"`tracksite import {record['format']} PATH --track {track} --update`",
+            exit_code=USAGE,
+        )
+    number = base_number(texts, track) or write.next_track_number(root)
     with (
-        flow.planned(args, track, number, carpentries.course_terms(root, track)) as p,
+        flow.planned(kind, args, track, number, write.course_terms(root, track)) as p,
         tempfile.TemporaryDirectory() as tmp,
     ):
-        carpentries.write_plan(Path(tmp), track, p.plan)
+        write.write_plan(Path(tmp), track, p.plan)
         theirs = tree(Path(tmp), track)
-        source = source_version(p.original)
+        source = source_version(p.original, kind)
         executed = p.prepared.executed if p.prepared else []
         ours = tree(root, track)
         hashes = _settle_pending(root, track, record, texts)
@@ -346,8 +355,8 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
                 "(`--verify` compares its pages with the lesson again)"
             )
             return int(flow.check_course(root, getattr(args, "config_file", None), args.track) == 1)
-        apply(root, track, outcome, theirs, source, executed, texts)
-        print("".join(f"note: {line}\n" for line in carpentries.course_settings(root, p.plan)), end="")
+        apply(root, track, outcome, theirs, source, executed, texts, kind.name)
+        print("".join(f"note: {line}\n" for line in kind.settings(root, p.plan)), end="")
         print(
             f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
             f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
