@@ -52,7 +52,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 settings=source.settings,
             )
             _say(args, p)
-            code = flow.check_course(root, getattr(args, "config_file", None), track, p)
+            code = flow.check_course(root, getattr(args, "config_file", None), track, p, fmt=args.format)
             return flow.finish(args, root, p, code)
     except UserError as e:  # the lesson's problems (a missing R package, a path outside it) exit 1; usage 2
         raise UserError(e.message, exit_code=e.exit_code) from None
@@ -80,7 +80,7 @@ def _verify(args: argparse.Namespace, root: Path, source: Source) -> int:
     if not (root / "lessons" / args.track / "track.yml").is_file():
         raise UserError(f"there is no track {args.track!r} to verify: import the lesson first")
     with flow.planned(source, args, args.track, 0, write.course_terms(root)) as p:
-        code = flow.check_course(root, getattr(args, "config_file", None), args.track, p)
+        code = flow.check_course(root, getattr(args, "config_file", None), args.track, p, fmt=args.format)
         if code == flow.OTHERS:
             return 1  # asked to compare, and nothing could be compared
         return flow.finish(args, root, p, code)

@@ -79,12 +79,19 @@ def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
 OTHERS = 2  # check_course: only other tracks have errors
 
 
-def check_course(root: Path, config_file: str | None = None, track: str = "", planned: Planned | None = None) -> int:
+def check_course(
+    root: Path,
+    config_file: str | None = None,
+    track: str = "",
+    planned: Planned | None = None,
+    fmt: str = "carpentries",
+) -> int:
     """`tracksite check` of the course the import wrote into, with the configuration `-f` names.
     Each track stands alone: the errors of the course's other tracks are listed, but they are not
     this import's (exit 0); the site cannot be built while they stand, so the pages are not
-    compared (the caller says so, and `--verify` compares them later). Returns 1 when the imported
-    track has errors, 2 when only other tracks have, 0 when the course has none."""
+    compared (the caller says so, and `--verify` compares them later; `fmt`: the source's name).
+    Returns 1 when the imported track has errors, 2 when only other tracks have, 0 when the
+    course has none."""
     project = load(mkdocsconfig.load(root, config_file))
     assert project.problems is not None  # load() always sets them
     errors = project.problems.errors
@@ -101,7 +108,7 @@ def check_course(root: Path, config_file: str | None = None, track: str = "", pl
         print(
             f"the course's other tracks have {len(errors)} error(s) (listed above), which are not this import's: "
             "the site cannot be built until they are fixed, so no page was compared with its source; then run "
-            f"`tracksite import carpentries PATH --track {track} --verify`",
+            f"`tracksite import {fmt} PATH --track {track} --verify`",
             file=sys.stderr,
         )
         return OTHERS

@@ -1,4 +1,4 @@
-"""`tracksite import carpentries PATH --track T --update`: a newer release in, the instructor's edits kept.
+"""`tracksite import FORMAT PATH --track T --update`: a newer release in, the instructor's edits kept.
 
 Carpentries lessons change every month, and an instructor who imported one has usually fixed a
 few things since. Each import records, in the track's hidden `lessons/<track>/.import/` folder,
@@ -354,14 +354,14 @@ def cmd_update(args: argparse.Namespace, root: Path, kind: Source) -> int:
                 f"lessons/{track} is up to date with {version_label(source)}: nothing was written "
                 "(`--verify` compares its pages with the lesson again)"
             )
-            return int(flow.check_course(root, getattr(args, "config_file", None), args.track) == 1)
+            return int(flow.check_course(root, getattr(args, "config_file", None), args.track, fmt=args.format) == 1)
         apply(root, track, outcome, theirs, source, executed, texts, kind.name)
         print("".join(f"note: {line}\n" for line in kind.settings(root, p.plan)), end="")
         print(
             f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
             f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
         )
-        code = flow.check_course(root, getattr(args, "config_file", None), args.track)
+        code = flow.check_course(root, getattr(args, "config_file", None), args.track, fmt=args.format)
         if outcome.kept or outcome.merged or outcome.conflicts:
             print("note: the built pages were not compared with the source: the track holds your own edits")
             return int(code == 1)
