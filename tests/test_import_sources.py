@@ -129,7 +129,7 @@ def toy(course, tmp_path, monkeypatch) -> tuple[Path, Path]:
 
 
 @pytest.mark.slow
-def test_a_second_source_goes_through_the_pipeline_and_builds(toy, tmp_path, capsys):
+def test_a_second_source_goes_through_the_pipeline_and_builds(toy, tmp_path, monkeypatch, capsys):
     course, lesson = toy
     report = tmp_path / "report.json"
     args = ["--root", str(course), "import", "markdown", str(lesson), "--track", "toy", "--report", str(report)]
@@ -145,6 +145,10 @@ def test_a_second_source_goes_through_the_pipeline_and_builds(toy, tmp_path, cap
     assert first["page_counts"] == {**first["source_counts"], "objectives": 1}
     record = json.loads((course / "lessons/toy/.import/record.json").read_text())
     assert record["format"] == "markdown"
+    other = type("Other", (MarkdownFolder,), {"name": "other", "label": "another folder of Markdown"})()
+    monkeypatch.setitem(sources.SOURCES, "other", other)
+    assert main(["--root", str(course), "import", "other", str(lesson), "--track", "toy", "--update"]) == 2
+    assert "was imported from a markdown lesson" in capsys.readouterr().err
     run = harness.mkdocs(course, "-d", str(tmp_path / "site"))
     assert run.returncode == 0, run.stderr[-3000:]
     page = BeautifulSoup((tmp_path / "site/toy/first-steps/index.html").read_text(), "lxml")
