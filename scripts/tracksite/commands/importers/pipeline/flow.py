@@ -84,7 +84,8 @@ def check_course(
     config_file: str | None = None,
     track: str = "",
     planned: Planned | None = None,
-    fmt: str = "carpentries",
+    *,
+    fmt: str,
 ) -> int:
     """`tracksite check` of the course the import wrote into, with the configuration `-f` names.
     Each track stands alone: the errors of the course's other tracks are listed, but they are not

@@ -116,7 +116,8 @@ def record_files(
     executed: list[str],
     folder: Path,
     pending: dict[str, bytes] | None = None,
-    fmt: str = "carpentries",
+    *,
+    fmt: str,
 ) -> None:
     """Write a record (record.json and the text files' base copies) into `folder`; `pending`:
     upstream versions kept beside files by --keep-yours, offered again by the next update."""
@@ -141,7 +142,7 @@ def record_files(
     (folder / "record.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
-def save_record(staged: Path, track: str, source: dict, executed: list[str], fmt: str = "carpentries") -> None:
+def save_record(staged: Path, track: str, source: dict, executed: list[str], fmt: str) -> None:
     """At a first import, into the staged track: what it writes is the base of the next update."""
     record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD, fmt=fmt)
 
@@ -285,7 +286,8 @@ def apply(
     source: dict,
     executed: list[str],
     base: dict[str, bytes] | None = None,
-    fmt: str = "carpentries",
+    *,
+    fmt: str,
 ) -> None:
     """Every change through one journal (all or nothing); the record becomes the new base, except
     for the files whose upstream version --keep-yours set aside: their base stays (`base`, the
@@ -297,7 +299,7 @@ def apply(
     files.update({rel: data for rel, data in (base or {}).items() if rel in pending})
     for rel, data in pending.items():
         outcome.writes[upstream_name(rel)] = data
-    record_files(files, source, executed, work / "record", pending, fmt)
+    record_files(files, source, executed, work / "record", pending, fmt=fmt)
     journal = changes.Changes(root)
     for rel, data in outcome.writes.items():
         journal.write(root / rel, data)
@@ -355,7 +357,7 @@ def cmd_update(args: argparse.Namespace, root: Path, kind: Source) -> int:
                 "(`--verify` compares its pages with the lesson again)"
             )
             return int(flow.check_course(root, getattr(args, "config_file", None), args.track, fmt=args.format) == 1)
-        apply(root, track, outcome, theirs, source, executed, texts, kind.name)
+        apply(root, track, outcome, theirs, source, executed, texts, fmt=kind.name)
         print("".join(f"note: {line}\n" for line in kind.settings(root, p.plan)), end="")
         print(
             f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
