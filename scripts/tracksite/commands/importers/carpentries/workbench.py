@@ -95,7 +95,7 @@ def download_path(layout: Layout, path: Path) -> str:
 
 @dataclass
 class Lesson:
-    """The parts of a Workbench lesson the import reads (more than pipeline/plan.py's `Lesson`)."""
+    """The parts of a Workbench lesson the import reads (more than pipeline/protocols.py's `Lesson`)."""
 
     root: Path
     title: str

@@ -2,75 +2,17 @@
 
 A source (source.py) reads the lesson and makes the plan, `flow` runs it and `verify` checks
 what it built; all of them name these shapes, so the shapes sit here, below them. The lesson as
-read and the run of its code are the source's own classes (carpentries/workbench.py's `Lesson`,
-carpentries/knitr.py's `Prepared`): the pipeline reads them through the protocols below.
+read and the run of its code are the source's own classes, read through protocols.py.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
 
-
-class Lesson(Protocol):
-    """What the pipeline reads of a lesson as its source read it."""
-
-    @property
-    def root(self) -> Path: ...  # the folder read (the copy the code ran in, when it ran)
-
-    @property
-    def title(self) -> str: ...
-
-    @property
-    def episodes(self) -> Sequence[Path]: ...  # in order; each becomes a lesson of the track
-
-
-class Run(Protocol):
-    """What running the lesson's code gave (knitr for R Markdown), in the words the import prints
-    and reports: the pipeline shows it, it does not know how the code ran."""
-
-    @property
-    def root(self) -> Path: ...  # the private copy the code ran in
-
-    @property
-    def executed(self) -> list[str]: ...  # episode file names whose code ran
-
-    @property
-    def unrun(self) -> Mapping[str, Any]: ...  # episode -> what was left out (chunks, plots, hidden)
-
-    @property
-    def offline(self) -> Mapping[str, list[str]]: ...  # episode -> addresses it could not reach
-
-    @property
-    def plots(self) -> int: ...
-
-    @property
-    def missing_packages(self) -> list[str]: ...
-
-    @property
-    def problems(self) -> list[str]: ...
-
-    @property
-    def why_not(self) -> str: ...
-
-    def source_line(self, note: str) -> str: ...  # a note's file:line, pointed at the file as written
-
-    def summary(self, rerun: str) -> list[str]: ...
-
-    def warnings(self, rerun: str) -> list[str]: ...
-
-
-INSTRUCTOR_BLOCK = re.compile(r"^(/{3,}) instructor\b.*?^\1[ \t]*$", re.M | re.S)
-
-
-def learner_only(body: str) -> str:
-    """`body` without its instructor blocks: what summaries, cheatsheets and glossaries are made
-    from, since they are shown to learners (and printed, and indexed for search)."""
-    return INSTRUCTOR_BLOCK.sub("", body)
+from tracksite.commands.importers.pipeline.protocols import Lesson, Run
 
 
 @dataclass
@@ -94,3 +36,12 @@ class Planned:
     plan: Plan
     prepared: Run | None
     counts: dict[str, Counter] = field(default_factory=dict)  # source file -> what must survive (verify.py)
+
+
+INSTRUCTOR_BLOCK = re.compile(r"^(/{3,}) instructor\b.*?^\1[ \t]*$", re.M | re.S)
+
+
+def learner_only(body: str) -> str:
+    """`body` without its instructor blocks: what summaries, cheatsheets and glossaries are made
+    from, since they are shown to learners (and printed, and indexed for search)."""
+    return INSTRUCTOR_BLOCK.sub("", body)

@@ -16,7 +16,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from tracksite.commands.importers.pipeline.plan import Lesson, Plan, Planned, Run
+from tracksite.commands.importers.pipeline.plan import Plan, Planned
+from tracksite.commands.importers.pipeline.protocols import Lesson, Run
 
 L = TypeVar("L", bound=Lesson)
 
