@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 import harness
 from conftest import build_once
 from tracksite.commands.cli import main
-from tracksite.commands.importers.episode import Context, convert
+from tracksite.commands.importers.carpentries.episode import Context, convert
 
 LESSONS = Path(__file__).resolve().parent / "data" / "carpentries"
 EXAMPLE = LESSONS / "git-novice"
@@ -178,7 +178,7 @@ def test_pandoc_dashes_become_typographic_outside_code():
 def test_drawing_program_svgs_lose_their_doctype_and_plain_entities():
     """Illustrator writes a doctype and entities in attributes; check refuses both, the import
     writes them out. An entity holding markup is kept, so check reports that file."""
-    from tracksite.commands.importers.svgclean import clean
+    from tracksite.commands.importers.pipeline.svgclean import clean
     from tracksite.core.site.statics import svg_findings
 
     illustrator = (
@@ -382,7 +382,7 @@ def test_python_excerpt_publishes_downloads_links_md_and_hides_notes(tmp_path_fa
 
 
 def test_paths_resolve_the_way_the_workbench_resolves_them(tmp_path):
-    from tracksite.commands.importers.workbench import Layout
+    from tracksite.commands.importers.carpentries.workbench import Layout
 
     root = tmp_path / "lesson"
     for rel in (
@@ -436,7 +436,7 @@ def test_kramdown_auto_ids_give_glossary_terms_ids_and_leave_no_trace():
 
 
 def test_glossary_definitions_are_read_from_a_pandoc_definition_list():
-    from tracksite.commands.importers.pages import definitions, plain_text
+    from tracksite.commands.importers.carpentries.pages import definitions, plain_text
 
     body = (
         "[commit]{#commit}\n:   To record the **current** state of a set of files (a [changeset](#changeset))\n"

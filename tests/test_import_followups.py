@@ -22,7 +22,7 @@ import harness
 from conftest import run_mkdocs
 from course import lesson_md, load, make_course, write
 from tracksite.commands.cli import main
-from tracksite.commands.importers import anchorfix
+from tracksite.commands.importers.carpentries import anchorfix
 
 EPISODE = """---
 title: {title}
@@ -141,7 +141,7 @@ def test_learner_pages_point_reference_terms_at_the_track_glossary(imported, tmp
 
 
 def test_an_html_link_is_read_as_a_markdown_link_outside_code_only():
-    from tracksite.commands.importers.pandoc import rewrite_html
+    from tracksite.commands.importers.carpentries.pandoc import rewrite_html
 
     line = 'See <a href="02-two.md">next</a>, <a href="https://e.org">web</a> and `<a href="x.md">y</a>`.'
     assert rewrite_html(line, lambda *_: None) == (

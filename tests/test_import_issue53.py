@@ -17,7 +17,7 @@ Processing for Genomics" (CC BY 4.0, The Carpentries); the rest are written for 
 
 from __future__ import annotations
 
-from tracksite.commands.importers.episode import Context, convert
+from tracksite.commands.importers.carpentries.episode import Context, convert
 
 
 def _convert(text: str):
@@ -100,7 +100,7 @@ FLOWED = """<svg xmlns="http://www.w3.org/2000/svg"
 
 
 def test_a_doctype_that_declares_no_entity_is_dropped_on_import_and_explained_by_check():
-    from tracksite.commands.importers.svgclean import publishable
+    from tracksite.commands.importers.pipeline.svgclean import publishable
     from tracksite.core.site.svgsafe import review
 
     refused = review(OLD_INKSCAPE).refused
@@ -112,7 +112,7 @@ def test_a_doctype_that_declares_no_entity_is_dropped_on_import_and_explained_by
 
 
 def test_an_entity_is_still_refused_and_check_says_how_to_fix_it():
-    from tracksite.commands.importers.svgclean import publishable
+    from tracksite.commands.importers.pipeline.svgclean import publishable
     from tracksite.core.site.svgsafe import review
 
     hostile = (
@@ -124,7 +124,7 @@ def test_an_entity_is_still_refused_and_check_says_how_to_fix_it():
 
 
 def test_inkscape_flowed_text_becomes_plain_text_on_import():
-    from tracksite.commands.importers.svgclean import publishable
+    from tracksite.commands.importers.pipeline.svgclean import publishable
     from tracksite.core.site.svgsafe import review
 
     assert any("Text > Convert to Text" in r for _, r in review(FLOWED).refused)
@@ -170,8 +170,8 @@ def test_liquid_tags_are_removed_with_a_note_and_kept_in_code():
 
 
 def test_an_episode_title_loses_its_markdown_and_liquid_with_a_note():
-    from tracksite.commands.importers.carpentries import _plain_title
-    from tracksite.commands.importers.converted import Episode
+    from tracksite.commands.importers.carpentries.converted import Episode
+    from tracksite.commands.importers.carpentries.lesson import _plain_title
 
     ep = Episode(body="")
     assert _plain_title("Testing *alpha* diversity", ep) == "Testing alpha diversity"

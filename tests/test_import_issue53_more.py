@@ -23,9 +23,10 @@ from bs4 import BeautifulSoup
 
 import harness
 from tracksite.commands.cli import main
-from tracksite.commands.importers import carpentries, pandoc
-from tracksite.commands.importers.episode import Context, convert
-from tracksite.commands.importers.pages import credit
+from tracksite.commands.importers.carpentries import lesson as carpentries
+from tracksite.commands.importers.carpentries import pandoc
+from tracksite.commands.importers.carpentries.episode import Context, convert
+from tracksite.commands.importers.carpentries.pages import credit
 
 AUTHORS = (
     "sql-ecology was written by:\n"  # sql-ecology

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracksite.commands.importers import pandoc
-from tracksite.commands.importers.episode import Context, convert
+from tracksite.commands.importers.carpentries import pandoc
+from tracksite.commands.importers.carpentries.episode import Context, convert
 
 
 def _convert(text: str, source: Path | None = None):

@@ -36,8 +36,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from tracksite.commands.cli import main
-from tracksite.commands.importers import htmlwrap, pages, pandoc
-from tracksite.commands.importers.episode import Context, convert
+from tracksite.commands.importers.carpentries import htmlwrap, pages, pandoc
+from tracksite.commands.importers.carpentries.episode import Context, convert
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 
 SCRIPT = """Intro text for the episode.

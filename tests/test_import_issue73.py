@@ -22,9 +22,9 @@ import pytest
 
 from conftest import run_mkdocs
 from tracksite.commands.cli import main
-from tracksite.commands.importers import rawclean
-from tracksite.commands.importers.episode import Context, convert
-from tracksite.commands.importers.svgclean import publishable
+from tracksite.commands.importers.carpentries.episode import Context, convert
+from tracksite.commands.importers.pipeline import rawclean
+from tracksite.commands.importers.pipeline.svgclean import publishable
 from tracksite.core.checks import rawhtml
 from tracksite.core.site import svgsafe
 
@@ -135,7 +135,7 @@ def test_a_table_rule_written_orgs_way_makes_a_table():
 
 
 def test_commented_out_text_is_not_counted_as_the_readers():
-    from tracksite.commands.importers.counting import count_source
+    from tracksite.commands.importers.pipeline.counting import count_source
 
     text = "Text.\n\n<!--\n::: callout\n\n## Hidden\n\n![](fig/a.png){alt='a'}\n:::\n-->\n\n## Shown\n"
     counts = count_source(text)
@@ -275,7 +275,7 @@ def test_remove_track_keeps_the_files_aside_and_refuses_while_another_track_link
 
 
 def test_packages_a_lock_file_only_lists_are_one_line_per_file():
-    from tracksite.commands.importers.rpackages import Needs, Shortfall
+    from tracksite.commands.importers.carpentries.rpackages import Needs, Shortfall
 
     lock = "renv/profiles/lesson-requirements/renv.lock"
     short = Shortfall(

@@ -397,7 +397,7 @@ validation:
     ],
 )
 def test_the_import_turns_on_what_the_lesson_needs_in_mkdocs_yml_and_keeps_the_rest(tmp_path, options, expected):
-    from tracksite.commands.importers import courseconfig
+    from tracksite.commands.importers.pipeline import courseconfig
 
     path = tmp_path / "mkdocs.yml"
     path.write_text(STARTER_LIKE.format(options=options), encoding="utf-8")
@@ -417,7 +417,7 @@ def test_the_import_turns_on_what_the_lesson_needs_in_mkdocs_yml_and_keeps_the_r
 
 
 def test_a_plugin_list_the_import_cannot_edit_is_left_with_a_note(tmp_path):
-    from tracksite.commands.importers import courseconfig
+    from tracksite.commands.importers.pipeline import courseconfig
 
     path = tmp_path / "mkdocs.yml"
     path.write_text("site_name: T\nplugins: [tracksite]\n", encoding="utf-8")

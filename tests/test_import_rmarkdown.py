@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 import harness
 from tracksite.commands.cli import main
-from tracksite.commands.importers import knitr
+from tracksite.commands.importers.carpentries import knitr
 from tracksite.core import sandbox
 
 LESSON = Path(__file__).resolve().parent / "data" / "carpentries-rmd"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tracksite.commands.cli import main
-from tracksite.commands.importers import unreachable
+from tracksite.commands.importers.carpentries import unreachable
 from tracksite.core import sandbox
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from test_import_rmarkdown import _build, _import, _variant, r_ready  # noqa: F401 (r_ready: the fixture used below)
 from tracksite.commands.cli import main
-from tracksite.commands.importers import knitr
+from tracksite.commands.importers.carpentries import knitr
 from tracksite.core import sandbox
 
 
@@ -121,7 +121,7 @@ def test_a_course_made_before_gets_the_warning_blocks_name_in_its_mkdocs_yml(tmp
     """A course whose mkdocs.yml predates ```warning blocks names ```error's alone: pymdownx would
     draw a warning as plain code (no label, counted as code). The import adds the name beside
     error's, keeping the file's other lines. Old: `ensure` had no such setting (a TypeError)."""
-    from tracksite.commands.importers import courseconfig
+    from tracksite.commands.importers.pipeline import courseconfig
 
     before = (
         "site_name: X\nmarkdown_extensions:\n  - pymdownx.highlight:\n      pygments_lang_class: true\n"

@@ -264,7 +264,7 @@ def test_a_printed_cheatsheet_shows_the_source_address_once(imported):
 
 
 def test_many_episodes_make_a_map_of_columns_not_one_tall_strip():
-    from tracksite.commands.importers.carpentries import _phases
+    from tracksite.commands.importers.carpentries.lesson import _phases
 
     assert [len(p["lessons"]) for p in _phases([f"e{i}" for i in range(8)])] == [4, 4]
     assert [p["title"] for p in _phases([f"e{i}" for i in range(8)])] == ["Episodes 1\u20134", "Episodes 5\u20138"]
@@ -275,7 +275,7 @@ def test_markdown_shown_in_code_spans_and_r_warnings_are_kept_as_written():
     """r-novice-gapminder teaches image syntax in a code span; the import rewrote it as a link.
     Its `warning` output fences stay warnings, as the Workbench shows them (issue 73: they were
     published as output; the theme labels them "Warning", tests/test_import_rmarkdown_sandbox.py)."""
-    from tracksite.commands.importers.episode import Context, convert
+    from tracksite.commands.importers.carpentries.episode import Context, convert
 
     ep = convert(
         "Write `![Logo](https://e.org/logo.svg)` for an image.\n\n```warning\nWarning: NAs\n```\n",
@@ -291,7 +291,7 @@ def test_code_in_list_items_stays_in_its_item(tmp_path):
     spaces: Python-Markdown ended the list there, and a fence showed its own backticks."""
     import markdown
 
-    from tracksite.commands.importers.episode import Context, convert
+    from tracksite.commands.importers.carpentries.episode import Context, convert
 
     source = (
         "1. ```bash\n   $ git commit\n   ```\n2. Try:\n  \n  ```bash\n  $ git add\n  ```\n"
@@ -338,7 +338,7 @@ def test_a_link_the_import_breaks_is_loosened_one_the_source_breaks_is_kept(tmp_
     """anchorfix tells the two apart by the source's own headings: `#reading-error-messages`
     names a heading upstream (inside a challenge, bold after the import): pointed at the page;
     `#no-such-heading` names none: kept, for check to warn about (TS308)."""
-    from tracksite.commands.importers import anchorfix
+    from tracksite.commands.importers.carpentries import anchorfix
 
     (tmp_path / "a.md").write_text(
         "## Start\n\nSee [later](b.md#reading-error-messages) and [x](b.md#no-such-heading).\n"

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from tracksite.commands.cli import main
-from tracksite.commands.importers import counting
+from tracksite.commands.importers.pipeline import counting
 
 LESSON = Path(__file__).resolve().parent / "data" / "carpentries-rmd"
 EPISODE = "episodes/08-plot-ggplot2.Rmd"

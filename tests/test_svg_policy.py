@@ -20,7 +20,7 @@ from lxml import etree
 from conftest import run_mkdocs
 from course import load as check
 from course import write
-from tracksite.commands.importers.svgclean import publishable
+from tracksite.commands.importers.pipeline.svgclean import publishable
 from tracksite.core.site import svgsafe
 from tracksite.core.site.statics import static_problems
 

@@ -1,7 +1,7 @@
 """The `tracksite import` command: its arguments and the import from start to `tracksite check`.
 
-Kept apart from the conversion (carpentries.py) so that the modules the command drives (flow,
-update, report) can import the conversion at module level without a cycle.
+The one module that knows both sides: it looks the format up among the sources (sources.py) and
+hands the source to the pipeline (pipeline/flow.py, pipeline/update.py), which never imports one.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ import argparse
 from pathlib import Path
 
 from tracksite.commands import changes
-from tracksite.commands.importers import carpentries, flow, update
-from tracksite.commands.importers.plan import Planned
+from tracksite.commands.importers.pipeline import flow, update, write
+from tracksite.commands.importers.pipeline.plan import Planned
+from tracksite.commands.importers.pipeline.source import Source
+from tracksite.commands.importers.sources import SOURCES, detecting
 from tracksite.core.schema.specs import SLUG_RE
 from tracksite.errors import USAGE, UserError
 
@@ -24,10 +26,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise UserError(
                 f"--track {track!r} is not a slug (lower-case letters, digits and hyphens)", exit_code=USAGE
             )
+        source = _source(args)
         if args.update:
-            return update.cmd_update(args, root)
+            return update.cmd_update(args, root, source)
         if args.verify:
-            return _verify(args, root)
+            return _verify(args, root, source)
         undone = changes.recover(root)  # an import killed between its renames is undone, then made again
         if undone:
             print(undone)
@@ -38,27 +41,47 @@ def cmd_import(args: argparse.Namespace) -> int:
                     f"(`tracksite remove track {track}`), or bring a newer release of the same lesson in with --update"
                 )
         with flow.planned(
-            args, track, args.number or carpentries.next_track_number(root), carpentries.course_terms(root)
+            source, args, track, args.number or write.next_track_number(root), write.course_terms(root)
         ) as p:
-            version, executed = update.source_version(p.original), p.prepared.executed if p.prepared else []
-            carpentries.write_plan(
-                root, track, p.plan, record=lambda staged: update.save_record(staged, track, version, executed)
+            version, executed = update.source_version(p.original, source), p.prepared.executed if p.prepared else []
+            write.write_plan(
+                root,
+                track,
+                p.plan,
+                record=lambda staged: update.save_record(staged, track, version, executed, source.name),
+                settings=source.settings,
             )
             _say(args, p)
-            code = flow.check_course(root, getattr(args, "config_file", None), track, p)
+            code = flow.check_course(root, getattr(args, "config_file", None), track, p, fmt=args.format)
             return flow.finish(args, root, p, code)
     except UserError as e:  # the lesson's problems (a missing R package, a path outside it) exit 1; usage 2
         raise UserError(e.message, exit_code=e.exit_code) from None
 
 
-def _verify(args: argparse.Namespace, root: Path) -> int:
+def _source(args: argparse.Namespace) -> Source:
+    """The format named on the command line; when the folder is plainly another format's lesson,
+    that format is named (the source's own reader explains any other mismatch)."""
+    source = SOURCES[args.format]
+    folder = Path(args.path)
+    if folder.is_dir() and not source.detect(folder):
+        others = [name for name in detecting(folder) if name != source.name]
+        if others:
+            raise UserError(
+                f"{args.path} is not {source.label}; it looks like {SOURCES[others[0]].label}: "
+                f"`tracksite import {others[0]} {args.path} --track {args.track}`",
+                exit_code=USAGE,
+            )
+    return source
+
+
+def _verify(args: argparse.Namespace, root: Path, source: Source) -> int:
     """`--verify`: the track as it stands checked, built and compared with the lesson again,
     nothing written (after fixing what stopped the first comparison; `--report` writes it anew)."""
     if not (root / "lessons" / args.track / "track.yml").is_file():
         raise UserError(f"there is no track {args.track!r} to verify: import the lesson first")
     update.execution_chosen(args, root, args.track)
-    with flow.planned(args, args.track, 0, carpentries.course_terms(root)) as p:
-        code = flow.check_course(root, getattr(args, "config_file", None), args.track, p)
+    with flow.planned(source, args, args.track, 0, write.course_terms(root)) as p:
+        code = flow.check_course(root, getattr(args, "config_file", None), args.track, p, fmt=args.format)
         if code == flow.OTHERS:
             return 1  # asked to compare, and nothing could be compared
         return flow.finish(args, root, p, code)
@@ -91,8 +114,12 @@ def register(sub) -> None:
         "lesson's runnable exercises are never run by an import (its check and build judge them without "
         "running them).",
     )
-    p.add_argument("format", choices=("carpentries",), help="the source format")
-    p.add_argument("path", help="the lesson's folder (the one with config.yaml)")
+    p.add_argument(
+        "format",
+        choices=SOURCES,
+        help="the source format: " + "; ".join(f"{name}, {source.label}" for name, source in SOURCES.items()),
+    )
+    p.add_argument("path", help="the lesson's folder (for carpentries, the one with config.yaml)")
     p.add_argument("--track", required=True, help="the new track's slug, e.g. version-control")
     p.add_argument("--number", type=int, help="the track's number (default: one more than the highest)")
     p.add_argument(

@@ -11,7 +11,7 @@ whatever it holds with the site's rights. Three outcomes, decided by one parser 
   anything, processing instructions, and every element or attribute that is not on the SVG
   allow-list; Inkscape's
   flowed text (`<flowRoot>`) too, which no browser draws. Each message says how to fix the file
-  (the importer fixes figures it copies: commands/importers/svgclean.py);
+  (the importer fixes figures it copies: commands/importers/pipeline/svgclean.py);
 - **removed** (a warning of `tracksite check`, once per figure, and stripped from the published
   copy at import and at build): what drawing programs keep for themselves and no browser acts
   on: elements and attributes in their own namespaces (Inkscape, Sodipodi, LibreOffice,

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from tracksite.commands.importers.counting import KEYS
+from tracksite.commands.importers.pipeline.counting import KEYS
 
 NO_EQUIVALENT = re.compile(
     r"no tracksite equivalent|kept as (?:plain )?text|left out|not found|not available|"

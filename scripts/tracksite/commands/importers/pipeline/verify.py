@@ -21,10 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands.common import build_site
-from tracksite.commands.importers import counting, knitr
-from tracksite.commands.importers.converted import learner_only
-from tracksite.commands.importers.plan import Planned
-from tracksite.core.sources import split_front_matter
+from tracksite.commands.importers.pipeline import counting
+from tracksite.commands.importers.pipeline.plan import Planned, learner_only
 
 
 @dataclass
@@ -45,25 +43,10 @@ class Verified:
         return {k: [src[k], src[k] + listed[k], page[k]] for k in counting.KEYS if src[k] + listed[k] != page[k]}
 
 
-def source_counts(p: Planned) -> dict[str, Counter]:
-    """What learners would see of each episode in the Workbench: the knitted Markdown when R
-    ran, the `.Rmd` without its hidden chunks when it did not, else the Markdown as written."""
-    out = {}
-    for path in p.src.episodes:
-        rel = path.relative_to(p.src.root).as_posix()
-        executed = p.prepared is not None and path.name in p.prepared.executed
-        text = (path if executed else p.original / rel).read_text(encoding="utf-8", errors="replace")
-        if path.suffix.lower() == ".rmd" and not executed:
-            text = knitr.without_r(text)[0]
-        body = split_front_matter(path, text).body if text.startswith("---") else text
-        out[rel] = counting.count_source(body, set(p.src.link_defs))
-    return out
-
-
 def verify(root: Path, p: Planned, track: str, config_file: Path | None = None) -> Verified:
     """Build the learner site of the course at `root` (with `-f config_file`, as check read it)
     and compare (see the module's docstring)."""
-    result = Verified(source=source_counts(p), listed=p.plan.changes)
+    result = Verified(source=p.counts, listed=p.plan.changes)
     with tempfile.TemporaryDirectory(prefix="tracksite-verify-") as tmp:
         site = Path(tmp) / "site"
         log = io.StringIO()

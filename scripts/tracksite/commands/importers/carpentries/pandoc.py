@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from tracksite.commands.importers import codeattrs
+from tracksite.commands.importers.carpentries import codeattrs
 from tracksite.htmlscan import tag_attributes
 
 _EMBED = re.compile(r"<\s*(iframe|script|object|embed|video|audio)\b(?P<attrs>[^>]*)>(?:.*?</\s*\1\s*>)?", re.I | re.S)

@@ -1,4 +1,4 @@
-"""`tracksite import carpentries PATH --track T --update`: a newer release in, the instructor's edits kept.
+"""`tracksite import FORMAT PATH --track T --update`: a newer release in, the instructor's edits kept.
 
 Carpentries lessons change every month, and an instructor who imported one has usually fixed a
 few things since. Each import records, in the track's hidden `lessons/<track>/.import/` folder,
@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands import changes
-from tracksite.commands.importers import carpentries, credits, flow
+from tracksite.commands.importers.pipeline import flow, write
+from tracksite.commands.importers.pipeline.source import Source
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 
@@ -69,9 +70,9 @@ def tree(root: Path, track: str) -> dict[str, bytes]:
     return files
 
 
-def source_version(path: Path) -> dict[str, str]:
-    """What identifies the source release: git commit and tag, CITATION.cff version, and a digest
-    of the lesson's files (always there, so two imports of one release compare equal)."""
+def source_version(path: Path, source: Source) -> dict[str, str]:
+    """What identifies the source release: git commit and tag, what the source names (CITATION.cff's
+    version), and a digest of the lesson's files (always there, so two imports of one release compare equal)."""
     info: dict[str, str] = {"name": path.name}
     git = shutil.which("git")
     if git and (path / ".git").exists():
@@ -79,10 +80,7 @@ def source_version(path: Path) -> dict[str, str]:
             run = subprocess.run([git, "-C", str(path), *cmd], capture_output=True, text=True)
             if run.returncode == 0 and run.stdout.strip():
                 info[key] = run.stdout.strip()
-    data = credits.read_citation(path)
-    for key in ("version", "date-released"):
-        if data and data.get(key):
-            info[f"citation-{key}"] = str(data[key])
+    info.update(source.version(path))
     sha = hashlib.sha256()
     for p in sorted(path.rglob("*")):
         rel = p.relative_to(path)
@@ -113,7 +111,13 @@ def upstream_name(rel: str) -> str:
 
 
 def record_files(
-    files: dict[str, bytes], source: dict, executed: list[str], folder: Path, pending: dict[str, bytes] | None = None
+    files: dict[str, bytes],
+    source: dict,
+    executed: list[str],
+    folder: Path,
+    pending: dict[str, bytes] | None = None,
+    *,
+    fmt: str,
 ) -> None:
     """Write a record (record.json and the text files' base copies) into `folder`; `pending`:
     upstream versions kept beside files by --keep-yours, offered again by the next update."""
@@ -127,7 +131,7 @@ def record_files(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
     record = {
-        "format": "carpentries",
+        "format": fmt,
         "source": source,
         "executed": executed,
         "imported": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -138,9 +142,9 @@ def record_files(
     (folder / "record.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
-def save_record(staged: Path, track: str, source: dict, executed: list[str]) -> None:
+def save_record(staged: Path, track: str, source: dict, executed: list[str], fmt: str) -> None:
     """At a first import, into the staged track: what it writes is the base of the next update."""
-    record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD)
+    record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD, fmt=fmt)
 
 
 def execution_chosen(args: argparse.Namespace, root: Path, track: str) -> None:
@@ -303,6 +307,8 @@ def apply(
     source: dict,
     executed: list[str],
     base: dict[str, bytes] | None = None,
+    *,
+    fmt: str,
 ) -> None:
     """Every change through one journal (all or nothing); the record becomes the new base, except
     for the files whose upstream version --keep-yours set aside: their base stays (`base`, the
@@ -314,7 +320,7 @@ def apply(
     files.update({rel: data for rel, data in (base or {}).items() if rel in pending})
     for rel, data in pending.items():
         outcome.writes[upstream_name(rel)] = data
-    record_files(files, source, executed, work / "record", pending)
+    record_files(files, source, executed, work / "record", pending, fmt=fmt)
     journal = changes.Changes(root)
     for rel, data in outcome.writes.items():
         journal.write(root / rel, data)
@@ -329,7 +335,7 @@ def apply(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def cmd_update(args: argparse.Namespace, root: Path) -> int:
+def cmd_update(args: argparse.Namespace, root: Path, kind: Source) -> int:
     track = args.track
     undone = changes.recover(root)  # a half-made earlier change is undone first
     if undone:
@@ -342,14 +348,20 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
         )
     record, texts = load_record(root, track)
     execution_chosen(args, root, track)
-    number = base_number(texts, track) or carpentries.next_track_number(root)
+    if record.get("format", kind.name) != kind.name:
+        raise UserError(
+            f"lessons/{track} was imported from a {record['format']} lesson: bring its newer release in with "
+            f"`tracksite import {record['format']} PATH --track {track} --update`",
+            exit_code=USAGE,
+        )
+    number = base_number(texts, track) or write.next_track_number(root)
     with (
-        flow.planned(args, track, number, carpentries.course_terms(root, track)) as p,
+        flow.planned(kind, args, track, number, write.course_terms(root, track)) as p,
         tempfile.TemporaryDirectory() as tmp,
     ):
-        carpentries.write_plan(Path(tmp), track, p.plan)
+        write.write_plan(Path(tmp), track, p.plan)
         theirs = tree(Path(tmp), track)
-        source = source_version(p.original)
+        source = source_version(p.original, kind)
         executed = p.prepared.executed if p.prepared else []
         ours = tree(root, track)
         hashes = _settle_pending(root, track, record, texts)
@@ -366,14 +378,14 @@ def cmd_update(args: argparse.Namespace, root: Path) -> int:
                 f"lessons/{track} is up to date with {version_label(source)}: nothing was written "
                 "(`--verify` compares its pages with the lesson again)"
             )
-            return int(flow.check_course(root, getattr(args, "config_file", None), args.track) == 1)
-        apply(root, track, outcome, theirs, source, executed, texts)
-        print("".join(f"note: {line}\n" for line in carpentries.course_settings(root, p.plan)), end="")
+            return int(flow.check_course(root, getattr(args, "config_file", None), args.track, fmt=args.format) == 1)
+        apply(root, track, outcome, theirs, source, executed, texts, fmt=kind.name)
+        print("".join(f"note: {line}\n" for line in kind.settings(root, p.plan)), end="")
         print(
             f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "
             f"{outcome.merged} merged, {outcome.kept} kept with your edits, {len(outcome.removes)} removed"
         )
-        code = flow.check_course(root, getattr(args, "config_file", None), args.track)
+        code = flow.check_course(root, getattr(args, "config_file", None), args.track, fmt=args.format)
         if outcome.kept or outcome.merged or outcome.conflicts:
             print("note: the built pages were not compared with the source: the track holds your own edits")
             return int(code == 1)

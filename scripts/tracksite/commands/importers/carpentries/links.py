@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-from tracksite.commands.importers import datafiles, pandoc
-from tracksite.commands.importers.converted import Context, Episode, Note
-from tracksite.commands.importers.workbench import Target, download_path
+from tracksite.commands.importers.carpentries import datafiles, pandoc
+from tracksite.commands.importers.carpentries.converted import Context, Episode, Note
+from tracksite.commands.importers.carpentries.workbench import Target, download_path
 from tracksite.core.site.published import ASSET_SUFFIXES as PUBLISHED
 from tracksite.core.site.published import refusal
 from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES

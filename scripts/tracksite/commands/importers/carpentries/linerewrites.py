@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from tracksite.commands.importers import pandoc
-from tracksite.commands.importers.converted import Note
+from tracksite.commands.importers.carpentries import pandoc
+from tracksite.commands.importers.carpentries.converted import Note
 
 FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(`{3,}(?=[^`]*$)|~{3,})")  # also `1. ```bash`: a list item of code
 ITEM_FENCE = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)]))\s+(?P<fence>(?:`{3,}(?=[^`]*$)|~{3,}).*)$")

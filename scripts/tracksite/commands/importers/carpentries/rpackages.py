@@ -17,7 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers import confine
+from tracksite.commands.importers.pipeline import confine
 
 LOCKS = ("renv.lock", "renv/profiles/lesson-requirements/renv.lock")
 _DESCRIPTION_FIELD = re.compile(r"^(Depends|Imports):(?P<value>.*(?:\n[ \t]+.*)*)", re.M)

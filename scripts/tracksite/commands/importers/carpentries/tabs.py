@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tracksite.commands.importers.converted import Episode, Note
+from tracksite.commands.importers.carpentries.converted import Episode, Note
 
 KINDS = ("tab", "group-tab")
 _HEADING = re.compile(r"^(#{1,6})\s+(?P<text>.*?)\s*#*\s*$")

@@ -18,8 +18,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers import confine, rpackages, rsandbox, unreachable
-from tracksite.commands.importers.chunkheaders import CHUNK_OPEN, join_headers, malformed
+from tracksite.commands.importers.carpentries import rpackages, rsandbox, unreachable
+from tracksite.commands.importers.carpentries.chunkheaders import CHUNK_OPEN, join_headers, malformed
+from tracksite.commands.importers.pipeline import confine
 from tracksite.core import sandbox
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError

@@ -1,8 +1,9 @@
 """One import, from a lesson folder to the files it would write: shared by import, --update and --report.
 
-R Markdown episodes are knitted first (knitr.py) in a private copy of the lesson, and the plan is
-made from that copy; the copy lives until the caller has written what it needs, so the plan's
-image paths stay valid inside the `with` block.
+The source (source.py) reads the lesson; where its code makes its output (R Markdown, knitted by
+carpentries/knitr.py) the source runs it in a private copy, and the plan is made from that copy;
+the copy lives until the caller has written what it needs, so the plan's image paths stay valid
+inside the `with` block.
 """
 
 from __future__ import annotations
@@ -15,38 +16,40 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tracksite.adapter.config import mkdocsconfig
-from tracksite.commands.importers import carpentries, knitr, report, verify
-from tracksite.commands.importers.plan import Planned
+from tracksite.commands.importers.pipeline import report, verify
+from tracksite.commands.importers.pipeline.plan import Planned
+from tracksite.commands.importers.pipeline.source import Source
 from tracksite.core.checks import load
 from tracksite.core.problems.problem import format_text
 
 
 @contextmanager
 def planned(
-    args: argparse.Namespace, track: str, number: int, defined: dict[str, str] | None = None
+    source: Source, args: argparse.Namespace, track: str, number: int, defined: dict[str, str] | None = None
 ) -> Iterator[Planned]:
-    """`defined`: the glossary terms of the course's other tracks (carpentries.course_terms)."""
+    """`defined`: the glossary terms of the course's other tracks (write.course_terms)."""
     original = Path(args.path).resolve()
-    src = carpentries.read_source(original)
+    src = source.read(original)
     with tempfile.TemporaryDirectory(prefix="tracksite-import-") as work:
-        prepared = knitr.prepare(
-            original,
-            [p.name for p in src.episodes],
+        prepared = source.prepare(
+            src,
             Path(work),
             execute=getattr(args, "execute", False) and not getattr(args, "no_execute", False),
             allow_errors=getattr(args, "allow_errors", False),
         )
         if prepared is not None:
-            src = carpentries.read_source(prepared.root)
-        plan = carpentries.plan_import(src, track, number, defined)
+            src = source.read(prepared.root)
+        plan = source.plan(src, track, number, defined)
         if prepared is not None:
             plan.notes = [prepared.source_line(n) for n in plan.notes]
-        yield Planned(original, src, plan, prepared)
+        made = Planned(original, src, plan, prepared)
+        made.counts = source.count(made)
+        yield made
 
 
 def rerun_hint(args: argparse.Namespace) -> str:
     """The command that brings a later run (with R's output, or a newer release) into the track."""
-    return f"`tracksite import carpentries {args.path} --track {args.track} --update --execute`"
+    return f"`tracksite import {args.format} {args.path} --track {args.track} --update --execute`"
 
 
 def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
@@ -54,7 +57,7 @@ def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
     verified = (
         verify.verify(root, p, args.track, mkdocsconfig.config_file(root, getattr(args, "config_file", None)))
         if code == 0
-        else verify.Verified(source=verify.source_counts(p))
+        else verify.Verified(source=p.counts)
     )
     code = 0 if code == OTHERS else code  # the other tracks' errors are theirs: this import is complete
     if args.report:
@@ -76,12 +79,20 @@ def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
 OTHERS = 2  # check_course: only other tracks have errors
 
 
-def check_course(root: Path, config_file: str | None = None, track: str = "", planned: Planned | None = None) -> int:
+def check_course(
+    root: Path,
+    config_file: str | None = None,
+    track: str = "",
+    planned: Planned | None = None,
+    *,
+    fmt: str,
+) -> int:
     """`tracksite check` of the course the import wrote into, with the configuration `-f` names.
     Each track stands alone: the errors of the course's other tracks are listed, but they are not
     this import's (exit 0); the site cannot be built while they stand, so the pages are not
-    compared (the caller says so, and `--verify` compares them later). Returns 1 when the imported
-    track has errors, 2 when only other tracks have, 0 when the course has none."""
+    compared (the caller says so, and `--verify` compares them later; `fmt`: the source's name).
+    Returns 1 when the imported track has errors, 2 when only other tracks have, 0 when the
+    course has none."""
     project = load(mkdocsconfig.load(root, config_file))
     assert project.problems is not None  # load() always sets them
     errors = project.problems.errors
@@ -98,7 +109,7 @@ def check_course(root: Path, config_file: str | None = None, track: str = "", pl
         print(
             f"the course's other tracks have {len(errors)} error(s) (listed above), which are not this import's: "
             "the site cannot be built until they are fixed, so no page was compared with its source; then run "
-            f"`tracksite import carpentries PATH --track {track} --verify`",
+            f"`tracksite import {fmt} PATH --track {track} --verify`",
             file=sys.stderr,
         )
         return OTHERS

@@ -20,10 +20,12 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers import anchorfix, datafiles, limits
-from tracksite.commands.importers.converted import Context, Episode
-from tracksite.commands.importers.episode import convert
-from tracksite.commands.importers.plan import Plan, Source
+from tracksite.commands.importers.carpentries import anchorfix, datafiles
+from tracksite.commands.importers.carpentries.converted import Context, Episode
+from tracksite.commands.importers.carpentries.episode import convert
+from tracksite.commands.importers.carpentries.workbench import Lesson as Source
+from tracksite.commands.importers.pipeline import limits
+from tracksite.commands.importers.pipeline.plan import Plan
 from tracksite.core import messages
 from tracksite.core.learning.glossary import _norm
 from tracksite.core.markdown.prose import prose_lines

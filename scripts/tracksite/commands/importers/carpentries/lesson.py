@@ -12,19 +12,19 @@ starts it again.
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import yaml
 
-from tracksite.commands import changes
-from tracksite.commands.importers import anchorfix, confine, courseconfig, credits, datafiles, limits, pages, svgclean
-from tracksite.commands.importers.converted import Episode, Note
-from tracksite.commands.importers.episode import LIQUID, convert
-from tracksite.commands.importers.pages import credit
-from tracksite.commands.importers.pandoc import definitions
-from tracksite.commands.importers.plan import Plan, Source
+from tracksite.commands.importers.carpentries import anchorfix, credits, datafiles, pages
+from tracksite.commands.importers.carpentries.converted import Episode, Note
+from tracksite.commands.importers.carpentries.episode import LIQUID, convert
+from tracksite.commands.importers.carpentries.pages import credit
+from tracksite.commands.importers.carpentries.pandoc import definitions
+from tracksite.commands.importers.carpentries.workbench import Lesson as Source
+from tracksite.commands.importers.pipeline import confine, courseconfig, limits
+from tracksite.commands.importers.pipeline.plan import Plan
 from tracksite.core import messages
 from tracksite.core.learning.readingtime import reading_minutes
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
@@ -405,39 +405,6 @@ def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, 
     )
 
 
-def write_plan(root: Path, track: str, plan: Plan, record=None) -> None:
-    """Write into a staging folder, then move each new folder into place through the journal of
-    changes.py: an import killed between its renames is undone by the next run, which starts it
-    again. `record(folder)` writes, into the staged track, what --update will need."""
-    staging = root / f".tracksite-import-{track}"
-    if staging.exists():
-        shutil.rmtree(staging)  # an interrupted import: start it again
-    for rel, content in plan.files.items():
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path) and content.suffix.lower() == ".svg":
-            text, removed = svgclean.publishable(content.read_text(encoding="utf-8", errors="replace"))
-            target.write_text(text, encoding="utf-8")
-            if removed:
-                plan.notes.append(f"{rel}: removed what browsers ignore: {'; '.join(removed)}")
-        elif isinstance(content, Path):
-            shutil.copyfile(content, target)
-        elif isinstance(content, bytes):  # made by the import (an HTML file zipped: datafiles.zipped)
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    if record is not None:
-        record(staging)
-    journal = changes.Changes(root)
-    for top in (f"lessons/{track}", f"cheatsheets/{track}", f"docs/{track}"):
-        if (staging / top).exists():
-            journal.move(staging / top, root / top)
-    journal.apply()
-    journal.commit()
-    shutil.rmtree(staging)
-    plan.notes += course_settings(root, plan)
-
-
 def course_settings(root: Path, plan: Plan) -> list[str]:
     """mkdocs.yml given what the track needs (courseconfig.py): the instructor view published,
     as the Workbench publishes it, and the tab blocks where the lesson has tabs; the notes."""
@@ -446,32 +413,3 @@ def course_settings(root: Path, plan: Plan) -> list[str]:
     return courseconfig.ensure(
         root, instructor_view=True, extensions=["pymdownx.blocks.tab"] if tabs else [], warnings=warnings
     )
-
-
-def course_terms(root: Path, besides: str | None = None) -> dict[str, str]:
-    """The glossary terms the course's other tracks define already (lower-cased term -> definition);
-    `besides` is the track being imported, whose own glossary an update replaces."""
-    terms: dict[str, str] = {}
-    for path in sorted((root / "lessons").glob("*/glossary.yml")):
-        if path.parent.name == besides:
-            continue
-        try:
-            value = parse(read_text(path)).value
-        except SourceProblem:
-            continue
-        for item in (value.get("terms") or []) if isinstance(value, dict) else []:
-            if isinstance(item, dict) and item.get("term") and item.get("definition"):
-                terms.setdefault(str(item["term"]).strip().lower(), str(item["definition"]))
-    return terms
-
-
-def next_track_number(root: Path) -> int:
-    numbers = []
-    for path in (root / "lessons").glob("*/track.yml"):
-        try:
-            value = parse(read_text(path)).value
-        except SourceProblem:
-            continue
-        if isinstance(value, dict) and isinstance(value.get("number"), int):
-            numbers.append(value["number"])
-    return max(numbers, default=0) + 1

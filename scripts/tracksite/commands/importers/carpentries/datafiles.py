@@ -13,9 +13,10 @@ import io
 import zipfile
 from pathlib import Path
 
-from tracksite.commands.importers import confine
-from tracksite.commands.importers.plan import Plan, Source
-from tracksite.commands.importers.workbench import download_path
+from tracksite.commands.importers.carpentries.workbench import Lesson as Source
+from tracksite.commands.importers.carpentries.workbench import download_path
+from tracksite.commands.importers.pipeline import confine
+from tracksite.commands.importers.pipeline.plan import Plan
 from tracksite.core.site.published import refusal
 from tracksite.core.site.statics import (
     DATA_SUFFIXES,

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from markdown.extensions.toc import slugify as toc_slugify
 
-from tracksite.commands.importers import htmlwrap, links, pandoc, tabs
-from tracksite.commands.importers.converted import Context, Episode, Note
-from tracksite.commands.importers.linerewrites import (
+from tracksite.commands.importers.carpentries import htmlwrap, links, pandoc, tabs
+from tracksite.commands.importers.carpentries.converted import Context, Episode, Note
+from tracksite.commands.importers.carpentries.linerewrites import (
     EMPTY_ITEM,
     FENCE,
     ITEM_FENCE,
@@ -26,7 +26,7 @@ from tracksite.commands.importers.linerewrites import (
     grid_tables,
     list_indents,
 )
-from tracksite.commands.importers.links import IMAGE, LINK
+from tracksite.commands.importers.carpentries.links import IMAGE, LINK
 from tracksite.core import messages
 
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`

@@ -14,7 +14,7 @@ import functools
 import re
 from pathlib import Path
 
-from tracksite.commands.importers import pandoc
+from tracksite.commands.importers.carpentries import pandoc
 from tracksite.core.markdown.anchors import anchors
 from tracksite.core.markdown.references import mask_code
 from tracksite.core.model.glossary import term_slug

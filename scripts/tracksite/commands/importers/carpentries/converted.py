@@ -6,11 +6,11 @@ they live here, below both, and neither needs the other to name them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers.workbench import Layout
+from tracksite.commands.importers.carpentries.workbench import Layout
+from tracksite.commands.importers.pipeline.plan import learner_only
 
 
 @dataclass
@@ -21,15 +21,6 @@ class Note:
     message: str
     warning: bool = False  # a problem of the source lesson (a broken link, a missing figure), not a change
     counts: dict[str, int] | None = None  # what the change adds to or takes from the page's counts (counting.py)
-
-
-INSTRUCTOR_BLOCK = re.compile(r"^(/{3,}) instructor\b.*?^\1[ \t]*$", re.M | re.S)
-
-
-def learner_only(body: str) -> str:
-    """`body` without its instructor blocks: what summaries, cheatsheets and glossaries are made
-    from, since they are shown to learners (and printed, and indexed for search)."""
-    return INSTRUCTOR_BLOCK.sub("", body)
 
 
 @dataclass

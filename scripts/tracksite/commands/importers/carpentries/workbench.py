@@ -91,3 +91,29 @@ def download_path(layout: Layout, path: Path) -> str:
     rel = path.relative_to(layout.root)
     parts = rel.parts[1:] if rel.parts and rel.parts[0] in PAGE_FOLDERS and len(rel.parts) > 1 else rel.parts
     return "/".join(parts)
+
+
+@dataclass
+class Lesson:
+    """The parts of a Workbench lesson the import reads (more than pipeline/protocols.py's `Lesson`)."""
+
+    root: Path
+    title: str
+    licence: str
+    url: str
+    episodes: list[Path]
+    learners: list[Path] = field(default_factory=list)
+    instructors: list[Path] = field(default_factory=list)
+    profiles: list[Path] = field(default_factory=list)
+    authors: str = ""  # plain names (credits.py)
+    credit_notes: list[str] = field(default_factory=list)  # what reading the authors left out
+    link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
+    unlisted: list[Path] = field(default_factory=list)  # learner pages config.yaml does not list
+    lang: str = ""  # config.yaml `lang:` (a language tag), the track's `language:` when not English
+    life_cycle: str = ""  # config.yaml `life_cycle:` (pre-alpha, alpha, beta, stable): the lesson's status
+    layout: Layout = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.layout = Layout.of(
+            self.root, episode=self.episodes, learner=self.learners, instructor=self.instructors, profile=self.profiles
+        )

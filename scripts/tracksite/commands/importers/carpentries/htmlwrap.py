@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from tracksite.commands.importers import rawclean
+from tracksite.commands.importers.pipeline import rawclean
 from tracksite.htmlscan import tag_attributes
 
 WRAPPERS = "div|p|center|section|article|aside|main|header|footer|span"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers import confine, pages
+from tracksite.commands.importers.carpentries import pages
+from tracksite.commands.importers.pipeline import confine
 
 SHOWN = 5  # authors named before "and N others"
 _IMAGE_LINK = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
