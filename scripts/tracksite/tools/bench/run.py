@@ -84,6 +84,25 @@ def chromium(what: str):
             browser.close()
 
 
+@contextlib.contextmanager
+def chromium_profile(what: str, profile: str):
+    """Chromium as `chromium` starts it, but with a profile kept on disk for the whole block, so
+    the HTTP cache and Cache Storage last from one page to the next as a learner's do."""
+    from playwright.sync_api import sync_playwright
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        raise BenchError(f"the {what} benchmark needs Chromium (apt-get install chromium)")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=path, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
 def _log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 

@@ -25,7 +25,6 @@ first lesson; the benchmark builds it and measures:
 from __future__ import annotations
 
 import re
-import shutil
 import statistics
 import tempfile
 import time
@@ -36,8 +35,15 @@ from tracksite import theme
 from tracksite.core import widgetregistry as W
 from tracksite.localserver import serve_folder
 from tracksite.tools.bench.course import plan_course, write_tracksite_project
-from tracksite.tools.bench.measure import BenchError, byte_compile, mkdocs_build
-from tracksite.tools.bench.run import _log, chromium, keep_bench_section, machine_info, write_bench_section
+from tracksite.tools.bench.measure import byte_compile, mkdocs_build
+from tracksite.tools.bench.run import (
+    _log,
+    chromium,
+    chromium_profile,
+    keep_bench_section,
+    machine_info,
+    write_bench_section,
+)
 from tracksite.tools.weight import gzip_size
 
 START, END = "<!-- runnable-bench -->", "<!-- /runnable-bench -->"
@@ -123,25 +129,19 @@ def _one_run(browser, base: str, site: Path, page_url: str) -> dict[str, Any]:
 def next_lessons(site: Path, pages: list[str], repeat: int) -> list[dict[str, Any]]:
     """Each repeat in a fresh profile on disk: the first lesson run, then each next lesson's first
     Run clicked as soon as it shows: seconds to its output, and how its Python started."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        raise BenchError("the runnable benchmark needs Chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     runs = []
-    with serve_folder(site) as base, sync_playwright() as p:
+    with serve_folder(site) as base:
         for _ in range(repeat):
-            with tempfile.TemporaryDirectory(prefix="tracksite-runnable-profile-") as profile:
-                context = p.chromium.launch_persistent_context(
-                    profile, executable_path=path, args=["--headless", "--no-sandbox", "--disable-gpu"]
-                )
+            with (
+                tempfile.TemporaryDirectory(prefix="tracksite-runnable-profile-") as profile,
+                chromium_profile("runnable", profile) as context,
+            ):
                 page = context.pages[0] if context.pages else context.new_page()
                 seconds, started = [], []
                 for address in pages:
                     page.goto(base + address)
                     seconds.append(_run_block(page)[2])
                     started.append(page.evaluate("() => document.documentElement.dataset.tsPythonStart || ''"))
-                context.close()
             runs.append({"seconds": seconds, "started": started})
     return runs
 
