@@ -68,16 +68,26 @@ class SizeResult:
 
 
 @contextlib.contextmanager
-def chromium(what: str):
-    """Debian's Chromium, headless, through Playwright (the `pdf` and `test` extras), for the
-    benchmarks that time what a learner's browser does (`--search`, `--runnable`)."""
+def _playwright(what: str):
+    """Playwright and Debian's Chromium (the `pdf` and `test` extras), for the benchmarks that time
+    what a learner's browser does (`--search`, `--runnable`): (playwright, Chromium's path)."""
     from playwright.sync_api import sync_playwright
 
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
         raise BenchError(f"the {what} benchmark needs Chromium (apt-get install chromium)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        yield p, path
+
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
+
+
+@contextlib.contextmanager
+def chromium(what: str):
+    """Chromium, headless, with a fresh profile that lasts as long as the browser."""
+    with _playwright(what) as (p, path):
+        browser = p.chromium.launch(executable_path=path, args=ARGS)
         try:
             yield browser
         finally:
@@ -86,17 +96,10 @@ def chromium(what: str):
 
 @contextlib.contextmanager
 def chromium_profile(what: str, profile: str):
-    """Chromium as `chromium` starts it, but with a profile kept on disk for the whole block, so
-    the HTTP cache and Cache Storage last from one page to the next as a learner's do."""
-    from playwright.sync_api import sync_playwright
-
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        raise BenchError(f"the {what} benchmark needs Chromium (apt-get install chromium)")
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=path, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+    """Chromium with a profile kept on disk for the whole block, so the HTTP cache and Cache Storage
+    last from one page to the next as a learner's do."""
+    with _playwright(what) as (p, path):
+        context = p.chromium.launch_persistent_context(profile, executable_path=path, args=ARGS)
         try:
             yield context
         finally:
