@@ -17,14 +17,18 @@ from tracksite.core.model.glossary import Term
 from tracksite.core.model.listing import RemoteFile
 from tracksite.core.schema import choices
 from tracksite.core.schema import specs as schema
-from tracksite.core.schema.attention import ATTENTION
-from tracksite.core.schema.flashcards import CARD
 from tracksite.core.schema.language import Choice, Field, ListOf, Mapping, Text
-from tracksite.core.schema.predict import PREDICT
-from tracksite.core.schema.quiz import OPTION, QUESTION
-from tracksite.core.schema.steps import ATTENTION_STEPS
-from tracksite.core.widgets import attention, flashcards, predict, quiz, steps
 from tracksite.core.widgets import shapes as widget_shapes
+from tracksite.core.widgets.attention import body as attention
+from tracksite.core.widgets.attention.schema import ATTENTION
+from tracksite.core.widgets.attention_steps import body as steps
+from tracksite.core.widgets.attention_steps.schema import ATTENTION_STEPS
+from tracksite.core.widgets.flashcards import body as flashcards
+from tracksite.core.widgets.flashcards.schema import CARD
+from tracksite.core.widgets.predict import body as predict
+from tracksite.core.widgets.predict.schema import PREDICT
+from tracksite.core.widgets.quiz import body as quiz
+from tracksite.core.widgets.quiz.schema import OPTION, QUESTION
 
 # Fields of a model class that no instructor writes: derived from folders, files and other pages.
 DERIVED = {

@@ -16,27 +16,27 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import BlocksExtension
 
-from tracksite.adapter.blocks.common import WidgetBlock, WidgetContext, default_context
 from tracksite.adapter.pages.language import text as interface_text
 from tracksite.core import widgetregistry as W
+from tracksite.core.widgets.common import WidgetBlock, WidgetContext, default_context
 
 __all__ = ["TracksiteBlocksExtension", "WidgetContext", "default_context", "makeExtension", "BLOCKS"]
 
 
 def _renderers() -> dict[str, type[WidgetBlock]]:
     """The renderer of each widget: the `WidgetBlock` subclass whose `WIDGET` is the widget's
-    entry, in the module of this package the entry names (`renderer`). The registry holds the
-    module's name, not the module (core imports nothing of the adapter); the modules are loaded
-    with `importlib` by that name, and none imports this one back. A widget without a renderer
+    entry, in the `block.py` of the widget's folder under core/widgets/ (the entry's `home`). The
+    registry holds the folder's name, not the module (it imports nothing but the theme); the
+    modules are loaded with `importlib` by that name, and none imports this one back. A widget without a renderer
     fails here, at import."""
     found: dict[str, type[WidgetBlock]] = {}
     for w in W.WIDGETS:
-        module = importlib.import_module(f"{__name__}.{w.renderer}")
+        module = importlib.import_module(f"tracksite.core.widgets.{w.home}.block")
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, WidgetBlock) and getattr(value, "WIDGET", None) is w:
                 found[w.name] = value
         if w.name not in found:
-            raise ImportError(f"tracksite/adapter/blocks/{w.renderer}.py has no block that renders {w.name}")
+            raise ImportError(f"tracksite/core/widgets/{w.home}/block.py has no block that renders {w.name}")
     return found
 
 

@@ -75,14 +75,15 @@ SHAPES: tuple[Shape, ...] = (
 )
 
 #: The values of the data widgets whose parsers return dataclasses, generated beside the widgets'
-#: code (core/widgets/shapes.py) from their bodies' descriptions: the module of core/schema/ each
-#: data widget's registry entry names (`description`) ends with its `SHAPES`. Spec-only modules,
-#: so reading them imports no widget; loaded by name, so a new widget needs no line here.
+#: code (core/widgets/shapes.py) from their bodies' descriptions: each data widget's `schema.py`,
+#: in the folder its registry entry names (`home`), ends with its `SHAPES`. Spec-only modules
+#: (core/widgets/__init__.py imports nothing), so reading them imports no widget; loaded by name,
+#: so a new widget needs no line here.
 WIDGET_SHAPES: tuple[Shape, ...] = tuple(
     Shape(name, spec, doc)
     for w in W.WIDGETS
-    if w.description
-    for name, spec, doc in importlib.import_module(f"tracksite.core.schema.{w.description}").SHAPES
+    if w.data
+    for name, spec, doc in importlib.import_module(f"tracksite.core.widgets.{w.home}.schema").SHAPES
 )
 #: The generated module of the widgets' values.
 WIDGET_TARGET = TARGET.parents[1] / "widgets" / "shapes.py"

@@ -18,7 +18,6 @@ from pathlib import Path
 from tracksite.core import messages
 from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
-from tracksite.core.schema.attention import ATTENTION
 from tracksite.core.schema.language import (
     INVALID,
     Either,
@@ -31,6 +30,7 @@ from tracksite.core.schema.language import (
     Whole,
     read,
 )
+from tracksite.core.widgets.attention.schema import ATTENTION
 from tracksite.core.widgets.body import Body, errors, read_body
 from tracksite.core.widgets.shapes import AttentionSpecFields
 from tracksite.core.yaml.safe import parse

@@ -14,10 +14,11 @@ import functools
 import random
 import xml.etree.ElementTree as etree
 
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, shown_html, tail, title_line, widget_root
-from tracksite.adapter.pages.language import text as interface_text
 from tracksite.core import widgetregistry as W
-from tracksite.core.widgets import content_key, parse_quiz
+from tracksite.core.messages import text as interface_text
+from tracksite.core.widgets.common import DataBlock, el, el_math, shown_html, tail, title_line, widget_root
+from tracksite.core.widgets.quiz.body import parse_quiz
+from tracksite.core.widgets.validate import content_key
 
 
 class Quiz(DataBlock):

@@ -22,8 +22,8 @@ import xml.etree.ElementTree as etree
 import markdown
 from markdown.util import AtomicString
 
-from tracksite.adapter.pages.mathml import split_math
-from tracksite.core.widgets import clean_text
+from tracksite.core.markdown.mathml import split_math
+from tracksite.core.widgets.body import clean_text
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
 _BLOCK_START = re.compile(r"^(\s*)(#|>|[-+*](?=\s))")

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, shown_text, title_line, widget_root
-from tracksite.adapter.pages.language import text
 from tracksite.core import widgetregistry as W
-from tracksite.core.widgets import parse_flashcards
+from tracksite.core.messages import text
+from tracksite.core.widgets.common import DataBlock, el, el_math, shown_text, title_line, widget_root
+from tracksite.core.widgets.flashcards.body import parse_flashcards
 
 
 class Flashcards(DataBlock):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as etree
 
-from tracksite.adapter.blocks.common import DataBlock, el, tail, widget_root
-from tracksite.adapter.pages import language
+from tracksite.core import messages as language
 from tracksite.core import widgetregistry as W
-from tracksite.core.widgets import attention_view, fmt, parse_attention
+from tracksite.core.widgets.attention.body import attention_view, parse_attention
+from tracksite.core.widgets.attention_steps.body import fmt
+from tracksite.core.widgets.common import DataBlock, el, tail, widget_root
 
 
 class Attention(DataBlock):

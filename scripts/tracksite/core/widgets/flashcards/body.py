@@ -7,9 +7,9 @@ import re
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
-from tracksite.core.schema.flashcards import CARD, FLASHCARDS
 from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, clean_text, read_body
+from tracksite.core.widgets.flashcards.schema import CARD, FLASHCARDS
 from tracksite.core.widgets.shapes import Flashcard
 
 # The body's description (CARD, FLASHCARDS) is core/schema/flashcards.py; `Flashcard` is generated

@@ -9,11 +9,11 @@ import math
 import xml.etree.ElementTree as etree
 from collections.abc import Sequence
 
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, tail, title_line, widget_root
-from tracksite.adapter.pages.language import text as interface_text
-from tracksite.adapter.pages.texspeech import speak
 from tracksite.core import widgetregistry as W
-from tracksite.core.widgets import StepsData, fmt, fmt_matrix, parse_attention_steps
+from tracksite.core.markdown.texspeech import speak
+from tracksite.core.messages import text as interface_text
+from tracksite.core.widgets.attention_steps.body import StepsData, fmt, fmt_matrix, parse_attention_steps
+from tracksite.core.widgets.common import DataBlock, el, el_math, tail, title_line, widget_root
 
 
 def _m(parent, tag, text=None):

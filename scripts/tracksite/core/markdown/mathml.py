@@ -15,8 +15,8 @@ from collections.abc import Callable
 from latex2mathml.converter import convert
 from markupsafe import Markup
 
-from tracksite.adapter.pages.texspeech import speak
 from tracksite.core.markdown.tex import TEXT_MATH, why_not
+from tracksite.core.markdown.texspeech import speak
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.S)

@@ -33,11 +33,11 @@ from pathlib import Path
 from tracksite import theme
 from tracksite.core import localstate, sandbox
 from tracksite.core import widgetregistry as W
-from tracksite.core.checks.common import problems_of
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.schema.runnable import RUNNABLE
+from tracksite.core.problems.problem import ProblemList
 from tracksite.core.widgets.body import read_body
-from tracksite.core.widgets.runnable import Runnable, first_code_line, parse_runnable
+from tracksite.core.widgets.runnable.body import Runnable, first_code_line, parse_runnable
+from tracksite.core.widgets.runnable.schema import RUNNABLE
 
 RUNNER = theme.ASSETS / "tracksite" / "runner.py"
 #: The verdicts kept, in the course's "tracksite" state folder.
@@ -71,7 +71,7 @@ def exercises(project) -> list:
     found = list(_exercises(project))
     if not found:
         return []
-    out = problems_of(project)
+    out = ProblemList(project.root)  # paths shown relative to the project root
     found = [ex for ex in found if not _syntax(out, ex)]
     if not found or not runs_code(project):
         return out.items

@@ -15,12 +15,12 @@ import xml.etree.ElementTree as etree
 
 from markdown.util import AtomicString
 
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, title_line, widget_root
-from tracksite.adapter.blocks.predict import highlight
-from tracksite.adapter.pages.language import text
 from tracksite.core import widgetregistry as W
-from tracksite.core.widgets import content_key
-from tracksite.core.widgets.runnable import Runnable, parse_runnable
+from tracksite.core.messages import text
+from tracksite.core.widgets.common import DataBlock, el, el_math, title_line, widget_root
+from tracksite.core.widgets.predict.block import highlight
+from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
+from tracksite.core.widgets.validate import content_key
 
 
 class RunnableBlock(DataBlock):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
-from tracksite.core.schema.steps import ATTENTION_STEPS, MAX_STEP_DIM, MAX_STEP_TOKENS
+from tracksite.core.widgets.attention_steps.schema import ATTENTION_STEPS, MAX_STEP_DIM, MAX_STEP_TOKENS
 from tracksite.core.widgets.body import Body, read_body
 from tracksite.core.widgets.shapes import StepsFields
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
-from tracksite.core.schema.predict import PREDICT
 from tracksite.core.widgets.body import Body, read_body
-from tracksite.core.widgets.runnable import first_code_line, import_findings
+from tracksite.core.widgets.predict.schema import PREDICT
+from tracksite.core.widgets.runnable.body import first_code_line, import_findings
 from tracksite.core.widgets.shapes import Prediction
 
 # The body's description (PREDICT) is core/schema/predict.py; `Prediction` is generated from it

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as etree
 
-from tracksite.adapter.blocks.common import WidgetBlock, el
-from tracksite.adapter.pages.language import text
 from tracksite.core import widgetregistry as W
+from tracksite.core.messages import text
+from tracksite.core.widgets.common import WidgetBlock, el
 
 
 class Instructor(WidgetBlock):

@@ -17,10 +17,10 @@ import xml.etree.ElementTree as etree
 from markdown import Markdown
 from markdown.util import AtomicString
 
-from tracksite.adapter.blocks.common import DataBlock, el, el_math, title_line, widget_root
-from tracksite.adapter.pages.language import text
 from tracksite.core import widgetregistry as W
-from tracksite.core.widgets.predict import Prediction, parse_predict
+from tracksite.core.messages import text
+from tracksite.core.widgets.common import DataBlock, el, el_math, title_line, widget_root
+from tracksite.core.widgets.predict.body import Prediction, parse_predict
 
 
 class Predict(DataBlock):

@@ -20,8 +20,8 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
-from tracksite.core.schema.runnable import RUNNABLE
 from tracksite.core.widgets.body import Body, read_body
+from tracksite.core.widgets.runnable.schema import RUNNABLE
 from tracksite.core.widgets.shapes import RunnableFields
 
 #: The standard library's modules that work in the browser's runtime (Pyodide 314.0.7, CPython

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
-from tracksite.core.schema.quiz import OPTION, QUESTION, QUIZ
 from tracksite.core.widgets.body import Body, read_body
+from tracksite.core.widgets.quiz.schema import OPTION, QUESTION, QUIZ
 from tracksite.core.widgets.shapes import QuizOption, QuizQuestionFields
 
 # The body's description (OPTION, QUESTION, QUIZ) is core/schema/quiz.py; `QuizOption` and

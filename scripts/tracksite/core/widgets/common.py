@@ -14,10 +14,10 @@ from pathlib import Path
 from markdown.util import AtomicString
 from pymdownx.blocks.block import Block
 
-from tracksite.adapter.blocks.inline import render_into
-from tracksite.adapter.pages.mathml import render_math
 from tracksite.core import widgetregistry as W
-from tracksite.core.widgets import Issue, clean_text
+from tracksite.core.markdown.mathml import render_math
+from tracksite.core.widgets.body import Issue, clean_text
+from tracksite.core.widgets.inline import render_into
 
 
 @dataclass
