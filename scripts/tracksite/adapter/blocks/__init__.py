@@ -16,8 +16,8 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import BlocksExtension
 
-from tracksite.adapter.pages.language import text as interface_text
 from tracksite.core import widgetregistry as W
+from tracksite.core.messages import text as interface_text
 from tracksite.core.widgets.common import WidgetBlock, WidgetContext, default_context
 
 __all__ = ["TracksiteBlocksExtension", "WidgetContext", "default_context", "makeExtension", "BLOCKS"]
