@@ -13,8 +13,9 @@ scripts and stylesheets a page that shows the widget links (`theme/__init__.py`,
 
 Where a widget lives is stated here too, as a name: its folder under `core/widgets/` (`home`),
 which holds its block (`block.py`, the pymdownx block that draws it and gives an export its
-data), and for a data body its description (`schema.py`, ending with the `SHAPES`
-core/model/generate.py writes) and its parser (`body.py`, ending with a `BODY`), and the pass the
+data), and for a data body its description (`schema.py`, ending with the `SHAPES` from which
+core/model/generate.py writes its dataclasses into `shapes.py`) and its parser (`body.py`, ending
+with a `BODY`), and the pass the
 check runs on it (`check.py`, ending with a `PASS`) when the entry says `check`; beside that
 folder, its files under `theme/assets/` (`assets`), its editors' schema under `theme/schemas/`
 (`schema_file`) and its benchmark under `tools/bench/` (`bench`). Each layer loads the modules
@@ -80,7 +81,7 @@ class Widget:
             dict.fromkeys(
                 [
                     f"{home}/__init__.py",
-                    *([f"{home}/schema.py", f"{home}/body.py"] if self.data else []),
+                    *([f"{home}/schema.py", f"{home}/shapes.py", f"{home}/body.py"] if self.data else []),
                     *([f"{home}/check.py"] if self.check else []),
                     f"{home}/block.py",
                     *(f"theme/assets/{a}" for a in self.assets),
@@ -93,7 +94,7 @@ class Widget:
 
 #: What an export takes from a widget (its entry's `export`): each of these kinds is a list of
 #: a lesson in commands/export/coursedata.py, read from the data the widget's block gives an
-#: export build (adapter/blocks/common.py, `island`). `quizzes`: questions with options, the
+#: export build (core/widgets/common.py, `island`). `quizzes`: questions with options, the
 #: right ones and the feedback (Common Cartridge QTI items, the SCORM score); `exercises`: a
 #: checked task the SCORM score counts as one question; `decks`: flashcard terms (the SCORM
 #: state's cards).

@@ -2,7 +2,7 @@
 
 Browsers render MathML natively, so a lesson with formulas costs no math library download and
 makes no request to a CDN. A formula's accessible name (`aria-label`, and `alttext` for the
-readers that take it) is the formula in words (`adapter/pages/texspeech.py`), not its TeX; a number
+readers that take it) is the formula in words (`core/markdown/texspeech.py`), not its TeX; a number
 written with digit groups (`4{,}096`) is one number, "4,096", not "4", ",", "096".
 """
 

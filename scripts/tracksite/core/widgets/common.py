@@ -161,7 +161,7 @@ def add_island(block: etree.Element, name: str, data: dict) -> None:
 
 def shown_html(md, text: str) -> str:
     """A widget text (inline Markdown with math) as the page shows it: the HTML `el_math` writes,
-    with its formulas in MathML as the build writes them (adapter/pages/mathml.py)."""
+    with its formulas in MathML as the build writes them (core/markdown/mathml.py)."""
     holder = etree.Element("div")
     render_into(holder, text)
     return render_math(md.serializer(holder).removeprefix("<div>").removesuffix("</div>")).strip()

@@ -1,6 +1,6 @@
 """`/// attention`: a real model's attention weights, from a data file beside the lesson.
 
-The block body (`ATTENTION`, core/schema/attention.py) names the file; the file (ATTENTION_DATA) holds
+The block body (`ATTENTION`, core/widgets/attention/schema.py) names the file; the file (ATTENTION_DATA) holds
 the sentence, tokens, weights[layer][head][query][key] and where they come from. The opening
 view (layer, head, caption) is chosen here, at build time, so the page reads without script.
 """
@@ -31,13 +31,13 @@ from tracksite.core.schema.language import (
     read,
 )
 from tracksite.core.widgets.attention.schema import ATTENTION
+from tracksite.core.widgets.attention.shapes import AttentionSpecFields
 from tracksite.core.widgets.body import Body, errors, read_body
-from tracksite.core.widgets.shapes import AttentionSpecFields
 from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem
 
-# The body's description (ATTENTION) is core/schema/attention.py; `AttentionSpecFields` is generated
-# from it (core/widgets/shapes.py, `tracksite docs --write`).
+# The body's description (ATTENTION) is core/widgets/attention/schema.py; `AttentionSpecFields` is generated
+# from it (core/widgets/attention/shapes.py, `tracksite docs --write`).
 
 MAX_FINDINGS_PER_FILE = 12
 

@@ -1,8 +1,8 @@
 """The body of an `/// attention` block, described in the schema language: only the description.
 
-It lives apart from the widget's code (core/widgets/attention.py) so that core/model/generate.py
+It lives apart from the widget's code (core/widgets/attention/body.py) so that core/model/generate.py
 can read it without importing the widget, whose `AttentionSpec` extends the `AttentionSpecFields`
-generated from `ATTENTION` into core/widgets/shapes.py. (The data file's schema, ATTENTION_DATA,
+generated from `ATTENTION` into core/widgets/attention/shapes.py. (The data file's schema, ATTENTION_DATA,
 stays with the widget: its values are read into shapes of their own, not the file's.)
 """
 
@@ -41,11 +41,11 @@ ATTENTION = Mapping(
 )
 
 
-#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+#: The dataclass core/model/generate.py writes from this description (core/widgets/attention/shapes.py).
 SHAPES = (
     (
         "AttentionSpecFields",
         ATTENTION,
-        "The body of an `/// attention` block (core/widgets/attention.py's `AttentionSpec` adds its lines).",
+        "The body of an `/// attention` block (core/widgets/attention/body.py's `AttentionSpec` adds its lines).",
     ),
 )

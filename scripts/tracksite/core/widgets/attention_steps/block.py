@@ -36,7 +36,7 @@ _TEX_OPERATORS = {"\u22a4": "\\top", "\u00d7": "\\times", "\u2212": "-"}
 
 def _tex(node: etree.Element) -> str:
     """A step's formula (MathML built here) as the TeX it stands for, so that it is spoken as
-    every other formula of the course is (adapter/pages/texspeech.py): "S equals Q K transpose"."""
+    every other formula of the course is (core/markdown/texspeech.py): "S equals Q K transpose"."""
     inner = [_tex(child) for child in node]
     if node.tag in ("mi", "mn", "mtext"):
         text = node.text or ""

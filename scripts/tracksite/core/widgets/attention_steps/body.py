@@ -1,5 +1,5 @@
 """`/// attention-steps`: attention computed step by step at build time from the tokens,
-embeddings and weight matrices of the body (`ATTENTION_STEPS`, core/schema/steps.py)."""
+embeddings and weight matrices of the body (`ATTENTION_STEPS`, core/widgets/attention_steps/schema.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.attention_steps.schema import ATTENTION_STEPS, MAX_STEP_DIM, MAX_STEP_TOKENS
+from tracksite.core.widgets.attention_steps.shapes import StepsFields
 from tracksite.core.widgets.body import Body, read_body
-from tracksite.core.widgets.shapes import StepsFields
 
-# The body's description (ATTENTION_STEPS) is core/schema/steps.py; `StepsFields` is generated
-# from it (core/widgets/shapes.py, `tracksite docs --write`).
+# The body's description (ATTENTION_STEPS) is core/widgets/attention_steps/schema.py; `StepsFields` is generated
+# from it (core/widgets/attention_steps/shapes.py, `tracksite docs --write`).
 
 MAX_STEP_TOKENS = MAX_STEP_TOKENS
 MAX_STEP_DIM = MAX_STEP_DIM

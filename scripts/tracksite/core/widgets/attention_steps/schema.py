@@ -1,8 +1,8 @@
 """The body of an `/// attention-steps` block, described in the schema language: only the description.
 
-It lives apart from the widget's code (core/widgets/steps.py) so that core/model/generate.py can
+It lives apart from the widget's code (core/widgets/attention_steps/body.py) so that core/model/generate.py can
 read it without importing the widget, whose `StepsData` extends the `StepsFields` generated from
-`ATTENTION_STEPS` into core/widgets/shapes.py with the matrices it computes.
+`ATTENTION_STEPS` into core/widgets/attention_steps/shapes.py with the matrices it computes.
 """
 
 from __future__ import annotations
@@ -62,11 +62,11 @@ ATTENTION_STEPS = Mapping(
 )
 
 
-#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+#: The dataclass core/model/generate.py writes from this description (core/widgets/attention_steps/shapes.py).
 SHAPES = (
     (
         "StepsFields",
         ATTENTION_STEPS,
-        "The body of an `/// attention-steps` block (core/widgets/steps.py's `StepsData` adds what it computes).",
+        "The body of an `/// attention-steps` block (core/widgets/attention_steps/body.py's `StepsData` adds what it computes).",
     ),
 )

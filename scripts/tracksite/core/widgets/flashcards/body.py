@@ -1,4 +1,4 @@
-"""`/// flashcards`: a YAML list of cards (`FLASHCARDS`, core/schema/flashcards.py), or a Markdown
+"""`/// flashcards`: a YAML list of cards (`FLASHCARDS`, core/widgets/flashcards/schema.py), or a Markdown
 definition list (`term` then `: answer`)."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, clean_text, read_body
 from tracksite.core.widgets.flashcards.schema import CARD, FLASHCARDS
-from tracksite.core.widgets.shapes import Flashcard
+from tracksite.core.widgets.flashcards.shapes import Flashcard
 
-# The body's description (CARD, FLASHCARDS) is core/schema/flashcards.py; `Flashcard` is generated
-# from it (core/widgets/shapes.py, `tracksite docs --write`).
+# The body's description (CARD, FLASHCARDS) is core/widgets/flashcards/schema.py; `Flashcard` is generated
+# from it (core/widgets/flashcards/shapes.py, `tracksite docs --write`).
 RE_DEFLIST_ANSWER = re.compile(r"^:[ \t]+(.*)$")
 
 

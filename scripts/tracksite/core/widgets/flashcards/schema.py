@@ -1,8 +1,8 @@
 """The body of a `/// flashcards` block, described in the schema language: only the description.
 
-It lives apart from the widget's code (core/widgets/flashcards.py) so that core/model/generate.py
+It lives apart from the widget's code (core/widgets/flashcards/body.py) so that core/model/generate.py
 can read it without importing the widget, whose `Flashcard` is generated from `CARD` into
-core/widgets/shapes.py: the validator, the editor schema, the guide's table and the dataclass
+core/widgets/flashcards/shapes.py: the validator, the editor schema, the guide's table and the dataclass
 come from this one description.
 """
 
@@ -39,5 +39,5 @@ FLASHCARDS = ListOf(
 )
 
 
-#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+#: The dataclass core/model/generate.py writes from this description (core/widgets/flashcards/shapes.py).
 SHAPES = (("Flashcard", CARD, "One card of a `/// flashcards` block (a YAML item or a definition list's term)."),)

@@ -13,11 +13,11 @@ from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, read_body
 from tracksite.core.widgets.predict.schema import PREDICT
+from tracksite.core.widgets.predict.shapes import Prediction
 from tracksite.core.widgets.runnable.body import first_code_line, import_findings
-from tracksite.core.widgets.shapes import Prediction
 
-# The body's description (PREDICT) is core/schema/predict.py; `Prediction` is generated from it
-# (core/widgets/shapes.py, `tracksite docs --write`).
+# The body's description (PREDICT) is core/widgets/predict/schema.py; `Prediction` is generated from it
+# (core/widgets/predict/shapes.py, `tracksite docs --write`).
 
 
 def parse_predict(body: str) -> tuple[Prediction | None, list[Finding]]:

@@ -1,8 +1,8 @@
 """The body of a `/// predict` block, described in the schema language: only the description.
 
-It lives apart from the widget's code (core/widgets/predict.py) so that core/model/generate.py
+It lives apart from the widget's code (core/widgets/predict/body.py) so that core/model/generate.py
 can read it without importing the widget, whose `Prediction` is generated from `PREDICT` into
-core/widgets/shapes.py: the validator, the editor schema, the guide's table and the dataclass
+core/widgets/predict/shapes.py: the validator, the editor schema, the guide's table and the dataclass
 come from this one description.
 """
 
@@ -62,5 +62,5 @@ PREDICT = Mapping(
 )
 
 
-#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+#: The dataclass core/model/generate.py writes from this description (core/widgets/predict/shapes.py).
 SHAPES = (("Prediction", PREDICT, "The body of a `/// predict` block."),)

@@ -26,7 +26,7 @@ class Quiz(DataBlock):
     NAME = W.QUIZ.name
 
     def parse(self, raw: str):
-        return parse_quiz(raw)  # the check's model when it read the same text (core/widgets/quiz.py)
+        return parse_quiz(raw)  # the check's model when it read the same text (core/widgets/quiz/body.py)
 
     def render(self, block: etree.Element, questions, number: int) -> None:
         ctx = self.context()

@@ -1,4 +1,4 @@
-"""`/// quiz`: a YAML list of questions (`QUIZ`, core/schema/quiz.py, in the schema language)."""
+"""`/// quiz`: a YAML list of questions (`QUIZ`, core/widgets/quiz/schema.py, in the schema language)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, read_body
 from tracksite.core.widgets.quiz.schema import OPTION, QUESTION, QUIZ
-from tracksite.core.widgets.shapes import QuizOption, QuizQuestionFields
+from tracksite.core.widgets.quiz.shapes import QuizOption, QuizQuestionFields
 
-# The body's description (OPTION, QUESTION, QUIZ) is core/schema/quiz.py; `QuizOption` and
-# `QuizQuestionFields` are generated from it (core/widgets/shapes.py, `tracksite docs --write`).
+# The body's description (OPTION, QUESTION, QUIZ) is core/widgets/quiz/schema.py; `QuizOption` and
+# `QuizQuestionFields` are generated from it (core/widgets/quiz/shapes.py, `tracksite docs --write`).
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,7 +33,7 @@ EMPTY = "no questions: expected at least one"
 def parse_quiz(body: str) -> tuple[list[QuizQuestion], list[Finding]]:
     """The questions of a quiz's body. Remembered per text, beyond the check's own memory
     (core/memo.py, emptied once the pages render): the widget check, the quiz answers' check, the
-    objectives' coverage and the page itself (adapter/blocks/quiz.py) read the model parsed here
+    objectives' coverage and the page itself (core/widgets/quiz/block.py) read the model parsed here
     once. Callers only read the result."""
     value, findings, _ = read_body(body, QUIZ, EMPTY)
     if value is INVALID:

@@ -1,8 +1,8 @@
 """The body of a `/// quiz` block, described in the schema language: only the description.
 
-It lives apart from the widget's code (core/widgets/quiz.py) so that core/model/generate.py can
+It lives apart from the widget's code (core/widgets/quiz/body.py) so that core/model/generate.py can
 read it without importing the widget, whose `QuizOption` and `QuizQuestionFields` are generated
-from `OPTION` and `QUESTION` into core/widgets/shapes.py: the validator, the editor schema, the
+from `OPTION` and `QUESTION` into core/widgets/quiz/shapes.py: the validator, the editor schema, the
 guide's tables and the dataclasses come from this one description. Widget texts keep a number as
 written (`text: 42` is the option "42"), so an answer can be one.
 """
@@ -110,13 +110,13 @@ QUIZ = ListOf(
 )
 
 
-#: The dataclasses core/model/generate.py writes from this description (core/widgets/shapes.py):
+#: The dataclasses core/model/generate.py writes from this description (core/widgets/quiz/shapes.py):
 #: name, description, docstring.
 SHAPES = (
     ("QuizOption", OPTION, "One option of a quiz question."),
     (
         "QuizQuestionFields",
         QUESTION,
-        "One question of a `/// quiz` block (core/widgets/quiz.py's `QuizQuestion` adds what it computes).",
+        "One question of a `/// quiz` block (core/widgets/quiz/body.py's `QuizQuestion` adds what it computes).",
     ),
 )

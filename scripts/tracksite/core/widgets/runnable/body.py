@@ -7,7 +7,7 @@ the site itself (theme/assets/tracksite/pyodide/), so only the standard library 
 import of anything else is reported here, at its line, with the modules that are.
 
 The body is YAML, like a predict block's, so the code is taken literally. Running the solution
-against its tests happens in `tracksite check` (core/checks/runnable.py), not here: a parse is
+against its tests happens in `tracksite check` (core/widgets/runnable/check.py), not here: a parse is
 memoised text to value and must stay cheap, because the build's renderer calls it too.
 """
 
@@ -22,7 +22,7 @@ from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, read_body
 from tracksite.core.widgets.runnable.schema import RUNNABLE
-from tracksite.core.widgets.shapes import RunnableFields
+from tracksite.core.widgets.runnable.shapes import RunnableFields
 
 #: The standard library's modules that work in the browser's runtime (Pyodide 314.0.7, CPython
 #: 3.14): `sys.stdlib_module_names` of that runtime, less those whose import fails there (curses,

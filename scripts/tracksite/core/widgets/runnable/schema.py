@@ -1,8 +1,8 @@
 """The body of a `/// runnable` block, described in the schema language: only the description.
 
-It lives apart from the widget's code (core/widgets/runnable.py) so that core/model/generate.py
+It lives apart from the widget's code (core/widgets/runnable/body.py) so that core/model/generate.py
 can read it without importing the widget, whose `RunnableFields` is generated from `RUNNABLE`
-into core/widgets/shapes.py: the validator, the editor schema, the guide's table and the
+into core/widgets/runnable/shapes.py: the validator, the editor schema, the guide's table and the
 dataclass come from this one description.
 """
 
@@ -87,11 +87,11 @@ RUNNABLE = Mapping(
 )
 
 
-#: The dataclass core/model/generate.py writes from this description (core/widgets/shapes.py).
+#: The dataclass core/model/generate.py writes from this description (core/widgets/runnable/shapes.py).
 SHAPES = (
     (
         "RunnableFields",
         RUNNABLE,
-        "The body of a `/// runnable` block (core/widgets/runnable.py's `Runnable` adds what it computes).",
+        "The body of a `/// runnable` block (core/widgets/runnable/body.py's `Runnable` adds what it computes).",
     ),
 )
