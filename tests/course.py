@@ -175,7 +175,7 @@ def share_verdicts(root: Path) -> Path:
     state folder, which a copy starts without). The verdicts are keyed by what was run, so a
     copy's check finds the same; the first copy runs them."""
     from tracksite.core import localstate
-    from tracksite.core.checks import runnable
+    from tracksite.core.widgets.runnable import check as runnable
 
     for earlier in reversed(_CHECKED_COPIES):
         kept = localstate.path(earlier, "tracksite") / runnable.FILE

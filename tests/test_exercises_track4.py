@@ -24,7 +24,7 @@ import pytest
 from course import REPO
 from tracksite import theme
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.widgets.runnable import Runnable, parse_runnable
+from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
 
 TRACK = REPO / "lessons/deep-learning-survey"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_imports import PACKAGE, Edge, import_edges
+from test_imports import PACKAGE, Edge, cycles, import_edges
 
 # From the bottom up. A unit imports only units on lower floors; units on one floor never import
 # each other. Every folder and top-level module of core/ stands on exactly one floor.
@@ -160,3 +160,30 @@ def test_the_adapter_is_in_folders_by_concept():
         e for e in import_edges() if e.source.startswith("tracksite.search") and e.target.startswith("mkdocs")
     ]
     assert engine_imports == []
+
+
+def adapter_units(edges: list[Edge]) -> dict[str, set[str]]:
+    """The adapter's folders (and top-level modules) -> those of them they import."""
+
+    def unit_of(module: str) -> str | None:
+        parts = module.split(".")
+        return parts[2] if len(parts) > 2 and parts[:2] == ["tracksite", "adapter"] else None
+
+    graph: dict[str, set[str]] = {}
+    for e in edges:
+        src, dst = unit_of(e.source), unit_of(e.target)
+        if src is not None:
+            graph.setdefault(src, set())
+            if dst is not None and dst != src:
+                graph[src].add(dst)
+    return graph
+
+
+def test_the_adapters_folders_import_each_other_without_a_cycle():
+    """Issue 75: `blocks/` and `pages/` imported each other (the page's context from the blocks,
+    the interface strings from the pages); between the adapter's folders the imports form no
+    cycle, so each folder can be read with those below it."""
+    graph = adapter_units(import_edges())
+    assert {"blocks", "pages", "caches", "serve"} <= set(graph)
+    assert cycles(graph) == []
+    assert "pages" not in graph["blocks"]

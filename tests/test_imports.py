@@ -274,3 +274,12 @@ def test_the_checker_sees_cycles_layers_and_hidden_imports(tmp_path):
         "tracksite.search.index:1 imports mkdocs.structure.files",
         "tracksite.theme:1 imports tracksite.core.a",
     ]
+
+
+def test_no_module_imports_the_widgets_lazy_names():
+    """Issue 75: core/widgets/__init__.py imports nothing and hands out its public names when
+    first asked (PEP 562), for users outside the package. An import of one of those names from
+    inside the package would hide its edge from this graph (the walker sees `tracksite.core.widgets`,
+    not the module that defines the name), so the package imports each from its own module."""
+    lazy = [f"{e.source}:{e.line}" for e in import_edges() if e.target == "tracksite.core.widgets"]
+    assert lazy == []

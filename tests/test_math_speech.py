@@ -12,8 +12,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tracksite.adapter.pages.mathml import render_math, render_text
-from tracksite.adapter.pages.texspeech import speak
+from tracksite.core.markdown.mathml import render_math, render_text
+from tracksite.core.markdown.texspeech import speak
 
 TEX_MARKS = re.compile(r"[\\{}^_]")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import re
 from typing import Any
 
 import pytest
@@ -181,3 +182,58 @@ def test_the_scan_sees_each_kind_of_touch():
     assert [line.split(":")[0] for line in touches(source)] == [str(n) for n in range(1, 12)]
     clean = "page.render(config, files)\nf.is_modified()\nmkdocsinternals.write_file(b, p)\n'_title_from_render, in words.'\n"
     assert touches(clean) == []
+
+
+def _markdown_internal(dotted: str) -> Any:
+    """`pymdownx.blocks.BlocksProcessor.stack` -> the class, the attribute's name."""
+    module, cls, name = dotted.rsplit(".", 2)
+    return getattr(importlib.import_module(module), cls), name
+
+
+@pytest.mark.parametrize("dotted", sorted(internals.MARKDOWN_INTERNALS))
+def test_each_markdown_internal_is_there_as_tracksite_uses_it(dotted):
+    """Issue 75: what the converter has replaced of Python-Markdown and pymdownx is named in the
+    internals module too, and found in the installed packages: a method with its parameters, an
+    attribute set by the class's `__init__`."""
+    cls, name = _markdown_internal(dotted)
+    expected = internals.MARKDOWN_INTERNALS[dotted]
+    if expected is None:
+        assert re.search(rf"self\.{name}\b\s*(?::[^=\n]*)?=", inspect.getsource(cls.__init__)), dotted
+    else:
+        assert parameters(getattr(cls, name)) == expected, dotted
+
+
+#: The attributes of Python-Markdown's and pymdownx's objects that only the internals module
+#: replaces, and html5lib's private tokenizer, which only core/htmlread.py reads (core may not
+#: import the adapter).
+MARKDOWN_REPLACED = {name.rsplit(".", 1)[1] for name in internals.MARKDOWN_INTERNALS} - {"stack"}
+
+
+def markdown_touches(source: str) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in MARKDOWN_REPLACED:
+            found.append(f"{node.lineno}: .{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "html5lib":
+            found += [f"{node.lineno}: html5lib.{a.name}" for a in node.names if a.name.startswith("_")]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            found += [f"{node.lineno}: import {n}" for n in names if n.startswith("html5lib._")]
+    return sorted(found, key=lambda where: int(where.split(":")[0]))
+
+
+def test_nothing_else_touches_markdowns_or_html5libs_internals():
+    homes = {"adapter/mkdocsinternals.py", "core/htmlread.py"}
+    found = []
+    for path in sorted(ADAPTER.rglob("*.py")):
+        rel = path.relative_to(ADAPTER).as_posix()
+        if rel.removeprefix("tracksite/") not in homes:
+            found += [f"{rel}:{where}" for where in markdown_touches(path.read_text(encoding="utf-8"))]
+    assert found == [], "route these through adapter/mkdocsinternals.py (html5lib: core/htmlread.py):\n" + "\n".join(
+        found
+    )
+    assert markdown_touches("p.compiled_re = x\nm.parse_blocks = f\nfrom html5lib import _tokenizer\n") == [
+        "1: .compiled_re",
+        "2: .parse_blocks",
+        "3: html5lib._tokenizer",
+    ]

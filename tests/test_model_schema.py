@@ -11,20 +11,33 @@ import typing
 import pytest
 
 from course import REPO, lesson_md, load, make_course, write
+from tracksite.core import widgetregistry as W
 from tracksite.core.model import course as model
 from tracksite.core.model import generate, shapes
 from tracksite.core.model.glossary import Term
 from tracksite.core.model.listing import RemoteFile
 from tracksite.core.schema import choices
 from tracksite.core.schema import specs as schema
-from tracksite.core.schema.attention import ATTENTION
-from tracksite.core.schema.flashcards import CARD
 from tracksite.core.schema.language import Choice, Field, ListOf, Mapping, Text
-from tracksite.core.schema.predict import PREDICT
-from tracksite.core.schema.quiz import OPTION, QUESTION
-from tracksite.core.schema.steps import ATTENTION_STEPS
-from tracksite.core.widgets import attention, flashcards, predict, quiz, steps
-from tracksite.core.widgets import shapes as widget_shapes
+from tracksite.core.widgets.attention import body as attention
+from tracksite.core.widgets.attention import shapes as attention_shapes
+from tracksite.core.widgets.attention.schema import ATTENTION
+from tracksite.core.widgets.attention_steps import body as steps
+from tracksite.core.widgets.attention_steps import shapes as steps_shapes
+from tracksite.core.widgets.attention_steps.schema import ATTENTION_STEPS
+from tracksite.core.widgets.flashcards import body as flashcards
+from tracksite.core.widgets.flashcards import shapes as flashcards_shapes
+from tracksite.core.widgets.flashcards.schema import CARD
+from tracksite.core.widgets.predict import body as predict
+from tracksite.core.widgets.predict import shapes as predict_shapes
+from tracksite.core.widgets.predict.schema import PREDICT
+from tracksite.core.widgets.quiz import body as quiz
+from tracksite.core.widgets.quiz import shapes as quiz_shapes
+from tracksite.core.widgets.quiz.schema import OPTION, QUESTION
+
+#: Each data widget's generated values, in its own folder (core/widgets/<home>/shapes.py).
+WIDGETS = REPO / "scripts" / "tracksite" / "core" / "widgets"
+FLASHCARD_SHAPES = WIDGETS / "flashcards" / "shapes.py"
 
 # Fields of a model class that no instructor writes: derived from folders, files and other pages.
 DERIVED = {
@@ -61,7 +74,9 @@ def test_the_generated_model_is_fresh():
     the schema without the run, or an edit of the generated file by hand, fails here."""
     assert generate.TARGET == REPO / "scripts" / "tracksite" / "core" / "model" / "shapes.py"
     assert generate.TARGET.read_text(encoding="utf-8") == generate.source(), "run `tracksite docs --write`"
-    assert generate.WIDGET_TARGET == REPO / "scripts" / "tracksite" / "core" / "widgets" / "shapes.py"
+    homes = {w.home for w in W.WIDGETS if w.data}
+    assert set(generate.WIDGET_SHAPES) == {WIDGETS / home / "shapes.py" for home in homes}  # each in its folder
+    assert not (WIDGETS / "shapes.py").exists()
     for path, text in generate.files().items():
         assert path.read_text(encoding="utf-8") == text, f"{path.name}: run `tracksite docs --write`"
 
@@ -181,7 +196,7 @@ def test_the_generator_runs_without_the_file_it_writes():
 
     code = (
         "import sys, tracksite.core.model.generate as g; g.files(); "
-        "print([m for m in ('tracksite.core.model.shapes', 'tracksite.core.widgets.shapes') if m in sys.modules])"
+        "print([m for m in sys.modules if m.startswith('tracksite.') and m.endswith('.shapes')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
@@ -190,12 +205,12 @@ def test_the_generator_runs_without_the_file_it_writes():
 @pytest.mark.parametrize(
     "spec,cls,module",
     [
-        (CARD, widget_shapes.Flashcard, flashcards),
-        (PREDICT, widget_shapes.Prediction, predict),
-        (OPTION, widget_shapes.QuizOption, quiz),
-        (QUESTION, widget_shapes.QuizQuestionFields, quiz),
-        (ATTENTION, widget_shapes.AttentionSpecFields, attention),
-        (ATTENTION_STEPS, widget_shapes.StepsFields, steps),
+        (CARD, flashcards_shapes.Flashcard, flashcards),
+        (PREDICT, predict_shapes.Prediction, predict),
+        (OPTION, quiz_shapes.QuizOption, quiz),
+        (QUESTION, quiz_shapes.QuizQuestionFields, quiz),
+        (ATTENTION, attention_shapes.AttentionSpecFields, attention),
+        (ATTENTION_STEPS, steps_shapes.StepsFields, steps),
     ],
 )
 def test_the_widgets_values_are_generated_from_their_bodies_description(spec, cls, module):
@@ -216,28 +231,31 @@ def test_the_widgets_values_are_generated_from_their_bodies_description(spec, cl
 
 def test_a_widget_value_parsed_is_the_generated_class():
     cards, findings = flashcards.parse_flashcards("Softmax\n: Turns scores into weights.\n")
-    assert findings == [] and cards == [widget_shapes.Flashcard(term="Softmax", answer="Turns scores into weights.")]
+    assert findings == [] and cards == [
+        flashcards_shapes.Flashcard(term="Softmax", answer="Turns scores into weights.")
+    ]
     value, findings = predict.parse_predict('code: print(1)\noutput: "1"\nexplain: It prints one.\n')
-    assert findings == [] and value == widget_shapes.Prediction(code="print(1)", output="1", explain="It prints one.")
+    assert findings == [] and value == predict_shapes.Prediction(code="print(1)", output="1", explain="It prints one.")
     assert value.language == "python"  # the description's default
 
 
 def test_docs_check_fails_when_a_widget_body_drifts_from_its_dataclass(monkeypatch, tmp_path, capsys):
     """A field added to a widget body's description without `tracksite docs --write` makes
-    `tracksite docs --check` fail and name core/widgets/shapes.py; `--write` brings it in step."""
+    `tracksite docs --check` fail and name its core/widgets/<home>/shapes.py; `--write` brings it in step."""
     from tracksite.commands import editor_schema
     from tracksite.commands.cli import main
 
     assert main(["--root", str(REPO), "docs", "--check"]) == 0
     wider = dataclasses.replace(CARD, fields=(*CARD.fields, Field("mnemonic", Text())))
-    monkeypatch.setattr(
-        generate,
-        "WIDGET_SHAPES",
-        tuple(dataclasses.replace(s, spec=wider) if s.spec is CARD else s for s in generate.WIDGET_SHAPES),
-    )
     target = tmp_path / "shapes.py"
-    target.write_text(widget_shapes.__loader__.get_source(widget_shapes.__name__) or "", encoding="utf-8")
-    monkeypatch.setattr(generate, "WIDGET_TARGET", target)
+    target.write_text(FLASHCARD_SHAPES.read_text(encoding="utf-8"), encoding="utf-8")
+    widened = {
+        (target if path == FLASHCARD_SHAPES else path): tuple(
+            dataclasses.replace(s, spec=wider) if s.spec is CARD else s for s in shapes_
+        )
+        for path, shapes_ in generate.WIDGET_SHAPES.items()
+    }
+    monkeypatch.setattr(generate, "WIDGET_SHAPES", widened)
     assert main(["--root", str(REPO), "docs", "--check"]) == 1
     assert f"{target}: out of date with the schema" in capsys.readouterr().err
     assert editor_schema.generated_files(REPO)[target].count("    mnemonic: str | None = None\n") == 1
@@ -248,7 +266,8 @@ def test_the_generator_alone_repairs_a_broken_module(monkeypatch, tmp_path):
     loaded: the command line imports the widgets, which a broken shapes.py would stop."""
     target = tmp_path / "shapes.py"
     target.write_text("broken = True\n", encoding="utf-8")
-    monkeypatch.setattr(generate, "WIDGET_TARGET", target)
+    moved = {(target if path == FLASHCARD_SHAPES else path): s for path, s in generate.WIDGET_SHAPES.items()}
+    monkeypatch.setattr(generate, "WIDGET_SHAPES", moved)
     assert generate.main(["--check"]) == 1
     assert generate.main([]) == 0
     assert target.read_text(encoding="utf-8") == generate.files()[target]

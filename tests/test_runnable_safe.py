@@ -20,7 +20,7 @@ import harness
 from course import lesson_md, make_course, run_cli, write
 from tracksite.commands import cli
 from tracksite.core import localstate, sandbox
-from tracksite.core.checks import runnable
+from tracksite.core.widgets.runnable import check as runnable
 
 SOLUTION = """\
 imp = getattr(__import__("builtins"), "__imp" + "ort__")

@@ -101,7 +101,7 @@ def break_template_syntax(root: Path) -> str:
 def break_widget(root: Path) -> str:
     """A widget that raises while the page is rendered (passes validation, fails in Markdown)."""
     return textwrap.dedent("""
-        import tracksite.adapter.blocks.quiz as quiz
+        import tracksite.core.widgets.quiz.block as quiz
         def boom(self, block):
             raise RuntimeError("widget exploded while rendering")
         quiz.Quiz.on_end = boom

@@ -20,10 +20,10 @@ from tracksite.commands.editor_schema import SCHEMAS, render, schemas
 from tracksite.core.schema import language as schemalang
 from tracksite.core.schema import specs as schema
 from tracksite.core.sources import read_text, read_yaml, split_front_matter
-from tracksite.core.widgets import attention as attention_body
-from tracksite.core.widgets import flashcards as flashcards_body
-from tracksite.core.widgets import quiz as quiz_body
-from tracksite.core.widgets import steps as steps_body
+from tracksite.core.widgets.attention import body as attention_body
+from tracksite.core.widgets.attention_steps import body as steps_body
+from tracksite.core.widgets.flashcards import body as flashcards_body
+from tracksite.core.widgets.quiz import body as quiz_body
 from tracksite.core.yaml.safe import Located, parse
 
 GENERATED = schemas()

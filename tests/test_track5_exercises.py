@@ -30,7 +30,7 @@ import track5_variants_using
 from course import REPO
 from tracksite import theme
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.widgets.runnable import parse_runnable
+from tracksite.core.widgets.runnable.body import parse_runnable
 
 TRACK = REPO / "lessons" / "transformers-and-llms"
 _SPEC = importlib.util.spec_from_file_location("tracksite_page_runner", theme.ASSETS / "tracksite" / "runner.py")

@@ -24,7 +24,7 @@ from tracksite.core.learning import coverage
 from tracksite.core.site import trackpages
 from tracksite.core.widgets import find_blocks, iter_blocks, validate_widgets
 from tracksite.core.widgets.bodies import BODIES
-from tracksite.core.widgets.predict import PREDICT, parse_predict
+from tracksite.core.widgets.predict.body import PREDICT, parse_predict
 from tracksite.core.yaml.safe import parse
 
 ASSETS = Path(theme.ASSETS) / "tracksite"

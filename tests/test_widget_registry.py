@@ -2,7 +2,7 @@
 
 - No other module of `core` or `adapter` spells a widget's name as a string (the few strings
   that mean something else are listed with their meaning).
-- Every registry entry has a renderer in the Markdown extension, every data widget a body
+- Every registry entry has a block in its folder (core/widgets/<home>/block.py), every data widget a body
   (core/widgets/bodies.py), and the block syntax, the glossary, reading time, term linking, the
   editor schemas, the field tables, the exercise pack and the linked assets follow the registry.
 """
@@ -33,7 +33,7 @@ PACKAGE = REPO / "scripts" / "tracksite"
 # Strings equal to a widget's name that name something else.
 OTHER_MEANINGS = {
     ("adapter/blocks/__init__.py", "instructor"): "the extension's option for the instructor build",
-    ("adapter/blocks/common.py", "instructor"): "the extension's option for the instructor build",
+    ("core/widgets/common.py", "instructor"): "the extension's option for the instructor build",
     (
         "adapter/pages/pagecontext.py",
         "instructor",
@@ -43,11 +43,14 @@ OTHER_MEANINGS = {
         "instructor",
     ): "check()'s option for the instructor build, kept for serve's restart check",
     ("core/siteconfig.py", "attention"): "one of pymdown-extensions' default admonition types",
-    ("core/schema/runnable.py", "solution"): "the key of a runnable block's body that holds the author's answer",
-    ("core/widgets/runnable.py", "solution"): "the key of a runnable block's body that holds the author's answer",
-    ("core/checks/runnable.py", "solution"): "the key of a runnable block's body that holds the author's answer",
-    ("core/schema/predict.py", "runnable"): "the key of a predict block's body that lets the learner run it",
-    ("core/widgets/predict.py", "runnable"): "the key of a predict block's body that lets the learner run it",
+    (
+        "core/widgets/runnable/schema.py",
+        "solution",
+    ): "the key of a runnable block's body that holds the author's answer",
+    ("core/widgets/runnable/body.py", "solution"): "the key of a runnable block's body that holds the author's answer",
+    ("core/widgets/runnable/check.py", "solution"): "the key of a runnable block's body that holds the author's answer",
+    ("core/widgets/predict/schema.py", "runnable"): "the key of a predict block's body that lets the learner run it",
+    ("core/widgets/predict/body.py", "runnable"): "the key of a predict block's body that lets the learner run it",
 }
 
 
@@ -135,20 +138,27 @@ def test_terms_are_not_linked_inside_a_data_widget():
 def widget_class_strings(package: Path = PACKAGE) -> set[tuple[str, str]]:
     """(module, class) for every string of a Python module that spells a widget's CSS class (its
     root class, its answers' class or a BEM part of one, `ts-quiz__answers`), outside the registry
-    and the widgets' own modules (adapter/blocks/, core/widgets/)."""
+    and the widget's own folder (core/widgets/<home>/): a widget's modules do not spell another's."""
     import re
 
-    classes = {c for w in W.WIDGETS for c in (w.css_class, w.answers) if c}
-    token = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(classes))) + r")(?:__[\w-]+)?(?![\w-])")
-    own = ("core/widgetregistry.py", "adapter/blocks/", "core/widgets/")
+    homes: dict[str, set[str]] = {}
+    for w in W.WIDGETS:
+        for c in (w.css_class, w.answers):
+            if c:
+                homes.setdefault(c, set()).add(f"core/widgets/{w.home}/")
+    token = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(homes))) + r")(?:__[\w-]+)?(?![\w-])")
     found = set()
     for path in sorted(package.rglob("*.py")):
         rel = path.relative_to(package).as_posix()
-        if rel.startswith(own):
+        if rel == "core/widgetregistry.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                found |= {(rel, m.group(0)) for m in token.finditer(node.value)}
+                found |= {
+                    (rel, m.group(0))
+                    for m in token.finditer(node.value)
+                    if not rel.startswith(tuple(homes[m.group(1)]))
+                }
     return found
 
 
@@ -164,10 +174,13 @@ def test_the_checker_finds_a_class_spelled_elsewhere(tmp_path):
     (tmp_path / "core" / "leak.py").write_text(
         'HIDDEN = {"ts-quiz", "ts-quiz__answers", "ts-quizzes", "x ts-cards y"}\n'
     )
+    (tmp_path / "core" / "widgets" / "flashcards").mkdir(parents=True)
+    (tmp_path / "core" / "widgets" / "flashcards" / "block.py").write_text('CLS = "ts-cards__face ts-quiz"\n')
     assert widget_class_strings(tmp_path) == {
         ("core/leak.py", "ts-quiz"),
         ("core/leak.py", "ts-quiz__answers"),
         ("core/leak.py", "ts-cards"),
+        ("core/widgets/flashcards/block.py", "ts-quiz"),  # a widget's folder spells its own only
     }
 
 

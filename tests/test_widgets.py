@@ -797,7 +797,7 @@ def test_script_is_csp_safe(name):
 def test_widget_texts_draw_math_and_keep_the_rest_as_text():
     """Quiz and flashcard strings read math as front matter does: `$...$` and a bare `d_k`
     become MathML in the page; tags stay text and `\\$` is a dollar sign."""
-    from tracksite.adapter.pages.mathml import render_math
+    from tracksite.core.markdown.mathml import render_math
 
     text = (
         "/// quiz\n- question: Why divide by $\\sqrt{d_k}$?\n  options:\n"
@@ -872,9 +872,9 @@ def test_core_block_lists_match_the_blocks_the_adapter_registers():
     the parser's data blocks); the adapter registers the classes. Same names, and a block is read
     as data by the parser exactly when the extension reads its body raw."""
     from tracksite.adapter.blocks import BLOCKS
-    from tracksite.adapter.blocks.common import DataBlock
     from tracksite.core.markdown.blocks import RAW_BLOCKS
     from tracksite.core.widgets import WIDGET_BLOCKS
+    from tracksite.core.widgets.common import DataBlock
 
     assert sorted(b.NAME for b in BLOCKS) == sorted(WIDGET_BLOCKS)
     raw = {b.NAME for b in BLOCKS if issubclass(b, DataBlock)}  # DataBlock.on_markdown is "raw"

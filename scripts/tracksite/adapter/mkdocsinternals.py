@@ -21,6 +21,7 @@ import contextlib
 import importlib
 import inspect
 import logging
+import re
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -60,6 +61,15 @@ INTERNALS: dict[str, str | None] = {
 #: What devserver.py reads of the server MkDocs' `serve` made, besides the constructor's keywords.
 SERVER_ATTRIBUTES: tuple[str, ...] = ("builder", "root", "mount_path", "shutdown_delay", "build_delay", "observer")
 SERVER_ATTRIBUTES += ("serve_thread", "poll_response_timeout", "error_handler", "set_app", "server_close", "url")
+
+#: What of Python-Markdown and pymdown-extensions a converter has replaced beyond their extension
+#: API, named as `INTERNALS` are (the test resolves each in the installed package; None: an
+#: attribute the class's `__init__` sets or the class holds).
+MARKDOWN_INTERNALS: dict[str, str | None] = {
+    "pymdownx.blocks.BlocksProcessor.parse_blocks": "(self, blocks, current_parent)",
+    "pymdownx.blocks.BlocksProcessor.stack": None,
+    "markdown.inlinepatterns.Pattern.compiled_re": None,
+}
 
 #: What MkDocs' build logs on every dirty build, and the logger it logs it on: serve's edit loop
 #: makes every rebuild dirty on purpose (adapter/serve/serve.py filters the line out).
@@ -270,3 +280,66 @@ def stop_serve_forever(server: LiveReloadServer) -> None:
     observer and the build loop: devserver.py's server stops answering while the server that
     takes the port over keeps those. MkDocs' `LiveReloadServer` is a `socketserver` server."""
     super(LiveReloadServer, server).shutdown()
+
+
+# -- Python-Markdown and pymdownx: a converter's parts replaced ---------------------------------
+def skip_unused_parent_map(mgr: Any) -> None:
+    """pymdownx's `BlocksProcessor.parse_blocks` maps every element under the blocks' parent to
+    its own parent, for each chunk of a block's body, to count the list items between nested
+    blocks; it reads that map only while blocks are nested (`len(stack) > 1`). The parent is
+    the page itself for a top-level block, so a page of many blocks (an exercise pack: every
+    quiz and exercise of a track) walked its whole tree again and again. The parent is handed
+    over behind `_BlocksParent`, whose `iter()` is empty while the map would go unread: the
+    same result, without the walks."""
+    if getattr(mgr, "_tracksite_parent_map", False):
+        return
+    real = mgr.parse_blocks
+
+    def parse_blocks(blocks: Any, current_parent: Any) -> None:
+        return real(blocks, _BlocksParent(current_parent, mgr))
+
+    mgr.parse_blocks = parse_blocks
+    mgr._tracksite_parent_map = True
+
+
+class _BlocksParent:
+    """The parent `parse_blocks` gets: the element itself but for an empty `iter()` while at
+    most one block is open (see skip_unused_parent_map)."""
+
+    __slots__ = ("_element", "_mgr")
+
+    def __init__(self, element, mgr) -> None:
+        self._element, self._mgr = element, mgr
+
+    def iter(self, tag=None):
+        return self._element.iter(tag) if len(self._mgr.stack) > 1 else iter(())
+
+    def __getattr__(self, name):
+        return getattr(self._element, name)
+
+
+def replace_expressions(
+    md: Any,
+    inline: dict[str, tuple[Callable[[str], bool], tuple[str, ...]]],
+    block: dict[str, list[tuple[str, str, tuple[str, ...]]]],
+    wrap: Callable[[Any, tuple[str, ...]], Any],
+) -> int:
+    """Each compiled expression of the converter `md` that `inline` (by inline pattern class:
+    a test of its source, its needles) or `block` (by block processor class: the attribute, its
+    source, its needles) knows, replaced by `wrap(compiled, needles)` (pages/needles.py); how many
+    were. Python-Markdown's patterns and processors keep their expressions as attributes
+    (`compiled_re`, `RE`, ...), not as API: one whose source is no longer the known one is left."""
+    replaced = 0
+    for pattern in list(md.inlinePatterns):
+        known = inline.get(type(pattern).__name__)
+        compiled = getattr(pattern, "compiled_re", None)
+        if known is not None and isinstance(compiled, re.Pattern) and known[0](compiled.pattern):
+            pattern.compiled_re = wrap(compiled, known[1])
+            replaced += 1
+    for processor in list(md.parser.blockprocessors):
+        for attribute, source, needles in block.get(type(processor).__name__, ()):
+            compiled = getattr(processor, attribute, None)
+            if isinstance(compiled, re.Pattern) and compiled.pattern == source:
+                setattr(processor, attribute, wrap(compiled, needles))
+                replaced += 1
+    return replaced

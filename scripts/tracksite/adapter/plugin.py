@@ -33,23 +33,24 @@ from tracksite.adapter.config.pluginsettings import TracksiteConfig
 from tracksite.adapter.config.theme import COMPILED, drop_source_maps, drop_unused_search_files, install_theme
 from tracksite.adapter.pages import coursepages, csp, language, notfound, pagecontext
 from tracksite.adapter.pages.markup_fixes import code_block_ids, drop_materials_skip_link, table_code_pipes
-from tracksite.adapter.pages.mathml import render_math, render_text
 from tracksite.adapter.published import figures, statichtml, widgetassets
 from tracksite.adapter.published import searchengine as search_engine
 from tracksite.adapter.serve import lastsite, servesession
 from tracksite.adapter.serve import serve as serving_tools
 from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
-from tracksite.core.checks import check, rawhtml, runnable
+from tracksite.core.checks import check, rawhtml
 from tracksite.core.checks import links as link_checks
 from tracksite.core.learning.termlinks import mark_first_uses
 from tracksite.core.loader import JOURNAL
 from tracksite.core.markdown import references as refs
+from tracksite.core.markdown.mathml import render_math, render_text
 from tracksite.core.memo import digest, stable_text
 from tracksite.core.problems.problem import format_text, os_error, sorted_problems
 from tracksite.core.remote import files as remotefiles
 from tracksite.core.site import trackpages
 from tracksite.core.siteconfig import ConfigProblem
+from tracksite.core.widgets.runnable import check as runnable
 from tracksite.search import index as search
 from tracksite.search.page import unmarked
 

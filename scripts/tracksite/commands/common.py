@@ -1,6 +1,6 @@
-"""What the course-editing commands (`new`, `move`, `rename`) share: argument checks that fail with
-one clear line, the project's root, and applying a set of file changes only if the course still
-checks afterwards."""
+"""What the course-editing commands (`new`, `move`, `rename`, `remove`) share: argument checks that
+fail with one clear line, the project's root, and applying a set of file changes only if the course
+still checks afterwards. Their one home, public: the commands import each by name."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ CommandError = UserError  # the commands' name for it
 
 
 # -- running a command ----------------------------------------------------------------------
-def _command(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+def editing_command(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         name = " ".join(p for p in (args.command, getattr(args, "what", None)) if p)
         try:
@@ -34,7 +34,7 @@ def _command(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return run
 
 
-def _root(args: argparse.Namespace) -> Path:
+def project_root(args: argparse.Namespace) -> Path:
     """The project folder, after undoing whatever an interrupted editing command left half-made
     (so that running the command again completes it)."""
     root = Path(getattr(args, "root", ".") or ".").resolve()
@@ -49,19 +49,19 @@ def _root(args: argparse.Namespace) -> Path:
     return root
 
 
-def _config(args: argparse.Namespace) -> str | None:
+def site_config(args: argparse.Namespace) -> str | None:
     """`-f`: the site configuration the command checks the course with (None: mkdocs.yml)."""
     return getattr(args, "config_file", None)
 
 
-def _rel(root: Path, path: Path) -> str:
+def relative_to_root(root: Path, path: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def _slug(value: str, what: str) -> str:
+def checked_slug(value: str, what: str) -> str:
     if not SLUG_RE.match(value) or value != value.strip() or "\n" in value:
         suggestion = slugify(value)
         hint = f"; for example {suggestion!r}" if suggestion and SLUG_RE.match(suggestion) else ""
@@ -69,7 +69,7 @@ def _slug(value: str, what: str) -> str:
     return value
 
 
-def _title(value: str, what: str = "--title", limit: int = 120) -> str:
+def checked_title(value: str, what: str = "--title", limit: int = 120) -> str:
     """A one-line text given on the command line, its runs of spaces made one. A line break is
     refused, not folded: `--title "$(cat notes)"` made the lines one title without a word (issue 74)."""
     if len(value.strip().splitlines()) > 1:
@@ -85,32 +85,36 @@ def _title(value: str, what: str = "--title", limit: int = 120) -> str:
     return value
 
 
-def _near(word: str, options) -> str:
+def did_you_mean(word: str, options) -> str:
     near = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean {near[0]!r}?" if near else ""
 
 
-def _track_dir(root: Path, track: str) -> Path:
-    _slug(track, "track")
+def track_dir(root: Path, track: str) -> Path:
+    checked_slug(track, "track")
     folder = root / "lessons" / track
     if not (folder / "track.yml").is_file():
         known = sorted(p.name for p in (root / "lessons").glob("*/track.yml") for p in [p.parent])
         listing = f" (tracks: {', '.join(known)})" if known else ""
         raise CommandError(
-            f"no track {track!r}: lessons/{track}/track.yml does not exist{_near(track, known)}{listing}"
+            f"no track {track!r}: lessons/{track}/track.yml does not exist{did_you_mean(track, known)}{listing}"
         )
     return folder
 
 
-def _open_track(root: Path, folder: Path) -> TrackFile:
+def open_track(root: Path, folder: Path) -> TrackFile:
     try:
         return TrackFile(folder / "track.yml")
     except SourceProblem as e:
-        where = f"{_rel(root, folder / 'track.yml')}:{e.line}" if e.line else _rel(root, folder / "track.yml")
+        where = (
+            f"{relative_to_root(root, folder / 'track.yml')}:{e.line}"
+            if e.line
+            else relative_to_root(root, folder / "track.yml")
+        )
         raise CommandError(f"{where}: {e.message}; fix it first (tracksite check shows every problem)") from None
 
 
-def _lesson_files(root: Path, track: str, slug: str) -> list[Path]:
+def lesson_files(root: Path, track: str, slug: str) -> list[Path]:
     return [root / "lessons" / track / slug, root / "cheatsheets" / track / f"{slug}.md"]
 
 
@@ -123,7 +127,7 @@ def build_site(root: Path, out: Path, **options: Any) -> int:
     return engine_build(root, out, **options)
 
 
-def _errors(root: Path, config_file: str | None = None):
+def course_errors(root: Path, config_file: str | None = None):
     from tracksite.core.checks import load
 
     project = load(mkdocsconfig.load(root, config_file), include_drafts=True)
@@ -131,12 +135,12 @@ def _errors(root: Path, config_file: str | None = None):
     return project, project.problems.errors
 
 
-def _apply_checked(root: Path, changes: Changes, errors_before: int, config_file: str | None = None):
+def apply_checked(root: Path, changes: Changes, errors_before: int, config_file: str | None = None):
     """Apply, check the course again, and roll back if the command added errors; the change is
     committed (its journal dropped) only once the course checks."""
     changes.apply()
     try:
-        project, errors = _errors(root, config_file)
+        project, errors = course_errors(root, config_file)
     except BaseException:
         changes.rollback()
         raise

@@ -5,7 +5,7 @@
   language's own `json_schema`, so an editor and `tracksite check` give the same verdict
   (tests/test_schema.py); `.vscode/settings.json` maps them to files.
 - the field tables of docs/authoring.md, between `<!-- tracksite:fields NAME -->` markers.
-- tracksite/core/model/shapes.py and tracksite/core/widgets/shapes.py: the model's dataclasses of
+- tracksite/core/model/shapes.py and tracksite/core/widgets/<home>/shapes.py: the model's dataclasses of
   what an instructor writes and the data widgets' values (core/model/generate.py),
   so the model and the validator describe one shape once.
 

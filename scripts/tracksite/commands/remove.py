@@ -14,16 +14,24 @@ import argparse
 import time
 
 from tracksite.commands.changes import Changes
-from tracksite.commands.common import _apply_checked, _command, _config, _errors, _rel, _root, _track_dir
+from tracksite.commands.common import (
+    apply_checked,
+    course_errors,
+    editing_command,
+    project_root,
+    relative_to_root,
+    site_config,
+    track_dir,
+)
 
 FOLDERS = ("lessons", "cheatsheets", "docs")
 
 
-@_command
+@editing_command
 def cmd_remove(args: argparse.Namespace) -> int:
-    root = _root(args)
-    _track_dir(root, args.slug)  # refuses an unknown track, naming the ones there are
-    _, errors_before = _errors(root, _config(args))
+    root = project_root(args)
+    track_dir(root, args.slug)  # refuses an unknown track, naming the ones there are
+    _, errors_before = course_errors(root, site_config(args))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     kept = root / ".tracksite" / "removed" / f"{args.slug}-{stamp}"
     changes = Changes(root)
@@ -33,10 +41,10 @@ def cmd_remove(args: argparse.Namespace) -> int:
         if folder.exists():
             changes.move(folder, kept / top)
             moved.append(folder)
-    _apply_checked(root, changes, len(errors_before), _config(args))
+    apply_checked(root, changes, len(errors_before), site_config(args))
     for folder in moved:
-        print(f"removed {_rel(root, folder)}/")
-    print(f"the files are kept in {_rel(root, kept)}/: move them back to undo, delete the folder when sure")
+        print(f"removed {relative_to_root(root, folder)}/")
+    print(f"the files are kept in {relative_to_root(root, kept)}/: move them back to undo, delete the folder when sure")
     print("tracksite check: the rest of the course has no new errors")
     return 0
 

@@ -12,17 +12,17 @@ from pathlib import Path
 from tracksite.commands.changes import Changes
 from tracksite.commands.common import (
     CommandError,
-    _apply_checked,
-    _command,
-    _config,
-    _errors,
-    _lesson_files,
-    _near,
-    _open_track,
-    _rel,
-    _root,
-    _slug,
-    _track_dir,
+    apply_checked,
+    checked_slug,
+    course_errors,
+    did_you_mean,
+    editing_command,
+    lesson_files,
+    open_track,
+    project_root,
+    relative_to_root,
+    site_config,
+    track_dir,
 )
 from tracksite.core.markdown import references as refs
 from tracksite.core.site import redirects
@@ -197,15 +197,15 @@ def _restore_format(text: str, bom: bool, crlf: bool) -> str:
     return ("\ufeff" if bom else "") + (text.replace("\n", "\r\n") if crlf else text)
 
 
-@_command
+@editing_command
 def cmd_rename(args: argparse.Namespace) -> int:
-    root = _root(args)
+    root = project_root(args)
     track = args.track
-    folder = _track_dir(root, track)
-    old = _slug(args.old, "old slug")
-    new = _slug(args.new, "new slug")
+    folder = track_dir(root, track)
+    old = checked_slug(args.old, "old slug")
+    new = checked_slug(args.new, "new slug")
     tf, found = _check_rename(root, track, folder, old, new)
-    _, errors_before = _errors(root, _config(args))
+    _, errors_before = course_errors(root, site_config(args))
 
     changes = Changes(root)
     old_dir, new_dir = folder / old, folder / new
@@ -224,8 +224,8 @@ def cmd_rename(args: argparse.Namespace) -> int:
 
     report, warnings = _rewrite_all(root, changes, track, old, new, moved)
     _keep_redirects(args, folder, changes, old, new)
-    _apply_checked(root, changes, len(errors_before), _config(args))
-    rel = lambda p: _rel(root, p)  # noqa: E731
+    apply_checked(root, changes, len(errors_before), site_config(args))
+    rel = lambda p: relative_to_root(root, p)  # noqa: E731
     print(f"renamed {rel(old_dir)}/ -> {rel(new_dir)}/")
     if old_sheet.exists() or new_sheet.exists():
         print(f"renamed {rel(old_sheet)} -> {rel(new_sheet)}")
@@ -251,16 +251,16 @@ def _check_rename(root: Path, track: str, folder: Path, old: str, new: str):
     track.yml and where `old` sits in it."""
     if old == new:
         raise CommandError("the old and new slugs are the same")
-    tf = _open_track(root, folder)
+    tf = open_track(root, folder)
     found = tf.where(old)
     if found is None:
-        raise CommandError(f"lessons/{track}/track.yml has no lesson {old!r}{_near(old, tf.slugs)}")
+        raise CommandError(f"lessons/{track}/track.yml has no lesson {old!r}{did_you_mean(old, tf.slugs)}")
     if not (folder / old).is_dir():
         raise CommandError(f"lessons/{track}/{old}/ does not exist; create it or remove {old!r} from track.yml")
-    for path in _lesson_files(root, track, new):
+    for path in lesson_files(root, track, new):
         if path.exists():
             raise CommandError(
-                f"{_rel(root, path)} exists already; pick another new slug (nothing is ever overwritten)"
+                f"{relative_to_root(root, path)} exists already; pick another new slug (nothing is ever overwritten)"
             )
     if tf.where(new):
         raise CommandError(f"lessons/{track}/track.yml lists {new!r} already; pick another new slug")
@@ -273,7 +273,7 @@ def _rewrite_all(
     """Queue the rewrite of every Markdown file and glossary that names track/old, each written where
     it will live after the move (`moved(path)`), keeping its BOM and line endings.
     Returns the edits report and the warnings, both naming files by their new place."""
-    rel = lambda p: _rel(root, p)  # noqa: E731
+    rel = lambda p: relative_to_root(root, p)  # noqa: E731
     report: list[str] = []
     warnings: list[str] = []
     for path, file_track in _markdown_files(root):

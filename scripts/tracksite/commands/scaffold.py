@@ -39,18 +39,18 @@ from tracksite.commands.changes import Changes
 from tracksite.commands.common import (
     CHANGE_RULE,
     CommandError,
-    _apply_checked,
-    _command,
-    _config,
-    _errors,
-    _lesson_files,
-    _near,
-    _open_track,
-    _rel,
-    _root,
-    _slug,
-    _title,
-    _track_dir,
+    apply_checked,
+    checked_slug,
+    checked_title,
+    course_errors,
+    did_you_mean,
+    editing_command,
+    lesson_files,
+    open_track,
+    project_root,
+    relative_to_root,
+    site_config,
+    track_dir,
 )
 from tracksite.commands.rename import cmd_rename
 from tracksite.commands.starter import (
@@ -71,10 +71,10 @@ DEFAULT_FIRST_LESSON = "introduction"
 
 
 def _refuse_existing_lesson(root: Path, track: str, slug: str, tf: TrackFile) -> None:
-    for path in _lesson_files(root, track, slug):
+    for path in lesson_files(root, track, slug):
         if path.exists():
             raise CommandError(
-                f"{_rel(root, path)} exists already: lesson {track}/{slug} is taken; "
+                f"{relative_to_root(root, path)} exists already: lesson {track}/{slug} is taken; "
                 "pick another slug (nothing is ever overwritten)"
             )
     found = tf.where(slug)
@@ -140,7 +140,7 @@ def _resolve_target(
     if after is not None and first:
         raise CommandError("give --after or --first, not both")
     if after is not None:
-        _slug(after, "--after")
+        checked_slug(after, "--after")
         if after == slug:
             raise CommandError("a lesson cannot be placed after itself")
         for i, p in enumerate(phases):
@@ -152,9 +152,11 @@ def _resolve_target(
                     )
                 return Target(i, p.lessons.index(after) + 1)
         known = [s for p in phases for s in p.lessons]
-        raise CommandError(f"--after {after!r}: lessons/{track}/track.yml has no lesson {after!r}{_near(after, known)}")
+        raise CommandError(
+            f"--after {after!r}: lessons/{track}/track.yml has no lesson {after!r}{did_you_mean(after, known)}"
+        )
     if phase is not None:
-        title = _title(phase, "--phase")
+        title = checked_title(phase, "--phase")
         index = tf.find_phase(title)
         if index is None:
             titles = [p.title for p in phases]
@@ -206,15 +208,15 @@ def _renumbered(before: dict, after: dict) -> list[str]:
 
 
 # -- tracksite new track ------------------------------------------------------------------------
-@_command
+@editing_command
 def cmd_new_track(args: argparse.Namespace) -> int:
-    root = _root(args)
-    slug = _slug(args.slug, "track")
-    title = _title(args.title)
-    summary = _title(args.summary, "--summary", 400) if args.summary else None
-    phase_given = _title(args.phase, "--phase") if args.phase else None
-    first = _slug(args.first_lesson, "--first-lesson")
-    first_title_given = _title(args.first_lesson_title) if args.first_lesson_title else None
+    root = project_root(args)
+    slug = checked_slug(args.slug, "track")
+    title = checked_title(args.title)
+    summary = checked_title(args.summary, "--summary", 400) if args.summary else None
+    phase_given = checked_title(args.phase, "--phase") if args.phase else None
+    first = checked_slug(args.first_lesson, "--first-lesson")
+    first_title_given = checked_title(args.first_lesson_title) if args.first_lesson_title else None
     if not 1 <= args.number <= 999:
         raise CommandError(f"--number {args.number} is out of range; expected 1 to 999")
     folder = root / "lessons" / slug
@@ -229,10 +231,10 @@ def cmd_new_track(args: argparse.Namespace) -> int:
             continue
         if isinstance(data, dict) and data.get("number") == args.number:
             raise CommandError(
-                f"{_rel(root, other)}: track number {args.number} is taken by "
+                f"{relative_to_root(root, other)}: track number {args.number} is taken by "
                 f"{other.parent.name!r}; pick another --number"
             )
-    project_before, errors_before = _errors(root, _config(args))
+    project_before, errors_before = course_errors(root, site_config(args))
     lang = _language(project_before)  # a new track is in the course's language
     phase = phase_given or starter_text("phase", lang)
     first_title = first_title_given or starter_text("firstLesson", lang, title)
@@ -241,7 +243,7 @@ def cmd_new_track(args: argparse.Namespace) -> int:
     changes = Changes(root)
     changes.write(folder / "track.yml", track_yml)
     _add_lesson_files(changes, root, slug, first, first_title, summary=None, objectives=[], previous=None, lang=lang)
-    _apply_checked(root, changes, len(errors_before), _config(args))
+    apply_checked(root, changes, len(errors_before), site_config(args))
     print(f"created lessons/{slug}/track.yml: Track {args.number}, {title!r}, phase {phase!r}")
     print(
         f"created lessons/{slug}/{first}/lesson.md, overview.md and cheatsheets/{slug}/{first}.md "
@@ -257,18 +259,18 @@ def cmd_new_track(args: argparse.Namespace) -> int:
 
 
 # -- tracksite new lesson -----------------------------------------------------------------------
-@_command
+@editing_command
 def cmd_new_lesson(args: argparse.Namespace) -> int:
-    root = _root(args)
+    root = project_root(args)
     track = args.track
-    folder = _track_dir(root, track)
-    slug = _slug(args.slug, "lesson")
-    title = _title(args.title)
-    summary = _title(args.summary, "--summary", 300) if args.summary else None
-    objectives = [_title(o, "--objective", 300) for o in (args.objective or [])]
-    tf = _open_track(root, folder)
+    folder = track_dir(root, track)
+    slug = checked_slug(args.slug, "lesson")
+    title = checked_title(args.title)
+    summary = checked_title(args.summary, "--summary", 300) if args.summary else None
+    objectives = [checked_title(o, "--objective", 300) for o in (args.objective or [])]
+    tf = open_track(root, folder)
     _refuse_existing_lesson(root, track, slug, tf)
-    project_before, errors_before = _errors(root, _config(args))
+    project_before, errors_before = course_errors(root, site_config(args))
     before = _numbering(project_before, track)
     target = _resolve_target(
         tf, tf.phases, slug=slug, after=args.after, first=args.first, phase=args.phase, track=track, default_end=True
@@ -292,7 +294,7 @@ def cmd_new_lesson(args: argparse.Namespace) -> int:
         lang=_language(project_before, track),
     )
     changes.write(tf.path, tf.dump())
-    project = _apply_checked(root, changes, len(errors_before), _config(args))
+    project = apply_checked(root, changes, len(errors_before), site_config(args))
     print(f"created lessons/{track}/{slug}/lesson.md (status: draft), overview.md and cheatsheets/{track}/{slug}.md")
     where = _position_text(project, track, slug)
     phase_note = f" in a new phase {target.new_phase!r}" if target.phase is None else ""
@@ -308,19 +310,19 @@ def cmd_new_lesson(args: argparse.Namespace) -> int:
 
 
 # -- tracksite move -----------------------------------------------------------------------------
-@_command
+@editing_command
 def cmd_move(args: argparse.Namespace) -> int:
-    root = _root(args)
+    root = project_root(args)
     track = args.track
-    folder = _track_dir(root, track)
-    slug = _slug(args.slug, "lesson")
+    folder = track_dir(root, track)
+    slug = checked_slug(args.slug, "lesson")
     if args.after is None and not args.first and args.phase is None:
         raise CommandError('say where the lesson goes: --after OTHER, --first, or --phase "Title"')
-    tf = _open_track(root, folder)
+    tf = open_track(root, folder)
     found = tf.where(slug)
     if found is None:
-        raise CommandError(f"lessons/{track}/track.yml has no lesson {slug!r}{_near(slug, tf.slugs)}")
-    project_before, errors_before = _errors(root, _config(args))
+        raise CommandError(f"lessons/{track}/track.yml has no lesson {slug!r}{did_you_mean(slug, tf.slugs)}")
+    project_before, errors_before = course_errors(root, site_config(args))
     before = _numbering(project_before, track)
     old_phase, old_pos = found
     without = [type(p)(p.title, [s for s in p.lessons if s != slug]) for p in tf.phases]
@@ -347,7 +349,7 @@ def cmd_move(args: argparse.Namespace) -> int:
         return 0
     changes = Changes(root)
     changes.write(tf.path, tf.dump())
-    project = _apply_checked(root, changes, len(errors_before), _config(args))
+    project = apply_checked(root, changes, len(errors_before), site_config(args))
     print(f"updated lessons/{track}/track.yml: {slug} is {_position_text(project, track, slug)} (counting drafts)")
     if alone and target.phase != old_phase:
         print(f"phase {original[old_phase][0]!r} had no other lesson and was removed")

@@ -42,6 +42,7 @@ _NAMES = {namespaces["html"]: "html", namespaces["svg"]: "svg", namespaces["math
 _PREFIXES = {namespaces["xlink"]: "xlink", namespaces["xml"]: "xml", namespaces["xmlns"]: "xmlns"}
 _START = tokenTypes["StartTag"]
 _ETREE = getTreeBuilder("etree")
+_SKIPPED = {tokenTypes["SpaceCharacters"], tokenTypes["Comment"], tokenTypes["ParseError"]}
 
 
 @dataclass
@@ -314,6 +315,23 @@ def _attribute_name(key) -> str:
         prefix = prefix or _PREFIXES.get(namespace)
         return f"{prefix}:{name}" if prefix else name
     return key
+
+
+def after_doctype(text: str) -> int:
+    """Where an HTML file's content starts: after its doctype, when it opens (past spaces and
+    comments, as html5lib's tokenizer reads them) with one; at the start otherwise (the policy
+    adapter/published/statichtml.py puts first goes there). html5lib's tokenizer is private to
+    it: this module is the one that reads it."""
+    tokenizer = _tokenizer.HTMLTokenizer(text)
+    for token in tokenizer:
+        if token["type"] in _SKIPPED:
+            continue
+        if token["type"] != tokenTypes["Doctype"]:
+            return 0
+        line, column = tokenizer.stream.position()
+        lines = text.split("\n")
+        return sum(len(x) + 1 for x in lines[: line - 1]) + column
+    return 0
 
 
 _MARKUP = re.compile(r"<[A-Za-z!?]")

@@ -121,3 +121,25 @@ def catalogue(lang: str | None) -> Catalogue:
             elif code != "en":
                 missing.append(key)
     return Catalogue(code, merged["page"], merged["script"], tuple(dict.fromkeys(missing)))
+
+
+#: The language of the page being rendered: the Markdown blocks ("Show solution", "Exercise 1")
+#: render inside the engine's Markdown call, which passes them nothing of the page. The adapter
+#: sets it before each page (adapter/pages/language.py, `begin_page`); the widgets' blocks
+#: (core/widgets/) read it here, below the adapter.
+_current = ["en"]
+
+
+def use(lang: str) -> None:
+    """Make `lang` the language of the page about to render."""
+    _current[0] = lang
+
+
+def current() -> str:
+    """The language of the page being rendered (for a block that writes words of its own)."""
+    return _current[0]
+
+
+def text(key: str, **values: Any) -> str:
+    """An interface string in the language of the page being rendered."""
+    return catalogue(_current[0]).text(key, **values)

@@ -11,25 +11,26 @@ the objectives' coverage (`core/learning/coverage.py`), the exercise pack (`core
 scripts and stylesheets a page that shows the widget links (`theme/__init__.py`,
 `adapter/published/widgetassets.py`) and the Markdown extension (`adapter/blocks/`) all read this module.
 
-Where each piece of a widget lives is stated here too, as names: its renderer's module under
-`adapter/blocks/` (`renderer`), its body's parser under `core/widgets/` (`body`, whose module ends
-with a `BODY`), its body's description under `core/schema/` (`description`, whose module ends
-with the `SHAPES` core/model/generate.py writes), the pass the check runs on it under
-`core/checks/` (`check`, whose module ends with a `PASS`), its files under `theme/assets/`
-(`assets`), its editors' schema under `theme/schemas/` (`schema_file`) and its benchmark under
-`tools/bench/` (`bench`). Each layer resolves the names of its own folder (the Markdown
-extension imports `tracksite.adapter.blocks.<renderer>`, core/widgets/bodies.py
-`tracksite.core.widgets.<body>`, core/checks/__init__.py `tracksite.core.checks.<check>`), so
-nothing here imports them and no layer keeps a list of its own. `pieces()` lists every file of a widget;
-tests/test_widget_home.py finds each from the registry alone, and fails on a widget file the
-registry does not name.
+Where a widget lives is stated here too, as a name: its folder under `core/widgets/` (`home`),
+which holds its block (`block.py`, the pymdownx block that draws it and gives an export its
+data), and for a data body its description (`schema.py`, ending with the `SHAPES` from which
+core/model/generate.py writes its dataclasses into `shapes.py`) and its parser (`body.py`, ending
+with a `BODY`), and the pass the
+check runs on it (`check.py`, ending with a `PASS`) when the entry says `check`; beside that
+folder, its files under `theme/assets/` (`assets`), its editors' schema under `theme/schemas/`
+(`schema_file`) and its benchmark under `tools/bench/` (`bench`). Each layer loads the modules
+of a widget's folder by that name (the Markdown extension, adapter/blocks/, imports
+`tracksite.core.widgets.<home>.block`, core/widgets/bodies.py `...<home>.body`,
+core/checks/__init__.py `...<home>.check`), so nothing here imports them and no layer keeps a list
+of its own. `pieces()` lists every file of a widget; tests/test_widget_home.py finds each from the
+registry alone, and fails on a widget file the registry does not name.
 
-Adding a widget: an entry here, its block module under `adapter/blocks/` (and a body module
-under `core/widgets/` and its description under `core/schema/` when the body is data), its
-assets under `theme/assets/tracksite/`, and its tests (docs/architecture.md, "How to add a
-widget").
+Adding a widget: an entry here, its folder under `core/widgets/` (a block module, and a
+description and a body module when the body is data), its assets under
+`theme/assets/tracksite/`, and its tests (docs/architecture.md, "How to add a widget").
 
-This module imports only the theme's lists of files (`tracksite.theme`, which imports nothing of\ntracksite): everything else may depend on it.
+This module imports only the theme's lists of files (`tracksite.theme`, which imports nothing of
+tracksite): everything else may depend on it.
 """
 
 from __future__ import annotations
@@ -57,12 +58,12 @@ class Widget:
     usage: str | None = None  # how an instructor writes it, for a hint where another format's
     # markup stands in its place (core/markdown/bodychecks.py)
     schema_title: str | None = None  # title of the editors' JSON Schema of its body, if data
-    renderer: str = ""  # its module under adapter/blocks/: the `WidgetBlock` with `WIDGET = <entry>`
-    body: str | None = None  # its module under core/widgets/ that ends with its `BODY` (data widgets)
-    description: str | None = None  # its body's description under core/schema/ (with its `SHAPES`)
+    home: str = ""  # its folder under core/widgets/: `block.py` (the `WidgetBlock` with `WIDGET =
+    # <entry>`), and for a data body `schema.py` (its description, with its `SHAPES`) and `body.py`
+    # (its parser, ending with its `BODY`)
     export: str | None = None  # what the exports take from the data its block gives them (EXPORTS)
-    check: str | None = None  # its module under core/checks/ whose `PASS` every check runs (a
-    # runnable's code is run against its tests): core/checks/__init__.py runs it in the entry's place
+    check: bool = False  # its folder's `check.py` ends with a `PASS` every check runs (a runnable's
+    # code is run against its tests): core/checks/__init__.py runs it beside its own passes
     bench: str | None = None  # its module under tools/bench/ (`tracksite bench --<bench>`)
     lead_in: bool = False  # its task is the paragraph of prose just above it (a runnable block
     # holds code and tests, not the words "Fill in `softmax`..."): the exercise pack copies both
@@ -74,14 +75,15 @@ class Widget:
     def pieces(self) -> tuple[str, ...]:
         """Every file of the widget, relative to the tracksite package, in the order of its
         layers: what an instructor writes (description, body), what the check runs of it, how a
-        page shows it (renderer, assets), the editors' schema and its benchmark."""
+        page shows it (block, assets), the editors' schema and its benchmark."""
+        home = f"core/widgets/{self.home}"
         return tuple(
             dict.fromkeys(
                 [
-                    *([f"core/schema/{self.description}.py"] if self.description else []),
-                    *([f"core/widgets/{self.body}.py"] if self.body else []),
-                    *([f"core/checks/{self.check}.py"] if self.check else []),
-                    f"adapter/blocks/{self.renderer}.py",
+                    f"{home}/__init__.py",
+                    *([f"{home}/schema.py", f"{home}/shapes.py", f"{home}/body.py"] if self.data else []),
+                    *([f"{home}/check.py"] if self.check else []),
+                    f"{home}/block.py",
                     *(f"theme/assets/{a}" for a in self.assets),
                     *([f"theme/schemas/{self.schema_file}"] if self.schema_file else []),
                     *([f"tools/bench/{self.bench}.py"] if self.bench else []),
@@ -92,7 +94,7 @@ class Widget:
 
 #: What an export takes from a widget (its entry's `export`): each of these kinds is a list of
 #: a lesson in commands/export/coursedata.py, read from the data the widget's block gives an
-#: export build (adapter/blocks/common.py, `island`). `quizzes`: questions with options, the
+#: export build (core/widgets/common.py, `island`). `quizzes`: questions with options, the
 #: right ones and the feedback (Common Cartridge QTI items, the SCORM score); `exercises`: a
 #: checked task the SCORM score counts as one question; `decks`: flashcard terms (the SCORM
 #: state's cards).
@@ -109,7 +111,7 @@ EXERCISE = Widget(
     css_class="ts-exercise",
     graded=True,
     usage="an exercise: `//// exercise | Title`, its solution in `/// solution` inside it, closed by `////`",
-    renderer="exercise",
+    home="exercise",
 )
 SOLUTION = Widget(
     "solution",
@@ -119,7 +121,7 @@ SOLUTION = Widget(
     answers="ts-solution",
     searched=False,
     usage="a `/// solution` block inside the `//// exercise` it answers",
-    renderer="exercise",
+    home="exercise",
 )
 FLASHCARDS = Widget(
     "flashcards",
@@ -131,9 +133,7 @@ FLASHCARDS = Widget(
     assets=("tracksite/widgets.js",),
     searched=False,
     schema_title="tracksite /// flashcards block body",
-    renderer="flashcards",
-    body="flashcards",
-    description="flashcards",
+    home="flashcards",
     export="decks",
 )
 QUIZ = Widget(
@@ -148,9 +148,7 @@ QUIZ = Widget(
     graded=True,
     answers="ts-quiz__answers",
     schema_title="tracksite /// quiz block body",
-    renderer="quiz",
-    body="quiz",
-    description="quiz",
+    home="quiz",
     export="quizzes",
 )
 ATTENTION = Widget(
@@ -162,9 +160,7 @@ ATTENTION = Widget(
     css_class="ts-attn",
     assets=("tracksite/attention.js",),
     schema_title="tracksite /// attention block body",
-    renderer="attention",
-    body="attention",
-    description="attention",
+    home="attention",
 )
 ATTENTION_STEPS = Widget(
     "attention-steps",
@@ -175,9 +171,7 @@ ATTENTION_STEPS = Widget(
     css_class="ts-steps",
     assets=("tracksite/attention.js",),
     schema_title="tracksite /// attention-steps block body",
-    renderer="attention_steps",
-    body="steps",
-    description="steps",
+    home="attention_steps",
 )
 PREDICT = Widget(
     "predict",
@@ -190,9 +184,7 @@ PREDICT = Widget(
     graded=True,
     answers="ts-predict__answer",
     schema_title="tracksite /// predict block body",
-    renderer="predict",
-    body="predict",
-    description="predict",
+    home="predict",
 )
 RUNNABLE = Widget(
     "runnable",
@@ -205,11 +197,9 @@ RUNNABLE = Widget(
     graded=True,
     answers="ts-run__solution",
     schema_title="tracksite /// runnable block body",
-    renderer="runnable",
-    body="runnable",
-    description="runnable",
+    home="runnable",
     export="exercises",
-    check="runnable",
+    check=True,
     bench="runnable",
     lead_in=True,
 )
@@ -220,7 +210,7 @@ INSTRUCTOR = Widget(
     css_class="ts-instructor",
     searched=False,
     usage="an instructor note: `/// instructor` ... `///` (left out of the learner site)",
-    renderer="instructor",
+    home="instructor",
 )
 
 #: Every widget, in the order the authoring guide lists them.

@@ -16,27 +16,28 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.blocks import BlocksExtension
 
-from tracksite.adapter.blocks.common import WidgetBlock, WidgetContext, default_context
-from tracksite.adapter.pages.language import text as interface_text
+from tracksite.adapter import mkdocsinternals
 from tracksite.core import widgetregistry as W
+from tracksite.core.messages import text as interface_text
+from tracksite.core.widgets.common import WidgetBlock, WidgetContext, default_context
 
 __all__ = ["TracksiteBlocksExtension", "WidgetContext", "default_context", "makeExtension", "BLOCKS"]
 
 
 def _renderers() -> dict[str, type[WidgetBlock]]:
     """The renderer of each widget: the `WidgetBlock` subclass whose `WIDGET` is the widget's
-    entry, in the module of this package the entry names (`renderer`). The registry holds the
-    module's name, not the module (core imports nothing of the adapter); the modules are loaded
-    with `importlib` by that name, and none imports this one back. A widget without a renderer
+    entry, in the `block.py` of the widget's folder under core/widgets/ (the entry's `home`). The
+    registry holds the folder's name, not the module (it imports nothing but the theme); the
+    modules are loaded with `importlib` by that name, and none imports this one back. A widget without a renderer
     fails here, at import."""
     found: dict[str, type[WidgetBlock]] = {}
     for w in W.WIDGETS:
-        module = importlib.import_module(f"{__name__}.{w.renderer}")
+        module = importlib.import_module(f"tracksite.core.widgets.{w.home}.block")
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, WidgetBlock) and getattr(value, "WIDGET", None) is w:
                 found[w.name] = value
         if w.name not in found:
-            raise ImportError(f"tracksite/adapter/blocks/{w.renderer}.py has no block that renders {w.name}")
+            raise ImportError(f"tracksite/core/widgets/{w.home}/block.py has no block that renders {w.name}")
     return found
 
 
@@ -64,7 +65,7 @@ class TracksiteBlocksExtension(BlocksExtension):
         working; a course that wants the admonition lists its `types` without "attention"."""
         config = {"context": self.getConfig("context"), "instructor": self.getConfig("instructor")}
         md.preprocessors.register(_Register(md, block_mgr, config), "tracksite-blocks", 200)
-        _skip_unused_parent_map(block_mgr)
+        mkdocsinternals.skip_unused_parent_map(block_mgr)
         # after `toc` (5), which writes the section links
         md.treeprocessors.register(_HeaderlinkTitles(md), "tracksite-headerlink-titles", 1)
 
@@ -83,41 +84,6 @@ class _Register(Preprocessor):
                 mgr.blocks.pop(block.NAME, None)  # an admonition type of the same name gives way
                 mgr.register(block, self.config)
         return lines
-
-
-def _skip_unused_parent_map(mgr) -> None:
-    """pymdownx's `BlocksProcessor.parse_blocks` maps every element under the blocks' parent to
-    its own parent, for each chunk of a block's body, to count the list items between nested
-    blocks; it reads that map only while blocks are nested (`len(stack) > 1`). The parent is
-    the page itself for a top-level block, so a page of many blocks (an exercise pack: every
-    quiz and exercise of a track) walked its whole tree again and again. The parent is handed
-    over behind `_BlocksParent`, whose `iter()` is empty while the map would go unread: the
-    same result, without the walks."""
-    if getattr(mgr, "_tracksite_parent_map", False):
-        return
-    real = mgr.parse_blocks
-
-    def parse_blocks(blocks, current_parent):
-        return real(blocks, _BlocksParent(current_parent, mgr))
-
-    mgr.parse_blocks = parse_blocks
-    mgr._tracksite_parent_map = True
-
-
-class _BlocksParent:
-    """The parent `parse_blocks` gets: the element itself but for an empty `iter()` while at
-    most one block is open (see _skip_unused_parent_map)."""
-
-    __slots__ = ("_element", "_mgr")
-
-    def __init__(self, element, mgr) -> None:
-        self._element, self._mgr = element, mgr
-
-    def iter(self, tag=None):
-        return self._element.iter(tag) if len(self._mgr.stack) > 1 else iter(())
-
-    def __getattr__(self, name):
-        return getattr(self._element, name)
 
 
 #: The section links' title as `tracksite init` and the bundled course write it in mkdocs.yml

@@ -21,9 +21,9 @@ from tracksite.core.site import courseid
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
-#: The language of the page being rendered: the Markdown blocks ("Show solution", "Exercise 1")
-#: render inside MkDocs' Markdown call, which passes them nothing of the page.
-_current = ["en"]
+#: The language of the page being rendered is core's (core/messages.py, `current` and `text`):
+#: the widgets' blocks, in core, read it there.
+current, text = messages.current, messages.text
 _warned: set[str] = set()
 
 
@@ -41,7 +41,7 @@ def page_language(config: Any, curriculum: Curriculum | None, src_uri: str) -> s
 
 def begin_page(lang: str) -> messages.Catalogue:
     """Make `lang` the language of the page about to render; warn once about missing strings."""
-    _current[0] = lang
+    messages.use(lang)
     found = messages.catalogue(lang)
     if found.missing and found.lang not in _warned:
         _warned.add(found.lang)
@@ -52,16 +52,6 @@ def begin_page(lang: str) -> messages.Catalogue:
             ", ".join(found.missing),
         )
     return found
-
-
-def current() -> str:
-    """The language of the page being rendered (for a block that writes words of its own)."""
-    return _current[0]
-
-
-def text(key: str, **values: Any) -> str:
-    """An interface string in the language of the page being rendered."""
-    return messages.catalogue(_current[0]).text(key, **values)
 
 
 def context(lang: str, config: Any = None) -> dict[str, Any]:
@@ -97,7 +87,7 @@ def _theme_has_language(dirs: tuple[str, ...], name: str) -> bool:
 def template_text(ctx: Any, key: str, **values: Any) -> str:
     """`t("key")` in a template: the string in the page's language (`ts.lang`)."""
     ts = ctx.resolve_or_missing("ts") if hasattr(ctx, "resolve_or_missing") else None  # (`get`, less two calls)
-    lang = (ts.get("lang") if isinstance(ts, dict) else None) or _current[0]
+    lang = (ts.get("lang") if isinstance(ts, dict) else None) or messages.current()
     return messages.catalogue(lang).text(key, **values)
 
 

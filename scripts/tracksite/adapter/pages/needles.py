@@ -23,6 +23,8 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from tracksite.adapter import mkdocsinternals
+
 _END = sys.maxsize
 _LINK = r"(?<!\!)\["
 _BACKTICK = r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)"
@@ -87,18 +89,6 @@ BLOCK: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
 
 
 def gate(md: Any) -> int:
-    """Gate the expressions of the converter `md` named above; how many were."""
-    gated = 0
-    for pattern in list(md.inlinePatterns):
-        known = INLINE.get(type(pattern).__name__)
-        compiled = getattr(pattern, "compiled_re", None)
-        if known is not None and isinstance(compiled, re.Pattern) and known[0](compiled.pattern):
-            pattern.compiled_re = Gated(compiled, known[1])
-            gated += 1
-    for processor in list(md.parser.blockprocessors):
-        for attribute, source, found_by in BLOCK.get(type(processor).__name__, ()):
-            compiled = getattr(processor, attribute, None)
-            if isinstance(compiled, re.Pattern) and compiled.pattern == source:
-                setattr(processor, attribute, Gated(compiled, found_by))
-                gated += 1
-    return gated
+    """Gate the expressions of the converter `md` named above; how many were (replacing a
+    converter's expressions is Python-Markdown's internals: adapter/mkdocsinternals.py)."""
+    return mkdocsinternals.replace_expressions(md, INLINE, BLOCK, Gated)

@@ -12,11 +12,11 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from tracksite.adapter.blocks import WidgetContext
 from tracksite.adapter.pages import coursepages, language
 from tracksite.core.learning import coursemap
 from tracksite.core.model.project import Document, Project
 from tracksite.core.site import trackpages, views
+from tracksite.core.widgets.common import WidgetContext
 
 #: Where the instructor view is published, inside the learner site (as the Workbench publishes it).
 VIEW_FOLDER = "instructor"

@@ -16,13 +16,13 @@ again and refused (`Refused`) unless the policy is the first element of the head
 from __future__ import annotations
 
 import html5lib
-from html5lib import _tokenizer
-from html5lib.constants import namespaces, tokenTypes
+from html5lib.constants import namespaces
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from tracksite.adapter.pages import csp
+from tracksite.core import htmlread
 from tracksite.errors import UserError
 
 SUFFIXES = (".html", ".htm")
@@ -30,7 +30,6 @@ POLICY = csp.policy([])
 META = f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'
 # The text is published as UTF-8 (a byte order mark it had is read, not kept), so it says so.
 CHARSET = '<meta charset="utf-8">'
-_SKIPPED = {tokenTypes["SpaceCharacters"], tokenTypes["Comment"], tokenTypes["ParseError"]}
 _HTML = f"{{{namespaces['html']}}}"
 
 
@@ -41,25 +40,10 @@ class Refused(UserError):
 def with_policy(text: str) -> str:
     """`text` (an HTML file) with the site's policy first in its head, and its charset after."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    at = _after_doctype(text)
+    at = htmlread.after_doctype(text)
     out = f"{text[:at]}{META}{CHARSET}{text[at:]}"
     _verify(out)
     return out
-
-
-def _after_doctype(text: str) -> int:
-    """Where the file's content starts: after its doctype, when it opens (past spaces and
-    comments, as the tokenizer reads them) with one; at the start otherwise."""
-    tokenizer = _tokenizer.HTMLTokenizer(text)
-    for token in tokenizer:
-        if token["type"] in _SKIPPED:
-            continue
-        if token["type"] != tokenTypes["Doctype"]:
-            return 0
-        line, column = tokenizer.stream.position()
-        lines = text.split("\n")
-        return sum(len(x) + 1 for x in lines[: line - 1]) + column
-    return 0
 
 
 def _verify(out: str) -> None:

@@ -31,7 +31,6 @@ import logging
 import os
 import re
 import threading
-import time
 import traceback
 from collections.abc import Callable
 from html import escape
@@ -268,10 +267,6 @@ def _describe(error: BaseException) -> str:
     if text.startswith("Aborted with") and "strict mode" in text:
         return f"MkDocs: {text} (the warnings are listed above)"
     return f"MkDocs: the build failed: {text}"
-
-
-def _request_id() -> int:
-    return round(time.monotonic() * 1000)
 
 
 _DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")

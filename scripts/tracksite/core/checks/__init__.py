@@ -27,7 +27,6 @@ from tracksite.core.checks import (
     remote_files,
     reuse,
     rootcause,
-    runnable,
     structure,
     teaching,
     templates,
@@ -39,14 +38,15 @@ from tracksite.core.loader import read
 from tracksite.core.markdown import complexity
 from tracksite.core.problems.problem import Problem
 from tracksite.core.site import plan as siteplan
+from tracksite.core.widgets.runnable import check as runnable
 
 Pass = Callable[["object"], Iterable[Problem]]
 
 
 def _widget_passes() -> tuple[Pass, ...]:
-    """The `PASS` of each widget whose registry entry names a module of this folder (`check`):
-    a new widget's pass runs without an edit here."""
-    return tuple(importlib.import_module(f"{__name__}.{w.check}").PASS for w in W.WIDGETS if w.check)
+    """The `PASS` of each widget whose registry entry says `check`: its folder's `check.py`
+    (core/widgets/<home>/), so a new widget's pass runs without an edit here."""
+    return tuple(importlib.import_module(f"tracksite.core.widgets.{w.home}.check").PASS for w in W.WIDGETS if w.check)
 
 
 # In order: what is wrong with the course's shape first, then pages, links and the site's URLs.

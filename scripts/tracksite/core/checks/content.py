@@ -21,7 +21,7 @@ from tracksite.core.markdown.prose import FOLDED_TO_ASCII
 from tracksite.core.memo import _MEMO, folder_stamp, memo
 from tracksite.core.model.project import Project
 from tracksite.core.site.addresses import REMOTE_HINT, remote_message
-from tracksite.core.widgets import validate_widgets
+from tracksite.core.widgets.validate import validate_widgets
 
 _VAGUE_LINK = re.compile(r"\[(?<!!\[)(here|click here|this link|this|link|read more|more)\]\(", re.I)
 _FENCE = re.compile(r"^\s*(```|~~~)")

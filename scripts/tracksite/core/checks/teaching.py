@@ -29,7 +29,7 @@ from tracksite.core.checks.common import problems_of
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.markdown.prose import FOLDED_TO_ASCII, offsets, prose_text
 from tracksite.core.memo import memo
-from tracksite.core.widgets.quiz import QuizQuestion, parse_quiz, question_lines
+from tracksite.core.widgets.quiz.body import QuizQuestion, parse_quiz, question_lines
 
 #: The length cue is measured per track, over its single-answer questions of at least three
 #: options, from this many on: fewer is too few to tell.

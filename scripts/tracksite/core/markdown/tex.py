@@ -1,6 +1,6 @@
 """Formulas the build could not draw, found before it runs.
 
-The build turns TeX into MathML with latex2mathml (adapter/pages/mathml.py); a formula it cannot
+The build turns TeX into MathML with latex2mathml (core/markdown/mathml.py); a formula it cannot
 convert would reach the learner as a grey box of TeX. The same converter reads every formula of
 a page here, with the line it is on, so that `tracksite check`, the build and `mkdocs serve`
 refuse it alike with its file and line, rather than the page showing it silently.
@@ -23,7 +23,7 @@ from tracksite.core.memo import memo
 
 _BRACKETED = re.compile(r"\\\[(.+?)\\\]|\\\((.+?)\\\)", re.S)
 # `$...$` in a plain string (an objective, a key point): a dollar not escaped with a backslash,
-# at least one character that is not a dollar, the closing dollar. adapter/pages/mathml.py draws with it.
+# at least one character that is not a dollar, the closing dollar. core/markdown/mathml.py draws with it.
 TEXT_MATH = re.compile(r"\$(?<!\\\$)([^$\n]+?)(?<!\\)\$")
 _LEFT_AS_TEX = re.compile(r"<m[io][^>]*>(\\[A-Za-z]+)</m[io]>")
 MAX_FINDINGS = 20

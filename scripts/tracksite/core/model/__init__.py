@@ -1,7 +1,7 @@
 """The course as plain dataclasses: tracks, phases, lessons, the glossary and the loaded project.
 
 Owns the dataclasses (`course`), those of what an instructor writes, generated from the schema
-(`shapes`, written by `generate`, which also writes core/widgets/shapes.py from the
+(`shapes`, written by `generate`, which also writes core/widgets/<home>/shapes.py from the
 data widgets' bodies' descriptions), a lesson read from its front-matter (`lesson`), the
 glossary's terms and their anchor (`glossary`), remote-files.yml's listed files (`listing`) and
 the loaded `Project` (`project`). Imports `schema`, `problems`, `yaml`, `sources` and the widget

@@ -74,18 +74,18 @@ SHAPES: tuple[Shape, ...] = (
     ),
 )
 
-#: The values of the data widgets whose parsers return dataclasses, generated beside the widgets'
-#: code (core/widgets/shapes.py) from their bodies' descriptions: the module of core/schema/ each
-#: data widget's registry entry names (`description`) ends with its `SHAPES`. Spec-only modules,
-#: so reading them imports no widget; loaded by name, so a new widget needs no line here.
-WIDGET_SHAPES: tuple[Shape, ...] = tuple(
-    Shape(name, spec, doc)
+#: The values of each data widget, whose parser returns dataclasses, generated into the widget's
+#: own folder (core/widgets/<home>/shapes.py) from its body's description: the `schema.py` beside
+#: it ends with its `SHAPES`. Spec-only modules (core/widgets/__init__.py imports nothing), so
+#: reading them imports no widget; loaded by the folder's name, so a new widget needs no line here.
+WIDGET_SHAPES: dict[Path, tuple[Shape, ...]] = {
+    TARGET.parents[1] / "widgets" / w.home / "shapes.py": tuple(
+        Shape(name, spec, doc)
+        for name, spec, doc in importlib.import_module(f"tracksite.core.widgets.{w.home}.schema").SHAPES
+    )
     for w in W.WIDGETS
-    if w.description
-    for name, spec, doc in importlib.import_module(f"tracksite.core.schema.{w.description}").SHAPES
-)
-#: The generated module of the widgets' values.
-WIDGET_TARGET = TARGET.parents[1] / "widgets" / "shapes.py"
+    if w.data
+}
 
 HEADER = '''"""What an instructor writes, as the model's dataclasses: GENERATED from core/schema/specs.py
 by core/model/generate.py. Do not edit: change the schema, then run `tracksite docs --write`."""
@@ -94,9 +94,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 '''
-WIDGET_HEADER = '''"""The data widgets' values, as dataclasses: GENERATED from their bodies' descriptions
-(the modules of core/schema/ their registry entries name) by core/model/generate.py.
-Do not edit: change the description, then run `tracksite docs --write`."""
+WIDGET_HEADER = '''"""This widget's values, as dataclasses: GENERATED from its body's description (schema.py
+beside it) by core/model/generate.py. Do not edit: change the description, then run
+`tracksite docs --write`."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ from dataclasses import dataclass
 def files() -> dict[Path, str]:
     """Every module this generator writes and the text it should have. Reading the descriptions
     imports neither module, so a stale or broken one never stops its own repair."""
-    return {TARGET: source(), WIDGET_TARGET: source(WIDGET_SHAPES, WIDGET_HEADER)}
+    return {TARGET: source(), **{path: source(shapes, WIDGET_HEADER) for path, shapes in WIDGET_SHAPES.items()}}
 
 
 def source(shapes: tuple[Shape, ...] | None = None, header: str = HEADER) -> str:

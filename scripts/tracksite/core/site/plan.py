@@ -25,7 +25,7 @@ from tracksite.core.markdown import references as refs
 from tracksite.core.problems.findings import Finding
 from tracksite.core.site import coursejson, published, redirects, statics, trackpages
 from tracksite.core.siteconfig import SiteConfig
-from tracksite.core.widgets import runnable
+from tracksite.core.widgets.runnable import body as runnable
 
 #: The folder the search index is written to, after the build, replacing what was there.
 SEARCH_FOLDER = "search-index"

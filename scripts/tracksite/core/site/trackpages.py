@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from tracksite.core import messages
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown import references as refs
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.memo import memo
-from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
 from tracksite.core.widgets.bodies import BODIES
+from tracksite.core.widgets.flashcards.body import parse_flashcards
 
 if TYPE_CHECKING:
     from tracksite.core.model.course import Curriculum, Lesson, Track

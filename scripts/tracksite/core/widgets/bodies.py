@@ -1,11 +1,11 @@
 """The body of every data widget, found from its registry entry rather than listed here.
 
-A data widget's entry in core/widgetregistry.py names its module of this package (`body`),
-which ends with a `BODY` (a `tracksite.core.widgets.body.Body`: its registry entry, schema,
+A data widget's entry in core/widgetregistry.py names its folder of this package (`home`), whose
+`body.py` ends with a `BODY` (a `tracksite.core.widgets.body.Body`: its registry entry, schema,
 parser, field tables and practice text). This module imports each such module by that name and
 keeps its `BODY`, so that the validation, the editor schemas, the authoring guide's tables and
 the objectives' coverage follow a new widget without an edit: adding one is its registry entry
-and its module, nothing here. The modules are loaded with `importlib` by name, which the
+and its folder, nothing here. The modules are loaded with `importlib` by name, which the
 import-graph test does not see; the widgets' modules never import this one, and the modules
 that read the bodies (`tables`, `validate`) are named by no entry, so no cycle can hide in it.
 """
@@ -26,9 +26,9 @@ def _find() -> dict[str, Body]:
     for w in W.WIDGETS:
         if not w.data:
             continue
-        body = getattr(importlib.import_module(f"{__package__}.{w.body}"), "BODY", None) if w.body else None
+        body = getattr(importlib.import_module(f"{__package__}.{w.home}.body"), "BODY", None)
         if not isinstance(body, Body) or body.widget is not w:
-            raise ImportError(f"core/widgets/{w.body}.py declares no BODY of the {w.name} widget")
+            raise ImportError(f"core/widgets/{w.home}/body.py declares no BODY of the {w.name} widget")
         found[w.name] = body
     return found
 

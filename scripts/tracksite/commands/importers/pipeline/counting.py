@@ -49,7 +49,6 @@ GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 DETAILS_OPEN = re.compile(r"<details\b", re.I)
 DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
 LIST_FIELDS = {"objectives", "questions", "keypoints"}
-NOT_CALLOUTS = {"challenge", "solution", "instructor", *LIST_FIELDS}
 
 
 def _inline(counts: Counter, line: str, defined: set[str]) -> None:

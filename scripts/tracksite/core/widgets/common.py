@@ -1,0 +1,216 @@
+"""Shared pieces of the widget blocks: the page context, element helpers, error elements."""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown.util import AtomicString
+from pymdownx.blocks.block import Block
+
+from tracksite.core import widgetregistry as W
+from tracksite.core.markdown.mathml import render_math
+from tracksite.core.widgets.body import Issue, clean_text
+from tracksite.core.widgets.inline import render_into
+
+
+@dataclass
+class WidgetContext:
+    """What the widgets need to know about the page being rendered."""
+
+    page_id: str  # "deep-learning-survey/attention-and-transformers"
+    source_dir: Path  # folder of the page's Markdown source (data files)
+    data_url: Callable[[str], str] = field(default=lambda name: name)  # file -> URL from page
+    instructor: bool = False
+    islands: bool = False  # an export's build: each exported widget gives its data (`island`)
+
+
+def default_context() -> WidgetContext:
+    return WidgetContext(page_id="page", source_dir=Path.cwd(), data_url=lambda name: name)
+
+
+def el(parent: etree.Element, tag: str, text: str | None = None, cls: str | None = None, **attrs: str) -> etree.Element:
+    """A child element whose text is plain (escaped on output, never parsed as Markdown)."""
+    # (most calls give no attribute but the class: a quiz asks for a hundred elements a page)
+    attrib = {_attr_name(k): str(v) for k, v in attrs.items() if v is not None} if attrs else {}
+    if cls:
+        attrib["class"] = cls
+    child = etree.SubElement(parent, tag, attrib)
+    if text is not None:
+        child.text = AtomicString(clean_text(text))
+    return child
+
+
+@functools.cache
+def _attr_name(keyword: str) -> str:
+    """`for_` -> "for", `data_option` -> "data-option": the HTML name of an `el` keyword."""
+    return keyword.rstrip("_").replace("_", "-")
+
+
+def el_math(parent: etree.Element, tag: str, text: str, cls: str | None = None, **attrs: str) -> etree.Element:
+    """Like `el`, but the text is inline Markdown (`code`, emphasis, links) with math: `$...$`
+    and bare symbols such as `d_k` become arithmatex spans, which the build turns into MathML
+    (mathml.py). Raw HTML is shown as text (inline.py)."""
+    child = el(parent, tag, None, cls, **attrs)
+    render_into(child, text)
+    return child
+
+
+def tail(node: etree.Element, text: str) -> None:
+    node.tail = AtomicString(text)
+
+
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+#: A line that starts with neither a space nor its end (take_raw).
+_AT_MARGIN = re.compile(r"(?m)^[^ \n]")
+
+
+def inline_title(text: str) -> str:
+    """A block title for Markdown's inline parser: emphasis and `code` work, raw HTML is shown as
+    text (the `<` outside code spans is escaped)."""
+    text = clean_text(text)
+    out, pos = [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out.append(text[pos : m.start()].replace("<", "&lt;"))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(text[pos:].replace("<", "&lt;"))
+    return "".join(out)
+
+
+class WidgetBlock(Block):
+    """Base: access to the page context and the per-page counter of this block type."""
+
+    def context(self) -> WidgetContext:
+        getter = self.config.get("context") if isinstance(self.config, dict) else None
+        ctx = getter() if callable(getter) else None  # the plugin's page context; none outside a build
+        return ctx if isinstance(ctx, WidgetContext) else default_context()
+
+    def instructor(self) -> bool:
+        return bool(self.config.get("instructor")) or self.context().instructor
+
+    def next_number(self) -> int:
+        self.tracker["count"] = self.tracker.get("count", 0) + 1
+        return self.tracker["count"]
+
+    def take_raw(self, block: etree.Element) -> str:
+        """The body's text, taken out of the block. pymdownx has dedented a raw body already
+        (`Block._end`); dedenting again changes it only when every line is still indented, so
+        a body with a line at the margin (nearly all) skips the second, line-by-line pass."""
+        text = str(block.text or "")
+        block.text = None
+        for child in list(block):  # raw mode keeps everything in .text; be safe anyway
+            block.remove(child)
+        return text if _AT_MARGIN.search(text) else self.dedent(text)
+
+
+class DataBlock(WidgetBlock):
+    """A block whose body is data (YAML), not Markdown: parse it with the core's parser, then
+    draw the widget, or an inline error note when the core would reject the body."""
+
+    ARGUMENT = None
+    TAG = "div"
+
+    def on_markdown(self) -> str:
+        return "raw"
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, self.TAG)
+
+    def parse(self, raw: str):  # -> (parsed or None, issues)
+        raise NotImplementedError
+
+    def render(self, block: etree.Element, parsed, number: int) -> None:
+        raise NotImplementedError
+
+    def island(self, block: etree.Element, parsed) -> dict | None:
+        """What an export takes of the rendered widget (its entry's `export` says which kind),
+        or None: the widget's own data, its texts as the page shows them (`shown_html`)."""
+        return None
+
+    def on_end(self, block: etree.Element) -> None:
+        number = self.next_number()
+        parsed, issues = self.parse(self.take_raw(block))
+        if not parsed or any(i.severity == "error" for i in issues):
+            render_error(block, self.NAME, issues)
+            return
+        self.render(block, parsed, number)
+        if self.WIDGET.export and self.context().islands:
+            data = self.island(block, parsed)
+            if data is not None:
+                add_island(block, self.NAME, data)
+
+
+def add_island(block: etree.Element, name: str, data: dict) -> None:
+    """The widget's data for an export, as a JSON island (`<script type="application/json">`, which
+    a browser neither runs nor shows) at the end of its root. Only an export's build writes one
+    (`islands` in the page's context): the published site stays as it was, and the exports read
+    the data the block parsed rather than scraping it back out of the markup. `<`, `>` and `&`
+    are written as JSON escapes, so no text can close the element or be read as markup."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    island = etree.SubElement(block, "script", {"type": "application/json", W.ISLAND: name})
+    island.text = AtomicString(text)
+
+
+def shown_html(md, text: str) -> str:
+    """A widget text (inline Markdown with math) as the page shows it: the HTML `el_math` writes,
+    with its formulas in MathML as the build writes them (core/markdown/mathml.py)."""
+    holder = etree.Element("div")
+    render_into(holder, text)
+    return render_math(md.serializer(holder).removeprefix("<div>").removesuffix("</div>")).strip()
+
+
+def shown_text(md, text: str) -> str:
+    """A widget text as the page's `textContent` has it, white space folded (what widgets.js keys
+    a flashcard by)."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", "", shown_html(md, text)))).strip()
+
+
+def widget_root(block: etree.Element, cls: str, widget: str, default_id: str) -> str:
+    """Make `block` a widget root, keeping classes and an id given with the `attrs` option."""
+    extra = block.get("class")
+    block.set("class", f"{cls} {extra}" if extra else cls)
+    block.set("data-widget", widget)
+    block_id = block.get("id") or default_id
+    block.set("id", block_id)
+    return block_id
+
+
+def title_line(parent: etree.Element, label: str, title: str | None) -> etree.Element:
+    """ "Quiz: Quick check". The space goes in the tail: el() strips the label's own whitespace."""
+    p = el(parent, "p", None, "ts-widget__title")
+    strong = el(p, "strong", label + (":" if title else ""))
+    if title:
+        tail(strong, " " + clean_text(title))
+    return p
+
+
+def render_error(block: etree.Element, name: str, issues: Iterable[Issue]) -> None:
+    """Turn a widget root into a visible, non-interactive error note (never a traceback)."""
+    block.attrib.clear()
+    block.text = None
+    for child in list(block):
+        block.remove(child)
+    block.tag = "div"
+    block.set("class", "ts-widget-error")
+    block.set("role", "note")
+    block.set("data-widget-error", name)
+    el(
+        block,
+        "p",
+        f"This {name} block could not be shown. Run `tracksite check` for the file and line of each problem:",
+        "ts-widget-error__title",
+    )
+    ul = el(block, "ul")
+    issues = [i for i in issues if i.severity == "error"] or list(issues)
+    for issue in issues[:8]:
+        where = f"{issue.field}: " if issue.field else ""
+        text = where + issue.message + (f" ({issue.hint})" if issue.hint else "")
+        el(ul, "li", text)

@@ -1,0 +1,41 @@
+"""`/// flashcards`: a YAML list of {term, answer} (or a definition list).
+
+Without scripts: every card, its answer behind a "Show answer" disclosure. widgets.js turns the
+list into one card at a time (flip, previous/next, "Knew it"/"Again" kept per lesson)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from tracksite.core import widgetregistry as W
+from tracksite.core.messages import text
+from tracksite.core.widgets.common import DataBlock, el, el_math, shown_text, title_line, widget_root
+from tracksite.core.widgets.flashcards.body import parse_flashcards
+
+
+class Flashcards(DataBlock):
+    WIDGET = W.FLASHCARDS
+    NAME = W.FLASHCARDS.name
+
+    def parse(self, raw: str):
+        return parse_flashcards(raw)
+
+    def render(self, block: etree.Element, cards, number: int) -> None:
+        ctx = self.context()
+        css = self.WIDGET.css_class
+        assert css is not None  # every block widget declares its root's class
+        widget_root(block, css, self.NAME, f"ts-cards-{number}")
+        block.set("data-key", f"tracksite:cards:{ctx.page_id}:{number}")
+        title_line(block, text("wFlashcards"), self.argument)
+        ol = el(block, "ol", None, "ts-cards__list")
+        for card in cards:
+            li = el(ol, "li", None, "ts-card")
+            el_math(li, "p", card.term, "ts-card__term")
+            details = el(li, "details", None, "ts-card__more")
+            el(details, "summary", text("showAnswer"))
+            el_math(details, "p", card.answer, "ts-card__answer")
+
+    def island(self, block: etree.Element, cards) -> dict:
+        """For an export: the deck's key and its terms, as widgets.js keys the cards (the SCORM
+        state keeps which cards a learner knew)."""
+        return {"key": block.get("data-key", ""), "terms": [shown_text(self.md, card.term) for card in cards]}

@@ -1,0 +1,66 @@
+"""`/// runnable`: Python the learner edits and runs in the page; with tests, an exercise.
+
+Without scripts (and in a printout) the block is the code, highlighted like a fenced block, and
+for an exercise the solution behind a closed "Show solution" disclosure, like an exercise's.
+runnable.js turns the code into an editor with Run, Stop, Reset and, for an exercise, Check; it
+reads what it needs from this HTML: the starting code from `data-code`'s element, the tests and
+the expected output from hidden elements, the hint shown when a Check fails. The interpreter
+(Pyodide, theme/assets/tracksite/pyodide/) is loaded by the script only when the learner runs
+code, in a Web Worker.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+
+from markdown.util import AtomicString
+
+from tracksite.core import widgetregistry as W
+from tracksite.core.messages import text
+from tracksite.core.widgets.common import DataBlock, el, el_math, title_line, widget_root
+from tracksite.core.widgets.predict.block import highlight
+from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
+from tracksite.core.widgets.validate import content_key
+
+
+class RunnableBlock(DataBlock):
+    WIDGET = W.RUNNABLE
+    NAME = W.RUNNABLE.name
+
+    def parse(self, raw: str):
+        return parse_runnable(raw)
+
+    def render(self, block: etree.Element, parsed: Runnable, number: int) -> None:
+        css = self.WIDGET.css_class
+        assert css is not None  # every block widget declares its root's class
+        root_id = widget_root(block, css, self.NAME, f"ts-run-{number}")
+        key = f"tracksite:runnable:{self.context().page_id}:{number}:{content_key(parsed)}"
+        block.set("data-key", key)
+        block.set("data-timeout", str(parsed.timeout))
+        title_line(block, text("wRunExercise" if parsed.checked else "wRunnable"), self.argument)
+        code = el(block, "div", None, "ts-run__code")
+        draw_code(self, code, parsed.code)
+        # the learner's code starts as the author's: kept verbatim for Reset, never shown twice
+        for cls, value in (("start", parsed.code), ("tests", parsed.tests), ("expected", parsed.output)):
+            if value:
+                el(block, "pre", None, f"ts-run__{cls}", hidden="", data_search_ignore="").text = AtomicString(value)
+        if parsed.hint:
+            el_math(block, "p", parsed.hint, "ts-run__hint", hidden="", id=f"{root_id}-hint")
+        if parsed.solution:
+            answer = el(block, "details", None, "ts-run__solution", data_search_ignore="")
+            el(answer, "summary", text("showSolution"))
+            draw_code(self, answer, parsed.solution)
+
+    def island(self, block: etree.Element, parsed: Runnable) -> dict:
+        """For an export: the block's key and whether the page checks it (a checked exercise counts
+        in the SCORM score)."""
+        return {"key": block.get("data-key", ""), "checked": parsed.checked}
+
+
+def draw_code(block: DataBlock, parent: etree.Element, code: str) -> None:
+    """Python drawn as the page draws a fenced block (predict.py's `highlight`)."""
+    highlighted = highlight(block.md, code, "python")
+    if highlighted is not None:
+        parent.text = AtomicString(block.md.htmlStash.store(highlighted))
+    else:
+        el(el(parent, "pre"), "code", None, "language-python").text = AtomicString(code)

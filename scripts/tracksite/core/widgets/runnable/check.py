@@ -1,0 +1,232 @@
+"""Runnable exercises proved at check time: the author's solution passes its own tests, and the
+starting code does not (an exercise the starting code already passes checks nothing).
+
+The code is run only when asked: `tracksite check --run-code`, or `run_code: true` in the
+tracksite plugin's settings for builds (`SiteConfig.run_code`). A pull request writes `solution:`
+and `tests:` as easily as prose, so a check, a build, `mkdocs serve`, the language server and an
+import run none of it by default; they judge what can be judged without running it (the solution
+and the tests must be Python, TS433; imports the browser lacks are TS430, core/widgets/runnable/body.py)
+and say how many exercises were not run (`not_run`).
+
+When asked, each exercise is run by the page's own runner (theme/assets/tracksite/runner.py) in
+the sandbox of core/sandbox.py: no files, no network, no other process, limits on time, memory
+and writes. Without a sandbox nothing runs, and the check says why (TS434).
+
+Verdicts are kept by content in the course's state folder (core/localstate.py), keyed by the
+runner, the Python that ran it and the block's code, tests, output, solution and time limit: a
+check of an unchanged course starts no process, and an edit runs only the block it changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracksite import theme
+from tracksite.core import localstate, sandbox
+from tracksite.core import widgetregistry as W
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
+from tracksite.core.problems.problem import ProblemList
+from tracksite.core.widgets.body import read_body
+from tracksite.core.widgets.runnable.body import Runnable, first_code_line, parse_runnable
+from tracksite.core.widgets.runnable.schema import RUNNABLE
+
+RUNNER = theme.ASSETS / "tracksite" / "runner.py"
+#: The verdicts kept, in the course's "tracksite" state folder.
+FILE = "runnable.json"
+#: Seconds a process may take beyond the block's limits, to start Python.
+SLACK = 3
+#: Part of every verdict's key: a verdict found outside the sandbox (before it) is not reused.
+HOW = "bubblewrap-1"
+
+
+@dataclass(frozen=True, eq=False)  # told apart by identity: its `lines` is a dict
+class Exercise:
+    path: Path
+    line: int  # the file line of the block's header
+    lines: dict  # body key path -> body line
+    body_line: int
+    value: Runnable
+    starts: dict  # field -> body line of its code's first line
+
+    def at(self, key: str) -> int:
+        return self.body_line + self.lines.get((key,), 1) - 1
+
+    def code_line(self, key: str, line: int) -> int:
+        """The file line of line `line` of a field's code."""
+        return self.body_line + self.starts.get(key, 1) + line - 2
+
+
+def exercises(project) -> list:
+    """Every checked runnable exercise whose solution passes its tests and whose starting code
+    does not; problems at the `solution:` or `code:` line."""
+    found = list(_exercises(project))
+    if not found:
+        return []
+    out = ProblemList(project.root)  # paths shown relative to the project root
+    found = [ex for ex in found if not _syntax(out, ex)]
+    if not found or not runs_code(project):
+        return out.items
+    reason = sandbox.unavailable()
+    if reason:
+        out.add(
+            found[0].path,
+            found[0].at("solution"),
+            f"the exercises were not run: {reason}",
+            field="runnable.solution",
+            hint="run them where bubblewrap works (Linux, as CI runs), or turn `run_code` off",
+            code="TS434",
+        )
+        return out.items
+    keys = {ex: _key(ex.value) for ex in found}
+    kept = _load(project.root)
+    missing = sorted({keys[ex]: ex for ex in found if keys[ex] not in kept}.items())
+    if missing:
+        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            for key, verdicts in zip([k for k, _ in missing], pool.map(_run, [ex.value for _, ex in missing])):
+                kept[key] = verdicts
+        _save(project.root, {keys[ex]: kept[keys[ex]] for ex in found})
+    for ex in found:
+        _report(out, ex, kept[keys[ex]])
+    return out.items
+
+
+#: The pass every check runs (core/checks/__init__.py finds it from the registry's `check`).
+PASS = exercises
+
+
+def _exercises(project):
+    return exercises_in(project.documents)
+
+
+def runs_code(project) -> bool:
+    """Whether this check runs the exercises: only when asked (`SiteConfig.run_code`)."""
+    site = getattr(project, "site", None)
+    return bool(site is not None and getattr(site.config, "run_code", False))
+
+
+def not_run(project) -> int:
+    """How many exercises this check judged without running them (0 when it ran them): what
+    `tracksite check` and the build say in a note."""
+    return 0 if runs_code(project) else sum(1 for _ in exercises_in(project.documents))
+
+
+def _syntax(out, ex: Exercise) -> bool:
+    """Whether the solution or the tests are not Python (reported at their line): judged without
+    running them. The starting code may be broken on purpose (an exercise in fixing it)."""
+    bad = False
+    for name, code in (("solution", ex.value.solution), ("tests", ex.value.tests)):
+        try:
+            compile(code or "", f"<{name}>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError) as e:
+            line = getattr(e, "lineno", None) or 1
+            out.add(
+                ex.path,
+                ex.code_line(name, line),
+                f"the {name} is not valid Python: {getattr(e, 'msg', None) or e}",
+                field=f"runnable.{name}",
+                hint="fix it as Python reports it; the page would fail the same way",
+                code="TS433",
+            )
+            bad = True
+    return bad
+
+
+def exercises_in(documents):
+    """The checked runnable exercises of `documents`, in order."""
+    for doc in documents:
+        if W.RUNNABLE.name not in doc.body:
+            continue
+        blocks, _ = find_blocks(doc.body, doc.body_line)
+        for block in iter_blocks(blocks):
+            if block.name != W.RUNNABLE.name:
+                continue
+            body = textwrap.dedent(block.body)
+            value, findings = parse_runnable(body)
+            if value is None or not value.checked or not value.solution or any(f.severity == "error" for f in findings):
+                continue
+            lines = read_body(body, RUNNABLE, "expected a mapping with at least code:")[2]
+            starts = {name: first_code_line(body, lines.get((name,))) for name in ("solution", "tests")}
+            yield Exercise(doc.path, block.line, lines, block.body_line, value, starts)
+
+
+def _key(r: Runnable) -> str:
+    blob = json.dumps([HOW, sys.version, r.code, r.tests, r.output, r.solution, r.timeout])
+    return hashlib.sha256(RUNNER.read_bytes() + blob.encode("utf-8")).hexdigest()
+
+
+def _run(r: Runnable) -> list:
+    """[the solution's verdict, the starting code's] from the runner, or a verdict that says why
+    there is none (the limit passed, the process failed)."""
+    runs = [{"code": code, "tests": r.tests, "expected": r.output} for code in (r.solution, r.code)]
+    try:
+        done = sandbox.run_python(RUNNER, json.dumps(runs), 2 * r.timeout + SLACK)
+    except (sandbox.Unavailable, OSError) as e:
+        return [{"status": "crashed", "detail": str(e)}] * 2
+    if done.returncode is None:
+        return [{"status": "timeout"}, {"status": "timeout"}]
+    try:
+        verdicts = json.loads(done.stdout.strip().rsplit("\n", 1)[-1])
+    except (ValueError, IndexError):
+        return [{"status": "crashed", "detail": done.stderr.strip()[-300:]}] * 2
+    return verdicts if isinstance(verdicts, list) and len(verdicts) == 2 else [{"status": "crashed"}] * 2
+
+
+def _report(out, ex: Exercise, verdicts: list) -> None:
+    solution, start = verdicts
+    if solution.get("status") != "passed":
+        out.add(
+            ex.path,
+            ex.at("solution"),
+            f"the solution does not pass its own tests in CPython: {_why(solution, ex.value.timeout)}",
+            field="runnable.solution",
+            hint="run the solution and the tests together in Python, then fix whichever is wrong",
+            code="TS431",
+        )
+    elif start.get("status") == "passed":
+        out.add(
+            ex.path,
+            ex.at("code"),
+            "the starting code already passes the tests, so the exercise checks nothing",
+            field="runnable.code",
+            hint="leave the part the learner writes undone in `code:`, or make the tests ask for it",
+            code="TS432",
+        )
+
+
+def _why(verdict: dict, timeout: int) -> str:
+    status = verdict.get("status")
+    if status == "timeout":
+        return f"it did not finish within {timeout} seconds"
+    if status == "error":
+        return f"the code raised {verdict.get('detail')} (line {verdict.get('line')})"
+    if verdict.get("output"):
+        return "it prints something other than `output:`"
+    if status == "failed":
+        return f"test line {verdict.get('line')} failed: {verdict.get('source')} ({verdict.get('detail')})"
+    return f"Python stopped: {verdict.get('detail') or status}"
+
+
+def _load(root: Path) -> dict:
+    try:
+        data = json.loads((localstate.folder(root, "tracksite", create=False) / FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, localstate.StateError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 2} if isinstance(data, dict) else {}
+
+
+def _save(root: Path, verdicts: dict) -> None:
+    """Keep the verdicts of the course's exercises as they are now (older ones go)."""
+    with contextlib.suppress(OSError, TypeError, ValueError, localstate.StateError):
+        path = localstate.folder(root, "tracksite") / FILE
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(verdicts), encoding="utf-8")
+        os.replace(tmp, path)

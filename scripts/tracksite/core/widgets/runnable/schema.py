@@ -1,0 +1,97 @@
+"""The body of a `/// runnable` block, described in the schema language: only the description.
+
+It lives apart from the widget's code (core/widgets/runnable/body.py) so that core/model/generate.py
+can read it without importing the widget, whose `RunnableFields` is generated from `RUNNABLE`
+into core/widgets/runnable/shapes.py: the validator, the editor schema, the guide's table and the
+dataclass come from this one description.
+"""
+
+from __future__ import annotations
+
+from tracksite.core import widgetregistry as W
+from tracksite.core.schema.language import Field, Mapping, Text, Whole
+
+#: Seconds a run may take when the block names no `timeout`, and the most it may name.
+DEFAULT_TIMEOUT = 10
+MAX_TIMEOUT = 60
+
+
+def _solution_when_checked(value, path, ctx):
+    """A checked exercise (tests or output) shows its solution behind a disclosure: without
+    one, a learner who is stuck has nowhere to go, and the check cannot prove the tests pass."""
+    if (value.get("tests") or value.get("output")) and not value.get("solution"):
+        ctx.report(
+            path,
+            "a runnable block with `tests:` or `output:` is a checked exercise and needs a `solution:`",
+            "add `solution: |` with code that passes the tests",
+            code="TS405",
+        )
+
+
+RUNNABLE = Mapping(
+    help="The body of a `/// runnable` block: Python the learner edits and runs in the page, "
+    "and, for an exercise, the tests that check it.",
+    name=W.RUNNABLE.name,
+    rules=(_solution_when_checked,),
+    json_extra={"dependencies": {"tests": ["solution"], "output": ["solution"]}},
+    fields=(
+        Field(
+            "code",
+            Text(
+                max_length=6000,
+                help="The starting code the learner sees and edits: Python 3 with the standard library "
+                "only; write it as a literal block (`code: |`).",
+            ),
+            required=True,
+            example="code: |\n  def step(w, grad, lr):\n      return w\n  print(step(1.0, 0.5, 0.1))",
+        ),
+        Field(
+            "tests",
+            Text(
+                max_length=6000,
+                help="Python run after the learner's code in the same namespace, usually `assert` lines: "
+                "with them the block is a checked exercise (a Check button).",
+            ),
+            example="tests: |\n  assert abs(step(1.0, 0.5, 0.1) - 0.95) < 1e-9",
+        ),
+        Field(
+            "output",
+            Text(
+                numbers=True,
+                max_length=4000,
+                help="The exact output expected, instead of (or besides) tests: compared as a predict "
+                "block's output is, forgiving blank lines and runs of spaces.",
+            ),
+        ),
+        Field(
+            "solution",
+            Text(
+                max_length=6000,
+                help="The author's answer, folded until the learner opens it; needed with `tests` or "
+                "`output`. `tracksite check` runs it and the tests in CPython.",
+            ),
+            example="solution: |\n  def step(w, grad, lr):\n      return w - lr * grad",
+        ),
+        Field("hint", Text(numbers=True, help="Shown when Check fails (inline Markdown).")),
+        Field(
+            "timeout",
+            Whole(
+                minimum=1,
+                maximum=MAX_TIMEOUT,
+                unit="seconds",
+                help="A run longer than this is stopped, and the learner can run again.",
+            ),
+            default=DEFAULT_TIMEOUT,
+        ),
+    ),
+)
+
+
+#: The dataclass core/model/generate.py writes from this description (core/widgets/runnable/shapes.py).
+SHAPES = (
+    (
+        "RunnableFields",
+        RUNNABLE,
+        "The body of a `/// runnable` block (core/widgets/runnable/body.py's `Runnable` adds what it computes).",
+    ),
+)
