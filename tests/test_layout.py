@@ -180,7 +180,7 @@ def test_scripts_and_stylesheets_stay_small():
 def polled_expressions(tests: Path) -> list[str]:
     """Every `wait_for_function` in the browser tests whose first argument is an expression
     rather than a function, as "file:line"."""
-    arrow = re.compile(r"\s*(\w+|\([^)]*\))\s*=>")
+    arrow = re.compile(r"\s*(async\s+)?(\w+|\([^)]*\))\s*=>")
     out = []
     for path in sorted(tests.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

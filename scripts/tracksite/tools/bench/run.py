@@ -96,8 +96,7 @@ def chromium(what: str):
 
 @contextlib.contextmanager
 def chromium_profile(what: str, profile: str):
-    """Chromium with a profile kept on disk for the whole block, so the HTTP cache and Cache Storage
-    last from one page to the next as a learner's do."""
+    """Chromium with a profile on disk: its HTTP cache and Cache Storage last from page to page."""
     with _playwright(what) as (p, path):
         context = p.chromium.launch_persistent_context(profile, executable_path=path, args=ARGS)
         try:
