@@ -186,16 +186,7 @@ def run_program(
     read, write = os.pipe()
     os.write(write, _filter() or b"")
     os.close(write)
-    bind = _root()
-    for path in readonly:
-        if path.exists() and not any(path.is_relative_to(top) for top in ("/usr", "/bin", "/lib")):
-            bind += ["--ro-bind", str(path), str(path)]
-    for inside, outside in files.items():
-        bind += ["--ro-bind", str(outside), inside]
-    bind += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.scratch), "--tmpfs", "/tmp", "--chdir", "/tmp"]
-    for key, value in env.items():
-        bind += ["--setenv", key, value]
-    bind += ["--remount-ro", "/", "--seccomp", str(read), "--", *argv]
+    bind = _program_bind(argv, readonly, files, env, limits.scratch, read)
     caps = (
         (resource.RLIMIT_CPU, max(1, int(limits.seconds))),
         (resource.RLIMIT_AS, limits.memory),
@@ -231,6 +222,24 @@ def run_program(
             if read >= 0:
                 os.close(read)
         return Result(code, _tail(out, OUTPUT), _tail(err, ERRORS))
+
+
+def _program_bind(
+    argv: list[str], readonly: list[Path], files: dict[str, Path], env: dict[str, str], scratch: int, seccomp: int
+) -> list[str]:
+    """bubblewrap's command line for `run_program`: the exercises' root, the folders and files it
+    shows, a /tmp of `scratch` bytes to start in, the environment, the seccomp filter's descriptor."""
+    bind = _root()
+    for path in readonly:
+        if path.exists() and not any(path.is_relative_to(top) for top in ("/usr", "/bin", "/lib")):
+            bind += ["--ro-bind", str(path), str(path)]
+    for inside, outside in files.items():
+        bind += ["--ro-bind", str(outside), inside]
+    bind += ["--proc", "/proc", "--dev", "/dev", "--size", str(scratch), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    for key, value in env.items():
+        bind += ["--setenv", key, value]
+    bind += ["--remount-ro", "/", "--seccomp", str(seccomp), "--", *argv]
+    return bind
 
 
 def _end(proc: subprocess.Popen) -> None:

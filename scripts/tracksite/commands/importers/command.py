@@ -145,6 +145,12 @@ def register(sub) -> None:
         help="write a JSON report: per episode, the counts in the source, the changes the import listed "
         "and the counts on the built learner page, and what had no equivalent; counts that differ are printed",
     )
+    _code_options(p)
+    p.set_defaults(handler=cmd_import)
+
+
+def _code_options(p) -> None:
+    """Whether the lesson's code runs: never unless asked, and then in the sandbox."""
     running = p.add_mutually_exclusive_group()
     running.add_argument(
         "--execute",
@@ -165,4 +171,3 @@ def register(sub) -> None:
         help="publish R's error messages where a chunk fails (a missing package, an error the lesson does not "
         "mark error=TRUE) instead of stopping the import",
     )
-    p.set_defaults(handler=cmd_import)
