@@ -35,6 +35,7 @@ from tracksite.core import localstate
 from tracksite.localserver import serve_folder
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 _PLAYWRIGHT_DISABLED = (  # Playwright 1.65's --disable-features, repeated: Chromium keeps the last
     "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
     "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
@@ -66,7 +67,7 @@ sys.dont_write_bytecode = False
 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     # the workers already keep every core busy: a build that forked helpers beside them would only
     # share the same cores, and pay the forks. Helpers are tested where they are asked for
-    # (tests/test_parallel.py), and the bundled course below is built with them.
+    # (tests/adapter/test_parallel.py), and the bundled course below is built with them.
     os.environ.setdefault("TRACKSITE_PROCESSES", "1")
 
 
@@ -87,9 +88,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     marked `browser`, so `-m "not browser"` leaves out exactly those, wherever they live. Browser
     tests run last: the quick tests report first, and a run stopped by its time budget
     (pyproject.toml's session_timeout) has still run everything that needs no browser. The order
-    is the same in every xdist worker, as xdist requires."""
+    is the same in every xdist worker, as xdist requires. Everything under tests/browser/ is
+    marked too, so that the quick tier (`-m "not browser and not slow"`) never opens Chromium."""
     for item in items:
-        if "chromium" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+        drives = "chromium" in getattr(item, "fixturenames", ()) or BROWSER_TESTS in item.path.parents
+        if drives and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     harness.freeze_session()  # the collected tests and the modules, out of the collector's passes

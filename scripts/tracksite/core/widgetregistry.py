@@ -21,7 +21,7 @@ with the `SHAPES` core/model/generate.py writes), the pass the check runs on it 
 extension imports `tracksite.adapter.blocks.<renderer>`, core/widgets/bodies.py
 `tracksite.core.widgets.<body>`, core/checks/__init__.py `tracksite.core.checks.<check>`), so
 nothing here imports them and no layer keeps a list of its own. `pieces()` lists every file of a widget;
-tests/test_widget_home.py finds each from the registry alone, and fails on a widget file the
+tests/architecture/test_widget_home.py finds each from the registry alone, and fails on a widget file the
 registry does not name.
 
 Adding a widget: an entry here, its block module under `adapter/blocks/` (and a body module

@@ -7,6 +7,6 @@ errors said in plain words with the fields' names (`explain`) and each data widg
 core/model/generate.py writes the widgets' values (core/widgets/shapes.py) from them without
 importing a widget; the widget's parser and `BODY` are in its module under core/widgets/.
 Imports `yaml`, `problems`, `sources` and the widget registry, the floors below it
-(tests/test_floors.py); never a widget, the model, the loader, the site plan or the checks. The
+(tests/architecture/test_floors.py); never a widget, the model, the loader, the site plan or the checks. The
 authoring guide's field tables read the widgets' bodies too, so they are `widgets/tables.py`.
 """
