@@ -48,11 +48,6 @@ A note.
 """
 
 
-def _build(root: Path, out: Path) -> None:
-    run = harness.mkdocs(root, "-d", str(out), processes=1)
-    assert run.returncode == 0, run.stderr[-3000:]
-
-
 def _tree(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
@@ -65,10 +60,12 @@ def test_a_reused_converter_builds_the_site_a_new_converter_per_page_builds(tmp_
             f"lessons/{lesson}/lesson.md",
             lesson_md(lesson, body=BODY.format(page=lesson)).replace("math: none", "math: light"),
         )
-    _build(root, tmp_path / "reused")  # the build cache on: one converter, reset between pages
+    harness.build(
+        root, "-d", str(tmp_path / "reused"), processes=1
+    )  # the build cache on: one converter, reset between pages
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - tracksite\n", "  - tracksite:\n      cache: false\n", 1))
-    _build(root, tmp_path / "per-page")  # MkDocs' own: a converter per page
+    harness.build(root, "-d", str(tmp_path / "per-page"), processes=1)  # MkDocs' own: a converter per page
     reused, per_page = _tree(tmp_path / "reused"), _tree(tmp_path / "per-page")
     assert sorted(reused) == sorted(per_page)
     assert [name for name in reused if reused[name] != per_page[name]] == []

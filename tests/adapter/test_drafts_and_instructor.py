@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import json
 
-from bs4 import BeautifulSoup
-
 import harness
 from conftest import run_mkdocs
 from course import lesson_md, run_cli, write
+from harness import soup as html
 
 NOTE = "Ask the class to predict the weights before revealing them."
-
-
-def html(path):
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
 def where(site, url):

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import harness
 from conftest import run_mkdocs
 from course import lesson_md, load, make_course, write
+from harness import page
 
 
 def evil(field: str) -> str:
@@ -102,11 +104,7 @@ def evil_site(tmp_path_factory) -> Path:
 
 def pages(site: Path):
     for path in sorted(site.rglob("*.html")):
-        yield path.relative_to(site).as_posix(), BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
-
-
-def page(site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "lxml")
+        yield path.relative_to(site).as_posix(), harness.soup(path)
 
 
 def text(node) -> str:

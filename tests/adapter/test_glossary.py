@@ -8,18 +8,14 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 import harness
 from conftest import run_mkdocs
 from course import REPO, lesson_md, load, write
+from harness import soup as html
 from pdfs import COUNT_SOLUTION, need_browser, pdf_pages, printed_answers
 
 TRACKS = ("deep-learning-survey", "transformers-and-llms")
-
-
-def html(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
 def problems(root: Path) -> list[str]:

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from conftest import run_mkdocs
 from course import lesson_md, write
-
-
-def soup(site: Path, url: str) -> BeautifulSoup:
-    path = site / url / "index.html" if not url.endswith(".html") else site / url
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+from harness import page as soup
 
 
 def text(node) -> str:

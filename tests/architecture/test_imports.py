@@ -12,9 +12,11 @@ import inside a function is allowed only where the allow-list below says why.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import package_source
 from course import REPO
 
 PACKAGE = REPO / "scripts" / "tracksite"
@@ -89,15 +91,21 @@ def _walk(tree: ast.AST, local: bool = False):
 
 
 def import_edges(package: Path = PACKAGE) -> list[Edge]:
-    paths = sorted(package.rglob("*.py"))
+    """Every import of the package's modules, found once a test process while no file changed."""
+    paths = tuple(sorted(package.rglob("*.py")))
+    return list(_edges(package, paths, tuple(package_source.stamp(p) for p in paths)))
+
+
+@functools.cache
+def _edges(package: Path, paths: tuple[Path, ...], stamps: tuple) -> tuple[Edge, ...]:
     known = {module_name(p, package) for p in paths}
     edges = []
     for path in paths:
-        module, tree = module_name(path, package), ast.parse(path.read_text(encoding="utf-8"))
+        module, tree = module_name(path, package), package_source.tree(path)
         for node, local in _walk(tree):
             for target in _targets(module, path.name == "__init__.py", node, known):
                 edges.append(Edge(module, target, node.lineno, local))
-    return edges
+    return tuple(edges)
 
 
 def internal_graph(edges: list[Edge]) -> dict[str, set[str]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import package_source
 from course import REPO
 
 PACKAGE = REPO / "scripts" / "tracksite"
@@ -26,7 +27,7 @@ ENGINE = ("mkdocs", "pymdownx", "material")
 
 def imported_modules(path: Path) -> set[str]:
     out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in package_source.nodes(path):
         if isinstance(node, ast.Import):
             out |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
@@ -128,7 +129,7 @@ def test_one_user_error_type_with_documented_exit_codes(tmp_path):
     classes = [
         f"{p.relative_to(REPO)}: {n.name}"
         for p in sorted(PACKAGE.rglob("*.py"))
-        for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        for n in package_source.nodes(p)
         if isinstance(n, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id in builtin for b in n.bases)
     ]
     assert sorted(c.split(": ")[1] for c in classes) == ["UserError", "_Unsupported"], classes
@@ -175,7 +176,7 @@ def polled_expressions(tests: Path) -> list[str]:
     arrow = re.compile(r"\s*(\w+|\([^)]*\))\s*=>")
     out = []
     for path in sorted(tests.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in package_source.nodes(path):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)

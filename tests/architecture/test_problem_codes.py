@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import package_source
 from course import run_cli
 from tracksite.core.problems.codes import AREAS, CATALOGUE, CODES, table
 from tracksite.core.problems.problem import Problem, format_github, format_json, format_text
@@ -25,7 +26,7 @@ RECEIVERS = {"out", "problems", "self.problems", "report", "self.report", "check
 
 
 def _sources() -> dict[Path, str]:
-    return {p: p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py") if p.name != "problemcodes.py"}
+    return {p: package_source.text(p) for p in PACKAGE.rglob("*.py") if p.name != "problemcodes.py"}
 
 
 def test_codes_are_unique_well_formed_and_grouped():
@@ -50,8 +51,8 @@ def _receiver(node: ast.expr) -> str:
 
 def test_every_place_that_makes_a_problem_names_its_code():
     missing = []
-    for path, text in _sources().items():
-        for node in ast.walk(ast.parse(text)):
+    for path in _sources():
+        for node in package_source.nodes(path):
             if not isinstance(node, ast.Call):
                 continue
             f = node.func

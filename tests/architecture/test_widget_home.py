@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import importlib
 
+import package_source
 from course import REPO
 from tracksite import theme
 from tracksite.commands.editor_schema import SCHEMAS
@@ -107,7 +108,7 @@ def test_no_module_finds_a_widget_by_listing_a_folder():
     (`pkgutil.iter_modules`) to find them, which let a stray module become a widget's."""
     for folder in FOLDERS:
         for path in sorted((PACKAGE / folder).glob("*.py")):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = package_source.tree(path)
             calls = {
                 n.func.attr for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             }

@@ -15,6 +15,7 @@ from pathlib import Path
 import markdown
 from bs4 import BeautifulSoup
 
+import package_source
 from course import REPO
 from tracksite import theme
 from tracksite.adapter.blocks import BLOCKS, RENDERERS
@@ -57,7 +58,7 @@ def widget_name_strings(package: Path = PACKAGE) -> set[tuple[str, str]]:
     for folder in ("core", "adapter"):
         for path in sorted((package / folder).rglob("*.py")):
             rel = path.relative_to(package).as_posix()
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            for node in package_source.nodes(path):
                 if isinstance(node, ast.Constant) and node.value in W.NAMES:
                     found.add((rel, node.value))
     return found
@@ -146,7 +147,7 @@ def widget_class_strings(package: Path = PACKAGE) -> set[tuple[str, str]]:
         rel = path.relative_to(package).as_posix()
         if rel.startswith(own):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in package_source.nodes(path):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 found |= {(rel, m.group(0)) for m in token.finditer(node.value)}
     return found

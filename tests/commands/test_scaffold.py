@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 import harness
-from conftest import build_once, run_mkdocs
+from conftest import build_once
 from course import REPO, load, share_verdicts
+from harness import page
 from tracksite.commands.changes import Changes
 from tracksite.commands.cli import main as cli_main
 from tracksite.commands.rename import rewrite_references
@@ -71,14 +71,9 @@ def build(root: Path, *, drafts: bool = False) -> Path:
     site = root / ("site-drafts" if drafts else "site")
     if drafts:
         result = ts(root, "build", "--drafts", "--site-dir", str(site))
-    else:
-        result = run_mkdocs(root)
-    assert result.returncode == 0, result.stderr[-5000:]
-    return site
-
-
-def page(site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "lxml")
+        assert result.returncode == 0, result.stderr[-5000:]
+        return site
+    return harness.build(root)
 
 
 def where(site: Path, url: str) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 
 from course import REPO, load
+from harness import page
 from tracksite.core.learning.coverage import covers
 from tracksite.core.learning.readingtime import estimate
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
@@ -19,10 +19,6 @@ from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
 PROJECT = load(REPO)
 LESSONS = list(PROJECT.curriculum.all_lessons())
 TRACKS = {t.slug: t for t in PROJECT.curriculum.tracks}
-
-
-def page(site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "lxml")
 
 
 def test_bundled_course_has_no_problems():

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup, CData, NavigableString
 import harness
 from conftest import run_mkdocs
 from course import REPO, lesson_md, write
+from harness import soup
 from search_index import all_text, content, filters, fragments, sections
 from tracksite.adapter.serve import servesession
 from tracksite.search import index as search
@@ -25,10 +26,6 @@ from tracksite.search import page as searchpage
 from tracksite.search import stream
 
 NOTE = "Ask the class to guess the zanzibarian weights first."
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
 #: The bundled site's pages as parsed, each once for this module: five tests read every page, and

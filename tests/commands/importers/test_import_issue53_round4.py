@@ -35,6 +35,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from harness import page as _page
 from tracksite.commands.cli import main
 from tracksite.commands.importers import htmlwrap, pages, pandoc
 from tracksite.commands.importers.episode import Context, convert
@@ -176,10 +177,6 @@ def imported(tmp_path_factory):
     assert main(["--root", str(course), "build", "--site-dir", str(tmp / "site")]) == 0
     assert main(["--root", str(course), "build", "--instructor", "--site-dir", str(tmp / "instr")]) == 0
     return course, tmp / "site", tmp / "instr"
-
-
-def _page(site: Path, path: str) -> BeautifulSoup:
-    return BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "lxml")
 
 
 def test_the_import_keeps_links_across_lines_and_instructor_fragments(imported):

@@ -29,6 +29,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 import harness
+from harness import page
 from tracksite import theme as theme_files
 from tracksite.commands.cli import main
 
@@ -263,17 +264,12 @@ def site(tmp_path_factory) -> Path:
     for src, track in ((english_lesson(tmp / "en"), "survey"), (spanish_lesson(tmp / "es"), "ordenados")):
         out = harness.tracksite("--root", str(course), "import", "carpentries", str(src), "--track", track)
         assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    built = harness.mkdocs(course)  # the workflow's "Build" (mkdocs.pages.yml only adds site_url)
-    assert built.returncode == 0, built.stderr[-3000:]
+    harness.build(course)  # the workflow's "Build" (mkdocs.pages.yml only adds site_url)
     command = workflow_run("Build the instructor view")
     assert command[:1] == ["tracksite"]
     instructor = harness.tracksite(*command[1:], cwd=course)
     assert instructor.returncode == 0, instructor.stderr[-3000:]
     return course / "site"
-
-
-def page(site: Path, url: str) -> BeautifulSoup:
-    return BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "lxml")
 
 
 def target(site: Path, url: str, href: str) -> Path:

@@ -16,9 +16,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 import harness
+from harness import page as _page
 from tracksite.commands.cli import main
 from tracksite.commands.importers import knitr
 
@@ -44,11 +44,6 @@ def r_ready():
         pytest.skip(why)
 
 
-def _build(course: Path, site: Path) -> None:
-    run = harness.mkdocs(course, "-d", str(site))
-    assert run.returncode == 0, run.stderr[-3000:]
-
-
 @pytest.fixture(scope="module")
 def knitted(r_ready, tmp_path_factory):
     """The lesson imported with R (once for the module), its report, and the strictly built site."""
@@ -69,12 +64,8 @@ def knitted(r_ready, tmp_path_factory):
         ]
     )
     assert code == 0
-    _build(course, tmp / "site")
+    harness.build(course, "-d", str(tmp / "site"))
     return course, json.loads((tmp / "report.json").read_text()), tmp / "site" / "gapminder"
-
-
-def _page(site: Path, path: str) -> BeautifulSoup:
-    return BeautifulSoup((site / path / "index.html").read_text(), "lxml")
 
 
 def test_chunks_run_with_knitr_and_their_output_is_published(knitted):
@@ -161,7 +152,7 @@ def test_without_r_the_import_completes_and_says_what_is_missing(tmp_path, capsy
         "plots_missing": 4,
         "hidden_chunks_left_out": 1,
     }
-    _build(course, tmp_path / "site")
+    harness.build(course, "-d", str(tmp_path / "site"))
 
 
 def test_chunk_options_are_read_as_knitr_reads_them():

@@ -20,6 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import harness
+from harness import page as _page
 from tracksite.commands.cli import main
 from tracksite.core import localstate
 
@@ -41,10 +42,6 @@ def _copy(tmp: Path) -> Path:
     lesson = tmp / "lesson"
     shutil.copytree(STRESS, lesson)
     return lesson
-
-
-def _page(site: Path, path: str) -> BeautifulSoup:
-    return BeautifulSoup((site / path / "index.html").read_text(), "lxml")
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,7 @@ into a widget text stay text (no element, no attribute, no handler).
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-
-from conftest import run_mkdocs
+import harness
 
 QUIZ = r"""
 ## Practice
@@ -36,9 +34,7 @@ QUIZ = r"""
 def build(course, tmp_path):
     lesson = course / "lessons/alpha/a1/lesson.md"
     lesson.write_text(lesson.read_text().replace("math: none", "math: light") + QUIZ)
-    result = run_mkdocs(course, site=tmp_path / "site")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return BeautifulSoup((tmp_path / "site/alpha/a1/index.html").read_text(), "lxml")
+    return harness.page(harness.build(course, site=tmp_path / "site"), "alpha/a1")
 
 
 def test_quiz_options_and_explanations_render_inline_markdown(course, tmp_path):
