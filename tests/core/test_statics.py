@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import harness
-from conftest import run_mkdocs
+from conftest import run_mkdocs, until
 from course import load, write
 from tracksite.core.site.published import ASSET_SUFFIXES
 from tracksite.core.site.statics import MAX_DATA_BYTES, html_findings, static_problems, svg_findings
@@ -236,7 +236,7 @@ def test_hostile_svg_runs_when_opened(chromium, serve_site, tmp_path, name):
     page.goto(serve_site(tmp_path) + "x.svg", wait_until="load")
     if not dialogs and page.locator("text").count():
         page.locator("text").first.click(timeout=3000)
-    page.wait_for_timeout(300)
+    until(page, lambda: dialogs)
     context.close()
     assert dialogs, f"{name}: the sample did not run, so refusing it proves nothing"
 
@@ -337,7 +337,7 @@ def test_an_xsd_served_as_xml_runs_script_when_opened(chromium, tmp_path):
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(base + "schema.xsd", wait_until="load")
-        page.wait_for_timeout(300)
+        until(page, lambda: dialogs)
         context.close()
     assert dialogs, "the .xsd sample did not run, so refusing it proves nothing"
 
