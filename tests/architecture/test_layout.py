@@ -68,6 +68,7 @@ print("\\n".join(loaded))
 """
 
 
+@pytest.mark.slow  # a whole build of the bundled course
 def test_building_never_imports_the_tools(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", PROBE, str(tmp_path / "site")],

@@ -130,6 +130,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.slow  # the bundled course served and built whole, twice
 def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
     course = copy_course(tmp_path / "course")
     t5 = course / "lessons" / "transformers-and-llms"
