@@ -258,6 +258,11 @@ def settled(page) -> None:
     page.evaluate(_SETTLED)
 
 
+def next_frame(page) -> None:
+    """Wait until the page has drawn a frame after the last action (a focus moved, a scroll)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))")
+
+
 def until(page, condition: Callable[[], object], seconds: float = 10):
     """`condition()`'s value once it holds (what the page's listeners collected), asked while
     Playwright delivers the page's events; its last value after `seconds`."""

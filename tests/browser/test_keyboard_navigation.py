@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from conftest import settled
+from conftest import next_frame, settled
 
 pytestmark = pytest.mark.browser
 
@@ -127,7 +127,7 @@ def test_a_phones_closed_drawer_keeps_its_links_out_of_the_tab_order(context_pag
     hidden = []
     for stop in range(60):
         page.keyboard.press("Tab")
-        settled(page)
+        next_frame(page)
         focused = page.evaluate(FOCUSED)
         if focused is not None and not focused["visible"]:
             hidden.append((stop + 1, focused))
