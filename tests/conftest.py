@@ -35,6 +35,9 @@ from tracksite.core import localstate
 from tracksite.localserver import serve_folder
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+#: the fixtures that build the bundled course (a whole-site build each, shared by the tests that read it)
+WHOLE_SITES = {"built_site", "export_site"}
 _PLAYWRIGHT_DISABLED = (  # Playwright 1.65's --disable-features, repeated: Chromium keeps the last
     "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
     "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
@@ -66,7 +69,7 @@ sys.dont_write_bytecode = False
 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     # the workers already keep every core busy: a build that forked helpers beside them would only
     # share the same cores, and pay the forks. Helpers are tested where they are asked for
-    # (tests/test_parallel.py), and the bundled course below is built with them.
+    # (tests/adapter/test_parallel.py), and the bundled course below is built with them.
     os.environ.setdefault("TRACKSITE_PROCESSES", "1")
 
 
@@ -87,10 +90,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     marked `browser`, so `-m "not browser"` leaves out exactly those, wherever they live. Browser
     tests run last: the quick tests report first, and a run stopped by its time budget
     (pyproject.toml's session_timeout) has still run everything that needs no browser. The order
-    is the same in every xdist worker, as xdist requires."""
+    is the same in every xdist worker, as xdist requires. Everything under tests/browser/ is
+    marked too, so that the quick tier (`-m "not browser and not slow"`) never opens Chromium, and
+    every test that reads the bundled course's built site (however indirectly) is marked `slow`:
+    the first to ask builds it, a minute of processor time."""
     for item in items:
-        if "chromium" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+        fixtures = getattr(item, "fixturenames", ())
+        drives = "chromium" in fixtures or BROWSER_TESTS in item.path.parents
+        if drives and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
+        if WHOLE_SITES.intersection(fixtures) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     harness.freeze_session()  # the collected tests and the modules, out of the collector's passes
 
@@ -229,6 +239,37 @@ def _adopting(pids: set[int]):
             time.sleep(0.02)
     finally:
         libc.prctl(subreaper, 0, 0, 0, 0)
+
+
+#: resolves once the page's finite animations and transitions have run, two frames on
+_SETTLED = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  await frame(); await frame();
+  const finite = document.getAnimations().filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.all(finite.map(a => a.finished.catch(() => null)));
+  await frame();
+}"""
+
+
+def settled(page) -> None:
+    """Wait until what the last action started on `page` has come to rest: Material's drawer and
+    skip link, our transitions, the layout passes that follow a frame. A condition, where a fixed
+    pause was too long on an idle machine and too short on a loaded one."""
+    page.evaluate(_SETTLED)
+
+
+def next_frame(page) -> None:
+    """Wait until the page has drawn a frame after the last action (a focus moved, a scroll)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))")
+
+
+def until(page, condition: Callable[[], object], seconds: float = 10):
+    """`condition()`'s value once it holds (what the page's listeners collected), asked while
+    Playwright delivers the page's events; its last value after `seconds`."""
+    end = time.monotonic() + seconds
+    while not (value := condition()) and time.monotonic() < end:
+        page.wait_for_timeout(20)  # (a poll: Playwright hands events over only inside its calls)
+    return value
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from bs4 import BeautifulSoup
 from mkdocs.__main__ import ColorFormatter, cli
 from mkdocs.config.defaults import MkDocsConfig
 
@@ -157,6 +158,29 @@ def mkdocs(
         return 0
 
     return _captured(run, ["mkdocs", *argv], Path(project), variables)
+
+
+def build(project: Path, *args: str, site: Path | None = None, **options) -> Path:
+    """`mkdocs build` of `project` (as `mkdocs` runs it, with the same options) that must succeed:
+    the folder the site went to. The one build wrapper of the suite; a failure shows the log's end."""
+    result = mkdocs(project, *args, site=site, **options)
+    assert result.returncode == 0, result.stderr[-5000:]
+    if site is not None:
+        return Path(site)
+    given = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg in ("-d", "--site-dir")]
+    return Path(project) / given[-1] if given else Path(project) / "site"
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    """The built page at `url` (`lesson/` for `lesson/index.html`, or a file's own path) of the
+    site in `site`, parsed with lxml as the suite reads every page: the one page reader."""
+    path = Path(site) / url if url.endswith(".html") else Path(site) / url / "index.html"
+    return soup(path)
+
+
+def soup(path: Path) -> BeautifulSoup:
+    """The HTML file at `path`, parsed with lxml."""
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "lxml")
 
 
 def tracksite(

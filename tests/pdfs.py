@@ -75,7 +75,7 @@ Do the task.
 ///
 ////
 """
-# the second lesson's exercise (tests/test_glossary.py): its solution is the instructor's only
+# the second lesson's exercise (tests/adapter/test_glossary.py): its solution is the instructor's only
 COUNT_SOLUTION = "THEANSWER"
 COUNT_EXERCISE = (
     f"## Practice\n\n//// exercise | Count\nCount the parts.\n\n/// solution\n{COUNT_SOLUTION} is three.\n///\n////\n\n"
@@ -155,7 +155,7 @@ def published_bundled(tmp_path_factory, browser: Any = None) -> Path:
     track pages' lists of PDFs, and every A4 PDF printed into it (no cheatsheet longer than a
     page). Made once a test run (conftest.build_once), however many xdist workers ask: printing
     the whole course is the costliest thing the PDF tests do, and the A4 cheatsheet test, the
-    bundled learner packs test (tests/test_pdf_answers.py) and the axe test of a track page with
+    bundled learner packs test (tests/commands/test_pdf_answers.py) and the axe test of a track page with
     its downloads (tests/browser/test_accessibility_all_rules.py) read the same files. Printed
     with `browser` when the first test to ask gives one (`pdf_command`)."""
 
@@ -171,8 +171,8 @@ def printed_answers(tmp_path_factory, browser: Any) -> Path:
     `tracksite pdf --publish` leaves it (site/: the learner's PDFs, and the track pages that link
     them), then printed for the instructor (`pdf alpha --instructor --no-booklet --out pdf`:
     site-instructor/ and pdf/). What each command printed is kept in publish.out and
-    instructor.out. Printed once a run for the tests of tests/test_pdf_answers.py and
-    tests/test_glossary.py that read these PDFs; a test that changes the course copies it."""
+    instructor.out. Printed once a run for the tests of tests/commands/test_pdf_answers.py and
+    tests/adapter/test_glossary.py that read these PDFs; a test that changes the course copies it."""
 
     def print_both(folder: Path) -> None:
         root = make_course(folder / "course")

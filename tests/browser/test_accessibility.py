@@ -18,6 +18,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from conftest import settled
+
 pytestmark = pytest.mark.browser
 
 PAGES = {
@@ -250,9 +252,9 @@ def test_wcag_22_aa_on_a_phone_with_the_menu_open(browser_page, name, scheme):
     """390 px: figures and tables become scroll regions, the menu drawer carries the contents."""
     browser_page.set_viewport_size({"width": 390, "height": 844})
     page = open_page(browser_page, PAGES[name], scheme)
-    page.wait_for_timeout(100)  # scroll regions are marked after Material wraps the tables
+    settled(page)  # scroll regions are marked after Material wraps the tables
     page.locator("label.md-header__button[for=__drawer]").click()
-    page.wait_for_timeout(400)
+    settled(page)
     assert page.locator(".ts-nav .ts-nav__phase-title").first.is_visible()
     violations = axe_violations(page)
     assert not violations, f"{PAGES[name] or '/'} (390 px, {scheme}):\n" + "\n".join(violations)

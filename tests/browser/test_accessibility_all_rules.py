@@ -47,7 +47,7 @@ def test_every_axe_rule_with_progress(browser_page, name):
 def published_site(tmp_path_factory) -> Path:
     """The bundled course as `tracksite pdf --publish` leaves it: PDFs in the site, and on each
     track page the list that links them (a plain build has no such list). Published once a run
-    for this test and the PDF tests that read its PDFs (tests/test_pdf.py)."""
+    for this test and the PDF tests that read its PDFs (tests/commands/test_pdf.py)."""
     return published_bundled(tmp_path_factory)
 
 

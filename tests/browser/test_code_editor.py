@@ -50,6 +50,11 @@ code: |
 """
 
 
+def kept(page, code: str) -> None:
+    """Wait until the page has stored `code` (the editor keeps it a moment after the last key)."""
+    page.wait_for_function("(code) => Object.values(localStorage).some(v => v.includes(code))", arg=code)
+
+
 def soon(page, condition, seconds: float = 10) -> bool:
     """Whether `condition()` holds within `seconds`, asked every 100 ms of the page's time."""
     end = time.monotonic() + seconds
@@ -120,7 +125,7 @@ def test_code_survives_a_reload_and_reset_can_be_undone(chromium, editor_url):
     page.keyboard.press("Control+End")
     page.keyboard.type("\nprint('mine')")
     mine = text_of(block)
-    page.wait_for_timeout(600)  # kept a moment after the last key
+    kept(page, "print('mine')")  # kept a moment after the last key
     page.reload()
     expect(block.get_by_role("textbox")).to_be_visible()
     assert text_of(block) == mine
@@ -198,7 +203,7 @@ def test_errors_editors_and_imports_as_a_learner_meets_them(chromium, editor_url
     page.keyboard.type("total = sum(range(34))\n")
     first.get_by_role("button", name="Check").click()
     expect(first.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
-    page.wait_for_timeout(600)  # the code is kept a moment after the last key
+    kept(page, "total = sum(range(34))")  # the code is kept a moment after the last key
     page.goto(editor_url + "alpha/exercises/")
     packed = page.locator(".ts-run").filter(has_text="Add them up")
     expect(packed.locator(".ts-run__before")).to_have_text("You passed this exercise before.")

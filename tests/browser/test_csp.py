@@ -235,7 +235,9 @@ def test_injected_inline_script_is_blocked(browser_page):
         img.setAttribute('src', 'https://example.invalid/x.png');
         document.body.appendChild(img);
     }""")
-    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => ['script-src', 'img-src'].every(d => (window.__cspViolations || []).some(v => v.startsWith(d)))"
+    )
     assert page.evaluate("window.__pwned === undefined")
     found = violations(page, messages)
     assert any("script-src" in v for v in found), found

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from conftest import next_frame, settled
+
 pytestmark = pytest.mark.browser
 
 LESSON = "deep-learning-survey/attention-and-transformers/"
@@ -62,7 +64,7 @@ def context_page(site_page):
 def test_every_page_type_skips_to_its_title(context_page, url):
     page = context_page(url)
     page.keyboard.press("Tab")
-    page.wait_for_timeout(350)  # Material's transition that shows the skip link
+    settled(page)  # Material's transition that shows the skip link
     skip = page.evaluate(
         """() => { const e = document.activeElement, r = e.getBoundingClientRect();
           return {cls: e.className, text: e.textContent.trim(), shown: getComputedStyle(e).opacity === '1'
@@ -70,7 +72,7 @@ def test_every_page_type_skips_to_its_title(context_page, url):
     )
     assert "md-skip" in skip["cls"] and skip["text"] == "Skip to content" and skip["shown"], skip
     page.keyboard.press("Enter")
-    page.wait_for_timeout(200)
+    settled(page)
     landed = page.evaluate(
         """() => { const e = document.activeElement, h1 = document.querySelector('.md-content h1');
           const r = h1.getBoundingClientRect();
@@ -115,25 +117,24 @@ def test_the_palette_toggle_is_a_keyboard_control(context_page, start):
         expect(page.get_by_role("button", name=names[now], exact=True)).to_be_focused()
         assert _focus_is_visible(page), f"no visible focus on the palette toggle in {now}"
         page.keyboard.press(key)
-        page.wait_for_timeout(100)
-        assert scheme() == other[now], f"{key} did not switch from {now}"
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", other[now])
     assert page.errors == []
 
 
 def test_a_phones_closed_drawer_keeps_its_links_out_of_the_tab_order(context_page):
     page = context_page(LESSON, **PHONE)
-    page.wait_for_timeout(300)
+    settled(page)
     hidden = []
     for stop in range(60):
         page.keyboard.press("Tab")
-        page.wait_for_timeout(30)
+        next_frame(page)
         focused = page.evaluate(FOCUSED)
         if focused is not None and not focused["visible"]:
             hidden.append((stop + 1, focused))
     assert hidden == [], f"{len(hidden)} of 60 Tab stops cannot be seen: {hidden[:5]}"
     # opened, the drawer's links are reachable (and seen)
     page.locator("label.md-header__button[for=__drawer]").click()
-    page.wait_for_timeout(400)  # the drawer slides in
+    settled(page)  # the drawer slides in
     for _ in range(40):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)

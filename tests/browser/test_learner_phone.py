@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from test_accessibility import AXE
 
+from conftest import settled
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
@@ -29,7 +31,7 @@ def _settle(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-widget]:not([data-ts-ready]):not([data-widget=exercise])')"
     )
-    page.wait_for_timeout(400)  # Material's size observers and our resize pass
+    settled(page)  # Material's size observers and our resize pass
 
 
 @pytest.mark.parametrize("url", CODE_PAGES)
@@ -51,8 +53,7 @@ def test_wide_code_blocks_are_keyboard_reachable_on_a_touch_phone(phone, url):
     page.locator(".md-content pre > code[tabindex='0']").first.focus()
     before = page.evaluate("() => document.activeElement.scrollLeft")
     page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(200)
-    assert page.evaluate("() => document.activeElement.scrollLeft") > before
+    page.wait_for_function("(before) => document.activeElement.scrollLeft > before", arg=before)
     assert page.console_errors == []
 
 

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from conftest import run_mkdocs
+from conftest import run_mkdocs, settled
 
 # The lesson has short checks of one question after its sections; tests that walk through
 # several questions use the first quiz that has at least three.
@@ -79,7 +79,7 @@ DRAWER_JS = """() => {
 def test_drawer_shows_phases_and_every_lesson(browser_page, built_site, size):
     page = _open(browser_page, T5L3, size)
     page.locator("label.md-header__button[for=__drawer]").click()
-    page.wait_for_timeout(400)  # the drawer slides in
+    settled(page)  # the drawer slides in
     found = page.evaluate(DRAWER_JS)
     expected = [a.get_text(" ", strip=True) for a in _soup(built_site, T5L3).select("li[data-nav-lesson] > a")]
     assert len(found["lessons"]) == len(expected) >= 5
@@ -123,7 +123,7 @@ def test_drawer_of_a_page_that_is_not_a_lesson_lists_then_shows_its_contents(bro
         pytest.skip("no page outside the lessons has a table of contents in this build")
     page = _open(browser_page, urls[0], PHONE)
     page.locator("label.md-header__button[for=__drawer]").click()
-    page.wait_for_timeout(400)
+    settled(page)
     screens = page.evaluate("""async () => {
       const nav = document.querySelector('.md-sidebar--primary .ts-nav');
       const scroller = nav.querySelector(':scope > .md-nav__list');
@@ -404,7 +404,7 @@ def test_figures_and_tables_stay_readable_on_a_phone(browser_page, built_site):
     checked = 0
     for url in sorted(set(urls)):
         _open(page, url, PHONE)
-        page.wait_for_timeout(50)
+        settled(page)
         for fig in page.locator(".md-content .ts-figure img").all():
             src = fig.get_attribute("src")
             width, smallest = _svg_min_label(built_site, url, src)

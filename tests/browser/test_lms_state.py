@@ -254,8 +254,8 @@ def test_a_new_version_keeps_progress_by_lesson_and_calls_are_batched(chromium, 
     expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "false")
     assert frame.locator(".ts-quiz__input:checked").count() == 0  # no answer that was not given
     assert frame.locator(".ts-quiz__question.is-answered").count() == 0
-    page.wait_for_timeout(300)
     # the score: a1's first checks (1 of 2) of the 4 questions the course now has
+    page.wait_for_function("() => window.frames[0].tracksiteScorm.score() === 25")
     assert page.evaluate("() => window.frames[0].tracksiteScorm.score()") == 25
     state = json.loads(page.evaluate("() => window.frames[0].tracksiteScorm.encode()"))
     assert state["s"].count(".") == 0  # one lesson with state: a1

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import until
 from tracksite.tools.weight import first_visit_weight
 
 pytestmark = pytest.mark.browser
@@ -149,8 +150,7 @@ def test_sentinel_a_leak_is_caught(browser_page):
     visit(page, LESSON)
     assert leaks(page) == []
     page.evaluate("() => { const i = new Image(); i.src = 'http://localhost:9/pixel.png'; document.body.append(i); }")
-    page.wait_for_timeout(300)
-    found = leaks(page)
+    found = until(page, lambda: leaks(page))
     assert any("localhost:9/pixel.png" in f for f in found), found
 
 

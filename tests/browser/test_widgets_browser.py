@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import settled
 from tracksite.core import messages
 
 # The lesson has short checks of one question after its sections; tests that walk through
@@ -496,7 +497,7 @@ def test_widgets_pass_axe_in_both_palettes(browser_page, lesson_url, scheme):
     quiz.locator(".ts-quiz__question").nth(1).get_by_role("button", name="Check answer").click()
     page.locator("[data-widget=attention-steps]").get_by_role("button", name="Next").click()
     page.locator(".ts-progress__toggle").click()
-    page.wait_for_timeout(350)  # let transitions settle before colours are measured
+    settled(page)  # let transitions settle before colours are measured
     violations = _axe(page, "[data-widget]")
     assert not violations, "\n".join(violations)
     page.goto(page.base_url + _track_of(lesson_url) + "/")

@@ -3,7 +3,7 @@
 // CodeMirror bundle and Pyodide are not ours and are left out. ESLint is installed by .ci/run
 // into tests/.npm (git-ignored), so its packages are required from there, not from a
 // node_modules beside this file. Run: tests/.npm/node_modules/.bin/eslint -c tests/js/eslint.config.mjs
-// (from the repository's root; tests/test_widgets_js.py runs it when it is installed).
+// (from the repository's root; tests/architecture/test_widgets_js.py runs it when it is installed).
 import { createRequire } from "node:module";
 
 const require = createRequire(new URL("../.npm/", import.meta.url));

@@ -2,7 +2,7 @@
 // `node --test`: how a query is read in each language, which groups of a word file it matches,
 // how results rank, and what "Did you mean" offers. Word files are written here in the index's
 // format (scripts/tracksite/search/README.md); the stems are Snowball's, as the
-// Python indexer writes them (tests/test_search_languages.py checks the two sides agree).
+// Python indexer writes them (tests/search/test_search_languages.py checks the two sides agree).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -4,7 +4,7 @@
 // checked: the storage keys and the course's namespace (widgets.js), that the SCORM runtime keeps
 // its state in the same namespace as the pages (scorm.js), suspend_data packed and read back
 // (scorm.js, laid out by commands/export/scormstate.py), the score of first checks, and the
-// offline copy's answer to fetch() (offline.js). tests/test_search_engine_js.py runs this folder.
+// offline copy's answer to fetch() (offline.js). tests/search/test_search_engine_js.py runs this folder.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -7,7 +7,7 @@ builder's closure read, the dev server subclassed.
 Each is the one way found to make a build faster or `mkdocs serve` quicker to reload, and each can
 change in any release of MkDocs or of ProperDocs (its fork, which tracksite supports alike). So
 no other module of tracksite touches them: they call the functions below, and
-tests/test_mkdocs_internals.py checks every name in `INTERNALS` against the installed MkDocs and
+tests/adapter/test_mkdocs_internals.py checks every name in `INTERNALS` against the installed MkDocs and
 ProperDocs (that it exists, with the parameters listed), so an upgrade that moves one fails there,
 by name, rather than in a build.
 

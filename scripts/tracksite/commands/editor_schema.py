@@ -3,7 +3,7 @@
 - tracksite/theme/schemas/*.json: JSON Schemas for editors (front-matter, track.yml, redirects.yml and the
   YAML inside every data widget's block). Each is the schema
   language's own `json_schema`, so an editor and `tracksite check` give the same verdict
-  (tests/test_schema.py); `.vscode/settings.json` maps them to files.
+  (tests/core/test_schema.py); `.vscode/settings.json` maps them to files.
 - the field tables of docs/authoring.md, between `<!-- tracksite:fields NAME -->` markers.
 - tracksite/core/model/shapes.py and tracksite/core/widgets/<home>/shapes.py: the model's dataclasses of
   what an instructor writes and the data widgets' values (core/model/generate.py),

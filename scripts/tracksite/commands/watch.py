@@ -4,7 +4,7 @@ An editor that reads a background task's output (VS Code's problem matchers, and
 runs a compiler in watch mode) gets squiggles in Markdown files, front-matter and `///` block
 bodies included, with nothing to install: each run is printed between a begin line and an end
 line (`BEGIN`, `END` below), which `.vscode/tasks.json` matches, and the problem lines between
-them are exactly `tracksite check`'s (tests/test_check_watch.py holds the two together).
+them are exactly `tracksite check`'s (tests/commands/test_check_watch.py holds the two together).
 
 The watch is robust to what an editor and an instructor do: a YAML slip mid-edit is a problem
 in the output, not a crash; a folder deleted and created again is watched again; Ctrl-C and

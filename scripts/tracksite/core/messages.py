@@ -18,7 +18,7 @@ import babel
 import babel.numbers
 import yaml
 
-#: The languages the catalogue ships complete (tests/test_interface_strings_js.py checks every key).
+#: The languages the catalogue ships complete (tests/adapter/test_interface_strings_js.py checks every key).
 COMPLETE = ("en", "es", "fr", "de", "pt")
 #: Languages written right to left: their pages carry dir="rtl".
 RIGHT_TO_LEFT = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "iw", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})

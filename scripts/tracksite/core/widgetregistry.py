@@ -22,7 +22,7 @@ folder, its files under `theme/assets/` (`assets`), its editors' schema under `t
 of a widget's folder by that name (the Markdown extension, adapter/blocks/, imports
 `tracksite.core.widgets.<home>.block`, core/widgets/bodies.py `...<home>.body`,
 core/checks/__init__.py `...<home>.check`), so nothing here imports them and no layer keeps a list
-of its own. `pieces()` lists every file of a widget; tests/test_widget_home.py finds each from the
+of its own. `pieces()` lists every file of a widget; tests/architecture/test_widget_home.py finds each from the
 registry alone, and fails on a widget file the registry does not name.
 
 Adding a widget: an entry here, its folder under `core/widgets/` (a block module, and a

@@ -10,7 +10,7 @@ they will be written), and `Spill.write` goes over the readings once, in the ind
 each stem's pages, scores and sections are packed in arrays (10 bytes a page), the words are the
 course's vocabulary, and every file is written as it is made and let go. Under `mkdocs serve` the
 readings stay in memory instead (index.py): a rebuild reads only the pages that changed and makes
-the next index by difference. Both make the same files, byte for byte (tests/test_search.py).
+the next index by difference. Both make the same files, byte for byte (tests/search/test_search.py).
 """
 
 from __future__ import annotations

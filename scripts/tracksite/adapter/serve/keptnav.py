@@ -8,7 +8,7 @@ when this build lists the same pages, at the same addresses, under the same sett
 is given back the attributes it had when the navigation made it (what the last build's rendering
 and the plugins' events added to it is dropped), is attached to this build's `File`, and carries
 this build's date, so that the site is the one a build that made them anew writes
-(tests/test_serve_keptnav.py). A page added, removed, renamed or moved, a draft published, or any
+(tests/adapter/serve/test_serve_keptnav.py). A page added, removed, renamed or moved, a draft published, or any
 setting the pages' addresses come from changed: the navigation is made anew, as MkDocs makes it.
 
 Only a configuration without a `nav:` is kept (tracksite makes the course's navigation itself,

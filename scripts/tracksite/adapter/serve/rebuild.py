@@ -9,7 +9,7 @@ model of the course is loaded and checked as on every build (what depends on one
 remembered across rebuilds, `core.memo`), so every problem is still found.
 
 What a dirty MkDocs build does not do, and a full build does, is done here, so that the site is
-the one a full build writes from the same sources (tests/test_edit_loop.py compares them after a
+the one a full build writes from the same sources (tests/adapter/serve/test_edit_loop.py compares them after a
 sequence of edits): the pages that are not rendered keep their titles and front-matter for the
 pages that show them (the guides' titles in every footer, the 404 page), and files that no page
 or asset of this build wrote any more (a renamed lesson's old address) are removed.

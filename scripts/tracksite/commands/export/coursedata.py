@@ -10,7 +10,7 @@ back out of their markup: in an export's build (the one `tracksite export` makes
 build --for-export`) each widget an export takes gives the data its block parsed, as a JSON
 island (adapter/blocks/common.py), found here by its mark and read as JSON. Which widgets those
 are, and what each gives (a lesson's quizzes, exercises or decks), is their registry entries'
-`export`; nothing here names a widget. No HTML is parsed here (tests/test_imports.py holds that).
+`export`; nothing here names a widget. No HTML is parsed here (tests/architecture/test_imports.py holds that).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ are checked by tracksite's own reader of the built files (internal.py): every li
 page and stylesheet, every `#fragment` against the ids a browser can scroll to, and the search
 index's results. One checker: an earlier version also ran lychee offline and reconciled the
 two; ours alone finds everything that did, in less time (docs/benchmarks.md), and
-tests/test_linkcheck.py shows each case lychee 0.24 gets wrong on MkDocs output.
+tests/commands/test_linkcheck.py shows each case lychee 0.24 gets wrong on MkDocs output.
 
 External links (opt-in, slow, networked; a separate weekly job):
 

