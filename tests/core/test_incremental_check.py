@@ -142,6 +142,8 @@ def from_scratch(config) -> list:
         sources._TEXTS.clear()
         sources._TEXTS.update(kept_texts)
         memo._FACTS.update(kept_facts)
+        for key in kept_facts:  # (listed by their paths again: what a save touched is found there)
+            memo._index_fact(key)
         memo._WATCHED, memo._ABOVE, memo._BELOW = watched, above, below
 
 
@@ -246,3 +248,37 @@ def test_a_save_of_one_lessons_body_asks_nothing_of_the_other_lessons(base, tmp_
     assert [p for p in asked if p.startswith(tuple(others))] == []
     assert str(saved) in asked  # (the saved file is looked at again)
     assert incremental == from_scratch(config)
+
+
+def test_a_save_drops_the_facts_at_above_and_under_it_without_testing_every_fact(tmp_path, monkeypatch):
+    """What the system said of each path is kept under serve while the watcher reports no change
+    there (core/memo.py). A save drops the facts of the paths it changed, of the folders above
+    them and of what lies under them, found by their paths: not by testing each of the thousands
+    kept (at 1,000 lessons a sixth of the check's time in a save)."""
+    root = tmp_path / "lessons"
+    for track in ("t1", "t2"):
+        for lesson in ("l1", "l2"):
+            (root / track / lesson).mkdir(parents=True)
+            (root / track / lesson / "lesson.md").write_text("x", encoding="utf-8")
+    memo.watching([str(root)], [])
+    try:
+        asked: list[str] = []
+        for folder in sorted(p for p in root.glob("*/*")):
+            memo.kept_fact("size-time", (str(folder / "lesson.md"),), lambda: asked.append("file") or "stamp")
+            memo.folder_stamp(folder)
+        memo.kept_fact("walk", (str(root / "t1"),), lambda: "t1 stamp")
+        tested: list[str] = []
+        unchanged = memo._unchanged
+        monkeypatch.setattr(memo, "_unchanged", lambda path: tested.append(path) or unchanged(path))
+        saved = root / "t1" / "l1" / "lesson.md"
+        memo.watching([str(root)], [str(saved)])  # a lesson saved
+        memo.watching([str(root)], [str(root / "t2")])  # a track's folder reported (its whole tree)
+        assert len(tested) < 4  # (none of the other facts tested)
+        monkeypatch.setattr(memo, "_unchanged", unchanged)
+        kept = {key[1][0] for key in memo._FACTS}
+        assert str(saved) not in kept and str(root / "t1") not in kept  # the file, and the folder above it
+        assert str(root / "t1" / "l1") not in kept  # (its folder's stamp)
+        assert {str(root / "t1" / "l2" / "lesson.md"), str(root / "t1" / "l2")} <= kept
+        assert not any(path.startswith(str(root / "t2")) for path in kept)  # all under the reported folder
+    finally:
+        memo.watching(None)

@@ -326,6 +326,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def _saved_first(self, env, *, config: MkDocsConfig, files: Files):
         if not self.build.failed and self.build.nav is not None:  # serve: the saved page, before the sitemap
             self.session.edits.render_saved(config, files, self.build.nav, env)
+            self.session.edits.keep_static(config)  # (and the sitemap only when it changed)
         return env
 
     on_env = CombinedEvent(_env, _saved_first)

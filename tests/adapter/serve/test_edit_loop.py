@@ -154,7 +154,9 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
             found = RENDERED.findall(logs[-1])
             return int(found[0][0]) if found else None
 
-        # prose only: that page and nothing else
+        # prose only: that page and nothing else, not the 404 page or the sitemap either
+        engine_files = [site / name for name in ("404.html", "sitemap.xml", "sitemap.xml.gz")]
+        written = [path.stat().st_mtime_ns for path in engine_files]
         assert (
             save(
                 lambda: lesson.write_text(
@@ -166,6 +168,7 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
             == 1
         )
         assert KEPT_NAV in logs[-1]  # issue 76: no page came or went, MkDocs' pages are kept
+        assert [path.stat().st_mtime_ns for path in engine_files] == written  # (as the full build's: below)
         # front-matter: its track's pages (neighbours, track page, map) and the linked track's
         rendered = save(
             lambda: edit(t5 / "positional-encoding" / "lesson.md", "title: ", "title: Revised "),
@@ -214,6 +217,15 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
             "transformers-and-llms/glossary/",
             "Wombat-checked.",
         )
+        # prose again: the 404 page and the sitemap the glossary's save wrote are left as they are
+        # (and compared with the full build's below)
+        written = [path.stat().st_mtime_ns for path in engine_files]
+        save(
+            lambda: lesson.write_text(lesson.read_text(encoding="utf-8") + "\nA quokka sentence.\n", encoding="utf-8"),
+            "transformers-and-llms/attention-mechanism/",
+            "A quokka sentence",
+        )
+        assert [path.stat().st_mtime_ns for path in engine_files] == written
         loop_site = tmp_path / "loop-site"
         shutil.copytree(site, loop_site)
     finally:

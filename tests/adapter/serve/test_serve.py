@@ -307,7 +307,10 @@ def on_post_template(output, template_name, config, **kwargs):
 def test_a_saved_page_is_written_before_the_engine_renders_its_own_pages_and_once(course):
     """The edit loop renders the saved page as soon as the build has gathered what pages need,
     so that the browser reloads before MkDocs copies the theme's files and renders its sitemap
-    and 404 page (adapter/serve/rebuild.py `render_saved`); MkDocs' own loop then leaves it."""
+    and 404 page (adapter/serve/rebuild.py `render_saved`); MkDocs' own loop then leaves it. A
+    save of prose leaves the sitemap and the 404 page as they were (issue 76, `keep_static`:
+    tests/test_edit_loop.py compares them with a full build's); one of front-matter, which the
+    404 page's navigation shows, renders them again, after the saved page."""
     (course / "order.py").write_text(_ORDER_HOOK, encoding="utf-8")
     yml = course / "mkdocs.yml"
     yml.write_text(yml.read_text(encoding="utf-8") + "\nhooks:\n  - order.py\n", encoding="utf-8")
@@ -322,6 +325,15 @@ def test_a_saved_page_is_written_before_the_engine_renders_its_own_pages_and_onc
         order.unlink()
         lesson.write_text(lesson.read_text(encoding="utf-8") + "\nA sentence saved just now.\n", encoding="utf-8")
         wait_for(base + "alpha/a1/", "A sentence saved just now.")
+        deadline = time.monotonic() + 30
+        while proc.written().count("Documentation built") < 2:
+            assert time.monotonic() < deadline, proc.written()[-2000:]
+            time.sleep(0.1)
+        assert order.read_text(encoding="utf-8").splitlines() == ["page alpha/a1/index.md"]
+        order.unlink()
+        text = lesson.read_text(encoding="utf-8")
+        lesson.write_text(text.replace("title: First lesson", "title: First revised lesson", 1), encoding="utf-8")
+        wait_for(base + "alpha/a1/", "First revised lesson")
         deadline = time.monotonic() + 30
         while not order.exists() or "template sitemap.xml" not in order.read_text(encoding="utf-8"):
             assert time.monotonic() < deadline, proc.written()[-2000:]

@@ -12,7 +12,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import get_navigation
 
+from course import make_course, write
+from tracksite.adapter.config import mkdocsconfig
+from tracksite.adapter.pages import coursepages
 from tracksite.adapter.serve import keptnav
+from tracksite.core import checks
+from tracksite.core.site import fingerprints
 
 
 def _config(tmp: Path, **extra) -> MkDocsConfig:
@@ -73,3 +78,59 @@ def test_only_an_armed_serve_build_takes_the_kept_navigation(tmp_path):
     keptnav._dispatch(make, _files(config, "index.md"), config)
     keptnav._dispatch(make, _files(config, "index.md"), config)  # not armed: a `mkdocs build`, say
     assert made == [1, 1] and not kept.kept
+
+
+class _Listing(Files):
+    """Files that count how often their documentation pages are listed (each listing tests every file)."""
+
+    listed = 0
+
+    def documentation_pages(self, *args, **kwargs):
+        type(self).listed += 1
+        return super().documentation_pages(*args, **kwargs)
+
+
+def test_the_course_navigation_lists_the_files_once_whatever_the_number_of_tracks(tmp_path):
+    """coursepages.navigation placed each track's own docs/ pages by listing every file of the
+    site once per track: 65 tracks times 3,200 files at 1,000 lessons, a quarter of a save's time
+    under serve. Listed once, each docs/ page still goes under its track or the guides."""
+    root = make_course(tmp_path / "course")
+    write(root, "docs/index.md", "# Home\n\nWelcome.\n")
+    write(root, "docs/alpha/setup.md", "# Setup\n\nWhat to install.\n")
+    write(root, "docs/guide.md", "# A guide\n\nHow to read the course.\n")
+    project = checks.check(mkdocsconfig.load(root))
+    config = _config(tmp_path)
+    names = [e.src_uri for e in project.site.entries if e.src_uri.endswith(".md")]
+    files = _Listing([File(n, config.docs_dir, config.site_dir, config.use_directory_urls) for n in names])
+    get_navigation(files, config)  # (MkDocs makes the pages)
+    _Listing.listed = 0
+    nav = coursepages.navigation(project, files)
+    assert _Listing.listed == 1
+    alpha, beta, guides = (item for item in nav.items if item.is_section)
+    assert [p.file.src_uri for p in alpha.children if p.is_page] == ["alpha/index.md", "alpha/setup.md"]
+    assert not any(p.is_page and p.file.src_uri.endswith("setup.md") for p in beta.children)
+    assert guides.title == "Guides" and [p.file.src_uri for p in guides.children] == ["guide.md"]
+    assert nav.items[0].file.src_uri == "index.md"
+
+
+def test_a_second_digest_of_the_same_pages_digests_only_what_changed(tmp_path, monkeypatch):
+    """The edit loop's plan digests every page at every save (core/site/fingerprints.py): a page
+    whose parts are the same strings as the last call's is given its digest again without
+    digesting them, and a changed lesson changes its own page's digest and no other lesson's."""
+    root = make_course(tmp_path / "course")
+    project = checks.check(mkdocsconfig.load(root))
+    first = fingerprints.site_digests(project, "shared")
+    made: list[int] = []
+    digest = fingerprints._hash
+    monkeypatch.setattr(fingerprints, "_hash", lambda parts: made.append(1) or digest(parts))
+    again = fingerprints.site_digests(project, "shared")
+    assert again == first
+    # what every page shares, the tracks near each track, and the text the plan makes for the
+    # generated pages (track pages, review decks): not a digest of each page's parts
+    made_text = [e for e in project.site.entries if e.src_uri.endswith(".md") and e.content is not None]
+    assert len(made) <= 2 + len(project.curriculum.tracks) + len(made_text) < 2 * len(first)
+    lesson = root / "lessons/alpha/a1/lesson.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    edited = fingerprints.site_digests(checks.check(mkdocsconfig.load(root)), "shared")
+    changed = {src for src in first if first[src] != edited[src]}
+    assert "alpha/a1/index.md" in changed and not changed & {"alpha/a2/index.md", "beta/b1/index.md"}

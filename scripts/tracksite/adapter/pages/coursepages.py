@@ -38,6 +38,14 @@ def navigation(project: Project, files: Files) -> Navigation:
         f = by_uri.get(src_uri)
         return f.page if f is not None else None
 
+    # docs/ pages, listed once (not once per track: 65 tracks times 3,200 files at 1,000 lessons);
+    # docs/<track>/... are that track's own pages, in the files' order
+    docs = [f.page for f in files.documentation_pages() if f.page and _docs_page(project, f.src_uri)]
+    track_docs: dict[str, list[Any]] = {}
+    for p in docs:
+        head, sep, _ = p.file.src_uri.partition("/")
+        if sep:
+            track_docs.setdefault(head, []).append(p)
     home = page("index.md")
     if home:
         items.append(home)
@@ -58,11 +66,7 @@ def navigation(project: Project, files: Files) -> Navigation:
                 p.parent = section
             pages += phase_pages
             children.append(section)
-        own = [  # docs/<track>/: the track's own pages (an imported lesson's Setup, Reference), not guides
-            f.page
-            for f in files.documentation_pages()
-            if f.page and f.src_uri.startswith(f"{track.slug}/") and _docs_page(project, f.src_uri)
-        ]
+        own = track_docs.get(track.slug, [])  # the track's own pages (an imported lesson's Setup), not guides
         children += own
         pages += own
         section = Section(safe(f"{views.track_label(track)}: {track.title}"), children)
@@ -70,12 +74,7 @@ def navigation(project: Project, files: Files) -> Navigation:
             child.parent = section
         items.append(section)
     guides: list[Any] = [
-        f.page
-        for f in files.documentation_pages()
-        if f.page
-        and f.src_uri != "index.md"
-        and _docs_page(project, f.src_uri)
-        and c.track(f.src_uri.split("/")[0]) is None
+        p for p in docs if p.file.src_uri != "index.md" and c.track(p.file.src_uri.split("/")[0]) is None
     ]
     if guides:
         items.append(Section("Guides", guides))

@@ -42,6 +42,7 @@ class KeptNavigation:
 
     def arm(self, config: Any) -> None:
         """In `on_files` of a serve build: this build's navigation goes through `navigation`."""
+        self.kept = False  # (until this build's navigation says so)
         module = mkdocsinternals.build_module(config)
         if module is None or not hasattr(module, "get_navigation"):
             return

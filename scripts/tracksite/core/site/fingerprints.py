@@ -34,6 +34,34 @@ def _hash(parts: Iterable[str]) -> str:
     return digest(parts, size=16)
 
 
+class _Digests:
+    """Digests of the last call's parts, given again for the same parts. Under `mkdocs serve` a
+    save changes the parts of a few pages: the others' parts are the same strings (each kept:
+    a file's stamp, a lesson's text, the digests given here), so a page's digest costs a lookup
+    (their hashes are kept by the strings), not a digest of every page's parts at every save."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, ...], str] = {}
+        self._now: dict[tuple[str, ...], str] = {}
+
+    def __call__(self, *parts: str) -> str:
+        found = self._now.get(parts)
+        if found is None:
+            found = self._last.get(parts)
+            self._now[parts] = found = found if found is not None else _hash(parts)
+        return found
+
+    def turn(self) -> None:
+        """After a call: what it digested is what the next call looks up (no more is held)."""
+        self._last, self._now = self._now, {}
+
+
+_DIGESTS = _Digests()
+#: Each folder's stamp (`folder_stamp`, kept while the watcher reports no change there) and its
+#: digest, by folder.
+_STAMPS: dict[str, tuple[tuple, str]] = {}
+
+
 def _links(project: Any) -> dict[str, set[str]]:
     """Which tracks each track is linked to, either way: cross-track prerequisites, deep dives,
     and the lessons that teach a track's glossary terms."""
@@ -95,7 +123,7 @@ def lesson_states(project: Any) -> dict[str, str]:
         kept = texts.get(id(lesson))
         _TEXTS[id(lesson)] = kept if kept is not None and kept[0] is lesson else (lesson, repr(lesson))
     return {
-        lesson.key: _hash([_TEXTS[id(lesson)][1], *sorted(used.get(lesson.key, ())), *blocks.get(lesson.key, ())])
+        lesson.key: _DIGESTS(_TEXTS[id(lesson)][1], *sorted(used.get(lesson.key, ())), *blocks.get(lesson.key, ()))
         for lesson in project.curriculum.all_lessons()
     }
 
@@ -114,7 +142,7 @@ def track_states(project: Any, lessons: dict[str, str]) -> dict[str, str]:
         parts.setdefault(slug, []).append(repr(located.value))
     for lesson in project.curriculum.all_lessons():
         parts.setdefault(lesson.track, []).append(lessons[lesson.key])
-    return {slug: _hash(p) for slug, p in parts.items()}
+    return {slug: _DIGESTS(*p) for slug, p in parts.items()}
 
 
 def _stat(path: Path | None) -> str:
@@ -185,8 +213,8 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
         if doc is not None and doc.lesson is not None:  # its text, and its folder's data files and images
             folder = str(doc.path.parent)
             if folder not in stamps:
-                stamps[folder] = _hash(repr([f for f in folder_stamp(doc.path.parent) if not f[1].endswith(".md")]))
-            own = _hash([_stat(doc.path), stamps[folder]])
+                stamps[folder] = _folder_digest(folder, doc.path.parent)
+            own = _DIGESTS(_stat(doc.path), stamps[folder])
             lesson = c.lesson(doc.lesson_key) if doc.lesson_key else None
             if lesson is None:
                 shown = scope(doc.track)
@@ -195,13 +223,30 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
             else:
                 shown = scopes[lesson.key] = _lesson_scope(c, lesson, tracks, lessons, shown_tracks)
         elif "/" in entry.src_uri:
-            own = entry.content if entry.content is not None else _stat(entry.path)
+            own = _own(entry)
             shown = scope(entry.src_uri.split("/", 1)[0])
         else:  # the home page shows every track; a guide only the tracks' titles (in `every`)
-            own = entry.content if entry.content is not None else _stat(entry.path)
+            own = _own(entry)
             shown = "" if entry.kind == "docs-page" and entry.src_uri != "index.md" else all_tracks
-        out[entry.src_uri] = (_hash([every, entry.kind, own, shown]), _hash([own]))
+        out[entry.src_uri] = (_DIGESTS(every, entry.kind, own, shown), _DIGESTS(own))
+    _DIGESTS.turn()
     return out
+
+
+def _own(entry: Any) -> str:
+    """A page's own source: its file's stamp, or the digest of the text the plan made for it (not
+    the text, which the digests kept for the next call would hold)."""
+    return _hash((entry.content,)) if entry.content is not None else _stat(entry.path)
+
+
+def _folder_digest(folder: str, path: Path) -> str:
+    """The digest of a lesson folder's files other than its pages: worked out again only when
+    the folder's stamp is a new one (a save there)."""
+    stamp = folder_stamp(path)
+    kept = _STAMPS.get(folder)
+    if kept is None or (kept[0] is not stamp and kept[0] != stamp):
+        kept = _STAMPS[folder] = (stamp, _hash(repr([f for f in stamp if not f[1].endswith(".md")])))
+    return kept[1]
 
 
 def _lesson_scope(c: Any, lesson: Any, tracks: dict[str, str], lessons: dict[str, str], shown: dict[str, str]) -> str:
@@ -215,4 +260,4 @@ def _lesson_scope(c: Any, lesson: Any, tracks: dict[str, str], lessons: dict[str
         other = c.lesson(key)
         if other is not None and other.track != lesson.track:
             parts.append(f"{key}={lessons.get(key, '')}:{shown[other.track]}")
-    return _hash(parts)
+    return _DIGESTS(*parts)
