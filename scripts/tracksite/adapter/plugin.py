@@ -436,8 +436,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         return search.Indexer.streamed(str(state) if state.is_dir() else None)
 
     def _write_index(self, indexer: search.Indexer | None, config: MkDocsConfig) -> None:
-        """Finish the search index: the pages `--dirty` did not render are read from the site;
-        its files are kept in the build cache's folder, linked into the next build's site."""
+        """Finish the search index (pages `--dirty` skipped are read from the site), kept for the next build."""
         root = Path(config.config_file_path or ".").resolve().parent
         state = localstate.path(root, buildcache.STATE)  # (checked in on_config)
         kept = state / search.OUTPUT if self.config.cache and self.session.command == "build" else None
