@@ -331,3 +331,34 @@ def test_a_link_target_with_spaces_is_checked_and_the_build_agrees(course, tmp_p
     built = run_mkdocs(course, site=tmp_path / "site")
     assert code == 1 and "lessons/alpha/a1/lesson.md:12:" in out and "broken link" in out, out
     assert built.returncode != 0 and "lessons/alpha/a1/lesson.md:12:" in built.stderr + built.stdout
+
+
+@pytest.mark.slow
+def test_an_instructor_note_is_rendered_once_and_its_changes_count_on_no_learner_page(tmp_path):
+    """An `::: instructor` note was rendered twice (for the leak probes, then for the page): each
+    of its notes was listed twice, and its lost links were taken from the learner page's count,
+    which never held them, so the import's own verification failed (source 1 link, page 1,
+    expected -1)."""
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Notes"]) == 0
+    files = dict(TINY)
+    files["instructors/icebreakers.md"] = "---\ntitle: Icebreakers\n---\n\nAsk each other a question.\n"
+    files["episodes/01-files.md"] += (
+        "\n::: instructor\n\n## Getting to know each other\n\n"
+        "Start with an [icebreaker question](icebreakers.md) while people arrive in the room.\n\n:::\n"
+    )
+    source = tmp_path / "src"
+    for rel, text in files.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text, encoding="utf-8")
+    code, out = _run(["--root", str(course), "import", "carpentries", str(source), "--track", "tiny"])
+    assert code == 0, out
+    line = (
+        files["episodes/01-files.md"]
+        .splitlines()
+        .index("Start with an [icebreaker question](icebreakers.md) while people arrive in the room.")
+        + 1
+    )
+    said = [x for x in out.splitlines() if "link to icebreakers.md" in x]
+    assert len(said) == 1 and f"episodes/01-files.md:{line}:" in said[0], out
+    assert "verified: the built learner pages of 1 episodes" in out, out

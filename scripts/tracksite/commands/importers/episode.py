@@ -286,9 +286,7 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         getattr(ep, div.kind).extend(list_items(div.children))
         return []
     if div.kind == "instructor":
-        ep.instructor.append("\n".join(_render(div.children, ep, ctx, nested=True)).strip())
-        slashes = "/" * (2 + depth(div))
-        return ["", f"{slashes} instructor", *_render(div.children, ep, ctx, nested=True), slashes, ""]
+        return _instructor(div, ep, ctx)
     if div.kind == "challenge":
         return _render_challenge(div, ep, ctx)
     if div.kind == "solution" and not ctx.in_exercise:
@@ -314,6 +312,20 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         kind, label = "note", None
     title, rest = _title(div.children)
     return _block(Div(div.kind, div.line, rest), kind, title or label, ep, ctx, label=title is None)
+
+
+def _instructor(div: Div, ep: Episode, ctx: Context) -> list[str]:
+    """An instructor note, rendered once: the same text goes into the page's instructor block and
+    into the list the leak check probes for (rendering it twice listed each of its notes twice).
+    What the import changed inside it is reported, but changes no learner count: neither the
+    source's count nor the learner page holds the note (counting.py)."""
+    first = len(ep.notes)
+    rendered = _render(div.children, ep, ctx, nested=True)
+    for note in ep.notes[first:]:
+        note.counts = None
+    ep.instructor.append("\n".join(rendered).strip())
+    slashes = "/" * (2 + depth(div))
+    return ["", f"{slashes} instructor", *rendered, slashes, ""]
 
 
 def _block(div: Div, name: str, title: str | None, ep: Episode, ctx: Context, *, label: bool = False) -> list[str]:
