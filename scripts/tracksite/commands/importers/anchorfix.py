@@ -1,7 +1,7 @@
 """Links to headings that the import did not keep, loosened so the strict build passes.
 
-Pandoc and Python-Markdown make heading ids alike but not always the same, and headings inside
-challenges become bold text (they would clutter the page's contents). A link to an id the
+Pandoc and Python-Markdown make heading ids alike but not always the same, and a challenge's
+title heading becomes the exercise's title (the id goes on an anchor before it). A link to an id the
 imported page no longer has would fail `tracksite check` (`lesson:x#id`) or the strict build
 (`#id`); it is kept pointing at the page (or as plain text on the same page) and reported. A link the
 source lesson itself breaks (an anchor no heading of the source has: a typo upstream) is kept as

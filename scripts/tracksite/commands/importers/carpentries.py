@@ -193,6 +193,7 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
         for slug, _, ep in episodes
     ]
     pages.glossary(src, track, texts, plan, defined)
+    pages.status_everywhere(src, track, plan)
     return plan
 
 

@@ -153,7 +153,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 NOT_LINKS = {"headerlink", "ts-term__link", "footnote-ref", "footnote-backref"}
 LISTS = {"ts-keypoints": "keypoints", "ts-questions": "questions", "ts-objectives": "objectives"}
 _EXERCISE, _SOLUTION = str(W.EXERCISE.css_class), str(W.SOLUTION.css_class)
-BLOCKS = {"admonition", "details", _EXERCISE, _SOLUTION, "ts-objectives", "ts-keypoints", "ts-questions"}
+BLOCKS = {"admonition", "details", "tabbed-set", _EXERCISE, _SOLUTION, "ts-objectives", "ts-keypoints", "ts-questions"}
 
 
 class _PageCounter(HTMLParser):

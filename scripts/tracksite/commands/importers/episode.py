@@ -247,12 +247,10 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
             out.extend([f"{empty['marker']} &#8203;", ""])
             continue
         h = HEADING.match(child)
-        if nested and h:
-            text, anchor = _anchor(h.group(2), ctx, auto=False)
-            out.extend([*anchor, f"**{text}**" if text else ""])  # headings inside blocks stay out of the contents
-            continue
         ctx.line = getattr(child, "no", 0)
-        if h:
+        if h and not _attributes(h.group(2))[0]:
+            continue  # `##` with no text: no heading to show (Python-Markdown would make an empty one)
+        if h:  # inside a block too: a heading there stays one (the site leaves it out of the contents)
             child = "#" * min(len(h.group(1)) + int(ctx.demote), 6) + " " + _heading_with_id(h.group(2), ctx)
         out.append(_rewrite_inline(_pandoc_line(child, ep, ctx), ep, ctx))
     return out
@@ -371,18 +369,17 @@ def _heading_with_id(text: str, ctx: Context) -> str:
     return f"{plain} {{ #{anchor} {attrs} }}" if attrs else f"{plain} {{ #{anchor} }}"
 
 
-def _anchor(title: str | None, ctx: Context, *, auto: bool = True) -> tuple[str | None, list[str]]:
+def _anchor(title: str | None, ctx: Context) -> tuple[str | None, list[str]]:
     """The block's title without Pandoc's `{#id .class}`, and an anchor line with the id Pandoc
     gives the title's heading (the one written, else its auto identifier): links to it
     (`#dependencies`, `episode.md#exercise-new-solution-requirements`) keep working, as on the
-    Workbench site, where the heading keeps its id inside the call-out. `auto`: also the id
-    Pandoc makes (a block's title), not only one written (a heading inside a block)."""
+    Workbench site, where the heading keeps its id inside the call-out."""
     if not title:
         return title, []
     plain, _, written = _attributes(title)
     title = plain or None
     anchor = written or pandoc.heading_id(title or "")
-    if not title and not written or not auto and not written or anchor in ctx.block_ids:
+    if not title and not written or anchor in ctx.block_ids:
         return title, []
     ctx.block_ids.add(anchor)
     return title, [f'<div id="{html.escape(anchor)}"></div>', ""]
