@@ -119,7 +119,7 @@ SETUP = """---
 title: Setup
 ---
 
-Download the survey database and install a spreadsheet program.
+Download the survey database and install the latest version of a spreadsheet program.
 """
 
 REFERENCE_EN = """---
@@ -487,3 +487,9 @@ def test_the_lessons_stage_is_on_every_page_of_its_track(site):
         assert any(b.startswith("Beta") for b in boxes), url
     notes = page(site, "instructor/survey/instructors/instructor-notes/")
     assert any(b.get_text(strip=True).startswith("Beta") for b in notes.select(".admonition"))
+
+
+def test_a_setup_page_is_the_lessons_place_for_facts_that_date(site):
+    """Setup says "the latest version of R": check warned that it dates (TS521) on every import."""
+    out = harness.tracksite("--root", str(site.parent), "check")
+    assert out.returncode == 0 and "TS521" not in out.stdout + out.stderr, out.stdout + out.stderr

@@ -116,9 +116,12 @@ def learner_page(
         heading = words.text("impReference")  # the track's glossary page has that name already
     folder = f"docs/{track}/learners"
     target = name or Path(page.name).with_suffix(".md").name
-    plan.files[f"{folder}/{target}"] = (
-        _front({"title": heading}) + ep.body + "\n---\n\n" + credit(src, markdown=True) + "\n"
-    )
+    front: dict = {"title": heading}
+    if page.stem == "setup" and name is None:
+        # the lesson's place for what to install and which version: facts that date by nature
+        # ("the latest version of R"), kept and updated here, so check leaves them alone
+        front["dated_facts"] = True
+    plan.files[f"{folder}/{target}"] = _front(front) + ep.body + "\n---\n\n" + credit(src, markdown=True) + "\n"
     publish(plan, ctx, track, folder)
     report(plan, src, page, ep)
     return ep
