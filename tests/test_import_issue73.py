@@ -362,3 +362,31 @@ def test_an_instructor_note_is_rendered_once_and_its_changes_count_on_no_learner
     said = [x for x in out.splitlines() if "link to icebreakers.md" in x]
     assert len(said) == 1 and f"episodes/01-files.md:{line}:" in said[0], out
     assert "verified: the built learner pages of 1 episodes" in out, out
+
+
+JAPANESE = {
+    "config.yaml": "title: 'データの読み込み'\nlicense: 'CC-BY 4.0'\nlang: 'ja'\nepisodes:\n- 01-read.md\n",
+    "index.md": "---\nsite: sandpaper::sandpaper_site\n---\n\nこのレッスンでは、表形式のデータを読み込む方法を学びます。\n",
+    "episodes/01-read.md": "---\ntitle: データの読み込み\nteaching: 10\nexercises: 5\n---\n\n"
+    "::: objectives\n\n- CSVファイルを読み込む。\n\n:::\n\n## データフレーム\n\n"
+    "表形式のデータは[データフレーム](#データフレーム)として読み込めます。\n\n"
+    "::: challenge\n\n## 行数\n\n行数を数えるにはどうしますか？\n\n::: solution\n\n### 解説\n\n"
+    "`len(df)` を使います。\n\n:::\n\n:::\n",
+}
+
+
+@pytest.mark.slow
+def test_a_lesson_in_a_language_the_interface_lacks_passes_check_and_the_strict_build(tmp_path):
+    """A Japanese lesson: check passed it, and the strict build failed on the warning that the
+    interface has no Japanese strings, something no course can mend."""
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Japanese"]) == 0
+    source = tmp_path / "src"
+    for rel, text in JAPANESE.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text, encoding="utf-8")
+    code, out = _run(["--root", str(course), "import", "carpentries", str(source), "--track", "ja"])
+    assert code == 0 and "verified: the built learner pages of 1 episodes" in out, out[-3000:]
+    _check_and_strict_build(course, tmp_path / "site")
+    page = (tmp_path / "site" / "ja" / "read" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in page and 'href="#データフレーム"' in page
