@@ -390,3 +390,31 @@ def test_a_lesson_in_a_language_the_interface_lacks_passes_check_and_the_strict_
     _check_and_strict_build(course, tmp_path / "site")
     page = (tmp_path / "site" / "ja" / "read" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="ja"' in page and 'href="#データフレーム"' in page
+
+
+JEKYLL = (
+    "Some files should stay out of the repository.\n\n"
+    "> ## Nested files\n>\n> Which line ignores only `results/plots`?\n>\n"
+    "> > ## Solución\n> >\n> > Add `results/plots/` to the file.\n> {: .solution}\n{: .challenge}\n\n"
+    "> A plain quote stays a quote.\n\n"
+    "> ### Marked inside the quote\n>\n> kramdown gave the class to the paragraph, not the quote.\n> {: .solution}\n\n"
+    "```\n> ## Shown as typed\n{: .challenge}\n```\n"
+)
+
+
+def test_a_block_quote_marked_as_a_challenge_jekylls_way_is_that_block():
+    """A lesson still in Jekyll's styles (`> ## Title ... {: .challenge}`, as older translations
+    are) showed its challenges as quotes with `## ` headings, and the verification failed."""
+    ep = _convert(JEKYLL, 5)
+    assert "//// exercise | Nested files" in ep.body and "/// solution\n" in ep.body
+    assert "Solución" not in ep.body and "{: ." not in ep.body.split("```")[0]
+    assert (
+        "> A plain quote stays a quote." in ep.body
+        and "> ### Marked inside the quote" in ep.body
+        and "> ## Shown as typed\n{: .challenge}" in ep.body
+    )
+    assert any(n.line == 5 and "2 block quote(s)" in n.message for n in ep.notes)
+    from tracksite.commands.importers.counting import count_source
+
+    counts = count_source(JEKYLL)
+    assert (counts["exercises"], counts["solutions"], counts["headings"]) == (1, 1, 0)

@@ -46,6 +46,12 @@ QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)  # closed by a run of the same length
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)*\|?\s*$")  # `+`: Org's rule
 GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+# `{: .challenge}` after a block quote (Jekyll's lessons): the quote was that block
+KRAMDOWN_BLOCK = re.compile(
+    r"^\s{0,3}\{:\s*\.(?P<kind>challenge|solution|callout|discussion|checklist|prereq|testimonial|hint|spoiler|caution)"
+    r"\s*\}\s*$",
+    re.I,
+)
 DETAILS_OPEN = re.compile(r"<details\b", re.I)
 DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
 LIST_FIELDS = {"objectives", "questions", "keypoints"}
@@ -72,9 +78,10 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
     text = _without_comments(text)
     defined = set(shared) | {" ".join(m.split()).lower() for m in DEFINITION.findall(text)}
     stack: list[list] = []  # [kind, seen_solution]
-    fence, hidden, details, previous = None, 0, 0, ""
+    fence, hidden, details, previous, previous_raw = None, 0, 0, "", ""
     para: list[str] = []  # a link's text may run over lines: inline elements are counted per paragraph
     for raw in [*text.splitlines(), ""]:
+        before, previous_raw = previous_raw, raw
         line = QUOTE.sub("", raw)  # a quote's code and tables count too
         if not line.strip() or FENCE.match(line) or DIV.match(line) or HEADING.match(line):
             _inline(counts, " ".join(para), defined)
@@ -90,6 +97,10 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
         if f:
             fence = f.group(1)
             counts["output_blocks" if f["info"].lower() in OUTPUT_INFO else "code_blocks"] += 1
+            continue
+        k = KRAMDOWN_BLOCK.match(line)
+        if k and _depth(raw) < _depth(before):  # right after the quote it marks, outside it
+            counts[{"challenge": "exercises", "solution": "solutions"}.get(k["kind"].lower(), "callouts")] += 1
             continue
         if d and not DIV_END.match(line):
             kind = (d["a"] or d["b"]).lower()
@@ -121,6 +132,12 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
         para.append(line)
         previous = line
     return counts
+
+
+def _depth(line: str) -> int:
+    """How many block quotes a line is in (`> > text`: 2)."""
+    m = QUOTE.match(line)
+    return m.group(0).count(">") if m else 0
 
 
 def _without_comments(text: str) -> str:

@@ -66,6 +66,8 @@ GENERIC_TITLE = re.compile(
     re.I,
 )
 FIELD_DIVS = ("questions", "objectives", "keypoints")
+# A solution's own heading ("## Solution", "## Solución"): the block's toggle says it already
+SOLUTION_WORDS = ("solution", "solutions", "solución", "solucion", "soluciones", "solução", "solucao", "lösung")
 
 
 class Line(str):
@@ -157,7 +159,15 @@ def depth(node) -> int:
 def convert(text: str, first_line: int, ctx: Context) -> Episode:
     """Convert an episode body (front-matter already removed) starting at `first_line`."""
     notes: list[Note] = []
-    lines, indexes, found = pandoc.kramdown_lines(text.splitlines())
+    jekyll, blocks = pandoc.quoted_blocks(text.splitlines())
+    if blocks:
+        notes.append(
+            Note(
+                first_line,
+                f"{blocks} block quote(s) marked `{{: .challenge}}` and the like (Jekyll's way) became their blocks",
+            )
+        )
+    lines, indexes, found = pandoc.kramdown_lines(jekyll)
     notes.extend(Note(first_line + i, message, False, counts) for i, message, counts in found)
     numbers = [first_line + i for i in indexes]
     lines = grid_tables(lines, numbers, notes)
@@ -290,7 +300,7 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
     if div.kind == "solution" and not ctx.in_exercise:
         where = "inside another solution" if ctx.in_solution else "outside any challenge"
         ep.notes.append(Note(div.line, f"a solution {where} became a collapsed `/// details | Solution`"))
-        _, rest = _title(div.children, only=("solution",))  # its `## Solution` is the block's title already
+        _, rest = _title(div.children, only=SOLUTION_WORDS)  # its `## Solution` is the block's title already
         return _block(Div(div.kind, div.line, rest), "details", "Solution", ep, ctx, label=True)
     if div.kind == "solution":
         ctx.in_exercise, ctx.in_solution = False, True  # a solution in a solution: a collapsed details block
@@ -332,7 +342,7 @@ def _block(div: Div, name: str, title: str | None, ep: Episode, ctx: Context, *,
     title, anchor = (title, []) if label else _anchor(title, ctx)
     head = f"{slashes} {name}" + (f" | {title}" if title else "")
     if name == "solution":
-        _, rest = _title(div.children, only=("solution",))
+        _, rest = _title(div.children, only=SOLUTION_WORDS)
         div = Div(div.kind, div.line, rest)
     return ["", *anchor, head, *_render(div.children, ep, ctx, nested=True), slashes, ""]
 
