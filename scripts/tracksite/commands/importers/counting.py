@@ -98,9 +98,7 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
             fence = f.group(1)
             counts["output_blocks" if f["info"].lower() in OUTPUT_INFO else "code_blocks"] += 1
             continue
-        k = KRAMDOWN_BLOCK.match(line)
-        if k and _depth(raw) < _depth(before):  # right after the quote it marks, outside it
-            counts[{"challenge": "exercises", "solution": "solutions"}.get(k["kind"].lower(), "callouts")] += 1
+        if _kramdown_block(counts, line, _depth(raw) < _depth(before)):
             continue
         if d and not DIV_END.match(line):
             kind = (d["a"] or d["b"]).lower()
@@ -132,6 +130,14 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
         para.append(line)
         previous = line
     return counts
+
+
+def _kramdown_block(counts: Counter, line: str, after_quote: bool) -> bool:
+    """`{: .challenge}` right after the quote it marks (outside it): that block, counted."""
+    k = KRAMDOWN_BLOCK.match(line)
+    if k and after_quote:
+        counts[{"challenge": "exercises", "solution": "solutions"}.get(k["kind"].lower(), "callouts")] += 1
+    return bool(k and after_quote)
 
 
 def _depth(line: str) -> int:

@@ -66,8 +66,6 @@ GENERIC_TITLE = re.compile(
     re.I,
 )
 FIELD_DIVS = ("questions", "objectives", "keypoints")
-# A solution's own heading ("## Solution", "## Solución"): the block's toggle says it already
-SOLUTION_WORDS = ("solution", "solutions", "solución", "solucion", "soluciones", "solução", "solucao", "lösung")
 
 
 class Line(str):
@@ -161,12 +159,7 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     notes: list[Note] = []
     jekyll, blocks = pandoc.quoted_blocks(text.splitlines())
     if blocks:
-        notes.append(
-            Note(
-                first_line,
-                f"{blocks} block quote(s) marked `{{: .challenge}}` and the like (Jekyll's way) became their blocks",
-            )
-        )
+        notes.append(Note(first_line, f"{blocks} block quote(s) marked Jekyll's way (`{{: .x}}`) became their blocks"))
     lines, indexes, found = pandoc.kramdown_lines(jekyll)
     notes.extend(Note(first_line + i, message, False, counts) for i, message, counts in found)
     numbers = [first_line + i for i in indexes]
@@ -300,7 +293,7 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
     if div.kind == "solution" and not ctx.in_exercise:
         where = "inside another solution" if ctx.in_solution else "outside any challenge"
         ep.notes.append(Note(div.line, f"a solution {where} became a collapsed `/// details | Solution`"))
-        _, rest = _title(div.children, only=SOLUTION_WORDS)  # its `## Solution` is the block's title already
+        _, rest = _title(div.children, only=pandoc.SOLUTION_WORDS)  # its `## Solution` is the block's title already
         return _block(Div(div.kind, div.line, rest), "details", "Solution", ep, ctx, label=True)
     if div.kind == "solution":
         ctx.in_exercise, ctx.in_solution = False, True  # a solution in a solution: a collapsed details block
@@ -323,10 +316,8 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
 
 
 def _instructor(div: Div, ep: Episode, ctx: Context) -> list[str]:
-    """An instructor note, rendered once: the same text goes into the page's instructor block and
-    into the list the leak check probes for (rendering it twice listed each of its notes twice).
-    What the import changed inside it is reported, but changes no learner count: neither the
-    source's count nor the learner page holds the note (counting.py)."""
+    """An instructor note, rendered once (for its block and the leak probes); its changes are
+    reported but count on no learner page: neither the source's count nor the page holds it."""
     first = len(ep.notes)
     rendered = _render(div.children, ep, ctx, nested=True)
     for note in ep.notes[first:]:
@@ -342,7 +333,7 @@ def _block(div: Div, name: str, title: str | None, ep: Episode, ctx: Context, *,
     title, anchor = (title, []) if label else _anchor(title, ctx)
     head = f"{slashes} {name}" + (f" | {title}" if title else "")
     if name == "solution":
-        _, rest = _title(div.children, only=SOLUTION_WORDS)
+        _, rest = _title(div.children, only=pandoc.SOLUTION_WORDS)
         div = Div(div.kind, div.line, rest)
     return ["", *anchor, head, *_render(div.children, ep, ctx, nested=True), slashes, ""]
 

@@ -213,6 +213,8 @@ def quoted_divs(lines: list[str]) -> tuple[list[str], int]:
     return out, changed
 
 
+# A solution's own heading ("## Solution", "## Solución"): the block's toggle says it already
+SOLUTION_WORDS = ("solution", "solutions", "solución", "solucion", "soluciones", "solução", "solucao", "lösung")
 # `{: .challenge}` right after a block quote: the Jekyll (styles) lessons' way of writing a block
 _BLOCK_IAL = re.compile(r"^\s{0,3}\{:\s*\.(?P<kind>[A-Za-z][\w-]*)\s*\}\s*$")
 QUOTE_KINDS = frozenset(
