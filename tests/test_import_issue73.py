@@ -418,3 +418,16 @@ def test_a_block_quote_marked_as_a_challenge_jekylls_way_is_that_block():
 
     counts = count_source(JEKYLL)
     assert (counts["exercises"], counts["solutions"], counts["headings"]) == (1, 1, 0)
+
+
+def test_a_heading_inside_a_collapsed_block_is_not_one_of_the_pages():
+    """A spoiler's `#### Uploading with scp` became a heading inside the `<details>` (of its
+    admonition type's class, not `details`): the page counted it, the source did not."""
+    from tracksite.commands.importers.counting import count_page, count_source
+
+    source = "## Moving data\n\n::: spoiler\n\n### SCP\n\n#### Uploading\n\nUse scp.\n\n:::\n"
+    page = (
+        '<article class="ts-page"><h2 id="moving-data">Moving data</h2><details class="note"><summary>SCP'
+        '</summary><h4 id="uploading">Uploading</h4><p>Use scp.</p></details></article>'
+    )
+    assert count_source(source)["headings"] == count_page(page)["headings"] == 1

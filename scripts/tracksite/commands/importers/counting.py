@@ -190,7 +190,8 @@ class _PageCounter(HTMLParser):
         self.summary: list[str] | None = None
 
     def _inside(self, *classes: str) -> bool:
-        return any(c in cls for _, cls in self.stack[self.depth_in_page :] for c in classes)
+        # a class of an element around, or its tag (a `<details>` of any class is a block)
+        return any(c in cls or c == tag for tag, cls in self.stack[self.depth_in_page :] for c in classes)
 
     def handle_starttag(self, tag: str, attrs) -> None:
         cls = set((dict(attrs).get("class") or "").split())
