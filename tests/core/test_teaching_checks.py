@@ -232,6 +232,8 @@ def test_dated_phrases_are_warned_outside_the_dated_facts_page(course):
     write(course, "cheatsheets/alpha/a1.md", "## Key ideas\n\nToday's models are big.\n")
     _lesson(course, "lessons/alpha/a3/lesson.md", "Third lesson", body, extra="dated_facts: true\n")
     write(course, "docs/facts.md", "---\ndated_facts: true\n---\n# Facts\n\nAs of 2026, currently.\n")
+    # a page of the instructor view only, as an imported lesson's instructor notes: no learner reads it
+    write(course, "docs/notes.md", "---\naudience: instructors\n---\n# Notes\n\nThe newest operating system.\n")
     found = sorted(
         (p["path"], p["line"], p["column"], re.match(r"(['\"])(.*?)\1 dates", p["message"])[2]) for p in _check(course)
     )

@@ -41,7 +41,7 @@ def test_challenge_with_two_titles_becomes_two_exercises_with_hidden_solutions()
     assert "//// exercise | First" in lines and "//// exercise | Second" in lines
     assert lines.count("/// solution") == 2
     assert "## Solution" not in ep.body  # the solution's own heading is the widget's toggle
-    assert "**Why**" in ep.body  # headings in blocks stay out of the page's contents
+    assert "### Why" in ep.body  # a heading in a block stays a heading (the site keeps it out of the contents)
 
 
 def test_fields_divs_become_lists_and_leave_the_body():

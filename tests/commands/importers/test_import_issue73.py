@@ -331,3 +331,103 @@ def test_a_link_target_with_spaces_is_checked_and_the_build_agrees(course, tmp_p
     built = run_mkdocs(course, site=tmp_path / "site")
     assert code == 1 and "lessons/alpha/a1/lesson.md:12:" in out and "broken link" in out, out
     assert built.returncode != 0 and "lessons/alpha/a1/lesson.md:12:" in built.stderr + built.stdout
+
+
+@pytest.mark.slow
+def test_an_instructor_note_is_rendered_once_and_its_changes_count_on_no_learner_page(tmp_path):
+    """An `::: instructor` note was rendered twice (for the leak probes, then for the page): each
+    of its notes was listed twice, and its lost links were taken from the learner page's count,
+    which never held them, so the import's own verification failed (source 1 link, page 1,
+    expected -1)."""
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Notes"]) == 0
+    files = dict(TINY)
+    files["instructors/icebreakers.md"] = "---\ntitle: Icebreakers\n---\n\nAsk each other a question.\n"
+    files["episodes/01-files.md"] += (
+        "\n::: instructor\n\n## Getting to know each other\n\n"
+        "Start with an [icebreaker question](icebreakers.md) while people arrive in the room.\n\n:::\n"
+    )
+    source = tmp_path / "src"
+    for rel, text in files.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text, encoding="utf-8")
+    code, out = _run(["--root", str(course), "import", "carpentries", str(source), "--track", "tiny"])
+    assert code == 0, out
+    line = (
+        files["episodes/01-files.md"]
+        .splitlines()
+        .index("Start with an [icebreaker question](icebreakers.md) while people arrive in the room.")
+        + 1
+    )
+    said = [x for x in out.splitlines() if "link to icebreakers.md" in x]
+    assert len(said) == 1 and f"episodes/01-files.md:{line}:" in said[0], out
+    assert "verified: the built learner pages of 1 episodes" in out, out
+
+
+JAPANESE = {
+    "config.yaml": "title: 'データの読み込み'\nlicense: 'CC-BY 4.0'\nlang: 'ja'\nepisodes:\n- 01-read.md\n",
+    "index.md": "---\nsite: sandpaper::sandpaper_site\n---\n\nこのレッスンでは、表形式のデータを読み込む方法を学びます。\n",
+    "episodes/01-read.md": "---\ntitle: データの読み込み\nteaching: 10\nexercises: 5\n---\n\n"
+    "::: objectives\n\n- CSVファイルを読み込む。\n\n:::\n\n## データフレーム\n\n"
+    "表形式のデータは[データフレーム](#データフレーム)として読み込めます。\n\n"
+    "::: challenge\n\n## 行数\n\n行数を数えるにはどうしますか？\n\n::: solution\n\n### 解説\n\n"
+    "`len(df)` を使います。\n\n:::\n\n:::\n",
+}
+
+
+@pytest.mark.slow
+def test_a_lesson_in_a_language_the_interface_lacks_passes_check_and_the_strict_build(tmp_path):
+    """A Japanese lesson: check passed it, and the strict build failed on the warning that the
+    interface has no Japanese strings, something no course can mend."""
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Japanese"]) == 0
+    source = tmp_path / "src"
+    for rel, text in JAPANESE.items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(text, encoding="utf-8")
+    code, out = _run(["--root", str(course), "import", "carpentries", str(source), "--track", "ja"])
+    assert code == 0 and "verified: the built learner pages of 1 episodes" in out, out[-3000:]
+    _check_and_strict_build(course, tmp_path / "site")
+    page = (tmp_path / "site" / "ja" / "read" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in page and 'href="#データフレーム"' in page
+
+
+JEKYLL = (
+    "Some files should stay out of the repository.\n\n"
+    "> ## Nested files\n>\n> Which line ignores only `results/plots`?\n>\n"
+    "> > ## Solución\n> >\n> > Add `results/plots/` to the file.\n> {: .solution}\n{: .challenge}\n\n"
+    "> A plain quote stays a quote.\n\n"
+    "> ### Marked inside the quote\n>\n> kramdown gave the class to the paragraph, not the quote.\n> {: .solution}\n\n"
+    "```\n> ## Shown as typed\n{: .challenge}\n```\n"
+)
+
+
+def test_a_block_quote_marked_as_a_challenge_jekylls_way_is_that_block():
+    """A lesson still in Jekyll's styles (`> ## Title ... {: .challenge}`, as older translations
+    are) showed its challenges as quotes with `## ` headings, and the verification failed."""
+    ep = _convert(JEKYLL, 5)
+    assert "//// exercise | Nested files" in ep.body and "/// solution\n" in ep.body
+    assert "Solución" not in ep.body and "{: ." not in ep.body.split("```")[0]
+    assert (
+        "> A plain quote stays a quote." in ep.body
+        and "> ### Marked inside the quote" in ep.body
+        and "> ## Shown as typed\n{: .challenge}" in ep.body
+    )
+    assert any(n.line == 5 and "2 block quote(s)" in n.message for n in ep.notes)
+    from tracksite.commands.importers.pipeline.counting import count_source
+
+    counts = count_source(JEKYLL)
+    assert (counts["exercises"], counts["solutions"], counts["headings"]) == (1, 1, 0)
+
+
+def test_a_heading_inside_a_collapsed_block_is_not_one_of_the_pages():
+    """A spoiler's `#### Uploading with scp` became a heading inside the `<details>` (of its
+    admonition type's class, not `details`): the page counted it, the source did not."""
+    from tracksite.commands.importers.pipeline.counting import count_page, count_source
+
+    source = "## Moving data\n\n::: spoiler\n\n### SCP\n\n#### Uploading\n\nUse scp.\n\n:::\n"
+    page = (
+        '<article class="ts-page"><h2 id="moving-data">Moving data</h2><details class="note"><summary>SCP'
+        '</summary><h4 id="uploading">Uploading</h4><p>Use scp.</p></details></article>'
+    )
+    assert count_source(source)["headings"] == count_page(page)["headings"] == 1

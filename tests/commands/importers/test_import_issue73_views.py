@@ -120,7 +120,7 @@ SETUP = """---
 title: Setup
 ---
 
-Download the survey database and install a spreadsheet program.
+Download the survey database and install the latest version of a spreadsheet program.
 """
 
 REFERENCE_EN = """---
@@ -160,7 +160,7 @@ If you teach it, see the [Instructor Notes](instructors/instructor-notes.md).
 
 EPISODE_ES = """---
 title: Datos ordenados
-teaching: 10
+teaching: 0
 exercises: 5
 ---
 
@@ -183,9 +183,17 @@ salida de un programa se copia sin cambios. Un delimitador separa los campos.
 
 Una por variable.
 
+### Por qué
+
+Cada variable se mide aparte.
+
 :::
 
 :::
+
+## Por qué
+
+Una tabla así se analiza sin transformarla antes.
 """
 
 REFERENCE_ES = """---
@@ -432,3 +440,52 @@ def test_the_workflows_instructor_step_builds_nothing_for_a_course_that_publishe
     assert not (course / "site/instructor").exists()
     wrong = harness.tracksite("build", "--beside", "site", cwd=course)  # without --instructor: a usage error
     assert wrong.returncode == 2 and "--beside" in wrong.stderr
+
+
+def test_an_imported_page_shows_only_what_its_source_said(site):
+    """`teaching: 0` was shown as a reading time ("Lectura 4 min"), the schema's default difficulty
+    as the lesson's ("Standard"), and the columns of the course map as phases ("Episodes 1-4")."""
+    soup = page(site, "ordenados/ordenados/")
+    facts = soup.select_one(".ts-lesson-header .ts-facts").get_text(" ", strip=True)
+    assert "Lectura" not in facts and "Práctica" in facts and "Dificultad" not in facts, facts
+    where = soup.select_one(".ts-lesson-header__where").get_text(" ", strip=True)
+    assert "Fase" not in where, where
+    overview = page(site, "ordenados/ordenados/overview/").select_one(".ts-objectives .ts-muted").get_text()
+    assert "Lectura" not in overview and "Estándar" not in overview, overview
+    track = page(site, "survey/")
+    assert [h.get_text(strip=True) for h in track.select(".ts-phase h2")] == ["Episodes"]
+    assert "Difficulty" not in track.select_one(".ts-lessons").get_text()
+    nav = [s.get_text(strip=True) for s in page(site, "survey/opening/").select(".ts-nav__phase-title")]
+    assert nav == ["Episodes"]
+
+
+def test_a_heading_inside_a_solution_stays_a_heading_out_of_the_contents(site):
+    soup = page(site, "ordenados/ordenados/")
+    inside = soup.select_one(".ts-solution h3")
+    assert inside is not None and inside.get_text(strip=True).startswith("Por qué"), soup.select_one(".ts-solution")
+    ids = [e["id"] for e in soup.select("[id]")]
+    assert len(ids) == len(set(ids))
+    own = [h for h in soup.select("article h2") if h.get_text(strip=True).startswith("Por qué")]
+    assert len(own) == 1 and own[0]["id"] != inside["id"]
+    contents = [a.get_text(strip=True) for a in soup.select(".md-sidebar--secondary .md-nav__link")]
+    assert contents.count("Por qué") == 1, contents
+
+
+def test_the_lessons_stage_is_on_every_page_of_its_track(site):
+    for url in (
+        "survey/opening/",
+        "survey/checking/overview/",
+        "survey/opening/cheatsheet/",
+        "survey/learners/setup/",
+        "survey/learners/",
+    ):
+        boxes = [b.get_text(" ", strip=True) for b in page(site, url).select(".admonition")]
+        assert any(b.startswith("Beta") for b in boxes), url
+    notes = page(site, "instructor/survey/instructors/instructor-notes/")
+    assert any(b.get_text(strip=True).startswith("Beta") for b in notes.select(".admonition"))
+
+
+def test_a_setup_page_is_the_lessons_place_for_facts_that_date(site):
+    """Setup says "the latest version of R": check warned that it dates (TS521) on every import."""
+    out = harness.tracksite("--root", str(site.parent), "check")
+    assert out.returncode == 0 and "TS521" not in out.stdout + out.stderr, out.stdout + out.stderr

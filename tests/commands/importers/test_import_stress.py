@@ -347,7 +347,7 @@ def test_a_link_the_import_breaks_is_loosened_one_the_source_breaks_is_kept(tmp_
     }
     notes: list[str] = []
     fixed = anchorfix.fix(
-        bodies, "t", {"a": tmp_path / "a.md", "b": tmp_path / "b.md"}, lambda p, i, m: notes.append(m)
+        bodies, "t", {"a": tmp_path / "a.md", "b": tmp_path / "b.md"}, lambda p, i, m, learner: notes.append(m)
     )
     assert "[later](lesson:t/b)" in fixed["a"] and "[x](lesson:t/b#no-such-heading)" in fixed["a"]
     assert any("it points at the page instead" in n for n in notes)

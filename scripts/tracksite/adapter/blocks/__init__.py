@@ -68,6 +68,7 @@ class TracksiteBlocksExtension(BlocksExtension):
         mkdocsinternals.skip_unused_parent_map(block_mgr)
         # after `toc` (5), which writes the section links
         md.treeprocessors.register(_HeaderlinkTitles(md), "tracksite-headerlink-titles", 1)
+        md.treeprocessors.register(_BlockHeadingsOffContents(md), "tracksite-block-headings", 2)
 
 
 class _Register(Preprocessor):
@@ -102,6 +103,50 @@ class _HeaderlinkTitles(Treeprocessor):
                 title = title or interface_text("permalinkTitle")
                 a.set("title", title)
         return None
+
+
+#: What holds a heading that is the block's own and not a section of the page: exercises and
+#: solutions, call-outs (admonitions, details) and tabs.
+_HOLDERS = {"admonition", "tabbed-set", str(W.EXERCISE.css_class), str(W.SOLUTION.css_class)}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+class _BlockHeadingsOffContents(Treeprocessor):
+    """A heading inside an exercise, a solution, a call-out or a tab keeps its level and its id
+    (links reach it, the block's outline stays), but stays out of the page's contents: the
+    contents list the page's sections, and a solution's headings there would give it away.
+    Runs after `toc`, which listed every heading."""
+
+    def run(self, root):
+        tokens = getattr(self.md, "toc_tokens", None)
+        if not tokens:
+            return None
+        inside: set[str] = set()
+
+        def walk(element, held: bool) -> None:
+            for child in element:
+                classes = set((child.get("class") or "").split())
+                holds = held or child.tag == "details" or bool(child.tag == "div" and classes & _HOLDERS)
+                if holds and child.tag in _HEADINGS and child.get("id"):
+                    inside.add(child.get("id"))
+                walk(child, holds)
+
+        walk(root, False)
+        if inside:
+            self.md.toc_tokens = _without(tokens, inside)
+        return None
+
+
+def _without(tokens: list, ids: set[str]) -> list:
+    """The contents without the headings `ids`, each one's own children in its place."""
+    out = []
+    for token in tokens:
+        children = _without(token.get("children", []), ids)
+        if token.get("id") in ids:
+            out.extend(children)
+        else:
+            out.append({**token, "children": children})
+    return out
 
 
 def makeExtension(*args, **kwargs):

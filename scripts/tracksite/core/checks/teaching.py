@@ -307,11 +307,13 @@ def _length_cue(out, track: str, items: list[_Single]) -> None:
 
 
 def dated_phrases(project) -> list:
-    """Phrases true only when written, outside the pages marked `dated_facts: true`."""
+    """Phrases true only when written, outside the pages marked `dated_facts: true` and the pages
+    of the instructor view only (`audience: instructors`): no learner reads those, as no learner
+    reads an instructor block of a lesson."""
     out = problems_of(project)
     for doc in project.documents:
         meta = doc.meta.value if isinstance(doc.meta.value, dict) else {}
-        if meta.get("dated_facts") is True:
+        if meta.get("dated_facts") is True or meta.get("audience") == "instructors":
             continue
         for line, column, phrase in memo(("dated", doc.body, doc.body_line), lambda d=doc: _dated(d.body, d.body_line)):
             out.add(

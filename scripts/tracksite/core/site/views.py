@@ -13,6 +13,7 @@ from tracksite.core import messages
 from tracksite.core.markdown import references as refs
 from tracksite.core.model.course import Curriculum, Lesson, Track
 from tracksite.core.schema import specs as schema
+from tracksite.core.schema.choices import Difficulty
 
 
 def choice_label(name: str, value: str, lang: str = "en") -> str:
@@ -25,6 +26,42 @@ def choice_label(name: str, value: str, lang: str = "en") -> str:
 def track_label(track: Track, lang: str = "en") -> str:
     """ "Track 4", in the language of the page that shows it (core/messages.py)."""
     return messages.catalogue(lang).text("trackN", n=track.number)
+
+
+def _imported(c: Curriculum, lesson: Lesson) -> bool:
+    track = c.track(lesson.track)
+    return track is not None and track.imported is not None
+
+
+def _facts(c: Curriculum, lesson: Lesson, lang: str) -> dict[str, Any]:
+    """A lesson's time and difficulty as its page and its track page show them. An imported
+    lesson shows only what its source said: no reading time where the source planned no teaching
+    time (`teaching: 0`, or none), no difficulty where it set none (the schema's default)."""
+    imported = _imported(c, lesson)
+    unset = imported and lesson.difficulty == Difficulty.STANDARD
+    return {
+        "read": None if imported else lesson.read,
+        "teach": lesson.teach,
+        "practice": lesson.practice,
+        "minutes": lesson.minutes,
+        "difficulty": None if unset else choice_label("difficulty", lesson.difficulty, lang),
+        "difficulty_key": lesson.difficulty,
+        "math": choice_label("math", lesson.math, lang),
+    }
+
+
+def _phases(c: Curriculum, track: Track, lang: str, row) -> list[dict[str, Any]]:
+    """The track's phases, each with its lessons as `row` draws them. An imported lesson has no
+    phases: its track's (a layout of the course map in columns) are not shown as phases, but as
+    one list of its episodes under the word the source uses."""
+    phases = list(c.phases_of(track))
+    if track.imported is not None and phases:
+        lessons = [row(lesson) for _, ls in phases for lesson in ls]
+        return [{"title": messages.catalogue(lang).text("impEpisodes"), "number": 1, "plain": True, "lessons": lessons}]
+    return [
+        {"title": phase.title, "number": i, "plain": False, "lessons": [row(lesson) for lesson in ls]}
+        for i, (phase, ls) in enumerate(phases, 1)
+    ]
 
 
 def lesson_link(c: Curriculum, lesson: Lesson, kind: str = "lesson") -> dict[str, Any]:
@@ -43,13 +80,7 @@ def lesson_row(c: Curriculum, lesson: Lesson, lang: str = "en") -> dict[str, Any
     return {
         **lesson_link(c, lesson),
         "summary": lesson.summary,
-        "read": lesson.read,
-        "teach": lesson.teach,
-        "practice": lesson.practice,
-        "minutes": lesson.minutes,
-        "difficulty": choice_label("difficulty", lesson.difficulty, lang),
-        "difficulty_key": lesson.difficulty,
-        "math": choice_label("math", lesson.math, lang),
+        **_facts(c, lesson, lang),
         "draft": lesson.is_draft,
     }
 
@@ -78,10 +109,7 @@ def track_summary(c: Curriculum, track: Track, lang: str = "en") -> dict[str, An
 def track_view(c: Curriculum, track: Track, lang: str = "en") -> dict[str, Any]:
     return {
         **track_summary(c, track, lang),
-        "phases": [
-            {"number": i, "title": phase.title, "lessons": [lesson_row(c, l, lang) for l in lessons]}
-            for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
-        ],
+        "phases": _phases(c, track, lang, lambda l: lesson_row(c, l, lang)),
     }
 
 
@@ -170,14 +198,7 @@ def nav_view(c: Curriculum, track: Track, lang: str = "en") -> dict[str, Any]:
             "url": refs.url("track", track.slug),
             "slug": track.slug,
         },
-        "phases": [
-            {
-                "title": phase.title,
-                "number": i,
-                "lessons": [{**lesson_link(c, l), "draft": l.is_draft} for l in lessons],
-            }
-            for i, (phase, lessons) in enumerate(c.phases_of(track), 1)
-        ],
+        "phases": _phases(c, track, lang, lambda l: {**lesson_link(c, l), "draft": l.is_draft}),
     }
 
 
@@ -235,16 +256,11 @@ def lesson_view(c: Curriculum, lesson: Lesson, kind: str, lang: str = "en") -> d
         "title": lesson.title,
         "summary": lesson.summary,
         "track": {"label": track_label(track, lang), "title": track.title, "url": track_url, "slug": track.slug},
-        "phase": {"number": pos.phase_number, "title": pos.phase.title},
+        # an imported lesson has no phase (its track's phases lay out the course map only)
+        "phase": None if track.imported is not None else {"number": pos.phase_number, "title": pos.phase.title},
         "number": pos.number,
         "of": pos.of,
-        "read": lesson.read,
-        "teach": lesson.teach,
-        "practice": lesson.practice,
-        "minutes": lesson.minutes,
-        "difficulty": choice_label("difficulty", lesson.difficulty, lang),
-        "difficulty_key": lesson.difficulty,
-        "math": choice_label("math", lesson.math, lang),
+        **_facts(c, lesson, lang),
         "objectives": list(lesson.objectives),
         "questions": list(lesson.questions),
         "keypoints": list(lesson.keypoints),

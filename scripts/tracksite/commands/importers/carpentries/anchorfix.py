@@ -1,7 +1,7 @@
 """Links to headings that the import did not keep, loosened so the strict build passes.
 
-Pandoc and Python-Markdown make heading ids alike but not always the same, and headings inside
-challenges become bold text (they would clutter the page's contents). A link to an id the
+Pandoc and Python-Markdown make heading ids alike but not always the same, and a challenge's
+title heading becomes the exercise's title (the id goes on an anchor before it). A link to an id the
 imported page no longer has would fail `tracksite check` (`lesson:x#id`) or the strict build
 (`#id`); it is kept pointing at the page (or as plain text on the same page) and reported. A link the
 source lesson itself breaks (an anchor no heading of the source has: a typo upstream) is kept as
@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from tracksite.commands.importers.carpentries import pandoc
+from tracksite.commands.importers.pipeline.plan import INSTRUCTOR_BLOCK
 from tracksite.core.markdown.anchors import anchors
 from tracksite.core.markdown.references import mask_code
 from tracksite.core.model.glossary import term_slug
@@ -25,7 +26,9 @@ _OTHER_PAGE = re.compile(r"\((?P<scheme>lesson|overview|cheatsheet):(?P<page>[^)
 
 
 def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> dict[str, str]:
-    """`bodies` by lesson slug, with links to missing ids loosened; `note(source, id, message)`."""
+    """`bodies` by lesson slug, with links to missing ids loosened; `note(source, id, message,
+    learner)`, `learner` False for a link inside an instructor block (no learner page shows it, so
+    loosening it changes no learner count)."""
     ids = {slug: anchors(body) for slug, body in bodies.items()}
     fixed = {}
 
@@ -36,11 +39,13 @@ def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> d
             m["id"],
             f"link to {target}: the source lesson has no heading with that id either; the link is "
             "kept, and `tracksite check` warns about it (TS308) until it is mended",
+            True,
         )
         return m.group(0)
 
     for slug, body in bodies.items():
         masked = mask_code(body)  # the same offsets as `body`; recomputed after the first pass
+        hidden = [m.span() for m in INSTRUCTOR_BLOCK.finditer(body)]
 
         # The two rewriters run inside this iteration (re.sub below) and read `slug` and `masked`
         # as they are then: `other` must see the mask recomputed after the first pass.
@@ -53,6 +58,7 @@ def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> d
                 sources.get(slug),  # noqa: B023
                 m["id"],
                 f"link to #{m['id']} has no heading with that id after the import; kept as text",
+                not any(a <= m.start() < b for a, b in hidden),  # noqa: B023
             )
             return m["text"]
 
@@ -67,6 +73,7 @@ def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> d
                 m["id"],
                 f"link to {m['scheme']}:{m['page']}#{m['id']} has no heading with that id "
                 "after the import; it points at the page instead",
+                True,
             )
             return f"({m['scheme']}:{m['page']})"
 

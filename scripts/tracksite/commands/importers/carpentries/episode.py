@@ -156,7 +156,10 @@ def depth(node) -> int:
 def convert(text: str, first_line: int, ctx: Context) -> Episode:
     """Convert an episode body (front-matter already removed) starting at `first_line`."""
     notes: list[Note] = []
-    lines, indexes, found = pandoc.kramdown_lines(text.splitlines())
+    jekyll, blocks = pandoc.quoted_blocks(text.splitlines())
+    if blocks:
+        notes.append(Note(first_line, f"{blocks} block quote(s) marked Jekyll's way (`{{: .x}}`) became their blocks"))
+    lines, indexes, found = pandoc.kramdown_lines(jekyll)
     notes.extend(Note(first_line + i, message, False, counts) for i, message, counts in found)
     numbers = [first_line + i for i in indexes]
     lines = grid_tables(lines, numbers, notes)
@@ -244,12 +247,10 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
             out.extend([f"{empty['marker']} &#8203;", ""])
             continue
         h = HEADING.match(child)
-        if nested and h:
-            text, anchor = _anchor(h.group(2), ctx, auto=False)
-            out.extend([*anchor, f"**{text}**" if text else ""])  # headings inside blocks stay out of the contents
-            continue
         ctx.line = getattr(child, "no", 0)
-        if h:
+        if h and not _attributes(h.group(2))[0]:
+            continue  # `##` with no text: no heading to show (Python-Markdown would make an empty one)
+        if h:  # inside a block too: a heading there stays one (the site leaves it out of the contents)
             child = "#" * min(len(h.group(1)) + int(ctx.demote), 6) + " " + _heading_with_id(h.group(2), ctx)
         out.append(_rewrite_inline(_pandoc_line(child, ep, ctx), ep, ctx))
     return out
@@ -283,15 +284,13 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
         getattr(ep, div.kind).extend(list_items(div.children))
         return []
     if div.kind == "instructor":
-        ep.instructor.append("\n".join(_render(div.children, ep, ctx, nested=True)).strip())
-        slashes = "/" * (2 + depth(div))
-        return ["", f"{slashes} instructor", *_render(div.children, ep, ctx, nested=True), slashes, ""]
+        return _instructor(div, ep, ctx)
     if div.kind == "challenge":
         return _render_challenge(div, ep, ctx)
     if div.kind == "solution" and not ctx.in_exercise:
         where = "inside another solution" if ctx.in_solution else "outside any challenge"
         ep.notes.append(Note(div.line, f"a solution {where} became a collapsed `/// details | Solution`"))
-        _, rest = _title(div.children, only=("solution",))  # its `## Solution` is the block's title already
+        _, rest = _title(div.children, only=pandoc.SOLUTION_WORDS)  # its `## Solution` is the block's title already
         return _block(Div(div.kind, div.line, rest), "details", "Solution", ep, ctx, label=True)
     if div.kind == "solution":
         ctx.in_exercise, ctx.in_solution = False, True  # a solution in a solution: a collapsed details block
@@ -313,13 +312,25 @@ def _render_div(div: Div, ep: Episode, ctx: Context) -> list[str]:
     return _block(Div(div.kind, div.line, rest), kind, title or label, ep, ctx, label=title is None)
 
 
+def _instructor(div: Div, ep: Episode, ctx: Context) -> list[str]:
+    """An instructor note, rendered once (for its block and the leak probes); its changes are
+    reported but count on no learner page: neither the source's count nor the page holds it."""
+    first = len(ep.notes)
+    rendered = _render(div.children, ep, ctx, nested=True)
+    for note in ep.notes[first:]:
+        note.counts = None
+    ep.instructor.append("\n".join(rendered).strip())
+    slashes = "/" * (2 + depth(div))
+    return ["", f"{slashes} instructor", *rendered, slashes, ""]
+
+
 def _block(div: Div, name: str, title: str | None, ep: Episode, ctx: Context, *, label: bool = False) -> list[str]:
     """`label`: the title is the block's kind in words, not a heading of the source (no anchor)."""
     slashes = "/" * (2 + depth(div))
     title, anchor = (title, []) if label else _anchor(title, ctx)
     head = f"{slashes} {name}" + (f" | {title}" if title else "")
     if name == "solution":
-        _, rest = _title(div.children, only=("solution",))
+        _, rest = _title(div.children, only=pandoc.SOLUTION_WORDS)
         div = Div(div.kind, div.line, rest)
     return ["", *anchor, head, *_render(div.children, ep, ctx, nested=True), slashes, ""]
 
@@ -356,18 +367,17 @@ def _heading_with_id(text: str, ctx: Context) -> str:
     return f"{plain} {{ #{anchor} {attrs} }}" if attrs else f"{plain} {{ #{anchor} }}"
 
 
-def _anchor(title: str | None, ctx: Context, *, auto: bool = True) -> tuple[str | None, list[str]]:
+def _anchor(title: str | None, ctx: Context) -> tuple[str | None, list[str]]:
     """The block's title without Pandoc's `{#id .class}`, and an anchor line with the id Pandoc
     gives the title's heading (the one written, else its auto identifier): links to it
     (`#dependencies`, `episode.md#exercise-new-solution-requirements`) keep working, as on the
-    Workbench site, where the heading keeps its id inside the call-out. `auto`: also the id
-    Pandoc makes (a block's title), not only one written (a heading inside a block)."""
+    Workbench site, where the heading keeps its id inside the call-out."""
     if not title:
         return title, []
     plain, _, written = _attributes(title)
     title = plain or None
     anchor = written or pandoc.heading_id(title or "")
-    if not title and not written or not auto and not written or anchor in ctx.block_ids:
+    if not title and not written or anchor in ctx.block_ids:
         return title, []
     ctx.block_ids.add(anchor)
     return title, [f'<div id="{html.escape(anchor)}"></div>', ""]

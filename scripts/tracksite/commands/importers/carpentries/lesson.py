@@ -194,6 +194,7 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
         for slug, _, ep in episodes
     ]
     pages.glossary(src, track, texts, plan, defined)
+    pages.status_everywhere(src, track, plan)
     return plan
 
 
@@ -261,10 +262,10 @@ def _fix_anchors(src: Source, track: str, episodes, plan: Plan) -> None:
     """Links to heading ids the imported pages no longer have are loosened (anchorfix)."""
     sources = {slug: src.root / meta["source"] for slug, meta, _ in episodes}
 
-    def note(path, anchor, message):
+    def note(path, anchor, message, learner):
         where = path.relative_to(src.root) if path else "episodes"
         plan.warnings.append(f"{where}:{anchorfix.line_of(path, anchor)}: {message}")
-        if "kept as text" in message:
+        if "kept as text" in message and learner:
             plan.changes.setdefault(str(where), Counter())["links"] -= 1
 
     fixed = anchorfix.fix({slug: ep.body for slug, _, ep in episodes}, track, sources, note)

@@ -118,9 +118,12 @@ def learner_page(
         heading = words.text("impReference")  # the track's glossary page has that name already
     folder = f"docs/{track}/learners"
     target = name or Path(page.name).with_suffix(".md").name
-    plan.files[f"{folder}/{target}"] = (
-        _front({"title": heading}) + ep.body + "\n---\n\n" + credit(src, markdown=True) + "\n"
-    )
+    front: dict = {"title": heading}
+    if page.stem == "setup" and name is None:
+        # the lesson's place for what to install and which version: facts that date by nature
+        # ("the latest version of R"), kept and updated here, so check leaves them alone
+        front["dated_facts"] = True
+    plan.files[f"{folder}/{target}"] = _front(front) + ep.body + "\n---\n\n" + credit(src, markdown=True) + "\n"
     publish(plan, ctx, track, folder)
     report(plan, src, page, ep)
     return ep
@@ -164,12 +167,28 @@ def introduction(src: Source, track: str, slugs: dict[str, str], plan: Plan, not
     ep = learner_page(
         src, index, track, slugs, plan, notes_lesson=notes_lesson, name="index.md", title=words.text("impLanding")
     )
-    if src.life_cycle:  # the Workbench's status badge, on the lesson's landing page
-        target = f"docs/{track}/learners/index.md"
-        text = str(plan.files[target])
-        end = text.index("---\n\n", 4) + 5
-        plan.files[target] = text[:end] + status_badge(src) + "\n" + text[end:]
     return first_sentences(ep.learner_body, 400)
+
+
+def status_everywhere(src: Source, track: str, plan: Plan) -> None:
+    """The lesson's stage (config.yaml `life_cycle`) at the top of every page of the track: its
+    lessons, overviews, cheat sheets and learner and instructor pages, as the Workbench shows it
+    on every page, not only on the landing page. It is a call-out the source's episodes do not
+    hold: each episode's count takes it (counting.py), listed once here."""
+    if not src.life_cycle:
+        return
+    badge = status_badge(src)
+    tops = (f"lessons/{track}/", f"cheatsheets/{track}/", f"docs/{track}/")
+    for rel, text in plan.files.items():
+        if isinstance(text, str) and rel.endswith(".md") and rel.startswith(tops):
+            end = text.index("---\n\n", 4) + 5 if text.startswith("---\n") else 0  # after the front matter
+            plan.files[rel] = text[:end] + badge + "\n" + text[end:]
+    for source in plan.sources:
+        plan.changes.setdefault(source, Counter())["callouts"] += 1
+    plan.notes.append(
+        f"config.yaml:1: the lesson's stage ({src.life_cycle}) is shown at the top of every page of the track, "
+        "as the Workbench shows it"
+    )
 
 
 def status_badge(src: Source) -> str:

@@ -213,6 +213,54 @@ def quoted_divs(lines: list[str]) -> tuple[list[str], int]:
     return out, changed
 
 
+# A solution's own heading ("## Solution", "## Solución"): the block's toggle says it already
+SOLUTION_WORDS = ("solution", "solutions", "solución", "solucion", "soluciones", "solução", "solucao", "lösung")
+# `{: .challenge}` right after a block quote: the Jekyll (styles) lessons' way of writing a block
+_BLOCK_IAL = re.compile(r"^\s{0,3}\{:\s*\.(?P<kind>[A-Za-z][\w-]*)\s*\}\s*$")
+QUOTE_KINDS = frozenset(
+    {
+        "challenge",
+        "solution",
+        "callout",
+        "discussion",
+        "checklist",
+        "prereq",
+        "testimonial",
+        "hint",
+        "spoiler",
+        "caution",
+    }
+)
+
+
+def quoted_blocks(lines: list[str]) -> tuple[list[str], int]:
+    """Jekyll-era blocks: a block quote followed by `{: .challenge}` (`> ## Title ... > > ## Solution
+    ... > {: .solution}`), which kramdown made a `<blockquote class="challenge">` and the Workbench's
+    converter makes a `::: challenge` div, nested blocks too. The same here, line for line (the
+    blank line before the quote opens the div, the attribute line closes it), so every note keeps
+    its source line. Returns the lines and how many blocks became divs."""
+    out, changed, i, fence = list(lines), 0, 0, None
+    while i < len(out):
+        f = _FENCE.match(out[i])
+        if fence is not None or f:  # code shows a quote as typed
+            fence = f.group(1) if fence is None and f else None if f and f.group(1)[0] == fence[0] else fence  # type: ignore[index]
+            i += 1
+            continue
+        if _QUOTED.match(out[i]) is None:
+            i += 1
+            continue
+        end = i
+        while end < len(out) and _QUOTED.match(out[end]):
+            end += 1
+        m = _BLOCK_IAL.match(out[end]) if end < len(out) else None
+        if m and m["kind"].lower() in QUOTE_KINDS and i > 0 and not out[i - 1].strip():
+            inner, nested = quoted_blocks([_QUOTED.match(line)["rest"] for line in out[i:end]])  # type: ignore[index]
+            out[i - 1], out[i:end], out[end] = f"::: {m['kind'].lower()}", inner, ":::"
+            changed += 1 + nested
+        i = end + 1
+    return out, changed
+
+
 def heading_id(text: str) -> str:
     """The id Pandoc's `auto_identifiers` gives a heading (what the Workbench site's links use):
     its plain text lower-cased, each space a hyphen, only letters, digits, `_`, `-` and `.` kept

@@ -46,6 +46,12 @@ QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)  # closed by a run of the same length
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)*\|?\s*$")  # `+`: Org's rule
 GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+# `{: .challenge}` after a block quote (Jekyll's lessons): the quote was that block
+KRAMDOWN_BLOCK = re.compile(
+    r"^\s{0,3}\{:\s*\.(?P<kind>challenge|solution|callout|discussion|checklist|prereq|testimonial|hint|spoiler|caution)"
+    r"\s*\}\s*$",
+    re.I,
+)
 DETAILS_OPEN = re.compile(r"<details\b", re.I)
 DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
 LIST_FIELDS = {"objectives", "questions", "keypoints"}
@@ -71,9 +77,10 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
     text = _without_comments(text)
     defined = set(shared) | {" ".join(m.split()).lower() for m in DEFINITION.findall(text)}
     stack: list[list] = []  # [kind, seen_solution]
-    fence, hidden, details, previous = None, 0, 0, ""
+    fence, hidden, details, previous, previous_raw = None, 0, 0, "", ""
     para: list[str] = []  # a link's text may run over lines: inline elements are counted per paragraph
     for raw in [*text.splitlines(), ""]:
+        before, previous_raw = previous_raw, raw
         line = QUOTE.sub("", raw)  # a quote's code and tables count too
         if not line.strip() or FENCE.match(line) or DIV.match(line) or HEADING.match(line):
             _inline(counts, " ".join(para), defined)
@@ -89,6 +96,8 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
         if f:
             fence = f.group(1)
             counts["output_blocks" if f["info"].lower() in OUTPUT_INFO else "code_blocks"] += 1
+            continue
+        if _kramdown_block(counts, line, _depth(raw) < _depth(before)):
             continue
         if d and not DIV_END.match(line):
             kind = (d["a"] or d["b"]).lower()
@@ -122,6 +131,20 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
     return counts
 
 
+def _kramdown_block(counts: Counter, line: str, after_quote: bool) -> bool:
+    """`{: .challenge}` right after the quote it marks (outside it): that block, counted."""
+    k = KRAMDOWN_BLOCK.match(line)
+    if k and after_quote:
+        counts[{"challenge": "exercises", "solution": "solutions"}.get(k["kind"].lower(), "callouts")] += 1
+    return bool(k and after_quote)
+
+
+def _depth(line: str) -> int:
+    """How many block quotes a line is in (`> > text`: 2)."""
+    m = QUOTE.match(line)
+    return m.group(0).count(">") if m else 0
+
+
 def _without_comments(text: str) -> str:
     """`text` with its HTML comments outside code blanked (their lines kept empty): what an author
     commented out (a call-out, a figure) no reader sees, on the Workbench site or here."""
@@ -152,7 +175,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 NOT_LINKS = {"headerlink", "ts-term__link", "footnote-ref", "footnote-backref"}
 LISTS = {"ts-keypoints": "keypoints", "ts-questions": "questions", "ts-objectives": "objectives"}
 _EXERCISE, _SOLUTION = str(W.EXERCISE.css_class), str(W.SOLUTION.css_class)
-BLOCKS = {"admonition", "details", _EXERCISE, _SOLUTION, "ts-objectives", "ts-keypoints", "ts-questions"}
+BLOCKS = {"admonition", "details", "tabbed-set", _EXERCISE, _SOLUTION, "ts-objectives", "ts-keypoints", "ts-questions"}
 
 
 class _PageCounter(HTMLParser):
@@ -166,7 +189,8 @@ class _PageCounter(HTMLParser):
         self.summary: list[str] | None = None
 
     def _inside(self, *classes: str) -> bool:
-        return any(c in cls for _, cls in self.stack[self.depth_in_page :] for c in classes)
+        # a class of an element around, or its tag (a `<details>` of any class is a block)
+        return any(c in cls or c == tag for tag, cls in self.stack[self.depth_in_page :] for c in classes)
 
     def handle_starttag(self, tag: str, attrs) -> None:
         cls = set((dict(attrs).get("class") or "").split())
