@@ -303,7 +303,7 @@ def test_an_update_of_the_same_release_takes_no_plot_that_only_a_new_run_redrew(
     (lesson / "episodes" / "01-jitter.Rmd").write_text(JITTER)
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "Jitter"]) == 0
-    args = ["--root", str(course), "import", "carpentries", str(lesson), "--track", "jit"]
+    args = ["--root", str(course), "import", "carpentries", str(lesson), "--track", "jit", "--execute"]
     assert main(args) == 0
     plots = sorted((course / "lessons/jit/jitter").glob("*rendered*.png"))
     assert len(plots) == 1

@@ -73,7 +73,8 @@ def test_the_report_counts_the_built_pages_and_they_equal_the_sources(imported):
     _, report, out, _, _ = imported
     wrappers = next(e for e in report["episodes"] if e["source"] == "episodes/01-wrappers.md")
     assert wrappers["page_counts"]["tables"] == 2 and wrappers["page_counts"]["figures"] == 2
-    assert wrappers["page_counts"]["callouts"] == 1  # the <details> block
+    # the <details> block, and the lesson's stage (life_cycle: stable) every page of the track shows, a listed change
+    assert wrappers["page_counts"]["callouts"] == 2
     assert all(e["differences"] == {} for e in report["episodes"]), report["episodes"]
     assert report["errors"] == []
     assert "verified: the built learner pages of 2 episodes show what their sources hold" in out
