@@ -184,3 +184,24 @@ def share_verdicts(root: Path) -> Path:
             break
     _CHECKED_COPIES.append(root)
     return root
+
+
+# Two questions with one right answer each: the quiz the LMS tests score (a package as an LMS
+# installs it, its state, its scoring), written once.
+PRIME_AND_EVEN_QUIZ = """/// quiz
+- question: Which is a prime number?
+  options:
+    - text: Seven
+      correct: true
+      explain: Only 1 and 7 divide it.
+    - text: Nine
+      explain: Three divides it.
+- question: Which is even?
+  options:
+    - text: Four
+      correct: true
+      explain: Two divides it.
+    - text: Five
+      explain: It is odd.
+///
+"""

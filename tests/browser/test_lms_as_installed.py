@@ -25,30 +25,16 @@ from test_export_scorm import course_frame, scorm_again
 from test_lms_state import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
 from test_widgets_browser import MULTI_QUIZ, _explanations, _open, lesson_url  # noqa: F401 (a fixture)
 
-from course import make_course
+from course import PRIME_AND_EVEN_QUIZ, make_course
 from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
 
-QUIZZES = """
-/// quiz
-- question: Which is a prime number?
-  options:
-    - text: Seven
-      correct: true
-      explain: Only 1 and 7 divide it.
-    - text: Nine
-      explain: Three divides it.
-- question: Which is even?
-  options:
-    - text: Four
-      correct: true
-      explain: Two divides it.
-    - text: Five
-      explain: It is odd.
-///
-
+QUIZZES = (
+    "\n"
+    + PRIME_AND_EVEN_QUIZ
+    + """
 /// quiz
 - question: Which is a square?
   options:
@@ -59,6 +45,7 @@ QUIZZES = """
       explain: Between two squares.
 ///
 """
+)
 
 
 # SCORM 2004: scorm-again's Scorm2004API, each SetValue logged with what it returned

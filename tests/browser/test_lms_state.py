@@ -26,29 +26,15 @@ import pytest
 from playwright.sync_api import expect
 from test_export_scorm import course_frame, scorm_again
 
-from course import lesson_md, make_course, write
+from course import PRIME_AND_EVEN_QUIZ, lesson_md, make_course, write
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser
 
-QUIZ = """
-/// quiz
-- question: Which is a prime number?
-  options:
-    - text: Seven
-      correct: true
-      explain: Only 1 and 7 divide it.
-    - text: Nine
-      explain: Three divides it.
-- question: Which is even?
-  options:
-    - text: Four
-      correct: true
-      explain: Two divides it.
-    - text: Five
-      explain: It is odd.
-///
-
+QUIZ = (
+    "\n"
+    + PRIME_AND_EVEN_QUIZ
+    + """
 /// flashcards
 - term: Prime
   answer: Divisible only by 1 and itself.
@@ -56,6 +42,7 @@ QUIZ = """
   answer: Divisible by two.
 ///
 """
+)
 HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">
 <script src="scorm12.min.js"></script><script src="harness.js"></script></head>
 <body><iframe id="sco" title="course" style="width:1200px;height:850px"></iframe></body></html>"""

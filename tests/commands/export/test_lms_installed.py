@@ -14,29 +14,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from course import make_course
+from course import PRIME_AND_EVEN_QUIZ, make_course
 from test_widgets import render
 from tracksite.commands.cli import main
 from tracksite.commands.export import coursedata, scormstate
 from tracksite.core.site import courseid
 
-QUIZ = """/// quiz
-- question: Which is a prime number?
-  options:
-    - text: Seven
-      correct: true
-      explain: Only 1 and 7 divide it.
-    - text: Nine
-      explain: Three divides it.
-- question: Which is even?
-  options:
-    - text: Four
-      correct: true
-      explain: Two divides it.
-    - text: Five
-      explain: It is odd.
-///
-"""
+QUIZ = PRIME_AND_EVEN_QUIZ
 
 
 def keys(text: str) -> list[str]:
