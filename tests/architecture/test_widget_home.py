@@ -22,7 +22,9 @@ PACKAGE = REPO / "scripts" / "tracksite"
 #: 75) that belong to no one widget, and why.
 SHARED = {
     "adapter/blocks/__init__.py": "the Markdown extension, which loads each entry's block",
-    "core/widgets/common.py": "the blocks' base classes, element helpers and JSON islands",
+    "core/widgets/common.py": "the blocks' base classes, element helpers, JSON islands and code highlighting",
+    "core/widgets/pagepython.py": "what the page's Python can import, for runnable and predict blocks",
+    "core/widgets/decimals.py": "numbers as the attention widgets' tables show them",
     "core/widgets/inline.py": "widget texts as inline Markdown with math",
     "core/widgets/__init__.py": "the package's public names, loaded when asked for",
     "core/widgets/bodies.py": "loads each entry's body",
@@ -170,3 +172,39 @@ def test_a_widgets_check_and_benchmark_are_its_entrys():
     assert [p.__module__ for p in checks.PASSES].count("tracksite.core.widgets.runnable.check") == 1
     pack = (PACKAGE / "core/site/trackpages.py").read_text(encoding="utf-8")
     assert "RUNNABLE" not in pack and "runnable" not in pack.replace("runnable snippet", "")
+
+
+def _widget_imports(path, package: str) -> set[str]:
+    """Every module of tracksite a module imports, by name: `import`, `from ... import` (relative
+    ones resolved from `package`, the module's own package), and `importlib.import_module("...")`
+    with a literal name."""
+    found = set()
+    for node in package_source.nodes(path):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, node.module] if node.module else base)
+            found |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module":
+            if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_no_widget_folder_imports_another():
+    """One home per component (issue 75): a widget's folder imports no other widget's folder.
+    What two widgets share (the page's Python, code highlighting, a table's numbers) lives in a
+    shared module of core/widgets/ (SHARED above), so moving or deleting one widget's folder
+    never breaks another's."""
+    homes = {w.home for w in W.WIDGETS}
+    crossings = []
+    for home in sorted(homes):
+        for path in sorted((PACKAGE / "core/widgets" / home).rglob("*.py")):
+            package = "tracksite.core.widgets." + ".".join(path.relative_to(PACKAGE / "core/widgets").parent.parts)
+            for name in sorted(_widget_imports(path, package)):
+                parts = name.split(".")
+                other = parts[3] if parts[:3] == ["tracksite", "core", "widgets"] and len(parts) > 3 else None
+                if other in homes and other != home:
+                    crossings.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert not crossings, "a widget's folder imports another's:\n" + "\n".join(crossings)

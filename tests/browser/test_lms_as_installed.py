@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -193,7 +192,7 @@ def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(c
     page.goto(f"{lms}relaunch.html?pkg=v1&suspend={urllib.parse.quote(old)}")
     course_frame(page)
     open_lesson(page, "alpha/a2/")
-    time.sleep(2.5)  # past the commit delay
+    page.evaluate("() => window.frames[0].tracksiteScorm.report()")  # its delayed report, made now: what it sends
     values = [c["args"][0] for c in page.evaluate("calls") if c["name"] == "LMSSetValue"]
     assert not [v for v in values if v.startswith(("cmi.core.score", "cmi.core.lesson_status", "cmi.interactions"))]
     assert page.evaluate("API.cmi.core.lesson_status") == "completed"
@@ -256,7 +255,11 @@ def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_ow
         assert frame.locator(".ts-quiz__question.is-answered").count() == 0, other
         frame.locator(".ts-progress__toggle").click()  # and a change of its own
         page.wait_for_function("() => API.cmi.core.lesson_status === 'incomplete'", timeout=15_000)
-        time.sleep(2.5)  # past both commit delays
+        # the other's writes seen by x, then x's report of them made now rather than after its delay
+        x.wait_for_function(
+            "(s) => Object.entries(s).every(([k, v]) => localStorage.getItem(k) === v)", arg=storage(page)
+        )
+        x.evaluate("() => window.frames[0].tracksiteScorm.report()")
         assert {k: v for k, v in storage(x).items() if k in before["storage"]} == before["storage"], other
         assert suspend(x) == before["suspend"], other
         assert x.evaluate("calls.length") == before["calls"], x.evaluate("calls.slice(-5)")

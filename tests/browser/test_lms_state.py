@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 import urllib.parse
 import zipfile
 from pathlib import Path
@@ -189,7 +188,9 @@ def test_a_second_course_on_the_origin_leaves_the_first_alone(chromium, lms):
     open_lesson(b, "alpha/a1/")
     frame = course_frame(b, "alpha/a1/index.html")
     expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "false")
-    time.sleep(2.5)  # past A's and B's commit delay
+    # B's writes seen by A, then A's report of them made now rather than after its delay
+    a.wait_for_function("(s) => Object.entries(s).every(([k, v]) => localStorage.getItem(k) === v)", arg=storage(b))
+    a.evaluate("() => window.frames[0].tracksiteScorm.report()")
     after = storage(a)
     assert {k: v for k, v in after.items() if k in before["storage"]} == before["storage"]
     assert suspend(a) == before["suspend"]
@@ -261,7 +262,8 @@ def test_the_learners_code_is_kept_in_the_lms_where_it_fits(chromium, lms):
     editor = frame.locator("[data-widget=runnable]").first.get_by_label("Code (editable)")
     editor.fill("x = 1\n" + "# a long note\n" * 400)  # about 5,600 characters: more than 1.2 keeps
     page.wait_for_function("() => JSON.parse(API.cmi.suspend_data || '{}').s", timeout=15_000)
-    page.wait_for_timeout(1000)  # the code saved (300 ms after the last edit) and reported
+    page.wait_for_function("() => Object.values(localStorage).some((v) => v.includes('# a long note'))")  # saved
+    page.evaluate("() => window.frames[0].tracksiteScorm.report()")  # and reported, now rather than after its delay
     state = json.loads(suspend(page))
     assert "c" not in state and state["s"].endswith("1"), state  # the lesson done, no code
     mine = "x = 41  # the learner's own\nprint(x + 1)\n"

@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from conftest import until
 from course import lesson_md, write
 
 pytestmark = pytest.mark.browser
@@ -112,7 +113,7 @@ def test_the_first_result_shows_before_the_other_fragments_arrive(browser_page):
     page.keyboard.type("attention", delay=20)
     page.wait_for_selector(HITS)
     page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.includes('attention')")
-    page.wait_for_timeout(300)  # time enough for more results, were any not held
+    until(page, lambda: len(held) == 4)  # every other fragment asked for, and held: no more results can come
     assert page.locator(HITS).count() == 1 and len(held) == 4
     assert page.get_attribute(".ts-search__results", "aria-busy") == "true"  # still drawing
     for route in held:

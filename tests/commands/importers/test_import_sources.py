@@ -6,6 +6,7 @@ the source, exactly as for a Carpentries lesson, and nothing of the pipeline nam
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 import re
@@ -19,8 +20,10 @@ from bs4 import BeautifulSoup
 import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers import sources
-from tracksite.commands.importers.pipeline import confine, counting, courseconfig
+from tracksite.commands.importers.command import register
+from tracksite.commands.importers.pipeline import confine, counting, courseconfig, flow, update
 from tracksite.commands.importers.pipeline.plan import Plan, Planned
+from tracksite.commands.importers.pipeline.source import Execution
 from tracksite.errors import UserError
 
 REPO = Path(__file__).resolve().parents[3]
@@ -40,6 +43,7 @@ class MarkdownFolder:
 
     name = "markdown"
     label = "a folder of Markdown files"
+    execution: Execution | None = None  # plain Markdown holds no code that makes output
 
     def __init__(self, lose_tables: bool = False) -> None:
         self.lose_tables = lose_tables  # a converter with a bug, for the comparison to catch
@@ -206,3 +210,68 @@ def test_the_pipeline_never_imports_a_source():
                 ):
                     found.append(f"{path.name}:{node.lineno}: {name}")
     assert not found
+
+
+def _strings(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every string a module spells but its docstrings (f-strings' literal parts too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)}
+    return [
+        (n.lineno, n.value)
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
+    ]
+
+
+def test_the_pipeline_spells_no_sources_options_nor_its_name():
+    """What is a source's own (the options that run its code, its name on the command line) comes
+    from the source: the pipeline's messages spell neither (they once said `--execute`, R Markdown
+    and `tracksite import carpentries` whatever the format)."""
+    found = []
+    for name, source in sources.SOURCES.items():
+        words = [f"import {name}", *((source.execution.run, source.execution.skip) if source.execution else ())]
+        for path in sorted((IMPORTERS / "pipeline").glob("*.py")):
+            found += [f"{path.name}:{line}: {text!r}" for line, text in _strings(path) for w in words if w in text]
+    assert not found
+
+
+def test_the_pipeline_asks_about_a_run_in_the_sources_words(toy, monkeypatch, capsys):
+    """A track whose pages hold the output of its lesson's code: `--verify` (and `--update`) asks
+    the user to choose, with the options and the words of the source that ran it; a source that
+    runs nothing is never asked, and its rerun command has no option to run code."""
+    course, lesson = toy
+    notebooks = MarkdownFolder()
+    notebooks.execution = Execution(
+        run="--execute",
+        skip="--no-execute",
+        held="the output of {n} notebook(s)",
+        again="run the notebooks again",
+        drop="leave their output out",
+    )
+    monkeypatch.setitem(sources.SOURCES, "markdown", notebooks)
+    (course / "lessons/toy/.import").mkdir(parents=True)
+    (course / "lessons/toy/track.yml").write_text("number: 3\ntitle: Toy\n", encoding="utf-8")
+    (course / "lessons/toy/.import/record.json").write_text('{"executed": ["01-first-steps.md"]}', encoding="utf-8")
+    assert main(["--root", str(course), "import", "markdown", str(lesson), "--track", "toy", "--verify"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "lessons/toy was imported with --execute: its pages hold the output of 1 notebook(s). "
+        "Pass --execute to run the notebooks again, or --no-execute to leave their output out"
+    ) in err
+    assert "R Markdown" not in err
+    args = argparse.Namespace(format="markdown", path="toy-lesson", track="toy")
+    assert flow.rerun_hint(notebooks, args) == "`tracksite import markdown toy-lesson --track toy --update --execute`"
+    assert flow.rerun_hint(MarkdownFolder(), args) == "`tracksite import markdown toy-lesson --track toy --update`"
+    update.execution_chosen(MarkdownFolder(), args, course, "toy")  # nothing to ask: no error
+
+
+def test_every_sources_options_are_the_commands():
+    """The options a source declares are ones `tracksite import` defines (command.py)."""
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    for name, source in sources.SOURCES.items():
+        if source.execution:
+            args = parser.parse_args(["import", name, "x", "--track", "t", source.execution.run])
+            assert source.execution.asked(args) and source.execution.chosen(args), name
+            args = parser.parse_args(["import", name, "x", "--track", "t", source.execution.skip])
+            assert not source.execution.asked(args) and source.execution.chosen(args), name

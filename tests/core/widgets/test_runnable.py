@@ -21,8 +21,9 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.pages import csp
 from tracksite.commands.export import coursedata
 from tracksite.core.widgets import validate_widgets
+from tracksite.core.widgets.pagepython import BROWSER_MODULES
 from tracksite.core.widgets.predict.body import parse_predict
-from tracksite.core.widgets.runnable.body import BROWSER_MODULES, parse_runnable, runs_code
+from tracksite.core.widgets.runnable.body import parse_runnable, runs_code
 
 RUNNER = theme.ASSETS / "tracksite" / "runner.py"
 

@@ -51,9 +51,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 record=lambda staged: update.save_record(staged, track, version, executed, source.name),
                 settings=source.settings,
             )
-            _say(args, p)
+            _say(source, args, p)
             code = flow.check_course(root, getattr(args, "config_file", None), track, p, fmt=args.format)
-            return flow.finish(args, root, p, code)
+            return flow.finish(source, args, root, p, code)
     except UserError as e:  # the lesson's problems (a missing R package, a path outside it) exit 1; usage 2
         raise UserError(e.message, exit_code=e.exit_code) from None
 
@@ -79,15 +79,15 @@ def _verify(args: argparse.Namespace, root: Path, source: Source) -> int:
     nothing written (after fixing what stopped the first comparison; `--report` writes it anew)."""
     if not (root / "lessons" / args.track / "track.yml").is_file():
         raise UserError(f"there is no track {args.track!r} to verify: import the lesson first")
-    update.execution_chosen(args, root, args.track)
+    update.execution_chosen(source, args, root, args.track)
     with flow.planned(source, args, args.track, 0, write.course_terms(root)) as p:
         code = flow.check_course(root, getattr(args, "config_file", None), args.track, p, fmt=args.format)
         if code == flow.OTHERS:
             return 1  # asked to compare, and nothing could be compared
-        return flow.finish(args, root, p, code)
+        return flow.finish(source, args, root, p, code)
 
 
-def _say(args: argparse.Namespace, p: Planned) -> None:
+def _say(source: Source, args: argparse.Namespace, p: Planned) -> None:
     print(f'imported {len(p.src.episodes)} episodes of "{p.src.title}" as lessons/{args.track}/')
     for note in p.plan.notes:
         print(f"note: {note}")
@@ -95,9 +95,9 @@ def _say(args: argparse.Namespace, p: Planned) -> None:
         print(f"warning: {warning}")
     if p.plan.warnings:
         print(f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings) were kept as they are")
-    for line in p.prepared.summary(flow.rerun_hint(args)) if p.prepared else []:
+    for line in p.prepared.summary(flow.rerun_hint(source, args)) if p.prepared else []:
         print(f"note: {line}")
-    for line in p.prepared.warnings(flow.rerun_hint(args)) if p.prepared else []:
+    for line in p.prepared.warnings(flow.rerun_hint(source, args)) if p.prepared else []:
         print(f"warning: {line}")
 
 

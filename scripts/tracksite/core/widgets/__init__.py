@@ -56,6 +56,7 @@ _HOMES: dict[str, str] = {
         "tracksite.core.widgets.attention.body",
     ),
     **dict.fromkeys(("Issue", "clean_text"), "tracksite.core.widgets.body"),
+    "fmt": "tracksite.core.widgets.decimals",
     **dict.fromkeys(("Flashcard", "parse_flashcards"), "tracksite.core.widgets.flashcards.body"),
     **dict.fromkeys(("QuizOption", "QuizQuestion", "parse_quiz"), "tracksite.core.widgets.quiz.body"),
     **dict.fromkeys(
@@ -63,7 +64,6 @@ _HOMES: dict[str, str] = {
             "MAX_STEP_DIM",
             "MAX_STEP_TOKENS",
             "StepsData",
-            "fmt",
             "fmt_matrix",
             "matmul",
             "parse_attention_steps",

@@ -1,9 +1,11 @@
-"""Shared pieces of the widget blocks: the page context, element helpers, error elements."""
+"""Shared pieces of the widget blocks: the page context, element helpers, error elements, code
+highlighted as the page's fenced blocks are (a predict block's program, a runnable block's)."""
 
 from __future__ import annotations
 
 import functools
 import html
+import inspect
 import json
 import re
 import xml.etree.ElementTree as etree
@@ -11,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown import Markdown
 from markdown.util import AtomicString
 from pymdownx.blocks.block import Block
 
@@ -214,3 +217,20 @@ def render_error(block: etree.Element, name: str, issues: Iterable[Issue]) -> No
         where = f"{issue.field}: " if issue.field else ""
         text = where + issue.message + (f" ({issue.hint})" if issue.hint else "")
         el(ul, "li", text)
+
+
+def highlight(md: Markdown, code: str, language: str) -> str | None:
+    """The code as a fenced block of this page would be drawn: with the first extension that
+    offers pymdownx.highlight's settings, as pymdownx.superfences picks it (the site's
+    `pymdownx.highlight` options, or the defaults superfences registers), or None when no such
+    extension is loaded."""
+    for ext in md.registeredExtensions:
+        settings = getattr(ext, "get_pymdownx_highlight_settings", None)
+        if settings is None:
+            continue
+        config = settings()
+        highlighter = ext.get_pymdownx_highlighter()  # type: ignore[attr-defined]  # found by duck typing above
+        accepted = inspect.signature(highlighter).parameters
+        options = {k: v for k, v in config.items() if k in accepted}
+        return highlighter(md, **options).highlight(code, language, css_class=config.get("css_class", "highlight"))
+    return None

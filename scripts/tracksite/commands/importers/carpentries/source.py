@@ -15,6 +15,7 @@ from tracksite.commands.importers.carpentries import credits, knitr, lesson
 from tracksite.commands.importers.carpentries.workbench import Lesson
 from tracksite.commands.importers.pipeline import counting
 from tracksite.commands.importers.pipeline.plan import Plan, Planned
+from tracksite.commands.importers.pipeline.source import Execution
 from tracksite.core.sources import split_front_matter
 
 
@@ -23,6 +24,14 @@ class Carpentries:
 
     name = "carpentries"
     label = "a Carpentries Workbench lesson (config.yaml, episodes/, learners/, instructors/)"
+    # R Markdown episodes are knitted only when asked, in the sandbox (knitr.py, rsandbox.py)
+    execution = Execution(
+        run="--execute",
+        skip="--no-execute",
+        held="the output of {n} R Markdown episode(s)",
+        again="run their R code again in the sandbox (the output stays)",
+        drop="run nothing and take the output out",
+    )
 
     def detect(self, folder: Path) -> bool:
         return (folder / "config.yaml").is_file() and (folder / "episodes").is_dir()

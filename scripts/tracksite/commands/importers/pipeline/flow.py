@@ -34,7 +34,7 @@ def planned(
         prepared = source.prepare(
             src,
             Path(work),
-            execute=getattr(args, "execute", False) and not getattr(args, "no_execute", False),
+            execute=source.execution is not None and source.execution.asked(args),
             allow_errors=getattr(args, "allow_errors", False),
         )
         if prepared is not None:
@@ -47,12 +47,14 @@ def planned(
         yield made
 
 
-def rerun_hint(args: argparse.Namespace) -> str:
-    """The command that brings a later run (with R's output, or a newer release) into the track."""
-    return f"`tracksite import {args.format} {args.path} --track {args.track} --update --execute`"
+def rerun_hint(source: Source, args: argparse.Namespace) -> str:
+    """The command that brings a later run (with the code's output, or a newer release) into the
+    track: with the option that runs the code, when the source has one."""
+    run = f" {source.execution.run}" if source.execution else ""
+    return f"`tracksite import {args.format} {args.path} --track {args.track} --update{run}`"
 
 
-def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
+def finish(source: Source, args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
     """After `check`: the learner site built and compared with the source (verify.py), the report."""
     verified = (
         verify.verify(root, p, args.track, mkdocsconfig.config_file(root, getattr(args, "config_file", None)))
@@ -61,7 +63,7 @@ def finish(args: argparse.Namespace, root: Path, p: Planned, code: int) -> int:
     )
     code = 0 if code == OTHERS else code  # the other tracks' errors are theirs: this import is complete
     if args.report:
-        report.write_report(Path(args.report), p, verified, rerun_hint(args))
+        report.write_report(Path(args.report), p, verified, rerun_hint(source, args), fmt=args.format)
     for error in verified.errors:
         print(f"error: {error}", file=sys.stderr)
     if verified.errors:

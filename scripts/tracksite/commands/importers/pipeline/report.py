@@ -73,8 +73,9 @@ def build(p, verified, rerun: str = "the import again") -> dict:
     return report
 
 
-def write_report(path: Path, p, verified, rerun: str = "the import again") -> dict:
-    """Write the JSON report and print the counts that differ; returns the report."""
+def write_report(path: Path, p, verified, rerun: str = "the import again", *, fmt: str) -> dict:
+    """Write the JSON report and print the counts that differ; returns the report (`fmt`: the
+    source's name, for the command that compares later)."""
     report = build(p, verified, rerun)
     path.parent.mkdir(parents=True, exist_ok=True)
     differ = [(e["source"], k, c) for e in report["episodes"] for k, c in e["differences"].items()]
@@ -89,7 +90,7 @@ def write_report(path: Path, p, verified, rerun: str = "the import again") -> di
     pages = (
         f"{compared} compared with their built pages, {len(differ)} count(s) differ"
         if compared
-        else "no page was built, so none was compared (run `tracksite import carpentries PATH --track SLUG "
+        else f"no page was built, so none was compared (run `tracksite import {fmt} PATH --track SLUG "
         "--verify` once `tracksite check` passes)"
     )
     print(

@@ -12,7 +12,9 @@ import source").
 
 from __future__ import annotations
 
+import argparse
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -20,6 +22,32 @@ from tracksite.commands.importers.pipeline.plan import Plan, Planned
 from tracksite.commands.importers.pipeline.protocols import Lesson, Run
 
 L = TypeVar("L", bound=Lesson)
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How the command line asks a format to run its lesson's code, and the words the pipeline
+    says of that code: the source declares them, so the pipeline names no option and no language.
+    `--update` and `--verify` of a track whose pages hold the code's output ask which the user
+    wants; a run that left output out says which command brings it in (`flow.rerun_hint`)."""
+
+    run: str  # the option that runs the code: "--execute" (command.py defines the options)
+    skip: str  # the option that runs none: "--no-execute"
+    held: str  # what the pages hold when it ran, `{n}` the episodes it ran in
+    again: str  # what `run` does to such a track
+    drop: str  # what `skip` does to it
+
+    def asked(self, args: argparse.Namespace) -> bool:
+        """Whether this import runs the code: `run` given, `skip` not."""
+        return _given(args, self.run) and not _given(args, self.skip)
+
+    def chosen(self, args: argparse.Namespace) -> bool:
+        """Whether the user said either way."""
+        return _given(args, self.run) or _given(args, self.skip)
+
+
+def _given(args: argparse.Namespace, option: str) -> bool:
+    return bool(getattr(args, option.lstrip("-").replace("-", "_"), False))
 
 
 class Source(Protocol[L]):
@@ -30,6 +58,9 @@ class Source(Protocol[L]):
 
     @property
     def label(self) -> str: ...  # what the format is, for the command's help and its errors
+
+    @property
+    def execution(self) -> Execution | None: ...  # how its code is asked to run; None: it runs none
 
     def detect(self, folder: Path) -> bool:
         """Whether `folder` looks like a lesson of this format (cheap: a file or folder present)."""

@@ -147,11 +147,13 @@ def save_record(staged: Path, track: str, source: dict, executed: list[str], fmt
     record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD, fmt=fmt)
 
 
-def execution_chosen(args: argparse.Namespace, root: Path, track: str) -> None:
-    """--update and --verify of a track whose pages hold R's output (imported with --execute):
-    the lesson's code runs again only when asked, and without it the output would go (or, for
-    --verify, every output block would count as a difference), so the user says which."""
-    if getattr(args, "execute", False) or getattr(args, "no_execute", False):
+def execution_chosen(kind: Source, args: argparse.Namespace, root: Path, track: str) -> None:
+    """--update and --verify of a track whose pages hold the output of its lesson's code (imported
+    with the source's `run` option): the code runs again only when asked, and without it the output
+    would go (or, for --verify, every output block would count as a difference), so the user says
+    which, in the source's words (`Source.execution`)."""
+    execution = kind.execution
+    if execution is None or execution.chosen(args):
         return
     try:
         executed = json.loads((root / "lessons" / track / RECORD / "record.json").read_text(encoding="utf-8"))[
@@ -161,9 +163,9 @@ def execution_chosen(args: argparse.Namespace, root: Path, track: str) -> None:
         return
     if executed:
         raise UserError(
-            f"lessons/{track} was imported with --execute: its pages hold the output of {len(executed)} R Markdown "
-            "episode(s). Pass --execute to run their R code again in the sandbox (the output stays), or "
-            "--no-execute to run nothing and take the output out",
+            f"lessons/{track} was imported with {execution.run}: its pages hold "
+            f"{execution.held.format(n=len(executed))}. Pass {execution.run} to {execution.again}, or "
+            f"{execution.skip} to {execution.drop}",
             exit_code=USAGE,
         )
 
@@ -366,7 +368,7 @@ def cmd_update(args: argparse.Namespace, root: Path, kind: Source) -> int:
             exit_code=USAGE,
         )
     record, texts = load_record(root, track)
-    execution_chosen(args, root, track)
+    execution_chosen(kind, args, root, track)
     if record.get("format", kind.name) != kind.name:
         raise UserError(
             f"lessons/{track} was imported from a {record['format']} lesson: bring its newer release in with "
@@ -390,7 +392,7 @@ def cmd_update(args: argparse.Namespace, root: Path, kind: Source) -> int:
         for rel in record.get("pending") or []:
             if rel not in outcome.conflicted and (root / upstream_name(rel)).exists():
                 outcome.removes.append(upstream_name(rel))  # taken: upstream's copy is done with
-        _say(args, p, record, source, outcome)
+        _say(kind, args, p, record, source, outcome)
         if outcome.conflicts and not args.keep_yours:
             return 1
         idle = not (outcome.writes or outcome.removes or outcome.conflicted or record.get("pending"))
@@ -410,7 +412,7 @@ def cmd_update(args: argparse.Namespace, root: Path, kind: Source) -> int:
         if outcome.kept or outcome.merged or outcome.conflicts:
             print("note: the built pages were not compared with the source: the track holds your own edits")
             return int(code == 1)
-        return flow.finish(args, root, p, code)
+        return flow.finish(kind, args, root, p, code)
 
 
 def _settle_pending(root: Path, track: str, record: dict, texts: dict[str, bytes]) -> dict[str, str]:
@@ -427,15 +429,15 @@ def _settle_pending(root: Path, track: str, record: dict, texts: dict[str, bytes
     return hashes
 
 
-def _say(args, p, record: dict, source: dict, outcome: Outcome) -> None:
+def _say(kind: Source, args, p, record: dict, source: dict, outcome: Outcome) -> None:
     for note in p.plan.notes:
         print(f"note: {note}")
     for warning in p.plan.warnings:
         print(f"warning: {warning}")
     if p.prepared:
-        for line in p.prepared.summary(flow.rerun_hint(args)):
+        for line in p.prepared.summary(flow.rerun_hint(kind, args)):
             print(f"note: {line}")
-        for line in p.prepared.warnings(flow.rerun_hint(args)):
+        for line in p.prepared.warnings(flow.rerun_hint(kind, args)):
             print(f"warning: {line}")
     old = version_label(record.get("source") or {})
     if outcome.conflicts and args.keep_yours:

@@ -13,8 +13,8 @@ import xml.etree.ElementTree as etree
 from tracksite.core import messages as language
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets.attention.body import attention_view, parse_attention
-from tracksite.core.widgets.attention_steps.body import fmt
 from tracksite.core.widgets.common import DataBlock, el, tail, widget_root
+from tracksite.core.widgets.decimals import fmt
 
 
 class Attention(DataBlock):

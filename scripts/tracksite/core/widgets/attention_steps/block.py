@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.texspeech import speak
 from tracksite.core.messages import text as interface_text
-from tracksite.core.widgets.attention_steps.body import StepsData, fmt, fmt_matrix, parse_attention_steps
+from tracksite.core.widgets.attention_steps.body import StepsData, fmt_matrix, parse_attention_steps
 from tracksite.core.widgets.common import DataBlock, el, el_math, tail, title_line, widget_root
+from tracksite.core.widgets.decimals import fmt
 
 
 def _m(parent, tag, text=None):

@@ -13,6 +13,7 @@ from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.attention_steps.schema import ATTENTION_STEPS, MAX_STEP_DIM, MAX_STEP_TOKENS
 from tracksite.core.widgets.attention_steps.shapes import StepsFields
 from tracksite.core.widgets.body import Body, read_body
+from tracksite.core.widgets.decimals import fmt
 
 # The body's description (ATTENTION_STEPS) is core/widgets/attention_steps/schema.py; `StepsFields` is generated
 # from it (core/widgets/attention_steps/shapes.py, `tracksite docs --write`).
@@ -119,12 +120,6 @@ def parse_attention_steps(body: str) -> tuple[StepsData | None, list[Finding]]:
 def _rows(matrix: list[list[float]]) -> tuple[tuple[float, ...], ...]:
     """A written matrix as the generated field holds it (the numbers as read)."""
     return tuple(tuple(row) for row in matrix)
-
-
-def fmt(value: float, decimals: int = 2) -> str:
-    """A number as the tables show it: `decimals` places, never "-0.00"."""
-    text = f"{value:.{decimals}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def fmt_matrix(matrix: Sequence[Sequence[float]], decimals: int = 2) -> list[list[str]]:

@@ -11,15 +11,13 @@ is a plain `<pre><code class="language-...">`.
 
 from __future__ import annotations
 
-import inspect
 import xml.etree.ElementTree as etree
 
-from markdown import Markdown
 from markdown.util import AtomicString
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text
-from tracksite.core.widgets.common import DataBlock, el, el_math, title_line, widget_root
+from tracksite.core.widgets.common import DataBlock, el, el_math, highlight, title_line, widget_root
 from tracksite.core.widgets.predict.body import Prediction, parse_predict
 
 
@@ -56,20 +54,3 @@ class Predict(DataBlock):
             el(block, "pre", None, "ts-predict__source", hidden="", data_search_ignore="").text = AtomicString(
                 parsed.code
             )
-
-
-def highlight(md: Markdown, code: str, language: str) -> str | None:
-    """The code as a fenced block of this page would be drawn: with the first extension that
-    offers pymdownx.highlight's settings, as pymdownx.superfences picks it (the site's
-    `pymdownx.highlight` options, or the defaults superfences registers), or None when no such
-    extension is loaded."""
-    for ext in md.registeredExtensions:
-        settings = getattr(ext, "get_pymdownx_highlight_settings", None)
-        if settings is None:
-            continue
-        config = settings()
-        highlighter = ext.get_pymdownx_highlighter()  # type: ignore[attr-defined]  # found by duck typing above
-        accepted = inspect.signature(highlighter).parameters
-        options = {k: v for k, v in config.items() if k in accepted}
-        return highlighter(md, **options).highlight(code, language, css_class=config.get("css_class", "highlight"))
-    return None

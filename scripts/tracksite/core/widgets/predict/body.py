@@ -12,9 +12,9 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.problems.findings import Finding
 from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, read_body
+from tracksite.core.widgets.pagepython import first_code_line, import_findings
 from tracksite.core.widgets.predict.schema import PREDICT
 from tracksite.core.widgets.predict.shapes import Prediction
-from tracksite.core.widgets.runnable.body import first_code_line, import_findings
 
 # The body's description (PREDICT) is core/widgets/predict/schema.py; `Prediction` is generated from it
 # (core/widgets/predict/shapes.py, `tracksite docs --write`).

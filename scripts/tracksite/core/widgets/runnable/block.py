@@ -17,8 +17,7 @@ from markdown.util import AtomicString
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text
-from tracksite.core.widgets.common import DataBlock, el, el_math, title_line, widget_root
-from tracksite.core.widgets.predict.block import highlight
+from tracksite.core.widgets.common import DataBlock, el, el_math, highlight, title_line, widget_root
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
 from tracksite.core.widgets.validate import content_key
 
@@ -58,7 +57,7 @@ class RunnableBlock(DataBlock):
 
 
 def draw_code(block: DataBlock, parent: etree.Element, code: str) -> None:
-    """Python drawn as the page draws a fenced block (predict.py's `highlight`)."""
+    """Python drawn as the page draws a fenced block (core/widgets/common.py's `highlight`)."""
     highlighted = highlight(block.md, code, "python")
     if highlighted is not None:
         parent.text = AtomicString(block.md.htmlStash.store(highlighted))

@@ -5,7 +5,7 @@ The code is run only when asked: `tracksite check --run-code`, or `run_code: tru
 tracksite plugin's settings for builds (`SiteConfig.run_code`). A pull request writes `solution:`
 and `tests:` as easily as prose, so a check, a build, `mkdocs serve`, the language server and an
 import run none of it by default; they judge what can be judged without running it (the solution
-and the tests must be Python, TS433; imports the browser lacks are TS430, core/widgets/runnable/body.py)
+and the tests must be Python, TS433; imports the browser lacks are TS430, core/widgets/pagepython.py)
 and say how many exercises were not run (`not_run`).
 
 When asked, each exercise is run by the page's own runner (theme/assets/tracksite/runner.py) in
@@ -36,7 +36,8 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.problems.problem import ProblemList
 from tracksite.core.widgets.body import read_body
-from tracksite.core.widgets.runnable.body import Runnable, first_code_line, parse_runnable
+from tracksite.core.widgets.pagepython import first_code_line
+from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
 from tracksite.core.widgets.runnable.schema import RUNNABLE
 
 RUNNER = theme.ASSETS / "tracksite" / "runner.py"

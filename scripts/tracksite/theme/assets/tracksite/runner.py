@@ -20,7 +20,7 @@ import sys
 import traceback
 
 CODE, TESTS = "<code>", "<tests>"
-#: Said with an import of what the page's Python does not have (core/widgets/runnable.py's
+#: Said with an import of what the page's Python does not have (core/widgets/pagepython.py's
 #: AVAILABLE says the same to the author at check time).
 AVAILABLE = (
     "Only Python's standard library is available here (math, random, collections, itertools, "
