@@ -239,3 +239,40 @@ def test_strict_warning_keeps_last_good_site(course):
     assert result.returncode != 0 and "Aborted with 1 warnings in strict mode" in result.stdout + result.stderr
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert not [p for p in course.iterdir() if "staging" in p.name]
+
+
+def test_track_stage_on_its_page_and_card(course):
+    """`stage:` in track.yml: a track still in the making warns on its page (in the track's own
+    language) and on its home card (in the home page's); a stable one says so; a word outside the
+    stages is refused."""
+    track = course / "lessons/alpha/track.yml"
+    track.write_text(track.read_text() + "stage: beta\n")
+    beta = course / "lessons/beta/track.yml"
+    beta.write_text(beta.read_text() + "stage: pre-alpha\nlanguage: es\n")
+    assert run_mkdocs(course).returncode == 0
+    site = course / "site"
+    stage = soup(site, "alpha").select_one(".ts-track-header .ts-stage")
+    assert stage is not None and "ts-stage--beta" in stage["class"]
+    assert (
+        text(stage) == "Beta This track is in its Beta stage: its authors are still working on it, so expect changes."
+    )
+    spanish = soup(site, "beta").select_one(".ts-track-header .ts-stage")
+    assert text(spanish) == (
+        "Prealfa Este itinerario está en fase Prealfa: sus autores siguen trabajando en él, así que puede cambiar."
+    )
+    cards = soup(site, "").select(".ts-track-card__label .ts-badge--stage")
+    assert [(text(c), c["title"].split(":")[0]) for c in cards] == [
+        ("Stage: Beta", "This track is in its Beta stage"),
+        ("Stage: Pre-alpha", "This track is in its Pre-alpha stage"),  # the home page's language
+    ]
+    assert soup(site, "alpha/a1").select(".ts-stage") == []  # the track's pages, not its lessons
+
+    track.write_text(track.read_text().replace("stage: beta", "stage: stable"))
+    assert run_mkdocs(course).returncode == 0
+    assert text(soup(site, "alpha").select_one(".ts-stage")).startswith("Stable This track is stable")
+
+    track.write_text(track.read_text().replace("stage: stable", "stage: betta"))
+    result = run_mkdocs(course)
+    assert result.returncode != 0
+    assert "lessons/alpha/track.yml" in result.stderr and "'betta' is not allowed" in result.stderr
+    assert "did you mean 'beta'?" in result.stderr

@@ -174,6 +174,7 @@ class _Loader:
             practice=schema.value(schema.TRACK, data, "practice"),
             imported=_imported(data),
             language=schema.value(schema.TRACK, data, "language"),
+            stage=schema.value(schema.TRACK, data, "stage"),
         )
         self.track_files[slug] = (track_file, located)
         folders = {p.name: p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")}

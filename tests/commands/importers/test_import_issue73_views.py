@@ -483,6 +483,11 @@ def test_the_lessons_stage_is_on_every_page_of_its_track(site):
         assert any(b.startswith("Beta") for b in boxes), url
     notes = page(site, "instructor/survey/instructors/instructor-notes/")
     assert any(b.get_text(strip=True).startswith("Beta") for b in notes.select(".admonition"))
+    # and on the track's own page and its home card, from the `stage:` the import wrote in track.yml
+    assert "\nstage: beta\n" in (site.parent / "lessons/survey/track.yml").read_text(encoding="utf-8")
+    stage = page(site, "survey/").select_one(".ts-track-header .ts-stage--beta")
+    assert stage is not None and stage.get_text(" ", strip=True).startswith("Beta This track is in its Beta stage")
+    assert page(site, "").select(".ts-track-card__label .ts-stage--beta")
 
 
 def test_a_setup_page_is_the_lessons_place_for_facts_that_date(site):

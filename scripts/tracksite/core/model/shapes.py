@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.schema.choices import BrokenLinks, Difficulty, MathLevel, PracticeRule, Status
+from tracksite.core.schema.choices import BrokenLinks, Difficulty, MathLevel, PracticeRule, Status, TrackStage
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,6 +107,11 @@ class TrackFields:
     #: its pages carry it as `lang`, its interface strings come from that language's catalogue and search stems its
     #: words in it. `tracksite import` sets it from a lesson's `lang:`.
     language: str | None = None
+    #: How finished the track is, in the stages of the Carpentries' lesson life cycle: `pre-alpha` (written, not yet
+    #: taught), `alpha` (taught once, being revised), `beta` (ready for other instructors) or `stable`. The track's
+    #: page and its card on the home page show it; `tracksite import carpentries` sets it from a lesson's
+    #: `life_cycle:`.
+    stage: TrackStage | None = None
     #: Set by `tracksite import` on a track it imported: where the lesson came from, and how `tracksite check` treats
     #: the lesson's own broken links (an anchor that was a typo upstream).
     imported: Imported | None = None

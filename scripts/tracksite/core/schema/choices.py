@@ -47,3 +47,13 @@ class PracticeRule(StrEnum):
 
     SUGGESTED = "suggested"
     REQUIRED = "required"
+
+
+class TrackStage(StrEnum):
+    """How finished a track is (track.yml `stage:`): the stages of the Carpentries' lesson life
+    cycle (the Workbench's `life_cycle:`), in order."""
+
+    PRE_ALPHA = "pre-alpha"
+    ALPHA = "alpha"
+    BETA = "beta"
+    STABLE = "stable"

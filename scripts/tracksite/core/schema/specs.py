@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.schema.choices import BrokenLinks, Difficulty, MathLevel, PracticeRule, Status
+from tracksite.core.schema.choices import BrokenLinks, Difficulty, MathLevel, PracticeRule, Status, TrackStage
 from tracksite.core.schema.language import (
     INVALID,
     Bool,
@@ -285,6 +285,21 @@ TRACK = Mapping(
             ),
             example="language: es",
             note="the track's language when it is not the course's; pages get `lang` and a translated interface",
+        ),
+        Field(
+            "stage",
+            Choice(
+                kind=TrackStage,
+                labels=(("pre-alpha", "Pre-alpha"),),
+                help=(
+                    "How finished the track is, in the stages of the Carpentries' lesson life cycle: `pre-alpha` "
+                    "(written, not yet taught), `alpha` (taught once, being revised), `beta` (ready for other "
+                    "instructors) or `stable`. The track's page and its card on the home page show it; "
+                    "`tracksite import carpentries` sets it from a lesson's `life_cycle:`."
+                ),
+            ),
+            example="stage: beta",
+            note="shown on the track's page and on the home page; leave it out for a finished track",
         ),
         Field(
             "imported",

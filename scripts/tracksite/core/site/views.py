@@ -103,7 +103,20 @@ def track_summary(c: Curriculum, track: Track, lang: str = "en") -> dict[str, An
             [l.key, words.text("lessonNumbered", n=c.position(l).number, title=l.title)] for l in lessons
         ],
         "first_lesson": lesson_link(c, lessons[0]) if lessons else None,
+        "stage": _stage(track, lang),
     }
+
+
+def _stage(track: Track, lang: str) -> dict[str, str] | None:
+    """The track's `stage:` as its page and card show it: the stage's name, and a sentence
+    saying what it means for a learner (a stage before `stable` warns that the track changes)."""
+    if not track.stage:
+        return None
+    words = messages.catalogue(lang)
+    key = str(track.stage)
+    name = words.page.get(f"stage_{key}") or schema.label(schema.TRACK, "stage", key)
+    note = words.text("trackStable") if key == "stable" else words.text("trackInTheMaking", stage=name)
+    return {"key": key, "name": name, "note": note}
 
 
 def track_view(c: Curriculum, track: Track, lang: str = "en") -> dict[str, Any]:

@@ -29,6 +29,7 @@ from tracksite.core import messages
 from tracksite.core.learning.readingtime import reading_minutes
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.markdown.bodychecks import formulas
+from tracksite.core.schema.choices import TrackStage
 from tracksite.core.sources import read_text, split_front_matter
 from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem, UserError
@@ -99,13 +100,10 @@ def read_source(root: Path) -> Source:
     )
 
 
-LIFE_CYCLES = ("pre-alpha", "alpha", "beta", "stable")
-
-
 def _life_cycle(value: object) -> str:
     """config.yaml's `life_cycle:`, one of the Workbench's stages, else nothing."""
     text = str(value or "").strip().lower()
-    return text if text in LIFE_CYCLES else ""
+    return text if text in {stage.value for stage in TrackStage} else ""
 
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
@@ -397,6 +395,7 @@ def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, 
         "summary": summary or f'The Carpentries lesson "{src.title}", imported with its episodes in order.',
         "phases": _phases(slugs, src.lang),
         "expects": expects,
+        **({"stage": src.life_cycle} if src.life_cycle else {}),
         **({"language": src.lang} if src.lang and src.lang.split("-")[0].split("_")[0].lower() != "en" else {}),
         # check warns about the lesson's own broken anchors (TS308); `broken_links: error` makes them errors
         "imported": {"source": src.url or src.root.name, "broken_links": "warning"},
