@@ -261,7 +261,12 @@ def test_a_page_written_during_a_long_run_names_what_is_not_measured_yet():
     assert memory[2] == ["10,000", "1,400 MB"] + ["not run"] * 5 + ["n/a", "not run", "n/a"]
     assert _table(page, "### Builds")[2][-3:] == ["n/a", "n/a", "n/a"]
     assert _table(page, "### One lesson page")[2][2] == "not measured yet"
-    assert _table(page, "### `mkdocs serve`")[1] == ["1,000", "80.0", "1.20", "0.90 (0.80–1.40)", "512 MB"]
+    # a run from before the page was polled: its cells say so, its target reads as it did
+    assert _table(page, "### `mkdocs serve`")[1] == ["1,000", "80.0", "1.20", "0.90 (0.80–1.40)"] + [
+        "n/a",
+        "512 MB",
+        "not measured",
+    ]
     goals = {goal: (what, met) for goal, what, met in report.targets(data)}
     assert goals["N = 1,000: `mkdocs serve` shows a saved lesson on the open page within 1.0 s (median)"] == (
         "median 0.90 s, worst 1.40 s of 3 edits",
