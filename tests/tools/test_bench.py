@@ -97,6 +97,7 @@ def test_benchmark_runs_end_to_end_at_2_lessons(tmp_path, capsys):
             "0",
             "--large",
             "3",
+            "--serve-beside-build",
             "--no-zensical",
             "--linkchecker-limit",
             "15",
@@ -125,6 +126,12 @@ def test_benchmark_runs_end_to_end_at_2_lessons(tmp_path, capsys):
     assert all(run["memory"] > 10e6 for name in builds[:3] for run in large[name])
     assert large["tracksite_linkcheck"] == [] and large["linkchecker"] is None
     assert len(large["serve"]["edits"]) == 1 and large["serve"]["memory"] > 10e6
+    # each save also timed in the page fetched every 20 ms, quiet and beside a second build that ran
+    # (at least one run of it started), with the load average before and after each set of saves
+    beside = large["serve"]["beside"]
+    assert len(large["serve"]["polled"]) == len(beside["edits"]) == len(beside["polled"]) == 1
+    assert 0 < large["serve"]["polled"][0] < 30 and 0 < beside["polled"][0] < 30 and beside["started"] >= 1
+    assert all(isinstance(x, float) for x in large["serve"]["load"] + beside["load"])
     assert large["serve_restart"]["ready"] > 0 and size["serve"] is None
     assert size["weight_tracksite"]["weight_gzip"] > size["weight_tracksite"]["html_gzip"] > 1_000
     assert size["weight_tracksite"]["missing"] == []
@@ -136,6 +143,7 @@ def test_benchmark_runs_end_to_end_at_2_lessons(tmp_path, capsys):
     page = md.read_text()
     assert page.startswith("# Benchmarks") and "tracksite bench --sizes 2 --repeat 1" in page
     assert "--large 3 --markdown" in page and "Not measured yet" not in page
+    assert "--serve-edits 1 --serve-beside-build" in page
     assert "cores" in page and "### Targets" in page
     memory = _table(page, "### Peak memory")
     assert memory[0][:7] == ["Lessons", "A: tracksite", "A, warm", "B: Material + prune"] + [
@@ -148,7 +156,9 @@ def test_benchmark_runs_end_to_end_at_2_lessons(tmp_path, capsys):
     assert _table(page, "### Link checking")[2][:2] == ["3", "not run at the large size (`--large`)"]
     serve = _table(page, "### `mkdocs serve`")
     assert serve[0][-1] == "peak memory, first start and edits" and serve[1][0] == "3"
-    assert serve[1][-1].endswith(" MB") and float(serve[1][3]) < 30
+    assert serve[1][5].endswith(" MB") and float(serve[1][3]) < 30 and float(serve[1][4]) < 30
+    assert serve[2][0].startswith("3, beside a second build (") and float(serve[2][3]) < 30
+    assert " → " in serve[1][-1] and " → " in serve[2][-1]
 
 
 def _table(page: str, heading: str) -> list[list[str]]:

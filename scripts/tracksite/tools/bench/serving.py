@@ -102,3 +102,34 @@ def serve_targets(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                 )
             )
     return out
+
+
+#: How the serve figures are measured, for the page's "What is measured" (servemeasure.py, besidebuild.py).
+SERVE_TEXT = """- **`mkdocs serve`** on the bundled course and on each synthetic course, the edited lesson open in
+  Chromium as an instructor previews it: seconds until the first page is served (the build cache
+  moved aside before; then once more after the server is stopped and started again on the same
+  sources, with the cache its first build left), then for each
+  edit of the lesson (a sentence added to its text), from saving the file to the new sentence on the
+  open page (its text checked every 10 ms): the server noticing the save, its rebuild (only the pages
+  the save can change are rendered again, `tracksite/adapter/serve/rebuild.py`; the file system is
+  asked only about the paths the watcher reported changed, `core/memo.py` `watching`), its reload
+  signal, and the browser's reload.
+- **The page fetched every 20 ms**: the same saves timed a second way at the same time, the saved
+  page fetched over HTTP every 20 ms (each fetch begun 20 ms after the last one began, at once when
+  that one took longer) until it holds the new sentence: the server's side alone, without its
+  reload signal and the browser's reload. The fetches add some 50 requests a second to the server's
+  work during a save, in both measures. Each set of saves shows its median and, in brackets, the
+  fastest and slowest, and the machine's load average over the last minute (`os.getloadavg`) before
+  its first save (for the first set: before the server started) and after its last, in the table
+  and in its target: near 0 is a quiet machine, the number of cores or more a busy one.
+- **Beside a second build** (`--serve-beside-build`): after those saves, as many more on the same
+  server and page while a second, unrelated `mkdocs build` runs in another process: a copy of the
+  same course (the bundled course, or the synthetic course of that size) in a folder of its own,
+  built cold again and again into its own site, with a state folder of its own
+  (`TRACKSITE_CACHE_DIR` pointed into that folder: no cache shared with the served course), the
+  next run started as soon as one ends. The first of these saves waits until the second build has
+  run 3 s; before and after each save the benchmark checks that a run is in progress (a failed run
+  ends the benchmark with its output), and the runs are stopped and their folder removed however
+  the measure ends. These saves have their own rows and, at 1,000 lessons, their own target
+  (1.5 s, median, issue 76).
+"""
