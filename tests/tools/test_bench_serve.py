@@ -61,7 +61,7 @@ def test_the_serve_table_has_a_row_beside_a_second_build_with_both_measures_and_
         "save to the new text on the open page, Chromium (s)",
         "save to the new text in the page fetched every 20 ms (s)",
         "peak memory, first start and edits",
-        "load average (1 min), first save → last",
+        "load average (1 min), before → after the saves",
     ]
     assert rows[1:] == [
         ["bundled course", "3.80", "not measured", "0.45 (0.40–0.60)", "0.31 (0.30–0.35)", "114 MB", "0.20 → 0.25"],

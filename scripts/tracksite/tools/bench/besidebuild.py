@@ -39,6 +39,8 @@ class SecondBuild:
         self.work = work
         self.course = work / "course"
         shutil.copytree(project, self.course, ignore=shutil.ignore_patterns("site"))
+        if hasattr(os, "sync"):
+            os.sync()  # (the copy's write-back not in the saves' time)
         self.started = 0  # runs started
         self.finished = 0  # runs that ended by themselves, successfully
         self.error: str | None = None

@@ -57,7 +57,7 @@ def serve_table(data: dict[str, Any]) -> list[str]:
         "",
         "| Lessons | first page served after (s), cache empty | after a restart, cache kept (s) "
         "| save to the new text on the open page, Chromium (s) | save to the new text in the page fetched "
-        "every 20 ms (s) | peak memory, first start and edits | load average (1 min), first save → last |",
+        "every 20 ms (s) | peak memory, first start and edits | load average (1 min), before → after the saves |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, n, serve in rows:
