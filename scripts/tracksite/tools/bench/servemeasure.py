@@ -80,11 +80,11 @@ def measure_serve(
     original = source.read_text(encoding="utf-8")
     log = project.parent / f"{project.name}-serve.log"  # not in the project: the caches read every file there
     load_before = load_average()
-    with open(log, "wb") as out:
+    with open(log, "wb") as logfile:
         proc = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
             cwd=project,
-            stdout=out,
+            stdout=logfile,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=ENV,
@@ -94,7 +94,13 @@ def measure_serve(
     try:
         started = time.time()
         ready = _first_page(url, proc, log, start_timeout)
-        out = {"ready": ready, "edits": [], "polled": [], "load": [load_before, load_average()], "beside": None}
+        out: dict[str, Any] = {
+            "ready": ready,
+            "edits": [],
+            "polled": [],
+            "load": [load_before, load_average()],
+            "beside": None,
+        }
         if edits:  # (a restart: only the first page is timed, and no browser is started for it)
             saves = _Saves(url, source, original, edit_timeout, proc, log)
             with saves.page():
