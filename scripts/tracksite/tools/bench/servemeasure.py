@@ -70,7 +70,7 @@ def measure_serve(
 ) -> dict[str, Any]:
     """`mkdocs serve` on 127.0.0.1 with the page open in Chromium, as an instructor previews a
     lesson: seconds until the first page is served, then `edits` saves of `source` (a lesson's
-    text), each timed in the browser and by polling (`_saves`), then with `beside` as many more
+    text), each timed in the browser and by polling (`_Saves`), then with `beside` as many more
     while a second build runs; and the server's peak memory over it all. `timeouts`: seconds
     allowed for the first page, and for each edit. `port`: a restart's, the first start's (the
     served pages name their address: another port renders them anew)."""
