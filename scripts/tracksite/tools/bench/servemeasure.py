@@ -94,21 +94,10 @@ def measure_serve(
     try:
         started = time.time()
         ready = _first_page(url, proc, log, start_timeout)
-        out: dict[str, Any] = {
-            "ready": ready,
-            "edits": [],
-            "polled": [],
-            "load": [load_before, load_average()],
-            "beside": None,
-        }
+        out: dict[str, Any] = {"ready": ready, "edits": [], "polled": [], "beside": None}
+        out["load"] = [load_before, load_average()]
         if edits:  # (a restart: only the first page is timed, and no browser is started for it)
-            saves = _Saves(url, source, original, edit_timeout, proc, log)
-            with saves.page():
-                out.update(saves.run(edits, load_before))
-                if beside is not None:
-                    with beside.running():
-                        out["beside"] = saves.run(edits, load_average(), beside.check)
-                        out["beside"].update(started=beside.started, finished=beside.finished)
+            out.update(_timed_saves(_Saves(url, source, original, edit_timeout, proc, log), edits, load_before, beside))
         since = started  # with no edit, the first build is the one kept
         if edits:
             since = time.time()
@@ -121,6 +110,17 @@ def measure_serve(
         _stop_server(proc)
         if source.read_text(encoding="utf-8") != original:  # (rewritten, its time would count as a change)
             source.write_text(original, encoding="utf-8")
+
+
+def _timed_saves(saves: _Saves, edits: int, load_before: float | None, beside: SecondBuild | None) -> dict[str, Any]:
+    """`edits` saves with the page open, then, with `beside`, as many more beside a second build."""
+    with saves.page():
+        out = saves.run(edits, load_before)
+        if beside is not None:
+            with beside.running():
+                out["beside"] = saves.run(edits, load_average(), beside.check)
+                out["beside"].update(started=beside.started, finished=beside.finished)
+    return out
 
 
 def _stop_server(proc: subprocess.Popen) -> None:
