@@ -96,13 +96,14 @@ def measure_serve(
         ready = _first_page(url, proc, log, start_timeout)
         out: dict[str, Any] = {"ready": ready, "edits": [], "polled": [], "beside": None}
         out["load"] = [load_before, load_average()]
+        since, restored = started, None  # with no edit, the first build is the one kept
         if edits:  # (a restart: only the first page is timed, and no browser is started for it)
-            out.update(_timed_saves(_Saves(url, source, original, edit_timeout, proc, log), edits, load_before, beside))
-        since = started  # with no edit, the first build is the one kept
-        if edits:
+            saves = _Saves(url, source, original, edit_timeout, proc, log)
+            out.update(_timed_saves(saves, edits, load_before, beside))
             since = time.time()
             source.write_text(original, encoding="utf-8")  # the restart finds the sources as they began
-        _wait_kept(project, proc.pid, since, log, start_timeout)
+            restored = saves.restored
+        _wait_kept(project, proc.pid, since, log, start_timeout, restored)
         peak = memory.stop()
         return {**out, "port": port, "memory": peak, "resident": memory.resident}
     finally:
@@ -146,12 +147,19 @@ def _first_page(url: str, proc: Any, log: Path, timeout: float) -> float:
     return time.perf_counter() - start
 
 
-def _wait_kept(project: Path, pid: int, since: float, log: Path, timeout: float = 120) -> None:
-    """Until the server has kept a build that began after `since` (adapter/serve/lastsite.py writes the
-    run's key once the build and its search index are done), as an instructor stops a server
-    some time after the last save; the restart is measured on what a real session leaves."""
+def _wait_kept(
+    project: Path, pid: int, since: float, log: Path, timeout: float = 120, restored: Callable[[], bool] | None = None
+) -> None:
+    """Until the server has kept a build that began after `since` (adapter/serve/lastsite.py removes
+    the run's key when a build starts and writes it once the build and its search index are done),
+    as an instructor stops a server some time after the last save; the restart is measured on what
+    a real session leaves. `restored` (the page no longer holds the last save's sentence) is asked
+    first: a key seen after it is the restored sources' build's, not the last save's, whose search
+    index may finish after `since` on a busy machine (the restart would then build every page)."""
 
     def kept() -> bool:
+        if restored is not None and not restored():
+            return False
         keys = (localstate.path(project, "tracksite") / "serve").glob(f"{pid}-*/key")
         return any(k.stat().st_mtime > since for k in keys if k.exists())
 
@@ -212,6 +220,12 @@ class _Saves:
         self.proc, self.log = proc, log
         self._page: Any = None
         self._count = 0
+        self._marker = ""
+
+    def restored(self) -> bool:
+        """The page is served without the last save's sentence (the sources restored were rebuilt)."""
+        body = _fetch(self.url, timeout=5)
+        return body is not None and self._marker not in body
 
     @contextlib.contextmanager
     def page(self) -> Iterator[None]:
@@ -252,7 +266,7 @@ class _Saves:
         from playwright.sync_api import Error as PlaywrightError
 
         self._count += 1
-        marker = f"bench{os.getpid()}x{self._count}x{random.randrange(10**9)}"
+        marker = self._marker = f"bench{os.getpid()}x{self._count}x{random.randrange(10**9)}"
         text = self.original + f"\nThis sentence was added by the benchmark: {marker}.\n"
         self.source.write_text(text, encoding="utf-8")
         saved = time.perf_counter()
