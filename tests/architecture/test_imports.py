@@ -35,7 +35,7 @@ ALLOWED_LOCAL = {
         "tracksite.tools.bench.precision",
         "playwright.sync_api",
     ): "optional: Pagefind's side of the precision drives Chromium",
-    ("tracksite.tools.bench.measure", "playwright.sync_api"): "optional: the serve benchmark drives Chromium",
+    ("tracksite.tools.bench.servemeasure", "playwright.sync_api"): "optional: the serve benchmark drives Chromium",
     # Commands loaded on demand: the CLI imports every command module to build its parser, so a
     # module-level import here would make `tracksite --help`, `init` or `linkcheck` load the
     # checks (Markdown, YAML, MathML), MkDocs or the file watcher they never use.

@@ -13,8 +13,9 @@ builds and repeating them:
    our search script on ours, whose engine loads only when the search is opened), for both sites;
 4. `tracksite linkcheck` against `linkchecker` on the same site (internal links only), with a few
    broken links planted so that both have something to find;
-5. `mkdocs serve --dirty` at the largest size: seconds from saving an edited lesson to the new
-   text being served.
+5. `mkdocs serve` on the bundled course and each size: seconds from saving an edited lesson to
+   the new text on the page open in Chromium, and in the page fetched every 20 ms; with
+   `--serve-beside-build`, the saves again while a second `mkdocs build` runs.
 
 Every build's peak memory is sampled (all its processes summed). `--large` adds a course of
 10,000 lessons after the other sizes, measured once: opt-in, as it takes an hour or more.
@@ -57,7 +58,6 @@ from tracksite.tools.bench.measure import (
     byte_compile,
     linkchecker,
     linkchecker_binary,
-    measure_serve,
     mkdocs_build,
     page_weight,
     plant_broken_links,
@@ -68,6 +68,7 @@ from tracksite.tools.bench.memory import LARGE
 from tracksite.tools.bench.prose import ANCHORS
 from tracksite.tools.bench.report import keep_profile, print_report, render_markdown, render_tables, targets
 from tracksite.tools.bench.run import SizeResult, _log, bench_size, machine_info, run_benchmark
+from tracksite.tools.bench.servemeasure import measure_serve
 
 __all__ = [
     "ANCHORS",
@@ -169,6 +170,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--serve-edits", type=int, default=3, metavar="K", help="edits timed under mkdocs serve (default 3)")
     p.add_argument(
+        "--serve-beside-build",
+        action="store_true",
+        help="time as many saves again on the same server while a second, unrelated mkdocs build (a copy of "
+        "the served course, its own state folder) runs in a loop in another process: the saves under load",
+    )
+    p.add_argument(
         "--linkchecker-limit",
         type=_limit,
         default="auto",
@@ -248,6 +255,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         serve_size=serve_size or None,
         serve_bundled=args.serve_size is None,
         serve_edits=args.serve_edits,
+        serve_beside_build=args.serve_beside_build,
         linkchecker_limit=args.linkchecker_limit,
         use_linkchecker=not args.no_linkchecker,
         timeout=args.timeout,
@@ -269,6 +277,8 @@ def _command(args: argparse.Namespace) -> str:
         command += f" --serve-size {args.serve_size}"
     if args.serve_edits != 3:
         command += f" --serve-edits {args.serve_edits}"
+    if args.serve_beside_build:
+        command += " --serve-beside-build"
     if args.linkchecker_limit != "auto":
         command += f" --linkchecker-limit {args.linkchecker_limit or 0:g}"
     if args.no_linkchecker:

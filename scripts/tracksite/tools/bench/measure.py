@@ -1,5 +1,5 @@
-"""Timing builds, weighing pages, checking links (tracksite linkcheck against linkchecker) and
-timing `mkdocs serve` reloads."""
+"""Timing builds, weighing pages and checking links (tracksite linkcheck against linkchecker);
+`mkdocs serve`'s saves are timed in servemeasure.py."""
 
 from __future__ import annotations
 
@@ -8,25 +8,20 @@ import contextlib
 import csv
 import json
 import os
-import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import tracksite
-from tracksite.core import localstate
 from tracksite.core.markdown import references as refs
 from tracksite.errors import USAGE, UserError
 from tracksite.localserver import QuietHandler, serve_folder
@@ -48,6 +43,10 @@ def byte_compile() -> None:
 
 
 # -- measuring -----------------------------------------------------------------------------------
+
+
+def _log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def BenchError(message: str) -> UserError:  # noqa: N802 - a build or checker the benchmark needs failed
@@ -344,157 +343,3 @@ def linkchecker(site: Path, work: Path, limit: float | None) -> dict[str, Any]:
             targets.add(target)
     stopped = bool(limit) and "Interrupt after" in run.stderr  # linkchecker's word for maxrunseconds
     return {"run": run, "problems": problems, "targets": targets, "stopped": stopped}
-
-
-# -- mkdocs serve --------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _fetch(url: str, timeout: float = 30) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.read().decode("utf-8", "replace")
-    except (OSError, urllib.error.URLError, ValueError):
-        return None
-
-
-def measure_serve(
-    project: Path,
-    source: Path,
-    page_url: str,
-    *,
-    edits: int = 3,
-    timeouts: tuple[float, float] = (900, 60),
-    port: int | None = None,
-) -> dict[str, Any]:
-    """`mkdocs serve` on 127.0.0.1 with the page open in Chromium, as an instructor previews a
-    lesson: seconds until the first page is served, then, for each edit of `source` (a lesson's
-    text), seconds from saving the file to the new sentence on the open page (the server's
-    rebuild, its reload signal, the browser's reload of the page), and the server's peak memory
-    over it all. `timeouts`: seconds allowed for the first page, and for each edit. `port`: a
-    restart's, the first start's (the served pages name their address: another port renders
-    them anew)."""
-    start_timeout, edit_timeout = timeouts
-    port = port or _free_port()
-    url = f"http://127.0.0.1:{port}/{page_url}"
-    original = source.read_text(encoding="utf-8")
-    log = project.parent / f"{project.name}-serve.log"  # not in the project: the caches read every file there
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=project,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=ENV,
-            start_new_session=True,
-        )
-    memory = PeakMemory(proc.pid)
-    try:
-        started = time.time()
-        ready = _first_page(url, proc, log, start_timeout)
-        # no edit (a restart): only the first page is timed, and no browser is started for it
-        times = _edits_in_browser(url, source, original, edits, edit_timeout, proc, log) if edits else []
-        since = started  # with no edit, the first build is the one kept
-        if edits:
-            since = time.time()
-            source.write_text(original, encoding="utf-8")  # the restart finds the sources as they began
-        _wait_kept(project, proc.pid, since, log, start_timeout)
-        peak = memory.stop()
-        return {"ready": ready, "edits": times, "port": port, "memory": peak, "resident": memory.resident}
-    finally:
-        memory.stop()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-        if source.read_text(encoding="utf-8") != original:  # (rewritten, its time would count as a change)
-            source.write_text(original, encoding="utf-8")
-
-
-def _first_page(url: str, proc: Any, log: Path, timeout: float) -> float:
-    """Seconds until the started server serves `url`."""
-    start = time.perf_counter()
-    while _fetch(url, timeout=5) is None:
-        if proc.poll() is not None:
-            raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
-        if time.perf_counter() - start > timeout:
-            raise BenchError(f"mkdocs serve did not serve {url} within {timeout:.0f} s")
-        time.sleep(0.2)
-    return time.perf_counter() - start
-
-
-_SHOWS = "(m) => !!document.body && document.body.innerText.includes(m)"
-
-
-def _wait_kept(project: Path, pid: int, since: float, log: Path, timeout: float = 120) -> None:
-    """Until the server has kept a build that began after `since` (adapter/serve/lastsite.py writes the
-    run's key once the build and its search index are done), as an instructor stops a server
-    some time after the last save; the restart is measured on what a real session leaves."""
-
-    def kept() -> bool:
-        keys = (localstate.path(project, "tracksite") / "serve").glob(f"{pid}-*/key")
-        return any(k.stat().st_mtime > since for k in keys if k.exists())
-
-    deadline = time.perf_counter() + timeout
-    while not kept():
-        if time.perf_counter() > deadline:
-            raise BenchError(
-                f"mkdocs serve did not keep its site within {timeout:.0f} s of the last save; its last "
-                f"lines:\n{log.read_text(errors='replace')[-2000:]}"
-            )
-        time.sleep(0.2)
-
-
-def _edits_in_browser(
-    url: str, source: Path, original: str, edits: int, timeout: float, proc: Any, log: Path
-) -> list[float]:
-    """Each edit timed from the save to the open page showing the new sentence (checked every
-    10 ms; a check during the page's reload fails and is tried again)."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        raise BenchError("the serve benchmark needs Chromium (apt-get install chromium)")
-    times = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(timeout * 1000)
-            page.goto(url, wait_until="load")
-            for i in range(edits):
-                page.wait_for_timeout(1000)  # the page's reload poll is waiting again
-                marker = f"bench{os.getpid()}x{i}x{random.randrange(10**9)}"
-                source.write_text(
-                    original + f"\nThis sentence was added by the benchmark: {marker}.\n", encoding="utf-8"
-                )
-                saved = time.perf_counter()
-                while True:
-                    with contextlib.suppress(PlaywrightError):
-                        if page.evaluate(_SHOWS, marker):
-                            times.append(time.perf_counter() - saved)
-                            break
-                    if time.perf_counter() - saved > timeout:
-                        raise BenchError(
-                            f"the edit of {source} did not show within {timeout:.0f} s; the server's last "
-                            f"lines:\n{log.read_text(errors='replace')[-2000:]}"
-                        )
-                    if proc.poll() is not None:
-                        raise BenchError(f"mkdocs serve stopped ({proc.returncode}):\n{log.read_text()[-2000:]}")
-                    time.sleep(0.01)
-                page.wait_for_load_state("load")
-        finally:
-            browser.close()
-    return times

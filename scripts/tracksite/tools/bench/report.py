@@ -436,15 +436,7 @@ def _results_text(data: dict[str, Any]) -> str:
   over HTTP from a local server on 127.0.0.1 that lifts its politeness limit of 10 requests a second,
   with internal links only (its default) and its AnchorCheck plugin on, so that both check the same
   things. {_limit_note(limit)}
-- **`mkdocs serve`** on the bundled course and on each synthetic course, the edited lesson open in
-  Chromium as an instructor previews it: seconds until the first page is served (the build cache
-  moved aside before; then once more after the server is stopped and started again on the same
-  sources, with the cache its first build left), then for each
-  edit of the lesson (a sentence added to its text), from saving the file to the new sentence on the
-  open page: the server noticing the save, its rebuild (only the pages the save can change are
-  rendered again, `tracksite/adapter/serve/rebuild.py`; the file system is asked only about the paths
-  the watcher reported changed, `core/memo.py` `watching`), its reload signal, and the browser's reload.
-"""
+{serving.SERVE_TEXT}"""
 
 
 def _limit_note(limit: float | str | None) -> str:

@@ -7,7 +7,6 @@ import os
 import platform
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -23,16 +22,17 @@ from tracksite.tools.bench.course import plan_course, write_plain_project, write
 from tracksite.tools.bench.measure import (
     BenchError,
     Run,
+    _log,
     byte_compile,
     drop_aside,
     linkchecker,
-    measure_serve,
     mkdocs_build,
     page_weight,
     plant_broken_links,
     tracksite_linkcheck,
 )
 from tracksite.tools.bench.peers import Zensical, clear_cache, write_pruned_project
+from tracksite.tools.bench.servemeasure import bench_bundled_serve, serve_course
 
 REPO = Path(__file__).resolve().parents[4]
 
@@ -105,10 +105,6 @@ def chromium_profile(what: str, profile: str):
             context.close()
 
 
-def _log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
 def bench_size(
     n: int,
     repeat: int,
@@ -121,6 +117,7 @@ def bench_size(
     use_linkchecker: bool,
     timeout: float,
     unpruned: bool = True,
+    serve_beside_build: bool = False,
     zensical: Zensical | None = None,
     large: bool = False,
     after: Callable[[SizeResult], None] | None = None,
@@ -162,26 +159,9 @@ def bench_size(
             _linkchecker(result, ts_site, work, linkchecker_limit)
     shutil.rmtree(ts_site, ignore_errors=True)
     if serve:
-        _serve(result, ts_project / "lessons" / lesson.track / lesson.slug / "lesson.md", serve_edits, timeout)
+        source = ts_project / "lessons" / lesson.track / lesson.slug / "lesson.md"
+        serve_course(result, source, serve_edits, timeout, beside=serve_beside_build, work=work / "beside")
     return result
-
-
-def _serve(result: SizeResult, source: Path, edits: int, timeout: float) -> None:
-    """`mkdocs serve` of the course, cache empty, `source` edited; then started again."""
-    n, project = result.n, source.parents[3]
-    _log(f"N={n}: mkdocs serve, {edits} edits of {source.parent.name}, the page open in Chromium")
-    clear_cache(project)  # the first start converts every page; the restart finds them kept
-    waits = (timeout, min(timeout, 300.0))  # (start, edit): at 10,000 lessons a start takes minutes
-    result.serve = measure_serve(project, source, result.lesson_url, edits=edits, timeouts=waits)
-    _log(
-        f"N={n}: serve ready after {result.serve['ready']:.1f} s; edits served after "
-        + ", ".join(f"{t:.2f}" for t in result.serve["edits"])
-        + f" s; peak memory {result.serve['memory'] / 1e6:,.0f} MB"
-    )
-    port = result.serve["port"]
-    result.restart = measure_serve(project, source, result.lesson_url, edits=0, port=port, timeouts=waits)
-    _log(f"N={n}: serve started again (sources as the last save left them): {result.restart['ready']:.1f} s")
-    drop_aside()  # the cache moved aside before the first start
 
 
 def _linkcheck(result: SizeResult, ts_site: Path, tracks: list, repeat: int, timeout: float) -> None:
@@ -266,26 +246,6 @@ def _linkchecker(result: SizeResult, ts_site: Path, work: Path, linkchecker_limi
         )
 
 
-#: The bundled course's lesson the serve benchmark edits.
-BUNDLED_LESSON = ("transformers-and-llms", "attention-mechanism")
-
-
-def bench_bundled_serve(repo: Path, work: Path, edits: int) -> dict[str, Any]:
-    """`mkdocs serve` of a copy of the bundled course, one lesson edited `edits` times."""
-    course = work / "bundled"
-    for name in ("lessons", "cheatsheets", "docs", "overrides"):
-        if (repo / name).is_dir():
-            shutil.copytree(repo / name, course / name)
-    shutil.copy(repo / "mkdocs.yml", course / "mkdocs.yml")
-    track, slug = BUNDLED_LESSON
-    _log(f"bundled course: mkdocs serve, {edits} edits of {track}/{slug}, the page open in Chromium")
-    out = measure_serve(
-        course, course / "lessons" / track / slug / "lesson.md", refs.url("lesson", track, slug), edits=edits
-    )
-    _log("bundled course: edits shown after " + ", ".join(f"{t:.2f}" for t in out["edits"]) + " s")
-    return out
-
-
 def run_benchmark(
     sizes: list[int],
     repeat: int,
@@ -294,6 +254,7 @@ def run_benchmark(
     serve_size: int | set[int] | None = None,
     serve_edits: int = 3,
     serve_bundled: bool = True,
+    serve_beside_build: bool = False,
     linkchecker_limit: float | str | None = "auto",
     use_linkchecker: bool = True,
     timeout: float = 1800,
@@ -314,7 +275,7 @@ def run_benchmark(
     data = _new_data(machine, [n for n, _ in plan], repeat, linkchecker_limit, started)
     if serve_bundled and serve_sizes - {None, 0}:
         with tempfile.TemporaryDirectory(prefix="tracksite-bench-bundled-") as tmp:
-            data["bundled_serve"] = bench_bundled_serve(repo, Path(tmp), serve_edits)
+            data["bundled_serve"] = bench_bundled_serve(repo, Path(tmp), serve_edits, beside=serve_beside_build)
     with tempfile.TemporaryDirectory(prefix="tracksite-bench-zensical-") as ztmp:
         peer = _zensical(Path(ztmp)) if zensical else None
         if peer is not None:
@@ -334,6 +295,7 @@ def run_benchmark(
                 unpruned=not big and (unpruned_up_to is None or n <= unpruned_up_to),
                 zensical=peer,
                 large=big,
+                serve_beside_build=serve_beside_build,
                 after=_partial(data, progress),
             )
             data["sizes"].append(result)
@@ -397,6 +359,7 @@ def _one_size(
     unpruned: bool,
     zensical: Zensical | None,
     large: bool = False,
+    serve_beside_build: bool = False,
     after: Callable[[SizeResult], None] | None = None,
 ) -> SizeResult:
     """One size in its own temporary folder (copied to `keep` when asked)."""
@@ -415,6 +378,7 @@ def _one_size(
             unpruned=unpruned,
             zensical=zensical,
             large=large,
+            serve_beside_build=serve_beside_build,
             after=after,
         )
         if keep is not None:
