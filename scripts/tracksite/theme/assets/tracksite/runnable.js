@@ -366,6 +366,10 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
 
   widget("runnable", (root) => { runnable(root); warmWhenSeen([root]); });
   window.tracksite.onPage(() => {
+    /* a page started again in place (the dev server's update after a save, an instant page
+       load): the blocks that ran are gone, so is what they ran, as a reload would end it; an
+       idle interpreter stays for the new blocks (each run starts in a namespace of its own) */
+    if (py.jobs.size) stopAll("left");
     document.querySelectorAll('[data-widget="predict"][data-runnable="true"]').forEach((root) => {
       if (root.dataset.tsRunReady) return;
       root.dataset.tsRunReady = "1";
