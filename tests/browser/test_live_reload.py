@@ -171,3 +171,34 @@ def test_the_problems_page_reloads_on_save(chromium, course):
             assert violations(page) == []
         finally:
             context.close()
+
+
+RUNNABLE = "## Practice\n\nIntro to the exercise.\n\n/// runnable | Hello\ncode: |\n  print('hello')\n///\n"
+
+
+def test_a_runnable_keeps_the_learners_code_across_an_update_in_place(chromium, course):
+    """The exercise's new editor, started on the swapped page, shows the code the learner typed
+    (kept in the browser's storage), as after a reload."""
+    lesson = course / "lessons/alpha/a1/lesson.md"
+    lesson.write_text(lesson_md("First lesson", body=RUNNABLE))
+    with serving(course) as (base, proc):
+        wait_for(base + "alpha/a1/", "Intro to the exercise")
+        context, page = open_watched(chromium, base + "alpha/a1/")
+        errors = collect_errors(page)
+        try:
+            block = page.locator(".ts-run").first
+            block.get_by_role("textbox").click()
+            page.keyboard.press("Control+End")
+            page.keyboard.type("\nprint('mine')")
+            page.wait_for_function("() => Object.values(localStorage).some(v => v.includes(\"print('mine')\"))")
+            page.evaluate("window.__marker = 1")
+            saved = lesson_md("First lesson", body=RUNNABLE.replace("Intro to the exercise.", "Intro, saved again."))
+            save_and_expect_text(page, lesson, saved, "Intro, saved again.")
+            assert page.evaluate("window.__marker") == 1, "the page was reloaded, not updated in place"
+            block = page.locator(".ts-run").first
+            block.locator(".cm-editor").wait_for()
+            assert block.locator(".ts-run__print").text_content() == "print('hello')\nprint('mine')"
+            assert page.locator(".ts-run").count() == 1
+            assert errors == [] and violations(page) == []
+        finally:
+            context.close()
