@@ -62,17 +62,27 @@
     }
   }
 
-  function swap(next) {
+  /* after the browser has drawn a frame (or a moment, in a tab that draws none) */
+  const drawn = () => new Promise((done) => {
+    requestAnimationFrame(() => setTimeout(done, 0));
+    setTimeout(done, 200);
+  });
+
+  /* The new parts go in at once and are drawn before Material's components and the widgets are
+     started on them, as a reload draws the page before its scripts run: starting them (Material
+     measures each code block) took as long as drawing the page again. */
+  async function swap(next) {
     const x = window.scrollX, y = window.scrollY;
     replaceHeadMeta(next);
     for (const sel of PARTS) {
       const old = document.querySelector(sel), neu = next.querySelector(sel);
       if (old && neu) old.replaceWith(document.adoptNode(neu));
     }
+    window.scrollTo(x, y); /* as a reload: where the reader was */
+    await drawn();
     runInline();
-    window.scrollTo(x, y);
     window.document$.next(document);
-    window.scrollTo(x, y); /* as a reload: where the reader was, whatever the components did */
+    window.scrollTo(x, y); /* whatever the components did */
   }
 
   /* the page again, in place if it can be; its epoch, or null once a full reload is under way */
@@ -87,7 +97,7 @@
     const tag = Array.from(next.querySelectorAll("script[src]")).find(isMe);
     const newEpoch = tag ? Number(tag.dataset.epoch) : NaN, seen = tag ? tag.dataset.outside : "";
     if (!(newEpoch > epoch) || !seen || seen !== shown || !next.querySelector(PARTS[1]) || newCode(next)) return reload();
-    swap(next);
+    await swap(next);
     return newEpoch;
   }
 
