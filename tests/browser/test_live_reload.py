@@ -104,7 +104,7 @@ def test_a_saved_lesson_is_updated_in_place(chromium, course):
         try:
             page.wait_for_selector("[data-widget=quiz][data-ts-ready]")
             page.evaluate("window.__marker = 1; window.scrollTo(0, 900)")
-            page.wait_for_function("window.scrollY > 0")
+            page.wait_for_function("() => window.scrollY > 0")
             at = page.evaluate("window.scrollY")
             saved = lesson_md(
                 "First lesson, swapped",
