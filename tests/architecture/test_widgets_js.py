@@ -21,6 +21,7 @@ CHECKED = [
     "scripts/tracksite/theme/assets/tracksite",
     "scripts/tracksite/theme/export",
     "scripts/tracksite/search",
+    "scripts/tracksite/adapter/serve",
     "tests/js",
 ]
 

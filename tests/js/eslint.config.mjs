@@ -1,5 +1,5 @@
 // ESLint's flat configuration for tracksite's own JavaScript: the widgets' and search's scripts
-// the theme publishes, the export's scripts and the search engine, and these tests. The vendored
+// the theme publishes, the export's scripts and the search engine, the dev server's reload script, and these tests. The vendored
 // CodeMirror bundle and Pyodide are not ours and are left out. ESLint is installed by .ci/run
 // into tests/.npm (git-ignored), so its packages are required from there, not from a
 // node_modules beside this file. Run: tests/.npm/node_modules/.bin/eslint -c tests/js/eslint.config.mjs
@@ -33,7 +33,11 @@ export default [
   },
   {
     // the page's classic scripts: each its own function scope (widgets.js shares through window.tracksite)
-    files: ["scripts/tracksite/theme/assets/tracksite/*.js", "scripts/tracksite/theme/export/*.js"],
+    files: [
+      "scripts/tracksite/theme/assets/tracksite/*.js",
+      "scripts/tracksite/theme/export/*.js",
+      "scripts/tracksite/adapter/serve/*.js", // the reload script `mkdocs serve` adds to its pages
+    ],
     languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.browser } },
     rules,
   },

@@ -266,6 +266,7 @@ def test_a_wheel_starts_a_course_that_builds_and_works(venv, demo, chromium, ser
     }
     assert shipped - listed == set(), "theme files missing from the wheel"
     assert "tracksite/search/search-engine.js" in listed  # the search's engine, beside its indexer
+    assert "tracksite/adapter/serve/livereload.js" in listed  # the reload script `mkdocs serve` adds
 
     config = yaml.safe_load((demo / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "#"))
     assert config["site_name"] == "Demo"  # from the folder's name

@@ -17,6 +17,7 @@ import io
 import logging
 import mimetypes
 import os
+import pathlib
 import posixpath
 import re
 import sys
@@ -34,44 +35,17 @@ from watchdog.observers.polling import PollingObserver
 
 from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.mkdocsinternals import LiveReloadServer
+from tracksite.adapter.serve import outside
 from tracksite.adapter.serve.watcher import quicker_observer
 
 log = logging.getLogger("mkdocs.livereload")
 
 RELOAD_PATH = "__tracksite__/livereload.js"
 
-# MkDocs' own polling logic (livereload.py), reading its two numbers from the script tag.
-RELOAD_JS = b"""(function () {
-  "use strict";
-  var me = document.currentScript;
-  var epoch = Number(me.dataset.epoch), requestId = me.dataset.request, base = me.dataset.base;
-  var req, timeout;
-  function poll() {
-    req = new XMLHttpRequest();
-    req.onloadend = function () {
-      if (parseFloat(this.responseText) > epoch) {
-        location.reload();
-      } else {
-        timeout = setTimeout(poll, this.status === 200 ? 0 : 3000);
-      }
-    };
-    req.open("GET", base + "livereload/" + epoch + "/" + requestId);
-    req.send();
-  }
-  function stop() {
-    if (req) { req.abort(); }
-    if (timeout) { clearTimeout(timeout); }
-    req = timeout = undefined;
-  }
-  window.addEventListener("load", function () {
-    if (document.visibilityState === "visible") { poll(); }
-  });
-  window.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") { poll(); } else { stop(); }
-  });
-  window.addEventListener("beforeunload", stop);
-})();
-"""
+#: The reload script (livereload.js beside this module): MkDocs' polling, reading its two numbers
+#: from the script tag, and the page updated in place when a newer build is shown (Material's
+#: instant navigation's swap), or reloaded whole when the swap cannot carry the new page.
+RELOAD_JS = (pathlib.Path(__file__).parent / "livereload.js").read_bytes()
 
 #: The private attributes of MkDocs' live-reload server this package uses, each with why: none.
 #: What MkDocs watched before `on_serve` is read from its observer's public `emitters` (watchdog's
@@ -398,10 +372,11 @@ class CourseServer(LiveReloadServer):
         return wsgiref.util.FileWrapper(file)
 
     def inject_reload(self, content: bytes, epoch: int) -> bytes:
-        """MkDocs' inline reload script, which the site's CSP blocks, as a same-origin file."""
+        """MkDocs' inline reload script, which the site's CSP blocks, as a same-origin file; with
+        the digest of what the page holds around the parts the script swaps in place (outside.py)."""
         tag = (
             f'<script src="{self.mount_path}{RELOAD_PATH}" data-epoch="{int(epoch)}" '
-            f'data-request="{timestamp()}" data-base="{self.mount_path}"></script>'
+            f'data-request="{timestamp()}" data-base="{self.mount_path}" data-outside="{outside.digest(content)}"></script>'
         ).encode()
         end = content.rfind(b"</body>")
         end = len(content) if end == -1 else end

@@ -15,8 +15,8 @@ nothing of this runs during `mkdocs build`:
   "latest good build" always advances and requests never wait for a build that will not come.
 - **The edit loop.** After the first build, every rebuild is a dirty MkDocs build in which only
   the pages a save can change are rendered (adapter/serve/rebuild.py decides which), and the browsers
-  are told to reload as soon as the saved page is written, before the rest of the build (the
-  search index, tidying) is done. Saves are noticed through inotify where the system has it,
+  are told as soon as the saved page is written, before the rest of the build (the search index,
+  tidying) is done; the open page is updated in place (livereload.js) or reloaded whole. Saves are noticed through inotify where the system has it,
   at once, rather than by MkDocs' scan of every watched file twice a second.
 - **Watched folders that vanish and return.** The polling watcher stops for good when its folder
   disappears (a `git checkout`, a move away and back); a light keeper thread rebuilds when a

@@ -7,7 +7,13 @@
 
   /* ---- progress: lesson pages, track page, home page ---- */
   const PROGRESS = "tracksite:progress";
-  const progressRenders = [];
+  /* each shown widget's render, with its root: a page started again in place (the dev server's
+     update after a save) drops those of the roots it took away */
+  let progressRenders = [];
+  const rendered = (root, render) => {
+    progressRenders = progressRenders.filter((r) => r.root.isConnected);
+    progressRenders.push({ root, render });
+  };
   const doneMap = () => load(PROGRESS, {});
 
   function progress(root) {
@@ -34,7 +40,7 @@
       markLessons();
     });
     render(false);
-    progressRenders.push(() => render(false));
+    rendered(root, () => render(false));
   }
 
   const summarise = (root, lessons) => {
@@ -116,7 +122,7 @@
       reset.addEventListener("blur", disarm);
     }
     render();
-    progressRenders.push(render);
+    rendered(root, render);
   }
 
   function home(root) {
@@ -129,13 +135,13 @@
     if (!lessons.length) lessons = $$(root, "[data-lesson]").map((n) => [n.dataset.lesson, minutesOf(n)]);
     const render = () => summarise(root, lessons);
     render();
-    progressRenders.push(render);
+    rendered(root, render);
   }
 
   window.addEventListener("storage", (e) => {
     if (e.key && e.key !== window.tracksite.key(PROGRESS)) return;  /* storage names it with the course's namespace */
     forget(PROGRESS);
-    progressRenders.forEach((render) => render());
+    progressRenders.forEach((r) => r.render());
     markLessons();
   });
 

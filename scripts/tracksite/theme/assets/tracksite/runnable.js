@@ -185,6 +185,9 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
   };
 
   /* ---- one block: editor, buttons, output ---- */
+  /* the blocks shown, each with what it does when its page is replaced in place (the dev
+     server's update after a save): the code typed in the last moment kept, its editor ended */
+  const mounted = new Set();
   function mount(root, place, opts) {
     const { code, tests, expected, seconds, hint, key, title, shown, store } = opts;
     const kept = codeStore(store);
@@ -192,14 +195,19 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     const named = (what) => t("rnOf", { what, title });
     const warm = startEarly;
     let saveTimer = null;
+    const keep = (text) => (text === code ? kept.clear() : kept.set(text));
     const ed = editor(typeof saved === "string" ? saved : code, title, shown, {
       onRun: () => runIt(false),
       onIntent: warm,
       onChange: (text) => {
         clearTimeout(saveTimer);
-        saveTimer = setTimeout(() => (text === code ? kept.clear() : kept.set(text)), 300);
+        saveTimer = setTimeout(() => { saveTimer = null; keep(text); }, 300);
       },
     });
+    mounted.add({ root, leave: () => {
+      if (saveTimer) { clearTimeout(saveTimer); saveTimer = null; keep(ed.value); }
+      if (ed.cm) ed.cm.view.destroy();
+    } });
     const output = h("pre", { class: "ts-run__output", role: "region", tabindex: "0", "aria-label": named(t("rnOutput")) });
     const status = h("p", { class: "ts-run__status", role: "status" });
     const outBox = h("div", { class: "ts-run__result", hidden: true }, status, output);
@@ -366,6 +374,14 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
 
   widget("runnable", (root) => { runnable(root); warmWhenSeen([root]); });
   window.tracksite.onPage(() => {
+    /* a page started again in place (the dev server's update after a save, an instant page
+       load), before its new blocks start: the blocks that ran are gone, so is what they ran, as
+       a reload would end it (an idle interpreter stays: each run starts in a namespace of its
+       own), and the old blocks keep their code and end their editors */
+    if (py.jobs.size) stopAll("left");
+    for (const block of mounted) {
+      if (!block.root.isConnected) { mounted.delete(block); block.leave(); }
+    }
     document.querySelectorAll('[data-widget="predict"][data-runnable="true"]').forEach((root) => {
       if (root.dataset.tsRunReady) return;
       root.dataset.tsRunReady = "1";

@@ -125,16 +125,20 @@
   }
 
   /* loaded by the home page before widgets.js (the shared scripts close the body): it starts
-     once they have run */
+     once they have run, and again on each page started in place (the dev server's update
+     after a save), whose new roots only */
   const go = () => {
-    if (!window.tracksite) return;
-    window.tracksite.travel = { snapshot, check, restore, clear, FORMAT };
     for (const root of document.querySelectorAll("[data-ts-travel]")) {
       if (root.dataset.tsReady) continue;
       root.dataset.tsReady = "1";
       start(root);
     }
   };
-  if (window.tracksite) go();
-  else document.addEventListener("DOMContentLoaded", go); /* deferred scripts all run before it */
+  const boot = () => {
+    if (!window.tracksite) return;
+    window.tracksite.travel = { snapshot, check, restore, clear, FORMAT };
+    window.tracksite.onPage(go);
+  };
+  if (window.tracksite) boot();
+  else document.addEventListener("DOMContentLoaded", boot); /* deferred scripts all run before it */
 })();
