@@ -83,15 +83,18 @@ class Runner:
     script: Path  # the knitting program (PROLOGUE_R, knitr's set-up, EPILOGUE_R)
     profile: Path
 
-    def knit(self, copy: Path, name: str, output: str, slug: str, fallback: str) -> tuple[sandbox.Result, list[str]]:
-        """Knit `episodes/NAME` of the lesson copy into `episodes/OUTPUT`; the files written
-        back into the copy's episodes folder (the Markdown, then the figures)."""
+    def knit(
+        self, copy: Path, name: str, output: str, slug: str, fallback: str, seed: int
+    ) -> tuple[sandbox.Result, list[str]]:
+        """Knit `episodes/NAME` of the lesson copy into `episodes/OUTPUT`, R's random numbers
+        seeded with `seed`; the files written back into the copy's episodes folder (the
+        Markdown, then the figures)."""
         size = sum(f.stat().st_size for f in copy.rglob("*") if f.is_file() and not f.is_symlink())
         limits = sandbox.Limits(seconds=SECONDS, memory=MEMORY, scratch=size + SCRATCH, file_size=OUTPUT)
         argv = [self.program, "--no-echo", "--no-restore", "--no-save", "--no-init-file", "--file=/tracksite/knit.R"]
         with tempfile.TemporaryFile() as tar:
             fd = tar.fileno()
-            args = [name, output, slug, fallback, f"/proc/self/fd/{fd}"]
+            args = [name, output, slug, fallback, f"/proc/self/fd/{fd}", str(seed)]
             result = sandbox.run_program(
                 [*argv, "--args", *args],
                 readonly=self.readonly,
