@@ -19,6 +19,14 @@ script, which starts other programs):
 - **limits**: `SECONDS` of processor and wall time, `MEMORY` of address space, per episode.
 
 `TZ` is set, so R never asks `timedatectl` for the time zone (whose warning was published once).
+
+Two knits of an episode give the same bytes (an `--update` of the same release then finds nothing
+changed): R's random numbers are seeded (knitr.seed), and `tempdir()` and `tempfile()` name their
+folder and files from that seed and a count instead of the clock, in R's own shapes
+(`/tmp/RtmpXXXXXX/file<pid><hex>`); R's own session folder becomes a link to that one, so a file
+R itself makes there is found under the name the lesson printed. What still differs between runs
+is what the lesson asks of the clock (`Sys.time()`, `system.time()`) and the memory addresses R
+prints with an environment or a compiled function (`<environment: 0x55d2...>`).
 """
 
 from __future__ import annotations
@@ -45,7 +53,8 @@ cat(R.home(), R.home("share"), R.home("include"), R.home("doc"), Sys.getenv("LD_
 cat(.libPaths(), sep = "\n")
 """
 
-# Read before any package loads (R_PROFILE): no other program, said where a lesson tries one.
+# Read before any package loads (R_PROFILE): no other program, said where a lesson tries one;
+# temporary names the same at every run (above).
 PROFILE_R = r"""
 local({
   refused <- function(command, ...) {
@@ -55,6 +64,33 @@ local({
   }
   for (name in c("system", "system2")) {
     unlockBinding(name, baseenv()); assign(name, refused, envir = baseenv()); lockBinding(name, baseenv())
+  }
+})
+local({  # temporary names from the episode's seed (args[6]) and a count, not from the clock
+  seed <- as.numeric(commandArgs(TRUE)[6]); pid <- Sys.getpid(); count <- 0
+  chars <- c(letters, LETTERS, 0:9)
+  session <- tempdir()  # R's own, named at random: it becomes a link to one named from the seed
+  stable <- file.path(dirname(session), paste0("Rtmp", paste(chars[(seed %/% 62^(0:5)) %% 62 + 1], collapse = "")))
+  if (dir.create(stable) && unlink(session, recursive = TRUE) == 0) file.symlink(stable, session)
+  else stable <- session
+  tempdir <- function(check = FALSE) {
+    if (isTRUE(check) && !dir.exists(stable)) dir.create(stable)
+    stable
+  }
+  tempfile <- function(pattern = "file", tmpdir = tempdir(), fileext = "") {
+    if (!is.character(pattern) || !length(pattern)) stop("no 'pattern'")
+    if (!is.character(tmpdir) || !length(tmpdir)) stop("no 'tempdir'")
+    if (!is.character(fileext) || !length(fileext)) stop("no 'fileext'")
+    n <- max(length(pattern), length(tmpdir), length(fileext))
+    pattern <- rep_len(pattern, n); tmpdir <- rep_len(tmpdir, n); fileext <- rep_len(fileext, n)
+    vapply(seq_len(n), function(i) repeat {
+      count <<- count + 1
+      path <- file.path(tmpdir[i], sprintf("%s%x%x%s", pattern[i], pid, as.integer((count * 2654435761) %% 2^31), fileext[i]))
+      if (!file.exists(path)) return(path)
+    }, "")
+  }
+  for (name in c("tempdir", "tempfile")) {
+    unlockBinding(name, baseenv()); assign(name, get(name), envir = baseenv()); lockBinding(name, baseenv())
   }
 })
 """
