@@ -4,7 +4,7 @@ A lesson that prints `rnorm()` or draws a jitter plot gave other numbers and ano
 every knit, so every `--update --execute` of the same release said it took the episode "from
 upstream" though nothing upstream had changed, and rewrote it (the plots alone were patched over
 by keeping the track's copy). The import now seeds R from the episode's file name before knitr
-runs it (knitr.seed) and names temporary files from that seed, so two knits give the same bytes;
+runs it (rsandbox.seed) and names temporary files from that seed, so two knits give the same bytes;
 a lesson's own `set.seed()` still gives R's numbers for that seed.
 """
 

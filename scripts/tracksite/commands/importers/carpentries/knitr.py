@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +45,7 @@ NOT_ASKED = (
 
 # The knitr set-up of sandpaper's episode build (class.* names the output fences), a plot hook
 # that writes Workbench's own image syntax, `![caption](file){alt='...'}`, which the converter reads,
-# and R's random numbers seeded with the episode's own seed (args[6], `seed`).
+# and R's random numbers seeded with the episode's own seed (args[6], rsandbox.seed).
 KNIT_R = r"""
 args <- commandArgs(TRUE)
 input <- args[1]; output <- args[2]; slug <- args[3]; fallback <- args[4]
@@ -70,18 +69,6 @@ knitr::opts_knit$set(root.dir = getwd(), rmarkdown.pandoc.to = "markdown")
 set.seed(as.integer(args[6]), kind = "default", normal.kind = "default", sample.kind = "default")
 invisible(knitr::knit(input, output, envir = new.env(), quiet = TRUE, encoding = "UTF-8"))
 """
-
-
-def seed(name: str) -> int:
-    """The seed of R's random numbers for the episode file `name`: a CRC-32 of the name, within
-    R's integers. sandpaper does not seed: each episode's R starts with numbers of its own (time
-    and process), and a Workbench site stays the same only because it knits again just the
-    episodes whose source changed. The import knits every episode at every run (an `--update`
-    of the same release compares what it makes with what it made), so a `rnorm()`, `sample()` or
-    `jitter()` would change the page at every run: seeded, two knits of an episode give the same
-    text and plots. From the name, so each episode draws its own numbers, as in the Workbench,
-    and a lesson's `set.seed()` replaces it from its chunk on."""
-    return zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF
 
 
 @dataclass
@@ -457,7 +444,7 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
     folder = copy / "episodes"
     out = folder / f"{slug}.knit.md"
     try:
-        run, _ = runner.knit(copy, name, out.name, slug, FALLBACK_ALT, seed(name))
+        run, _ = runner.knit(copy, name, out.name, slug, FALLBACK_ALT)
         if run.returncode is None:
             failed = f"knitr did not finish within {rsandbox.SECONDS // 60} minutes, the sandbox's limit"
         else:

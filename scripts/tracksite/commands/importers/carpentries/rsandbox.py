@@ -21,7 +21,7 @@ script, which starts other programs):
 `TZ` is set, so R never asks `timedatectl` for the time zone (whose warning was published once).
 
 Two knits of an episode give the same bytes (an `--update` of the same release then finds nothing
-changed): R's random numbers are seeded (knitr.seed), and `tempdir()` and `tempfile()` name their
+changed): R's random numbers are seeded (`seed`), and `tempdir()` and `tempfile()` name their
 folder and files from that seed and a count instead of the clock, in R's own shapes
 (`/tmp/RtmpXXXXXX/file<pid><hex>`); R's own session folder becomes a link to that one, so a file
 R itself makes there is found under the name the lesson printed. What still differs between runs
@@ -36,6 +36,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +110,18 @@ utils::tar(args[5], files = c(output, figures), compression = "none", tar = "int
 """
 
 
+def seed(name: str) -> int:
+    """The seed of R's random numbers for the episode file `name`: a CRC-32 of the name, within
+    R's integers. sandpaper does not seed: each episode's R starts with numbers of its own (time
+    and process), and a Workbench site stays the same only because it knits again just the
+    episodes whose source changed. The import knits every episode at every run (an `--update`
+    of the same release compares what it makes with what it made), so a `rnorm()`, `sample()` or
+    `jitter()` would change the page at every run: seeded, two knits of an episode give the same
+    text and plots. From the name, so each episode draws its own numbers, as in the Workbench,
+    and a lesson's `set.seed()` replaces it from its chunk on."""
+    return zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF
+
+
 @dataclass
 class Runner:
     """R as this machine has it, and how the sandbox shows it."""
@@ -119,18 +132,16 @@ class Runner:
     script: Path  # the knitting program (PROLOGUE_R, knitr's set-up, EPILOGUE_R)
     profile: Path
 
-    def knit(
-        self, copy: Path, name: str, output: str, slug: str, fallback: str, seed: int
-    ) -> tuple[sandbox.Result, list[str]]:
+    def knit(self, copy: Path, name: str, output: str, slug: str, fallback: str) -> tuple[sandbox.Result, list[str]]:
         """Knit `episodes/NAME` of the lesson copy into `episodes/OUTPUT`, R's random numbers
-        seeded with `seed`; the files written back into the copy's episodes folder (the
-        Markdown, then the figures)."""
+        seeded with the episode's `seed`; the files written back into the copy's episodes folder
+        (the Markdown, then the figures)."""
         size = sum(f.stat().st_size for f in copy.rglob("*") if f.is_file() and not f.is_symlink())
         limits = sandbox.Limits(seconds=SECONDS, memory=MEMORY, scratch=size + SCRATCH, file_size=OUTPUT)
         argv = [self.program, "--no-echo", "--no-restore", "--no-save", "--no-init-file", "--file=/tracksite/knit.R"]
         with tempfile.TemporaryFile() as tar:
             fd = tar.fileno()
-            args = [name, output, slug, fallback, f"/proc/self/fd/{fd}", str(seed)]
+            args = [name, output, slug, fallback, f"/proc/self/fd/{fd}", str(seed(name))]
             result = sandbox.run_program(
                 [*argv, "--args", *args],
                 readonly=self.readonly,
