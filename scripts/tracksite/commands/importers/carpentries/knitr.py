@@ -66,7 +66,7 @@ knitr::opts_chunk$set(error = TRUE, comment = "", class.output = "output", class
   class.warning = "warning", class.message = "output",
   fig.path = file.path("fig", paste0(slug, "-rendered-")))
 knitr::opts_knit$set(root.dir = getwd(), rmarkdown.pandoc.to = "markdown")
-set.seed(as.integer(args[6]), kind = "default", normal.kind = "default", sample.kind = "default")
+set.seed(as.integer(args[6]))
 invisible(knitr::knit(input, output, envir = new.env(), quiet = TRUE, encoding = "UTF-8"))
 """
 
