@@ -10,6 +10,7 @@ a lesson's own `set.seed()` still gives R's numbers for that seed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from bs4 import BeautifulSoup
 import harness
 from test_import_rmarkdown import r_ready  # noqa: F401 (the fixture used below)
 from tracksite.commands.cli import main
+from tracksite.commands.importers.carpentries import rsandbox
 
 EPISODE = """---
 title: Noise
@@ -42,6 +44,15 @@ Points with a little noise, so that equal values do not hide each other:
 
 ```{r jitter, fig.alt="Twenty points scattered around one"}
 plot(jitter(rep(1, 20)))
+```
+
+Where R keeps things (a new environment, printed twice, and a function of base R):
+
+```{r addresses}
+e <- new.env()
+e
+e
+mean
 ```
 
 The same numbers for everyone who runs this:
@@ -91,6 +102,8 @@ def test_two_knits_of_an_episode_give_the_same_text_plots_and_names(knitted_twic
     assert len(plots) == 1, sorted(first)
     lesson = first["noise/lesson.md"].decode()
     assert "rnorm(5)" in lesson and ".csv" in lesson, lesson
+    addresses = re.findall(r"<(?:environment|bytecode): 0x[0-9a-f]+>", lesson)
+    assert len(addresses) == 3 and addresses[0] == addresses[1] != addresses[2], addresses
     differ = [rel for rel in first if first[rel] != second[rel] and not rel.startswith(".import/")]  # (its time)
     assert not differ, differ
 
@@ -117,3 +130,20 @@ def test_a_lesson_that_seeds_r_itself_shows_the_numbers_r_gives_for_its_seed(kni
     outputs = [" ".join(pre.get_text().split()) for pre in page.select(".language-output")]
     assert "[1] 1.3709584 -0.5646982 0.3631284" in outputs, outputs
     assert "[1] 2 1 8 7 4 9 5 10 3 6" in outputs, outputs  # sample(10) after those three
+
+
+def test_printed_addresses_become_the_episodes_own_series_in_output_blocks_only():
+    """R prints an environment or a compiled function with its address, which the system places
+    at random: r-novice-gapminder's first episode prints `ls`, and its `<bytecode: 0x...>` made
+    every `--update --execute` of the same release take the page again. Old: no such step."""
+    knitted = (
+        "Prose about `<environment: 0x1234abcd>` stays.\n\n```output\n<environment: 0x5633f302cb38>\n```\n\n"
+        "```output\n<environment: 0x5633f302cb38>\n<bytecode: 0x55d2420426b8>\n```\n"
+    )
+    again = knitted.replace("5633f302cb38", "562c57ac7b38").replace("55d2420426b8", "55ba46cd7648")
+    first = rsandbox.stable_addresses(knitted, "01-intro.Rmd")
+    assert first == rsandbox.stable_addresses(again, "01-intro.Rmd")
+    assert "Prose about `<environment: 0x1234abcd>` stays." in first
+    addresses = re.findall(r"<(?:environment|bytecode): (0x[0-9a-f]{12})>", first)
+    assert len(addresses) == 3 and addresses[0] == addresses[1] != addresses[2], first
+    assert "5633f302cb38" not in first

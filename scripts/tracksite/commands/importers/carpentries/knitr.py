@@ -467,7 +467,7 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
             f"episodes/{name}: knitr could not run the episode ({failed}); it is imported without its output"
         )
         return False
-    text = tidy_knitted(out.read_text(encoding="utf-8", errors="replace"))
+    text = rsandbox.stable_addresses(tidy_knitted(out.read_text(encoding="utf-8", errors="replace")), name)
     out.unlink()
     prepared.line_maps[name] = line_map((folder / name).read_text(encoding="utf-8", errors="replace"), text)
     environment = _environment_errors(text, name, prepared.line_maps[name])

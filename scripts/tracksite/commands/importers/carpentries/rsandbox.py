@@ -24,9 +24,10 @@ Two knits of an episode give the same bytes (an `--update` of the same release t
 changed): R's random numbers are seeded (`seed`), and `tempdir()` and `tempfile()` name their
 folder and files from that seed and a count instead of the clock, in R's own shapes
 (`/tmp/RtmpXXXXXX/file<pid><hex>`); R's own session folder becomes a link to that one, so a file
-R itself makes there is found under the name the lesson printed. What still differs between runs
-is what the lesson asks of the clock (`Sys.time()`, `system.time()`) and the memory addresses R
-prints with an environment or a compiled function (`<environment: 0x55d2...>`).
+R itself makes there is found under the name the lesson printed; the memory addresses R prints
+(`<environment: 0x55d2...>`) are replaced by a series of the episode's own (`stable_addresses`).
+What still differs between runs is what the lesson asks of the clock (`Sys.time()`,
+`system.time()`).
 """
 
 from __future__ import annotations
@@ -120,6 +121,38 @@ def seed(name: str) -> int:
     text and plots. From the name, so each episode draws its own numbers, as in the Workbench,
     and a lesson's `set.seed()` replaces it from its chunk on."""
     return zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF
+
+
+# What R prints of a memory address (printing an environment, a compiled function, a pointer)
+ADDRESS = re.compile(r"<(?P<what>environment|bytecode|pointer): 0x(?P<hex>[0-9a-f]+)>")
+OUTPUT_FENCE = re.compile(r"^\s*(`{3,})(output|error|warning)\s*$")
+
+
+def stable_addresses(knitted: str, name: str) -> str:
+    """The knitted episode with the addresses R printed in its output (`<environment: 0x55d2...>`,
+    `<bytecode: ...>`, `<pointer: ...>`) replaced by addresses that are the same at every knit.
+    R's differ at every run (the system places memory at random), so an episode that prints a
+    function such as `ls` would be "taken from upstream" at every `--update`. An address means
+    nothing to a learner beyond its shape and whether two are the same: the n-th distinct one of
+    the episode becomes the n-th of the episode's own series, so equal ones stay equal. Prose is
+    left as written: only output, error and warning blocks are R's."""
+    seen: dict[str, str] = {}
+
+    def stable(m: re.Match) -> str:
+        if m["hex"] not in seen:
+            seen[m["hex"]] = f"55d5{zlib.crc32(f'{name}:{len(seen)}'.encode()):08x}"
+        return f"<{m['what']}: 0x{seen[m['hex']]}>"
+
+    lines, fence = knitted.split("\n"), ""
+    for i, line in enumerate(lines):
+        if fence:
+            if line.strip() == fence:
+                fence = ""
+            else:
+                lines[i] = ADDRESS.sub(stable, line)
+        elif m := OUTPUT_FENCE.match(line):
+            fence = m.group(1)
+    return "\n".join(lines)
 
 
 @dataclass
