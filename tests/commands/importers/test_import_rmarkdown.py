@@ -277,39 +277,3 @@ def test_an_error_from_the_machine_stops_the_import_and_one_the_lesson_teaches_s
     out = " ".join(capsys.readouterr().out.split())
     assert "renv/profiles/lesson-requirements/renv.lock:3: the R package ggplot2 is" in out
     assert "older than 999.1.0" in out
-
-
-JITTER = """---
-title: Jitter
-teaching: 5
-exercises: 0
----
-
-Points drawn with a little random noise, so that equal values do not hide each other:
-
-```{r jitter, fig.alt="Twenty points scattered around one"}
-plot(jitter(rep(1, 20)))
-```
-"""
-
-
-@pytest.mark.slow
-def test_an_update_of_the_same_release_takes_no_plot_that_only_a_new_run_redrew(r_ready, tmp_path, capsys):
-    """A jitter plot differs at every run of knitr: each `--update` of the same release said it
-    took the plot "from upstream", though nothing upstream had changed."""
-    lesson = tmp_path / "jitter"
-    (lesson / "episodes").mkdir(parents=True)
-    (lesson / "config.yaml").write_text("title: 'Jitter'\nlicense: 'CC-BY 4.0'\nepisodes:\n- 01-jitter.Rmd\n")
-    (lesson / "episodes" / "01-jitter.Rmd").write_text(JITTER)
-    course = tmp_path / "course"
-    assert main(["init", str(course), "--site-name", "Jitter"]) == 0
-    args = ["--root", str(course), "import", "carpentries", str(lesson), "--track", "jit", "--execute"]
-    assert main(args) == 0
-    plots = sorted((course / "lessons/jit/jitter").glob("*rendered*.png"))
-    assert len(plots) == 1
-    before = plots[0].read_bytes()
-    capsys.readouterr()
-    assert main([*args, "--update"]) == 0
-    out = capsys.readouterr().out
-    assert "is up to date" in out and "taken from upstream" not in out, out
-    assert plots[0].read_bytes() == before

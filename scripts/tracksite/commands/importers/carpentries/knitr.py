@@ -43,8 +43,9 @@ NOT_ASKED = (
     "limits), and it was not asked"
 )
 
-# The knitr set-up of sandpaper's episode build (class.* names the output fences), and a plot hook
-# that writes Workbench's own image syntax, `![caption](file){alt='...'}`, which the converter reads.
+# The knitr set-up of sandpaper's episode build (class.* names the output fences), a plot hook
+# that writes Workbench's own image syntax, `![caption](file){alt='...'}`, which the converter reads,
+# and R's random numbers seeded with the episode's own seed (args[6], rsandbox.seed).
 KNIT_R = r"""
 args <- commandArgs(TRUE)
 input <- args[1]; output <- args[2]; slug <- args[3]; fallback <- args[4]
@@ -65,6 +66,7 @@ knitr::opts_chunk$set(error = TRUE, comment = "", class.output = "output", class
   class.warning = "warning", class.message = "output",
   fig.path = file.path("fig", paste0(slug, "-rendered-")))
 knitr::opts_knit$set(root.dir = getwd(), rmarkdown.pandoc.to = "markdown")
+set.seed(as.integer(args[6]))
 invisible(knitr::knit(input, output, envir = new.env(), quiet = TRUE, encoding = "UTF-8"))
 """
 
@@ -465,7 +467,7 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
             f"episodes/{name}: knitr could not run the episode ({failed}); it is imported without its output"
         )
         return False
-    text = tidy_knitted(out.read_text(encoding="utf-8", errors="replace"))
+    text = rsandbox.stable_addresses(tidy_knitted(out.read_text(encoding="utf-8", errors="replace")), name)
     out.unlink()
     prepared.line_maps[name] = line_map((folder / name).read_text(encoding="utf-8", errors="replace"), text)
     environment = _environment_errors(text, name, prepared.line_maps[name])

@@ -19,6 +19,15 @@ script, which starts other programs):
 - **limits**: `SECONDS` of processor and wall time, `MEMORY` of address space, per episode.
 
 `TZ` is set, so R never asks `timedatectl` for the time zone (whose warning was published once).
+
+Two knits of an episode give the same bytes (an `--update` of the same release then finds nothing
+changed): R's random numbers are seeded (`seed`), and `tempdir()` and `tempfile()` name their
+folder and files from that seed and a count instead of the clock, in R's own shapes
+(`/tmp/RtmpXXXXXX/file<pid><hex>`); R's own session folder becomes a link to that one, so a file
+R itself makes there is found under the name the lesson printed; the memory addresses R prints
+(`<environment: 0x55d2...>`) are replaced by a series of the episode's own (`stable_addresses`).
+What still differs between runs is what the lesson asks of the clock (`Sys.time()`,
+`system.time()`).
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +55,8 @@ cat(R.home(), R.home("share"), R.home("include"), R.home("doc"), Sys.getenv("LD_
 cat(.libPaths(), sep = "\n")
 """
 
-# Read before any package loads (R_PROFILE): no other program, said where a lesson tries one.
+# Read before any package loads (R_PROFILE): no other program, said where a lesson tries one;
+# temporary names the same at every run (above).
 PROFILE_R = r"""
 local({
   refused <- function(command, ...) {
@@ -55,6 +66,33 @@ local({
   }
   for (name in c("system", "system2")) {
     unlockBinding(name, baseenv()); assign(name, refused, envir = baseenv()); lockBinding(name, baseenv())
+  }
+})
+local({  # temporary names from the episode's seed (args[6]) and a count, not from the clock
+  seed <- as.numeric(commandArgs(TRUE)[6]); pid <- Sys.getpid(); count <- 0
+  chars <- c(letters, LETTERS, 0:9)
+  session <- tempdir()  # R's own, named at random: it becomes a link to one named from the seed
+  stable <- file.path(dirname(session), paste0("Rtmp", paste(chars[(seed %/% 62^(0:5)) %% 62 + 1], collapse = "")))
+  if (dir.create(stable) && unlink(session, recursive = TRUE) == 0) file.symlink(stable, session)
+  else stable <- session
+  tempdir <- function(check = FALSE) {
+    if (isTRUE(check) && !dir.exists(stable)) dir.create(stable)
+    stable
+  }
+  tempfile <- function(pattern = "file", tmpdir = tempdir(), fileext = "") {
+    if (!is.character(pattern) || !length(pattern)) stop("no 'pattern'")
+    if (!is.character(tmpdir) || !length(tmpdir)) stop("no 'tempdir'")
+    if (!is.character(fileext) || !length(fileext)) stop("no 'fileext'")
+    n <- max(length(pattern), length(tmpdir), length(fileext))
+    pattern <- rep_len(pattern, n); tmpdir <- rep_len(tmpdir, n); fileext <- rep_len(fileext, n)
+    vapply(seq_len(n), function(i) repeat {
+      count <<- count + 1
+      path <- file.path(tmpdir[i], sprintf("%s%x%x%s", pattern[i], pid, as.integer((count * 2654435761) %% 2^31), fileext[i]))
+      if (!file.exists(path)) return(path)
+    }, "")
+  }
+  for (name in c("tempdir", "tempfile")) {
+    unlockBinding(name, baseenv()); assign(name, get(name), envir = baseenv()); lockBinding(name, baseenv())
   }
 })
 """
@@ -73,6 +111,50 @@ utils::tar(args[5], files = c(output, figures), compression = "none", tar = "int
 """
 
 
+def seed(name: str) -> int:
+    """The seed of R's random numbers for the episode file `name`: a CRC-32 of the name, within
+    R's integers. sandpaper does not seed: each episode's R starts with numbers of its own (time
+    and process), and a Workbench site stays the same only because it knits again just the
+    episodes whose source changed. The import knits every episode at every run (an `--update`
+    of the same release compares what it makes with what it made), so a `rnorm()`, `sample()` or
+    `jitter()` would change the page at every run: seeded, two knits of an episode give the same
+    text and plots. From the name, so each episode draws its own numbers, as in the Workbench,
+    and a lesson's `set.seed()` replaces it from its chunk on."""
+    return zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF
+
+
+# What R prints of a memory address (printing an environment, a compiled function, a pointer)
+ADDRESS = re.compile(r"<(?P<what>environment|bytecode|pointer): 0x(?P<hex>[0-9a-f]+)>")
+OUTPUT_FENCE = re.compile(r"^\s*(`{3,})(output|error|warning)\s*$")
+
+
+def stable_addresses(knitted: str, name: str) -> str:
+    """The knitted episode with the addresses R printed in its output (`<environment: 0x55d2...>`,
+    `<bytecode: ...>`, `<pointer: ...>`) replaced by addresses that are the same at every knit.
+    R's differ at every run (the system places memory at random), so an episode that prints a
+    function such as `ls` would be "taken from upstream" at every `--update`. An address means
+    nothing to a learner beyond its shape and whether two are the same: the n-th distinct one of
+    the episode becomes the n-th of the episode's own series, so equal ones stay equal. Prose is
+    left as written: only output, error and warning blocks are R's."""
+    seen: dict[str, str] = {}
+
+    def stable(m: re.Match) -> str:
+        if m["hex"] not in seen:
+            seen[m["hex"]] = f"55d5{zlib.crc32(f'{name}:{len(seen)}'.encode()):08x}"
+        return f"<{m['what']}: 0x{seen[m['hex']]}>"
+
+    lines, fence = knitted.split("\n"), ""
+    for i, line in enumerate(lines):
+        if fence:
+            if line.strip() == fence:
+                fence = ""
+            else:
+                lines[i] = ADDRESS.sub(stable, line)
+        elif m := OUTPUT_FENCE.match(line):
+            fence = m.group(1)
+    return "\n".join(lines)
+
+
 @dataclass
 class Runner:
     """R as this machine has it, and how the sandbox shows it."""
@@ -84,14 +166,15 @@ class Runner:
     profile: Path
 
     def knit(self, copy: Path, name: str, output: str, slug: str, fallback: str) -> tuple[sandbox.Result, list[str]]:
-        """Knit `episodes/NAME` of the lesson copy into `episodes/OUTPUT`; the files written
-        back into the copy's episodes folder (the Markdown, then the figures)."""
+        """Knit `episodes/NAME` of the lesson copy into `episodes/OUTPUT`, R's random numbers
+        seeded with the episode's `seed`; the files written back into the copy's episodes folder
+        (the Markdown, then the figures)."""
         size = sum(f.stat().st_size for f in copy.rglob("*") if f.is_file() and not f.is_symlink())
         limits = sandbox.Limits(seconds=SECONDS, memory=MEMORY, scratch=size + SCRATCH, file_size=OUTPUT)
         argv = [self.program, "--no-echo", "--no-restore", "--no-save", "--no-init-file", "--file=/tracksite/knit.R"]
         with tempfile.TemporaryFile() as tar:
             fd = tar.fileno()
-            args = [name, output, slug, fallback, f"/proc/self/fd/{fd}"]
+            args = [name, output, slug, fallback, f"/proc/self/fd/{fd}", str(seed(name))]
             result = sandbox.run_program(
                 [*argv, "--args", *args],
                 readonly=self.readonly,

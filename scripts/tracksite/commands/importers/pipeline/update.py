@@ -232,25 +232,6 @@ def merge(hashes: dict[str, str], texts: dict[str, bytes], ours: dict[str, bytes
     return out
 
 
-def keep_rerun_plots(theirs: dict[str, bytes], ours: dict[str, bytes], hashes: dict[str, str]) -> list[str]:
-    """Of the same release, the plots knitr drew again (`<episode>-rendered-*`, knitr.py): a
-    plot of random points (a jitter plot) differs at every run, though nothing upstream changed.
-    The one in the track stays, as if the new run had drawn it (so the record stays its base);
-    an update then writes nothing for them, instead of "taking" each plot at every run."""
-    kept = []
-    for rel, new in theirs.items():
-        mine = ours.get(rel)
-        if (
-            mine is not None
-            and "-rendered-" in Path(rel).name
-            and not is_text(new)
-            and digest(mine) == hashes.get(rel) != digest(new)
-        ):
-            theirs[rel] = mine
-            kept.append(rel)
-    return kept
-
-
 def merge_text(ours: bytes, base: bytes, theirs: bytes) -> tuple[bytes, list[int]]:
     """`git merge-file`: the merged text, or the lines of `ours` where both sides changed."""
     git = shutil.which("git")
@@ -386,8 +367,6 @@ def cmd_update(args: argparse.Namespace, root: Path, kind: Source) -> int:
         executed = p.prepared.executed if p.prepared else []
         ours = tree(root, track)
         hashes = _settle_pending(root, track, record, texts)
-        if (record.get("source") or {}).get("digest") == source.get("digest"):
-            keep_rerun_plots(theirs, ours, hashes)
         outcome = merge(hashes, texts, {k: v for k, v in ours.items() if k in hashes or k in theirs}, theirs)
         for rel in record.get("pending") or []:
             if rel not in outcome.conflicted and (root / upstream_name(rel)).exists():
