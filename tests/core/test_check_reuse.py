@@ -221,3 +221,19 @@ def test_the_first_save_after_a_start_asks_the_system_only_of_what_it_changed(co
     found = shown(checks.check(config, **options))
     assert asked == [str(course / "lessons/beta/b2")]
     assert found == from_scratch(config)
+
+
+def test_a_change_no_watcher_reported_reloads_the_kept_tracks(course, monkeypatch):
+    """A track's load is kept while the watcher reports no change in its folders (core/keptload.py).
+    A change made while no watcher ran (the server stopped, or a build the watcher did not ask for)
+    is never reported: such a build trusts nothing kept, and loads every track again."""
+    serve = Serve(course, monkeypatch)
+    serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n"))  # (every track's load kept)
+    listing = course / "lessons/beta/track.yml"
+    write(course, "lessons/beta/track.yml", listing.read_text(encoding="utf-8").replace("[b1, b2]", "[b2, b1]"))
+    write(course, "lessons/alpha/extra/lesson.md", _text(course, "alpha/a1"))  # (a folder track.yml does not list)
+    memo.watching(None)  # a build with no watcher's report
+    config = mkdocsconfig.load(course)
+    found = shown(checks.check(config, include_drafts=True, serving=True, incremental=True))
+    assert found == from_scratch(config)
+    assert [p.code for p in found[0] if p.path == "lessons/alpha/extra"] == ["TS205"]
