@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tracksite.core import keptload, localstate, sources
+from tracksite.core import localstate, sources
 from tracksite.core.learning import glossary as glossary_mod
 from tracksite.core.markdown import complexity
 from tracksite.core.markdown import references as refs
@@ -101,7 +101,7 @@ class _Loader:
             for folder in sorted(p for p in self.lessons_dir.iterdir()):
                 if folder.name.startswith(".") or not folder.is_dir() or self.escapes(folder):
                     continue
-                loaded = keptload.kept_track(self, folder)
+                loaded = sources.kept_track(self, folder)
                 if loaded is None:
                     continue
                 track, track_lessons, track_docs, track_assets = loaded
