@@ -197,3 +197,43 @@ def test_a_save_during_the_pause_stops_the_passes_and_checks_all_the_same(course
     serve = Serve.__new__(Serve)
     serve.root, serve.folders, serve.changed = course, [str(course / w) for w in WATCHED], []
     serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n"))
+
+
+def test_the_first_save_after_a_start_asks_the_system_only_of_what_it_changed(course, monkeypatch):
+    """Issue 76: a serve session's first check runs before the watcher starts, so what it asked
+    the system of each file (a lesson folder's stamps, core/memo.py `kept_fact`) was not kept, and
+    the first save asked again of every file (a stat of every page at 1,000 lessons). `remember`
+    checks again once the watcher runs, so the first save asks only of the lesson it changed, and
+    still finds what a check from scratch finds."""
+    memo.watching(None)  # the first build: no watcher yet
+    options = {"include_drafts": True, "serving": True, "incremental": True}
+    checks.check(mkdocsconfig.load(course), **options)
+    folders = [str(course / w) for w in WATCHED]
+    memo.watching(folders, [])  # the watcher runs; it has reported nothing yet
+    assert checks.remember()
+    asked: list[str] = []
+    stamps = sources._stamps
+    monkeypatch.setattr(sources, "_stamps", lambda folder, *files: asked.append(str(folder)) or stamps(folder, *files))
+    before = snapshot(course)
+    _append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n")()
+    memo.watching(folders, reported(before, snapshot(course)))
+    config = mkdocsconfig.load(course)
+    found = shown(checks.check(config, **options))
+    assert asked == [str(course / "lessons/beta/b2")]
+    assert found == from_scratch(config)
+
+
+def test_a_change_no_watcher_reported_reloads_the_kept_tracks(course, monkeypatch):
+    """A track's load is kept while the watcher reports no change in its folders (core/sources.py `kept_track`).
+    A change made while no watcher ran (the server stopped, or a build the watcher did not ask for)
+    is never reported: such a build trusts nothing kept, and loads every track again."""
+    serve = Serve(course, monkeypatch)
+    serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n"))  # (every track's load kept)
+    listing = course / "lessons/beta/track.yml"
+    write(course, "lessons/beta/track.yml", listing.read_text(encoding="utf-8").replace("[b1, b2]", "[b2, b1]"))
+    write(course, "lessons/alpha/extra/lesson.md", _text(course, "alpha/a1"))  # (a folder track.yml does not list)
+    memo.watching(None)  # a build with no watcher's report
+    config = mkdocsconfig.load(course)
+    found = shown(checks.check(config, include_drafts=True, serving=True, incremental=True))
+    assert found == from_scratch(config)
+    assert [p.code for p in found[0] if p.path == "lessons/alpha/extra"] == ["TS205"]

@@ -102,6 +102,46 @@ def _undo(s: Save, root: Path, path: Path, text: str, original: dict[str, str]) 
         write(root, rel, original[rel])
 
 
+def _left_file(s: Save, root: Path, path: Path, text: str, original: dict[str, str]) -> None:
+    # a file made in the lesson's folder that the site does not publish (a finding), then removed:
+    # the track's load, kept while the watcher reports nothing there (core/sources.py `kept_track`), is made again
+    notes = path.parent / "notes.txt"
+    if notes.exists():
+        notes.unlink()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        notes.write_text("draft notes", encoding="utf-8")
+
+
+def _rename(s: Save, root: Path, path: Path, text: str, original: dict[str, str]) -> None:
+    # the lesson's folder renamed and track.yml listing the new name, then renamed back
+    track, slug = s.lesson.split("/")
+    folder, listing = root / "lessons" / track, root / "lessons" / track / "track.yml"
+    old, new = (slug, f"{slug}x") if (folder / slug).exists() else (f"{slug}x", slug)
+    if (folder / old).exists():
+        (folder / old).rename(folder / new)
+    listing.write_text(listing.read_text(encoding="utf-8").replace(f"{old},", f"{new},").replace(f"{old}]", f"{new}]"))
+
+
+def _unlisted(s: Save, root: Path, path: Path, text: str, original: dict[str, str]) -> None:
+    # a lesson folder that track.yml does not list (a finding), made and then removed
+    extra = root / "lessons" / s.lesson.split("/")[0] / "extra"
+    if extra.exists():
+        shutil.rmtree(extra)
+    else:
+        write(root, str((extra / "lesson.md").relative_to(root)), original["lessons/alpha/a1/lesson.md"])
+
+
+def _glossary_term(s: Save, root: Path, path: Path, text: str, original: dict[str, str]) -> None:
+    # a term added to the track's glossary (its first use in a lesson before it is a finding), then dropped
+    glossary = root / "lessons" / s.lesson.split("/")[0] / "glossary.yml"
+    terms = glossary.read_text(encoding="utf-8") if glossary.exists() else "terms:\n"
+    term = "  - term: Sprocket\n    definition: A wheel.\n    lesson: a3\n"
+    glossary.write_text(terms.replace(term, "") if term in terms else terms + term, encoding="utf-8")
+    if "sprocket" not in text:
+        path.write_text(text + "\nThe sprocket turns.\n", encoding="utf-8")
+
+
 SAVES: dict[str, Callable[[Save, Path, Path, str, dict[str, str]], None]] = {
     "paragraph": _append("A paragraph with [a vague link](here) and [here](lesson:alpha/a1)."),
     "section": _append("## The extra part\n\nWhat the extra part says."),
@@ -117,6 +157,10 @@ SAVES: dict[str, Callable[[Save, Path, Path, str, dict[str, str]], None]] = {
     "cheatsheet": _cheatsheet,
     "image": _image,
     "undo": _undo,
+    "left file": _left_file,
+    "rename": _rename,
+    "unlisted": _unlisted,
+    "glossary term": _glossary_term,
 }
 
 saves = st.builds(Save, st.sampled_from(sorted(SAVES)), st.sampled_from(LESSONS))
@@ -124,7 +168,7 @@ saves = st.builds(Save, st.sampled_from(sorted(SAVES)), st.sampled_from(LESSONS)
 
 def shown(project) -> list:
     """What a build shows of a check: its problems in order, and where each glossary term is used."""
-    return [project.problems.items, sorted(project.glossary.used_in.items())]
+    return [project.problems.items, sorted(project.glossary.used_in.items(), key=repr)]
 
 
 def from_scratch(config) -> list:
@@ -182,6 +226,11 @@ def base(tmp_path_factory) -> Path:
 @example(sequence=[Save("cycle", "alpha/a2"), Save("remove", "alpha/a2"), Save("undo", "alpha/a2")])
 @example(sequence=[Save("front-matter", "alpha/a1"), Save("quiz", "beta/b2"), Save("undo", "alpha/a1")])
 @example(sequence=[Save("cheatsheet", "beta/b1"), Save("image", "alpha/a2"), Save("image", "alpha/a2")])
+# a track's kept load made again (core/sources.py `kept_track`): a file made, a folder renamed, a term added, each undone
+@example(sequence=[Save("left file", "beta/b1"), Save("paragraph", "alpha/a1"), Save("left file", "beta/b1")])
+@example(sequence=[Save("rename", "beta/b2"), Save("paragraph", "alpha/a3"), Save("rename", "beta/b2")])
+@example(sequence=[Save("unlisted", "alpha/a2"), Save("glossary term", "alpha/a1"), Save("unlisted", "alpha/a2")])
+@example(sequence=[Save("glossary term", "alpha/a2"), Save("section", "beta/b1"), Save("glossary term", "alpha/a2")])
 @pytest.mark.parametrize("watcher", [False, True], ids=["stamps", "watcher"])
 def test_an_incremental_check_finds_what_a_check_from_scratch_finds(
     sequence, watcher, base, tmp_path_factory, monkeypatch

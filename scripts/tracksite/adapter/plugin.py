@@ -153,8 +153,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         watched = [config.docs_dir, str(root / "lessons"), str(root / "cheatsheets")]
         journal = localstate.path(root, JOURNAL)  # (the editing commands' journal: core/localstate.py)
         session = serving_tools.ServeSession(server, self, watched, markers=(str(journal),))
-        self.session.settle()  # after the first build: the next one walks less (and checks less)
         self.session.edits.session = session
+        self.session.settle()  # after the first build: the next one walks less (and checks less)
         pending = serving_tools.take_mkdocs_problems(self)
         if pending:  # the first build, made before this event, met problems only MkDocs reports
             session.show_problems(pending)

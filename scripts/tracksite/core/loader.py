@@ -101,7 +101,7 @@ class _Loader:
             for folder in sorted(p for p in self.lessons_dir.iterdir()):
                 if folder.name.startswith(".") or not folder.is_dir() or self.escapes(folder):
                     continue
-                loaded = self.load_track(folder)
+                loaded = sources.kept_track(self, folder)
                 if loaded is None:
                     continue
                 track, track_lessons, track_docs, track_assets = loaded

@@ -163,6 +163,11 @@ def watching(folders: Iterable[str] | None, changed: Iterable[str] | None = None
             _FACTS.pop(key, None)
 
 
+def trusted() -> tuple[str, ...]:
+    """The folders whose facts are kept now (`watching`)."""
+    return _WATCHED
+
+
 def _forget_facts() -> None:
     _FACTS.clear()
     _AT.clear()

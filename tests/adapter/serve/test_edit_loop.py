@@ -217,6 +217,16 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
             "transformers-and-llms/glossary/",
             "Wombat-checked.",
         )
+
+        # a file added to a lesson's folder and shown by its page: the track's load, kept while the
+        # watcher reports nothing in its folders (core/sources.py `kept_track`), is made again
+        def add_image() -> None:
+            svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'
+            (lesson.parent / "wombat.svg").write_text(svg, encoding="utf-8")
+            lesson.write_text(lesson.read_text(encoding="utf-8") + "\n![A wombat](wombat.svg)\n", encoding="utf-8")
+
+        save(add_image, "transformers-and-llms/attention-mechanism/", "wombat.svg")
+        assert (site / "transformers-and-llms" / "attention-mechanism" / "wombat.svg").is_file()
         # prose again: the 404 page and the sitemap the glossary's save wrote are left as they are
         # (and compared with the full build's below)
         written = [path.stat().st_mtime_ns for path in engine_files]

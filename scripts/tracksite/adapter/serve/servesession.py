@@ -51,23 +51,41 @@ class Session:
         memo.watching(running.followed() if running else None, running.server.saved if running else None)
 
     def settle(self) -> None:
-        """After the first build (`on_serve`): when its check was taken from the state folder, its
-        passes run now, in a thread, while the instructor reads (`checks.remember`: else the first
-        save ran them all); then, or at once, what the build keeps is moved out of the garbage
-        collector's way (serve.settle_memory). A save meanwhile stops them (`stop`)."""
-        if not checks.has_unrun():
-            serving_tools.settle_memory()
-            return
+        """After the first build (`on_serve`): its check runs again in a thread once the watcher
+        runs, while the instructor reads (`checks.remember`): taken from the state folder, its
+        passes had not run; run, what it asked the system of each file was not kept, no watcher
+        running yet to report a change there; either way the first save read or asked about every
+        file again. Then what the build keeps is moved out of the garbage collector's way
+        (serve.settle_memory). A save meanwhile stops them (`stop`)."""
         stop = threading.Event()
 
         def run() -> None:
-            checks.remember(stop.is_set)
+            if self._watcher_runs(stop):
+                checks.remember(stop.is_set)
             if not stop.is_set():
                 serving_tools.settle_memory()
 
         thread = threading.Thread(target=run, name="tracksite-check-passes", daemon=True)
         self._remembering = (thread, stop)
         thread.start()
+
+    def _watcher_runs(self, stop: threading.Event) -> bool:
+        """Wait until the server's watcher runs and the first page is served (`FIRST_QUIET`), then
+        trust it as a save's build does (`trust_watcher`), with the paths it reported so far;
+        False when stopped first, or when there is no watcher to trust."""
+        running = self.edits.session
+        if stop.wait(FIRST_QUIET):
+            return False
+        waited = 0.0
+        while running is not None and not running.server.observer.is_alive() and waited < WATCHER_WAIT:
+            if stop.wait(0.05):
+                return False
+            waited += 0.05
+        if running is not None and running.server.observer.is_alive():
+            with running.server.changes:  # (what the next build is told too: its facts are dropped then)
+                changed = None if running.server.changed is None else set(running.server.changed)
+            memo.watching(running.followed(), changed)
+        return bool(memo.trusted()) or checks.has_unrun()
 
     def stop(self) -> None:
         """The index still being finished stopped; the kept site closed (on a rebuild, at the end)."""
@@ -83,6 +101,11 @@ class Session:
             self.kept.close()  # (after the first build it has nothing to close)
 
 
+#: Under serve, how long after the first build its check runs again (`settle`): the browsers
+#: open the site's first page meanwhile, and requests wait for the interpreter's lock.
+FIRST_QUIET = 0.5
+#: At most this long (seconds) for the watcher to start (`mkdocs serve --no-livereload` has none).
+WATCHER_WAIT = 10.0
 #: Under serve, how long after a build its index starts: the browsers reload the saved page as the
 #: build ends, and an index worked out then held each of their requests (served by threads of this
 #: process) up by the interpreter's lock, a third of a second on a 1,000-lesson course.

@@ -206,6 +206,8 @@ def _check(
     # the same files as last time, none too complex to build then: none is measured again
     measure = kept is None or any(p.code == complexity.CODE for p in kept[0])
     loading: dict[str, Any] = {"include_drafts": include_drafts, "serving": serving}
+    if incremental:  # (what `remember` checks again, once the watcher runs)
+        _LAST[:] = [(config, {**loading, "instructor": instructor})]
     project = read(config.root, docs_dir=config.docs_dir, config=config, measure=measure, **loading)
     if incremental:  # (before the plan and the passes: each page's results stay for the next save)
         memo.grow(len(project.documents))
@@ -237,6 +239,8 @@ def _check(
 #: Under `mkdocs serve`, a first check whose findings were taken from the state folder: its
 #: configuration and options (`remember` checks them again).
 _UNRUN: list[tuple[siteconfig.SiteConfig, dict[str, bool]]] = []
+#: Under `mkdocs serve`, the last check's configuration and options (`remember`).
+_LAST: list[tuple[siteconfig.SiteConfig, dict[str, bool]]] = []
 
 
 def has_unrun() -> bool:
@@ -246,16 +250,20 @@ def has_unrun() -> bool:
 
 def remember(stop: Callable[[], bool] = bool) -> bool:
     """Check again, as a serve rebuild checks (its findings dropped: the first check's are those),
-    when a serve session's first check took its findings from the state folder: so that the first
-    save's check takes what each file and each pass gave from memory. Taken from the state folder,
-    nothing was remembered (and the pages were read without being measured, `read(measure=)`),
-    and the first save after a restart read every page and ran every pass again (about 5 s at
-    1,000 lessons), where the others took a few tenths. Run in a pause of the edits
-    (adapter/serve/servesession.py); `stop` is asked before each pass (a save came: what was
-    loaded and run by then is kept). Whether there was such a check."""
-    if not _UNRUN:
+    after a serve session's first build, once its watcher runs: so that the first save's check
+    takes what each file and each pass gave from memory. When the first check was taken from the
+    state folder, nothing was remembered (and the pages were read without being measured,
+    `read(measure=)`), and the first save after a restart read every page and ran every pass
+    again (about 5 s at 1,000 lessons), where the others took a few tenths. When it ran, what the
+    system said of each file (core/memo.py `kept_fact`: a lesson folder's stamps, a static file's
+    review) was not kept, as no watcher ran yet to report a change to it, and the first save asked
+    again of every file: asked again here, after the watcher started, it is kept. Run in a pause of
+    the edits (adapter/serve/servesession.py); `stop` is asked before each pass (a save came: what
+    was loaded and run by then is kept). Whether there was a check to run again."""
+    if not (_UNRUN or _LAST):
         return False
-    config, options = _UNRUN.pop()
+    config, options = (_UNRUN or _LAST)[-1]
+    _UNRUN.clear()
     check(config, incremental=True, stop=stop, **options)
     return True
 
