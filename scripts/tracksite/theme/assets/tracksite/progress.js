@@ -7,13 +7,7 @@
 
   /* ---- progress: lesson pages, track page, home page ---- */
   const PROGRESS = "tracksite:progress";
-  /* each shown widget's render, with its root: a page started again in place (the dev server's
-     update after a save) drops those of the roots it took away */
-  let progressRenders = [];
-  const rendered = (root, render) => {
-    progressRenders = progressRenders.filter((r) => r.root.isConnected);
-    progressRenders.push({ root, render });
-  };
+  const renders = [];  /* [root, render]: a root an update in place (serve) removed is skipped */
   const doneMap = () => load(PROGRESS, {});
 
   function progress(root) {
@@ -40,7 +34,7 @@
       markLessons();
     });
     render(false);
-    rendered(root, () => render(false));
+    renders.push([root, () => render(false)]);
   }
 
   const summarise = (root, lessons) => {
@@ -122,7 +116,7 @@
       reset.addEventListener("blur", disarm);
     }
     render();
-    rendered(root, render);
+    renders.push([root, render]);
   }
 
   function home(root) {
@@ -135,13 +129,13 @@
     if (!lessons.length) lessons = $$(root, "[data-lesson]").map((n) => [n.dataset.lesson, minutesOf(n)]);
     const render = () => summarise(root, lessons);
     render();
-    rendered(root, render);
+    renders.push([root, render]);
   }
 
   window.addEventListener("storage", (e) => {
     if (e.key && e.key !== window.tracksite.key(PROGRESS)) return;  /* storage names it with the course's namespace */
     forget(PROGRESS);
-    progressRenders.forEach((r) => r.render());
+    renders.forEach(([root, render]) => { if (root.isConnected) render(); });
     markLessons();
   });
 

@@ -185,8 +185,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
   };
 
   /* ---- one block: editor, buttons, output ---- */
-  /* the blocks shown, each with what it does when its page is replaced in place (the dev
-     server's update after a save): the code typed in the last moment kept, its editor ended */
+  /* blocks shown, each with what it does once an update in place (serve) removed it */
   const mounted = new Set();
   function mount(root, place, opts) {
     const { code, tests, expected, seconds, hint, key, title, shown, store } = opts;
@@ -374,10 +373,8 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
 
   widget("runnable", (root) => { runnable(root); warmWhenSeen([root]); });
   window.tracksite.onPage(() => {
-    /* a page started again in place (the dev server's update after a save, an instant page
-       load), before its new blocks start: the blocks that ran are gone, so is what they ran, as
-       a reload would end it (an idle interpreter stays: each run starts in a namespace of its
-       own), and the old blocks keep their code and end their editors */
+    /* an update in place: what ran stops as on a reload (an idle interpreter stays), and the
+       removed blocks keep their code and end their editors */
     if (py.jobs.size) stopAll("left");
     for (const block of mounted) {
       if (!block.root.isConnected) { mounted.delete(block); block.leave(); }
