@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown import Markdown
-from markdown.util import AtomicString
+from markdown.util import STX, AtomicString
 from pymdownx.blocks.block import Block
 
 from tracksite.core import widgetregistry as W
@@ -232,5 +232,20 @@ def highlight(md: Markdown, code: str, language: str) -> str | None:
         highlighter = ext.get_pymdownx_highlighter()  # type: ignore[attr-defined]  # found by duck typing above
         accepted = inspect.signature(highlighter).parameters
         options = {k: v for k, v in config.items() if k in accepted}
-        return highlighter(md, **options).highlight(code, language, css_class=config.get("css_class", "highlight"))
+        key = (code, language, highlighter, repr(sorted(options.items())), config.get("css_class", "highlight"))
+        drawn = _DRAWN.get(key)
+        if drawn is None:
+            drawn = highlighter(md, **options).highlight(code, language, css_class=key[-1])
+            if STX not in drawn:  # (a title put in the page's stash is the page's own)
+                if len(_DRAWN) >= _DRAWN_MAX:
+                    del _DRAWN[next(iter(_DRAWN))]  # the oldest
+                _DRAWN[key] = drawn
+        return drawn
     return None
+
+
+#: Code drawn by Pygments, by its text, language and the site's highlight settings: under
+#: `mkdocs serve` a save renders the saved page again, whose code has mostly not changed, and
+#: drawing it was a tenth of a bundled course's save. Bounded, the oldest dropped first.
+_DRAWN: dict[tuple, str] = {}
+_DRAWN_MAX = 2048

@@ -11,6 +11,7 @@ tests/architecture/test_widget_home.py); the page says the same to the learner a
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from tracksite.core.problems.findings import Finding
@@ -65,9 +66,12 @@ def imported(code: str) -> list[tuple[int, str]]:
     and `importlib.import_module("name")` included ("" where the name is made at run time); none
     when the code does not parse (TS433, or the page, says why)."""
     try:
-        tree = ast.parse(code)
+        return _imports(ast.parse(code))
     except (SyntaxError, ValueError):
         return []
+
+
+def _imports(tree: ast.AST) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -124,13 +128,6 @@ def import_findings(code: str, first_line: int, field: str) -> list[Finding]:
     body line of the code's first line). A help to authors, not a defence: code can always hide
     an import from a reader (docs/security.md), which is why the check runs code only in a
     sandbox and the page runs it under the page's policy."""
-    found = [(line, why) for line, name in imported(code) if (why := _lacks(name))]
-    try:
-        found += [
-            (line, f"uses {name}: the page's Python has no processes") for line, name in _process_calls(ast.parse(code))
-        ]
-    except (SyntaxError, ValueError):
-        pass
     return [
         Finding(
             first_line + line - 1,
@@ -140,5 +137,19 @@ def import_findings(code: str, first_line: int, field: str) -> list[Finding]:
             "nor processes, sockets or native code",
             code="TS430",
         )
-        for line, why in sorted(set(found))
+        for line, why in _lacking(code)
     ]
+
+
+@functools.lru_cache(maxsize=1024)
+def _lacking(code: str) -> tuple[tuple[int, str], ...]:
+    """(line, what the page lacks) of the code, sorted, from one parse, kept by the code's text:
+    under `mkdocs serve` a save checks and renders the saved page's blocks again, whose code has
+    mostly not changed, and these parses were a fifth of a bundled course's save."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return ()
+    found = {(line, why) for line, name in _imports(tree) if (why := _lacks(name))}
+    found |= {(line, f"uses {name}: the page's Python has no processes") for line, name in _process_calls(tree)}
+    return tuple(sorted(found))
