@@ -9,6 +9,7 @@ or style sheet, the problems page) reloads the page whole.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from course import PRIME_AND_EVEN_QUIZ, lesson_md
@@ -61,23 +62,32 @@ def violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations || []") + page.csp_console
 
 
-def test_saving_a_lesson_shows_it_on_the_open_page(chromium, course):
-    with serving(course) as (base, proc):
-        wait_for(base + "alpha/a1/", "First lesson")
+@contextlib.contextmanager
+def lesson_open(chromium, course, shown: str = "First lesson"):
+    """`mkdocs serve` of `course`, its first lesson open (once it shows `shown`) in a page whose
+    CSP violations, console errors and uncaught exceptions are collected: (base, page, errors)."""
+    with serving(course) as (base, _):
+        wait_for(base + "alpha/a1/", shown)
         context, page = open_watched(chromium, base + "alpha/a1/")
+        errors = collect_errors(page)
         try:
-            assert violations(page) == []
-            lesson = course / "lessons/alpha/a1/lesson.md"
-            # How fast a save shows is the benchmark's row (tracksite bench); here: every save does.
-            text = lesson.read_text().replace("title: First lesson", "title: First lesson, saved")
-            save_and_expect_text(page, lesson, text, "First lesson, saved")
-            assert "First lesson, saved" in page.locator("h1").first.inner_text()
-            text = text.replace("First lesson, saved", "First lesson, saved twice")
-            save_and_expect_text(page, lesson, text, "First lesson, saved twice")
-            assert "First lesson, saved twice" in page.locator("h1").first.inner_text()
-            assert violations(page) == []
+            yield base, page, errors
         finally:
             context.close()
+
+
+def test_saving_a_lesson_shows_it_on_the_open_page(chromium, course):
+    with lesson_open(chromium, course) as (base, page, errors):
+        assert violations(page) == []
+        lesson = course / "lessons/alpha/a1/lesson.md"
+        # How fast a save shows is the benchmark's row (tracksite bench); here: every save does.
+        text = lesson.read_text().replace("title: First lesson", "title: First lesson, saved")
+        save_and_expect_text(page, lesson, text, "First lesson, saved")
+        assert "First lesson, saved" in page.locator("h1").first.inner_text()
+        text = text.replace("First lesson, saved", "First lesson, saved twice")
+        save_and_expect_text(page, lesson, text, "First lesson, saved twice")
+        assert "First lesson, saved twice" in page.locator("h1").first.inner_text()
+        assert violations(page) == []
 
 
 #: a lesson long enough to scroll, with a quiz, for the in-place update after a save
@@ -97,36 +107,30 @@ def test_a_saved_lesson_is_updated_in_place(chromium, course):
     new heading in the table of contents and the new title shown, and the quiz still answers."""
     lesson = course / "lessons/alpha/a1/lesson.md"
     lesson.write_text(lesson_md("First lesson", body=SWAP_BODY))
-    with serving(course) as (base, proc):
-        wait_for(base + "alpha/a1/", "More words after the quiz")
-        context, page = open_watched(chromium, base + "alpha/a1/")
-        errors = collect_errors(page)
-        try:
-            page.wait_for_selector("[data-widget=quiz][data-ts-ready]")
-            page.evaluate("window.__marker = 1; window.scrollTo(0, 900)")
-            page.wait_for_function("() => window.scrollY > 0")
-            at = page.evaluate("window.scrollY")
-            saved = lesson_md(
-                "First lesson, swapped",
-                body=SWAP_BODY.replace("## Details", "A sentence the save added.\n\n## Details")
-                + "\n## Added by the save\n\nThe end.\n",
-            )
-            save_and_expect_text(page, lesson, saved, "A sentence the save added.")
-            assert page.evaluate("window.__marker") == 1, "the page was reloaded, not updated in place"
-            assert page.evaluate("window.scrollY") == at
-            assert page.title().startswith("First lesson, swapped")
-            assert "First lesson, swapped" in page.locator("h1").first.inner_text()
-            toc = page.locator(".md-sidebar--secondary .md-nav__link")
-            assert "Added by the save" in toc.all_inner_texts()
-            quiz = page.locator("[data-widget=quiz]").first
-            question = quiz.locator(".ts-quiz__question").first
-            question.locator('.ts-quiz__input[value="0"]').check()
-            question.get_by_role("button", name="Check answer").click()
-            assert question.locator(".ts-quiz__feedback").inner_text().startswith("Correct")
-            assert page.locator("[data-widget=quiz][data-ts-ready]").count() == 1
-            assert errors == [] and violations(page) == []
-        finally:
-            context.close()
+    with lesson_open(chromium, course, "More words after the quiz") as (base, page, errors):
+        page.wait_for_selector("[data-widget=quiz][data-ts-ready]")
+        page.evaluate("window.__marker = 1; window.scrollTo(0, 900)")
+        page.wait_for_function("() => window.scrollY > 0")
+        at = page.evaluate("window.scrollY")
+        saved = lesson_md(
+            "First lesson, swapped",
+            body=SWAP_BODY.replace("## Details", "A sentence the save added.\n\n## Details")
+            + "\n## Added by the save\n\nThe end.\n",
+        )
+        save_and_expect_text(page, lesson, saved, "A sentence the save added.")
+        assert page.evaluate("window.__marker") == 1, "the page was reloaded, not updated in place"
+        assert page.evaluate("window.scrollY") == at
+        assert page.title().startswith("First lesson, swapped")
+        assert "First lesson, swapped" in page.locator("h1").first.inner_text()
+        toc = page.locator(".md-sidebar--secondary .md-nav__link")
+        assert "Added by the save" in toc.all_inner_texts()
+        quiz = page.locator("[data-widget=quiz]").first
+        question = quiz.locator(".ts-quiz__question").first
+        question.locator('.ts-quiz__input[value="0"]').check()
+        question.get_by_role("button", name="Check answer").click()
+        assert question.locator(".ts-quiz__feedback").inner_text().startswith("Correct")
+        assert page.locator("[data-widget=quiz][data-ts-ready]").count() == 1
+        assert errors == [] and violations(page) == []
 
 
 PREDICT = '/// predict\ncode: |\n  print(2 * 3)\nlanguage: python\noutput: "6"\nexplain: Two threes make six.\n///\n'
@@ -135,42 +139,31 @@ PREDICT = '/// predict\ncode: |\n  print(2 * 3)\nlanguage: python\noutput: "6"\n
 def test_a_save_that_needs_another_script_reloads_the_page(chromium, course):
     """A predict block's own script and style sheet come with the save: the swap could not run
     them, so the page is reloaded whole, and the new widget works."""
-    with serving(course) as (base, proc):
-        wait_for(base + "alpha/a1/", "First lesson")
-        context, page = open_watched(chromium, base + "alpha/a1/")
-        errors = collect_errors(page)
-        try:
-            page.evaluate("window.__marker = 1")
-            lesson = course / "lessons/alpha/a1/lesson.md"
-            saved = lesson_md("First lesson", body="## Predict\n\nWhat does it print?\n\n" + PREDICT)
-            save_and_expect_text(page, lesson, saved, "What does it print?")
-            page.wait_for_load_state("load")
-            assert page.evaluate("window.__marker") is None, "the page was not reloaded"
-            assert page.locator("script[src$='assets/tracksite/predict.js']").count() == 1
-            page.wait_for_selector(".ts-predict__input")
-            page.locator(".ts-predict__input").fill("6")
-            page.get_by_role("button", name="Check").click()
-            assert page.locator("[data-widget=predict].is-right").count() == 1
-            assert errors == [] and violations(page) == []
-        finally:
-            context.close()
+    with lesson_open(chromium, course) as (base, page, errors):
+        page.evaluate("window.__marker = 1")
+        lesson = course / "lessons/alpha/a1/lesson.md"
+        saved = lesson_md("First lesson", body="## Predict\n\nWhat does it print?\n\n" + PREDICT)
+        save_and_expect_text(page, lesson, saved, "What does it print?")
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__marker") is None, "the page was not reloaded"
+        assert page.locator("script[src$='assets/tracksite/predict.js']").count() == 1
+        page.wait_for_selector(".ts-predict__input")
+        page.locator(".ts-predict__input").fill("6")
+        page.get_by_role("button", name="Check").click()
+        assert page.locator("[data-widget=predict].is-right").count() == 1
+        assert errors == [] and violations(page) == []
 
 
 def test_the_problems_page_reloads_on_save(chromium, course):
-    with serving(course) as (base, proc):
-        wait_for(base + "alpha/a1/", "First lesson")
-        context, page = open_watched(chromium, base + "alpha/a1/")
-        try:
-            lesson = course / "lessons/alpha/a1/lesson.md"
-            good = lesson.read_text()
-            save_and_expect_reload(page, lesson, good.replace("difficulty: standard", "difficulty: hard"))
-            assert "The course has problems" in page.locator("h1").first.inner_text()
-            assert page.url == base + "alpha/a1/", "the problems show at the page being edited"
-            save_and_expect_reload(page, lesson, good)
-            assert "First lesson" in page.locator("h1").first.inner_text()
-            assert violations(page) == []
-        finally:
-            context.close()
+    with lesson_open(chromium, course) as (base, page, errors):
+        lesson = course / "lessons/alpha/a1/lesson.md"
+        good = lesson.read_text()
+        save_and_expect_reload(page, lesson, good.replace("difficulty: standard", "difficulty: hard"))
+        assert "The course has problems" in page.locator("h1").first.inner_text()
+        assert page.url == base + "alpha/a1/", "the problems show at the page being edited"
+        save_and_expect_reload(page, lesson, good)
+        assert "First lesson" in page.locator("h1").first.inner_text()
+        assert violations(page) == []
 
 
 RUNNABLE = "## Practice\n\nIntro to the exercise.\n\n/// runnable | Hello\ncode: |\n  print('hello')\n///\n"
@@ -181,24 +174,18 @@ def test_a_runnable_keeps_the_learners_code_across_an_update_in_place(chromium, 
     (kept in the browser's storage), as after a reload."""
     lesson = course / "lessons/alpha/a1/lesson.md"
     lesson.write_text(lesson_md("First lesson", body=RUNNABLE))
-    with serving(course) as (base, proc):
-        wait_for(base + "alpha/a1/", "Intro to the exercise")
-        context, page = open_watched(chromium, base + "alpha/a1/")
-        errors = collect_errors(page)
-        try:
-            block = page.locator(".ts-run").first
-            block.get_by_role("textbox").click()
-            page.keyboard.press("Control+End")
-            page.keyboard.type("\nprint('mine')")
-            page.wait_for_function("() => Object.values(localStorage).some(v => v.includes(\"print('mine')\"))")
-            page.evaluate("window.__marker = 1")
-            saved = lesson_md("First lesson", body=RUNNABLE.replace("Intro to the exercise.", "Intro, saved again."))
-            save_and_expect_text(page, lesson, saved, "Intro, saved again.")
-            assert page.evaluate("window.__marker") == 1, "the page was reloaded, not updated in place"
-            block = page.locator(".ts-run").first
-            block.locator(".cm-editor").wait_for()
-            assert block.locator(".ts-run__print").text_content() == "print('hello')\nprint('mine')"
-            assert page.locator(".ts-run").count() == 1
-            assert errors == [] and violations(page) == []
-        finally:
-            context.close()
+    with lesson_open(chromium, course, "Intro to the exercise") as (base, page, errors):
+        block = page.locator(".ts-run").first
+        block.get_by_role("textbox").click()
+        page.keyboard.press("Control+End")
+        page.keyboard.type("\nprint('mine')")
+        page.wait_for_function("() => Object.values(localStorage).some(v => v.includes(\"print('mine')\"))")
+        page.evaluate("window.__marker = 1")
+        saved = lesson_md("First lesson", body=RUNNABLE.replace("Intro to the exercise.", "Intro, saved again."))
+        save_and_expect_text(page, lesson, saved, "Intro, saved again.")
+        assert page.evaluate("window.__marker") == 1, "the page was reloaded, not updated in place"
+        block = page.locator(".ts-run").first
+        block.locator(".cm-editor").wait_for()
+        assert block.locator(".ts-run__print").text_content() == "print('hello')\nprint('mine')"
+        assert page.locator(".ts-run").count() == 1
+        assert errors == [] and violations(page) == []

@@ -224,7 +224,7 @@ def test_the_first_save_after_a_start_asks_the_system_only_of_what_it_changed(co
 
 
 def test_a_change_no_watcher_reported_reloads_the_kept_tracks(course, monkeypatch):
-    """A track's load is kept while the watcher reports no change in its folders (core/sources.py `kept_track`).
+    """A track's load is kept while the watcher reports no change in its folders (core/memo.py `kept_track`).
     A change made while no watcher ran (the server stopped, or a build the watcher did not ask for)
     is never reported: such a build trusts nothing kept, and loads every track again."""
     serve = Serve(course, monkeypatch)

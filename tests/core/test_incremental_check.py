@@ -104,7 +104,7 @@ def _undo(s: Save, root: Path, path: Path, text: str, original: dict[str, str]) 
 
 def _left_file(s: Save, root: Path, path: Path, text: str, original: dict[str, str]) -> None:
     # a file made in the lesson's folder that the site does not publish (a finding), then removed:
-    # the track's load, kept while the watcher reports nothing there (core/sources.py `kept_track`), is made again
+    # the track's load, kept while the watcher reports nothing there (core/memo.py `kept_track`), is made again
     notes = path.parent / "notes.txt"
     if notes.exists():
         notes.unlink()
@@ -226,7 +226,7 @@ def base(tmp_path_factory) -> Path:
 @example(sequence=[Save("cycle", "alpha/a2"), Save("remove", "alpha/a2"), Save("undo", "alpha/a2")])
 @example(sequence=[Save("front-matter", "alpha/a1"), Save("quiz", "beta/b2"), Save("undo", "alpha/a1")])
 @example(sequence=[Save("cheatsheet", "beta/b1"), Save("image", "alpha/a2"), Save("image", "alpha/a2")])
-# a track's kept load made again (core/sources.py `kept_track`): a file made, a folder renamed, a term added, each undone
+# a track's kept load made again (core/memo.py `kept_track`): a file made, a folder renamed, a term added, each undone
 @example(sequence=[Save("left file", "beta/b1"), Save("paragraph", "alpha/a1"), Save("left file", "beta/b1")])
 @example(sequence=[Save("rename", "beta/b2"), Save("paragraph", "alpha/a3"), Save("rename", "beta/b2")])
 @example(sequence=[Save("unlisted", "alpha/a2"), Save("glossary term", "alpha/a1"), Save("unlisted", "alpha/a2")])

@@ -17,7 +17,7 @@ from tracksite.core.learning import glossary as glossary_mod
 from tracksite.core.markdown import complexity
 from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.complexity import parse_markdown
-from tracksite.core.memo import kept_fact, memo, stable_text
+from tracksite.core.memo import kept_fact, kept_track, memo, stable_text
 from tracksite.core.model.course import Curriculum, Imported, Lesson, LessonSources, Phase, Track
 from tracksite.core.model.lesson import lesson_from
 from tracksite.core.model.project import Document, Project
@@ -101,7 +101,7 @@ class _Loader:
             for folder in sorted(p for p in self.lessons_dir.iterdir()):
                 if folder.name.startswith(".") or not folder.is_dir() or self.escapes(folder):
                     continue
-                loaded = sources.kept_track(self, folder)
+                loaded = kept_track(self, folder)
                 if loaded is None:
                     continue
                 track, track_lessons, track_docs, track_assets = loaded

@@ -219,7 +219,7 @@ def test_the_edit_loop_writes_what_a_full_build_writes(tmp_path):
         )
 
         # a file added to a lesson's folder and shown by its page: the track's load, kept while the
-        # watcher reports nothing in its folders (core/sources.py `kept_track`), is made again
+        # watcher reports nothing in its folders (core/memo.py `kept_track`), is made again
         def add_image() -> None:
             svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'
             (lesson.parent / "wombat.svg").write_text(svg, encoding="utf-8")

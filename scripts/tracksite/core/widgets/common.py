@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown import Markdown
-from markdown.util import STX, AtomicString
+from markdown.util import AtomicString
 from pymdownx.blocks.block import Block
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.mathml import render_math
+from tracksite.core.memo import memo
 from tracksite.core.widgets.body import Issue, clean_text
 from tracksite.core.widgets.inline import render_into
 
@@ -224,28 +225,21 @@ def highlight(md: Markdown, code: str, language: str) -> str | None:
     offers pymdownx.highlight's settings, as pymdownx.superfences picks it (the site's
     `pymdownx.highlight` options, or the defaults superfences registers), or None when no such
     extension is loaded."""
-    for ext in md.registeredExtensions:
-        settings = getattr(ext, "get_pymdownx_highlight_settings", None)
-        if settings is None:
-            continue
-        config = settings()
-        highlighter = ext.get_pymdownx_highlighter()  # type: ignore[attr-defined]  # found by duck typing above
-        accepted = inspect.signature(highlighter).parameters
-        options = {k: v for k, v in config.items() if k in accepted}
-        key = (code, language, highlighter, repr(sorted(options.items())), config.get("css_class", "highlight"))
-        drawn = _DRAWN.get(key)
-        if drawn is None:
-            drawn = highlighter(md, **options).highlight(code, language, css_class=key[-1])
-            if STX not in drawn:  # (a title put in the page's stash is the page's own)
-                if len(_DRAWN) >= _DRAWN_MAX:
-                    del _DRAWN[next(iter(_DRAWN))]  # the oldest
-                _DRAWN[key] = drawn
-        return drawn
-    return None
+    ext = next((e for e in md.registeredExtensions if hasattr(e, "get_pymdownx_highlight_settings")), None)
+    if ext is None:
+        return None
+    config = ext.get_pymdownx_highlight_settings()  # found by duck typing above
+    highlighter = ext.get_pymdownx_highlighter()  # type: ignore[attr-defined]
+    accepted = inspect.signature(highlighter).parameters
+    options = {k: v for k, v in config.items() if k in accepted}
+    css_class = config.get("css_class", "highlight")
 
+    def draw() -> str:
+        return highlighter(md, **options).highlight(code, language, css_class=css_class)
 
-#: Code drawn by Pygments, by its text, language and the site's highlight settings: under
-#: `mkdocs serve` a save renders the saved page again, whose code has mostly not changed, and
-#: drawing it was a tenth of a bundled course's save. Bounded, the oldest dropped first.
-_DRAWN: dict[tuple, str] = {}
-_DRAWN_MAX = 2048
+    if config.get("auto_title"):  # a title may go into the page's own stash: drawn for this page
+        return draw()
+    # remembered by the code's text, language and settings (core/memo.py): under `mkdocs serve` a
+    # save renders the saved page again, whose code has mostly not changed, and drawing it was a
+    # tenth of a bundled course's save
+    return memo(("drawn-code", code, language, highlighter, repr(sorted(options.items())), css_class), draw)

@@ -11,9 +11,9 @@ tests/architecture/test_widget_home.py); the page says the same to the learner a
 from __future__ import annotations
 
 import ast
-import functools
 import re
 
+from tracksite.core.memo import memo
 from tracksite.core.problems.findings import Finding
 
 #: The standard library's modules that work in the browser's runtime (Pyodide 314.0.7, CPython
@@ -141,11 +141,14 @@ def import_findings(code: str, first_line: int, field: str) -> list[Finding]:
     ]
 
 
-@functools.lru_cache(maxsize=1024)
 def _lacking(code: str) -> tuple[tuple[int, str], ...]:
-    """(line, what the page lacks) of the code, sorted, from one parse, kept by the code's text:
-    under `mkdocs serve` a save checks and renders the saved page's blocks again, whose code has
-    mostly not changed, and these parses were a fifth of a bundled course's save."""
+    """(line, what the page lacks) of the code, sorted, from one parse, remembered by the code's
+    text (core/memo.py): under `mkdocs serve` a save checks and renders the saved page's blocks
+    again, whose code has mostly not changed, and these parses were a fifth of a bundled save."""
+    return memo(("page-python", code), lambda: _parse_lacking(code))
+
+
+def _parse_lacking(code: str) -> tuple[tuple[int, str], ...]:
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError):
