@@ -59,6 +59,9 @@ CHROMIUM_ARGS = [
     f"--disable-features={_PLAYWRIGHT_DISABLED},SpareRendererForSitePerProcess",
 ]
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# The person who runs the suite may have asked for exercise code to run (issue 81's opt-in): the
+# tests that run code ask themselves, and none other does.
+os.environ.pop("TRACKSITE_RUN_CODE", None)
 # Hundreds of the suite's processes import tracksite (commands, builds, forks' children, xdist
 # workers). Where the machine sets PYTHONDONTWRITEBYTECODE, a clean clone has no bytecode and
 # each of them compiled the package again (about 0.1 s each, and each worker rewrote every test

@@ -41,7 +41,7 @@ def build_site(
     `quiet` (a build another command runs) prints warnings only; `export_data`, the widgets'
     data for `tracksite export` in the pages (the plugin's option of that name); `beside`, the
     instructor view published inside the learner site (`out` is SITE/instructor, see _beside);
-    `run_code`: False, no exercise runs whatever mkdocs.yml says (an import's build); None, as it says."""
+    `run_code`: False, no exercise runs whatever TRACKSITE_RUN_CODE says (an import's build); None, as it says."""
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
@@ -105,7 +105,7 @@ def _settings(
     settings, *, instructor: bool, drafts: bool, pdfs: bool, export_data: bool, run_code: bool | None
 ) -> None:
     """The command line's options over the plugin's settings in mkdocs.yml: `pdfs` and
-    `export_data` only turn on; `run_code` None leaves what mkdocs.yml says."""
+    `export_data` only turn on; `run_code` False keeps the exercises unrun, None leaves it to the environment."""
     settings.instructor = instructor
     settings.drafts = drafts
     settings.pdfs = pdfs or settings.pdfs

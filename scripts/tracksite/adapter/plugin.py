@@ -482,8 +482,8 @@ def _log_findings(project, first: bool) -> None:
     unrun = runnable.not_run(project) if first else 0
     if unrun:
         log.info(
-            "tracksite: %d runnable exercise(s) judged without running them; `run_code: true` in the "
-            "plugin's settings (or `tracksite check --run-code`) runs them in a sandbox",
+            "tracksite: %d runnable exercise(s) judged without running them; TRACKSITE_RUN_CODE=1 in the "
+            "environment (or `tracksite check --run-code`) runs them in a sandbox",
             unrun,
         )
 

@@ -69,7 +69,8 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
     # The build's own entry point and passes; drafts, the instructor pages and the docs pages
     # only `mkdocs serve` shows are checked too, so nothing a build or the preview publishes
     # goes unchecked.
-    # the exercises run when asked: --run-code, else mkdocs.yml's `run_code`, as in the build
+    # the exercises run when the person who runs it asks: --run-code, else TRACKSITE_RUN_CODE, as
+    # in the build (never mkdocs.yml's `run_code`, which a pull request can change)
     config = mkdocsconfig.load(root, getattr(args, "config_file", None), run_code=True if args.run_code else None)
     project = check_everything(config)
     problems = project.problems
@@ -94,11 +95,12 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = _project_root(args)
-    if args.run_code:
+    if args.run_code or sandbox.asked():
         reason = sandbox.unavailable()
         if reason:  # never a run outside the sandbox
+            asked = "--run-code" if args.run_code else f"{sandbox.ASK}=1"
             raise UserError(
-                f"--run-code runs exercises only in a sandbox, and there is none: {reason}", exit_code=USAGE
+                f"{asked} runs exercises only in a sandbox, and there is none: {reason} (TS434)", exit_code=USAGE
             )
     if args.watch:
         from tracksite.commands.watch import watch
@@ -178,8 +180,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         "check",
         help="validate every source file without building (runs no exercise code unless --run-code)",
         description="Report every problem in lessons/, cheatsheets/ and docs/ at once. No code of the course "
-        "runs: runnable exercises are judged without running them unless --run-code (or `run_code: true` in "
-        "mkdocs.yml's tracksite plugin) asks, and then only in a sandbox.",
+        "runs: runnable exercises are judged without running them unless --run-code (or TRACKSITE_RUN_CODE=1 "
+        "in the environment) asks, and then only in a sandbox.",
     )
     p.add_argument(
         "--format",
@@ -199,7 +201,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="also run each runnable exercise's solution and starting code against its tests (TS431, TS432), "
         "in a sandbox (bubblewrap: no files, no network, no other process, time and memory limits); "
-        "without it (or `run_code: true` in mkdocs.yml's tracksite plugin), no code of the course runs",
+        "without it (or TRACKSITE_RUN_CODE=1 in the environment), no code of the course runs, whatever mkdocs.yml says",
     )
     p.add_argument(
         "--watch",
@@ -214,7 +216,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         "build",
         help="build the site (the learner site, or the instructor view)",
         description="Build with MkDocs; a failed build leaves the previous site untouched. Runs no exercise "
-        "code unless mkdocs.yml's tracksite plugin says `run_code: true` (then in a sandbox).",
+        "code unless TRACKSITE_RUN_CODE=1 is set in the environment (then in a sandbox).",
     )
     _build_arguments(p)
     p.set_defaults(handler=cmd_build)

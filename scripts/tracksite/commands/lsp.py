@@ -135,8 +135,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a language server (stdio) publishing `tracksite check`'s problems",
         description="Speak the Language Server Protocol on stdin/stdout: on connect and on every "
         "save, run the checks of `tracksite check` and publish each problem as a "
-        "diagnostic on its file and line. It never runs a runnable exercise's code (whatever mkdocs.yml's "
-        "`run_code` says): a checkout's code must not run because an editor opened it. "
+        "diagnostic on its file and line. It never runs a runnable exercise's code (whatever mkdocs.yml or "
+        "TRACKSITE_RUN_CODE says): a checkout's code must not run because an editor opened it. "
         'Needs the extra: pip install "tracksite[lsp]"',
     )
     p.set_defaults(handler=cmd_lsp)

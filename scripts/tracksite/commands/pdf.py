@@ -452,8 +452,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             packs show every solution). The built site is printed as learners would print it; it is built first when
             it is missing or older than its sources. Needs Chromium (apt-get install chromium) and
             Playwright (pip install "tracksite[pdf]"). With --publish the PDFs go into the site and each
-            track page links them. Building runs no exercise code unless mkdocs.yml's tracksite
-            plugin says `run_code: true` (then in a sandbox)."""),
+            track page links them. Building runs no exercise code unless TRACKSITE_RUN_CODE=1 is set
+            in the environment (then in a sandbox)."""),
         epilog="example: tracksite pdf deep-learning-survey --paper letter --out handouts",
     )
     p.add_argument("track", nargs="?", metavar="TRACK", help="only this track (default: every track)")

@@ -1,6 +1,7 @@
 """Running code nobody here vetted (a runnable exercise's `solution:` and `tests:`, which a pull
-request can write): only when asked (`tracksite check --run-code`, `run_code: true`), and then
-only in a sandbox. docs/security.md says why this one, with what was measured against the others.
+request can write): only when the person who runs the command asks (`tracksite check --run-code`,
+TRACKSITE_RUN_CODE=1: `asked`), and then only in a sandbox. docs/security.md says why this one,
+with what was measured against the others.
 
 The sandbox is bubblewrap (`bwrap`), the unprivileged sandbox Flatpak uses, around CPython:
 
@@ -15,7 +16,15 @@ The sandbox is bubblewrap (`bwrap`), the unprivileged sandbox Flatpak uses, arou
 - **limits** set by the interpreter on itself before the runner is read, soft and hard (no
   capability is left to raise them): processor seconds, address space, the size of any file it
   writes (its output files included), open files; and the wall time, kept here;
-- **nothing of the caller's environment**: `--clearenv`, a hostname of its own.
+- **nothing of the caller's environment**: `--clearenv`, a hostname of its own;
+- **no privilege, whoever runs it** (root, as CI does, included): a user namespace of its own is
+  required (where none can be made nothing runs: no fall back to the caller's), nobody's uid and
+  gid inside, every capability dropped, no user namespace made inside (so no mount), /proc and
+  /dev read-only (no /dev/shm; a kernel setting is a file of /proc that the caller's uid could
+  write), and memory files (memfd, System V shared memory) refused, so /tmp's `SCRATCH` bytes are
+  all it can write. Each run proves it from inside before any code of the course (`_BOOT`: no
+  capability, NoNewPrivs, the seccomp filter, a foreign uid_map), and the first run tries for real
+  what must fail (`_PROBE`).
 
 Without a working `bwrap` (not installed, a system that forbids its namespaces, not Linux) code is
 not run at all: `unavailable()` says why, and the callers refuse with that reason.
@@ -48,12 +57,29 @@ OPEN_FILES = 64
 #: Of the run's output, what is read back: the verdicts are its last line.
 OUTPUT = 1 * 2**20
 ERRORS = 16 * 2**10
+#: The environment setting by which the person who runs a command asks for the course's code to run.
+ASK = "TRACKSITE_RUN_CODE"
 #: Where the runner is seen inside the sandbox.
 INSIDE = "/tracksite/runner.py"
 
-# The interpreter sets its own limits before it reads the runner (no code of the course has run).
+#: The uid and gid the code has inside its user namespace (nobody's): no capability, no owner of
+#: anything the sandbox shows.
+NOBODY = 65534
+#: The exit status of a run that found itself holding a privilege (`_BOOT`), and its word.
+UNCONFINED, _UNCONFINED_WORD = 125, "tracksite-sandbox-unconfined:"
+
+# The interpreter proves its confinement, then sets its own limits, before it reads the runner
+# (no code of the course has run): no capability in any set, no new privileges, the seccomp filter
+# on, and a user namespace of its own in which it is nobody (a foreign uid_map, not `0 0 4294967295`).
 _BOOT = (
-    "import resource as r, runpy, sys\n"
+    "import resource as r, runpy, sys, os\n"
+    "st = dict(l.split(':', 1) for l in open('/proc/self/status') if ':' in l)\n"
+    "bad = [k for k in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb') if int(st[k], 16)]\n"
+    "bad += [k for k, v in (('NoNewPrivs', '1'), ('Seccomp', '2')) if st[k].strip() != v]\n"
+    "m = [l.split() for l in open('/proc/self/uid_map')]\n"
+    f"bad += ['uid_map'] if len(m) != 1 or m[0][0] != '{NOBODY}' or m[0][2] != '1' or os.getuid() != {NOBODY} else []\n"
+    "if bad:\n"
+    f"    sys.stderr.write('{_UNCONFINED_WORD} ' + ', '.join(bad) + '\\n'); os._exit({UNCONFINED})\n"
     "cpu, mem, size, files = map(int, sys.argv[1:5])\n"
     "for k, v in ((r.RLIMIT_CPU, cpu), (r.RLIMIT_AS, mem), (r.RLIMIT_FSIZE, size), (r.RLIMIT_NOFILE, files),"
     " (r.RLIMIT_CORE, 0)):\n"
@@ -81,7 +107,26 @@ def run_python(script: Path, stdin: str, seconds: float) -> Result:
     reason = unavailable()
     if reason:
         raise Unavailable(reason)
-    return _run(script, stdin, seconds)
+    done = _run(script, stdin, seconds)
+    held = _held(done)
+    if held:
+        raise Unavailable(held)
+    return done
+
+
+def asked() -> bool:
+    """Whether the person who runs the command asked for the course's code to run, in its
+    environment (`TRACKSITE_RUN_CODE=1`, what `--run-code` says for one check): never a file of
+    the checkout, which a pull request can change (docs/security.md)."""
+    return os.environ.get(ASK, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _held(done: Result) -> str | None:
+    """What privilege a run said it found itself holding (`_BOOT`'s proof failed), or None."""
+    if done.returncode != UNCONFINED or _UNCONFINED_WORD not in done.stderr:
+        return None
+    what = done.stderr.split(_UNCONFINED_WORD, 1)[1].strip().splitlines()[0]
+    return f"the sandbox started, but its code held a privilege ({what}): nothing runs in it"
 
 
 @functools.cache
@@ -94,7 +139,7 @@ def unavailable() -> str | None:
         return "the sandbox needs bubblewrap (`bwrap`), which is not installed: install the `bubblewrap` package"
     with tempfile.TemporaryDirectory(prefix="tracksite-probe-") as folder:
         probe = Path(folder) / "probe.py"
-        probe.write_text("print('ok')\n", encoding="utf-8")
+        probe.write_text(_PROBE, encoding="utf-8")
         try:
             done = _run(probe, "", 20)
         except OSError as e:
@@ -102,13 +147,52 @@ def unavailable() -> str | None:
     if done.returncode == 0 and done.stdout.strip() == "ok":
         return None
     said = done.stderr.strip().splitlines()
+    if _held(done) or done.stdout.startswith("held:"):
+        return (
+            _held(done)
+            or f"the sandbox started, but its code could still do what it must not ({done.stdout[5:].strip()})"
+        )
     if said and "Unknown option" in said[-1]:
         return f"the installed bubblewrap is too old ({said[-1]}): tracksite needs bwrap 0.8 or later"
-    return (
-        "bubblewrap (`bwrap`) could not make a sandbox here"
-        + (f": {said[-1]}" if said else "")
-        + (" (a system that forbids unprivileged user namespaces needs them allowed for bwrap)")
-    )
+    if said and "namespace" in said[-1]:
+        return (
+            f"no new user namespace can be made here ({said[-1]}), and the sandbox runs nothing without one, "
+            "whoever runs it (root included): allow them (sysctl user.max_user_namespaces above 0, and "
+            "kernel.unprivileged_userns_clone=1 or an AppArmor profile for bwrap where the system has those)"
+        )
+    return "bubblewrap (`bwrap`) could not make a sandbox here" + (f": {said[-1]}" if said else "")
+
+
+#: Run at the first use: what the code in the sandbox must fail to do, tried for real (none of
+#: it is the boot's proof, which every run makes): a user or mount namespace of its own, a
+#: mount, a write outside /tmp (/dev/shm, /dev, the root), a kernel setting.
+_PROBE = """\
+held = []
+try:
+    import ctypes
+except ImportError:
+    ctypes = None
+if ctypes is not None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    for flag, what in ((0x10000000, "a new user namespace"), (0x00020000, "a new mount namespace")):
+        if libc.unshare(flag) == 0:
+            held.append(what)
+    if libc.mount(b"none", b"/tmp", b"tmpfs", 0, None) == 0:
+        held.append("a mount")
+for path in ("/dev/shm/probe", "/dev/probe", "/probe"):
+    try:
+        open(path, "wb").close()
+        held.append("writing " + path)
+    except OSError:
+        pass
+import os
+try:
+    os.close(os.open("/proc/sys/kernel/core_pattern", os.O_WRONLY))  # opened, never written
+    held.append("a kernel setting opened for writing")
+except OSError:
+    pass
+print("held: " + ", ".join(held) if held else "ok")
+"""
 
 
 def _run(script: Path, stdin: str, seconds: float) -> Result:
@@ -235,7 +319,7 @@ def _program_bind(
             bind += ["--ro-bind", str(path), str(path)]
     for inside, outside in files.items():
         bind += ["--ro-bind", str(outside), inside]
-    bind += ["--proc", "/proc", "--dev", "/dev", "--size", str(scratch), "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    bind += [*_SYSTEM, "--size", str(scratch), "--tmpfs", "/tmp", "--chdir", "/tmp"]
     for key, value in env.items():
         bind += ["--setenv", key, value]
     bind += ["--remount-ro", "/", "--seccomp", str(seccomp), "--", *argv]
@@ -264,10 +348,22 @@ def _interpreter() -> str:
     return os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
 
 
+#: No privilege, whoever runs it: every namespace of its own, the user namespace required (no
+#: falling back to the caller's where none can be made, as `--unshare-all`'s `--unshare-user-try`
+#: would: bwrap then fails, and nothing runs), none more made inside it (so no mount), every
+#: capability dropped from every set, and nobody's uid and gid inside.
+_PRIVILEGE: tuple[str, ...] = ("--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL")
+_PRIVILEGE += ("--uid", str(NOBODY), "--gid", str(NOBODY))
+#: /proc read-only (a kernel setting is a file there, which the caller's uid, root's, could write
+#: even without a capability); /dev read-only: its devices work, no file can be made there (no
+#: /dev/shm), so /tmp, of a size, is all the code can write.
+_SYSTEM = ("--proc", "/proc", "--remount-ro", "/proc", "--dev", "/dev", "--remount-ro", "/dev")
+
+
 def _root() -> list[str]:
     """bubblewrap's arguments up to the new root's system folders: read-only `/usr`, `/bin`,
     `/lib*` as the system has them, and where the libraries are (nothing else of /etc)."""
-    argv = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--die-with-parent"]
+    argv = [shutil.which("bwrap") or "bwrap", *_PRIVILEGE, "--die-with-parent"]
     argv += ["--new-session", "--clearenv", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"]
     for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):  # merged /usr or not, as the system has them
         path = Path("/", top)
@@ -286,54 +382,56 @@ def _bwrap(script: Path, seccomp: int) -> list[str]:
     for prefix in {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}:
         if not prefix.startswith("/usr/") and prefix != "/usr":
             argv += ["--ro-bind", prefix, prefix]
-    argv += ["--ro-bind", str(script), INSIDE, "--proc", "/proc", "--dev", "/dev"]
+    argv += ["--ro-bind", str(script), INSIDE, *_SYSTEM]
     argv += ["--size", str(SCRATCH), "--tmpfs", "/tmp", "--chdir", "/tmp", "--setenv", "HOME", "/tmp"]
     # the new root (bubblewrap's own tmpfs, without a size) read-only: /tmp is all that is written
     return [*argv, "--remount-ro", "/", "--seccomp", str(seccomp)]
 
 
-# -- the seccomp filter: threads yes, processes no -------------------------------------------
+# -- the seccomp filter: threads yes, processes no, no memory outside the capped /tmp -------
 _LD, _JEQ, _JGE, _JSET, _RET = 0x20, 0x15, 0x35, 0x45, 0x06
 _ALLOW, _ERRNO, _EPERM, _ENOSYS, _CLONE_THREAD = 0x7FFF0000, 0x00050000, 1, 38, 0x10000
-_NONE = 0xFFFFFFFF  # a system call number no system has
-#: Per machine: the audit architecture, then fork, vfork, clone and clone3's numbers.
+#: Per machine: the audit architecture, clone and clone3's numbers, then the calls refused:
+#: fork, vfork (x86-64 only), and the files that are memory and no file system's (memfd_create,
+#: memfd_secret, shmget): each would hold bytes beyond /tmp's size.
 _CALLS = {
-    "x86_64": (0xC000003E, 57, 58, 56, 435),
-    "aarch64": (0xC00000B7, _NONE, _NONE, 220, 435),
+    "x86_64": (0xC000003E, 56, 435, (57, 58, 319, 447, 29)),
+    "aarch64": (0xC00000B7, 220, 435, (279, 447, 194)),
 }
 
 
 @functools.cache
 def _filter() -> bytes | None:
-    """A classic BPF seccomp program (what `bwrap --seccomp` reads): `fork` and `vfork` fail
-    with EPERM, `clone3` with ENOSYS (so the C library falls back to `clone`, whose flags can be
+    """A classic BPF seccomp program (what `bwrap --seccomp` reads): the refused calls fail with
+    EPERM, `clone3` with ENOSYS (so the C library falls back to `clone`, whose flags can be
     read), `clone` with EPERM unless it makes a thread; a call of another ABI (x32, 32-bit)
     fails. None on a machine it is not written for."""
     calls = _CALLS.get(platform.machine())
     if calls is None:
         return None
-    audit, fork, vfork, clone, clone3 = calls
+    audit, clone, clone3, refused = calls
+    # (operation, where to go when true, when false, operand); a place is a label or the next
+    program: list[tuple[int, str | None, str | None, int]] = [
+        (_LD, None, None, 4),  # the architecture
+        (_JEQ, None, "deny", audit),
+        (_LD, None, None, 0),  # the call's number
+        (_JGE, "deny", None, 0x40000000),  # x32
+        *[(_JEQ, "deny", None, number) for number in refused],
+        (_JEQ, "nosys", None, clone3),
+        (_JEQ, "clone", "allow", clone),
+    ]
+    labels = {"clone": len(program), "allow": len(program) + 2, "deny": len(program) + 3, "nosys": len(program) + 4}
+    program += [
+        (_LD, None, None, 16),  # clone's flags (the low half of its first argument)
+        (_JSET, "allow", "deny", _CLONE_THREAD),  # a thread, or a process
+        (_RET, None, None, _ALLOW),
+        (_RET, None, None, _ERRNO | _EPERM),
+        (_RET, None, None, _ERRNO | _ENOSYS),
+    ]
 
-    def op(code: int, jt: int, jf: int, k: int) -> bytes:
-        return struct.pack("=HBBI", code, jt, jf, k)
+    def jump(label: str | None, at: int) -> int:
+        return 0 if label is None else labels[label] - at - 1
 
-    deny, nosys = _ERRNO | _EPERM, _ERRNO | _ENOSYS
     return b"".join(
-        [
-            op(_LD, 0, 0, 4),  # 0: the architecture
-            op(_JEQ, 1, 0, audit),  # 1
-            op(_RET, 0, 0, deny),  # 2: another ABI
-            op(_LD, 0, 0, 0),  # 3: the call's number
-            op(_JGE, 8, 0, 0x40000000),  # 4: x32 -> 13
-            op(_JEQ, 7, 0, fork),  # 5 -> 13
-            op(_JEQ, 6, 0, vfork),  # 6 -> 13
-            op(_JEQ, 6, 0, clone3),  # 7 -> 14
-            op(_JEQ, 1, 0, clone),  # 8 -> 10
-            op(_RET, 0, 0, _ALLOW),  # 9
-            op(_LD, 0, 0, 16),  # 10: clone's flags (the low half of its first argument)
-            op(_JSET, 0, 1, _CLONE_THREAD),  # 11: a thread -> 12, else 13
-            op(_RET, 0, 0, _ALLOW),  # 12
-            op(_RET, 0, 0, deny),  # 13
-            op(_RET, 0, 0, nosys),  # 14
-        ]
+        struct.pack("=HBBI", code, jump(jt, at), jump(jf, at), k) for at, (code, jt, jf, k) in enumerate(program)
     )

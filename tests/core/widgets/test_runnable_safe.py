@@ -264,17 +264,25 @@ def test_an_export_runs_no_exercise(attack, tmp_path):
 WRONG = "/// runnable | Wrong\ncode: x = 1\ntests: assert x == 2\nsolution: x = 3\n///\n"
 
 
-def test_run_code_in_mkdocs_yml_makes_the_build_run_the_exercises(tmp_path, needs_sandbox):
-    """The one setting for builds: off, a wrong solution builds (judged statically, noted); on,
-    the build runs it in the sandbox and stops at TS431."""
+def test_the_environment_makes_the_build_run_the_exercises_and_mkdocs_yml_does_not(tmp_path, needs_sandbox):
+    """The opt-in for builds is the person's who runs it (issue 81): off, a wrong solution builds
+    (judged statically, noted); `run_code: true` in mkdocs.yml, which a pull request can write,
+    runs nothing and says so (TS435, at its line); TRACKSITE_RUN_CODE=1 runs it in the sandbox and
+    the build stops at TS431."""
     root = make_course(tmp_path / "course")
     write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + WRONG))
-    assert harness.mkdocs(root, site=root / "site").returncode == 0
+    assert harness.mkdocs(root, site=root / "site", env={sandbox.ASK: None}).returncode == 0
     config = root / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace("- tracksite", "- tracksite:\n      run_code: true", 1)
     )
-    result = harness.mkdocs(root, site=root / "site")
+    line = config.read_text(encoding="utf-8").splitlines().index("      run_code: true") + 1
+    lax = harness.mkdocs(root, site=root / "site", strict=False, env={sandbox.ASK: None})
+    assert lax.returncode == 0 and "TS431" not in lax.stderr, lax.stderr[-2000:]
+    assert f"mkdocs.yml:{line}" in lax.stderr and "TS435" in lax.stderr and sandbox.ASK in lax.stderr, lax.stderr
+    checked = run_cli(root, ["check", "--format", "json"])
+    assert [p["code"] for p in json.loads(checked.stdout) if p["code"].startswith("TS43")] == ["TS435"]
+    result = harness.mkdocs(root, site=root / "site", env={sandbox.ASK: "1"})
     assert result.returncode != 0 and "TS431" in result.stderr, result.stderr[-2000:]
 
 
@@ -288,13 +296,30 @@ def test_a_solution_that_is_not_python_is_found_without_running_it(tmp_path):
     assert found == [("TS433", text.split("\n").index("  x +* 1") + 1)], found
 
 
-def test_run_code_in_mkdocs_yml_without_a_sandbox_is_an_error_not_a_run(attack, monkeypatch):
+def test_run_code_asked_by_the_environment_without_a_sandbox_is_an_error_not_a_run(attack, monkeypatch):
     root, listener, outside, daemon = attack
+    monkeypatch.setenv(sandbox.ASK, "1")
+    monkeypatch.setattr(sandbox, "unavailable", lambda: "bubblewrap (`bwrap`) could not make a sandbox here")
+    result = run_cli(root, ["check", "--format", "json"])
+    assert result.returncode == 2 and f"{sandbox.ASK}=1 runs exercises only in a sandbox" in result.stderr
+    assert "TS434" in result.stderr, result.stderr
+    build = harness.mkdocs(root, site=root / "site")
+    assert build.returncode != 0 and "TS434" in build.stderr, build.stderr[-2000:]
+    ran_nothing(listener, outside, daemon)
+
+
+def test_run_code_in_mkdocs_yml_alone_runs_nothing(attack, monkeypatch):
+    """A pull request's `run_code: true` (the route of issue 81's SB1) runs nothing: check and a
+    build judge the exercise without running it, and say the setting is not the opt-in."""
+    root, listener, outside, daemon = attack
+    monkeypatch.delenv(sandbox.ASK, raising=False)
     config = root / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace("- tracksite", "- tracksite:\n      run_code: true", 1)
     )
-    monkeypatch.setattr(sandbox, "unavailable", lambda: "bubblewrap (`bwrap`) could not make a sandbox here")
     result = run_cli(root, ["check", "--format", "json"])
-    assert [p["code"] for p in json.loads(result.stdout) if p["code"].startswith("TS43")] == ["TS434"]
+    assert [p["code"] for p in json.loads(result.stdout) if p["code"].startswith("TS43")] == ["TS435"]
+    assert "1 exercise not run" in run_cli(root, ["check"]).stderr
+    build = harness.mkdocs(root, site=root / "site", strict=False)
+    assert build.returncode == 0 and "judged without running them" in build.stderr, build.stderr[-2000:]
     ran_nothing(listener, outside, daemon)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from tracksite.adapter.config import enginethemes
-from tracksite.core import siteconfig
+from tracksite.core import sandbox, siteconfig
 from tracksite.core.problems.problem import Problem
 from tracksite.core.site import addresses
 from tracksite.core.siteconfig import ConfigProblem, SiteConfig
@@ -165,6 +165,7 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
         problems += _custom_dir_problems(root, Path(custom), Path(config.config_file_path))
     if config.config_file_path:
         problems += _remote_assets(config, Path(config.config_file_path))
+        problems += _run_code_in_file(config, Path(config.config_file_path))
     engine = enginethemes.installed()
     theme_dirs = tuple(Path(d) for d in config.theme.dirs if d != custom and Path(d) != engine.engine_templates)
     return siteconfig.settings(
@@ -188,9 +189,31 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
 
 
 def _run_code(config: MkDocsConfig) -> bool:
-    """The tracksite plugin's `run_code` setting (off when the plugin is not listed)."""
+    """Whether the build's checks run the exercises: only when the person who runs it asked, in
+    the environment (`TRACKSITE_RUN_CODE=1`), never because a file of the checkout says so (a pull
+    request can change it); the plugin's `run_code: false` (an import's build) keeps it off."""
     plugin = config.plugins.get("tracksite") if isinstance(config.plugins, dict) else None
-    return bool(getattr(plugin, "config", {}).get("run_code", False)) if plugin is not None else False
+    if plugin is None or getattr(plugin, "config", {}).get("run_code") is False:
+        return False
+    return sandbox.asked()
+
+
+def _run_code_in_file(config: MkDocsConfig, config_file: Path) -> tuple[ConfigProblem, ...]:
+    """`run_code: true` in mkdocs.yml while the environment does not ask: it runs nothing (TS435,
+    a warning, at its line where the file writes it)."""
+    plugin = config.plugins.get("tracksite") if isinstance(config.plugins, dict) else None
+    if plugin is None or not getattr(plugin, "config", {}).get("run_code") or sandbox.asked():
+        return ()
+    line = None
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        text = config_file.read_text(encoding="utf-8").splitlines()
+        line = next((n for n, t in enumerate(text, 1) if re.match(r"\s*run_code\s*:", t)), None)
+    message = (
+        f"`run_code: true` in the configuration runs no exercise code: a file a pull request can change "
+        f"does not turn it on; the person who runs the command does ({sandbox.ASK}=1, or `tracksite check --run-code`)"
+    )
+    hint = f"remove `run_code` from mkdocs.yml and set {sandbox.ASK}=1 in the environment of the step that builds"
+    return (ConfigProblem(config_file, line, message, warning=True, code="TS435", hint=hint),)
 
 
 #: Folders of overrides/ looked at for links out: a theme's partials are a few dozen files.

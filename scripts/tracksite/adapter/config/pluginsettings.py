@@ -23,10 +23,11 @@ class TracksiteConfig(Config):
     cache = c.Type(bool, default=True)
     """Keep each page's converted Markdown in the course's state folder for the next build
     (buildcache.py, core/localstate.py)."""
-    run_code = c.Type(bool, default=False)
-    """Run each runnable exercise's solution and starting code against its tests while the site
-    is checked (TS431, TS432), in a sandbox (core/sandbox.py); off, they are judged without being
-    run. `tracksite check --run-code` is the same for one check. docs/security.md says why off."""
+    run_code = c.Optional(c.Type(bool))
+    """`false` keeps the exercises unrun whatever the environment says (an import's build); `true`
+    runs nothing by itself (TS435): the exercises run (in the sandbox, core/sandbox.py) only when
+    the person who runs the build asks, with TRACKSITE_RUN_CODE=1 (`tracksite check --run-code`
+    for one check), never because a file a pull request can change says so. docs/security.md."""
     export_data = c.Type(bool, default=False)
     """Give each widget an export reads (its registry entry's `export`) its parsed data as a JSON
     island: `tracksite export` turns it on for its own build, `tracksite build --for-export` for

@@ -90,8 +90,8 @@ def register(sub: argparse._SubParsersAction) -> None:
               offline  a zip that works opened from file:// on any machine, search included
             --track SLUG packages one track as an activity of its own. Nothing in the copy is
             loaded from the network; docs/lms-and-offline.md says how to put each into Moodle or
-            Canvas. The build runs no exercise code on this machine unless mkdocs.yml's tracksite
-            plugin says `run_code: true` (then in a sandbox); in the learner's browser, exercise
+            Canvas. The build runs no exercise code on this machine unless TRACKSITE_RUN_CODE=1 is
+            set in the environment (then in a sandbox); in the learner's browser, exercise
             code runs in a worker under the page's policy."""),
         epilog="example: tracksite export scorm --version 1.2 --out course-scorm.zip",
     )

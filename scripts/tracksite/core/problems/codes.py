@@ -128,7 +128,12 @@ CATALOGUE = (
     Code("TS431", "runnable-solution-fails", "a runnable exercise whose solution fails its own tests in CPython"),
     Code("TS432", "runnable-checks-nothing", "a runnable exercise whose starting code already passes its tests"),
     Code("TS433", "runnable-syntax", "a runnable exercise whose solution or tests are not valid Python"),
-    Code("TS434", "runnable-no-sandbox", "exercises asked to run where no sandbox can run them (bubblewrap missing)"),
+    Code(
+        "TS434",
+        "runnable-no-sandbox",
+        "exercises asked to run where no sandbox can run them (bubblewrap missing, no user namespace)",
+    ),
+    Code("TS435", "run-code-in-file", "`run_code: true` in mkdocs.yml, which runs nothing: TRACKSITE_RUN_CODE=1 does"),
     Code("TS501", "active-content", "a script-like HTML element in a page"),
     Code("TS502", "event-handler", "an `on...=` event handler in a page"),
     Code("TS503", "unsafe-url", "a javascript:, vbscript:, data: or file: link"),

@@ -1,8 +1,9 @@
 """Runnable exercises proved at check time: the author's solution passes its own tests, and the
 starting code does not (an exercise the starting code already passes checks nothing).
 
-The code is run only when asked: `tracksite check --run-code`, or `run_code: true` in the
-tracksite plugin's settings for builds (`SiteConfig.run_code`). A pull request writes `solution:`
+The code is run only when the person who runs the command asks: `tracksite check --run-code`,
+or TRACKSITE_RUN_CODE=1 in the environment (`SiteConfig.run_code`), never mkdocs.yml, which a pull
+request changes as easily as a lesson (its `run_code: true` is TS435). A pull request writes `solution:`
 and `tests:` as easily as prose, so a check, a build, `mkdocs serve`, the language server and an
 import run none of it by default; they judge what can be judged without running it (the solution
 and the tests must be Python, TS433; imports the browser lacks are TS430, core/widgets/pagepython.py)
@@ -46,7 +47,7 @@ FILE = "runnable.json"
 #: Seconds a process may take beyond the block's limits, to start Python.
 SLACK = 3
 #: Part of every verdict's key: a verdict found outside the sandbox (before it) is not reused.
-HOW = "bubblewrap-1"
+HOW = "bubblewrap-2"  # 2: no capability, nobody's uid, read-only /dev and /proc (issue 81)
 
 
 @dataclass(frozen=True, eq=False)  # told apart by identity: its `lines` is a dict
@@ -83,7 +84,7 @@ def exercises(project) -> list:
             found[0].at("solution"),
             f"the exercises were not run: {reason}",
             field="runnable.solution",
-            hint="run them where bubblewrap works (Linux, as CI runs), or turn `run_code` off",
+            hint=f"run them where bubblewrap can make a user namespace (Linux, as CI runs), or unset {sandbox.ASK}",
             code="TS434",
         )
         return out.items
