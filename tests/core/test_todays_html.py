@@ -35,6 +35,10 @@ PAYLOADS = {
     "math-br-title-onerror": (f'<math></br><title><a id="</title>{IMG}"></title></math>', "TS502", "onerror"),
     "select-noscript-onerror": (f'<select><noscript><a id="</noscript>{IMG}"></noscript></select>', "TS502", "onerror"),
     "select-xmp-onerror": (f'<select><xmp><a id="</xmp>{IMG}"></xmp></select>', "TS502", "onerror"),
+    # issue 81 (H9): scripting on, `<noscript>` holds text; a visitor without JavaScript (and any
+    # DOMParser) reads markup: the refresh sent them to another site
+    "noscript-meta": (f"<noscript>{META}</noscript>", "TS501", "<meta"),
+    "noscript-img-onerror": (f"<p>Hi</p><noscript><p>No script. {IMG}</p></noscript>", "TS502", "onerror"),
 }
 A2 = "lessons/alpha/a2/lesson.md"
 

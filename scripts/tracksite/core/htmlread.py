@@ -11,8 +11,10 @@ raw text, foreign content and CDATA are cut where a browser cuts them), with att
 DOM holds them (entities decoded, the first of a repeated name, SVG's `attributeName` and
 `xlink:href` spelled as in the DOM), and the text of every `<style>`. Tags the tree builder then
 ignores (a second `<body>`, a `<frameset>` late in a page) are kept: their attributes may still
-land on an element, and a rule is stricter for seeing them. Scripting is on, as in a browser:
-`<noscript>` holds text.
+land on an element, and a rule is stricter for seeing them. Scripting is on, as in a browser,
+where `<noscript>` holds text; a text that holds a `<noscript>` is read again with scripting off
+(as a visitor without JavaScript, or a `DOMParser`, reads it: its content is markup), and what
+that reading adds is judged too (issue 81).
 
 html5lib 1.1 (2020) predates two changes of the specification that browsers ship (issue 74):
 `</p>` and `</br>` in SVG or MathML now leave the foreign element, and `<select>` now holds
@@ -196,11 +198,45 @@ class _Parser(html5lib.HTMLParser):
 
 def read(text: str, *, fragment: bool = False, first_line: int = 1) -> Reading:
     """Every start tag and style sheet of `text`, a whole document or (`fragment`) the content of
-    a `<div>` such as a page's body, with file lines counted from `first_line`."""
+    a `<div>` such as a page's body, with file lines counted from `first_line`: as a browser reads
+    it with scripting on, and, where the text holds a `<noscript>`, with scripting off too (issue
+    81: a visitor without JavaScript, or a `DOMParser`, reads its content as markup, so a
+    `<noscript><meta http-equiv=refresh>` the first reading takes for text is judged)."""
+    reading = _read(text, fragment, first_line, scripting=True)
+    if reading.refused is None and _NOSCRIPT.search(text):
+        reading = _merged(reading, _read(text, fragment, first_line, scripting=False))
+    return reading
+
+
+_NOSCRIPT = re.compile(r"<noscript", re.IGNORECASE)
+
+
+def _merged(reading: Reading, other: Reading) -> Reading:
+    """`reading` with every tag and style sheet of `other` (the same text read with scripting off)
+    that it does not hold, in the order of the text."""
+    seen = Counter(_key(tag.name, tag.attributes) for tag in reading.tags)
+    sheets = Counter(style.text for style in reading.styles)
+    tags, styles = list(reading.tags), list(reading.styles)
+    for tag in other.tags:
+        key = _key(tag.name, tag.attributes)
+        if seen[key] > 0:
+            seen[key] -= 1
+        else:
+            tags.append(tag)
+    for style in other.styles:
+        if sheets[style.text] > 0:
+            sheets[style.text] -= 1
+        else:
+            styles.append(style)
+    return Reading(sorted(tags, key=_place), styles, other.refused)
+
+
+def _read(text: str, fragment: bool, first_line: int, *, scripting: bool) -> Reading:
+    """One reading of `text` (html5lib's, then today's added), with scripting on or off."""
     parser = _Parser(tree=_Builder)
     refused = None
     try:
-        root = parser.parseFragment(text, scripting=True) if fragment else parser.parse(text, scripting=True)
+        root = parser.parseFragment(text, scripting=scripting) if fragment else parser.parse(text, scripting=scripting)
     except _TooComplex as stop:
         root, refused = None, (stop.line + first_line - 1, stop.what)
     shift = first_line - 1
@@ -224,7 +260,7 @@ def read(text: str, *, fragment: bool = False, first_line: int = 1) -> Reading:
             token = made.get(element, {})
             own = (element.text or "") + "".join(child.tail or "" for child in element)
             styles.append(Style(token.get("end", (1, 0))[0] + shift, own))
-    return _with_todays_reading(text, fragment, shift, Reading(tags, styles))
+    return _with_todays_reading(text, fragment, shift, Reading(tags, styles), scripting)
 
 
 def _key(name: str, attributes: dict[str, str]) -> tuple[str, frozenset[tuple[str, str]]]:
@@ -234,7 +270,7 @@ def _key(name: str, attributes: dict[str, str]) -> tuple[str, frozenset[tuple[st
 _JUST_NAMESPACES = {"svg": namespaces["svg"], "math": namespaces["mathml"]}
 
 
-def _with_todays_reading(text: str, fragment: bool, shift: int, reading: Reading) -> Reading:
+def _with_todays_reading(text: str, fragment: bool, shift: int, reading: Reading, scripting: bool) -> Reading:
     """`reading` (html5lib's) with every element and style sheet of today's reading (justhtml's
     tree) that html5lib did not see, in the order of the text. Linear in the text (justhtml keeps
     no list it searches per tag), so it needs no bound of its own beyond MAX_TAGS."""
@@ -244,7 +280,7 @@ def _with_todays_reading(text: str, fragment: bool, shift: int, reading: Reading
         fragment_context=FragmentContext("div") if fragment else None,
         track_node_locations=True,
         sanitize=False,
-        scripting_enabled=True,
+        scripting_enabled=scripting,
     )
     seen = Counter(_key(tag.name, tag.attributes) for tag in reading.tags)
     sheets = Counter(style.text for style in reading.styles)
