@@ -189,3 +189,27 @@ def test_a_runnable_keeps_the_learners_code_across_an_update_in_place(chromium, 
         assert block.locator(".ts-run__print").text_content() == "print('hello')\nprint('mine')"
         assert page.locator(".ts-run").count() == 1
         assert errors == [] and violations(page) == []
+
+
+NOSCRIPT = '<noscript><p id="ts-noscript-p">Read without JavaScript.</p><img id="ts-noscript-img" src="x.png" alt=""></noscript>'
+
+
+def test_a_save_with_a_noscript_reloads_rather_than_make_its_content_live(chromium, course):
+    """Issue 81 (LR1): the in-place update parsed the saved page with DOMParser, which reads with
+    scripting off, so a `<noscript>`'s content went into the open page as live elements (a
+    `<meta http-equiv=refresh>` there sent the reader away, an `<img>` loaded); a reload, with
+    scripting on, reads it as text. Now such a page is reloaded: the content stays text."""
+    with lesson_open(chromium, course) as (base, page, errors):
+        page.evaluate("window.__marker = 1")
+        lesson = course / "lessons/alpha/a1/lesson.md"
+        saved = lesson_md("First lesson", body=f"## Notes\n\nSaved with a noscript.\n\n{NOSCRIPT}\n\nThe end.\n")
+        save_and_expect_text(page, lesson, saved, "Saved with a noscript.")
+        page.wait_for_load_state("load")
+        held = page.evaluate(
+            "() => Array.from(document.querySelectorAll('noscript'), (n) => [n.children.length, n.textContent])"
+        )
+        assert held and all(children == 0 and "ts-noscript-p" in text for children, text in held), held
+        live = "document.getElementById('ts-noscript-p') || document.getElementById('ts-noscript-img')"
+        assert page.evaluate(live) is None
+        assert page.evaluate("window.__marker") is None, "the page was updated in place, not reloaded"
+        assert violations(page) == []

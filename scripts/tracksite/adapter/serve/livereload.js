@@ -9,7 +9,8 @@
    as long again as the build: every style sheet asked for, the page parsed, every script run.
    Whatever the swap cannot carry falls back to `location.reload()`: another set of style sheets or
    scripts, other <html> attributes or head, another page around the components, a new inline
-   script in the new content, an answer that is not the page (an error, a redirect), any failure. */
+   script in the new content, an answer that is not the page (an error, a redirect), a page that
+   holds a <noscript>, any failure. */
 (() => {
   "use strict";
   const me = document.currentScript;
@@ -94,6 +95,11 @@
       return reload();
     }
     const next = new DOMParser().parseFromString(await res.text(), "text/html");
+    /* DOMParser reads with scripting off, so a <noscript>'s content is markup there, and would go
+       in live (a <meta http-equiv=refresh>, an <img> that loads) where a reload, with scripting
+       on, reads text (issue 81, LR1): scripting is the one flag that parses the two apart, and
+       <noscript> the one element it changes, so such a page is reloaded, read as the browser reads it */
+    if (next.querySelector("noscript")) return reload();
     const tag = Array.from(next.querySelectorAll("script[src]")).find(isMe);
     const newEpoch = tag ? Number(tag.dataset.epoch) : NaN, seen = tag ? tag.dataset.outside : "";
     if (!(newEpoch > epoch) || !seen || seen !== shown || !next.querySelector(PARTS[1]) || newCode(next)) return reload();
