@@ -82,7 +82,7 @@ _BOOT = (
     f"    sys.stderr.write('{_UNCONFINED_WORD} ' + ', '.join(bad) + '\\n'); os._exit({UNCONFINED})\n"
     "cpu, mem, size, files = map(int, sys.argv[1:5])\n"
     "for k, v in ((r.RLIMIT_CPU, cpu), (r.RLIMIT_AS, mem), (r.RLIMIT_FSIZE, size), (r.RLIMIT_NOFILE, files),"
-    " (r.RLIMIT_CORE, 0)):\n"
+    " (r.RLIMIT_CORE, 0), (r.RLIMIT_MSGQUEUE, 0)):\n"
     "    r.setrlimit(k, (v, v))\n"
     "sys.argv = sys.argv[5:]\n"
     "runpy.run_path(sys.argv[0], run_name='__main__')\n"
@@ -277,6 +277,7 @@ def run_program(
         (resource.RLIMIT_FSIZE, limits.file_size),
         (resource.RLIMIT_NOFILE, limits.open_files),
         (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_MSGQUEUE, 0),  # no message queue holds bytes beside /tmp
     )
 
     def confine() -> None:  # in the child, before bubblewrap starts: inherited by all it runs
