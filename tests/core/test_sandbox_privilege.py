@@ -195,26 +195,22 @@ def test_without_user_namespaces_nothing_runs(tmp_path, needs_sandbox):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="binding a file over /proc/sys needs root")
-def test_root_told_there_are_no_user_namespaces_runs_nothing_with_privilege(tmp_path, needs_sandbox):
-    """SB1 as issue 81 reported it: root, in a mount namespace where /proc/sys/user/
-    max_user_namespaces reads 0. bubblewrap used to believe it and run the exercise with root's
-    capabilities (`0 0 4294967295`, CapEff full); now the user namespace is required, so a run
-    is either confined (the kernel still makes one) or refused, never privileged."""
+def test_root_told_there_are_no_user_namespaces_runs_nothing(tmp_path, needs_sandbox):
+    """SB1 as issue 81 reported it: root, in a mount namespace of its own where /proc/sys/user/
+    max_user_namespaces reads 0. bubblewrap's `--unshare-user-try` took it at its word and ran
+    the exercise in root's namespace with root's capabilities (TS431: it ran); now nothing runs
+    (exit 2, TS434), and a run asked for directly is refused too."""
     _unshare_works(["--mount"])
+    root = _course(tmp_path)
     zero = tmp_path / "zero"
     zero.write_text("0\n", encoding="ascii")
-    script = tmp_path / "self.py"
-    script.write_text(SELF, encoding="utf-8")
-    run = (
-        "from tracksite.core import sandbox; from pathlib import Path; import sys\n"
-        f"done = sandbox.run_python(Path({str(script)!r}), '', 20)\n"
-        "print(done.stdout); sys.exit(done.returncode)\n"
-    )
     told = f"mount --bind {zero} /proc/sys/user/max_user_namespaces && grep -qx 0 /proc/sys/user/max_user_namespaces"
-    done = _in_namespace(["--mount"], told, [sys.executable, "-c", run])
-    if done.returncode != 0:  # refused: the words say why, and nothing ran
-        assert "Unavailable" in done.stderr or "sandbox" in done.stderr, done.stderr[-2000:]
-        return
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["CapEff"] == seen["CapBnd"] == "0000000000000000", seen
-    assert seen["uid_map"][0] == str(sandbox.NOBODY) and seen["mount a tmpfs"] != "done", seen
+    check = _in_namespace(["--mount"], told, _tracksite("--root", str(root), "check", "--run-code"))
+    assert check.returncode == 2, check.stdout + check.stderr
+    assert "TS434" in check.stderr and "user namespace" in check.stderr, check.stderr
+    script = tmp_path / "ran.py"
+    script.write_text(f"open({str(tmp_path / 'ran.txt')!r}, 'w')\n", encoding="utf-8")
+    run = f"from tracksite.core import sandbox; from pathlib import Path; sandbox.run_python(Path({str(script)!r}), '', 20)"
+    direct = _in_namespace(["--mount"], told, [sys.executable, "-c", run])
+    assert direct.returncode != 0 and "Unavailable" in direct.stderr, direct.stderr[-2000:]
+    assert not (tmp_path / "ran.txt").exists()

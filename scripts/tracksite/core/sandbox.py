@@ -137,6 +137,8 @@ def unavailable() -> str | None:
         return f"the sandbox is bubblewrap's, which runs on Linux (x86-64, arm64); this is {sys.platform} {platform.machine()}"
     if bwrap is None:
         return "the sandbox needs bubblewrap (`bwrap`), which is not installed: install the `bubblewrap` package"
+    if _user_namespaces_off():
+        return _NO_USERNS.format(why="user.max_user_namespaces is 0")
     with tempfile.TemporaryDirectory(prefix="tracksite-probe-") as folder:
         probe = Path(folder) / "probe.py"
         probe.write_text(_PROBE, encoding="utf-8")
@@ -155,12 +157,25 @@ def unavailable() -> str | None:
     if said and "Unknown option" in said[-1]:
         return f"the installed bubblewrap is too old ({said[-1]}): tracksite needs bwrap 0.8 or later"
     if said and "namespace" in said[-1]:
-        return (
-            f"no new user namespace can be made here ({said[-1]}), and the sandbox runs nothing without one, "
-            "whoever runs it (root included): allow them (sysctl user.max_user_namespaces above 0, and "
-            "kernel.unprivileged_userns_clone=1 or an AppArmor profile for bwrap where the system has those)"
-        )
+        return _NO_USERNS.format(why=said[-1])
     return "bubblewrap (`bwrap`) could not make a sandbox here" + (f": {said[-1]}" if said else "")
+
+
+_NO_USERNS = (
+    "no new user namespace can be made here ({why}), and the sandbox runs nothing without one, whoever "
+    "runs it (root included): allow them (sysctl user.max_user_namespaces above 0, and "
+    "kernel.unprivileged_userns_clone=1 or an AppArmor profile for bwrap where the system has those)"
+)
+
+
+def _user_namespaces_off() -> bool:
+    """Whether the system says no user namespace may be made (`user.max_user_namespaces` 0, as
+    hardened CI runners set it): the sandbox then refuses before bubblewrap is asked, whose own
+    `--unshare-user-try` took the same word for a reason to run in the caller's namespace."""
+    try:
+        return Path("/proc/sys/user/max_user_namespaces").read_text(encoding="ascii").strip() == "0"
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 #: Run at the first use: what the code in the sandbox must fail to do, tried for real (none of
