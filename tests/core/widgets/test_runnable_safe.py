@@ -146,10 +146,12 @@ def test_a_strict_build_runs_no_exercise(attack):
     ran_nothing(listener, outside, daemon)
 
 
-def test_the_language_server_runs_no_exercise_even_when_mkdocs_yml_asks(attack):
+def test_the_language_server_runs_no_exercise_even_when_mkdocs_yml_asks(attack, monkeypatch):
+    """Nor when the environment asks (TRACKSITE_RUN_CODE=1): an editor opening a checkout runs nothing."""
     from tracksite.commands import lspserver
 
     root, listener, outside, daemon = attack
+    monkeypatch.setenv(sandbox.ASK, "1")
     config = root / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace("- tracksite", "- tracksite:\n      run_code: true", 1)
