@@ -21,13 +21,13 @@ The sandbox is bubblewrap (`bwrap`), the unprivileged sandbox Flatpak uses, arou
   required (where none can be made nothing runs: no fall back to the caller's), nobody's uid and
   gid inside, every capability dropped, no user namespace made inside (so no mount), /proc and
   /dev read-only (no /dev/shm; a kernel setting is a file of /proc that the caller's uid could
-  write), and memory files (memfd, System V shared memory) refused, so /tmp's `SCRATCH` bytes are
+  write), and memory files (memfd, System V shared memory, message queues) refused, so /tmp's `SCRATCH` bytes are
   all it can write. Each run proves it from inside before any code of the course (`_BOOT`: no
   capability, NoNewPrivs, the seccomp filter, a foreign uid_map), and the first run tries for real
   what must fail (`_PROBE`).
 
-Without a working `bwrap` (not installed, a system that forbids its namespaces, not Linux) code is
-not run at all: `unavailable()` says why, and the callers refuse with that reason.
+Without a working `bwrap` (not installed, a system that forbids user namespaces, root's included,
+not Linux) code is not run at all: `unavailable()` says why, and the callers refuse with that reason.
 """
 
 from __future__ import annotations
