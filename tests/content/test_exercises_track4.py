@@ -539,7 +539,10 @@ SCHED_VARIANTS = [
         GAN,
         SCHED,
         "in log space with math.log, a running sum",
-        (BARS, "    total, out = 0.0, []\n    for beta in betas:\n        total += math.log(1 - beta)\n        out.append(math.exp(total))\n    return out"),
+        (
+            BARS,
+            "    total, out = 0.0, []\n    for beta in betas:\n        total += math.log(1 - beta)\n        out.append(math.exp(total))\n    return out",
+        ),
     ),  # fmt: skip
     right(
         GAN,

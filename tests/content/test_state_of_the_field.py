@@ -34,7 +34,12 @@ def row(topic: str) -> tuple[str, str]:
 def test_the_snapshot_states_its_rule_and_its_date():
     text = snapshot()
     rule = next(p for p in text.split("\n\n") if p.startswith("**What enters the snapshot.**"))
-    for words in ("maker's own page", "third parties are not used", "gives no month, the entry says so", "instead of guessing"):
+    for words in (
+        "maker's own page",
+        "third parties are not used",
+        "gives no month, the entry says so",
+        "instead of guessing",
+    ):
         assert words in rule, words
     assert "As of late 2026 it is a snapshot, not a live feed" in text
     assert "missing by construction" in text
@@ -70,13 +75,20 @@ def test_makers_without_a_page_of_their_own_are_said_so_and_months_are_not_guess
     opened, _ = row("Open-weight models")
     assert "xAI: no release of 2026 could be checked against a page of xAI's own" in closed
     assert "Meta and Moonshot AI: no 2026 release checked against their own pages" in opened
-    assert "Claude Opus 5.5, which Anthropic's pages call its current Opus model by November 2026 without giving its month" in closed
-    assert not re.search(r"Opus 5\.5 \((January|February|March|April|May|June|July|August|September|October|November|December)", closed)
+    assert (
+        "Claude Opus 5.5, which Anthropic's pages call its current Opus model by November 2026 without giving its month"
+        in closed
+    )
+    assert not re.search(
+        r"Opus 5\.5 \((January|February|March|April|May|June|July|August|September|October|November|December)", closed
+    )
     assert "Gemma 4 (E2B, E4B, 26B-A4B and 31B), whose release month no Google page found here states" in opened
 
 
 def test_numbers_no_makers_page_gives_are_gone():
-    course = " ".join(p.read_text(encoding="utf-8") for p in [*LESSONS.rglob("*.md"), *(REPO / "cheatsheets").rglob("*.md")])
+    course = " ".join(
+        p.read_text(encoding="utf-8") for p in [*LESSONS.rglob("*.md"), *(REPO / "cheatsheets").rglob("*.md")]
+    )
     assert "DeepSeek-V4 129,280" not in course and "DeepSeek-V3 and DeepSeek-V4 129,280" not in course
     assert not re.search(r"262,144(?!,000)", course), "Gemma 3's configuration says 262,208"
     vocab, checked = row("Vocabularies")

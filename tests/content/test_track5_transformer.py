@@ -13,6 +13,7 @@ import re
 import textwrap
 
 import pytest
+
 from test_track5_exercises import EXERCISES, run
 from track5_variants_transformer import RIGHT, TITLE, WRONG
 
