@@ -133,4 +133,27 @@ RIGHT[TITLE] = [
             return mm(dS, k), mm(t(dS), q), mm(t(W), d_out)
         """,
     ),
+    (
+        "the weights computed again from q and k, not taken from the argument, and rows returned as tuples",
+        """
+        def attention_backward(q, k, v, weights, d_out):
+            n, d = len(q), len(q[0])
+            scale = 1 / math.sqrt(d)
+            dq, dk, dv = [[0.0] * d for _ in q], [[0.0] * d for _ in k], [[0.0] * len(v[0]) for _ in v]
+            for i in range(n):
+                s = [scale * sum(a * b for a, b in zip(q[i], k[j])) for j in range(i + 1)]
+                e = [math.exp(x - max(s)) for x in s]
+                w = [x / sum(e) for x in e]
+                dw = [sum(g * x for g, x in zip(d_out[i], v[j])) for j in range(i + 1)]
+                mean = sum(a * b for a, b in zip(w, dw))
+                for j in range(i + 1):
+                    g = w[j] * (dw[j] - mean) * scale
+                    for c in range(d):
+                        dq[i][c] += g * k[j][c]
+                        dk[j][c] += g * q[i][c]
+                    for c in range(len(v[0])):
+                        dv[j][c] += w[j] * d_out[i][c]
+            return tuple(map(tuple, dq)), tuple(map(tuple, dk)), tuple(map(tuple, dv))
+        """,
+    ),
 ]
