@@ -520,6 +520,36 @@ SCHED_VARIANTS = [
         "halfway counted from 0",
         (HALF, "return next(t for t, bar in enumerate(alpha_bars(betas)) if bar < 0.5)"),
     ),  # fmt: skip
+    wrong(
+        GAN,
+        SCHED,
+        "exp of minus the summed betas, as if 1 - beta were exp(-beta)",
+        (BARS, "    return [math.exp(-sum(betas[:t])) for t in range(1, len(betas) + 1)]"),
+    ),  # fmt: skip
+    right(
+        GAN,
+        SCHED,
+        "in log space, log1p summed with accumulate (issue 86: crashed on the cosine's beta of 1)",
+        (
+            BARS,
+            "    import itertools\n    return [math.exp(s) for s in itertools.accumulate(math.log1p(-b) for b in betas)]",
+        ),
+    ),  # fmt: skip
+    right(
+        GAN,
+        SCHED,
+        "in log space with math.log, a running sum",
+        (
+            BARS,
+            "    total, out = 0.0, []\n    for beta in betas:\n        total += math.log(1 - beta)\n        out.append(math.exp(total))\n    return out",
+        ),
+    ),  # fmt: skip
+    right(
+        GAN,
+        SCHED,
+        "betas_from caps at 0.999 itself, as the text says Nichol and Dhariwal do",
+        (FROM, "return [min(1 - bar / prev, 0.999) for prev, bar in zip([1.0] + bars[:-1], bars)]"),
+    ),  # fmt: skip
     right(
         GAN,
         SCHED,

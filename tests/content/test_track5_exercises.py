@@ -26,6 +26,7 @@ import pytest
 import track5_variants_inside
 import track5_variants_scaling
 import track5_variants_training
+import track5_variants_transformer
 import track5_variants_using
 from course import REPO
 from tracksite import theme
@@ -82,7 +83,13 @@ def variant(exercise: Exercise, redefine: str) -> str:
 
 WRONG: dict[str, list[tuple[str, str, str]]] = {}
 RIGHT: dict[str, list[tuple[str, str]]] = {}
-for _module in (track5_variants_inside, track5_variants_training, track5_variants_scaling, track5_variants_using):
+for _module in (
+    track5_variants_inside,
+    track5_variants_training,
+    track5_variants_transformer,
+    track5_variants_scaling,
+    track5_variants_using,
+):
     WRONG.update(_module.WRONG)
     RIGHT.update(_module.RIGHT)
 

@@ -179,7 +179,7 @@ WRONG["RoPE on whole vectors"] = [
         "pair 0 turns by 1 radian",
     ),
     (
-        "pairs dimension i with i + d/2, as some libraries lay them out",
+        "pairs dimension i with i + d/2, as Hugging Face lays them out (the other convention, not the one asked for)",
         """
         def rope(v, pos, base=10000):
             h = len(v) // 2
@@ -190,7 +190,7 @@ WRONG["RoPE on whole vectors"] = [
                 out[i], out[i + h] = x * cos(a) - y * sin(a), x * sin(a) + y * cos(a)
             return out
         """,
-        "pair 0 turns by 1 radian",
+        "Hugging Face's layout",
     ),
     (
         "ignores the base it is given",

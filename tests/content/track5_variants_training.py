@@ -372,6 +372,27 @@ RIGHT["DPO over a batch of preference pairs"] = [
 
 WRONG["Verifiable rewards and group advantages"] = [
     (
+        "reads the last word as a number (issue 86: '...so 12 eggs' scored 0)",
+        """
+        def reward(answer, truth):
+            words = answer.split()
+            try:
+                return float(int(words[-1]) == truth)
+            except (ValueError, IndexError):
+                return 0.0
+        """,
+        "need not be the final word",
+    ),
+    (
+        "reads the last word, its punctuation stripped",
+        """
+        def reward(answer, truth):
+            words = answer.replace(",", " ").replace(".", " ").split()
+            return 1.0 if words and words[-1].lstrip("-").isdigit() and int(words[-1]) == truth else 0.0
+        """,
+        "need not be the final word",
+    ),
+    (
         "looks for the truth anywhere in the text",
         """
         def reward(answer, truth):
@@ -425,6 +446,17 @@ WRONG["Verifiable rewards and group advantages"] = [
     ),
 ]
 RIGHT["Verifiable rewards and group advantages"] = [
+    (
+        "divides by max(sigma, eps) (issue 86: rejected by the old tolerance)",
+        """
+        def advantages(groups, eps=1e-6):
+            out = []
+            for group in groups:
+                mu, sigma = mean(group), pstdev(group)
+                out.append([(r - mu) / max(sigma, eps) for r in group])
+            return out
+        """,
+    ),
     (
         "the sample standard deviation, and a reward that scans words",
         """
