@@ -150,7 +150,7 @@ def worst_case(course: Course, level: int = 0) -> int:
     """The longest suspend_data scorm.js writes for `course` at `level`: every lesson done, every
     question checked with every option chosen, every card marked and scheduled."""
     header = json.dumps(
-        {"v": 3, "k": course.course_id, "t": 99999, "z": 0, "l": "x" * 24, "s": ""}, separators=(",", ":")
+        {"v": 3, "k": course.course_id, "t": 99999, "z": 0, "d": 1, "l": "x" * 24, "s": ""}, separators=(",", ":")
     )
     records = [
         _record([len(question.options) for q in lesson.graded() for question in q.questions], len(lesson.terms), level)

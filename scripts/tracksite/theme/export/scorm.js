@@ -196,6 +196,7 @@
       if (fields.length > 1 || fields[0].endsWith("1")) records.push(fields.join(","));
     }
     const state = { v: 3, k: course.id, t, z: level };
+    if (completed()) state.d = 1; /* the course was completed: it stays so (wasCompleted) */
     const learner = (get(PREFIX + "learner") || {}).id;
     if (typeof learner === "string") state.l = learner.slice(0, 24);
     state.s = records.join(".");
@@ -310,6 +311,7 @@
     put(PREFIX + "progress", progress);
     put(PREFIX + "review", { cards, decks });
     if (typeof s.l === "string" && s.l) put(PREFIX + "learner", { id: s.l });
+    if (s.d === 1) wasCompleted = true;
     if (s.c && typeof s.c === "object") {
       for (const [fp, code] of Object.entries(s.c)) if (/^[\w-]{1,64}$/.test(fp) && typeof code === "string") put(CODE + fp, { code });
     }
@@ -342,7 +344,6 @@
     const done = course.lessons.filter((l) => progress[l.id] === true).length;
     return wasCompleted || done / Math.max(course.lessons.length, 1) >= course.threshold;
   };
-  const FINISHED = ["completed", "passed", "failed"];
   const elapsed = (ms) => {
     const s = Math.max(0, Math.round(ms / 1000));
     const hh = Math.floor(s / 3600), mm = Math.floor((s % 3600) / 60), ss = s % 60;
@@ -420,27 +421,36 @@
       }
     }
   };
+  /* With a mastery score (export --mastery) a course is passed or failed once it is completed,
+     never before. SCORM 1.2 has one status for both, and an LMS decides it itself: Moodle's
+     LMSFinish (mod/scorm/datamodels/scorm_12.js, StoreData) makes the status passed or failed
+     whenever the manifest has a mastery score and cmi.core.score.raw is set, whatever the package
+     said, and its "Force completed" makes an incomplete status with a score completed
+     (locallib.php, scorm_insert_track). So in 1.2 with a mastery score, no score is sent before
+     the course is completed: an unfinished learner stays incomplete. SCORM 2004 keeps
+     cmi.success_status apart: unknown until the course is completed. */
+  const withheld = () => v12 && course.mastery != null && !completed();
   const report = () => {
     clearTimeout(reportTimer);
     if (ended) return;
     saveState();
-    const raw = score();
-    if (raw !== null) {
+    const done = completed();
+    let raw = score();
+    /* a course completed without a question checked scores 0 of its questions */
+    if (raw === null && done && course.mastery != null && course.lessons.some((l) => l.questions.length)) raw = 0;
+    if (raw !== null && !withheld()) {
       set(cmi.min, 0);
       set(cmi.max, 100);
       set(cmi.raw, raw);
       if (!v12) set("cmi.score.scaled", (raw / 100).toFixed(2));
     }
-    const done = completed();
-    /* with a mastery score (export --mastery): passed or failed, once the course is completed;
-       SCORM 1.2 has one status for both, 2004 a success status of its own */
-    const success = course.mastery == null || raw === null ? null : raw >= course.mastery ? "passed" : "failed";
+    const success = course.mastery == null || raw === null || !done ? null : raw >= course.mastery ? "passed" : "failed";
     if (v12) set(cmi.status, done ? (success || "completed") : "incomplete");
     else {
       set(cmi.status, done ? "completed" : "incomplete");
-      if (success) set("cmi.success_status", success);
+      if (course.mastery != null) set("cmi.success_status", success || "unknown");
     }
-    interactions(raw);
+    interactions();
     if (dirty) { clearTimeout(commitTimer); commitTimer = setTimeout(commit, 2000); } /* 2 s after the last change */
   };
 
@@ -452,7 +462,10 @@
   for (const k of [cmi.status, cmi.where, cmi.raw, cmi.min, cmi.max, ...(v12 ? [] : ["cmi.score.scaled", "cmi.success_status"])]) {
     try { sent[k] = String(lms.get(k)); } catch (e) { /* not readable: set when known */ }
   }
-  wasCompleted = FINISHED.includes(sent[cmi.status]);
+  /* completed before: this package said so (suspend_data's "d"), or the LMS holds "completed".
+     Not "passed" or "failed": Moodle sets those itself at LMSFinish from a score alone (an
+     earlier package's unfinished learner is stored failed), so they say nothing of completion */
+  wasCompleted = wasCompleted || sent[cmi.status] === "completed";
   nextInteraction = Number(lms.get("cmi.interactions._count")) || 0;
   window.addEventListener("storage", (e) => {
     if (e.key && !ours(e.key)) return; /* another course's */
