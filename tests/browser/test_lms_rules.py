@@ -8,7 +8,9 @@ SCORM 1.2 player emulated over it (moodle_rules.py quotes each rule from Moodle'
   the activity of the one who passed (a course without a mastery score: "Completed");
 - a relaunch where Moodle stored "failed" for an unfinished learner (an earlier package) does
   not read it as completed;
-- SCORM 2004: success_status stays unknown until the course is completed.
+- SCORM 2004: success_status stays unknown until the course is completed;
+- typed code that does not fit suspend_data stays in the browser's own storage: 30 exercises,
+  all 30 back in their editors at a relaunch in the same browser.
 """
 
 from __future__ import annotations
@@ -25,11 +27,12 @@ from test_export_scorm import course_frame, scorm_again
 from test_lms_as_installed import QUIZZES
 from test_lms_state import open_lesson
 
-from course import make_course
+from course import lesson_md, make_course, write
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser
 
+EXERCISES = 30
 OTHERS = ("alpha/a2/", "alpha/a3/", "beta/b1/", "beta/b2/")  # the fixture course's other lessons
 
 HARNESS_2004 = """
@@ -58,6 +61,11 @@ def lms(tmp_path_factory, serve_site) -> str:
     _export(root, folder / "m12.zip", "--version", "1.2", "--mastery", "80")
     _export(root, folder / "plain12.zip", "--version", "1.2")
     _export(root, folder / "m2004.zip", "--version", "2004", "--mastery", "80")
+    body = "## Practice\n\n" + "".join(
+        f"/// runnable | Exercise {n}\ncode: |\n  x{n} = {n}\n  print(x{n})\n///\n\n" for n in range(EXERCISES)
+    )
+    write(root, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body=body))
+    _export(root, folder / "code30.zip", "--version", "1.2")
     for name in ("scorm12.min.js", "scorm2004.min.js"):
         shutil.copyfile(runtime.with_name(name), folder / name)
     (folder / "moodle.html").write_text(MOODLE_PAGE.format(runtime="scorm12.min.js", harness="moodle12.js"))
@@ -67,10 +75,11 @@ def lms(tmp_path_factory, serve_site) -> str:
     return serve_site(folder)
 
 
-def play(chromium, lms: str, pkg: str, tracks: list | None = None, **options):
+def play(chromium, lms: str, pkg: str, tracks: list | None = None, *, context=None, **options):
     """A launch of the activity in the emulated Moodle: a browser of its own (what the LMS
-    stored is all it has), the learner's stored tracks, the activity's settings."""
-    context = chromium.new_context()
+    stored is all it has) unless `context` is given, the learner's stored tracks, the
+    activity's settings."""
+    context = context or chromium.new_context()
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
@@ -96,14 +105,14 @@ def finish_course(page):
         open_lesson(page, lesson).locator(".ts-progress__toggle").click()
 
 
-def leave(page) -> list:
+def leave(page, keep: bool = False) -> list:
     """The learner closes the activity: LMSFinish, and what Moodle stored."""
     page.evaluate("() => window.frames[0].tracksiteScorm.report()")
     page.evaluate("document.getElementById('sco').remove()")
     page.wait_for_function("() => API.isTerminated()", timeout=10_000)
     tracks = page.evaluate("() => moodle.tracks()")
     assert not page.errors, page.errors
-    page.context.close()
+    page.close() if keep else page.context.close()
     return tracks
 
 
@@ -195,4 +204,29 @@ def test_scorm_2004_success_stays_unknown_until_the_course_is_completed(chromium
     assert page.evaluate("API_1484_11.cmi.completion_status") == "completed"
     sent = [c["args"][1] for c in page.evaluate("calls") if c["args"][0] == "cmi.success_status"]
     assert "passed" not in sent and sent[-1] == "failed", sent
+    context.close()
+
+
+def test_code_beyond_suspend_data_stays_in_the_browser(chromium, lms):
+    context = chromium.new_context()
+    page = play(chromium, lms, "code30", context=context)
+    frame = open_lesson(page, "alpha/a2/")
+    typed = [f"x{n} = {n} * 2  # the learner's own answer to exercise {n}, " + "kept " * 20 + "\n" for n in range(EXERCISES)]
+    editors = frame.locator("[data-widget=runnable]")
+    expect(editors).to_have_count(EXERCISES)
+    for n, code in enumerate(typed):
+        editors.nth(n).get_by_label("Code (editable)").fill(code)
+    page.wait_for_function(
+        "(n) => Object.keys(localStorage).filter((k) => k.includes(':code:')).length === n", arg=EXERCISES
+    )
+    tracks = leave(page, keep=True)
+    in_lms = json.loads(stored(tracks, "cmi.suspend_data")).get("c", {})
+    assert 0 < len(in_lms) < EXERCISES, len(in_lms)  # 1.2's 4,096 characters hold some of them
+    print(f"{EXERCISES} exercises: {len(in_lms)} codes in suspend_data, {EXERCISES - len(in_lms)} in the browser only")
+
+    page = play(chromium, lms, "code30", tracks, context=context)  # the same browser, relaunched
+    frame = open_lesson(page, "alpha/a2/")
+    shown = frame.locator("[data-widget=runnable] .ts-run__print")
+    expect(shown).to_have_count(EXERCISES)
+    assert shown.all_text_contents() == typed
     context.close()

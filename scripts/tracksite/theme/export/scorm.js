@@ -12,8 +12,9 @@
    calls nothing after the session ended.
 
    Storage: only the course's own namespace ("tracksite:<id>:", widgets.js: the course's id bound
-   to the package's address), replaced at launch: an LMS serves every package from one origin,
-   each activity from a path of its own, and another activity's state stays as it is.
+   to the package's address), replaced at launch but for the learner's code (what did not fit
+   suspend_data is kept only there): an LMS serves every package from one origin, each activity
+   from a path of its own, and another activity's state stays as it is.
 
    suspend_data (commands/export/scormstate.py lays it out): {"v":3,"k":course,"t":day,"z":level,
    "l":learner,"s":records,"c":code}, a record per lesson with any state,
@@ -58,10 +59,15 @@
   };
   const put = (k, v) => { try { ls.setItem(ns(k), JSON.stringify(v)); } catch (e) { /* full or off */ } };
   const ours = (k) => k.startsWith(OWN) && (course.id !== "" || !/^tracksite:[0-9a-f]{8}:/.test(k));
+  /* at launch the LMS's state replaces this browser's, but for the learner's code: what did not
+     fit suspend_data lives only here (keepCode), and the code the LMS has replaces its own */
   const clearOwn = () => {
     if (!ls) return;
     const out = [];
-    for (let i = 0; i < ls.length; i++) { const k = ls.key(i); if (k && ours(k)) out.push(k); }
+    for (let i = 0; i < ls.length; i++) {
+      const k = ls.key(i);
+      if (k && ours(k) && !k.startsWith(ns(CODE))) out.push(k);
+    }
     out.forEach((k) => ls.removeItem(k));
     put("tracksite:copied", {}); /* the LMS's state is the learner's: no earlier keys copied in */
   };
