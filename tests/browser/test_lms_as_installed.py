@@ -226,9 +226,9 @@ def test_scorm_2004_receives_each_result_with_its_description(chromium, lms):
         description: i.description, pattern: i.correct_responses.childArray[0].pattern }))"""
     )
     assert [(i["type"], i["response"], i["result"], i["pattern"]) for i in got] == [
-        ("choice", "a", "correct", "a"),
-        ("choice", "b", "incorrect", "a"),
-        ("choice", "a", "correct", "a"),
+        ("choice", "a_seven", "correct", "a_seven"),  # the options as written (issue 82)
+        ("choice", "b_five", "incorrect", "a_four"),
+        ("choice", "a_sixteen", "correct", "a_sixteen"),
     ], got
     assert got[0]["description"] == "Which is a prime number?" and got[0]["latency"].startswith("PT")
     assert page.evaluate("API_1484_11.cmi.score.raw") == "67"

@@ -9,14 +9,18 @@ SCORM 1.2 player emulated over it (moodle_rules.py quotes each rule from Moodle'
 - a relaunch where Moodle stored "failed" for an unfinished learner (an earlier package) does
   not read it as completed;
 - SCORM 2004: success_status stays unknown until the course is completed;
+- a report of two learners who answered in different orders lines up by question, through the
+  interactions' ids and the package's interactions.csv;
 - typed code that does not fit suspend_data stays in the browser's own storage: 30 exercises,
   all 30 back in their editors at a relaunch in the same browser.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -230,3 +234,40 @@ def test_code_beyond_suspend_data_stays_in_the_browser(chromium, lms):
     expect(shown).to_have_count(EXERCISES)
     assert shown.all_text_contents() == typed
     context.close()
+
+
+def test_a_report_of_two_learners_lines_up_by_question(chromium, lms):
+    """Learner 1 answers questions 1, 2, 3; learner 2 answers 3, then 2, then 1: the LMS's
+    journal differs by position, the report built by id lines up, each id's words from the
+    package's interactions.csv."""
+    steps = ["Seven", "Five", "Sixteen"]  # the page's three questions, in its order
+    journals = []
+    for order in ((0, 1, 2), (2, 1, 0)):
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(lms + "2004.html")
+        course_frame(page)
+        frame = open_lesson(page, "alpha/a1/")
+        for n in order:
+            question = frame.locator(".ts-quiz__question").nth(n)
+            question.get_by_label(steps[n]).check()
+            question.get_by_role("button", name="Check answer").click()
+        page.evaluate("() => window.frames[0].tracksiteScorm.report()")
+        journals.append(
+            page.evaluate(
+                """() => API_1484_11.cmi.interactions.childArray.map((i) => ({ id: i.id,
+                response: i.learner_response, result: i.result, description: i.description }))"""
+            )
+        )
+        context.close()
+    first, second = ([i["id"] for i in journal] for journal in journals)
+    assert len(first) == 3 and first != second and sorted(first) == sorted(second)  # by position: no
+    with urllib.request.urlopen(lms + "m2004/interactions.csv") as answer:
+        rows = list(csv.DictReader(answer.read().decode("utf-8").splitlines()))
+    for ident in first:
+        one, two = (next(i for i in journal if i["id"] == ident) for journal in journals)
+        question = {r["question"] for r in rows if r["id"] == ident}
+        assert {one["description"], two["description"]} == question, ident  # by id: one question
+        assert (one["response"], one["result"]) == (two["response"], two["result"]), ident
+        options = [r["option"] for r in rows if r["id"] == ident and r["response_2004"] == one["response"]]
+        assert options == [steps[[*map(str.lower, steps)].index(one["response"].split("_", 1)[1])]]

@@ -140,9 +140,10 @@ def exercises(found: list[dict]) -> list[Quiz]:
     """The checked exercises (code with tests or an expected output) among a page's `exercises`,
     each as a quiz of one question with one right option: runnable.js records a passed Check as
     that option chosen and first checked right, so the SCORM state carries and scores it as it
-    does a question (the Common Cartridge's QTI items hold the quizzes only)."""
+    does a question (the Common Cartridge's QTI items hold the quizzes only). Its text is its
+    title, for the LMS's report."""
     return [
-        Quiz(str(d.get("key", "")), [Question("", False, [""], [0], [""], str(d.get("key", "")))])
+        Quiz(str(d.get("key", "")), [Question(html.escape(str(d.get("title", ""))), False, [""], [0], [""], str(d.get("key", "")))])
         for d in found
         if d.get("checked")
     ]

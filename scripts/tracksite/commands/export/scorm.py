@@ -16,13 +16,14 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from tracksite.commands.export import coursedata, scormstate, staging
+from tracksite.commands.export import coursedata, interactions, scormstate, staging
 from tracksite.core import messages
 from tracksite.errors import UserError
 
 EXPORT = staging.EXPORT
 ASSETS = staging.ASSETS
 LAUNCH = "scorm-launch.html"
+MAPPING = "interactions.csv"  # each interaction's id and response letters, in words (interactions.py)
 
 SCHEMAS = {
     "1.2": ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"),
@@ -153,5 +154,7 @@ def package(
     for name in SCHEMAS[version]:
         shutil.copyfile(folder / name, staged / name)
     shutil.copyfile(EXPORT / "SCHEMAS-NOTICE.txt", staged / ASSETS / "SCHEMAS-NOTICE.txt")
+    entries = [(lesson, q, data) for lesson in course.lessons for q, data in scormstate.questions(lesson)]
+    (staged / MAPPING).write_text(interactions.mapping(entries), encoding="utf-8")
     (staged / "imsmanifest.xml").write_bytes(manifest(staged, course, version, mastery))
     return staging.write_zip(staged, out, first=("imsmanifest.xml",))

@@ -24,10 +24,10 @@ import hashlib
 import html
 import json
 import math
-import re
 from typing import Any
 
-from tracksite.commands.export.coursedata import Course, Lesson
+from tracksite.commands.export import interactions
+from tracksite.commands.export.coursedata import Course, Lesson, Question
 
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"  # 6 bits a character
 LIMITS = {"1.2": 4096, "2004": 64000}
@@ -75,32 +75,37 @@ def _ident_bits(ident: str) -> int:
     return ALPHABET.index(_chars(ident, 1))
 
 
-_TAGS = re.compile(r"<[^>]*>")
-
-
-def _plain(text: str, limit: int = 250) -> str:
-    """A question's HTML as plain text, for the LMS's report (an interaction's description)."""
-    return re.sub(r"\s+", " ", html.unescape(_TAGS.sub(" ", text))).strip()[:limit]
-
-
-def _questions(lesson: Lesson) -> list[dict[str, Any]]:
+def questions(lesson: Lesson) -> list[tuple[Question, dict[str, Any]]]:
+    """Each question and code exercise of `lesson` as scorm.js records and reports it: its state's
+    keys and identity bits, its interaction's id, type, right options, description and the
+    identifiers of its options (interactions.py says what an administrator reads)."""
     out = []
     for quiz in lesson.graded():
         code = quiz in lesson.exercises
         for question in quiz.questions:
+            title = interactions.plain(question.text) if code else ""
             out.append(
-                {
-                    "key": question.key,
-                    "also": question.also,
-                    "n": len(question.options),
-                    "h": _ident_bits(question.ident),
-                    "id": f"{lesson.id}/{question.ident}",
-                    "type": "code" if code else "multiple" if question.multiple else "choice",
-                    "right": [0] if code else question.source_correct(),
-                    "text": _plain(question.text) if not code else "",
-                }
+                (
+                    question,
+                    {
+                        "key": question.key,
+                        "also": question.also,
+                        "n": len(question.options),
+                        "h": _ident_bits(question.ident),
+                        "id": interactions.question_id(lesson, question, code, title),
+                        "type": "code" if code else "multiple" if question.multiple else "choice",
+                        "right": [0] if code else question.source_correct(),
+                        "text": interactions.description(question.text if not code else html.escape(_exercise(title))),
+                        "options": ["passed"] if code else interactions.option_ids(question),
+                        "title": _exercise(title) if code else "",
+                    },
+                )
             )
     return out
+
+
+def _exercise(title: str) -> str:
+    return f"Code exercise: {title}" if title else "Code exercise"
 
 
 def _cards_check(lesson: Lesson) -> str:
@@ -127,7 +132,7 @@ def course_data(
                 "qc": _quiz_check(lesson),
                 "cc": _cards_check(lesson),
                 "decks": [[key, terms] for key, terms in lesson.decks],
-                "questions": _questions(lesson),
+                "questions": [data for _, data in questions(lesson)],
             }
             for lesson in course.lessons
         ],

@@ -396,11 +396,19 @@
      a first check restored from suspend_data was sent by the session that made it */
   const LETTERS = "abcdefghijkl";
   let nextInteraction = 0, lastSeen = Date.now();
+  /* 1.2: the learner's time of day (CMITime); 2004: a date and time with the learner's offset
+     from UTC, which SCORM's (and Moodle's) time type takes only after fractions of a second */
   const stamp = (ms) => {
     const d = new Date(ms), two = (n) => String(n).padStart(2, "0");
     const hms = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-    return v12 ? hms : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${hms}`;
+    if (v12) return hms;
+    const off = -d.getTimezoneOffset(), abs = Math.abs(off);
+    const zone = off === 0 ? "Z" : `${off < 0 ? "-" : "+"}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${hms}.0${zone}`;
   };
+  /* a response in terms of the options as the instructor wrote them: 1.2 by letter (single
+     characters there), 2004 by the option's identifier (letter and first words, scormstate) */
+  const named = (q, places) => places.map((i) => (v12 ? LETTERS[i] : (q.options || [])[i] || LETTERS[i])).join(v12 ? "," : "[,]");
   const interactions = () => {
     const now = Date.now();
     for (const lesson of course.lessons) {
@@ -412,11 +420,10 @@
         const p = `cmi.interactions.${nextInteraction}.`;
         if (!set(p + "id", q.id)) continue;
         nextInteraction++;
-        const code = q.type === "code", join = v12 ? "," : "[,]";
+        const code = q.type === "code";
         set(p + "type", code ? (v12 ? "performance" : "other") : "choice");
-        if (!code) set(p + "correct_responses.0.pattern", q.right.map((i) => LETTERS[i]).join(join));
-        set(p + (v12 ? "student_response" : "learner_response"),
-          code ? "passed" : chosen.map((i) => LETTERS[i]).join(join));
+        if (!code) set(p + "correct_responses.0.pattern", named(q, q.right));
+        set(p + (v12 ? "student_response" : "learner_response"), code ? "passed" : named(q, chosen));
         set(p + "result", first === 1 ? "correct" : v12 ? "wrong" : "incorrect");
         set(p + "weighting", 1);
         /* the time since the page was opened, or since the learner's previous check */
