@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import urllib.request
 import zipfile
@@ -242,8 +243,8 @@ def test_a_report_of_two_learners_lines_up_by_question(chromium, lms):
     package's interactions.csv."""
     steps = ["Seven", "Five", "Sixteen"]  # the page's three questions, in its order
     journals = []
-    for order in ((0, 1, 2), (2, 1, 0)):
-        context = chromium.new_context()
+    for order, zone in (((0, 1, 2), "Europe/Paris"), ((2, 1, 0), "UTC")):
+        context = chromium.new_context(timezone_id=zone)
         page = context.new_page()
         page.goto(lms + "2004.html")
         course_frame(page)
@@ -256,10 +257,13 @@ def test_a_report_of_two_learners_lines_up_by_question(chromium, lms):
         journals.append(
             page.evaluate(
                 """() => API_1484_11.cmi.interactions.childArray.map((i) => ({ id: i.id,
-                response: i.learner_response, result: i.result, description: i.description }))"""
+                response: i.learner_response, result: i.result, description: i.description, time: i.timestamp }))"""
             )
         )
         context.close()
+    # 2004's timestamps say the learner's offset from UTC (Paris: +01:00, in summer +02:00)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.0\+0[12]:00", i["time"]) for i in journals[0]), journals[0]
+    assert all(i["time"].endswith(".0Z") for i in journals[1]), journals[1]
     first, second = ([i["id"] for i in journal] for journal in journals)
     assert len(first) == 3 and first != second and sorted(first) == sorted(second)  # by position: no
     with urllib.request.urlopen(lms + "m2004/interactions.csv") as answer:

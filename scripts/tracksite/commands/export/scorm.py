@@ -9,6 +9,7 @@ every file of the package, and the schema files it names sit at the package root
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import shutil
@@ -82,6 +83,20 @@ def course_script(course: coursedata.Course, version: str, threshold: float, mas
     return "window.tracksiteCourse = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
+def identifier(course: coursedata.Course, limit: int = 60) -> str:
+    """The manifest's identifier: `tracksite-` and the course's title (and track), letters and
+    digits kept, the rest hyphens (as earlier packages wrote it, so that a new version keeps it);
+    a longer one keeps its start and ends with 8 hex digits of the whole, so that two courses
+    whose titles differ past the limit stay two packages to the LMS."""
+    named = course.title.lower() + (f"-{course.track}" if course.track else "")
+    words = "".join(ch if ch.isalnum() else "-" for ch in named).strip("-")
+    ident = "tracksite-" + (words or "course")
+    if len(ident) <= limit:
+        return ident
+    digest = hashlib.sha1(named.encode("utf-8")).hexdigest()[:8]
+    return ident[: limit - 9].rstrip("-") + "-" + digest
+
+
 def manifest(staged: Path, course: coursedata.Course, version: str, mastery: float | None = None) -> bytes:
     ns = _NS[version]
     for prefix, uri in ns.items():
@@ -90,9 +105,7 @@ def manifest(staged: Path, course: coursedata.Course, version: str, mastery: flo
     def q(tag: str, prefix: str = "") -> str:
         return f"{{{ns[prefix]}}}{tag}"
 
-    named = course.title.lower() + (f"-{course.track}" if course.track else "")
-    ident = "tracksite-" + "".join(ch if ch.isalnum() else "-" for ch in named).strip("-")
-    m = ET.Element(q("manifest"), {"identifier": ident[:60] or "tracksite-course", "version": "1"})
+    m = ET.Element(q("manifest"), {"identifier": identifier(course), "version": "1"})
     m.set(q("schemaLocation", "xsi"), _LOCATIONS[version])
     meta = ET.SubElement(m, q("metadata"))
     ET.SubElement(meta, q("schema")).text = "ADL SCORM"
