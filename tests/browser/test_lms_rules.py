@@ -11,6 +11,8 @@ SCORM 1.2 player emulated over it (moodle_rules.py quotes each rule from Moodle'
 - SCORM 2004: success_status stays unknown until the course is completed;
 - a report of two learners who answered in different orders lines up by question, through the
   interactions' ids and the package's interactions.csv;
+- a track's package keeps what the learner does in another track's lessons (it holds the whole
+  site), counted in neither its completion nor its score;
 - typed code that does not fit suspend_data stays in the browser's own storage: 30 exercises,
   all 30 back in their editors at a relaunch in the same browser.
 """
@@ -66,6 +68,7 @@ def lms(tmp_path_factory, serve_site) -> str:
     _export(root, folder / "m12.zip", "--version", "1.2", "--mastery", "80")
     _export(root, folder / "plain12.zip", "--version", "1.2")
     _export(root, folder / "m2004.zip", "--version", "2004", "--mastery", "80")
+    _export(root, folder / "track12.zip", "--version", "1.2", "--track", "alpha")
     body = "## Practice\n\n" + "".join(
         f"/// runnable | Exercise {n}\ncode: |\n  x{n} = {n}\n  print(x{n})\n///\n\n" for n in range(EXERCISES)
     )
@@ -275,3 +278,24 @@ def test_a_report_of_two_learners_lines_up_by_question(chromium, lms):
         assert (one["response"], one["result"]) == (two["response"], two["result"]), ident
         options = [r["option"] for r in rows if r["id"] == ident and r["response_2004"] == one["response"]]
         assert options == [steps[[*map(str.lower, steps)].index(one["response"].split("_", 1)[1])]]
+
+
+def test_a_track_package_keeps_work_done_in_another_tracks_lessons(chromium, lms):
+    page = play(chromium, lms, "track12")
+    assert page.evaluate("() => window.frames[0].frames[0].location.pathname").endswith("/alpha/index.html")
+    open_lesson(page, "beta/b1/").locator(".ts-progress__toggle").click()  # another track's lesson
+    open_lesson(page, "alpha/a2/").locator(".ts-progress__toggle").click()
+    page.wait_for_function("() => API.cmi.suspend_data.includes('.')", timeout=15_000)
+    tracks = leave(page)
+    assert stored(tracks, "cmi.core.lesson_status") == "incomplete"  # 1 of alpha's 3 lessons
+
+    page = play(chromium, lms, "track12", tracks)  # another browser: only the LMS's state
+    frame = open_lesson(page, "beta/b1/")
+    expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
+    for lesson in ("alpha/a1/", "alpha/a3/"):
+        open_lesson(page, lesson).locator(".ts-progress__toggle").click()
+    page.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=15_000)
+    done = leave(page)
+    assert stored(done, "cmi.core.lesson_status") == "completed"
+    records = json.loads(stored(done, "cmi.suspend_data"))["s"].split(".")
+    assert len(records) == 4, records  # alpha's three and beta/b1

@@ -84,6 +84,7 @@ class Course:
     course_id: str = ""  # the namespace of the learner's state in the browser (core/site/courseid.py)
     lang: str = "en"  # the home page's language: the launch page's
     track: str = ""  # the track exported alone (`export --track`), or "" for the whole course
+    elsewhere: list[Lesson] = field(default_factory=list)  # with `track`: the other tracks' lessons
 
     def questions(self) -> int:
         return sum(len(q.questions) for lesson in self.lessons for q in lesson.quizzes)
@@ -158,7 +159,8 @@ def read(site: Path, track: str | None = None) -> Course:
 
 def only(course: Course, slug: str) -> Course:
     """The track `slug` of `course` as a course of its own: its lessons, its title after the
-    course's, and an id of its own (its learners' state apart from the whole course's)."""
+    course's, and an id of its own (its learners' state apart from the whole course's); the
+    other tracks' lessons, which its package holds too, as `elsewhere`."""
     titles = dict(course.tracks)
     if slug not in titles:
         known = ", ".join(t for t, _ in course.tracks) or "none"
@@ -173,6 +175,7 @@ def only(course: Course, slug: str) -> Course:
         courseid.track_id(course.course_id, slug) if course.course_id else "",
         lang=course.lang,
         track=slug,
+        elsewhere=[lesson for lesson in course.lessons if lesson.track != slug],
     )
 
 

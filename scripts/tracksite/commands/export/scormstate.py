@@ -118,6 +118,8 @@ def course_data(
     """scorm-course.js: the layout of suspend_data, the answer key of the score and of each
     question's interaction, the completion rule and the mastery score (None: no pass or fail)."""
     code = codes([lesson.id for lesson in course.lessons])
+    taken = set(code.values())
+    others = codes([lesson.id for lesson in course.lessons + course.elsewhere])
     return {
         "version": version,
         "threshold": threshold,
@@ -125,17 +127,23 @@ def course_data(
         "start": start,
         "id": course.course_id,
         "limit": LIMITS[version],
-        "lessons": [
-            {
-                "id": lesson.id,
-                "code": code[lesson.id],
-                "qc": _quiz_check(lesson),
-                "cc": _cards_check(lesson),
-                "decks": [[key, terms] for key, terms in lesson.decks],
-                "questions": [data for _, data in questions(lesson)],
-            }
-            for lesson in course.lessons
+        "lessons": [_lesson(lesson, code[lesson.id]) for lesson in course.lessons],
+        # a track's package: what a learner does in the other tracks' lessons it holds, kept in
+        # the room its own track's state leaves (scorm.js's keepElsewhere), counted nowhere
+        "elsewhere": [
+            _lesson(lesson, others[lesson.id]) for lesson in course.elsewhere if others[lesson.id] not in taken
         ],
+    }
+
+
+def _lesson(lesson: Lesson, code: str) -> dict[str, Any]:
+    return {
+        "id": lesson.id,
+        "code": code,
+        "qc": _quiz_check(lesson),
+        "cc": _cards_check(lesson),
+        "decks": [[key, terms] for key, terms in lesson.decks],
+        "questions": [data for _, data in questions(lesson)],
     }
 
 

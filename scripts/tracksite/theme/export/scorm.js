@@ -190,24 +190,42 @@
     return bits ? lesson.cc + bits : "";
   };
 
+  /* a lesson's record, "<code><done>,<quiz part>,<cards part>", or "" when it has no state */
+  const recordOf = (lesson, level, progress, review, t) => {
+    const fields = [lesson.code + (progress[lesson.id] === true ? "1" : "0"),
+      quizPart(lesson, level), cardsPart(lesson, level, review, t)];
+    while (fields.length > 1 && !fields[fields.length - 1]) fields.pop();
+    return fields.length > 1 || fields[0].endsWith("1") ? fields.join(",") : "";
+  };
   const encode = (level = 0) => {
     const progress = get(PREFIX + "progress") || {};
     const review = (get(PREFIX + "review") || {}).cards || {};
     const t = today();
-    const records = [];
-    for (const lesson of course.lessons) {
-      const fields = [lesson.code + (progress[lesson.id] === true ? "1" : "0"),
-        quizPart(lesson, level), cardsPart(lesson, level, review, t)];
-      while (fields.length > 1 && !fields[fields.length - 1]) fields.pop();
-      if (fields.length > 1 || fields[0].endsWith("1")) records.push(fields.join(","));
-    }
+    const records = course.lessons.map((lesson) => recordOf(lesson, level, progress, review, t)).filter(Boolean);
     const state = { v: 3, k: course.id, t, z: level };
     if (completed()) state.d = 1; /* the course was completed: it stays so (wasCompleted) */
     const learner = (get(PREFIX + "learner") || {}).id;
     if (typeof learner === "string") state.l = learner.slice(0, 24);
     state.s = records.join(".");
-    if (level === 0) keepCode(state);
+    if (level === 0) {
+      keepElsewhere(state, progress, review, t);
+      keepCode(state);
+    }
     return JSON.stringify(state);
+  };
+  /* a track's package holds the other tracks' lessons too (their links work): what the learner
+     does there is kept, whole records in the room the track's own state leaves (before the code),
+     and counts for neither completion nor score */
+  const keepElsewhere = (state, progress, review, t) => {
+    let room = limit - JSON.stringify(state).length;
+    const kept = [];
+    for (const lesson of course.elsewhere || []) {
+      const record = recordOf(lesson, 0, progress, review, t);
+      if (!record || record.length + 1 > room) continue;
+      kept.push(record);
+      room -= record.length + 1;
+    }
+    if (kept.length) state.s += (state.s ? "." : "") + kept.join(".");
   };
   /* the learner's code per exercise (runnable.js's "tracksite:code:<fingerprint>"), in "c", in
      the room the rest leaves: never in place of progress or a check (level 0 only, so the
@@ -298,7 +316,8 @@
        course id (k) may differ (the course renamed): the codes and checks say what still exists */
     if (!s || (s.v !== 2 && s.v !== 3) || typeof s.s !== "string") return false;
     const level = Number(s.z) || 0; /* what the encoder dropped (encode) */
-    const byCode = new Map(course.lessons.map((l) => [l.code, l]));
+    const all = [...course.lessons, ...(course.elsewhere || [])];
+    const byCode = new Map(all.map((l) => [l.code, l]));
     const progress = {}, cards = {}, decks = {};
     const t = Number(s.t) || today();
     for (const record of s.s.split(".")) {
@@ -310,7 +329,7 @@
       else if (quiz.startsWith(lesson.qc)) restoreV2(lesson, quiz.slice(2), level <= 2);
       if (deck.startsWith(lesson.cc)) restoreCards(lesson, deck.slice(2), t, cards);
     }
-    for (const lesson of course.lessons) {
+    for (const lesson of all) {
       const terms = cardsOf(lesson).map(({ term }) => `${lesson.id}|${term}`);
       if (terms.length) decks[lesson.id] = terms;
     }
