@@ -137,12 +137,19 @@ def test_scorm_package_plays_under_scorm_again(chromium, lms):
     context.close()
 
 
-def test_without_an_lms_the_package_is_the_site(chromium, lms):
+def test_without_an_lms_the_package_is_the_site_and_says_nothing_is_recorded(chromium, lms):
+    """Opened where no LMS's API answers (a plain host, or an LMS page of another origin): the
+    course works in the launch page's frame, under a line that says nothing is recorded (issue 82)."""
     context = chromium.new_context()
     page = context.new_page()
     page.goto(lms + "pkg/scorm-launch.html")
-    page.wait_for_url(lms + "pkg/index.html")
-    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
+    notice = page.locator("#ts-scorm-alone")
+    expect(notice).to_be_visible()
+    expect(notice).to_have_attribute("role", "status")
+    expect(notice).to_contain_text("not recorded")
+    frame = page.frame_locator("#ts-scorm-frame")
+    expect(frame.locator("[data-ts-search]:not([hidden])")).to_have_count(1, timeout=15_000)
+    assert page.locator("#ts-scorm-frame").bounding_box()["height"] > 400  # the course has the room
     context.close()
 
 

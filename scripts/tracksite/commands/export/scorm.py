@@ -67,6 +67,7 @@ frame-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form
 <link rel="stylesheet" href="{assets}/scorm.css">
 </head>
 <body>
+<p id="ts-scorm-alone" role="status" hidden>{alone}</p>
 <iframe id="ts-scorm-frame" title="{title}"></iframe>
 <noscript><p><a href="index.html">{open}</a></p></noscript>
 <script src="{assets}/scorm-course.js"></script>
@@ -160,8 +161,9 @@ def package(
         course_script(course, version, threshold, mastery), encoding="utf-8"
     )
     title = course.title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-    opening = html.escape(messages.catalogue(course.lang).text("scormOpen"))
-    page = _LAUNCH_PAGE.format(title=title, assets=ASSETS, lang=html.escape(course.lang), open=opening)
+    said = messages.catalogue(course.lang)
+    opening, alone = (html.escape(said.text(key)) for key in ("scormOpen", "scormAlone"))
+    page = _LAUNCH_PAGE.format(title=title, assets=ASSETS, lang=html.escape(course.lang), open=opening, alone=alone)
     (staged / LAUNCH).write_text(page, encoding="utf-8")
     folder = EXPORT / ("scorm12" if version == "1.2" else "scorm2004")
     for name in SCHEMAS[version]:

@@ -4,7 +4,8 @@
 
    It finds the LMS's API (API for SCORM 1.2, API_1484_11 for 2004) up the chain of parent
    windows and then the opener's, as the SCORM run-time environment describes; without one the
-   launch page simply opens the course (the package is also a plain site). With one: it
+   launch page opens the course in its frame under a line saying that nothing is recorded (the
+   package is also a plain site). With one: it
    initialises, puts the learner's saved state (suspend_data) into this browser's storage before
    the first page loads, and, whenever a page of the course saves progress (a storage event),
    tells the LMS what changed: the state, the completion status per the course's rule, the quiz
@@ -378,7 +379,11 @@
   };
 
   if (!lms) {
-    location.replace(course.start); /* no LMS: the package is the site */
+    /* no LMS (opened as a plain site, or hosted on another origin than the LMS's page, where its
+       API cannot be reached): the course still works, and a line says that nothing is recorded */
+    const alone = document.getElementById("ts-scorm-alone");
+    if (alone) alone.hidden = false;
+    frame.src = course.start;
     return;
   }
   const startedAt = Date.now();
