@@ -13,6 +13,8 @@ SCORM 1.2 player emulated over it (moodle_rules.py quotes each rule from Moodle'
   interactions' ids and the package's interactions.csv;
 - a track's package keeps what the learner does in another track's lessons (it holds the whole
   site), counted in neither its completion nor its score;
+- two windows of one activity do not write over each other: the second keeps what the first did
+  and the LMS has not committed yet, the first stops recording and says so;
 - typed code that does not fit suspend_data stays in the browser's own storage: 30 exercises,
   all 30 back in their editors at a relaunch in the same browser.
 """
@@ -299,3 +301,28 @@ def test_a_track_package_keeps_work_done_in_another_tracks_lessons(chromium, lms
     assert stored(done, "cmi.core.lesson_status") == "completed"
     records = json.loads(stored(done, "cmi.suspend_data"))["s"].split(".")
     assert len(records) == 4, records  # alpha's three and beta/b1
+
+
+def test_two_windows_of_one_activity_do_not_cross_write(chromium, lms):
+    context = chromium.new_context()
+    one = play(chromium, lms, "plain12", context=context)
+    answer(one)
+    one.wait_for_function("() => moodle.tracks().some(([k, v]) => k === 'cmi.suspend_data' && v.includes('1,'))", timeout=15_000)
+    committed = one.evaluate("() => moodle.tracks()")  # what the LMS has: lesson a1 done
+    open_lesson(one, "alpha/a2/").locator(".ts-progress__toggle").click()  # not yet committed
+    one.wait_for_function("() => JSON.parse(API.cmi.suspend_data).s.split('.').length === 2", timeout=15_000)
+
+    two = play(chromium, lms, "plain12", committed, context=context)  # the activity opened again
+    frame = open_lesson(two, "alpha/a2/")
+    expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
+    expect(one.frame_locator("#sco").locator("#ts-scorm-elsewhere")).to_be_visible()
+    before = len(one.evaluate("calls"))
+    open_lesson(two, "beta/b1/").locator(".ts-progress__toggle").click()
+    two.wait_for_function("() => JSON.parse(API.cmi.suspend_data).s.split('.').length === 3", timeout=15_000)
+    one.evaluate("() => window.frames[0].tracksiteScorm.report()")  # the first window's report, now
+    sets = [c for c in one.evaluate("calls")[before:] if c["name"] == "LMSSetValue"]
+    assert not sets, sets  # the first window no longer records
+    records = json.loads(two.evaluate("API.cmi.suspend_data"))["s"].split(".")
+    assert sum(r[3] == "1" for r in records) == 3, records  # a1, a2 and b1 done
+    assert not one.errors and not two.errors, one.errors + two.errors
+    context.close()

@@ -105,3 +105,23 @@ def test_responses_name_the_options_as_written_and_the_mapping_ships(packages):
         assert formula == ["'=HYPERLINK(\"x\")"], formula  # a spreadsheet reads it as text
         code = [r for r in rows if r["id"] == found[-1]["id"]]
         assert [(r["question"], r["response_2004"]) for r in code] == [("Code exercise: Gradient step", "passed")]
+
+
+def test_an_exercise_in_two_lessons_is_credited_to_each(tmp_path):
+    """The same exercise in lessons a1 and a2: its copies on the track's exercise pack count for
+    each lesson's (before, all of them went to a1's)."""
+    root = make_course(tmp_path / "course")
+    for lesson in ("a1", "a2"):
+        page = root / f"lessons/alpha/{lesson}/lesson.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\n" + EXERCISE, encoding="utf-8")
+    out = tmp_path / "p.zip"
+    assert main(["--root", str(root), "export", "scorm", "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(tmp_path / "p")
+    text = (tmp_path / "p/assets/tracksite-export/scorm-course.js").read_text(encoding="utf-8")
+    data = json.loads(text.removeprefix("window.tracksiteCourse = ").rstrip().rstrip(";"))
+    found = {lesson["id"]: lesson["questions"] for lesson in data["lessons"] if lesson["questions"]}
+    assert set(found) == {"alpha/a1", "alpha/a2"}
+    also = {ident: questions[0]["also"] for ident, questions in found.items()}
+    assert all(keys and all(":alpha/exercises:" in k for k in keys) for keys in also.values()), also
+    assert also["alpha/a1"] != also["alpha/a2"], also  # each lesson's own copy on the pack

@@ -24,6 +24,9 @@ from tracksite.errors import UserError
 EXPORT = staging.EXPORT
 ASSETS = staging.ASSETS
 LAUNCH = "scorm-launch.html"
+#: The launch page's words: the link without JavaScript, the lines scorm.js shows without an LMS
+#: and in a second window of one activity.
+LINES = {"open": "scormOpen", "alone": "scormAlone", "elsewhere": "scormElsewhere"}
 MAPPING = "interactions.csv"  # each interaction's id and response letters, in words (interactions.py)
 
 SCHEMAS = {
@@ -67,7 +70,8 @@ frame-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form
 <link rel="stylesheet" href="{assets}/scorm.css">
 </head>
 <body>
-<p id="ts-scorm-alone" role="status" hidden>{alone}</p>
+<p id="ts-scorm-alone" class="ts-scorm-line" role="status" hidden>{alone}</p>
+<p id="ts-scorm-elsewhere" class="ts-scorm-line" role="status" hidden>{elsewhere}</p>
 <iframe id="ts-scorm-frame" title="{title}"></iframe>
 <noscript><p><a href="index.html">{open}</a></p></noscript>
 <script src="{assets}/scorm-course.js"></script>
@@ -162,8 +166,8 @@ def package(
     )
     title = course.title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
     said = messages.catalogue(course.lang)
-    opening, alone = (html.escape(said.text(key)) for key in ("scormOpen", "scormAlone"))
-    page = _LAUNCH_PAGE.format(title=title, assets=ASSETS, lang=html.escape(course.lang), open=opening, alone=alone)
+    lines = {key: html.escape(said.text(name)) for key, name in LINES.items()}
+    page = _LAUNCH_PAGE.format(title=title, assets=ASSETS, lang=html.escape(course.lang), **lines)
     (staged / LAUNCH).write_text(page, encoding="utf-8")
     folder = EXPORT / ("scorm12" if version == "1.2" else "scorm2004")
     for name in SCHEMAS[version]:

@@ -469,7 +469,7 @@
   const withheld = () => v12 && course.mastery != null && !completed();
   const report = () => {
     clearTimeout(reportTimer);
-    if (ended) return;
+    if (ended || passive) return;
     saveState();
     const done = completed();
     let raw = score();
@@ -488,12 +488,39 @@
       if (course.mastery != null) set("cmi.success_status", success || "unknown");
     }
     interactions();
-    if (dirty) { clearTimeout(commitTimer); commitTimer = setTimeout(commit, 2000); } /* 2 s after the last change */
+    if (dirty) {
+      lease(); /* this window is open and recording (a report that changed nothing writes nothing) */
+      clearTimeout(commitTimer);
+      commitTimer = setTimeout(commit, 2000); /* 2 s after the last change */
+    }
   };
 
-  clearOwn();
+  /* two windows of one activity (a learner who opens it twice) share this browser's storage: the
+     newer launch records, the older one stops (a line says so), and a launch that finds another
+     still open keeps the browser's state, newer than what the LMS has committed, rather than
+     replacing it (the other window would then have reported the loss) */
+  const LAUNCH = PREFIX + "launch";
+  const me = { token: Math.random().toString(36).slice(2), since: Date.now() };
+  let passive = false;
+  const other = get(LAUNCH);
+  const open = other && !other.ended && other.token !== me.token && Date.now() - Number(other.at) < 60000;
+  const lease = (ended = false) => put(LAUNCH, { ...me, at: Date.now(), ended });
   const saved = lms.get("cmi.suspend_data");
-  if (saved) restore(saved);
+  if (!open) {
+    clearOwn();
+    if (saved) restore(saved);
+  } else {
+    /* the other window reported the checks made so far: none is sent twice */
+    for (const lesson of course.lessons) for (const q of lesson.questions) if (questionState(q).first !== undefined) reported[q.key] = true;
+  }
+  lease();
+  const yieldTo = () => {
+    passive = true;
+    clearTimeout(reportTimer);
+    commit(); /* what this window set: the newer one records from here on */
+    const line = document.getElementById("ts-scorm-elsewhere");
+    if (line) line.hidden = false;
+  };
   sent["cmi.suspend_data"] = String(saved || "");
   /* what the LMS holds already is not sent again (a relaunch re-sent the score) */
   for (const k of [cmi.status, cmi.where, cmi.raw, cmi.min, cmi.max, ...(v12 ? [] : ["cmi.score.scaled", "cmi.success_status"])]) {
@@ -506,6 +533,11 @@
   nextInteraction = Number(lms.get("cmi.interactions._count")) || 0;
   window.addEventListener("storage", (e) => {
     if (e.key && !ours(e.key)) return; /* another course's */
+    if (e.key === ns(LAUNCH)) {
+      const newer = get(LAUNCH);
+      if (!passive && newer && newer.token !== me.token && !newer.ended && Number(newer.since) >= me.since) yieldTo();
+      return;
+    }
     clearTimeout(reportTimer);
     reportTimer = setTimeout(report, 200);
   });
@@ -526,6 +558,7 @@
     commit();
     ended = true;
     clearTimeout(reportTimer);
+    if (!passive && (get(LAUNCH) || {}).token === me.token) lease(true);
     lms.finish();
   };
   window.addEventListener("pagehide", finish);
