@@ -127,7 +127,9 @@ def leave(page, keep: bool = False) -> list:
 
 
 @pytest.mark.parametrize(
-    "options", [{}, {"forcecompleted": True}, {"masteryoverride": False}], ids=["defaults", "force-completed", "no-override"]
+    "options",
+    [{}, {"forcecompleted": True}, {"masteryoverride": False}],
+    ids=["defaults", "force-completed", "no-override"],
 )
 def test_an_unfinished_learner_is_neither_passed_nor_failed(chromium, lms, options):
     page = play(chromium, lms, "m12", mastery="80", **options)
@@ -221,7 +223,9 @@ def test_code_beyond_suspend_data_stays_in_the_browser(chromium, lms):
     context = chromium.new_context()
     page = play(chromium, lms, "code30", context=context)
     frame = open_lesson(page, "alpha/a2/")
-    typed = [f"x{n} = {n} * 2  # the learner's own answer to exercise {n}, " + "kept " * 20 + "\n" for n in range(EXERCISES)]
+    typed = [
+        f"x{n} = {n} * 2  # the learner's own answer to exercise {n}, " + "kept " * 20 + "\n" for n in range(EXERCISES)
+    ]
     editors = frame.locator("[data-widget=runnable]")
     expect(editors).to_have_count(EXERCISES)
     for n, code in enumerate(typed):
@@ -267,7 +271,9 @@ def test_a_report_of_two_learners_lines_up_by_question(chromium, lms):
         )
         context.close()
     # 2004's timestamps say the learner's offset from UTC (Paris: +01:00, in summer +02:00)
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.0\+0[12]:00", i["time"]) for i in journals[0]), journals[0]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.0\+0[12]:00", i["time"]) for i in journals[0]), journals[
+        0
+    ]
     assert all(i["time"].endswith(".0Z") for i in journals[1]), journals[1]
     first, second = ([i["id"] for i in journal] for journal in journals)
     assert len(first) == 3 and first != second and sorted(first) == sorted(second)  # by position: no
@@ -307,7 +313,9 @@ def test_two_windows_of_one_activity_do_not_cross_write(chromium, lms):
     context = chromium.new_context()
     one = play(chromium, lms, "plain12", context=context)
     answer(one)
-    one.wait_for_function("() => moodle.tracks().some(([k, v]) => k === 'cmi.suspend_data' && v.includes('1,'))", timeout=15_000)
+    one.wait_for_function(
+        "() => moodle.tracks().some(([k, v]) => k === 'cmi.suspend_data' && v.includes('1,'))", timeout=15_000
+    )
     committed = one.evaluate("() => moodle.tracks()")  # what the LMS has: lesson a1 done
     open_lesson(one, "alpha/a2/").locator(".ts-progress__toggle").click()  # not yet committed
     one.wait_for_function("() => JSON.parse(API.cmi.suspend_data).s.split('.').length === 2", timeout=15_000)

@@ -144,7 +144,10 @@ def exercises(found: list[dict]) -> list[Quiz]:
     does a question (the Common Cartridge's QTI items hold the quizzes only). Its text is its
     title, for the LMS's report."""
     return [
-        Quiz(str(d.get("key", "")), [Question(html.escape(str(d.get("title", ""))), False, [""], [0], [""], str(d.get("key", "")))])
+        Quiz(
+            str(d.get("key", "")),
+            [Question(html.escape(str(d.get("title", ""))), False, [""], [0], [""], str(d.get("key", "")))],
+        )
         for d in found
         if d.get("checked")
     ]
