@@ -220,6 +220,7 @@ STUB = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stub
 <script src="stub.js"></script></head><body>
 <iframe id="ts-scorm-frame" title="course"></iframe>
 <script src="assets/tracksite-export/scorm-course.js"></script>
+<script src="assets/tracksite-export/scorm-state.js"></script>
 <script src="assets/tracksite-export/scorm.js"></script></body></html>"""
 STUB_JS = """window.lmsData = {};
 window.API = { LMSInitialize: () => "true", LMSGetValue: (k) => window.lmsData[k] || "",
@@ -296,7 +297,8 @@ def test_suspend_data_of_a_200_lesson_course_fits_scorm_12(chromium, tmp_path, s
     course = big_course(200, 3, 3)
     assets = tmp_path / "assets/tracksite-export"
     assets.mkdir(parents=True)
-    shutil.copyfile(REPO / "scripts/tracksite/theme/export/scorm.js", assets / "scorm.js")
+    for name in ("scorm-state.js", "scorm.js"):
+        shutil.copyfile(REPO / "scripts/tracksite/theme/export" / name, assets / name)
     (assets / "scorm-course.js").write_text(scorm.course_script(course, "1.2", 1.0), encoding="utf-8")
     (tmp_path / "launch.html").write_text(STUB, encoding="utf-8")
     (tmp_path / "stub.js").write_text(STUB_JS, encoding="utf-8")

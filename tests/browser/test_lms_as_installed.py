@@ -377,7 +377,8 @@ def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_sit
     repo = Path(__file__).resolve().parents[2]
     assets = tmp_path / "assets/tracksite-export"
     assets.mkdir(parents=True)
-    shutil.copyfile(repo / "scripts/tracksite/theme/export/scorm.js", assets / "scorm.js")
+    for name in ("scorm-state.js", "scorm.js"):
+        shutil.copyfile(repo / "scripts/tracksite/theme/export" / name, assets / name)
     (assets / "scorm-course.js").write_text(scorm.course_script(big_course(50, 1, 3), "1.2", 1.0), encoding="utf-8")
     (tmp_path / "launch.html").write_text(STUB, encoding="utf-8")
     (tmp_path / "stub.js").write_text(STUB_JS, encoding="utf-8")

@@ -75,6 +75,7 @@ frame-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form
 <iframe id="ts-scorm-frame" title="{title}"></iframe>
 <noscript><p><a href="index.html">{open}</a></p></noscript>
 <script src="{assets}/scorm-course.js"></script>
+<script src="{assets}/scorm-state.js"></script>
 <script src="{assets}/scorm.js"></script>
 </body>
 </html>
@@ -159,7 +160,7 @@ def package(
     staging.copy_site(site, staged)
     staging.refuse_remote(staged)
     staging.prepare(staged, ("portable.js",), course_id=course.course_id or None)
-    for name in ("scorm.js", "scorm.css"):
+    for name in ("scorm-state.js", "scorm.js", "scorm.css"):
         shutil.copyfile(EXPORT / name, staged / ASSETS / name)
     (staged / ASSETS / "scorm-course.js").write_text(
         course_script(course, version, threshold, mastery), encoding="utf-8"

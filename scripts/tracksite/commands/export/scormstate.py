@@ -1,4 +1,4 @@
-"""The learner's state in a SCORM package's suspend_data: what scorm.js needs to lay it out, and
+"""The learner's state in a SCORM package's suspend_data: what scorm-state.js needs to lay it out, and
 how long it can grow.
 
 suspend_data is keyed by stable ids, not positions, so that a new version of the course (a lesson
@@ -12,9 +12,9 @@ of the terms it was written for. Inside a part, bits: per question its identity,
 review schedule (box, due day).
 
 SCORM 1.2 keeps 4,096 characters of suspend_data, 2004 64,000. When the state would not fit,
-scorm.js drops parts in LEVELS order (card schedules first, then marks, then the options chosen)
+scorm-state.js drops parts in LEVELS order (card schedules first, then marks, then the options chosen)
 and keeps lessons done and first checks to the end; the export measures each level's worst case.
-The learner's code per exercise goes in the room the fullest level leaves ("c", scorm.js's
+The learner's code per exercise goes in the room the fullest level leaves ("c", scorm-state.js's
 keepCode): as much as fits, never in place of the rest, so it adds nothing to the worst case.
 """
 
