@@ -164,7 +164,9 @@ def test_a_finished_learner_passes_or_fails_by_the_mark(chromium, lms):
     # mastery score SCORM 1.2's one status is never "completed" (docs/lms-and-offline.md says so)
     assert require_status(passed, PASSED) and not require_status(failed, PASSED)
     assert not require_status(passed, COMPLETED) and not require_status(passed, PASSED | COMPLETED)
-    # a finished learner who comes back keeps the status Moodle has (no "Force new attempt")
+    # "Force new attempt: When previous attempt completed, passed or failed" starts a finished
+    # learner afresh (the docs advise No); with No, one who comes back keeps the status Moodle has
+    assert relaunched(passed, 1) == [] and relaunched(failed, 1) == [] and relaunched(failed, 0) == failed
     page = play(chromium, lms, "m12", failed, mastery="80")
     frame = open_lesson(page, "beta/b2/")
     expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
