@@ -137,12 +137,19 @@ def test_scorm_package_plays_under_scorm_again(chromium, lms):
     context.close()
 
 
-def test_without_an_lms_the_package_is_the_site(chromium, lms):
+def test_without_an_lms_the_package_is_the_site_and_says_nothing_is_recorded(chromium, lms):
+    """Opened where no LMS's API answers (a plain host, or an LMS page of another origin): the
+    course works in the launch page's frame, under a line that says nothing is recorded (issue 82)."""
     context = chromium.new_context()
     page = context.new_page()
     page.goto(lms + "pkg/scorm-launch.html")
-    page.wait_for_url(lms + "pkg/index.html")
-    page.wait_for_selector("[data-ts-search]:not([hidden])", state="attached")
+    notice = page.locator("#ts-scorm-alone")
+    expect(notice).to_be_visible()
+    expect(notice).to_have_attribute("role", "status")
+    expect(notice).to_contain_text("not recorded")
+    frame = page.frame_locator("#ts-scorm-frame")
+    expect(frame.locator("[data-ts-search]:not([hidden])")).to_have_count(1, timeout=15_000)
+    assert page.locator("#ts-scorm-frame").bounding_box()["height"] > 400  # the course has the room
     context.close()
 
 
@@ -213,6 +220,7 @@ STUB = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stub
 <script src="stub.js"></script></head><body>
 <iframe id="ts-scorm-frame" title="course"></iframe>
 <script src="assets/tracksite-export/scorm-course.js"></script>
+<script src="assets/tracksite-export/scorm-state.js"></script>
 <script src="assets/tracksite-export/scorm.js"></script></body></html>"""
 STUB_JS = """window.lmsData = {};
 window.API = { LMSInitialize: () => "true", LMSGetValue: (k) => window.lmsData[k] || "",
@@ -289,7 +297,8 @@ def test_suspend_data_of_a_200_lesson_course_fits_scorm_12(chromium, tmp_path, s
     course = big_course(200, 3, 3)
     assets = tmp_path / "assets/tracksite-export"
     assets.mkdir(parents=True)
-    shutil.copyfile(REPO / "scripts/tracksite/theme/export/scorm.js", assets / "scorm.js")
+    for name in ("scorm-state.js", "scorm.js"):
+        shutil.copyfile(REPO / "scripts/tracksite/theme/export" / name, assets / name)
     (assets / "scorm-course.js").write_text(scorm.course_script(course, "1.2", 1.0), encoding="utf-8")
     (tmp_path / "launch.html").write_text(STUB, encoding="utf-8")
     (tmp_path / "stub.js").write_text(STUB_JS, encoding="utf-8")

@@ -226,9 +226,9 @@ def test_scorm_2004_receives_each_result_with_its_description(chromium, lms):
         description: i.description, pattern: i.correct_responses.childArray[0].pattern }))"""
     )
     assert [(i["type"], i["response"], i["result"], i["pattern"]) for i in got] == [
-        ("choice", "a", "correct", "a"),
-        ("choice", "b", "incorrect", "a"),
-        ("choice", "a", "correct", "a"),
+        ("choice", "a_seven", "correct", "a_seven"),  # the options as written (issue 82)
+        ("choice", "b_five", "incorrect", "a_four"),
+        ("choice", "a_sixteen", "correct", "a_sixteen"),
     ], got
     assert got[0]["description"] == "Which is a prime number?" and got[0]["latency"].startswith("PT")
     assert page.evaluate("API_1484_11.cmi.score.raw") == "67"
@@ -377,7 +377,8 @@ def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_sit
     repo = Path(__file__).resolve().parents[2]
     assets = tmp_path / "assets/tracksite-export"
     assets.mkdir(parents=True)
-    shutil.copyfile(repo / "scripts/tracksite/theme/export/scorm.js", assets / "scorm.js")
+    for name in ("scorm-state.js", "scorm.js"):
+        shutil.copyfile(repo / "scripts/tracksite/theme/export" / name, assets / name)
     (assets / "scorm-course.js").write_text(scorm.course_script(big_course(50, 1, 3), "1.2", 1.0), encoding="utf-8")
     (tmp_path / "launch.html").write_text(STUB, encoding="utf-8")
     (tmp_path / "stub.js").write_text(STUB_JS, encoding="utf-8")

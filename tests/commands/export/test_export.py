@@ -334,3 +334,19 @@ def test_completion_rule_refused(rule, capsys):
     with pytest.raises(SystemExit):
         main(["export", "scorm", "--complete", rule])
     assert "--complete" in capsys.readouterr().err
+
+
+def test_a_mastery_score_given_as_a_share_is_refused_with_the_score_to_give(capsys):
+    """`--mastery 0.8` (a share of 1, as --complete takes) would pass everyone with a score of 1."""
+    with pytest.raises(SystemExit):
+        main(["export", "scorm", "--mastery", "0.8"])
+    err = capsys.readouterr().err
+    assert "--mastery 80" in err and "out of 100" in err, err
+
+
+@pytest.mark.parametrize("kind", ["cc", "offline"])
+def test_a_mastery_score_outside_scorm_is_refused_and_explained(kind, tmp_path, capsys):
+    code = main(["--root", str(tmp_path), "export", kind, "--mastery", "80", "--out", str(tmp_path / "x.zip")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--mastery" in err and "scorm --mastery" in err, err
+    assert not (tmp_path / "x.zip").exists()

@@ -108,7 +108,10 @@ def _shown(page: Path) -> dict[str, list]:
                 out["decks"].append({"key": key, "terms": terms})
             else:
                 checked = root.select_one(".ts-run__tests, .ts-run__expected") is not None
-                out["exercises"].append({"key": key, "checked": checked})
+                line = root.select_one(".ts-widget__title")  # its title: the line after the kind's word
+                strong = line.select_one("strong") if line else None
+                title = line.get_text()[len(strong.get_text()) if strong else 0 :].strip() if line else ""
+                out["exercises"].append({"key": key, "checked": checked, "title": title})
     return out
 
 

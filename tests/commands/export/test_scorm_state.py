@@ -4,6 +4,8 @@ or refusal when a course's state may not fit (scorm.js's own figures: tests/brow
 
 from __future__ import annotations
 
+import re
+
 from tracksite.commands.cli import main
 from tracksite.commands.export import coursedata, scormstate
 
@@ -62,3 +64,21 @@ def test_export_warns_when_card_schedules_may_not_fit(fixture_site, tmp_path, mo
     assert main(["export", "scorm", "--version", "1.2", "--site", str(fixture_site), "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert "warning:" in err and "4,096" in err and "lessons done" in err, err
+
+
+def test_manifest_identifiers_of_long_titles_stay_apart(tmp_path):
+    """Two courses whose titles differ past 60 characters: two identifiers (an LMS may take a
+    package of a known identifier for a new version of the other), each at most 60 characters."""
+    from tracksite.commands.export import scorm
+
+    (tmp_path / "index.html").write_text("<!doctype html>", encoding="utf-8")
+    stem = "An introduction to deep learning for the working data scientist, "
+    found = set()
+    for title in (stem + "part one", stem + "part two"):
+        text = scorm.manifest(tmp_path, coursedata.Course(title, [], []), "1.2").decode("utf-8")
+        ident = re.search(r'<manifest[^>]* identifier="([^"]+)"', text)[1]
+        assert len(ident) <= 60 and ident.startswith("tracksite-an-introduction-to-deep-learning-"), ident
+        found.add(ident)
+    assert len(found) == 2, found
+    short = scorm.manifest(tmp_path, coursedata.Course("Fixture course", [], []), "1.2").decode("utf-8")
+    assert 'identifier="tracksite-fixture-course"' in short

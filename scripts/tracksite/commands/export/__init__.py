@@ -44,6 +44,10 @@ def _mastery(value: str) -> float:
         raise argparse.ArgumentTypeError(f"{value!r}: give the passing score, 0 to 100, as 80") from None
     if not 0 <= score <= 100:
         raise argparse.ArgumentTypeError(f"{value!r}: the passing score is 0 to 100")
+    if 0 < score < 1 and not value.strip().endswith("%"):  # a share where a score is asked
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: the passing score is out of 100, not a share of 1: give --mastery {score * 100:g}"
+        )
     return score
 
 
@@ -51,6 +55,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     root = Path(getattr(args, "root", ".") or ".").resolve()
     suffixes, default = KINDS[args.kind]
     out = staging.output_path(root, args.out or default, suffixes)
+    if args.kind != "scorm" and args.mastery is not None:
+        raise UserError(
+            f"tracksite export {args.kind}: --mastery is a SCORM package's passing score; "
+            + (
+                "a cartridge's quizzes are graded by the LMS's own quiz settings (Canvas, Moodle)"
+                if args.kind == "cc"
+                else "an offline copy reports to no LMS"
+            )
+            + ": leave it out, or export `scorm --mastery SCORE`",
+            exit_code=USAGE,
+        )
     with staging.built_site(root, args.site, getattr(args, "config_file", None)) as site:
         with tempfile.TemporaryDirectory(prefix="tracksite-export-") as tmp:
             work = Path(tmp)

@@ -84,6 +84,7 @@ class Course:
     course_id: str = ""  # the namespace of the learner's state in the browser (core/site/courseid.py)
     lang: str = "en"  # the home page's language: the launch page's
     track: str = ""  # the track exported alone (`export --track`), or "" for the whole course
+    elsewhere: list[Lesson] = field(default_factory=list)  # with `track`: the other tracks' lessons
 
     def questions(self) -> int:
         return sum(len(q.questions) for lesson in self.lessons for q in lesson.quizzes)
@@ -140,9 +141,13 @@ def exercises(found: list[dict]) -> list[Quiz]:
     """The checked exercises (code with tests or an expected output) among a page's `exercises`,
     each as a quiz of one question with one right option: runnable.js records a passed Check as
     that option chosen and first checked right, so the SCORM state carries and scores it as it
-    does a question (the Common Cartridge's QTI items hold the quizzes only)."""
+    does a question (the Common Cartridge's QTI items hold the quizzes only). Its text is its
+    title, for the LMS's report."""
     return [
-        Quiz(str(d.get("key", "")), [Question("", False, [""], [0], [""], str(d.get("key", "")))])
+        Quiz(
+            str(d.get("key", "")),
+            [Question(html.escape(str(d.get("title", ""))), False, [""], [0], [""], str(d.get("key", "")))],
+        )
         for d in found
         if d.get("checked")
     ]
@@ -157,7 +162,8 @@ def read(site: Path, track: str | None = None) -> Course:
 
 def only(course: Course, slug: str) -> Course:
     """The track `slug` of `course` as a course of its own: its lessons, its title after the
-    course's, and an id of its own (its learners' state apart from the whole course's)."""
+    course's, and an id of its own (its learners' state apart from the whole course's); the
+    other tracks' lessons, which its package holds too, as `elsewhere`."""
     titles = dict(course.tracks)
     if slug not in titles:
         known = ", ".join(t for t, _ in course.tracks) or "none"
@@ -172,6 +178,7 @@ def only(course: Course, slug: str) -> Course:
         courseid.track_id(course.course_id, slug) if course.course_id else "",
         lang=course.lang,
         track=slug,
+        elsewhere=[lesson for lesson in course.lessons if lesson.track != slug],
     )
 
 
@@ -254,25 +261,40 @@ def _language(value: object) -> str:
 
 
 def _copies(site: Path, tracks: list[tuple[str, str]], lessons: list[Lesson]) -> None:
-    """Note in each lesson question and exercise the keys of its copies on the tracks' exercise
-    packs: a copy's key ends with the same identity (the block writes it), its answers are kept
-    apart."""
-    by_ident: dict[str, Question] = {}
-    for lesson in lessons:
-        for quiz in lesson.graded():
-            for question in quiz.questions:
-                by_ident.setdefault(question.ident, question)
+    """Note in each lesson question and exercise the keys of its copies on its track's exercise
+    pack: a copy's key ends with the same identity (the block writes it), its answers are kept
+    apart. An exercise used in several lessons of the track is credited to each: the pack has a
+    copy per lesson, in the lessons' order (a quiz question's second copy on the pack's page
+    keyed with a suffix); a count that differs gives every copy to the first."""
     for slug, _ in tracks:
         pack = site / slug / "exercises" / "index.html"
         if not pack.is_file():
             continue
+        by_ident: dict[str, list[Question]] = {}
+        for lesson in lessons:
+            if lesson.track == slug:
+                for quiz in lesson.graded():
+                    for question in quiz.questions:
+                        by_ident.setdefault(question.ident, []).append(question)
         found = islands(pack.read_text(encoding="utf-8"))
-        copies = [q.key for data in found["quizzes"] for q in _quiz(data).questions]
-        copies += [str(d.get("key", "")) for d in found["exercises"]]
-        for key in copies:
-            original = by_ident.get(key.rsplit(":", 1)[-1])
-            if original is not None and key and key != original.key and key not in original.also:
-                original.also.append(key)
+        copies: dict[str, list[str]] = {}
+        keys = [q.key for data in found["quizzes"] for q in _quiz(data).questions]
+        for key in keys + [str(d.get("key", "")) for d in found["exercises"]]:
+            ident = key.rsplit(":", 1)[-1]
+            if ident not in by_ident:  # the pack's second copy of a question: its key's suffix
+                ident = re.sub(r"-\d+$", "", ident)
+            if key and ident in by_ident:
+                copies.setdefault(ident, []).append(key)
+        for ident, originals in by_ident.items():
+            taken = copies.get(ident, [])
+            if len(taken) == len(originals):  # a copy per lesson, in the lessons' order
+                pairs = [(original, [key]) for original, key in zip(originals, taken, strict=True)]
+            else:
+                pairs = [(originals[0], taken)]
+            for original, keys_of in pairs:
+                for key in keys_of:
+                    if key != original.key and key not in original.also:
+                        original.also.append(key)
 
 
 def _lesson(site: Path, track: str, entry: dict[str, Any], label: str, lang: str) -> Lesson:

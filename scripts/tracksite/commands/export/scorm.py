@@ -9,6 +9,7 @@ every file of the package, and the schema files it names sit at the package root
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import shutil
@@ -16,13 +17,17 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from tracksite.commands.export import coursedata, scormstate, staging
+from tracksite.commands.export import coursedata, interactions, scormstate, staging
 from tracksite.core import messages
 from tracksite.errors import UserError
 
 EXPORT = staging.EXPORT
 ASSETS = staging.ASSETS
 LAUNCH = "scorm-launch.html"
+#: The launch page's words: the link without JavaScript, the lines scorm.js shows without an LMS
+#: and in a second window of one activity.
+LINES = {"open": "scormOpen", "alone": "scormAlone", "elsewhere": "scormElsewhere"}
+MAPPING = "interactions.csv"  # each interaction's id and response letters, in words (interactions.py)
 
 SCHEMAS = {
     "1.2": ("imscp_rootv1p1p2.xsd", "adlcp_rootv1p2.xsd", "imsmd_rootv1p2p1.xsd", "ims_xml.xsd"),
@@ -65,9 +70,12 @@ frame-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form
 <link rel="stylesheet" href="{assets}/scorm.css">
 </head>
 <body>
+<p id="ts-scorm-alone" class="ts-scorm-line" role="status" hidden>{alone}</p>
+<p id="ts-scorm-elsewhere" class="ts-scorm-line" role="status" hidden>{elsewhere}</p>
 <iframe id="ts-scorm-frame" title="{title}"></iframe>
 <noscript><p><a href="index.html">{open}</a></p></noscript>
 <script src="{assets}/scorm-course.js"></script>
+<script src="{assets}/scorm-state.js"></script>
 <script src="{assets}/scorm.js"></script>
 </body>
 </html>
@@ -81,6 +89,20 @@ def course_script(course: coursedata.Course, version: str, threshold: float, mas
     return "window.tracksiteCourse = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
+def identifier(course: coursedata.Course, limit: int = 60) -> str:
+    """The manifest's identifier: `tracksite-` and the course's title (and track), letters and
+    digits kept, the rest hyphens (as earlier packages wrote it, so that a new version keeps it);
+    a longer one keeps its start and ends with 8 hex digits of the whole, so that two courses
+    whose titles differ past the limit stay two packages to the LMS."""
+    named = course.title.lower() + (f"-{course.track}" if course.track else "")
+    words = "".join(ch if ch.isalnum() else "-" for ch in named).strip("-")
+    ident = "tracksite-" + (words or "course")
+    if len(ident) <= limit:
+        return ident
+    digest = hashlib.sha1(named.encode("utf-8")).hexdigest()[:8]
+    return ident[: limit - 9].rstrip("-") + "-" + digest
+
+
 def manifest(staged: Path, course: coursedata.Course, version: str, mastery: float | None = None) -> bytes:
     ns = _NS[version]
     for prefix, uri in ns.items():
@@ -89,9 +111,7 @@ def manifest(staged: Path, course: coursedata.Course, version: str, mastery: flo
     def q(tag: str, prefix: str = "") -> str:
         return f"{{{ns[prefix]}}}{tag}"
 
-    named = course.title.lower() + (f"-{course.track}" if course.track else "")
-    ident = "tracksite-" + "".join(ch if ch.isalnum() else "-" for ch in named).strip("-")
-    m = ET.Element(q("manifest"), {"identifier": ident[:60] or "tracksite-course", "version": "1"})
+    m = ET.Element(q("manifest"), {"identifier": identifier(course), "version": "1"})
     m.set(q("schemaLocation", "xsi"), _LOCATIONS[version])
     meta = ET.SubElement(m, q("metadata"))
     ET.SubElement(meta, q("schema")).text = "ADL SCORM"
@@ -140,18 +160,21 @@ def package(
     staging.copy_site(site, staged)
     staging.refuse_remote(staged)
     staging.prepare(staged, ("portable.js",), course_id=course.course_id or None)
-    for name in ("scorm.js", "scorm.css"):
+    for name in ("scorm-state.js", "scorm.js", "scorm.css"):
         shutil.copyfile(EXPORT / name, staged / ASSETS / name)
     (staged / ASSETS / "scorm-course.js").write_text(
         course_script(course, version, threshold, mastery), encoding="utf-8"
     )
     title = course.title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-    opening = html.escape(messages.catalogue(course.lang).text("scormOpen"))
-    page = _LAUNCH_PAGE.format(title=title, assets=ASSETS, lang=html.escape(course.lang), open=opening)
+    said = messages.catalogue(course.lang)
+    lines = {key: html.escape(said.text(name)) for key, name in LINES.items()}
+    page = _LAUNCH_PAGE.format(title=title, assets=ASSETS, lang=html.escape(course.lang), **lines)
     (staged / LAUNCH).write_text(page, encoding="utf-8")
     folder = EXPORT / ("scorm12" if version == "1.2" else "scorm2004")
     for name in SCHEMAS[version]:
         shutil.copyfile(folder / name, staged / name)
     shutil.copyfile(EXPORT / "SCHEMAS-NOTICE.txt", staged / ASSETS / "SCHEMAS-NOTICE.txt")
+    entries = [(lesson, q, data) for lesson in course.lessons for q, data in scormstate.questions(lesson)]
+    (staged / MAPPING).write_text(interactions.mapping(entries), encoding="utf-8")
     (staged / "imsmanifest.xml").write_bytes(manifest(staged, course, version, mastery))
     return staging.write_zip(staged, out, first=("imsmanifest.xml",))

@@ -1,4 +1,4 @@
-"""The learner's state in a SCORM package's suspend_data: what scorm.js needs to lay it out, and
+"""The learner's state in a SCORM package's suspend_data: what scorm-state.js needs to lay it out, and
 how long it can grow.
 
 suspend_data is keyed by stable ids, not positions, so that a new version of the course (a lesson
@@ -12,9 +12,9 @@ of the terms it was written for. Inside a part, bits: per question its identity,
 review schedule (box, due day).
 
 SCORM 1.2 keeps 4,096 characters of suspend_data, 2004 64,000. When the state would not fit,
-scorm.js drops parts in LEVELS order (card schedules first, then marks, then the options chosen)
+scorm-state.js drops parts in LEVELS order (card schedules first, then marks, then the options chosen)
 and keeps lessons done and first checks to the end; the export measures each level's worst case.
-The learner's code per exercise goes in the room the fullest level leaves ("c", scorm.js's
+The learner's code per exercise goes in the room the fullest level leaves ("c", scorm-state.js's
 keepCode): as much as fits, never in place of the rest, so it adds nothing to the worst case.
 """
 
@@ -24,10 +24,10 @@ import hashlib
 import html
 import json
 import math
-import re
 from typing import Any
 
-from tracksite.commands.export.coursedata import Course, Lesson
+from tracksite.commands.export import interactions
+from tracksite.commands.export.coursedata import Course, Lesson, Question
 
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"  # 6 bits a character
 LIMITS = {"1.2": 4096, "2004": 64000}
@@ -75,32 +75,37 @@ def _ident_bits(ident: str) -> int:
     return ALPHABET.index(_chars(ident, 1))
 
 
-_TAGS = re.compile(r"<[^>]*>")
-
-
-def _plain(text: str, limit: int = 250) -> str:
-    """A question's HTML as plain text, for the LMS's report (an interaction's description)."""
-    return re.sub(r"\s+", " ", html.unescape(_TAGS.sub(" ", text))).strip()[:limit]
-
-
-def _questions(lesson: Lesson) -> list[dict[str, Any]]:
+def questions(lesson: Lesson) -> list[tuple[Question, dict[str, Any]]]:
+    """Each question and code exercise of `lesson` as scorm.js records and reports it: its state's
+    keys and identity bits, its interaction's id, type, right options, description and the
+    identifiers of its options (interactions.py says what an administrator reads)."""
     out = []
     for quiz in lesson.graded():
         code = quiz in lesson.exercises
         for question in quiz.questions:
+            title = interactions.plain(question.text) if code else ""
             out.append(
-                {
-                    "key": question.key,
-                    "also": question.also,
-                    "n": len(question.options),
-                    "h": _ident_bits(question.ident),
-                    "id": f"{lesson.id}/{question.ident}",
-                    "type": "code" if code else "multiple" if question.multiple else "choice",
-                    "right": [0] if code else question.source_correct(),
-                    "text": _plain(question.text) if not code else "",
-                }
+                (
+                    question,
+                    {
+                        "key": question.key,
+                        "also": question.also,
+                        "n": len(question.options),
+                        "h": _ident_bits(question.ident),
+                        "id": interactions.question_id(lesson, question, code, title),
+                        "type": "code" if code else "multiple" if question.multiple else "choice",
+                        "right": [0] if code else question.source_correct(),
+                        "text": interactions.description(question.text if not code else html.escape(_exercise(title))),
+                        "options": ["passed"] if code else interactions.option_ids(question),
+                        "title": _exercise(title) if code else "",
+                    },
+                )
             )
     return out
+
+
+def _exercise(title: str) -> str:
+    return f"Code exercise: {title}" if title else "Code exercise"
 
 
 def _cards_check(lesson: Lesson) -> str:
@@ -113,6 +118,8 @@ def course_data(
     """scorm-course.js: the layout of suspend_data, the answer key of the score and of each
     question's interaction, the completion rule and the mastery score (None: no pass or fail)."""
     code = codes([lesson.id for lesson in course.lessons])
+    taken = set(code.values())
+    others = codes([lesson.id for lesson in course.lessons + course.elsewhere])
     return {
         "version": version,
         "threshold": threshold,
@@ -120,17 +127,23 @@ def course_data(
         "start": start,
         "id": course.course_id,
         "limit": LIMITS[version],
-        "lessons": [
-            {
-                "id": lesson.id,
-                "code": code[lesson.id],
-                "qc": _quiz_check(lesson),
-                "cc": _cards_check(lesson),
-                "decks": [[key, terms] for key, terms in lesson.decks],
-                "questions": _questions(lesson),
-            }
-            for lesson in course.lessons
+        "lessons": [_lesson(lesson, code[lesson.id]) for lesson in course.lessons],
+        # a track's package: what a learner does in the other tracks' lessons it holds, kept in
+        # the room its own track's state leaves (scorm.js's keepElsewhere), counted nowhere
+        "elsewhere": [
+            _lesson(lesson, others[lesson.id]) for lesson in course.elsewhere if others[lesson.id] not in taken
         ],
+    }
+
+
+def _lesson(lesson: Lesson, code: str) -> dict[str, Any]:
+    return {
+        "id": lesson.id,
+        "code": code,
+        "qc": _quiz_check(lesson),
+        "cc": _cards_check(lesson),
+        "decks": [[key, terms] for key, terms in lesson.decks],
+        "questions": [data for _, data in questions(lesson)],
     }
 
 
@@ -150,7 +163,7 @@ def worst_case(course: Course, level: int = 0) -> int:
     """The longest suspend_data scorm.js writes for `course` at `level`: every lesson done, every
     question checked with every option chosen, every card marked and scheduled."""
     header = json.dumps(
-        {"v": 3, "k": course.course_id, "t": 99999, "z": 0, "l": "x" * 24, "s": ""}, separators=(",", ":")
+        {"v": 3, "k": course.course_id, "t": 99999, "z": 0, "d": 1, "l": "x" * 24, "s": ""}, separators=(",", ":")
     )
     records = [
         _record([len(question.options) for q in lesson.graded() for question in q.questions], len(lesson.terms), level)

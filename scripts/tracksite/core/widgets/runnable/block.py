@@ -51,9 +51,9 @@ class RunnableBlock(DataBlock):
             draw_code(self, answer, parsed.solution)
 
     def island(self, block: etree.Element, parsed: Runnable) -> dict:
-        """For an export: the block's key and whether the page checks it (a checked exercise counts
-        in the SCORM score)."""
-        return {"key": block.get("data-key", ""), "checked": parsed.checked}
+        """For an export: the block's key, whether the page checks it (a checked exercise counts
+        in the SCORM score) and its title (what an LMS's report names it by)."""
+        return {"key": block.get("data-key", ""), "checked": parsed.checked, "title": self.argument or ""}
 
 
 def draw_code(block: DataBlock, parent: etree.Element, code: str) -> None:
