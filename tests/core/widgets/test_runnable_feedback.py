@@ -1,0 +1,151 @@
+"""Issue 85: feedback that names what failed, from the runner the page and the check share
+(theme/assets/tracksite/runner.py): the failing test, the author's message for it, the values an
+assert compared, the learner's own line when the error came from their code, a message written
+from the assert when the author wrote none, and the tests' printing kept apart from the learner's.
+N19's two bundled cases run against the exercises as the course ships them. The page's side is
+tests/browser/test_runnable_feedback_browser.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tracksite import theme
+from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
+
+REPO = Path(__file__).resolve().parents[3]
+RUNNER = theme.ASSETS / "tracksite" / "runner.py"
+
+
+def bundled(lesson: str, title: str) -> Runnable:
+    """A runnable exercise of the bundled course, by its lesson and title."""
+    text = (REPO / "lessons" / lesson / "lesson.md").read_text(encoding="utf-8")
+    found = re.search(rf"^/// runnable \| {re.escape(title)}\n(.*?)^///$", text, re.M | re.S)
+    assert found, title
+    value, findings = parse_runnable(found.group(1))
+    assert value is not None and not [f for f in findings if f.severity == "error"]
+    return value
+
+
+@pytest.fixture(scope="module")
+def runner():
+    spec = importlib.util.spec_from_file_location("tracksite_runner", RUNNER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def judge(runner, code: str, tests: str | None, expected: str | None = None) -> tuple[dict, str, str]:
+    """The verdict, what the page's output shows (stdout) and its red part (stderr)."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+    try:
+        verdict = runner.run(code, tests, expected)
+        return verdict, sys.stdout.getvalue(), sys.stderr.getvalue()
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+#: "Mask the future" without subtracting the row's largest score: exp(800) overflows in the
+#: learner's own line 6, called by a test line that is not an assert.
+MASK_OVERFLOWS = """from math import exp
+
+def masked_weights(scores):
+    rows = []
+    for i, row in enumerate(scores):
+        e = [exp(s) for s in row[: i + 1]]
+        rows.append([x / sum(e) for x in e] + [0.0] * (len(row) - i - 1))
+    return rows
+
+def training_pairs(tokens):
+    return [(tokens[:t], tokens[t]) for t in range(1, len(tokens))]
+"""
+
+#: "A KV cache" attending before caching: the first step stops in the author's `attend`.
+KV_ATTENDS_FIRST = """from math import exp, sqrt
+
+def attend(q, keys, values):
+    scores = [sum(a * b for a, b in zip(q, k)) / sqrt(len(q)) for k in keys]
+    top = max(scores)
+    w = [exp(s - top) for s in scores]
+    return [sum(wi * v[j] for wi, v in zip(w, values)) / sum(w) for j in range(len(values[0]))]
+
+def decode_step(cache, q, k, v):
+    out = attend(q, cache["keys"], cache["values"])
+    cache["keys"].append(k)
+    cache["values"].append(v)
+    return out
+
+cache = {"keys": [], "values": []}
+for q, k, v in [([1.0, 0.0], [1.0, 0.0], [1.0, 2.0])]:
+    print(decode_step(cache, q, k, v))
+"""
+
+
+def test_an_overflow_in_the_learners_code_names_their_line_and_the_authors_message(runner):
+    ex = bundled("transformers-and-llms/next-token-prediction", "Mask the future, then count the lessons")
+    v, _, _ = judge(runner, MASK_OVERFLOWS, ex.tests)
+    assert v["status"] == "failed" and v["kind"] == "error"
+    assert v["detail"] == "OverflowError: math range error"
+    assert v["code"]["line"] == 6 and v["code"]["codeSource"] == "e = [exp(s) for s in row[: i + 1]]"
+    assert v["code"]["function"] == "masked_weights"
+    assert "exp(800) must not overflow" in v["prepares"]["message"]
+    assert v["missing"] is False  # an OverflowError is no missing name
+    assert "exp(800) must not overflow" in runner.said(v)
+
+
+def test_an_error_in_the_authors_function_leads_to_the_authors_message(runner):
+    ex = bundled("transformers-and-llms/scaling-and-context", "A KV cache, one token at a time")
+    v, shown, red = judge(runner, KV_ATTENDS_FIRST, ex.tests)
+    assert v["status"] == "failed" and v["kind"] == "assert"
+    assert "store the new token's key and value before attending" in v["message"]
+    stopped = v["codeError"]
+    assert (
+        stopped["line"] == 5
+        and stopped["function"] == "attend"
+        and stopped["calls"] == [[17, "<module>"], [10, "decode_step"]]
+    )
+    assert stopped["detail"].startswith("ValueError")
+    assert 'File "<code>", line 5, in attend' in red  # the learner's traceback, as before
+    assert "<tests>" not in red + shown  # the hidden tests' traceback is kept apart
+    assert "<tests>" in v["checksPrinted"]
+
+
+def test_an_assert_without_a_message_is_told_from_its_own_line_with_both_values(runner):
+    code = "def double(x):\n    return x + 2\n"
+    v, _, _ = judge(runner, code, "assert double(3) == 6\n")
+    assert v["message"] == "" and v["test"] == "double(3) == 6"
+    assert v["sides"] == [["double(3)", "5", False], ["6", "6", True]] and v["op"] == "=="
+    # asserts that call a function keep its arguments' values; a loop's values are the failing ones
+    tests = "from math import isclose\nfor n in range(3):\n    assert isclose(double(n), 2 * n)\n"
+    v, _, _ = judge(runner, code, tests)
+    assert v["line"] == 3 and v["sides"] == [["double(n)", "2", False], ["2 * n", "0", False]]
+    # each part is evaluated once, as the assert would: a call with effects is not repeated
+    tests = "calls = []\ndef f():\n    calls.append(1)\n    return 1\nassert f() == 2, f'{len(calls)} call'\n"
+    v, _, _ = judge(runner, "", tests)
+    assert v["message"] == "1 call"
+    # a test that catches the assert still catches it; an assert that holds stays silent
+    v, _, _ = judge(
+        runner, code, "try:\n    assert double(1) == 0\nexcept AssertionError:\n    pass\nassert double(0) == 2\n"
+    )
+    assert v == {"status": "passed"}
+
+
+def test_the_learners_print_is_kept_apart_from_the_tests(runner):
+    code = "def f():\n    print('inside f')\n    return 1\nprint('mine')\n"
+    v, shown, _ = judge(runner, code, "print('from the tests')\nassert f() == 1\n", expected="mine")
+    assert v == {"status": "passed"} and shown == "mine\n"  # the output compared is the learner's
+    v, shown, _ = judge(runner, code, "print('from the tests')\nassert f() == 2\n")
+    assert shown == "mine\n" and v["checksPrinted"].startswith("from the tests\ninside f\n")
+
+
+def test_only_a_name_error_raised_by_the_tests_is_a_missing_name(runner):
+    v, _, _ = judge(runner, "x = 1", "assert total == 1")
+    assert v["kind"] == "error" and v["missing"] is True
+    v, _, _ = judge(runner, "def f():\n    return y\n", "assert f() == 1")
+    assert v["missing"] is False and v["code"]["line"] == 2  # the learner's name, at their line
