@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
+from course import lesson_md, make_course, run_cli, write
+from test_runnable import render
+from test_runnable_safe import needs_sandbox  # noqa: F401 - a fixture
 from tracksite import theme
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
 
@@ -149,3 +153,69 @@ def test_only_a_name_error_raised_by_the_tests_is_a_missing_name(runner):
     assert v["kind"] == "error" and v["missing"] is True
     v, _, _ = judge(runner, "def f():\n    return y\n", "assert f() == 1")
     assert v["missing"] is False and v["code"]["line"] == 2  # the learner's name, at their line
+
+
+# -- known mistakes as data: `mistakes:` proved caught with their feedback ----------------------
+
+MISTAKES = """/// runnable | Gradient step
+code: |
+  def step(w, grad, lr):
+      return w
+tests: |
+  assert abs(step(1.0, 0.5, 0.1) - 0.95) < 1e-9, "move against the gradient, by lr times its size"
+  assert step(2.0, 0.0, 0.3) == 2.0
+solution: |
+  def step(w, grad, lr):
+      return w - lr * grad
+mistakes:
+  - code: |
+      def step(w, grad, lr):
+          return w + lr * grad
+    feedback: Move against   the GRADIENT
+  - code: |
+      def step(w, grad, lr):
+          return w - lr * grad
+    feedback: anything
+  - code: |
+      def step(w, grad, lr):
+          return w - grad
+    feedback: the learning rate is missing
+  - code: |
+      def step(w, grad, lr):
+          return 2.0 if grad == 0 else w - grad * learning_rate
+    feedback: name 'learning_rate' is not defined
+///
+"""
+
+
+@pytest.mark.usefixtures("needs_sandbox")
+def test_check_proves_each_listed_mistake_is_caught_with_its_feedback(tmp_path):
+    root = make_course(tmp_path / "course")
+    text = lesson_md("First lesson", body="## Practice\n\n" + MISTAKES + "Words here. " * 40)
+    write(root, "lessons/alpha/a1/lesson.md", text)
+    lines = text.split("\n")
+    starts = [i + 1 for i, line in enumerate(lines) if line.startswith("  - code: |")]
+    result = run_cli(root, ["check", "--run-code", "--format", "json"])
+    found = [p for p in json.loads(result.stdout) if p["code"].startswith("TS43")]
+    assert {(p["code"], p["line"]) for p in found} == {("TS435", starts[1]), ("TS435", starts[2])}, found
+    passes, other = sorted(found, key=lambda p: p["line"])
+    assert "mistake 2 passes the checks" in passes["message"]
+    assert "mistake 3 is caught, but the learner is told" in other["message"]
+    assert "move against the gradient" in other["message"]  # what the learner is told instead
+
+
+def test_mistakes_need_checks_and_never_reach_the_page():
+    _, findings = parse_runnable("code: x = 1\nmistakes:\n  - code: x = 2\n    feedback: two\n")
+    assert [(f.code, f.line) for f in findings] == [("TS436", 2)]
+    _, findings = parse_runnable("code: x = 1\ntests: assert x == 1\nsolution: x = 1\nmistakes:\n  - code: x = 2\n")
+    assert [f.code for f in findings] == ["TS102"]  # a mistake says what the learner must be told
+    page = render(MISTAKES)
+    assert "learning_rate" not in str(page) and "w + lr * grad" not in str(page)
+    plain = render(MISTAKES.replace(MISTAKES[MISTAKES.index("mistakes:") : MISTAKES.rindex("///")], ""))
+    # listing mistakes keeps the exercise's key, so a learner's pass stays
+    assert page.select_one(".ts-run")["data-key"] == plain.select_one(".ts-run")["data-key"]
+
+
+def test_a_generator_is_told_by_its_source_not_its_value(runner):
+    v, _, _ = judge(runner, "xs = [1, 2]", "assert all(x > 1 for x in xs)")
+    assert v["test"] == "all(x > 1 for x in xs)" and "sides" not in v

@@ -129,6 +129,11 @@ CATALOGUE = (
     Code("TS432", "runnable-checks-nothing", "a runnable exercise whose starting code already passes its tests"),
     Code("TS433", "runnable-syntax", "a runnable exercise whose solution or tests are not valid Python"),
     Code("TS434", "runnable-no-sandbox", "exercises asked to run where no sandbox can run them (bubblewrap missing)"),
+    # issue 85: an author's known mistakes, each proved caught with its feedback
+    Code(
+        "TS435", "runnable-mistake-missed", "a listed mistake that passes the checks, or fails them with other feedback"
+    ),
+    Code("TS436", "runnable-mistake-unchecked", "a runnable block that lists mistakes but has no tests or output"),
     Code("TS501", "active-content", "a script-like HTML element in a page"),
     Code("TS502", "event-handler", "an `on...=` event handler in a page"),
     Code("TS503", "unsafe-url", "a javascript:, vbscript:, data: or file: link"),

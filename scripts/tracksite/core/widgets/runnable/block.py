@@ -12,6 +12,7 @@ code, in a Web Worker.
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
+from dataclasses import replace
 
 from markdown.util import AtomicString
 
@@ -33,7 +34,8 @@ class RunnableBlock(DataBlock):
         css = self.WIDGET.css_class
         assert css is not None  # every block widget declares its root's class
         root_id = widget_root(block, css, self.NAME, f"ts-run-{number}")
-        key = f"tracksite:runnable:{self.context().page_id}:{number}:{content_key(parsed)}"
+        # the mistakes an author lists are for the check, never the page: adding one keeps the passes
+        key = f"tracksite:runnable:{self.context().page_id}:{number}:{content_key(replace(parsed, mistakes=()))}"
         block.set("data-key", key)
         block.set("data-timeout", str(parsed.timeout))
         title_line(block, text("wRunExercise" if parsed.checked else "wRunnable"), self.argument)

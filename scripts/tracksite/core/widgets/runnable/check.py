@@ -58,8 +58,8 @@ class Exercise:
     value: Runnable
     starts: dict  # field -> body line of its code's first line
 
-    def at(self, key: str) -> int:
-        return self.body_line + self.lines.get((key,), 1) - 1
+    def at(self, key: str | tuple) -> int:
+        return self.body_line + self.lines.get(key if isinstance(key, tuple) else (key,), 1) - 1
 
     def code_line(self, key: str, line: int) -> int:
         """The file line of line `line` of a field's code."""
@@ -160,29 +160,34 @@ def exercises_in(documents):
 
 
 def _key(r: Runnable) -> str:
-    blob = json.dumps([HOW, sys.version, r.code, r.tests, r.output, r.solution, r.timeout])
+    mistakes = [m.code for m in r.mistakes]
+    blob = json.dumps([HOW, sys.version, r.code, r.tests, r.output, r.solution, r.timeout, mistakes])
     return hashlib.sha256(RUNNER.read_bytes() + blob.encode("utf-8")).hexdigest()
 
 
 def _run(r: Runnable) -> list:
-    """[the solution's verdict, the starting code's] from the runner, or a verdict that says why
-    there is none (the limit passed, the process failed)."""
-    runs = [{"code": code, "tests": r.tests, "expected": r.output} for code in (r.solution, r.code)]
+    """[the solution's verdict, the starting code's, then each listed mistake's] from the runner,
+    or verdicts that say why there are none (the limit passed, the process failed)."""
+    codes = [r.solution, r.code, *(m.code for m in r.mistakes)]
+    runs = [{"code": code, "tests": r.tests, "expected": r.output} for code in codes]
+    n = len(runs)
     try:
-        done = sandbox.run_python(RUNNER, json.dumps(runs), 2 * r.timeout + SLACK)
+        done = sandbox.run_python(RUNNER, json.dumps(runs), n * r.timeout + SLACK)
     except (sandbox.Unavailable, OSError) as e:
-        return [{"status": "crashed", "detail": str(e)}] * 2
+        return [{"status": "crashed", "detail": str(e)}] * n
     if done.returncode is None:
-        return [{"status": "timeout"}, {"status": "timeout"}]
+        return [{"status": "timeout"}] * n
     try:
         verdicts = json.loads(done.stdout.strip().rsplit("\n", 1)[-1])
     except (ValueError, IndexError):
-        return [{"status": "crashed", "detail": done.stderr.strip()[-300:]}] * 2
-    return verdicts if isinstance(verdicts, list) and len(verdicts) == 2 else [{"status": "crashed"}] * 2
+        return [{"status": "crashed", "detail": done.stderr.strip()[-300:]}] * n
+    return verdicts if isinstance(verdicts, list) and len(verdicts) == n else [{"status": "crashed"}] * n
 
 
 def _report(out, ex: Exercise, verdicts: list) -> None:
-    solution, start = verdicts
+    solution, start = verdicts[:2]
+    for number, (mistake, verdict) in enumerate(zip(ex.value.mistakes, verdicts[2:])):
+        _report_mistake(out, ex, number, mistake, verdict)
     if solution.get("status") != "passed":
         out.add(
             ex.path,
@@ -203,6 +208,29 @@ def _report(out, ex: Exercise, verdicts: list) -> None:
         )
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _report_mistake(out, ex: Exercise, number: int, mistake, verdict: dict) -> None:
+    """A listed mistake must fail the checks, and what the learner is told (runner.py's `said`)
+    must hold its `feedback:`: TS435 at the mistake's line otherwise."""
+    status = verdict.get("status")
+    if status in ("failed", "error") and _words(mistake.feedback) in _words(verdict.get("said", "")):
+        return
+    if status == "passed":
+        message = f"mistake {number + 1} passes the checks: the tests do not catch it"
+        hint = "add a test that this wrong answer fails, with a message that says what is wrong"
+    elif status in ("failed", "error"):
+        told = " ".join(verdict.get("said", "").split())[:300]
+        message = f"mistake {number + 1} is caught, but the learner is told {told!r}, without {mistake.feedback!r}"
+        hint = "make the test that catches it say so (the assert's message), or change `feedback:`"
+    else:
+        message = f"mistake {number + 1} could not be judged: {_why(verdict, ex.value.timeout)}"
+        hint = "a mistake must finish within the block's timeout, as a learner's code must"
+    out.add(ex.path, ex.at(("mistakes", number)), message, field="runnable.mistakes", hint=hint, code="TS435")
+
+
 def _why(verdict: dict, timeout: int) -> str:
     status = verdict.get("status")
     if status == "timeout":
@@ -221,7 +249,7 @@ def _load(root: Path) -> dict:
         data = json.loads((localstate.folder(root, "tracksite", create=False) / FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, localstate.StateError):
         return {}
-    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 2} if isinstance(data, dict) else {}
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) >= 2} if isinstance(data, dict) else {}
 
 
 def _save(root: Path, verdicts: dict) -> None:

@@ -9,7 +9,7 @@ dataclass come from this one description.
 from __future__ import annotations
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.schema.language import Field, Mapping, Text, Whole
+from tracksite.core.schema.language import Field, ListOf, Mapping, Text, Whole
 
 #: Seconds a run may take when the block names no `timeout`, and the most it may name.
 DEFAULT_TIMEOUT = 10
@@ -28,11 +28,52 @@ def _solution_when_checked(value, path, ctx):
         )
 
 
+def _mistakes_when_checked(value, path, ctx):
+    """A mistake is a wrong answer the tests must catch: without tests or output nothing catches it."""
+    if value.get("mistakes") and not (value.get("tests") or value.get("output")):
+        ctx.report(
+            path + ("mistakes",),
+            "`mistakes:` lists wrong answers the checks must catch, but this block has no `tests:` or `output:`",
+            "add the tests that catch them, or remove `mistakes:`",
+            code="TS436",
+        )
+
+
+#: At most this many mistakes a block lists: each one is a run at check time.
+MAX_MISTAKES = 12
+
+MISTAKE = Mapping(
+    help="A wrong answer the exercise must catch, with the feedback the learner must get for it.",
+    name="mistake",
+    fields=(
+        Field(
+            "code",
+            Text(
+                max_length=6000,
+                help="The wrong answer, whole, as a learner would write it in place of the starting code.",
+            ),
+            required=True,
+            example="code: |\n  def step(w, grad, lr):\n      return w + lr * grad",
+        ),
+        Field(
+            "feedback",
+            Text(
+                max_length=400,
+                help="Words the learner must be told for it: a part of what the failing check says (your "
+                "assert's message, the check written from the assert, the values it compared or the "
+                "error), compared ignoring case and runs of spaces.",
+            ),
+            required=True,
+            example="feedback: against the gradient",
+        ),
+    ),
+)
+
 RUNNABLE = Mapping(
     help="The body of a `/// runnable` block: Python the learner edits and runs in the page, "
     "and, for an exercise, the tests that check it.",
     name=W.RUNNABLE.name,
-    rules=(_solution_when_checked,),
+    rules=(_solution_when_checked, _mistakes_when_checked),
     json_extra={"dependencies": {"tests": ["solution"], "output": ["solution"]}},
     fields=(
         Field(
@@ -74,6 +115,19 @@ RUNNABLE = Mapping(
         ),
         Field("hint", Text(numbers=True, help="Shown when Check fails (inline Markdown).")),
         Field(
+            "mistakes",
+            ListOf(
+                item=MISTAKE,
+                max_items=MAX_MISTAKES,
+                noun="mistake",
+                help="Wrong answers the exercise must catch, each with the feedback it must give "
+                "(`code:` and `feedback:`): `tracksite check --run-code` proves each one fails its "
+                "check with that feedback (TS435). Never shown to the learner.",
+            ),
+            example="mistakes:\n  - code: |\n      def step(w, grad, lr):\n          return w + lr * grad\n"
+            "    feedback: against the gradient",
+        ),
+        Field(
             "timeout",
             Whole(
                 minimum=1,
@@ -89,6 +143,7 @@ RUNNABLE = Mapping(
 
 #: The dataclass core/model/generate.py writes from this description (core/widgets/runnable/shapes.py).
 SHAPES = (
+    ("RunnableMistake", MISTAKE, "A wrong answer a `/// runnable` exercise must catch, with its feedback."),
     (
         "RunnableFields",
         RUNNABLE,

@@ -139,7 +139,8 @@ class _Asserts(ast.NodeTransformer):
         elif (
             isinstance(test, ast.Call)
             and 0 < len(test.args) <= 4
-            and not any(isinstance(a, ast.Starred) for a in test.args)
+            # a generator's or a function's value says nothing to the learner: `all(...)` is told by its source
+            and not any(isinstance(a, (ast.Starred, ast.GeneratorExp, ast.Lambda)) for a in test.args)
         ):
             parts, op = list(test.args), None
         else:
@@ -299,6 +300,10 @@ def _test_failure(exc, tests, code):
         "message": str(exc) if asserted else "",
         "detail": _detail(exc),
     }
+    if asserted and line:
+        written = _assert_test(tests, line)
+        if written:
+            verdict["test"] = written
     if isinstance(exc, Compared):
         verdict["message"] = exc.message if exc.message is not None else ""
         verdict["test"] = exc.test  # the message written from the assert when the author wrote none
@@ -313,6 +318,17 @@ def _test_failure(exc, tests, code):
         if prepared:
             verdict["prepares"] = prepared
     return verdict
+
+
+def _assert_test(tests, line):
+    """The condition of the assert at `line` of the tests, as written: the message of an assert
+    that has none of its own."""
+    try:
+        tree = ast.parse(tests)
+    except SyntaxError:
+        return ""
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Assert) and n.lineno == line]
+    return (ast.get_source_segment(tests, found[0].test) or "") if found else ""
 
 
 def _literal(source):
@@ -385,7 +401,8 @@ def said(verdict):
     """The words a verdict gives the learner, whatever the page's language: the author's
     message (or the one the check it prepares carries), the test, the values compared, the error.
     What an author's `mistakes:` feedback is looked for in (core/widgets/runnable/check.py)."""
-    parts = [verdict.get("message"), verdict.get("test"), verdict.get("detail")]
+    message, detail = verdict.get("message"), verdict.get("detail")
+    parts = [message, verdict.get("test"), detail if not message or message not in (detail or "") else None]
     parts += [(verdict.get("prepares") or {}).get("message")]
     parts += [f"{source} = {value}" for source, value, _ in verdict.get("sides") or ()]
     parts += [(verdict.get("codeError") or {}).get("detail")]
