@@ -32,6 +32,12 @@ solution: |
 """
 
 
+AFTER_TWO = SYNTHETIC.replace("Double it", "Double it again").replace(
+    "///\n", "show_solution: after 2 checks\n///\n", 1
+)
+ON_PASS = SYNTHETIC.replace("Double it", "Double it once more").replace("///\n", "show_solution: on pass\n///\n", 1)
+
+
 def shipped(lesson: str, title: str) -> str:
     text = (REPO / "lessons" / lesson / "lesson.md").read_text(encoding="utf-8")
     found = re.search(rf"^/// runnable \| {re.escape(title)}\n.*?^///$", text, re.M | re.S)
@@ -46,6 +52,8 @@ def feedback_url(tmp_path_factory, serve_site) -> str:
         shipped("transformers-and-llms/next-token-prediction", "Mask the future, then count the lessons"),
         shipped("transformers-and-llms/scaling-and-context", "A KV cache, one token at a time"),
         SYNTHETIC,
+        AFTER_TWO,
+        ON_PASS,
     ]
     write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + "\n".join(blocks)))
     result = run_mkdocs(root)
@@ -94,4 +102,33 @@ def test_a_failing_check_names_the_test_its_message_and_the_learners_line(chromi
     apart.locator("summary").click()
     expect(apart.locator(".ts-run__checks")).to_contain_text("hidden check running\nmine\n")
     assert errors == []
+    context.close()
+
+
+def test_the_solution_opens_by_the_authors_policy_and_stays_open(chromium, feedback_url):
+    """`show_solution: after 2 checks` and `on pass`: folded away until the learner's Checks meet
+    the policy, then open, and still open after a reload (the count is kept with the progress)."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(feedback_url + "alpha/a1/")
+    after, on_pass = page.locator("#ts-run-4"), page.locator("#ts-run-5")
+    expect(after.locator(".ts-run__solution")).to_be_hidden()
+    expect(after.locator(".ts-run__solnote")).to_have_text("The solution opens after 2 checks of your code (0 so far).")
+    expect(on_pass.locator(".ts-run__solution")).to_be_hidden()
+    after.get_by_role("button", name="Check").click()
+    expect(after.locator(".ts-run__status")).to_contain_text("Not yet", timeout=START)
+    expect(after.locator(".ts-run__solnote")).to_contain_text("(1 so far)")
+    expect(after.locator(".ts-run__solution")).to_be_hidden()
+    after.get_by_role("button", name="Check").click()
+    expect(after.locator(".ts-run__solution")).to_be_visible(timeout=START)
+    expect(after.locator(".ts-run__solnote")).to_be_hidden()
+    on_pass.get_by_role("button", name="Check").click()
+    expect(on_pass.locator(".ts-run__status")).to_contain_text("Not yet", timeout=START)
+    expect(on_pass.locator(".ts-run__solution")).to_be_hidden()  # failing checks never open it
+    check(on_pass, "def double(x):\n    return 2 * x\n")
+    expect(on_pass.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
+    expect(on_pass.locator(".ts-run__solution")).to_be_visible()
+    page.reload()
+    expect(page.locator("#ts-run-4 .ts-run__solution")).to_be_visible()
+    expect(page.locator("#ts-run-5 .ts-run__solution")).to_be_visible()
     context.close()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from course import lesson_md, make_course, run_cli, write
-from test_runnable import render
+from test_runnable import EXERCISE, render
 from test_runnable_safe import needs_sandbox  # noqa: F401 - a fixture
 from tracksite import theme
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
@@ -211,9 +211,55 @@ def test_mistakes_need_checks_and_never_reach_the_page():
     assert [f.code for f in findings] == ["TS102"]  # a mistake says what the learner must be told
     page = render(MISTAKES)
     assert "learning_rate" not in str(page) and "w + lr * grad" not in str(page)
-    plain = render(MISTAKES.replace(MISTAKES[MISTAKES.index("mistakes:") : MISTAKES.rindex("///")], ""))
-    # listing mistakes keeps the exercise's key, so a learner's pass stays
-    assert page.select_one(".ts-run")["data-key"] == plain.select_one(".ts-run")["data-key"]
+
+
+def test_the_exercise_key_is_the_same_as_before_issue_85():
+    """The key (what keeps a learner's code and pass) is made of what it was made of before the
+    body had `mistakes:` and `show_solution:`: adding either, or the fields themselves, drops
+    nothing a learner kept. 90560410 is the key the code before issue 85 gave this exercise."""
+    key = render(EXERCISE).select_one(".ts-run")["data-key"]
+    assert key.endswith(":90560410")
+    listed = EXERCISE.replace(
+        "timeout: 5", "timeout: 5\nshow_solution: after 2 checks\nmistakes:\n  - code: x = 1\n    feedback: x"
+    )
+    assert render(listed).select_one(".ts-run")["data-key"] == key
+
+
+@pytest.mark.parametrize(
+    "policy,shown,data",
+    [
+        (None, True, None),
+        ("from the start", True, None),
+        ("after 3 checks", False, "3"),
+        ("on pass", False, "pass"),
+        ("never", None, None),
+    ],
+)
+def test_the_solution_is_drawn_by_the_authors_policy(policy, shown, data):
+    text = EXERCISE if policy is None else EXERCISE.replace("timeout: 5", f"timeout: 5\nshow_solution: {policy}")
+    page = render(text)
+    block, answer = page.select_one(".ts-run"), page.select_one(".ts-run__solution")
+    assert block.get("data-solution") == data
+    if shown is None:
+        assert answer is None and "w - lr * grad" not in str(page)  # never: not in the page at all
+    else:
+        assert answer is not None and answer.has_attr("hidden") != shown
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("code: x = 1\nsolution: x = 2\nshow_solution: on pass\n", "TS437"),  # no Check: never reached
+        ("code: x = 1\nsolution: x = 2\nshow_solution: after 2 checks\n", "TS437"),
+        ("code: x = 1\ntests: assert x == 2\nsolution: x = 2\nshow_solution: after 30 checks\n", "TS104"),
+        ("code: x = 1\ntests: assert x == 2\nsolution: x = 2\nshow_solution: sometimes\n", "TS104"),
+    ],
+)
+def test_a_solution_no_learner_can_reach_is_an_error(text, code):
+    _, findings = parse_runnable(text)
+    assert [f.code for f in findings] == [code], findings
+    _, fine = parse_runnable("code: x = 1\ntests: assert x == 2\nsolution: x = 2\nshow_solution: after 1 check\n")
+    assert fine == []
 
 
 def test_a_generator_is_told_by_its_source_not_its_value(runner):

@@ -770,9 +770,10 @@ def test_assets_fit_the_budget():
         # intent): 7.5 KiB, on the pages that run code only (issue 70); 8 KiB since the worker
         # starts from a blob: URL, under the page's own policy (issue 69); 9 KiB since a failed
         # Check names what failed (issue 85: the values compared, the learner's line and function,
-        # the check a failing line prepares, the checks' printing apart); CodeMirror itself loads
-        # after the page, from its own module (theme.RUNTIME)
-        budget = 9 * 1024 if widget is W.RUNNABLE else 5 * 1024
+        # the check a failing line prepares, the checks' printing apart) and the solution opens by
+        # the author's policy (9.5 KiB); CodeMirror itself loads after the page, from its own
+        # module (theme.RUNTIME)
+        budget = 9.5 * 1024 if widget is W.RUNNABLE else 5 * 1024
         assert own <= budget, f"{widget.name}: its own files are {own} bytes gzipped"
 
 

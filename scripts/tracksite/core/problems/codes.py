@@ -134,6 +134,7 @@ CATALOGUE = (
         "TS435", "runnable-mistake-missed", "a listed mistake that passes the checks, or fails them with other feedback"
     ),
     Code("TS436", "runnable-mistake-unchecked", "a runnable block that lists mistakes but has no tests or output"),
+    Code("TS437", "runnable-solution-unreachable", "a runnable block whose solution policy no learner can ever meet"),
     Code("TS501", "active-content", "a script-like HTML element in a page"),
     Code("TS502", "event-handler", "an `on...=` event handler in a page"),
     Code("TS503", "unsafe-url", "a javascript:, vbscript:, data: or file: link"),

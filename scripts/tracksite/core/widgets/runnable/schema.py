@@ -8,6 +8,8 @@ dataclass come from this one description.
 
 from __future__ import annotations
 
+import re
+
 from tracksite.core import widgetregistry as W
 from tracksite.core.schema.language import Field, ListOf, Mapping, Text, Whole
 
@@ -37,6 +39,31 @@ def _mistakes_when_checked(value, path, ctx):
             "add the tests that catch them, or remove `mistakes:`",
             code="TS436",
         )
+
+
+#: When the learner may open the solution: the default, as before issue 85, is from the start.
+SHOW_SOLUTION = re.compile(r"from the start|on pass|never|after ([1-9]|1[0-9]|20) checks?")
+SHOWN_FROM_START = "from the start"
+
+
+def _reachable_solution(value, path, ctx):
+    """A policy that waits for Checks on a block without one, or a policy without a solution to
+    show, leaves the learner a solution they can never reach (or a promise of one)."""
+    policy = value.get("show_solution") or SHOWN_FROM_START
+    if policy in (SHOWN_FROM_START, "never"):
+        return
+    if not (value.get("tests") or value.get("output")):
+        why = "this block has no `tests:` or `output:`, so no Check button: the solution would never show"
+    elif not value.get("solution"):
+        why = "this block has no `solution:` to show"
+    else:
+        return
+    ctx.report(
+        path + ("show_solution",),
+        f"`show_solution: {policy}` waits for Checks, but {why}",
+        "add the tests, or write `show_solution: from the start` (or leave it out)",
+        code="TS437",
+    )
 
 
 #: At most this many mistakes a block lists: each one is a run at check time.
@@ -73,7 +100,7 @@ RUNNABLE = Mapping(
     help="The body of a `/// runnable` block: Python the learner edits and runs in the page, "
     "and, for an exercise, the tests that check it.",
     name=W.RUNNABLE.name,
-    rules=(_solution_when_checked, _mistakes_when_checked),
+    rules=(_solution_when_checked, _mistakes_when_checked, _reachable_solution),
     json_extra={"dependencies": {"tests": ["solution"], "output": ["solution"]}},
     fields=(
         Field(
@@ -114,6 +141,19 @@ RUNNABLE = Mapping(
             example="solution: |\n  def step(w, grad, lr):\n      return w - lr * grad",
         ),
         Field("hint", Text(numbers=True, help="Shown when Check fails (inline Markdown).")),
+        Field(
+            "show_solution",
+            Text(
+                pattern=SHOW_SOLUTION,
+                pattern_help="`from the start`, `after N checks` (N from 1 to 20), `on pass` or `never`",
+                max_length=40,
+                help="When the learner may open the solution: `from the start` (folded, as a quiz "
+                "explanation is), `after N checks` of their code, `on pass` (to compare with theirs) "
+                "or `never`. The count is kept with the learner's progress.",
+            ),
+            default=SHOWN_FROM_START,
+            example="show_solution: after 3 checks",
+        ),
         Field(
             "mistakes",
             ListOf(

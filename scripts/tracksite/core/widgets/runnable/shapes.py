@@ -36,6 +36,9 @@ class RunnableFields:
     solution: str | None = None
     #: Shown when Check fails (inline Markdown).
     hint: str | None = None
+    #: When the learner may open the solution: `from the start` (folded, as a quiz explanation is), `after N checks` of
+    #: their code, `on pass` (to compare with theirs) or `never`. The count is kept with the learner's progress.
+    show_solution: str = "from the start"
     #: Wrong answers the exercise must catch, each with the feedback it must give (`code:` and `feedback:`): `tracksite
     #: check --run-code` proves each one fails its check with that feedback (TS435). Never shown to the learner.
     mistakes: tuple[RunnableMistake, ...] = ()

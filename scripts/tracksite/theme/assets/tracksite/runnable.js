@@ -214,6 +214,28 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     return said;
   };
 
+  /* ---- the solution, shown by the author's policy (data-solution: "pass", or a number of
+     Checks); the Checks are counted under the course's namespace, so they travel with the
+     learner's progress, and a pass anywhere (lesson, pack, a progress file, the LMS) opens it ---- */
+  function solutionGate(root, store) {
+    const answer = root.querySelector(".ts-run__solution");
+    const policy = root.dataset.solution;
+    if (!answer || !policy) return () => {};
+    const name = store ? "tracksite:checks:" + fingerprint(store) : null;
+    const need = policy === "pass" ? 0 : Number(policy);
+    const note = h("p", { class: "ts-run__solnote" });
+    answer.before(note);
+    const count = () => (name ? Number(load(name, {}).n) || 0 : 0);
+    const update = () => {
+      const open = root.classList.contains("is-passed") || (need > 0 && count() >= need);
+      answer.hidden = !open;
+      note.hidden = open;
+      note.textContent = need > 0 ? t("rnSolutionAfter", { n: need, done: count() }) : t("rnSolutionOnPass");
+    };
+    update();
+    return () => { if (name) save(name, { n: count() + 1 }); update(); };
+  }
+
   /* ---- one block: editor, buttons, output ---- */
   /* blocks shown, each with what it does once an update in place (serve) removed it */
   const mounted = new Set();
@@ -293,6 +315,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       root.classList.add("is-passed");
       actions.after(h("p", { class: "ts-run__before" }, t("rnPassedBefore")));
     }
+    const counted = solutionGate(root, store);
     let shownChars = 0, cut = false;
     const show = (stream, text) => {
       if (cut) return;
@@ -362,6 +385,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
         root.classList.toggle("is-wrong", !right);
         if (right) passed();
         else if (hint) hint.hidden = false;
+        counted();
         tell(verdictText(v), !right && hint ? t("rnHintSay", { hint: hint.textContent.trim() }) : "");
       }
     }
