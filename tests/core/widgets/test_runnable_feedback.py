@@ -199,8 +199,8 @@ def test_check_proves_each_listed_mistake_is_caught_with_its_feedback(tmp_path):
     found = [p for p in json.loads(result.stdout) if p["code"].startswith("TS43")]
     assert {(p["code"], p["line"]) for p in found} == {("TS435", starts[1]), ("TS435", starts[2])}, found
     passes, other = sorted(found, key=lambda p: p["line"])
-    assert "mistake 2 passes the checks" in passes["message"]
-    assert "mistake 3 is caught, but the learner is told" in other["message"]
+    assert "mistake 2 passes the checks in CPython" in passes["message"]
+    assert "mistake 3 is caught in CPython, but the learner is told" in other["message"]
     assert "move against the gradient" in other["message"]  # what the learner is told instead
 
 
@@ -265,3 +265,39 @@ def test_a_solution_no_learner_can_reach_is_an_error(text, code):
 def test_a_generator_is_told_by_its_source_not_its_value(runner):
     v, _, _ = judge(runner, "xs = [1, 2]", "assert all(x > 1 for x in xs)")
     assert v["test"] == "all(x > 1 for x in xs)" and "sides" not in v
+
+
+# -- proof in the learner's runtime: `check --run-code --in-page-python` -----------------------
+
+PAGE_ONLY = """/// runnable | Not in the page
+code: |
+  def where():
+      return ""
+tests: |
+  assert where() == "here"
+solution: |
+  import sys
+  def where():
+      assert sys.platform != "emscripten", "this line fails only in the page's Python"
+      return "here"
+///
+"""
+
+
+@pytest.mark.usefixtures("needs_sandbox")
+def test_a_solution_failing_only_in_the_pages_python_is_reported(tmp_path):
+    from tracksite.core.widgets.runnable.check import page_unavailable
+
+    if page_unavailable():
+        pytest.skip(page_unavailable())
+    root = make_course(tmp_path / "course")
+    text = lesson_md("First lesson", body="## Practice\n\n" + EXERCISE + "\n" + PAGE_ONLY + "Words here. " * 40)
+    write(root, "lessons/alpha/a1/lesson.md", text)
+    cpython = run_cli(root, ["check", "--run-code", "--format", "json"])
+    assert not [p for p in json.loads(cpython.stdout) if p["code"].startswith("TS43")]  # CPython: it passes
+    page = run_cli(root, ["check", "--run-code", "--in-page-python", "--format", "json"])
+    found = [p for p in json.loads(page.stdout) if p["code"].startswith("TS43")]
+    solution = text.split("\n").index("solution: |", text.split("\n").index("/// runnable | Not in the page")) + 1
+    assert [(p["code"], p["line"]) for p in found] == [("TS431", solution)], found
+    assert "in the page's Python (Pyodide)" in found[0]["message"]
+    assert "this line fails only in the page's Python" in found[0]["message"]

@@ -411,17 +411,24 @@ def said(verdict):
     return " ".join(p for p in parts if p)
 
 
-def main():
-    """`python -I runner.py`: a JSON list of runs on stdin, each {code, tests, expected}; their
-    verdicts as a JSON list on stdout, after whatever the runs printed has been set aside (and
-    without it: the check needs the verdict, not the output, which a run can make huge)."""
-    runs = json.loads(sys.stdin.read())
-    real, sys.stdout, sys.stderr = sys.stdout, io.StringIO(), io.StringIO()
-    verdicts = [run(r["code"], r.get("tests"), r.get("expected")) for r in runs]
+def run_all(text):
+    """A JSON list of runs, each {code, tests, expected}: their verdicts as a JSON list, each with
+    what it says (`said`) and without what the code printed. What `tracksite check --run-code`
+    reads, from CPython (main) and from the page's own Python under Node (pyodide-check.mjs)."""
+    verdicts = [run(r["code"], r.get("tests"), r.get("expected")) for r in json.loads(text)]
     for verdict in verdicts:
         verdict.pop("printed", None)
         verdict["said"] = said(verdict)
-    real.write("\n" + json.dumps(verdicts) + "\n")
+    return json.dumps(verdicts)
+
+
+def main():
+    """`python -I runner.py`: the runs on stdin; their verdicts on stdout's last line, after
+    whatever the runs printed has been set aside (the check needs the verdict, not the output,
+    which a run can make huge)."""
+    text = sys.stdin.read()
+    real, sys.stdout, sys.stderr = sys.stdout, io.StringIO(), io.StringIO()
+    real.write("\n" + run_all(text) + "\n")
 
 
 if __name__ == "__main__":
