@@ -132,3 +132,43 @@ def test_the_solution_opens_by_the_authors_policy_and_stays_open(chromium, feedb
     expect(page.locator("#ts-run-4 .ts-run__solution")).to_be_visible()
     expect(page.locator("#ts-run-5 .ts-run__solution")).to_be_visible()
     context.close()
+
+
+def test_the_learner_downloads_loads_and_restores_their_code(chromium, feedback_url, tmp_path):
+    """A teacher collects work without a server: the code downloads as a .py file and loads again
+    from one; the last checks are kept, each with its code and verdict, and restore it."""
+    context = chromium.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(feedback_url + "alpha/a1/")
+    block = page.locator("#ts-run-3")
+    wrong, right = "def double(x):\n    return x + 2\n", "def double(x):\n    return 2 * x\n"
+    check(block, wrong)
+    expect(block.locator(".ts-run__status")).to_contain_text("Not yet", timeout=START)
+    check(block, right)
+    expect(block.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
+    work = block.locator(".ts-run__work")
+    work.locator("summary").click()
+    expect(work.locator("summary")).to_have_text("Your code: download, load, last checks (2)")
+    entries = work.locator(".ts-run__history li")
+    expect(entries).to_have_count(2)
+    expect(entries.nth(0)).to_contain_text("passed")
+    expect(entries.nth(1)).to_contain_text("not yet")
+    entries.nth(1).get_by_role("button").click()
+    expect(block.locator(".ts-run__print")).to_have_text(wrong)
+    with page.expect_download() as got:
+        work.get_by_role("button", name="Download the code: Double it").click()
+    assert got.value.suggested_filename == "double-it.py"
+    assert open(got.value.path(), encoding="utf-8").read() == wrong
+    mine = tmp_path / "from-a-teacher.py"
+    mine.write_text("def double(x):\n    return x * 2  # from a file\n", encoding="utf-8")
+    with page.expect_file_chooser() as chooser:
+        work.get_by_role("button", name="Load code from a file: Double it").click()
+    chooser.value.set_files(str(mine))
+    expect(block.locator(".ts-run__status")).to_have_text(
+        "The code from from-a-teacher.py is in the editor (Ctrl+Z undoes)."
+    )
+    expect(block.locator(".ts-run__print")).to_have_text(mine.read_text(encoding="utf-8"))
+    page.reload()  # the history, and the loaded code, are kept in this browser
+    expect(page.locator("#ts-run-3 .ts-run__work summary")).to_have_text("Your code: download, load, last checks (2)")
+    expect(page.locator("#ts-run-3 .ts-run__print")).to_have_text(mine.read_text(encoding="utf-8"), timeout=START)
+    context.close()

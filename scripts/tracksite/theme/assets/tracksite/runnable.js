@@ -297,6 +297,12 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       actions.replaceChildren(h("p", { class: "ts-run__note", role: "note" }, t("rnFileUrl")));
       return;
     }
+    /* an exercise's work: its code downloaded and loaded again, its last checks (runnable-work.js) */
+    const work = checkB && window.tracksite.runnableWork ? window.tracksite.runnableWork({
+      name: store ? fingerprint(store) : null, title, named, tell, get: () => ed.value,
+      put: (text) => { if (ed.cm) ed.cm.replace(text); ed.value = text; keep(text); },
+    }) : null;
+    if (work) outBox.after(work.box);
     /* a learner who reaches for Run is about to run: Python starts then, seconds earlier */
     [runB, checkB].forEach((b) => b && b.addEventListener("pointerenter", warm, { once: true }));
     ed.box.addEventListener("pointerenter", warm, { once: true });
@@ -354,18 +360,19 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       setDisabled(runB, true);
       if (checkB) setDisabled(checkB, true);
       setDisabled(stopB, false);
+      const ran = ed.value;
       running = {
-        code: ed.value,
+        code: ran,
         tests: checking ? tests : null,
         expected: checking ? expected : null,
         started: () => { if (status.textContent !== t("rnRunning")) tell(t("rnRunning")); },
         out: show,
-        finish: (v) => finish(v, checking),
+        finish: (v) => finish(v, checking, ran),
       };
       if (!load(USED, {}).ran) save(USED, { ran: true });
       submit(running, seconds);
     }
-    function finish(v, checking) {
+    function finish(v, checking, code) {
       running = null;
       setDisabled(runB, false);
       if (checkB) setDisabled(checkB, false);
@@ -386,6 +393,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
         if (right) passed();
         else if (hint) hint.hidden = false;
         counted();
+        if (work) work.checked(code, right);
         tell(verdictText(v), !right && hint ? t("rnHintSay", { hint: hint.textContent.trim() }) : "");
       }
     }

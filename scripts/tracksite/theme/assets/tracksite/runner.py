@@ -341,7 +341,7 @@ def _literal(source):
 
 
 def _run_tests(tests, namespace, code):
-    """The tests, after the code, in its namespace: None when they hold, else a failed verdict.
+    """The tests, after the code, in its namespace: a passed verdict when they hold, else a failed one.
     What they print (a learner's function called by them prints too) and their traceback are kept
     apart from the learner's own output, as `checksPrinted`."""
     out, err = sys.stdout, sys.stderr
@@ -350,9 +350,7 @@ def _run_tests(tests, namespace, code):
         exc = _run_part(tests, TESTS, namespace)
     finally:
         sys.stdout, sys.stderr = out, err
-    if exc is None:
-        return None
-    verdict = _test_failure(exc, tests, code)
+    verdict = {"status": "passed"} if exc is None else _test_failure(exc, tests, code)
     printed = apart.getvalue()
     if printed:
         verdict["checksPrinted"] = printed[:SHOWN_APART]
@@ -387,14 +385,15 @@ def run(code, tests=None, expected=None):
         sys.stderr.flush()
         sys.stdout = out
     if crashed is not None:
-        if verdict is None or verdict["kind"] != "assert":
+        if verdict is None or verdict.get("kind") != "assert":
             return crashed
         verdict["codeError"] = crashed
-    if verdict is not None:
+    if verdict is not None and verdict["status"] != "passed":
         return verdict
+    apart = {"checksPrinted": verdict["checksPrinted"]} if verdict and "checksPrinted" in verdict else {}
     if expected is not None and canon(printed) != canon(expected):
-        return {"status": "failed", "output": True, "printed": printed}
-    return {"status": "passed" if tests or expected is not None else "ok"}
+        return {"status": "failed", "output": True, "printed": printed, **apart}
+    return {"status": "passed" if tests or expected is not None else "ok", **apart}
 
 
 def said(verdict):
