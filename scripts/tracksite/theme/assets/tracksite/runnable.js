@@ -361,6 +361,9 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       if (checkB) setDisabled(checkB, true);
       setDisabled(stopB, false);
       const ran = ed.value;
+      clearTimeout(saveTimer); /* the code run is kept at once, not a moment later */
+      saveTimer = null;
+      keep(ran);
       running = {
         code: ran,
         tests: checking ? tests : null,
