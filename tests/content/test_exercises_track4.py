@@ -338,6 +338,31 @@ ADAM_VARIANTS = [
     right(
         ERA,
         ADAM,
+        "the decay taken from the weight after the Adam step (issue 85, N20: the paper's order)",
+        (ADAM_UPDATE, "(p - lr * mh / (math.sqrt(vh) + eps)) * (1 - lr * weight_decay)"),
+    ),  # fmt: skip
+    right(
+        ERA,
+        ADAM,
+        "the decay after the step, as two statements",
+        (
+            """    params = [
+        p - lr * (mh / (math.sqrt(vh) + eps) + weight_decay * p)
+        for p, mh, vh in zip(params, m_hat, v_hat)
+    ]""",
+            """    params = [p - lr * mh / (math.sqrt(vh) + eps) for p, mh, vh in zip(params, m_hat, v_hat)]
+    params = [p - lr * weight_decay * p for p in params]""",
+        ),
+    ),  # fmt: skip
+    wrong(
+        ERA,
+        ADAM,
+        "the decay after the step, by the decay rate alone",
+        (ADAM_UPDATE, "(p - lr * mh / (math.sqrt(vh) + eps)) * (1 - weight_decay)"),
+    ),  # fmt: skip
+    right(
+        ERA,
+        ADAM,
         "Kingma and Ba's folded step size",
         (
             "    m_hat = [mi / (1 - beta1**t) for mi in m]\n    v_hat = [vi / (1 - beta2**t) for vi in v]\n",

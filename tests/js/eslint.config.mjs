@@ -58,7 +58,7 @@ export default [
     rules: { ...rules, "no-restricted-globals": "off" },
   },
   {
-    files: ["tests/js/**/*.mjs"],
+    files: ["tests/js/**/*.mjs", "scripts/tracksite/core/widgets/runnable/*.mjs"], // and the check's Node driver
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.node } },
     rules,
   },

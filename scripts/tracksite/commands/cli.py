@@ -8,6 +8,7 @@ course.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import os
 import sys
@@ -69,9 +70,14 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
     # The build's own entry point and passes; drafts, the instructor pages and the docs pages
     # only `mkdocs serve` shows are checked too, so nothing a build or the preview publishes
     # goes unchecked.
-    # the exercises run when the person who runs it asks: --run-code, else TRACKSITE_RUN_CODE, as
-    # in the build (never mkdocs.yml's `run_code`, which a pull request can change)
-    config = mkdocsconfig.load(root, getattr(args, "config_file", None), run_code=True if args.run_code else None)
+    # the exercises run when the person who runs it asks: --run-code (or --in-page-python), else
+    # TRACKSITE_RUN_CODE, as in the build (never mkdocs.yml's `run_code`, which a pull request can change)
+    in_page = getattr(args, "in_page_python", False)
+    config = mkdocsconfig.load(
+        root, getattr(args, "config_file", None), run_code=True if args.run_code or in_page else None
+    )
+    if in_page:
+        config = dataclasses.replace(config, run_code_in_page=True)
     project = check_everything(config)
     problems = project.problems
     assert problems is not None
@@ -95,7 +101,7 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = _project_root(args)
-    if args.run_code or sandbox.asked():
+    if args.run_code or getattr(args, "in_page_python", False) or sandbox.asked():
         reason = sandbox.unavailable()
         if reason:  # never a run outside the sandbox
             asked = "--run-code" if args.run_code else f"{sandbox.ASK}=1"
@@ -164,6 +170,24 @@ def _build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--for-export", action="store_true", help="with the widgets' data `tracksite export --site` reads")
 
 
+def _run_code_options(p: argparse.ArgumentParser) -> None:
+    """check's options that run the course's code: both only in the sandbox."""
+    p.add_argument(
+        "--run-code",
+        action="store_true",
+        help="also run each runnable exercise's solution and starting code against its tests (TS431, TS432), "
+        "in a sandbox (bubblewrap: no files, no network, no other process, time and memory limits); "
+        "without it (or `run_code: true` in mkdocs.yml's tracksite plugin), no code of the course runs",
+    )
+    p.add_argument(
+        "--in-page-python",
+        action="store_true",
+        help="with --run-code (which it implies): run each exercise again in the page's own Python, the "
+        "Pyodide the site ships, under Node in the same sandbox; what fails only there is reported as "
+        "in CPython (TS431, TS432, TS436)",
+    )
+
+
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The command line's parser. Given the arguments, only the modules up to the one that
     registers their command are imported (`tracksite check` imports none of them): each
@@ -196,13 +220,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="print a warning repeated in many places once per place (by default one line with a count and the files)",
     )
-    p.add_argument(
-        "--run-code",
-        action="store_true",
-        help="also run each runnable exercise's solution and starting code against its tests (TS431, TS432), "
-        "in a sandbox (bubblewrap: no files, no network, no other process, time and memory limits); "
-        "without it (or TRACKSITE_RUN_CODE=1 in the environment), no code of the course runs, whatever mkdocs.yml says",
-    )
+    _run_code_options(p)
     p.add_argument(
         "--watch",
         action="store_true",

@@ -73,6 +73,9 @@ class SiteConfig:
     #: Whether the checks run the exercises' code (in a sandbox, core/sandbox.py): the plugin's
     #: `run_code` setting for builds, `tracksite check --run-code` for a check; off by default.
     run_code: bool = False
+    #: ... and in the page's own Python too (Pyodide under Node, in the same sandbox):
+    #: `tracksite check --run-code --in-page-python` (core/widgets/runnable/inpage.py).
+    run_code_in_page: bool = False
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:
         """Whether the engine leaves this docs/ file out of the site, as MkDocs decides it: its

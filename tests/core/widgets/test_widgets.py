@@ -768,9 +768,13 @@ def test_assets_fit_the_budget():
         # the runnable block's own files run a code editor's page side (the learner's code kept
         # per exercise, Reset undone, an error's line marked, names per exercise, a start on
         # intent): 7.5 KiB, on the pages that run code only (issue 70); 8 KiB since the worker
-        # starts from a blob: URL, under the page's own policy (issue 69); CodeMirror itself loads
-        # after the page, from its own module (theme.RUNTIME)
-        budget = 8 * 1024 if widget is W.RUNNABLE else 5 * 1024
+        # starts from a blob: URL, under the page's own policy (issue 69); 9 KiB since a failed
+        # Check names what failed (issue 85: the values compared, the learner's line and function,
+        # the check a failing line prepares, the checks' printing apart) and the solution opens by
+        # the author's policy (9.5 KiB); 11 KiB with runnable-work.js (the learner's code
+        # downloaded, loaded from a file, restored from the last checks: 1.4 KiB); CodeMirror
+        # itself loads after the page, from its own module (theme.RUNTIME)
+        budget = 11 * 1024 if widget is W.RUNNABLE else 5 * 1024
         assert own <= budget, f"{widget.name}: its own files are {own} bytes gzipped"
 
 

@@ -134,6 +134,12 @@ CATALOGUE = (
         "exercises asked to run where no sandbox can run them (bubblewrap missing, no user namespace)",
     ),
     Code("TS435", "run-code-in-file", "`run_code: true` in mkdocs.yml, which runs nothing: TRACKSITE_RUN_CODE=1 does"),
+    # issue 85: an author's known mistakes, each proved caught with its feedback
+    Code(
+        "TS436", "runnable-mistake-missed", "a listed mistake that passes the checks, or fails them with other feedback"
+    ),
+    Code("TS437", "runnable-mistake-unchecked", "a runnable block that lists mistakes but has no tests or output"),
+    Code("TS438", "runnable-solution-unreachable", "a runnable block whose solution policy no learner can ever meet"),
     Code("TS501", "active-content", "a script-like HTML element in a page"),
     Code("TS502", "event-handler", "an `on...=` event handler in a page"),
     Code("TS503", "unsafe-url", "a javascript:, vbscript:, data: or file: link"),

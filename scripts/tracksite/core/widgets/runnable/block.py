@@ -19,6 +19,7 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text
 from tracksite.core.widgets.common import DataBlock, el, el_math, highlight, title_line, widget_root
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
+from tracksite.core.widgets.runnable.schema import RUNNABLE, SHOWN_FROM_START
 from tracksite.core.widgets.validate import content_key
 
 
@@ -33,7 +34,7 @@ class RunnableBlock(DataBlock):
         css = self.WIDGET.css_class
         assert css is not None  # every block widget declares its root's class
         root_id = widget_root(block, css, self.NAME, f"ts-run-{number}")
-        key = f"tracksite:runnable:{self.context().page_id}:{number}:{content_key(parsed)}"
+        key = f"tracksite:runnable:{self.context().page_id}:{number}:{exercise_key(parsed)}"
         block.set("data-key", key)
         block.set("data-timeout", str(parsed.timeout))
         title_line(block, text("wRunExercise" if parsed.checked else "wRunnable"), self.argument)
@@ -45,8 +46,12 @@ class RunnableBlock(DataBlock):
                 el(block, "pre", None, f"ts-run__{cls}", hidden="", data_search_ignore="").text = AtomicString(value)
         if parsed.hint:
             el_math(block, "p", parsed.hint, "ts-run__hint", hidden="", id=f"{root_id}-hint")
-        if parsed.solution:
+        if parsed.solution and parsed.show_solution != "never":
             answer = el(block, "details", None, "ts-run__solution", data_search_ignore="")
+            if parsed.show_solution != SHOWN_FROM_START:
+                # runnable.js shows it when the learner's Checks meet the policy ("pass" or a count)
+                block.set("data-solution", _policy(parsed.show_solution))
+                answer.set("hidden", "")
             el(answer, "summary", text("showSolution"))
             draw_code(self, answer, parsed.solution)
 
@@ -54,6 +59,21 @@ class RunnableBlock(DataBlock):
         """For an export: the block's key, whether the page checks it (a checked exercise counts
         in the SCORM score) and its title (what an LMS's report names it by)."""
         return {"key": block.get("data-key", ""), "checked": parsed.checked, "title": self.argument or ""}
+
+
+#: What an exercise's key is made of: what the learner does and is judged by. The mistakes an
+#: author lists and the solution's policy (issue 85) are not, so that adding them keeps the
+#: learners' code and passes (the key is the same as before those fields existed).
+KEYED = tuple(f.name for f in RUNNABLE.fields if f.name not in ("mistakes", "show_solution"))
+
+
+def exercise_key(parsed: Runnable) -> str:
+    return content_key({name: getattr(parsed, name) for name in KEYED})
+
+
+def _policy(words: str) -> str:
+    """`on pass` -> "pass", `after 3 checks` -> "3": what runnable.js reads."""
+    return "pass" if words == "on pass" else words.split()[1]
 
 
 def draw_code(block: DataBlock, parent: etree.Element, code: str) -> None:

@@ -23,7 +23,7 @@ from tracksite.core.schema.language import INVALID
 from tracksite.core.widgets.body import Body, read_body
 from tracksite.core.widgets.pagepython import first_code_line, import_findings
 from tracksite.core.widgets.runnable.schema import RUNNABLE
-from tracksite.core.widgets.runnable.shapes import RunnableFields
+from tracksite.core.widgets.runnable.shapes import RunnableFields, RunnableMistake
 
 
 class Runnable(RunnableFields):
@@ -43,7 +43,8 @@ def parse_runnable(body: str) -> tuple[Runnable | None, list[Finding]]:
     for name in ("code", "tests", "solution"):
         if value[name]:
             findings += import_findings(value[name], first_code_line(body, lines.get((name,))), name)
-    return Runnable(**value), findings
+    mistakes = tuple(RunnableMistake(**m) for m in value["mistakes"] or ())
+    return Runnable(**{**value, "mistakes": mistakes}), findings
 
 
 _RUNS_IN_PREDICT = re.compile(r"^\s*runnable:\s*true\s*$", re.M)

@@ -3,7 +3,7 @@ starting code does not (an exercise the starting code already passes checks noth
 
 The code is run only when the person who runs the command asks: `tracksite check --run-code`,
 or TRACKSITE_RUN_CODE=1 in the environment (`SiteConfig.run_code`), never mkdocs.yml, which a pull
-request changes as easily as a lesson (its `run_code: true` is TS435). A pull request writes `solution:`
+request changes as easily as a lesson (its `run_code: true` is TS436). A pull request writes `solution:`
 and `tests:` as easily as prose, so a check, a build, `mkdocs serve`, the language server and an
 import run none of it by default; they judge what can be judged without running it (the solution
 and the tests must be Python, TS433; imports the browser lacks are TS430, core/widgets/pagepython.py)
@@ -11,7 +11,10 @@ and say how many exercises were not run (`not_run`).
 
 When asked, each exercise is run by the page's own runner (theme/assets/tracksite/runner.py) in
 the sandbox of core/sandbox.py: no files, no network, no other process, limits on time, memory
-and writes. Without a sandbox nothing runs, and the check says why (TS434).
+and writes. Without a sandbox nothing runs, and the check says why (TS434). Its solution must
+pass, its starting code must not, and each mistake its author lists (`mistakes:`) must fail with
+the feedback the author gave (TS436). With `--in-page-python` the same runs happen again in the
+page's own Python (the section at the end of this module).
 
 Verdicts are kept by content in the course's state folder (core/localstate.py), keyed by the
 runner, the Python that ran it and the block's code, tests, output, solution and time limit: a
@@ -25,7 +28,9 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,8 +64,8 @@ class Exercise:
     value: Runnable
     starts: dict  # field -> body line of its code's first line
 
-    def at(self, key: str) -> int:
-        return self.body_line + self.lines.get((key,), 1) - 1
+    def at(self, key: str | tuple) -> int:
+        return self.body_line + self.lines.get(key if isinstance(key, tuple) else (key,), 1) - 1
 
     def code_line(self, key: str, line: int) -> int:
         """The file line of line `line` of a field's code."""
@@ -95,10 +100,47 @@ def exercises(project) -> list:
         with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
             for key, verdicts in zip([k for k, _ in missing], pool.map(_run, [ex.value for _, ex in missing])):
                 kept[key] = verdicts
-        _save(project.root, {keys[ex]: kept[keys[ex]] for ex in found})
+    clean = []
     for ex in found:
-        _report(out, ex, kept[keys[ex]])
+        before = len(out.items)
+        _report(out, ex, kept[keys[ex]], "in CPython")
+        if len(out.items) == before:
+            clean.append(ex)
+    page = _in_page(project, out, found, clean, kept) if in_page(project) else {}
+    if missing or page.get("ran"):
+        _save(project.root, {k: kept[k] for k in [*keys.values(), *page.get("keys", ())]})
     return out.items
+
+
+def in_page(project) -> bool:
+    """Whether this check also runs the exercises in the page's own Python (`--in-page-python`)."""
+    site = getattr(project, "site", None)
+    return bool(site is not None and getattr(site.config, "run_code_in_page", False))
+
+
+def _in_page(project, out, found: list, clean: list, kept: dict) -> dict:
+    """The exercises run again in the page's Python (inpage.py), all in one process; what fails
+    there but not in CPython is reported as CPython's failures are, saying where."""
+    reason = page_unavailable()
+    if reason:
+        out.add(found[0].path, found[0].at("solution"), f"the exercises were not run in the page's Python: {reason}",
+                field="runnable.solution", hint="install Node where the check runs, or leave out --in-page-python",
+                code="TS434")  # fmt: skip
+        return {}
+    keys = {ex: page_key(_blob(ex.value).encode("utf-8")) for ex in found}
+    todo = sorted({keys[ex]: ex for ex in found if keys[ex] not in kept}.items())
+    runs: list[dict] = []
+    spans = []
+    for key, ex in todo:
+        spans.append((key, len(runs), len(_runs(ex.value))))
+        runs += _runs(ex.value)
+    if runs:
+        verdicts = run_in_page(runs, sum(ex.value.timeout * len(_runs(ex.value)) for _, ex in todo))
+        for key, start, n in spans:
+            kept[key] = verdicts[start : start + n]
+    for ex in clean:  # a failure CPython shares is said once, by CPython
+        _report(out, ex, kept[keys[ex]], "in the page's Python (Pyodide)")
+    return {"keys": list(keys.values()), "ran": bool(runs)}
 
 
 #: The pass every check runs (core/checks/__init__.py finds it from the registry's `check`).
@@ -161,34 +203,49 @@ def exercises_in(documents):
 
 
 def _key(r: Runnable) -> str:
-    blob = json.dumps([HOW, sys.version, r.code, r.tests, r.output, r.solution, r.timeout])
+    blob = json.dumps([HOW, sys.version, _blob(r)])
     return hashlib.sha256(RUNNER.read_bytes() + blob.encode("utf-8")).hexdigest()
 
 
+def _blob(r: Runnable) -> str:
+    """What an exercise's verdicts depend on, besides the runner and the Python that runs it."""
+    mistakes = [m.code for m in r.mistakes]
+    return json.dumps([r.code, r.tests, r.output, r.solution, r.timeout, mistakes])
+
+
+def _runs(r: Runnable) -> list[dict]:
+    """The runs that prove an exercise: its solution, its starting code, then each listed mistake."""
+    codes = [r.solution, r.code, *(m.code for m in r.mistakes)]
+    return [{"code": code, "tests": r.tests, "expected": r.output} for code in codes]
+
+
 def _run(r: Runnable) -> list:
-    """[the solution's verdict, the starting code's] from the runner, or a verdict that says why
-    there is none (the limit passed, the process failed)."""
-    runs = [{"code": code, "tests": r.tests, "expected": r.output} for code in (r.solution, r.code)]
+    """[the solution's verdict, the starting code's, then each listed mistake's] from the runner,
+    or verdicts that say why there are none (the limit passed, the process failed)."""
+    runs = _runs(r)
+    n = len(runs)
     try:
-        done = sandbox.run_python(RUNNER, json.dumps(runs), 2 * r.timeout + SLACK)
+        done = sandbox.run_python(RUNNER, json.dumps(runs), n * r.timeout + SLACK)
     except (sandbox.Unavailable, OSError) as e:
-        return [{"status": "crashed", "detail": str(e)}] * 2
+        return [{"status": "crashed", "detail": str(e)}] * n
     if done.returncode is None:
-        return [{"status": "timeout"}, {"status": "timeout"}]
+        return [{"status": "timeout"}] * n
     try:
         verdicts = json.loads(done.stdout.strip().rsplit("\n", 1)[-1])
     except (ValueError, IndexError):
-        return [{"status": "crashed", "detail": done.stderr.strip()[-300:]}] * 2
-    return verdicts if isinstance(verdicts, list) and len(verdicts) == 2 else [{"status": "crashed"}] * 2
+        return [{"status": "crashed", "detail": done.stderr.strip()[-300:]}] * n
+    return verdicts if isinstance(verdicts, list) and len(verdicts) == n else [{"status": "crashed"}] * n
 
 
-def _report(out, ex: Exercise, verdicts: list) -> None:
-    solution, start = verdicts
+def _report(out, ex: Exercise, verdicts: list, where: str) -> None:
+    solution, start = verdicts[:2]
+    for number, (mistake, verdict) in enumerate(zip(ex.value.mistakes, verdicts[2:])):
+        _report_mistake(out, ex, number, mistake, verdict, where)
     if solution.get("status") != "passed":
         out.add(
             ex.path,
             ex.at("solution"),
-            f"the solution does not pass its own tests in CPython: {_why(solution, ex.value.timeout)}",
+            f"the solution does not pass its own tests {where}: {_why(solution, ex.value.timeout)}",
             field="runnable.solution",
             hint="run the solution and the tests together in Python, then fix whichever is wrong",
             code="TS431",
@@ -197,11 +254,36 @@ def _report(out, ex: Exercise, verdicts: list) -> None:
         out.add(
             ex.path,
             ex.at("code"),
-            "the starting code already passes the tests, so the exercise checks nothing",
+            f"the starting code already passes the tests {where}, so the exercise checks nothing",
             field="runnable.code",
             hint="leave the part the learner writes undone in `code:`, or make the tests ask for it",
             code="TS432",
         )
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _report_mistake(out, ex: Exercise, number: int, mistake, verdict: dict, where: str) -> None:
+    """A listed mistake must fail the checks, and what the learner is told (runner.py's `said`)
+    must hold its `feedback:`: TS436 at the mistake's line otherwise."""
+    status = verdict.get("status")
+    if status in ("failed", "error") and _words(mistake.feedback) in _words(verdict.get("said", "")):
+        return
+    if status == "passed":
+        message = f"mistake {number + 1} passes the checks {where}: the tests do not catch it"
+        hint = "add a test that this wrong answer fails, with a message that says what is wrong"
+    elif status in ("failed", "error"):
+        told = " ".join(verdict.get("said", "").split())[:300]
+        message = (
+            f"mistake {number + 1} is caught {where}, but the learner is told {told!r}, without {mistake.feedback!r}"
+        )
+        hint = "make the test that catches it say so (the assert's message), or change `feedback:`"
+    else:
+        message = f"mistake {number + 1} could not be judged {where}: {_why(verdict, ex.value.timeout)}"
+        hint = "a mistake must finish within the block's timeout, as a learner's code must"
+    out.add(ex.path, ex.at(("mistakes", number)), message, field="runnable.mistakes", hint=hint, code="TS436")
 
 
 def _why(verdict: dict, timeout: int) -> str:
@@ -222,7 +304,7 @@ def _load(root: Path) -> dict:
         data = json.loads((localstate.folder(root, "tracksite", create=False) / FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, localstate.StateError):
         return {}
-    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 2} if isinstance(data, dict) else {}
+    return {k: v for k, v in data.items() if isinstance(v, list) and len(v) >= 2} if isinstance(data, dict) else {}
 
 
 def _save(root: Path, verdicts: dict) -> None:
@@ -232,3 +314,92 @@ def _save(root: Path, verdicts: dict) -> None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(verdicts), encoding="utf-8")
         os.replace(tmp, path)
+
+
+# -- the page's own Python: `check --run-code --in-page-python` -------------------------------
+# Exercises proved in the learners' own Python: `tracksite check --run-code --in-page-python`.
+#
+# CPython and the page's Python differ (Pyodide: CPython compiled to WebAssembly, `sys.platform`
+# "emscripten", a smaller stack, no threads or processes), so a solution can pass the check and
+# fail in the page. Asked for, every exercise's solution, starting code and listed mistakes also
+# run in the Pyodide the site ships (theme/assets/tracksite/pyodide/), under Node, inside the same
+# sandbox as CPython's runs (core/sandbox.py's `run_program`: an empty read-only root, no network,
+# no other process, limits), through the page's own runner (runner.py's `run_all`, inpage.mjs).
+#
+# Pyodide takes seconds to start, so one process runs every exercise that needs it, and the
+# verdicts are kept by content beside CPython's (check.py's state file), under keys of their own.
+# V8 reserves gigabytes of address space for a WebAssembly memory unless its bounds are checked
+# inline (`--disable-wasm-trap-handler`): with it, the run fits `MEMORY` of address space.
+
+PYODIDE = theme.ASSETS / "tracksite" / "pyodide"
+DRIVER = Path(__file__).with_name("inpage.mjs")
+#: Address space for Node and Pyodide; seconds for Node to load Pyodide, beyond the runs' limits.
+PAGE_MEMORY = 3 * 2**30
+PAGE_START = 90
+#: What the sandbox shows of Pyodide, under the names Node imports modules by.
+PAGE_FILES = {
+    "pyodide.mjs": "pyodide.js",
+    "pyodide.asm.mjs": "pyodide.asm.js",
+    "pyodide.asm.wasm": "pyodide.asm.wasm",
+    "python_stdlib.zip": "python_stdlib.zip",
+    "pyodide-lock.json": "pyodide-lock.json",
+}
+INSIDE = "/tracksite/"
+
+
+def page_unavailable() -> str | None:
+    """Why the page's Python cannot run here (None: it can)."""
+    reason = sandbox.unavailable()
+    if reason:
+        return reason
+    if _node() is None:
+        return "the page's Python runs under Node, which is not installed (install `nodejs`, 18 or later)"
+    missing = [name for name in PAGE_FILES.values() if not (PYODIDE / name).is_file()]
+    return f"the site's Pyodide lacks {', '.join(missing)}" if missing else None
+
+
+def _node() -> str | None:
+    found = shutil.which("node") or shutil.which("nodejs")
+    return str(Path(found).resolve()) if found else None
+
+
+def page_key(blob: bytes) -> str:
+    """A verdict's key in the page's Python: the CPython key's content, Pyodide's lock file (its
+    version and build) and this driver."""
+    lock = (PYODIDE / "pyodide-lock.json").read_bytes() if (PYODIDE / "pyodide-lock.json").is_file() else b""
+    return "pyodide:" + hashlib.sha256(lock + DRIVER.read_bytes() + blob).hexdigest()
+
+
+def run_in_page(runs: list[dict], seconds: float) -> list[dict]:
+    """The verdicts of `runs` in the page's Python, or as many verdicts that say why there are
+    none (the time passed, Node failed)."""
+    node = _node()
+    if node is None:
+        return [{"status": "crashed", "detail": "Node is not installed"}] * len(runs)
+    with tempfile.TemporaryDirectory(prefix="tracksite-inpage-") as folder:
+        given = Path(folder) / "runs.json"
+        given.write_text(json.dumps(runs), encoding="utf-8")
+        files = {INSIDE + "pyodide/" + inside: PYODIDE / name for inside, name in PAGE_FILES.items()}
+        files |= {INSIDE + "runner.py": RUNNER, INSIDE + "inpage.mjs": DRIVER, INSIDE + "runs.json": given}
+        argv = [node, "--disable-wasm-trap-handler", INSIDE + "inpage.mjs", INSIDE + "pyodide/", INSIDE + "runner.py"]
+        limits = sandbox.Limits(seconds=PAGE_START + seconds, memory=PAGE_MEMORY, scratch=sandbox.SCRATCH)
+        with tempfile.TemporaryFile() as handed:
+            try:
+                done = sandbox.run_program(
+                    [*argv, INSIDE + "runs.json"],
+                    readonly=[Path(node).parent.parent],
+                    files=files,
+                    env={"HOME": "/tmp"},
+                    limits=limits,
+                    output=handed.fileno(),
+                )
+            except (sandbox.Unavailable, OSError) as e:
+                return [{"status": "crashed", "detail": str(e)}] * len(runs)
+    if done.returncode is None:
+        return [{"status": "timeout"}] * len(runs)
+    try:
+        verdicts = json.loads(done.stdout.strip().rsplit("\n", 1)[-1])
+    except (ValueError, IndexError):
+        return [{"status": "crashed", "detail": done.stderr.strip()[-300:]}] * len(runs)
+    ok = isinstance(verdicts, list) and len(verdicts) == len(runs)
+    return verdicts if ok else [{"status": "crashed"}] * len(runs)

@@ -8,8 +8,10 @@ dataclass come from this one description.
 
 from __future__ import annotations
 
+import re
+
 from tracksite.core import widgetregistry as W
-from tracksite.core.schema.language import Field, Mapping, Text, Whole
+from tracksite.core.schema.language import Field, ListOf, Mapping, Text, Whole
 
 #: Seconds a run may take when the block names no `timeout`, and the most it may name.
 DEFAULT_TIMEOUT = 10
@@ -28,11 +30,77 @@ def _solution_when_checked(value, path, ctx):
         )
 
 
+def _mistakes_when_checked(value, path, ctx):
+    """A mistake is a wrong answer the tests must catch: without tests or output nothing catches it."""
+    if value.get("mistakes") and not (value.get("tests") or value.get("output")):
+        ctx.report(
+            path + ("mistakes",),
+            "`mistakes:` lists wrong answers the checks must catch, but this block has no `tests:` or `output:`",
+            "add the tests that catch them, or remove `mistakes:`",
+            code="TS437",
+        )
+
+
+#: When the learner may open the solution: the default, as before issue 85, is from the start.
+SHOW_SOLUTION = re.compile(r"from the start|on pass|never|after ([1-9]|1[0-9]|20) checks?")
+SHOWN_FROM_START = "from the start"
+
+
+def _reachable_solution(value, path, ctx):
+    """A policy that waits for Checks on a block without one, or a policy without a solution to
+    show, leaves the learner a solution they can never reach (or a promise of one)."""
+    policy = value.get("show_solution") or SHOWN_FROM_START
+    if policy in (SHOWN_FROM_START, "never"):
+        return
+    if not (value.get("tests") or value.get("output")):
+        why = "this block has no `tests:` or `output:`, so no Check button: the solution would never show"
+    elif not value.get("solution"):
+        why = "this block has no `solution:` to show"
+    else:
+        return
+    ctx.report(
+        path + ("show_solution",),
+        f"`show_solution: {policy}` waits for Checks, but {why}",
+        "add the tests, or write `show_solution: from the start` (or leave it out)",
+        code="TS438",
+    )
+
+
+#: At most this many mistakes a block lists: each one is a run at check time.
+MAX_MISTAKES = 12
+
+MISTAKE = Mapping(
+    help="A wrong answer the exercise must catch, with the feedback the learner must get for it.",
+    name="mistake",
+    fields=(
+        Field(
+            "code",
+            Text(
+                max_length=6000,
+                help="The wrong answer, whole, as a learner would write it in place of the starting code.",
+            ),
+            required=True,
+            example="code: |\n  def step(w, grad, lr):\n      return w + lr * grad",
+        ),
+        Field(
+            "feedback",
+            Text(
+                max_length=400,
+                help="Words the learner must be told for it: a part of what the failing check says (your "
+                "assert's message, the check written from the assert, the values it compared or the "
+                "error), compared ignoring case and runs of spaces.",
+            ),
+            required=True,
+            example="feedback: against the gradient",
+        ),
+    ),
+)
+
 RUNNABLE = Mapping(
     help="The body of a `/// runnable` block: Python the learner edits and runs in the page, "
     "and, for an exercise, the tests that check it.",
     name=W.RUNNABLE.name,
-    rules=(_solution_when_checked,),
+    rules=(_solution_when_checked, _mistakes_when_checked, _reachable_solution),
     json_extra={"dependencies": {"tests": ["solution"], "output": ["solution"]}},
     fields=(
         Field(
@@ -74,6 +142,32 @@ RUNNABLE = Mapping(
         ),
         Field("hint", Text(numbers=True, help="Shown when Check fails (inline Markdown).")),
         Field(
+            "show_solution",
+            Text(
+                pattern=SHOW_SOLUTION,
+                pattern_help="`from the start`, `after N checks` (N from 1 to 20), `on pass` or `never`",
+                max_length=40,
+                help="When the learner may open the solution: `from the start` (folded, as a quiz "
+                "explanation is), `after N checks` of their code, `on pass` (to compare with theirs) "
+                "or `never`. The count is kept with the learner's progress.",
+            ),
+            default=SHOWN_FROM_START,
+            example="show_solution: after 3 checks",
+        ),
+        Field(
+            "mistakes",
+            ListOf(
+                item=MISTAKE,
+                max_items=MAX_MISTAKES,
+                noun="mistake",
+                help="Wrong answers the exercise must catch, each with the feedback it must give "
+                "(`code:` and `feedback:`): `tracksite check --run-code` proves each one fails its "
+                "check with that feedback (TS436). Never shown to the learner.",
+            ),
+            example="mistakes:\n  - code: |\n      def step(w, grad, lr):\n          return w + lr * grad\n"
+            "    feedback: against the gradient",
+        ),
+        Field(
             "timeout",
             Whole(
                 minimum=1,
@@ -89,6 +183,7 @@ RUNNABLE = Mapping(
 
 #: The dataclass core/model/generate.py writes from this description (core/widgets/runnable/shapes.py).
 SHAPES = (
+    ("RunnableMistake", MISTAKE, "A wrong answer a `/// runnable` exercise must catch, with its feedback."),
     (
         "RunnableFields",
         RUNNABLE,

@@ -8,6 +8,17 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, kw_only=True)
+class RunnableMistake:
+    """A wrong answer a `/// runnable` exercise must catch, with its feedback."""
+
+    #: The wrong answer, whole, as a learner would write it in place of the starting code.
+    code: str
+    #: Words the learner must be told for it: a part of what the failing check says (your assert's message, the check
+    #: written from the assert, the values it compared or the error), compared ignoring case and runs of spaces.
+    feedback: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RunnableFields:
     """The body of a `/// runnable` block (core/widgets/runnable/body.py's `Runnable` adds what it computes)."""
 
@@ -25,5 +36,11 @@ class RunnableFields:
     solution: str | None = None
     #: Shown when Check fails (inline Markdown).
     hint: str | None = None
+    #: When the learner may open the solution: `from the start` (folded, as a quiz explanation is), `after N checks` of
+    #: their code, `on pass` (to compare with theirs) or `never`. The count is kept with the learner's progress.
+    show_solution: str = "from the start"
+    #: Wrong answers the exercise must catch, each with the feedback it must give (`code:` and `feedback:`): `tracksite
+    #: check --run-code` proves each one fails its check with that feedback (TS436). Never shown to the learner.
+    mistakes: tuple[RunnableMistake, ...] = ()
     #: A run longer than this is stopped, and the learner can run again.
     timeout: int = 10

@@ -184,6 +184,58 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     return ((line && line.textContent.trim()) || t("rnEditor")) + " " + place;
   };
 
+  /* ---- what a verdict tells the learner (runner.py's `run` says what each field holds) ---- */
+  /* where the learner's code stopped: its line, the function, the lines that called it */
+  const where = (v) => {
+    if (!v.line) return "";
+    const calls = (v.calls || []).map((c) => c[0]).reverse().join(", ");
+    return t("rnAtLine", { n: v.line }) + (v.function ? t("rnInFunction", { name: v.function }) : "") +
+      (calls ? t("rnCalledFrom", { lines: calls }) : "");
+  };
+  /* the values an assert compared: "f(2) is 3, expected 4" when one side is written out */
+  const compared = (v) => {
+    const sides = v.sides || [];
+    if (v.op === "==" && sides.length === 2 && sides[0][2] !== sides[1][2]) {
+      const [got, want] = sides[0][2] ? [sides[1], sides[0]] : sides;
+      return " (" + t("rnExpectedGot", { what: got[0], got: got[1], want: want[1] }) + ")";
+    }
+    const shown = sides.filter((s) => !s[2]).map((s) => s[0] + " = " + s[1]).join("; ");
+    return shown ? " (" + t("rnValues", { values: shown }) + ")" : "";
+  };
+  const alsoStopped = (v) => (v.codeError ? " " + t("rnAlsoStopped", { error: v.codeError.detail || "", where: where(v.codeError) }) : "");
+  const assertText = (v) => t("rnFailed", {
+    why: t("rnTestFailed", { n: v.line || "?", test: v.message || v.test || v.source || "" }),
+  }) + compared(v) + alsoStopped(v);
+  const testErrorText = (v) => {
+    const code = v.code ? t("rnInYourCode", { where: where(v.code), source: v.code.codeSource || "" }) : "";
+    let said = t("rnTestError", { n: v.line || "?", error: v.detail || "", where: code });
+    if (v.missing) said += " " + t("rnNameMissing");
+    if (v.prepares) said += " " + t("rnPrepares", { n: v.prepares.line, message: v.prepares.message });
+    return said;
+  };
+
+  /* ---- the solution, shown by the author's policy (data-solution: "pass", or a number of
+     Checks); the Checks are counted under the course's namespace, so they travel with the
+     learner's progress, and a pass anywhere (lesson, pack, a progress file, the LMS) opens it ---- */
+  function solutionGate(root, store) {
+    const answer = root.querySelector(".ts-run__solution");
+    const policy = root.dataset.solution;
+    if (!answer || !policy) return () => {};
+    const name = store ? "tracksite:checks:" + fingerprint(store) : null;
+    const need = policy === "pass" ? 0 : Number(policy);
+    const note = h("p", { class: "ts-run__solnote" });
+    answer.before(note);
+    const count = () => (name ? Number(load(name, {}).n) || 0 : 0);
+    const update = () => {
+      const open = root.classList.contains("is-passed") || (need > 0 && count() >= need);
+      answer.hidden = !open;
+      note.hidden = open;
+      note.textContent = need > 0 ? t("rnSolutionAfter", { n: need, done: count() }) : t("rnSolutionOnPass");
+    };
+    update();
+    return () => { if (name) save(name, { n: count() + 1 }); update(); };
+  }
+
   /* ---- one block: editor, buttons, output ---- */
   /* blocks shown, each with what it does once an update in place (serve) removed it */
   const mounted = new Set();
@@ -245,6 +297,12 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       actions.replaceChildren(h("p", { class: "ts-run__note", role: "note" }, t("rnFileUrl")));
       return;
     }
+    /* an exercise's work: its code downloaded and loaded again, its last checks (runnable-work.js) */
+    const work = checkB && window.tracksite.runnableWork ? window.tracksite.runnableWork({
+      name: store ? fingerprint(store) : null, title, named, tell, get: () => ed.value,
+      put: (text) => { if (ed.cm) ed.cm.replace(text); ed.value = text; keep(text); },
+    }) : null;
+    if (work) outBox.after(work.box);
     /* a learner who reaches for Run is about to run: Python starts then, seconds earlier */
     [runB, checkB].forEach((b) => b && b.addEventListener("pointerenter", warm, { once: true }));
     ed.box.addEventListener("pointerenter", warm, { once: true });
@@ -263,6 +321,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       root.classList.add("is-passed");
       actions.after(h("p", { class: "ts-run__before" }, t("rnPassedBefore")));
     }
+    const counted = solutionGate(root, store);
     let shownChars = 0, cut = false;
     const show = (stream, text) => {
       if (cut) return;
@@ -276,17 +335,22 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       output.append(span);
       if (cut) output.append(h("span", { class: "ts-run__cut" }, "\n" + t("rnCut", { n: SHOWN })));
     };
-    const where = (v) => (v.line ? t("rnAtLine", { n: v.line }) : "");
     const verdictText = (v) => {
       if (v.status === "passed") return t("rnPassed");
       if (v.output) return t("rnFailed", { why: t("rnWrongOutput") });
       if (v.status === "error") return t("rnCodeError", { error: v.detail || "", where: where(v) });
-      if (v.kind === "assert") return t("rnFailed", { why: t("rnTestFailed", { n: v.line || "?", test: v.message || v.source || "" }) });
-      return t("rnTestError", { n: v.line || "?", error: v.detail || "" });
+      return v.kind === "assert" ? assertText(v) : testErrorText(v);
     };
+    /* what is shown apart from the learner's output: what the tests printed, and their traceback */
+    const apart = h("details", { class: "ts-run__apart", hidden: true });
+    const apartText = h("pre", { class: "ts-run__checks", tabindex: "0" });
+    apart.append(h("summary", null, t("rnChecksPrinted")), apartText);
+    outBox.append(apart);
     function runIt(checking) {
       if (running) return;
       output.replaceChildren();
+      apart.hidden = true;
+      apart.open = false;
       shownChars = 0;
       cut = false;
       root.classList.remove("is-right", "is-wrong");
@@ -296,23 +360,29 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       setDisabled(runB, true);
       if (checkB) setDisabled(checkB, true);
       setDisabled(stopB, false);
+      const ran = ed.value;
+      clearTimeout(saveTimer); /* the code run is kept at once, not a moment later */
+      saveTimer = null;
+      keep(ran);
       running = {
-        code: ed.value,
+        code: ran,
         tests: checking ? tests : null,
         expected: checking ? expected : null,
         started: () => { if (status.textContent !== t("rnRunning")) tell(t("rnRunning")); },
         out: show,
-        finish: (v) => finish(v, checking),
+        finish: (v) => finish(v, checking, ran),
       };
       if (!load(USED, {}).ran) save(USED, { ran: true });
       submit(running, seconds);
     }
-    function finish(v, checking) {
+    function finish(v, checking, code) {
       running = null;
       setDisabled(runB, false);
       if (checkB) setDisabled(checkB, false);
       setDisabled(stopB, true);
-      if (v.status === "error" && v.line && ed.cm) ed.cm.markLine(v.line);
+      const marked = v.status === "error" ? v.line : (v.code || v.codeError || {}).line;
+      if (marked && ed.cm) ed.cm.markLine(marked);
+      if (v.checksPrinted) { apartText.textContent = v.checksPrinted; apart.hidden = false; }
       if (v.status === "timeout") tell(t("rnTimeout", { n: seconds }));
       else if (v.status === "stopped") tell(t("rnStopped"));
       else if (v.status === "unavailable") tell(t("rnLoadFailed", { reason: v.detail || "" }));
@@ -325,6 +395,8 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
         root.classList.toggle("is-wrong", !right);
         if (right) passed();
         else if (hint) hint.hidden = false;
+        counted();
+        if (work) work.checked(code, right);
         tell(verdictText(v), !right && hint ? t("rnHintSay", { hint: hint.textContent.trim() }) : "");
       }
     }
