@@ -177,7 +177,7 @@ def _run_code_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also run each runnable exercise's solution and starting code against its tests (TS431, TS432), "
         "in a sandbox (bubblewrap: no files, no network, no other process, time and memory limits); "
-        "without it (or `run_code: true` in mkdocs.yml's tracksite plugin), no code of the course runs",
+        "without it (or TRACKSITE_RUN_CODE=1 in the environment), no code of the course runs, whatever mkdocs.yml says",
     )
     p.add_argument(
         "--in-page-python",
