@@ -4,8 +4,13 @@
    whose scripts fail still shows the code. What a learner expects of a code editor, CodeMirror
    does: Python highlighting and indentation, Tab and Shift+Tab indenting or dedenting the line
    or every line of a selection (never replacing it), undo, line numbers, long lines wrapped
-   rather than scrolled sideways on a phone, and its accessibility (a named textbox; Escape then
-   Tab moves the focus on). Reset is a transaction like any edit, so Ctrl+Z undoes it. */
+   rather than scrolled sideways on a phone, and its accessibility (a named textbox). Reset is a
+   transaction like any edit, so Ctrl+Z undoes it.
+   Leaving with the keyboard (WCAG 2.1.2, issue 83): Tab indents, so Escape makes Tab and
+   Shift+Tab move the focus, as CodeMirror's guidance has it, but with no time limit and through
+   any key that only moves or reads (arrows, Home, a screen reader's reading keys): until the
+   learner changes the code or the editor loses the focus. Ctrl+M (Shift+Alt+M on a Mac) switches
+   Tab's meaning and keeps it. CodeMirror's own Escape gives 2 s and ends at the next key. */
 import {
   EditorState, EditorView, StateEffect, StateField, Decoration, keymap, lineNumbers, drawSelection,
   highlightActiveLine, highlightSpecialChars, history, defaultKeymap, historyKeymap, indentWithTab,
@@ -33,13 +38,23 @@ const errorLine = StateField.define({
   provide: (f) => EditorView.decorations.from(f),
 });
 
-/* {parent, doc, label, describedBy, onRun, onChange, onIntent}: an editor in `parent`.
-   label: the accessible name (the exercise's title); onChange(text) after each edit;
-   onIntent() at the first focus or key (Python starts downloading then). */
+/* {parent, doc, label, describedBy, onRun, onChange, onIntent, onTabMode}: an editor in
+   `parent`. label: the accessible name (the exercise's title); onChange(text) after each edit;
+   onIntent() at the first focus or key (Python starts downloading then); onTabMode(moves) when
+   Tab's meaning changes (true: Tab moves the focus). */
 export function createEditor(opts) {
-  const { parent, doc, label, describedBy, onRun, onChange, onIntent } = opts;
+  const { parent, doc, label, describedBy, onRun, onChange, onIntent, onTabMode } = opts;
   let intent = false;
   const intended = () => { if (!intent) { intent = true; if (onIntent) onIntent(); } };
+  /* Tab's meaning: "indent"; "escaped" (Escape: moves the focus until an edit or a blur);
+     "held" (Ctrl+M: moves the focus until Ctrl+M again) */
+  let tab = "indent";
+  const setTab = (view, mode) => {
+    if (mode === tab) return;
+    tab = mode;
+    view.setTabFocusMode(mode !== "indent");
+    if (onTabMode) onTabMode(mode !== "indent");
+  };
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -60,10 +75,12 @@ export function createEditor(opts) {
         errorLine,
         keymap.of([
           { key: "Mod-Enter", run: () => { onRun(); return true; } },
+          { key: "Escape", run: (v) => { if (tab === "indent") setTab(v, "escaped"); return true; } },
+          { key: "Ctrl-m", mac: "Shift-Alt-m", run: (v) => { setTab(v, tab === "indent" ? "held" : "indent"); return true; } },
           indentWithTab,
-          /* Escape only ever readies the Tab that leaves (the keys' help says so), never
-             first folds a selection, as CodeMirror's default binding does */
-          ...defaultKeymap.filter((b) => b.key !== "Escape"),
+          /* Escape only ever readies the Tab that leaves (the keys' help says so), never first
+             folds a selection, as CodeMirror's default binding does; Ctrl+M is bound above */
+          ...defaultKeymap.filter((b) => b.key !== "Escape" && b.key !== "Ctrl-m"),
           ...historyKeymap,
         ]),
         EditorView.contentAttributes.of({
@@ -71,8 +88,15 @@ export function createEditor(opts) {
           ...(describedBy ? { "aria-describedby": describedBy } : {}),
           spellcheck: "false", autocorrect: "off", autocapitalize: "off", translate: "no",
         }),
-        EditorView.updateListener.of((u) => { if (u.docChanged && onChange) onChange(u.state.doc.toString()); }),
-        EditorView.domEventHandlers({ focus: intended, keydown: intended, pointerdown: intended }),
+        EditorView.updateListener.of((u) => {
+          if (!u.docChanged) return;
+          if (tab === "escaped") setTab(u.view, "indent");
+          if (onChange) onChange(u.state.doc.toString());
+        }),
+        EditorView.domEventHandlers({
+          focus: intended, keydown: intended, pointerdown: intended,
+          blur: (e, v) => { if (tab === "escaped") setTab(v, "indent"); },
+        }),
       ],
     }),
   });

@@ -150,7 +150,10 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     const id = newId("ts-run-code");
     const holder = h("div", { class: "ts-run__cm" });
     const label = h("p", { id: id + "-label", class: "ts-run__label" }, t("rnEditor"));
-    const keys = h("p", { id: id + "-keys", class: "ts-run__keys" }, t("rnKeys"));
+    /* how to leave, said where the editor is announced (its aria-describedby), and Tab's meaning
+       while Escape or Ctrl+M has made it move the focus (shown and read out) */
+    const mode = h("span", { class: "ts-run__tabmode", role: "status" });
+    const keys = h("p", { id: id + "-keys", class: "ts-run__keys" }, t("rnKeys"), " ", mode);
     /* a printout gets the code whole as text (CodeMirror draws only the lines in view) */
     const print = h("pre", { class: "ts-run__print" });
     print.textContent = code;
@@ -166,6 +169,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
         parent: holder, doc: ed.value, label: t("rnOf", { what: t("rnEditor"), title }),
         describedBy: id + "-keys", onRun: hooks.onRun, onIntent: hooks.onIntent,
         onChange: (text) => { ed.value = text; print.textContent = text; hooks.onChange(text); },
+        onTabMode: (moves) => { mode.textContent = moves ? t("rnTabMoves") : ""; },
       });
       return ed.cm;
     }, (e) => { keys.textContent = t("rnLoadFailed", { reason: String((e && e.message) || e) }); });
