@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import run_mkdocs
-from course import lesson_md, write
 from test_runnable import EXERCISE, runnable_course
 
 pytestmark = pytest.mark.browser
@@ -118,4 +117,65 @@ def test_the_way_out_is_in_the_editors_description_in_the_accessibility_tree(chr
     assert editors, "no textbox named after the exercise in Chromium's accessibility tree"
     said = value(editors[0], "description")
     assert re.search(r"Escape, then Tab", said) and "Ctrl+M" in said and "no hurry" in said, said
+    context.close()
+
+
+def test_code_survives_a_reworded_starting_code_with_a_notice(chromium, access_site, serve_site, tmp_path):
+    """Keyed by the exercise's place: a course update that rewords a comment of the starting code
+    keeps the learner's code, says so, and offers the new starting code (Reset, undoable)."""
+    url = serve_site(access_site / "site")
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(url + "alpha/a1/")
+    block = page.locator("#ts-run-1")
+    block.get_by_role("textbox").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\nprint('mine')")
+    page.wait_for_function("() => Object.values(localStorage).some(v => v.includes(\"print('mine')\"))")
+    mine = text_of(block)
+    assert block.locator(".ts-run__changed").count() == 0
+    # the course is updated: one comment reworded, rebuilt into the same site
+    lesson = access_site / "lessons/alpha/a1/lesson.md"
+    reworded = EXERCISE.replace("# return the new weight", "# give back the updated weight")
+    assert reworded != EXERCISE
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace(EXERCISE, reworded), encoding="utf-8")
+    result = run_mkdocs(access_site)
+    assert result.returncode == 0, result.stderr[-3000:]
+    page.reload()
+    expect(block.get_by_role("textbox")).to_be_visible()
+    assert text_of(block) == mine
+    notice = block.locator(".ts-run__changed")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("changed")
+    notice.locator("summary").click()
+    expect(notice.locator("pre")).to_contain_text("give back the updated weight")
+    # Reset takes the new starting code, and the notice goes
+    block.get_by_role("button", name=re.compile("^Reset")).click()
+    assert "give back the updated weight" in text_of(block)
+    expect(notice).to_have_count(0)
+    context.close()
+
+
+def test_code_kept_under_the_old_text_key_moves_to_the_place_key_once(chromium, access_url):
+    """Code a learner kept before this version (under `tracksite:code:<content fingerprint>`)
+    shows in the editor and moves to the exercise's place key; the old entry goes."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(access_url + "alpha/a2/")  # the site's origin, a lesson without the exercise
+    keys = page.evaluate(
+        """async (url) => {
+          const html = await (await fetch(url)).text();
+          const block = new DOMParser().parseFromString(html, 'text/html').querySelector('#ts-run-1');
+          const old = 'tracksite:code:' + block.dataset.key.split(':').pop();
+          window.tracksite.save(old, { code: "print('kept before')" });
+          return { old, place: block.dataset.codeKey };
+        }""",
+        access_url + "alpha/a1/",
+    )
+    page.goto(access_url + "alpha/a1/")
+    block = page.locator("#ts-run-1")
+    expect(block.get_by_role("textbox")).to_contain_text("print('kept before')")
+    stored = page.evaluate("(k) => [window.tracksite.load(k.old, null), window.tracksite.load(k.place, null)]", keys)
+    assert stored[0] is None and stored[1]["code"] == "print('kept before')", stored
+    expect(block.locator(".ts-run__changed")).to_have_count(0)
     context.close()

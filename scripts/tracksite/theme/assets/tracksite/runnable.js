@@ -96,15 +96,37 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
 
   /* ---- the learner's code, kept per exercise in this browser ---- */
   /* Under the course's storage namespace (widgets.js's save/load, as progress.js's keys), by the
-     block's content fingerprint (the last part of its data-key): the same exercise in its lesson
-     and in the track's exercise pack shares its code and its pass; an edited exercise starts
-     afresh. Kept apart from the pass (data-key), which the LMS state carries. */
+     exercise's place (the block's data-code-key, core/widgets/runnable/block.py's code_key), with
+     the key of the starting code it began from (data-start): a course update that rewords the
+     starting code keeps the learner's code, and the block says the starting code changed (issue
+     83). Code kept before, by the block's content fingerprint (the last part of its data-key),
+     moves to the new key once. Kept apart from the pass (data-key), which the LMS state carries;
+     scorm.js carries the code too, by the key's last part. */
   const fingerprint = (key) => (key ? key.slice(key.lastIndexOf(":") + 1) : "");
-  const codeStore = (key) => {
-    const name = key ? "tracksite:code:" + fingerprint(key) : null;
+  const codeStore = (name, start, legacy) => {
+    const entry = () => {
+      const own = name ? load(name, null) : null;
+      if (own && typeof own.code === "string") return own;
+      const old = legacy ? load(legacy, null) : null; /* same text as now: same starting code */
+      if (!old || typeof old.code !== "string") return null;
+      save(name, { code: old.code, start });
+      remove(legacy);
+      return { code: old.code, start };
+    };
     return {
-      get: () => (name ? load(name, {}).code : undefined),
-      set: (code) => { if (name) save(name, { code }); },
+      /* {code, changed}: the code kept, and whether the starting code changed since */
+      get: () => {
+        const e = entry();
+        return e ? { code: e.code, changed: Boolean(e.start && start && e.start !== start) } : null;
+      },
+      /* the starting code it began from stays until the learner takes the new one (Reset) or
+         keeps theirs (the notice's button) */
+      set: (code) => {
+        if (!name) return;
+        const e = load(name, null);
+        save(name, { code, start: (e && e.start) || start });
+      },
+      settle: () => { const e = name ? load(name, null) : null; if (e) save(name, { code: e.code, start }); },
       clear: () => { if (name) remove(name); },
     };
   };
@@ -176,6 +198,19 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     return ed;
   }
 
+  /* the notice over an exercise whose starting code changed since the learner's code was kept:
+     their code stays; the new starting code is there to compare, Reset takes it (undoably), and
+     "Keep my code" ends the notice */
+  function startChanged(code, kept) {
+    const newCode = h("pre", { class: "ts-run__newstart" });
+    newCode.textContent = code;
+    const box = h("div", { class: "ts-run__changed", role: "note" },
+      h("p", null, t("rnStartChanged")),
+      h("details", null, h("summary", null, t("rnShowNewStart")), newCode));
+    box.append(button(t("rnKeepMine"), () => { kept.settle(); box.remove(); }, "ts-run__keepmine"));
+    return box;
+  }
+
   /* the exercise's title, for the names of its editor and buttons ("Run: Gradient step"); a
      block without one is named by its kind and its place among the page's blocks ("Run the
      code 2"), so that no two sound the same */
@@ -193,13 +228,13 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
   const mounted = new Set();
   function mount(root, place, opts) {
     const { code, tests, expected, seconds, hint, key, title, shown, store } = opts;
-    const kept = codeStore(store);
+    const kept = codeStore(store && store.code, store && store.start, store && store.legacy);
     const saved = kept.get();
     const named = (what) => t("rnOf", { what, title });
     const warm = startEarly;
     let saveTimer = null;
     const keep = (text) => (text === code ? kept.clear() : kept.set(text));
-    const ed = editor(typeof saved === "string" ? saved : code, title, shown, {
+    const ed = editor(saved ? saved.code : code, title, shown, {
       onRun: () => runIt(false),
       onIntent: warm,
       onChange: (text) => {
@@ -230,13 +265,15 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       if (ed.cm) ed.cm.replace(code); /* one undoable step: Ctrl+Z or "Undo reset" brings it back */
       ed.value = code;
       kept.clear();
+      if (changed) { changed.remove(); changed = null; }
       undoB.hidden = !ed.cm;
       tell(t("rnResetDone") + (ed.cm ? " " + t("rnResetUndo") : ""));
     }, "ts-run__reset"), t("rnReset"));
     const checkB = tests != null || expected != null ? labelled(button(t("rnCheck"), () => runIt(true), "ts-run__check"), t("rnCheck")) : null;
     setDisabled(stopB, true);
     const actions = h("div", { class: "ts-run__actions" }, runB, checkB, stopB, resetB, undoB);
-    place(ed.box, actions, outBox);
+    let changed = saved && saved.changed && saved.code !== code ? startChanged(code, kept) : null;
+    place(...(changed ? [changed] : []), ed.box, actions, outBox);
     /* the status first, then the output: set at once (a live region's text said before the
        output it introduces), never after */
     function tell(text, extra) {
@@ -350,7 +387,11 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     mount(root, (...parts) => { holder.replaceWith(...parts); }, {
       code, tests: text(root, ".ts-run__tests"), expected: text(root, ".ts-run__expected"),
       seconds: Number(root.dataset.timeout) || 10, hint, title: titleOf(root), shown,
-      key: checked ? root.dataset.key : null, store: root.dataset.key,
+      key: checked ? root.dataset.key : null,
+      store: root.dataset.codeKey ? {
+        code: root.dataset.codeKey, start: root.dataset.start,
+        legacy: root.dataset.key ? "tracksite:code:" + fingerprint(root.dataset.key) : null,
+      } : null,
     });
     if (hint) {
       hint.setAttribute("role", "note");
