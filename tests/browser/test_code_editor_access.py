@@ -14,7 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import run_mkdocs
+from course import intend
 from test_runnable import EXERCISE, runnable_course
+from tracksite.tools.weight import first_visit_weight
 
 pytestmark = pytest.mark.browser
 
@@ -40,10 +42,44 @@ def in_editor(page) -> bool:
     return page.evaluate("() => !!document.activeElement.closest('.cm-editor')")
 
 
+def test_a_page_view_loads_no_editor_and_the_focus_brings_it(chromium, access_site, access_url):
+    """Issue 83: the editor (runnable.js, CodeMirror) loads on intent, not with the page; the
+    build's code stands in, reachable by the keyboard, and its focus hands over to the editor.
+    first_visit_weight counts those scripts under `on_intent`, not in the first visit."""
+    context = chromium.new_context()
+    page = context.new_page()
+    loaded: list[str] = []
+    page.on("request", lambda r: loaded.append(r.url[len(access_url) :]) if r.url.startswith(access_url) else None)
+    page.goto(access_url + "alpha/a1/", wait_until="networkidle")
+    heavy = ("runnable.js", "runnable.css", "runnable-editor.js", "codemirror.js", "pyodide")
+    assert loaded and not [u for u in loaded if any(name in u for name in heavy)], loaded
+    weight = first_visit_weight(access_site / "site", "alpha/a1/")
+    assert {r["url"].rsplit("/", 1)[-1] for r in weight["on_intent"]} == {
+        "runnable.js",
+        "runnable.css",
+        "runnable-editor.js",
+        "codemirror.js",
+    }
+    assert not [r for r in weight["resources"] if any(name in r["url"] for name in heavy)]
+    block = page.locator("#ts-run-1")
+    stand_in = block.locator(".ts-run__code")
+    expect(stand_in).to_have_attribute("tabindex", "0")
+    for _ in range(40):  # Tab to the code, as a learner: the first stop in the block is the code
+        page.keyboard.press("Tab")
+        if page.evaluate("() => !!document.activeElement.closest('#ts-run-1')"):
+            break
+    editor = block.get_by_role("textbox")
+    expect(editor).to_be_focused()
+    on_intent = {u for u in loaded if any(name in u for name in heavy[:4])}
+    assert on_intent == {r["url"] for r in weight["on_intent"]}, on_intent
+    context.close()
+
+
 def test_escape_then_tab_leaves_after_a_wait_or_a_read_line_and_ctrl_m_holds(chromium, access_url):
     context = chromium.new_context()
     page = context.new_page()
     page.goto(access_url + "alpha/a1/")
+    intend(page)
     block = page.locator("#ts-run-1")
     editor = block.get_by_role("textbox")
     editor.get_by_text("return w").click()
@@ -106,6 +142,7 @@ def test_the_way_out_is_in_the_editors_description_in_the_accessibility_tree(chr
     context = chromium.new_context()
     page = context.new_page()
     page.goto(access_url + "alpha/a1/")
+    intend(page)
     expect(page.locator("#ts-run-1").get_by_role("textbox")).to_be_visible()
     cdp = context.new_cdp_session(page)
     nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
@@ -127,6 +164,7 @@ def test_code_survives_a_reworded_starting_code_with_a_notice(chromium, access_s
     context = chromium.new_context()
     page = context.new_page()
     page.goto(url + "alpha/a1/")
+    intend(page)
     block = page.locator("#ts-run-1")
     block.get_by_role("textbox").click()
     page.keyboard.press("Control+End")
@@ -142,6 +180,7 @@ def test_code_survives_a_reworded_starting_code_with_a_notice(chromium, access_s
     result = run_mkdocs(access_site)
     assert result.returncode == 0, result.stderr[-3000:]
     page.reload()
+    intend(page)
     expect(block.get_by_role("textbox")).to_be_visible()
     assert text_of(block) == mine
     notice = block.locator(".ts-run__changed")
@@ -173,9 +212,102 @@ def test_code_kept_under_the_old_text_key_moves_to_the_place_key_once(chromium, 
         access_url + "alpha/a1/",
     )
     page.goto(access_url + "alpha/a1/")
+    intend(page)
     block = page.locator("#ts-run-1")
     expect(block.get_by_role("textbox")).to_contain_text("print('kept before')")
     stored = page.evaluate("(k) => [window.tracksite.load(k.old, null), window.tracksite.load(k.place, null)]", keys)
     assert stored[0] is None and stored[1]["code"] == "print('kept before')", stored
     expect(block.locator(".ts-run__changed")).to_have_count(0)
+    context.close()
+
+
+#: Code with every token class the editor colours: keywords, a definition, a class name, a string,
+#: numbers, a bool, a comment, operators and punctuation, a property, plain names.
+TOKENS = """import math  # a comment
+class Box:
+    def area(self, x=1.5, ok=True):
+        return "text" + str(x) * self.size - 2
+print(Box().area(), math.pi)"""
+
+#: What each token's colour is drawn over: the code's background, the active line's, the error
+#: line's, both (translucent backgrounds, which axe-core does not compose), in the page's layers.
+CONTRAST = """() => {
+  const parse = (c) => {
+    const m = /rgba?\\(([^)]+)\\)/.exec(c);
+    if (!m) return null;
+    const p = m[1].split(/[\\s,/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, under) => {
+    const a = top[3] + under[3] * (1 - top[3]);
+    return [0, 1, 2].map((i) => (top[i] * top[3] + under[i] * under[3] * (1 - top[3])) / a).concat([a]);
+  };
+  const ground = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c[3] > 0) layers.push(c);
+    }
+    return layers.reverse().reduce((acc, layer) => over(layer, acc), [255, 255, 255, 1]);
+  };
+  const lum = (c) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
+  };
+  const out = [];
+  for (const line of document.querySelectorAll('#ts-run-1 .cm-line')) {
+    const state = [line.classList.contains('cm-activeLine') && line.closest('.cm-focused') ? 'active' : '',
+                   line.classList.contains('ts-run__errline') ? 'error' : ''].filter(Boolean).join('+') || 'plain';
+    const spans = [line, ...line.querySelectorAll('span')];
+    for (const el of spans) {
+      const text = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
+      if (!text) continue;
+      const bg = ground(el);
+      const fg = over(parse(getComputedStyle(el).color), bg);
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      out.push({ state, token: el === line ? 'plain' : el.className, text, ratio: (a + 0.05) / (b + 0.05) });
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_token_is_readable_on_every_line_state(chromium, access_url, scheme):
+    """Issue 83 (N21): every highlighted token at least 4.5:1 on the code's background, on the
+    active line, on the line an error names and on a line that is both, in both palettes: the
+    colours composed through every translucent layer, as Chromium paints them."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(access_url + "alpha/a1/")
+    if scheme == "dark":  # the palette's switch, as a learner turns it
+        page.locator("form[data-md-component=palette] button[data-ts-palette]:not([hidden])").first.click()
+        page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+    intend(page)
+    block = page.locator("#ts-run-1")
+    editor = block.get_by_role("textbox")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(TOKENS)
+    # the error line's mark as runnable-editor.js sets it (a line decoration) on lines 2 and 4;
+    # the caret on line 3 (the active line), then on line 4 (active and error at once)
+    mark = "() => document.querySelectorAll('#ts-run-1 .cm-line').forEach((l, i) => i % 2 && l.classList.add('ts-run__errline'))"
+    page.keyboard.press("Control+Home")
+    found = []
+    for downs in (2, 1):
+        for _ in range(downs):
+            page.keyboard.press("ArrowDown")
+        page.evaluate(mark)
+        found += page.evaluate(CONTRAST)
+    states = {f["state"] for f in found}
+    assert {"plain", "active", "error", "active+error"} <= states, states
+    assert {t for f in found for t in f["token"].split() if t.startswith("tok-")} >= {
+        "tok-keyword",
+        "tok-string",
+        "tok-comment",
+        "tok-number",
+        "tok-bool",
+    }
+    low = sorted((round(f["ratio"], 2), f["state"], f["token"], f["text"]) for f in found if f["ratio"] < 4.5)
+    assert low == [], f"{scheme}: tokens below 4.5:1: {low}"
     context.close()

@@ -42,7 +42,10 @@ class RunnableBlock(DataBlock):
         block.set("data-start", content_key(parsed.code))
         block.set("data-timeout", str(parsed.timeout))
         title_line(block, text("wRunExercise" if parsed.checked else "wRunnable"), self.argument)
-        code = el(block, "div", None, "ts-run__code")
+        # the code until runnable.js has loaded (on intent: its focus is one) and after, in print
+        label = text("wRunExercise" if parsed.checked else "wRunnable")
+        named = f"{label}: {self.argument}" if self.argument else label
+        code = el(block, "div", None, "ts-run__code", tabindex="0", role="group", aria_label=named)
         draw_code(self, code, parsed.code)
         # the learner's code starts as the author's: kept verbatim for Reset, never shown twice
         for cls, value in (("start", parsed.code), ("tests", parsed.tests), ("expected", parsed.output)):

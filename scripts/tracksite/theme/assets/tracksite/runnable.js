@@ -3,9 +3,11 @@
    pointer over the editor or Run), so a page whose learner runs nothing loads no interpreter;
    Stop and the time limit end it, and a fresh one starts at once from the browser's caches, so
    the next Run does not wait. A predict block with `runnable: true` gets the editor once its
-   output is shown. The editor is CodeMirror 6 (runnable-editor.js), imported on these pages
-   only; the learner's code is kept per exercise in this browser (codeStore). No inline code,
-   no eval. */
+   output is shown. The editor is CodeMirror 6 (runnable-editor.js). This script, and so the
+   editor, loads when a learner shows intent on a block (intent.js, from the page's
+   <meta name="tracksite-on-intent">), never with the page (issue 83); until then the block is
+   the build's highlighted code, focusable. The learner's code is kept per exercise in this
+   browser (codeStore). No inline code, no eval. */
 (() => {
   "use strict";
   const { h, button, widget, t, load, save, remove, newId, setDisabled, isDisabled } = window.tracksite;
@@ -132,14 +134,11 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
   };
   const sharedPass = (key) => (key ? "tracksite:passed:" + fingerprint(key) : null);
 
-  /* ---- starting early: a learner who has run code in this course is likely to run again ---- */
+  /* ---- starting early: when the learner shows intent ---- */
   /* Python takes seconds to start afresh, mostly CPython starting itself, and a second or less
-     from the memory a first start saved (runnable-worker.js). A learner who ran code before (in
-     any lesson of the course: a mark under its storage namespace) gets it started when a block
-     comes into view; anyone else when they show intent (focus, a key, a pointer over the editor
-     or Run). Either way the files come from the HTTP cache after the first lesson: no download
-     on a page view. */
-  const USED = "tracksite:runnable-used";
+     from the memory a first start saved (runnable-worker.js). It starts when a learner shows
+     intent on a block (focus, a key, a pointer over the editor or Run), never on a page view nor
+     in the background (issue 83); after the first lesson its files come from the HTTP cache. */
   /* a start before any Run; the page says how far it got (<html data-ts-python>: "starting",
      then "ready"), which the tests and the benchmark read */
   const startEarly = () => {
@@ -152,16 +151,6 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       if (e.data && e.data.kind === "ready" && py.worker === worker) document.documentElement.dataset.tsPython = "ready";
     });
   };
-  const warmWhenSeen = (roots) => {
-    if (!load(USED, {}).ran || !("IntersectionObserver" in window) || location.protocol === "file:") return;
-    const seen = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
-      seen.disconnect();
-      startEarly();
-    }, { rootMargin: "200px" });
-    roots.forEach((r) => seen.observe(r));
-  };
-
   /* ---- the editor: CodeMirror, loaded once for the page ---- */
   let editorModule = null;
   const loadEditor = () => (editorModule = editorModule || import(EDITOR.href));
@@ -185,6 +174,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     /* a page opened as a file cannot import modules (nor run code): the highlighted code stays */
     if (location.protocol === "file:") return ed;
     ed.ready = loadEditor().then((m) => {
+      const had = holder.contains(document.activeElement);
       holder.replaceChildren();
       box.classList.add("is-live");
       ed.cm = m.createEditor({
@@ -193,6 +183,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
         onChange: (text) => { ed.value = text; print.textContent = text; hooks.onChange(text); },
         onTabMode: (moves) => { mode.textContent = moves ? t("rnTabMoves") : ""; },
       });
+      if (had) ed.cm.focus();
       return ed.cm;
     }, (e) => { keys.textContent = t("rnLoadFailed", { reason: String((e && e.message) || e) }); });
     return ed;
@@ -345,7 +336,6 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
         out: show,
         finish: (v) => finish(v, checking),
       };
-      if (!load(USED, {}).ran) save(USED, { ran: true });
       submit(running, seconds);
     }
     function finish(v, checking) {
@@ -383,6 +373,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     const hint = root.querySelector(".ts-run__hint");
     const checked = text(root, ".ts-run__tests") != null || text(root, ".ts-run__expected") != null;
     const holder = h("div", { class: "ts-run__code" });
+    const focused = shown.contains(document.activeElement);
     shown.replaceWith(holder);
     mount(root, (...parts) => { holder.replaceWith(...parts); }, {
       code, tests: text(root, ".ts-run__tests"), expected: text(root, ".ts-run__expected"),
@@ -393,6 +384,9 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
         legacy: root.dataset.key ? "tracksite:code:" + fingerprint(root.dataset.key) : null,
       } : null,
     });
+    /* the focus that brought this script (intent.js loads it on intent) stays on the code
+       until the editor takes it (runnable-editor.js's, in editor()) */
+    if (focused) shown.focus({ preventScroll: true });
     if (hint) {
       hint.setAttribute("role", "note");
       hint.setAttribute("aria-label", t("rnHint"));
@@ -406,17 +400,20 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     const code = text(root, ".ts-predict__source");
     if (!answer || code == null) return;
     let done = false;
-    answer.addEventListener("toggle", () => {
+    const opened = () => {
       if (!answer.open || done) return;
       done = true;
       mount(root, (...parts) => { answer.after(h("div", { class: "ts-run__inpredict" }, ...parts)); }, {
         code, tests: null, expected: null, seconds: Number(root.dataset.timeout) || 10, hint: null, key: null,
         title: titleOf(root), shown: null,
       });
-    });
+    };
+    /* (this script may load as the answer opens: intent.js loads it on intent) */
+    answer.addEventListener("toggle", opened);
+    opened();
   }
 
-  widget("runnable", (root) => { runnable(root); warmWhenSeen([root]); });
+  widget("runnable", runnable);
   window.tracksite.onPage(() => {
     /* an update in place: what ran stops as on a reload (an idle interpreter stays), and the
        removed blocks keep their code and end their editors */
