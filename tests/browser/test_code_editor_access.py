@@ -311,3 +311,46 @@ def test_every_token_is_readable_on_every_line_state(chromium, access_url, schem
     low = sorted((round(f["ratio"], 2), f["state"], f["token"], f["text"]) for f in found if f["ratio"] < 4.5)
     assert low == [], f"{scheme}: tokens below 4.5:1: {low}"
     context.close()
+
+
+WRAPPED = "def f():\n    total = " + " + ".join(f"value_{n}" for n in range(24)) + "\n    return total"
+
+ROWS = """() => {
+  const line = document.querySelectorAll('#ts-run-1 .cm-line')[1];
+  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+  const first = walker.nextNode();
+  const one = document.createRange();
+  one.setStart(first, 0);
+  one.setEnd(first, 1);
+  const width = one.getBoundingClientRect().width;
+  const all = document.createRange();
+  all.selectNodeContents(line);
+  const rows = new Map();
+  for (const r of all.getClientRects()) {
+    if (r.width === 0) continue;
+    const top = Math.round(r.top);
+    rows.set(top, Math.min(rows.get(top) ?? Infinity, r.left));
+  }
+  return { width, lefts: [...rows.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]) };
+}"""
+
+
+def test_a_wrapped_line_hangs_under_its_indentation(chromium, access_url):
+    """Issue 83: a long line wrapped on a phone goes on under its own indentation and one step
+    more, not at column 0 (where it read as a dedent)."""
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(access_url + "alpha/a1/")
+    intend(page)
+    block = page.locator("#ts-run-1")
+    block.get_by_role("textbox").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(WRAPPED)
+    rows = page.evaluate(ROWS)
+    lefts, width = rows["lefts"], rows["width"]
+    assert len(lefts) >= 2, f"the line did not wrap: {rows}"
+    # the first row starts at the line's start (its four spaces); the next ones 8 columns in
+    for left in lefts[1:]:
+        assert left - lefts[0] >= 7.5 * width, rows
+    assert text_of(block) == WRAPPED  # the indent is drawn, not typed
+    context.close()

@@ -38,6 +38,34 @@ const errorLine = StateField.define({
   provide: (f) => EditorView.decorations.from(f),
 });
 
+/* a wrapped line goes on under its own indentation and one step more (a hanging indent), never
+   at column 0, where it would read as a dedent (issue 83): each line's padding is its indentation
+   plus four columns, and its first row is pulled back by as much (the code is short: every line
+   is measured again after an edit) */
+const columns = (text) => {
+  let n = 0;
+  for (const ch of text) {
+    if (ch === " ") n += 1;
+    else if (ch === "\t") n += 4 - (n % 4);
+    else break;
+  }
+  return n;
+};
+const hangAll = (doc) => {
+  const marks = [];
+  for (let i = 1; i <= doc.lines; i++) {
+    const line = doc.line(i);
+    const n = columns(line.text) + 4;
+    marks.push(Decoration.line({ attributes: { style: `padding-left: calc(${n}ch + 6px); text-indent: -${n}ch` } }).range(line.from));
+  }
+  return Decoration.set(marks);
+};
+const hanging = StateField.define({
+  create: (state) => hangAll(state.doc),
+  update: (marks, tr) => (tr.docChanged ? hangAll(tr.state.doc) : marks),
+  provide: (f) => EditorView.decorations.from(f),
+});
+
 /* {parent, doc, label, describedBy, onRun, onChange, onIntent, onTabMode}: an editor in
    `parent`. label: the accessible name (the exercise's title); onChange(text) after each edit;
    onIntent() at the first focus or key (Python starts downloading then); onTabMode(moves) when
@@ -73,6 +101,7 @@ export function createEditor(opts) {
         EditorState.tabSize.of(4),
         EditorView.lineWrapping,
         errorLine,
+        hanging,
         keymap.of([
           { key: "Mod-Enter", run: () => { onRun(); return true; } },
           { key: "Escape", run: (v) => { if (tab === "indent") setTab(v, "escaped"); return true; } },
