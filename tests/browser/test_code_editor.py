@@ -176,6 +176,10 @@ def test_errors_editors_and_imports_as_a_learner_meets_them(chromium, editor_url
     expect(first.locator(".ts-run__output")).to_contain_text("print(x + y)")  # the line itself
     expect(first.locator(".ts-run__errline")).to_have_count(1)
     assert first.locator(".ts-run__errline").text_content() == "print(x + y)"
+    # the keyboard's way to it (issue 83): a button to the line, the caret there, the editor focused
+    first.get_by_role("button", name="Go to line 2: Add them up").press("Enter")
+    expect(first.get_by_role("textbox")).to_be_focused()
+    assert page.evaluate("() => document.querySelector('#ts-run-1 .cm-activeLine').textContent") == "print(x + y)"
 
     first.get_by_role("textbox").click()
     page.keyboard.press("Control+a")

@@ -145,5 +145,13 @@ export function createEditor(opts) {
     /* mark line n (1-based) of the code as where an error was raised; null clears it */
     markLine(n) { view.dispatch({ effects: markError.of(n) }); },
     focus() { view.focus(); },
+    /* the caret to the start of line n (1-based), in view, the editor focused: the way to the
+       line an error names for a keyboard or screen reader user (issue 83) */
+    goToLine(n) {
+      if (n < 1 || n > view.state.doc.lines) return;
+      const line = view.state.doc.line(n);
+      view.dispatch({ selection: { anchor: line.from + (line.text.length - line.text.trimStart().length) }, scrollIntoView: true });
+      view.focus();
+    },
   };
 }

@@ -239,7 +239,10 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     } });
     const output = h("pre", { class: "ts-run__output", role: "region", tabindex: "0", "aria-label": named(t("rnOutput")) });
     const status = h("p", { class: "ts-run__status", role: "status" });
-    const outBox = h("div", { class: "ts-run__result", hidden: true }, status, output);
+    /* after an error at a line: a button to that line in the editor (issue 83) */
+    const goB = button("", () => { if (ed.cm && goB.dataset.line) ed.cm.goToLine(Number(goB.dataset.line)); }, "ts-run__goto");
+    goB.hidden = true;
+    const outBox = h("div", { class: "ts-run__result", hidden: true }, status, goB, output);
     let running = null;
     const labelled = (b, what) => { b.setAttribute("aria-label", named(what)); return b; };
     const runB = labelled(button(t("rnRun"), () => runIt(false), "ts-btn--primary ts-run__run"), t("rnRun"));
@@ -324,6 +327,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       root.classList.remove("is-right", "is-wrong");
       if (hint) hint.hidden = true;
       if (ed.cm) ed.cm.markLine(null);
+      goB.hidden = true;
       tell(py.ready ? t("rnRunning") : t("rnStarting"));
       setDisabled(runB, true);
       if (checkB) setDisabled(checkB, true);
@@ -343,7 +347,13 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       setDisabled(runB, false);
       if (checkB) setDisabled(checkB, false);
       setDisabled(stopB, true);
-      if (v.status === "error" && v.line && ed.cm) ed.cm.markLine(v.line);
+      if (v.status === "error" && v.line && ed.cm) {
+        ed.cm.markLine(v.line);
+        goB.dataset.line = String(v.line);
+        goB.textContent = t("rnGoToLine", { n: v.line });
+        goB.setAttribute("aria-label", t("rnOf", { what: t("rnGoToLine", { n: v.line }), title }));
+        goB.hidden = false;
+      }
       if (v.status === "timeout") tell(t("rnTimeout", { n: seconds }));
       else if (v.status === "stopped") tell(t("rnStopped"));
       else if (v.status === "unavailable") tell(t("rnLoadFailed", { reason: v.detail || "" }));
