@@ -205,3 +205,12 @@ PRIME_AND_EVEN_QUIZ = """/// quiz
       explain: It is odd.
 ///
 """
+
+
+def intend(page) -> None:
+    """A learner's intent on the page's first runnable block (a pointer over it): runnable.js loads
+    on intent, never with the page (issue 83), and then draws every block's editor and buttons."""
+    page.locator('[data-widget="runnable"]').first.hover()
+    page.locator(".ts-run__actions").first.wait_for()
+    if not page.url.startswith("file:"):  # (a page opened as a file keeps the build's code)
+        page.locator(".ts-run .cm-editor").first.wait_for(timeout=60_000)  # (slow on a loaded machine)

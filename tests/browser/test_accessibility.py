@@ -58,6 +58,8 @@ VAGUE = {
 def open_page(page, url: str, scheme: str = "light"):
     page.emulate_media(color_scheme=scheme)
     page.goto(page.base_url + url, wait_until="networkidle")
+    if page.locator('[data-widget="runnable"]').count():  # its editor loads on intent (issue 83): bring it
+        page.dispatch_event('[data-widget="runnable"] >> nth=0', "pointerover")
     try:  # let the widgets finish drawing, if they mark it; axe checks what is on screen either way
         page.wait_for_function(
             "() => [...document.querySelectorAll('[data-widget]:not([data-widget=exercise])')]"

@@ -164,3 +164,35 @@ def test_a_page_load_fetches_the_favicon_once(chromium, site_url):
             assert logo.locator("svg[aria-hidden=true]").count() == 1 and logo.locator("img").count() == 0
     finally:
         context.close()
+
+
+# Whether the focused element shows below the sticky header (its top not hidden under it).
+UNDER_HEADER = """() => {
+  const e = document.activeElement;
+  const header = document.querySelector('.md-header');
+  if (!e || e === document.body || !header || e.closest('.md-header, .md-sidebar, .md-tabs')) return null;
+  const r = e.getBoundingClientRect();
+  return { text: (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 40),
+           top: r.top, header: header.getBoundingClientRect().bottom };
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_tabbing_backwards_never_hides_the_focus_under_the_sticky_header(context_page, width):
+    """Issue 83: Shift+Tab from the end of a lesson scrolls each control it reaches below the
+    sticky header (the page's scroll padding), not under it."""
+    page = context_page(LESSON, viewport={"width": width, "height": 700})
+    page.keyboard.press("End")
+    page.evaluate("() => document.querySelector('.md-footer, footer')?.focus?.()")
+    page.locator(".md-content a[href]").last.focus()
+    hidden, seen = [], 0
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        at = page.evaluate(UNDER_HEADER)
+        if at is None:
+            continue
+        seen += 1
+        if at["top"] < at["header"] - 1:
+            hidden.append(at)
+    assert seen >= 10, f"only {seen} focus stops in the content"
+    assert hidden == [], hidden

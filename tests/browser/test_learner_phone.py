@@ -29,7 +29,8 @@ def phone(site_page):
 def _settle(page) -> None:
     page.wait_for_load_state("load")
     page.wait_for_function(
-        "() => !document.querySelector('[data-widget]:not([data-ts-ready]):not([data-widget=exercise])')"
+        "() => !document.querySelector('[data-widget]:not([data-ts-ready]):not([data-widget=exercise])"
+        ":not([data-widget=runnable])')"  # (a runnable starts on a learner's intent: issue 83)
     )
     settled(page)  # Material's size observers and our resize pass
 

@@ -49,7 +49,7 @@ def _open(page, url: str, size=DESKTOP, scheme: str = "light"):
     page.goto(page.base_url + url)
     page.wait_for_load_state("load")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-widget]:not([data-widget=exercise])')]"
+        "() => [...document.querySelectorAll('[data-widget]:not([data-widget=exercise]):not([data-widget=runnable])')]"
         ".every(w => w.hasAttribute('data-ts-ready'))"
     )
     return page

@@ -176,6 +176,7 @@ def test_a_runnable_keeps_the_learners_code_across_an_update_in_place(chromium, 
     lesson.write_text(lesson_md("First lesson", body=RUNNABLE))
     with lesson_open(chromium, course, "Intro to the exercise") as (base, page, errors):
         block = page.locator(".ts-run").first
+        block.hover()  # intent: runnable.js loads (issue 83)
         block.get_by_role("textbox").click()
         page.keyboard.press("Control+End")
         page.keyboard.type("\nprint('mine')")
@@ -185,6 +186,7 @@ def test_a_runnable_keeps_the_learners_code_across_an_update_in_place(chromium, 
         save_and_expect_text(page, lesson, saved, "Intro, saved again.")
         assert page.evaluate("window.__marker") == 1, "the page was reloaded, not updated in place"
         block = page.locator(".ts-run").first
+        block.hover()  # intent: runnable.js loads (issue 83)
         block.locator(".cm-editor").wait_for()
         assert block.locator(".ts-run__print").text_content() == "print('hello')\nprint('mine')"
         assert page.locator(".ts-run").count() == 1

@@ -259,6 +259,7 @@ def test_the_learners_code_is_kept_in_the_lms_where_it_fits(chromium, lms):
     launch(page, lms, "b")
     frame = open_lesson(page, "alpha/a2/")
     frame.locator(".ts-progress__toggle").click()
+    frame.locator("[data-widget=runnable]").first.hover()  # intent: runnable.js loads (issue 83)
     editor = frame.locator("[data-widget=runnable]").first.get_by_label("Code (editable)")
     editor.fill("x = 1\n" + "# a long note\n" * 400)  # about 5,600 characters: more than 1.2 keeps
     page.wait_for_function("() => JSON.parse(API.cmi.suspend_data || '{}').s", timeout=15_000)
@@ -279,6 +280,7 @@ def test_the_learners_code_is_kept_in_the_lms_where_it_fits(chromium, lms):
     launch(page, lms, "b", saved)
     frame = open_lesson(page, "alpha/a2/")
     expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
+    frame.locator("[data-widget=runnable]").first.hover()  # intent: runnable.js loads (issue 83)
     expect(frame.locator(".ts-run__print")).to_have_text(mine)
     assert not errors, errors
     context.close()

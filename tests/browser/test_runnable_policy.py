@@ -121,6 +121,7 @@ def press_check(frame) -> str:
     """Check on the hostile block, with the code that passes; what the tests printed (shown apart
     from the learner's output since issue 85)."""
     block = frame.locator("[data-widget=runnable]").first
+    block.hover()  # intent: runnable.js loads (issue 83)
     block.get_by_label("Code (editable)").fill("x = 2")
     block.get_by_role("button", name="Check").click()
     expect(block.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)

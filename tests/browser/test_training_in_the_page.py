@@ -55,6 +55,7 @@ def test_the_network_trains_in_the_page_within_its_limit(chromium, training_url)
     page = chromium.new_page()
     page.goto(training_url + "alpha/a1/")
     block = page.locator("#ts-run-1")
+    block.hover()  # intent: runnable.js loads (issue 83)
     block.get_by_role("button", name="Check").click()
     expect(block.locator(".ts-run__status")).to_contain_text("Not yet", timeout=START)
 

@@ -56,7 +56,7 @@ def _open(page, url: str, *, scheme: str | None = None):
     page.wait_for_load_state("load")
     page.wait_for_function(
         "() => document.querySelectorAll('[data-widget]:not([data-ts-ready])').length"
-        " === document.querySelectorAll('[data-widget=exercise]').length"
+        " === document.querySelectorAll('[data-widget=exercise], [data-widget=runnable]:not([data-ts-ready])').length"
     )
     return page
 

@@ -50,6 +50,12 @@ class Widget:
     css_class: str | None = None  # the class of its rendered root element
     assets: tuple[str, ...] = ()  # files under theme/assets/ it needs on the page: those not
     # every page links are linked by the pages that show it (css_class found in the page)
+    # a CSS selector of the roots on which a learner's intent (a pointer, a touch, the focus, a
+    # key) loads `intent_assets`, those of its `assets` named by a <meta> each
+    # (adapter/published/widgetassets.py) that intent.js reads, not linked: a page only read
+    # never downloads them (issue 83)
+    on_intent: str | None = None
+    intent_assets: tuple[str, ...] = ()
     graded: bool = False  # it checks the learner's answer: the exercise pack gathers it, and a
     # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
     answers: str | None = None  # class of the <details> holding its answers: the instructor's pack opens it
@@ -193,7 +199,15 @@ RUNNABLE = Widget(
     prose=False,
     practice=True,
     css_class="ts-run",
-    assets=("tracksite/runnable-work.js", "tracksite/runnable.js", "tracksite/runnable.css"),
+    assets=(
+        "tracksite/intent.js",
+        "tracksite/runnable-print.css",
+        "tracksite/runnable-work.js",
+        "tracksite/runnable.js",
+        "tracksite/runnable.css",
+    ),
+    on_intent='[data-widget="runnable"], [data-widget="predict"][data-runnable="true"]',
+    intent_assets=("tracksite/runnable-work.js", "tracksite/runnable.js", "tracksite/runnable.css"),
     graded=True,
     answers="ts-run__solution",
     schema_title="tracksite /// runnable block body",

@@ -22,6 +22,11 @@ track or kind menu). Those are listed apart, under `on_search`, with their total
 adds the word files of its words and one fragment per result shown, which depend on the query
 and are measured in Chromium by `tracksite bench --search`.
 
+A widget whose files load when a learner shows intent on it (`<meta name="tracksite-on-intent">`,
+widgets.js: the runnable editor, with CodeMirror) is listed apart, under `on_intent`, with the
+modules its script imports and their total; the interpreter it starts on a Run is measured by
+`tracksite bench --runnable`.
+
 On a page with Material's own search box (a plain MkDocs site; tracksite's theme has none),
 Material's search worker and its whole index (`search/search_index.json`) are fetched as the
 page loads, before any query: both are counted, the index as kind `search`.
@@ -75,6 +80,8 @@ class _Resources(HTMLParser):
                 self.found.append(("js" if "modulepreload" in rel else kind, a["href"]))
         elif tag == "script" and a.get("src"):
             self.found.append(("js", a["src"]))
+        elif tag == "meta" and a.get("name") == "tracksite-on-intent" and a.get("data-src"):
+            self.found.append(("on-intent", a["data-src"]))
         elif tag == "script" and a.get("id") == "__config":
             self._config = True
         if a.get("data-md-component") == "search":
@@ -169,8 +176,8 @@ def first_visit_weight(site_dir: str | Path, page_url: str) -> dict:
 
     Returns {"page", "total_bytes", "total_gzip", "by_kind": {kind: gzip bytes}, "resources":
     [{"url", "kind", "bytes", "gzip"}], "missing": [urls named but not in the site],
-    "not_counted": [what was left out and why], "deferred", "on_search": [resources as above],
-    "deferred_gzip", "on_search_gzip"}. Kinds: html, css, js, font, image, data (and search).
+    "not_counted": [what was left out and why], "deferred", "on_search", "on_intent": [resources
+    as above], "deferred_gzip", "on_search_gzip", "on_intent_gzip"}. Kinds: html, css, js, font, image, data (and search).
     Raises FileNotFoundError when the page is not in the site."""
     site = Path(site_dir).resolve()
     html_path = page_file(site, page_url)
@@ -208,6 +215,7 @@ class _Visit:
     missing: list[str] = field(default_factory=list)
     deferred: list[dict] = field(default_factory=list)
     on_search: list[dict] = field(default_factory=list)
+    on_intent: list[dict] = field(default_factory=list)
 
     def fetch(self, kind: str, url: str, base: str) -> list[tuple[str, str, str]]:
         """Count one named resource; return what it names in turn (a stylesheet's fonts and imports)."""
@@ -228,6 +236,10 @@ class _Visit:
         if kind == "deferred":
             self.deferred.append({"url": rel, "kind": "data", "bytes": len(data), "gzip": gzip_size(data)})
             return []
+        if kind == "on-intent":  # a widget's files and the modules its script imports: on a learner's intent
+            on_kind = "css" if rel.endswith(".css") else "js"
+            self.on_intent.append({"url": rel, "kind": on_kind, "bytes": len(data), "gzip": gzip_size(data)})
+            return [] if on_kind == "css" else [("on-intent", ref, base) for _, ref, base in _module_refs(data, rel)]
         if kind == "on-search":
             on_kind = "js" if rel.endswith(".js") else "search"
             self.on_search.append({"url": rel, "kind": on_kind, "bytes": len(data), "gzip": gzip_size(data)})
@@ -254,12 +266,14 @@ class _Visit:
             "deferred_gzip": sum(r["gzip"] for r in self.deferred),
             "on_search": self.on_search,
             "on_search_gzip": sum(r["gzip"] for r in self.on_search),
+            "on_intent": self.on_intent,
+            "on_intent_gzip": sum(r["gzip"] for r in self.on_intent),
         }
 
 
-#: `import ... from "./x.js"` in a module, and the modules a script imports as its page loads:
+#: `import ... from "./x.js"` in a module, and the modules a script imports as it starts:
 #: runnable.js imports the code editor's module (runnable-editor.js, by an address it builds, so
-#: no literal names it) on every page with runnable code, before any Run (issue 70).
+#: no literal names it) as it starts; runnable.js itself loads on a learner's intent (issue 83).
 _STATIC_IMPORT = re.compile(rb"""^\s*import\b[^;'"]*?\bfrom\s*["'](\.{1,2}/[^"']+)["']""", re.M)
 _LOADS_AS_PAGE_LOADS = {"runnable.js": ("runnable-editor.js",)}
 

@@ -6,6 +6,7 @@ policy's 'wasm-unsafe-eval'). The page's side is tests/browser/test_runnable_bro
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from tracksite.commands.export import coursedata
 from tracksite.core.widgets import validate_widgets
 from tracksite.core.widgets.pagepython import BROWSER_MODULES
 from tracksite.core.widgets.predict.body import parse_predict
-from tracksite.core.widgets.runnable.body import parse_runnable, runs_code
+from tracksite.core.widgets.runnable.body import code_key, parse_runnable, runs_code
 
 RUNNER = theme.ASSETS / "tracksite" / "runner.py"
 
@@ -367,6 +368,25 @@ def test_the_exercise_pack_gathers_checked_exercises_not_snippets():
     body = "## Practice\n\n" + EXERCISE + "\nBetween.\n\n" + LOOP
     blocks = trackpages.practice_blocks(body, with_solutions=False)
     assert len(blocks) == 1 and blocks[0].startswith("/// runnable | Gradient step")
+
+
+def test_the_code_is_kept_by_the_exercises_place_in_its_lesson_and_in_the_pack():
+    """Issue 83: the key of the learner's code is the block's place (page and number), the same
+    after its starting code is reworded, which `data-start` tells apart; the exercise pack's copy
+    keeps its lesson's key."""
+    from tracksite.core.site import trackpages
+
+    reworded = EXERCISE.replace("# return the new weight", "# give back the updated weight")
+    before, after = (render(text).select_one(".ts-run") for text in (EXERCISE, reworded))
+    assert before["data-code-key"] == after["data-code-key"] == code_key("track/lesson", 1)
+    assert re.fullmatch(r"tracksite:code:[0-9a-f]{12}", before["data-code-key"])
+    assert before["data-start"] != after["data-start"]
+    assert before["data-key"] != after["data-key"]  # the pass (the LMS's) is still the content's
+    body = "## Practice\n\n" + LOOP + "\nBetween.\n\n" + EXERCISE
+    (copy,) = trackpages.practice_blocks(body, with_solutions=False, page_id="track/lesson")
+    packed = render(copy).select_one(".ts-run")
+    assert packed["data-code-key"] == code_key("track/lesson", 2) != code_key("track/lesson", 1)
+    assert packed.select_one(".ts-run__start").text == before.select_one(".ts-run__start").text
 
 
 def test_the_runner_says_what_a_learner_can_act_on():

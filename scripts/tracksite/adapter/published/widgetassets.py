@@ -7,10 +7,15 @@ the rendered page holds the widget's root class (the registry's `css_class`): in
 also catches the widgets gathered on a track's exercise pack or an instructor's schedule. Style
 sheets go before `</head>`, scripts, deferred, before `</body>` after the shared ones: deferred
 scripts run in document order, and the widgets' scripts use widgets.js's `window.tracksite`.
+A widget whose entry has `on_intent` (the runnable editor) has its `intent_assets` named by a
+`<meta name="tracksite-on-intent">` each in the head instead, which intent.js (one of its linked
+files) loads (style sheets, then scripts) when a learner shows intent on one of its roots (issue 83: a lesson only
+read downloads no editor).
 """
 
 from __future__ import annotations
 
+import html as markup
 import re
 
 from mkdocs.utils import get_relative_url
@@ -22,6 +27,8 @@ _USES = tuple(
     for w in widgetregistry.WIDGETS
     if w.css_class and widgetregistry.widget_assets(w)
 )
+#: The scripts loaded on intent, and the selector of the roots whose intent loads each.
+_ON_INTENT = {f"assets/{a}": w.on_intent for w in widgetregistry.WIDGETS if w.on_intent for a in w.intent_assets}
 #: A class name as the pages' class values hold them (a widget's class is one such run whole).
 _NAME = re.compile(r"[\w-]+")
 #: Any widget's class anywhere in a page's text, as a class or not (one pattern: a search of the
@@ -58,8 +65,13 @@ def link(html: str, page_url: str) -> str:
     if not files:
         return html
     urls = [(f, get_relative_url(f, page_url)) for f in files]
-    css = "".join(f'<link rel="stylesheet" href="{u}">' for f, u in urls if f.endswith(".css"))
-    js = "".join(f'<script src="{u}" defer></script>' for f, u in urls if f.endswith(".js"))
+    css = "".join(f'<link rel="stylesheet" href="{u}">' for f, u in urls if f.endswith(".css") and f not in _ON_INTENT)
+    css += "".join(
+        f'<meta name="tracksite-on-intent" content="{markup.escape(_ON_INTENT[f])}" data-src="{u}">'
+        for f, u in urls
+        if f in _ON_INTENT
+    )
+    js = "".join(f'<script src="{u}" defer></script>' for f, u in urls if f.endswith(".js") and f not in _ON_INTENT)
     if css and "</head>" in html:
         html = html.replace("</head>", css + "</head>", 1)
     if js and "</body>" in html:

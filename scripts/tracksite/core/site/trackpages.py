@@ -8,6 +8,7 @@ Markdown adapter renders as on the lessons). URLs are relative to the site root.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -215,14 +216,16 @@ def _blocks(project: Project, lesson: Lesson, names: tuple[str, ...]):
     return [b for b in iter_blocks(top) if b.name in names and b.parent is None]
 
 
-def practice_blocks(body: str, with_solutions: bool, first_line: int = 1) -> list[str]:
+def practice_blocks(body: str, with_solutions: bool, first_line: int = 1, page_id: str | None = None) -> list[str]:
     """The source of every top-level block that checks an answer (the registry's `graded`:
     exercises, quizzes) of a lesson body, in order; without their `/// solution` blocks unless
     `with_solutions` (the learner's pack is a worksheet, and the print stylesheet hides the
     other widgets' answers). `first_line`: the file line the body starts on, as the checks parse
-    its blocks (the same parse; the blocks' text does not depend on it)."""
+    its blocks (the same parse; the blocks' text does not depend on it). With the lesson's
+    `page_id`, a block whose body says so (`Body.placed`) keeps its lesson's place (`_placed`)."""
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     top, _ = find_blocks(body, first_line)
+    every = list(iter_blocks(top))
     out: list[str] = []
     floor = first_line  # the first line after the block before: a task paragraph starts here or later
     for block in top:
@@ -239,8 +242,23 @@ def practice_blocks(body: str, with_solutions: bool, first_line: int = 1) -> lis
             for child in iter_blocks(block.children):
                 if child.name == W.SOLUTION.name:
                     dropped.update(range(child.line, (child.end_line or last) + 1))
-        out.append(lead + "\n".join(lines[n - first_line] for n in range(block.line, last + 1) if n not in dropped))
+        text = [lines[n - first_line] for n in range(block.line, last + 1) if n not in dropped]
+        kind = BODIES.get(block.name)
+        if page_id and kind is not None and kind.placed is not None:
+            number = [b for b in every if b.name == block.name].index(block) + 1
+            text = _placed(text, kind.placed(page_id, number))
+        out.append(lead + "\n".join(text))
     return out
+
+
+def _placed(text: list[str], attrs: dict[str, str]) -> list[str]:
+    """A block copied into the pack with the attributes that keep it its lesson's exercise
+    (issue 83: where the learner's code is kept), as its `attrs` option; a block with options of
+    its own keeps them, and its place in the pack instead."""
+    if len(text) > 1 and text[1].startswith("    ") and text[1].strip():
+        return text
+    given = ", ".join(f"{name}: {json.dumps(value)}" for name, value in attrs.items())
+    return [text[0], f"    attrs: {{{given}}}", *text[1:]]
 
 
 #: Lines that open no paragraph of prose: a heading, a fence, a block's line, HTML, display math.
@@ -301,7 +319,7 @@ def _lesson_part(
     body: str, first_line: int, instructor: bool, here: str, lesson, number: int, words: messages.Catalogue
 ) -> list[str]:
     """One lesson's part of the exercise pack: its heading and its practice blocks, relinked."""
-    blocks = practice_blocks(body, instructor, first_line)
+    blocks = practice_blocks(body, instructor, first_line, f"{lesson.track}/{lesson.slug}")
     if not blocks:
         return []
     lesson_src = refs.src_uri("lesson", lesson.track, lesson.slug)

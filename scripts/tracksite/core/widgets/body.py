@@ -40,6 +40,10 @@ class Body:
     # None for all of them; a runnable snippet without tests runs and checks nothing
     checks_answer: Callable[[Any], bool] | None = None
     files: tuple[tuple[str, Spec, str], ...] = ()  # editors' JSON Schemas of the data files it reads: name, spec, title
+    # the HTML attributes a copy of the block in the exercise pack takes to stay its lesson's
+    # exercise (where the learner's work is kept): (lesson's page id, its place among the
+    # lesson's blocks of its kind, from 1) -> attributes; None when the place does not matter
+    placed: Callable[[str, int], dict[str, str]] | None = None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -18,7 +18,7 @@ from markdown.util import AtomicString
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text
 from tracksite.core.widgets.common import DataBlock, el, el_math, highlight, title_line, widget_root
-from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
+from tracksite.core.widgets.runnable.body import Runnable, code_key, parse_runnable
 from tracksite.core.widgets.runnable.schema import RUNNABLE, SHOWN_FROM_START
 from tracksite.core.widgets.validate import content_key
 
@@ -34,11 +34,19 @@ class RunnableBlock(DataBlock):
         css = self.WIDGET.css_class
         assert css is not None  # every block widget declares its root's class
         root_id = widget_root(block, css, self.NAME, f"ts-run-{number}")
-        key = f"tracksite:runnable:{self.context().page_id}:{number}:{exercise_key(parsed)}"
+        page_id = self.context().page_id
+        key = f"tracksite:runnable:{page_id}:{number}:{exercise_key(parsed)}"
         block.set("data-key", key)
+        # the learner's code: kept by the exercise's place, compared with the starting code's own key
+        # (the exercise pack's copy names its lesson's place with `attrs`: core/site/trackpages.py)
+        block.set("data-code-key", block.get("data-code-key") or code_key(page_id, number))
+        block.set("data-start", content_key(parsed.code))
         block.set("data-timeout", str(parsed.timeout))
         title_line(block, text("wRunExercise" if parsed.checked else "wRunnable"), self.argument)
-        code = el(block, "div", None, "ts-run__code")
+        # the code until runnable.js has loaded (on intent: its focus is one) and after, in print
+        label = text("wRunExercise" if parsed.checked else "wRunnable")
+        named = f"{label}: {self.argument}" if self.argument else label
+        code = el(block, "div", None, "ts-run__code", tabindex="0", role="group", aria_label=named)
         draw_code(self, code, parsed.code)
         # the learner's code starts as the author's: kept verbatim for Reset, never shown twice
         for cls, value in (("start", parsed.code), ("tests", parsed.tests), ("expected", parsed.output)):

@@ -14,6 +14,7 @@ memoised text to value and must stay cheap, because the build's renderer calls i
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from tracksite.core import widgetregistry as W
@@ -62,6 +63,17 @@ def runs_code(text: str) -> bool:
     )
 
 
+def code_key(page_id: str, number: int) -> str:
+    """Where runnable.js keeps a learner's code for the `number`th runnable block (in document
+    order) of page `page_id` (issue 83): by the exercise's place, not its text, so a course update
+    that rewords its starting code keeps the learner's code (the page compares `data-start` and
+    says the starting code changed). `tracksite:code:` and 12 hex digits: scorm.js carries the
+    suffix in suspend_data ("c", at most 64 word characters); a hash keeps it short whatever the
+    page's path. The exercise pack's copy of a block keys it by its lesson's place."""
+    place = hashlib.sha1(f"{page_id}\n{number}".encode()).hexdigest()[:12]
+    return f"tracksite:code:{place}"
+
+
 def practice_items(r: Runnable) -> list[str]:
     """The text an objective's coverage reads: a checked exercise practises; a snippet shows."""
     return [f"{r.code}\n{r.tests or ''}\n{r.hint or ''}"] if r.checked else []
@@ -74,4 +86,5 @@ BODY = Body(
     tables=((W.RUNNABLE.name, RUNNABLE),),
     practice=practice_items,
     checks_answer=lambda r: r.checked,
+    placed=lambda page_id, number: {"data-code-key": code_key(page_id, number)},
 )

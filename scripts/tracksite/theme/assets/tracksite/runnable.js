@@ -3,9 +3,11 @@
    pointer over the editor or Run), so a page whose learner runs nothing loads no interpreter;
    Stop and the time limit end it, and a fresh one starts at once from the browser's caches, so
    the next Run does not wait. A predict block with `runnable: true` gets the editor once its
-   output is shown. The editor is CodeMirror 6 (runnable-editor.js), imported on these pages
-   only; the learner's code is kept per exercise in this browser (codeStore). No inline code,
-   no eval. */
+   output is shown. The editor is CodeMirror 6 (runnable-editor.js). This script, and so the
+   editor, loads when a learner shows intent on a block (intent.js, from the page's
+   <meta name="tracksite-on-intent">), never with the page (issue 83); until then the block is
+   the build's highlighted code, focusable. The learner's code is kept per exercise in this
+   browser (codeStore). No inline code, no eval. */
 (() => {
   "use strict";
   const { h, button, widget, t, load, save, remove, newId, setDisabled, isDisabled } = window.tracksite;
@@ -96,28 +98,47 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
 
   /* ---- the learner's code, kept per exercise in this browser ---- */
   /* Under the course's storage namespace (widgets.js's save/load, as progress.js's keys), by the
-     block's content fingerprint (the last part of its data-key): the same exercise in its lesson
-     and in the track's exercise pack shares its code and its pass; an edited exercise starts
-     afresh. Kept apart from the pass (data-key), which the LMS state carries. */
+     exercise's place (the block's data-code-key, core/widgets/runnable/block.py's code_key), with
+     the key of the starting code it began from (data-start): a course update that rewords the
+     starting code keeps the learner's code, and the block says the starting code changed (issue
+     83). Code kept before, by the block's content fingerprint (the last part of its data-key),
+     moves to the new key once. Kept apart from the pass (data-key), which the LMS state carries;
+     scorm.js carries the code too, by the key's last part. */
   const fingerprint = (key) => (key ? key.slice(key.lastIndexOf(":") + 1) : "");
-  const codeStore = (key) => {
-    const name = key ? "tracksite:code:" + fingerprint(key) : null;
+  const codeStore = (name, start, legacy) => {
+    const entry = () => {
+      const own = name ? load(name, null) : null;
+      if (own && typeof own.code === "string") return own;
+      const old = legacy ? load(legacy, null) : null; /* same text as now: same starting code */
+      if (!old || typeof old.code !== "string") return null;
+      save(name, { code: old.code, start });
+      remove(legacy);
+      return { code: old.code, start };
+    };
     return {
-      get: () => (name ? load(name, {}).code : undefined),
-      set: (code) => { if (name) save(name, { code }); },
+      /* {code, changed}: the code kept, and whether the starting code changed since */
+      get: () => {
+        const e = entry();
+        return e ? { code: e.code, changed: Boolean(e.start && start && e.start !== start) } : null;
+      },
+      /* the starting code it began from stays until the learner takes the new one (Reset) or
+         keeps theirs (the notice's button) */
+      set: (code) => {
+        if (!name) return;
+        const e = load(name, null);
+        save(name, { code, start: (e && e.start) || start });
+      },
+      settle: () => { const e = name ? load(name, null) : null; if (e) save(name, { code: e.code, start }); },
       clear: () => { if (name) remove(name); },
     };
   };
   const sharedPass = (key) => (key ? "tracksite:passed:" + fingerprint(key) : null);
 
-  /* ---- starting early: a learner who has run code in this course is likely to run again ---- */
+  /* ---- starting early: when the learner shows intent ---- */
   /* Python takes seconds to start afresh, mostly CPython starting itself, and a second or less
-     from the memory a first start saved (runnable-worker.js). A learner who ran code before (in
-     any lesson of the course: a mark under its storage namespace) gets it started when a block
-     comes into view; anyone else when they show intent (focus, a key, a pointer over the editor
-     or Run). Either way the files come from the HTTP cache after the first lesson: no download
-     on a page view. */
-  const USED = "tracksite:runnable-used";
+     from the memory a first start saved (runnable-worker.js). It starts when a learner shows
+     intent on a block (focus, a key, a pointer over the editor or Run), never on a page view nor
+     in the background (issue 83); after the first lesson its files come from the HTTP cache. */
   /* a start before any Run; the page says how far it got (<html data-ts-python>: "starting",
      then "ready"), which the tests and the benchmark read */
   const startEarly = () => {
@@ -130,16 +151,6 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       if (e.data && e.data.kind === "ready" && py.worker === worker) document.documentElement.dataset.tsPython = "ready";
     });
   };
-  const warmWhenSeen = (roots) => {
-    if (!load(USED, {}).ran || !("IntersectionObserver" in window) || location.protocol === "file:") return;
-    const seen = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
-      seen.disconnect();
-      startEarly();
-    }, { rootMargin: "200px" });
-    roots.forEach((r) => seen.observe(r));
-  };
-
   /* ---- the editor: CodeMirror, loaded once for the page ---- */
   let editorModule = null;
   const loadEditor = () => (editorModule = editorModule || import(EDITOR.href));
@@ -150,7 +161,10 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     const id = newId("ts-run-code");
     const holder = h("div", { class: "ts-run__cm" });
     const label = h("p", { id: id + "-label", class: "ts-run__label" }, t("rnEditor"));
-    const keys = h("p", { id: id + "-keys", class: "ts-run__keys" }, t("rnKeys"));
+    /* how to leave, said where the editor is announced (its aria-describedby), and Tab's meaning
+       while Escape or Ctrl+M has made it move the focus (shown and read out) */
+    const mode = h("span", { class: "ts-run__tabmode", role: "status" });
+    const keys = h("p", { id: id + "-keys", class: "ts-run__keys" }, t("rnKeys"), " ", mode);
     /* a printout gets the code whole as text (CodeMirror draws only the lines in view) */
     const print = h("pre", { class: "ts-run__print" });
     print.textContent = code;
@@ -160,16 +174,32 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     /* a page opened as a file cannot import modules (nor run code): the highlighted code stays */
     if (location.protocol === "file:") return ed;
     ed.ready = loadEditor().then((m) => {
+      const had = holder.contains(document.activeElement);
       holder.replaceChildren();
       box.classList.add("is-live");
       ed.cm = m.createEditor({
         parent: holder, doc: ed.value, label: t("rnOf", { what: t("rnEditor"), title }),
         describedBy: id + "-keys", onRun: hooks.onRun, onIntent: hooks.onIntent,
         onChange: (text) => { ed.value = text; print.textContent = text; hooks.onChange(text); },
+        onTabMode: (moves) => { mode.textContent = moves ? t("rnTabMoves") : ""; },
       });
+      if (had) ed.cm.focus();
       return ed.cm;
     }, (e) => { keys.textContent = t("rnLoadFailed", { reason: String((e && e.message) || e) }); });
     return ed;
+  }
+
+  /* the notice over an exercise whose starting code changed since the learner's code was kept:
+     their code stays; the new starting code is there to compare, Reset takes it (undoably), and
+     "Keep my code" ends the notice */
+  function startChanged(code, kept) {
+    const newCode = h("pre", { class: "ts-run__newstart" });
+    newCode.textContent = code;
+    const box = h("div", { class: "ts-run__changed", role: "note" },
+      h("p", null, t("rnStartChanged")),
+      h("details", null, h("summary", null, t("rnShowNewStart")), newCode));
+    box.append(button(t("rnKeepMine"), () => { kept.settle(); box.remove(); }, "ts-run__keepmine"));
+    return box;
   }
 
   /* the exercise's title, for the names of its editor and buttons ("Run: Gradient step"); a
@@ -241,13 +271,13 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
   const mounted = new Set();
   function mount(root, place, opts) {
     const { code, tests, expected, seconds, hint, key, title, shown, store } = opts;
-    const kept = codeStore(store);
+    const kept = codeStore(store && store.code, store && store.start, store && store.legacy);
     const saved = kept.get();
     const named = (what) => t("rnOf", { what, title });
     const warm = startEarly;
     let saveTimer = null;
     const keep = (text) => (text === code ? kept.clear() : kept.set(text));
-    const ed = editor(typeof saved === "string" ? saved : code, title, shown, {
+    const ed = editor(saved ? saved.code : code, title, shown, {
       onRun: () => runIt(false),
       onIntent: warm,
       onChange: (text) => {
@@ -261,7 +291,10 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     } });
     const output = h("pre", { class: "ts-run__output", role: "region", tabindex: "0", "aria-label": named(t("rnOutput")) });
     const status = h("p", { class: "ts-run__status", role: "status" });
-    const outBox = h("div", { class: "ts-run__result", hidden: true }, status, output);
+    /* after an error at a line: a button to that line in the editor (issue 83) */
+    const goB = button("", () => { if (ed.cm && goB.dataset.line) ed.cm.goToLine(Number(goB.dataset.line)); }, "ts-run__goto");
+    goB.hidden = true;
+    const outBox = h("div", { class: "ts-run__result", hidden: true }, status, goB, output);
     let running = null;
     const labelled = (b, what) => { b.setAttribute("aria-label", named(what)); return b; };
     const runB = labelled(button(t("rnRun"), () => runIt(false), "ts-btn--primary ts-run__run"), t("rnRun"));
@@ -278,13 +311,15 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       if (ed.cm) ed.cm.replace(code); /* one undoable step: Ctrl+Z or "Undo reset" brings it back */
       ed.value = code;
       kept.clear();
+      if (changed) { changed.remove(); changed = null; }
       undoB.hidden = !ed.cm;
       tell(t("rnResetDone") + (ed.cm ? " " + t("rnResetUndo") : ""));
     }, "ts-run__reset"), t("rnReset"));
     const checkB = tests != null || expected != null ? labelled(button(t("rnCheck"), () => runIt(true), "ts-run__check"), t("rnCheck")) : null;
     setDisabled(stopB, true);
     const actions = h("div", { class: "ts-run__actions" }, runB, checkB, stopB, resetB, undoB);
-    place(ed.box, actions, outBox);
+    let changed = saved && saved.changed && saved.code !== code ? startChanged(code, kept) : null;
+    place(...(changed ? [changed] : []), ed.box, actions, outBox);
     /* the status first, then the output: set at once (a live region's text said before the
        output it introduces), never after */
     function tell(text, extra) {
@@ -356,6 +391,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       root.classList.remove("is-right", "is-wrong");
       if (hint) hint.hidden = true;
       if (ed.cm) ed.cm.markLine(null);
+      goB.hidden = true;
       tell(py.ready ? t("rnRunning") : t("rnStarting"));
       setDisabled(runB, true);
       if (checkB) setDisabled(checkB, true);
@@ -372,7 +408,6 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
         out: show,
         finish: (v) => finish(v, checking, ran),
       };
-      if (!load(USED, {}).ran) save(USED, { ran: true });
       submit(running, seconds);
     }
     function finish(v, checking, code) {
@@ -381,7 +416,13 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
       if (checkB) setDisabled(checkB, false);
       setDisabled(stopB, true);
       const marked = v.status === "error" ? v.line : (v.code || v.codeError || {}).line;
-      if (marked && ed.cm) ed.cm.markLine(marked);
+      if (marked && ed.cm) {
+        ed.cm.markLine(marked);
+        goB.dataset.line = String(marked);
+        goB.textContent = t("rnGoToLine", { n: marked });
+        goB.setAttribute("aria-label", t("rnOf", { what: t("rnGoToLine", { n: marked }), title }));
+        goB.hidden = false;
+      }
       if (v.checksPrinted) { apartText.textContent = v.checksPrinted; apart.hidden = false; }
       if (v.status === "timeout") tell(t("rnTimeout", { n: seconds }));
       else if (v.status === "stopped") tell(t("rnStopped"));
@@ -414,12 +455,20 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     const hint = root.querySelector(".ts-run__hint");
     const checked = text(root, ".ts-run__tests") != null || text(root, ".ts-run__expected") != null;
     const holder = h("div", { class: "ts-run__code" });
+    const focused = shown.contains(document.activeElement);
     shown.replaceWith(holder);
     mount(root, (...parts) => { holder.replaceWith(...parts); }, {
       code, tests: text(root, ".ts-run__tests"), expected: text(root, ".ts-run__expected"),
       seconds: Number(root.dataset.timeout) || 10, hint, title: titleOf(root), shown,
-      key: checked ? root.dataset.key : null, store: root.dataset.key,
+      key: checked ? root.dataset.key : null,
+      store: root.dataset.codeKey ? {
+        code: root.dataset.codeKey, start: root.dataset.start,
+        legacy: root.dataset.key ? "tracksite:code:" + fingerprint(root.dataset.key) : null,
+      } : null,
     });
+    /* the focus that brought this script (intent.js loads it on intent) stays on the code
+       until the editor takes it (runnable-editor.js's, in editor()) */
+    if (focused) shown.focus({ preventScroll: true });
     if (hint) {
       hint.setAttribute("role", "note");
       hint.setAttribute("aria-label", t("rnHint"));
@@ -433,17 +482,20 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     const code = text(root, ".ts-predict__source");
     if (!answer || code == null) return;
     let done = false;
-    answer.addEventListener("toggle", () => {
+    const opened = () => {
       if (!answer.open || done) return;
       done = true;
       mount(root, (...parts) => { answer.after(h("div", { class: "ts-run__inpredict" }, ...parts)); }, {
         code, tests: null, expected: null, seconds: Number(root.dataset.timeout) || 10, hint: null, key: null,
         title: titleOf(root), shown: null,
       });
-    });
+    };
+    /* (this script may load as the answer opens: intent.js loads it on intent) */
+    answer.addEventListener("toggle", opened);
+    opened();
   }
 
-  widget("runnable", (root) => { runnable(root); warmWhenSeen([root]); });
+  widget("runnable", runnable);
   window.tracksite.onPage(() => {
     /* an update in place: what ran stops as on a reload (an idle interpreter stays), and the
        removed blocks keep their code and end their editors */
