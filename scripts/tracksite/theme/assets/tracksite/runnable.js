@@ -251,7 +251,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     const answer = root.querySelector(".ts-run__solution");
     const policy = root.dataset.solution;
     if (!answer || !policy) return () => {};
-    const name = store ? "tracksite:checks:" + fingerprint(store) : null;
+    const name = store ? "tracksite:checks:" + fingerprint(store.code) : null;
     const need = policy === "pass" ? 0 : Number(policy);
     const note = h("p", { class: "ts-run__solnote" });
     answer.before(note);
@@ -334,7 +334,7 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     }
     /* an exercise's work: its code downloaded and loaded again, its last checks (runnable-work.js) */
     const work = checkB && window.tracksite.runnableWork ? window.tracksite.runnableWork({
-      name: store ? fingerprint(store) : null, title, named, tell, get: () => ed.value,
+      name: store ? fingerprint(store.code) : null, title, named, tell, get: () => ed.value,
       put: (text) => { if (ed.cm) ed.cm.replace(text); ed.value = text; keep(text); },
     }) : null;
     if (work) outBox.after(work.box);
