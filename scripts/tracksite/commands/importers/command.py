@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from tracksite.commands import changes
+from tracksite.commands.common import course_root
 from tracksite.commands.importers.pipeline import flow, update, write
 from tracksite.commands.importers.pipeline.plan import Planned
 from tracksite.commands.importers.pipeline.source import Source
@@ -19,7 +20,7 @@ from tracksite.errors import USAGE, UserError
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    root = Path(args.root).resolve()
+    root = course_root(args)  # before any work: an import writes only into a course
     track = args.track
     try:
         if not SLUG_RE.fullmatch(track):
