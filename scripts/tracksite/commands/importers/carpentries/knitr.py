@@ -329,13 +329,7 @@ def prepare(
     if broken:
         raise UserError("\n".join(broken))
     copy = work / source.name
-    shutil.copytree(
-        source,
-        copy,
-        symlinks=True,
-        ignore=shutil.ignore_patterns(".git", "site", "renv", ".Rproj.user", "*.knit.md"),
-        copy_function=_copy_small,
-    )
+    confine.copy_lesson(source, copy, {".git", "site", "renv", ".Rproj.user", "*.knit.md"}, MAX_FILE_BYTES)
     folder = copy / "episodes"
     prepared = Prepared(copy, joined=joined)
     for name in rmd:  # the copy knitr reads has the headers joined
@@ -352,15 +346,6 @@ def prepare(
         (folder / name).write_text(text, encoding="utf-8")
         prepared.unrun[name] = missing
     return prepared
-
-
-def _copy_small(src: str, dst: str) -> None:
-    """Copy a file of the lesson; one too large to publish is linked instead (R may still read
-    it), so a 3 GB file nobody uses costs neither the time nor the disk of a copy."""
-    if Path(src).stat().st_size > MAX_FILE_BYTES:
-        Path(dst).symlink_to(Path(src).resolve())
-    else:
-        shutil.copy2(src, dst)
 
 
 def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors: bool) -> rsandbox.Runner | None:
@@ -444,7 +429,11 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
     folder = copy / "episodes"
     out = folder / f"{slug}.knit.md"
     try:
-        run, _ = runner.knit(copy, name, out.name, slug, FALLBACK_ALT)
+        run, refused = runner.knit(copy, name, out.name, slug, FALLBACK_ALT)
+        prepared.problems.extend(
+            f"episodes/{name}: R wrote {figure} as a figure, and it is not an image (PNG, JPEG, GIF, WebP or SVG "
+            "by its name and its bytes): left out" for figure in refused
+        )
         if run.returncode is None:
             failed = f"knitr did not finish within {rsandbox.SECONDS // 60} minutes, the sandbox's limit"
         else:
