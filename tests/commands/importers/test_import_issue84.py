@@ -2,15 +2,22 @@
 
 - H1: every command that needs a course refuses, exit 2 and nothing written, in a folder that is
   not one (an import there wrote 52 files, then failed with exit 1);
+- H2: right after an import, the publish steps of the course README and of the generated workflow
+  pass together, as written (the import turns on the instructor view, every page links it, and
+  `linkcheck` found 19 links to a folder nothing had built): the build writes that view beside.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
 from pathlib import Path
 
 import pytest
+import yaml
 
 import harness
+from tracksite.commands.cli import main
 
 EPISODE = """---
 title: {title}
@@ -31,12 +38,18 @@ Run it.
 
 
 def tiny_lesson(root: Path, episodes: tuple[str, ...] = ("01-one.md", "02-two.md")) -> Path:
-    """A Workbench lesson of plain Markdown episodes, made here (the tests read nothing outside)."""
-    (root / "episodes").mkdir(parents=True)
+    """A Workbench lesson of plain Markdown episodes, a setup page and instructor notes, made here
+    (the tests read nothing outside the repository)."""
+    for folder in ("episodes", "learners", "instructors"):
+        (root / folder).mkdir(parents=True)
     listed = "".join(f"- {name}\n" for name in episodes)
-    (root / "config.yaml").write_text(f"title: 'Tiny'\nlicense: 'CC-BY 4.0'\nepisodes:\n{listed}")
+    (root / "config.yaml").write_text(
+        f"title: 'Tiny'\nlicense: 'CC-BY 4.0'\nepisodes:\n{listed}learners:\n- setup.md\ninstructors:\n- notes.md\n"
+    )
     for n, name in enumerate(episodes, 1):
         (root / "episodes" / name).write_text(EPISODE.format(title=f"Episode {n}"))
+    (root / "learners/setup.md").write_text("---\ntitle: Setup\n---\n\nInstall the tools before you start.\n")
+    (root / "instructors/notes.md").write_text("---\ntitle: Notes\n---\n\nTeach the widget slowly.\n")
     return root
 
 
@@ -77,3 +90,92 @@ def test_an_import_outside_a_course_exits_2_as_a_shell_sees_it(tmp_path):
     empty.mkdir()
     result = harness.tracksite("import", "carpentries", str(src), "--track", "tiny", cwd=empty, process=True)
     assert result.returncode == 2 and tree(empty) == [], result.stderr
+
+
+def _commands(text: str) -> list[list[str]]:
+    """The `tracksite` and `mkdocs` command lines of a README's or workflow's steps, as written."""
+    lines = [line.split("#")[0].strip() for line in text.splitlines()]
+    return [
+        shlex.split(re.sub(r"^\.venv/bin/", "", line))
+        for line in lines
+        if re.match(r"^(\.venv/bin/)?(tracksite|mkdocs) ", line)
+    ]
+
+
+def _run(course: Path, argv: list[str]):
+    if argv[0] == "mkdocs":
+        assert argv[1] == "build"
+        return harness.mkdocs(course, *[a for a in argv[2:] if a != "--strict"])
+    return harness.tracksite(*argv[1:], cwd=course)
+
+
+@pytest.fixture
+def imported(tmp_path):
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Tiny"]) == 0
+    result = harness.tracksite(
+        "import", "carpentries", str(tiny_lesson(tmp_path / "src")), "--track", "tiny", cwd=course
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "instructor_view: true" in (course / "mkdocs.yml").read_text()
+    return course
+
+
+def test_the_course_readmes_publish_steps_pass_right_after_an_import(imported):
+    """Old: `tracksite linkcheck site` found 10 broken links here, each to instructor/."""
+    readme = (imported / "README.md").read_text()
+    steps = _commands(readme[readme.index("## Check and publish") :].split("\n## ")[0])
+    assert [argv[:2] for argv in steps] == [["tracksite", "check"], ["mkdocs", "build"], ["tracksite", "linkcheck"]]
+    for argv in steps:
+        result = _run(imported, argv)
+        assert result.returncode == 0, f"{argv}: " + result.stdout[-2000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stderr
+    learner = harness.page(imported / "site", "tiny/one/")
+    link = learner.find("a", href=re.compile(r"instructor/tiny/one/$"))
+    assert link is not None  # the page links its instructor view, and the view is there
+    instructor = harness.page(imported / "site/instructor", "tiny/one/")
+    assert instructor.find("a", href=re.compile(r"\.\./\.\./tiny/one/$")) is not None
+    assert (imported / "site/instructor/tiny/instructors/notes/index.html").is_file()
+    assert not (imported / "site/tiny/instructors").exists()  # the notes are in the instructor view only
+
+
+def test_the_generated_workflows_build_job_passes_right_after_an_import(imported):
+    workflow = yaml.safe_load((imported / ".github/workflows/publish.yml").read_text())
+    runs = [step["run"] for step in workflow["jobs"]["build"]["steps"] if "run" in step]
+    (imported / "mkdocs.pages.yml").write_text("INHERIT: mkdocs.yml\n")  # the settings step, without a Pages address
+    steps = [argv for text in runs for argv in _commands(text)]
+    assert [argv[:2] for argv in steps] == [["tracksite", "check"], ["mkdocs", "build"], ["tracksite", "linkcheck"]]
+    for argv in steps:
+        argv = [a for a in argv if a != "--format" and a != "github"]
+        result = _run(imported, argv)
+        assert result.returncode == 0, f"{argv}: " + result.stdout[-2000:] + result.stderr[-2000:]
+    assert (imported / "site/instructor/index.html").is_file()
+
+
+def test_linkcheck_says_how_to_build_an_instructor_view_the_pages_link(imported, tmp_path):
+    """A learner view built alone (a build another command made, an older tracksite): the
+    broken links to instructor/ come with the command that builds that view."""
+    assert harness.mkdocs(imported).returncode == 0
+    import shutil
+
+    shutil.rmtree(imported / "site/instructor")
+    result = harness.tracksite("linkcheck", "site", cwd=imported)
+    assert result.returncode == 1
+    said = " ".join(result.stderr.split())
+    assert "link the instructor view (mkdocs.yml: the tracksite plugin's `instructor_view: true`)" in said
+    assert "`tracksite build --instructor --beside site`" in said
+
+
+def test_a_package_exported_from_the_built_site_leaves_the_instructor_view_out(imported, tmp_path):
+    """The build now writes the instructor view into site/instructor/: `export --site site` is
+    for learners, and copies the learner view only."""
+    import zipfile
+
+    assert harness.mkdocs(imported).returncode == 0
+    assert (imported / "site/instructor/index.html").is_file()
+    out = tmp_path / "offline.zip"
+    result = harness.tracksite("export", "offline", "--site", "site", "--out", str(out), cwd=imported)
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = zipfile.ZipFile(out).namelist()
+    assert any(n.endswith("tiny/one/index.html") for n in names)
+    assert not [n for n in names if "/instructor/" in f"/{n}" or "instructors" in n], names[:20]

@@ -432,7 +432,8 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
         run, refused = runner.knit(copy, name, out.name, slug, FALLBACK_ALT)
         prepared.problems.extend(
             f"episodes/{name}: R wrote {figure} as a figure, and it is not an image (PNG, JPEG, GIF, WebP or SVG "
-            "by its name and its bytes): left out" for figure in refused
+            "by its name and its bytes): left out"
+            for figure in refused
         )
         if run.returncode is None:
             failed = f"knitr did not finish within {rsandbox.SECONDS // 60} minutes, the sandbox's limit"

@@ -105,11 +105,11 @@ PROLOGUE_R = r"""
 local({
   files <- list.files("/lesson", recursive = TRUE, all.files = TRUE, no.. = TRUE)
   for (d in list.dirs("/lesson", full.names = FALSE)) dir.create(file.path("/tmp/lesson", d), recursive = TRUE, showWarnings = FALSE)
-  small <- files[file.size(file.path("/lesson", files)) <= %d]
+  small <- files[file.size(file.path("/lesson", files)) <= LIMIT]
   invisible(file.copy(file.path("/lesson", small), file.path("/tmp/lesson", small)))
 })
 setwd("/tmp/lesson/episodes")
-""" % MAX_FILE_BYTES
+""".replace("LIMIT", str(MAX_FILE_BYTES))
 
 # After knitr: the knitted episode and its figures, handed back as a tar (args[5]).
 EPILOGUE_R = r"""
