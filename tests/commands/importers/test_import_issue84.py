@@ -179,3 +179,23 @@ def test_a_package_exported_from_the_built_site_leaves_the_instructor_view_out(i
     names = zipfile.ZipFile(out).namelist()
     assert any(n.endswith("tiny/one/index.html") for n in names)
     assert not [n for n in names if "/instructor/" in f"/{n}" or "instructors" in n], names[:20]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_search_labels_an_imported_learner_page_with_its_track_not_as_a_guide_for_instructors(tmp_path, lang):
+    """M5: the Setup page of an imported lesson was "Guide for instructors" ("Guía para docentes")
+    in the search's results, as a page of no track."""
+    src = tiny_lesson(tmp_path / "src")
+    (src / "config.yaml").write_text((src / "config.yaml").read_text() + f"lang: {lang}\n")
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Tiny"]) == 0
+    result = harness.tracksite("import", "carpentries", str(src), "--track", "tiny", cwd=course)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert harness.mkdocs(course).returncode == 0
+    setup = harness.page(course / "site", "tiny/learners/setup/")
+    where = setup.select_one("[data-search-meta=where]").get_text(strip=True)
+    track = setup.select_one("[data-search-filter=track]")
+    assert where.endswith(": Tiny") and where.split(":")[0].endswith("1"), where
+    assert track is not None and track.get_text(strip=True) == where
+    index = " ".join(p.read_text(encoding="utf-8") for p in (course / "site/search-index").rglob("*.json"))
+    assert "Guide for instructors" not in index and "Guía para docentes" not in index
