@@ -199,3 +199,26 @@ def test_search_labels_an_imported_learner_page_with_its_track_not_as_a_guide_fo
     assert track is not None and track.get_text(strip=True) == where
     index = " ".join(p.read_text(encoding="utf-8") for p in (course / "site/search-index").rglob("*.json"))
     assert "Guide for instructors" not in index and "Guía para docentes" not in index
+
+
+def test_a_link_to_an_rmd_episode_finds_the_episode_not_a_stale_knitted_copy_beside_it(tmp_path):
+    """M4: `01-intro.md` beside the `01-intro.Rmd` episode (a knitted leftover upstream) was taken
+    for the link's target, so links to the episode became text, "not a file type the site publishes"."""
+    src = tiny_lesson(tmp_path / "src", episodes=("01-intro.Rmd", "02-two.md"))
+    (src / "episodes/01-intro.md").write_text("stale knitted copy\n")
+    (src / "episodes/02-two.md").write_text(
+        (src / "episodes/02-two.md").read_text() + "\nBack to [the intro](01-intro.md#try).\n"
+    )
+    (src / "learners/setup.md").write_text(
+        "---\ntitle: Setup\n---\n\nRead [the intro](../episodes/01-intro.md) and [again](01-intro.html).\n"
+    )
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Tiny"]) == 0
+    result = harness.tracksite("import", "carpentries", str(src), "--track", "tiny", cwd=course)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "not a file type the site publishes" not in result.stdout
+    setup = (course / "docs/tiny/learners/setup.md").read_text()
+    assert "[the intro](lesson:tiny/intro)" in setup and "[again](lesson:tiny/intro)" in setup, setup
+    two = next((course / "lessons/tiny").glob("*/lesson.md"), None)
+    bodies = " ".join(p.read_text() for p in (course / "lessons/tiny").glob("*/lesson.md"))
+    assert two is not None and "[the intro](lesson:tiny/intro#try)" in bodies
