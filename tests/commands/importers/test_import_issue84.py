@@ -222,3 +222,59 @@ def test_a_link_to_an_rmd_episode_finds_the_episode_not_a_stale_knitted_copy_bes
     two = next((course / "lessons/tiny").glob("*/lesson.md"), None)
     bodies = " ".join(p.read_text() for p in (course / "lessons/tiny").glob("*/lesson.md"))
     assert two is not None and "[the intro](lesson:tiny/intro#try)" in bodies
+
+
+def test_the_sources_broken_anchors_are_said_once_at_import_and_check_build_and_linkcheck_agree(tmp_path):
+    """M1: of six links to ids the source lesson has nowhere (a same-page link, a reference
+    definition, an HTML link, a link to another episode, and two on a learner page), the import
+    said two, check warned about five and passed, the strict build passed, and linkcheck failed on
+    twelve (each in both views). Now each is said once, at the source's file and line; the link
+    keeps its words (on its own page) or points at its page; and all three pass."""
+    src = tiny_lesson(tmp_path / "src")
+    one = src / "episodes/01-one.md"
+    one.write_text(
+        one.read_text()
+        + '\nSee [a](#nope1), [b][r], <a href="#nope3">c</a> and [d](02-two.md#nope4); `[e](#in-code)`.\n'
+        + "\n[r]: #nope2\n"
+    )
+    setup = src / "learners/setup.md"
+    setup.write_text(setup.read_text() + "\nSee [e](#nope5) and [f](../episodes/01-one.md#nope6), [g](#install).\n")
+    setup.write_text(setup.read_text().replace("Install the tools", "## Install\n\nInstall the tools"))
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Tiny"]) == 0
+    result = harness.tracksite("import", "carpentries", str(src), "--track", "tiny", cwd=course)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    warned = [line for line in result.stdout.splitlines() if line.startswith("warning:") and "#nope" in line]
+    lines = one.read_text().splitlines()
+    at = {n: next(i for i, text in enumerate(lines, 1) if f"#nope{n}" in text) for n in (1, 2, 3, 4)}
+    for n in (1, 2, 3, 4):
+        assert sum(f"episodes/01-one.md:{at[n]}: link to " in w and f"#nope{n}" in w for w in warned) == 1, warned
+    setup_line = next(i for i, text in enumerate(setup.read_text().splitlines(), 1) if "#nope5" in text)
+    assert sum(w.startswith(f"warning: learners/setup.md:{setup_line}: link to") for w in warned) == 2, warned
+    assert len(warned) == 6 and all("a mistake upstream" in w for w in warned)
+    body = (course / "lessons/tiny/one/lesson.md").read_text()
+    assert "See a, " in body and "[d](lesson:tiny/two)" in body and "`[e](#in-code)`" in body
+    assert "[g](#install)" in (course / "docs/tiny/learners/setup.md").read_text()  # a heading it has: kept
+    check = harness.tracksite("check", cwd=course)
+    assert check.returncode == 0 and "0 errors, 0 warnings" in check.stderr, check.stdout + check.stderr
+    assert harness.mkdocs(course).returncode == 0
+    links = harness.tracksite("linkcheck", "site", cwd=course)
+    assert links.returncode == 0 and " 0 broken" in links.stderr, links.stdout[-3000:]
+
+
+def test_a_new_lesson_titled_with_every_mark_passes_its_own_check_and_shows_the_title(tmp_path):
+    """Low: `\\[d\\]`, the escaped brackets of the title in the starter's prose, is also TeX's
+    display-math pair: the check read a formula under `math: none` (TS508) and refused the lesson."""
+    title = "a: b # c, [d] {e} & *f !g | > '\" ---"
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Marks"]) == 0
+    assert harness.tracksite("new", "track", "t", "--number", "1", "--title", "T", cwd=course).returncode == 0
+    made = harness.tracksite("new", "lesson", "t", "marks", "--title", title, cwd=course)
+    assert made.returncode == 0, made.stderr
+    (course / "lessons/t/marks/lesson.md").write_text(
+        (course / "lessons/t/marks/lesson.md").read_text().replace("status: draft", "")
+    )
+    assert harness.tracksite("check", cwd=course).returncode == 0
+    assert harness.mkdocs(course).returncode == 0
+    text = " ".join(harness.page(course / "site", "t/marks/").select_one("article").get_text(" ").split())
+    assert f"Explain {title} to a classmate" in text

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tarfile
 from pathlib import Path
 
@@ -180,3 +181,54 @@ def test_an_executed_lesson_with_a_link_inside_gets_its_images_and_nothing_else(
     assert any(n.startswith("01-evil-rendered-plot-one") and n.endswith(".png") for n in published), published
     assert not any(n.endswith(".pth") or "rendered-y" in n for n in published)
     assert not marker.exists()
+
+
+ERRORS = """---
+title: Errors
+teaching: 5
+exercises: 0
+---
+
+An error the lesson teaches, and one it does not.
+
+```{r taught, error=TRUE}
+log("a")
+```
+
+```{r untaught}
+x <- 1
+stop("the lesson broke here")
+```
+"""
+
+
+@pytest.mark.usefixtures("r_ready")
+@pytest.mark.parametrize("allow", [False, True])
+def test_an_r_error_in_a_chunk_that_does_not_allow_errors_stops_the_import(tmp_path, capsys, allow):
+    """Issue 84, M2: `--help` says such errors stop the import; 7 were published without a word.
+    The chunk marked error=TRUE publishes its error; the other stops the import (file:line of its
+    chunk), unless --allow-errors, which publishes it and says so."""
+    lesson = tmp_path / "lesson"
+    (lesson / "episodes").mkdir(parents=True)
+    (lesson / "config.yaml").write_text("title: 'Errors'\nlicense: 'CC-BY 4.0'\nepisodes:\n- 01-errors.Rmd\n")
+    (lesson / "episodes/01-errors.Rmd").write_text(ERRORS)
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "C"]) == 0
+    before = tree(course)
+    argv = ["--root", str(course), "import", "carpentries", str(lesson), "--track", "errs", "--execute"]
+    code = main(argv + (["--allow-errors"] if allow else []))
+    out = capsys.readouterr()
+    said = " ".join((out.out + out.err).split())
+    line = ERRORS.splitlines().index("```{r untaught}") + 1
+    expected = re.compile(
+        rf"episodes/01-errors\.Rmd:{line}: R's error in chunk untaught: Error[^:]*: the lesson broke here"
+    )
+    assert expected.search(said), said[-2000:]
+    assert "chunk taught" not in said
+    if not allow:
+        assert code == 1 and tree(course) == before
+        return
+    assert code == 0
+    page = next((course / "lessons/errs").glob("*/lesson.md")).read_text()
+    assert "the lesson broke here" in page and "non-numeric argument" in page
+    assert re.search(expected.pattern + r" \(published, --allow-errors\)", said)

@@ -95,7 +95,10 @@ def _say(source: Source, args: argparse.Namespace, p: Planned) -> None:
     for warning in p.plan.warnings:
         print(f"warning: {warning}")
     if p.plan.warnings:
-        print(f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings) were kept as they are")
+        print(
+            f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings, each at its file and "
+            "line there): the track publishes nothing broken for them; mend them upstream too"
+        )
     for line in p.prepared.summary(flow.rerun_hint(source, args)) if p.prepared else []:
         print(f"note: {line}")
     for line in p.prepared.warnings(flow.rerun_hint(source, args)) if p.prepared else []:

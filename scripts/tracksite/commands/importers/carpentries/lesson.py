@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers.carpentries import anchorfix, credits, datafiles, pages
+from tracksite.commands.importers.carpentries import anchorfix, credits, datafiles, fragments, pages
 from tracksite.commands.importers.carpentries.converted import Episode, Note
 from tracksite.commands.importers.carpentries.episode import LIQUID, convert
 from tracksite.commands.importers.carpentries.pages import credit
@@ -193,6 +193,7 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
     ]
     pages.glossary(src, track, texts, plan, defined)
     pages.status_everywhere(src, track, plan)
+    fragments.loosen(src.root, track, plan)  # last: every page of the track planned
     return plan
 
 
