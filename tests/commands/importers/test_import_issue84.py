@@ -278,3 +278,17 @@ def test_a_new_lesson_titled_with_every_mark_passes_its_own_check_and_shows_the_
     assert harness.mkdocs(course).returncode == 0
     text = " ".join(harness.page(course / "site", "t/marks/").select_one("article").get_text(" ").split())
     assert f"Explain {title} to a classmate" in text
+
+
+def test_check_whose_state_folder_cannot_be_looked_at_checks_without_its_cache(tmp_path):
+    """Low: `tracksite check` by another user on a read-only checkout stopped with "permission
+    denied (.../journal)": looking for an interrupted edit's journal in a state folder this user
+    cannot look into raised. The same refusal of the system, made here without a second user: a
+    state folder whose path the system refuses (too long). Checked without the cache, as the
+    README says, and said so."""
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Tiny"]) == 0
+    unusable = str(tmp_path / "/".join(["d" * 200] * 25))
+    result = harness.tracksite("check", cwd=course, env={"TRACKSITE_CACHE_DIR": unusable})
+    assert result.returncode == 0, result.stderr[-500:]
+    assert "note: checked without a cache" in result.stderr and "0 errors" in result.stderr
