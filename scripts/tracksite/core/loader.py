@@ -494,4 +494,3 @@ def _imported(data: dict) -> Imported | None:
         source=str(imported.get("source") or ""),
         broken_links=schema.value(schema.IMPORTED, imported, "broken_links"),
     )
-

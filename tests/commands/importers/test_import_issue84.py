@@ -292,3 +292,54 @@ def test_check_whose_state_folder_cannot_be_looked_at_checks_without_its_cache(t
     result = harness.tracksite("check", cwd=course, env={"TRACKSITE_CACHE_DIR": unusable})
     assert result.returncode == 0, result.stderr[-500:]
     assert "note: checked without a cache" in result.stderr and "0 errors" in result.stderr
+
+
+REFERENCE_FORMS = """---
+title: Referencia
+---
+
+## Glosario
+
+**library** o biblioteca
+:   A collection of functions one loads by name.
+
+**CSV** (archivo)
+:   A text file of values separated by commas.
+
+<dl>
+<dt>data frame</dt>
+<dd>A table whose columns may hold <em>different</em> types.</dd>
+<dt>vector</dt>
+<dd>An ordered run of values of one type.</dd>
+</dl>
+"""
+
+
+def test_a_glossary_in_html_and_terms_with_a_translation_or_a_qualifier_reach_the_tracks_glossary(tmp_path):
+    """M6: an HTML glossary was ignored without a word, and `**library** o biblioteca` or `**CSV**
+    (archivo)` were looked for whole in the lessons, found in none, and left on the reference page."""
+    import yaml as pyyaml
+
+    src = tiny_lesson(tmp_path / "src")
+    (src / "config.yaml").write_text(
+        (src / "config.yaml").read_text().replace("- setup.md\n", "- setup.md\n- reference.md\n")
+    )
+    (src / "learners/reference.md").write_text(REFERENCE_FORMS)
+    one = src / "episodes/01-one.md"
+    one.write_text(one.read_text() + "\nLoad the biblioteca, then read a CSV file into a data frame of one vector.\n")
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Tiny"]) == 0
+    result = harness.tracksite("import", "carpentries", str(src), "--track", "tiny", cwd=course)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    terms = {t["term"]: t for t in pyyaml.safe_load((course / "lessons/tiny/glossary.yml").read_text())["terms"]}
+    assert set(terms) == {"library o biblioteca", "CSV (archivo)", "data frame", "vector"}, terms
+    assert terms["library o biblioteca"]["aliases"] == ["library", "biblioteca"]
+    assert terms["CSV (archivo)"]["aliases"] == ["CSV"]
+    assert terms["data frame"]["definition"] == "A table whose columns may hold different types."
+    assert all(t["lesson"] == "one" for t in terms.values())
+    check = harness.tracksite("check", cwd=course)
+    assert check.returncode == 0 and "0 warnings" in check.stderr, check.stdout + check.stderr
+    assert harness.mkdocs(course).returncode == 0
+    glossary = harness.page(course / "site", "tiny/glossary/")
+    shown = " ".join(glossary.select_one("article").get_text(" ").split())
+    assert "data frame" in shown and "biblioteca" in shown and "CSV" in shown
