@@ -399,8 +399,7 @@ _QUITTING = re.compile(r"Quitting from lines (\d+)(?:-\d+)?")
 
 def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, allow_errors: bool) -> bool:
     """Knit one episode in its own R process in the sandbox, from the episodes folder, as sandpaper does."""
-    slug = re.sub(r"\.[Rr]md$", "", name)
-    folder = copy / "episodes"
+    slug, folder = re.sub(r"\.[Rr]md$", "", name), copy / "episodes"
     out = folder / f"{slug}.knit.md"
     try:
         run, refused = runner.knit(copy, name, out.name, slug, FALLBACK_ALT)

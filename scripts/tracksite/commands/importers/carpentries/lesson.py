@@ -136,8 +136,7 @@ def lesson_slug(path: Path, taken: set[str]) -> str:
 
 def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | None = None) -> Plan:
     """Every file of the new track; `defined` holds the glossary terms of the course's other tracks."""
-    plan = Plan()
-    plan.notes += src.credit_notes
+    plan = Plan(notes=list(src.credit_notes))
     taken: set[str] = set()
     slugs = {p.name: lesson_slug(p, taken) for p in src.episodes}
     first = f"{track}/{slugs[src.episodes[0].name]}"

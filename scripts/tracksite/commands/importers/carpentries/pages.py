@@ -376,7 +376,7 @@ def glossary(
             f"{rel}:1: {len(terms)} glossary terms became the track's glossary (tooltips where lessons use them)"
         )
         moved = anchorfix.to_glossary(
-            plan.files, track, list(zip(kept, [t["term"] for t in terms[: terms_spec.max_items]]))
+            plan.files, track, list(zip(kept, [str(t["term"]) for t in terms[: terms_spec.max_items]]))
         )
         if moved:
             plan.notes.append(f"{rel}:1: {moved} link(s) to its terms point at the term in the track's glossary")

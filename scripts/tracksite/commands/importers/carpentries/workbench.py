@@ -69,8 +69,8 @@ class Layout:
                 found.append(real)
         # a page of the lesson before any other file: `01-intro.md` of an `01-intro.Rmd` episode is
         # that episode, as sandpaper reads it, even where a stale knitted `01-intro.md` lies beside it
-        real = next((f for f in found if f in self.pages), found[0] if found else None)
-        return Target(self.pages.get(real, "file"), real, anchor) if real is not None else None
+        chosen = next((f for f in found if f in self.pages), found[0] if found else None)
+        return Target(self.pages.get(chosen, "file"), chosen, anchor) if chosen is not None else None
 
     def _candidates(self, here: Path, path: str) -> list[Path]:
         plain = re.sub(r"^(?:\./)+", "", path)
