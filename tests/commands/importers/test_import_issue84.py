@@ -235,6 +235,7 @@ def test_the_sources_broken_anchors_are_said_once_at_import_and_check_build_and_
     one.write_text(
         one.read_text()
         + '\nSee [a](#nope1), [b][r], <a href="#nope3">c</a> and [d](02-two.md#nope4); `[e](#in-code)`.\n'
+        + "\nAlso [the setup](../learners/setup.md#nope7).\n"
         + "\n[r]: #nope2\n"
     )
     setup = src / "learners/setup.md"
@@ -246,14 +247,15 @@ def test_the_sources_broken_anchors_are_said_once_at_import_and_check_build_and_
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     warned = [line for line in result.stdout.splitlines() if line.startswith("warning:") and "#nope" in line]
     lines = one.read_text().splitlines()
-    at = {n: next(i for i, text in enumerate(lines, 1) if f"#nope{n}" in text) for n in (1, 2, 3, 4)}
-    for n in (1, 2, 3, 4):
+    at = {n: next(i for i, text in enumerate(lines, 1) if f"#nope{n}" in text) for n in (1, 2, 3, 4, 7)}
+    for n in (1, 2, 3, 4, 7):
         assert sum(f"episodes/01-one.md:{at[n]}: link to " in w and f"#nope{n}" in w for w in warned) == 1, warned
     setup_line = next(i for i, text in enumerate(setup.read_text().splitlines(), 1) if "#nope5" in text)
     assert sum(w.startswith(f"warning: learners/setup.md:{setup_line}: link to") for w in warned) == 2, warned
-    assert len(warned) == 6 and all("a mistake upstream" in w for w in warned)
+    assert len(warned) == 7 and all("a mistake upstream" in w for w in warned)
     body = (course / "lessons/tiny/one/lesson.md").read_text()
     assert "See a, " in body and "[d](lesson:tiny/two)" in body and "`[e](#in-code)`" in body
+    assert "[the setup](../learners/setup.md)" in body
     assert "[g](#install)" in (course / "docs/tiny/learners/setup.md").read_text()  # a heading it has: kept
     check = harness.tracksite("check", cwd=course)
     assert check.returncode == 0 and "0 errors, 0 warnings" in check.stderr, check.stdout + check.stderr

@@ -99,8 +99,22 @@ def _target(rel: str, path: str, track: str, pages: dict[str, str]) -> str | Non
         return page if owner in ("", track) and page in pages else None
     if re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I) or path.startswith("/"):
         return None
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
-    return joined if joined in pages else None
+    # resolved as the site places the pages: a lesson at <track>/<slug>/, a learner page at
+    # <track>/learners/ (`../learners/setup.md` from a lesson is its track's Setup page)
+    at = {_address(page): page for page in pages}
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(_address(rel)), path))
+    return at.get(joined)
+
+
+def _address(rel: str) -> str:
+    """A planned page's source path as the site has it (docs/ pages as they are, a lesson's
+    `lesson.md` as its folder's page, a cheatsheet beside it)."""
+    parts = rel.split("/")
+    if parts[0] == "lessons" and len(parts) == 4:
+        return f"{parts[1]}/{parts[2]}/{'index.md' if parts[3] == 'lesson.md' else parts[3]}"
+    if parts[0] == "cheatsheets" and len(parts) == 3:
+        return f"{parts[1]}/{parts[2].removesuffix('.md')}/cheatsheet.md"
+    return rel.removeprefix("docs/")
 
 
 def _source(root: Path, rel: str, track: str, origin: dict[str, str]) -> Path | None:
