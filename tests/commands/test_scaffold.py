@@ -448,7 +448,7 @@ def test_broken_track_yml_is_reported_with_its_line(bundled):
 
 def test_not_a_project(tmp_path):
     result = ts(tmp_path, "move", T4, "x", "--first", process=True)  # the exit code a shell sees
-    assert result.returncode == 1 and "is not a tracksite project" in result.stderr
+    assert result.returncode == 2 and "is not a tracksite course" in result.stderr
 
 
 @pytest.mark.parametrize(

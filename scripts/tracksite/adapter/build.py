@@ -15,6 +15,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
 from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.config import mkdocsconfig
+from tracksite.adapter.pages import pagecontext
 from tracksite.core.problems.problem import no_workflow_commands, os_error, printable
 
 
@@ -37,13 +38,11 @@ def build_site(
     beside: bool = False,
     run_code: bool | None = None,
 ) -> int:
-    """`mkdocs build` of the project in `root` (with `-f config_file`, default its mkdocs.yml);
-    `quiet` (a build another command runs) prints warnings only; `export_data`, the widgets'
-    data for `tracksite export` in the pages (the plugin's option of that name); `beside`, the
-    instructor view published inside the learner site (`out` is SITE/instructor, see _beside);
+    """`mkdocs build` of the project in `root` (`-f config_file`, default its mkdocs.yml); `quiet` (a
+    build another command runs): warnings only, no instructor view beside; `export_data`, the widgets'
+    data for `tracksite export` in the pages; `beside`, the instructor view into SITE/instructor (`out`);
     `run_code`: False, no exercise runs whatever TRACKSITE_RUN_CODE says (an import's build); None, as it says."""
-    logger = logging.getLogger("mkdocs")
-    handler = logging.StreamHandler(sys.stderr)
+    logger, handler = logging.getLogger("mkdocs"), logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
@@ -62,6 +61,7 @@ def build_site(
             return 2
         if beside and not _beside(config, plugin):
             return 0
+        plugin.own_build = not quiet  # a build another command makes for itself: the learner view only
         _settings(
             plugin.config, instructor=instructor, drafts=drafts, pdfs=pdfs, export_data=export_data, run_code=run_code
         )
@@ -112,3 +112,38 @@ def _settings(
     settings.export_data = export_data or settings.export_data
     if run_code is not None:
         settings.run_code = run_code
+
+
+def instructor_beside(config, settings, *, command: str, wanted: bool = True) -> None:
+    """The instructor view built into `instructor/` of the learner site `config` has just built,
+    when the course publishes one (the plugin's `instructor_view: true`): every page of that site
+    links its instructor view, so a `mkdocs build` that left it out published links to nothing, and
+    `tracksite linkcheck site` said so (issue 84: 19 broken links after one import). Built by
+    `mkdocs build` (and `gh-deploy`) of the learner view, from the same configuration file, into
+    the folder being built (so a staged build swaps both views in together); not under serve,
+    not by a build that is itself the instructor view, and not by a build another command makes
+    for itself (`wanted`: an import's comparison, an export's packages). Its exercises are not
+    run again (the learner build judged them as asked)."""
+    if (
+        not wanted
+        or command not in ("build", "gh-deploy")
+        or not settings.instructor_view
+        or settings.instructor
+        or not config.config_file_path
+    ):
+        return
+    target = Path(config.site_dir) / pagecontext.VIEW_FOLDER
+    inner = load_config(str(config.config_file_path), site_dir=str(target), strict=config.strict)
+    plugin = inner.plugins.get("tracksite")
+    if plugin is None or not _beside(inner, plugin):
+        return
+    _settings(
+        plugin.config, instructor=True, drafts=settings.drafts, pdfs=settings.pdfs, export_data=False, run_code=False
+    )
+    plugin.own_build = False  # (nor does it prune the cache the learner view just kept)
+    logging.getLogger("mkdocs").info("tracksite: the instructor view (instructor_view: true), into instructor/")
+    inner.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocsinternals.build(inner)
+    finally:
+        inner.plugins.on_shutdown()

@@ -25,6 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from tracksite.adapter import build as sitebuild
 from tracksite.adapter import buildstate, mkdocsinternals, speed
 from tracksite.adapter.blocks import TracksiteBlocksExtension
 from tracksite.adapter.caches import buildcache, pagecache, pagedeps, sitedir
@@ -67,6 +68,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.speed = speed.Speed()  # this build's caches and helpers
         #: what mkdocsconfig.guard found in the config file while MkDocs loaded it (None: not guarded)
         self.config_problems: tuple[ConfigProblem, ...] | None = None
+        self.own_build = True  # asked by the user: builds the instructor view beside, prunes the cache
 
     # -- 1. startup and config: load and validate before anything is cleaned ------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):
@@ -396,10 +398,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         warnings = session.mkdocs_warnings
         if session.serving and config.strict and warnings and warnings.seen:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
-        strict_failed = config.strict and _strict_warnings()
+        strict_failed = config.strict and mkdocsinternals.strict_warnings()
         session.edits.finish(config.site_dir, bool(build.failed) or strict_failed)  # serve: reload, tidy
         indexer, build.indexer = build.indexer, None
-        prune = session.command == "build" and not session.dirty and not strict_failed
+        prune = session.command == "build" and not session.dirty and not strict_failed and self.own_build
         writer = self.speed.finish(prune=prune, wait=session.command != "build")
         if not build.failed and not strict_failed and session.serving:  # search while authoring
             session.background = servesession.Background(
@@ -416,6 +418,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             indexer.close()
         if writer is not None:  # (it wrote the cache while the index was written)
             writer.join()
+        if not build.failed and not strict_failed and not session.serving:  # pages link it: built with them
+            sitebuild.instructor_beside(config, self.config, command=session.command, wanted=self.own_build)
         if build.real_site_dir is None:
             if not session.serving:
                 sitedir.mark(Path(config.site_dir))  # built in place (`atomic: false`)
@@ -493,8 +497,3 @@ def _refusal(errors: list) -> str:
         f"tracksite found {len(errors)} problem{'s' if len(errors) > 1 else ''} in the course sources; "
         f"nothing was built and the previous site is untouched:\n{format_text(errors)}"
     )
-
-
-def _strict_warnings() -> bool:
-    """Whether MkDocs' strict-mode counter has seen a warning in this build."""
-    return mkdocsinternals.strict_warnings()

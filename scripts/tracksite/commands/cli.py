@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tracksite import __version__
 from tracksite.adapter.config import mkdocsconfig
-from tracksite.commands.common import SafeLines, annotation_stream, build_site
+from tracksite.commands.common import SafeLines, annotation_stream, build_site, course_root
 from tracksite.core import localstate, sandbox
 from tracksite.core.problems.problem import (
     format_github,
@@ -50,15 +50,6 @@ COMMAND_MODULES = (
 )
 #: The commands that read the course, and so its site configuration: each takes `-f` as MkDocs does.
 READS_CONFIG = ("check", "build", "new", "move", "rename", "remove", "pdf", "export", "import", "lsp")
-
-
-def _project_root(args: argparse.Namespace) -> Path:
-    root = Path(args.root).resolve()
-    if not (root / "lessons").is_dir() and not (root / "mkdocs.yml").is_file():
-        raise UserError(
-            f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); use --root", exit_code=USAGE
-        )
-    return root
 
 
 # -- check ----------------------------------------------------------------------------------
@@ -100,7 +91,7 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    root = _project_root(args)
+    root = course_root(args)
     if args.run_code or getattr(args, "in_page_python", False) or sandbox.asked():
         reason = sandbox.unavailable()
         if reason:  # never a run outside the sandbox
@@ -129,7 +120,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # -- build ----------------------------------------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> int:
-    root = _project_root(args)
+    root = course_root(args)
     if args.beside and (not args.instructor or args.site_dir):
         raise UserError(
             "--beside SITE builds the instructor view into SITE/instructor/: give it with --instructor "

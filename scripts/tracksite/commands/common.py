@@ -16,7 +16,7 @@ from tracksite.commands.changes import Changes, recover
 from tracksite.commands.trackfile import TrackFile
 from tracksite.core.problems.problem import format_text, printable, starts_workflow_command
 from tracksite.core.schema.specs import SLUG_RE, slugify
-from tracksite.errors import SourceProblem, UserError
+from tracksite.errors import USAGE, SourceProblem, UserError
 
 CommandError = UserError  # the commands' name for it
 
@@ -34,15 +34,27 @@ def editing_command(handler: Callable[[argparse.Namespace], int]) -> Callable[[a
     return run
 
 
-def project_root(args: argparse.Namespace) -> Path:
-    """The project folder, after undoing whatever an interrupted editing command left half-made
-    (so that running the command again completes it)."""
+def course_root(args: argparse.Namespace) -> Path:
+    """The course the command works on: `--root` (or the current folder, or `-f`'s folder) when it
+    holds one (a site configuration, or a lessons/ folder), else exit 2 before any work. Every
+    command that reads or writes a course asks here first, so none of them writes into, or builds
+    from, a folder that is not one (an import there once wrote 52 files, then failed)."""
     root = Path(getattr(args, "root", ".") or ".").resolve()
-    if not (root / "lessons").is_dir() and not (root / "mkdocs.yml").is_file():
-        raise CommandError(
-            f"{root} is not a tracksite project (no lessons/ folder or mkdocs.yml); "
-            "run the command in the project folder or pass --root"
-        )
+    given = getattr(args, "config_file", None)
+    if given or (root / "lessons").is_dir() or mkdocsconfig.config_file(root) is not None:
+        return root
+    raise UserError(
+        f"{root} is not a tracksite course (no mkdocs.yml, no lessons/ folder): run the command in the "
+        "course's folder, name it with --root COURSE (or -f COURSE/mkdocs.yml), or start a course here "
+        "with `tracksite init`",
+        exit_code=USAGE,
+    )
+
+
+def project_root(args: argparse.Namespace) -> Path:
+    """The project folder (course_root), after undoing whatever an interrupted editing command
+    left half-made (so that running the command again completes it)."""
+    root = course_root(args)
     undone = recover(root)
     if undone:
         print(undone, file=sys.stderr)

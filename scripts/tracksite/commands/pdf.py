@@ -26,7 +26,7 @@ from typing import Any
 
 from tracksite import theme as theme_files
 from tracksite.adapter.config import mkdocsconfig
-from tracksite.commands.common import build_site
+from tracksite.commands.common import build_site, course_root
 from tracksite.core.markdown import references as refs
 from tracksite.core.site import trackpages
 from tracksite.errors import USAGE, UserError
@@ -385,12 +385,10 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    root = Path(getattr(args, "root", ".") or ".").resolve()
+    root = course_root(args)
     missing = _missing_printer()  # before any work: the site is not built for nothing
     if missing:
         raise UserError(INSTALL_HELP.format(missing=missing), exit_code=USAGE)
-    if mkdocsconfig.config_file(root, getattr(args, "config_file", None)) is None:
-        raise UserError(f"{root} has no mkdocs.yml; run the command in the project folder or pass --root or -f")
     site = Path(args.site_dir or ("site-instructor" if args.instructor else "site"))
     site = site if site.is_absolute() else root / site
     if args.publish:

@@ -57,7 +57,10 @@ def starter_text(key: str, lang: str | None, title: str = "", *, markdown: bool 
     return starter_texts(lang)[key].format(title=title, t=t, **values)
 
 
-_MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]$|~])")
+_MARKDOWN_MARKS = re.compile(r"([\\`*_$|~])")
+# Brackets as entities, not `\[`: `\[d\]` is also TeX's display-math pair, which the check reads
+# as a formula (TS508 under `math: none`: a new lesson refused its own starter text, issue 84)
+_BRACKETS = {"[": "&#91;", "]": "&#93;"}
 
 
 def markdown_text(text: str) -> str:
@@ -65,7 +68,8 @@ def markdown_text(text: str) -> str:
     code, emphasis, links, formulas and tables escaped. A title is text: `Using <script> tags`
     written into a new lesson's prose as it was made the check refuse the lesson's own starter
     as markup (issue 74), and `|` broke the cheatsheet's table."""
-    return _MARKDOWN_MARKS.sub(r"\\\1", html.escape(text, quote=False))
+    escaped = _MARKDOWN_MARKS.sub(r"\\\1", html.escape(text, quote=False))
+    return re.sub(r"[\[\]]", lambda m: _BRACKETS[m.group(0)], escaped)
 
 
 def _with_comment(line: str, note: str) -> str:

@@ -9,6 +9,7 @@ both `tracksite check` and the build. Nothing here stops at the first error.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -84,8 +85,10 @@ class _Loader:
         drafts: set[str] = set()
         documents: list[Document] = []
         assets: dict[str, Path] = {}
-        journal = localstate.path(self.root, JOURNAL)
-        if journal.exists():
+        journal, interrupted = localstate.path(self.root, JOURNAL), False
+        with contextlib.suppress(OSError):  # where this user cannot look (another's state folder): none of theirs
+            interrupted = journal.exists()
+        if interrupted:
             self.problems.add(
                 journal,
                 None,

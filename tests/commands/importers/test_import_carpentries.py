@@ -220,8 +220,8 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
         "episodes/03-extra.md:18: an embedded <iframe> became a link to https://www.youtube.com/embed/abc",
         "episodes/03-extra.md:24: a pandoc grid table became a pipe table",
         "episodes/03-extra.md:30: inline R code (`r ...`) is shown as code and not run",
-        # no heading of 02-loops.md has that id upstream either: the source's own mistake, kept as a link
-        "episodes/01-intro.Rmd:69: link to lesson:r-tests/loops#no-such-heading: the source lesson has no heading",
+        # no heading of 02-loops.md has that id upstream either: the source's own mistake, said, loosened
+        "episodes/01-intro.Rmd:69: link to lesson:r-tests/loops#no-such-heading: no heading of the source lesson",
         "episodes/04-review.md:1: the title is longer than 120 characters; shortened",
         "episodes/04-review.md:1: keypoints: 10 items, 8 fit the lesson header",
     ):
@@ -248,10 +248,11 @@ def test_a_lesson_unlike_git_novice_imports_and_builds_strict(tmp_path, capsys):
     assert intro.find("a", href="#big-heading"), "a link to a heading that is still there stays"
     # issue 73: the exercise keeps the id Pandoc gives its title, so a link to it still works
     assert intro.find("a", href="#challenge-1-add") and intro.find(id="challenge-1-add")
-    assert intro.find("a", href="../loops/#no-such-heading"), "upstream's broken anchor stays a link"
+    # upstream's broken anchor points at the page (issue 84: linkcheck failed on it, check passed)
+    assert not intro.find("a", href="../loops/#no-such-heading") and intro.find("a", href="../loops/")
     capsys.readouterr()
     assert main(["--root", str(course), "check"]) == 0
-    assert "[TS308] broken link 'lesson:r-tests/loops#no-such-heading'" in capsys.readouterr().out
+    assert "TS308" not in capsys.readouterr().out
     assert "Ada Lovelace and Alan Turing" in intro.get_text() and "CC-BY 4.0" in intro.get_text()
     loops = page("loops")
     lists = loops.select("article ol")

@@ -272,11 +272,11 @@ def site(tmp_path_factory) -> Path:
     for src, track in ((english_lesson(tmp / "en"), "survey"), (spanish_lesson(tmp / "es"), "ordenados")):
         out = harness.tracksite("--root", str(course), "import", "carpentries", str(src), "--track", track)
         assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    harness.build(course)  # the workflow's "Build" (mkdocs.pages.yml only adds site_url)
-    command = workflow_run("Build the instructor view")
-    assert command[:1] == ["tracksite"]
-    instructor = harness.tracksite(*command[1:], cwd=course)
-    assert instructor.returncode == 0, instructor.stderr[-3000:]
+    # the workflow's "Build" (mkdocs.pages.yml only adds site_url), which writes the instructor
+    # view beside the learner site (issue 84: it had a step of its own, missing from the README's)
+    command = workflow_run("Build")
+    assert command[:2] == ["mkdocs", "build"]
+    harness.build(course)
     return course / "site"
 
 
@@ -430,11 +430,12 @@ def test_a_plugin_list_the_import_cannot_edit_is_left_with_a_note(tmp_path):
     assert notes and "instructor_view: true" in notes[0]
 
 
-def test_the_workflows_instructor_step_builds_nothing_for_a_course_that_publishes_no_instructor_view(tmp_path):
+def test_the_instructor_view_beside_builds_nothing_for_a_course_that_publishes_none(tmp_path):
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "Plain"]) == 0
-    command = workflow_run("Build the instructor view")
-    out = harness.tracksite(*command[1:], cwd=course)
+    assert harness.mkdocs(course).returncode == 0
+    assert (course / "site/index.html").is_file() and not (course / "site/instructor").exists()
+    out = harness.tracksite("build", "--instructor", "--beside", "site", cwd=course)
     assert out.returncode == 0, out.stderr
     assert "publishes no instructor view" in out.stderr and "nothing built" in out.stderr
     assert not (course / "site/instructor").exists()

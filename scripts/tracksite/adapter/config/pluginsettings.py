@@ -14,7 +14,8 @@ class TracksiteConfig(Config):
     instructor = c.Type(bool, default=False)
     """Show `/// instructor` notes and the per-track schedule pages."""
     instructor_view = c.Type(bool, default=False)
-    """The instructor view is published under `instructor/` (`build --instructor --beside`): pages link it."""
+    """The instructor view is published under `instructor/`, and pages link it: every `mkdocs build`
+    (and `tracksite build`) of the learner view builds it there too (adapter/build.instructor_beside)."""
     atomic = c.Type(bool, default=True)
     """Build into a staging folder and replace the site only when the build succeeded."""
     pdfs = c.Type(bool, default=False)

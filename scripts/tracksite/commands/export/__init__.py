@@ -14,6 +14,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from tracksite.commands.common import course_root
 from tracksite.commands.export import cc, offline, scorm, staging
 from tracksite.errors import USAGE, UserError
 
@@ -52,7 +53,7 @@ def _mastery(value: str) -> float:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    root = Path(getattr(args, "root", ".") or ".").resolve()
+    root = Path(getattr(args, "root", ".") or ".").resolve() if args.site else course_root(args)
     suffixes, default = KINDS[args.kind]
     out = staging.output_path(root, args.out or default, suffixes)
     if args.kind != "scorm" and args.mastery is not None:

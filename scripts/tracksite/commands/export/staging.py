@@ -78,7 +78,12 @@ def copy_site(site: Path, staging: Path) -> None:
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         left = set(anywhere(folder, names))
-        return left | (set(LEFT_OUT_AT_ROOT) & set(names)) if Path(folder) == site else left
+        if Path(folder) != site:
+            return left
+        # a site built inside the site (a build's marker in it): the instructor view, which
+        # `instructor_view: true` builds beside the learner's; a package is for learners
+        inner = {name for name in names if (site / name / ".tracksite-build").is_file()}
+        return left | (set(LEFT_OUT_AT_ROOT) & set(names)) | inner
 
     shutil.copytree(site, staging, ignore=ignore)
 

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from tracksite.commands import changes
+from tracksite.commands.common import course_root
 from tracksite.commands.importers.pipeline import flow, update, write
 from tracksite.commands.importers.pipeline.plan import Planned
 from tracksite.commands.importers.pipeline.source import Source
@@ -19,7 +20,7 @@ from tracksite.errors import USAGE, UserError
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    root = Path(args.root).resolve()
+    root = course_root(args)  # before any work: an import writes only into a course
     track = args.track
     try:
         if not SLUG_RE.fullmatch(track):
@@ -94,7 +95,10 @@ def _say(source: Source, args: argparse.Namespace, p: Planned) -> None:
     for warning in p.plan.warnings:
         print(f"warning: {warning}")
     if p.plan.warnings:
-        print(f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings) were kept as they are")
+        print(
+            f"{len(p.plan.warnings)} problems of the source lesson (listed above as warnings, each at its file and "
+            "line there): the track publishes nothing broken for them; mend them upstream too"
+        )
     for line in p.prepared.summary(flow.rerun_hint(source, args)) if p.prepared else []:
         print(f"note: {line}")
     for line in p.prepared.warnings(flow.rerun_hint(source, args)) if p.prepared else []:

@@ -134,4 +134,20 @@ def cmd_linkcheck(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if args.format == "text":
         print(f"{summary}: {len(errors)} broken, {warnings} warning{'s' if warnings != 1 else ''}", file=sys.stderr)
+        if hint := _instructor_hint(site, errors):
+            print(hint, file=sys.stderr)
     return 1 if errors else 0
+
+
+def _instructor_hint(site: Path, errors: list) -> str | None:
+    """What to do when the pages link an instructor view that the site does not hold: a site
+    built by an older tracksite, or a learner view built alone (`--site-dir` then copied)."""
+    into = [e for e in errors if "instructor/" in e.message]
+    if not into or (site / "instructor").is_dir():
+        return None
+    return (
+        f"note: {len(into)} of these link the instructor view (mkdocs.yml: the tracksite plugin's "
+        f"`instructor_view: true`), which {site} does not hold: build the site again with `mkdocs build` "
+        f"or `tracksite build` (each builds it into {site}/instructor/ too), or add it with "
+        f"`tracksite build --instructor --beside {site}`"
+    )

@@ -4,8 +4,8 @@ Pandoc and Python-Markdown make heading ids alike but not always the same, and a
 title heading becomes the exercise's title (the id goes on an anchor before it). A link to an id the
 imported page no longer has would fail `tracksite check` (`lesson:x#id`) or the strict build
 (`#id`); it is kept pointing at the page (or as plain text on the same page) and reported. A link the
-source lesson itself breaks (an anchor no heading of the source has: a typo upstream) is kept as
-it is and reported: the imported track's check warns about it (TS308) until the instructor mends it.
+source lesson itself breaks (an anchor no heading of the source has: a typo upstream) is left to
+fragments.py, which loosens it too once the whole track is planned, and says it was upstream's.
 """
 
 from __future__ import annotations
@@ -33,14 +33,8 @@ def fix(bodies: dict[str, str], track: str, sources: dict[str, Path], note) -> d
     fixed = {}
 
     def kept(m: re.Match, target: str, source: Path | None) -> str:
-        """A link the source lesson itself breaks: kept as written, for check to warn about."""
-        note(
-            source,
-            m["id"],
-            f"link to {target}: the source lesson has no heading with that id either; the link is "
-            "kept, and `tracksite check` warns about it (TS308) until it is mended",
-            True,
-        )
+        """A link the source lesson itself breaks: left to fragments.py, which loosens and reports
+        every such link of the planned track (learner pages and definitions included)."""
         return m.group(0)
 
     for slug, body in bodies.items():

@@ -1,8 +1,10 @@
 """R Markdown episodes run with knitr, as the Carpentries Workbench runs them, before conversion.
 
 A Workbench lesson's `.Rmd` episodes are executed at build time (sandpaper calls `knitr::knit`
-in a fresh R process per episode, from the episodes folder, with `error = TRUE` so an error
-becomes output): learners see each chunk's output and plots. The import does the same when asked
+in a fresh R process per episode, from the episodes folder): learners see each chunk's output
+and plots. Here knitr runs with `error = TRUE`, so one failing chunk hides nothing after it, and
+the errors are judged afterwards (rerrors.py: only chunks marked error=TRUE may publish one,
+unless --allow-errors). The import does the same when asked
 (`--execute`), in the sandbox (rsandbox.py: no files, no network, no other process, limits), on a
 private copy of the lesson, so the converter reads ordinary Markdown whose plots sit in `fig/`,
 and the source is never written to. Not asked, or where R or knitr is missing, the import still
@@ -18,7 +20,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers.carpentries import rpackages, rsandbox, unreachable
+from tracksite.commands.importers.carpentries import rerrors, rpackages, rsandbox, unreachable
 from tracksite.commands.importers.carpentries.chunkheaders import CHUNK_OPEN, join_headers, malformed
 from tracksite.commands.importers.pipeline import confine
 from tracksite.core import sandbox
@@ -316,8 +318,8 @@ def prepare(
     closes stops the import (file:line), R or not. When R runs, a
     package the lesson's code loads and this machine lacks stops it before anything runs, and
     an R error a missing or older package causes stops it with the chunk's line, unless
-    `allow_errors` (then R's errors are printed where the output would be). Errors the lesson
-    teaches are output, as in the Workbench."""
+    `allow_errors` (then R's errors are printed where the output would be); so does an error in
+    a chunk that does not allow errors (rerrors.py). Errors the lesson teaches (error=TRUE) are output."""
     rmd = [e for e in episodes if e.lower().endswith(".rmd")]
     if not rmd:
         return None
@@ -329,13 +331,7 @@ def prepare(
     if broken:
         raise UserError("\n".join(broken))
     copy = work / source.name
-    shutil.copytree(
-        source,
-        copy,
-        symlinks=True,
-        ignore=shutil.ignore_patterns(".git", "site", "renv", ".Rproj.user", "*.knit.md"),
-        copy_function=_copy_small,
-    )
+    confine.copy_lesson(source, copy, {".git", "site", "renv", ".Rproj.user", "*.knit.md"}, MAX_FILE_BYTES)
     folder = copy / "episodes"
     prepared = Prepared(copy, joined=joined)
     for name in rmd:  # the copy knitr reads has the headers joined
@@ -352,15 +348,6 @@ def prepare(
         (folder / name).write_text(text, encoding="utf-8")
         prepared.unrun[name] = missing
     return prepared
-
-
-def _copy_small(src: str, dst: str) -> None:
-    """Copy a file of the lesson; one too large to publish is linked instead (R may still read
-    it), so a 3 GB file nobody uses costs neither the time nor the disk of a copy."""
-    if Path(src).stat().st_size > MAX_FILE_BYTES:
-        Path(dst).symlink_to(Path(src).resolve())
-    else:
-        shutil.copy2(src, dst)
 
 
 def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors: bool) -> rsandbox.Runner | None:
@@ -407,44 +394,20 @@ def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors
     return runner
 
 
-# R's messages for a package that is missing or too old: the machine's fault, never the lesson's
-ENVIRONMENT_ERROR = re.compile(
-    r"there is no package called .(?P<a>[\w.]+).|"
-    r"namespace .(?P<b>[\w.]+). [\w.-]+ is (?:already loaded|being loaded), but [^\n]* is required|"
-    r"package .(?P<c>[\w.]+). was built under R version|"
-    r"package or namespace load failed for .(?P<d>[\w.]+)."
-)
-
-
-def _environment_errors(knitted: str, name: str, lines: list[int]) -> list[str]:
-    """ "episodes/NAME:LINE: the package X: R's message" for each error block of the knitted
-    episode that a missing or older package caused. Errors the lesson teaches are left alone:
-    sandpaper, like knitr, shows every error as output, so lessons rarely mark them error=TRUE."""
-    found, output = [], False  # inside an output, error or warning fence: what R printed
-    for n, line in enumerate(knitted.splitlines(), 1):
-        fence = re.match(r"^\s*`{3,}\s*(\w*)", line)
-        if fence:
-            output = not output and fence.group(1) in ("output", "error", "warning")
-            continue
-        m = ENVIRONMENT_ERROR.search(line) if output else None
-        if m:
-            package = m["a"] or m["b"] or m["c"] or m["d"]
-            found.append(
-                f"episodes/{name}:{lines[min(n, len(lines) - 1)]}: the R package {package}: {line.strip()[:160]}"
-            )
-    return found
-
-
 _QUITTING = re.compile(r"Quitting from lines (\d+)(?:-\d+)?")
 
 
 def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, allow_errors: bool) -> bool:
     """Knit one episode in its own R process in the sandbox, from the episodes folder, as sandpaper does."""
-    slug = re.sub(r"\.[Rr]md$", "", name)
-    folder = copy / "episodes"
+    slug, folder = re.sub(r"\.[Rr]md$", "", name), copy / "episodes"
     out = folder / f"{slug}.knit.md"
     try:
-        run, _ = runner.knit(copy, name, out.name, slug, FALLBACK_ALT)
+        run, refused = runner.knit(copy, name, out.name, slug, FALLBACK_ALT)
+        prepared.problems.extend(
+            f"episodes/{name}: R wrote {figure} as a figure, and it is not an image (PNG, JPEG, GIF, WebP or SVG "
+            "by its name and its bytes): left out"
+            for figure in refused
+        )
         if run.returncode is None:
             failed = f"knitr did not finish within {rsandbox.SECONDS // 60} minutes, the sandbox's limit"
         else:
@@ -470,7 +433,7 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
     text = rsandbox.stable_addresses(tidy_knitted(out.read_text(encoding="utf-8", errors="replace")), name)
     out.unlink()
     prepared.line_maps[name] = line_map((folder / name).read_text(encoding="utf-8", errors="replace"), text)
-    environment = _environment_errors(text, name, prepared.line_maps[name])
+    environment = rerrors.environment_errors(text, name, prepared.line_maps[name])
     if environment and not allow_errors:
         raise UserError(
             "R's errors here come from this machine, not from the lesson:\n"
@@ -479,6 +442,11 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
             "publish R's errors, or without --execute to run nothing. Nothing was written"
         )
     prepared.problems.extend(f"{e} (published, --allow-errors)" for e in environment)
+    source = (folder / name).read_text(encoding="utf-8", errors="replace")
+    unallowed = rerrors.unallowed(source, chunks(source.splitlines()), text, name, prepared.line_maps[name])
+    if unallowed and not allow_errors:
+        raise UserError(rerrors.STOPPED.format(errors="\n".join(unallowed)))
+    prepared.problems.extend(f"{e} (published, --allow-errors)" for e in unallowed)
     (folder / name).write_text(text, encoding="utf-8")
     prepared.executed.append(name)
     unnamed = text.count(f"{{alt='{FALLBACK_ALT} (chunk ")

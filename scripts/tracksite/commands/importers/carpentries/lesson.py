@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers.carpentries import anchorfix, credits, datafiles, pages
+from tracksite.commands.importers.carpentries import anchorfix, credits, datafiles, fragments, pages
 from tracksite.commands.importers.carpentries.converted import Episode, Note
 from tracksite.commands.importers.carpentries.episode import LIQUID, convert
 from tracksite.commands.importers.carpentries.pages import credit
@@ -136,8 +136,7 @@ def lesson_slug(path: Path, taken: set[str]) -> str:
 
 def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | None = None) -> Plan:
     """Every file of the new track; `defined` holds the glossary terms of the course's other tracks."""
-    plan = Plan()
-    plan.notes += src.credit_notes
+    plan = Plan(notes=list(src.credit_notes))
     taken: set[str] = set()
     slugs = {p.name: lesson_slug(p, taken) for p in src.episodes}
     first = f"{track}/{slugs[src.episodes[0].name]}"
@@ -193,6 +192,7 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
     ]
     pages.glossary(src, track, texts, plan, defined)
     pages.status_everywhere(src, track, plan)
+    fragments.loosen(src.root, track, plan)  # last: every page of the track planned
     return plan
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers.carpentries import anchorfix, datafiles
+from tracksite.commands.importers.carpentries import anchorfix, datafiles, glossaryforms
 from tracksite.commands.importers.carpentries.converted import Context, Episode
 from tracksite.commands.importers.carpentries.episode import convert
 from tracksite.commands.importers.carpentries.workbench import Lesson as Source
@@ -329,14 +329,18 @@ def glossary(
     reference = next((p for p in src.learners if p.stem == "reference"), None)
     if reference is None:
         return
-    found = definitions(split_front_matter(reference, read_text(reference)).body)
+    body = split_front_matter(reference, read_text(reference)).body
+    found = definitions(body)
+    known = {term.casefold() for term, _ in found}
+    found += [(t, d) for t, d in glossaryforms.html_definitions(body) if t.casefold() not in known]
     fields = schema.TERM.by_name()
     term_spec, definition_spec = fields["term"].spec, fields["definition"].spec
     assert isinstance(term_spec, Text) and isinstance(definition_spec, Text)  # as the glossary schema says
     term_limit, definition_limit = term_spec.max_length, definition_spec.max_length
     terms, unused, elsewhere, kept = [], [], [], []
     for term, definition in found:
-        lesson = _first_use(term, track, lessons)
+        names = glossaryforms.aliases(term, body)  # `**library** o biblioteca`: library, biblioteca
+        lesson = next((u for u in (_first_use(n, track, lessons) for n in (term, *names)) if u), None)
         other = (defined or {}).get(term.lower())
         if other is not None and _norm(other) != _norm(definition):
             elsewhere.append(term)
@@ -349,6 +353,7 @@ def glossary(
             {
                 "term": limits.shorten(term, term_limit),
                 "definition": limits.shorten(definition, definition_limit),
+                **({"aliases": names} if names else {}),
                 "lesson": lesson,
             }
         )
@@ -371,7 +376,7 @@ def glossary(
             f"{rel}:1: {len(terms)} glossary terms became the track's glossary (tooltips where lessons use them)"
         )
         moved = anchorfix.to_glossary(
-            plan.files, track, list(zip(kept, [t["term"] for t in terms[: terms_spec.max_items]]))
+            plan.files, track, list(zip(kept, [str(t["term"]) for t in terms[: terms_spec.max_items]]))
         )
         if moved:
             plan.notes.append(f"{rel}:1: {moved} link(s) to its terms point at the term in the track's glossary")

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracksite.core import sandbox
+from tracksite.core.site.statics import MAX_FILE_BYTES
 
 SECONDS = 900  # processor and wall time of one episode
 MEMORY = 4 * 2**30  # address space: R with GDAL, PROJ and a raster or two
@@ -97,11 +98,18 @@ local({  # temporary names from the episode's seed (args[6]) and a count, not fr
 })
 """
 
-# Before knitr: the lesson copied into the scratch folder, the episodes folder the working one.
+# Before knitr: the lesson copied into the scratch folder (but the files too large to publish,
+# which the copy holds as sparse files of their size only: confine.copy_lesson), the episodes
+# folder the working one.
 PROLOGUE_R = r"""
-invisible(file.copy("/lesson", "/tmp", recursive = TRUE))
+local({
+  files <- list.files("/lesson", recursive = TRUE, all.files = TRUE, no.. = TRUE)
+  for (d in list.dirs("/lesson", full.names = FALSE)) dir.create(file.path("/tmp/lesson", d), recursive = TRUE, showWarnings = FALSE)
+  small <- files[file.size(file.path("/lesson", files)) <= LIMIT]
+  invisible(file.copy(file.path("/lesson", small), file.path("/tmp/lesson", small)))
+})
 setwd("/tmp/lesson/episodes")
-"""
+""".replace("LIMIT", str(MAX_FILE_BYTES))
 
 # After knitr: the knitted episode and its figures, handed back as a tar (args[5]).
 EPILOGUE_R = r"""
@@ -167,9 +175,10 @@ class Runner:
 
     def knit(self, copy: Path, name: str, output: str, slug: str, fallback: str) -> tuple[sandbox.Result, list[str]]:
         """Knit `episodes/NAME` of the lesson copy into `episodes/OUTPUT`, R's random numbers
-        seeded with the episode's `seed`; the files written back into the copy's episodes folder
-        (the Markdown, then the figures)."""
-        size = sum(f.stat().st_size for f in copy.rglob("*") if f.is_file() and not f.is_symlink())
+        seeded with the episode's `seed`; and what it wrote as a figure that is not an image
+        (left out: _unpack)."""
+        sizes = (f.stat().st_size for f in copy.rglob("*") if f.is_file() and not f.is_symlink())
+        size = sum(n for n in sizes if n <= MAX_FILE_BYTES)  # (larger ones are not copied in: PROLOGUE_R)
         limits = sandbox.Limits(seconds=SECONDS, memory=MEMORY, scratch=size + SCRATCH, file_size=OUTPUT)
         argv = [self.program, "--no-echo", "--no-restore", "--no-save", "--no-init-file", "--file=/tracksite/knit.R"]
         with tempfile.TemporaryFile() as tar:
@@ -184,8 +193,8 @@ class Runner:
                 output=fd,
             )
             tar.seek(0)
-            written = _unpack(tar, copy / "episodes", output, f"{slug}-rendered-")
-        return result, written
+            _, refused = _unpack(tar, copy / "episodes", output, f"{slug}-rendered-")
+        return result, refused
 
 
 def runner(rscript: str, work: Path, knit_r: str) -> Runner | str:
@@ -228,27 +237,67 @@ def runner(rscript: str, work: Path, knit_r: str) -> Runner | str:
     return Runner(str(program), list(dict.fromkeys(readonly)), env, knit, profile)
 
 
-def _unpack(tar, folder: Path, output: str, figure_prefix: str) -> list[str]:
+def _unpack(tar, folder: Path, output: str, figure_prefix: str) -> tuple[list[str], list[str]]:
     """The tar's regular files that are the knitted episode or its figures, written into
-    `folder`; any other member (a link, a path elsewhere, what the lesson's code added) is left."""
+    `folder` (the copy's episodes folder, made by the import, which holds no link:
+    confine.copy_lesson); any other member (a link, a path elsewhere, what the lesson's code added,
+    a "figure" that is not an image by its name and its bytes) is left. Each is written as a new
+    file that follows no link, inside a folder that is no link."""
     written: list[str] = []
+    refused: list[str] = []
     try:
         archive = tarfile.open(fileobj=tar, mode="r:")
     except tarfile.TarError:
-        return written
+        return written, refused
     with archive:
         for member in archive:
             name = member.name
-            wanted = name == output or (
-                name.startswith("fig/")
-                and name[4:].startswith(figure_prefix)
-                and re.fullmatch(r"[\w.+-]+", name[4:]) is not None
-            )
+            figure = name.startswith("fig/") and name[4:].startswith(figure_prefix)
+            wanted = name == output or (figure and re.fullmatch(r"[\w.+-]+", name[4:]) is not None)
             source = archive.extractfile(member) if member.isfile() and wanted else None
             if source is None:
                 continue
-            target = folder / name
-            target.parent.mkdir(exist_ok=True)
-            target.write_bytes(source.read())
+            data = source.read()
+            if figure and image_kind(name, data) is None:
+                refused.append(name)
+                continue
+            _write_new(folder, name, data)
             written.append(name)
-    return written
+    return written, refused
+
+
+# What a figure may be: its name's ending, and the bytes such a file starts with
+IMAGES = {
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF87a", b"GIF89a"),
+    ".webp": (b"RIFF",),
+    ".svg": (b"<?xml", b"<svg"),
+}
+
+
+def image_kind(name: str, data: bytes) -> str | None:
+    """The image type of a figure R wrote, by its name and its first bytes; None for anything
+    else (a `.pth`, a script, a PNG name on text): knitr's devices write these kinds only."""
+    suffix = Path(name).suffix.lower()
+    head = data[:512].lstrip() if suffix == ".svg" else data
+    if suffix == ".webp" and data[8:12] != b"WEBP":
+        return None
+    if any(head.startswith(magic) for magic in IMAGES.get(suffix, ())):
+        return suffix
+    return None
+
+
+def _write_new(folder: Path, name: str, data: bytes) -> None:
+    """`folder/name` written as a file of its own: the folders on the way made here or real
+    folders (no link), the file opened without following a link."""
+    target = folder / name
+    for parent in (folder, target.parent):
+        if parent.is_symlink():
+            raise OSError(f"{parent} is a symbolic link; the import writes through none")
+    target.parent.mkdir(exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(target, flags, 0o644)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)

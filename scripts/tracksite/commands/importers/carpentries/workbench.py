@@ -59,14 +59,18 @@ class Layout:
         path = unquote(path.split("?", 1)[0])
         if not path:
             return None
+        found: list[Path] = []
         for candidate in self._candidates(here, path):
             try:
                 real = candidate.resolve()
             except (OSError, RuntimeError):
                 continue
             if real.is_file() and real.is_relative_to(self.root) and not _hidden(real, self.root):
-                return Target(self.pages.get(real, "file"), real, anchor)
-        return None
+                found.append(real)
+        # a page of the lesson before any other file: `01-intro.md` of an `01-intro.Rmd` episode is
+        # that episode, as sandpaper reads it, even where a stale knitted `01-intro.md` lies beside it
+        chosen = next((f for f in found if f in self.pages), found[0] if found else None)
+        return Target(self.pages.get(chosen, "file"), chosen, anchor) if chosen is not None else None
 
     def _candidates(self, here: Path, path: str) -> list[Path]:
         plain = re.sub(r"^(?:\./)+", "", path)

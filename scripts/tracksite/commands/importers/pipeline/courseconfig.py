@@ -62,7 +62,8 @@ def ensure(root: Path, *, instructor_view: bool, extensions: list[str], warnings
         if found is True:
             notes.append(
                 "mkdocs.yml: the tracksite plugin's `instructor_view: true` set: every page links its "
-                "instructor view, which `tracksite build --instructor --beside site` builds into site/instructor/"
+                "instructor view, which `mkdocs build` (and `tracksite build`) builds with the site, into "
+                "site/instructor/"
             )
         elif found is None:
             notes.append(
