@@ -143,6 +143,12 @@ def test_a_run_reaches_nothing_of_its_origin_and_plants_nothing_for_another_cour
         out = block.locator(".ts-run__output").inner_text()
         time.sleep(2)  # what the tests started would have arrived
         stored = origin_storage(page)
+        reached = [r for r in Host.seen if any(w in r for w in ("secret", "planted"))]
+        assert reached == [], f"the run's requests reached the origin: {reached}\n{out}"
+        for name in ("xhr", "import", "caches", "idb"):
+            assert f"{name} refused" in out, out
+        assert set(TRIES) <= {line.split()[0] for line in out.splitlines() if line.split()}, out
+        assert not [v for values in stored.values() for v in values if "planted" in v], stored
 
         # course B's next start: B's own interpreter, which judges B's exercise as B wrote it
         page.goto(base + "course-b/alpha/a1/")
@@ -151,10 +157,3 @@ def test_a_run_reaches_nothing_of_its_origin_and_plants_nothing_for_another_cour
         expect(exercise.locator(".ts-run__status")).to_contain_text("Not yet", timeout=START)
         expect(page.locator("html")).to_have_attribute("data-ts-python-start", "saved")
     context.close()
-
-    reached = [r for r in Host.seen if any(w in r for w in ("secret", "planted"))]
-    assert reached == [], f"the run's requests reached the origin: {reached}\n{out}"
-    for name in ("xhr", "import", "caches", "idb"):
-        assert f"{name} refused" in out, out
-    assert set(TRIES) <= {line.split()[0] for line in out.splitlines() if line.split()}, out
-    assert not [v for values in stored.values() for v in values if "planted" in v], stored
