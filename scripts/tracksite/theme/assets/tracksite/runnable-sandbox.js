@@ -126,22 +126,28 @@
       deliver(m);
     };
     window.addEventListener("message", listen);
-    frame = document.createElement("iframe");
-    frame.setAttribute("sandbox", "allow-scripts");
-    frame.setAttribute("aria-hidden", "true");
-    frame.setAttribute("tabindex", "-1");
-    frame.title = "Python";
-    frame.hidden = true;
-    frame.className = "ts-run__sandbox";
-    frame.srcdoc = `<!doctype html><script src="${escape(FRAME.href)}"></script>`
-      + `<meta http-equiv="Content-Security-Policy" content="${escape(POLICY)}">`;
-    frame.addEventListener("load", () => {
-      /* loaded, and its script never said hello: the script was refused or missing */
-      setTimeout(() => { if (!hello) fail("runnable-frame.js: not loaded"); }, 1000);
-    }, { once: true });
-    document.body.append(frame);
+    const open = () => {
+      hello = ready = ran = false;
+      frame = document.createElement("iframe");
+      frame.setAttribute("sandbox", "allow-scripts");
+      frame.setAttribute("aria-hidden", "true");
+      frame.setAttribute("tabindex", "-1");
+      frame.title = "Python";
+      frame.hidden = true;
+      frame.className = "ts-run__sandbox";
+      frame.srcdoc = `<!doctype html><script src="${escape(FRAME.href)}"></script>`
+        + `<meta http-equiv="Content-Security-Policy" content="${escape(POLICY)}">`;
+      const mine = frame;
+      frame.addEventListener("load", () => {
+        /* loaded, and its script never said hello: the script was refused or missing */
+        setTimeout(() => { if (!hello && frame === mine) fail("runnable-frame.js: not loaded"); }, 1000);
+      }, { once: true });
+      document.body.append(frame);
+    };
+    open();
     box.postMessage = (m) => {
       if (gone) return;
+      if (!frame.isConnected) open(); /* a page's script removed it (an update in place): a new one */
       if (ready) frame.contentWindow.postMessage(m, "*");
       else queue.push(m);
     };
