@@ -24,7 +24,7 @@
   const exported = /export\s*\{([^}]*)\};?/;
   const names = (list) => list.split(",").map((pair) => pair.trim().split(/\s+as\s+/)).map(([a, b]) => `${b || a}: ${a}`).join(", ");
 
-  function start({ files, memory }) {
+  function start({ files }) {
     try {
       const loader = text(files["pyodide/pyodide.js"]);
       const found = loader.match(exported);
@@ -48,9 +48,7 @@
       e.preventDefault();
       up({ kind: "error", reason: String(e.message || "") }, []);
     };
-    const transfer = Object.values(files);
-    if (memory) transfer.push(memory);
-    worker.postMessage({ kind: "files", files, memory }, transfer);
+    worker.postMessage({ kind: "files", files }, Object.values(files));
   }
 
   window.addEventListener("message", (e) => {
@@ -58,7 +56,8 @@
     if (e.data.kind === "start") {
       if (!worker) start(e.data);
     } else if (worker) {
-      worker.postMessage(e.data);
+      const m = e.data;
+      worker.postMessage(m, m.kind === "saved" && m.memory ? [m.memory] : []);
     }
   });
   up({ kind: "frame" }, []);

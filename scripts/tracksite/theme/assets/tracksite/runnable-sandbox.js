@@ -91,16 +91,20 @@
       box.dispatchEvent(event);
     };
     const fail = (reason) => { if (!gone) deliver({ kind: "failed", reason }); };
-    const begin = () => Promise.all([fetched(), kept()]).then(([all, saved]) => {
+    /* the files and the saved memory are read from the start, while the frame loads; the
+       memory goes after the files, so that the worker compiles while the page checks it */
+    const interpreter = fetched(), remembered = kept();
+    const begin = () => interpreter.then((all) => {
       if (gone) return;
-      const copies = {};
+      const win = frame.contentWindow, copies = {};
       for (const name of FILES) copies[name] = all[name].slice(0);
-      const copy = saved ? saved.slice(0) : null;
-      const transfer = Object.values(copies);
-      if (copy) transfer.push(copy);
-      frame.contentWindow.postMessage({ kind: "start", files: copies, memory: copy }, "*", transfer);
+      win.postMessage({ kind: "start", files: copies }, "*", Object.values(copies));
       ready = true;
-      queue.splice(0).forEach((m) => frame.contentWindow.postMessage(m, "*"));
+      queue.splice(0).forEach((m) => win.postMessage(m, "*"));
+      remembered.then((bytes) => {
+        const copy = bytes ? bytes.slice(0) : null;
+        if (!gone) win.postMessage({ kind: "saved", memory: copy }, "*", copy ? [copy] : []);
+      });
     }, (e) => fail(String((e && e.message) || e)));
     const listen = (e) => {
       if (gone || !frame || e.source !== frame.contentWindow) return;

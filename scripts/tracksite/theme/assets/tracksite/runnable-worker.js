@@ -8,8 +8,8 @@
    interrupted from outside without SharedArrayBuffer, which needs headers a static site cannot
    send.
 
-   Messages in: {kind: "files", files: {name: ArrayBuffer}, memory: ArrayBuffer | null}, first;
-   then {id, code, tests, expected}. Out: {kind: "memory", bytes} (a fresh start's memory,
+   Messages in: {kind: "files", files: {name: ArrayBuffer}}, first; {kind: "saved", memory:
+   ArrayBuffer | null} (the page's checked copy, which may come later); {id, code, tests, expected}. Out: {kind: "memory", bytes} (a fresh start's memory,
    before any code of a lesson ran), {kind: "ready", restored}, {kind: "failed", reason}, and per
    run {id, kind: "started"}, {id, kind: "out", stream, text}, {id, kind: "done", verdict}. */
 
@@ -62,13 +62,22 @@ const writer = (stream) => ({
 const INDEX = "https://tracksite.invalid/pyodide/";
 const TYPES = { wasm: "application/wasm", json: "application/json", zip: "application/zip" };
 function serve(files) {
+  const answer = (name) => {
+    const type = TYPES[name.slice(name.lastIndexOf(".") + 1)] || "application/octet-stream";
+    return new Response(files[name], { headers: { "Content-Type": type } });
+  };
   self.fetch = (input) => {
     const url = String(input && input.url ? input.url : input);
     const name = url.startsWith(INDEX) ? "pyodide/" + url.slice(INDEX.length).split(/[?#]/)[0] : "";
-    const bytes = files[name];
-    if (!bytes) return Promise.reject(new TypeError("no such file here: " + url));
-    const type = TYPES[name.slice(name.lastIndexOf(".") + 1)] || "application/octet-stream";
-    return Promise.resolve(new Response(bytes, { headers: { "Content-Type": type } }));
+    if (!files[name]) return Promise.reject(new TypeError("no such file here: " + url));
+    return Promise.resolve(answer(name));
+  };
+  /* compiled at once, while the page still reads and checks the saved memory */
+  const compiled = WebAssembly.compileStreaming(answer("pyodide/pyodide.asm.wasm"));
+  compiled.catch(() => {});
+  WebAssembly.instantiateStreaming = async (source, imports) => {
+    const module = await compiled;
+    return { module, instance: await WebAssembly.instantiate(module, imports) };
   };
 }
 
@@ -80,7 +89,7 @@ const whole = (b) => {
   return v.getUint32(0, true) === 1886286592 && (b.length - v.getUint32(4, true)) % 65536 === 0;
 };
 
-async function start(loader, asm, { files, memory }) {
+async function start(loader, asm, files, memory) {
   /* an empty module first: a policy that forbids WebAssembly says so at once, where Pyodide's
      own loading would wait for ever */
   try {
@@ -90,7 +99,8 @@ async function start(loader, asm, { files, memory }) {
   }
   serve(files);
   const base = { indexURL: INDEX, packages: [], createPyodideModule: asm };
-  const saved = memory ? new Uint8Array(memory) : null;
+  const given = await memory;
+  const saved = given ? new Uint8Array(given) : null;
   let py = null, restored = false;
   if (whole(saved)) {
     /* the page keeps this memory and checked it against the digest it noted when it received it
@@ -118,16 +128,18 @@ async function start(loader, asm, { files, memory }) {
 
 let starting = null;
 function boot(loader, asm) {
-  let given = null;
-  const handed = new Promise((resolve) => { given = resolve; });
-  starting = handed.then((data) => start(loader, asm, data));
+  let files = null, saved = null;
+  const handed = new Promise((resolve) => { files = resolve; });
+  const memory = new Promise((resolve) => { saved = resolve; });
+  starting = handed.then((m) => start(loader, asm, m.files, memory));
   starting.then(
     ({ restored }) => postMessage({ kind: "ready", restored }),
     (e) => postMessage({ kind: "failed", reason: String((e && e.message) || e) }),
   );
   onmessage = (event) => {
     const m = event.data || {};
-    if (m.kind === "files") given(m);
+    if (m.kind === "files") files(m);
+    else if (m.kind === "saved") saved(m.memory || null);
     else runOne(m);
   };
 }
