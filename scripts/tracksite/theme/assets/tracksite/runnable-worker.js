@@ -1,15 +1,15 @@
 /* tracksite /// runnable: the Web Worker that runs the learner's Python, so the page never
    freezes. It runs inside the sandboxed frame of runnable-sandbox.js (an opaque origin, no
-   request allowed): runnable-frame.js starts it as a classic worker from a blob: script made of
-   Pyodide's two modules (as classic scripts) and this file, from the bytes the page fetched, and
-   calls boot(). Every file
+   request allowed): runnable-frame.js starts it as a classic worker from the blob: script the
+   page made of Pyodide's two modules (as classic scripts) and this file, which calls boot().
+   Every file
    Pyodide asks for comes from those bytes (the first message); nothing is fetched. To stop an
    endless loop the page removes the frame, and this worker with it: Python cannot be
    interrupted from outside without SharedArrayBuffer, which needs headers a static site cannot
    send.
 
-   Messages in: {kind: "files", files: {name: ArrayBuffer}}, first; {kind: "saved", memory:
-   ArrayBuffer | null} (the page's checked copy, which may come later); {id, code, tests, expected}. Out: {kind: "memory", bytes} (a fresh start's memory,
+   Messages in: {kind: "files", files: {name: Blob}}, first; {kind: "saved", memory:
+   Blob | null} (the page's checked copy, which may come later); {id, code, tests, expected}. Out: {kind: "memory", bytes} (a fresh start's memory,
    before any code of a lesson ran), {kind: "ready", restored}, {kind: "failed", reason}, and per
    run {id, kind: "started"}, {id, kind: "out", stream, text}, {id, kind: "done", verdict}. */
 
@@ -97,10 +97,14 @@ async function start(loader, asm, files, memory) {
   } catch (e) {
     throw new Error("WebAssembly is not allowed here (the server's Content-Security-Policy needs 'wasm-unsafe-eval')");
   }
-  serve(files);
+  /* read whole first (13 MB, from memory): every request Pyodide makes is answered from bytes */
+  const bytes = {};
+  await Promise.all(Object.keys(files).map(async (name) => { bytes[name] = await files[name].arrayBuffer(); }));
+  serve(bytes);
   const base = { indexURL: INDEX, packages: [], createPyodideModule: asm };
   const given = await memory;
-  const saved = given ? new Uint8Array(given) : null;
+  const snapshot = given ? await given.arrayBuffer() : null;
+  const saved = snapshot ? new Uint8Array(snapshot) : null;
   let py = null, restored = false;
   if (whole(saved)) {
     /* the page keeps this memory and checked it against the digest it noted when it received it
@@ -117,7 +121,7 @@ async function start(loader, asm, files, memory) {
       postMessage({ kind: "memory", bytes }, [bytes.buffer]);
     } catch (e) { /* not kept: the next page starts afresh */ }
   }
-  const runner = new TextDecoder().decode(files["runner.py"]);
+  const runner = new TextDecoder().decode(bytes["runner.py"]);
   py.setStdout(writer("stdout"));
   py.setStderr(writer("stderr"));
   py.setStdin({ error: true }); /* input() has no one to ask: EOFError */
