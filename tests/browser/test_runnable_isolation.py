@@ -111,9 +111,7 @@ def origin_storage(page) -> dict:
     )
 
 
-def test_a_run_reaches_nothing_of_its_origin_and_plants_nothing_for_another_course(
-    chromium, planted_site, tmp_path
-):
+def test_a_run_reaches_nothing_of_its_origin_and_plants_nothing_for_another_course(chromium, planted_site, tmp_path):
     host = tmp_path / "host"
     for course in ("course-a", "course-b"):
         shutil.copytree(planted_site, host / course)

@@ -146,7 +146,9 @@ def test_hidden_tests_reach_no_other_origin_from_the_built_site(chromium, hostil
     out = press_check(page)
     held(out)
     # issue 70: the next start is from the interpreter's memory the first one saved, and is held alike
-    page.wait_for_function("async () => (await (await caches.open('tracksite-python-memory')).keys()).length", timeout=START)
+    page.wait_for_function(
+        "async () => (await (await caches.open('tracksite-python-memory')).keys()).length", timeout=START
+    )
     page.reload()
     out = press_check(page)
     expect(page.locator("html")).to_have_attribute("data-ts-python-start", "saved")
