@@ -158,6 +158,7 @@
           if (gone || now !== f) return;
           if (!ok) { open(Promise.resolve(NONE)); return; } /* not the copy noted: afresh */
           f.checked = true;
+          if (f.memory) keep(f.memory);
           queue.splice(0).forEach((m) => win.postMessage(m, "*"));
           if (f.ready) deliver(f.ready);
         });
@@ -177,7 +178,11 @@
         /* only a fresh start's, sent before any run of this frame started: no code of a lesson
            has run in it yet (the worker runs a job only once its start is over) */
         const b = m.bytes;
-        if (!f.ran && b instanceof Uint8Array) keep(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+        if (f.ran || !(b instanceof Uint8Array)) return;
+        /* and only once the copy this frame was handed, if any, is the one noted: an interpreter
+           that started from another copy could have sent this too */
+        f.memory = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+        if (f.checked) keep(f.memory);
         return;
       }
       if (m.id) f.ran = true;
@@ -192,7 +197,7 @@
     window.addEventListener("message", listen);
     const open = (remembered) => {
       if (now) now.frame.remove();
-      const f = (now = { frame: sandboxed(), hello: false, ready: null, ran: false, checked: false, remembered });
+      const f = (now = { frame: sandboxed(), hello: false, ready: null, ran: false, checked: false, memory: null, remembered });
       f.frame.addEventListener("load", () => {
         /* loaded, and its script never said hello: the script was refused or missing */
         setTimeout(() => { if (!f.hello && now === f) fail("runnable-frame.js: not loaded"); }, 1000);
