@@ -46,15 +46,15 @@ host = "{HOST}"
 proto = js.WorkerGlobalScope.prototype
 def own(name):
     d = js.Object.getOwnPropertyDescriptor(proto, name)
-    return js.Reflect.apply(d.get, js.self, js.Array.of()) if d.get else d.value
+    return js.Reflect.apply(d.get, None, js.Array.of()) if d.get else d.value
 def call(name, *args):
-    return js.Reflect.apply(js.Object.getOwnPropertyDescriptor(proto, name).value, js.self, js.Array.of(*args))
+    return js.Reflect.apply(js.Object.getOwnPropertyDescriptor(proto, name).value, None, js.Array.of(*args))
 def attempt(name, act):
     try:
         act()
         print(name, "went")
     except BaseException as e:
-        print(name, "refused", type(e).__name__)
+        print(name, "refused", type(e).__name__, str(e)[:120].replace(chr(10), " "))
 creds = js.Object.fromEntries([["credentials", "include"], ["mode", "no-cors"]])
 attempt("fetch", lambda: call("fetch", host + "/secret.txt", creds))
 attempt("inside", lambda: call("fetch", host + "/course-a/planted-inside.txt", creds))
@@ -73,8 +73,13 @@ def caches():
         store.open(name).then(memory)
 attempt("caches", caches)
 attempt("idb", lambda: own("indexedDB").open("planted"))
-attempt("opfs", lambda: js.navigator.storage.getDirectory().then(lambda d: d.getFileHandle("planted", js.Object.fromEntries([["create", True]]))))
-attempt("buckets", lambda: js.navigator.storageBuckets.open("planted"))
+def method(owner, name, *args):
+    return js.Reflect.apply(js.Reflect.get(owner, name), owner, js.Array.of(*args))
+navigator = own("navigator")
+storage = js.Reflect.get(navigator, "storage")
+create = js.Object.fromEntries([["create", True]])
+attempt("opfs", lambda: method(storage, "getDirectory").then(lambda d: method(d, "getFileHandle", "planted", create)))
+attempt("buckets", lambda: method(js.Reflect.get(navigator, "storageBuckets"), "open", "planted"))
 attempt("wss", lambda: js.WebSocketStream.new(host.replace("http", "ws") + "/planted-ws"))
 assert x == 2
 """
