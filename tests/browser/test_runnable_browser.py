@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 from test_accessibility import AXE, WCAG_22_AA
-from test_export_scorm import HARNESS, HARNESS_JS, course_frame, scorm_again
+from test_export_scorm import HARNESS, HARNESS_2004_JS, HARNESS_JS, course_frame, scorm_again
 
 from conftest import run_mkdocs
 from course import intend
@@ -159,17 +159,24 @@ def test_a_server_policy_without_webassembly_is_named_in_the_block(chromium, run
     context.close()
 
 
-def test_the_scorm_package_runs_code_and_scores_a_passed_check(chromium, runnable_site, tmp_path_factory, serve_site):
+@pytest.mark.parametrize("version", ["1.2", "2004"])
+def test_the_scorm_package_runs_code_and_scores_a_passed_check(
+    chromium, runnable_site, tmp_path_factory, serve_site, version
+):
+    """Played in scorm-again, SCORM 1.2 and 2004: the code runs in the package's sandboxed frame
+    (issue 81) inside the LMS's frames, and a passed Check is scored."""
     runtime = scorm_again()
     folder = tmp_path_factory.mktemp("lms-runnable")
     out = folder / "course-scorm.zip"
     root = str(runnable_site.parent)  # the export builds the course itself, with the widgets' data
-    assert main(["--root", root, "export", "scorm", "--version", "1.2", "--out", str(out)]) == 0
+    assert main(["--root", root, "export", "scorm", "--version", version, "--out", str(out)]) == 0
     with zipfile.ZipFile(out) as z:
         z.extractall(folder / "pkg")
-    shutil.copyfile(runtime, folder / "scorm12.min.js")
+    if version == "2004":
+        runtime = runtime.with_name("scorm2004.min.js")
+    shutil.copyfile(runtime, folder / "scorm12.min.js")  # the harness page's one script name
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
-    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
+    (folder / "harness.js").write_text(HARNESS_JS if version == "1.2" else HARNESS_2004_JS, encoding="utf-8")
     lms = serve_site(folder)
     context = chromium.new_context()
     page = context.new_page()
@@ -186,5 +193,6 @@ def test_the_scorm_package_runs_code_and_scores_a_passed_check(chromium, runnabl
     exercise.get_by_label("Code (editable)").fill("def step(w, grad, lr):\n    return w - lr * grad\n")
     exercise.get_by_role("button", name="Check").click()
     expect(exercise.locator(".ts-run__status")).to_have_text("Passed: every check holds.")
-    page.wait_for_function("() => API.cmi.core.score.raw === '100'", timeout=15_000)
+    score = "API.cmi.core.score.raw" if version == "1.2" else "API_1484_11.cmi.score.raw"
+    page.wait_for_function(f"() => {score} === '100'", timeout=15_000)
     context.close()

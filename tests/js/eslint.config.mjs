@@ -52,9 +52,10 @@ export default [
     rules,
   },
   {
-    // the runnable block's worker (a module worker): Pyodide's loader is a global it imports
+    // the runnable block's worker (a classic worker inside the sandboxed frame, runnable-frame.js
+    // puts Pyodide's parts before it in one script)
     files: ["scripts/tracksite/theme/assets/tracksite/runnable-worker.js"],
-    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.worker, loadPyodide: "readonly" } },
+    languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.worker } },
     rules: { ...rules, "no-restricted-globals": "off" },
   },
   {

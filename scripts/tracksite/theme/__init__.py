@@ -46,6 +46,7 @@ SCRIPTS = (
 RUNTIME = (
     "assets/tracksite/pyodide/",
     "assets/tracksite/runnable-worker.js",
+    "assets/tracksite/runnable-frame.js",
     "assets/tracksite/runner.py",
     "assets/tracksite/codemirror/",
     "assets/tracksite/runnable-editor.js",

@@ -318,15 +318,20 @@ def test_a_runnable_predict_block_carries_its_code_for_the_editor():
     assert not plain.has_attr("data-runnable") and plain.select_one(".ts-predict__source") is None
 
 
-def test_the_offline_copy_leaves_the_worker_a_module(tmp_path):
+def test_the_offline_copy_leaves_the_runnable_blocks_scripts_as_built(tmp_path):
+    """Issue 82 (H2): the export rewrote runnable.js's `import(` (of its editor), which broke the
+    editor and the worker in the copy served over http; the block's scripts stay as built."""
     from tracksite.commands.export import offline
 
     folder = tmp_path / "assets/tracksite"
     folder.mkdir(parents=True)
-    worker = theme.ASSETS / "tracksite" / "runnable-worker.js"
-    (folder / worker.name).write_bytes(worker.read_bytes())
-    offline.convert_scripts(tmp_path)  # a static import would be refused in a script it converts
-    assert (folder / worker.name).read_bytes() == worker.read_bytes()
+    names = ("runnable.js", "runnable-sandbox.js", "runnable-frame.js", "runnable-worker.js", "runnable-editor.js")
+    for name in names:
+        (folder / name).write_bytes((theme.ASSETS / "tracksite" / name).read_bytes())
+    offline.convert_scripts(tmp_path)
+    assert "import(" in (folder / "runnable.js").read_text(encoding="utf-8")
+    for name in names:
+        assert (folder / name).read_bytes() == (theme.ASSETS / "tracksite" / name).read_bytes(), name
 
 
 def test_the_benchmark_section_is_written_and_kept(tmp_path):

@@ -8,8 +8,10 @@ whole index (search-files.js, loaded on the first search), and loads the search'
 turned here into classic scripts, with `<script>` elements. Links name `index.html`
 (staging.explicit). The pages' Content-Security-Policy stays as built: 'self' covers the
 copy's own files under file:// in Chromium (the offline test holds it). Runnable code does not
-run from a file (Chromium starts no worker and fetches no WebAssembly there): its block says so
-and how to serve the folder instead.
+run from a file (the page cannot fetch Pyodide's files there): its block says so and how to serve
+the folder instead; served over http (`python3 -m http.server`), the copy runs code as the site
+does, so the runnable block's scripts are left as built (`_AS_BUILT`): rewriting runnable.js's
+`import(` of its editor broke the editor and the worker over http (issue 82, H2).
 """
 
 from __future__ import annotations
@@ -21,11 +23,18 @@ from pathlib import Path
 
 from tracksite import theme
 from tracksite.commands.export import coursedata, staging
+from tracksite.core import widgetregistry
 from tracksite.errors import UserError
 
 INDEX = "search-index"
 START = "index.html"
 _EXPORTED = re.compile(r"^export\s+(?:async\s+)?(?:function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)", re.M)
+#: Scripts the copy keeps as built: Python's (theme.RUNTIME, which no page opened from a file
+#: loads) and the runnable block's own, which import nothing from a file (runnable.js says so)
+#: and import natively over http.
+_AS_BUILT = frozenset(
+    [*theme.RUNTIME, *(a for a in widgetregistry.widget_assets(widgetregistry.RUNNABLE) if a.endswith(".js"))]
+)
 _UNSUPPORTED = re.compile(r"^\s*import\s+[\w{*\"']|^export\s*(?:\{|\*|default\b)", re.M)
 
 
@@ -52,8 +61,8 @@ def convert_scripts(staged: Path) -> int:
     loader's; returns how many files changed."""
     changed = 0
     for path in sorted((staged / "assets/tracksite").glob("*.js")):
-        if f"assets/tracksite/{path.name}" in theme.RUNTIME:
-            continue  # the runnable block's worker: no page opened from a file starts it (runnable.js says so)
+        if f"assets/tracksite/{path.name}" in _AS_BUILT:
+            continue
         source = path.read_text(encoding="utf-8")
         if _EXPORTED.search(source) or "import.meta" in source:
             text = classic(source, path.name)

@@ -5,7 +5,8 @@
      holding every file of the index, loaded with a <script> element on the first search;
    - loads the search's scripts (turned into classic scripts by the export) with <script>
      elements, where the site uses import().
-   Nothing else changes, and no request leaves the copy. */
+   Nothing else changes, and no request leaves the copy. Served over http, other files of the
+   copy are fetched as on the site. */
 (() => {
   "use strict";
   const root = new URL("../../", document.currentScript.src);
@@ -23,7 +24,10 @@
   window.tracksiteImport = (href) => {
     const url = new URL(href, document.baseURI).href;
     if (modules[url]) return Promise.resolve(modules[url]);
-    return script(url).then(() => modules[url] || Promise.reject(new Error("not a script of the copy: " + url)));
+    /* a module the export did not turn into a classic script registers nothing: the page that
+       imported it is the one to name (issue 82: the editor's import blamed the editor) */
+    return script(url).then(() => modules[url] || Promise.reject(new Error(
+      "the offline copy loads only the search's modules from a file; a page script imported " + url)));
   };
 
   let files = null;
@@ -32,8 +36,11 @@
   window.fetch = (input, init) => {
     /* a Request has its address in .url; a URL object (no .url) and a string are the address */
     const url = new URL(input && typeof input.url === "string" ? input.url : String(input), document.baseURI);
-    if (url.protocol === root.protocol && url.pathname.startsWith(root.pathname)) {
-      const path = decodeURIComponent(url.pathname.slice(root.pathname.length));
+    const path = url.pathname.startsWith(root.pathname) ? decodeURIComponent(url.pathname.slice(root.pathname.length)) : null;
+    /* the index's files always (the copy has no search-index/ folder), the copy's other files
+       only from file://: served over http, the copy's own files are fetched (Pyodide's, which
+       the runnable block's page fetches; issue 82) */
+    if (url.protocol === root.protocol && path !== null && (root.protocol === "file:" || path.startsWith("search-index/"))) {
       return index().then((all) => (Object.prototype.hasOwnProperty.call(all, path)
         ? new Response(JSON.stringify(all[path]), { status: 200, headers: { "Content-Type": "application/json" } })
         : new Response("", { status: 404, statusText: "not in the offline copy" })));

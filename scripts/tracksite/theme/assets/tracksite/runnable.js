@@ -12,7 +12,6 @@
   "use strict";
   const { h, button, widget, t, load, save, remove, newId, setDisabled, isDisabled } = window.tracksite;
   const script = document.currentScript;
-  const WORKER = new URL("runnable-worker.js", script ? script.src : location.href);
   const EDITOR = new URL("runnable-editor.js", script ? script.src : location.href);
   const SHOWN = 200000; /* characters of output a block shows */
 
@@ -33,28 +32,18 @@
   };
   const STARTUP = 90; /* seconds Python may take to start before the run is given up */
   const startWorker = () => {
-    let worker, boot;
+    let worker;
     try {
-      /* from a blob: URL, so that the worker inherits this page's policy, from a <meta> tag or a
-         header alike (no other host, no eval); a worker loaded from a URL of the site takes only its
-         own response's headers, under a <meta> policy none (docs/security.md, issue 69). The
-         module is imported, not named in a static import: those count as the worker's own script
-         (worker-src, which allows blob: only), an import() as a script (script-src 'self'); the
-         messages that arrive before it has loaded wait for it */
-      boot = URL.createObjectURL(new Blob([`const early = []; onmessage = (e) => early.push(e);
-import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage(e)),
-  (e) => postMessage({ kind: "failed", reason: String((e && e.message) || e) }));\n`], { type: "text/javascript" }));
-      worker = new Worker(boot, { type: "module" });
-    } catch (e) { /* a sandboxed frame, a browser without module workers */
+      /* in a sandboxed frame of no origin that may make no request (runnable-sandbox.js, issue 81) */
+      worker = window.tracksite.python();
+    } catch (e) {
       py.failed = String((e && e.message) || e);
       return;
     }
-    const booted = () => { if (boot) URL.revokeObjectURL(boot); boot = null; };
     /* a worker that never says ready (WebAssembly refused by a server's policy) is given up */
     const limit = setTimeout(() => { if (py.worker === worker && !py.ready) stopAll("unavailable"); }, STARTUP * 1000);
     worker.onmessage = (e) => {
       const m = e.data || {};
-      booted();
       if (m.kind === "ready") {
         py.ready = true;
         clearTimeout(limit);
@@ -73,7 +62,6 @@ import(${JSON.stringify(WORKER.href)}).then(() => early.forEach((e) => onmessage
     worker.onerror = (e) => {
       e.preventDefault();
       const first = !py.ready; /* it never started: the policy forbade a blob: worker, or the module */
-      booted();
       stopAll("unavailable", first ? t("rnNeedsBlobWorker") : undefined);
     };
     py.worker = worker;

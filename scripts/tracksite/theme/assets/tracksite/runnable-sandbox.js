@@ -1,0 +1,223 @@
+/* tracksite /// runnable: where the page's Python runs (issue 81). The code of a run (the
+   learner's, an exercise's hidden `tests:`) runs in a worker inside a sandboxed frame without
+   allow-same-origin: an opaque origin, which never had the site's cookies, Cache Storage,
+   IndexedDB, OPFS or storage buckets, under a policy that allows no request at all
+   (runnable-frame.js). This page, the trusted side, fetches the interpreter's files itself and
+   hands their bytes over; it keeps the interpreter's saved memory itself, and accepts only the
+   memory a fresh frame sends before it was given any code, checked against the digest noted then.
+
+   window.tracksite.python() makes one such frame and returns an object with a Worker's surface
+   for runnable.js: postMessage, terminate (the frame is removed, its worker with it), onmessage,
+   onerror and addEventListener("message"). docs/security.md ("Runnable code") says why. */
+(() => {
+  "use strict";
+  const { load, save, remove, key } = window.tracksite;
+  const script = document.currentScript;
+  const BASE = new URL("./", script ? script.src : location.href);
+  const FRAME = new URL("runnable-frame.js", BASE);
+  /* the frame's own policy, after its script: its worker inherits it with the page's */
+  const POLICY = "default-src 'none'; script-src 'wasm-unsafe-eval'; worker-src blob:; connect-src 'none'; "
+    + "style-src 'none'; img-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
+  const FILES = ["runnable-worker.js", "runner.py", "pyodide/pyodide.js", "pyodide/pyodide.asm.js",
+    "pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json"];
+  const WORKER = ["runner.py", "pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json"];
+
+  /* ---- the interpreter's files, fetched once for the page (from the HTTP cache after the
+     first lesson) and handed to each frame as Blobs (posted without a copy) ---- */
+  let files = null;
+  const fetched = () => {
+    files = files || Promise.all(FILES.map(async (name) => {
+      let response;
+      try {
+        response = await fetch(new URL(name, BASE).href);
+      } catch (e) {
+        throw new Error(`${name}: ${(e && e.message) || e}`);
+      }
+      if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+      return [name, await response.blob()];
+    })).then(async (pairs) => {
+      const all = Object.fromEntries(pairs);
+      return { script: await joined(all), files: Object.fromEntries(WORKER.map((name) => [name, all[name]])) };
+    });
+    files.catch(() => { files = null; }); /* a later start tries again */
+    return files;
+  };
+  /* The worker's one classic script: Pyodide's two modules as its parts, then runnable-worker.js.
+     Chromium starts no module worker from a blob: URL of an opaque origin (measured: the load
+     fails with no message), and a classic worker's importScripts() is a script (script-src,
+     which allows none in the frame). Their export statements become assignments,
+     `import.meta.url` the address their files are asked for under (the worker answers those from
+     the bytes); a file not of that form is refused by name, never run half-converted. */
+  const INDEX = "https://tracksite.invalid/pyodide/";
+  const part = (source, from, to, name) => {
+    if (!from || source.split(from).length !== 2) throw new Error(`pyodide/${name}: not the vendored Pyodide this tracksite knows`);
+    return "(() => {\n" + source.replace(from, to).split("import.meta.url").join(JSON.stringify(INDEX + name)) + "\n})();\n";
+  };
+  const names = (list) => list.split(",").map((pair) => pair.trim().split(/\s+as\s+/)).map(([a, b]) => `${b || a}: ${a}`).join(", ");
+  const joined = async (all) => {
+    const loader = await all["pyodide/pyodide.js"].text();
+    const found = loader.match(/export\s*\{([^}]*)\};?/);
+    return new Blob([
+      part(loader, found && found[0], `self.tracksitePyodide = { ${found ? names(found[1]) : ""} };`, "pyodide.js"),
+      part(await all["pyodide/pyodide.asm.js"].text(), "export default _createPyodideModule;",
+        "self.tracksiteAsm = _createPyodideModule;", "pyodide.asm.js"),
+      await all["runnable-worker.js"].text(),
+      "\nself.tracksiteBoot(self.tracksitePyodide, self.tracksiteAsm);\n",
+    ], { type: "text/javascript" });
+  };
+
+  /* ---- the interpreter's memory after its own start (issue 70), kept by this page ----
+     Under this course's key (one entry per course of the origin, in Cache Storage), with its
+     SHA-256 in the course's local storage, noted when this page received it from a fresh frame
+     before any run of that frame started. A copy is read, handed to the frame and checked at
+     once, side by side (hashing 31 MB took 0.26-0.37 s, as long as the start from it); the frame
+     is given no code and said ready to no one before the digest is the one noted. One that
+     differs is deleted, its frame removed, and a new frame starts afresh; Pyodide refuses one of
+     another build. Where Cache Storage or SubtleCrypto is missing (a page not served over HTTPS
+     or from this machine), each page starts afresh. */
+  const NOTE = "tracksite:python-memory";
+  const CACHE = "tracksite-python-memory";
+  const entry = () => new URL("pyodide/memory/" + encodeURIComponent(key(NOTE)), BASE).href;
+  const storage = () => (window.caches && window.crypto && crypto.subtle ? caches.open(CACHE) : Promise.reject(new Error("none")));
+  const hex = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
+  const NONE = { bytes: null, checked: Promise.resolve(true) };
+  let memory = null; /* {bytes, checked}: the copy this page read or received, for its next frames */
+  if (window.caches) caches.delete("tracksite-python").catch(() => {}); /* written where runs could write, before issue 81 */
+  const forget = () => {
+    memory = null;
+    remove(NOTE);
+    storage().then((cache) => cache.delete(entry())).catch(() => {});
+  };
+  const kept = async () => {
+    if (memory) return memory;
+    const note = load(NOTE, {});
+    if (typeof note.digest !== "string") return NONE;
+    try {
+      const found = await (await storage()).match(entry());
+      const bytes = found ? await found.blob() : null;
+      if (bytes) {
+        const checked = bytes.arrayBuffer().then(hex).then((digest) => digest === note.digest, () => false);
+        checked.then((ok) => { if (!ok) forget(); });
+        return (memory = { bytes, checked });
+      }
+    } catch (e) { /* no storage here */ }
+    forget();
+    return NONE;
+  };
+  const keep = async (bytes) => {
+    memory = { bytes: new Blob([bytes]), checked: Promise.resolve(true) };
+    try {
+      const cache = await storage();
+      const digest = await hex(bytes);
+      await cache.put(entry(), new Response(bytes));
+      save(NOTE, { digest });
+    } catch (e) { /* not kept: the next page starts afresh */ }
+  };
+
+  /* ---- one frame ---- */
+  const escape = (s) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  const sandboxed = () => {
+    const frame = document.createElement("iframe");
+    frame.setAttribute("sandbox", "allow-scripts");
+    frame.setAttribute("aria-hidden", "true");
+    frame.setAttribute("tabindex", "-1");
+    frame.title = "Python";
+    frame.hidden = true;
+    frame.className = "ts-run__sandbox";
+    frame.srcdoc = `<!doctype html><script src="${escape(FRAME.href)}"></script>`
+      + `<meta http-equiv="Content-Security-Policy" content="${escape(POLICY)}">`;
+    return frame;
+  };
+
+  function python() {
+    const box = new EventTarget();
+    let handler = null, failure = null, gone = false;
+    let now = null; /* this box's frame: {frame, hello, ready, ran, checked} */
+    const queue = []; /* runs given before the frame could take them */
+    Object.defineProperty(box, "onmessage", { set: (f) => { handler = f; } });
+    Object.defineProperty(box, "onerror", { set: (f) => { failure = f; } });
+    const deliver = (data) => {
+      const event = new MessageEvent("message", { data });
+      if (handler) handler(event);
+      box.dispatchEvent(event);
+    };
+    const fail = (reason) => { if (!gone) deliver({ kind: "failed", reason }); };
+    /* the files and the saved memory are read from the start, while the frame loads; the
+       memory goes after the files, so that the worker compiles while it reads the memory and
+       the page checks it */
+    const interpreter = fetched();
+    const begin = (f, remembered) => interpreter.then(({ script, files }) => {
+      if (gone || now !== f) return;
+      const win = f.frame.contentWindow;
+      win.postMessage({ kind: "start", script, files }, "*");
+      remembered.then(({ bytes, checked }) => {
+        if (gone || now !== f) return;
+        win.postMessage({ kind: "saved", memory: bytes }, "*");
+        checked.then((ok) => {
+          if (gone || now !== f) return;
+          if (!ok) { open(Promise.resolve(NONE)); return; } /* not the copy noted: afresh */
+          f.checked = true;
+          if (f.memory) keep(f.memory);
+          queue.splice(0).forEach((m) => win.postMessage(m, "*"));
+          if (f.ready) deliver(f.ready);
+        });
+      });
+    }, (e) => fail(String((e && e.message) || e)));
+    const listen = (e) => {
+      const f = now;
+      if (gone || !f || e.source !== f.frame.contentWindow) return;
+      const m = e.data;
+      if (!m || typeof m !== "object") return;
+      if (m.kind === "frame") {
+        if (!f.hello) begin(f, f.remembered);
+        f.hello = true;
+        return;
+      }
+      if (m.kind === "memory") {
+        /* only a fresh start's, sent before any run of this frame started: no code of a lesson
+           has run in it yet (the worker runs a job only once its start is over) */
+        const b = m.bytes;
+        if (f.ran || !(b instanceof Uint8Array)) return;
+        /* and only once the copy this frame was handed, if any, is the one noted: an interpreter
+           that started from another copy could have sent this too */
+        f.memory = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+        if (f.checked) keep(f.memory);
+        return;
+      }
+      if (m.id) f.ran = true;
+      if (m.kind === "error") {
+        if (failure) failure({ preventDefault() {}, message: m.reason });
+      } else if (m.kind === "ready" && !f.checked) {
+        f.ready = m; /* said once the memory it started from is the one noted */
+      } else {
+        deliver(m);
+      }
+    };
+    window.addEventListener("message", listen);
+    const open = (remembered) => {
+      if (now) now.frame.remove();
+      const f = (now = { frame: sandboxed(), hello: false, ready: null, ran: false, checked: false, memory: null, remembered });
+      f.frame.addEventListener("load", () => {
+        /* loaded, and its script never said hello: the script was refused or missing */
+        setTimeout(() => { if (!f.hello && now === f) fail("runnable-frame.js: not loaded"); }, 1000);
+      }, { once: true });
+      document.body.append(f.frame);
+    };
+    open(kept());
+    box.postMessage = (m) => {
+      if (gone) return;
+      if (!now.frame.isConnected) open(kept()); /* a page's script removed it (an update in place) */
+      if (now.checked) now.frame.contentWindow.postMessage(m, "*");
+      else queue.push(m);
+    };
+    box.terminate = () => {
+      gone = true;
+      window.removeEventListener("message", listen);
+      if (now) now.frame.remove();
+    };
+    return box;
+  }
+
+  window.tracksite.python = python;
+})();
