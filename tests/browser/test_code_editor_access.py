@@ -51,10 +51,20 @@ def test_a_page_view_loads_no_editor_and_the_focus_brings_it(chromium, access_si
     loaded: list[str] = []
     page.on("request", lambda r: loaded.append(r.url[len(access_url) :]) if r.url.startswith(access_url) else None)
     page.goto(access_url + "alpha/a1/", wait_until="networkidle")
-    heavy = ("runnable.js", "runnable.css", "runnable-editor.js", "codemirror.js", "pyodide")
+    heavy = (
+        "runnable.js",
+        "runnable.css",
+        "runnable-editor.js",
+        "runnable-sandbox.js",
+        "runnable-work.js",
+        "codemirror.js",
+        "pyodide",
+    )
     assert loaded and not [u for u in loaded if any(name in u for name in heavy)], loaded
     weight = first_visit_weight(access_site / "site", "alpha/a1/")
     assert {r["url"].rsplit("/", 1)[-1] for r in weight["on_intent"]} == {
+        "runnable-sandbox.js",
+        "runnable-work.js",
         "runnable.js",
         "runnable.css",
         "runnable-editor.js",

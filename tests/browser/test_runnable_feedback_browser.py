@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from test_runnable_browser import START
 
 from conftest import run_mkdocs
-from course import lesson_md, make_course, write
+from course import intend, lesson_md, make_course, write
 from test_runnable_feedback import KV_ATTENDS_FIRST, MASK_OVERFLOWS, REPO
 
 pytestmark = pytest.mark.browser
@@ -72,6 +72,7 @@ def test_a_failing_check_names_the_test_its_message_and_the_learners_line(chromi
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(feedback_url + "alpha/a1/")
+    intend(page)  # the editor loads on a learner's intent (issue 83)
     mask, kv, synthetic = (page.locator(f"#ts-run-{n}") for n in (1, 2, 3))
 
     check(mask, MASK_OVERFLOWS)
@@ -111,6 +112,7 @@ def test_the_solution_opens_by_the_authors_policy_and_stays_open(chromium, feedb
     context = chromium.new_context()
     page = context.new_page()
     page.goto(feedback_url + "alpha/a1/")
+    intend(page)  # the editor loads on a learner's intent (issue 83)
     after, on_pass = page.locator("#ts-run-4"), page.locator("#ts-run-5")
     expect(after.locator(".ts-run__solution")).to_be_hidden()
     expect(after.locator(".ts-run__solnote")).to_have_text("The solution opens after 2 checks of your code (0 so far).")
@@ -140,6 +142,7 @@ def test_the_learner_downloads_loads_and_restores_their_code(chromium, feedback_
     context = chromium.new_context(accept_downloads=True)
     page = context.new_page()
     page.goto(feedback_url + "alpha/a1/")
+    intend(page)  # the editor loads on a learner's intent (issue 83)
     block = page.locator("#ts-run-3")
     wrong, right = "def double(x):\n    return x + 2\n", "def double(x):\n    return 2 * x\n"
     check(block, wrong)
