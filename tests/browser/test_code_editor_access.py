@@ -80,7 +80,7 @@ def test_a_page_view_loads_no_editor_and_the_focus_brings_it(chromium, access_si
             break
     editor = block.get_by_role("textbox")
     expect(editor).to_be_focused()
-    on_intent = {u for u in loaded if any(name in u for name in heavy[:4])}
+    on_intent = {u for u in loaded if any(name in u for name in heavy[:-1])}
     assert on_intent == {r["url"] for r in weight["on_intent"]}, on_intent
     context.close()
 

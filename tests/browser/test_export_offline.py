@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
+from course import intend
 from test_runnable import runnable_course
 from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
@@ -113,6 +114,7 @@ def test_the_offline_copy_served_over_http_runs_and_checks_code(chromium, runnab
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     with serve_folder(runnable_copy, QuietHandler) as base:
         page.goto(base + "alpha/a1/index.html")
+        intend(page)  # the editor loads on a learner's intent (issue 83)
         exercise = page.locator("#ts-run-1")
         exercise.get_by_role("button", name="Run").click()
         expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
@@ -121,5 +123,6 @@ def test_the_offline_copy_served_over_http_runs_and_checks_code(chromium, runnab
         expect(exercise.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
     assert errors == []
     page.goto((runnable_copy / "alpha/a1/index.html").as_uri())
+    intend(page)  # the editor loads on a learner's intent (issue 83)
     expect(page.locator("#ts-run-1").get_by_role("note")).to_contain_text("python3 -m http.server")
     context.close()

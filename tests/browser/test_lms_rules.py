@@ -36,7 +36,7 @@ from test_export_scorm import course_frame, scorm_again
 from test_lms_as_installed import QUIZZES
 from test_lms_state import open_lesson
 
-from course import lesson_md, make_course, write
+from course import intend, lesson_md, make_course, write
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser
@@ -225,6 +225,7 @@ def test_code_beyond_suspend_data_stays_in_the_browser(chromium, lms):
     context = chromium.new_context()
     page = play(chromium, lms, "code30", context=context)
     frame = open_lesson(page, "alpha/a2/")
+    intend(frame)  # the editor loads on a learner's intent (issue 83)
     typed = [
         f"x{n} = {n} * 2  # the learner's own answer to exercise {n}, " + "kept " * 20 + "\n" for n in range(EXERCISES)
     ]
@@ -242,6 +243,7 @@ def test_code_beyond_suspend_data_stays_in_the_browser(chromium, lms):
 
     page = play(chromium, lms, "code30", tracks, context=context)  # the same browser, relaunched
     frame = open_lesson(page, "alpha/a2/")
+    intend(frame)  # the editor loads on a learner's intent (issue 83)
     shown = frame.locator("[data-widget=runnable] .ts-run__print")
     expect(shown).to_have_count(EXERCISES)
     assert shown.all_text_contents() == typed

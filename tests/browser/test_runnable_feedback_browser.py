@@ -131,6 +131,7 @@ def test_the_solution_opens_by_the_authors_policy_and_stays_open(chromium, feedb
     expect(on_pass.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
     expect(on_pass.locator(".ts-run__solution")).to_be_visible()
     page.reload()
+    intend(page)  # what the learner did shows once the block loads, on intent (issue 83)
     expect(page.locator("#ts-run-4 .ts-run__solution")).to_be_visible()
     expect(page.locator("#ts-run-5 .ts-run__solution")).to_be_visible()
     context.close()
@@ -172,6 +173,7 @@ def test_the_learner_downloads_loads_and_restores_their_code(chromium, feedback_
     )
     expect(block.locator(".ts-run__print")).to_have_text(mine.read_text(encoding="utf-8"))
     page.reload()  # the history, and the loaded code, are kept in this browser
+    intend(page)  # shown once the block loads, on intent (issue 83)
     expect(page.locator("#ts-run-3 .ts-run__work summary")).to_have_text("Your code: download, load, last checks (2)")
     expect(page.locator("#ts-run-3 .ts-run__print")).to_have_text(mine.read_text(encoding="utf-8"), timeout=START)
     context.close()

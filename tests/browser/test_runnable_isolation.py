@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from test_runnable_policy import Recorder
 
 from conftest import run_mkdocs
-from course import lesson_md, write
+from course import intend, lesson_md, write
 from test_runnable import runnable_course
 from tracksite.localserver import serve_folder
 
@@ -132,6 +132,7 @@ def test_a_run_reaches_nothing_of_its_origin_and_plants_nothing_for_another_cour
 
         # course B starts once, so that its saved memory is what a planted one would replace
         page.goto(base + "course-b/alpha/a1/")
+        intend(page)  # the editor loads on a learner's intent (issue 83)
         page.locator("#ts-run-1").get_by_role("button", name="Run").click()
         expect(page.locator("#ts-run-1 .ts-run__output")).to_have_text("1.0\n", timeout=START)
         page.wait_for_function(
@@ -139,6 +140,7 @@ def test_a_run_reaches_nothing_of_its_origin_and_plants_nothing_for_another_cour
         )
 
         page.goto(base + "course-a/alpha/a2/")
+        intend(page)  # the editor loads on a learner's intent (issue 83)
         block = page.locator("[data-widget=runnable]").first
         block.get_by_label("Code (editable)").fill("x = 2")
         block.get_by_role("button", name="Check").click()
@@ -155,6 +157,7 @@ def test_a_run_reaches_nothing_of_its_origin_and_plants_nothing_for_another_cour
 
         # course B's next start: B's own interpreter, which judges B's exercise as B wrote it
         page.goto(base + "course-b/alpha/a1/")
+        intend(page)  # the editor loads on a learner's intent (issue 83)
         exercise = page.locator("#ts-run-1")
         exercise.get_by_role("button", name="Check").click()
         expect(exercise.locator(".ts-run__status")).to_contain_text("Not yet", timeout=START)
