@@ -208,9 +208,11 @@ PRIME_AND_EVEN_QUIZ = """/// quiz
 
 
 def intend(page) -> None:
-    """A learner's intent on the page's first runnable block (a pointer over it): runnable.js loads
-    on intent, never with the page (issue 83), and then draws every block's editor and buttons."""
+    """A learner's intent on the first runnable block of a page (or a frame locator), a pointer
+    over it: runnable.js loads on intent, never with the page (issue 83), and then draws every
+    block's editor and buttons. A page opened as a file keeps the build's code (a frame locator
+    has no url: its page is served)."""
     page.locator('[data-widget="runnable"]').first.hover()
     page.locator(".ts-run__actions").first.wait_for()
-    if not page.url.startswith("file:"):  # (a page opened as a file keeps the build's code)
+    if not getattr(page, "url", "").startswith("file:"):
         page.locator(".ts-run .cm-editor").first.wait_for(timeout=60_000)  # (slow on a loaded machine)

@@ -145,7 +145,8 @@ def test_a_run_reaches_nothing_of_its_origin_and_plants_nothing_for_another_cour
         block.get_by_label("Code (editable)").fill("x = 2")
         block.get_by_role("button", name="Check").click()
         expect(block.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
-        out = block.locator(".ts-run__output").inner_text()
+        # what the hidden tests printed is shown apart from the learner's output (issue 85)
+        out = block.locator(".ts-run__output").inner_text() + (block.locator(".ts-run__checks").text_content() or "")
         time.sleep(2)  # what the tests started would have arrived
         stored = origin_storage(page)
         reached = [r for r in Host.seen if any(w in r for w in ("secret", "planted"))]
