@@ -126,7 +126,7 @@ def test_the_build_reads_the_published_content_for_a_meta_http_equiv():
 
 
 def test_todays_reading_is_loaded_only_by_a_text_with_markup():
-    """Issue 88: justhtml's import (0.41 billion instructions, two lessons' build) was paid by
+    """Issue 88: justhtml's import (0.36 billion instructions, near two lessons' build) was paid by
     every build, though a course whose pages hold no raw HTML never reads one; the build's plugin
     and the checks load without it, and the first read of markup brings it in and finds what
     only it sees."""

@@ -272,7 +272,7 @@ def _with_todays_reading(text: str, fragment: bool, shift: int, reading: Reading
     """`reading` (html5lib's) with every element and style sheet of today's reading (justhtml's
     tree) that html5lib did not see, in the order of the text. Linear in the text (justhtml keeps
     no list it searches per tag), so it needs no bound of its own beyond MAX_TAGS. justhtml is
-    imported here, on the first text with markup: its import is 0.41 billion instructions (two
+    imported here, on the first text with markup: its import is 0.36 billion instructions (near two
     lessons' build, docs/benchmarks.md "Issue 88, first pass"), which a course whose pages hold no
     raw HTML never needs."""
     import justhtml.parser.context
