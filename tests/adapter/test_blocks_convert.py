@@ -116,3 +116,46 @@ def test_a_quiz_body_indented_as_a_whole_is_dedented_like_one_at_the_margin():
     assert [i.get_text() for i in deep.select(".ts-quiz__label")] == [
         i.get_text() for i in flat.select(".ts-quiz__label")
     ]
+
+
+HELD = """# Page
+
+## Kept section
+
+/// note | A call-out
+#### Inside a note
+///
+
+- a list
+
+    /// details | Folded
+    ##### Inside details, in a list
+    ///
+
+//// exercise | Try it
+### Inside an exercise
+
+/// solution
+### Inside a solution
+///
+////
+
+## Kept after the blocks
+"""
+
+
+def test_headings_inside_blocks_keep_their_ids_and_stay_out_of_the_contents():
+    """The page's contents list its sections only: a heading in a call-out, a folded block, an
+    exercise or its solution keeps its id (links reach it) but is not listed (issue 73; issue 88
+    walks the tree with ElementTree's iterator instead of a Python call per element)."""
+    md = markdown.Markdown(
+        extensions=[*BASE, ADMONITION[0], TracksiteBlocksExtension()], extension_configs={ADMONITION[0]: ADMONITION[1]}
+    )
+    soup = BeautifulSoup(md.convert(HELD), "lxml")
+
+    def listed(tokens):
+        return [name for t in tokens for name in (t["name"], *listed(t["children"]))]
+
+    assert listed(md.toc_tokens) == ["Page", "Kept section", "Kept after the blocks"]
+    held = ["Inside a note", "Inside details, in a list", "Inside an exercise", "Inside a solution"]
+    assert all(soup.find(id=markdown.extensions.toc.slugify(h, "-")) is not None for h in held), soup

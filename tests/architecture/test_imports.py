@@ -44,6 +44,9 @@ ALLOWED_LOCAL = {
     ("tracksite.commands.common", "tracksite.core.checks"): "on demand: new/move/rename check their result",
     ("tracksite.commands.common", "tracksite.adapter.build"): "on demand: build, pdf, import and export build (MkDocs)",
     ("tracksite.commands.pdf", "tracksite.core.checks"): "on demand: `tracksite pdf` loads the course",
+    # Today's HTML reading (issue 74) is needed only by a text with markup, which most courses'
+    # pages never hold: its import alone cost every build more than a lesson's conversion (issue 88).
+    ("tracksite.core.htmlread", "justhtml.parser.context"): "on demand: the first text with raw HTML",
     # The commands find the config file (`-f`) without MkDocs; only loading it needs the engine.
     ("tracksite.adapter.config.mkdocsconfig", "mkdocs.config"): "on demand: a command loads the site's config",
 }

@@ -13,10 +13,14 @@ readings against Chromium, on a corpus of mutation shapes).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from conftest import run_mkdocs
-from course import load, write
+from course import REPO, load, write
 from test_html_as_browsers import HTML_HEAD, _workbench_lesson, page_with
 from tracksite.commands.cli import main
 from tracksite.core.htmlread import read
@@ -119,3 +123,21 @@ def test_the_build_reads_the_published_content_for_a_meta_http_equiv():
     assert published_refresh('<div title="`"><meta http-equiv="Refresh" content="0;url=x"></div>') == "Refresh"
     assert published_refresh(f"<p>A</p>{PAYLOADS['select-style-meta'][0]}") == "refresh"
     assert published_refresh("<pre><code>&lt;meta http-equiv=refresh&gt;</code></pre><p>http-equiv</p>") is None
+
+
+def test_todays_reading_is_loaded_only_by_a_text_with_markup():
+    """Issue 88: justhtml's import (0.36 billion instructions, near two lessons' build) was paid by
+    every build, though a course whose pages hold no raw HTML never reads one; the build's plugin
+    and the checks load without it, and the first read of markup brings it in and finds what
+    only it sees."""
+    probe = (
+        "import sys\n"
+        "import tracksite.adapter.plugin, tracksite.core.checks, tracksite.core.site.statics\n"
+        "print('justhtml' in sys.modules)\n"
+        "from tracksite.core.htmlread import read\n"
+        f"tags = read({PAYLOADS['select-style-meta'][0]!r}, fragment=True).tags\n"
+        "print('justhtml' in sys.modules, [t.name for t in tags if t.name == 'meta'])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split("\n")[:2] == ["False", "True ['meta']"], out.stderr

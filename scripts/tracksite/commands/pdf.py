@@ -81,9 +81,15 @@ def find_chromium() -> str | None:
 
 def count_pages(path: Path) -> int:
     """Pages of a printed PDF (commands/pdffile.py: pypdf, of the `pdf` extra)."""
+    return _pdffile().count_pages(path)
+
+
+def _pdffile():
+    """commands/pdffile.py, which needs pypdf, of the `pdf` extra: imported when a PDF is read or
+    relinked, so that the commands load without the extra (one import for both uses)."""
     from tracksite.commands import pdffile
 
-    return pdffile.count_pages(path)
+    return pdffile
 
 
 def _load(root: Path, config_file: str | None):
@@ -228,9 +234,7 @@ def print_pdfs(
                 written = _print_in(launched, base, out, sheets, packs, booklets, options)
     # Chromium wrote the links as the local server's addresses: they lead to the site instead,
     # from where each PDF is published (its place under `out` is its place in the site).
-    from tracksite.commands import pdffile  # pypdf, of the `pdf` extra: imported when printing
-
-    own = site_url_of(site)
+    own, pdffile = site_url_of(site), _pdffile()
     for path, _, _ in written:
         pdffile.relink(path, base, path.relative_to(out).as_posix(), own)
     return written, []

@@ -35,8 +35,6 @@ import html5lib
 from html5lib import _tokenizer
 from html5lib.constants import namespaces, tokenTypes
 from html5lib.treebuilders import getTreeBuilder
-from justhtml import JustHTML
-from justhtml.parser.context import FragmentContext
 
 from tracksite.errors import UserError
 
@@ -273,11 +271,16 @@ _JUST_NAMESPACES = {"svg": namespaces["svg"], "math": namespaces["mathml"]}
 def _with_todays_reading(text: str, fragment: bool, shift: int, reading: Reading, scripting: bool) -> Reading:
     """`reading` (html5lib's) with every element and style sheet of today's reading (justhtml's
     tree) that html5lib did not see, in the order of the text. Linear in the text (justhtml keeps
-    no list it searches per tag), so it needs no bound of its own beyond MAX_TAGS."""
-    document = JustHTML(
+    no list it searches per tag), so it needs no bound of its own beyond MAX_TAGS. justhtml is
+    imported here, on the first text with markup: its import is 0.36 billion instructions (near two
+    lessons' build, docs/benchmarks.md "Issue 88, first pass"), which a course whose pages hold no
+    raw HTML never needs."""
+    import justhtml.parser.context
+
+    document = justhtml.JustHTML(
         text,
         fragment=fragment,
-        fragment_context=FragmentContext("div") if fragment else None,
+        fragment_context=justhtml.parser.context.FragmentContext("div") if fragment else None,
         track_node_locations=True,
         sanitize=False,
         scripting_enabled=scripting,
