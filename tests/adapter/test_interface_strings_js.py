@@ -26,7 +26,24 @@ ENGINE = PACKAGE / "search" / "search-engine.js"
 
 #: Not shown to a learner: where a literal's preceding code ends like this.
 # a Blob's text is a script's source, never shown (runnable.js's worker boot)
-NOT_SHOWN = re.compile(r"(\bkey\s*[!=]==?\s*|\bconsole\.\w+\(\s*|\bnew Error\(\s*|\bnew Blob\(\[\s*|\"use strict\"|^)$")
+# a keymap's key name (`{ key: "Escape", run }`, CodeMirror's), and any error's text (a TypeError too)
+NOT_SHOWN = re.compile(
+    r"(\bkey\s*[!=]==?\s*|\bkey:\s*|\bconsole\.\w+\(\s*|\bnew \w*Error\(\s*|\bnew Blob\(\[\s*|\"use strict\"|^)$"
+)
+#: Literals of a script that are source or a developer's word, never a learner's: the sandboxed
+#: frame's own document and policy, the forms of the vendored Pyodide it checks, its hidden
+#: frame's title, and why the frame failed (after "Python could not start", issue 81).
+SOURCE_TEXTS = {
+    "runnable-sandbox.js": {
+        "default-src 'none'; script-src 'wasm-unsafe-eval'; worker-src blob:; connect-src 'none'; ",
+        ": not the vendored Pyodide this tracksite knows",
+        "export default _createPyodideModule;",
+        "Python",
+        '<!doctype html><script src="',
+        '<meta http-equiv="Content-Security-Policy" content="',
+        "runnable-frame.js: not loaded",
+    }
+}
 PROSE = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}|^\s*[A-Z][a-z]{2,}\b|^ [a-z]{3,}")
 
 
@@ -102,6 +119,8 @@ def shown_english(path: Path) -> list[str]:
             continue  # class names, selectors, storage keys
         if re.search(r"(^|\s)[.#\[][a-z]", words):
             continue  # a selector: ".md-content pre > code"
+        if text in SOURCE_TEXTS.get(path.name, ()):
+            continue
         if PROSE.search(words) and not NOT_SHOWN.search(before.rstrip()):
             out.append(f"{path.name}:{line}: {text!r}")
     return out

@@ -76,6 +76,7 @@ def test_the_transformer_trains_in_the_page_within_its_limit(chromium, training_
     page = chromium.new_page()
     page.goto(training_url + "alpha/a2/")
     block = page.locator("#ts-run-1")
+    block.hover()  # intent: runnable.js loads (issue 83)
     block.get_by_role("button", name="Check").click()
     expect(block.locator(".ts-run__status")).to_contain_text("Not yet", timeout=START)
 

@@ -12,7 +12,8 @@ import vm from "node:vm";
 
 const source = (path) => readFileSync(new URL(`../../scripts/tracksite/theme/${path}`, import.meta.url), "utf8");
 const WIDGETS = source("assets/tracksite/widgets.js");
-const SCORM = source("export/scorm.js");
+// the launch page loads the suspend_data codec (scorm-state.js), then the runtime (scorm.js)
+const SCORM = source("export/scorm-state.js") + "\n" + source("export/scorm.js");
 const OFFLINE = source("export/offline.js");
 
 /** localStorage as a browser keeps it: strings by key, in insertion order; `quota` characters at most. */

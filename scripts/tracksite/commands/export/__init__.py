@@ -53,9 +53,7 @@ def _mastery(value: str) -> float:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    root = Path(getattr(args, "root", ".") or ".").resolve() if args.site else course_root(args)
-    suffixes, default = KINDS[args.kind]
-    out = staging.output_path(root, args.out or default, suffixes)
+    # what the options say wrong first, as the parser's own refusals come before any work
     if args.kind != "scorm" and args.mastery is not None:
         raise UserError(
             f"tracksite export {args.kind}: --mastery is a SCORM package's passing score; "
@@ -67,6 +65,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             + ": leave it out, or export `scorm --mastery SCORE`",
             exit_code=USAGE,
         )
+    root = Path(getattr(args, "root", ".") or ".").resolve() if args.site else course_root(args)
+    suffixes, default = KINDS[args.kind]
+    out = staging.output_path(root, args.out or default, suffixes)
     with staging.built_site(root, args.site, getattr(args, "config_file", None)) as site:
         with tempfile.TemporaryDirectory(prefix="tracksite-export-") as tmp:
             work = Path(tmp)

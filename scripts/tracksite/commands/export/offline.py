@@ -30,10 +30,19 @@ INDEX = "search-index"
 START = "index.html"
 _EXPORTED = re.compile(r"^export\s+(?:async\s+)?(?:function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)", re.M)
 #: Scripts the copy keeps as built: Python's (theme.RUNTIME, which no page opened from a file
-#: loads) and the runnable block's own, which import nothing from a file (runnable.js says so)
-#: and import natively over http.
+#: loads) and those of the widgets a learner's intent loads (the runnable block's), which import
+#: nothing from a file (runnable.js says so) and import natively over http.
 _AS_BUILT = frozenset(
-    [*theme.RUNTIME, *(a for a in widgetregistry.widget_assets(widgetregistry.RUNNABLE) if a.endswith(".js"))]
+    [
+        *theme.RUNTIME,
+        *(
+            a
+            for w in widgetregistry.WIDGETS
+            if w.on_intent
+            for a in widgetregistry.widget_assets(w)
+            if a.endswith(".js")
+        ),
+    ]
 )
 _UNSUPPORTED = re.compile(r"^\s*import\s+[\w{*\"']|^export\s*(?:\{|\*|default\b)", re.M)
 
