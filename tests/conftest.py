@@ -31,7 +31,7 @@ from cputime import (  # noqa: F401 - hooks, registered by being names here
     pytest_terminal_summary,
     pytest_testnodedown,
 )
-from tracksite.core import localstate
+from tracksite.core import localstate, sandbox
 from tracksite.localserver import serve_folder
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -445,3 +445,14 @@ def site_page(_page_context, site_url):
     yield open_page
     for shared in used:
         _tidy(shared, site_url)
+
+
+@pytest.fixture
+def needs_sandbox():
+    """The exercise sandbox: bubblewrap where .ci/run installs it (CI fails without it); a skip elsewhere
+    (the sandbox, `--run-code` and `--in-page-python` tests share it)."""
+    reason = sandbox.unavailable()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"no sandbox: {reason}; .ci/run installs bubblewrap")
+        pytest.skip(reason)

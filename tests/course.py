@@ -216,3 +216,8 @@ def intend(page) -> None:
     page.locator(".ts-run__actions").first.wait_for()
     if not getattr(page, "url", "").startswith("file:"):
         page.locator(".ts-run .cm-editor").first.wait_for(timeout=60_000)  # (slow on a loaded machine)
+
+
+def text_of(block) -> str:
+    """The editor's text, as the block prints it (the print copy follows every edit)."""
+    return block.locator(".ts-run__print").text_content()

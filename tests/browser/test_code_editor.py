@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from test_accessibility import axe_violations
 
 from conftest import run_mkdocs
-from course import intend, lesson_md, write
+from course import intend, lesson_md, text_of, write
 from pdfs import pdf_command, pdf_text
 from test_runnable import runnable_course
 
@@ -77,11 +77,6 @@ def editor_site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def editor_url(editor_site, serve_site):
     return serve_site(editor_site / "site")
-
-
-def text_of(block) -> str:
-    """The editor's text, as the block prints it (the print copy follows every edit)."""
-    return block.locator(".ts-run__print").text_content()
 
 
 def test_tab_and_shift_tab_indent_and_dedent_a_line_and_a_selection(chromium, editor_url):

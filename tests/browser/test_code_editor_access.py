@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import run_mkdocs
-from course import intend
+from course import intend, text_of
 from test_runnable import EXERCISE, runnable_course
 from tracksite.tools.weight import first_visit_weight
 
@@ -32,10 +32,6 @@ def access_site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def access_url(access_site, serve_site):
     return serve_site(access_site / "site")
-
-
-def text_of(block) -> str:
-    return block.locator(".ts-run__print").text_content()
 
 
 def in_editor(page) -> bool:

@@ -84,16 +84,6 @@ print(json.dumps(seen))
 """
 
 
-@pytest.fixture
-def needs_sandbox():
-    """bubblewrap where .ci/run installs it (CI fails without it); a skip elsewhere."""
-    reason = sandbox.unavailable()
-    if reason:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"no sandbox: {reason}; .ci/run installs bubblewrap")
-        pytest.skip(reason)
-
-
 def _run(tmp_path: Path, code: str) -> dict:
     script = tmp_path / "self.py"
     script.write_text(code, encoding="utf-8")

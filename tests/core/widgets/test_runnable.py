@@ -16,7 +16,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from course import lesson_md, make_course, run_cli, write
-from test_runnable_safe import needs_sandbox  # noqa: F401 - a fixture
 from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.pages import csp

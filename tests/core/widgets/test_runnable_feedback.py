@@ -18,7 +18,6 @@ import pytest
 
 from course import lesson_md, make_course, run_cli, write
 from test_runnable import EXERCISE, render
-from test_runnable_safe import needs_sandbox  # noqa: F401 - a fixture
 from tracksite import theme
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
 

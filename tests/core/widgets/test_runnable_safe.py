@@ -88,16 +88,6 @@ class Listener:
 
 
 @pytest.fixture
-def needs_sandbox():
-    """bubblewrap where .ci/run installs it (CI fails without it); a skip elsewhere."""
-    reason = sandbox.unavailable()
-    if reason:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"no sandbox: {reason}; .ci/run installs bubblewrap")
-        pytest.skip(reason)
-
-
-@pytest.fixture
 def attack(tmp_path):
     """A fresh course whose lesson carries the hostile exercise: (root, listener, outside, daemon)."""
     root = make_course(tmp_path / "course")
