@@ -77,7 +77,7 @@ class SiteConfig:
     #: `tracksite check --run-code --in-page-python` (core/widgets/runnable/inpage.py).
     run_code_in_page: bool = False
     #: The course's list of exercises whose check is known to fail (the plugin's
-    #: `known_failures:`, a path from the project's root; "" for none): runnable/known.py.
+    #: `known_failures:`, a path from the project's root; "" for none): core/widgets/knownfailures.py.
     known_failures: str = ""
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:

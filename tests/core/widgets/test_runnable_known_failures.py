@@ -39,19 +39,19 @@ solution: x = 2
 KNOWN = """\
 # exercises whose check is known to fail: the list only shrinks
 - page: lessons/alpha/a1/lesson.md
-  exercise: Broken in CPython
+  title: Broken in CPython
   python: cpython
   why: the solution waits for a fix
 - page: lessons/alpha/a1/lesson.md
-  exercise: Fine
+  title: Fine
   python: cpython
   why: it failed once
 - page: lessons/alpha/a1/lesson.md
-  exercise: Only on the web
+  title: Only on the web
   python: page
   why: the tests refuse Pyodide
 - page: lessons/alpha/a2/lesson.md
-  exercise: Gone
+  title: Gone
   python: cpython
   why: a lesson rewritten since
 """
@@ -86,7 +86,7 @@ def test_known_failures_are_warnings_and_the_list_only_shrinks(tmp_path):
     lesson = "lessons/alpha/a1/lesson.md"
     broken = _line(root, lesson, "| Broken in CPython")
     web = _line(root, lesson, "| Only on the web")
-    fine, gone = _line(root, "known-failures.yml", "exercise: Fine") - 1, _line(root, "known-failures.yml", "a2/") + 0
+    fine, gone = _line(root, "known-failures.yml", "title: Fine") - 1, _line(root, "known-failures.yml", "a2/") + 0
     assert _found(root) == [
         ("TS444", "error", "known-failures.yml", fine),  # it passes now: delete the entry
         ("TS445", "error", "known-failures.yml", gone),
@@ -105,7 +105,7 @@ def test_known_failures_are_warnings_and_the_list_only_shrinks(tmp_path):
     ("known", "declared", "says"),
     [
         ("- page: x\n", "known-failures.yml", "expected exactly the fields"),
-        ("- {page: a, exercise: b, python: java, why: c}\n", "known-failures.yml", "neither page nor cpython"),
+        ("- {page: a, title: b, python: java, why: c}\n", "known-failures.yml", "neither page nor cpython"),
         ("page: [\n", "known-failures.yml", "not valid YAML"),
         ("[]\n", "../outside.yml", "outside the project"),
         ("[]\n", "missing.yml", "is not a file"),

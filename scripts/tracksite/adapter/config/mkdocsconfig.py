@@ -190,7 +190,7 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
 
 
 def _known_failures(config: MkDocsConfig) -> str:
-    """The plugin's `known_failures:` file (runnable/known.py), as written; "" for none."""
+    """The plugin's `known_failures:` file (core/widgets/knownfailures.py), as written; "" for none."""
     plugin = config.plugins.get("tracksite") if isinstance(config.plugins, dict) else None
     value = getattr(plugin, "config", {}).get("known_failures") if plugin is not None else None
     return value if isinstance(value, str) else ""

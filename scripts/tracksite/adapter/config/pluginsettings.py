@@ -33,7 +33,7 @@ class TracksiteConfig(Config):
     """A YAML file (a path from the project's root) listing the exercises whose check is known to
     fail, in CPython or in the page's Python: `check --run-code` reports them as known (TS446), and
     an entry that no longer fails is an error (TS444), so the list only shrinks. See
-    core/widgets/runnable/known.py and docs/authoring.md."""
+    core/widgets/knownfailures.py and docs/authoring.md."""
     export_data = c.Type(bool, default=False)
     """Give each widget an export reads (its registry entry's `export`) its parsed data as a JSON
     island: `tracksite export` turns it on for its own build, `tracksite build --for-export` for

@@ -120,7 +120,7 @@ def run(n: int, timeout: float) -> dict[str, Any]:
 
 def _row(what: str, r: Run, base: Run | None, n: int) -> str:
     added = (
-        "| |"
+        "| | |"
         if base is None
         else f"| {max(0.0, r.wall - base.wall):.1f} s | {max(0.0, r.wall - base.wall) * 1000 / n:.0f} ms |"
     )

@@ -41,9 +41,9 @@ from tracksite.core import localstate, sandbox
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.problems.problem import ProblemList
+from tracksite.core.widgets import knownfailures as known
 from tracksite.core.widgets.body import read_body
 from tracksite.core.widgets.pagepython import first_code_line
-from tracksite.core.widgets.runnable import known
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
 from tracksite.core.widgets.runnable.schema import RUNNABLE
 
@@ -64,7 +64,7 @@ class Exercise:
     body_line: int
     value: Runnable
     starts: dict  # field -> body line of its code's first line
-    title: str = ""  # the block's title (`/// runnable | Title`): known.py's entries name it
+    title: str = ""  # the block's title (`/// runnable | Title`): knownfailures.py's entries name it
 
     def at(self, key: str | tuple) -> int:
         return self.body_line + self.lines.get(key if isinstance(key, tuple) else (key,), 1) - 1

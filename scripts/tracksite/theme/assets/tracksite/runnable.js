@@ -232,21 +232,17 @@
     return said;
   };
 
-  /* ---- the solution, shown by the author's policy (data-solution: "pass", or a number of
-     Checks); the Checks, and whether the learner opened the solution, are kept under the course's
-     namespace, so they travel with the learner's progress (a progress file, SCORM's suspend_data:
-     scorm-state.js's "n"), and a pass anywhere (lesson, pack, a progress file, the LMS) opens it ---- */
+  /* ---- the solution, by the author's policy (data-solution: "pass", or a number of Checks); the
+     Checks and an opened solution (it stays open) travel with the learner's progress (SCORM's "n"
+     too, scorm-state.js), and a pass anywhere (lesson, pack, a progress file, the LMS) opens it ---- */
   function solutionGate(root, store) {
     const answer = root.querySelector(".ts-run__solution");
     const policy = root.dataset.solution;
     if (!answer || !policy) return () => {};
     const name = store ? "tracksite:checks:" + fingerprint(store.code) : null;
     const need = policy === "pass" ? 0 : Number(policy);
-    const note = h("p", { class: "ts-run__solnote" });
-    answer.before(note);
-    const count = () => (name ? Number(load(name, {}).n) || 0 : 0);
-    /* a solution the learner opened stays theirs (a new version asking more Checks) */
-    const seen = () => Boolean(name && load(name, {}).seen === true);
+    const note = answer.parentNode.insertBefore(h("p", { class: "ts-run__solnote" }), answer);
+    const count = () => (name ? Number(load(name, {}).n) || 0 : 0), seen = () => Boolean(name && load(name, {}).seen === true);
     const update = () => {
       const open = root.classList.contains("is-passed") || (need > 0 && count() >= need) || seen();
       answer.hidden = !open;

@@ -6,7 +6,7 @@ only shrink: an exercise that fails in the page's Python for a reason the author
 rest. The plugin's `known_failures:` names the file (a path under the project's root):
 
     - page: lessons/alpha/a1/lesson.md    # the lesson's file, from the project's root
-      exercise: Double it                 # the block's title (`/// runnable | Double it`)
+      title: Double it                    # the block's title (`/// runnable | Double it`)
       python: page                        # page (Pyodide, `--in-page-python`) | cpython
       why: Pyodide's stack is smaller     # for the reader; required
 
@@ -27,14 +27,14 @@ from tracksite.core.yaml.safe import parse
 from tracksite.errors import SourceProblem
 
 PYTHONS = {"page": "the page's Python (Pyodide)", "cpython": "CPython"}
-FIELDS = ("page", "exercise", "python", "why")
+FIELDS = ("page", "title", "python", "why")
 MAX_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
 class Entry:
     page: str
-    exercise: str
+    title: str
     python: str
     line: int
 
@@ -51,7 +51,7 @@ def _file_problem(out, path: Path, line: int, message: str, hint: str) -> None:
 def load(root: Path, rel: str, out) -> tuple[Path, list[Entry]]:
     """The entries of the declared file (`rel`), or none with a TS443 saying why."""
     path = (root / rel).resolve()
-    hint = "list entries with page:, exercise:, python: (page | cpython) and why: (docs/authoring.md)"
+    hint = "list entries with page:, title:, python: (page | cpython) and why: (docs/authoring.md)"
     if not path.is_relative_to(root.resolve()):
         _file_problem(out, root / "mkdocs.yml", 1, f"known_failures: {rel!r} is outside the project", hint)
         return path, []
@@ -78,7 +78,7 @@ def load(root: Path, rel: str, out) -> tuple[Path, list[Entry]]:
                 out, path, line, f"entry {n + 1}: python: {item['python']!r} is neither page nor cpython", hint
             )
         else:
-            entries.append(Entry(item["page"], item["exercise"], item["python"], line))
+            entries.append(Entry(item["page"], item["title"], item["python"], line))
     return path, entries
 
 
@@ -92,9 +92,9 @@ def apply(project, out, found: list, failing: dict, in_page: bool) -> None:
     path, entries = load(project.root, rel, out)
     for entry in entries:
         where = f"{out.relative(path)}:{entry.line}"
-        named = [ex for ex in found if out.relative(ex.path) == entry.page and ex.title == entry.exercise]
+        named = [ex for ex in found if out.relative(ex.path) == entry.page and ex.title == entry.title]
         if not named:
-            out.add(path, entry.line, f"no exercise {entry.exercise!r} in {entry.page}", field="known_failures",
+            out.add(path, entry.line, f"no exercise {entry.title!r} in {entry.page}", field="known_failures",
                     hint="name the lesson's file from the project's root and the block's title", code="TS445")  # fmt: skip
             continue
         if entry.python == "page" and not in_page:
@@ -102,11 +102,11 @@ def apply(project, out, found: list, failing: dict, in_page: bool) -> None:
         for ex in named:
             problems = failing.get((ex, entry.python), [])
             if not problems:
-                out.add(path, entry.line, f"{entry.exercise!r} no longer fails in {PYTHONS[entry.python]}",
+                out.add(path, entry.line, f"{entry.title!r} no longer fails in {PYTHONS[entry.python]}",
                         field="known_failures", hint="delete the entry: the list of known failures only shrinks",
                         code="TS444")  # fmt: skip
                 continue
             out.items[:] = [p for p in out.items if not any(p is q for q in problems)]
             out.add(ex.path, ex.line, f"known to fail in {PYTHONS[entry.python]} ({where}): {problems[0].message}",
-                    field="runnable", hint="fix it and delete the entry, or leave it listed", severity="warning",
+                    field="known_failures", hint="fix it and delete the entry, or leave it listed", severity="warning",
                     code="TS446")  # fmt: skip
