@@ -24,6 +24,7 @@ SHARED = {
     "adapter/blocks/__init__.py": "the Markdown extension, which loads each entry's block",
     "core/widgets/common.py": "the blocks' base classes, element helpers, JSON islands and code highlighting",
     "core/widgets/pagepython.py": "what the page's Python can import, for runnable and predict blocks",
+    "core/widgets/knownfailures.py": "the course's list of exercises whose check is known to fail",
     "core/widgets/decimals.py": "numbers as the attention widgets' tables show them",
     "core/widgets/inline.py": "widget texts as inline Markdown with math",
     "core/widgets/__init__.py": "the package's public names, loaded when asked for",

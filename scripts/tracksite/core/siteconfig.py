@@ -76,6 +76,9 @@ class SiteConfig:
     #: ... and in the page's own Python too (Pyodide under Node, in the same sandbox):
     #: `tracksite check --run-code --in-page-python` (core/widgets/runnable/inpage.py).
     run_code_in_page: bool = False
+    #: The course's list of exercises whose check is known to fail (the plugin's
+    #: `known_failures:`, a path from the project's root; "" for none): core/widgets/knownfailures.py.
+    known_failures: str = ""
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:
         """Whether the engine leaves this docs/ file out of the site, as MkDocs decides it: its
@@ -158,6 +161,7 @@ def settings(
     problems: tuple[ConfigProblem, ...] = (),
     language: str = "en",
     run_code: bool = False,
+    known_failures: str = "",
 ) -> SiteConfig:
     """The site configuration from the values the engine validated (plain values: the adapter
     reads them from the engine's own loaded config, so `-f`, `INHERIT` and `!ENV` count as they
@@ -183,6 +187,7 @@ def settings(
         engine_templates=themes.engine_templates,
         language=language,
         run_code=run_code,
+        known_failures=known_failures,
     )
 
 

@@ -185,7 +185,15 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
         problems=problems,
         language=str(config.theme.get("language") or "en"),
         run_code=_run_code(config),
+        known_failures=_known_failures(config),
     )
+
+
+def _known_failures(config: MkDocsConfig) -> str:
+    """The plugin's `known_failures:` file (core/widgets/knownfailures.py), as written; "" for none."""
+    plugin = config.plugins.get("tracksite") if isinstance(config.plugins, dict) else None
+    value = getattr(plugin, "config", {}).get("known_failures") if plugin is not None else None
+    return value if isinstance(value, str) else ""
 
 
 def _run_code(config: MkDocsConfig) -> bool:

@@ -29,6 +29,11 @@ class TracksiteConfig(Config):
     runs nothing by itself (TS435): the exercises run (in the sandbox, core/sandbox.py) only when
     the person who runs the build asks, with TRACKSITE_RUN_CODE=1 (`tracksite check --run-code`
     for one check), never because a file a pull request can change says so. docs/security.md."""
+    known_failures = c.Optional(c.Type(str))
+    """A YAML file (a path from the project's root) listing the exercises whose check is known to
+    fail, in CPython or in the page's Python: `check --run-code` reports them as known (TS446), and
+    an entry that no longer fails is an error (TS444), so the list only shrinks. See
+    core/widgets/knownfailures.py and docs/authoring.md."""
     export_data = c.Type(bool, default=False)
     """Give each widget an export reads (its registry entry's `export`) its parsed data as a JSON
     island: `tracksite export` turns it on for its own build, `tracksite build --for-export` for

@@ -14,6 +14,9 @@ review schedule (box, due day).
 SCORM 1.2 keeps 4,096 characters of suspend_data, 2004 64,000. When the state would not fit,
 scorm-state.js drops parts in LEVELS order (card schedules first, then marks, then the options chosen)
 and keeps lessons done and first checks to the end; the export measures each level's worst case.
+Each code exercise's Checks and whether its solution was opened (an author's `show_solution:
+after N checks`) go in "n", kept with the options chosen and dropped with them; the worst case
+counts them for every checked exercise.
 The learner's code per exercise goes in the room the fullest level leaves ("c", scorm-state.js's
 keepCode): as much as fits, never in place of the rest, so it adds nothing to the worst case.
 """
@@ -43,6 +46,8 @@ LEVELS = (
     "lessons done",
 )
 ESSENTIAL = 3  # the level that still tells the LMS completion and score
+ANSWERS = 2  # the last level that keeps the options chosen, and each exercise's Checks ("n")
+CHECKS = 14  # characters of an exercise's Checks in "n": its place (12 hex digits), count and opened
 
 
 def _chars(text: str, n: int) -> str:
@@ -169,7 +174,8 @@ def worst_case(course: Course, level: int = 0) -> int:
         _record([len(question.options) for q in lesson.graded() for question in q.questions], len(lesson.terms), level)
         for lesson in course.lessons
     ]
-    return len(header) + sum(records) + max(len(records) - 1, 0)
+    checks = sum(len(lesson.exercises) for lesson in course.lessons) * CHECKS if level <= ANSWERS else 0
+    return len(header) + sum(records) + max(len(records) - 1, 0) + (len(',"n":""') + checks if checks else 0)
 
 
 def check(course: Course, version: str) -> str | None:

@@ -140,6 +140,12 @@ CATALOGUE = (
     ),
     Code("TS437", "runnable-mistake-unchecked", "a runnable block that lists mistakes but has no tests or output"),
     Code("TS438", "runnable-solution-unreachable", "a runnable block whose solution policy no learner can ever meet"),
+    Code(
+        "TS443", "known-failures-file", "the course's known-failures file is missing, outside the project or not a list"
+    ),
+    Code("TS444", "known-failure-fixed", "a known failure whose exercise no longer fails: the list only shrinks"),
+    Code("TS445", "known-failure-unknown", "a known failure that names no exercise of the course"),
+    Code("TS446", "known-failure", "an exercise whose check fails as the course's known-failures list says"),
     Code("TS501", "active-content", "a script-like HTML element in a page"),
     Code("TS502", "event-handler", "an `on...=` event handler in a page"),
     Code("TS503", "unsafe-url", "a javascript:, vbscript:, data: or file: link"),

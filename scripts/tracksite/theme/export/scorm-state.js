@@ -12,7 +12,9 @@
    two check characters of the lesson's terms, then per card its mark (2 bits) and its review
    schedule (7 bits: box and days until due, due at the start of its day). When the LMS refuses it
    (SCORM 1.2 keeps 4,096 characters), the card schedules go first, then the marks, then the
-   options chosen; lessons done and first checks stay. In the room left, "c": the learner's code
+   options chosen; lessons done and first checks stay. "n": each code exercise's Checks and
+   whether its solution was opened (an author's `show_solution: after N checks`), kept with the
+   options chosen and dropped with them (keepChecks). In the room left, "c": the learner's code
    per exercise (its fingerprint: the code), as much of it as fits (SCORM 2004's 64,000
    characters hold most courses' code; 1.2's 4,096, some), dropped before anything else; before
    it, in a track's package, the other tracks' lessons (their links work) as whole records.
@@ -132,6 +134,7 @@ window.tracksiteScormState = (env) => {
     const learner = (get(PREFIX + "learner") || {}).id;
     if (typeof learner === "string") state.l = learner.slice(0, 24);
     state.s = records.join(".");
+    if (level <= 2) keepChecks(state);
     if (level === 0) {
       keepElsewhere(state, progress, review, t);
       keepCode(state);
@@ -172,6 +175,33 @@ window.tracksiteScormState = (env) => {
       room -= size;
     }
     if (Object.keys(kept).length) state.c = kept;
+  };
+
+  /* each code exercise's Checks and whether its solution was opened (runnable.js's
+     "tracksite:checks:<place>", the place 12 hex digits: core/widgets/runnable/body.py's code_key),
+     for an author's `show_solution: after N checks`: "n", 14 characters an exercise, its place
+     and 2 characters (the Checks, at most 2,047, and a bit for opened); kept with the answers
+     (levels 0-2), dropped with the options chosen, before the first checks */
+  const CHECKS = PREFIX + "checks:";
+  const keepChecks = (state) => {
+    if (!ls) return;
+    let out = "";
+    for (let i = 0; i < ls.length; i++) {
+      const k = ls.key(i);
+      if (!k || !k.startsWith(ns(CHECKS))) continue;
+      const fp = k.slice(ns(CHECKS).length), v = get(CHECKS + fp) || {};
+      const value = Math.min(2047, Math.max(0, Math.floor(Number(v.n)) || 0)) * 2 + (v.seen === true ? 1 : 0);
+      if (/^[0-9a-f]{12}$/.test(fp) && value) out += fp + ALPHABET[value >> 6] + ALPHABET[value & 63];
+    }
+    if (out) state.n = out;
+  };
+  const restoreChecks = (text) => {
+    for (let i = 0; i + 14 <= text.length; i += 14) {
+      const fp = text.slice(i, i + 12), hi = ALPHABET.indexOf(text[i + 12]), lo = ALPHABET.indexOf(text[i + 13]);
+      if (!/^[0-9a-f]{12}$/.test(fp) || hi < 0 || lo < 0) continue;
+      const value = hi * 64 + lo;
+      put(CHECKS + fp, value & 1 ? { n: value >> 1, seen: true } : { n: value >> 1 });
+    }
   };
 
   /* ---- suspend_data back into storage: what the course still has ---- */
@@ -262,6 +292,7 @@ window.tracksiteScormState = (env) => {
     put(PREFIX + "review", { cards, decks });
     if (typeof s.l === "string" && s.l) put(PREFIX + "learner", { id: s.l });
     if (s.d === 1) onCompleted();
+    if (typeof s.n === "string") restoreChecks(s.n);
     if (s.c && typeof s.c === "object") {
       for (const [fp, code] of Object.entries(s.c)) if (/^[\w-]{1,64}$/.test(fp) && typeof code === "string") put(CODE + fp, { code });
     }

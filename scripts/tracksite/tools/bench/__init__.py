@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from tracksite.errors import USAGE, UserError
-from tracksite.tools.bench import runnable, search
+from tracksite.tools.bench import exercises, runnable, search
 from tracksite.tools.bench.course import (
     LessonPlan,
     Page,
@@ -233,6 +233,14 @@ def _other_benchmarks(p: argparse.ArgumentParser) -> None:
         help="benchmark runnable code instead: the interpreter's bytes and the seconds from the first click on "
         "Run to the first output in Chromium (tracksite.tools.bench.runnable)",
     )
+    p.add_argument(
+        "--exercises",
+        type=int,
+        metavar="N",
+        help="benchmark proving exercises instead: `check --run-code` (CPython in the sandbox), again with the "
+        "verdicts kept, and `--in-page-python` (Pyodide under Node) on N synthetic exercises "
+        "(tracksite.tools.bench.exercises)",
+    )
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -244,6 +252,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return search.cmd(args, repo)
     if args.runnable:
         return runnable.cmd(args)
+    if args.exercises is not None:
+        if args.exercises < 1:
+            raise UserError("--exercises takes a positive number of exercises, e.g. --exercises 500", exit_code=USAGE)
+        return exercises.cmd(args)
     if args.large is not None and args.large < 1:
         raise UserError("--large takes a positive number of lessons, e.g. --large 10000", exit_code=USAGE)
     serve_size = set(args.sizes) if args.serve_size is None else {args.serve_size}
@@ -300,7 +312,8 @@ def _write(args: argparse.Namespace, data: dict[str, Any], command: str) -> None
     if args.markdown:
         page = Path(args.markdown)  # the search part of the page stays, and the profile
         old = page.read_text(encoding="utf-8") if page.is_file() else ""
-        text = runnable.keep_section(page, search.keep_section(page, render_markdown(data, command)))
+        text = render_markdown(data, command)
+        text = exercises.keep_section(page, runnable.keep_section(page, search.keep_section(page, text)))
         page.write_text(keep_profile(old, text), encoding="utf-8")
         _log(f"wrote {args.markdown}")
     if args.json:

@@ -41,6 +41,7 @@ from tracksite.core import localstate, sandbox
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.problems.problem import ProblemList
+from tracksite.core.widgets import knownfailures as known
 from tracksite.core.widgets.body import read_body
 from tracksite.core.widgets.pagepython import first_code_line
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
@@ -63,6 +64,7 @@ class Exercise:
     body_line: int
     value: Runnable
     starts: dict  # field -> body line of its code's first line
+    title: str = ""  # the block's title (`/// runnable | Title`): knownfailures.py's entries name it
 
     def at(self, key: str | tuple) -> int:
         return self.body_line + self.lines.get(key if isinstance(key, tuple) else (key,), 1) - 1
@@ -100,13 +102,15 @@ def exercises(project) -> list:
         with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
             for key, verdicts in zip([k for k, _ in missing], pool.map(_run, [ex.value for _, ex in missing])):
                 kept[key] = verdicts
-    clean = []
+    clean, failing = [], {}  # failing: (exercise, "cpython" or "page") -> the problems its runs added
     for ex in found:
         before = len(out.items)
         _report(out, ex, kept[keys[ex]], "in CPython")
+        failing[(ex, "cpython")] = out.items[before:]
         if len(out.items) == before:
             clean.append(ex)
-    page = _in_page(project, out, found, clean, kept) if in_page(project) else {}
+    page = _in_page(project, out, found, clean, kept, failing) if in_page(project) else {}
+    known.apply(project, out, found, failing, "keys" in page)
     if missing or page.get("ran"):
         _save(project.root, {k: kept[k] for k in [*keys.values(), *page.get("keys", ())]})
     return out.items
@@ -118,7 +122,7 @@ def in_page(project) -> bool:
     return bool(site is not None and getattr(site.config, "run_code_in_page", False))
 
 
-def _in_page(project, out, found: list, clean: list, kept: dict) -> dict:
+def _in_page(project, out, found: list, clean: list, kept: dict, failing: dict) -> dict:
     """The exercises run again in the page's Python (inpage.py), all in one process; what fails
     there but not in CPython is reported as CPython's failures are, saying where."""
     reason = page_unavailable()
@@ -139,7 +143,9 @@ def _in_page(project, out, found: list, clean: list, kept: dict) -> dict:
         for key, start, n in spans:
             kept[key] = verdicts[start : start + n]
     for ex in clean:  # a failure CPython shares is said once, by CPython
+        before = len(out.items)
         _report(out, ex, kept[keys[ex]], "in the page's Python (Pyodide)")
+        failing[(ex, "page")] = out.items[before:]
     return {"keys": list(keys.values()), "ran": bool(runs)}
 
 
@@ -199,7 +205,7 @@ def exercises_in(documents):
                 continue
             lines = read_body(body, RUNNABLE, "expected a mapping with at least code:")[2]
             starts = {name: first_code_line(body, lines.get((name,))) for name in ("solution", "tests")}
-            yield Exercise(doc.path, block.line, lines, block.body_line, value, starts)
+            yield Exercise(doc.path, block.line, lines, block.body_line, value, starts, (block.argument or "").strip())
 
 
 def _key(r: Runnable) -> str:

@@ -232,26 +232,26 @@
     return said;
   };
 
-  /* ---- the solution, shown by the author's policy (data-solution: "pass", or a number of
-     Checks); the Checks are counted under the course's namespace, so they travel with the
-     learner's progress, and a pass anywhere (lesson, pack, a progress file, the LMS) opens it ---- */
+  /* ---- the solution, by the author's policy (data-solution: "pass", or a number of Checks); the
+     Checks and an opened solution (it stays open) travel with the learner's progress (SCORM's "n"
+     too, scorm-state.js), and a pass anywhere (lesson, pack, a progress file, the LMS) opens it ---- */
   function solutionGate(root, store) {
     const answer = root.querySelector(".ts-run__solution");
     const policy = root.dataset.solution;
     if (!answer || !policy) return () => {};
     const name = store ? "tracksite:checks:" + fingerprint(store.code) : null;
     const need = policy === "pass" ? 0 : Number(policy);
-    const note = h("p", { class: "ts-run__solnote" });
-    answer.before(note);
-    const count = () => (name ? Number(load(name, {}).n) || 0 : 0);
+    const note = answer.parentNode.insertBefore(h("p", { class: "ts-run__solnote" }), answer);
+    const count = () => (name ? Number(load(name, {}).n) || 0 : 0), seen = () => Boolean(name && load(name, {}).seen === true);
     const update = () => {
-      const open = root.classList.contains("is-passed") || (need > 0 && count() >= need);
+      const open = root.classList.contains("is-passed") || (need > 0 && count() >= need) || seen();
       answer.hidden = !open;
       note.hidden = open;
       note.textContent = need > 0 ? t("rnSolutionAfter", { n: need, done: count() }) : t("rnSolutionOnPass");
     };
     update();
-    return () => { if (name) save(name, { n: count() + 1 }); update(); };
+    answer.addEventListener("toggle", () => { if (name && answer.open && !seen()) save(name, { n: count(), seen: true }); });
+    return () => { if (name) save(name, { n: count() + 1, ...(seen() ? { seen: true } : {}) }); update(); };
   }
 
   /* ---- one block: editor, buttons, output ---- */
