@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     "",
     "transformers-and-llms/",
+    "transformers-and-llms/attention-mechanism/",
     "transformers-and-llms/scaling-and-context/",
     "transformers-and-llms/tokens-and-embeddings/",
 ]
@@ -48,4 +49,22 @@ def test_no_sideways_scroll_and_every_scrolling_region_is_focusable(site_page, w
         )
         assert found["sideways"] == 0, (url or "home", width, found)
         assert found["unreachable"] == [], (url or "home", width, found)
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_the_attention_heatmap_never_widens_the_page(site_page, width):
+    """Its table (the text that stands for the heatmap) was 325 px wide in a 288 px column: before
+    the heatmap loads (when the widget comes near) and after, for screen readers only."""
+    page = site_page(viewport={"width": width, "height": 800}, has_touch=True, is_mobile=True, device_scale_factor=2)
+    page.goto(page.base_url + "transformers-and-llms/attention-mechanism/")
+    page.wait_for_load_state("load")
+    settled(page)
+    sideways = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.locator(".ts-attn__table:not(.ts-sr)").count() > 0, "the heatmap should load only near the viewport"
+    assert page.evaluate(sideways) == 0
+    page.locator("figure.ts-attn").first.scroll_into_view_if_needed()
+    page.wait_for_selector(".ts-attn__table.ts-sr", state="attached")
+    settled(page)
+    assert page.evaluate(sideways) == 0
     assert page.console_errors == []
