@@ -13,6 +13,7 @@
    the query's weight points to, and its excerpt is cut from that section's text. */
 const WORD = /[\p{L}\p{N}]+/gu;
 const HYPHENATED = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu;
+const RUN = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
 const CJK = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])/gu;
 const ISE = /(?<=[a-z]{3})is(e|es|ed|ing|er|ers|ation|ations)$/;
 const EXCERPT = 18; /* words in an excerpt */
@@ -38,6 +39,29 @@ export function words(text, lang = "en") {
   const found = folded.match(WORD) || [];
   for (const m of folded.matchAll(HYPHENATED)) found.push(m[0].replace(/-/g, ""));
   return found.map((w) => normalise(w, lang));
+}
+
+/* The query's pieces (a word, or words hyphenated), each with its ways: the lists of words a page
+   may hold it by, all of a list on the page. A hyphenated piece is its words joined or its words
+   apart, whichever the page has: "kv-cache" finds a page that says "KV cache" as well as one that
+   says "KV-cache" (the index files a hyphenated word under both, tracksite.search.words); asking
+   for the three words at once missed every page that writes the term without its hyphen. Read in
+   each language of the course: a spelling one language reads otherwise ("normalise") is one more way. */
+export function pieces(text, langs = ["en"]) {
+  const folded = fold(text).replace(CJK, " $1 ");
+  const out = new Map();
+  for (const [run] of folded.matchAll(RUN)) {
+    const parts = run.split("-");
+    const ways = new Map();
+    for (const lang of langs) {
+      for (const list of parts.length > 1 ? [[parts.join("")], parts] : [parts]) {
+        const w = list.map((p) => normalise(p, lang));
+        ways.set(w.join(" "), { words: w });
+      }
+    }
+    if (!out.has(run)) out.set(run, { text: run, ways: [...ways.values()] });
+  }
+  return [...out.values()];
 }
 
 /* The endings a word of the language may have beyond its stem (accents folded; "oes>ao": an ending
@@ -250,29 +274,55 @@ export class Index {
     return keep;
   }
 
-  /* Every page holding every word of the query, best first; `data()` fetches a result's
-     fragment. `ignored`: the words no page of the course has, left out rather than making the
-     whole query fail (a typo, a word the course never uses). */
+  /* The pages holding a piece by one of its ways: page -> [score, hits], the best way's score
+     and its words' [section, vote] pairs. */
+  static hold(piece, matches) {
+    const pages = new Map();
+    for (const way of piece.ways) {
+      const each = way.words.map((w) => matches.get(w).pages);
+      if (each.some((m) => !m.size)) continue;
+      const fewest = each.reduce((a, b) => (b.size < a.size ? b : a));
+      for (const page of fewest.keys()) {
+        const hits = each.map((m) => m.get(page));
+        if (hits.some((h) => h === undefined)) continue;
+        const score = hits.reduce((t, h) => t + h[0], 0);
+        if (score > ((pages.get(page) || [0])[0])) pages.set(page, [score, hits.map((h) => [h[1], h[2]])]);
+      }
+    }
+    return pages;
+  }
+
+  /* Every page holding every piece of the query, best first; `data()` fetches a result's
+     fragment. `ignored`: the words no page of the course has (or a hyphenated piece whose words
+     no page holds together), left out rather than making the whole query fail (a typo, a word
+     the course never uses). */
   async search(query, { filters } = {}) {
     await this.ready;
-    const terms = this.terms(query);
-    if (!terms.length) return { results: [], ignored: [], suggestions: {} };
-    const [all, keep] = await Promise.all([Promise.all(terms.map((w) => this.match(w))), this.allowed(filters)]);
-    const ignored = terms.filter((_, i) => !all[i].pages.size);
-    const suggestions = await this.suggest(ignored);
-    const found = all.filter((f) => f.pages.size).sort((a, b) => a.pages.size - b.pages.size);
+    const asked = pieces(query, this.languages);
+    if (!asked.length) return { results: [], ignored: [], suggestions: {} };
+    const all = [...new Set(asked.flatMap((p) => p.ways.flatMap((w) => w.words)))];
+    const [got, keep] = await Promise.all([Promise.all(all.map((w) => this.match(w))), this.allowed(filters)]);
+    const matches = new Map(all.map((w, i) => [w, got[i]]));
+    const held = asked.map((piece) => Index.hold(piece, matches));
+    const missing = asked.filter((_, i) => !held[i].size);
+    /* a word alone is named as the index reads it, a hyphenated piece as typed; the words no page
+       has get a suggestion */
+    const ignored = [...new Set(missing.map((p) => (p.text.includes("-") ? p.text : p.ways[0].words[0])))];
+    const unknown = missing.flatMap((p) => p.ways.flatMap((w) => w.words));
+    const suggestions = await this.suggest([...new Set(unknown)].filter((w) => !matches.get(w).pages.size));
+    const found = held.filter((h) => h.size).sort((a, b) => a.size - b.size);
     if (!found.length) return { results: [], ignored, suggestions };
-    const matched = new Set(found.flatMap((f) => [...f.matched]));
+    const matched = new Set(asked.filter((_, i) => held[i].size).flatMap((p) => p.ways.flatMap((w) => w.words.flatMap((x) => [...matches.get(x).matched]))));
     const results = [];
-    for (const page of found[0].pages.keys()) {
+    for (const page of found[0].keys()) {
       if (keep && !keep.has(page)) continue;
-      const hits = found.map((f) => f.pages.get(page));
+      const hits = found.map((f) => f.get(page));
       if (hits.some((h) => h === undefined)) continue;
       /* the section the query's words weigh most in, each word voting with its stem's score: a
          rare word ("temperature") outvotes a common one ("softmax") */
       const votes = new Map();
-      for (const [, section, vote] of hits) votes.set(section, (votes.get(section) || 0) + vote);
-      let section = hits[0][1];
+      for (const [, pairs] of hits) for (const [section, vote] of pairs) votes.set(section, (votes.get(section) || 0) + vote);
+      let section = hits[0][1][0][0];
       for (const [s, v] of votes) if (v > votes.get(section) || (v === votes.get(section) && s < section)) section = s;
       results.push({ id: page, score: hits.reduce((t, h) => t + h[0], 0), section });
     }
@@ -292,7 +342,7 @@ export class Index {
       const file = Math.floor(r.section / PER_FILE), place = r.section % PER_FILE;
       r.data = () => this.file("pages/" + r.id + "-" + file + ".json").then((f) => this.result(f, place, matched));
     }
-    return { results, ignored: ignored.length < terms.length ? ignored : [], suggestions };
+    return { results, ignored, suggestions };
   }
 
   /* A result as the list shows it, from the section at `place` of its fragment file: an excerpt

@@ -17,7 +17,9 @@ from html import escape
 from tracksite.core import messages
 from tracksite.core.model.course import Curriculum, Lesson, Track
 
-NODE_W, NODE_H = 176, 58
+#: A box holds up to four lines of a lesson's title (Node.lines): at 58 px, two held only the start of
+#: three of Track 5's titles.
+NODE_W, NODE_H = 176, 72
 COL_GAP, ROW_GAP = 56, 18
 PAD, HEAD_H, BAND_GAP = 30, 34, 30  # PAD leaves room for the same-column arrows' bow
 TRACK_H = 22  # a track's title above its phases, when the map shows several tracks
@@ -77,11 +79,18 @@ class Node:
 
     @property
     def lines(self) -> list[str]:
-        """The box's text: prefix and title on two lines of 24 characters, shortened if longer.
-        Lines break between words only, so that the lines read together are the name's start."""
-        lines = _wrap(f"{self.prefix} {self.lesson.title}", 24)
+        """The box's text: prefix and title on lines of 24 characters, the first of 20 when it takes
+        more than two (the lines then rise to the badge and tick and come closer: `_box`), up to
+        four, shortened past that. Two lines cut three of Track 5's titles ("4. Training language /
+        models by next-token…"). Lines break between words only, so that the lines read together
+        are the name's start."""
+        text = f"{self.prefix} {self.lesson.title}"
+        lines = _wrap(text, 24)
         if len(lines) > 2:
-            lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), 23, placeholder="…")]
+            first = _wrap(text, 20)[0]
+            lines = [first, *_wrap(text[len(first) :].lstrip(), 24)]
+        if len(lines) > 4:
+            lines = [*lines[:3], textwrap.shorten(" ".join(lines[3:]), 23, placeholder="…")]
         return lines
 
     def name(self, words: messages.Catalogue) -> str:
@@ -309,7 +318,7 @@ def render_svg(
                 node.x,
                 node.y,
                 node.lines,
-                16,
+                16 if len(node.lines) < 3 else 14,
                 node.name(words),
                 url(node.lesson),
                 f'data-lesson="{escape(node.key)}" data-needs="{escape(" ".join(needed))}"',

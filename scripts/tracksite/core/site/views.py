@@ -150,8 +150,19 @@ def start_here(c: Curriculum, lang: str = "en") -> dict[str, Any] | None:
 
     first = next((t for t in tracks if not builds_on_another(t)), tracks[0])
     lesson = c.lessons_of(first.slug)[0]
+    words = messages.catalogue(lang)
     return {
         "track": track_summary(c, first, lang),
+        # the main button's "Continue" (learner.js) over the first track and those that follow, a later
+        # track's lessons named with their track: it went on from the first track's progress alone, and
+        # sent a learner in Track 5 back to Track 4
+        "continue_lessons": track_summary(c, first, lang)["continue_lessons"]
+        + [
+            [l.key, words.text("trackLesson", track=track_label(t, lang), n=c.position(l).number) + ", " + l.title]
+            for t in tracks
+            if t is not first
+            for l in c.lessons_of(t.slug)
+        ],
         "needs": [need for p in lesson.prerequisites if (need := _need(c, lesson, p.lesson, p.text, p.link))],
         # a need linked to a page of the course (an imported lesson's Setup) is something to set up:
         # the browser line must not then say there is nothing to install
