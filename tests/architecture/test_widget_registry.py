@@ -25,9 +25,9 @@ from tracksite.core.learning import readingtime, termlinks
 from tracksite.core.markdown import blocks as blocksyntax
 from tracksite.core.markdown import prose
 from tracksite.core.site import fingerprints
-from tracksite.core.widgets import WIDGET_BLOCKS
 from tracksite.core.widgets import tables as fieldtables
 from tracksite.core.widgets.bodies import BODIES
+from tracksite.core.widgets.validate import WIDGET_BLOCKS
 
 PACKAGE = REPO / "scripts" / "tracksite"
 

@@ -21,10 +21,11 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.published import widgetassets
 from tracksite.core import widgetregistry as W
 from tracksite.core.learning import coverage
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.site import trackpages
-from tracksite.core.widgets import find_blocks, iter_blocks, validate_widgets
 from tracksite.core.widgets.bodies import BODIES
 from tracksite.core.widgets.predict.body import PREDICT, parse_predict
+from tracksite.core.widgets.validate import validate_widgets
 from tracksite.core.yaml.safe import parse
 
 ASSETS = Path(theme.ASSETS) / "tracksite"
