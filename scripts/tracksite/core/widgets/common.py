@@ -20,6 +20,7 @@ from pymdownx.blocks.block import Block
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.mathml import render_math
 from tracksite.core.memo import memo
+from tracksite.core.messages import text as interface_text
 from tracksite.core.widgets.body import Issue, clean_text
 from tracksite.core.widgets.inline import render_into
 
@@ -120,6 +121,12 @@ class DataBlock(WidgetBlock):
 
     ARGUMENT = None
     TAG = "div"
+    ROOT_ID = ""  # its root's id when the author gives none: `<ROOT_ID>-<number on the page>`
+    TITLE: str | None = None  # the message key of its title line's label ("wQuiz"); None: no title line
+
+    def title(self, parsed) -> str | None:
+        """The message key of the title line's label, which a widget may choose by its body."""
+        return self.TITLE
 
     def on_markdown(self) -> str:
         return "raw"
@@ -131,6 +138,8 @@ class DataBlock(WidgetBlock):
         raise NotImplementedError
 
     def render(self, block: etree.Element, parsed, number: int) -> None:
+        """Draw the widget into its root, which `on_end` has made (its id is `block.get("id")`)
+        and given its title line."""
         raise NotImplementedError
 
     def island(self, block: etree.Element, parsed) -> dict | None:
@@ -144,6 +153,13 @@ class DataBlock(WidgetBlock):
         if not parsed or any(i.severity == "error" for i in issues):
             render_error(block, self.NAME, issues)
             return
+        # every widget's root and title line, written here once; `render` draws the rest
+        css = self.WIDGET.css_class
+        assert css is not None  # every block widget declares its root's class
+        widget_root(block, css, self.NAME, f"{self.ROOT_ID}-{number}")
+        label = self.title(parsed)
+        if label is not None:
+            title_line(block, interface_text(label), self.argument)
         self.render(block, parsed, number)
         if self.WIDGET.export and self.context().islands:
             data = self.island(block, parsed)

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as etree
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text as interface_text
-from tracksite.core.widgets.common import DataBlock, el, el_math, shown_html, tail, title_line, widget_root
+from tracksite.core.widgets.common import DataBlock, el, el_math, shown_html, tail
 from tracksite.core.widgets.quiz.body import parse_quiz
 from tracksite.core.widgets.validate import content_key
 
@@ -28,14 +28,14 @@ class Quiz(DataBlock):
     def parse(self, raw: str):
         return parse_quiz(raw)  # the check's model when it read the same text (core/widgets/quiz/body.py)
 
+    ROOT_ID = "ts-quiz"
+    TITLE = "wQuiz"
+
     def render(self, block: etree.Element, questions, number: int) -> None:
         ctx = self.context()
-        css = self.WIDGET.css_class
-        assert css is not None  # every block widget declares its root's class
-        qid = widget_root(block, css, self.NAME, f"ts-quiz-{number}")
+        qid = block.get("id")
         block.set("data-key", f"tracksite:quiz:{ctx.page_id}:{number}:{_content_key(tuple(questions))}")
         keys = question_keys(ctx.page_id, questions, self.tracker.setdefault("question keys", set()))
-        title_line(block, interface_text("wQuiz"), self.argument)
         ol = el(block, "ol", None, "ts-quiz__questions")
         for qn, question in enumerate(questions, start=1):
             li = el(
