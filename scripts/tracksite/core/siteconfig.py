@@ -74,7 +74,7 @@ class SiteConfig:
     #: `run_code` setting for builds, `tracksite check --run-code` for a check; off by default.
     run_code: bool = False
     #: ... and in the page's own Python too (Pyodide under Node, in the same sandbox):
-    #: `tracksite check --run-code --in-page-python` (core/widgets/runnable/inpage.py).
+    #: `tracksite check --run-code --in-page-python` (core/widgets/runnable/check.py).
     run_code_in_page: bool = False
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:

@@ -8,7 +8,7 @@ their order, titles, phases, languages, the course's id) is the site's `course.j
 the model when the site was built (core/site/coursejson.py). The widgets' data is not scraped
 back out of their markup: in an export's build (the one `tracksite export` makes, or `tracksite
 build --for-export`) each widget an export takes gives the data its block parsed, as a JSON
-island (adapter/blocks/common.py), found here by its mark and read as JSON. Which widgets those
+island (core/widgets/common.py), found here by its mark and read as JSON. Which widgets those
 are, and what each gives (a lesson's quizzes, exercises or decks), is their registry entries'
 `export`; nothing here names a widget. No HTML is parsed here (tests/architecture/test_imports.py holds that).
 """
@@ -35,7 +35,7 @@ class Question:
     options: list[str]  # HTML, in the instructor's order
     correct: list[int]  # places in `options`
     feedback: list[str]  # HTML per option
-    key: str = ""  # where the page keeps the learner's answer (blocks/quiz.py's `question_keys`)
+    key: str = ""  # where the page keeps the learner's answer (core/widgets/quiz/block.py's `question_keys`)
     order: list[int] = field(default_factory=list)  # each shown option's place in the source
     also: list[str] = field(default_factory=list)  # the keys of its copies (a track's exercise pack)
 
@@ -90,7 +90,7 @@ class Course:
         return sum(len(q.questions) for lesson in self.lessons for q in lesson.quizzes)
 
 
-#: A widget's JSON island, as adapter/blocks/common.py writes it: the widget's name, its data.
+#: A widget's JSON island, as core/widgets/common.py writes it: the widget's name, its data.
 _ISLAND = re.compile(rf'<script\b[^>]*\s{W.ISLAND}="([^"]+)"[^>]*>(.*?)</script>', re.S)
 #: The widgets an export takes, and what of a lesson each gives (W.EXPORTS).
 _EXPORTED = {w.name: w.export for w in W.WIDGETS if w.export}
