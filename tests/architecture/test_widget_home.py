@@ -26,7 +26,7 @@ SHARED = {
     "core/widgets/pagepython.py": "what the page's Python can import, for runnable and predict blocks",
     "core/widgets/decimals.py": "numbers as the attention widgets' tables show them",
     "core/widgets/inline.py": "widget texts as inline Markdown with math",
-    "core/widgets/__init__.py": "the package's public names, loaded when asked for",
+    "core/widgets/__init__.py": "what the widgets' package is (its docstring alone)",
     "core/widgets/bodies.py": "loads each entry's body",
     "core/widgets/body.py": "reading a body with the schema language",
     "core/widgets/tables.py": "the authoring guide's field tables",
