@@ -20,6 +20,7 @@ from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.pages import csp
 from tracksite.commands.export import coursedata
+from tracksite.core import widgetregistry as W
 from tracksite.core.widgets.pagepython import BROWSER_MODULES
 from tracksite.core.widgets.predict.body import parse_predict
 from tracksite.core.widgets.runnable.body import code_key, parse_runnable, runs_code
@@ -334,11 +335,11 @@ def test_the_offline_copy_leaves_the_runnable_blocks_scripts_as_built(tmp_path):
     folder.mkdir(parents=True)
     names = ("runnable.js", "runnable-sandbox.js", "runnable-frame.js", "runnable-worker.js", "runnable-editor.js")
     for name in names:
-        (folder / name).write_bytes((theme.ASSETS / "tracksite" / name).read_bytes())
+        (folder / name).write_bytes(W.asset_file(f"tracksite/{name}").read_bytes())
     offline.convert_scripts(tmp_path)
     assert "import(" in (folder / "runnable.js").read_text(encoding="utf-8")
     for name in names:
-        assert (folder / name).read_bytes() == (theme.ASSETS / "tracksite" / name).read_bytes(), name
+        assert (folder / name).read_bytes() == W.asset_file(f"tracksite/{name}").read_bytes(), name
 
 
 def test_the_benchmark_section_is_written_and_kept(tmp_path):
