@@ -282,6 +282,14 @@ def widget_assets(widget: Widget) -> tuple[str, ...]:
 WIDGET_ASSETS = tuple(dict.fromkeys(a for w in WIDGETS for a in widget_assets(w)))
 
 
+def storage_key(kind: str, *parts: object) -> str:
+    """Where a page keeps a learner's state in the browser, spelled here once for every widget:
+    `tracksite:<kind>:<part>:...` (`quiz`, `cards`, `runnable`, `code`). The page carries each key as
+    data (`data-key`, `data-code-key`), which widgets.js and runnable.js read; widgets.js adds the
+    course's namespace after `tracksite:` (core/site/courseid.py), and scorm.js keeps those keys."""
+    return ":".join(("tracksite", kind, *(str(p) for p in parts)))
+
+
 def asset_piece(asset: str) -> str:
     """Where a widget's file (`tracksite/predict.js`, as an entry's `assets` names it) lives in the
     package: in the home of the first entry whose folder holds it (two entries may share one, as the

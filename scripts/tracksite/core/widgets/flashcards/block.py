@@ -25,7 +25,7 @@ class Flashcards(DataBlock):
 
     def render(self, block: etree.Element, cards, number: int) -> None:
         ctx = self.context()
-        block.set("data-key", f"tracksite:cards:{ctx.page_id}:{number}")
+        block.set("data-key", W.storage_key("cards", ctx.page_id, number))
         ol = el(block, "ol", None, "ts-cards__list")
         for card in cards:
             li = el(ol, "li", None, "ts-card")
