@@ -26,6 +26,7 @@ SHARED = {
     "core/widgets/pagepython.py": "what the page's Python can import, for runnable and predict blocks",
     "core/widgets/decimals.py": "numbers as the attention widgets' tables show them",
     "core/widgets/inline.py": "widget texts as inline Markdown with math",
+    "core/widgets/islands.py": "the typed, versioned data an exported widget gives the exports",
     "core/widgets/__init__.py": "what the widgets' package is (its docstring alone)",
     "core/widgets/bodies.py": "loads each entry's body",
     "core/widgets/body.py": "reading a body with the schema language",

@@ -25,6 +25,7 @@ from typing import Any
 from tracksite.core import messages
 from tracksite.core import widgetregistry as W
 from tracksite.core.site import courseid, coursejson
+from tracksite.core.widgets import islands as islands_
 from tracksite.errors import UserError
 
 
@@ -118,23 +119,20 @@ def _unexported(text: str) -> bool:
 
 
 def _quiz(data: dict) -> Quiz:
-    key = str(data.get("key", ""))
+    quiz = _island("quizzes", data)
+    assert isinstance(quiz, islands_.QuizIsland)
     return Quiz(
-        key,
-        [
-            Question(
-                q["text"],
-                bool(q["multiple"]),
-                list(q["options"]),
-                list(q["correct"]),
-                list(q["feedback"]),
-                # a site built before the questions' own keys: by the quiz's, and its place
-                str(q.get("key") or f"{key}|{n}"),
-                order=[int(i) for i in q.get("order", range(len(q["options"])))],
-            )
-            for n, q in enumerate(data.get("questions", []))
-        ],
+        quiz.key,
+        [Question(q.text, q.multiple, q.options, q.correct, q.feedback, q.key, order=q.order) for q in quiz.questions],
     )
+
+
+def _island(kind: str, data: dict) -> islands_.Island:
+    """An island of `kind` read with the type the widget wrote it with (core/widgets/islands.py)."""
+    try:
+        return islands_.read(kind, data)
+    except islands_.IslandError as e:
+        raise UserError(f"{e}: build the site again with this tracksite") from None
 
 
 def exercises(found: list[dict]) -> list[Quiz]:
@@ -143,14 +141,8 @@ def exercises(found: list[dict]) -> list[Quiz]:
     that option chosen and first checked right, so the SCORM state carries and scores it as it
     does a question (the Common Cartridge's QTI items hold the quizzes only). Its text is its
     title, for the LMS's report."""
-    return [
-        Quiz(
-            str(d.get("key", "")),
-            [Question(html.escape(str(d.get("title", ""))), False, [""], [0], [""], str(d.get("key", "")))],
-        )
-        for d in found
-        if d.get("checked")
-    ]
+    read = [e for e in (_island("exercises", d) for d in found) if isinstance(e, islands_.ExerciseIsland)]
+    return [Quiz(e.key, [Question(html.escape(e.title), False, [""], [0], [""], e.key)]) for e in read if e.checked]
 
 
 def read(site: Path, track: str | None = None) -> Course:
@@ -311,7 +303,8 @@ def _lesson(site: Path, track: str, entry: dict[str, Any], label: str, lang: str
             "`tracksite build --for-export`"
         )
     found = islands(text)
-    decks = [(str(d.get("key", "")), [str(t) for t in d.get("terms", [])]) for d in found["decks"]]
+    read_decks = (_island("decks", d) for d in found["decks"])
+    decks = [(d.key, d.terms) for d in read_decks if isinstance(d, islands_.DeckIsland)]
     terms = [term for _, deck in decks for term in deck]
     quizzes = [_quiz(q) for q in found["quizzes"]]
     listed = entry.get("pages")

@@ -6,7 +6,8 @@ the HTML a page shows and the data an export takes), `check.py` when the check r
 own. Beside them, what every widget shares: `body.py` (reading a body), `bodies.py` (each `BODY`,
 from its entry), `validate.py` (every block of a page), `tables.py` (the guide's field tables),
 `decimals.py` (numbers as a page shows them), and for the blocks `common.py` (their base
-classes, element helpers, JSON islands) and `inline.py` (a widget text as inline Markdown).
+classes, element helpers, JSON islands), `islands.py` (the islands' types, which the exports
+import) and `inline.py` (a widget text as inline Markdown).
 The blocks are Python-Markdown and pymdownx code, never MkDocs': the extension that registers
 them is the adapter's (`tracksite.adapter.blocks`). `tracksite check` and the build call
 `validate_widgets` first, so an instructor sees every problem with its line; the check loads no

@@ -21,6 +21,7 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.mathml import render_math
 from tracksite.core.memo import memo
 from tracksite.core.messages import text as interface_text
+from tracksite.core.widgets import islands
 from tracksite.core.widgets.body import Issue, clean_text
 from tracksite.core.widgets.inline import render_into
 
@@ -142,7 +143,7 @@ class DataBlock(WidgetBlock):
         and given its title line."""
         raise NotImplementedError
 
-    def island(self, block: etree.Element, parsed) -> dict | None:
+    def island(self, block: etree.Element, parsed) -> islands.Island | None:
         """What an export takes of the rendered widget (its entry's `export` says which kind),
         or None: the widget's own data, its texts as the page shows them (`shown_html`)."""
         return None
@@ -167,13 +168,13 @@ class DataBlock(WidgetBlock):
                 add_island(block, self.NAME, data)
 
 
-def add_island(block: etree.Element, name: str, data: dict) -> None:
+def add_island(block: etree.Element, name: str, data: islands.Island) -> None:
     """The widget's data for an export, as a JSON island (`<script type="application/json">`, which
     a browser neither runs nor shows) at the end of its root. Only an export's build writes one
     (`islands` in the page's context): the published site stays as it was, and the exports read
     the data the block parsed rather than scraping it back out of the markup. `<`, `>` and `&`
     are written as JSON escapes, so no text can close the element or be read as markup."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(islands.written(data), ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     island = etree.SubElement(block, "script", {"type": "application/json", W.ISLAND: name})
     island.text = AtomicString(text)

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as etree
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text
+from tracksite.core.widgets import islands
 from tracksite.core.widgets.common import DataBlock, el, el_math, shown_text
 from tracksite.core.widgets.flashcards.body import parse_flashcards
 
@@ -34,7 +35,7 @@ class Flashcards(DataBlock):
             el(details, "summary", text("showAnswer"))
             el_math(details, "p", card.answer, "ts-card__answer")
 
-    def island(self, block: etree.Element, cards) -> dict:
+    def island(self, block: etree.Element, cards) -> islands.DeckIsland:
         """For an export: the deck's key and its terms, as widgets.js keys the cards (the SCORM
         state keeps which cards a learner knew)."""
-        return {"key": block.get("data-key", ""), "terms": [shown_text(self.md, card.term) for card in cards]}
+        return islands.DeckIsland(block.get("data-key", ""), [shown_text(self.md, card.term) for card in cards])

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as etree
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text as interface_text
+from tracksite.core.widgets import islands
 from tracksite.core.widgets.common import DataBlock, el, el_math, shown_html, tail
 from tracksite.core.widgets.quiz.body import parse_quiz
 from tracksite.core.widgets.validate import content_key
@@ -88,7 +89,7 @@ class Quiz(DataBlock):
                 tail(text, " \u2014 ")
                 el_math(item, "span", option.explain, "ts-quiz__explain")
 
-    def island(self, block: etree.Element, questions) -> dict:
+    def island(self, block: etree.Element, questions) -> islands.QuizIsland:
         """For an export: each question, its options in the page's order, which are right, and
         each option's feedback, their texts as the page shows them (the cartridge's QTI items)."""
         shown = []
@@ -96,17 +97,17 @@ class Quiz(DataBlock):
         for question, key in zip(questions, keys, strict=True):
             order = shown_order(question)
             shown.append(
-                {
-                    "key": key,
-                    "text": shown_html(self.md, question.question),
-                    "multiple": question.multiple,
-                    "options": [shown_html(self.md, question.options[i].text) for i in order],
-                    "correct": [n for n, i in enumerate(order) if question.options[i].correct],
-                    "feedback": [shown_html(self.md, question.options[i].explain) for i in order],
-                    "order": list(order),
-                }
+                islands.Question(
+                    key=key,
+                    text=shown_html(self.md, question.question),
+                    multiple=question.multiple,
+                    options=[shown_html(self.md, question.options[i].text) for i in order],
+                    correct=[n for n, i in enumerate(order) if question.options[i].correct],
+                    feedback=[shown_html(self.md, question.options[i].explain) for i in order],
+                    order=list(order),
+                )
             )
-        return {"key": block.get("data-key", ""), "questions": shown}
+        return islands.QuizIsland(block.get("data-key", ""), shown)
 
 
 def question_key(question) -> str:

@@ -17,6 +17,7 @@ from markdown.util import AtomicString
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text
+from tracksite.core.widgets import islands
 from tracksite.core.widgets.common import DataBlock, el, el_math, highlight
 from tracksite.core.widgets.runnable.body import Runnable, code_key, parse_runnable
 from tracksite.core.widgets.runnable.schema import RUNNABLE, SHOWN_FROM_START
@@ -65,10 +66,10 @@ class RunnableBlock(DataBlock):
             el(answer, "summary", text("showSolution"))
             draw_code(self, answer, parsed.solution)
 
-    def island(self, block: etree.Element, parsed: Runnable) -> dict:
+    def island(self, block: etree.Element, parsed: Runnable) -> islands.ExerciseIsland:
         """For an export: the block's key, whether the page checks it (a checked exercise counts
         in the SCORM score) and its title (what an LMS's report names it by)."""
-        return {"key": block.get("data-key", ""), "checked": parsed.checked, "title": self.argument or ""}
+        return islands.ExerciseIsland(block.get("data-key", ""), parsed.checked, self.argument or "")
 
 
 #: What an exercise's key is made of: what the learner does and is judged by. The mistakes an
