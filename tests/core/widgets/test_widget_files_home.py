@@ -4,6 +4,9 @@ always linked (`assets/tracksite/predict.js`), from the registry alone: no list 
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import PurePosixPath
+
 import harness
 from course import REPO, lesson_md, make_course, write
 from tracksite.core import widgetregistry as W
@@ -33,3 +36,11 @@ def test_the_files_in_a_home_are_published_where_pages_link_them(tmp_path):
         assert (site / uri).read_text(encoding="utf-8") == expected, uri
     page = harness.page(site, "alpha/a1/")
     assert page.select_one("script[src$='assets/tracksite/predict.js']") is not None
+
+
+def test_the_wheel_carries_every_file_a_home_publishes():
+    """The package data of pyproject.toml names each (a file a wheel lacks is a page without its script)."""
+    data = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["tracksite"]
+    files = [PurePosixPath(path.relative_to(PACKAGE).as_posix()) for _, path in W.home_asset_files()]
+    assert files and [f for f in files if not any(f.match(p) for p in patterns)] == []
