@@ -119,20 +119,12 @@ def _unexported(text: str) -> bool:
 
 
 def _quiz(data: dict) -> Quiz:
-    quiz = _island("quizzes", data)
+    quiz = islands_.read("quizzes", data)
     assert isinstance(quiz, islands_.QuizIsland)
     return Quiz(
         quiz.key,
         [Question(q.text, q.multiple, q.options, q.correct, q.feedback, q.key, order=q.order) for q in quiz.questions],
     )
-
-
-def _island(kind: str, data: dict) -> islands_.Island:
-    """An island of `kind` read with the type the widget wrote it with (core/widgets/islands.py)."""
-    try:
-        return islands_.read(kind, data)
-    except islands_.IslandError as e:
-        raise UserError(f"{e}: build the site again with this tracksite") from None
 
 
 def exercises(found: list[dict]) -> list[Quiz]:
@@ -141,7 +133,7 @@ def exercises(found: list[dict]) -> list[Quiz]:
     that option chosen and first checked right, so the SCORM state carries and scores it as it
     does a question (the Common Cartridge's QTI items hold the quizzes only). Its text is its
     title, for the LMS's report."""
-    read = [e for e in (_island("exercises", d) for d in found) if isinstance(e, islands_.ExerciseIsland)]
+    read = [e for e in (islands_.read("exercises", d) for d in found) if isinstance(e, islands_.ExerciseIsland)]
     return [Quiz(e.key, [Question(html.escape(e.title), False, [""], [0], [""], e.key)]) for e in read if e.checked]
 
 
@@ -303,7 +295,7 @@ def _lesson(site: Path, track: str, entry: dict[str, Any], label: str, lang: str
             "`tracksite build --for-export`"
         )
     found = islands(text)
-    read_decks = (_island("decks", d) for d in found["decks"])
+    read_decks = (islands_.read("decks", d) for d in found["decks"])
     decks = [(d.key, d.terms) for d in read_decks if isinstance(d, islands_.DeckIsland)]
     terms = [term for _, deck in decks for term in deck]
     quizzes = [_quiz(q) for q in found["quizzes"]]

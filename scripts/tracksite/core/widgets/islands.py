@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from tracksite.errors import UserError
+
 VERSION = 1
 
 
@@ -52,10 +54,6 @@ Island = QuizIsland | ExerciseIsland | DeckIsland
 KINDS: dict[str, type[Island]] = {"quizzes": QuizIsland, "exercises": ExerciseIsland, "decks": DeckIsland}
 
 
-class IslandError(ValueError):
-    """An island this tracksite cannot read (its version is newer than `VERSION`)."""
-
-
 def written(island: Island) -> dict[str, Any]:
     """The island as its JSON holds it: its fields, then its version."""
     return {**asdict(island), "v": VERSION}
@@ -67,7 +65,10 @@ def read(kind: str, data: dict[str, Any]) -> Island:
     quiz's and its place."""
     version = data.get("v", 1)
     if not isinstance(version, int) or version > VERSION:
-        raise IslandError(f"a widget's data is of version {version!r}, newer than this tracksite's ({VERSION})")
+        raise UserError(
+            f"a widget's data in the built site is of version {version!r}, newer than this tracksite's "
+            f"({VERSION}): build the site again with this tracksite"
+        )
     key = str(data.get("key", ""))
     if kind == "exercises":
         return ExerciseIsland(key, bool(data.get("checked")), str(data.get("title", "")))

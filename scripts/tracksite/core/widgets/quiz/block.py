@@ -35,7 +35,7 @@ class Quiz(DataBlock):
     def render(self, block: etree.Element, questions, number: int) -> None:
         ctx = self.context()
         qid = block.get("id")
-        block.set("data-key", W.storage_key("quiz", ctx.page_id, number, _content_key(tuple(questions))))
+        block.set("data-key", W.storage_key(self.NAME, ctx.page_id, number, _content_key(tuple(questions))))
         keys = question_keys(ctx.page_id, questions, self.tracker.setdefault("question keys", set()))
         ol = el(block, "ol", None, "ts-quiz__questions")
         for qn, question in enumerate(questions, start=1):
@@ -127,7 +127,7 @@ def question_keys(page_id: str, questions, taken: set[str]) -> list[str]:
     the same question asked twice on one page gets a suffix the second time (`taken`, the page's)."""
     out = []
     for question in questions:
-        base = W.storage_key("quiz", page_id, question_key(question))
+        base = W.storage_key(W.QUIZ.name, page_id, question_key(question))
         key, n = base, 1
         while key in taken:
             n += 1

@@ -39,7 +39,7 @@ class RunnableBlock(DataBlock):
     def render(self, block: etree.Element, parsed: Runnable, number: int) -> None:
         root_id = block.get("id")
         page_id = self.context().page_id
-        key = W.storage_key("runnable", page_id, number, exercise_key(parsed))
+        key = W.storage_key(self.NAME, page_id, number, exercise_key(parsed))
         block.set("data-key", key)
         # the learner's code: kept by the exercise's place, compared with the starting code's own key
         # (the exercise pack's copy names its lesson's place with `attrs`: core/site/trackpages.py)
