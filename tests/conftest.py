@@ -32,32 +32,12 @@ from cputime import (  # noqa: F401 - hooks, registered by being names here
     pytest_testnodedown,
 )
 from tracksite.core import localstate, sandbox
-from tracksite.localserver import serve_folder
+from tracksite.localserver import CHROMIUM_ARGS, serve_folder
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 #: the fixtures that build the bundled course (a whole-site build each, shared by the tests that read it)
 WHOLE_SITES = {"built_site", "export_site"}
-_PLAYWRIGHT_DISABLED = (  # Playwright 1.65's --disable-features, repeated: Chromium keeps the last
-    "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
-    "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
-    "AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,OptimizationHints,NetworkTimeServiceQuerying,"
-    "AimEnabled,PreconnectToSearch,msForceBrowserSignIn,msEdgeUpdateLaunchServicesPreferredVersion"
-)
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # A new context (the tests open about 60) starts a spare renderer, mostly unused here, and
-    # the software compositor has a GPU process of its own: without both, ten contexts loading a
-    # lesson each cost 15.0 instead of 15.9 processor seconds. Nothing the pages do changes.
-    "--in-process-gpu",
-    f"--disable-features={_PLAYWRIGHT_DISABLED},SpareRendererForSitePerProcess",
-]
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 # The person who runs the suite may have asked for exercise code to run (issue 81's opt-in): the
 # tests that run code ask themselves, and none other does.

@@ -21,7 +21,9 @@ from tracksite.core import messages
 PACKAGE = Path(__file__).resolve().parents[2] / "scripts" / "tracksite"
 #: The scripts pages load. The search engine (beside the indexer) is left out: its words are its
 #: own suffix tables, and it writes nothing on a page, which the test below holds.
-SCRIPTS = sorted(p for p in (PACKAGE / "theme" / "assets" / "tracksite").glob("*.js"))
+SCRIPTS = sorted(
+    [*(PACKAGE / "theme" / "assets" / "tracksite").glob("*.js"), *(PACKAGE / "core" / "widgets").glob("*/*.js")]
+)
 ENGINE = PACKAGE / "search" / "search-engine.js"
 
 #: Not shown to a learner: where a literal's preceding code ends like this.
@@ -146,7 +148,7 @@ def test_the_reader_finds_english_where_it_is():
 
 @pytest.mark.parametrize("script", [p.name for p in SCRIPTS])
 def test_a_script_shows_no_english_literal_outside_the_catalogue(script):
-    english = shown_english(PACKAGE / "theme" / "assets" / "tracksite" / script)
+    english = shown_english(next(p for p in SCRIPTS if p.name == script))
     assert not english, "show these through t(key) and the catalogue's script: part:\n" + "\n".join(english)
 
 

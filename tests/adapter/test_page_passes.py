@@ -89,7 +89,7 @@ def test_a_pages_policy_hashes_the_theme_scripts_a_whole_page_scan_would():
             if csp._MARK in m.group("attrs") and csp._executes(m.group("attrs"))
         }
     )
-    assert len(scanned) == 3 and csp.inline_script_hashes(page, theme_only=True) == scanned
+    assert len(scanned) == 3 and csp._theme_hashes(page, csp._marks(page)) == scanned
     out = csp.apply(page)
     assert csp._TOKEN not in out and out.count("Content-Security-Policy") == 1
     assert f'content="{csp.policy(scanned)}"' in out and "<script>mine()</script>" in out

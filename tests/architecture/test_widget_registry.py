@@ -25,9 +25,9 @@ from tracksite.core.learning import readingtime, termlinks
 from tracksite.core.markdown import blocks as blocksyntax
 from tracksite.core.markdown import prose
 from tracksite.core.site import fingerprints
-from tracksite.core.widgets import WIDGET_BLOCKS
 from tracksite.core.widgets import tables as fieldtables
 from tracksite.core.widgets.bodies import BODIES
+from tracksite.core.widgets.validate import WIDGET_BLOCKS
 
 PACKAGE = REPO / "scripts" / "tracksite"
 
@@ -83,7 +83,7 @@ def test_every_widget_has_a_renderer_and_the_lists_follow_the_registry():
     assert readingtime.PRACTICE_BLOCKS >= {w.name for w in W.WIDGETS if w.practice}
     files = {name for name, _, _ in SCHEMAS}
     assert {w.schema_file for w in W.WIDGETS if w.data} <= files
-    assert all((PACKAGE / "theme" / "assets" / a).is_file() for w in W.WIDGETS for a in w.assets)
+    assert all(W.asset_file(a).is_file() for w in W.WIDGETS for a in w.assets)
 
 
 def test_every_data_widget_declares_its_body_and_the_rest_follows():

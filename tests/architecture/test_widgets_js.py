@@ -19,6 +19,7 @@ ESLINT = REPO / "tests/.npm/node_modules/.bin/eslint"
 CONFIG = REPO / "tests/js/eslint.config.mjs"
 CHECKED = [
     "scripts/tracksite/theme/assets/tracksite",
+    "scripts/tracksite/core/widgets",  # a widget's own script, in its home
     "scripts/tracksite/theme/export",
     "scripts/tracksite/search",
     "scripts/tracksite/adapter/serve",

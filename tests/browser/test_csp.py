@@ -119,6 +119,7 @@ OWN_FILES = sorted(
     [
         *REPO.glob("scripts/tracksite/theme/templates/**/*.html"),
         *REPO.glob("scripts/tracksite/theme/assets/tracksite/*.js"),
+        *REPO.glob("scripts/tracksite/core/widgets/*/*.js"),  # a widget's own script, in its home
     ]
 )
 FORBIDDEN_JS = {

@@ -16,6 +16,7 @@ import pytest
 
 from conftest import settled
 from tracksite.core import messages
+from tracksite.core import widgetregistry as W
 
 # The lesson has short checks of one question after its sections; tests that walk through
 # several questions use the first quiz that has at least three.
@@ -547,7 +548,7 @@ def pieces_url(tmp_path_factory, serve_site):
     md = markdown.Markdown(extensions=[TracksiteBlocksExtension(context=lambda: WidgetContext("t/l", root / "lesson"))])
     body = md.convert("/// attention\ndata: pieces.json\nfocus: it\n///\n")
     for asset in ("widgets.js", "attention.js", "widgets.css"):
-        shutil.copy(Path(__file__).resolve().parents[2] / "scripts/tracksite/theme/assets/tracksite" / asset, root)
+        shutil.copy(W.asset_file(f"tracksite/{asset}"), root)
     (root / "lesson" / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pieces</title>'
         '<link rel="stylesheet" href="../widgets.css"><script src="../widgets.js" defer></script>'

@@ -14,7 +14,8 @@ from course import REPO, load
 from harness import page
 from tracksite.core.learning.coverage import covers
 from tracksite.core.learning.readingtime import estimate
-from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
+from tracksite.core.widgets.quiz.body import parse_quiz
 
 PROJECT = load(REPO)
 LESSONS = list(PROJECT.curriculum.all_lessons())

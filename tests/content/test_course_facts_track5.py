@@ -18,7 +18,8 @@ import pytest
 
 from course import REPO
 from test_course_code import Block, python_blocks, run
-from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
+from tracksite.core.widgets.quiz.body import parse_quiz
 
 TRACK = REPO / "lessons" / "transformers-and-llms"
 LESSONS = sorted(p.parent.name for p in TRACK.glob("*/lesson.md"))

@@ -11,7 +11,7 @@ import re
 
 from course import REPO
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.widgets import parse_quiz
+from tracksite.core.widgets.quiz.body import parse_quiz
 
 LESSONS = REPO / "lessons"
 

@@ -144,7 +144,7 @@ def test_a_variant_replaces_what_it_names():
 
 
 def track5_questions() -> list[tuple[str, object]]:
-    from tracksite.core.widgets import parse_quiz
+    from tracksite.core.widgets.quiz.body import parse_quiz
 
     found = []
     for path in sorted(TRACK.glob("*/lesson.md")):

@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from course import REPO
-from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
+from tracksite.core.widgets.flashcards.body import parse_flashcards
 
 
 @dataclass(frozen=True)

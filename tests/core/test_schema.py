@@ -1,7 +1,7 @@
 """The editor schemas (docs/schemas/*.json) give the same verdict as `tracksite check`.
 
 Documents are generated field by field (every field, every allowed value, wrong types, blanks,
-lengths, unknown keys) and at random, and each is judged by the validator (schema.validate) and
+lengths, unknown keys) and at random, and each is judged by the validator (schema.findings) and
 by jsonschema with the committed schema; the two must agree."""
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ WRONG_TYPES = [None, True, 3, 1.5, "text", [], ["x"], {}, {"k": "v"}]
 
 
 def verdicts(name: str, doc) -> tuple[bool, bool]:
-    by_tracksite = not schema.validate(SPECS[name], Located(doc))
+    by_tracksite = not schema.findings(SPECS[name], Located(doc))
     by_editor = VALIDATORS[name].is_valid(doc)
     return by_tracksite, by_editor
 
@@ -202,7 +202,7 @@ CASES = cases()
 @pytest.mark.parametrize("name,doc,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_schema_agrees_with_validator(name, doc, expected):
     by_tracksite, by_editor = verdicts(name, doc)
-    assert by_tracksite == by_editor, schema.validate(SPECS[name], Located(doc))
+    assert by_tracksite == by_editor, schema.findings(SPECS[name], Located(doc))
     if expected is not None:
         assert by_tracksite is expected
 
@@ -282,7 +282,7 @@ def test_random_documents_agree(data):
     name, base = data.draw(st.sampled_from([("lesson.schema.json", LESSON), ("track.schema.json", TRACK)]))
     doc = data.draw(mutated(base))
     by_tracksite, by_editor = verdicts(name, doc)
-    assert by_tracksite == by_editor, (doc, schema.validate(SPECS[name], Located(doc)))
+    assert by_tracksite == by_editor, (doc, schema.findings(SPECS[name], Located(doc)))
 
 
 @pytest.mark.parametrize(
@@ -508,10 +508,10 @@ def block_verdict(name: str, doc) -> bool:
     repeated flashcard term or option text is valid for the editor and an error for the checks
     (the schema's description says it; docs/authoring.md, "Checking as you type")."""
     by_tracksite, by_editor = verdicts(name, doc)
-    findings = schema.validate(SPECS[name], Located(doc))
+    findings = schema.findings(SPECS[name], Located(doc))
     if by_tracksite != by_editor:
         assert by_editor and all(
-            hint and hint.startswith("each ") and hint.endswith(" once") for _, _, _, hint in findings
+            f.hint and f.hint.startswith("each ") and f.hint.endswith(" once") for f in findings
         ), findings
     return by_tracksite
 
@@ -568,4 +568,4 @@ def test_blocks_read_yaml_as_editors_do(name, yaml_text):
     """`no`, `yes`, `off` and `5.0` inside a block get one verdict from the editor and the checks."""
     doc = parse(yaml_text).value
     by_tracksite, by_editor = verdicts(name, doc)
-    assert by_tracksite == by_editor, schema.validate(SPECS[name], Located(doc))
+    assert by_tracksite == by_editor, schema.findings(SPECS[name], Located(doc))

@@ -35,6 +35,7 @@ export default [
     // the page's classic scripts: each its own function scope (widgets.js shares through window.tracksite)
     files: [
       "scripts/tracksite/theme/assets/tracksite/*.js",
+      "scripts/tracksite/core/widgets/*/*.js", // a widget's own script, in its home
       "scripts/tracksite/theme/export/*.js",
       "scripts/tracksite/adapter/serve/*.js", // the reload script `mkdocs serve` adds to its pages
     ],

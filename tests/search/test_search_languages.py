@@ -212,8 +212,7 @@ def test_the_heatmap_the_build_writes_speaks_the_tracks_language(spanish_course)
 
 
 def test_the_heatmaps_caption_with_a_target_in_each_language():
-    from tracksite.core.widgets import attention_view
-    from tracksite.core.widgets.attention.body import AttentionData
+    from tracksite.core.widgets.attention.body import AttentionData, attention_view
 
     data = AttentionData(
         sentence="el gato", tokens=("el", "gato"), words=None, weights=((((0.4, 0.6), (0.5, 0.5)),),), source="s"

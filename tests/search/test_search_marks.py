@@ -15,6 +15,7 @@ import pytest
 
 from course import lesson_md, run_cli, write
 from search_index import filters, fragments
+from tracksite.core.checks import rawhtml
 from tracksite.search import page as searchpage
 
 FORGED = (
@@ -39,7 +40,7 @@ def test_forged_marks_fail_check_at_their_lines(course):
     result = run_cli(course, ["check"])
     assert result.returncode == 1
     found = [line for line in result.stdout.splitlines() if "[TS520]" in line]
-    expected = {(n + 1, name) for n, line in enumerate(lines) for name in searchpage.TEMPLATE_MARKS if name in line}
+    expected = {(n + 1, name) for n, line in enumerate(lines) for name in rawhtml.TEMPLATE_MARKS if name in line}
     assert len(expected) == 5
     for n, name in expected:
         column = lines[n - 1].index(name) + 1

@@ -30,18 +30,9 @@ from tracksite.commands.common import build_site, course_root
 from tracksite.core.markdown import references as refs
 from tracksite.core.site import trackpages
 from tracksite.errors import USAGE, UserError
-from tracksite.localserver import serve_folder
+from tracksite.localserver import CHROMIUM_ARGS, serve_folder
 from tracksite.sitepaths import site_url_of
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAPERS = {"a4": "A4", "letter": "Letter"}
 SOURCES = ("lessons", "cheatsheets", "docs", "overrides", "mkdocs.yml")
 

@@ -74,7 +74,7 @@ class SiteConfig:
     #: `run_code` setting for builds, `tracksite check --run-code` for a check; off by default.
     run_code: bool = False
     #: ... and in the page's own Python too (Pyodide under Node, in the same sandbox):
-    #: `tracksite check --run-code --in-page-python` (core/widgets/runnable/inpage.py).
+    #: `tracksite check --run-code --in-page-python` (core/widgets/runnable/check.py).
     run_code_in_page: bool = False
     #: The course's list of exercises whose check is known to fail (the plugin's
     #: `known_failures:`, a path from the project's root; "" for none): core/widgets/knownfailures.py.

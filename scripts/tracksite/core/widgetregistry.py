@@ -17,7 +17,9 @@ data), and for a data body its description (`schema.py`, ending with the `SHAPES
 core/model/generate.py writes its dataclasses into `shapes.py`) and its parser (`body.py`, ending
 with a `BODY`), and the pass the
 check runs on it (`check.py`, ending with a `PASS`) when the entry says `check`; beside that
-folder, its files under `theme/assets/` (`assets`), its editors' schema under `theme/schemas/`
+folder, its script and stylesheet (`assets`: in its folder, published at the address the entry
+names, `assets/tracksite/predict.js`: `home_asset_files()`; the shared runtime, widgets.js, under
+`theme/assets/`), its editors' schema under `theme/schemas/`
 (`schema_file`) and its benchmark under `tools/bench/` (`bench`). Each layer loads the modules
 of a widget's folder by that name (the Markdown extension, adapter/blocks/, imports
 `tracksite.core.widgets.<home>.block`, core/widgets/bodies.py `...<home>.body`,
@@ -26,8 +28,7 @@ of its own. `pieces()` lists every file of a widget; tests/architecture/test_wid
 registry alone, and fails on a widget file the registry does not name.
 
 Adding a widget: an entry here, its folder under `core/widgets/` (a block module, and a
-description and a body module when the body is data), its assets under
-`theme/assets/tracksite/`, and its tests (docs/architecture.md, "How to add a widget").
+description and a body module when the body is data, its script and stylesheet), and its tests (docs/architecture.md, "How to add a widget").
 
 This module imports only the theme's lists of files (`tracksite.theme`, which imports nothing of
 tracksite): everything else may depend on it.
@@ -36,8 +37,12 @@ tracksite): everything else may depend on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from tracksite import theme
+
+#: The widgets' folders (core/widgets/): each entry's `home` is one of them.
+HOMES = Path(__file__).resolve().with_name("widgets")
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ class Widget:
                     *([f"{home}/schema.py", f"{home}/shapes.py", f"{home}/body.py"] if self.data else []),
                     *([f"{home}/check.py"] if self.check else []),
                     f"{home}/block.py",
-                    *(f"theme/assets/{a}" for a in self.assets),
+                    *(asset_piece(a) for a in self.assets),
                     *([f"theme/schemas/{self.schema_file}"] if self.schema_file else []),
                     *([f"tools/bench/{self.bench}.py"] if self.bench else []),
                 ]
@@ -275,3 +280,37 @@ def widget_assets(widget: Widget) -> tuple[str, ...]:
 
 #: Every widget's own files, each once: what an old course's mkdocs.yml may still list.
 WIDGET_ASSETS = tuple(dict.fromkeys(a for w in WIDGETS for a in widget_assets(w)))
+
+
+def storage_key(kind: str, *parts: object) -> str:
+    """Where a page keeps a learner's state in the browser, spelled here once for every widget:
+    `tracksite:<kind>:<part>:...` (`quiz`, `cards`, `runnable`, `code`). The page carries each key as
+    data (`data-key`, `data-code-key`), which widgets.js and runnable.js read; widgets.js adds the
+    course's namespace after `tracksite:` (core/site/courseid.py), and scorm.js keeps those keys."""
+    return ":".join(("tracksite", kind, *(str(p) for p in parts)))
+
+
+def asset_piece(asset: str) -> str:
+    """Where a widget's file (`tracksite/predict.js`, as an entry's `assets` names it) lives in the
+    package: in the home of the first entry whose folder holds it (two entries may share one, as the
+    attention widgets share attention.js), else under theme/assets/ (widgets.js, the shared runtime)."""
+    name = Path(asset).name
+    for widget in WIDGETS:
+        if widget.home and (HOMES / widget.home / name).is_file():
+            return f"core/widgets/{widget.home}/{name}"
+    return f"theme/assets/{asset}"
+
+
+def asset_file(asset: str) -> Path:
+    """The file in the package that the site publishes at `assets/<asset>`."""
+    return HOMES.parent.parent / asset_piece(asset)
+
+
+def home_asset_files() -> list[tuple[str, Path]]:
+    """The widgets' files that live in their homes, as (address in the site, file), sorted: published
+    at the address the entry names (`assets/tracksite/predict.js`), the one a page has always linked,
+    beside the theme's own files (core/site/plan.py)."""
+    found = {f"assets/{a}": asset_piece(a) for w in WIDGETS for a in (*w.assets, *w.intent_assets)}
+    return sorted(
+        (uri, asset_file(uri.removeprefix("assets/"))) for uri, piece in found.items() if piece.startswith("core/")
+    )

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tracksite.core import widgetregistry as W
+from tracksite.core.checks.rawhtml import TEMPLATE_MARKS
 from tracksite.htmlscan import tag_attributes
 from tracksite.search import words as searchwords
 
@@ -173,11 +174,15 @@ def body_span(html: str) -> tuple[int, int] | None:
 
 
 _START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")
-#: The marks only tracksite's templates may write; in a page's own content (its Markdown, raw HTML
-#: or attribute lists) they are renamed out of the search's way (`unmarked`). `data-search-ignore`
-#: only hides text, so the content may keep it.
-TEMPLATE_MARKS = ("data-search-body", "data-search-meta", "data-search-filter", "data-search-weight")
-_MARK_NAME = re.compile(r"(?<=[\s\"'/])data-search-(body|meta|filter|weight)(?=[\s=/>]|$)", re.I)
+#: The marks only tracksite's templates may write (TEMPLATE_MARKS, the check's own list); in a page's
+#: own content (its Markdown, raw HTML or attribute lists) they are renamed out of the search's way
+#: (`unmarked`). `data-search-ignore` only hides text, so the content may keep it.
+_MARK_NAME = re.compile(
+    r"(?<=[\s\"'/])data-search-("
+    + "|".join(m.removeprefix("data-search-") for m in TEMPLATE_MARKS)
+    + r")(?=[\s=/>]|$)",
+    re.I,
+)
 
 
 def unmarked(content: str) -> str:

@@ -20,6 +20,7 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.commands.export import coursedata
 from tracksite.core import widgetregistry as W
 from tracksite.core.site import coursejson
+from tracksite.core.widgets import islands
 from tracksite.errors import UserError
 
 EXPORT = REPO / "scripts" / "tracksite" / "commands" / "export"
@@ -129,6 +130,9 @@ def _question(li) -> dict:
 
 
 def _normal(found: dict[str, list]) -> dict[str, list]:
+    for kind in found.values():
+        for island in kind:
+            assert island.pop("v") == islands.VERSION  # every island carries its version
     for quiz in found["quizzes"]:
         for q in quiz["questions"]:
             q["text"] = _html(q["text"])

@@ -20,10 +20,11 @@ from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.pages import csp
 from tracksite.commands.export import coursedata
-from tracksite.core.widgets import validate_widgets
+from tracksite.core import widgetregistry as W
 from tracksite.core.widgets.pagepython import BROWSER_MODULES
 from tracksite.core.widgets.predict.body import parse_predict
 from tracksite.core.widgets.runnable.body import code_key, parse_runnable, runs_code
+from tracksite.core.widgets.validate import validate_widgets
 
 RUNNER = theme.ASSETS / "tracksite" / "runner.py"
 
@@ -234,13 +235,21 @@ def test_the_block_draws_code_hidden_tests_and_a_folded_solution():
     assert root.select_one(".ts-run__hint").has_attr("hidden")
 
 
+def page_policy(body: str) -> str:
+    """The policy `csp.apply` writes into a page whose body is `body` (as the plugin does for every page)."""
+    page = f'<html><head><meta http-equiv="Content-Security-Policy" content=""></head><body>{body}</body></html>'
+    out = BeautifulSoup(csp.apply(page), "lxml").select_one("meta[http-equiv=Content-Security-Policy]")
+    assert out is not None
+    return str(out["content"])
+
+
 def test_only_a_page_that_runs_python_may_compile_webassembly():
     runs = str(render(EXERCISE)) + str(render(PREDICT))
-    assert "'wasm-unsafe-eval'" in csp.policy_for(str(render(EXERCISE)))
-    assert "'wasm-unsafe-eval'" in csp.policy_for(str(render(PREDICT)))
+    assert "'wasm-unsafe-eval'" in page_policy(str(render(EXERCISE)))
+    assert "'wasm-unsafe-eval'" in page_policy(str(render(PREDICT)))
     quiet = str(render(PREDICT.replace("runnable: true\n", "")))
-    assert "'wasm-unsafe-eval'" not in csp.policy_for(quiet)
-    assert "unsafe-eval'" not in csp.policy_for(quiet) and "'unsafe-eval'" not in csp.policy_for(runs)
+    assert "'wasm-unsafe-eval'" not in page_policy(quiet)
+    assert "unsafe-eval'" not in page_policy(quiet) and "'unsafe-eval'" not in page_policy(runs)
     assert runs_code(LESSON) and not runs_code(PREDICT.replace("runnable: true\n", "")) and not runs_code("runnable")
 
 
@@ -326,11 +335,11 @@ def test_the_offline_copy_leaves_the_runnable_blocks_scripts_as_built(tmp_path):
     folder.mkdir(parents=True)
     names = ("runnable.js", "runnable-sandbox.js", "runnable-frame.js", "runnable-worker.js", "runnable-editor.js")
     for name in names:
-        (folder / name).write_bytes((theme.ASSETS / "tracksite" / name).read_bytes())
+        (folder / name).write_bytes(W.asset_file(f"tracksite/{name}").read_bytes())
     offline.convert_scripts(tmp_path)
     assert "import(" in (folder / "runnable.js").read_text(encoding="utf-8")
     for name in names:
-        assert (folder / name).read_bytes() == (theme.ASSETS / "tracksite" / name).read_bytes(), name
+        assert (folder / name).read_bytes() == W.asset_file(f"tracksite/{name}").read_bytes(), name
 
 
 def test_the_benchmark_section_is_written_and_kept(tmp_path):

@@ -21,13 +21,13 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.published import widgetassets
 from tracksite.core import widgetregistry as W
 from tracksite.core.learning import coverage
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.site import trackpages
-from tracksite.core.widgets import find_blocks, iter_blocks, validate_widgets
 from tracksite.core.widgets.bodies import BODIES
 from tracksite.core.widgets.predict.body import PREDICT, parse_predict
+from tracksite.core.widgets.validate import validate_widgets
 from tracksite.core.yaml.safe import parse
 
-ASSETS = Path(theme.ASSETS) / "tracksite"
 SCHEMA = "predict.schema.json"
 BODY = 'code: |\n  x = [1, 2, 3]\n  print(x[-1] * 2)\nlanguage: python\noutput: "6"\nexplain: Negative indices count from the end, so x[-1] is 3.\n'
 BLOCK = f"/// predict\n{BODY}///\n"
@@ -222,8 +222,8 @@ def test_only_a_page_that_shows_it_links_its_files_after_widgets_js():
 
 
 def test_the_script_is_small_and_csp_safe():
-    js = (ASSETS / "predict.js").read_text(encoding="utf-8")
-    css = (ASSETS / "predict.css").read_text(encoding="utf-8")
+    js = W.asset_file("tracksite/predict.js").read_text(encoding="utf-8")
+    css = W.asset_file("tracksite/predict.css").read_text(encoding="utf-8")
     for forbidden in (
         r"\beval\(",
         r"new Function",

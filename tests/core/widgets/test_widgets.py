@@ -20,15 +20,12 @@ from hypothesis import strategies as st
 from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.core import widgetregistry as W
-from tracksite.core.widgets import (
-    attention_view,
-    find_blocks,
-    load_attention_data,
-    parse_attention_steps,
-    parse_flashcards,
-    parse_quiz,
-    validate_widgets,
-)
+from tracksite.core.markdown.blocks import find_blocks
+from tracksite.core.widgets.attention.body import attention_view, load_attention_data
+from tracksite.core.widgets.attention_steps.body import parse_attention_steps
+from tracksite.core.widgets.flashcards.body import parse_flashcards
+from tracksite.core.widgets.quiz.body import parse_quiz
+from tracksite.core.widgets.validate import validate_widgets
 
 REPO = Path(__file__).resolve().parents[3]
 ASSETS = REPO / "scripts" / "tracksite" / "theme" / "assets" / "tracksite"
@@ -750,7 +747,7 @@ EVERY_PAGE = ("widgets.js", "progress.js", "widgets.css")  # what every page lin
 
 
 def _gz(name: str) -> int:
-    return len(gzip.compress((ASSETS / name).read_bytes(), 9))
+    return len(gzip.compress(W.asset_file(f"tracksite/{name}").read_bytes(), 9))
 
 
 def test_assets_fit_the_budget():
@@ -785,7 +782,7 @@ def test_assets_fit_the_budget():
 
 @pytest.mark.parametrize("name", WIDGET_SCRIPTS)
 def test_script_is_csp_safe(name):
-    js = (ASSETS / name).read_text(encoding="utf-8")
+    js = W.asset_file(f"tracksite/{name}").read_text(encoding="utf-8")
     for forbidden in (
         r"\beval\(",
         r"new Function",
@@ -882,8 +879,8 @@ def test_core_block_lists_match_the_blocks_the_adapter_registers():
     as data by the parser exactly when the extension reads its body raw."""
     from tracksite.adapter.blocks import BLOCKS
     from tracksite.core.markdown.blocks import RAW_BLOCKS
-    from tracksite.core.widgets import WIDGET_BLOCKS
     from tracksite.core.widgets.common import DataBlock
+    from tracksite.core.widgets.validate import WIDGET_BLOCKS
 
     assert sorted(b.NAME for b in BLOCKS) == sorted(WIDGET_BLOCKS)
     raw = {b.NAME for b in BLOCKS if issubclass(b, DataBlock)}  # DataBlock.on_markdown is "raw"

@@ -67,10 +67,9 @@ def _hash(body: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def inline_script_hashes(html: str, *, theme_only: bool = False) -> list[str]:
-    """Hashes of the page's executable inline scripts; with `theme_only`, of the marked ones."""
-    if theme_only:
-        return _theme_hashes(html, _marks(html))
+def inline_script_hashes(html: str) -> list[str]:
+    """Hashes of every executable inline script of a page (the theme's or not): what the tests
+    compare a page's policy with."""
     found = set()
     for m in _INLINE_SCRIPT.finditer(html):
         if _executes(m.group("attrs")):
@@ -138,10 +137,6 @@ _RUNS_PYTHON = (f'data-widget="{W.RUNNABLE.name}"', 'data-runnable="true"')
 
 def _runs_python(html: str) -> bool:
     return any(mark in html for mark in _RUNS_PYTHON)
-
-
-def policy_for(html: str) -> str:
-    return policy(inline_script_hashes(html, theme_only=True), wasm=_runs_python(html))
 
 
 def apply(html: str) -> str:

@@ -8,7 +8,7 @@ their order, titles, phases, languages, the course's id) is the site's `course.j
 the model when the site was built (core/site/coursejson.py). The widgets' data is not scraped
 back out of their markup: in an export's build (the one `tracksite export` makes, or `tracksite
 build --for-export`) each widget an export takes gives the data its block parsed, as a JSON
-island (adapter/blocks/common.py), found here by its mark and read as JSON. Which widgets those
+island (core/widgets/common.py), found here by its mark and read as JSON. Which widgets those
 are, and what each gives (a lesson's quizzes, exercises or decks), is their registry entries'
 `export`; nothing here names a widget. No HTML is parsed here (tests/architecture/test_imports.py holds that).
 """
@@ -25,6 +25,7 @@ from typing import Any
 from tracksite.core import messages
 from tracksite.core import widgetregistry as W
 from tracksite.core.site import courseid, coursejson
+from tracksite.core.widgets import islands as islands_
 from tracksite.errors import UserError
 
 
@@ -35,7 +36,7 @@ class Question:
     options: list[str]  # HTML, in the instructor's order
     correct: list[int]  # places in `options`
     feedback: list[str]  # HTML per option
-    key: str = ""  # where the page keeps the learner's answer (blocks/quiz.py's `question_keys`)
+    key: str = ""  # where the page keeps the learner's answer (core/widgets/quiz/block.py's `question_keys`)
     order: list[int] = field(default_factory=list)  # each shown option's place in the source
     also: list[str] = field(default_factory=list)  # the keys of its copies (a track's exercise pack)
 
@@ -90,7 +91,7 @@ class Course:
         return sum(len(q.questions) for lesson in self.lessons for q in lesson.quizzes)
 
 
-#: A widget's JSON island, as adapter/blocks/common.py writes it: the widget's name, its data.
+#: A widget's JSON island, as core/widgets/common.py writes it: the widget's name, its data.
 _ISLAND = re.compile(rf'<script\b[^>]*\s{W.ISLAND}="([^"]+)"[^>]*>(.*?)</script>', re.S)
 #: The widgets an export takes, and what of a lesson each gives (W.EXPORTS).
 _EXPORTED = {w.name: w.export for w in W.WIDGETS if w.export}
@@ -118,22 +119,11 @@ def _unexported(text: str) -> bool:
 
 
 def _quiz(data: dict) -> Quiz:
-    key = str(data.get("key", ""))
+    quiz = islands_.read("quizzes", data)
+    assert isinstance(quiz, islands_.QuizIsland)
     return Quiz(
-        key,
-        [
-            Question(
-                q["text"],
-                bool(q["multiple"]),
-                list(q["options"]),
-                list(q["correct"]),
-                list(q["feedback"]),
-                # a site built before the questions' own keys: by the quiz's, and its place
-                str(q.get("key") or f"{key}|{n}"),
-                order=[int(i) for i in q.get("order", range(len(q["options"])))],
-            )
-            for n, q in enumerate(data.get("questions", []))
-        ],
+        quiz.key,
+        [Question(q.text, q.multiple, q.options, q.correct, q.feedback, q.key, order=q.order) for q in quiz.questions],
     )
 
 
@@ -143,14 +133,8 @@ def exercises(found: list[dict]) -> list[Quiz]:
     that option chosen and first checked right, so the SCORM state carries and scores it as it
     does a question (the Common Cartridge's QTI items hold the quizzes only). Its text is its
     title, for the LMS's report."""
-    return [
-        Quiz(
-            str(d.get("key", "")),
-            [Question(html.escape(str(d.get("title", ""))), False, [""], [0], [""], str(d.get("key", "")))],
-        )
-        for d in found
-        if d.get("checked")
-    ]
+    read = [e for e in (islands_.read("exercises", d) for d in found) if isinstance(e, islands_.ExerciseIsland)]
+    return [Quiz(e.key, [Question(html.escape(e.title), False, [""], [0], [""], e.key)]) for e in read if e.checked]
 
 
 def read(site: Path, track: str | None = None) -> Course:
@@ -311,7 +295,8 @@ def _lesson(site: Path, track: str, entry: dict[str, Any], label: str, lang: str
             "`tracksite build --for-export`"
         )
     found = islands(text)
-    decks = [(str(d.get("key", "")), [str(t) for t in d.get("terms", [])]) for d in found["decks"]]
+    read_decks = (islands_.read("decks", d) for d in found["decks"])
+    decks = [(d.key, d.terms) for d in read_decks if isinstance(d, islands_.DeckIsland)]
     terms = [term for _, deck in decks for term in deck]
     quizzes = [_quiz(q) for q in found["quizzes"]]
     listed = entry.get("pages")

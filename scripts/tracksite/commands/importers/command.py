@@ -106,24 +106,27 @@ def _say(source: Source, args: argparse.Namespace, p: Planned) -> None:
 
 
 def register(sub) -> None:
+    """The command and its options, in words true of every format in SOURCES (each says what it is)."""
+    formats = "; ".join(f"{name}, {source.label}" for name, source in SOURCES.items())
     p = sub.add_parser(
         "import",
         help="import a lesson from another format as a new track",
-        description="Turn a Carpentries Workbench lesson (config.yaml, episodes/, learners/, "
-        "instructors/) into a tracksite track that passes `tracksite check`, then build the learner "
-        "site and compare each episode's page with its source (exit 1 on a difference the import did "
-        "not list). The lesson's code is never run unless asked: with --execute, R Markdown episodes "
-        "are run with knitr as the Workbench runs them, in a sandbox (bubblewrap: no files, no network, no "
-        "other process, time and memory limits); without it their code is shown without its output. The "
-        "lesson's runnable exercises are never run by an import (its check and build judge them without "
-        "running them).",
+        description="Turn a lesson of another format into a tracksite track that passes `tracksite check`, "
+        "then build the learner site and compare each page with its source (exit 1 on a difference the "
+        "import did not list). The formats: "
+        + formats
+        + ". The lesson's code is never run unless asked: with --execute, a format that has code to run "
+        "(R Markdown episodes of a Carpentries lesson, with knitr as the Workbench runs them) runs it in a "
+        "sandbox (bubblewrap: no files, no network, no other process, time and memory limits); without it "
+        "the code is shown without its output. The lesson's runnable exercises are never run by an import "
+        "(its check and build judge them without running them).",
     )
     p.add_argument(
         "format",
         choices=SOURCES,
-        help="the source format: " + "; ".join(f"{name}, {source.label}" for name, source in SOURCES.items()),
+        help="the source format: " + formats,
     )
-    p.add_argument("path", help="the lesson's folder (for carpentries, the one with config.yaml)")
+    p.add_argument("path", help="the lesson's folder, as its format lays it out (see the formats above)")
     p.add_argument("--track", required=True, help="the new track's slug, e.g. version-control")
     p.add_argument("--number", type=int, help="the track's number (default: one more than the highest)")
     p.add_argument(

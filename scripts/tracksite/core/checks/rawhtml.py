@@ -25,7 +25,10 @@ Finding = tuple[int, int | None, str, str, str]
 ACTIVE = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "foreignobject"}
 _ANIMATIONS = {"animate", "set", "animatetransform", "animatemotion"}
 _ANIMATED = re.compile(r"^(?:xlink:)?href$|^on", re.I)  # an animation that turns a link into a script
-_SEARCH_MARK = re.compile(r"^data-search-(?:body|meta|filter|weight)$")
+#: The search's marks that only tracksite's templates may write (TS520 here; search/page.py renames
+#: them out of a page's own content when a build skipped the check): spelled once, read by both.
+TEMPLATE_MARKS = ("data-search-body", "data-search-meta", "data-search-filter", "data-search-weight")
+_SEARCH_MARK = re.compile("^(?:" + "|".join(TEMPLATE_MARKS) + ")$")
 # Attributes whose URL a browser opens or sends to: a script URL in any of them runs.
 URL_ATTRIBUTES = {
     "href",

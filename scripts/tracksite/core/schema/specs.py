@@ -461,8 +461,3 @@ def label(spec: Mapping, name: str, value_: str) -> str:
 def findings(spec: Spec, located: Located) -> list:
     """Check a located document; every problem as a `Finding`, with its problem code."""
     return read(spec, located.value, located.lines)[1]
-
-
-def validate(spec: Spec, located: Located) -> list[tuple[int | None, str, str, str | None]]:
-    """Check a located document; returns (line, field, message, hint) for every problem."""
-    return [(f.line, f.field or "", f.message, f.hint) for f in findings(spec, located)]

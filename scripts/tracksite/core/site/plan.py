@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite import theme as theme_files
+from tracksite.core import widgetregistry as W
 from tracksite.core.learning import schedule
 from tracksite.core.markdown import references as refs
 from tracksite.core.problems.findings import Finding
@@ -140,7 +141,8 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
     site.entries.append(Entry(coursejson.SRC_URI, "course-data", content=coursejson.text(project, config)))
     own = {e.src_uri for e in site.entries if e.from_docs}
     runs = any(runnable.runs_code(doc.body) for doc in project.documents)  # else no Python is published
-    for src_uri, path in theme_files.asset_files():  # the course's own docs/ file wins, as custom_dir does
+    # the theme's files and the widgets' own (in their homes); the course's own docs/ file wins, as custom_dir does
+    for src_uri, path in sorted([*theme_files.asset_files(), *W.home_asset_files()]):
         if src_uri not in own and (runs or not src_uri.startswith(theme_files.RUNTIME)):
             site.entries.append(Entry(src_uri, "theme", path=path))
     _add_redirects(site, project)

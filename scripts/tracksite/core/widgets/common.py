@@ -20,6 +20,8 @@ from pymdownx.blocks.block import Block
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.mathml import render_math
 from tracksite.core.memo import memo
+from tracksite.core.messages import text as interface_text
+from tracksite.core.widgets import islands
 from tracksite.core.widgets.body import Issue, clean_text
 from tracksite.core.widgets.inline import render_into
 
@@ -120,6 +122,12 @@ class DataBlock(WidgetBlock):
 
     ARGUMENT = None
     TAG = "div"
+    ROOT_ID = ""  # its root's id when the author gives none: `<ROOT_ID>-<number on the page>`
+    TITLE: str | None = None  # the message key of its title line's label ("wQuiz"); None: no title line
+
+    def title(self, parsed) -> str | None:
+        """The message key of the title line's label, which a widget may choose by its body."""
+        return self.TITLE
 
     def on_markdown(self) -> str:
         return "raw"
@@ -131,9 +139,11 @@ class DataBlock(WidgetBlock):
         raise NotImplementedError
 
     def render(self, block: etree.Element, parsed, number: int) -> None:
+        """Draw the widget into its root, which `on_end` has made (its id is `block.get("id")`)
+        and given its title line."""
         raise NotImplementedError
 
-    def island(self, block: etree.Element, parsed) -> dict | None:
+    def island(self, block: etree.Element, parsed) -> islands.Island | None:
         """What an export takes of the rendered widget (its entry's `export` says which kind),
         or None: the widget's own data, its texts as the page shows them (`shown_html`)."""
         return None
@@ -144,6 +154,13 @@ class DataBlock(WidgetBlock):
         if not parsed or any(i.severity == "error" for i in issues):
             render_error(block, self.NAME, issues)
             return
+        # every widget's root and title line, written here once; `render` draws the rest
+        css = self.WIDGET.css_class
+        assert css is not None  # every block widget declares its root's class
+        widget_root(block, css, self.NAME, f"{self.ROOT_ID}-{number}")
+        label = self.title(parsed)
+        if label is not None:
+            title_line(block, interface_text(label), self.argument)
         self.render(block, parsed, number)
         if self.WIDGET.export and self.context().islands:
             data = self.island(block, parsed)
@@ -151,13 +168,13 @@ class DataBlock(WidgetBlock):
                 add_island(block, self.NAME, data)
 
 
-def add_island(block: etree.Element, name: str, data: dict) -> None:
+def add_island(block: etree.Element, name: str, data: islands.Island) -> None:
     """The widget's data for an export, as a JSON island (`<script type="application/json">`, which
     a browser neither runs nor shows) at the end of its root. Only an export's build writes one
     (`islands` in the page's context): the published site stays as it was, and the exports read
     the data the block parsed rather than scraping it back out of the markup. `<`, `>` and `&`
     are written as JSON escapes, so no text can close the element or be read as markup."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(islands.written(data), ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     island = etree.SubElement(block, "script", {"type": "application/json", W.ISLAND: name})
     island.text = AtomicString(text)

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as etree
 from tracksite.core import messages as language
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets.attention.body import attention_view, parse_attention
-from tracksite.core.widgets.common import DataBlock, el, tail, widget_root
+from tracksite.core.widgets.common import DataBlock, el, tail
 from tracksite.core.widgets.decimals import fmt
 
 
@@ -24,6 +24,8 @@ class Attention(DataBlock):
 
     def parse(self, raw: str):
         return parse_attention(raw, self.context().source_dir)
+
+    ROOT_ID = "ts-attn"
 
     def render(self, block: etree.Element, parsed, number: int) -> None:
         ctx = self.context()
@@ -40,9 +42,6 @@ class Attention(DataBlock):
             "focus": data.tokens[view.focus],
             "target": data.tokens[view.target] if view.target is not None else None,
         }
-        css = self.WIDGET.css_class
-        assert css is not None  # every block widget declares its root's class
-        widget_root(block, css, self.NAME, f"ts-attn-{number}")
         block.set("data-config", json.dumps(config, ensure_ascii=False, separators=(",", ":")))
         el(block, "figcaption", view.caption, "ts-attn__caption")
         p = el(block, "p", None, "ts-attn__sentence")

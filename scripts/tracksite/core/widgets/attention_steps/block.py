@@ -13,7 +13,7 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.texspeech import speak
 from tracksite.core.messages import text as interface_text
 from tracksite.core.widgets.attention_steps.body import StepsData, fmt_matrix, parse_attention_steps
-from tracksite.core.widgets.common import DataBlock, el, el_math, tail, title_line, widget_root
+from tracksite.core.widgets.common import DataBlock, el, el_math, tail
 from tracksite.core.widgets.decimals import fmt
 
 
@@ -60,11 +60,11 @@ class AttentionSteps(DataBlock):
     def parse(self, raw: str):
         return parse_attention_steps(raw)
 
+    ROOT_ID = "ts-steps"
+    TITLE = "wSteps"
+
     def render(self, block: etree.Element, data, number: int) -> None:
-        css = self.WIDGET.css_class
-        assert css is not None  # every block widget declares its root's class
-        sid = widget_root(block, css, self.NAME, f"ts-steps-{number}")
-        title_line(block, interface_text("wSteps"), self.argument)
+        sid = block.get("id")
         ol = el(block, "ol", None, "ts-steps__list")
         steps = _steps(data)
         for index, (name, formula, text, tables, example) in enumerate(steps, start=1):

@@ -9,7 +9,8 @@ import xml.etree.ElementTree as etree
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text
-from tracksite.core.widgets.common import DataBlock, el, el_math, shown_text, title_line, widget_root
+from tracksite.core.widgets import islands
+from tracksite.core.widgets.common import DataBlock, el, el_math, shown_text
 from tracksite.core.widgets.flashcards.body import parse_flashcards
 
 
@@ -20,13 +21,12 @@ class Flashcards(DataBlock):
     def parse(self, raw: str):
         return parse_flashcards(raw)
 
+    ROOT_ID = "ts-cards"
+    TITLE = "wFlashcards"
+
     def render(self, block: etree.Element, cards, number: int) -> None:
         ctx = self.context()
-        css = self.WIDGET.css_class
-        assert css is not None  # every block widget declares its root's class
-        widget_root(block, css, self.NAME, f"ts-cards-{number}")
-        block.set("data-key", f"tracksite:cards:{ctx.page_id}:{number}")
-        title_line(block, text("wFlashcards"), self.argument)
+        block.set("data-key", W.storage_key("cards", ctx.page_id, number))
         ol = el(block, "ol", None, "ts-cards__list")
         for card in cards:
             li = el(ol, "li", None, "ts-card")
@@ -35,7 +35,7 @@ class Flashcards(DataBlock):
             el(details, "summary", text("showAnswer"))
             el_math(details, "p", card.answer, "ts-card__answer")
 
-    def island(self, block: etree.Element, cards) -> dict:
+    def island(self, block: etree.Element, cards) -> islands.DeckIsland:
         """For an export: the deck's key and its terms, as widgets.js keys the cards (the SCORM
         state keeps which cards a learner knew)."""
-        return {"key": block.get("data-key", ""), "terms": [shown_text(self.md, card.term) for card in cards]}
+        return islands.DeckIsland(block.get("data-key", ""), [shown_text(self.md, card.term) for card in cards])

@@ -17,7 +17,7 @@ from markdown.util import AtomicString
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text
-from tracksite.core.widgets.common import DataBlock, el, el_math, highlight, title_line, widget_root
+from tracksite.core.widgets.common import DataBlock, el, el_math, highlight
 from tracksite.core.widgets.predict.body import Prediction, parse_predict
 
 
@@ -28,11 +28,11 @@ class Predict(DataBlock):
     def parse(self, raw: str):
         return parse_predict(raw)
 
+    ROOT_ID = "ts-predict"
+    TITLE = "wPredict"
+
     def render(self, block: etree.Element, parsed: Prediction, number: int) -> None:
-        css = self.WIDGET.css_class
-        assert css is not None  # every block widget declares its root's class
-        root_id = widget_root(block, css, self.NAME, f"ts-predict-{number}")
-        title_line(block, text("wPredict"), self.argument)
+        root_id = block.get("id")
         code = el(block, "div", None, "ts-predict__code")
         highlighted = highlight(self.md, parsed.code, parsed.language)
         if highlighted is not None:

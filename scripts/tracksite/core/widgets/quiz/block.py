@@ -16,7 +16,8 @@ import xml.etree.ElementTree as etree
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text as interface_text
-from tracksite.core.widgets.common import DataBlock, el, el_math, shown_html, tail, title_line, widget_root
+from tracksite.core.widgets import islands
+from tracksite.core.widgets.common import DataBlock, el, el_math, shown_html, tail
 from tracksite.core.widgets.quiz.body import parse_quiz
 from tracksite.core.widgets.validate import content_key
 
@@ -28,14 +29,14 @@ class Quiz(DataBlock):
     def parse(self, raw: str):
         return parse_quiz(raw)  # the check's model when it read the same text (core/widgets/quiz/body.py)
 
+    ROOT_ID = "ts-quiz"
+    TITLE = "wQuiz"
+
     def render(self, block: etree.Element, questions, number: int) -> None:
         ctx = self.context()
-        css = self.WIDGET.css_class
-        assert css is not None  # every block widget declares its root's class
-        qid = widget_root(block, css, self.NAME, f"ts-quiz-{number}")
-        block.set("data-key", f"tracksite:quiz:{ctx.page_id}:{number}:{_content_key(tuple(questions))}")
+        qid = block.get("id")
+        block.set("data-key", W.storage_key(self.NAME, ctx.page_id, number, _content_key(tuple(questions))))
         keys = question_keys(ctx.page_id, questions, self.tracker.setdefault("question keys", set()))
-        title_line(block, interface_text("wQuiz"), self.argument)
         ol = el(block, "ol", None, "ts-quiz__questions")
         for qn, question in enumerate(questions, start=1):
             li = el(
@@ -88,7 +89,7 @@ class Quiz(DataBlock):
                 tail(text, " \u2014 ")
                 el_math(item, "span", option.explain, "ts-quiz__explain")
 
-    def island(self, block: etree.Element, questions) -> dict:
+    def island(self, block: etree.Element, questions) -> islands.QuizIsland:
         """For an export: each question, its options in the page's order, which are right, and
         each option's feedback, their texts as the page shows them (the cartridge's QTI items)."""
         shown = []
@@ -96,17 +97,17 @@ class Quiz(DataBlock):
         for question, key in zip(questions, keys, strict=True):
             order = shown_order(question)
             shown.append(
-                {
-                    "key": key,
-                    "text": shown_html(self.md, question.question),
-                    "multiple": question.multiple,
-                    "options": [shown_html(self.md, question.options[i].text) for i in order],
-                    "correct": [n for n, i in enumerate(order) if question.options[i].correct],
-                    "feedback": [shown_html(self.md, question.options[i].explain) for i in order],
-                    "order": list(order),
-                }
+                islands.Question(
+                    key=key,
+                    text=shown_html(self.md, question.question),
+                    multiple=question.multiple,
+                    options=[shown_html(self.md, question.options[i].text) for i in order],
+                    correct=[n for n, i in enumerate(order) if question.options[i].correct],
+                    feedback=[shown_html(self.md, question.options[i].explain) for i in order],
+                    order=list(order),
+                )
             )
-        return {"key": block.get("data-key", ""), "questions": shown}
+        return islands.QuizIsland(block.get("data-key", ""), shown)
 
 
 def question_key(question) -> str:
@@ -126,7 +127,7 @@ def question_keys(page_id: str, questions, taken: set[str]) -> list[str]:
     the same question asked twice on one page gets a suffix the second time (`taken`, the page's)."""
     out = []
     for question in questions:
-        base = f"tracksite:quiz:{page_id}:{question_key(question)}"
+        base = W.storage_key(W.QUIZ.name, page_id, question_key(question))
         key, n = base, 1
         while key in taken:
             n += 1

@@ -17,7 +17,8 @@ from markdown.util import AtomicString
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.messages import text
-from tracksite.core.widgets.common import DataBlock, el, el_math, highlight, title_line, widget_root
+from tracksite.core.widgets import islands
+from tracksite.core.widgets.common import DataBlock, el, el_math, highlight
 from tracksite.core.widgets.runnable.body import Runnable, code_key, parse_runnable
 from tracksite.core.widgets.runnable.schema import RUNNABLE, SHOWN_FROM_START
 from tracksite.core.widgets.validate import content_key
@@ -30,19 +31,21 @@ class RunnableBlock(DataBlock):
     def parse(self, raw: str):
         return parse_runnable(raw)
 
+    ROOT_ID = "ts-run"
+
+    def title(self, parsed: Runnable) -> str:
+        return "wRunExercise" if parsed.checked else "wRunnable"
+
     def render(self, block: etree.Element, parsed: Runnable, number: int) -> None:
-        css = self.WIDGET.css_class
-        assert css is not None  # every block widget declares its root's class
-        root_id = widget_root(block, css, self.NAME, f"ts-run-{number}")
+        root_id = block.get("id")
         page_id = self.context().page_id
-        key = f"tracksite:runnable:{page_id}:{number}:{exercise_key(parsed)}"
+        key = W.storage_key(self.NAME, page_id, number, exercise_key(parsed))
         block.set("data-key", key)
         # the learner's code: kept by the exercise's place, compared with the starting code's own key
         # (the exercise pack's copy names its lesson's place with `attrs`: core/site/trackpages.py)
         block.set("data-code-key", block.get("data-code-key") or code_key(page_id, number))
         block.set("data-start", content_key(parsed.code))
         block.set("data-timeout", str(parsed.timeout))
-        title_line(block, text("wRunExercise" if parsed.checked else "wRunnable"), self.argument)
         # the code until runnable.js has loaded (on intent: its focus is one) and after, in print
         label = text("wRunExercise" if parsed.checked else "wRunnable")
         named = f"{label}: {self.argument}" if self.argument else label
@@ -63,10 +66,10 @@ class RunnableBlock(DataBlock):
             el(answer, "summary", text("showSolution"))
             draw_code(self, answer, parsed.solution)
 
-    def island(self, block: etree.Element, parsed: Runnable) -> dict:
+    def island(self, block: etree.Element, parsed: Runnable) -> islands.ExerciseIsland:
         """For an export: the block's key, whether the page checks it (a checked exercise counts
         in the SCORM score) and its title (what an LMS's report names it by)."""
-        return {"key": block.get("data-key", ""), "checked": parsed.checked, "title": self.argument or ""}
+        return islands.ExerciseIsland(block.get("data-key", ""), parsed.checked, self.argument or "")
 
 
 #: What an exercise's key is made of: what the learner does and is judged by. The mistakes an

@@ -71,7 +71,7 @@ def code_key(page_id: str, number: int) -> str:
     suffix in suspend_data ("c", at most 64 word characters); a hash keeps it short whatever the
     page's path. The exercise pack's copy of a block keys it by its lesson's place."""
     place = hashlib.sha1(f"{page_id}\n{number}".encode()).hexdigest()[:12]
-    return f"tracksite:code:{place}"
+    return W.storage_key("code", place)
 
 
 def practice_items(r: Runnable) -> list[str]:

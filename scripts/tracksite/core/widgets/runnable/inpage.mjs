@@ -1,6 +1,6 @@
 /* tracksite check --run-code --in-page-python: the exercises run in the page's own Python, the
    Pyodide the site ships (theme/assets/tracksite/pyodide/), under Node, inside the sandbox of
-   core/sandbox.py (core/widgets/runnable/inpage.py starts it). Arguments: Pyodide's folder (its
+   core/sandbox.py (core/widgets/runnable/check.py starts it). Arguments: Pyodide's folder (its
    two modules named .mjs there), the runner (runner.py, the page's), the runs (a JSON file, as
    runner.py's run_all reads them). Out: the verdicts, as the last line of stdout; what the runs
    print goes nowhere, as in the CPython check. */

@@ -1,7 +1,7 @@
 """The Python that runs a learner's code and checks it: one file for the page and the check.
 
 The page's worker (runnable-worker.js) loads this file into Pyodide and calls `run` for every Run
-and Check; `tracksite check` (core/checks/runnable.py) runs it with CPython as a script, with the
+and Check; `tracksite check` (core/widgets/runnable/check.py) runs it with CPython as a script, with the
 author's solution and the starting code, to prove that the solution passes its own tests and the
 starting code does not. So "passed" means the same in both places: the code runs in a namespace
 of its own, then the tests (asserts) run in that namespace, then the output it printed is
