@@ -210,12 +210,11 @@ PRIME_AND_EVEN_QUIZ = """/// quiz
 def intend(page) -> None:
     """A learner's intent on the first runnable block of a page (or a frame locator), a pointer
     over it: runnable.js loads on intent, never with the page (issue 83), and then draws every
-    block's editor and buttons. A page opened as a file keeps the build's code (a frame locator
-    has no url: its page is served)."""
+    block's editor and buttons, from a file too in the offline copy (issue 82); the site opened
+    as a file keeps the build's code and says how to serve it (its note)."""
     page.locator('[data-widget="runnable"]').first.hover()
     page.locator(".ts-run__actions").first.wait_for()
-    if not getattr(page, "url", "").startswith("file:"):
-        page.locator(".ts-run .cm-editor").first.wait_for(timeout=60_000)  # (slow on a loaded machine)
+    page.locator(".ts-run .cm-editor, .ts-run__note").first.wait_for(timeout=60_000)  # (slow on a loaded machine)
 
 
 def text_of(block) -> str:

@@ -42,11 +42,28 @@ And, in Python, what Moodle then decides from the stored tracks:
 - SCORM 2004: Moodle's Terminate (datamodels/scorm_13.js, `StoreData`) sets success_status only
   from `cmi.scaled_passed_score`, an element its data model never defines: the package's own
   cmi.success_status is what Moodle stores.
+- **SCORM 2004 Terminate** (datamodels/scorm_13.js, `StoreData(cmi, true)`), emulated in
+  MOODLE_2004_JS:
+
+      if (cmi.mode == 'normal') { if (cmi.credit == 'credit') {
+          if ((cmi.completion_threshold) && (cmi.progress_measure)) {
+              if (cmi.progress_measure >= cmi.completion_threshold) { cmi.completion_status = 'completed';
+              } else { cmi.completion_status = 'incomplete'; } }
+          if ((cmi.scaled_passed_score != null) && (cmi.score.scaled != '')) { ... } } }
+
+  Both values are strings (SetValue keeps `value+''`; the threshold comes from the SCO's data as
+  text), so `>=` compares them as text: a progress of "1" is below a threshold of "1.0". The
+  threshold is the manifest's `adlcp:completionThreshold` (scormlib.php: its minProgressMeasure,
+  "1.0" when the element has none; `get_scorm_default` in scorm_13lib.php gives '' without one,
+  which the truthiness test skips). An older scorm_13.js tested `!= null`, with 'null' written
+  for a missing threshold (scorm_13.js.php's `scorm_empty(..., 'null', true)`): the same result.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 PASSED, COMPLETED = 2, 4  # lib.php, scorm_status_options
 STATUS_ELEMENTS = ("cmi.core.lesson_status", "cmi.completion_status", "cmi.success_status")
@@ -154,3 +171,64 @@ def relaunched(tracks: list, force: int) -> list:
     if force == 2 or (force == 1 and not incomplete):
         return []
     return tracks
+
+
+MOODLE_2004_JS = r"""
+(() => {
+  const M = window.MOODLE; /* the activity's settings: the package, the manifest's threshold ('' if none) */
+  const db = new Map(M.tracks); /* scorm_scoes_value of this attempt, in the order first stored */
+  const api = new Scorm2004API({ logLevel: 5, autocommit: false });
+  window.calls = [];
+  const written = {}; /* the strings the SCO set, as Moodle's data model keeps them (value+'') */
+  const FIELDS = [
+    ["cmi.completion_status", () => api.cmi.completion_status],
+    ["cmi.success_status", () => api.cmi.success_status],
+    ["cmi.score.raw", () => api.cmi.score.raw],
+    ["cmi.progress_measure", () => written["cmi.progress_measure"] || ""],
+    ["cmi.location", () => api.cmi.location],
+    ["cmi.suspend_data", () => api.cmi.suspend_data],
+  ];
+  const store = () => { /* StoreData -> CollectData: what changed */
+    for (const [element, read] of FIELDS) {
+      const value = String(read() ?? "");
+      if (value !== "" && value !== db.get(element)) db.set(element, value);
+    }
+  };
+  const wrap = (name, before) => {
+    const real = api[name].bind(api);
+    api[name] = (...args) => {
+      if (before) before(...args);
+      const ret = real(...args);
+      window.calls.push({ name, args, ret });
+      return ret;
+    };
+  };
+  wrap("SetValue", (k, v) => { written[k] = v + ""; });
+  wrap("GetValue");
+  wrap("Commit", () => store());
+  wrap("Terminate", () => { /* scorm_13.js StoreData(cmi, true) */
+    const c = api.cmi, threshold = M.threshold, progress = written["cmi.progress_measure"] || "";
+    if (c.mode === "normal" && c.credit === "credit" && threshold && progress) {
+      c.completion_status = progress >= threshold ? "completed" : "incomplete"; /* text against text */
+    }
+    store();
+  });
+  window.API_1484_11 = api;
+  window.moodle = { tracks: () => [...db] };
+  document.addEventListener("DOMContentLoaded", () => {
+    document.getElementById("sco").src = M.pkg + "/scorm-launch.html";
+  });
+})();
+"""
+
+
+def manifest_threshold(package: Path) -> str:
+    """The SCO's completion threshold as Moodle reads it from imsmanifest.xml (scormlib.php,
+    `case 'ADLCP:COMPLETIONTHRESHOLD'`: the minProgressMeasure attribute, '1.0' when the element
+    has none), '' without the element (scorm_13lib.php's `scorm_isset` default)."""
+    text = (package / "imsmanifest.xml").read_text(encoding="utf-8")
+    found = re.search(r"<(?:\w+:)?completionThreshold\b([^>]*)>", text, re.I)
+    if not found:
+        return ""
+    measure = re.search(r'minProgressMeasure\s*=\s*"([^"]*)"', found[1], re.I)
+    return measure[1] if measure else "1.0"

@@ -7,15 +7,25 @@ theme/export/offline.js: it answers the search's fetches from one classic script
 whole index (search-files.js, loaded on the first search), and loads the search's modules,
 turned here into classic scripts, with `<script>` elements. Links name `index.html`
 (staging.explicit). The pages' Content-Security-Policy stays as built: 'self' covers the
-copy's own files under file:// in Chromium (the offline test holds it). Runnable code does not
-run from a file (the page cannot fetch Pyodide's files there): its block says so and how to serve
-the folder instead; served over http (`python3 -m http.server`), the copy runs code as the site
-does, so the runnable block's scripts are left as built (`_AS_BUILT`): rewriting runnable.js's
-`import(` of its editor broke the editor and the worker over http (issue 82, H2).
+copy's own files under file:// in Chromium (the offline test holds it), with one hash added.
+
+Code runs in the copy from a file and over http alike, by one path (issue 82). A page opened
+from a file can fetch nothing, and a frame of no origin can load no file:// script; it can load
+classic scripts. So `pack_python` turns Python's files (offline.js's PACKED) into classic
+scripts carrying their bytes, which offline.js loads when runnable-sandbox.js fetches them (on
+a learner's intent) and answers with the bytes, which the page hands to its sandboxed frame as
+on the site; their originals leave the copy. The frame's script (runnable-frame.js) is given
+to the page as text (`window.tracksiteFrame`, at the end of the copy's offline.js) and runs
+inline in the frame's srcdoc, allowed by its SHA-256 in each page's script-src (`allow_frame`).
+The editor (runnable-editor.js with CodeMirror) becomes one classic script (`editor_script`).
+The runnable block's other scripts are left as built (`_AS_BUILT`): rewriting runnable.js's
+`import(` broke the editor and the worker over http (issue 82, H2).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import shutil
@@ -84,6 +94,85 @@ def convert_scripts(staged: Path) -> int:
     return changed
 
 
+TRACKSITE = "assets/tracksite"
+EDITOR = f"{TRACKSITE}/runnable-editor.js"
+CODEMIRROR = f"{TRACKSITE}/codemirror/codemirror.js"
+_PACKED = re.compile(r"const PACKED = \[([^\]]*)\];")
+_CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src )')
+
+
+def packed_names() -> list[str]:
+    """The files offline.js answers from packed scripts (its PACKED: the list lives once)."""
+    found = _PACKED.search((staging.EXPORT / "offline.js").read_text(encoding="utf-8"))
+    if found is None:
+        raise UserError("theme/export/offline.js: no `const PACKED = [...]` list of Python's files")
+    return [json.loads(n) for n in re.findall(r'"[^"]*"', found[1])]
+
+
+def pack_python(staged: Path) -> int:
+    """Python's files as classic scripts of their bytes, under the export's assets (python/<name>.js):
+    a text as a string, other bytes in base64 (a third larger, about as large once zipped as the
+    zipped original's wasm; docs/lms-and-offline.md says the cost). The originals leave the copy,
+    so that over http too the copy has one path. Returns the bytes written."""
+    written = 0
+    for name in packed_names():
+        source = staged / TRACKSITE / name
+        if not source.is_file():
+            raise UserError(f"{TRACKSITE}/{name}: Python's file is missing from the built site; build it again")
+        raw = source.read_bytes()
+        try:
+            data = {"text": raw.decode("utf-8")}
+        except UnicodeDecodeError:
+            data = {"base64": base64.b64encode(raw).decode("ascii")}
+        out = staged / staging.ASSETS / "python" / f"{name}.js"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        text = f"(window.tracksitePacked = window.tracksitePacked || {{}})[{json.dumps(name)}] = {json.dumps(data)};\n"
+        out.write_text(text, encoding="ascii")
+        written += len(text)
+        source.unlink()
+    return written
+
+
+def allow_frame(staged: Path) -> str:
+    """The frame's script given to the page as text (the copy's offline.js ends with it), and its
+    SHA-256 added to each page's script-src, which the frame's srcdoc inherits: the hash allows
+    exactly that text inline and nothing else. Returns the hash source."""
+    frame = (staged / TRACKSITE / "runnable-frame.js").read_text(encoding="utf-8")
+    if re.search(r"</script", frame, re.I):
+        raise UserError(f"{TRACKSITE}/runnable-frame.js: holds `</script`, so it cannot run inline in the frame")
+    digest = base64.b64encode(hashlib.sha256(frame.encode("utf-8")).digest()).decode("ascii")
+    source = f"'sha256-{digest}'"
+    loader = staged / staging.ASSETS / "offline.js"
+    with loader.open("a", encoding="utf-8") as f:
+        f.write(f"window.tracksiteFrame = {json.dumps(frame)};\n")
+    for page in staging.pages(staged):
+        text = page.read_text(encoding="utf-8")
+        allowed = _CSP.sub(lambda m: m[1] + source + " ", text, count=1)
+        if allowed != text:
+            page.write_text(allowed, encoding="utf-8")
+    return source
+
+
+def editor_script(staged: Path) -> None:
+    """runnable-editor.js and the CodeMirror module it imports as one classic script in its place
+    (codemirror.js leaves the copy): its one export list becomes an object, the editor's import
+    of it a destructuring, and the editor registers with offline.js's loader as the search's
+    modules do. Another form is refused by name."""
+    cm_path, ed_path = staged / CODEMIRROR, staged / EDITOR
+    cm, ed = cm_path.read_text(encoding="utf-8"), ed_path.read_text(encoding="utf-8")
+    exports = list(re.finditer(r"export\s*\{([^}]*)\};?", cm))
+    imports = list(re.finditer(r'import\s*\{([^}]*)\}\s*from\s*"\./codemirror/codemirror\.js";', ed))
+    if len(exports) != 1 or len(imports) != 1 or _UNSUPPORTED.search(cm) or re.search(r"\bimport\s*[(.]", cm):
+        raise UserError(f"{CODEMIRROR}: not the vendored CodeMirror this tracksite knows (one export list, no import)")
+    pairs = [p.strip().split(" as ") for p in exports[0][1].split(",") if p.strip()]
+    shown = ", ".join(f"{p[-1].strip()}: {p[0].strip()}" for p in pairs)
+    part = "const tsCodemirror = (() => {\n" + cm[: exports[0].start()] + cm[exports[0].end() :]
+    part += f"\nreturn {{ {shown} }};\n}})();\n"
+    body = ed.replace(imports[0][0], part + f"const {{ {imports[0][1]} }} = tsCodemirror;")
+    ed_path.write_text(classic(body, "runnable-editor.js"), encoding="utf-8")
+    cm_path.unlink()
+
+
 def index_script(staged: Path) -> str:
     """search-files.js: every file of the search index, by its address in the copy."""
     files = {}
@@ -101,6 +190,9 @@ def package(site: Path, out: Path, work: Path, track: str | None = None) -> int:
     staging.refuse_remote(staged)
     staging.prepare(staged, ("portable.js", "offline.js"), course_id=course_id or None)
     convert_scripts(staged)
+    editor_script(staged)
+    pack_python(staged)
+    allow_frame(staged)
     (staged / staging.ASSETS / "search-files.js").write_text(index_script(staged), encoding="utf-8")
     shutil.rmtree(staged / INDEX)  # served from search-files.js: a second copy would only weigh
     return staging.write_zip(staged, out, first=(START,))

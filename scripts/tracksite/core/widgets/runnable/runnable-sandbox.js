@@ -15,6 +15,10 @@
   const script = document.currentScript;
   const BASE = new URL("./", script ? script.src : location.href);
   const FRAME = new URL("runnable-frame.js", BASE);
+  /* the offline copy gives the frame's script as text (theme/export/offline.js): a frame of no
+     origin may load no file:// script, so there it runs inline, allowed by its SHA-256, which
+     the export adds to each page's policy (and the frame inherits) */
+  const INLINE = typeof window.tracksiteFrame === "string" ? window.tracksiteFrame : null;
   /* the frame's own policy, after its script: its worker inherits it with the page's */
   const POLICY = "default-src 'none'; script-src 'wasm-unsafe-eval'; worker-src blob:; connect-src 'none'; "
     + "style-src 'none'; img-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'";
@@ -125,7 +129,7 @@
     frame.title = "Python";
     frame.hidden = true;
     frame.className = "ts-run__sandbox";
-    frame.srcdoc = `<!doctype html><script src="${escape(FRAME.href)}"></script>`
+    frame.srcdoc = (INLINE ? `<!doctype html><script>${INLINE}</script>` : `<!doctype html><script src="${escape(FRAME.href)}"></script>`)
       + `<meta http-equiv="Content-Security-Policy" content="${escape(POLICY)}">`;
     return frame;
   };

@@ -14,6 +14,8 @@
   const script = document.currentScript;
   const EDITOR = new URL("runnable-editor.js", script ? script.src : location.href);
   const SHOWN = 200000; /* characters of output a block shows */
+  /* the site opened as a file can load no module, fetch nothing: the offline copy can (offline.js) */
+  const NOFILE = location.protocol === "file:" && !window.tracksiteImport;
 
   /* ---- the interpreter: one worker for the page, shared by its blocks ---- */
   const py = { worker: null, jobs: new Map(), ready: false, next: 0 };
@@ -130,7 +132,7 @@
   /* a start before any Run; the page says how far it got (<html data-ts-python>: "starting",
      then "ready"), which the tests and the benchmark read */
   const startEarly = () => {
-    if (py.worker || location.protocol === "file:") return;
+    if (py.worker || NOFILE) return;
     startWorker();
     const worker = py.worker;
     if (!worker) return;
@@ -141,7 +143,7 @@
   };
   /* ---- the editor: CodeMirror, loaded once for the page ---- */
   let editorModule = null;
-  const loadEditor = () => (editorModule = editorModule || import(EDITOR.href));
+  const loadEditor = () => (editorModule = editorModule || (window.tracksiteImport || ((u) => import(u)))(EDITOR.href));
 
   /* the box, its visible label and keys; the highlighted code stays until CodeMirror is there,
      so a page whose module fails still shows the code (and runs what it shows) */
@@ -159,8 +161,7 @@
     const box = h("div", { class: "ts-run__edit" }, label, holder, print, keys);
     if (shown) holder.append(shown);
     const ed = { box, value: code, ready: null, cm: null };
-    /* a page opened as a file cannot import modules (nor run code): the highlighted code stays */
-    if (location.protocol === "file:") return ed;
+    if (NOFILE) return ed; /* the highlighted code stays */
     ed.ready = loadEditor().then((m) => {
       const had = holder.contains(document.activeElement);
       holder.replaceChildren();
@@ -315,8 +316,7 @@
       status.replaceChildren(text);
       if (extra) status.append(h("span", { class: "ts-sr" }, " " + extra));
     }
-    if (location.protocol === "file:") {
-      /* Chromium refuses workers and WebAssembly fetched from file:// pages */
+    if (NOFILE) {
       actions.replaceChildren(h("p", { class: "ts-run__note", role: "note" }, t("rnFileUrl")));
       return;
     }

@@ -114,20 +114,43 @@ async function start(loader, asm, files, memory) {
       restored = true;
     } catch (e) { py = null; }
   }
+  const runner = new TextDecoder().decode(bytes["runner.py"]);
   if (!py) {
     py = await loader.loadPyodide({ ...base, _makeSnapshot: true });
+    imported(py, runner); /* into the copy: a start from it imports nothing */
     try {
       const bytes = py.makeMemorySnapshot();
       postMessage({ kind: "memory", bytes }, [bytes.buffer]);
     } catch (e) { /* not kept: the next page starts afresh */ }
+  } else {
+    imported(py, runner);
   }
-  const runner = new TextDecoder().decode(bytes["runner.py"]);
   py.setStdout(writer("stdout"));
   py.setStderr(writer("stderr"));
   py.setStdin({ error: true }); /* input() has no one to ask: EOFError */
-  py.FS.writeFile("/home/pyodide/tracksite_runner.py", runner);
   const module = py.pyimport("tracksite_runner");
   return { py, module, restored };
+}
+
+/* The runner (and the standard modules it imports) is imported before the fresh start's memory
+   is copied, and only by this worker's own code (no lesson's code has run): a start from the
+   copy then skips the import, which took 0.5-1.0 s of a second lesson's start (issue 81). A
+   copy whose runner is not this runner's text (another tracksite's) imports this one afresh.
+   Its file is written in both cases: the file system is not in the copy. */
+const IMPORT = `import importlib, sys
+m = sys.modules.get("tracksite_runner")
+if m is None or getattr(m, "_ts_source", None) != source:
+    sys.modules.pop("tracksite_runner", None)
+    importlib.invalidate_caches()
+    importlib.import_module("tracksite_runner")._ts_source = source`;
+function imported(py, runner) {
+  py.FS.writeFile("/home/pyodide/tracksite_runner.py", runner);
+  const scope = py.toPy({ source: runner });
+  try {
+    py.runPython(IMPORT, { globals: scope });
+  } finally {
+    scope.destroy();
+  }
 }
 
 let starting = null;

@@ -1,0 +1,136 @@
+"""Every channel a course reaches learners by runs its code exercise the same way (issue 82): one
+matrix, so that a change to one export's code path cannot silently break another.
+
+One small course (tests/core/widgets/test_runnable.py's: one exercise, "Gradient step"), built
+once for the site and once for the exports, each export made once; then, per channel, a fresh
+browser context opens lesson a1, shows intent, runs the starting code (its output), checks it (a
+wrong answer: "Not yet"), checks the right answer ("Passed"), and runs a probe that tries to
+read a page of the channel's own origin with a synchronous request: refused in every channel,
+because the code runs in an opaque frame that may make no request (issue 81).
+
+Channels: the built site over http; `mkdocs serve`; the offline copy over http and opened from
+file://; SCORM 1.2 and SCORM 2004 played in scorm-again; the Common Cartridge's pages as an LMS's
+file store serves them. The offline copy from a file and the cartridge's pages were never played
+before; the file:// channel fails on the old copy (its block said to serve the folder)."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from test_export_scorm import scorm_again
+from test_lms_state import HARNESS, HARNESS_JS, launch, open_lesson
+
+from conftest import run_mkdocs
+from course import intend
+from test_runnable import runnable_course
+from test_serve import serving, wait_for
+from tracksite.commands.cli import main
+
+pytestmark = pytest.mark.browser
+
+START = 90_000  # ms: Python's first start in a loaded machine's Chromium
+LESSON = "alpha/a1/index.html"
+RIGHT = "def step(w, grad, lr):\n    return w - lr * grad\n"
+# the learner's code reaching for a page of the origin that serves it (here: the lesson's own)
+PROBE = """import js
+try:
+    x = js.XMLHttpRequest.new()
+    x.open("GET", "{url}", False)
+    x.send()
+    print("request went", x.status)
+except BaseException as e:
+    print("request refused", type(e).__name__)
+"""
+# SCORM 2004: scorm-again's Scorm2004API, the package named as test_lms_state's 1.2 page names it
+HARNESS_2004_JS = """
+window.API_1484_11 = new Scorm2004API({ logLevel: 5, autocommit: false });
+document.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("sco").src = new URLSearchParams(location.search).get("pkg") + "/scorm-launch.html";
+});
+"""
+# where each LMS keeps the score the package sends (the one exercise passed: 100)
+SCORE = {"scorm12": "API.cmi.core.score.raw", "scorm2004": "API_1484_11.cmi.score.raw"}
+CHANNELS = ("site", "serve", "offline-http", "offline-file", "scorm12", "scorm2004", "cartridge")
+
+
+def _export(kind: str, site: Path, out: Path, *extra: str) -> Path:
+    assert main(["export", kind, "--site", str(site), "--out", str(out), *extra]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(out.with_suffix(""))
+    return out.with_suffix("")
+
+
+@pytest.fixture(scope="module")
+def channels(tmp_path_factory, serve_site):
+    """The course, its site and every export, built once; one origin serves them all."""
+    root = runnable_course(tmp_path_factory.mktemp("channels") / "course")
+    served = tmp_path_factory.mktemp("channels-served")
+    assert run_mkdocs(root, "--site-dir", str(served / "site")).returncode == 0
+    for_export = tmp_path_factory.mktemp("for-export") / "site"
+    assert main(["--root", str(root), "build", "--for-export", "--site-dir", str(for_export)]) == 0
+    _export("offline", for_export, served / "offline.zip")
+    _export("scorm", for_export, served / "scorm12.zip", "--version", "1.2")
+    _export("scorm", for_export, served / "scorm2004.zip", "--version", "2004")
+    _export("cc", for_export, served / "cartridge.imscc")
+    runtime = scorm_again()
+    shutil.copyfile(runtime, served / "scorm12.min.js")
+    shutil.copyfile(runtime.with_name("scorm2004.min.js"), served / "scorm2004.min.js")
+    (served / "index.html").write_text(HARNESS, encoding="utf-8")
+    (served / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
+    (served / "2004.html").write_text(
+        HARNESS.replace("scorm12.min.js", "scorm2004.min.js").replace("harness.js", "harness2004.js"), encoding="utf-8"
+    )
+    (served / "harness2004.js").write_text(HARNESS_2004_JS, encoding="utf-8")
+    with serving(root) as (live, _):
+        wait_for(live + "alpha/a1/", "First lesson", seconds=120)
+        yield {"root": root, "served": served, "base": serve_site(served), "live": live}
+
+
+def _open(page, channel: str, where: dict):
+    """The lesson's exercise in `channel`, and the address of that lesson as the probe asks for it."""
+    base = where["base"]
+    if channel in ("scorm12", "scorm2004"):
+        launch(page, base + ("2004.html" if channel == "scorm2004" else ""), channel)
+        frame = open_lesson(page, "alpha/a1/")
+        return frame, f"{base}{channel}/{LESSON}"
+    url = {
+        "site": base + "site/" + LESSON,
+        "serve": where["live"] + "alpha/a1/",
+        "offline-http": base + "offline/" + LESSON,
+        "offline-file": (where["served"] / "offline" / LESSON).as_uri(),
+        "cartridge": base + "cartridge/web_resources/" + LESSON,
+    }[channel]
+    page.goto(url)
+    return page, url
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_exercise_runs_and_checks_in_every_channel(chromium, channels, channel):
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    where, url = _open(page, channel, channels)
+    intend(where)  # the editor and Python load on a learner's intent (issue 83)
+    exercise = where.locator("#ts-run-1")
+    output, status = exercise.locator(".ts-run__output"), exercise.locator(".ts-run__status")
+    exercise.get_by_role("button", name="Run").click()
+    expect(output).to_have_text("1.0\n", timeout=START)
+    exercise.get_by_role("button", name="Check").click()  # the starting code returns w unchanged
+    expect(status).to_contain_text("Not yet", timeout=START)
+    exercise.get_by_label("Code (editable)").fill(RIGHT)
+    exercise.get_by_role("button", name="Check").click()
+    expect(status).to_have_text("Passed: every check holds.", timeout=START)
+    exercise.get_by_label("Code (editable)").fill(PROBE.format(url=url))
+    exercise.get_by_role("button", name="Run").click()
+    expect(output).to_contain_text("request ", timeout=START)
+    assert output.text_content().startswith("request refused"), output.text_content()
+    if channel in SCORE:  # the LMS got the passed exercise
+        page.wait_for_function(f"() => String({SCORE[channel]}) === '100'", timeout=15_000)
+    assert errors == [], errors
+    context.close()
