@@ -169,7 +169,7 @@ ATTENTION = Widget(
     prose=False,
     practice=True,
     css_class="ts-attn",
-    assets=("tracksite/attention.js",),
+    assets=("tracksite/attention.js", "tracksite/attention.css"),
     schema_title="tracksite /// attention block body",
     home="attention",
 )
@@ -180,7 +180,7 @@ ATTENTION_STEPS = Widget(
     prose=False,
     practice=True,
     css_class="ts-steps",
-    assets=("tracksite/attention.js",),
+    assets=("tracksite/attention.js", "tracksite/attention.css"),
     schema_title="tracksite /// attention-steps block body",
     home="attention_steps",
 )

@@ -763,7 +763,10 @@ def test_assets_fit_the_budget():
     for widget in W.WIDGETS:
         later = {f"assets/{a}" for a in widget.intent_assets}  # loaded on a learner's intent (issue 83)
         own = sum(_gz(a.removeprefix("assets/tracksite/")) for a in W.widget_assets(widget) if a not in later)
-        assert own <= 5 * 1024, f"{widget.name}: the files its pages link are {own} bytes gzipped"
+        # the attention widgets' styles moved out of widgets.css, which every page links, into
+        # their own attention.css (issue 87: a widget one folder): 1.4 KiB moved, not added
+        linked = 5.75 * 1024 if widget in (W.ATTENTION, W.ATTENTION_STEPS) else 5 * 1024
+        assert own <= linked, f"{widget.name}: the files its pages link are {own} bytes gzipped"
         own += sum(_gz(a.removeprefix("assets/tracksite/")) for a in later)
         # the runnable block's own files run a code editor's page side (the learner's code kept
         # per exercise, Reset undone, an error's line marked, names per exercise, a start on
@@ -776,7 +779,7 @@ def test_assets_fit_the_budget():
         # loaded, restored from the last checks: 1.4 KiB), both loaded on intent too; 17.5 KiB
         # since the code runs in a sandboxed frame of no origin, whose files the page fetches and
         # whose saved memory it keeps and checks (runnable-sandbox.js, issue 81), on intent too
-        budget = 17.5 * 1024 if widget is W.RUNNABLE else 5 * 1024
+        budget = 17.5 * 1024 if widget is W.RUNNABLE else linked
         assert own <= budget, f"{widget.name}: its own files are {own} bytes gzipped"
 
 
