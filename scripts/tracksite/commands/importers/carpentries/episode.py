@@ -43,6 +43,9 @@ LIQUID = re.compile(r"\{\{[^{}]*\}\}|\{%[^%]*%\}")  # Jekyll's `{{ site.x }}` an
 # `[text]({{ base.url }}/03-crs)`, `[ref]: {{ page.root }}/fig/x.png`: Jekyll's lesson root before a path
 LIQUID_ROOT = re.compile(r"(?P<lead>\]\(\s*|^\s{0,3}\[[^\]]+\]:\s*)\{\{[^{}]*\}\}/?")
 KNITR_CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{\s*([A-Za-z][\w]*)[^}]*\}\s*$")  # ```{r, echo=TRUE}
+# `<pre>` opening an HTML block (R output written as HTML): its lines are text, never Markdown
+PRE_OPEN = re.compile(r"^\s{0,3}<pre\b", re.I)
+PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
 
 # Fenced-div kinds and the block each one becomes. Admonition types must be ones mkdocs.yml lists.
 CALLOUTS = {
@@ -194,9 +197,12 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
 
 
 def _has_title_heading(children: list) -> bool:
-    fence = None
+    fence, pre = None, False
     for child in children:
         if isinstance(child, Div):
+            continue
+        if fence is None and (pre or PRE_OPEN.match(child)):
+            pre = in_pre(child, pre)
             continue
         m = FENCE.match(child)
         if fence is None and m:
@@ -211,13 +217,39 @@ def _has_title_heading(children: list) -> bool:
     return False
 
 
+def in_pre(line: str, pre: bool) -> bool:
+    """Whether the line after `line` is still inside a `<pre>` HTML block (`pre`: this one is):
+    Pandoc and Python-Markdown leave such a block's lines as they are, so an R comment there
+    (`# A tibble: 6 x 4`) is output, not a heading."""
+    opened = pre or bool(PRE_OPEN.match(line))
+    closes = PRE_CLOSE.search(line[line.lower().find("<pre") :] if not pre else line)
+    return opened and closes is None
+
+
+def _in_list(out: list[str]) -> bool:
+    """Whether the text written last is a list item's: going back over indented lines and the
+    lines of one paragraph, a list marker comes before a paragraph that starts at the margin."""
+    for i in range(len(out) - 1, -1, -1):
+        line = out[i]
+        if ITEM_START.match(line):
+            return True
+        if line.strip() and line[:1] not in (" ", "\t") and (i == 0 or not out[i - 1].strip()):
+            return False
+    return False
+
+
 def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: int = 0) -> list[str]:
     out: list[str] = []
     fence: str | None = None
-    pad = ""
+    pad, pre = "", False
     for child in children:
         if isinstance(child, Div):
             out.extend(_render_div(child, ep, ctx))
+            continue
+        if fence is None and (pre or PRE_OPEN.match(child)):
+            # a `#` starting a line there is shown as it is; written `&#35;`, no check reads a title in it
+            out.append(_pandoc_line(re.sub(r"^(\s*)#", r"\1&#35;", child) if pre else child, ep, ctx))
+            pre = in_pre(child, pre)
             continue
         m = FENCE.match(child)
         if fence is None and ITEM_START.match(child) and out and out[-1][:1] == " " and out[-1].strip():
@@ -234,9 +266,10 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
                 assert m is not None  # no open fence, so this line opened one
                 fence = m.group(2)
                 # A fence indented 1-3 spaces under a list item (GitHub's way) would end the list in
-                # Python-Markdown, which wants 4: move the whole block to 4.
+                # Python-Markdown, which wants 4: move the whole block to 4. Outside a list, 4 spaces
+                # would make the fence the text of an indented code block: it stays where it is.
                 indent = len(m.group(1).expandtabs(4))
-                pad = " " * (4 - indent) if 0 < indent < 4 else ""
+                pad = " " * (4 - indent) if 0 < indent < 4 and _in_list(out) else ""
                 child = _knitr_chunk(child, ep, ctx)  # (R's `warning` fences stay: the theme labels them)
             elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
                 fence = None

@@ -25,7 +25,11 @@ from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_
 
 IMAGE = re.compile(r"!\[(?P<cap>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
 ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>(?:[^'\\]|\\.)*)'|"(?P<b>(?:[^"\\]|\\.)*)")""")
-LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)\s]+)\)")
+# `[text](target)` and `[text](<a target>)` (CommonMark's and Pandoc's form for one with spaces)
+LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?:<(?P<angled>[^<>\n]+)>|(?P<target>[^)\s]+))\)")
+# `<https://...>` or `<someone@example.org>` in a link's text: Pandoc makes no link inside a link
+# and shows the brackets; Python-Markdown would nest a second link in the first
+AUTOLINK_TEXT = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|[^\s<>@]+@)[^\s<>]*)>", re.I)
 _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#)", re.I)
 _REMOTE_SRC = re.compile(r"^[a-z]+:", re.I)  # an image that is not a file of the lesson
 LOST_LINK = {"links": -1}
@@ -94,8 +98,10 @@ def spaced_anchor(m: re.Match) -> str:
 
 def link(m: re.Match, ep: Episode, ctx: Context) -> str:
     """An inline link `[text](target)` with its target rewritten (see the module's docstring)."""
-    text, target = m.group("text"), m.group("target")
+    text, target = AUTOLINK_TEXT.sub(r"&lt;\1&gt;", m.group("text")), m.group("target") or m.group("angled")
     new = rewrite_target(target, ep, ctx)
+    if new is not None and re.search(r"\s", new):
+        new = f"<{new}>"
     return f"[{text}]({new})" if new is not None else text
 
 

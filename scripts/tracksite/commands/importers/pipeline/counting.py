@@ -38,13 +38,19 @@ DIV_END = re.compile(r"^\s*:{3,}\s*$")
 ITEM = re.compile(r"^( {0,1})(?:[-*+]|\d+\.)\s+\S")
 HEADING = re.compile(r"^#{1,6}\s")
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]+\)|<img\b", re.I)
-LINK = re.compile(r"(?<![!\\])\[[^\]]+\]\([^)]+\)|<https?://[^>\s]+>|<a\s[^>]*\bhref\s*=", re.I)
+LINK = re.compile(
+    r"(?<![!\\])\[[^\]]+\]\((?:<[^<>\n]+>|[^)]+)\)|<https?://[^>\s]+>|<a\s[^>]*\bhref\s*=", re.I
+)  # (a link's text may hold `<https://...>`: one link, as Pandoc shows it)
 REFERENCE = re.compile(r"(?<![!\\])\[(?P<text>[^\]]+)\]\[(?P<ref>[^\]]*)\]")  # a link only where `ref` is defined
 SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\]\[]+)\](?![\[(:])")  # `[label]`, a link where `[label]: url` is defined
 DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
 QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)  # closed by a run of the same length
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)*\|?\s*$")  # `+`: Org's rule
+# knitr's kable() rules a one-letter column `|--:|`: shorter than three dashes, between pipes
+PIPED_RULE = re.compile(r"^\s*\|\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|\s*$")
+PRE_OPEN = re.compile(r"^\s{0,3}<pre\b", re.I)  # an HTML block of preformatted text: no Markdown in it
+PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
 GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 # `{: .challenge}` after a block quote (Jekyll's lessons): the quote was that block
 KRAMDOWN_BLOCK = re.compile(
@@ -77,7 +83,7 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
     text = _without_comments(text)
     defined = set(shared) | {" ".join(m.split()).lower() for m in DEFINITION.findall(text)}
     stack: list[list] = []  # [kind, seen_solution]
-    fence, hidden, details, previous, previous_raw = None, 0, 0, "", ""
+    fence, hidden, details, previous, previous_raw, pre = None, 0, 0, "", "", False
     para: list[str] = []  # a link's text may run over lines: inline elements are counted per paragraph
     for raw in [*text.splitlines(), ""]:
         before, previous_raw = previous_raw, raw
@@ -112,6 +118,11 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
         if DIV_END.match(line) and stack:
             stack.pop()
             continue
+        if pre or PRE_OPEN.match(line):  # R output as HTML: `# A tibble` there is no heading
+            pre = (pre or bool(PRE_OPEN.match(line))) and not PRE_CLOSE.search(line)
+            para.append(line)  # (its `<pre` is counted as a code block with the paragraph)
+            previous = line
+            continue
         kind = stack[-1][0] if stack else ""
         counts["callouts"] += len(DETAILS_OPEN.findall(line))
         if kind in LIST_FIELDS and ITEM.match(line):
@@ -122,7 +133,7 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
         elif HEADING.match(raw) and not stack and not details:
             counts["headings"] += 1
         details += len(DETAILS_OPEN.findall(line)) - len(DETAILS_CLOSE.findall(line))
-        if (TABLE_RULE.match(line) and "|" in previous and "|" in line + previous) or (
+        if ((TABLE_RULE.match(line) or PIPED_RULE.match(line)) and "|" in previous and "|" in line + previous) or (
             GRID_RULE.match(line) and not GRID_RULE.match(previous) and not previous.lstrip().startswith("|")
         ):
             counts["tables"] += 1
