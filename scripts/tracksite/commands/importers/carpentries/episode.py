@@ -23,7 +23,11 @@ from tracksite.commands.importers.carpentries.linerewrites import (
     FENCE,
     ITEM_FENCE,
     ITEM_START,
+    PRE_OPEN,
     grid_tables,
+    has_title_heading,
+    in_list,
+    in_pre,
     list_indents,
 )
 from tracksite.commands.importers.carpentries.links import IMAGE, LINK
@@ -43,9 +47,6 @@ LIQUID = re.compile(r"\{\{[^{}]*\}\}|\{%[^%]*%\}")  # Jekyll's `{{ site.x }}` an
 # `[text]({{ base.url }}/03-crs)`, `[ref]: {{ page.root }}/fig/x.png`: Jekyll's lesson root before a path
 LIQUID_ROOT = re.compile(r"(?P<lead>\]\(\s*|^\s{0,3}\[[^\]]+\]:\s*)\{\{[^{}]*\}\}/?")
 KNITR_CHUNK = re.compile(r"^(\s*)(`{3,})\s*\{\s*([A-Za-z][\w]*)[^}]*\}\s*$")  # ```{r, echo=TRUE}
-# `<pre>` opening an HTML block (R output written as HTML): its lines are text, never Markdown
-PRE_OPEN = re.compile(r"^\s{0,3}<pre\b", re.I)
-PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
 
 # Fenced-div kinds and the block each one becomes. Admonition types must be ones mkdocs.yml lists.
 CALLOUTS = {
@@ -180,7 +181,7 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     notes.extend(Note(n, message) for n, message in unwrapped)
     tree = parse_divs(lines, first_line, notes, numbers)
     ep = Episode(body="", notes=notes)
-    ctx.demote = _has_title_heading(tree)
+    ctx.demote = has_title_heading(tree)
     if ctx.demote:
         notes.append(
             Note(
@@ -194,48 +195,6 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     body += links.shared_definitions(body, ep, ctx)
     ep.body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return ep
-
-
-def _has_title_heading(children: list) -> bool:
-    fence, pre = None, False
-    for child in children:
-        if isinstance(child, Div):
-            continue
-        if fence is None and (pre or PRE_OPEN.match(child)):
-            pre = in_pre(child, pre)
-            continue
-        m = FENCE.match(child)
-        if fence is None and m:
-            fence = m.group(2)
-            continue
-        if fence is not None:
-            fence = None if m and m.group(2)[0] == fence[0] else fence
-            continue
-        h = HEADING.match(child)
-        if h and len(h.group(1)) == 1:
-            return True
-    return False
-
-
-def in_pre(line: str, pre: bool) -> bool:
-    """Whether the line after `line` is still inside a `<pre>` HTML block (`pre`: this one is):
-    Pandoc and Python-Markdown leave such a block's lines as they are, so an R comment there
-    (`# A tibble: 6 x 4`) is output, not a heading."""
-    opened = pre or bool(PRE_OPEN.match(line))
-    closes = PRE_CLOSE.search(line[line.lower().find("<pre") :] if not pre else line)
-    return opened and closes is None
-
-
-def _in_list(out: list[str]) -> bool:
-    """Whether the text written last is a list item's: going back over indented lines and the
-    lines of one paragraph, a list marker comes before a paragraph that starts at the margin."""
-    for i in range(len(out) - 1, -1, -1):
-        line = out[i]
-        if ITEM_START.match(line):
-            return True
-        if line.strip() and line[:1] not in (" ", "\t") and (i == 0 or not out[i - 1].strip()):
-            return False
-    return False
 
 
 def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: int = 0) -> list[str]:
@@ -269,7 +228,7 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
                 # Python-Markdown, which wants 4: move the whole block to 4. Outside a list, 4 spaces
                 # would make the fence the text of an indented code block: it stays where it is.
                 indent = len(m.group(1).expandtabs(4))
-                pad = " " * (4 - indent) if 0 < indent < 4 and _in_list(out) else ""
+                pad = " " * (4 - indent) if 0 < indent < 4 and in_list(out) else ""
                 child = _knitr_chunk(child, ep, ctx)  # (R's `warning` fences stay: the theme labels them)
             elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
                 fence = None

@@ -119,9 +119,8 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
             stack.pop()
             continue
         if pre or PRE_OPEN.match(line):  # R output as HTML: `# A tibble` there is no heading
-            pre = (pre or bool(PRE_OPEN.match(line))) and not PRE_CLOSE.search(line)
+            pre, previous = (pre or bool(PRE_OPEN.match(line))) and not PRE_CLOSE.search(line), line
             para.append(line)  # (its `<pre` is counted as a code block with the paragraph)
-            previous = line
             continue
         kind = stack[-1][0] if stack else ""
         counts["callouts"] += len(DETAILS_OPEN.findall(line))
@@ -133,13 +132,17 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
         elif HEADING.match(raw) and not stack and not details:
             counts["headings"] += 1
         details += len(DETAILS_OPEN.findall(line)) - len(DETAILS_CLOSE.findall(line))
-        if ((TABLE_RULE.match(line) or PIPED_RULE.match(line)) and "|" in previous and "|" in line + previous) or (
-            GRID_RULE.match(line) and not GRID_RULE.match(previous) and not previous.lstrip().startswith("|")
-        ):
-            counts["tables"] += 1
+        counts["tables"] += _table_rule(line, previous)
         para.append(line)
         previous = line
     return counts
+
+
+def _table_rule(line: str, previous: str) -> bool:
+    """Whether `line` is the rule under a pipe table's header, or a grid table's first line."""
+    if (TABLE_RULE.match(line) or PIPED_RULE.match(line)) and "|" in previous and "|" in line + previous:
+        return True
+    return bool(GRID_RULE.match(line) and not GRID_RULE.match(previous) and not previous.lstrip().startswith("|"))
 
 
 def _kramdown_block(counts: Counter, line: str, after_quote: bool) -> bool:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from tracksite.commands.common import build_site
 from tracksite.commands.importers.pipeline import counting
-from tracksite.commands.importers.pipeline.plan import Planned, learner_only
+from tracksite.commands.importers.pipeline.plan import Planned, learner_only, ran_lessons
+from tracksite.core.checks import ranoutput
 
 
 @dataclass
@@ -75,7 +76,29 @@ def verify(root: Path, p: Planned, track: str, config_file: Path | None = None) 
                     "learner page, and the import listed no such change: report it, with this lesson"
                 )
         result.errors.extend(_instructor_leaks(site, p))
+    result.errors.extend(_code_not_run(root, p))
     return result
+
+
+def _code_not_run(root: Path, p: Planned) -> list[str]:
+    """Each chunk of a lesson whose code the run made output for, where the track's page holds
+    code or output other than the run's (edited since): counting would find the same blocks."""
+    episode = {lesson: rel for rel, lesson in p.plan.sources.items()}
+    errors = []
+    for lesson, text in ran_lessons(p).items():
+        try:
+            page = (root / lesson).read_text(encoding="utf-8")
+        except OSError:
+            continue  # (the build said so)
+        made = {digest for _, digest in ranoutput.chunks(text)}
+        for line, digest in ranoutput.chunks(page):
+            if digest not in made:
+                errors.append(
+                    f"{lesson}:{line}: this code block and the output below it are not what the code of "
+                    f"{episode[lesson]} prints when run: the page's code or output was changed after the import; "
+                    "make the change in the source lesson and bring it in with --update --execute"
+                )
+    return errors
 
 
 def _instructor_leaks(site: Path, p: Planned) -> list[str]:
