@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from tracksite.commands.importers.carpentries import datafiles, pandoc
 from tracksite.commands.importers.carpentries.converted import Context, Episode, Note
 from tracksite.commands.importers.carpentries.workbench import Target, download_path
+from tracksite.core import messages
 from tracksite.core.site.published import ASSET_SUFFIXES as PUBLISHED
 from tracksite.core.site.published import refusal
 from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
@@ -33,6 +34,7 @@ AUTOLINK_TEXT = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|[^\s<>@]+@)[^\s<>]*)>", re.
 _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#)", re.I)
 _REMOTE_SRC = re.compile(r"^[a-z]+:", re.I)  # an image that is not a file of the lesson
 LOST_LINK = {"links": -1}
+NO_ALT = "TS714"  # the problem code of an image the source describes nowhere (core/problems/codes.py)
 IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif"}
 
 
@@ -64,9 +66,21 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
         )
         return f"[{caption or alt or src}]({src})"
     name = src.rsplit("/", 1)[-1]
-    if not alt:
-        alt = caption or name
+    words = messages.catalogue(ctx.lang or "en")
+    if not alt and caption:
+        alt = caption
         note(ep, ctx, f"image {src} has no alt text; its caption is used")
+    elif not alt and _find(ctx, src) is None:
+        alt = name  # (the page says the image is missing, and which: reported below)
+    elif not alt:  # a file name (`fig/05-plot.png`) tells a reader who cannot see the figure nothing
+        alt = words.text("impNoAlt")
+        note(
+            ep,
+            ctx,
+            f"[{NO_ALT}] image {src} has no alt text and no caption: a reader who cannot see it learns "
+            f"nothing of it (its alt text says \"{alt}\"): describe it in the source, `![...]({src}){{alt='...'}}`",
+            warning=True,
+        )
     # alt text is plain text: a caption's link (a photo credit) is its words there, a link in the caption
     alt = re.sub(r"(?<!!)\[([^\[\]]*)\]\([^()\s]*\)", r"\1", alt).replace("[", "(").replace("]", ")")
     found = _find(ctx, src)
@@ -78,7 +92,7 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
             warning=True,
             counts={"figures": -1},
         )
-        missing = f"*(Image not available: {alt})*"
+        missing = f"*({words.text('impImageMissing', alt=alt)})*"
         return f"{missing}\n\n{caption}\n" if caption else missing  # the caption's words and links stay
     name = beside_page(ctx, found.path, name) if found.path is not None else name
     ep.images.append(src)

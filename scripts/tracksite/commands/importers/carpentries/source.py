@@ -41,7 +41,7 @@ class Carpentries:
 
     def prepare(self, src: Lesson, work: Path, *, execute: bool, allow_errors: bool) -> knitr.Prepared | None:
         names = [p.name for p in src.episodes]
-        return knitr.prepare(src.root, names, work, execute=execute, allow_errors=allow_errors)
+        return knitr.prepare(src.root, names, work, execute=execute, allow_errors=allow_errors, lang=src.lang)
 
     def plan(self, src: Lesson, track: str, number: int, defined: dict[str, str] | None) -> Plan:
         return lesson.plan_import(src, track, number, defined)
