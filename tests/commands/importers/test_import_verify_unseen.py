@@ -106,3 +106,21 @@ def test_a_fence_indented_under_a_list_item_still_moves_to_four_spaces():
     assert "    ```bash" in body
     body = convert("Run:\n\n   ```bash\n   ls\n   ```\n", 1, Context(episode_slugs={})).body
     assert "\n   ```bash" in body and "    ```bash" not in body
+
+
+def test_a_difference_names_the_element_and_where_it_is():
+    """Old: `episodes/x.md:1: headings: 2 in the source, 3 on the built learner page`, nothing
+    said of which heading. Now the line of the source around it and the page's extra words."""
+    from tracksite.commands.importers.pipeline import verify
+
+    source = counting.count_source("Intro.\n\n## Getting data\n\nText.\n\n## Plotting\n\nMore.\n", first_line=5)
+    page = counting.count_page(
+        '<div class="ts-page"><h2>Getting data</h2><p>Text.</p><h2>A tibble: 3 x 2</h2>'
+        "<h2>Plotting</h2><p>More.</p></div>"
+    )
+    assert (source["headings"], page["headings"]) == (2, 3)
+    line, where = verify._placed(source, page, "headings")
+    assert line == 7  # the source's "## Getting data", after which the page shows one more
+    assert where == " (on the page only: 'a tibble 3 x 2' (after source line 7))"
+    missing = counting.count_page('<div class="ts-page"><h2>Plotting</h2></div>')
+    assert verify._placed(source, missing, "headings") == (7, " (in the source only: line 7 'getting data')")

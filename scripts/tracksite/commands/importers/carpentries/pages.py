@@ -337,7 +337,8 @@ def glossary(
     term_spec, definition_spec = fields["term"].spec, fields["definition"].spec
     assert isinstance(term_spec, Text) and isinstance(definition_spec, Text)  # as the glossary schema says
     term_limit, definition_limit = term_spec.max_length, definition_spec.max_length
-    terms, unused, elsewhere, kept, in_code = [], [], [], [], {}
+    terms, unused, elsewhere, kept = [], [], [], []
+    in_code: dict[str, list[str]] = {}  # lesson -> the terms only its code uses
     for term, definition in found:
         names = glossaryforms.aliases(term, body)  # `**library** o biblioteca`: library, biblioteca
         lesson = next((u for u in (_first_use(n, track, lessons) for n in (term, *names)) if u), None)
