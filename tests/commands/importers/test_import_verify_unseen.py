@@ -124,3 +124,11 @@ def test_a_difference_names_the_element_and_where_it_is():
     assert where == " (on the page only: 'a tibble 3 x 2' (after source line 7))"
     missing = counting.count_page('<div class="ts-page"><h2>Plotting</h2></div>')
     assert verify._placed(source, missing, "headings") == (7, " (in the source only: line 7 'getting data')")
+
+
+def test_a_row_of_dashes_in_a_tables_body_is_a_row_not_a_second_table():
+    """Old: 2 tables in the source (each rule under a row was read as a new header's), 1 on the page."""
+    text = "Text.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n|---|---|\n| 3 | 4 |\n\nMore.\n\n| c |\n|---|\n| 5 |\n"
+    counts = counting.count_source(text)
+    assert counts["tables"] == 2
+    assert [line for line, _ in counts.where["tables"]] == [3, 11]

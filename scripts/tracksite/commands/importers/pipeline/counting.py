@@ -105,7 +105,7 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset(), fir
     a text made from it, knitted R, whose lines are not the file's)."""
     counts, text, stack = Counts(), _without_comments(text), list[list]()  # stack: [kind, seen_solution]
     defined = set(shared) | {" ".join(m.split()).lower() for m in DEFINITION.findall(text)}
-    fence, hidden, details, previous, previous_raw, pre = None, 0, 0, "", "", False
+    fence, hidden, details, previous, previous_raw, pre, above = None, 0, 0, "", "", False, ""
     pending: str | None = None  # the block just opened, whose first words its first line gives
     para: list[str] = []  # a link's text may run over lines: inline elements are counted per paragraph
     for number, raw in enumerate([*text.splitlines(), ""]):
@@ -151,13 +151,13 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset(), fir
         elif HEADING.match(raw) and not stack and not details:
             counts.add("headings", at, words(raw))
         details += len(DETAILS_OPEN.findall(line)) - len(DETAILS_CLOSE.findall(line))
-        if _table_rule(line, previous):
+        if _table_rule(line, previous, above):
             counts.add("tables", None if at is None else at - 1, words(previous, 1))
         counts.where["figures"] += [(at, "")] * len(
             IMAGE.findall(CODE_SPAN.sub("code", line))
         )  # (counted by paragraph)
         para.append(line)
-        previous = line
+        above, previous = previous, line
     return counts
 
 
@@ -190,9 +190,11 @@ def _first_words(counts: Counts, pending: str | None, line: str) -> str | None:
     return None
 
 
-def _table_rule(line: str, previous: str) -> bool:
-    """Whether `line` is the rule under a pipe table's header, or a grid table's first line."""
-    if (TABLE_RULE.match(line) or PIPED_RULE.match(line)) and "|" in previous and "|" in line + previous:
+def _table_rule(line: str, previous: str, above: str) -> bool:
+    """Whether `line` is the rule under a pipe table's header (which no row of the table comes
+    before: a row of dashes in a table's body is a row), or a grid table's first line."""
+    header = "|" in previous and "|" not in above
+    if (TABLE_RULE.match(line) or PIPED_RULE.match(line)) and header and "|" in line + previous:
         return True
     return bool(GRID_RULE.match(line) and not GRID_RULE.match(previous) and not previous.lstrip().startswith("|"))
 
