@@ -106,7 +106,7 @@ def stale_outputs(project) -> list:
     runs: dict[str, tuple[str, dict[str, list[str]]]] = {}
     for doc in project.documents:
         try:
-            rel = Path(doc.path).resolve().relative_to(project.root)
+            rel = Path(doc.path).relative_to(project.root)  # (the loader's paths are under its root)
         except ValueError:
             continue
         if len(rel.parts) < 3 or rel.parts[0] != "lessons":
