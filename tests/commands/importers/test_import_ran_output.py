@@ -120,6 +120,15 @@ def test_check_and_verify_find_code_edited_after_the_run(tmp_path):
     assert f"lessons/ran/numbers/lesson.md:{line}: this code block and the output below it" in said
     assert "verified:" not in said
 
+    # an update runs the source's code again and keeps the page's edit: the edit's output is
+    # still not the run's, so the warning stays (the record holds the run's chunks, not the merge's)
+    updated = harness.tracksite(
+        "import", "carpentries", str(src), "--track", "ran", "--update", "--execute", cwd=course
+    )
+    assert updated.returncode == 0, updated.stdout[-3000:] + updated.stderr[-3000:]
+    assert "print(x * 3)" in lesson.read_text()
+    assert "[TS713]" in (lambda r: r.stdout + r.stderr)(harness.tracksite("check", cwd=course))
+
     lesson.write_text(text)  # the code the run made the output with: nothing to say
     again = harness.tracksite("check", cwd=course)
     assert "TS713" not in again.stdout + again.stderr
