@@ -43,10 +43,11 @@ def course_root(args: argparse.Namespace) -> Path:
     given = getattr(args, "config_file", None)
     if given or (root / "lessons").is_dir() or mkdocsconfig.config_file(root) is not None:
         return root
+    command = getattr(args, "command", None) or "COMMAND"
     raise UserError(
         f"{root} is not a tracksite course (no mkdocs.yml, no lessons/ folder): run the command in the "
-        "course's folder, name it with --root COURSE (or -f COURSE/mkdocs.yml), or start a course here "
-        "with `tracksite init`",
+        f"course's folder, name the course before the command (`tracksite --root COURSE {command} ...`; "
+        "--root after it is refused), or start a course here with `tracksite init`",
         exit_code=USAGE,
     )
 

@@ -267,7 +267,9 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     if not (root / "mkdocs.yml").is_file():
         raise UserError(
-            f"{root} has no mkdocs.yml: run `tracksite upgrade` in a course's folder, or use --root", exit_code=USAGE
+            f"{root} has no mkdocs.yml: run `tracksite upgrade` in a course's folder, or name the course "
+            "before the command: `tracksite --root COURSE upgrade`",
+            exit_code=USAGE,
         )
     p = plan(root)
     if not args.dry_run:

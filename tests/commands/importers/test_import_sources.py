@@ -169,7 +169,9 @@ def test_the_pipeline_catches_what_a_new_source_loses(toy, monkeypatch, capsys):
     monkeypatch.setitem(sources.SOURCES, "markdown", MarkdownFolder(lose_tables=True))
     assert main(["--root", str(course), "import", "markdown", str(lesson), "--track", "toy"]) == 1
     err = capsys.readouterr().err
-    assert "01-first-steps.md:1: tables: 1 in the source, 0 on the built learner page" in err
+    assert (
+        "01-first-steps.md:9: tables: 1 in the source, 0 on the built learner page (in the source only: line 9" in err
+    )
 
 
 def test_the_wrong_format_names_the_right_one(toy, tmp_path, capsys):

@@ -162,7 +162,8 @@ def test_a_wrapper_the_import_does_not_know_fails_it_with_the_episode_named(tmp_
     course = _course(tmp_path)
     assert _import(course, lesson, "--report", str(tmp_path / "r.json")) == 1
     err = capsys.readouterr().err
-    assert "episodes/02-links.md:1: tables: 1 in the source, 0 on the built learner page" in err
+    said = "episodes/02-links.md:17: tables: 1 in the source, 0 on the built learner page (in the source only: line 17 'a')"
+    assert said in err  # the table's header line in the source
     entry = json.loads((tmp_path / "r.json").read_text())["episodes"][1]
     assert entry["differences"] == {"tables": [1, 1, 0]}
 

@@ -63,7 +63,8 @@ def built_site(root: Path, site: str | None, config_file: str | None) -> Iterato
     given = mkdocsconfig.config_file(root, config_file)
     if given is None:
         raise UserError(
-            f"{root} has no mkdocs.yml; run the command in the project folder, or pass --root, -f or --site"
+            f"{root} has no mkdocs.yml; run the command in the project folder, or name it (`tracksite --root "
+            "COURSE export ...`, --root before the command), pass -f COURSE/mkdocs.yml, or --site a built site"
         )
     with tempfile.TemporaryDirectory(prefix="tracksite-export-") as tmp:
         out = Path(tmp) / "site"

@@ -44,12 +44,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         with flow.planned(
             source, args, track, args.number or write.next_track_number(root), write.course_terms(root)
         ) as p:
-            version, executed = update.source_version(p.original, source), p.prepared.executed if p.prepared else []
+            version = update.source_version(p.original, source)
             write.write_plan(
                 root,
                 track,
                 p.plan,
-                record=lambda staged: update.save_record(staged, track, version, executed, source.name),
+                record=lambda staged: update.save_record(staged, track, version, p, source.name),
                 settings=source.settings,
             )
             _say(source, args, p)

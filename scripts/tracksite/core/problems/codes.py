@@ -186,6 +186,8 @@ CATALOGUE = (
     Code("TS710", "remote-file-unused", "a file remote-files.yml lists that nothing the site publishes names"),
     Code("TS711", "remote-file-download", "a listed remote file the build could not download"),
     Code("TS712", "remote-file-refused", "a downloaded remote file the site will not publish (a script, too large)"),
+    Code("TS713", "stale-run-output", "an imported lesson's code block whose output its run did not make"),
+    Code("TS714", "import-image-undescribed", "an imported lesson's image with neither alt text nor a caption"),
     Code("TS801", "site-missing-target", "a built page links to a file that is not in the site"),
     Code("TS802", "site-link-escapes", "a built page links outside the site's base path"),
     Code("TS803", "site-missing-fragment", "a built page links to an id the target does not have"),

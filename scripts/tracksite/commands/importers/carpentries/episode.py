@@ -23,7 +23,11 @@ from tracksite.commands.importers.carpentries.linerewrites import (
     FENCE,
     ITEM_FENCE,
     ITEM_START,
+    PRE_OPEN,
     grid_tables,
+    has_title_heading,
+    in_list,
+    in_pre,
     list_indents,
 )
 from tracksite.commands.importers.carpentries.links import IMAGE, LINK
@@ -177,7 +181,7 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     notes.extend(Note(n, message) for n, message in unwrapped)
     tree = parse_divs(lines, first_line, notes, numbers)
     ep = Episode(body="", notes=notes)
-    ctx.demote = _has_title_heading(tree)
+    ctx.demote = has_title_heading(tree)
     if ctx.demote:
         notes.append(
             Note(
@@ -193,31 +197,18 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
     return ep
 
 
-def _has_title_heading(children: list) -> bool:
-    fence = None
-    for child in children:
-        if isinstance(child, Div):
-            continue
-        m = FENCE.match(child)
-        if fence is None and m:
-            fence = m.group(2)
-            continue
-        if fence is not None:
-            fence = None if m and m.group(2)[0] == fence[0] else fence
-            continue
-        h = HEADING.match(child)
-        if h and len(h.group(1)) == 1:
-            return True
-    return False
-
-
 def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: int = 0) -> list[str]:
     out: list[str] = []
     fence: str | None = None
-    pad = ""
+    pad, pre = "", False
     for child in children:
         if isinstance(child, Div):
             out.extend(_render_div(child, ep, ctx))
+            continue
+        if fence is None and (pre or PRE_OPEN.match(child)):
+            # a `#` starting a line there is shown as it is; written `&#35;`, no check reads a title in it
+            out.append(_pandoc_line(re.sub(r"^(\s*)#", r"\1&#35;", child) if pre else child, ep, ctx))
+            pre = in_pre(child, pre)
             continue
         m = FENCE.match(child)
         if fence is None and ITEM_START.match(child) and out and out[-1][:1] == " " and out[-1].strip():
@@ -234,9 +225,10 @@ def _render(children: list, ep: Episode, ctx: Context, *, nested: bool, line: in
                 assert m is not None  # no open fence, so this line opened one
                 fence = m.group(2)
                 # A fence indented 1-3 spaces under a list item (GitHub's way) would end the list in
-                # Python-Markdown, which wants 4: move the whole block to 4.
+                # Python-Markdown, which wants 4: move the whole block to 4. Outside a list, 4 spaces
+                # would make the fence the text of an indented code block: it stays where it is.
                 indent = len(m.group(1).expandtabs(4))
-                pad = " " * (4 - indent) if 0 < indent < 4 else ""
+                pad = " " * (4 - indent) if 0 < indent < 4 and in_list(out) else ""
                 child = _knitr_chunk(child, ep, ctx)  # (R's `warning` fences stay: the theme labels them)
             elif m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
                 fence = None

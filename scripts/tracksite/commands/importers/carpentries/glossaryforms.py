@@ -58,3 +58,29 @@ def aliases(term: str, body: str) -> list[str]:
 
 def _text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).replace("**", "").split())
+
+
+def first_code_use(names: tuple[str, ...], lessons: list[tuple[str, str]]) -> str | None:
+    """The first lesson (`lessons`: slug and the text of its pages) whose text, code included,
+    names the term by one of `names`: a term only the code uses (`mutate`, `data.frame`) was left
+    on the reference page, though the learner meets it in that lesson's code (issue 84, M6)."""
+    patterns = [re.compile(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", re.I) for n in names if n.strip()]
+    for slug, text in lessons:
+        if any(p.search(text) for p in patterns):
+            return slug
+    return None
+
+
+def code_terms_section(plan, track: str, in_code: dict[str, list[str]], words) -> None:
+    """Name the terms of each lesson's code in the prose of its overview (before its Source
+    section): the check finds uses in prose only, where a term in code gets no tooltip and would
+    count as used nowhere, and the overview is where a learner sees what a lesson brings."""
+    for slug, terms in in_code.items():
+        path = f"lessons/{track}/{slug}/overview.md"
+        text = plan.files.get(path)
+        if not isinstance(text, str) or not terms:
+            continue
+        section = f"## {words.text('impCodeTerms')}\n\n{words.text('impCodeTermsText', terms=', '.join(terms))}\n\n"
+        source = f"## {words.text('impSource')}\n"
+        at = text.rfind(source)
+        plan.files[path] = text[:at] + section + text[at:] if at >= 0 else text.rstrip("\n") + "\n\n" + section

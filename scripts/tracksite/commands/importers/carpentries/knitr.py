@@ -23,7 +23,7 @@ from pathlib import Path
 from tracksite.commands.importers.carpentries import rerrors, rpackages, rsandbox, unreachable
 from tracksite.commands.importers.carpentries.chunkheaders import CHUNK_OPEN, join_headers, malformed
 from tracksite.commands.importers.pipeline import confine
-from tracksite.core import sandbox
+from tracksite.core import messages, sandbox
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 
@@ -246,6 +246,7 @@ class Prepared:
     plots: int = 0  # plots knitr drew
     missing_packages: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "episodes/x.Rmd: what went wrong"
+    plot_alt: str = FALLBACK_ALT  # a plot's alt text where the chunk gives none, in the lesson's language
     why_not: str = ""  # why nothing ran, when nothing did
     line_maps: dict[str, list[int]] = field(default_factory=dict)  # knitted line -> .Rmd line
     joined: list[str] = field(default_factory=list)  # "episodes/x.Rmd:N: ..." chunk headers joined
@@ -309,7 +310,13 @@ def rscript() -> str | None:
 
 
 def prepare(
-    source: Path, episodes: list[str], work: Path, *, execute: bool = False, allow_errors: bool = False
+    source: Path,
+    episodes: list[str],
+    work: Path,
+    *,
+    execute: bool = False,
+    allow_errors: bool = False,
+    lang: str = "en",
 ) -> Prepared | None:
     """A copy of the lesson in `work` whose `.Rmd` episodes hold Markdown: knitted in the sandbox
     when asked (`execute`) and R and knitr are there, else with hidden chunks left out. None: no
@@ -333,7 +340,7 @@ def prepare(
     copy = work / source.name
     confine.copy_lesson(source, copy, {".git", "site", "renv", ".Rproj.user", "*.knit.md"}, MAX_FILE_BYTES)
     folder = copy / "episodes"
-    prepared = Prepared(copy, joined=joined)
+    prepared = Prepared(copy, joined=joined, plot_alt=messages.catalogue(lang or "en").text("impPlotAlt"))
     for name in rmd:  # the copy knitr reads has the headers joined
         (folder / name).write_text(texts[name], encoding="utf-8")
     runner = None
@@ -402,7 +409,7 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
     slug, folder = re.sub(r"\.[Rr]md$", "", name), copy / "episodes"
     out = folder / f"{slug}.knit.md"
     try:
-        run, refused = runner.knit(copy, name, out.name, slug, FALLBACK_ALT)
+        run, refused = runner.knit(copy, name, out.name, slug, prepared.plot_alt)
         prepared.problems.extend(
             f"episodes/{name}: R wrote {figure} as a figure, and it is not an image (PNG, JPEG, GIF, WebP or SVG "
             "by its name and its bytes): left out"
@@ -449,11 +456,11 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
     prepared.problems.extend(f"{e} (published, --allow-errors)" for e in unallowed)
     (folder / name).write_text(text, encoding="utf-8")
     prepared.executed.append(name)
-    unnamed = text.count(f"{{alt='{FALLBACK_ALT} (chunk ")
+    unnamed = text.count(f"{{alt='{prepared.plot_alt.replace(chr(39), chr(0x2019))} (chunk ")
     if unnamed:
         prepared.problems.append(
             f"episodes/{name}: {unnamed} plot(s) have neither fig.alt nor fig.cap in the source; "
-            f'their alt text says "{FALLBACK_ALT}": describe them in the lesson'
+            f'their alt text says "{prepared.plot_alt}": describe them in the lesson'
         )
     prepared.plots += len(re.findall(rf"\]\(fig/{re.escape(slug)}-rendered-", text))
     return True

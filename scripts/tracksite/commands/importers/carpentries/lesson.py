@@ -287,7 +287,7 @@ def _front(data: dict) -> str:
 
 
 def _lesson_text(src: Source, meta: dict, ep: Episode, before: list[dict]) -> str:
-    objectives = ep.objectives or [f'work through the episode "{meta["title"]}"']
+    objectives = ep.objectives or [messages.catalogue(src.lang).text("impObjective", title=meta["title"])]
     data: dict = {"title": meta["title"], "summary": _summary(ep, meta["title"]), "objectives": objectives}
     if ep.questions:
         data["questions"] = ep.questions
@@ -392,7 +392,7 @@ def _track_yml(src: Source, number: int, slugs: list[str], summary: str | None, 
     data = {
         "number": number,
         "title": src.title,
-        "summary": summary or f'The Carpentries lesson "{src.title}", imported with its episodes in order.',
+        "summary": summary or messages.catalogue(src.lang).text("impTrackSummary", title=src.title),
         "phases": _phases(slugs, src.lang),
         "expects": expects,
         **({"stage": src.life_cycle} if src.life_cycle else {}),

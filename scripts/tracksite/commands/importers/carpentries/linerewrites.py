@@ -13,6 +13,10 @@ FENCE = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+)?)(`{3,}(?=[^`]*$)|~{3,})")  #
 ITEM_FENCE = re.compile(r"^(?P<marker>\s*(?:[-*+]|\d+[.)]))\s+(?P<fence>(?:`{3,}(?=[^`]*$)|~{3,}).*)$")
 
 ITEM_START = re.compile(r"^( {0,3})(?:[-*+]|\d+[.)])(?:\s+\S|\s*$)")
+# `<pre>` opening an HTML block (R output written as HTML): its lines are text, never Markdown
+PRE_OPEN = re.compile(r"^\s{0,3}<pre\b", re.I)
+PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
+TITLE_HEADING = re.compile(r"^#\s")
 EMPTY_ITEM = re.compile(r"^(?P<marker> {0,3}(?:[-*+]|\d+[.)]))\s*$")
 
 
@@ -82,3 +86,45 @@ def grid_tables(lines: list[str], numbers: list[int], notes: list[Note]) -> list
             for i, message in found
         )
     return out
+
+
+def has_title_heading(children: list) -> bool:
+    """Whether a line outside code and fenced divs is a `# ` heading (the page's title is `title:`)."""
+    fence, pre = None, False
+    for child in children:
+        if not isinstance(child, str):  # a fenced div
+            continue
+        if fence is None and (pre or PRE_OPEN.match(child)):
+            pre = in_pre(child, pre)
+            continue
+        m = FENCE.match(child)
+        if fence is None and m:
+            fence = m.group(2)
+            continue
+        if fence is not None:
+            fence = None if m and m.group(2)[0] == fence[0] else fence
+            continue
+        if TITLE_HEADING.match(child):
+            return True
+    return False
+
+
+def in_pre(line: str, pre: bool) -> bool:
+    """Whether the line after `line` is still inside a `<pre>` HTML block (`pre`: this one is):
+    Pandoc and Python-Markdown leave such a block's lines as they are, so an R comment there
+    (`# A tibble: 6 x 4`) is output, not a heading."""
+    opened = pre or bool(PRE_OPEN.match(line))
+    closes = PRE_CLOSE.search(line[line.lower().find("<pre") :] if not pre else line)
+    return opened and closes is None
+
+
+def in_list(out: list[str]) -> bool:
+    """Whether the text written last is a list item's: going back over indented lines and the
+    lines of one paragraph, a list marker comes before a paragraph that starts at the margin."""
+    for i in range(len(out) - 1, -1, -1):
+        line = out[i]
+        if ITEM_START.match(line):
+            return True
+        if line.strip() and line[:1] not in (" ", "\t") and (i == 0 or not out[i - 1].strip()):
+            return False
+    return False

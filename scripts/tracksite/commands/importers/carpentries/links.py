@@ -19,16 +19,22 @@ from pathlib import PurePosixPath
 from tracksite.commands.importers.carpentries import datafiles, pandoc
 from tracksite.commands.importers.carpentries.converted import Context, Episode, Note
 from tracksite.commands.importers.carpentries.workbench import Target, download_path
+from tracksite.core import messages
 from tracksite.core.site.published import ASSET_SUFFIXES as PUBLISHED
 from tracksite.core.site.published import refusal
 from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
 
 IMAGE = re.compile(r"!\[(?P<cap>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
 ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>(?:[^'\\]|\\.)*)'|"(?P<b>(?:[^"\\]|\\.)*)")""")
-LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)\s]+)\)")
+# `[text](target)` and `[text](<a target>)` (CommonMark's and Pandoc's form for one with spaces)
+LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?:<(?P<angled>[^<>\n]+)>|(?P<target>[^)\s]+))\)")
+# `<https://...>` or `<someone@example.org>` in a link's text: Pandoc makes no link inside a link
+# and shows the brackets; Python-Markdown would nest a second link in the first
+AUTOLINK_TEXT = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|[^\s<>@]+@)[^\s<>]*)>", re.I)
 _SCHEME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#)", re.I)
 _REMOTE_SRC = re.compile(r"^[a-z]+:", re.I)  # an image that is not a file of the lesson
 LOST_LINK = {"links": -1}
+NO_ALT = "TS714"  # the problem code of an image the source describes nowhere (core/problems/codes.py)
 IMAGE_SUFFIXES = {".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".avif"}
 
 
@@ -60,9 +66,21 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
         )
         return f"[{caption or alt or src}]({src})"
     name = src.rsplit("/", 1)[-1]
-    if not alt:
-        alt = caption or name
+    words = messages.catalogue(ctx.lang or "en")
+    if not alt and caption:
+        alt = caption
         note(ep, ctx, f"image {src} has no alt text; its caption is used")
+    elif not alt and _find(ctx, src) is None:
+        alt = name  # (the page says the image is missing, and which: reported below)
+    elif not alt:  # a file name (`fig/05-plot.png`) tells a reader who cannot see the figure nothing
+        alt = words.text("impNoAlt")
+        note(
+            ep,
+            ctx,
+            f"[{NO_ALT}] image {src} has no alt text and no caption: a reader who cannot see it learns "
+            f"nothing of it (its alt text says \"{alt}\"): describe it in the source, `![...]({src}){{alt='...'}}`",
+            warning=True,
+        )
     # alt text is plain text: a caption's link (a photo credit) is its words there, a link in the caption
     alt = re.sub(r"(?<!!)\[([^\[\]]*)\]\([^()\s]*\)", r"\1", alt).replace("[", "(").replace("]", ")")
     found = _find(ctx, src)
@@ -74,7 +92,7 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
             warning=True,
             counts={"figures": -1},
         )
-        missing = f"*(Image not available: {alt})*"
+        missing = f"*({words.text('impImageMissing', alt=alt)})*"
         return f"{missing}\n\n{caption}\n" if caption else missing  # the caption's words and links stay
     name = beside_page(ctx, found.path, name) if found.path is not None else name
     ep.images.append(src)
@@ -94,8 +112,10 @@ def spaced_anchor(m: re.Match) -> str:
 
 def link(m: re.Match, ep: Episode, ctx: Context) -> str:
     """An inline link `[text](target)` with its target rewritten (see the module's docstring)."""
-    text, target = m.group("text"), m.group("target")
+    text, target = AUTOLINK_TEXT.sub(r"&lt;\1&gt;", m.group("text")), m.group("target") or m.group("angled")
     new = rewrite_target(target, ep, ctx)
+    if new is not None and re.search(r"\s", new):
+        new = f"<{new}>"
     return f"[{text}]({new})" if new is not None else text
 
 

@@ -338,9 +338,12 @@ def glossary(
     assert isinstance(term_spec, Text) and isinstance(definition_spec, Text)  # as the glossary schema says
     term_limit, definition_limit = term_spec.max_length, definition_spec.max_length
     terms, unused, elsewhere, kept = [], [], [], []
+    in_code: dict[str, list[str]] = {}  # lesson -> the terms only its code uses
     for term, definition in found:
         names = glossaryforms.aliases(term, body)  # `**library** o biblioteca`: library, biblioteca
         lesson = next((u for u in (_first_use(n, track, lessons) for n in (term, *names)) if u), None)
+        if lesson is None and (lesson := glossaryforms.first_code_use((term, *names), lessons)):
+            in_code.setdefault(lesson, []).append(limits.shorten(term, term_limit))
         other = (defined or {}).get(term.lower())
         if other is not None and _norm(other) != _norm(definition):
             elsewhere.append(term)
@@ -361,25 +364,36 @@ def glossary(
     _note_left_out(plan, rel, "no lesson uses", unused)
     _note_left_out(plan, rel, "another track defines otherwise", elsewhere)
     if terms:
-        terms_spec = schema.GLOSSARY.by_name()["terms"].spec
-        assert isinstance(terms_spec, ListOf)  # the glossary schema's terms are a list
-        plan.files[f"lessons/{track}/glossary.yml"] = (
-            f"# The glossary of {rel}, imported: each term's lesson is the first that uses it.\n"
-            + yaml.safe_dump(
-                {"terms": terms[: terms_spec.max_items]},
-                sort_keys=False,
-                allow_unicode=True,
-                width=100,
-            )
+        _write_glossary(src, track, rel, plan, terms, kept, in_code)
+
+
+def _write_glossary(
+    src: Source, track: str, rel: Path, plan: Plan, terms: list[dict], kept: list[str], in_code: dict[str, list[str]]
+) -> None:
+    """glossary.yml of `terms` (as many as the schema takes), links to them moved to it, and the
+    terms only code uses named in their lesson's overview (glossaryforms.code_terms_section)."""
+    terms_spec = schema.GLOSSARY.by_name()["terms"].spec
+    assert isinstance(terms_spec, ListOf)  # the glossary schema's terms are a list
+    written = {str(t["term"]) for t in terms[: terms_spec.max_items]}
+    in_code = {slug: [t for t in names if t in written] for slug, names in in_code.items()}
+    glossaryforms.code_terms_section(plan, track, in_code, messages.catalogue(src.lang))
+    plan.files[f"lessons/{track}/glossary.yml"] = (
+        f"# The glossary of {rel}, imported: each term's lesson is the first that uses it.\n"
+        + yaml.safe_dump(
+            {"terms": terms[: terms_spec.max_items]},
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
         )
-        plan.notes.append(
-            f"{rel}:1: {len(terms)} glossary terms became the track's glossary (tooltips where lessons use them)"
-        )
-        moved = anchorfix.to_glossary(
-            plan.files, track, list(zip(kept, [str(t["term"]) for t in terms[: terms_spec.max_items]]))
-        )
-        if moved:
-            plan.notes.append(f"{rel}:1: {moved} link(s) to its terms point at the term in the track's glossary")
+    )
+    plan.notes.append(
+        f"{rel}:1: {len(terms)} glossary terms became the track's glossary (tooltips where lessons use them)"
+    )
+    moved = anchorfix.to_glossary(
+        plan.files, track, list(zip(kept, [str(t["term"]) for t in terms[: terms_spec.max_items]]))
+    )
+    if moved:
+        plan.notes.append(f"{rel}:1: {moved} link(s) to its terms point at the term in the track's glossary")
 
 
 def definitions(body: str) -> list[tuple[str, str]]:

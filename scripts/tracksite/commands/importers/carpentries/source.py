@@ -41,7 +41,7 @@ class Carpentries:
 
     def prepare(self, src: Lesson, work: Path, *, execute: bool, allow_errors: bool) -> knitr.Prepared | None:
         names = [p.name for p in src.episodes]
-        return knitr.prepare(src.root, names, work, execute=execute, allow_errors=allow_errors)
+        return knitr.prepare(src.root, names, work, execute=execute, allow_errors=allow_errors, lang=src.lang)
 
     def plan(self, src: Lesson, track: str, number: int, defined: dict[str, str] | None) -> Plan:
         return lesson.plan_import(src, track, number, defined)
@@ -50,15 +50,17 @@ class Carpentries:
         """What learners would see of each episode in the Workbench: the knitted Markdown when R
         ran, the `.Rmd` without its hidden chunks when it did not, else the Markdown as written."""
         assert isinstance(p.src, Lesson)  # read() made it
-        out = {}
+        out: dict[str, Counter] = {}
         for path in p.src.episodes:
             rel = path.relative_to(p.src.root).as_posix()
             executed = p.prepared is not None and path.name in p.prepared.executed
             text = (path if executed else p.original / rel).read_text(encoding="utf-8", errors="replace")
             if path.suffix.lower() == ".rmd" and not executed:
                 text = knitr.without_r(text)[0]
-            body = split_front_matter(path, text).body if text.startswith("---") else text
-            out[rel] = counting.count_source(body, set(p.src.link_defs))
+            read = split_front_matter(path, text) if text.startswith("---") else None
+            body, first = (read.body, read.body_line) if read else (text, 1)
+            # knitted R's lines are not the .Rmd's: its elements are placed by their words only
+            out[rel] = counting.count_source(body, set(p.src.link_defs), None if executed else first)
         return out
 
     def version(self, folder: Path) -> dict[str, str]:

@@ -38,13 +38,19 @@ DIV_END = re.compile(r"^\s*:{3,}\s*$")
 ITEM = re.compile(r"^( {0,1})(?:[-*+]|\d+\.)\s+\S")
 HEADING = re.compile(r"^#{1,6}\s")
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]+\)|<img\b", re.I)
-LINK = re.compile(r"(?<![!\\])\[[^\]]+\]\([^)]+\)|<https?://[^>\s]+>|<a\s[^>]*\bhref\s*=", re.I)
+LINK = re.compile(
+    r"(?<![!\\])\[[^\]]+\]\((?:<[^<>\n]+>|[^)]+)\)|<https?://[^>\s]+>|<a\s[^>]*\bhref\s*=", re.I
+)  # (a link's text may hold `<https://...>`: one link, as Pandoc shows it)
 REFERENCE = re.compile(r"(?<![!\\])\[(?P<text>[^\]]+)\]\[(?P<ref>[^\]]*)\]")  # a link only where `ref` is defined
 SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\]\[]+)\](?![\[(:])")  # `[label]`, a link where `[label]: url` is defined
 DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
 QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)  # closed by a run of the same length
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)*\|?\s*$")  # `+`: Org's rule
+# knitr's kable() rules a one-letter column `|--:|`: shorter than three dashes, between pipes
+PIPED_RULE = re.compile(r"^\s*\|\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|\s*$")
+PRE_OPEN = re.compile(r"^\s{0,3}<pre\b", re.I)  # an HTML block of preformatted text: no Markdown in it
+PRE_CLOSE = re.compile(r"</pre\s*>", re.I)
 GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 # `{: .challenge}` after a block quote (Jekyll's lessons): the quote was that block
 KRAMDOWN_BLOCK = re.compile(
@@ -55,6 +61,29 @@ KRAMDOWN_BLOCK = re.compile(
 DETAILS_OPEN = re.compile(r"<details\b", re.I)
 DETAILS_CLOSE = re.compile(r"</details\s*>", re.I)
 LIST_FIELDS = {"objectives", "questions", "keypoints"}
+
+
+#: The kinds of element whose place is said when the page shows more or fewer than the source.
+PLACED = ("headings", "code_blocks", "output_blocks", "tables", "figures")
+
+
+class Counts(Counter):
+    """A count, and for the PLACED kinds each element's (source line or None, first words)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.where: dict[str, list[tuple[int | None, str]]] = {k: [] for k in PLACED}
+
+    def add(self, key: str, at: int | None, text: str = "") -> str:
+        """One more `key`, at source line `at`, with its first words (`text`)."""
+        self[key] += 1
+        self.where[key].append((at, text))
+        return key
+
+
+def words(text: str, n: int = 6) -> str:
+    """The first words of an element's text, as both counts write them (compared, not shown alone)."""
+    return " ".join(re.findall(r"\w+", re.sub(r"\{[^}]*\}", " ", text).lower())[:n])
 
 
 def _inline(counts: Counter, line: str, defined: set[str]) -> None:
@@ -70,23 +99,24 @@ def _inline(counts: Counter, line: str, defined: set[str]) -> None:
     counts["code_blocks"] += len(re.findall(r"<pre\b", plain, re.I))
 
 
-def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> Counter:
-    """Counts in Workbench Markdown whose front matter, if any, is already removed; `shared`:
-    the reference labels the lesson's links.md defines (lower case)."""
-    counts: Counter = Counter()
-    text = _without_comments(text)
+def count_source(text: str, shared: frozenset[str] | set[str] = frozenset(), first_line: int | None = 1) -> Counts:
+    """Counts in Workbench Markdown without its front matter; `shared`: the reference labels the
+    lesson's links.md defines (lower case); `first_line`: the text's first line in its file (None:
+    a text made from it, knitted R, whose lines are not the file's)."""
+    counts, text, stack = Counts(), _without_comments(text), list[list]()  # stack: [kind, seen_solution]
     defined = set(shared) | {" ".join(m.split()).lower() for m in DEFINITION.findall(text)}
-    stack: list[list] = []  # [kind, seen_solution]
-    fence, hidden, details, previous, previous_raw = None, 0, 0, "", ""
+    fence, hidden, details, previous, previous_raw, pre, above = None, 0, 0, "", "", False, ""
+    pending: str | None = None  # the block just opened, whose first words its first line gives
     para: list[str] = []  # a link's text may run over lines: inline elements are counted per paragraph
-    for raw in [*text.splitlines(), ""]:
+    for number, raw in enumerate([*text.splitlines(), ""]):
         before, previous_raw = previous_raw, raw
+        at = None if first_line is None else first_line + number
         line = QUOTE.sub("", raw)  # a quote's code and tables count too
         if not line.strip() or FENCE.match(line) or DIV.match(line) or HEADING.match(line):
             _inline(counts, " ".join(para), defined)
             para = []
         if fence:
-            fence = None if re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", line) else fence
+            fence, pending = _in_fence(counts, fence, pending, line)
             continue
         d = DIV.match(line)
         if hidden:  # inside `::: instructor`: only the nesting is followed
@@ -94,23 +124,22 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
             continue
         f = FENCE.match(line)
         if f:
-            fence = f.group(1)
-            counts["output_blocks" if f["info"].lower() in OUTPUT_INFO else "code_blocks"] += 1
+            fence, pending = (
+                f.group(1),
+                counts.add("output_blocks" if f["info"].lower() in OUTPUT_INFO else "code_blocks", at),
+            )
             continue
         if _kramdown_block(counts, line, _depth(raw) < _depth(before)):
             continue
         if d and not DIV_END.match(line):
-            kind = (d["a"] or d["b"]).lower()
-            if kind == "instructor":
-                hidden = 1
-                continue
-            if stack and kind == "solution":
-                stack[-1][1] = True
-            stack.append([kind, False])
-            counts[{"challenge": "exercises", "solution": "solutions"}.get(kind, "callouts")] += kind not in LIST_FIELDS
+            hidden = _open_div(counts, stack, (d["a"] or d["b"]).lower())
             continue
         if DIV_END.match(line) and stack:
             stack.pop()
+            continue
+        if pre or PRE_OPEN.match(line):  # R output as HTML: `# A tibble` there is no heading
+            pre, previous = (pre or bool(PRE_OPEN.match(line))) and not PRE_CLOSE.search(line), line
+            para.append(line)  # (its `<pre` is counted as a code block with the paragraph)
             continue
         kind = stack[-1][0] if stack else ""
         counts["callouts"] += len(DETAILS_OPEN.findall(line))
@@ -120,15 +149,54 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset()) -> 
             counts["exercises"] += 1  # a second titled exercise in one challenge box
             stack[-1][1] = False
         elif HEADING.match(raw) and not stack and not details:
-            counts["headings"] += 1
+            counts.add("headings", at, words(raw))
         details += len(DETAILS_OPEN.findall(line)) - len(DETAILS_CLOSE.findall(line))
-        if (TABLE_RULE.match(line) and "|" in previous and "|" in line + previous) or (
-            GRID_RULE.match(line) and not GRID_RULE.match(previous) and not previous.lstrip().startswith("|")
-        ):
-            counts["tables"] += 1
+        if _table_rule(line, previous, above):
+            counts.add("tables", None if at is None else at - 1, words(previous, 1))
+        counts.where["figures"] += [(at, "")] * len(
+            IMAGE.findall(CODE_SPAN.sub("code", line))
+        )  # (counted by paragraph)
         para.append(line)
-        previous = line
+        above, previous = previous, line
     return counts
+
+
+def _open_div(counts: Counts, stack: list[list], kind: str) -> int:
+    """A fenced div opened: counted and stacked; 1 for `::: instructor`, whose text is not counted."""
+    if kind == "instructor":
+        return 1
+    if stack and kind == "solution":
+        stack[-1][1] = True
+    stack.append([kind, False])
+    counts[{"challenge": "exercises", "solution": "solutions"}.get(kind, "callouts")] += kind not in LIST_FIELDS
+    return 0
+
+
+def _in_fence(counts: Counts, fence: str, pending: str | None, line: str) -> tuple[str | None, str | None]:
+    """A line inside a code fence: the fence still open (or None: this line closes it), and the
+    block still waiting for its first words."""
+    if re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", line):
+        return None, None
+    return fence, _first_words(counts, pending, line)
+
+
+def _first_words(counts: Counts, pending: str | None, line: str) -> str | None:
+    """The first words of the block `pending` names (just opened) from its first line of text;
+    what is still pending after `line`."""
+    if pending is None or not line.strip():
+        return pending
+    where = counts.where[pending]
+    where[-1] = (where[-1][0], words(line, 1) or "-")
+    return None
+
+
+def _table_rule(line: str, previous: str, above: str) -> bool:
+    """Whether `line` is the rule under a pipe table's header (which no row of the table comes
+    before: a row of dashes in a table's body is a row), or a grid table's first line."""
+    header = "|" in previous and "|" not in above
+    if (TABLE_RULE.match(line) or PIPED_RULE.match(line)) and header and "|" in line + previous:
+        return True
+    return bool(GRID_RULE.match(line) and not GRID_RULE.match(previous) and not previous.lstrip().startswith("|"))
 
 
 def _kramdown_block(counts: Counter, line: str, after_quote: bool) -> bool:
@@ -183,7 +251,8 @@ class _PageCounter(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.counts: Counter = Counter()
+        self.counts = Counts()
+        self.capture: tuple[str, int, list[str]] | None = None  # (kind, depth, text) of a PLACED element
         self.stack: list[tuple[str, set[str]]] = []
         self.depth_in_page = -1  # index in the stack of the .ts-page element
         self.summary: list[str] | None = None
@@ -200,7 +269,15 @@ class _PageCounter(HTMLParser):
             if tag not in VOID:
                 self.stack.append((tag, cls))
             return
+        before = Counter(self.counts)
         self._count(tag, cls, dict(attrs))
+        placed = [k for k in PLACED if self.counts[k] != before[k]]
+        if placed and tag == "img":
+            self.counts.where["figures"].append((None, ""))
+        elif placed:
+            self.counts.where[placed[0]].append((None, ""))
+            if self.capture is None:
+                self.capture = (placed[0], len(self.stack), [])
         if tag not in VOID:
             self.stack.append((tag, cls))
 
@@ -238,6 +315,8 @@ class _PageCounter(HTMLParser):
                     c[key] += 1
 
     def handle_data(self, data: str) -> None:
+        if self.capture is not None and sum(map(len, self.capture[2])) < 200:
+            self.capture[2].append(data)
         if self.summary is not None and self.stack and self.stack[-1][0] == "summary":
             self.summary.append(data)
 
@@ -251,13 +330,19 @@ class _PageCounter(HTMLParser):
             self.summary = None
         while self.stack:
             name, _ = self.stack.pop()
+            if self.capture is not None and len(self.stack) == self.capture[1]:
+                kind, _, parts = self.capture
+                text = "".join(parts).replace("\u00b6", " ")  # (a heading's permalink sign)
+                where = self.counts.where[kind]
+                where[-1] = (None, words(text, 6 if kind == "headings" else 1) or "-")
+                self.capture = None
             if len(self.stack) == self.depth_in_page:
                 self.depth_in_page = -2  # the page body ended: nothing after it is counted
             if name == tag:
                 break
 
 
-def count_page(html: str) -> Counter:
+def count_page(html: str) -> Counts:
     """Counts in a built learner page (the lesson body only)."""
     parser = _PageCounter()
     parser.feed(html)

@@ -45,3 +45,11 @@ def learner_only(body: str) -> str:
     """`body` without its instructor blocks: what summaries, cheatsheets and glossaries are made
     from, since they are shown to learners (and printed, and indexed for search)."""
     return INSTRUCTOR_BLOCK.sub("", body)
+
+
+def ran_lessons(p: Planned) -> dict[str, str]:
+    """The lesson files of the episodes whose code the import ran, with the text the run gave
+    them: what `tracksite check` and `--verify` compare each chunk of the track with."""
+    executed = set(p.prepared.executed if p.prepared else ())
+    lessons = [lesson for rel, lesson in p.plan.sources.items() if Path(rel).name in executed]
+    return {lesson: text for lesson in lessons if isinstance(text := p.plan.files.get(lesson), str)}

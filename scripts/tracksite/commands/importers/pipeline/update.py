@@ -26,7 +26,9 @@ from pathlib import Path
 
 from tracksite.commands import changes
 from tracksite.commands.importers.pipeline import flow, write
+from tracksite.commands.importers.pipeline.plan import Planned, ran_lessons
 from tracksite.commands.importers.pipeline.source import Source
+from tracksite.core.checks import ranoutput
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 
@@ -118,9 +120,12 @@ def record_files(
     pending: dict[str, bytes] | None = None,
     *,
     fmt: str,
+    ran: dict[str, str] | None = None,
 ) -> None:
     """Write a record (record.json and the text files' base copies) into `folder`; `pending`:
-    upstream versions kept beside files by --keep-yours, offered again by the next update."""
+    upstream versions kept beside files by --keep-yours, offered again by the next update; `ran`:
+    the text of each lesson whose code the import ran, as the run wrote it, whose chunks' digests
+    `tracksite check` compares the lesson with (core/checks/ranoutput.py)."""
     for rel, data in (pending or {}).items():
         target = folder / "upstream" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -137,14 +142,17 @@ def record_files(
         "imported": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "files": {rel: digest(data) for rel, data in sorted(files.items())},
         "pending": sorted(pending or {}),
+        "outputs": {rel: [d for _, d in ranoutput.chunks(text)] for rel, text in sorted((ran or {}).items())},
     }
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "record.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
-def save_record(staged: Path, track: str, source: dict, executed: list[str], fmt: str) -> None:
+def save_record(staged: Path, track: str, source: dict, p: Planned, fmt: str) -> None:
     """At a first import, into the staged track: what it writes is the base of the next update."""
-    record_files(tree(staged, track), source, executed, staged / "lessons" / track / RECORD, fmt=fmt)
+    executed = p.prepared.executed if p.prepared else []
+    folder = staged / "lessons" / track / RECORD
+    record_files(tree(staged, track), source, executed, folder, fmt=fmt, ran=ran_lessons(p))
 
 
 def execution_chosen(kind: Source, args: argparse.Namespace, root: Path, track: str) -> None:
@@ -311,6 +319,7 @@ def apply(
     base: dict[str, bytes] | None = None,
     *,
     fmt: str,
+    ran: dict[str, str] | None = None,
 ) -> None:
     """Every change through one journal (all or nothing); the record becomes the new base, except
     for the files whose upstream version --keep-yours set aside: their base stays (`base`, the
@@ -322,7 +331,7 @@ def apply(
     files.update({rel: data for rel, data in (base or {}).items() if rel in pending})
     for rel, data in pending.items():
         outcome.writes[upstream_name(rel)] = data
-    record_files(files, source, executed, work / "record", pending, fmt=fmt)
+    record_files(files, source, executed, work / "record", pending, fmt=fmt, ran=ran)
     journal = changes.Changes(root)
     for rel, data in outcome.writes.items():
         journal.write(root / rel, data)
@@ -381,7 +390,7 @@ def cmd_update(args: argparse.Namespace, root: Path, kind: Source) -> int:
                 "(`--verify` compares its pages with the lesson again)"
             )
             return int(flow.check_course(root, getattr(args, "config_file", None), args.track, fmt=args.format) == 1)
-        apply(root, track, outcome, theirs, source, executed, texts, fmt=kind.name)
+        apply(root, track, outcome, theirs, source, executed, texts, fmt=kind.name, ran=ran_lessons(p))
         print("".join(f"note: {line}\n" for line in kind.settings(root, p.plan)), end="")
         print(
             f"updated lessons/{track} to {version_label(source)}: {outcome.taken} file(s) taken from upstream, "

@@ -12,6 +12,7 @@ found on any learner page or in the search index is an error too.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import html
 import io
 import re
@@ -22,7 +23,8 @@ from pathlib import Path
 
 from tracksite.commands.common import build_site
 from tracksite.commands.importers.pipeline import counting
-from tracksite.commands.importers.pipeline.plan import Planned, learner_only
+from tracksite.commands.importers.pipeline.plan import Planned, learner_only, ran_lessons
+from tracksite.core.checks import ranoutput
 
 
 @dataclass
@@ -70,12 +72,64 @@ def verify(root: Path, p: Planned, track: str, config_file: Path | None = None) 
         for rel in p.plan.sources:
             for key, (src, expected, shown) in result.differences(rel).items():
                 said = f" ({expected} after the changes the import listed)" if expected != src else ""
+                line, where = _placed(result.source[rel], result.rendered[rel], key)
                 result.errors.append(
-                    f"{rel}:1: {key.replace('_', ' ')}: {src} in the source{said}, {shown} on the built "
-                    "learner page, and the import listed no such change: report it, with this lesson"
+                    f"{rel}:{line}: {key.replace('_', ' ')}: {src} in the source{said}, {shown} on the built "
+                    f"learner page{where}, and the import listed no such change: report it, with this lesson"
                 )
         result.errors.extend(_instructor_leaks(site, p))
+    result.errors.extend(_code_not_run(root, p))
     return result
+
+
+def _placed(source: Counter, page: Counter, key: str) -> tuple[int, str]:
+    """The first line, and the words, of the elements of `key` that one side has and the other
+    not (the two lists aligned by their first words): where to look, in the source and on the page."""
+    src = getattr(source, "where", {}).get(key)
+    shown = getattr(page, "where", {}).get(key)
+    if src is None or shown is None:
+        return 1, ""
+    said, first = [], None
+    matcher = difflib.SequenceMatcher(None, [w for _, w in src], [w for _, w in shown], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        for line, text in src[i1:i2]:
+            first = first or line
+            said.append(f"in the source only: {_at(line)}{text!r}")
+        after = src[i1 - 1][0] if i1 else None
+        said += [
+            f"on the page only: {text!r}" + (f" (after source line {after})" if after else "")
+            for _, t in shown[j1:j2]
+            for text in [t]
+        ]
+        first = first or after
+    return first or 1, (" (" + "; ".join(said[:4]) + (", …" if len(said) > 4 else "") + ")") if said else ""
+
+
+def _at(line: int | None) -> str:
+    return f"line {line} " if line else ""
+
+
+def _code_not_run(root: Path, p: Planned) -> list[str]:
+    """Each chunk of a lesson whose code the run made output for, where the track's page holds
+    code or output other than the run's (edited since): counting would find the same blocks."""
+    episode = {lesson: rel for rel, lesson in p.plan.sources.items()}
+    errors = []
+    for lesson, text in ran_lessons(p).items():
+        try:
+            page = (root / lesson).read_text(encoding="utf-8")
+        except OSError:
+            continue  # (the build said so)
+        made = {digest for _, digest in ranoutput.chunks(text)}
+        for line, digest in ranoutput.chunks(page):
+            if digest not in made:
+                errors.append(
+                    f"{lesson}:{line}: this code block and the output below it are not what the code of "
+                    f"{episode[lesson]} prints when run: the page's code or output was changed after the import; "
+                    "make the change in the source lesson and bring it in with --update --execute"
+                )
+    return errors
 
 
 def _instructor_leaks(site: Path, p: Planned) -> list[str]:
