@@ -20,7 +20,7 @@ from conftest import run_mkdocs
 from course import REPO, lesson_md, write
 from harness import soup
 from search_index import all_text, content, filters, fragments, sections
-from tracksite.adapter.serve import servesession
+from tracksite.adapter.serve import process
 from tracksite.search import index as search
 from tracksite.search import page as searchpage
 from tracksite.search import stream
@@ -549,7 +549,7 @@ def test_a_dirty_build_keeps_every_page_in_the_index(course):
 
 
 def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
-    """`mkdocs serve` finishes the index after the build returns (servesession.Background): left
+    """`mkdocs serve` finishes the index after the build returns (process.Background): left
     alone it writes a working index; stopped by the next build it reports nothing, because that
     build writes its own index."""
     page = (
@@ -562,7 +562,7 @@ def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
         done, failed = [], []
         indexer = search.Indexer()
         indexer.add(page, "/wombat/")
-        running = servesession.Background(indexer, str(site), [], done.append, failed.append)
+        running = process.Background(indexer, str(site), [], done.append, failed.append)
         if stop:
             running.stop()
         else:

@@ -2,7 +2,7 @@
 
 The plugin instance lives as long as MkDocs' process (every rebuild of `mkdocs serve`); a value
 that belongs to one build lives here, so a rebuild starts from a fresh one and nothing of the
-last build leaks into it unless it is meant to (servesession.py holds what is).
+last build leaks into it unless it is meant to (process.py holds what is).
 """
 
 from __future__ import annotations

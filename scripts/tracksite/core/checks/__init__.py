@@ -258,7 +258,7 @@ def remember(stop: Callable[[], bool] = bool) -> bool:
     system said of each file (core/memo.py `kept_fact`: a lesson folder's stamps, a static file's
     review) was not kept, as no watcher ran yet to report a change to it, and the first save asked
     again of every file: asked again here, after the watcher started, it is kept. Run in a pause of
-    the edits (adapter/serve/servesession.py); `stop` is asked before each pass (a save came: what
+    the edits (adapter/serve/process.py); `stop` is asked before each pass (a save came: what
     was loaded and run by then is kept). Whether there was a check to run again."""
     if not (_UNRUN or _LAST):
         return False
