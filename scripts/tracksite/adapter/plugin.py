@@ -100,7 +100,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             raise PluginError(str(e)) from None
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         first = self.build.project is None  # the process's first build
-        proc.trust_watcher()  # a serve rebuild asks the system only of what the watcher saw change
+        memory = proc.build_memory()  # (under serve the process's, asking only of what the watcher saw change)
         if serving and self.config.cache:
             proc.kept = proc.kept or lastsite.LastSite(root)
             proc.kept.configure(config, root, first=first)
@@ -110,6 +110,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         # build (-f, INHERIT, !ENV, overrides): one load, every pass, one site plan.
         project = check(
             mkdocsconfig.from_mkdocs(config, self.config_problems),
+            memory,
             include_drafts=self.config.drafts or serving,
             instructor=self.config.instructor,
             serving=serving,

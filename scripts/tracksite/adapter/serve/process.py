@@ -35,6 +35,7 @@ class Process:
         self.forced_problems: list[str] = []
         self.mkdocs_warnings: serving_tools.MkDocsWarnings | None = None  # what this build's MkDocs logged
         self._remembering: tuple[threading.Thread, threading.Event] | None = None  # (`settle`)
+        self.memory = memo.Memory()  # what the checks and builds remember (`build_memory`)
 
     def start(self, command: str, dirty: bool) -> None:
         """MkDocs' command begins (`on_startup`, once a run: a plugin instance may be older)."""
@@ -43,6 +44,17 @@ class Process:
     @property
     def serving(self) -> bool:
         return self.command == "serve"
+
+    def build_memory(self) -> memo.Memory:
+        """What the build about to start remembers (core/memo.py), made the one in use: under
+        serve the process's own, across its rebuilds (a save's check works on what it changed);
+        a fresh one for any other build, so nothing an earlier build in this process held leaks in.
+        Then which files the watcher saw change is told to it (`trust_watcher`)."""
+        if not self.serving:
+            self.memory = memo.Memory()
+        memo.use(self.memory)
+        self.trust_watcher()
+        return self.memory
 
     @property
     def complete(self) -> bool:

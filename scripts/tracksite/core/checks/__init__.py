@@ -113,18 +113,16 @@ def _folders(project) -> tuple:
     return tuple(_beside(folder, named) for folder in folders)
 
 
-#: Each folder's stamp less its pages, by folder: worked out again only when its stamp is new.
-_BESIDE_PAGES: dict[str, tuple[tuple, frozenset, tuple]] = {}
-
-
 def _beside(folder: str, pages: set) -> tuple:
     """A folder's stamp less the entries of `pages`: filtered once per stamp (a save changes one
     folder's), not every folder's entries on every save."""
     stamp = memo.folder_stamp(Path(folder))
-    kept = _BESIDE_PAGES.get(folder)
+    # each folder's stamp less its pages, by folder: worked out again only when its stamp is new
+    beside: dict[str, tuple[tuple, frozenset, tuple]] = memo.current().owned("checks.beside-pages", dict)
+    kept = beside.get(folder)
     if kept is None or kept[0] is not stamp or not kept[1] <= pages:
         own = frozenset(e[:2] for e in stamp if e[:2] in pages)
-        kept = _BESIDE_PAGES[folder] = (stamp, own, tuple(e for e in stamp if e[:2] not in own))
+        kept = beside[folder] = (stamp, own, tuple(e for e in stamp if e[:2] not in own))
     return kept[2]
 
 
@@ -159,13 +157,17 @@ REUSE: dict[Pass, reuse.Rule] = {
 YOUNG_THRESHOLD = 10_000
 
 
-def check(config: siteconfig.SiteConfig, **options: Any):
-    """`_check` (its options), with the cyclic collector's young generation collected every
+def check(config: siteconfig.SiteConfig, memory: memo.Memory | None = None, **options: Any):
+    """`_check` (its options) with `memory` in use from now on (core/memo.py: a fresh one for
+    `tracksite check` and each build, the serve process's own across its rebuilds; None: the one
+    in use), and with the cyclic collector's young generation collected every
     `YOUNG_THRESHOLD` allocations instead of 700 while it runs. What a check allocates is the
     course it keeps (pages, parsed front matter, remembered results), which every collection
     survives, or texts and matches that reference counting frees: collected every 700
     allocations, the survivors were walked again in the older generations, and two full passes
     over the whole heap fell inside a 400-lesson check (a tenth of its processor time)."""
+    if memory is not None:
+        memo.use(memory)
     before = gc.get_threshold()
     if before[0] < YOUNG_THRESHOLD:
         gc.set_threshold(YOUNG_THRESHOLD, *before[1:])
@@ -195,7 +197,8 @@ def _check(
     for `mkdocs serve`, whose rebuild after a save checks again: every pass runs in this process,
     so that what it found in each file is remembered (core/memo.py) and a rebuild reads again
     only the files whose stamp changed (core/sources.py) and works on those alone."""
-    _UNRUN.clear()  # (a check taken from the state folder and not run since: this one replaces it)
+    unrun, last = _unrun(), _last()
+    unrun.clear()  # (a check taken from the state folder and not run since: this one replaces it)
     if incremental:  # serve: what the last save's check remembered stays (`memo.grow` below)
         memo.grow(0)
     else:
@@ -207,7 +210,7 @@ def _check(
     measure = kept is None or any(p.code == complexity.CODE for p in kept[0])
     loading: dict[str, Any] = {"include_drafts": include_drafts, "serving": serving}
     if incremental:  # (what `remember` checks again, once the watcher runs)
-        _LAST[:] = [(config, {**loading, "instructor": instructor})]
+        last[:] = [(config, {**loading, "instructor": instructor})]
     project = read(config.root, docs_dir=config.docs_dir, config=config, measure=measure, **loading)
     if incremental:  # (before the plan and the passes: each page's results stay for the next save)
         memo.grow(len(project.documents))
@@ -217,7 +220,7 @@ def _check(
     terms = project.glossary.terms
     if kept is not None and len(kept[1]) == len(terms):
         if incremental:  # serve: checked again in the first pause (`remember`), for the first save
-            _UNRUN[:] = [(config, {**loading, "instructor": instructor})]
+            unrun[:] = [(config, {**loading, "instructor": instructor})]
         project.problems.items = kept[0]
         project.glossary.used_in.update(zip(terms, kept[1]))  # what the glossary pages show
         return project
@@ -236,16 +239,20 @@ def _check(
     return project
 
 
-#: Under `mkdocs serve`, a first check whose findings were taken from the state folder: its
-#: configuration and options (`remember` checks them again).
-_UNRUN: list[tuple[siteconfig.SiteConfig, dict[str, bool]]] = []
-#: Under `mkdocs serve`, the last check's configuration and options (`remember`).
-_LAST: list[tuple[siteconfig.SiteConfig, dict[str, bool]]] = []
+def _unrun() -> list[tuple[siteconfig.SiteConfig, dict[str, bool]]]:
+    """Under `mkdocs serve`, a first check whose findings were taken from the state folder: its
+    configuration and options (`remember` checks them again), in the memory in use."""
+    return memo.current().owned("checks.unrun", list)
+
+
+def _last() -> list[tuple[siteconfig.SiteConfig, dict[str, bool]]]:
+    """Under `mkdocs serve`, the last check's configuration and options (`remember`)."""
+    return memo.current().owned("checks.last", list)
 
 
 def has_unrun() -> bool:
     """Whether the last check took its findings from the state folder under serve (`remember`)."""
-    return bool(_UNRUN)
+    return bool(_unrun())
 
 
 def remember(stop: Callable[[], bool] = bool) -> bool:
@@ -260,11 +267,12 @@ def remember(stop: Callable[[], bool] = bool) -> bool:
     again of every file: asked again here, after the watcher started, it is kept. Run in a pause of
     the edits (adapter/serve/process.py); `stop` is asked before each pass (a save came: what
     was loaded and run by then is kept). Whether there was a check to run again."""
-    if not (_UNRUN or _LAST):
+    unrun, last = _unrun(), _last()
+    if not (unrun or last):
         return False
-    config, options = (_UNRUN or _LAST)[-1]
-    _UNRUN.clear()
-    check(config, incremental=True, stop=stop, **options)
+    config, options = (unrun or last)[-1]
+    unrun.clear()
+    check(config, memo.current(), incremental=True, stop=stop, **options)
     return True
 
 
@@ -296,13 +304,15 @@ def _run(project) -> list[Problem]:
     return [problem for run in PASSES for problem in (found[run] if run in found else run(project))]
 
 
-def check_everything(config: siteconfig.SiteConfig):
+def check_everything(config: siteconfig.SiteConfig, memory: memo.Memory | None = None):
     """What `tracksite check` and the language server run: the build's checks with the drafts
     and the instructor's pages, and what `mkdocs serve` adds, mkdocs.yml's `draft_docs`. A page
     under `draft_docs` is left out of the build (a link to it from a published page is an error
     there), but `mkdocs serve` shows it, so its own problems are found here too, as the served
-    preview would meet them; only a served check finds those, so it runs when there are drafts."""
-    project = check(config, include_drafts=True, instructor=True)
+    preview would meet them; only a served check finds those, so it runs when there are drafts.
+    `memory`: what the checks remember (core/memo.py), a fresh one when None; `check --watch` and
+    the language server keep theirs from one check to the next."""
+    project = check(config, memory or memo.Memory(), include_drafts=True, instructor=True)
     if not config.draft_docs or config.docs_dir is None or project.problems is None:
         return project
     served = check(config, include_drafts=True, instructor=True, serving=True)
