@@ -31,7 +31,7 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension
 from tracksite.adapter.caches import buildcache, pagecache, pagedeps, sitedir
 from tracksite.adapter.config import console, mkdocsconfig
 from tracksite.adapter.config.pluginsettings import TracksiteConfig
-from tracksite.adapter.config.theme import COMPILED, drop_source_maps, drop_unused_search_files, install_theme
+from tracksite.adapter.config.theme import compiled_templates, drop_source_maps, drop_unused_search_files, install_theme
 from tracksite.adapter.pages import coursepages, csp, language, notfound, pagecontext
 from tracksite.adapter.pages.markup_fixes import code_block_ids, drop_materials_skip_link, table_code_pipes
 from tracksite.adapter.published import figures, statichtml, widgetassets
@@ -322,7 +322,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
         language.install(env)  # `t("key")`: the interface's strings in the page's language
         folder = self.speed.templates(config, files, env)  # (the helpers fork later: `speed.context`)
-        env.bytecode_cache = COMPILED.using(env, folder)
+        env.bytecode_cache = compiled_templates().using(env, folder)
         return env
 
     @event_priority(-100)  # last: every plugin's globals are in the environment
