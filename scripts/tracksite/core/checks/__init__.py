@@ -8,6 +8,7 @@ message. A pass never raises for bad input and never stops at the first problem.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import importlib
 import os
@@ -157,8 +158,26 @@ REUSE: dict[Pass, reuse.Rule] = {
 YOUNG_THRESHOLD = 10_000
 
 
+@dataclasses.dataclass(frozen=True)
+class Mode:
+    """How a check runs: its six options, each named once (issue 87: `_check` mixed them as
+    keywords). The build's and `tracksite check`'s passes are the same in every mode."""
+
+    include_drafts: bool = False  # the drafts too (`tracksite check`, `mkdocs serve`, `drafts: true`)
+    instructor: bool = False  # the instructor's pages planned (`instructor: true`)
+    serving: bool = False  # for `mkdocs serve`, which also publishes mkdocs.yml's `draft_docs`
+    #: The build's findings of sources that did not change since the last build taken from the
+    #: course's state folder (core/checkcache.py, core/localstate.py).
+    cached: bool = False
+    #: For `mkdocs serve`, whose rebuild after a save checks again: every pass runs in this
+    #: process, so that what it found in each file is remembered (core/memo.py) and a rebuild
+    #: reads again only the files whose stamp changed (core/sources.py) and works on those alone.
+    incremental: bool = False
+    stop: Callable[[], bool] = bool  # asked before each pass (`remember`: a save came)
+
+
 def check(config: siteconfig.SiteConfig, memory: memo.Memory | None = None, **options: Any):
-    """`_check` (its options) with `memory` in use from now on (core/memo.py: a fresh one for
+    """`_check` in the `Mode` of `options` with `memory` in use from now on (core/memo.py: a fresh one for
     `tracksite check` and each build, the serve process's own across its rebuilds; None: the one
     in use), and with the cyclic collector's young generation collected every
     `YOUNG_THRESHOLD` allocations instead of 700 while it runs. What a check allocates is the
@@ -172,31 +191,19 @@ def check(config: siteconfig.SiteConfig, memory: memo.Memory | None = None, **op
     if before[0] < YOUNG_THRESHOLD:
         gc.set_threshold(YOUNG_THRESHOLD, *before[1:])
     try:
-        return _check(config, **options)
+        return _check(config, Mode(**options))
     finally:
         gc.set_threshold(*before)
 
 
-def _check(
-    config: siteconfig.SiteConfig,
-    *,
-    include_drafts: bool = False,
-    instructor: bool = False,
-    serving: bool = False,
-    cached: bool = False,
-    incremental: bool = False,
-    stop: Callable[[], bool] = bool,  # (`remember`: asked before each pass)
-):
+def _check(config: siteconfig.SiteConfig, mode: Mode):
     """Load the project of `config` (in `config.root`; the site configuration as the engine
-    loaded it, adapter/config/mkdocsconfig.py), plan its site and run every pass: the model with all its
-    problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
-    which also publishes mkdocs.yml's `draft_docs`. The build and `tracksite check` run the same
-    passes in the same way (`_run`: on a large course some beside the others in a helper).
-    `cached`: the build's findings of sources that did not change since the last build are
-    taken from the course's state folder (core/checkcache.py, core/localstate.py). `incremental`:
-    for `mkdocs serve`, whose rebuild after a save checks again: every pass runs in this process,
-    so that what it found in each file is remembered (core/memo.py) and a rebuild reads again
-    only the files whose stamp changed (core/sources.py) and works on those alone."""
+    loaded it, adapter/config/mkdocsconfig.py), plan its site and run every pass in `mode`: the
+    model with all its problems (`project.problems`) and its plan (`project.site`). The build and
+    `tracksite check` run the same passes in the same way (`_run`: on a large course some beside
+    the others in a helper)."""
+    include_drafts, instructor, serving = mode.include_drafts, mode.instructor, mode.serving
+    incremental, stop = mode.incremental, mode.stop
     unrun, last = _unrun(), _last()
     unrun.clear()  # (a check taken from the state folder and not run since: this one replaces it)
     if incremental:  # serve: what the last save's check remembered stays (`memo.grow` below)
@@ -204,14 +211,21 @@ def _check(
     else:
         memo.limit()  # the whole course's results while it is checked (a build limits them after)
     options = {"drafts": include_drafts, "instructor_build": instructor, "serving": serving}
-    digest = checkcache.key(config, options) if cached else None
+    digest = checkcache.key(config, options) if mode.cached else None
     kept = checkcache.load(config.root, digest) if digest else None
     # the same files as last time, none too complex to build then: none is measured again
     measure = kept is None or any(p.code == complexity.CODE for p in kept[0])
-    loading: dict[str, Any] = {"include_drafts": include_drafts, "serving": serving}
-    if incremental:  # (what `remember` checks again, once the watcher runs)
-        last[:] = [(config, {**loading, "instructor": instructor})]
-    project = read(config.root, docs_dir=config.docs_dir, config=config, measure=measure, **loading)
+    again = Mode(include_drafts, instructor, serving)  # (what `remember` checks again)
+    if incremental:  # (once the watcher runs)
+        last[:] = [(config, again)]
+    project = read(
+        config.root,
+        docs_dir=config.docs_dir,
+        config=config,
+        measure=measure,
+        include_drafts=include_drafts,
+        serving=serving,
+    )
     if incremental:  # (before the plan and the passes: each page's results stay for the next save)
         memo.grow(len(project.documents))
     project.site = siteplan.plan(project, config, instructor=instructor)
@@ -220,7 +234,7 @@ def _check(
     terms = project.glossary.terms
     if kept is not None and len(kept[1]) == len(terms):
         if incremental:  # serve: checked again in the first pause (`remember`), for the first save
-            unrun[:] = [(config, {**loading, "instructor": instructor})]
+            unrun[:] = [(config, again)]
         project.problems.items = kept[0]
         project.glossary.used_in.update(zip(terms, kept[1]))  # what the glossary pages show
         return project
@@ -239,13 +253,13 @@ def _check(
     return project
 
 
-def _unrun() -> list[tuple[siteconfig.SiteConfig, dict[str, bool]]]:
+def _unrun() -> list[tuple[siteconfig.SiteConfig, Mode]]:
     """Under `mkdocs serve`, a first check whose findings were taken from the state folder: its
     configuration and options (`remember` checks them again), in the memory in use."""
     return memo.current().owned("checks.unrun", list)
 
 
-def _last() -> list[tuple[siteconfig.SiteConfig, dict[str, bool]]]:
+def _last() -> list[tuple[siteconfig.SiteConfig, Mode]]:
     """Under `mkdocs serve`, the last check's configuration and options (`remember`)."""
     return memo.current().owned("checks.last", list)
 
@@ -270,9 +284,9 @@ def remember(stop: Callable[[], bool] = bool) -> bool:
     unrun, last = _unrun(), _last()
     if not (unrun or last):
         return False
-    config, options = (unrun or last)[-1]
+    config, mode = (unrun or last)[-1]
     unrun.clear()
-    check(config, memo.current(), incremental=True, stop=stop, **options)
+    check(config, memo.current(), **{**dataclasses.asdict(mode), "incremental": True, "stop": stop})
     return True
 
 
