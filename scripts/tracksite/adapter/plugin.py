@@ -256,10 +256,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             markdown = coursepages.rewrite_links(markdown, doc)
             if doc.kind == "page":
                 page.meta = coursepages.escaped_meta(dict(page.meta))
-        self.build.widget_context = ctx = pagecontext.widget_context(
-            page, doc, self.config.instructor, self.config.export_data
-        )
         lang = language.page_language(config, project.curriculum, page.file.src_uri)
+        self.build.widget_context = ctx = pagecontext.widget_context(
+            page, doc, self.config.instructor, self.config.export_data, lang
+        )
         language.begin_page(lang)
         # the page's language is part of the key: the blocks write its interface strings
         key = [ctx.page_id, str(ctx.instructor), lang] + (["islands"] if ctx.islands else [])
