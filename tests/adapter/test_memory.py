@@ -88,11 +88,11 @@ def test_the_memo_remembers_less_once_limited_and_all_again_after():
     assert memo.memo(("test-limit", 3), lambda: "again") == "again"
     for i in range(30):
         memo.memo(("test-limit-2", i), lambda i=i: i)
-    assert len(memo._MEMO) <= 10
+    assert len(memo.current().results) <= 10
     memo.limit()
     for i in range(30):
         memo.memo(("test-limit-3", i), lambda i=i: i)
-    assert len(memo._MEMO) >= 30
+    assert len(memo.current().results) >= 30
 
 
 class _File:

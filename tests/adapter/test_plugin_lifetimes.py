@@ -1,5 +1,5 @@
 """The plugin keeps its values by lifetime (issue 52): what one build holds is a
-`buildstate.BuildState`, what lives across `mkdocs serve` rebuilds a `servesession.Session`, the
+`buildstate.BuildState`, what lives across `mkdocs serve` rebuilds a `process.Process`, the
 caches and helpers one `speed.Speed`. A value added straight onto `TracksitePlugin` instead grows
 the hub back, and fails here naming the attributes."""
 
@@ -64,5 +64,5 @@ def test_the_counter_sees_every_kind_of_assignment():
 
 def test_the_plugin_holds_at_most_ten_attributes():
     names = assigned_on_self(PLUGIN.read_text(encoding="utf-8"), "TracksitePlugin")
-    assert {"session", "build", "speed"} <= names, names  # the three lifetimes, each one object
+    assert {"process", "build", "speed"} <= names, names  # the three lifetimes, each one object
     assert len(names) <= MOST, f"TracksitePlugin assigns {len(names)} attributes: {sorted(names)}"

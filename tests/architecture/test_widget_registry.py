@@ -39,10 +39,6 @@ OTHER_MEANINGS = {
         "adapter/pages/pagecontext.py",
         "instructor",
     ): "the plugin's option for the instructor build, in each page's context",
-    (
-        "core/checks/__init__.py",
-        "instructor",
-    ): "check()'s option for the instructor build, kept for serve's restart check",
     ("core/siteconfig.py", "attention"): "one of pymdown-extensions' default admonition types",
     (
         "core/widgets/runnable/schema.py",

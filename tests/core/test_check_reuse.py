@@ -145,7 +145,7 @@ def test_a_course_past_the_fixed_memory_limit_still_checks_only_the_saved_page(c
     Here the limit is set below this small course's results, as it was below the large one's."""
     monkeypatch.setattr(memo, "MEMO_MAX", 40)
     monkeypatch.setattr(memo.limit, "__defaults__", (40,))
-    monkeypatch.setattr(memo, "_MEMO_MAX", 40)
+    monkeypatch.setattr(memo.current(), "results_max", 40)
     serve = Serve(course, monkeypatch)
     serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n"))
     serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nAnd more.\n"))
@@ -163,7 +163,7 @@ def test_the_first_save_after_a_restart_reuses_the_passes_run_in_the_pause(cours
     options = {"include_drafts": True, "serving": True, "incremental": True}
     checks.check(config, cached=True, **options)  # the run before: its findings saved
     assert not checks.has_unrun()
-    monkeypatch.setattr(reuse, "_KEPT", None)  # a new process: nothing remembered of the passes
+    memo.current().forget("reuse.kept")  # a new process: nothing remembered of the passes
     serve = Serve.__new__(Serve)
     serve.root, serve.folders, serve.changed = course, [str(course / w) for w in WATCHED], []
     seen = reuse._changed
@@ -188,12 +188,13 @@ def test_a_save_during_the_pause_stops_the_passes_and_checks_all_the_same(course
     config = mkdocsconfig.load(course)
     options = {"include_drafts": True, "serving": True, "incremental": True}
     checks.check(config, cached=True, **options)
-    monkeypatch.setattr(reuse, "_KEPT", None)
+    memo.current().forget("reuse.kept")
     memo.watching([str(course / w) for w in WATCHED])
     checks.check(mkdocsconfig.load(course), cached=True, **options)
     asked = []
     assert checks.remember(lambda: asked.append(1) or len(asked) > 3)
-    assert reuse._KEPT is not None and len(reuse._KEPT.found) == 3  # three passes ran
+    kept = memo.current().owned("reuse.kept", lambda: None)
+    assert kept is not None and len(kept.found) == 3  # three passes ran
     serve = Serve.__new__(Serve)
     serve.root, serve.folders, serve.changed = course, [str(course / w) for w in WATCHED], []
     serve.save(_append(course, "lessons/beta/b2/lesson.md", "\nMore prose.\n"))

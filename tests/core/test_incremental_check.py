@@ -172,23 +172,9 @@ def shown(project) -> list:
 
 
 def from_scratch(config) -> list:
-    """The check of a process that remembers nothing (the remembered results put back after)."""
-    kept_memo, kept_texts, kept_facts = dict(memo._MEMO), dict(sources._TEXTS), dict(memo._FACTS)
-    watched, above, below = memo._WATCHED, memo._ABOVE, memo._BELOW
-    memo._MEMO.clear()
-    sources._TEXTS.clear()
-    memo.watching(None)
-    try:
+    """The check of a process that remembers nothing: a fresh memory, the serve run's in use after."""
+    with memo.using(memo.Memory()):
         return shown(checks.check(config, include_drafts=True, serving=True))
-    finally:
-        memo._MEMO.clear()
-        memo._MEMO.update(kept_memo)
-        sources._TEXTS.clear()
-        sources._TEXTS.update(kept_texts)
-        memo._FACTS.update(kept_facts)
-        for key in kept_facts:  # (listed by their paths again: what a save touched is found there)
-            memo._index_fact(key)
-        memo._WATCHED, memo._ABOVE, memo._BELOW = watched, above, below
 
 
 WATCHED = ("lessons", "cheatsheets", "docs")
@@ -324,7 +310,7 @@ def test_a_save_drops_the_facts_at_above_and_under_it_without_testing_every_fact
         memo.watching([str(root)], [str(root / "t2")])  # a track's folder reported (its whole tree)
         assert len(tested) < 4  # (none of the other facts tested)
         monkeypatch.setattr(memo, "_unchanged", unchanged)
-        kept = {key[1][0] for key in memo._FACTS}
+        kept = {key[1][0] for key in memo.current().facts}
         assert str(saved) not in kept and str(root / "t1") not in kept  # the file, and the folder above it
         assert str(root / "t1" / "l1") not in kept  # (its folder's stamp)
         assert {str(root / "t1" / "l2" / "lesson.md"), str(root / "t1" / "l2")} <= kept

@@ -35,16 +35,16 @@ def _in_helper() -> tuple[str, int, bool]:
     for i in range(3 * memo.HELPER_MAX):
         memo.memo(("test-inherit-own", i), lambda i=i: i)
     again = memo.memo(("test-inherit", 1), lambda: "worked out again")
-    return found, len(memo._MEMO), again == "the build's"
+    return found, len(memo.current().results), again == "the build's"
 
 
 def test_forgotten_texts_are_read_again_from_the_disk(tmp_path, monkeypatch):
     path = tmp_path / "lesson.md"
     path.write_text("# One\n", encoding="utf-8")
     monkeypatch.setattr(sources, "RACY_NS", -1)  # (written just now: remembered all the same)
-    assert sources.read_text(path) == "# One\n" and path in sources._TEXTS
+    assert sources.read_text(path) == "# One\n" and path in memo.current().owned("sources.texts", dict)
     sources.forget()
-    assert path not in sources._TEXTS
+    assert path not in memo.current().owned("sources.texts", dict)
     assert sources.read_text(path) == "# One\n"
 
 

@@ -20,7 +20,8 @@ from conftest import run_mkdocs
 from course import REPO, lesson_md, write
 from harness import soup
 from search_index import all_text, content, filters, fragments, sections
-from tracksite.adapter.serve import servesession
+from tracksite.adapter.serve import process
+from tracksite.core import memo
 from tracksite.search import index as search
 from tracksite.search import page as searchpage
 from tracksite.search import stream
@@ -549,7 +550,7 @@ def test_a_dirty_build_keeps_every_page_in_the_index(course):
 
 
 def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
-    """`mkdocs serve` finishes the index after the build returns (servesession.Background): left
+    """`mkdocs serve` finishes the index after the build returns (process.Background): left
     alone it writes a working index; stopped by the next build it reports nothing, because that
     build writes its own index."""
     page = (
@@ -562,7 +563,7 @@ def test_an_index_finishing_under_serve_is_written_or_stopped_quietly(tmp_path):
         done, failed = [], []
         indexer = search.Indexer()
         indexer.add(page, "/wombat/")
-        running = servesession.Background(indexer, str(site), [], done.append, failed.append)
+        running = process.Background(indexer, str(site), [], done.append, failed.append)
         if stop:
             running.stop()
         else:
@@ -601,18 +602,24 @@ def test_a_page_read_as_it_rendered_is_not_read_back_from_the_site(tmp_path, mon
     )
 
 
-def test_an_index_made_anew_is_stopped_by_a_newer_build(monkeypatch):
+@pytest.fixture
+def fresh_memory():
+    """A memory of its own (core/memo.py): no index an earlier test wrote is this one's base."""
+    with memo.using(memo.Memory()) as memory:
+        yield memory
+
+
+def test_an_index_made_anew_is_stopped_by_a_newer_build(fresh_memory):
     """Under serve the first index after a start is made anew (seconds at 10,000 lessons): a
     newer build stops it rather than wait, and the next index is made anew in its turn."""
-    monkeypatch.setattr(search, "_LAST", [])
     reads = [
         search._Read(searchpage.read_page(f'<div data-search-body><h2 id="s">P{i}</h2><p>word{i}</p></div>', f"/p{i}/"))
         for i in range(3)
     ]
     urls = [f"/p{i}/" for i in range(3)]
-    assert search._next_index(urls, reads, stop=lambda: True) is None and search._LAST == []
+    assert search._next_index(urls, reads, stop=lambda: True) is None and search._held("last", list) == []
     made = search._next_index(urls, reads)
-    assert made is not None and made[0] == search._Index(reads).files and search._LAST[0][0] == urls
+    assert made is not None and made[0] == search._Index(reads).files and search._held("last", list)[0][0] == urls
 
 
 def test_an_index_made_by_difference_is_the_index_made_anew(monkeypatch):
@@ -666,11 +673,10 @@ def test_a_sentence_saved_makes_again_only_the_word_files_it_changes(monkeypatch
     assert "ze" in made and len(made) < len({w[:2] for w in second[0].keys}), made
 
 
-def test_an_update_stopped_by_a_newer_build_is_finished_by_the_next(monkeypatch):
+def test_an_update_stopped_by_a_newer_build_is_finished_by_the_next(fresh_memory):
     """Issue 76: a newer build stops an index made by difference at once (before its next word
     file), not after the whole update; the next update makes the word files it left first, and
     the index is again exactly the one made anew."""
-    monkeypatch.setattr(search, "_LAST", [])
 
     def reads(texts: list[str]) -> list:
         pages = [

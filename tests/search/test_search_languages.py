@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from conftest import build_once, run_mkdocs
 from tracksite.adapter.pages import language
 from tracksite.commands.cli import main
-from tracksite.core import messages
+from tracksite.core import memo, messages
 from tracksite.search import words as searchwords
 
 EPISODES = (
@@ -304,13 +304,13 @@ def test_a_missing_string_falls_back_to_english_with_a_warning_naming_it(caplog,
     nothing about it, and the strict build must publish what check passes."""
     found = messages.catalogue("it")
     assert found.text("showSolution") == "Show solution" and "showSolution" in found.missing
-    monkeypatch.setattr(language, "_warned", set())
+    memo.use(memo.Memory())  # (a build's: nothing said yet)
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.tracksite"):
         language.begin_page("it")
     said = [r for r in caplog.records if "'it'" in r.getMessage()]
     assert len(said) == 1 and said[0].levelno == logging.INFO and "English" in said[0].getMessage()
     caplog.clear()
-    monkeypatch.setattr(language, "_warned", set())
+    memo.use(memo.Memory())
     real = messages.section
     monkeypatch.setattr(messages, "section", lambda code, name: {"home": "Home"} if code == "it" else real(code, name))
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.tracksite"):

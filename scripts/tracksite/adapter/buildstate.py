@@ -2,7 +2,7 @@
 
 The plugin instance lives as long as MkDocs' process (every rebuild of `mkdocs serve`); a value
 that belongs to one build lives here, so a rebuild starts from a fresh one and nothing of the
-last build leaks into it unless it is meant to (servesession.py holds what is).
+last build leaks into it unless it is meant to (process.py holds what is).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from tracksite.adapter.pages import pagecontext
 from tracksite.core.checks import YOUNG_THRESHOLD  # (as while the check runs: see `BuildState.freeze`)
 from tracksite.core.model.project import Project
+from tracksite.core.widgets.common import WidgetContext
 from tracksite.search import index as search
 
 
@@ -23,7 +24,7 @@ class BuildState:
         self.project = project  # the checked course (None before the first build)
         self.failed: list[str] = []  # the problems that stop it, causes first
         self.contexts: pagecontext.Contexts | None = None  # each page's `ts` (pagecontext.py)
-        self.widget_context: Any = None  # the page being converted, for the blocks extension
+        self.widget_context: WidgetContext | None = None  # the page being converted, for the blocks extension
         self.indexer: search.Indexer | None = None  # the search index, read as pages render
         self.pages: list[tuple[str, str]] = []  # every page's URL and file in the site
         self.nav: Any = None  # the course's navigation (`on_nav`)

@@ -31,12 +31,12 @@ from tracksite.adapter.blocks import TracksiteBlocksExtension
 from tracksite.adapter.caches import buildcache, pagecache, pagedeps, sitedir
 from tracksite.adapter.config import console, mkdocsconfig
 from tracksite.adapter.config.pluginsettings import TracksiteConfig
-from tracksite.adapter.config.theme import COMPILED, drop_source_maps, drop_unused_search_files, install_theme
+from tracksite.adapter.config.theme import compiled_templates, drop_source_maps, drop_unused_search_files, install_theme
 from tracksite.adapter.pages import coursepages, csp, language, notfound, pagecontext
 from tracksite.adapter.pages.markup_fixes import code_block_ids, drop_materials_skip_link, table_code_pipes
 from tracksite.adapter.published import figures, statichtml, widgetassets
 from tracksite.adapter.published import searchengine as search_engine
-from tracksite.adapter.serve import lastsite, servesession
+from tracksite.adapter.serve import lastsite, process
 from tracksite.adapter.serve import serve as serving_tools
 from tracksite.core import localstate
 from tracksite.core import widgetregistry as W
@@ -63,7 +63,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.session = servesession.Session()  # the process: across `mkdocs serve` rebuilds
+        self.process = process.Process()  # the process: across `mkdocs serve` rebuilds
         self.build = buildstate.BuildState()  # this build: replaced in on_config
         self.speed = speed.Speed()  # this build's caches and helpers
         #: what mkdocsconfig.guard found in the config file while MkDocs loaded it (None: not guarded)
@@ -87,29 +87,30 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook also keeps the plugin instance alive across `mkdocs serve` rebuilds.
-        self.session.start(command, dirty)
+        self.process.start(command, dirty)
         console.install("mkdocs", "tracksite.serve")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
-        session = self.session
-        serving = session.serving
+        proc = self.process
+        serving = proc.serving
         try:  # a state folder that is a link or another user's: refused before anything reads it
             localstate.check(root)
         except localstate.StateError as e:
             raise PluginError(str(e)) from None
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         first = self.build.project is None  # the process's first build
-        session.trust_watcher()  # a serve rebuild asks the system only of what the watcher saw change
+        memory = proc.build_memory()  # (under serve the process's, asking only of what the watcher saw change)
         if serving and self.config.cache:
-            session.kept = session.kept or lastsite.LastSite(root)
-            session.kept.configure(config, root, first=first)
+            proc.kept = proc.kept or lastsite.LastSite(root)
+            proc.kept.configure(config, root, first=first)
         if not serving:
             self._check_site_dir(config, root)
         # The same entry point as `tracksite check`, on the config MkDocs validated for this
         # build (-f, INHERIT, !ENV, overrides): one load, every pass, one site plan.
         project = check(
             mkdocsconfig.from_mkdocs(config, self.config_problems),
+            memory,
             include_drafts=self.config.drafts or serving,
             instructor=self.config.instructor,
             serving=serving,
@@ -123,12 +124,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         build.contexts = pagecontext.Contexts(project, self.config, serving=serving)
         assert project.problems is not None
         if not project.problems.errors:  # remote-files.yml: downloaded once, then from the cache
-            project.problems.extend(session.remote.fetch(project))
+            project.problems.extend(proc.remote.fetch(project))
         _log_findings(project, first)
         errors = project.problems.errors
-        build.failed = [p.text() for p in sorted_problems(errors)] + list(session.forced_problems)  # causes first
+        build.failed = [p.text() for p in sorted_problems(errors)] + list(proc.forced_problems)  # causes first
         if serving:
-            session.mkdocs_warnings = serving_tools.MkDocsWarnings.install(session.mkdocs_warnings)
+            proc.mkdocs_warnings = serving_tools.MkDocsWarnings.install(proc.mkdocs_warnings)
         if errors:
             report = format_text(errors)
             if not serving:
@@ -146,7 +147,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             path = str(root / folder)
             if os.path.exists(path) and path not in config.watch:
                 config.watch.append(path)
-        if session.command == "build" and self.config.atomic:
+        if proc.command == "build" and self.config.atomic:
             self._stage(config)
         return config
 
@@ -154,13 +155,13 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         watched = [config.docs_dir, str(root / "lessons"), str(root / "cheatsheets")]
         journal = localstate.path(root, JOURNAL)  # (the editing commands' journal: core/localstate.py)
-        session = serving_tools.ServeSession(server, self, watched, markers=(str(journal),))
-        self.session.edits.session = session
-        self.session.settle()  # after the first build: the next one walks less (and checks less)
-        pending = serving_tools.take_mkdocs_problems(self)
+        run = serving_tools.ServeRun(server, self.process, lambda: self.build, watched, markers=(str(journal),))
+        self.process.edits.run = run
+        self.process.settle()  # after the first build: the next one walks less (and checks less)
+        pending = serving_tools.take_mkdocs_problems(self.process, self.build)
         if pending:  # the first build, made before this event, met problems only MkDocs reports
-            session.show_problems(pending)
-        return session.server  # MkDocs serves with the server returned here
+            run.show_problems(pending)
+        return run.server  # MkDocs serves with the server returned here
 
     def _register_markdown(self, config: MkDocsConfig) -> None:
         # The guard stops engines that do not run this plugin (tracksite/guard.py); here it is not needed.
@@ -194,10 +195,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     # -- 2. files: the course's sources become pages and assets at the contract's URLs --------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        project, session = self.build.project, self.session
+        project, proc = self.build.project, self.process
         assert project is not None
         if self.build.failed:
-            session.edits.forget()
+            proc.edits.forget()
             return serving_tools.problems_files(files, config, self.build.failed)
         # Exactly the site plan's entries: the checks already refused two sources for one address.
         assert project.site is not None
@@ -212,9 +213,9 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         drop_unused_search_files(files, config)
         drop_source_maps(files, config)
         search_engine.publish(files, config)  # the browser's engine, kept beside the indexer
-        session.remote.add_files(files, config)
-        if session.serving:  # the edit loop: only the pages this save can change (rebuild.py)
-            session.edits.plan(project, config, self.config, files, incremental=True)
+        proc.remote.add_files(files, config)
+        if proc.serving:  # the edit loop: only the pages this save can change (rebuild.py)
+            proc.edits.plan(project, config, self.config, files, incremental=True)
         contexts = self.build.contexts
         assert contexts is not None
         self.speed.files(  # with what notes each page's reads, and looks them up again
@@ -225,7 +226,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
                 lambda page: contexts.page(page, config),
                 model=project.model_key and digest([project.model_key, contexts.key()]),
             ),
-            session.remote.digest_parts(),
+            proc.remote.digest_parts(),
         )
         return files
 
@@ -234,8 +235,8 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if self.build.failed or self.build.project is None:
             return nav
         nav = self.build.nav = coursepages.navigation(self.build.project, files)
-        self.speed.nav(self.session.command, self.session.dirty, config, files, nav)
-        if self.session.command == "build":  # (the check's garbage just collected: speed.nav)
+        self.speed.nav(self.process.command, self.process.dirty, config, files, nav)
+        if self.process.command == "build":  # (the check's garbage just collected: speed.nav)
             self.build.freeze()
         return nav
 
@@ -255,10 +256,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             markdown = coursepages.rewrite_links(markdown, doc)
             if doc.kind == "page":
                 page.meta = coursepages.escaped_meta(dict(page.meta))
-        self.build.widget_context = ctx = pagecontext.widget_context(
-            page, doc, self.config.instructor, self.config.export_data
-        )
         lang = language.page_language(config, project.curriculum, page.file.src_uri)
+        self.build.widget_context = ctx = pagecontext.widget_context(
+            page, doc, self.config.instructor, self.config.export_data, lang
+        )
         language.begin_page(lang)
         # the page's language is part of the key: the blocks write its interface strings
         key = [ctx.page_id, str(ctx.instructor), lang] + (["islands"] if ctx.islands else [])
@@ -286,7 +287,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         project = self.build.project
         if self.build.failed or project is None:
             return html
-        html = self.session.remote.page(html, page.file.url)  # the copies of remote-files.yml, and their credits
+        html = self.process.remote.page(html, page.file.url)  # the copies of remote-files.yml, and their credits
         # `glossary:term` links (on lessons, and on the exercise pack that copies their text):
         # check finds the term, which the glossary template draws where MkDocs' anchor check cannot see it
         anchors = page.links_to_anchors or {}
@@ -316,19 +317,19 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     # -- 6. context: what the theme's partials draw -----------------------------------------
     def _env(self, env, *, config: MkDocsConfig, files: Files):
         self.build.pages = [("/" + f.url, f.dest_uri) for f in files.documentation_pages()]
-        self.session.edits.restore(files, failed=bool(self.build.failed))  # serve: the unrendered pages' titles
+        self.process.edits.restore(files, failed=bool(self.build.failed))  # serve: the unrendered pages' titles
         env.filters["ts_text"] = render_text  # front-matter strings: `$...$` as math, the rest escaped
         env.loader = csp.ThemeLoader(env.loader)  # the templates' own inline scripts, marked for the CSP
         language.install(env)  # `t("key")`: the interface's strings in the page's language
         folder = self.speed.templates(config, files, env)  # (the helpers fork later: `speed.context`)
-        env.bytecode_cache = COMPILED.using(env, folder)
+        env.bytecode_cache = compiled_templates().using(env, folder)
         return env
 
     @event_priority(-100)  # last: every plugin's globals are in the environment
     def _saved_first(self, env, *, config: MkDocsConfig, files: Files):
         if not self.build.failed and self.build.nav is not None:  # serve: the saved page, before the sitemap
-            self.session.edits.render_saved(config, files, self.build.nav, env)
-            self.session.edits.keep_static(config)  # (and the sitemap only when it changed)
+            self.process.edits.render_saved(config, files, self.build.nav, env)
+            self.process.edits.keep_static(config)  # (and the sitemap only when it changed)
         return env
 
     on_env = CombinedEvent(_env, _saved_first)
@@ -347,7 +348,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     @event_priority(-100)  # last: under serve the page may be written here, as MkDocs writes it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        build, edits = self.build, self.session.edits
+        build, edits = self.build, self.process.edits
         kept = self.speed.written(page)
         if kept is not None:  # as the last build wrote it, read for the search index as it was read
             output = kept["output"]
@@ -394,23 +395,23 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             self.build.thaw()
 
     def _post_build(self, config: MkDocsConfig) -> None:
-        build, session = self.build, self.session
-        warnings = session.mkdocs_warnings
-        if session.serving and config.strict and warnings and warnings.seen:
+        build, proc = self.build, self.process
+        warnings = proc.mkdocs_warnings
+        if proc.serving and config.strict and warnings and warnings.seen:
             serving_tools.forget_strict_warnings()  # shown on the problems page, not a stuck server
         strict_failed = config.strict and mkdocsinternals.strict_warnings()
-        session.edits.finish(config.site_dir, bool(build.failed) or strict_failed)  # serve: reload, tidy
+        proc.edits.finish(config.site_dir, bool(build.failed) or strict_failed)  # serve: reload, tidy
         indexer, build.indexer = build.indexer, None
-        prune = session.command == "build" and not session.dirty and not strict_failed and self.own_build
-        writer = self.speed.finish(prune=prune, wait=session.command != "build")
-        if not build.failed and not strict_failed and session.serving:  # search while authoring
-            session.background = servesession.Background(
+        prune = proc.command == "build" and not proc.dirty and not strict_failed and self.own_build
+        writer = self.speed.finish(prune=prune, wait=proc.command != "build")
+        if not build.failed and not strict_failed and proc.serving:  # search while authoring
+            proc.background = process.Background(
                 indexer or search.Indexer(),
                 config.site_dir,
                 list(build.pages),
-                functools.partial(_log_index, kept=session.kept),
+                functools.partial(_log_index, kept=proc.kept),
                 lambda e: serving_tools.terminal_log().error("ERROR    -  tracksite: %s", e),
-                delay=servesession.SERVE_DELAY,
+                delay=process.SERVE_DELAY,
             )
         elif not build.failed and not strict_failed:
             self._write_index(indexer, config)
@@ -418,10 +419,10 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
             indexer.close()
         if writer is not None:  # (it wrote the cache while the index was written)
             writer.join()
-        if not build.failed and not strict_failed and not session.serving:  # pages link it: built with them
-            sitebuild.instructor_beside(config, self.config, command=session.command, wanted=self.own_build)
+        if not build.failed and not strict_failed and not proc.serving:  # pages link it: built with them
+            sitebuild.instructor_beside(config, self.config, command=proc.command, wanted=self.own_build)
         if build.real_site_dir is None:
-            if not session.serving:
+            if not proc.serving:
                 sitedir.mark(Path(config.site_dir))  # built in place (`atomic: false`)
             return
         if strict_failed:
@@ -434,7 +435,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
     def _indexer(self, config: MkDocsConfig) -> search.Indexer:
         """This build's search index: under serve each page's reading stays in memory for the next
         build; in `mkdocs build` it waits in a temporary file in the state folder (search/stream.py)."""
-        if self.session.serving:
+        if self.process.serving:
             return search.Indexer()
         state = localstate.path(Path(config.config_file_path or ".").resolve().parent, buildcache.STATE)
         return search.Indexer.streamed(str(state) if state.is_dir() else None)
@@ -443,7 +444,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         """Finish the search index (pages `--dirty` skipped are read from the site), kept for the next build."""
         root = Path(config.config_file_path or ".").resolve().parent
         state = localstate.path(root, buildcache.STATE)  # (checked in on_config)
-        kept = state / search.OUTPUT if self.config.cache and self.session.command == "build" else None
+        kept = state / search.OUTPUT if self.config.cache and self.process.command == "build" else None
         try:
             indexer = indexer or search.Indexer()
             indexer.finish(config.site_dir, self.build.pages, kept)
@@ -452,7 +453,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         _log_index(indexer)
 
     def on_shutdown(self) -> None:
-        self.session.stop()
+        self.process.stop()
         self.build.thaw()  # (also at each build's start: one that stopped with neither event)
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -463,12 +464,12 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         if build.indexer is not None:
             build.indexer.close()
             build.indexer = None
-        self.session.edits.forget()
+        self.process.edits.forget()
         self.speed.finish(prune=False)
         if build.real_site_dir is not None and build.staging_dir is not None:
             shutil.rmtree(build.staging_dir, ignore_errors=True)
         build.real_site_dir = build.staging_dir = None
-        if isinstance(error, OSError) and not self.session.serving:
+        if isinstance(error, OSError) and not self.process.serving:
             raise PluginError(os_error("the build could not write or read a file", error)) from None
 
 

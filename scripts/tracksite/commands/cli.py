@@ -18,7 +18,7 @@ from pathlib import Path
 from tracksite import __version__
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.commands.common import SafeLines, annotation_stream, build_site, course_root
-from tracksite.core import localstate, sandbox
+from tracksite.core import localstate, memo, sandbox
 from tracksite.core.problems.problem import (
     format_github,
     format_json,
@@ -53,9 +53,10 @@ READS_CONFIG = ("check", "build", "new", "move", "rename", "remove", "pdf", "exp
 
 
 # -- check ----------------------------------------------------------------------------------
-def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
+def run_check(root: Path, args: argparse.Namespace, memory: memo.Memory | None = None) -> tuple[str, str, int]:
     """One run of the checks: the report, the one-line summary and the exit code. `check` prints
-    them once, `check --watch` after every save."""
+    them once (with a fresh memory, core/memo.py), `check --watch` after every save (with the one
+    memory it keeps from one save to the next)."""
     from tracksite.core.checks import check_everything, exercises_not_run
 
     # The build's own entry point and passes; drafts, the instructor pages and the docs pages
@@ -69,7 +70,7 @@ def run_check(root: Path, args: argparse.Namespace) -> tuple[str, str, int]:
     )
     if in_page:
         config = dataclasses.replace(config, run_code_in_page=True)
-    project = check_everything(config)
+    project = check_everything(config, memory)
     problems = project.problems
     assert problems is not None
     shown = problems.items if not args.errors_only else problems.errors
@@ -106,7 +107,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             raise UserError(
                 "--watch prints text for people and editors; use --format with a single check", exit_code=USAGE
             )
-        return watch(root, lambda: run_check(root, args))
+        memory = memo.Memory()  # (what each save's check remembers for the next)
+        return watch(root, lambda: run_check(root, args, memory))
     out, summary, code = run_check(root, args)
     if out:
         stream = annotation_stream() if args.format == "github" else sys.stdout

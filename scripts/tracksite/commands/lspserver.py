@@ -14,6 +14,7 @@ from pygls.lsp.server import LanguageServer
 
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.core.checks import check_everything
+from tracksite.core.memo import Memory
 
 
 def project_root(start: Path) -> Path | None:
@@ -28,9 +29,10 @@ def path_of(uri: str) -> Path:
     return Path(unquote(urlparse(uri).path)).resolve()
 
 
-def diagnostics(root: Path, config_file: str | None = None) -> dict[Path, list]:
-    """Every problem `tracksite check` finds, as LSP diagnostics by absolute file path."""
-    problems = check_everything(mkdocsconfig.load(root, config_file)).problems
+def diagnostics(root: Path, config_file: str | None = None, memory: Memory | None = None) -> dict[Path, list]:
+    """Every problem `tracksite check` finds, as LSP diagnostics by absolute file path. `memory`:
+    what the server's checks remember from one to the next (core/memo.py), None for a fresh one."""
+    problems = check_everything(mkdocsconfig.load(root, config_file), memory).problems
     out: dict[Path, list] = {}
     for p in problems.items if problems else ():
         line = max((p.line or 1) - 1, 0)
@@ -51,13 +53,13 @@ def diagnostics(root: Path, config_file: str | None = None) -> dict[Path, list]:
 def make_server(fallback_root: Path, config_file: str | None = None):
     """A pygls server that re-checks the project on open and save and publishes the result."""
     server = LanguageServer("tracksite", "0.1.0")
-    state: dict = {"published": set(), "root": None}
+    state: dict = {"published": set(), "root": None, "memory": Memory()}
 
     def publish(near: Path | None = None) -> None:
         root = state["root"] or project_root(near or fallback_root) or fallback_root
         state["root"] = root
         try:
-            found = diagnostics(root, config_file)
+            found = diagnostics(root, config_file, state["memory"])
         except Exception as e:  # noqa: BLE001 - a failed check is reported; the server stays up
             server.window_log_message(
                 types.LogMessageParams(

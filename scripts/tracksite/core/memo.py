@@ -23,19 +23,85 @@ from pathlib import Path
 from typing import Any
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-_MEMO: dict[tuple, object] = {}
 MEMO_MAX = 200_000  # a course's whole check up to about 8,000 pages (25 entries a page)
 #: Under `mkdocs serve`, at least this many results a page (`grow`): a check remembers about 25.
 SERVE_PER_PAGE = 40
-_MEMO_MAX = MEMO_MAX
 #: At most this many results once a build's pages render (`limit`): a page reads its own a few
 #: times as it converts, none of another page's.
 RENDERING_MAX = 256
 #: At most this many results of its own in a forked helper (`inherit`).
 HELPER_MAX = 256
-#: In a forked helper, what the process it was forked from remembered, looked up but never changed.
-_INHERITED: dict[tuple, object] = {}
 _MISSING = object()
+
+
+class Memory:
+    """What one `tracksite check`, one build, or one `mkdocs serve` process remembers while it
+    runs: every value that lived in a module global before (issue 87), so that its lifetime is
+    its owner's. `tracksite check` and `mkdocs build` make a fresh one (passed to `checks.check`);
+    the serve process keeps one across its rebuilds (adapter/serve/process.py), as do `check
+    --watch` and the language server; a test makes its own instead of resetting modules by hand.
+    The one in use is `current()`."""
+
+    def __init__(self) -> None:
+        self.results: dict[tuple, object] = {}  # `memo`: results by key
+        self.results_max = MEMO_MAX
+        #: In a forked helper, what the process it was forked from remembered, looked up but never changed.
+        self.inherited: dict[tuple, object] = {}
+        #: The folders whose every change the watcher of `mkdocs serve` reports (`watching`), each
+        #: ending in the separator; what the system said of paths in those folders, by kind and
+        #: paths (`kept_fact`); and, of the paths the watcher reported changed since the build
+        #: before, each with every folder above it (`above`) and each as a folder (`below`).
+        self.watched: tuple[str, ...] = ()
+        self.facts: dict[tuple[str, tuple[str, ...]], object] = {}
+        #: The keys of `facts` by each of their paths (`at`) and by each folder above one of their
+        #: paths (`under`): a save drops the facts at, above or under what it changed by looking
+        #: them up, not by testing every fact kept (5,000 and more at 1,000 lessons). A key may
+        #: stay listed after its fact is dropped: it is dropped again, or kept again, harmlessly.
+        self.at: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
+        self.under: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
+        self.above: frozenset[str] = frozenset()
+        self.below: tuple[str, ...] = ()
+        self._owned: dict[str, Any] = {}  # (`owned`)
+
+    def owned(self, name: str, make):
+        """The value `name` of a module that keeps something here (the sources' texts, the search
+        index's last reading, the check's last run), made by `make()` when first asked for."""
+        found = self._owned.get(name, _MISSING)
+        if found is _MISSING:
+            found = self._owned[name] = make()
+        return found
+
+    def keep(self, name: str, value: Any) -> None:
+        """Hold `value` as `name` (`owned`), in place of what was held."""
+        self._owned[name] = value
+
+    def forget(self, name: str) -> None:
+        """Let go of the value `name` (`owned`): made again when next asked for."""
+        self._owned.pop(name, None)
+
+
+_IN_USE = [Memory()]  # (the one module-level holder of what a check or build remembers)
+
+
+def current() -> Memory:
+    """The memory in use: the check's, the build's, or the serve process's (`use`)."""
+    return _IN_USE[0]
+
+
+def use(memory: Memory) -> Memory:
+    """Make `memory` the one in use from now on; the one used before."""
+    before, _IN_USE[0] = _IN_USE[0], memory
+    return before
+
+
+@contextlib.contextmanager
+def using(memory: Memory):
+    """`memory` in use inside the block, the one before after it (a test's)."""
+    before = use(memory)
+    try:
+        yield memory
+    finally:
+        use(before)
 
 
 def limit(entries: int = MEMO_MAX) -> None:
@@ -44,10 +110,10 @@ def limit(entries: int = MEMO_MAX) -> None:
     remember the whole course; once `mkdocs build` has checked, each page needs its own results
     once as it renders, and the course's (80 MB at 300 lessons: the prose lines, masked code,
     parsed blocks of every page) would be held to its end for nothing."""
-    global _MEMO_MAX
-    _MEMO_MAX = entries
-    if len(_MEMO) > entries:
-        _MEMO.clear()
+    memory = _IN_USE[0]
+    memory.results_max = entries
+    if len(memory.results) > entries:
+        memory.results.clear()
 
 
 def grow(pages: int) -> None:
@@ -56,8 +122,8 @@ def grow(pages: int) -> None:
     each check, so every save forgot them all, every page looked changed and the save's check
     read the whole course again: 96-169 s a save. Kept, they cost about 0.12 MB a lesson, the
     memory a serve run holds anyway."""
-    global _MEMO_MAX
-    _MEMO_MAX = max(_MEMO_MAX, MEMO_MAX, pages * SERVE_PER_PAGE)
+    memory = _IN_USE[0]
+    memory.results_max = max(memory.results_max, MEMO_MAX, pages * SERVE_PER_PAGE)
 
 
 def inherit(entries: int = HELPER_MAX) -> None:
@@ -65,25 +131,27 @@ def inherit(entries: int = HELPER_MAX) -> None:
     is, looked up, and at most `entries` results of the helper's own are kept. A helper reads each
     page in each of its passes and then ends, so it needs a page's results only while on that
     page; kept, they grew it by 56 MB at 1,000 lessons, memory counted beside the build's."""
-    global _INHERITED, _MEMO_MAX
-    if _MEMO:  # (the same dict stays: some passes read it by name)
-        _INHERITED = {**_INHERITED, **_MEMO}
-        _MEMO.clear()
-    _MEMO_MAX = entries
+    memory = _IN_USE[0]
+    if memory.results:  # (the same dict stays: some passes read it by name)
+        memory.inherited = {**memory.inherited, **memory.results}
+        memory.results.clear()
+    memory.results_max = entries
 
 
 def memo(key: tuple, compute):
     # one lookup, no exception on a miss: a check asks about 130 times a lesson, half of them misses
-    found = _MEMO.get(key, _MISSING)
+    memory = _IN_USE[0]
+    results = memory.results
+    found = results.get(key, _MISSING)
     if found is not _MISSING:
         return found
-    if _INHERITED:
-        found = _INHERITED.get(key, _MISSING)
+    if memory.inherited:
+        found = memory.inherited.get(key, _MISSING)
         if found is not _MISSING:
             return found
-    if len(_MEMO) >= _MEMO_MAX:
-        _MEMO.clear()
-    value = _MEMO[key] = compute()
+    if len(results) >= memory.results_max:
+        results.clear()
+    value = results[key] = compute()
     return value
 
 
@@ -124,20 +192,6 @@ def stable_text(value: Any) -> str:
     return _ADDRESS.sub("", repr(value))
 
 
-#: The folders whose every change the watcher of `mkdocs serve` reports (`watching`), each
-#: ending in the separator; what the system said of paths in those folders, by kind and paths
-#: (`kept_fact`); and, of the paths the watcher reported changed since the build before, each with
-#: every folder above it (`_ABOVE`) and each as a folder (`_BELOW`, ending in the separator).
-_WATCHED: tuple[str, ...] = ()
-_FACTS: dict[tuple[str, tuple[str, ...]], object] = {}
-#: The keys of `_FACTS` by each of their paths (`_AT`) and by each folder above one of their paths
-#: (`_UNDER`): a save drops the facts at, above or under what it changed by looking them up, not
-#: by testing every fact kept (5,000 and more at 1,000 lessons). A key may stay listed after its
-#: fact is dropped: it is dropped again, or kept again, harmlessly.
-_AT: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
-_UNDER: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
-_ABOVE: frozenset[str] = frozenset()
-_BELOW: tuple[str, ...] = ()
 #: More changes than this in one build (a checkout, a new copy of the course): every fact is asked again.
 _CHANGED_MAX = 100
 
@@ -147,61 +201,64 @@ def watching(folders: Iterable[str] | None, changed: Iterable[str] | None = None
     again) and the paths it reported changed since the last build (None: not known, as for a
     build the watcher did not ask for, so nothing is taken without asking). A folder whose path
     holds a symbolic link is not trusted: its files would be reported under another path."""
-    global _WATCHED, _ABOVE, _BELOW
+    memory = _IN_USE[0]
     roots = tuple(
         os.path.join(os.path.abspath(f), "") for f in folders or () if os.path.realpath(f) == os.path.abspath(f)
     )
     paths = [os.path.abspath(p) for p in changed or ()]
-    if changed is None or roots != _WATCHED or len(paths) > _CHANGED_MAX:
-        _forget_facts()
-    _WATCHED = roots
-    _ABOVE = frozenset(folder for p in paths for folder in (p, *map(str, Path(p).parents)))
-    _BELOW = tuple(os.path.join(p, "") for p in paths)
-    if paths and _FACTS:  # what the save touched, at, above or under it: asked again
-        touched = [_AT.get(path, ()) for path in _ABOVE] + [_UNDER.get(path, ()) for path in paths]
+    if changed is None or roots != memory.watched or len(paths) > _CHANGED_MAX:
+        _forget_facts(memory)
+    memory.watched = roots
+    memory.above = frozenset(folder for p in paths for folder in (p, *map(str, Path(p).parents)))
+    memory.below = tuple(os.path.join(p, "") for p in paths)
+    if paths and memory.facts:  # what the save touched, at, above or under it: asked again
+        touched = [memory.at.get(path, ()) for path in memory.above] + [memory.under.get(path, ()) for path in paths]
         for key in {key for keys in touched for key in keys}:
-            _FACTS.pop(key, None)
+            memory.facts.pop(key, None)
 
 
 def trusted() -> tuple[str, ...]:
     """The folders whose facts are kept now (`watching`)."""
-    return _WATCHED
+    return _IN_USE[0].watched
 
 
-def _forget_facts() -> None:
-    _FACTS.clear()
-    _AT.clear()
-    _UNDER.clear()
+def _forget_facts(memory: Memory) -> None:
+    memory.facts.clear()
+    memory.at.clear()
+    memory.under.clear()
 
 
-def _index_fact(key: tuple[str, tuple[str, ...]]) -> None:
+def _index_fact(memory: Memory, key: tuple[str, tuple[str, ...]]) -> None:
     """List a kept fact's key by its paths and every folder above them."""
     for path in key[1]:
-        _AT.setdefault(path, set()).add(key)
+        memory.at.setdefault(path, set()).add(key)
         folder, up = path, os.path.dirname(path)
         while up != folder:
-            _UNDER.setdefault(up, set()).add(key)
+            memory.under.setdefault(up, set()).add(key)
             folder, up = up, os.path.dirname(up)
 
 
 def _unchanged(path: str) -> bool:
     """Whether `path` is in a watched folder and no reported change is it, under it or above it."""
-    if not _WATCHED or not (path + os.sep).startswith(_WATCHED):  # (a watched folder itself: its entries are reported)
+    memory = _IN_USE[0]
+    if not memory.watched or not (path + os.sep).startswith(
+        memory.watched
+    ):  # (a watched folder itself: its entries are reported)
         return False
-    return path not in _ABOVE and not path.startswith(_BELOW)
+    return path not in memory.above and not path.startswith(memory.below)
 
 
 def kept_fact(kind: str, paths: tuple[str, ...], ask):
     """What the system says of `paths` (`ask()`), asked once while the watcher reports no change
     at, under or above any of them (`watching`); asked every time otherwise. None is not kept."""
-    key = (kind, paths)
-    found = _FACTS.get(key, _MISSING)
+    key, memory = (kind, paths), _IN_USE[0]
+    found = memory.facts.get(key, _MISSING)
     if found is not _MISSING:
         return found
     value = ask()
-    if value is not None and _WATCHED and all(map(_unchanged, paths)):
-        _FACTS[key] = value
-        _index_fact(key)
+    if value is not None and memory.watched and all(map(_unchanged, paths)):
+        memory.facts[key] = value
+        _index_fact(memory, key)
     return value
 
 

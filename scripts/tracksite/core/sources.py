@@ -12,19 +12,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracksite.core.memo import kept_fact
+from tracksite.core.memo import current, kept_fact
 from tracksite.core.yaml.safe import Located, parse
 from tracksite.errors import SourceProblem
 
 MAX_BYTES = 2_000_000
 
 
-#: Texts read by this process, by path: the file's stamp (modified and changed time, size, inode)
+#: Texts read, by path, in the memory in use (core/memo.py `Memory`: the check's, the build's, the
+#: serve process's): the file's stamp (modified and changed time, size, inode)
 #: and its text. `mkdocs serve`, `check --watch` and the language server load the whole course
 #: on every save; a file whose stamp is unchanged is not read again (one `lstat` instead of four
 #: calls and a read). A file modified within `RACY_NS` of being read is not remembered, since
 #: a second save in the same clock tick can leave its stamp as it was (as git treats "racy" files).
-_TEXTS: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
 RACY_NS = 2_000_000_000
 
 
@@ -42,7 +42,8 @@ def read_text(path: Path) -> str:
                 f"file is {info.st_size:,} bytes; course files are limited to {MAX_BYTES:,}", code="TS002"
             )
         stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
-        kept = _TEXTS.get(path)
+        texts = _texts()
+        kept = texts.get(path)
         if kept is not None and kept[0] == stamp:
             return kept[1]
         data = path.read_bytes()
@@ -50,15 +51,19 @@ def read_text(path: Path) -> str:
         raise SourceProblem(f"cannot read file: {e.strerror or e}", code="TS001") from None
     text = _decode(data)
     if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > RACY_NS:
-        _TEXTS[path] = (stamp, text)
+        texts[path] = (stamp, text)
     return text
+
+
+def _texts() -> dict[Path, tuple[tuple[int, int, int, int], str]]:
+    return current().owned("sources.texts", dict)
 
 
 def forget() -> None:
     """Let go of the texts read so far: `mkdocs build` reads each file once (a whole course's
     texts, 11 MB at 1,000 lessons, would otherwise be held to its end, and by every helper process
     forked from it)."""
-    _TEXTS.clear()
+    current().forget("sources.texts")
 
 
 def stamps(folder: Path, *files: Path) -> tuple | None:

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from tracksite.core import keptfiles
+from tracksite.core import keptfiles, memo
 from tracksite.core.memo import digest
 from tracksite.core.site.plan import SEARCH_FOLDER
 from tracksite.errors import UserError
@@ -138,11 +138,14 @@ class _Read:
 #: What the last build read, by URL: the page file's stamp (mtime and size; none for a page read as
 #: it rendered), the HTML's length and hash, and the reading: a rebuild reads only changed pages.
 _Kept = tuple[tuple[int, int] | None, tuple[int, int], "_Read | None"]
-_READ: dict[str, _Kept] = {}
 _READ_LOCK = threading.Lock()
-#: What was last written into a site folder (file -> bytes digest): under serve, unchanged files
-#: are not written again.
-_WRITTEN: dict[str, stream.Written] = {}
+
+
+def _held(name: str, make):
+    """What the index keeps in the memory in use (core/memo.py; under serve the process's, across
+    its rebuilds): "read" (above), "written" (what was last written into a site folder, file ->
+    bytes digest: not written again under serve), "last" (the last index, `_next_index`)."""
+    return memo.current().owned(f"search.{name}", make)
 
 
 class Indexer:
@@ -195,7 +198,7 @@ class Indexer:
             return
         key = (len(html), hash(html))
         with _READ_LOCK:
-            kept = _READ.get(url)
+            kept = _held("read", dict).get(url)
         if kept is not None and kept[1] == key:
             read = kept[2]
         else:
@@ -252,7 +255,7 @@ class Indexer:
                 continue
             stamp = (info.st_mtime_ns, info.st_size)
             with _READ_LOCK:
-                kept = _READ.get(url)
+                kept = _held("read", dict).get(url)
             if kept is not None and kept[0] == stamp:
                 self._put(url, kept[2], kept)
             else:
@@ -282,7 +285,7 @@ class Indexer:
         try:
             if self._closing:  # a newer build replaces this index: keep only what was read
                 with _READ_LOCK:
-                    _READ.update(self._kept)
+                    _held("read", dict).update(self._kept)
                 return
             read = {url: r for url, r in sorted(self.pages.items()) if r is not None}
             self.indexed = len(read)
@@ -297,8 +300,8 @@ class Indexer:
                 if names is not None and kept is not None:
                     keptfiles.keep_list(kept, names, key)
             with _READ_LOCK:
-                _READ.clear()
-                _READ.update(self._kept)
+                _held("read", dict).clear()
+                _held("read", dict).update(self._kept)
         except OSError as e:
             raise SearchIndexError(f"the search index could not be written: {e}") from None
         finally:
@@ -309,11 +312,11 @@ class Indexer:
     def _write_streamed(self, out: Path, read: dict, kept: Path | None) -> list[str] | None:
         """Write the index from the spill: each file as it is made (stream.py)."""
         assert self._spill is not None
-        _LAST.clear()  # (an earlier build's index in this process: let go, not this one's base)
-        writer = stream.Writer(out, kept, _WRITTEN, remember=False)
+        _held("last", list).clear()  # (an earlier build's index in this process: let go, not this one's base)
+        writer = stream.Writer(out, kept, _held("written", dict), remember=False)
         self._spill.write(list(read.items()), writer, SPLIT_AT, FORMAT, lambda: self._closing)
-        if self._closing:  # stopped halfway: what is in the folder is not what `_WRITTEN` says
-            _WRITTEN.pop(writer.folder, None)
+        if self._closing:  # stopped halfway: what is in the folder is not what `_held("written", dict)` holds
+            _held("written", dict).pop(writer.folder, None)
             return None
         return writer.close()
 
@@ -467,7 +470,7 @@ def _write_files(
 ) -> list[str] | None:
     """Write the index; under serve, only the files that changed since the last write there
     (`digests`: theirs, when kept). None when `stop` said so first (the next write goes on)."""
-    writer = stream.Writer(out, kept, _WRITTEN)
+    writer = stream.Writer(out, kept, _held("written", dict))
     digests = digests or {}
     for n, (path, data) in enumerate(files.items()):
         if n % 1024 == 0 and stop():
@@ -477,24 +480,20 @@ def _write_files(
     return writer.close()
 
 
-#: The last index this process wrote, by the URLs of its pages: the next one of the same pages is
-#: made from it by difference (`_Index.update`).
-_LAST: list[tuple[list[str], _Index]] = []
-
-
 def _next_index(
     urls: list[str], reads: list[_Read], stop: Callable[[], bool] = bool
 ) -> tuple[dict[str, bytes], dict[str, bytes]] | None:
     """The index of these pages (its files and their digests): from the last one when it had the
     same pages, else anew (seconds at 10,000 lessons); None when `stop` said so first."""
-    if _LAST and _LAST[0][0] == urls:
-        index = _LAST[0][1]
+    last: list[tuple[list[str], _Index]] = _held("last", list)  # (by its pages' URLs: made again by difference)
+    if last and last[0][0] == urls:
+        index = last[0][1]
         if not index.update(reads, stop):
             return None
     else:
-        _LAST.clear()
+        last.clear()
         index = _Index(reads, stop)
         if not index.finished:  # (a newer build started: it makes its own)
             return None
-        _LAST[:] = [(urls, index)]
+        last[:] = [(urls, index)]
     return dict(index.files), dict(index.digests)

@@ -10,6 +10,7 @@ out what the widgets' HTML does not mark itself (`EXCLUDED_CLASSES`, `EXCLUDED_A
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import math
 import re
@@ -134,8 +135,7 @@ def _excluded(attrs: dict[str, str], classes: list[str] | None = None) -> bool:
 #: A start tag's attributes, its classes, whether they leave its element out, and whether they
 #: change nothing of what the walk keeps (`_PLAIN`), by the tag's text after its name: a page's
 #: code blocks repeat a few (`class="n"`) hundreds of times, and reading them again was a fifth
-#: of a page's reading. At most `_ATTRIBUTES_KEPT`, then anew.
-_ATTRIBUTES: dict[str, tuple[dict[str, str], list[str], bool, bool]] = {}
+#: of a page's reading. The last `_ATTRIBUTES_KEPT` tags' are remembered (a pure function's cache).
 _ATTRIBUTES_KEPT = 4096
 _NO_ATTRIBUTES: tuple[dict[str, str], list[str], bool, bool] = ({}, [], False, True)
 #: The attributes that change the walk's state: an element with none of them (and not left out,
@@ -143,17 +143,13 @@ _NO_ATTRIBUTES: tuple[dict[str, str], list[str], bool, bool] = ({}, [], False, T
 _MARKING = ("data-search-weight", "data-search-meta", "data-search-filter")
 
 
+@functools.lru_cache(maxsize=_ATTRIBUTES_KEPT)
 def _attributes(raw: str) -> tuple[dict[str, str], list[str], bool, bool]:
-    found = _ATTRIBUTES.get(raw)
-    if found is None:
-        if len(_ATTRIBUTES) >= _ATTRIBUTES_KEPT:
-            _ATTRIBUTES.clear()
-        attrs = tag_attributes(raw)
-        classes = attrs.get("class", "").split()
-        own = _excluded(attrs, classes)
-        plain = not own and "ts-glossary__entry" not in classes and not any(name in attrs for name in _MARKING)
-        found = _ATTRIBUTES[raw] = (attrs, classes, own, plain)
-    return found
+    attrs = tag_attributes(raw)
+    classes = attrs.get("class", "").split()
+    own = _excluded(attrs, classes)
+    plain = not own and "ts-glossary__entry" not in classes and not any(name in attrs for name in _MARKING)
+    return (attrs, classes, own, plain)
 
 
 def body_span(html: str) -> tuple[int, int] | None:
@@ -401,20 +397,20 @@ def math_text(mathml: str) -> str:
     return " " + " ".join(htmllib.unescape(_TAG.sub("", _MO.sub(r" \1 ", mathml))).split()) + " "
 
 
-_SAME_NAME: dict[str, re.Pattern] = {}
+@functools.cache
+def _same_name(tag: str) -> re.Pattern:
+    """The tags named `tag`, comments and raw text: what `_skippable` walks."""
+    return re.compile(
+        rf"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>|<(/?){re.escape(tag)}(?=[\s/>])[^>]*>", re.S | re.I
+    )
 
 
 def _skippable(html: str, tag: str, pos: int, stop: int) -> int | None:
     """Where the element opened just before `pos` ends, when nothing in it is read (no metadata
     or filter marked inside): found by the nesting of the tags named like it, comments and
     raw text apart. None when it holds a mark or does not end before `stop`."""
-    pattern = _SAME_NAME.get(tag)
-    if pattern is None:
-        pattern = _SAME_NAME[tag] = re.compile(
-            rf"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>|<(/?){re.escape(tag)}(?=[\s/>])[^>]*>", re.S | re.I
-        )
     depth = 1
-    for token in pattern.finditer(html, pos, stop):
+    for token in _same_name(tag).finditer(html, pos, stop):
         if token.group(1) or token.group(0).startswith("<!"):
             continue
         depth += -1 if token.group(2) else 1

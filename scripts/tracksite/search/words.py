@@ -93,60 +93,46 @@ def _runs(lowered: str) -> list[str]:
     return _RUN.findall(lowered)
 
 
-_STEMMERS: dict[str, object] = {}
-_STEMS: dict[tuple[str, str], str] = {}
-_ROOTS: dict[tuple[str, str], str] = {}
 #: English words whose stem is the word itself (singular) where Snowball takes the ending off:
 #: "encoder(s)" is not "encoding", "tokenization" is not "tokens".
 _KEPT_APART = re.compile(r"([a-z]{3,}(er|or|ation))s?")
 
 
+@functools.cache
 def root(word: str, lang: str = "en") -> str:
     """The word's Snowball stem in the language (the word itself where Snowball has no
     stemmer), accents folded after stemming (Snowball's rules know the accented suffixes),
     remembered: the words a query matches at half weight when they are not its own stem's."""
-    key = (word, lang)
-    found = _ROOTS.get(key)
-    if found is None:
-        name = SNOWBALL.get(lang)
-        if name is None:
-            found = fold(word)
-        else:
-            stemmer = _STEMMERS.get(lang) or _STEMMERS.setdefault(lang, snowballstemmer.stemmer(name))
-            found = fold(stemmer.stemWord(word))  # type: ignore[attr-defined]
-        _ROOTS[key] = found
-    return found
+    name = SNOWBALL.get(lang)
+    if name is None:
+        return fold(word)
+    return fold(_stemmer(name).stemWord(word))  # type: ignore[attr-defined]
 
 
-#: Each word's stem, root and folded form, by language: a page's words looked up once each.
-_FORMS: dict[str, dict[str, tuple[str, str, str]]] = {}
+@functools.cache
+def _stemmer(name: str) -> object:
+    return snowballstemmer.stemmer(name)
+
+
+@functools.cache
+def _forms(word: str, lang: str) -> tuple[str, str, str]:
+    """A word's stem, root and folded form in a language: a page's words looked up once each."""
+    return (stem(word, lang), root(word, lang), fold(word))
 
 
 def forms(found: Iterable[str], lang: str = "en") -> dict[str, tuple[str, str, str]]:
     """Each of the words with its `stem`, `root` and `fold`, remembered together: the index
     needs all three for every word of every page, and one look-up a word is a third of three."""
-    known = _FORMS.get(lang)
-    if known is None:
-        known = _FORMS[lang] = {}
-    out = {}
-    for word in found:
-        form = known.get(word)
-        if form is None:
-            form = known[word] = (stem(word, lang), root(word, lang), fold(word))
-        out[word] = form
-    return out
+    return {word: _forms(word, lang) for word in found}
 
 
+@functools.cache
 def stem(word: str, lang: str = "en") -> str:
     """The word's stem: its `root`, except for an English agent noun or -ation noun whose ending
     Snowball takes off, which is its own stem (the module's docstring), remembered."""
-    key = (word, lang)
-    found = _STEMS.get(key)
-    if found is None:
-        found = root(word, lang)
-        if lang == "en" and word.endswith(("er", "or", "ation", "ers", "ors", "ations")):
-            apart = _KEPT_APART.fullmatch(fold(word))
-            if apart and not found.endswith(apart.group(2)):
-                found = apart.group(1)
-        _STEMS[key] = found
+    found = root(word, lang)
+    if lang == "en" and word.endswith(("er", "or", "ation", "ers", "ors", "ations")):
+        apart = _KEPT_APART.fullmatch(fold(word))
+        if apart and not found.endswith(apart.group(2)):
+            found = apart.group(1)
     return found

@@ -74,16 +74,13 @@ def _layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) 
     return (x - mean) / np.sqrt(var + eps) * gamma + beta
 
 
-_erf = None
+_ERF = np.frompyfunc(math.erf, 1, 1)
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     """Exact GELU, x * Phi(x), as BERT's `gelu` (not the tanh approximation)."""
-    global _erf
-    if _erf is None:
-        _erf = np.frompyfunc(math.erf, 1, 1)
     # numpy's stubs type a ufunc's result as possibly a scalar; on an array it is an array
-    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)).astype(np.float64))  # type: ignore[union-attr]
+    return 0.5 * x * (1.0 + _ERF(x / math.sqrt(2.0)).astype(np.float64))  # type: ignore[union-attr]
 
 
 def _linear(x: np.ndarray, w: dict[str, Any], name: str) -> np.ndarray:

@@ -39,6 +39,7 @@ from mkdocs.structure.pages import Page
 
 from tracksite.adapter.caches import buildcache, pagedeps
 from tracksite.adapter.caches.spill import Spill
+from tracksite.core import memo
 from tracksite.core.memo import digest, stable_text
 
 #: Bumped when what an entry holds changes.
@@ -69,9 +70,6 @@ def settings(config: Any) -> str:
     return stable_text([shown, plugins])
 
 
-_SAID: set[str] = set()  # the refusals this process logged (once, not at every serve rebuild)
-
-
 def start(
     cache: buildcache.BuildCache | None,
     config: Any,
@@ -83,9 +81,10 @@ def start(
         return None
     why = refusal(config)
     if why is not None:
-        if why not in _SAID:
+        said = memo.current().owned("pagecache.said", set)  # (once a build, not at every serve rebuild)
+        if why not in said:
             buildcache.log.info("tracksite: whole pages are not kept in the build cache: %s", why)
-            _SAID.add(why)
+            said.add(why)
         return None
     return Outputs(cache, reads(), extra)
 

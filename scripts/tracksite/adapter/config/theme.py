@@ -19,7 +19,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
 from tracksite import theme as theme_files
-from tracksite.core.memo import digest, stable_text
+from tracksite.core.memo import current, digest, stable_text
 
 _log = logging.getLogger("mkdocs.plugins.tracksite")
 
@@ -195,4 +195,7 @@ def _decode(bucket: Bucket, data: bytes) -> None:
         bucket.code = loaded
 
 
-COMPILED = CompiledTemplates()
+def compiled_templates() -> CompiledTemplates:
+    """The compiled templates of the memory in use (core/memo.py): kept across the rebuilds of a
+    `mkdocs serve` process, whose memory it is; a build's own otherwise."""
+    return current().owned("theme.compiled-templates", CompiledTemplates)

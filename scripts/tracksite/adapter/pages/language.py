@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from tracksite.core import messages
+from tracksite.core import memo, messages
 from tracksite.core.model.course import Curriculum
 from tracksite.core.site import courseid
 
@@ -24,7 +24,6 @@ log = logging.getLogger("mkdocs.plugins.tracksite")
 #: The language of the page being rendered is core's (core/messages.py, `current` and `text`):
 #: the widgets' blocks, in core, read it there.
 current, text = messages.current, messages.text
-_warned: set[str] = set()
 
 
 def course_language(config: Any) -> str:
@@ -47,8 +46,9 @@ def begin_page(lang: str) -> messages.Catalogue:
     that lacks some strings is a mistake of tracksite's, warned about."""
     messages.use(lang)
     found = messages.catalogue(lang)
-    if found.missing and found.lang not in _warned:
-        _warned.add(found.lang)
+    warned = memo.current().owned("language.warned", set)  # (once a build, not at every serve rebuild)
+    if found.missing and found.lang not in warned:
+        warned.add(found.lang)
         if not messages.section(found.lang, "page"):
             log.info(
                 "tracksite: no interface strings in '%s': its pages' buttons and labels are in English", found.lang

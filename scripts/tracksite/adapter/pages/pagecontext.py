@@ -133,10 +133,12 @@ class Contexts:
             ts["review"] = trackpages.review_view(self.project, track)
 
 
-def widget_context(page: Page, doc: Document | None, instructor: bool, islands: bool = False) -> WidgetContext:
+def widget_context(
+    page: Page, doc: Document | None, instructor: bool, islands: bool = False, lang: str = "en"
+) -> WidgetContext:
     """What the widget blocks know of the page they render on: its id, its folder (data files),
-    where its data files are published, whether the instructor's notes show, and whether the
-    widgets give an export their data (an export's build)."""
+    where its data files are published, whether the instructor's notes show, whether the
+    widgets give an export their data (an export's build), and its language."""
     src_dir = doc.path.parent if doc is not None else Path(page.file.abs_src_path or ".").parent
     page_id = doc.lesson_key if doc is not None and doc.lesson_key else page.file.src_uri.removesuffix(".md")
     src_dir_uri = os.path.dirname(page.file.src_uri)
@@ -150,4 +152,4 @@ def widget_context(page: Page, doc: Document | None, instructor: bool, islands: 
         rel = os.path.relpath(target, page_dir or ".")
         return rel.replace(os.sep, "/")
 
-    return WidgetContext(page_id=page_id, source_dir=src_dir, data_url=data_url, instructor=instructor, islands=islands)
+    return WidgetContext(page_id, src_dir, data_url, instructor=instructor, islands=islands, lang=lang)

@@ -1,7 +1,7 @@
 """The edit loop of `mkdocs serve`: a save renders again only the pages it can change.
 
 After the first build of a serve session, every rebuild is a "dirty" MkDocs build (the server's
-builder is set up for that in `serve.ServeSession`), in which MkDocs renders only the pages whose
+builder is set up for that in `serve.ServeRun`), in which MkDocs renders only the pages whose
 `File.is_modified` is true. `EditLoop.plan` decides that for every page, from the digest of what
 the page is made from (`core.fingerprints.site_digests`): a page whose digest is the one the last
 build of this session rendered, and whose output that build left in the site, is left as it is. The
@@ -79,7 +79,7 @@ class EditLoop:
         self.edited: set[str] = set()
         self.files: Any = None  # this build's, under serve
         self.serving = False  # `plan` was called: this is a serve session
-        self.session: Any = None  # the ServeSession, once the server runs
+        self.run: Any = None  # the serve.ServeRun, once the server runs
         self.digests: dict[str, tuple[str, str]] = {}  # this build's, under serve
         self.nav = keptnav.KeptNavigation()  # MkDocs' navigation and pages, while no page comes or goes
         self._static: tuple | None = None  # what the last build's 404 page and sitemap were made from
@@ -138,15 +138,15 @@ class EditLoop:
         """A page an instructor saved, written now rather than after the hook returns (as MkDocs
         writes it), so that once every saved page is written the browsers reload while the build
         goes on."""
-        if self.session is None or page.file.src_uri not in self.edited:
+        if self.run is None or page.file.src_uri not in self.edited:
             return
         self.edited.discard(page.file.src_uri)
         if output.strip():
             content = output.encode("utf-8", errors="xmlcharrefreplace")
             mkdocsinternals.write_file(content, page.file.abs_dest_path)
-            self.session.hold(page.file.abs_dest_path, content)  # MkDocs writes it again later
+            self.run.hold(page.file.abs_dest_path, content)  # MkDocs writes it again later
         if not self.edited:
-            self.session.reload_now()
+            self.run.reload_now()
 
     def render_saved(self, config: Any, files: Any, nav: Any, env: Any) -> None:
         """The pages an instructor saved, rendered and written as soon as MkDocs has gathered
@@ -155,7 +155,7 @@ class EditLoop:
         browsers reload meanwhile (`write_early`). Each is then marked unchanged, so that the
         engine's own loop, which renders only changed pages in a rebuild, does not render it
         twice. A page MkDocs marks as a draft is left to that loop (it adds the draft marker)."""
-        if self.session is None or not self.edited or len(self.edited) > SAVED_FIRST_MAX:
+        if self.run is None or not self.edited or len(self.edited) > SAVED_FIRST_MAX:
             return
         module = mkdocsinternals.build_module(config)
         if module is None:
@@ -187,8 +187,8 @@ class EditLoop:
         have left (files of addresses that are gone), and remember the pages' titles."""
         if not self.serving:
             return
-        if self.session is not None and not failed:
-            self.session.reload_now()
+        if self.run is not None and not failed:
+            self.run.reload_now()
         if self.files is not None:
             self.remove_stale(site_dir, self.files)
             if not failed:

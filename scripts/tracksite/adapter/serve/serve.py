@@ -34,7 +34,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import Any, Protocol
 
 from mkdocs.structure.files import File
 from watchdog.observers.polling import PollingObserver
@@ -85,11 +85,42 @@ def forget_strict_warnings() -> None:
 SAVE_QUIET = 0.05
 
 
-class ServeSession:
-    """What the plugin adds to one `mkdocs serve` run; the plugin keeps the course state."""
+class Owner(Protocol):
+    """What a serve run reads and sets of the process that owns it (adapter/serve/process.py
+    `Process`): declared here, so that the run depends on these names and not on the plugin."""
 
-    def __init__(self, server: Any, plugin: Any, watched: list[str], markers: tuple[str, ...] = ()) -> None:
-        self.plugin = plugin
+    began: float  # when the command began, before its first build
+    dirty: bool  # `--dirty`
+    kept: Any  # the site kept for the next start (lastsite.LastSite), or None
+    forced_problems: list[str]  # MkDocs' problems, shown on the problems page by the next build
+    mkdocs_warnings: MkDocsWarnings | None  # what this build's MkDocs logged
+
+    @property
+    def complete(self) -> bool:
+        """Whether the site folder holds a whole, successful build (the edit loop's)."""
+        ...
+
+
+class Built(Protocol):
+    """What a serve run reads of the last build (adapter/buildstate.py `BuildState`)."""
+
+    failed: list[str]  # its problems, causes first (empty: it succeeded)
+    project: Any  # the course it checked (core/model), or None before the first
+
+
+class ServeRun:
+    """What one `mkdocs serve` run adds to the process (`Owner`): the server, its watcher and
+    builds that always finish; the course state stays with the process and its builds."""
+
+    def __init__(
+        self,
+        server: Any,
+        owner: Owner,
+        last_build: Callable[[], Built],
+        watched: list[str],
+        markers: tuple[str, ...] = (),
+    ) -> None:
+        self.owner, self.last_build = owner, last_build
         self.watched = {os.path.abspath(p): os.path.isdir(p) for p in watched}
         # folders that are not watched inside but whose going away means "build again": the journal
         # of `tracksite new/move/rename`, whose removal is the last step of a change; a build that
@@ -97,7 +128,7 @@ class ServeSession:
         # changes after it (the states are those the last build started with)
         self.markers = {os.path.abspath(p): False for p in markers}
         #: the server `on_serve` returns in place of MkDocs' (adapter/serve/devserver.py)
-        kept = plugin.session.kept  # the site's folder, the early server
+        kept = owner.kept  # the site's folder, the early server
         kept = kept if kept and not kept.off else None
         self.server = CourseServer.replacing(
             server,
@@ -105,7 +136,7 @@ class ServeSession:
             root=str(kept.site) if kept else None,
             early=kept.hand_over() if kept else None,
         )
-        self.server.first_build_began = plugin.session.began
+        self.server.first_build_began = owner.began
         self.lost_events_heard = watcher.LostEvents.listen(self.server)
         self.mount = self.server.mount_path
         self.build = self._dirty_builder(self.server.builder)
@@ -133,7 +164,7 @@ class ServeSession:
             if config is None:
                 config = get_config()
                 config.site_url = serve_url
-            dirty = bool(self.plugin.session.dirty or self.plugin.session.edits.complete)
+            dirty = bool(self.owner.dirty or self.owner.complete)
             mkdocsinternals.build(config, serve_url=None if is_clean else serve_url, dirty=dirty)
 
         return run
@@ -168,7 +199,7 @@ class ServeSession:
                 ],
             )
             return [page]
-        if self.plugin.build.failed and _is_page(path, self.mount):
+        if self.last_build().failed and _is_page(path, self.mount):
             environ = {**environ, "PATH_INFO": self.mount}  # the problems page, at every page URL
         return self.app(environ, start_response)
 
@@ -177,16 +208,16 @@ class ServeSession:
         """Build; if MkDocs itself failed, build the problems page listing why. Never raises."""
         if self.settling is not None:  # a save came before the pause: no collection mid-build
             self.settling.cancel()
-        self.plugin.session.forced_problems = []
+        self.owner.forced_problems = []
         self.fallback = None
         self.markers = {path: os.path.isdir(path) for path in self.markers}
         try:
             self.build(*args, **kwargs)
-            problems = take_mkdocs_problems(self.plugin)
+            problems = take_mkdocs_problems(self.owner, self.last_build())
         except BaseException as e:  # noqa: BLE001 - a serve build must never stop the server
             if isinstance(e, KeyboardInterrupt):
                 raise
-            problems = take_mkdocs_problems(self.plugin) + [_describe(e)]
+            problems = take_mkdocs_problems(self.owner, self.last_build()) + [_describe(e)]
         if problems:
             self.show_problems(problems)
         self.settling = threading.Timer(SETTLE_AFTER, settle_memory)
@@ -194,14 +225,14 @@ class ServeSession:
         self.settling.start()
 
     def show_problems(self, problems: list[str]) -> None:
-        self.plugin.session.forced_problems = problems
+        self.owner.forced_problems = problems
         try:
             self.build()
         except Exception as e:  # the theme itself is broken: a plain page lists the problems
             traceback.print_exc()
             self.fallback = problems + ([_describe(e)] if _describe(e) not in problems else [])
         finally:
-            self.plugin.session.forced_problems = []
+            self.owner.forced_problems = []
 
     # -- watched folders that vanish and come back -----------------------------------------
     def keep_watching(self) -> None:
@@ -272,16 +303,16 @@ def _describe(error: BaseException) -> str:
 _DOC_FILE = re.compile(r"(?<=Doc file )'([^']+)'")
 
 
-def take_mkdocs_problems(plugin) -> list[str]:
-    """The warnings MkDocs logged in the plugin's last serve build that `strict` turns into
+def take_mkdocs_problems(owner: Owner, build: Built) -> list[str]:
+    """The warnings MkDocs logged in the last serve build (`build`) that `strict` turns into
     failures, each naming the source an instructor edits rather than the generated page."""
-    handler, plugin.session.mkdocs_warnings = plugin.session.mkdocs_warnings, None
+    handler, owner.mkdocs_warnings = owner.mkdocs_warnings, None
     if handler is None:
         return []
     logging.getLogger("mkdocs").removeHandler(handler)
-    if plugin.build.failed or plugin.build.project is None:
+    if build.failed or build.project is None:
         return []
-    project = plugin.build.project
+    project = build.project
 
     def source(m: re.Match) -> str:
         doc = project.document(m.group(1))
@@ -292,7 +323,7 @@ def take_mkdocs_problems(plugin) -> list[str]:
 
 def problems_files(files: Any, config: Any, failed: list[str]) -> Any:
     """Under `mkdocs serve`, the site is one page listing the problems, at every address (see
-    ServeSession), so the server keeps running and reloads it on every save."""
+    ServeRun), so the server keeps running and reloads it on every save."""
     for f in [f for f in files if f.is_documentation_page()]:
         files.remove(f)
     items = "\n".join(f"<li><code>{escape(line)}</code></li>" for line in failed)
@@ -318,7 +349,7 @@ def terminal_log() -> logging.Logger:
 
 
 #: Seconds without a save after a served build before settle_memory runs: after the browsers
-#: have reloaded the saved page (servesession.SERVE_DELAY, the index, comes first), and before an
+#: have reloaded the saved page (process.SERVE_DELAY, the index, comes first), and before an
 #: instructor's next save, which seldom follows within a second; later, it ran into that save's
 #: build when edits came every second or two.
 SETTLE_AFTER = 0.8

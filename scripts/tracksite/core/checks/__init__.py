@@ -8,6 +8,7 @@ message. A pass never raises for bad input and never stops at the first problem.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import importlib
 import os
@@ -115,18 +116,16 @@ def _folders(project) -> tuple:
     return tuple(_beside(folder, named) for folder in folders)
 
 
-#: Each folder's stamp less its pages, by folder: worked out again only when its stamp is new.
-_BESIDE_PAGES: dict[str, tuple[tuple, frozenset, tuple]] = {}
-
-
 def _beside(folder: str, pages: set) -> tuple:
     """A folder's stamp less the entries of `pages`: filtered once per stamp (a save changes one
     folder's), not every folder's entries on every save."""
     stamp = memo.folder_stamp(Path(folder))
-    kept = _BESIDE_PAGES.get(folder)
+    # each folder's stamp less its pages, by folder: worked out again only when its stamp is new
+    beside: dict[str, tuple[tuple, frozenset, tuple]] = memo.current().owned("checks.beside-pages", dict)
+    kept = beside.get(folder)
     if kept is None or kept[0] is not stamp or not kept[1] <= pages:
         own = frozenset(e[:2] for e in stamp if e[:2] in pages)
-        kept = _BESIDE_PAGES[folder] = (stamp, own, tuple(e for e in stamp if e[:2] not in own))
+        kept = beside[folder] = (stamp, own, tuple(e for e in stamp if e[:2] not in own))
     return kept[2]
 
 
@@ -161,56 +160,74 @@ REUSE: dict[Pass, reuse.Rule] = {
 YOUNG_THRESHOLD = 10_000
 
 
-def check(config: siteconfig.SiteConfig, **options: Any):
-    """`_check` (its options), with the cyclic collector's young generation collected every
+@dataclasses.dataclass(frozen=True)
+class Mode:
+    """How a check runs: its six options, each named once (issue 87: `_check` mixed them as
+    keywords). The build's and `tracksite check`'s passes are the same in every mode."""
+
+    include_drafts: bool = False  # the drafts too (`tracksite check`, `mkdocs serve`, `drafts: true`)
+    instructor: bool = False  # the instructor's pages planned (`instructor: true`)
+    serving: bool = False  # for `mkdocs serve`, which also publishes mkdocs.yml's `draft_docs`
+    #: The build's findings of sources that did not change since the last build taken from the
+    #: course's state folder (core/checkcache.py, core/localstate.py).
+    cached: bool = False
+    #: For `mkdocs serve`, whose rebuild after a save checks again: every pass runs in this
+    #: process, so that what it found in each file is remembered (core/memo.py) and a rebuild
+    #: reads again only the files whose stamp changed (core/sources.py) and works on those alone.
+    incremental: bool = False
+    stop: Callable[[], bool] = bool  # asked before each pass (`remember`: a save came)
+
+
+def check(config: siteconfig.SiteConfig, memory: memo.Memory | None = None, **options: Any):
+    """`_check` in the `Mode` of `options` with `memory` in use from now on (core/memo.py: a fresh one for
+    `tracksite check` and each build, the serve process's own across its rebuilds; None: the one
+    in use), and with the cyclic collector's young generation collected every
     `YOUNG_THRESHOLD` allocations instead of 700 while it runs. What a check allocates is the
     course it keeps (pages, parsed front matter, remembered results), which every collection
     survives, or texts and matches that reference counting frees: collected every 700
     allocations, the survivors were walked again in the older generations, and two full passes
     over the whole heap fell inside a 400-lesson check (a tenth of its processor time)."""
+    if memory is not None:
+        memo.use(memory)
     before = gc.get_threshold()
     if before[0] < YOUNG_THRESHOLD:
         gc.set_threshold(YOUNG_THRESHOLD, *before[1:])
     try:
-        return _check(config, **options)
+        return _check(config, Mode(**options))
     finally:
         gc.set_threshold(*before)
 
 
-def _check(
-    config: siteconfig.SiteConfig,
-    *,
-    include_drafts: bool = False,
-    instructor: bool = False,
-    serving: bool = False,
-    cached: bool = False,
-    incremental: bool = False,
-    stop: Callable[[], bool] = bool,  # (`remember`: asked before each pass)
-):
+def _check(config: siteconfig.SiteConfig, mode: Mode):
     """Load the project of `config` (in `config.root`; the site configuration as the engine
-    loaded it, adapter/config/mkdocsconfig.py), plan its site and run every pass: the model with all its
-    problems (`project.problems`) and its plan (`project.site`). `serving`: for `mkdocs serve`,
-    which also publishes mkdocs.yml's `draft_docs`. The build and `tracksite check` run the same
-    passes in the same way (`_run`: on a large course some beside the others in a helper).
-    `cached`: the build's findings of sources that did not change since the last build are
-    taken from the course's state folder (core/checkcache.py, core/localstate.py). `incremental`:
-    for `mkdocs serve`, whose rebuild after a save checks again: every pass runs in this process,
-    so that what it found in each file is remembered (core/memo.py) and a rebuild reads again
-    only the files whose stamp changed (core/sources.py) and works on those alone."""
-    _UNRUN.clear()  # (a check taken from the state folder and not run since: this one replaces it)
+    loaded it, adapter/config/mkdocsconfig.py), plan its site and run every pass in `mode`: the
+    model with all its problems (`project.problems`) and its plan (`project.site`). The build and
+    `tracksite check` run the same passes in the same way (`_run`: on a large course some beside
+    the others in a helper)."""
+    include_drafts, instructor, serving = mode.include_drafts, mode.instructor, mode.serving
+    incremental, stop = mode.incremental, mode.stop
+    unrun, last = _unrun(), _last()
+    unrun.clear()  # (a check taken from the state folder and not run since: this one replaces it)
     if incremental:  # serve: what the last save's check remembered stays (`memo.grow` below)
         memo.grow(0)
     else:
         memo.limit()  # the whole course's results while it is checked (a build limits them after)
     options = {"drafts": include_drafts, "instructor_build": instructor, "serving": serving}
-    digest = checkcache.key(config, options) if cached else None
+    digest = checkcache.key(config, options) if mode.cached else None
     kept = checkcache.load(config.root, digest) if digest else None
     # the same files as last time, none too complex to build then: none is measured again
     measure = kept is None or any(p.code == complexity.CODE for p in kept[0])
-    loading: dict[str, Any] = {"include_drafts": include_drafts, "serving": serving}
-    if incremental:  # (what `remember` checks again, once the watcher runs)
-        _LAST[:] = [(config, {**loading, "instructor": instructor})]
-    project = read(config.root, docs_dir=config.docs_dir, config=config, measure=measure, **loading)
+    again = Mode(include_drafts, instructor, serving)  # (what `remember` checks again)
+    if incremental:  # (once the watcher runs)
+        last[:] = [(config, again)]
+    project = read(
+        config.root,
+        docs_dir=config.docs_dir,
+        config=config,
+        measure=measure,
+        include_drafts=include_drafts,
+        serving=serving,
+    )
     if incremental:  # (before the plan and the passes: each page's results stay for the next save)
         memo.grow(len(project.documents))
     project.site = siteplan.plan(project, config, instructor=instructor)
@@ -219,7 +236,7 @@ def _check(
     terms = project.glossary.terms
     if kept is not None and len(kept[1]) == len(terms):
         if incremental:  # serve: checked again in the first pause (`remember`), for the first save
-            _UNRUN[:] = [(config, {**loading, "instructor": instructor})]
+            unrun[:] = [(config, again)]
         project.problems.items = kept[0]
         project.glossary.used_in.update(zip(terms, kept[1]))  # what the glossary pages show
         return project
@@ -238,16 +255,20 @@ def _check(
     return project
 
 
-#: Under `mkdocs serve`, a first check whose findings were taken from the state folder: its
-#: configuration and options (`remember` checks them again).
-_UNRUN: list[tuple[siteconfig.SiteConfig, dict[str, bool]]] = []
-#: Under `mkdocs serve`, the last check's configuration and options (`remember`).
-_LAST: list[tuple[siteconfig.SiteConfig, dict[str, bool]]] = []
+def _unrun() -> list[tuple[siteconfig.SiteConfig, Mode]]:
+    """Under `mkdocs serve`, a first check whose findings were taken from the state folder: its
+    configuration and options (`remember` checks them again), in the memory in use."""
+    return memo.current().owned("checks.unrun", list)
+
+
+def _last() -> list[tuple[siteconfig.SiteConfig, Mode]]:
+    """Under `mkdocs serve`, the last check's configuration and options (`remember`)."""
+    return memo.current().owned("checks.last", list)
 
 
 def has_unrun() -> bool:
     """Whether the last check took its findings from the state folder under serve (`remember`)."""
-    return bool(_UNRUN)
+    return bool(_unrun())
 
 
 def remember(stop: Callable[[], bool] = bool) -> bool:
@@ -260,13 +281,14 @@ def remember(stop: Callable[[], bool] = bool) -> bool:
     system said of each file (core/memo.py `kept_fact`: a lesson folder's stamps, a static file's
     review) was not kept, as no watcher ran yet to report a change to it, and the first save asked
     again of every file: asked again here, after the watcher started, it is kept. Run in a pause of
-    the edits (adapter/serve/servesession.py); `stop` is asked before each pass (a save came: what
+    the edits (adapter/serve/process.py); `stop` is asked before each pass (a save came: what
     was loaded and run by then is kept). Whether there was a check to run again."""
-    if not (_UNRUN or _LAST):
+    unrun, last = _unrun(), _last()
+    if not (unrun or last):
         return False
-    config, options = (_UNRUN or _LAST)[-1]
-    _UNRUN.clear()
-    check(config, incremental=True, stop=stop, **options)
+    config, mode = (unrun or last)[-1]
+    unrun.clear()
+    check(config, memo.current(), **{**dataclasses.asdict(mode), "incremental": True, "stop": stop})
     return True
 
 
@@ -298,13 +320,15 @@ def _run(project) -> list[Problem]:
     return [problem for run in PASSES for problem in (found[run] if run in found else run(project))]
 
 
-def check_everything(config: siteconfig.SiteConfig):
+def check_everything(config: siteconfig.SiteConfig, memory: memo.Memory | None = None):
     """What `tracksite check` and the language server run: the build's checks with the drafts
     and the instructor's pages, and what `mkdocs serve` adds, mkdocs.yml's `draft_docs`. A page
     under `draft_docs` is left out of the build (a link to it from a published page is an error
     there), but `mkdocs serve` shows it, so its own problems are found here too, as the served
-    preview would meet them; only a served check finds those, so it runs when there are drafts."""
-    project = check(config, include_drafts=True, instructor=True)
+    preview would meet them; only a served check finds those, so it runs when there are drafts.
+    `memory`: what the checks remember (core/memo.py), a fresh one when None; `check --watch` and
+    the language server keep theirs from one check to the next."""
+    project = check(config, memory or memo.Memory(), include_drafts=True, instructor=True)
     if not config.draft_docs or config.docs_dir is None or project.problems is None:
         return project
     served = check(config, include_drafts=True, instructor=True, serving=True)

@@ -18,7 +18,7 @@ from tracksite.core.markdown import bodychecks
 from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.blocks import blank_data_blocks_of
 from tracksite.core.markdown.prose import FOLDED_TO_ASCII
-from tracksite.core.memo import _MEMO, folder_stamp, memo
+from tracksite.core.memo import current, folder_stamp, memo
 from tracksite.core.model.project import Project
 from tracksite.core.site.addresses import REMOTE_HINT, remote_message
 from tracksite.core.widgets.validate import validate_widgets
@@ -278,13 +278,14 @@ def _coverage(project) -> list:
         # (see loader `markdown`).
         track = project.curriculum.track((doc.lesson_key or "").partition("/")[0])
         key = ("coverage", doc.path, id(doc.meta), track.practice if track else None)
-        hit = _MEMO.get(key)
+        results = current().results
+        hit = results.get(key)
         if isinstance(hit, tuple) and hit[0] is doc.meta:
             warnings = hit[1]
         else:
             one = Project(project.root, project.curriculum, [doc], assets=project.assets)
             one.index()
             warnings = objective_warnings(one)
-            _MEMO[key] = (doc.meta, warnings)
+            results[key] = (doc.meta, warnings)
         found += warnings
     return found

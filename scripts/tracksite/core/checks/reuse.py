@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracksite.core.markdown import anchors as anchor_ids
+from tracksite.core.memo import current
 from tracksite.core.problems.problem import Problem, ProblemList
 
 
@@ -54,9 +55,6 @@ class _Kept:
     filled: dict = field(default_factory=dict)  # pass -> a copy of what `keeps` gave
 
 
-_KEPT: _Kept | None = None
-
-
 class _Only:
     """The project with some of its pages alone in `documents` (every lookup still the course's)."""
 
@@ -71,11 +69,12 @@ def run(project, passes: Iterable, rules: dict, options: tuple, *, stop: Callabl
     """Each pass's findings on `project`, taken from the check before where `rules` allow.
     `stop`: asked before each pass, True leaves the passes not yet run out of what is kept (the
     next check runs them whole: `checks.remember`, stopped by a save)."""
-    global _KEPT
-    kept, pages = _KEPT, tuple(project.documents)
+    memory = current()
+    kept, pages = memory.owned("reuse.kept", lambda: None), tuple(project.documents)  # (the check before's)
     outline = _outline(project, options)
     changed = _changed(kept, outline, pages, project)
-    new = _KEPT = _Kept(outline, pages)
+    new = _Kept(outline, pages)
+    memory.keep("reuse.kept", new)
     found: dict = {}
     contexts: dict = {}
     for p in passes:

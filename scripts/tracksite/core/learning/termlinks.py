@@ -10,6 +10,7 @@ are written into it, so page size does not grow with the course.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from html import escape
@@ -68,9 +69,7 @@ def mark_first_uses(
     replace = _replacer(by_form, used, href, id_prefix)
     for n, token in enumerate(tokens):
         if token.startswith("<"):
-            action = _ACTIONS.get(token)
-            if action is None:
-                action = _action(token)
+            action = _action(token)
             if action == _POP:
                 if stack:
                     stack.pop()
@@ -85,12 +84,12 @@ def mark_first_uses(
 
 #: What a tag does to the stack of open elements (`_action`), by the tag's text: a page repeats
 #: most of its tags (`<p>`, `</li>`, a code block's `<span class="n">`), and reading each again
-#: was half of the pass. At most `_ACTIONS_KEPT`, then anew.
-_ACTIONS: dict[str, int] = {}
+#: was half of the pass. The last `_ACTIONS_KEPT` tags' are remembered (a pure function's cache).
 _ACTIONS_KEPT = 4096
 _POP, _PUSH, _PUSH_SKIP = 1, 2, 3
 
 
+@functools.lru_cache(maxsize=_ACTIONS_KEPT)
 def _action(token: str) -> int:
     """0 for a comment, a void or self-closing element's tag; `_POP` for an end tag; `_PUSH_SKIP`
     for an element whose text is never marked (and everything inside it), else `_PUSH`."""
@@ -102,9 +101,6 @@ def _action(token: str) -> int:
             action = _POP
         elif name not in _VOID and not self_closing:
             action = _PUSH_SKIP if name in _SKIP_TAGS or _SKIP_CLASS.search(attrs) else _PUSH
-    if len(_ACTIONS) >= _ACTIONS_KEPT:
-        _ACTIONS.clear()
-    _ACTIONS[token] = action
     return action
 
 

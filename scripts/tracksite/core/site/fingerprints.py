@@ -27,7 +27,7 @@ from typing import Any
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
-from tracksite.core.memo import digest, folder_stamp, kept_fact, memo
+from tracksite.core.memo import current, digest, folder_stamp, kept_fact, memo
 
 
 def _hash(parts: Iterable[str]) -> str:
@@ -56,10 +56,15 @@ class _Digests:
         self._last, self._now = self._now, {}
 
 
-_DIGESTS = _Digests()
-#: Each folder's stamp (`folder_stamp`, kept while the watcher reports no change there) and its
-#: digest, by folder.
-_STAMPS: dict[str, tuple[tuple, str]] = {}
+def _digests() -> _Digests:
+    """The digests of the memory in use (core/memo.py `Memory`): the serve process's across its rebuilds."""
+    return current().owned("fingerprints.digests", _Digests)
+
+
+def _stamps() -> dict[str, tuple[tuple, str]]:
+    """Each folder's stamp (`folder_stamp`, kept while the watcher reports no change there) and its
+    digest, by folder, in the memory in use."""
+    return current().owned("fingerprints.stamps", dict)
 
 
 def _links(project: Any) -> dict[str, set[str]]:
@@ -117,22 +122,21 @@ def lesson_states(project: Any) -> dict[str, str]:
     for doc in project.documents:
         if doc.lesson_key is not None:
             blocks.setdefault(doc.lesson_key, []).extend((doc.kind, _shared_blocks(doc.body)))
-    global _TEXTS
-    texts, _TEXTS = _TEXTS, {}
+    # the last call's lessons and their texts, by the lesson object's identity (the object is
+    # held, so its id stays its own): a rebuild under `mkdocs serve` loads only the lessons a save
+    # changed and keeps the others' objects (core/loader.py), whose frozen fields nothing changes
+    # after the load, so their text is not worked out again at every save (a fifth of the digests' time)
+    memory, now = current(), {}
+    texts: dict[int, tuple[Any, str]] = memory.owned("fingerprints.lesson-texts", dict)
     for lesson in project.curriculum.all_lessons():
         kept = texts.get(id(lesson))
-        _TEXTS[id(lesson)] = kept if kept is not None and kept[0] is lesson else (lesson, repr(lesson))
+        now[id(lesson)] = kept if kept is not None and kept[0] is lesson else (lesson, repr(lesson))
+    memory.keep("fingerprints.lesson-texts", now)
+    digests = _digests()
     return {
-        lesson.key: _DIGESTS(_TEXTS[id(lesson)][1], *sorted(used.get(lesson.key, ())), *blocks.get(lesson.key, ()))
+        lesson.key: digests(now[id(lesson)][1], *sorted(used.get(lesson.key, ())), *blocks.get(lesson.key, ()))
         for lesson in project.curriculum.all_lessons()
     }
-
-
-#: The last call's lessons and their texts, by the lesson object's identity (the object is held,
-#: so its id stays its own): a rebuild under `mkdocs serve` loads only the lessons a save changed
-#: and keeps the others' objects (core/loader.py), whose frozen fields nothing changes after the
-#: load, so their text is not worked out again at every save (a fifth of the digests' time).
-_TEXTS: dict[int, tuple[Any, str]] = {}
 
 
 def track_states(project: Any, lessons: dict[str, str]) -> dict[str, str]:
@@ -142,7 +146,7 @@ def track_states(project: Any, lessons: dict[str, str]) -> dict[str, str]:
         parts.setdefault(slug, []).append(repr(located.value))
     for lesson in project.curriculum.all_lessons():
         parts.setdefault(lesson.track, []).append(lessons[lesson.key])
-    return {slug: _DIGESTS(*p) for slug, p in parts.items()}
+    return {slug: _digests()(*p) for slug, p in parts.items()}
 
 
 def _stat(path: Path | None) -> str:
@@ -214,7 +218,7 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
             folder = str(doc.path.parent)
             if folder not in stamps:
                 stamps[folder] = _folder_digest(folder, doc.path.parent)
-            own = _DIGESTS(_stat(doc.path), stamps[folder])
+            own = _digests()(_stat(doc.path), stamps[folder])
             lesson = c.lesson(doc.lesson_key) if doc.lesson_key else None
             if lesson is None:
                 shown = scope(doc.track)
@@ -228,8 +232,8 @@ def site_digests(project: Any, shared: str) -> dict[str, tuple[str, str]]:
         else:  # the home page shows every track; a guide only the tracks' titles (in `every`)
             own = _own(entry)
             shown = "" if entry.kind == "docs-page" and entry.src_uri != "index.md" else all_tracks
-        out[entry.src_uri] = (_DIGESTS(every, entry.kind, own, shown), _DIGESTS(own))
-    _DIGESTS.turn()
+        out[entry.src_uri] = (_digests()(every, entry.kind, own, shown), _digests()(own))
+    _digests().turn()
     return out
 
 
@@ -243,9 +247,10 @@ def _folder_digest(folder: str, path: Path) -> str:
     """The digest of a lesson folder's files other than its pages: worked out again only when
     the folder's stamp is a new one (a save there)."""
     stamp = folder_stamp(path)
-    kept = _STAMPS.get(folder)
+    stamps = _stamps()
+    kept = stamps.get(folder)
     if kept is None or (kept[0] is not stamp and kept[0] != stamp):
-        kept = _STAMPS[folder] = (stamp, _hash(repr([f for f in stamp if not f[1].endswith(".md")])))
+        kept = stamps[folder] = (stamp, _hash(repr([f for f in stamp if not f[1].endswith(".md")])))
     return kept[1]
 
 
@@ -260,4 +265,4 @@ def _lesson_scope(c: Any, lesson: Any, tracks: dict[str, str], lessons: dict[str
         other = c.lesson(key)
         if other is not None and other.track != lesson.track:
             parts.append(f"{key}={lessons.get(key, '')}:{shown[other.track]}")
-    return _DIGESTS(*parts)
+    return _digests()(*parts)

@@ -28,13 +28,16 @@ from tracksite.core.widgets.inline import render_into
 
 @dataclass
 class WidgetContext:
-    """What the widgets need to know about the page being rendered."""
+    """What the widgets need to know about the page being rendered: the page's state, made where
+    the page's context is made (adapter/pages/pagecontext.py `widget_context`) and handed to the
+    blocks (`WidgetBlock.context`)."""
 
     page_id: str  # "deep-learning-survey/attention-and-transformers"
     source_dir: Path  # folder of the page's Markdown source (data files)
     data_url: Callable[[str], str] = field(default=lambda name: name)  # file -> URL from page
     instructor: bool = False
     islands: bool = False  # an export's build: each exported widget gives its data (`island`)
+    lang: str = "en"  # the page's language (its track's, else the course's)
 
 
 def default_context() -> WidgetContext:

@@ -30,7 +30,7 @@ class Attention(DataBlock):
     def render(self, block: etree.Element, parsed, number: int) -> None:
         ctx = self.context()
         spec, data, compare = parsed.spec, parsed.data, parsed.compare
-        view = attention_view(data, spec.focus, spec.target, language.current())  # its caption in the page's language
+        view = attention_view(data, spec.focus, spec.target, ctx.lang)  # its caption in the page's language
         text = language.text
         sets = [_set(ctx, spec.data, data)]
         if compare is not None:

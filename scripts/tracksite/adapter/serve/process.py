@@ -19,8 +19,9 @@ from tracksite.core import checks, memo
 from tracksite.search import index as search
 
 
-class Session:
-    """The process's command and what one serve run carries from one build to the next."""
+class Process:
+    """The process: MkDocs' command and what it carries from one build to the next (under
+    `mkdocs serve`, across its run's rebuilds); `serve.ServeRun` is the run itself."""
 
     def __init__(self) -> None:
         self.command = "build"  # MkDocs' command: "build", "serve" or "gh-deploy"
@@ -30,10 +31,11 @@ class Session:
         self.remote = Copies()  # the files of remote-files.yml: downloaded once, then from the cache
         self.kept: lastsite.LastSite | None = None  # the site kept for the next start
         self.background: Background | None = None  # the last build's index, finishing
-        # problems MkDocs found, to show on the problems page (set by serve.ServeSession)
+        # problems MkDocs found, to show on the problems page (set by serve.ServeRun)
         self.forced_problems: list[str] = []
         self.mkdocs_warnings: serving_tools.MkDocsWarnings | None = None  # what this build's MkDocs logged
         self._remembering: tuple[threading.Thread, threading.Event] | None = None  # (`settle`)
+        self.memory = memo.Memory()  # what the checks and builds remember (`build_memory`)
 
     def start(self, command: str, dirty: bool) -> None:
         """MkDocs' command begins (`on_startup`, once a run: a plugin instance may be older)."""
@@ -43,11 +45,27 @@ class Session:
     def serving(self) -> bool:
         return self.command == "serve"
 
+    def build_memory(self) -> memo.Memory:
+        """What the build about to start remembers (core/memo.py), made the one in use: under
+        serve the process's own, across its rebuilds (a save's check works on what it changed);
+        a fresh one for any other build, so nothing an earlier build in this process held leaks in.
+        Then which files the watcher saw change is told to it (`trust_watcher`)."""
+        if not self.serving:
+            self.memory = memo.Memory()
+        memo.use(self.memory)
+        self.trust_watcher()
+        return self.memory
+
+    @property
+    def complete(self) -> bool:
+        """Whether the site folder holds a whole, successful build (serve.Owner: the serve run's dirty builds)."""
+        return self.edits.complete
+
     def trust_watcher(self) -> None:
         """Before each build: under serve, once the watcher runs, what the system said of a file is
         taken again where the watcher reported no change since the last build, so a save costs
         what it changed (core/memo.py); in any other build every file is asked about."""
-        running = self.edits.session if self.serving else None
+        running = self.edits.run if self.serving else None
         memo.watching(running.followed() if running else None, running.server.saved if running else None)
 
     def settle(self) -> None:
@@ -73,7 +91,7 @@ class Session:
         """Wait until the server's watcher runs and the first page is served (`FIRST_QUIET`), then
         trust it as a save's build does (`trust_watcher`), with the paths it reported so far;
         False when stopped first, or when there is no watcher to trust."""
-        running = self.edits.session
+        running = self.edits.run
         if stop.wait(FIRST_QUIET):
             return False
         waited = 0.0
