@@ -8,19 +8,17 @@ import ctypes
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-import harness
-from course import REPO, make_course
-from cputime import (  # noqa: F401 - hooks, registered by being names here
+from support import harness
+from support.course import REPO, make_course
+from support.cputime import (  # noqa: F401 - hooks, registered by being names here
     _BROWSERS,
     _browser_tree,
     _processes,
@@ -31,10 +29,10 @@ from cputime import (  # noqa: F401 - hooks, registered by being names here
     pytest_terminal_summary,
     pytest_testnodedown,
 )
+from support.sites import IN_CI, build_once, run_mkdocs
 from tracksite.core import localstate, sandbox
 from tracksite.localserver import serve_folder
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 #: the fixtures that build the bundled course (a whole-site build each, shared by the tests that read it)
 WHOLE_SITES = {"built_site", "export_site"}
@@ -106,44 +104,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     harness.freeze_session()  # the collected tests and the modules, out of the collector's passes
-
-
-def run_mkdocs(
-    project: Path, *args: str, site: Path | None = None, processes: int | None = None, process: bool = False
-) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of `project`, with output captured: in this process through MkDocs' own command
-    line (tests/harness.py), or as a user runs it in a process of its own with `process=True`;
-    `processes` sets TRACKSITE_PROCESSES for it (the test session's own setting otherwise)."""
-    return harness.mkdocs(project, *args, site=site, processes=processes, process=process)
-
-
-try:
-    import fcntl
-except ImportError:  # (Windows: no such lock; each worker builds its own)
-    fcntl = None  # type: ignore[assignment]
-
-
-def build_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
-    """The folder `build` makes, made once a test run however many xdist workers ask for it: each
-    worker is a process with its own session and module fixtures, and a course build takes tens
-    of seconds on the two cores CI has. The first worker to ask builds under a lock; the others
-    wait and read the same folder (tests only read it). A build that failed leaves no mark, so the
-    next worker to ask builds again and fails with its own message."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None:
-        shared = shared.parent  # the run's folder, above each worker's own
-    shared = shared / "built-once"
-    shared.mkdir(exist_ok=True)
-    folder, done = shared / name, shared / f"{name}.done"
-    with open(shared / f"{name}.lock", "w") as lock:
-        if fcntl is not None:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not done.exists():
-            shutil.rmtree(folder, ignore_errors=True)  # what a failed build left
-            folder.mkdir()
-            build(folder)
-            done.touch()
-    return folder
 
 
 def _build_bundled(folder: Path) -> None:
@@ -242,37 +202,6 @@ def _adopting(pids: set[int]):
             time.sleep(0.02)
     finally:
         libc.prctl(subreaper, 0, 0, 0, 0)
-
-
-#: resolves once the page's finite animations and transitions have run, two frames on
-_SETTLED = """async () => {
-  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
-  await frame(); await frame();
-  const finite = document.getAnimations().filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
-  await Promise.all(finite.map(a => a.finished.catch(() => null)));
-  await frame();
-}"""
-
-
-def settled(page) -> None:
-    """Wait until what the last action started on `page` has come to rest: Material's drawer and
-    skip link, our transitions, the layout passes that follow a frame. A condition, where a fixed
-    pause was too long on an idle machine and too short on a loaded one."""
-    page.evaluate(_SETTLED)
-
-
-def next_frame(page) -> None:
-    """Wait until the page has drawn a frame after the last action (a focus moved, a scroll)."""
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))")
-
-
-def until(page, condition: Callable[[], object], seconds: float = 10):
-    """`condition()`'s value once it holds (what the page's listeners collected), asked while
-    Playwright delivers the page's events; its last value after `seconds`."""
-    end = time.monotonic() + seconds
-    while not (value := condition()) and time.monotonic() < end:
-        page.wait_for_timeout(20)  # (a poll: Playwright hands events over only inside its calls)
-    return value
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-import package_source
-from course import REPO
+from support import package_source
+from support.course import REPO
 
 PACKAGE = REPO / "scripts" / "tracksite"
 ENGINE = ("mkdocs", "pymdownx", "material")
@@ -207,22 +207,3 @@ def test_browser_tests_poll_with_functions(tmp_path):
     bad = tmp_path / "test_bad.py"
     bad.write_text('page.wait_for_function("document.title")\npage.wait_for_function("() => 1")\n')
     assert polled_expressions(tmp_path) == ["test_bad.py:1"]
-
-
-def test_the_tests_are_laid_out_like_the_package():
-    """Issue 75: a few helpers at the top of tests/, the tests in folders beside them. pytest
-    imports a test file by its name (the folders have no `__init__.py`), and test files import
-    each other's fixtures by name, so every folder that holds tests is on pytest's path and no
-    two test files share a name."""
-    import tomllib
-
-    tests = REPO / "tests"
-    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    on_path = set(config["tool"]["pytest"]["ini_options"]["pythonpath"])
-    own = [p for p in tests.rglob("*.py") if not {".npm", "data", "__pycache__"} & set(p.relative_to(tests).parts)]
-    folders = {p.parent.relative_to(REPO).as_posix() for p in own}
-    assert folders <= on_path, f"add to pyproject.toml's pythonpath: {sorted(folders - on_path)}"
-    names = [p.name for p in own]
-    assert sorted({n for n in names if names.count(n) > 1}) == []
-    top = [p.name for p in tests.iterdir() if p.is_file() and not p.name.startswith(".")]
-    assert len(top) <= 20 and not [n for n in top if n.startswith("test_")], top

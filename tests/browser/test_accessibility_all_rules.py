@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_accessibility import SCHEMES, axe_violations, open_page
 
-from test_pdf import published_bundled
+from support.axe import SCHEMES, axe_violations, open_page
+from support.pdfs import published_bundled
 
 pytestmark = pytest.mark.browser
 

@@ -4,9 +4,9 @@ paper is noise), and each "What will this print?" leaves ruled space to write th
 from __future__ import annotations
 
 import pytest
-from test_widgets_browser import _open, _pages_with
 
-from pdfs import pdf_pages
+from support.pdfs import pdf_pages
+from support.widget_pages import _open, _pages_with
 
 pytestmark = pytest.mark.browser
 

@@ -30,13 +30,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from moodle_rules import COMPLETED, MOODLE_12_JS, MOODLE_PAGE, PASSED, relaunched, require_status, settings, stored
 from playwright.sync_api import expect
-from test_export_scorm import course_frame, scorm_again
-from test_lms_as_installed import QUIZZES
-from test_lms_state import open_lesson
 
-from course import intend, lesson_md, make_course, write
+from support.course import intend, lesson_md, make_course, write
+from support.lms import QUIZZES, open_lesson
+from support.moodle_rules import (
+    COMPLETED,
+    MOODLE_12_JS,
+    MOODLE_PAGE,
+    PASSED,
+    relaunched,
+    require_status,
+    settings,
+    stored,
+)
+from support.scorm import course_frame, scorm_again
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser

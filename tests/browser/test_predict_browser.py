@@ -11,8 +11,9 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from test_accessibility import AXE, WCAG_22_AA
-from test_widgets_browser import _open, _pages_with
+
+from support.axe import AXE, WCAG_22_AA
+from support.widget_pages import _open, _pages_with
 
 pytestmark = pytest.mark.browser
 

@@ -14,51 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import settled
+from support.waits import settled
+from support.widget_pages import MULTI_QUIZ, _explanations, _open
 from tracksite.core import messages
 
-# The lesson has short checks of one question after its sections; tests that walk through
-# several questions use the first quiz that has at least three.
-MULTI_QUIZ = "[data-widget=quiz]:has(.ts-quiz__question ~ .ts-quiz__question ~ .ts-quiz__question)"
-
 pytestmark = pytest.mark.browser
-
-WIDGETS = ("exercise", "flashcards", "quiz", "attention", "attention-steps")
-
-
-def _pages_with(site: Path, widget: str) -> list[str]:
-    marker = f'data-widget="{widget}"'
-    return [
-        p.parent.relative_to(site).as_posix() + "/"
-        for p in sorted(site.rglob("index.html"))
-        if marker in p.read_text(encoding="utf-8")
-    ]
-
-
-@pytest.fixture(scope="module")
-def lesson_url(built_site) -> str:
-    """A lesson page (it has the "Mark lesson complete" widget) with every widget: the
-    attention lesson today; else the lesson with the most kinds of widget."""
-    lessons = set(_pages_with(built_site, "progress"))
-    counts = {}
-    for widget in WIDGETS:
-        for url in _pages_with(built_site, widget):
-            if url in lessons:
-                counts[url] = counts.get(url, 0) + 1
-    assert counts, "no lesson page of the built site has a widget"
-    return max(sorted(counts), key=lambda url: counts[url])
-
-
-def _open(page, url: str, *, scheme: str | None = None):
-    if scheme:
-        page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
-    page.goto(page.base_url + url)
-    page.wait_for_load_state("load")
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-widget]:not([data-ts-ready])').length"
-        " === document.querySelectorAll('[data-widget=exercise], [data-widget=runnable]:not([data-ts-ready])').length"
-    )
-    return page
 
 
 def _live_text(page, locator) -> str:
@@ -138,17 +98,6 @@ def test_flashcards_again_comes_back_first_after_reload(browser_page, lesson_url
 def _option(question, i: int):
     """Option i in the instructor's (source) order: the page shows them shuffled per learner."""
     return question.locator(f'.ts-quiz__input[value="{i}"]')
-
-
-def _explanations(question) -> tuple[list[bool], list[str]]:
-    """Whether each option is right, and its explanation, in source order (data-option)."""
-    rows = sorted(
-        question.locator(".ts-quiz__explanation").evaluate_all(
-            "xs => xs.map(x => [Number(x.dataset.option), x.dataset.correct === 'true',"
-            " x.querySelector('.ts-quiz__explain').textContent])"
-        )
-    )
-    return [r[1] for r in rows], [r[2] for r in rows]
 
 
 def test_quiz_wrong_pick_explains_that_option_only_score_and_reset(browser_page, lesson_url):

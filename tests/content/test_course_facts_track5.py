@@ -16,8 +16,8 @@ import re
 
 import pytest
 
-from course import REPO
-from test_course_code import Block, python_blocks, run
+from support.course import REPO
+from support.course_code import Block, python_blocks, run
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
 
 TRACK = REPO / "lessons" / "transformers-and-llms"

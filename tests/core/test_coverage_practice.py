@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from course import REPO, lesson_md, load, make_course, write
+from support.course import REPO, lesson_md, load, make_course, write
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_quiz
 
 check = load

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
-from course import REPO
+from support.course import REPO
 from tracksite.core.widgets import find_blocks, iter_blocks, parse_flashcards
 
 

@@ -18,9 +18,9 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import run_mkdocs
-from course import load, run_cli
-from test_html_as_browsers import _workbench_lesson
+from support.course import load, run_cli
+from support.html_payloads import _workbench_lesson
+from support.sites import run_mkdocs
 from tracksite.commands.cli import main
 from tracksite.core.checks import content, rawhtml
 from tracksite.core.markdown import complexity, prose

@@ -19,9 +19,9 @@ import sys
 
 import pytest
 
-from conftest import run_mkdocs
-from course import REPO, load, write
-from test_html_as_browsers import HTML_HEAD, _workbench_lesson, page_with
+from support.course import REPO, load, write
+from support.html_payloads import HTML_HEAD, _workbench_lesson, page_with
+from support.sites import run_mkdocs
 from tracksite.commands.cli import main
 from tracksite.core.htmlread import read
 

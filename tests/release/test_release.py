@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from course import REPO
-from test_package import RELEASE, _step_failed, release_job, release_workflow
-from test_workflow import actionlint
+from support.course import REPO
+from support.release import RELEASE, _step_failed, actionlint, release_job, release_workflow
 
 
 @pytest.fixture(scope="module")

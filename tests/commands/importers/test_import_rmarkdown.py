@@ -12,39 +12,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
-import harness
-from harness import page as _page
+from support import harness
+from support.harness import page as _page
+from support.rmarkdown import LESSON, _import, _variant
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import knitr
-from tracksite.core import sandbox
 
-LESSON = Path(__file__).resolve().parents[2] / "data" / "carpentries-rmd"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture(scope="module")
-def r_ready():
-    """R with knitr and ggplot2 (Debian: r-base-core r-cran-knitr r-cran-ggplot2), and the sandbox
-    it runs in (bubblewrap); CI must have them."""
-    rscript = shutil.which("Rscript")
-    why = "R is not installed (apt-get install r-base-core r-cran-knitr r-cran-ggplot2)"
-    if rscript:
-        run = subprocess.run(
-            [rscript, "-e", "cat(setdiff(c('knitr', 'ggplot2'), rownames(installed.packages())))"],
-            capture_output=True,
-            text=True,
-        )
-        why = f"R lacks the packages: {run.stdout.strip()}" if run.stdout.strip() or run.returncode else ""
-    why = why or sandbox.unavailable() or ""
-    if why:
-        if IN_CI:
-            pytest.fail(why + "; .ci/run installs them")
-        pytest.skip(why)
 
 
 @pytest.fixture(scope="module")
@@ -181,28 +158,6 @@ def test_chunk_options_are_read_as_knitr_reads_them():
     assert text.count("\n") == len(lines) and "x <- 1" not in text and "plot(1)" not in text
     # the include=FALSE chunk shows nothing even with R; the echo: false one would show its plot
     assert (missing.chunks, missing.plots, missing.hidden) == (1, 1, 2)
-
-
-def _variant(tmp: Path, old: str, new: str, *, alone: bool = False) -> Path:
-    """The lesson with `old` replaced by `new` in episode 08, and with `alone` its only episode:
-    for a test about that episode alone (R knits episode 01 for about two seconds of processor
-    time at each import)."""
-    lesson = tmp / "lesson"
-    shutil.copytree(LESSON, lesson)
-    if alone:
-        config = lesson / "config.yaml"
-        config.write_text(config.read_text().replace("- 01-rstudio-intro.Rmd\n", "", 1))
-        assert "01-rstudio-intro" not in config.read_text()
-    episode = lesson / "episodes/08-plot-ggplot2.Rmd"
-    text = episode.read_text()
-    assert old in text
-    episode.write_text(text.replace(old, new, 1))
-    return lesson
-
-
-def _import(course: Path, lesson: Path, *extra: str) -> int:
-    assert main(["init", str(course), "--site-name", "R course"]) == 0
-    return main(["--root", str(course), "import", "carpentries", str(lesson), "--track", "gapminder", *extra])
 
 
 def test_a_chunk_header_split_over_two_lines_is_joined_and_noted(tmp_path, capsys):

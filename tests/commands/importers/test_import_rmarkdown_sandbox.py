@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
-from test_import_rmarkdown import _import, _variant, r_ready  # noqa: F401 (r_ready: the fixture used below)
+from support import harness
+from support.rmarkdown import _import, _variant
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import knitr
 from tracksite.core import sandbox
