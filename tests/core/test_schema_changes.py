@@ -27,6 +27,9 @@ from bs4 import BeautifulSoup
 from support import harness
 from support.course import REPO
 
+# each test copies the project with its code and builds the bundled course with the copy's tracksite
+pytestmark = pytest.mark.slow
+
 LESSON = "lessons/transformers-and-llms/positional-encoding/lesson.md"
 PAGE = "transformers-and-llms/positional-encoding/index.html"
 
