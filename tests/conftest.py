@@ -136,11 +136,12 @@ def pytest_fixture_setup(fixturedef, request):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call):
-    """A test that drove a whole-course build, a repository copy or an R knit (support/drives.py),
-    itself or through its fixtures, fails unless it is marked `slow`: the quick tier stays quick."""
+    """A test of the quick tier that drove a whole-course build, a repository copy or an R knit
+    (support/drives.py), itself or through its fixtures, fails: it must be marked `slow`, so
+    that the quick tier stays quick. (A browser test is out of the quick tier already.)"""
     outcome = yield
     report = outcome.get_result()
-    if call.when != "call" or not report.passed or item.get_closest_marker("slow") is not None:
+    if call.when != "call" or not report.passed or any(item.get_closest_marker(m) for m in ("slow", "browser")):
         return
     infos = getattr(item, "_fixtureinfo", None)
     fixtures = [defs[-1] for defs in (infos.name2fixturedefs.values() if infos else ()) if defs]
