@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from support.widget_pages import WIDGETS, _pages_with
+from support.widget_pages import WIDGETS, pages_with
 
 
 @pytest.fixture(scope="module")
 def lesson_url(built_site) -> str:
     """A lesson page (it has the "Mark lesson complete" widget) with every widget: the
     attention lesson today; else the lesson with the most kinds of widget."""
-    lessons = set(_pages_with(built_site, "progress"))
+    lessons = set(pages_with(built_site, "progress"))
     counts = {}
     for widget in WIDGETS:
-        for url in _pages_with(built_site, widget):
+        for url in pages_with(built_site, widget):
             if url in lessons:
                 counts[url] = counts.get(url, 0) + 1
     assert counts, "no lesson page of the built site has a widget"

@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from support.course import make_course
 from support.lms import HARNESS, HARNESS_JS, QUIZZES, launch, leave, open_lesson, storage, suspend
 from support.scorm import course_frame, scorm_again
-from support.widget_pages import MULTI_QUIZ, _explanations, _open
+from support.widget_pages import MULTI_QUIZ, explanations, open_widgets
 from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
 
@@ -394,17 +394,17 @@ def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_sit
 
 def test_answers_kept_by_the_quiz_before_move_to_each_questions_key(browser_page, lesson_url):  # noqa: F811
     url = lesson_url
-    page = _open(browser_page, url)
+    page = open_widgets(browser_page, url)
     root = page.locator(MULTI_QUIZ).first
     quiz_key = root.get_attribute("data-key")
     question = root.locator(".ts-quiz__question").nth(1)
-    right = _explanations(question)[0].index(True)
+    right = explanations(question)[0].index(True)
     # what a page of the site before kept: the quiz's answers by the question's place
     page.evaluate(
         "([k, right]) => localStorage.setItem(tracksite.key(k), JSON.stringify({answers: {1: [right]}, first: {1: 1}}))",
         [quiz_key, right],
     )
-    page = _open(page, url)
+    page = open_widgets(page, url)
     root = page.locator(MULTI_QUIZ).first
     question = root.locator(".ts-quiz__question").nth(1)
     expect(question).to_have_class(re.compile("is-answered"))

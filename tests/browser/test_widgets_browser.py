@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from support.waits import settled
-from support.widget_pages import MULTI_QUIZ, _explanations, _open
+from support.widget_pages import MULTI_QUIZ, explanations, open_widgets
 from tracksite.core import messages
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def _live_text(page, locator) -> str:
 
 
 def test_flashcards_flip_and_move_by_keyboard(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator("[data-widget=flashcards]").first
     card = root.locator(".ts-cards__card")
     count = root.locator(".ts-cards__count")
@@ -64,7 +64,7 @@ def test_flashcards_flip_and_move_by_keyboard(browser_page, lesson_url):
 
 
 def test_flashcards_again_comes_back_first_after_reload(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator("[data-widget=flashcards]").first
     terms = root.locator(".ts-card__term").all_inner_texts()
     knew = root.get_by_role("button", name="Knew it")
@@ -77,7 +77,7 @@ def test_flashcards_again_comes_back_first_after_reload(browser_page, lesson_url
     assert "1 to see again" in root.locator(".ts-cards__count").inner_text()
 
     page.reload()
-    _open(page, lesson_url)
+    open_widgets(page, lesson_url)
     root = page.locator("[data-widget=flashcards]").first
     assert root.locator(".ts-cards__face").inner_text() == terms[1], "the Again card leads"
     assert "this card: again" in root.locator(".ts-cards__count").inner_text()
@@ -103,13 +103,13 @@ def _option(question, i: int):
 def test_quiz_wrong_pick_explains_that_option_only_score_and_reset(browser_page, lesson_url):
     """Issue 56: one wrong pick showed every option's explanation, the right one's included,
     before a retry; now only the pick's, and a right answer shows them all."""
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator(MULTI_QUIZ).first
     questions = root.locator(".ts-quiz__question")
     total = questions.count()
     first = questions.first
     assert first.locator(".ts-quiz__answers").is_hidden()
-    correct, explains = _explanations(first)
+    correct, explains = explanations(first)
     wrong = correct.index(False)
 
     first.get_by_role("button", name="Check answer").click()
@@ -145,7 +145,7 @@ def test_quiz_wrong_pick_explains_that_option_only_score_and_reset(browser_page,
 
     # the second question, answered right by keyboard
     second = questions.nth(1)
-    right, _ = _explanations(second)
+    right, _ = explanations(second)
     if second.get_attribute("data-multiple") == "false":
         _option(second, right.index(True)).focus()
         page.keyboard.press("Space")
@@ -155,7 +155,7 @@ def test_quiz_wrong_pick_explains_that_option_only_score_and_reset(browser_page,
         assert score.inner_text() == f"Score: 1 of {total} (2 of {total} answered)"
 
     page.reload()
-    _open(page, lesson_url)
+    open_widgets(page, lesson_url)
     root = page.locator(MULTI_QUIZ).first
     assert root.locator(".ts-quiz__question").first.locator(".ts-quiz__note:visible").count() == 1
     assert _option(root.locator(".ts-quiz__question").first, wrong).is_checked()
@@ -178,7 +178,7 @@ def _weights(root) -> dict[str, str]:
 
 
 def test_attention_click_it_changes_the_weights(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator("[data-widget=attention]").first
     root.scroll_into_view_if_needed()  # the data loads when the widget comes near the viewport
     page.wait_for_selector("[data-widget=attention] .ts-tok")
@@ -239,7 +239,7 @@ def test_attention_click_it_changes_the_weights(browser_page, lesson_url):
 
 
 def test_attention_steps_back_and_next(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator("[data-widget=attention-steps]").first
     steps = root.locator(".ts-steps__step")
     n = steps.count()
@@ -275,7 +275,7 @@ def _track_of(lesson_url: str) -> str:
 
 
 def test_mark_complete_shows_on_track_page_after_reload(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     widget = page.locator("[data-widget=progress]")
     toggle = widget.locator(".ts-progress__toggle")
     lesson = widget.get_attribute("data-lesson")
@@ -329,7 +329,7 @@ window.addEventListener('unhandledrejection', e => window.__scriptErrors.push('p
 
 
 def _use_widgets_without_saving(page, lesson_url):
-    _open(page, lesson_url)
+    open_widgets(page, lesson_url)
     toggle = page.locator(".ts-progress__toggle")
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
@@ -403,7 +403,7 @@ def test_without_javascript_content_is_readable(site_page, site_url, lesson_url)
 def test_reduced_motion_turns_off_the_card_animation(browser_page, lesson_url):
     page = browser_page
     page.emulate_media(reduced_motion="reduce")
-    _open(page, lesson_url)
+    open_widgets(page, lesson_url)
     card = page.locator("[data-widget=flashcards] .ts-cards__card").first
     card.click()
     assert card.evaluate("c => c.classList.contains('is-turning')")
@@ -433,7 +433,7 @@ def _axe(page, *include: str) -> list[str]:
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_widgets_pass_axe_in_both_palettes(browser_page, lesson_url, scheme):
-    page = _open(browser_page, lesson_url, scheme=scheme)
+    page = open_widgets(browser_page, lesson_url, scheme=scheme)
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
     page.locator("[data-widget=attention]").first.scroll_into_view_if_needed()
     page.wait_for_selector("[data-widget=attention] .ts-tok")

@@ -18,7 +18,7 @@ import html5lib
 import pytest
 
 from support.course import load, write
-from support.html_payloads import HTML_HEAD, PAYLOADS, _workbench_lesson, page_with
+from support.html_payloads import HTML_HEAD, PAYLOADS, page_with, workbench_lesson
 from support.sites import run_mkdocs
 from tracksite.adapter.published import statichtml
 from tracksite.commands.cli import main
@@ -68,7 +68,7 @@ def test_imported_lesson_file_with_the_payloads_is_published_only_zipped(tmp_pat
     then holds no payload, and check agrees."""
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "Tiny course"]) == 0
-    source = _workbench_lesson(tmp_path)
+    source = workbench_lesson(tmp_path)
     capsys.readouterr()
     assert main(["--root", str(course), "import", "carpentries", str(source), "--track", "tiny"]) == 0
     imported = "".join(capsys.readouterr())

@@ -31,13 +31,13 @@ from bs4 import BeautifulSoup
 from support.course import REPO
 from support.release import (
     EXPRESSIONS,
-    _run_steps,
-    _source_copy,
-    _step_failed,
     actionlint,
     clean_env,
     fresh_venv,
     release_job,
+    run_steps,
+    source_copy,
+    step_failed,
 )
 from support.sites import build_once, fcntl
 from tracksite import __version__
@@ -109,7 +109,7 @@ def _bin(release: Path) -> Path:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory) -> tuple[Path, Path]:
     release, ran = release_job(tmp_path_factory)
-    assert ran and all(step["returncode"] == 0 for step in ran), _step_failed(ran)
+    assert ran and all(step["returncode"] == 0 for step in ran), step_failed(ran)
     return build_once(tmp_path_factory, "wheel", lambda base: _install(base, release)), release
 
 
@@ -238,8 +238,8 @@ def test_the_workflow_build_job_passes_step_by_step_in_a_clean_venv(venv, demo):
     workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
     job = workflow["jobs"]["build"]
     clean = fresh_venv(venv["base"] / "clean")
-    steps = _run_steps(job, [workflow], demo, clean_env(clean), EXPRESSIONS)
-    assert all(step["returncode"] == 0 for step in steps), _step_failed(steps)
+    steps = run_steps(job, [workflow], demo, clean_env(clean), EXPRESSIONS)
+    assert all(step["returncode"] == 0 for step in steps), step_failed(steps)
     assert not any(step["banner"] for step in steps)  # the workflow silences Material's banner
     ran = [step["run"].split("\n")[0] for step in steps]
     # check, build (with the instructor view beside the site where the course publishes one:
@@ -255,7 +255,7 @@ def test_an_upgraded_wheel_reaches_the_course_without_touching_it(venv, demo, se
     before = _digests(demo)
     marker = "tracksite upgrade test marker"
     newer = _wheel(
-        _source_copy(venv["base"] / "src2", asset_marker=marker, version=f"{__version__}.post1"), venv["base"] / "dist2"
+        source_copy(venv["base"] / "src2", asset_marker=marker, version=f"{__version__}.post1"), venv["base"] / "dist2"
     )
     try:
         assert _pip_install(venv, "-U", newer).returncode == 0

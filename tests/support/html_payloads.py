@@ -19,7 +19,7 @@ def page_with(payload: str) -> str:
     return f"{HTML_HEAD}{payload}\n<p>End.</p>\n</body>\n</html>\n"
 
 
-def _workbench_lesson(tmp_path):
+def workbench_lesson(tmp_path):
     """A tiny Carpentries Workbench lesson whose episode links `files/page.html`."""
     src = tmp_path / "src"
     (src / "episodes/files").mkdir(parents=True)

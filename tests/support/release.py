@@ -46,7 +46,7 @@ def release_job(tmp_path_factory) -> tuple[Path, list[dict]]:
     return folder, json.loads((folder / "steps.json").read_text(encoding="utf-8"))
 
 
-def _step_failed(ran: list[dict]) -> str:
+def step_failed(ran: list[dict]) -> str:
     last = ran[-1] if ran else {"name": "(no step ran)", "stdout": "", "stderr": ""}
     return f"{last['name']}:\n{last['stdout']}{last['stderr']}"
 
@@ -68,7 +68,7 @@ def _release_job(folder: Path) -> None:
     tree with the changelog's section named as the release checklist says, a `python` with
     nothing but pip, each step's outcome in steps.json. Its wheel, installed by its last step in
     a fresh environment ($RUNNER_TEMP/clean), is the one this file's tests use."""
-    source = _source_copy(folder / "src")
+    source = source_copy(folder / "src")
     changelog = source / "CHANGELOG.md"
     changelog.write_text(
         changelog.read_text(encoding="utf-8").replace("## [Unreleased]", f"## [{__version__}] - 2026-12-01", 1),
@@ -79,11 +79,11 @@ def _release_job(folder: Path) -> None:
     base = {**clean_env(fresh_venv(folder / "python")), "RUNNER_TEMP": str(runner_temp)}
     release = release_workflow()
     tag = {"${{ github.ref_name }}": f"v{__version__}"}
-    ran = _run_steps(release["jobs"]["build"], [release], source, base, tag)
+    ran = run_steps(release["jobs"]["build"], [release], source, base, tag)
     (folder / "steps.json").write_text(json.dumps(ran), encoding="utf-8")
 
 
-def _source_copy(dest: Path, *, asset_marker: str | None = None, version: str | None = None) -> Path:
+def source_copy(dest: Path, *, asset_marker: str | None = None, version: str | None = None) -> Path:
     """The files a wheel is built from, in a folder of their own (the checkout stays clean)."""
     dest.mkdir(parents=True)
     for name in ("pyproject.toml", "README.md", "MANIFEST.in", "CHANGELOG.md", "LICENSE"):
@@ -112,14 +112,14 @@ def fresh_venv(dest: Path) -> Path:
     return dest
 
 
-def _run_steps(job: dict, levels: list[dict], cwd: Path, base: dict, expressions: dict[str, str]) -> list[dict]:
+def run_steps(job: dict, levels: list[dict], cwd: Path, base: dict, expressions: dict[str, str]) -> list[dict]:
     """Every `run:` step of `job`, in order, as Actions runs it (`bash -e`, the env of `levels` and
     of the step), until one fails: each step's name, exit code and the end of its output."""
     ran = []
     for step in job["steps"]:
         if "run" not in step:
             continue
-        env = {**base, **_step_env(*levels, job, step, expressions=expressions)}
+        env = {**base, **step_env(*levels, job, step, expressions=expressions)}
         result = subprocess.run(
             ["bash", "-e", "-c", step["run"]], cwd=cwd, env=env, capture_output=True, text=True, timeout=1500
         )
@@ -145,7 +145,7 @@ def clean_env(python: Path) -> dict[str, str]:
     return {**base, "PATH": f"{python / 'bin'}{os.pathsep}{base.get('PATH', '')}"}
 
 
-def _step_env(*levels: dict, expressions: dict[str, str] = EXPRESSIONS) -> dict[str, str]:
+def step_env(*levels: dict, expressions: dict[str, str] = EXPRESSIONS) -> dict[str, str]:
     """A step's env as Actions gives it: the workflow's, the job's and the step's own, with the
     `${{ ... }}` expressions they use replaced by what the event gives (`expressions`)."""
     env: dict[str, str] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 from tracksite.commands.cli import main
 
 
-def _variant(tmp: Path, old: str, new: str, *, alone: bool = False) -> Path:
+def lesson_variant(tmp: Path, old: str, new: str, *, alone: bool = False) -> Path:
     """The lesson with `old` replaced by `new` in episode 08, and with `alone` its only episode:
     for a test about that episode alone (R knits episode 01 for about two seconds of processor
     time at each import)."""
@@ -26,7 +26,7 @@ def _variant(tmp: Path, old: str, new: str, *, alone: bool = False) -> Path:
     return lesson
 
 
-def _import(course: Path, lesson: Path, *extra: str) -> int:
+def import_lesson(course: Path, lesson: Path, *extra: str) -> int:
     assert main(["init", str(course), "--site-name", "R course"]) == 0
     return main(["--root", str(course), "import", "carpentries", str(lesson), "--track", "gapminder", *extra])
 

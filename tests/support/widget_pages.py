@@ -10,7 +10,7 @@ from pathlib import Path
 MULTI_QUIZ = "[data-widget=quiz]:has(.ts-quiz__question ~ .ts-quiz__question ~ .ts-quiz__question)"
 
 
-def _pages_with(site: Path, widget: str) -> list[str]:
+def pages_with(site: Path, widget: str) -> list[str]:
     marker = f'data-widget="{widget}"'
     return [
         p.parent.relative_to(site).as_posix() + "/"
@@ -19,7 +19,7 @@ def _pages_with(site: Path, widget: str) -> list[str]:
     ]
 
 
-def _open(page, url: str, *, scheme: str | None = None):
+def open_widgets(page, url: str, *, scheme: str | None = None):
     if scheme:
         page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
     page.goto(page.base_url + url)
@@ -31,7 +31,7 @@ def _open(page, url: str, *, scheme: str | None = None):
     return page
 
 
-def _explanations(question) -> tuple[list[bool], list[str]]:
+def explanations(question) -> tuple[list[bool], list[str]]:
     """Whether each option is right, and its explanation, in source order (data-option)."""
     rows = sorted(
         question.locator(".ts-quiz__explanation").evaluate_all(

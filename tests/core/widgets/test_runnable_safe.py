@@ -231,7 +231,7 @@ def test_import_no_execute_runs_neither_r_nor_python(tmp_path):
     """`import carpentries --no-execute`, offered for a lesson you do not trust, runs none of the
     code a lesson carries: its R chunks, and the runnable exercises its Markdown holds, which the
     import's own check and build of the course ran (issue 69)."""
-    from support.rmarkdown import _import, _variant
+    from support.rmarkdown import import_lesson, lesson_variant
 
     ran_py, ran_r = tmp_path / "python-ran.txt", tmp_path / "r-ran.txt"
     block = (
@@ -239,8 +239,8 @@ def test_import_no_execute_runs_neither_r_nor_python(tmp_path):
         f"solution: |\n  open({str(ran_py)!r}, 'w').write('ran')\n  def double(x):\n      return 2 * x\n///\n\n"
         f'```{{r}}\ncat("ran", file = "{ran_r}")\n```\n\n## Challenge 1'
     )
-    lesson = _variant(tmp_path, "## Challenge 1", block)
-    _import(tmp_path / "course", lesson, "--no-execute")
+    lesson = lesson_variant(tmp_path, "## Challenge 1", block)
+    import_lesson(tmp_path / "course", lesson, "--no-execute")
     assert "/// runnable | Double it" in (tmp_path / "course/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
     assert not ran_py.exists() and not ran_r.exists()
 
