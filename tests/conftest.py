@@ -98,8 +98,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tests run last: the quick tests report first, and a run stopped by its time budget
     (pyproject.toml's session_timeout) has still run everything that needs no browser; in each
     part the tests marked `slow` go first. The order is the same in every xdist worker, as xdist
-    requires. Everything under tests/browser/ is
-    marked too, so that the quick tier (`-m "not browser and not slow"`) never opens Chromium.
+    requires. Everything under tests/browser/ is marked too, so that the quick tier
+    (`-m "not browser and not slow"`) never opens Chromium.
     `slow` is the test's own mark (what it drives: `pytest_runtest_makereport` below checks it),
     and the users of the shared fixtures that drive a whole-course build or an R knit get it."""
     for item in items:
@@ -128,7 +128,7 @@ def pytest_fixture_setup(fixturedef, request):
     """What a fixture drove stays with it, for every test that uses it after the first."""
     before = drives.taken()
     yield
-    fixturedef.ts_drives = getattr(fixturedef, "ts_drives", []) + drives.taken()
+    fixturedef.ts_drives = getattr(fixturedef, "ts_drives", set()) | set(drives.taken())
     drives.start()
     for line in before:
         drives.note(*line.split(": ", 1))

@@ -155,6 +155,10 @@ FOCUS_PAGES = {"home", "track-5", "t5l3-lesson", "t4l3-cheatsheet"}
 # Pages checked with a term's tooltip open, hovered as a mouse user opens it, so that axe's run
 # covers the tip too (axe skips it while hidden); the tooltip's behaviour is test_learner_pages.py's.
 TIP_PAGES = {"t5l3-lesson"}
+# Pages whose every-rule axe pass is another test's, on the same page with more on it: the track
+# page with its PDFs listed and a lesson done, in both palettes (test_accessibility_all_rules.py).
+# A second pass on the same page found nothing the first does not, for seconds of Chromium each.
+AXED_ELSEWHERE = {"track-5"}
 
 
 def open_term_tip(page) -> None:
@@ -177,7 +181,7 @@ def test_every_axe_rule_headings_images_links_and_focus(browser_page, name, sche
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == SCHEMES[scheme]
     if name in TIP_PAGES:
         open_term_tip(page)
-    violations = axe_violations(page, every_rule=True)
+    violations = [] if name in AXED_ELSEWHERE else axe_violations(page, every_rule=True)
     assert not violations, f"{where}:\n" + "\n".join(violations)
     problems = heading_problems(page) + image_problems(page) + link_problems(page)
     assert not problems, f"{where}:\n" + "\n".join(problems)
