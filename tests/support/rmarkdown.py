@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from support.course import REPO
 from tracksite.commands.cli import main
 
 
@@ -31,4 +32,4 @@ def import_lesson(course: Path, lesson: Path, *extra: str) -> int:
     return main(["--root", str(course), "import", "carpentries", str(lesson), "--track", "gapminder", *extra])
 
 
-LESSON = Path(__file__).resolve().parents[2] / "data" / "carpentries-rmd"
+LESSON = REPO / "tests" / "data" / "carpentries-rmd"
