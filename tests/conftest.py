@@ -7,20 +7,20 @@ import contextlib
 import ctypes
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-import harness
-from course import REPO, make_course
-from cputime import (  # noqa: F401 - hooks, registered by being names here
+from support import drives, harness
+from support.course import REPO, make_course
+from support.cputime import (  # noqa: F401 - hooks, registered by being names here
     _BROWSERS,
     _browser_tree,
     _processes,
@@ -31,14 +31,13 @@ from cputime import (  # noqa: F401 - hooks, registered by being names here
     pytest_terminal_summary,
     pytest_testnodedown,
 )
+from support.sites import IN_CI, build_once, run_mkdocs
 from tracksite.core import localstate, sandbox
 from tracksite.localserver import CHROMIUM_ARGS, serve_folder
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
-#: the fixtures that build the bundled course (a whole-site build each, shared by the tests that read it)
-WHOLE_SITES = {"built_site", "export_site"}
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+drives.install()
 # The person who runs the suite may have asked for exercise code to run (issue 81's opt-in): the
 # tests that run code ask themselves, and none other does.
 os.environ.pop("TRACKSITE_RUN_CODE", None)
@@ -68,67 +67,105 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(LOCAL_STATE, ignore_errors=True)
 
 
+#: the fixtures that drive what makes a test slow however many tests share them (support/drives.py
+#: sees it only in the worker that builds it first, and in the first test that asks)
+SLOW_FIXTURES = {"built_site": drives.BUILD, "export_site": drives.BUILD, "r_ready": drives.KNIT}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that starts Chromium (through the `chromium` fixture, however indirectly) is
     marked `browser`, so `-m "not browser"` leaves out exactly those, wherever they live. Browser
     tests run last: the quick tests report first, and a run stopped by its time budget
-    (pyproject.toml's session_timeout) has still run everything that needs no browser. The order
-    is the same in every xdist worker, as xdist requires. Everything under tests/browser/ is
-    marked too, so that the quick tier (`-m "not browser and not slow"`) never opens Chromium, and
-    every test that reads the bundled course's built site (however indirectly) is marked `slow`:
-    the first to ask builds it, a minute of processor time."""
+    (pyproject.toml's session_timeout) has still run everything that needs no browser; in each
+    part the tests marked `slow` go first. The order is the same in every xdist worker, as xdist
+    requires. Everything under tests/browser/ is marked too, so that the quick tier
+    (`-m "not browser and not slow"`) never opens Chromium.
+    `slow` is the test's own mark (what it drives: `pytest_runtest_makereport` below checks it),
+    and the users of the shared fixtures that drive a whole-course build or an R knit get it."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        drives = "chromium" in fixtures or BROWSER_TESTS in item.path.parents
-        if drives and item.get_closest_marker("browser") is None:
+        drives_chromium = "chromium" in fixtures or BROWSER_TESTS in item.path.parents
+        if drives_chromium and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
-        if WHOLE_SITES.intersection(fixtures) and item.get_closest_marker("slow") is None:
+        if SLOW_FIXTURES.keys() & set(fixtures) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # within each part, the slow tests first: xdist hands out the rest one by one as workers free
+    # up, so both finish together instead of one running a long test while the other sits idle
+    items.sort(
+        key=lambda item: (item.get_closest_marker("browser") is not None, item.get_closest_marker("slow") is None)
+    )
     harness.freeze_session()  # the collected tests and the modules, out of the collector's passes
 
 
-def run_mkdocs(
-    project: Path, *args: str, site: Path | None = None, processes: int | None = None, process: bool = False
-) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of `project`, with output captured: in this process through MkDocs' own command
-    line (tests/harness.py), or as a user runs it in a process of its own with `process=True`;
-    `processes` sets TRACKSITE_PROCESSES for it (the test session's own setting otherwise)."""
-    return harness.mkdocs(project, *args, site=site, processes=processes, process=process)
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    drives.start()
+    yield
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """What a fixture drove stays with it, for every test that uses it after the first."""
+    before = drives.taken()
+    yield
+    fixturedef.ts_drives = getattr(fixturedef, "ts_drives", set()) | set(drives.taken())
+    drives.start()
+    for line in before:
+        drives.note(*line.split(": ", 1))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """A test of the quick tier that drove a whole-course build, a repository copy or an R knit
+    (support/drives.py), itself or through its fixtures, fails: it must be marked `slow`, so
+    that the quick tier stays quick. (A browser test is out of the quick tier already.)"""
+    outcome = yield
+    report = outcome.get_result()
+    if call.when != "call" or not report.passed or any(item.get_closest_marker(m) for m in ("slow", "browser")):
+        return
+    infos = getattr(item, "_fixtureinfo", None)
+    fixtures = [defs[-1] for defs in (infos.name2fixturedefs.values() if infos else ()) if defs]
+    driven = sorted(set(drives.taken()).union(*(getattr(f, "ts_drives", []) for f in fixtures)))
+    if driven:
+        report.outcome = "failed"
+        report.longrepr = (
+            f"{item.nodeid} drives what the quick tier leaves out, and is not marked slow:\n  "
+            + "\n  ".join(driven)
+            + "\nmark it @pytest.mark.slow (or its module: pytestmark), as CONTRIBUTING.md says"
+        )
+
+
+#: `mkdocs build --strict` as its command line runs it, then every tracksite module the process holds
+_BUILD_AND_LIST = """
+import sys
+from mkdocs.__main__ import cli
 try:
-    import fcntl
-except ImportError:  # (Windows: no such lock; each worker builds its own)
-    fcntl = None  # type: ignore[assignment]
-
-
-def build_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
-    """The folder `build` makes, made once a test run however many xdist workers ask for it: each
-    worker is a process with its own session and module fixtures, and a course build takes tens
-    of seconds on the two cores CI has. The first worker to ask builds under a lock; the others
-    wait and read the same folder (tests only read it). A build that failed leaves no mark, so the
-    next worker to ask builds again and fails with its own message."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None:
-        shared = shared.parent  # the run's folder, above each worker's own
-    shared = shared / "built-once"
-    shared.mkdir(exist_ok=True)
-    folder, done = shared / name, shared / f"{name}.done"
-    with open(shared / f"{name}.lock", "w") as lock:
-        if fcntl is not None:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not done.exists():
-            shutil.rmtree(folder, ignore_errors=True)  # what a failed build left
-            folder.mkdir()
-            build(folder)
-            done.touch()
-    return folder
+    cli(["build", "--strict", "--site-dir", sys.argv[1]])
+finally:
+    print("\\n".join(m for m in sys.modules if m.startswith("tracksite.")))
+"""
+#: a line of the interpreter's import log (PYTHONPROFILEIMPORTTIME): the module is its last column
+_IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)\s*$", re.M)
 
 
 def _build_bundled(folder: Path) -> None:
-    result = run_mkdocs(REPO, site=folder / "site", processes=2, process=True)
-    assert result.returncode == 0, result.stderr[-5000:]
+    """The bundled course built in a process of its own, with helper processes as a user's machine
+    builds it by default; what tracksite modules it imported is kept beside the site
+    (`imported.txt`: those the build process holds at its end, and those the interpreter's import
+    log shows any of its processes importing), so that the test that building never imports the
+    tools reads it instead of building the course again (tests/architecture/test_layout.py)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TRACKSITE_PROCESSES": "2", "PYTHONPROFILEIMPORTTIME": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", _BUILD_AND_LIST, str(folder / "site")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=harness.TIMEOUT,
+        env=env,
+    )
+    assert result.returncode == 0, _IMPORTED.sub("", result.stderr).strip()[-5000:]
+    imported = set(result.stdout.split()) | {m for m in _IMPORTED.findall(result.stderr) if m.startswith("tracksite.")}
+    (folder / "imported.txt").write_text("\n".join(sorted(imported)) + "\n", encoding="utf-8")
 
 
 def _build_fixture_course(folder: Path) -> None:
@@ -222,37 +259,6 @@ def _adopting(pids: set[int]):
             time.sleep(0.02)
     finally:
         libc.prctl(subreaper, 0, 0, 0, 0)
-
-
-#: resolves once the page's finite animations and transitions have run, two frames on
-_SETTLED = """async () => {
-  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
-  await frame(); await frame();
-  const finite = document.getAnimations().filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
-  await Promise.all(finite.map(a => a.finished.catch(() => null)));
-  await frame();
-}"""
-
-
-def settled(page) -> None:
-    """Wait until what the last action started on `page` has come to rest: Material's drawer and
-    skip link, our transitions, the layout passes that follow a frame. A condition, where a fixed
-    pause was too long on an idle machine and too short on a loaded one."""
-    page.evaluate(_SETTLED)
-
-
-def next_frame(page) -> None:
-    """Wait until the page has drawn a frame after the last action (a focus moved, a scroll)."""
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done())))")
-
-
-def until(page, condition: Callable[[], object], seconds: float = 10):
-    """`condition()`'s value once it holds (what the page's listeners collected), asked while
-    Playwright delivers the page's events; its last value after `seconds`."""
-    end = time.monotonic() + seconds
-    while not (value := condition()) and time.monotonic() < end:
-        page.wait_for_timeout(20)  # (a poll: Playwright hands events over only inside its calls)
-    return value
 
 
 @pytest.fixture(scope="session")

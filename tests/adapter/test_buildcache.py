@@ -23,8 +23,9 @@ from types import SimpleNamespace
 
 import pytest
 
-import harness
-from course import make_course, write
+from support import harness
+from support.builds import build, cache_file, new_process_build, same_trees
+from support.course import make_course, write
 from tracksite.adapter.caches import buildcache, pagecache
 from tracksite.core import localstate
 
@@ -32,33 +33,6 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 #: A kept text edited in place, its checksum left as it was (SQL on the entries' UTF-8 bytes).
 FORGE = "UPDATE {table} SET text = CAST(replace(CAST(text AS TEXT), 'Edited filler words', 'Forged words') AS BLOB)"
-
-
-def cache_file(root: Path) -> Path:
-    """The build cache's database: in the course's state folder (core/localstate.py)."""
-    return localstate.path(root, "tracksite") / "build.sqlite"
-
-
-def build(root: Path, out: Path) -> str:
-    """`mkdocs build` in its own process, as a second build or a restarted server runs; its log."""
-    run = harness.forked(lambda: new_process_build(root, out))
-    assert run.returncode == 0, run.stderr[-3000:]
-    return run.stderr
-
-
-def new_process_build(root: Path, out: Path) -> subprocess.CompletedProcess:
-    """In the fork: the build as a new process's first (MkDocs' kept plugin instance dropped)."""
-    harness.forget_plugins()
-    return harness.mkdocs(root, site=out, strict=False)
-
-
-def tree(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
-
-def same_trees(a: Path, b: Path) -> list[str]:
-    ta, tb = tree(a), tree(b)
-    return sorted(k for k in ta.keys() | tb.keys() if ta.get(k) != tb.get(k))
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -1,7 +1,7 @@
 """`tracksite check` and `mkdocs build` see the same project: a corpus of bad inputs, each of
 which must fail both, with the same `path:line: message` line in both outputs.
 
-Every case breaks one thing in a copy of the fixture course (tests/course.py, built with
+Every case breaks one thing in a copy of the fixture course (tests/support/course.py, built with
 `strict: true`). `check` runs as the CLI runs it; the build runs through MkDocs' own command
 line (`mkdocs build`), in this process to keep the corpus fast, and a few cases also in a
 separate process, as a user runs them. The expected problem is named by its path, its line and
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from course import lesson_md, make_course, write
+from support.course import lesson_md, make_course, write
 
 A1, A2, A3, B2 = (
     "lessons/alpha/a1/lesson.md",

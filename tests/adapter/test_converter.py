@@ -8,8 +8,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-import harness
-from course import lesson_md, make_course, write
+from support import harness
+from support.course import lesson_md, make_course, write
 from tracksite.adapter.pages import converter
 
 #: What one document leaves in a converter and the next must not see: footnotes and their

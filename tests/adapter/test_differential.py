@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course import make_course, write
+from support.course import make_course, write
 from tracksite.core import forked, localstate
 
 LESSONS = ("alpha/a1", "alpha/a2", "alpha/a3", "beta/b1", "beta/b2")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-import harness
-from conftest import run_mkdocs
-from course import lesson_md, run_cli, write
-from harness import soup as html
+from support import harness
+from support.course import lesson_md, run_cli, write
+from support.harness import soup as html
+from support.sites import run_mkdocs
 
 NOTE = "Ask the class to predict the weights before revealing them."
 

@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from course import REPO
+from support.course import REPO
 
 
 def build(engine: str, out: Path) -> None:

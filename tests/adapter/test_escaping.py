@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
-from conftest import run_mkdocs
-from course import lesson_md, load, make_course, write
-from harness import page
+from support import harness
+from support.course import lesson_md, load, make_course, write
+from support.harness import page
+from support.sites import run_mkdocs
 
 
 def evil(field: str) -> str:
@@ -146,7 +146,7 @@ def test_search_index_holds_text_not_markup(evil_site):
     kind of title). The lesson title is stored exactly as written; the quiz and the flashcard
     answers stay out of the index. A flashcard's term is found on the track's review page (the
     deck a learner searches for), as text, and nowhere else."""
-    from search_index import content, fragments
+    from support.search_index import content, fragments
 
     pages = fragments(evil_site)
     assert "/alpha/a1/" in pages

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from conftest import run_mkdocs
-from course import REPO, lesson_md, load, write
-from harness import soup as html
-from pdfs import COUNT_SOLUTION, need_browser, pdf_pages, printed_answers
+from support import harness
+from support.course import REPO, lesson_md, load, write
+from support.harness import soup as html
+from support.pdfs import COUNT_SOLUTION, need_browser, pdf_pages, printed_answers
+from support.sites import run_mkdocs
 
 TRACKS = ("deep-learning-survey", "transformers-and-llms")
 
@@ -313,7 +313,7 @@ def test_every_bundled_lesson_feeds_the_review_page(built_site):
 @pytest.mark.browser
 def test_pdf_prints_the_exercise_pack_without_then_with_solutions(tmp_path_factory, chromium):
     """The pack of a course whose second lesson has COUNT_EXERCISE, as `tracksite pdf --publish`
-    and `tracksite pdf alpha --instructor` printed it (tests/pdfs.py: printed once a run, with
+    and `tracksite pdf alpha --instructor` printed it (tests/support/pdfs.py: printed once a run, with
     the pack tests of tests/commands/test_pdf_answers.py)."""
     need_browser()
     printed = printed_answers(tmp_path_factory, chromium)

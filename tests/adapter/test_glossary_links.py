@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from course import lesson_md, make_course, write
+from support.course import lesson_md, make_course, write
 from tracksite.commands.cli import main
 
 EXERCISE = """

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from conftest import run_mkdocs
-from course import MKDOCS_YML, write
+from support.course import MKDOCS_YML, write
+from support.sites import run_mkdocs
 
 MATERIAL_SEARCH = ("assets/javascripts/lunr", "assets/javascripts/workers")
 

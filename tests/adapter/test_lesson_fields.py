@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from conftest import run_mkdocs
-from course import lesson_md, write
+from support.course import lesson_md, write
+from support.sites import run_mkdocs
 
 
 def test_questions_open_the_lesson_and_key_points_close_it(course):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from conftest import run_mkdocs
-from course import lesson_md, write
+from support.course import lesson_md, write
+from support.sites import run_mkdocs
 from tracksite.adapter.pages.markup_fixes import code_block_ids, table_code_pipes
 
 

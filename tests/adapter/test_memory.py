@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from course import load, make_course
-from harness import forked as in_fork
-from harness import mkdocs
-from test_buildcache import cache_file, same_trees
+from support.builds import cache_file, same_trees
+from support.course import load, make_course
+from support.harness import forked as in_fork
+from support.harness import mkdocs
 from tracksite.adapter import buildstate
 from tracksite.adapter.caches import buildcache
 from tracksite.adapter.caches.spill import Spill

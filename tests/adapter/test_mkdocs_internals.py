@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from course import REPO
+from support.course import REPO
 from tracksite.adapter import mkdocsinternals as internals
 
 ADAPTER = REPO / "scripts" / "tracksite"

@@ -8,7 +8,7 @@ file ending in tracebacks; a folder name with a newline and `::warning` printed 
 Actions command). Kills are triggered by the build's own file operations, not by timers.
 
 A build that is killed or whose machine is broken by a patch runs in a fork of this test process
-(tests/harness.py `forked_command`): a process of its own, as a kill and a patched `os` need,
+(tests/support/harness.py `forked_command`): a process of its own, as a kill and a patched `os` need,
 but not a new interpreter, which paid about a second of processor time for its imports, thirty
 times in this file.
 """
@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from course import make_course
+from support import harness
+from support.course import make_course
 
 
 def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` in `root`: in this process (tests/harness.py), or with `patch`
+    """`mkdocs build --strict` in `root`: in this process (tests/support/harness.py), or with `patch`
     (code that breaks the machine under it) run first in a process of its own (a fork)."""
     if not patch:
         return harness.mkdocs(root, *args)
@@ -36,7 +36,7 @@ def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProce
 
 
 def tracksite(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProcess:
-    """The CLI in `root`: in this process (tests/harness.py), or with `patch` (code that breaks
+    """The CLI in `root`: in this process (tests/support/harness.py), or with `patch` (code that breaks
     the machine under it) run first in a process of its own (a fork)."""
     if not patch:
         return harness.tracksite(*args, cwd=root)

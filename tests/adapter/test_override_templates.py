@@ -5,7 +5,7 @@ itself, and one Jinja cannot read, are located problems of check and of the buil
 
 from __future__ import annotations
 
-from course import make_course, run_cli, write
+from support.course import make_course, run_cli, write
 
 
 def _check(root):

@@ -20,8 +20,8 @@ from types import SimpleNamespace
 import jinja2
 import pytest
 
-import harness
-from course import make_course, override, write
+from support import harness
+from support.course import make_course, override, write
 from tracksite.adapter.caches import pagecache, pagedeps
 from tracksite.adapter.pages import language, pagecontext
 from tracksite.core import localstate, messages

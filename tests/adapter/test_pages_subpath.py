@@ -19,7 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from course import make_course
+from support.course import make_course
 from tracksite import theme as theme_files
 
 PAGES_URL = "https://user.github.io/course"

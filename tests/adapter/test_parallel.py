@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from course import make_course, write
-from test_buildcache import cache_file, same_trees, tree
+from support import harness
+from support.builds import cache_file, same_trees, tree
+from support.course import make_course, write
 from tracksite.core import forked
 from tracksite.tools.bench.course import plan_course, write_tracksite_project
 
@@ -138,7 +138,7 @@ print("helpers: ok")
 
 
 def test_a_helper_that_fails_leaves_its_work_to_the_caller():
-    # in a process of its own, a fork of this one (tests/harness.py): the test runner's threads
+    # in a process of its own, a fork of this one (tests/support/harness.py): the test runner's threads
     # would (rightly) stop any fork here, and a fork holds only the thread that made it
     def run() -> str:
         out = io.StringIO()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 
-from course import REPO
+from support.course import REPO
 
 PLUGIN = REPO / "scripts" / "tracksite" / "adapter" / "plugin.py"
 MOST = 10

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from course import REPO, lesson_md, make_course, override, write
+from support import harness
+from support.course import REPO, lesson_md, make_course, override, write
 from tracksite.core import localstate
 
 TIMEOUT = 60
@@ -34,10 +34,10 @@ def mkdocs(root: Path, *args: str, patch: str = "") -> subprocess.CompletedProce
     """`mkdocs build --strict`; with `patch`, Python run first (to break things), in its own process.
     A patch changes tracksite's code at run time, which the build cache's key (the code's files)
     cannot see: with one, the cache is removed, or every page would be written as kept."""
-    if not patch:  # no patch: through MkDocs' command line in this process (tests/harness.py)
+    if not patch:  # no patch: through MkDocs' command line in this process (tests/support/harness.py)
         return harness.mkdocs(root, *args)
     shutil.rmtree(localstate.project_folder(root), ignore_errors=True)
-    # the patched build in a process of its own: a fork of this one (tests/harness.py)
+    # the patched build in a process of its own: a fork of this one (tests/support/harness.py)
     return harness.forked_command(lambda: harness.mkdocs(root, *args), patch)
 
 
@@ -236,7 +236,7 @@ def audited_build(
     """Build under an audit hook; every write event, and those outside site/ and its staging. The
     build runs in a process of its own, which the hook cannot leave: a new interpreter, which
     imports every module as a user's build does (one that wrote a file when imported is seen),
-    or a fork of this one (tests/harness.py) where only the hook is under test. Neither writes
+    or a fork of this one (tests/support/harness.py) where only the hook is under test. Neither writes
     bytecode (a module compiled on the way is not the build's writing)."""
     if new_interpreter:
         env = {**os.environ, "AUDIT_LOG": str(log), "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}

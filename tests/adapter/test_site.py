@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from conftest import run_mkdocs
-from course import lesson_md, write
-from harness import page as soup
+from support.course import lesson_md, write
+from support.harness import page as soup
+from support.sites import run_mkdocs
 
 
 def text(node) -> str:

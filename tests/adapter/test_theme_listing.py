@@ -10,7 +10,7 @@ import jinja2
 from mkdocs.config import load_config
 from mkdocs.structure.files import Files
 
-from course import make_course, write
+from support.course import make_course, write
 from tracksite.adapter.config import theme
 
 

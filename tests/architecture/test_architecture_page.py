@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from course import REPO
+from support.course import REPO
 
 PACKAGE = REPO / "scripts" / "tracksite"
 PAGE = REPO / "docs" / "architecture.md"

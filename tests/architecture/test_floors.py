@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_imports import PACKAGE, Edge, cycles, import_edges
+from support.import_graph import PACKAGE, Edge, cycles, import_edges
 
 # From the bottom up. A unit imports only units on lower floors; units on one floor never import
 # each other. Every folder and top-level module of core/ stands on exactly one floor.

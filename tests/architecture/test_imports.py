@@ -11,15 +11,7 @@ import inside a function is allowed only where the allow-list below says why.
 
 from __future__ import annotations
 
-import ast
-import functools
-from dataclasses import dataclass
-from pathlib import Path
-
-import package_source
-from course import REPO
-
-PACKAGE = REPO / "scripts" / "tracksite"
+from support.import_graph import Edge, cycles, import_edges
 
 # Imports that stay inside a function, each with its reason. Keyed by (importing module,
 # imported module); anything else inside a function fails the test.
@@ -52,65 +44,6 @@ ALLOWED_LOCAL = {
 }
 
 
-@dataclass(frozen=True)
-class Edge:
-    source: str
-    target: str
-    line: int
-    local: bool  # inside a function or method
-
-
-def module_name(path: Path, package: Path = PACKAGE) -> str:
-    parts = list(path.relative_to(package.parent).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
-    if not node.level:
-        return node.module or ""
-    base = module.split(".")
-    base = base if is_package else base[:-1]
-    base = base[: len(base) - (node.level - 1)]
-    return ".".join(base + ([node.module] if node.module else []))
-
-
-def _targets(module: str, is_package: bool, node: ast.Import | ast.ImportFrom, known: set[str]) -> list[str]:
-    """The modules an import statement loads: `from a import b` loads `a.b` when that is a module."""
-    if isinstance(node, ast.Import):
-        return [alias.name for alias in node.names]
-    base = _resolve(module, is_package, node)
-    out = [f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in known]
-    return out if len(out) == len(node.names) else [base, *out]
-
-
-def _walk(tree: ast.AST, local: bool = False):
-    for child in ast.iter_child_nodes(tree):
-        inside = local or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-        if isinstance(child, (ast.Import, ast.ImportFrom)):
-            yield child, local
-        yield from _walk(child, inside)
-
-
-def import_edges(package: Path = PACKAGE) -> list[Edge]:
-    """Every import of the package's modules, found once a test process while no file changed."""
-    paths = tuple(sorted(package.rglob("*.py")))
-    return list(_edges(package, paths, tuple(package_source.stamp(p) for p in paths)))
-
-
-@functools.cache
-def _edges(package: Path, paths: tuple[Path, ...], stamps: tuple) -> tuple[Edge, ...]:
-    known = {module_name(p, package) for p in paths}
-    edges = []
-    for path in paths:
-        module, tree = module_name(path, package), package_source.tree(path)
-        for node, local in _walk(tree):
-            for target in _targets(module, path.name == "__init__.py", node, known):
-                edges.append(Edge(module, target, node.lineno, local))
-    return tuple(edges)
-
-
 def internal_graph(edges: list[Edge]) -> dict[str, set[str]]:
     """Module -> the tracksite modules it loads; importing `a.b.c` also runs `a.b`'s `__init__`."""
     graph: dict[str, set[str]] = {}
@@ -122,41 +55,6 @@ def internal_graph(edges: list[Edge]) -> dict[str, set[str]]:
             if parts[0] == "tracksite" and target != e.source and not e.source.startswith(target + "."):
                 graph[e.source].add(target)
     return graph
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components with more than one module (Tarjan's algorithm)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in sorted(graph.get(v, ())):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            component = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                component.append(w)
-                if w == v:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for v in sorted(graph):
-        if v not in index:
-            visit(v)
-    return found
 
 
 def layer(module: str) -> str:

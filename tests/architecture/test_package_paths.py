@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from course import REPO
+from support.course import REPO
 
 PACKAGE = REPO / "scripts" / "tracksite"
 #: A path from the package's root: a layer's folder, then a file or folder name.

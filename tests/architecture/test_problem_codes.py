@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import package_source
-from course import run_cli
+from support import package_source
+from support.course import run_cli
 from tracksite.core.problems.codes import AREAS, CATALOGUE, CODES, table
 from tracksite.core.problems.problem import Problem, format_github, format_json, format_text
 

@@ -10,7 +10,7 @@ import subprocess
 
 import yaml
 
-from course import REPO
+from support.course import REPO
 
 TEXTS = ("scripts", "docs", ".github", "README.md", "CONTRIBUTING.md", ".pre-commit-config.yaml", "CHANGELOG.md")
 NAMED = re.compile(r"(?<![\w/.-])((?:tests|scripts/tracksite)/[A-Za-z0-9_./-]*[A-Za-z0-9_/])")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from course import REPO
+from support.course import REPO
 
 PACKAGE = REPO / "scripts" / "tracksite"
 #: At most this many module-level state holders in the whole package (issue 87: 36 before, 6 after).

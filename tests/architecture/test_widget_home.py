@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import importlib
 
-import package_source
-from course import REPO
+from support import package_source
+from support.course import REPO
 from tracksite import theme
 from tracksite.commands.editor_schema import SCHEMAS
 from tracksite.core import widgetregistry as W

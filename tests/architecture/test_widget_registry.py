@@ -15,8 +15,8 @@ from pathlib import Path
 import markdown
 from bs4 import BeautifulSoup
 
-import package_source
-from course import REPO
+from support import package_source
+from support.course import REPO
 from tracksite import theme
 from tracksite.adapter.blocks import BLOCKS, RENDERERS
 from tracksite.commands.editor_schema import SCHEMAS

@@ -12,8 +12,8 @@ import subprocess
 
 import pytest
 
-from conftest import IN_CI
-from course import REPO
+from support.course import REPO
+from support.sites import IN_CI
 
 ESLINT = REPO / "tests/.npm/node_modules/.bin/eslint"
 CONFIG = REPO / "tests/js/eslint.config.mjs"

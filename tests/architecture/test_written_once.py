@@ -12,7 +12,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from course import REPO
+from support.course import REPO
 from tracksite import localserver
 from tracksite.adapter.blocks import TracksiteBlocksExtension
 from tracksite.core.checks import rawhtml

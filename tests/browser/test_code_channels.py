@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_export_scorm import scorm_again
-from test_lms_state import HARNESS, HARNESS_JS, launch, open_lesson
 
-from conftest import run_mkdocs
-from course import intend
-from test_runnable import runnable_course
-from test_serve import serving, wait_for
+from support.course import intend
+from support.lms import HARNESS, HARNESS_JS, launch, open_lesson
+from support.runnable import runnable_course
+from support.scorm import scorm_again
+from support.serving import serving, wait_for
+from support.sites import run_mkdocs
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser

@@ -13,12 +13,12 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from test_accessibility import axe_violations
 
-from conftest import run_mkdocs
-from course import intend, lesson_md, text_of, write
-from pdfs import pdf_command, pdf_text
-from test_runnable import runnable_course
+from support.axe import axe_violations
+from support.course import intend, lesson_md, text_of, write
+from support.pdfs import pdf_command, pdf_text
+from support.runnable import runnable_course
+from support.sites import run_mkdocs
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import run_mkdocs
-from course import intend, text_of
-from test_runnable import EXERCISE, runnable_course
+from support.course import intend, text_of
+from support.runnable import EXERCISE, runnable_course
+from support.sites import run_mkdocs
 from tracksite.tools.weight import first_visit_weight
 
 pytestmark = pytest.mark.browser

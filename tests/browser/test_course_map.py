@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from course import REPO
+from support.course import REPO
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,9 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
-from test_accessibility import axe_violations
 
-from conftest import build_once, run_mkdocs
+from support.axe import axe_violations
+from support.sites import build_once, run_mkdocs
 from tracksite.core.learning import coursemap
 from tracksite.tools.bench import course as bench
 

@@ -6,7 +6,8 @@ boxes: "4. Training language / models by next-token…", "6. Using LLMs: / promp
 from __future__ import annotations
 
 import pytest
-from test_accessibility import open_page
+
+from support.axe import open_page
 
 pytestmark = pytest.mark.browser
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import run_mkdocs
-from course import REPO, make_course, override, write
+from support.course import REPO, make_course, override, write
+from support.sites import run_mkdocs
 from tracksite.adapter.pages import csp
 
 LESSON = "transformers-and-llms/attention-mechanism/"  # formulas, a diagram, every widget

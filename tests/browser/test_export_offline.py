@@ -10,8 +10,8 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from course import intend
-from test_runnable import runnable_course
+from support.course import intend
+from support.runnable import runnable_course
 from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
 

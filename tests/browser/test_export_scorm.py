@@ -10,7 +10,6 @@ test is skipped when it is absent (TRACKSITE_SCORM_AGAIN may name its dist folde
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import zipfile
@@ -19,33 +18,24 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from support.scorm import (
+    FILL_JS,
+    HARNESS,
+    HARNESS_2004_JS,
+    HARNESS_JS,
+    STUB,
+    STUB_JS,
+    big_course,
+    course_frame,
+    namespace,
+    scorm_again,
+)
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 LESSON = "deep-learning-survey/convolutions/"
-HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title>
-<script src="scorm12.min.js"></script><script src="harness.js"></script></head>
-<body><iframe id="sco" title="course" style="width:1200px;height:850px"></iframe></body></html>"""
-HARNESS_JS = """
-window.API = new Scorm12API({ logLevel: 5, autocommit: false });
-const saved = new URLSearchParams(location.search).get("suspend");
-if (saved) window.API.loadFromJSON({ suspend_data: saved, core: { entry: "resume" } });
-document.addEventListener("DOMContentLoaded", () => {
-  document.getElementById("sco").src = "pkg/scorm-launch.html";
-});
-"""
-
-
-def scorm_again() -> Path:
-    given = os.environ.get("TRACKSITE_SCORM_AGAIN")
-    folder = Path(given) if given else REPO / "tests/.npm/node_modules/scorm-again/dist"
-    if not (folder / "scorm12.min.js").is_file():
-        if os.environ.get("CI"):
-            pytest.fail("scorm-again is not installed; .ci/run installs it into tests/.npm")
-        pytest.skip("scorm-again is not installed (npm install --prefix tests/.npm scorm-again)")
-    return folder / "scorm12.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -61,21 +51,6 @@ def lms(export_site, tmp_path_factory, serve_site) -> str:
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
     (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
     return serve_site(folder)
-
-
-def course_frame(page, path: str = ""):
-    """The course page inside the launch page's frame, once its scripts have run; with `path`, once
-    the frame shows that page (a navigation just asked for leaves the old page there a moment)."""
-    page.wait_for_function(
-        "(path) => { const f = document.getElementById('sco').contentDocument;"
-        " const c = f && f.getElementById('ts-scorm-frame');"
-        " return c && c.contentDocument && c.contentWindow.location.pathname.endsWith(path)"
-        " && c.contentDocument.readyState === 'complete'"
-        " && c.contentDocument.querySelector('[data-ts-search]:not([hidden])'); }",
-        arg=path,
-        timeout=30_000,
-    )
-    return page.frame_locator("#sco").frame_locator("#ts-scorm-frame")
 
 
 def cmi(page) -> dict:
@@ -153,14 +128,6 @@ def test_without_an_lms_the_package_is_the_site_and_says_nothing_is_recorded(chr
     context.close()
 
 
-HARNESS_2004_JS = """
-window.API_1484_11 = new Scorm2004API({ logLevel: 5, autocommit: false });
-document.addEventListener("DOMContentLoaded", () => {
-  document.getElementById("sco").src = "pkg/scorm-launch.html";
-});
-"""
-
-
 @pytest.fixture(scope="module")
 def lms2004(export_site, tmp_path_factory, serve_site) -> str:
     runtime = scorm_again().with_name("scorm2004.min.js")
@@ -215,78 +182,6 @@ def test_scorm_2004_package_plays_under_scorm_again(chromium, lms2004, tmp_path)
 
 
 # -- suspend_data for a 200-lesson course ---------------------------------------------------------
-
-STUB = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stub LMS</title>
-<script src="stub.js"></script></head><body>
-<iframe id="ts-scorm-frame" title="course"></iframe>
-<script src="assets/tracksite-export/scorm-course.js"></script>
-<script src="assets/tracksite-export/scorm-state.js"></script>
-<script src="assets/tracksite-export/scorm.js"></script></body></html>"""
-STUB_JS = """window.lmsData = {};
-window.API = { LMSInitialize: () => "true", LMSGetValue: (k) => window.lmsData[k] || "",
-  LMSSetValue: (k, v) => { if (k === "cmi.suspend_data" && v.length > 4096) return "false";
-    window.lmsData[k] = v; return "true"; }, LMSCommit: () => "true",
-  LMSFinish: () => "true", LMSGetLastError: () => "0" };"""
-# everything a learner can leave in storage, for every lesson, card and question of the course:
-# every option chosen, every first check made, every card marked and scheduled
-FILL_JS = """(ns) => {
-  const c = window.tracksiteCourse, now = Date.now(), DAY = 86400000, state = {};
-  const progress = {}, cards = {}, decks = {};
-  for (const lesson of c.lessons) {
-    progress[lesson.id] = true;
-    const terms = lesson.decks.flatMap(([, t]) => t);
-    decks[lesson.id] = terms.map((t) => lesson.id + "|" + t);
-    terms.forEach((t, n) => { cards[lesson.id + "|" + t] = { box: 1 + (n % 5), due: now + (n % 17) * DAY }; });
-    for (const [key, list] of lesson.decks) {
-      state[key] = Object.fromEntries(list.map((t, n) => [t, n % 2 ? "known" : "again"]));
-    }
-    lesson.questions.forEach((q, i) => {
-      state[q.key] = { answers: { 0: Array.from({ length: q.n }, (_, o) => o) }, first: { 0: i % 2 } };
-    });
-  }
-  state["tracksite:progress"] = progress;
-  state["tracksite:review"] = { cards, decks };
-  state["tracksite:learner"] = { id: "k2j4h5g6f7d8s9a0k2j4h5g6" };
-  for (const [k, v] of Object.entries(state)) localStorage.setItem(ns + k.slice(10), JSON.stringify(v));
-  return state;
-}"""
-
-
-def big_course(lessons: int, questions: int, cards: int):
-    """A course of `lessons` lessons, each with a quiz of `questions` four-option questions and
-    `cards` flashcards, as coursedata reads one."""
-    from tracksite.commands.export import coursedata as cd
-
-    def lesson(t: int, n: int) -> cd.Lesson:
-        ident = f"track-{t}/a-lesson-with-a-long-descriptive-slug-{n:02d}"
-        terms = [f"A flashcard term of some length {k}" for k in range(cards)]
-        quiz = cd.Quiz(
-            f"tracksite:quiz:{ident}:1:0123abcd",
-            [
-                cd.Question("q", False, ["a", "b", "c", "d"], [0], [""] * 4, f"tracksite:quiz:{ident}:{k:08x}")
-                for k in range(questions)
-            ],
-        )
-        return cd.Lesson(
-            ident,
-            "L",
-            f"track-{t}",
-            f"{ident}/",
-            terms,
-            [quiz] if questions else [],
-            [f"{ident}/"],
-            decks=[(f"tracksite:cards:{ident}:1", terms)] if cards else [],
-        )
-
-    return cd.Course("Big", [], [lesson(t, n) for t in range(lessons // 50) for n in range(50)], "0a1b2c3d")
-
-
-def namespace(page) -> str:
-    """The package's namespace in storage: the course's id bound to the package's address (scorm.js
-    marks it at launch with its `copied` key)."""
-    ns = page.evaluate("() => Object.keys(localStorage).find((k) => k.endsWith(':copied')).slice(0, -6)")
-    assert ns.startswith("tracksite:") and ns != "tracksite:0a1b2c3d:"  # not the course's id alone
-    return ns
 
 
 def test_suspend_data_of_a_200_lesson_course_fits_scorm_12(chromium, tmp_path, serve_site):

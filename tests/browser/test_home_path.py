@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_accessibility import open_page
+
+from support.axe import open_page
 
 pytestmark = pytest.mark.browser
 

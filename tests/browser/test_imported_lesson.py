@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_once
+from support.sites import build_once
 from tracksite.commands.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "carpentries" / "git-novice"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from conftest import next_frame, settled
+from support.waits import next_frame, settled
 
 pytestmark = pytest.mark.browser
 

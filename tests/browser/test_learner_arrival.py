@@ -9,13 +9,13 @@ import re
 
 import pytest
 
-from course import REPO
+from support.course import REPO
 
 pytestmark = pytest.mark.browser
 
 
 def lesson_urls() -> list[str]:
-    from course import load
+    from support.course import load
 
     project = load(REPO, include_drafts=False)
     return [f"{l.track}/{l.slug}/" for l in project.curriculum.all_lessons()]

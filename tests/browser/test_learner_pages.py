@@ -8,7 +8,8 @@ import json
 
 import pytest
 from playwright.sync_api import expect
-from test_accessibility import axe_violations, heading_problems, open_page
+
+from support.axe import axe_violations, heading_problems, open_page
 
 pytestmark = pytest.mark.browser
 

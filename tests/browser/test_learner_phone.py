@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-from test_accessibility import AXE
 
-from conftest import settled
+from support.axe import AXE
+from support.waits import settled
 
 pytestmark = pytest.mark.browser
 

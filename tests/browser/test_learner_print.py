@@ -4,9 +4,9 @@ paper is noise), and each "What will this print?" leaves ruled space to write th
 from __future__ import annotations
 
 import pytest
-from test_widgets_browser import _open, _pages_with
 
-from pdfs import pdf_pages
+from support.pdfs import pdf_pages
+from support.widget_pages import open_widgets, pages_with
 
 pytestmark = pytest.mark.browser
 
@@ -16,13 +16,13 @@ CONTROLS = ".md-code__nav, .md-code__button, .md-clipboard"
 @pytest.fixture(scope="module")
 def pack_url(built_site) -> str:
     """The exercise pack that holds a predict block (Track 5's today)."""
-    packs = [url for url in _pages_with(built_site, "predict") if url.endswith("/exercises/")]
+    packs = [url for url in pages_with(built_site, "predict") if url.endswith("/exercises/")]
     assert packs, "no exercise pack of the built site has a predict block"
     return packs[0]
 
 
 def test_code_prints_without_its_copy_button(browser_page, pack_url):
-    page = _open(browser_page, pack_url)
+    page = open_widgets(browser_page, pack_url)
     assert page.locator(f".md-content :is({CONTROLS})").count() > 0, "Material adds the buttons on screen"
     page.emulate_media(media="print")
     visible = page.evaluate(
@@ -34,7 +34,7 @@ def test_code_prints_without_its_copy_button(browser_page, pack_url):
 
 
 def test_a_prediction_has_room_to_be_written(browser_page, pack_url):
-    page = _open(browser_page, pack_url)
+    page = open_widgets(browser_page, pack_url)
     page.emulate_media(media="print")
     question = page.locator("[data-widget=predict] .ts-predict__question").first
     room = question.evaluate(
@@ -52,9 +52,9 @@ def test_a_prediction_has_room_to_be_written(browser_page, pack_url):
 def test_flashcards_print_whole_without_show_answer(browser_page, built_site, where):
     """Issue 56: printed flashcards showed a "Show answer" heading on every card, no answer, and
     a card could split across two pages. On paper a card is its term and answer, kept together."""
-    lessons = [u for u in _pages_with(built_site, "flashcards") if u.count("/") == 2]  # track/lesson/, not a guide
+    lessons = [u for u in pages_with(built_site, "flashcards") if u.count("/") == 2]  # track/lesson/, not a guide
     url = "transformers-and-llms/review/" if where == "review" else lessons[0]
-    page = _open(browser_page, url)
+    page = open_widgets(browser_page, url)
     page.emulate_media(media="print")
     cards = page.evaluate(
         """() => [...document.querySelectorAll('li.ts-card')].map(c => ({

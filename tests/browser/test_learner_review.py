@@ -18,7 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from conftest import run_mkdocs, settled
+from support.sites import run_mkdocs
+from support.waits import settled
 
 # The lesson has short checks of one question after its sections; tests that walk through
 # several questions use the first quiz that has at least three.

@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import time
 
-from course import PRIME_AND_EVEN_QUIZ, lesson_md
-from test_serve import serving, wait_for
+from support.course import PRIME_AND_EVEN_QUIZ, lesson_md
+from support.serving import serving, wait_for
 
 COLLECT = """
 window.__cspViolations = [];

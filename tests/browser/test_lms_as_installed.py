@@ -20,31 +20,15 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_export_scorm import course_frame, scorm_again
-from test_lms_state import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
-from test_widgets_browser import MULTI_QUIZ, _explanations, _open, lesson_url  # noqa: F401 (a fixture)
 
-from course import PRIME_AND_EVEN_QUIZ, make_course
+from support.course import make_course
+from support.lms import HARNESS, HARNESS_JS, QUIZZES, launch, leave, open_lesson, storage, suspend
+from support.scorm import course_frame, scorm_again
+from support.widget_pages import MULTI_QUIZ, explanations, open_widgets
 from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
-
-QUIZZES = (
-    "\n"
-    + PRIME_AND_EVEN_QUIZ
-    + """
-/// quiz
-- question: Which is a square?
-  options:
-    - text: Sixteen
-      correct: true
-      explain: Four times four.
-    - text: Fifteen
-      explain: Between two squares.
-///
-"""
-)
 
 
 # SCORM 2004: scorm-again's Scorm2004API, each SetValue logged with what it returned
@@ -317,7 +301,7 @@ class StockTypes(QuietHandler):
 
 @pytest.mark.slow
 def test_code_starts_where_wasm_is_served_as_octet_stream(chromium, tmp_path_factory):
-    from test_runnable import runnable_course
+    from support.runnable import runnable_course
 
     runtime = scorm_again()
     folder = tmp_path_factory.mktemp("lms-stock-types")
@@ -349,7 +333,7 @@ def test_the_reason_python_could_not_start_is_given(chromium, tmp_path_factory):
     """A host that lacks a file of the interpreter (here the loader): the block names the file and
     the server's answer, not "()". (The page fetches the interpreter's files as bytes and hands
     them to the sandboxed frame, issue 81, so the type a host gives them no longer matters.)"""
-    from test_runnable import runnable_course
+    from support.runnable import runnable_course
 
     folder = tmp_path_factory.mktemp("missing-file")
     pkg = _export(runnable_course(tmp_path_factory.mktemp("runs2") / "course"), folder / "pkg.zip")
@@ -370,8 +354,7 @@ def test_the_reason_python_could_not_start_is_given(chromium, tmp_path_factory):
 
 def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_site):
     """Outside UTC (Los Angeles), a card due on the 30th is due on the 30th after a relaunch."""
-    from test_export_scorm import FILL_JS, STUB, STUB_JS, big_course, namespace
-
+    from support.scorm import FILL_JS, STUB, STUB_JS, big_course, namespace
     from tracksite.commands.export import scorm
 
     repo = Path(__file__).resolve().parents[2]
@@ -411,17 +394,17 @@ def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_sit
 
 def test_answers_kept_by_the_quiz_before_move_to_each_questions_key(browser_page, lesson_url):  # noqa: F811
     url = lesson_url
-    page = _open(browser_page, url)
+    page = open_widgets(browser_page, url)
     root = page.locator(MULTI_QUIZ).first
     quiz_key = root.get_attribute("data-key")
     question = root.locator(".ts-quiz__question").nth(1)
-    right = _explanations(question)[0].index(True)
+    right = explanations(question)[0].index(True)
     # what a page of the site before kept: the quiz's answers by the question's place
     page.evaluate(
         "([k, right]) => localStorage.setItem(tracksite.key(k), JSON.stringify({answers: {1: [right]}, first: {1: 1}}))",
         [quiz_key, right],
     )
-    page = _open(page, url)
+    page = open_widgets(page, url)
     root = page.locator(MULTI_QUIZ).first
     question = root.locator(".ts-quiz__question").nth(1)
     expect(question).to_have_class(re.compile("is-answered"))

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_export_scorm import course_frame, scorm_again
 
-from course import lesson_md, make_course, write
+from support.course import lesson_md, make_course, write
+from support.scorm import course_frame, scorm_again
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser

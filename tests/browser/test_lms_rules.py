@@ -30,19 +30,26 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from moodle_rules import COMPLETED, MOODLE_12_JS, MOODLE_PAGE, PASSED, relaunched, require_status, settings, stored
 from playwright.sync_api import expect
-from test_export_scorm import course_frame, scorm_again
-from test_lms_as_installed import QUIZZES
-from test_lms_state import open_lesson
 
-from course import intend, lesson_md, make_course, write
+from support.course import intend, lesson_md, make_course, write
+from support.lms import QUIZZES, answer, finish_course, open_lesson
+from support.moodle_rules import (
+    COMPLETED,
+    MOODLE_12_JS,
+    MOODLE_PAGE,
+    PASSED,
+    relaunched,
+    require_status,
+    settings,
+    stored,
+)
+from support.scorm import course_frame, scorm_again
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser
 
 EXERCISES = 30
-OTHERS = ("alpha/a2/", "alpha/a3/", "beta/b1/", "beta/b2/")  # the fixture course's other lessons
 
 HARNESS_2004 = """
 window.API_1484_11 = new Scorm2004API({ logLevel: 5, autocommit: false });
@@ -97,22 +104,6 @@ def play(chromium, lms: str, pkg: str, tracks: list | None = None, *, context=No
     page.goto(lms + "moodle.html")
     course_frame(page)
     return page
-
-
-def answer(page, right: bool = False):
-    """Lesson a1 marked done and its three questions checked: all right, or 2 of 3 (67)."""
-    frame = open_lesson(page, "alpha/a1/")
-    frame.locator(".ts-progress__toggle").click()
-    first, second = frame.locator(".ts-quiz").nth(0), frame.locator(".ts-quiz").nth(1)
-    for quiz, label in ((first, "Seven"), (first, "Four" if right else "Five"), (second, "Sixteen")):
-        quiz.get_by_label(label).check()
-        quiz.get_by_role("button", name="Check answer").first.click()
-    page.wait_for_function("() => window.frames[0].tracksiteScorm.score() === " + ("100" if right else "67"))
-
-
-def finish_course(page):
-    for lesson in OTHERS:
-        open_lesson(page, lesson).locator(".ts-progress__toggle").click()
 
 
 def leave(page, keep: bool = False) -> list:

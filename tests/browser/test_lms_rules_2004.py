@@ -20,12 +20,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from moodle_rules import COMPLETED, MOODLE_2004_JS, MOODLE_PAGE, PASSED, manifest_threshold, require_status, settings
-from test_export_scorm import course_frame, scorm_again
-from test_lms_as_installed import QUIZZES
-from test_lms_rules import answer, finish_course
 
-from course import make_course
+from support.course import make_course
+from support.lms import QUIZZES, answer, finish_course
+from support.moodle_rules import (
+    COMPLETED,
+    MOODLE_2004_JS,
+    MOODLE_PAGE,
+    PASSED,
+    manifest_threshold,
+    require_status,
+    settings,
+)
+from support.scorm import course_frame, scorm_again
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import urllib.parse
 import zipfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from test_export_scorm import course_frame, scorm_again
 
-from course import PRIME_AND_EVEN_QUIZ, lesson_md, make_course, write
+from support.course import PRIME_AND_EVEN_QUIZ, lesson_md, make_course, write
+from support.lms import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
+from support.scorm import course_frame, scorm_again
 from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser
@@ -42,31 +42,6 @@ QUIZ = (
 ///
 """
 )
-HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">
-<script src="scorm12.min.js"></script><script src="harness.js"></script></head>
-<body><iframe id="sco" title="course" style="width:1200px;height:850px"></iframe></body></html>"""
-# the LMS page: scorm-again's API, every call logged (and whether it came after LMSFinish)
-HARNESS_JS = """
-const params = new URLSearchParams(location.search);
-window.API = new Scorm12API({ logLevel: 5, autocommit: false });
-const saved = params.get("suspend");
-if (saved) window.API.loadFromJSON({ suspend_data: saved, core: { entry: "resume" } });
-window.calls = [];
-let finished = false;
-for (const name of ["LMSSetValue", "LMSCommit", "LMSFinish", "LMSGetValue"]) {
-  const real = window.API[name].bind(window.API);
-  window.API[name] = (...args) => {
-    const call = { name, args, late: finished };
-    window.calls.push(call);
-    if (name === "LMSFinish") finished = true;
-    call.ret = real(...args);
-    return call.ret;
-  };
-}
-document.addEventListener("DOMContentLoaded", () => {
-  document.getElementById("sco").src = params.get("pkg") + "/scorm-launch.html";
-});
-"""
 
 
 RUNNABLE = """## Practice
@@ -119,35 +94,6 @@ def lms(tmp_path_factory, serve_site) -> str:
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
     (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
     return serve_site(folder)
-
-
-def launch(page, lms: str, pkg: str, suspend: str = ""):
-    page.goto(f"{lms}?pkg={pkg}" + (f"&suspend={urllib.parse.quote(suspend)}" if suspend else ""))
-    return course_frame(page)
-
-
-def open_lesson(page, lesson: str):
-    page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
-        f"f => f.contentWindow.location.assign('{lesson}index.html')"
-    )
-    return course_frame(page, lesson + "index.html")
-
-
-def storage(page) -> dict:
-    """tracksite's keys in the origin's storage (Material keeps its own there too)."""
-    return page.evaluate(
-        "() => Object.fromEntries(Object.keys(localStorage).filter((k) => k.startsWith('tracksite:'))"
-        ".map((k) => [k, localStorage[k]]))"
-    )
-
-
-def suspend(page) -> str:
-    return page.evaluate("() => API.cmi.suspend_data")
-
-
-def leave(page) -> None:
-    page.evaluate("document.getElementById('sco').remove()")
-    page.wait_for_function("() => API.isTerminated()", timeout=10_000)
 
 
 def progress_in_a1(page):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import settled
+from support.waits import settled
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,9 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from test_accessibility import AXE, WCAG_22_AA
-from test_widgets_browser import _open, _pages_with
+
+from support.axe import AXE, WCAG_22_AA
+from support.widget_pages import open_widgets, pages_with
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ ROOT = "[data-widget=predict]"
 
 @pytest.fixture(scope="module")
 def predict_url(built_site) -> str:
-    pages = _pages_with(built_site, "predict")
+    pages = pages_with(built_site, "predict")
     assert pages, "no page of the built site has a predict block"
     return pages[0]
 
@@ -29,7 +30,7 @@ def predict_url(built_site) -> str:
 @pytest.fixture(scope="module")
 def list_url(built_site) -> str:
     """A page whose predict output prints a list or a tuple (the tokens lesson's today)."""
-    for url in _pages_with(built_site, "predict"):
+    for url in pages_with(built_site, "predict"):
         html = (built_site / url / "index.html").read_text(encoding="utf-8")
         outputs = BeautifulSoup(html, "html.parser").select(".ts-predict__output")
         if outputs and any(c in outputs[0].get_text() for c in "[("):
@@ -43,7 +44,7 @@ def _expected(root) -> str:
 
 def _widget(browser_page, url):
     """The page and its first predict block's root, disclosure, feedback line and text box."""
-    page = _open(browser_page, url)
+    page = open_widgets(browser_page, url)
     root = page.locator(ROOT).first
     box = page.get_by_role("textbox", name="What will this print?").first
     return page, root, root.locator("details.ts-predict__answer"), root.locator(".ts-predict__feedback"), box
@@ -131,7 +132,7 @@ def test_without_javascript_the_output_waits_in_a_closed_disclosure(site_page, s
 
 
 def test_a_printout_shows_the_code_but_not_the_answer(browser_page, predict_url):
-    page = _open(browser_page, predict_url)
+    page = open_widgets(browser_page, predict_url)
     page.emulate_media(media="print")
     root = page.locator(ROOT).first
     assert root.locator(".ts-predict__code").is_visible()
@@ -143,7 +144,7 @@ def test_a_printout_shows_the_code_but_not_the_answer(browser_page, predict_url)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_it_fits_a_phone_and_passes_axe(browser_page, predict_url, scheme):
     browser_page.set_viewport_size({"width": 390, "height": 844})
-    page = _open(browser_page, predict_url, scheme="slate" if scheme == "dark" else "default")
+    page = open_widgets(browser_page, predict_url, scheme="slate" if scheme == "dark" else "default")
     root = page.locator(ROOT).first
     root.scroll_into_view_if_needed()
     box = root.bounding_box()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import until
+from support.waits import until
 from tracksite.tools.weight import first_visit_weight
 
 pytestmark = pytest.mark.browser

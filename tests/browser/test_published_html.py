@@ -12,9 +12,9 @@ from __future__ import annotations
 import html5lib
 import pytest
 
-from conftest import run_mkdocs
-from course import write
-from test_html_as_browsers import PAYLOADS, page_with
+from support.course import write
+from support.html_payloads import PAYLOADS, page_with
+from support.sites import run_mkdocs
 from tracksite.adapter.published import statichtml
 
 pytestmark = pytest.mark.browser

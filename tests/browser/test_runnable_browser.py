@@ -14,32 +14,17 @@ import zipfile
 
 import pytest
 from playwright.sync_api import expect
-from test_accessibility import AXE, WCAG_22_AA
-from test_export_scorm import HARNESS, HARNESS_2004_JS, HARNESS_JS, course_frame, scorm_again
 
-from conftest import run_mkdocs
-from course import intend
-from test_runnable import runnable_course
+from support.axe import AXE, WCAG_22_AA
+from support.course import intend
+from support.runnable import START
+from support.scorm import HARNESS, HARNESS_2004_JS, HARNESS_JS, course_frame, scorm_again
 from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
 
-START = 90_000  # ms: Python's first start in a loaded CI machine's Chromium (seconds on a quiet one)
 RUNTIME = ("/pyodide/", "runnable-worker.js", "runner.py")
-
-
-@pytest.fixture(scope="module")
-def runnable_site(tmp_path_factory):
-    root = runnable_course(tmp_path_factory.mktemp("runnable") / "course")
-    result = run_mkdocs(root)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return root / "site"
-
-
-@pytest.fixture(scope="module")
-def runnable_url(runnable_site, serve_site) -> str:
-    return serve_site(runnable_site)
 
 
 def axe(page) -> list[str]:

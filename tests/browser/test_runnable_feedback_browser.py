@@ -10,11 +10,10 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from test_runnable_browser import START
 
-from conftest import run_mkdocs
-from course import intend, lesson_md, make_course, write
-from test_runnable_feedback import KV_ATTENDS_FIRST, MASK_OVERFLOWS, REPO
+from support.course import REPO, intend, lesson_md, make_course, write
+from support.runnable import KV_ATTENDS_FIRST, MASK_OVERFLOWS, START
+from support.sites import run_mkdocs
 
 pytestmark = pytest.mark.browser
 

@@ -20,11 +20,11 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from test_runnable_policy import Recorder
 
-from conftest import run_mkdocs
-from course import intend, lesson_md, write
-from test_runnable import runnable_course
+from support.course import intend, lesson_md, write
+from support.runnable import runnable_course
+from support.serving import Recorder
+from support.sites import run_mkdocs
 from tracksite.localserver import serve_folder
 
 pytestmark = pytest.mark.browser

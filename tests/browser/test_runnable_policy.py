@@ -15,53 +15,23 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 import time
 import zipfile
 
 import pytest
 from playwright.sync_api import expect
-from test_export_scorm import HARNESS, HARNESS_JS, course_frame, scorm_again
 
-from conftest import run_mkdocs
-from course import lesson_md, write
-from test_runnable import runnable_course
+from support.course import lesson_md, write
+from support.runnable import runnable_course
+from support.scorm import HARNESS, HARNESS_JS, course_frame, scorm_again
+from support.serving import Recorder
+from support.sites import run_mkdocs
 from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
 
 START = 90_000
-
-
-class Recorder(QuietHandler):
-    """A server that notes every request it gets (another origin, or an LMS's files)."""
-
-    seen: list[str] = []
-    lock = threading.Lock()
-
-    def _note(self) -> None:
-        with self.lock:
-            self.seen.append(f"{self.command} {self.path}")
-
-    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-        self._note()
-        super().do_GET()
-
-    def do_POST(self) -> None:  # noqa: N802
-        self._note()
-        self.send_response(204)
-        self.end_headers()
-
-    def do_OPTIONS(self) -> None:  # noqa: N802
-        self._note()
-        self.send_response(204)
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.end_headers()
-
-    def end_headers(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
-        super().end_headers()
 
 
 class Other(Recorder):
@@ -186,7 +156,7 @@ def test_hidden_tests_reach_no_other_origin_under_a_header_policy(chromium, host
 
 
 def test_hidden_tests_reach_no_other_origin_under_mkdocs_serve(chromium, hostile_course):
-    from test_serve import serving, wait_for
+    from support.serving import serving, wait_for
 
     Other.seen.clear()
     context = chromium.new_context()

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from test_runnable_browser import runnable_site, runnable_url  # noqa: F401 (fixtures)
 
-from course import intend
+from support.course import intend
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from conftest import until
-from course import lesson_md, write
+from support.course import lesson_md, write
+from support.waits import until
 
 pytestmark = pytest.mark.browser
 
@@ -318,7 +318,7 @@ def test_without_javascript_there_is_no_dead_search_button(site_page, site_url):
 
 
 def test_search_works_under_mkdocs_serve_after_an_edit(course, chromium):
-    from test_serve import serving, wait_for
+    from support.serving import serving, wait_for
 
     with serving(course) as (base, proc):
         wait_for(base + "alpha/a1/", "First lesson")
@@ -368,7 +368,7 @@ def test_the_policy_allows_neither_webassembly_nor_eval(browser_page):
 
 def test_markup_in_a_title_shows_as_text(course, chromium, serve_site):
     """A lesson title with markup in it, found by the search: shown as written, nothing runs."""
-    from conftest import run_mkdocs
+    from support.sites import run_mkdocs
 
     evil = 'Zebra <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> & <mark>m</mark>'
     write(

@@ -15,8 +15,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from conftest import run_mkdocs
-from course import REPO, lesson_md, make_course, write
+from support.course import REPO, lesson_md, make_course, write
+from support.sites import run_mkdocs
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 
 pytestmark = pytest.mark.browser

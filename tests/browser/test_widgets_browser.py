@@ -10,56 +10,15 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from conftest import settled
+from support.waits import settled
+from support.widget_pages import MULTI_QUIZ, explanations, open_widgets
 from tracksite.core import messages
 from tracksite.core import widgetregistry as W
 
-# The lesson has short checks of one question after its sections; tests that walk through
-# several questions use the first quiz that has at least three.
-MULTI_QUIZ = "[data-widget=quiz]:has(.ts-quiz__question ~ .ts-quiz__question ~ .ts-quiz__question)"
-
 pytestmark = pytest.mark.browser
-
-WIDGETS = ("exercise", "flashcards", "quiz", "attention", "attention-steps")
-
-
-def _pages_with(site: Path, widget: str) -> list[str]:
-    marker = f'data-widget="{widget}"'
-    return [
-        p.parent.relative_to(site).as_posix() + "/"
-        for p in sorted(site.rglob("index.html"))
-        if marker in p.read_text(encoding="utf-8")
-    ]
-
-
-@pytest.fixture(scope="module")
-def lesson_url(built_site) -> str:
-    """A lesson page (it has the "Mark lesson complete" widget) with every widget: the
-    attention lesson today; else the lesson with the most kinds of widget."""
-    lessons = set(_pages_with(built_site, "progress"))
-    counts = {}
-    for widget in WIDGETS:
-        for url in _pages_with(built_site, widget):
-            if url in lessons:
-                counts[url] = counts.get(url, 0) + 1
-    assert counts, "no lesson page of the built site has a widget"
-    return max(sorted(counts), key=lambda url: counts[url])
-
-
-def _open(page, url: str, *, scheme: str | None = None):
-    if scheme:
-        page.emulate_media(color_scheme="dark" if scheme == "slate" else "light")
-    page.goto(page.base_url + url)
-    page.wait_for_load_state("load")
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-widget]:not([data-ts-ready])').length"
-        " === document.querySelectorAll('[data-widget=exercise], [data-widget=runnable]:not([data-ts-ready])').length"
-    )
-    return page
 
 
 def _live_text(page, locator) -> str:
@@ -72,7 +31,7 @@ def _live_text(page, locator) -> str:
 
 
 def test_flashcards_flip_and_move_by_keyboard(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator("[data-widget=flashcards]").first
     card = root.locator(".ts-cards__card")
     count = root.locator(".ts-cards__count")
@@ -105,7 +64,7 @@ def test_flashcards_flip_and_move_by_keyboard(browser_page, lesson_url):
 
 
 def test_flashcards_again_comes_back_first_after_reload(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator("[data-widget=flashcards]").first
     terms = root.locator(".ts-card__term").all_inner_texts()
     knew = root.get_by_role("button", name="Knew it")
@@ -118,7 +77,7 @@ def test_flashcards_again_comes_back_first_after_reload(browser_page, lesson_url
     assert "1 to see again" in root.locator(".ts-cards__count").inner_text()
 
     page.reload()
-    _open(page, lesson_url)
+    open_widgets(page, lesson_url)
     root = page.locator("[data-widget=flashcards]").first
     assert root.locator(".ts-cards__face").inner_text() == terms[1], "the Again card leads"
     assert "this card: again" in root.locator(".ts-cards__count").inner_text()
@@ -141,27 +100,16 @@ def _option(question, i: int):
     return question.locator(f'.ts-quiz__input[value="{i}"]')
 
 
-def _explanations(question) -> tuple[list[bool], list[str]]:
-    """Whether each option is right, and its explanation, in source order (data-option)."""
-    rows = sorted(
-        question.locator(".ts-quiz__explanation").evaluate_all(
-            "xs => xs.map(x => [Number(x.dataset.option), x.dataset.correct === 'true',"
-            " x.querySelector('.ts-quiz__explain').textContent])"
-        )
-    )
-    return [r[1] for r in rows], [r[2] for r in rows]
-
-
 def test_quiz_wrong_pick_explains_that_option_only_score_and_reset(browser_page, lesson_url):
     """Issue 56: one wrong pick showed every option's explanation, the right one's included,
     before a retry; now only the pick's, and a right answer shows them all."""
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator(MULTI_QUIZ).first
     questions = root.locator(".ts-quiz__question")
     total = questions.count()
     first = questions.first
     assert first.locator(".ts-quiz__answers").is_hidden()
-    correct, explains = _explanations(first)
+    correct, explains = explanations(first)
     wrong = correct.index(False)
 
     first.get_by_role("button", name="Check answer").click()
@@ -197,7 +145,7 @@ def test_quiz_wrong_pick_explains_that_option_only_score_and_reset(browser_page,
 
     # the second question, answered right by keyboard
     second = questions.nth(1)
-    right, _ = _explanations(second)
+    right, _ = explanations(second)
     if second.get_attribute("data-multiple") == "false":
         _option(second, right.index(True)).focus()
         page.keyboard.press("Space")
@@ -207,7 +155,7 @@ def test_quiz_wrong_pick_explains_that_option_only_score_and_reset(browser_page,
         assert score.inner_text() == f"Score: 1 of {total} (2 of {total} answered)"
 
     page.reload()
-    _open(page, lesson_url)
+    open_widgets(page, lesson_url)
     root = page.locator(MULTI_QUIZ).first
     assert root.locator(".ts-quiz__question").first.locator(".ts-quiz__note:visible").count() == 1
     assert _option(root.locator(".ts-quiz__question").first, wrong).is_checked()
@@ -230,7 +178,7 @@ def _weights(root) -> dict[str, str]:
 
 
 def test_attention_click_it_changes_the_weights(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator("[data-widget=attention]").first
     root.scroll_into_view_if_needed()  # the data loads when the widget comes near the viewport
     page.wait_for_selector("[data-widget=attention] .ts-tok")
@@ -291,7 +239,7 @@ def test_attention_click_it_changes_the_weights(browser_page, lesson_url):
 
 
 def test_attention_steps_back_and_next(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     root = page.locator("[data-widget=attention-steps]").first
     steps = root.locator(".ts-steps__step")
     n = steps.count()
@@ -327,7 +275,7 @@ def _track_of(lesson_url: str) -> str:
 
 
 def test_mark_complete_shows_on_track_page_after_reload(browser_page, lesson_url):
-    page = _open(browser_page, lesson_url)
+    page = open_widgets(browser_page, lesson_url)
     widget = page.locator("[data-widget=progress]")
     toggle = widget.locator(".ts-progress__toggle")
     lesson = widget.get_attribute("data-lesson")
@@ -381,7 +329,7 @@ window.addEventListener('unhandledrejection', e => window.__scriptErrors.push('p
 
 
 def _use_widgets_without_saving(page, lesson_url):
-    _open(page, lesson_url)
+    open_widgets(page, lesson_url)
     toggle = page.locator(".ts-progress__toggle")
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
@@ -455,7 +403,7 @@ def test_without_javascript_content_is_readable(site_page, site_url, lesson_url)
 def test_reduced_motion_turns_off_the_card_animation(browser_page, lesson_url):
     page = browser_page
     page.emulate_media(reduced_motion="reduce")
-    _open(page, lesson_url)
+    open_widgets(page, lesson_url)
     card = page.locator("[data-widget=flashcards] .ts-cards__card").first
     card.click()
     assert card.evaluate("c => c.classList.contains('is-turning')")
@@ -485,7 +433,7 @@ def _axe(page, *include: str) -> list[str]:
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_widgets_pass_axe_in_both_palettes(browser_page, lesson_url, scheme):
-    page = _open(browser_page, lesson_url, scheme=scheme)
+    page = open_widgets(browser_page, lesson_url, scheme=scheme)
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == scheme
     page.locator("[data-widget=attention]").first.scroll_into_view_if_needed()
     page.wait_for_selector("[data-widget=attention] .ts-tok")

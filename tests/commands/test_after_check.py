@@ -19,9 +19,9 @@ import pathlib
 
 import pytest
 
-from conftest import run_mkdocs
-from course import run_cli
-from pdfs import need_browser, pdf_command
+from support.course import run_cli
+from support.pdfs import need_browser, pdf_command
+from support.sites import run_mkdocs
 from tracksite.commands.cli import build_parser
 from tracksite.core import localstate
 

@@ -21,14 +21,13 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from course import REPO, share_verdicts
+from support import harness
+from support.course import REPO
+from support.watching import LESSON, QUIZ_LINE, course_copy, save
 from tracksite.commands.cli import main
 
 TASKS = json.loads((REPO / ".vscode" / "tasks.json").read_text(encoding="utf-8"))["tasks"]
 WATCH_TASK = next(t for t in TASKS if t.get("isBackground"))
-LESSON = "lessons/transformers-and-llms/scaling-and-context/lesson.md"
-QUIZ_LINE = "      correct: true\n"
 
 
 def matchers(task: dict) -> list[dict]:
@@ -57,20 +56,14 @@ def read_line(line: str, task: dict) -> list[dict]:
     return found
 
 
-def course_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "course"
-    for part in ("lessons", "cheatsheets", "docs", "overrides"):
-        shutil.copytree(REPO / part, root / part)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return share_verdicts(root)
-
-
 class Watcher:
     """`tracksite check --watch` in a process; `run()` returns the lines of the next run, cut
     out of the output by the task's beginsPattern and endsPattern."""
 
     def __init__(self, root: Path, command: list[str] | None = None) -> None:
-        if command is None:  # `tracksite check --watch`, a process of its own: a fork of this one (tests/harness.py)
+        if (
+            command is None
+        ):  # `tracksite check --watch`, a process of its own: a fork of this one (tests/support/harness.py)
             self.proc = harness.Spawned(lambda: main(["--root", str(root), "check", "--watch"]), root)
         else:  # the command an editor starts, started as the editor starts it
             self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
@@ -121,13 +114,6 @@ class Watcher:
             if self.proc.poll() is None:
                 self.proc.kill()
         return self.proc.returncode, self.proc.stderr.read()
-
-
-def save(path: Path, text: str) -> None:
-    """As editors save: a temporary file renamed over the old one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def problems(run: list[str]) -> list[dict]:

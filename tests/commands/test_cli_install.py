@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from course import make_course
+from support.course import make_course
 from tracksite import __version__
 
 ENV = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
@@ -89,7 +89,7 @@ def test_one_story_for_where_tracksite_lives(tmp_path):
     course folder (the issue found three: ~/my-course-env, .venv, and the tasks' .venv)."""
     import json
 
-    from course import REPO
+    from support.course import REPO
     from tracksite import theme as theme_files
     from tracksite.commands import init, pinning
 

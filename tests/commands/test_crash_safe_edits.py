@@ -32,8 +32,8 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from course import make_course, run_cli
+from support import harness
+from support.course import make_course, run_cli
 from tracksite.commands.cli import main
 from tracksite.core import localstate
 

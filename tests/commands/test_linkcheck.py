@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_mkdocs
-from course import override
+from support.course import override
+from support.sites import run_mkdocs
 from tracksite.commands import linkcheck
 from tracksite.commands.cli import main
 from tracksite.commands.linkcheck import lychee

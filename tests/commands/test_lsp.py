@@ -13,8 +13,8 @@ import threading
 
 import pytest
 
-import harness
-from test_check_watch import LESSON, QUIZ_LINE, course_copy, save
+from support import harness
+from support.watching import LESSON, QUIZ_LINE, course_copy, save
 from tracksite.commands.cli import main
 
 pytest.importorskip("pygls")
@@ -23,7 +23,7 @@ pytest.importorskip("pygls")
 class Client:
     def __init__(self, root):
         # `tracksite lsp`, a process of its own with its stdio on pipes, as an editor starts it:
-        # a fork of this one (tests/harness.py), not a new interpreter
+        # a fork of this one (tests/support/harness.py), not a new interpreter
         self.proc = harness.Spawned(lambda: main(["lsp"]), root, stdin=True, text=False)
         self.messages: queue.Queue = queue.Queue()
         self.next_id = 0

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from course import make_course, run_cli, write
+from support.course import make_course, run_cli, write
 from tracksite.commands.starter import starter_lesson
 from tracksite.core import messages
 

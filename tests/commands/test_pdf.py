@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_mkdocs
-from course import REPO, make_course
-from pdfs import command, need_browser, pdf_command, pdf_text, published_bundled
+from support.course import REPO, make_course
+from support.pdfs import command, need_browser, pdf_command, pdf_text, published_bundled
+from support.sites import run_mkdocs
 from tracksite.commands.pdf import cheatsheets, count_pages
 from tracksite.localserver import QuietHandler, serve_folder
 

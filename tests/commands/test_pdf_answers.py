@@ -1,6 +1,6 @@
 """A learner's printout is a worksheet: the exercise pack PDF and the browser's print view of a
 lesson show the questions, numbered 1., 2., 3., but no answer, solution or explanation; the
-instructor's pack shows every one of them. The PDFs are read back with pdftotext (tests/pdfs.py)
+instructor's pack shows every one of them. The PDFs are read back with pdftotext (tests/support/pdfs.py)
 and their links with pypdf."""
 
 from __future__ import annotations
@@ -12,7 +12,16 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from pdfs import EXPLAIN, SOLUTION, command, need_browser, pdf_command, pdf_text, printed_answers, published_bundled
+from support.pdfs import (
+    EXPLAIN,
+    SOLUTION,
+    command,
+    need_browser,
+    pdf_command,
+    pdf_text,
+    printed_answers,
+    published_bundled,
+)
 from tracksite.commands.pdf import count_pages
 
 pytestmark = pytest.mark.browser
@@ -22,7 +31,7 @@ pypdf = pytest.importorskip("pypdf")
 @pytest.mark.slow
 def test_learner_pack_has_no_answers_and_instructor_pack_has_them_all(tmp_path_factory, chromium):
     """The learner's pack as `tracksite pdf --publish` printed it into the site, the instructor's
-    as `tracksite pdf --instructor` printed it (tests/pdfs.py: printed once a run)."""
+    as `tracksite pdf --instructor` printed it (tests/support/pdfs.py: printed once a run)."""
     need_browser()
     printed = printed_answers(tmp_path_factory, chromium)
     text = pdf_text(printed / "course" / "site" / "alpha-exercises.pdf")
@@ -43,7 +52,7 @@ def test_bundled_learner_packs_give_no_answer_away(tmp_path_factory, chromium):
     """The packs `tracksite pdf --publish` printed into the bundled site, which the A4 cheatsheet
     test of tests/commands/test_pdf.py reads too (printed once a run)."""
     need_browser()
-    from course import REPO
+    from support.course import REPO
     from tracksite.commands.pdf import exercise_packs
     from tracksite.core.site import trackpages
 
@@ -78,7 +87,7 @@ def test_print_view_of_a_lesson_hides_answers_and_numbers_questions(tmp_path_fac
 
 def published_quiz_course(tmp_path_factory, tmp_path: Path, browser) -> Path:
     """A copy, in `tmp_path`, of the fixture course with QUIZ in its first lesson as `tracksite
-    pdf --publish` leaves it (tests/pdfs.py `printed_answers`, printed once a run): each test
+    pdf --publish` leaves it (tests/support/pdfs.py `printed_answers`, printed once a run): each test
     gets a copy of its own to build or publish again."""
     shared = printed_answers(tmp_path_factory, browser) / "course"
     return Path(shutil.copytree(shared, tmp_path / "course", symlinks=True))

@@ -9,12 +9,10 @@ tests/release/test_package.py; here each kind of record, and the edit of an exis
 from __future__ import annotations
 
 import argparse
-import zipfile
-from pathlib import Path
 
 import pytest
 
-from tracksite import __version__
+from support.wheels import fake_wheel
 from tracksite.commands import init, pinning, upgrade
 
 
@@ -41,14 +39,6 @@ def test_from_git_the_url_at_its_commit():
 def test_from_a_wheel_on_a_web_server_its_url():
     record = {"url": "https://files.example.org/tracksite-0.2.0-py3-none-any.whl", "archive_info": {}}
     assert pinning.pin(record).requirement == "tracksite @ https://files.example.org/tracksite-0.2.0-py3-none-any.whl"
-
-
-def fake_wheel(folder: Path, version: str = __version__) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"tracksite-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("tracksite/__init__.py", f'__version__ = "{version}"\n')
-    return path
 
 
 def test_from_a_local_wheel_it_is_copied_into_the_course(tmp_path):

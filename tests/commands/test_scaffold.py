@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from conftest import build_once
-from course import REPO, load, share_verdicts
-from harness import page
+from support import harness
+from support.course import REPO, load, share_verdicts
+from support.harness import page
+from support.sites import build_once
 from tracksite.commands.changes import Changes
 from tracksite.commands.cli import main as cli_main
 from tracksite.commands.rename import rewrite_references
@@ -49,7 +49,7 @@ def bundled(tmp_path) -> Path:
 
 def ts(root: Path, *args: str, process: bool = False) -> subprocess.CompletedProcess:
     """The CLI as an instructor runs it in `root`, through its entry point in this process
-    (tests/harness.py), or in its own process with `process=True`."""
+    (tests/support/harness.py), or in its own process with `process=True`."""
     result = harness.tracksite(*args, cwd=root, process=process)
     assert "Traceback" not in result.stderr, result.stderr
     return result
@@ -149,7 +149,7 @@ def _scaffold(folder: Path) -> None:
 
 @pytest.fixture(scope="session")
 def scaffolded(tmp_path_factory) -> Scaffolded:
-    """Made once a test run, whichever xdist worker asks first (conftest.build_once); the tests
+    """Made once a test run, whichever xdist worker asks first (support.sites.build_once); the tests
     read what it recorded and its two sites, and only the rename test changes its sources after."""
     return pickle.loads((build_once(tmp_path_factory, "scaffolded", _scaffold) / "made.pickle").read_bytes())
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course import make_course, run_cli
+from support.course import make_course, run_cli
 from tracksite.commands import starter
 from tracksite.core import messages
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup
 
-import harness
-from conftest import run_mkdocs
-from course import MKDOCS_YML, make_course
+from support import harness
+from support.course import MKDOCS_YML, make_course
+from support.sites import run_mkdocs
 from tracksite import theme as theme_files
 
 LEGACY = Path(__file__).resolve().parents[1] / "data" / "legacy-course"

@@ -10,8 +10,8 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from course import REPO, load
-from harness import page
+from support.course import REPO, load
+from support.harness import page
 from tracksite.core.learning.coverage import covers
 from tracksite.core.learning.readingtime import estimate
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks

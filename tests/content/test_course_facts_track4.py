@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from course import REPO
-from test_course_code import python_blocks, run
+from support.course import REPO
+from support.course_code import python_blocks, run
 
 TRACK = REPO / "lessons/deep-learning-survey"
 SHEETS = REPO / "cheatsheets/deep-learning-survey"

@@ -16,8 +16,8 @@ import re
 
 import pytest
 
-from course import REPO
-from test_course_code import Block, python_blocks, run
+from support.course import REPO
+from support.course_code import Block, python_blocks, run
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.widgets.quiz.body import parse_quiz
 

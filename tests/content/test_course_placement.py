@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from course import REPO
+from support.course import REPO
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.widgets.quiz.body import parse_quiz
 

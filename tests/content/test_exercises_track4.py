@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from course import REPO
+from support.course import REPO
 from tracksite import theme
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable

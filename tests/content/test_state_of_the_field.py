@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from course import REPO
+from support.course import REPO
 
 LESSONS = REPO / "lessons"
 

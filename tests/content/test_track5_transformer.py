@@ -14,8 +14,8 @@ import textwrap
 
 import pytest
 
-from test_track5_exercises import EXERCISES, run
-from track5_variants_transformer import RIGHT, TITLE, WRONG
+from support.track5_exercises import EXERCISES, run
+from support.track5_variants_transformer import RIGHT, TITLE, WRONG
 
 EXERCISE = EXERCISES[TITLE]
 _FUNCTION = re.compile(r"^def attention_backward\(.*?(?=^def )", re.S | re.M)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-import harness
-from conftest import run_mkdocs
-from course import lesson_md, write
+from support import harness
+from support.course import lesson_md, write
+from support.sites import run_mkdocs
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.core.markdown import anchors
 
@@ -130,7 +130,7 @@ def test_skeleton_gives_the_ids_of_the_whole_page():
     import glob
     from pathlib import Path
 
-    from course import REPO
+    from support.course import REPO
     from tracksite.core.sources import read_text, split_front_matter
 
     config = mkdocsconfig.load(REPO)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import harness
-from course import lesson_md, write
+from support import harness
+from support.course import lesson_md, write
 
 
 def check(root: Path) -> subprocess.CompletedProcess:

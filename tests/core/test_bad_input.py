@@ -1,6 +1,6 @@
 """Bad input of every kind: tracksite stops with located errors, never with a traceback or a hang.
 
-Each case breaks one thing in a fresh fixture course (tests/course.py) and runs the two commands
+Each case breaks one thing in a fresh fixture course (tests/support/course.py) and runs the two commands
 an instructor or CI runs: `tracksite check` (through its entry point, in this process) and
 `mkdocs build --strict` (through MkDocs' command line in this process, and for a few cases as a
 subprocess). Both must exit non-zero, name the file (and the line, where there is one), print
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from course import run_cli
+from support import harness
+from support.course import run_cli
 
 TIMEOUT = (
     120  # seconds: a hang on bad input never ends; the time a command takes is the benchmark's to measure, not a test's
@@ -65,7 +65,7 @@ def check(root: Path) -> tuple[int, str, float]:
 
 
 def build(root: Path, process: bool = False) -> tuple[int, str, float]:
-    """`mkdocs build --strict` through MkDocs' command line in this process (tests/harness.py),
+    """`mkdocs build --strict` through MkDocs' command line in this process (tests/support/harness.py),
     or in a process of its own for the cases in PROCESS_CASES."""
     if process:
         return run([sys.executable, "-m", "mkdocs", "build", "--strict"], root)

@@ -14,8 +14,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from conftest import run_mkdocs
-from course import run_cli, write
+from support.course import run_cli, write
+from support.sites import run_mkdocs
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.core.markdown import complexity
 from tracksite.core.yaml import safe
@@ -156,7 +156,7 @@ def test_overrides_linked_to_outside_the_project_are_refused_by_check_and_build(
 
 
 def test_upgrade_refuses_a_wheel_folder_linked_outside_the_course(tmp_path, monkeypatch):
-    from test_pinning import fake_wheel
+    from support.wheels import fake_wheel
     from tracksite.commands import pinning, upgrade
 
     course, outside = tmp_path / "course", tmp_path / "shared-wheels"

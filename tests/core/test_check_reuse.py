@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from course import make_course, write
-from test_incremental_check import WATCHED, from_scratch, reported, shown, snapshot
+from support.course import make_course, write
+from support.incremental import WATCHED, from_scratch, reported, shown, snapshot
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.core import checks, memo, sources
 from tracksite.core.checks import reuse

@@ -5,7 +5,7 @@ The checks once re-read mkdocs.yml from disk themselves, even inside `mkdocs bui
 `!!python/object/apply:` (which keeps `ö` in heading ids) was lost, so a valid
 `#größe-der-matrix` link failed with "did you mean 'groe-der-matrix'". Both now take the config
 MkDocs loads; the builds here run through MkDocs' and tracksite's command lines, with COURSE_URL
-in the environment (tests/harness.py).
+in the environment (tests/support/harness.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
-from course import MKDOCS_YML, lesson_md, make_course, write
+from support import harness
+from support.course import MKDOCS_YML, lesson_md, make_course, write
 
 UMLAUT_BODY = (
     "## Größe der Matrix\n\nThe size. See [below](#größe-der-matrix).\n\n"
@@ -37,7 +37,7 @@ COURSE_ENV = {"COURSE_URL": "https://teacher.example/course/"}
 
 
 def tracksite(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """The CLI in `root` with COURSE_URL set, in this process (tests/harness.py)."""
+    """The CLI in `root` with COURSE_URL set, in this process (tests/support/harness.py)."""
     return harness.tracksite(*args, cwd=root, env=COURSE_ENV)
 
 

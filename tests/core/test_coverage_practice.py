@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from course import REPO, lesson_md, load, make_course, write
+from support.course import REPO, lesson_md, load, make_course, write
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.widgets.quiz.body import parse_quiz
 

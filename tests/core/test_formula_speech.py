@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from course import REPO
+from support.course import REPO
 from tracksite.core.markdown import texspeech
 
 

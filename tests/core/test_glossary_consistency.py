@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pytest
 import yaml
 
-from course import REPO
+from support.course import REPO
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 from tracksite.core.widgets.flashcards.body import parse_flashcards
 

@@ -17,8 +17,9 @@ import zipfile
 import html5lib
 import pytest
 
-from conftest import run_mkdocs
-from course import load, write
+from support.course import load, write
+from support.html_payloads import HTML_HEAD, PAYLOADS, page_with, workbench_lesson
+from support.sites import run_mkdocs
 from tracksite.adapter.published import statichtml
 from tracksite.commands.cli import main
 from tracksite.core.checks import rawhtml
@@ -27,24 +28,12 @@ from tracksite.core.site import statics
 from tracksite.core.site.addresses import remote_in_css
 from tracksite.core.site.statics import html_findings
 
-PAYLOADS = {
-    "empty-comment": "<!--><img src=x onerror=alert(1)>-->",
-    "dash-comment": "<!---><img src=x onerror=alert(1)>-->",
-    "bang-comment-end": "<!-- a --!><img src=x onerror=alert(1)>-->",
-    "cdata-outside-svg": "<![CDATA[><img src=x onerror=alert(1)>]]>",
-    "svg-style": "<svg><style><img src=x onerror=alert(1)></style></svg>",
-}
-HTML_HEAD = '<!doctype html>\n<html lang="en">\n<head><title>Notes</title></head>\n<body>\n<h1>Notes</h1>\n'
 PAYLOAD_LINE = HTML_HEAD.count("\n") + 1
 A2 = "lessons/alpha/a2/lesson.md"
 
 
 def errors(course) -> list[str]:
     return [p.text() for p in load(course).problems.errors]
-
-
-def page_with(payload: str) -> str:
-    return f"{HTML_HEAD}{payload}\n<p>End.</p>\n</body>\n</html>\n"
 
 
 # -- the five payloads ---------------------------------------------------------------------------
@@ -72,20 +61,6 @@ def test_payload_in_lesson_markdown_fails_check_with_its_line_and_column(course,
     ]
 
 
-def _workbench_lesson(tmp_path):
-    """A tiny Carpentries Workbench lesson whose episode links `files/page.html`."""
-    src = tmp_path / "src"
-    (src / "episodes/files").mkdir(parents=True)
-    (src / "config.yaml").write_text("title: 'Tiny'\nlicense: 'CC-BY 4.0'\nepisodes:\n- 01-one.md\n")
-    (src / "episodes/01-one.md").write_text(
-        "---\ntitle: One\nteaching: 5\nexercises: 5\n---\n\n::: objectives\n\n- do one thing\n\n:::\n\n"
-        "This episode explains the one idea in a few plain words for learners; "
-        "[the handout](files/page.html) has more.\n"
-    )
-    (src / "episodes/files/page.html").write_text(page_with("\n".join(PAYLOADS.values())), encoding="utf-8")
-    return src
-
-
 def test_imported_lesson_file_with_the_payloads_is_published_only_zipped(tmp_path, capsys):
     """The lesson's `files/page.html` holds live handlers: the importer never publishes it as a page
     of the site (it would run with the site's rights), but zipped, as a download, and says why at
@@ -93,7 +68,7 @@ def test_imported_lesson_file_with_the_payloads_is_published_only_zipped(tmp_pat
     then holds no payload, and check agrees."""
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "Tiny course"]) == 0
-    source = _workbench_lesson(tmp_path)
+    source = workbench_lesson(tmp_path)
     capsys.readouterr()
     assert main(["--root", str(course), "import", "carpentries", str(source), "--track", "tiny"]) == 0
     imported = "".join(capsys.readouterr())

@@ -30,7 +30,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from course import make_course, write
+from support.course import make_course, write
+from support.incremental import WATCHED, from_scratch, reported, shown, snapshot
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.core import checks, memo, sources
 
@@ -164,30 +165,6 @@ SAVES: dict[str, Callable[[Save, Path, Path, str, dict[str, str]], None]] = {
 }
 
 saves = st.builds(Save, st.sampled_from(sorted(SAVES)), st.sampled_from(LESSONS))
-
-
-def shown(project) -> list:
-    """What a build shows of a check: its problems in order, and where each glossary term is used."""
-    return [project.problems.items, sorted(project.glossary.used_in.items(), key=repr)]
-
-
-def from_scratch(config) -> list:
-    """The check of a process that remembers nothing: a fresh memory, the serve run's in use after."""
-    with memo.using(memo.Memory()):
-        return shown(checks.check(config, include_drafts=True, serving=True))
-
-
-WATCHED = ("lessons", "cheatsheets", "docs")
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of the watched folders and its bytes: what a watcher would report as changed."""
-    return {str(p): p.read_bytes() for w in WATCHED for p in (root / w).rglob("*") if p.is_file()}
-
-
-def reported(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
-    """The paths a watcher reports for a save: each file written, made or removed."""
-    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
 @pytest.fixture(scope="module")

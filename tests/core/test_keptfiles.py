@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from course import make_course
-from test_buildcache import build, cache_file, same_trees
+from support.builds import build, cache_file, same_trees
+from support.course import make_course
 from tracksite.core import keptfiles
 
 

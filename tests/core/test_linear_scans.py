@@ -18,9 +18,9 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import run_mkdocs
-from course import load, run_cli
-from test_html_as_browsers import _workbench_lesson
+from support.course import load, run_cli
+from support.html_payloads import workbench_lesson
+from support.sites import run_mkdocs
 from tracksite.commands.cli import main
 from tracksite.core.checks import content, rawhtml
 from tracksite.core.markdown import complexity, prose
@@ -94,7 +94,7 @@ def test_a_40_kb_line_of_link_marks_checks_and_builds_in_seconds(course):
 def test_a_40_kb_line_of_link_marks_imports_in_seconds(tmp_path, capsys):
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "Tiny course"]) == 0
-    source = _workbench_lesson(tmp_path)
+    source = workbench_lesson(tmp_path)
     (source / "episodes/files/page.html").write_text("<!doctype html><title>x</title><p>Plain.</p>\n")
     episode = source / "episodes/01-one.md"
     episode.write_text(episode.read_text(encoding="utf-8") + f"\n{LINE}\n", encoding="utf-8")

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from jinja2.bccache import bc_magic
 
-import harness
-from conftest import run_mkdocs
-from course import make_course, run_cli, write
-from test_remote_files import entry, lesson_with, listing
+from support import harness
+from support.course import make_course, run_cli, write
+from support.remote_files import entry, lesson_with, listing
+from support.sites import run_mkdocs
 from tracksite.adapter.caches.cachedb import checksum
 from tracksite.adapter.serve import lastsite
 from tracksite.core import localstate
@@ -229,7 +229,7 @@ def key(*args, **kwargs):
     return found
 checkcache.key = key
 """
-    # the build a process's first: a fork of this one (tests/harness.py) with the patch
+    # the build a process's first: a fork of this one (tests/support/harness.py) with the patch
     result = harness.forked_command(lambda: harness.mkdocs(course), plant)
     assert json.loads((course / ".cache/tracksite/checks.json").read_text())["problems"] == []
     assert result.returncode == 1 and "[TS501] HTML <script>" in result.stderr, result.stderr[-3000:]

@@ -9,8 +9,8 @@ import os
 
 import pytest
 
-import harness
-from course import make_course, override
+from support import harness
+from support.course import make_course, override
 from tracksite.core import forked, memo, sources
 
 

@@ -10,7 +10,7 @@ import typing
 
 import pytest
 
-from course import REPO, lesson_md, load, make_course, write
+from support.course import REPO, lesson_md, load, make_course, write
 from tracksite.core import widgetregistry as W
 from tracksite.core.model import course as model
 from tracksite.core.model import generate, shapes

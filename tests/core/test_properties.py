@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course import lesson_md, make_course
+from support.course import lesson_md, make_course
 from tracksite.core.problems.problem import Problem
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.choices import Status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course import lesson_md, load, write
+from support.course import lesson_md, load, write
 from tracksite.core.learning.readingtime import estimate, reading_minutes
 
 PROSE = " ".join(["word"] * 400)  # 2 minutes at 200 words a minute

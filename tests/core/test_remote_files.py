@@ -25,8 +25,9 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
-from course import lesson_md, write
+from support import harness
+from support.course import write
+from support.remote_files import entry, lesson_with, listing
 from tracksite.adapter.published import remotecopy
 from tracksite.commands.editor_schema import schemas
 from tracksite.core import localstate
@@ -124,7 +125,7 @@ def remote(certificate, monkeypatch):
 
 def run(root: Path, tls: Path, *args: str) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` or `tracksite check` through their entry points in this process
-    (tests/harness.py), trusting the test's certificate (read by each HTTPS connection)."""
+    (tests/support/harness.py), trusting the test's certificate (read by each HTTPS connection)."""
     env = {
         "SSL_CERT_FILE": str(tls / "cert.pem"),
         "NO_PROXY": "127.0.0.1,localhost",
@@ -133,22 +134,6 @@ def run(root: Path, tls: Path, *args: str) -> subprocess.CompletedProcess:
     if args == ("build",):
         return harness.mkdocs(root, env=env)
     return harness.tracksite(*args, cwd=root, env=env)
-
-
-def listing(*entries: str) -> str:
-    return "files:\n" + "".join(entries)
-
-
-def entry(url: str, licence: str = "CC-BY-4.0", credit: str | None = "Photo by A. Tester") -> str:
-    text = f"  - url: {url}\n    licence: {licence}\n"
-    if credit:
-        text += f"    credit: {credit}\n    source: https://archive.example.org/item/7\n"
-    return text
-
-
-def lesson_with(course: Path, markdown: str, slug: str = "a1") -> None:
-    body = "## Start\n\n" + "Words to read here. " * 40 + f"\n\n{markdown}\n"
-    write(course, f"lessons/alpha/{slug}/lesson.md", lesson_md("First lesson", body=body))
 
 
 def resolve(page: Path, site: Path, src: str) -> Path:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import harness
-from course import write
+from support import harness
+from support.course import write
 from tracksite.core.schema import explain as yamlhelp
 
 A1, A2 = "lessons/alpha/a1/lesson.md", "lessons/alpha/a2/lesson.md"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from course import lesson_md, make_course, write
+from support.course import lesson_md, make_course, write
 from tracksite.core import sandbox
 
 #: What a run reports of itself: its capabilities and uid map, and what it tried that must fail.

@@ -14,9 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import harness
-from course import REPO
-from tracksite.commands.editor_schema import SCHEMAS, render, schemas
+from support import harness
+from support.course import REPO
+from support.schemas import GENERATED, SPECS, VALIDATORS, WRONG_TYPES, verdicts
+from tracksite.commands.editor_schema import render
 from tracksite.core.schema import language as schemalang
 from tracksite.core.schema import specs as schema
 from tracksite.core.sources import read_text, read_yaml, split_front_matter
@@ -25,10 +26,6 @@ from tracksite.core.widgets.attention_steps import body as steps_body
 from tracksite.core.widgets.flashcards import body as flashcards_body
 from tracksite.core.widgets.quiz import body as quiz_body
 from tracksite.core.yaml.safe import Located, parse
-
-GENERATED = schemas()
-VALIDATORS = {name: jsonschema.Draft7Validator(s) for name, s in GENERATED.items()}
-SPECS = {name: spec for name, spec, _ in SCHEMAS}
 
 LESSON = {
     "title": "Attention, in brief",
@@ -52,14 +49,6 @@ TRACK = {
     ],
 }
 PAGE = {"title": "Overview: attention"}
-
-WRONG_TYPES = [None, True, 3, 1.5, "text", [], ["x"], {}, {"k": "v"}]
-
-
-def verdicts(name: str, doc) -> tuple[bool, bool]:
-    by_tracksite = not schema.findings(SPECS[name], Located(doc))
-    by_editor = VALIDATORS[name].is_valid(doc)
-    return by_tracksite, by_editor
 
 
 def cases():
@@ -307,7 +296,7 @@ def test_editor_and_validator_read_yaml_alike(name, base, key, yaml_text, value)
 def test_loader_uses_the_whole_number_and_the_text(tmp_path):
     import shutil
 
-    from course import load
+    from support.course import load
 
     root = tmp_path / "c"
     shutil.copytree(REPO / "lessons", root / "lessons")

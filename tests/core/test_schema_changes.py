@@ -6,7 +6,7 @@ nothing else touched.
 
 The copy's commands run one after another in a fork of this test process that drops every
 tracksite module and imports the copy's (`run`), as the suite runs commands one after another in
-its own process (tests/harness.py): a new interpreter paid again for MkDocs', Material's and
+its own process (tests/support/harness.py): a new interpreter paid again for MkDocs', Material's and
 Markdown's imports, about a second of processor time for each of a dozen commands, and a fork
 for each command checked the bundled course again for the build that followed."""
 
@@ -24,8 +24,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
-from course import REPO
+from support import harness
+from support.course import REPO
+
+# each test copies the project with its code and builds the bundled course with the copy's tracksite
+pytestmark = pytest.mark.slow
 
 LESSON = "lessons/transformers-and-llms/positional-encoding/lesson.md"
 PAGE = "transformers-and-llms/positional-encoding/index.html"

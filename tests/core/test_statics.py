@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from conftest import run_mkdocs, until
-from course import load, write
+from support import harness
+from support.course import load, write
+from support.sites import run_mkdocs
+from support.waits import until
 from tracksite.core.site.published import ASSET_SUFFIXES
 from tracksite.core.site.statics import MAX_DATA_BYTES, html_findings, static_problems, svg_findings
 
@@ -86,7 +87,7 @@ def test_plain_drawing_passes(name):
 
 
 def test_bundled_diagrams_pass():
-    from course import REPO
+    from support.course import REPO
 
     svgs = sorted(REPO.glob("lessons/**/*.svg"))
     assert len(svgs) > 5
@@ -129,7 +130,7 @@ def errors(course: Path) -> list[str]:
 
 
 def tracksite(course: Path, *args: str) -> subprocess.CompletedProcess:
-    """The CLI in `course`, through its entry point in this process (tests/harness.py)."""
+    """The CLI in `course`, through its entry point in this process (tests/support/harness.py)."""
     return harness.tracksite(*args, cwd=course)
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import run_mkdocs
-from course import load as check
-from course import write
+from support.course import load as check
+from support.course import write
+from support.sites import run_mkdocs
 from tracksite.commands.importers.pipeline.svgclean import publishable
 from tracksite.core.site import svgsafe
 from tracksite.core.site.statics import static_problems

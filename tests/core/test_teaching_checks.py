@@ -12,8 +12,8 @@ import re
 
 from bs4 import BeautifulSoup
 
-from conftest import run_mkdocs
-from course import lesson_md, run_cli, write
+from support.course import lesson_md, run_cli, write
+from support.sites import run_mkdocs
 from tracksite.core.checks.teaching import _length, _Single, count_follows_options, cue_ranks, length_rank, rank_shares
 
 

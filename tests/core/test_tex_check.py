@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from conftest import run_mkdocs
-from course import load, run_cli
+from support.course import load, run_cli
+from support.sites import run_mkdocs
 
 A1 = "lessons/alpha/a1/lesson.md"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from course import lesson_md, load, write
+from support.course import lesson_md, load, write
 
 
 def problems(root: Path, *, errors_only: bool = True):

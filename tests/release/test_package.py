@@ -7,7 +7,7 @@ changed asset then reaches the same course with no file of the course touched.
 
 The wheel and its environment are the release workflow's (tests/release/test_release.py runs its build
 job: `python -m build`, then the wheel installed in a fresh virtual environment), made once a test
-run (conftest.build_once) and the course once more, not once for this file's quick tests and again
+run (support.sites.build_once) and the course once more, not once for this file's quick tests and again
 for its browser test (which runs last, with the other browser tests), nor once in each xdist worker:
 a second wheel and environment cost about fifteen seconds of processor time. One test at a time
 uses them, and the upgrade test puts the first wheel back when it is done.
@@ -16,12 +16,9 @@ uses them, and the upgrade test puts the first wheel back when it is done.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import shutil
 import subprocess
 import sys
-import sysconfig
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -31,9 +28,18 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import build_once, fcntl
-from course import REPO
-from test_workflow import actionlint
+from support.course import REPO
+from support.release import (
+    EXPRESSIONS,
+    actionlint,
+    clean_env,
+    fresh_venv,
+    release_job,
+    run_steps,
+    source_copy,
+    step_failed,
+)
+from support.sites import build_once, fcntl
 from tracksite import __version__
 from tracksite import theme as theme_files
 
@@ -79,23 +85,6 @@ things there are. Searchable word: quokkas.
 """
 
 
-def _source_copy(dest: Path, *, asset_marker: str | None = None, version: str | None = None) -> Path:
-    """The files a wheel is built from, in a folder of their own (the checkout stays clean)."""
-    dest.mkdir(parents=True)
-    for name in ("pyproject.toml", "README.md", "MANIFEST.in", "CHANGELOG.md", "LICENSE"):
-        shutil.copy(REPO / name, dest / name)
-    shutil.copytree(
-        REPO / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "bench.py")
-    )
-    if asset_marker:
-        css = dest / "scripts/tracksite/theme/assets/tracksite/widgets.css"
-        css.write_text(css.read_text(encoding="utf-8") + f"\n/* {asset_marker} */\n", encoding="utf-8")
-    if version:
-        init = dest / "scripts/tracksite/__init__.py"
-        init.write_text(init.read_text(encoding="utf-8").replace(f'"{__version__}"', f'"{version}"'), encoding="utf-8")
-    return dest
-
-
 def _wheel(source: Path, out: Path) -> Path:
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
@@ -105,91 +94,6 @@ def _wheel(source: Path, out: Path) -> Path:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return next(out.glob("tracksite-*.whl"))
-
-
-def fresh_venv(dest: Path) -> Path:
-    """A new virtual environment with nothing but pip (as Python 3.12's `python -m venv` makes
-    it: no setuptools), this environment's pip copied in rather than installed by ensurepip (2.5 s
-    of processor time an environment, each time the same pip)."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(dest)], check=True, timeout=300)
-    ours = Path(sysconfig.get_path("purelib"))
-    theirs = Path(sysconfig.get_path("purelib", vars={"base": str(dest), "platbase": str(dest)}))
-    for found in [ours / "pip", *ours.glob("pip-*.dist-info")]:
-        shutil.copytree(found, theirs / found.name, ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
-
-
-def _run_steps(job: dict, levels: list[dict], cwd: Path, base: dict, expressions: dict[str, str]) -> list[dict]:
-    """Every `run:` step of `job`, in order, as Actions runs it (`bash -e`, the env of `levels` and
-    of the step), until one fails: each step's name, exit code and the end of its output."""
-    ran = []
-    for step in job["steps"]:
-        if "run" not in step:
-            continue
-        env = {**base, **_step_env(*levels, job, step, expressions=expressions)}
-        result = subprocess.run(
-            ["bash", "-e", "-c", step["run"]], cwd=cwd, env=env, capture_output=True, text=True, timeout=1500
-        )
-        ran.append(
-            {
-                "name": step.get("name", step["run"]),
-                "run": step["run"],
-                "returncode": result.returncode,
-                "stdout": result.stdout[-2000:],
-                "stderr": result.stderr[-3000:],
-                "banner": "MkDocs 2.0" in result.stderr,
-            }
-        )
-        if result.returncode != 0:
-            break
-    return ran
-
-
-def clean_env(python: Path) -> dict[str, str]:
-    """This process's environment for a step, with `python`'s environment first on PATH and
-    nothing of the test's own (its PYTHONPATH, its virtual environment, its MkDocs setting)."""
-    base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NO_MKDOCS_2_WARNING")}
-    return {**base, "PATH": f"{python / 'bin'}{os.pathsep}{base.get('PATH', '')}"}
-
-
-RELEASE = REPO / ".github" / "workflows" / "release.yml"
-
-
-def release_workflow() -> dict:
-    data = yaml.safe_load(RELEASE.read_text(encoding="utf-8"))
-    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as True
-    return data
-
-
-def _release_job(folder: Path) -> None:
-    """The release workflow's build job (tests/release/test_release.py), run in `folder`: a copy of the
-    tree with the changelog's section named as the release checklist says, a `python` with
-    nothing but pip, each step's outcome in steps.json. Its wheel, installed by its last step in
-    a fresh environment ($RUNNER_TEMP/clean), is the one this file's tests use."""
-    source = _source_copy(folder / "src")
-    changelog = source / "CHANGELOG.md"
-    changelog.write_text(
-        changelog.read_text(encoding="utf-8").replace("## [Unreleased]", f"## [{__version__}] - 2026-12-01", 1),
-        encoding="utf-8",
-    )
-    runner_temp = folder / "runner"
-    runner_temp.mkdir()
-    base = {**clean_env(fresh_venv(folder / "python")), "RUNNER_TEMP": str(runner_temp)}
-    release = release_workflow()
-    tag = {"${{ github.ref_name }}": f"v{__version__}"}
-    ran = _run_steps(release["jobs"]["build"], [release], source, base, tag)
-    (folder / "steps.json").write_text(json.dumps(ran), encoding="utf-8")
-
-
-def release_job(tmp_path_factory) -> tuple[Path, list[dict]]:
-    """The release job's folder and its steps' outcomes, run once a test run."""
-    folder = build_once(tmp_path_factory, "release-job", _release_job)
-    return folder, json.loads((folder / "steps.json").read_text(encoding="utf-8"))
-
-
-def _step_failed(ran: list[dict]) -> str:
-    last = ran[-1] if ran else {"name": "(no step ran)", "stdout": "", "stderr": ""}
-    return f"{last['name']}:\n{last['stdout']}{last['stderr']}"
 
 
 def _install(base: Path, release: Path) -> None:
@@ -205,7 +109,7 @@ def _bin(release: Path) -> Path:
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory) -> tuple[Path, Path]:
     release, ran = release_job(tmp_path_factory)
-    assert ran and all(step["returncode"] == 0 for step in ran), _step_failed(ran)
+    assert ran and all(step["returncode"] == 0 for step in ran), step_failed(ran)
     return build_once(tmp_path_factory, "wheel", lambda base: _install(base, release)), release
 
 
@@ -324,22 +228,6 @@ def test_a_wheel_starts_a_course_that_builds_and_works(venv, demo, chromium, ser
     page.close()
 
 
-#: What the workflow's expressions give on a push to main of https://github.com/user/demo.
-EXPRESSIONS = {"${{ steps.pages.outputs.base_url }}": "https://user.github.io/demo"}
-
-
-def _step_env(*levels: dict, expressions: dict[str, str] = EXPRESSIONS) -> dict[str, str]:
-    """A step's env as Actions gives it: the workflow's, the job's and the step's own, with the
-    `${{ ... }}` expressions they use replaced by what the event gives (`expressions`)."""
-    env: dict[str, str] = {}
-    for level in levels:
-        for key, value in (level.get("env") or {}).items():
-            value = expressions.get(str(value), str(value))
-            assert "${{" not in value, f"no value known for {value}"
-            env[key] = value
-    return env
-
-
 def test_the_workflow_build_job_passes_step_by_step_in_a_clean_venv(venv, demo):
     """Issue 40: the first push of a new course failed at `pip install -r requirements.txt`.
     Every `run:` step of the build job, in order, as Actions runs it (bash -e, the workflow's,
@@ -350,8 +238,8 @@ def test_the_workflow_build_job_passes_step_by_step_in_a_clean_venv(venv, demo):
     workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
     job = workflow["jobs"]["build"]
     clean = fresh_venv(venv["base"] / "clean")
-    steps = _run_steps(job, [workflow], demo, clean_env(clean), EXPRESSIONS)
-    assert all(step["returncode"] == 0 for step in steps), _step_failed(steps)
+    steps = run_steps(job, [workflow], demo, clean_env(clean), EXPRESSIONS)
+    assert all(step["returncode"] == 0 for step in steps), step_failed(steps)
     assert not any(step["banner"] for step in steps)  # the workflow silences Material's banner
     ran = [step["run"].split("\n")[0] for step in steps]
     # check, build (with the instructor view beside the site where the course publishes one:
@@ -367,7 +255,7 @@ def test_an_upgraded_wheel_reaches_the_course_without_touching_it(venv, demo, se
     before = _digests(demo)
     marker = "tracksite upgrade test marker"
     newer = _wheel(
-        _source_copy(venv["base"] / "src2", asset_marker=marker, version=f"{__version__}.post1"), venv["base"] / "dist2"
+        source_copy(venv["base"] / "src2", asset_marker=marker, version=f"{__version__}.post1"), venv["base"] / "dist2"
     )
     try:
         assert _pip_install(venv, "-U", newer).returncode == 0

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from course import REPO
-from test_package import RELEASE, _step_failed, release_job, release_workflow
-from test_workflow import actionlint
+from support.course import REPO
+from support.release import RELEASE, actionlint, release_job, release_workflow, step_failed
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +83,7 @@ def test_the_build_job_runs_to_the_end_as_written(release, tmp_path_factory):
     what the steps install (test_package.py's `_release_job`, run once a test run: its wheel is
     the one tests/release/test_package.py tries). Then what it built is what the index must get."""
     folder, steps = release_job(tmp_path_factory)
-    assert all(step["returncode"] == 0 for step in steps), _step_failed(steps)
+    assert all(step["returncode"] == 0 for step in steps), step_failed(steps)
     assert not any(step["banner"] for step in steps)  # the workflow silences Material's banner
     ran = [step["name"] for step in steps]
     assert len(ran) == 5 and ran[-1].startswith("Install the wheel"), ran

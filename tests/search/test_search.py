@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, CData, NavigableString
 
-import harness
-from conftest import run_mkdocs
-from course import REPO, lesson_md, write
-from harness import soup
-from search_index import all_text, content, filters, fragments, sections
+from support import harness
+from support.course import REPO, lesson_md, write
+from support.harness import soup
+from support.search_index import all_text, content, filters, fragments, sections
+from support.sites import run_mkdocs
 from tracksite.adapter.serve import process
 from tracksite.core import memo
 from tracksite.search import index as search

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from conftest import IN_CI
-from course import REPO
+from support.course import REPO
+from support.sites import IN_CI
 from tracksite.search import words as searchwords
 
 ENGINE = REPO / "scripts/tracksite/search/search-engine.js"

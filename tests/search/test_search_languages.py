@@ -19,7 +19,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import build_once, run_mkdocs
+from support.sites import build_once, run_mkdocs
 from tracksite.adapter.pages import language
 from tracksite.commands.cli import main
 from tracksite.core import memo, messages
@@ -109,7 +109,7 @@ def spanish_lesson(tmp: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def spanish_course(tmp_path_factory) -> Path:
-    """Made once a run (conftest.build_once), not once for this file's quick tests and again for
+    """Made once a run (support.sites.build_once), not once for this file's quick tests and again for
     its browser tests, which run last; every test only reads it."""
     return build_once(tmp_path_factory, "spanish", _spanish_course) / "course"
 

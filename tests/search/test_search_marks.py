@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from course import lesson_md, run_cli, write
-from search_index import filters, fragments
+from support.course import lesson_md, run_cli, write
+from support.search_index import filters, fragments
 from tracksite.core.checks import rawhtml
 from tracksite.search import page as searchpage
 

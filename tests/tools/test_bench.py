@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 
-from course import load
+from support.course import load
 from tracksite.commands.cli import main
 from tracksite.core import localstate
 from tracksite.core.learning.readingtime import estimate

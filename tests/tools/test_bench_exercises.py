@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from course import load
+from support.course import load
 from tracksite.commands.cli import main
 from tracksite.core.widgets.runnable import check
 from tracksite.tools.bench import exercises

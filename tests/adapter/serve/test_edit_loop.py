@@ -25,9 +25,9 @@ from pathlib import Path
 import pytest
 from mkdocs.__main__ import cli
 
-import harness
-from course import REPO
-from test_serve import free_port, wait_for
+from support import harness
+from support.course import REPO
+from support.serving import free_port, wait_for
 from tracksite.core import localstate
 
 RENDERED = re.compile(r"(\d+) of (\d+) pages rendered again")
@@ -47,7 +47,7 @@ def copy_course(to: Path) -> Path:
 class Server:
     """`mkdocs serve` in a process of its own whose temporary site folder lands in `tmp`; its log
     (standard output and error) is read back with `text`. The edit loop's server is a fork of this
-    process (tests/harness.py `Spawned`): a new interpreter paid about a second of processor time
+    process (tests/support/harness.py `Spawned`): a new interpreter paid about a second of processor time
     for its imports, and what it is about is what it writes as the sources change. The server
     whose first build the loop is compared with is `cold`: a new interpreter, which starts with
     nothing a build of this process remembers in memory."""

@@ -2,71 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
-import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
-from mkdocs.__main__ import cli
 
-import harness
-from course import lesson_md, override, write
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.read().decode("utf-8")
-    except urllib.error.HTTPError as e:
-        return e.read().decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def wait_for(url: str, needle: str, seconds: float = 30) -> str:
-    deadline = time.monotonic() + seconds
-    body = ""
-    while time.monotonic() < deadline:
-        body = fetch(url)
-        if needle in body:
-            return body
-        time.sleep(0.3)
-    pytest.fail(f"{needle!r} never appeared at {url}; last body: {body[:300]!r}")
-
-
-@contextlib.contextmanager
-def serving(course, *options: str, port: int | None = None):
-    """`mkdocs serve` on `port` or a free one; yields (base URL, process); its output is in `proc.output`.
-
-    The server is a process of its own, stopped as a user stops it, but a fork of this one
-    (tests/harness.py `Spawned`), not a new interpreter: what these tests are about is what it
-    serves while its sources change, not how it starts."""
-    port = port or free_port()
-    argv = ["serve", "--dev-addr", f"127.0.0.1:{port}", *options]
-    proc = harness.Spawned(
-        lambda: cli.main(argv, prog_name="mkdocs", standalone_mode=True), course, stdout_pipe=False, merge_stderr=True
-    )
-    proc.output = ""
-    try:
-        yield f"http://127.0.0.1:{port}/", proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        proc.output = proc.written()
+from support.course import lesson_md, override, write
+from support.serving import fetch, serving, wait_for
 
 
 @pytest.fixture

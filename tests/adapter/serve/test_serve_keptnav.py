@@ -12,7 +12,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import get_navigation
 
-from course import make_course, write
+from support.course import make_course, write
 from tracksite.adapter.config import mkdocsconfig
 from tracksite.adapter.pages import coursepages
 from tracksite.adapter.serve import keptnav

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from mkdocs.livereload import LiveReloadServer
 from watchdog.observers import inotify_c
 
-from course import REPO
+from support.course import REPO
 from tracksite.adapter.serve import devserver, watcher
 
 ADAPTER = REPO / "scripts" / "tracksite" / "adapter"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_serve import fetch, free_port, serving, wait_for
+from support.serving import fetch, free_port, serving, wait_for
 from tracksite.core import localstate
 
 EARLY = "nothing changed since the last `mkdocs serve`"

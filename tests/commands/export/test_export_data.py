@@ -15,7 +15,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup, SoupStrainer
 
-from course import REPO
+from support.course import REPO
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.commands.export import coursedata
 from tracksite.core import widgetregistry as W

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from course import PRIME_AND_EVEN_QUIZ, make_course
+from support.course import PRIME_AND_EVEN_QUIZ, make_course
 from tracksite.commands.cli import main
 
 EXERCISE = """/// runnable | Gradient step

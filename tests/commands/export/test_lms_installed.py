@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from course import PRIME_AND_EVEN_QUIZ, make_course
-from test_widgets import render
+from support.course import PRIME_AND_EVEN_QUIZ, make_course
+from support.widgets import render
 from tracksite.commands.cli import main
 from tracksite.commands.export import coursedata, scormstate
 from tracksite.core.site import courseid

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from course import make_course, run_cli, write
+from support.course import make_course, run_cli, write
 from tracksite.commands.cli import main
 
 CC = "{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}"

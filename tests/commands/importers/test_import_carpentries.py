@@ -19,8 +19,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-import harness
-from conftest import build_once
+from support import harness
+from support.sites import build_once
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries.episode import Context, convert
 
@@ -312,7 +312,7 @@ def test_teaching_notes_are_a_page_of_the_instructor_view_and_keep_their_code(tm
 
 def _run(course: Path, *args: str) -> subprocess.CompletedProcess:
     """`python -m tracksite.commands.cli ...` or `python -m mkdocs build --strict ...` in `course`,
-    through their entry points in this process (tests/harness.py)."""
+    through their entry points in this process (tests/support/harness.py)."""
     if args[:2] == ("-m", "tracksite.commands.cli"):
         return harness.tracksite(*args[2:], cwd=course)
     assert args[:4] == ("-m", "mkdocs", "build", "--strict"), args

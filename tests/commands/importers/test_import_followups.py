@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
-from conftest import run_mkdocs
-from course import lesson_md, load, make_course, write
+from support import harness
+from support.course import lesson_md, load, make_course, write
+from support.sites import run_mkdocs
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import anchorfix
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-import harness
+from support import harness
 from tracksite.commands.cli import main
 
 REFERENCE = """---

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import harness
+from support import harness
 from tracksite.commands.cli import main
 
 EPISODE = """---

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import harness
-from test_import_rmarkdown import r_ready  # noqa: F401 (the fixture used below)
+from support import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries.episode import Context, convert
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from test_import_rmarkdown import r_ready  # noqa: F401 (the fixture used below)
+from support import harness
 from tracksite.commands.cli import main
 from tracksite.core.checks import ranoutput
 

@@ -12,39 +12,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
-import harness
-from harness import page as _page
+from support import harness
+from support.harness import page as _page
+from support.rmarkdown import LESSON, import_lesson, lesson_variant
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import knitr
-from tracksite.core import sandbox
 
-LESSON = Path(__file__).resolve().parents[2] / "data" / "carpentries-rmd"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture(scope="module")
-def r_ready():
-    """R with knitr and ggplot2 (Debian: r-base-core r-cran-knitr r-cran-ggplot2), and the sandbox
-    it runs in (bubblewrap); CI must have them."""
-    rscript = shutil.which("Rscript")
-    why = "R is not installed (apt-get install r-base-core r-cran-knitr r-cran-ggplot2)"
-    if rscript:
-        run = subprocess.run(
-            [rscript, "-e", "cat(setdiff(c('knitr', 'ggplot2'), rownames(installed.packages())))"],
-            capture_output=True,
-            text=True,
-        )
-        why = f"R lacks the packages: {run.stdout.strip()}" if run.stdout.strip() or run.returncode else ""
-    why = why or sandbox.unavailable() or ""
-    if why:
-        if IN_CI:
-            pytest.fail(why + "; .ci/run installs them")
-        pytest.skip(why)
 
 
 @pytest.fixture(scope="module")
@@ -183,37 +160,15 @@ def test_chunk_options_are_read_as_knitr_reads_them():
     assert (missing.chunks, missing.plots, missing.hidden) == (1, 1, 2)
 
 
-def _variant(tmp: Path, old: str, new: str, *, alone: bool = False) -> Path:
-    """The lesson with `old` replaced by `new` in episode 08, and with `alone` its only episode:
-    for a test about that episode alone (R knits episode 01 for about two seconds of processor
-    time at each import)."""
-    lesson = tmp / "lesson"
-    shutil.copytree(LESSON, lesson)
-    if alone:
-        config = lesson / "config.yaml"
-        config.write_text(config.read_text().replace("- 01-rstudio-intro.Rmd\n", "", 1))
-        assert "01-rstudio-intro" not in config.read_text()
-    episode = lesson / "episodes/08-plot-ggplot2.Rmd"
-    text = episode.read_text()
-    assert old in text
-    episode.write_text(text.replace(old, new, 1))
-    return lesson
-
-
-def _import(course: Path, lesson: Path, *extra: str) -> int:
-    assert main(["init", str(course), "--site-name", "R course"]) == 0
-    return main(["--root", str(course), "import", "carpentries", str(lesson), "--track", "gapminder", *extra])
-
-
 def test_a_chunk_header_split_over_two_lines_is_joined_and_noted(tmp_path, capsys):
     """Issue 38 then 53: knitr reads such a header as text (the chunk swallowed the next exercise
     and `////` was printed on the page); the import stopped. Its author meant one header: the
     import joins it, notes where, and the chunk is a chunk (here shown as code, not run)."""
-    lesson = _variant(
+    lesson = lesson_variant(
         tmp_path, "## Challenge 1", '```{r, fig.alt="a plot\nin two lines"}\nplot(1)\n```\n\n## Challenge 1'
     )
     line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index('```{r, fig.alt="a plot') + 1
-    assert _import(tmp_path / "course", lesson, "--no-execute") == 0
+    assert import_lesson(tmp_path / "course", lesson, "--no-execute") == 0
     out = capsys.readouterr().out
     assert f"episodes/08-plot-ggplot2.Rmd:{line}: a code chunk header over several lines was joined" in out
     text = (tmp_path / "course/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
@@ -221,27 +176,27 @@ def test_a_chunk_header_split_over_two_lines_is_joined_and_noted(tmp_path, capsy
 
 
 def test_a_chunk_header_that_never_closes_is_still_an_error_with_its_line(tmp_path, capsys):
-    lesson = _variant(tmp_path, "## Challenge 1", '```{r, fig.alt="a plot\nplot(1)\n```\n\n## Challenge 1')
+    lesson = lesson_variant(tmp_path, "## Challenge 1", '```{r, fig.alt="a plot\nplot(1)\n```\n\n## Challenge 1')
     line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index('```{r, fig.alt="a plot') + 1
-    assert _import(tmp_path / "course", lesson, "--no-execute") == 1
+    assert import_lesson(tmp_path / "course", lesson, "--no-execute") == 1
     assert f"episodes/08-plot-ggplot2.Rmd:{line}: the code chunk header" in capsys.readouterr().err
     assert not (tmp_path / "course/lessons/gapminder").exists()
 
 
 def test_a_missing_package_stops_the_import_naming_it_unless_errors_are_allowed(tmp_path, capsys, r_ready):
     """Issue 38: with a package missing, R's error blocks were published and the import said 'no errors'."""
-    lesson = _variant(
+    lesson = lesson_variant(
         tmp_path, "## Challenge 1", "```{r}\nlibrary(nosuchpackagehere)\n```\n\n## Challenge 1", alone=True
     )
     line = (lesson / "episodes/08-plot-ggplot2.Rmd").read_text().splitlines().index("library(nosuchpackagehere)") + 1
     assert (
-        _import(tmp_path / "course", lesson, "--execute") == 1
+        import_lesson(tmp_path / "course", lesson, "--execute") == 1
     )  # the lesson's problem, not usage (README: 2 is usage)
     err = capsys.readouterr().err
     assert f"episodes/08-plot-ggplot2.Rmd:{line}: nosuchpackagehere" in err
     assert "apt-get install r-cran-nosuchpackagehere" in err and "--allow-errors" in err
     assert not (tmp_path / "course/lessons/gapminder").exists()
-    assert _import(tmp_path / "course2", lesson, "--execute", "--allow-errors") == 0
+    assert import_lesson(tmp_path / "course2", lesson, "--execute", "--allow-errors") == 0
     text = (tmp_path / "course2/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
     assert "there is no package called" in text, "allowed: R's error is what learners see"
 
@@ -254,7 +209,7 @@ def test_an_error_from_the_machine_stops_the_import_and_one_the_lesson_teaches_s
     knitting of the episode for both, about two seconds of processor time each)."""
     taught = '```{r}\nstop("a lesson about errors")\n```\n\n'
     missing = '```{r}\nloadNamespace("nosuchpackagehere")\n```\n\n'
-    lesson = _variant(tmp_path, "## Challenge 1", taught + missing + "## Challenge 1", alone=True)
+    lesson = lesson_variant(tmp_path, "## Challenge 1", taught + missing + "## Challenge 1", alone=True)
     lock = lesson / "renv/profiles/lesson-requirements/renv.lock"
     lock.parent.mkdir(parents=True)
     lock.write_text(json.dumps({"Packages": {"ggplot2": {"Package": "ggplot2", "Version": "999.1.0"}}}, indent=2))
@@ -262,13 +217,13 @@ def test_an_error_from_the_machine_stops_the_import_and_one_the_lesson_teaches_s
         'loadNamespace("nosuchpackagehere")'
     ) + 1
     assert (
-        _import(tmp_path / "course", lesson, "--execute") == 1
+        import_lesson(tmp_path / "course", lesson, "--execute") == 1
     )  # the lesson's problem, not usage (README: 2 is usage)
     err = capsys.readouterr().err
     assert "episodes/08-plot-ggplot2.Rmd:" in err and "the R package nosuchpackagehere" in err, err
     assert f"episodes/08-plot-ggplot2.Rmd:{line}: the R package nosuchpackagehere" in err
     assert not (tmp_path / "course/lessons/gapminder").exists()
-    assert _import(tmp_path / "course2", lesson, "--execute", "--allow-errors") == 0
+    assert import_lesson(tmp_path / "course2", lesson, "--execute", "--allow-errors") == 0
     text = (tmp_path / "course2/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
     assert "a lesson about errors" in text and "nosuchpackagehere" in text
     # (what test_packages_older_than_the_lessons_renv_lock_are_named asserted of its own import;

@@ -89,6 +89,7 @@ def _import(tmp: Path, lesson: Path) -> int:
     )
 
 
+@pytest.mark.slow  # R runs the lesson's chunks
 def test_an_unreachable_download_imports_the_episode_without_output_and_warns(tmp_path, capsys, knitr_ready):
     assert _import(tmp_path, _lesson(tmp_path)) == 0
     out = " ".join(capsys.readouterr().out.split())
@@ -107,6 +108,7 @@ def test_an_unreachable_download_imports_the_episode_without_output_and_warns(tm
     assert len(r["warnings"]) == 1 and "episodes/01-fetch.Rmd" in r["warnings"][0]
 
 
+@pytest.mark.slow  # R runs the lesson's chunks
 def test_another_r_error_still_stops_the_import(tmp_path, capsys, knitr_ready):
     """A missing local file fails R's connection too ("cannot open the connection"), but it is
     the lesson's fault, not the network's: the import stops as before and writes nothing."""

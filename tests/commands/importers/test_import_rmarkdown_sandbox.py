@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
-from test_import_rmarkdown import _import, _variant, r_ready  # noqa: F401 (r_ready: the fixture used below)
+from support import harness
+from support.rmarkdown import import_lesson, lesson_variant
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import knitr
 from tracksite.core import sandbox
@@ -27,8 +27,8 @@ def test_without_execute_no_r_code_runs_and_the_import_says_how_to_run_it(tmp_pa
     """Old: the chunk ran (with R installed) and wrote its file; nothing said how to choose."""
     ran = tmp_path / "r-ran.txt"
     chunk = f'```{{r}}\ncat("ran", file = "{ran}")\n```\n\n## Challenge 1'
-    lesson = _variant(tmp_path, "## Challenge 1", chunk, alone=True)
-    assert _import(tmp_path / "course", lesson) == 0
+    lesson = lesson_variant(tmp_path, "## Challenge 1", chunk, alone=True)
+    assert import_lesson(tmp_path / "course", lesson) == 0
     assert not ran.exists()
     out = " ".join(capsys.readouterr().out.split())
     assert knitr.NOT_ASKED + ", so the code of 1 R Markdown episode(s) was not run" in out
@@ -60,9 +60,9 @@ def test_an_r_chunk_run_with_execute_writes_nothing_outside_and_reaches_no_netwo
             'writeLines("kept", "inside.txt"); cat("inside", readLines("inside.txt"), "\\n")\n'
             "```\n\n## Challenge 1"
         )
-        lesson = _variant(tmp_path, "## Challenge 1", chunk, alone=True)
+        lesson = lesson_variant(tmp_path, "## Challenge 1", chunk, alone=True)
         assert lesson == lesson_dir
-        assert _import(tmp_path / "course", lesson, "--execute") == 0
+        assert import_lesson(tmp_path / "course", lesson, "--execute") == 0
         server.setblocking(False)
         try:
             server.accept()
@@ -87,8 +87,8 @@ def test_execute_without_a_sandbox_stops_and_says_what_to_do(tmp_path, capsys, m
     monkeypatch.setattr(
         sandbox, "unavailable", lambda: "the sandbox needs bubblewrap (`bwrap`), which is not installed"
     )
-    lesson = _variant(tmp_path, "## Challenge 1", "```{r}\n1 + 1\n```\n\n## Challenge 1", alone=True)
-    assert _import(tmp_path / "course", lesson, "--execute") == 2  # an optional tool missing, as check --run-code
+    lesson = lesson_variant(tmp_path, "## Challenge 1", "```{r}\n1 + 1\n```\n\n## Challenge 1", alone=True)
+    assert import_lesson(tmp_path / "course", lesson, "--execute") == 2  # an optional tool missing, as check --run-code
     err = " ".join(capsys.readouterr().err.split())
     assert "--execute runs the lesson's R code only in a sandbox, and none can be made here" in err
     assert "bubblewrap (`bwrap`), which is not installed" in err and "apt-get install bubblewrap" in err
@@ -106,8 +106,8 @@ def test_warnings_are_published_as_the_workbench_shows_them_and_no_machine_noise
         '```{r}\nas.integer("seven")\ninvisible(Sys.timezone())\n```\n\n'
         '```{r, warning=FALSE}\nas.integer("eight")\n```\n\n## Challenge 1'
     )
-    lesson = _variant(tmp_path, "## Challenge 1", chunk, alone=True)
-    assert _import(tmp_path / "course", lesson, "--execute") == 0
+    lesson = lesson_variant(tmp_path, "## Challenge 1", chunk, alone=True)
+    assert import_lesson(tmp_path / "course", lesson, "--execute") == 0
     harness.build(tmp_path / "course", "-d", str(tmp_path / "site"))
     page = BeautifulSoup((tmp_path / "site/gapminder/plot-ggplot2/index.html").read_text(), "lxml")
     warnings = [pre.get_text(" ") for pre in page.select(".language-warning")]
@@ -152,7 +152,7 @@ def test_verify_and_update_of_an_executed_import_ask_whether_to_run_again(tmp_pa
     (lesson / "episodes/01-powers.Rmd").write_text(
         "---\ntitle: Powers\nteaching: 5\nexercises: 0\n---\n\nPowers of two.\n\n```{r}\n2^(1:5)\n```\n"
     )
-    assert _import(tmp_path / "course", lesson, "--execute") == 0
+    assert import_lesson(tmp_path / "course", lesson, "--execute") == 0
     assert "[1]  2  4  8 16 32" in (tmp_path / "course/lessons/gapminder/powers/lesson.md").read_text()
     again = ["--root", str(tmp_path / "course"), "import", "carpentries", str(lesson), "--track", "gapminder"]
     capsys.readouterr()

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
-from test_import_rmarkdown import r_ready  # noqa: F401 (the fixture used below)
+from support import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import rsandbox
 
@@ -80,7 +79,7 @@ def _track(course: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def knitted_twice(r_ready, tmp_path_factory):  # noqa: F811 (r_ready: the imported fixture)
+def knitted_twice(r_ready, tmp_path_factory):
     """The lesson imported with --execute into two courses (two knits), then updated in the first
     with --execute (a third knit of the same release): the trees and what the update printed."""
     tmp = tmp_path_factory.mktemp("seeded")

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-import harness
+from support import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers import sources
 from tracksite.commands.importers.command import register

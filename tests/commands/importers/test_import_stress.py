@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import harness
-from harness import page as _page
+from support import harness
+from support.harness import page as _page
 from tracksite.commands.cli import main
 from tracksite.core import localstate
 

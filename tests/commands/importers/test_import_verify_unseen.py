@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import harness
+from support import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries.episode import Context, convert
 from tracksite.commands.importers.pipeline import counting

@@ -10,7 +10,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from course import REPO
+from support.course import REPO
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.commands.export import coursedata
 from tracksite.core.widgets import islands

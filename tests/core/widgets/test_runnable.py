@@ -11,13 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from course import lesson_md, make_course, run_cli, write
+from support.course import lesson_md, make_course, run_cli, write
+from support.runnable import EXERCISE, LESSON, LOOP, PREDICT, render, runnable_course
 from tracksite import theme
-from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.pages import csp
 from tracksite.commands.export import coursedata
 from tracksite.core import widgetregistry as W
@@ -27,57 +26,6 @@ from tracksite.core.widgets.runnable.body import code_key, parse_runnable, runs_
 from tracksite.core.widgets.validate import validate_widgets
 
 RUNNER = theme.ASSETS / "tracksite" / "runner.py"
-
-EXERCISE = """/// runnable | Gradient step
-code: |
-  def step(w, grad, lr):
-      # return the new weight
-      return w
-  print(step(1.0, 0.5, 0.1))
-tests: |
-  assert abs(step(1.0, 0.5, 0.1) - 0.95) < 1e-9
-  assert step(2.0, 0.0, 0.3) == 2.0
-solution: |
-  def step(w, grad, lr):
-      return w - lr * grad
-  print(step(1.0, 0.5, 0.1))
-hint: Move against the gradient, by the learning rate times its size.
-timeout: 5
-///
-"""
-LOOP = """/// runnable | Forever
-code: |
-  print("start")
-  while True:
-      pass
-timeout: 3
-///
-"""
-PREDICT = """/// predict
-code: |
-  print(sum(range(4)))
-output: "6"
-explain: Zero, one, two and three add up to six.
-runnable: true
-///
-"""
-#: The lesson the browser tests build: an exercise, an endless loop, a runnable predict block.
-LESSON = "## Practice\n\n" + EXERCISE + "\n" + LOOP + "\n" + PREDICT + "\n" + "Words to read here. " * 40 + "\n"
-
-
-def runnable_course(root: Path) -> Path:
-    """The fixture course with LESSON as lesson alpha/a1 (the other lessons run no code)."""
-    make_course(root)
-    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=LESSON))
-    return root
-
-
-def render(text: str, islands: bool = False) -> BeautifulSoup:
-    context = WidgetContext("track/lesson", Path.cwd(), islands=islands)
-    md = markdown.Markdown(
-        extensions=["pymdownx.highlight", "pymdownx.superfences", TracksiteBlocksExtension(context=lambda: context)]
-    )
-    return BeautifulSoup(md.convert(text), "lxml")
 
 
 def body(block: str) -> str:
@@ -254,7 +202,7 @@ def test_only_a_page_that_runs_python_may_compile_webassembly():
 
 
 def test_the_interpreter_is_published_only_for_a_course_that_runs_code(tmp_path):
-    from course import load
+    from support.course import load
 
     plain = make_course(tmp_path / "plain")
     uris = {e.src_uri for e in load(plain).site.entries}

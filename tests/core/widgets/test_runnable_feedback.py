@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from course import lesson_md, make_course, run_cli, write
-from test_runnable import EXERCISE, render
+from support.course import lesson_md, make_course, run_cli, write
+from support.runnable import EXERCISE, KV_ATTENDS_FIRST, MASK_OVERFLOWS, render
 from tracksite import theme
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
 
@@ -52,42 +52,6 @@ def judge(runner, code: str, tests: str | None, expected: str | None = None) -> 
         return verdict, sys.stdout.getvalue(), sys.stderr.getvalue()
     finally:
         sys.stdout, sys.stderr = out, err
-
-
-#: "Mask the future" without subtracting the row's largest score: exp(800) overflows in the
-#: learner's own line 6, called by a test line that is not an assert.
-MASK_OVERFLOWS = """from math import exp
-
-def masked_weights(scores):
-    rows = []
-    for i, row in enumerate(scores):
-        e = [exp(s) for s in row[: i + 1]]
-        rows.append([x / sum(e) for x in e] + [0.0] * (len(row) - i - 1))
-    return rows
-
-def training_pairs(tokens):
-    return [(tokens[:t], tokens[t]) for t in range(1, len(tokens))]
-"""
-
-#: "A KV cache" attending before caching: the first step stops in the author's `attend`.
-KV_ATTENDS_FIRST = """from math import exp, sqrt
-
-def attend(q, keys, values):
-    scores = [sum(a * b for a, b in zip(q, k)) / sqrt(len(q)) for k in keys]
-    top = max(scores)
-    w = [exp(s - top) for s in scores]
-    return [sum(wi * v[j] for wi, v in zip(w, values)) / sum(w) for j in range(len(values[0]))]
-
-def decode_step(cache, q, k, v):
-    out = attend(q, cache["keys"], cache["values"])
-    cache["keys"].append(k)
-    cache["values"].append(v)
-    return out
-
-cache = {"keys": [], "values": []}
-for q, k, v in [([1.0, 0.0], [1.0, 0.0], [1.0, 2.0])]:
-    print(decode_step(cache, q, k, v))
-"""
 
 
 def test_an_overflow_in_the_learners_code_names_their_line_and_the_authors_message(runner):

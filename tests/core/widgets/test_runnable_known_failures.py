@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from course import lesson_md, make_course, run_cli, write
+from support.course import lesson_md, make_course, run_cli, write
 
 EXERCISES = """## Practice
 

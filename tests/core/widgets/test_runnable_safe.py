@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import harness
-from course import lesson_md, make_course, run_cli, write
+from support import harness
+from support.course import lesson_md, make_course, run_cli, write
 from tracksite.commands import cli
 from tracksite.core import localstate, sandbox
 from tracksite.core.widgets.runnable import check as runnable
@@ -152,7 +152,7 @@ def test_the_language_server_runs_no_exercise_even_when_mkdocs_yml_asks(attack, 
 
 
 def test_serve_runs_no_exercise(attack):
-    from test_serve import serving, wait_for
+    from support.serving import serving, wait_for
 
     root, listener, outside, daemon = attack
     with serving(root) as (base, proc):
@@ -231,7 +231,7 @@ def test_import_no_execute_runs_neither_r_nor_python(tmp_path):
     """`import carpentries --no-execute`, offered for a lesson you do not trust, runs none of the
     code a lesson carries: its R chunks, and the runnable exercises its Markdown holds, which the
     import's own check and build of the course ran (issue 69)."""
-    from test_import_rmarkdown import _import, _variant
+    from support.rmarkdown import import_lesson, lesson_variant
 
     ran_py, ran_r = tmp_path / "python-ran.txt", tmp_path / "r-ran.txt"
     block = (
@@ -239,8 +239,8 @@ def test_import_no_execute_runs_neither_r_nor_python(tmp_path):
         f"solution: |\n  open({str(ran_py)!r}, 'w').write('ran')\n  def double(x):\n      return 2 * x\n///\n\n"
         f'```{{r}}\ncat("ran", file = "{ran_r}")\n```\n\n## Challenge 1'
     )
-    lesson = _variant(tmp_path, "## Challenge 1", block)
-    _import(tmp_path / "course", lesson, "--no-execute")
+    lesson = lesson_variant(tmp_path, "## Challenge 1", block)
+    import_lesson(tmp_path / "course", lesson, "--no-execute")
     assert "/// runnable | Double it" in (tmp_path / "course/lessons/gapminder/plot-ggplot2/lesson.md").read_text()
     assert not ran_py.exists() and not ran_r.exists()
 

@@ -9,7 +9,7 @@ import re
 import markdown
 from bs4 import BeautifulSoup
 
-from course import REPO
+from support.course import REPO
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets.runnable.body import code_key

@@ -7,8 +7,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import PurePosixPath
 
-import harness
-from course import REPO, lesson_md, make_course, write
+from support import harness
+from support.course import REPO, lesson_md, make_course, write
 from tracksite.core import widgetregistry as W
 
 PACKAGE = REPO / "scripts" / "tracksite"

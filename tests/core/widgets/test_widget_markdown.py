@@ -7,7 +7,7 @@ into a widget text stay text (no element, no attribute, no handler).
 
 from __future__ import annotations
 
-import harness
+from support import harness
 
 QUIZ = r"""
 ## Practice

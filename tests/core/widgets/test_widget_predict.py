@@ -13,9 +13,9 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from course import REPO
-from test_course_code import Block, course_files, run
-from test_schema import VALIDATORS, WRONG_TYPES, verdicts
+from support.course import REPO
+from support.course_code import Block, course_files, run
+from support.schemas import VALIDATORS, WRONG_TYPES, verdicts
 from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.adapter.published import widgetassets

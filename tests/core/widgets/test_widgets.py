@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from support.widgets import render
 from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.core import widgetregistry as W
@@ -29,30 +30,6 @@ from tracksite.core.widgets.validate import validate_widgets
 
 REPO = Path(__file__).resolve().parents[3]
 ASSETS = REPO / "scripts" / "tracksite" / "theme" / "assets" / "tracksite"
-
-SITE_EXTENSIONS = [
-    "toc",
-    "attr_list",
-    "md_in_html",
-    "tables",
-    "def_list",
-    "footnotes",
-    "pymdownx.superfences",
-    "pymdownx.blocks.details",
-]
-ADMONITION = ("pymdownx.blocks.admonition", {"types": ["note", "tip", "warning", "info", "example", "question"]})
-
-
-def render(
-    text: str, context: WidgetContext | None = None, instructor: bool = False, extra: list | None = None
-) -> BeautifulSoup:
-    context = context or WidgetContext("track/lesson", Path.cwd())
-    ext = TracksiteBlocksExtension(context=lambda: context, instructor=instructor)
-    md = markdown.Markdown(
-        extensions=[*SITE_EXTENSIONS, ADMONITION[0], ext, *(extra or [])],
-        extension_configs={ADMONITION[0]: ADMONITION[1]},
-    )
-    return BeautifulSoup(md.convert(text), "lxml")
 
 
 def check(text: str, source_dir: Path = Path("."), first_line: int = 1, path: str = "l/lesson.md"):
@@ -832,7 +809,7 @@ def test_block_names_come_from_mkdocs_yml(tmp_path):
     """Issue 12: adding `danger` to the admonition types in mkdocs.yml is all `/// danger` needs."""
     import shutil
 
-    from course import load
+    from support.course import load
 
     root = tmp_path / "c"
     for name in ("lessons", "cheatsheets", "docs", "overrides"):

@@ -19,9 +19,9 @@ import sys
 
 import pytest
 
-from conftest import run_mkdocs
-from course import REPO, load, write
-from test_html_as_browsers import HTML_HEAD, _workbench_lesson, page_with
+from support.course import REPO, load, write
+from support.html_payloads import HTML_HEAD, page_with, workbench_lesson
+from support.sites import run_mkdocs
 from tracksite.commands.cli import main
 from tracksite.core.htmlread import read
 
@@ -90,7 +90,7 @@ def test_an_imported_html_file_with_the_payloads_is_published_only_zipped(tmp_pa
     `<meta>` a browser would read and publishes the file zipped, never as a page of the site."""
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "Tiny course"]) == 0
-    source = _workbench_lesson(tmp_path)
+    source = workbench_lesson(tmp_path)
     shapes = [PAYLOADS[n][0] for n in ("svg-p-style-meta", "select-style-meta", "math-br-title-onerror")]
     (source / "episodes/files/page.html").write_text(page_with("\n".join(shapes)), encoding="utf-8")
     capsys.readouterr()

@@ -13,7 +13,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 MKDOCS_YML = """\
 site_name: Fixture course

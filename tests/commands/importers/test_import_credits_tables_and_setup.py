@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-import harness
+from support import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import lesson as carpentries
 from tracksite.commands.importers.carpentries import pandoc

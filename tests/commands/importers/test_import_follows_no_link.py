@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from test_import_rmarkdown import r_ready  # noqa: F401 (the fixture used below)
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import rsandbox
 from tracksite.commands.importers.pipeline import confine

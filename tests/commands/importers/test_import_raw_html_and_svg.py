@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_mkdocs
+from support.sites import run_mkdocs
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries.episode import Context, convert
 from tracksite.commands.importers.pipeline import rawclean
@@ -324,7 +324,7 @@ def test_a_problem_of_the_imported_track_names_the_source_line_it_came_from(tmp_
 def test_a_link_target_with_spaces_is_checked_and_the_build_agrees(course, tmp_path, link):
     """Python-Markdown links `](<my data.csv>)`, and MkDocs' validation let it pass: check read
     no such target either, so the broken link was published. Both now stop at its line."""
-    from course import lesson_md, write
+    from support.course import lesson_md, write
 
     write(course, "lessons/alpha/a1/lesson.md", lesson_md("Alpha one", body=f"Intro {link} end.\n\n" + "Words. " * 60))
     code, out = _run(["--root", str(course), "check", "--errors-only"])

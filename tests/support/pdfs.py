@@ -1,12 +1,12 @@
 """What the PDF tests share: `tracksite pdf` run in the test's own process, on the session's
 Chromium when the test has it; PDFs read back with poppler's pdftotext; and the documents
-several tests read, printed once a test run (conftest.build_once).
+several tests read, printed once a test run (support.sites.build_once).
 
 Each `tracksite pdf` a test ran as a process paid an interpreter with every import, a
 Playwright driver and a Chromium of its own before it printed a page, and a cold build of the
 site: about as much processor time as the printing. Several tests also printed the same course
 again. A print is about what the command writes and says, not about the process boundary, so it
-runs here through the command line's entry point (tests/harness.py) with the browser the
+runs here through the command line's entry point (tests/support/harness.py) with the browser the
 session already runs; one print a run still starts its own Chromium, as a user's command does
 (`pdf_command` without a browser).
 """
@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-import harness
-from conftest import IN_CI, build_once
-from course import REPO, lesson_md, make_course, write
+from support import harness
+from support.course import REPO, lesson_md, make_course, write
+from support.sites import IN_CI, build_once
 from tracksite.commands import pdf
 from tracksite.commands.pdf import find_chromium
 
@@ -100,7 +100,7 @@ def need_browser() -> None:
 
 
 def command(root: Path, *args: str, process: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`tracksite ARGS` in `root` (tests/harness.py), with no traceback: in this process, or
+    """`tracksite ARGS` in `root` (tests/support/harness.py), with no traceback: in this process, or
     with `process=True` as a process of its own, for the tests about what a process does (its
     exit code before any work, its environment)."""
     result = harness.tracksite(*args, cwd=root, process=process, env=env)
@@ -109,7 +109,7 @@ def command(root: Path, *args: str, process: bool = False, env: dict | None = No
 
 
 def pdf_command(root: Path, *args: str, browser: Any = None) -> subprocess.CompletedProcess:
-    """`tracksite pdf ARGS` in `root`, in this process (tests/harness.py). With `browser` (the
+    """`tracksite pdf ARGS` in `root`, in this process (tests/support/harness.py). With `browser` (the
     session's `chromium`) it prints with that one, which stays open; without, the command starts
     and closes its own Chromium as a user's does, in a thread of its own: Playwright's sync API
     cannot start again in a thread where it already runs, as in a test session that keeps one."""
@@ -153,7 +153,7 @@ def pdf_text(pdf_file: Path | bytes) -> str:
 def published_bundled(tmp_path_factory, browser: Any = None) -> Path:
     """The bundled course as `tracksite pdf --publish --strict` leaves it: the site built with the
     track pages' lists of PDFs, and every A4 PDF printed into it (no cheatsheet longer than a
-    page). Made once a test run (conftest.build_once), however many xdist workers ask: printing
+    page). Made once a test run (support.sites.build_once), however many xdist workers ask: printing
     the whole course is the costliest thing the PDF tests do, and the A4 cheatsheet test, the
     bundled learner packs test (tests/commands/test_pdf_answers.py) and the axe test of a track page with
     its downloads (tests/browser/test_accessibility_all_rules.py) read the same files. Printed

@@ -35,7 +35,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from harness import page as _page
+from support.harness import page as _page
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import htmlwrap, pages, pandoc
 from tracksite.commands.importers.carpentries.episode import Context, convert

@@ -28,8 +28,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-import harness
-from harness import page
+from support import harness
+from support.harness import page
 from tracksite import theme as theme_files
 from tracksite.commands.cli import main
 

@@ -47,6 +47,7 @@ from bs4 import BeautifulSoup
 from mkdocs.__main__ import ColorFormatter, cli
 from mkdocs.config.defaults import MkDocsConfig
 
+from support import drives
 from tracksite.commands.cli import main
 
 TIMEOUT = 600  # seconds, for the commands still run as processes
@@ -138,6 +139,7 @@ def mkdocs(
     TRACKSITE_PROCESSES for it (the test session's own setting otherwise); `process=True` runs
     it as a subprocess, as a user types it."""
     argv = ["build", *(["--strict"] if strict else []), *args]
+    drives.command(argv, project)
     if site is not None:
         argv += ["--site-dir", str(site)]
     variables: dict[str, str | None] = {"NO_MKDOCS_2_WARNING": "1", **(env or {})}
@@ -189,6 +191,7 @@ def tracksite(
     """`tracksite ARGS` through the command line's entry point (`main`, which returns the exit
     code), in `cwd`; `process=True` runs it as a subprocess (`python -m tracksite.commands.cli`)."""
     variables: dict[str, str | None] = {"NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    drives.command(args, cwd)
     if process:
         full = {**os.environ, **{k: v for k, v in variables.items() if v is not None}}
         cmd = [sys.executable, "-m", "tracksite.commands.cli", *args]

@@ -1,0 +1,109 @@
+"""Runnable exercises for tests: an exercise, an endless loop and a runnable predict block in a lesson of the
+fixture course, the block rendered alone, and learners' answers the feedback tests give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+from bs4 import BeautifulSoup
+
+from support.course import lesson_md, make_course, write
+from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+
+EXERCISE = """/// runnable | Gradient step
+code: |
+  def step(w, grad, lr):
+      # return the new weight
+      return w
+  print(step(1.0, 0.5, 0.1))
+tests: |
+  assert abs(step(1.0, 0.5, 0.1) - 0.95) < 1e-9
+  assert step(2.0, 0.0, 0.3) == 2.0
+solution: |
+  def step(w, grad, lr):
+      return w - lr * grad
+  print(step(1.0, 0.5, 0.1))
+hint: Move against the gradient, by the learning rate times its size.
+timeout: 5
+///
+"""
+
+
+def runnable_course(root: Path) -> Path:
+    """The fixture course with LESSON as lesson alpha/a1 (the other lessons run no code)."""
+    make_course(root)
+    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=LESSON))
+    return root
+
+
+def render(text: str, islands: bool = False) -> BeautifulSoup:
+    context = WidgetContext("track/lesson", Path.cwd(), islands=islands)
+    md = markdown.Markdown(
+        extensions=["pymdownx.highlight", "pymdownx.superfences", TracksiteBlocksExtension(context=lambda: context)]
+    )
+    return BeautifulSoup(md.convert(text), "lxml")
+
+
+START = 90_000  # ms: Python's first start in a loaded CI machine's Chromium (seconds on a quiet one)
+
+
+#: "Mask the future" without subtracting the row's largest score: exp(800) overflows in the
+#: learner's own line 6, called by a test line that is not an assert.
+MASK_OVERFLOWS = """from math import exp
+
+def masked_weights(scores):
+    rows = []
+    for i, row in enumerate(scores):
+        e = [exp(s) for s in row[: i + 1]]
+        rows.append([x / sum(e) for x in e] + [0.0] * (len(row) - i - 1))
+    return rows
+
+def training_pairs(tokens):
+    return [(tokens[:t], tokens[t]) for t in range(1, len(tokens))]
+"""
+
+
+#: "A KV cache" attending before caching: the first step stops in the author's `attend`.
+KV_ATTENDS_FIRST = """from math import exp, sqrt
+
+def attend(q, keys, values):
+    scores = [sum(a * b for a, b in zip(q, k)) / sqrt(len(q)) for k in keys]
+    top = max(scores)
+    w = [exp(s - top) for s in scores]
+    return [sum(wi * v[j] for wi, v in zip(w, values)) / sum(w) for j in range(len(values[0]))]
+
+def decode_step(cache, q, k, v):
+    out = attend(q, cache["keys"], cache["values"])
+    cache["keys"].append(k)
+    cache["values"].append(v)
+    return out
+
+cache = {"keys": [], "values": []}
+for q, k, v in [([1.0, 0.0], [1.0, 0.0], [1.0, 2.0])]:
+    print(decode_step(cache, q, k, v))
+"""
+
+
+LOOP = """/// runnable | Forever
+code: |
+  print("start")
+  while True:
+      pass
+timeout: 3
+///
+"""
+
+
+PREDICT = """/// predict
+code: |
+  print(sum(range(4)))
+output: "6"
+explain: Zero, one, two and three add up to six.
+runnable: true
+///
+"""
+
+
+#: The lesson the browser tests build: an exercise, an endless loop, a runnable predict block.
+LESSON = "## Practice\n\n" + EXERCISE + "\n" + LOOP + "\n" + PREDICT + "\n" + "Words to read here. " * 40 + "\n"
