@@ -34,7 +34,8 @@ NOT_SHOWN = re.compile(
 )
 #: Literals of a script that are source or a developer's word, never a learner's: the sandboxed
 #: frame's own document and policy, the forms of the vendored Pyodide it checks, its hidden
-#: frame's title, and why the frame failed (after "Python could not start", issue 81).
+#: frame's title, and why the frame failed (after "Python could not start", issue 81); Python
+#: source the worker runs.
 SOURCE_TEXTS = {
     "runnable-sandbox.js": {
         "default-src 'none'; script-src 'wasm-unsafe-eval'; worker-src blob:; connect-src 'none'; ",
@@ -44,7 +45,12 @@ SOURCE_TEXTS = {
         '<!doctype html><script src="',
         '<meta http-equiv="Content-Security-Policy" content="',
         "runnable-frame.js: not loaded",
-    }
+        "<!doctype html><script>",  # the frame's script inline, in the offline copy (issue 82)
+    },
+    # Python source the worker runs: the runner kept in the saved interpreter (issue 81)
+    "runnable-worker.js": {
+        'import importlib, sys\nm = sys.modules.get("tracksite_runner")\nif m is None or getattr(m, "_ts_source", None) != source:\n    sys.modules.pop("tracksite_runner", None)\n    importlib.invalidate_caches()\n    importlib.import_module("tracksite_runner")._ts_source = source',
+    },
 }
 PROSE = re.compile(r"[A-Za-z]{2,} [A-Za-z]{2,}|^\s*[A-Z][a-z]{2,}\b|^ [a-z]{3,}")
 

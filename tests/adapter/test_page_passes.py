@@ -12,7 +12,7 @@ import pytest
 
 from tracksite.adapter.pages import csp, language
 from tracksite.adapter.published import widgetassets
-from tracksite.core import keptfiles, messages
+from tracksite.core import keptfiles, memo, messages
 from tracksite.search import index as search
 
 PREDICT = ["assets/tracksite/predict.js", "assets/tracksite/predict.css"]
@@ -101,9 +101,9 @@ def test_the_index_is_written_into_its_folders_and_rewritten_clean(tmp_path):
     search._write_files(out, files)
     written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert written == files
-    search._WRITTEN.pop(str(out.resolve()), None)  # another process: what it finds is replaced
     (out / "pages" / "stale.json").write_bytes(b"old")
-    search._write_files(out, {"index.json": b"{}", "pages/1-0.json": b"[4]"})
+    with memo.using(memo.Memory()):  # another process (a memory of its own): what it finds is replaced
+        search._write_files(out, {"index.json": b"{}", "pages/1-0.json": b"[4]"})
     written = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert written == {"index.json": b"{}", "pages/1-0.json": b"[4]"}
 

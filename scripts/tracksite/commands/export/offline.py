@@ -190,9 +190,10 @@ def package(site: Path, out: Path, work: Path, track: str | None = None) -> int:
     staging.refuse_remote(staged)
     staging.prepare(staged, ("portable.js", "offline.js"), course_id=course_id or None)
     convert_scripts(staged)
-    editor_script(staged)
-    pack_python(staged)
-    allow_frame(staged)
+    if (staged / EDITOR).is_file():  # the site runs code: the plan publishes the runnable's runtime
+        editor_script(staged)
+        pack_python(staged)
+        allow_frame(staged)
     (staged / staging.ASSETS / "search-files.js").write_text(index_script(staged), encoding="utf-8")
     shutil.rmtree(staged / INDEX)  # served from search-files.js: a second copy would only weigh
     return staging.write_zip(staged, out, first=(START,))

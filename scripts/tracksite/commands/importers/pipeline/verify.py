@@ -127,7 +127,7 @@ def _code_not_run(root: Path, p: Planned) -> list[str]:
                 errors.append(
                     f"{lesson}:{line}: this code block and the output below it are not what the code of "
                     f"{episode[lesson]} prints when run: the page's code or output was changed after the import; "
-                    "make the change in the source lesson and bring it in with --update --execute"
+                    "make the change in the source lesson and bring it in with --update, running its code again"
                 )
     return errors
 
