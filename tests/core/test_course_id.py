@@ -66,7 +66,7 @@ def test_without_a_declared_id_the_key_is_as_before_and_check_suggests_one(tmp_p
 def test_a_wrong_course_id_is_refused_at_its_line(tmp_path, capsys):
     for value, said in (
         ('"Deep Learning!"', "'Deep Learning!'"),
-        ("12", "a int"),
+        ("12", "a number"),
         ("[a, b]", "a list"),
         ("-x", "'-x'"),
     ):

@@ -49,7 +49,8 @@ def problems(config: MkDocsConfig, config_file: Path) -> tuple[ConfigProblem, ..
         )
     if isinstance(value, str) and courseid.SLUG.match(value):
         return ()
-    shown = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+    kinds = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
+    shown = repr(value) if isinstance(value, str) else kinds.get(type(value), "not text")
     message = (
         f"course_id: {shown} is not a course id: 2 to 40 lowercase letters, digits and hyphens, "
         "starting and ending with a letter or digit, were expected"
