@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tracksite import theme as theme_files
 from tracksite.commands import pinning
+from tracksite.core.site import courseid
 from tracksite.errors import USAGE, UserError
 
 STARTER = theme_files.STARTER
@@ -50,6 +51,7 @@ def starter_text(name: str, site_name: str, description: str) -> str:
     """A starter file with the course's own values filled in (YAML-quoted in mkdocs.yml)."""
     text = (STARTER / name).read_text(encoding="utf-8")
     quote = json.dumps if name == "mkdocs.yml" else str
+    text = text.replace("{course_id}", quote(courseid.suggested(site_name)))
     return text.replace("{site_name}", quote(site_name)).replace("{site_description}", quote(description))
 
 

@@ -79,6 +79,8 @@ class SiteConfig:
     #: The course's list of exercises whose check is known to fail (the plugin's
     #: `known_failures:`, a path from the project's root; "" for none): core/widgets/knownfailures.py.
     known_failures: str = ""
+    #: the plugin's `course_id:` when it is a valid slug, else "" (core/site/courseid.py)
+    course_id: str = ""
 
     def leaves_out(self, src_uri: str, *, serving: bool = False) -> bool:
         """Whether the engine leaves this docs/ file out of the site, as MkDocs decides it: its
@@ -162,6 +164,7 @@ def settings(
     language: str = "en",
     run_code: bool = False,
     known_failures: str = "",
+    course_id: str = "",
 ) -> SiteConfig:
     """The site configuration from the values the engine validated (plain values: the adapter
     reads them from the engine's own loaded config, so `-f`, `INHERIT` and `!ENV` count as they
@@ -188,6 +191,7 @@ def settings(
         language=language,
         run_code=run_code,
         known_failures=known_failures,
+        course_id=course_id,
     )
 
 

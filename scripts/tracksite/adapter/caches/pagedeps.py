@@ -50,7 +50,10 @@ _ROOTS = ("ts", "config", "page", "nav")
 _PURE_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "t", "ts_material_text"})
 #: Template globals whose value is a function of the configuration alone: the course's id, and the
 #: theme's translations of MkDocs' i18n (those of its `locale`, from the theme's package).
-CALLS: dict[str, Callable[[Any], Any]] = {"ts_course_id": courseid.of_config}
+CALLS: dict[str, Callable[[Any], Any]] = {
+    "ts_course_id": courseid.of_config,
+    "ts_course_earlier": courseid.earlier_of_config,
+}
 CALLS.update(dict.fromkeys(("_", "gettext", "ngettext", "pgettext", "npgettext"), lambda c: str(c.theme.get("locale"))))
 #: Of the page itself, what its own key holds (its conversion, front-matter and address).
 _OWN = frozenset({"content", "toc", "title", "meta", "file", "url", "is_homepage", "active", "markdown"})

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from tracksite.adapter.config import enginethemes
+from tracksite.adapter.config import courseidsetting, enginethemes
 from tracksite.core import sandbox, siteconfig
 from tracksite.core.problems.problem import Problem
 from tracksite.core.site import addresses
@@ -166,6 +166,7 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
     if config.config_file_path:
         problems += _remote_assets(config, Path(config.config_file_path))
         problems += _run_code_in_file(config, Path(config.config_file_path))
+        problems += courseidsetting.problems(config, Path(config.config_file_path))
     engine = enginethemes.installed()
     theme_dirs = tuple(Path(d) for d in config.theme.dirs if d != custom and Path(d) != engine.engine_templates)
     return siteconfig.settings(
@@ -186,6 +187,7 @@ def from_mkdocs(config: MkDocsConfig, problems: tuple[ConfigProblem, ...] | None
         language=str(config.theme.get("language") or "en"),
         run_code=_run_code(config),
         known_failures=_known_failures(config),
+        course_id=courseidsetting.declared(config),
     )
 
 

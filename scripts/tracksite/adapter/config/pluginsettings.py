@@ -38,3 +38,7 @@ class TracksiteConfig(Config):
     """Give each widget an export reads (its registry entry's `export`) its parsed data as a JSON
     island: `tracksite export` turns it on for its own build, `tracksite build --for-export` for
     a site `export --site` reads. Off, the published pages hold none."""
+    course_id = c.Optional(c.Type(object))
+    """The course's own id, a short slug (`intro-to-ml`): what a learner's browser keeps (progress,
+    answers, code) lives under it, so renaming the course or moving its site keeps it (core/site/
+    courseid.py). Any YAML value is taken here so that a wrong one is reported at its line (TS607)."""

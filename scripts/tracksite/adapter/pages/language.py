@@ -106,6 +106,7 @@ def install(env: jinja2.Environment) -> None:
     env.globals["ts_material_text"] = _material_text({})
     # the namespace of the learner's state in the browser (main.html: <meta name="tracksite-course">)
     env.globals["ts_course_id"] = courseid.of_config
+    env.globals["ts_course_earlier"] = courseid.earlier_of_config  # the id its keys move from
 
 
 def _material_text(known: dict[tuple[str, str, str], str]) -> Any:

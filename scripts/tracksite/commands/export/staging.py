@@ -228,7 +228,9 @@ def output_path(root: Path, out: str, suffixes: tuple[str, ...]) -> Path:
 SEARCH_MARK = 'class="ts-search" data-ts-search'
 
 
-_COURSE_META = re.compile(r'<meta name="tracksite-course" content="([0-9a-f]{8})"(?: data-bound="location")?>')
+#: (a declared course_id's `data-earlier`, whose keys a site moves, is dropped: an export's state is
+#: bound to its own address, and a SCORM launch takes the LMS's)
+_COURSE_META = re.compile(r'<meta name="tracksite-course" content="([0-9a-f]{8})"(?: data-[a-z-]+="[^"<>]*")*>')
 
 
 def bind(text: str, course_id: str | None = None) -> str:

@@ -173,6 +173,12 @@ CATALOGUE = (
     Code("TS604", "term-conflict", "a term defined differently in two tracks"),
     Code("TS605", "term-unused", "a term no page uses, or its teaching lesson does not"),
     Code("TS606", "term-used-early", "a term used before the lesson that teaches it"),
+    Code("TS607", "course-id-invalid", "mkdocs.yml's `course_id:` is not a short slug"),
+    Code(
+        "TS608",
+        "course-id-missing",
+        "the course declares no `course_id:`: renaming or moving it loses learners' progress",
+    ),
     Code("TS620", "term-taught-elsewhere", "a term taught in another track, used before any prerequisite leads there"),
     Code("TS701", "bad-symbolic-link", "a symbolic link that loops, leads nowhere or out of the project"),
     Code("TS702", "markdown-suffix", "a Markdown page not ending in .md"),

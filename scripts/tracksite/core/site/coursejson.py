@@ -74,7 +74,7 @@ def outline(project: Any, config: SiteConfig) -> dict[str, Any]:
     return {
         "version": VERSION,
         "title": config.site_name,
-        "id": courseid.course_id(config.site_name, config.site_url),
+        "id": courseid.of(config.site_name, config.site_url, config.course_id),
         "lang": config.language,
         "tracks": tracks,
     }

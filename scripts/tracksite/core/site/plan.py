@@ -24,7 +24,7 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.learning import schedule
 from tracksite.core.markdown import references as refs
 from tracksite.core.problems.findings import Finding
-from tracksite.core.site import coursejson, published, redirects, statics, trackpages
+from tracksite.core.site import coursejson, published, redirects, sheets, statics, trackpages
 from tracksite.core.siteconfig import SiteConfig
 from tracksite.core.widgets.runnable import body as runnable
 
@@ -143,7 +143,11 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
     runs = any(runnable.runs_code(doc.body) for doc in project.documents)  # else no Python is published
     # the theme's files and the widgets' own (in their homes); the course's own docs/ file wins, as custom_dir does
     for src_uri, path in sorted([*theme_files.asset_files(), *W.home_asset_files()]):
-        if src_uri not in own and (runs or not src_uri.startswith(theme_files.RUNTIME)):
+        if src_uri in own or (not runs and src_uri.startswith(theme_files.RUNTIME)):
+            continue
+        if src_uri.endswith(".css"):  # published without its comments (sheets.py: issue 83's budget)
+            site.entries.append(Entry(src_uri, "theme", origin=path, content=sheets.published_file(path)))
+        else:
             site.entries.append(Entry(src_uri, "theme", path=path))
     _add_redirects(site, project)
     return site

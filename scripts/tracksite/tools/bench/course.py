@@ -291,6 +291,7 @@ def _base_config(repo: Path) -> dict[str, Any]:
     config = yaml.safe_load((theme_files.STARTER / "mkdocs.yml").read_text(encoding="utf-8"))
     config["site_name"] = "Benchmark course"
     config["site_description"] = "A synthetic course written by tracksite bench."
+    config["plugins"] = [{"tracksite": {"course_id": "benchmark-course"}}]  # the starter's placeholder
     return config
 
 

@@ -20,8 +20,12 @@
   /* data-bound (an export, whose LMS activities each serve it from their own path; a site
      without site_url): the id and the copy's root address, as scorm.js (courseid.py) */
   const here = document.currentScript ? new URL("../../", document.currentScript.src).href : "";
-  const course = given && here && meta.dataset.bound === "location"
-    ? (fnv(given + "\n" + here) >>> 0).toString(16).padStart(8, "0") : given;
+  const placed = (id) => (fnv(id + "\n" + here) >>> 0).toString(16).padStart(8, "0");
+  const course = given && here && meta.dataset.bound === "location" ? placed(given) : given;
+  /* a declared course_id (courseid.py): the namespace the name and address gave (data-earlier,
+     bound as that site was), whose keys move to the course's own below */
+  const before = meta && course && /^[0-9a-f]{8}$/.test(meta.dataset.earlier || "")
+    ? (meta.dataset.earlierBound === "location" ? (here ? placed(meta.dataset.earlier) : "") : meta.dataset.earlier) : "";
   const ns = (k) => (course && k.startsWith(PREFIX) ? PREFIX + course + ":" + k.slice(PREFIX.length) : k);
   const COPIED = "tracksite:copied"; /* set once the earlier, un-namespaced keys were copied in */
   const mem = {};
@@ -32,6 +36,19 @@
     ls.removeItem("tracksite:probe");
   } catch (e) {
     ls = null;
+  }
+  /* A course that now declares its id finds its learner's keys under the earlier namespace and
+     moves them (never over a key the course's own namespace already holds: that one is newer) */
+  if (ls && before && before !== course) {
+    try {
+      const from = PREFIX + before + ":", moved = [];
+      for (let i = 0; i < ls.length; i++) { const k = ls.key(i); if (k && k.startsWith(from)) moved.push(k); }
+      for (const k of moved) {
+        const to = PREFIX + course + ":" + k.slice(from.length);
+        if (ls.getItem(to) === null) ls.setItem(to, ls.getItem(k));
+        ls.removeItem(k);
+      }
+    } catch (e) { /* full: the earlier keys stay, and move on a later page */ }
   }
   /* Keys of a site built before the namespace are copied in once (not moved: another course
      of the origin may read them); a SCORM launch marks it done, the LMS's state wins there. */
