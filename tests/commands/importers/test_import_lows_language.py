@@ -96,7 +96,7 @@ plot(1:3)
 def test_a_plot_without_alt_text_is_described_in_the_lessons_language(tmp_path):
     course, said = _import(tmp_path, RMD, "--execute", name="01-plot.Rmd")
     text = (course / "lessons/fig/plot/lesson.md").read_text()
-    assert "![Gráfico que dibuja el código R de arriba (chunk " in text, text
+    assert "![Gráfico que dibuja el código R de arriba (bloque " in text, text
     assert "Plot drawn by" not in text
     assert 'their alt text says "Gráfico que dibuja el código R de arriba"' in said
 
