@@ -1,5 +1,6 @@
-"""Issue 84: a `lang: es` lesson's imported learner pages carry no string of the English catalogue,
-neither in their visible text nor in what a screen reader reads (alt, aria-label, title). The
+"""Issue 84: a `lang: es` lesson's imported pages carry no string of the English catalogue, neither
+in their visible text nor in what a screen reader reads (alt, aria-label, title): its learner
+pages and its instructor view (the instructor's schedule was all English). The
 lesson is written here in Spanish (no upstream text is read), with each kind of block the import
 labels in its own words, a missing image and, run with --execute, a plot no chunk option describes.
 """
@@ -153,12 +154,14 @@ def test_an_imported_spanish_lesson_run_with_r_shows_no_english_catalogue_string
 
 
 def test_an_imported_spanish_lesson_shows_no_english_catalogue_string(tmp_path):
+    """Old: the instructor's schedule, "Schedule: Track 1", "Lesson | Title | Teach | ...", "No
+    instructor notes for this lesson."."""
     check_spanish_import(tmp_path, execute=False)
 
 
 def check_spanish_import(tmp_path: Path, *, execute: bool) -> None:
-    """Import the lesson (with --execute or without), build the site, read every learner page of
-    the track for the English catalogue's words."""
+    """Import the lesson (with --execute or without), build the site, read every page of the
+    track, learner and instructor view, for the English catalogue's words."""
     src = tmp_path / "src"
     for name, text in LESSON.items():
         (src / name).parent.mkdir(parents=True, exist_ok=True)
@@ -171,8 +174,11 @@ def check_spanish_import(tmp_path: Path, *, execute: bool) -> None:
     result = harness.tracksite("import", "carpentries", str(src), "--track", "es", *run, cwd=course)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert harness.mkdocs(course).returncode == 0
-    pages = [p for p in (course / "site/es").rglob("index.html") if "instructor" not in p.parts]
+    pages = list((course / "site/es").rglob("index.html"))
     assert len(pages) >= 10, pages
+    schedule = course / "site/instructor/es/schedule/index.html"  # the instructor view the import turns on
+    pages += [p for p in (course / "site/instructor/es").rglob("index.html")]
+    assert schedule in pages, pages
     words = english_words()
     found = {}
     for page in pages:
