@@ -6,7 +6,9 @@ machine's fault (`environment_errors`); any other error in a chunk that does not
 (knitr's `error=TRUE`, on the chunk or set for every chunk by the lesson's own
 `knitr::opts_chunk$set(error = TRUE)`) stops the import, as it stops the Workbench's build and as
 `--help` says, unless `--allow-errors` publishes it. An error a lesson teaches is marked
-`error=TRUE` in the lesson (Carpentries lessons do), and is output.
+`error=TRUE` in the lesson, and is output. Not every lesson marks every one: knitr's own default
+lets any chunk fail, and r-novice-gapminder leaves six taught errors unmarked (its 04, 06, 07 and
+10 episodes), which stop the import until marked upstream or published with `--allow-errors`.
 """
 
 from __future__ import annotations
