@@ -96,7 +96,7 @@ plot(1:3)
 def test_a_plot_without_alt_text_is_described_in_the_lessons_language(tmp_path):
     course, said = _import(tmp_path, RMD, "--execute", name="01-plot.Rmd")
     text = (course / "lessons/fig/plot/lesson.md").read_text()
-    assert "![Gráfico que dibuja el código R de arriba (chunk " in text, text
+    assert "![Gráfico que dibuja el código R de arriba (bloque " in text, text
     assert "Plot drawn by" not in text
     assert 'their alt text says "Gráfico que dibuja el código R de arriba"' in said
 
@@ -109,3 +109,29 @@ def test_the_hint_outside_a_course_puts_root_before_the_command(tmp_path):
     course = tmp_path / "course"
     assert main(["init", str(course), "--site-name", "C"]) == 0
     assert harness.tracksite("--root", str(course), "check", cwd=tmp_path).returncode == 0  # the form it names
+
+
+SHORT = """---
+title: Diagrama
+teaching: 5
+exercises: 0
+---
+
+![Un diagrama del flujo de datos entre las tablas de la base](fig/no-esta.png)
+
+Míralo bien.
+"""
+
+
+def test_a_short_episode_opening_with_a_missing_image_takes_no_summary_from_its_notice(tmp_path):
+    """Old: summary "(Imagen no disponible: Un diagrama del flujo ...)", the import's own words, on the
+    lesson's card, overview and search result. The episode's prose is too short to summarise it
+    (fewer than four words), so the summary falls back to its title."""
+    course, _ = _import(tmp_path, SHORT, name="01-diagrama.md")
+    text = (course / "lessons/fig/diagrama/lesson.md").read_text()
+    front = yaml.safe_load(text.split("---\n")[1])
+    assert front["summary"] == "Diagrama.", front["summary"]
+    assert "*(Imagen no disponible: Un diagrama del flujo de datos entre las tablas de la base)*" in text
+    assert harness.mkdocs(course).returncode == 0
+    overview = harness.page(course / "site", "fig/diagrama/overview/").select_one(".ts-page").get_text(" ")
+    assert "no disponible" not in overview, overview

@@ -10,6 +10,7 @@ import posixpath
 import re
 from typing import TYPE_CHECKING
 
+from tracksite.core import messages
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown import references as refs
 from tracksite.core.markdown.blocks import block_text, find_blocks, iter_blocks
@@ -28,22 +29,25 @@ def schedule_src_uri(track: str) -> str:
     return f"{track}/schedule.md"
 
 
-def schedule_markdown(project: Project, track_slug: str) -> str:
+def schedule_markdown(project: Project, track_slug: str, lang: str | None = None) -> str:
+    """The schedule page in `lang`, the track's language (a track imported from a Spanish
+    lesson into an English course has it in Spanish, as its other pages)."""
     c = project.curriculum
     track = c.track(track_slug)
     assert track is not None
+    words = messages.catalogue(lang)
     here = schedule_src_uri(track_slug)
     # a track planned for a workshop (lessons with `time.teach`, as imported Carpentries episodes
     # are) is scheduled by its teaching minutes, as its source plans it, not by reading time
     teach = any(lesson.teach for lesson in c.lessons_of(track_slug))
-    first, kind = ("Teach", "teaching") if teach else ("Read", "reading")
+    way = "Teach" if teach else "Read"
+    columns = ("schedLesson", "schedTitle", f"sched{way}", "schedPractice", "schedCumulative")
     lines = [
-        f"# Schedule: Track {track.number}, {_md(track.title)}",
+        "# " + words.text("schedHeading", n=track.number, title=_md(track.title)),
         "",
-        f"For instructors: every lesson with its {kind} and practice time, the running total, "
-        "and the teaching notes from its `/// instructor` blocks. Learners never see this page.",
+        words.text(f"schedIntro{way}"),
         "",
-        f"| Lesson | Title | {first} | Practice | Cumulative |",
+        "| " + " | ".join(words.text(key) for key in columns) + " |",
         "|---:|---|---:|---:|---:|",
     ]
     total = 0
@@ -55,17 +59,17 @@ def schedule_markdown(project: Project, track_slug: str) -> str:
             f"| {pos.number} | [{_md(lesson.title)}]({link}) | {lesson.teach or lesson.read} min | "
             f"{lesson.practice or 0} min | {_duration(total)} |"
         )
-    lines += ["", f"Total: {_duration(total)} of {kind} and practice.", ""]
+    lines += ["", words.text(f"schedTotal{way}", total=_duration(total)), ""]
     for lesson in c.lessons_of(track_slug):
         pos = c.position(lesson)
-        lines += [f"## Lesson {pos.number}: {_md(lesson.title)}", ""]
+        lines += ["## " + words.text("schedLessonHeading", n=pos.number, title=_md(lesson.title)), ""]
         doc = project.document(refs.src_uri("lesson", lesson.track, lesson.slug))
         notes = instructor_notes(doc.body) if doc else []
         if doc is not None and notes:
             for note in notes:
                 lines += [_moved(note, doc.src_uri, here), ""]
         else:
-            lines += ["No instructor notes for this lesson.", ""]
+            lines += [words.text("schedNoNotes"), ""]
     return "\n".join(lines)
 
 

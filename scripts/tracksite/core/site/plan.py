@@ -125,7 +125,7 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
                         schedule.schedule_src_uri(track.slug),
                         "schedule",
                         origin=track.path,
-                        content=schedule.schedule_markdown(project, track.slug),
+                        content=schedule.schedule_markdown(project, track.slug, track.language or config.language),
                     )
                 )
     if project.docs_walk is not None:

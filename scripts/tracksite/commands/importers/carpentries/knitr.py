@@ -40,6 +40,7 @@ PLOT_CALL = re.compile(
 )
 BASE_PACKAGES = {"base", "stats", "utils", "graphics", "grDevices", "methods", "datasets", "tools", "knitr"}
 FALLBACK_ALT = "Plot drawn by the R code above"
+FALLBACK_CHUNK = "chunk {label}"
 NOT_ASKED = (
     "an import runs a lesson's R code only when asked (--execute, in a sandbox: no files, no network, "
     "limits), and it was not asked"
@@ -61,7 +62,7 @@ knitr::render_markdown()  # Markdown's hooks first (fenced output); knit() keeps
 knitr::knit_hooks$set(plot = function(x, options) {
   i <- if (is.null(options$fig.cur)) 1 else options$fig.cur
   cap <- links(one(options$fig.cap, i)); alt <- flat(one(options$fig.alt, i))
-  if (!nzchar(alt)) alt <- if (nzchar(cap)) cap else paste0(fallback, " (chunk ", options$label, ")")
+  if (!nzchar(alt)) alt <- if (nzchar(cap)) cap else sub("{label}", options$label, fallback, fixed = TRUE)
   paste0("\n\n![", cap, "](", x, "){alt='", gsub("'", "\u2019", alt), "'}\n\n")
 })
 knitr::opts_chunk$set(error = TRUE, comment = "", class.output = "output", class.error = "error",
@@ -247,10 +248,18 @@ class Prepared:
     missing_packages: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "episodes/x.Rmd: what went wrong"
     plot_alt: str = FALLBACK_ALT  # a plot's alt text where the chunk gives none, in the lesson's language
+    plot_chunk: str = FALLBACK_CHUNK  # then the chunk's label, in brackets, in the same language
     why_not: str = ""  # why nothing ran, when nothing did
     line_maps: dict[str, list[int]] = field(default_factory=dict)  # knitted line -> .Rmd line
     joined: list[str] = field(default_factory=list)  # "episodes/x.Rmd:N: ..." chunk headers joined
     offline: dict[str, list[str]] = field(default_factory=dict)  # episode -> addresses it could not reach
+
+    @property
+    def fallback_alt(self) -> str:
+        """The alt text knit.R gives a plot the chunk does not describe, `{label}` left for R to
+        fill: all of it in the lesson's language, the brackets' word too (a learner's screen
+        reader reads it)."""
+        return f"{self.plot_alt} ({self.plot_chunk})"
 
     def source_line(self, note: str) -> str:
         """A note about a knitted episode, pointing at the `.Rmd` line instead of the knitted one."""
@@ -340,7 +349,8 @@ def prepare(
     copy = work / source.name
     confine.copy_lesson(source, copy, {".git", "site", "renv", ".Rproj.user", "*.knit.md"}, MAX_FILE_BYTES)
     folder = copy / "episodes"
-    prepared = Prepared(copy, joined=joined, plot_alt=messages.catalogue(lang or "en").text("impPlotAlt"))
+    words = messages.catalogue(lang or "en")
+    prepared = Prepared(copy, joined=joined, plot_alt=words.text("impPlotAlt"), plot_chunk=words.text("impPlotChunk"))
     for name in rmd:  # the copy knitr reads has the headers joined
         (folder / name).write_text(texts[name], encoding="utf-8")
     runner = None
@@ -409,7 +419,7 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
     slug, folder = re.sub(r"\.[Rr]md$", "", name), copy / "episodes"
     out = folder / f"{slug}.knit.md"
     try:
-        run, refused = runner.knit(copy, name, out.name, slug, prepared.plot_alt)
+        run, refused = runner.knit(copy, name, out.name, slug, prepared.fallback_alt)
         prepared.problems.extend(
             f"episodes/{name}: R wrote {figure} as a figure, and it is not an image (PNG, JPEG, GIF, WebP or SVG "
             "by its name and its bytes): left out"
@@ -456,7 +466,7 @@ def _knit(runner: rsandbox.Runner, copy: Path, name: str, prepared: Prepared, al
     prepared.problems.extend(f"{e} (published, --allow-errors)" for e in unallowed)
     (folder / name).write_text(text, encoding="utf-8")
     prepared.executed.append(name)
-    unnamed = text.count(f"{{alt='{prepared.plot_alt.replace(chr(39), chr(0x2019))} (chunk ")
+    unnamed = text.count(f"{{alt='{prepared.fallback_alt.split('{label}')[0].replace(chr(39), chr(0x2019))}")
     if unnamed:
         prepared.problems.append(
             f"episodes/{name}: {unnamed} plot(s) have neither fig.alt nor fig.cap in the source; "

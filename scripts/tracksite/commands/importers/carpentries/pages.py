@@ -204,15 +204,25 @@ def status_badge(src: Source) -> str:
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>\S.*)$")
 
 
+# Asides, `*(...)*`, that open a paragraph: the form of the import's own notice where an image is
+# missing (links.py, impImageMissing), which is no prose of the lesson's to summarise it by.
+NOTICE = re.compile(r"^(?:\*\([^\n]*?\)\*\s*)+")
+
+
 def first_sentences(body: str, limit: int) -> str | None:
     """The first paragraph of prose in `body`, as plain text no longer than `limit`; a lead-in
     that ends with a colon ("you will be able to:") takes the list under it, or it says nothing."""
     paras = re.split(r"\n\s*\n", _without_code(body))
+    notice = ""  # the notice just before: a missing image's caption follows it and repeats it
     for k, para in enumerate(paras):
         lead = para.splitlines()
         lead = lead[: next((i for i, line in enumerate(lead) if i and _ITEM.match(line)), len(lead))]
-        text = " ".join(" ".join(lead).split())
+        whole = " ".join(" ".join(lead).split())
+        text, caption_of = NOTICE.sub("", whole), notice
+        notice = whole if whole and not text else ""
         if not text or text.startswith(("#", ":", "<", "!", "|", "- ", "* ", "+ ", "`", "/", ">")):
+            continue
+        if caption_of and plain_text(text) in plain_text(caption_of):
             continue
         plain = plain_text(_code_dollars(text))
         items = (

@@ -6,7 +6,9 @@ machine's fault (`environment_errors`); any other error in a chunk that does not
 (knitr's `error=TRUE`, on the chunk or set for every chunk by the lesson's own
 `knitr::opts_chunk$set(error = TRUE)`) stops the import, as it stops the Workbench's build and as
 `--help` says, unless `--allow-errors` publishes it. An error a lesson teaches is marked
-`error=TRUE` in the lesson (Carpentries lessons do), and is output.
+`error=TRUE` in the lesson, and is output. Not every lesson marks every one: knitr's own default
+lets any chunk fail, and r-novice-gapminder leaves six taught errors unmarked (its 04, 06, 07 and
+10 episodes), which stop the import until marked upstream or published with `--allow-errors`.
 """
 
 from __future__ import annotations
@@ -57,17 +59,32 @@ def unallowed(source: str, spans: list, knitted: str, name: str, lines: list[int
         return []
     spans = [c for c in spans if c.engine == "r"]
     found, block = [], None
-    for n, line in enumerate(knitted.splitlines(), 1):
+    knitted_lines = knitted.splitlines()
+    for n, line in enumerate(knitted_lines, 1):
         fence = re.match(r"^\s*`{3,}\s*(\w*)\s*$", line)
         if fence and block is None and fence.group(1) == "error":
             block = n
         elif fence and block is not None:
             block = None
         elif block is not None and block == n - 1:  # the error's first line
-            at = lines[min(n, len(lines) - 1)]
-            chunk = next((c for c in reversed(spans) if c.start + 1 <= at), None)
+            chunk = _chunk_of(spans, lines, knitted_lines, n)
             mine = ENVIRONMENT_ERROR.search(line) is None  # (the machine's: environment_errors)
             if chunk is not None and mine and not chunk.flag("error", default=False):
                 label = f" {chunk.label}" if chunk.label else ""
                 found.append(f"episodes/{name}:{chunk.start + 1}: R's error in chunk{label}: {line.strip()[:160]}")
     return found
+
+
+def _chunk_of(spans: list, lines: list[int], knitted: list[str], n: int):
+    """The chunk that printed the error whose first line is knitted line `n`. The last written
+    line above the error, mapped to the `.Rmd`, is inside the chunk when knitr echoed its code;
+    a chunk with echo=FALSE echoes none, and that line is the prose above it: the chunk is then
+    the one between that prose and the next line knitr copied, not the chunk above the prose."""
+    above = next((k for k in range(n - 2, 0, -1) if knitted[k - 1].strip()), 0)  # (n - 1: the fence)
+    here = lines[min(above, len(lines) - 1)]
+    inside = next((c for c in spans if c.start + 1 < here <= c.end + 1), None)
+    if inside is not None:
+        return inside
+    ahead = next((line for line in lines[n + 1 :] if line > here), float("inf"))
+    hidden = next((c for c in reversed(spans) if here < c.start + 1 < ahead), None)
+    return hidden or next((c for c in reversed(spans) if c.start + 1 <= here), None)
