@@ -93,7 +93,9 @@ def source_copy(dest: Path, *, asset_marker: str | None = None, version: str | N
     )
     if asset_marker:
         css = dest / "scripts/tracksite/theme/assets/tracksite/widgets.css"
-        css.write_text(css.read_text(encoding="utf-8") + f"\n/* {asset_marker} */\n", encoding="utf-8")
+        # a rule, not a comment: tracksite publishes its style sheets without their comments
+        rule = f'\n.ts-upgrade-marker::after {{ content: "{asset_marker}"; }}\n'
+        css.write_text(css.read_text(encoding="utf-8") + rule, encoding="utf-8")
     if version:
         init = dest / "scripts/tracksite/__init__.py"
         init.write_text(init.read_text(encoding="utf-8").replace(f'"{__version__}"', f'"{version}"'), encoding="utf-8")
