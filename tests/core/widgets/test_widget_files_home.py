@@ -35,7 +35,13 @@ def test_the_files_in_a_home_are_published_where_pages_link_them(tmp_path):
     for uri, path in published.items():
         # tracksite's style sheets are published without their comments (core/site/sheets.py)
         own = path.read_text(encoding="utf-8")
-        expected = "/* the course's own */\n" if uri.endswith("predict.css") else sheets.published(own) if uri.endswith(".css") else own
+        expected = (
+            "/* the course's own */\n"
+            if uri.endswith("predict.css")
+            else sheets.published(own)
+            if uri.endswith(".css")
+            else own
+        )
         assert (site / uri).read_text(encoding="utf-8") == expected, uri
     page = harness.page(site, "alpha/a1/")
     assert page.select_one("script[src$='assets/tracksite/predict.js']") is not None
