@@ -367,6 +367,14 @@
     forget(REVIEW);
     refresh();
   });
+  /* a focus the browser left under the sticky header (it scrolls only what is out of the
+     viewport, not what the header covers): brought below it, within the page's scroll padding */
+  document.addEventListener("focusin", (event) => {
+    const header = document.querySelector(".md-header"), target = event.target;
+    if (!header || !(target instanceof Element) || target.closest(".md-header, .md-sidebar, .md-tabs")) return;
+    const tops = [...target.getClientRects()].map((r) => r.top);
+    if (tops.length && Math.max(...tops) < header.getBoundingClientRect().bottom) target.scrollIntoView({ block: "nearest" });
+  });
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
