@@ -16,7 +16,6 @@ before; the file:// channel fails on the old copy (its block said to serve the f
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from playwright.sync_api import expect
 from support.course import intend
 from support.lms import HARNESS, HARNESS_JS, launch, open_lesson
 from support.runnable import runnable_course
-from support.scorm import scorm_again
+from support.scorm import exported, scorm_again
 from support.serving import serving, wait_for
 from support.sites import run_mkdocs
 from tracksite.commands.cli import main
@@ -58,10 +57,7 @@ CHANNELS = ("site", "serve", "offline-http", "offline-file", "scorm12", "scorm20
 
 
 def _export(kind: str, site: Path, out: Path, *extra: str) -> Path:
-    assert main(["export", kind, "--site", str(site), "--out", str(out), *extra]) == 0
-    with zipfile.ZipFile(out) as z:
-        z.extractall(out.with_suffix(""))
-    return out.with_suffix("")
+    return exported(out, "export", kind, "--site", str(site), *extra)
 
 
 @pytest.fixture(scope="module")

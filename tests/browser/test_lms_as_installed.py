@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from support.course import make_course
 from support.lms import HARNESS, HARNESS_JS, QUIZZES, launch, leave, open_lesson, storage, suspend
-from support.scorm import course_frame, scorm_again
+from support.scorm import course_frame, exported, scorm_again
 from support.widget_pages import MULTI_QUIZ, explanations, open_widgets
 from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
@@ -60,10 +60,7 @@ def _course(root: Path, name: str = "Course A", edit: tuple[str, str] | None = N
 
 
 def _export(root: Path, out: Path, *extra: str) -> Path:
-    assert main(["--root", str(root), "export", "scorm", "--version", "1.2", *extra, "--out", str(out)]) == 0
-    with zipfile.ZipFile(out) as z:
-        z.extractall(out.with_suffix(""))
-    return out.with_suffix("")
+    return exported(out, "--root", str(root), "export", "scorm", "--version", "1.2", *extra)
 
 
 @pytest.fixture(scope="module")

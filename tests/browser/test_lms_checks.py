@@ -15,15 +15,13 @@ from __future__ import annotations
 import json
 import shutil
 import urllib.parse
-import zipfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from support.course import lesson_md, make_course, write
-from support.scorm import course_frame, scorm_again
-from tracksite.commands.cli import main
+from support.scorm import course_frame, exported, scorm_again
 
 pytestmark = pytest.mark.browser
 
@@ -63,9 +61,7 @@ document.head.append(script);
 
 
 def _export(root: Path, version: str, out: Path) -> None:
-    assert main(["--root", str(root), "export", "scorm", "--version", version, "--out", str(out)]) == 0
-    with zipfile.ZipFile(out) as z:
-        z.extractall(out.with_suffix(""))
+    exported(out, "--root", str(root), "export", "scorm", "--version", version)
 
 
 @pytest.fixture(scope="module")

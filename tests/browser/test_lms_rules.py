@@ -26,7 +26,6 @@ import json
 import re
 import shutil
 import urllib.request
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,8 +43,7 @@ from support.moodle_rules import (
     settings,
     stored,
 )
-from support.scorm import course_frame, scorm_again
-from tracksite.commands.cli import main
+from support.scorm import course_frame, exported, scorm_again
 
 pytestmark = pytest.mark.browser
 
@@ -61,9 +59,7 @@ document.addEventListener("DOMContentLoaded", () => { document.getElementById("s
 
 
 def _export(root: Path, out: Path, *args: str) -> None:
-    assert main(["--root", str(root), "export", "scorm", *args, "--out", str(out)]) == 0
-    with zipfile.ZipFile(out) as z:
-        z.extractall(out.with_suffix(""))
+    exported(out, "--root", str(root), "export", "scorm", *args)
 
 
 @pytest.fixture(scope="module")

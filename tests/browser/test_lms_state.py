@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,8 +24,7 @@ from playwright.sync_api import expect
 
 from support.course import PRIME_AND_EVEN_QUIZ, lesson_md, make_course, write
 from support.lms import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
-from support.scorm import course_frame, scorm_again
-from tracksite.commands.cli import main
+from support.scorm import course_frame, exported, scorm_again
 
 pytestmark = pytest.mark.browser
 
@@ -75,9 +73,7 @@ def _course(root: Path, name: str, *, inserted: bool = False, runnable: bool = F
 
 
 def _export(root: Path, out: Path) -> None:
-    assert main(["--root", str(root), "export", "scorm", "--version", "1.2", "--out", str(out)]) == 0
-    with zipfile.ZipFile(out) as z:
-        z.extractall(out.with_suffix(""))
+    exported(out, "--root", str(root), "export", "scorm", "--version", "1.2")
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,13 @@ inside it, a stub LMS, and a synthetic course of a chosen size as the exports re
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from support.course import REPO
+from tracksite.commands.cli import main
 
 HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title>
 <script src="scorm12.min.js"></script><script src="harness.js"></script></head>
@@ -133,3 +135,12 @@ def namespace(page) -> str:
     ns = page.evaluate("() => Object.keys(localStorage).find((k) => k.endsWith(':copied')).slice(0, -6)")
     assert ns.startswith("tracksite:") and ns != "tracksite:0a1b2c3d:"  # not the course's id alone
     return ns
+
+
+def exported(out: Path, *argv: str) -> Path:
+    """`tracksite <argv> --out <out>`, unzipped beside the zip (its name without the suffix), as
+    an LMS unpacks a package; that folder."""
+    assert main([*argv, "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        z.extractall(out.with_suffix(""))
+    return out.with_suffix("")
