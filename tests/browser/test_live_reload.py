@@ -38,7 +38,11 @@ def open_watched(chromium, url: str):
 def save_and_expect_text(page, path, text: str, shown: str, timeout: float = 60) -> None:
     """Write `text` to `path` and wait until the open page shows `shown`, however it got there."""
     path.write_text(text)
-    page.wait_for_function("s => document.body.innerText.includes(s)", arg=shown, timeout=timeout * 1000)
+    # A save that needs another script reloads the page: between the old document and the new one
+    # there is a moment with no body, so the predicate must not read it then.
+    page.wait_for_function(
+        "s => document.body !== null && document.body.innerText.includes(s)", arg=shown, timeout=timeout * 1000
+    )
 
 
 def collect_errors(page) -> list[str]:
