@@ -15,7 +15,6 @@ import random
 import xml.etree.ElementTree as etree
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.messages import text as interface_text
 from tracksite.core.widgets import islands
 from tracksite.core.widgets.common import DataBlock, el, el_math, shown_html, tail
 from tracksite.core.widgets.quiz.body import parse_quiz
@@ -33,6 +32,7 @@ class Quiz(DataBlock):
     TITLE = "wQuiz"
 
     def render(self, block: etree.Element, questions, number: int) -> None:
+        say = self.words().text  # the page's language, from its state
         ctx = self.context()
         qid = block.get("id")
         block.set("data-key", W.storage_key(self.NAME, ctx.page_id, number, _content_key(tuple(questions))))
@@ -54,7 +54,7 @@ class Quiz(DataBlock):
             el(
                 fieldset,
                 "p",
-                interface_text("qChooseAll" if question.multiple else "qChooseOne"),
+                say("qChooseAll" if question.multiple else "qChooseOne"),
                 "ts-quiz__hint",
             )
             ul = el(fieldset, "ul", None, "ts-quiz__options")
@@ -66,7 +66,7 @@ class Quiz(DataBlock):
                 el(item, "input", None, "ts-quiz__input", type=kind, id=oid, name=f"{qid}-{qn}", value=str(i))
                 el_math(item, "label", option.text, "ts-quiz__label", for_=oid)
             details = el(li, "details", None, "ts-quiz__answers")
-            el(details, "summary", interface_text("qShowAnswers" if question.multiple else "qShowAnswer"))
+            el(details, "summary", say("qShowAnswers" if question.multiple else "qShowAnswer"))
             answers = el(details, "ul", None, "ts-quiz__explanations")
             for i in order:
                 option = question.options[i]
@@ -81,7 +81,7 @@ class Quiz(DataBlock):
                 mark = el(
                     item,
                     "strong",
-                    interface_text("qVerdictRight" if option.correct else "qVerdictWrong"),
+                    say("qVerdictRight" if option.correct else "qVerdictWrong"),
                     "ts-quiz__verdict",
                 )
                 tail(mark, " ")
