@@ -11,6 +11,7 @@ error element instead of raising when a body is broken.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -96,7 +97,7 @@ class _HeaderlinkTitles(Treeprocessor):
     """Each section link's title in the page's language (its state's, as the blocks take it),
     where the course kept the starter's."""
 
-    def __init__(self, md, context: object) -> None:
+    def __init__(self, md, context: Callable[[], WidgetContext | None]) -> None:
         super().__init__(md)
         self.context = context  # the extension's: returns the page being converted
 
