@@ -85,7 +85,17 @@ class _Loader:
         drafts: set[str] = set()
         documents: list[Document] = []
         assets: dict[str, Path] = {}
-        self._note_interrupted_edit()
+        journal, interrupted = localstate.path(self.root, JOURNAL), False
+        with contextlib.suppress(OSError):  # where this user cannot look (another's state folder): none of theirs
+            interrupted = journal.exists()
+        if interrupted:
+            self.problems.add(
+                journal,
+                None,
+                "an interrupted `tracksite new`, `move` or `rename` left the course half-changed",
+                hint="run that command again: it first undoes the half-made change, then makes it",
+                code="TS005",
+            )
         if not self.lessons_dir.is_dir():
             self.problems.add(
                 self.lessons_dir, None, "no lessons/ folder; create one track folder per track in it", code="TS201"
@@ -127,21 +137,6 @@ class _Loader:
         )
         project.index()
         return project
-
-    def _note_interrupted_edit(self) -> None:
-        """An editing command's journal left in the state folder: a `new`, `move` or `rename`
-        stopped halfway, which its next run undoes first (commands/changes.py)."""
-        journal, interrupted = localstate.path(self.root, JOURNAL), False
-        with contextlib.suppress(OSError):  # where this user cannot look (another's state folder): none of theirs
-            interrupted = journal.exists()
-        if interrupted:
-            self.problems.add(
-                journal,
-                None,
-                "an interrupted `tracksite new`, `move` or `rename` left the course half-changed",
-                hint="run that command again: it first undoes the half-made change, then makes it",
-                code="TS005",
-            )
 
     def load_glossaries(self, tracks: list[Track]) -> glossary_mod.Glossary:
         """Each track's optional glossary.yml, validated like every other source."""
