@@ -306,7 +306,7 @@ def test_a_missing_string_falls_back_to_english_with_a_warning_naming_it(caplog,
     assert found.text("showSolution") == "Show solution" and "showSolution" in found.missing
     memo.use(memo.Memory())  # (a build's: nothing said yet)
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.tracksite"):
-        language.begin_page("it")
+        language.page_catalogue("it")
     said = [r for r in caplog.records if "'it'" in r.getMessage()]
     assert len(said) == 1 and said[0].levelno == logging.INFO and "English" in said[0].getMessage()
     caplog.clear()
@@ -314,12 +314,11 @@ def test_a_missing_string_falls_back_to_english_with_a_warning_naming_it(caplog,
     real = messages.section
     monkeypatch.setattr(messages, "section", lambda code, name: {"home": "Home"} if code == "it" else real(code, name))
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.tracksite"):
-        language.begin_page("it")
+        language.page_catalogue("it")
     assert any(
         r.levelno == logging.WARNING and "'it'" in r.getMessage() and "showSolution" in r.getMessage()
         for r in caplog.records
     )
-    language.begin_page("en")
 
 
 def test_numbers_and_direction_follow_the_language():

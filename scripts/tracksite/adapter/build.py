@@ -42,11 +42,7 @@ def build_site(
     build another command runs): warnings only, no instructor view beside; `export_data`, the widgets'
     data for `tracksite export` in the pages; `beside`, the instructor view into SITE/instructor (`out`);
     `run_code`: False, no exercise runs whatever TRACKSITE_RUN_CODE says (an import's build); None, as it says."""
-    logger, handler = logging.getLogger("mkdocs"), logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Plain())
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING if quiet else logging.INFO)
-    logger.propagate = False
+    handler = _plain_log(quiet)
     try:
         given = Path(config_file or root / "mkdocs.yml")
         # before MkDocs reads any of its files: a YAML bomb costs nothing to refuse here
@@ -79,10 +75,22 @@ def build_site(
         print(os_error("tracksite build: error", e), file=sys.stderr)
         return 1
     finally:
-        logger.removeHandler(handler)
+        logging.getLogger("mkdocs").removeHandler(handler)
     if not quiet:
         print(f"built {printable(str(out))}", file=sys.stderr)
     return 0
+
+
+def _plain_log(quiet: bool) -> logging.Handler:
+    """MkDocs' log on stderr as `LEVEL    -  message` (warnings only when `quiet`, a build
+    another command makes), not through the root logger's handlers: the handler to remove once
+    the build is over."""
+    logger, handler = logging.getLogger("mkdocs"), logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Plain())
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+    return handler
 
 
 def _beside(config, plugin) -> bool:

@@ -260,7 +260,7 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
         self.build.widget_context = ctx = pagecontext.widget_context(
             page, doc, self.config.instructor, self.config.export_data, lang
         )
-        language.begin_page(lang)
+        language.page_catalogue(lang)  # (a language's missing strings warned about once)
         # the page's language is part of the key: the blocks write its interface strings
         key = [ctx.page_id, str(ctx.instructor), lang] + (["islands"] if ctx.islands else [])
         return coursepages.set_meta(markdown, page, doc, project.curriculum, config), ctx.source_dir, key

@@ -5,6 +5,12 @@ wherever tracksite writes words of its own.
 English is complete by definition; any other language's missing string falls back to English,
 and `Catalogue.missing` lists them for the build's warning (a course is never left with a key
 shown where a word should be).
+
+Nothing here holds a page's language: whoever writes words asks for a language's `catalogue`. A
+page's blocks take theirs from the page's state (core/widgets/common.py `WidgetContext.words`,
+made where the page's context is made), the templates from the page's `ts.lang`, and what is
+far from any page (an export, the importer) names the course's language or English. Two pages of
+different languages rendered interleaved, or in two threads, each get their own words.
 """
 
 from __future__ import annotations
@@ -121,25 +127,3 @@ def catalogue(lang: str | None) -> Catalogue:
             elif code != "en":
                 missing.append(key)
     return Catalogue(code, merged["page"], merged["script"], tuple(dict.fromkeys(missing)))
-
-
-#: The language of the page being rendered: the Markdown blocks ("Show solution", "Exercise 1")
-#: render inside the engine's Markdown call, which passes them nothing of the page. The adapter
-#: sets it before each page (adapter/pages/language.py, `begin_page`); the widgets' blocks
-#: (core/widgets/) read it here, below the adapter.
-_current = ["en"]
-
-
-def use(lang: str) -> None:
-    """Make `lang` the language of the page about to render."""
-    _current[0] = lang
-
-
-def current() -> str:
-    """The language of the page being rendered (for a block that writes words of its own)."""
-    return _current[0]
-
-
-def text(key: str, **values: Any) -> str:
-    """An interface string in the language of the page being rendered."""
-    return catalogue(_current[0]).text(key, **values)

@@ -286,14 +286,7 @@ def run_program(
     os.write(write, _filter() or b"")
     os.close(write)
     bind = _program_bind(argv, readonly, files, env, limits.scratch, read)
-    caps = (
-        (resource.RLIMIT_CPU, max(1, int(limits.seconds))),
-        (resource.RLIMIT_AS, limits.memory),
-        (resource.RLIMIT_FSIZE, limits.file_size),
-        (resource.RLIMIT_NOFILE, limits.open_files),
-        (resource.RLIMIT_CORE, 0),
-        (resource.RLIMIT_MSGQUEUE, 0),  # no message queue holds bytes beside /tmp
-    )
+    caps = _resource_limits(limits)
 
     def confine() -> None:  # in the child, before bubblewrap starts: inherited by all it runs
         for key, value in caps:
@@ -322,6 +315,20 @@ def run_program(
             if read >= 0:
                 os.close(read)
         return Result(code, _tail(out, OUTPUT), _tail(err, ERRORS))
+
+
+def _resource_limits(limits: Limits) -> tuple[tuple[int, int], ...]:
+    """`limits` as the kernel's resource limits (soft and hard alike), set in the child before
+    bubblewrap starts: processor seconds, address space, the largest file, open files, and no
+    core file or message queue (which would hold bytes beside the scratch /tmp)."""
+    return (
+        (resource.RLIMIT_CPU, max(1, int(limits.seconds))),
+        (resource.RLIMIT_AS, limits.memory),
+        (resource.RLIMIT_FSIZE, limits.file_size),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_MSGQUEUE, 0),
+    )
 
 
 def _program_bind(

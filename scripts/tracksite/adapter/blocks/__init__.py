@@ -11,6 +11,7 @@ error element instead of raising when a body is broken.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -18,8 +19,7 @@ from pymdownx.blocks import BlocksExtension
 
 from tracksite.adapter import mkdocsinternals
 from tracksite.core import widgetregistry as W
-from tracksite.core.messages import text as interface_text
-from tracksite.core.widgets.common import WidgetBlock, WidgetContext, default_context
+from tracksite.core.widgets.common import WidgetBlock, WidgetContext, context_of, default_context
 
 __all__ = ["TracksiteBlocksExtension", "WidgetContext", "default_context", "makeExtension", "BLOCKS"]
 
@@ -67,7 +67,7 @@ class TracksiteBlocksExtension(BlocksExtension):
         md.preprocessors.register(_Register(md, block_mgr, config), "tracksite-blocks", 200)
         mkdocsinternals.skip_unused_parent_map(block_mgr)
         # after `toc` (5), which writes the section links
-        md.treeprocessors.register(_HeaderlinkTitles(md), "tracksite-headerlink-titles", 1)
+        md.treeprocessors.register(_HeaderlinkTitles(md, config["context"]), "tracksite-headerlink-titles", 1)
         md.treeprocessors.register(_BlockHeadingsOffContents(md), "tracksite-block-headings", 2)
 
 
@@ -94,13 +94,18 @@ STARTER_PERMALINK_TITLE = "Link to this section"
 
 
 class _HeaderlinkTitles(Treeprocessor):
-    """Each section link's title in the page's language, where the course kept the starter's."""
+    """Each section link's title in the page's language (its state's, as the blocks take it),
+    where the course kept the starter's."""
+
+    def __init__(self, md, context: Callable[[], WidgetContext | None]) -> None:
+        super().__init__(md)
+        self.context = context  # the extension's: returns the page being converted
 
     def run(self, root):
         title = None
         for a in root.iter("a"):
             if a.get("class") == "headerlink" and a.get("title") == STARTER_PERMALINK_TITLE:
-                title = title or interface_text("permalinkTitle")
+                title = title or context_of(self.context).words.text("permalinkTitle")
                 a.set("title", title)
         return None
 

@@ -243,7 +243,7 @@ class Reads:
                 lang = self._lang
                 if lang is None:  # (the page's `ts` gives it once taken: then the same for the page)
                     ts = self._ts.get(self._page.file.src_uri)
-                    lang = (ts.get("lang") if isinstance(ts, dict) else None) or language.current()
+                    lang = (ts.get("lang") if isinstance(ts, dict) else None) or language.lang_of(ctx)
                     if isinstance(ts, dict):
                         self._lang = lang
                 self._current["string", f"{lang}\0{key}"] = None

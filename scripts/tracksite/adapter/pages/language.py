@@ -21,10 +21,6 @@ from tracksite.core.site import courseid
 
 log = logging.getLogger("mkdocs.plugins.tracksite")
 
-#: The language of the page being rendered is core's (core/messages.py, `current` and `text`):
-#: the widgets' blocks, in core, read it there.
-current, text = messages.current, messages.text
-
 
 def course_language(config: Any) -> str:
     theme = getattr(config, "theme", None)
@@ -38,13 +34,13 @@ def page_language(config: Any, curriculum: Curriculum | None, src_uri: str) -> s
     return (track.language if track is not None else None) or course_language(config)
 
 
-def begin_page(lang: str) -> messages.Catalogue:
-    """Make `lang` the language of the page about to render; warn once about missing strings.
+def page_catalogue(lang: str) -> messages.Catalogue:
+    """The interface strings of a page in `lang`; warn once a build about missing strings (the
+    page's state carries its language to the blocks: core/widgets/common.py `WidgetContext`).
     A language tracksite has no strings for at all (a Japanese lesson's track) is no mistake of
     the course, which can do nothing about it: it is said (the interface is in English), not
     warned about, so the strict build publishes it as `tracksite check` passes it. A catalogue
     that lacks some strings is a mistake of tracksite's, warned about."""
-    messages.use(lang)
     found = messages.catalogue(lang)
     warned = memo.current().owned("language.warned", set)  # (once a build, not at every serve rebuild)
     if found.missing and found.lang not in warned:
@@ -66,7 +62,7 @@ def begin_page(lang: str) -> messages.Catalogue:
 def context(lang: str, config: Any = None) -> dict[str, Any]:
     """What the templates need of the page's language: `lang`, `dir`, the script's strings, and
     the name of Material's file of its own strings for it (partials/language.html)."""
-    found = begin_page(lang)
+    found = page_catalogue(lang)
     return {
         "lang": lang,
         "dir": messages.direction(lang),
@@ -92,12 +88,23 @@ def _theme_has_language(dirs: tuple[str, ...], name: str) -> bool:
     return bool(name) and any(os.path.isfile(os.path.join(d, "partials", "languages", f"{name}.html")) for d in dirs)
 
 
+def lang_of(ctx: Any) -> str:
+    """The language of what a template draws: its page's (`ts.lang`), else the course's (the
+    404 page, a theme's page tracksite gives no language), read from the template's context
+    rather than from any module: two pages render in their own languages whatever the order."""
+    resolve = getattr(ctx, "resolve_or_missing", None)  # (`get`, less two calls)
+    ts = resolve("ts") if resolve is not None else None
+    lang = ts.get("lang") if isinstance(ts, dict) else None
+    if lang:
+        return lang
+    config = resolve("config") if resolve is not None else None
+    return course_language(None if isinstance(config, jinja2.Undefined) else config)
+
+
 @jinja2.pass_context
 def template_text(ctx: Any, key: str, **values: Any) -> str:
-    """`t("key")` in a template: the string in the page's language (`ts.lang`)."""
-    ts = ctx.resolve_or_missing("ts") if hasattr(ctx, "resolve_or_missing") else None  # (`get`, less two calls)
-    lang = (ts.get("lang") if isinstance(ts, dict) else None) or messages.current()
-    return messages.catalogue(lang).text(key, **values)
+    """`t("key")` in a template: the string in the page's language (`lang_of`)."""
+    return messages.catalogue(lang_of(ctx)).text(key, **values)
 
 
 def install(env: jinja2.Environment) -> None:

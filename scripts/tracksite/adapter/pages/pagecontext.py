@@ -95,7 +95,6 @@ class Contexts:
         ts["twin"] = self.twin(page, kind, doc) if self.instructor_view else None
         if lang not in self._languages:  # (its strings as JSON: once per build, not per page)
             self._languages[lang] = language.context(lang, config)
-        language.begin_page(lang)
         ts.update(self._languages[lang])
         return ts
 

@@ -102,20 +102,9 @@ def check_external(
         listing.write_text(
             "".join(f'<a href="{html.escape(u)}">{n}</a>\n' for n, u in enumerate(urls, 1)), encoding="utf-8"
         )
-        args = [
-            "--timeout",
-            str(timeout),
-            "--max-retries",
-            str(retries),
-            "--retry-wait-time",
-            str(retry_wait),
-            "--max-concurrency",
-            str(concurrency),
-            "--accept",
-            "200..=299",
-        ]
-        if cache_dir is not None:
-            args += ["--cache", "--max-cache-age", max_cache_age, "--cache-exclude-status", "100..=199,300..=599"]
+        args = _lychee_options(
+            timeout, retries, retry_wait, concurrency, max_cache_age if cache_dir is not None else None
+        )
         waves = math.ceil(len(urls) / concurrency)
         budget = (timeout + retry_wait * 2**retries) * (retries + 1) * waves + 120
         data, _ = run_lychee(args + [str(listing)], cwd=workdir, timeout=budget)
@@ -132,6 +121,27 @@ def check_external(
                 code="TS806",
             )
     return ExternalResult(report.items, len(urls), ignored, cached, len(pages))
+
+
+def _lychee_options(timeout: int, retries: int, retry_wait: int, concurrency: int, cache_age: str | None) -> list[str]:
+    """lychee's options for one run: only a 2xx answer is a working link; with a cache
+    (`cache_age`, how long an answer is kept), only those are kept, so a link that failed is
+    asked again at the next run."""
+    args = [
+        "--timeout",
+        str(timeout),
+        "--max-retries",
+        str(retries),
+        "--retry-wait-time",
+        str(retry_wait),
+        "--max-concurrency",
+        str(concurrency),
+        "--accept",
+        "200..=299",
+    ]
+    if cache_age is not None:
+        args += ["--cache", "--max-cache-age", cache_age, "--cache-exclude-status", "100..=199,300..=599"]
+    return args
 
 
 def _verdicts(

@@ -40,60 +40,71 @@ def lesson_documents(project) -> dict:
 def lesson_references(project) -> list:
     """Prerequisites and deep dives name real, published lessons; a deep dive leaves its track."""
     out = problems_of(project)
-    c = project.curriculum
-    all_lessons = list(c.all_lessons())
+    all_lessons = list(project.curriculum.all_lessons())
     docs = lesson_documents(project)
     for lesson in all_lessons:
         doc = docs.get(lesson.key)
         if doc is None:
             continue
-        for i, pre in enumerate(lesson.prerequisites):
-            if pre.link:
-                _prerequisite_link(out, project, doc.path, pre, i)
-            if pre.lesson is None:
-                continue
-            ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
-            why = ref if isinstance(ref, str) else resolve(ref, project, lesson.is_draft)
-            if why:
-                out.add(
-                    doc.path,
-                    pre.line,
-                    why,
-                    field=f"prerequisites[{i}].lesson",
-                    hint=_near_lesson(why, pre.lesson, [l.slug for l in c.lessons_of(lesson.track)]),
-                    code="TS214",
-                )
-            elif not isinstance(ref, str) and ref.track == lesson.track and ref.lesson == lesson.slug:
-                out.add(
-                    doc.path,
-                    pre.line,
-                    "a lesson cannot be its own prerequisite",
-                    field=f"prerequisites[{i}].lesson",
-                    code="TS214",
-                )
-        for i, target in enumerate(lesson.deep_dives):
-            line = doc.meta.line("deep_dives", i)
-            ref = refs.parse(f"lesson:{target}", None)
-            why = ref if isinstance(ref, str) else resolve(ref, project, lesson.is_draft)
-            if why:
-                out.add(
-                    doc.path,
-                    line,
-                    why,
-                    field=f"deep_dives[{i}]",
-                    hint=_near_lesson(why, target, [l.key for l in all_lessons]),
-                    code="TS216",
-                )
-            elif not isinstance(ref, str) and ref.track == lesson.track:
-                out.add(
-                    doc.path,
-                    line,
-                    f"deep dive {target!r} is in the same track; a deep dive leads into another track",
-                    field=f"deep_dives[{i}]",
-                    hint="link to it in the text, or name it as a prerequisite",
-                    code="TS216",
-                )
+        _prerequisites(out, project, lesson, doc)
+        _deep_dives(out, project, lesson, doc, all_lessons)
     return out.items
+
+
+def _prerequisites(out, project, lesson, doc) -> None:
+    """Each prerequisite's `link:` leads somewhere, and its `lesson:` is another lesson, real and
+    published (TS214); a slug of its own track alone is read in that track."""
+    for i, pre in enumerate(lesson.prerequisites):
+        if pre.link:
+            _prerequisite_link(out, project, doc.path, pre, i)
+        if pre.lesson is None:
+            continue
+        ref = refs.parse(f"lesson:{pre.lesson}", lesson.track)
+        why = ref if isinstance(ref, str) else resolve(ref, project, lesson.is_draft)
+        if why:
+            out.add(
+                doc.path,
+                pre.line,
+                why,
+                field=f"prerequisites[{i}].lesson",
+                hint=_near_lesson(why, pre.lesson, [l.slug for l in project.curriculum.lessons_of(lesson.track)]),
+                code="TS214",
+            )
+        elif not isinstance(ref, str) and ref.track == lesson.track and ref.lesson == lesson.slug:
+            out.add(
+                doc.path,
+                pre.line,
+                "a lesson cannot be its own prerequisite",
+                field=f"prerequisites[{i}].lesson",
+                code="TS214",
+            )
+
+
+def _deep_dives(out, project, lesson, doc, all_lessons: list) -> None:
+    """Each deep dive is a real, published lesson of another track (TS216): one of its own
+    track is a link in the text or a prerequisite. `all_lessons`: the course's, for a hint."""
+    for i, target in enumerate(lesson.deep_dives):
+        line = doc.meta.line("deep_dives", i)
+        ref = refs.parse(f"lesson:{target}", None)
+        why = ref if isinstance(ref, str) else resolve(ref, project, lesson.is_draft)
+        if why:
+            out.add(
+                doc.path,
+                line,
+                why,
+                field=f"deep_dives[{i}]",
+                hint=_near_lesson(why, target, [l.key for l in all_lessons]),
+                code="TS216",
+            )
+        elif not isinstance(ref, str) and ref.track == lesson.track:
+            out.add(
+                doc.path,
+                line,
+                f"deep dive {target!r} is in the same track; a deep dive leads into another track",
+                field=f"deep_dives[{i}]",
+                hint="link to it in the text, or name it as a prerequisite",
+                code="TS216",
+            )
 
 
 def _prerequisite_link(out, project, path, pre, i: int) -> None:

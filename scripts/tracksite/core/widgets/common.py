@@ -20,7 +20,7 @@ from pymdownx.blocks.block import Block
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.mathml import render_math
 from tracksite.core.memo import memo
-from tracksite.core.messages import text as interface_text
+from tracksite.core.messages import Catalogue, catalogue
 from tracksite.core.widgets import islands
 from tracksite.core.widgets.body import Issue, clean_text
 from tracksite.core.widgets.inline import render_into
@@ -38,10 +38,26 @@ class WidgetContext:
     instructor: bool = False
     islands: bool = False  # an export's build: each exported widget gives its data (`island`)
     lang: str = "en"  # the page's language (its track's, else the course's)
+    #: the page's words: its language's interface strings ("Show solution", "Exercise 1"), which
+    #: every block takes from here, never from a module (two pages in two languages may render
+    #: interleaved, or in two threads)
+    words: Catalogue = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.words = catalogue(self.lang)
 
 
 def default_context() -> WidgetContext:
+    """The state of a page converted outside a build (a test, `markdown.Markdown` on its own):
+    English, the working folder."""
     return WidgetContext(page_id="page", source_dir=Path.cwd(), data_url=lambda name: name)
+
+
+def context_of(getter: object) -> WidgetContext:
+    """The page's state from the extension's `context` setting (a function the plugin gives,
+    returning the page being converted), the default state where there is none."""
+    found = getter() if callable(getter) else None
+    return found if isinstance(found, WidgetContext) else default_context()
 
 
 def el(parent: etree.Element, tag: str, text: str | None = None, cls: str | None = None, **attrs: str) -> etree.Element:
@@ -97,9 +113,12 @@ class WidgetBlock(Block):
     """Base: access to the page context and the per-page counter of this block type."""
 
     def context(self) -> WidgetContext:
-        getter = self.config.get("context") if isinstance(self.config, dict) else None
-        ctx = getter() if callable(getter) else None  # the plugin's page context; none outside a build
-        return ctx if isinstance(ctx, WidgetContext) else default_context()
+        """The page's state: the plugin's for the page being converted; the default outside a build."""
+        return context_of(self.config.get("context") if isinstance(self.config, dict) else None)
+
+    def words(self) -> Catalogue:
+        """The interface strings of the page's language (its state's, handed down)."""
+        return self.context().words
 
     def instructor(self) -> bool:
         return bool(self.config.get("instructor")) or self.context().instructor
@@ -163,7 +182,7 @@ class DataBlock(WidgetBlock):
         widget_root(block, css, self.NAME, f"{self.ROOT_ID}-{number}")
         label = self.title(parsed)
         if label is not None:
-            title_line(block, interface_text(label), self.argument)
+            title_line(block, self.words().text(label), self.argument)
         self.render(block, parsed, number)
         if self.WIDGET.export and self.context().islands:
             data = self.island(block, parsed)

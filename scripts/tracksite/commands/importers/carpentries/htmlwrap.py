@@ -77,16 +77,14 @@ def unwrap(
             numbers.extend(given[i : end + 1])
             i = end + 1
             continue
-        if _FIGURE_OPEN.search(_CODE_SPAN.sub("", line)):
-            end = next((j for j in range(i, len(lines)) if _FIGURE_CLOSE.search(lines[j])), None)
-            if end is not None and end - i < 40:
-                image = _figure("\n".join(lines[i : end + 1]))
-                if image is not None:
-                    notes.append((number, "an HTML <figure> became a Markdown image with its caption"))
-                    out.extend([image, *[""] * (end - i)])
-                    numbers.extend(given[i : end + 1])
-                    i = end + 1
-                    continue
+        figure = _figure_at(lines, i, line)
+        if figure is not None:
+            end, image = figure
+            notes.append((number, "an HTML <figure> became a Markdown image with its caption"))
+            out.extend([image, *[""] * (end - i)])
+            numbers.extend(given[i : end + 1])
+            i = end + 1
+            continue
         summary = _SUMMARY.fullmatch(line.strip())
         if summary and out and _awaits_title(out):  # `<summary>` on its own line after `<details>`
             out.append("## " + " ".join(re.sub(r"<[^>]+>", "", summary["text"]).split()))
@@ -98,6 +96,19 @@ def unwrap(
             numbers.append(number)
         i += 1
     return out, numbers, notes
+
+
+def _figure_at(lines: list[str], i: int, line: str) -> tuple[int, str] | None:
+    """An HTML `<figure>` that opens on line `i` (`line`, as cleaned; not inside a code span)
+    and closes within 40 lines, as one Markdown image with its caption: (its last line, the
+    image); None for anything else."""
+    if not _FIGURE_OPEN.search(_CODE_SPAN.sub("", line)):
+        return None
+    end = next((j for j in range(i, len(lines)) if _FIGURE_CLOSE.search(lines[j])), None)
+    if end is None or end - i >= 40:
+        return None
+    image = _figure("\n".join(lines[i : end + 1]))
+    return None if image is None else (end, image)
 
 
 def _raw_end(lines: list[str], i: int, name: str) -> int | None:

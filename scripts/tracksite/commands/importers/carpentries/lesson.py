@@ -153,18 +153,7 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
             "learners/setup.md:1: linked from every lesson's header (before you start) and overview, "
             "as the Workbench links Setup from every page"
         )
-    for i, (slug, meta, ep) in enumerate(episodes):
-        prev = episodes[i - 1][0] if i else None
-        nxt = episodes[i + 1][0] if i + 1 < len(episodes) else None
-        base = f"lessons/{track}/{slug}"
-        before = [{"lesson": prev}] if prev else []
-        if setup_page:  # a docs page: `link:` is from docs/ (core/schema/specs.py LINK_RE)
-            before.append({"text": setup_page[0], "link": f"{track}/learners/{setup_page[1]}"})
-        plan.files[f"{base}/lesson.md"] = _lesson_text(src, meta, ep, before)
-        plan.sources[meta["source"]] = f"{base}/lesson.md"
-        more = "\n\n".join(line for line in (setup, pages.pages_line(src)) if line) or None
-        plan.files[f"{base}/overview.md"] = _overview_text(src, meta, ep, (i, len(episodes)), (prev, nxt), more)
-        plan.files[f"cheatsheets/{track}/{slug}.md"] = _cheatsheet_text(src, ep)
+    _episode_files(src, track, episodes, plan, setup, setup_page)
     summary = pages.introduction(src, track, slugs, plan, first)
     plan.files[f"lessons/{track}/track.yml"] = _track_yml(
         src, number, [e[0] for e in episodes], summary, _expects(episodes, plan)
@@ -194,6 +183,31 @@ def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | 
     pages.status_everywhere(src, track, plan)
     fragments.loosen(src.root, track, plan)  # last: every page of the track planned
     return plan
+
+
+def _episode_files(
+    src: Source,
+    track: str,
+    episodes: list[tuple[str, dict, Episode]],
+    plan: Plan,
+    setup: str | None,
+    setup_page: tuple[str, str] | None,
+) -> None:
+    """Each episode's lesson.md, overview and cheatsheet, in order: its prerequisites are the
+    episode before it and the Setup page (`setup_page`: its title and file), and its overview
+    links the lessons on either side, with the Setup and other pages' lines (`setup`)."""
+    for i, (slug, meta, ep) in enumerate(episodes):
+        prev = episodes[i - 1][0] if i else None
+        nxt = episodes[i + 1][0] if i + 1 < len(episodes) else None
+        base = f"lessons/{track}/{slug}"
+        before = [{"lesson": prev}] if prev else []
+        if setup_page:  # a docs page: `link:` is from docs/ (core/schema/specs.py LINK_RE)
+            before.append({"text": setup_page[0], "link": f"{track}/learners/{setup_page[1]}"})
+        plan.files[f"{base}/lesson.md"] = _lesson_text(src, meta, ep, before)
+        plan.sources[meta["source"]] = f"{base}/lesson.md"
+        more = "\n\n".join(line for line in (setup, pages.pages_line(src)) if line) or None
+        plan.files[f"{base}/overview.md"] = _overview_text(src, meta, ep, (i, len(episodes)), (prev, nxt), more)
+        plan.files[f"cheatsheets/{track}/{slug}.md"] = _cheatsheet_text(src, ep)
 
 
 def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: Plan, first: str):

@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as etree
 
-from tracksite.core import messages as language
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets.attention.body import attention_view, parse_attention
-from tracksite.core.widgets.common import DataBlock, el, tail
+from tracksite.core.widgets.common import DataBlock, WidgetContext, el, tail
 from tracksite.core.widgets.decimals import fmt
 
 
@@ -31,7 +30,7 @@ class Attention(DataBlock):
         ctx = self.context()
         spec, data, compare = parsed.spec, parsed.data, parsed.compare
         view = attention_view(data, spec.focus, spec.target, ctx.lang)  # its caption in the page's language
-        text = language.text
+        text = ctx.words.text
         sets = [_set(ctx, spec.data, data)]
         if compare is not None:
             sets.append(_set(ctx, spec.compare, compare))
@@ -67,7 +66,7 @@ class Attention(DataBlock):
             tail(el(p, "span", text("atWeightsFrom")), " " + data.source + ".")
 
 
-def _set(ctx, name: str, data) -> dict:
+def _set(ctx: WidgetContext, name: str, data) -> dict:
     """JSON files are fetched by the page from the copy beside it; a YAML file (which the
     browser cannot parse) is embedded, already validated, in the widget's configuration."""
     entry = {"label": data.label or data.sentence}
@@ -83,5 +82,5 @@ def _set(ctx, name: str, data) -> dict:
     return entry
 
 
-def _url(ctx, name: str) -> str:
-    return str(ctx.data_url(name))
+def _url(ctx: WidgetContext, name: str) -> str:
+    return ctx.data_url(name)

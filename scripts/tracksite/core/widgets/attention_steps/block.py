@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.texspeech import speak
-from tracksite.core.messages import text as interface_text
+from tracksite.core.messages import Catalogue
 from tracksite.core.widgets.attention_steps.body import StepsData, fmt_matrix, parse_attention_steps
 from tracksite.core.widgets.common import DataBlock, el, el_math, tail
 from tracksite.core.widgets.decimals import fmt
@@ -66,11 +66,12 @@ class AttentionSteps(DataBlock):
     def render(self, block: etree.Element, data, number: int) -> None:
         sid = block.get("id")
         ol = el(block, "ol", None, "ts-steps__list")
-        steps = _steps(data)
+        words = self.words()  # the page's language, from its state
+        steps = _steps(data, words)
         for index, (name, formula, text, tables, example) in enumerate(steps, start=1):
             li = el(ol, "li", None, "ts-steps__step", id=f"{sid}-{index}")
             p = el(li, "p", None, "ts-steps__name")
-            tail(el(p, "span", interface_text("stStep", n=index, of=len(steps)) + ":", "ts-steps__count"), " " + name)
+            tail(el(p, "span", words.text("stStep", n=index, of=len(steps)) + ":", "ts-steps__count"), " " + name)
             if formula is not None:
                 shown = _math(li)
                 formula(shown)
@@ -122,21 +123,21 @@ def _inputs(matrix) -> list[list[str]]:
     return [[fmt_num(v) for v in row] for row in matrix]
 
 
-def _most(name: str, tokens: Sequence[str], row: Sequence[float]) -> str:
+def _most(name: str, tokens: Sequence[str], row: Sequence[float], words: Catalogue) -> str:
     if len(tokens) < 2:
         return ""
     top = max(row)
-    best = [_q(t) for t, w in zip(tokens, row) if abs(w - top) < 5e-4]
+    best = [_q(t, words) for t, w in zip(tokens, row) if abs(w - top) < 5e-4]
     if len(best) == len(tokens):
-        return " " + interface_text("spEven", token=_q(name))
+        return " " + words.text("spEven", token=_q(name, words))
     if len(best) > 1:
-        return " " + interface_text("spEqual", token=_q(name), list=", ".join(best[:-1]), last=best[-1])
-    return " " + interface_text("spMost", token=_q(name), other=best[0])
+        return " " + words.text("spEqual", token=_q(name, words), list=", ".join(best[:-1]), last=best[-1])
+    return " " + words.text("spMost", token=_q(name, words), other=best[0])
 
 
-def _q(token: str) -> str:
+def _q(token: str, words: Catalogue) -> str:
     """A token in the page's language's quotation marks."""
-    return interface_text("quoted", text=token)
+    return words.text("quoted", text=token)
 
 
 def _dims(k: int) -> list[str]:
@@ -217,14 +218,14 @@ def _f_out(m) -> None:
     _m(m, "mi", "V")
 
 
-def _step_inputs(d: StepsData):
+def _step_inputs(d: StepsData, words: Catalogue):
     """Step 1: the given matrices, so the learner sees where every later number comes from."""
     tokens = list(d.tokens)
     n, d_model, d_k, d_v = len(tokens), len(d.x[0]), d.d_k, len(d.w_v[0])
     return (
-        interface_text("spInputs"),
+        words.text("spInputs"),
         _f_inputs,
-        interface_text("spInputsText", n=n, d_model=d_model, d_k=d_k, d_v=d_v),
+        words.text("spInputsText", n=n, d_model=d_model, d_k=d_k, d_v=d_v),
         [
             (f"X ({n} \u00d7 {d_model})", tokens, _dims(d_model), _inputs(d.x)),
             (f"W_Q ({d_model} \u00d7 {d_k})", _dims(d_model), _dims(d_k), _inputs(d.w_q)),
@@ -235,7 +236,7 @@ def _step_inputs(d: StepsData):
     )
 
 
-def _step_projections(d: StepsData) -> list:
+def _step_projections(d: StepsData, words: Catalogue) -> list:
     """Steps 2-4: queries, keys and values, each with one entry worked out as a dot product."""
     tokens = list(d.tokens)
     n, d_k, d_v = len(tokens), d.d_k, len(d.w_v[0])
@@ -247,19 +248,19 @@ def _step_projections(d: StepsData) -> list:
     ):
         col = [row[0] for row in w]
         shown = fmt_matrix(result)
-        example = interface_text(
+        example = words.text(
             "spProjectionExample",
             small=letter.lower(),
-            token=_q(tokens[0]),
+            token=_q(tokens[0], words),
             letter=letter,
             sum=_dot_text(d.x[0], col),
             value=shown[0][0],
         )
         steps.append(
             (
-                interface_text(name),
+                words.text(name),
                 _f_projection(letter),
-                interface_text("spProjection", letter=letter, role=interface_text(name + "Role")),
+                words.text("spProjection", letter=letter, role=words.text(name + "Role")),
                 [(f"{letter} = X W_{letter} ({n} \u00d7 {width})", tokens, _dims(width), shown)],
                 example,
             )
@@ -267,7 +268,7 @@ def _step_projections(d: StepsData) -> list:
     return steps
 
 
-def _step_scores_and_scale(d: StepsData) -> list:
+def _step_scores_and_scale(d: StepsData, words: Catalogue) -> list:
     """Steps 5-6: raw scores, then scaled; the example follows the first token's query to the second key."""
     tokens = list(d.tokens)
     q_tok, d_k, rt = tokens[0], d.d_k, math.sqrt(d.d_k)
@@ -275,57 +276,57 @@ def _step_scores_and_scale(d: StepsData) -> list:
     q_shown, k_shown = fmt_matrix(d.q), fmt_matrix(d.k)
     s_shown, scaled_shown = fmt_matrix(d.scores), fmt_matrix(d.scaled)
     scores = (
-        interface_text("spScores"),
+        words.text("spScores"),
         _f_scores,
-        interface_text("spScoresText"),
-        [(interface_text("spScoresCaption"), tokens, tokens, s_shown)],
-        interface_text(
+        words.text("spScoresText"),
+        [(words.text("spScoresCaption"), tokens, tokens, s_shown)],
+        words.text(
             "spScoresExample",
-            token=_q(q_tok),
-            other=_q(tokens[qi_k]),
+            token=_q(q_tok, words),
+            other=_q(tokens[qi_k], words),
             sum=_dot_shown(q_shown[qi], k_shown[qi_k]),
             value=s_shown[qi][qi_k],
         ),
     )
     scale = (
-        interface_text("spScale"),
+        words.text("spScale"),
         _f_scaled(d_k),
-        interface_text("spScaleText", d_k=d_k, root=fmt(rt)),
+        words.text("spScaleText", d_k=d_k, root=fmt(rt)),
         [(f"S / \u221a{d_k}", tokens, tokens, scaled_shown)],
-        interface_text("spScaleExample", score=s_shown[qi][qi_k], root=fmt(rt), value=scaled_shown[qi][qi_k]),
+        words.text("spScaleExample", score=s_shown[qi][qi_k], root=fmt(rt), value=scaled_shown[qi][qi_k]),
     )
     return [scores, scale]
 
 
-def _step_softmax_and_output(d: StepsData) -> list:
+def _step_softmax_and_output(d: StepsData, words: Catalogue) -> list:
     """Steps 7-8: attention weights, then the weighted average of values, both for the first token."""
     tokens = list(d.tokens)
     n, d_v, q_tok = len(tokens), len(d.w_v[0]), tokens[0]
     row = d.weights[0]
     softmax = (
-        interface_text("spSoftmax"),
+        words.text("spSoftmax"),
         _f_softmax,
-        interface_text("spSoftmaxText"),
+        words.text("spSoftmaxText"),
         [
             (
-                interface_text("spSoftmaxCaption"),
+                words.text("spSoftmaxCaption"),
                 tokens,
                 tokens,
                 [[fmt(v) for v in r] for r in d.weights],
             )
         ],
-        interface_text("spRow", token=_q(q_tok), sum=" + ".join(fmt(v) for v in row), total=fmt(math.fsum(row)))
-        + _most(q_tok, tokens, row),
+        words.text("spRow", token=_q(q_tok, words), sum=" + ".join(fmt(v) for v in row), total=fmt(math.fsum(row)))
+        + _most(q_tok, tokens, row, words),
     )
     col_v = [r[0] for r in fmt_matrix(d.v)]
     output = (
-        interface_text("spOutput"),
+        words.text("spOutput"),
         _f_out,
-        interface_text("spOutputText"),
+        words.text("spOutputText"),
         [(f"Z = A V ({n} \u00d7 {d_v})", tokens, _dims(d_v), fmt_matrix(d.output))],
-        interface_text(
+        words.text(
             "spOutputExample",
-            token=_q(q_tok),
+            token=_q(q_tok, words),
             sum=(" + ".join(f"{fmt(a)} \u00d7 {v}" for a, v in zip(row, col_v)) + " = " if n <= 6 else ""),
             value=fmt(d.output[0][0]),
         ),
@@ -333,6 +334,11 @@ def _step_softmax_and_output(d: StepsData) -> list:
     return [softmax, output]
 
 
-def _steps(d: StepsData) -> list:
+def _steps(d: StepsData, words: Catalogue) -> list:
     """The steps as (name, formula builder, text, tables, example), in the order a reader follows."""
-    return [_step_inputs(d), *_step_projections(d), *_step_scores_and_scale(d), *_step_softmax_and_output(d)]
+    return [
+        _step_inputs(d, words),
+        *_step_projections(d, words),
+        *_step_scores_and_scale(d, words),
+        *_step_softmax_and_output(d, words),
+    ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.messages import text
 from tracksite.core.widgets.common import WidgetBlock, el, inline_title
 
 
@@ -18,6 +17,7 @@ class Exercise(WidgetBlock):
         return "block"
 
     def on_create(self, parent: etree.Element) -> etree.Element:
+        text = self.words().text  # the page's language, from its state
         number = self.next_number()
         css = self.WIDGET.css_class
         assert css is not None  # every block widget declares its root's class
@@ -43,6 +43,7 @@ class Solution(WidgetBlock):
         return "block"
 
     def on_create(self, parent: etree.Element) -> etree.Element:
+        text = self.words().text  # the page's language, from its state
         classes = (parent.get("class") or "").split()
         if "ts-exercise__task" not in classes:
             el(parent, "p", "A solution must sit inside an exercise block.", "ts-widget-error", role="note")

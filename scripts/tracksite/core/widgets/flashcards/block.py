@@ -8,7 +8,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.messages import text
 from tracksite.core.widgets import islands
 from tracksite.core.widgets.common import DataBlock, el, el_math, shown_text
 from tracksite.core.widgets.flashcards.body import parse_flashcards
@@ -25,6 +24,7 @@ class Flashcards(DataBlock):
     TITLE = "wFlashcards"
 
     def render(self, block: etree.Element, cards, number: int) -> None:
+        text = self.words().text  # the page's language, from its state
         ctx = self.context()
         block.set("data-key", W.storage_key("cards", ctx.page_id, number))
         ol = el(block, "ol", None, "ts-cards__list")

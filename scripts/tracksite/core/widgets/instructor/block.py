@@ -5,7 +5,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.messages import text
 from tracksite.core.widgets.common import WidgetBlock, el
 
 
@@ -23,6 +22,7 @@ class Instructor(WidgetBlock):
         return "block" if self.show else "raw"
 
     def on_create(self, parent: etree.Element) -> etree.Element:
+        text = self.words().text  # the page's language, from its state
         self.parent = parent
         if not self.show:
             return etree.SubElement(parent, "div")

@@ -16,7 +16,6 @@ import xml.etree.ElementTree as etree
 from markdown.util import AtomicString
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.messages import text
 from tracksite.core.widgets.common import DataBlock, el, el_math, highlight
 from tracksite.core.widgets.predict.body import Prediction, parse_predict
 
@@ -32,6 +31,7 @@ class Predict(DataBlock):
     TITLE = "wPredict"
 
     def render(self, block: etree.Element, parsed: Prediction, number: int) -> None:
+        text = self.words().text  # the page's language, from its state
         root_id = block.get("id")
         code = el(block, "div", None, "ts-predict__code")
         highlighted = highlight(self.md, parsed.code, parsed.language)

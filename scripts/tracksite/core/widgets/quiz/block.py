@@ -13,13 +13,16 @@ from __future__ import annotations
 import functools
 import random
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.messages import text as interface_text
 from tracksite.core.widgets import islands
 from tracksite.core.widgets.common import DataBlock, el, el_math, shown_html, tail
 from tracksite.core.widgets.quiz.body import parse_quiz
 from tracksite.core.widgets.validate import content_key
+
+#: A page's interface string by its key (`Catalogue.text` of the page's language).
+Say = Callable[..., str]
 
 
 class Quiz(DataBlock):
@@ -33,6 +36,7 @@ class Quiz(DataBlock):
     TITLE = "wQuiz"
 
     def render(self, block: etree.Element, questions, number: int) -> None:
+        say = self.words().text  # the page's language, from its state
         ctx = self.context()
         qid = block.get("id")
         block.set("data-key", W.storage_key(self.NAME, ctx.page_id, number, _content_key(tuple(questions))))
@@ -47,47 +51,9 @@ class Quiz(DataBlock):
                 data_multiple="true" if question.multiple else "false",
                 data_key=keys[qn - 1],
             )
-            fieldset = el(li, "fieldset", None, "ts-quiz__fieldset")
-            legend = el(fieldset, "legend", None, "ts-quiz__legend")  # the number in the text: print keeps it
-            tail(el(legend, "span", f"{qn}.", "ts-quiz__number"), " ")
-            el_math(legend, "span", question.question, "ts-quiz__question-text")
-            el(
-                fieldset,
-                "p",
-                interface_text("qChooseAll" if question.multiple else "qChooseOne"),
-                "ts-quiz__hint",
-            )
-            ul = el(fieldset, "ul", None, "ts-quiz__options")
-            kind = "checkbox" if question.multiple else "radio"
             order = shown_order(question)
-            for i in order:
-                option, oid = question.options[i], f"{qid}-{qn}-{i + 1}"
-                item = el(ul, "li", None, "ts-quiz__option")
-                el(item, "input", None, "ts-quiz__input", type=kind, id=oid, name=f"{qid}-{qn}", value=str(i))
-                el_math(item, "label", option.text, "ts-quiz__label", for_=oid)
-            details = el(li, "details", None, "ts-quiz__answers")
-            el(details, "summary", interface_text("qShowAnswers" if question.multiple else "qShowAnswer"))
-            answers = el(details, "ul", None, "ts-quiz__explanations")
-            for i in order:
-                option = question.options[i]
-                item = el(
-                    answers,
-                    "li",
-                    None,
-                    "ts-quiz__explanation",
-                    data_option=str(i),
-                    data_correct="true" if option.correct else "false",
-                )
-                mark = el(
-                    item,
-                    "strong",
-                    interface_text("qVerdictRight" if option.correct else "qVerdictWrong"),
-                    "ts-quiz__verdict",
-                )
-                tail(mark, " ")
-                text = el_math(item, "span", option.text, "ts-quiz__option-text")
-                tail(text, " \u2014 ")
-                el_math(item, "span", option.explain, "ts-quiz__explain")
+            _draw_question(li, question, qn, order, f"{qid}-{qn}", say)
+            _draw_answers(li, question, order, say)
 
     def island(self, block: etree.Element, questions) -> islands.QuizIsland:
         """For an export: each question, its options in the page's order, which are right, and
@@ -108,6 +74,44 @@ class Quiz(DataBlock):
                 )
             )
         return islands.QuizIsland(block.get("data-key", ""), shown)
+
+
+def _draw_question(li: etree.Element, question, qn: int, order: tuple[int, ...], name: str, say: Say) -> None:
+    """The question as a learner answers it: its text, the hint (one answer or several) and its
+    options in the page's order, each an input named `name` (`<root id>-<question number>`)."""
+    fieldset = el(li, "fieldset", None, "ts-quiz__fieldset")
+    legend = el(fieldset, "legend", None, "ts-quiz__legend")  # the number in the text: print keeps it
+    tail(el(legend, "span", f"{qn}.", "ts-quiz__number"), " ")
+    el_math(legend, "span", question.question, "ts-quiz__question-text")
+    el(fieldset, "p", say("qChooseAll" if question.multiple else "qChooseOne"), "ts-quiz__hint")
+    ul = el(fieldset, "ul", None, "ts-quiz__options")
+    kind = "checkbox" if question.multiple else "radio"
+    for i in order:
+        option, oid = question.options[i], f"{name}-{i + 1}"
+        item = el(ul, "li", None, "ts-quiz__option")
+        el(item, "input", None, "ts-quiz__input", type=kind, id=oid, name=name, value=str(i))
+        el_math(item, "label", option.text, "ts-quiz__label", for_=oid)
+
+
+def _draw_answers(li: etree.Element, question, order: tuple[int, ...], say: Say) -> None:
+    """The answers behind a disclosure under the question, in the options' order: each option's
+    verdict and its explanation."""
+    details = el(li, "details", None, "ts-quiz__answers")
+    el(details, "summary", say("qShowAnswers" if question.multiple else "qShowAnswer"))
+    answers = el(details, "ul", None, "ts-quiz__explanations")
+    for i in order:
+        option = question.options[i]
+        item = el(
+            answers,
+            "li",
+            None,
+            "ts-quiz__explanation",
+            data_option=str(i),
+            data_correct="true" if option.correct else "false",
+        )
+        tail(el(item, "strong", say("qVerdictRight" if option.correct else "qVerdictWrong"), "ts-quiz__verdict"), " ")
+        tail(el_math(item, "span", option.text, "ts-quiz__option-text"), " \u2014 ")
+        el_math(item, "span", option.explain, "ts-quiz__explain")
 
 
 def question_key(question) -> str:

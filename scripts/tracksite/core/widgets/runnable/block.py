@@ -16,7 +16,6 @@ import xml.etree.ElementTree as etree
 from markdown.util import AtomicString
 
 from tracksite.core import widgetregistry as W
-from tracksite.core.messages import text
 from tracksite.core.widgets import islands
 from tracksite.core.widgets.common import DataBlock, el, el_math, highlight
 from tracksite.core.widgets.runnable.body import Runnable, code_key, parse_runnable
@@ -37,6 +36,7 @@ class RunnableBlock(DataBlock):
         return "wRunExercise" if parsed.checked else "wRunnable"
 
     def render(self, block: etree.Element, parsed: Runnable, number: int) -> None:
+        text = self.words().text  # the page's language, from its state
         root_id = block.get("id")
         page_id = self.context().page_id
         key = W.storage_key(self.NAME, page_id, number, exercise_key(parsed))
