@@ -90,8 +90,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if SLOW_FIXTURES.keys() & set(fixtures) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow)
     # within each part, the slow tests first: xdist hands out the rest one by one as workers free
-    # up (pyproject.toml's --maxschedchunk=1), so both finish together instead of one running a
-    # long test while the other sits idle
+    # up, so both finish together instead of one running a long test while the other sits idle
     items.sort(
         key=lambda item: (item.get_closest_marker("browser") is not None, item.get_closest_marker("slow") is None)
     )
