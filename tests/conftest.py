@@ -89,8 +89,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if SLOW_FIXTURES.keys() & set(fixtures) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow)
-    # within each part, the slow tests first: xdist hands out the rest one by one as workers free
-    # up, so both finish together instead of one running a long test while the other sits idle
+    # within each part, the slow tests first. xdist's load scheduler sends each worker a block of an
+    # eighth of the suite at the start (the first worker's holds every slow test that needs no
+    # browser, about a third of what a worker runs) and the rest in smaller blocks as workers free
+    # up, so both finish within a test of each other and a file's tests mostly stay in one worker
+    # (its module-scoped fixtures made once); --maxschedchunk=1 made them in both for 35 more files
     items.sort(
         key=lambda item: (item.get_closest_marker("browser") is not None, item.get_closest_marker("slow") is None)
     )

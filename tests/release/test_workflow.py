@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import subprocess
 import tomllib
 
 import pytest
@@ -173,3 +174,37 @@ def test_site_job_sets_site_url_from_the_pages_address_as_a_new_course_does(work
     assert pages["uses"].startswith("actions/configure-pages@") and pages["id"] == "pages"
     assert job["permissions"]["pages"] == "read"
     assert any(c.startswith("tracksite pdf -f mkdocs.pages.yml") for c in runs(job))
+
+
+def _checks_and_tests(tmp_path, fail: str = "") -> tuple[int, str, list[str]]:
+    """The end of .ci/run (the test run, and the linters and the type checker beside it) run by
+    bash in `tmp_path`, with stand-ins for pytest, ruff, ESLint and mypy that note their runs and
+    print their names, the one named `fail` exiting 1: the exit code, the output, the runs."""
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    tmp_path.mkdir()
+    (tmp_path / "run").write_text("set -euo pipefail\n" + script[script.index("checks_log=") :], encoding="utf-8")
+    calls = tmp_path / "calls"
+    for tool in (".venv/bin/python", ".venv/bin/ruff", ".venv/bin/mypy", "tests/.npm/node_modules/.bin/eslint"):
+        stub = tmp_path / tool
+        stub.parent.mkdir(parents=True, exist_ok=True)
+        name = stub.name.replace("python", "pytest")
+        stub.write_text(f'#!/bin/sh\necho "{name} $1" >> "{calls}"\necho "{name} says"\n[ "{fail}" != "{name}" ]\n')
+        stub.chmod(0o755)
+    done = subprocess.run(["bash", "run"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    ran = calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+    return done.returncode, done.stdout + done.stderr, ran
+
+
+def test_ci_runs_every_linter_beside_the_tests_and_fails_when_any_fails(tmp_path):
+    """Issue 87: .ci/run starts ruff, ESLint, the format check and mypy beside the test run
+    instead of after it. Each one still runs, however the tests end, prints its output and
+    fails the job."""
+    code, out, ran = _checks_and_tests(tmp_path / "pass")
+    assert code == 0, out
+    assert sorted(ran) == ["eslint -c", "mypy ", "pytest -m", "ruff check", "ruff format"], ran
+    for tool in ("mypy", "eslint", "ruff"):
+        code, out, ran = _checks_and_tests(tmp_path / tool, fail=tool)
+        assert code == 1 and f"{tool} says" in out and "pytest -m" in ran, (tool, out)
+    # tests that fail leave the linters to finish and print what they found
+    code, out, ran = _checks_and_tests(tmp_path / "tests", fail="pytest")
+    assert code == 1 and "mypy says" in out and len(ran) == 5, (out, ran)
