@@ -113,9 +113,9 @@ def catalogue(lang: str | None) -> Catalogue:
     english, own = _read("en"), _read(code)
     missing: list[str] = []
     merged: dict[str, dict[str, str]] = {}
-    for section in ("page", "script"):
-        merged[section] = dict(english.get(section, {}))
-        for key in english.get(section, {}):
+    for section in ("page", "script"):  # in key order: where a key is written (which file) changes nothing
+        merged[section] = {key: english[section][key] for key in sorted(english.get(section, {}))}
+        for key in merged[section]:
             if key in own.get(section, {}):
                 merged[section][key] = own[section][key]
             elif code != "en":
