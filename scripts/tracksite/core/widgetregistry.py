@@ -86,7 +86,8 @@ class Widget:
     def pieces(self) -> tuple[str, ...]:
         """Every file of the widget, relative to the tracksite package, in the order of its
         layers: what an instructor writes (description, body), what the check runs of it, how a
-        page shows it (block, assets), the editors' schema and its benchmark."""
+        page shows it (block, its words in every language, assets), the editors' schema and its
+        benchmark."""
         home = f"core/widgets/{self.home}"
         return tuple(
             dict.fromkeys(
@@ -95,6 +96,7 @@ class Widget:
                     *([f"{home}/schema.py", f"{home}/shapes.py", f"{home}/body.py"] if self.data else []),
                     *([f"{home}/check.py"] if self.check else []),
                     f"{home}/block.py",
+                    *([f"{home}/words.yml"] if (HOMES / self.home / "words.yml").is_file() else []),
                     *(asset_piece(a) for a in self.assets),
                     *([f"theme/schemas/{self.schema_file}"] if self.schema_file else []),
                     *([f"tools/bench/{self.bench}.py"] if self.bench else []),
