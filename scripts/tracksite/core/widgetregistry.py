@@ -61,6 +61,10 @@ class Widget:
     # never downloads them (issue 83)
     on_intent: str | None = None
     intent_assets: tuple[str, ...] = ()
+    # files its scripts fetch by address and no page links (the code editor's module, the
+    # sandboxed frame's script and its worker's): published from its home at `assets/<name>`
+    # like its `assets`, and with theme.RUNTIME's files only where a page runs code
+    fetched: tuple[str, ...] = ()
     graded: bool = False  # it checks the learner's answer: the exercise pack gathers it, and a
     # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
     answers: str | None = None  # class of the <details> holding its answers: the instructor's pack opens it
@@ -97,7 +101,7 @@ class Widget:
                     *([f"{home}/check.py"] if self.check else []),
                     f"{home}/block.py",
                     *([f"{home}/words.yml"] if (HOMES / self.home / "words.yml").is_file() else []),
-                    *(asset_piece(a) for a in self.assets),
+                    *(asset_piece(a) for a in (*self.assets, *self.fetched)),
                     *([f"theme/schemas/{self.schema_file}"] if self.schema_file else []),
                     *([f"tools/bench/{self.bench}.py"] if self.bench else []),
                 ]
@@ -221,6 +225,7 @@ RUNNABLE = Widget(
         "tracksite/runnable.js",
         "tracksite/runnable.css",
     ),
+    fetched=("tracksite/runnable-editor.js", "tracksite/runnable-frame.js", "tracksite/runnable-worker.js"),
     graded=True,
     answers="ts-run__solution",
     schema_title="tracksite /// runnable block body",
@@ -312,7 +317,7 @@ def home_asset_files() -> list[tuple[str, Path]]:
     """The widgets' files that live in their homes, as (address in the site, file), sorted: published
     at the address the entry names (`assets/tracksite/predict.js`), the one a page has always linked,
     beside the theme's own files (core/site/plan.py)."""
-    found = {f"assets/{a}": asset_piece(a) for w in WIDGETS for a in (*w.assets, *w.intent_assets)}
+    found = {f"assets/{a}": asset_piece(a) for w in WIDGETS for a in (*w.assets, *w.intent_assets, *w.fetched)}
     return sorted(
         (uri, asset_file(uri.removeprefix("assets/"))) for uri, piece in found.items() if piece.startswith("core/")
     )

@@ -221,6 +221,10 @@ def test_the_interpreter_is_published_only_for_a_course_that_runs_code(tmp_path)
     for name in (*published, "THIRD-PARTY-NOTICES.txt"):
         assert f"assets/tracksite/pyodide/{name}" in uris
     assert {"assets/tracksite/runnable-worker.js", "assets/tracksite/runner.py"} <= uris
+    # the files runnable.js and runnable-sandbox.js fetch by address, published from the widget's home
+    entries = {e.src_uri: e.path for e in load(runs).site.entries}
+    for name in ("runnable-worker.js", "runnable-frame.js", "runnable-editor.js"):
+        assert entries[f"assets/tracksite/{name}"] == W.HOMES / "runnable" / name
 
 
 #: Each library compiled into pyodide.asm.wasm whose licence asks for its notice beside the binary:
