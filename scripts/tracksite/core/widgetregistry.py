@@ -18,8 +18,8 @@ core/model/generate.py writes its dataclasses into `shapes.py`) and its parser (
 with a `BODY`), and the pass the
 check runs on it (`check.py`, ending with a `PASS`) when the entry says `check`; beside that
 folder, its script and stylesheet (`assets`: in its folder, published at the address the entry
-names, `assets/tracksite/predict.js`: `home_asset_files()`; the shared runtime, widgets.js, under
-`theme/assets/`), its editors' schema under `theme/schemas/`
+names, `assets/tracksite/predict.js`: `home_asset_files()`; the shared runtime every page links,
+widgets.js, under `theme/assets/`), its editors' schema under `theme/schemas/`
 (`schema_file`) and its benchmark under `tools/bench/` (`bench`). Each layer loads the modules
 of a widget's folder by that name (the Markdown extension, adapter/blocks/, imports
 `tracksite.core.widgets.<home>.block`, core/widgets/bodies.py `...<home>.body`,
@@ -147,7 +147,7 @@ FLASHCARDS = Widget(
     prose=False,
     practice=True,
     css_class="ts-cards",
-    assets=("tracksite/widgets.js",),
+    assets=("tracksite/flashcards.js", "tracksite/flashcards.css"),
     searched=False,
     schema_title="tracksite /// flashcards block body",
     home="flashcards",
@@ -160,7 +160,7 @@ QUIZ = Widget(
     prose=False,
     practice=True,
     css_class="ts-quiz",
-    assets=("tracksite/widgets.js",),
+    assets=("tracksite/quiz.js", "tracksite/quiz.css"),
     searched=False,
     graded=True,
     answers="ts-quiz__answers",
@@ -292,7 +292,7 @@ WIDGET_ASSETS = tuple(dict.fromkeys(a for w in WIDGETS for a in widget_assets(w)
 def storage_key(kind: str, *parts: object) -> str:
     """Where a page keeps a learner's state in the browser, spelled here once for every widget:
     `tracksite:<kind>:<part>:...` (`quiz`, `cards`, `runnable`, `code`). The page carries each key as
-    data (`data-key`, `data-code-key`), which widgets.js and runnable.js read; widgets.js adds the
+    data (`data-key`, `data-code-key`), which quiz.js, flashcards.js and runnable.js read; widgets.js adds the
     course's namespace after `tracksite:` (core/site/courseid.py), and scorm.js keeps those keys."""
     return ":".join(("tracksite", kind, *(str(p) for p in parts)))
 

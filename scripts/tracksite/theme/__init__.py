@@ -25,7 +25,8 @@ STARTER = HERE / "starter"
 
 #: The stylesheets and scripts every page links, in order (deferred scripts run in this order:
 #: widgets.js first, whose window.tracksite the widgets' own scripts use). widgets.js and
-#: widgets.css serve the quiz, flashcards and exercises, which most lesson pages show.
+#: widgets.css are what the widgets share (storage, helpers, the start of each widget, the frame
+#: and buttons, the exercise's few rules); each widget's own files are in its home.
 STYLESHEETS = (
     "assets/tracksite/theme.css",
     "assets/tracksite/widgets.css",
