@@ -140,7 +140,7 @@ def test_the_runner_gives_each_verdict():
 
 @pytest.mark.usefixtures("needs_sandbox")
 def test_check_runs_the_solution_and_the_starting_code(tmp_path):
-    """`check --run-code`: each exercise run in the sandbox (tests/core/widgets/test_runnable_safe.py holds it)."""
+    """`check --run-code`: each exercise run in the sandbox (tests/core/widgets/runnable/test_runnable_safe.py holds it)."""
     root = make_course(tmp_path / "course")
     blocks = [
         EXERCISE,

@@ -21,7 +21,7 @@ from support.runnable import EXERCISE, KV_ATTENDS_FIRST, MASK_OVERFLOWS, render
 from tracksite import theme
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 RUNNER = theme.ASSETS / "tracksite" / "runner.py"
 
 
