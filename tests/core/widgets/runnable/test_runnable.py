@@ -1,7 +1,7 @@
 """`/// runnable` (issue 55): the body's schema and its located problems, the check-time run of
 each exercise in CPython (its solution passes its own tests, its starting code does not), the
 HTML the block draws, and what a site without runnable code leaves out (the interpreter, the
-policy's 'wasm-unsafe-eval'). The page's side is tests/browser/test_runnable_browser.py."""
+policy's 'wasm-unsafe-eval'). The page's side is tests/core/widgets/runnable/test_runnable_browser.py."""
 
 from __future__ import annotations
 
