@@ -1,7 +1,8 @@
 """Widgets: parsing and validation (tracksite.core.widgets) and rendering (tracksite.adapter.blocks).
 
 Rendering goes through a real markdown.Markdown with the extension and is read back with
-BeautifulSoup; browser behaviour is in tests/browser/test_widgets_browser.py."""
+BeautifulSoup; browser behaviour is in tests/browser/test_widgets_browser.py. The quiz's and the flashcards'
+own tests are in their folders, tests/core/widgets/quiz/ and tests/core/widgets/flashcards/."""
 
 from __future__ import annotations
 
@@ -25,8 +26,6 @@ from tracksite.core.markdown.blocks import find_blocks
 from tracksite.core.site import sheets
 from tracksite.core.widgets.attention.body import attention_view, load_attention_data
 from tracksite.core.widgets.attention_steps.body import parse_attention_steps
-from tracksite.core.widgets.flashcards.body import parse_flashcards
-from tracksite.core.widgets.quiz.body import parse_quiz
 from tracksite.core.widgets.validate import validate_widgets
 
 REPO = Path(__file__).resolve().parents[3]
@@ -86,147 +85,6 @@ def lesson_dir(tmp_path) -> Path:
     (tmp_path / "tired.json").write_text(json.dumps(make_data(plant={(1, 2, it, animal): 4.0}, label="tired")))
     (tmp_path / "wide.json").write_text(json.dumps(make_data(label="wide")))
     return tmp_path
-
-
-# == flashcards ==================================================================================
-
-
-def test_flashcards_yaml():
-    cards, issues = parse_flashcards("- term: Query\n  answer: What a token looks for.\n- term: Key\n  answer: no\n")
-    assert not issues
-    assert [(c.term, c.answer) for c in cards] == [("Query", "What a token looks for."), ("Key", "no")]
-
-
-def test_flashcards_keep_what_the_author_wrote_for_yaml_non_strings():
-    cards, issues = parse_flashcards("- term: 3.10\n  answer: yes\n- term: 2017-06-12\n  answer: 0x10")
-    assert not issues
-    assert [(c.term, c.answer) for c in cards] == [("3.10", "yes"), ("2017-06-12", "0x10")]
-
-
-def test_flashcards_definition_list():
-    cards, issues = parse_flashcards(
-        "Attention weight\n: How much one token draws\n  on another.\n\nKey\n: A vector.\n"
-    )
-    assert not issues
-    assert [(c.term, c.answer) for c in cards] == [
-        ("Attention weight", "How much one token draws on another."),
-        ("Key", "A vector."),
-    ]
-    cards, issues = parse_flashcards("Term without answer\n\nKey\n: A vector.\n")
-    assert issues and issues[0].line == 1 and "no answer" in issues[0].message
-
-
-@pytest.mark.parametrize(
-    "body, line, words",
-    [
-        ("", 1, "no cards"),
-        ("just text", 1, "expected a list"),
-        ("- term: A\n- term: B\n  answer: b", 1, "missing"),
-        ("- term: A\n  answer: a\n- term: A\n  answer: b", 3, "already on card 1"),
-        ("- term: A\n  answer: a\n  hint: h", 3, "unknown key 'hint'"),
-        ("- term: A\n  answer: [a, b]", 2, "expected text"),
-        ("- term: a: b\n  answer: c", 1, "YAML"),
-        ("- term: &x A\n  answer: *x", 1, "anchors"),
-    ],
-)
-def test_flashcards_problems(body, line, words):
-    cards, issues = parse_flashcards(body)
-    assert issues, body
-    assert words in issues[0].message
-    assert issues[0].line == line
-
-
-# == quiz =======================================================================================
-
-QUIZ = """\
-- question: Why is a transformer fast to train?
-  options:
-    - text: It processes all positions at once.
-      correct: true
-      explain: No step-by-step loop.
-    - text: It has fewer parameters.
-      explain: It often has more.
-- question: Which are parts of an encoder block?
-  options:
-    - text: Self-attention
-      correct: true
-      explain: Yes.
-    - text: A feed-forward network
-      correct: true
-      explain: Yes, applied per token.
-    - text: A recurrent cell
-      explain: No recurrence.
-"""
-
-
-def test_quiz_single_and_multiple():
-    questions, issues = parse_quiz(QUIZ)
-    assert not issues
-    assert [q.multiple for q in questions] == [False, True]
-    assert [o.correct for o in questions[1].options] == [True, True, False]
-    assert questions[0].options[1].explain == "It often has more."
-
-
-def test_quiz_choose_all_with_one_right_option_shows_checkboxes():
-    """Issue 56: when every "choose all" question has two right options and every single-answer
-    question round buttons, the control says how many are right; `choose_all: true` asks for all
-    even where one is right."""
-    body = (
-        "- question: Which of these are activation functions?\n  choose_all: true\n  options:\n"
-        "    - text: ReLU\n      correct: true\n      explain: It is one.\n"
-        "    - text: Adam\n      explain: An optimiser.\n    - text: Dropout\n      explain: A regulariser.\n"
-    )
-    questions, issues = parse_quiz(body)
-    assert not issues and questions[0].multiple and questions[0].choose_all
-    soup = render(f"/// quiz\n{body}///\n")
-    question = soup.select_one(".ts-quiz__question")
-    assert question is not None and question["data-multiple"] == "true"
-    assert {i["type"] for i in soup.select(".ts-quiz__input")} == {"checkbox"}
-    assert [q.choose_all for q in parse_quiz(QUIZ)[0]] == [False, False]
-
-
-@pytest.mark.parametrize(
-    "body, line, words",
-    [
-        ("- question: Q\n  options:\n    - text: a\n      correct: true\n      explain: e\n", 2, "at least 2 options"),
-        (
-            "- question: Q\n  options:\n    - text: a\n      correct: true\n      explain: e\n    - text: b\n",
-            6,
-            "missing required key 'explain'",
-        ),
-        (
-            "- question: Q\n  options:\n    - text: a\n      explain: e\n    - text: b\n      explain: f\n",
-            2,
-            "no correct option",
-        ),
-        (
-            "- question: Q\n  options:\n    - a\n    - b\n",
-            3,
-            "expected a mapping of `key: value` lines (option: `text:`, `explain:`), found string 'a'",
-        ),
-        (
-            "- question: Q\n  options:\n    - text: a\n      correct: 'yes'\n      explain: e\n"
-            "    - text: b\n      explain: f\n",
-            4,
-            "true or false",
-        ),
-        (
-            "- question: Q\n  options:\n    - text: a\n      correct: true\n      explain: e\n"
-            "    - text: b\n      explain: f\n      why: g\n",
-            8,
-            "unknown key 'why'",
-        ),
-        ("- question: Q\n  answers: []\n", 2, "unknown key 'answers'"),
-        ("question: Q", 1, "expected a list of questions"),
-        ("- question: Q\n  options:\n    - text: !!python/name:os.system a\n", 3, "tag"),
-    ],
-)
-def test_quiz_problems(body, line, words):
-    questions, issues = parse_quiz(body)
-    assert issues, body
-    assert any(words in i.message for i in issues), [i.message for i in issues]
-    hit = next(i for i in issues if words in i.message)
-    assert hit.line == line
 
 
 # == attention data ===============================================================================
@@ -451,7 +309,9 @@ def test_validate_skips_fenced_code_and_does_not_parse_inside_data_blocks():
 
 
 def test_validate_unknown_block_option_and_indented_body():
-    problems = check("/// quiz\n    attrs: {class: x}\n    mode: hard\n" + QUIZ + "///\n")
+    quiz = "- question: Why?\n  options:\n    - text: Because.\n      correct: true\n      explain: Yes.\n"
+    quiz += "    - text: No reason.\n      explain: There is one.\n"
+    problems = check("/// quiz\n    attrs: {class: x}\n    mode: hard\n" + quiz + "///\n")
     assert [p.line for p in problems] == [3]
     assert "unknown block option 'mode'" in problems[0].message
     problems = check("/// flashcards\n    - term: a\n      answer: b\n///\n")
@@ -573,64 +433,6 @@ def test_exercise_numbering_title_and_solution():
     assert not details.has_attr("open")
     assert details.find("strong").get_text() == "trophy"
     assert exercises[1].find("h3").get_text() == "Exercise 2"
-
-
-def test_flashcards_markup_and_escaping():
-    soup = render(
-        "/// flashcards\n- term: <script>alert(1)</script>\n  answer: a & <b>b</b>\n"
-        "- term: Key\n  answer: '*not emphasis*'\n///\n",
-        WidgetContext("track/lesson", Path.cwd()),
-    )
-    root = soup.select_one('[data-widget="flashcards"]')
-    assert root["data-key"] == "tracksite:cards:track/lesson:1"
-    terms = [t.get_text() for t in root.select(".ts-card__term")]
-    assert terms == ["<script>alert(1)</script>", "Key"]
-    assert root.select_one(".ts-card__answer").get_text() == "a & <b>b</b>"
-    second = root.select(".ts-card__answer")[1]  # widget texts are inline Markdown (issue 18)
-    assert second.get_text() == "not emphasis" and second.find("em").get_text() == "not emphasis"
-    assert not soup.find("script") and not soup.find("b")
-    assert root.select_one("details summary").get_text() == "Show answer"
-
-
-def test_quiz_markup():
-    hostile = QUIZ.replace("Self-attention", "<script>alert(1)</script>")
-    soup = render("/// quiz\n" + hostile + "///\n\n/// quiz\n" + QUIZ + "///\n")
-    quizzes = soup.select('[data-widget="quiz"]')
-    assert [q["id"] for q in quizzes] == ["ts-quiz-1", "ts-quiz-2"]
-    assert quizzes[0]["data-key"].startswith("tracksite:quiz:track/lesson:1:")
-    assert quizzes[0]["data-key"].split(":")[-1] != quizzes[1]["data-key"].split(":")[-1]
-    q1, q2 = quizzes[0].select(".ts-quiz__question")
-    assert (
-        q1.find("legend").get_text() == "1. Why is a transformer fast to train?"
-    )  # numbered in the text: print keeps it
-    assert q2.find("legend").get_text().startswith("2. ")
-    assert {i["type"] for i in q1.select("input")} == {"radio"}
-    assert {i["type"] for i in q2.select("input")} == {"checkbox"}
-    assert len({i["name"] for i in q1.select("input")}) == 1
-    for inp in q2.select("input"):
-        assert q2.find("label", attrs={"for": inp["id"]}) is not None
-    first = q2.find("label", attrs={"for": q2.find("input", attrs={"value": "0"})["id"]})
-    assert first.get_text() == "<script>alert(1)</script>"
-    assert not soup.find("script")
-    # the page shows a fixed shuffle; values and data-option keep the source's order
-    shown = [int(i["value"]) for i in q2.select("input")]
-    assert sorted(shown) == [0, 1, 2]
-    explained = q2.select(".ts-quiz__explanation")
-    assert [int(e["data-option"]) for e in explained] == shown, "answers listed as the options are"
-    by_source = sorted(explained, key=lambda e: int(e["data-option"]))
-    assert [e["data-correct"] for e in by_source] == ["true", "true", "false"]
-    assert by_source[1].select_one(".ts-quiz__explain").get_text() == "Yes, applied per token."
-    assert by_source[1].select_one(".ts-quiz__option-text").get_text() == "A feed-forward network"
-    ids = [i["id"] for i in soup.select("input")]
-    assert len(ids) == len(set(ids))
-
-
-def test_titled_quiz_keeps_the_space_after_its_label():
-    soup = render("/// quiz | Quick check\n" + QUIZ + "///\n\n/// quiz\n" + QUIZ + "///\n")
-    titled, plain = [q.select_one(".ts-widget__title") for q in soup.select('[data-widget="quiz"]')]
-    assert titled.get_text() == "Quiz: Quick check"
-    assert titled.strong.get_text() == "Quiz:"
-    assert plain.get_text() == "Quiz"
 
 
 def test_broken_blocks_render_an_error_not_a_traceback():
