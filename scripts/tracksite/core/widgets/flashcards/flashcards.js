@@ -1,12 +1,8 @@
-/* tracksite /// flashcards: the block's cards as a deck to flip, one at a time, with Again and
-   Knew it; the HTML the build wrote (a list of terms and answers) is what a reader without
-   JavaScript and a printout see. Uses window.tracksite (widgets.js, loaded first) and registers
-   its start with tracksite.widget. No inline code, no eval; text goes in through textContent. */
+/* /// flashcards (widgets.js's window.tracksite): docs/architecture.md, How to add a widget. */
 (() => {
   "use strict";
   const { load, save, h, $$, button, liveRegion, say, newId, t, copyOf, spoken, widget } = window.tracksite;
 
-  /* ---- flashcards ---- */
   function flashcards(root) {
     /* a card's sides keep their markup (a formula is MathML); its term's text is its key */
     const cards = $$(root, ".ts-card").map((li) => ({

@@ -1,13 +1,8 @@
-/* tracksite /// quiz: each question checked in the page, its options shuffled per learner, the
-   answers kept in the browser (what scorm.js scores); the HTML the build wrote (questions, options,
-   the answers in a <details>) is what a reader without JavaScript and a printout see. Uses
-   window.tracksite (widgets.js, loaded first) and registers its start with tracksite.widget.
-   No inline code, no eval; text goes in through textContent. */
+/* /// quiz (widgets.js's window.tracksite): docs/architecture.md, How to add a widget. */
 (() => {
   "use strict";
   const { load, save, remove, h, $$, button, liveRegion, say, t, copyOf, fnv, widget } = window.tracksite;
 
-  /* ---- quiz ---- */
   /* Options are shuffled per learner. The HTML holds one fixed shuffle from the build (what a
      reader without JavaScript and a printout see), each input's value being the option's place
      in the source; this moves the option nodes themselves, so the keyboard and screen-reader
