@@ -253,7 +253,7 @@ def test_assets_fit_the_budget():
     # 12.5 KiB since each question keeps its answer under its own key and an exported copy binds
     # the namespace to its address (issue 72: an edit drops one answer, two activities apart);
     # 8.5 KiB since the quiz's and the flashcards' scripts and styles are their homes' (issue 87:
-    # 11,966 -> 7,814 B), linked by the pages that show them (3,716 and 2,241 B)
+    # 11,966 -> 7,814 B), linked by the pages that show them (3,595 and 2,085 B)
     size = sum(_gz(name) for name in EVERY_PAGE)
     assert size <= 8.5 * 1024, f"the widget files every page links are {size} bytes gzipped"
     assert {f"assets/tracksite/{n}" for n in EVERY_PAGE} <= {*theme.SCRIPTS, *theme.STYLESHEETS}
