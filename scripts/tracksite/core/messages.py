@@ -120,7 +120,6 @@ def _entries(path: str, text: str) -> Iterator[tuple[str, int, str, Any]]:
         return
     if not isinstance(node, yaml.MappingNode):
         raise WordsError(f"{path}, line 1: expected `page:` and `script:`, each key with its languages")
-    data = yaml.safe_load(text)
     for section_node, keys in node.value:
         section = section_node.value
         if section not in ("page", "script") or not isinstance(keys, yaml.MappingNode):
@@ -128,9 +127,18 @@ def _entries(path: str, text: str) -> Iterator[tuple[str, int, str, Any]]:
                 f"{path}, line {section_node.start_mark.line + 1}: `{section}` is no section of a widget's "
                 "words: expected `page:` (the build's words) or `script:` (its script's), each a mapping of keys"
             )
-        for key_node, _ in keys.value:
-            key = str(key_node.value)
-            yield key, key_node.start_mark.line + 1, section, data[section][key_node.value]
+        for key_node, value_node in keys.value:
+            yield str(key_node.value), key_node.start_mark.line + 1, section, _value(value_node)
+
+
+def _value(node: yaml.Node) -> Any:
+    """A node's value as yaml.safe_load reads it: each node read on its own, so a section or a key
+    written twice in one file is each seen (and a key twice an error) instead of the last winning."""
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
 
 
 @functools.cache

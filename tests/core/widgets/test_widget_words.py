@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from support.course import REPO
+from support import harness
+from support.course import REPO, make_course
 from tracksite.core import messages
 from tracksite.core import widgetregistry as W
 
@@ -65,6 +66,10 @@ def test_a_key_written_twice_is_an_error_naming_both_places():
     shared = {"de": {"page": {"wBye": "Tschüss"}, "script": {}}}
     with pytest.raises(messages.WordsError, match=r"words.yml, line 5: `wBye` is also in theme/messages/de.yml"):
         messages.merge_words([a], shared)
+    # a section written twice in one file: both read, the key in each seen
+    sections = ("core/widgets/d/words.yml", "page:\n  dX:\n    en: x\npage:\n  wHello:\n    en: y\n")
+    with pytest.raises(messages.WordsError, match=r"d/words.yml, line 5: `wHello` is also in core/widgets/a/words.yml"):
+        messages.merge_words([a, sections], {})
     twice = ("core/widgets/c/words.yml", "page:\n  cX:\n    en: x\n  cX:\n    en: y\n")
     with pytest.raises(
         messages.WordsError, match=r"c/words.yml, line 4: `cX` is also in core/widgets/c/words.yml, line 2"
@@ -84,3 +89,20 @@ def test_a_key_written_twice_is_an_error_naming_both_places():
 def test_a_words_file_of_another_shape_is_an_error_with_its_line(text, expected):
     with pytest.raises(messages.WordsError, match="core/widgets/a/words.yml, " + expected.replace("`", ".")):
         messages.merge_words([("core/widgets/a/words.yml", text)], {})
+
+
+def test_a_build_stops_at_a_key_written_twice_with_one_line_and_no_traceback(monkeypatch, tmp_path):
+    """The strict build of any course says which two files hold the key, as `tracksite check` does."""
+    twice = [*messages.words_files(), ("core/widgets/x/words.yml", "page:\n  wQuiz:\n    en: Quiz\n")]
+    caches = (messages._homes, messages._read, messages.catalogue)
+    for cache in caches:
+        cache.cache_clear()
+    monkeypatch.setattr(messages, "words_files", lambda: twice)
+    try:
+        result = harness.mkdocs(make_course(tmp_path / "course"))
+    finally:
+        monkeypatch.undo()
+        for cache in caches:
+            cache.cache_clear()
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "core/widgets/x/words.yml, line 2: `wQuiz` is also in core/widgets/quiz/words.yml, line 5" in result.stderr
