@@ -1,4 +1,4 @@
-/* What the runnable widget's editor (theme/assets/tracksite/runnable-editor.js) takes from
+/* What the runnable widget's editor (core/widgets/runnable/runnable-editor.js) takes from
    CodeMirror 6: build.mjs bundles these into one ES module, and nothing else of CodeMirror. */
 export { EditorState, Compartment, StateEffect, StateField, Transaction } from "@codemirror/state";
 export {

@@ -21,10 +21,10 @@ from support.import_graph import PACKAGE, Edge, cycles, import_edges
 FLOORS: tuple[tuple[str, ...], ...] = (
     # the base: import nothing of core (the site's settings, the widget registry, memo, ...)
     # (sandbox: course code run confined, only when asked)
-    ("htmlread", "keptfiles", "localstate", "memo", "messages", "sandbox", "siteconfig", "widgetregistry"),
+    ("htmlread", "keptfiles", "localstate", "memo", "sandbox", "siteconfig", "widgetregistry"),
     # located problems and their codes; the strict YAML reader; helper processes (a helper keeps
-    # little of its own memo)
-    ("forked", "problems", "yaml"),
+    # little of its own memo); the interface's words (each widget's from the home its entry names)
+    ("forked", "messages", "problems", "yaml"),
     ("sources",),  # course files: bytes to text, front-matter split off (reads yaml)
     ("schema",),  # what an instructor writes, described once
     ("model",),  # the course as dataclasses, the loaded project

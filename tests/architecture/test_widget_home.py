@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
+from pathlib import PurePosixPath
 
 from support import package_source
 from support.course import REPO
@@ -210,3 +212,25 @@ def test_no_widget_folder_imports_another():
                 if other in homes and other != home:
                     crossings.append(f"{path.relative_to(PACKAGE)} imports {name}")
     assert not crossings, "a widget's folder imports another's:\n" + "\n".join(crossings)
+
+
+def test_the_walk_the_guide_counts_is_a_data_widgets_files():
+    """docs/architecture.md counts the files a new data widget with a script and a stylesheet
+    takes (issue 87's walk). Predict is such a widget: its files are its registry entry's pieces,
+    the registry, its section of the authoring guide and its tests, all in tests/core/widgets/<home>/
+    (no test of it elsewhere); the guide's sentence says as many files in as many folders."""
+    w = W.PREDICT
+    assert w.data and {a.rsplit(".", 1)[1] for a in w.assets} == {"js", "css"}
+    files = {f"scripts/tracksite/{p}" for p in w.pieces()} | {"scripts/tracksite/core/widgetregistry.py"}
+    files.add("docs/authoring.md")
+    tests = REPO / "tests/core/widgets" / w.home
+    files |= {p.relative_to(REPO).as_posix() for p in tests.glob("test_*.py")}
+    elsewhere = [p for p in (REPO / "tests").rglob(f"test_*{w.name}*.py") if tests not in p.parents]
+    assert elsewhere == [], "a widget's tests are in its folder under tests/core/widgets/"
+    assert all((REPO / f).is_file() for f in files)
+    home = [f for f in files if f.startswith(f"scripts/tracksite/core/widgets/{w.home}/")]
+    assert len(home) == 8 and f"scripts/tracksite/core/widgets/{w.home}/words.yml" in home
+    folders = {PurePosixPath(f).parent for f in files}
+    guide = (REPO / "docs/architecture.md").read_text(encoding="utf-8")
+    said = re.search(r"a new data widget with a script and a stylesheet is (\d+) files in (\d+) folders", guide)
+    assert said and (int(said[1]), int(said[2])) == (len(files), len(folders)), sorted(files)

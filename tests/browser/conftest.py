@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from support.runnable import runnable_course
-from support.sites import run_mkdocs
 from support.widget_pages import WIDGETS, pages_with
 
 
@@ -21,16 +19,3 @@ def lesson_url(built_site) -> str:
                 counts[url] = counts.get(url, 0) + 1
     assert counts, "no lesson page of the built site has a widget"
     return max(sorted(counts), key=lambda url: counts[url])
-
-
-@pytest.fixture(scope="module")
-def runnable_site(tmp_path_factory):
-    root = runnable_course(tmp_path_factory.mktemp("runnable") / "course")
-    result = run_mkdocs(root)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return root / "site"
-
-
-@pytest.fixture(scope="module")
-def runnable_url(runnable_site, serve_site) -> str:
-    return serve_site(runnable_site)

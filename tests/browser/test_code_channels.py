@@ -1,7 +1,7 @@
 """Every channel a course reaches learners by runs its code exercise the same way (issue 82): one
 matrix, so that a change to one export's code path cannot silently break another.
 
-One small course (tests/core/widgets/test_runnable.py's: one exercise, "Gradient step"), built
+One small course (tests/core/widgets/runnable/test_runnable.py's: one exercise, "Gradient step"), built
 once for the site and once for the exports, each export made once; then, per channel, a fresh
 browser context opens lesson a1, shows intent, runs the starting code (its output), checks it (a
 wrong answer: "Not yet"), checks the right answer ("Passed"), and runs a probe that tries to

@@ -93,7 +93,7 @@ def test_offline_copy_works_from_file_urls(chromium, offline_copy):
 
 @pytest.fixture(scope="module")
 def runnable_copy(tmp_path_factory):
-    """The offline copy of a course with a code exercise (tests/core/widgets/test_runnable.py's)."""
+    """The offline copy of a course with a code exercise (tests/core/widgets/runnable/test_runnable.py's)."""
     root = runnable_course(tmp_path_factory.mktemp("runnable-offline") / "course")
     folder = tmp_path_factory.mktemp("runnable-copy")
     out = folder / "course-offline.zip"

@@ -1,7 +1,7 @@
 """Issue 81 (SB1, SB2, X9): the sandbox exercises run in holds no privilege, whoever runs it (root
 here, as CI runs), and what it can write is capped. Each case is seen from inside a run, or is a
 run refused: where no user namespace can be made, nothing runs (TS434), never the caller's
-namespace with root's capabilities. tests/core/widgets/test_runnable_safe.py holds the attacks
+namespace with root's capabilities. tests/core/widgets/runnable/test_runnable_safe.py holds the attacks
 of issue 69 (files, network, processes, limits) and the opt-in."""
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ export default [
     // the page's modules (search-ui.js imports the engine; the editor imports CodeMirror's bundle)
     files: [
       "scripts/tracksite/theme/assets/tracksite/search-ui.js",
-      "scripts/tracksite/theme/assets/tracksite/runnable-editor.js",
+      "scripts/tracksite/core/widgets/runnable/runnable-editor.js",
       "scripts/tracksite/search/search-engine.js",
     ],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser } },
@@ -55,7 +55,7 @@ export default [
   {
     // the runnable block's worker (a classic worker inside the sandboxed frame, runnable-frame.js
     // puts Pyodide's parts before it in one script)
-    files: ["scripts/tracksite/theme/assets/tracksite/runnable-worker.js"],
+    files: ["scripts/tracksite/core/widgets/runnable/runnable-worker.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.worker } },
     rules: { ...rules, "no-restricted-globals": "off" },
   },

@@ -121,7 +121,7 @@ def _spanish_course(tmp: Path) -> None:
     lesson_dir = course / "lessons/python-es/variables"
     (lesson_dir / "gato.json").write_text(json.dumps(ATTENTION_DATA), encoding="utf-8")
     with (lesson_dir / "lesson.md").open("a", encoding="utf-8") as lesson:
-        lesson.write(QUIZ + ATTENTION)  # widgets whose words their scripts write (widgets.js, attention.js)
+        lesson.write(QUIZ + ATTENTION)  # widgets whose words their scripts write (quiz.js, attention.js)
     result = run_mkdocs(course)
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -529,7 +529,7 @@ def test_the_attention_widgets_and_progress_speak_the_pages_language(spanish_pag
 
 @pytest.mark.browser
 def test_a_widgets_script_speaks_the_pages_language(spanish_page):
-    """The quiz's buttons, feedback and score are written by widgets.js, from the strings the page
+    """The quiz's buttons, feedback and score are written by quiz.js, from the strings the page
     carries (data-messages): in Spanish on a Spanish track."""
     page = spanish_page
     page.goto(page.base_url + "python-es/variables/")

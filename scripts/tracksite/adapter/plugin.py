@@ -38,7 +38,7 @@ from tracksite.adapter.published import figures, statichtml, widgetassets
 from tracksite.adapter.published import searchengine as search_engine
 from tracksite.adapter.serve import lastsite, process
 from tracksite.adapter.serve import serve as serving_tools
-from tracksite.core import localstate
+from tracksite.core import localstate, messages
 from tracksite.core import widgetregistry as W
 from tracksite.core.checks import check, rawhtml
 from tracksite.core.checks import links as link_checks
@@ -92,11 +92,11 @@ class TracksitePlugin(BasePlugin[TracksiteConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
-        proc = self.process
-        serving = proc.serving
-        try:  # a state folder that is a link or another user's: refused before anything reads it
+        proc, serving = self.process, self.process.serving
+        try:  # refused before anything reads them: a state folder that is a link or another user's,
             localstate.check(root)
-        except localstate.StateError as e:
+            messages.catalogue("en")  # a key in two widgets' words files (core/messages.py)
+        except (localstate.StateError, messages.WordsError) as e:
             raise PluginError(str(e)) from None
         self.on_shutdown()  # a serve rebuild: the last build's index, if still being finished, is replaced
         first = self.build.project is None  # the process's first build

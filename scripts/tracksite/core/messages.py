@@ -2,6 +2,12 @@
 the Markdown blocks and the JavaScript alike, so a course in Spanish reads "Mostrar la solución"
 wherever tracksite writes words of its own.
 
+A widget's own words live in its home, `core/widgets/<home>/words.yml`, every language of a key
+side by side, so adding a widget touches one file for its words, not five catalogues; each
+language's catalogue is the shared file with every widget's words merged in (`_read`). A key is
+one string: the same key in two homes, or in a home and a shared catalogue, is an error
+(`WordsError`), never one text silently winning over the other.
+
 English is complete by definition; any other language's missing string falls back to English,
 and `Catalogue.missing` lists them for the build's warning (a course is never left with a key
 shown where a word should be).
@@ -16,6 +22,7 @@ different languages rendered interleaved, or in two threads, each get their own 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -23,6 +30,9 @@ from typing import Any
 import babel
 import babel.numbers
 import yaml
+
+from tracksite.core import widgetregistry
+from tracksite.errors import UserError
 
 #: The languages the catalogue ships complete (tests/adapter/test_interface_strings_js.py checks every key).
 COMPLETE = ("en", "es", "fr", "de", "pt")
@@ -39,17 +49,112 @@ def direction(lang: str | None) -> str:
     return "rtl" if language_code(lang) in RIGHT_TO_LEFT else "ltr"
 
 
+#: The sections of a catalogue; a widget's words file holds the first two.
+SECTIONS = ("page", "script", "starter")
+#: A widget's words, in its home (core/widgets/<home>/): `page:` and `script:`, each key mapping
+#: every language it is written in to its text (`wQuiz: {en: Quiz, es: Cuestionario, ...}`).
+WORDS = "words.yml"
+
+
+class WordsError(UserError):
+    """A widget's words file that cannot be merged: a key twice, a key without English, a shape
+    other than `section: {key: {language: text}}`. The message names the file and line; whoever
+    adds a widget reads it as one line, as any other mistake they can fix (no traceback)."""
+
+
 @functools.cache
-def _read(code: str) -> dict[str, dict[str, str]]:
-    """One language's file as `{section: {key: text}}`; empty when the catalogue has none."""
+def _shared(code: str) -> dict[str, dict[str, str]]:
+    """One language's shared file (theme/messages/<code>.yml) as `{section: {key: text}}`."""
     found = resources.files("tracksite").joinpath("theme", "messages", f"{code}.yml")
     if not found.is_file():
         return {}
     data = yaml.safe_load(found.read_text(encoding="utf-8")) or {}
-    return {
-        section: {str(k): str(v) for k, v in (data.get(section) or {}).items()}
-        for section in ("page", "script", "starter")
-    }
+    return {section: {str(k): str(v) for k, v in (data.get(section) or {}).items()} for section in SECTIONS}
+
+
+def words_files() -> list[tuple[str, str]]:
+    """(path in the package, text) of each widget's words file, in the registry's order: the
+    homes the entries name (two entries may share one), never a folder listing."""
+    found = []
+    for home in dict.fromkeys(w.home for w in widgetregistry.WIDGETS):
+        path = resources.files("tracksite").joinpath("core", "widgets", home, WORDS)
+        if path.is_file():
+            found.append((f"core/widgets/{home}/{WORDS}", path.read_text(encoding="utf-8")))
+    return found
+
+
+@functools.cache
+def _homes() -> dict[str, dict[str, dict[str, str]]]:
+    """Every widget's words by language: `{code: {section: {key: text}}}` (checked once)."""
+    return merge_words(words_files(), {code: _shared(code) for code in COMPLETE})
+
+
+def merge_words(
+    files: list[tuple[str, str]], shared: dict[str, dict[str, dict[str, str]]]
+) -> dict[str, dict[str, dict[str, str]]]:
+    """The words of `files` ((path, text) each) by language, `{code: {section: {key: text}}}`;
+    `WordsError` for every key that is in two files, or in one and a shared catalogue of
+    `shared` (`{code: sections}`), for one without English, and for a file of another shape."""
+    seen: dict[str, str] = {}  # key -> where it was first written
+    for code, sections in shared.items():
+        for section in ("page", "script"):
+            for key in sections.get(section, {}):
+                seen.setdefault(key, f"theme/messages/{code}.yml")
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    problems = []
+    for path, text in files:
+        for key, line, section, texts in _entries(path, text):
+            where = f"{path}, line {line}"
+            if key in seen:
+                problems.append(f"{where}: `{key}` is also in {seen[key]}: a key names one string, rename one")
+                continue
+            seen[key] = where
+            if not isinstance(texts, dict) or not isinstance(texts.get("en"), str):
+                problems.append(f"{where}: `{key}` needs its text in each language, English first (`en: ...`)")
+                continue
+            for code, value in texts.items():
+                out.setdefault(str(code), {}).setdefault(section, {})[key] = str(value)
+    if problems:
+        raise WordsError("\n".join(problems))
+    return out
+
+
+def _entries(path: str, text: str) -> Iterator[tuple[str, int, str, Any]]:
+    """(key, line, section, {language: text}) of each key of a words file, in its order."""
+    node = yaml.compose(text)
+    if node is None:
+        return
+    if not isinstance(node, yaml.MappingNode):
+        raise WordsError(f"{path}, line 1: expected `page:` and `script:`, each key with its languages")
+    for section_node, keys in node.value:
+        section = section_node.value
+        if section not in ("page", "script") or not isinstance(keys, yaml.MappingNode):
+            raise WordsError(
+                f"{path}, line {section_node.start_mark.line + 1}: `{section}` is no section of a widget's "
+                "words: expected `page:` (the build's words) or `script:` (its script's), each a mapping of keys"
+            )
+        for key_node, value_node in keys.value:
+            yield str(key_node.value), key_node.start_mark.line + 1, section, _value(value_node)
+
+
+def _value(node: yaml.Node) -> Any:
+    """A node's value as yaml.safe_load reads it: each node read on its own, so a section or a key
+    written twice in one file is each seen (and a key twice an error) instead of the last winning."""
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+@functools.cache
+def _read(code: str) -> dict[str, dict[str, str]]:
+    """One language's catalogue as `{section: {key: text}}`: its shared file with every widget's
+    words in that language merged in; empty when tracksite has no word of it."""
+    shared, own = _shared(code), _homes().get(code, {})
+    if not shared and not own:
+        return {}
+    return {s: {**shared.get(s, {}), **own.get(s, {})} for s in SECTIONS}
 
 
 def section(code: str, name: str) -> dict[str, str]:
@@ -119,9 +224,9 @@ def catalogue(lang: str | None) -> Catalogue:
     english, own = _read("en"), _read(code)
     missing: list[str] = []
     merged: dict[str, dict[str, str]] = {}
-    for section in ("page", "script"):
-        merged[section] = dict(english.get(section, {}))
-        for key in english.get(section, {}):
+    for section in ("page", "script"):  # in key order: where a key is written (which file) changes nothing
+        merged[section] = {key: english[section][key] for key in sorted(english.get(section, {}))}
+        for key in merged[section]:
             if key in own.get(section, {}):
                 merged[section][key] = own[section][key]
             elif code != "en":

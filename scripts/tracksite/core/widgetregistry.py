@@ -18,8 +18,8 @@ core/model/generate.py writes its dataclasses into `shapes.py`) and its parser (
 with a `BODY`), and the pass the
 check runs on it (`check.py`, ending with a `PASS`) when the entry says `check`; beside that
 folder, its script and stylesheet (`assets`: in its folder, published at the address the entry
-names, `assets/tracksite/predict.js`: `home_asset_files()`; the shared runtime, widgets.js, under
-`theme/assets/`), its editors' schema under `theme/schemas/`
+names, `assets/tracksite/predict.js`: `home_asset_files()`; the shared runtime every page links,
+widgets.js, under `theme/assets/`), its editors' schema under `theme/schemas/`
 (`schema_file`) and its benchmark under `tools/bench/` (`bench`). Each layer loads the modules
 of a widget's folder by that name (the Markdown extension, adapter/blocks/, imports
 `tracksite.core.widgets.<home>.block`, core/widgets/bodies.py `...<home>.body`,
@@ -61,6 +61,10 @@ class Widget:
     # never downloads them (issue 83)
     on_intent: str | None = None
     intent_assets: tuple[str, ...] = ()
+    # files its scripts fetch by address and no page links (the code editor's module, the
+    # sandboxed frame's script and its worker's): published from its home at `assets/<name>`
+    # like its `assets`, and with theme.RUNTIME's files only where a page runs code
+    fetched: tuple[str, ...] = ()
     graded: bool = False  # it checks the learner's answer: the exercise pack gathers it, and a
     # `practice: required` track counts it toward the objectives (a flashcard grades nothing)
     answers: str | None = None  # class of the <details> holding its answers: the instructor's pack opens it
@@ -86,7 +90,8 @@ class Widget:
     def pieces(self) -> tuple[str, ...]:
         """Every file of the widget, relative to the tracksite package, in the order of its
         layers: what an instructor writes (description, body), what the check runs of it, how a
-        page shows it (block, assets), the editors' schema and its benchmark."""
+        page shows it (block, its words in every language, assets), the editors' schema and its
+        benchmark."""
         home = f"core/widgets/{self.home}"
         return tuple(
             dict.fromkeys(
@@ -95,7 +100,8 @@ class Widget:
                     *([f"{home}/schema.py", f"{home}/shapes.py", f"{home}/body.py"] if self.data else []),
                     *([f"{home}/check.py"] if self.check else []),
                     f"{home}/block.py",
-                    *(asset_piece(a) for a in self.assets),
+                    *([f"{home}/words.yml"] if (HOMES / self.home / "words.yml").is_file() else []),
+                    *(asset_piece(a) for a in (*self.assets, *self.fetched)),
                     *([f"theme/schemas/{self.schema_file}"] if self.schema_file else []),
                     *([f"tools/bench/{self.bench}.py"] if self.bench else []),
                 ]
@@ -141,7 +147,7 @@ FLASHCARDS = Widget(
     prose=False,
     practice=True,
     css_class="ts-cards",
-    assets=("tracksite/widgets.js",),
+    assets=("tracksite/flashcards.js", "tracksite/flashcards.css"),
     searched=False,
     schema_title="tracksite /// flashcards block body",
     home="flashcards",
@@ -154,7 +160,7 @@ QUIZ = Widget(
     prose=False,
     practice=True,
     css_class="ts-quiz",
-    assets=("tracksite/widgets.js",),
+    assets=("tracksite/quiz.js", "tracksite/quiz.css"),
     searched=False,
     graded=True,
     answers="ts-quiz__answers",
@@ -219,6 +225,7 @@ RUNNABLE = Widget(
         "tracksite/runnable.js",
         "tracksite/runnable.css",
     ),
+    fetched=("tracksite/runnable-editor.js", "tracksite/runnable-frame.js", "tracksite/runnable-worker.js"),
     graded=True,
     answers="ts-run__solution",
     schema_title="tracksite /// runnable block body",
@@ -285,7 +292,7 @@ WIDGET_ASSETS = tuple(dict.fromkeys(a for w in WIDGETS for a in widget_assets(w)
 def storage_key(kind: str, *parts: object) -> str:
     """Where a page keeps a learner's state in the browser, spelled here once for every widget:
     `tracksite:<kind>:<part>:...` (`quiz`, `cards`, `runnable`, `code`). The page carries each key as
-    data (`data-key`, `data-code-key`), which widgets.js and runnable.js read; widgets.js adds the
+    data (`data-key`, `data-code-key`), which quiz.js, flashcards.js and runnable.js read; widgets.js adds the
     course's namespace after `tracksite:` (core/site/courseid.py), and scorm.js keeps those keys."""
     return ":".join(("tracksite", kind, *(str(p) for p in parts)))
 
@@ -310,7 +317,7 @@ def home_asset_files() -> list[tuple[str, Path]]:
     """The widgets' files that live in their homes, as (address in the site, file), sorted: published
     at the address the entry names (`assets/tracksite/predict.js`), the one a page has always linked,
     beside the theme's own files (core/site/plan.py)."""
-    found = {f"assets/{a}": asset_piece(a) for w in WIDGETS for a in (*w.assets, *w.intent_assets)}
+    found = {f"assets/{a}": asset_piece(a) for w in WIDGETS for a in (*w.assets, *w.intent_assets, *w.fetched)}
     return sorted(
         (uri, asset_file(uri.removeprefix("assets/"))) for uri, piece in found.items() if piece.startswith("core/")
     )

@@ -25,7 +25,8 @@ STARTER = HERE / "starter"
 
 #: The stylesheets and scripts every page links, in order (deferred scripts run in this order:
 #: widgets.js first, whose window.tracksite the widgets' own scripts use). widgets.js and
-#: widgets.css serve the quiz, flashcards and exercises, which most lesson pages show.
+#: widgets.css are what the widgets share (storage, helpers, the start of each widget, the frame
+#: and buttons, the exercise's few rules); each widget's own files are in its home.
 STYLESHEETS = (
     "assets/tracksite/theme.css",
     "assets/tracksite/widgets.css",
@@ -42,7 +43,9 @@ SCRIPTS = (
 #: What runs Python in the page (`/// runnable`): Pyodide (13 MB), the worker that runs it and the
 #: runner it calls, and the code editor (CodeMirror 6, vendored by scripts/codemirror/build.sh, and
 #: the module that sets it up). A site publishes them only when one of its pages runs code
-#: (core/site/plan.py), so a course without runnable code ships none of it.
+#: (core/site/plan.py), so a course without runnable code ships none of it. These are addresses:
+#: the worker's, the frame's and the editor's files live in the runnable widget's home
+#: (core/widgets/runnable/, its entry's `fetched`), the rest under ASSETS.
 RUNTIME = (
     "assets/tracksite/pyodide/",
     "assets/tracksite/runnable-worker.js",

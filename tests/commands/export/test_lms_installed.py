@@ -129,7 +129,7 @@ def test_the_interpreter_needs_no_mjs_type(exported):
         names = {p.name for p in root.rglob("*")}
     assert {"pyodide.js", "pyodide.asm.js"} <= names and not {n for n in names if n.endswith(".mjs")}
     worker = (
-        Path(__file__).resolve().parents[3] / "scripts/tracksite/theme/assets/tracksite/runnable-worker.js"
+        Path(__file__).resolve().parents[3] / "scripts/tracksite/core/widgets/runnable/runnable-worker.js"
     ).read_text()
     assert not re.search(r"pyodide(\.asm)?\.mjs", worker) and "instantiateStreaming" in worker
 

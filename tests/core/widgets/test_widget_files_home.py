@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 
 from support import harness
 from support.course import REPO, lesson_md, make_course, write
+from tracksite import theme
 from tracksite.core import widgetregistry as W
 from tracksite.core.site import sheets
 
@@ -32,7 +33,11 @@ def test_the_files_in_a_home_are_published_where_pages_link_them(tmp_path):
     assert {"assets/tracksite/predict.js", "assets/tracksite/predict.css", "assets/tracksite/attention.js"} <= set(
         published
     )
+    assert {"assets/tracksite/runnable-worker.js", "assets/tracksite/runnable-editor.js"} <= set(published)
     for uri, path in published.items():
+        if uri.startswith(theme.RUNTIME):  # the interpreter's side, in a site whose pages run code only
+            assert not (site / uri).exists(), uri
+            continue
         # tracksite's style sheets are published without their comments (core/site/sheets.py)
         own = path.read_text(encoding="utf-8")
         expected = (
@@ -52,4 +57,5 @@ def test_the_wheel_carries_every_file_a_home_publishes():
     data = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = data["tool"]["setuptools"]["package-data"]["tracksite"]
     files = [PurePosixPath(path.relative_to(PACKAGE).as_posix()) for _, path in W.home_asset_files()]
-    assert files and [f for f in files if not any(f.match(p) for p in patterns)] == []
+    words = [PurePosixPath(p) for w in W.WIDGETS for p in w.pieces() if p.endswith("/words.yml")]  # its words
+    assert files and words and [f for f in [*files, *words] if not any(f.match(p) for p in patterns)] == []

@@ -1,8 +1,8 @@
 """A widget's own scripts and style sheets, linked only from the pages that show it.
 
-Every page links the shared files (`theme.STYLESHEETS`, `theme.SCRIPTS`: the quiz, flashcards
-and exercises that most lesson pages show). A widget's own files, such as the 13 KB script of the
-attention widgets, would cost every other page bytes for nothing, so the build links them where
+Every page links the shared files (`theme.STYLESHEETS`, `theme.SCRIPTS`: what the widgets share,
+and the exercise's few rules). A widget's own files, such as the 13 KB script of the
+attention widgets or the quiz's and the flashcards', would cost every other page bytes for nothing, so the build links them where
 the rendered page holds the widget's root class (the registry's `css_class`): in the page, which
 also catches the widgets gathered on a track's exercise pack or an instructor's schedule. Style
 sheets go before `</head>`, scripts, deferred, before `</body>` after the shared ones: deferred

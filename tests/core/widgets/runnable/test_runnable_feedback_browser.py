@@ -2,7 +2,7 @@
 two cases run on the bundled exercises as the course ships them (an OverflowError in the
 learner's "Mask the future"; "A KV cache" attending before caching, which stops in the author's
 `attend`), and a synthetic exercise whose assert has no message; what the hidden tests printed
-is kept apart from the learner's output. The runner's side: tests/core/widgets/test_runnable_feedback.py."""
+is kept apart from the learner's output. The runner's side: tests/core/widgets/runnable/test_runnable_feedback.py."""
 
 from __future__ import annotations
 

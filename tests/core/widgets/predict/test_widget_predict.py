@@ -1,7 +1,7 @@
 """`/// predict`: the widget added as four parts (issue 30): its body's validation with file and
 line, its HTML read back with BeautifulSoup, its editor schema against the validator, the
 practice it counts as, and its script's safety and size. The browser's side is in
-tests/browser/test_predict_browser.py."""
+tests/core/widgets/predict/test_predict_browser.py."""
 
 from __future__ import annotations
 

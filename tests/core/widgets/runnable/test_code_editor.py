@@ -4,7 +4,7 @@ across a reload, Reset that can be undone, an error shown at its line (the trace
 the editor marks it), long lines wrapped at 390 px, one accessible name per exercise, an
 unavailable import that names what is available, a second lesson whose Python starts from the
 interpreter's memory the first start saved, and the exercise pack printed with each exercise's task and every line of its code.
-tests/browser/test_runnable_browser.py has the runner's own behaviour (Stop, the time limit,
+tests/core/widgets/runnable/test_runnable_browser.py has the runner's own behaviour (Stop, the time limit,
 Check, the SCORM package)."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 assert compared, the learner's own line when the error came from their code, a message written
 from the assert when the author wrote none, and the tests' printing kept apart from the learner's.
 N19's two bundled cases run against the exercises as the course ships them. The page's side is
-tests/browser/test_runnable_feedback_browser.py."""
+tests/core/widgets/runnable/test_runnable_feedback_browser.py."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from support.runnable import EXERCISE, KV_ATTENDS_FIRST, MASK_OVERFLOWS, render
 from tracksite import theme
 from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 RUNNER = theme.ASSETS / "tracksite" / "runner.py"
 
 

@@ -1,7 +1,7 @@
 """`/// runnable` (issue 55): the body's schema and its located problems, the check-time run of
 each exercise in CPython (its solution passes its own tests, its starting code does not), the
 HTML the block draws, and what a site without runnable code leaves out (the interpreter, the
-policy's 'wasm-unsafe-eval'). The page's side is tests/browser/test_runnable_browser.py."""
+policy's 'wasm-unsafe-eval'). The page's side is tests/core/widgets/runnable/test_runnable_browser.py."""
 
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ def test_the_runner_gives_each_verdict():
 
 @pytest.mark.usefixtures("needs_sandbox")
 def test_check_runs_the_solution_and_the_starting_code(tmp_path):
-    """`check --run-code`: each exercise run in the sandbox (tests/core/widgets/test_runnable_safe.py holds it)."""
+    """`check --run-code`: each exercise run in the sandbox (tests/core/widgets/runnable/test_runnable_safe.py holds it)."""
     root = make_course(tmp_path / "course")
     blocks = [
         EXERCISE,
@@ -221,6 +221,10 @@ def test_the_interpreter_is_published_only_for_a_course_that_runs_code(tmp_path)
     for name in (*published, "THIRD-PARTY-NOTICES.txt"):
         assert f"assets/tracksite/pyodide/{name}" in uris
     assert {"assets/tracksite/runnable-worker.js", "assets/tracksite/runner.py"} <= uris
+    # the files runnable.js and runnable-sandbox.js fetch by address, published from the widget's home
+    entries = {e.src_uri: e.path for e in load(runs).site.entries}
+    for name in ("runnable-worker.js", "runnable-frame.js", "runnable-editor.js"):
+        assert entries[f"assets/tracksite/{name}"] == W.HOMES / "runnable" / name
 
 
 #: Each library compiled into pyodide.asm.wasm whose licence asks for its notice beside the binary:

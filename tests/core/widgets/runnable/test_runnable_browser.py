@@ -78,7 +78,7 @@ def test_code_runs_is_stopped_and_checked_in_the_page(chromium, runnable_url):
     predict.get_by_role("button", name="Run").click()
     expect(predict.locator(".ts-run__output")).to_have_text("6\n", timeout=START)
 
-    # Escape then Tab leaves the editor (tests/browser/test_code_editor.py: the rest of its keys)
+    # Escape then Tab leaves the editor (tests/core/widgets/runnable/test_code_editor.py: the rest of its keys)
     editor = exercise.get_by_label("Code (editable)")
     editor.press("Escape")
     editor.press("Tab")

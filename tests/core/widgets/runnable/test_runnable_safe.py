@@ -3,7 +3,7 @@ in the sandbox when asked. Each command is attacked as the issue reported it: a 
 writes a file outside its folder, reads /etc/hostname and sends it over TCP to a listener on
 127.0.0.1, reads the caller's environment, and forks a `setsid` daemon that writes a file two
 seconds later. Its imports are hidden from the static check (as an attacker would hide them), so
-only the run decides. The page's side is tests/browser/test_runnable_policy.py."""
+only the run decides. The page's side is tests/core/widgets/runnable/test_runnable_policy.py."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ a keyboard-only learner leaves the editor after Escape whatever they do before T
 the code (a wait, an arrow key to read a line), with the code unchanged, and Ctrl+M keeps Tab
 moving the focus; the way out is in the editor's description in Chromium's accessibility tree.
 The learner's code is kept by the exercise's place, so a course update that rewords its starting
-code keeps it, with a notice that offers the new starting code. tests/browser/test_code_editor.py
+code keeps it, with a notice that offers the new starting code. tests/core/widgets/runnable/test_code_editor.py
 has the editor's editing behaviour."""
 
 from __future__ import annotations
