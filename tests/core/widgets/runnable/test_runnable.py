@@ -5,6 +5,7 @@ policy's 'wasm-unsafe-eval'). The page's side is tests/core/widgets/runnable/tes
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -261,6 +262,19 @@ def test_every_library_compiled_into_the_interpreter_has_its_notice_beside_it():
         assert "Text taken from:" in title  # every text names where it was copied from
         assert "Copyright" in text and any(w in text for w in ("Permission", "Redistribution", "public domain")), name
     assert "THIRD-PARTY-NOTICES.txt" in (folder / "README.txt").read_text(encoding="utf-8")
+
+
+def test_the_page_keeps_only_the_vendored_interpreter_files_it_names():
+    """runnable-sandbox.js keeps Pyodide's files in Cache Storage under the SHA-256 it carries and
+    starts no frame from a copy of other bytes (issue 83): its table is the files' and README's."""
+    folder = theme.ASSETS / "tracksite" / "pyodide"
+    source = (Path(W.__file__).parent / "widgets" / "runnable" / "runnable-sandbox.js").read_text(encoding="utf-8")
+    table = dict(re.findall(r'"pyodide/([\w.-]+)": "([0-9a-f]{64})"', source))
+    readme = (folder / "README.txt").read_text(encoding="utf-8")
+    assert sorted(table) == sorted(p.name for p in folder.iterdir() if p.suffix in (".js", ".wasm", ".zip", ".json"))
+    for name, digest in table.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+        assert f"`{digest}`" in readme, name
 
 
 def test_the_scorm_state_counts_a_checked_exercise_as_a_question(tmp_path):

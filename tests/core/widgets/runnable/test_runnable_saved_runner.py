@@ -11,10 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import intend
+from support.waits import until
 
 pytestmark = pytest.mark.browser
 
 START = 90_000
+MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length > 0"
 PROBE = """import sys
 m = sys.modules["tracksite_runner"]
 print(getattr(m, "_ts_source", None) == open(m.__file__).read())
@@ -31,9 +33,8 @@ def test_a_start_from_the_saved_interpreter_finds_the_runner_in_it(chromium, run
     expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
     expect(page.locator("html")).to_have_attribute("data-ts-python-start", "fresh")
     # the copy is kept once the page has checked and stored it
-    page.wait_for_function(
-        "async () => (await (await caches.open('tracksite-python-memory')).keys()).length > 0", timeout=60_000
-    )
+    # (polled: wait_for_function takes an async function's promise for a true value, and went on at once)
+    assert until(page, lambda: page.evaluate(MEMORY), 60)
     page.reload()
     intend(page)
     exercise = page.locator("#ts-run-1")

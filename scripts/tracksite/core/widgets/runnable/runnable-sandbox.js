@@ -26,22 +26,74 @@
     "pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json"];
   const WORKER = ["runner.py", "pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json"];
 
-  /* ---- the interpreter's files, fetched once for the page (from the HTTP cache after the
-     first lesson) and handed to each frame as Blobs (posted without a copy) ---- */
+  /* ---- the interpreter's files, fetched once for the page and handed to each frame as Blobs
+     (posted without a copy). A private window's HTTP cache lives in memory and keeps no entry
+     as large as pyodide.asm.wasm (9.6 MB, fetched again in full on every lesson: issue 83), so
+     the page keeps Pyodide's files in Cache Storage as well, each under the SHA-256 this script
+     carries (the vendored files': one entry per file for every course of the origin). A copy
+     read from there is handed over and checked at once, like the saved memory: the frame is
+     given no code before it is the one named; one that differs (planted by another course's
+     script) is deleted, the frame removed, and the files are fetched again. ---- */
+  const INDEX = "https://tracksite.invalid/pyodide/";
+  const SHA = {
+    "pyodide/pyodide.js": "6f1d60f7bf529beb300f0f47983c921d3982363640ba20af0e38efdddbc66109",
+    "pyodide/pyodide.asm.js": "f7cdc8ece80678ceb712f8e65ebe6d3a83203a180c399865f49612a051693635",
+    "pyodide/pyodide.asm.wasm": "cc36e3cab04fdfc9a63ff13eb52eae2b911bf46c025cc7b281f394bd3de1d5e6",
+    "pyodide/python_stdlib.zip": "fa1957e5777068fc4f7437f96d860ae2fbe9c19732ba06c84e004ec16dd7dd7a",
+    "pyodide/pyodide-lock.json": "5dc2fc119108bc148c7457dc86e7675b5c87e1cafd420b9c34c1eaef7b36c010",
+  };
+  const SHELF = "tracksite-interpreter";
+  const hex = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
+  const opened = (name) => (window.caches && window.crypto && crypto.subtle ? caches.open(name) : Promise.reject(new Error("none")));
+  const shelved = (name) => INDEX + "sha256/" + SHA[name];
+  const named = (name, blob) => blob.arrayBuffer().then(hex).then((digest) => digest === SHA[name], () => false);
+  const refused = new Set(); /* the kept copies this page found not to be the files named */
+  const read = async (name) => {
+    if (SHA[name] && !refused.has(name)) {
+      try {
+        const found = await (await opened(SHELF)).match(shelved(name));
+        const blob = found && await found.blob();
+        if (blob) {
+          return [name, blob, named(name, blob).then((ok) => {
+            if (!ok) {
+              refused.add(name);
+              opened(SHELF).then((cache) => cache.delete(shelved(name))).catch(() => {});
+            }
+            return ok;
+          })];
+        }
+      } catch (e) { /* no Cache Storage here: from the network */ }
+    }
+    let response;
+    try {
+      response = await fetch(new URL(name, BASE).href);
+    } catch (e) {
+      throw new Error(`${name}: ${(e && e.message) || e}`);
+    }
+    if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+    const blob = await response.blob();
+    /* kept only when it is the file named (a site of another tracksite serves other bytes) */
+    if (SHA[name]) {
+      named(name, blob).then((ok) => ok && opened(SHELF).then((cache) => cache.put(shelved(name), new Response(blob))))
+        .catch(() => {});
+    }
+    return [name, blob, Promise.resolve(true)];
+  };
   let files = null;
   const fetched = () => {
-    files = files || Promise.all(FILES.map(async (name) => {
-      let response;
+    files = files || Promise.all(FILES.map(read)).then(async (pairs) => {
+      const all = Object.fromEntries(pairs.map(([name, blob]) => [name, blob]));
+      const intact = Promise.all(pairs.map(([, , ok]) => ok)).then((oks) => oks.every(Boolean));
+      let script;
       try {
-        response = await fetch(new URL(name, BASE).href);
-      } catch (e) {
-        throw new Error(`${name}: ${(e && e.message) || e}`);
+        script = await joined(all);
+      } catch (e) { /* refused by name: unless a kept copy was not the file named, then fetched */
+        if (await intact) throw e;
+        files = null;
+        return fetched();
       }
-      if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
-      return [name, await response.blob()];
-    })).then(async (pairs) => {
-      const all = Object.fromEntries(pairs);
-      return { script: await joined(all), files: Object.fromEntries(WORKER.map((name) => [name, all[name]])) };
+      return { script, files: Object.fromEntries(WORKER.map((name) => [name, all[name]])), intact };
     });
     files.catch(() => { files = null; }); /* a later start tries again */
     return files;
@@ -52,7 +104,6 @@
      which allows none in the frame). Their export statements become assignments,
      `import.meta.url` the address their files are asked for under (the worker answers those from
      the bytes); a file not of that form is refused by name, never run half-converted. */
-  const INDEX = "https://tracksite.invalid/pyodide/";
   const part = (source, from, to, name) => {
     if (!from || source.split(from).length !== 2) throw new Error(`pyodide/${name}: not the vendored Pyodide this tracksite knows`);
     return "(() => {\n" + source.replace(from, to).split("import.meta.url").join(JSON.stringify(INDEX + name)) + "\n})();\n";
@@ -82,9 +133,7 @@
   const NOTE = "tracksite:python-memory";
   const CACHE = "tracksite-python-memory";
   const entry = () => new URL("pyodide/memory/" + encodeURIComponent(key(NOTE)), BASE).href;
-  const storage = () => (window.caches && window.crypto && crypto.subtle ? caches.open(CACHE) : Promise.reject(new Error("none")));
-  const hex = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
-    (b) => b.toString(16).padStart(2, "0")).join("");
+  const storage = () => opened(CACHE);
   const NONE = { bytes: null, checked: Promise.resolve(true) };
   let memory = null; /* {bytes, checked}: the copy this page read or received, for its next frames */
   if (window.caches) caches.delete("tracksite-python").catch(() => {}); /* written where runs could write, before issue 81 */
@@ -137,7 +186,7 @@
   function python() {
     const box = new EventTarget();
     let handler = null, failure = null, gone = false;
-    let now = null; /* this box's frame: {frame, hello, ready, ran, checked} */
+    let now = null; /* this box's frame: {frame, hello, held, ran, checked, memory, remembered} */
     const queue = []; /* runs given before the frame could take them */
     Object.defineProperty(box, "onmessage", { set: (f) => { handler = f; } });
     Object.defineProperty(box, "onerror", { set: (f) => { failure = f; } });
@@ -150,24 +199,34 @@
     /* the files and the saved memory are read from the start, while the frame loads; the
        memory goes after the files, so that the worker compiles while it reads the memory and
        the page checks it */
-    const interpreter = fetched();
-    const begin = (f, remembered) => interpreter.then(({ script, files }) => {
+    fetched().catch(() => {}); /* (a failure is said when the frame asks for them) */
+    const begin = (f, remembered) => fetched().then(({ script, files: handed, intact }) => {
       if (gone || now !== f) return;
       const win = f.frame.contentWindow;
-      win.postMessage({ kind: "start", script, files }, "*");
+      win.postMessage({ kind: "start", script, files: handed }, "*");
       remembered.then(({ bytes, checked }) => {
         if (gone || now !== f) return;
         win.postMessage({ kind: "saved", memory: bytes }, "*");
-        checked.then((ok) => {
+        Promise.all([intact, checked]).then(([whole, ok]) => {
           if (gone || now !== f) return;
+          if (!whole) { /* a file not the one named: fetched again, into a new frame */
+            files = null;
+            fetched().catch(() => {});
+            open(ok ? remembered : Promise.resolve(NONE));
+            return;
+          }
           if (!ok) { open(Promise.resolve(NONE)); return; } /* not the copy noted: afresh */
           f.checked = true;
           if (f.memory) keep(f.memory);
           queue.splice(0).forEach((m) => win.postMessage(m, "*"));
-          if (f.ready) deliver(f.ready);
+          f.held.splice(0).forEach(said);
         });
       });
     }, (e) => fail(String((e && e.message) || e)));
+    const said = (m) => {
+      if (m.kind !== "error") deliver(m);
+      else if (failure) failure({ preventDefault() {}, message: m.reason });
+    };
     const listen = (e) => {
       const f = now;
       if (gone || !f || e.source !== f.frame.contentWindow) return;
@@ -190,18 +249,15 @@
         return;
       }
       if (m.id) f.ran = true;
-      if (m.kind === "error") {
-        if (failure) failure({ preventDefault() {}, message: m.reason });
-      } else if (m.kind === "ready" && !f.checked) {
-        f.ready = m; /* said once the memory it started from is the one noted */
-      } else {
-        deliver(m);
-      }
+      /* ready, or failed, is said once the files and the memory it started from are the ones
+         named: a planted file's failure goes with its frame */
+      if (f.checked) said(m);
+      else f.held.push(m);
     };
     window.addEventListener("message", listen);
     const open = (remembered) => {
       if (now) now.frame.remove();
-      const f = (now = { frame: sandboxed(), hello: false, ready: null, ran: false, checked: false, memory: null, remembered });
+      const f = (now = { frame: sandboxed(), hello: false, held: [], ran: false, checked: false, memory: null, remembered });
       f.frame.addEventListener("load", () => {
         /* loaded, and its script never said hello: the script was refused or missing */
         setTimeout(() => { if (!f.hello && now === f) fail("runnable-frame.js: not loaded"); }, 1000);

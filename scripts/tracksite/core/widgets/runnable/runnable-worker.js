@@ -61,7 +61,7 @@ const writer = (stream) => ({
    streams in from that answer. */
 const INDEX = "https://tracksite.invalid/pyodide/";
 const TYPES = { wasm: "application/wasm", json: "application/json", zip: "application/zip" };
-function serve(files) {
+function serve(files, compiled) {
   const answer = (name) => {
     const type = TYPES[name.slice(name.lastIndexOf(".") + 1)] || "application/octet-stream";
     return new Response(files[name], { headers: { "Content-Type": type } });
@@ -72,9 +72,6 @@ function serve(files) {
     if (!files[name]) return Promise.reject(new TypeError("no such file here: " + url));
     return Promise.resolve(answer(name));
   };
-  /* compiled at once, while the page still reads and checks the saved memory */
-  const compiled = WebAssembly.compileStreaming(answer("pyodide/pyodide.asm.wasm"));
-  compiled.catch(() => {});
   WebAssembly.instantiateStreaming = async (source, imports) => {
     const module = await compiled;
     return { module, instance: await WebAssembly.instantiate(module, imports) };
@@ -97,10 +94,17 @@ async function start(loader, asm, files, memory) {
   } catch (e) {
     throw new Error("WebAssembly is not allowed here (the server's Content-Security-Policy needs 'wasm-unsafe-eval')");
   }
-  /* read whole first (13 MB, from memory): every request Pyodide makes is answered from bytes */
-  const bytes = {};
-  await Promise.all(Object.keys(files).map(async (name) => { bytes[name] = await files[name].arrayBuffer(); }));
-  serve(bytes);
+  /* compiled at once from the Blob, while the other files are read and the page still reads
+     and checks the saved memory (issue 81: it waited for the 13 MB to be read first) */
+  const wasm = files["pyodide/pyodide.asm.wasm"];
+  const compiled = WebAssembly.compileStreaming(new Response(wasm, { headers: { "Content-Type": TYPES.wasm } }));
+  compiled.catch(() => {});
+  /* the others read whole (from memory): every request Pyodide makes is answered from bytes;
+     the WebAssembly, compiled from its Blob, is not read into a second copy */
+  const bytes = { "pyodide/pyodide.asm.wasm": wasm };
+  await Promise.all(Object.keys(files).filter((name) => files[name] !== wasm)
+    .map(async (name) => { bytes[name] = await files[name].arrayBuffer(); }));
+  serve(bytes, compiled);
   const base = { indexURL: INDEX, packages: [], createPyodideModule: asm };
   const given = await memory;
   const snapshot = given ? await given.arrayBuffer() : null;

@@ -1,0 +1,91 @@
+"""The interpreter's files kept by the page (issue 83): a private window's HTTP cache lives in
+memory and keeps no entry as large as pyodide.asm.wasm, so every lesson fetched its 9.6 MB again
+(measured in a fresh context, the second lesson's start: 14 requests, 9,599,663 bytes, where 13
+were answered from the cache or as unchanged). The page keeps Pyodide's files in Cache Storage
+under the SHA-256 runnable-sandbox.js carries: the second start asks the site for none of them.
+A copy there that is not the file named (planted by another course's script, issue 81's rule) is
+refused, deleted and fetched again, and Python still runs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from support.course import REPO, intend
+from support.waits import until
+
+pytestmark = pytest.mark.browser
+
+START = 90_000
+SHELF = "tracksite-interpreter"
+KEPT = f"async () => (await (await caches.open('{SHELF}')).keys()).length === 5"
+MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length > 0"
+PYODIDE = REPO / "scripts/tracksite/theme/assets/tracksite/pyodide"
+# the SHA-256 of what the page's Cache Storage holds under a key ("" when it holds nothing)
+HELD = """async (key) => {
+  const found = await (await caches.open('tracksite-interpreter')).match(key);
+  if (!found) return "";
+  const digest = await crypto.subtle.digest('SHA-256', await found.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}"""
+PLANT = """async ([key, text]) => {
+  await (await caches.open('tracksite-interpreter')).put(key, new Response(text));
+}"""
+
+
+def _first_lesson(context, url):
+    """A first lesson's run in `context`, until the page has kept the files and the memory."""
+    page = context.new_page()
+    page.goto(url)
+    intend(page)
+    exercise = page.locator("#ts-run-1")
+    exercise.get_by_role("button", name="Run").click()
+    expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
+    # (polled: wait_for_function takes an async function's promise for a true value)
+    assert until(page, lambda: page.evaluate(KEPT), 60)
+    assert until(page, lambda: page.evaluate(MEMORY), 60)
+    return page
+
+
+def _second_lesson(page, url) -> list[str]:
+    """The next lesson's start and run; the addresses of Pyodide's files the page asked for."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/pyodide/" in request.url else None)
+    page.goto(url)
+    intend(page)
+    exercise = page.locator("#ts-run-1")
+    exercise.get_by_role("button", name="Run").click()
+    expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
+    expect(page.locator("html")).to_have_attribute("data-ts-python-start", "saved")
+    return asked
+
+
+def test_a_second_lesson_in_a_private_window_asks_for_no_interpreter_file(chromium, runnable_url):
+    context = chromium.new_context()  # (its HTTP cache lives in memory, like a private window's)
+    page = _first_lesson(context, runnable_url + "alpha/a1/")
+    assert _second_lesson(page, runnable_url + "alpha/a1/") == []
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "pyodide.asm.wasm",  # bytes: refused by its digest while the frame starts, the frame removed
+        "pyodide.asm.js",  # a script: refused by its digest before any frame runs it
+    ],
+)
+def test_a_planted_interpreter_file_is_refused_and_fetched_again(chromium, runnable_url, name):
+    context = chromium.new_context()
+    page = _first_lesson(context, runnable_url + "alpha/a1/")
+    digest = hashlib.sha256((PYODIDE / name).read_bytes()).hexdigest()
+    key = "https://tracksite.invalid/pyodide/sha256/" + digest  # (one entry per file, named by its digest)
+    assert page.evaluate(HELD, key) == digest
+    page.evaluate(PLANT, [key, "self.postMessage({kind: 'ready', restored: true}); // planted"])
+    assert page.evaluate(HELD, key) not in ("", digest)
+    asked = _second_lesson(page, runnable_url + "alpha/a1/")
+    assert [url.rsplit("/", 1)[-1] for url in asked] == [name]  # fetched again, and only it
+    assert until(page, lambda: page.evaluate(HELD, key) == digest, 60)
+    context.close()
