@@ -1,0 +1,172 @@
+"""Issue 84, forms of the Workbench format that none of the 22 example lessons holds.
+
+Each is taken from the format's own sources (sandpaper's `get_drafts`: a file of `episodes/`,
+`instructors/` or `profiles/` that config.yaml does not list is a draft and not published; Pandoc's
+footnotes, which the Workbench renders) and written here by the test, nothing read outside the
+repository. The newcomer's path must hold after the import: the import verifies, `tracksite check`
+passes, a strict build and the link check too; and nothing is lost without a word.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from support import harness
+from tracksite.commands.cli import main
+from tracksite.commands.importers.pipeline import counting
+
+CONFIG = """title: 'Unseen forms'
+license: 'CC-BY 4.0'
+episodes:
+- 02-second.md
+- 01-first.md
+- 04-renamed.md
+learners:
+- setup.md
+- gone.md
+instructors:
+- instructor-notes.md
+"""
+
+FIRST = """---
+title: First
+teaching: 5
+exercises: 0
+---
+
+A claim with a footnote[^1] and a second one[^note], then [the second episode](02-second.md)
+and [the renamed one](04-renamed.md).
+
+[^1]: The footnote's own words, with [a link](https://example.org/source).
+
+[^note]: A second footnote.
+
+## A section
+
+![A plot of one point](fig/my plot.png){alt='One point'} and ![The same plot](<fig/my plot.png>).
+
+The [survey data](data/my survey.csv "The survey, as a table") and [the setup](../learners/setup.md "Setup").
+"""
+
+
+def _png() -> bytes:
+    """A 1x1 PNG (zlib from the standard library)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    head = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + head + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
+
+
+def _lesson(root: Path) -> Path:
+    for folder in ("episodes/fig", "episodes/data", "learners", "instructors"):
+        (root / folder).mkdir(parents=True)
+    (root / "episodes/fig/my plot.png").write_bytes(_png())
+    (root / "episodes/data/my survey.csv").write_text("a,b\n1,2\n")
+    (root / "config.yaml").write_text(CONFIG)
+    (root / "episodes/01-first.md").write_text(FIRST)
+    (root / "episodes/02-second.md").write_text("---\ntitle: Second\nteaching: 1\nexercises: 0\n---\n\nWords.\n")
+    (root / "episodes/03-draft.md").write_text("---\ntitle: Draft\n---\n\nDRAFT-EPISODE-TEXT\n")
+    (root / "learners/setup.md").write_text("---\ntitle: Setup\n---\n\nNothing to install.\n")
+    (root / "instructors/instructor-notes.md").write_text("---\ntitle: Notes\n---\n\nNotes.\n")
+    (root / "instructors/old-notes.md").write_text("---\ntitle: Old\n---\n\nOLD-NOTES-TEXT\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """The lesson imported once, the import's words and report, and the strict build."""
+    tmp = tmp_path_factory.mktemp("unseen-forms")
+    course = tmp / "course"
+    assert main(["init", str(course), "--site-name", "Unseen"]) == 0
+    lesson = _lesson(tmp / "src")
+    result = harness.tracksite(
+        "import", "carpentries", str(lesson), "--track", "u", "--report", str(tmp / "r.json"), cwd=course
+    )
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
+    assert harness.mkdocs(course).returncode == 0
+    return course, out, json.loads((tmp / "r.json").read_text())
+
+
+def test_the_newcomers_path_passes_after_the_import(imported):
+    course, out, report = imported
+    assert "verified: the built learner pages of 2 episodes show what their sources hold" in out
+    assert all(e["differences"] == {} for e in report["episodes"]), report["episodes"]
+    check = harness.tracksite("check", cwd=course)
+    assert check.returncode == 0 and "0 errors, 0 warnings" in check.stdout + check.stderr, check.stdout
+    links = harness.tracksite("linkcheck", "site", cwd=course)
+    assert links.returncode == 0 and " 0 broken" in links.stdout + links.stderr, links.stdout
+
+
+def test_a_footnote_keeps_its_text(imported):
+    """Old: `[^1]: The footnote's ...` was read as a link definition to `The`, reported as a link
+    that points nowhere and written `[^1]: #`: the footnote's words were lost."""
+    course, out, _ = imported
+    assert "link to The" not in out and "link to A " not in out
+    body = harness.page(course / "site", "u/first/").select_one(".ts-page")
+    notes = body.select_one(".footnote")
+    assert notes is not None
+    text = notes.get_text(" ", strip=True)
+    assert "The footnote's own words" in text and "A second footnote." in text
+    assert notes.find("a", href="https://example.org/source") is not None
+    assert len(body.select("sup a.footnote-ref")) == 2
+
+
+def test_the_source_count_reads_a_footnote_as_no_link():
+    counts = counting.count_source(FIRST.split("---\n", 2)[2])
+    assert counts["links"] == 5  # two episodes, the footnote's link, data, setup; not `[^1]`, `[^note]`
+    assert counts["figures"] == 2
+
+
+def test_a_draft_is_left_out_with_a_note_and_a_listed_file_that_is_not_there_is_a_warning(imported):
+    """Old: the draft episode and instructor page vanished without a word; a listed episode that
+    is not there stopped the import ("config.yaml lists episodes that do not exist") and a listed
+    learner page that is not there vanished."""
+    course, out, report = imported
+    assert "note: episodes/03-draft.md:1: not listed in config.yaml `episodes:`, so a draft" in out
+    assert "note: instructors/old-notes.md:1: not listed in config.yaml `instructors:`" in out
+    assert "warning: config.yaml:6: `episodes:` lists 04-renamed.md, which is not in episodes/" in out
+    assert "warning: config.yaml:9: `learners:` lists gone.md, which is not in learners/" in out
+    assert "episodes/01-first.md:8: link to 04-renamed.md points nowhere" in out
+    written = "".join(p.read_text() for p in course.rglob("*.md") if ".import" not in p.parts)
+    assert "DRAFT-EPISODE-TEXT" not in written and "OLD-NOTES-TEXT" not in written
+    track = (course / "lessons/u/track.yml").read_text()
+    assert track.index("- second") < track.index("- first")  # config.yaml's order, not the files'
+
+
+def test_a_lesson_whose_listed_episodes_are_all_missing_stops_saying_which(tmp_path):
+    lesson = _lesson(tmp_path / "src")
+    (lesson / "config.yaml").write_text("title: T\nepisodes:\n- 09-none.md\n")
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Unseen"]) == 0
+    result = harness.tracksite("import", "carpentries", str(lesson), "--track", "u", cwd=course)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in out
+    assert "episodes holds no episode to import" in out
+    assert "config.yaml:3: `episodes:` lists 09-none.md, which is not in episodes/" in out
+
+
+def test_a_path_with_a_space_and_a_link_with_a_title_are_resolved(imported):
+    """Pandoc reads `fig/my plot.png` (a space where no title follows), `<fig/my plot.png>` and
+    `[text](path "title")`. Old: the image was cut at the space (`TS303 image 'fig/my' not found`:
+    the import stopped its check), the angled image and the titled link were left unresolved (a
+    link to `data/my survey.csv` the site does not have)."""
+    course, out, _ = imported
+    assert "TS303" not in out and "points nowhere" not in out.replace("link to 04-renamed.md points nowhere", "")
+    body = harness.page(course / "site", "u/first/").select_one(".ts-page")
+    images = body.select("img")
+    assert [i["alt"] for i in images] == ["One point", "The same plot"]
+    assert {i["src"] for i in images} == {"my-plot.png"}
+    assert (course / "site/u/first/my-plot.png").read_bytes() == _png()
+    data = body.find("a", string="survey data")
+    assert data["title"] == "The survey, as a table" and data["href"].endswith("data/my%20survey.csv")
+    assert (course / "site/u/data/my survey.csv").is_file()
+    setup = body.find("a", string="the setup")
+    assert setup["title"] == "Setup" and setup["href"].endswith("learners/setup/")
