@@ -51,6 +51,17 @@ and [the renamed one](04-renamed.md).
 ![A plot of one point](fig/my plot.png){alt='One point'} and ![The same plot](<fig/my plot.png>).
 
 The [survey data](data/my survey.csv "The survey, as a table") and [the setup](../learners/setup.md "Setup").
+
+<table class="table">
+<thead><tr><th>Step **one**</th><th>Where</th></tr></thead>
+<tbody>
+<tr><td markdown="1">*Read* the `data`</td><td><a href="02-second.md">the next episode</a></td></tr>
+</tbody>
+</table>
+
+<table>
+<tr><td>A plain table</td><td>with no Markdown</td></tr>
+</table>
 """
 
 
@@ -71,7 +82,7 @@ def _lesson(root: Path) -> Path:
     (root / "episodes/data/my survey.csv").write_text("a,b\n1,2\n")
     (root / "config.yaml").write_text(CONFIG)
     (root / "episodes/01-first.md").write_text(FIRST)
-    (root / "episodes/02-second.md").write_text("---\ntitle: Second\nteaching: 1\nexercises: 0\n---\n\nWords.\n")
+    (root / "episodes/02-second.md").write_text("---\nteaching: 1\nexercises: 0\n---\n\nWords.\n")  # no title
     (root / "episodes/03-draft.md").write_text("---\ntitle: Draft\n---\n\nDRAFT-EPISODE-TEXT\n")
     (root / "learners/setup.md").write_text("---\ntitle: Setup\n---\n\nNothing to install.\n")
     (root / "instructors/instructor-notes.md").write_text("---\ntitle: Notes\n---\n\nNotes.\n")
@@ -121,7 +132,7 @@ def test_a_footnote_keeps_its_text(imported):
 
 def test_the_source_count_reads_a_footnote_as_no_link():
     counts = counting.count_source(FIRST.split("---\n", 2)[2])
-    assert counts["links"] == 5  # two episodes, the footnote's link, data, setup; not `[^1]`, `[^note]`
+    assert counts["links"] == 6  # three to episodes, the footnote's link, data, setup; not `[^1]`, `[^note]`
     assert counts["figures"] == 2
 
 
@@ -170,3 +181,35 @@ def test_a_path_with_a_space_and_a_link_with_a_title_are_resolved(imported):
     assert (course / "site/u/data/my survey.csv").is_file()
     setup = body.find("a", string="the setup")
     assert setup["title"] == "Setup" and setup["href"].endswith("learners/setup/")
+
+
+def test_an_html_table_with_markdown_in_its_cells_becomes_a_table_that_shows_it(imported):
+    """Pandoc reads Markdown inside HTML blocks, Python-Markdown none in a table's cells. Old: the
+    page showed `**one**`, `*Read*` and the episode link as typed (`[the next episode](lesson:u/second)`)
+    and the import's verification stopped (a link in the source, none on the page)."""
+    course, out, _ = imported
+    assert "episodes/01-first.md:20: an HTML table with Markdown in its cells became a pipe table" in out, out
+    body = harness.page(course / "site", "u/first/").select_one(".ts-page")
+    first, plain = body.select("table")
+    assert [th.decode_contents() for th in first.select("th")] == ["Step <strong>one</strong>", "Where"]
+    cells = first.select("td")
+    assert cells[0].decode_contents() == "<em>Read</em> the <code>data</code>"
+    assert cells[1].find("a")["href"].endswith("second/") and "lesson:" not in str(first)
+    assert [td.get_text() for td in plain.select("td")] == ["A plain table", "with no Markdown"]
+
+
+def test_an_episode_without_a_title_is_titled_by_its_file_name_with_a_warning(imported):
+    course, out, _ = imported
+    assert "warning: episodes/02-second.md:1: the episode has no `title:` in its front matter; titled 'Second'" in out
+    assert "title: Second\n" in (course / "lessons/u/second/lesson.md").read_text()
+
+
+def test_a_front_matter_the_yaml_reader_refuses_stops_at_its_file_and_line_with_a_hint(tmp_path):
+    lesson = _lesson(tmp_path / "src")
+    (lesson / "episodes/01-first.md").write_text('---\ntitle: "Bad: [unclosed\nteaching: 5\n---\n\nBody.\n')
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Unseen"]) == 0
+    result = harness.tracksite("import", "carpentries", str(lesson), "--track", "u", cwd=course)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in out
+    assert "episodes/01-first.md:3: YAML syntax error" in out and "quote a title that holds a colon" in out

@@ -185,15 +185,22 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     try:
         md = split_front_matter(path, read_text(path))
     except SourceProblem as e:
-        raise UserError(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
+        raise UserError(
+            f"{rel}:{getattr(e, 'line', None) or 1}: {e} (in the episode's front matter, between its "
+            "`---` lines: mend it there, e.g. quote a title that holds a colon or a bracket, and import again)"
+        ) from None
     meta = md.meta.value if isinstance(md.meta.value, dict) else {}
     ctx = pages.context(src, track, slugs, path, notes_lesson=first)
     ep = convert(md.body, md.body_line, ctx)
     slug = slugs[path.name]
     pages.publish(plan, ctx, track, f"lessons/{track}/{slug}")
+    if not str(meta.get("title") or "").strip():  # sandpaper needs one; a file name is no title to show
+        named = re.sub(r"[-_]+", " ", re.sub(r"^\d+[-_]?", "", path.stem)).strip().capitalize() or path.stem
+        ep.notes.append(Note(1, f"the episode has no `title:` in its front matter; titled {named!r}", True, None))
+        meta = {**meta, "title": named}
     title = limits.fit_episode(
         ep,
-        _plain_title(str(meta.get("title") or path.stem), ep),
+        _plain_title(str(meta["title"]), ep),
         lambda message, counts: ep.notes.append(Note(1, message, False, counts)),
     )
     _plain_links(ep)
