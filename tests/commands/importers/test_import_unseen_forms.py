@@ -62,6 +62,28 @@ The [survey data](data/my survey.csv "The survey, as a table") and [the setup](.
 <table>
 <tr><td>A plain table</td><td>with no Markdown</td></tr>
 </table>
+
+:::::::::::::: challenge
+
+## List the files
+
+:::::::::: solution
+
+::: group-tab
+
+### Windows
+
+Use `dir`.
+
+### Linux
+
+Use `ls`.
+
+:::
+
+::::::::::
+
+::::::::::::::
 """
 
 
@@ -213,3 +235,73 @@ def test_a_front_matter_the_yaml_reader_refuses_stops_at_its_file_and_line_with_
     out = result.stdout + result.stderr
     assert result.returncode != 0 and "Traceback" not in out
     assert "episodes/01-first.md:3: YAML syntax error" in out and "quote a title that holds a colon" in out
+
+
+RMD = """---
+title: Knitted
+teaching: 5
+exercises: 0
+---
+
+Before the child.
+
+```{r child="files/shared.Rmd"}
+```
+
+```{r, child='files/absent.Rmd'}
+```
+
+After the child.
+"""
+
+
+def test_a_child_document_stands_in_its_chunks_place_without_r(tmp_path):
+    """knitr's `child=` chunk puts the child's text in its place. Old (without --execute): the
+    chunk became an empty code block and the child's text was lost, with no note."""
+    lesson = tmp_path / "src"
+    (lesson / "episodes/files").mkdir(parents=True)
+    (lesson / "config.yaml").write_text("title: Knit\nepisodes:\n- 01-knitted.Rmd\n")
+    (lesson / "episodes/01-knitted.Rmd").write_text(RMD)
+    (lesson / "episodes/files/shared.Rmd").write_text(
+        "Text the episodes share.\n\n```{r}\nprint('shared')\n```\n\n```{r, include=FALSE}\nsecret <- 1\n```\n"
+    )
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Knit"]) == 0
+    result = harness.tracksite("import", "carpentries", str(lesson), "--track", "k", cwd=course)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-3000:]
+    assert "note: episodes/01-knitted.Rmd:9: child document files/shared.Rmd: its text put in the chunk's place" in out
+    assert "warning: episodes/01-knitted.Rmd:12: child document files/absent.Rmd: not in the lesson" in out
+    assert "verified: the built learner pages of 1 episodes" in out
+    body = (course / "lessons/k/knitted/lesson.md").read_text().split("\n---\n", 1)[1]
+    assert body.index("Before the child.") < body.index("Text the episodes share.") < body.index("After the child.")
+    assert "```r\nprint('shared')\n```" in body and "secret" not in body
+    assert "```r\n```" not in body  # no empty code block for either chunk
+
+
+def test_a_solution_made_of_tabs_alone_is_no_empty_solution(imported):
+    """A challenge's solution that is one tab per platform (`::: group-tab` inside `::: solution`).
+    Old: `tracksite check` said TS404 "the solution is empty" (it read only the solution's own
+    lines, not the tabs in it) and the import's check, the strict build and the course failed."""
+    course, out, _ = imported
+    assert "TS404" not in out
+    body = harness.page(course / "site", "u/first/").select_one(".ts-page")
+    solution = body.select_one("details.ts-solution")
+    assert [label.get_text() for label in solution.select(".tabbed-labels label")] == ["Windows", "Linux"]
+    assert [c.get_text() for c in solution.select(".tabbed-block code")] == ["dir", "ls"]
+
+
+def test_a_lesson_in_the_older_jekyll_format_is_named_so_with_the_way_on(tmp_path):
+    """pegboard's old-style lessons (`_config.yml`, `_episodes/`). Old: "has no config.yaml: is
+    it a Carpentries Workbench lesson?", which did not say what it is nor what to do."""
+    lesson = tmp_path / "old"
+    (lesson / "_episodes").mkdir(parents=True)
+    (lesson / "_config.yml").write_text("title: Old\n")
+    (lesson / "_episodes/01-intro.md").write_text("---\ntitle: Intro\n---\n\nText.\n")
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Old"]) == 0
+    result = harness.tracksite("import", "carpentries", str(lesson), "--track", "o", cwd=course)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0 and "Traceback" not in out
+    assert "_config.yml:1: a lesson in the Carpentries' older Jekyll format" in out
+    assert "move it to the Workbench first" in out

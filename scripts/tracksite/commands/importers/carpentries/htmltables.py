@@ -36,9 +36,10 @@ class _Cells(HTMLParser):
 
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
-        self.source, self.rows, self.plain, self.header_rows = source, [], True, 0
+        self.source, self.plain = source, True
+        self.rows: list[list[tuple[str, bool]]] = []
         self.cell: tuple[int, bool] | None = None  # (offset where its content starts, header)
-        self.depth, self.in_head, self.caption = 0, False, False
+        self.depth, self.in_head = 0, False
         self._offsets = [0]
         for line in source.splitlines(keepends=True):
             self._offsets.append(self._offsets[-1] + len(line))
@@ -117,8 +118,8 @@ def rewrite(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int],
             nums.append(number)
             i += 1
             continue
-        end = next((j for j in range(i, min(len(lines), i + MOST_LINES)) if _CLOSE.search(lines[j])), None)
-        if not _OPEN.match(line) or end is None or _CLOSE.search(lines[end]).end() < len(lines[end].rstrip()):
+        end = _table_end(lines, i) if _OPEN.match(line) else None
+        if end is None:
             out.append(line)
             nums.append(number)
             i += 1
@@ -150,3 +151,13 @@ def rewrite(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int],
             nums.extend([number] * (len(blank) + len(table) + 1))
         i = end + 1
     return out, nums, notes
+
+
+def _table_end(lines: list[str], i: int) -> int | None:
+    """The index of the line that closes the table opened at `i`, when nothing follows
+    `</table>` on it; None otherwise."""
+    for j in range(i, min(len(lines), i + MOST_LINES)):
+        close = _CLOSE.search(lines[j])
+        if close:
+            return j if close.end() >= len(lines[j].rstrip()) else None
+    return None

@@ -45,6 +45,12 @@ def read_source(root: Path) -> Source:
     """The lesson at `root`, every path it names confined to it (confine.py)."""
     config = root / "config.yaml"
     if not config.is_file():
+        if (root / "_config.yml").is_file() or (root / "_episodes").is_dir() or (root / "_episodes_rmd").is_dir():
+            raise UserError(
+                f"{root}/_config.yml:1: a lesson in the Carpentries' older Jekyll format (_episodes/, _extras/), "
+                "which this import does not read: move it to the Workbench first (The Carpentries' lesson "
+                "transition tool, built on pegboard, does it), then import the Workbench lesson"
+            )
         raise UserError(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
     text = confine.read(root, config)
     try:
