@@ -305,3 +305,25 @@ def test_a_lesson_in_the_older_jekyll_format_is_named_so_with_the_way_on(tmp_pat
     assert result.returncode != 0 and "Traceback" not in out
     assert "_config.yml:1: a lesson in the Carpentries' older Jekyll format" in out
     assert "move it to the Workbench first" in out
+
+
+def test_an_r_markdown_learner_page_hides_its_hidden_chunks_and_takes_its_child(tmp_path):
+    """sandpaper knits `learners/setup.Rmd` too. Old: its `include=FALSE` chunk was shown to
+    learners as code, and a child document's chunk as an empty code block."""
+    lesson = tmp_path / "src"
+    (lesson / "episodes").mkdir(parents=True)
+    (lesson / "learners/files").mkdir(parents=True)
+    (lesson / "config.yaml").write_text("title: Knit\nepisodes:\n- 01-a.md\n")
+    (lesson / "episodes/01-a.md").write_text("---\ntitle: A\nteaching: 1\nexercises: 0\n---\n\nWords.\n")
+    (lesson / "learners/setup.Rmd").write_text(
+        "---\ntitle: Setup\n---\n\nInstall:\n\n```{r, eval=FALSE}\ninstall.packages('x')\n```\n\n"
+        "```{r, include=FALSE}\nHIDDEN_SETUP <- 1\n```\n\n```{r child='files/more.Rmd'}\n```\n"
+    )
+    (lesson / "learners/files/more.Rmd").write_text("Shared setup words.\n")
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Knit"]) == 0
+    result = harness.tracksite("import", "carpentries", str(lesson), "--track", "k", cwd=course)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    page = (course / "docs/k/learners/setup.md").read_text()
+    assert "install.packages('x')" in page and "Shared setup words." in page
+    assert "HIDDEN_SETUP" not in page and "```r\n```" not in page

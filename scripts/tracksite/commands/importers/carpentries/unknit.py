@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tracksite.commands.importers.carpentries.chunkheaders import chunks, join_headers
 from tracksite.commands.importers.pipeline import confine
+from tracksite.core.sources import read_text
 
 
 @dataclass
@@ -67,3 +68,11 @@ def child_reader(root: Path, folder: Path) -> Callable[[str], str | None]:
         return confine.read(root, path)
 
     return read
+
+
+def page_text(root: Path, page: Path) -> str:
+    """A learner, instructor or profile page's text as learners see it: an `.Rmd` one (sandpaper
+    knits those too) with its hidden chunks out and its child documents in, since this import
+    runs only episodes. Before, a setup page's `include=FALSE` chunk was shown as code."""
+    text = read_text(page)
+    return without_r(text, child_reader(root, page.parent))[0] if page.suffix.lower() == ".rmd" else text
