@@ -50,7 +50,8 @@ and [the renamed one](04-renamed.md).
 
 ![A plot of one point](fig/my plot.png){alt='One point'} and ![The same plot](<fig/my plot.png>).
 
-The [survey data](data/my survey.csv "The survey, as a table") and [the setup](../learners/setup.md "Setup").
+The [survey data](data/my survey.csv "The survey, as a table"), [the setup](../learners/setup.md "Setup")
+and [what comes next](02-second.md 'Next').
 
 <table class="table">
 <thead><tr><th>Step **one**</th><th>Where</th></tr></thead>
@@ -154,7 +155,7 @@ def test_a_footnote_keeps_its_text(imported):
 
 def test_the_source_count_reads_a_footnote_as_no_link():
     counts = counting.count_source(FIRST.split("---\n", 2)[2])
-    assert counts["links"] == 6  # three to episodes, the footnote's link, data, setup; not `[^1]`, `[^note]`
+    assert counts["links"] == 7  # four to episodes, the footnote's link, data, setup; not `[^1]`, `[^note]`
     assert counts["figures"] == 2
 
 
@@ -203,6 +204,8 @@ def test_a_path_with_a_space_and_a_link_with_a_title_are_resolved(imported):
     assert (course / "site/u/data/my survey.csv").is_file()
     setup = body.find("a", string="the setup")
     assert setup["title"] == "Setup" and setup["href"].endswith("learners/setup/")
+    after = body.find("a", string="what comes next")
+    assert after["title"] == "Next" and after["href"].endswith("second/")
 
 
 def test_an_html_table_with_markdown_in_its_cells_becomes_a_table_that_shows_it(imported):

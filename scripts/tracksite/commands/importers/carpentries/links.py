@@ -29,13 +29,13 @@ from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_
 _PATH = r"[^)\s<][^)\s]*(?: +[^)\s\"'(][^)\s]*)*"
 IMAGE = re.compile(
     r"!\[(?P<cap>(?:[^\[\]]|\[[^\]]*\])*)\]\((?:<(?P<angled>[^<>\n]+)>|(?P<src>" + _PATH + r"))"
-    r"(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)(?P<attrs>\{[^}]*\})?"
 )
 ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>(?:[^'\\]|\\.)*)'|"(?P<b>(?:[^"\\]|\\.)*)")""")
 # `[text](target)`, `[text](<a target>)` (CommonMark's and Pandoc's form for one with spaces), `[text](target "title")`
 LINK = re.compile(
     r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?:<(?P<angled>[^<>\n]+)>|(?P<target>" + _PATH + r"))"
-    r"(?P<title>\s+\"[^\"]*\")?\)"
+    r"(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?\)"
 )
 # `<https://...>` or `<someone@example.org>` in a link's text: Pandoc makes no link inside a link
 # and shows the brackets; Python-Markdown would nest a second link in the first
