@@ -18,6 +18,7 @@ import pytest
 
 from support import harness
 from tracksite.commands.cli import main
+from tracksite.commands.importers.carpentries import htmltables
 from tracksite.commands.importers.pipeline import counting
 
 CONFIG = """title: 'Unseen forms'
@@ -331,3 +332,16 @@ def test_an_r_markdown_learner_page_hides_its_hidden_chunks_and_takes_its_child(
     page = (course / "docs/k/learners/setup.md").read_text()
     assert "install.packages('x')" in page and "Shared setup words." in page
     assert "HIDDEN_SETUP" not in page and "```r\n```" not in page
+
+
+def test_an_html_table_that_is_no_plain_grid_stays_html_and_says_so():
+    spanned = ["<table>", '<tr><td colspan="2">**wide**</td></tr>', "<tr><td>a</td><td>b</td></tr>", "</table>"]
+    lines, numbers, notes = htmltables.rewrite(spanned, [5, 6, 7, 8])
+    assert lines == spanned and numbers == [5, 6, 7, 8]
+    assert notes == [(5, notes[0][1])] and "kept as HTML: its Markdown shows as typed" in notes[0][1]
+    headless = ["<table>", "<tr><td>*a* | b</td><td>c</td></tr>", "<tr><td>d</td><td>e</td></tr>", "</table>"]
+    lines, numbers, notes = htmltables.rewrite(headless, [1, 2, 3, 4])
+    assert [line for line in lines if line] == ["| *a* \\| b | c |", "|---|---|", "| d | e |"]
+    assert "its first row is the header row" in notes[0][1]
+    fenced = ["```html", "<table><tr><td>*x*</td></tr></table>", "```"]
+    assert htmltables.rewrite(fenced, [1, 2, 3])[0] == fenced  # code shows HTML as typed
