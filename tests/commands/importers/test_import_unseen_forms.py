@@ -343,5 +343,9 @@ def test_an_html_table_that_is_no_plain_grid_stays_html_and_says_so():
     lines, numbers, notes = htmltables.rewrite(headless, [1, 2, 3, 4])
     assert [line for line in lines if line] == ["| *a* \\| b | c |", "|---|---|", "| d | e |"]
     assert "its first row is the header row" in notes[0][1]
+    # no Markdown: `SELECT *` (a lone star, sql-ecology-lesson's glossary), an address, a_name
+    plain = ["<table>", '<tr><td rowspan="2">SELECT * <br> FROM t</td><td><a href="https://x.org">x</a></td></tr>']
+    plain += ["<tr><td>snake_case_name</td></tr>", "</table>"]
+    assert htmltables.rewrite(plain, [1, 2, 3, 4]) == (plain, [1, 2, 3, 4], [])
     fenced = ["```html", "<table><tr><td>*x*</td></tr></table>", "```"]
     assert htmltables.rewrite(fenced, [1, 2, 3])[0] == fenced  # code shows HTML as typed

@@ -24,7 +24,8 @@ _BLOCK = {"p", "div", "ul", "ol", "li", "table", "pre", "blockquote", "h1", "h2"
 # Markdown a cell may hold: emphasis, a code span, a link or image, or a relative HTML link (which
 # the import writes as a Markdown link, to resolve it)
 _MARKDOWN = re.compile(
-    r"\*\*?\S|(?<![\w\\])_\S|`[^`]+`|\]\([^)]*\)|<a\s[^>]*href\s*=\s*[\"']?(?![a-z][a-z0-9+.-]*:|#)|<img\b",
+    r"(?<![\w*\\])(\*\*?|_)[^\s*_<>][^*<>]*?(?<!\s)\1(?![\w*])|`[^`<>]+`|\]\([^)]*\)"
+    r"|<a\s[^>]*href\s*=\s*[\"']?(?![\"']|[a-z][a-z0-9+.-]*:|#)|<img\b",
     re.I,
 )
 MOST_LINES = 400  # a `<table>` left open longer than this is no table to rewrite
