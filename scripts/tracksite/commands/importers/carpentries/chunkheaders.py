@@ -9,8 +9,15 @@ one line, keeping the line count; `malformed` names each header that still does 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+# ```{r label, echo=FALSE, fig.alt="..."} (the engine, then the label and options)
 CHUNK_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})\s*\{\s*(?P<engine>[A-Za-z][\w]*)\s*,?\s*(?P<rest>.*?)\}\s*$")
+PIPE_OPTION = re.compile(r"^\s*#\|\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")  # knitr's `#| echo: false`
+PLOT_CALL = re.compile(
+    r"\b(?:ggplot|qplot|plot|hist|barplot|boxplot|pairs|image|curve|matplot|heatmap|pie|"
+    r"dotchart|stripchart|mosaicplot|persp|contour|include_graphics)\s*\("
+)
 
 _HEADER_START = re.compile(r"^\s*`{3,}\s*\{\s*[A-Za-z]")
 
@@ -65,4 +72,99 @@ def malformed(texts: dict[str, str]) -> list[str]:
                 f"episodes/{name}:{i + 1}: the code chunk header `{lines[i].strip()[:60]}` does not close with "
                 "`}` on its line (knitr reads a header on one line): join it into one line"
             )
+    return found
+
+
+@dataclass
+class Chunk:
+    """One code chunk of an R Markdown file: where it is, its engine and options."""
+
+    start: int  # index of the opening fence line
+    end: int  # index of the closing fence line (len(lines) - 1 if never closed)
+    engine: str
+    label: str
+    options: dict[str, str]
+    code: list[str]
+
+    def flag(self, name: str, default: bool = True) -> bool:
+        """An option as R would read a literal TRUE/FALSE (anything else: the default)."""
+        value = self.options.get(name, "").strip().strip("'\"").lower()
+        return {"false": False, "f": False, "true": True, "t": True}.get(value, default)
+
+    @property
+    def shown(self) -> bool:
+        """Whether learners see this chunk's code: never with include=FALSE or echo=FALSE."""
+        return self.flag("include") and self.flag("echo")
+
+    @property
+    def runs(self) -> bool:
+        return self.flag("eval")
+
+    @property
+    def plots(self) -> bool:
+        """Whether the chunk most likely draws a plot (a guess, for the message without R)."""
+        return (
+            self.runs
+            and self.flag("include")
+            and (any(k.startswith("fig.") for k in self.options) or any(PLOT_CALL.search(c) for c in self.code))
+        )
+
+
+def split_options(rest: str) -> list[str]:
+    """Split `label, a=1, b="x, y", c=c(1, 2)` at the commas outside quotes and brackets."""
+    parts, depth, quote, current = [], 0, "", ""
+    for ch in rest:
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+            continue
+        current += ch
+    parts.append(current.strip())
+    return [p for p in parts if p]
+
+
+def parse_options(rest: str, code: list[str]) -> tuple[str, dict[str, str]]:
+    """The chunk's label and options, from its header and its leading `#|` lines."""
+    label, options = "", {}
+    for part in split_options(rest):
+        key, eq, value = part.partition("=")
+        if eq:
+            options[key.strip()] = value.strip()
+        elif not label:
+            label = part.strip().strip("'\"")
+    for line in code:
+        m = PIPE_OPTION.match(line)
+        if not m:
+            break
+        options[m["key"].replace("-", ".")] = m["value"]
+    return label, options
+
+
+def chunks(lines: list[str]) -> list[Chunk]:
+    """Every ```{engine ...} chunk; plain ``` fences are skipped whole (they are not run)."""
+    found: list[Chunk] = []
+    i = 0
+    while i < len(lines):
+        m = CHUNK_OPEN.match(lines[i])
+        plain = re.match(r"^\s*(`{3,}|~{3,})", lines[i])
+        if not m and not plain:
+            i += 1
+            continue
+        fence = m["fence"] if m else plain.group(1) if plain else "```"
+        j = i + 1
+        while j < len(lines) and not re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[j]):
+            j += 1
+        if m:
+            code = lines[i + 1 : j]
+            label, options = parse_options(m["rest"], code)
+            found.append(Chunk(i, min(j, len(lines) - 1), m["engine"].lower(), label, options, code))
+        i = j + 1
     return found

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from markdown.extensions.toc import slugify as toc_slugify
 
-from tracksite.commands.importers.carpentries import htmlwrap, links, pandoc, tabs
+from tracksite.commands.importers.carpentries import htmltables, htmlwrap, links, pandoc, tabs
 from tracksite.commands.importers.carpentries.converted import Context, Episode, Note
 from tracksite.commands.importers.carpentries.linerewrites import (
     EMPTY_ITEM,
@@ -177,6 +177,8 @@ def convert(text: str, first_line: int, ctx: Context) -> Episode:
         )
     lines = list_indents(lines)
     lines, numbers, unwrapped = htmlwrap.unwrap(lines, first_line, numbers)
+    lines, numbers, tabled = htmltables.rewrite(lines, numbers)
+    unwrapped += tabled
     lines, numbers = pandoc.join_images(lines, numbers)
     notes.extend(Note(n, message) for n, message in unwrapped)
     tree = parse_divs(lines, first_line, notes, numbers)

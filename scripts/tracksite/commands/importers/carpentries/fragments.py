@@ -26,7 +26,7 @@ from tracksite.core.markdown.anchors import anchors
 from tracksite.core.markdown.references import mask_code
 
 LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<target>[^)\s]+)\)")
-DEFINITION = re.compile(r"^(?P<lead>\s{0,3}\[[^\]]+\]:\s*)(?P<target>\S+)", re.M)
+DEFINITION = re.compile(r"^(?P<lead>\s{0,3}\[[^\]^][^\]]*\]:\s*)(?P<target>\S+)", re.M)  # not a footnote
 HREF = re.compile(r"""(?P<lead>\shref=)(?P<q>["'])(?P<target>[^"'<>]*)(?P=q)""", re.I)
 FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
 ALWAYS = re.compile(r"^(?:$|top$|fn:|fnref:|__)")  # ids every page has (core/checks/links.py)

@@ -21,22 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracksite.commands.importers.carpentries import rerrors, rpackages, rsandbox, unreachable
-from tracksite.commands.importers.carpentries.chunkheaders import CHUNK_OPEN, join_headers, malformed
+from tracksite.commands.importers.carpentries.chunkheaders import chunks, join_headers, malformed
+from tracksite.commands.importers.carpentries.unknit import Unrun, child_reader, without_r
 from tracksite.commands.importers.pipeline import confine
 from tracksite.core import messages, sandbox
 from tracksite.core.site.statics import MAX_FILE_BYTES
 from tracksite.errors import USAGE, UserError
 
-# ```{r label, echo=FALSE, fig.alt="..."} (the engine, then the label and options)
-PIPE_OPTION = re.compile(r"^\s*#\|\s*(?P<key>[\w.-]+)\s*:\s*(?P<value>.*?)\s*$")  # knitr's `#| echo: false`
 KNITTED_CLASS = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,})\s*\{\.(?P<cls>output|error|warning|message)\b[^}]*\}\s*$")
 PACKAGE_CALL = re.compile(
     r"\b(?:library|require|requireNamespace)\s*\(\s*[\"']?(?P<a>[A-Za-z][\w.]*)|"
     r"\b(?P<b>[A-Za-z][\w.]*)::"
-)
-PLOT_CALL = re.compile(
-    r"\b(?:ggplot|qplot|plot|hist|barplot|boxplot|pairs|image|curve|matplot|heatmap|pie|"
-    r"dotchart|stripchart|mosaicplot|persp|contour|include_graphics)\s*\("
 )
 BASE_PACKAGES = {"base", "stats", "utils", "graphics", "grDevices", "methods", "datasets", "tools", "knitr"}
 FALLBACK_ALT = "Plot drawn by the R code above"
@@ -74,101 +69,6 @@ invisible(knitr::knit(input, output, envir = new.env(), quiet = TRUE, encoding =
 """
 
 
-@dataclass
-class Chunk:
-    """One code chunk of an R Markdown file: where it is, its engine and options."""
-
-    start: int  # index of the opening fence line
-    end: int  # index of the closing fence line (len(lines) - 1 if never closed)
-    engine: str
-    label: str
-    options: dict[str, str]
-    code: list[str]
-
-    def flag(self, name: str, default: bool = True) -> bool:
-        """An option as R would read a literal TRUE/FALSE (anything else: the default)."""
-        value = self.options.get(name, "").strip().strip("'\"").lower()
-        return {"false": False, "f": False, "true": True, "t": True}.get(value, default)
-
-    @property
-    def shown(self) -> bool:
-        """Whether learners see this chunk's code: never with include=FALSE or echo=FALSE."""
-        return self.flag("include") and self.flag("echo")
-
-    @property
-    def runs(self) -> bool:
-        return self.flag("eval")
-
-    @property
-    def plots(self) -> bool:
-        """Whether the chunk most likely draws a plot (a guess, for the message without R)."""
-        return (
-            self.runs
-            and self.flag("include")
-            and (any(k.startswith("fig.") for k in self.options) or any(PLOT_CALL.search(c) for c in self.code))
-        )
-
-
-def split_options(rest: str) -> list[str]:
-    """Split `label, a=1, b="x, y", c=c(1, 2)` at the commas outside quotes and brackets."""
-    parts, depth, quote, current = [], 0, "", ""
-    for ch in rest:
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-            continue
-        current += ch
-    parts.append(current.strip())
-    return [p for p in parts if p]
-
-
-def parse_options(rest: str, code: list[str]) -> tuple[str, dict[str, str]]:
-    """The chunk's label and options, from its header and its leading `#|` lines."""
-    label, options = "", {}
-    for part in split_options(rest):
-        key, eq, value = part.partition("=")
-        if eq:
-            options[key.strip()] = value.strip()
-        elif not label:
-            label = part.strip().strip("'\"")
-    for line in code:
-        m = PIPE_OPTION.match(line)
-        if not m:
-            break
-        options[m["key"].replace("-", ".")] = m["value"]
-    return label, options
-
-
-def chunks(lines: list[str]) -> list[Chunk]:
-    """Every ```{engine ...} chunk; plain ``` fences are skipped whole (they are not run)."""
-    found: list[Chunk] = []
-    i = 0
-    while i < len(lines):
-        m = CHUNK_OPEN.match(lines[i])
-        plain = re.match(r"^\s*(`{3,}|~{3,})", lines[i])
-        if not m and not plain:
-            i += 1
-            continue
-        fence = m["fence"] if m else plain.group(1) if plain else "```"
-        j = i + 1
-        while j < len(lines) and not re.match(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[j]):
-            j += 1
-        if m:
-            code = lines[i + 1 : j]
-            label, options = parse_options(m["rest"], code)
-            found.append(Chunk(i, min(j, len(lines) - 1), m["engine"].lower(), label, options, code))
-        i = j + 1
-    return found
-
-
 def loads(texts: dict[str, str]) -> list[tuple[str, str]]:
     """(package, "episodes/NAME:LINE") for each package the evaluated R chunks load, first use."""
     found: dict[str, str] = {}
@@ -187,30 +87,6 @@ def loads(texts: dict[str, str]) -> list[tuple[str, str]]:
 
 def debian_names(names: list[str]) -> str:
     return " ".join(f"r-cran-{n.lower()}" for n in names)
-
-
-@dataclass
-class Unrun:
-    """What an episode imported without R will lack."""
-
-    chunks: int = 0  # evaluated chunks whose output is missing
-    plots: int = 0  # of those, the ones that most likely draw a plot
-    hidden: int = 0  # include=FALSE / echo=FALSE chunks left out
-
-
-def without_r(text: str) -> tuple[str, Unrun]:
-    """The episode as learners may see it without running it: hidden chunks blanked (the line
-    count stays, so notes keep pointing at the source's lines); shown chunks are left as written."""
-    lines = join_headers(text)[0].splitlines()
-    missing = Unrun()
-    for chunk in chunks(lines):
-        if chunk.runs and chunk.flag("include"):
-            missing.chunks += 1
-            missing.plots += chunk.plots
-        if not chunk.shown:
-            missing.hidden += 1
-            lines[chunk.start : chunk.end + 1] = [""] * (chunk.end + 1 - chunk.start)
-    return "\n".join(lines) + "\n", missing
 
 
 def line_map(source: str, knitted: str) -> list[int]:
@@ -252,6 +128,7 @@ class Prepared:
     why_not: str = ""  # why nothing ran, when nothing did
     line_maps: dict[str, list[int]] = field(default_factory=dict)  # knitted line -> .Rmd line
     joined: list[str] = field(default_factory=list)  # "episodes/x.Rmd:N: ..." chunk headers joined
+    missing_children: list[str] = field(default_factory=list)  # "episodes/x.Rmd:N: ..." child= not there
     offline: dict[str, list[str]] = field(default_factory=dict)  # episode -> addresses it could not reach
 
     @property
@@ -310,8 +187,9 @@ class Prepared:
         return lines
 
     def warnings(self, rerun: str) -> list[str]:
-        """What the user must not miss: episodes imported without output because of the network."""
-        return [unreachable.warning(self.offline, rerun)] if self.offline else []
+        """What the user must not miss: episodes imported without output because of the network,
+        and child documents the lesson does not have."""
+        return [*self.missing_children, *([unreachable.warning(self.offline, rerun)] if self.offline else [])]
 
 
 def rscript() -> str | None:
@@ -361,9 +239,16 @@ def prepare(
     for name in rmd:
         if runner and _knit(runner, copy, name, prepared, allow_errors):
             continue
-        text, missing = without_r(texts[name])
+        text, missing = without_r(texts[name], child_reader(source, source / "episodes"))
         (folder / name).write_text(text, encoding="utf-8")
         prepared.unrun[name] = missing
+        for line, child, found in missing.children:
+            what = "its text put in the chunk's place, as knitr does" if found else "not in the lesson: left out"
+            (prepared.joined if found else prepared.missing_children).append(
+                f"episodes/{name}:{line}: child document {child}: {what}"
+            )
+        if missing.children:
+            prepared.line_maps[name] = line_map(texts[name], text)
     return prepared
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers.carpentries import anchorfix, credits, datafiles, fragments, pages
+from tracksite.commands.importers.carpentries import anchorfix, credits, datafiles, fragments, pages, roster
 from tracksite.commands.importers.carpentries.converted import Episode, Note
 from tracksite.commands.importers.carpentries.episode import LIQUID, convert
 from tracksite.commands.importers.carpentries.pages import credit
@@ -45,6 +45,12 @@ def read_source(root: Path) -> Source:
     """The lesson at `root`, every path it names confined to it (confine.py)."""
     config = root / "config.yaml"
     if not config.is_file():
+        if (root / "_config.yml").is_file() or (root / "_episodes").is_dir() or (root / "_episodes_rmd").is_dir():
+            raise UserError(
+                f"{root}/_config.yml:1: a lesson in the Carpentries' older Jekyll format (_episodes/, _extras/), "
+                "which this import does not read: move it to the Workbench first (The Carpentries' lesson "
+                "transition tool, built on pegboard, does it), then import the Workbench lesson"
+            )
         raise UserError(f"{root} has no config.yaml: is it a Carpentries Workbench lesson?")
     text = confine.read(root, config)
     try:
@@ -53,34 +59,17 @@ def read_source(root: Path) -> Source:
         raise UserError(f"{config}:{getattr(e, 'line', None) or 1}: {e}") from None
     if not isinstance(data, dict):
         raise UserError(f"{config}: expected `key: value` lines")
-    names = (
-        data.get("episodes") or sorted(p.name for p in (root / "episodes").iterdir() if p.suffix in (".md", ".Rmd"))
-        if (root / "episodes").is_dir()
-        else []
-    )
-    episodes = [confine.entry(root, "episodes", str(n), text) for n in names]
-    missing = [str(p) for p in episodes if not p.is_file()]
-    if missing:
-        raise UserError(f"config.yaml lists episodes that do not exist: {', '.join(missing)}")
+    rosters = {
+        folder: roster.read(root, folder, data.get(folder), text, take_unlisted=folder == "learners")
+        for folder in ("episodes", "learners", "instructors", "profiles")
+    }
+    episodes = rosters["episodes"].pages
     if not episodes:
-        raise UserError(f"{root}/episodes holds no episode")
-    unlisted: list[Path] = []
-
-    def listed_pages(folder: str, listed) -> list[Path]:
-        found = sorted(
-            p
-            for p in (root / folder).glob("*")
-            if p.suffix in (".md", ".Rmd") and p.is_file() and confine.inside(root, p)
+        said = "".join(f"\n{root}/{w}" for w in rosters["episodes"].warnings)
+        raise UserError(
+            f"{root}/episodes holds no episode to import: a Workbench lesson keeps one Markdown or R Markdown "
+            f"file per episode there, listed in config.yaml `episodes:`{said}"
         )
-        if not listed:
-            return found
-        pages = [confine.entry(root, folder, str(n), text) for n in listed]
-        pages = [p for p in pages if p.is_file()]
-        if folder == "learners":  # the Workbench's conventional learner pages (setup.md) come in unlisted too
-            unlisted.extend(p for p in found if p not in pages)
-            pages += [p for p in found if p not in pages]
-        return pages
-
     authors = credits.read_authors(root, data)
     return Source(
         root=root,
@@ -88,13 +77,14 @@ def read_source(root: Path) -> Source:
         licence=str(data.get("license") or "CC-BY 4.0"),
         url=str(data.get("source") or data.get("url") or ""),
         episodes=episodes,
-        learners=listed_pages("learners", data.get("learners")),
-        instructors=listed_pages("instructors", data.get("instructors")),
-        profiles=listed_pages("profiles", data.get("profiles")),
+        learners=rosters["learners"].pages,
+        instructors=rosters["instructors"].pages,
+        profiles=rosters["profiles"].pages,
         authors=authors.text(),
-        credit_notes=authors.notes,
+        credit_notes=authors.notes + [n for r in rosters.values() for n in r.notes],
+        listing_warnings=[w for r in rosters.values() for w in r.warnings],
         link_defs=_shared_links(root),
-        unlisted=unlisted,
+        unlisted=rosters["learners"].unlisted,
         lang=_language(data.get("lang")),
         life_cycle=_life_cycle(data.get("life_cycle")),
     )
@@ -136,7 +126,7 @@ def lesson_slug(path: Path, taken: set[str]) -> str:
 
 def plan_import(src: Source, track: str, number: int, defined: dict[str, str] | None = None) -> Plan:
     """Every file of the new track; `defined` holds the glossary terms of the course's other tracks."""
-    plan = Plan(notes=list(src.credit_notes))
+    plan = Plan(notes=list(src.credit_notes), warnings=list(src.listing_warnings))
     taken: set[str] = set()
     slugs = {p.name: lesson_slug(p, taken) for p in src.episodes}
     first = f"{track}/{slugs[src.episodes[0].name]}"
@@ -215,15 +205,22 @@ def _episode(src: Source, path: Path, track: str, slugs: dict[str, str], plan: P
     try:
         md = split_front_matter(path, read_text(path))
     except SourceProblem as e:
-        raise UserError(f"{rel}:{getattr(e, 'line', None) or 1}: {e}") from None
+        raise UserError(
+            f"{rel}:{getattr(e, 'line', None) or 1}: {e} (in the episode's front matter, between its "
+            "`---` lines: mend it there, e.g. quote a title that holds a colon or a bracket, and import again)"
+        ) from None
     meta = md.meta.value if isinstance(md.meta.value, dict) else {}
     ctx = pages.context(src, track, slugs, path, notes_lesson=first)
     ep = convert(md.body, md.body_line, ctx)
     slug = slugs[path.name]
     pages.publish(plan, ctx, track, f"lessons/{track}/{slug}")
+    if not str(meta.get("title") or "").strip():  # sandpaper needs one; a file name is no title to show
+        named = re.sub(r"[-_]+", " ", re.sub(r"^\d+[-_]?", "", path.stem)).strip().capitalize() or path.stem
+        ep.notes.append(Note(1, f"the episode has no `title:` in its front matter; titled {named!r}", True, None))
+        meta = {**meta, "title": named}
     title = limits.fit_episode(
         ep,
-        _plain_title(str(meta.get("title") or path.stem), ep),
+        _plain_title(str(meta["title"]), ep),
         lambda message, counts: ep.notes.append(Note(1, message, False, counts)),
     )
     _plain_links(ep)

@@ -24,10 +24,19 @@ from tracksite.core.site.published import ASSET_SUFFIXES as PUBLISHED
 from tracksite.core.site.published import refusal
 from tracksite.core.site.statics import DATA_SUFFIXES, MAX_DATA_BYTES, MAX_FILE_BYTES
 
-IMAGE = re.compile(r"!\[(?P<cap>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<src>[^)\s]+)(?:\s+\"[^\"]*\")?\)(?P<attrs>\{[^}]*\})?")
+# Pandoc takes a space inside a path (`fig/my plot.png`) where what follows is no title (`"..."`),
+# and a path in angle brackets (`<fig/my plot.png>`), as CommonMark writes one with spaces
+_PATH = r"[^)\s<][^)\s]*(?: +[^)\s\"'(][^)\s]*)*"
+IMAGE = re.compile(
+    r"!\[(?P<cap>(?:[^\[\]]|\[[^\]]*\])*)\]\((?:<(?P<angled>[^<>\n]+)>|(?P<src>" + _PATH + r"))"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)(?P<attrs>\{[^}]*\})?"
+)
 ALT_ATTR = re.compile(r"""\balt\s*=\s*(?:'(?P<a>(?:[^'\\]|\\.)*)'|"(?P<b>(?:[^"\\]|\\.)*)")""")
-# `[text](target)` and `[text](<a target>)` (CommonMark's and Pandoc's form for one with spaces)
-LINK = re.compile(r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?:<(?P<angled>[^<>\n]+)>|(?P<target>[^)\s]+))\)")
+# `[text](target)`, `[text](<a target>)` (CommonMark's and Pandoc's form for one with spaces), `[text](target "title")`
+LINK = re.compile(
+    r"(?<!!)\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?:<(?P<angled>[^<>\n]+)>|(?P<target>" + _PATH + r"))"
+    r"(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?\)"
+)
 # `<https://...>` or `<someone@example.org>` in a link's text: Pandoc makes no link inside a link
 # and shows the brackets; Python-Markdown would nest a second link in the first
 AUTOLINK_TEXT = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|[^\s<>@]+@)[^\s<>]*)>", re.I)
@@ -44,7 +53,7 @@ def note(ep: Episode, ctx: Context, message: str, *, warning: bool = False, coun
 
 def has_caption(line: str) -> bool:
     """Whether `image` gives this line a `/// caption` block, so the block around it needs more slashes."""
-    return any(m.group("cap").strip() and not _REMOTE_SRC.match(m.group("src")) for m in IMAGE.finditer(line))
+    return any(m.group("cap").strip() and not _REMOTE_SRC.match(m["src"] or m["angled"]) for m in IMAGE.finditer(line))
 
 
 def image(m: re.Match, ep: Episode, ctx: Context) -> str:
@@ -53,7 +62,7 @@ def image(m: re.Match, ep: Episode, ctx: Context) -> str:
     when it is also the alt text (knitr's `fig.cap` without `fig.alt`): the Workbench shows it as
     the figure's caption too, and a reader who sees the plot needs it as much as one who does not.
     Blocks around it take one more slash for it (`depth`), so it works inside solutions as well."""
-    caption, src, attrs = m.group("cap").strip(), m.group("src"), m.group("attrs") or ""
+    caption, src, attrs = m.group("cap").strip(), m.group("src") or m.group("angled"), m.group("attrs") or ""
     alt_m = ALT_ATTR.search(attrs)
     alt = (alt_m.group("a") if alt_m.group("a") is not None else alt_m.group("b")) if alt_m else None
     alt = re.sub(r"\\(.)", r"\1", alt) if alt else alt  # Pandoc escapes a quote inside the quotes: `\'`
@@ -116,7 +125,7 @@ def link(m: re.Match, ep: Episode, ctx: Context) -> str:
     new = rewrite_target(target, ep, ctx)
     if new is not None and re.search(r"\s", new):
         new = f"<{new}>"
-    return f"[{text}]({new})" if new is not None else text
+    return f"[{text}]({new}{m['title'] or ''})" if new is not None else text
 
 
 def rewrite_target(target: str, ep: Episode, ctx: Context, lost: dict | None = LOST_LINK) -> str | None:
@@ -212,6 +221,7 @@ def beside_page(ctx: Context, path, name: str) -> str:
     if path in ctx.files:
         return ctx.files[path]
     taken = set(ctx.files.values())
+    name = re.sub(r"[\s()<>]+", "-", name)  # `my plot.png`: in Markdown a space or a bracket ends a path
     candidate = name
     if candidate in taken:
         candidate = f"{path.parent.name}-{name}"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from tracksite.commands.importers.carpentries import anchorfix, datafiles, glossaryforms
+from tracksite.commands.importers.carpentries import anchorfix, datafiles, glossaryforms, unknit
 from tracksite.commands.importers.carpentries.converted import Context, Episode
 from tracksite.commands.importers.carpentries.episode import convert
 from tracksite.commands.importers.carpentries.workbench import Lesson as Source
@@ -109,7 +109,7 @@ def learner_page(
     title: str | None = None,
 ) -> Episode:
     """One learner page (or the lesson's home, as `index.md`) under docs/<track>/learners/."""
-    md = split_front_matter(page, read_text(page))
+    md = split_front_matter(page, unknit.page_text(src.root, page))
     ctx = context(src, track, slugs, page, page="learners", notes_lesson=notes_lesson)
     ep = convert(md.body, md.body_line, ctx)
     heading = title or _title(md.meta, page.stem.replace("-", " ").replace("_", " ").capitalize())
@@ -288,7 +288,7 @@ def instructor_pages(src: Source, track: str, slugs: dict[str, str], plan: Plan)
     """Each page of instructors/ as a page of the instructor view (`audience: instructors`, under
     docs/<track>/instructors/), as the Workbench's instructor view has it: never on the learner site."""
     for page in src.instructors:
-        md = split_front_matter(page, read_text(page))
+        md = split_front_matter(page, unknit.page_text(src.root, page))
         ctx = context(src, track, slugs, page, page="instructors")
         notes = convert(md.body, md.body_line, ctx)
         rel = page.relative_to(src.root)

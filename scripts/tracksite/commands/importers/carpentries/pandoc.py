@@ -23,7 +23,8 @@ _RELATIVE = re.compile(r"^(?![a-z][a-z0-9+.-]*:|#|/)\S+$", re.I)
 _INLINE_R = re.compile(r"`r\s[^`]+`")
 _GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
 _GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
-DEFINITION = re.compile(r"^\s{0,3}\[(?P<ref>[^\]]+)\]:\s*(?P<target>\S+)(?P<title>\s+.*)?$")
+# `[ref]: target`; never `[^1]: text`, a footnote's definition (Pandoc's footnotes: its text is prose)
+DEFINITION = re.compile(r"^\s{0,3}\[(?P<ref>[^\]^][^\]]*)\]:\s*(?P<target>\S+)(?P<title>\s+.*)?$")
 _USED_REF = re.compile(r"\]\[(?P<ref>[^\]]*)\]|\[(?P<short>[^\]\[]+)\](?![\[(:])")
 
 

@@ -56,7 +56,7 @@ class Carpentries:
             executed = p.prepared is not None and path.name in p.prepared.executed
             text = (path if executed else p.original / rel).read_text(encoding="utf-8", errors="replace")
             if path.suffix.lower() == ".rmd" and not executed:
-                text = knitr.without_r(text)[0]
+                text = knitr.without_r(text, knitr.child_reader(p.original, p.original / "episodes"))[0]
             read = split_front_matter(path, text) if text.startswith("---") else None
             body, first = (read.body, read.body_line) if read else (text, 1)
             # knitted R's lines are not the .Rmd's: its elements are placed by their words only

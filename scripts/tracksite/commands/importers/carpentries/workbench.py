@@ -110,7 +110,8 @@ class Lesson:
     instructors: list[Path] = field(default_factory=list)
     profiles: list[Path] = field(default_factory=list)
     authors: str = ""  # plain names (credits.py)
-    credit_notes: list[str] = field(default_factory=list)  # what reading the authors left out
+    credit_notes: list[str] = field(default_factory=list)  # what reading the authors (and the lists) left out
+    listing_warnings: list[str] = field(default_factory=list)  # pages config.yaml lists that are not there
     link_defs: dict[str, str] = field(default_factory=dict)  # links.md, shared by every episode
     unlisted: list[Path] = field(default_factory=list)  # learner pages config.yaml does not list
     lang: str = ""  # config.yaml `lang:` (a language tag), the track's `language:` when not English

@@ -43,7 +43,7 @@ LINK = re.compile(
 )  # (a link's text may hold `<https://...>`: one link, as Pandoc shows it)
 REFERENCE = re.compile(r"(?<![!\\])\[(?P<text>[^\]]+)\]\[(?P<ref>[^\]]*)\]")  # a link only where `ref` is defined
 SHORTCUT = re.compile(r"(?<![!\]\\])\[([^\]\[]+)\](?![\[(:])")  # `[label]`, a link where `[label]: url` is defined
-DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*\S", re.M)
+DEFINITION = re.compile(r"^\s{0,3}\[([^\]^][^\]]*)\]:\s*\S", re.M)  # (`[^1]: ...` is a footnote's text)
 QUOTE = re.compile(r"^(?:\s{0,3}>)+ ?")
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", re.S)  # closed by a run of the same length
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:[|+]\s*:?-{3,}:?\s*)*\|?\s*$")  # `+`: Org's rule
