@@ -9,7 +9,6 @@ refused, deleted and fetched again, and Python still runs."""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
