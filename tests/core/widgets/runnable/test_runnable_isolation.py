@@ -25,6 +25,7 @@ from support.course import intend, lesson_md, write
 from support.runnable import runnable_course
 from support.serving import Recorder
 from support.sites import run_mkdocs
+from support.waits import until
 from tracksite.localserver import serve_folder
 
 pytestmark = pytest.mark.browser
@@ -32,6 +33,8 @@ pytestmark = pytest.mark.browser
 START = 90_000
 HOST = "HOSTINGORIGIN"  # replaced in the built pages by the address the test serves them from
 TRIES = ("fetch", "inside", "xhr", "import", "caches", "idb", "opfs", "buckets", "wss")
+
+SAVED_MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length"
 
 
 class Host(Recorder):
@@ -135,9 +138,8 @@ def test_a_run_reaches_nothing_of_its_origin_and_plants_nothing_for_another_cour
         intend(page)  # the editor loads on a learner's intent (issue 83)
         page.locator("#ts-run-1").get_by_role("button", name="Run").click()
         expect(page.locator("#ts-run-1 .ts-run__output")).to_have_text("1.0\n", timeout=START)
-        page.wait_for_function(
-            "async () => (await (await caches.open('tracksite-python-memory')).keys()).length", timeout=START
-        )
+        # an async predicate is a promise, which wait_for_function takes as true at once: poll instead
+        assert until(page, lambda: page.evaluate(SAVED_MEMORY), START / 1000)
 
         page.goto(base + "course-a/alpha/a2/")
         intend(page)  # the editor loads on a learner's intent (issue 83)

@@ -26,12 +26,15 @@ from support.runnable import runnable_course
 from support.scorm import HARNESS, HARNESS_JS, course_frame, scorm_again
 from support.serving import Recorder
 from support.sites import run_mkdocs
+from support.waits import until
 from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
 
 START = 90_000
+
+SAVED_MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length"
 
 
 class Other(Recorder):
@@ -118,9 +121,8 @@ def test_hidden_tests_reach_no_other_origin_from_the_built_site(chromium, hostil
     out = press_check(page)
     held(out)
     # issue 70: the next start is from the interpreter's memory the first one saved, and is held alike
-    page.wait_for_function(
-        "async () => (await (await caches.open('tracksite-python-memory')).keys()).length", timeout=START
-    )
+    # an async predicate is a promise, which wait_for_function takes as true at once: poll instead
+    assert until(page, lambda: page.evaluate(SAVED_MEMORY), START / 1000)
     page.reload()
     out = press_check(page)
     expect(page.locator("html")).to_have_attribute("data-ts-python-start", "saved")
