@@ -74,7 +74,7 @@ def test_code_in_a_link_reads_at_4_5_to_1_in_both_palettes(browser_page, scheme)
     page.goto(page.base_url + "authoring/")
     if scheme == "slate":
         page.locator("form[data-md-component=palette] button[data-ts-palette]:not([hidden])").first.click()
-        page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+        page.wait_for_function("() => document.body?.dataset.mdColorScheme === 'slate'")
     found = page.evaluate(LINK_CODE)
     assert found, "no code in a link on the guide page"
     assert [f for f in found if f[1] < 4.5] == [], found

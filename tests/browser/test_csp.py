@@ -287,7 +287,7 @@ def test_docs_page_title_script_never_runs(title_course, chromium, serve_site):
     # nothing; a title with markup in a search result is tests/browser/test_search_browser.py's
     page.keyboard.press("/")
     page.keyboard.type("alert")
-    page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.includes('alert')")
+    page.wait_for_function("() => document.querySelector('.ts-search__status')?.textContent.includes('alert')")
     hrefs = page.eval_on_selector_all(".ts-search__hit a", "as => as.map(a => a.getAttribute('href'))")
     assert not [h for h in hrefs if "/guide/" in h], hrefs
     assert dialogs == [] and found == [], found

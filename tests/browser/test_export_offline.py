@@ -58,8 +58,8 @@ def test_offline_copy_works_from_file_urls(chromium, offline_copy):
     page.wait_for_selector(".ts-search__dialog[open]")
     page.keyboard.type("convolution", delay=20)
     page.wait_for_function(  # the results for the whole word are drawn (earlier ones are replaced)
-        "() => document.querySelector('.ts-search__status').textContent.includes('convolution') && "
-        "!document.querySelector('.ts-search__results').hasAttribute('aria-busy')",
+        "() => document.querySelector('.ts-search__status')?.textContent.includes('convolution') && "
+        "document.querySelector('.ts-search__results')?.hasAttribute('aria-busy') === false",
         timeout=30_000,
     )
     titles = page.locator(".ts-search__hit-title").all_inner_texts()

@@ -54,7 +54,7 @@ def test_wide_code_blocks_are_keyboard_reachable_on_a_touch_phone(phone, url):
     page.locator(".md-content pre > code[tabindex='0']").first.focus()
     before = page.evaluate("() => document.activeElement.scrollLeft")
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("(before) => document.activeElement.scrollLeft > before", arg=before)
+    page.wait_for_function("(before) => document.activeElement?.scrollLeft > before", arg=before)
     assert page.console_errors == []
 
 

@@ -89,7 +89,7 @@ def test_search_and_palette_stay_on_the_site(browser_page):
         raise AssertionError(f"no search result for 'attention'; box and status: {state}") from error
     page.keyboard.press("Escape")
     page.locator("form[data-md-component=palette] button[data-ts-palette]:not([hidden])").first.click()
-    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function("() => document.body?.dataset.mdColorScheme === 'slate'")
     page.wait_for_load_state("networkidle")
     assert any("/search-index/words/" in u for u in loaded) and any("/search-index/pages/" in u for u in loaded)
     assert not any(u.endswith("search/search_index.json") for u in loaded)
@@ -191,7 +191,7 @@ def test_search_loads_when_opened_and_counts_what_it_loads(browser_page, built_s
     assert opened() == counted, (sorted(opened() - counted), sorted(counted - opened()))
     assert not any("/search-index/filters.json" in u for u in requests)  # the menus load when first used
     page.focus("[data-ts-search] select[name=track]")
-    page.wait_for_function("() => document.querySelector('[data-ts-search] select[name=track]').options.length > 1")
+    page.wait_for_function("() => document.querySelector('[data-ts-search] select[name=track]')?.options.length > 1")
     assert any("/search-index/filters.json" in u for u in requests)
     assert not any("/assets/javascripts/workers/search." in u for u in requests)
     assert page.console_errors == []

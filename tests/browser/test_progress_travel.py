@@ -52,10 +52,10 @@ def test_progress_saved_in_one_browser_loads_in_another(chromium, browser_page, 
     bad = tmp_path / "other.json"
     bad.write_text(json.dumps({"format": "tracksite-progress", "state": {"evil": {"x": 1}}}), encoding="utf-8")
     second.locator("[data-ts-travel-load]").set_input_files(str(bad))
-    second.wait_for_function("() => document.querySelector('.ts-travel__status').textContent.includes('Nothing')")
+    second.wait_for_function("() => document.querySelector('.ts-travel__status')?.textContent.includes('Nothing')")
     assert summary(second).startswith("0 of 10 lessons")
     second.locator("[data-ts-travel-load]").set_input_files(str(saved))
-    second.wait_for_function("() => document.querySelector('.ts-travel__status').textContent.includes('loaded')")
+    second.wait_for_function("() => document.querySelector('.ts-travel__status')?.textContent.includes('loaded')")
     assert summary(second).startswith("1 of 10 lessons")  # shown at once, without a reload
     second.goto(second.base_url + LESSON, wait_until="load")
     assert second.locator(".ts-progress__toggle").get_attribute("aria-pressed") == "true"

@@ -43,8 +43,8 @@ def type_and_settle(page, query: str) -> list[dict]:
     found after an earlier keystroke are replaced, so a locator taken before then can detach."""
     page.keyboard.type(query, delay=20)
     page.wait_for_function(
-        "q => document.querySelector('.ts-search__status').textContent.includes(q) && "
-        "!document.querySelector('.ts-search__results').hasAttribute('aria-busy')",
+        "q => document.querySelector('.ts-search__status')?.textContent.includes(q) && "
+        "document.querySelector('.ts-search__results')?.hasAttribute('aria-busy') === false",
         arg=query,
         timeout=45_000,
     )  # the status names the query at the first result; all drawn
@@ -112,7 +112,7 @@ def test_the_first_result_shows_before_the_other_fragments_arrive(browser_page):
     page.keyboard.press("/")
     page.keyboard.type("attention", delay=20)
     page.wait_for_selector(HITS)
-    page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.includes('attention')")
+    page.wait_for_function("() => document.querySelector('.ts-search__status')?.textContent.includes('attention')")
     until(page, lambda: len(held) == 4)  # every other fragment asked for, and held: no more results can come
     assert page.locator(HITS).count() == 1 and len(held) == 4
     assert page.get_attribute(".ts-search__results", "aria-busy") == "true"  # still drawing
@@ -216,10 +216,10 @@ def test_focus_returns_to_the_button_when_the_dialog_closes_before_its_code_arri
     page = open_page(browser_page)
     page.keyboard.press("/")
     page.wait_for_selector(".ts-search__dialog[open]")
-    page.wait_for_function("() => document.activeElement.classList.contains('ts-search__input')")
+    page.wait_for_function("() => document.activeElement?.classList.contains('ts-search__input')")
     page.keyboard.press("Escape")
     page.wait_for_selector(".ts-search__dialog:not([open])", state="attached")
-    page.wait_for_function("() => document.activeElement.classList.contains('ts-search__open')", timeout=5000)
+    page.wait_for_function("() => document.activeElement?.classList.contains('ts-search__open')", timeout=5000)
     assert held, "the dialog's code was not requested when the dialog opened"
     browser_page.unroute("**/search-ui*.js*")  # (the held request goes on)
 
@@ -234,7 +234,7 @@ def test_keyboard_open_close_and_focus(browser_page):
         page.keyboard.press("Escape")
         page.wait_for_selector(".ts-search__dialog:not([open])", state="attached")
         # focus goes back to the header button in the dialog's `close` event, a task after `open` goes
-        page.wait_for_function("() => document.activeElement.classList.contains('ts-search__open')", timeout=5000)
+        page.wait_for_function("() => document.activeElement?.classList.contains('ts-search__open')", timeout=5000)
     # the header button by Tab and Enter, too
     button = page.locator(".ts-search__open")
     assert button.get_attribute("aria-keyshortcuts") == "/ s" and button.is_visible()
@@ -404,7 +404,7 @@ def test_a_word_no_page_has_is_named_and_left_out(browser_page):
     status = page.text_content(".ts-search__status")
     assert "No page has \u201czqxwvword\u201d" in status, status
     page.fill(".ts-search__input", "zqxwvword")
-    page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.startsWith('No results')")
+    page.wait_for_function("() => document.querySelector('.ts-search__status')?.textContent.startsWith('No results')")
     assert page.locator(HITS).count() == 0
 
 
@@ -427,7 +427,7 @@ def test_no_more_button_without_more_results(browser_page):
     page = open_page(browser_page)
     search(page, "softmax")
     page.fill(".ts-search__input", "zqxwvword")
-    page.wait_for_function("() => document.querySelector('.ts-search__status').textContent.startsWith('No results')")
+    page.wait_for_function("() => document.querySelector('.ts-search__status')?.textContent.startsWith('No results')")
     assert page.eval_on_selector(".ts-search__more", "e => [e.hidden, getComputedStyle(e).display]") == [True, "none"]
     assert not page.locator(".ts-search__more").is_visible()
 
@@ -453,9 +453,9 @@ def test_did_you_mean_reads_as_a_sentence_with_a_link_and_enter_takes_it(browser
     page.wait_for_selector(".ts-search__suggestion >> text=transformer architecture", timeout=45_000)
     page.focus(".ts-search__input")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('.ts-search__input').value === 'transformer architecture'")
+    page.wait_for_function("() => document.querySelector('.ts-search__input')?.value === 'transformer architecture'")
     page.wait_for_function(
-        "() => document.querySelector('.ts-search__status').textContent.includes('transformer architecture')",
+        "() => document.querySelector('.ts-search__status')?.textContent.includes('transformer architecture')",
         timeout=45_000,
     )
     assert page.url == url and page.locator(".ts-search__dialog[open]").count() == 1
@@ -489,8 +489,8 @@ def test_result_links_are_named_by_what_they_show_and_encoder_finds_the_encoder(
     assert [n["target"] for v in results.response["violations"] for n in v["nodes"]] == []
     page.fill(".ts-search__input", "attention")
     page.wait_for_function(
-        "() => document.querySelector('.ts-search__status').textContent.includes('attention') && "
-        "!document.querySelector('.ts-search__results').hasAttribute('aria-busy')",
+        "() => document.querySelector('.ts-search__status')?.textContent.includes('attention') && "
+        "document.querySelector('.ts-search__results')?.hasAttribute('aria-busy') === false",
         timeout=45_000,
     )
     top = [h["title"] for h in hits(page)[:3]]

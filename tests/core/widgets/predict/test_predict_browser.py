@@ -154,7 +154,9 @@ def test_it_fits_a_phone_and_passes_axe(browser_page, predict_url, scheme):
     )
     page.get_by_role("textbox", name="What will this print?").first.fill("no idea")
     root.get_by_role("button", name="Check").click()
-    page.wait_for_function("s => document.querySelector(s + ' .ts-predict__feedback').textContent !== ''", arg=ROOT)
+    page.wait_for_function(
+        "s => (document.querySelector(s + ' .ts-predict__feedback')?.textContent || '') !== ''", arg=ROOT
+    )
     options = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
     results = AXE.run(page, context=ROOT, options=options)
     violations = [f"{v['id']}: {n['html'][:160]}" for v in results.response["violations"] for n in v["nodes"]]

@@ -288,7 +288,7 @@ def test_every_token_is_readable_on_every_line_state(chromium, access_url, schem
     page.goto(access_url + "alpha/a1/")
     if scheme == "dark":  # the palette's switch, as a learner turns it
         page.locator("form[data-md-component=palette] button[data-ts-palette]:not([hidden])").first.click()
-        page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+        page.wait_for_function("() => document.body?.dataset.mdColorScheme === 'slate'")
     intend(page)
     block = page.locator("#ts-run-1")
     editor = block.get_by_role("textbox")
