@@ -40,9 +40,7 @@ def save_and_expect_text(page, path, text: str, shown: str, timeout: float = 60)
     path.write_text(text)
     # A save that needs another script reloads the page: between the old document and the new one
     # there is a moment with no body, so the predicate must not read it then.
-    page.wait_for_function(
-        "s => document.body !== null && document.body.innerText.includes(s)", arg=shown, timeout=timeout * 1000
-    )
+    page.wait_for_function("s => document.body?.innerText.includes(s)", arg=shown, timeout=timeout * 1000)
 
 
 def collect_errors(page) -> list[str]:
