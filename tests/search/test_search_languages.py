@@ -377,7 +377,7 @@ def _search(page, query: str) -> list[str]:
     page.fill(".ts-search__input", query)
     page.wait_for_function(
         "() => document.querySelectorAll('.ts-search__hit').length > 0"
-        " && !document.querySelector('.ts-search__results').hasAttribute('aria-busy')",
+        " && document.querySelector('.ts-search__results')?.hasAttribute('aria-busy') === false",
         timeout=45_000,
     )
     return page.eval_on_selector_all(".ts-search__hit .ts-search__hit-title", "els => els.map(e => e.textContent)")
@@ -414,7 +414,7 @@ def test_a_typo_offers_the_word_the_course_has_one_click_or_key_away(browser_pag
     page.wait_for_selector(".ts-search__suggestion >> text=transformer")
     page.focus(".ts-search__input")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('.ts-search__input').value === 'transformer'")
+    page.wait_for_function("() => document.querySelector('.ts-search__input')?.value === 'transformer'")
     page.wait_for_function("() => document.querySelectorAll('.ts-search__hit').length > 0")
     # a result's link: named by what it shows (issue 56: label in name), title first
     link = page.query_selector(".ts-search__hit a")
@@ -523,7 +523,7 @@ def test_the_attention_widgets_and_progress_speak_the_pages_language(spanish_pag
     assert steps.locator(".ts-steps__status").inner_text().startswith("Paso 1 de ")
     page.goto(base + "python-es/")
     summary = page.locator(".ts-progress__summary").first
-    page.wait_for_function("() => document.querySelector('.ts-progress__summary').textContent.trim() !== ''")
+    page.wait_for_function("() => (document.querySelector('.ts-progress__summary')?.textContent.trim() || '') !== ''")
     assert re.fullmatch(r"0 de 2 lecciones · 0 de \d+ minutos", summary.inner_text()), summary.inner_text()
 
 
