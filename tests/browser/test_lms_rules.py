@@ -88,11 +88,30 @@ def lms(tmp_path_factory, serve_site) -> str:
     return serve_site(folder)
 
 
-def play(chromium, lms: str, pkg: str, tracks: list | None = None, *, context=None, **options):
-    """A launch of the activity in the emulated Moodle: a browser of its own (what the LMS
-    stored is all it has) unless `context` is given, the learner's stored tracks, the
-    activity's settings."""
-    context = context or chromium.new_context()
+@pytest.fixture(scope="module")
+def browser(chromium, lms):
+    """The browser each learner launches the activity in, as new: one context for the module,
+    its origin's storage wiped before each launch (a DevTools call), rather than a context of its
+    own each, which started a renderer and parsed and compiled the LMS's and the package's scripts
+    again (the HTTP cache is a context's). What a launch has is what the LMS stored, either way."""
+    context = chromium.new_context()
+    devtools = context.new_cdp_session(context.new_page())  # the first page holds the session
+    origin = "/".join(lms.split("/")[:3])
+
+    def new() -> object:
+        for page in context.pages[1:]:
+            page.close()
+        devtools.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        return context
+
+    yield new
+    context.close()
+
+
+def play(browser, lms: str, pkg: str, tracks: list | None = None, *, context=None, **options):
+    """A launch of the activity in the emulated Moodle: a browser as new (what the LMS stored is
+    all it has) unless `context` is given, the learner's stored tracks, the activity's settings."""
+    context = context or browser()
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
@@ -102,14 +121,14 @@ def play(chromium, lms: str, pkg: str, tracks: list | None = None, *, context=No
     return page
 
 
-def leave(page, keep: bool = False) -> list:
+def leave(page) -> list:
     """The learner closes the activity: LMSFinish, and what Moodle stored."""
     page.evaluate("() => window.frames[0].tracksiteScorm.report()")
     page.evaluate("document.getElementById('sco').remove()")
     page.wait_for_function("() => API.isTerminated()", timeout=10_000)
     tracks = page.evaluate("() => moodle.tracks()")
     assert not page.errors, page.errors
-    page.close() if keep else page.context.close()
+    page.close()
     return tracks
 
 
@@ -118,8 +137,8 @@ def leave(page, keep: bool = False) -> list:
     [{}, {"forcecompleted": True}, {"masteryoverride": False}],
     ids=["defaults", "force-completed", "no-override"],
 )
-def test_an_unfinished_learner_is_neither_passed_nor_failed(chromium, lms, options):
-    page = play(chromium, lms, "m12", mastery="80", **options)
+def test_an_unfinished_learner_is_neither_passed_nor_failed(browser, lms, options):
+    page = play(browser, lms, "m12", mastery="80", **options)
     answer(page)  # 1 lesson of 5, 67 (below the mark)
     tracks = leave(page)
     assert stored(tracks, "cmi.core.lesson_status") == "incomplete", tracks
@@ -128,7 +147,7 @@ def test_an_unfinished_learner_is_neither_passed_nor_failed(chromium, lms, optio
     # "Force new attempt: When previous attempt completed, passed or failed": the same attempt
     assert relaunched(tracks, 1) == tracks
 
-    page = play(chromium, lms, "m12", relaunched(tracks, 1), mastery="80", **options)
+    page = play(browser, lms, "m12", relaunched(tracks, 1), mastery="80", **options)
     frame = open_lesson(page, "alpha/a1/")
     expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
     open_lesson(page, "alpha/a2/").locator(".ts-progress__toggle").click()  # 2 of 5
@@ -136,10 +155,10 @@ def test_an_unfinished_learner_is_neither_passed_nor_failed(chromium, lms, optio
     assert stored(again, "cmi.core.lesson_status") == "incomplete", again
 
 
-def test_a_finished_learner_passes_or_fails_by_the_mark(chromium, lms):
+def test_a_finished_learner_passes_or_fails_by_the_mark(browser, lms):
     results = {}
     for right in (True, False):
-        page = play(chromium, lms, "m12", mastery="80")
+        page = play(browser, lms, "m12", mastery="80")
         answer(page, right)
         finish_course(page)
         page.wait_for_function("() => API.cmi.core.lesson_status !== 'incomplete'", timeout=15_000)
@@ -154,14 +173,14 @@ def test_a_finished_learner_passes_or_fails_by_the_mark(chromium, lms):
     # "Force new attempt: When previous attempt completed, passed or failed" starts a finished
     # learner afresh (the docs advise No); with No, one who comes back keeps the status Moodle has
     assert relaunched(passed, 1) == [] and relaunched(failed, 1) == [] and relaunched(failed, 0) == failed
-    page = play(chromium, lms, "m12", failed, mastery="80")
+    page = play(browser, lms, "m12", failed, mastery="80")
     frame = open_lesson(page, "beta/b2/")
     expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
     assert stored(leave(page), "cmi.core.lesson_status") == "failed"
 
 
-def test_without_a_mastery_score_require_status_completed_completes(chromium, lms):
-    page = play(chromium, lms, "plain12")
+def test_without_a_mastery_score_require_status_completed_completes(browser, lms):
+    page = play(browser, lms, "plain12")
     answer(page)
     page.wait_for_function("() => API.cmi.core.score.raw === '67'", timeout=15_000)  # the score as it comes
     finish_course(page)
@@ -170,9 +189,9 @@ def test_without_a_mastery_score_require_status_completed_completes(chromium, lm
     assert stored(tracks, "cmi.core.lesson_status") == "completed" and require_status(tracks, COMPLETED)
 
 
-def test_a_failed_stored_by_moodle_for_an_unfinished_learner_is_not_read_as_completed(chromium, lms):
+def test_a_failed_stored_by_moodle_for_an_unfinished_learner_is_not_read_as_completed(browser, lms):
     """What an earlier package left: 1 lesson of 5 done, and Moodle's "failed" and score 84."""
-    page = play(chromium, lms, "m12", mastery="80")
+    page = play(browser, lms, "m12", mastery="80")
     answer(page)
     tracks = leave(page)
     earlier = [
@@ -180,19 +199,18 @@ def test_a_failed_stored_by_moodle_for_an_unfinished_learner_is_not_read_as_comp
         ["cmi.core.score.raw", "84"],
         ["cmi.suspend_data", stored(tracks, "cmi.suspend_data")],
     ]
-    page = play(chromium, lms, "m12", earlier, mastery="80")
+    page = play(browser, lms, "m12", earlier, mastery="80")
     open_lesson(page, "alpha/a2/")
     page.evaluate("() => window.frames[0].tracksiteScorm.report()")
     sets = [c["args"] for c in page.evaluate("calls") if c["name"] == "LMSSetValue"]
     statuses = [value for name, value in sets if name == "cmi.core.lesson_status"]
     assert statuses == ["incomplete"], statuses  # not "passed" at 84 with 1 lesson of 5
     assert not json.loads(page.evaluate("API.cmi.suspend_data")).get("d")
-    page.context.close()
+    page.close()
 
 
-def test_scorm_2004_success_stays_unknown_until_the_course_is_completed(chromium, lms):
-    context = chromium.new_context()
-    page = context.new_page()
+def test_scorm_2004_success_stays_unknown_until_the_course_is_completed(browser, lms):
+    page = browser().new_page()
     page.goto(lms + "2004.html")
     course_frame(page)
     answer(page)
@@ -205,12 +223,12 @@ def test_scorm_2004_success_stays_unknown_until_the_course_is_completed(chromium
     assert page.evaluate("API_1484_11.cmi.completion_status") == "completed"
     sent = [c["args"][1] for c in page.evaluate("calls") if c["args"][0] == "cmi.success_status"]
     assert "passed" not in sent and sent[-1] == "failed", sent
-    context.close()
+    page.close()
 
 
-def test_code_beyond_suspend_data_stays_in_the_browser(chromium, lms):
+def test_code_beyond_suspend_data_stays_in_the_browser(chromium, browser, lms):
     context = chromium.new_context()
-    page = play(chromium, lms, "code30", context=context)
+    page = play(browser, lms, "code30", context=context)
     frame = open_lesson(page, "alpha/a2/")
     intend(frame)  # the editor loads on a learner's intent (issue 83)
     typed = [
@@ -223,12 +241,12 @@ def test_code_beyond_suspend_data_stays_in_the_browser(chromium, lms):
     page.wait_for_function(
         "(n) => Object.keys(localStorage).filter((k) => k.includes(':code:')).length === n", arg=EXERCISES
     )
-    tracks = leave(page, keep=True)
+    tracks = leave(page)
     in_lms = json.loads(stored(tracks, "cmi.suspend_data")).get("c", {})
     assert 0 < len(in_lms) < EXERCISES, len(in_lms)  # 1.2's 4,096 characters hold some of them
     print(f"{EXERCISES} exercises: {len(in_lms)} codes in suspend_data, {EXERCISES - len(in_lms)} in the browser only")
 
-    page = play(chromium, lms, "code30", tracks, context=context)  # the same browser, relaunched
+    page = play(browser, lms, "code30", tracks, context=context)  # the same browser, relaunched
     frame = open_lesson(page, "alpha/a2/")
     intend(frame)  # the editor loads on a learner's intent (issue 83)
     shown = frame.locator("[data-widget=runnable] .ts-run__print")
@@ -281,8 +299,8 @@ def test_a_report_of_two_learners_lines_up_by_question(chromium, lms):
         assert options == [steps[[*map(str.lower, steps)].index(one["response"].split("_", 1)[1])]]
 
 
-def test_a_track_package_keeps_work_done_in_another_tracks_lessons(chromium, lms):
-    page = play(chromium, lms, "track12")
+def test_a_track_package_keeps_work_done_in_another_tracks_lessons(browser, lms):
+    page = play(browser, lms, "track12")
     assert page.evaluate("() => window.frames[0].frames[0].location.pathname").endswith("/alpha/index.html")
     open_lesson(page, "beta/b1/").locator(".ts-progress__toggle").click()  # another track's lesson
     open_lesson(page, "alpha/a2/").locator(".ts-progress__toggle").click()
@@ -290,7 +308,7 @@ def test_a_track_package_keeps_work_done_in_another_tracks_lessons(chromium, lms
     tracks = leave(page)
     assert stored(tracks, "cmi.core.lesson_status") == "incomplete"  # 1 of alpha's 3 lessons
 
-    page = play(chromium, lms, "track12", tracks)  # another browser: only the LMS's state
+    page = play(browser, lms, "track12", tracks)  # another browser: only the LMS's state
     frame = open_lesson(page, "beta/b1/")
     expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
     for lesson in ("alpha/a1/", "alpha/a3/"):
@@ -302,9 +320,9 @@ def test_a_track_package_keeps_work_done_in_another_tracks_lessons(chromium, lms
     assert len(records) == 4, records  # alpha's three and beta/b1
 
 
-def test_two_windows_of_one_activity_do_not_cross_write(chromium, lms):
+def test_two_windows_of_one_activity_do_not_cross_write(chromium, browser, lms):
     context = chromium.new_context()
-    one = play(chromium, lms, "plain12", context=context)
+    one = play(browser, lms, "plain12", context=context)
     answer(one)
     one.wait_for_function(
         "() => moodle.tracks().some(([k, v]) => k === 'cmi.suspend_data' && v.includes('1,'))", timeout=15_000
@@ -313,7 +331,7 @@ def test_two_windows_of_one_activity_do_not_cross_write(chromium, lms):
     open_lesson(one, "alpha/a2/").locator(".ts-progress__toggle").click()  # not yet committed
     one.wait_for_function("() => JSON.parse(API.cmi.suspend_data).s.split('.').length === 2", timeout=15_000)
 
-    two = play(chromium, lms, "plain12", committed, context=context)  # the activity opened again
+    two = play(browser, lms, "plain12", committed, context=context)  # the activity opened again
     frame = open_lesson(two, "alpha/a2/")
     expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
     expect(one.frame_locator("#sco").locator("#ts-scorm-elsewhere")).to_be_visible()
