@@ -31,3 +31,19 @@ def test_the_report_says_within_or_over_the_budget():
     assert row in runnable.render({**data, "first_visit": within}, "x")
     over = {**within, "assets_gzip": 91_452, "within": False}
     assert "91,452 B gzip, **over** the budget" in runnable.render({**data, "first_visit": over}, "x")
+
+
+def test_every_bundled_lesson_with_runnable_code_keeps_the_budget(built_site):
+    """The budget holds for the course's own lessons, not only for the benchmark's: a lesson that
+    also shows a quiz and flashcards links their scripts too (issue 87 split them out of the
+    shared runtime), so the heaviest real lesson is the one that must fit."""
+    pages = [
+        p.parent.relative_to(built_site).as_posix() + "/"
+        for p in built_site.rglob("index.html")
+        if 'data-widget="runnable"' in p.read_text(encoding="utf-8") and "/instructor/" not in p.as_posix()
+    ]
+    assert len(pages) >= 5, pages  # both tracks' lessons with code exercises
+    over = {
+        page: visit["assets_gzip"] for page in pages if not (visit := runnable.first_visit(built_site, page))["within"]
+    }
+    assert not over, over

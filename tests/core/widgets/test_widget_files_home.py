@@ -11,7 +11,7 @@ from support import harness
 from support.course import REPO, lesson_md, make_course, write
 from tracksite import theme
 from tracksite.core import widgetregistry as W
-from tracksite.core.site import sheets
+from tracksite.core.site import scripts, sheets
 
 PACKAGE = REPO / "scripts" / "tracksite"
 PREDICT = '/// predict\ncode: print(1 + 1)\noutput: "2"\nexplain: One and one make two.\n///\n'
@@ -38,13 +38,15 @@ def test_the_files_in_a_home_are_published_where_pages_link_them(tmp_path):
         if uri.startswith(theme.RUNTIME):  # the interpreter's side, in a site whose pages run code only
             assert not (site / uri).exists(), uri
             continue
-        # tracksite's style sheets are published without their comments (core/site/sheets.py)
+        # tracksite's style sheets and scripts are published without their comments (sheets.py, scripts.py)
         own = path.read_text(encoding="utf-8")
         expected = (
             "/* the course's own */\n"
             if uri.endswith("predict.css")
             else sheets.published(own)
             if uri.endswith(".css")
+            else scripts.published(own)
+            if scripts.minified(uri)
             else own
         )
         assert (site / uri).read_text(encoding="utf-8") == expected, uri

@@ -21,7 +21,7 @@ from tracksite import theme
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.core import widgetregistry as W
 from tracksite.core.markdown.blocks import find_blocks
-from tracksite.core.site import sheets
+from tracksite.core.site import scripts, sheets
 from tracksite.core.widgets.validate import validate_widgets
 
 REPO = Path(__file__).resolve().parents[3]
@@ -238,10 +238,10 @@ EVERY_PAGE = ("widgets.js", "progress.js", "widgets.css")  # what every page lin
 
 
 def _gz(name: str) -> int:
-    """A file's gzipped size as a page gets it: tracksite's style sheets are published without
-    their comments (core/site/sheets.py, issue 83), its scripts as written."""
+    """A file's gzipped size as a page gets it: tracksite's style sheets and scripts are published
+    without their comments (core/site/sheets.py, core/site/scripts.py: issue 83)."""
     path = W.asset_file(f"tracksite/{name}")
-    data = sheets.published_file(path).encode("utf-8") if name.endswith(".css") else path.read_bytes()
+    data = (sheets.published_file(path) if name.endswith(".css") else scripts.published_file(path)).encode("utf-8")
     return len(gzip.compress(data, 9))
 
 

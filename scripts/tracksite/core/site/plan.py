@@ -24,7 +24,7 @@ from tracksite.core import widgetregistry as W
 from tracksite.core.learning import schedule
 from tracksite.core.markdown import references as refs
 from tracksite.core.problems.findings import Finding
-from tracksite.core.site import coursejson, published, redirects, sheets, statics, trackpages
+from tracksite.core.site import coursejson, published, redirects, scripts, sheets, statics, trackpages
 from tracksite.core.siteconfig import SiteConfig
 from tracksite.core.widgets.runnable import body as runnable
 
@@ -147,6 +147,8 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
             continue
         if src_uri.endswith(".css"):  # published without its comments (sheets.py: issue 83's budget)
             site.entries.append(Entry(src_uri, "theme", origin=path, content=sheets.published_file(path)))
+        elif scripts.minified(src_uri):  # and its scripts without theirs (scripts.py: the same budget)
+            site.entries.append(Entry(src_uri, "theme", origin=path, content=scripts.published_file(path)))
         else:
             site.entries.append(Entry(src_uri, "theme", path=path))
     _add_redirects(site, project)
