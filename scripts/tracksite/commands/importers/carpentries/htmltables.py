@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from tracksite.core.markdown.blocks import fence_spans
+
 _OPEN = re.compile(r"^\s{0,3}<table\b", re.I)
 _CLOSE = re.compile(r"</table\s*>", re.I)
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _BLOCK = {"p", "div", "ul", "ol", "li", "table", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dl"}
 # Markdown a cell may hold: emphasis, a code span, a link or image, or a relative HTML link (which
 # the import writes as a Markdown link, to resolve it)
@@ -106,20 +107,11 @@ def rewrite(lines: list[str], numbers: list[int]) -> tuple[list[str], list[int],
     out: list[str] = []
     nums: list[int] = []
     notes: list[tuple[int, str]] = []
-    fence, i = "", 0
+    code = {i for first, last in fence_spans(lines) for i in range(first, last + 1)}
+    i = 0
     while i < len(lines):
         line, number = lines[i], numbers[i]
-        m = _FENCE.match(line)
-        if fence or m:
-            if fence and m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
-                fence = ""
-            elif not fence and m:
-                fence = m.group(1)
-            out.append(line)
-            nums.append(number)
-            i += 1
-            continue
-        end = _table_end(lines, i) if _OPEN.match(line) else None
+        end = _table_end(lines, i) if i not in code and _OPEN.match(line) else None
         if end is None:
             out.append(line)
             nums.append(number)
