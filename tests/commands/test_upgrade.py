@@ -91,7 +91,9 @@ def test_upgrade_keeps_the_edited_partial_and_removes_every_unchanged_copy(tmp_p
     assert soup.find("link", href="../../assets/tracksite/theme.css") is not None
     served = (root / "site/assets/tracksite/theme.css").read_bytes()
     # today's, not the old copy: the package's sheet as a site publishes it (without its comments)
-    assert served.decode("utf-8") == sheets.published_file(theme_files.ASSETS / "tracksite/theme.css")
+    assert served.decode("utf-8") == sheets.published(
+        (theme_files.ASSETS / "tracksite/theme.css").read_text(encoding="utf-8")
+    )
 
     again = upgrade(root)
     assert again.returncode == 0 and again.stdout.startswith("nothing to upgrade")

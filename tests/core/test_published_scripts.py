@@ -66,7 +66,9 @@ def test_every_published_script_is_the_same_program_without_its_comments():
     # what every page links and the widgets' own; not Python's side, loaded on intent as vendored or fetched
     assert {"widgets.js", "learner.js", "progress.js", "search.js", "quiz.js", "attention.js", "intent.js"} <= names
     assert not names & {"runnable-worker.js", "runnable-frame.js", "runnable-editor.js", "pyodide.js", "codemirror.js"}
-    pairs = [(path.read_text(encoding="utf-8"), scripts.published_file(path)) for _, path in found]
+    pairs = [
+        (path.read_text(encoding="utf-8"), scripts.published(path.read_text(encoding="utf-8"))) for _, path in found
+    ]
     assert same_programs(pairs) == ["same"] * len(pairs), [uri for uri, _ in found]
     for (uri, _), (source, out) in zip(found, pairs, strict=True):
         if scripts.published(source) is source:

@@ -241,7 +241,9 @@ def _gz(name: str) -> int:
     """A file's gzipped size as a page gets it: tracksite's style sheets and scripts are published
     without their comments (core/site/sheets.py, core/site/scripts.py: issue 83)."""
     path = W.asset_file(f"tracksite/{name}")
-    data = (sheets.published_file(path) if name.endswith(".css") else scripts.published_file(path)).encode("utf-8")
+    data = (sheets.published if name.endswith(".css") else scripts.published)(path.read_text(encoding="utf-8")).encode(
+        "utf-8"
+    )
     return len(gzip.compress(data, 9))
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from tracksite import theme as theme_files
@@ -146,13 +148,25 @@ def plan(project, config: SiteConfig, *, instructor: bool = False) -> SitePlan:
         if src_uri in own or (not runs and src_uri.startswith(theme_files.RUNTIME)):
             continue
         if src_uri.endswith(".css"):  # published without its comments (sheets.py: issue 83's budget)
-            site.entries.append(Entry(src_uri, "theme", origin=path, content=sheets.published_file(path)))
+            site.entries.append(Entry(src_uri, "theme", origin=path, content=_published(path, sheets.published)))
         elif scripts.minified(src_uri):  # and its scripts without theirs (scripts.py: the same budget)
-            site.entries.append(Entry(src_uri, "theme", origin=path, content=scripts.published_file(path)))
+            site.entries.append(Entry(src_uri, "theme", origin=path, content=_published(path, scripts.published)))
         else:
             site.entries.append(Entry(src_uri, "theme", path=path))
     _add_redirects(site, project)
     return site
+
+
+def _published(path: Path, publish: Callable[[str], str]) -> str:
+    """`publish` of the package file at `path`, worked out once per version of it (the edit loop
+    plans again on every save; the package's sheets and scripts rarely change)."""
+    st = path.stat()
+    return _publish_once(str(path), st.st_mtime_ns, st.st_size, publish)
+
+
+@lru_cache(maxsize=128)
+def _publish_once(path: str, mtime_ns: int, size: int, publish: Callable[[str], str]) -> str:
+    return publish(Path(path).read_text(encoding="utf-8"))
 
 
 def _add_redirects(site: SitePlan, project) -> None:

@@ -21,8 +21,6 @@ The package's sources keep their comments.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 
 import rjsmin
 
@@ -45,15 +43,3 @@ def minified(src_uri: str) -> bool:
     """Whether the site publishes the package's script at `src_uri` through `published`: its
     own scripts, not the interpreter's side (theme.RUNTIME)."""
     return src_uri.endswith(".js") and not src_uri.startswith(theme.RUNTIME)
-
-
-@lru_cache(maxsize=64)
-def _read(path: str, mtime_ns: int, size: int) -> str:
-    return published(Path(path).read_text(encoding="utf-8"))
-
-
-def published_file(path: Path) -> str:
-    """`published` of the file at `path`, read once per version of it (the edit loop builds
-    again on every save; the package's scripts rarely change)."""
-    st = path.stat()
-    return _read(str(path), st.st_mtime_ns, st.st_size)

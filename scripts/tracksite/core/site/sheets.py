@@ -12,8 +12,6 @@ their comments; a course's own sheets (docs/, `extra_css`) are published as writ
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 
 import tinycss2
 
@@ -27,15 +25,3 @@ def published(text: str) -> str:
     nodes = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=False)
     out = _BLANK_LINES.sub("", tinycss2.serialize(nodes)).lstrip("\n")
     return out if out.endswith("\n") or not out else out + "\n"
-
-
-@lru_cache(maxsize=64)
-def _read(path: str, mtime_ns: int, size: int) -> str:
-    return published(Path(path).read_text(encoding="utf-8"))
-
-
-def published_file(path: Path) -> str:
-    """`published` of the file at `path`, read once per version of it (the edit loop builds
-    again on every save; the package's sheets rarely change)."""
-    st = path.stat()
-    return _read(str(path), st.st_mtime_ns, st.st_size)
