@@ -32,6 +32,7 @@ from support.cputime import (  # noqa: F401 - hooks, registered by being names h
     pytest_testnodedown,
 )
 from support.sites import IN_CI, build_once, run_mkdocs
+from support.widget_pages import WIDGETS, pages_with
 from tracksite.core import localstate, sandbox
 from tracksite.localserver import CHROMIUM_ARGS, serve_folder
 
@@ -267,6 +268,21 @@ def _adopting(pids: set[int]):
 @pytest.fixture(scope="session")
 def site_url(built_site, serve_site) -> str:
     return serve_site(built_site)
+
+
+@pytest.fixture(scope="module")
+def lesson_url(built_site) -> str:
+    """A lesson page (it has the "Mark lesson complete" widget) with every widget, for the browser
+    tests of tests/browser/ and of each widget's home under tests/core/widgets/: the
+    attention lesson today; else the lesson with the most kinds of widget."""
+    lessons = set(pages_with(built_site, "progress"))
+    counts = {}
+    for widget in WIDGETS:
+        for url in pages_with(built_site, widget):
+            if url in lessons:
+                counts[url] = counts.get(url, 0) + 1
+    assert counts, "no lesson page of the built site has a widget"
+    return max(sorted(counts), key=lambda url: counts[url])
 
 
 def _origin(url: str) -> str:

@@ -40,13 +40,8 @@ OTHER_MEANINGS = {
         "instructor",
     ): "the plugin's option for the instructor build, in each page's context",
     ("core/siteconfig.py", "attention"): "one of pymdown-extensions' default admonition types",
-    (
-        "core/widgets/runnable/schema.py",
-        "solution",
-    ): "the key of a runnable block's body that holds the author's answer",
     ("core/widgets/runnable/body.py", "solution"): "the key of a runnable block's body that holds the author's answer",
     ("core/widgets/runnable/check.py", "solution"): "the key of a runnable block's body that holds the author's answer",
-    ("core/widgets/predict/schema.py", "runnable"): "the key of a predict block's body that lets the learner run it",
     ("core/widgets/predict/body.py", "runnable"): "the key of a predict block's body that lets the learner run it",
 }
 

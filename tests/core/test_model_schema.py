@@ -20,24 +20,20 @@ from tracksite.core.schema import choices
 from tracksite.core.schema import specs as schema
 from tracksite.core.schema.language import Choice, Field, ListOf, Mapping, Text
 from tracksite.core.widgets.attention import body as attention
-from tracksite.core.widgets.attention import shapes as attention_shapes
-from tracksite.core.widgets.attention.schema import ATTENTION
+from tracksite.core.widgets.attention.body import ATTENTION
 from tracksite.core.widgets.attention_steps import body as steps
-from tracksite.core.widgets.attention_steps import shapes as steps_shapes
-from tracksite.core.widgets.attention_steps.schema import ATTENTION_STEPS
+from tracksite.core.widgets.attention_steps.body import ATTENTION_STEPS
 from tracksite.core.widgets.flashcards import body as flashcards
-from tracksite.core.widgets.flashcards import shapes as flashcards_shapes
-from tracksite.core.widgets.flashcards.schema import CARD
+from tracksite.core.widgets.flashcards.body import CARD
 from tracksite.core.widgets.predict import body as predict
-from tracksite.core.widgets.predict import shapes as predict_shapes
-from tracksite.core.widgets.predict.schema import PREDICT
+from tracksite.core.widgets.predict.body import PREDICT
 from tracksite.core.widgets.quiz import body as quiz
-from tracksite.core.widgets.quiz import shapes as quiz_shapes
-from tracksite.core.widgets.quiz.schema import OPTION, QUESTION
+from tracksite.core.widgets.quiz.body import OPTION, QUESTION
 
-#: Each data widget's generated values, in its own folder (core/widgets/<home>/shapes.py).
+#: Each data widget's generated values, in its own module (core/widgets/<home>/body.py), between
+#: two marked lines below its body's description.
 WIDGETS = REPO / "scripts" / "tracksite" / "core" / "widgets"
-FLASHCARD_SHAPES = WIDGETS / "flashcards" / "shapes.py"
+FLASHCARD_BODY = WIDGETS / "flashcards" / "body.py"
 
 # Fields of a model class that no instructor writes: derived from folders, files and other pages.
 DERIVED = {
@@ -75,8 +71,8 @@ def test_the_generated_model_is_fresh():
     assert generate.TARGET == REPO / "scripts" / "tracksite" / "core" / "model" / "shapes.py"
     assert generate.TARGET.read_text(encoding="utf-8") == generate.source(), "run `tracksite docs --write`"
     homes = {w.home for w in W.WIDGETS if w.data}
-    assert set(generate.WIDGET_SHAPES) == {WIDGETS / home / "shapes.py" for home in homes}  # each in its folder
-    assert not (WIDGETS / "shapes.py").exists()
+    assert set(generate.WIDGET_SHAPES) == {WIDGETS / home / "body.py" for home in homes}  # each in its module
+    assert not (WIDGETS / "shapes.py").exists() and not list(WIDGETS.glob("*/shapes.py"))
     for path, text in generate.files().items():
         assert path.read_text(encoding="utf-8") == text, f"{path.name}: run `tracksite docs --write`"
 
@@ -197,28 +193,30 @@ def test_an_imported_track_holds_the_schemas_imported_fields(tmp_path):
 
 
 def test_the_generator_runs_without_the_file_it_writes():
-    """generate.py imports nothing that imports shapes.py: a stale or broken shapes.py (a class
-    the model's users import gone missing) must not stop `tracksite docs --write` from fixing it."""
+    """generate.py imports nothing that imports a module it writes: a stale or broken shapes.py or
+    widget body.py (a class the model's users import gone missing) must not stop `tracksite docs
+    --write` from fixing it. A widget's description is read from its body.py's text above the
+    generated classes, so the module itself is never imported."""
     import subprocess
     import sys
 
     code = (
         "import sys, tracksite.core.model.generate as g; g.files(); "
-        "print([m for m in sys.modules if m.startswith('tracksite.') and m.endswith('.shapes')])"
+        "print([m for m in sys.modules if m.startswith('tracksite.') and m.endswith(('.shapes', '.body'))])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
-    assert out.stdout.strip() == "[]"
+    assert out.stdout.strip() == "['tracksite.core.widgets.body']"  # the shared reader, which generates nothing
 
 
 @pytest.mark.parametrize(
     "spec,cls,module",
     [
-        (CARD, flashcards_shapes.Flashcard, flashcards),
-        (PREDICT, predict_shapes.Prediction, predict),
-        (OPTION, quiz_shapes.QuizOption, quiz),
-        (QUESTION, quiz_shapes.QuizQuestionFields, quiz),
-        (ATTENTION, attention_shapes.AttentionSpecFields, attention),
-        (ATTENTION_STEPS, steps_shapes.StepsFields, steps),
+        (CARD, flashcards.Flashcard, flashcards),
+        (PREDICT, predict.Prediction, predict),
+        (OPTION, quiz.QuizOption, quiz),
+        (QUESTION, quiz.QuizQuestionFields, quiz),
+        (ATTENTION, attention.AttentionSpecFields, attention),
+        (ATTENTION_STEPS, steps.StepsFields, steps),
     ],
 )
 def test_the_widgets_values_are_generated_from_their_bodies_description(spec, cls, module):
@@ -228,8 +226,11 @@ def test_the_widgets_values_are_generated_from_their_bodies_description(spec, cl
     fields = {f.name: f for f in dataclasses.fields(cls)}
     assert list(fields) == [f.name for f in spec.fields]
     assert all(fields[f.name].default == f.default for f in spec.fields if f.default is not None)
-    assert getattr(module, cls.__name__, cls) is cls  # no hand copy left in the widget's module
+    generated = {shape.name for shape in generate.WIDGET_SHAPES[WIDGETS / module.__name__.split(".")[-2] / "body.py"]}
+    assert cls.__name__ in generated  # the module's class is the one generated between its marked lines
     for own in [n for n in vars(module).values() if dataclasses.is_dataclass(n) and n.__module__ == module.__name__]:
+        if own.__name__ in generated:
+            continue
         names = {f.name for f in dataclasses.fields(own)}
         if issubclass(own, cls):  # extends the generated class with what no one writes
             assert names - set(fields) == WIDGET_EXTRAS[own.__name__], own
@@ -239,44 +240,59 @@ def test_the_widgets_values_are_generated_from_their_bodies_description(spec, cl
 
 def test_a_widget_value_parsed_is_the_generated_class():
     cards, findings = flashcards.parse_flashcards("Softmax\n: Turns scores into weights.\n")
-    assert findings == [] and cards == [
-        flashcards_shapes.Flashcard(term="Softmax", answer="Turns scores into weights.")
-    ]
+    assert findings == [] and cards == [flashcards.Flashcard(term="Softmax", answer="Turns scores into weights.")]
     value, findings = predict.parse_predict('code: print(1)\noutput: "1"\nexplain: It prints one.\n')
-    assert findings == [] and value == predict_shapes.Prediction(code="print(1)", output="1", explain="It prints one.")
+    assert findings == [] and value == predict.Prediction(code="print(1)", output="1", explain="It prints one.")
     assert value.language == "python"  # the description's default
 
 
 def test_docs_check_fails_when_a_widget_body_drifts_from_its_dataclass(monkeypatch, tmp_path, capsys):
     """A field added to a widget body's description without `tracksite docs --write` makes
-    `tracksite docs --check` fail and name its core/widgets/<home>/shapes.py; `--write` brings it in step."""
+    `tracksite docs --check` fail and name its core/widgets/<home>/body.py; `--write` brings it in step."""
     from tracksite.commands import editor_schema
     from tracksite.commands.cli import main
 
     assert main(["--root", str(REPO), "docs", "--check"]) == 0
-    wider = dataclasses.replace(CARD, fields=(*CARD.fields, Field("mnemonic", Text())))
-    target = tmp_path / "shapes.py"
-    target.write_text(FLASHCARD_SHAPES.read_text(encoding="utf-8"), encoding="utf-8")
-    widened = {
-        (target if path == FLASHCARD_SHAPES else path): tuple(
-            dataclasses.replace(s, spec=wider) if s.spec is CARD else s for s in shapes_
+    target = tmp_path / "body.py"
+    target.write_text(FLASHCARD_BODY.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def wider(shape):
+        if shape.name != "Flashcard":
+            return shape
+        return dataclasses.replace(
+            shape, spec=dataclasses.replace(shape.spec, fields=(*CARD.fields, Field("mnemonic", Text())))
         )
+
+    widened = {
+        (target if path == FLASHCARD_BODY else path): tuple(wider(s) for s in shapes_)
         for path, shapes_ in generate.WIDGET_SHAPES.items()
     }
     monkeypatch.setattr(generate, "WIDGET_SHAPES", widened)
     assert main(["--root", str(REPO), "docs", "--check"]) == 1
     assert f"{target}: out of date with the schema" in capsys.readouterr().err
-    assert editor_schema.generated_files(REPO)[target].count("    mnemonic: str | None = None\n") == 1
+    fresh = editor_schema.generated_files(REPO)[target]
+    assert fresh.count("    mnemonic: str | None = None\n") == 1
+    before, after = (t.partition(generate.BEGIN) for t in (FLASHCARD_BODY.read_text(encoding="utf-8"), fresh))
+    assert before[0] == after[0] and before[2].partition(generate.END)[2] == after[2].partition(generate.END)[2]
 
 
 def test_the_generator_alone_repairs_a_broken_module(monkeypatch, tmp_path):
-    """`python -m tracksite.core.model.generate` writes the generated modules with nothing else
-    loaded: the command line imports the widgets, which a broken shapes.py would stop."""
-    target = tmp_path / "shapes.py"
-    target.write_text("broken = True\n", encoding="utf-8")
-    moved = {(target if path == FLASHCARD_SHAPES else path): s for path, s in generate.WIDGET_SHAPES.items()}
+    """`python -m tracksite.core.model.generate` writes the generated classes with nothing else
+    loaded: the command line imports the widgets, which a broken class in a body.py would stop.
+    Only the text above the marked lines is run to read the description."""
+    text = FLASHCARD_BODY.read_text(encoding="utf-8")
+    head, begin, rest = text.partition(generate.BEGIN)
+    target = tmp_path / "body.py"
+    target.write_text(head + begin + "\nclass Flashcard(:\n" + generate.END + rest.partition(generate.END)[2])
+    with pytest.raises(SyntaxError):
+        compile(target.read_text(encoding="utf-8"), str(target), "exec")
+    moved = {(target if path == FLASHCARD_BODY else path): s for path, s in generate.WIDGET_SHAPES.items()}
     monkeypatch.setattr(generate, "WIDGET_SHAPES", moved)
     assert generate.main(["--check"]) == 1
     assert generate.main([]) == 0
-    assert target.read_text(encoding="utf-8") == generate.files()[target]
+    assert target.read_text(encoding="utf-8") == text
     assert generate.main(["--check"]) == 0
+    assert [s.name for s in generate.described(target)] == ["Flashcard"]
+    target.write_text(head, encoding="utf-8")
+    with pytest.raises(ValueError, match="no line `# -- the dataclasses of SHAPES above"):
+        generate.described(target)

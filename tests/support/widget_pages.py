@@ -43,3 +43,9 @@ def explanations(question) -> tuple[list[bool], list[str]]:
 
 
 WIDGETS = ("exercise", "flashcards", "quiz", "attention", "attention-steps")
+
+
+def live_text(page, locator) -> str:
+    """The text of a live region once its (deliberately delayed) update has landed."""
+    page.wait_for_timeout(80)
+    return locator.inner_text()

@@ -5,8 +5,8 @@
   language's own `json_schema`, so an editor and `tracksite check` give the same verdict
   (tests/core/test_schema.py); `.vscode/settings.json` maps them to files.
 - the field tables of docs/authoring.md, between `<!-- tracksite:fields NAME -->` markers.
-- tracksite/core/model/shapes.py and tracksite/core/widgets/<home>/shapes.py: the model's dataclasses of
-  what an instructor writes and the data widgets' values (core/model/generate.py),
+- tracksite/core/model/shapes.py and the marked lines of tracksite/core/widgets/<home>/body.py: the
+  model's dataclasses of what an instructor writes and the data widgets' values (core/model/generate.py),
   so the model and the validator describe one shape once.
 
 Both commands rewrite only what changed; `--check` reports stale files with exit 1 instead.

@@ -13,8 +13,8 @@ scripts and stylesheets a page that shows the widget links (`theme/__init__.py`,
 
 Where a widget lives is stated here too, as a name: its folder under `core/widgets/` (`home`),
 which holds its block (`block.py`, the pymdownx block that draws it and gives an export its
-data), and for a data body its description (`schema.py`, ending with the `SHAPES` from which
-core/model/generate.py writes its dataclasses into `shapes.py`) and its parser (`body.py`, ending
+data), and for a data body its description, ending with the `SHAPES` from which
+core/model/generate.py writes its dataclasses below it, and its parser (all in `body.py`, ending
 with a `BODY`), and the pass the
 check runs on it (`check.py`, ending with a `PASS`) when the entry says `check`; beside that
 folder, its script and stylesheet (`assets`: in its folder, published at the address the entry
@@ -74,8 +74,8 @@ class Widget:
     # markup stands in its place (core/markdown/bodychecks.py)
     schema_title: str | None = None  # title of the editors' JSON Schema of its body, if data
     home: str = ""  # its folder under core/widgets/: `block.py` (the `WidgetBlock` with `WIDGET =
-    # <entry>`), and for a data body `schema.py` (its description, with its `SHAPES`) and `body.py`
-    # (its parser, ending with its `BODY`)
+    # <entry>`), and for a data body `body.py` (its description, with its `SHAPES`, the
+    # dataclasses generated from them and its parser, ending with its `BODY`)
     export: str | None = None  # what the exports take from the data its block gives them (EXPORTS)
     check: bool = False  # its folder's `check.py` ends with a `PASS` every check runs (a runnable's
     # code is run against its tests): core/checks/__init__.py runs it beside its own passes
@@ -97,7 +97,7 @@ class Widget:
             dict.fromkeys(
                 [
                     f"{home}/__init__.py",
-                    *([f"{home}/schema.py", f"{home}/shapes.py", f"{home}/body.py"] if self.data else []),
+                    *([f"{home}/body.py"] if self.data else []),
                     *([f"{home}/check.py"] if self.check else []),
                     f"{home}/block.py",
                     *([f"{home}/words.yml"] if (HOMES / self.home / "words.yml").is_file() else []),

@@ -1,7 +1,7 @@
 """Learning widgets, core side: parse and validate the widget blocks of a lesson body.
 
-Each widget is a folder of this package, named by its registry entry (`home`): `schema.py` (its
-body's description), `body.py` (its parser, ending with a `BODY`), `block.py` (its pymdownx block:
+Each widget is a folder of this package, named by its registry entry (`home`): `body.py` (its
+body's description, the dataclasses generated from it and its parser, ending with a `BODY`), `block.py` (its pymdownx block:
 the HTML a page shows and the data an export takes), `check.py` when the check runs a pass of its
 own. Beside them, what every widget shares: `body.py` (reading a body), `bodies.py` (each `BODY`,
 from its entry), `validate.py` (every block of a page), `tables.py` (the guide's field tables),
@@ -24,12 +24,12 @@ front-matter; each data widget's `body.py` ends with a `BODY` (loaded by
 tracksite.core.widgets.bodies from the folder its registry entry names). Every parser
 returns `(value, findings)` and never raises on bad input: a finding's line is relative to the
 block body (1 = first body line) unless it names a data `file`, in which case the line is the
-file's own. The values are dataclasses generated from the bodies' descriptions (each widget's `schema.py`)
-into its `shapes.py`. The authoring
+file's own. The values are dataclasses generated from each body's description into the
+marked lines of the same `body.py` (core/model/generate.py). The authoring
 guide's field tables are written from the same bodies (`tables`).
 
 This package's own module imports nothing and re-exports nothing: a caller imports the module
-that defines a name (`tracksite.core.widgets.quiz.body.parse_quiz`), so that loading one widget's
-description (core/model/generate.py) or one block never loads every widget, nor the generated
-`shapes` a broken generation would leave behind.
+that defines a name (`tracksite.core.widgets.quiz.body.parse_quiz`), so that loading one block never
+loads every widget. core/model/generate.py reads a body's description by running the text of its
+`body.py` above the generated classes, never the module, which a broken generation would stop.
 """

@@ -18,8 +18,7 @@ from markdown.util import AtomicString
 from tracksite.core import widgetregistry as W
 from tracksite.core.widgets import islands
 from tracksite.core.widgets.common import DataBlock, el, el_math, highlight
-from tracksite.core.widgets.runnable.body import Runnable, code_key, parse_runnable
-from tracksite.core.widgets.runnable.schema import RUNNABLE, SHOWN_FROM_START
+from tracksite.core.widgets.runnable.body import RUNNABLE, SHOWN_FROM_START, Runnable, code_key, parse_runnable
 from tracksite.core.widgets.validate import content_key
 
 

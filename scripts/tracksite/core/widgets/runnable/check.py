@@ -44,8 +44,7 @@ from tracksite.core.problems.problem import ProblemList
 from tracksite.core.widgets import knownfailures as known
 from tracksite.core.widgets.body import read_body
 from tracksite.core.widgets.pagepython import first_code_line
-from tracksite.core.widgets.runnable.body import Runnable, parse_runnable
-from tracksite.core.widgets.runnable.schema import RUNNABLE
+from tracksite.core.widgets.runnable.body import RUNNABLE, Runnable, parse_runnable
 
 RUNNER = theme.ASSETS / "tracksite" / "runner.py"
 #: The verdicts kept, in the course's "tracksite" state folder.
