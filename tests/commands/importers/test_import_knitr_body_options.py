@@ -10,11 +10,29 @@ code comes from a file was published as a block of option lines. The lesson is w
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 import pytest
 
 from support import harness
 from tracksite.commands.cli import main
 from tracksite.commands.importers.carpentries import knitr
+
+
+def _png() -> bytes:
+    """A 1x1 PNG, written by the test."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
+    )
+
+
+PNG = _png()
 
 EPISODE = """---
 title: Options inside chunks
@@ -115,3 +133,62 @@ def test_a_chunks_file_is_noted_where_found_and_a_warning_with_its_line_where_no
     warning = "warning: episodes/01-options.Rmd:34: code chunk's file files/absent.R: not in the lesson"
     assert warning in out
     assert main(["--root", str(imported[0]), "check"]) == 0
+
+
+FIGURES = """---
+title: Figures from files
+teaching: 5
+exercises: 5
+---
+
+::: challenge
+
+## Make the folders
+
+Make a folder for the data.
+
+:::: solution
+
+```{r, fig.cap="The folder, made", echo=FALSE, message=FALSE}
+knitr::include_graphics("fig/made.png")
+```
+
+::::
+
+:::
+
+```{r, echo=FALSE, fig.alt="A page the lesson lacks"}
+include_graphics("fig/absent.png")
+```
+
+```{r, echo=FALSE}
+plot(1:3)
+```
+"""
+
+
+def test_a_hidden_include_graphics_chunk_shows_its_figure_without_r(tmp_path):
+    """knitr::include_graphics() only puts a figure on the page: nothing to run. Old (without
+    --execute): the `echo=FALSE` chunk was left out, so a solution made of it was empty, `tracksite
+    check` said TS404 and the import, the strict build and the link check failed."""
+    text, missing = knitr.without_r(FIGURES)
+    assert "![The folder, made](fig/made.png){alt='The folder, made'}" in text
+    assert "![](fig/absent.png){alt='A page the lesson lacks'}" in text
+    assert "plot(1:3)" not in text and (missing.figures, missing.hidden) == (2, 1)
+    assert text.count("\n") == FIGURES.count("\n")
+    lesson = tmp_path / "src"
+    (lesson / "episodes/fig").mkdir(parents=True)
+    (lesson / "config.yaml").write_text("title: Figures\nepisodes:\n- 01-figures.Rmd\n")
+    (lesson / "episodes/01-figures.Rmd").write_text(FIGURES)
+    (lesson / "episodes/fig/made.png").write_bytes(PNG)
+    course = tmp_path / "course"
+    assert main(["init", str(course), "--site-name", "Figures"]) == 0
+    result = harness.tracksite("import", "carpentries", str(lesson), "--track", "f", cwd=course)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-3000:]
+    assert "TS404" not in out and "verified: the built learner pages of 1 episodes" in out
+    assert "warning: episodes/01-figures.Rmd:23: image fig/absent.png is not in the source lesson" in out
+    site = harness.build(course, "--strict", "-d", str(tmp_path / "site"))
+    solution = harness.page(site, "f/figures/").select_one("details.ts-solution")
+    assert solution.select_one("img")["alt"] == "The folder, made"
+    assert "The folder, made" in solution.select_one("figcaption").get_text()

@@ -32,8 +32,13 @@ class Unrun:
     hidden: int = 0  # include=FALSE / echo=FALSE chunks left out
     children: list[tuple[int, str, bool]] = field(default_factory=list)  # (line, child=, found)
     sourced: list[tuple[int, str, bool]] = field(default_factory=list)  # (line, file= or code=, found)
+    figures: int = 0  # include_graphics() chunks shown as their figures
 
 
+# knitr::include_graphics("fig/a.png"), a chunk's only call: the figure, shown as it is
+_GRAPHICS = re.compile(
+    r"""^\s*(?:knitr::)?include_graphics\(\s*(?:path\s*=\s*)?(['"])(?P<path>[^'"]+)\1\s*\)\s*;?\s*$"""
+)
 # code = readLines("files/plan.R")[2:19], as lessons write it; any other R expression needs R
 _READ = re.compile(
     r"""^(?:readLines|xfun::read_utf8)\(\s*(['"])(?P<path>[^'"]+)\1\s*\)"""
@@ -62,6 +67,12 @@ def without_r(text: str, child: Callable[[str], str | None] | None = None) -> tu
             )
             lines[chunk.start : chunk.end + 1] = ["", *inner.splitlines(), ""] if body is not None else [""]
             continue
+        figures = _figures(chunk)
+        if figures and not chunk.shown:  # knitr's include_graphics(): a figure, no R to run
+            span = chunk.end + 1 - chunk.start
+            lines[chunk.start : chunk.end + 1] = [*figures, *[""] * span][: max(span, len(figures))]
+            missing.figures += len(figures)
+            continue
         if chunk.runs and chunk.flag("include"):
             missing.chunks += 1
             missing.plots += chunk.plots
@@ -89,6 +100,21 @@ def _shown(chunk: Chunk, block: list[str], child: Callable[[str], str | None] | 
     if not any(line.strip() for line in body):
         return [""] * len(block)
     return [""] * n + [block[0], *body, *block[-1:] * closed]
+
+
+def _figures(chunk: Chunk) -> list[str]:
+    """The figures a chunk made only of `knitr::include_graphics("fig/a.png")` calls shows, as
+    Markdown images with the chunk's `fig.alt` (or `fig.cap`) and `fig.cap` as knitr writes them;
+    [] for any other chunk. Such a chunk runs nothing the page needs: before, without R, a hidden
+    (`echo=FALSE`) one was left out, and a solution made of it was empty (TS404, import failed)."""
+    if not (chunk.flag("eval") and chunk.flag("include")):
+        return []
+    calls = [_GRAPHICS.match(line) for line in chunk.code[option_lines(chunk.code) :] if line.strip()]
+    if not calls or not all(calls):
+        return []
+    cap, alt = (chunk.options.get(k, "").strip().strip("'\"") for k in ("fig.cap", "fig.alt"))
+    alt = (alt or cap).replace("'", "&#39;")
+    return [f"![{cap}]({m['path']}){{alt='{alt}'}}" if alt else f"![]({m['path']})" for m in calls if m]
 
 
 def _source(chunk: Chunk) -> tuple[str, int | None, int | None]:
