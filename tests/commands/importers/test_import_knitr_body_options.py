@@ -192,3 +192,40 @@ def test_a_hidden_include_graphics_chunk_shows_its_figure_without_r(tmp_path):
     solution = harness.page(site, "f/figures/").select_one("details.ts-solution")
     assert solution.select_one("img")["alt"] == "The folder, made"
     assert "The folder, made" in solution.select_one("figcaption").get_text()
+
+
+NUMERIC_ECHO = """Text.
+
+```{r}
+#| echo: [2, 3]
+setup_folder()
+answer <- 42
+print(answer)
+tidy_up()
+```
+
+```{r, echo=-1}
+hidden_first()
+shown_second()
+```
+
+```{r, echo=2}
+long_call(a,
+  b)
+kept_too()
+```
+"""
+
+
+def test_a_numeric_echo_shows_only_the_expressions_it_names_without_r():
+    """knitr's `echo=2:3` (or `-1`, or `#| echo: [2, 3]`) shows only those expressions: lessons
+    hide set-up lines that way. Old (without --execute): every line was shown. Where a line is not
+    one whole expression the chunk is shown whole, as before: nothing is guessed away."""
+    text, _ = knitr.without_r(NUMERIC_ECHO)
+    assert "```{r}\nanswer <- 42\nprint(answer)\n```" in text
+    assert "setup_folder" not in text and "tidy_up" not in text
+    assert "```{r, echo=-1}\nshown_second()\n```" in text and "hidden_first" not in text
+    assert "long_call(a,\n  b)\nkept_too()" in text
+    assert text.count("\n") == NUMERIC_ECHO.count("\n")
+    lines = NUMERIC_ECHO.splitlines()
+    assert text.splitlines().index("print(answer)") == lines.index("print(answer)")

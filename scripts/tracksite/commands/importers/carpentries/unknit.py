@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracksite.commands.importers.carpentries import echolines
 from tracksite.commands.importers.carpentries.chunkheaders import Chunk, chunks, join_headers, option_lines
 from tracksite.commands.importers.pipeline import confine
 from tracksite.core.sources import read_text
@@ -88,7 +89,8 @@ def _shown(chunk: Chunk, block: list[str], child: Callable[[str], str | None] | 
     """A shown chunk's lines as knitr shows its code: without its `#|` option lines (moved above
     the fence as blank lines, so the line count stays), with the code its `file=` or
     `code = readLines(...)` names from the lesson (which changes the count, `Unrun.sourced` says
-    where), and nothing at all when no code is left (knitr shows no empty block)."""
+    where), only the expressions a numeric `echo` names (echolines), and nothing at all when no
+    code is left (knitr shows no empty block)."""
     n = option_lines(chunk.code)
     closed = len(block) > len(chunk.code) + 1
     body = chunk.code[n:]
@@ -99,7 +101,14 @@ def _shown(chunk: Chunk, block: list[str], child: Callable[[str], str | None] | 
         body = (text or "").splitlines()[first:last]
     if not any(line.strip() for line in body):
         return [""] * len(block)
-    return [""] * n + [block[0], *body, *block[-1:] * closed]
+    shown = None if name else echolines.chosen(chunk.options.get("echo", ""), body)
+    after = 0  # knitr's echo=2:3: the lines left out become blank lines outside the fences
+    if shown is not None and not any(shown):
+        return [""] * len(block)
+    if shown is not None:
+        after = len(shown) - 1 - max(i for i, keep in enumerate(shown) if keep)
+        n, body = n + shown.count(False) - after, [line for line, keep in zip(body, shown, strict=True) if keep]
+    return [""] * n + [block[0], *body, *block[-1:] * closed] + [""] * after
 
 
 def _figures(chunk: Chunk) -> list[str]:
