@@ -140,12 +140,29 @@ def parse_options(rest: str, code: list[str]) -> tuple[str, dict[str, str]]:
             options[key.strip()] = value.strip()
         elif not label:
             label = part.strip().strip("'\"")
-    for line in code:
-        m = PIPE_OPTION.match(line)
-        if not m:
-            break
-        options[m["key"].replace("-", ".")] = m["value"]
+    piped = [line.split("#|", 1)[1] for line in code[: option_lines(code)]]
+    if piped and not all(PIPE_OPTION.match("#|" + line) for line in piped if line.strip()):
+        # knitr reads `#|` lines that are not YAML (`#| label = "a", eval = FALSE,`) as a header's
+        # comma-separated options. Before, they were not read at all: `echo = FALSE` was shown.
+        for part in split_options(" ".join(piped)):
+            key, eq, value = part.partition("=")
+            if eq:
+                options[key.strip().replace("-", ".")] = value.strip()
+        return label, options
+    for line in piped:
+        m = PIPE_OPTION.match("#|" + line)
+        if m:
+            options[m["key"].replace("-", ".")] = m["value"]
     return label, options
+
+
+def option_lines(code: list[str]) -> int:
+    """How many of the chunk's first lines are knitr's in-body options (`#| ...`): knitr reads
+    them and leaves them out of the code it shows."""
+    n = 0
+    while n < len(code) and code[n].lstrip().startswith("#|"):
+        n += 1
+    return n
 
 
 def chunks(lines: list[str]) -> list[Chunk]:

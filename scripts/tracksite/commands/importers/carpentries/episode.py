@@ -31,6 +31,7 @@ from tracksite.commands.importers.carpentries.linerewrites import (
     list_indents,
 )
 from tracksite.commands.importers.carpentries.links import IMAGE, LINK
+from tracksite.commands.importers.pipeline import counting
 from tracksite.core import messages
 
 # `::: x`, `::: {.x}`, `::: {#id .x .y}`, `::: x :::`
@@ -42,7 +43,6 @@ CODE_SPAN = re.compile(r"(`+[^`]*?`+)")
 TERM_ANCHOR = re.compile(r"^\[(?P<text>[^\]]+)\]\{#(?P<id>[\w-]+)\}\s*$")
 # `[[**field**]{#field}](https://glosario...)`: a term with an id, linked (the glossary template's form)
 LINKED_ID = re.compile(r"\[\[(?P<text>[^\[\]]+)\]\{\s*#(?P<id>[\w-]+)\s*\}\]\((?P<target>[^)\s]+)\)")
-LIST_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
 LIQUID = re.compile(r"\{\{[^{}]*\}\}|\{%[^%]*%\}")  # Jekyll's `{{ site.x }}` and `{% include x %}`
 # `[text]({{ base.url }}/03-crs)`, `[ref]: {{ page.root }}/fig/x.png`: Jekyll's lesson root before a path
 LIQUID_ROOT = re.compile(r"(?P<lead>\]\(\s*|^\s{0,3}\[[^\]]+\]:\s*)\{\{[^{}]*\}\}/?")
@@ -134,14 +134,19 @@ def div_kind(m: re.Match) -> str | None:
 
 
 def list_items(children: list) -> list[str]:
-    """The bullet items of a questions/objectives/keypoints div, continuation lines joined."""
+    """The items of a questions/objectives/keypoints div's list, continuation lines joined: a
+    bullet or numbered item indented up to three spaces, as Pandoc reads one; a nested item's text
+    joins its parent's, as the source's count reads it (counting.list_item). Before, a nested
+    item became a question of its own and a numbered list gave none."""
     items: list[str] = []
+    column = 0  # the first item's text column: a marker at or right of it is nested
     for line in children:
         if isinstance(line, Div):
             continue
-        m = LIST_ITEM.match(line)
-        if m:
-            items.append(m.group(1).strip())
+        m = counting.list_item(line)
+        if m and (not items or m[0] < column):
+            column = column or m[1]
+            items.append(line[m[1] :].strip())
         elif line.strip() and items:
             items[-1] += " " + line.strip()
     return [re.sub(r"\s+", " ", i) for i in items if i]

@@ -247,7 +247,12 @@ def prepare(
             (prepared.joined if found else prepared.missing_children).append(
                 f"episodes/{name}:{line}: child document {child}: {what}"
             )
-        if missing.children:
+        for line, path, found in missing.sourced:
+            what = "its code read from there, as knitr does" if found else "not in the lesson: the chunk is left out"
+            (prepared.joined if found else prepared.missing_children).append(
+                f"episodes/{name}:{line}: code chunk's file {path}: {what}"
+            )
+        if missing.children or missing.sourced:
             prepared.line_maps[name] = line_map(texts[name], text)
     return prepared
 

@@ -5,15 +5,21 @@ page then lacks is counted for the import's summary (`Unrun`). A chunk `child="f
 is knitr's child document, which held-out lessons use for text shared by episodes: knitr puts the
 child's text in the chunk's place, and so does this (its own chunks treated alike). Before, the
 chunk became an empty code block and the child's text was lost without a word.
+
+knitr also reads options inside a chunk (`#| echo: false`, or `#| label = "a", eval = FALSE`) and
+shows the code without those lines; `file=` and `code = readLines("files/a.R")[2:9]` give the chunk
+its code from a lesson file. Before, the `#|` lines were shown as code and such a chunk was empty.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracksite.commands.importers.carpentries.chunkheaders import chunks, join_headers
+from tracksite.commands.importers.carpentries import echolines
+from tracksite.commands.importers.carpentries.chunkheaders import Chunk, chunks, join_headers, option_lines
 from tracksite.commands.importers.pipeline import confine
 from tracksite.core.sources import read_text
 
@@ -26,6 +32,19 @@ class Unrun:
     plots: int = 0  # of those, the ones that most likely draw a plot
     hidden: int = 0  # include=FALSE / echo=FALSE chunks left out
     children: list[tuple[int, str, bool]] = field(default_factory=list)  # (line, child=, found)
+    sourced: list[tuple[int, str, bool]] = field(default_factory=list)  # (line, file= or code=, found)
+    figures: int = 0  # include_graphics() chunks shown as their figures
+
+
+# knitr::include_graphics("fig/a.png"), a chunk's only call: the figure, shown as it is
+_GRAPHICS = re.compile(
+    r"""^\s*(?:knitr::)?include_graphics\(\s*(?:path\s*=\s*)?(['"])(?P<path>[^'"]+)\1\s*\)\s*;?\s*$"""
+)
+# code = readLines("files/plan.R")[2:19], as lessons write it; any other R expression needs R
+_READ = re.compile(
+    r"""^(?:readLines|xfun::read_utf8)\(\s*(['"])(?P<path>[^'"]+)\1\s*\)"""
+    r"""\s*(?:\[\s*(?P<a>\d+)\s*:\s*(?P<b>\d+)\s*\])?$"""
+)
 
 
 def without_r(text: str, child: Callable[[str], str | None] | None = None) -> tuple[str, Unrun]:
@@ -49,13 +68,74 @@ def without_r(text: str, child: Callable[[str], str | None] | None = None) -> tu
             )
             lines[chunk.start : chunk.end + 1] = ["", *inner.splitlines(), ""] if body is not None else [""]
             continue
+        figures = _figures(chunk)
+        if figures and not chunk.shown:  # knitr's include_graphics(): a figure, no R to run
+            span = chunk.end + 1 - chunk.start
+            lines[chunk.start : chunk.end + 1] = [*figures, *[""] * span][: max(span, len(figures))]
+            missing.figures += len(figures)
+            continue
         if chunk.runs and chunk.flag("include"):
             missing.chunks += 1
             missing.plots += chunk.plots
         if not chunk.shown:
             missing.hidden += 1
             lines[chunk.start : chunk.end + 1] = [""] * (chunk.end + 1 - chunk.start)
+        else:
+            lines[chunk.start : chunk.end + 1] = _shown(chunk, lines[chunk.start : chunk.end + 1], child, missing)
     return "\n".join(lines) + "\n", missing
+
+
+def _shown(chunk: Chunk, block: list[str], child: Callable[[str], str | None] | None, missing: Unrun) -> list[str]:
+    """A shown chunk's lines as knitr shows its code: without its `#|` option lines (moved above
+    the fence as blank lines, so the line count stays), with the code its `file=` or
+    `code = readLines(...)` names from the lesson (which changes the count, `Unrun.sourced` says
+    where), only the expressions a numeric `echo` names (echolines), and nothing at all when no
+    code is left (knitr shows no empty block)."""
+    n = option_lines(chunk.code)
+    closed = len(block) > len(chunk.code) + 1
+    body = chunk.code[n:]
+    name, first, last = _source(chunk)
+    if name:
+        text = child(name) if child is not None else None
+        missing.sourced.insert(0, (chunk.start + 1, name, text is not None))
+        body = (text or "").splitlines()[first:last]
+    if not any(line.strip() for line in body):
+        return [""] * len(block)
+    shown = None if name else echolines.chosen(chunk.options.get("echo", ""), body)
+    after = 0  # knitr's echo=2:3: the lines left out become blank lines outside the fences
+    if shown is not None and not any(shown):
+        return [""] * len(block)
+    if shown is not None:
+        after = len(shown) - 1 - max(i for i, keep in enumerate(shown) if keep)
+        n, body = n + shown.count(False) - after, [line for line, keep in zip(body, shown, strict=True) if keep]
+    return [""] * n + [block[0], *body, *block[-1:] * closed] + [""] * after
+
+
+def _figures(chunk: Chunk) -> list[str]:
+    """The figures a chunk made only of `knitr::include_graphics("fig/a.png")` calls shows, as
+    Markdown images with the chunk's `fig.alt` (or `fig.cap`) and `fig.cap` as knitr writes them;
+    [] for any other chunk. Such a chunk runs nothing the page needs: before, without R, a hidden
+    (`echo=FALSE`) one was left out, and a solution made of it was empty (TS404, import failed)."""
+    if not (chunk.flag("eval") and chunk.flag("include")):
+        return []
+    calls = [_GRAPHICS.match(line) for line in chunk.code[option_lines(chunk.code) :] if line.strip()]
+    if not calls or not all(calls):
+        return []
+    cap, alt = (chunk.options.get(k, "").strip().strip("'\"") for k in ("fig.cap", "fig.alt"))
+    alt = (alt or cap).replace("'", "&#39;")
+    return [f"![{cap}]({m['path']}){{alt='{alt}'}}" if alt else f"![]({m['path']})" for m in calls if m]
+
+
+def _source(chunk: Chunk) -> tuple[str, int | None, int | None]:
+    """The lesson file a chunk's code comes from (knitr's `file=`, or `code=` reading a file),
+    and the slice of its lines; ("", None, None) when the chunk's own code stands."""
+    file = chunk.options.get("file", "").strip().strip("'\"")
+    if file:
+        return file, None, None
+    m = _READ.match(chunk.options.get("code", "").strip())
+    if not m:
+        return "", None, None
+    return m["path"], int(m["a"]) - 1 if m["a"] else None, int(m["b"]) if m["b"] else None
 
 
 def child_reader(root: Path, folder: Path) -> Callable[[str], str | None]:

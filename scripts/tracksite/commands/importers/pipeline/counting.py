@@ -35,7 +35,8 @@ OUTPUT_INFO = {"output", "error", "warning", "message"}
 FENCE = re.compile(r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?(`{3,}(?=[^`]*$)|~{3,})\s*\{?\s*\.?(?P<info>[\w+-]*)")
 DIV = re.compile(r"^\s*:{3,}\s*(?:\{[^}]*?\.(?P<a>[\w-]+)[^}]*\}|(?P<b>[A-Za-z][\w-]*))\s*:*\s*$")
 DIV_END = re.compile(r"^\s*:{3,}\s*$")
-ITEM = re.compile(r"^( {0,1})(?:[-*+]|\d+\.)\s+\S")
+# a list item as Pandoc reads one: up to three spaces before its marker (`  - a question`)
+ITEM = re.compile(r"^(?P<indent> {0,3})(?P<marker>[-*+]|\d+\.)(?P<gap>\s+)\S")
 HEADING = re.compile(r"^#{1,6}\s")
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]+\)|<img\b", re.I)
 LINK = re.compile(
@@ -143,7 +144,7 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset(), fir
             continue
         kind = stack[-1][0] if stack else ""
         counts["callouts"] += len(DETAILS_OPEN.findall(line))
-        if kind in LIST_FIELDS and ITEM.match(line):
+        if kind in LIST_FIELDS and _top_item(stack[-1], line):
             counts[kind] += 1
         elif kind == "challenge" and stack[-1][1] and HEADING.match(raw):
             counts["exercises"] += 1  # a second titled exercise in one challenge box
@@ -159,6 +160,29 @@ def count_source(text: str, shared: frozenset[str] | set[str] = frozenset(), fir
         para.append(line)
         above, previous = previous, line
     return counts
+
+
+def list_item(line: str) -> tuple[int, int] | None:
+    """A list item's indent and its text's column, as Pandoc reads the item (up to three spaces
+    before its marker); None when `line` starts no item. An item of the same list has its marker
+    left of the first item's text column; one nested in it, at or right of it."""
+    m = ITEM.match(line)
+    if not m:
+        return None
+    return len(m["indent"]), len(m["indent"]) + len(m["marker"]) + min(len(m["gap"].expandtabs(4)), 4)
+
+
+def _top_item(div: list, line: str) -> bool:
+    """Whether `line` starts an item of the list a questions, objectives or keypoints div holds,
+    not of a list nested in one (`div[1]`: the first item's text column, once it is seen).
+    Before, an item indented two spaces (`  - a question`, which Pandoc and the page read as an
+    item) was not counted and the import's verification failed."""
+    item = list_item(line)
+    if item is None:
+        return False
+    if isinstance(div[1], bool):
+        div[1] = item[1]
+    return item[0] < div[1]
 
 
 def _open_div(counts: Counts, stack: list[list], kind: str) -> int:
