@@ -131,6 +131,33 @@ def test_a_kept_page_that_does_not_match_its_checksum_is_never_used(course):
     assert same_trees(tmp / "kept-tamper", tmp / "kept-reference") == []
 
 
+def test_a_warm_build_reads_each_kept_pages_entry_once(course):
+    """Issue 88: a warm build read every kept page's entry (its HTML and search reading, 70 KB a
+    lesson of the benchmark) twice, decoding it each time: as the page was replayed, for its
+    conversion, and as it was written. The conversion now comes with the page's reads; the entry
+    is only checked against its checksum there, and read once."""
+    root, tmp = course
+    first = cold(root, tmp / "once-cold")
+    pages = int(first.split("tracksite: build cache: ")[1].split(" pages converted")[0])
+
+    def counted_build() -> tuple[subprocess.CompletedProcess, dict[str, int]]:
+        reads: dict[str, int] = {}
+        real = buildcache.BuildCache.get
+
+        def get(self, key, table="pages", **kwargs):
+            if table == pagecache.TABLE and not key.startswith(pagecache.READS):
+                reads[key] = reads.get(key, 0) + 1
+            return real(self, key, table, **kwargs)
+
+        buildcache.BuildCache.get = get  # type: ignore[method-assign]  # (in the fork only)
+        return new_process_build(root, tmp / "once-warm"), reads
+
+    run, reads = harness.forked(counted_build)
+    assert run.returncode == 0 and f"{pages} written as kept" in run.stderr, run.stderr[-3000:]
+    assert len(reads) == pages and set(reads.values()) == {1}, reads
+    assert same_trees(tmp / "once-warm", tmp / "once-cold") == []
+
+
 def test_what_the_configuration_resolves_to_is_in_the_served_sites_key(tmp_path, monkeypatch):
     """An `!ENV` value changes what pages show without changing mkdocs.yml's bytes: the
     configuration as MkDocs resolved it is in the key of a served site kept for a restart

@@ -227,6 +227,30 @@ class BuildCache:
         entry[cachedb.MAIN[table]] = text
         return entry
 
+    def intact(self, key: str, table: str = "pages") -> bool:
+        """Whether an entry is kept and matches its checksum, without decoding it: `get(key,
+        verify=False)` reads it later (a page replayed: its entry read whole once, not twice).
+        A mismatch discards the cache, as `get` does."""
+        made = self._new.get((table, key))
+        if made is not None:
+            self._used.add((table, key))
+            return True
+        if self._db is None or (self._empty and (table, key) not in self._written):
+            return False
+        try:
+            row = self._db.execute(f"SELECT value, text, crc FROM {table} WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as e:
+            self._discard(f"it could not be read ({e})")
+            return False
+        if row is None:
+            return False
+        value, data, check = row
+        if not isinstance(value, str) or not isinstance(data, bytes) or cachedb.checksum(key, value, data) != check:
+            self._discard("an entry does not match its checksum")
+            return False
+        self._used.add((table, key))
+        return True
+
     def has(self, key: str, table: str = "pages") -> bool:
         """Whether an entry is kept, without reading it (`get` reads it when it is needed)."""
         if (table, key) in self._new:

@@ -131,12 +131,17 @@ class Outputs:
         if self.cache.off:
             return False
         sources = digest([self._common, conversion_key, stable_text(dict(page.meta))])
-        key = self._key(page, sources)
-        entry = self.cache.get(key, TABLE) if key is not None else None
-        if entry is None or not isinstance(entry.get("conversion"), dict):
+        key, noted = self._key(page, sources)
+        conversion = noted.get("conversion") if noted is not None and noted.get("for") == key else None
+        # the page's entry (its HTML and search reading, 70 KB) is read whole once, as it is
+        # written (`kept`); here only its checksum, the conversion coming with its reads (issue 88)
+        if key is None or not isinstance(conversion, dict) or not self.cache.intact(key, TABLE):
+            entry = self.cache.get(key, TABLE) if key is not None else None
+            conversion = entry.get("conversion") if entry is not None else None
+        if not isinstance(conversion, dict):
             self._pending[src] = (sources, self._counter.count)
             return False
-        buildcache.restore(page, files, {**entry["conversion"], "content": ""})
+        buildcache.restore(page, files, {**conversion, "content": ""})
         self.cache.touch(conversion_key)
         # its output and search readings are read again as the page is written (`kept`): held from
         # here, a warm build of 1,000 lessons held every page's at once (about 60 KB a page)
@@ -144,15 +149,16 @@ class Outputs:
         self.hits += 1
         return True
 
-    def _key(self, page: Page, sources: str) -> str | None:
+    def _key(self, page: Page, sources: str) -> tuple[str | None, dict[str, Any] | None]:
         """The key of the page's output: what it is made from and what it read, each read
-        looked up now (None: the last build kept no reads of it, or one cannot be looked up)."""
+        looked up now (None: the last build kept no reads of it, or one cannot be looked up);
+        and the entry of its reads as kept (with the conversion of the output it led to)."""
         kept = self.cache.get(READS + sources, TABLE)
         if kept is None:
-            return None
+            return None, None
         cells = kept["output"].replace("\n", "\t").split("\t")  # kind, name, value: a line each
         if len(cells) % 3:
-            return None
+            return None, kept
         names, noted_values = list(zip(cells[0::3], cells[1::3], strict=True)), cells[2::3]
         model = self.reads.model
         marked = model is not None and kept.get("model") == model
@@ -160,15 +166,15 @@ class Outputs:
         values = self.reads.values(page, names, noted)
         self.reads.let_go(page)  # (its `ts`: a build holds a few pages' at a time)
         if values is None:
-            return None
+            return None, kept
         if model is not None and not marked and values == noted_values:
             # every value as noted, this model's own: the next build of it takes those of `ts` as noted
-            self.cache.keep(READS + sources, {"output": kept["output"], "model": model}, TABLE)
+            self.cache.keep(READS + sources, {**kept, "model": model}, TABLE)
         if buildcache.log.isEnabledFor(logging.DEBUG):  # (`mkdocs build -v`: why a page is rendered again)
             for (kind, name), was, value in zip(names, noted_values, values, strict=True):
                 if was != value:
                     buildcache.log.debug("tracksite: %s read %s %r, which changed", page.file.src_uri, kind, name)
-        return _output_key(sources, values)
+        return _output_key(sources, values), kept
 
     def adopt(self, page: Page) -> bool:
         """A page a helper process rendered (parallel.py): written as kept when the helper kept
@@ -176,7 +182,7 @@ class Outputs:
         pending = self._pending.get(page.file.src_uri)
         if pending is None:
             return False
-        key = self._key(page, pending[0])  # (the reads the helper noted, looked up here)
+        key = self._key(page, pending[0])[0]  # (the reads the helper noted, looked up here)
         if key is not None and self.cache.has(key, TABLE):  # (its output is read as the page is
             del self._pending[page.file.src_uri]  # written: a helper's share is not all held at once)
             self.reads.taken(page)  # (what this process noted of it: the helper built it)
@@ -268,7 +274,9 @@ class Outputs:
         reads = "\n".join(f"{kind}\t{name}\t{value}" for (kind, name), value in zip(names, values, strict=True))
         # (the values: for `-v`), and the model those of `ts` are valid for (pagedeps.Reads; none
         # under serve, which computes no model key: a mark left by a build must not vouch for them)
-        self.cache.keep(READS + pending[0], {"output": reads, "model": self.reads.model or ""}, TABLE)
+        # (and the conversion, for the output under `key`: a warm build reads the page's entry once)
+        noted = {"output": reads, "model": self.reads.model or "", "conversion": conversion, "for": key}
+        self.cache.keep(READS + pending[0], noted, TABLE)
         self.cache.keep(key, {"output": output, "search": search, "conversion": conversion}, TABLE)
         return key
 
