@@ -4,8 +4,9 @@
    before the frame's own policy (default-src 'none', connect-src 'none', script-src
    'wasm-unsafe-eval', worker-src blob:), which then holds for the worker it starts: that worker
    can make no request at all. This script only starts the worker from the script the page hands
-   over (a Blob: Pyodide and runnable-worker.js) and passes messages both ways; it reads nothing
-   the worker sends. */
+   over (a Blob: Pyodide and runnable-worker.js), compiles the WebAssembly and reads the saved
+   memory the page hands over for it, and passes messages both ways; it reads nothing the worker
+   sends. */
 (() => {
   "use strict";
   const up = (data, transfer) => window.parent.postMessage(data, "*", transfer);
@@ -43,12 +44,17 @@
       up({ kind: "error", reason: String(e.message || "") }, []);
     };
     worker.postMessage({ kind: "files", files });
-    compiled.then((module) => worker.postMessage({ kind: "module", module }),
-      (e) => worker.postMessage({ kind: "module", module: null, reason: String((e && e.message) || e) }));
+    compiled.then((module) => {
+      worker.postMessage({ kind: "module", module });
+      up({ kind: "marks", marks: [["frame-module", at()]] }, []);
+    }, (e) => worker.postMessage({ kind: "module", module: null, reason: String((e && e.message) || e) }));
   }
   const saved = (memory) => {
     const read = memory instanceof Blob ? memory.arrayBuffer() : Promise.resolve(null);
-    read.then((bytes) => bytes, () => null).then((bytes) => worker.postMessage({ kind: "saved", memory: bytes }, bytes ? [bytes] : []));
+    read.then((bytes) => bytes, () => null).then((bytes) => {
+      worker.postMessage({ kind: "saved", memory: bytes }, bytes ? [bytes] : []);
+      if (bytes) up({ kind: "marks", marks: [["frame-memory", at()]] }, []);
+    });
   };
 
   window.addEventListener("message", (e) => {

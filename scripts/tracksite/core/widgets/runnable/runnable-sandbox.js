@@ -54,6 +54,7 @@
       performance.mark("ts-python:" + name, at === undefined ? undefined : { startTime: at - performance.timeOrigin });
     } catch (e) { /* no User Timing here */ }
   };
+  mark("script");
   const shelved = (name) => INDEX + "sha256/" + SHA[name];
   const named = (name, blob) => blob.arrayBuffer().then(hex).then((digest) => digest === SHA[name], () => false);
   const refused = new Set(); /* the kept copies this page found not to be the files named */
@@ -140,8 +141,8 @@
   /* ---- the interpreter's memory after its own start (issue 70), kept by this page ----
      Under this course's key (one entry per course of the origin, in Cache Storage), with its
      SHA-256 in the course's local storage, noted when this page received it from a fresh frame
-     before any run of that frame started. A copy is read, handed to the frame and checked at
-     once, side by side (hashing 31 MB took 0.26-0.37 s, as long as the start from it); the frame
+     before any run of that frame started. A copy is read, handed to the frame and checked
+     while the frame starts (hashing 31 MB took 0.26-0.37 s, as long as the start from it); the frame
      is given no code and said ready to no one before the digest is the one noted. One that
      differs is deleted, its frame removed, and a new frame starts afresh; Pyodide refuses one of
      another build. Where Cache Storage or SubtleCrypto is missing (a page not served over HTTPS
@@ -213,8 +214,8 @@
     };
     const fail = (reason) => { if (!gone) deliver({ kind: "failed", reason }); };
     /* the files and the saved memory are read from the start, while the frame loads; the
-       memory goes after the files, so that the worker compiles while it reads the memory and
-       the page checks it */
+       memory goes right after the files, so that the frame reads it and compiles the
+       WebAssembly while its worker evaluates its script, and the page checks both meanwhile */
     mark("asked");
     fetched().then(() => mark("files"), () => {}); /* (a failure is said when the frame asks for them) */
     const begin = (f, remembered) => fetched().then(({ script, files: handed, intact }) => {

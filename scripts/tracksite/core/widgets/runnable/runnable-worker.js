@@ -58,8 +58,8 @@ const writer = (stream) => ({
 /* ---- Pyodide, from the bytes handed over ---- */
 /* Pyodide asks for its files by address under indexURL (the lock file, the standard library,
    the WebAssembly); they are answered from the bytes the page sent, so no request is made (the
-   frame's policy, connect-src 'none', would refuse it anyway). The WebAssembly is compiled as it
-   streams in from that answer. */
+   frame's policy, connect-src 'none', would refuse it anyway). The WebAssembly comes compiled
+   by the frame, which compiled it from its Blob while this script was evaluated. */
 const INDEX = "https://tracksite.invalid/pyodide/";
 const TYPES = { wasm: "application/wasm", json: "application/json", zip: "application/zip" };
 function serve(files, compiled) {
@@ -104,7 +104,7 @@ async function start(loader, asm, files, memory) {
   const wasm = files["pyodide/pyodide.asm.wasm"];
   compiled.then(() => mark("compiled"), () => {});
   /* the others read whole (from memory): every request Pyodide makes is answered from bytes;
-     the WebAssembly, compiled from its Blob, is not read into a second copy */
+     the WebAssembly, compiled by the frame, is not read here at all */
   const bytes = { "pyodide/pyodide.asm.wasm": wasm };
   /* the memory's bytes, read by the frame meanwhile */
   const snapshot = memory.then((given) => { mark("memory-in"); return given; });
