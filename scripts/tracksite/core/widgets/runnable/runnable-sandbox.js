@@ -46,16 +46,31 @@
   const hex = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
     (b) => b.toString(16).padStart(2, "0")).join("");
   const opened = (name) => (window.caches && window.crypto && crypto.subtle ? caches.open(name) : Promise.reject(new Error("none")));
+  /* the start's steps as performance marks ("ts-python:<step>"), the frame's and the worker's
+     among them (sent as times since the epoch): the benchmark and the tests read where a start
+     goes (docs/benchmarks.md) */
+  const mark = (name, at) => {
+    try {
+      performance.mark("ts-python:" + name, at === undefined ? undefined : { startTime: at - performance.timeOrigin });
+    } catch (e) { /* no User Timing here */ }
+  };
+  mark("script");
   const shelved = (name) => INDEX + "sha256/" + SHA[name];
   const named = (name, blob) => blob.arrayBuffer().then(hex).then((digest) => digest === SHA[name], () => false);
   const refused = new Set(); /* the kept copies this page found not to be the files named */
+  /* the digests are taken once the first frame has its files (issue 81: hashing 13 MB of files
+     and the 31 MB memory while they were read slowed the reading on the start's path by
+     0.2-0.4 s); a frame is still given no code before they are the ones named */
+  let quiet = null;
+  const over = new Promise((resolve) => { quiet = resolve; });
+  const later = (f) => over.then(f);
   const read = async (name) => {
     if (SHA[name] && !refused.has(name)) {
       try {
         const found = await (await opened(SHELF)).match(shelved(name));
         const blob = found && await found.blob();
         if (blob) {
-          return [name, blob, named(name, blob).then((ok) => {
+          return [name, blob, later(() => named(name, blob)).then((ok) => {
             if (!ok) {
               refused.add(name);
               opened(SHELF).then((cache) => cache.delete(shelved(name))).catch(() => {});
@@ -75,7 +90,7 @@
     const blob = await response.blob();
     /* kept only when it is the file named (a site of another tracksite serves other bytes) */
     if (SHA[name]) {
-      named(name, blob).then((ok) => ok && opened(SHELF).then((cache) => cache.put(shelved(name), new Response(blob))))
+      later(() => named(name, blob)).then((ok) => ok && opened(SHELF).then((cache) => cache.put(shelved(name), new Response(blob))))
         .catch(() => {});
     }
     return [name, blob, Promise.resolve(true)];
@@ -83,19 +98,21 @@
   let files = null;
   const fetched = () => {
     files = files || Promise.all(FILES.map(read)).then(async (pairs) => {
+      mark("read");
       const all = Object.fromEntries(pairs.map(([name, blob]) => [name, blob]));
       const intact = Promise.all(pairs.map(([, , ok]) => ok)).then((oks) => oks.every(Boolean));
       let script;
       try {
         script = await joined(all);
       } catch (e) { /* refused by name: unless a kept copy was not the file named, then fetched */
+        quiet();
         if (await intact) throw e;
         files = null;
         return fetched();
       }
       return { script, files: Object.fromEntries(WORKER.map((name) => [name, all[name]])), intact };
     });
-    files.catch(() => { files = null; }); /* a later start tries again */
+    files.catch(() => { files = null; quiet(); }); /* a later start tries again */
     return files;
   };
   /* The worker's one classic script: Pyodide's two modules as its parts, then runnable-worker.js.
@@ -124,8 +141,8 @@
   /* ---- the interpreter's memory after its own start (issue 70), kept by this page ----
      Under this course's key (one entry per course of the origin, in Cache Storage), with its
      SHA-256 in the course's local storage, noted when this page received it from a fresh frame
-     before any run of that frame started. A copy is read, handed to the frame and checked at
-     once, side by side (hashing 31 MB took 0.26-0.37 s, as long as the start from it); the frame
+     before any run of that frame started. A copy is read, handed to the frame and checked
+     while the frame starts (hashing 31 MB took 0.26-0.37 s, as long as the start from it); the frame
      is given no code and said ready to no one before the digest is the one noted. One that
      differs is deleted, its frame removed, and a new frame starts afresh; Pyodide refuses one of
      another build. Where Cache Storage or SubtleCrypto is missing (a page not served over HTTPS
@@ -150,7 +167,7 @@
       const found = await (await storage()).match(entry());
       const bytes = found ? await found.blob() : null;
       if (bytes) {
-        const checked = bytes.arrayBuffer().then(hex).then((digest) => digest === note.digest, () => false);
+        const checked = later(() => bytes.arrayBuffer()).then(hex).then((digest) => digest === note.digest, () => false);
         checked.then((ok) => { if (!ok) forget(); });
         return (memory = { bytes, checked });
       }
@@ -197,18 +214,23 @@
     };
     const fail = (reason) => { if (!gone) deliver({ kind: "failed", reason }); };
     /* the files and the saved memory are read from the start, while the frame loads; the
-       memory goes after the files, so that the worker compiles while it reads the memory and
-       the page checks it */
-    fetched().catch(() => {}); /* (a failure is said when the frame asks for them) */
+       memory goes right after the files, so that the frame reads it and compiles the
+       WebAssembly while its worker evaluates its script, and the page checks both meanwhile */
+    mark("asked");
+    fetched().then(() => mark("files"), () => {}); /* (a failure is said when the frame asks for them) */
     const begin = (f, remembered) => fetched().then(({ script, files: handed, intact }) => {
       if (gone || now !== f) return;
       const win = f.frame.contentWindow;
       win.postMessage({ kind: "start", script, files: handed }, "*");
+      mark("handed");
+      quiet();
       remembered.then(({ bytes, checked }) => {
         if (gone || now !== f) return;
         win.postMessage({ kind: "saved", memory: bytes }, "*");
+        mark("memory");
         Promise.all([intact, checked]).then(([whole, ok]) => {
           if (gone || now !== f) return;
+          mark("checked");
           if (!whole) { /* a file not the one named: fetched again, into a new frame */
             files = null;
             fetched().catch(() => {});
@@ -224,6 +246,7 @@
       });
     }, (e) => fail(String((e && e.message) || e)));
     const said = (m) => {
+      if (m.kind === "ready" || m.kind === "started" || m.kind === "done") mark(m.kind);
       if (m.kind !== "error") deliver(m);
       else if (failure) failure({ preventDefault() {}, message: m.reason });
     };
@@ -232,7 +255,16 @@
       if (gone || !f || e.source !== f.frame.contentWindow) return;
       const m = e.data;
       if (!m || typeof m !== "object") return;
+      if (m.kind === "marks") { /* the frame's and the worker's steps: times, nothing else */
+        if (Array.isArray(m.marks)) {
+          m.marks.slice(0, 20).forEach((x) => {
+            if (Array.isArray(x) && /^[a-z-]{1,20}$/.test(x[0]) && Number.isFinite(x[1])) mark(x[0], x[1]);
+          });
+        }
+        return;
+      }
       if (m.kind === "frame") {
+        mark("hello");
         if (!f.hello) begin(f, f.remembered);
         f.hello = true;
         return;
@@ -263,6 +295,7 @@
         setTimeout(() => { if (!f.hello && now === f) fail("runnable-frame.js: not loaded"); }, 1000);
       }, { once: true });
       document.body.append(f.frame);
+      mark("frame");
     };
     open(kept());
     box.postMessage = (m) => {

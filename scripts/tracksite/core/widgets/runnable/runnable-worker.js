@@ -8,8 +8,9 @@
    interrupted from outside without SharedArrayBuffer, which needs headers a static site cannot
    send.
 
-   Messages in: {kind: "files", files: {name: Blob}}, first; {kind: "saved", memory:
-   Blob | null} (the page's checked copy, which may come later); {id, code, tests, expected}. Out: {kind: "memory", bytes} (a fresh start's memory,
+   Messages in: {kind: "files", files: {name: Blob}}, first; {kind: "module", module:
+   WebAssembly.Module | null, reason} (compiled by the frame); {kind: "saved", memory:
+   ArrayBuffer | null} (the page's copy, read by the frame, which may come later); {id, code, tests, expected}. Out: {kind: "memory", bytes} (a fresh start's memory,
    before any code of a lesson ran), {kind: "ready", restored}, {kind: "failed", reason}, and per
    run {id, kind: "started"}, {id, kind: "out", stream, text}, {id, kind: "done", verdict}. */
 
@@ -57,8 +58,8 @@ const writer = (stream) => ({
 /* ---- Pyodide, from the bytes handed over ---- */
 /* Pyodide asks for its files by address under indexURL (the lock file, the standard library,
    the WebAssembly); they are answered from the bytes the page sent, so no request is made (the
-   frame's policy, connect-src 'none', would refuse it anyway). The WebAssembly is compiled as it
-   streams in from that answer. */
+   frame's policy, connect-src 'none', would refuse it anyway). The WebAssembly comes compiled
+   by the frame, which compiled it from its Blob while this script was evaluated. */
 const INDEX = "https://tracksite.invalid/pyodide/";
 const TYPES = { wasm: "application/wasm", json: "application/json", zip: "application/zip" };
 function serve(files, compiled) {
@@ -86,7 +87,12 @@ const whole = (b) => {
   return v.getUint32(0, true) === 1886286592 && (b.length - v.getUint32(4, true)) % 65536 === 0;
 };
 
+/* the start's steps, for the page's performance marks (runnable-sandbox.js) */
+const marks = [];
+const mark = (name) => marks.push([name, performance.timeOrigin + performance.now()]);
+
 async function start(loader, asm, files, memory) {
+  mark("files-in");
   /* an empty module first: a policy that forbids WebAssembly says so at once, where Pyodide's
      own loading would wait for ever */
   try {
@@ -94,27 +100,27 @@ async function start(loader, asm, files, memory) {
   } catch (e) {
     throw new Error("WebAssembly is not allowed here (the server's Content-Security-Policy needs 'wasm-unsafe-eval')");
   }
-  /* compiled at once from the Blob, while the other files are read and the page still reads
-     and checks the saved memory (issue 81: it waited for the 13 MB to be read first) */
+  /* compiled by the frame while this script was evaluated (runnable-frame.js) */
   const wasm = files["pyodide/pyodide.asm.wasm"];
-  const compiled = WebAssembly.compileStreaming(new Response(wasm, { headers: { "Content-Type": TYPES.wasm } }));
-  compiled.catch(() => {});
+  compiled.then(() => mark("compiled"), () => {});
   /* the others read whole (from memory): every request Pyodide makes is answered from bytes;
-     the WebAssembly, compiled from its Blob, is not read into a second copy */
+     the WebAssembly, compiled by the frame, is not read here at all */
   const bytes = { "pyodide/pyodide.asm.wasm": wasm };
+  /* the memory's bytes, read by the frame meanwhile */
+  const snapshot = memory.then((given) => { mark("memory-in"); return given; });
   await Promise.all(Object.keys(files).filter((name) => files[name] !== wasm)
     .map(async (name) => { bytes[name] = await files[name].arrayBuffer(); }));
   serve(bytes, compiled);
   const base = { indexURL: INDEX, packages: [], createPyodideModule: asm };
-  const given = await memory;
-  const snapshot = given ? await given.arrayBuffer() : null;
-  const saved = snapshot ? new Uint8Array(snapshot) : null;
+  const read = await snapshot;
+  const saved = read instanceof ArrayBuffer ? new Uint8Array(read) : null;
   let py = null, restored = false;
   if (whole(saved)) {
     /* the page keeps this memory and checked it against the digest it noted when it received it
        from a fresh start; Pyodide refuses one of another build (its build id is inside) */
     try {
       py = await loader.loadPyodide({ ...base, _loadSnapshot: saved });
+      mark("loaded");
       restored = true;
     } catch (e) { py = null; }
   }
@@ -129,6 +135,7 @@ async function start(loader, asm, files, memory) {
   } else {
     imported(py, runner);
   }
+  mark("runner");
   py.setStdout(writer("stdout"));
   py.setStderr(writer("stderr"));
   py.setStdin({ error: true }); /* input() has no one to ask: EOFError */
@@ -158,18 +165,27 @@ function imported(py, runner) {
 }
 
 let starting = null;
+let compiled = null;
 function boot(loader, asm) {
-  let files = null, saved = null;
+  marks.push(["worker-origin", performance.timeOrigin]);
+  mark("evaluated");
+  let files = null, saved = null, made = null;
+  compiled = new Promise((resolve, reject) => { made = (m) => (m.module ? resolve(m.module) : reject(new Error(m.reason))); });
+  compiled.catch(() => {});
   const handed = new Promise((resolve) => { files = resolve; });
   const memory = new Promise((resolve) => { saved = resolve; });
   starting = handed.then((m) => start(loader, asm, m.files, memory));
   starting.then(
-    ({ restored }) => postMessage({ kind: "ready", restored }),
+    ({ restored }) => {
+      postMessage({ kind: "marks", marks });
+      postMessage({ kind: "ready", restored });
+    },
     (e) => postMessage({ kind: "failed", reason: String((e && e.message) || e) }),
   );
   onmessage = (event) => {
     const m = event.data || {};
     if (m.kind === "files") files(m);
+    else if (m.kind === "module") made(m);
     else if (m.kind === "saved") saved(m.memory || null);
     else runOne(m);
   };
