@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import tomllib
 
@@ -208,3 +209,84 @@ def test_ci_runs_every_linter_beside_the_tests_and_fails_when_any_fails(tmp_path
     # tests that fail leave the linters to finish and print what they found
     code, out, ran = _checks_and_tests(tmp_path / "tests", fail="pytest")
     assert code == 1 and "mypy says" in out and len(ran) == 5, (out, ran)
+
+
+def _installs(tmp_path, npm: bool = True, fail: str = "") -> tuple[int, str, list[str]]:
+    """The start of .ci/run (the apt, pip and npm installs) run by bash in `tmp_path` with
+    stand-ins for dpkg-query (nothing installed), apt-get, python3 (its venv's pip), npm (left
+    out where `npm` is false, as on a machine without Node) and, where `npm` is set, node and
+    chromium: each notes when it starts and ends, the one named `fail` exits 1. apt-get waits
+    until pip has started before it ends, and pip until apt-get has: run one after the other,
+    the first gives up after its bounded wait and the installs fail. The exit code, the output,
+    the notes in order."""
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    (tmp_path / ".ci").mkdir(parents=True)
+    (tmp_path / ".ci" / "run").write_text(script[: script.index("checks_log=")], encoding="utf-8")
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    for tool in ("grep", "dirname", "sleep", "cat", "mkdir", "chmod", "env", "sh"):
+        (bin_ / tool).symlink_to(shutil.which(tool))
+    notes = tmp_path / "notes"
+
+    def stub(name: str, body: str, note: str | None = None) -> None:
+        note = note or name
+        path = bin_ / name
+        ends = f'[ "{fail}" != "{note}" ] || {{ echo "{note} failed" >&2; exit 1; }}'
+        path.write_text(
+            f'#!/bin/sh\necho "{note} starts" >> "{notes}"\n{body}\n{ends}\necho "{note} ends" >> "{notes}"\n'
+        )
+        path.chmod(0o755)
+
+    def waits_for(other: str) -> str:
+        # a condition, polled: the stand-ins wait for each other for at most 10 s
+        return (
+            f'i=0; until grep -q "^{other} starts" "{notes}"; do i=$((i+1)); '
+            f'[ $i -lt 200 ] || {{ echo "{other} never started beside" >&2; exit 1; }}; sleep 0.05; done'
+        )
+
+    stub("dpkg-query", "exit 1")
+    stub("id", "echo 0", note="id")
+    stub("npm", "")
+    (bin_ / "npm").rename(tmp_path / "npm")
+    # apt-get install brings npm (with nodejs) where it is missing
+    brings = f'[ -e "{bin_}/npm" ] || {{ cat "{tmp_path}/npm" > "{bin_}/npm" && chmod +x "{bin_}/npm"; }}'
+    stub("apt-get", '[ "$1" != install ] || { ' + waits_for("pip") + "; " + brings + "; }")
+    if npm:
+        (bin_ / "npm").symlink_to(tmp_path / "npm")
+        stub("node", "")
+        stub("chromium", "")
+    pip = bin_ / "pip"
+    stub("pip", waits_for("apt-get"))
+    venv = (
+        '[ "$1 $2 $3" = "-m venv .venv" ] || exit 2\n'
+        f'mkdir -p .venv/bin && cat "{pip}" > .venv/bin/pip && chmod +x .venv/bin/pip'
+    )
+    stub("python3", venv)
+    done = subprocess.run(
+        [shutil.which("bash") or "bash", ".ci/run"],
+        cwd=tmp_path,
+        env={"PATH": str(bin_), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    ran = notes.read_text(encoding="utf-8").splitlines() if notes.exists() else []
+    return done.returncode, done.stdout + done.stderr, [n for n in ran if not n.startswith(("id ", "dpkg"))]
+
+
+@pytest.mark.parametrize("npm", [True, False], ids=["npm-on-the-path", "npm-from-apt"])
+def test_ci_installs_apt_pip_and_npm_side_by_side_and_fails_when_any_fails(tmp_path, npm):
+    """Issue 87.3: apt installs in the background while pip installs (apt-get install and pip
+    each wait for the other to have started), npm beside them, or after apt where apt brings it;
+    the script waits for every install, and any failed install fails it."""
+    code, out, ran = _installs(tmp_path / "pass", npm=npm)
+    assert code == 0, (out, ran)
+    for tool in ("apt-get", "pip", "npm"):
+        assert ran.count(f"{tool} starts") == ran.count(f"{tool} ends") >= 1, (tool, ran)
+    # pip starts before apt-get install ends: the two overlap
+    assert ran.index("pip starts") < len(ran) - 1 - ran[::-1].index("apt-get ends"), ran
+    if not npm:
+        assert ran.index("npm starts") > len(ran) - 1 - ran[::-1].index("apt-get ends"), "npm comes with apt's nodejs"
+    for tool in ("apt-get", "pip", "npm"):
+        code, out, ran = _installs(tmp_path / tool, npm=npm, fail=tool)
+        assert code != 0 and f"{tool} failed" in out, (tool, out, ran)
