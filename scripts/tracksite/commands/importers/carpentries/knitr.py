@@ -239,22 +239,34 @@ def prepare(
     for name in rmd:
         if runner and _knit(runner, copy, name, prepared, allow_errors):
             continue
-        text, missing = without_r(texts[name], child_reader(source, source / "episodes"))
+        placeholder = f"*({words.text('impNotRun')})*"
+        text, missing = without_r(texts[name], child_reader(source, source / "episodes"), placeholder)
         (folder / name).write_text(text, encoding="utf-8")
         prepared.unrun[name] = missing
-        for line, child, found in missing.children:
-            what = "its text put in the chunk's place, as knitr does" if found else "not in the lesson: left out"
-            (prepared.joined if found else prepared.missing_children).append(
-                f"episodes/{name}:{line}: child document {child}: {what}"
-            )
-        for line, path, found in missing.sourced:
-            what = "its code read from there, as knitr does" if found else "not in the lesson: the chunk is left out"
-            (prepared.joined if found else prepared.missing_children).append(
-                f"episodes/{name}:{line}: code chunk's file {path}: {what}"
-            )
+        _notes(prepared, name, missing)
         if missing.children or missing.sourced:
             prepared.line_maps[name] = line_map(texts[name], text)
     return prepared
+
+
+def _notes(prepared: Prepared, name: str, missing: Unrun) -> None:
+    """What importing an episode without R noted: child documents and code files read or missing,
+    and hidden output chunks a placeholder stands for (warnings, with the chunk's line)."""
+    for line, child, found in missing.children:
+        what = "its text put in the chunk's place, as knitr does" if found else "not in the lesson: left out"
+        (prepared.joined if found else prepared.missing_children).append(
+            f"episodes/{name}:{line}: child document {child}: {what}"
+        )
+    for line, path, found in missing.sourced:
+        what = "its code read from there, as knitr does" if found else "not in the lesson: the chunk is left out"
+        (prepared.joined if found else prepared.missing_children).append(
+            f"episodes/{name}:{line}: code chunk's file {path}: {what}"
+        )
+    prepared.missing_children.extend(
+        f"episodes/{name}:{line}: this hidden chunk (echo=FALSE) is all its block holds, and its output "
+        "appears only when the lesson's code is run (--execute, with R and knitr): a note stands in its place"
+        for line in missing.placeholders
+    )
 
 
 def _runner(work: Path, needs: rpackages.Needs, prepared: Prepared, allow_errors: bool) -> rsandbox.Runner | None:

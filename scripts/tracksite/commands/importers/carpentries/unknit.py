@@ -9,6 +9,10 @@ chunk became an empty code block and the child's text was lost without a word.
 knitr also reads options inside a chunk (`#| echo: false`, or `#| label = "a", eval = FALSE`) and
 shows the code without those lines; `file=` and `code = readLines("files/a.R")[2:9]` give the chunk
 its code from a lesson file. Before, the `#|` lines were shown as code and such a chunk was empty.
+
+A hidden chunk that makes output (`echo=FALSE` around a plot or a printed table), alone in a
+block (`::: solution`, any kind), stands as a placeholder in the lesson's words, and the import
+warns at its line (`Unrun.placeholders`): before, the block was empty and the import failed (TS404).
 """
 
 from __future__ import annotations
@@ -34,12 +38,17 @@ class Unrun:
     children: list[tuple[int, str, bool]] = field(default_factory=list)  # (line, child=, found)
     sourced: list[tuple[int, str, bool]] = field(default_factory=list)  # (line, file= or code=, found)
     figures: int = 0  # include_graphics() chunks shown as their figures
+    placeholders: list[int] = field(default_factory=list)  # lines of hidden output chunks alone in a block
 
 
 # knitr::include_graphics("fig/a.png"), a chunk's only call: the figure, shown as it is
 _GRAPHICS = re.compile(
     r"""^\s*(?:knitr::)?include_graphics\(\s*(?:path\s*=\s*)?(['"])(?P<path>[^'"]+)\1\s*\)\s*;?\s*$"""
 )
+# a fenced div (`::: solution`, `:::: {.challenge}`) opening, and closing
+_DIV_OPEN = re.compile(r"^\s*:{3,}\s*(?:\{[^}]*\}|[\w-]+)")
+_DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
+_MARK = "\x00unrun:"  # a hidden output chunk's first line until _placed() decides what stands there
 # code = readLines("files/plan.R")[2:19], as lessons write it; any other R expression needs R
 _READ = re.compile(
     r"""^(?:readLines|xfun::read_utf8)\(\s*(['"])(?P<path>[^'"]+)\1\s*\)"""
@@ -47,12 +56,13 @@ _READ = re.compile(
 )
 
 
-def without_r(text: str, child: Callable[[str], str | None] | None = None) -> tuple[str, Unrun]:
+def without_r(text: str, child: Callable[[str], str | None] | None = None, placeholder: str = "") -> tuple[str, Unrun]:
     """The episode as learners may see it without running it: hidden chunks blanked (the line
     count stays, so notes keep pointing at the source's lines); shown chunks are left as written.
     A chunk `child="files/part.Rmd"` is knitr's child document: its text stands in the chunk's
     place, as knitr puts it there (`child` reads it, None when the lesson has no such file; the
-    line count then changes, which `Unrun.children` says)."""
+    line count then changes, which `Unrun.children` says). `placeholder` stands where a hidden
+    chunk that makes output is all a block holds (_placed)."""
     lines = join_headers(text)[0].splitlines()
     missing = Unrun()
     for chunk in reversed(chunks(lines)):  # (from the end: a child's lines move none above it)
@@ -60,7 +70,7 @@ def without_r(text: str, child: Callable[[str], str | None] | None = None) -> tu
         if name and chunk.flag("include") and child is not None:
             body = child(name)
             missing.children.insert(0, (chunk.start + 1, name, body is not None))
-            inner, more = without_r(body or "")
+            inner, more = without_r(body or "", None, placeholder)
             missing.chunks, missing.plots, missing.hidden = (
                 missing.chunks + more.chunks,
                 missing.plots + more.plots,
@@ -80,9 +90,41 @@ def without_r(text: str, child: Callable[[str], str | None] | None = None) -> tu
         if not chunk.shown:
             missing.hidden += 1
             lines[chunk.start : chunk.end + 1] = [""] * (chunk.end + 1 - chunk.start)
+            if chunk.runs and chunk.flag("include") and _makes_output(chunk):
+                lines[chunk.start] = f"{_MARK}{chunk.start + 1}"
         else:
             lines[chunk.start : chunk.end + 1] = _shown(chunk, lines[chunk.start : chunk.end + 1], child, missing)
+    missing.placeholders[:0] = _placed(lines, placeholder)
     return "\n".join(lines) + "\n", missing
+
+
+def _makes_output(chunk: Chunk) -> bool:
+    """Whether a hidden chunk most likely puts something on the page (knitr's `results="hide"`
+    with `fig.show="hide"` puts nothing; any other chunk that runs may print or draw)."""
+    quiet = {k: chunk.options.get(k, "").strip().strip("'\"") for k in ("results", "fig.show")}
+    return not (quiet["results"] == "hide" and quiet["fig.show"] == "hide")
+
+
+def _placed(lines: list[str], placeholder: str) -> list[int]:
+    """Each hidden output chunk's mark made a placeholder where the chunk is all its block holds
+    besides headings and other such chunks (knitr would show its output there; without R the block
+    would be empty), else a blank line. Returns the source lines of the placeholders."""
+    placed = []
+    for i, line in enumerate(lines):
+        if not line.startswith(_MARK):
+            continue
+        above = next((x for x in reversed(lines[:i]) if x.strip() and not _filler(x)), "")
+        below = next((x for x in lines[i + 1 :] if x.strip() and not x.startswith(_MARK)), "")
+        alone = bool(placeholder) and bool(_DIV_OPEN.match(above)) and bool(_DIV_CLOSE.match(below))
+        if alone:
+            placed.append(int(line[len(_MARK) :]))
+        lines[i] = placeholder if alone else ""
+    return placed
+
+
+def _filler(line: str) -> bool:
+    """A line that is no content of a block's body: its heading, or another hidden chunk's mark."""
+    return line.startswith(_MARK) or line.lstrip().startswith("#")
 
 
 def _shown(chunk: Chunk, block: list[str], child: Callable[[str], str | None] | None, missing: Unrun) -> list[str]:
