@@ -222,8 +222,8 @@ def serve_site():
 #: tier-up (processor seconds, Chromium's included, -n 0, a loaded machine): test_runnable_isolation.py
 #: 22.7 and 18.0 instead of 26.4, test_runnable_interpreter_kept.py 43.0 instead of 45.5 (before its
 #: tests shared a start), test_search_browser.py (no WebAssembly: mostly noise) 50.1 instead of 60.4.
-#: Every run gives the same output, and
-#: a run's time limit is the page's clock. `tracksite bench` and `tracksite pdf` keep Chromium's default.
+#: Every run gives the same output, and a run's time limit is the page's clock. `tracksite bench` and
+#: `tracksite pdf` keep Chromium's default.
 TEST_CHROMIUM_FLAGS = ["--js-flags=--no-wasm-tier-up"]
 
 
