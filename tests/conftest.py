@@ -216,6 +216,17 @@ def serve_site():
         yield lambda folder: servers.enter_context(serve_folder(folder))
 
 
+#: Chromium's options for the tests beyond those `tracksite pdf` uses too (localserver.py). V8 compiles
+#: Pyodide's WebAssembly (9.6 MB) with its baseline compiler and then compiles the hot functions again
+#: with its optimising one, in background threads: a test's few lines of Python never repay that. Without
+#: tier-up (processor seconds, Chromium's included, -n 0, a loaded machine): test_runnable_isolation.py
+#: 22.7 and 18.0 instead of 26.4, test_runnable_interpreter_kept.py 43.0 instead of 45.5 (before its
+#: tests shared a start), test_search_browser.py (no WebAssembly: mostly noise) 50.1 instead of 60.4.
+#: Every run gives the same output, and a run's time limit is the page's clock. `tracksite bench` and
+#: `tracksite pdf` keep Chromium's default.
+TEST_CHROMIUM_FLAGS = ["--js-flags=--no-wasm-tier-up"]
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """A real Chromium (Debian's), or a skip outside CI when none is installed."""
@@ -233,7 +244,7 @@ def chromium():
     others = _processes()
     with sync_playwright() as p:  # its driver, Chromium's parent, is the child this process gained
         _BROWSERS[:] = [pid for pid, (parent, _) in _processes().items() if parent == os.getpid() and pid not in others]
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=path, args=[*CHROMIUM_ARGS, *TEST_CHROMIUM_FLAGS])
         yield browser
         with _adopting(set(_browser_tree()) - set(_BROWSERS)):  # the driver is reaped on leaving
             browser.close()

@@ -144,11 +144,104 @@ def test_code_survives_a_reload_and_reset_can_be_undone(chromium, editor_url):
     context.close()
 
 
-def test_errors_editors_and_imports_as_a_learner_meets_them(chromium, editor_url):
-    """At 390 px: no editor scrolls sideways, every editor and button names its exercise, an
-    error quotes its line and the editor marks it, `import numpy` says what there is."""
-    context = chromium.new_context(viewport={"width": 390, "height": 844})
+SAVED = """async () => {
+  const cache = await caches.open("tracksite-python-memory");
+  return (await cache.keys()).map((r) => r.url);
+}"""
+
+
+@pytest.fixture(scope="module")
+def learner(chromium):
+    """A learner's browser for the tests that run Python: the interpreter's memory the first start
+    saves there (runnable-sandbox.js) is what the next test's Python starts from, not afresh (the
+    errors test cost 16.5 processor seconds, Chromium's included, in a context of its own, 13.1
+    here). The saved-interpreter test clears the context first, whichever test ran before it."""
+    context = chromium.new_context()
+    yield context
+    context.close()
+
+
+def test_a_second_lesson_starts_python_early_from_the_saved_interpreter(learner, editor_url):
+    """A learner who has not run code loads no Python on a page view, only on intent (a pointer
+    over the editor); the first start saves the interpreter's memory in Cache Storage, and the
+    next lesson's Python starts from it (not afresh: CPython's own start was most of a second
+    lesson's seconds; `tracksite bench --runnable` times it), on intent again: never as its
+    block comes into view, even for a learner who has run code (issue 83). A saved copy whose
+    digest is not the one the page noted is dropped and Python starts afresh."""
+    context = learner
     page = context.new_page()
+    # a new profile's storage and cache, whichever test ran in this context before
+    cdp = context.new_cdp_session(page)
+    cdp.send("Storage.clearDataForOrigin", {"origin": editor_url.rstrip("/"), "storageTypes": "all"})
+    cdp.send("Network.clearBrowserCache")
+    cdp.detach()
+    asked: list[tuple[float, str]] = []
+
+    def ask(request) -> None:
+        if "/pyodide/" in request.url:
+            asked.append((time.monotonic(), request.url))
+
+    context.on("request", ask)
+    page.goto(editor_url + "alpha/a1/")
+    block = page.locator("#ts-run-1")
+    page.wait_for_timeout(500)
+    assert asked == [], "Python was loaded on a mere page view"
+    intend(page)
+    expect(block.get_by_role("textbox")).to_be_visible()
+    block.get_by_role("textbox").hover()
+    assert soon(page, lambda: asked), "a pointer over the editor did not start Python"
+    block.get_by_role("button", name="Run").click()
+    expect(block.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
+    expect(page.locator("html")).to_have_attribute("data-ts-python-start", "fresh")
+    assert soon(page, lambda: page.evaluate(SAVED), 60), "the first start saved no interpreter"
+    (saved,) = page.evaluate(SAVED)
+    assert saved.startswith(editor_url + "assets/tracksite/pyodide/memory/")  # kept by the page, per course
+
+    asked.clear()
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if "runnable" in r.url or "codemirror" in r.url else None)
+    page.goto(editor_url + "alpha/a3/")
+    hello = page.locator(".ts-run").nth(1)
+    hello.scroll_into_view_if_needed()  # seen, by a learner who has run code: still no Python (issue 83)
+    page.wait_for_timeout(1000)
+    assert asked == [] and [u for u in scripts if u.endswith(".js")] == [], (asked, scripts)
+    hello.hover()  # intent: the editor, then Python, from the memory the first start saved
+    expect(hello.get_by_role("textbox")).to_be_visible()
+    hello.get_by_role("textbox").hover()
+    # started before any Run: the interpreter's files now come from the page's kept copies (issue 83,
+    # test_runnable_interpreter_kept.py), so the start shows on the page, not as a request
+    assert soon(page, lambda: page.evaluate(PYTHON) in ("starting", "ready")), "no early start"
+    page.wait_for_function("() => document.documentElement.dataset.tsPython === 'ready'", timeout=START)
+    expect(page.locator("html")).to_have_attribute("data-ts-python-start", "saved")
+    hello.get_by_role("button", name="Run").click()
+    expect(hello.locator(".ts-run__output")).to_have_text("hello\n", timeout=START)
+
+    # a copy cut short (a write the browser did not finish), or any other than the page noted
+    # (its digest differs): dropped, Python starts afresh
+    page.evaluate(
+        """async (key) => {
+          const cache = await caches.open("tracksite-python-memory");
+          const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+          await cache.put(key, new Response(bytes.slice(0, bytes.length - 1000)));
+        }""",
+        saved,
+    )
+    page.reload()
+    intend(page)
+    hello = page.locator(".ts-run").nth(1)
+    hello.get_by_role("button", name="Run").click()
+    expect(hello.locator(".ts-run__output")).to_have_text("hello\n", timeout=START)
+    expect(page.locator("html")).to_have_attribute("data-ts-python-start", "fresh")
+    context.remove_listener("request", ask)
+    page.close()
+
+
+def test_errors_editors_and_imports_as_a_learner_meets_them(learner, editor_url):
+    """At 390 px: no editor scrolls sideways, every editor and button names its exercise, an
+    error quotes its line and the editor marks it, `import numpy` says what there is. (In the
+    context the test above leaves: Python starts from the memory saved there, where it is.)"""
+    page = learner.new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(editor_url + "alpha/a3/")
     intend(page)
     blocks = page.locator(".ts-run")
@@ -216,77 +309,7 @@ def test_errors_editors_and_imports_as_a_learner_meets_them(chromium, editor_url
     expect(packed.locator(".ts-run__before")).to_have_text("You passed this exercise before.")
     expect(packed.locator(".ts-run__print")).to_have_text("total = sum(range(34))\n")
     expect(page.get_by_text("the task of this exercise")).to_be_visible()
-    context.close()
-
-
-SAVED = """async () => {
-  const cache = await caches.open("tracksite-python-memory");
-  return (await cache.keys()).map((r) => r.url);
-}"""
-
-
-def test_a_second_lesson_starts_python_early_from_the_saved_interpreter(chromium, editor_url):
-    """A learner who has not run code loads no Python on a page view, only on intent (a pointer
-    over the editor); the first start saves the interpreter's memory in Cache Storage, and the
-    next lesson's Python starts from it (not afresh: CPython's own start was most of a second
-    lesson's seconds; `tracksite bench --runnable` times it), on intent again: never as its
-    block comes into view, even for a learner who has run code (issue 83). A saved copy whose
-    digest is not the one the page noted is dropped and Python starts afresh."""
-    context = chromium.new_context()
-    page = context.new_page()
-    asked: list[tuple[float, str]] = []
-    context.on("request", lambda r: asked.append((time.monotonic(), r.url)) if "/pyodide/" in r.url else None)
-    page.goto(editor_url + "alpha/a1/")
-    block = page.locator("#ts-run-1")
-    page.wait_for_timeout(500)
-    assert asked == [], "Python was loaded on a mere page view"
-    intend(page)
-    expect(block.get_by_role("textbox")).to_be_visible()
-    block.get_by_role("textbox").hover()
-    assert soon(page, lambda: asked), "a pointer over the editor did not start Python"
-    block.get_by_role("button", name="Run").click()
-    expect(block.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
-    expect(page.locator("html")).to_have_attribute("data-ts-python-start", "fresh")
-    assert soon(page, lambda: page.evaluate(SAVED), 60), "the first start saved no interpreter"
-    (saved,) = page.evaluate(SAVED)
-    assert saved.startswith(editor_url + "assets/tracksite/pyodide/memory/")  # kept by the page, per course
-
-    asked.clear()
-    scripts: list[str] = []
-    page.on("request", lambda r: scripts.append(r.url) if "runnable" in r.url or "codemirror" in r.url else None)
-    page.goto(editor_url + "alpha/a3/")
-    hello = page.locator(".ts-run").nth(1)
-    hello.scroll_into_view_if_needed()  # seen, by a learner who has run code: still no Python (issue 83)
-    page.wait_for_timeout(1000)
-    assert asked == [] and [u for u in scripts if u.endswith(".js")] == [], (asked, scripts)
-    hello.hover()  # intent: the editor, then Python, from the memory the first start saved
-    expect(hello.get_by_role("textbox")).to_be_visible()
-    hello.get_by_role("textbox").hover()
-    # started before any Run: the interpreter's files now come from the page's kept copies (issue 83,
-    # test_runnable_interpreter_kept.py), so the start shows on the page, not as a request
-    assert soon(page, lambda: page.evaluate(PYTHON) in ("starting", "ready")), "no early start"
-    page.wait_for_function("() => document.documentElement.dataset.tsPython === 'ready'", timeout=START)
-    expect(page.locator("html")).to_have_attribute("data-ts-python-start", "saved")
-    hello.get_by_role("button", name="Run").click()
-    expect(hello.locator(".ts-run__output")).to_have_text("hello\n", timeout=START)
-
-    # a copy cut short (a write the browser did not finish), or any other than the page noted
-    # (its digest differs): dropped, Python starts afresh
-    page.evaluate(
-        """async (key) => {
-          const cache = await caches.open("tracksite-python-memory");
-          const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
-          await cache.put(key, new Response(bytes.slice(0, bytes.length - 1000)));
-        }""",
-        saved,
-    )
-    page.reload()
-    intend(page)
-    hello = page.locator(".ts-run").nth(1)
-    hello.get_by_role("button", name="Run").click()
-    expect(hello.locator(".ts-run__output")).to_have_text("hello\n", timeout=START)
-    expect(page.locator("html")).to_have_attribute("data-ts-python-start", "fresh")
-    context.close()
+    page.close()
 
 
 def test_the_exercise_pack_prints_each_task_and_every_line_of_code(chromium, editor_site):
