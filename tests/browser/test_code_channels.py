@@ -2,11 +2,11 @@
 matrix, so that a change to one export's code path cannot silently break another.
 
 One small course (tests/core/widgets/runnable/test_runnable.py's: one exercise, "Gradient step"), built
-once for the site and once for the exports, each export made once; then, per channel, a fresh
-browser context opens lesson a1, shows intent, runs the starting code (its output), checks it (a
-wrong answer: "Not yet"), checks the right answer ("Passed"), and runs a probe that tries to
-read a page of the channel's own origin with a synchronous request: refused in every channel,
-because the code runs in an opaque frame that may make no request (issue 81).
+once for the site and once for the exports, each export made once; then, per channel, a browser
+as new (one context, its storage wiped) opens lesson a1, shows intent, runs the starting code (its
+output), checks it (a wrong answer: "Not yet"), checks the right answer ("Passed"), and runs a
+probe that tries to read a page of the channel's own origin with a synchronous request: refused
+in every channel, because the code runs in an opaque frame that may make no request (issue 81).
 
 Channels: the built site over http; `mkdocs serve`; the offline copy over http and opened from
 file://; SCORM 1.2 and SCORM 2004 played in scorm-again; the Common Cartridge's pages as an LMS's
@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import intend
-from support.lms import HARNESS, HARNESS_JS, launch, open_lesson
+from support.lms import HARNESS, HARNESS_JS, browser_as_new, launch, open_lesson
 from support.runnable import runnable_course
 from support.scorm import exported, scorm_again
 from support.serving import serving, wait_for
@@ -86,6 +86,14 @@ def channels(tmp_path_factory, serve_site):
         yield {"root": root, "served": served, "base": serve_site(served), "live": live}
 
 
+@pytest.fixture(scope="module")
+def browser(chromium, channels):
+    """One browser for the channels, as new for each (support/lms.py): its pages closed and the
+    storage of the served origins wiped, rather than a context each (file:// is one channel's)."""
+    with browser_as_new(chromium, channels["base"], channels["live"]) as new:
+        yield new
+
+
 def _open(page, channel: str, where: dict):
     """The lesson's exercise in `channel`, and the address of that lesson as the probe asks for it."""
     base = where["base"]
@@ -106,9 +114,8 @@ def _open(page, channel: str, where: dict):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_the_exercise_runs_and_checks_in_every_channel(chromium, channels, channel):
-    context = chromium.new_context()
-    page = context.new_page()
+def test_the_exercise_runs_and_checks_in_every_channel(browser, channels, channel):
+    page = browser().new_page()  # a browser as new: nothing of another channel's run in storage
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     where, url = _open(page, channel, channels)
@@ -129,4 +136,4 @@ def test_the_exercise_runs_and_checks_in_every_channel(chromium, channels, chann
     if channel in SCORE:  # the LMS got the passed exercise
         page.wait_for_function(f"() => String({SCORE[channel]}) === '100'", timeout=15_000)
     assert errors == [], errors
-    context.close()
+    page.close()

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from support.lms import browser_as_new
 from support.scorm import (
     FILL_JS,
     HARNESS,
@@ -61,9 +62,15 @@ def cmi(page) -> dict:
     )
 
 
-def test_scorm_package_plays_under_scorm_again(chromium, lms):
-    context = chromium.new_context()
-    page = context.new_page()
+@pytest.fixture(scope="module")
+def browser(chromium, lms):
+    """The browser the package is launched in, as new at each call (support/lms.py)."""
+    with browser_as_new(chromium, lms) as new:
+        yield new
+
+
+def test_scorm_package_plays_under_scorm_again(browser, lms):
+    page = browser().new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     foreign: list[str] = []
@@ -95,11 +102,9 @@ def test_scorm_package_plays_under_scorm_again(chromium, lms):
     assert 0 < len(suspend) < 4096
     assert not errors, errors
     assert not foreign, foreign
-    context.close()
 
     # a relaunch on another machine: no storage, the LMS's suspend_data only
-    context = chromium.new_context()
-    page = context.new_page()
+    page = browser().new_page()
     page.goto(lms + "?suspend=" + __import__("urllib.parse").parse.quote(suspend))
     course_frame(page)
     page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
@@ -109,14 +114,13 @@ def test_scorm_package_plays_under_scorm_again(chromium, lms):
     expect(frame.locator(".ts-progress__toggle")).to_have_attribute("aria-pressed", "true", timeout=15_000)
     restored = frame.locator(".ts-quiz").first.locator(".ts-quiz__feedback").first
     expect(restored).to_have_text(re.compile(r"\S"), timeout=15_000)  # the quiz answer came back
-    context.close()
+    page.close()
 
 
-def test_without_an_lms_the_package_is_the_site_and_says_nothing_is_recorded(chromium, lms):
+def test_without_an_lms_the_package_is_the_site_and_says_nothing_is_recorded(browser, lms):
     """Opened where no LMS's API answers (a plain host, or an LMS page of another origin): the
     course works in the launch page's frame, under a line that says nothing is recorded (issue 82)."""
-    context = chromium.new_context()
-    page = context.new_page()
+    page = browser().new_page()
     page.goto(lms + "pkg/scorm-launch.html")
     notice = page.locator("#ts-scorm-alone")
     expect(notice).to_be_visible()
@@ -125,7 +129,7 @@ def test_without_an_lms_the_package_is_the_site_and_says_nothing_is_recorded(chr
     frame = page.frame_locator("#ts-scorm-frame")
     expect(frame.locator("[data-ts-search]:not([hidden])")).to_have_count(1, timeout=15_000)
     assert page.locator("#ts-scorm-frame").bounding_box()["height"] > 400  # the course has the room
-    context.close()
+    page.close()
 
 
 @pytest.fixture(scope="module")

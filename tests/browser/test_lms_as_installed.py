@@ -12,17 +12,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import urllib.parse
-import zipfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from support.course import make_course
-from support.lms import HARNESS, HARNESS_JS, QUIZZES, launch, leave, open_lesson, storage, suspend
+from support.lms import HARNESS, HARNESS_JS, QUIZZES, browser_as_new, launch, leave, open_lesson, storage, suspend
 from support.scorm import course_frame, exported, scorm_again
 from support.widget_pages import MULTI_QUIZ, explanations, open_widgets
 from tracksite.commands.cli import main
@@ -63,6 +63,18 @@ def _export(root: Path, out: Path, *extra: str) -> Path:
     return exported(out, "--root", str(root), "export", "scorm", "--version", "1.2", *extra)
 
 
+def _built(root: Path) -> Path:
+    """The course built once for the packages made of it (`build --for-export`, what an export
+    without --site builds for itself each time), beside its project."""
+    site = root.with_name(root.name + "-site")
+    assert main(["--root", str(root), "build", "--for-export", "--site-dir", str(site)]) == 0
+    return site
+
+
+def _export_site(site: Path, out: Path, *extra: str) -> Path:
+    return exported(out, "export", "scorm", "--site", str(site), *extra)
+
+
 @pytest.fixture(scope="module")
 def lms(tmp_path_factory, serve_site) -> str:
     """One origin: v1/ (the course), reworded/ (one option of question 1 reworded), explained/ (one
@@ -71,7 +83,8 @@ def lms(tmp_path_factory, serve_site) -> str:
     runtime = scorm_again()
     folder = tmp_path_factory.mktemp("lms-installed")
     work = tmp_path_factory.mktemp("courses-installed")
-    v1 = _export(_course(work / "v1"), folder / "v1.zip")
+    built = _built(_course(work / "v1"))  # v1, mastery/, track/ and s4/ are packages of one build
+    v1 = _export_site(built, folder / "v1.zip", "--version", "1.2")
     _export(_course(work / "reworded", edit=("text: Nine", "text: Nine, a square")), folder / "reworded.zip")
     _export(_course(work / "explained", edit=("Two divides it.", "It is twice two.")), folder / "explained.zip")
     for name in ("x", "y"):
@@ -81,13 +94,9 @@ def lms(tmp_path_factory, serve_site) -> str:
         (other / "lessons/alpha/a1/lesson.md").read_text(encoding="utf-8").replace("Sixteen", "Nine"), encoding="utf-8"
     )
     _export(other, folder / "same.zip")
-    _export(_course(work / "mastery"), folder / "mastery.zip", "--mastery", "60")
-    _export(work / "mastery", folder / "track.zip", "--track", "alpha")
-    assert (
-        main(["--root", str(work / "v1"), "export", "scorm", "--version", "2004", "--out", str(folder / "s4.zip")]) == 0
-    )
-    with zipfile.ZipFile(folder / "s4.zip") as z:
-        z.extractall(folder / "s4")
+    _export_site(built, folder / "mastery.zip", "--version", "1.2", "--mastery", "60")
+    _export_site(built, folder / "track.zip", "--version", "1.2", "--track", "alpha")
+    _export_site(built, folder / "s4.zip", "--version", "2004")
     shutil.copyfile(runtime.with_name("scorm2004.min.js"), folder / "scorm2004.min.js")
     (folder / "2004.html").write_text(
         HARNESS.replace("scorm12.min.js", "scorm2004.min.js").replace("harness.js", "harness2004.js"), encoding="utf-8"
@@ -99,6 +108,13 @@ def lms(tmp_path_factory, serve_site) -> str:
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
     (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
     return serve_site(folder)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium, lms):
+    """The browser each learner launches an activity in, as new (support/lms.py)."""
+    with browser_as_new(chromium, lms) as new:
+        yield new
 
 
 def answer_all(page):
@@ -129,9 +145,8 @@ def interactions(page) -> list[dict]:
     return [found[n] for n in sorted(found)]
 
 
-def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(chromium, lms):
-    context = chromium.new_context()
-    page = context.new_page()
+def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(browser, lms):
+    page = browser().new_page()  # a browser as new: the LMS's state only
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     launch(page, lms, "v1")
@@ -148,11 +163,9 @@ def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(c
     leave(page)
     old = suspend(page)
     sent = len(interactions(page))
-    context.close()
 
     # one option of question 1 reworded: questions 2 and 3 keep their answers and first checks
-    context = chromium.new_context()
-    page = context.new_page()
+    page = browser().new_page()  # a browser as new: the LMS's state only
     page.on("pageerror", lambda e: errors.append(str(e)))
     launch(page, lms, "reworded", old)
     frame = open_lesson(page, "alpha/a1/")
@@ -164,12 +177,10 @@ def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(c
     assert frame.locator(".ts-quiz__question.is-answered").count() == 2
     assert page.evaluate("() => window.frames[0].tracksiteScorm.score()") == 33  # question 3's first check
     assert interactions(page) == []  # nothing re-sent at a relaunch
-    context.close()
 
     # the same version relaunched where the LMS holds the score and "completed" (a lesson of five
     # done: completed by an earlier version's rule): neither is sent again, nor taken back
-    context = chromium.new_context()
-    page = context.new_page()
+    page = browser().new_page()  # a browser as new: the LMS's state only
     page.goto(f"{lms}relaunch.html?pkg=v1&suspend={urllib.parse.quote(old)}")
     course_frame(page)
     open_lesson(page, "alpha/a2/")
@@ -177,23 +188,19 @@ def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(c
     values = [c["args"][0] for c in page.evaluate("calls") if c["name"] == "LMSSetValue"]
     assert not [v for v in values if v.startswith(("cmi.core.score", "cmi.core.lesson_status", "cmi.interactions"))]
     assert page.evaluate("API.cmi.core.lesson_status") == "completed"
-    context.close()
 
     # one explanation changed: every answer stays
-    context = chromium.new_context()
-    page = context.new_page()
+    page = browser().new_page()  # a browser as new: the LMS's state only
     launch(page, lms, "explained", old)
     frame = open_lesson(page, "alpha/a1/")
     expect(frame.locator(".ts-quiz__question.is-answered")).to_have_count(3, timeout=15_000)
     assert page.evaluate("() => window.frames[0].tracksiteScorm.score()") == 67
-    context.close()
     assert sent == 3
     assert not errors, errors
 
 
-def test_scorm_2004_receives_each_result_with_its_description(chromium, lms):
-    context = chromium.new_context()
-    page = context.new_page()
+def test_scorm_2004_receives_each_result_with_its_description(browser, lms):
+    page = browser().new_page()  # a browser as new: the LMS's state only
     page.goto(lms + "2004.html")
     course_frame(page)
     answer_all(page)
@@ -213,7 +220,6 @@ def test_scorm_2004_receives_each_result_with_its_description(chromium, lms):
     ], got
     assert got[0]["description"] == "Which is a prime number?" and got[0]["latency"].startswith("PT")
     assert page.evaluate("API_1484_11.cmi.score.raw") == "67"
-    context.close()
 
 
 def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_own(chromium, lms):
@@ -249,22 +255,19 @@ def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_ow
     context.close()
 
 
-def test_a_mastery_score_passes_or_fails_a_completed_course(chromium, lms):
-    context = chromium.new_context()
-    page = context.new_page()
+def test_a_mastery_score_passes_or_fails_a_completed_course(browser, lms):
+    page = browser().new_page()  # a browser as new: the LMS's state only
     launch(page, lms, "mastery")
     answer_all(page)  # 2 of 3 first checks right: 67, above 60
     for lesson in ("alpha/a2/", "alpha/a3/", "beta/b1/", "beta/b2/"):
         open_lesson(page, lesson).locator(".ts-progress__toggle").click()
     page.wait_for_function("() => API.cmi.core.lesson_status === 'passed'", timeout=15_000)
-    context.close()
 
 
-def test_one_track_is_an_activity_of_its_own(chromium, lms):
+def test_one_track_is_an_activity_of_its_own(browser, lms):
     """`--track alpha`: the activity starts at the track's page and is completed when the
     track's three lessons are (the whole course has five)."""
-    context = chromium.new_context()
-    page = context.new_page()
+    page = browser().new_page()  # a browser as new: the LMS's state only
     launch(page, lms, "track")
     assert page.evaluate("() => window.frames[0].frames[0].location.pathname").endswith("/track/alpha/index.html")
     for lesson in ("alpha/a1/", "alpha/a2/", "alpha/a3/"):
@@ -272,7 +275,6 @@ def test_one_track_is_an_activity_of_its_own(chromium, lms):
     page.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=15_000)
     records = page.evaluate("() => JSON.parse(window.frames[0].tracksiteScorm.encode()).s.split('.')")
     assert len(records) == 3, records
-    context.close()
 
 
 # -- code exercises from a host that serves .wasm as application/octet-stream ---------------------
@@ -296,13 +298,20 @@ class StockTypes(QuietHandler):
         return self.extensions_map.get(suffix, "application/octet-stream")
 
 
-@pytest.mark.slow
-def test_code_starts_where_wasm_is_served_as_octet_stream(chromium, tmp_path_factory):
+@pytest.fixture(scope="module")
+def runnable_package(tmp_path_factory) -> Path:
+    """The course with a code exercise, packaged once (SCORM 1.2) for the tests that serve it
+    (read-only: a test that takes a file away copies it first)."""
     from support.runnable import runnable_course
 
-    runtime = scorm_again()
     folder = tmp_path_factory.mktemp("lms-stock-types")
-    pkg = _export(runnable_course(tmp_path_factory.mktemp("runs") / "course"), folder / "pkg.zip")
+    return _export(runnable_course(tmp_path_factory.mktemp("runs") / "course"), folder / "pkg.zip")
+
+
+@pytest.mark.slow
+def test_code_starts_where_wasm_is_served_as_octet_stream(chromium, runnable_package):
+    runtime = scorm_again()
+    pkg, folder = runnable_package, runnable_package.parent
     assert not list(pkg.rglob("*.mjs")), "a module the host may not know as JavaScript"
     shutil.copyfile(runtime, folder / "scorm12.min.js")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
@@ -326,14 +335,12 @@ def test_code_starts_where_wasm_is_served_as_octet_stream(chromium, tmp_path_fac
         context.close()
 
 
-def test_the_reason_python_could_not_start_is_given(chromium, tmp_path_factory):
+def test_the_reason_python_could_not_start_is_given(chromium, tmp_path, runnable_package):
     """A host that lacks a file of the interpreter (here the loader): the block names the file and
     the server's answer, not "()". (The page fetches the interpreter's files as bytes and hands
     them to the sandboxed frame, issue 81, so the type a host gives them no longer matters.)"""
-    from support.runnable import runnable_course
-
-    folder = tmp_path_factory.mktemp("missing-file")
-    pkg = _export(runnable_course(tmp_path_factory.mktemp("runs2") / "course"), folder / "pkg.zip")
+    # the shared package stays whole: a copy of hard links, one of which is taken away
+    pkg = shutil.copytree(runnable_package, tmp_path / "pkg", copy_function=os.link)
     (pkg / "assets/tracksite/pyodide/pyodide.js").unlink()
     with serve_folder(pkg, StockTypes) as base:
         context = chromium.new_context()

@@ -1,9 +1,9 @@
 """An author's `show_solution: after N checks` in an LMS (issue 85): the learner's Checks and the
 solution they opened travel in suspend_data, played in Chromium under scorm-again.
 
-- SCORM 1.2: two Checks of three, then a relaunch in a NEW browser context (no storage): the
+- SCORM 1.2: two Checks of three, then a relaunch in a browser as new (its storage wiped): the
   line under the code says 2 so far and the solution stays shut; the third Check opens it; the
-  learner opens it; a relaunch in another new context shows it at once, with no Check.
+  learner opens it; a relaunch in another browser as new shows it at once, with no Check.
 - SCORM 2004: the same suspend_data (the same course) restores the count and the opened
   solution, and the 2004 package encodes them again.
 
@@ -21,7 +21,9 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import lesson_md, make_course, write
+from support.lms import browser_as_new
 from support.scorm import course_frame, exported, scorm_again
+from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser
 
@@ -60,8 +62,8 @@ document.head.append(script);
 """
 
 
-def _export(root: Path, version: str, out: Path) -> None:
-    exported(out, "--root", str(root), "export", "scorm", "--version", version)
+def _export(site: Path, version: str, out: Path) -> None:
+    exported(out, "export", "scorm", "--site", str(site), "--version", version)
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +73,23 @@ def lms(tmp_path_factory, serve_site) -> str:
     folder = tmp_path_factory.mktemp("lms-checks")
     root = make_course(tmp_path_factory.mktemp("course") / "course")
     write(root, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body=EXERCISE))
-    _export(root, "1.2", folder / "p12.zip")
-    _export(root, "2004", folder / "p2004.zip")
+    site = tmp_path_factory.mktemp("course-site") / "site"  # built once for both packages
+    assert main(["--root", str(root), "build", "--for-export", "--site-dir", str(site)]) == 0
+    _export(site, "1.2", folder / "p12.zip")
+    _export(site, "2004", folder / "p2004.zip")
     shutil.copyfile(runtime, folder / "scorm12.min.js")
     shutil.copyfile(runtime.with_name("scorm2004.min.js"), folder / "scorm2004.min.js")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
     (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
     return serve_site(folder)
+
+
+@pytest.fixture
+def new_browser(chromium, lms):
+    """A page of a browser as new at each call (support/lms.py): what the LMS stored is all a
+    launch has, the HTTP cache kept as a returning learner's browser keeps it."""
+    with browser_as_new(chromium, lms) as new:
+        yield lambda: new().new_page()
 
 
 def exercise(page, lms: str, version: str, suspend: str = ""):
@@ -113,10 +125,9 @@ def checks_kept(page) -> list[dict]:
     )
 
 
-def test_checks_and_the_opened_solution_travel_in_suspend_data(chromium, lms):
+def test_checks_and_the_opened_solution_travel_in_suspend_data(new_browser, lms):
     errors: list[str] = []
-    context = chromium.new_context()
-    page = context.new_page()
+    page = new_browser()
     page.on("pageerror", lambda e: errors.append(str(e)))
     block = exercise(page, lms, "12")
     expect(block.locator(".ts-run__solnote")).to_contain_text("(0 so far)")
@@ -125,10 +136,8 @@ def test_checks_and_the_opened_solution_travel_in_suspend_data(chromium, lms):
     expect(block.locator(".ts-run__solution")).to_be_hidden()
     two = saved(page)
     assert len(json.loads(two)["n"]) == 14, two  # one exercise: its place and 2 characters
-    context.close()
 
-    context = chromium.new_context()  # another browser: only the LMS has the count
-    page = context.new_page()
+    page = new_browser()  # another browser: only the LMS has the count
     page.on("pageerror", lambda e: errors.append(str(e)))
     block = exercise(page, lms, "12", two)
     expect(block.locator(".ts-run__solnote")).to_contain_text("(2 so far)")
@@ -139,11 +148,9 @@ def test_checks_and_the_opened_solution_travel_in_suspend_data(chromium, lms):
     page.wait_for_function("() => Object.values(localStorage).some((v) => v.includes('\"seen\":true'))")
     opened = saved(page)
     assert json.loads(opened)["n"] != json.loads(two)["n"], opened
-    context.close()
 
     for version in ("12", "2004"):  # a new browser each: the solution is there with no Check
-        context = chromium.new_context()
-        page = context.new_page()
+        page = new_browser()
         page.on("pageerror", lambda e: errors.append(str(e)))
         block = exercise(page, lms, version, opened)
         expect(block.locator(".ts-run__solution")).to_be_visible()
@@ -151,5 +158,4 @@ def test_checks_and_the_opened_solution_travel_in_suspend_data(chromium, lms):
         assert checks_kept(page) == [{"n": 3, "seen": True}]
         written = page.evaluate("() => JSON.parse(window.frames[0].tracksiteScorm.encode(0)).n")
         assert written == json.loads(opened)["n"]  # and written back as it came
-        context.close()
     assert not errors, errors

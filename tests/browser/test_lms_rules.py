@@ -32,7 +32,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import intend, lesson_md, make_course, write
-from support.lms import QUIZZES, answer, finish_course, open_lesson
+from support.lms import QUIZZES, answer, browser_as_new, finish_course, open_lesson
 from support.moodle_rules import (
     COMPLETED,
     MOODLE_12_JS,
@@ -44,6 +44,7 @@ from support.moodle_rules import (
     stored,
 )
 from support.scorm import course_frame, exported, scorm_again
+from tracksite.commands.cli import main
 
 pytestmark = pytest.mark.browser
 
@@ -58,8 +59,15 @@ document.addEventListener("DOMContentLoaded", () => { document.getElementById("s
 """
 
 
-def _export(root: Path, out: Path, *args: str) -> None:
-    exported(out, "--root", str(root), "export", "scorm", *args)
+def _built(root: Path, site: Path) -> Path:
+    """The course built once for the exports that share it (`build --for-export`, what an export
+    without --site builds for itself each time)."""
+    assert main(["--root", str(root), "build", "--for-export", "--site-dir", str(site)]) == 0
+    return site
+
+
+def _export(site: Path, out: Path, *args: str) -> None:
+    exported(out, "export", "scorm", "--site", str(site), *args)
 
 
 @pytest.fixture(scope="module")
@@ -70,15 +78,16 @@ def lms(tmp_path_factory, serve_site) -> str:
     root = make_course(tmp_path_factory.mktemp("rules") / "course")
     lesson = root / "lessons/alpha/a1/lesson.md"
     lesson.write_text(lesson.read_text(encoding="utf-8") + QUIZZES, encoding="utf-8")
-    _export(root, folder / "m12.zip", "--version", "1.2", "--mastery", "80")
-    _export(root, folder / "plain12.zip", "--version", "1.2")
-    _export(root, folder / "m2004.zip", "--version", "2004", "--mastery", "80")
-    _export(root, folder / "track12.zip", "--version", "1.2", "--track", "alpha")
+    site = _built(root, tmp_path_factory.mktemp("rules-site") / "site")  # one build for four packages
+    _export(site, folder / "m12.zip", "--version", "1.2", "--mastery", "80")
+    _export(site, folder / "plain12.zip", "--version", "1.2")
+    _export(site, folder / "m2004.zip", "--version", "2004", "--mastery", "80")
+    _export(site, folder / "track12.zip", "--version", "1.2", "--track", "alpha")
     body = "## Practice\n\n" + "".join(
         f"/// runnable | Exercise {n}\ncode: |\n  x{n} = {n}\n  print(x{n})\n///\n\n" for n in range(EXERCISES)
     )
     write(root, "lessons/alpha/a2/lesson.md", lesson_md("Second lesson", body=body))
-    _export(root, folder / "code30.zip", "--version", "1.2")
+    _export(_built(root, tmp_path_factory.mktemp("code30-site") / "site"), folder / "code30.zip", "--version", "1.2")
     for name in ("scorm12.min.js", "scorm2004.min.js"):
         shutil.copyfile(runtime.with_name(name), folder / name)
     (folder / "moodle.html").write_text(MOODLE_PAGE.format(runtime="scorm12.min.js", harness="moodle12.js"))
@@ -90,22 +99,9 @@ def lms(tmp_path_factory, serve_site) -> str:
 
 @pytest.fixture(scope="module")
 def browser(chromium, lms):
-    """The browser each learner launches the activity in, as new: one context for the module,
-    its origin's storage wiped before each launch (a DevTools call), rather than a context of its
-    own each, which started a renderer and parsed and compiled the LMS's and the package's scripts
-    again (the HTTP cache is a context's). What a launch has is what the LMS stored, either way."""
-    context = chromium.new_context()
-    devtools = context.new_cdp_session(context.new_page())  # the first page holds the session
-    origin = "/".join(lms.split("/")[:3])
-
-    def new() -> object:
-        for page in context.pages[1:]:
-            page.close()
-        devtools.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
-        return context
-
-    yield new
-    context.close()
+    """The browser each learner launches the activity in, as new (support/lms.py)."""
+    with browser_as_new(chromium, lms) as new:
+        yield new
 
 
 def play(browser, lms: str, pkg: str, tracks: list | None = None, *, context=None, **options):
@@ -226,8 +222,8 @@ def test_scorm_2004_success_stays_unknown_until_the_course_is_completed(browser,
     page.close()
 
 
-def test_code_beyond_suspend_data_stays_in_the_browser(chromium, browser, lms):
-    context = chromium.new_context()
+def test_code_beyond_suspend_data_stays_in_the_browser(browser, lms):
+    context = browser()  # a browser as new, its storage kept for the relaunch below
     page = play(browser, lms, "code30", context=context)
     frame = open_lesson(page, "alpha/a2/")
     intend(frame)  # the editor loads on a learner's intent (issue 83)
@@ -252,18 +248,18 @@ def test_code_beyond_suspend_data_stays_in_the_browser(chromium, browser, lms):
     shown = frame.locator("[data-widget=runnable] .ts-run__print")
     expect(shown).to_have_count(EXERCISES)
     assert shown.all_text_contents() == typed
-    context.close()
+    page.close()
 
 
-def test_a_report_of_two_learners_lines_up_by_question(chromium, lms):
+def test_a_report_of_two_learners_lines_up_by_question(browser, lms):
     """Learner 1 answers questions 1, 2, 3; learner 2 answers 3, then 2, then 1: the LMS's
     journal differs by position, the report built by id lines up, each id's words from the
     package's interactions.csv."""
     steps = ["Seven", "Five", "Sixteen"]  # the page's three questions, in its order
     journals = []
     for order, zone in (((0, 1, 2), "Europe/Paris"), ((2, 1, 0), "UTC")):
-        context = chromium.new_context(timezone_id=zone)
-        page = context.new_page()
+        page = browser().new_page()  # a browser as new, its clock in `zone` (what timezone_id sets)
+        page.context.new_cdp_session(page).send("Emulation.setTimezoneOverride", {"timezoneId": zone})
         page.goto(lms + "2004.html")
         course_frame(page)
         frame = open_lesson(page, "alpha/a1/")
@@ -280,7 +276,7 @@ def test_a_report_of_two_learners_lines_up_by_question(chromium, lms):
                 response: i.learner_response, result: i.result, description: i.description, time: i.timestamp }))"""
             )
         )
-        context.close()
+        page.close()
     # 2004's timestamps say the learner's offset from UTC (Paris: +01:00, in summer +02:00)
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.0\+0[12]:00", i["time"]) for i in journals[0]), journals[
         0
@@ -320,8 +316,8 @@ def test_a_track_package_keeps_work_done_in_another_tracks_lessons(browser, lms)
     assert len(records) == 4, records  # alpha's three and beta/b1
 
 
-def test_two_windows_of_one_activity_do_not_cross_write(chromium, browser, lms):
-    context = chromium.new_context()
+def test_two_windows_of_one_activity_do_not_cross_write(browser, lms):
+    context = browser()  # one browser as new, both windows in it
     one = play(browser, lms, "plain12", context=context)
     answer(one)
     one.wait_for_function(
@@ -344,4 +340,3 @@ def test_two_windows_of_one_activity_do_not_cross_write(chromium, browser, lms):
     records = json.loads(two.evaluate("API.cmi.suspend_data"))["s"].split(".")
     assert sum(r[3] == "1" for r in records) == 3, records  # a1, a2 and b1 done
     assert not one.errors and not two.errors, one.errors + two.errors
-    context.close()

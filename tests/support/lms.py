@@ -1,9 +1,12 @@
 """A SCORM 1.2 LMS page for tests (scorm-again's API, every call logged), a package launched in it and a lesson
-opened inside, and the quizzes of the fixture course the LMS tests answer."""
+opened inside, a browser as new for each launch, and the quizzes of the fixture course the LMS tests answer."""
 
 from __future__ import annotations
 
+import contextlib
 import urllib.parse
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from support.course import PRIME_AND_EVEN_QUIZ
 from support.scorm import course_frame
@@ -35,6 +38,30 @@ document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("sco").src = params.get("pkg") + "/scorm-launch.html";
 });
 """
+
+
+@contextlib.contextmanager
+def browser_as_new(chromium, *urls: str) -> Iterator[Callable[[], Any]]:
+    """A browser as new at each call of what it yields (the context it returns): one context,
+    its pages closed and the storage of `urls`' origins wiped (a DevTools call), rather than a
+    context of its own each, which started a renderer and parsed and compiled the LMS's and the
+    package's scripts again (the HTTP cache is a context's, as a returning learner's browser
+    keeps it). What a launch has is what the LMS stored, either way."""
+    context = chromium.new_context()
+    devtools = context.new_cdp_session(context.new_page())  # the first page holds the session
+    origins = {"/".join(url.split("/")[:3]) for url in urls}
+
+    def new() -> Any:
+        for page in context.pages[1:]:
+            page.close()
+        for origin in origins:
+            devtools.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        return context
+
+    try:
+        yield new
+    finally:
+        context.close()
 
 
 def launch(page, lms: str, pkg: str, suspend: str = ""):
