@@ -10,6 +10,7 @@ Pages are found in the built site by what they hold, so the tests follow the con
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -37,11 +38,16 @@ def _soup(site: Path, url: str) -> BeautifulSoup:
 
 
 def _pages(site: Path, marker: str) -> list[str]:
-    return [
-        p.parent.relative_to(site).as_posix() + "/"
+    return [url for url, text in _texts(site) if marker in text]
+
+
+@functools.cache
+def _texts(site: Path) -> tuple[tuple[str, str], ...]:
+    """Each page of a built site (read once a run: five tests look for pages by what they hold)."""
+    return tuple(
+        (p.parent.relative_to(site).as_posix() + "/", p.read_text(encoding="utf-8"))
         for p in sorted(site.rglob("index.html"))
-        if marker in p.read_text(encoding="utf-8")
-    ]
+    )
 
 
 def _open(page, url: str, size=DESKTOP, scheme: str = "light"):

@@ -1,5 +1,15 @@
 """axe-core's checks on a page driven by Playwright (every WCAG 2.2 AA rule, or every rule), the heading outline,
-and opening a page in a colour scheme: the accessibility tests and the browser tests that check a page they drive."""
+and opening a page in a colour scheme: the accessibility tests and the browser tests that check a page they drive.
+
+A page is checked once a palette, and not with every rule twice: the light and the dark palette
+hold the same DOM (Material's palettes change styles only), so axe's rules that read no colour
+find the same in both. `axe_in(page, scheme)` runs them all in the light palette and, in the
+dark one the same run with every rule switched off but those axe files under colour (its tag
+`cat.color`: `color-contrast` and `link-in-text-block`; `color-contrast-enhanced`, WCAG AAA, is
+off by default in both passes), read from the axe the page runs, so that a colour rule a later
+axe adds runs in dark too.
+test_accessibility.py's sentinel shows the dark pass still catches text too faint in dark
+alone. axe's script (half a megabyte) is injected once a document, not once a run."""
 
 from __future__ import annotations
 
@@ -30,23 +40,46 @@ def open_page(page, url: str, scheme: str = "light"):
     return page
 
 
+# axe's rules that read no colour: switched off for the dark palette's pass
+NOT_COLOUR_JS = "() => axe.getRules().filter(r => !r.tags.includes('cat.color')).map(r => r.ruleId)"
+
+
+def _inject(page) -> None:
+    """axe into the page's document, unless this document has it already (a second run on a
+    page, as after opening a menu, skips parsing half a megabyte of script again)."""
+    if not page.evaluate("() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
+        page.evaluate(AXE.axe_script)
+
+
 # -- checks (plain functions, so that the sentinels can run them on bad markup) ---------------
-def axe_violations(page, every_rule: bool = False) -> list[str]:
+def axe_violations(page, every_rule: bool = False, colour_only: bool = False) -> list[str]:
     """axe's WCAG 2.2 AA rules, or with `every_rule` all its rules (WCAG at every level and its
     best practices, moderate and minor included, and the experimental check of WCAG 2.5.3: a
-    superset, so one run answers both)."""
+    superset, so one run answers both); with `colour_only` only those of them that read colours
+    (the dark palette's pass, see the module's docstring)."""
+    _inject(page)
     options: dict = {"resultTypes": ["violations"]}
     if not every_rule:
         options["runOnly"] = {"type": "tag", "values": WCAG_22_AA}
     else:  # axe keeps WCAG 2.5.3 (a link's name holds its visible text) among its experimental rules
         options["rules"] = {"label-content-name-mismatch": {"enabled": True}}
-    results = AXE.run(page, options=options)
+    if colour_only:  # the same run with every rule that reads no colour switched off
+        off = page.evaluate(NOT_COLOUR_JS)
+        assert "color-contrast" not in off and "image-alt" in off, f"axe's rules by colour are not as expected: {off}"
+        options["rules"] = {rule: {"enabled": False} for rule in off}
+    response = page.evaluate("options => axe.run(document, options)", options)
     found = []
-    for v in results.response["violations"]:
+    for v in response["violations"]:
         for node in v["nodes"]:
             summary = " ".join(node.get("failureSummary", "").split())
             found.append(f"{v['id']} ({v['impact']}): {v['help']}: {node['target']} {node['html'][:200]} -- {summary}")
     return found
+
+
+def axe_in(page, scheme: str, every_rule: bool = False) -> list[str]:
+    """axe on a page opened in `scheme`: every rule asked for in the light palette, the colour
+    rules alone in the dark one (the same DOM, other styles)."""
+    return axe_violations(page, every_rule=every_rule, colour_only=scheme == "dark")
 
 
 def heading_problems(page) -> list[str]:
