@@ -198,25 +198,12 @@ class BuildCache:
             self._used.add((table, key))
             self.handed += table == "pages" and (table, key) in self._handed
             return {**json.loads(made[0]), cachedb.MAIN[table]: made[1]}
-        if self._db is None or (self._empty and (table, key) not in self._written):
-            return None
-        try:
-            row = self._db.execute(f"SELECT value, text, crc FROM {table} WHERE key = ?", (key,)).fetchone()
-        except sqlite3.DatabaseError as e:
-            self._discard(f"it could not be read ({e})")
-            return None
+        row = self._row(key, table, verify=verify)
         if row is None:
             return None
-        value, data, check = row
         try:
-            if (
-                not isinstance(value, str)
-                or not isinstance(data, bytes)
-                or (verify and cachedb.checksum(key, value, data) != check)
-            ):
-                raise ValueError("an entry does not match its checksum")
-            text = data.decode("utf-8", "surrogatepass")
-            entry = json.loads(value)
+            text = row[1].decode("utf-8", "surrogatepass")
+            entry = json.loads(row[0])
             if not isinstance(entry, dict):
                 raise ValueError("an entry is not a converted page")
         except ValueError as e:
@@ -235,21 +222,33 @@ class BuildCache:
         if made is not None:
             self._used.add((table, key))
             return True
-        if self._db is None or (self._empty and (table, key) not in self._written):
+        if self._row(key, table, verify=True) is None:
             return False
+        self._used.add((table, key))
+        return True
+
+    def _row(self, key: str, table: str, *, verify: bool) -> tuple[str, bytes] | None:
+        """An entry's stored value and text, checked against its checksum unless `verify` is
+        False; None when it is not kept, and the cache discarded when it cannot be read or does
+        not match (one reading for `get` and `intact`)."""
+        if self._db is None or (self._empty and (table, key) not in self._written):
+            return None
         try:
             row = self._db.execute(f"SELECT value, text, crc FROM {table} WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError as e:
             self._discard(f"it could not be read ({e})")
-            return False
+            return None
         if row is None:
-            return False
+            return None
         value, data, check = row
-        if not isinstance(value, str) or not isinstance(data, bytes) or cachedb.checksum(key, value, data) != check:
+        if (
+            not isinstance(value, str)
+            or not isinstance(data, bytes)
+            or (verify and cachedb.checksum(key, value, data) != check)
+        ):
             self._discard("an entry does not match its checksum")
-            return False
-        self._used.add((table, key))
-        return True
+            return None
+        return value, data
 
     def has(self, key: str, table: str = "pages") -> bool:
         """Whether an entry is kept, without reading it (`get` reads it when it is needed)."""
