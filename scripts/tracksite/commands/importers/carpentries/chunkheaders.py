@@ -86,9 +86,13 @@ class Chunk:
     options: dict[str, str]
     code: list[str]
 
+    def value(self, name: str) -> str:
+        """An option's value as written, without its quotes ("" when not given)."""
+        return self.options.get(name, "").strip().strip("'\"")
+
     def flag(self, name: str, default: bool = True) -> bool:
         """An option as R would read a literal TRUE/FALSE (anything else: the default)."""
-        value = self.options.get(name, "").strip().strip("'\"").lower()
+        value = self.value(name).lower()
         return {"false": False, "f": False, "true": True, "t": True}.get(value, default)
 
     @property

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tracksite.commands.importers.carpentries import echolines
 from tracksite.commands.importers.carpentries.chunkheaders import Chunk, chunks, join_headers, option_lines
-from tracksite.commands.importers.pipeline import confine
+from tracksite.commands.importers.pipeline import confine, counting
 from tracksite.core.sources import read_text
 
 
@@ -45,9 +45,6 @@ class Unrun:
 _GRAPHICS = re.compile(
     r"""^\s*(?:knitr::)?include_graphics\(\s*(?:path\s*=\s*)?(['"])(?P<path>[^'"]+)\1\s*\)\s*;?\s*$"""
 )
-# a fenced div (`::: solution`, `:::: {.challenge}`) opening, and closing
-_DIV_OPEN = re.compile(r"^\s*:{3,}\s*(?:\{[^}]*\}|[\w-]+)")
-_DIV_CLOSE = re.compile(r"^\s*:{3,}\s*$")
 _MARK = "\x00unrun:"  # a hidden output chunk's first line until _placed() decides what stands there
 # code = readLines("files/plan.R")[2:19], as lessons write it; any other R expression needs R
 _READ = re.compile(
@@ -66,7 +63,7 @@ def without_r(text: str, child: Callable[[str], str | None] | None = None, place
     lines = join_headers(text)[0].splitlines()
     missing = Unrun()
     for chunk in reversed(chunks(lines)):  # (from the end: a child's lines move none above it)
-        name = chunk.options.get("child", "").strip().strip("'\"")
+        name = chunk.value("child")
         if name and chunk.flag("include") and child is not None:
             body = child(name)
             missing.children.insert(0, (chunk.start + 1, name, body is not None))
@@ -101,8 +98,7 @@ def without_r(text: str, child: Callable[[str], str | None] | None = None, place
 def _makes_output(chunk: Chunk) -> bool:
     """Whether a hidden chunk most likely puts something on the page (knitr's `results="hide"`
     with `fig.show="hide"` puts nothing; any other chunk that runs may print or draw)."""
-    quiet = {k: chunk.options.get(k, "").strip().strip("'\"") for k in ("results", "fig.show")}
-    return not (quiet["results"] == "hide" and quiet["fig.show"] == "hide")
+    return not (chunk.value("results") == "hide" and chunk.value("fig.show") == "hide")
 
 
 def _placed(lines: list[str], placeholder: str) -> list[int]:
@@ -115,7 +111,7 @@ def _placed(lines: list[str], placeholder: str) -> list[int]:
             continue
         above = next((x for x in reversed(lines[:i]) if x.strip() and not _filler(x)), "")
         below = next((x for x in lines[i + 1 :] if x.strip() and not x.startswith(_MARK)), "")
-        alone = bool(placeholder) and bool(_DIV_OPEN.match(above)) and bool(_DIV_CLOSE.match(below))
+        alone = bool(placeholder) and bool(counting.DIV.match(above)) and bool(counting.DIV_END.match(below))
         if alone:
             placed.append(int(line[len(_MARK) :]))
         lines[i] = placeholder if alone else ""
@@ -163,7 +159,7 @@ def _figures(chunk: Chunk) -> list[str]:
     calls = [_GRAPHICS.match(line) for line in chunk.code[option_lines(chunk.code) :] if line.strip()]
     if not calls or not all(calls):
         return []
-    cap, alt = (chunk.options.get(k, "").strip().strip("'\"") for k in ("fig.cap", "fig.alt"))
+    cap, alt = chunk.value("fig.cap"), chunk.value("fig.alt")
     alt = (alt or cap).replace("'", "&#39;")
     return [f"![{cap}]({m['path']}){{alt='{alt}'}}" if alt else f"![]({m['path']})" for m in calls if m]
 
@@ -171,7 +167,7 @@ def _figures(chunk: Chunk) -> list[str]:
 def _source(chunk: Chunk) -> tuple[str, int | None, int | None]:
     """The lesson file a chunk's code comes from (knitr's `file=`, or `code=` reading a file),
     and the slice of its lines; ("", None, None) when the chunk's own code stands."""
-    file = chunk.options.get("file", "").strip().strip("'\"")
+    file = chunk.value("file")
     if file:
         return file, None, None
     m = _READ.match(chunk.options.get("code", "").strip())
