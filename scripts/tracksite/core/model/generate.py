@@ -119,9 +119,9 @@ def files() -> dict[Path, str]:
     return {TARGET: source(), **{path: widget_source(path, shapes) for path, shapes in WIDGET_SHAPES.items()}}
 
 
-def source(shapes: tuple[Shape, ...] | None = None) -> str:
+def source() -> str:
     """The text of core/model/shapes.py."""
-    classes, needs = _classes(SHAPES if shapes is None else shapes)
+    classes, needs = _classes(SHAPES)
     imports = ["from tracksite.core import widgetregistry as W"] if REGISTRY in needs else []
     needs.discard(REGISTRY)
     if needs:
