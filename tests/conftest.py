@@ -223,7 +223,15 @@ def serve_site():
 #: 22.7 and 18.0 instead of 26.4, test_runnable_interpreter_kept.py 43.0 instead of 45.5 (before its
 #: tests shared a start), test_search_browser.py (no WebAssembly: mostly noise) 50.1 instead of 60.4.
 #: Every run gives the same output, and a run's time limit is the page's clock. `tracksite bench` and
-#: `tracksite pdf` keep Chromium's default.
+#: `tracksite pdf` keep Chromium's default. Issue 87 measured one Chromium launch, a lesson, intent,
+#: Python's fresh start and one Run (processor seconds of the whole process tree, N=5, interleaved in
+#: random order, load average 14-35): median 10.9 default, 12.4 --no-wasm-tier-up, 11.5 --liftoff-only,
+#: 13.4 with --no-wasm-lazy-compilation too (eager: worse in 4 of 5 rounds), 11.3 with --single-threaded
+#: too, 11.1 with --no-turbofan too, 10.1 with --disable-renderer-backgrounding and
+#: --disable-background-timer-throttling too; a second round (N=4) ranked them otherwise: 9.7
+#: --no-wasm-tier-up, 10.4 --liftoff-only, 11.7 and 11.5 those two with the background flags. No
+#: variant differed beyond the rounds' own spread (1-4 s), so the flag stays as it was. The start itself costs about 7.4 of those seconds: the
+#: same launch and lesson with Python's files held (support.course.hold_python) 3.7 (N=4).
 TEST_CHROMIUM_FLAGS = ["--js-flags=--no-wasm-tier-up"]
 
 

@@ -1,24 +1,19 @@
 """`tracksite export offline` opened from file:// in Chromium (issue 43): styles applied, a link
 to another page works, the search finds a page, a quiz answers, progress is kept, no console
-error and no request leaves the copy; served over http, a code exercise runs and checks (issue
-82)."""
+error and no request leaves the copy. The copy's code exercise, served over http and opened from
+file://, is two channels of tests/browser/test_code_channels.py (issue 82)."""
 
 from __future__ import annotations
 
 import zipfile
 
 import pytest
-from playwright.sync_api import expect
 
-from support.course import intend
-from support.runnable import runnable_course
 from tracksite.commands.cli import main
-from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
 
 LESSON = "deep-learning-survey/convolutions/"
-START = 90_000  # ms: Python's first start in a loaded machine's Chromium
 
 
 @pytest.fixture(scope="module")
@@ -88,64 +83,4 @@ def test_offline_copy_works_from_file_urls(chromium, offline_copy):
 
     assert not errors, errors
     assert not outside, outside
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def runnable_copy(tmp_path_factory):
-    """The offline copy of a course with a code exercise (tests/core/widgets/runnable/test_runnable.py's)."""
-    root = runnable_course(tmp_path_factory.mktemp("runnable-offline") / "course")
-    folder = tmp_path_factory.mktemp("runnable-copy")
-    out = folder / "course-offline.zip"
-    assert main(["--root", str(root), "export", "offline", "--out", str(out)]) == 0
-    with zipfile.ZipFile(out) as z:
-        z.extractall(folder / "copy")
-    return folder / "copy"
-
-
-def play_exercise(page, url: str) -> None:
-    """Open the copy's lesson, show intent, Run, then Check a wrong and a right answer."""
-    page.goto(url)
-    intend(page)  # the editor loads on a learner's intent (issue 83)
-    exercise = page.locator("#ts-run-1")
-    exercise.get_by_role("button", name="Run").click()
-    expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
-    exercise.get_by_role("button", name="Check").click()  # the starting code is wrong
-    expect(exercise.locator(".ts-run__status")).to_contain_text("Not yet", timeout=START)
-    exercise.get_by_label("Code (editable)").fill("def step(w, grad, lr):\n    return w - lr * grad\n")
-    exercise.get_by_role("button", name="Check").click()
-    expect(exercise.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
-
-
-def test_the_offline_copy_served_over_http_runs_and_checks_code(chromium, runnable_copy):
-    """Issue 82 (H2): served as its note says (`python3 -m http.server`), the copy's code exercise
-    runs and checks, as on the site; the export once rewrote runnable.js's `import(`, and no
-    exercise could be edited or run."""
-    context = chromium.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    with serve_folder(runnable_copy, QuietHandler) as base:
-        play_exercise(page, base + "alpha/a1/index.html")
-    assert errors == []
-    context.close()
-
-
-def test_the_offline_copy_opened_from_a_file_runs_and_checks_code(chromium, runnable_copy):
-    """Issue 82: opened from file://, where the page can fetch nothing and its sandboxed frame can
-    load no file, the exercise runs and checks from the classic scripts carrying Python's bytes;
-    the old copy only said to serve the folder. No request leaves the copy, and none is a fetch."""
-    context = chromium.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    root = runnable_copy.as_uri() + "/"
-    outside: list[str] = []
-    page.on(
-        "request", lambda r: outside.append(r.url) if not r.url.startswith((root, "blob:", "data:", "about:")) else None
-    )
-    play_exercise(page, root + "alpha/a1/index.html")
-    assert errors == [] and outside == []
     context.close()

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from support.course import lesson_md, make_course, write
+from support.course import hold_python, lesson_md, make_course, write
 from support.lms import browser_as_new
 from support.scorm import course_frame, exported, scorm_again
 from tracksite.commands.cli import main
@@ -151,6 +151,7 @@ def test_checks_and_the_opened_solution_travel_in_suspend_data(new_browser, lms)
 
     for version in ("12", "2004"):  # a new browser each: the solution is there with no Check
         page = new_browser()
+        hold_python(page)  # no Check here: the block alone
         page.on("pageerror", lambda e: errors.append(str(e)))
         block = exercise(page, lms, version, opened)
         expect(block.locator(".ts-run__solution")).to_be_visible()

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from support.course import intend, lesson_md, make_course, write
+from support.course import hold_python, intend, lesson_md, make_course, write
 from support.lms import QUIZZES, answer, browser_as_new, finish_course, open_lesson
 from support.moodle_rules import (
     COMPLETED,
@@ -225,6 +225,7 @@ def test_scorm_2004_success_stays_unknown_until_the_course_is_completed(browser,
 def test_code_beyond_suspend_data_stays_in_the_browser(browser, lms):
     context = browser()  # a browser as new, its storage kept for the relaunch below
     page = play(browser, lms, "code30", context=context)
+    hold_python(page)  # the editors alone: no code runs
     frame = open_lesson(page, "alpha/a2/")
     intend(frame)  # the editor loads on a learner's intent (issue 83)
     typed = [
@@ -243,6 +244,7 @@ def test_code_beyond_suspend_data_stays_in_the_browser(browser, lms):
     print(f"{EXERCISES} exercises: {len(in_lms)} codes in suspend_data, {EXERCISES - len(in_lms)} in the browser only")
 
     page = play(browser, lms, "code30", tracks, context=context)  # the same browser, relaunched
+    hold_python(page)
     frame = open_lesson(page, "alpha/a2/")
     intend(frame)  # the editor loads on a learner's intent (issue 83)
     shown = frame.locator("[data-widget=runnable] .ts-run__print")

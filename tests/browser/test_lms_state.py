@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from support.course import PRIME_AND_EVEN_QUIZ, lesson_md, make_course, write
+from support.course import PRIME_AND_EVEN_QUIZ, hold_python, lesson_md, make_course, write
 from support.lms import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
 from support.scorm import course_frame, exported, scorm_again
 
@@ -196,6 +196,7 @@ def test_a_new_version_keeps_progress_by_lesson_and_calls_are_batched(chromium, 
 
 def test_the_learners_code_is_kept_in_the_lms_where_it_fits(chromium, lms):
     context = chromium.new_context()
+    hold_python(context)  # the editor alone: no code runs
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -218,6 +219,7 @@ def test_the_learners_code_is_kept_in_the_lms_where_it_fits(chromium, lms):
     context.close()
 
     context = chromium.new_context()  # another browser: only the LMS has the code
+    hold_python(context)
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     launch(page, lms, "b", saved)

@@ -51,8 +51,18 @@ def training_url(tmp_path_factory, serve_site):
     return serve_site(root / "site")
 
 
-def test_the_network_trains_in_the_page_within_its_limit(chromium, training_url):
-    page = chromium.new_page()
+@pytest.fixture(scope="module")
+def learner(chromium):
+    """One learner's browser for both lessons: the second lesson's Python starts from the memory
+    the first start saved there (runnable-sandbox.js) rather than afresh, as a learner's does;
+    each test's timed training begins after its first Check, Python started either way."""
+    context = chromium.new_context()
+    yield context
+    context.close()
+
+
+def test_the_network_trains_in_the_page_within_its_limit(learner, training_url):
+    page = learner.new_page()
     page.goto(training_url + "alpha/a1/")
     block = page.locator("#ts-run-1")
     block.hover()  # intent: runnable.js loads (issue 83)
@@ -72,8 +82,8 @@ def test_the_network_trains_in_the_page_within_its_limit(chromium, training_url)
     page.close()
 
 
-def test_the_transformer_trains_in_the_page_within_its_limit(chromium, training_url):
-    page = chromium.new_page()
+def test_the_transformer_trains_in_the_page_within_its_limit(learner, training_url):
+    page = learner.new_page()
     page.goto(training_url + "alpha/a2/")
     block = page.locator("#ts-run-1")
     block.hover()  # intent: runnable.js loads (issue 83)

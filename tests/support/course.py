@@ -217,6 +217,17 @@ def intend(page) -> None:
     page.locator(".ts-run .cm-editor, .ts-run__note").first.wait_for(timeout=60_000)  # (slow on a loaded machine)
 
 
+def hold_python(where) -> None:
+    """Hold Python's files for a test of the editor alone (it runs no code): a learner's intent
+    starts Python (runnable.js, issue 83), and a fresh start costs about 10 processor seconds of
+    Chromium, compiling Pyodide and starting CPython, that such a test never uses. The requests
+    for Pyodide's files stay unanswered, as on a network slow to send them: the page stays
+    "starting" (<html data-ts-python>) and shows nothing else, the editor is the learner's as
+    ever. `where` is a context, or a page (of a context other tests share: its route goes with
+    it). A test that runs code, or is about the start, never calls this."""
+    where.route("**/pyodide/**", lambda route: None)
+
+
 def text_of(block) -> str:
     """The editor's text, as the block prints it (the print copy follows every edit)."""
     return block.locator(".ts-run__print").text_content()

@@ -13,7 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from support.course import intend, text_of
+from support.course import hold_python, intend, text_of
 from support.runnable import EXERCISE, runnable_course
 from support.sites import run_mkdocs
 from tracksite.tools.weight import first_visit_weight
@@ -43,6 +43,7 @@ def test_a_page_view_loads_no_editor_and_the_focus_brings_it(chromium, access_si
     build's code stands in, reachable by the keyboard, and its focus hands over to the editor.
     first_visit_weight counts those scripts under `on_intent`, not in the first visit."""
     context = chromium.new_context()
+    hold_python(context)  # the editor alone: no code runs
     page = context.new_page()
     loaded: list[str] = []
     page.on("request", lambda r: loaded.append(r.url[len(access_url) :]) if r.url.startswith(access_url) else None)
@@ -83,6 +84,7 @@ def test_a_page_view_loads_no_editor_and_the_focus_brings_it(chromium, access_si
 
 def test_escape_then_tab_leaves_after_a_wait_or_a_read_line_and_ctrl_m_holds(chromium, access_url):
     context = chromium.new_context()
+    hold_python(context)  # the editor alone: no code runs
     page = context.new_page()
     page.goto(access_url + "alpha/a1/")
     intend(page)
@@ -146,6 +148,7 @@ def test_escape_then_tab_leaves_after_a_wait_or_a_read_line_and_ctrl_m_holds(chr
 
 def test_the_way_out_is_in_the_editors_description_in_the_accessibility_tree(chromium, access_url):
     context = chromium.new_context()
+    hold_python(context)  # the editor alone: no code runs
     page = context.new_page()
     page.goto(access_url + "alpha/a1/")
     intend(page)
@@ -168,6 +171,7 @@ def test_code_survives_a_reworded_starting_code_with_a_notice(chromium, access_s
     keeps the learner's code, says so, and offers the new starting code (Reset, undoable)."""
     url = serve_site(access_site / "site")
     context = chromium.new_context()
+    hold_python(context)  # the editor alone: no code runs
     page = context.new_page()
     page.goto(url + "alpha/a1/")
     intend(page)
@@ -205,6 +209,7 @@ def test_code_kept_under_the_old_text_key_moves_to_the_place_key_once(chromium, 
     """Code a learner kept before this version (under `tracksite:code:<content fingerprint>`)
     shows in the editor and moves to the exercise's place key; the old entry goes."""
     context = chromium.new_context()
+    hold_python(context)  # the editor alone: no code runs
     page = context.new_page()
     page.goto(access_url + "alpha/a2/")  # the site's origin, a lesson without the exercise
     keys = page.evaluate(
@@ -284,6 +289,7 @@ def test_every_token_is_readable_on_every_line_state(chromium, access_url, schem
     active line, on the line an error names and on a line that is both, in both palettes: the
     colours composed through every translucent layer, as Chromium paints them."""
     context = chromium.new_context()
+    hold_python(context)  # the editor alone: no code runs
     page = context.new_page()
     page.goto(access_url + "alpha/a1/")
     if scheme == "dark":  # the palette's switch, as a learner turns it
@@ -345,6 +351,7 @@ def test_a_wrapped_line_hangs_under_its_indentation(chromium, access_url):
     """Issue 83: a long line wrapped on a phone goes on under its own indentation and one step
     more, not at column 0 (where it read as a dedent)."""
     context = chromium.new_context(viewport={"width": 390, "height": 844})
+    hold_python(context)  # the editor alone: no code runs
     page = context.new_page()
     page.goto(access_url + "alpha/a1/")
     intend(page)
