@@ -83,7 +83,7 @@ def _release_job(folder: Path) -> None:
     (folder / "steps.json").write_text(json.dumps(ran), encoding="utf-8")
 
 
-def source_copy(dest: Path, *, asset_marker: str | None = None, version: str | None = None) -> Path:
+def source_copy(dest: Path) -> Path:
     """The files a wheel is built from, in a folder of their own (the checkout stays clean)."""
     dest.mkdir(parents=True)
     for name in ("pyproject.toml", "README.md", "MANIFEST.in", "CHANGELOG.md", "LICENSE"):
@@ -91,14 +91,6 @@ def source_copy(dest: Path, *, asset_marker: str | None = None, version: str | N
     shutil.copytree(
         REPO / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "bench.py")
     )
-    if asset_marker:
-        css = dest / "scripts/tracksite/theme/assets/tracksite/widgets.css"
-        # a rule, not a comment: tracksite publishes its style sheets without their comments
-        rule = f'\n.ts-upgrade-marker::after {{ content: "{asset_marker}"; }}\n'
-        css.write_text(css.read_text(encoding="utf-8") + rule, encoding="utf-8")
-    if version:
-        init = dest / "scripts/tracksite/__init__.py"
-        init.write_text(init.read_text(encoding="utf-8").replace(f'"{__version__}"', f'"{version}"'), encoding="utf-8")
     return dest
 
 
