@@ -134,9 +134,17 @@ def run_steps(job: dict, levels: list[dict], cwd: Path, base: dict, expressions:
 
 def clean_env(python: Path) -> dict[str, str]:
     """This process's environment for a step, with `python`'s environment first on PATH and
-    nothing of the test's own (its PYTHONPATH, its virtual environment, its MkDocs setting)."""
+    nothing of the test's own (its PYTHONPATH, its virtual environment, its MkDocs setting).
+
+    pip compiles nothing it installs (PIP_COMPILE=0 is `--no-compile`; ensurepip reads it too, and
+    `build` installs its backend so already): compiling every module of every dependency (twine's
+    and the course's, Pygments' hundreds of lexers) was a third of what each install cost, about
+    six seconds of processor time, and most of those modules never run. A module a step imports is
+    compiled when it is first imported and its bytecode written beside it (the suite lets processes
+    write bytecode: tests/conftest.py), so the steps after read it. What is installed, and from
+    where, is what the workflow installs."""
     base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NO_MKDOCS_2_WARNING")}
-    return {**base, "PATH": f"{python / 'bin'}{os.pathsep}{base.get('PATH', '')}"}
+    return {**base, "PATH": f"{python / 'bin'}{os.pathsep}{base.get('PATH', '')}", "PIP_COMPILE": "0"}
 
 
 def step_env(*levels: dict, expressions: dict[str, str] = EXPRESSIONS) -> dict[str, str]:
