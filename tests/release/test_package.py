@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -36,10 +35,10 @@ from support.release import (
     fresh_venv,
     release_job,
     run_steps,
-    source_copy,
     step_failed,
 )
 from support.sites import build_once, fcntl
+from support.wheels import newer_wheel
 from tracksite import __version__
 from tracksite import theme as theme_files
 
@@ -83,17 +82,6 @@ things there are. Searchable word: quokkas.
   answer: What holds the things being counted.
 ///
 """
-
-
-def _wheel(source: Path, out: Path) -> Path:
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return next(out.glob("tracksite-*.whl"))
 
 
 def _install(base: Path, release: Path) -> None:
@@ -254,11 +242,11 @@ def test_an_upgraded_wheel_reaches_the_course_without_touching_it(venv, demo, se
     assert _run(venv, demo, "mkdocs", "build", "--strict").returncode == 0
     before = _digests(demo)
     marker = "tracksite upgrade test marker"
-    newer = _wheel(
-        source_copy(venv["base"] / "src2", asset_marker=marker, version=f"{__version__}.post1"), venv["base"] / "dist2"
-    )
+    newer = newer_wheel(venv["wheel"], venv["base"] / "dist2", f"{__version__}.post1", marker)
     try:
         assert _pip_install(venv, "-U", newer).returncode == 0
+        site_packages = venv["bin"].parent.glob(f"lib/python*/site-packages/tracksite-{__version__}.post1.dist-info")
+        assert list(site_packages), "pip did not install the newer wheel"
         build = _run(venv, demo, "mkdocs", "build", "--strict")
         assert build.returncode == 0, build.stderr[-3000:]
         assert _digests(demo) == before, "the upgrade changed a file of the course"

@@ -83,7 +83,7 @@ def _release_job(folder: Path) -> None:
     (folder / "steps.json").write_text(json.dumps(ran), encoding="utf-8")
 
 
-def source_copy(dest: Path, *, asset_marker: str | None = None, version: str | None = None) -> Path:
+def source_copy(dest: Path) -> Path:
     """The files a wheel is built from, in a folder of their own (the checkout stays clean)."""
     dest.mkdir(parents=True)
     for name in ("pyproject.toml", "README.md", "MANIFEST.in", "CHANGELOG.md", "LICENSE"):
@@ -91,14 +91,6 @@ def source_copy(dest: Path, *, asset_marker: str | None = None, version: str | N
     shutil.copytree(
         REPO / "scripts", dest / "scripts", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "bench.py")
     )
-    if asset_marker:
-        css = dest / "scripts/tracksite/theme/assets/tracksite/widgets.css"
-        # a rule, not a comment: tracksite publishes its style sheets without their comments
-        rule = f'\n.ts-upgrade-marker::after {{ content: "{asset_marker}"; }}\n'
-        css.write_text(css.read_text(encoding="utf-8") + rule, encoding="utf-8")
-    if version:
-        init = dest / "scripts/tracksite/__init__.py"
-        init.write_text(init.read_text(encoding="utf-8").replace(f'"{__version__}"', f'"{version}"'), encoding="utf-8")
     return dest
 
 
@@ -142,9 +134,17 @@ def run_steps(job: dict, levels: list[dict], cwd: Path, base: dict, expressions:
 
 def clean_env(python: Path) -> dict[str, str]:
     """This process's environment for a step, with `python`'s environment first on PATH and
-    nothing of the test's own (its PYTHONPATH, its virtual environment, its MkDocs setting)."""
+    nothing of the test's own (its PYTHONPATH, its virtual environment, its MkDocs setting).
+
+    pip compiles nothing it installs (PIP_COMPILE=0 is `--no-compile`; ensurepip reads it too, and
+    `build` installs its backend so already): compiling every module of every dependency (twine's
+    and the course's, Pygments' hundreds of lexers) was a third of what each install cost, about
+    six seconds of processor time, and most of those modules never run. A module a step imports is
+    compiled when it is first imported and its bytecode written beside it (the suite lets processes
+    write bytecode: tests/conftest.py), so the steps after read it. What is installed, and from
+    where, is what the workflow installs."""
     base = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "NO_MKDOCS_2_WARNING")}
-    return {**base, "PATH": f"{python / 'bin'}{os.pathsep}{base.get('PATH', '')}"}
+    return {**base, "PATH": f"{python / 'bin'}{os.pathsep}{base.get('PATH', '')}", "PIP_COMPILE": "0"}
 
 
 def step_env(*levels: dict, expressions: dict[str, str] = EXPRESSIONS) -> dict[str, str]:
