@@ -112,6 +112,27 @@ def test_an_intent_draws_the_editor_of_the_block_touched_and_no_other(chromium, 
     context.close()
 
 
+def test_a_block_not_yet_drawn_shows_the_code_the_learner_kept(chromium, access_url):
+    """The learner's kept code, not the starting code, is what a block shows before its editor
+    is drawn (issue 93), and what its editor then holds."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(access_url + "alpha/a1/")
+    other = page.locator("#ts-run-2")
+    other.hover()
+    other.get_by_label("Code (editable)").fill("print('mine, kept')\n")
+    page.wait_for_function("() => Object.values(localStorage).some(v => v.includes('mine, kept'))")
+    page.reload()
+    intend(page)
+    expect(page.locator("#ts-run-1 .cm-editor")).to_be_visible()
+    stand_in = other.locator(".ts-run__code[tabindex='0']")
+    expect(stand_in).to_have_text("print('mine, kept')\n")
+    assert other.locator(".cm-editor").count() == 0
+    other.hover()
+    expect(other.get_by_role("textbox")).to_contain_text("print('mine, kept')")
+    context.close()
+
+
 def test_escape_then_tab_leaves_after_a_wait_or_a_read_line_and_ctrl_m_holds(chromium, access_url):
     context = chromium.new_context()
     page = context.new_page()
