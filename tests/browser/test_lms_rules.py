@@ -234,6 +234,7 @@ def test_code_beyond_suspend_data_stays_in_the_browser(browser, lms):
     editors = frame.locator("[data-widget=runnable]")
     expect(editors).to_have_count(EXERCISES)
     for n, code in enumerate(typed):
+        editors.nth(n).hover()  # each block's editor is drawn when touched (issue 93)
         editors.nth(n).get_by_label("Code (editable)").fill(code)
     page.wait_for_function(
         "(n) => Object.keys(localStorage).filter((k) => k.includes(':code:')).length === n", arg=EXERCISES

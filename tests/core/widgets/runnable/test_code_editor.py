@@ -248,6 +248,7 @@ def test_errors_editors_and_imports_as_a_learner_meets_them(learner, editor_url)
     page.goto(editor_url + "alpha/a3/")
     intend(page)
     blocks = page.locator(".ts-run")
+    blocks.nth(1).hover()  # the second block's editor is drawn when touched (issue 93)
     expect(blocks.nth(1).get_by_role("textbox")).to_be_visible()
     overflow = page.evaluate(
         "() => Array.from(document.querySelectorAll('.cm-scroller'), s => s.scrollWidth - s.clientWidth)"

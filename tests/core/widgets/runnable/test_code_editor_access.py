@@ -82,6 +82,58 @@ def test_a_page_view_loads_no_editor_and_the_focus_brings_it(chromium, access_si
     context.close()
 
 
+DRAWN = """() => ({editors: [...document.querySelectorAll('.cm-editor')].map(e => e.closest('.ts-run').id),
+  frames: document.querySelectorAll('iframe').length, python: document.documentElement.dataset.tsPython || null})"""
+
+
+def test_an_intent_draws_the_editor_of_the_block_touched_and_no_other(chromium, access_url):
+    """Issue 93: a page of many exercises (a track's exercise pack) draws no editor and starts no
+    frame or worker with the page, and a learner's intent on one block draws that block's editor
+    only; the others stay the build's code, focusable and read out, each drawn when touched (its
+    buttons work meanwhile). Counted in the DOM, not timed."""
+    context = chromium.new_context()
+    page = context.new_page()
+    workers: list[str] = []
+    page.on("worker", lambda w: workers.append(w.url))
+    page.goto(access_url + "alpha/a1/", wait_until="networkidle")
+    assert page.evaluate(DRAWN) == {"editors": [], "frames": 0, "python": None} and workers == []
+    intend(page)
+    expect(page.locator("#ts-run-2 .ts-run__actions")).to_be_visible()  # both blocks are mounted
+    page.wait_for_load_state("networkidle")  # CodeMirror's module is in: every block it drew is drawn
+    # (the pointer now over the drawn editor starts the page's one Python: a frame and its worker)
+    assert page.evaluate(DRAWN)["editors"] == ["ts-run-1"]
+    other = page.locator("#ts-run-2")
+    stand_in = other.locator(".ts-run__code")
+    expect(stand_in).to_have_attribute("tabindex", "0")
+    expect(stand_in).to_have_attribute("role", "group")
+    assert "while True" in stand_in.text_content()  # the loop's code, readable before it is drawn
+    other.get_by_role("button", name=re.compile("^Reset")).focus()  # the keyboard's touch
+    expect(other.get_by_role("textbox")).to_be_visible()
+    assert page.evaluate(DRAWN)["editors"] == ["ts-run-1", "ts-run-2"]
+    context.close()
+
+
+def test_a_block_not_yet_drawn_shows_the_code_the_learner_kept(chromium, access_url):
+    """The learner's kept code, not the starting code, is what a block shows before its editor
+    is drawn (issue 93), and what its editor then holds."""
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(access_url + "alpha/a1/")
+    other = page.locator("#ts-run-2")
+    other.hover()
+    other.get_by_label("Code (editable)").fill("print('mine, kept')\n")
+    page.wait_for_function("() => Object.values(localStorage).some(v => v.includes('mine, kept'))")
+    page.reload()
+    intend(page)
+    expect(page.locator("#ts-run-1 .cm-editor")).to_be_visible()
+    stand_in = other.locator(".ts-run__code[tabindex='0']")
+    expect(stand_in).to_have_text("print('mine, kept')\n")
+    assert other.locator(".cm-editor").count() == 0
+    other.hover()
+    expect(other.get_by_role("textbox")).to_contain_text("print('mine, kept')")
+    context.close()
+
+
 def test_escape_then_tab_leaves_after_a_wait_or_a_read_line_and_ctrl_m_holds(chromium, access_url):
     context = chromium.new_context()
     hold_python(context)  # the editor alone: no code runs

@@ -89,6 +89,7 @@ def fresh_page(context, url: str, errors: list[str] | None = None):
 
 
 def check(block, code: str) -> None:
+    block.hover()  # a block's editor is drawn when touched (issue 93)
     block.get_by_label("Code (editable)").fill(code)
     block.get_by_role("button", name="Check").click()
 

@@ -1,7 +1,8 @@
 /* tracksite /// runnable: the learner's work on an exercise, theirs to keep (issue 85). Their code
    downloads as a .py file and loads again from one (a teacher collects work without a server),
    and the last checks are kept in this browser, each with its code and verdict, restorable.
-   Loaded before runnable.js, which calls window.tracksite.runnableWork for each exercise. */
+   Loaded before runnable.js, which calls window.tracksite.runnableWork for each exercise, and
+   runnableSolution, which shows its solution by the author's policy. */
 (() => {
   "use strict";
   const { h, button, t, load, save } = window.tracksite;
@@ -51,5 +52,28 @@
       draw();
     };
     return { box, checked };
+  };
+
+  /* ---- the solution (runnable.js calls this for each exercise, with the fingerprint of its
+     code's key), by the author's policy (data-solution: "pass", or a number of Checks); the
+     Checks and an opened solution (it stays open) travel with the learner's progress (SCORM's "n"
+     too, scorm-state.js), and a pass anywhere (lesson, pack, a progress file, the LMS) opens it ---- */
+  window.tracksite.runnableSolution = (root, fingerprint) => {
+    const answer = root.querySelector(".ts-run__solution");
+    const policy = root.dataset.solution;
+    if (!answer || !policy) return () => {};
+    const name = fingerprint ? "tracksite:checks:" + fingerprint : null;
+    const need = policy === "pass" ? 0 : Number(policy);
+    const note = answer.parentNode.insertBefore(h("p", { class: "ts-run__solnote" }), answer);
+    const count = () => (name ? Number(load(name, {}).n) || 0 : 0), seen = () => Boolean(name && load(name, {}).seen === true);
+    const update = () => {
+      const open = root.classList.contains("is-passed") || (need > 0 && count() >= need) || seen();
+      answer.hidden = !open;
+      note.hidden = open;
+      note.textContent = need > 0 ? t("rnSolutionAfter", { n: need, done: count() }) : t("rnSolutionOnPass");
+    };
+    update();
+    answer.addEventListener("toggle", () => { if (name && answer.open && !seen()) save(name, { n: count(), seen: true }); });
+    return () => { if (name) save(name, { n: count() + 1, ...(seen() ? { seen: true } : {}) }); update(); };
   };
 })();

@@ -5,8 +5,9 @@
    the next Run does not wait. A predict block with `runnable: true` gets the editor once its
    output is shown. The editor is CodeMirror 6 (runnable-editor.js). This script, and so the
    editor, loads when a learner shows intent on a block (intent.js, from the page's
-   <meta name="tracksite-on-intent">), never with the page (issue 83); until then the block is
-   the build's highlighted code, focusable. The learner's code is kept per exercise in this
+   <meta name="tracksite-on-intent">), never with the page (issue 83), and draws that block's
+   editor only, another's when it is touched (issue 93); until then a block is the build's
+   highlighted code, focusable. The learner's code is kept per exercise in this
    browser (codeStore). No inline code, no eval. */
 (() => {
   "use strict";
@@ -141,10 +142,10 @@
       if (e.data && e.data.kind === "ready" && py.worker === worker) document.documentElement.dataset.tsPython = "ready";
     });
   };
-  /* ---- the editor: CodeMirror, loaded once for the page ---- */
+  /* ---- the editor: CodeMirror, loaded once for the page, drawn block by block ---- */
+  const INTENT = ["pointerover", "pointerdown", "focusin", "keydown"]; /* as intent.js's */
   let editorModule = null;
   const loadEditor = () => (editorModule = editorModule || (window.tracksiteImport || ((u) => import(u)))(EDITOR.href));
-
   /* the box, its visible label and keys; the highlighted code stays until CodeMirror is there,
      so a page whose module fails still shows the code (and runs what it shows) */
   function editor(code, title, shown, hooks) {
@@ -160,9 +161,21 @@
     print.textContent = code;
     const box = h("div", { class: "ts-run__edit" }, label, holder, print, keys);
     if (shown) holder.append(shown);
+    /* until drawn, the build's code stands in; the learner's own code, when kept, replaces its
+       text (plain, as the printout has it) */
+    const standIn = shown && shown.querySelector("code");
+    if (standIn && code !== hooks.start) standIn.textContent = code;
     const ed = { box, value: code, ready: null, cm: null };
-    if (NOFILE) return ed; /* the highlighted code stays */
-    ed.ready = loadEditor().then((m) => {
+    /* the whole text replaced: one undoable step in a drawn editor, the stand-in's text before */
+    ed.put = (text) => {
+      if (ed.cm) { ed.cm.replace(text); return; }
+      ed.value = text;
+      print.textContent = text;
+      if (standIn) standIn.textContent = text;
+    };
+    /* CodeMirror drawn in this block, once, when the learner shows intent on it (a pack page's
+       other exercises stay the build's code until touched: issue 93) */
+    ed.draw = () => ed.ready || (ed.ready = NOFILE ? Promise.resolve(null) : loadEditor().then((m) => {
       const had = holder.contains(document.activeElement);
       holder.replaceChildren();
       box.classList.add("is-live");
@@ -174,7 +187,7 @@
       });
       if (had) ed.cm.focus();
       return ed.cm;
-    }, (e) => { keys.textContent = t("rnLoadFailed", { reason: String((e && e.message) || e) }); });
+    }, (e) => { keys.textContent = t("rnLoadFailed", { reason: String((e && e.message) || e) }); }));
     return ed;
   }
 
@@ -233,28 +246,6 @@
     return said;
   };
 
-  /* ---- the solution, by the author's policy (data-solution: "pass", or a number of Checks); the
-     Checks and an opened solution (it stays open) travel with the learner's progress (SCORM's "n"
-     too, scorm-state.js), and a pass anywhere (lesson, pack, a progress file, the LMS) opens it ---- */
-  function solutionGate(root, store) {
-    const answer = root.querySelector(".ts-run__solution");
-    const policy = root.dataset.solution;
-    if (!answer || !policy) return () => {};
-    const name = store ? "tracksite:checks:" + fingerprint(store.code) : null;
-    const need = policy === "pass" ? 0 : Number(policy);
-    const note = answer.parentNode.insertBefore(h("p", { class: "ts-run__solnote" }), answer);
-    const count = () => (name ? Number(load(name, {}).n) || 0 : 0), seen = () => Boolean(name && load(name, {}).seen === true);
-    const update = () => {
-      const open = root.classList.contains("is-passed") || (need > 0 && count() >= need) || seen();
-      answer.hidden = !open;
-      note.hidden = open;
-      note.textContent = need > 0 ? t("rnSolutionAfter", { n: need, done: count() }) : t("rnSolutionOnPass");
-    };
-    update();
-    answer.addEventListener("toggle", () => { if (name && answer.open && !seen()) save(name, { n: count(), seen: true }); });
-    return () => { if (name) save(name, { n: count() + 1, ...(seen() ? { seen: true } : {}) }); update(); };
-  }
-
   /* ---- one block: editor, buttons, output ---- */
   /* blocks shown, each with what it does once an update in place (serve) removed it */
   const mounted = new Set();
@@ -267,6 +258,7 @@
     let saveTimer = null;
     const keep = (text) => (text === code ? kept.clear() : kept.set(text));
     const ed = editor(saved ? saved.code : code, title, shown, {
+      start: code,
       onRun: () => runIt(false),
       onIntent: warm,
       onChange: (text) => {
@@ -297,7 +289,7 @@
     undoB.hidden = true;
     const resetB = labelled(button(t("rnReset"), () => {
       if (ed.value === code) { tell(t("rnResetDone")); return; }
-      if (ed.cm) ed.cm.replace(code); /* one undoable step: Ctrl+Z or "Undo reset" brings it back */
+      ed.put(code); /* drawn, one undoable step: Ctrl+Z or "Undo reset" brings it back */
       ed.value = code;
       kept.clear();
       if (changed) { changed.remove(); changed = null; }
@@ -323,9 +315,14 @@
     /* an exercise's work: its code downloaded and loaded again, its last checks (runnable-work.js) */
     const work = checkB && window.tracksite.runnableWork ? window.tracksite.runnableWork({
       name: store ? fingerprint(store.code) : null, title, named, tell, get: () => ed.value,
-      put: (text) => { if (ed.cm) ed.cm.replace(text); ed.value = text; keep(text); },
+      put: (text) => { ed.put(text); ed.value = text; keep(text); },
     }) : null;
     if (work) outBox.after(work.box);
+    /* the editor is drawn for the block the learner touched (opts.now), and for another when
+       touched: a pointer, a touch, the focus or a key anywhere in it (issue 93) */
+    const touch = () => { INTENT.forEach((type) => root.removeEventListener(type, touch, true)); ed.draw(); };
+    if (opts.now) touch();
+    else INTENT.forEach((type) => root.addEventListener(type, touch, { capture: true, passive: true }));
     /* a learner who reaches for Run is about to run: Python starts then, seconds earlier */
     [runB, checkB].forEach((b) => b && b.addEventListener("pointerenter", warm, { once: true }));
     ed.box.addEventListener("pointerenter", warm, { once: true });
@@ -344,7 +341,7 @@
       root.classList.add("is-passed");
       actions.after(h("p", { class: "ts-run__before" }, t("rnPassedBefore")));
     }
-    const counted = solutionGate(root, store);
+    const counted = window.tracksite.runnableSolution(root, store ? fingerprint(store.code) : null);
     let shownChars = 0, cut = false;
     const show = (stream, text) => {
       if (cut) return;
@@ -444,10 +441,13 @@
     const checked = text(root, ".ts-run__tests") != null || text(root, ".ts-run__expected") != null;
     const holder = h("div", { class: "ts-run__code" });
     const focused = shown.contains(document.activeElement);
+    /* the block whose touch brought this script (intent.js), or under the pointer, draws now */
+    const touched = window.tracksite.intended;
+    const now = focused || Boolean(touched && root.contains(touched)) || root.matches(":hover");
     shown.replaceWith(holder);
     mount(root, (...parts) => { holder.replaceWith(...parts); }, {
       code, tests: text(root, ".ts-run__tests"), expected: text(root, ".ts-run__expected"),
-      seconds: Number(root.dataset.timeout) || 10, hint, title: titleOf(root), shown,
+      seconds: Number(root.dataset.timeout) || 10, hint, title: titleOf(root), shown, now,
       key: checked ? root.dataset.key : null,
       store: root.dataset.codeKey ? {
         code: root.dataset.codeKey, start: root.dataset.start,
@@ -475,7 +475,7 @@
       done = true;
       mount(root, (...parts) => { answer.after(h("div", { class: "ts-run__inpredict" }, ...parts)); }, {
         code, tests: null, expected: null, seconds: Number(root.dataset.timeout) || 10, hint: null, key: null,
-        title: titleOf(root), shown: null,
+        title: titleOf(root), shown: null, now: true,
       });
     };
     /* (this script may load as the answer opens: intent.js loads it on intent) */

@@ -4,7 +4,8 @@
   "use strict";
   const { h, $$ } = window.tracksite;
   /* <meta name="tracksite-on-intent" content="<selector of its roots>" data-src="<a file>">:
-     a pointer, touch, focus or key on such a root loads its style sheets, then its scripts */
+     a pointer, touch, focus or key on such a root loads its style sheets, then its scripts, and
+   leaves the element touched as window.tracksite.intended */
   const intended = new Set();
   const isCss = (src) => /\.css$/.test(src.split(/[?#]/)[0]);
   const fetchFile = (src) => new Promise((done) => {
@@ -26,6 +27,8 @@
       try { hit = Boolean(target.closest(meta.content)); } catch (err) { hit = false; }
       if (src && hit && !intended.has(src)) { intended.add(src); files.push(src); }
     }
+    /* the element touched, for the scripts it brings (runnable.js draws that block's editor) */
+    if (files.length) window.tracksite.intended = target;
     const css = files.filter(isCss);
     if (files.length) Promise.all(css.map(fetchFile)).then(() => files.filter((f) => !isCss(f)).forEach(fetchFile));
   };
