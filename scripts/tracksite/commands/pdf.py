@@ -279,7 +279,9 @@ def _print_in(
     context = browser.new_context()
     try:
         context.route("**/*", _only_from(base))
-        return _print_all(context, base, out, sheets, packs, booklets, options)
+        page = context.new_page()
+        page.emulate_media(media="print")
+        return _print_all(page, base, out, sheets, packs, booklets, options)
     finally:
         context.close()
 
@@ -297,7 +299,7 @@ def _only_from(base: str) -> Callable[[Any], None]:
 
 
 def _print_all(
-    context: Any,
+    page: Any,
     base: str,
     out: Path,
     sheets: list[Sheet],
@@ -305,14 +307,14 @@ def _print_all(
     booklets: bool,
     options: dict[str, Any],
 ) -> list[tuple[Path, int, Sheet | None]]:
-    """Print every sheet, then each track's booklet (its sheets one after another), then the
-    exercise packs, each with a page of its own in `context`; returns what was written, as
-    `print_pdfs` does."""
+    """Print every sheet, then each track's booklet, then the exercise packs, with one browser
+    page (a page a print nearly doubled the processor time: a renderer started each time, the
+    stylesheets read again); returns what was written, as `print_pdfs` does."""
     written: list[tuple[Path, int, Sheet | None]] = []
     for sheet in sheets:
         target = out / trackpages.pdf_url("cheatsheet", sheet.track, sheet.lesson)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _print_page(context, base + sheet.url, target, options)
+        _print_page(page, base + sheet.url, target, options)
         written.append((target, count_pages(target), sheet))
     if booklets:
         by_track: dict[str, list[Sheet]] = {}
@@ -320,39 +322,37 @@ def _print_all(
             by_track.setdefault(sheet.track, []).append(sheet)
         for track, group in by_track.items():
             target = out / trackpages.pdf_url("booklet", track)
-            _print_page(context, base + group[0].url, target, options, [base + s.url for s in group[1:]])
+            _print_page(page, base + group[0].url, target, options, [base + s.url for s in group[1:]])
             written.append((target, count_pages(target), None))
     for pack in packs:
         target = out / trackpages.pdf_url("exercises", pack.track)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _print_page(context, base + pack.url, target, options)
+        _print_page(page, base + pack.url, target, options)
         written.append((target, count_pages(target), None))
     return written
 
 
-def _print_page(context: Any, url: str, target: Path, options: dict[str, Any], more: list[str] | None = None) -> None:
+def _print_page(page: Any, url: str, target: Path, options: dict[str, Any], more: list[str] | None = None) -> None:
     """Print the page at `url` (with the pages at `more` appended: a booklet) into `target`.
 
-    Each print has a browser page of its own, closed afterwards: nothing an earlier print's page
-    still does can reach this one. With one page for every print, a load that failed was named
-    as the page "leaving" for the previous sheet's address, which the page still showed (a CI
-    run). A load that fails without the page leaving its address (the local server or Chromium
-    too busy to answer in time) is tried once more, then named in Chromium's own words."""
-    failure = None
-    for _attempt in (1, 2):
-        page = context.new_page()
+    A load that failed was named as the page "leaving" for the previous sheet's address, which
+    the page still showed (a CI run): where the page is is now compared with where it was before
+    the load as well. A load that fails without the page leaving its address (the local server or
+    Chromium too busy to answer in time) is tried once more, then named in Chromium's own words."""
+    failure = _print_once(page, url, target, options, more)
+    if failure is not None:  # a page of its own: Chromium's error page would interrupt the load
+        again = page.context.new_page()
         try:
-            page.emulate_media(media="print")
-            failure = _print_once(page, url, target, options, more)
+            again.emulate_media(media="print")
+            failure = _print_once(again, url, target, options, more)
         finally:
-            page.close()
-        if failure is None:
-            return
-    raise UserError(f"{url} could not be printed: {failure}")
+            again.close()
+    if failure is not None:
+        raise UserError(f"{url} could not be printed: {failure}")
 
 
 def _print_once(page: Any, url: str, target: Path, options: dict[str, Any], more: list[str] | None) -> str | None:
-    """Print `url` with the fresh `page`; returns None when printed, or why the page did not load.
+    """Print `url` with `page`; returns None when printed, or why the page did not load.
 
     A page that leaves its address while it loads or prints (a `<meta http-equiv="refresh">` in a
     site built with the check skipped) stopped the command with a traceback and exit 70 (issue
@@ -369,11 +369,13 @@ def _print_once(page: Any, url: str, target: Path, options: dict[str, Any], more
         else:
             route.continue_()
 
+    before = page.url
+
     def elsewhere() -> str | None:
-        """Where the page went instead of `url`, if it went anywhere (a fresh page that did not
-        load stays at about:blank, or shows Chromium's error page)."""
+        """Where the page went instead of `url`, if it went anywhere (a page that did not load
+        stays where it was, about:blank at first, or shows Chromium's error page)."""
         shown = page.url
-        gone = shown not in (url, "about:blank") and not shown.startswith("chrome-error:")
+        gone = shown not in (url, before, "about:blank") and not shown.startswith("chrome-error:")
         return left[0] if left else shown if gone else None
 
     def moved() -> UserError:
