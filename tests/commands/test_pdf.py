@@ -234,18 +234,15 @@ def test_a_sheet_that_fails_to_load_is_tried_again_then_named_in_chromiums_words
     need_browser()
     loads: list[str] = []
     monkeypatch.setattr(pdf, "serve_folder", lambda folder: serve_folder(folder, handler=_Dropping))
-    if hasattr(pdf, "_print_once"):
-        once = pdf._print_once
+    once = pdf._print_once
 
-        def counted(page, url, *rest):
-            loads.append(url)
-            dropping = url.endswith(_Dropping.path_to_drop) and loads.count(url) <= failed_loads
-            monkeypatch.setattr(_Dropping, "dropping", dropping)
-            return once(page, url, *rest)
+    def counted(page, url, *rest):
+        loads.append(url)
+        dropping = url.endswith(_Dropping.path_to_drop) and loads.count(url) <= failed_loads
+        monkeypatch.setattr(_Dropping, "dropping", dropping)
+        return once(page, url, *rest)
 
-        monkeypatch.setattr(pdf, "_print_once", counted)
-    else:  # (the code before: one load, dropped)
-        monkeypatch.setattr(_Dropping, "dropping", True)
+    monkeypatch.setattr(pdf, "_print_once", counted)
     sheets = [s for s in cheatsheets(fixture_site.parent) if s.track == "alpha"]
     assert [s.url for s in sheets][:2] == ["alpha/a1/cheatsheet/", "alpha/a2/cheatsheet/"]
     out = tmp_path / "pdf"

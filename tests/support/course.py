@@ -219,7 +219,7 @@ def intend(page) -> None:
 
 def hold_python(where) -> None:
     """Hold Python's files for a test of the editor alone (it runs no code): a learner's intent
-    starts Python (runnable.js, issue 83), and a fresh start costs about 10 processor seconds of
+    starts Python (runnable.js, issue 83), and a fresh start costs about 7 processor seconds of
     Chromium, compiling Pyodide and starting CPython, that such a test never uses. The requests
     for Pyodide's files stay unanswered, as on a network slow to send them: the page stays
     "starting" (<html data-ts-python>) and shows nothing else, the editor is the learner's as

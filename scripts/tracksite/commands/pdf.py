@@ -308,8 +308,7 @@ def _print_all(
     options: dict[str, Any],
 ) -> list[tuple[Path, int, Sheet | None]]:
     """Print every sheet, then each track's booklet, then the exercise packs, with one browser
-    page (a page a print nearly doubled the processor time: a renderer started each time, the
-    stylesheets read again); returns what was written, as `print_pdfs` does."""
+    page (a page a print nearly doubled the processor time); returns what was written."""
     written: list[tuple[Path, int, Sheet | None]] = []
     for sheet in sheets:
         target = out / trackpages.pdf_url("cheatsheet", sheet.track, sheet.lesson)
@@ -333,12 +332,11 @@ def _print_all(
 
 
 def _print_page(page: Any, url: str, target: Path, options: dict[str, Any], more: list[str] | None = None) -> None:
-    """Print the page at `url` (with the pages at `more` appended: a booklet) into `target`.
-
-    A load that failed was named as the page "leaving" for the previous sheet's address, which
-    the page still showed (a CI run): where the page is is now compared with where it was before
-    the load as well. A load that fails without the page leaving its address (the local server or
-    Chromium too busy to answer in time) is tried once more, then named in Chromium's own words."""
+    """Print the page at `url` (with the pages at `more` appended: a booklet) into `target`. A
+    load that failed was named as the page "leaving" for the previous sheet's address, which the
+    page still showed (a CI run): where the page is is now compared with where it was before the
+    load too. A load that fails without the page leaving (the local server or Chromium too busy
+    to answer in time) is tried once more, then named in Chromium's own words."""
     failure = _print_once(page, url, target, options, more)
     if failure is not None:  # a page of its own: Chromium's error page would interrupt the load
         again = page.context.new_page()
@@ -399,6 +397,8 @@ def _print_once(page: Any, url: str, target: Path, options: dict[str, Any], more
             raise moved() from None
         target.unlink(missing_ok=True)
         return str(e).splitlines()[0]
+    finally:
+        page.unroute("**/*", leaving)  # (the page prints the next sheet)
     if elsewhere() is not None:
         raise moved()
     return None

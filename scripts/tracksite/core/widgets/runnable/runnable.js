@@ -143,7 +143,7 @@
     });
   };
   /* ---- the editor: CodeMirror, loaded once for the page, drawn block by block ---- */
-  const INTENT = ["pointerover", "pointerdown", "focusin", "keydown"]; /* as intent.js's */
+  const INTENT = window.tracksite.intentEvents; /* intent.js brought this script */
   let editorModule = null;
   const loadEditor = () => (editorModule = editorModule || (window.tracksiteImport || ((u) => import(u)))(EDITOR.href));
   /* the box, its visible label and keys; the highlighted code stays until CodeMirror is there,
@@ -168,10 +168,9 @@
     const ed = { box, value: code, ready: null, cm: null };
     /* the whole text replaced: one undoable step in a drawn editor, the stand-in's text before */
     ed.put = (text) => {
-      if (ed.cm) { ed.cm.replace(text); return; }
+      if (ed.cm) ed.cm.replace(text);
+      else { print.textContent = text; if (standIn) standIn.textContent = text; }
       ed.value = text;
-      print.textContent = text;
-      if (standIn) standIn.textContent = text;
     };
     /* CodeMirror drawn in this block, once, when the learner shows intent on it (a pack page's
        other exercises stay the build's code until touched: issue 93) */
@@ -290,7 +289,6 @@
     const resetB = labelled(button(t("rnReset"), () => {
       if (ed.value === code) { tell(t("rnResetDone")); return; }
       ed.put(code); /* drawn, one undoable step: Ctrl+Z or "Undo reset" brings it back */
-      ed.value = code;
       kept.clear();
       if (changed) { changed.remove(); changed = null; }
       undoB.hidden = !ed.cm;
@@ -315,7 +313,7 @@
     /* an exercise's work: its code downloaded and loaded again, its last checks (runnable-work.js) */
     const work = checkB && window.tracksite.runnableWork ? window.tracksite.runnableWork({
       name: store ? fingerprint(store.code) : null, title, named, tell, get: () => ed.value,
-      put: (text) => { ed.put(text); ed.value = text; keep(text); },
+      put: (text) => { ed.put(text); keep(text); },
     }) : null;
     if (work) outBox.after(work.box);
     /* the editor is drawn for the block the learner touched (opts.now), and for another when

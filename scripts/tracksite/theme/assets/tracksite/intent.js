@@ -32,6 +32,8 @@
     const css = files.filter(isCss);
     if (files.length) Promise.all(css.map(fetchFile)).then(() => files.filter((f) => !isCss(f)).forEach(fetchFile));
   };
-  ["pointerover", "pointerdown", "focusin", "keydown"].forEach((type) =>
+  /* what counts as intent, here and for the blocks the scripts brought (runnable.js) */
+  window.tracksite.intentEvents = ["pointerover", "pointerdown", "focusin", "keydown"];
+  window.tracksite.intentEvents.forEach((type) =>
     document.addEventListener(type, onIntent, { capture: true, passive: true }));
 })();
