@@ -3,12 +3,13 @@ fixture course, the block rendered alone, and learners' answers the feedback tes
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
 from bs4 import BeautifulSoup
 
-from support.course import lesson_md, make_course, write
+from support.course import REPO, lesson_md, make_course, write
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 
 EXERCISE = """/// runnable | Gradient step
@@ -107,3 +108,53 @@ runnable: true
 
 #: The lesson the browser tests build: an exercise, an endless loop, a runnable predict block.
 LESSON = "## Practice\n\n" + EXERCISE + "\n" + LOOP + "\n" + PREDICT + "\n" + "Words to read here. " * 40 + "\n"
+
+
+#: issue 85's exercises (tests/core/widgets/runnable/test_runnable_feedback_browser.py): two shipped, a
+#: synthetic one whose assert has no message, and two that open their solution by the author's policy
+SYNTHETIC = """/// runnable | Double it
+code: |
+  def double(x):
+      return x
+tests: |
+  print("hidden check running")
+  assert double(3) == 6
+solution: |
+  def double(x):
+      return 2 * x
+///
+"""
+
+
+AFTER_TWO = SYNTHETIC.replace("Double it", "Double it again").replace(
+    "///\n", "show_solution: after 2 checks\n///\n", 1
+)
+ON_PASS = SYNTHETIC.replace("Double it", "Double it once more").replace("///\n", "show_solution: on pass\n///\n", 1)
+
+
+def shipped(lesson: str, title: str) -> str:
+    """A runnable block as the bundled course's lesson writes it."""
+    text = (REPO / "lessons" / lesson / "lesson.md").read_text(encoding="utf-8")
+    found = re.search(rf"^/// runnable \| {re.escape(title)}\n.*?^///$", text, re.M | re.S)
+    assert found, title
+    return found.group(0) + "\n"
+
+
+def feedback_blocks() -> str:
+    return "\n".join(
+        [
+            shipped("transformers-and-llms/next-token-prediction", "Mask the future, then count the lessons"),
+            shipped("transformers-and-llms/scaling-and-context", "A KV cache, one token at a time"),
+            SYNTHETIC,
+            AFTER_TWO,
+            ON_PASS,
+        ]
+    )
+
+
+def runnable_package_course(root: Path) -> Path:
+    """runnable_course, with issue 85's exercises as lesson beta/b1: the course the browser tests
+    of tests/core/widgets/runnable/ share (its conftest.py), one learner's Python serving them."""
+    runnable_course(root)
+    write(root, "lessons/beta/b1/lesson.md", lesson_md("Beta one", body="## Practice\n\n" + feedback_blocks()))
+    return root

@@ -1,6 +1,7 @@
 """Fixtures of the runnable widget's browser tests (beside those of tests/conftest.py): one small
-course with a code exercise, built once for the package's modules and served, and a learner's
-context on it whose Python has started once, for the tests of a start from what that start kept."""
+course with code exercises, built once for the package's modules and served, and a learner's
+context on it whose Python has started once, for the tests that run code from what that start
+kept (the memory is the course's: any lesson of it starts from it)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import intend
-from support.runnable import START, runnable_course
+from support.runnable import START, runnable_package_course
 from support.sites import run_mkdocs
 from support.waits import until
 
@@ -22,7 +23,8 @@ FORGET_PROGRESS = """() => Object.keys(localStorage).filter((k) => !k.includes('
 
 @pytest.fixture(scope="package")
 def runnable_site(tmp_path_factory):
-    root = runnable_course(tmp_path_factory.mktemp("runnable") / "course")
+    """support/runnable.py's course: the exercises of alpha/a1, issue 85's of beta/b1."""
+    root = runnable_package_course(tmp_path_factory.mktemp("runnable") / "course")
     result = run_mkdocs(root)
     assert result.returncode == 0, result.stderr[-3000:]
     return root / "site"
@@ -40,7 +42,9 @@ def ran_once(chromium, runnable_url):
     the memory that start saved. The tests of a start from those (test_runnable_saved_runner.py,
     test_runnable_start_steps.py, test_runnable_interpreter_kept.py) share it: each paid that
     fresh start of its own before (about 5-7 processor seconds each, Chromium's included), and
-    each reads only what it then checks, a planted file being fetched again before its test ends."""
+    each reads only what it then checks, a planted file being fetched again before its test ends;
+    so do the tests that run code but are not about a fresh start (issue 85's feedback, a few of
+    the editor's), each in a page of its own with the learner's progress cleared."""
     context = chromium.new_context()
     page = context.new_page()
     page.goto(runnable_url + "alpha/a1/")
