@@ -9,16 +9,13 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import intend
-from support.runnable import START, runnable_package_course
+from support.runnable import FORGET_PROGRESS, START, runnable_package_course
 from support.sites import run_mkdocs
 from support.waits import until
 
 #: the page's Cache Storage holds the interpreter's five files (issue 83) / the saved memory (issue 70)
 KEPT = "async () => (await (await caches.open('tracksite-interpreter')).keys()).length === 5"
 MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length > 0"
-#: the learner's code and progress go, the note of the saved memory's digest stays (it is no progress)
-FORGET_PROGRESS = """() => Object.keys(localStorage).filter((k) => !k.includes(':python-memory'))
-  .forEach((k) => localStorage.removeItem(k))"""
 
 
 @pytest.fixture(scope="package")
