@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from support.course import REPO, lesson_md, make_course, write
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 
 EXERCISE = """/// runnable | Gradient step
 code: |
@@ -155,9 +156,33 @@ def feedback_blocks() -> str:
     )
 
 
+#: the two exercises that train a model in the page (issues 71 and 86), in their bundled lessons
+TITLE = "Backpropagation, then train a network with it"
+ERA = "lessons/deep-learning-survey/deep-learning-era/lesson.md"
+TRANSFORMER = "Train a one-layer transformer to reverse a word"
+NEXT_TOKEN = "lessons/transformers-and-llms/next-token-prediction/lesson.md"
+
+
+def lesson_block(path: str = ERA, title: str = TITLE) -> tuple[str, str]:
+    """The exercise block as the lesson writes it, and its solution."""
+    text = (REPO / path).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    blocks, _ = find_blocks(text)
+    [block] = [b for b in iter_blocks(blocks) if b.name == "runnable" and (b.argument or "").strip() == title]
+    source = "\n".join(lines[block.line - 1 : block.end_line])
+    solution = source.split("\nsolution: |\n", 1)[1].split("\nhint:", 1)[0]
+    return source + "\n", "\n".join(line[2:] for line in solution.split("\n"))
+
+
 def runnable_package_course(root: Path) -> Path:
-    """runnable_course, with issue 85's exercises as lesson beta/b1: the course the browser tests
-    of tests/core/widgets/runnable/ share (its conftest.py), one learner's Python serving them."""
+    """runnable_course, with issue 85's exercises as lesson beta/b1 and the two that train a
+    model as alpha/a3 and beta/b2 (under the heading a2's link names): the course the browser
+    tests of tests/core/widgets/runnable/ share (its conftest.py), one learner's Python serving
+    them."""
     runnable_course(root)
     write(root, "lessons/beta/b1/lesson.md", lesson_md("Beta one", body="## Practice\n\n" + feedback_blocks()))
+    network, _ = lesson_block()
+    write(root, "lessons/alpha/a3/lesson.md", lesson_md("Third lesson", body="## Train\n\n" + network))
+    transformer, _ = lesson_block(NEXT_TOKEN, TRANSFORMER)
+    write(root, "lessons/beta/b2/lesson.md", lesson_md("Beta two", body="## Deep section\n\n" + transformer))
     return root
