@@ -86,18 +86,16 @@ DRAWN = """() => ({editors: [...document.querySelectorAll('.cm-editor')].map(e =
   frames: document.querySelectorAll('iframe').length, python: document.documentElement.dataset.tsPython || null})"""
 
 
-def test_an_intent_draws_the_editor_of_the_block_touched_and_no_other(learner_page, runnable_url):
+def test_an_intent_draws_the_editor_of_the_block_touched_and_no_other(chromium, access_url):
     """Issue 93: a page of many exercises (a track's exercise pack) draws no editor and starts no
     frame or worker with the page, and a learner's intent on one block draws that block's editor
     only; the others stay the build's code, focusable and read out, each drawn when touched (its
-    buttons work meanwhile). Counted in the DOM, not timed. In the context of a learner who has
-    run code (conftest.py's `ran_once`: still nothing with the page, issue 83), whose Python then
-    starts from the saved memory, as the test waits for the network to rest (a fresh start in a
-    context of its own cost about 2 processor seconds more)."""
-    page = learner_page
+    buttons work meanwhile). Counted in the DOM, not timed."""
+    context = chromium.new_context()
+    page = context.new_page()
     workers: list[str] = []
     page.on("worker", lambda w: workers.append(w.url))
-    page.goto(runnable_url + "alpha/a1/", wait_until="networkidle")
+    page.goto(access_url + "alpha/a1/", wait_until="networkidle")
     assert page.evaluate(DRAWN) == {"editors": [], "frames": 0, "python": None} and workers == []
     intend(page)
     expect(page.locator("#ts-run-2 .ts-run__actions")).to_be_visible()  # both blocks are mounted
@@ -112,6 +110,7 @@ def test_an_intent_draws_the_editor_of_the_block_touched_and_no_other(learner_pa
     other.get_by_role("button", name=re.compile("^Reset")).focus()  # the keyboard's touch
     expect(other.get_by_role("textbox")).to_be_visible()
     assert page.evaluate(DRAWN)["editors"] == ["ts-run-1", "ts-run-2"]
+    context.close()
 
 
 def test_a_block_not_yet_drawn_shows_the_code_the_learner_kept(chromium, access_url):
