@@ -38,10 +38,10 @@ def ran_once(chromium, runnable_url):
     lesson's Python started afresh and ran, until the page had kept the interpreter's files and
     the memory that start saved. The tests of a start from those (test_runnable_saved_runner.py,
     test_runnable_start_steps.py, test_runnable_interpreter_kept.py) share it: each paid that
-    fresh start of its own before (about 5-7 processor seconds each, Chromium's included), and
+    fresh start of its own before (6.4-8.2 processor seconds each, Chromium's included), and
     each reads only what it then checks, a planted file being fetched again before its test ends;
-    so do the tests that run code but are not about a fresh start (issue 85's feedback, a few of
-    the editor's), each in a page of its own with the learner's progress cleared."""
+    so do the tests that run code but are not about a fresh start (issue 85's feedback, the two
+    that train a model), each in a page of its own with the learner's progress cleared."""
     context = chromium.new_context()
     page = context.new_page()
     page.goto(runnable_url + "alpha/a1/")

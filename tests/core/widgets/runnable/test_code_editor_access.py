@@ -117,7 +117,6 @@ def test_a_block_not_yet_drawn_shows_the_code_the_learner_kept(chromium, access_
     """The learner's kept code, not the starting code, is what a block shows before its editor
     is drawn (issue 93), and what its editor then holds."""
     context = chromium.new_context()
-    hold_python(context)  # the editor alone: no code runs
     page = context.new_page()
     page.goto(access_url + "alpha/a1/")
     other = page.locator("#ts-run-2")

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.axe import AXE, WCAG_22_AA
-from support.course import hold_python, intend
+from support.course import intend
 from support.runnable import START, runnable_course
 from support.scorm import HARNESS, HARNESS_2004_JS, HARNESS_JS, course_frame, scorm_again
 from tracksite.commands.cli import main
@@ -90,7 +90,6 @@ def test_code_runs_is_stopped_and_checked_in_the_page(chromium, runnable_url):
     assert axe(page) == []
     assert errors == []
     dark = page  # a new load, in the dark palette (a page of its own cost Chromium a renderer)
-    hold_python(dark)  # its blocks alone: Python's start (a saved one) was another 2-3 processor seconds
     dark.emulate_media(color_scheme="dark")
     dark.goto(runnable_url + "alpha/a1/")
     intend(dark)

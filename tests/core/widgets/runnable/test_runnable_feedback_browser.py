@@ -6,7 +6,8 @@ is kept apart from the learner's output. The exercises are a lesson of conftest.
 the context of its `ran_once`: Python starts from the memory saved there (each test clears the
 learner's progress first, localStorage but the saved memory's note, so none sees another's
 checks; processor seconds, Chromium's included: 39.4 for the module with a context a test, 24.6
-in a context of the module's own, whose first start was fresh). The runner's side: tests/core/widgets/runnable/test_runnable_feedback.py."""
+in a context of the module's own, whose first start was fresh). The runner's side:
+tests/core/widgets/runnable/test_runnable_feedback.py."""
 
 from __future__ import annotations
 
