@@ -3,13 +3,15 @@ fixture course, the block rendered alone, and learners' answers the feedback tes
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
 from bs4 import BeautifulSoup
 
-from support.course import lesson_md, make_course, write
+from support.course import REPO, lesson_md, make_course, write
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
+from tracksite.core.markdown.blocks import find_blocks, iter_blocks
 
 EXERCISE = """/// runnable | Gradient step
 code: |
@@ -46,6 +48,9 @@ def render(text: str, islands: bool = False) -> BeautifulSoup:
 
 
 START = 90_000  # ms: Python's first start in a loaded CI machine's Chromium (seconds on a quiet one)
+#: the learner's code and progress go, the note of the saved memory's digest stays (it is no progress)
+FORGET_PROGRESS = """() => Object.keys(localStorage).filter((k) => !k.includes(':python-memory'))
+  .forEach((k) => localStorage.removeItem(k))"""
 
 
 #: "Mask the future" without subtracting the row's largest score: exp(800) overflows in the
@@ -107,3 +112,77 @@ runnable: true
 
 #: The lesson the browser tests build: an exercise, an endless loop, a runnable predict block.
 LESSON = "## Practice\n\n" + EXERCISE + "\n" + LOOP + "\n" + PREDICT + "\n" + "Words to read here. " * 40 + "\n"
+
+
+#: issue 85's exercises (tests/core/widgets/runnable/test_runnable_feedback_browser.py): two shipped, a
+#: synthetic one whose assert has no message, and two that open their solution by the author's policy
+SYNTHETIC = """/// runnable | Double it
+code: |
+  def double(x):
+      return x
+tests: |
+  print("hidden check running")
+  assert double(3) == 6
+solution: |
+  def double(x):
+      return 2 * x
+///
+"""
+
+
+AFTER_TWO = SYNTHETIC.replace("Double it", "Double it again").replace(
+    "///\n", "show_solution: after 2 checks\n///\n", 1
+)
+ON_PASS = SYNTHETIC.replace("Double it", "Double it once more").replace("///\n", "show_solution: on pass\n///\n", 1)
+
+
+def shipped(lesson: str, title: str) -> str:
+    """A runnable block as the bundled course's lesson writes it."""
+    text = (REPO / "lessons" / lesson / "lesson.md").read_text(encoding="utf-8")
+    found = re.search(rf"^/// runnable \| {re.escape(title)}\n.*?^///$", text, re.M | re.S)
+    assert found, title
+    return found.group(0) + "\n"
+
+
+def feedback_blocks() -> str:
+    return "\n".join(
+        [
+            shipped("transformers-and-llms/next-token-prediction", "Mask the future, then count the lessons"),
+            shipped("transformers-and-llms/scaling-and-context", "A KV cache, one token at a time"),
+            SYNTHETIC,
+            AFTER_TWO,
+            ON_PASS,
+        ]
+    )
+
+
+#: the two exercises that train a model in the page (issues 71 and 86), in their bundled lessons
+TITLE = "Backpropagation, then train a network with it"
+ERA = "lessons/deep-learning-survey/deep-learning-era/lesson.md"
+TRANSFORMER = "Train a one-layer transformer to reverse a word"
+NEXT_TOKEN = "lessons/transformers-and-llms/next-token-prediction/lesson.md"
+
+
+def lesson_block(path: str = ERA, title: str = TITLE) -> tuple[str, str]:
+    """The exercise block as the lesson writes it, and its solution."""
+    text = (REPO / path).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    blocks, _ = find_blocks(text)
+    [block] = [b for b in iter_blocks(blocks) if b.name == "runnable" and (b.argument or "").strip() == title]
+    source = "\n".join(lines[block.line - 1 : block.end_line])
+    solution = source.split("\nsolution: |\n", 1)[1].split("\nhint:", 1)[0]
+    return source + "\n", "\n".join(line[2:] for line in solution.split("\n"))
+
+
+def runnable_package_course(root: Path) -> Path:
+    """runnable_course, with issue 85's exercises as lesson beta/b1 and the two that train a
+    model as alpha/a3 and beta/b2 (under the heading a2's link names): the course the browser
+    tests of tests/core/widgets/runnable/ share (its conftest.py), one learner's Python serving
+    them."""
+    runnable_course(root)
+    write(root, "lessons/beta/b1/lesson.md", lesson_md("Beta one", body="## Practice\n\n" + feedback_blocks()))
+    network, _ = lesson_block()
+    write(root, "lessons/alpha/a3/lesson.md", lesson_md("Third lesson", body="## Train\n\n" + network))
+    transformer, _ = lesson_block(NEXT_TOKEN, TRANSFORMER)
+    write(root, "lessons/beta/b2/lesson.md", lesson_md("Beta two", body="## Deep section\n\n" + transformer))
+    return root

@@ -2,74 +2,25 @@
 two cases run on the bundled exercises as the course ships them (an OverflowError in the
 learner's "Mask the future"; "A KV cache" attending before caching, which stops in the author's
 `attend`), and a synthetic exercise whose assert has no message; what the hidden tests printed
-is kept apart from the learner's output. The runner's side: tests/core/widgets/runnable/test_runnable_feedback.py."""
+is kept apart from the learner's output. The exercises are a lesson of conftest.py's course, in
+the context of its `ran_once`: Python starts from the memory saved there (each test clears the
+learner's progress first, localStorage but the saved memory's note, so none sees another's
+checks; processor seconds, Chromium's included: 39.4 for the module with a context a test, 24.6
+in a context of the module's own, whose first start was fresh). The runner's side:
+tests/core/widgets/runnable/test_runnable_feedback.py."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from playwright.sync_api import expect
 
-from support.course import REPO, intend, lesson_md, make_course, write
+from support.course import intend
 from support.runnable import KV_ATTENDS_FIRST, MASK_OVERFLOWS, START
-from support.sites import run_mkdocs
 
 pytestmark = pytest.mark.browser
 
-SYNTHETIC = """/// runnable | Double it
-code: |
-  def double(x):
-      return x
-tests: |
-  print("hidden check running")
-  assert double(3) == 6
-solution: |
-  def double(x):
-      return 2 * x
-///
-"""
-
-
-AFTER_TWO = SYNTHETIC.replace("Double it", "Double it again").replace(
-    "///\n", "show_solution: after 2 checks\n///\n", 1
-)
-ON_PASS = SYNTHETIC.replace("Double it", "Double it once more").replace("///\n", "show_solution: on pass\n///\n", 1)
-
-
-def shipped(lesson: str, title: str) -> str:
-    text = (REPO / "lessons" / lesson / "lesson.md").read_text(encoding="utf-8")
-    found = re.search(rf"^/// runnable \| {re.escape(title)}\n.*?^///$", text, re.M | re.S)
-    assert found, title
-    return found.group(0) + "\n"
-
-
-@pytest.fixture(scope="module")
-def feedback_url(tmp_path_factory, serve_site) -> str:
-    root = make_course(tmp_path_factory.mktemp("feedback") / "course")
-    blocks = [
-        shipped("transformers-and-llms/next-token-prediction", "Mask the future, then count the lessons"),
-        shipped("transformers-and-llms/scaling-and-context", "A KV cache, one token at a time"),
-        SYNTHETIC,
-        AFTER_TWO,
-        ON_PASS,
-    ]
-    write(root, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body="## Practice\n\n" + "\n".join(blocks)))
-    result = run_mkdocs(root)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return serve_site(root / "site")
-
-
-@pytest.fixture(scope="module")
-def feedback_context(chromium):
-    """One context for the module's tests: the interpreter's memory that Python's first start in
-    it saves (runnable-sandbox.js) is where the next tests' Python starts from; each test clears
-    the learner's progress first (localStorage but the saved memory's note), so none sees
-    another's checks. Processor seconds, Chromium's included: 39.4 for the module with a context
-    a test, 24.6 so."""
-    context = chromium.new_context(accept_downloads=True)
-    yield context
-    context.close()
+#: the lesson of conftest.py's course that holds the exercises (support/runnable.py's FEEDBACK)
+FEEDBACK_LESSON = "beta/b1/"
 
 
 def fresh_page(context, url: str, errors: list[str] | None = None):
@@ -94,9 +45,9 @@ def check(block, code: str) -> None:
     block.get_by_role("button", name="Check").click()
 
 
-def test_a_failing_check_names_the_test_its_message_and_the_learners_line(feedback_context, feedback_url):
+def test_a_failing_check_names_the_test_its_message_and_the_learners_line(ran_once, runnable_url):
     errors: list[str] = []
-    page = fresh_page(feedback_context, feedback_url + "alpha/a1/", errors)
+    page = fresh_page(ran_once, runnable_url + FEEDBACK_LESSON, errors)
     intend(page)  # the editor loads on a learner's intent (issue 83)
     mask, kv, synthetic = (page.locator(f"#ts-run-{n}") for n in (1, 2, 3))
 
@@ -131,10 +82,10 @@ def test_a_failing_check_names_the_test_its_message_and_the_learners_line(feedba
     page.close()
 
 
-def test_the_solution_opens_by_the_authors_policy_and_stays_open(feedback_context, feedback_url):
+def test_the_solution_opens_by_the_authors_policy_and_stays_open(ran_once, runnable_url):
     """`show_solution: after 2 checks` and `on pass`: folded away until the learner's Checks meet
     the policy, then open, and still open after a reload (the count is kept with the progress)."""
-    page = fresh_page(feedback_context, feedback_url + "alpha/a1/")
+    page = fresh_page(ran_once, runnable_url + FEEDBACK_LESSON)
     intend(page)  # the editor loads on a learner's intent (issue 83)
     after, on_pass = page.locator("#ts-run-4"), page.locator("#ts-run-5")
     expect(after.locator(".ts-run__solution")).to_be_hidden()
@@ -160,10 +111,10 @@ def test_the_solution_opens_by_the_authors_policy_and_stays_open(feedback_contex
     page.close()
 
 
-def test_the_learner_downloads_loads_and_restores_their_code(feedback_context, feedback_url, tmp_path):
+def test_the_learner_downloads_loads_and_restores_their_code(ran_once, runnable_url, tmp_path):
     """A teacher collects work without a server: the code downloads as a .py file and loads again
     from one; the last checks are kept, each with its code and verdict, and restore it."""
-    page = fresh_page(feedback_context, feedback_url + "alpha/a1/")
+    page = fresh_page(ran_once, runnable_url + FEEDBACK_LESSON)
     intend(page)  # the editor loads on a learner's intent (issue 83)
     block = page.locator("#ts-run-3")
     wrong, right = "def double(x):\n    return x + 2\n", "def double(x):\n    return 2 * x\n"

@@ -14,14 +14,11 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import REPO, intend
+from support.runnable import START
 from support.waits import until
 
 pytestmark = pytest.mark.browser
 
-START = 90_000
-SHELF = "tracksite-interpreter"
-KEPT = f"async () => (await (await caches.open('{SHELF}')).keys()).length === 5"
-MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length > 0"
 PYODIDE = REPO / "scripts/tracksite/theme/assets/tracksite/pyodide"
 # the SHA-256 of what the page's Cache Storage holds under a key ("" when it holds nothing)
 HELD = """async (key) => {
@@ -35,25 +32,14 @@ PLANT = """async ([key, text]) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def kept(chromium, runnable_url):
-    """A first lesson's run in a context of its own (its HTTP cache lives in memory, like a private
-    window's), until the page has kept the files and the memory: the tests of this module share it
-    (each test's own first lesson cost about 11 of its 14-16 processor seconds: the module 45.5
-    seconds, 18.4 shared), since each plants or reads only what it then checks, and a planted
-    file is fetched again before its test ends."""
-    context = chromium.new_context()
-    page = context.new_page()
-    page.goto(runnable_url + "alpha/a1/")
-    intend(page)
-    exercise = page.locator("#ts-run-1")
-    exercise.get_by_role("button", name="Run").click()
-    expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
-    # (polled: wait_for_function takes an async function's promise for a true value)
-    assert until(page, lambda: page.evaluate(KEPT), 60)
-    assert until(page, lambda: page.evaluate(MEMORY), 60)
-    yield page
-    context.close()
+@pytest.fixture
+def kept(learner_page):
+    """A page of conftest.py's `ran_once`: a first lesson's run in a context of its own (its HTTP
+    cache lives in memory, like a private window's), until the page had kept the files and the
+    memory. Shared by the tests of a start from those (each test's own first lesson cost about
+    11 of its 14-16 processor seconds), since each plants or reads only what it then checks, and
+    a planted file is fetched again before its test ends."""
+    return learner_page
 
 
 def _second_lesson(page, url) -> list[str]:

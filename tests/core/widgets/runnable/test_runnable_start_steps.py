@@ -17,12 +17,10 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import intend
-from support.waits import until
+from support.runnable import START
 
 pytestmark = pytest.mark.browser
 
-START = 90_000
-MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length > 0"
 # every SHA-256 the page takes, with the page's time (the frame's and the worker's are not the page's)
 DIGESTS = """
 if (window.top === window && window.crypto && crypto.subtle) {
@@ -46,17 +44,15 @@ def _run(page, url) -> None:
     expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
 
 
-def test_a_second_start_hashes_after_handing_over_and_the_frame_prepares_the_worker(chromium, runnable_url):
-    context = chromium.new_context()
-    page = context.new_page()
-    _run(page, runnable_url + "alpha/a1/")
-    assert until(page, lambda: page.evaluate(MEMORY), 60), "the first start's memory was not kept"
-    context.add_init_script(DIGESTS)
+def test_a_second_start_hashes_after_handing_over_and_the_frame_prepares_the_worker(learner_page, runnable_url):
+    """The second start is a page of conftest.py's `ran_once`, whose first start kept the files
+    and the memory (it checks both)."""
+    page = learner_page
+    page.add_init_script(DIGESTS)
     _run(page, runnable_url + "alpha/a1/")
     expect(page.locator("html")).to_have_attribute("data-ts-python-start", "saved")
     marks = page.evaluate(MARKS)
     digests = page.evaluate("window.tsDigests")
-    context.close()
 
     # the page's steps, then the frame's and the worker's, each marked once
     for step in ("asked", "frame", "hello", "read", "files", "handed", "memory", "checked", "ready"):
