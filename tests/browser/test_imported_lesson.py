@@ -10,13 +10,11 @@ text and captions, the key points, and no CSP violation or script error.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from support import harness
 from support.sites import build_once
 from tracksite.commands.cli import main
 
@@ -42,30 +40,36 @@ def _import_and_build(root: Path) -> None:
     assert main(["init", str(course), "--site-name", "Imported course"]) == 0
     assert main(["--root", str(course), "import", "carpentries", str(EXAMPLE), "--track", "version-control"]) == 0
     assert main(["--root", str(course), "import", "carpentries", str(VARIANTS), "--track", "r-tests"]) == 0
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(root / "site")],
-        cwd=course,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
+    # in this process (support/harness.py), as the suite builds: a new interpreter importing
+    # MkDocs and tracksite again is not what these tests are about
+    harness.build(course, site=root / "site")
+
+
+@pytest.fixture(scope="module")
+def imported_context(chromium):
+    """One browser context for the module's tests, each in a page of its own: a context for each
+    test compiled the site's scripts and styles again and started a renderer, about a processor
+    second a test. The tests only read their pages (a solution opened, a term hovered: nothing
+    is stored)."""
+    context = chromium.new_context()
+    yield context
+    context.close()
 
 
 @pytest.fixture
-def page(chromium, imported_url):
-    context = chromium.new_context()
-    page = context.new_page()
+def page(imported_context, imported_url):
+    page = imported_context.new_page()
     page.add_init_script(COLLECT)
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.base = imported_url
     yield page
-    assert page.evaluate("window.__cspViolations || []") == []
-    assert page.errors == []
-    context.close()
+    try:
+        assert page.evaluate("window.__cspViolations || []") == []
+        assert page.errors == []
+    finally:
+        page.close()
 
 
 def test_challenges_hide_their_solutions_until_asked(page):

@@ -1,6 +1,8 @@
-"""The learner's second pass, in real Chromium on the bundled course: formulas that can be read
-on a phone, a course map that agrees with itself, a home page that says where to start, footers
-without the tool's own guides, and a 404 page that keeps its style at any address."""
+"""The learner's second pass, in real Chromium on the bundled course: a course map that agrees
+with itself, a home page that says where to start, footers without the tool's own guides, and a
+404 page that keeps its style at any address. (Its formulas that can be read on a phone are
+tests/browser/test_learner_review.py's, which reads every lesson on a phone once for them and
+for the figures and tables.)"""
 
 from __future__ import annotations
 
@@ -9,48 +11,7 @@ import re
 
 import pytest
 
-from support.course import REPO
-
 pytestmark = pytest.mark.browser
-
-
-def lesson_urls() -> list[str]:
-    from support.course import load
-
-    project = load(REPO, include_drafts=False)
-    return [f"{l.track}/{l.slug}/" for l in project.curriculum.all_lessons()]
-
-
-# -- math on a phone ------------------------------------------------------------------------
-CLIPPED_MATH_JS = """() => {
-  const out = [];
-  const vw = document.documentElement.clientWidth;
-  for (const m of document.querySelectorAll('.md-content math')) {
-    const r = m.getBoundingClientRect();
-    if (!r.width || r.right <= vw + 1) continue;
-    // wider than the screen: some ancestor must scroll it, and take the keyboard to do so
-    let scroller = null;
-    for (let e = m.parentElement; e && e !== document.body; e = e.parentElement) {
-      const s = getComputedStyle(e);
-      if (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth) { scroller = e; break; }
-    }
-    if (!scroller) out.push(`${m.getAttribute('aria-label') || m.textContent.slice(0, 40)}: ${Math.round(r.width)} px, clipped`);
-    else if (scroller.tabIndex < 0) out.push(`${m.getAttribute('aria-label')}: scrolls, but not with the keyboard`);
-    else if (!scroller.getAttribute('aria-label') && !scroller.getAttribute('role')) out.push(`${m.getAttribute('aria-label')}: its scroll region has no name`);
-  }
-  return out;
-}"""
-
-
-def test_no_formula_is_clipped_on_a_phone(browser_page):
-    page = browser_page
-    page.set_viewport_size({"width": 390, "height": 844})
-    problems = []
-    for url in lesson_urls():
-        page.goto(page.base_url + url, wait_until="load")
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
-        problems += [f"{url}: {p}" for p in page.evaluate(CLIPPED_MATH_JS)]
-    assert not problems, "\n".join(problems)
 
 
 # -- the course map -------------------------------------------------------------------------

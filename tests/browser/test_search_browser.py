@@ -17,10 +17,15 @@ from support.waits import until
 pytestmark = pytest.mark.browser
 
 LESSON = "transformers-and-llms/attention-mechanism/"
+#: the page the tests search from: the lesson's overview, a learner's page with the header's search
+#: like any other. The lesson itself (every widget, formulas, a diagram) cost Chromium about 0.8
+#: processor seconds a load to the overview's 0.25, in each of 18 tests that only use the search;
+#: the lesson's own page is what the search leads to, and tests/browser/test_accessibility.py's.
+SEARCH_FROM = LESSON + "overview/"
 HITS = ".ts-search__hit"
 
 
-def open_page(page, url: str = LESSON, width: int = 1280, scheme: str = "light", wait: str = "networkidle"):
+def open_page(page, url: str = SEARCH_FROM, width: int = 1280, scheme: str = "light", wait: str = "networkidle"):
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
     page.goto(page.base_url + url, wait_until=wait)
@@ -344,7 +349,7 @@ def test_the_policy_allows_neither_webassembly_nor_eval(browser_page):
     """The search needs no WebAssembly (docs/security.md): the policy allows no code from strings
     or bytes at all, and the search works under it (the other tests of this file). (The lesson's
     overview: the lesson itself runs Python, so its page alone may compile WebAssembly.)"""
-    page = open_page(browser_page, LESSON + "overview/")
+    page = open_page(browser_page, SEARCH_FROM)
     policy = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
     script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src")).split()
     assert "'wasm-unsafe-eval'" not in script_src and "'unsafe-eval'" not in script_src
