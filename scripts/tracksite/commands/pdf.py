@@ -359,13 +359,15 @@ def _print_once(page: Any, url: str, target: Path, options: dict[str, Any], more
 
     def leaving(route: Any) -> None:
         """A navigation of the page elsewhere is refused, so the print never races it (Chromium's
-        print of a page that navigates meanwhile could wait for ever)."""
+        print of a page that navigates meanwhile could wait for ever). Any other request goes on
+        to the context's handler (`_only_from`), which refuses what is not the site's: continued
+        from here, it went to the network, past that handler (a page's route comes first)."""
         request = route.request
         if request.is_navigation_request() and request.frame == page.main_frame and request.url != url:
             left.append(request.url)
             route.abort()
         else:
-            route.continue_()
+            route.fallback()
 
     before = page.url
 
