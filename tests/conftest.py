@@ -39,6 +39,7 @@ from tracksite.localserver import CHROMIUM_ARGS, serve_folder
 BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 drives.install()
+harness.share_compiled_templates()  # every in-process build's templates compiled once a session
 # The person who runs the suite may have asked for exercise code to run (issue 81's opt-in): the
 # tests that run code ask themselves, and none other does.
 os.environ.pop("TRACKSITE_RUN_CODE", None)

@@ -171,7 +171,8 @@ def test_handler_in_a_cheatsheet_fails_check_and_never_runs_while_printing(tmp_p
     """An upper-case `ONERROR=` in a cheatsheet passed check, and `tracksite pdf` printed with the
     site's policy bypassed: the handler ran on the printing machine and reached a local service.
     Check refuses it at its line; and with the check skipped (the handler, an inline script and an
-    image from the service put into the built page), printing still makes no request to it."""
+    image from the service put into the built page), printing still makes no request to it: not
+    with the page's policy either taken out, the script then running while the page prints."""
     need_browser()
     root = make_course(tmp_path / "course")
     sheet = root / "cheatsheets/alpha/a1.md"
@@ -204,6 +205,19 @@ def test_handler_in_a_cheatsheet_fails_check_and_never_runs_while_printing(tmp_p
         assert count_pages(tmp_path / "pdf/alpha/a1.pdf") >= 1
         assert count_pages(tmp_path / "pdf/alpha.pdf") >= 3  # the booklet's own script still runs
         time.sleep(1)  # a request already on its way arrives
+        assert _Recorder.seen == []
+
+        # the page's policy taken out too: its script runs, and the printing context's refusal of
+        # every request off the site is what stops it (a print's own route let them through)
+        policy = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
+        html = built.read_text(encoding="utf-8")
+        assert len(policy.findall(html)) == 1
+        built.write_text(policy.sub("", html), encoding="utf-8")
+        result = pdf_command(
+            root, "alpha", "--no-build", "--no-exercises", "--no-booklet", "--out", out, browser=chromium
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        time.sleep(1)
         assert _Recorder.seen == []
 
 

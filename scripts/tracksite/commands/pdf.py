@@ -358,14 +358,14 @@ def _print_once(page: Any, url: str, target: Path, options: dict[str, Any], more
     left: list[str] = []
 
     def leaving(route: Any) -> None:
-        """A navigation of the page elsewhere is refused, so the print never races it (Chromium's
-        print of a page that navigates meanwhile could wait for ever)."""
+        """A move of the page elsewhere is refused, so the print never races it (it could wait for
+        ever); the rest go on to `_only_from` (continued here, they went past it to the network)."""
         request = route.request
         if request.is_navigation_request() and request.frame == page.main_frame and request.url != url:
             left.append(request.url)
             route.abort()
         else:
-            route.continue_()
+            route.fallback()
 
     before = page.url
 
