@@ -220,8 +220,8 @@ def test_scorm_2004_receives_each_result_with_its_description(browser, lms):
     assert page.evaluate("API_1484_11.cmi.score.raw") == "67"
 
 
-def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_own(chromium, lms):
-    context = chromium.new_context()
+def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_own(browser, lms):
+    context = browser()  # one browser as new, every activity in it
     x = context.new_page()
     errors: list[str] = []
     x.on("pageerror", lambda e: errors.append(str(e)))
@@ -250,7 +250,6 @@ def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_ow
         assert x.evaluate("calls.length") == before["calls"], x.evaluate("calls.slice(-5)")
         page.close()
     assert not errors, errors
-    context.close()
 
 
 def test_a_mastery_score_passes_or_fails_a_completed_course(browser, lms):
@@ -280,7 +279,7 @@ def test_one_track_is_an_activity_of_its_own(browser, lms):
 # types do: the SCORM 1.2 channel of test_code_channels.py is served so)
 
 
-def test_the_reason_python_could_not_start_is_given(chromium, tmp_path):
+def test_the_reason_python_could_not_start_is_given(browser, tmp_path):
     """A host that lacks a file of the interpreter (here the loader): the block names the file and
     the server's answer, not "()". (The page fetches the interpreter's files as bytes and hands
     them to the sandboxed frame, issue 81, so the type a host gives them no longer matters.)"""
@@ -289,8 +288,7 @@ def test_the_reason_python_could_not_start_is_given(chromium, tmp_path):
     pkg = _export(runnable_course(tmp_path / "course"), tmp_path / "pkg.zip")
     (pkg / "assets/tracksite/pyodide/pyodide.js").unlink()
     with serve_folder(pkg, StockTypes) as base:
-        context = chromium.new_context()
-        page = context.new_page()
+        page = browser().new_page()  # (a host of its own: its origin has no storage yet)
         page.goto(base + "alpha/a1/index.html")
         exercise = page.locator("#ts-run-1")
         exercise.hover()  # intent: runnable.js loads (issue 83)
@@ -299,7 +297,7 @@ def test_the_reason_python_could_not_start_is_given(chromium, tmp_path):
         expect(status).to_contain_text("Python could not start", timeout=60_000)
         expect(status).to_contain_text("pyodide/pyodide.js")
         expect(status).to_contain_text("HTTP 404")
-        context.close()
+        page.close()
 
 
 def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_site):
