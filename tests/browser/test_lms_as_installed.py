@@ -9,6 +9,9 @@
   (code exercises where the host serves `.wasm` as `application/octet-stream`, as Moodle's stock
   file types do, are test_code_channels.py's SCORM 1.2 channel);
 - `--mastery` turns a completed course into passed or failed.
+
+(`--track`: one track's package is an activity of its own, completed by that track's lessons:
+test_lms_rules.py's track package, under Moodle's rules.)
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ def lms(tmp_path_factory, serve_site) -> str:
     runtime = scorm_again()
     folder = tmp_path_factory.mktemp("lms-installed")
     work = tmp_path_factory.mktemp("courses-installed")
-    built = _built(_course(work / "v1"))  # v1, mastery/, track/ and s4/ are packages of one build
+    built = _built(_course(work / "v1"))  # v1, mastery/ and s4/ are packages of one build
     v1 = _export_site(built, folder / "v1.zip", "--version", "1.2")
     _export(_course(work / "reworded", edit=("text: Nine", "text: Nine, a square")), folder / "reworded.zip")
     _export(_course(work / "explained", edit=("Two divides it.", "It is twice two.")), folder / "explained.zip")
@@ -107,7 +110,6 @@ def lms(tmp_path_factory, serve_site) -> str:
     )
     _export(other, folder / "same.zip")
     _export_site(built, folder / "mastery.zip", "--version", "1.2", "--mastery", "60")
-    _export_site(built, folder / "track.zip", "--version", "1.2", "--track", "alpha")
     _export_site(built, folder / "s4.zip", "--version", "2004")
     shutil.copyfile(runtime.with_name("scorm2004.min.js"), folder / "scorm2004.min.js")
     (folder / "2004.html").write_text(
@@ -259,19 +261,6 @@ def test_a_mastery_score_passes_or_fails_a_completed_course(browser, lms):
     for lesson in ("alpha/a2/", "alpha/a3/", "beta/b1/", "beta/b2/"):
         open_lesson(page, lesson).locator(".ts-progress__toggle").click()
     page.wait_for_function("() => API.cmi.core.lesson_status === 'passed'", timeout=15_000)
-
-
-def test_one_track_is_an_activity_of_its_own(browser, lms):
-    """`--track alpha`: the activity starts at the track's page and is completed when the
-    track's three lessons are (the whole course has five)."""
-    page = browser().new_page()  # a browser as new: the LMS's state only
-    launch(page, lms, "track")
-    assert page.evaluate("() => window.frames[0].frames[0].location.pathname").endswith("/track/alpha/index.html")
-    for lesson in ("alpha/a1/", "alpha/a2/", "alpha/a3/"):
-        open_lesson(page, lesson).locator(".ts-progress__toggle").click()
-    page.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=15_000)
-    records = page.evaluate("() => JSON.parse(window.frames[0].tracksiteScorm.encode()).s.split('.')")
-    assert len(records) == 3, records
 
 
 # -- a host that lacks a file of the interpreter ----------------------------------------------------
