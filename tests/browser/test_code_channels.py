@@ -14,8 +14,8 @@ file://; SCORM 1.2 and SCORM 2004 played in scorm-again; the Common Cartridge's 
 file store serves them. SCORM 1.2's LMS is a host with Moodle's stock file types, which serves
 `.wasm` (and anything it does not know) as application/octet-stream, and the package asks for no
 `.mjs`; its LMS gets the exercise's first Check as a `performance` interaction (issue 72: what
-test_lms_as_installed.py once played in a Python start of its own). The offline copy from a file and the cartridge's pages were never played
-before; the file:// channel fails on the old copy (its block said to serve the folder). The
+test_lms_as_installed.py once played in a Python start of its own, issue 87). The offline copy
+from a file and the cartridge's pages were never played before; the file:// channel fails on the old copy (its block said to serve the folder). The
 offline copy logs no console error either way, and from file:// asks for nothing outside the copy
 (issue 82: test_export_offline.py's own runs of this course's copy were these two channels again,
 a fresh Python start each, about 25 processor seconds)."""
