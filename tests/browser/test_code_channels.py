@@ -4,14 +4,18 @@ matrix, so that a change to one export's code path cannot silently break another
 One small course (tests/core/widgets/runnable/test_runnable.py's: one exercise, "Gradient step"), built
 once for the site and once for the exports, each export made once; then, per channel, a browser
 as new (one context, its storage wiped) opens lesson a1, shows intent, runs the starting code (its
-output), checks it (a wrong answer: "Not yet"), checks the right answer ("Passed"), and runs a
-probe that tries to read a page of the channel's own origin with a synchronous request: refused
-in every channel, because the code runs in an opaque frame that may make no request (issue 81).
+output), checks the right answer ("Passed"; an LMS gets the score), checks a wrong one ("Not
+yet"), and runs a probe that tries to read a page of the channel's own origin with a synchronous
+request: refused in every channel, because the code runs in an opaque frame that may make no
+request (issue 81).
 
 Channels: the built site over http; `mkdocs serve`; the offline copy over http and opened from
 file://; SCORM 1.2 and SCORM 2004 played in scorm-again; the Common Cartridge's pages as an LMS's
-file store serves them. The offline copy from a file and the cartridge's pages were never played
-before; the file:// channel fails on the old copy (its block said to serve the folder). The
+file store serves them. SCORM 1.2's LMS is a host with Moodle's stock file types, which serves
+`.wasm` (and anything it does not know) as application/octet-stream, and the package asks for no
+`.mjs`; its LMS gets the exercise's first Check as a `performance` interaction (issue 72: what
+test_lms_as_installed.py once played in a Python start of its own, issue 87). The offline copy
+from a file and the cartridge's pages were never played before; the file:// channel fails on the old copy (its block said to serve the folder). The
 offline copy logs no console error either way, and from file:// asks for nothing outside the copy
 (issue 82: test_export_offline.py's own runs of this course's copy were these two channels again,
 a fresh Python start each, about 25 processor seconds)."""
@@ -25,18 +29,20 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import intend
-from support.lms import HARNESS, HARNESS_JS, browser_as_new, launch, open_lesson
+from support.lms import HARNESS, HARNESS_JS, StockTypes, browser_as_new, interactions, launch, open_lesson
 from support.runnable import runnable_course
 from support.scorm import exported, scorm_again
 from support.serving import serving, wait_for
 from support.sites import run_mkdocs
 from tracksite.commands.cli import main
+from tracksite.localserver import serve_folder
 
 pytestmark = pytest.mark.browser
 
 START = 90_000  # ms: Python's first start in a loaded machine's Chromium
 LESSON = "alpha/a1/index.html"
 RIGHT = "def step(w, grad, lr):\n    return w - lr * grad\n"
+WRONG = "def step(w, grad, lr):\n    return w\n"  # the starting code's answer: w unchanged
 # the learner's code reaching for a page of the origin that serves it (here: the lesson's own)
 PROBE = """import js
 try:
@@ -72,7 +78,8 @@ def channels(tmp_path_factory, serve_site):
     for_export = tmp_path_factory.mktemp("for-export") / "site"
     assert main(["--root", str(root), "build", "--for-export", "--site-dir", str(for_export)]) == 0
     _export("offline", for_export, served / "offline.zip")
-    _export("scorm", for_export, served / "scorm12.zip", "--version", "1.2")
+    scorm12 = _export("scorm", for_export, served / "scorm12.zip", "--version", "1.2")
+    assert not list(scorm12.rglob("*.mjs")), "a module the host may not know as JavaScript"
     _export("scorm", for_export, served / "scorm2004.zip", "--version", "2004")
     _export("cc", for_export, served / "cartridge.imscc")
     runtime = scorm_again()
@@ -84,22 +91,22 @@ def channels(tmp_path_factory, serve_site):
         HARNESS.replace("scorm12.min.js", "scorm2004.min.js").replace("harness.js", "harness2004.js"), encoding="utf-8"
     )
     (served / "harness2004.js").write_text(HARNESS_2004_JS, encoding="utf-8")
-    with serving(root) as (live, _):
+    with serving(root) as (live, _), serve_folder(served, StockTypes) as stock:
         wait_for(live + "alpha/a1/", "First lesson", seconds=120)
-        yield {"root": root, "served": served, "base": serve_site(served), "live": live}
+        yield {"root": root, "served": served, "base": serve_site(served), "live": live, "stock": stock}
 
 
 @pytest.fixture(scope="module")
 def browser(chromium, channels):
     """One browser for the channels, as new for each (support/lms.py): its pages closed and the
     storage of the served origins wiped, rather than a context each (file:// is one channel's)."""
-    with browser_as_new(chromium, channels["base"], channels["live"]) as new:
+    with browser_as_new(chromium, channels["base"], channels["live"], channels["stock"]) as new:
         yield new
 
 
 def _open(page, channel: str, where: dict):
     """The lesson's exercise in `channel`, and the address of that lesson as the probe asks for it."""
-    base = where["base"]
+    base = where["stock" if channel == "scorm12" else "base"]  # SCORM 1.2's LMS: Moodle's stock types
     if channel in ("scorm12", "scorm2004"):
         launch(page, base + ("2004.html" if channel == "scorm2004" else ""), channel)
         frame = open_lesson(page, "alpha/a1/")
@@ -128,23 +135,33 @@ def test_the_exercise_runs_and_checks_in_every_channel(browser, channels, channe
         copy = (channels["served"] / "offline").as_uri() + "/"
         kept = (copy, "blob:", "data:", "about:")
         page.on("request", lambda r: None if r.url.startswith(kept) else outside.append(r.url))
+    types: dict[str, str] = {}  # what the host said each file is
+    if channel == "scorm12":
+        page.on("response", lambda r: types.update({r.url.rsplit("/", 1)[-1]: r.headers.get("content-type", "")}))
     where, url = _open(page, channel, channels)
     intend(where)  # the editor and Python load on a learner's intent (issue 83)
     exercise = where.locator("#ts-run-1")
     output, status = exercise.locator(".ts-run__output"), exercise.locator(".ts-run__status")
+    code = exercise.get_by_label("Code (editable)")
     exercise.get_by_role("button", name="Run").click()
     expect(output).to_have_text("1.0\n", timeout=START)
-    exercise.get_by_role("button", name="Check").click()  # the starting code returns w unchanged
-    expect(status).to_contain_text("Not yet", timeout=START)
-    exercise.get_by_label("Code (editable)").fill(RIGHT)
+    code.fill(RIGHT)
     exercise.get_by_role("button", name="Check").click()
     expect(status).to_have_text("Passed: every check holds.", timeout=START)
-    exercise.get_by_label("Code (editable)").fill(PROBE.format(url=url))
+    if channel in SCORE:  # the LMS got the passed exercise
+        page.wait_for_function(f"() => String({SCORE[channel]}) === '100'", timeout=15_000)
+    code.fill(WRONG)
+    exercise.get_by_role("button", name="Check").click()
+    expect(status).to_contain_text("Not yet", timeout=START)
+    code.fill(PROBE.format(url=url))
     exercise.get_by_role("button", name="Run").click()
     expect(output).to_contain_text("request ", timeout=START)
     assert output.text_content().startswith("request refused"), output.text_content()
-    if channel in SCORE:  # the LMS got the passed exercise
-        page.wait_for_function(f"() => String({SCORE[channel]}) === '100'", timeout=15_000)
+    if channel == "scorm12":  # the first Check, once, as a performance; from a host of stock types
+        page.evaluate("() => window.frames[0].tracksiteScorm.report()")
+        got = interactions(page)
+        assert [(i["type"], i["result"]) for i in got] == [("performance", "correct")], got
+        assert types.get("pyodide.asm.wasm") == "application/octet-stream", types
     assert errors == [], errors
     assert outside == [], outside
     page.close()

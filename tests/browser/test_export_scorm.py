@@ -62,13 +62,6 @@ def cmi(page) -> dict:
     )
 
 
-@pytest.fixture(scope="module")
-def browser(chromium, lms):
-    """The browser the package is launched in, as new at each call (support/lms.py)."""
-    with browser_as_new(chromium, lms) as new:
-        yield new
-
-
 def test_scorm_package_plays_under_scorm_again(browser, lms):
     page = browser().new_page()
     errors: list[str] = []
@@ -146,13 +139,19 @@ def lms2004(export_site, tmp_path_factory, serve_site) -> str:
     return serve_site(folder)
 
 
-def test_scorm_2004_package_plays_under_scorm_again(chromium, lms2004, tmp_path):
+@pytest.fixture(scope="module")
+def browser(chromium, lms, lms2004):
+    """The browser the packages are launched in, as new at each call (support/lms.py)."""
+    with browser_as_new(chromium, lms, lms2004) as new:
+        yield new
+
+
+def test_scorm_2004_package_plays_under_scorm_again(browser, lms2004, tmp_path):
     """SCORM 2004: the same session under Scorm2004API; and a progress file loaded on the
     package's home page (progress that travels) reaches the LMS."""
     import json
 
-    context = chromium.new_context()
-    page = context.new_page()
+    page = browser().new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(lms2004)
@@ -182,7 +181,7 @@ def test_scorm_2004_package_plays_under_scorm_again(chromium, lms2004, tmp_path)
     records = json.loads(c["suspend_data"])["s"].split(".")  # a record per lesson done: its code, then 1
     assert len(records) == 2 and all(r.endswith("1") for r in records), records
     assert not errors, errors
-    context.close()
+    page.close()
 
 
 # -- suspend_data for a 200-lesson course ---------------------------------------------------------

@@ -5,14 +5,17 @@
 - the LMS receives a `cmi.interactions` entry per question answered (1.2 and 2004);
 - two activities of one package, served from two paths of one origin as an LMS serves them, and
   two courses of one name without `site_url`, keep their own progress;
-- code exercises start when the host serves `.wasm` (and anything it does not know) as
-  `application/octet-stream`, as Moodle's stock file types do;
+- a host that lacks a file of the interpreter: the block says which, and the server's answer
+  (code exercises where the host serves `.wasm` as `application/octet-stream`, as Moodle's stock
+  file types do, are test_code_channels.py's SCORM 1.2 channel);
 - `--mastery` turns a completed course into passed or failed.
+
+(`--track`: one track's package is an activity of its own, completed by that track's lessons:
+test_lms_rules.py's track package, under Moodle's rules.)
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import urllib.parse
@@ -22,11 +25,23 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import make_course
-from support.lms import HARNESS, HARNESS_JS, QUIZZES, browser_as_new, launch, leave, open_lesson, storage, suspend
+from support.lms import (
+    HARNESS,
+    HARNESS_JS,
+    QUIZZES,
+    StockTypes,
+    browser_as_new,
+    interactions,
+    launch,
+    leave,
+    open_lesson,
+    storage,
+    suspend,
+)
 from support.scorm import course_frame, exported, scorm_again
 from support.widget_pages import MULTI_QUIZ, explanations, open_widgets
 from tracksite.commands.cli import main
-from tracksite.localserver import QuietHandler, serve_folder
+from tracksite.localserver import serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +98,7 @@ def lms(tmp_path_factory, serve_site) -> str:
     runtime = scorm_again()
     folder = tmp_path_factory.mktemp("lms-installed")
     work = tmp_path_factory.mktemp("courses-installed")
-    built = _built(_course(work / "v1"))  # v1, mastery/, track/ and s4/ are packages of one build
+    built = _built(_course(work / "v1"))  # v1, mastery/ and s4/ are packages of one build
     v1 = _export_site(built, folder / "v1.zip", "--version", "1.2")
     _export(_course(work / "reworded", edit=("text: Nine", "text: Nine, a square")), folder / "reworded.zip")
     _export(_course(work / "explained", edit=("Two divides it.", "It is twice two.")), folder / "explained.zip")
@@ -95,7 +110,6 @@ def lms(tmp_path_factory, serve_site) -> str:
     )
     _export(other, folder / "same.zip")
     _export_site(built, folder / "mastery.zip", "--version", "1.2", "--mastery", "60")
-    _export_site(built, folder / "track.zip", "--version", "1.2", "--track", "alpha")
     _export_site(built, folder / "s4.zip", "--version", "2004")
     shutil.copyfile(runtime.with_name("scorm2004.min.js"), folder / "scorm2004.min.js")
     (folder / "2004.html").write_text(
@@ -129,20 +143,6 @@ def answer_all(page):
     second.get_by_label("Sixteen").check()
     second.get_by_role("button", name="Check answer").first.click()
     return frame
-
-
-def interactions(page) -> list[dict]:
-    """What the package set of each interaction (SCORM 1.2's are write-only: read from the calls
-    the harness logs, each accepted by scorm-again)."""
-    found: dict[int, dict] = {}
-    for call in page.evaluate("calls"):
-        name, args = call["name"], call["args"]
-        m = re.match(r"cmi\.interactions\.(\d+)\.(.+)", args[0]) if name == "LMSSetValue" else None
-        if m:
-            assert call["ret"] == "true", call  # scorm-again took it
-            found.setdefault(int(m[1]), {})[m[2].replace("correct_responses.0.", "")] = args[1]
-    assert page.evaluate("API.cmi.interactions.childArray.length") == len(found)
-    return [found[n] for n in sorted(found)]
 
 
 def test_an_edit_drops_only_the_answer_it_changed_and_the_lms_gets_each_result(browser, lms):
@@ -222,8 +222,8 @@ def test_scorm_2004_receives_each_result_with_its_description(browser, lms):
     assert page.evaluate("API_1484_11.cmi.score.raw") == "67"
 
 
-def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_own(chromium, lms):
-    context = chromium.new_context()
+def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_own(browser, lms):
+    context = browser()  # one browser as new, every activity in it
     x = context.new_page()
     errors: list[str] = []
     x.on("pageerror", lambda e: errors.append(str(e)))
@@ -252,7 +252,6 @@ def test_two_activities_of_one_package_and_two_courses_of_one_name_keep_their_ow
         assert x.evaluate("calls.length") == before["calls"], x.evaluate("calls.slice(-5)")
         page.close()
     assert not errors, errors
-    context.close()
 
 
 def test_a_mastery_score_passes_or_fails_a_completed_course(browser, lms):
@@ -264,87 +263,21 @@ def test_a_mastery_score_passes_or_fails_a_completed_course(browser, lms):
     page.wait_for_function("() => API.cmi.core.lesson_status === 'passed'", timeout=15_000)
 
 
-def test_one_track_is_an_activity_of_its_own(browser, lms):
-    """`--track alpha`: the activity starts at the track's page and is completed when the
-    track's three lessons are (the whole course has five)."""
-    page = browser().new_page()  # a browser as new: the LMS's state only
-    launch(page, lms, "track")
-    assert page.evaluate("() => window.frames[0].frames[0].location.pathname").endswith("/track/alpha/index.html")
-    for lesson in ("alpha/a1/", "alpha/a2/", "alpha/a3/"):
-        open_lesson(page, lesson).locator(".ts-progress__toggle").click()
-    page.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=15_000)
-    records = page.evaluate("() => JSON.parse(window.frames[0].tracksiteScorm.encode()).s.split('.')")
-    assert len(records) == 3, records
+# -- a host that lacks a file of the interpreter ----------------------------------------------------
+# (code exercises where the host serves `.wasm` as application/octet-stream, as Moodle's stock file
+# types do: the SCORM 1.2 channel of test_code_channels.py is served so)
 
 
-# -- code exercises from a host that serves .wasm as application/octet-stream ---------------------
-
-
-class StockTypes(QuietHandler):
-    """A host with few file types (Moodle's stock list): JavaScript, HTML, CSS and JSON by their
-    types, everything else, `.wasm` and `.mjs` among them, as application/octet-stream."""
-
-    extensions_map = {
-        ".html": "text/html",
-        ".js": "application/javascript",
-        ".css": "text/css",
-        ".json": "application/json",
-        ".svg": "image/svg+xml",
-        "": "application/octet-stream",
-    }
-
-    def guess_type(self, path):
-        suffix = Path(str(path)).suffix.lower()
-        return self.extensions_map.get(suffix, "application/octet-stream")
-
-
-@pytest.fixture(scope="module")
-def runnable_package(tmp_path_factory) -> Path:
-    """The course with a code exercise, packaged once (SCORM 1.2) for the tests that serve it
-    (read-only: a test that takes a file away copies it first)."""
-    from support.runnable import runnable_course
-
-    folder = tmp_path_factory.mktemp("lms-stock-types")
-    return _export(runnable_course(tmp_path_factory.mktemp("runs") / "course"), folder / "pkg.zip")
-
-
-@pytest.mark.slow
-def test_code_starts_where_wasm_is_served_as_octet_stream(chromium, runnable_package):
-    runtime = scorm_again()
-    pkg, folder = runnable_package, runnable_package.parent
-    assert not list(pkg.rglob("*.mjs")), "a module the host may not know as JavaScript"
-    shutil.copyfile(runtime, folder / "scorm12.min.js")
-    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
-    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
-    with serve_folder(folder, StockTypes) as base:
-        context = chromium.new_context()
-        page = context.new_page()
-        types: dict[str, str] = {}
-        page.on("response", lambda r: types.update({r.url.rsplit("/", 1)[-1]: r.headers.get("content-type", "")}))
-        launch(page, base, "pkg")
-        frame = open_lesson(page, "alpha/a1/")
-        exercise = frame.locator("#ts-run-1")
-        exercise.hover()  # intent: runnable.js loads (issue 83)
-        exercise.get_by_label("Code (editable)").fill("def step(w, grad, lr):\n    return w - lr * grad\n")
-        exercise.get_by_role("button", name="Check").click()
-        expect(exercise.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=90_000)
-        assert types.get("pyodide.asm.wasm") == "application/octet-stream", types
-        page.wait_for_function("() => API.cmi.core.score.raw === '100'", timeout=15_000)
-        got = interactions(page)
-        assert [(i["type"], i["result"]) for i in got] == [("performance", "correct")], got
-        context.close()
-
-
-def test_the_reason_python_could_not_start_is_given(chromium, tmp_path, runnable_package):
+def test_the_reason_python_could_not_start_is_given(browser, tmp_path):
     """A host that lacks a file of the interpreter (here the loader): the block names the file and
     the server's answer, not "()". (The page fetches the interpreter's files as bytes and hands
     them to the sandboxed frame, issue 81, so the type a host gives them no longer matters.)"""
-    # the shared package stays whole: a copy of hard links, one of which is taken away
-    pkg = shutil.copytree(runnable_package, tmp_path / "pkg", copy_function=os.link)
+    from support.runnable import runnable_course
+
+    pkg = _export(runnable_course(tmp_path / "course"), tmp_path / "pkg.zip")
     (pkg / "assets/tracksite/pyodide/pyodide.js").unlink()
     with serve_folder(pkg, StockTypes) as base:
-        context = chromium.new_context()
-        page = context.new_page()
+        page = browser().new_page()  # (a host of its own: its origin has no storage yet)
         page.goto(base + "alpha/a1/index.html")
         exercise = page.locator("#ts-run-1")
         exercise.hover()  # intent: runnable.js loads (issue 83)
@@ -353,7 +286,7 @@ def test_the_reason_python_could_not_start_is_given(chromium, tmp_path, runnable
         expect(status).to_contain_text("Python could not start", timeout=60_000)
         expect(status).to_contain_text("pyodide/pyodide.js")
         expect(status).to_contain_text("HTTP 404")
-        context.close()
+        page.close()
 
 
 def test_flashcard_due_days_keep_the_learners_date(chromium, tmp_path, serve_site):

@@ -7,7 +7,8 @@ them as text.
 - The package's manifest gives Moodle no threshold and the package sends no progress_measure,
   so the rule leaves the package's own status: a learner who has not finished is stored
   incomplete and neither passed nor failed ("Require status" completes no one), a finished one
-  completed, and passed or failed by the mark.
+  completed, and passed or failed by the mark; success_status stays unknown until the course is
+  completed (the score, sent meanwhile, is kept apart from it), and is never sent as the other.
 - The rule is live in the emulation: a finished learner whose progress_measure "1" meets a
   threshold "1.0" is stored *incomplete* by Moodle's text comparison, which is why the package
   sends no progress_measure and its manifest carries no threshold.
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from support.course import make_course
-from support.lms import QUIZZES, answer, finish_course
+from support.lms import QUIZZES, answer, browser_as_new, finish_course
 from support.moodle_rules import (
     COMPLETED,
     MOODLE_2004_JS,
@@ -57,9 +58,16 @@ def moodle(tmp_path_factory, serve_site) -> tuple[str, Path]:
     return serve_site(folder), folder / "m2004"
 
 
-def play(chromium, base: str, threshold: str):
-    context = chromium.new_context()
-    page = context.new_page()
+@pytest.fixture(scope="module")
+def browser(chromium, moodle):
+    """The browser each learner launches the activity in, as new (support/lms.py)."""
+    with browser_as_new(chromium, moodle[0]) as new:
+        yield new
+
+
+def play(browser, base: str, threshold: str):
+    """A launch in a browser as new: what the LMS stored is all it has."""
+    page = browser().new_page()
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.add_init_script(settings("m2004", threshold=threshold))
@@ -76,7 +84,7 @@ def leave(page) -> dict:
     tracks = page.evaluate("() => moodle.tracks()")
     sent = [c["args"][0] for c in page.evaluate("calls") if c["name"] == "SetValue"]
     assert not page.errors, page.errors
-    page.context.close()
+    page.close()
     return {"tracks": tracks, "stored": dict(tracks), "sent": sent}
 
 
@@ -84,8 +92,8 @@ def test_the_package_gives_moodle_no_threshold(moodle):
     assert manifest_threshold(moodle[1]) == ""
 
 
-def test_an_unfinished_learner_is_stored_incomplete_and_neither_passed_nor_failed(chromium, moodle):
-    page = play(chromium, moodle[0], manifest_threshold(moodle[1]))
+def test_an_unfinished_learner_is_stored_incomplete_and_neither_passed_nor_failed(browser, moodle):
+    page = play(browser, moodle[0], manifest_threshold(moodle[1]))
     answer(page)  # lesson a1 done of five, 2 of 3 right: 67
     got = leave(page)
     assert got["stored"]["cmi.completion_status"] == "incomplete", got["stored"]
@@ -95,11 +103,21 @@ def test_an_unfinished_learner_is_stored_incomplete_and_neither_passed_nor_faile
 
 
 @pytest.mark.parametrize("right,success", [(True, "passed"), (False, "failed")])
-def test_a_finished_learner_is_completed_and_passed_or_failed_by_the_mark(chromium, moodle, right, success):
-    page = play(chromium, moodle[0], manifest_threshold(moodle[1]))
+def test_a_finished_learner_is_completed_and_passed_or_failed_by_the_mark(browser, moodle, right, success):
+    page = play(browser, moodle[0], manifest_threshold(moodle[1]))
     answer(page, right=right)
+    page.evaluate("() => window.frames[0].tracksiteScorm.report()")
+    # success_status stays unknown until the course is completed; 2004 keeps the score apart
+    assert page.evaluate("API_1484_11.cmi.completion_status") == "incomplete"
+    assert page.evaluate("API_1484_11.cmi.success_status") == "unknown"
+    assert page.evaluate("API_1484_11.cmi.score.raw") == ("100" if right else "67")
     finish_course(page)
     page.wait_for_function("() => API_1484_11.cmi.completion_status === 'completed'", timeout=15_000)
+    page.wait_for_function("(s) => API_1484_11.cmi.success_status === s", arg=success, timeout=15_000)
+    sent = page.evaluate("calls")
+    statuses = [c["args"][1] for c in sent if c["name"] == "SetValue" and c["args"][0] == "cmi.success_status"]
+    other = "failed" if right else "passed"
+    assert other not in statuses and statuses[-1] == success, statuses
     got = leave(page)
     assert (got["stored"]["cmi.completion_status"], got["stored"]["cmi.success_status"]) == ("completed", success)
     # the docs' setting for 2004 with --mastery: "Require status" Passed and Completed
@@ -107,10 +125,10 @@ def test_a_finished_learner_is_completed_and_passed_or_failed_by_the_mark(chromi
     assert "cmi.progress_measure" not in got["sent"]
 
 
-def test_moodle_compares_progress_and_threshold_as_text(chromium, moodle):
+def test_moodle_compares_progress_and_threshold_as_text(browser, moodle):
     """The emulated rule at work: with a threshold "1.0" in a manifest and a progress_measure "1"
     sent, Moodle stores a finished learner incomplete ("1" < "1.0" as text)."""
-    page = play(chromium, moodle[0], "1.0")
+    page = play(browser, moodle[0], "1.0")
     answer(page, right=True)
     finish_course(page)
     page.wait_for_function("() => API_1484_11.cmi.completion_status === 'completed'", timeout=15_000)

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import PRIME_AND_EVEN_QUIZ, hold_python, lesson_md, make_course, write
-from support.lms import HARNESS, HARNESS_JS, launch, leave, open_lesson, storage, suspend
+from support.lms import HARNESS, HARNESS_JS, browser_as_new, launch, leave, open_lesson, storage, suspend
 from support.scorm import course_frame, exported, scorm_again
 
 pytestmark = pytest.mark.browser
@@ -92,6 +92,14 @@ def lms(tmp_path_factory, serve_site) -> str:
     return serve_site(folder)
 
 
+@pytest.fixture(scope="module")
+def browser(chromium, lms):
+    """A browser as new at each call (support/lms.py): one context, its pages closed and the
+    LMS origin's storage wiped, rather than a context of its own each."""
+    with browser_as_new(chromium, lms) as new:
+        yield new
+
+
 def progress_in_a1(page):
     """Lesson a1: marked done, question 1 answered wrong then (after Retry) right, question 2
     right, the first flashcard marked known."""
@@ -109,8 +117,8 @@ def progress_in_a1(page):
     return frame
 
 
-def test_a_second_course_on_the_origin_leaves_the_first_alone(chromium, lms):
-    context = chromium.new_context()
+def test_a_second_course_on_the_origin_leaves_the_first_alone(browser, lms):
+    context = browser()  # one browser as new, both courses in it
     a = context.new_page()
     errors: list[str] = []
     a.on("pageerror", lambda e: errors.append(str(e)))
@@ -140,12 +148,10 @@ def test_a_second_course_on_the_origin_leaves_the_first_alone(chromium, lms):
     assert a.evaluate("calls.length") == before["calls"], a.evaluate("calls.slice(-5)")
     assert {k.split(":")[1] for k in after} - ids, after  # B wrote under a namespace of its own
     assert not errors, errors
-    context.close()
 
 
-def test_a_new_version_keeps_progress_by_lesson_and_calls_are_batched(chromium, lms):
-    context = chromium.new_context()
-    page = context.new_page()
+def test_a_new_version_keeps_progress_by_lesson_and_calls_are_batched(browser, lms):
+    page = browser().new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(f"{m.text} {m.location}") if m.type == "error" else None)
@@ -168,11 +174,9 @@ def test_a_new_version_keeps_progress_by_lesson_and_calls_are_batched(chromium, 
     assert len({json.dumps(c["args"]) for c in sets}) == len(sets), "a value set twice"
     old = suspend(page)
     assert not errors, errors
-    context.close()
 
     # the new version, a lesson inserted before a1, relaunched with the old suspend_data
-    context = chromium.new_context()
-    page = context.new_page()
+    page = browser().new_page()  # another browser as new
     page.on("pageerror", lambda e: errors.append(str(e)))
     launch(page, lms, "a2", old)
     frame = open_lesson(page, "alpha/a1/")
@@ -191,13 +195,11 @@ def test_a_new_version_keeps_progress_by_lesson_and_calls_are_batched(chromium, 
     state = json.loads(page.evaluate("() => window.frames[0].tracksiteScorm.encode()"))
     assert state["s"].count(".") == 0  # one lesson with state: a1
     assert not errors, errors
-    context.close()
 
 
-def test_the_learners_code_is_kept_in_the_lms_where_it_fits(chromium, lms):
-    context = chromium.new_context()
-    hold_python(context)  # the editor alone: no code runs
-    page = context.new_page()
+def test_the_learners_code_is_kept_in_the_lms_where_it_fits(browser, lms):
+    page = browser().new_page()
+    hold_python(page)  # the editor alone: no code runs
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     launch(page, lms, "b")
@@ -216,11 +218,9 @@ def test_the_learners_code_is_kept_in_the_lms_where_it_fits(chromium, lms):
     page.wait_for_function("() => JSON.parse(API.cmi.suspend_data).c", timeout=15_000)
     saved = suspend(page)
     assert list(json.loads(saved)["c"].values()) == [mine] and len(saved) <= 4096
-    context.close()
 
-    context = chromium.new_context()  # another browser: only the LMS has the code
-    hold_python(context)
-    page = context.new_page()
+    page = browser().new_page()  # another browser as new: only the LMS has the code
+    hold_python(page)
     page.on("pageerror", lambda e: errors.append(str(e)))
     launch(page, lms, "b", saved)
     frame = open_lesson(page, "alpha/a2/")
@@ -228,4 +228,3 @@ def test_the_learners_code_is_kept_in_the_lms_where_it_fits(chromium, lms):
     frame.locator("[data-widget=runnable]").first.hover()  # intent: runnable.js loads (issue 83)
     expect(frame.locator(".ts-run__print")).to_have_text(mine)
     assert not errors, errors
-    context.close()

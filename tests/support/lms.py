@@ -1,15 +1,19 @@
 """A SCORM 1.2 LMS page for tests (scorm-again's API, every call logged), a package launched in it and a lesson
-opened inside, a browser as new for each launch, and the quizzes of the fixture course the LMS tests answer."""
+opened inside, a browser as new for each launch, the quizzes of the fixture course the LMS tests answer, the
+interactions the package sent, and a host with Moodle's stock file types."""
 
 from __future__ import annotations
 
 import contextlib
+import re
 import urllib.parse
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from support.course import PRIME_AND_EVEN_QUIZ
 from support.scorm import course_frame
+from tracksite.localserver import QuietHandler
 
 HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">
 <script src="scorm12.min.js"></script><script src="harness.js"></script></head>
@@ -127,3 +131,35 @@ def answer(page, right: bool = False):
 def finish_course(page):
     for lesson in OTHERS:
         open_lesson(page, lesson).locator(".ts-progress__toggle").click()
+
+
+def interactions(page) -> list[dict]:
+    """What the package set of each interaction (SCORM 1.2's are write-only: read from the calls
+    the harness logs, each accepted by scorm-again)."""
+    found: dict[int, dict] = {}
+    for call in page.evaluate("calls"):
+        name, args = call["name"], call["args"]
+        m = re.match(r"cmi\.interactions\.(\d+)\.(.+)", args[0]) if name == "LMSSetValue" else None
+        if m:
+            assert call["ret"] == "true", call  # scorm-again took it
+            found.setdefault(int(m[1]), {})[m[2].replace("correct_responses.0.", "")] = args[1]
+    assert page.evaluate("API.cmi.interactions.childArray.length") == len(found)
+    return [found[n] for n in sorted(found)]
+
+
+class StockTypes(QuietHandler):
+    """A host with few file types (Moodle's stock list): JavaScript, HTML, CSS and JSON by their
+    types, everything else, `.wasm` and `.mjs` among them, as application/octet-stream."""
+
+    extensions_map = {
+        ".html": "text/html",
+        ".js": "application/javascript",
+        ".css": "text/css",
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        "": "application/octet-stream",
+    }
+
+    def guess_type(self, path):
+        suffix = Path(str(path)).suffix.lower()
+        return self.extensions_map.get(suffix, "application/octet-stream")

@@ -39,7 +39,9 @@ def scorm_again() -> Path:
 
 def course_frame(page, path: str = ""):
     """The course page inside the launch page's frame, once its scripts have run; with `path`, once
-    the frame shows that page (a navigation just asked for leaves the old page there a moment)."""
+    the frame shows that page (a navigation just asked for leaves the old page there a moment).
+    Asked every 100 ms rather than at every frame (Playwright's default), which kept the page
+    drawing frames while it loaded: 0.06 rather than 0.015 processor seconds a second of waiting."""
     page.wait_for_function(
         "(path) => { const f = document.getElementById('sco').contentDocument;"
         " const c = f && f.getElementById('ts-scorm-frame');"
@@ -48,6 +50,7 @@ def course_frame(page, path: str = ""):
         " && c.contentDocument.querySelector('[data-ts-search]:not([hidden])'); }",
         arg=path,
         timeout=30_000,
+        polling=100,
     )
     return page.frame_locator("#sco").frame_locator("#ts-scorm-frame")
 

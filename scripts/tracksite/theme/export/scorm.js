@@ -14,7 +14,8 @@
 
    Storage: only the course's own namespace ("tracksite:<id>:", widgets.js: the course's id bound
    to the package's address), replaced at launch but for the learner's code (what did not fit
-   suspend_data is kept only there): an LMS serves every package from one origin, each activity
+   suspend_data is kept only there) and the note of the interpreter's saved memory (not the
+   learner's: without it each launch started Python afresh): an LMS serves every package from one origin, each activity
    from a path of its own, and another activity's state stays as it is.
 
    suspend_data: scorm-state.js lays it out and reads it back. Each
@@ -48,13 +49,16 @@
   const put = (k, v) => { try { ls.setItem(ns(k), JSON.stringify(v)); } catch (e) { /* full or off */ } };
   const ours = (k) => k.startsWith(OWN) && (course.id !== "" || !/^tracksite:[0-9a-f]{8}:/.test(k));
   /* at launch the LMS's state replaces this browser's, but for the learner's code: what did not
-     fit suspend_data lives only here (keepCode), and the code the LMS has replaces its own */
+     fit suspend_data lives only here (keepCode), and the code the LMS has replaces its own; and
+     but for the digest of the interpreter's saved memory (runnable-sandbox.js), which is no
+     learner's state: a relaunch's Python starts from that memory, not afresh */
+  const MEMORY = ns(PREFIX + "python-memory");
   const clearOwn = () => {
     if (!ls) return;
     const out = [];
     for (let i = 0; i < ls.length; i++) {
       const k = ls.key(i);
-      if (k && ours(k) && !k.startsWith(ns(CODE))) out.push(k);
+      if (k && ours(k) && !k.startsWith(ns(CODE)) && k !== MEMORY) out.push(k);
     }
     out.forEach((k) => ls.removeItem(k));
     put("tracksite:copied", {}); /* the LMS's state is the learner's: no earlier keys copied in */
