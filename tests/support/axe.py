@@ -23,8 +23,8 @@ so each distinct rendering on the page is still measured by axe itself; every ot
 `color-contrast` on every other element, run as before. `token_sample_problems` adds what no
 page need hold: one span of every Pygments token class and every class the site's stylesheets
 style under `.highlight`, plain and on a highlighted line, in every kind of block the stylesheets
-style (`language-output` and the like), measured by axe in each palette
-(test_accessibility.py's `test_every_code_token_colour_in_both_palettes`)."""
+style (`language-output` and the like), measured by axe in each palette, once a rendering as the
+pages are (test_accessibility.py's `test_every_code_token_colour_in_both_palettes`)."""
 
 from __future__ import annotations
 
