@@ -35,7 +35,10 @@ def test_new_pages_pass_every_axe_rule_in_both_palettes(browser_page, url, schem
     """Every axe rule (a superset of WCAG 2.2 AA: its best practices, moderate and minor
     included; in the dark palette the rules that read colours, support/axe.py):
     test_accessibility_all_rules.py leaves these pages to this test, so that each is loaded and
-    checked by axe once a palette."""
+    checked by axe once a palette. On a pack page's 10,700 highlighted code spans `color-contrast`
+    measures one span of each rendering (the same colour on the same backgrounds: support/axe.py),
+    which halves axe's time there; every token class in every kind of code block is measured in
+    test_accessibility.py's `test_every_code_token_colour_in_both_palettes`."""
     page = open_page(browser_page, url, scheme)
     assert axe_in(page, scheme, every_rule=True) == []
     assert heading_problems(page) == []
