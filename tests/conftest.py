@@ -100,11 +100,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if SLOW_FIXTURES.keys() & set(fixtures) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow)
-    # within each part, the slow tests first. xdist's load scheduler sends each worker a block of an
-    # eighth of the suite at the start (the first worker's holds every slow test that needs no
-    # browser, about a third of what a worker runs) and the rest in smaller blocks as workers free
-    # up, so both finish within a test of each other and a file's tests mostly stay in one worker
-    # (its module-scoped fixtures made once); --maxschedchunk=1 made them in both for 35 more files
+    # within each part, the slow tests first. xdist's load scheduler shares a quarter of the suite
+    # among the workers at the start, a block each (the first worker's holds the slow tests that
+    # need no browser), and the rest in smaller blocks as workers free up, so they finish within a
+    # test of each other and a file's tests mostly stay in one worker (its module-scoped fixtures
+    # made once); --maxschedchunk=1 made them in two workers for 35 more files (with 2 workers)
     items.sort(
         key=lambda item: (item.get_closest_marker("browser") is not None, item.get_closest_marker("slow") is None)
     )
