@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import intend, lesson_md, write
-from support.runnable import runnable_course
+from support.runnable import SAVED_MEMORY, runnable_course
 from support.serving import Recorder
 from support.sites import run_mkdocs
 from support.waits import until
@@ -33,8 +33,6 @@ pytestmark = pytest.mark.browser
 START = 90_000
 HOST = "HOSTINGORIGIN"  # replaced in the built pages by the address the test serves them from
 TRIES = ("fetch", "inside", "xhr", "import", "caches", "idb", "opfs", "buckets", "wss")
-
-SAVED_MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length"
 
 
 class Host(Recorder):

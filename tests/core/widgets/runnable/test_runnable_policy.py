@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import lesson_md, write
-from support.runnable import runnable_course
+from support.runnable import SAVED_MEMORY, runnable_course
 from support.scorm import HARNESS, HARNESS_JS, course_frame, scorm_again
 from support.serving import Recorder
 from support.sites import run_mkdocs
@@ -33,8 +33,6 @@ from tracksite.localserver import QuietHandler, serve_folder
 pytestmark = pytest.mark.browser
 
 START = 90_000
-
-SAVED_MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length"
 
 
 class Other(Recorder):
