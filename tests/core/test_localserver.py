@@ -7,6 +7,8 @@ the queue at 128)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import urllib.error
 import urllib.request
@@ -42,3 +44,42 @@ def test_serves_the_folder_quietly_and_stops_with_the_block(tmp_path, capfd):
     assert capfd.readouterr().err == ""  # no request log in the terminal
     with pytest.raises(OSError):
         urllib.request.urlopen(base, timeout=2)
+
+
+def _browser_pages_under(pid: int) -> list[str]:
+    """The command lines of the renderers under `pid` (this worker) that hold the browser's own
+    pages (Chromium marks them --top-chrome-webui), not a site's."""
+    parents: dict[int, int] = {}
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError):
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                parents[int(name)] = int(stat.read().rsplit(b")", 1)[1].split()[1])
+    found = []
+    for child in parents:
+        ancestor = parents.get(child)
+        while ancestor and ancestor != pid:
+            ancestor = parents.get(ancestor)
+        if ancestor == pid:
+            with contextlib.suppress(OSError), open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                line = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+                if "--top-chrome-webui" in line:
+                    found.append(line)
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process tree from /proc")
+def test_a_new_context_starts_no_page_of_the_browsers_own(chromium, tmp_path):
+    """Each context is a window, and Chromium 156 prepares a window's address bar popup, a WebUI
+    page in a renderer of its own, about 0.9 processor seconds that no one here can use; a
+    Chromium that renames the features CHROMIUM_ARGS turns off brings it back, and this fails."""
+    (tmp_path / "index.html").write_text("<!doctype html><title>t</title><p>hello", encoding="utf-8")
+    with serve_folder(tmp_path) as base:
+        context = chromium.new_context()
+        try:
+            page = context.new_page()
+            page.goto(base)
+            page.wait_for_timeout(1000)  # the popup's renderer started after the window, when it did
+            assert page.text_content("p") == "hello"
+            assert _browser_pages_under(os.getpid()) == []
+        finally:
+            context.close()

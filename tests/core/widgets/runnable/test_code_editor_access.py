@@ -99,8 +99,11 @@ def test_an_intent_draws_the_editor_of_the_block_touched_and_no_other(chromium, 
     assert page.evaluate(DRAWN) == {"editors": [], "frames": 0, "python": None} and workers == []
     intend(page)
     expect(page.locator("#ts-run-2 .ts-run__actions")).to_be_visible()  # both blocks are mounted
-    page.wait_for_load_state("networkidle")  # CodeMirror's module is in: every block it drew is drawn
-    # (the pointer now over the drawn editor starts the page's one Python: a frame and its worker)
+    # CodeMirror's module is in when the touched block's editor shows; two frames later, every
+    # block it drew is drawn. (Not "networkidle": the pointer now over the drawn editor starts the
+    # page's one Python, a frame and its worker, whose 10 MB took over 30 s on a loaded machine.)
+    expect(page.locator("#ts-run-1 .cm-editor")).to_be_visible()
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     assert page.evaluate(DRAWN)["editors"] == ["ts-run-1"]
     other = page.locator("#ts-run-2")
     stand_in = other.locator(".ts-run__code")
