@@ -224,7 +224,7 @@ def _installs(tmp_path, npm: bool = True, fail: str = "") -> tuple[int, str, lis
     (tmp_path / ".ci" / "run").write_text(script[: script.index("checks_log=")], encoding="utf-8")
     bin_ = tmp_path / "bin"
     bin_.mkdir()
-    for tool in ("grep", "dirname", "sleep", "cat", "mkdir", "chmod", "env", "sh"):
+    for tool in ("grep", "dirname", "sleep", "cat", "mkdir", "chmod", "env", "sh", "sed", "head"):
         (bin_ / tool).symlink_to(shutil.which(tool))
     notes = tmp_path / "notes"
 
@@ -255,11 +255,15 @@ def _installs(tmp_path, npm: bool = True, fail: str = "") -> tuple[int, str, lis
         (bin_ / "npm").symlink_to(tmp_path / "npm")
         stub("node", "")
         stub("chromium", "")
-    pip = bin_ / "pip"
-    stub("pip", waits_for("apt-get"))
+    pip, uv = bin_ / "pip", bin_ / "uv"
+    # pip's settings as `pip config list` prints them; uv must be handed the find-links
+    config = "echo \"global.find-links='/wheels here'\""
+    stub("pip", f'if [ "$1 $2" = "config list" ]; then {config}; else {waits_for("apt-get")}; fi')
+    handed = f'[ "$UV_FIND_LINKS" = "/wheels,here" ] || {{ echo "uv was handed $UV_FIND_LINKS" >&2; exit 1; }}'
+    stub("uv", handed + "\n" + waits_for("apt-get"))
     venv = (
         '[ "$1 $2 $3" = "-m venv .venv" ] || exit 2\n'
-        f'mkdir -p .venv/bin && cat "{pip}" > .venv/bin/pip && chmod +x .venv/bin/pip'
+        f'mkdir -p .venv/bin && cat "{pip}" > .venv/bin/pip && cat "{uv}" > .venv/bin/uv && chmod +x .venv/bin/*'
     )
     stub("python3", venv)
     done = subprocess.run(
@@ -290,3 +294,15 @@ def test_ci_installs_apt_pip_and_npm_side_by_side_and_fails_when_any_fails(tmp_p
     for tool in ("apt-get", "pip", "npm"):
         code, out, ran = _installs(tmp_path / tool, npm=npm, fail=tool)
         assert code != 0 and f"{tool} failed" in out, (tool, out, ran)
+
+
+def test_ci_installs_python_packages_with_uv_and_with_pip_where_uv_fails(tmp_path):
+    """uv installs the test environment (pip installs uv first, and hands it pip's find-links);
+    where uv fails, pip installs the environment and the job goes on."""
+    code, out, ran = _installs(tmp_path / "uv")
+    assert code == 0, (out, ran)
+    assert ran.count("uv starts") == ran.count("uv ends") == 1, ran
+    assert ran.index("pip ends") < ran.index("uv starts"), "pip installs uv before uv runs"
+    code, out, ran = _installs(tmp_path / "fallback", fail="uv")
+    assert code == 0 and "uv failed" in out and "pip installs it" in out, (out, ran)
+    assert ran.index("uv starts") < len(ran) - 1 - ran[::-1].index("pip starts"), "pip installs after uv"
