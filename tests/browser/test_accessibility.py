@@ -230,8 +230,12 @@ def test_every_code_token_colour_in_both_palettes(browser_page, scheme):
     against its block once a rendering, as on the pages (support/axe.py): classes drawn alike are
     one measure. The other pages' axe passes measure each rendering their code holds: this covers
     the classes and blocks no page of the course holds yet (78 classes against the 30 its pages
-    use). The page is the smallest with the site's stylesheets."""
+    use). The page is the smallest with the site's stylesheets, and the sample goes in after the
+    page's own check: every axe rule on the 404 page as built, in this palette (every rule in dark
+    too), on the same load."""
     page = open_page(browser_page, "404.html", scheme)
+    violations = axe_violations(page, every_rule=True)
+    assert not violations, f"404.html ({scheme}):\n" + "\n".join(violations)
     spans, problems = token_sample_problems(page)
     assert spans >= len(TOKEN_CLASSES) * 5 * 2, f"{spans} token spans in the sample"  # 5 kinds of block, 2 lines
     assert not problems, f"code tokens ({scheme}):\n" + "\n".join(problems)
