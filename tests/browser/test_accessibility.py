@@ -300,3 +300,15 @@ def test_sentinel_the_dark_pass_catches_colours_wrong_in_dark_only(browser_page,
     assert not ids["light"] & {"color-contrast", "color-contrast-enhanced", "link-in-text-block"}, ids
     # the dark pass is the light one's run narrowed, no rule added: WCAG AAA's contrast is off in both
     assert "color-contrast-enhanced" not in ids["dark"], ids
+
+
+def test_sentinel_a_dark_pass_on_the_light_palette_fails(browser_page):
+    """Material shows again the palette a page of the site stored: a page first loaded in light
+    and opened again in dark shows light, and a 'dark' pass on it would check light twice (the
+    downloads track page's did). `axe_in` refuses a page whose palette is not its scheme's."""
+    page = browser_page
+    page.emulate_media(color_scheme="dark")
+    page.set_content('<!doctype html><html lang="en"><body data-md-color-scheme="default"><main>x</main></body></html>')
+    with pytest.raises(AssertionError, match="palette 'default' shown for the dark scheme"):
+        axe_in(page, "dark")
+    assert page.evaluate("typeof window.axe") == "undefined"  # refused before axe ran
