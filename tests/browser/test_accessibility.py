@@ -5,7 +5,8 @@ with alt text, links that say where they go, and a visible keyboard focus.
 
 Pages: the home page, both track pages, and the overview, lesson and cheatsheet of Track 4
 lesson 3 (deep-learning-survey/attention-and-transformers) and Track 5 lesson 3
-(transformers-and-llms/attention-mechanism). The palette follows the system's colour scheme
+(transformers-and-llms/attention-mechanism); every axe rule on the 404 page too, on the load its
+code-token test uses. The palette follows the system's colour scheme
 (mkdocs.yml uses media-query palettes), so emulating `prefers-color-scheme` switches it.
 
 A violation names the page, the palette, the rule and the offending markup. The sentinel tests
