@@ -5,7 +5,8 @@ with alt text, links that say where they go, and a visible keyboard focus.
 
 Pages: the home page, both track pages, and the overview, lesson and cheatsheet of Track 4
 lesson 3 (deep-learning-survey/attention-and-transformers) and Track 5 lesson 3
-(transformers-and-llms/attention-mechanism). The palette follows the system's colour scheme
+(transformers-and-llms/attention-mechanism); every axe rule on the 404 page too, on the load its
+code-token test uses. The palette follows the system's colour scheme
 (mkdocs.yml uses media-query palettes), so emulating `prefers-color-scheme` switches it.
 
 A violation names the page, the palette, the rule and the offending markup. The sentinel tests
@@ -230,8 +231,12 @@ def test_every_code_token_colour_in_both_palettes(browser_page, scheme):
     against its block once a rendering, as on the pages (support/axe.py): classes drawn alike are
     one measure. The other pages' axe passes measure each rendering their code holds: this covers
     the classes and blocks no page of the course holds yet (78 classes against the 30 its pages
-    use). The page is the smallest with the site's stylesheets."""
+    use). The page is the smallest with the site's stylesheets, and the sample goes in after the
+    page's own check: every axe rule on the 404 page as built, in this palette (every rule in dark
+    too), on the same load."""
     page = open_page(browser_page, "404.html", scheme)
+    violations = axe_violations(page, every_rule=True)
+    assert not violations, f"404.html ({scheme}):\n" + "\n".join(violations)
     spans, problems = token_sample_problems(page)
     assert spans >= len(TOKEN_CLASSES) * 5 * 2, f"{spans} token spans in the sample"  # 5 kinds of block, 2 lines
     assert not problems, f"code tokens ({scheme}):\n" + "\n".join(problems)
@@ -296,3 +301,15 @@ def test_sentinel_the_dark_pass_catches_colours_wrong_in_dark_only(browser_page,
     assert not ids["light"] & {"color-contrast", "color-contrast-enhanced", "link-in-text-block"}, ids
     # the dark pass is the light one's run narrowed, no rule added: WCAG AAA's contrast is off in both
     assert "color-contrast-enhanced" not in ids["dark"], ids
+
+
+def test_sentinel_a_dark_pass_on_the_light_palette_fails(browser_page):
+    """Material shows again the palette a page of the site stored: a page first loaded in light
+    and opened again in dark shows light, and a 'dark' pass on it would check light twice (the
+    downloads track page's did). `axe_in` refuses a page whose palette is not its scheme's."""
+    page = browser_page
+    page.emulate_media(color_scheme="dark")
+    page.set_content('<!doctype html><html lang="en"><body data-md-color-scheme="default"><main>x</main></body></html>')
+    with pytest.raises(AssertionError, match="palette 'default' shown for the dark scheme"):
+        axe_in(page, "dark")
+    assert page.evaluate("typeof window.axe") == "undefined"  # refused before axe ran

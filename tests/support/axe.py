@@ -167,7 +167,11 @@ def axe_violations(page, every_rule: bool = False, colour_only: bool = False, ev
 
 def axe_in(page, scheme: str, every_rule: bool = False) -> list[str]:
     """axe on a page opened in `scheme`: every rule asked for in the light palette, the colour
-    rules alone in the dark one (the same DOM, other styles)."""
+    rules alone in the dark one (the same DOM, other styles). On a page of the site the palette
+    shown must be the scheme's: Material shows again the palette a page of the site stored, so a
+    page first loaded in the other scheme would have a 'dark' pass read the light palette."""
+    shown = page.evaluate("() => document.body && document.body.getAttribute('data-md-color-scheme')")
+    assert shown in (None, SCHEMES[scheme]), f"{page.url}: palette {shown!r} shown for the {scheme} scheme"
     return axe_violations(page, every_rule=every_rule, colour_only=scheme == "dark")
 
 
