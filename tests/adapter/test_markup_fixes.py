@@ -56,3 +56,23 @@ def test_a_lesson_page_has_one_skip_link_tracksites_to_its_title(fixture_site):
     skips = page.select("a.md-skip")
     assert [(a.get("href"), "ts-skip" in a.get("class", [])) for a in skips] == [("#ts-title", True)]
     assert page.select_one('[data-md-component="skip"]') is not None  # Material's script finds its element
+
+
+def test_names_and_whitespace_of_a_code_block_are_bare_text(course):
+    """A name (`n`) is drawn in the code's own colour and whitespace (`w`) has no style: the
+    build writes their text without Pygments' span, every other token keeps its span, and the
+    text a learner reads and copies is the same (a page load's style and layout passes visit
+    every element: docs/benchmarks.md)."""
+    code = "def softmax(scores, axis=-1):\n    exps = np.exp(scores)\n    return exps / exps.sum(axis)\n"
+    body = "## Code\n\n```python\n" + code + "```\n\n"
+    body += '<p><span class="n">an author\'s span</span> outside code stays.</p>\n\n' + "Words to read. " * 40
+    write(course, "lessons/alpha/a1/lesson.md", lesson_md("First lesson", body=body))
+    result = run_mkdocs(course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    soup = BeautifulSoup((course / "site/alpha/a1/index.html").read_text(), "lxml")
+    block = soup.select_one("article .highlight pre code")
+    assert block is not None and block.get_text() == code
+    assert block.select("span.n, span.w") == []
+    kept = {c for span in block.select("span[class]") for c in span["class"]}
+    assert {"k", "nf", "p", "o", "mi"} <= kept, kept  # the tokens that have a colour of their own
+    assert [s.get_text() for s in soup.select("article p > span.n")] == ["an author's span"]

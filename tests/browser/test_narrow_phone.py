@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from support.course import lesson_md, write
+from support.sites import run_mkdocs
 from support.waits import settled
 
 pytestmark = pytest.mark.browser
@@ -68,3 +70,67 @@ def test_the_attention_heatmap_never_widens_the_page(site_page, width):
     settled(page)
     assert page.evaluate(sideways) == 0
     assert page.console_errors == []
+
+
+#: Before the page's scripts: each size widgets.js reads of a table's, figure's or formula's box
+#: (R) and each change it makes to one (W), in order. A read after a write makes the browser lay
+#: the page out again on the spot.
+SIZES_AND_CHANGES_JS = """(() => {
+  const log = window.__tsSizes = [];
+  const ours = (e) => e instanceof Element && e.matches(
+    '.md-typeset__scrollwrap, .ts-figure, .ts-math, .ts-math-wide, .ts-map__scroll, math');
+  const wrap = (proto, name, mark) => {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    const key = d.get ? 'get' : d.set && mark === 'W' ? 'set' : 'value';
+    Object.defineProperty(proto, name, {...d, [key]: function (...args) {
+      if (ours(this.ownerElement || this)) log.push(mark);
+      return d[key].apply(this, args);
+    }});
+  };
+  for (const n of ['scrollWidth', 'clientWidth']) wrap(Element.prototype, n, 'R');
+  wrap(Element.prototype, 'getBoundingClientRect', 'R');
+  for (const n of ['setAttribute', 'removeAttribute', 'before']) wrap(Element.prototype, n, 'W');
+  wrap(HTMLElement.prototype, 'tabIndex', 'W');
+  const toggle = DOMTokenList.prototype.toggle;
+  const owners = new WeakMap();
+  const classList = Object.getOwnPropertyDescriptor(Element.prototype, 'classList');
+  Object.defineProperty(Element.prototype, 'classList', {...classList, get() {
+    const list = classList.get.call(this); owners.set(list, this); return list; }});
+  DOMTokenList.prototype.toggle = function (...args) {
+    if (ours(owners.get(this))) log.push('W');
+    return toggle.apply(this, args);
+  };
+})();"""
+
+
+def test_scrolling_regions_are_measured_before_any_is_changed(course, chromium, serve_site):
+    """widgets.js marks each table, figure and formula wider than a phone's column as a region
+    that scrolls: it read one's size, changed it, read the next, so the browser laid the page out
+    again once per region (five times on the exercise pack). Every size is read first and every
+    change made after: at most one read follows a change (a wrapped formula's column measured
+    again), however many regions there are."""
+    row = "| " + " | ".join(f"column{i}heading" for i in range(8)) + " |\n"
+    table = row + "|" + "---|" * 8 + "\n" + row.replace("heading", "value") + "\n"
+    formula = "A formula $" + " + ".join(f"x_{{{i}}} y_{{{i}}}" for i in range(30)) + "$ inline.\n\n"
+    body = "## Wide\n\n" + (table + formula) * 4 + "Words to read. " * 40 + "\n"
+    lesson = lesson_md("First lesson", body=body).replace("math: none", "math: light")
+    write(course, "lessons/alpha/a1/lesson.md", lesson)
+    result = run_mkdocs(course)
+    assert result.returncode == 0, result.stderr[-3000:]
+    context = chromium.new_context(viewport={"width": 390, "height": 800})
+    try:
+        context.add_init_script(SIZES_AND_CHANGES_JS)
+        page = context.new_page()
+        page.goto(serve_site(course / "site") + "alpha/a1/")
+        regions = ".md-content .md-typeset__scrollwrap.ts-scrolls[role=region][tabindex='0']"
+        page.wait_for_function(
+            f'() => document.querySelectorAll("{regions}").length === 4 && '
+            "document.querySelectorAll('.md-content .ts-math-wide.ts-scrolls[role=region]').length === 4"
+        )
+        labels = page.eval_on_selector_all("[role=region][aria-label]", "els => els.map(e => e.ariaLabel)")
+        assert len(labels) == 8 and len(set(labels)) == 8, labels
+        log = "".join(page.evaluate("window.__tsSizes"))
+        assert log.count("W") >= 8, log  # (the recorder sees widgets.js's changes)
+        assert log.count("WR") <= 1, log
+    finally:
+        context.close()

@@ -9,6 +9,14 @@ Material's copy button copies `#__code_X > code`, where X is the id of the close
 an id around the code block, meant for content tabs. Our theme wraps every lesson in
 `<div id="ts-tabpanel">`, so without ids of their own all code blocks of a page would get the
 same id and every copy button would copy the first block: each block gets `ts-code-N`.
+
+Pygments wraps every name (`n`) and every run of whitespace (`w`) of a code block in a span of
+its own; Material draws a name in the code's own colour (`--md-code-hl-name-color` is
+`--md-code-fg-color` in every palette, and theme.css does not change it) and gives whitespace no
+style, so those spans change nothing a learner sees, copies or hears. They were a third of the
+exercise pack's elements, and each of the browser's style and layout passes over a page visits
+every element: their text goes in without the span (docs/benchmarks.md, "What a lesson page
+costs the browser").
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import re
 
 _CELL = re.compile(r"(<t[dh][^>]*>)(.*?)(</t[dh]>)", re.S)
 _CODE = re.compile(r"(<code[^>]*>)(.*?)(</code>)", re.S)
+_PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
 _HIGHLIGHT = re.compile(r'<div class="((?:[^"]*\s)?highlight(?:\s[^"]*)?)">')
 
 
@@ -31,8 +40,17 @@ def table_code_pipes(html: str) -> str:
     return _CELL.sub(cell, html)
 
 
+def plain_code_tokens(html: str) -> str:
+    """A highlighted code's names and whitespace as bare text (see the module's docstring)."""
+    if '<span class="' not in html:
+        return html
+    return _CODE.sub(lambda c: c.group(1) + _PLAIN_TOKEN.sub(r"\1", c.group(2)) + c.group(3), html)
+
+
 def code_block_ids(html: str) -> str:
-    """Give every highlighted code block without an id its own, `ts-code-1`, `ts-code-2`..."""
+    """Give every highlighted code block without an id its own, `ts-code-1`, `ts-code-2`...,
+    its names and whitespace as bare text (plain_code_tokens)."""
+    html = plain_code_tokens(html)
     count = 0
 
     def number(m: re.Match) -> str:

@@ -158,19 +158,30 @@
         href: img.getAttribute("src") }, t("fullSize"))));
     }
   };
+  /* Each pass reads every size first and writes after: a read after a write makes the browser
+     lay the page out again on the spot, once per table or formula (docs/benchmarks.md). */
+  const wideFormulas = (maths) => maths.filter((m) => {
+    const column = m.parentElement.closest("p, li, td, dd, div, legend, label, span");
+    return column && m.getBoundingClientRect().width > column.clientWidth + 1;
+  });
   const scrollRegions = () => {
-    /* an inline formula wider than its column (MathML does not wrap) scrolls in a span of its own */
-    for (const m of $$(document, ".md-content math:not([display=block])")) {
-      const column = m.parentElement.closest("p, li, td, dd, div, legend, label, span");
-      if (m.parentElement.classList.contains("ts-math-wide") || !column ||
-          m.getBoundingClientRect().width <= column.clientWidth + 1) continue;
-      m.before(h("span", { class: "ts-math-wide" }));
-      m.previousSibling.append(m);
+    /* an inline formula wider than its column (MathML does not wrap) scrolls in a span of its own;
+       a column a wrapped formula narrowed (a table's) is measured again for the others in it */
+    let maths = $$(document, ".md-content math:not([display=block])")
+      .filter((m) => !m.parentElement.classList.contains("ts-math-wide"));
+    for (let wide = wideFormulas(maths); wide.length; wide = wideFormulas(maths)) {
+      for (const m of wide) {
+        m.before(h("span", { class: "ts-math-wide" }));
+        m.previousSibling.append(m);
+      }
+      maths = maths.filter((m) => !wide.includes(m));
     }
     /* each region's name is unique on the page (axe landmark-unique): "Formula 2 (scrolls sideways)" */
     const counts = {};
-    for (const box of $$(document, ".md-content :is(.md-typeset__scrollwrap, .ts-figure, .ts-math, .ts-math-wide, .ts-map__scroll)")) {
-      const scrolls = box.scrollWidth > box.clientWidth + 1;
+    const boxes = $$(document, ".md-content :is(.md-typeset__scrollwrap, .ts-figure, .ts-math, .ts-math-wide, .ts-map__scroll)");
+    const scrolling = boxes.map((box) => box.scrollWidth > box.clientWidth + 1);
+    boxes.forEach((box, i) => {
+      const scrolls = scrolling[i];
       box.classList.toggle("ts-scrolls", scrolls);
       if (scrolls && (!box.hasAttribute("tabindex") || box.getAttribute("role") === "region")) {
         const kind = t(box.matches(".ts-figure") ? "rFigure" : box.matches("[class*=ts-math]") ? "rFormula"
@@ -182,7 +193,7 @@
       } else if (!scrolls && box.getAttribute("role") === "region") {
         for (const a of ["tabindex", "role", "aria-label"]) box.removeAttribute(a);
       }
-    }
+    });
     /* Material gives each code block's buttons a <nav> without a name: name each after its
        block, so that the page's navigation landmarks stay distinguishable (axe landmark-unique) */
     $$(document, ".md-content .md-code__nav").forEach((nav, i) => {
