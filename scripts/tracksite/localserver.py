@@ -42,6 +42,9 @@ CHROMIUM_ARGS = [
     # bar popup (chrome://omnibox-popup.top-chrome/, a page of its own in a renderer of its own)
     # that no one can open here: about 0.9 processor seconds a context, twice what a blank page
     # costs (a context, a page, a blank page held 1.5 s: 1.40 s with it, 0.47 s without, median of 4).
+    # tests/core/test_localserver.py fails if the popup, the spare renderer or the GPU process comes
+    # back. What else Chromium does per context or navigation that no page sees (the window's views,
+    # the tab's loading animation) has no switch that pages would not notice: docs/benchmarks.md.
     f"--disable-features={_PLAYWRIGHT_DISABLED},SpareRendererForSitePerProcess,{_OMNIBOX_POPUP}",
 ]
 
