@@ -259,7 +259,7 @@ def _installs(tmp_path, npm: bool = True, fail: str = "") -> tuple[int, str, lis
     # pip's settings as `pip config list` prints them; uv must be handed the find-links
     config = "echo \"global.find-links='/wheels here'\""
     stub("pip", f'if [ "$1 $2" = "config list" ]; then {config}; else {waits_for("apt-get")}; fi')
-    handed = f'[ "$UV_FIND_LINKS" = "/wheels,here" ] || {{ echo "uv was handed $UV_FIND_LINKS" >&2; exit 1; }}'
+    handed = '[ "$UV_FIND_LINKS" = "/wheels,here" ] || { echo "uv was handed $UV_FIND_LINKS" >&2; exit 1; }'
     stub("uv", handed + "\n" + waits_for("apt-get"))
     venv = (
         '[ "$1 $2 $3" = "-m venv .venv" ] || exit 2\n'
