@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from support import package_source
-from support.course import REPO
+from support.course import REPO, make_course
 
 PACKAGE = REPO / "scripts" / "tracksite"
 ENGINE = ("mkdocs", "pymdownx", "material")
@@ -109,6 +109,26 @@ def test_a_command_imports_only_the_modules_up_to_its_own(argv, imported):
     else:
         assert modules == imported
         assert argv[argv.index("--root") + 2 if "--root" in argv else 0] in commands
+
+
+CHECK_PROBE = """
+import sys
+from tracksite.commands import cli
+code = cli.main(["check"])
+print("checked", code, "snowballstemmer" in sys.modules)
+from tracksite.search import words
+print("stemmed", words.root("encoding"), "snowballstemmer" in sys.modules)
+"""
+
+
+def test_a_check_loads_no_stemmer(tmp_path):
+    """`tracksite check` indexes no page: Snowball's stemmers (the package loads all its
+    languages', 17 to 24 ms of processor time) are imported at the first word a build's index stems
+    (search/words.py), which the probe then stems to show it would have seen them."""
+    course = make_course(tmp_path / "course")
+    run = subprocess.run([sys.executable, "-c", CHECK_PROBE], cwd=course, capture_output=True, text=True, timeout=120)
+    lines = [line for line in run.stdout.splitlines() if line.startswith(("checked", "stemmed"))]
+    assert lines == ["checked 0 False", "stemmed encod True"], run.stdout + run.stderr
 
 
 def test_one_user_error_type_with_documented_exit_codes(tmp_path):

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from tracksite.adapter import mkdocsinternals
 from tracksite.adapter.published.remotecopy import Copies
 from tracksite.adapter.serve import lastsite, rebuild
 from tracksite.adapter.serve import serve as serving_tools
@@ -36,6 +37,7 @@ class Process:
         self.mkdocs_warnings: serving_tools.MkDocsWarnings | None = None  # what this build's MkDocs logged
         self._remembering: tuple[threading.Thread, threading.Event] | None = None  # (`settle`)
         self.memory = memo.Memory()  # what the checks and builds remember (`build_memory`)
+        mkdocsinternals.keep_theme_list()  # the next configurations' themes found without a rescan
 
     def start(self, command: str, dirty: bool) -> None:
         """MkDocs' command begins (`on_startup`, once a run: a plugin instance may be older)."""

@@ -230,8 +230,9 @@ class _Saves:
     @contextlib.contextmanager
     def page(self) -> Iterator[None]:
         """Chromium, headless, with the lesson open, for the saves inside the block."""
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import Error, sync_playwright
 
+        self._page_error = Error  # what a look at the page while it reloads can raise (`_save`)
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")
         if chromium is None:
             raise BenchError("the serve benchmark needs Chromium (apt-get install chromium)")
@@ -263,8 +264,6 @@ class _Saves:
 
     def _save(self) -> tuple[float, float]:
         """One save: (seconds to the sentence in the open page, seconds to it in the fetched page)."""
-        from playwright.sync_api import Error as PlaywrightError
-
         self._count += 1
         marker = self._marker = f"bench{os.getpid()}x{self._count}x{random.randrange(10**9)}"
         text = self.original + f"\nThis sentence was added by the benchmark: {marker}.\n"
@@ -273,7 +272,7 @@ class _Saves:
         poll = PagePoll(self.url, marker, saved, self.timeout)
         try:
             while True:  # the page checked every 10 ms; a check during its reload fails and is tried again
-                with contextlib.suppress(PlaywrightError):
+                with contextlib.suppress(self._page_error):
                     if self._page.evaluate(_SHOWS, marker):
                         shown = time.perf_counter() - saved
                         break
