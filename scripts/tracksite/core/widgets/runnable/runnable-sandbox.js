@@ -175,7 +175,7 @@
     forget();
     return NONE;
   };
-  /* the 31 MB are copied once, into the Blob the next frames are handed and Cache Storage
+  /* the memory (15-16 MB as the worker packs it) is copied once, into the Blob the next frames are handed and Cache Storage
      keeps (a Response of the bytes themselves sent them to the browser a second time) */
   const keep = async (bytes) => {
     const blob = new Blob([bytes]);
