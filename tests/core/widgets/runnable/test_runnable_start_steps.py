@@ -61,9 +61,10 @@ def test_a_second_start_hashes_after_handing_over_and_the_frame_prepares_the_wor
         assert step in marks, f"the frame did not mark {step!r}: {sorted(marks)}"
     for step in ("worker-origin", "evaluated", "files-in", "compiled", "memory-in", "loaded", "runner"):
         assert step in marks, f"the worker did not mark {step!r}: {sorted(marks)}"
-    # the digests: the 5 kept files and the 31 MB memory, every one taken after the frame had its files
+    # the digests: the 5 kept files (the largest 9.6 MB) and the memory (15-16 MB as kept), every one
+    # taken after the frame had its files
     assert len(digests) >= 6, digests
-    assert max(size for _, size in digests) > 20_000_000, "the saved memory was not checked"
+    assert max(size for _, size in digests) > 12_000_000, "the saved memory was not checked"
     assert all(at >= marks["handed"] for at, _ in digests), (digests, marks["handed"])
     # and the frame's run was held until they were the ones named
     assert marks["checked"] <= marks["ready"]

@@ -175,12 +175,15 @@
     forget();
     return NONE;
   };
+  /* the memory (15-16 MB as the worker packs it) is copied once, into the Blob the next frames are handed and Cache Storage
+     keeps (a Response of the bytes themselves sent them to the browser a second time) */
   const keep = async (bytes) => {
-    memory = { bytes: new Blob([bytes]), checked: Promise.resolve(true) };
+    const blob = new Blob([bytes]);
+    memory = { bytes: blob, checked: Promise.resolve(true) };
     try {
       const cache = await storage();
       const digest = await hex(bytes);
-      await cache.put(entry(), new Response(bytes));
+      await cache.put(entry(), new Response(blob));
       save(NOTE, { digest });
     } catch (e) { /* not kept: the next page starts afresh */ }
   };
@@ -276,7 +279,9 @@
         if (f.ran || !(b instanceof Uint8Array)) return;
         /* and only once the copy this frame was handed, if any, is the one noted: an interpreter
            that started from another copy could have sent this too */
-        f.memory = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+        /* (handed over, not copied: the frame keeps nothing of it; a view of part of a buffer is
+           cut out, the whole buffer, Pyodide's own copy, is kept as it came) */
+        f.memory = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
         if (f.checked) keep(f.memory);
         return;
       }

@@ -87,6 +87,61 @@ const whole = (b) => {
   return v.getUint32(0, true) === 1886286592 && (b.length - v.getUint32(4, true)) % 65536 === 0;
 };
 
+/* The copy as kept: Pyodide's copy with its memory's pages of zeros left out (about half of the
+   31 MB after a fresh start), so that the page hashes, stores and reads back, and the frame
+   copies, half as much. [PACKED, its length unpacked, the header's length, the pages, then a byte
+   per page (1: kept), Pyodide's header, the kept pages]. A copy of Pyodide's own form is taken as
+   it is; one that does not add up unpacks to nothing (the start is then a fresh one). */
+const PACKED = 0x315a5354, PAGE = 65536;
+const zeros = (words, from, to) => {
+  for (let i = from; i < to; i++) if (words[i] !== 0) return false;
+  return true;
+};
+function pack(copy) {
+  const head = new DataView(copy.buffer, copy.byteOffset, 8).getUint32(4, true);
+  const pages = (copy.length - head) / PAGE;
+  if (copy.byteOffset % 4 || head % 4 || !Number.isInteger(pages)) return copy;
+  const words = new Uint32Array(copy.buffer, copy.byteOffset, copy.length / 4);
+  const map = new Uint8Array(pages);
+  let kept = 0;
+  for (let p = 0; p < pages; p++) {
+    const from = (head + p * PAGE) / 4;
+    if (!zeros(words, from, from + PAGE / 4)) { map[p] = 1; kept++; }
+  }
+  const start = 16 + Math.ceil(pages / 4) * 4;
+  const out = new Uint8Array(start + head + kept * PAGE);
+  new Uint32Array(out.buffer, 0, 4).set([PACKED, copy.length, head, pages]);
+  out.set(map, 16);
+  out.set(copy.subarray(0, head), start);
+  let at = start + head;
+  for (let p = 0; p < pages; p++) {
+    if (!map[p]) continue;
+    out.set(copy.subarray(head + p * PAGE, head + (p + 1) * PAGE), at);
+    at += PAGE;
+  }
+  return out;
+}
+function unpack(b) {
+  if (!b || b.length < 16) return b;
+  const v = new DataView(b.buffer, b.byteOffset, 16);
+  if (v.getUint32(0, true) !== PACKED) return b;
+  const [length, head, pages] = [v.getUint32(4, true), v.getUint32(8, true), v.getUint32(12, true)];
+  const start = 16 + Math.ceil(pages / 4) * 4;
+  if (start > b.length || length !== head + pages * PAGE) return null;
+  const map = b.subarray(16, 16 + pages);
+  const kept = map.reduce((n, x) => n + (x === 1 ? 1 : x === 0 ? 0 : Infinity), 0);
+  if (b.length !== start + head + kept * PAGE) return null;
+  const copy = new Uint8Array(length);
+  copy.set(b.subarray(start, start + head));
+  let at = start + head;
+  for (let p = 0; p < pages; p++) {
+    if (!map[p]) continue;
+    copy.set(b.subarray(at, at + PAGE), head + p * PAGE);
+    at += PAGE;
+  }
+  return copy;
+}
+
 /* the start's steps, for the page's performance marks (runnable-sandbox.js) */
 const marks = [];
 const mark = (name) => marks.push([name, performance.timeOrigin + performance.now()]);
@@ -113,7 +168,7 @@ async function start(loader, asm, files, memory) {
   serve(bytes, compiled);
   const base = { indexURL: INDEX, packages: [], createPyodideModule: asm };
   const read = await snapshot;
-  const saved = read instanceof ArrayBuffer ? new Uint8Array(read) : null;
+  const saved = read instanceof ArrayBuffer ? unpack(new Uint8Array(read)) : null;
   let py = null, restored = false;
   if (whole(saved)) {
     /* the page keeps this memory and checked it against the digest it noted when it received it
@@ -129,7 +184,7 @@ async function start(loader, asm, files, memory) {
     py = await loader.loadPyodide({ ...base, _makeSnapshot: true });
     imported(py, runner); /* into the copy: a start from it imports nothing */
     try {
-      const bytes = py.makeMemorySnapshot();
+      const bytes = pack(py.makeMemorySnapshot());
       postMessage({ kind: "memory", bytes }, [bytes.buffer]);
     } catch (e) { /* not kept: the next page starts afresh */ }
   } else {
