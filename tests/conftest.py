@@ -227,15 +227,23 @@ def serve_site():
         yield lambda folder: servers.enter_context(serve_folder(folder))
 
 
-#: The tests start Chromium with `tracksite pdf`'s options (localserver.CHROMIUM_ARGS) and no V8
-#: flag of their own. They used --js-flags=--no-wasm-tier-up, meant to spare the optimising compiles
-#: of Pyodide's WebAssembly; a trace of a fresh start shows V8 re-compiling the hot functions anyway
-#: (dynamic tiering; 3.1 s of thread time), and a fresh start cost the same with it, without it, with
-#: --liftoff-only and with a tiering budget ten times V8's (processor seconds of the whole tree from
-#: intent to a ready interpreter, median of 3, interleaved: 8.49, 8.47, 8.2, 8.59; earlier rounds,
-#: N=4-5: no V8 or background flag differed beyond the rounds' own spread of 1-4 s). The start itself
-#: costs about 7.4 of a test's seconds: a launch and a lesson with Python's files held
-#: (support.course.hold_python) 3.7 (N=4).
+#: Chromium's options for the tests beyond those `tracksite pdf` uses too (localserver.py). V8 compiles
+#: Pyodide's WebAssembly (9.6 MB) with its baseline compiler and then compiles the hot functions again
+#: with its optimising one, in background threads: a test's few lines of Python never repay that. Without
+#: tier-up (processor seconds, Chromium's included, -n 0, a loaded machine): test_runnable_isolation.py
+#: 22.7 and 18.0 instead of 26.4, test_runnable_interpreter_kept.py 43.0 instead of 45.5 (before its
+#: tests shared a start), test_search_browser.py (no WebAssembly: mostly noise) 50.1 instead of 60.4.
+#: Every run gives the same output, and a run's time limit is the page's clock. `tracksite bench` and
+#: `tracksite pdf` keep Chromium's default. Issue 87 measured one Chromium launch, a lesson, intent,
+#: Python's fresh start and one Run (processor seconds of the whole process tree, N=5, interleaved in
+#: random order, load average 14-35): median 10.9 default, 12.4 --no-wasm-tier-up, 11.5 --liftoff-only,
+#: 13.4 with --no-wasm-lazy-compilation too (eager: worse in 4 of 5 rounds), 11.3 with --single-threaded
+#: too, 11.1 with --no-turbofan too, 10.1 with --disable-renderer-backgrounding and
+#: --disable-background-timer-throttling too; a second round (N=4) ranked them otherwise: 9.7
+#: --no-wasm-tier-up, 10.4 --liftoff-only, 11.7 and 11.5 those two with the background flags. No
+#: variant differed beyond the rounds' own spread (1-4 s), so the flag stays as it was. The start itself costs about 7.4 of those seconds: the
+#: same launch and lesson with Python's files held (support.course.hold_python) 3.7 (N=4).
+TEST_CHROMIUM_FLAGS = ["--js-flags=--no-wasm-tier-up"]
 
 
 @pytest.fixture(scope="session")
@@ -255,7 +263,7 @@ def chromium():
     others = _processes()
     with sync_playwright() as p:  # its driver, Chromium's parent, is the child this process gained
         _BROWSERS[:] = [pid for pid, (parent, _) in _processes().items() if parent == os.getpid() and pid not in others]
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=path, args=[*CHROMIUM_ARGS, *TEST_CHROMIUM_FLAGS])
         yield browser
         with _adopting(set(_browser_tree()) - set(_BROWSERS)):  # the driver is reaped on leaving
             browser.close()
