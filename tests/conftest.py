@@ -242,7 +242,11 @@ def serve_site():
 #: --disable-background-timer-throttling too; a second round (N=4) ranked them otherwise: 9.7
 #: --no-wasm-tier-up, 10.4 --liftoff-only, 11.7 and 11.5 those two with the background flags. No
 #: variant differed beyond the rounds' own spread (1-4 s), so the flag stays as it was. The start itself costs about 7.4 of those seconds: the
-#: same launch and lesson with Python's files held (support.course.hold_python) 3.7 (N=4).
+#: same launch and lesson with Python's files held (support.course.hold_python) 3.7 (N=4). A trace of a
+#: fresh start shows V8 still re-compiling the hot functions (dynamic tiering, 3.1 s of thread time),
+#: and a start alone costs the same with the flag or without it (8.49 and 8.47 s, median of 3); over
+#: whole tests it still saves: the runnable browser tests and test_code_channels.py (44 tests, -n 2,
+#: interleaved) 225 and 217 processor s with it, 243 and 230 s without.
 TEST_CHROMIUM_FLAGS = ["--js-flags=--no-wasm-tier-up"]
 
 
