@@ -48,9 +48,9 @@ def render(text: str, islands: bool = False) -> BeautifulSoup:
 
 
 START = 90_000  # ms: Python's first start in a loaded CI machine's Chromium (seconds on a quiet one)
-#: the learner's code and progress go, the note of the saved memory's digest stays (it is no progress)
 #: how many files the page's Cache Storage holds of the interpreter's saved memory (issue 70)
 SAVED_MEMORY = "async () => (await (await caches.open('tracksite-python-memory')).keys()).length"
+#: the learner's code and progress go, the note of the saved memory's digest stays (it is no progress)
 FORGET_PROGRESS = """() => Object.keys(localStorage).filter((k) => !k.includes(':python-memory'))
   .forEach((k) => localStorage.removeItem(k))"""
 

@@ -91,8 +91,10 @@ const whole = (b) => {
    31 MB after a fresh start), so that the page hashes, stores and reads back, and the frame
    copies, half as much. [PACKED, its length unpacked, the header's length, the pages, then a byte
    per page (1: kept), Pyodide's header, the kept pages]. A copy of Pyodide's own form is taken as
-   it is; one that does not add up unpacks to nothing (the start is then a fresh one). */
-const PACKED = 0x315a5354, PAGE = 65536;
+   it is; one that does not add up, or would unpack to more than MOST (a fresh start's copy is
+   31 MB: a 64 KB file of pages of zeros must not make the frame ask for 4 GB before its digest is
+   checked), unpacks to nothing (the start is then a fresh one). */
+const PACKED = 0x315a5354, PAGE = 65536, MOST = 256 * 1024 * 1024;
 const zeros = (words, from, to) => {
   for (let i = from; i < to; i++) if (words[i] !== 0) return false;
   return true;
@@ -127,7 +129,7 @@ function unpack(b) {
   if (v.getUint32(0, true) !== PACKED) return b;
   const [length, head, pages] = [v.getUint32(4, true), v.getUint32(8, true), v.getUint32(12, true)];
   const start = 16 + Math.ceil(pages / 4) * 4;
-  if (start > b.length || length !== head + pages * PAGE) return null;
+  if (start > b.length || length !== head + pages * PAGE || length > MOST) return null;
   const map = b.subarray(16, 16 + pages);
   const kept = map.reduce((n, x) => n + (x === 1 ? 1 : x === 0 ? 0 : Infinity), 0);
   if (b.length !== start + head + kept * PAGE) return null;
