@@ -112,6 +112,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     harness.freeze_session()  # the collected tests and the modules, out of the collector's passes
 
 
+def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    harness.freeze_between_files(location[0])  # the session out of the collector's passes again
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item: pytest.Item):
     drives.start()

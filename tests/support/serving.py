@@ -71,10 +71,13 @@ def serving(course, *options: str, port: int | None = None):
 
 
 class Recorder(QuietHandler):
-    """A server that notes every request it gets (another origin, or an LMS's files)."""
+    """A server that notes every request it gets (another origin, or an LMS's files). As another
+    origin it lets any page read its answers (`cors`), so that only a policy can hold a request
+    back; a host of the course's own pages keeps its headers as they were (`cors = False`)."""
 
     seen: list[str] = []
     lock = threading.Lock()
+    cors = True
 
     def _note(self) -> None:
         with self.lock:
@@ -96,5 +99,6 @@ class Recorder(QuietHandler):
         self.end_headers()
 
     def end_headers(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
+        if self.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()

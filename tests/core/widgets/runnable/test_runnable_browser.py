@@ -2,24 +2,19 @@
 prints, an endless loop is ended by the time limit and by Stop and the next run works, Check
 gives both verdicts and records a pass, a runnable predict block runs once its output is shown,
 no request leaves the origin, a page without runnable code loads no interpreter, axe finds
-nothing at 390 px in either palette, a page opened from a file says how to serve it, and the
-SCORM package's page runs code and scores a passed Check; a host whose policy header forbids
-WebAssembly gets a block that says so. Python's first start takes seconds:
-the runs share one page."""
+nothing at 390 px in either palette, a page opened from a file says how to serve it, and a host
+whose policy header forbids WebAssembly gets a block that says so. Python's first start takes
+seconds: the runs share one page. The SCORM packages (1.2 and 2004) run code and score a passed
+Check in tests/browser/test_code_channels.py, with every other channel."""
 
 from __future__ import annotations
-
-import shutil
-import zipfile
 
 import pytest
 from playwright.sync_api import expect
 
 from support.axe import AXE, WCAG_22_AA
 from support.course import intend
-from support.runnable import START, runnable_course
-from support.scorm import HARNESS, HARNESS_2004_JS, HARNESS_JS, course_frame, scorm_again
-from tracksite.commands.cli import main
+from support.runnable import START
 from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
@@ -141,43 +136,4 @@ def test_a_server_policy_without_webassembly_is_named_in_the_block(chromium, run
         block.get_by_role("button", name="Run").click()
         expect(block.locator(".ts-run__status")).to_contain_text("Python could not start", timeout=START)
         expect(block.locator(".ts-run__status")).to_contain_text("'wasm-unsafe-eval'")
-    context.close()
-
-
-@pytest.mark.parametrize("version", ["1.2", "2004"])
-def test_the_scorm_package_runs_code_and_scores_a_passed_check(chromium, tmp_path_factory, serve_site, version):
-    """Played in scorm-again, SCORM 1.2 and 2004: the code runs in the package's sandboxed frame
-    (issue 81) inside the LMS's frames, and a passed Check is scored."""
-    runtime = scorm_again()
-    folder = tmp_path_factory.mktemp("lms-runnable")
-    out = folder / "course-scorm.zip"
-    # the export builds the course itself, with the widgets' data: the one exercise of alpha/a1 (the
-    # package scores every exercise, and conftest.py's course holds issue 85's too)
-    root = str(runnable_course(folder / "course"))
-    assert main(["--root", root, "export", "scorm", "--version", version, "--out", str(out)]) == 0
-    with zipfile.ZipFile(out) as z:
-        z.extractall(folder / "pkg")
-    if version == "2004":
-        runtime = runtime.with_name("scorm2004.min.js")
-    shutil.copyfile(runtime, folder / "scorm12.min.js")  # the harness page's one script name
-    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
-    (folder / "harness.js").write_text(HARNESS_JS if version == "1.2" else HARNESS_2004_JS, encoding="utf-8")
-    lms = serve_site(folder)
-    context = chromium.new_context()
-    page = context.new_page()
-    page.goto(lms)
-    course_frame(page)
-    page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
-        "f => f.contentWindow.location.assign('alpha/a1/index.html')"
-    )
-    frame = course_frame(page, "alpha/a1/index.html")
-    exercise = frame.locator("#ts-run-1")
-    exercise.hover()  # intent: runnable.js loads (issue 83)
-    exercise.get_by_role("button", name="Run").click()
-    expect(exercise.locator(".ts-run__output")).to_have_text("1.0\n", timeout=START)
-    exercise.get_by_label("Code (editable)").fill("def step(w, grad, lr):\n    return w - lr * grad\n")
-    exercise.get_by_role("button", name="Check").click()
-    expect(exercise.locator(".ts-run__status")).to_have_text("Passed: every check holds.")
-    score = "API.cmi.core.score.raw" if version == "1.2" else "API_1484_11.cmi.score.raw"
-    page.wait_for_function(f"() => {score} === '100'", timeout=15_000)
     context.close()

@@ -3,9 +3,11 @@ read. An exercise's hidden `tests:` (which a pull request writes) try `js.fetch`
 another origin, a dynamic `import()`, an XMLHttpRequest and a fetch of a file of the hosting
 origin outside the site, and the Cache Storage that keeps the interpreter's memory for the next
 start (issue 70), when a learner presses Check: on the built site (there again in a start from
-that memory), under `mkdocs serve` and in a SCORM package played as
-tests/browser/test_export_scorm.py plays it, no request reaches the other origin nor the hosting
-origin's other files, and Python still runs the exercise.
+that memory, and under a policy sent as a header), no request reaches the other origin nor the
+hosting origin's other files, and Python still runs the exercise. The same attempts, as the
+learner's code (one worker runs both), are refused in every other channel (`mkdocs serve`, the
+offline copy, SCORM 1.2 and 2004, the cartridge): tests/browser/test_code_channels.py, which
+plays each channel once.
 
 The pages' policy is a `<meta>` tag; the worker, started from a blob: URL, inherits it (measured
 here: on the old code, a worker loaded from the site's URL had no policy at all, and the same
@@ -16,18 +18,15 @@ from __future__ import annotations
 import re
 import shutil
 import time
-import zipfile
 
 import pytest
 from playwright.sync_api import expect
 
 from support.course import lesson_md, write
 from support.runnable import SAVED_MEMORY, runnable_course
-from support.scorm import HARNESS, HARNESS_JS, course_frame, scorm_again
 from support.serving import Recorder
 from support.sites import run_mkdocs
 from support.waits import until
-from tracksite.commands.cli import main
 from tracksite.localserver import QuietHandler, serve_folder
 
 pytestmark = pytest.mark.browser
@@ -36,10 +35,6 @@ START = 90_000
 
 
 class Other(Recorder):
-    seen: list[str] = []
-
-
-class Lms(Recorder):
     seen: list[str] = []
 
 
@@ -175,50 +170,6 @@ def test_hidden_tests_reach_no_other_origin_under_a_header_policy(hostile_learne
     out = press_check(page)
     held(out)
     page.close()
-
-
-def test_hidden_tests_reach_no_other_origin_under_mkdocs_serve(chromium, hostile_course):
-    from support.serving import serving, wait_for
-
-    Other.seen.clear()
-    context = chromium.new_context()
-    page = context.new_page()
-    with serving(hostile_course) as (base, proc):
-        wait_for(base + "alpha/a2/", "Hostile tests")
-        page.goto(base + "alpha/a2/")
-        out = press_check(page)
-    held(out)
-    context.close()
-
-
-def test_hidden_tests_reach_nothing_outside_the_scorm_package(chromium, hostile_course, tmp_path_factory):
-    """In an LMS the package is served from the LMS's origin, beside its other files: the code
-    reaches neither another origin nor the LMS's files outside the package."""
-    runtime = scorm_again()
-    folder = tmp_path_factory.mktemp("lms-hostile")
-    out = folder / "course-scorm.zip"
-    assert main(["--root", str(hostile_course), "export", "scorm", "--version", "1.2", "--out", str(out)]) == 0
-    with zipfile.ZipFile(out) as z:
-        z.extractall(folder / "pkg")
-    shutil.copyfile(runtime, folder / "scorm12.min.js")
-    (folder / "index.html").write_text(HARNESS, encoding="utf-8")
-    (folder / "harness.js").write_text(HARNESS_JS, encoding="utf-8")
-    (folder / "secret.txt").write_text("the LMS's own data", encoding="utf-8")
-    Other.seen.clear()
-    Lms.seen.clear()
-    context = chromium.new_context()
-    page = context.new_page()
-    with serve_folder(folder, Lms) as lms:
-        page.goto(lms)
-        course_frame(page)
-        page.frame_locator("#sco").locator("#ts-scorm-frame").evaluate(
-            "f => f.contentWindow.location.assign('alpha/a2/index.html')"
-        )
-        frame = course_frame(page, "alpha/a2/index.html")
-        printed = press_check(frame)
-    held(printed)
-    assert not [r for r in Lms.seen if "secret" in r], Lms.seen
-    context.close()
 
 
 def test_the_worker_of_a_runnable_page_may_only_be_a_blob(hostile_course):
